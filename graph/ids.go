@@ -1,0 +1,98 @@
+package graph
+
+import (
+	"strings"
+)
+
+// Node ids are human-readable and derived the same way by every ingester,
+// so that facts from different files meet without a join table. The
+// functions below are the only places that spell them.
+
+// RepoID returns the id of a repository given as "owner/name" on a host
+// (github.com when host is empty).
+func RepoID(host, fullName string) string {
+	if host == "" {
+		host = "github.com"
+	}
+	return "repo:" + host + "/" + fullName
+}
+
+// GHAJobID returns the id of a GitHub Actions job: the repository, the
+// workflow file relative to the repository root, and the job id.
+func GHAJobID(repo, workflowPath, job string) string {
+	return "runtime:gha:" + repo + "/" + workflowPath + "#" + job
+}
+
+// GHASecretID returns the id of a repository-level Actions secret.
+func GHASecretID(repo, name string) string {
+	return "secret:gha:" + repo + "/" + strings.ToUpper(name)
+}
+
+// GHAAllSecretsID returns the id standing for every secret of a repository,
+// exposed when a job serialises the whole secrets context.
+func GHAAllSecretsID(repo string) string {
+	return "secret:gha:" + repo + "/*"
+}
+
+// GHAEnvSecretID returns the id of an environment secret.
+func GHAEnvSecretID(repo, env, name string) string {
+	return "secret:gha:" + repo + "/env/" + env + "/" + strings.ToUpper(name)
+}
+
+// GHAOrgSecretID returns the id of an organisation-level Actions secret.
+func GHAOrgSecretID(org, name string) string {
+	return "secret:gha:org:" + org + "/" + strings.ToUpper(name)
+}
+
+// GHATokenID returns the id of a job's automatic GITHUB_TOKEN.
+func GHATokenID(jobID string) string {
+	return "secret:gha:token:" + strings.TrimPrefix(jobID, "runtime:gha:")
+}
+
+// GHATokenIdentityID returns the identity a job's GITHUB_TOKEN acts as.
+func GHATokenIdentityID(jobID string) string {
+	return "github:token:" + strings.TrimPrefix(jobID, "runtime:gha:")
+}
+
+// GHAOIDCTokenID returns the id of the OIDC token a job can request.
+func GHAOIDCTokenID(jobID string) string {
+	return "secret:gha:oidc:" + strings.TrimPrefix(jobID, "runtime:gha:")
+}
+
+// GHAOIDCSubjectID returns the federated identity of a job's OIDC token.
+func GHAOIDCSubjectID(jobID string) string {
+	return "oidc:gha:" + strings.TrimPrefix(jobID, "runtime:gha:")
+}
+
+// AWSAccessKeyID returns the id of an IAM access key. label is the key id
+// when known (from logs or state), else a name local to the input such as
+// the Terraform resource name.
+func AWSAccessKeyID(userARN, label string) string {
+	return "secret:aws:access-key:" + userARN + "/" + label
+}
+
+// AWSInstanceCredentialsID returns the id of the role credentials a host
+// or function hands to code through its metadata endpoint or environment.
+func AWSInstanceCredentialsID(runtimeID string) string {
+	return "secret:aws:role-credentials:" + strings.TrimPrefix(runtimeID, "runtime:")
+}
+
+// AWSEnvVarID returns the id of an environment variable of an AWS runtime.
+func AWSEnvVarID(runtimeID, name string) string {
+	return "secret:aws:env:" + strings.TrimPrefix(runtimeID, "runtime:") + "/" + name
+}
+
+// IAMARN builds an IAM ARN for users, roles, groups, policies and OIDC
+// providers. An empty account stands for one the input does not show.
+func IAMARN(account, resourceType, path, name string) string {
+	if path == "" {
+		path = "/"
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	if !strings.HasSuffix(path, "/") {
+		path += "/"
+	}
+	return "arn:aws:iam::" + account + ":" + resourceType + path + name
+}

@@ -1,0 +1,377 @@
+// Package graph defines the blast-radius graph model (node and edge kinds,
+// stable ids, provenance) and the Store interface that every storage backend
+// implements.
+//
+// Edges point in the direction an attacker moves, so the blast radius of a
+// starting node is forward reachability, except for the package layer where
+// DEPENDS_ON and EXECUTES are walked backwards from the compromised package.
+//
+// No node or edge ever carries a secret value. Where an input shows a value,
+// ingesters store only a salted fingerprint (attribute AttrFingerprint).
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// NodeKind names what a node stands for.
+type NodeKind string
+
+// Node kinds. Each has a one-line definition because the words mean other
+// things in Go and in neighbouring tools.
+const (
+	// NodePackage is a software package in an ecosystem (npm, PyPI, Go
+	// modules, a GitHub Action, a container image), identified by its purl.
+	NodePackage NodeKind = "Package"
+	// NodeRepository is a source repository that holds workflows and lockfiles.
+	NodeRepository NodeKind = "Repository"
+	// NodeRuntime is a place where code runs: a CI job, a function, a
+	// container, a host.
+	NodeRuntime NodeKind = "Runtime"
+	// NodeSecret is a reference to credential material (never its value),
+	// including pseudo-secrets such as a job's OIDC token.
+	NodeSecret NodeKind = "Secret"
+	// NodeIdentity is who a credential authenticates as: an IAM user or role,
+	// a service account, a federated CI subject.
+	NodeIdentity NodeKind = "Identity"
+	// NodeResource is a service or data store where a blast radius ends.
+	NodeResource NodeKind = "Resource"
+	// NodePolicy is a permission document, kept to explain edges and to
+	// derive them; the blast radius never walks through it.
+	NodePolicy NodeKind = "Policy"
+)
+
+// NodeKinds lists every node kind in a fixed order.
+var NodeKinds = []NodeKind{NodePackage, NodeRepository, NodeRuntime, NodeSecret, NodeIdentity, NodeResource, NodePolicy}
+
+// EdgeKind names a relation; each is a verb read from source to target.
+type EdgeKind string
+
+// Edge kinds of the attack direction, then the structural kinds that the
+// linker uses to derive them.
+const (
+	// EdgeDependsOn: Package -> Package it depends on.
+	EdgeDependsOn EdgeKind = "DEPENDS_ON"
+	// EdgeExecutes: Runtime -> Package whose code runs there.
+	EdgeExecutes EdgeKind = "EXECUTES"
+	// EdgeExposes: Runtime -> Secret that code running there can read.
+	EdgeExposes EdgeKind = "EXPOSES"
+	// EdgeAuthenticatesAs: Secret -> Identity the credential acts as.
+	EdgeAuthenticatesAs EdgeKind = "AUTHENTICATES_AS"
+	// EdgeCanAssume: Identity -> Identity it can become (both sides allow it).
+	EdgeCanAssume EdgeKind = "CAN_ASSUME"
+	// EdgeCanReadSecret: Identity -> Secret whose value it can read.
+	EdgeCanReadSecret EdgeKind = "CAN_READ_SECRET"
+	// EdgeCanMint: Identity -> Secret it can create (a new access key, say).
+	EdgeCanMint EdgeKind = "CAN_MINT"
+	// EdgeCanModify: Identity -> Runtime or Repository whose code it can change.
+	EdgeCanModify EdgeKind = "CAN_MODIFY"
+	// EdgeCanPublish: Identity -> Package it can publish new versions of.
+	EdgeCanPublish EdgeKind = "CAN_PUBLISH"
+	// EdgeCanAccess: Identity -> Resource it can read, write or administer.
+	EdgeCanAccess EdgeKind = "CAN_ACCESS"
+	// EdgeRunsOn: Runtime -> Runtime that hosts it (a job on a runner host).
+	EdgeRunsOn EdgeKind = "RUNS_ON"
+	// EdgeObserved: Identity -> Resource or Identity, seen in access logs.
+	EdgeObserved EdgeKind = "OBSERVED"
+
+	// EdgeHolds: Secret -> Secret whose value it stores (a CI secret that
+	// holds an access key, a vault entry that holds a password).
+	EdgeHolds EdgeKind = "HOLDS"
+	// EdgeDefines: Repository -> Runtime whose code and configuration it holds.
+	EdgeDefines EdgeKind = "DEFINES"
+	// EdgeLocks: Repository -> Package version that one of its lockfiles pins.
+	EdgeLocks EdgeKind = "LOCKS"
+	// EdgeVersionOf: Package version -> its unversioned name node.
+	EdgeVersionOf EdgeKind = "VERSION_OF"
+	// EdgeHasPolicy: Identity or Resource -> Policy attached to it.
+	EdgeHasPolicy EdgeKind = "HAS_POLICY"
+	// EdgeMemberOf: Identity -> group Identity it belongs to.
+	EdgeMemberOf EdgeKind = "MEMBER_OF"
+)
+
+// EdgeKinds lists every edge kind in a fixed order.
+var EdgeKinds = []EdgeKind{
+	EdgeDependsOn, EdgeExecutes, EdgeExposes, EdgeAuthenticatesAs, EdgeCanAssume,
+	EdgeCanReadSecret, EdgeCanMint, EdgeCanModify, EdgeCanPublish, EdgeCanAccess,
+	EdgeRunsOn, EdgeObserved, EdgeHolds, EdgeDefines, EdgeLocks, EdgeVersionOf,
+	EdgeHasPolicy, EdgeMemberOf,
+}
+
+// Confidence says how sure an edge is.
+type Confidence string
+
+const (
+	// Certain edges follow from the input with nothing left unknown.
+	Certain Confidence = "certain"
+	// Possible edges depend on something the input does not show (a
+	// condition that cannot be decided, a default that is not written down).
+	Possible Confidence = "possible"
+)
+
+// Weaker returns the weaker of two confidences.
+func (c Confidence) Weaker(o Confidence) Confidence {
+	if c == Possible || o == Possible {
+		return Possible
+	}
+	return Certain
+}
+
+// Well-known attribute keys. Attributes are strings so that both stores keep
+// them as plain properties; lists are comma-separated and sorted.
+const (
+	AttrFingerprint  = "fingerprint"   // salted fingerprint of a value seen in the input
+	AttrStoredInline = "stored_inline" // "true" when the value sat in a file, not a secret manager
+	AttrVia          = "via"           // EXPOSES: env, ci-secret, file, oidc, metadata, token
+	AttrActions      = "actions"       // CAN_ACCESS and friends: the permissions that make the edge
+	AttrLevel        = "level"         // CAN_ACCESS: read, write or admin
+	AttrReason       = "reason"        // a sentence explaining a derived edge
+	AttrCondition    = "condition"     // the condition that decided an edge
+	AttrLongLived    = "long_lived"    // Secret: "true" for keys and stored tokens
+	AttrProvider     = "provider"      // aws, gcp, github, npm ...
+	AttrAccount      = "account"       // cloud account or project
+	AttrRepository   = "repository"    // owner/name of the repository a fact belongs to
+	AttrLockfile     = "lockfile"      // DEPENDS_ON and LOCKS: the lockfile that states it
+	AttrDirect       = "direct"        // LOCKS: "true" for a direct dependency
+	AttrChain        = "chain"         // LOCKS and EXECUTES: direct dependency that pulls it in
+	AttrInstallHook  = "install_script" // Package version: "true" when it runs code at install
+	AttrName         = "name"          // a secret's name as its consumers refer to it
+)
+
+// Pos is where a fact was read: a file and a line, or a log file and the
+// record number within it. Line 0 means the whole file.
+type Pos struct {
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+}
+
+func (p Pos) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return p.File
+}
+
+// Node is one vertex of the graph as a store returns it: the facts of every
+// source that asserts it, merged.
+type Node struct {
+	ID    string            `json:"id"`
+	Kind  NodeKind          `json:"kind"`
+	Label string            `json:"label,omitempty"`
+	Attrs map[string]string `json:"attrs,omitempty"`
+	// Pos is where the fact was read; for merged nodes the first position
+	// in source order, the rest in Also.
+	Pos       Pos       `json:"pos"`
+	Also      []Pos     `json:"also,omitempty"`
+	FirstSeen time.Time `json:"firstSeen"`
+	LastSeen  time.Time `json:"lastSeen"`
+}
+
+// Edge is one directed relation.
+type Edge struct {
+	From       string            `json:"from"`
+	To         string            `json:"to"`
+	Kind       EdgeKind          `json:"kind"`
+	Confidence Confidence        `json:"confidence"`
+	Attrs      map[string]string `json:"attrs,omitempty"`
+	Evidence   *Evidence         `json:"evidence,omitempty"`
+	Pos        Pos               `json:"pos"`
+	Also       []Pos             `json:"also,omitempty"`
+	FirstSeen  time.Time         `json:"firstSeen"`
+	LastSeen   time.Time         `json:"lastSeen"`
+}
+
+// Key identifies an edge regardless of its attributes.
+func (e Edge) Key() EdgeKey { return EdgeKey{From: e.From, Kind: e.Kind, To: e.To} }
+
+// EdgeKey identifies an edge: at most one edge of a kind joins two nodes.
+type EdgeKey struct {
+	From string
+	Kind EdgeKind
+	To   string
+}
+
+func (k EdgeKey) String() string { return k.From + " -" + string(k.Kind) + "-> " + k.To }
+
+// Attr returns the attribute value or "".
+func (n Node) Attr(key string) string { return n.Attrs[key] }
+
+// Attr returns the attribute value or "".
+func (e Edge) Attr(key string) string { return e.Attrs[key] }
+
+// SetAttr sets an attribute, allocating the map when needed.
+func (n *Node) SetAttr(key, value string) {
+	if n.Attrs == nil {
+		n.Attrs = map[string]string{}
+	}
+	n.Attrs[key] = value
+}
+
+// SetAttr sets an attribute, allocating the map when needed.
+func (e *Edge) SetAttr(key, value string) {
+	if e.Attrs == nil {
+		e.Attrs = map[string]string{}
+	}
+	e.Attrs[key] = value
+}
+
+// Seen is one source address or user agent in access-log evidence.
+type Seen struct {
+	Value string    `json:"value"`
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+	Count int64     `json:"count"`
+}
+
+// MaxSeen bounds the addresses and agents kept per evidence edge so that
+// hostile or huge logs cannot grow one edge without limit.
+const MaxSeen = 64
+
+// Evidence aggregates access-log records for one OBSERVED edge.
+type Evidence struct {
+	First   time.Time `json:"first"`
+	Last    time.Time `json:"last"`
+	Count   int64     `json:"count"`
+	Denied  int64     `json:"denied,omitempty"` // calls that failed with an access error
+	Actions []string  `json:"actions,omitempty"`
+	Addrs   []Seen    `json:"addrs,omitempty"`
+	Agents  []Seen    `json:"agents,omitempty"`
+	Keys    []string  `json:"keys,omitempty"` // access key ids used, never secret keys
+	// Records points at a few of the log records behind the evidence.
+	Records []Pos `json:"records,omitempty"`
+}
+
+// Add records one call. Denied calls count towards Denied only.
+func (ev *Evidence) Add(at time.Time, action, addr, agent, key string, denied bool, rec Pos) {
+	if denied {
+		ev.Denied++
+	} else {
+		ev.Count++
+	}
+	if ev.First.IsZero() || at.Before(ev.First) {
+		ev.First = at
+	}
+	if at.After(ev.Last) {
+		ev.Last = at
+	}
+	ev.Actions = addString(ev.Actions, action)
+	ev.Keys = addString(ev.Keys, key)
+	ev.Addrs = addSeen(ev.Addrs, addr, at, 1)
+	ev.Agents = addSeen(ev.Agents, agent, at, 1)
+	if len(ev.Records) < 8 && rec.File != "" {
+		ev.Records = append(ev.Records, rec)
+	}
+}
+
+// Merge folds another evidence record into ev.
+func (ev *Evidence) Merge(o *Evidence) {
+	if o == nil {
+		return
+	}
+	ev.Count += o.Count
+	ev.Denied += o.Denied
+	if !o.First.IsZero() && (ev.First.IsZero() || o.First.Before(ev.First)) {
+		ev.First = o.First
+	}
+	if o.Last.After(ev.Last) {
+		ev.Last = o.Last
+	}
+	for _, a := range o.Actions {
+		ev.Actions = addString(ev.Actions, a)
+	}
+	for _, k := range o.Keys {
+		ev.Keys = addString(ev.Keys, k)
+	}
+	for _, s := range o.Addrs {
+		ev.Addrs = mergeSeen(ev.Addrs, s)
+	}
+	for _, s := range o.Agents {
+		ev.Agents = mergeSeen(ev.Agents, s)
+	}
+	for _, r := range o.Records {
+		if len(ev.Records) < 8 {
+			ev.Records = append(ev.Records, r)
+		}
+	}
+}
+
+// Clone returns a deep copy.
+func (ev *Evidence) Clone() *Evidence {
+	if ev == nil {
+		return nil
+	}
+	c := &Evidence{}
+	c.Merge(ev)
+	return c
+}
+
+func addString(list []string, s string) []string {
+	if s == "" {
+		return list
+	}
+	i := sort.SearchStrings(list, s)
+	if i < len(list) && list[i] == s {
+		return list
+	}
+	if len(list) >= MaxSeen {
+		return list
+	}
+	list = append(list, "")
+	copy(list[i+1:], list[i:])
+	list[i] = s
+	return list
+}
+
+func addSeen(list []Seen, value string, at time.Time, n int64) []Seen {
+	if value == "" {
+		return list
+	}
+	return mergeSeen(list, Seen{Value: value, First: at, Last: at, Count: n})
+}
+
+func mergeSeen(list []Seen, s Seen) []Seen {
+	i := sort.Search(len(list), func(i int) bool { return list[i].Value >= s.Value })
+	if i < len(list) && list[i].Value == s.Value {
+		cur := &list[i]
+		cur.Count += s.Count
+		if s.First.Before(cur.First) {
+			cur.First = s.First
+		}
+		if s.Last.After(cur.Last) {
+			cur.Last = s.Last
+		}
+		return list
+	}
+	if len(list) >= MaxSeen {
+		return list
+	}
+	list = append(list, Seen{})
+	copy(list[i+1:], list[i:])
+	list[i] = s
+	return list
+}
+
+// JoinList renders a set of strings as a sorted comma-separated attribute.
+func JoinList(items []string) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, it := range items {
+		if it != "" && !seen[it] {
+			seen[it] = true
+			out = append(out, it)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+// SplitList is the inverse of JoinList.
+func SplitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}

@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"context"
+	"time"
+)
+
+// Direction selects which edges Expand follows.
+type Direction int
+
+const (
+	// Out follows edges from the given nodes to their targets.
+	Out Direction = iota
+	// In follows edges from their sources to the given nodes.
+	In
+)
+
+// Batch is the result of one ingest run, written atomically.
+//
+// A store keeps the facts of each source (an input file, or DerivedSource
+// for edges the linker computed) apart. Writing a batch replaces the facts
+// of every source named in Replace by those in the batch and leaves the
+// facts of all other sources as they were, so that a file that failed to
+// parse keeps its previous facts.
+type Batch struct {
+	Time    time.Time
+	Replace []string
+	Nodes   []Node
+	Edges   []Edge
+}
+
+// DerivedSource is the source name of facts the linker derives from the
+// whole graph. Every run recomputes and replaces them.
+const DerivedSource = "(derived)"
+
+// Reader is the read side of a store.
+type Reader interface {
+	// Nodes returns the nodes with the given ids, skipping unknown ids.
+	Nodes(ctx context.Context, ids []string) ([]Node, error)
+	// NodesByKind returns every node of a kind, sorted by id.
+	NodesByKind(ctx context.Context, kind NodeKind) ([]Node, error)
+	// Expand returns the edges of the given kinds that leave (Out) or enter
+	// (In) any of the given nodes; no kinds means every kind.
+	Expand(ctx context.Context, ids []string, dir Direction, kinds ...EdgeKind) ([]Edge, error)
+	// EdgesByKind returns every edge of a kind.
+	EdgesByKind(ctx context.Context, kind EdgeKind) ([]Edge, error)
+	// Stats counts nodes and edges by kind.
+	Stats(ctx context.Context) (Stats, error)
+}
+
+// DeriveFunc computes the derived facts of the whole graph. A store calls
+// it inside Write, after the batch's source facts are applied and before
+// they become visible, and replaces every DerivedSource fact by its result.
+type DeriveFunc func(ctx context.Context, r Reader) (nodes []Node, edges []Edge, err error)
+
+// Store holds the graph. Implementations are safe for concurrent use.
+type Store interface {
+	Reader
+	// Write applies a batch and the facts derive returns (derive may be
+	// nil) atomically: readers see all of it or none, and an error leaves
+	// the previous graph as it was.
+	Write(ctx context.Context, b *Batch, derive DeriveFunc) error
+	Close() error
+}
+
+// Stats counts what a store holds.
+type Stats struct {
+	Nodes       int              `json:"nodes"`
+	Edges       int              `json:"edges"`
+	NodesByKind map[NodeKind]int `json:"nodesByKind"`
+	EdgesByKind map[EdgeKind]int `json:"edgesByKind"`
+	Sources     int              `json:"sources"`
+	LastWrite   time.Time        `json:"lastWrite"`
+}
