@@ -123,22 +123,22 @@ func (c Confidence) Weaker(o Confidence) Confidence {
 // Well-known attribute keys. Attributes are strings so that both stores keep
 // them as plain properties; lists are comma-separated and sorted.
 const (
-	AttrFingerprint  = "fingerprint"   // salted fingerprint of a value seen in the input
-	AttrStoredInline = "stored_inline" // "true" when the value sat in a file, not a secret manager
-	AttrVia          = "via"           // EXPOSES: env, ci-secret, file, oidc, metadata, token
-	AttrActions      = "actions"       // CAN_ACCESS and friends: the permissions that make the edge
-	AttrLevel        = "level"         // CAN_ACCESS: read, write or admin
-	AttrReason       = "reason"        // a sentence explaining a derived edge
-	AttrCondition    = "condition"     // the condition that decided an edge
-	AttrLongLived    = "long_lived"    // Secret: "true" for keys and stored tokens
-	AttrProvider     = "provider"      // aws, gcp, github, npm ...
-	AttrAccount      = "account"       // cloud account or project
-	AttrRepository   = "repository"    // owner/name of the repository a fact belongs to
-	AttrLockfile     = "lockfile"      // DEPENDS_ON and LOCKS: the lockfile that states it
-	AttrDirect       = "direct"        // LOCKS: "true" for a direct dependency
-	AttrChain        = "chain"         // LOCKS and EXECUTES: direct dependency that pulls it in
+	AttrFingerprint  = "fingerprint"    // salted fingerprint of a value seen in the input
+	AttrStoredInline = "stored_inline"  // "true" when the value sat in a file, not a secret manager
+	AttrVia          = "via"            // EXPOSES: env, ci-secret, file, oidc, metadata, token
+	AttrActions      = "actions"        // CAN_ACCESS and friends: the permissions that make the edge
+	AttrLevel        = "level"          // CAN_ACCESS: read, write or admin
+	AttrReason       = "reason"         // a sentence explaining a derived edge
+	AttrCondition    = "condition"      // the condition that decided an edge
+	AttrLongLived    = "long_lived"     // Secret: "true" for keys and stored tokens
+	AttrProvider     = "provider"       // aws, gcp, github, npm ...
+	AttrAccount      = "account"        // cloud account or project
+	AttrRepository   = "repository"     // owner/name of the repository a fact belongs to
+	AttrLockfile     = "lockfile"       // DEPENDS_ON and LOCKS: the lockfile that states it
+	AttrDirect       = "direct"         // LOCKS: "true" for a direct dependency
+	AttrChain        = "chain"          // LOCKS and EXECUTES: direct dependency that pulls it in
 	AttrInstallHook  = "install_script" // Package version: "true" when it runs code at install
-	AttrName         = "name"          // a secret's name as its consumers refer to it
+	AttrName         = "name"           // a secret's name as its consumers refer to it
 )
 
 // Pos is where a fact was read: a file and a line, or a log file and the

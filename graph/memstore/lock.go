@@ -1,0 +1,26 @@
+package memstore
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// Lock takes an exclusive advisory lock beside the store file, so that two
+// ingest runs on the same store wait for each other instead of losing one
+// run's writes. Readers need no lock: the file is only ever replaced whole.
+// The returned function releases the lock.
+func Lock(path string) (func(), error) {
+	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open store lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock store: %w", err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}

@@ -1,0 +1,301 @@
+// Package storetest is the conformance suite every graph.Store must pass.
+// Each backend's tests call Run with a constructor for an empty store.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// Run runs the suite. newStore must return an empty store each call.
+func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
+	t.Run("WriteAndRead", func(t *testing.T) { testWriteAndRead(t, newStore(t)) })
+	t.Run("ReplaceSource", func(t *testing.T) { testReplaceSource(t, newStore(t)) })
+	t.Run("KeepFailedSource", func(t *testing.T) { testKeepFailedSource(t, newStore(t)) })
+	t.Run("Idempotent", func(t *testing.T) { testIdempotent(t, newStore(t)) })
+	t.Run("DeriveReplaced", func(t *testing.T) { testDeriveReplaced(t, newStore(t)) })
+	t.Run("DeriveErrorRollsBack", func(t *testing.T) { testDeriveErrorRollsBack(t, newStore(t)) })
+	t.Run("MergeSources", func(t *testing.T) { testMergeSources(t, newStore(t)) })
+	t.Run("Evidence", func(t *testing.T) { testEvidence(t, newStore(t)) })
+}
+
+var t0 = time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+
+func node(id string, kind graph.NodeKind, file string, line int, attrs ...string) graph.Node {
+	n := graph.Node{ID: id, Kind: kind, Pos: graph.Pos{File: file, Line: line}}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		n.SetAttr(attrs[i], attrs[i+1])
+	}
+	return n
+}
+
+func edge(from string, kind graph.EdgeKind, to, file string, line int) graph.Edge {
+	return graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{File: file, Line: line}}
+}
+
+func sampleBatch(at time.Time) *graph.Batch {
+	return &graph.Batch{
+		Time: at,
+		Nodes: []graph.Node{
+			node("pkg:npm/bad@1.0.0", graph.NodePackage, "lock.json", 3),
+			node("runtime:gha:o/r/ci.yml#build", graph.NodeRuntime, "ci.yml", 5),
+			node("secret:gha:o/r/KEY", graph.NodeSecret, "ci.yml", 9, "name", "KEY"),
+		},
+		Edges: []graph.Edge{
+			edge("runtime:gha:o/r/ci.yml#build", graph.EdgeExecutes, "pkg:npm/bad@1.0.0", "ci.yml", 7),
+			edge("runtime:gha:o/r/ci.yml#build", graph.EdgeExposes, "secret:gha:o/r/KEY", "ci.yml", 9),
+		},
+	}
+}
+
+func write(t *testing.T, s graph.Store, b *graph.Batch, d graph.DeriveFunc) {
+	t.Helper()
+	if err := s.Write(context.Background(), b, d); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+}
+
+func ids(ns []graph.Node) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, n.ID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func keys(es []graph.Edge) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Key().String())
+	}
+	sort.Strings(out)
+	return out
+}
+
+func allEdges(t *testing.T, s graph.Store) []string {
+	t.Helper()
+	var out []string
+	for _, k := range graph.EdgeKinds {
+		es, err := s.EdgesByKind(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, keys(es)...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func allNodes(t *testing.T, s graph.Store) []string {
+	t.Helper()
+	var out []string
+	for _, k := range graph.NodeKinds {
+		ns, err := s.NodesByKind(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ids(ns)...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func testWriteAndRead(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	write(t, s, sampleBatch(t0), nil)
+
+	ns, err := s.Nodes(ctx, []string{"secret:gha:o/r/KEY", "missing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 1 || ns[0].Kind != graph.NodeSecret || ns[0].Attr("name") != "KEY" {
+		t.Fatalf("Nodes = %+v, want the KEY secret only", ns)
+	}
+	if got, want := ns[0].Pos, (graph.Pos{File: "ci.yml", Line: 9}); got != want {
+		t.Errorf("Pos = %v, want %v", got, want)
+	}
+
+	out, err := s.Expand(ctx, []string{"runtime:gha:o/r/ci.yml#build"}, graph.Out, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"runtime:gha:o/r/ci.yml#build -EXPOSES-> secret:gha:o/r/KEY"}, keys(out)); diff != "" {
+		t.Errorf("Expand Out EXPOSES (-want +got):\n%s", diff)
+	}
+	in, err := s.Expand(ctx, []string{"pkg:npm/bad@1.0.0"}, graph.In)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"runtime:gha:o/r/ci.yml#build -EXECUTES-> pkg:npm/bad@1.0.0"}, keys(in)); diff != "" {
+		t.Errorf("Expand In (-want +got):\n%s", diff)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Nodes != 3 || st.Edges != 2 {
+		t.Errorf("Stats = %d nodes %d edges, want 3 and 2", st.Nodes, st.Edges)
+	}
+}
+
+func testReplaceSource(t *testing.T, s graph.Store) {
+	write(t, s, sampleBatch(t0), nil)
+	// ci.yml is read again and no longer exposes KEY.
+	b := &graph.Batch{
+		Time:    t0.Add(time.Hour),
+		Replace: []string{"ci.yml"},
+		Nodes:   []graph.Node{node("runtime:gha:o/r/ci.yml#build", graph.NodeRuntime, "ci.yml", 5)},
+		Edges:   []graph.Edge{edge("runtime:gha:o/r/ci.yml#build", graph.EdgeExecutes, "pkg:npm/bad@1.0.0", "ci.yml", 7)},
+	}
+	write(t, s, b, nil)
+	if diff := cmp.Diff([]string{"pkg:npm/bad@1.0.0", "runtime:gha:o/r/ci.yml#build"}, allNodes(t, s)); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"runtime:gha:o/r/ci.yml#build -EXECUTES-> pkg:npm/bad@1.0.0"}, allEdges(t, s)); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+}
+
+func testKeepFailedSource(t *testing.T, s graph.Store) {
+	write(t, s, sampleBatch(t0), nil)
+	// A later run reads only lock.json; ci.yml failed, so it is not in
+	// Replace and its facts must survive.
+	b := &graph.Batch{
+		Time:    t0.Add(time.Hour),
+		Replace: []string{"lock.json"},
+		Nodes:   []graph.Node{node("pkg:npm/bad@1.0.0", graph.NodePackage, "lock.json", 3)},
+	}
+	write(t, s, b, nil)
+	if got := len(allEdges(t, s)); got != 2 {
+		t.Errorf("edges after partial run = %d, want 2", got)
+	}
+	ns, _ := s.Nodes(context.Background(), []string{"pkg:npm/bad@1.0.0"})
+	if len(ns) != 1 || !ns[0].FirstSeen.Equal(t0) || !ns[0].LastSeen.Equal(t0.Add(time.Hour)) {
+		t.Errorf("package seen = %+v, want firstSeen t0 and lastSeen t0+1h", ns)
+	}
+}
+
+func testIdempotent(t *testing.T, s graph.Store) {
+	write(t, s, sampleBatch(t0), nil)
+	n1, e1 := allNodes(t, s), allEdges(t, s)
+	write(t, s, sampleBatch(t0.Add(time.Hour)), nil)
+	if diff := cmp.Diff(n1, allNodes(t, s)); diff != "" {
+		t.Errorf("nodes changed on re-ingest (-first +second):\n%s", diff)
+	}
+	if diff := cmp.Diff(e1, allEdges(t, s)); diff != "" {
+		t.Errorf("edges changed on re-ingest (-first +second):\n%s", diff)
+	}
+}
+
+func testDeriveReplaced(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	calls := 0
+	derive := func(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		calls++
+		ns, err := r.NodesByKind(ctx, graph.NodeSecret)
+		if err != nil {
+			return nil, nil, err
+		}
+		var es []graph.Edge
+		for _, n := range ns {
+			es = append(es, edge(n.ID, graph.EdgeAuthenticatesAs, "user:"+n.Attr("name"), graph.DerivedSource, 0))
+		}
+		return []graph.Node{node("user:KEY", graph.NodeIdentity, graph.DerivedSource, 0)}, es, nil
+	}
+	write(t, s, sampleBatch(t0), derive)
+	out, _ := s.Expand(ctx, []string{"secret:gha:o/r/KEY"}, graph.Out, graph.EdgeAuthenticatesAs)
+	if len(out) != 1 || out[0].To != "user:KEY" {
+		t.Fatalf("derived edge = %v, want KEY -> user:KEY", keys(out))
+	}
+	// Drop the secret: the derived edge must go with it.
+	b := &graph.Batch{Time: t0.Add(time.Hour), Replace: []string{"ci.yml"}}
+	none := func(context.Context, graph.Reader) ([]graph.Node, []graph.Edge, error) { return nil, nil, nil }
+	write(t, s, b, none)
+	out, _ = s.Expand(ctx, []string{"secret:gha:o/r/KEY"}, graph.Out)
+	if len(out) != 0 {
+		t.Errorf("derived edges after removal = %v, want none", keys(out))
+	}
+	if calls != 1 {
+		t.Errorf("derive called %d times, want 1", calls)
+	}
+}
+
+func testDeriveErrorRollsBack(t *testing.T, s graph.Store) {
+	write(t, s, sampleBatch(t0), nil)
+	n1, e1 := allNodes(t, s), allEdges(t, s)
+	b := &graph.Batch{
+		Time:    t0.Add(time.Hour),
+		Replace: []string{"ci.yml", "lock.json"},
+		Nodes:   []graph.Node{node("pkg:npm/other@2.0.0", graph.NodePackage, "lock.json", 1)},
+	}
+	boom := errors.New("boom")
+	err := s.Write(context.Background(), b, func(context.Context, graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		return nil, nil, boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Write error = %v, want boom", err)
+	}
+	if diff := cmp.Diff(n1, allNodes(t, s)); diff != "" {
+		t.Errorf("nodes after failed write (-before +after):\n%s", diff)
+	}
+	if diff := cmp.Diff(e1, allEdges(t, s)); diff != "" {
+		t.Errorf("edges after failed write (-before +after):\n%s", diff)
+	}
+}
+
+func testMergeSources(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	b := &graph.Batch{Time: t0, Nodes: []graph.Node{
+		node("arn:aws:iam::111122223333:user/ci", graph.NodeIdentity, "b.tf", 4, "type", "user"),
+		node("arn:aws:iam::111122223333:user/ci", graph.NodeIdentity, "a.json", 2, "path", "/"),
+	}}
+	write(t, s, b, nil)
+	ns, _ := s.Nodes(ctx, []string{"arn:aws:iam::111122223333:user/ci"})
+	if len(ns) != 1 {
+		t.Fatalf("got %d nodes, want 1", len(ns))
+	}
+	n := ns[0]
+	if n.Attr("type") != "user" || n.Attr("path") != "/" {
+		t.Errorf("attrs = %v, want type and path merged", n.Attrs)
+	}
+	if n.Pos.File != "a.json" || len(n.Also) != 1 || n.Also[0].File != "b.tf" {
+		t.Errorf("positions = %v %v, want a.json first then b.tf", n.Pos, n.Also)
+	}
+	// Removing one source keeps the node with the other's facts.
+	write(t, s, &graph.Batch{Time: t0.Add(time.Hour), Replace: []string{"a.json"}}, nil)
+	ns, _ = s.Nodes(ctx, []string{"arn:aws:iam::111122223333:user/ci"})
+	if len(ns) != 1 || ns[0].Attr("path") != "" || ns[0].Attr("type") != "user" {
+		t.Errorf("after removing a.json: %+v, want only b.tf's facts", ns)
+	}
+}
+
+func testEvidence(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	mk := func(file string, at time.Time, addr string) graph.Edge {
+		e := edge("arn:aws:iam::111122223333:user/ci", graph.EdgeObserved, "arn:aws:s3:::data", file, 1)
+		e.Evidence = &graph.Evidence{}
+		e.Evidence.Add(at, "s3:GetObject", addr, "aws-cli/2", "AKIAEXAMPLE", false, graph.Pos{File: file, Line: 1})
+		return e
+	}
+	b := &graph.Batch{Time: t0, Edges: []graph.Edge{
+		mk("trail-1.json", t0, "198.51.100.1"),
+		mk("trail-2.json", t0.Add(2*time.Hour), "203.0.113.9"),
+	}}
+	write(t, s, b, nil)
+	es, _ := s.Expand(ctx, []string{"arn:aws:iam::111122223333:user/ci"}, graph.Out, graph.EdgeObserved)
+	if len(es) != 1 || es[0].Evidence == nil {
+		t.Fatalf("observed edges = %+v, want one with evidence", es)
+	}
+	ev := es[0].Evidence
+	if ev.Count != 2 || !ev.First.Equal(t0) || !ev.Last.Equal(t0.Add(2*time.Hour)) || len(ev.Addrs) != 2 {
+		t.Errorf("evidence = %+v, want 2 calls from 2 addresses spanning 2h", ev)
+	}
+}
