@@ -1,0 +1,319 @@
+// Package link derives the edges that no single input file shows: which
+// identities may assume which roles (trust and identity policies, OIDC
+// conditions evaluated against each job's claims), which secrets and
+// resources each identity reaches, which packages each CI job executes
+// through its repository's lockfiles, and which environment or "all
+// secrets" references resolve to which declared secrets.
+//
+// Derive runs over the whole graph after every ingest run, so facts from
+// files read in different runs still meet.
+package link
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/awspolicy"
+)
+
+// Linker derives edges. Its zero value is ready to use.
+type Linker struct {
+	Logger *slog.Logger
+}
+
+// view is the part of the graph the linker reads, indexed.
+type view struct {
+	nodes    map[string]graph.Node
+	byKind   map[graph.NodeKind][]graph.Node
+	out      map[graph.EdgeKind]map[string][]graph.Edge
+	policies map[string]*awspolicy.Policy
+	bad      map[string]string // policy id -> why it could not be parsed
+
+	derivedNodes []graph.Node
+	derivedEdges []graph.Edge
+	seenNodes    map[string]bool
+	seenEdges    map[graph.EdgeKey]int
+}
+
+// structural edge kinds the linker reads.
+var readKinds = []graph.EdgeKind{
+	graph.EdgeHasPolicy, graph.EdgeMemberOf, graph.EdgeExposes, graph.EdgeLocks,
+	graph.EdgeObserved, graph.EdgeAuthenticatesAs, graph.EdgeHolds, graph.EdgeDefines,
+}
+
+// Derive implements graph.DeriveFunc.
+func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+	v := &view{
+		nodes:     map[string]graph.Node{},
+		byKind:    map[graph.NodeKind][]graph.Node{},
+		out:       map[graph.EdgeKind]map[string][]graph.Edge{},
+		policies:  map[string]*awspolicy.Policy{},
+		bad:       map[string]string{},
+		seenNodes: map[string]bool{},
+		seenEdges: map[graph.EdgeKey]int{},
+	}
+	for _, k := range graph.NodeKinds {
+		ns, err := r.NodesByKind(ctx, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		v.byKind[k] = ns
+		for _, n := range ns {
+			v.nodes[n.ID] = n
+		}
+	}
+	for _, k := range readKinds {
+		es, err := r.EdgesByKind(ctx, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		m := map[string][]graph.Edge{}
+		for _, e := range es {
+			m[e.From] = append(m[e.From], e)
+		}
+		v.out[k] = m
+	}
+	for _, n := range v.byKind[graph.NodePolicy] {
+		if doc := n.Attr("document"); doc != "" {
+			p, err := awspolicy.Parse(doc)
+			if err != nil {
+				v.bad[n.ID] = err.Error()
+				continue
+			}
+			v.policies[n.ID] = p
+		} else if p, ok := awspolicy.Managed(n.ID); ok {
+			v.policies[n.ID] = p
+		}
+	}
+
+	v.linkSecrets()
+	v.linkLockfiles()
+	v.linkAWS()
+	v.linkObservedSubjects()
+	if l.Logger != nil {
+		l.Logger.Info("edges derived", "nodes", len(v.derivedNodes), "edges", len(v.derivedEdges))
+	}
+	return v.derivedNodes, v.derivedEdges, nil
+}
+
+func (v *view) addNode(n graph.Node) {
+	if _, ok := v.nodes[n.ID]; ok || v.seenNodes[n.ID] {
+		return
+	}
+	v.seenNodes[n.ID] = true
+	v.derivedNodes = append(v.derivedNodes, n)
+}
+
+// addEdge adds a derived edge; of two derivations of the same edge the
+// certain one wins.
+func (v *view) addEdge(e graph.Edge) {
+	if e.Confidence == "" {
+		e.Confidence = graph.Certain
+	}
+	if i, ok := v.seenEdges[e.Key()]; ok {
+		if v.derivedEdges[i].Confidence == graph.Possible && e.Confidence == graph.Certain {
+			v.derivedEdges[i] = e
+		}
+		return
+	}
+	v.seenEdges[e.Key()] = len(v.derivedEdges)
+	v.derivedEdges = append(v.derivedEdges, e)
+}
+
+func (v *view) edgesFrom(kind graph.EdgeKind, id string) []graph.Edge {
+	return v.out[kind][id]
+}
+
+// linkSecrets resolves references that name secrets only by name: an
+// environment job's secrets to the environment's secrets, and a job that
+// receives the whole secrets context to every secret of its repository.
+func (v *view) linkSecrets() {
+	byRepo := map[string][]graph.Node{}
+	orgSecrets := map[string][]graph.Node{}
+	for _, n := range v.byKind[graph.NodeSecret] {
+		if n.Attr(graph.AttrProvider) != "github" || n.Attr("type") != "actions-secret" {
+			continue
+		}
+		if strings.HasPrefix(n.ID, "secret:gha:org:") {
+			org := strings.SplitN(strings.TrimPrefix(n.ID, "secret:gha:org:"), "/", 2)[0]
+			orgSecrets[org] = append(orgSecrets[org], n)
+			continue
+		}
+		if repo := n.Attr(graph.AttrRepository); repo != "" {
+			byRepo[repo] = append(byRepo[repo], n)
+		}
+	}
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		env := rt.Attr("environment")
+		repo := rt.Attr(graph.AttrRepository)
+		for _, e := range v.edgesFrom(graph.EdgeExposes, rt.ID) {
+			name := e.Attr(graph.AttrName)
+			if env != "" && name != "" {
+				envID := graph.GHAEnvSecretID(repo, env, name)
+				if _, ok := v.nodes[envID]; ok {
+					ne := graph.Edge{From: rt.ID, To: envID, Kind: graph.EdgeExposes, Confidence: e.Confidence, Pos: e.Pos}
+					ne.SetAttr(graph.AttrVia, "ci-secret")
+					ne.SetAttr(graph.AttrName, name)
+					ne.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs in environment %q, whose secret %s takes precedence", env, name))
+					v.addEdge(ne)
+				}
+			}
+			if e.To != graph.GHAAllSecretsID(repo) {
+				continue
+			}
+			for _, s := range byRepo[repo] {
+				if s.Attr("environment") != "" && s.Attr("environment") != env {
+					continue
+				}
+				v.addEdge(allSecretsEdge(rt.ID, s.ID, e))
+			}
+			owner := strings.SplitN(repo, "/", 2)[0]
+			for _, s := range orgSecrets[owner] {
+				if visibleToRepo(s, repo) {
+					v.addEdge(allSecretsEdge(rt.ID, s.ID, e))
+				}
+			}
+		}
+	}
+}
+
+func allSecretsEdge(from, to string, via graph.Edge) graph.Edge {
+	e := graph.Edge{From: from, To: to, Kind: graph.EdgeExposes, Confidence: via.Confidence, Pos: via.Pos}
+	e.SetAttr(graph.AttrVia, "ci-secret")
+	e.SetAttr(graph.AttrReason, "the job serialises the whole secrets context, so the runner receives every secret")
+	return e
+}
+
+func visibleToRepo(s graph.Node, repo string) bool {
+	switch s.Attr("visibility") {
+	case "all", "private", "":
+		return true
+	case "selected":
+		name := strings.SplitN(repo, "/", 2)[1]
+		for _, r := range graph.SplitList(s.Attr("selected_repositories")) {
+			if r == repo || r == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ecosystemOf maps a package's ecosystem to the installer name used in a
+// runtime's "installs" attribute.
+var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "golang", "cargo": "cargo", "gem": "gem", "composer": "composer"}
+
+// linkLockfiles makes every job that installs an ecosystem's dependencies
+// execute the packages its repository's lockfiles pin for that ecosystem.
+func (v *view) linkLockfiles() {
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		installs := graph.SplitList(rt.Attr("installs"))
+		if len(installs) == 0 {
+			continue
+		}
+		repo := graph.RepoID("", rt.Attr(graph.AttrRepository))
+		for _, lock := range v.edgesFrom(graph.EdgeLocks, repo) {
+			pkg, ok := v.nodes[lock.To]
+			if !ok {
+				continue
+			}
+			eco := ecosystemOf[pkg.Attr("ecosystem")]
+			if eco == "" || !contains(installs, eco) {
+				continue
+			}
+			e := graph.Edge{From: rt.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: lock.Confidence, Pos: lock.Pos}
+			e.SetAttr(graph.AttrLockfile, lock.Attr(graph.AttrLockfile))
+			if c := lock.Attr(graph.AttrChain); c != "" {
+				e.SetAttr(graph.AttrChain, c)
+			}
+			how := "imported by the code the job builds and tests"
+			if pkg.Attr(graph.AttrInstallHook) == "true" {
+				how = "install script runs when the job installs dependencies"
+				e.SetAttr(graph.AttrInstallHook, "true")
+			}
+			e.SetAttr(graph.AttrVia, "install")
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job installs %s dependencies and %s pins %s; %s", eco, lock.Attr(graph.AttrLockfile), pkg.ID, how))
+			v.addEdge(e)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// linkObservedSubjects joins what access logs show a federated subject do
+// to the CI jobs whose tokens carry that subject.
+func (v *view) linkObservedSubjects() {
+	var jobs []graph.Node
+	for _, n := range v.byKind[graph.NodeIdentity] {
+		if n.Attr("type") == "oidc-subject" {
+			jobs = append(jobs, n)
+		}
+	}
+	for _, n := range v.byKind[graph.NodeIdentity] {
+		if n.Attr("type") != "oidc-subject-observed" {
+			continue
+		}
+		sub := n.Attr("sub")
+		for _, j := range jobs {
+			if !subjectMatches(j, sub) || !sameIssuer(j.Attr("issuer"), n.Attr("issuer")) {
+				continue
+			}
+			for _, obs := range v.edgesFrom(graph.EdgeObserved, n.ID) {
+				e := graph.Edge{From: j.ID, To: obs.To, Kind: graph.EdgeObserved, Confidence: graph.Certain,
+					Pos: obs.Pos, Evidence: obs.Evidence.Clone()}
+				e.Attrs = copyAttrs(obs.Attrs)
+				e.SetAttr("subject", sub)
+				e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subject %s, which this job's tokens carry", sub))
+				v.addEdge(e)
+			}
+		}
+	}
+}
+
+func subjectMatches(job graph.Node, sub string) bool {
+	for _, s := range graph.SplitList(job.Attr("subs")) {
+		if s == sub || (strings.Contains(s, "*") && awspolicy.Glob(s, sub)) {
+			return true
+		}
+	}
+	return false
+}
+
+func sameIssuer(a, b string) bool {
+	host := func(s string) string {
+		s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
+		return strings.TrimSuffix(s, "/")
+	}
+	return host(a) == host(b)
+}
+
+func copyAttrs(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func sortedIDs(ns []graph.Node) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.ID
+	}
+	sort.Strings(out)
+	return out
+}

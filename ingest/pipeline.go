@@ -1,0 +1,424 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// Limits against hostile or accidental huge input.
+const (
+	// MaxFileSize bounds a single input file on disk.
+	MaxFileSize = 2 << 30
+	// MaxConfigSize bounds files that parsers read whole (everything but
+	// streamed logs).
+	MaxConfigSize = 64 << 20
+)
+
+// Pipeline runs one ingest: detect, parse, link, write.
+type Pipeline struct {
+	Parsers []Parser
+	Store   graph.Store
+	Derive  graph.DeriveFunc
+	Env     *Env
+	// Repo, when set, names the repository ("owner/name") of every input
+	// file. Otherwise each file's repository comes from the nearest .git
+	// folder's origin remote, or is Org plus the repository folder's name.
+	Repo    string
+	Org     string
+	Workers int
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// Summary reports what a run did, per format.
+type Summary struct {
+	Formats  map[string]*FormatSummary `json:"formats"`
+	Skipped  []Skip                    `json:"skipped"`
+	Rejected []Diagnostic              `json:"rejected"`
+	Warnings []Diagnostic              `json:"warnings"`
+	Nodes    int                       `json:"nodes"`
+	Edges    int                       `json:"edges"`
+	Duration time.Duration             `json:"duration"`
+}
+
+// FormatSummary counts the files of one format.
+type FormatSummary struct {
+	Ingested int `json:"ingested"`
+	Rejected int `json:"rejected"`
+	Records  int `json:"records"`
+	Warnings int `json:"warnings"`
+}
+
+// Skip is a file no parser claimed.
+type Skip struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+type job struct {
+	file   *File
+	parser Parser
+	res    Result
+	err    error
+}
+
+// Run ingests the given files and folders.
+func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
+	start := time.Now()
+	now := time.Now
+	if p.Now != nil {
+		now = p.Now
+	}
+	log := p.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sum := &Summary{Formats: map[string]*FormatSummary{}}
+
+	files, err := p.collect(paths, sum)
+	if err != nil {
+		return nil, err
+	}
+	var jobs []*job
+	for _, f := range files {
+		ps := p.detect(f)
+		if ps == nil {
+			sum.Skipped = append(sum.Skipped, Skip{Path: f.Path, Reason: "format not recognised"})
+			continue
+		}
+		jobs = append(jobs, &job{file: f, parser: ps})
+	}
+	log.Info("files detected", "count", len(jobs), "skipped", len(sum.Skipped))
+
+	g, gctx := errgroup.WithContext(ctx)
+	workers := p.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	g.SetLimit(workers)
+	for _, j := range jobs {
+		g.Go(func() error {
+			j.err = parseOne(gctx, j, p.Env)
+			return gctx.Err()
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	b := &graph.Batch{Time: now().UTC().Truncate(time.Second)}
+	for _, j := range jobs {
+		fs := sum.Formats[j.parser.Format()]
+		if fs == nil {
+			fs = &FormatSummary{}
+			sum.Formats[j.parser.Format()] = fs
+		}
+		if j.err != nil {
+			fs.Rejected++
+			sum.Rejected = append(sum.Rejected, rejection(j.file.Path, j.err))
+			continue
+		}
+		fs.Ingested++
+		fs.Records += j.res.Records
+		fs.Warnings += len(j.res.Diags)
+		sum.Warnings = append(sum.Warnings, j.res.Diags...)
+		b.Replace = append(b.Replace, j.file.Path)
+		b.Nodes = append(b.Nodes, stamp(j.res.Nodes, j.file.Path)...)
+		b.Edges = append(b.Edges, stampEdges(j.res.Edges, j.file.Path)...)
+	}
+	SortDiagnostics(sum.Rejected)
+	SortDiagnostics(sum.Warnings)
+
+	if err := p.Store.Write(ctx, b, p.Derive); err != nil {
+		return nil, fmt.Errorf("write graph: %w", err)
+	}
+	st, err := p.Store.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sum.Nodes, sum.Edges = st.Nodes, st.Edges
+	sum.Duration = time.Since(start)
+	log.Info("graph written", "nodes", st.Nodes, "edges", st.Edges, "duration", sum.Duration.Round(time.Millisecond))
+	return sum, nil
+}
+
+// parseOne runs one parser, turning a panic into a rejection so that one
+// hostile file cannot stop the run.
+func parseOne(ctx context.Context, j *job, env *Env) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			j.res = Result{}
+			err = Errorf(Position{File: j.file.Path}, "internal error while parsing as %s; the file was skipped, please report it", j.parser.Format())
+		}
+	}()
+	if err := j.parser.Parse(ctx, j.file, env, &j.res); err != nil {
+		j.res = Result{}
+		return err
+	}
+	for i := range j.res.Diags {
+		if j.res.Diags[i].Pos.File == "" {
+			j.res.Diags[i].Pos.File = j.file.Path
+		}
+	}
+	return nil
+}
+
+func rejection(path string, err error) Diagnostic {
+	var pe *Error
+	if errors.As(err, &pe) {
+		d := Diagnostic{Pos: pe.Pos, Msg: pe.Msg}
+		if d.Pos.File == "" {
+			d.Pos.File = path
+		}
+		return d
+	}
+	return Diagnostic{Pos: Position{File: path}, Msg: err.Error()}
+}
+
+// stamp makes every fact's position name the file it came from, since the
+// store keys facts by that name.
+func stamp(ns []graph.Node, path string) []graph.Node {
+	for i := range ns {
+		ns[i].Pos.File = path
+	}
+	return ns
+}
+
+func stampEdges(es []graph.Edge, path string) []graph.Edge {
+	for i := range es {
+		es[i].Pos.File = path
+	}
+	return es
+}
+
+func (p *Pipeline) detect(f *File) Parser {
+	for _, ps := range p.Parsers {
+		if ps.Detect(f) {
+			return ps
+		}
+	}
+	return nil
+}
+
+// skipDirs are folders that hold tool state or vendored code, not inputs.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform": true, ".blastradius": true, "__pycache__": true}
+
+func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
+	var files []*File
+	seen := map[string]bool{}
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			return nil, fmt.Errorf("input %s: %w", root, err)
+		}
+		if !info.IsDir() {
+			f, skip := p.file(filepath.Clean(root), info)
+			if skip != "" {
+				sum.Skipped = append(sum.Skipped, Skip{Path: root, Reason: skip})
+			} else if !seen[f.Path] {
+				seen[f.Path] = true
+				files = append(files, f)
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: err.Error()})
+				return nil
+			}
+			if d.IsDir() {
+				if path != root && skipDirs[d.Name()] {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: err.Error()})
+				return nil
+			}
+			f, skip := p.file(path, info)
+			if skip != "" {
+				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: skip})
+				return nil
+			}
+			if !seen[f.Path] {
+				seen[f.Path] = true
+				files = append(files, f)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// file prepares one input file, or returns why it is skipped.
+func (p *Pipeline) file(path string, info fs.FileInfo) (*File, string) {
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Sprintf("larger than %d MiB", MaxFileSize>>20)
+	}
+	gz := strings.HasSuffix(path, ".gz")
+	open := func() (io.ReadCloser, error) { return openFile(path, gz) }
+	rc, err := open()
+	if err != nil {
+		return nil, "cannot read: " + err.Error()
+	}
+	head := make([]byte, HeadSize)
+	n, err := io.ReadFull(rc, head)
+	rc.Close()
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, "cannot read: " + err.Error()
+	}
+	head = head[:n]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return nil, "binary file"
+	}
+	root, repo := p.repoOf(path)
+	rel := filepath.Base(path)
+	if root != "" {
+		if r, err := filepath.Rel(root, path); err == nil {
+			rel = r
+		}
+	}
+	return &File{
+		Path:    path,
+		RelPath: filepath.ToSlash(strings.TrimSuffix(rel, ".gz")),
+		Repo:    repo,
+		Head:    head,
+		Size:    info.Size(),
+		Open:    open,
+	}, ""
+}
+
+type gzipFile struct {
+	*gzip.Reader
+	f *os.File
+}
+
+func (g gzipFile) Close() error {
+	g.Reader.Close()
+	return g.f.Close()
+}
+
+func openFile(path string, gz bool) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if !gz {
+		return f, nil
+	}
+	zr, err := gzip.NewReader(bufio.NewReader(f))
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("not a gzip file: %w", err)
+	}
+	return gzipFile{Reader: zr, f: f}, nil
+}
+
+// repoOf finds the repository a file belongs to: the nearest ancestor
+// folder that holds .git or .github.
+func (p *Pipeline) repoOf(path string) (root, repo string) {
+	dir := filepath.Dir(path)
+	for {
+		if isDir(filepath.Join(dir, ".git")) || isDir(filepath.Join(dir, ".github")) {
+			root = dir
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if root == "" {
+		root = filepath.Dir(path)
+	}
+	if p.Repo != "" {
+		return root, p.Repo
+	}
+	if name := originRepo(filepath.Join(root, ".git", "config")); name != "" {
+		return root, name
+	}
+	org := p.Org
+	if org == "" {
+		org = "local"
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		abs = root
+	}
+	return root, org + "/" + filepath.Base(abs)
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
+// originRepo reads "owner/name" from the origin remote of a git config.
+func originRepo(configPath string) string {
+	data, err := os.ReadFile(configPath)
+	if err != nil {
+		return ""
+	}
+	inOrigin := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			inOrigin = line == `[remote "origin"]`
+			continue
+		}
+		if !inOrigin || !strings.HasPrefix(line, "url") {
+			continue
+		}
+		_, url, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		return repoFromURL(strings.TrimSpace(url))
+	}
+	return ""
+}
+
+// repoFromURL extracts "owner/name" from an https or ssh clone URL.
+func repoFromURL(url string) string {
+	url = strings.TrimSuffix(strings.TrimSuffix(url, "/"), ".git")
+	if i := strings.Index(url, "://"); i >= 0 {
+		url = url[i+3:]
+		if j := strings.Index(url, "/"); j >= 0 {
+			url = url[j+1:]
+		}
+	} else if i := strings.Index(url, ":"); i >= 0 {
+		url = url[i+1:]
+	}
+	parts := strings.Split(url, "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
+}
