@@ -229,7 +229,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
 			return nil, fmt.Errorf("input %s: %w", root, err)
 		}
 		if !info.IsDir() {
-			f, skip := p.file(filepath.Clean(root), info)
+			f, skip := p.file(filepath.Clean(root), filepath.Dir(filepath.Clean(root)), info)
 			if skip != "" {
 				sum.Skipped = append(sum.Skipped, Skip{Path: root, Reason: skip})
 			} else if !seen[f.Path] {
@@ -257,7 +257,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
 				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: err.Error()})
 				return nil
 			}
-			f, skip := p.file(path, info)
+			f, skip := p.file(path, root, info)
 			if skip != "" {
 				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: skip})
 				return nil
@@ -277,7 +277,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
 }
 
 // file prepares one input file, or returns why it is skipped.
-func (p *Pipeline) file(path string, info fs.FileInfo) (*File, string) {
+func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string) {
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Sprintf("larger than %d MiB", MaxFileSize>>20)
 	}
@@ -297,7 +297,7 @@ func (p *Pipeline) file(path string, info fs.FileInfo) (*File, string) {
 	if bytes.IndexByte(head, 0) >= 0 {
 		return nil, "binary file"
 	}
-	root, repo := p.repoOf(path)
+	root, repo := p.repoOf(path, inputRoot)
 	rel := filepath.Base(path)
 	if root != "" {
 		if r, err := filepath.Rel(root, path); err == nil {
@@ -340,9 +340,10 @@ func openFile(path string, gz bool) (io.ReadCloser, error) {
 	return gzipFile{Reader: zr, f: f}, nil
 }
 
-// repoOf finds the repository a file belongs to: the nearest ancestor
-// folder that holds .git or .github.
-func (p *Pipeline) repoOf(path string) (root, repo string) {
+// repoOf finds the repository a file belongs to: the nearest folder at or
+// below the input root that holds .git or .github, else the input root.
+func (p *Pipeline) repoOf(path, inputRoot string) (root, repo string) {
+	inputRoot = filepath.Clean(inputRoot)
 	dir := filepath.Dir(path)
 	for {
 		if isDir(filepath.Join(dir, ".git")) || isDir(filepath.Join(dir, ".github")) {
@@ -350,13 +351,13 @@ func (p *Pipeline) repoOf(path string) (root, repo string) {
 			break
 		}
 		parent := filepath.Dir(dir)
-		if parent == dir {
+		if dir == inputRoot || parent == dir {
 			break
 		}
 		dir = parent
 	}
 	if root == "" {
-		root = filepath.Dir(path)
+		root = inputRoot
 	}
 	if p.Repo != "" {
 		return root, p.Repo

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/actions"
+	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
+	"github.com/blastradius-dev/blastradius/ingest/link"
+	"github.com/blastradius-dev/blastradius/ingest/lockfile"
+	"github.com/blastradius-dev/blastradius/ingest/terraform"
+)
+
+// parsers returns a fresh parser of every format, in detection order: the
+// first whose Detect accepts a file parses it.
+func parsers() []ingest.Parser {
+	return []ingest.Parser{
+		actions.New(),
+		lockfile.NewNPM(),
+		lockfile.NewGoMod(),
+		lockfile.NewPoetry(),
+		lockfile.NewRequirements(),
+		terraform.New(),
+		cloudtrail.New(),
+	}
+}
+
+func newIngestCommand(o *options) *cobra.Command {
+	var repo, org string
+	var workers int
+	cmd := &cobra.Command{
+		Use:   "ingest PATH...",
+		Short: "Read files and folders into the graph",
+		Long: `ingest walks the given files and folders, recognises each file's format
+(GitHub Actions workflows, lockfiles, Terraform, CloudTrail logs, IAM
+policies), and writes what it finds to the graph in one atomic run. A file
+that fails to parse is reported with its position and keeps the facts an
+earlier run read from it; the other files still go in.
+
+A file's repository is taken from --repo, else from the origin remote of
+the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .github
+or .git (or the file itself) and ORG is --org.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(o.format, "table", "json"); err != nil {
+				return err
+			}
+			unlock, err := memstore.Lock(o.db)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			store, err := o.openStore()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			fp, err := o.fingerprinter()
+			if err != nil {
+				return err
+			}
+			p := &ingest.Pipeline{
+				Parsers: parsers(),
+				Store:   store,
+				Derive:  (&link.Linker{Logger: o.logger}).Derive,
+				Env:     &ingest.Env{Fingerprint: fp.Fingerprint, Logger: o.logger},
+				Repo:    repo,
+				Org:     org,
+				Workers: workers,
+				Logger:  o.logger,
+			}
+			sum, err := p.Run(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			if err := printSummary(o.stdout, o.format, sum); err != nil {
+				return err
+			}
+			if len(sum.Rejected) > 0 {
+				return &exitError{code: exitRejected}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&repo, "repo", "", "repository (OWNER/NAME) of every input file")
+	f.StringVar(&org, "org", "local", "owner of repositories found without a git remote")
+	f.IntVar(&workers, "workers", 0, "files parsed at once (default: the number of CPUs)")
+	f.StringVar(&o.format, "format", "table", "output format: table or json")
+	return cmd
+}
+
+func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FORMAT\tINGESTED\tREJECTED\tRECORDS\tWARNINGS")
+	var names []string
+	for n := range sum.Formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	total := ingest.FormatSummary{}
+	for _, n := range names {
+		f := sum.Formats[n]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", n, f.Ingested, f.Rejected, f.Records, f.Warnings)
+		total.Ingested += f.Ingested
+		total.Rejected += f.Rejected
+		total.Records += f.Records
+		total.Warnings += f.Warnings
+	}
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\n", total.Ingested, total.Rejected, total.Records, total.Warnings)
+	tw.Flush()
+	fmt.Fprintf(w, "\nskipped (format not recognised or unreadable): %d files\n", len(sum.Skipped))
+	fmt.Fprintf(w, "graph: %d nodes, %d edges\n", sum.Nodes, sum.Edges)
+	if len(sum.Rejected) > 0 {
+		fmt.Fprintf(w, "\nrejected files:\n")
+		for _, d := range sum.Rejected {
+			fmt.Fprintf(w, "  %s\n", d)
+		}
+	}
+	if len(sum.Warnings) > 0 {
+		fmt.Fprintf(w, "\nwarnings:\n")
+		for i, d := range sum.Warnings {
+			if i == 50 {
+				fmt.Fprintf(w, "  ... and %d more (use --format json for all)\n", len(sum.Warnings)-50)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", d)
+		}
+	}
+	return nil
+}

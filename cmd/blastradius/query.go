@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+// queryFlags are the start and options of query and plan.
+type queryFlags struct {
+	start query.Start
+	since string
+	depth int
+}
+
+func (q *queryFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringArrayVar(&q.start.Packages, "package", nil, "compromised package as a purl, with a version or a range (pkg:npm/x@1.2.3, 'pkg:npm/x@>=1.2.0 <1.3.0'); repeatable")
+	f.StringArrayVar(&q.start.Secrets, "secret", nil, "leaked secret, by id or name; repeatable")
+	f.StringArrayVar(&q.start.Identities, "identity", nil, "compromised identity, by ARN, id or name; repeatable")
+	f.StringArrayVar(&q.start.Runtimes, "runtime", nil, "compromised runtime (CI job, function, host), by id or name; repeatable")
+	f.StringArrayVar(&q.start.Nodes, "node", nil, "any node id to start from; repeatable")
+	f.StringVar(&q.since, "since", "", "compromise time (RFC 3339, e.g. 2026-10-05T09:00:00Z): log evidence after it is flagged")
+	f.IntVar(&q.depth, "depth", query.DefaultMaxDepth, "maximum path length")
+}
+
+func (q *queryFlags) options() (query.Options, error) {
+	opt := query.Options{MaxDepth: q.depth}
+	if q.since != "" {
+		t, err := time.Parse(time.RFC3339, q.since)
+		if err != nil {
+			return opt, &exitError{code: exitUsage, err: fmt.Errorf("invalid --since %q: use RFC 3339, e.g. 2026-10-05T09:00:00Z", q.since)}
+		}
+		opt.Since = t.UTC()
+	}
+	if q.start.Empty() {
+		return opt, &exitError{code: exitUsage, err: errors.New("name what was compromised: --package, --secret, --identity, --runtime or --node")}
+	}
+	return opt, nil
+}
+
+func runQuery(cmd *cobra.Command, o *options, q *queryFlags, s graph.Store) (*query.Result, error) {
+	opt, err := q.options()
+	if err != nil {
+		return nil, err
+	}
+	res, err := query.Run(cmd.Context(), s, q.start, opt)
+	if errors.Is(err, query.ErrNoMatch) {
+		return nil, &exitError{code: exitNoMatch, err: err}
+	}
+	return res, err
+}
+
+func newQueryCommand(o *options) *cobra.Command {
+	q := &queryFlags{}
+	cmd := &cobra.Command{
+		Use:   "query",
+		Short: "Show the blast radius of a compromised package, secret, identity or runtime",
+		Long: `query walks the graph from what was compromised: the runtimes that ran it,
+the secrets they expose, the identities those act as, and the services and
+resources those reach, each with a path that explains it, its confidence
+(certain, or possible when a condition or default cannot be decided from
+the input), whether it is live, and whether logs show use after --since.`,
+		Example: `  blastradius query --package pkg:npm/event-stream@3.3.6
+  blastradius query --package 'pkg:npm/ua-parser-js@>=0.7.29 <0.7.30' --since 2021-10-22T12:00:00Z
+  blastradius query --secret AWS_ACCESS_KEY_ID --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(o.format, "table", "json", "markdown"); err != nil {
+				return err
+			}
+			return withStore(cmd.Context(), o, func(s graph.Store) error {
+				res, err := runQuery(cmd, o, q, s)
+				if err != nil {
+					return err
+				}
+				return renderResult(o.stdout, o.format, res)
+			})
+		},
+	}
+	q.register(cmd)
+	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, json or markdown")
+	return cmd
+}
+
+func newPlanCommand(o *options) *cobra.Command {
+	q := &queryFlags{}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Print the order in which to contain and revoke",
+		Long: `plan computes the blast radius, then orders what to do: first contain the
+runtimes where the compromised code runs (or every replacement leaks too),
+then revoke credentials so that none is rotated while a credential that can
+re-read or re-mint it is still valid. Each item names the provider action,
+a command to run (printed, never executed), the consumers that need the
+replacement, and the log query that shows use has stopped.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(o.format, "table", "json", "markdown"); err != nil {
+				return err
+			}
+			return withStore(cmd.Context(), o, func(s graph.Store) error {
+				res, err := runQuery(cmd, o, q, s)
+				if err != nil {
+					return err
+				}
+				plan, err := query.BuildPlan(cmd.Context(), s, res)
+				if err != nil {
+					return err
+				}
+				return renderPlan(o.stdout, o.format, plan)
+			})
+		},
+	}
+	q.register(cmd)
+	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, json or markdown")
+	return cmd
+}

@@ -1,0 +1,309 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+// nodeView is a node as query output shows it: without the snapshot
+// times, which change on every ingest and would make outputs differ.
+type nodeView struct {
+	ID    string            `json:"id"`
+	Kind  graph.NodeKind    `json:"kind"`
+	Label string            `json:"label,omitempty"`
+	Attrs map[string]string `json:"attrs,omitempty"`
+	Pos   string            `json:"pos,omitempty"`
+}
+
+func viewNode(n graph.Node) nodeView {
+	v := nodeView{ID: n.ID, Kind: n.Kind, Label: n.Label, Attrs: n.Attrs}
+	if n.Pos.File != "" && n.Pos.File != graph.DerivedSource {
+		v.Pos = n.Pos.String()
+	}
+	return v
+}
+
+type hopView struct {
+	From       string           `json:"from"`
+	Kind       graph.EdgeKind   `json:"kind"`
+	To         string           `json:"to"`
+	Reversed   bool             `json:"reversed,omitempty"`
+	Confidence graph.Confidence `json:"confidence"`
+	Reason     string           `json:"reason,omitempty"`
+	Level      string           `json:"level,omitempty"`
+	Actions    string           `json:"actions,omitempty"`
+	Pos        string           `json:"pos,omitempty"`
+}
+
+type reachedView struct {
+	Node       nodeView         `json:"node"`
+	Depth      int              `json:"depth"`
+	Confidence graph.Confidence `json:"confidence"`
+	Live       bool             `json:"live"`
+	Declared   bool             `json:"declared"`
+	UsedAfter  bool             `json:"usedAfterCompromise,omitempty"`
+	NewSources []string         `json:"newSources,omitempty"`
+	Evidence   *graph.Evidence  `json:"evidence,omitempty"`
+	Path       []hopView        `json:"path"`
+}
+
+type resultView struct {
+	Query   string         `json:"query"`
+	Since   string         `json:"since,omitempty"`
+	Starts  []nodeView     `json:"starts"`
+	Counts  map[string]int `json:"counts"`
+	Reached []reachedView  `json:"reached"`
+}
+
+func viewResult(res *query.Result) resultView {
+	v := resultView{Query: res.Query, Counts: map[string]int{}, Reached: []reachedView{}}
+	if !res.Since.IsZero() {
+		v.Since = res.Since.Format(time.RFC3339)
+	}
+	for _, s := range res.Starts {
+		v.Starts = append(v.Starts, viewNode(s))
+	}
+	for _, r := range res.Reached {
+		rv := reachedView{Node: viewNode(r.Node), Depth: r.Depth, Confidence: r.Confidence, Live: r.Live(),
+			Declared: r.Declared, UsedAfter: r.UsedAfter, NewSources: r.NewSources, Evidence: r.Evidence, Path: []hopView{}}
+		for _, h := range r.Path {
+			hv := hopView{From: h.From, Kind: h.Kind, To: h.To, Reversed: h.Reversed, Confidence: h.Confidence, Reason: h.Reason, Level: h.Level, Actions: h.Actions}
+			if h.Pos.File != "" && h.Pos.File != graph.DerivedSource {
+				hv.Pos = h.Pos.String()
+			}
+			rv.Path = append(rv.Path, hv)
+		}
+		v.Reached = append(v.Reached, rv)
+		v.Counts[string(r.Node.Kind)]++
+	}
+	return v
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+var sections = []struct {
+	kind  graph.NodeKind
+	title string
+}{
+	{graph.NodePackage, "Packages that contain it"},
+	{graph.NodeRepository, "Repositories"},
+	{graph.NodeRuntime, "Where it ran"},
+	{graph.NodeSecret, "Credentials it could read"},
+	{graph.NodeIdentity, "Identities those credentials act as"},
+	{graph.NodeResource, "Services and resources reached"},
+}
+
+func renderResult(w io.Writer, format string, res *query.Result) error {
+	if format == "json" {
+		return writeJSON(w, viewResult(res))
+	}
+	md := format == "markdown"
+	if md {
+		fmt.Fprintf(w, "# Blast radius of %s\n\n", res.Query)
+	} else {
+		fmt.Fprintf(w, "BLAST RADIUS of %s\n", res.Query)
+	}
+	if !res.Since.IsZero() {
+		fmt.Fprintf(w, "compromise time: %s\n", res.Since.Format(time.RFC3339))
+	}
+	var starts []string
+	for _, s := range res.Starts {
+		starts = append(starts, s.ID)
+	}
+	fmt.Fprintf(w, "matched: %s\n", strings.Join(starts, ", "))
+	for _, sec := range sections {
+		rs := res.ByKind(sec.kind)
+		if len(rs) == 0 {
+			continue
+		}
+		if md {
+			fmt.Fprintf(w, "\n## %s (%d)\n\n", sec.title, len(rs))
+		} else {
+			fmt.Fprintf(w, "\n%s (%d)\n", strings.ToUpper(sec.title), len(rs))
+		}
+		for _, r := range rs {
+			renderReached(w, md, r)
+		}
+	}
+	if len(res.Reached) == 0 {
+		fmt.Fprintln(w, "\nnothing reachable: no runtime in the graph executes it")
+	}
+	return nil
+}
+
+func renderReached(w io.Writer, md bool, r *query.Reached) {
+	var tags []string
+	tags = append(tags, string(r.Confidence))
+	if r.Live() {
+		tags = append(tags, "live")
+	} else {
+		tags = append(tags, "not seen live")
+	}
+	if r.Evidence != nil {
+		tags = append(tags, fmt.Sprintf("used %d times %s..%s", r.Evidence.Count,
+			r.Evidence.First.Format(time.RFC3339), r.Evidence.Last.Format(time.RFC3339)))
+	}
+	if r.UsedAfter {
+		tags = append(tags, "USED AFTER COMPROMISE")
+	}
+	if len(r.NewSources) > 0 {
+		tags = append(tags, "new sources after compromise: "+strings.Join(r.NewSources, ", "))
+	}
+	if n := len(r.Path); n > 0 && r.Path[n-1].Level != "" {
+		tags = append(tags, r.Path[n-1].Level+": "+r.Path[n-1].Actions)
+	}
+	name := r.Node.ID
+	if r.Node.Label != "" && r.Node.Label != r.Node.ID {
+		name = r.Node.Label + "  " + r.Node.ID
+	}
+	if md {
+		fmt.Fprintf(w, "- **%s** (%s)\n", name, strings.Join(tags, "; "))
+	} else {
+		fmt.Fprintf(w, "  %s\n      [%s]\n", name, strings.Join(tags, "; "))
+	}
+	for _, h := range r.Path {
+		arrow := fmt.Sprintf("%s -%s-> %s", h.From, h.Kind, h.To)
+		if h.Reversed {
+			arrow = fmt.Sprintf("%s <-%s- %s", h.To, h.Kind, h.From)
+		}
+		at := ""
+		if h.Pos.File != "" && h.Pos.File != graph.DerivedSource {
+			at = "  (" + h.Pos.String() + ")"
+		}
+		if md {
+			fmt.Fprintf(w, "  - `%s`%s", arrow, at)
+		} else {
+			fmt.Fprintf(w, "      %s%s", arrow, at)
+		}
+		if h.Confidence == graph.Possible {
+			fmt.Fprint(w, " [possible]")
+		}
+		fmt.Fprintln(w)
+		if h.Reason != "" {
+			if md {
+				fmt.Fprintf(w, "    - %s\n", h.Reason)
+			} else {
+				fmt.Fprintf(w, "          %s\n", h.Reason)
+			}
+		}
+	}
+}
+
+type planView struct {
+	Query string     `json:"query"`
+	Steps []stepView `json:"steps"`
+}
+
+type stepView struct {
+	Number int        `json:"number"`
+	Title  string     `json:"title"`
+	Why    string     `json:"why"`
+	Items  []itemView `json:"items"`
+}
+
+type itemView struct {
+	Node      nodeView `json:"node"`
+	Kind      string   `json:"kind"`
+	Action    string   `json:"action"`
+	Command   string   `json:"command,omitempty"`
+	Consumers []string `json:"consumers,omitempty"`
+	YieldedBy []string `json:"yieldedBy,omitempty"`
+	Yields    []string `json:"yields,omitempty"`
+	Reach     int      `json:"reach"`
+	InUse     bool     `json:"inUse"`
+	Strangers []string `json:"strangers,omitempty"`
+	LongLived bool     `json:"longLived"`
+	Verify    string   `json:"verify,omitempty"`
+}
+
+func viewPlan(p *query.Plan) planView {
+	v := planView{Query: p.Query, Steps: []stepView{}}
+	for _, s := range p.Steps {
+		sv := stepView{Number: s.Number, Title: s.Title, Why: s.Why}
+		for _, it := range s.Items {
+			sv.Items = append(sv.Items, itemView{Node: viewNode(it.Node), Kind: it.Kind, Action: it.Action, Command: it.Command,
+				Consumers: it.Consumers, YieldedBy: it.YieldedBy, Yields: it.Yields, Reach: it.Reach, InUse: it.InUse,
+				Strangers: it.Strangers, LongLived: it.LongLived, Verify: it.Verify})
+		}
+		v.Steps = append(v.Steps, sv)
+	}
+	return v
+}
+
+func renderPlan(w io.Writer, format string, p *query.Plan) error {
+	if format == "json" {
+		return writeJSON(w, viewPlan(p))
+	}
+	md := format == "markdown"
+	if md {
+		fmt.Fprintf(w, "# Revocation plan for %s\n\n", p.Query)
+	} else {
+		fmt.Fprintf(w, "REVOCATION PLAN for %s\n", p.Query)
+	}
+	for _, s := range p.Steps {
+		if md {
+			fmt.Fprintf(w, "\n## Step %d: %s\n\n%s.\n\n", s.Number, s.Title, s.Why)
+		} else {
+			fmt.Fprintf(w, "\nSTEP %d: %s\n  why: %s\n", s.Number, strings.ToUpper(s.Title), s.Why)
+		}
+		for _, it := range s.Items {
+			name := it.Node.ID
+			if it.Node.Label != "" && it.Node.Label != it.Node.ID {
+				name = it.Node.Label + "  " + it.Node.ID
+			}
+			var flags []string
+			if it.InUse {
+				flags = append(flags, "in use")
+			}
+			if len(it.Strangers) > 0 {
+				flags = append(flags, "new sources after compromise: "+strings.Join(it.Strangers, ", "))
+			}
+			if it.LongLived {
+				flags = append(flags, "long-lived")
+			}
+			if it.Reach > 0 {
+				flags = append(flags, fmt.Sprintf("reach %d", it.Reach))
+			}
+			sort.Strings(flags)
+			prefix, sub := "  - ", "      "
+			if md {
+				prefix, sub = "- [ ] ", "  - "
+			}
+			fmt.Fprintf(w, "%s%s %s", prefix, it.Kind, name)
+			if len(flags) > 0 {
+				fmt.Fprintf(w, " [%s]", strings.Join(flags, "; "))
+			}
+			fmt.Fprintln(w)
+			fmt.Fprintf(w, "%s%s\n", sub, it.Action)
+			if it.Command != "" {
+				if md {
+					fmt.Fprintf(w, "%scommand: `%s`\n", sub, it.Command)
+				} else {
+					fmt.Fprintf(w, "%scommand: %s\n", sub, it.Command)
+				}
+			}
+			if len(it.YieldedBy) > 0 {
+				fmt.Fprintf(w, "%safter: %s (each can re-read or re-mint it)\n", sub, strings.Join(it.YieldedBy, ", "))
+			}
+			if len(it.Consumers) > 0 {
+				fmt.Fprintf(w, "%sreplacement goes to: %s\n", sub, strings.Join(it.Consumers, ", "))
+			}
+			if it.Verify != "" {
+				fmt.Fprintf(w, "%sverify: %s\n", sub, it.Verify)
+			}
+		}
+	}
+	return nil
+}

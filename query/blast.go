@@ -1,0 +1,379 @@
+// Package query answers the questions of an incident over a graph.Store:
+// the blast radius of a compromised package, secret, identity or runtime,
+// with an explaining path, confidence and liveness for every reached node,
+// and the order in which to contain and revoke.
+//
+// The traversal only uses graph.Reader, so it runs unchanged on every
+// store; each breadth-first level costs two Expand calls.
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// DefaultMaxDepth bounds a traversal. Real attack paths found in the
+// labs this project tests against are at most ten hops long.
+const DefaultMaxDepth = 16
+
+// forward lists the edge kinds walked from source to target.
+var forward = []graph.EdgeKind{
+	graph.EdgeExposes, graph.EdgeRunsOn, graph.EdgeAuthenticatesAs, graph.EdgeHolds,
+	graph.EdgeCanAssume, graph.EdgeCanReadSecret, graph.EdgeCanMint, graph.EdgeCanModify,
+	graph.EdgeCanPublish, graph.EdgeCanAccess, graph.EdgeDefines, graph.EdgeObserved,
+}
+
+// backward lists the edge kinds walked from target to source: from a
+// package to the packages that contain it and the runtimes executing it.
+var backward = []graph.EdgeKind{graph.EdgeDependsOn, graph.EdgeExecutes}
+
+// Options tune a blast-radius query.
+type Options struct {
+	// Since is the compromise time: evidence after it is reported as use
+	// after compromise. Zero means no compromise time is known.
+	Since    time.Time
+	MaxDepth int
+}
+
+// Hop is one edge of an explaining path, in the attacker's direction.
+type Hop struct {
+	From       string           `json:"from"`
+	To         string           `json:"to"`
+	Kind       graph.EdgeKind   `json:"kind"`
+	Reversed   bool             `json:"reversed,omitempty"` // walked from target to source
+	Confidence graph.Confidence `json:"confidence"`
+	Reason     string           `json:"reason,omitempty"`
+	// Level and Actions come from CAN_ACCESS and similar edges.
+	Level   string    `json:"level,omitempty"`
+	Actions string    `json:"actions,omitempty"`
+	Pos     graph.Pos `json:"pos"`
+}
+
+// Reached is one node in the blast radius.
+type Reached struct {
+	Node       graph.Node       `json:"node"`
+	Depth      int              `json:"depth"`
+	Confidence graph.Confidence `json:"confidence"`
+	// Path leads from a start node to this node; its first step leaves
+	// the start.
+	Path []Hop `json:"path"`
+	// Declared: an input declares the node (not only a log or a wildcard).
+	Declared bool `json:"declared"`
+	// Evidence merges the access-log records of identities in the blast
+	// radius acting on this node, or of this identity acting.
+	Evidence *graph.Evidence `json:"evidence,omitempty"`
+	// UsedAfter is true when the evidence shows use after Options.Since.
+	UsedAfter bool `json:"usedAfter,omitempty"`
+	// NewSources lists addresses and agents first seen after Since.
+	NewSources []string `json:"newSources,omitempty"`
+}
+
+// Live reports whether the node is declared or seen in logs.
+func (r *Reached) Live() bool { return r.Declared || r.Evidence != nil }
+
+// Result is a blast radius.
+type Result struct {
+	Query   string       `json:"query"`
+	Starts  []graph.Node `json:"starts"`
+	Since   time.Time    `json:"since,omitzero"`
+	Reached []*Reached   `json:"reached"`
+	// edges inside the blast radius, for the revocation plan.
+	edges []graph.Edge
+	index map[string]*Reached
+}
+
+// Get returns the reached entry of a node id, or nil.
+func (r *Result) Get(id string) *Reached { return r.index[id] }
+
+// ByKind returns the reached nodes of a kind, in result order.
+func (r *Result) ByKind(kind graph.NodeKind) []*Reached {
+	var out []*Reached
+	for _, x := range r.Reached {
+		if x.Node.Kind == kind {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+type visit struct {
+	reached *Reached
+	parent  *graph.Edge
+	rev     bool
+	from    string
+}
+
+// BlastRadius walks the graph from the start nodes.
+func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label string, opt Options) (*Result, error) {
+	maxDepth := opt.MaxDepth
+	if maxDepth <= 0 {
+		maxDepth = DefaultMaxDepth
+	}
+	res := &Result{Query: label, Starts: starts, Since: opt.Since, index: map[string]*Reached{}}
+	visits := map[string]*visit{}
+	var frontier []string
+	for _, s := range starts {
+		visits[s.ID] = &visit{reached: &Reached{Node: s, Confidence: graph.Certain}}
+		frontier = append(frontier, s.ID)
+	}
+	seenEdges := map[graph.EdgeKey]bool{}
+	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		out, err := r.Expand(ctx, frontier, graph.Out, forward...)
+		if err != nil {
+			return nil, err
+		}
+		in, err := r.Expand(ctx, frontier, graph.In, backward...)
+		if err != nil {
+			return nil, err
+		}
+		var next []string
+		step := func(e graph.Edge, from, to string, rev bool) {
+			if !traversable(e, rev) {
+				return
+			}
+			if !seenEdges[e.Key()] {
+				seenEdges[e.Key()] = true
+				res.edges = append(res.edges, e)
+			}
+			pv := visits[from]
+			conf := pv.reached.Confidence.Weaker(e.Confidence)
+			cur, ok := visits[to]
+			if ok && !(cur.reached.Confidence == graph.Possible && conf == graph.Certain) {
+				return
+			}
+			ec := e
+			if !ok {
+				cur = &visit{reached: &Reached{}}
+				visits[to] = cur
+			}
+			cur.reached.Depth = depth
+			cur.reached.Confidence = conf
+			cur.parent, cur.rev, cur.from = &ec, rev, from
+			next = append(next, to)
+		}
+		for _, e := range out {
+			step(e, e.From, e.To, false)
+		}
+		for _, e := range in {
+			step(e, e.To, e.From, true)
+		}
+		frontier = dedupe(next)
+	}
+
+	// Load the reached nodes; ids without a node (a reference to an
+	// undeclared resource) get a node made from the id alone.
+	ids := make([]string, 0, len(visits))
+	for id := range visits {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	nodes, err := r.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]graph.Node{}
+	for _, n := range nodes {
+		byID[n.ID] = n
+	}
+	for _, id := range ids {
+		v := visits[id]
+		n, ok := byID[id]
+		if !ok {
+			n = graph.Node{ID: id, Kind: kindFromID(id), Label: id}
+		}
+		v.reached.Node = n
+		v.reached.Declared = ok && n.Attr("observed") != "true" && n.Attr("scope") != "true"
+		if v.parent == nil {
+			continue
+		}
+		v.reached.Path = path(visits, id)
+		res.Reached = append(res.Reached, v.reached)
+		res.index[id] = v.reached
+	}
+	for _, s := range starts {
+		res.index[s.ID] = visits[s.ID].reached
+	}
+	if err := attachEvidence(ctx, r, res, opt.Since); err != nil {
+		return nil, err
+	}
+	sortReached(res.Reached)
+	return res, nil
+}
+
+// traversable filters edges the walk must not take: lockfile-scoped
+// dependencies (the lockfile's own EXECUTES edges already say exactly
+// which jobs run a locked version, and following a dependency found in
+// another repository's lockfile would invent paths), and log records that
+// show only denied calls.
+func traversable(e graph.Edge, rev bool) bool {
+	if e.Kind == graph.EdgeDependsOn && e.Attr(graph.AttrLockfile) != "" {
+		return false
+	}
+	if e.Kind == graph.EdgeObserved {
+		if e.Attr("denied_only") == "true" || (e.Evidence != nil && e.Evidence.Count == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func path(visits map[string]*visit, id string) []Hop {
+	var steps []Hop
+	seen := map[string]bool{}
+	for cur := visits[id]; cur != nil && cur.parent != nil && !seen[cur.from]; cur = visits[cur.from] {
+		seen[cur.from] = true
+		e := cur.parent
+		steps = append(steps, Hop{From: e.From, To: e.To, Kind: e.Kind, Reversed: cur.rev,
+			Confidence: e.Confidence, Reason: e.Attr(graph.AttrReason), Level: e.Attr(graph.AttrLevel),
+			Actions: e.Attr(graph.AttrActions), Pos: e.Pos})
+	}
+	for i, j := 0, len(steps)-1; i < j; i, j = i+1, j-1 {
+		steps[i], steps[j] = steps[j], steps[i]
+	}
+	return steps
+}
+
+// attachEvidence adds the access-log evidence of every identity in the
+// blast radius: what it did (on the identity) and what was done to each
+// target (on the target).
+func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time.Time) error {
+	var ids []string
+	for _, x := range res.Reached {
+		if x.Node.Kind == graph.NodeIdentity {
+			ids = append(ids, x.Node.ID)
+		}
+	}
+	for _, s := range res.Starts {
+		if s.Kind == graph.NodeIdentity {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	obs, err := r.Expand(ctx, ids, graph.Out, graph.EdgeObserved)
+	if err != nil {
+		return err
+	}
+	for _, e := range obs {
+		if e.Evidence == nil || e.Evidence.Count == 0 {
+			continue
+		}
+		for _, id := range []string{e.From, e.To} {
+			x := res.index[id]
+			if x == nil {
+				continue
+			}
+			if x.Evidence == nil {
+				x.Evidence = &graph.Evidence{}
+			}
+			x.Evidence.Merge(e.Evidence)
+		}
+	}
+	// An access key shows the use of the user it acts as, narrowed to its
+	// own key id when the key id is known.
+	for _, e := range res.edges {
+		if e.Kind != graph.EdgeAuthenticatesAs {
+			continue
+		}
+		key, user := res.index[e.From], res.index[e.To]
+		if key == nil || user == nil || user.Evidence == nil || key.Node.Attr("type") != "access-key" {
+			continue
+		}
+		if id := key.Node.Attr("key_id"); id != "" && !containsString(user.Evidence.Keys, id) {
+			continue
+		}
+		key.Evidence = user.Evidence.Clone()
+	}
+	if since.IsZero() {
+		return nil
+	}
+	for _, x := range res.index {
+		ev := x.Evidence
+		if ev == nil {
+			continue
+		}
+		x.UsedAfter = ev.Last.After(since)
+		for _, s := range append(append([]graph.Seen(nil), ev.Addrs...), ev.Agents...) {
+			if s.First.After(since) {
+				x.NewSources = append(x.NewSources, s.Value)
+			}
+		}
+		sort.Strings(x.NewSources)
+	}
+	return nil
+}
+
+var kindOrder = map[graph.NodeKind]int{
+	graph.NodePackage: 0, graph.NodeRepository: 1, graph.NodeRuntime: 2, graph.NodeSecret: 3,
+	graph.NodeIdentity: 4, graph.NodeResource: 5, graph.NodePolicy: 6,
+}
+
+func sortReached(rs []*Reached) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if kindOrder[a.Node.Kind] != kindOrder[b.Node.Kind] {
+			return kindOrder[a.Node.Kind] < kindOrder[b.Node.Kind]
+		}
+		if a.Depth != b.Depth {
+			return a.Depth < b.Depth
+		}
+		return a.Node.ID < b.Node.ID
+	})
+}
+
+// kindFromID guesses the kind of a node that no input declares, from the
+// id forms of graph/ids.go.
+func kindFromID(id string) graph.NodeKind {
+	switch {
+	case hasPrefix(id, "pkg:"):
+		return graph.NodePackage
+	case hasPrefix(id, "repo:"):
+		return graph.NodeRepository
+	case hasPrefix(id, "runtime:"):
+		return graph.NodeRuntime
+	case hasPrefix(id, "secret:"), hasPrefix(id, "arn:aws:secretsmanager:"), hasPrefix(id, "arn:aws:ssm:"):
+		return graph.NodeSecret
+	case hasPrefix(id, "arn:aws:iam::"), hasPrefix(id, "arn:aws:sts::"), hasPrefix(id, "oidc:"), hasPrefix(id, "github:"):
+		return graph.NodeIdentity
+	default:
+		return graph.NodeResource
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+func dedupe(ids []string) []string {
+	sort.Strings(ids)
+	out := ids[:0]
+	for i, id := range ids {
+		if i == 0 || id != ids[i-1] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// describe renders a node for messages.
+func describe(n graph.Node) string {
+	if n.Label != "" && n.Label != n.ID {
+		return fmt.Sprintf("%s (%s)", n.Label, n.ID)
+	}
+	return n.ID
+}

@@ -1,0 +1,494 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// Plan is the order in which to contain and revoke: step 1 contains the
+// runtimes where the compromised code runs, then each step revokes
+// credentials that no credential of a later step can yield.
+type Plan struct {
+	Query string  `json:"query"`
+	Steps []*Step `json:"steps"`
+}
+
+// Step is one step of a plan: items that can be done in any order.
+type Step struct {
+	Number int     `json:"number"`
+	Title  string  `json:"title"`
+	Why    string  `json:"why"`
+	Items  []*Item `json:"items"`
+}
+
+// Item is one thing to contain or revoke.
+type Item struct {
+	Node      graph.Node `json:"node"`
+	Kind      string     `json:"kind"` // contain, revoke, expire, rotate
+	Action    string     `json:"action"`
+	Command   string     `json:"command,omitempty"` // printed for the user, never run
+	Consumers []string   `json:"consumers,omitempty"`
+	// YieldedBy lists the credentials that can re-read or re-mint this
+	// one, which is why it comes after them.
+	YieldedBy []string `json:"yieldedBy,omitempty"`
+	// Yields lists what this credential gives access to.
+	Yields    []string `json:"yields,omitempty"`
+	Reach     int      `json:"reach"`
+	InUse     bool     `json:"inUse"`
+	Strangers []string `json:"strangers,omitempty"` // addresses or agents first seen after the compromise
+	LongLived bool     `json:"longLived"`
+	Verify    string   `json:"verify,omitempty"` // log query that shows use has stopped
+}
+
+// credential types that die with the job that holds them.
+var jobScoped = map[string]bool{"github-token": true, "oidc-token": true}
+
+// BuildPlan orders the containment and revocation of a blast radius.
+func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) {
+	plan := &Plan{Query: res.Query}
+	adj := map[string][]string{}
+	for _, e := range res.edges {
+		from, to := e.From, e.To
+		if e.Kind == graph.EdgeDependsOn || e.Kind == graph.EdgeExecutes {
+			from, to = e.To, e.From
+		}
+		adj[from] = append(adj[from], to)
+	}
+
+	// Credentials: reached secrets (a secret that only stores another
+	// reached credential is a place to put the replacement, not a
+	// credential of its own) and roles whose sessions the attacker holds.
+	holds := map[string][]string{}
+	for _, e := range res.edges {
+		if e.Kind == graph.EdgeHolds {
+			holds[e.From] = append(holds[e.From], e.To)
+		}
+	}
+	isCred := map[string]bool{}
+	var creds, tokens, runtimes []*Reached
+	for _, x := range res.Reached {
+		switch x.Node.Kind {
+		case graph.NodeRuntime:
+			runtimes = append(runtimes, x)
+		case graph.NodeSecret:
+			if len(holds[x.Node.ID]) > 0 {
+				continue
+			}
+			if jobScoped[x.Node.Attr("type")] {
+				tokens = append(tokens, x)
+				continue
+			}
+			creds = append(creds, x)
+			isCred[x.Node.ID] = true
+		case graph.NodeIdentity:
+			if x.Node.Attr("type") == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume {
+				creds = append(creds, x)
+				isCred[x.Node.ID] = true
+			}
+		}
+	}
+	for _, s := range res.Starts {
+		if s.Kind == graph.NodeSecret && !isCred[s.ID] && len(holds[s.ID]) == 0 {
+			x := res.index[s.ID]
+			creds = append([]*Reached{x}, creds...)
+			isCred[s.ID] = true
+		}
+	}
+
+	// yields[a] lists the credentials reachable from a without passing
+	// through another credential; reach[a] counts everything reachable.
+	yields := map[string][]string{}
+	reach := map[string]int{}
+	for _, c := range creds {
+		seen := map[string]bool{c.Node.ID: true}
+		queue := []string{c.Node.ID}
+		for len(queue) > 0 {
+			id := queue[0]
+			queue = queue[1:]
+			for _, to := range adj[id] {
+				if seen[to] {
+					continue
+				}
+				seen[to] = true
+				reach[c.Node.ID]++
+				if isCred[to] {
+					yields[c.Node.ID] = append(yields[c.Node.ID], to)
+					continue
+				}
+				queue = append(queue, to)
+			}
+		}
+		// Count the full reach through other credentials as well.
+		reach[c.Node.ID] = countReach(adj, c.Node.ID)
+	}
+
+	consumers, err := consumersOf(ctx, r, creds)
+	if err != nil {
+		return nil, err
+	}
+
+	if len(runtimes) > 0 || len(tokens) > 0 {
+		st := &Step{Title: "Contain the runtimes where the compromised code runs",
+			Why: "until the compromised code is removed, every run can read the replacement credentials too; keep job logs and artifacts as evidence before deleting anything"}
+		for _, rt := range runtimes {
+			st.Items = append(st.Items, containItem(rt, res))
+		}
+		for _, t := range tokens {
+			st.Items = append(st.Items, tokenItem(t))
+		}
+		plan.Steps = append(plan.Steps, st)
+	}
+
+	levels := layer(creds, yields)
+	for _, lv := range levels {
+		st := &Step{Title: "Revoke"}
+		var before []string
+		for _, id := range lv {
+			x := res.index[id]
+			it := credentialItem(x, res, consumers[id], yields[id], reach[id])
+			for _, c := range creds {
+				for _, y := range yields[c.Node.ID] {
+					if y == id && !containsStr(lv, c.Node.ID) {
+						it.YieldedBy = append(it.YieldedBy, c.Node.ID)
+					}
+				}
+			}
+			sort.Strings(it.YieldedBy)
+			before = append(before, it.YieldedBy...)
+			st.Items = append(st.Items, it)
+		}
+		sortItems(st.Items)
+		if len(before) == 0 {
+			st.Why = "nothing else in the blast radius can re-read or re-mint these credentials, so they go first"
+		} else {
+			st.Why = "each of these can be re-read or re-minted through a credential of an earlier step, so they are rotated only after those are revoked"
+		}
+		if len(lv) > 1 && inCycle(lv, yields) {
+			st.Why += "; some of them yield each other, so they must be revoked together"
+		}
+		plan.Steps = append(plan.Steps, st)
+	}
+	for i, st := range plan.Steps {
+		st.Number = i + 1
+	}
+	return plan, nil
+}
+
+func countReach(adj map[string][]string, start string) int {
+	seen := map[string]bool{start: true}
+	queue := []string{start}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, to := range adj[id] {
+			if !seen[to] {
+				seen[to] = true
+				queue = append(queue, to)
+			}
+		}
+	}
+	return len(seen) - 1
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// layer orders credentials so that each comes after every credential that
+// yields it; credentials that yield each other (a cycle) share a layer.
+func layer(creds []*Reached, yields map[string][]string) [][]string {
+	ids := make([]string, len(creds))
+	for i, c := range creds {
+		ids[i] = c.Node.ID
+	}
+	comp := scc(ids, yields)
+	// Layer of a component: 1 + the largest layer of a component yielding it.
+	compOf := map[string]int{}
+	for i, c := range comp {
+		for _, id := range c {
+			compOf[id] = i
+		}
+	}
+	preds := map[int]map[int]bool{}
+	for _, a := range ids {
+		for _, b := range yields[a] {
+			ca, cb := compOf[a], compOf[b]
+			if ca != cb {
+				if preds[cb] == nil {
+					preds[cb] = map[int]bool{}
+				}
+				preds[cb][ca] = true
+			}
+		}
+	}
+	depth := map[int]int{}
+	var depthOf func(c int, stack map[int]bool) int
+	depthOf = func(c int, stack map[int]bool) int {
+		if d, ok := depth[c]; ok {
+			return d
+		}
+		stack[c] = true
+		d := 0
+		for p := range preds[c] {
+			if !stack[p] {
+				if pd := depthOf(p, stack) + 1; pd > d {
+					d = pd
+				}
+			}
+		}
+		delete(stack, c)
+		depth[c] = d
+		return d
+	}
+	var out [][]string
+	for i := range comp {
+		d := depthOf(i, map[int]bool{})
+		for len(out) <= d {
+			out = append(out, nil)
+		}
+		out[d] = append(out[d], comp[i]...)
+	}
+	for _, lv := range out {
+		sort.Strings(lv)
+	}
+	return out
+}
+
+// scc returns the strongly connected components (Tarjan's algorithm).
+func scc(ids []string, edges map[string][]string) [][]string {
+	index := map[string]int{}
+	low := map[string]int{}
+	on := map[string]bool{}
+	var stack []string
+	var out [][]string
+	n := 0
+	var visit func(v string)
+	visit = func(v string) {
+		index[v], low[v] = n, n
+		n++
+		stack = append(stack, v)
+		on[v] = true
+		for _, w := range edges[v] {
+			if _, ok := index[w]; !ok {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if on[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] == index[v] {
+			var c []string
+			for {
+				w := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				on[w] = false
+				c = append(c, w)
+				if w == v {
+					break
+				}
+			}
+			sort.Strings(c)
+			out = append(out, c)
+		}
+	}
+	sorted := append([]string(nil), ids...)
+	sort.Strings(sorted)
+	for _, v := range sorted {
+		if _, ok := index[v]; !ok {
+			visit(v)
+		}
+	}
+	return out
+}
+
+func inCycle(lv []string, yields map[string][]string) bool {
+	for _, a := range lv {
+		for _, b := range yields[a] {
+			if containsStr(lv, b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sortItems(items []*Item) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if (len(a.Strangers) > 0) != (len(b.Strangers) > 0) {
+			return len(a.Strangers) > 0
+		}
+		if a.InUse != b.InUse {
+			return a.InUse
+		}
+		if a.Reach != b.Reach {
+			return a.Reach > b.Reach
+		}
+		if a.LongLived != b.LongLived {
+			return a.LongLived
+		}
+		return a.Node.ID < b.Node.ID
+	})
+}
+
+// consumersOf lists, for each credential, the secrets that store it and
+// the runtimes that read those secrets or the credential itself: the
+// places that need the replacement. It reads the whole graph, not only
+// the blast radius, so unaffected consumers are listed too.
+func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, c := range creds {
+		ids := []string{c.Node.ID}
+		holders, err := r.Expand(ctx, ids, graph.In, graph.EdgeHolds)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range holders {
+			ids = append(ids, h.From)
+			out[c.Node.ID] = append(out[c.Node.ID], h.From)
+		}
+		readers, err := r.Expand(ctx, ids, graph.In, graph.EdgeExposes)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range readers {
+			out[c.Node.ID] = append(out[c.Node.ID], e.From)
+		}
+		out[c.Node.ID] = uniqueSorted(out[c.Node.ID])
+	}
+	return out, nil
+}
+
+func uniqueSorted(list []string) []string {
+	sort.Strings(list)
+	out := list[:0]
+	for i, s := range list {
+		if i == 0 || s != list[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func containItem(rt *Reached, res *Result) *Item {
+	it := &Item{Node: rt.Node, Kind: "contain"}
+	var pkgs []string
+	for _, h := range rt.Path {
+		if h.Kind == graph.EdgeExecutes && h.To != "" {
+			pkgs = append(pkgs, h.To)
+		}
+	}
+	switch rt.Node.Attr("type") {
+	case "gha-job":
+		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s is removed or pinned to a known-good commit; download its job logs first",
+			rt.Node.Label, strings.Join(uniqueSorted(pkgs), ", "))
+		it.Command = fmt.Sprintf("gh workflow disable %s --repo %s", rt.Node.Attr("workflow"), rt.Node.Attr(graph.AttrRepository))
+	case "lambda":
+		it.Action = "Set the function's reserved concurrency to 0 until a clean build is deployed"
+		it.Command = fmt.Sprintf("aws lambda put-function-concurrency --function-name %s --reserved-concurrent-executions 0", lastSegment(strings.TrimPrefix(rt.Node.ID, "runtime:aws:lambda:")))
+	case "ec2-instance":
+		it.Action = "Isolate the instance (restrictive security group) and snapshot its volumes before rebuilding it"
+	default:
+		it.Action = "Stop the runtime from running the compromised code until it is rebuilt from a clean version"
+	}
+	if len(rt.Path) > 0 {
+		it.YieldedBy = nil
+	}
+	return it
+}
+
+func tokenItem(t *Reached) *Item {
+	it := &Item{Node: t.Node, Kind: "expire"}
+	switch t.Node.Attr("type") {
+	case "github-token":
+		it.Action = "Expires when the job ends; cancelling the run revokes it. Check what it pushed or published while valid (permissions: " + t.Node.Attr("permissions") + ")"
+	case "oidc-token":
+		it.Action = "Expires minutes after it is issued; the cloud sessions it was exchanged for live longer and are revoked below"
+	}
+	return it
+}
+
+func credentialItem(x *Reached, res *Result, consumers, yields []string, reach int) *Item {
+	n := x.Node
+	it := &Item{Node: n, Kind: "revoke", Consumers: consumers, Yields: uniqueSorted(append([]string(nil), yields...)), Reach: reach,
+		LongLived: n.Attr(graph.AttrLongLived) == "true"}
+	if ev := x.Evidence; ev != nil {
+		it.InUse = ev.Count > 0
+	}
+	it.Strangers = x.NewSources
+	if n.Kind == graph.NodeIdentity {
+		if ev := x.Evidence; ev != nil {
+			it.InUse = ev.Count > 0
+		}
+		name := lastSegment(n.ID)
+		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name)
+		it.Command = fmt.Sprintf(`aws iam put-role-policy --role-name %s --policy-name AWSRevokeOlderSessions --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"<now, RFC 3339>"}}}]}'`, name)
+		it.Verify = fmt.Sprintf("aws cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=%s --start-time <revocation time>", n.ID)
+		return it
+	}
+	switch n.Attr("type") {
+	case "access-key":
+		user := lastSegment(n.Attr("user"))
+		if user == "" {
+			user = userOfKey(n.ID)
+		}
+		keyID := n.Attr("key_id")
+		if keyID == "" {
+			keyID = "<id of " + lastSegment(n.ID) + ">"
+		}
+		if n.Attr("minted") == "true" {
+			it.Action = fmt.Sprintf("Delete any access key of %s created since the compromise; the attacker can mint them", user)
+			it.Command = fmt.Sprintf("aws iam list-access-keys --user-name %s", user)
+		} else {
+			it.Action = fmt.Sprintf("Deactivate the access key of user %s, create a replacement, store it only in the consumers listed, then delete the old key", user)
+			it.Command = fmt.Sprintf("aws iam update-access-key --user-name %s --access-key-id %s --status Inactive", user, keyID)
+		}
+		it.Verify = fmt.Sprintf("aws cloudtrail lookup-events --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=%s --start-time <revocation time>", keyID)
+	case "actions-secret":
+		it.Action = "Rotate the value at the service that issued it, then store the new value in the GitHub secret"
+		it.Command = ghSecretCommand(n)
+	case "all-actions-secrets":
+		it.Action = "The job received every secret of the repository: rotate each of them at its issuer"
+		it.Command = "gh secret list --repo " + n.Attr(graph.AttrRepository)
+	case "secretsmanager":
+		it.Action = "Rotate the secret's value at its issuer and in Secrets Manager"
+		it.Command = "aws secretsmanager rotate-secret --secret-id " + n.ID
+	case "ssm-parameter":
+		it.Action = "Rotate the value at its issuer and overwrite the parameter"
+		it.Command = "aws ssm put-parameter --overwrite --type SecureString --name " + lastSegment(n.ID) + " --value <new value>"
+	case "role-credentials":
+		it.Action = "Revoke the sessions of the role this runtime hands out, after the runtime is contained"
+	default:
+		it.Action = "Rotate the credential at the service that issued it"
+	}
+	return it
+}
+
+func userOfKey(id string) string {
+	rest := strings.TrimPrefix(id, "secret:aws:access-key:")
+	if i := strings.LastIndex(rest, "/"); i >= 0 {
+		rest = rest[:i]
+	}
+	return lastSegment(rest)
+}
+
+func ghSecretCommand(n graph.Node) string {
+	name := n.Attr(graph.AttrName)
+	if env := n.Attr("environment"); env != "" {
+		return fmt.Sprintf("gh secret set %s --repo %s --env %s", name, n.Attr(graph.AttrRepository), env)
+	}
+	if strings.HasPrefix(n.ID, "secret:gha:org:") {
+		org := strings.SplitN(strings.TrimPrefix(n.ID, "secret:gha:org:"), "/", 2)[0]
+		return fmt.Sprintf("gh secret set %s --org %s", name, org)
+	}
+	return fmt.Sprintf("gh secret set %s --repo %s", name, n.Attr(graph.AttrRepository))
+}

@@ -1,0 +1,275 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/package-url/packageurl-go"
+	gosemver "golang.org/x/mod/semver"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// ErrNoMatch says a start matched no node of the graph.
+var ErrNoMatch = errors.New("no node matches")
+
+// PackageSpec is a compromised package: a purl name plus either an exact
+// version, a range in the ecosystem's own syntax, or nothing (every
+// version).
+type PackageSpec struct {
+	Name    string // purl without version, canonical form
+	Version string
+	Range   string
+}
+
+func (s PackageSpec) String() string {
+	switch {
+	case s.Version != "":
+		return s.Name + "@" + s.Version
+	case s.Range != "":
+		return s.Name + "@" + s.Range
+	default:
+		return s.Name
+	}
+}
+
+// ParsePackage reads "pkg:type/ns/name@version" where the part after the
+// last "@" is an exact version or a range such as "^1.2.0", ">=1.0.0 <1.4.0"
+// or "1.2.x".
+func ParsePackage(spec string) (PackageSpec, error) {
+	spec = strings.TrimSpace(spec)
+	if !strings.HasPrefix(spec, "pkg:") {
+		return PackageSpec{}, fmt.Errorf("package %q is not a purl: write it as pkg:TYPE/NAME@VERSION, e.g. pkg:npm/left-pad@1.3.0", spec)
+	}
+	name, ver := spec, ""
+	// The version follows the last "@" that comes after the type's slash,
+	// so that "pkg:npm/@scope/x@1.0.0" keeps its scope.
+	slash := strings.Index(spec, "/")
+	if at := strings.LastIndex(spec, "@"); at > slash && slash >= 0 && at > slash+1 {
+		name, ver = spec[:at], spec[at+1:]
+	}
+	p, err := packageurl.FromString(name)
+	if err != nil {
+		return PackageSpec{}, fmt.Errorf("package %q: %v", spec, err)
+	}
+	p.Version = ""
+	p.Qualifiers = nil
+	out := PackageSpec{Name: p.ToString()}
+	if isRange(ver) {
+		out.Range = ver
+	} else {
+		out.Version = ver
+	}
+	return out, nil
+}
+
+func isRange(v string) bool {
+	return strings.ContainsAny(v, "^~<>=*| ,") || strings.HasSuffix(v, ".x")
+}
+
+// Matches reports whether a version falls in the spec.
+func (s PackageSpec) Matches(version string) bool {
+	switch {
+	case s.Version != "":
+		return version == s.Version || strings.TrimPrefix(version, "v") == strings.TrimPrefix(s.Version, "v")
+	case s.Range == "":
+		return true
+	}
+	if strings.HasPrefix(s.Name, "pkg:golang/") && !gosemver.IsValid(version) {
+		return false
+	}
+	c, err := semverConstraint(s.Range)
+	if err != nil {
+		return false
+	}
+	v, err := semverVersion(version)
+	return err == nil && c.Check(v)
+}
+
+func semverConstraint(r string) (*semver.Constraints, error) {
+	return semver.NewConstraint(strings.ReplaceAll(r, "||", " || "))
+}
+
+func semverVersion(v string) (*semver.Version, error) {
+	return semver.NewVersion(strings.TrimPrefix(v, "v"))
+}
+
+// ResolvePackages returns the package version nodes a spec matches. An
+// unversioned spec also matches the name node itself, for packages whose
+// versions no input pins (an action used by branch, say).
+func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) ([]graph.Node, error) {
+	var out []graph.Node
+	for _, s := range specs {
+		if s.Version != "" {
+			ns, err := r.Nodes(ctx, []string{s.Name + "@" + escapeVersion(s.Version)})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ns...)
+			continue
+		}
+		versions, err := r.Expand(ctx, []string{s.Name}, graph.In, graph.EdgeVersionOf)
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for _, e := range versions {
+			ids = append(ids, e.From)
+		}
+		ns, err := r.Nodes(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range ns {
+			if s.Matches(n.Attr("version")) {
+				out = append(out, n)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no ingested lockfile, workflow or SBOM pins a version matching the given packages", ErrNoMatch)
+	}
+	return out, nil
+}
+
+func escapeVersion(v string) string {
+	p := packageurl.PackageURL{Type: "generic", Name: "x", Version: v}
+	s := p.ToString()
+	return s[strings.LastIndex(s, "@")+1:]
+}
+
+// ResolveNodes finds start nodes of a kind by id, or else by name: the
+// label, the "name" attribute, or the last segment of the id.
+func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs []string) ([]graph.Node, error) {
+	var out []graph.Node
+	var all []graph.Node
+	for _, ref := range refs {
+		ns, err := r.Nodes(ctx, []string{ref})
+		if err != nil {
+			return nil, err
+		}
+		if len(ns) == 1 && (kind == "" || ns[0].Kind == kind) {
+			out = append(out, ns[0])
+			continue
+		}
+		if all == nil {
+			kinds := graph.NodeKinds
+			if kind != "" {
+				kinds = []graph.NodeKind{kind}
+			}
+			for _, k := range kinds {
+				ks, err := r.NodesByKind(ctx, k)
+				if err != nil {
+					return nil, err
+				}
+				all = append(all, ks...)
+			}
+		}
+		found := false
+		for _, n := range all {
+			if n.Label == ref || n.Attr(graph.AttrName) == ref || lastSegment(n.ID) == ref || n.Attr("key_id") == ref {
+				out = append(out, n)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%w %q among %s nodes; list candidates with `blastradius nodes --kind %s`", ErrNoMatch, ref, kindName(kind), kindName(kind))
+		}
+	}
+	return out, nil
+}
+
+func kindName(k graph.NodeKind) string {
+	if k == "" {
+		return "all"
+	}
+	return string(k)
+}
+
+func lastSegment(id string) string {
+	if i := strings.LastIndexAny(id, "/#"); i >= 0 {
+		return id[i+1:]
+	}
+	return id
+}
+
+// Start names the compromised things a query starts from. Every field may
+// list several; they are combined.
+type Start struct {
+	Packages   []string `json:"packages,omitempty"`
+	Secrets    []string `json:"secrets,omitempty"`
+	Identities []string `json:"identities,omitempty"`
+	Runtimes   []string `json:"runtimes,omitempty"`
+	Nodes      []string `json:"nodes,omitempty"`
+}
+
+// Empty reports whether the start names nothing.
+func (s Start) Empty() bool {
+	return len(s.Packages)+len(s.Secrets)+len(s.Identities)+len(s.Runtimes)+len(s.Nodes) == 0
+}
+
+func (s Start) String() string {
+	var parts []string
+	add := func(kind string, vals []string) {
+		for _, v := range vals {
+			parts = append(parts, kind+" "+v)
+		}
+	}
+	add("package", s.Packages)
+	add("secret", s.Secrets)
+	add("identity", s.Identities)
+	add("runtime", s.Runtimes)
+	add("node", s.Nodes)
+	return strings.Join(parts, ", ")
+}
+
+// Resolve finds the start nodes.
+func (s Start) Resolve(ctx context.Context, r graph.Reader) ([]graph.Node, error) {
+	var out []graph.Node
+	if len(s.Packages) > 0 {
+		var specs []PackageSpec
+		for _, p := range s.Packages {
+			spec, err := ParsePackage(p)
+			if err != nil {
+				return nil, err
+			}
+			specs = append(specs, spec)
+		}
+		ns, err := ResolvePackages(ctx, r, specs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ns...)
+	}
+	for _, group := range []struct {
+		kind graph.NodeKind
+		refs []string
+	}{{graph.NodeSecret, s.Secrets}, {graph.NodeIdentity, s.Identities}, {graph.NodeRuntime, s.Runtimes}, {"", s.Nodes}} {
+		if len(group.refs) == 0 {
+			continue
+		}
+		ns, err := ResolveNodes(ctx, r, group.kind, group.refs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ns...)
+	}
+	return out, nil
+}
+
+// Run resolves the start and computes its blast radius.
+func Run(ctx context.Context, r graph.Reader, s Start, opt Options) (*Result, error) {
+	if s.Empty() {
+		return nil, errors.New("nothing to start from: name a package, secret, identity, runtime or node")
+	}
+	starts, err := s.Resolve(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return BlastRadius(ctx, r, starts, s.String(), opt)
+}
