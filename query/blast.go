@@ -105,6 +105,10 @@ type visit struct {
 	parent  *graph.Edge
 	rev     bool
 	from    string
+	// modifiable marks a repository reached through CAN_MODIFY: only then
+	// does the attacker get the runtimes it defines. Read access to a
+	// repository reaches the repository and stops there.
+	modifiable bool
 }
 
 // BlastRadius walks the graph from the start nodes.
@@ -117,7 +121,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	visits := map[string]*visit{}
 	var frontier []string
 	for _, s := range starts {
-		visits[s.ID] = &visit{reached: &Reached{Node: s, Confidence: graph.Certain}}
+		visits[s.ID] = &visit{reached: &Reached{Node: s, Confidence: graph.Certain}, modifiable: true}
 		frontier = append(frontier, s.ID)
 	}
 	seenEdges := map[graph.EdgeKey]bool{}
@@ -143,15 +147,23 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 				res.edges = append(res.edges, e)
 			}
 			pv := visits[from]
+			if e.Kind == graph.EdgeDefines && !pv.modifiable {
+				return
+			}
 			conf := pv.reached.Confidence.Weaker(e.Confidence)
+			modifies := e.Kind == graph.EdgeCanModify
 			cur, ok := visits[to]
-			if ok && !(cur.reached.Confidence == graph.Possible && conf == graph.Certain) {
+			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) || (modifies && !cur.modifiable))
+			if ok && !upgrade {
 				return
 			}
 			ec := e
 			if !ok {
 				cur = &visit{reached: &Reached{}}
 				visits[to] = cur
+			}
+			if modifies {
+				cur.modifiable = true
 			}
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf

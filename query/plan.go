@@ -442,6 +442,9 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			user = userOfKey(n.ID)
 		}
 		keyID := n.Attr("key_id")
+		if keyID == "" && x.Evidence != nil && len(x.Evidence.Keys) == 1 {
+			keyID = x.Evidence.Keys[0]
+		}
 		if keyID == "" {
 			keyID = "<id of " + lastSegment(n.ID) + ">"
 		}

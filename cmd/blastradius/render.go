@@ -98,11 +98,11 @@ var sections = []struct {
 	title string
 }{
 	{graph.NodePackage, "Packages that contain it"},
-	{graph.NodeRepository, "Repositories"},
 	{graph.NodeRuntime, "Where it ran"},
 	{graph.NodeSecret, "Credentials it could read"},
 	{graph.NodeIdentity, "Identities those credentials act as"},
 	{graph.NodeResource, "Services and resources reached"},
+	{graph.NodeRepository, "Repositories reached"},
 }
 
 func renderResult(w io.Writer, format string, res *query.Result) error {
@@ -134,7 +134,7 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 			fmt.Fprintf(w, "\n%s (%d)\n", strings.ToUpper(sec.title), len(rs))
 		}
 		for _, r := range rs {
-			renderReached(w, md, r)
+			renderReached(w, md, res, r)
 		}
 	}
 	if len(res.Reached) == 0 {
@@ -143,13 +143,16 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 	return nil
 }
 
-func renderReached(w io.Writer, md bool, r *query.Reached) {
+func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 	var tags []string
 	tags = append(tags, string(r.Confidence))
 	if r.Live() {
 		tags = append(tags, "live")
 	} else {
 		tags = append(tags, "not seen live")
+	}
+	if n := len(r.Path); n > 0 && r.Path[n-1].Level != "" {
+		tags = append(tags, r.Path[n-1].Level+": "+r.Path[n-1].Actions)
 	}
 	if r.Evidence != nil {
 		tags = append(tags, fmt.Sprintf("used %d times %s..%s", r.Evidence.Count,
@@ -161,44 +164,64 @@ func renderReached(w io.Writer, md bool, r *query.Reached) {
 	if len(r.NewSources) > 0 {
 		tags = append(tags, "new sources after compromise: "+strings.Join(r.NewSources, ", "))
 	}
-	if n := len(r.Path); n > 0 && r.Path[n-1].Level != "" {
-		tags = append(tags, r.Path[n-1].Level+": "+r.Path[n-1].Actions)
-	}
 	name := r.Node.ID
 	if r.Node.Label != "" && r.Node.Label != r.Node.ID {
 		name = r.Node.Label + "  " + r.Node.ID
 	}
+	indent := "      "
 	if md {
 		fmt.Fprintf(w, "- **%s** (%s)\n", name, strings.Join(tags, "; "))
+		indent = "  - "
 	} else {
 		fmt.Fprintf(w, "  %s\n      [%s]\n", name, strings.Join(tags, "; "))
 	}
-	for _, h := range r.Path {
-		arrow := fmt.Sprintf("%s -%s-> %s", h.From, h.Kind, h.To)
-		if h.Reversed {
-			arrow = fmt.Sprintf("%s <-%s- %s", h.To, h.Kind, h.From)
-		}
-		at := ""
-		if h.Pos.File != "" && h.Pos.File != graph.DerivedSource {
-			at = "  (" + h.Pos.String() + ")"
-		}
-		if md {
-			fmt.Fprintf(w, "  - `%s`%s", arrow, at)
-		} else {
-			fmt.Fprintf(w, "      %s%s", arrow, at)
-		}
-		if h.Confidence == graph.Possible {
-			fmt.Fprint(w, " [possible]")
-		}
-		fmt.Fprintln(w)
-		if h.Reason != "" {
-			if md {
-				fmt.Fprintf(w, "    - %s\n", h.Reason)
-			} else {
-				fmt.Fprintf(w, "          %s\n", h.Reason)
-			}
-		}
+
+	// The path to a node's parent is printed at the parent, so each node
+	// shows the whole chain by name and only its last hop in detail.
+	if len(r.Path) == 0 {
+		return
 	}
+	first := r.Path[0]
+	src := first.From
+	if first.Reversed {
+		src = first.To
+	}
+	chain := []string{shortName(res, src)}
+	for _, h := range r.Path {
+		dst := h.To
+		if h.Reversed {
+			dst = h.From
+		}
+		chain = append(chain, shortName(res, dst))
+	}
+	fmt.Fprintf(w, "%svia: %s\n", indent, strings.Join(chain, " > "))
+	h := r.Path[len(r.Path)-1]
+	arrow := fmt.Sprintf("%s -%s-> %s", h.From, h.Kind, h.To)
+	if h.Reversed {
+		arrow = fmt.Sprintf("%s <-%s- %s", h.To, h.Kind, h.From)
+	}
+	if md {
+		arrow = "`" + arrow + "`"
+	}
+	fmt.Fprintf(w, "%slast hop: %s", indent, arrow)
+	if h.Pos.File != "" && h.Pos.File != graph.DerivedSource {
+		fmt.Fprintf(w, "  (%s)", h.Pos)
+	}
+	if h.Confidence == graph.Possible {
+		fmt.Fprint(w, " [possible]")
+	}
+	fmt.Fprintln(w)
+	if h.Reason != "" {
+		fmt.Fprintf(w, "%sbecause %s\n", indent, h.Reason)
+	}
+}
+
+// shortName returns a node's label, or its id when it has none.
+func shortName(res *query.Result, id string) string {
+	if r := res.Get(id); r != nil && r.Node.Label != "" {
+		return r.Node.Label
+	}
+	return id
 }
 
 type planView struct {

@@ -3,6 +3,7 @@ package memstore
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -11,6 +12,9 @@ import (
 // run's writes. Readers need no lock: the file is only ever replaced whole.
 // The returned function releases the lock.
 func Lock(path string) (func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create store folder: %w", err)
+	}
 	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open store lock: %w", err)

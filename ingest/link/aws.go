@@ -402,6 +402,16 @@ func (v *view) linkResources(p *principal) {
 			resources = append(resources, r)
 		}
 	}
+	// Secrets stored in AWS count as matched resources, so that a statement
+	// on prod/* that covers declared secrets makes no scope node, but they
+	// get no CAN_ACCESS edge: only CAN_READ_SECRET means the value is read,
+	// and the walk continues from a reached secret to what it holds.
+	var secrets []graph.Node
+	for _, s := range v.byKind[graph.NodeSecret] {
+		if strings.HasPrefix(s.ID, "arn:") {
+			secrets = append(secrets, s)
+		}
+	}
 	account := p.node.Attr(graph.AttrAccount)
 	for _, np := range p.policies {
 		for i := range np.Policy.Statements {
@@ -412,7 +422,7 @@ func (v *view) linkResources(p *principal) {
 			ref := &awspolicy.Ref{Policy: np.Name, Statement: i, Sid: st.Sid}
 			matched := false
 			for _, r := range resources {
-				if !st.MatchesResource(r.ID) {
+				if !matchesResource(st, r) {
 					continue
 				}
 				svc := serviceOf(r.ID)
@@ -423,7 +433,12 @@ func (v *view) linkResources(p *principal) {
 				matched = true
 				v.accessEdge(p, r.ID, st, ref, acts)
 			}
-			if matched && !hasWildcardResource(st) {
+			for _, sn := range secrets {
+				if matchesResource(st, sn) && len(actionsFor(st, serviceOf(sn.ID))) > 0 {
+					matched = true
+				}
+			}
+			if matched && !namesEverything(st) {
 				continue
 			}
 			for _, scope := range scopes(st, account) {
@@ -466,13 +481,28 @@ func (v *view) accessEdge(p *principal, target string, st *awspolicy.Statement, 
 	v.addEdge(e)
 }
 
-func hasWildcardResource(st *awspolicy.Statement) bool {
+// namesEverything reports whether a statement's resources are "*" or an
+// exclusion list: then the declared resources it matched are not all it
+// grants, and a scope node stands for the rest.
+func namesEverything(st *awspolicy.Statement) bool {
 	for _, r := range st.Resource {
-		if strings.Contains(r, "*") {
+		if r == "*" {
 			return true
 		}
 	}
 	return len(st.NotResource) > 0
+}
+
+// matchesResource matches a declared resource, including what it contains:
+// a statement on arn:aws:s3:::b/* reaches the objects of bucket b.
+func matchesResource(st *awspolicy.Statement, r graph.Node) bool {
+	if st.MatchesResource(r.ID) {
+		return true
+	}
+	if strings.HasPrefix(r.ID, "arn:aws:s3:::") && !strings.Contains(strings.TrimPrefix(r.ID, "arn:aws:s3:::"), "/") {
+		return st.MatchesResource(r.ID + "/object")
+	}
+	return false
 }
 
 // serviceOf returns the service of an ARN ("s3" for arn:aws:s3:::b).

@@ -1,0 +1,758 @@
+package actions
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// oidcIssuer is the issuer of GitHub Actions OIDC tokens.
+const oidcIssuer = "https://token.actions.githubusercontent.com"
+
+// Limits on how much of a file is walked, because anchors and aliases can
+// make a small file expand to a huge tree. maxWork counts the bytes of
+// strings and the entries of mappings and lists read in the whole file.
+const (
+	maxWork  = 64 << 20
+	maxDepth = 64
+)
+
+// refAt is a secret reference and the line it was read on.
+type refAt struct {
+	secretRef
+	Line int
+}
+
+// workflow holds what the jobs of one workflow file share.
+type workflow struct {
+	f     *ingest.File
+	env   *ingest.Env
+	rel   string
+	repo  string
+	root  *yaml.Node
+	res   *ingest.Result
+	b     *builder
+	name  string
+	repID string
+
+	triggers []trigger
+	perms    *permissions // nil when the workflow sets none
+	envRefs  []refAt      // secret references in the workflow-level env
+	defWD    string       // defaults.run.working-directory
+	// callSecrets are the secret names a workflow_call trigger declares.
+	// In a called run, secrets.NAME reads the value the caller passed.
+	callSecrets map[string]bool
+
+	work      int
+	truncated bool
+}
+
+// spend counts work against maxWork and reports whether any is left.
+func (w *workflow) spend(n int) bool {
+	w.work += n + 1
+	if w.work > maxWork {
+		w.truncated = true
+		return false
+	}
+	return true
+}
+
+func newWorkflow(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node, res *ingest.Result) *workflow {
+	return &workflow{
+		f:     f,
+		env:   env,
+		rel:   rel,
+		repo:  f.Repo,
+		root:  root,
+		res:   res,
+		b:     newBuilder(f.Path, res),
+		repID: graph.RepoID("", f.Repo),
+	}
+}
+
+func (w *workflow) warnf(n *yaml.Node, format string, args ...any) {
+	w.res.Warnf(position(w.f.Path, n), format, args...)
+}
+
+// convert reads the workflow-level keys, then each job.
+func (w *workflow) convert(ctx context.Context) error {
+	jobsNode := lookup(w.root, "jobs")
+	if !isMap(jobsNode) {
+		return ingest.Errorf(position(w.f.Path, jobsNode), "invalid jobs: expected a mapping of job ids")
+	}
+	w.name = w.rel
+	if s, ok := scalar(lookup(w.root, "name")); ok && s != "" {
+		w.name = s
+	}
+
+	on := lookup(w.root, "on")
+	if on == nil {
+		w.warnf(w.root, "workflow is missing its on key, so it never runs")
+	}
+	w.triggers = readTriggers(on)
+	w.callSecrets = map[string]bool{}
+	for _, p := range pairs(lookup(lookup(on, "workflow_call"), "secrets")) {
+		w.callSecrets[strings.ToUpper(p.key.Value)] = true
+	}
+
+	if pn := lookup(w.root, "permissions"); !isNull(pn) {
+		perm, ok := readPermissions(pn)
+		if !ok {
+			w.warnf(pn, "invalid workflow permissions: expected read-all, write-all or a mapping of scopes to read, write or none")
+		}
+		w.perms = &perm
+	}
+	w.defWD, _ = scalar(lookup(lookup(lookup(w.root, "defaults"), "run"), "working-directory"))
+	w.collectRefs(lookup(w.root, "env"), "", 0, &w.envRefs)
+
+	w.b.node(w.repID, graph.NodeRepository, w.repo, 0, attrs{
+		graph.AttrProvider:   "github",
+		graph.AttrRepository: w.repo,
+	})
+
+	for _, p := range pairs(jobsNode) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !isMap(p.val) {
+			w.warnf(p.key, "job %s skipped: expected a mapping", p.key.Value)
+			continue
+		}
+		if !w.spend(len(deref(p.val).Content)) {
+			break
+		}
+		w.convertJob(p.key, deref(p.val))
+		w.res.Records++
+	}
+	if w.truncated {
+		w.warnf(w.root, "file too large or too nested to read in full: facts past the limit are missing")
+	}
+	return nil
+}
+
+// collectRefs appends the secret references in every string under n. key
+// is the mapping key n sits under: an if: value is an expression even
+// without ${{ }}.
+func (w *workflow) collectRefs(n *yaml.Node, key string, depth int, out *[]refAt) {
+	n = deref(n)
+	if n == nil {
+		return
+	}
+	if depth > maxDepth || !w.spend(len(n.Value)+len(n.Content)) {
+		w.truncated = true
+		return
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		for _, r := range secretRefs(n.Value, key == "if") {
+			*out = append(*out, refAt{secretRef: r, Line: n.Line})
+		}
+	case yaml.MappingNode:
+		for _, p := range pairs(n) {
+			w.collectRefs(p.val, p.key.Value, depth+1, out)
+		}
+	case yaml.SequenceNode:
+		for _, it := range n.Content {
+			w.collectRefs(it, "", depth+1, out)
+		}
+	}
+}
+
+// job is the state of one job that convertJob gathers before writing facts.
+type job struct {
+	id      string
+	rid     string
+	line    int
+	env     string
+	envDyn  bool
+	perms   permissions
+	attrs   attrs
+	execs   map[string]*execution
+	order   []string
+	install []install
+	locals  []string
+}
+
+// execution is one package a job runs, with the steps that run it.
+type execution struct {
+	pkg   string
+	line  int
+	steps []string
+	attrs attrs
+}
+
+func (j *job) execute(pkg string, step string, line int, a attrs) {
+	ex, ok := j.execs[pkg]
+	if !ok {
+		ex = &execution{pkg: pkg, line: line, attrs: a}
+		j.execs[pkg] = ex
+		j.order = append(j.order, pkg)
+	}
+	if step != "" {
+		ex.steps = append(ex.steps, step)
+	}
+}
+
+func (w *workflow) convertJob(key, n *yaml.Node) {
+	j := &job{
+		id:    key.Value,
+		rid:   graph.GHAJobID(w.repo, w.rel, key.Value),
+		line:  key.Line,
+		execs: map[string]*execution{},
+	}
+	j.attrs = attrs{
+		graph.AttrProvider:   "github",
+		"type":               "gha-job",
+		graph.AttrRepository: w.repo,
+		"workflow":           w.rel,
+		"workflow_name":      w.name,
+		"job":                j.id,
+		"triggers":           w.triggerList(),
+		"branches":           w.pushBranches(),
+	}
+	if s, ok := scalar(lookup(n, "name")); ok {
+		j.attrs["job_name"] = s
+	}
+	w.readEnvironment(j, n)
+	w.readPermissions(j, n)
+	w.readRunner(j, n)
+	w.readContainers(j, n)
+
+	if un := lookup(n, "uses"); un != nil {
+		w.readReusableCall(j, n, un)
+	} else {
+		w.readSteps(j, n)
+	}
+	if len(j.install) > 0 {
+		var ecos, dirs []string
+		for _, in := range j.install {
+			ecos = append(ecos, in.Eco)
+			dirs = append(dirs, in.Dir)
+		}
+		j.attrs["installs"] = graph.JoinList(ecos)
+		j.attrs["install_dirs"] = graph.JoinList(dirs)
+	}
+	j.attrs["local_actions"] = graph.JoinList(j.locals)
+	if len(w.callSecrets) > 0 {
+		var names []string
+		for k := range w.callSecrets {
+			names = append(names, k)
+		}
+		j.attrs["workflow_call_secrets"] = graph.JoinList(names)
+	}
+
+	w.b.node(j.rid, graph.NodeRuntime, w.name+" / "+j.id, j.line, j.attrs)
+	w.b.edge(w.repID, graph.EdgeDefines, j.rid, graph.Certain, j.line, nil)
+	w.writeExecutions(j)
+
+	var refs []refAt
+	refs = append(refs, w.envRefs...)
+	w.collectRefs(n, "", 0, &refs)
+	w.writeSecrets(j, refs)
+	w.writeToken(j)
+	w.writeOIDC(j)
+}
+
+func (w *workflow) triggerList() string {
+	var names []string
+	for _, t := range w.triggers {
+		names = append(names, t.Event)
+	}
+	return graph.JoinList(names)
+}
+
+func (w *workflow) pushBranches() string {
+	for _, t := range w.triggers {
+		if t.Event == "push" {
+			return graph.JoinList(t.Branches)
+		}
+	}
+	return ""
+}
+
+// readEnvironment reads environment: as a name or as {name: ...}.
+func (w *workflow) readEnvironment(j *job, n *yaml.Node) {
+	en := lookup(n, "environment")
+	if en == nil || isNull(en) {
+		return
+	}
+	name, ok := scalar(en)
+	if !ok {
+		name, ok = scalar(lookup(en, "name"))
+	}
+	if !ok || name == "" {
+		w.warnf(en, "job %s: environment name missing", j.id)
+		return
+	}
+	j.env = name
+	j.attrs["environment"] = name
+	if strings.Contains(name, "${{") {
+		j.envDyn = true
+		j.attrs["environment_dynamic"] = "true"
+	}
+}
+
+// readPermissions works out the job's effective token permissions: the
+// job's own permissions replace the workflow's.
+func (w *workflow) readPermissions(j *job, n *yaml.Node) {
+	switch pn := lookup(n, "permissions"); {
+	case !isNull(pn):
+		perm, ok := readPermissions(pn)
+		if !ok {
+			w.warnf(pn, "job %s: invalid permissions: expected read-all, write-all or a mapping of scopes to read, write or none", j.id)
+		}
+		j.perms = perm
+	case w.perms != nil:
+		j.perms = *w.perms
+	default:
+		j.perms = permissions{Default: true}
+	}
+	j.attrs["permissions"] = j.perms.String()
+	if j.perms.Default {
+		j.attrs["permissions_default"] = "true"
+	}
+}
+
+// readRunner reads runs-on as a label, a list of labels, or a group with
+// labels.
+func (w *workflow) readRunner(j *job, n *yaml.Node) {
+	rn := lookup(n, "runs-on")
+	if rn == nil {
+		return
+	}
+	labels := stringList(rn)
+	if isMap(rn) {
+		labels = stringList(lookup(rn, "labels"))
+		if g, ok := scalar(lookup(rn, "group")); ok {
+			labels = append(labels, "group:"+g)
+		}
+	}
+	j.attrs["runs_on"] = graph.JoinList(labels)
+	for _, l := range labels {
+		if strings.Contains(strings.ToLower(l), "self-hosted") {
+			j.attrs["self_hosted"] = "true"
+		}
+	}
+}
+
+// readContainers reads the job container and service container images.
+func (w *workflow) readContainers(j *job, n *yaml.Node) {
+	j.attrs["container"] = imageOf(lookup(n, "container"))
+	var images []string
+	for _, p := range pairs(lookup(n, "services")) {
+		if img := imageOf(p.val); img != "" {
+			images = append(images, img)
+		}
+	}
+	j.attrs["services"] = graph.JoinList(images)
+}
+
+// imageOf reads a container given as an image or as {image: ...}.
+func imageOf(n *yaml.Node) string {
+	if s, ok := scalar(n); ok {
+		return s
+	}
+	s, _ := scalar(lookup(n, "image"))
+	return s
+}
+
+// readSteps reads the actions each step uses and the packages its run:
+// script installs.
+func (w *workflow) readSteps(j *job, n *yaml.Node) {
+	jobWD, _ := scalar(lookup(lookup(lookup(n, "defaults"), "run"), "working-directory"))
+	if jobWD == "" {
+		jobWD = w.defWD
+	}
+	sn := lookup(n, "steps")
+	if sn != nil && !isSeq(sn) && !isNull(sn) {
+		w.warnf(sn, "job %s: invalid steps: expected a list", j.id)
+		return
+	}
+	for i, st := range items(sn) {
+		if !isMap(st) {
+			if !w.spend(0) {
+				return
+			}
+			w.warnf(st, "job %s: step %d skipped: expected a mapping", j.id, i)
+			continue
+		}
+		run, hasRun := scalar(lookup(st, "run"))
+		if !w.spend(len(deref(st).Content) + len(run)) {
+			return
+		}
+		step := strconv.Itoa(i)
+		if un := lookup(st, "uses"); un != nil {
+			w.readStepUses(j, step, un, st)
+		}
+		if hasRun {
+			wd, _ := scalar(lookup(st, "working-directory"))
+			if wd == "" {
+				wd = jobWD
+			}
+			j.install = append(j.install, scriptInstalls(run, wd)...)
+		}
+	}
+}
+
+// readStepUses reads a step's uses: an action in another repository, a
+// docker image, or a local action.
+func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node) {
+	s, ok := scalar(un)
+	if !ok {
+		w.warnf(un, "job %s: step %s: invalid uses: expected a string", j.id, step)
+		return
+	}
+	u, err := parseUses(s)
+	if err != nil {
+		w.warnf(un, "job %s: step %s: action not recorded: %v", j.id, step, err)
+		return
+	}
+	switch u.Kind {
+	case usesLocal:
+		j.locals = append(j.locals, u.Local)
+	case usesDocker:
+		w.dockerPackage(j, step, u, un.Line)
+	case usesRemote:
+		pkg := w.actionPackage(u, false, un.Line)
+		j.execute(pkg, step, un.Line, attrs{graph.AttrVia: "uses", "pinned": u.Pinned()})
+		with := lookup(st, "with")
+		input := func(k string) string { v, _ := scalar(lookup(with, k)); return v }
+		if eco := actionInstall(u.Name(), input); eco != "" {
+			dir := input("working-directory")
+			if dir == "" {
+				dir = "."
+			}
+			j.install = append(j.install, install{Eco: eco, Dir: dir})
+		}
+	}
+}
+
+// actionPackage writes the Package nodes of a remote action or reusable
+// workflow and returns the version node's id. The unversioned name node
+// has no subpath, because a compromise of the repository reaches every
+// action in it.
+func (w *workflow) actionPackage(u usesRef, reusable bool, line int) string {
+	ver := actionPURL(u.Owner, u.Repo, u.Ref, u.Path)
+	name := actionPURL(u.Owner, u.Repo, "", "")
+	label := u.Name()
+	if u.Path != "" {
+		label += "/" + u.Path
+	}
+	a := attrs{
+		"ecosystem": purlTypeActions,
+		"name":      u.Name(),
+		"version":   u.Ref,
+		"subpath":   u.Path,
+	}
+	if reusable {
+		a["reusable"] = "true"
+	}
+	w.b.node(ver, graph.NodePackage, label+"@"+u.Ref, line, a)
+	w.b.node(name, graph.NodePackage, u.Name(), line, attrs{"ecosystem": purlTypeActions, "name": u.Name()})
+	w.b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+	return ver
+}
+
+func (w *workflow) dockerPackage(j *job, step string, u usesRef, line int) {
+	ver := u.Image.PURL(true)
+	name := u.Image.PURL(false)
+	a := attrs{"ecosystem": "docker", "name": u.Image.Name(), "version": u.Image.Version()}
+	w.b.node(ver, graph.NodePackage, u.Image.Name()+"@"+u.Image.Version(), line, a)
+	w.b.node(name, graph.NodePackage, u.Image.Name(), line, attrs{"ecosystem": "docker", "name": u.Image.Name()})
+	w.b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+	j.execute(ver, step, line, attrs{graph.AttrVia: "uses", "pinned": u.Pinned()})
+}
+
+// readReusableCall reads a job that calls a reusable workflow: the called
+// workflow is a package the job executes, and the secrets it hands over
+// are recorded on that edge.
+func (w *workflow) readReusableCall(j *job, n, un *yaml.Node) {
+	j.attrs["reusable_call"] = "true"
+	s, ok := scalar(un)
+	if !ok {
+		w.warnf(un, "job %s: invalid uses: expected a string", j.id)
+		return
+	}
+	u, err := parseUses(s)
+	if err == nil && u.Kind == usesDocker {
+		err = errUsesForm
+	}
+	if err != nil {
+		w.warnf(un, "job %s: called workflow not recorded: %v", j.id, err)
+		return
+	}
+
+	a := attrs{graph.AttrVia: "uses", "reusable": "true"}
+	var pkg string
+	if u.Kind == usesLocal {
+		owner, repo, _ := strings.Cut(strings.ToLower(w.repo), "/")
+		sub := strings.TrimPrefix(u.Local, "./")
+		pkg = actionPURL(owner, repo, "", sub)
+		w.b.node(pkg, graph.NodePackage, owner+"/"+repo+"/"+sub, un.Line, attrs{
+			"ecosystem": purlTypeActions,
+			"name":      owner + "/" + repo,
+			"subpath":   sub,
+			"reusable":  "true",
+			"local":     "true",
+		})
+		a["pinned"] = "local"
+	} else {
+		if !strings.HasPrefix(u.Path, ".github/workflows/") {
+			w.warnf(un, "job %s: uses does not name a file under .github/workflows", j.id)
+		}
+		pkg = w.actionPackage(u, true, un.Line)
+		a["pinned"] = u.Pinned()
+	}
+
+	sn := lookup(n, "secrets")
+	if v, ok := scalar(sn); ok && v == "inherit" {
+		a["secrets"] = "inherit"
+		j.attrs["secrets_inherit"] = "true"
+	} else if isMap(sn) {
+		var prints []string
+		a["secrets"], prints = w.secretMapping(j, sn)
+		if len(prints) > 0 {
+			a[graph.AttrStoredInline] = "true"
+			a[graph.AttrFingerprint] = graph.JoinList(prints)
+		}
+	}
+	j.execute(pkg, "", un.Line, a)
+}
+
+// secretMapping renders the secrets: mapping of a reusable workflow call
+// as sorted "param=NAME" pairs, NAME being each caller secret the value
+// references ("*" for the whole secrets context). A value without a
+// secrets reference is listed as "param=". The fingerprints of literal
+// values are returned, never the values.
+func (w *workflow) secretMapping(j *job, sn *yaml.Node) (string, []string) {
+	var out, prints []string
+	for _, p := range pairs(sn) {
+		var refs []refAt
+		w.collectRefs(p.val, "", 0, &refs)
+		for _, r := range refs {
+			if r.All {
+				out = append(out, p.key.Value+"=*")
+			} else {
+				out = append(out, p.key.Value+"="+r.Name)
+			}
+		}
+		if len(refs) > 0 {
+			continue
+		}
+		out = append(out, p.key.Value+"=")
+		if v, ok := scalar(p.val); ok && v != "" && !strings.Contains(v, "${{") {
+			w.warnf(p.key, "job %s: secret %s is a literal value: pass a secrets reference instead", j.id, p.key.Value)
+			if w.env != nil && w.env.Fingerprint != nil {
+				prints = append(prints, w.env.Fingerprint(v))
+			}
+		}
+	}
+	return graph.JoinList(out), prints
+}
+
+func (w *workflow) writeExecutions(j *job) {
+	for _, pkg := range j.order {
+		ex := j.execs[pkg]
+		a := attrs{}
+		for k, v := range ex.attrs {
+			a[k] = v
+		}
+		a["step"] = strings.Join(ex.steps, ",")
+		w.b.edge(j.rid, graph.EdgeExecutes, pkg, graph.Certain, ex.line, a)
+	}
+}
+
+// writeSecrets writes an EXPOSES edge for each secret the job's
+// expressions (and the workflow-level env) reference.
+func (w *workflow) writeSecrets(j *job, refs []refAt) {
+	sort.SliceStable(refs, func(a, b int) bool { return refs[a].Line < refs[b].Line })
+	for _, r := range refs {
+		if r.All {
+			id := graph.GHAAllSecretsID(w.repo)
+			w.b.node(id, graph.NodeSecret, w.repo+" secrets", r.Line, attrs{
+				graph.AttrProvider:   "github",
+				"type":               "all-actions-secrets",
+				graph.AttrName:       "*",
+				graph.AttrRepository: w.repo,
+				graph.AttrLongLived:  "true",
+			})
+			w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, r.Line, attrs{
+				graph.AttrVia: "ci-secret",
+				"all":         "true",
+				"environment": j.env,
+			})
+			continue
+		}
+		if r.Name == "GITHUB_TOKEN" {
+			continue
+		}
+		id := graph.GHASecretID(w.repo, r.Name)
+		w.b.node(id, graph.NodeSecret, r.Name, r.Line, attrs{
+			graph.AttrProvider:   "github",
+			"type":               "actions-secret",
+			graph.AttrName:       r.Name,
+			graph.AttrRepository: w.repo,
+			graph.AttrLongLived:  "true",
+		})
+		a := attrs{
+			graph.AttrVia:  "ci-secret",
+			graph.AttrName: r.Name,
+			"environment":  j.env,
+		}
+		if w.callSecrets[r.Name] {
+			a["workflow_call_secret"] = "true"
+		}
+		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, r.Line, a)
+	}
+	if j.attrs["secrets_inherit"] == "true" {
+		id := graph.GHAAllSecretsID(w.repo)
+		w.b.node(id, graph.NodeSecret, w.repo+" secrets", j.line, attrs{
+			graph.AttrProvider:   "github",
+			"type":               "all-actions-secrets",
+			graph.AttrName:       "*",
+			graph.AttrRepository: w.repo,
+			graph.AttrLongLived:  "true",
+		})
+		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, j.line, attrs{
+			graph.AttrVia: "ci-secret",
+			"all":         "true",
+			"environment": j.env,
+		})
+	}
+}
+
+// writeToken writes the job's GITHUB_TOKEN, the identity it acts as, and
+// what that identity can do to the repository.
+func (w *workflow) writeToken(j *job) {
+	perm := j.perms.String()
+	tok := graph.GHATokenID(j.rid)
+	ident := graph.GHATokenIdentityID(j.rid)
+	w.b.node(tok, graph.NodeSecret, "GITHUB_TOKEN of "+j.id, j.line, attrs{
+		graph.AttrProvider:   "github",
+		"type":               "github-token",
+		graph.AttrName:       "GITHUB_TOKEN",
+		graph.AttrRepository: w.repo,
+		graph.AttrLongLived:  "false",
+		"permissions":        perm,
+	})
+	w.b.node(ident, graph.NodeIdentity, "GITHUB_TOKEN identity of "+j.id, j.line, attrs{
+		graph.AttrProvider:   "github",
+		"type":               "github-token",
+		graph.AttrRepository: w.repo,
+		"permissions":        perm,
+	})
+	w.b.edge(j.rid, graph.EdgeExposes, tok, graph.Certain, j.line, attrs{graph.AttrVia: "token"})
+	w.b.edge(tok, graph.EdgeAuthenticatesAs, ident, graph.Certain, j.line, nil)
+
+	if j.perms.Default {
+		reason := "the repository's default GITHUB_TOKEN permissions are not in the input; they may include contents:write"
+		w.b.edge(ident, graph.EdgeCanModify, w.repID, graph.Possible, j.line, attrs{
+			graph.AttrActions: permDefault,
+			graph.AttrReason:  reason,
+		})
+		w.b.edge(ident, graph.EdgeCanAccess, w.repID, graph.Possible, j.line, attrs{
+			graph.AttrLevel:   "write",
+			graph.AttrActions: permDefault,
+			graph.AttrReason:  reason,
+		})
+		return
+	}
+	var writes []string
+	for _, sc := range []string{"actions", "contents"} {
+		if j.perms.has(sc, "write") {
+			writes = append(writes, sc+":write")
+		}
+	}
+	if len(writes) > 0 {
+		w.b.edge(ident, graph.EdgeCanModify, w.repID, graph.Certain, j.line, attrs{
+			graph.AttrActions: strings.Join(writes, ","),
+			graph.AttrReason:  "the token can push commits or change workflow runs",
+		})
+	}
+	if lvl := j.perms.level(); lvl != "" {
+		w.b.edge(ident, graph.EdgeCanAccess, w.repID, graph.Certain, j.line, attrs{
+			graph.AttrLevel:   lvl,
+			graph.AttrActions: perm,
+		})
+	}
+}
+
+// writeOIDC writes the OIDC token a job can request when its permissions
+// grant id-token:write, and the subject it authenticates as.
+func (w *workflow) writeOIDC(j *job) {
+	if j.perms.Default || !j.perms.has("id-token", "write") {
+		return
+	}
+	tok := graph.GHAOIDCTokenID(j.rid)
+	subj := graph.GHAOIDCSubjectID(j.rid)
+	subs := oidcSubjects(w.repo, j.env, j.envDyn, w.triggers)
+	w.b.node(tok, graph.NodeSecret, "OIDC token of "+j.id, j.line, attrs{
+		graph.AttrProvider:   "github",
+		"type":               "oidc-token",
+		graph.AttrRepository: w.repo,
+		graph.AttrLongLived:  "false",
+	})
+	a := attrs{
+		graph.AttrProvider:   "github-oidc",
+		"type":               "oidc-subject",
+		"issuer":             oidcIssuer,
+		graph.AttrRepository: w.repo,
+		"environment":        j.env,
+		"events":             w.triggerList(),
+		"subs":               strings.Join(subs.Subs, ","),
+	}
+	if subs.Wildcard {
+		a["subs_wildcard"] = "true"
+	}
+	if subs.AnyRef {
+		a["subs_any_ref"] = "true"
+	}
+	w.b.node(subj, graph.NodeIdentity, "OIDC subject of "+j.id, j.line, a)
+	w.b.edge(j.rid, graph.EdgeExposes, tok, graph.Certain, j.line, attrs{graph.AttrVia: "oidc"})
+	w.b.edge(tok, graph.EdgeAuthenticatesAs, subj, graph.Certain, j.line, nil)
+}
+
+// convertAction writes the Package node of an action metadata file: the
+// action is the repository itself, or the folder of the file within it.
+func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Result) {
+	res.Records++
+	if f.Repo == "" {
+		return
+	}
+	owner, repo, ok := strings.Cut(strings.ToLower(f.Repo), "/")
+	if !ok || owner == "" || repo == "" {
+		res.Warnf(ingest.Position{File: f.Path}, "repository is not owner/name; the action is not recorded")
+		return
+	}
+	sub := ""
+	if d := pathDir(rel); d != "." {
+		sub = d
+	}
+	id := actionPURL(owner, repo, "", sub)
+	label := owner + "/" + repo
+	if sub != "" {
+		label += "/" + sub
+	}
+	using, _ := scalar(lookup(lookup(root, "runs"), "using"))
+	b := newBuilder(f.Path, res)
+	b.node(id, graph.NodePackage, label, 0, attrs{
+		"ecosystem":          purlTypeActions,
+		"name":               owner + "/" + repo,
+		"subpath":            sub,
+		graph.AttrRepository: f.Repo,
+		"using":              using,
+	})
+}
+
+func pathDir(rel string) string {
+	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
+		return rel[:i]
+	}
+	return "."
+}
