@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const (
+	exampleDir  = "../../examples/example-org"
+	examplePkg  = "pkg:npm/color-streamer@2.4.1"
+	exampleTime = "2026-11-03T00:00:00Z"
+)
+
+// run executes the CLI in process and returns its stdout, stderr and exit
+// status.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cmd := newRootCommand(&out, &errb)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	code := exitCode(err)
+	if ee, ok := err.(*exitError); ok && ee.err != nil {
+		errb.WriteString(ee.err.Error())
+	}
+	return out.String(), errb.String(), code
+}
+
+// exampleDB ingests the example organisation into a fresh store with a
+// fixed fingerprint salt, so outputs do not depend on the installation.
+func exampleDB(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "graph.db")
+	if err := os.WriteFile(filepath.Join(dir, "salt"), bytes.Repeat([]byte{7}, 32), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "example-org", exampleDir)
+	if code != exitOK {
+		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	return db
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got); if the change is intended, run go test -update and review the diff:\n%s", name, diff)
+	}
+}
+
+func TestExampleGolden(t *testing.T) {
+	db := exampleDB(t)
+	for _, tc := range []struct {
+		golden string
+		args   []string
+	}{
+		{"example-query.json", []string{"query", "--package", examplePkg, "--since", exampleTime, "--format", "json"}},
+		{"example-query.txt", []string{"query", "--package", examplePkg, "--since", exampleTime}},
+		{"example-plan.json", []string{"plan", "--package", examplePkg, "--since", exampleTime, "--format", "json"}},
+		{"example-plan.md", []string{"plan", "--package", examplePkg, "--since", exampleTime, "--format", "markdown"}},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			out, errs, code := run(t, append([]string{"--db", db}, tc.args...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			golden(t, tc.golden, out)
+		})
+	}
+}
+
+// TestExampleExpected checks the answer worked out by hand in the
+// example's EXPECTED.md, independently of the golden files.
+func TestExampleExpected(t *testing.T) {
+	db := exampleDB(t)
+	out, errs, code := run(t, "--db", db, "query", "--package", examplePkg, "--since", exampleTime, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	var res resultView
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	reached := map[string]reachedView{}
+	for _, r := range res.Reached {
+		reached[r.Node.ID] = r
+	}
+
+	const (
+		deployJob = "runtime:gha:example-org/web-app/.github/workflows/deploy.yml#deploy"
+		lintJob   = "runtime:gha:example-org/web-app/.github/workflows/deploy.yml#lint"
+		ciKey     = "secret:aws:access-key:arn:aws:iam::111122223333:user/ci-deployer/ci"
+		repKey    = "secret:aws:access-key:arn:aws:iam::111122223333:user/reporting-bot/reporting"
+		webDeploy = "arn:aws:iam::111122223333:role/web-deploy"
+		repSecret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/reporting-bot-key"
+		assets    = "arn:aws:s3:::example-org-web-assets"
+		orders    = "arn:aws:dynamodb:us-east-1:111122223333:table/customer-orders"
+		finance   = "arn:aws:s3:::example-org-finance-exports"
+	)
+	mustReach := []string{
+		deployJob, lintJob,
+		"secret:gha:example-org/web-app/CI_AWS_ACCESS_KEY_ID",
+		"secret:gha:example-org/web-app/CI_AWS_SECRET_ACCESS_KEY",
+		"secret:gha:oidc:example-org/web-app/.github/workflows/deploy.yml#deploy",
+		ciKey, repKey, repSecret, webDeploy,
+		"arn:aws:iam::111122223333:user/ci-deployer",
+		"arn:aws:iam::111122223333:user/reporting-bot",
+		assets, orders, finance,
+	}
+	for _, id := range mustReach {
+		r, ok := reached[id]
+		if !ok {
+			t.Errorf("not reached: %s", id)
+			continue
+		}
+		if r.Confidence != "certain" {
+			t.Errorf("%s confidence = %s, want certain", id, r.Confidence)
+		}
+	}
+	mustNot := []string{
+		"runtime:gha:example-org/web-app/.github/workflows/release.yml#publish",
+		"secret:gha:example-org/web-app/NPM_TOKEN",
+		"arn:aws:iam::111122223333:role/billing-deploy",
+		"arn:aws:secretsmanager:us-east-1:111122223333:secret:payments/card-processor-key",
+	}
+	for _, id := range mustNot {
+		if _, ok := reached[id]; ok {
+			t.Errorf("trap reached: %s", id)
+		}
+	}
+	// Live services and replay after the compromise.
+	for _, id := range []string{assets, orders, finance} {
+		if !reached[id].Live {
+			t.Errorf("%s not live, want live (declared in infra/main.tf)", id)
+		}
+	}
+	for _, id := range []string{assets, orders, ciKey, repKey} {
+		r := reached[id]
+		if !r.UsedAfter || !contains(r.NewSources, "203.0.113.66") {
+			t.Errorf("%s: usedAfter=%v newSources=%v, want use after compromise from 203.0.113.66", id, r.UsedAfter, r.NewSources)
+		}
+	}
+	if r := reached[finance]; r.UsedAfter || r.Evidence != nil {
+		t.Errorf("finance exports: evidence %+v, want none (no log record touches it)", r.Evidence)
+	}
+	// The OIDC hop names the subject that matched.
+	hops := reached[webDeploy].Path
+	if last := hops[len(hops)-1]; last.Kind != "CAN_ASSUME" || !strings.Contains(last.Reason, "repo:example-org/web-app:ref:refs/heads/main") {
+		t.Errorf("last hop to web-deploy = %+v, want CAN_ASSUME naming the main-branch subject", last)
+	}
+
+	// The plan: contain both jobs, then the ci key (first: replayed) and
+	// the web-deploy sessions, then the reporting key.
+	out, errs, code = run(t, "--db", db, "plan", "--package", examplePkg, "--since", exampleTime, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("plan exit %d: %s", code, errs)
+	}
+	var plan planView
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatal(err)
+	}
+	var got [][]string
+	for _, s := range plan.Steps {
+		var ids []string
+		for _, it := range s.Items {
+			if it.Kind != "expire" {
+				ids = append(ids, it.Node.ID)
+			}
+		}
+		got = append(got, ids)
+	}
+	want := [][]string{{deployJob, lintJob}, {ciKey, webDeploy}, {repKey}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("plan steps (-want +got):\n%s", diff)
+	}
+	if len(plan.Steps) == 3 {
+		rk := plan.Steps[2].Items[0]
+		if !contains(rk.YieldedBy, webDeploy) || !contains(rk.Consumers, repSecret) {
+			t.Errorf("reporting key item = %+v, want yielded by web-deploy and replacement into %s", rk, repSecret)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestExitStatuses(t *testing.T) {
+	db := exampleDB(t)
+	if _, _, code := run(t, "--db", db, "query", "--package", "pkg:npm/no-such-package@1.0.0"); code != exitNoMatch {
+		t.Errorf("unknown package: exit %d, want %d", code, exitNoMatch)
+	}
+	if _, _, code := run(t, "--db", db, "query"); code != exitUsage {
+		t.Errorf("no start: exit %d, want %d", code, exitUsage)
+	}
+	if _, _, code := run(t, "--db", db, "query", "--package", examplePkg, "--format", "yaml"); code != exitUsage {
+		t.Errorf("bad format: exit %d, want %d", code, exitUsage)
+	}
+	if _, _, code := run(t, "--db", filepath.Join(t.TempDir(), "none.db"), "query", "--package", examplePkg); code != exitFailure {
+		t.Errorf("missing store: exit %d, want %d", code, exitFailure)
+	}
+}
