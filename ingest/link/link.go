@@ -217,6 +217,11 @@ func (v *view) linkLockfiles() {
 		}
 		repo := graph.RepoID("", rt.Attr(graph.AttrRepository))
 		for _, lock := range v.edgesFrom(graph.EdgeLocks, repo) {
+			if lock.Attr("replaced_by") != "" {
+				// A replaced Go requirement's own code never runs; its
+				// replacement has a LOCKS edge of its own.
+				continue
+			}
 			pkg, ok := v.nodes[lock.To]
 			if !ok {
 				continue

@@ -1,0 +1,404 @@
+package lockfile
+
+import (
+	"io"
+	"net/url"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// maxLockfileSize bounds the files these parsers read whole.
+const maxLockfileSize = 64 << 20
+
+// Attribute keys written by this package beyond those in graph/model.go.
+const (
+	attrEcosystem  = "ecosystem"
+	attrVersion    = "version"
+	attrPaths      = "paths"       // npm: node_modules install paths in one lockfile
+	attrDev        = "dev"         // LOCKS: only development tooling needs it
+	attrOptional   = "optional"    // LOCKS: an optional dependency or extra
+	attrLocal      = "local"       // a package read from a folder, not a registry
+	attrOrigin     = "origin"      // LOCKS: "git" when fetched from a Git repository
+	attrAlias      = "alias"       // LOCKS: npm folder names the package is installed under
+	attrUnpinned   = "unpinned"    // LOCKS to a name node: no exact version is pinned
+	attrRange      = "range"       // LOCKS: the version specifier of an unpinned requirement
+	attrMarkers    = "markers"     // LOCKS: Python environment markers
+	attrExtras     = "extras"      // LOCKS: Python extras requested
+	attrReplacedBy = "replaced_by" // LOCKS: go.mod replace target; this version does not run
+	attrReplaces   = "replaces"    // LOCKS: the module version a go.mod replacement is used in place of
+)
+
+// pkgRef names one package: its ecosystem, its name as the ecosystem
+// writes it, and its version ("" when unknown or not pinned).
+type pkgRef struct {
+	Eco     string
+	Name    string
+	Version string
+}
+
+// lockedPkg is one package a lockfile pins, merged over every place the
+// file lists it.
+type lockedPkg struct {
+	ref     pkgRef
+	id      string // version purl, or name purl when the version is unknown
+	nameID  string
+	line    int
+	paths   []string
+	aliases []string
+	attrs   map[string]string // extra LOCKS attributes
+
+	direct        bool
+	dev           bool // true only when every listing is dev-only
+	optional      bool // true only when every listing is optional
+	installScript bool
+	local         bool
+	possible      bool
+}
+
+// pkgFacts are the facts one listing of a package states.
+type pkgFacts struct {
+	Line          int
+	Path          string // npm install path
+	Alias         string // npm folder name, when it differs from the name
+	Direct        bool
+	Dev           bool
+	Optional      bool
+	InstallScript bool
+	Local         bool
+	Possible      bool // the package is installed only in some environments
+	Attrs         map[string]string
+}
+
+type depKey struct{ from, to string }
+
+// collector gathers the packages and dependency edges of one lockfile and
+// turns them into graph facts.
+type collector struct {
+	file  *ingest.File
+	pkgs  map[string]*lockedPkg
+	order []string
+	deps  map[depKey]*graph.Edge
+	dout  map[string][]string // DEPENDS_ON adjacency, in insertion order
+	dkeys []depKey
+	// credentialSeen is set once a URL with credentials was reported.
+	credentialSeen bool
+}
+
+func newCollector(f *ingest.File) *collector {
+	return &collector{
+		file: f,
+		pkgs: map[string]*lockedPkg{},
+		deps: map[depKey]*graph.Edge{},
+		dout: map[string][]string{},
+	}
+}
+
+// add records one listing of a package and returns its node id.
+func (c *collector) add(ref pkgRef, pf pkgFacts) string {
+	nameID := purlOf(pkgRef{Eco: ref.Eco, Name: ref.Name})
+	id := nameID
+	if ref.Version != "" {
+		id = purlOf(ref)
+	}
+	p := c.pkgs[id]
+	if p == nil {
+		p = &lockedPkg{ref: ref, id: id, nameID: nameID, line: pf.Line, dev: true, optional: true, attrs: map[string]string{}}
+		c.pkgs[id] = p
+		c.order = append(c.order, id)
+	}
+
+	if pf.Path != "" {
+		p.paths = append(p.paths, pf.Path)
+	}
+	if pf.Alias != "" {
+		p.aliases = append(p.aliases, pf.Alias)
+	}
+	p.direct = p.direct || pf.Direct
+	p.dev = p.dev && pf.Dev
+	p.optional = p.optional && pf.Optional
+	p.installScript = p.installScript || pf.InstallScript
+	p.local = p.local || pf.Local
+	p.possible = p.possible || pf.Possible
+
+	for k, v := range pf.Attrs {
+		if v == "" {
+			continue
+		}
+		if old := p.attrs[k]; old != "" && old != v {
+			p.attrs[k] = graph.JoinList(append(graph.SplitList(old), v))
+			continue
+		}
+		p.attrs[k] = v
+	}
+	return id
+}
+
+// markDirect records that a package already added is a direct dependency.
+func (c *collector) markDirect(id string) {
+	if p := c.pkgs[id]; p != nil {
+		p.direct = true
+	}
+}
+
+// depend records that package from depends on package to, as stated at line.
+func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
+	if from == to || from == "" || to == "" {
+		return
+	}
+	k := depKey{from, to}
+	if e := c.deps[k]; e != nil {
+		if conf == graph.Certain {
+			e.Confidence = graph.Certain
+		}
+		return
+	}
+	e := &graph.Edge{
+		From: from, To: to, Kind: graph.EdgeDependsOn, Confidence: conf,
+		Attrs: map[string]string{graph.AttrLockfile: c.file.RelPath},
+		Pos:   graph.Pos{File: c.file.Path, Line: line},
+	}
+	c.deps[k] = e
+	c.dkeys = append(c.dkeys, k)
+	c.dout[from] = append(c.dout[from], to)
+}
+
+// maxChain bounds the packages a chain attribute names. A longer chain
+// keeps its direct package, then "…", then the packages nearest the end.
+const maxChain = 16
+
+// chains returns, for every package reachable from a direct one, the
+// shortest dependency chain from a direct package to it, found breadth
+// first from the direct packages in file order.
+func (c *collector) chains() map[string][]string {
+	prev := map[string]string{}
+	root := map[string]string{}
+	dist := map[string]int{}
+	var queue []string
+	for _, id := range c.order {
+		if c.pkgs[id].direct {
+			root[id] = id
+			queue = append(queue, id)
+		}
+	}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, to := range c.dout[id] {
+			if _, seen := root[to]; !seen {
+				root[to], prev[to], dist[to] = root[id], id, dist[id]+1
+				queue = append(queue, to)
+			}
+		}
+	}
+	out := map[string][]string{}
+	for to := range prev {
+		n := min(dist[to]+1, maxChain)
+		chain := make([]string, n)
+		id := to
+		for i := n - 1; i >= 0; i-- {
+			chain[i] = id
+			id = prev[id]
+		}
+		if dist[to]+1 > maxChain {
+			chain[0], chain[1] = root[to], "…"
+		}
+		out[to] = chain
+	}
+	return out
+}
+
+// inferDirect marks as direct every candidate package that no other
+// package of the lockfile depends on, for formats that do not list the
+// project's own dependencies. A package that the project requires and that
+// another package requires too stays transitive. Packages left unreachable
+// from a direct one (a cycle nothing else requires) are marked direct in
+// file order until every package is reachable.
+func (c *collector) inferDirect(candidate func(id string) bool) {
+	required := map[string]bool{}
+	for _, k := range c.dkeys {
+		required[k.to] = true
+	}
+	for _, id := range c.order {
+		if !required[id] && candidate(id) {
+			c.pkgs[id].direct = true
+		}
+	}
+	reached := map[string]bool{}
+	var visit func(string)
+	visit = func(id string) {
+		stack := []string{id}
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if reached[n] {
+				continue
+			}
+			reached[n] = true
+			stack = append(stack, c.dout[n]...)
+		}
+	}
+	for _, id := range c.order {
+		if c.pkgs[id].direct {
+			visit(id)
+		}
+	}
+	for _, id := range c.order {
+		if !reached[id] {
+			c.pkgs[id].direct = true
+			visit(id)
+		}
+	}
+}
+
+// emit writes the collected facts to res: package version and name nodes,
+// VERSION_OF, DEPENDS_ON, the repository node and its LOCKS edges.
+func (c *collector) emit(res *ingest.Result) {
+	f := c.file
+	chains := c.chains()
+	repoID := ""
+	if f.Repo != "" {
+		repoID = graph.RepoID("", f.Repo)
+		res.AddNode(graph.Node{
+			ID: repoID, Kind: graph.NodeRepository, Label: f.Repo,
+			Attrs: map[string]string{graph.AttrRepository: f.Repo},
+			Pos:   graph.Pos{File: f.Path},
+		})
+	}
+
+	names := map[string]bool{}
+	for _, id := range c.order {
+		p := c.pkgs[id]
+		pos := graph.Pos{File: f.Path, Line: p.line}
+		if !names[p.nameID] {
+			names[p.nameID] = true
+			res.AddNode(graph.Node{
+				ID: p.nameID, Kind: graph.NodePackage, Label: p.ref.Name,
+				Attrs: map[string]string{attrEcosystem: p.ref.Eco, graph.AttrName: p.ref.Name},
+				Pos:   pos,
+			})
+		}
+		if p.ref.Version != "" {
+			n := graph.Node{
+				ID: p.id, Kind: graph.NodePackage, Label: p.ref.Name + "@" + p.ref.Version,
+				Attrs: map[string]string{
+					attrEcosystem: p.ref.Eco, graph.AttrName: p.ref.Name, attrVersion: p.ref.Version,
+				},
+				Pos: pos,
+			}
+			if p.installScript {
+				n.SetAttr(graph.AttrInstallHook, "true")
+			}
+			if len(p.paths) > 0 {
+				n.SetAttr(attrPaths, graph.JoinList(p.paths))
+			}
+			if p.local {
+				n.SetAttr(attrLocal, "true")
+			}
+			res.AddNode(n)
+			res.AddEdge(graph.Edge{From: p.id, To: p.nameID, Kind: graph.EdgeVersionOf, Pos: pos})
+		}
+		if repoID == "" {
+			continue
+		}
+		e := graph.Edge{From: repoID, To: p.id, Kind: graph.EdgeLocks, Pos: pos, Confidence: graph.Certain}
+		if p.possible {
+			e.Confidence = graph.Possible
+		}
+		e.SetAttr(graph.AttrLockfile, f.RelPath)
+		e.SetAttr(graph.AttrDirect, boolText(p.direct))
+		if chain := chains[p.id]; !p.direct && len(chain) > 1 {
+			e.SetAttr(graph.AttrChain, strings.Join(chain, " > "))
+		}
+		if p.installScript {
+			e.SetAttr(graph.AttrInstallHook, "true")
+		}
+		if p.dev {
+			e.SetAttr(attrDev, "true")
+		}
+		if p.optional {
+			e.SetAttr(attrOptional, "true")
+		}
+		if p.local {
+			e.SetAttr(attrLocal, "true")
+		}
+		if len(p.paths) > 0 {
+			e.SetAttr(attrPaths, graph.JoinList(p.paths))
+		}
+		if len(p.aliases) > 0 {
+			e.SetAttr(attrAlias, graph.JoinList(p.aliases))
+		}
+		if p.ref.Version == "" {
+			e.SetAttr(attrUnpinned, "true")
+		}
+		for k, v := range p.attrs {
+			e.SetAttr(k, v)
+		}
+		res.AddEdge(e)
+	}
+	for _, k := range c.dkeys {
+		res.AddEdge(*c.deps[k])
+	}
+	res.Records += len(c.order)
+}
+
+// checkURL reports, once per file, a URL that carries a credential. The
+// value itself goes nowhere.
+func (c *collector) checkURL(s string, line int, res *ingest.Result) {
+	if c.credentialSeen || !credentialInURL(s) {
+		return
+	}
+	c.credentialSeen = true
+	res.Warnf(ingest.Position{File: c.file.Path, Line: line},
+		"a URL carries credentials; they are not stored, but whoever can read this file can use them")
+}
+
+// credentialInURL reports whether s is a URL whose user information holds
+// a credential: a password, or a user name other than "git", which Git
+// hosts use for key-based access.
+func credentialInURL(s string) bool {
+	u, err := url.Parse(strings.TrimPrefix(s, "git+"))
+	if err != nil || u.User == nil {
+		return false
+	}
+	if _, ok := u.User.Password(); ok {
+		return true
+	}
+	name := u.User.Username()
+	return name != "" && name != "git"
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// baseName returns the file name of f, from its repository path when known.
+func baseName(f *ingest.File) string {
+	if f.RelPath != "" {
+		return path.Base(f.RelPath)
+	}
+	return filepath.Base(f.Path)
+}
+
+// readAll reads the whole file, up to maxLockfileSize.
+func readAll(f *ingest.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxLockfileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxLockfileSize {
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", maxLockfileSize>>20)
+	}
+	return data, nil
+}

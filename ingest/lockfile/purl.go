@@ -1,0 +1,53 @@
+package lockfile
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/package-url/packageurl-go"
+)
+
+// Ecosystem names, as purl types and as the ecosystem attribute.
+const (
+	ecoNPM    = "npm"
+	ecoGolang = "golang"
+	ecoPyPI   = "pypi"
+)
+
+// purlOf renders a package as a purl, without a version when ref has none.
+//
+// npm scopes become the namespace (pkg:npm/%40scope/name). Go module paths
+// are split at the last slash and lowercased, as the purl golang type
+// requires, so that ids agree with purls parsed by packageurl-go; the
+// module path as written stays in the name attribute. PyPI names are
+// normalised as PEP 503 describes.
+func purlOf(ref pkgRef) string {
+	var ns, name string
+	switch ref.Eco {
+	case ecoNPM:
+		name = ref.Name
+		if strings.HasPrefix(name, "@") {
+			if i := strings.IndexByte(name, '/'); i > 0 {
+				ns, name = name[:i], name[i+1:]
+			}
+		}
+	case ecoGolang:
+		name = strings.ToLower(ref.Name)
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			ns, name = name[:i], name[i+1:]
+		}
+	case ecoPyPI:
+		name = normalizePyPI(ref.Name)
+	default:
+		name = ref.Name
+	}
+	return packageurl.NewPackageURL(ref.Eco, ns, name, ref.Version, nil, "").ToString()
+}
+
+var pep503Separators = regexp.MustCompile(`[-_.]+`)
+
+// normalizePyPI returns the PEP 503 normalised form of a Python package
+// name: lower case, with each run of '-', '_' and '.' replaced by '-'.
+func normalizePyPI(name string) string {
+	return pep503Separators.ReplaceAllString(strings.ToLower(name), "-")
+}
