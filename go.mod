@@ -7,6 +7,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/graph-gophers/graphql-go v1.11.1
 	github.com/hashicorp/hcl/v2 v2.25.0
+	github.com/neo4j/neo4j-go-driver/v5 v5.28.4
 	github.com/package-url/packageurl-go v0.1.7
 	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/spf13/cobra v1.10.2
