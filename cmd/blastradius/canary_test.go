@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// canaries are the secret values planted in testdata/canary, one per input
+// kind. None may appear in the store file, a log line, an error or any
+// output.
+var canaries = []string{
+	"canary-wf-env-Q7x9",        // workflow env literal
+	"canary-wf-run-Z3k1",        // workflow run script literal
+	"canary-npm-url-P4m2",       // credentials in a lockfile's resolved URL
+	"canary-pip-url-R8t5",       // credentials in a requirements index URL
+	"canary-tfvar-default-M1n3", // Terraform variable default
+	"canary-tfvars-file-V3q6",   // terraform.tfvars value
+	"canary-ssm-value-K2v8",     // SSM parameter value
+	"canary-lambda-env-H6w4",    // Lambda environment variable
+	"canary-gh-plaintext-J9c3",  // GitHub Actions secret plaintext_value
+	"canary-userdata-N5b7",      // EC2 user_data
+	"canary-ct-request-F2h8",    // CloudTrail request parameter
+	"canary-ct-session-L5p1",    // CloudTrail session token
+	"canary-ct-secretkey-D7g3",  // CloudTrail secret access key
+}
+
+func TestCanariesNeverLeak(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "graph.db")
+	var all bytes.Buffer
+	collect := func(args ...string) {
+		t.Helper()
+		out, errs, code := run(t, append([]string{"--db", db}, args...)...)
+		if code != exitOK && code != exitNoMatch {
+			t.Fatalf("%v: exit %d\n%s", args, code, errs)
+		}
+		all.WriteString(out)
+		all.WriteString(errs)
+	}
+	// Ingest twice, with debug logs in both formats.
+	collect("--log-level", "debug", "--log-format", "json", "ingest", "--org", "example-org", "testdata/canary")
+	collect("--log-level", "debug", "--log-format", "text", "ingest", "--format", "json", "--org", "example-org", "testdata/canary")
+	for _, format := range []string{"table", "json", "markdown"} {
+		collect("--log-level", "debug", "query", "--secret", "API_KEY", "--format", format)
+		collect("--log-level", "debug", "plan", "--secret", "API_KEY", "--format", format)
+		collect("--log-level", "debug", "query", "--runtime", "build", "--format", format)
+		collect("--log-level", "debug", "plan", "--runtime", "build", "--format", format)
+		collect("--log-level", "debug", "query", "--identity", "canary-app", "--format", format)
+	}
+	collect("nodes", "--format", "json")
+	collect("nodes")
+	collect("stats")
+
+	store, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Len() == 0 || len(store) == 0 {
+		t.Fatal("nothing collected: the test would pass vacuously")
+	}
+	for _, c := range canaries {
+		if bytes.Contains(store, []byte(c)) {
+			t.Errorf("canary %s found in the store file", c)
+		}
+		if strings.Contains(all.String(), c) {
+			t.Errorf("canary %s found in an output or log", c)
+		}
+	}
+	// The run must have seen the planted values, or the test proves
+	// nothing: each literal leaves a fingerprint.
+	if n := strings.Count(all.String(), `"fingerprint": "fp:`); n < 5 {
+		t.Errorf("found %d fingerprints in the nodes output, want at least 5 (one per literal credential)", n)
+	}
+	// The run must have read the files that hold the canaries.
+	for _, want := range []string{"terraform", "github-actions", "npm-lockfile", "pip-requirements", "cloudtrail"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("summary does not mention %s: its canary file was not read", want)
+		}
+	}
+}

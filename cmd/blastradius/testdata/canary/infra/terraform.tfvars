@@ -1,0 +1,1 @@
+db_password = "canary-tfvars-file-V3q6"
