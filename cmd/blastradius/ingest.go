@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -97,6 +99,50 @@ or .git (or the file itself) and ORG is --org.`,
 	return cmd
 }
 
+// skippedBreakdown counts skipped files by reason and extension, most
+// frequent first: " (format not recognised: .md 40, .yaml 12; binary file: 3)".
+func skippedBreakdown(skips []ingest.Skip) string {
+	if len(skips) == 0 {
+		return ""
+	}
+	byReason := map[string]map[string]int{}
+	for _, s := range skips {
+		ext := filepath.Ext(s.Path)
+		if ext == "" {
+			ext = filepath.Base(s.Path)
+		}
+		if byReason[s.Reason] == nil {
+			byReason[s.Reason] = map[string]int{}
+		}
+		byReason[s.Reason][ext]++
+	}
+	var parts []string
+	for _, reason := range sortedKeys(byReason) {
+		exts := byReason[reason]
+		keys := sortedKeys(exts)
+		sort.SliceStable(keys, func(i, j int) bool { return exts[keys[i]] > exts[keys[j]] })
+		var items []string
+		for i, k := range keys {
+			if i == 6 {
+				items = append(items, fmt.Sprintf("%d other kinds", len(keys)-6))
+				break
+			}
+			items = append(items, fmt.Sprintf("%s %d", k, exts[k]))
+		}
+		parts = append(parts, reason+": "+strings.Join(items, ", "))
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
@@ -121,7 +167,7 @@ func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
 	}
 	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\n", total.Ingested, total.Rejected, total.Records, total.Warnings)
 	tw.Flush()
-	fmt.Fprintf(w, "\nskipped (format not recognised or unreadable): %d files\n", len(sum.Skipped))
+	fmt.Fprintf(w, "\nskipped: %d files%s\n", len(sum.Skipped), skippedBreakdown(sum.Skipped))
 	fmt.Fprintf(w, "graph: %d nodes, %d edges\n", sum.Nodes, sum.Edges)
 	if len(sum.Rejected) > 0 {
 		fmt.Fprintf(w, "\nrejected files:\n")
