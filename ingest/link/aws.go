@@ -283,6 +283,7 @@ func candidateSubs(subj graph.Node, host string, cond map[string]map[string][]st
 			out = append(out, s)
 			continue
 		}
+		found := false
 		for _, keys := range cond {
 			for k, vals := range keys {
 				if !strings.EqualFold(k, host+":sub") {
@@ -291,9 +292,15 @@ func candidateSubs(subj graph.Node, host string, cond map[string]map[string][]st
 				for _, val := range vals {
 					if awspolicy.Glob(s, val) || awspolicy.Glob(val, s) {
 						out = append(out, val)
+						found = true
 					}
 				}
 			}
+		}
+		if !found {
+			// No subject condition narrows the pattern: test it as it is,
+			// so conditions on other keys still decide.
+			out = append(out, s)
 		}
 	}
 	return out

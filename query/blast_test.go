@@ -1,0 +1,272 @@
+package query
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+)
+
+// g builds a graph from edges written as "from KIND to" triples; node kinds
+// come from the id prefixes. Options after an edge: "possible", or
+// "attr=value".
+type g struct {
+	nodes map[string]graph.Node
+	edges []graph.Edge
+}
+
+func newG() *g { return &g{nodes: map[string]graph.Node{}} }
+
+func (b *g) node(id string, attrs ...string) *g {
+	n := graph.Node{ID: id, Kind: kindFromID(id), Label: id, Pos: graph.Pos{File: "test"}}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		n.SetAttr(attrs[i], attrs[i+1])
+	}
+	b.nodes[id] = n
+	return b
+}
+
+func (b *g) edge(from string, kind graph.EdgeKind, to string, opts ...string) *g {
+	for _, id := range []string{from, to} {
+		if _, ok := b.nodes[id]; !ok {
+			b.node(id)
+		}
+	}
+	e := graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{File: "test"}}
+	for _, o := range opts {
+		if o == "possible" {
+			e.Confidence = graph.Possible
+			continue
+		}
+		for i := 0; i < len(o); i++ {
+			if o[i] == '=' {
+				e.SetAttr(o[:i], o[i+1:])
+			}
+		}
+	}
+	b.edges = append(b.edges, e)
+	return b
+}
+
+func (b *g) store(t *testing.T) graph.Store {
+	t.Helper()
+	s := memstore.New()
+	batch := &graph.Batch{Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Edges: b.edges}
+	for _, n := range b.nodes {
+		batch.Nodes = append(batch.Nodes, n)
+	}
+	if err := s.Write(context.Background(), batch, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func reachedIDs(res *Result) []string {
+	var out []string
+	for _, r := range res.Reached {
+		out = append(out, r.Node.ID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func blast(t *testing.T, s graph.Store, start string, opt Options) *Result {
+	t.Helper()
+	ns, err := s.Nodes(context.Background(), []string{start})
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("start %s not found", start)
+	}
+	res, err := BlastRadius(context.Background(), s, ns, start, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+const (
+	bad   = "pkg:npm/bad@1.0.0"
+	lib   = "pkg:npm/lib@2.0.0"
+	jobA  = "runtime:gha:o/a/ci.yml#build"
+	jobB  = "runtime:gha:o/b/ci.yml#build"
+	keyA  = "secret:gha:o/a/KEY"
+	keyB  = "secret:gha:o/b/KEY"
+	user  = "arn:aws:iam::111122223333:user/ci"
+	role  = "arn:aws:iam::111122223333:role/deploy"
+	bkt   = "arn:aws:s3:::data"
+	repoA = "repo:github.com/o/a"
+)
+
+func TestLockfileDependencyNotWalked(t *testing.T) {
+	// Repository a locks lib@2 with bad@1 beneath it; repository b locks
+	// lib@2 with a different resolution. Job b executes lib@2 but not bad.
+	s := newG().
+		edge(lib, graph.EdgeDependsOn, bad, "lockfile=package-lock.json").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExecutes, lib).
+		edge(jobB, graph.EdgeExecutes, lib).
+		edge(jobA, graph.EdgeExposes, keyA).
+		edge(jobB, graph.EdgeExposes, keyB).
+		store(t)
+	got := reachedIDs(blast(t, s, bad, Options{}))
+	want := []string{jobA, keyA}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+func TestContainmentDependencyWalked(t *testing.T) {
+	// An image that contains bad (no lockfile scope) runs in a function.
+	img := "pkg:oci/app@sha256:abc"
+	fn := "runtime:aws:lambda:fn"
+	s := newG().
+		edge(img, graph.EdgeDependsOn, bad).
+		edge(fn, graph.EdgeExecutes, img).
+		store(t)
+	got := reachedIDs(blast(t, s, bad, Options{}))
+	if diff := cmp.Diff([]string{img, fn}, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadAccessToRepositoryStops(t *testing.T) {
+	tokA := "secret:gha:token:o/a/ci.yml#build"
+	idA := "github:token:o/a/ci.yml#build"
+	other := "runtime:gha:o/a/release.yml#publish"
+	npm := "secret:gha:o/a/NPM_TOKEN"
+	build := func(kind graph.EdgeKind) graph.Store {
+		return newG().
+			edge(jobA, graph.EdgeExecutes, bad).
+			edge(jobA, graph.EdgeExposes, tokA).
+			edge(tokA, graph.EdgeAuthenticatesAs, idA).
+			edge(idA, kind, repoA).
+			edge(repoA, graph.EdgeDefines, other).
+			edge(other, graph.EdgeExposes, npm).
+			store(t)
+	}
+	res := blast(t, build(graph.EdgeCanAccess), bad, Options{})
+	if res.Get(npm) != nil || res.Get(other) != nil {
+		t.Errorf("read access reached %v, want the repository and nothing it defines", reachedIDs(res))
+	}
+	if res.Get(repoA) == nil {
+		t.Errorf("repository not reached")
+	}
+	res = blast(t, build(graph.EdgeCanModify), bad, Options{})
+	if res.Get(npm) == nil {
+		t.Errorf("write access did not reach the other job's secret: %v", reachedIDs(res))
+	}
+}
+
+func TestCertainPathPreferred(t *testing.T) {
+	// A short possible path and a longer certain one to the same role: the
+	// role is certain, explained by the certain path.
+	s := newG().
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, keyA).
+		edge(keyA, graph.EdgeAuthenticatesAs, role, "possible").
+		edge(jobA, graph.EdgeExposes, keyB).
+		edge(keyB, graph.EdgeHolds, "secret:aws:access-key:"+user+"/k").
+		edge("secret:aws:access-key:"+user+"/k", graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAssume, role).
+		edge(role, graph.EdgeCanAccess, bkt).
+		store(t)
+	res := blast(t, s, bad, Options{})
+	r := res.Get(bkt)
+	if r == nil || r.Confidence != graph.Certain {
+		t.Fatalf("bucket = %+v, want certain", r)
+	}
+	if got := res.Get(role).Path[len(res.Get(role).Path)-1].Kind; got != graph.EdgeCanAssume {
+		t.Errorf("role explained by %s, want the certain CAN_ASSUME path", got)
+	}
+}
+
+func TestDeniedObservationNotWalked(t *testing.T) {
+	ev := func(denied bool) *graph.Evidence {
+		e := &graph.Evidence{}
+		e.Add(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), "sts:AssumeRole", "198.51.100.1", "cli", "", denied, graph.Pos{})
+		return e
+	}
+	b := newG().
+		edge(keyA, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeObserved, role, "denied_only=true")
+	b.edges[len(b.edges)-1].Evidence = ev(true)
+	s := b.store(t)
+	if res := blast(t, s, keyA, Options{}); res.Get(role) != nil {
+		t.Errorf("denied AssumeRole made the role reachable")
+	}
+	b = newG().
+		edge(keyA, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeObserved, role)
+	b.edges[len(b.edges)-1].Evidence = ev(false)
+	if res := blast(t, b.store(t), keyA, Options{}); res.Get(role) == nil {
+		t.Errorf("successful AssumeRole in the logs did not reach the role")
+	}
+}
+
+func TestUseAfterCompromise(t *testing.T) {
+	before := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	e := &graph.Evidence{}
+	e.Add(before, "s3:GetObject", "198.51.100.1", "cli", "", false, graph.Pos{})
+	e.Add(after, "s3:GetObject", "203.0.113.9", "cli", "", false, graph.Pos{})
+	b := newG().
+		edge(keyA, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAccess, bkt).
+		edge(user, graph.EdgeObserved, bkt).
+		edge(keyB, graph.EdgeAuthenticatesAs, role).
+		edge(role, graph.EdgeCanAccess, "arn:aws:s3:::unused")
+	b.edges[2].Evidence = e
+	s := b.store(t)
+	since := time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	res := blast(t, s, keyA, Options{Since: since})
+	r := res.Get(bkt)
+	if r == nil || !r.UsedAfter || !cmp.Equal(r.NewSources, []string{"203.0.113.9"}) {
+		t.Errorf("bucket = %+v, want used after compromise from 203.0.113.9 only", r)
+	}
+	// A credential no log shows in use is not flagged.
+	res = blast(t, s, keyB, Options{Since: since})
+	if r := res.Get("arn:aws:s3:::unused"); r == nil || r.UsedAfter || r.Evidence != nil {
+		t.Errorf("unused bucket = %+v, want reached without evidence", r)
+	}
+}
+
+func TestPackageRange(t *testing.T) {
+	tests := []struct {
+		spec    string
+		version string
+		want    bool
+	}{
+		{"pkg:npm/x@1.2.3", "1.2.3", true},
+		{"pkg:npm/x@1.2.3", "1.2.4", false},
+		{"pkg:npm/x@^1.2.0", "1.9.0", true},
+		{"pkg:npm/x@^1.2.0", "2.0.0", false},
+		{"pkg:npm/x@>=1.0.0 <1.4.0", "1.3.9", true},
+		{"pkg:npm/x@>=1.0.0 <1.4.0", "1.4.0", false},
+		{"pkg:npm/x@1.2.x", "1.2.7", true},
+		{"pkg:npm/x@<1.0.0 || >=2.0.0", "2.1.0", true},
+		{"pkg:npm/x", "0.0.1", true},
+		{"pkg:golang/example.com/m@>=1.2.0", "v1.3.0", true},
+		{"pkg:githubactions/tj-actions/changed-files@v45", "v45", true},
+		{"pkg:githubactions/tj-actions/changed-files@v45", "v44", false},
+	}
+	for _, tc := range tests {
+		spec, err := ParsePackage(tc.spec)
+		if err != nil {
+			t.Fatalf("ParsePackage(%q): %v", tc.spec, err)
+		}
+		if got := spec.Matches(tc.version); got != tc.want {
+			t.Errorf("%s matches %s = %v, want %v", tc.spec, tc.version, got, tc.want)
+		}
+	}
+	spec, err := ParsePackage("pkg:npm/@example-org/text-wrapper@7.0.3")
+	if err != nil || spec.Name != "pkg:npm/%40example-org/text-wrapper" || spec.Version != "7.0.3" {
+		t.Errorf("scoped purl = %+v, %v; want name pkg:npm/%%40example-org/text-wrapper version 7.0.3", spec, err)
+	}
+	if _, err := ParsePackage("left-pad@1.3.0"); err == nil {
+		t.Error("a name without pkg: was accepted")
+	}
+}

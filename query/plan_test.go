@@ -1,0 +1,78 @@
+package query
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func planSteps(t *testing.T, s graph.Store, start string) [][]string {
+	t.Helper()
+	res := blast(t, s, start, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, st := range plan.Steps {
+		var ids []string
+		for _, it := range st.Items {
+			ids = append(ids, it.Kind+" "+it.Node.ID)
+		}
+		out = append(out, ids)
+	}
+	return out
+}
+
+func TestPlanOrder(t *testing.T) {
+	keyU := "secret:aws:access-key:" + user + "/k"
+	vault := "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db"
+	dbPass := "secret:db:password"
+	s := newG().
+		node(keyU, "type", "access-key").
+		node(vault, "type", "secretsmanager").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, keyA).
+		edge(keyA, graph.EdgeHolds, keyU).
+		edge(keyU, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanReadSecret, vault).
+		edge(vault, graph.EdgeHolds, dbPass).
+		store(t)
+	// keyA only stores keyU, so keyU is the credential; the vault only
+	// stores the password, which keyU yields.
+	want := [][]string{
+		{"contain " + jobA},
+		{"revoke " + keyU},
+		{"revoke " + dbPass},
+	}
+	if diff := cmp.Diff(want, planSteps(t, s, bad)); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
+	}
+}
+
+func TestPlanCycleSharesStep(t *testing.T) {
+	// Two users that can each mint a key for the other must be revoked in
+	// the same step, after the key that reaches them.
+	k1 := "secret:aws:access-key:arn:aws:iam::111122223333:user/a/k"
+	k2 := "secret:aws:access-key:arn:aws:iam::111122223333:user/b/k"
+	ua := "arn:aws:iam::111122223333:user/a"
+	ub := "arn:aws:iam::111122223333:user/b"
+	s := newG().
+		edge(keyA, graph.EdgeAuthenticatesAs, ua).
+		edge(ua, graph.EdgeCanMint, k2).
+		edge(k2, graph.EdgeAuthenticatesAs, ub).
+		edge(ub, graph.EdgeCanMint, k1).
+		edge(k1, graph.EdgeAuthenticatesAs, ua).
+		store(t)
+	want := [][]string{
+		{"revoke " + keyA},
+		{"revoke " + k1, "revoke " + k2},
+	}
+	got := planSteps(t, s, keyA)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
+	}
+}
