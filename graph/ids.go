@@ -96,3 +96,10 @@ func IAMARN(account, resourceType, path, name string) string {
 	}
 	return "arn:aws:iam::" + account + ":" + resourceType + path + name
 }
+
+// GHAInlineSecretID returns the id of a credential written as a literal
+// into a job's configuration (an env value, an action input), named by the
+// key that holds it.
+func GHAInlineSecretID(jobID, key string) string {
+	return "secret:gha:inline:" + strings.TrimPrefix(jobID, "runtime:gha:") + "/" + key
+}

@@ -255,6 +255,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 	refs = append(refs, w.envRefs...)
 	w.collectRefs(n, "", 0, &refs)
 	w.writeSecrets(j, refs)
+	w.writeInlineSecrets(j, n)
 	w.writeToken(j)
 	w.writeOIDC(j)
 }

@@ -1,0 +1,72 @@
+package actions
+
+import (
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// credentialName matches keys that conventionally hold credentials.
+var credentialName = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)`)
+
+// credentialValue matches values shaped like well-known credentials: AWS
+// access key ids, GitHub, GitLab, npm, PyPI and Slack tokens.
+var credentialValue = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^glpat-|^npm_[A-Za-z0-9]{30,}|^pypi-|^xox[abpr]-`)
+
+// writeInlineSecrets records literal credentials in a job's env blocks
+// (workflow, job and step level) and step inputs. Only a salted
+// fingerprint of each value is kept, and the secret is flagged as stored
+// outside a secret manager.
+func (w *workflow) writeInlineSecrets(j *job, jn *yaml.Node) {
+	var blocks []*yaml.Node
+	blocks = append(blocks, lookup(w.root, "env"), lookup(jn, "env"))
+	for _, st := range items(lookup(jn, "steps")) {
+		blocks = append(blocks, lookup(st, "env"), lookup(st, "with"))
+	}
+	for _, b := range blocks {
+		for _, p := range pairs(b) {
+			v, ok := scalar(p.val)
+			if !ok || !looksLikeCredential(p.key.Value, v) {
+				continue
+			}
+			id := graph.GHAInlineSecretID(j.rid, p.key.Value)
+			a := attrs{
+				graph.AttrProvider:     "github",
+				"type":                 "inline-value",
+				graph.AttrName:         p.key.Value,
+				graph.AttrRepository:   w.repo,
+				graph.AttrLongLived:    "true",
+				graph.AttrStoredInline: "true",
+			}
+			if w.env != nil && w.env.Fingerprint != nil {
+				a[graph.AttrFingerprint] = w.env.Fingerprint(v)
+			}
+			w.b.node(id, graph.NodeSecret, p.key.Value+" (literal in "+j.id+")", p.key.Line, a)
+			w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, p.key.Line, attrs{graph.AttrVia: "env"})
+			w.warnf(p.key, "job %s: %s holds a literal credential; store it as a secret and rotate it", j.id, p.key.Value)
+		}
+	}
+}
+
+func looksLikeCredential(key, value string) bool {
+	if value == "" || strings.Contains(value, "${{") || len(value) < 8 {
+		return false
+	}
+	if credentialValue.MatchString(value) {
+		return true
+	}
+	if !credentialName.MatchString(key) {
+		return false
+	}
+	// Values that are plainly not secrets: booleans, numbers, paths, URLs
+	// without credentials, and names of other variables.
+	lower := strings.ToLower(value)
+	if lower == "true" || lower == "false" || strings.HasPrefix(value, "/") || strings.HasPrefix(value, "./") ||
+		strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") || strings.HasPrefix(value, "$") {
+		return false
+	}
+	return !strings.ContainsAny(value, " \n")
+}

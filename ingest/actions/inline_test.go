@@ -1,0 +1,41 @@
+package actions
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestInlineCredentials(t *testing.T) {
+	res := parseFile(t, "inline.yml")
+	job := jobID("inline.yml", "build")
+	var got []string
+	for _, id := range targets(res, job, graph.EdgeExposes) {
+		if strings.HasPrefix(id, "secret:gha:inline:") {
+			got = append(got, id)
+		}
+	}
+	want := []string{
+		graph.GHAInlineSecretID(job, "AWS_ACCESS_KEY_ID"),
+		graph.GHAInlineSecretID(job, "NPM_AUTH_TOKEN"),
+		graph.GHAInlineSecretID(job, "password"),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("inline secrets (-want +got):\n%s", diff)
+	}
+	for _, n := range res.Nodes {
+		if strings.HasPrefix(n.ID, "secret:gha:inline:") && (n.Attr(graph.AttrFingerprint) != "fp" || n.Attr(graph.AttrStoredInline) != "true") {
+			t.Errorf("%s attrs = %v, want a fingerprint and stored_inline", n.ID, n.Attrs)
+		}
+	}
+	data, _ := json.Marshal(res)
+	for _, v := range []string{"inline-wf-token-8f2k1", "AKIAEXAMPLEINLINE001", "inline-step-pass-3m9x"} {
+		if strings.Contains(string(data), v) {
+			t.Errorf("value %s found in the result", v)
+		}
+	}
+}
