@@ -14,6 +14,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/actions"
+	"github.com/blastradius-dev/blastradius/ingest/awsiam"
 	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
 	"github.com/blastradius-dev/blastradius/ingest/link"
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
@@ -31,6 +32,7 @@ func parsers() []ingest.Parser {
 		lockfile.NewRequirements(),
 		terraform.New(),
 		cloudtrail.New(),
+		awsiam.New(),
 	}
 }
 
