@@ -62,6 +62,7 @@ Results go to stdout; logs and progress go to stderr.`,
 		newServeCommand(o),
 		newNodesCommand(o),
 		newStatsCommand(o),
+		newHealthcheckCommand(),
 	)
 	return root
 }

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServe runs `blastradius serve` in process and waits until it
+// answers; the server stops when the test ends.
+func startServe(t *testing.T, db string, extra ...string) string {
+	t.Helper()
+	addr := freePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		cmd := newRootCommand(&out, &errb)
+		cmd.SetArgs(append([]string{"--db", db, "--log-level", "error", "serve", "--listen", addr}, extra...))
+		done <- cmd.ExecuteContext(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v after shutdown", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop within 15 s of cancellation")
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			return addr
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("serve did not answer on %s within 10 s", addr)
+	return ""
+}
+
+const blastQuery = `query($s: StartInput!, $t: String) {
+  blastRadius(start: $s, since: $t) {
+    query
+    reached {
+      node { id kind label pos }
+      depth confidence live declared usedAfterCompromise newSources
+      path { from kind to reversed confidence reason level actions pos }
+    }
+  }
+}`
+
+func TestGraphQLMatchesCLI(t *testing.T) {
+	db := exampleDB(t)
+	addr := startServe(t, db)
+
+	body, _ := json.Marshal(map[string]any{
+		"query":     blastQuery,
+		"variables": map[string]any{"s": map[string]any{"packages": []string{examplePkg}}, "t": exampleTime},
+	})
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var gql struct {
+		Data struct {
+			BlastRadius struct {
+				Query   string
+				Reached []struct {
+					Node                map[string]any
+					Depth               int
+					Confidence          string
+					Live, Declared      bool
+					UsedAfterCompromise bool
+					NewSources          []string
+					Path                []map[string]any
+				}
+			}
+		}
+		Errors []any
+	}
+	if err := json.Unmarshal(raw, &gql); err != nil || len(gql.Errors) > 0 {
+		t.Fatalf("graphql response: %v %s", err, raw)
+	}
+
+	out, errs, code := run(t, "--db", db, "query", "--package", examplePkg, "--since", exampleTime, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	var cli resultView
+	if err := json.Unmarshal([]byte(out), &cli); err != nil {
+		t.Fatal(err)
+	}
+
+	// Compare the same facts in one rendering.
+	norm := func(id, kind, conf string, depth int, live, declared, used bool, fresh []string, hops []string) string {
+		return fmt.Sprintf("%s %s %s depth=%d live=%v declared=%v used=%v new=%v path=%s",
+			id, kind, conf, depth, live, declared, used, fresh, strings.Join(hops, " | "))
+	}
+	var fromGQL, fromCLI []string
+	for _, r := range gql.Data.BlastRadius.Reached {
+		var hops []string
+		for _, h := range r.Path {
+			hops = append(hops, fmt.Sprint(h["from"], h["kind"], h["to"], h["reversed"], h["confidence"], h["reason"], h["level"], h["actions"], h["pos"]))
+		}
+		fresh := r.NewSources
+		if len(fresh) == 0 {
+			fresh = nil
+		}
+		fromGQL = append(fromGQL, norm(fmt.Sprint(r.Node["id"]), fmt.Sprint(r.Node["kind"]), r.Confidence, r.Depth, r.Live, r.Declared, r.UsedAfterCompromise, fresh, hops))
+	}
+	for _, r := range cli.Reached {
+		var hops []string
+		for _, h := range r.Path {
+			level, actions, reason, pos := any(h.Level), any(h.Actions), any(h.Reason), any(h.Pos)
+			for _, p := range []*any{&level, &actions, &reason, &pos} {
+				if *p == "" {
+					*p = nil
+				}
+			}
+			hops = append(hops, fmt.Sprint(h.From, string(h.Kind), h.To, h.Reversed, string(h.Confidence), reason, level, actions, pos))
+		}
+		fromCLI = append(fromCLI, norm(r.Node.ID, string(r.Node.Kind), string(r.Confidence), r.Depth, r.Live, r.Declared, r.UsedAfter, r.NewSources, hops))
+	}
+	if len(fromCLI) == 0 {
+		t.Fatal("the CLI reached nothing: the comparison would be vacuous")
+	}
+	if diff := cmp.Diff(fromCLI, fromGQL); diff != "" {
+		t.Errorf("GraphQL and CLI differ (-cli +graphql):\n%s", diff)
+	}
+}
+
+func TestServeRequiresTokenOffLoopback(t *testing.T) {
+	db := exampleDB(t)
+	t.Setenv("BLASTRADIUS_TOKEN", "")
+	_, errs, code := run(t, "--db", db, "serve", "--listen", "0.0.0.0:0")
+	if code != exitUsage || !strings.Contains(errs, "BLASTRADIUS_TOKEN") {
+		t.Errorf("serve on 0.0.0.0 without a token: exit %d, %q; want exit %d naming BLASTRADIUS_TOKEN", code, errs, exitUsage)
+	}
+}
