@@ -1,0 +1,382 @@
+package terraform
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// emitter turns the evaluated blocks of one file into facts.
+type emitter struct {
+	m   *module
+	ev  *evaluator
+	env *ingest.Env
+	idx *moduleIndex
+	ff  *fileFacts
+}
+
+// moduleIndex finds declared blocks by the names other blocks use.
+type moduleIndex struct {
+	// arns maps "user", "role" and "group" to name -> ARN.
+	arns map[string]map[string]string
+	// profiles maps an instance profile name to its block.
+	profiles map[string]*block
+}
+
+func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
+	idx := &moduleIndex{arns: map[string]map[string]string{}, profiles: map[string]*block{}}
+	for _, kind := range []string{"user", "role", "group"} {
+		idx.arns[kind] = map[string]string{}
+		for _, b := range m.blocksOfType("aws_iam_" + kind) {
+			bv := ev.objs[b.addr]
+			name, _ := str(bv.attrs["name"])
+			arn, _ := str(bv.attrs["arn"])
+			if _, dup := idx.arns[kind][name]; !dup {
+				idx.arns[kind][name] = arn
+			}
+		}
+	}
+	for _, b := range m.blocksOfType("aws_iam_instance_profile") {
+		if name, ok := str(ev.objs[b.addr].attrs["name"]); ok {
+			idx.profiles[name] = b
+		}
+	}
+	return idx
+}
+
+// emitModule converts every file of the module.
+func emitModule(m *module, ev *evaluator, env *ingest.Env) map[string]*fileFacts {
+	idx := newModuleIndex(m, ev)
+	out := map[string]*fileFacts{}
+	for _, f := range m.files {
+		ff := &fileFacts{err: f.err}
+		out[f.name] = ff
+		if f.err != nil {
+			continue
+		}
+		if !f.vars {
+			e := &emitter{m: m, ev: ev, env: env, idx: idx, ff: ff}
+			for _, b := range m.blocksInFile(f) {
+				ff.records++
+				e.block(b)
+			}
+			ff.nodes = dedupeNodes(ff.nodes)
+			ff.edges = dedupeEdges(ff.edges)
+		}
+		ff.diags = append(ff.diags, m.diags[f.name]...)
+		ff.diags = append(ff.diags, ev.diags[f.name]...)
+		ingest.SortDiagnostics(ff.diags)
+	}
+	return out
+}
+
+// dedupeNodes drops repeats of a node with the same id, kind and
+// attributes, such as an AWS managed policy attached twice.
+func dedupeNodes(ns []graph.Node) []graph.Node {
+	seen := map[string]bool{}
+	out := ns[:0]
+	for _, n := range ns {
+		key := string(n.Kind) + " " + n.ID + " " + attrKey(n.Attrs)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func dedupeEdges(es []graph.Edge) []graph.Edge {
+	seen := map[string]bool{}
+	out := es[:0]
+	for _, e := range es {
+		key := e.Key().String() + " " + attrKey(e.Attrs)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func attrKey(attrs map[string]string) string {
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	for _, k := range keys {
+		sb.WriteString(k + "\x00" + attrs[k] + "\x00")
+	}
+	return sb.String()
+}
+
+// block emits the facts of one resource block; data sources give none.
+func (e *emitter) block(b *block) {
+	bv := e.ev.objs[b.addr]
+	if b.data || bv == nil {
+		return
+	}
+	switch b.typ {
+	case "aws_iam_user", "aws_iam_role", "aws_iam_group":
+		e.identity(b, bv)
+	case "aws_iam_policy":
+		e.managedPolicy(b, bv)
+	case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
+		e.inlinePolicy(b, bv)
+	case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
+		e.attachment(b, bv)
+	case "aws_iam_policy_attachment":
+		e.policyAttachment(b, bv)
+	case "aws_iam_group_membership":
+		e.groupMembership(b, bv)
+	case "aws_iam_user_group_membership":
+		e.userGroupMembership(b, bv)
+	case "aws_iam_access_key":
+		e.accessKey(b, bv)
+	case "aws_iam_openid_connect_provider":
+		e.oidcProvider(b, bv)
+	case "aws_instance":
+		e.instance(b, bv)
+	case "aws_lambda_function":
+		e.lambda(b, bv)
+	case "aws_secretsmanager_secret":
+		e.smSecret(b, bv)
+	case "aws_secretsmanager_secret_policy":
+		e.smSecretPolicy(b, bv)
+	case "aws_secretsmanager_secret_version":
+		e.smSecretVersion(b, bv)
+	case "aws_ssm_parameter":
+		e.ssmParameter(b, bv)
+	case "aws_s3_bucket", "aws_dynamodb_table", "aws_sqs_queue", "aws_sns_topic",
+		"aws_kms_key", "aws_ecr_repository", "aws_db_instance", "aws_rds_cluster":
+		e.resource(b, bv)
+	case "aws_s3_bucket_policy", "aws_sqs_queue_policy", "aws_sns_topic_policy",
+		"aws_kms_key_policy", "aws_ecr_repository_policy":
+		e.resourcePolicy(b, bv)
+	case "aws_s3_bucket_public_access_block":
+		e.publicAccessBlock(b, bv)
+	case "github_repository":
+		e.githubRepository(b, bv)
+	case "github_actions_secret", "github_actions_environment_secret":
+		e.githubSecret(b, bv)
+	case "github_actions_organization_secret":
+		e.githubOrgSecret(b, bv)
+	case "github_actions_organization_secret_repositories":
+		e.githubOrgSecretRepos(b, bv)
+	}
+}
+
+// node adds a node at rng. Empty attributes are dropped; references left
+// unresolved in the id or any attribute are listed in attr unresolved.
+func (e *emitter) node(kind graph.NodeKind, id, label string, rng hcl.Range, attrs map[string]string) {
+	clean := map[string]string{}
+	texts := []string{id}
+	for k, v := range attrs {
+		if v != "" {
+			clean[k] = v
+			if k != graph.AttrFingerprint {
+				texts = append(texts, v)
+			}
+		}
+	}
+	if u := unresolvedRefs(texts...); len(u) > 0 {
+		clean["unresolved"] = graph.JoinList(u)
+	}
+	e.ff.nodes = append(e.ff.nodes, graph.Node{ID: id, Kind: kind, Label: label, Attrs: clean, Pos: graph.Pos{Line: rng.Start.Line}})
+}
+
+// edge adds an edge at rng.
+func (e *emitter) edge(from string, kind graph.EdgeKind, to string, rng hcl.Range, attrs map[string]string) {
+	ed := graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{Line: rng.Start.Line}}
+	for k, v := range attrs {
+		if v != "" {
+			ed.SetAttr(k, v)
+		}
+	}
+	e.ff.edges = append(e.ff.edges, ed)
+}
+
+func (e *emitter) warnf(rng hcl.Range, format string, args ...any) {
+	e.ff.diags = append(e.ff.diags, diagAt(rng, fmt.Sprintf(format, args...)))
+}
+
+// fingerprint returns the salted fingerprint of a value seen in the input.
+func (e *emitter) fingerprint(s string) string {
+	if e.env == nil || e.env.Fingerprint == nil {
+		return ""
+	}
+	return e.env.Fingerprint(s)
+}
+
+// attrStr returns an evaluated argument as a string; ok is false when it
+// is absent, null or unknown.
+func attrStr(bv *blockVal, name string) (string, bool) {
+	s, ok := str(bv.attrs[name])
+	return s, ok && s != ""
+}
+
+// require returns a string argument the block cannot do without, warning
+// at the block when it is missing or unresolved.
+func (e *emitter) require(b *block, bv *blockVal, name string) (string, bool) {
+	if s, ok := attrStr(bv, name); ok {
+		return s, true
+	}
+	rng := b.syn.DefRange()
+	if a := b.attr(name); a != nil {
+		rng = a.Expr.Range()
+	}
+	switch d := bv.diags[name]; {
+	case d.HasErrors():
+		e.warnf(rng, "%s: %s could not be evaluated: %s; block skipped", b.addr, name, summary(d))
+	case b.attr(name) == nil:
+		e.warnf(rng, "%s: %s is missing; block skipped", b.addr, name)
+	default:
+		e.warnf(rng, "%s: %s could not be resolved; block skipped", b.addr, name)
+	}
+	return "", false
+}
+
+// policy returns the policy document of a block argument in compact JSON,
+// warning when it cannot be evaluated, resolved or parsed.
+func (e *emitter) policy(b *block, bv *blockVal, name string) (string, bool) {
+	a := b.attr(name)
+	if a == nil {
+		return "", false
+	}
+	return e.policyValue(b.addr+": "+name, a.Expr.Range(), bv.attrs[name], bv.diags[name])
+}
+
+// policyExpr is policy for an expression of a nested block.
+func (e *emitter) policyExpr(b *block, what string, expr hcl.Expression) (string, bool) {
+	v, diags := e.ev.value(expr, b)
+	return e.policyValue(b.addr+": "+what, expr.Range(), v, diags)
+}
+
+func (e *emitter) policyValue(what string, rng hcl.Range, v cty.Value, diags hcl.Diagnostics) (string, bool) {
+	if diags.HasErrors() {
+		e.warnf(rng, "%s could not be evaluated: %s", what, summary(diags))
+		return "", false
+	}
+	s, ok := str(v)
+	if !ok {
+		if v.IsKnown() && v.IsNull() {
+			return "", false
+		}
+		e.warnf(rng, "%s could not be resolved", what)
+		return "", false
+	}
+	if s == "" {
+		return "", false
+	}
+	doc, err := normalizePolicy(s)
+	if err != nil {
+		if u := unresolvedRefs(s); len(u) > 0 {
+			e.warnf(rng, "%s could not be resolved: it depends on %s", what, strings.Join(u, ", "))
+		} else {
+			e.warnf(rng, "%s is not a valid JSON policy document", what)
+		}
+		return "", false
+	}
+	return doc, true
+}
+
+// placeholderRef matches "${reference}" text left by unresolved Terraform
+// references. IAM policy variables such as ${aws:username} do not match.
+var placeholderRef = regexp.MustCompile(`\$\{((?:var|local|data|module|each|count|path|self|terraform|provider)\.[^{}]*|[a-z][a-z0-9]*_[a-z0-9_-]*\.[^{}]*)\}`)
+
+// unresolvedRefs lists the references left unresolved in texts.
+func unresolvedRefs(texts ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range texts {
+		if !strings.Contains(t, "${") {
+			continue
+		}
+		for _, m := range placeholderRef.FindAllStringSubmatch(t, -1) {
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// holds adds HOLDS edges from a secret to the credentials its value comes
+// from, and, when the value is written out in the input, its fingerprint
+// to attrs.
+func (e *emitter) holds(from string, b *block, expr hcl.Expression, attrs map[string]string, rng hcl.Range) {
+	ri := e.ev.refs(expr)
+	for _, to := range e.heldBy(ri) {
+		e.edge(from, graph.EdgeHolds, to, rng, nil)
+	}
+	if !ri.literal() {
+		return
+	}
+	v, diags := e.ev.value(expr, b)
+	if s, ok := str(v); ok && s != "" && !diags.HasErrors() {
+		attrs[graph.AttrFingerprint] = e.fingerprint(s)
+		attrs[graph.AttrStoredInline] = "true"
+	}
+}
+
+// keyAttrs are the attributes of aws_iam_access_key that carry the key.
+var keyAttrs = map[string]bool{"": true, "id": true, "secret": true, "ses_smtp_password_v4": true,
+	"encrypted_secret": true, "encrypted_ses_smtp_password_v4": true}
+
+// heldBy returns the ids of the credentials a value reads: access keys,
+// Secrets Manager secrets and SSM parameters.
+func (e *emitter) heldBy(ri refInfo) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range ri.blocks {
+		b := e.m.blocks[r.addr]
+		bv := e.ev.objs[r.addr]
+		if bv == nil {
+			continue
+		}
+		var id string
+		switch {
+		case b.typ == "aws_iam_access_key" && !b.data && keyAttrs[r.attr]:
+			id = e.accessKeyID(b, bv)
+		case b.typ == "aws_secretsmanager_secret_version" && (r.attr == "" || r.attr == "secret_string" || r.attr == "secret_binary"),
+			b.typ == "aws_ssm_parameter" && (r.attr == "" || r.attr == "value" || r.attr == "insecure_value"):
+			id, _ = attrStr(bv, "arn")
+		}
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// identityARN returns the ARN of a user, role or group given by name or
+// ARN, using the declared path when the module declares it.
+func (e *emitter) identityARN(kind, nameOrARN string) string {
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		return nameOrARN
+	}
+	if arn, ok := e.idx.arns[kind][nameOrARN]; ok {
+		return arn
+	}
+	return graph.IAMARN(e.ev.account, kind, "/", nameOrARN)
+}
+
+// accessKeyID returns the id of the access key of an aws_iam_access_key
+// block, or "" when its user is unknown.
+func (e *emitter) accessKeyID(b *block, bv *blockVal) string {
+	user, ok := attrStr(bv, "user")
+	if !ok {
+		return ""
+	}
+	return graph.AWSAccessKeyID(e.identityARN("user", user), b.name)
+}

@@ -1,0 +1,755 @@
+package terraform
+
+import (
+	"fmt"
+	"math/big"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// Evaluation states of a local or block.
+const (
+	stateNew uint8 = iota
+	stateBusy
+	stateDone
+)
+
+// evaluator computes the values of a module's variables, locals, data
+// sources and resources, each once and on demand, so that a block is
+// evaluated after the blocks its expressions refer to.
+type evaluator struct {
+	m       *module
+	account string
+	region  string
+	owner   string // GitHub owner of the github provider
+	funcs   map[string]function.Function
+
+	vars     map[string]cty.Value
+	varTypes map[string]cty.Type // declared types
+	locals   map[string]cty.Value
+	objs     map[string]*blockVal // by block address
+	state    map[string]uint8
+
+	ctx   *hcl.EvalContext
+	dirty bool
+
+	// diags are evaluation problems, by file name.
+	diags    map[string][]ingest.Diagnostic
+	reported map[hcl.Pos]bool
+}
+
+// blockVal is the evaluated object of a block: its arguments and the
+// attributes other blocks read (names, ARNs, ids).
+type blockVal struct {
+	attrs map[string]cty.Value
+	// diags contains the errors of arguments that could not be evaluated.
+	diags map[string]hcl.Diagnostics
+	// ref is the value a reference to the block yields.
+	ref cty.Value
+}
+
+// newEvaluator resolves the module's variables, account, region and GitHub
+// owner, and returns an evaluator ready for blocks.
+func newEvaluator(m *module) *evaluator {
+	vars := map[string]cty.Value{}
+	types := map[string]cty.Type{}
+	for name, v := range m.vars {
+		vars[name] = variableValue(m, name, v)
+		if ty, ok := variableType(v); ok {
+			types[name] = ty
+		}
+	}
+	pre := bareEvaluator(m, vars, types)
+	ev := bareEvaluator(m, vars, types)
+	ev.region = pre.providerRegion()
+	ev.account = pre.findAccount()
+	ev.owner = pre.githubOwner()
+	return ev
+}
+
+func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Type) *evaluator {
+	return &evaluator{
+		m:        m,
+		funcs:    functions(),
+		vars:     vars,
+		varTypes: types,
+		locals:   map[string]cty.Value{},
+		objs:     map[string]*blockVal{},
+		state:    map[string]uint8{},
+		dirty:    true,
+		diags:    map[string][]ingest.Diagnostic{},
+		reported: map[hcl.Pos]bool{},
+	}
+}
+
+// variableValue is a variable's tfvars value, else its default, converted
+// to its declared type where possible; cty.DynamicVal when neither is set.
+func variableValue(m *module, name string, v *variable) cty.Value {
+	val, ok := m.tfvars[name]
+	if !ok {
+		a := v.syn.Body.Attributes["default"]
+		if a == nil {
+			return cty.DynamicVal
+		}
+		d, diags := a.Expr.Value(nil)
+		if diags.HasErrors() {
+			m.warnf(a.Expr.Range(), "default of var.%s could not be evaluated: %s", name, summary(diags))
+			return cty.DynamicVal
+		}
+		val = d
+	}
+	if ty, ok := variableType(v); ok {
+		if c, err := convert.Convert(val, ty); err == nil {
+			val = c
+		}
+	}
+	return bounded(val)
+}
+
+// variableType returns a variable's declared type.
+func variableType(v *variable) (cty.Type, bool) {
+	t := v.syn.Body.Attributes["type"]
+	if t == nil {
+		return cty.NilType, false
+	}
+	ty, _, diags := typeexpr.TypeConstraintWithDefaults(t.Expr)
+	if diags.HasErrors() {
+		return cty.NilType, false
+	}
+	return ty, true
+}
+
+// evaluateAll evaluates every local and block.
+func (ev *evaluator) evaluateAll() {
+	names := make([]string, 0, len(ev.m.locals))
+	for n := range ev.m.locals {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		ev.ensure("local." + n)
+	}
+	addrs := make([]string, 0, len(ev.m.blocks))
+	for a := range ev.m.blocks {
+		addrs = append(addrs, a)
+	}
+	sort.Strings(addrs)
+	for _, a := range addrs {
+		ev.ensure(a)
+	}
+}
+
+// ensure evaluates a local ("local.x") or block address once. A reference
+// cycle leaves the inner use unknown.
+func (ev *evaluator) ensure(addr string) {
+	if ev.state[addr] != stateNew {
+		return
+	}
+	if name, ok := strings.CutPrefix(addr, "local."); ok {
+		l := ev.m.locals[name]
+		if l == nil {
+			return
+		}
+		ev.state[addr] = stateBusy
+		v, diags := ev.value(l.attr.Expr, nil)
+		if diags.HasErrors() || v == cty.NilVal {
+			ev.warnf(l.attr.Expr.Range(), "local.%s could not be evaluated: %s", name, summary(diags))
+			v = cty.DynamicVal
+		}
+		ev.locals[name] = v
+	} else {
+		b := ev.m.blocks[addr]
+		if b == nil {
+			return
+		}
+		ev.state[addr] = stateBusy
+		bv := ev.blockObject(b)
+		bv.ref = ev.refValue(b, bv)
+		ev.objs[addr] = bv
+	}
+	ev.state[addr] = stateDone
+	ev.dirty = true
+}
+
+// blockObject evaluates a block's arguments and adds the attributes that
+// Terraform computes for the types modelled here.
+func (ev *evaluator) blockObject(b *block) *blockVal {
+	bv := &blockVal{attrs: map[string]cty.Value{}, diags: map[string]hcl.Diagnostics{}}
+	for name, a := range b.syn.Body.Attributes {
+		switch name {
+		case "count", "for_each", "depends_on", "provider":
+			continue
+		}
+		v, diags := ev.value(a.Expr, b)
+		if diags.HasErrors() {
+			bv.diags[name] = diags
+			continue
+		}
+		if v != cty.NilVal {
+			bv.attrs[name] = v
+		}
+	}
+	ev.computeAttrs(b, bv.attrs)
+	return bv
+}
+
+// refValue returns the value a reference to the block yields: its object,
+// a one-element tuple with count, an object keyed by for_each keys.
+//
+// NOTE: with count or for_each the block is one instance, so references
+// to other instances (x[1], x["other"]) all reach the same object.
+func (ev *evaluator) refValue(b *block, bv *blockVal) cty.Value {
+	obj := cty.ObjectVal(bv.attrs)
+	if b.counted() {
+		return cty.TupleVal([]cty.Value{obj})
+	}
+	if fe := b.attr("for_each"); fe != nil {
+		v, diags := ev.value(fe.Expr, b)
+		if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
+			return cty.DynamicVal
+		}
+		keys := map[string]cty.Value{}
+		ty := v.Type()
+		switch {
+		case ty.IsMapType() || ty.IsObjectType():
+			for k := range v.AsValueMap() {
+				keys[k] = obj
+			}
+		case ty.IsSetType():
+			for _, e := range v.AsValueSlice() {
+				if s, ok := str(e); ok {
+					keys[s] = obj
+				}
+			}
+		default:
+			return cty.DynamicVal
+		}
+		return cty.ObjectVal(keys)
+	}
+	return obj
+}
+
+// context returns the evaluation context with every value computed so far.
+func (ev *evaluator) context() *hcl.EvalContext {
+	if !ev.dirty && ev.ctx != nil {
+		return ev.ctx
+	}
+	vars := map[string]cty.Value{
+		"var":       cty.ObjectVal(ev.vars),
+		"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
+	}
+	locals := map[string]cty.Value{}
+	for name := range ev.m.locals {
+		v, ok := ev.locals[name]
+		if !ok {
+			v = cty.DynamicVal
+		}
+		locals[name] = v
+	}
+	vars["local"] = cty.ObjectVal(locals)
+
+	types := map[string]map[string]cty.Value{}
+	dataTypes := map[string]map[string]cty.Value{}
+	for _, b := range ev.m.blocks {
+		group := types
+		if b.data {
+			group = dataTypes
+		}
+		if group[b.typ] == nil {
+			group[b.typ] = map[string]cty.Value{}
+		}
+		v := cty.DynamicVal
+		if bv := ev.objs[b.addr]; bv != nil {
+			v = bv.ref
+		}
+		group[b.typ][b.name] = v
+	}
+	for typ, byName := range types {
+		switch typ {
+		case "var", "local", "data", "terraform", "module", "path", "count", "each", "self":
+			continue
+		}
+		vars[typ] = cty.ObjectVal(byName)
+	}
+	data := map[string]cty.Value{}
+	for typ, byName := range dataTypes {
+		data[typ] = cty.ObjectVal(byName)
+	}
+	vars["data"] = cty.ObjectVal(data)
+
+	ev.ctx = &hcl.EvalContext{Variables: vars, Functions: ev.funcs}
+	ev.dirty = false
+	return ev.ctx
+}
+
+// value evaluates expr in the scope of block b (nil outside blocks).
+//
+// A reference whose value is unknown (or undeclared) evaluates to the
+// placeholder text "${reference}", so that strings built from it stay
+// known. When that makes the expression fail (the reference was used as a
+// list, say), the expression is evaluated again without placeholders.
+func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagnostics) {
+	trs := expr.Variables()
+	for _, tr := range trs {
+		if addr := refAddr(tr); addr != "" {
+			ev.ensure(addr)
+		}
+	}
+	ctx := ev.context()
+	if b != nil && b.counted() {
+		ctx = ctx.NewChild()
+		ctx.Variables = map[string]cty.Value{
+			"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(0)}),
+		}
+	}
+
+	// Placeholders first; then unknowns only where a reference fails, so
+	// that a missing attribute does not fail the whole expression.
+	placeholders := map[string]cty.Value{}
+	unknowns := map[string]cty.Value{}
+	for _, tr := range trs {
+		v, diags := tr.TraverseAbs(ctx)
+		if !diags.HasErrors() && v.IsWhollyKnown() {
+			continue
+		}
+		if diags.HasErrors() {
+			ev.checkDeclared(tr)
+			addOverlay(unknowns, ctx, tr, cty.DynamicVal)
+		}
+		addOverlay(placeholders, ctx, tr, ev.placeholder(tr))
+	}
+	for _, overlay := range []map[string]cty.Value{placeholders, unknowns} {
+		if len(overlay) == 0 {
+			continue
+		}
+		child := ctx.NewChild()
+		child.Variables = overlay
+		if v, diags := expr.Value(child); !diags.HasErrors() {
+			return bounded(v), diags
+		}
+	}
+	v, diags := expr.Value(ctx)
+	return bounded(v), diags
+}
+
+// Bounds on evaluated values: a number whose binary exponent is larger, or
+// a string that is longer, makes the value unknown, so that hostile input
+// cannot grow values from one expression to the next.
+const (
+	maxExponent  = 1 << 14
+	maxStringLen = 1 << 20
+)
+
+// bounded returns v, or cty.DynamicVal when v contains a number or string
+// beyond the bounds.
+func bounded(v cty.Value) cty.Value {
+	if v == cty.NilVal {
+		return v
+	}
+	over := false
+	_ = cty.Walk(v, func(_ cty.Path, e cty.Value) (bool, error) {
+		if over || !e.IsKnown() || e.IsNull() {
+			return !over, nil
+		}
+		e, _ = e.Unmark()
+		switch e.Type() {
+		case cty.Number:
+			over = hugeNumber(e)
+		case cty.String:
+			over = len(e.AsString()) > maxStringLen
+		}
+		return !over, nil
+	})
+	if over {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// hugeNumber reports whether a known number lies beyond maxExponent.
+func hugeNumber(v cty.Value) bool {
+	f := v.AsBigFloat()
+	if f.IsInf() {
+		return false
+	}
+	exp := f.MantExp(nil)
+	return exp > maxExponent || exp < -maxExponent
+}
+
+// addOverlay grafts leaf at the path of tr into the overlay value of its
+// root, starting from the root's value in ctx.
+func addOverlay(overlay map[string]cty.Value, ctx *hcl.EvalContext, tr hcl.Traversal, leaf cty.Value) {
+	root := tr.RootName()
+	base, ok := overlay[root]
+	if !ok {
+		base = lookupRoot(ctx, root)
+	}
+	if nv, ok := graft(base, tr[1:], leaf); ok {
+		overlay[root] = nv
+	}
+}
+
+// placeholder returns the value used for an unresolved reference: the text
+// "${reference}", as a one-element list for a variable declared as a list
+// or set, and unknown for variables of other declared types.
+func (ev *evaluator) placeholder(tr hcl.Traversal) cty.Value {
+	text := cty.StringVal("${" + traversalText(tr) + "}")
+	if tr.RootName() != "var" || len(tr) != 2 {
+		return text
+	}
+	ty, ok := ev.varTypes[stepName(tr, 1)]
+	switch {
+	case !ok || ty == cty.String || ty == cty.DynamicPseudoType:
+		return text
+	case (ty.IsListType() || ty.IsSetType()) &&
+		(ty.ElementType() == cty.String || ty.ElementType() == cty.DynamicPseudoType):
+		return cty.TupleVal([]cty.Value{text})
+	default:
+		return cty.UnknownVal(ty)
+	}
+}
+
+// refAddr returns the address of the local, data source or resource a
+// traversal starts with, or "" for other roots.
+func refAddr(tr hcl.Traversal) string {
+	switch root := tr.RootName(); root {
+	case "local":
+		if n := stepName(tr, 1); n != "" {
+			return "local." + n
+		}
+	case "data":
+		t, n := stepName(tr, 1), stepName(tr, 2)
+		if t != "" && n != "" {
+			return "data." + t + "." + n
+		}
+	case "var", "module", "each", "count", "self", "path", "terraform":
+	default:
+		if n := stepName(tr, 1); n != "" {
+			return root + "." + n
+		}
+	}
+	return ""
+}
+
+// stepName returns the attribute name of step i of a traversal, or "".
+func stepName(tr hcl.Traversal, i int) string {
+	if i >= len(tr) {
+		return ""
+	}
+	if a, ok := tr[i].(hcl.TraverseAttr); ok {
+		return a.Name
+	}
+	return ""
+}
+
+// checkDeclared warns about a reference to something the module does not
+// declare. Roots that are never declared here (module outputs, each,
+// count, self, path) are left alone.
+func (ev *evaluator) checkDeclared(tr hcl.Traversal) {
+	var what string
+	switch root := tr.RootName(); root {
+	case "var":
+		if n := stepName(tr, 1); n != "" && ev.m.vars[n] == nil {
+			what = "variable var." + n
+		}
+	case "module", "each", "count", "self", "path", "terraform":
+	default:
+		addr := refAddr(tr)
+		if addr == "" {
+			return
+		}
+		switch {
+		case strings.HasPrefix(addr, "local."):
+			if ev.m.locals[strings.TrimPrefix(addr, "local.")] == nil {
+				what = addr
+			}
+		case ev.m.blocks[addr] == nil:
+			kind := "resource "
+			if root == "data" {
+				kind = "data source "
+			}
+			what = kind + addr
+		}
+	}
+	if what == "" {
+		return
+	}
+	rng := tr.SourceRange()
+	if ev.reported[rng.Start] {
+		return
+	}
+	ev.reported[rng.Start] = true
+	ev.warnf(rng, "reference to undeclared %s", what)
+}
+
+func (ev *evaluator) warnf(rng hcl.Range, format string, args ...any) {
+	ev.diags[rng.Filename] = append(ev.diags[rng.Filename], diagAt(rng, fmt.Sprintf(format, args...)))
+}
+
+// lookupRoot returns the value of a root name in ctx or its parents, or
+// cty.DynamicVal.
+func lookupRoot(ctx *hcl.EvalContext, name string) cty.Value {
+	for c := ctx; c != nil; c = c.Parent() {
+		if v, ok := c.Variables[name]; ok {
+			return v
+		}
+	}
+	return cty.DynamicVal
+}
+
+// traversalText renders a traversal as Terraform source, e.g.
+// aws_iam_role.x[0].arn.
+func traversalText(tr hcl.Traversal) string {
+	var sb strings.Builder
+	for _, step := range tr {
+		switch s := step.(type) {
+		case hcl.TraverseRoot:
+			sb.WriteString(s.Name)
+		case hcl.TraverseAttr:
+			sb.WriteString("." + s.Name)
+		case hcl.TraverseIndex:
+			k := s.Key
+			switch {
+			case !k.IsKnown() || k.IsNull():
+				sb.WriteString("[?]")
+			case k.Type() == cty.String:
+				sb.WriteString(fmt.Sprintf("[%q]", k.AsString()))
+			case k.Type() == cty.Number && !hugeNumber(k):
+				sb.WriteString("[" + k.AsBigFloat().Text('f', -1) + "]")
+			default:
+				sb.WriteString("[?]")
+			}
+		case hcl.TraverseSplat:
+			sb.WriteString("[*]")
+		}
+	}
+	return sb.String()
+}
+
+// maxGraftIndex bounds the list a placeholder may be grafted into.
+const maxGraftIndex = 64
+
+// graft returns base with leaf placed at the path steps, building objects
+// and tuples where base has none. It fails where base has a value of
+// another shape at the path.
+func graft(base cty.Value, steps hcl.Traversal, leaf cty.Value) (cty.Value, bool) {
+	if len(steps) == 0 {
+		return leaf, true
+	}
+	key, idx, isIdx := "", 0, false
+	switch s := steps[0].(type) {
+	case hcl.TraverseAttr:
+		key = s.Name
+	case hcl.TraverseIndex:
+		k := s.Key
+		if !k.IsKnown() || k.IsNull() {
+			return cty.NilVal, false
+		}
+		switch k.Type() {
+		case cty.String:
+			key = k.AsString()
+		case cty.Number:
+			i, acc := k.AsBigFloat().Int64()
+			if acc != big.Exact || i < 0 || i > maxGraftIndex {
+				return cty.NilVal, false
+			}
+			idx, isIdx = int(i), true
+		default:
+			return cty.NilVal, false
+		}
+	default:
+		return cty.NilVal, false
+	}
+
+	if base.IsMarked() {
+		base, _ = base.UnmarkDeep()
+	}
+	known := base.IsKnown() && !base.IsNull()
+	if isIdx {
+		var elems []cty.Value
+		if known {
+			ty := base.Type()
+			if !ty.IsTupleType() && !ty.IsListType() {
+				return cty.NilVal, false
+			}
+			elems = base.AsValueSlice()
+		}
+		for len(elems) <= idx {
+			elems = append(elems, cty.DynamicVal)
+		}
+		child, ok := graft(elems[idx], steps[1:], leaf)
+		if !ok {
+			return cty.NilVal, false
+		}
+		elems[idx] = child
+		return cty.TupleVal(elems), true
+	}
+	attrs := map[string]cty.Value{}
+	if known {
+		ty := base.Type()
+		if !ty.IsObjectType() && !ty.IsMapType() {
+			return cty.NilVal, false
+		}
+		for k, v := range base.AsValueMap() {
+			attrs[k] = v
+		}
+	}
+	child, ok := attrs[key]
+	if !ok {
+		child = cty.DynamicVal
+	}
+	nv, ok := graft(child, steps[1:], leaf)
+	if !ok {
+		return cty.NilVal, false
+	}
+	attrs[key] = nv
+	return cty.ObjectVal(attrs), true
+}
+
+// str returns a known primitive value as a string.
+func str(v cty.Value) (string, bool) {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	v, _ = v.UnmarkDeep()
+	if v.Type() != cty.String {
+		c, err := convert.Convert(v, cty.String)
+		if err != nil || !c.IsKnown() || c.IsNull() {
+			return "", false
+		}
+		v = c
+	}
+	return v.AsString(), true
+}
+
+// strList returns the known strings of a list, set or tuple; a single
+// string counts as a list of one. ok is false when any element is unknown.
+func strList(v cty.Value) (out []string, ok bool) {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return nil, false
+	}
+	v, _ = v.UnmarkDeep()
+	ty := v.Type()
+	if ty.IsPrimitiveType() {
+		s, ok := str(v)
+		if !ok {
+			return nil, false
+		}
+		return []string{s}, true
+	}
+	if !ty.IsListType() && !ty.IsSetType() && !ty.IsTupleType() {
+		return nil, false
+	}
+	ok = true
+	for _, e := range v.AsValueSlice() {
+		s, known := str(e)
+		if !known {
+			ok = false
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, ok
+}
+
+// accountID matches a 12-digit AWS account id.
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+
+// literalARNAccount finds the account in an ARN written out in the source.
+var literalARNAccount = regexp.MustCompile(`arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9*-]*:([0-9]{12}):`)
+
+// providerRegion is the region of the default aws provider, or "".
+func (ev *evaluator) providerRegion() string {
+	p := ev.m.provider("aws")
+	if p == nil || p.Body.Attributes["region"] == nil {
+		return ""
+	}
+	v, diags := ev.value(p.Body.Attributes["region"].Expr, nil)
+	s, ok := str(v)
+	if diags.HasErrors() || !ok || strings.Contains(s, "${") {
+		return ""
+	}
+	return s
+}
+
+// findAccount returns the module's account: the aws provider's allowed
+// account, a variable or local named for it, or the one account that
+// literal ARNs name.
+func (ev *evaluator) findAccount() string {
+	if p := ev.m.provider("aws"); p != nil && p.Body.Attributes["allowed_account_ids"] != nil {
+		v, _ := ev.value(p.Body.Attributes["allowed_account_ids"].Expr, nil)
+		list, _ := strList(v)
+		for _, s := range list {
+			if accountID.MatchString(s) {
+				return s
+			}
+		}
+	}
+	names := []string{"account_id", "aws_account_id", "account"}
+	for _, n := range names {
+		if s, ok := str(ev.vars[n]); ok && accountID.MatchString(s) {
+			return s
+		}
+	}
+	for _, n := range names {
+		if ev.m.locals[n] == nil {
+			continue
+		}
+		ev.ensure("local." + n)
+		if s, ok := str(ev.locals[n]); ok && accountID.MatchString(s) {
+			return s
+		}
+	}
+
+	seen := map[string]bool{}
+	for _, f := range ev.m.files {
+		if f.err != nil || f.vars {
+			continue
+		}
+		hclsyntax.VisitAll(f.body, func(n hclsyntax.Node) hcl.Diagnostics {
+			lit, ok := n.(*hclsyntax.LiteralValueExpr)
+			if !ok || lit.Val.Type() != cty.String || lit.Val.IsNull() {
+				return nil
+			}
+			for _, m := range literalARNAccount.FindAllStringSubmatch(lit.Val.AsString(), -1) {
+				seen[m[1]] = true
+			}
+			return nil
+		})
+	}
+	if len(seen) == 1 {
+		for a := range seen {
+			return a
+		}
+	}
+	return ""
+}
+
+// githubOwner is the owner set on the default github provider, or a
+// placeholder naming it.
+func (ev *evaluator) githubOwner() string {
+	const unknown = "${provider.github.owner}"
+	p := ev.m.provider("github")
+	if p == nil {
+		return unknown
+	}
+	for _, name := range []string{"owner", "organization"} {
+		if a := p.Body.Attributes[name]; a != nil {
+			v, _ := ev.value(a.Expr, nil)
+			if s, ok := str(v); ok && s != "" {
+				return s
+			}
+		}
+	}
+	return unknown
+}

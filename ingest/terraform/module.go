@@ -1,0 +1,384 @@
+package terraform
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// srcFile is one file of a module folder.
+type srcFile struct {
+	name string // base name, also the file name in every hcl.Range
+	vars bool   // a .tfvars file
+	body *hclsyntax.Body
+	err  *ingest.Error // rejects the file; body is nil then
+}
+
+// block is a resource or data block.
+type block struct {
+	typ, name string
+	addr      string // aws_iam_role.x, data.aws_region.current
+	data      bool
+	file      *srcFile
+	syn       *hclsyntax.Block
+}
+
+// counted reports whether the block has count, which makes references to
+// it index a list.
+func (b *block) counted() bool { return b.syn.Body.Attributes["count"] != nil }
+
+// attr returns the block's attribute of that name, or nil.
+func (b *block) attr(name string) *hclsyntax.Attribute { return b.syn.Body.Attributes[name] }
+
+// nested returns the block's nested blocks of a type, in source order.
+func (b *block) nested(typ string) []*hclsyntax.Block { return nestedBlocks(b.syn.Body, typ) }
+
+func nestedBlocks(body *hclsyntax.Body, typ string) []*hclsyntax.Block {
+	var out []*hclsyntax.Block
+	for _, nb := range body.Blocks {
+		if nb.Type == typ {
+			out = append(out, nb)
+		}
+	}
+	return out
+}
+
+// hasDynamic reports whether body has a dynamic block generating typ.
+func hasDynamic(body *hclsyntax.Body, typ string) (hcl.Range, bool) {
+	for _, nb := range body.Blocks {
+		if nb.Type == "dynamic" && len(nb.Labels) == 1 && nb.Labels[0] == typ {
+			return nb.DefRange(), true
+		}
+	}
+	return hcl.Range{}, false
+}
+
+// variable is a declared input variable.
+type variable struct {
+	syn  *hclsyntax.Block
+	file *srcFile
+}
+
+// localDef is one entry of a locals block.
+type localDef struct {
+	attr *hclsyntax.Attribute
+	file *srcFile
+}
+
+// module is the parsed content of one folder.
+type module struct {
+	files     []*srcFile // in name order
+	vars      map[string]*variable
+	locals    map[string]*localDef
+	blocks    map[string]*block // resources and data sources by address
+	providers map[string][]*hclsyntax.Block
+	// tfvars contains the values Terraform loads by itself, later files
+	// overriding earlier ones.
+	tfvars map[string]cty.Value
+	// diags are problems found while loading, by file name.
+	diags map[string][]ingest.Diagnostic
+}
+
+// loadModule reads and parses the .tf and .tfvars files of dir. self is
+// read through its Open function when the folder gives no copy of it.
+func loadModule(dir string, self *ingest.File) *module {
+	m := &module{
+		vars:      map[string]*variable{},
+		locals:    map[string]*localDef{},
+		blocks:    map[string]*block{},
+		providers: map[string][]*hclsyntax.Block{},
+		tfvars:    map[string]cty.Value{},
+		diags:     map[string][]ingest.Diagnostic{},
+	}
+	selfName := filepath.Base(self.Path)
+	names := map[string]bool{selfName: true}
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
+				continue
+			}
+			if isConfig(e.Name()) || isVars(e.Name()) {
+				names[e.Name()] = true
+			}
+		}
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+
+	for _, name := range sorted {
+		src, err := readSource(filepath.Join(dir, name))
+		if err != nil && name == selfName && self.Open != nil {
+			src, err = readOpen(self)
+		}
+		f := &srcFile{name: name, vars: isVars(name)}
+		m.files = append(m.files, f)
+		if err != nil {
+			f.err = &ingest.Error{Msg: err.Error()}
+			continue
+		}
+		file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+		if diags.HasErrors() {
+			f.err = syntaxError(diags)
+			continue
+		}
+		f.body = file.Body.(*hclsyntax.Body)
+		m.boundLiterals(f)
+	}
+
+	for _, f := range m.files {
+		if f.err == nil && !f.vars {
+			m.declare(f)
+		}
+	}
+	m.loadValues()
+	return m
+}
+
+func readSource(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the file failed: %w", err)
+	}
+	defer fh.Close()
+	return readLimited(fh)
+}
+
+func readOpen(f *ingest.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("reading the file failed: %w", err)
+	}
+	defer rc.Close()
+	return readLimited(rc)
+}
+
+func readLimited(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, ingest.MaxConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the file failed: %w", err)
+	}
+	if len(b) > ingest.MaxConfigSize {
+		return nil, fmt.Errorf("file is larger than %d MiB", ingest.MaxConfigSize>>20)
+	}
+	return b, nil
+}
+
+// boundLiterals makes number literals beyond maxExponent unknown: turning
+// them into text would take time and memory out of all proportion.
+func (m *module) boundLiterals(f *srcFile) {
+	hclsyntax.VisitAll(f.body, func(n hclsyntax.Node) hcl.Diagnostics {
+		lit, ok := n.(*hclsyntax.LiteralValueExpr)
+		if ok && lit.Val.Type() == cty.Number && lit.Val.IsKnown() && !lit.Val.IsNull() && hugeNumber(lit.Val) {
+			lit.Val = cty.UnknownVal(cty.Number)
+			m.warnf(lit.SrcRange, "number is too large to evaluate; treated as unknown")
+		}
+		return nil
+	})
+}
+
+// declare records the top-level declarations of one .tf file.
+func (m *module) declare(f *srcFile) {
+	for _, sb := range f.body.Blocks {
+		switch sb.Type {
+		case "resource", "data":
+			if len(sb.Labels) != 2 {
+				m.warnf(sb.DefRange(), "%s block needs a type and a name label; block skipped", sb.Type)
+				continue
+			}
+			b := &block{typ: sb.Labels[0], name: sb.Labels[1], data: sb.Type == "data", file: f, syn: sb}
+			b.addr = b.typ + "." + b.name
+			if b.data {
+				b.addr = "data." + b.addr
+			}
+			if m.blocks[b.addr] != nil {
+				m.warnf(sb.DefRange(), "duplicate declaration of %s; block skipped", b.addr)
+				continue
+			}
+			m.blocks[b.addr] = b
+		case "variable":
+			if len(sb.Labels) != 1 {
+				m.warnf(sb.DefRange(), "variable block needs a name label; block skipped")
+				continue
+			}
+			if m.vars[sb.Labels[0]] != nil {
+				m.warnf(sb.DefRange(), "duplicate declaration of var.%s; block skipped", sb.Labels[0])
+				continue
+			}
+			m.vars[sb.Labels[0]] = &variable{syn: sb, file: f}
+		case "locals":
+			for _, a := range sortedAttrs(sb.Body) {
+				if m.locals[a.Name] != nil {
+					m.warnf(a.NameRange, "duplicate declaration of local.%s; entry skipped", a.Name)
+					continue
+				}
+				m.locals[a.Name] = &localDef{attr: a, file: f}
+			}
+		case "provider":
+			if len(sb.Labels) == 1 {
+				m.providers[sb.Labels[0]] = append(m.providers[sb.Labels[0]], sb)
+			}
+		}
+	}
+}
+
+// loadValues reads terraform.tfvars, then *.auto.tfvars in name order.
+func (m *module) loadValues() {
+	var files []*srcFile
+	for _, f := range m.files {
+		if f.err == nil && f.vars && (f.name == "terraform.tfvars" || strings.HasSuffix(f.name, ".auto.tfvars")) {
+			files = append(files, f)
+		}
+	}
+	sort.SliceStable(files, func(i, j int) bool {
+		return files[i].name == "terraform.tfvars" && files[j].name != "terraform.tfvars"
+	})
+	for _, f := range files {
+		for _, a := range sortedAttrs(f.body) {
+			v, diags := a.Expr.Value(nil)
+			if diags.HasErrors() {
+				m.warnf(a.Expr.Range(), "value of %s could not be evaluated: %s", a.Name, summary(diags))
+				continue
+			}
+			m.tfvars[a.Name] = v
+		}
+	}
+}
+
+// blocksInFile returns the resource and data blocks of f in source order.
+func (m *module) blocksInFile(f *srcFile) []*block {
+	var out []*block
+	for _, b := range m.blocks {
+		if b.file == f {
+			out = append(out, b)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].syn.TypeRange.Start.Byte < out[j].syn.TypeRange.Start.Byte
+	})
+	return out
+}
+
+// blocksOfType returns the resource (or data, with the "data." prefix)
+// blocks of one type, ordered by address.
+func (m *module) blocksOfType(typ string) []*block {
+	var out []*block
+	for _, b := range m.blocks {
+		t := b.typ
+		if b.data {
+			t = "data." + t
+		}
+		if t == typ {
+			out = append(out, b)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
+	return out
+}
+
+// provider returns the default (unaliased) configuration of a provider.
+func (m *module) provider(name string) *hclsyntax.Block {
+	for _, p := range m.providers[name] {
+		if p.Body.Attributes["alias"] == nil {
+			return p
+		}
+	}
+	return nil
+}
+
+func (m *module) warnf(rng hcl.Range, format string, args ...any) {
+	m.diags[rng.Filename] = append(m.diags[rng.Filename], diagAt(rng, fmt.Sprintf(format, args...)))
+}
+
+func diagAt(rng hcl.Range, msg string) ingest.Diagnostic {
+	return ingest.Diagnostic{Pos: ingest.Position{Line: rng.Start.Line, Col: rng.Start.Column}, Msg: msg}
+}
+
+func sortedAttrs(body *hclsyntax.Body) []*hclsyntax.Attribute {
+	out := make([]*hclsyntax.Attribute, 0, len(body.Attributes))
+	for _, a := range body.Attributes {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SrcRange.Start.Byte < out[j].SrcRange.Start.Byte })
+	return out
+}
+
+// syntaxError turns parse diagnostics into the error that rejects a file:
+// the first error with its position, summary and detail, and how many
+// more there are.
+func syntaxError(diags hcl.Diagnostics) *ingest.Error {
+	var errs hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			errs = append(errs, d)
+		}
+	}
+	d := errs[0]
+	var pos ingest.Position
+	if rng := d.Subject; rng != nil {
+		pos = ingest.Position{Line: rng.Start.Line, Col: rng.Start.Column}
+	} else if rng := d.Context; rng != nil {
+		pos = ingest.Position{Line: rng.Start.Line, Col: rng.Start.Column}
+	}
+	msg := lowerFirst(d.Summary)
+	if detail := redactQuoted(d.Detail); detail != "" {
+		msg += ": " + strings.TrimSuffix(detail, ".")
+	}
+	if n := len(errs) - 1; n == 1 {
+		msg += " (and 1 more error)"
+	} else if n > 1 {
+		msg += fmt.Sprintf(" (and %d more errors)", n)
+	}
+	return &ingest.Error{Pos: pos, Msg: msg}
+}
+
+// summary names the first error of an evaluation, without its detail,
+// which may quote values.
+func summary(diags hcl.Diagnostics) string {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			return lowerFirst(d.Summary)
+		}
+	}
+	return "unknown problem"
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > 1 && unicode.IsUpper(r[1]) {
+		return s // an acronym such as JSON
+	}
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
+}
+
+// quoted matches a double-quoted span in a diagnostic detail.
+var quoted = regexp.MustCompile(`"[^"]*"`)
+
+// redactQuoted drops quoted spans longer than a few characters from a
+// parser's detail text, since they may repeat input; short ones name
+// punctuation such as "=" and stay.
+func redactQuoted(s string) string {
+	return quoted.ReplaceAllStringFunc(s, func(q string) string {
+		if len(q) > 5 {
+			return `"…"`
+		}
+		return q
+	})
+}

@@ -1,0 +1,118 @@
+package terraform
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// Parser reads Terraform files. It evaluates each module folder once and
+// is safe for concurrent Parse calls; use a fresh Parser for every ingest
+// run, since it keeps what it read.
+type Parser struct {
+	mu   sync.Mutex
+	dirs map[string]*dirResult
+}
+
+// dirResult is the evaluated module of one folder.
+type dirResult struct {
+	once  sync.Once
+	files map[string]*fileFacts // by base name
+}
+
+// fileFacts are the facts of one file of a module, with positions that
+// name the file by its base name until Parse fills in the caller's path.
+type fileFacts struct {
+	err     *ingest.Error
+	nodes   []graph.Node
+	edges   []graph.Edge
+	diags   []ingest.Diagnostic
+	records int
+}
+
+// New returns a Parser with nothing read yet.
+func New() *Parser {
+	return &Parser{dirs: map[string]*dirResult{}}
+}
+
+// Format returns "terraform".
+func (p *Parser) Format() string { return "terraform" }
+
+// Detect claims .tf and .tfvars files.
+func (p *Parser) Detect(f *ingest.File) bool {
+	return isConfig(f.Path) || isVars(f.Path)
+}
+
+func isConfig(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".tf") }
+
+func isVars(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".tfvars") }
+
+// Parse evaluates the module that holds f, on the first call for its
+// folder, and appends the facts of the blocks declared in f.
+func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ingest.Result) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dir := filepath.Dir(f.Path)
+	base := filepath.Base(f.Path)
+
+	p.mu.Lock()
+	dr := p.dirs[dir]
+	if dr == nil {
+		dr = &dirResult{}
+		p.dirs[dir] = dr
+	}
+	p.mu.Unlock()
+	dr.once.Do(func() { dr.files = evaluateDir(dir, f, env) })
+
+	ff := dr.files[base]
+	if ff == nil {
+		return nil
+	}
+	if ff.err != nil {
+		e := *ff.err
+		e.Pos.File = f.Path
+		return &e
+	}
+	for _, n := range ff.nodes {
+		n.Pos.File = f.Path
+		n.Attrs = copyAttrs(n.Attrs)
+		res.AddNode(n)
+	}
+	for _, e := range ff.edges {
+		e.Pos.File = f.Path
+		e.Attrs = copyAttrs(e.Attrs)
+		res.AddEdge(e)
+	}
+	for _, d := range ff.diags {
+		d.Pos.File = f.Path
+		res.Diags = append(res.Diags, d)
+	}
+	res.Records += ff.records
+	return nil
+}
+
+// evaluateDir reads, evaluates and converts the module in dir. self is the
+// file whose Parse call got here; it is read through its Open function
+// when the folder cannot be listed.
+func evaluateDir(dir string, self *ingest.File, env *ingest.Env) map[string]*fileFacts {
+	m := loadModule(dir, self)
+	ev := newEvaluator(m)
+	ev.evaluateAll()
+	return emitModule(m, ev, env)
+}
+
+func copyAttrs(a map[string]string) map[string]string {
+	if a == nil {
+		return nil
+	}
+	c := make(map[string]string, len(a))
+	for k, v := range a {
+		c[k] = v
+	}
+	return c
+}

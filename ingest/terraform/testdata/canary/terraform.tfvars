@@ -1,0 +1,1 @@
+deploy_token = "CANARY-terraform-7f3a-tfvars"

@@ -1,0 +1,2 @@
+env    = "ignored"
+region = "ap-south-1"
