@@ -23,6 +23,13 @@ func Lock(path string) (func(), error) {
 		f.Close()
 		return nil, fmt.Errorf("lock store: %w", err)
 	}
+	// Temporary files of writers killed part-way are never renamed over
+	// the store; with the lock held, no live writer owns one.
+	if stale, err := filepath.Glob(path + ".tmp-*"); err == nil {
+		for _, name := range stale {
+			os.Remove(name)
+		}
+	}
 	return func() {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
