@@ -6,7 +6,7 @@ EXAMPLE   := examples/example-org
 DEMO_DB   := $(EXAMPLE)/.blastradius/graph.db
 DEMO_ARGS := --package pkg:npm/color-streamer@2.4.1 --since 2026-11-03T00:00:00Z
 
-.PHONY: help build test vet demo clean corpus
+.PHONY: help build test vet demo clean corpus neo4j-start neo4j-stop test-neo4j
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -17,8 +17,22 @@ build: ## build bin/blastradius
 vet: ## run go vet
 	$(GO) vet ./...
 
-test: vet ## run every test (reads ../shared when present)
+test: vet ## run every test (reads ../shared when present; the Neo4j store's tests need `make neo4j-start`)
 	$(GO) test -count=1 ./...
+	@if ! scripts/neo4j-local status >/dev/null 2>&1; then \
+		echo; \
+		echo "*** The Neo4j store's conformance tests were SKIPPED: no server on 127.0.0.1:7687."; \
+		echo "*** Run 'make test-neo4j' (needs Java 17 and Maven) to run them against a real Neo4j."; \
+	fi
+
+neo4j-start: ## start a local Neo4j 5.26 server on 127.0.0.1:7687 (needs Java 17 and Maven)
+	scripts/neo4j-local start
+
+neo4j-stop: ## stop the local Neo4j server
+	scripts/neo4j-local stop
+
+test-neo4j: neo4j-start ## start Neo4j, then run every test with the Neo4j half required
+	CI=true $(GO) test -count=1 ./...
 
 demo: build ## ingest the example organisation and print its blast radius and revocation plan
 	@rm -rf $(EXAMPLE)/.blastradius

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -71,4 +73,28 @@ type Stats struct {
 	EdgesByKind map[EdgeKind]int `json:"edgesByKind"`
 	Sources     int              `json:"sources"`
 	LastWrite   time.Time        `json:"lastWrite"`
+}
+
+// CheckNode reports what makes a node unfit for a store, or nil.
+func CheckNode(n Node) error {
+	switch {
+	case n.ID == "":
+		return errors.New("node without an id")
+	case n.Kind == "":
+		return fmt.Errorf("node %s without a kind", n.ID)
+	}
+	return nil
+}
+
+// CheckEdge reports what makes an edge unfit for a store, or nil. Every
+// store requires both ends and a kind (Neo4j cannot store a relationship
+// without a type).
+func CheckEdge(e Edge) error {
+	switch {
+	case e.From == "" || e.To == "":
+		return fmt.Errorf("%s edge without both ends", e.Kind)
+	case e.Kind == "":
+		return fmt.Errorf("edge %s -> %s without a kind", e.From, e.To)
+	}
+	return nil
 }

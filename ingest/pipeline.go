@@ -177,7 +177,31 @@ func parseOne(ctx context.Context, j *job, env *Env) (err error) {
 			j.res.Diags[i].Pos.File = j.file.Path
 		}
 	}
+	dropInvalid(&j.res, j.file.Path)
 	return nil
+}
+
+// dropInvalid removes facts no store can keep (a parser bug, not bad
+// input), each with a diagnostic, so one bad fact cannot fail the write.
+func dropInvalid(res *Result, path string) {
+	nodes := res.Nodes[:0]
+	for _, n := range res.Nodes {
+		if err := graph.CheckNode(n); err != nil {
+			res.Warnf(Position{File: path, Line: n.Pos.Line}, "internal error: %v; the fact was dropped, please report it", err)
+			continue
+		}
+		nodes = append(nodes, n)
+	}
+	res.Nodes = nodes
+	edges := res.Edges[:0]
+	for _, e := range res.Edges {
+		if err := graph.CheckEdge(e); err != nil {
+			res.Warnf(Position{File: path, Line: e.Pos.Line}, "internal error: %v; the fact was dropped, please report it", err)
+			continue
+		}
+		edges = append(edges, e)
+	}
+	res.Edges = edges
 }
 
 func rejection(path string, err error) Diagnostic {

@@ -137,6 +137,11 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		if err != nil {
 			return nil, err
 		}
+		// Stores return edges in their own order; the walk keeps the first
+		// path it finds, so sorting makes the explanation the same on
+		// every store.
+		sortEdges(out)
+		sortEdges(in)
 		var next []string
 		step := func(e graph.Edge, from, to string, rev bool) {
 			if !traversable(e, rev) {
@@ -326,6 +331,19 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 var kindOrder = map[graph.NodeKind]int{
 	graph.NodePackage: 0, graph.NodeRepository: 1, graph.NodeRuntime: 2, graph.NodeSecret: 3,
 	graph.NodeIdentity: 4, graph.NodeResource: 5, graph.NodePolicy: 6,
+}
+
+func sortEdges(es []graph.Edge) {
+	sort.Slice(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.To < b.To
+	})
 }
 
 func sortReached(rs []*Reached) {

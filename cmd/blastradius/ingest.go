@@ -56,12 +56,14 @@ or .git (or the file itself) and ORG is --org.`,
 			if err := checkFormat(o.format, "table", "json"); err != nil {
 				return err
 			}
-			unlock, err := memstore.Lock(o.db)
-			if err != nil {
-				return err
+			if !o.usesNeo4j() {
+				unlock, err := memstore.Lock(o.db)
+				if err != nil {
+					return err
+				}
+				defer unlock()
 			}
-			defer unlock()
-			store, err := o.openStore()
+			store, err := o.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -15,12 +15,17 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/graph/neo4jstore"
 	"github.com/blastradius-dev/blastradius/internal/secret"
 )
 
 // options are the flags every command shares.
 type options struct {
 	db        string
+	store     string
+	neo4jUser string
+	neo4jDB   string
+	neo4jNS   string
 	logLevel  string
 	logFormat string
 	format    string
@@ -50,6 +55,10 @@ Results go to stdout; logs and progress go to stderr.`,
 	root.SetErr(stderr)
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.db, "db", filepath.Join(".blastradius", "graph.db"), "path of the embedded store file")
+	pf.StringVar(&o.store, "store", "", "graph store: empty for the embedded file (--db), or a Neo4j URI (bolt://HOST:7687, or neo4j://HOST:7687 for a cluster); the password comes from NEO4J_PASSWORD")
+	pf.StringVar(&o.neo4jUser, "neo4j-user", "", "Neo4j user name (default: NEO4J_USERNAME)")
+	pf.StringVar(&o.neo4jDB, "neo4j-database", "neo4j", "Neo4j database name")
+	pf.StringVar(&o.neo4jNS, "neo4j-namespace", "default", "namespace separating graphs that share one Neo4j database")
 	pf.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	pf.StringVar(&o.logFormat, "log-format", "", "log format: text or json (default text on a terminal, json otherwise)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -91,18 +100,38 @@ func (o *options) setupLogger() error {
 	return nil
 }
 
-// openStore opens the embedded store file for reading and writing.
-func (o *options) openStore() (graph.Store, error) {
-	return memstore.Open(o.db)
+// usesNeo4j reports whether --store names a Neo4j server.
+func (o *options) usesNeo4j() bool {
+	return o.store != "" && o.store != "embedded"
+}
+
+// openStore opens the store for reading and writing.
+func (o *options) openStore(ctx context.Context) (graph.Store, error) {
+	if !o.usesNeo4j() {
+		return memstore.Open(o.db)
+	}
+	if !strings.Contains(o.store, "://") {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("invalid --store %q: use bolt://HOST:7687 or neo4j://HOST:7687", o.store)}
+	}
+	return neo4jstore.Open(ctx, neo4jstore.Config{
+		URI:       o.store,
+		Username:  o.neo4jUser,
+		Database:  o.neo4jDB,
+		Namespace: o.neo4jNS,
+		Logger:    o.logger,
+	})
 }
 
 // openExistingStore opens the store for a query and says how to create it
 // when it does not exist yet.
-func (o *options) openExistingStore() (graph.Store, error) {
+func (o *options) openExistingStore(ctx context.Context) (graph.Store, error) {
+	if o.usesNeo4j() {
+		return o.openStore(ctx)
+	}
 	if _, err := os.Stat(o.db); errors.Is(err, os.ErrNotExist) {
 		return nil, &exitError{code: exitFailure, err: fmt.Errorf("no graph at %s: run `blastradius ingest PATH...` first, or point --db at an existing store", o.db)}
 	}
-	return o.openStore()
+	return o.openStore(ctx)
 }
 
 // fingerprinter loads the installation's salt, kept beside the store.
@@ -120,7 +149,7 @@ func checkFormat(format string, allowed ...string) error {
 }
 
 func withStore(ctx context.Context, o *options, fn func(graph.Store) error) error {
-	s, err := o.openExistingStore()
+	s, err := o.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ The embedded store file is re-read when an ingest run replaces it.`,
 			if !loopback && token == "" {
 				return &exitError{code: exitUsage, err: fmt.Errorf("--listen %s is not a loopback address: set BLASTRADIUS_TOKEN to require a bearer token", listen)}
 			}
-			reader, closeStore, err := o.serveReader()
+			reader, closeStore, err := o.serveReader(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -118,12 +118,17 @@ func isLoopback(listen string) (bool, error) {
 	return ip != nil && ip.IsLoopback(), nil
 }
 
-// serveReader returns the reader the server answers from: the embedded
-// store file, re-opened when an ingest run replaces it.
-func (o *options) serveReader() (graph.Reader, func(), error) {
-	s, err := o.openExistingStore()
+// serveReader returns the reader the server answers from: the Neo4j
+// store, or the embedded store file, re-opened when an ingest run
+// replaces it.
+func (o *options) serveReader(ctx context.Context) (graph.Reader, func(), error) {
+	s, err := o.openExistingStore(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	if o.usesNeo4j() {
+		// Neo4j serves every committed run to every reader already.
+		return s, func() { s.Close() }, nil
 	}
 	info, err := os.Stat(o.db)
 	if err != nil {

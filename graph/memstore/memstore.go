@@ -88,6 +88,16 @@ func New() *Store { return &Store{st: newState()} }
 // Write applies a batch and its derived facts atomically. On error the
 // store keeps its previous content, in memory and on disk.
 func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFunc) error {
+	for _, n := range b.Nodes {
+		if err := graph.CheckNode(n); err != nil {
+			return err
+		}
+	}
+	for _, e := range b.Edges {
+		if err := graph.CheckEdge(e); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 

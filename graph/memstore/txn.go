@@ -48,6 +48,12 @@ func (t *txn) node(id string, now time.Time) *nodeRec {
 		}
 		t.st.nodes[id] = cur
 	}
+	if cur == nil {
+		// Saved earlier in this write and dropped by finish: asserted
+		// again (by the linker, say), it starts anew.
+		cur = &nodeRec{ID: id, FirstSeen: now}
+		t.st.nodes[id] = cur
+	}
 	t.dirtyNodes[id] = true
 	return cur
 }
@@ -64,6 +70,11 @@ func (t *txn) edge(k graph.EdgeKey, now time.Time) *edgeRec {
 			cur = &edgeRec{Key: k, FirstSeen: now}
 			t.link(k)
 		}
+		t.st.edges[k] = cur
+	}
+	if cur == nil {
+		cur = &edgeRec{Key: k, FirstSeen: now}
+		t.link(k)
 		t.st.edges[k] = cur
 	}
 	t.dirtyEdges[k] = true

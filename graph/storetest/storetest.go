@@ -24,6 +24,10 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("DeriveErrorRollsBack", func(t *testing.T) { testDeriveErrorRollsBack(t, newStore(t)) })
 	t.Run("MergeSources", func(t *testing.T) { testMergeSources(t, newStore(t)) })
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, newStore(t)) })
+	t.Run("DropThenDerive", func(t *testing.T) { testDropThenDerive(t, newStore(t)) })
+	t.Run("EdgeWithoutNodes", func(t *testing.T) { testEdgeWithoutNodes(t, newStore(t)) })
+	t.Run("KindFollowsFirstSource", func(t *testing.T) { testKindFollowsFirstSource(t, newStore(t)) })
+	t.Run("Stats", func(t *testing.T) { testStats(t, newStore(t)) })
 }
 
 var t0 = time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
@@ -297,5 +301,145 @@ func testEvidence(t *testing.T, s graph.Store) {
 	ev := es[0].Evidence
 	if ev.Count != 2 || !ev.First.Equal(t0) || !ev.Last.Equal(t0.Add(2*time.Hour)) || len(ev.Addrs) != 2 {
 		t.Errorf("evidence = %+v, want 2 calls from 2 addresses spanning 2h", ev)
+	}
+}
+
+// testEdgeWithoutNodes: an edge may join ids that no source declares as
+// nodes, such as a resource seen only in a log. The edge is readable while
+// the ids are not nodes, and removing the node at one end keeps the edge.
+func testEdgeWithoutNodes(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	b := &graph.Batch{Time: t0,
+		Nodes: []graph.Node{node("arn:aws:iam::111122223333:user/ci", graph.NodeIdentity, "main.tf", 1)},
+		Edges: []graph.Edge{edge("arn:aws:iam::111122223333:user/ci", graph.EdgeObserved, "arn:aws:s3:::logs", "trail.json", 4)},
+	}
+	write(t, s, b, nil)
+
+	ns, err := s.Nodes(ctx, []string{"arn:aws:iam::111122223333:user/ci", "arn:aws:s3:::logs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"arn:aws:iam::111122223333:user/ci"}, ids(ns)); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+	in, err := s.Expand(ctx, []string{"arn:aws:s3:::logs"}, graph.In)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"arn:aws:iam::111122223333:user/ci -OBSERVED-> arn:aws:s3:::logs"}
+	if diff := cmp.Diff(want, keys(in)); diff != "" {
+		t.Errorf("Expand In of an undeclared id (-want +got):\n%s", diff)
+	}
+
+	write(t, s, &graph.Batch{Time: t0.Add(time.Hour), Replace: []string{"main.tf"}}, nil)
+	if got := allNodes(t, s); len(got) != 0 {
+		t.Errorf("nodes after main.tf is emptied = %v, want none", got)
+	}
+	if diff := cmp.Diff(want, allEdges(t, s)); diff != "" {
+		t.Errorf("edges after main.tf is emptied (-want +got):\n%s", diff)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Nodes != 0 || st.Edges != 1 {
+		t.Errorf("Stats = %d nodes %d edges, want 0 and 1", st.Nodes, st.Edges)
+	}
+}
+
+// testKindFollowsFirstSource: a node's kind is that of its first source in
+// source order, and changes when that source stops asserting it.
+func testKindFollowsFirstSource(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	b := &graph.Batch{Time: t0, Nodes: []graph.Node{
+		node("x", graph.NodeRuntime, "a.yml", 1),
+		node("x", graph.NodePackage, "b.json", 1),
+	}}
+	write(t, s, b, nil)
+	kinds := func() []string {
+		t.Helper()
+		var out []string
+		for _, k := range graph.NodeKinds {
+			ns, err := s.NodesByKind(ctx, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range ns {
+				out = append(out, string(k)+" "+n.ID+" "+string(n.Kind))
+			}
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"Runtime x Runtime"}, kinds()); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+	write(t, s, &graph.Batch{Time: t0.Add(time.Hour), Replace: []string{"a.yml"}}, nil)
+	if diff := cmp.Diff([]string{"Package x Package"}, kinds()); diff != "" {
+		t.Errorf("kinds after a.yml is emptied (-want +got):\n%s", diff)
+	}
+}
+
+// testStats: counts by kind, the number of sources with facts (derived
+// facts count as one) and the time of the last successful write.
+func testStats(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := graph.Stats{NodesByKind: map[graph.NodeKind]int{}, EdgesByKind: map[graph.EdgeKind]int{}}
+	if diff := cmp.Diff(want, st); diff != "" {
+		t.Errorf("Stats of an empty store (-want +got):\n%s", diff)
+	}
+
+	derive := func(context.Context, graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		return nil, []graph.Edge{edge("secret:gha:o/r/KEY", graph.EdgeAuthenticatesAs, "user:KEY", graph.DerivedSource, 0)}, nil
+	}
+	write(t, s, sampleBatch(t0), derive)
+	boom := errors.New("boom")
+	failed := s.Write(ctx, &graph.Batch{Time: t0.Add(time.Hour)}, func(context.Context, graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		return nil, nil, boom
+	})
+	if !errors.Is(failed, boom) {
+		t.Fatalf("Write error = %v, want boom", failed)
+	}
+
+	if st, err = s.Stats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want = graph.Stats{
+		Nodes:       3,
+		Edges:       3,
+		NodesByKind: map[graph.NodeKind]int{graph.NodePackage: 1, graph.NodeRuntime: 1, graph.NodeSecret: 1},
+		EdgesByKind: map[graph.EdgeKind]int{graph.EdgeExecutes: 1, graph.EdgeExposes: 1, graph.EdgeAuthenticatesAs: 1},
+		Sources:     3, // lock.json, ci.yml and the derived facts
+		LastWrite:   t0,
+	}
+	if diff := cmp.Diff(want, st); diff != "" {
+		t.Errorf("Stats (-want +got):\n%s", diff)
+	}
+}
+
+func testDropThenDerive(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	write(t, s, &graph.Batch{Time: t0, Nodes: []graph.Node{node("x", graph.NodeRuntime, "a.tf", 1)},
+		Edges: []graph.Edge{edge("x", graph.EdgeExposes, "y", "a.tf", 1)}}, nil)
+	// a.tf no longer asserts x, but the linker does, in the same write.
+	derive := func(context.Context, graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		return []graph.Node{node("x", graph.NodeRuntime, graph.DerivedSource, 0)},
+			[]graph.Edge{edge("x", graph.EdgeExposes, "y", graph.DerivedSource, 0)}, nil
+	}
+	later := t0.Add(time.Hour)
+	write(t, s, &graph.Batch{Time: later, Replace: []string{"a.tf"}}, derive)
+	ns, _ := s.Nodes(ctx, []string{"x"})
+	if len(ns) != 1 || ns[0].Pos.File != graph.DerivedSource {
+		t.Fatalf("node x = %+v, want it kept from the derived source", ns)
+	}
+	if !ns[0].FirstSeen.Equal(later) {
+		t.Errorf("firstSeen = %v, want %v: a node dropped and asserted anew in one write starts anew", ns[0].FirstSeen, later)
+	}
+	es, _ := s.Expand(ctx, []string{"x"}, graph.Out)
+	if len(es) != 1 {
+		t.Errorf("edges of x = %v, want the derived edge", keys(es))
 	}
 }
