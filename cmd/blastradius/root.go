@@ -24,6 +24,7 @@ type options struct {
 	db        string
 	store     string
 	neo4jUser string
+	neo4jPass string
 	neo4jDB   string
 	neo4jNS   string
 	logLevel  string
@@ -57,6 +58,7 @@ Results go to stdout; logs and progress go to stderr.`,
 	pf.StringVar(&o.db, "db", filepath.Join(".blastradius", "graph.db"), "path of the embedded store file")
 	pf.StringVar(&o.store, "store", "", "graph store: empty for the embedded file (--db), or a Neo4j URI (bolt://HOST:7687, or neo4j://HOST:7687 for a cluster); the password comes from NEO4J_PASSWORD")
 	pf.StringVar(&o.neo4jUser, "neo4j-user", "", "Neo4j user name (default: NEO4J_USERNAME)")
+	pf.StringVar(&o.neo4jPass, "neo4j-password-file", "", "file holding the Neo4j password (default: NEO4J_PASSWORD); a file keeps it out of the process list")
 	pf.StringVar(&o.neo4jDB, "neo4j-database", "neo4j", "Neo4j database name")
 	pf.StringVar(&o.neo4jNS, "neo4j-namespace", "default", "namespace separating graphs that share one Neo4j database")
 	pf.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -113,9 +115,18 @@ func (o *options) openStore(ctx context.Context) (graph.Store, error) {
 	if !strings.Contains(o.store, "://") {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("invalid --store %q: use bolt://HOST:7687 or neo4j://HOST:7687", o.store)}
 	}
+	var password string
+	if o.neo4jPass != "" {
+		data, err := os.ReadFile(o.neo4jPass)
+		if err != nil {
+			return nil, fmt.Errorf("read --neo4j-password-file: %w", err)
+		}
+		password = strings.TrimRight(string(data), "\r\n")
+	}
 	return neo4jstore.Open(ctx, neo4jstore.Config{
 		URI:       o.store,
 		Username:  o.neo4jUser,
+		Password:  password,
 		Database:  o.neo4jDB,
 		Namespace: o.neo4jNS,
 		Logger:    o.logger,

@@ -31,22 +31,24 @@ type reader struct {
 var _ graph.Reader = (*reader)(nil)
 
 // read runs fn in a managed read transaction of its own.
-func read[T any](ctx context.Context, s *Store, fn func(*reader) (T, error)) (T, error) {
+func read[T any](ctx context.Context, s *Store, fn func(context.Context, *reader) (T, error)) (T, error) {
+	ctx, cancel := bounded(ctx, s.readTimeout)
+	defer cancel()
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
 	return neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-		return fn(&reader{ns: s.ns, tx: tx})
+		return fn(ctx, &reader{ns: s.ns, tx: tx})
 	})
 }
 
 // Nodes returns the nodes with the given ids, skipping unknown ids.
 func (s *Store) Nodes(ctx context.Context, ids []string) ([]graph.Node, error) {
-	return read(ctx, s, func(r *reader) ([]graph.Node, error) { return r.Nodes(ctx, ids) })
+	return read(ctx, s, func(ctx context.Context, r *reader) ([]graph.Node, error) { return r.Nodes(ctx, ids) })
 }
 
 // NodesByKind returns every node of a kind, sorted by id.
 func (s *Store) NodesByKind(ctx context.Context, kind graph.NodeKind) ([]graph.Node, error) {
-	return read(ctx, s, func(r *reader) ([]graph.Node, error) { return r.NodesByKind(ctx, kind) })
+	return read(ctx, s, func(ctx context.Context, r *reader) ([]graph.Node, error) { return r.NodesByKind(ctx, kind) })
 }
 
 // Expand returns the edges of the given kinds that leave (Out) or enter
@@ -54,18 +56,18 @@ func (s *Store) NodesByKind(ctx context.Context, kind graph.NodeKind) ([]graph.N
 // grouped by the given ids, in their order, each group sorted by source
 // node, kind and target node.
 func (s *Store) Expand(ctx context.Context, ids []string, dir graph.Direction, kinds ...graph.EdgeKind) ([]graph.Edge, error) {
-	return read(ctx, s, func(r *reader) ([]graph.Edge, error) { return r.Expand(ctx, ids, dir, kinds...) })
+	return read(ctx, s, func(ctx context.Context, r *reader) ([]graph.Edge, error) { return r.Expand(ctx, ids, dir, kinds...) })
 }
 
 // EdgesByKind returns every edge of a kind, sorted by source node and
 // target node.
 func (s *Store) EdgesByKind(ctx context.Context, kind graph.EdgeKind) ([]graph.Edge, error) {
-	return read(ctx, s, func(r *reader) ([]graph.Edge, error) { return r.EdgesByKind(ctx, kind) })
+	return read(ctx, s, func(ctx context.Context, r *reader) ([]graph.Edge, error) { return r.EdgesByKind(ctx, kind) })
 }
 
 // Stats counts nodes and edges by kind.
 func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
-	return read(ctx, s, func(r *reader) (graph.Stats, error) { return r.Stats(ctx) })
+	return read(ctx, s, func(ctx context.Context, r *reader) (graph.Stats, error) { return r.Stats(ctx) })
 }
 
 func (r *reader) query(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {

@@ -72,13 +72,19 @@ type Config struct {
 	// Logger receives one line per write with its counts and duration; nil
 	// discards them.
 	Logger *slog.Logger
+	// ReadTimeout and WriteTimeout bound one read call and one write when
+	// the caller's context has no deadline, so that a server lost in a
+	// network partition gives an error instead of a hang. They default to
+	// 2 minutes and 1 hour.
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
 }
 
 // Timeouts that keep a lost server from hanging a caller.
 //
-// NOTE: a server that vanishes without closing its connections (a network
-// partition) stalls a read in progress until the caller's context ends or
-// TCP keepalive gives up; pass a context with a deadline to bound it.
+// A server that vanishes without closing its connections (a network
+// partition) stalls a call in progress until its deadline: the caller's, or
+// Config.ReadTimeout and Config.WriteTimeout.
 const (
 	// verifyTimeout bounds the connectivity check of Open.
 	verifyTimeout = 10 * time.Second
@@ -98,6 +104,8 @@ type Store struct {
 	ns    string
 	batch int
 	log   *slog.Logger
+
+	readTimeout, writeTimeout time.Duration
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -141,6 +149,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.readTimeout, s.writeTimeout = cfg.ReadTimeout, cfg.WriteTimeout
+	if s.readTimeout <= 0 {
+		s.readTimeout = 2 * time.Minute
+	}
+	if s.writeTimeout <= 0 {
+		s.writeTimeout = time.Hour
 	}
 
 	vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
@@ -241,4 +256,12 @@ func (s *Store) Drop(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// bounded gives ctx a deadline of d when it has none.
+func bounded(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
 }

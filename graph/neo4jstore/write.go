@@ -19,6 +19,8 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		return err
 	}
 	start := time.Now()
+	ctx, cancel := bounded(ctx, s.writeTimeout)
+	defer cancel()
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
 	sum, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (writeSummary, error) {

@@ -1,0 +1,673 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// corpusRoot is the shared corpus of real inputs. Each lab folder that its
+// SOURCES.md lists has an EXPECTED.md describing an attack path by hand.
+const corpusRoot = "../../../shared/corpus"
+
+// reach is what a corpus row expects of the walk from its start.
+type reach string
+
+const (
+	// found: the target is reached, along the documented path.
+	found reach = "found"
+	// missing: EXPECTED.md documents the path, but the model cannot follow
+	// it yet. The note names the feature it lacks.
+	missing reach = "missing"
+	// absent: EXPECTED.md documents a dead end, so the target must not be
+	// reached from this start.
+	absent reach = "absent"
+)
+
+// corpusPath is one start and target from a lab's EXPECTED.md.
+type corpusPath struct {
+	lab    string   // folder under corpusRoot that holds EXPECTED.md
+	start  []string // query flag and value
+	target string   // node id of the target
+	want   reach
+	// hops are the edge kinds of the documented path, in order (found
+	// rows only). conf, when set, is the confidence the path must have.
+	hops []graph.EdgeKind
+	conf graph.Confidence
+	// note describes the documented path (found), the lacking feature
+	// (missing) or the dead end (absent).
+	note string
+}
+
+// corpusGap is a lab whose EXPECTED.md no corpusPath row can query,
+// because its start or target has no node yet or it describes no path.
+type corpusGap struct {
+	lab   string
+	class string // "missing" or "not-applicable"
+	note  string
+}
+
+// Lab folders and id prefixes, to keep the table readable.
+const (
+	cg       = "RhinoSecurityLabs__cloudgoat/cloudgoat/scenarios/aws/"
+	bishop   = "BishopFox__iam-vulnerable"
+	stratus  = "DataDog__stratus-red-team"
+	otrf     = "OTRF__Security-Datasets"
+	invictus = "invictus-ir__aws_dataset"
+	argo     = "argoproj__argo-cd"
+	pt       = "aws-powertools__powertools-lambda-python"
+	goat     = "step-security__github-actions-goat"
+	tja      = "tj-actions__eslint-changed-files"
+
+	cgvar       = "${var.cgid}"
+	adminScope  = "aws:*:unknown-account:*"
+	bishopHigh  = "arn:aws:iam:::role/privesc-high-priv-service-role"
+	invictusAcc = "arn:aws:iam::123837392027:"
+	argoWF      = "corpus/argoproj__argo-cd/.github/workflows/"
+	ptWF        = "corpus/aws-powertools__powertools-lambda-python/.github/workflows/"
+	goatWF      = "corpus/step-security__github-actions-goat/.github/workflows/"
+)
+
+// Edge kinds, short.
+const (
+	exe    = graph.EdgeExecutes
+	expo   = graph.EdgeExposes
+	auth   = graph.EdgeAuthenticatesAs
+	assume = graph.EdgeCanAssume
+	read   = graph.EdgeCanReadSecret
+	mint   = graph.EdgeCanMint
+	access = graph.EdgeCanAccess
+	holds  = graph.EdgeHolds
+	seen   = graph.EdgeObserved
+)
+
+func hops(k ...graph.EdgeKind) []graph.EdgeKind { return k }
+
+func identity(id string) []string { return []string{"--identity", id} }
+func runtimeStart(id string) []string {
+	return []string{"--runtime", id}
+}
+func pkg(purl string) []string { return []string{"--package", purl} }
+func nodeStart(id string) []string {
+	return []string{"--node", id}
+}
+
+func user(name string) string { return "arn:aws:iam:::user/" + name }
+func role(name string) string { return "arn:aws:iam:::role/" + name }
+func ec2(address string) string {
+	return "runtime:aws:ec2::aws_instance." + address
+}
+func lambda(name string) string {
+	return "runtime:aws:lambda:arn:aws:lambda:us-east-1::function:" + name
+}
+func ghaToken(job string) string { return "secret:gha:token:" + job }
+
+// corpusPaths lists, per lab, the starts and targets its EXPECTED.md
+// documents, each with the result EXPECTED.md gives (never the tool's
+// output). A lab is ingested alone, with --org corpus and a fixed salt.
+var corpusPaths = []corpusPath{
+	// CloudGoat beanstalk_secrets.
+	{lab: cg + "beanstalk_secrets", start: identity(user(cgvar + "_low_priv_user")),
+		target: "arn:aws:secretsmanager:us-east-1::secret:" + cgvar + "_final_flag", want: missing,
+		note: "aws_elastic_beanstalk_environment is not read: its setting blocks in namespace aws:elasticbeanstalk:application:environment hold the secondary user's access key (aws_iam_access_key.secondary_key.id/.secret), readable with elasticbeanstalk:DescribeConfigurationSettings"},
+	{lab: cg + "beanstalk_secrets", start: identity(user(cgvar + "_secondary_user")),
+		target: "arn:aws:secretsmanager:us-east-1::secret:" + cgvar + "_final_flag", want: found,
+		hops: hops(mint, auth, read), conf: graph.Certain,
+		note: "secondary user -> iam:CreateAccessKey on the admin user -> admin -> secretsmanager:GetSecretValue"},
+
+	// CloudGoat bedrock_agent_hijacking.
+	{lab: cg + "bedrock_agent_hijacking", start: identity(user("grace_" + cgvar)),
+		target: "arn:aws:s3:::cg-bedrock-secret-flag---var.cgid-", want: missing,
+		note: "no CAN_MODIFY edge for lambda:UpdateFunctionCode (grace holds it on *) to the inventory Lambda runtime"},
+	{lab: cg + "bedrock_agent_hijacking", start: runtimeStart(lambda("inventory_lambda_" + cgvar)),
+		target: "arn:aws:s3:::cg-bedrock-secret-flag---var.cgid-", want: found,
+		hops: hops(expo, auth, access), conf: graph.Certain,
+		note: "replaced Lambda code runs with the Lambda role, whose ReadOnlyAccess reads the flag bucket"},
+
+	// CloudGoat cloud_breach_s3: the proxy host is the start, since SSRF reaches its IMDS.
+	{lab: cg + "cloud_breach_s3", start: runtimeStart(ec2("ec2-vulnerable-proxy-server")),
+		target: "arn:aws:s3:::cg-cardholder-data-bucket---var.cgid-", want: found,
+		hops: hops(expo, auth, access), conf: graph.Certain,
+		note: "proxy EC2 IMDS -> cg-banking-WAF-Role (AmazonS3FullAccess) -> cardholder bucket"},
+
+	// CloudGoat data_secrets.
+	{lab: cg + "data_secrets", start: identity(user("cg-start-user-" + cgvar)),
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: missing,
+		note: "ec2:DescribeInstanceAttribute (userData) reads a login password set by chpasswd in user_data: not a Secret, and no edge from a host login credential to its runtime"},
+	{lab: cg + "data_secrets", start: runtimeStart(ec2("ec2_instance")),
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: missing,
+		note: "no CAN_READ_SECRET for lambda:GetFunctionConfiguration / lambda:GetFunction on a Lambda's environment variables (type=env-var secrets)"},
+	{lab: cg + "data_secrets", start: runtimeStart(lambda("cg-lambda-function-" + cgvar)),
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: found,
+		hops: hops(expo, holds, auth, read), conf: graph.Certain,
+		note: "Lambda env DB_USER_ACCESS_KEY holds the lambda user's key -> secretsmanager:GetSecretValue"},
+
+	// CloudGoat ec2_ssrf.
+	{lab: cg + "ec2_ssrf", start: identity(user("solus-" + cgvar)),
+		target: user("shepard-" + cgvar), want: missing,
+		note: "whole chain: solus -> wrex -> EC2 role -> shepard; see the rows below"},
+	{lab: cg + "ec2_ssrf", start: identity(user("solus-" + cgvar)),
+		target: user("wrex-" + cgvar), want: missing,
+		note: "no CAN_READ_SECRET for lambda:GetFunctionConfiguration (solus has lambda:Get*) on the Lambda's environment variables"},
+	{lab: cg + "ec2_ssrf", start: runtimeStart(lambda("cg-lambda-" + cgvar)),
+		target: user("wrex-" + cgvar), want: found,
+		hops: hops(expo, holds, auth), conf: graph.Certain,
+		note: "Lambda env EC2_ACCESS_KEY_ID holds wrex's access key"},
+	{lab: cg + "ec2_ssrf", start: identity(user("wrex-" + cgvar)),
+		target: role("cg-ec2-role-" + cgvar), want: missing,
+		note: "SSRF to IMDSv1 (metadata_options.http_tokens=optional) is an application flaw, not an input fact; wrex's ec2:* (ec2:ModifyInstanceAttribute userData + ec2:StopInstances/StartInstances) gives no CAN_MODIFY on the instance either"},
+	{lab: cg + "ec2_ssrf", start: runtimeStart(ec2("ubuntu_ec2")),
+		target: user("shepard-" + cgvar), want: missing,
+		note: "aws_s3_object content holding aws_iam_access_key.shepard.id/.secret is not read: no HOLDS from an S3 object to a key, no read edge for s3:GetObject"},
+
+	// CloudGoat ecs_efs_attack: SSH into ruse_box is the start.
+	{lab: cg + "ecs_efs_attack", start: runtimeStart(ec2("cg-ruse-ec2")),
+		target: role("cg-efs-admin-role-" + cgvar), want: missing,
+		note: "aws_ecs_task_definition/aws_ecs_service are not read (task_role_arn); no CAN_MODIFY for ecs:RegisterTaskDefinition + ecs:UpdateService + iam:PassRole; no CAN_MODIFY for ssm:StartSession on instances under an aws:ResourceTag/StartSession condition (settable with ec2:CreateTags); AmazonSSMManagedInstanceCore unknown; aws_efs_file_system not a Resource"},
+
+	// CloudGoat ecs_takeover: the start is the website's host, because the
+	// vulnerable container is privileged and uses the host network.
+	{lab: cg + "ecs_takeover", start: runtimeStart(ec2("vulnsite")),
+		target: role("cg-ecs-takeover-" + cgvar + "-privd"), want: missing,
+		note: "ECS task definitions/services are not read: no task runtimes, no task_role_arn credentials, no RUNS_ON to the container instance; a privileged task mounting /var/run/docker.sock controls every task on its host; the vault task can be rescheduled with ecs:UpdateContainerInstancesState (AmazonEC2ContainerServiceforEC2Role unknown)"},
+
+	// CloudGoat iam_enum_basics: no escalation, reach is what bob's policies allow.
+	{lab: cg + "iam_enum_basics", start: identity(user("cg-bob-" + cgvar)),
+		target: role("cg-flag4-role-" + cgvar), want: found,
+		hops: hops(assume), conf: graph.Certain, note: "flag4 role trusts bob"},
+	{lab: cg + "iam_enum_basics", start: identity(user("cg-bob-" + cgvar)),
+		target: "arn:aws:s3:::HSM{s3cr3t_js0n_str1ng}", want: found,
+		hops: hops(access), conf: graph.Certain, note: "flag1 managed policy allows s3:GetObject on the bucket"},
+
+	// CloudGoat iam_privesc_by_attachment.
+	{lab: cg + "iam_privesc_by_attachment", start: identity("kerrigan"),
+		target: role("cg-ec2-mighty-role-" + cgvar), want: missing,
+		note: "iam:PassRole + ec2:RunInstances (with iam:AddRoleToInstanceProfile/RemoveRoleFromInstanceProfile, ec2:AssociateIamInstanceProfile) escalation to a role trusted by ec2.amazonaws.com is not modelled; aws_iam_instance_profile not read as a node"},
+
+	// CloudGoat iam_privesc_by_ec2.
+	{lab: cg + "iam_privesc_by_ec2", start: identity(user("cg_dev_user_" + cgvar)),
+		target: role("cg_ec2_management_role_" + cgvar), want: found,
+		hops: hops(assume), conf: graph.Certain, note: "dev user may assume the management role"},
+	{lab: cg + "iam_privesc_by_ec2", start: identity(user("cg_dev_user_" + cgvar)),
+		target: role("cg_ec2_role_" + cgvar), want: missing,
+		note: "no CAN_MODIFY on an EC2 runtime for ec2:ModifyInstanceAttribute (userData) + ec2:StopInstances/StartInstances; the StringNotEquals aws:ResourceTag/Name condition is defeated by ec2:DeleteTags"},
+
+	// CloudGoat iam_privesc_by_key_rotation.
+	{lab: cg + "iam_privesc_by_key_rotation", start: identity(user("manager_" + cgvar)),
+		target: user("admin_" + cgvar), want: found,
+		hops: hops(mint, auth),
+		note: "iam:CreateAccessKey under StringEquals aws:ResourceTag/developer=true; manager can satisfy it with iam:TagUser (not modelled, so possible)"},
+	{lab: cg + "iam_privesc_by_key_rotation", start: identity(user("manager_" + cgvar)),
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg_secret_" + cgvar, want: missing,
+		note: "see the admin row: the secretsmanager role is not assumable"},
+	{lab: cg + "iam_privesc_by_key_rotation", start: identity(user("admin_" + cgvar)),
+		target: role("cg_secretsmanager_" + cgvar), want: missing,
+		note: "trust principal AWS = data.aws_caller_identity.current.account_id renders as \"\" instead of the account root; Bool aws:MultiFactorAuthPresent=true is satisfiable with iam:CreateVirtualMFADevice + iam:EnableMFADevice (manager) and not modelled"},
+
+	// CloudGoat lambda_privesc.
+	{lab: cg + "lambda_privesc", start: identity(user("chris-" + cgvar)),
+		target: role("cg-lambdaManager-role-" + cgvar), want: found,
+		hops: hops(assume), conf: graph.Certain, note: "lambdaManager role trusts chris"},
+	{lab: cg + "lambda_privesc", start: identity(user("chris-" + cgvar)),
+		target: role("cg-debug-role-" + cgvar), want: missing,
+		note: "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction escalation to a role trusted by lambda.amazonaws.com is not modelled"},
+
+	// CloudGoat rce_web_app.
+	{lab: cg + "rce_web_app", start: identity("lara"),
+		target: "runtime:aws:ec2:127311923021:aws_instance.ubuntu", want: missing,
+		note: "RCE through the admin URL found in the ELB log bucket is an application flaw, not an input fact"},
+	{lab: cg + "rce_web_app", start: identity("McDuck"),
+		target: "runtime:aws:ec2:127311923021:aws_instance.ubuntu", want: missing,
+		note: "the SSH private key is an aws_s3_object (source) in the keystore bucket: S3 objects are not Secrets, and a key pair (aws_key_pair / aws_instance.key_name) gives no login edge to the instance"},
+	{lab: cg + "rce_web_app", start: runtimeStart("runtime:aws:ec2:127311923021:aws_instance.ubuntu"),
+		target: "arn:aws:rds:us-east-1:127311923021:db:cg-rds-instance---var-cgid-", want: missing,
+		note: "aws_iam_role_policy_attachments_exclusive is not read (the role gets no policy); db.txt (aws_s3_object) and the psql URL in user_data carry the RDS password; aws_db_instance.password is no Secret linked to the DB"},
+
+	// CloudGoat rds_snapshot: EC2 access is the start.
+	{lab: cg + "rds_snapshot", start: runtimeStart(ec2("cg-ec2-instance")),
+		target: user("cg-rds-instance-user-" + cgvar), want: missing,
+		note: "aws_s3_object content holding aws_iam_access_key.cg-david.id/.secret is not read: no HOLDS from an S3 object to a key"},
+	{lab: cg + "rds_snapshot", start: identity(user("cg-rds-instance-user-" + cgvar)),
+		target: "arn:aws:rds:us-east-1::db:cg-rds", want: found,
+		hops: hops(access), conf: graph.Certain,
+		note: "david's rds:RestoreDBInstanceFromDBSnapshot / rds:ModifyDBInstance on the database"},
+
+	// CloudGoat secrets_in_the_cloud.
+	{lab: cg + "secrets_in_the_cloud", start: identity(user("low-priv-user-" + cgvar)),
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret---var.cgid-", want: missing,
+		note: "Lambda env API_KEY -> Vault token -> SSH key -> EC2: Vault and the web app are not inputs; see the runtime row for the rest"},
+	{lab: cg + "secrets_in_the_cloud", start: runtimeStart(ec2("web_app")),
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret---var.cgid-", want: missing,
+		note: "aws_dynamodb_table_item values holding aws_iam_access_key.secrets_manager_user_key.id/.secret are not read (no HOLDS, no read edge for dynamodb:GetItem/Scan); user_data templatefile vars referencing the same key give no EXPOSES"},
+	{lab: cg + "secrets_in_the_cloud", start: identity(user(cgvar + "-secrets-manager-user")),
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret---var.cgid-", want: found,
+		hops: hops(read), conf: graph.Certain, note: "secretsmanager:GetSecretValue on *"},
+
+	// CloudGoat sns_secrets.
+	{lab: cg + "sns_secrets", start: identity(user("cg-sns-user-" + cgvar)),
+		target: "secret:aws:env:aws:lambda:arn:aws:lambda:us-east-1::function:cg-sns-secrets-" + cgvar + "/API_GATEWAY_KEY", want: missing,
+		note: "sns:Subscribe on a topic is no read of what its publishers send (the Lambda publishes its API_GATEWAY_KEY); aws_api_gateway_api_key is not a Secret"},
+
+	// CloudGoat sqs_flag_shop.
+	{lab: cg + "sqs_flag_shop", start: identity(user("cg-sqs-user-" + cgvar)),
+		target: "arn:aws:sqs:us-east-1::cash_charging_queue", want: found,
+		hops: hops(assume, access), conf: graph.Certain,
+		note: "assume the sender role -> sqs:SendMessage on the queue the Lambda consumes"},
+
+	// CloudGoat static: the anonymously writable bucket is the compromised code.
+	{lab: cg + "static", start: nodeStart("arn:aws:s3:::cg-assets-" + cgvar),
+		target: ec2("instance"), want: missing,
+		note: "a script served from S3 (aws_s3_object auth-module.js) and loaded by a runtime is not a Package it EXECUTES; Principal \"*\" with s3:PutObject is not a start; the bot's password literal in user_data is not a Secret"},
+
+	// CloudGoat vulnerable_lambda.
+	{lab: cg + "vulnerable_lambda", start: identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar),
+		target: "arn:aws:iam::940877411605:role/cg-lambda-invoker-" + cgvar, want: found,
+		hops: hops(assume), conf: graph.Certain, note: "invoker role trusts bilbo"},
+	{lab: cg + "vulnerable_lambda", start: identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar),
+		target: "arn:aws:secretsmanager:us-east-1:940877411605:secret:" + cgvar + "-final_flag", want: missing,
+		note: "lambda:InvokeFunction on a function whose input is injectable (SQL injection: not an input fact) acting with its role; iam:AttachUserPolicy on a user (here the caller) is not modelled as that user gaining any managed policy (AdministratorAccess)"},
+
+	// BishopFox iam-vulnerable: every principal reaches account admin.
+	{lab: bishop, start: identity("privesc1-CreateNewPolicyVersion-user"), target: adminScope, want: missing,
+		note: "iam:CreatePolicyVersion on a policy attached to the principal (write an admin version) not modelled"},
+	{lab: bishop, start: identity("privesc2-SetExistingDefaultPolicyVersion-user"), target: adminScope, want: missing,
+		note: "iam:SetDefaultPolicyVersion not modelled; the non-default admin version is not in Terraform input (only aws-iam authorization details carry other_versions)"},
+	{lab: bishop, start: identity("privesc3-CreateEC2WithExistingInstanceProfile-user"), target: bishopHigh, want: missing,
+		note: "iam:PassRole + ec2:RunInstances escalation to the role of an instance profile not modelled"},
+	{lab: bishop, start: identity("privesc4-CreateAccessKey-user"), target: role("privesc-sre-role"), want: found,
+		hops: hops(mint, auth, assume), conf: graph.Certain,
+		note: "iam:CreateAccessKey on privesc-sre-user, who may assume privesc-sre-role"},
+	{lab: bishop, start: identity("privesc5-CreateLoginProfile-user"), target: user("privesc-sre-user"), want: missing,
+		note: "iam:CreateLoginProfile (console password for a user without one) not modelled"},
+	{lab: bishop, start: identity("privesc6-UpdateLoginProfile-user"), target: user("privesc-sre-user"), want: missing,
+		note: "iam:UpdateLoginProfile not modelled; aws_iam_user_login_profile is not read, so which users have a password is unknown"},
+	{lab: bishop, start: identity("privesc7-AttachUserPolicy-user"), target: adminScope, want: missing,
+		note: "iam:AttachUserPolicy on self (attach AdministratorAccess) not modelled"},
+	{lab: bishop, start: identity("privesc8-AttachGroupPolicy-user"), target: adminScope, want: missing,
+		note: "iam:AttachGroupPolicy on a group of the principal not modelled"},
+	{lab: bishop, start: identity("privesc9-AttachRolePolicy-role"), target: adminScope, want: missing,
+		note: "iam:AttachRolePolicy on self not modelled"},
+	{lab: bishop, start: identity("privesc10-PutUserPolicy-user"), target: adminScope, want: missing,
+		note: "iam:PutUserPolicy on self (inline admin policy) not modelled"},
+	{lab: bishop, start: identity("privesc11-PutGroupPolicy-user"), target: adminScope, want: missing,
+		note: "iam:PutGroupPolicy on a group of the principal not modelled"},
+	{lab: bishop, start: identity("privesc12-PutRolePolicy-role"), target: adminScope, want: missing,
+		note: "iam:PutRolePolicy on self not modelled"},
+	{lab: bishop, start: identity("privesc13-AddUserToGroup-user"), target: "aws:s3:unknown-account:*", want: missing,
+		note: "iam:AddUserToGroup on self into privesc-sre-group (iam:*, ec2:*, s3:*) not modelled"},
+	{lab: bishop, start: identity("privesc14-UpdatingAssumeRolePolicy-user"), target: bishopHigh, want: missing,
+		note: "iam:UpdateAssumeRolePolicy on a role + sts:AssumeRole not modelled"},
+	{lab: bishop, start: identity("privesc15-PassExistingRoleToNewLambdaThenInvoke-user"), target: bishopHigh, want: missing,
+		note: "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction not modelled"},
+	{lab: bishop, start: identity("privesc16-PassRoleToNewLambdaThenTriggerWithNewDynamo-user"), target: bishopHigh, want: missing,
+		note: "iam:PassRole + lambda:CreateFunction + lambda:CreateEventSourceMapping (dynamodb:CreateTable stream) not modelled"},
+	{lab: bishop, start: identity("privesc18-PassExistingRoleToNewGlueDevEndpoint-user"), target: bishopHigh, want: missing,
+		note: "iam:PassRole + glue:CreateDevEndpoint not modelled"},
+	{lab: bishop, start: identity("privesc20-PassExistingRoleToCloudFormation-user"), target: bishopHigh, want: missing,
+		note: "iam:PassRole + cloudformation:CreateStack not modelled"},
+	{lab: bishop, start: identity("privesc21-PassExistingRoleToNewDataPipeline-user"), target: bishopHigh, want: missing,
+		note: "iam:PassRole + datapipeline:CreatePipeline/PutPipelineDefinition not modelled"},
+	{lab: bishop, start: identity("privesc-AssumeRole-starting-role"), target: role("privesc-AssumeRole-ending-role"), want: found,
+		hops: hops(assume, assume), conf: graph.Certain, note: "starting -> intermediate -> ending role"},
+	{lab: bishop, start: identity("privesc-AssumeRole-starting-role"), target: adminScope, want: found,
+		hops: hops(assume, assume, access), conf: graph.Certain, note: "ending role holds Action * on *"},
+	{lab: bishop, start: identity("privesc-sre-user"), target: role("privesc-sre-role"), want: found,
+		hops: hops(assume), conf: graph.Certain, note: "privesc-sre-role trusts privesc-sre-user"},
+	{lab: bishop, start: identity("privesc-sre-user"), target: adminScope, want: missing,
+		note: "iam:* is admin through iam:AttachUserPolicy/PutUserPolicy on self; not modelled"},
+
+	// Stratus Red Team detonation logs: principal -> action edges.
+	{lab: stratus, start: identity("arn:aws:iam::903144391865:user/redteam-user"),
+		target: "arn:aws:secretsmanager:cn-centraleast-1r:903144391865:secret:stratus-red-team-retrieve-secret-0", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "secretsmanager:GetSecretValue x20"},
+	{lab: stratus, start: identity("arn:aws:iam::933175858973:user/redteam-user"),
+		target: "arn:aws:ssm:cn-west-3r:933175858973:parameter/credentials/stratus-red-team/credentials-0", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "ssm:GetParameters x5"},
+	{lab: stratus, start: identity("arn:aws:iam::321848314756:user/redteam-user"),
+		target: "arn:aws:iam::321848314756:role/stratus-red-team-get-usr-data-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "sts:AssumeRole x4"},
+	{lab: stratus, start: identity("arn:aws:iam::900138736586:user/redteam-user"),
+		target: "arn:aws:iam::900138736586:role/stratus-red-team-ec2lui-role-idtzskbvtd", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "sts:AssumeRole x2"},
+	{lab: stratus, start: identity("arn:aws:iam::946986569305:user/redteam-user"),
+		target: "arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "iam:CreateAccessKey x1"},
+	{lab: stratus, start: identity("arn:aws:iam::229654561268:user/redteam-user"),
+		target: "arn:aws:iam::229654561268:user/malicious-iam-user", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "iam:CreateUser, iam:AttachUserPolicy, iam:CreateAccessKey"},
+	{lab: stratus, start: identity("arn:aws:iam::609418236337:user/redteam-user"),
+		target: "arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "iam:CreateRole, iam:AttachRolePolicy"},
+	{lab: stratus, start: identity("arn:aws:iam::070411556318:user/redteam-user"),
+		target: "arn:aws:iam::070411556318:user/stratus-red-team-login-profile-user", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "iam:CreateLoginProfile x1"},
+	{lab: stratus, start: identity("arn:aws:iam::763751499319:user/redteam-user"),
+		target: "arn:aws:iam::763751499319:user/stratus-red-team-update-login-profile-user", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "iam:UpdateLoginProfile x1"},
+	{lab: stratus, start: identity("arn:aws:iam::266106314375:user/redteam-user"),
+		target: "arn:aws:lambda:ap-westeast-2r:266106314375:function:stratus-red-team-olc-func-vayhjqkdav", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "lambda:UpdateFunctionCode20150331v2 x1"},
+	{lab: stratus, start: identity("arn:aws:iam::880896431042:user/redteam-user"),
+		target: "arn:aws:lambda:ca-centralnorth-1r:880896431042:function:stratus-red-team-backdoor-f-func", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "lambda:AddPermission20150331v2 x1"},
+	{lab: stratus, start: identity("arn:aws:iam::847129010505:user/redteam-user"),
+		target: "aws:cloudtrail:847129010505:*", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "cloudtrail:DeleteTrail x1"},
+
+	// OTRF cloud bank breach: the instance-profile role session was stolen.
+	{lab: otrf, start: identity("MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0"),
+		target: "arn:aws:s3:::mordors3stack-s3bucket-llp2yingx64a", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "s3:ListObjects x7, s3:GetObject x2 by the stolen role session"},
+	{lab: otrf, start: identity("MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0"),
+		target: "arn:aws:iam::123456789123:user/demo-user", want: absent,
+		note: "the human operator is not part of the path"},
+	{lab: otrf, start: identity("demo-user"),
+		target: "arn:aws:s3:::mordors3stack-s3bucket-llp2yingx64a", want: absent,
+		note: "demo-user only made console Describe* calls"},
+
+	// invictus-ir: the operator's key is the origin of every chain.
+	{lab: invictus, start: identity("ir-analyst-1"),
+		target: "arn:aws:secretsmanager:us-east-1:123837392027:secret:stratus-red-team-retrieve-secret-0", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "Secrets Manager secrets read"},
+	{lab: invictus, start: identity("ir-analyst-1"),
+		target: "arn:aws:ssm:us-east-1:123837392027:parameter/credentials/stratus-red-team/credentials-0", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "SSM parameters read"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-ec2-enumerate-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "role created and assumed by the operator"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-ec2-get-password-data-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "role created and assumed by the operator"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-ec2-steal-credentials-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "role created by the operator"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-ec2lui-role-pcccexdthk", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "role created and assumed by the operator"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-get-usr-data-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "role created and assumed by the operator"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-remove-flow-logs-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "role created and assumed by the operator"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-usr-data-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "role created and assumed by the operator"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-leave-org-role", want: missing,
+		note: "the OBSERVED edge carries denied_only=true from the one file whose sts:AssumeRole calls were all denied, although other files show iam:CreateRole and 2 successful sts:AssumeRole: denied_only is not recomputed when the store merges the facts of several files"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-ec2lui-role-wuzemnoeqa", want: missing,
+		note: "same denied_only merge across files as the leave-org row"},
+
+	// Argo CD workflows. The RBAC part is in corpusGaps.
+	{lab: argo, start: nodeStart("pkg:githubactions/slsa-framework/slsa-github-generator@v2.1.0#.github/workflows/generator_container_slsa3.yml"),
+		target: "secret:gha:corpus/argoproj__argo-cd/RELEASE_QUAY_TOKEN", want: found,
+		hops: hops(exe, expo), conf: graph.Certain,
+		note: "the tag-pinned SLSA generator receives registry-password: secrets.RELEASE_QUAY_TOKEN (started by --node: --package cannot name a version with a #subpath)"},
+	{lab: argo, start: pkg("pkg:githubactions/docker/login-action"),
+		target: "secret:gha:corpus/argoproj__argo-cd/RELEASE_QUAY_TOKEN", want: missing,
+		note: "a reusable workflow's workflow_call secret (secrets.quay_password in image-reuse.yaml) is not mapped to what the caller passes (release.yaml: quay_password: secrets.RELEASE_QUAY_TOKEN); it stands as a repository secret QUAY_PASSWORD instead"},
+	{lab: argo, start: pkg("pkg:githubactions/tj-actions/changed-files@v45"),
+		target: "runtime:gha:corpus/@fe598a831e42/.github/workflows/ci-build.yaml#changes", want: absent,
+		note: "ci-build.yaml pins changed-files to commit bab30c2, not a repointed tag"},
+
+	// Powertools for AWS Lambda (Python) workflows.
+	{lab: pt, start: pkg("pkg:githubactions/codecov/codecov-action"),
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/CODECOV_TOKEN", want: found,
+		hops: hops(exe, expo), conf: graph.Certain, note: "quality_check job references CODECOV_TOKEN"},
+	{lab: pt, start: pkg("pkg:githubactions/codecov/codecov-action"),
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/AWS_LAYERS_ROLE_ARN", want: absent,
+		note: "an action is linked only to the secrets of the jobs that run it"},
+	{lab: pt, start: pkg("pkg:githubactions/ossf/scorecard-action"),
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/SCORECARD_TOKEN", want: found,
+		hops: hops(exe, expo), conf: graph.Certain, note: "ossf_scorecard job references the SCORECARD_TOKEN PAT"},
+	{lab: pt, start: runtimeStart("runtime:gha:" + ptWF + "reusable_deploy_v2_layer_stack.yml#deploy-cdk-stack"),
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/AWS_LAYERS_ROLE_ARN", want: found,
+		hops: hops(expo), conf: graph.Certain, note: "role-to-assume: secrets.AWS_LAYERS_ROLE_ARN"},
+	{lab: pt, start: runtimeStart("runtime:gha:" + ptWF + "publish_v3_layer.yml#release_docs"),
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/AWS_DOCS_ROLE_ARN", want: found,
+		hops: hops(expo), conf: graph.Certain,
+		note: "the caller passes secrets: inherit to reusable_publish_docs.yml, which assumes secrets.AWS_DOCS_ROLE_ARN"},
+
+	// step-security github-actions-goat.
+	{lab: goat, start: pkg("pkg:githubactions/tj-actions/changed-files@v35"),
+		target: ghaToken(goatWF + "tj-actions-changed-files-incident.yaml#changed_files"), want: found,
+		hops: hops(exe, expo), conf: graph.Certain, note: "the job's token (pull-requests: read)"},
+	{lab: goat, start: pkg("pkg:githubactions/tj-actions/changed-files@v35"),
+		target: ghaToken(goatWF + "publish.yml#build"), want: absent,
+		note: "low reach: no other secrets referenced, and a read-only token cannot change other jobs"},
+	{lab: goat, start: pkg("pkg:githubactions/tj-actions/changed-files@v40"),
+		target: ghaToken(goatWF + "changed-files-vulnerability-without-hr.yml#changed_files"), want: found,
+		hops: hops(exe, expo), conf: graph.Certain, note: "the job's token (pull-requests: read)"},
+	{lab: goat, start: pkg("pkg:githubactions/elgohr/publish-docker-github-action@v5"),
+		target: ghaToken(goatWF + "publish.yml#build"), want: found,
+		hops: hops(exe, expo), conf: graph.Certain, note: "secrets.GITHUB_TOKEN passed as the registry password"},
+
+	// tj-actions / reviewdog chain of March 2025.
+	{lab: tja, start: pkg("pkg:githubactions/reviewdog/action-setup@v1"),
+		target: "pkg:githubactions/corpus/tj-actions__eslint-changed-files#%40f51e18d575ea", want: missing,
+		note: "a composite action's runs.steps[].uses is not read (no DEPENDS_ON from the action to reviewdog/action-setup@v1); its token input (default github.token, a PAT in practice) and the PAT's write access to tj-actions repositories (CAN_PUBLISH to their tags) are not modelled"},
+	{lab: tja, start: pkg("pkg:githubactions/reviewdog/action-setup@v1"),
+		target: "pkg:githubactions/corpus/tj-actions__eslint-changed-files", want: absent,
+		note: "HEAD action.yml pins reviewdog/action-setup by commit"},
+}
+
+// corpusGaps lists the labs, or parts of labs, that no row can query.
+var corpusGaps = []corpusGap{
+	{lab: cg + "vulnerable_cognito", class: "missing",
+		note: "no node for an anonymous sign-up: aws_cognito_user_pool (self sign-up, writable custom attribute) and aws_cognito_identity_pool + roles attachment are not read; a Federated cognito-identity.amazonaws.com trust (amr=authenticated) is matched only against CI OIDC subjects"},
+	{lab: bishop, class: "not-applicable",
+		note: "privesc17 (lambda:UpdateFunctionCode) and privesc19 (glue:UpdateDevEndpoint) need the non-free lambda and glue modules, which main.tf leaves commented out: no function or dev endpoint is in the input"},
+	{lab: argo, class: "missing",
+		note: "Kubernetes manifests are not an input kind: ClusterRole/ClusterRoleBinding to ServiceAccounts (argocd-application-controller is * on */*) give no nodes"},
+	{lab: pt, class: "missing",
+		note: "layer_govcloud.yml: secrets.AWS_IAM_ROLE in jobs with environment Prod (Readonly) and GovCloud (East/West) is one node; a job's secret reference is not scoped to its environment (GHAEnvSecretID) unless Terraform declares it"},
+	{lab: goat, class: "missing",
+		note: "package.json without a lockfile is not read, so the file: dependencies of src/backdoor-demo and src/exfiltration-demo have no Package node; a docker push with the GITHUB_TOKEN gives no CAN_PUBLISH to the image"},
+	{lab: "gitlabhq__gitlab-runner", class: "missing",
+		note: "GitLab CI (.gitlab-ci.yml with include/extends) is not an input kind: no job runtimes; the S3 bucket and ECR repositories appear only in scripts"},
+	{lab: "madhuakula__kubernetes-goat", class: "missing",
+		note: "Kubernetes manifests are not an input kind: ServiceAccounts, ClusterRoleBindings to cluster-admin, privileged/hostPID/hostPath pods and Secrets give no nodes"},
+	{lab: "panther-labs__panther-analysis/rules/aws_cloudtrail_rules", class: "not-applicable",
+		note: "detection-rule test events, one per rule case; no start or target"},
+	{lab: "panther-labs__panther-analysis/rules/gcp_audit_rules", class: "not-applicable",
+		note: "detection-rule test events (GCP audit log); no start or target"},
+	{lab: "panther-labs__panther-analysis/rules/gcp_k8s_rules", class: "not-applicable",
+		note: "detection-rule test events (GKE audit log); no start or target"},
+	{lab: "panther-labs__panther-analysis/rules/github_rules", class: "not-applicable",
+		note: "detection-rule test events (GitHub audit log); no start or target"},
+	{lab: "panther-labs__panther-analysis/rules/kubernetes_rules", class: "not-applicable",
+		note: "detection-rule test events (Kubernetes audit log); no start or target"},
+}
+
+// TestCorpusPaths ingests each lab alone and checks every row: found rows
+// must reach the target along the documented hops, missing rows and absent
+// rows must not reach it.
+func TestCorpusPaths(t *testing.T) {
+	if _, err := os.Stat(corpusRoot); err != nil {
+		t.Skip("shared corpus not present")
+	}
+	var labs []string
+	byLab := map[string][]corpusPath{}
+	for _, p := range corpusPaths {
+		if byLab[p.lab] == nil {
+			labs = append(labs, p.lab)
+		}
+		byLab[p.lab] = append(byLab[p.lab], p)
+	}
+	for _, lab := range labs {
+		t.Run(lab, func(t *testing.T) {
+			db := corpusDB(t, lab)
+			ids := nodeIDs(t, db)
+			for _, p := range byLab[lab] {
+				t.Run(strings.Join(p.start, "=")+"->"+p.target, func(t *testing.T) {
+					checkCorpusPath(t, db, ids, p)
+				})
+			}
+		})
+	}
+}
+
+// checkCorpusPath runs the row's query and compares the target's reach with
+// the row's expected result.
+func checkCorpusPath(t *testing.T, db string, ids map[string]bool, p corpusPath) {
+	t.Helper()
+	if !ids[p.target] {
+		t.Fatalf("target %s not found among the nodes of %s: update the row to the current id", p.target, p.lab)
+	}
+
+	args := append([]string{"--db", db, "--log-level", "error", "query", "--format", "json"}, p.start...)
+	out, errs, code := run(t, args...)
+	if code == exitNoMatch && p.want != found {
+		// A start with no node is a feature the model lacks, so nothing is reached.
+		t.Logf("start %v matches no node yet", p.start)
+		return
+	}
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	var res resultView
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+
+	var got *reachedView
+	for i := range res.Reached {
+		if res.Reached[i].Node.ID == p.target {
+			got = &res.Reached[i]
+		}
+	}
+	switch p.want {
+	case found:
+		if got == nil {
+			t.Fatalf("%s not reached, but EXPECTED.md documents: %s", p.target, p.note)
+		}
+		var kinds []graph.EdgeKind
+		for _, h := range got.Path {
+			kinds = append(kinds, h.Kind)
+		}
+		if diff := cmp.Diff(p.hops, kinds); diff != "" {
+			t.Errorf("path to %s (-want +got):\n%s\ngot path: %s", p.target, diff, pathText(got.Path))
+		}
+		if p.conf != "" && got.Confidence != p.conf {
+			t.Errorf("%s reached with confidence %s, want %s", p.target, got.Confidence, p.conf)
+		}
+	case missing:
+		if got != nil {
+			t.Errorf("%s is now reached (%s): %s\nif this path matches %s/EXPECTED.md, move the row to found with its hops (the row's missing feature: %s)",
+				p.target, got.Confidence, pathText(got.Path), p.lab, p.note)
+		}
+	case absent:
+		if got != nil {
+			t.Errorf("dead end reached: %s via %s\n%s/EXPECTED.md: %s", p.target, pathText(got.Path), p.lab, p.note)
+		}
+	default:
+		t.Fatalf("invalid want %q in row", p.want)
+	}
+}
+
+// pathText renders a path as its first node followed by each hop.
+func pathText(path []hopView) string {
+	var b strings.Builder
+	for i, h := range path {
+		if i == 0 {
+			b.WriteString(h.From)
+		}
+		b.WriteString(" -" + string(h.Kind) + "-> " + h.To)
+	}
+	return b.String()
+}
+
+// corpusDB ingests one lab folder into a fresh store with a fixed salt.
+func corpusDB(t *testing.T, lab string) string {
+	t.Helper()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "graph.db")
+	if err := os.WriteFile(filepath.Join(dir, "salt"), bytes.Repeat([]byte{7}, 32), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "corpus", filepath.Join(corpusRoot, lab))
+	switch code {
+	case exitOK:
+	case exitRejected:
+		t.Logf("ingest rejected files:\n%s", out)
+	default:
+		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	return db
+}
+
+// nodeIDs returns the ids of every node in the store.
+func nodeIDs(t *testing.T, db string) map[string]bool {
+	t.Helper()
+	out, errs, code := run(t, "--db", db, "nodes", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("nodes exit %d: %s", code, errs)
+	}
+	var nodes []nodeView
+	if err := json.Unmarshal([]byte(out), &nodes); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, n := range nodes {
+		ids[n.ID] = true
+	}
+	return ids
+}
+
+// TestCorpusCoverage checks that every lab with an EXPECTED.md in the
+// corpus index has a row or a gap, and that no row names another folder.
+func TestCorpusCoverage(t *testing.T) {
+	f, err := os.Open(filepath.Join(corpusRoot, "SOURCES.md"))
+	if err != nil {
+		t.Skip("shared corpus not present")
+	}
+	defer f.Close()
+
+	want := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if rest, ok := strings.CutPrefix(line, "- `"); ok && strings.HasSuffix(rest, "/EXPECTED.md`") {
+			want[strings.TrimSuffix(rest, "/EXPECTED.md`")] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	have := map[string]bool{}
+	for _, p := range corpusPaths {
+		have[p.lab] = true
+	}
+	for _, g := range corpusGaps {
+		have[g.lab] = true
+		if g.class != "missing" && g.class != "not-applicable" {
+			t.Errorf("gap %s: invalid class %q, want missing or not-applicable", g.lab, g.class)
+		}
+	}
+
+	var unlisted, unknown []string
+	for lab := range want {
+		if !have[lab] {
+			unlisted = append(unlisted, lab)
+		}
+	}
+	for lab := range have {
+		if !want[lab] {
+			unknown = append(unknown, lab)
+		}
+	}
+	sort.Strings(unlisted)
+	sort.Strings(unknown)
+	if len(unlisted) > 0 {
+		t.Errorf("labs with an EXPECTED.md but no row or gap: %v", unlisted)
+	}
+	if len(unknown) > 0 {
+		t.Errorf("rows or gaps for folders without an EXPECTED.md: %v", unknown)
+	}
+	if len(want) != 35 {
+		t.Errorf("corpus index lists %d EXPECTED.md files, want 35", len(want))
+	}
+}
