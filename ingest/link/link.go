@@ -93,6 +93,9 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	v.linkSecrets()
 	v.linkLockfiles()
 	v.linkAWS()
+	v.linkPrivesc()
+	v.linkGCP()
+	v.linkKubernetes()
 	v.linkObservedSubjects()
 	if l.Logger != nil {
 		l.Logger.Info("edges derived", "nodes", len(v.derivedNodes), "edges", len(v.derivedEdges))
