@@ -234,9 +234,12 @@ func traversable(e graph.Edge, rev bool) bool {
 		return false
 	}
 	if e.Kind == graph.EdgeObserved {
-		if e.Attr("denied_only") == "true" || (e.Evidence != nil && e.Evidence.Count == 0) {
-			return false
+		// The merged evidence decides: one log file may show only denied
+		// calls while another shows the same call succeeding.
+		if e.Evidence != nil {
+			return e.Evidence.Count > 0
 		}
+		return e.Attr("denied_only") != "true"
 	}
 	return true
 }

@@ -395,10 +395,10 @@ var corpusPaths = []corpusPath{
 		hops: hops(seen), conf: graph.Certain, note: "role created and assumed by the operator"},
 	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-usr-data-role", want: found,
 		hops: hops(seen), conf: graph.Certain, note: "role created and assumed by the operator"},
-	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-leave-org-role", want: missing,
-		note: "the OBSERVED edge carries denied_only=true from the one file whose sts:AssumeRole calls were all denied, although other files show iam:CreateRole and 2 successful sts:AssumeRole: denied_only is not recomputed when the store merges the facts of several files"},
-	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-ec2lui-role-wuzemnoeqa", want: missing,
-		note: "same denied_only merge across files as the leave-org row"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-leave-org-role", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "one file shows only denied sts:AssumeRole calls, others show it succeed: the merged evidence decides"},
+	{lab: invictus, start: identity("ir-analyst-1"), target: invictusAcc + "role/stratus-red-team-ec2lui-role-wuzemnoeqa", want: found,
+		hops: hops(seen), conf: graph.Certain, note: "denied in one file, successful in another, as the leave-org row"},
 
 	// Argo CD workflows. The RBAC part is in corpusGaps.
 	{lab: argo, start: nodeStart("pkg:githubactions/slsa-framework/slsa-github-generator@v2.1.0#.github/workflows/generator_container_slsa3.yml"),

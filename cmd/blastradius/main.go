@@ -15,20 +15,32 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	if msg := errorMessage(err); msg != "" {
+		fmt.Fprintln(os.Stderr, "blastradius:", msg)
+	}
 	os.Exit(exitCode(err))
 }
 
+// exitCode maps an error to the documented exit status.
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "blastradius:", ee.err)
-		}
 		return ee.code
 	}
-	fmt.Fprintln(os.Stderr, "blastradius:", err)
 	return exitFailure
+}
+
+// errorMessage is what main prints for an error, or "" for none.
+func errorMessage(err error) string {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.err == nil {
+		return ""
+	}
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
