@@ -266,6 +266,10 @@ func TestPackageRange(t *testing.T) {
 	if err != nil || spec.Name != "pkg:npm/%40example-org/text-wrapper" || spec.Version != "7.0.3" {
 		t.Errorf("scoped purl = %+v, %v; want name pkg:npm/%%40example-org/text-wrapper version 7.0.3", spec, err)
 	}
+	spec, err = ParsePackage("pkg:githubactions/example-org/shared@v1#.github/workflows/build.yml")
+	if err != nil || spec.Name != "pkg:githubactions/example-org/shared" || spec.Version != "v1" || spec.Subpath != ".github/workflows/build.yml" {
+		t.Errorf("purl with subpath = %+v, %v; want name, version v1 and the workflow subpath", spec, err)
+	}
 	if _, err := ParsePackage("left-pad@1.3.0"); err == nil {
 		t.Error("a name without pkg: was accepted")
 	}

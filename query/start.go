@@ -24,17 +24,23 @@ type PackageSpec struct {
 	Name    string // purl without version, canonical form
 	Version string
 	Range   string
+	// Subpath narrows to one part of the package, such as a reusable
+	// workflow file inside an action repository.
+	Subpath string
 }
 
 func (s PackageSpec) String() string {
+	out := s.Name
 	switch {
 	case s.Version != "":
-		return s.Name + "@" + s.Version
+		out += "@" + s.Version
 	case s.Range != "":
-		return s.Name + "@" + s.Range
-	default:
-		return s.Name
+		out += "@" + s.Range
 	}
+	if s.Subpath != "" {
+		out += "#" + s.Subpath
+	}
+	return out
 }
 
 // ParsePackage reads "pkg:type/ns/name@version" where the part after the
@@ -44,6 +50,10 @@ func ParsePackage(spec string) (PackageSpec, error) {
 	spec = strings.TrimSpace(spec)
 	if !strings.HasPrefix(spec, "pkg:") {
 		return PackageSpec{}, fmt.Errorf("package %q is not a purl: write it as pkg:TYPE/NAME@VERSION, e.g. pkg:npm/left-pad@1.3.0", spec)
+	}
+	subpath := ""
+	if i := strings.LastIndex(spec, "#"); i >= 0 {
+		spec, subpath = spec[:i], strings.Trim(spec[i+1:], "/")
 	}
 	name, ver := spec, ""
 	// The version follows the last "@" that comes after the type's slash,
@@ -58,7 +68,7 @@ func ParsePackage(spec string) (PackageSpec, error) {
 	}
 	p.Version = ""
 	p.Qualifiers = nil
-	out := PackageSpec{Name: p.ToString()}
+	out := PackageSpec{Name: p.ToString(), Subpath: subpath}
 	if isRange(ver) {
 		out.Range = ver
 	} else {
@@ -104,8 +114,12 @@ func semverVersion(v string) (*semver.Version, error) {
 func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) ([]graph.Node, error) {
 	var out []graph.Node
 	for _, s := range specs {
+		suffix := ""
+		if s.Subpath != "" {
+			suffix = "#" + s.Subpath
+		}
 		if s.Version != "" {
-			ns, err := r.Nodes(ctx, []string{s.Name + "@" + escapeVersion(s.Version)})
+			ns, err := r.Nodes(ctx, []string{s.Name + "@" + escapeVersion(s.Version) + suffix})
 			if err != nil {
 				return nil, err
 			}
@@ -125,6 +139,9 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 			return nil, err
 		}
 		for _, n := range ns {
+			if suffix != "" && !strings.HasSuffix(n.ID, suffix) {
+				continue
+			}
 			if s.Matches(n.Attr("version")) {
 				out = append(out, n)
 			}

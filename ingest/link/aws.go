@@ -434,6 +434,12 @@ func (v *view) linkResources(p *principal) {
 				}
 				svc := serviceOf(r.ID)
 				acts := actionsFor(st, svc)
+				if onlyStar(st) {
+					// Listing and describing under Resource "*" touch
+					// account metadata, not this resource's data; such
+					// actions stay on the account's scope node.
+					acts = withoutListing(acts)
+				}
 				if len(acts) == 0 {
 					continue
 				}
@@ -498,6 +504,25 @@ func namesEverything(st *awspolicy.Statement) bool {
 		}
 	}
 	return len(st.NotResource) > 0
+}
+
+// onlyStar reports whether a statement's resources are exactly "*".
+func onlyStar(st *awspolicy.Statement) bool {
+	return len(st.NotResource) == 0 && len(st.Resource) == 1 && st.Resource[0] == "*"
+}
+
+// withoutListing drops List* and Describe* actions (whole-service
+// wildcards stay).
+func withoutListing(acts []string) []string {
+	var out []string
+	for _, a := range acts {
+		_, name, _ := strings.Cut(strings.ToLower(a), ":")
+		if strings.HasPrefix(name, "list") || strings.HasPrefix(name, "describe") {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // matchesResource matches a declared resource, including what it contains:
