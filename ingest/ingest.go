@@ -30,7 +30,7 @@ type Parser interface {
 	Parse(ctx context.Context, f *File, env *Env, res *Result) error
 }
 
-// HeadSize is how many leading bytes Detect sees.
+// HeadSize is the number of leading bytes Detect receives.
 const HeadSize = 4096
 
 // File is one input file.
@@ -103,7 +103,7 @@ func (p Position) String() string {
 	}
 }
 
-// Diagnostic is a problem found in the input. Msg says what is wrong and,
+// Diagnostic is a problem found in the input. Msg states what is wrong and,
 // where it helps, what to do; it never quotes input text that may be a
 // secret.
 type Diagnostic struct {

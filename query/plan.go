@@ -114,7 +114,6 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 					continue
 				}
 				seen[to] = true
-				reach[c.Node.ID]++
 				if isCred[to] {
 					yields[c.Node.ID] = append(yields[c.Node.ID], to)
 					continue
@@ -122,7 +121,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 				queue = append(queue, to)
 			}
 		}
-		// Count the full reach through other credentials as well.
+		// The reach counts everything beyond other credentials too.
 		reach[c.Node.ID] = countReach(adj, c.Node.ID)
 	}
 
@@ -133,7 +132,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 
 	if len(runtimes) > 0 || len(tokens) > 0 {
 		st := &Step{Title: "Contain the runtimes where the compromised code runs",
-			Why: "until the compromised code is removed, every run can read the replacement credentials too; keep job logs and artifacts as evidence before deleting anything"}
+			Why: "Until the compromised code is removed, every run can read the replacement credentials too. Keep job logs and artifacts as evidence before deleting anything."}
 		for _, rt := range runtimes {
 			st.Items = append(st.Items, containItem(rt, res))
 		}
@@ -163,12 +162,12 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		}
 		sortItems(st.Items)
 		if len(before) == 0 {
-			st.Why = "nothing else in the blast radius can re-read or re-mint these credentials, so they go first"
+			st.Why = "Nothing else in the blast radius can re-read or re-mint these credentials, so they go first."
 		} else {
-			st.Why = "each of these can be re-read or re-minted through a credential of an earlier step, so they are rotated only after those are revoked"
+			st.Why = "Each of these can be re-read or re-minted through a credential of an earlier step, so they are rotated only after those are revoked."
 		}
 		if len(lv) > 1 && inCycle(lv, yields) {
-			st.Why += "; some of them yield each other, so they must be revoked together"
+			st.Why += " Some of them yield each other, so they must be revoked together."
 		}
 		plan.Steps = append(plan.Steps, st)
 	}
@@ -399,9 +398,6 @@ func containItem(rt *Reached, res *Result) *Item {
 		it.Action = "Isolate the instance (restrictive security group) and snapshot its volumes before rebuilding it"
 	default:
 		it.Action = "Stop the runtime from running the compromised code until it is rebuilt from a clean version"
-	}
-	if len(rt.Path) > 0 {
-		it.YieldedBy = nil
 	}
 	return it
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// ErrNoMatch says a start matched no node of the graph.
+// ErrNoMatch is returned when a start matches no node of the graph.
 var ErrNoMatch = errors.New("no node matches")
 
 // PackageSpec is a compromised package: a purl name plus either an exact

@@ -277,7 +277,7 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 	}
 	for _, s := range p.Steps {
 		if md {
-			fmt.Fprintf(w, "\n## Step %d: %s\n\n%s.\n\n", s.Number, s.Title, s.Why)
+			fmt.Fprintf(w, "\n## Step %d: %s\n\n%s\n\n", s.Number, s.Title, s.Why)
 		} else {
 			fmt.Fprintf(w, "\nSTEP %d: %s\n  why: %s\n", s.Number, strings.ToUpper(s.Title), s.Why)
 		}

@@ -21,8 +21,8 @@ import (
 // version, raised whenever the encoding changes.
 const fileMagic = "blastradius-memstore-1\n"
 
-// snapshot is what a store file holds after the magic line and before the
-// trailing SHA-256 of everything that precedes it.
+// snapshot is the content of a store file between the magic line and the
+// trailing SHA-256 of everything before it.
 type snapshot struct {
 	LastWrite time.Time
 	Nodes     []nodeRec
@@ -54,7 +54,7 @@ func load(r io.Reader) (*state, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	magic := make([]byte, len(fileMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != fileMagic {
-		return nil, errors.New("not a blastradius store file, or written by another version")
+		return nil, errors.New("not a blastradius store file, or one written by another version: remove it and ingest again")
 	}
 	h.Write(magic)
 	body := &hashingReader{r: br, h: h}
@@ -65,7 +65,7 @@ func load(r io.Reader) (*state, error) {
 	want := h.Sum(nil)
 	got := make([]byte, sha256.Size)
 	if _, err := io.ReadFull(br, got); err != nil || string(got) != string(want) {
-		return nil, errors.New("checksum mismatch: the file is damaged")
+		return nil, errors.New("checksum mismatch: the file is damaged; remove it and ingest again")
 	}
 
 	st := newState()
