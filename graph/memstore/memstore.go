@@ -2,7 +2,7 @@
 // memory, persisted to one file that is replaced atomically on every write.
 //
 // Facts are kept per source (an input file, or graph.DerivedSource), so a
-// write can replace what one file said without touching the others. A
+// write can replace one file's facts without touching the others. A
 // node or edge is visible while at least one source asserts it; its merged
 // view takes each attribute from the first source, in source order, that
 // sets it.
