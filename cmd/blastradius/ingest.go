@@ -16,6 +16,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/actions"
 	"github.com/blastradius-dev/blastradius/ingest/awsiam"
 	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
+	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
 	"github.com/blastradius-dev/blastradius/ingest/link"
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
 	"github.com/blastradius-dev/blastradius/ingest/terraform"
@@ -33,6 +34,7 @@ func parsers() []ingest.Parser {
 		terraform.New(),
 		cloudtrail.New(),
 		awsiam.New(),
+		gcpiam.New(),
 	}
 }
 

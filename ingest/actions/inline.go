@@ -58,7 +58,7 @@ func looksLikeCredential(key, value string) bool {
 	if credentialValue.MatchString(value) {
 		return true
 	}
-	if !credentialName.MatchString(key) {
+	if !credentialName.MatchString(key) || settingKey.MatchString(key) {
 		return false
 	}
 	// Values that are plainly not secrets: booleans, numbers, paths, URLs
@@ -68,5 +68,14 @@ func looksLikeCredential(key, value string) bool {
 		strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") || strings.HasPrefix(value, "$") {
 		return false
 	}
-	return !strings.ContainsAny(value, " \n")
+	if strings.ContainsAny(value, " \n") {
+		return false
+	}
+	// Secrets are random-looking: a digit, or length. Words such as
+	// "access_token" (the value of a token_format input) are settings.
+	return strings.ContainsAny(value, "0123456789") || len(value) >= 20
 }
+
+// settingKey matches keys that name a setting about a credential, not the
+// credential itself: token_format, password-file, secret_name.
+var settingKey = regexp.MustCompile(`(?i)[_-](format|file|path|name|type|url|id|version|lifetime|scopes?)$`)

@@ -1,0 +1,656 @@
+package gcpiam
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// TerraformBlock is one google_* block as ingest/terraform evaluates it.
+//
+// Attrs holds the evaluated arguments: strings, bools, numbers (float64
+// or json.Number), []any for lists and sets, map[string]any for maps and
+// objects, and each nested block type as []any of map[string]any (one
+// element per block). A value the input does not show is the placeholder
+// text "${reference}"; absent and null arguments are left out.
+type TerraformBlock struct {
+	Type    string // resource type, e.g. google_project_iam_member
+	Name    string // block label
+	Address string // e.g. google_project_iam_member.owners
+	Attrs   map[string]any
+	Line    int    // line of the block header
+	File    string // file path for positions; the pipeline sets it anyway
+	// Project is the project of the default google provider, "" when the
+	// input does not show it.
+	Project string
+}
+
+// TerraformTypes lists the resource types TerraformResource converts.
+var TerraformTypes = map[string]bool{
+	"google_project":            true,
+	"google_project_iam_member": true, "google_project_iam_binding": true, "google_project_iam_policy": true,
+	"google_folder_iam_member": true, "google_folder_iam_binding": true, "google_folder_iam_policy": true,
+	"google_organization_iam_member": true, "google_organization_iam_binding": true, "google_organization_iam_policy": true,
+	"google_service_account_iam_member": true, "google_service_account_iam_binding": true, "google_service_account_iam_policy": true,
+	"google_storage_bucket_iam_member": true, "google_storage_bucket_iam_binding": true, "google_storage_bucket_iam_policy": true,
+	"google_secret_manager_secret_iam_member": true, "google_secret_manager_secret_iam_binding": true, "google_secret_manager_secret_iam_policy": true,
+	"google_service_account": true, "google_service_account_key": true,
+	"google_iam_workload_identity_pool": true, "google_iam_workload_identity_pool_provider": true,
+	"google_secret_manager_secret": true, "google_secret_manager_secret_version": true,
+	"google_storage_bucket":    true,
+	"google_container_cluster": true, "google_container_node_pool": true,
+	"google_project_iam_custom_role": true, "google_organization_iam_custom_role": true,
+}
+
+// TerraformResource converts one evaluated google_* resource block into
+// facts. Blocks of other types give nothing. Problems that leave out part
+// of the block come back as diagnostics at the block's line; they never
+// quote argument values.
+func TerraformResource(b TerraformBlock, env *ingest.Env) ([]graph.Node, []graph.Edge, []ingest.Diagnostic) {
+	if !TerraformTypes[b.Type] {
+		return nil, nil, nil
+	}
+	bl := newBuilder(b.File, sourceTerraform, env)
+	t := tfBlock{TerraformBlock: b, b: bl}
+	t.convert()
+	for i := range bl.nodes {
+		markUnresolved(&bl.nodes[i])
+	}
+	return bl.nodes, bl.edges, bl.diags
+}
+
+type tfBlock struct {
+	TerraformBlock
+	b *builder
+}
+
+func (t *tfBlock) extra() map[string]string { return map[string]string{attrTFAddress: t.Address} }
+
+func (t *tfBlock) warnf(format string, args ...any) {
+	t.b.warnf(t.Line, "%s: "+format, append([]any{t.Address}, args...)...)
+}
+
+// require returns a string argument the block cannot do without.
+func (t *tfBlock) require(key string) (string, bool) {
+	if s := tfStr(t.Attrs, key); s != "" {
+		return s, true
+	}
+	t.warnf("%s is missing, empty or not known; block skipped", key)
+	return "", false
+}
+
+// project returns the block's project argument, else the provider's.
+func (t *tfBlock) project() string {
+	if p := tfStr(t.Attrs, "project"); p != "" {
+		return strings.TrimPrefix(p, "projects/")
+	}
+	return t.Project
+}
+
+func (t *tfBlock) convert() {
+	typ := t.Type
+	switch {
+	case typ == "google_project":
+		t.googleProject()
+	case strings.HasSuffix(typ, "_iam_member"), strings.HasSuffix(typ, "_iam_binding"), strings.HasSuffix(typ, "_iam_policy"):
+		t.iam()
+	case typ == "google_service_account":
+		t.serviceAccount()
+	case typ == "google_service_account_key":
+		t.serviceAccountKey()
+	case typ == "google_iam_workload_identity_pool":
+		t.b.records++
+	case typ == "google_iam_workload_identity_pool_provider":
+		t.wifProvider()
+	case typ == "google_secret_manager_secret":
+		if id, ok := t.require("secret_id"); ok {
+			r := t.secret(id)
+			r.attrs = t.extra()
+			t.b.resource(r, t.Line)
+			t.b.records++
+		}
+	case typ == "google_secret_manager_secret_version":
+		t.secretVersion()
+	case typ == "google_storage_bucket":
+		if name, ok := t.require("name"); ok {
+			r := bucketRes(name, t.project())
+			r.attrs = t.extra()
+			t.b.resource(r, t.Line)
+			t.b.records++
+		}
+	case typ == "google_container_cluster":
+		t.cluster()
+	case typ == "google_container_node_pool":
+		t.nodePool()
+	case typ == "google_project_iam_custom_role":
+		if id, ok := t.require("role_id"); ok {
+			t.b.customRole("projects/"+t.project()+"/roles/"+id, tfStr(t.Attrs, "title"), tfStrings(t.Attrs, "permissions"), t.Line, t.extra())
+			t.b.records++
+		}
+	case typ == "google_organization_iam_custom_role":
+		role, ok1 := t.require("role_id")
+		org, ok2 := t.require("org_id")
+		if ok1 && ok2 {
+			t.b.customRole("organizations/"+org+"/roles/"+role, tfStr(t.Attrs, "title"), tfStrings(t.Attrs, "permissions"), t.Line, t.extra())
+			t.b.records++
+		}
+	}
+}
+
+func (t *tfBlock) googleProject() {
+	id, ok := t.require("project_id")
+	if !ok {
+		return
+	}
+	r := projectRes(id)
+	r.attrs = t.extra()
+	if org := tfStr(t.Attrs, "org_id"); org != "" {
+		r.attrs["parent"] = "organizations/" + org
+	}
+	if folder := tfStr(t.Attrs, "folder_id"); folder != "" {
+		r.attrs["parent"] = "folders/" + strings.TrimPrefix(folder, "folders/")
+	}
+	t.b.resource(r, t.Line)
+	t.b.records++
+}
+
+// secret returns a secret given by id or by projects/P/secrets/S.
+func (t *tfBlock) secret(id string) resource {
+	if r := resourceFromName(id, ""); r.valid() && r.typ == typeSecret {
+		return r
+	}
+	return secretRes(t.project(), id)
+}
+
+// iamTarget returns the resource a *_iam_* block attaches to.
+func (t *tfBlock) iamTarget() (resource, bool) {
+	kind := strings.TrimPrefix(t.Type, "google_")
+	kind = kind[:strings.Index(kind, "_iam_")]
+	switch kind {
+	case "project":
+		p := t.project()
+		if p == "" {
+			t.warnf("project is missing and the provider sets none; block skipped")
+			return resource{}, false
+		}
+		return projectRes(p), true
+	case "folder":
+		f, ok := t.require("folder")
+		return folderRes(strings.TrimPrefix(f, "folders/")), ok
+	case "organization":
+		o, ok := t.require("org_id")
+		return orgRes(strings.TrimPrefix(o, "organizations/")), ok
+	case "service_account":
+		id, ok := t.require("service_account_id")
+		if !ok {
+			return resource{}, false
+		}
+		return t.serviceAccountRef(id)
+	case "storage_bucket":
+		name, ok := t.require("bucket")
+		return bucketRes(name, ""), ok
+	case "secret_manager_secret":
+		id, ok := t.require("secret_id")
+		return t.secret(id), ok
+	}
+	return resource{}, false
+}
+
+// serviceAccountRef reads a service account given by email or by
+// projects/P/serviceAccounts/EMAIL.
+func (t *tfBlock) serviceAccountRef(id string) (resource, bool) {
+	if r := resourceFromName(id, ""); r.valid() && r.typ == typeServiceAccount {
+		return r, true
+	}
+	if strings.Contains(id, "@") {
+		return serviceAccountRes(id, ""), true
+	}
+	t.warnf("service account is given by unique id or cannot be resolved; block skipped")
+	return resource{}, false
+}
+
+func (t *tfBlock) iam() {
+	r, ok := t.iamTarget()
+	if !ok {
+		return
+	}
+	t.b.resource(r, t.Line)
+	extra := t.extra()
+	switch {
+	case strings.HasSuffix(t.Type, "_iam_policy"):
+		data := tfStr(t.Attrs, "policy_data")
+		if data == "" || strings.Contains(data, "${") && !strings.HasPrefix(strings.TrimSpace(data), "{") {
+			t.warnf("policy_data could not be resolved; its grants are left out")
+			return
+		}
+		rd := newReader([]byte(data))
+		v, err := one(rd)
+		if err != nil || v.kind != 'o' {
+			t.warnf("policy_data is not a JSON allow policy; its grants are left out")
+			return
+		}
+		// Positions inside the rendered JSON mean nothing in the .tf file.
+		rd.lines = []int{0}
+		before := len(t.b.nodes)
+		t.b.policy(rd, r, v, extra)
+		t.b.records++
+		for i := before; i < len(t.b.nodes); i++ {
+			t.b.nodes[i].Pos.Line = t.Line
+		}
+		for i := range t.b.edges {
+			t.b.edges[i].Pos.Line = t.Line
+		}
+		for i := range t.b.diags {
+			t.b.diags[i].Pos.Line = t.Line
+		}
+		return
+	}
+	role, ok := t.require("role")
+	if !ok {
+		return
+	}
+	cond := condition{}
+	if c := tfBlockAttr(t.Attrs, "condition"); c != nil {
+		cond = condition{title: tfStr(c, "title"), expression: tfStr(c, "expression")}
+	}
+	var members []string
+	if strings.HasSuffix(t.Type, "_iam_member") {
+		m, ok := t.require("member")
+		if !ok {
+			return
+		}
+		members = []string{m}
+	} else {
+		members = tfStrings(t.Attrs, "members")
+	}
+	for _, m := range members {
+		t.b.grant(r, role, m, cond, t.Line, extra)
+	}
+	t.b.records++
+}
+
+func (t *tfBlock) serviceAccount() {
+	id, ok := t.require("account_id")
+	if !ok {
+		return
+	}
+	p := t.project()
+	t.b.serviceAccount(id+"@"+p+".iam.gserviceaccount.com", p, t.Line, t.extra())
+	t.b.records++
+}
+
+func (t *tfBlock) serviceAccountKey() {
+	id, ok := t.require("service_account_id")
+	if !ok {
+		return
+	}
+	r, ok := t.serviceAccountRef(id)
+	if !ok {
+		return
+	}
+	t.b.resource(r, t.Line)
+	t.b.key(r.label, t.Name, t.Line, map[string]string{attrTFAddress: t.Address, attrProject: r.project})
+	t.b.records++
+}
+
+func (t *tfBlock) wifProvider() {
+	pool, ok1 := t.require("workload_identity_pool_id")
+	provider, ok2 := t.require("workload_identity_pool_provider_id")
+	if !ok1 || !ok2 {
+		return
+	}
+	if p, _ := poolOf(pool); p != "" {
+		pool = p
+	}
+	mapping := map[string]string{}
+	for k, v := range tfMap(t.Attrs, "attribute_mapping") {
+		if s, ok := v.(string); ok {
+			mapping[k] = s
+		}
+	}
+	issuer := ""
+	if o := tfBlockAttr(t.Attrs, "oidc"); o != nil {
+		issuer = tfStr(o, "issuer_uri")
+	}
+	extra := t.extra()
+	extra[attrProject] = t.project()
+	if d, _ := t.Attrs["disabled"].(bool); d {
+		extra["disabled"] = "true"
+	}
+	t.b.wifProvider(pool, provider, issuer, tfStr(t.Attrs, "attribute_condition"), mapping, t.Line, extra)
+	t.b.records++
+}
+
+// secretVersion records a value written out in the input on its secret.
+func (t *tfBlock) secretVersion() {
+	id, ok := t.require("secret")
+	if !ok {
+		return
+	}
+	data := tfStr(t.Attrs, "secret_data")
+	if data == "" || strings.Contains(data, "${") {
+		t.b.records++
+		return
+	}
+	r := t.secret(id)
+	r.attrs = map[string]string{
+		graph.AttrFingerprint:  t.b.fingerprint(data),
+		graph.AttrStoredInline: "true",
+	}
+	t.b.resource(r, t.Line)
+	t.b.records++
+}
+
+func (t *tfBlock) location() string {
+	for _, k := range []string{"location", "zone", "region"} {
+		if s := tfStr(t.Attrs, k); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func (t *tfBlock) cluster() {
+	name, ok := t.require("name")
+	if !ok {
+		return
+	}
+	r := clusterRes(t.project(), t.location(), name)
+	r.attrs = t.extra()
+	if wi := tfBlockAttr(t.Attrs, "workload_identity_config"); wi != nil {
+		r.attrs[attrWorkloadPool] = tfStr(wi, "workload_pool")
+	}
+	t.b.resource(r, t.Line)
+	if nc := tfBlockAttr(t.Attrs, "node_config"); nc != nil {
+		t.nodes(r, "default-pool", nc)
+	}
+	t.b.records++
+}
+
+func (t *tfBlock) nodePool() {
+	name, ok := t.require("name")
+	if !ok {
+		return
+	}
+	cluster, ok := t.require("cluster")
+	if !ok {
+		return
+	}
+	r := resourceFromName(cluster, "")
+	if !r.valid() || r.typ != typeCluster {
+		r = clusterRes(t.project(), t.location(), cluster)
+	}
+	t.b.resource(r, t.Line)
+	t.nodes(r, name, tfBlockAttr(t.Attrs, "node_config"))
+	t.b.records++
+}
+
+// nodes adds the Runtime of a node pool and the credentials of its
+// service account that the metadata server hands to code on the nodes.
+func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
+	rt := graph.GCPNodePoolID(cluster.id, pool)
+	attrs := map[string]string{
+		graph.AttrProvider: providerGCP,
+		attrType:           "gke-node-pool",
+		attrProject:        cluster.project,
+		"cluster":          cluster.id,
+		attrTFAddress:      t.Address,
+	}
+	sa := tfStr(nc, "service_account")
+	if wm := tfBlockAttr(nc, "workload_metadata_config"); wm != nil {
+		attrs["workload_metadata"] = tfStr(wm, "mode")
+	}
+	attrs["service_account"] = sa
+	t.b.node(graph.NodeRuntime, rt, "GKE node pool "+pool, t.Line, attrs)
+	if sa == "" || sa == "default" {
+		// The Compute Engine default account is named by project number,
+		// which the configuration does not show.
+		return
+	}
+	acct := serviceAccountRes(sa, "")
+	t.b.resource(acct, t.Line)
+	cred := graph.GCPMetadataCredentialsID(rt)
+	t.b.node(graph.NodeSecret, cred, "metadata credentials of "+pool, t.Line, map[string]string{
+		graph.AttrProvider:  providerGCP,
+		attrType:            "metadata-token",
+		graph.AttrVia:       "metadata",
+		graph.AttrLongLived: "false",
+	})
+	t.b.edge(rt, graph.EdgeExposes, cred, t.Line, map[string]string{graph.AttrVia: "metadata"})
+	t.b.edge(cred, graph.EdgeAuthenticatesAs, acct.id, t.Line, nil)
+}
+
+// TerraformComputed returns the attributes Terraform computes for a
+// google_* block that other blocks read (an account's email, a secret's
+// name, a pool's name), and the attributes to leave unknown because they
+// carry credential values or are known only after apply. data is true for
+// data sources. Workload identity pool names carry the project id where
+// Google Cloud puts the project number, which the input does not show;
+// the pool id, all that the linker reads from them, is right.
+func TerraformComputed(typ string, data bool, attrs map[string]any, project string) (known map[string]string, unknown []string) {
+	known = map[string]string{}
+	p := tfStr(attrs, "project")
+	if p == "" {
+		p = project
+	}
+	p = strings.TrimPrefix(p, "projects/")
+	set := func(k, v string) { known[k] = v }
+	switch {
+	case typ == "google_iam_policy" && data:
+		if doc, ok := TerraformIAMPolicyData(attrs); ok {
+			set("policy_data", doc)
+		} else {
+			unknown = append(unknown, "policy_data")
+		}
+	case typ == "google_service_account":
+		id := tfStr(attrs, "account_id")
+		if data && strings.Contains(id, "@") {
+			set("email", id)
+			set("name", "projects/"+p+"/serviceAccounts/"+id)
+			break
+		}
+		if id == "" {
+			break
+		}
+		email := id + "@" + p + ".iam.gserviceaccount.com"
+		set("email", email)
+		set("name", "projects/"+p+"/serviceAccounts/"+email)
+		set("id", "projects/"+p+"/serviceAccounts/"+email)
+		set("member", "serviceAccount:"+email)
+		set("project", p)
+		unknown = append(unknown, "unique_id")
+	case typ == "google_service_account_key":
+		unknown = append(unknown, "private_key", "public_key", "id", "name", "valid_after", "valid_before")
+	case typ == "google_storage_bucket":
+		name := tfStr(attrs, "name")
+		set("id", name)
+		set("url", "gs://"+name)
+		set("self_link", "https://www.googleapis.com/storage/v1/b/"+name)
+	case typ == "google_secret_manager_secret":
+		name := "projects/" + p + "/secrets/" + tfStr(attrs, "secret_id")
+		set("id", name)
+		set("name", name)
+		set("project", p)
+	case typ == "google_secret_manager_secret_version":
+		unknown = append(unknown, "secret_data", "id", "name", "version")
+	case typ == "google_iam_workload_identity_pool":
+		name := "projects/" + p + "/locations/global/workloadIdentityPools/" + tfStr(attrs, "workload_identity_pool_id")
+		set("id", name)
+		set("name", name)
+	case typ == "google_iam_workload_identity_pool_provider":
+		pool := tfStr(attrs, "workload_identity_pool_id")
+		name := "projects/" + p + "/locations/global/workloadIdentityPools/" + pool +
+			"/providers/" + tfStr(attrs, "workload_identity_pool_provider_id")
+		set("id", name)
+		set("name", name)
+	case typ == "google_project":
+		id := tfStr(attrs, "project_id")
+		set("id", "projects/"+id)
+		set("project_id", id)
+		unknown = append(unknown, "number")
+	case typ == "google_container_cluster":
+		name := "projects/" + p + "/locations/" + firstStr(attrs, "location", "zone", "region") + "/clusters/" + tfStr(attrs, "name")
+		set("id", name)
+		unknown = append(unknown, "master_auth", "endpoint")
+	case typ == "google_project_iam_custom_role":
+		name := "projects/" + p + "/roles/" + tfStr(attrs, "role_id")
+		set("id", name)
+		set("name", name)
+	case typ == "google_organization_iam_custom_role":
+		name := "organizations/" + tfStr(attrs, "org_id") + "/roles/" + tfStr(attrs, "role_id")
+		set("id", name)
+		set("name", name)
+	}
+	return known, unknown
+}
+
+// TerraformIAMPolicyData renders the policy_data of a google_iam_policy
+// data source from its evaluated binding blocks, as the provider does;
+// ok is false when a binding's role or members are not known.
+func TerraformIAMPolicyData(attrs map[string]any) (string, bool) {
+	type cond struct {
+		Title       string `json:"title,omitempty"`
+		Description string `json:"description,omitempty"`
+		Expression  string `json:"expression"`
+	}
+	type binding struct {
+		Role      string   `json:"role"`
+		Members   []string `json:"members"`
+		Condition *cond    `json:"condition,omitempty"`
+	}
+	var out struct {
+		Bindings []binding `json:"bindings"`
+	}
+	for _, raw := range tfBlocks(attrs, "binding") {
+		bd := binding{Role: tfStr(raw, "role"), Members: tfStrings(raw, "members")}
+		if bd.Role == "" {
+			return "", false
+		}
+		sort.Strings(bd.Members)
+		if c := tfBlockAttr(raw, "condition"); c != nil {
+			bd.Condition = &cond{Title: tfStr(c, "title"), Description: tfStr(c, "description"), Expression: tfStr(c, "expression")}
+		}
+		out.Bindings = append(out.Bindings, bd)
+	}
+	sort.SliceStable(out.Bindings, func(i, j int) bool { return out.Bindings[i].Role < out.Bindings[j].Role })
+	doc, err := json.Marshal(out)
+	if err != nil {
+		return "", false
+	}
+	return string(doc), true
+}
+
+// ---- access to evaluated values
+
+func tfStr(attrs map[string]any, key string) string {
+	switch v := attrs[key].(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case float64:
+		return fmt.Sprint(v)
+	case int:
+		return fmt.Sprint(v)
+	}
+	return ""
+}
+
+func firstStr(attrs map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if s := tfStr(attrs, k); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func tfStrings(attrs map[string]any, key string) []string {
+	var out []string
+	switch v := attrs[key].(type) {
+	case []any:
+		for _, e := range v {
+			if s, ok := e.(string); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+	case []string:
+		out = append(out, v...)
+	case string:
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func tfMap(attrs map[string]any, key string) map[string]any {
+	switch v := attrs[key].(type) {
+	case map[string]any:
+		return v
+	case map[string]string:
+		out := make(map[string]any, len(v))
+		for k, s := range v {
+			out[k] = s
+		}
+		return out
+	}
+	return nil
+}
+
+// tfBlocks returns the nested blocks of a type.
+func tfBlocks(attrs map[string]any, key string) []map[string]any {
+	switch v := attrs[key].(type) {
+	case []any:
+		var out []map[string]any
+		for _, e := range v {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	case []map[string]any:
+		return v
+	case map[string]any:
+		return []map[string]any{v}
+	}
+	return nil
+}
+
+// tfBlockAttr returns the first nested block of a type, or nil.
+func tfBlockAttr(attrs map[string]any, key string) map[string]any {
+	if bs := tfBlocks(attrs, key); len(bs) > 0 {
+		return bs[0]
+	}
+	return nil
+}
+
+var placeholder = regexp.MustCompile(`\$\{([^{}]+)\}`)
+
+// markUnresolved lists in attr unresolved the references that a node's
+// id or attributes leave open.
+func markUnresolved(n *graph.Node) {
+	texts := []string{n.ID}
+	for k, v := range n.Attrs {
+		if k != graph.AttrFingerprint {
+			texts = append(texts, v)
+		}
+	}
+	var refs []string
+	for _, s := range texts {
+		if !strings.Contains(s, "${") {
+			continue
+		}
+		for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+			refs = append(refs, m[1])
+		}
+	}
+	if len(refs) > 0 {
+		n.SetAttr("unresolved", graph.JoinList(refs))
+	}
+}

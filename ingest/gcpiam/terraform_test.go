@@ -1,0 +1,214 @@
+package gcpiam
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+func tfConvert(t *testing.T, blocks ...TerraformBlock) *ingest.Result {
+	t.Helper()
+	res := &ingest.Result{}
+	seen := map[string]int{}
+	for _, b := range blocks {
+		ns, es, ds := TerraformResource(b, testEnv())
+		// Merge repeated nodes as a store does: the first value of an
+		// attribute wins.
+		for _, n := range ns {
+			i, ok := seen[n.ID]
+			if !ok {
+				seen[n.ID] = len(res.Nodes)
+				res.Nodes = append(res.Nodes, n)
+				continue
+			}
+			for k, v := range n.Attrs {
+				if res.Nodes[i].Attr(k) == "" {
+					res.Nodes[i].SetAttr(k, v)
+				}
+			}
+		}
+		res.Edges = append(res.Edges, es...)
+		res.Diags = append(res.Diags, ds...)
+	}
+	return res
+}
+
+func block(typ, name string, line int, attrs map[string]any) TerraformBlock {
+	return TerraformBlock{Type: typ, Name: name, Address: typ + "." + name, Attrs: attrs, Line: line,
+		File: "main.tf", Project: "example-prod"}
+}
+
+func TestTerraformGrants(t *testing.T) {
+	cond := `request.time < timestamp("2030-01-01T00:00:00Z")`
+	res := tfConvert(t,
+		block("google_project_iam_member", "ci", 3, map[string]any{
+			"role": "roles/editor", "member": "serviceAccount:ci@example-prod.iam.gserviceaccount.com",
+			"condition": []any{map[string]any{"title": "until 2030", "expression": cond}},
+		}),
+		block("google_project_iam_binding", "viewers", 12, map[string]any{
+			"project": "example-dev", "role": "roles/viewer",
+			"members": []any{"user:erin@example.com", "group:dev@example.com"},
+		}),
+		block("google_service_account_iam_member", "impersonate", 20, map[string]any{
+			"service_account_id": "projects/example-prod/serviceAccounts/deployer@example-prod.iam.gserviceaccount.com",
+			"role":               "roles/iam.serviceAccountTokenCreator",
+			"member":             "serviceAccount:${google_service_account.ci.email}",
+		}),
+		block("google_storage_bucket_iam_member", "missing", 30, map[string]any{"bucket": "example-logs"}),
+	)
+	wantPolicies := []string{
+		graph.GCPGrantID(deployer, "roles/iam.serviceAccountTokenCreator", "serviceAccount:${google_service_account.ci.email}", ""),
+		graph.GCPGrantID("gcp:project:example-dev", "roles/viewer", "group:dev@example.com", ""),
+		graph.GCPGrantID("gcp:project:example-dev", "roles/viewer", "user:erin@example.com", ""),
+		graph.GCPGrantID(project, "roles/editor", "serviceAccount:ci@example-prod.iam.gserviceaccount.com", cond),
+	}
+	sort.Strings(wantPolicies)
+	if diff := cmp.Diff(wantPolicies, nodeIDs(res, graph.NodePolicy)); diff != "" {
+		t.Errorf("grants (-want +got):\n%s", diff)
+	}
+	g := findNode(t, res, graph.GCPGrantID(project, "roles/editor", "serviceAccount:ci@example-prod.iam.gserviceaccount.com", cond))
+	checkAttrs(t, g, map[string]string{"source": "terraform", "tf_address": "google_project_iam_member.ci",
+		"condition": cond, "condition_title": "until 2030", "project": "example-prod"})
+	if g.Pos.Line != 3 || g.Pos.File != "main.tf" {
+		t.Errorf("grant at %v, want main.tf:3", g.Pos)
+	}
+	unresolved := findNode(t, res, "gcp:sa:${google_service_account.ci.email}")
+	if unresolved.Attr("unresolved") != "google_service_account.ci.email" {
+		t.Errorf("unresolved = %q", unresolved.Attr("unresolved"))
+	}
+	if len(res.Diags) != 1 || res.Diags[0].Pos.Line != 30 {
+		t.Errorf("diagnostics = %v, want one at line 30 for the missing role", res.Diags)
+	}
+}
+
+func TestTerraformIdentities(t *testing.T) {
+	secret := "CANARY-gcpiam-tf-7f3a"
+	res := tfConvert(t,
+		block("google_service_account", "ci", 1, map[string]any{"account_id": "ci"}),
+		block("google_service_account_key", "ci", 5, map[string]any{"service_account_id": "${google_service_account.ci.name}"}),
+		block("google_service_account_key", "deployer", 6, map[string]any{
+			"service_account_id": "projects/example-prod/serviceAccounts/deployer@example-prod.iam.gserviceaccount.com"}),
+		block("google_secret_manager_secret", "db", 8, map[string]any{"secret_id": "db-password"}),
+		block("google_secret_manager_secret_version", "db", 12, map[string]any{
+			"secret": "projects/example-prod/secrets/db-password", "secret_data": secret}),
+		block("google_iam_workload_identity_pool_provider", "gh", 20, map[string]any{
+			"workload_identity_pool_id":          "github",
+			"workload_identity_pool_provider_id": "actions",
+			"attribute_condition":                `assertion.repository_owner == "example-org"`,
+			"attribute_mapping":                  map[string]any{"google.subject": "assertion.sub", "attribute.repository": "assertion.repository"},
+			"oidc":                               []any{map[string]any{"issuer_uri": "https://token.actions.githubusercontent.com"}},
+		}),
+		block("google_container_node_pool", "apps", 30, map[string]any{
+			"name": "apps", "cluster": "prod", "location": "europe-west1",
+			"node_config": []any{map[string]any{"service_account": "nodes@example-prod.iam.gserviceaccount.com"}},
+		}),
+		block("google_container_cluster", "prod", 40, map[string]any{
+			"name": "prod", "location": "europe-west1",
+			"workload_identity_config": []any{map[string]any{"workload_pool": "example-prod.svc.id.goog"}},
+		}),
+	)
+	key := graph.GCPServiceAccountKeyID("deployer@example-prod.iam.gserviceaccount.com", "deployer")
+	dbID := "gcp:secret:projects/example-prod/secrets/db-password"
+	pool := "runtime:gcp:gke:projects/example-prod/locations/europe-west1/clusters/prod/nodePools/apps"
+	cred := "secret:gcp:metadata-token:gcp:gke:projects/example-prod/locations/europe-west1/clusters/prod/nodePools/apps"
+	nodesSA := "gcp:sa:nodes@example-prod.iam.gserviceaccount.com"
+	wantSecrets := []string{dbID, cred, key}
+	sort.Strings(wantSecrets)
+	if diff := cmp.Diff(wantSecrets, nodeIDs(res, graph.NodeSecret)); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+	checkAttrs(t, findNode(t, res, ci), map[string]string{"email": "ci@example-prod.iam.gserviceaccount.com",
+		"project": "example-prod", "tf_address": "google_service_account.ci"})
+	checkAttrs(t, findNode(t, res, dbID), map[string]string{"stored_inline": "true",
+		"fingerprint": testEnv().Fingerprint(secret)})
+	checkAttrs(t, findNode(t, res, "gcp:wif-provider:github/actions"), map[string]string{
+		"issuer": "https://token.actions.githubusercontent.com", "attribute_condition": `assertion.repository_owner == "example-org"`,
+		"attribute_mapping": `{"attribute.repository":"assertion.repository","google.subject":"assertion.sub"}`})
+	checkAttrs(t, findNode(t, res, "gcp:gke:projects/example-prod/locations/europe-west1/clusters/prod"),
+		map[string]string{"workload_pool": "example-prod.svc.id.goog", "type": "gke-cluster"})
+	wantEdges := []string{
+		cred + " -AUTHENTICATES_AS-> " + nodesSA,
+		key + " -AUTHENTICATES_AS-> " + deployer,
+		pool + " -EXPOSES-> " + cred,
+	}
+	sort.Strings(wantEdges)
+	if diff := cmp.Diff(wantEdges, edgeList(res)); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+	// The key of an account named by an unresolved reference is skipped
+	// with a warning.
+	if len(res.Diags) != 1 || res.Diags[0].Pos.Line != 5 {
+		t.Errorf("diagnostics = %v, want one at line 5", res.Diags)
+	}
+	out, _ := json.Marshal(res)
+	if bytes.Contains(out, []byte(secret)) {
+		t.Error("the secret value reached the result")
+	}
+}
+
+func TestTerraformPolicyData(t *testing.T) {
+	doc, ok := TerraformIAMPolicyData(map[string]any{"binding": []any{
+		map[string]any{"role": "roles/storage.objectViewer", "members": []any{"user:b@example.com", "user:a@example.com"}},
+		map[string]any{"role": "roles/storage.admin", "members": []any{"group:ops@example.com"},
+			"condition": []any{map[string]any{"title": "t", "expression": "true"}}},
+	}})
+	want := `{"bindings":[{"role":"roles/storage.admin","members":["group:ops@example.com"],"condition":{"title":"t","expression":"true"}},` +
+		`{"role":"roles/storage.objectViewer","members":["user:a@example.com","user:b@example.com"]}]}`
+	if !ok || doc != want {
+		t.Fatalf("policy data = %s, %v\nwant %s", doc, ok, want)
+	}
+	res := tfConvert(t, block("google_storage_bucket_iam_policy", "logs", 7, map[string]any{"bucket": "example-logs", "policy_data": doc}))
+	want2 := []string{
+		graph.GCPGrantID("gcp:bucket:example-logs", "roles/storage.admin", "group:ops@example.com", "true"),
+		graph.GCPGrantID("gcp:bucket:example-logs", "roles/storage.objectViewer", "user:a@example.com", ""),
+		graph.GCPGrantID("gcp:bucket:example-logs", "roles/storage.objectViewer", "user:b@example.com", ""),
+	}
+	sort.Strings(want2)
+	if diff := cmp.Diff(want2, nodeIDs(res, graph.NodePolicy)); diff != "" {
+		t.Errorf("grants (-want +got):\n%s", diff)
+	}
+	for _, n := range res.Nodes {
+		if n.Pos.Line != 7 {
+			t.Errorf("%s at line %d, want 7", n.ID, n.Pos.Line)
+		}
+	}
+}
+
+func TestTerraformComputed(t *testing.T) {
+	tests := []struct {
+		typ     string
+		data    bool
+		attrs   map[string]any
+		known   map[string]string
+		unknown []string
+	}{
+		{"google_service_account", false, map[string]any{"account_id": "ci"}, map[string]string{
+			"email": "ci@example-prod.iam.gserviceaccount.com", "member": "serviceAccount:ci@example-prod.iam.gserviceaccount.com",
+			"name":    "projects/example-prod/serviceAccounts/ci@example-prod.iam.gserviceaccount.com",
+			"id":      "projects/example-prod/serviceAccounts/ci@example-prod.iam.gserviceaccount.com",
+			"project": "example-prod"}, []string{"unique_id"}},
+		{"google_service_account_key", false, nil, map[string]string{},
+			[]string{"private_key", "public_key", "id", "name", "valid_after", "valid_before"}},
+		{"google_secret_manager_secret", false, map[string]any{"secret_id": "db", "project": "other"}, map[string]string{
+			"id": "projects/other/secrets/db", "name": "projects/other/secrets/db", "project": "other"}, nil},
+		{"google_iam_workload_identity_pool", false, map[string]any{"workload_identity_pool_id": "github"}, map[string]string{
+			"id":   "projects/example-prod/locations/global/workloadIdentityPools/github",
+			"name": "projects/example-prod/locations/global/workloadIdentityPools/github"}, nil},
+		{"google_iam_policy", true, map[string]any{}, map[string]string{"policy_data": `{"bindings":null}`}, nil},
+	}
+	for _, tt := range tests {
+		known, unknown := TerraformComputed(tt.typ, tt.data, tt.attrs, "example-prod")
+		if diff := cmp.Diff(tt.known, known); diff != "" {
+			t.Errorf("%s known (-want +got):\n%s", tt.typ, diff)
+		}
+		if diff := cmp.Diff(tt.unknown, unknown); diff != "" {
+			t.Errorf("%s unknown (-want +got):\n%s", tt.typ, diff)
+		}
+	}
+}
