@@ -390,10 +390,10 @@ func containItem(rt *Reached, res *Result) *Item {
 	case "gha-job":
 		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s is removed or pinned to a known-good commit; download its job logs first",
 			rt.Node.Label, strings.Join(uniqueSorted(pkgs), ", "))
-		it.Command = fmt.Sprintf("gh workflow disable %s --repo %s", rt.Node.Attr("workflow"), rt.Node.Attr(graph.AttrRepository))
+		it.Command = shellCommand("gh", "workflow", "disable", rt.Node.Attr("workflow"), "--repo", rt.Node.Attr(graph.AttrRepository))
 	case "lambda":
 		it.Action = "Set the function's reserved concurrency to 0 until a clean build is deployed"
-		it.Command = fmt.Sprintf("aws lambda put-function-concurrency --function-name %s --reserved-concurrent-executions 0", lastSegment(strings.TrimPrefix(rt.Node.ID, "runtime:aws:lambda:")))
+		it.Command = shellCommand("aws", "lambda", "put-function-concurrency", "--function-name", lastSegment(strings.TrimPrefix(rt.Node.ID, "runtime:aws:lambda:")), "--reserved-concurrent-executions", "0")
 	case "ec2-instance":
 		it.Action = "Isolate the instance (restrictive security group) and snapshot its volumes before rebuilding it"
 	default:
@@ -427,8 +427,9 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 		name := lastSegment(n.ID)
 		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name)
-		it.Command = fmt.Sprintf(`aws iam put-role-policy --role-name %s --policy-name AWSRevokeOlderSessions --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"<now, RFC 3339>"}}}]}'`, name)
-		it.Verify = fmt.Sprintf("aws cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=%s --start-time <revocation time>", n.ID)
+		it.Command = shellCommand("aws", "iam", "put-role-policy", "--role-name", name, "--policy-name", "AWSRevokeOlderSessions", "--policy-document",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"<now, RFC 3339>"}}}]}`)
+		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+n.ID, "--start-time", "<revocation time>")
 		return it
 	}
 	switch n.Attr("type") {
@@ -446,24 +447,24 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 		if n.Attr("minted") == "true" {
 			it.Action = fmt.Sprintf("Delete any access key of %s created since the compromise; the attacker can mint them", user)
-			it.Command = fmt.Sprintf("aws iam list-access-keys --user-name %s", user)
+			it.Command = shellCommand("aws", "iam", "list-access-keys", "--user-name", user)
 		} else {
 			it.Action = fmt.Sprintf("Deactivate the access key of user %s, create a replacement, store it only in the consumers listed, then delete the old key", user)
-			it.Command = fmt.Sprintf("aws iam update-access-key --user-name %s --access-key-id %s --status Inactive", user, keyID)
+			it.Command = shellCommand("aws", "iam", "update-access-key", "--user-name", user, "--access-key-id", keyID, "--status", "Inactive")
 		}
-		it.Verify = fmt.Sprintf("aws cloudtrail lookup-events --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=%s --start-time <revocation time>", keyID)
+		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=AccessKeyId,AttributeValue="+keyID, "--start-time", "<revocation time>")
 	case "actions-secret":
 		it.Action = "Rotate the value at the service that issued it, then store the new value in the GitHub secret"
 		it.Command = ghSecretCommand(n)
 	case "all-actions-secrets":
 		it.Action = "The job received every secret of the repository: rotate each of them at its issuer"
-		it.Command = "gh secret list --repo " + n.Attr(graph.AttrRepository)
+		it.Command = shellCommand("gh", "secret", "list", "--repo", n.Attr(graph.AttrRepository))
 	case "secretsmanager":
 		it.Action = "Rotate the secret's value at its issuer and in Secrets Manager"
-		it.Command = "aws secretsmanager rotate-secret --secret-id " + n.ID
+		it.Command = shellCommand("aws", "secretsmanager", "rotate-secret", "--secret-id", n.ID)
 	case "ssm-parameter":
 		it.Action = "Rotate the value at its issuer and overwrite the parameter"
-		it.Command = "aws ssm put-parameter --overwrite --type SecureString --name " + lastSegment(n.ID) + " --value <new value>"
+		it.Command = shellCommand("aws", "ssm", "put-parameter", "--overwrite", "--type", "SecureString", "--name", lastSegment(n.ID), "--value", "<new value>")
 	case "role-credentials":
 		it.Action = "Revoke the sessions of the role this runtime hands out, after the runtime is contained"
 	default:
@@ -483,11 +484,30 @@ func userOfKey(id string) string {
 func ghSecretCommand(n graph.Node) string {
 	name := n.Attr(graph.AttrName)
 	if env := n.Attr("environment"); env != "" {
-		return fmt.Sprintf("gh secret set %s --repo %s --env %s", name, n.Attr(graph.AttrRepository), env)
+		return shellCommand("gh", "secret", "set", name, "--repo", n.Attr(graph.AttrRepository), "--env", env)
 	}
 	if strings.HasPrefix(n.ID, "secret:gha:org:") {
 		org := strings.SplitN(strings.TrimPrefix(n.ID, "secret:gha:org:"), "/", 2)[0]
-		return fmt.Sprintf("gh secret set %s --org %s", name, org)
+		return shellCommand("gh", "secret", "set", name, "--org", org)
 	}
-	return fmt.Sprintf("gh secret set %s --repo %s", name, n.Attr(graph.AttrRepository))
+	return shellCommand("gh", "secret", "set", name, "--repo", n.Attr(graph.AttrRepository))
+}
+
+// shellCommand renders a command line that is safe to paste into a POSIX
+// shell: every argument that holds anything beyond a conservative set of
+// characters is single-quoted, so names taken from the input (a workflow
+// file called "$(touch x).yml", say) stay literal text.
+func shellCommand(args ...string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = shellQuote(a)
+	}
+	return strings.Join(quoted, " ")
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -76,3 +76,21 @@ func TestPlanCycleSharesStep(t *testing.T) {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 }
+
+func TestShellCommandQuotes(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"gh", "workflow", "disable", ".github/workflows/ci.yml"}, "gh workflow disable .github/workflows/ci.yml"},
+		{[]string{"gh", "workflow", "disable", ".github/workflows/$(touch x).yml"}, "gh workflow disable '.github/workflows/$(touch x).yml'"},
+		{[]string{"aws", "iam", "--role-name", "role`id`"}, "aws iam --role-name 'role`id`'"},
+		{[]string{"echo", "it's"}, `echo 'it'\''s'`},
+		{[]string{"echo", ""}, "echo ''"},
+	}
+	for _, tc := range tests {
+		if got := shellCommand(tc.args...); got != tc.want {
+			t.Errorf("shellCommand(%q) = %s, want %s", tc.args, got, tc.want)
+		}
+	}
+}

@@ -16,7 +16,7 @@ func main() {
 	defer stop()
 	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
 	if msg := errorMessage(err); msg != "" {
-		fmt.Fprintln(os.Stderr, "blastradius:", msg)
+		fmt.Fprintln(safeWriter{os.Stderr}, "blastradius:", msg)
 	}
 	os.Exit(exitCode(err))
 }

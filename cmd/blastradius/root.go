@@ -32,11 +32,12 @@ type options struct {
 	format    string
 	stdout    io.Writer
 	stderr    io.Writer
+	terminal  bool // stderr is a terminal
 	logger    *slog.Logger
 }
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
-	o := &options{stdout: stdout, stderr: stderr}
+	o := &options{stdout: safeWriter{stdout}, stderr: safeWriter{stderr}, terminal: isTerminal(stderr)}
 	root := &cobra.Command{
 		Use:   "blastradius",
 		Short: "Tell what a compromised dependency can reach, and in what order to revoke",
@@ -86,7 +87,7 @@ func (o *options) setupLogger() error {
 	format := o.logFormat
 	if format == "" {
 		format = "json"
-		if f, ok := o.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if o.terminal {
 			format = "text"
 		}
 	}
@@ -166,4 +167,9 @@ func withStore(ctx context.Context, o *options, fn func(graph.Store) error) erro
 	}
 	defer s.Close()
 	return fn(s)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
