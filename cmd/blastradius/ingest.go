@@ -15,8 +15,10 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/actions"
 	"github.com/blastradius-dev/blastradius/ingest/awsiam"
+	"github.com/blastradius-dev/blastradius/ingest/circleci"
 	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
 	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
+	"github.com/blastradius-dev/blastradius/ingest/gitlab"
 	"github.com/blastradius-dev/blastradius/ingest/link"
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
 	"github.com/blastradius-dev/blastradius/ingest/terraform"
@@ -27,6 +29,8 @@ import (
 func parsers() []ingest.Parser {
 	return []ingest.Parser{
 		actions.New(),
+		gitlab.New(),
+		circleci.New(),
 		lockfile.NewNPM(),
 		lockfile.NewGoMod(),
 		lockfile.NewPoetry(),

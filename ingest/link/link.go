@@ -298,12 +298,16 @@ func subjectMatches(job graph.Node, sub string) bool {
 	return false
 }
 
+// sameIssuer compares two OIDC issuers without scheme or trailing slash.
+// An issuer may hold "*" for a part its file cannot show (a CircleCI
+// organisation id), and then matches any value there.
 func sameIssuer(a, b string) bool {
 	host := func(s string) string {
 		s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
 		return strings.TrimSuffix(s, "/")
 	}
-	return host(a) == host(b)
+	ha, hb := host(a), host(b)
+	return ha == hb || (strings.Contains(ha, "*") && awspolicy.Glob(ha, hb)) || (strings.Contains(hb, "*") && awspolicy.Glob(hb, ha))
 }
 
 func copyAttrs(m map[string]string) map[string]string {

@@ -1,0 +1,156 @@
+package ciscan
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestScanInstalls(t *testing.T) {
+	tests := []struct {
+		name   string
+		script string
+		wd     string
+		want   []Install
+	}{
+		{"npm ci at root", "npm ci", "", []Install{{"npm", "."}}},
+		{"npm run is no install", "npm run build", "", nil},
+		{"cd then install", "cd web && npm install\nyarn", "", []Install{{"npm", "web"}, {"npm", "web"}}},
+		{"subshell cd ends with it", "(cd scripts/pusher && go build)\nnpm ci", "", []Install{{"golang", "scripts/pusher"}, {"npm", "."}}},
+		{"prefix option", "npm --prefix site ci", "app", []Install{{"npm", "app/site"}}},
+		{"python -m pip", "python3 -m pip install awscli", "", []Install{{"pypi", "."}}},
+		{"sudo and env prefixes", "sudo -E env FOO=1 pip install -r requirements.txt", "", []Install{{"pypi", "."}}},
+		{"bundle without subcommand", "bundle", "", []Install{{"gem", "."}}},
+		{"comment is skipped", "# npm ci\necho done", "", nil},
+		{"quoted operator stays in word", `echo "a; npm ci"`, "", nil},
+		{"escaped newline joins", "npm \\\n  ci", "", []Install{{"npm", "."}}},
+		{"go mod download", "go mod download", "", []Install{{"golang", "."}}},
+		{"redirect duplicate keeps command", "go test ./... 2>&1 | tee out", "", []Install{{"golang", "."}}},
+		{"pushd popd", "pushd a\npopd\ncargo build", "", []Install{{"cargo", "."}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewScanner()
+			s.Scan(tt.script, tt.wd)
+			if diff := cmp.Diff(s.Installs(), tt.want, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("installs (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestScanReads(t *testing.T) {
+	tests := []struct {
+		name    string
+		scripts []string
+		want    []Read
+	}{
+		{"plain and braced", []string{`echo $A ${B} ${C:-$D} ${#E}`}, []Read{{Name: "A"}, {Name: "B"}, {Name: "C"}, {Name: "D"}, {Name: "E"}}},
+		{"single quotes do not expand", []string{`echo '$A' "$B"`}, []Read{{Name: "B"}}},
+		{"escaped dollar and pid", []string{`echo \$A $$B`}, nil},
+		{"assignment before read", []string{"X=1\necho $X"}, nil},
+		{"read before assignment", []string{`export X=$(cat $X)`}, []Read{{Name: "X", File: true}}},
+		{"set in one script, read in the next", []string{"export TOKEN=abc", "curl -H $TOKEN"}, nil},
+		{"for and read", []string{"for f in $LIST; do echo $f; done", "read -r line; echo $line"}, []Read{{Name: "LIST"}}},
+		{"file use", []string{`cat ${GPG_KEY_PATH}`, `gcloud auth --key-file=$KEY`, `curl --data @$BODY`, `echo $PLAIN`}, []Read{
+			{Name: "GPG_KEY_PATH", File: true}, {Name: "KEY", File: true}, {Name: "BODY", File: true}, {Name: "PLAIN"}}},
+		{"powershell env", []string{`$env:GOCACHE = (Resolve-Path $env:GOCACHE).Path`, `New-Item -Path "$Env:OTHER"`}, []Read{{Name: "GOCACHE"}, {Name: "OTHER", File: true}}},
+		{"cmd percent", []string{`echo %TOKEN% & date +%Y%m%d`}, []Read{{Name: "TOKEN"}}},
+		{"substitution inside quotes", []string{`echo "$(cat $F)"`}, []Read{{Name: "F", File: true}}},
+		{"bash env export", []string{`echo 'export NPM_TOKEN="x"' >> "$BASH_ENV"`, `npm publish --token $NPM_TOKEN`}, []Read{{Name: "BASH_ENV"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewScanner()
+			for _, sc := range tt.scripts {
+				s.Scan(sc, "")
+			}
+			if diff := cmp.Diff(s.Reads(), tt.want, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("reads (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestScanCommands(t *testing.T) {
+	s := NewScanner()
+	s.Scan("make release_s3\nsudo -E make x | tee log\n$TOOL run\n./ci/touch_git", "")
+	want := []string{"make", "tee", "touch_git"}
+	if diff := cmp.Diff(s.Commands(), want); diff != "" {
+		t.Errorf("commands (-got +want):\n%s", diff)
+	}
+}
+
+func TestParseImage(t *testing.T) {
+	tests := []struct {
+		in     string
+		ok     bool
+		purl   string
+		pinned string
+	}{
+		{"node:18", true, "pkg:docker/node@18", "tag"},
+		{"docker.io/library/alpine", true, "pkg:docker/alpine@latest", "tag"},
+		{"registry.example.com:5000/team/app:1.2", true, "pkg:docker/team/app@1.2?repository_url=registry.example.com:5000", "tag"},
+		{"redis@sha256:abcd", true, "pkg:docker/redis@sha256:abcd", "digest"},
+		{"nginx: 14.6", false, "", ""},
+		{"$CI_IMAGE", false, "", ""},
+		{"", false, "", ""},
+	}
+	for _, tt := range tests {
+		img, ok := ParseImage(tt.in)
+		if ok != tt.ok {
+			t.Errorf("ParseImage(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if got := img.PURL(true); got != tt.purl {
+			t.Errorf("ParseImage(%q).PURL = %q, want %q", tt.in, got, tt.purl)
+		}
+		if got := img.Pinned(); got != tt.pinned {
+			t.Errorf("ParseImage(%q).Pinned = %q, want %q", tt.in, got, tt.pinned)
+		}
+	}
+}
+
+func TestLooksLikeCredential(t *testing.T) {
+	tests := []struct {
+		key, value string
+		want       bool
+	}{
+		{"ANYTHING", "AKIAIOSFODNN7EXAMPL1", true},
+		{"GITLAB_TOKEN", "glpat-0000000000000000", true},
+		{"DB_PASSWORD", "hunter2hunter2", true},
+		{"DB_PASSWORD", "$DB_PASSWORD_PROD", false},
+		{"API_TOKEN_PATH", "/run/secrets/token", false},
+		{"AUTH_URL", "https://auth.example.com/login", false},
+		{"AUTH_URL", "https://user:pw@auth.example.com", true},
+		{"DOCKER_HOST", "unix:///certs/client/docker.sock", false},
+		{"SECRET", "short", false},
+		{"SECRET_NOTE", "two words here", false},
+	}
+	for _, tt := range tests {
+		if got := LooksLikeCredential(tt.key, tt.value); got != tt.want {
+			t.Errorf("LooksLikeCredential(%q, value of %d bytes) = %v, want %v", tt.key, len(tt.value), got, tt.want)
+		}
+	}
+}
+
+func TestRegexGlob(t *testing.T) {
+	tests := map[string]string{
+		`^v[0-9]+\.[0-9]+$`:    "v*.*",
+		`\Av[0-9]+-rc[0-9]+\z`: "v*-rc*",
+		`release`:              "*release*",
+		`^(main|master)$`:      "*",
+		`(?i)^main$`:           "*",
+		`^feature/`:            "feature/*",
+		`(`:                    "*",
+	}
+	for re, want := range tests {
+		if got := RegexGlob(re); got != want {
+			t.Errorf("RegexGlob(%q) = %q, want %q", re, got, want)
+		}
+	}
+}

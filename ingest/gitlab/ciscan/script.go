@@ -1,0 +1,516 @@
+// Package ciscan reads the parts of CI configuration that GitLab CI and
+// CircleCI share: the shell scripts jobs run, the container images they
+// name, and literal values shaped like credentials.
+//
+// Scripts are read roughly, the way a reviewer skims them: split into
+// simple commands at newlines and shell operators, with quoting and
+// substitutions kept whole. Functions, aliases, here-documents and eval
+// are not followed.
+package ciscan
+
+import (
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Install is one command that fetches packages from a registry: the
+// ecosystem, named as the linker's installs attribute names it (npm, pypi,
+// golang, cargo, gem, composer), and the directory it ran in, relative to
+// the checkout ("." for the root).
+type Install struct {
+	Eco string
+	Dir string
+}
+
+// Read is one environment variable a script reads.
+type Read struct {
+	Name string
+	// File is set when the script uses the value as a path (cat, source,
+	// a redirect, a --*-file option) or its name ends in _FILE or _PATH.
+	// CI systems hand file-type variables over as the path of a file that
+	// contains the value.
+	File bool
+}
+
+// Limits on what one Scanner reads, so that a hostile file cannot make
+// it work without end.
+const (
+	maxCommands = 20000
+	maxCommand  = 64 << 10 // bytes of one simple command
+	maxNames    = 512      // distinct reads, sets and command names kept
+)
+
+// Scanner reads the scripts of one job in the order they run. A variable
+// that an earlier script sets is not counted as read by a later one.
+type Scanner struct {
+	installs []Install
+	commands []string
+	reads    []Read
+	readAt   map[string]int
+	set      map[string]bool
+	seenCmd  map[string]bool
+	count    int
+}
+
+// NewScanner returns an empty Scanner.
+func NewScanner() *Scanner {
+	return &Scanner{readAt: map[string]int{}, set: map[string]bool{}, seenCmd: map[string]bool{}}
+}
+
+// Installs returns the installs found so far.
+func (s *Scanner) Installs() []Install { return s.installs }
+
+// Commands returns the names of the programs run so far, each once, in
+// order of first use. Names that do not look like a program name are
+// left out.
+func (s *Scanner) Commands() []string { return s.commands }
+
+// Reads returns the variables read before any script set them, each once,
+// in order of first read.
+func (s *Scanner) Reads() []Read { return s.reads }
+
+// Sets reports whether a script assigned the variable.
+func (s *Scanner) Sets(name string) bool { return s.set[name] }
+
+// Scan reads one script that runs in directory wd ("" or "." for the
+// checkout root).
+func (s *Scanner) Scan(script, wd string) {
+	if wd == "" {
+		wd = "."
+	}
+	dir := wd
+	var dirs []string // directories to return to when a subshell ends
+	for _, c := range lex(script) {
+		if s.count >= maxCommands {
+			return
+		}
+		s.count++
+		switch c.op {
+		case opOpen:
+			dirs = append(dirs, dir)
+			continue
+		case opClose:
+			if n := len(dirs); n > 0 {
+				dir, dirs = dirs[n-1], dirs[:n-1]
+			}
+			continue
+		}
+		dir = s.command(c.words, wd, dir, &dirs)
+	}
+}
+
+// command reads one simple command and returns the directory later
+// commands run in.
+func (s *Scanner) command(words []word, base, dir string, dirs *[]string) string {
+	s.reads1(words, 0)
+	args, assigned := program(words)
+	for _, name := range assigned {
+		s.assign(name)
+	}
+	if len(args) == 0 {
+		return dir
+	}
+	name := path.Base(strings.ReplaceAll(args[0], `\`, "/"))
+	s.command1(name)
+	rest := args[1:]
+	switch name {
+	case "cd", "Set-Location", "chdir":
+		return changeDir(base, dir, rest)
+	case "pushd", "Push-Location":
+		*dirs = append(*dirs, dir)
+		return changeDir(base, dir, rest)
+	case "popd", "Pop-Location":
+		if n := len(*dirs); n > 0 {
+			d := (*dirs)[n-1]
+			*dirs = (*dirs)[:n-1]
+			return d
+		}
+		return dir
+	}
+	for _, n := range declared(name, rest, words) {
+		s.assign(n)
+	}
+	if eco, sub := ecosystem(name, rest); eco != "" {
+		d := dir
+		if sub != "" {
+			d = joinDir(dir, sub)
+		}
+		s.installs = append(s.installs, Install{Eco: eco, Dir: d})
+	}
+	return dir
+}
+
+// maxSubDepth bounds how deep reads1 follows nested command substitutions.
+const maxSubDepth = 4
+
+// reads1 records the variables a command's words read, following command
+// substitutions into the commands they run.
+func (s *Scanner) reads1(words []word, depth int) {
+	for i, w := range words {
+		names, subs := refsIn(w.raw)
+		for _, r := range names {
+			s.read(Read{Name: r, File: fileUse(words, i) || fileName(r)})
+		}
+		if depth >= maxSubDepth {
+			continue
+		}
+		for _, sub := range subs {
+			for _, it := range lex(sub) {
+				if s.count >= maxCommands {
+					return
+				}
+				s.count++
+				if it.op == opCommand {
+					s.reads1(it.words, depth+1)
+				}
+			}
+		}
+	}
+}
+
+func (s *Scanner) read(r Read) {
+	if s.set[r.Name] {
+		return
+	}
+	if i, ok := s.readAt[r.Name]; ok {
+		s.reads[i].File = s.reads[i].File || r.File
+		return
+	}
+	if len(s.reads) >= maxNames {
+		return
+	}
+	s.readAt[r.Name] = len(s.reads)
+	s.reads = append(s.reads, r)
+}
+
+func (s *Scanner) assign(name string) {
+	if len(s.set) < maxNames {
+		s.set[name] = true
+	}
+}
+
+// commandName matches what is kept as a program name: lower case and
+// short, with few digits, so that a token pasted in place of a command
+// is not kept.
+var commandName = regexp.MustCompile(`^[a-z][a-z0-9._+-]{0,31}$`)
+
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// builtins are shell builtins and keywords, left out of Commands.
+var builtins = map[string]bool{
+	"cd": true, "export": true, "set": true, "unset": true, "exit": true, "true": true, "false": true,
+	"local": true, "declare": true, "readonly": true, "typeset": true, "read": true, "shift": true,
+	"return": true, "eval": true, "test": true, "[": true, "[[": true, "echo": true, "printf": true,
+	"source": true, ".": true, "for": true, "case": true, "in": true, "pushd": true, "popd": true,
+	"trap": true, "wait": true, "sleep": true, "break": true, "continue": true,
+}
+
+func (s *Scanner) command1(name string) {
+	if builtins[name] || s.seenCmd[name] || len(s.commands) >= maxNames || !commandName.MatchString(name) ||
+		digits(name) > 4 || credentialShape.MatchString(name) {
+		return
+	}
+	s.seenCmd[name] = true
+	s.commands = append(s.commands, name)
+}
+
+// program drops the words in front of the program a command runs
+// (assignments, sudo, env, time, shell keywords) and returns the program
+// and its arguments, and the variables the command assigns in front of it.
+func program(words []word) (args []string, assigned []string) {
+	i := 0
+	for i < len(words) {
+		w := words[i].text
+		switch {
+		case w == "sudo" || w == "env" || w == "time" || w == "exec" || w == "command" || w == "nohup" || w == "builtin":
+			i++
+			for i < len(words) && strings.HasPrefix(words[i].text, "-") {
+				i++
+			}
+		case w == "then" || w == "do" || w == "else" || w == "if" || w == "elif" || w == "while" ||
+			w == "until" || w == "!" || w == "{" || w == "}" || w == "fi" || w == "done" || w == "esac":
+			i++
+		case assignmentName(w) != "":
+			assigned = append(assigned, assignmentName(w))
+			i++
+		default:
+			args = make([]string, 0, len(words)-i)
+			for _, x := range words[i:] {
+				args = append(args, x.text)
+			}
+			if len(args) >= 2 && args[1] == "=" && isPowerShellEnv(args[0]) {
+				// $env:NAME = value
+				assigned = append(assigned, args[0][len("$env:"):])
+				return nil, assigned
+			}
+			return args, assigned
+		}
+	}
+	return nil, assigned
+}
+
+// declared returns the variables a builtin that declares or reads into
+// variables sets: export, local, declare, readonly, typeset, for, read,
+// and cmd's set NAME=value. A command that appends export lines to
+// $BASH_ENV sets them for later steps.
+func declared(name string, args []string, words []word) []string {
+	var out []string
+	switch name {
+	case "export", "local", "declare", "readonly", "typeset":
+		for _, a := range args {
+			if strings.HasPrefix(a, "-") {
+				continue
+			}
+			if n := assignmentName(a); n != "" {
+				out = append(out, n)
+			} else if validName(a) {
+				out = append(out, a)
+			}
+		}
+	case "for", "select":
+		if len(args) > 0 && validName(args[0]) {
+			out = append(out, args[0])
+		}
+	case "read":
+		for i := 0; i < len(args); i++ {
+			a := args[i]
+			switch {
+			case a == "-p" || a == "-d" || a == "-t" || a == "-n" || a == "-N" || a == "-u" || a == "-a":
+				i++
+			case strings.HasPrefix(a, "-"):
+			case validName(a):
+				out = append(out, a)
+			}
+		}
+	case "set":
+		for _, a := range args {
+			if n := assignmentName(a); n != "" {
+				out = append(out, n)
+			}
+		}
+	}
+	for _, w := range words {
+		if !strings.Contains(w.raw, "BASH_ENV") {
+			continue
+		}
+		for _, ww := range words {
+			for _, m := range exportRE.FindAllStringSubmatch(ww.text, -1) {
+				out = append(out, m[1])
+			}
+		}
+		break
+	}
+	return out
+}
+
+var exportRE = regexp.MustCompile(`export\s+([A-Za-z_][A-Za-z0-9_]*)=`)
+
+func isPowerShellEnv(w string) bool {
+	return len(w) > len("$env:") && strings.EqualFold(w[:len("$env:")], "$env:") && validName(w[len("$env:"):])
+}
+
+// assignmentName returns NAME for a word NAME=value or NAME+=value, else "".
+func assignmentName(w string) string {
+	eq := strings.IndexByte(w, '=')
+	if eq <= 0 {
+		return ""
+	}
+	name := strings.TrimSuffix(w[:eq], "+")
+	if !validName(name) {
+		return ""
+	}
+	return name
+}
+
+func validName(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// fileUse reports whether word i of a command uses its value as a path.
+func fileUse(words []word, i int) bool {
+	w := words[i].text
+	if strings.HasPrefix(w, "@") || strings.HasPrefix(w, "<") || strings.Contains(strings.ToLower(w), "file=") {
+		return true
+	}
+	if i == 0 {
+		return false
+	}
+	prev := strings.ToLower(words[i-1].text)
+	switch prev {
+	case "<", "-f", "-e", "-r", "-s", "cat", "source", ".", "base64", "gpg", "--data-binary":
+		return true
+	}
+	if strings.HasSuffix(prev, "file") || strings.HasSuffix(prev, "-path") {
+		return true
+	}
+	first := words[0].text
+	return first == "cat" || first == "source" || first == "."
+}
+
+// fileName reports whether a variable's name marks it as a path.
+func fileName(name string) bool {
+	u := strings.ToUpper(name)
+	return strings.HasSuffix(u, "_FILE") || strings.HasSuffix(u, "_PATH") || strings.HasSuffix(u, "_FILENAME")
+}
+
+// changeDir applies cd ARG to dir. cd without an argument goes back to
+// base.
+func changeDir(base, dir string, args []string) string {
+	target := ""
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			target = a
+			break
+		}
+	}
+	if target == "" || target == "~" {
+		return base
+	}
+	return joinDir(dir, target)
+}
+
+// joinDir joins a relative directory onto dir. Absolute paths and paths
+// that start with a variable or ~ are kept as written.
+func joinDir(dir, rel string) string {
+	rel = strings.ReplaceAll(rel, `\`, "/")
+	if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "$") || strings.HasPrefix(rel, "~") {
+		return rel
+	}
+	if strings.HasPrefix(dir, "$") {
+		return dir + "/" + rel
+	}
+	return path.Clean(path.Join(dir, rel))
+}
+
+// ecosystem names the ecosystem a command installs packages from, and a
+// directory the command itself names (npm --prefix DIR), if any.
+func ecosystem(name string, args []string) (eco, dir string) {
+	sub, dir := subcommand(args)
+	switch name {
+	case "npm":
+		switch sub {
+		case "ci", "install", "i", "add", "update", "up", "install-test", "it", "install-ci-test", "cit", "exec":
+			return "npm", dir
+		}
+	case "yarn":
+		switch sub {
+		case "", "install", "add", "dlx":
+			return "npm", dir
+		}
+	case "pnpm", "bun":
+		switch sub {
+		case "i", "install", "add", "dlx", "x":
+			return "npm", dir
+		}
+	case "npx", "pnpx", "bunx":
+		return "npm", ""
+	case "poetry", "pipenv":
+		if sub == "install" || sub == "sync" || sub == "add" {
+			return "pypi", ""
+		}
+	case "uv":
+		if sub == "sync" || sub == "add" || sub == "run" || hasWords(args, "pip", "install") {
+			return "pypi", ""
+		}
+	case "uvx":
+		return "pypi", ""
+	case "pipx":
+		if sub == "install" || sub == "run" {
+			return "pypi", ""
+		}
+	case "go":
+		switch sub {
+		case "build", "test", "run", "install", "generate", "get":
+			return "golang", ""
+		case "mod":
+			if hasWords(args, "mod", "download") {
+				return "golang", ""
+			}
+		}
+	case "cargo":
+		switch sub {
+		case "build", "test", "run", "install", "check", "clippy", "bench", "doc":
+			return "cargo", ""
+		}
+	case "bundle":
+		if sub == "" || sub == "install" {
+			return "gem", ""
+		}
+	case "gem":
+		if sub == "install" {
+			return "gem", ""
+		}
+	case "composer":
+		switch sub {
+		case "install", "update", "require":
+			return "composer", ""
+		}
+	}
+	switch {
+	case name == "pip" || strings.HasPrefix(name, "pip3"):
+		if sub == "install" {
+			return "pypi", ""
+		}
+	case name == "python" || name == "py" || strings.HasPrefix(name, "python3") || strings.HasPrefix(name, "python2"):
+		if hasWords(args, "-m", "pip", "install") {
+			return "pypi", ""
+		}
+	}
+	return "", ""
+}
+
+// subcommand returns the first argument that is not an option, and the
+// directory a --prefix, -C, --cwd or --dir option names before it.
+func subcommand(args []string) (sub, dir string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--prefix" || a == "-C" || a == "--cwd" || a == "--dir":
+			if i+1 < len(args) {
+				dir = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "--prefix=") || strings.HasPrefix(a, "--cwd=") || strings.HasPrefix(a, "--dir="):
+			dir = a[strings.IndexByte(a, '=')+1:]
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a, dir
+		}
+	}
+	return "", dir
+}
+
+// hasWords reports whether want occurs in args as consecutive words.
+func hasWords(args []string, want ...string) bool {
+	for i := 0; i+len(want) <= len(args); i++ {
+		match := true
+		for j := range want {
+			if args[i+j] != want[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}

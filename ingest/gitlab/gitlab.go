@@ -1,0 +1,259 @@
+// Package gitlab reads GitLab CI configuration into graph facts: the
+// .gitlab-ci.yml of a repository and the files it includes.
+//
+// Each file gives the jobs written in it, resolved in the pipeline the
+// repository's .gitlab-ci.yml builds: local includes are read from the
+// input, extends: and !reference are applied with GitLab's merge (mappings
+// merged key by key, lists replaced), and default: fills in what a job
+// does not set. A job is a Runtime that executes its image and services
+// and every include whose content is not in the input (another project's
+// file, a remote URL, a template, a component). It exposes every CI/CD
+// variable of the project, since GitLab hands each one to every job, and
+// by name those its scripts and variables read; its CI_JOB_TOKEN; the ID
+// tokens it asks for, with the sub claims its rules allow; the legacy
+// CI_JOB_JWT tokens it reads; the external secrets of its secrets:; and
+// credentials written into the file.
+//
+// Limits: which branches are protected, which variables exist and how the
+// project customises ID token claims are not in the file, so rules are
+// evaluated with those undecided. Merge request pipelines count as
+// unprotected, which is true unless the project protects merge request
+// pipelines between protected branches. A file that no .gitlab-ci.yml of
+// the input includes is read as a pipeline of its own. Child pipelines
+// (trigger: include:) and the content of remote includes are not read.
+// Variable names with lower-case letters are taken for shell variables.
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// Parser reads GitLab CI configuration files.
+type Parser struct{}
+
+// New returns a Parser.
+func New() *Parser { return &Parser{} }
+
+// Format names the format.
+func (p *Parser) Format() string { return "gitlab-ci" }
+
+// rootName is the file GitLab reads a project's pipeline from.
+const rootName = ".gitlab-ci.yml"
+
+// Detect accepts .gitlab-ci.yml, files named *.gitlab-ci.yml, and YAML
+// files under a .gitlab/ci folder, where projects keep included files.
+func (p *Parser) Detect(f *ingest.File) bool {
+	rel := relPath(f)
+	base := path.Base(rel)
+	if !strings.HasSuffix(base, ".yml") && !strings.HasSuffix(base, ".yaml") {
+		return false
+	}
+	if strings.HasSuffix(base, ".gitlab-ci.yml") || strings.HasSuffix(base, ".gitlab-ci.yaml") {
+		return true
+	}
+	return strings.HasPrefix(rel, ".gitlab/ci/") || strings.Contains(rel, "/.gitlab/ci/")
+}
+
+func relPath(f *ingest.File) string {
+	rel := f.RelPath
+	if rel == "" {
+		rel = path.Base(strings.ReplaceAll(f.Path, `\`, "/"))
+	}
+	return strings.ReplaceAll(rel, `\`, "/")
+}
+
+// isRoot reports whether a file is a pipeline's root by its name.
+func isRoot(rel string) bool {
+	base := path.Base(rel)
+	return base == rootName || base == ".gitlab-ci.yaml"
+}
+
+// Parse reads one file: its own jobs, in the pipeline it belongs to.
+func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ingest.Result) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	data, err := readAll(f)
+	if err != nil {
+		return err
+	}
+	if f.Repo == "" {
+		return ingest.Errorf(ingest.Position{File: f.Path}, "project of the file is unknown: give the file an owner/name repository")
+	}
+	rel := relPath(f)
+	pl, standalone, err := pipelineOf(f, data, rel)
+	if err != nil {
+		return err
+	}
+	c := newConverter(f, env, res, pl)
+	if standalone && !isRoot(rel) {
+		res.Warnf(ingest.Position{File: f.Path}, "no .gitlab-ci.yml in the input includes this file; it is read as a pipeline of its own")
+	}
+	return c.run(ctx)
+}
+
+// pipelineOf loads the pipeline a file belongs to. A .gitlab-ci.yml is a
+// pipeline's root, and its folder the root of its local includes. Any
+// other file belongs to the pipeline of the nearest .gitlab-ci.yml above
+// it that includes it, else it is read as a pipeline of its own.
+//
+// NOTE: GitLab resolves local includes from the repository root. A
+// .gitlab-ci.yml in a subfolder is taken for the root of a repository
+// copied there (a folder of mirrored repositories, say).
+func pipelineOf(f *ingest.File, data []byte, rel string) (*pipeline, bool, error) {
+	root := repoRoot(f.Path, rel)
+	at := func(dir string) *repo {
+		r := &repo{root: root, self: rel, selfPath: f.Path, selfData: data}
+		if dir != "." && root != "" {
+			r.root = filepath.Join(root, filepath.FromSlash(dir))
+			r.prefix = dir
+			r.self = strings.TrimPrefix(rel, dir+"/")
+		}
+		return r
+	}
+	if isRoot(rel) {
+		r := at(path.Dir(rel))
+		pl, err := loadPipeline(r, f.Repo, r.self)
+		return pl, true, err
+	}
+	if root != "" {
+		for dir := path.Dir(rel); ; dir = path.Dir(dir) {
+			r := at(dir)
+			if _, err := os.Stat(filepath.Join(r.root, rootName)); err == nil {
+				pl, err := loadPipeline(r, f.Repo, rootName)
+				if err != nil {
+					return nil, false, err
+				}
+				if pl.hasFile(r.self) {
+					return pl, false, nil
+				}
+			}
+			if dir == "." || dir == "/" {
+				break
+			}
+		}
+	}
+	r := &repo{root: root, self: rel, selfPath: f.Path, selfData: data}
+	pl, err := loadPipeline(r, f.Repo, rel)
+	return pl, true, err
+}
+
+func (p *pipeline) hasFile(rel string) bool {
+	for _, f := range p.files {
+		if f.rel == rel {
+			return true
+		}
+	}
+	return false
+}
+
+// repoRoot returns the repository root on disk: the file's path without
+// its path in the repository. It is "" when the two do not line up.
+func repoRoot(full, rel string) string {
+	slash := strings.ReplaceAll(full, `\`, "/")
+	if slash == rel {
+		return "."
+	}
+	if !strings.HasSuffix(slash, "/"+rel) {
+		return ""
+	}
+	root := full[:len(full)-len(rel)-1]
+	if root == "" {
+		return "/"
+	}
+	return root
+}
+
+func readAll(f *ingest.File) ([]byte, error) {
+	if f.Open == nil {
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file cannot be opened: no opener is set")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", f.Path, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", f.Path, err)
+	}
+	if len(data) > maxFileSize {
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d bytes", maxFileSize)
+	}
+	return data, nil
+}
+
+var (
+	yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	quotedRE   = regexp.MustCompile("'[^']*'|\"[^\"]*\"|`[^`]*`")
+)
+
+// syntaxError turns a decoder error into a positioned *ingest.Error, with
+// quoted input text dropped from the message. The decoder gives a line
+// but no column, so the column is that of the line's first character.
+func syntaxError(file string, data []byte, err error) error {
+	msg := err.Error()
+	pos := ingest.Position{File: file}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		pos.Col = firstColumn(data, pos.Line)
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msg = "unexpected value type"
+	}
+	msg = strings.Join(strings.Fields(quotedRE.ReplaceAllStringFunc(msg, punctuationOnly)), " ")
+	return ingest.Errorf(pos, "yaml syntax: %s", msg)
+}
+
+// punctuationOnly keeps a quoted fragment of a decoder message that
+// contains only punctuation (',' or ']'), because that cannot be a secret.
+// Any other fragment is input text and is dropped.
+func punctuationOnly(q string) string {
+	for _, r := range q[1 : len(q)-1] {
+		if r == '_' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127 {
+			return ""
+		}
+	}
+	return q
+}
+
+// firstColumn returns the column of the first character of a line that
+// is not a blank, 1 for a blank line, and 0 past the end.
+func firstColumn(data []byte, line int) int {
+	cur := 1
+	for i := 0; i <= len(data); i++ {
+		if cur == line {
+			for j := i; j < len(data); j++ {
+				switch data[j] {
+				case ' ', '\t':
+				case '\n', '\r':
+					return 1
+				default:
+					return j - i + 1
+				}
+			}
+			return 1
+		}
+		if i < len(data) && data[i] == '\n' {
+			cur++
+		}
+	}
+	return 0
+}
