@@ -206,7 +206,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			n = graph.Node{ID: id, Kind: kindFromID(id), Label: id}
 		}
 		v.reached.Node = n
-		v.reached.Declared = ok && n.Attr("observed") != "true" && n.Attr("scope") != "true"
+		v.reached.Declared = ok && n.Attr("observed") != "true" && n.Attr("scope") != "true" && n.Attr("minted") != "true"
 		if v.parent == nil {
 			continue
 		}

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"testing"
 	"time"
@@ -269,6 +270,15 @@ func TestPackageRange(t *testing.T) {
 	spec, err = ParsePackage("pkg:githubactions/example-org/shared@v1#.github/workflows/build.yml")
 	if err != nil || spec.Name != "pkg:githubactions/example-org/shared" || spec.Version != "v1" || spec.Subpath != ".github/workflows/build.yml" {
 		t.Errorf("purl with subpath = %+v, %v; want name, version v1 and the workflow subpath", spec, err)
+	}
+	spec, err = ParsePackage("pkg:githubactions/elgohr/Publish-Docker-Github-Action@v5")
+	if err != nil || spec.Name != "pkg:githubactions/elgohr/publish-docker-github-action" {
+		t.Errorf("mixed-case action = %+v, %v; want the lower-case name ingesters store", spec, err)
+	}
+	for _, bad := range []string{"pkg:npm/lodash@>=>=1", "pkg:npm/@", "pkg:"} {
+		if _, err := ParsePackage(bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("ParsePackage(%q) error = %v, want ErrInvalid", bad, err)
+		}
 	}
 	if _, err := ParsePackage("left-pad@1.3.0"); err == nil {
 		t.Error("a name without pkg: was accepted")

@@ -98,6 +98,22 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 			isCred[s.ID] = true
 		}
 	}
+	// A compromised identity's own credentials (its access keys, the
+	// secrets that act as it) are revoked with the first step.
+	own, err := ownCredentials(ctx, r, res)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range own {
+		if !isCred[x.Node.ID] {
+			creds = append(creds, x)
+			isCred[x.Node.ID] = true
+			res.index[x.Node.ID] = x
+			for _, s := range res.Starts {
+				adj[x.Node.ID] = append(adj[x.Node.ID], s.ID)
+			}
+		}
+	}
 
 	// yields[a] lists the credentials reachable from a without passing
 	// through another credential; reach[a] counts everything reachable.
@@ -510,4 +526,45 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// ownCredentials returns the credentials that act as the start identities
+// themselves: the keys a leaked user holds, which the plan must revoke
+// even though the walk starts past them.
+func ownCredentials(ctx context.Context, r graph.Reader, res *Result) ([]*Reached, error) {
+	var ids []string
+	for _, s := range res.Starts {
+		if s.Kind == graph.NodeIdentity {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, err := r.Expand(ctx, ids, graph.In, graph.EdgeAuthenticatesAs)
+	if err != nil {
+		return nil, err
+	}
+	var secretIDs []string
+	for _, e := range in {
+		secretIDs = append(secretIDs, e.From)
+	}
+	ns, err := r.Nodes(ctx, uniqueSorted(secretIDs))
+	if err != nil {
+		return nil, err
+	}
+	var out []*Reached
+	for _, n := range ns {
+		if n.Kind != graph.NodeSecret || jobScoped[n.Attr("type")] || n.Attr("minted") == "true" {
+			continue
+		}
+		x := &Reached{Node: n, Confidence: graph.Certain}
+		for _, s := range res.Starts {
+			if ev := res.index[s.ID]; ev != nil && ev.Evidence != nil {
+				x.Evidence = ev.Evidence.Clone()
+			}
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }

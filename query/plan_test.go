@@ -94,3 +94,21 @@ func TestShellCommandQuotes(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanIdentityStartRevokesOwnKeys(t *testing.T) {
+	key := "secret:aws:access-key:" + user + "/k"
+	s := newG().
+		node(key, "type", "access-key").
+		node(role, "type", "role").
+		edge(key, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAssume, role).
+		edge(role, graph.EdgeCanAccess, bkt).
+		store(t)
+	want := [][]string{
+		{"revoke " + key},
+		{"revoke " + role},
+	}
+	if diff := cmp.Diff(want, planSteps(t, s, user)); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
+	}
+}

@@ -17,6 +17,10 @@ import (
 // ErrNoMatch is returned when a start matches no node of the graph.
 var ErrNoMatch = errors.New("no node matches")
 
+// ErrInvalid is returned for a start that cannot be read, such as a
+// malformed purl or range.
+var ErrInvalid = errors.New("invalid start")
+
 // PackageSpec is a compromised package: a purl name plus either an exact
 // version, a range in the ecosystem's own syntax, or nothing (every
 // version).
@@ -49,7 +53,7 @@ func (s PackageSpec) String() string {
 func ParsePackage(spec string) (PackageSpec, error) {
 	spec = strings.TrimSpace(spec)
 	if !strings.HasPrefix(spec, "pkg:") {
-		return PackageSpec{}, fmt.Errorf("package %q is not a purl: write it as pkg:TYPE/NAME@VERSION, e.g. pkg:npm/left-pad@1.3.0", spec)
+		return PackageSpec{}, fmt.Errorf("%w: package %q is not a purl: write it as pkg:TYPE/NAME@VERSION, e.g. pkg:npm/left-pad@1.3.0", ErrInvalid, spec)
 	}
 	subpath := ""
 	if i := strings.LastIndex(spec, "#"); i >= 0 {
@@ -64,12 +68,23 @@ func ParsePackage(spec string) (PackageSpec, error) {
 	}
 	p, err := packageurl.FromString(name)
 	if err != nil {
-		return PackageSpec{}, fmt.Errorf("package %q: %v", spec, err)
+		return PackageSpec{}, fmt.Errorf("%w: package %q: %v", ErrInvalid, spec, err)
 	}
 	p.Version = ""
 	p.Qualifiers = nil
+	if p.Type == "githubactions" || p.Type == "github" || p.Type == "golang" {
+		// GitHub names are case-insensitive and ingesters store them in
+		// lower case, as the purl specification asks for these types.
+		p.Namespace, p.Name = strings.ToLower(p.Namespace), strings.ToLower(p.Name)
+	}
+	if p.Name == "" {
+		return PackageSpec{}, fmt.Errorf("%w: package %q has no name", ErrInvalid, spec)
+	}
 	out := PackageSpec{Name: p.ToString(), Subpath: subpath}
 	if isRange(ver) {
+		if _, err := semverConstraint(ver); err != nil {
+			return PackageSpec{}, fmt.Errorf("%w: package %q: range %q cannot be read: %v", ErrInvalid, spec, ver, err)
+		}
 		out.Range = ver
 	} else {
 		out.Version = ver

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -57,9 +58,12 @@ earlier run read from it; the other files still go in.
 A file's repository is taken from --repo, else from the origin remote of
 the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .github
 or .git (or the file itself) and ORG is --org.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(o.format, "table", "json"); err != nil {
+				return err
+			}
+			if err := checkIngestFlags(repo, org, workers); err != nil {
 				return err
 			}
 			if !o.usesNeo4j() {
@@ -151,6 +155,26 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// namePart matches one part of a repository name as GitHub and GitLab
+// allow it.
+var namePart = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+func checkIngestFlags(repo, org string, workers int) error {
+	if workers < 0 {
+		return &exitError{code: exitUsage, err: fmt.Errorf("invalid --workers %d: use 0 (one per CPU) or more", workers)}
+	}
+	if repo != "" {
+		owner, name, ok := strings.Cut(repo, "/")
+		if !ok || !namePart.MatchString(owner) || !namePart.MatchString(name) {
+			return &exitError{code: exitUsage, err: fmt.Errorf("invalid --repo %q: use OWNER/NAME, e.g. example-org/api", repo)}
+		}
+	}
+	if !namePart.MatchString(org) {
+		return &exitError{code: exitUsage, err: fmt.Errorf("invalid --org %q: use letters, digits, '.', '_' and '-'", org)}
+	}
+	return nil
 }
 
 func printSummary(w io.Writer, format string, sum *ingest.Summary) error {

@@ -226,3 +226,26 @@ func TestExitStatuses(t *testing.T) {
 		t.Errorf("missing store: exit %d, want %d", code, exitFailure)
 	}
 }
+
+func TestUsageErrors(t *testing.T) {
+	db := exampleDB(t)
+	for _, args := range [][]string{
+		{"query", "--package", "tj-actions/changed-files"},
+		{"query", "--package", "pkg:npm/lodash@>=>=1"},
+		{"query", "--package", examplePkg, "--depth", "0"},
+		{"nodes", "--kind", "Bogus"},
+		{"ingest"},
+		{"ingest", "--repo", "notarepo", exampleDir},
+		{"ingest", "--org", "a b", exampleDir},
+		{"ingest", "--workers", "-5", exampleDir},
+		{"no-such-command"},
+	} {
+		if _, errs, code := run(t, append([]string{"--db", db}, args...)...); code != exitUsage {
+			t.Errorf("%v: exit %d (%s), want %d", args, code, errs, exitUsage)
+		}
+	}
+	// A kind in lower case is accepted.
+	if out, _, code := run(t, "--db", db, "nodes", "--kind", "identity"); code != exitOK || !strings.Contains(out, "ci-deployer") {
+		t.Errorf("nodes --kind identity: exit %d, output lacks ci-deployer", code)
+	}
+}

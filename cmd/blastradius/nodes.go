@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,14 +15,18 @@ func newNodesCommand(o *options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "nodes",
 		Short: "List the nodes of the graph, to find ids to start a query from",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(o.format, "table", "json"); err != nil {
 				return err
 			}
 			kinds := graph.NodeKinds
 			if kind != "" {
-				kinds = []graph.NodeKind{graph.NodeKind(kind)}
+				k, ok := nodeKind(kind)
+				if !ok {
+					return &exitError{code: exitUsage, err: fmt.Errorf("invalid --kind %q: use Package, Repository, Runtime, Secret, Identity, Resource or Policy", kind)}
+				}
+				kinds = []graph.NodeKind{k}
 			}
 			return withStore(cmd.Context(), o, func(s graph.Store) error {
 				var views []nodeView
@@ -55,7 +60,7 @@ func newStatsCommand(o *options) *cobra.Command {
 	return &cobra.Command{
 		Use:   "stats",
 		Short: "Count the nodes and edges of the graph by kind",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withStore(cmd.Context(), o, func(s graph.Store) error {
 				st, err := s.Stats(cmd.Context())
@@ -66,4 +71,14 @@ func newStatsCommand(o *options) *cobra.Command {
 			})
 		},
 	}
+}
+
+// nodeKind reads a node kind, in any letter case.
+func nodeKind(s string) (graph.NodeKind, bool) {
+	for _, k := range graph.NodeKinds {
+		if strings.EqualFold(string(k), s) {
+			return k, true
+		}
+	}
+	return "", false
 }

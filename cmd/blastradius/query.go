@@ -30,6 +30,9 @@ func (q *queryFlags) register(cmd *cobra.Command) {
 }
 
 func (q *queryFlags) options() (query.Options, error) {
+	if q.depth < 1 || q.depth > 64 {
+		return query.Options{}, &exitError{code: exitUsage, err: fmt.Errorf("invalid --depth %d: use 1 to 64", q.depth)}
+	}
 	opt := query.Options{MaxDepth: q.depth}
 	if q.since != "" {
 		t, err := time.Parse(time.RFC3339, q.since)
@@ -50,8 +53,11 @@ func runQuery(cmd *cobra.Command, o *options, q *queryFlags, s graph.Store) (*qu
 		return nil, err
 	}
 	res, err := query.Run(cmd.Context(), s, q.start, opt)
-	if errors.Is(err, query.ErrNoMatch) {
+	switch {
+	case errors.Is(err, query.ErrNoMatch):
 		return nil, &exitError{code: exitNoMatch, err: err}
+	case errors.Is(err, query.ErrInvalid):
+		return nil, &exitError{code: exitUsage, err: err}
 	}
 	return res, err
 }
@@ -69,7 +75,7 @@ the input), whether it is live, and whether logs show use after --since.`,
 		Example: `  blastradius query --package pkg:npm/event-stream@3.3.6
   blastradius query --package 'pkg:npm/ua-parser-js@>=0.7.29 <0.7.30' --since 2021-10-22T12:00:00Z
   blastradius query --secret AWS_ACCESS_KEY_ID --format json`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(o.format, "table", "json", "markdown"); err != nil {
 				return err
@@ -99,7 +105,7 @@ then revoke credentials so that none is rotated while a credential that can
 re-read or re-mint it is still valid. Each item names the provider action,
 a command to run (printed, never executed), the consumers that need the
 replacement, and the log query that shows use has stopped.`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(o.format, "table", "json", "markdown"); err != nil {
 				return err

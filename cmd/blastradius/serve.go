@@ -32,7 +32,7 @@ requires a bearer token, read from the BLASTRADIUS_TOKEN environment
 variable, and accepts only the host names given with --allowed-host.
 
 The embedded store file is re-read when an ingest run replaces it.`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			token := os.Getenv("BLASTRADIUS_TOKEN")
 			loopback, err := isLoopback(listen)

@@ -52,6 +52,44 @@ func (ev *evaluator) computeAttrs(b *block, a map[string]cty.Value) {
 	case "aws_iam_access_key":
 		unknown("id", "secret", "ses_smtp_password_v4", "encrypted_secret",
 			"encrypted_ses_smtp_password_v4", "key_fingerprint")
+	case "aws_iam_user_login_profile":
+		unknown("password", "encrypted_password", "key_fingerprint")
+	case "random_password":
+		unknown("id", "result", "bcrypt_hash")
+	case "aws_api_gateway_api_key":
+		set("name", nameOf(b, a, "name"))
+		unknown("id", "arn", "value")
+	case "aws_s3_object", "aws_s3_bucket_object":
+		bucket, okB := str(a["bucket"])
+		key, okK := str(a["key"])
+		if okB && okK {
+			set("id", key)
+			set("arn", "arn:aws:s3:::"+bucket+"/"+key)
+		}
+		unknown("etag", "version_id")
+	case "aws_instance":
+		if id, ok := ev.importedID(b.addr); ok {
+			set("id", id)
+			set("arn", ev.arn("ec2", "instance/"+id))
+		}
+	case "aws_ecs_task_definition":
+		family := nameOf(b, a, "family")
+		set("family", family)
+		set("id", family)
+		set("arn_without_revision", ev.arn("ecs", "task-definition/"+family))
+		unknown("arn", "revision")
+	case "aws_elastic_beanstalk_environment":
+		name := nameOf(b, a, "name")
+		app, _ := str(a["application"])
+		set("name", name)
+		set("arn", ev.arn("elasticbeanstalk", "environment/"+app+"/"+name))
+		unknown("id", "cname", "endpoint_url")
+	case "aws_organizations_policy":
+		id := orgPolicyID(nameOf(b, a, "name"))
+		set("id", id)
+		set("arn", id)
+	case "aws_organizations_account", "aws_organizations_organizational_unit":
+		unknown("id", "arn")
 	case "aws_s3_bucket":
 		name := nameOf(b, a, "bucket")
 		set("bucket", name)

@@ -1,6 +1,7 @@
 // Package terraform reads Terraform configuration (.tf files, with values
-// from .tfvars files) and turns the AWS identity, secret and data-store
-// resources and the GitHub Actions secrets it declares into graph facts.
+// from .tfvars files) and turns the AWS identity, organization, secret,
+// compute and data-store resources and the GitHub Actions secrets it
+// declares into graph facts.
 //
 // # Modules
 //
@@ -15,27 +16,55 @@
 //
 // # Evaluation
 //
-// Expressions are evaluated with var.*, local.*, a small set of data sources
-// (aws_caller_identity, aws_region, aws_partition, aws_iam_policy_document
-// and name lookups of IAM principals and secrets) and the attributes of the
-// resources modelled here (names, ARNs, ids). The functions are those of
-// Terraform that need no file system, clock or network. The account comes
-// from the aws provider's allowed_account_ids, else a variable or local
-// named account_id, aws_account_id or account, else the one account that
-// literal ARNs in the module name; the region from the aws provider. Either
-// is empty when the input does not show it.
+// Expressions are evaluated with var.*, local.*, path.* and the attributes
+// of the resources modelled here: names, ARNs, ids, and an EC2 instance's
+// id when an import block gives it. path.module is the module folder,
+// ".". A small set of data sources is known: aws_caller_identity,
+// aws_region, aws_partition, aws_iam_policy_document and name lookups of
+// IAM principals and secrets. The functions are those of Terraform
+// that need no clock, randomness or network. Of those that read files,
+// file, fileexists and templatefile are known: they read files of up to
+// 1 MiB relative to the module folder, and only within the folder's
+// parent, where modules keep their assets.
+//
+// The account is the first of:
+//
+//   - the aws provider's allowed_account_ids;
+//   - a variable or local named account_id, aws_account_id or account;
+//   - the one account that the module's own ARNs name. These are IAM ARNs
+//     in resource arguments (a function's role, an attached policy, the
+//     provider's assume_role), ARNs in the Resource and NotResource of
+//     policy statements, and the ARNs of the users, roles and groups the
+//     module declares, wherever they appear.
+//
+// Principals and conditions name accounts that are trusted or checked, so
+// they never count. Neither do IAM identities in a statement's resources
+// that the module does not declare, since these are often another
+// account's roles to assume. The region comes from the aws provider.
+//
+// Either is empty when the input does not show it. data.aws_caller_identity
+// then gives an empty account id, so arn:aws:iam::${account_id}:root
+// renders arn:aws:iam:::root: the root of the same unknown account as the
+// module's own arn:aws:iam:::user/... identities.
 //
 // A reference whose value the input does not show (a variable without
 // default or tfvars value, an attribute only known after apply, a module
 // output) evaluates to the text "${reference}", so that names and policy
-// documents built from it still link up within the module. Nodes whose id
-// or attributes contain such text carry the attribute unresolved, listing
-// the references.
+// documents built from it still link up within the module. The string
+// functions replace, lower, upper and title change only the text around
+// such placeholders, so that replace(var.cgid, "_", "-") stays
+// "${var.cgid}" instead of a mangled name. Nodes whose id or attributes
+// contain such text carry the attribute unresolved, listing the
+// references.
 //
-// Which access key, parameter or secret a value comes from is read from
-// the references of its expression, through locals, whether or not the
+// Which credential a value holds is read from the references of its
+// expression, through locals and data sources, whether or not the
 // expression can be evaluated: a GitHub Actions secret set from
-// aws_iam_access_key.x.secret HOLDS that key.
+// aws_iam_access_key.x.secret HOLDS that key. A value passed to
+// templatefile counts only when the template uses it; when the template
+// cannot be read, the edge is possible and says why. A database's master
+// password is held by whatever reads the same random_password, the same
+// variable, or the database's password attribute.
 //
 // # Limitations
 //
@@ -46,9 +75,13 @@
 //     several users yields one user named after "${each.key}".
 //   - dynamic blocks are not expanded; a policy document or role that uses
 //     them gets a warning and only its static blocks.
-//   - file, templatefile and other functions that read files are not
-//     available, so policies read from files stay unresolved (with a
-//     warning).
+//   - Files outside the module folder's parent, and files larger than
+//     1 MiB, are not read; policies and templates there stay unresolved.
+//   - An ECS container's environment value counts as written out in the
+//     input when it equals a literal of container_definitions.
+//   - S3 objects and DynamoDB items are facts only when they hold
+//     credentials: a reference to one, or an access key, secret access key
+//     or PEM private key written in their content.
 //   - Override files and JSON configuration (.tf.json) are not read.
 //   - Only the default (unaliased) aws and github providers set the account,
 //     region and GitHub owner. When the account is unknown,

@@ -28,10 +28,26 @@ type moduleIndex struct {
 	arns map[string]map[string]string
 	// profiles maps an instance profile name to its block.
 	profiles map[string]*block
+	// roleProfiles maps a role ARN to the ARNs of the instance profiles
+	// that hold it.
+	roleProfiles map[string][]string
+	// dbPasswords maps a database block address to the id of its master
+	// password. randomDBs and varDBs map to those ids from the address of
+	// the random_password block or variable (var.x) a password is made of.
+	dbPasswords map[string]string
+	randomDBs   map[string][]string
+	varDBs      map[string][]string
 }
 
 func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
-	idx := &moduleIndex{arns: map[string]map[string]string{}, profiles: map[string]*block{}}
+	idx := &moduleIndex{
+		arns:         map[string]map[string]string{},
+		profiles:     map[string]*block{},
+		roleProfiles: map[string][]string{},
+		dbPasswords:  map[string]string{},
+		randomDBs:    map[string][]string{},
+		varDBs:       map[string][]string{},
+	}
 	for _, kind := range []string{"user", "role", "group"} {
 		idx.arns[kind] = map[string]string{}
 		for _, b := range m.blocksOfType("aws_iam_" + kind) {
@@ -44,11 +60,50 @@ func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
 		}
 	}
 	for _, b := range m.blocksOfType("aws_iam_instance_profile") {
-		if name, ok := str(ev.objs[b.addr].attrs["name"]); ok {
+		bv := ev.objs[b.addr]
+		if name, ok := str(bv.attrs["name"]); ok {
 			idx.profiles[name] = b
+		}
+		arn, _ := str(bv.attrs["arn"])
+		for _, role := range profileRoleNames(bv) {
+			roleARN := idx.identityARN(ev.account, "role", role)
+			idx.roleProfiles[roleARN] = append(idx.roleProfiles[roleARN], arn)
+		}
+	}
+	for _, typ := range []string{"aws_db_instance", "aws_rds_cluster"} {
+		for _, b := range m.blocksOfType(typ) {
+			a := b.attr(dbPasswordArg[typ])
+			arn, ok := str(ev.objs[b.addr].attrs["arn"])
+			if a == nil || !ok {
+				continue
+			}
+			id := dbPasswordID(arn)
+			idx.dbPasswords[b.addr] = id
+			ri := ev.refs(a.Expr)
+			for _, r := range ri.blocks {
+				if rb := m.blocks[r.addr]; rb.typ == "random_password" && !rb.data && randomAttrs[r.attr] {
+					idx.randomDBs[r.addr] = append(idx.randomDBs[r.addr], id)
+				}
+			}
+			if len(ri.blocks) == 0 && len(ri.vars) == 1 {
+				name := ri.vars[0].addr
+				idx.varDBs[name] = append(idx.varDBs[name], id)
+			}
 		}
 	}
 	return idx
+}
+
+// identityARN returns the ARN of a user, role or group given by name or
+// ARN, using the declared path when the module declares it.
+func (idx *moduleIndex) identityARN(account, kind, nameOrARN string) string {
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		return nameOrARN
+	}
+	if arn, ok := idx.arns[kind][nameOrARN]; ok {
+		return arn
+	}
+	return graph.IAMARN(account, kind, "/", nameOrARN)
 }
 
 // emitModule converts every file of the module.
@@ -133,6 +188,9 @@ func (e *emitter) block(b *block) {
 		e.inlinePolicy(b, bv)
 	case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
 		e.attachment(b, bv)
+	case "aws_iam_role_policy_attachments_exclusive", "aws_iam_user_policy_attachments_exclusive",
+		"aws_iam_group_policy_attachments_exclusive":
+		e.exclusiveAttachments(b, bv)
 	case "aws_iam_policy_attachment":
 		e.policyAttachment(b, bv)
 	case "aws_iam_group_membership":
@@ -143,10 +201,20 @@ func (e *emitter) block(b *block) {
 		e.accessKey(b, bv)
 	case "aws_iam_openid_connect_provider":
 		e.oidcProvider(b, bv)
+	case "aws_iam_user_login_profile":
+		e.loginProfile(b, bv)
+	case "aws_iam_instance_profile":
+		e.instanceProfile(b, bv)
 	case "aws_instance":
 		e.instance(b, bv)
 	case "aws_lambda_function":
 		e.lambda(b, bv)
+	case "aws_ecs_task_definition":
+		e.ecsTask(b, bv)
+	case "aws_ecs_service":
+		e.ecsService(b, bv)
+	case "aws_elastic_beanstalk_environment":
+		e.beanstalk(b, bv)
 	case "aws_secretsmanager_secret":
 		e.smSecret(b, bv)
 	case "aws_secretsmanager_secret_policy":
@@ -163,6 +231,20 @@ func (e *emitter) block(b *block) {
 		e.resourcePolicy(b, bv)
 	case "aws_s3_bucket_public_access_block":
 		e.publicAccessBlock(b, bv)
+	case "aws_s3_object", "aws_s3_bucket_object":
+		e.s3Object(b, bv)
+	case "aws_dynamodb_table_item":
+		e.dynamoItem(b, bv)
+	case "aws_api_gateway_api_key":
+		e.apiKey(b, bv)
+	case "aws_organizations_policy":
+		e.orgPolicy(b, bv)
+	case "aws_organizations_policy_attachment":
+		e.orgPolicyAttachment(b, bv)
+	case "aws_organizations_account":
+		e.orgAccount(b, bv)
+	case "aws_organizations_organizational_unit":
+		e.orgUnit(b, bv)
 	case "github_repository":
 		e.githubRepository(b, bv)
 	case "github_actions_secret", "github_actions_environment_secret":
@@ -202,6 +284,17 @@ func (e *emitter) edge(from string, kind graph.EdgeKind, to string, rng hcl.Rang
 		}
 	}
 	e.ff.edges = append(e.ff.edges, ed)
+}
+
+// heldEdge adds an edge to a credential a value holds; it is possible when
+// the holding is uncertain, with the reason.
+func (e *emitter) heldEdge(from string, kind graph.EdgeKind, h heldSecret, rng hcl.Range, attrs map[string]string) {
+	e.edge(from, kind, h.id, rng, attrs)
+	if h.doubt != "" {
+		ed := &e.ff.edges[len(e.ff.edges)-1]
+		ed.Confidence = graph.Possible
+		ed.SetAttr(graph.AttrReason, h.doubt)
+	}
 }
 
 func (e *emitter) warnf(rng hcl.Range, format string, args ...any) {
@@ -315,8 +408,8 @@ func unresolvedRefs(texts ...string) []string {
 // to attrs.
 func (e *emitter) holds(from string, b *block, expr hcl.Expression, attrs map[string]string, rng hcl.Range) {
 	ri := e.ev.refs(expr)
-	for _, to := range e.heldBy(ri) {
-		e.edge(from, graph.EdgeHolds, to, rng, nil)
+	for _, h := range e.heldBy(ri) {
+		e.heldEdge(from, graph.EdgeHolds, h, rng, nil)
 	}
 	if !ri.literal() {
 		return
@@ -332,28 +425,64 @@ func (e *emitter) holds(from string, b *block, expr hcl.Expression, attrs map[st
 var keyAttrs = map[string]bool{"": true, "id": true, "secret": true, "ses_smtp_password_v4": true,
 	"encrypted_secret": true, "encrypted_ses_smtp_password_v4": true}
 
-// heldBy returns the ids of the credentials a value reads: access keys,
-// Secrets Manager secrets and SSM parameters.
-func (e *emitter) heldBy(ri refInfo) []string {
-	var out []string
-	seen := map[string]bool{}
+// randomAttrs are the attributes of random_password that carry the value.
+var randomAttrs = map[string]bool{"": true, "result": true, "bcrypt_hash": true}
+
+// heldSecret is a credential that a value contains, with the doubt, if any,
+// about something the input does not show.
+type heldSecret struct {
+	id, doubt string
+}
+
+// heldBy returns the credentials a value reads: access keys, Secrets
+// Manager secrets, SSM parameters, console passwords, API keys and
+// database master passwords (read directly, or through the random_password
+// or the variable the password is made of).
+func (e *emitter) heldBy(ri refInfo) []heldSecret {
+	var out []heldSecret
+	seen := map[string]int{}
+	add := func(id, doubt string) {
+		if id == "" {
+			return
+		}
+		if i, ok := seen[id]; ok {
+			// A certain reference outweighs a doubtful one.
+			if doubt == "" {
+				out[i].doubt = ""
+			}
+			return
+		}
+		seen[id] = len(out)
+		out = append(out, heldSecret{id: id, doubt: doubt})
+	}
 	for _, r := range ri.blocks {
 		b := e.m.blocks[r.addr]
 		bv := e.ev.objs[r.addr]
 		if bv == nil {
 			continue
 		}
-		var id string
 		switch {
 		case b.typ == "aws_iam_access_key" && !b.data && keyAttrs[r.attr]:
-			id = e.accessKeyID(b, bv)
+			add(e.accessKeyID(b, bv), r.doubt)
 		case b.typ == "aws_secretsmanager_secret_version" && (r.attr == "" || r.attr == "secret_string" || r.attr == "secret_binary"),
 			b.typ == "aws_ssm_parameter" && (r.attr == "" || r.attr == "value" || r.attr == "insecure_value"):
-			id, _ = attrStr(bv, "arn")
+			arn, _ := attrStr(bv, "arn")
+			add(arn, r.doubt)
+		case b.typ == "aws_iam_user_login_profile" && !b.data && (r.attr == "password" || r.attr == "encrypted_password"):
+			add(e.loginProfileID(bv), r.doubt)
+		case b.typ == "aws_api_gateway_api_key" && r.attr == "value":
+			add(e.apiKeyID(bv), r.doubt)
+		case b.typ == "random_password" && !b.data && randomAttrs[r.attr]:
+			for _, id := range e.idx.randomDBs[r.addr] {
+				add(id, r.doubt)
+			}
+		case (b.typ == "aws_db_instance" || b.typ == "aws_rds_cluster") && !b.data && r.attr == dbPasswordArg[b.typ]:
+			add(e.idx.dbPasswords[r.addr], r.doubt)
 		}
-		if id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+	}
+	for _, v := range ri.vars {
+		for _, id := range e.idx.varDBs[v.addr] {
+			add(id, v.doubt)
 		}
 	}
 	return out
@@ -362,13 +491,7 @@ func (e *emitter) heldBy(ri refInfo) []string {
 // identityARN returns the ARN of a user, role or group given by name or
 // ARN, using the declared path when the module declares it.
 func (e *emitter) identityARN(kind, nameOrARN string) string {
-	if strings.HasPrefix(nameOrARN, "arn:") {
-		return nameOrARN
-	}
-	if arn, ok := e.idx.arns[kind][nameOrARN]; ok {
-		return arn
-	}
-	return graph.IAMARN(e.ev.account, kind, "/", nameOrARN)
+	return e.idx.identityARN(e.ev.account, kind, nameOrARN)
 }
 
 // accessKeyID returns the id of the access key of an aws_iam_access_key

@@ -3,13 +3,11 @@ package terraform
 import (
 	"fmt"
 	"math/big"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -32,6 +30,7 @@ type evaluator struct {
 	account string
 	region  string
 	owner   string // GitHub owner of the github provider
+	files   *moduleFiles
 	funcs   map[string]function.Function
 
 	vars     map[string]cty.Value
@@ -69,18 +68,20 @@ func newEvaluator(m *module) *evaluator {
 			types[name] = ty
 		}
 	}
-	pre := bareEvaluator(m, vars, types)
-	ev := bareEvaluator(m, vars, types)
+	files := newModuleFiles(m.dir)
+	pre := bareEvaluator(m, vars, types, files)
+	ev := bareEvaluator(m, vars, types, files)
 	ev.region = pre.providerRegion()
 	ev.account = pre.findAccount()
 	ev.owner = pre.githubOwner()
 	return ev
 }
 
-func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Type) *evaluator {
+func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Type, files *moduleFiles) *evaluator {
 	return &evaluator{
 		m:        m,
-		funcs:    functions(),
+		files:    files,
+		funcs:    functions(files),
 		vars:     vars,
 		varTypes: types,
 		locals:   map[string]cty.Value{},
@@ -247,6 +248,10 @@ func (ev *evaluator) context() *hcl.EvalContext {
 	vars := map[string]cty.Value{
 		"var":       cty.ObjectVal(ev.vars),
 		"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
+		// Paths are relative to the module folder, where files are read.
+		"path": cty.ObjectVal(map[string]cty.Value{
+			"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+		}),
 	}
 	locals := map[string]cty.Value{}
 	for name := range ev.m.locals {
@@ -660,79 +665,6 @@ func strList(v cty.Value) (out []string, ok bool) {
 		out = append(out, s)
 	}
 	return out, ok
-}
-
-// accountID matches a 12-digit AWS account id.
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
-
-// literalARNAccount finds the account in an ARN written out in the source.
-var literalARNAccount = regexp.MustCompile(`arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9*-]*:([0-9]{12}):`)
-
-// providerRegion is the region of the default aws provider, or "".
-func (ev *evaluator) providerRegion() string {
-	p := ev.m.provider("aws")
-	if p == nil || p.Body.Attributes["region"] == nil {
-		return ""
-	}
-	v, diags := ev.value(p.Body.Attributes["region"].Expr, nil)
-	s, ok := str(v)
-	if diags.HasErrors() || !ok || strings.Contains(s, "${") {
-		return ""
-	}
-	return s
-}
-
-// findAccount returns the module's account: the aws provider's allowed
-// account, a variable or local named for it, or the one account that
-// literal ARNs name.
-func (ev *evaluator) findAccount() string {
-	if p := ev.m.provider("aws"); p != nil && p.Body.Attributes["allowed_account_ids"] != nil {
-		v, _ := ev.value(p.Body.Attributes["allowed_account_ids"].Expr, nil)
-		list, _ := strList(v)
-		for _, s := range list {
-			if accountID.MatchString(s) {
-				return s
-			}
-		}
-	}
-	names := []string{"account_id", "aws_account_id", "account"}
-	for _, n := range names {
-		if s, ok := str(ev.vars[n]); ok && accountID.MatchString(s) {
-			return s
-		}
-	}
-	for _, n := range names {
-		if ev.m.locals[n] == nil {
-			continue
-		}
-		ev.ensure("local." + n)
-		if s, ok := str(ev.locals[n]); ok && accountID.MatchString(s) {
-			return s
-		}
-	}
-
-	seen := map[string]bool{}
-	for _, f := range ev.m.files {
-		if f.err != nil || f.vars {
-			continue
-		}
-		hclsyntax.VisitAll(f.body, func(n hclsyntax.Node) hcl.Diagnostics {
-			lit, ok := n.(*hclsyntax.LiteralValueExpr)
-			if !ok || lit.Val.Type() != cty.String || lit.Val.IsNull() {
-				return nil
-			}
-			for _, m := range literalARNAccount.FindAllStringSubmatch(lit.Val.AsString(), -1) {
-				seen[m[1]] = true
-			}
-			return nil
-		})
-	}
-	if len(seen) == 1 {
-		for a := range seen {
-			return a
-		}
-	}
-	return ""
 }
 
 // githubOwner is the owner set on the default github provider, or a

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"encoding/base64"
-	"errors"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -16,10 +15,11 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
-// functions returns the Terraform functions that need no file system,
-// clock, randomness or network. Others are unknown to the evaluator.
-func functions() map[string]function.Function {
-	return map[string]function.Function{
+// functions returns the Terraform functions that need no clock,
+// randomness or network; file, fileexists and templatefile read through
+// mf. Others are unknown to the evaluator.
+func functions(mf *moduleFiles) map[string]function.Function {
+	funcs := map[string]function.Function{
 		"abs":             stdlib.AbsoluteFunc,
 		"alltrue":         allTrueFunc,
 		"anytrue":         anyTrueFunc,
@@ -52,7 +52,7 @@ func functions() map[string]function.Function {
 		"length":          lengthFunc,
 		"log":             stdlib.LogFunc,
 		"lookup":          lookupFunc,
-		"lower":           stdlib.LowerFunc,
+		"lower":           keepPlaceholders(stdlib.LowerFunc),
 		"max":             stdlib.MaxFunc,
 		"merge":           stdlib.MergeFunc,
 		"min":             stdlib.MinFunc,
@@ -63,7 +63,7 @@ func functions() map[string]function.Function {
 		"range":           stdlib.RangeFunc,
 		"regex":           stdlib.RegexFunc,
 		"regexall":        stdlib.RegexAllFunc,
-		"replace":         replaceFunc,
+		"replace":         keepPlaceholders(replaceFunc),
 		"reverse":         stdlib.ReverseListFunc,
 		"sensitive":       identityFunc,
 		"setintersection": stdlib.SetIntersectionFunc,
@@ -78,7 +78,7 @@ func functions() map[string]function.Function {
 		"strcontains":     strContainsFunc,
 		"strrev":          stdlib.ReverseFunc,
 		"substr":          stdlib.SubstrFunc,
-		"title":           stdlib.TitleFunc,
+		"title":           keepPlaceholders(stdlib.TitleFunc),
 		"tobool":          stdlib.MakeToFunc(cty.Bool),
 		"tolist":          stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 		"tomap":           stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
@@ -90,10 +90,74 @@ func functions() map[string]function.Function {
 		"trimspace":       stdlib.TrimSpaceFunc,
 		"trimsuffix":      stdlib.TrimSuffixFunc,
 		"try":             tryfunc.TryFunc,
-		"upper":           stdlib.UpperFunc,
+		"upper":           keepPlaceholders(stdlib.UpperFunc),
 		"values":          stdlib.ValuesFunc,
 		"zipmap":          stdlib.ZipmapFunc,
 	}
+	if mf != nil {
+		funcs["file"] = mf.fileFunc()
+		funcs["fileexists"] = mf.fileExistsFunc()
+		// A template may not call templatefile itself, as in Terraform.
+		inner := make(map[string]function.Function, len(funcs))
+		for k, f := range funcs {
+			inner[k] = f
+		}
+		funcs["templatefile"] = mf.templateFileFunc(inner)
+	}
+	return funcs
+}
+
+// keepPlaceholders applies a string function to the text around the
+// "${reference}" placeholders of its first argument and leaves each
+// placeholder as it is, so that lower(var.x) or replace(var.x, "_", "-")
+// of an unresolved variable still names the variable. A replacement that
+// would match across a placeholder is not made.
+func keepPlaceholders(f function.Function) function.Function {
+	spec := &function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			return f.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s := args[0]
+			if !s.IsKnown() || s.IsNull() || s.Type() != cty.String || !strings.Contains(s.AsString(), "${") {
+				return f.Call(args)
+			}
+			text := s.AsString()
+			spans := placeholderRef.FindAllStringIndex(text, -1)
+			if len(spans) == 0 {
+				return f.Call(args)
+			}
+			var sb strings.Builder
+			last := 0
+			part := func(lit string) error {
+				if lit == "" {
+					return nil
+				}
+				call := append([]cty.Value{cty.StringVal(lit)}, args[1:]...)
+				v, err := f.Call(call)
+				if err != nil {
+					return err
+				}
+				sb.WriteString(v.AsString())
+				return nil
+			}
+			for _, sp := range spans {
+				if err := part(text[last:sp[0]]); err != nil {
+					return cty.NilVal, err
+				}
+				sb.WriteString(text[sp[0]:sp[1]])
+				last = sp[1]
+			}
+			if err := part(text[last:]); err != nil {
+				return cty.NilVal, err
+			}
+			return cty.StringVal(sb.String()), nil
+		},
+	}
+	return function.New(spec)
 }
 
 // maxGenerated bounds what one function call may generate (combinations,
@@ -120,8 +184,6 @@ func guarded(f function.Function, check func(args []cty.Value) error) function.F
 	}
 	return function.New(spec)
 }
-
-var errTooLarge = errors.New("result would be too large")
 
 // boundedJoin is join limited to results of maxStringLen bytes.
 var boundedJoin = guarded(stdlib.JoinFunc, func(args []cty.Value) error {

@@ -18,12 +18,14 @@ var (
 	// secretKeyPattern matches a 40-character token shaped like a secret
 	// access key.
 	secretKeyPattern = regexp.MustCompile(`(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
+	// privateKeyPattern matches a PEM private key block.
+	privateKeyPattern = regexp.MustCompile(`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----[A-Za-z0-9+/=:,\s-]*?-----END ([A-Z0-9]+ )*PRIVATE KEY-----`)
 )
 
 // inlineCredential is an AWS credential value written out in the input.
 type inlineCredential struct {
 	value     string
-	kind      string // access-key or access-key-secret
+	kind      string // access-key, access-key-secret or private-key
 	longLived bool
 }
 
@@ -41,6 +43,17 @@ func findAWSKeys(text string) []inlineCredential {
 	for _, m := range secretKeyPattern.FindAllStringSubmatch(text, -1) {
 		if looksLikeSecretKey(m[1]) {
 			out = append(out, inlineCredential{value: m[1], kind: "access-key-secret", longLived: true})
+		}
+	}
+	return out
+}
+
+// findCredentials finds AWS keys and PEM private keys.
+func findCredentials(text string) []inlineCredential {
+	out := findAWSKeys(text)
+	if strings.Contains(text, "PRIVATE KEY-----") {
+		for _, k := range privateKeyPattern.FindAllString(text, -1) {
+			out = append(out, inlineCredential{value: k, kind: "private-key", longLived: true})
 		}
 	}
 	return out
@@ -73,7 +86,7 @@ func (e *emitter) inlineKeys(runtime string, b *block, names ...string) {
 			continue
 		}
 		for _, text := range e.texts(b, a.Expr) {
-			for _, c := range findAWSKeys(text) {
+			for _, c := range findCredentials(text) {
 				fp := e.fingerprint(c.value)
 				if fp == "" || seen[fp] {
 					continue

@@ -78,11 +78,15 @@ type localDef struct {
 
 // module is the parsed content of one folder.
 type module struct {
+	dir       string     // the folder, for files the configuration reads
 	files     []*srcFile // in name order
 	vars      map[string]*variable
 	locals    map[string]*localDef
 	blocks    map[string]*block // resources and data sources by address
 	providers map[string][]*hclsyntax.Block
+	// imports maps a resource address to the id expression of the import
+	// block that names it.
+	imports map[string]hcl.Expression
 	// tfvars contains the values Terraform loads by itself, later files
 	// overriding earlier ones.
 	tfvars map[string]cty.Value
@@ -94,10 +98,12 @@ type module struct {
 // read through its Open function when the folder gives no copy of it.
 func loadModule(dir string, self *ingest.File) *module {
 	m := &module{
+		dir:       dir,
 		vars:      map[string]*variable{},
 		locals:    map[string]*localDef{},
 		blocks:    map[string]*block{},
 		providers: map[string][]*hclsyntax.Block{},
+		imports:   map[string]hcl.Expression{},
 		tfvars:    map[string]cty.Value{},
 		diags:     map[string][]ingest.Diagnostic{},
 	}
@@ -231,7 +237,27 @@ func (m *module) declare(f *srcFile) {
 			if len(sb.Labels) == 1 {
 				m.providers[sb.Labels[0]] = append(m.providers[sb.Labels[0]], sb)
 			}
+		case "import":
+			m.declareImport(sb)
 		}
+	}
+}
+
+// declareImport records the id an import block gives a resource. Only
+// plain addresses count: an import into one instance of a counted or
+// for_each resource, or into a module, is left out.
+func (m *module) declareImport(sb *hclsyntax.Block) {
+	to, id := sb.Body.Attributes["to"], sb.Body.Attributes["id"]
+	if to == nil || id == nil {
+		return
+	}
+	tr, diags := hcl.AbsTraversalForExpr(to.Expr)
+	if diags.HasErrors() || len(tr) != 2 {
+		return
+	}
+	addr := traversalText(tr)
+	if _, dup := m.imports[addr]; !dup {
+		m.imports[addr] = id.Expr
 	}
 }
 

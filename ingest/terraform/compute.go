@@ -1,0 +1,312 @@
+package terraform
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// instance emits an EC2 instance, the role credentials its metadata
+// endpoint hands out, and the credentials its user data holds.
+func (e *emitter) instance(b *block, bv *blockVal) {
+	runtime := ec2RuntimeID(e.ev.account, b.addr)
+	rng := b.syn.DefRange()
+	name := ""
+	if tags := bv.attrs["tags"]; tags != cty.NilVal && tags.IsKnown() && !tags.IsNull() &&
+		(tags.Type().IsObjectType() || tags.Type().IsMapType()) {
+		if v, ok := tags.AsValueMap()["Name"]; ok {
+			name, _ = str(v)
+		}
+	}
+	keyName, _ := attrStr(bv, "key_name")
+	attrs := map[string]string{
+		graph.AttrProvider: providerAWS,
+		"type":             "ec2-instance",
+		graph.AttrAccount:  e.ev.account,
+		graph.AttrName:     name,
+		"ssh_key_name":     keyName,
+		"tf_address":       b.addr,
+	}
+	if id, ok := e.ev.importedID(b.addr); ok {
+		attrs["instance_id"] = id
+		attrs["arn"] = e.ev.arn("ec2", "instance/"+id)
+	}
+	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
+
+	if a := b.attr("iam_instance_profile"); a != nil {
+		profile, _ := attrStr(bv, "iam_instance_profile")
+		role := e.profileRole(b, a.Expr, profile)
+		e.roleCredentials(runtime, "metadata", role, rng, map[string]string{"instance_profile": profile})
+	}
+	e.inlineKeys(runtime, b, "user_data", "user_data_base64")
+	e.exposesHeld(runtime, b, "file", "user_data", "user_data_base64")
+}
+
+// ec2RuntimeID returns the id of an EC2 instance declared at a Terraform
+// address.
+func ec2RuntimeID(account, addr string) string {
+	return "runtime:aws:ec2:" + account + ":" + addr
+}
+
+// importedID returns the id an import block gives the resource at addr.
+func (ev *evaluator) importedID(addr string) (string, bool) {
+	expr := ev.m.imports[addr]
+	if expr == nil {
+		return "", false
+	}
+	v, diags := ev.value(expr, nil)
+	id, ok := str(v)
+	if diags.HasErrors() || !ok || id == "" || strings.Contains(id, "${") {
+		return "", false
+	}
+	return id, true
+}
+
+// exposesHeld adds EXPOSES from a runtime to the credentials that the
+// named arguments of b hold, such as an access key written into user data
+// through a template.
+func (e *emitter) exposesHeld(runtime string, b *block, via string, names ...string) {
+	for _, name := range names {
+		a := b.attr(name)
+		if a == nil {
+			continue
+		}
+		for _, h := range e.heldBy(e.ev.refs(a.Expr)) {
+			e.heldEdge(runtime, graph.EdgeExposes, h, a.Expr.Range(), map[string]string{graph.AttrVia: via})
+		}
+	}
+}
+
+// roleCredentials emits the role credentials a runtime hands to its code
+// (through the metadata endpoint or the environment), and AUTHENTICATES_AS
+// to the role when it is known.
+func (e *emitter) roleCredentials(runtime, via, role string, rng hcl.Range, extra map[string]string) {
+	creds := graph.AWSInstanceCredentialsID(runtime)
+	attrs := map[string]string{
+		graph.AttrProvider:  providerAWS,
+		"type":              "role-credentials",
+		graph.AttrVia:       via,
+		graph.AttrLongLived: "false",
+	}
+	for k, v := range extra {
+		attrs[k] = v
+	}
+	e.node(graph.NodeSecret, creds, "", rng, attrs)
+	e.edge(runtime, graph.EdgeExposes, creds, rng, map[string]string{graph.AttrVia: via})
+	if role != "" {
+		e.edge(creds, graph.EdgeAuthenticatesAs, role, rng, nil)
+	}
+}
+
+// profileRole returns the ARN of the role of the instance profile that
+// expr (whose value is name) names, or "" with a warning when the module
+// does not show it.
+func (e *emitter) profileRole(b *block, expr hcl.Expression, name string) string {
+	profiles := e.ev.refsTo(expr, "aws_iam_instance_profile")
+	if len(profiles) == 0 {
+		if pb := e.idx.profiles[name]; pb != nil {
+			profiles = append(profiles, pb)
+		}
+	}
+	for _, pb := range profiles {
+		if roles := profileRoleNames(e.ev.objs[pb.addr]); len(roles) > 0 {
+			return e.identityARN("role", roles[0])
+		}
+	}
+	e.warnf(expr.Range(), "%s: the role of its instance profile is not declared in this module", b.addr)
+	return ""
+}
+
+// lambda emits a Lambda function, its role credentials, its image and its
+// environment variables.
+func (e *emitter) lambda(b *block, bv *blockVal) {
+	name, _ := attrStr(bv, "function_name")
+	arn, _ := attrStr(bv, "arn")
+	runtime := "runtime:aws:lambda:" + arn
+	rng := b.syn.DefRange()
+	image, _ := attrStr(bv, "image_uri")
+	e.node(graph.NodeRuntime, runtime, name, rng, map[string]string{
+		graph.AttrProvider: providerAWS,
+		"type":             "lambda",
+		graph.AttrAccount:  e.ev.account,
+		graph.AttrName:     name,
+		"arn":              arn,
+		"image":            image,
+		"tf_address":       b.addr,
+	})
+	if image != "" {
+		e.executesImage(runtime, image, b.attr("image_uri").Expr.Range())
+	}
+
+	if a := b.attr("role"); a != nil {
+		role, ok := attrStr(bv, "role")
+		if !ok || !strings.HasPrefix(role, "arn:") {
+			e.warnf(a.Expr.Range(), "%s: role could not be resolved", b.addr)
+			role = ""
+		}
+		e.roleCredentials(runtime, "env", role, rng, nil)
+	}
+
+	if drng, ok := hasDynamic(b.syn.Body, "environment"); ok {
+		e.warnf(drng, "%s: dynamic environment blocks are not expanded", b.addr)
+	}
+	for _, eb := range b.nested("environment") {
+		if a := eb.Body.Attributes["variables"]; a != nil {
+			e.envVars(runtime, b, a)
+		}
+	}
+}
+
+// executesImage adds EXECUTES from a runtime to the container image it
+// runs, with the image's name node.
+func (e *emitter) executesImage(runtime, image string, rng hcl.Range) {
+	img, ok := parseImage(image)
+	if !ok {
+		return
+	}
+	ver, name := img.purl(true), img.purl(false)
+	e.node(graph.NodePackage, ver, img.name()+"@"+img.version(), rng, map[string]string{
+		"ecosystem": "docker", graph.AttrName: img.name(), "version": img.version(),
+	})
+	e.node(graph.NodePackage, name, img.name(), rng, map[string]string{"ecosystem": "docker", graph.AttrName: img.name()})
+	e.edge(ver, graph.EdgeVersionOf, name, rng, nil)
+	e.edge(runtime, graph.EdgeExecutes, ver, rng, map[string]string{graph.AttrVia: "image", "pinned": img.pinned()})
+}
+
+// Beanstalk option namespaces read here.
+const (
+	ebEnvironment        = "aws:elasticbeanstalk:application:environment"
+	ebEnvironmentSecrets = "aws:elasticbeanstalk:application:environmentsecrets"
+	ebLaunch             = "aws:autoscaling:launchconfiguration"
+)
+
+// beanstalk emits an Elastic Beanstalk environment: a runtime exposing its
+// environment properties, the secrets it injects and the role credentials
+// of its instances.
+func (e *emitter) beanstalk(b *block, bv *blockVal) {
+	app, _ := attrStr(bv, "application")
+	env, _ := attrStr(bv, "name")
+	arn, _ := attrStr(bv, "arn")
+	runtime := "runtime:aws:elasticbeanstalk:" + app + "/" + env
+	rng := b.syn.DefRange()
+	e.node(graph.NodeRuntime, runtime, app+"/"+env, rng, map[string]string{
+		graph.AttrProvider: providerAWS,
+		"type":             "elasticbeanstalk-environment",
+		graph.AttrName:     env,
+		"application":      app,
+		graph.AttrAccount:  e.ev.account,
+		"arn":              arn,
+		"tf_address":       b.addr,
+	})
+	if drng, ok := hasDynamic(b.syn.Body, "setting"); ok {
+		e.warnf(drng, "%s: dynamic setting blocks are not expanded", b.addr)
+	}
+	for _, sb := range b.nested("setting") {
+		ns := e.settingStr(b, sb, "namespace")
+		name := e.settingStr(b, sb, "name")
+		va := sb.Body.Attributes["value"]
+		if va == nil || name == "" {
+			continue
+		}
+		switch {
+		case ns == ebEnvironment:
+			e.envVar(runtime, b, name, va.Expr)
+		case ns == ebEnvironmentSecrets:
+			v, diags := e.ev.value(va.Expr, b)
+			ref, _ := str(v)
+			id, ok := e.secretRef(ref)
+			if diags.HasErrors() || !ok {
+				e.warnf(va.Expr.Range(), "%s: the secret of environment property %s could not be resolved", b.addr, name)
+				continue
+			}
+			e.edge(runtime, graph.EdgeExposes, id, va.Expr.Range(), map[string]string{graph.AttrVia: "env", graph.AttrName: name})
+		case ns == ebLaunch && name == "IamInstanceProfile":
+			profile := e.settingStr(b, sb, "value")
+			role := e.profileRole(b, va.Expr, profile)
+			e.roleCredentials(runtime, "metadata", role, sb.DefRange(), map[string]string{"instance_profile": profile})
+		}
+	}
+}
+
+// settingStr evaluates a string argument of a setting block, or "".
+func (e *emitter) settingStr(b *block, sb *hclsyntax.Block, name string) string {
+	a := sb.Body.Attributes[name]
+	if a == nil {
+		return ""
+	}
+	v, diags := e.ev.value(a.Expr, b)
+	s, _ := str(v)
+	if diags.HasErrors() {
+		return ""
+	}
+	return s
+}
+
+// envVars emits each environment variable of a function as a Secret the
+// function EXPOSES.
+func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
+	if oc, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
+		for _, item := range oc.Items {
+			k, diags := e.ev.value(item.KeyExpr, b)
+			name, ok := str(k)
+			if diags.HasErrors() || !ok {
+				e.warnf(item.KeyExpr.Range(), "%s: environment variable name could not be resolved", b.addr)
+				continue
+			}
+			e.envVar(runtime, b, name, item.ValueExpr)
+		}
+		return
+	}
+	v, diags := e.ev.value(a.Expr, b)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() ||
+		!(v.Type().IsObjectType() || v.Type().IsMapType()) {
+		e.warnf(a.Expr.Range(), "%s: environment variables could not be resolved", b.addr)
+		return
+	}
+	// The values come from one expression: its references hold for every
+	// variable, and each value is written out when the whole is.
+	ri := e.ev.refs(a.Expr)
+	values := v.AsValueMap()
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		id, attrs := e.envVarNode(runtime, name)
+		for _, h := range e.heldBy(ri) {
+			e.heldEdge(id, graph.EdgeHolds, h, a.Expr.Range(), nil)
+		}
+		if s, ok := str(values[name]); ok && s != "" && ri.literal() {
+			attrs[graph.AttrFingerprint] = e.fingerprint(s)
+			attrs[graph.AttrStoredInline] = "true"
+		}
+		e.envVarDone(runtime, id, name, attrs, a.Expr.Range())
+	}
+}
+
+// envVar emits one environment variable whose value is expr.
+func (e *emitter) envVar(runtime string, b *block, name string, expr hcl.Expression) {
+	id, attrs := e.envVarNode(runtime, name)
+	e.holds(id, b, expr, attrs, expr.Range())
+	e.envVarDone(runtime, id, name, attrs, expr.Range())
+}
+
+func (e *emitter) envVarNode(runtime, name string) (string, map[string]string) {
+	return graph.AWSEnvVarID(runtime, name), map[string]string{
+		graph.AttrProvider: providerAWS,
+		"type":             "env-var",
+		graph.AttrName:     name,
+		graph.AttrAccount:  e.ev.account,
+	}
+}
+
+func (e *emitter) envVarDone(runtime, id, name string, attrs map[string]string, rng hcl.Range) {
+	e.node(graph.NodeSecret, id, name, rng, attrs)
+	e.edge(runtime, graph.EdgeExposes, id, rng, map[string]string{graph.AttrVia: "env"})
+}

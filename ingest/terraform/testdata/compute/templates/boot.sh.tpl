@@ -1,0 +1,4 @@
+#!/bin/sh
+export AWS_DEFAULT_REGION=${region}
+export AWS_SECRET_ACCESS_KEY=${ci_key}
+export LEGACY_KEY_ID=AKIACANARYTF7F3A0002
