@@ -11,7 +11,9 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	graphql "github.com/graph-gophers/graphql-go"
@@ -93,7 +95,8 @@ type handler struct {
 // /graphql run queries over store, and GET / serves the explorer page.
 func NewHandler(store graph.Reader, opt Options) http.Handler {
 	opt = opt.withDefaults()
-	root := &resolver{store: store, maxResults: opt.MaxResults, timeout: opt.RequestTimeout, log: opt.Logger}
+	root := &resolver{store: store, maxResults: opt.MaxResults, timeout: opt.RequestTimeout, log: opt.Logger,
+		slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 	s := graphql.MustParseSchema(SDL, root,
 		graphql.UseStringDescriptions(),
 		graphql.UseFieldResolvers(),
@@ -228,6 +231,9 @@ func (h *handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := context.WithTimeout(r.Context(), h.opt.RequestTimeout)
 	defer cancel()
+	budget := &atomic.Int32{}
+	budget.Store(MaxTraversalsPerRequest)
+	ctx = context.WithValue(ctx, budgetKey{}, budget)
 	resp := h.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
 	finishErrors(ctx, h.opt.RequestTimeout, resp.Errors)
 	writeJSON(w, http.StatusOK, resp)

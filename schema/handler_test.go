@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"bufio"
 	"bytes"
 	"context"
@@ -367,5 +368,24 @@ func TestHostAndToken(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("explorer without a token: status %d, want 200", resp.StatusCode)
+	}
+}
+
+func TestAliasAmplificationLimited(t *testing.T) {
+	srv := newServer(t, newTestStore(t), Options{})
+	var fields []string
+	for i := 0; i < MaxTraversalsPerRequest+4; i++ {
+		fields = append(fields, fmt.Sprintf("a%d: blastRadius(start: $s) { total }", i))
+	}
+	_, body := post(t, srv, "query($s: StartInput!) { "+strings.Join(fields, " ")+" }",
+		map[string]any{"s": map[string]any{"packages": []string{pkgV1}}})
+	r := decode(t, body)
+	if got := len(r.codes()); got != 4 {
+		t.Errorf("%d errors, want 4: the fields past %d are refused\n%s", got, MaxTraversalsPerRequest, body)
+	}
+	for _, c := range r.codes() {
+		if c != "BAD_INPUT" {
+			t.Errorf("code %s, want BAD_INPUT", c)
+		}
 	}
 }

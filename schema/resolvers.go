@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	graphql "github.com/graph-gophers/graphql-go"
@@ -27,6 +28,8 @@ type resolver struct {
 	maxResults int
 	timeout    time.Duration
 	log        *slog.Logger
+	// slots bounds the traversals running at once across requests.
+	slots chan struct{}
 }
 
 type startInput struct {
@@ -90,6 +93,17 @@ func (r *resolver) run(ctx context.Context, args radiusArgs) (*query.Result, err
 	s, opt, err := args.request()
 	if err != nil {
 		return nil, err
+	}
+	if b, ok := ctx.Value(budgetKey{}).(*atomic.Int32); ok && b.Add(-1) < 0 {
+		return nil, badInput("too many blastRadius and revocationPlan fields in one request: at most %d; send the rest in another request", MaxTraversalsPerRequest)
+	}
+	// Traversals hold their whole result in memory: bound how many run at
+	// once across all requests.
+	select {
+	case r.slots <- struct{}{}:
+		defer func() { <-r.slots }()
+	case <-ctx.Done():
+		return nil, classify(ctx, r.log, r.timeout, ctx.Err())
 	}
 	res, err := query.Run(ctx, r.store, s, opt)
 	if err != nil {
@@ -532,3 +546,11 @@ func clamp(n int64) int32 {
 	}
 	return int32(n)
 }
+
+// MaxTraversalsPerRequest bounds the blastRadius and revocationPlan
+// fields of one request, aliases included: each is a full traversal, so
+// a document of 800 aliases would otherwise cost 800 of them.
+const MaxTraversalsPerRequest = 8
+
+// budgetKey marks the per-request traversal budget in a context.
+type budgetKey struct{}
