@@ -469,6 +469,14 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Command = shellCommand("aws", "iam", "update-access-key", "--user-name", user, "--access-key-id", keyID, "--status", "Inactive")
 		}
 		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=AccessKeyId,AttributeValue="+keyID, "--start-time", "<revocation time>")
+	case "console-password":
+		user := lastSegment(n.Attr("user"))
+		if user == "" {
+			user = lastSegment(strings.TrimPrefix(n.ID, "secret:aws:console-password:"))
+		}
+		it.Action = fmt.Sprintf("Remove the console password of user %s (the attacker can set one) and check its sign-ins since the compromise", user)
+		it.Command = shellCommand("aws", "iam", "delete-login-profile", "--user-name", user)
+		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=ConsoleLogin", "--start-time", "<revocation time>")
 	case "actions-secret":
 		it.Action = "Rotate the value at the service that issued it, then store the new value in the GitHub secret"
 		it.Command = ghSecretCommand(n)
