@@ -28,8 +28,10 @@ var forward = []graph.EdgeKind{
 }
 
 // backward lists the edge kinds walked from target to source: from a
-// package to the packages that contain it and the runtimes executing it.
-var backward = []graph.EdgeKind{graph.EdgeDependsOn, graph.EdgeExecutes}
+// package to the packages that contain it and the runtimes executing it,
+// and from a package's name node (reached when some unknown versions of
+// it contain the compromised code) to its versions.
+var backward = []graph.EdgeKind{graph.EdgeDependsOn, graph.EdgeExecutes, graph.EdgeVersionOf}
 
 // Options tune a blast-radius query.
 type Options struct {
@@ -372,8 +374,12 @@ func kindFromID(id string) graph.NodeKind {
 		return graph.NodeRepository
 	case hasPrefix(id, "runtime:"):
 		return graph.NodeRuntime
-	case hasPrefix(id, "secret:"), hasPrefix(id, "arn:aws:secretsmanager:"), hasPrefix(id, "arn:aws:ssm:"):
+	case hasPrefix(id, "secret:"), hasPrefix(id, "arn:aws:secretsmanager:"), hasPrefix(id, "arn:aws:ssm:"), hasPrefix(id, "gcp:secret:"):
 		return graph.NodeSecret
+	case hasPrefix(id, "k8s:workload:"):
+		return graph.NodeRuntime
+	case hasPrefix(id, "k8s:sa:"), hasPrefix(id, "k8s:user:"), hasPrefix(id, "k8s:group:"), hasPrefix(id, "gcp:sa:"), hasPrefix(id, "gcp:user:"), hasPrefix(id, "gcp:wif:"):
+		return graph.NodeIdentity
 	case hasPrefix(id, "arn:aws:iam::"), hasPrefix(id, "arn:aws:sts::"), hasPrefix(id, "oidc:"), hasPrefix(id, "github:"):
 		return graph.NodeIdentity
 	default:

@@ -284,3 +284,33 @@ func TestPackageRange(t *testing.T) {
 		t.Error("a name without pkg: was accepted")
 	}
 }
+
+func TestCompositeActionDependency(t *testing.T) {
+	// example-org/lint's action.yml uses setup@v1; a job runs lint@v2,
+	// whose content the input does not show: the job is possibly reached.
+	setup := "pkg:githubactions/example-vendor/setup@v1"
+	lintName := "pkg:githubactions/example-org/lint"
+	lintV2 := "pkg:githubactions/example-org/lint@v2"
+	s := newG().
+		edge(lintName, graph.EdgeDependsOn, setup, "possible").
+		edge(lintV2, graph.EdgeVersionOf, lintName).
+		edge(jobA, graph.EdgeExecutes, lintV2).
+		edge(jobA, graph.EdgeExposes, keyA).
+		store(t)
+	res := blast(t, s, setup, Options{})
+	r := res.Get(keyA)
+	if r == nil || r.Confidence != graph.Possible {
+		t.Fatalf("secret = %+v, want possibly reached through the composite action", r)
+	}
+	// A start at a version never walks up to its name and back down to
+	// other versions.
+	s2 := newG().
+		edge("pkg:npm/x@2.0.0", graph.EdgeVersionOf, "pkg:npm/x").
+		edge("pkg:npm/x@1.0.0", graph.EdgeVersionOf, "pkg:npm/x").
+		edge(jobB, graph.EdgeExecutes, "pkg:npm/x@2.0.0").
+		node("pkg:npm/x@1.0.0").
+		store(t)
+	if res := blast(t, s2, "pkg:npm/x@1.0.0", Options{}); len(res.Reached) != 0 {
+		t.Errorf("version 1.0.0 reached %v, want nothing", reachedIDs(res))
+	}
+}

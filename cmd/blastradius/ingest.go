@@ -20,6 +20,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
 	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab"
+	"github.com/blastradius-dev/blastradius/ingest/kubernetes"
 	"github.com/blastradius-dev/blastradius/ingest/link"
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
 	"github.com/blastradius-dev/blastradius/ingest/terraform"
@@ -37,6 +38,7 @@ func parsers() []ingest.Parser {
 		lockfile.NewPoetry(),
 		lockfile.NewRequirements(),
 		terraform.New(),
+		kubernetes.New(),
 		cloudtrail.New(),
 		awsiam.New(),
 		gcpiam.New(),

@@ -459,10 +459,12 @@ func TestActionMetadata(t *testing.T) {
 	tests := []struct {
 		repo, rel string
 		want      []string
+		edges     int
 	}{
-		{testRepo, "action.yml", []string{"pkg:githubactions/example-org/app"}},
-		{"Example-Org/App", ".github/actions/setup/action.yml", []string{"pkg:githubactions/example-org/app#.github/actions/setup"}},
-		{"", "action.yml", nil},
+		{testRepo, "action.yml", []string{"pkg:githubactions/example-org/app"}, 0},
+		// An action in a subfolder belongs to its repository's name node.
+		{"Example-Org/App", ".github/actions/setup/action.yml", []string{"pkg:githubactions/example-org/app#.github/actions/setup", "pkg:githubactions/example-org/app"}, 1},
+		{"", "action.yml", nil, 0},
 	}
 	for _, tt := range tests {
 		res, err := parseBytes(t, tt.repo, tt.rel, data)
@@ -470,17 +472,17 @@ func TestActionMetadata(t *testing.T) {
 			t.Fatalf("%s: %v", tt.rel, err)
 		}
 		var got []string
-		for _, n := range res.Nodes {
+		for i, n := range res.Nodes {
 			got = append(got, n.ID)
-			if n.Kind != graph.NodePackage || n.Attr("using") != "composite" || n.Attr("ecosystem") != "githubactions" {
+			if i == 0 && (n.Kind != graph.NodePackage || n.Attr("using") != "composite" || n.Attr("ecosystem") != "githubactions") {
 				t.Errorf("%s: node %s = %v %v", tt.rel, n.ID, n.Kind, n.Attrs)
 			}
 		}
 		if diff := cmp.Diff(got, tt.want); diff != "" {
 			t.Errorf("%s nodes (-got +want):\n%s", tt.rel, diff)
 		}
-		if len(res.Edges) != 0 || len(res.Diags) != 0 {
-			t.Errorf("%s: edges %d diags %v", tt.rel, len(res.Edges), res.Diags)
+		if len(res.Edges) != tt.edges || len(res.Diags) != 0 {
+			t.Errorf("%s: edges %d diags %v, want %d edges", tt.rel, len(res.Edges), res.Diags, tt.edges)
 		}
 	}
 }
@@ -540,4 +542,29 @@ func TestAliasExpansionIsBounded(t *testing.T) {
 		t.Errorf("no truncation diagnostic; diagnostics %v", res.Diags)
 	}
 	checkResult(t, res)
+}
+
+func TestCompositeActionUses(t *testing.T) {
+	data, err := os.ReadFile("testdata/composite/action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseBytes(t, "example-org/lint", "action.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := "pkg:githubactions/example-org/lint"
+	got := targets(res, self, graph.EdgeDependsOn)
+	want := []string{
+		"pkg:githubactions/example-vendor/changed-files@0123456789abcdef0123456789abcdef01234567",
+		"pkg:githubactions/example-vendor/setup-linter@v1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DEPENDS_ON (-want +got):\n%s", diff)
+	}
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeDependsOn && e.Confidence != graph.Possible {
+			t.Errorf("%s -> %s is %s, want possible: which versions contain these steps is unknown", e.From, e.To, e.Confidence)
+		}
+	}
 }

@@ -740,7 +740,8 @@ func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Resu
 	if sub != "" {
 		label += "/" + sub
 	}
-	using, _ := scalar(lookup(lookup(root, "runs"), "using"))
+	runs := lookup(root, "runs")
+	using, _ := scalar(lookup(runs, "using"))
 	b := newBuilder(f.Path, res)
 	b.node(id, graph.NodePackage, label, 0, attrs{
 		"ecosystem":          purlTypeActions,
@@ -749,6 +750,70 @@ func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Resu
 		graph.AttrRepository: f.Repo,
 		"using":              using,
 	})
+	if sub != "" {
+		// Workflows name versions of the repository; the repository
+		// contains this action.
+		name := actionPURL(owner, repo, "", "")
+		b.node(name, graph.NodePackage, owner+"/"+repo, 0, attrs{"ecosystem": purlTypeActions, "name": owner + "/" + repo})
+		b.edge(name, graph.EdgeDependsOn, id, graph.Certain, 0, attrs{graph.AttrReason: "the repository contains the action at " + sub})
+	}
+	convertActionDependencies(f, b, id, runs)
+}
+
+// convertActionDependencies records what an action runs besides its own
+// code: the actions and images a composite action's steps use, and a
+// Docker action's image. The file is one version of the action (the one
+// in the input); which released versions contain the same steps is not
+// in the input, so the edges are possible.
+func convertActionDependencies(f *ingest.File, b *builder, id string, runs *yaml.Node) {
+	depend := func(to string, line int, what string) {
+		b.edge(id, graph.EdgeDependsOn, to, graph.Possible, line, attrs{
+			graph.AttrReason: what + " in " + f.RelPath + "; which released versions of the action do the same is not in the input",
+		})
+	}
+	image := func(s string, line int) {
+		img, ok := parseImage(strings.TrimPrefix(s, "docker://"))
+		if !ok {
+			return
+		}
+		ver, name := img.PURL(true), img.PURL(false)
+		b.node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
+		b.node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
+		b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+		depend(ver, line, "the action runs image "+img.Name())
+	}
+	if s, ok := scalar(lookup(runs, "image")); ok && strings.HasPrefix(s, "docker://") {
+		image(s, lookup(runs, "image").Line)
+	}
+	for _, st := range items(lookup(runs, "steps")) {
+		un := lookup(st, "uses")
+		s, ok := scalar(un)
+		if !ok {
+			continue
+		}
+		u, err := parseUses(s)
+		if err != nil {
+			b.res.Warnf(ingest.Position{File: f.Path, Line: un.Line, Col: un.Column}, "composite step: action not recorded: %v", err)
+			continue
+		}
+		switch u.Kind {
+		case usesDocker:
+			image(s, un.Line)
+		case usesRemote:
+			ver := actionPURL(u.Owner, u.Repo, u.Ref, u.Path)
+			name := actionPURL(u.Owner, u.Repo, "", "")
+			label := u.Name()
+			if u.Path != "" {
+				label += "/" + u.Path
+			}
+			b.node(ver, graph.NodePackage, label+"@"+u.Ref, un.Line, attrs{
+				"ecosystem": purlTypeActions, "name": u.Name(), "version": u.Ref, "subpath": u.Path,
+			})
+			b.node(name, graph.NodePackage, u.Name(), un.Line, attrs{"ecosystem": purlTypeActions, "name": u.Name()})
+			b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, un.Line, nil)
+			depend(ver, un.Line, "a composite step uses "+label+"@"+u.Ref+" (pinned by "+u.Pinned()+")")
+		}
+	}
 }
 
 func pathDir(rel string) string {

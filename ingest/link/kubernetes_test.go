@@ -1,0 +1,127 @@
+package link
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// TestK8sRuleAllows checks rule matching as the RBAC authorizer does it.
+func TestK8sRuleAllows(t *testing.T) {
+	r := func(verbs, groups, resources, names []string) *k8sRule {
+		return &k8sRule{Verbs: verbs, APIGroups: groups, Resources: resources, ResourceNames: names}
+	}
+	l := func(s ...string) []string { return s }
+	tests := []struct {
+		name                         string
+		rule                         *k8sRule
+		verb, group, res, sub, named string
+		want                         bool
+	}{
+		{"exact", r(l("get"), l(""), l("secrets"), nil), "get", "", "secrets", "", "", true},
+		{"other verb", r(l("get"), l(""), l("secrets"), nil), "list", "", "secrets", "", "", false},
+		{"other group", r(l("create"), l(""), l("deployments"), nil), "create", "apps", "deployments", "", "", false},
+		{"no groups matches nothing", r(l("get"), nil, l("secrets"), nil), "get", "", "secrets", "", "", false},
+		{"star everything", r(l("*"), l("*"), l("*"), nil), "escalate", "rbac.authorization.k8s.io", "roles", "", "", true},
+		{"star resource covers subresources", r(l("create"), l(""), l("*"), nil), "create", "", "pods", "exec", "", true},
+		{"resource does not cover its subresource", r(l("create"), l(""), l("pods"), nil), "create", "", "pods", "exec", "", false},
+		{"star slash sub", r(l("create"), l(""), l("*/exec"), nil), "create", "", "pods", "exec", "", true},
+		{"star slash sub is no resource", r(l("get"), l(""), l("*/exec"), nil), "get", "", "pods", "", "", false},
+		{"named object", r(l("get"), l(""), l("secrets"), l("a")), "get", "", "secrets", "", "a", true},
+		{"other object", r(l("get"), l(""), l("secrets"), l("a")), "get", "", "secrets", "", "b", false},
+		{"names never grant every object", r(l("list"), l(""), l("secrets"), l("a")), "list", "", "secrets", "", "", false},
+		{"token of a named account", r(l("create"), l(""), l("serviceaccounts/token"), l("ci")), "create", "", "serviceaccounts", "token", "ci", true},
+	}
+	for _, tt := range tests {
+		if got := tt.rule.allows(tt.verb, tt.group, tt.res, tt.sub, tt.named); got != tt.want {
+			t.Errorf("%s: allows = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestK8sSelector(t *testing.T) {
+	labels := map[string]string{"tier": "web", "team": "a"}
+	type expr = struct {
+		Key      string   `json:"key"`
+		Operator string   `json:"operator"`
+		Values   []string `json:"values"`
+	}
+	tests := []struct {
+		name string
+		sel  k8sSelector
+		want bool
+	}{
+		{"empty selects everything", k8sSelector{}, true},
+		{"labels", k8sSelector{MatchLabels: map[string]string{"tier": "web"}}, true},
+		{"labels differ", k8sSelector{MatchLabels: map[string]string{"tier": "db"}}, false},
+		{"In", k8sSelector{MatchExpressions: []expr{{Key: "team", Operator: "In", Values: []string{"a", "b"}}}}, true},
+		{"NotIn", k8sSelector{MatchExpressions: []expr{{Key: "team", Operator: "NotIn", Values: []string{"a"}}}}, false},
+		{"Exists", k8sSelector{MatchExpressions: []expr{{Key: "tier", Operator: "Exists"}}}, true},
+		{"DoesNotExist", k8sSelector{MatchExpressions: []expr{{Key: "tier", Operator: "DoesNotExist"}}}, false},
+		{"unknown operator", k8sSelector{MatchExpressions: []expr{{Key: "tier", Operator: "Near"}}}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.sel.matches(labels); got != tt.want {
+			t.Errorf("%s: matches = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestK8sIRSADeny checks that a Deny statement of the trust policy that
+// applies to the subject removes the edge, and that a trust policy naming
+// only the GitHub provider admits no service account.
+func TestK8sIRSADeny(t *testing.T) {
+	const host = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE1111"
+	provider := "arn:aws:iam::" + acct + ":oidc-provider/" + host
+	allow := `{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"` + host + `:sub":"system:serviceaccount:*"}}}`
+	deny := `{"Effect":"Deny","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + host + `:sub":"system:serviceaccount:ops:blocked"}}}`
+	sa := func(ns, name, arn string) graph.Node {
+		return node(graph.K8sServiceAccountID(ns, name), graph.NodeIdentity, "provider", "kubernetes",
+			"type", "service-account", "namespace", ns, "name", name, "aws_role_arn", arn)
+	}
+	nodes := []graph.Node{
+		role("shared", `{"Statement":[`+allow+`,`+deny+`]}`),
+		role("ci-only", trust(`{"StringEquals":{"token.actions.githubusercontent.com:sub":"repo:o/api:ref:refs/heads/main"}}`)),
+		sa("ops", "allowed", graph.IAMARN(acct, "role", "", "shared")),
+		sa("ops", "blocked", graph.IAMARN(acct, "role", "", "shared")),
+		sa("ops", "ci", graph.IAMARN(acct, "role", "", "ci-only")),
+	}
+	got := derive(t, nodes, nil, graph.EdgeCanAssume)
+	want := []string{graph.K8sServiceAccountID("ops", "allowed") + " -> " + graph.IAMARN(acct, "role", "", "shared") + " (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
+
+// TestK8sIDsDecide checks that the linker reads Kubernetes nodes by their
+// ids, so that nodes another input wrote with other attributes (an audit
+// log's) still take part.
+func TestK8sIDsDecide(t *testing.T) {
+	sa := graph.K8sServiceAccountID("apps", "ci")
+	binding := graph.K8sRoleBindingID("apps", "ci-edit")
+	nodes := []graph.Node{
+		node(sa, graph.NodeIdentity, "provider", "kubernetes", "type", "serviceaccount"),
+		node(binding, graph.NodePolicy, "provider", "kubernetes", "namespace", "apps", "name", "ci-edit",
+			"role", graph.K8sClusterRoleID("view")),
+		node(graph.K8sSecretID("apps", "db"), graph.NodeSecret, "provider", "kubernetes", "type", "secret"),
+		node(graph.K8sSecretID("other", "db"), graph.NodeSecret, "provider", "kubernetes", "type", "secret"),
+		node(graph.K8sRoleBindingID("apps", "read"), graph.NodePolicy, "provider", "kubernetes", "role", graph.K8sRoleID("apps", "reader")),
+		node(graph.K8sRoleID("apps", "reader"), graph.NodePolicy, "provider", "kubernetes",
+			"rules", `[{"verbs":["get"],"apiGroups":[""],"resources":["secrets"]}]`),
+	}
+	edges := []graph.Edge{
+		edge(sa, graph.EdgeHasPolicy, binding),
+		edge(sa, graph.EdgeHasPolicy, graph.K8sRoleBindingID("apps", "read")),
+	}
+	got := derive(t, nodes, edges, graph.EdgeCanReadSecret)
+	// view reads no Secret; the Role in apps reads those of apps only.
+	want := []string{
+		sa + " -> " + graph.K8sSecretID("apps", "*") + " (certain)",
+		sa + " -> " + graph.K8sSecretID("apps", "db") + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
+	}
+}
