@@ -462,8 +462,7 @@ func TestActionMetadata(t *testing.T) {
 		edges     int
 	}{
 		{testRepo, "action.yml", []string{"pkg:githubactions/example-org/app"}, 0},
-		// An action in a subfolder belongs to its repository's name node.
-		{"Example-Org/App", ".github/actions/setup/action.yml", []string{"pkg:githubactions/example-org/app#.github/actions/setup", "pkg:githubactions/example-org/app"}, 1},
+		{"Example-Org/App", ".github/actions/setup/action.yml", []string{"pkg:githubactions/example-org/app#.github/actions/setup"}, 0},
 		{"", "action.yml", nil, 0},
 	}
 	for _, tt := range tests {

@@ -750,13 +750,10 @@ func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Resu
 		graph.AttrRepository: f.Repo,
 		"using":              using,
 	})
-	if sub != "" {
-		// Workflows name versions of the repository; the repository
-		// contains this action.
-		name := actionPURL(owner, repo, "", "")
-		b.node(name, graph.NodePackage, owner+"/"+repo, 0, attrs{"ecosystem": purlTypeActions, "name": owner + "/" + repo})
-		b.edge(name, graph.EdgeDependsOn, id, graph.Certain, 0, attrs{graph.AttrReason: "the repository contains the action at " + sub})
-	}
+	// NOTE: an action in a subfolder is its own node, and workflows name
+	// versions of owner/repo/sub whose name node is owner/repo, so the
+	// steps of a composite action in a subfolder do not reach the jobs
+	// that use it yet; root actions do.
 	convertActionDependencies(f, b, id, runs)
 }
 

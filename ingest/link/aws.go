@@ -1,6 +1,7 @@
 package link
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,12 +12,35 @@ import (
 
 var assumeActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"}
 
+// scpType is the policy_type of a service control policy node.
+const scpType = "SERVICE_CONTROL_POLICY"
+
+// fullAWSAccess is the FullAWSAccess policy AWS Organizations
+// attaches to every root, organisational unit and account by default.
+var fullAWSAccess = func() *awspolicy.Policy {
+	p, err := awspolicy.Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
 // principal is an IAM user or role with the policies that apply to it.
 type principal struct {
 	node     graph.Node
 	policies []awspolicy.Named
 	boundary []awspolicy.Named
 	unknown  []string // attached policies whose document is not known
+	// boundaryUnknown names a permissions boundary whose document the
+	// input does not show: every allow is then only possible.
+	boundaryUnknown string
+	// scps are the service control policies of the principal's
+	// organisation, root first; nil when none apply.
+	scps []awspolicy.PolicySet
+	// scpsMaybe holds, for a principal whose account the input does not
+	// give, the service control policies of each member account the
+	// input shows: any of them may bind it.
+	scpsMaybe map[string][]awspolicy.PolicySet
 }
 
 func (v *view) principals() []*principal {
@@ -37,7 +61,14 @@ func (v *view) principals() []*principal {
 		if b := n.Attr("permissions_boundary"); b != "" {
 			if pol, ok := v.policy(b); ok {
 				p.boundary = []awspolicy.Named{{Name: b, Policy: pol}}
+			} else {
+				p.boundaryUnknown = b
 			}
+		}
+		if acct := n.Attr(graph.AttrAccount); acct != "" {
+			p.scps = v.scpsFor(acct)
+		} else {
+			p.scpsMaybe = v.memberSCPs()
 		}
 		out = append(out, p)
 	}
@@ -46,6 +77,9 @@ func (v *view) principals() []*principal {
 
 func (v *view) collectPolicies(p *principal, id string) {
 	for _, e := range v.edgesFrom(graph.EdgeHasPolicy, id) {
+		if v.nodes[e.To].Attr("policy_type") == scpType {
+			continue
+		}
 		if pol, ok := v.policy(e.To); ok {
 			p.policies = append(p.policies, awspolicy.Named{Name: e.To, Policy: pol})
 		} else {
@@ -61,36 +95,248 @@ func (v *view) policy(id string) (*awspolicy.Policy, bool) {
 	return awspolicy.Managed(id)
 }
 
-// decide evaluates an identity-side request, boundary included.
+// scpsFor returns the service control policies that bind the principals
+// of an account: the policies attached to the account node
+// aws:account:<id> and to each organisational unit above it (MEMBER_OF
+// account -> OU -> parent OU or root), root first. A level where the
+// input attaches no policy with an Allow statement keeps the
+// FullAWSAccess policy AWS attaches by default. The management account,
+// which owns the policies or is marked management=true, is bound by none.
+func (v *view) scpsFor(account string) []awspolicy.PolicySet {
+	if account == "" {
+		return nil
+	}
+	acct, ok := v.nodes["aws:account:"+account]
+	if !ok || acct.Attr("management") == "true" {
+		return nil
+	}
+	chain := []string{acct.ID}
+	seen := map[string]bool{acct.ID: true}
+	for cur := acct.ID; len(chain) < 16; {
+		parents := v.edgesFrom(graph.EdgeMemberOf, cur)
+		if len(parents) == 0 {
+			break
+		}
+		next := parents[0].To
+		for _, e := range parents[1:] {
+			next = min(next, e.To)
+		}
+		if seen[next] {
+			break
+		}
+		seen[next] = true
+		chain = append(chain, next)
+		cur = next
+	}
+
+	var sets []awspolicy.PolicySet
+	attached := false
+	for i := len(chain) - 1; i >= 0; i-- {
+		set := awspolicy.PolicySet{Name: chain[i]}
+		allows := false
+		for _, e := range v.edgesFrom(graph.EdgeHasPolicy, chain[i]) {
+			pn := v.nodes[e.To]
+			if pn.Attr("policy_type") != scpType {
+				continue
+			}
+			attached = true
+			if pn.Attr(graph.AttrAccount) == account {
+				return nil
+			}
+			pol, ok := v.policies[e.To]
+			if !ok {
+				continue
+			}
+			set.Policies = append(set.Policies, awspolicy.Named{Name: e.To, Policy: pol})
+			for _, st := range pol.Statements {
+				allows = allows || st.Effect == "Allow"
+			}
+		}
+		if !allows {
+			set.Policies = append(set.Policies, awspolicy.Named{Name: "FullAWSAccess (attached by default)", Policy: fullAWSAccess})
+		}
+		sets = append(sets, set)
+	}
+	if !attached {
+		return nil
+	}
+	return sets
+}
+
+// memberSCPs returns the service control policies of every account node
+// of the input that some policy binds, by account id.
+func (v *view) memberSCPs() map[string][]awspolicy.PolicySet {
+	var out map[string][]awspolicy.PolicySet
+	for _, n := range v.byKind[graph.NodeIdentity] {
+		acct, ok := strings.CutPrefix(n.ID, "aws:account:")
+		if !ok || n.Attr("type") != "account" {
+			continue
+		}
+		if sets := v.scpsFor(acct); sets != nil {
+			if out == nil {
+				out = map[string][]awspolicy.PolicySet{}
+			}
+			out[acct] = sets
+		}
+	}
+	return out
+}
+
+// awsPrincipal is the principal as policies match it: the user, or the
+// role acting through a session whose name the input does not show.
+func (p *principal) awsPrincipal() awspolicy.Principal {
+	return awspolicy.Principal{
+		ARN:         p.node.ID,
+		Account:     p.node.Attr(graph.AttrAccount),
+		HasBoundary: p.node.Attr("permissions_boundary") != "",
+	}
+}
+
+// decide evaluates a request on the principal's side alone: identity
+// policies, permissions boundary and service control policies.
 func (p *principal) decide(req awspolicy.Request) awspolicy.Decision {
-	d := awspolicy.Evaluate(p.policies, req)
-	if len(p.boundary) > 0 {
-		d = awspolicy.Combine(d, awspolicy.Evaluate(p.boundary, req))
+	return p.decideWith(req, nil, false, "")
+}
+
+// decideWith evaluates a request with every layer, the resource's own
+// policy included when rp is not nil.
+func (p *principal) decideWith(req awspolicy.Request, rp []awspolicy.Named, required bool, layer string) awspolicy.Decision {
+	if req.Principal == (awspolicy.Principal{}) {
+		req.Principal = p.awsPrincipal()
+	}
+	if req.Context.Values == nil {
+		req.Context = p.context()
+	}
+	d := awspolicy.EvaluateRequest(awspolicy.Input{
+		Request:          req,
+		Identity:         p.policies,
+		Boundary:         p.boundary,
+		SCPs:             p.scps,
+		Resource:         rp,
+		ResourceRequired: required,
+		ResourceLayer:    layer,
+	})
+	if p.boundaryUnknown != "" && d.Effect == awspolicy.Allowed {
+		d.Effect = awspolicy.MaybeAllowed
+		d.Why = "permissions boundary " + p.boundaryUnknown + " is not in the input"
+	}
+	if d.Effect >= awspolicy.MaybeAllowed && len(p.scpsMaybe) > 0 {
+		// The principal's account is not known: the service control
+		// policies of any member account may bind it.
+		for _, acct := range accountKeys(p.scpsMaybe) {
+			in := awspolicy.Input{Request: req, Identity: p.policies, Boundary: p.boundary, SCPs: p.scpsMaybe[acct],
+				Resource: rp, ResourceRequired: required, ResourceLayer: layer}
+			if alt := awspolicy.EvaluateRequest(in); alt.Effect < awspolicy.MaybeAllowed {
+				d.Effect = awspolicy.MaybeAllowed
+				d.Why = whyAnd(d.Why, alt.String()+" if "+p.node.ID+" is in account "+acct)
+				if alt.Deny != nil {
+					d.Deny = alt.Deny
+				}
+			}
+		}
 	}
 	return d
 }
 
+func whyAnd(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func accountKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// context holds the request keys known for every call of the principal.
 func (p *principal) context() awspolicy.Context {
-	return awspolicy.Context{Values: map[string][]string{
-		"aws:PrincipalArn":     {p.node.ID},
-		"aws:PrincipalAccount": {p.node.Attr(graph.AttrAccount)},
-	}}
+	vals := map[string][]string{"aws:PrincipalArn": {p.node.ID}}
+	if a := p.node.Attr(graph.AttrAccount); a != "" {
+		vals["aws:PrincipalAccount"] = []string{a}
+	}
+	switch p.node.Attr("type") {
+	case "user":
+		vals["aws:PrincipalType"] = []string{"User"}
+		if name := p.node.Attr(graph.AttrName); name != "" {
+			vals["aws:username"] = []string{name}
+		}
+	case "role":
+		vals["aws:PrincipalType"] = []string{"AssumedRole"}
+	}
+	return awspolicy.Context{Values: vals}
+}
+
+// resPolicy is a resource's own policy as the input gives it.
+type resPolicy struct {
+	policy *awspolicy.Policy
+	bad    bool // the attribute is there but could not be parsed
+}
+
+// resourcePolicies parses the resource_policy attribute of every
+// resource and secret.
+func (v *view) resourcePolicies() map[string]resPolicy {
+	out := map[string]resPolicy{}
+	for _, kind := range []graph.NodeKind{graph.NodeResource, graph.NodeSecret} {
+		for _, n := range v.byKind[kind] {
+			doc := n.Attr("resource_policy")
+			if doc == "" {
+				continue
+			}
+			pol, err := awspolicy.Parse(doc)
+			out[n.ID] = resPolicy{policy: pol, bad: err != nil}
+		}
+	}
+	return out
+}
+
+// resourceAccount returns the account that owns a resource: its account
+// attribute, else the account part of its ARN.
+func resourceAccount(n graph.Node) string {
+	if a := n.Attr(graph.AttrAccount); a != "" {
+		return a
+	}
+	return awspolicy.AccountOf(n.ID)
+}
+
+// decideOn evaluates an action of p on a resource node (or a part of it
+// named by arn, such as its objects), with the node's own policy.
+func (v *view) decideOn(p *principal, action, arn string, target graph.Node, res map[string]resPolicy) awspolicy.Decision {
+	req := awspolicy.Request{Action: action, Resource: arn, ResourceAccount: resourceAccount(target)}
+	rp, ok := res[target.ID]
+	required := awspolicy.ServiceOf(target.ID) == "kms" && ok
+	var named []awspolicy.Named
+	if ok && rp.policy != nil {
+		named = []awspolicy.Named{{Name: target.ID, Policy: rp.policy}}
+	}
+	d := p.decideWith(req, named, required, "")
+	if ok && rp.bad && d.Effect == awspolicy.Allowed {
+		d.Effect = awspolicy.MaybeAllowed
+		d.Why = "the resource policy of " + target.ID + " could not be read"
+	}
+	return d
 }
 
 func (v *view) linkAWS() {
 	ps := v.principals()
+	res := v.resourcePolicies()
 	v.linkAssume(ps)
+	ac := newActionCache()
 	for _, p := range ps {
-		if len(p.policies) == 0 {
-			continue
-		}
-		v.linkSecretAccess(p)
+		v.linkSecretAccess(p, res)
 		v.linkMint(p, ps)
-		v.linkResources(p)
+		v.linkResources(p, res, ac)
 	}
 }
 
-// linkAssume derives CAN_ASSUME from each role's trust policy.
+// linkAssume derives CAN_ASSUME from each role's trust policy, evaluated
+// with the caller's identity policies, boundary and service control
+// policies.
 func (v *view) linkAssume(ps []*principal) {
 	var subjects []graph.Node
 	for _, n := range v.byKind[graph.NodeIdentity] {
@@ -107,16 +353,15 @@ func (v *view) linkAssume(ps []*principal) {
 		if err != nil {
 			continue
 		}
+		for _, p := range ps {
+			if p.node.ID != role.ID {
+				v.assumeByAWS(role, trust, p)
+			}
+		}
 		for i := range trust.Statements {
 			st := &trust.Statements[i]
 			if st.Effect != "Allow" || !matchesAny(st, assumeActions) {
 				continue
-			}
-			for _, val := range st.Principal["AWS"] {
-				v.assumeByAWS(role, st, i, val, ps)
-			}
-			if st.Principal["*"] != nil {
-				v.assumeByAWS(role, st, i, "*", ps)
 			}
 			for _, val := range st.Principal["Federated"] {
 				v.assumeByOIDC(role, st, i, val, subjects)
@@ -134,76 +379,59 @@ func matchesAny(st *awspolicy.Statement, actions []string) bool {
 	return false
 }
 
-// rootAccount returns the account of a principal that names a whole
-// account ("111122223333" or arn:aws:iam::111122223333:root), else "".
-func rootAccount(val string) string {
-	if strings.HasPrefix(val, "arn:aws:iam::") && strings.HasSuffix(val, ":root") {
-		return strings.TrimSuffix(strings.TrimPrefix(val, "arn:aws:iam::"), ":root")
+// assumeByAWS derives CAN_ASSUME from an IAM user or role to a role. The
+// trust policy must allow; within one account a trust policy that names
+// the caller needs nothing more, one that names only the account needs
+// the caller's own policies to allow sts:AssumeRole, and across accounts
+// both sides must allow.
+func (v *view) assumeByAWS(role graph.Node, trust *awspolicy.Policy, p *principal) {
+	req := awspolicy.Request{Action: "sts:AssumeRole", Resource: role.ID, ResourceAccount: resourceAccount(role)}
+	d := p.decideWith(req, []awspolicy.Named{{Name: role.ID, Policy: trust}}, true, awspolicy.LayerTrust)
+	if d.Effect < awspolicy.MaybeAllowed {
+		return
 	}
-	if len(val) == 12 && strings.Trim(val, "0123456789") == "" {
-		return val
-	}
-	return ""
-}
-
-func accountOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 5 {
-		return ""
-	}
-	return parts[4]
-}
-
-func (v *view) assumeByAWS(role graph.Node, st *awspolicy.Statement, idx int, val string, ps []*principal) {
-	for _, p := range ps {
-		if p.node.ID == role.ID {
-			continue
-		}
-		direct := val == p.node.ID || (strings.Contains(val, "*") && val != "*" && awspolicy.MatchARN(val, p.node.ID))
-		acct := rootAccount(val)
-		viaAccount := val == "*" || (acct != "" && acct == p.node.Attr(graph.AttrAccount))
-		if !direct && !viaAccount {
-			continue
-		}
-		cond, why := awspolicy.EvalConditions(st.Condition, p.context())
-		if cond == awspolicy.False {
-			continue
-		}
-		req := awspolicy.Request{Action: "sts:AssumeRole", Resource: role.ID, Context: p.context()}
-		idd := p.decide(req)
-		if idd.Effect == awspolicy.Denied {
-			continue
-		}
-		sameAccount := accountOf(role.ID) == p.node.Attr(graph.AttrAccount)
-		needIdentity := !direct || !sameAccount
-		conf := graph.Certain
-		if cond == awspolicy.Unknown {
-			conf = graph.Possible
-		}
-		reason := fmt.Sprintf("trust policy of %s (statement %d) names %s", role.Label, idx+1, val)
-		if needIdentity {
-			switch idd.Effect {
-			case awspolicy.NoAllow:
-				continue
-			case awspolicy.MaybeAllowed:
-				conf = graph.Possible
+	e := graph.Edge{From: p.node.ID, To: role.ID, Kind: graph.EdgeCanAssume, Confidence: confidence(d), Pos: role.Pos}
+	e.SetAttr(graph.AttrActions, "sts:AssumeRole")
+	e.SetAttr(graph.AttrReason, allowReason(d, "sts:AssumeRole"))
+	for _, ref := range d.Statements {
+		if ref.Layer == awspolicy.LayerTrust && ref.Statement < len(trust.Statements) {
+			if c := trust.Statements[ref.Statement].Condition; len(c) > 0 {
+				e.SetAttr(graph.AttrCondition, conditionText(c))
 			}
-			reason += fmt.Sprintf(", and %s allows sts:AssumeRole", idd.Allow)
 		}
-		if idd.Effect == awspolicy.MaybeAllowed && idd.Deny != nil {
-			conf = graph.Possible
-		}
-		if why != "" {
-			reason += "; undecided: " + why
-		}
-		e := graph.Edge{From: p.node.ID, To: role.ID, Kind: graph.EdgeCanAssume, Confidence: conf, Pos: role.Pos}
-		e.SetAttr(graph.AttrActions, "sts:AssumeRole")
-		e.SetAttr(graph.AttrReason, reason)
-		if len(st.Condition) > 0 {
-			e.SetAttr(graph.AttrCondition, conditionText(st.Condition))
-		}
-		v.addEdge(e)
 	}
+	v.addEdge(e)
+}
+
+// allowReason names the statements that allow the actions, and what is
+// left undecided.
+func allowReason(d awspolicy.Decision, actions string) string {
+	var refs []string
+	seen := map[string]bool{}
+	for i := range d.Statements {
+		s := d.Statements[i].String()
+		if !seen[s] {
+			seen[s] = true
+			refs = append(refs, s)
+		}
+	}
+	if len(refs) == 0 && d.Allow != nil {
+		refs = append(refs, d.Allow.String())
+	}
+	verb := "allows"
+	if len(refs) > 1 {
+		verb = "allow"
+	}
+	s := fmt.Sprintf("%s %s %s", strings.Join(refs, " and "), verb, actions)
+	if d.Effect == awspolicy.MaybeAllowed {
+		if d.Deny != nil {
+			s += "; " + d.Deny.String() + " may deny it"
+		}
+		if d.Why != "" {
+			s += "; undecided: " + d.Why
+		}
+	}
+	return s
 }
 
 // assumeByOIDC matches a federated trust statement against each CI job's
@@ -310,7 +538,7 @@ func conditionText(cond map[string]map[string][]string) string {
 	var parts []string
 	for op, keys := range cond {
 		for k, vals := range keys {
-			parts = append(parts, fmt.Sprintf("%s %s = %s", op, k, strings.Join(vals, "|")))
+			parts = append(parts, fmt.Sprintf("%s %s = %s", op, k, awspolicy.ValuesText(k, vals)))
 		}
 	}
 	sort.Strings(parts)
@@ -323,28 +551,22 @@ var readActions = map[string]string{
 	"ssm-parameter":  "ssm:GetParameter",
 }
 
-func (v *view) linkSecretAccess(p *principal) {
+// linkSecretAccess derives CAN_READ_SECRET. A secret's resource policy
+// takes part: within the account it may grant on its own, and for a
+// secret of another account both it and the identity side must allow.
+func (v *view) linkSecretAccess(p *principal, res map[string]resPolicy) {
 	for _, s := range v.byKind[graph.NodeSecret] {
 		action, ok := readActions[s.Attr("type")]
 		if !ok {
 			continue
 		}
-		req := awspolicy.Request{Action: action, Resource: s.ID, Context: p.context()}
-		d := p.decide(req)
-		if rp := s.Attr("resource_policy"); rp != "" && d.Effect >= awspolicy.MaybeAllowed {
-			if pol, err := awspolicy.Parse(rp); err == nil {
-				rd := awspolicy.Evaluate([]awspolicy.Named{{Name: s.ID + " resource policy", Policy: pol}}, req)
-				if rd.Effect == awspolicy.Denied {
-					continue
-				}
-			}
-		}
+		d := v.decideOn(p, action, s.ID, s, res)
 		if d.Effect < awspolicy.MaybeAllowed {
 			continue
 		}
 		e := graph.Edge{From: p.node.ID, To: s.ID, Kind: graph.EdgeCanReadSecret, Confidence: confidence(d), Pos: v.policyPos(d.Allow)}
 		e.SetAttr(graph.AttrActions, action)
-		e.SetAttr(graph.AttrReason, fmt.Sprintf("%s allows %s", d.Allow, action)+undecided(d))
+		e.SetAttr(graph.AttrReason, allowReason(d, action))
 		v.addEdge(e)
 	}
 }
@@ -356,7 +578,7 @@ func (v *view) linkMint(p *principal, ps []*principal) {
 		if u.node.Attr("type") != "user" || u.node.ID == p.node.ID {
 			continue
 		}
-		req := awspolicy.Request{Action: "iam:CreateAccessKey", Resource: u.node.ID, Context: p.context()}
+		req := awspolicy.Request{Action: "iam:CreateAccessKey", Resource: u.node.ID, ResourceAccount: resourceAccount(u.node)}
 		d := p.decide(req)
 		if d.Effect < awspolicy.MaybeAllowed {
 			continue
@@ -371,7 +593,7 @@ func (v *view) linkMint(p *principal, ps []*principal) {
 		v.addEdge(graph.Edge{From: key, To: u.node.ID, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: u.node.Pos})
 		e := graph.Edge{From: p.node.ID, To: key, Kind: graph.EdgeCanMint, Confidence: confidence(d), Pos: v.policyPos(d.Allow)}
 		e.SetAttr(graph.AttrActions, "iam:CreateAccessKey")
-		e.SetAttr(graph.AttrReason, fmt.Sprintf("%s allows iam:CreateAccessKey on %s", d.Allow, u.node.ID)+undecided(d))
+		e.SetAttr(graph.AttrReason, allowReason(d, "iam:CreateAccessKey on "+u.node.ID))
 		v.addEdge(e)
 	}
 }
@@ -400,9 +622,21 @@ func (v *view) policyPos(ref *awspolicy.Ref) graph.Pos {
 	return graph.Pos{File: ref.Policy}
 }
 
+// actionCache remembers catalogue lookups shared by every principal.
+type actionCache struct {
+	levels map[*awspolicy.Statement]awspolicy.Level // highest level a statement grants, List excluded
+}
+
+func newActionCache() *actionCache {
+	return &actionCache{levels: map[*awspolicy.Statement]awspolicy.Level{}}
+}
+
 // linkResources derives CAN_ACCESS to declared and observed resources, and
-// to wildcard scopes for statements that match none of them.
-func (v *view) linkResources(p *principal) {
+// to wildcard scopes for statements that match none of them. Each action
+// of the catalogue that acts on the resource is evaluated with every
+// layer of policy (the resource's own policy included); actions that only
+// list never make an edge.
+func (v *view) linkResources(p *principal, res map[string]resPolicy, ac *actionCache) {
 	var resources []graph.Node
 	for _, r := range v.byKind[graph.NodeResource] {
 		if strings.HasPrefix(r.ID, "arn:") {
@@ -419,79 +653,372 @@ func (v *view) linkResources(p *principal) {
 			secrets = append(secrets, s)
 		}
 	}
+
+	matched := map[*awspolicy.Statement]bool{}
+	for _, r := range resources {
+		v.accessResource(p, r, res, matched)
+	}
+	for _, sn := range secrets {
+		for _, np := range p.policies {
+			for i := range np.Policy.Statements {
+				st := &np.Policy.Statements[i]
+				if st.Effect == "Allow" && matchesResource(st, sn) && len(reachingActions(st, awspolicy.ServiceOf(sn.ID), sn.ID)) > 0 {
+					matched[st] = true
+				}
+			}
+		}
+	}
+
 	account := p.node.Attr(graph.AttrAccount)
 	for _, np := range p.policies {
 		for i := range np.Policy.Statements {
 			st := &np.Policy.Statements[i]
-			if st.Effect != "Allow" {
+			if st.Effect != "Allow" || (matched[st] && !namesEverything(st)) {
 				continue
 			}
 			ref := &awspolicy.Ref{Policy: np.Name, Statement: i, Sid: st.Sid}
-			matched := false
-			for _, r := range resources {
-				if !matchesResource(st, r) {
-					continue
-				}
-				svc := serviceOf(r.ID)
-				acts := actionsFor(st, svc)
-				if onlyStar(st) {
-					// Listing and describing under Resource "*" touch
-					// account metadata, not this resource's data; such
-					// actions stay on the account's scope node.
-					acts = withoutListing(acts)
-				}
-				if len(acts) == 0 {
-					continue
-				}
-				matched = true
-				v.accessEdge(p, r.ID, st, ref, acts)
-			}
-			for _, sn := range secrets {
-				if matchesResource(st, sn) && len(actionsFor(st, serviceOf(sn.ID))) > 0 {
-					matched = true
-				}
-			}
-			if matched && !namesEverything(st) {
-				continue
-			}
-			for _, scope := range scopes(st, account) {
-				v.addNode(scope.node)
-				v.accessEdge(p, scope.node.ID, st, ref, scope.actions)
+			for _, sc := range scopes(st, account) {
+				v.scopeEdge(p, sc, st, ref, ac)
 			}
 		}
 	}
 }
 
-func (v *view) accessEdge(p *principal, target string, st *awspolicy.Statement, ref *awspolicy.Ref, acts []string) {
-	// An explicit Deny on every listed action removes the edge.
-	var kept []string
-	conf := graph.Certain
-	for _, a := range acts {
-		probe := strings.ReplaceAll(a, "*", "Probe")
-		if strings.HasPrefix(a, "NotAction ") {
-			kept = append(kept, a)
-			continue
-		}
-		d := p.decide(awspolicy.Request{Action: probe, Resource: target, Context: p.context()})
-		if d.Effect == awspolicy.Denied {
-			continue
-		}
-		if d.Effect == awspolicy.MaybeAllowed {
-			conf = graph.Possible
-		}
-		kept = append(kept, a)
+// accessTarget is a part of a resource an action may act on: the resource
+// itself, or everything it contains (the objects of a bucket).
+type accessTarget struct {
+	arn      string
+	contents bool
+}
+
+func targetsOf(r graph.Node) []accessTarget {
+	out := []accessTarget{{arn: r.ID}}
+	if isBucket(r.ID) {
+		out = append(out, accessTarget{arn: r.ID + "/*", contents: true})
 	}
-	if len(kept) == 0 {
+	return out
+}
+
+func isBucket(arn string) bool {
+	return strings.HasPrefix(arn, "arn:aws:s3:::") && !strings.Contains(strings.TrimPrefix(arn, "arn:aws:s3:::"), "/")
+}
+
+// actsOn reports whether a catalogue action acts on the target: on the
+// resource itself, or, for contents, on what it holds and not on the
+// resource itself.
+func actsOn(a awspolicy.Action, t accessTarget, resource string) bool {
+	if !t.contents {
+		return a.AppliesTo(resource)
+	}
+	return a.AppliesTo(resource+"/object") && !a.AppliesTo(resource)
+}
+
+type awsGrant struct {
+	action string
+	level  awspolicy.Level
+	d      awspolicy.Decision
+}
+
+// accessResource evaluates every action that some Allow statement of the
+// principal or of the resource's policy may grant on the resource, and
+// adds one CAN_ACCESS edge for those allowed.
+func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPolicy, matched map[*awspolicy.Statement]bool) {
+	svc := awspolicy.ServiceOf(r.ID)
+	catalogue := awspolicy.ServiceActions(svc)
+	var allowing []*awspolicy.Statement
+	for _, np := range p.policies {
+		for i := range np.Policy.Statements {
+			if st := &np.Policy.Statements[i]; st.Effect == "Allow" {
+				allowing = append(allowing, st)
+			}
+		}
+	}
+	if rp := res[r.ID].policy; rp != nil {
+		for i := range rp.Statements {
+			if st := &rp.Statements[i]; st.Effect == "Allow" && st.Principal != nil {
+				allowing = append(allowing, st)
+			}
+		}
+	}
+	if len(allowing) == 0 {
 		return
 	}
-	if c, _ := awspolicy.EvalConditions(st.Condition, p.context()); c == awspolicy.Unknown {
-		conf = graph.Possible
+
+	var grants []awsGrant
+	for _, t := range targetsOf(r) {
+		for _, a := range catalogue {
+			if a.Level == awspolicy.LevelList || !actsOn(a, t, r.ID) {
+				continue
+			}
+			named := false
+			for _, st := range allowing {
+				if st.MatchesAction(a.Name) && st.MatchesResource(t.arn) {
+					named = true
+					break
+				}
+			}
+			if !named {
+				continue
+			}
+			d := v.decideOn(p, a.Name, t.arn, r, res)
+			if d.Effect >= awspolicy.MaybeAllowed {
+				grants = append(grants, awsGrant{action: a.Name, level: a.Level, d: d})
+			}
+		}
 	}
-	e := graph.Edge{From: p.node.ID, To: target, Kind: graph.EdgeCanAccess, Confidence: conf, Pos: v.policyPos(ref)}
-	e.SetAttr(graph.AttrActions, graph.JoinList(kept))
-	e.SetAttr(graph.AttrLevel, level(kept))
-	e.SetAttr(graph.AttrReason, fmt.Sprintf("%s allows %s", ref, strings.Join(kept, ", ")))
+	if len(catalogue) == 0 {
+		grants = v.uncataloguedGrants(p, r, res)
+	}
+	if len(grants) == 0 {
+		return
+	}
+	for _, g := range grants {
+		for _, ref := range g.d.Statements {
+			for _, np := range p.policies {
+				if np.Name == ref.Policy && ref.Layer == awspolicy.LayerIdentity && ref.Statement < len(np.Policy.Statements) {
+					matched[&np.Policy.Statements[ref.Statement]] = true
+				}
+			}
+		}
+	}
+	v.addEdge(accessEdge(v, p.node.ID, r.ID, grants))
+}
+
+// uncataloguedGrants handles a resource of a service the catalogue does
+// not know: the statement's own action patterns are evaluated.
+func (v *view) uncataloguedGrants(p *principal, r graph.Node, res map[string]resPolicy) []awsGrant {
+	var out []awsGrant
+	seen := map[string]bool{}
+	for _, np := range p.policies {
+		for _, st := range np.Policy.Statements {
+			if st.Effect != "Allow" || !matchesResource(&st, r) {
+				continue
+			}
+			for _, a := range actionsFor(&st, awspolicy.ServiceOf(r.ID)) {
+				if seen[a] || strings.HasPrefix(a, "NotAction ") {
+					continue
+				}
+				seen[a] = true
+				probe := strings.ReplaceAll(a, "*", "Probe")
+				d := v.decideOn(p, probe, r.ID, r, res)
+				if d.Effect >= awspolicy.MaybeAllowed {
+					out = append(out, awsGrant{action: a, level: nameLevel(a), d: d})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// accessEdge builds a CAN_ACCESS edge from the grants: certain when one
+// action is allowed for certain, with the actions, the highest level and
+// the statements that allow them.
+func accessEdge(v *view, from, to string, grants []awsGrant) graph.Edge {
+	conf := graph.Possible
+	var acts []string
+	top := awspolicy.LevelUnknown
+	var certain, maybe *awspolicy.Decision
+	for i := range grants {
+		g := &grants[i]
+		acts = append(acts, g.action)
+		top = max(top, g.level)
+		if g.d.Effect == awspolicy.Allowed {
+			conf = graph.Certain
+			if certain == nil {
+				certain = &g.d
+			}
+		} else if maybe == nil {
+			maybe = &g.d
+		}
+	}
+	deciding := certain
+	if deciding == nil {
+		deciding = maybe
+	}
+	var refs []awspolicy.Ref
+	seen := map[string]bool{}
+	for _, g := range grants {
+		if conf == graph.Certain && g.d.Effect != awspolicy.Allowed {
+			continue
+		}
+		for _, ref := range g.d.Statements {
+			if k := ref.String(); !seen[k] {
+				seen[k] = true
+				refs = append(refs, ref)
+			}
+		}
+	}
+	d := *deciding
+	d.Statements = refs
+	e := graph.Edge{From: from, To: to, Kind: graph.EdgeCanAccess, Confidence: conf, Pos: v.policyPos(d.Allow)}
+	e.SetAttr(graph.AttrActions, graph.JoinList(acts))
+	e.SetAttr(graph.AttrLevel, levelName(top))
+	e.SetAttr(graph.AttrReason, allowReason(d, grantedPatterns(v, refs, acts)))
+	return e
+}
+
+// grantedPatterns names the actions of a reason as the deciding identity
+// statements write them (s3:Put*, NotAction iam:*), in their order, keeping
+// those that grant one of the actions; a grant made by a resource policy
+// alone lists the actions.
+func grantedPatterns(v *view, refs []awspolicy.Ref, acts []string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, ref := range refs {
+		if ref.Layer != awspolicy.LayerIdentity {
+			continue
+		}
+		pol, ok := v.policy(ref.Policy)
+		if !ok || ref.Statement >= len(pol.Statements) {
+			continue
+		}
+		st := &pol.Statements[ref.Statement]
+		if len(st.NotAction) > 0 {
+			if k := "NotAction " + strings.Join(st.NotAction, ","); !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+			continue
+		}
+		if len(st.Action) > 20 {
+			// A long list (ReadOnlyAccess) reads better as the actions.
+			return summarise(acts)
+		}
+		for _, pat := range st.Action {
+			for _, a := range acts {
+				if !seen[pat] && awspolicy.MatchAction(pat, a) {
+					seen[pat] = true
+					out = append(out, pat)
+					break
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return summarise(acts)
+	}
+	return strings.Join(out, ", ")
+}
+
+// summarise shortens a long action list for a sentence.
+func summarise(acts []string) string {
+	sorted := append([]string(nil), acts...)
+	sort.Strings(sorted)
+	if len(sorted) <= 6 {
+		return strings.Join(sorted, ", ")
+	}
+	return fmt.Sprintf("%s and %d more actions", strings.Join(sorted[:5], ", "), len(sorted)-5)
+}
+
+// levelName maps an access level to the level of a CAN_ACCESS edge.
+func levelName(l awspolicy.Level) string {
+	switch l {
+	case awspolicy.LevelPermissions:
+		return "admin"
+	case awspolicy.LevelWrite, awspolicy.LevelTagging:
+		return "write"
+	}
+	return "read"
+}
+
+var readPrefixes = []string{"get", "list", "describe", "head", "batchget", "query", "scan", "select", "view", "search", "lookup", "read"}
+
+// nameLevel classifies an action the catalogue does not list by its name.
+func nameLevel(a string) awspolicy.Level {
+	if a == "*" || strings.HasSuffix(a, ":*") {
+		return awspolicy.LevelPermissions
+	}
+	_, name, _ := strings.Cut(strings.ToLower(a), ":")
+	for _, p := range readPrefixes {
+		if strings.HasPrefix(name, p) {
+			return awspolicy.LevelRead
+		}
+	}
+	return awspolicy.LevelWrite
+}
+
+// scopeEdge links the principal to a scope node standing for resources
+// the input does not declare, when the statement grants more than
+// listing there and no Deny takes all of it away.
+func (v *view) scopeEdge(p *principal, sc scope, st *awspolicy.Statement, ref *awspolicy.Ref, ac *actionCache) {
+	svc := sc.service
+	var probes []awspolicy.Action
+	top := awspolicy.LevelUnknown
+	var concrete []string
+	services := []string{svc}
+	if svc == "*" || strings.ContainsAny(svc, "*?") {
+		services = nil
+		for _, s := range awspolicy.Services() {
+			if awspolicy.MatchAction(svc+":x", s+":x") {
+				services = append(services, s)
+			}
+		}
+	}
+	for _, s := range services {
+		probe := 0
+		for _, a := range st.StatementActions(s) {
+			if a.Level == awspolicy.LevelList || !appliesInScope(a, sc) {
+				continue
+			}
+			top = max(top, a.Level)
+			concrete = append(concrete, a.Name)
+			// Across every service one action of each service is
+			// probed; within a service, every action.
+			if len(services) == 1 || probe == 0 {
+				probes = append(probes, a)
+				probe++
+			}
+		}
+	}
+	if len(services) == 1 && len(awspolicy.ServiceActions(svc)) == 0 {
+		// A service the catalogue does not know: read the patterns.
+		for _, a := range sc.actions {
+			probes = append(probes, awspolicy.Action{Name: strings.ReplaceAll(a, "*", "Probe"), Level: nameLevel(a)})
+			top = max(top, nameLevel(a))
+		}
+	}
+	if len(probes) == 0 {
+		return
+	}
+	var grants []awsGrant
+	for _, a := range probes {
+		d := p.decideWith(awspolicy.Request{Action: a.Name, Resource: sc.request}, nil, false, "")
+		if d.Effect >= awspolicy.MaybeAllowed {
+			grants = append(grants, awsGrant{action: a.Name, level: a.Level, d: d})
+		}
+	}
+	if len(grants) == 0 {
+		return
+	}
+	v.addNode(sc.node)
+	e := accessEdge(v, p.node.ID, sc.node.ID, grants)
+	e.SetAttr(graph.AttrLevel, levelName(top))
+	if len(services) == 1 && len(concrete) > 0 && len(concrete) <= 100 {
+		e.SetAttr(graph.AttrActions, graph.JoinList(concrete))
+	} else {
+		e.SetAttr(graph.AttrActions, graph.JoinList(sc.actions))
+	}
+	e.Pos = v.policyPos(ref)
+	d := grants[0].d
+	d.Statements = []awspolicy.Ref{*ref}
+	d.Allow = ref
+	e.SetAttr(graph.AttrReason, allowReason(d, strings.Join(sc.actions, ", ")))
 	v.addEdge(e)
+}
+
+// appliesInScope reports whether an action may act on a resource the
+// scope stands for.
+func appliesInScope(a awspolicy.Action, sc scope) bool {
+	if sc.pattern == "" {
+		// Resource "*": any action acts somewhere in the account.
+		return true
+	}
+	for _, rt := range a.Resources {
+		if awspolicy.Overlaps(rt, sc.pattern) {
+			return true
+		}
+	}
+	return false
 }
 
 // namesEverything reports whether a statement's resources are "*" or an
@@ -506,44 +1033,31 @@ func namesEverything(st *awspolicy.Statement) bool {
 	return len(st.NotResource) > 0
 }
 
-// onlyStar reports whether a statement's resources are exactly "*".
-func onlyStar(st *awspolicy.Statement) bool {
-	return len(st.NotResource) == 0 && len(st.Resource) == 1 && st.Resource[0] == "*"
-}
-
-// withoutListing drops List* and Describe* actions (whole-service
-// wildcards stay).
-func withoutListing(acts []string) []string {
-	var out []string
-	for _, a := range acts {
-		_, name, _ := strings.Cut(strings.ToLower(a), ":")
-		if strings.HasPrefix(name, "list") || strings.HasPrefix(name, "describe") {
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
 // matchesResource matches a declared resource, including what it contains:
 // a statement on arn:aws:s3:::b/* reaches the objects of bucket b.
 func matchesResource(st *awspolicy.Statement, r graph.Node) bool {
 	if st.MatchesResource(r.ID) {
 		return true
 	}
-	if strings.HasPrefix(r.ID, "arn:aws:s3:::") && !strings.Contains(strings.TrimPrefix(r.ID, "arn:aws:s3:::"), "/") {
-		return st.MatchesResource(r.ID + "/object")
+	if isBucket(r.ID) {
+		return st.MatchesResource(r.ID + "/*")
 	}
 	return false
 }
 
-// serviceOf returns the service of an ARN ("s3" for arn:aws:s3:::b).
-func serviceOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 4)
-	if len(parts) < 3 {
-		return ""
+// reachingActions lists the catalogue actions of a service, above listing,
+// that the statement grants on the resource.
+func reachingActions(st *awspolicy.Statement, svc, arn string) []string {
+	var out []string
+	for _, a := range st.StatementActions(svc) {
+		if a.Level != awspolicy.LevelList && (len(a.Resources) == 0 || a.AppliesTo(arn)) {
+			out = append(out, a.Name)
+		}
 	}
-	return parts[2]
+	if len(awspolicy.ServiceActions(svc)) == 0 {
+		return actionsFor(st, svc)
+	}
+	return out
 }
 
 // actionsFor lists the statement's action patterns that apply to a service.
@@ -569,6 +1083,11 @@ func actionsFor(st *awspolicy.Statement, svc string) []string {
 type scope struct {
 	node    graph.Node
 	actions []string
+	service string
+	// request is the resource pattern a decision is asked for, and
+	// pattern the statement's resource when it is not "*".
+	request string
+	pattern string
 }
 
 // scopes turns a statement's wildcard or undeclared resources into scope
@@ -598,46 +1117,118 @@ func scopes(st *awspolicy.Statement, account string) []scope {
 		for svc, acts := range bySvc {
 			id := res
 			label := res
+			request, pattern := res, res
 			if res == "*" {
 				id = "aws:" + svc + ":" + account + ":*"
 				label = "every " + svc + " resource in account " + account
 				if svc == "*" {
 					label = "every service in account " + account
 				}
-			} else if s := serviceOf(res); s != "" && s != svc && !strings.Contains(svc, "*") {
+				request, pattern = "arn:aws:"+svc+":*:*:*", ""
+				if svc == "*" {
+					request = "*"
+				}
+			} else if s := awspolicy.ServiceOf(res); s != "" && s != svc && !strings.Contains(svc, "*") {
 				continue
 			}
 			n := graph.Node{ID: id, Kind: graph.NodeResource, Label: label}
 			n.SetAttr(graph.AttrProvider, "aws")
 			n.SetAttr("scope", "true")
 			n.SetAttr(graph.AttrAccount, account)
-			out = append(out, scope{node: n, actions: acts})
+			out = append(out, scope{node: n, actions: acts, service: svc, request: request, pattern: pattern})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].node.ID < out[j].node.ID })
 	return out
 }
 
-var readPrefixes = []string{"get", "list", "describe", "head", "batchget", "query", "scan", "select", "view", "search", "lookup", "read"}
-
-// level classifies actions as read, write or admin.
-func level(actions []string) string {
-	lv := "read"
-	for _, a := range actions {
-		if a == "*" || strings.HasSuffix(a, ":*") || strings.HasPrefix(a, "NotAction ") {
-			return "admin"
-		}
-		_, name, _ := strings.Cut(strings.ToLower(a), ":")
-		read := false
-		for _, p := range readPrefixes {
-			if strings.HasPrefix(name, p) {
-				read = true
-				break
-			}
-		}
-		if !read {
-			lv = "write"
+// Explain decides whether an AWS principal of the graph may perform an
+// action on a resource, with every layer of policy that applies (identity
+// policies, permissions boundary, service control policies, and the
+// resource's own policy or trust policy), and says which statements decide:
+// for a path the graph lacks, the Deny that removes it or the layer that
+// gives no allow.
+func (l *Linker) Explain(ctx context.Context, r graph.Reader, principalID, action, resource string) (awspolicy.Decision, error) {
+	v, err := readView(ctx, r)
+	if err != nil {
+		return awspolicy.Decision{}, err
+	}
+	var p *principal
+	for _, q := range v.principals() {
+		if q.node.ID == principalID {
+			p = q
 		}
 	}
-	return lv
+	if p == nil {
+		return awspolicy.Decision{}, fmt.Errorf("%s is no IAM user or role of the graph", principalID)
+	}
+	target, ok := v.nodes[resource]
+	if !ok {
+		target = graph.Node{ID: resource}
+		if isBucket(strings.TrimSuffix(resource, "/*")) || strings.HasPrefix(resource, "arn:aws:s3:::") {
+			bucket, _, _ := strings.Cut(strings.TrimPrefix(resource, "arn:aws:s3:::"), "/")
+			if n, ok := v.nodes["arn:aws:s3:::"+bucket]; ok {
+				target = graph.Node{ID: n.ID, Attrs: n.Attrs}
+			}
+		}
+	}
+	if doc := target.Attr("trust_policy"); doc != "" && strings.HasPrefix(strings.ToLower(action), "sts:assumerole") {
+		trust, err := awspolicy.Parse(doc)
+		if err != nil {
+			return awspolicy.Decision{}, fmt.Errorf("trust policy of %s: %w", target.ID, err)
+		}
+		req := awspolicy.Request{Action: action, Resource: target.ID, ResourceAccount: resourceAccount(target)}
+		return p.decideWith(req, []awspolicy.Named{{Name: target.ID, Policy: trust}}, true, awspolicy.LayerTrust), nil
+	}
+	return v.decideOn(p, action, resource, target, v.resourcePolicies()), nil
 }
+
+// readView loads the part of the graph the AWS derivations read.
+func readView(ctx context.Context, r graph.Reader) (*view, error) {
+	v := &view{
+		nodes:    map[string]graph.Node{},
+		byKind:   map[graph.NodeKind][]graph.Node{},
+		out:      map[graph.EdgeKind]map[string][]graph.Edge{},
+		policies: map[string]*awspolicy.Policy{},
+		bad:      map[string]string{},
+	}
+	for _, k := range graph.NodeKinds {
+		ns, err := r.NodesByKind(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		v.byKind[k] = ns
+		for _, n := range ns {
+			v.nodes[n.ID] = n
+		}
+	}
+	for _, k := range []graph.EdgeKind{graph.EdgeHasPolicy, graph.EdgeMemberOf} {
+		es, err := r.EdgesByKind(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string][]graph.Edge{}
+		for _, e := range es {
+			m[e.From] = append(m[e.From], e)
+		}
+		v.out[k] = m
+	}
+	for _, n := range v.byKind[graph.NodePolicy] {
+		if doc := n.Attr("document"); doc != "" {
+			if p, err := awspolicy.Parse(doc); err == nil {
+				v.policies[n.ID] = p
+			}
+		}
+	}
+	return v, nil
+}
+
+// rootAccount returns the account of a principal that names a whole
+// account ("111122223333" or arn:aws:iam::111122223333:root), else "".
+func rootAccount(val string) string { return awspolicy.RootAccount(val) }
+
+// accountOf returns the account part of an ARN, "" when it has none.
+func accountOf(arn string) string { return awspolicy.AccountOf(arn) }
+
+// serviceOf returns the service of an ARN ("s3" for arn:aws:s3:::b).
+func serviceOf(arn string) string { return awspolicy.ServiceOf(arn) }
