@@ -3,6 +3,7 @@ package link
 import (
 	"context"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -319,6 +320,25 @@ func (v *view) decideOn(p *principal, action, arn string, target graph.Node, res
 		d.Effect = awspolicy.MaybeAllowed
 		d.Why = "the resource policy of " + target.ID + " could not be read"
 	}
+	return accountDoubt(d, p, target)
+}
+
+// accountDoubt makes an allow possible when only one of the principal and
+// the target has a known account: the evaluator then treats them as one
+// account, which the input does not show. When both accounts are unknown
+// (inputs that name no account at all), or both sit in one folder (one
+// Terraform module), the allow stands.
+func accountDoubt(d awspolicy.Decision, p *principal, target graph.Node) awspolicy.Decision {
+	pa, ta := p.node.Attr(graph.AttrAccount), resourceAccount(target)
+	if d.Effect != awspolicy.Allowed || (pa == "") == (ta == "") {
+		return d
+	}
+	if path.Dir(p.node.Pos.File) == path.Dir(target.Pos.File) {
+		// Declared side by side in one Terraform module: one account.
+		return d
+	}
+	d.Effect = awspolicy.MaybeAllowed
+	d.Why = "the account of " + target.ID + " or of " + p.node.ID + " is not in the input; the grant holds only within one account"
 	return d
 }
 
@@ -579,7 +599,7 @@ func (v *view) linkMint(p *principal, ps []*principal) {
 			continue
 		}
 		req := awspolicy.Request{Action: "iam:CreateAccessKey", Resource: u.node.ID, ResourceAccount: resourceAccount(u.node)}
-		d := p.decide(req)
+		d := accountDoubt(p.decide(req), p, u.node)
 		if d.Effect < awspolicy.MaybeAllowed {
 			continue
 		}

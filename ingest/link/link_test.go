@@ -200,3 +200,26 @@ func TestEnvironmentAndAllSecrets(t *testing.T) {
 		t.Errorf("EXPOSES (-want +got):\n%s", diff)
 	}
 }
+
+func TestMintAcrossAccounts(t *testing.T) {
+	user := func(name, acct, file string) graph.Node {
+		n := node(graph.IAMARN(acct, "user", "", name), graph.NodeIdentity, "provider", "aws", "type", "user", "account", acct)
+		n.Pos = graph.Pos{File: file}
+		return n
+	}
+	dev := user("dev", "111122223333", "a/main.tf")
+	other := user("admin", "444455556666", "b/main.tf")
+	unknown := user("noaccount", "", "c/main.tf")
+	peer := user("peer", "111122223333", "a/main.tf")
+	pol := node(dev.ID+"#inline/p", graph.NodePolicy, "document", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"}}`)
+	got := derive(t, []graph.Node{dev, other, unknown, peer, pol}, []graph.Edge{edge(dev.ID, graph.EdgeHasPolicy, pol.ID)}, graph.EdgeCanMint)
+	want := []string{
+		// Another account's user: an identity policy alone never reaches it.
+		// A user whose account is unknown: possibly the same account.
+		dev.ID + " -> " + graph.AWSAccessKeyID(peer.ID, "new") + " (certain)",
+		dev.ID + " -> " + graph.AWSAccessKeyID(unknown.ID, "new") + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_MINT (-want +got):\n%s", diff)
+	}
+}
