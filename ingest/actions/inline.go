@@ -17,12 +17,19 @@ var credentialName = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|ap
 var credentialValue = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^glpat-|^npm_[A-Za-z0-9]{30,}|^pypi-|^xox[abpr]-`)
 
 // writeInlineSecrets records literal credentials in a job's env blocks
-// (workflow, job and step level) and step inputs. Only a salted
+// (workflow, job, step, container and service level), container and
+// service registry credentials, and the inputs of steps and of a called
+// reusable workflow. Only a salted
 // fingerprint of each value is kept, and the secret is flagged as stored
 // outside a secret manager.
 func (w *workflow) writeInlineSecrets(j *job, jn *yaml.Node) {
 	var blocks []*yaml.Node
-	blocks = append(blocks, lookup(w.root, "env"), lookup(jn, "env"))
+	blocks = append(blocks, lookup(w.root, "env"), lookup(jn, "env"), lookup(jn, "with"))
+	container := lookup(jn, "container")
+	blocks = append(blocks, lookup(container, "env"), lookup(container, "credentials"))
+	for _, p := range pairs(lookup(jn, "services")) {
+		blocks = append(blocks, lookup(p.val, "env"), lookup(p.val, "credentials"))
+	}
 	for _, st := range items(lookup(jn, "steps")) {
 		blocks = append(blocks, lookup(st, "env"), lookup(st, "with"))
 	}

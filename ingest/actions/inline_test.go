@@ -39,3 +39,27 @@ func TestInlineCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestInlineContainerCredentials(t *testing.T) {
+	res := parseFile(t, "inline-container.yml")
+	job := jobID("inline-container.yml", "build")
+	var got []string
+	for _, id := range targets(res, job, graph.EdgeExposes) {
+		if strings.HasPrefix(id, "secret:gha:inline:") {
+			got = append(got, id)
+		}
+	}
+	want := []string{
+		graph.GHAInlineSecretID(job, "POSTGRES_PASSWORD"),
+		graph.GHAInlineSecretID(job, "password"),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("inline secrets (-want +got):\n%s", diff)
+	}
+	data, _ := json.Marshal(res)
+	for _, v := range []string{"ctr-pass-8d7f6e5c", "svc-pass-1a2b3c4d"} {
+		if strings.Contains(string(data), v) {
+			t.Errorf("value %s found in the result", v)
+		}
+	}
+}
