@@ -136,6 +136,11 @@ func loadModule(dir string, self *ingest.File) *module {
 			f.err = &ingest.Error{Msg: err.Error()}
 			continue
 		}
+		if line, col, deep := tooDeep(src); deep {
+			f.err = &ingest.Error{Pos: ingest.Position{Line: line, Col: col},
+				Msg: fmt.Sprintf("expression nested deeper than %d levels; the file is skipped, split or simplify the expression", maxNesting)}
+			continue
+		}
 		file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 		if diags.HasErrors() {
 			f.err = syntaxError(diags)
@@ -407,4 +412,61 @@ func redactQuoted(s string) string {
 		}
 		return q
 	})
+}
+
+// maxNesting bounds the bracket nesting of a file. The HCL parser recurses
+// once per level, so a hostile file of a few hundred kilobytes of brackets
+// would otherwise overflow the stack and end the whole run. Real modules
+// stay below 30 levels.
+const maxNesting = 1000
+
+// tooDeep reports where a file's brackets first nest deeper than
+// maxNesting. It counts (, [ and { outside strings and comments; heredocs
+// are rare enough in deep positions that their brackets are counted too,
+// which can only make the check stricter.
+func tooDeep(src []byte) (line, col int, deep bool) {
+	depth := 0
+	line, col = 1, 0
+	inString, escaped, lineComment, blockComment := false, false, false, false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		col++
+		if c == '\n' {
+			line, col = line+1, 0
+			lineComment = false
+			continue
+		}
+		switch {
+		case lineComment:
+		case blockComment:
+			if c == '*' && i+1 < len(src) && src[i+1] == '/' {
+				blockComment = false
+				i++
+			}
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '#' || (c == '/' && i+1 < len(src) && src[i+1] == '/'):
+			lineComment = true
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			blockComment = true
+			i++
+		case c == '(' || c == '[' || c == '{':
+			depth++
+			if depth > maxNesting {
+				return line, col, true
+			}
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		}
+	}
+	return 0, 0, false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -633,5 +634,27 @@ func TestDetect(t *testing.T) {
 	}
 	if got := p.Format(); got != "terraform" {
 		t.Errorf("Format() = %q, want terraform", got)
+	}
+}
+
+func TestDeepNestingRejected(t *testing.T) {
+	dir := t.TempDir()
+	deep := "locals {\n  x = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "deep.tf"), []byte(deep), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ok.tf"), []byte("resource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := New()
+	var res ingest.Result
+	err := p.Parse(context.Background(), &ingest.File{Path: filepath.Join(dir, "deep.tf")}, testEnv(), &res)
+	var ie *ingest.Error
+	if !errors.As(err, &ie) || ie.Pos.Line != 2 || !strings.Contains(ie.Msg, "nested deeper than") {
+		t.Fatalf("deep.tf: error %v, want a positioned nesting error on line 2", err)
+	}
+	var ok ingest.Result
+	if err := p.Parse(context.Background(), &ingest.File{Path: filepath.Join(dir, "ok.tf")}, testEnv(), &ok); err != nil || len(ok.Nodes) == 0 {
+		t.Errorf("ok.tf beside it: err %v, %d nodes; want the user", err, len(ok.Nodes))
 	}
 }
