@@ -6,7 +6,7 @@ EXAMPLE   := examples/example-org
 DEMO_DB   := $(EXAMPLE)/.blastradius/graph.db
 DEMO_ARGS := --package pkg:npm/color-streamer@2.4.1 --since 2026-11-03T00:00:00Z
 
-.PHONY: help build test vet demo clean corpus neo4j-start neo4j-stop test-neo4j bench-stores fuzz
+.PHONY: help build test vet demo clean corpus neo4j-start neo4j-stop test-neo4j bench-stores fuzz bench-logs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,9 @@ corpus: build ## ingest ../shared/corpus and print the per-format summary
 bench-stores: neo4j-start ## compare the embedded store with Neo4j on a generated organisation (see docs/benchmarks.md)
 	$(GO) run ./bench/storecompare -nodes 5000
 	$(GO) run ./bench/storecompare -nodes 20000
+
+bench-logs: ## compare log ingestion with jq on generated CloudTrail (see docs/benchmarks.md)
+	bench/logs/run.sh 100000
 
 FUZZTIME ?= 30s
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s); crashers land in testdata/fuzz

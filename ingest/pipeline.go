@@ -45,6 +45,26 @@ type Pipeline struct {
 	Workers int
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Progress, when set, receives how far parsing has come.
+	Progress Progress
+}
+
+// Progress receives how far parsing has come. Add may be called from
+// several goroutines at once.
+type Progress interface {
+	// Start is called once, before parsing, with the total size on disk
+	// of the files to parse.
+	Start(total int64)
+	// Add reports the bytes read from disk and the records parsed since
+	// the last call.
+	Add(bytes, records int64)
+}
+
+// Skipper is implemented by parsers that recognise files of their format
+// that hold no facts, such as the integrity digests of a log. Skip returns
+// why such a file is skipped, or "" for any other file.
+type Skipper interface {
+	Skip(f *File) string
 }
 
 // Summary reports what a run did, per format.
@@ -100,12 +120,15 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	for _, f := range files {
 		ps := p.detect(f)
 		if ps == nil {
-			sum.Skipped = append(sum.Skipped, Skip{Path: f.Path, Reason: "format not recognised"})
+			sum.Skipped = append(sum.Skipped, Skip{Path: f.Path, Reason: p.skipReason(f)})
 			continue
 		}
 		jobs = append(jobs, &job{file: f, parser: ps})
 	}
 	log.Info("files detected", "count", len(jobs), "skipped", len(sum.Skipped))
+	if p.Progress != nil {
+		p.track(jobs)
+	}
 
 	g, gctx := errgroup.WithContext(ctx)
 	workers := p.Workers
@@ -116,6 +139,9 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	for _, j := range jobs {
 		g.Go(func() error {
 			j.err = parseOne(gctx, j, p.Env)
+			if p.Progress != nil {
+				p.Progress.Add(0, int64(j.res.Records))
+			}
 			return gctx.Err()
 		})
 	}
@@ -241,6 +267,31 @@ func (p *Pipeline) detect(f *File) Parser {
 	return nil
 }
 
+// skipReason returns why no parser claimed a file.
+func (p *Pipeline) skipReason(f *File) string {
+	for _, ps := range p.Parsers {
+		if sk, ok := ps.(Skipper); ok {
+			if reason := sk.Skip(f); reason != "" {
+				return reason
+			}
+		}
+	}
+	return "format not recognised"
+}
+
+// track reports the total size of the files to parse and makes each
+// file's reads count towards the progress.
+func (p *Pipeline) track(jobs []*job) {
+	var total int64
+	for _, j := range jobs {
+		total += j.file.Size
+		path := j.file.Path
+		gz := strings.HasSuffix(path, ".gz")
+		j.file.Open = func() (io.ReadCloser, error) { return openCounted(path, gz, p.Progress) }
+	}
+	p.Progress.Start(total)
+}
+
 // skipDirs are folders that hold tool state or vendored code, not inputs.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform": true, ".blastradius": true, "__pycache__": true}
 
@@ -340,7 +391,7 @@ func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string
 
 type gzipFile struct {
 	*gzip.Reader
-	f *os.File
+	f io.Closer
 }
 
 func (g gzipFile) Close() error {
@@ -362,6 +413,53 @@ func openFile(path string, gz bool) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("not a gzip file: %w", err)
 	}
 	return gzipFile{Reader: zr, f: f}, nil
+}
+
+// openCounted opens a file as openFile does, reporting the bytes read
+// from disk to prog.
+func openCounted(path string, gz bool, prog Progress) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	c := &countingFile{f: f, prog: prog}
+	if !gz {
+		return c, nil
+	}
+	zr, err := gzip.NewReader(bufio.NewReader(c))
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("not a gzip file: %w", err)
+	}
+	return gzipFile{Reader: zr, f: c}, nil
+}
+
+// countingFile reports the bytes read from a file in steps of at least
+// countStep, and the rest when it is closed.
+type countingFile struct {
+	f       *os.File
+	prog    Progress
+	pending int64
+}
+
+const countStep = 1 << 20
+
+func (c *countingFile) Read(b []byte) (int, error) {
+	n, err := c.f.Read(b)
+	c.pending += int64(n)
+	if c.pending >= countStep {
+		c.prog.Add(c.pending, 0)
+		c.pending = 0
+	}
+	return n, err
+}
+
+func (c *countingFile) Close() error {
+	if c.pending > 0 {
+		c.prog.Add(c.pending, 0)
+		c.pending = 0
+	}
+	return c.f.Close()
 }
 
 // repoOf finds the repository a file belongs to: the nearest folder at or

@@ -309,6 +309,11 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 		if key == nil || user == nil || user.Evidence == nil || key.Node.Attr("type") != "access-key" {
 			continue
 		}
+		if e.Evidence != nil {
+			// The log ingester recorded the calls this key signed.
+			key.Evidence = e.Evidence.Clone()
+			continue
+		}
 		if id := key.Node.Attr("key_id"); id != "" && !containsString(user.Evidence.Keys, id) {
 			continue
 		}

@@ -12,6 +12,9 @@ const (
 	exitRejected = 3
 	// exitNoMatch is a query whose start matched no node.
 	exitNoMatch = 4
+	// exitContinued is a verify run that found use of a revoked credential
+	// after the revocation time.
+	exitContinued = 5
 )
 
 // exitError carries an exit status to main. A nil err prints nothing.

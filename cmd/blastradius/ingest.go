@@ -18,12 +18,16 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/awsiam"
 	"github.com/blastradius-dev/blastradius/ingest/circleci"
 	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
+	"github.com/blastradius-dev/blastradius/ingest/gcpaudit"
 	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
+	"github.com/blastradius-dev/blastradius/ingest/githubaudit"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab"
+	"github.com/blastradius-dev/blastradius/ingest/k8saudit"
 	"github.com/blastradius-dev/blastradius/ingest/kubernetes"
 	"github.com/blastradius-dev/blastradius/ingest/link"
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
 	"github.com/blastradius-dev/blastradius/ingest/terraform"
+	"github.com/blastradius-dev/blastradius/internal/progress"
 )
 
 // parsers returns a fresh parser of every format, in detection order: the
@@ -40,6 +44,9 @@ func parsers() []ingest.Parser {
 		terraform.New(),
 		kubernetes.New(),
 		cloudtrail.New(),
+		k8saudit.New(),
+		gcpaudit.New(),
+		githubaudit.New(),
 		awsiam.New(),
 		gcpiam.New(),
 	}
@@ -94,7 +101,10 @@ or .git (or the file itself) and ORG is --org.`,
 				Workers: workers,
 				Logger:  o.logger,
 			}
+			bar := progress.New(o.rawStderr)
+			p.Progress = bar
 			sum, err := p.Run(cmd.Context(), args)
+			bar.Finish()
 			if err != nil {
 				return err
 			}

@@ -32,12 +32,13 @@ type options struct {
 	format    string
 	stdout    io.Writer
 	stderr    io.Writer
-	terminal  bool // stderr is a terminal
+	terminal  bool      // stderr is a terminal
+	rawStderr io.Writer // stderr unescaped, for the progress bar's own drawing
 	logger    *slog.Logger
 }
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
-	o := &options{stdout: safeWriter{stdout}, stderr: safeWriter{stderr}, terminal: isTerminal(stderr)}
+	o := &options{stdout: safeWriter{stdout}, stderr: safeWriter{stderr}, rawStderr: stderr, terminal: isTerminal(stderr)}
 	root := &cobra.Command{
 		Use:   "blastradius",
 		Short: "Tell what a compromised dependency can reach, and in what order to revoke",
@@ -74,6 +75,7 @@ Results go to stdout; logs and progress go to stderr.`,
 		newServeCommand(o),
 		newNodesCommand(o),
 		newStatsCommand(o),
+		newVerifyCommand(o),
 		newHealthcheckCommand(),
 	)
 	return root

@@ -9,22 +9,34 @@ import (
 
 // Attributes this format adds; docs/facts.md lists them.
 const (
-	attrObserved      = "observed"       // node: seen in an access log
-	attrSessionKeys   = "session_keys"   // OBSERVED to a role, and the role: session key ids issued
-	attrLinkedSession = "linked_session" // OBSERVED: session key ids issued earlier in the file and used here
-	attrHasErrors     = "has_errors"     // OBSERVED: some calls failed with an error other than access denied
-	attrDeniedOnly    = "denied_only"    // OBSERVED: every call was denied
-	attrKeyID         = "key_id"         // access key Secret: the access key id
+	attrObserved      = "observed"              // node: seen in an access log
+	attrSessionKeys   = "session_keys"          // OBSERVED to a role, and the role: session key ids issued
+	attrLinkedSession = "linked_session"        // OBSERVED: session key ids issued earlier in the file and used here
+	attrAssumedBy     = "assumed_by"            // OBSERVED: who obtained the linked sessions
+	attrWebIdentity   = "web_identity_provider" // OBSERVED: OIDC provider of the role session that made the calls
+	attrCrossAccount  = "cross_account"         // OBSERVED: the calls landed in another account than the caller's
+	attrHasErrors     = "has_errors"            // OBSERVED: some calls failed with an error other than access denied
+	attrDeniedOnly    = "denied_only"           // OBSERVED: every call was denied
+	attrKeyID         = "key_id"                // access key Secret: the access key id
 )
 
-// maxSessions bounds the session keys remembered for linking per file.
-const maxSessions = 1 << 16
-
-// maxField bounds a source address or user agent kept as evidence.
-const maxField = 256
+// Bounds on what one file can make the builder remember.
+const (
+	// maxSessions bounds the session keys remembered for linking.
+	maxSessions = 1 << 16
+	// maxCache bounds each of the caches of resolved callers, calls and
+	// access keys, and so the memory they take.
+	maxCache = 1 << 13
+	// maxField bounds a source address or user agent kept as evidence.
+	maxField = 256
+)
 
 // builder turns records into facts, merging repeats: one node per id and
 // one OBSERVED edge per caller and target, with the calls aggregated.
+//
+// Callers and targets are resolved once per distinct userIdentity and
+// request, and remembered, so that a record like one met before costs a
+// few map lookups.
 type builder struct {
 	file string
 	env  *ingest.Env
@@ -34,12 +46,22 @@ type builder struct {
 	nodeOrder []string
 	seen      map[graph.EdgeKey]*observation
 	edgeOrder []graph.EdgeKey
-	// sessions maps a session access key id to the role it was issued for.
-	sessions map[string]string
+	// sessions maps a session access key id to the session it opened.
+	sessions map[string]session
 
-	index    int // records met so far, decoded or not
-	firstBad int // line of the first record that could not be decoded
-	unnamed  int // records that name no usable identity
+	callers map[callerKey]callerEntry
+	calls   map[string]*callEntry
+	keys    map[accessKeyUse]*observation
+	scratch []byte
+
+	index   int // records met so far, decoded or not
+	unnamed int // records that name no usable identity
+}
+
+// session is the role session that a successful AssumeRole call opened.
+type session struct {
+	role string // the role's id
+	by   string // the id of the caller that obtained it
 }
 
 type nodeFacts struct {
@@ -52,8 +74,31 @@ type observation struct {
 	ev          graph.Evidence
 	sessionKeys []string
 	linked      []string
+	assumedBy   []string
+	webIdentity []string
 	errors      bool
+	cross       bool
 }
+
+// callerKey holds the userIdentity fields that decide the caller.
+type callerKey struct {
+	typ, arn, account, userName, invokedBy, provider, issuer, onBehalfOf, webSubject string
+}
+
+type callerEntry struct {
+	p  principal
+	ok bool
+}
+
+// callEntry is the resolved form of one kind of call by one caller: the
+// action, the targets and the OBSERVED edges to them.
+type callEntry struct {
+	action  string
+	targets []principal
+	obs     []*observation
+}
+
+type accessKeyUse struct{ actor, key string }
 
 func newBuilder(file string, env *ingest.Env, res *ingest.Result) *builder {
 	return &builder{
@@ -62,7 +107,10 @@ func newBuilder(file string, env *ingest.Env, res *ingest.Result) *builder {
 		res:      res,
 		nodes:    map[string]*nodeFacts{},
 		seen:     map[graph.EdgeKey]*observation{},
-		sessions: map[string]string{},
+		sessions: map[string]session{},
+		callers:  map[callerKey]callerEntry{},
+		calls:    map[string]*callEntry{},
+		keys:     map[accessKeyUse]*observation{},
 	}
 }
 
@@ -72,80 +120,178 @@ func (b *builder) record(r *record, err error, line int) {
 	b.index++
 	if err != nil {
 		b.res.Warnf(ingest.Position{File: b.file, Line: line}, "record %d %v; skipped", b.index, err)
-		if b.firstBad == 0 {
-			b.firstBad = line
-		}
 		return
 	}
 	b.res.Records++
 	at := graph.Pos{File: b.file, Line: b.index}
 
-	actor, ok := caller(r)
+	actor, ok := b.caller(r, at)
 	if !ok {
 		b.unnamed++
 		return
 	}
-	b.addNode(actor, at)
 	key := r.UserIdentity.AccessKeyID
-	b.accessKey(actor, key, at)
-
-	when, action, denied := r.time(), r.action(), r.denied()
+	when, denied := r.time(), r.denied()
+	failed := r.failed() && !denied
 	addr, agent := truncate(r.SourceIP, maxField), truncate(r.UserAgent, maxField)
-	linked := ""
-	if role, ok := b.sessions[key]; ok && role == actor.id {
-		linked = key
+	if ko := b.accessKey(actor, key, at); ko != nil {
+		ko.ev.Add(when, "", addr, agent, key, denied, at)
 	}
-	found := targets(r, actor)
-	for _, t := range found {
-		b.addNode(t, at)
-		o := b.observe(actor.id, t.id, at)
-		o.ev.Add(when, action, addr, agent, key, denied, at)
-		if r.failed() && !denied {
-			o.errors = true
+
+	var linked session
+	if s, ok := b.sessions[key]; ok && s.role == actor.id {
+		linked = s
+	}
+	call := b.call(r, actor, at)
+	ca := callerAccount(r)
+	cross := ca != "" && isAccount(r.RecipientAccount) && r.RecipientAccount != ca
+	webID := ""
+	if p := r.UserIdentity.SessionContext.WebIDProvider; p != "" {
+		webID = providerHost(p)
+	}
+	for _, o := range call.obs {
+		o.ev.Add(when, call.action, addr, agent, key, denied, at)
+		o.errors = o.errors || failed
+		o.cross = o.cross || cross
+		if linked.role != "" {
+			o.linked = addCapped(o.linked, key)
+			o.assumedBy = addCapped(o.assumedBy, linked.by)
 		}
-		if linked != "" {
-			o.linked = addCapped(o.linked, linked)
+		if webID != "" {
+			o.webIdentity = addCapped(o.webIdentity, webID)
 		}
 	}
 
-	if isAssume(r) && !r.failed() && len(found) == 1 {
-		b.session(r, actor, found[0])
+	if isAssume(r) && !r.failed() && len(call.targets) == 1 {
+		b.session(r, actor, call.targets[0], call.obs[0])
 	}
+}
+
+// caller resolves the caller of a record, once per distinct identity.
+func (b *builder) caller(r *record, at graph.Pos) (principal, bool) {
+	ui := &r.UserIdentity
+	k := callerKey{
+		typ: ui.Type, arn: ui.ARN, account: ui.AccountID, userName: ui.UserName, invokedBy: ui.InvokedBy,
+		provider: ui.IdentityProvider, issuer: ui.SessionContext.SessionIssuer.ARN, onBehalfOf: ui.OnBehalfOf.UserID,
+	}
+	if ui.Type == "WebIdentityUser" {
+		if ui.UserName == "" {
+			k.webSubject = r.ResponseElements.WebIDSubject
+		}
+		if ui.IdentityProvider == "" {
+			k.provider = r.ResponseElements.Provider
+		}
+	}
+	if e, ok := b.callers[k]; ok {
+		return e.p, e.ok
+	}
+	p, ok := caller(r)
+	if ok {
+		b.addNode(p, at)
+	}
+	if len(b.callers) < maxCache {
+		b.callers[k] = callerEntry{p: p, ok: ok}
+	}
+	return p, ok
+}
+
+// call resolves the action and targets of a record, once per distinct
+// caller and request, and the OBSERVED edges they make.
+func (b *builder) call(r *record, actor principal, at graph.Pos) *callEntry {
+	k := b.callKey(r, actor)
+	if e, ok := b.calls[string(k)]; ok {
+		return e
+	}
+	e := &callEntry{action: r.action(), targets: targets(r, actor)}
+	for _, t := range e.targets {
+		b.addNode(t, at)
+		e.obs = append(e.obs, b.observe(actor.id, t.id, at))
+	}
+	if len(b.calls) < maxCache {
+		b.calls[string(k)] = e
+	}
+	return e
+}
+
+// callKey lists every field that targets and action read, in the
+// builder's scratch buffer.
+func (b *builder) callKey(r *record, actor principal) []byte {
+	p := &r.RequestParameters
+	k := b.scratch[:0]
+	for _, s := range []string{actor.id, r.EventSource, r.EventName, r.Region, r.RecipientAccount, r.UserIdentity.AccountID,
+		p.RoleARN, p.BucketName, p.SecretID, p.Name, p.FunctionName, p.UserName, p.RoleName, p.GroupName, p.TableName, p.QueueURL, p.TopicARN} {
+		k = append(k, s...)
+		k = append(k, 0)
+	}
+	k = append(k, 1)
+	for _, n := range p.Names {
+		k = append(k, n...)
+		k = append(k, 0)
+	}
+	k = append(k, 1)
+	for _, res := range r.Resources {
+		// An S3 object stands for its bucket, so calls on objects of one
+		// bucket share an entry.
+		arn := res.ARN
+		if rest, ok := strings.CutPrefix(arn, "arn:aws:s3:::"); ok {
+			bucket, _, _ := strings.Cut(rest, "/")
+			arn = arn[:len(arn)-len(rest)+len(bucket)]
+		}
+		k = append(k, arn...)
+		k = append(k, 0)
+	}
+	if isAssume(r) {
+		k = append(k, 1)
+		k = append(k, r.ErrorMessage...)
+	}
+	b.scratch = k
+	return k
 }
 
 // session records the session key that a successful AssumeRole call
 // returned, on the edge to the role and on the role, so that later calls
 // made with the key link back to this one.
-func (b *builder) session(r *record, actor, role principal) {
-	sk := r.ResponseElements.Credentials.AccessKeyID
+func (b *builder) session(r *record, actor, role principal, o *observation) {
+	sk := r.ResponseElements.CredentialsKeyID
 	if sk == "" || role.attrs["type"] != "role" {
 		return
 	}
-	o := b.seen[graph.EdgeKey{From: actor.id, Kind: graph.EdgeObserved, To: role.id}]
 	o.sessionKeys = addCapped(o.sessionKeys, sk)
 	n := b.nodes[role.id]
 	n.sessionKeys = addCapped(n.sessionKeys, sk)
 	if _, ok := b.sessions[sk]; ok || len(b.sessions) < maxSessions {
-		b.sessions[sk] = role.id
+		b.sessions[sk] = session{role: role.id, by: actor.id}
 	}
 }
 
 // accessKey adds the long-lived access key a user or the root user signed
-// the call with. Keys starting with ASIA are session keys and are left out.
-func (b *builder) accessKey(actor principal, key string, at graph.Pos) {
+// the call with, AUTHENTICATES_AS the user, and returns that edge: its
+// evidence holds the calls made with this key alone. Keys starting with
+// ASIA are session keys and are left out.
+func (b *builder) accessKey(actor principal, key string, at graph.Pos) *observation {
 	typ := actor.attrs["type"]
 	if !strings.HasPrefix(key, "AKIA") || (typ != "user" && typ != "root") {
-		return
+		return nil
+	}
+	use := accessKeyUse{actor: actor.id, key: key}
+	if o, ok := b.keys[use]; ok {
+		return o
 	}
 	id := graph.AWSAccessKeyID(actor.id, key)
 	b.addNode(principal{id: id, kind: graph.NodeSecret, attrs: map[string]string{
 		graph.AttrProvider: "aws", "type": "access-key", graph.AttrLongLived: "true", attrKeyID: key,
 	}}, at)
 	k := graph.EdgeKey{From: id, Kind: graph.EdgeAuthenticatesAs, To: actor.id}
-	if b.seen[k] == nil {
-		b.seen[k] = &observation{edge: graph.Edge{From: id, To: actor.id, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: at}}
+	o := b.seen[k]
+	if o == nil {
+		o = &observation{edge: graph.Edge{From: id, To: actor.id, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: at}}
+		b.seen[k] = o
 		b.edgeOrder = append(b.edgeOrder, k)
 	}
+	if len(b.keys) < maxCache {
+		b.keys[use] = o
+	}
+	return o
 }
 
 // addNode adds a node, or adds the attributes it lacks to the node already
@@ -197,21 +343,25 @@ func (b *builder) flush() {
 	for _, k := range b.edgeOrder {
 		o := b.seen[k]
 		e := o.edge
-		if e.Kind == graph.EdgeObserved {
+		if o.ev.Count > 0 || o.ev.Denied > 0 {
 			ev := o.ev
 			e.Evidence = &ev
-			if len(o.sessionKeys) > 0 {
-				e.SetAttr(attrSessionKeys, graph.JoinList(o.sessionKeys))
-			}
-			if len(o.linked) > 0 {
-				e.SetAttr(attrLinkedSession, graph.JoinList(o.linked))
-			}
+		}
+		if e.Kind == graph.EdgeObserved {
+			setList(&e, attrSessionKeys, o.sessionKeys)
+			setList(&e, attrLinkedSession, o.linked)
+			setList(&e, attrAssumedBy, o.assumedBy)
+			setList(&e, attrWebIdentity, o.webIdentity)
 			if o.errors {
 				e.SetAttr(attrHasErrors, "true")
 			}
-			if ev.Count == 0 && ev.Denied > 0 {
+			if o.cross {
+				e.SetAttr(attrCrossAccount, "true")
+			}
+			if o.ev.Count == 0 && o.ev.Denied > 0 {
 				e.SetAttr(attrDeniedOnly, "true")
 			}
+			b.subjectAttrs(&e)
 		}
 		b.res.AddEdge(e)
 	}
@@ -220,8 +370,32 @@ func (b *builder) flush() {
 	}
 }
 
+// subjectAttrs copies the federated subject of the caller, and for a
+// GitHub Actions subject its repository, ref and environment, onto an
+// OBSERVED edge, so the edge to a role names the workflow that obtained it.
+func (b *builder) subjectAttrs(e *graph.Edge) {
+	n := b.nodes[e.From]
+	if n == nil || n.node.Attr("type") != "oidc-subject-observed" {
+		return
+	}
+	for _, k := range []string{"sub", graph.AttrRepository, "ref", "environment", "pull_request", "job_workflow_ref"} {
+		if v := n.node.Attr(k); v != "" {
+			e.SetAttr(k, v)
+		}
+	}
+}
+
+func setList(e *graph.Edge, key string, list []string) {
+	if len(list) > 0 {
+		e.SetAttr(key, graph.JoinList(list))
+	}
+}
+
 // addCapped adds s to a list of at most graph.MaxSeen distinct strings.
 func addCapped(list []string, s string) []string {
+	if s == "" {
+		return list
+	}
 	for _, have := range list {
 		if have == s {
 			return list
@@ -231,4 +405,15 @@ func addCapped(list []string, s string) []string {
 		return list
 	}
 	return append(list, s)
+}
+
+// callerAccount returns the account of the caller's credentials, or "".
+func callerAccount(r *record) string {
+	if a := r.UserIdentity.AccountID; isAccount(a) {
+		return a
+	}
+	if a := parseARN(r.UserIdentity.ARN).account; isAccount(a) {
+		return a
+	}
+	return ""
 }

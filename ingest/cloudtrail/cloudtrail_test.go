@@ -53,7 +53,7 @@ func TestDeliveryFile(t *testing.T) {
 		appRole = "arn:aws:iam::111122223333:role/app-role"
 	)
 	want := []string{
-		"secret:aws:access-key:" + alice + "/AKIAEXAMPLEALICE0001 -AUTHENTICATES_AS-> " + alice + " []",
+		"secret:aws:access-key:" + alice + "/AKIAEXAMPLEALICE0001 -AUTHENTICATES_AS-> " + alice + " [] [] ok=7 denied=2",
 		alice + " -OBSERVED-> arn:aws:s3:::example-org-reports [] [s3:GetObject] ok=1 denied=0",
 		alice + " -OBSERVED-> arn:aws:ssm:eu-west-1:111122223333:parameter/prod/api/token [] [ssm:GetParameters] ok=1 denied=0",
 		alice + " -OBSERVED-> arn:aws:ssm:eu-west-1:111122223333:parameter/prod/db/url [] [ssm:GetParameters] ok=1 denied=0",
@@ -64,14 +64,14 @@ func TestDeliveryFile(t *testing.T) {
 		alice + " -OBSERVED-> arn:aws:dynamodb:eu-west-1:111122223333:table/orders [has_errors=true] [dynamodb:GetItem] ok=1 denied=0",
 		"arn:aws:iam::111122223333:root -OBSERVED-> aws:signin:111122223333:* [denied_only=true] [signin:ConsoleLogin] ok=0 denied=1",
 		"aws:service:ec2.amazonaws.com -OBSERVED-> " + appRole + " [session_keys=ASIAEXAMPLEAPPROLE01] [sts:AssumeRole] ok=1 denied=0",
-		appRole + " -OBSERVED-> arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/api-key [linked_session=ASIAEXAMPLEAPPROLE01] [secretsmanager:GetSecretValue] ok=1 denied=0",
+		appRole + " -OBSERVED-> arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/api-key [assumed_by=aws:service:ec2.amazonaws.com linked_session=ASIAEXAMPLEAPPROLE01] [secretsmanager:GetSecretValue] ok=1 denied=0",
 		appRole + " -OBSERVED-> arn:aws:sns:eu-west-1:111122223333:alerts [] [sns:Publish] ok=1 denied=0",
-		"arn:aws:iam::444455556666:root -OBSERVED-> arn:aws:kms:eu-west-1:111122223333:key/1111aaaa-22bb-33cc-44dd-5555eeee6666 [] [kms:Decrypt] ok=1 denied=0",
+		"arn:aws:iam::444455556666:root -OBSERVED-> arn:aws:kms:eu-west-1:111122223333:key/1111aaaa-22bb-33cc-44dd-5555eeee6666 [cross_account=true] [kms:Decrypt] ok=1 denied=0",
 		"aws:sso:carol -OBSERVED-> aws:sso:111122223333:* [] [sso:ListAccounts] ok=1 denied=0",
 		alice + " -OBSERVED-> aws:s3:111122223333:* [] [s3:ListBuckets] ok=1 denied=0",
 		"saml:sub:ExampleIdP:erin -OBSERVED-> arn:aws:iam::111122223333:role/sso-admin [session_keys=ASIAEXAMPLESAML00001] [sts:AssumeRoleWithSAML] ok=1 denied=0",
 		alice + " -OBSERVED-> " + appRole + " [denied_only=true] [sts:AssumeRole] ok=0 denied=1",
-		appRole + " -OBSERVED-> aws:iam:111122223333:* [linked_session=ASIAEXAMPLEAPPROLE01] [iam:GetRole] ok=1 denied=0",
+		appRole + " -OBSERVED-> aws:iam:111122223333:* [assumed_by=aws:service:ec2.amazonaws.com linked_session=ASIAEXAMPLEAPPROLE01] [iam:GetRole] ok=1 denied=0",
 	}
 	sort.Strings(want)
 	if diff := cmp.Diff(edgeLines(res), want); diff != "" {
@@ -166,13 +166,13 @@ func TestCaseDeniedAssumeRole(t *testing.T) {
 		subject    = "oidc:sub:token.actions.githubusercontent.com:repo:example-org/payments-api:environment:production"
 	)
 	want := []string{
-		"secret:aws:access-key:" + ciDeployer + "/AKIAEXAMPLECIDEPLOY1 -AUTHENTICATES_AS-> " + ciDeployer + " []",
-		"secret:aws:access-key:" + intern + "/AKIAEXAMPLEINTERN001 -AUTHENTICATES_AS-> " + intern + " []",
+		"secret:aws:access-key:" + ciDeployer + "/AKIAEXAMPLECIDEPLOY1 -AUTHENTICATES_AS-> " + ciDeployer + " [] [] ok=1 denied=0",
+		"secret:aws:access-key:" + intern + "/AKIAEXAMPLEINTERN001 -AUTHENTICATES_AS-> " + intern + " [] [] ok=0 denied=2",
 		ciDeployer + " -OBSERVED-> " + prodDeploy + " [session_keys=ASIAEXAMPLEPRODDEP01] [sts:AssumeRole] ok=1 denied=0",
-		prodDeploy + " -OBSERVED-> " + dbSecret + " [linked_session=ASIAEXAMPLEPRODDEP01] [secretsmanager:GetSecretValue] ok=1 denied=0",
+		prodDeploy + " -OBSERVED-> " + dbSecret + " [assumed_by=" + ciDeployer + " linked_session=ASIAEXAMPLEPRODDEP01] [secretsmanager:GetSecretValue] ok=1 denied=0",
 		intern + " -OBSERVED-> " + prodAdmin + " [denied_only=true] [sts:AssumeRole] ok=0 denied=1",
 		intern + " -OBSERVED-> " + prodDeploy + " [denied_only=true] [sts:AssumeRole] ok=0 denied=1",
-		subject + " -OBSERVED-> " + payments + " [session_keys=ASIAEXAMPLEGHAPAY001] [sts:AssumeRoleWithWebIdentity] ok=1 denied=0",
+		subject + " -OBSERVED-> " + payments + " [environment=production repository=example-org/payments-api session_keys=ASIAEXAMPLEGHAPAY001 sub=repo:example-org/payments-api:environment:production] [sts:AssumeRoleWithWebIdentity] ok=1 denied=0",
 	}
 	sort.Strings(want)
 	if diff := cmp.Diff(edgeLines(res), want); diff != "" {
@@ -205,6 +205,7 @@ func TestCaseDeniedAssumeRole(t *testing.T) {
 	wantAttrs := map[string]string{
 		"provider": "oidc", "type": "oidc-subject-observed", "issuer": "https://token.actions.githubusercontent.com",
 		"sub": "repo:example-org/payments-api:environment:production", "observed": "true",
+		"repository": "example-org/payments-api", "environment": "production",
 	}
 	if diff := cmp.Diff(sub.Attrs, wantAttrs); diff != "" {
 		t.Errorf("subject attrs (-got +want):\n%s", diff)
@@ -274,7 +275,7 @@ func TestLayouts(t *testing.T) {
 			records: 2,
 			edges: []string{
 				"arn:aws:iam::111122223333:user/frank -OBSERVED-> arn:aws:secretsmanager:eu-west-1:111122223333:secret:ci/npm-token [] [secretsmanager:GetSecretValue] ok=2 denied=0",
-				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank []",
+				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank [] [] ok=2 denied=0",
 			},
 			diags:     []string{"testdata/lines.jsonl:2: record 2 is not valid JSON; skipped"},
 			evidenceN: []int{1, 3},
@@ -285,7 +286,7 @@ func TestLayouts(t *testing.T) {
 			edges: []string{
 				"arn:aws:iam::111122223333:user/frank -OBSERVED-> arn:aws:secretsmanager:eu-west-1:111122223333:secret:ci/pypi-token [] [secretsmanager:DescribeSecret] ok=1 denied=0",
 				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:* [] [secretsmanager:ListSecrets] ok=1 denied=0",
-				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank []",
+				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank [] [] ok=2 denied=0",
 			},
 			evidenceN: []int{1},
 		},
@@ -294,7 +295,7 @@ func TestLayouts(t *testing.T) {
 			records: 2,
 			edges: []string{
 				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:* [] [secretsmanager:ListSecrets] ok=2 denied=0",
-				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank []",
+				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank [] [] ok=2 denied=0",
 			},
 			evidenceN: []int{1, 2},
 		},
@@ -303,7 +304,7 @@ func TestLayouts(t *testing.T) {
 			records: 2,
 			edges: []string{
 				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:* [] [secretsmanager:ListSecrets] ok=2 denied=0",
-				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank []",
+				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank [] [] ok=2 denied=0",
 			},
 			diags:     []string{"testdata/truncated.json:37:3: file ends in the middle of a JSON value; the rest of the file was skipped"},
 			evidenceN: []int{1, 2},

@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,12 +16,26 @@ import (
 // *ingest.Error or gives facts whose edges join nodes of the result and
 // whose positions point at records that were read.
 func FuzzParse(f *testing.F) {
+	// Whole test inputs under 2 KB are seeds, and so is each line of the
+	// larger ones: small seeds keep the fuzzer's minimizing quick.
 	seeds, _ := filepath.Glob("testdata/*")
 	for _, path := range seeds {
-		if data, err := os.ReadFile(path); err == nil {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		if len(data) < 2048 {
 			f.Add(data)
+			continue
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			if len(bytes.TrimSpace(line)) > 0 {
+				f.Add(line)
+			}
 		}
 	}
+	f.Add([]byte("eventTime,eventSource,eventName,userIdentity\n2026-10-05T12:00:00Z,s3.amazonaws.com,GetObject,\"{type=IAMUser, arn=arn:aws:iam::111122223333:user/a}\"\n"))
+	f.Add([]byte(`{"Events":[{"CloudTrailEvent":"{\"eventSource\":\"sts.amazonaws.com\",\"eventName\":\"AssumeRoleWithWebIdentity\",\"userIdentity\":{\"type\":\"WebIdentityUser\",\"userName\":\"repo:o/r:pull_request\",\"identityProvider\":\"token.actions.githubusercontent.com\"}}"}]}`))
 	f.Add([]byte(`{"Records":[null, 1, "x", {"userIdentity": "x", "requestParameters": [1]}]}`))
 	f.Add([]byte(`[{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/r/s"},"errorMessage":"arn:aws:iam::111122223333:role/x."}]`))
 

@@ -24,6 +24,20 @@ func caller(r *record) (principal, bool) {
 	}
 
 	switch ui.Type {
+	case "Role":
+		// A request made with the role itself, as some services log it.
+		if isRole(arn) {
+			return iamPrincipal(arn), true
+		}
+		if role, ok := issuerRole(ui, arn); ok {
+			return iamPrincipal(role), true
+		}
+	case "Directory":
+		if ui.UserName != "" && isAccount(account) {
+			return principal{id: "aws:directory:" + account + ":" + ui.UserName, kind: graph.NodeIdentity, attrs: map[string]string{
+				graph.AttrProvider: "aws", "type": "directory-user", graph.AttrAccount: account, graph.AttrName: ui.UserName,
+			}}, true
+		}
 	case "IAMUser":
 		if arn.service == "iam" && strings.HasPrefix(arn.resource, "user/") {
 			return iamPrincipal(arn), true
@@ -56,10 +70,21 @@ func caller(r *record) (principal, bool) {
 		}
 	case "WebIdentityUser":
 		host := providerHost(ui.IdentityProvider)
-		if host != "" && ui.UserName != "" {
-			return principal{id: "oidc:sub:" + host + ":" + ui.UserName, kind: graph.NodeIdentity, attrs: map[string]string{
-				graph.AttrProvider: "oidc", "type": "oidc-subject-observed", "issuer": "https://" + host, "sub": ui.UserName,
-			}}, true
+		if host == "" {
+			host = providerHost(r.ResponseElements.Provider)
+		}
+		sub := ui.UserName
+		if sub == "" {
+			sub = r.ResponseElements.WebIDSubject
+		}
+		if host != "" && sub != "" {
+			attrs := map[string]string{
+				graph.AttrProvider: "oidc", "type": "oidc-subject-observed", "issuer": "https://" + host, "sub": sub,
+			}
+			if isGitHubIssuer(host) {
+				githubClaims(sub, attrs)
+			}
+			return principal{id: "oidc:sub:" + host + ":" + sub, kind: graph.NodeIdentity, attrs: attrs}, true
 		}
 	case "SAMLUser":
 		host := providerHost(ui.IdentityProvider)
@@ -133,6 +158,45 @@ func rootPrincipal(partition, account string) principal {
 	return principal{id: "arn:" + partition + ":iam::" + account + ":root", kind: graph.NodeIdentity, attrs: map[string]string{
 		graph.AttrProvider: "aws", "type": "root", graph.AttrAccount: account, graph.AttrName: "root",
 	}}
+}
+
+// isGitHubIssuer reports whether an OIDC provider host is GitHub Actions'
+// token issuer, on github.com or with an enterprise's own path.
+func isGitHubIssuer(host string) bool {
+	return host == githubIssuer || strings.HasPrefix(host, githubIssuer+"/")
+}
+
+const githubIssuer = "token.actions.githubusercontent.com"
+
+// githubClaims reads the claims a GitHub Actions subject is made of, such
+// as repo:OWNER/NAME:ref:refs/heads/main, repo:OWNER/NAME:environment:prod
+// or repo:OWNER/NAME:pull_request, into attrs: repository, ref,
+// environment, pull_request=true and job_workflow_ref. Subjects
+// customised with other claims keep the claims named here that they hold.
+func githubClaims(sub string, attrs map[string]string) {
+	parts := strings.Split(sub, ":")
+	for i := 0; i < len(parts); i++ {
+		key := parts[i]
+		if key == "pull_request" {
+			attrs["pull_request"] = "true"
+			continue
+		}
+		if i+1 >= len(parts) {
+			return
+		}
+		val := parts[i+1]
+		i++
+		switch key {
+		case "repo":
+			attrs[graph.AttrRepository] = val
+		case "ref":
+			attrs["ref"] = val
+		case "environment":
+			attrs["environment"] = val
+		case "job_workflow_ref":
+			attrs["job_workflow_ref"] = val
+		}
+	}
 }
 
 // providerHost returns the host of an identity provider given as an IAM

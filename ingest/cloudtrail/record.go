@@ -1,112 +1,106 @@
 package cloudtrail
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 )
 
 // record contains the fields of a CloudTrail record that the parser uses.
-// Request parameters and response elements are decoded into structs that
-// name only identifiers, so session tokens and secret keys are never
-// decoded. errorMessage is decoded only to find a role ARN in it.
+// Request parameters and response elements are read only for the
+// identifiers named here, so session tokens and secret keys are never
+// decoded. errorMessage is kept only to find a role ARN in it.
 //
-// A field of an unexpected type is left empty: encoding/json goes on with
-// the other fields and reports an *json.UnmarshalTypeError, which the
-// parser ignores, so one odd field does not cost the whole record.
+// A field of an unexpected type is left empty and the other fields are
+// still read, so one odd field does not cost the whole record.
 type record struct {
-	EventTime         string            `json:"eventTime"`
-	Timestamp         string            `json:"@timestamp"`
-	EventSource       string            `json:"eventSource"`
-	EventName         string            `json:"eventName"`
-	Region            string            `json:"awsRegion"`
-	SourceIP          string            `json:"sourceIPAddress"`
-	UserAgent         string            `json:"userAgent"`
-	ErrorCode         string            `json:"errorCode"`
-	ErrorMessage      string            `json:"errorMessage"`
-	RecipientAccount  string            `json:"recipientAccountId"`
-	UserIdentity      userIdentity      `json:"userIdentity"`
-	RequestParameters requestParameters `json:"requestParameters"`
-	ResponseElements  responseElements  `json:"responseElements"`
-	Resources         []resource        `json:"resources"`
+	EventTime         string
+	Timestamp         string
+	EventSource       string
+	EventName         string
+	Region            string
+	SourceIP          string
+	UserAgent         string
+	ErrorCode         string
+	ErrorMessage      string
+	RecipientAccount  string
+	UserIdentity      userIdentity
+	RequestParameters requestParameters
+	ResponseElements  responseElements
+	Resources         []resource
+
+	// at is the time parsed from EventTime or Timestamp when the decoder
+	// could do so without allocating. atSet reports that at is valid.
+	at    time.Time
+	atSet bool
 }
 
 type userIdentity struct {
-	Type             string         `json:"type"`
-	ARN              string         `json:"arn"`
-	AccountID        string         `json:"accountId"`
-	AccessKeyID      string         `json:"accessKeyId"`
-	UserName         string         `json:"userName"`
-	InvokedBy        string         `json:"invokedBy"`
-	IdentityProvider string         `json:"identityProvider"`
-	SessionContext   sessionContext `json:"sessionContext"`
-	OnBehalfOf       onBehalfOf     `json:"onBehalfOf"`
+	Type             string
+	ARN              string
+	AccountID        string
+	AccessKeyID      string
+	UserName         string
+	InvokedBy        string
+	IdentityProvider string
+	SessionContext   sessionContext
+	OnBehalfOf       onBehalfOf
 }
 
 type sessionContext struct {
-	SessionIssuer sessionIssuer `json:"sessionIssuer"`
+	SessionIssuer sessionIssuer
+	// WebIDProvider is webIdFederationData.federatedProvider: the OIDC
+	// provider of a session obtained with AssumeRoleWithWebIdentity.
+	WebIDProvider  string
+	SourceIdentity string
 }
 
 type sessionIssuer struct {
-	Type      string `json:"type"`
-	ARN       string `json:"arn"`
-	AccountID string `json:"accountId"`
-	UserName  string `json:"userName"`
+	Type      string
+	ARN       string
+	AccountID string
+	UserName  string
 }
 
 type onBehalfOf struct {
-	UserID string `json:"userId"`
+	UserID string
 }
 
 type requestParameters struct {
-	RoleARN      string `json:"roleArn"`
-	BucketName   string `json:"bucketName"`
-	SecretID     string `json:"secretId"`
-	Name         string `json:"name"`
-	Names        names  `json:"names"`
-	FunctionName string `json:"functionName"`
-	UserName     string `json:"userName"`
-	RoleName     string `json:"roleName"`
-	GroupName    string `json:"groupName"`
-	TableName    string `json:"tableName"`
-	QueueURL     string `json:"queueUrl"`
-	TopicARN     string `json:"topicArn"`
+	RoleARN      string
+	BucketName   string
+	SecretID     string
+	Name         string
+	Names        []string
+	FunctionName string
+	UserName     string
+	RoleName     string
+	GroupName    string
+	TableName    string
+	QueueURL     string
+	TopicARN     string
 }
 
 type responseElements struct {
-	Credentials  credentials `json:"credentials"`
-	ConsoleLogin string      `json:"ConsoleLogin"`
-}
-
-// credentials names only the access key id of issued credentials.
-type credentials struct {
-	AccessKeyID string `json:"accessKeyId"`
+	// CredentialsKeyID is credentials.accessKeyId: only the id of issued
+	// credentials, never the secret key or the session token.
+	CredentialsKeyID string
+	ConsoleLogin     string
+	// WebIDSubject is subjectFromWebIdentityToken, the sub claim of the
+	// token an AssumeRoleWithWebIdentity call presented.
+	WebIDSubject string
+	Provider     string
 }
 
 type resource struct {
-	ARN  string `json:"ARN"`
-	Type string `json:"type"`
+	ARN  string
+	Type string
 }
 
-// names is a list of strings that also takes a single string, as
-// requestParameters.names is written by some clients.
-type names []string
-
-func (n *names) UnmarshalJSON(b []byte) error {
-	*n = nil
-	var one string
-	if json.Unmarshal(b, &one) == nil {
-		*n = names{one}
-		return nil
-	}
-	var many []string
-	json.Unmarshal(b, &many)
-	for _, s := range many {
-		if s != "" {
-			*n = append(*n, s)
-		}
-	}
-	return nil
+// reset empties the record, keeping the capacity of its lists.
+func (r *record) reset() {
+	res, names := r.Resources[:0], r.RequestParameters.Names[:0]
+	*r = record{}
+	r.Resources, r.RequestParameters.Names = res, names
 }
 
 // truncate cuts s to at most n bytes, on a UTF-8 boundary.
@@ -124,18 +118,30 @@ func truncate(s string, n int) string {
 // log shippers add. It accepts RFC 3339 and the "2006-01-02 15:04:05" form
 // of some exports, and returns the zero time for anything else.
 func (r *record) time() time.Time {
-	for _, s := range []string{r.EventTime, r.Timestamp} {
-		if s == "" {
-			continue
-		}
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t.UTC()
-		}
-		if t, err := time.Parse("2006-01-02 15:04:05.999999999", s); err == nil {
-			return t
-		}
+	if r.atSet && r.EventTime == "" {
+		return r.at
 	}
-	return time.Time{}
+	if t, ok := parseTimeString(r.EventTime); ok {
+		return t
+	}
+	if r.atSet {
+		return r.at
+	}
+	t, _ := parseTimeString(r.Timestamp)
+	return t
+}
+
+func parseTimeString(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), true
+	}
+	if t, err := time.Parse("2006-01-02 15:04:05.999999999", s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
 }
 
 // service returns the service part of the event source, "s3" for

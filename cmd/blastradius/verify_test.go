@@ -1,0 +1,352 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/githubaudit"
+)
+
+// revokedAt is the compromise and revocation time of these tests.
+const revokedAt = "2026-11-03T12:00:00Z"
+
+// replayLog is a CloudTrail delivery file: ci-deployer reads a bucket
+// from its CI address before the compromise and from a new address and
+// agent after it, assumes deploy-role just before it, and the role's
+// session writes releases after it. bob's key is used only before.
+const replayLog = `{"Records": [
+{"eventTime": "2026-11-02T10:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "GetObject", "awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.10", "userAgent": "aws-cli/2.17.0 ci",
+ "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ci-deployer", "accountId": "111122223333", "accessKeyId": "AKIAEXAMPLECIKEY0001", "userName": "ci-deployer"},
+ "requestParameters": {"bucketName": "example-org-web-assets"}, "recipientAccountId": "111122223333"},
+{"eventTime": "2026-11-03T09:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "GetObject", "awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.10", "userAgent": "aws-cli/2.17.0 ci",
+ "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ci-deployer", "accountId": "111122223333", "accessKeyId": "AKIAEXAMPLECIKEY0001", "userName": "ci-deployer"},
+ "requestParameters": {"bucketName": "example-org-web-assets"}, "recipientAccountId": "111122223333"},
+{"eventTime": "2026-11-03T11:00:00Z", "eventSource": "sts.amazonaws.com", "eventName": "AssumeRole", "awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.10", "userAgent": "aws-cli/2.17.0 ci",
+ "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ci-deployer", "accountId": "111122223333", "accessKeyId": "AKIAEXAMPLECIKEY0001", "userName": "ci-deployer"},
+ "requestParameters": {"roleArn": "arn:aws:iam::111122223333:role/deploy-role", "roleSessionName": "ci"},
+ "responseElements": {"credentials": {"accessKeyId": "ASIAEXAMPLESESSION01", "sessionToken": "EXAMPLE-NOT-A-TOKEN"}}, "recipientAccountId": "111122223333"},
+{"eventTime": "2026-11-03T13:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "PutObject", "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.66", "userAgent": "python-requests/2.31",
+ "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/deploy-role/ci", "accountId": "111122223333", "accessKeyId": "ASIAEXAMPLESESSION01",
+   "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/deploy-role", "accountId": "111122223333", "userName": "deploy-role"}}},
+ "requestParameters": {"bucketName": "example-org-releases"}, "recipientAccountId": "111122223333"},
+{"eventTime": "2026-11-03T15:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "GetObject", "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.66", "userAgent": "python-requests/2.31",
+ "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ci-deployer", "accountId": "111122223333", "accessKeyId": "AKIAEXAMPLECIKEY0001", "userName": "ci-deployer"},
+ "requestParameters": {"bucketName": "example-org-web-assets"}, "recipientAccountId": "111122223333"},
+{"eventTime": "2026-11-03T16:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "GetObject", "awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.10", "userAgent": "aws-cli/2.17.0 ci",
+ "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ci-deployer", "accountId": "111122223333", "accessKeyId": "AKIAEXAMPLECIKEY0001", "userName": "ci-deployer"},
+ "requestParameters": {"bucketName": "example-org-web-assets"}, "recipientAccountId": "111122223333"},
+{"eventTime": "2026-11-02T11:00:00Z", "eventSource": "secretsmanager.amazonaws.com", "eventName": "GetSecretValue", "awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.11", "userAgent": "aws-cli/2.17.0",
+ "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/bob", "accountId": "111122223333", "accessKeyId": "AKIAEXAMPLEBOBKEY001", "userName": "bob"},
+ "requestParameters": {"secretId": "prod/db"}, "recipientAccountId": "111122223333"}
+]}
+`
+
+const unseenKey = `resource "aws_iam_user" "carol" {
+  name = "carol"
+}
+
+resource "aws_iam_access_key" "carol" {
+  user = aws_iam_user.carol.name
+}
+`
+
+const (
+	ciUser    = "arn:aws:iam::111122223333:user/ci-deployer"
+	ciKey     = "secret:aws:access-key:" + ciUser + "/AKIAEXAMPLECIKEY0001"
+	webAssets = "arn:aws:s3:::example-org-web-assets"
+	releases  = "arn:aws:s3:::example-org-releases"
+	bobUser   = "arn:aws:iam::111122223333:user/bob"
+	dbSecret  = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db"
+)
+
+// replayDB ingests replayLog through the CLI into a fresh store.
+func replayDB(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "salt"), bytes.Repeat([]byte{7}, 32), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logs := filepath.Join(dir, "logs")
+	if err := os.Mkdir(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(logs, "trail.json"), []byte(replayLog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// carol's key is declared and never seen in the logs.
+	if err := os.WriteFile(filepath.Join(logs, "main.tf"), []byte(unseenKey), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "graph.db")
+	out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", logs)
+	if code != exitOK {
+		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	return db
+}
+
+// runCLI runs the CLI in process with the verify command, registered here
+// until the root command registers it.
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	root := withVerify(newRootCommand(&out, &errb), &out, &errb)
+	root.SetArgs(args)
+	err := root.Execute()
+	code := exitCode(err)
+	if ee, ok := err.(*exitError); ok && ee.err != nil {
+		errb.WriteString(ee.err.Error())
+	}
+	return out.String(), errb.String(), code
+}
+
+// withVerify adds the verify command to root unless root has it, reading
+// the shared flags that root binds to its own options.
+func withVerify(root *cobra.Command, stdout, stderr io.Writer) *cobra.Command {
+	for _, c := range root.Commands() {
+		if c.Name() == "verify" {
+			return root
+		}
+	}
+	o := &options{stdout: stdout, stderr: stderr}
+	cmd := newVerifyCommand(o)
+	cmd.PreRunE = func(c *cobra.Command, args []string) error {
+		o.db = c.Flag("db").Value.String()
+		o.store = c.Flag("store").Value.String()
+		o.logLevel = c.Flag("log-level").Value.String()
+		o.logFormat = c.Flag("log-format").Value.String()
+		return o.setupLogger()
+	}
+	root.AddCommand(cmd)
+	return root
+}
+
+// TestReplayFlagged runs `query --since` on the replay log: use from an
+// address and an agent first seen after the compromise is flagged, while
+// the CI address seen before it is not, and a credential not used after
+// the compromise is left unflagged.
+func TestReplayFlagged(t *testing.T) {
+	db := replayDB(t)
+	out, errs, code := runCLI(t, "--db", db, "query", "--secret", "AKIAEXAMPLECIKEY0001", "--since", revokedAt, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	reached := reachedByID(t, out)
+	for _, id := range []string{ciUser, webAssets} {
+		r, ok := reached[id]
+		if !ok {
+			t.Errorf("%s not reached", id)
+			continue
+		}
+		if !r.UsedAfter {
+			t.Errorf("%s: usedAfterCompromise = false, want true", id)
+		}
+		if diff := cmp.Diff(r.NewSources, []string{"203.0.113.66", "python-requests/2.31"}); diff != "" {
+			t.Errorf("%s: new sources (-got +want):\n%s", id, diff)
+		}
+	}
+	// The role session obtained before the compromise was used after it
+	// from the new address only.
+	if r := reached[releases]; !r.UsedAfter || !slices.Contains(r.NewSources, "203.0.113.66") {
+		t.Errorf("releases bucket: usedAfter=%v newSources=%v, want use from 203.0.113.66", r.UsedAfter, r.NewSources)
+	}
+
+	out, errs, code = runCLI(t, "--db", db, "query", "--secret", "AKIAEXAMPLEBOBKEY001", "--since", revokedAt, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	reached = reachedByID(t, out)
+	for _, id := range []string{bobUser, dbSecret} {
+		r, ok := reached[id]
+		if !ok {
+			t.Errorf("%s not reached", id)
+			continue
+		}
+		if r.UsedAfter || len(r.NewSources) > 0 || r.Evidence == nil {
+			t.Errorf("%s: usedAfter=%v newSources=%v evidence=%v, want seen before the compromise and unflagged", id, r.UsedAfter, r.NewSources, r.Evidence != nil)
+		}
+	}
+
+	// A credential the logs never show is neither used nor replayed.
+	out, errs, code = runCLI(t, "--db", db, "query", "--secret", "carol", "--since", revokedAt, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	reached = reachedByID(t, out)
+	if len(reached) != 1 {
+		t.Errorf("reached %d nodes from carol's key, want her user only", len(reached))
+	}
+	for id, r := range reached {
+		if r.UsedAfter || len(r.NewSources) > 0 || r.Evidence != nil {
+			t.Errorf("%s: usedAfter=%v newSources=%v evidence=%v, want no log evidence and no flag", id, r.UsedAfter, r.NewSources, r.Evidence != nil)
+		}
+	}
+}
+
+func reachedByID(t *testing.T, out string) map[string]reachedView {
+	t.Helper()
+	var res resultView
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("query output: %v\n%s", err, out)
+	}
+	m := map[string]reachedView{}
+	for _, r := range res.Reached {
+		m[r.Node.ID] = r
+	}
+	return m
+}
+
+func TestVerify(t *testing.T) {
+	db := replayDB(t)
+	tests := []struct {
+		name    string
+		revoked []string
+		code    int
+		uses    []string // from -> to of each use
+	}{
+		{"access key by id", []string{"AKIAEXAMPLECIKEY0001"}, exitContinued, []string{ciUser + " -> " + webAssets}},
+		{"access key by node", []string{ciKey}, exitContinued, []string{ciUser + " -> " + webAssets}},
+		{"key used only before", []string{"AKIAEXAMPLEBOBKEY001"}, exitOK, nil},
+		{"session key without a node", []string{"ASIAEXAMPLESESSION01"}, exitContinued, []string{"arn:aws:iam::111122223333:role/deploy-role -> " + releases}},
+		{"role by name", []string{"deploy-role"}, exitContinued, []string{"arn:aws:iam::111122223333:role/deploy-role -> " + releases}},
+		{"user", []string{bobUser}, exitOK, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"--db", db, "verify", "--after", revokedAt, "--format", "json"}
+			for _, r := range tt.revoked {
+				args = append(args, "--revoked", r)
+			}
+			out, errs, code := runCLI(t, args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, errs)
+			}
+			var rep verifyReport
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("output: %v\n%s", err, out)
+			}
+			var uses []string
+			for _, u := range rep.Uses {
+				uses = append(uses, u.From+" -> "+u.To)
+			}
+			if diff := cmp.Diff(uses, tt.uses); diff != "" {
+				t.Errorf("uses (-got +want):\n%s", diff)
+			}
+			if rep.Continued != (tt.code == exitContinued) {
+				t.Errorf("continued = %v with exit %d", rep.Continued, code)
+			}
+		})
+	}
+}
+
+// TestVerifyEvidence checks what verify prints for the replayed key: the
+// calls on the edge, and only the addresses and agents seen after the
+// revocation.
+func TestVerifyEvidence(t *testing.T) {
+	db := replayDB(t)
+	out, errs, code := runCLI(t, "--db", db, "verify", "--revoked", "AKIAEXAMPLECIKEY0001", "--after", revokedAt, "--format", "json")
+	if code != exitContinued {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep verifyReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Uses) != 1 {
+		t.Fatalf("uses = %d, want 1", len(rep.Uses))
+	}
+	u := rep.Uses[0]
+	var addrs, agents []string
+	for _, s := range u.Addrs {
+		addrs = append(addrs, s.Value)
+	}
+	for _, s := range u.Agents {
+		agents = append(agents, s.Value)
+	}
+	got := []any{u.Calls, u.Denied, u.First.Format("2006-01-02T15"), u.Last.Format("2006-01-02T15"), u.Actions, addrs, agents, u.Key, u.Confidence, len(u.Records)}
+	want := []any{int64(4), int64(0), "2026-11-02T10", "2026-11-03T16", []string{"s3:GetObject"},
+		[]string{"192.0.2.10", "203.0.113.66"}, []string{"aws-cli/2.17.0 ci", "python-requests/2.31"}, "AKIAEXAMPLECIKEY0001", graph.Certain, 4}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("use (-got +want):\n%s", diff)
+	}
+
+	for _, format := range []string{"table", "markdown"} {
+		out, _, code := runCLI(t, "--db", db, "verify", "--revoked", "AKIAEXAMPLECIKEY0001", "--after", revokedAt, "--format", format)
+		if code != exitContinued || !strings.Contains(out, "203.0.113.66") || !strings.Contains(out, webAssets) {
+			t.Errorf("%s output (exit %d) lacks the use:\n%s", format, code, out)
+		}
+	}
+}
+
+func TestVerifyUsage(t *testing.T) {
+	db := replayDB(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"no revoked", []string{"verify", "--after", revokedAt}, exitUsage},
+		{"no time", []string{"verify", "--revoked", "AKIAEXAMPLECIKEY0001"}, exitUsage},
+		{"bad time", []string{"verify", "--revoked", "AKIAEXAMPLECIKEY0001", "--after", "yesterday"}, exitUsage},
+		{"bad format", []string{"verify", "--revoked", "AKIAEXAMPLECIKEY0001", "--after", revokedAt, "--format", "yaml"}, exitUsage},
+		{"unknown", []string{"verify", "--revoked", "no-such-credential", "--after", revokedAt}, exitNoMatch},
+		{"unknown key id", []string{"verify", "--revoked", "AKIAEXAMPLENOTSEEN01", "--after", revokedAt}, exitNoMatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, errs, code := runCLI(t, append([]string{"--db", db}, tt.args...)...); code != tt.code {
+				t.Errorf("exit %d, want %d: %s", code, tt.code, errs)
+			}
+		})
+	}
+}
+
+// TestVerifyGitHubToken revokes a personal access token that a GitHub
+// audit log shows cloning after the revocation.
+func TestVerifyGitHubToken(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "audit.jsonl")
+	lines := `{"@timestamp": 1793692800000, "action": "git.clone", "actor": "octo-dev", "actor_ip": "192.0.2.80", "org": "example-org", "repo": "example-org/payments-api", "token_id": 555001, "programmatic_access_type": "Personal access token (classic)"}
+{"@timestamp": 1793718000000, "action": "git.clone", "actor": "octo-dev", "actor_ip": "203.0.113.90", "org": "example-org", "repo": "example-org/payments-api", "token_id": 555001, "programmatic_access_type": "Personal access token (classic)"}
+`
+	if err := os.WriteFile(log, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "graph.db")
+	store, err := memstore.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &ingest.Pipeline{Parsers: []ingest.Parser{githubaudit.New()}, Store: store, Env: &ingest.Env{}}
+	if _, err := p.Run(context.Background(), []string{log}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	// 1793692800000 is 2026-11-03T08:00:00Z, 1793718000000 15:00.
+	out, errs, code := runCLI(t, "--db", db, "verify", "--revoked", "555001", "--after", revokedAt)
+	if code != exitContinued {
+		t.Fatalf("exit %d: %s\n%s", code, errs, out)
+	}
+	for _, want := range []string{"USE CONTINUED", "github:user:octo-dev acted on repo:github.com/example-org/payments-api", "203.0.113.90"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "192.0.2.80") {
+		t.Errorf("output lists an address seen only before the revocation:\n%s", out)
+	}
+}

@@ -1,0 +1,138 @@
+package githubaudit
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+func sorted(list []string) []string {
+	out := slices.Clone(list)
+	slices.Sort(out)
+	return out
+}
+
+func TestExport(t *testing.T) {
+	f := fileAt(t, "testdata/export.json")
+	if !New().Detect(f) {
+		t.Fatal("Detect = false")
+	}
+	res := parse(t, f)
+	if err := joined(res); err != nil {
+		t.Fatal(err)
+	}
+
+	const (
+		dev      = "github:user:octo-dev"
+		admin    = "github:user:octo-admin"
+		payments = "repo:github.com/example-org/payments-api"
+	)
+	want := []string{
+		dev + " -OBSERVED-> " + payments + " [] [git.clone git.push] ok=2 denied=0",
+		"secret:github:token:555001 -AUTHENTICATES_AS-> " + dev + " [] [] ok=2 denied=0",
+		admin + " -OBSERVED-> github:user:new-hire [] [org.add_member] ok=1 denied=0",
+		admin + " -OBSERVED-> github:org:example-org [] [org.update_actions_secret] ok=1 denied=0",
+		"github:user:github-actions[bot] -OBSERVED-> " + payments + " [] [workflows.created_workflow_run] ok=1 denied=0",
+		"secret:github:token:777002 -AUTHENTICATES_AS-> github:user:github-actions[bot] [] [] ok=1 denied=0",
+	}
+	if diff := cmp.Diff(edgeLines(res), sorted(want)); diff != "" {
+		t.Errorf("edges (-got +want):\n%s", diff)
+	}
+	if res.Records != 6 {
+		t.Errorf("Records = %d, want 6", res.Records)
+	}
+
+	for _, e := range res.Edges {
+		if e.From != dev || e.To != payments {
+			continue
+		}
+		ev := e.Evidence
+		if !ev.First.Equal(time.UnixMilli(1791190800000).UTC()) || !ev.Last.Equal(time.UnixMilli(1791191100000).UTC()) {
+			t.Errorf("evidence %s..%s, want the two @timestamp values", ev.First, ev.Last)
+		}
+		if !cmp.Equal(ev.Keys, []string{"555001"}) || len(ev.Addrs) != 2 {
+			t.Errorf("evidence keys %v addrs %v, want the token id and two addresses", ev.Keys, ev.Addrs)
+		}
+	}
+
+	tok := findNode(res, "secret:github:token:555001")
+	wantAttrs := map[string]string{"provider": "github", "type": "personal-access-token", "key_id": "555001", "long_lived": "true", "observed": "true"}
+	if tok == nil || !cmp.Equal(tok.Attrs, wantAttrs) {
+		t.Errorf("token node = %+v, want attrs %v", tok, wantAttrs)
+	}
+	if out := marshal(t, res); strings.Contains(out, "CANARY-githubaudit-7f3a") || strings.Contains(out, "EXAMPLEHASHEDTOKEN") {
+		t.Error("a value of the entry other than the token id reached the result")
+	}
+}
+
+func TestStream(t *testing.T) {
+	f := fileAt(t, "testdata/stream.jsonl")
+	if !New().Detect(f) {
+		t.Fatal("Detect = false")
+	}
+	res := parse(t, f)
+	if err := joined(res); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"github:user:octo-admin -OBSERVED-> repo:github.com/example-org/old-tool [] [repo.destroy] ok=1 denied=0",
+		"github:user:outside-contributor -OBSERVED-> repo:github.com/example-org/payments-api [] [pull_request.opened] ok=1 denied=0",
+	}
+	if diff := cmp.Diff(edgeLines(res), sorted(want)); diff != "" {
+		t.Errorf("edges (-got +want):\n%s", diff)
+	}
+	var diags []string
+	for _, d := range res.Diags {
+		diags = append(diags, d.String())
+	}
+	if diff := cmp.Diff(diags, []string{"testdata/stream.jsonl:3: record 3 is not valid JSON; skipped"}); diff != "" {
+		t.Errorf("diagnostics (-got +want):\n%s", diff)
+	}
+	if out := marshal(t, res); strings.Contains(out, "CANARY-githubaudit-7f3a") {
+		t.Error("a webhook payload value reached the result")
+	}
+}
+
+func TestRejects(t *testing.T) {
+	tests := []struct{ name, input, want string }{
+		{"empty", "", "x.json: file is empty"},
+		{"cut", "[\n{\"action\": \"repo.create\"", "x.json:2:1: file ends in the middle of a JSON value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var res ingest.Result
+			err := New().Parse(context.Background(), bytesFile("x.json", []byte(tt.input)), &ingest.Env{}, &res)
+			checkError(t, err, "x.json")
+			if err.Error() != tt.want {
+				t.Errorf("error = %q, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCorpus(t *testing.T) {
+	path := filepath.Join(sharedDir, "corpus", "panther-labs__panther-analysis", "rules", "github_rules", "_tests_extracted.jsonl")
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("shared corpus not present")
+	}
+	f := fileAt(t, path)
+	if !New().Detect(f) {
+		t.Fatal("Detect = false for the GitHub audit samples")
+	}
+	res := parse(t, f)
+	if err := joined(res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Records != 95 || len(res.Diags) != 0 {
+		t.Errorf("Records = %d with diagnostics %v, want 95 and none", res.Records, res.Diags)
+	}
+	t.Logf("%d nodes, %d edges", len(res.Nodes), len(res.Edges))
+}
