@@ -19,14 +19,16 @@ import (
 
 // fileMagic opens every store file; the trailing digit is the format
 // version, raised whenever the encoding changes.
-const fileMagic = "blastradius-memstore-1\n"
+const fileMagic = "blastradius-memstore-2\n"
 
-// snapshot is the content of a store file between the magic line and the
-// trailing SHA-256 of everything before it.
-type snapshot struct {
+// header opens the content of a store file, after the magic line. The
+// node records and then the edge records follow it, one gob value each,
+// and a SHA-256 of everything before it ends the file. Writing and reading
+// record by record keeps memory at one copy of the graph.
+type header struct {
 	LastWrite time.Time
-	Nodes     []nodeRec
-	Edges     []edgeRec
+	Nodes     int
+	Edges     int
 }
 
 // Open loads the store file at path, or starts an empty store when the file
@@ -58,20 +60,18 @@ func load(r io.Reader) (*state, error) {
 	}
 	h.Write(magic)
 	body := &hashingReader{r: br, h: h}
-	var snap snapshot
-	if err := gob.NewDecoder(body).Decode(&snap); err != nil {
+	dec := gob.NewDecoder(body)
+	var head header
+	if err := dec.Decode(&head); err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
-	want := h.Sum(nil)
-	got := make([]byte, sha256.Size)
-	if _, err := io.ReadFull(br, got); err != nil || string(got) != string(want) {
-		return nil, errors.New("checksum mismatch: the file is damaged; remove it and ingest again")
-	}
-
 	st := newState()
-	st.lastWrite = snap.LastWrite
-	for i := range snap.Nodes {
-		rec := &snap.Nodes[i]
+	st.lastWrite = head.LastWrite
+	for i := 0; i < head.Nodes; i++ {
+		rec := &nodeRec{}
+		if err := dec.Decode(rec); err != nil {
+			return nil, fmt.Errorf("decode node %d: %w", i, err)
+		}
 		rec.merged = mergeNode(rec)
 		st.nodes[rec.ID] = rec
 		for _, f := range rec.Facts {
@@ -79,8 +79,11 @@ func load(r io.Reader) (*state, error) {
 			src.Nodes = append(src.Nodes, rec.ID)
 		}
 	}
-	for i := range snap.Edges {
-		rec := &snap.Edges[i]
+	for i := 0; i < head.Edges; i++ {
+		rec := &edgeRec{}
+		if err := dec.Decode(rec); err != nil {
+			return nil, fmt.Errorf("decode edge %d: %w", i, err)
+		}
 		rec.merged = mergeEdge(rec)
 		st.edges[rec.Key] = rec
 		st.out[rec.Key.From] = append(st.out[rec.Key.From], rec.Key)
@@ -89,6 +92,11 @@ func load(r io.Reader) (*state, error) {
 			src := sourceOf(st, f.Source)
 			src.Edges = append(src.Edges, rec.Key)
 		}
+	}
+	want := h.Sum(nil)
+	got := make([]byte, sha256.Size)
+	if _, err := io.ReadFull(br, got); err != nil || string(got) != string(want) {
+		return nil, errors.New("checksum mismatch: the file is damaged; remove it and ingest again")
 	}
 	return st, nil
 }
@@ -143,18 +151,19 @@ func encode(w io.Writer, st *state) error {
 	if _, err := bw.WriteString(fileMagic); err != nil {
 		return err
 	}
-	snap := snapshot{LastWrite: st.lastWrite}
-	snap.Nodes = make([]nodeRec, 0, len(st.nodes))
-	for _, id := range sortedKeys(st.nodes) {
-		snap.Nodes = append(snap.Nodes, *st.nodes[id])
-	}
-	snap.Edges = make([]edgeRec, 0, len(st.edges))
-	for _, rec := range st.edges {
-		snap.Edges = append(snap.Edges, *rec)
-	}
-	sortEdgeRecs(snap.Edges)
-	if err := gob.NewEncoder(bw).Encode(&snap); err != nil {
+	enc := gob.NewEncoder(bw)
+	if err := enc.Encode(&header{LastWrite: st.lastWrite, Nodes: len(st.nodes), Edges: len(st.edges)}); err != nil {
 		return err
+	}
+	for _, id := range sortedKeys(st.nodes) {
+		if err := enc.Encode(st.nodes[id]); err != nil {
+			return err
+		}
+	}
+	for _, k := range sortedEdgeKeys(st.edges) {
+		if err := enc.Encode(st.edges[k]); err != nil {
+			return err
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return err
@@ -172,19 +181,22 @@ func sortedKeys(m map[string]*nodeRec) []string {
 	return keys
 }
 
-func sortEdgeRecs(recs []edgeRec) {
-	es := make([]graph.Edge, len(recs))
-	idx := map[graph.EdgeKey]int{}
-	for i, r := range recs {
-		es[i] = graph.Edge{From: r.Key.From, Kind: r.Key.Kind, To: r.Key.To}
-		idx[r.Key] = i
+func sortedEdgeKeys(m map[graph.EdgeKey]*edgeRec) []graph.EdgeKey {
+	keys := make([]graph.EdgeKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	sortEdges(es)
-	sorted := make([]edgeRec, len(recs))
-	for i, e := range es {
-		sorted[i] = recs[idx[e.Key()]]
-	}
-	copy(recs, sorted)
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.To < b.To
+	})
+	return keys
 }
 
 // hashingReader feeds what it reads into a hash. It is an io.ByteReader so
