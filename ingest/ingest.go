@@ -49,6 +49,8 @@ type File struct {
 	Size int64
 	// Open returns the (decompressed) content from the start.
 	Open func() (io.ReadCloser, error)
+
+	binary bool
 }
 
 // Env carries what parsers need beyond the file.

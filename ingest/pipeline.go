@@ -29,6 +29,9 @@ const (
 	// MaxConfigSize bounds files that parsers read whole (everything but
 	// streamed logs).
 	MaxConfigSize = 64 << 20
+	// MaxDecompressedSize bounds what one .gz file may expand to; CloudTrail
+	// delivers files of a few megabytes, so this only stops gzip bombs.
+	MaxDecompressedSize = 8 << 30
 )
 
 // Pipeline runs one ingest: detect, parse, link, write.
@@ -120,7 +123,11 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	for _, f := range files {
 		ps := p.detect(f)
 		if ps == nil {
-			sum.Skipped = append(sum.Skipped, Skip{Path: f.Path, Reason: p.skipReason(f)})
+			reason := p.skipReason(f)
+			if f.binary {
+				reason = "binary file"
+			}
+			sum.Skipped = append(sum.Skipped, Skip{Path: f.Path, Reason: reason})
 			continue
 		}
 		jobs = append(jobs, &job{file: f, parser: ps})
@@ -145,8 +152,17 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 			return gctx.Err()
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	// A parser busy on a hostile file may not look at its context; an
+	// interrupt ends the run at once and leaves the graph as it was.
+	done := make(chan error, 1)
+	go func() { done <- g.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return nil, err
+		}
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 
 	b := &graph.Batch{Time: now().UTC().Truncate(time.Second)}
@@ -191,7 +207,13 @@ func parseOne(ctx context.Context, j *job, env *Env) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			j.res = Result{}
-			err = Errorf(Position{File: j.file.Path}, "internal error while parsing as %s; the file was skipped, please report it", j.parser.Format())
+			// A runtime error's message comes from the Go runtime and
+			// holds no input text; any other panic value might.
+			detail := ""
+			if re, ok := r.(runtime.Error); ok {
+				detail = " (" + re.Error() + ")"
+			}
+			err = Errorf(Position{File: j.file.Path}, "internal error while parsing as %s%s; the file was skipped, please report it", j.parser.Format(), detail)
 		}
 	}()
 	if err := j.parser.Parse(ctx, j.file, env, &j.res); err != nil {
@@ -292,6 +314,18 @@ func (p *Pipeline) track(jobs []*job) {
 	p.Progress.Start(total)
 }
 
+// unreadable counts a file that could not be read as rejected, not
+// skipped: the user named it, and its facts are missing from the run.
+func unreadable(sum *Summary, path, reason string) {
+	fs := sum.Formats["unreadable"]
+	if fs == nil {
+		fs = &FormatSummary{}
+		sum.Formats["unreadable"] = fs
+	}
+	fs.Rejected++
+	sum.Rejected = append(sum.Rejected, Diagnostic{Pos: Position{File: path}, Msg: reason + "; check its permissions"})
+}
+
 // skipDirs are folders that hold tool state or vendored code, not inputs.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform": true, ".blastradius": true, "__pycache__": true}
 
@@ -303,8 +337,18 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", root, err)
 		}
+		if info.IsDir() {
+			// Walk a linked folder given as input from its target.
+			if target, err := filepath.EvalSymlinks(root); err == nil {
+				root = target
+			}
+		}
 		if !info.IsDir() {
 			f, skip := p.file(filepath.Clean(root), filepath.Dir(filepath.Clean(root)), info)
+			if strings.HasPrefix(skip, "cannot read") {
+				unreadable(sum, root, skip)
+				continue
+			}
 			if skip != "" {
 				sum.Skipped = append(sum.Skipped, Skip{Path: root, Reason: skip})
 			} else if !seen[f.Path] {
@@ -324,15 +368,28 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
 				}
 				return nil
 			}
-			if !d.Type().IsRegular() {
+			info, err := d.Info()
+			if err == nil && d.Type()&fs.ModeSymlink != 0 {
+				// A link to a file is read; a link to a folder is not
+				// followed, so that link loops cannot trap the walk.
+				info, err = os.Stat(path)
+				if err == nil && info.IsDir() {
+					sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: "link to a folder, not followed"})
+					return nil
+				}
+			}
+			if err != nil {
+				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: "cannot read: " + err.Error()})
 				return nil
 			}
-			info, err := d.Info()
-			if err != nil {
-				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: err.Error()})
+			if !info.Mode().IsRegular() {
 				return nil
 			}
 			f, skip := p.file(path, root, info)
+			if strings.HasPrefix(skip, "cannot read") {
+				unreadable(sum, path, skip)
+				return nil
+			}
 			if skip != "" {
 				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: skip})
 				return nil
@@ -369,9 +426,6 @@ func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string
 		return nil, "cannot read: " + err.Error()
 	}
 	head = head[:n]
-	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, "binary file"
-	}
 	root, repo := p.repoOf(path, inputRoot)
 	rel := filepath.Base(path)
 	if root != "" {
@@ -386,17 +440,44 @@ func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string
 		Head:    head,
 		Size:    info.Size(),
 		Open:    open,
+		// A NUL byte marks a binary file, skipped unless a parser claims
+		// it by name, which then rejects it with a position.
+		binary: bytes.IndexByte(head, 0) >= 0,
 	}, ""
 }
 
 type gzipFile struct {
-	*gzip.Reader
+	io.Reader
 	f io.Closer
+	z *gzip.Reader
 }
 
 func (g gzipFile) Close() error {
-	g.Reader.Close()
+	g.z.Close()
 	return g.f.Close()
+}
+
+// limitedGzip ends a decompressed stream with an error past a bound, so a
+// small .gz that expands to terabytes (a gzip bomb) stops early.
+type limitedGzip struct {
+	r    io.Reader
+	left int64
+}
+
+// ErrDecompressedTooLarge reports a .gz file that expands past
+// MaxDecompressedSize.
+var ErrDecompressedTooLarge = fmt.Errorf("decompressed content is larger than %d GiB: the file is not read further", MaxDecompressedSize>>30)
+
+func (l *limitedGzip) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, ErrDecompressedTooLarge
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
 
 func openFile(path string, gz bool) (io.ReadCloser, error) {
@@ -412,7 +493,7 @@ func openFile(path string, gz bool) (io.ReadCloser, error) {
 		f.Close()
 		return nil, fmt.Errorf("not a gzip file: %w", err)
 	}
-	return gzipFile{Reader: zr, f: f}, nil
+	return gzipFile{Reader: &limitedGzip{r: zr, left: MaxDecompressedSize}, f: f, z: zr}, nil
 }
 
 // openCounted opens a file as openFile does, reporting the bytes read
@@ -431,7 +512,7 @@ func openCounted(path string, gz bool, prog Progress) (io.ReadCloser, error) {
 		c.Close()
 		return nil, fmt.Errorf("not a gzip file: %w", err)
 	}
-	return gzipFile{Reader: zr, f: c}, nil
+	return gzipFile{Reader: &limitedGzip{r: zr, left: MaxDecompressedSize}, f: c, z: zr}, nil
 }
 
 // countingFile reports the bytes read from a file in steps of at least

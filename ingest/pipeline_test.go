@@ -2,9 +2,16 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -85,3 +92,113 @@ func TestRepoFromURL(t *testing.T) {
 		}
 	}
 }
+
+func TestPipelineLinksAndBinary(t *testing.T) {
+	base := t.TempDir()
+	real := filepath.Join(base, "real")
+	in := filepath.Join(base, "in", "repo", ".github")
+	for _, d := range []string{real, in} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(real, "x.fake"), []byte("good\n"), 0o600)
+	os.Symlink(filepath.Join(real, "x.fake"), filepath.Join(in, "linked.fake"))
+	os.Symlink(real, filepath.Join(in, "folderlink"))
+	os.WriteFile(filepath.Join(in, "nul.fake"), []byte("go\x00od\n"), 0o600)
+	os.WriteFile(filepath.Join(in, "nul.bin"), []byte("\x00\x01"), 0o600)
+
+	p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: memstore.New(), Org: "example-org"}
+	sum, err := p.Run(context.Background(), []string{filepath.Join(base, "in")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sum.Formats["fake"]; got == nil || got.Ingested != 2 {
+		t.Errorf("fake summary = %+v, want 2 ingested: the linked file and the one with a NUL byte", got)
+	}
+	reasons := map[string]string{}
+	for _, s := range sum.Skipped {
+		reasons[filepath.Base(s.Path)] = s.Reason
+	}
+	want := map[string]string{"folderlink": "link to a folder, not followed", "nul.bin": "binary file"}
+	if diff := cmp.Diff(want, reasons); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+}
+
+func TestPipelineInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Pipeline{Parsers: []Parser{blockingParser{}}, Store: memstore.New()}
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Run(ctx, []string{"testdata/pipeline/repo-a/.github/workflows/ok.fake"})
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Run = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return within 5 s of the interrupt while a parser was busy")
+	}
+}
+
+// blockingParser never returns and ignores its context, like a parser
+// stuck on a hostile file.
+type blockingParser struct{}
+
+func (blockingParser) Format() string      { return "blocking" }
+func (blockingParser) Detect(f *File) bool { return true }
+func (blockingParser) Parse(ctx context.Context, f *File, env *Env, res *Result) error {
+	select {}
+}
+
+type countProgress struct {
+	mu             sync.Mutex
+	total, bytes   int64
+	records, start int64
+}
+
+func (c *countProgress) Start(total int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.total, c.start = total, c.start+1
+}
+
+func (c *countProgress) Add(bytes, records int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bytes += bytes
+	c.records += records
+}
+
+func TestPipelineGzipWithProgress(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte("one\ntwo\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "x.fake.gz"), buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	prog := &countProgress{}
+	p := &Pipeline{Parsers: []Parser{gzFakeParser{}}, Store: memstore.New(), Progress: prog}
+	sum, err := p.Run(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sum.Formats["fake"]; got == nil || got.Ingested != 1 || got.Records != 2 {
+		t.Errorf("summary = %+v, want the .gz file ingested with 2 records", got)
+	}
+	if prog.start != 1 || prog.total != int64(buf.Len()) || prog.bytes != int64(buf.Len()) || prog.records != 2 {
+		t.Errorf("progress = %+v, want started once with %d bytes on disk, all read, 2 records", prog, buf.Len())
+	}
+}
+
+// gzFakeParser is fakeParser for *.fake.gz files.
+type gzFakeParser struct{ fakeParser }
+
+func (gzFakeParser) Detect(f *File) bool { return strings.HasSuffix(f.Path, ".fake.gz") }
