@@ -21,12 +21,8 @@ package actions
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
+	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
 	"path"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -133,113 +129,6 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 	return ingest.Errorf(position(f.Path, root), "neither a workflow nor an action: jobs and runs keys are both missing")
 }
 
-func readAll(f *ingest.File) ([]byte, error) {
-	if f.Open == nil {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file cannot be opened: no opener is set")
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", f.Path, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", f.Path, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d bytes", maxFileSize)
-	}
-	return data, nil
-}
-
-// decode parses the first YAML document of data and returns its top-level
-// mapping.
-func decode(file string, data []byte) (*yaml.Node, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, syntaxError(file, data, err)
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, ingest.Errorf(ingest.Position{File: file}, "no yaml document found")
-	}
-	root := deref(doc.Content[0])
-	if root == nil || root.Kind != yaml.MappingNode {
-		return nil, ingest.Errorf(position(file, doc.Content[0]), "invalid top level: expected a mapping")
-	}
-	return root, nil
-}
-
-var (
-	yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	quotedRE   = regexp.MustCompile("'[^']*'|\"[^\"]*\"|`[^`]*`")
-)
-
-// syntaxError turns a decoder error into a positioned *ingest.Error.
-// Quoted input text is dropped from the message.
-//
-// NOTE: the decoder reports a line but no column, so the column given is
-// that of the line's first non-blank character. It can be left of the
-// offending character, and for an unclosed scalar the line is where the
-// scalar starts.
-func syntaxError(file string, data []byte, err error) error {
-	msg := err.Error()
-	pos := ingest.Position{File: file}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-		pos.Col = firstColumn(data, pos.Line)
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msg = "unexpected value type"
-	}
-	msg = strings.Join(strings.Fields(quotedRE.ReplaceAllString(msg, "")), " ")
-	return ingest.Errorf(pos, "yaml syntax: %s", msg)
-}
-
-// firstColumn returns the 1-based column of the first character of a line
-// that is not a space or tab, 1 for a blank line, and 0 past the end.
-func firstColumn(data []byte, line int) int {
-	starts := lineStarts(data)
-	if line < 1 || line > len(starts) {
-		return 0
-	}
-	for i := starts[line-1]; i < len(data); i++ {
-		switch c := data[i]; c {
-		case ' ', '\t':
-		case '\n', '\r':
-			return 1
-		default:
-			return i - starts[line-1] + 1
-		}
-	}
-	return 1
-}
-
-// lineStarts returns the offset of each line of data, counting line breaks
-// as YAML does: LF, CR LF, a lone CR, NEL, LS and PS.
-func lineStarts(data []byte) []int {
-	starts := []int{0}
-	for i := 0; i < len(data); i++ {
-		switch {
-		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
-			i++
-			starts = append(starts, i+1)
-		case data[i] == '\n' || data[i] == '\r':
-			starts = append(starts, i+1)
-		case data[i] == 0xC2 && i+1 < len(data) && data[i+1] == 0x85:
-			i++
-			starts = append(starts, i+1)
-		case data[i] == 0xE2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xA8 || data[i+2] == 0xA9):
-			i += 2
-			starts = append(starts, i+1)
-		}
-	}
-	return starts
-}
-
 // position returns where a node sits in the file.
 func position(file string, n *yaml.Node) ingest.Position {
 	if n == nil {
@@ -247,3 +136,14 @@ func position(file string, n *yaml.Node) ingest.Position {
 	}
 	return ingest.Position{File: file, Line: n.Line, Col: n.Column}
 }
+
+// The YAML reading helpers are shared with the other CI ingesters.
+
+func readAll(f *ingest.File) ([]byte, error) { return yamlfile.ReadAll(f, maxFileSize) }
+
+var (
+	decode      = yamlfile.Decode
+	syntaxError = yamlfile.SyntaxError
+	firstColumn = yamlfile.FirstColumn
+	lineStarts  = yamlfile.LineStarts
+)

@@ -21,12 +21,8 @@ package circleci
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
+	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
 	"path"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -112,102 +108,6 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 	return c.run(ctx)
 }
 
-func readAll(f *ingest.File) ([]byte, error) {
-	if f.Open == nil {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file cannot be opened: no opener is set")
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", f.Path, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", f.Path, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d bytes", maxFileSize)
-	}
-	return data, nil
-}
-
-// decode parses the first YAML document and returns its top-level mapping.
-func decode(file string, data []byte) (*yaml.Node, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, syntaxError(file, data, err)
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, ingest.Errorf(ingest.Position{File: file}, "no yaml document found")
-	}
-	root := deref(doc.Content[0])
-	if root == nil || root.Kind != yaml.MappingNode {
-		return nil, ingest.Errorf(position(file, doc.Content[0]), "invalid top level: expected a mapping")
-	}
-	return root, nil
-}
-
-var (
-	yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	quotedRE   = regexp.MustCompile("'[^']*'|\"[^\"]*\"|`[^`]*`")
-)
-
-// syntaxError turns a decoder error into a positioned *ingest.Error, with
-// quoted input text dropped from the message. The decoder gives a line
-// but no column, so the column is that of the line's first character.
-func syntaxError(file string, data []byte, err error) error {
-	msg := err.Error()
-	pos := ingest.Position{File: file}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-		pos.Col = firstColumn(data, pos.Line)
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msg = "unexpected value type"
-	}
-	msg = strings.Join(strings.Fields(quotedRE.ReplaceAllStringFunc(msg, punctuationOnly)), " ")
-	return ingest.Errorf(pos, "yaml syntax: %s", msg)
-}
-
-// punctuationOnly keeps a quoted fragment of a decoder message that
-// contains only punctuation, because that cannot be a secret.
-func punctuationOnly(q string) string {
-	for _, r := range q[1 : len(q)-1] {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127 {
-			return ""
-		}
-	}
-	return q
-}
-
-// firstColumn returns the column of the first character of a line that
-// is not a blank, 1 for a blank line, and 0 past the end.
-func firstColumn(data []byte, line int) int {
-	cur := 1
-	for i := 0; i <= len(data); i++ {
-		if cur == line {
-			for j := i; j < len(data); j++ {
-				switch data[j] {
-				case ' ', '\t':
-				case '\n', '\r':
-					return 1
-				default:
-					return j - i + 1
-				}
-			}
-			return 1
-		}
-		if i < len(data) && data[i] == '\n' {
-			cur++
-		}
-	}
-	return 0
-}
-
 // position returns where a node sits in the file.
 func position(file string, n *yaml.Node) ingest.Position {
 	if n == nil {
@@ -215,3 +115,13 @@ func position(file string, n *yaml.Node) ingest.Position {
 	}
 	return ingest.Position{File: file, Line: n.Line, Col: n.Column}
 }
+
+// The YAML reading helpers are shared with the other CI ingesters.
+
+func readAll(f *ingest.File) ([]byte, error) { return yamlfile.ReadAll(f, maxFileSize) }
+
+var (
+	decode      = yamlfile.Decode
+	syntaxError = yamlfile.SyntaxError
+	firstColumn = yamlfile.FirstColumn
+)

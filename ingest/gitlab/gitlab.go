@@ -26,17 +26,11 @@ package gitlab
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
+	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/ingest"
 )
@@ -177,83 +171,11 @@ func repoRoot(full, rel string) string {
 	return root
 }
 
-func readAll(f *ingest.File) ([]byte, error) {
-	if f.Open == nil {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file cannot be opened: no opener is set")
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", f.Path, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", f.Path, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d bytes", maxFileSize)
-	}
-	return data, nil
-}
+// The YAML reading helpers are shared with the other CI ingesters.
+
+func readAll(f *ingest.File) ([]byte, error) { return yamlfile.ReadAll(f, maxFileSize) }
 
 var (
-	yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	quotedRE   = regexp.MustCompile("'[^']*'|\"[^\"]*\"|`[^`]*`")
+	syntaxError = yamlfile.SyntaxError
+	firstColumn = yamlfile.FirstColumn
 )
-
-// syntaxError turns a decoder error into a positioned *ingest.Error, with
-// quoted input text dropped from the message. The decoder gives a line
-// but no column, so the column is that of the line's first character.
-func syntaxError(file string, data []byte, err error) error {
-	msg := err.Error()
-	pos := ingest.Position{File: file}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-		pos.Col = firstColumn(data, pos.Line)
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msg = "unexpected value type"
-	}
-	msg = strings.Join(strings.Fields(quotedRE.ReplaceAllStringFunc(msg, punctuationOnly)), " ")
-	return ingest.Errorf(pos, "yaml syntax: %s", msg)
-}
-
-// punctuationOnly keeps a quoted fragment of a decoder message that
-// contains only punctuation (',' or ']'), because that cannot be a secret.
-// Any other fragment is input text and is dropped.
-func punctuationOnly(q string) string {
-	for _, r := range q[1 : len(q)-1] {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127 {
-			return ""
-		}
-	}
-	return q
-}
-
-// firstColumn returns the column of the first character of a line that
-// is not a blank, 1 for a blank line, and 0 past the end.
-func firstColumn(data []byte, line int) int {
-	cur := 1
-	for i := 0; i <= len(data); i++ {
-		if cur == line {
-			for j := i; j < len(data); j++ {
-				switch data[j] {
-				case ' ', '\t':
-				case '\n', '\r':
-					return 1
-				default:
-					return j - i + 1
-				}
-			}
-			return 1
-		}
-		if i < len(data) && data[i] == '\n' {
-			cur++
-		}
-	}
-	return 0
-}

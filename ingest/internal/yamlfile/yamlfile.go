@@ -1,0 +1,139 @@
+// Package yamlfile reads YAML input files for the CI ingesters: bounded
+// reads, the first document's top-level mapping, and decoder errors turned
+// into positioned ingest errors that never quote input text.
+package yamlfile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// ReadAll reads a whole file, rejecting one larger than max bytes.
+func ReadAll(f *ingest.File, max int) ([]byte, error) {
+	if f.Open == nil {
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file cannot be opened: no opener is set")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", f.Path, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, int64(max)+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", f.Path, err)
+	}
+	if len(data) > max {
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", max>>20)
+	}
+	return data, nil
+}
+
+// Decode parses the first YAML document of data and returns its top-level
+// mapping.
+func Decode(file string, data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, SyntaxError(file, data, err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, ingest.Errorf(ingest.Position{File: file}, "no yaml document found")
+	}
+	root := doc.Content[0]
+	for root != nil && root.Kind == yaml.AliasNode {
+		root = root.Alias
+	}
+	if root == nil || root.Kind != yaml.MappingNode {
+		return nil, ingest.Errorf(ingest.Position{File: file, Line: doc.Content[0].Line, Col: doc.Content[0].Column}, "invalid top level: expected a mapping")
+	}
+	return root, nil
+}
+
+var (
+	yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	quotedRE   = regexp.MustCompile("'[^']*'|\"[^\"]*\"|`[^`]*`")
+)
+
+// SyntaxError turns a decoder error into a positioned *ingest.Error.
+// Quoted input text is dropped from the message; quoted punctuation (the
+// token the decoder expected, such as ',' or ']') is kept, since it cannot
+// be a secret.
+//
+// NOTE: the decoder reports a line but no column, so the column given is
+// that of the line's first non-blank character. It can be left of the
+// offending character, and for an unclosed scalar the line is where the
+// scalar starts.
+func SyntaxError(file string, data []byte, err error) error {
+	msg := err.Error()
+	pos := ingest.Position{File: file}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		pos.Col = FirstColumn(data, pos.Line)
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msg = "unexpected value type"
+	}
+	msg = strings.Join(strings.Fields(quotedRE.ReplaceAllStringFunc(msg, punctuationOnly)), " ")
+	return ingest.Errorf(pos, "yaml syntax: %s", msg)
+}
+
+func punctuationOnly(q string) string {
+	for _, r := range q[1 : len(q)-1] {
+		if r == '_' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127 {
+			return ""
+		}
+	}
+	return q
+}
+
+// FirstColumn returns the 1-based column of the first character of a line
+// that is not a space or tab, 1 for a blank line, and 0 past the end.
+func FirstColumn(data []byte, line int) int {
+	starts := LineStarts(data)
+	if line < 1 || line > len(starts) {
+		return 0
+	}
+	for i := starts[line-1]; i < len(data); i++ {
+		switch data[i] {
+		case ' ', '\t':
+		case '\n', '\r':
+			return 1
+		default:
+			return i - starts[line-1] + 1
+		}
+	}
+	return 1
+}
+
+// LineStarts returns the offset of each line of data, counting line breaks
+// as YAML does: LF, CR LF, a lone CR, NEL, LS and PS.
+func LineStarts(data []byte) []int {
+	starts := []int{0}
+	for i := 0; i < len(data); i++ {
+		switch {
+		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			i++
+			starts = append(starts, i+1)
+		case data[i] == '\n' || data[i] == '\r':
+			starts = append(starts, i+1)
+		case data[i] == 0xC2 && i+1 < len(data) && data[i+1] == 0x85:
+			i++
+			starts = append(starts, i+1)
+		case data[i] == 0xE2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xA8 || data[i+2] == 0xA9):
+			i += 2
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
