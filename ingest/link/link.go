@@ -43,6 +43,7 @@ type view struct {
 var readKinds = []graph.EdgeKind{
 	graph.EdgeHasPolicy, graph.EdgeMemberOf, graph.EdgeExposes, graph.EdgeLocks,
 	graph.EdgeObserved, graph.EdgeAuthenticatesAs, graph.EdgeHolds, graph.EdgeDefines,
+	graph.EdgeExecutes,
 }
 
 // Derive implements graph.DeriveFunc.
@@ -90,6 +91,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		}
 	}
 
+	v.linkReusableCalls()
 	v.linkSecrets()
 	v.linkLockfiles()
 	v.linkAWS()

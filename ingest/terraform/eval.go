@@ -667,10 +667,14 @@ func strList(v cty.Value) (out []string, ok bool) {
 	return out, ok
 }
 
-// githubOwner is the owner set on the default github provider, or a
-// placeholder naming it.
+// githubOwner is the owner set on the default github provider, else the
+// owner of the repository the module belongs to (the ingest run's --org
+// or git remote), else a placeholder naming it.
 func (ev *evaluator) githubOwner() string {
-	const unknown = "${provider.github.owner}"
+	unknown := "${provider.github.owner}"
+	if ev.m.repoOwner != "" {
+		unknown = ev.m.repoOwner
+	}
 	p := ev.m.provider("github")
 	if p == nil {
 		return unknown

@@ -84,6 +84,9 @@ type module struct {
 	locals    map[string]*localDef
 	blocks    map[string]*block // resources and data sources by address
 	providers map[string][]*hclsyntax.Block
+	// repoOwner is the owner of the repository the module's files belong
+	// to, the GitHub owner when no github provider names one.
+	repoOwner string
 	// imports maps a resource address to the id expression of the import
 	// block that names it.
 	imports map[string]hcl.Expression
@@ -97,7 +100,9 @@ type module struct {
 // loadModule reads and parses the .tf and .tfvars files of dir. self is
 // read through its Open function when the folder gives no copy of it.
 func loadModule(dir string, self *ingest.File) *module {
+	owner, _, _ := strings.Cut(self.Repo, "/")
 	m := &module{
+		repoOwner: owner,
 		dir:       dir,
 		vars:      map[string]*variable{},
 		locals:    map[string]*localDef{},
