@@ -97,7 +97,7 @@ type contextUse struct {
 
 func (c *converter) run(ctx context.Context) error {
 	c.readDefinitions()
-	c.b.node(c.repoID, graph.NodeRepository, c.repo, 0, attrs{graph.AttrRepository: c.repo})
+	c.b.Node(c.repoID, graph.NodeRepository, c.repo, 0, attrs{graph.AttrRepository: c.repo})
 	for _, inv := range c.invocations() {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -331,8 +331,8 @@ func (c *converter) job(inv *invocation) {
 	c.steps(j, lookup(inv.params, "post-steps"), scope, 0)
 	c.finishAttrs(j)
 
-	c.b.node(j.rid, graph.NodeRuntime, c.rel+" / "+inv.name, j.line, j.attrs)
-	c.b.edge(c.repoID, graph.EdgeDefines, j.rid, graph.Certain, j.line, nil)
+	c.b.Node(j.rid, graph.NodeRuntime, c.rel+" / "+inv.name, j.line, j.attrs)
+	c.b.Edge(c.repoID, graph.EdgeDefines, j.rid, graph.Certain, j.line, nil)
 	c.writeOrbs(j)
 	c.projectVariables(j)
 	c.contexts(j)
@@ -529,10 +529,10 @@ func (c *converter) dockerImage(j *jobState, n *yaml.Node, scope map[string]*yam
 		c.warnf(n, "job %s: image not recorded: it uses a parameter or variable the file does not resolve, or is not an image reference", j.inv.name)
 	} else {
 		ver, name := img.PURL(true), img.PURL(false)
-		c.b.node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
-		c.b.node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
-		c.b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
-		c.b.edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
+		c.b.Node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
+		c.b.Node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
+		c.b.Edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+		c.b.Edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
 		j.images = append(j.images, img.Name()+":"+img.Version())
 	}
 	for _, key := range []string{"auth", "aws_auth"} {
@@ -556,10 +556,10 @@ func (c *converter) machineImage(j *jobState, image string, line int) {
 	}
 	ver := packageurl.NewPackageURL("generic", "circleci-machine-image", name, version, nil, "").ToString()
 	base := packageurl.NewPackageURL("generic", "circleci-machine-image", name, "", nil, "").ToString()
-	c.b.node(ver, graph.NodePackage, "machine "+image, line, attrs{"ecosystem": "generic", "name": name, "version": version})
-	c.b.node(base, graph.NodePackage, "machine "+name, line, attrs{"ecosystem": "generic", "name": name})
-	c.b.edge(ver, graph.EdgeVersionOf, base, graph.Certain, line, nil)
-	c.b.edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: "machine"})
+	c.b.Node(ver, graph.NodePackage, "machine "+image, line, attrs{"ecosystem": "generic", "name": name, "version": version})
+	c.b.Node(base, graph.NodePackage, "machine "+name, line, attrs{"ecosystem": "generic", "name": name})
+	c.b.Edge(ver, graph.EdgeVersionOf, base, graph.Certain, line, nil)
+	c.b.Edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: "machine"})
 	j.machine = image
 }
 
@@ -596,8 +596,8 @@ func (c *converter) envValue(j *jobState, key string, kn, vn *yaml.Node, scope m
 	if c.env != nil && c.env.Fingerprint != nil {
 		a[graph.AttrFingerprint] = c.env.Fingerprint(v)
 	}
-	c.b.node(id, graph.NodeSecret, key+" (literal in "+j.inv.name+")", kn.Line, a)
-	c.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, kn.Line, attrs{graph.AttrVia: "env", graph.AttrName: key})
+	c.b.Node(id, graph.NodeSecret, key+" (literal in "+j.inv.name+")", kn.Line, a)
+	c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, kn.Line, attrs{graph.AttrVia: "env", graph.AttrName: key})
 	c.warnf(kn, "job %s: %s holds a literal credential; store it in a context or project variable and rotate it", j.inv.name, key)
 }
 
@@ -755,13 +755,13 @@ func (c *converter) sshKeys(j *jobState, params *yaml.Node) {
 }
 
 func (c *converter) sshKey(j *jobState, id, label string, line int) {
-	c.b.node(id, graph.NodeSecret, label, line, attrs{
+	c.b.Node(id, graph.NodeSecret, label, line, attrs{
 		graph.AttrProvider:   "circleci",
 		"type":               "ssh-key",
 		graph.AttrRepository: c.repo,
 		graph.AttrLongLived:  "true",
 	})
-	c.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "file"})
+	c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "file"})
 }
 
 // finishAttrs writes what the steps found into the job's attributes.
@@ -824,10 +824,10 @@ func (c *converter) writeOrbs(j *jobState) {
 	for _, a := range aliases {
 		o := c.orbs[a]
 		line := j.orbLine[a]
-		c.b.node(o.purl, graph.NodePackage, o.name+"@"+o.version, o.line, attrs{"ecosystem": "circleci", "name": o.name, "version": o.version})
-		c.b.node(o.base, graph.NodePackage, o.name, o.line, attrs{"ecosystem": "circleci", "name": o.name})
-		c.b.edge(o.purl, graph.EdgeVersionOf, o.base, graph.Certain, o.line, nil)
-		c.b.edge(j.rid, graph.EdgeExecutes, o.purl, graph.Certain, line, attrs{
+		c.b.Node(o.purl, graph.NodePackage, o.name+"@"+o.version, o.line, attrs{"ecosystem": "circleci", "name": o.name, "version": o.version})
+		c.b.Node(o.base, graph.NodePackage, o.name, o.line, attrs{"ecosystem": "circleci", "name": o.name})
+		c.b.Edge(o.purl, graph.EdgeVersionOf, o.base, graph.Certain, o.line, nil)
+		c.b.Edge(j.rid, graph.EdgeExecutes, o.purl, graph.Certain, line, attrs{
 			graph.AttrVia: "orb",
 			"uses":        graph.JoinList(j.orbUses[a]),
 			"pinned":      o.pinned,
@@ -839,14 +839,14 @@ func (c *converter) writeOrbs(j *jobState) {
 // CircleCI hands to every job.
 func (c *converter) projectVariables(j *jobState) {
 	id := graph.CircleCIProjectVariablesID(c.repo)
-	c.b.node(id, graph.NodeSecret, c.repo+" project environment variables", j.line, attrs{
+	c.b.Node(id, graph.NodeSecret, c.repo+" project environment variables", j.line, attrs{
 		graph.AttrProvider:   "circleci",
 		"type":               "project-variables",
 		graph.AttrName:       "*",
 		graph.AttrRepository: c.repo,
 		graph.AttrLongLived:  "true",
 	})
-	c.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, j.line, attrs{
+	c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, j.line, attrs{
 		graph.AttrVia:    "ci-secret",
 		"all":            "true",
 		"reads":          j.attrs["env_reads"],
@@ -859,7 +859,7 @@ func (c *converter) projectVariables(j *jobState) {
 func (c *converter) contexts(j *jobState) {
 	for _, cu := range j.inv.contexts {
 		id := graph.CircleCIContextID(c.org, cu.name)
-		c.b.node(id, graph.NodeSecret, "context "+cu.name, cu.line, attrs{
+		c.b.Node(id, graph.NodeSecret, "context "+cu.name, cu.line, attrs{
 			graph.AttrProvider:  "circleci",
 			"type":              "context",
 			graph.AttrName:      cu.name,
@@ -872,7 +872,7 @@ func (c *converter) contexts(j *jobState) {
 			conf = graph.Possible
 			a[graph.AttrReason] = "the context is named by a pipeline parameter's default, which a trigger can change"
 		}
-		c.b.edge(j.rid, graph.EdgeExposes, id, conf, cu.line, a)
+		c.b.Edge(j.rid, graph.EdgeExposes, id, conf, cu.line, a)
 	}
 }
 
@@ -896,7 +896,7 @@ func (c *converter) oidc(j *jobState) {
 	for _, cu := range j.inv.contexts {
 		ctxNames = append(ctxNames, cu.name)
 	}
-	c.b.node(tok, graph.NodeSecret, "OIDC token of "+j.inv.name, j.line, attrs{
+	c.b.Node(tok, graph.NodeSecret, "OIDC token of "+j.inv.name, j.line, attrs{
 		graph.AttrProvider:   "circleci",
 		"type":               "oidc-token",
 		graph.AttrName:       "CIRCLE_OIDC_TOKEN",
@@ -916,9 +916,9 @@ func (c *converter) oidc(j *jobState) {
 	if anyRef {
 		a["subs_any_ref"] = "true"
 	}
-	c.b.node(subj, graph.NodeIdentity, "OIDC subject of "+j.inv.name, j.line, a)
-	c.b.edge(j.rid, graph.EdgeExposes, tok, graph.Certain, j.line, attrs{graph.AttrVia: "oidc"})
-	c.b.edge(tok, graph.EdgeAuthenticatesAs, subj, graph.Certain, j.line, nil)
+	c.b.Node(subj, graph.NodeIdentity, "OIDC subject of "+j.inv.name, j.line, a)
+	c.b.Edge(j.rid, graph.EdgeExposes, tok, graph.Certain, j.line, attrs{graph.AttrVia: "oidc"})
+	c.b.Edge(tok, graph.EdgeAuthenticatesAs, subj, graph.Certain, j.line, nil)
 }
 
 // filterRefs lists the refs a job's workflow filters let it run on, as

@@ -68,7 +68,7 @@ func (c *converter) warnf(line int, format string, args ...any) {
 // run writes the facts of every job defined in the parsed file, then the
 // problems found in it while loading the pipeline.
 func (c *converter) run(ctx context.Context) error {
-	c.b.node(c.repoID, graph.NodeRepository, c.project, 0, attrs{graph.AttrRepository: c.project})
+	c.b.Node(c.repoID, graph.NodeRepository, c.project, 0, attrs{graph.AttrRepository: c.project})
 	for i, k := range c.p.config.keys {
 		v := c.p.config.vals[i]
 		if v.file == c.self && !globalKeywords[k] && !strings.HasPrefix(k, ".") && !v.isMap() {
@@ -172,8 +172,8 @@ func (c *converter) job(name string) {
 		c.images(j, v)
 	}
 
-	c.b.node(j.rid, graph.NodeRuntime, c.inRepo(c.self)+" / "+name, j.line, j.attrs)
-	c.b.edge(c.repoID, graph.EdgeDefines, j.rid, graph.Certain, j.line, nil)
+	c.b.Node(j.rid, graph.NodeRuntime, c.inRepo(c.self)+" / "+name, j.line, j.attrs)
+	c.b.Edge(c.repoID, graph.EdgeDefines, j.rid, graph.Certain, j.line, nil)
 	if len(j.runs.runs) == 0 {
 		return // its rules never let it run
 	}
@@ -319,14 +319,14 @@ func (j *jobState) exposure(a attrs) attrs {
 // every one of them, and by name those it reads.
 func (c *converter) variableExposures(j *jobState) {
 	all := graph.GitLabAllVariablesID(c.project)
-	c.b.node(all, graph.NodeSecret, c.project+" CI/CD variables", j.line, attrs{
+	c.b.Node(all, graph.NodeSecret, c.project+" CI/CD variables", j.line, attrs{
 		graph.AttrProvider:   "gitlab",
 		"type":               "all-ci-variables",
 		graph.AttrName:       "*",
 		graph.AttrRepository: c.project,
 		graph.AttrLongLived:  "true",
 	})
-	c.b.edge(j.rid, graph.EdgeExposes, all, graph.Certain, j.line, j.exposure(attrs{
+	c.b.Edge(j.rid, graph.EdgeExposes, all, graph.Certain, j.line, j.exposure(attrs{
 		graph.AttrVia: "ci-variable",
 		"all":         "true",
 		graph.AttrReason: "GitLab hands every CI/CD variable of the project, its groups and the instance to every job; " +
@@ -342,7 +342,7 @@ func (c *converter) variableExposures(j *jobState) {
 		seen[n] = true
 		id := graph.GitLabVariableID(c.project, n)
 		line := c.readLine(j, n)
-		c.b.node(id, graph.NodeSecret, n, line, attrs{
+		c.b.Node(id, graph.NodeSecret, n, line, attrs{
 			graph.AttrProvider:   "gitlab",
 			"type":               "ci-variable",
 			graph.AttrName:       n,
@@ -358,7 +358,7 @@ func (c *converter) variableExposures(j *jobState) {
 		if rd.File {
 			a["file"] = "possible"
 		}
-		c.b.edge(j.rid, graph.EdgeExposes, id, graph.Possible, line, a)
+		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Possible, line, a)
 	}
 }
 
@@ -443,8 +443,8 @@ func (c *converter) inlineSecrets(j *jobState) {
 		if c.env != nil && c.env.Fingerprint != nil {
 			a[graph.AttrFingerprint] = c.env.Fingerprint(vr.value)
 		}
-		c.b.node(id, graph.NodeSecret, k+" (literal in "+c.inRepo(vr.v.file)+")", line, a)
-		c.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "env", graph.AttrName: k}))
+		c.b.Node(id, graph.NodeSecret, k+" (literal in "+c.inRepo(vr.v.file)+")", line, a)
+		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "env", graph.AttrName: k}))
 	}
 }
 
@@ -485,7 +485,7 @@ func (c *converter) externalSecrets(j *jobState, v *value) {
 			continue
 		}
 		id := graph.GitLabExternalSecretID(engine, path)
-		c.b.node(id, graph.NodeSecret, engine+" "+path, line, attrs{
+		c.b.Node(id, graph.NodeSecret, engine+" "+path, line, attrs{
 			graph.AttrProvider:  engineProvider(engine),
 			"type":              "external-secret",
 			"engine":            engine,
@@ -496,7 +496,7 @@ func (c *converter) externalSecrets(j *jobState, v *value) {
 		if s.get("file").text() == "false" {
 			file = "false"
 		}
-		c.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{
+		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{
 			graph.AttrVia:  "ci-secret",
 			graph.AttrName: name,
 			"file":         file,
@@ -560,21 +560,21 @@ func engineProvider(engine string) string {
 func (c *converter) jobToken(j *jobState) {
 	tok := graph.GitLabJobTokenID(j.rid)
 	ident := graph.GitLabJobTokenIdentityID(j.rid)
-	c.b.node(tok, graph.NodeSecret, "CI_JOB_TOKEN of "+j.r.name, j.line, attrs{
+	c.b.Node(tok, graph.NodeSecret, "CI_JOB_TOKEN of "+j.r.name, j.line, attrs{
 		graph.AttrProvider:   "gitlab",
 		"type":               "job-token",
 		graph.AttrName:       "CI_JOB_TOKEN",
 		graph.AttrRepository: c.project,
 		graph.AttrLongLived:  "false",
 	})
-	c.b.node(ident, graph.NodeIdentity, "CI_JOB_TOKEN identity of "+j.r.name, j.line, attrs{
+	c.b.Node(ident, graph.NodeIdentity, "CI_JOB_TOKEN identity of "+j.r.name, j.line, attrs{
 		graph.AttrProvider:   "gitlab",
 		"type":               "job-token",
 		graph.AttrRepository: c.project,
 	})
-	c.b.edge(j.rid, graph.EdgeExposes, tok, graph.Certain, j.line, attrs{graph.AttrVia: "token"})
-	c.b.edge(tok, graph.EdgeAuthenticatesAs, ident, graph.Certain, j.line, nil)
-	c.b.edge(ident, graph.EdgeCanAccess, c.repoID, graph.Certain, j.line, attrs{
+	c.b.Edge(j.rid, graph.EdgeExposes, tok, graph.Certain, j.line, attrs{graph.AttrVia: "token"})
+	c.b.Edge(tok, graph.EdgeAuthenticatesAs, ident, graph.Certain, j.line, nil)
+	c.b.Edge(ident, graph.EdgeCanAccess, c.repoID, graph.Certain, j.line, attrs{
 		graph.AttrLevel:   "read",
 		graph.AttrActions: "read_repository",
 		graph.AttrReason:  "a job token can clone its own project",
@@ -648,10 +648,10 @@ func (c *converter) oidcToken(j *jobState, name string, line int, aud []string, 
 			sa["subs_any_ref"] = "true"
 		}
 	}
-	c.b.node(tok, graph.NodeSecret, name+" of "+j.r.name, line, ta)
-	c.b.node(subj, graph.NodeIdentity, "OIDC subject of "+j.r.name+" ("+name+")", line, sa)
-	c.b.edge(j.rid, graph.EdgeExposes, tok, conf, line, ea)
-	c.b.edge(tok, graph.EdgeAuthenticatesAs, subj, graph.Certain, line, nil)
+	c.b.Node(tok, graph.NodeSecret, name+" of "+j.r.name, line, ta)
+	c.b.Node(subj, graph.NodeIdentity, "OIDC subject of "+j.r.name+" ("+name+")", line, sa)
+	c.b.Edge(j.rid, graph.EdgeExposes, tok, conf, line, ea)
+	c.b.Edge(tok, graph.EdgeAuthenticatesAs, subj, graph.Certain, line, nil)
 }
 
 // subjects derives the sub claims of a job's ID tokens under GitLab's
@@ -705,7 +705,7 @@ func (c *converter) includes(j *jobState) {
 			conf = graph.Certain
 			reason = "the job uses a template or reference that only the included file can define"
 		}
-		c.b.edge(j.rid, graph.EdgeExecutes, r.purl, conf, line, attrs{
+		c.b.Edge(j.rid, graph.EdgeExecutes, r.purl, conf, line, attrs{
 			graph.AttrVia:    "include",
 			"include":        r.kind,
 			"pinned":         r.pinned,
@@ -719,10 +719,10 @@ func (c *converter) includes(j *jobState) {
 
 func (c *converter) remotePackage(r remote, line int) {
 	a := attrs{"ecosystem": r.purlType(), "include": r.kind, "version": r.version}
-	c.b.node(r.purl, graph.NodePackage, r.label, line, a)
+	c.b.Node(r.purl, graph.NodePackage, r.label, line, a)
 	if r.name != "" {
-		c.b.node(r.name, graph.NodePackage, strings.SplitN(r.label, "@", 2)[0], line, attrs{"ecosystem": r.purlType()})
-		c.b.edge(r.purl, graph.EdgeVersionOf, r.name, graph.Certain, line, nil)
+		c.b.Node(r.name, graph.NodePackage, strings.SplitN(r.label, "@", 2)[0], line, attrs{"ecosystem": r.purlType()})
+		c.b.Edge(r.purl, graph.EdgeVersionOf, r.name, graph.Certain, line, nil)
 	}
 }
 
@@ -756,10 +756,10 @@ func (c *converter) images(j *jobState, v *value) {
 		}
 		names = append(names, img.Name()+":"+img.Version())
 		ver, name := img.PURL(true), img.PURL(false)
-		c.b.node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
-		c.b.node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
-		c.b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
-		c.b.edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
+		c.b.Node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
+		c.b.Node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
+		c.b.Edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+		c.b.Edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
 	}
 	if iv := v.get("image"); iv != nil {
 		add(iv, "image")

@@ -1,0 +1,71 @@
+package ciscan
+
+import (
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// Builder appends facts to a Result once each. A node or edge met again
+// keeps its first position and only gains the attributes it lacked. An
+// edge met again as certain becomes certain.
+type Builder struct {
+	file  string
+	res   *ingest.Result
+	nodes map[string]int
+	edges map[graph.EdgeKey]int
+}
+
+// NewBuilder returns a Builder that writes facts of file to res.
+func NewBuilder(file string, res *ingest.Result) *Builder {
+	return &Builder{file: file, res: res, nodes: map[string]int{}, edges: map[graph.EdgeKey]int{}}
+}
+
+// Attrs is a set of attributes. Empty values are not stored.
+type Attrs map[string]string
+
+func (a Attrs) clean() map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// Node adds a node, or the attributes it lacked to one added before.
+func (b *Builder) Node(id string, kind graph.NodeKind, label string, line int, a Attrs) {
+	if i, ok := b.nodes[id]; ok {
+		n := &b.res.Nodes[i]
+		for k, v := range a.clean() {
+			if n.Attr(k) == "" {
+				n.SetAttr(k, v)
+			}
+		}
+		return
+	}
+	b.nodes[id] = len(b.res.Nodes)
+	b.res.AddNode(graph.Node{ID: id, Kind: kind, Label: label, Attrs: a.clean(), Pos: graph.Pos{File: b.file, Line: line}})
+}
+
+// Edge adds an edge, or the attributes it lacked to one added before.
+func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.Confidence, line int, a Attrs) {
+	key := graph.EdgeKey{From: from, Kind: kind, To: to}
+	if i, ok := b.edges[key]; ok {
+		e := &b.res.Edges[i]
+		for k, v := range a.clean() {
+			if e.Attr(k) == "" {
+				e.SetAttr(k, v)
+			}
+		}
+		if conf == graph.Certain {
+			e.Confidence = graph.Certain
+		}
+		return
+	}
+	b.edges[key] = len(b.res.Edges)
+	b.res.AddEdge(graph.Edge{From: from, To: to, Kind: kind, Confidence: conf, Attrs: a.clean(), Pos: graph.Pos{File: b.file, Line: line}})
+}
