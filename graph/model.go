@@ -101,7 +101,7 @@ var EdgeKinds = []EdgeKind{
 	EdgeHasPolicy, EdgeMemberOf,
 }
 
-// Confidence says how sure an edge is.
+// Confidence is how sure an edge is.
 type Confidence string
 
 const (
@@ -141,8 +141,8 @@ const (
 	AttrName         = "name"           // a secret's name as its consumers refer to it
 )
 
-// Pos is where a fact was read: a file and a line, or a log file and the
-// record number within it. Line 0 means the whole file.
+// Pos is the position a fact was read from: a file and a line, or a log
+// file and the record number within it. Line 0 means the whole file.
 type Pos struct {
 	File string `json:"file"`
 	Line int    `json:"line,omitempty"`

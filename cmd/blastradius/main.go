@@ -1,4 +1,4 @@
-// Command blastradius tells what a compromised package, secret, identity
+// Command blastradius reports what a compromised package, secret, identity
 // or runtime can reach, and in what order to contain and revoke.
 package main
 
@@ -37,7 +37,7 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
-// errorMessage is what main prints for an error, or "" for none.
+// errorMessage returns the message main prints for an error, or "" for none.
 func errorMessage(err error) string {
 	var ee *exitError
 	if errors.As(err, &ee) && ee.err == nil {

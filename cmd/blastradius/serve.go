@@ -118,7 +118,7 @@ func isLoopback(listen string) (bool, error) {
 	return ip != nil && ip.IsLoopback(), nil
 }
 
-// serveReader returns the reader the server answers from: the Neo4j
+// serveReader returns the reader the server queries: the Neo4j
 // store, or the embedded store file, re-opened when an ingest run
 // replaces it.
 func (o *options) serveReader(ctx context.Context) (graph.Reader, func(), error) {

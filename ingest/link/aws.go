@@ -327,7 +327,7 @@ func (v *view) decideOn(p *principal, action, arn string, target graph.Node, res
 // the target has a known account: the evaluator then treats them as one
 // account, which the input does not show. When both accounts are unknown
 // (inputs that name no account at all), or both sit in one folder (one
-// Terraform module), the allow stands.
+// Terraform module), the allow is kept.
 func accountDoubt(d awspolicy.Decision, p *principal, target graph.Node) awspolicy.Decision {
 	pa, ta := p.node.Attr(graph.AttrAccount), resourceAccount(target)
 	if d.Effect != awspolicy.Allowed || (pa == "") == (ta == "") {
@@ -664,9 +664,9 @@ func (v *view) linkResources(p *principal, res map[string]resPolicy, ac *actionC
 		}
 	}
 	// Secrets stored in AWS count as matched resources, so that a statement
-	// on prod/* that covers declared secrets makes no scope node, but they
-	// get no CAN_ACCESS edge: only CAN_READ_SECRET means the value is read,
-	// and the walk continues from a reached secret to what it holds.
+	// on prod/* that covers declared secrets makes no scope node. They get
+	// no CAN_ACCESS edge, because only CAN_READ_SECRET means the value is
+	// read and the walk continues from a reached secret to what it holds.
 	var secrets []graph.Node
 	for _, s := range v.byKind[graph.NodeSecret] {
 		if strings.HasPrefix(s.ID, "arn:") {
