@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
 // purlTypeActions is the purl type of GitHub Actions and reusable workflows.
@@ -37,7 +39,7 @@ type usesRef struct {
 	// Local is the path of a local action or workflow as written.
 	Local string
 	// Image is a docker image reference split into its parts.
-	Image imageRef
+	Image image.Ref
 }
 
 var (
@@ -55,7 +57,7 @@ func parseUses(s string) (usesRef, error) {
 	case strings.HasPrefix(s, "./") || s == ".":
 		return usesRef{Kind: usesLocal, Local: s}, nil
 	case strings.HasPrefix(s, "docker://"):
-		img, ok := parseImage(strings.TrimPrefix(s, "docker://"))
+		img, ok := image.Parse(strings.TrimPrefix(s, "docker://"))
 		if !ok {
 			return usesRef{}, errUsesForm
 		}
@@ -119,85 +121,4 @@ func isCommitSHA(ref string) bool {
 // gives the unversioned form.
 func actionPURL(owner, repo, ref, subpath string) string {
 	return packageurl.NewPackageURL(purlTypeActions, owner, repo, ref, nil, subpath).ToString()
-}
-
-// imageRef is a container image reference.
-type imageRef struct {
-	Registry string // empty for Docker Hub
-	Path     string // repository path without the registry
-	Tag      string
-	Digest   string
-}
-
-// parseImage splits [registry/]path[:tag][@digest]. Docker Hub's own names
-// (docker.io, library/) are dropped so that one image has one purl.
-func parseImage(s string) (imageRef, bool) {
-	var img imageRef
-	if s == "" || strings.ContainsAny(s, " \t\n") || strings.Contains(s, "${{") {
-		return img, false
-	}
-	if at := strings.IndexByte(s, '@'); at >= 0 {
-		img.Digest = s[at+1:]
-		s = s[:at]
-	}
-	if colon := strings.LastIndexByte(s, ':'); colon > strings.LastIndexByte(s, '/') {
-		img.Tag = s[colon+1:]
-		s = s[:colon]
-	}
-	if slash := strings.IndexByte(s, '/'); slash > 0 {
-		first := s[:slash]
-		if strings.ContainsAny(first, ".:") || first == "localhost" {
-			img.Registry = first
-			s = s[slash+1:]
-		}
-	}
-	switch img.Registry {
-	case "docker.io", "index.docker.io", "registry-1.docker.io":
-		img.Registry = ""
-	}
-	if img.Registry == "" {
-		s = strings.TrimPrefix(s, "library/")
-	}
-	if s == "" || strings.HasSuffix(s, "/") || strings.Contains(s, "//") {
-		return img, false
-	}
-	img.Path = s
-	return img, true
-}
-
-// Version is the digest when there is one, else the tag, else latest.
-func (img imageRef) Version() string {
-	switch {
-	case img.Digest != "":
-		return img.Digest
-	case img.Tag != "":
-		return img.Tag
-	}
-	return "latest"
-}
-
-// PURL renders the purl of the image, with its version when versioned is
-// set.
-func (img imageRef) PURL(versioned bool) string {
-	ns, name := "", img.Path
-	if i := strings.LastIndexByte(img.Path, '/'); i >= 0 {
-		ns, name = img.Path[:i], img.Path[i+1:]
-	}
-	var q packageurl.Qualifiers
-	if img.Registry != "" {
-		q = packageurl.QualifiersFromMap(map[string]string{"repository_url": img.Registry})
-	}
-	version := ""
-	if versioned {
-		version = img.Version()
-	}
-	return packageurl.NewPackageURL(packageurl.TypeDocker, ns, name, version, q, "").ToString()
-}
-
-// Name is the image name with its registry.
-func (img imageRef) Name() string {
-	if img.Registry != "" {
-		return img.Registry + "/" + img.Path
-	}
-	return img.Path
 }

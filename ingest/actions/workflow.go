@@ -10,6 +10,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
 // oidcIssuer is the issuer of GitHub Actions OIDC tokens.
@@ -769,7 +770,7 @@ func convertActionDependencies(f *ingest.File, b *builder, id string, runs *yaml
 		})
 	}
 	image := func(s string, line int) {
-		img, ok := parseImage(strings.TrimPrefix(s, "docker://"))
+		img, ok := image.Parse(strings.TrimPrefix(s, "docker://"))
 		if !ok {
 			return
 		}

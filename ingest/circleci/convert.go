@@ -12,6 +12,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
 // oidcIssuer is the issuer of CircleCI OIDC tokens. The organisation id
@@ -523,7 +524,7 @@ func (c *converter) dockerImage(j *jobState, n *yaml.Node, scope map[string]*yam
 		return
 	}
 	ref, _ = c.subst(ref, scope)
-	img, ok := ciscan.ParseImage(ref)
+	img, ok := image.Parse(ref)
 	line := deref(n).Line
 	if !ok {
 		c.warnf(n, "job %s: image not recorded: it uses a parameter or variable the file does not resolve, or is not an image reference", j.inv.name)

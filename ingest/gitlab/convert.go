@@ -8,6 +8,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
 // defaultIssuer is the issuer of ID tokens on GitLab.com.
@@ -746,7 +747,7 @@ func (c *converter) images(j *jobState, v *value) {
 		}
 		line := c.lineOf(j, iv)
 		expanded := c.expand(j, ref)
-		img, ok := ciscan.ParseImage(expanded)
+		img, ok := image.Parse(expanded)
 		if !ok {
 			names = append(names, ref)
 			if iv.file == c.self {

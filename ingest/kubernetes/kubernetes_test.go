@@ -256,32 +256,6 @@ func TestHostEscape(t *testing.T) {
 	}
 }
 
-func TestImage(t *testing.T) {
-	tests := []struct {
-		ref, purl string
-		ok        bool
-	}{
-		{"nginx", "pkg:docker/nginx@latest", true},
-		{"docker.io/library/nginx:1.27", "pkg:docker/nginx@1.27", true},
-		{"quay.io/argoproj/argocd:v3.0.0", "pkg:docker/argoproj/argocd@v3.0.0?repository_url=quay.io", true},
-		{"localhost:5000/app:dev", "pkg:docker/app@dev?repository_url=localhost:5000", true},
-		{"ghcr.io/o/a:1@sha256:abcd", "pkg:docker/o/a@sha256:abcd?repository_url=ghcr.io", true},
-		{"${IMAGE}", "", false},
-		{"", "", false},
-		{"registry.example.org/", "", false},
-	}
-	for _, tt := range tests {
-		img, ok := parseImage(tt.ref)
-		if ok != tt.ok {
-			t.Errorf("parseImage(%q) ok = %v, want %v", tt.ref, ok, tt.ok)
-			continue
-		}
-		if ok && img.purl(true) != tt.purl {
-			t.Errorf("purl(%q) = %s, want %s", tt.ref, img.purl(true), tt.purl)
-		}
-	}
-}
-
 func TestRBACFacts(t *testing.T) {
 	res := parseBytes(t, "rbac.yaml", []byte(`apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding

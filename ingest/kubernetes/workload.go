@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
 // workload reads the pod spec of a workload object: its service account,
@@ -134,7 +135,7 @@ func (p *pod) container(c *yaml.Node) {
 
 	if in := get(c, "image"); in != nil {
 		ref := str(in)
-		img, ok := parseImage(ref)
+		img, ok := image.Parse(ref)
 		switch {
 		case ok:
 			p.image(img, name, line(in, ln))
@@ -236,24 +237,24 @@ func (p *pod) exposeSecret(name, via string, keys []string, ln int) {
 	p.r.edge(e, ln)
 }
 
-func (p *pod) image(img image, container string, ln int) {
-	ver, name := img.purl(true), img.purl(false)
-	vn := newNode(ver, graph.NodePackage, img.name()+"@"+img.version(), "")
+func (p *pod) image(img image.Ref, container string, ln int) {
+	ver, name := img.PURL(true), img.PURL(false)
+	vn := newNode(ver, graph.NodePackage, img.Name()+"@"+img.Version(), "")
 	delete(vn.Attrs, graph.AttrProvider)
 	vn.SetAttr("ecosystem", "docker")
-	vn.SetAttr(graph.AttrName, img.name())
-	vn.SetAttr("version", img.version())
+	vn.SetAttr(graph.AttrName, img.Name())
+	vn.SetAttr("version", img.Version())
 	p.r.node(vn, ln, true)
-	nn := newNode(name, graph.NodePackage, img.name(), "")
+	nn := newNode(name, graph.NodePackage, img.Name(), "")
 	delete(nn.Attrs, graph.AttrProvider)
 	nn.SetAttr("ecosystem", "docker")
-	nn.SetAttr(graph.AttrName, img.name())
+	nn.SetAttr(graph.AttrName, img.Name())
 	p.r.node(nn, ln, true)
 	p.r.edge(graph.Edge{From: ver, To: name, Kind: graph.EdgeVersionOf}, ln)
 
 	e := graph.Edge{From: p.id, To: ver, Kind: graph.EdgeExecutes}
 	e.SetAttr(graph.AttrVia, "image")
-	e.SetAttr("pinned", img.pinned())
+	e.SetAttr("pinned", img.Pinned())
 	e.SetAttr("containers", container)
 	p.r.edge(e, ln)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	imageref "github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
 // instance emits an EC2 instance, the role credentials its metadata
@@ -165,17 +166,17 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 // executesImage adds EXECUTES from a runtime to the container image it
 // runs, with the image's name node.
 func (e *emitter) executesImage(runtime, image string, rng hcl.Range) {
-	img, ok := parseImage(image)
+	img, ok := imageref.Parse(image)
 	if !ok {
 		return
 	}
-	ver, name := img.purl(true), img.purl(false)
-	e.node(graph.NodePackage, ver, img.name()+"@"+img.version(), rng, map[string]string{
-		"ecosystem": "docker", graph.AttrName: img.name(), "version": img.version(),
+	ver, name := img.PURL(true), img.PURL(false)
+	e.node(graph.NodePackage, ver, img.Name()+"@"+img.Version(), rng, map[string]string{
+		"ecosystem": "docker", graph.AttrName: img.Name(), "version": img.Version(),
 	})
-	e.node(graph.NodePackage, name, img.name(), rng, map[string]string{"ecosystem": "docker", graph.AttrName: img.name()})
+	e.node(graph.NodePackage, name, img.Name(), rng, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
 	e.edge(ver, graph.EdgeVersionOf, name, rng, nil)
-	e.edge(runtime, graph.EdgeExecutes, ver, rng, map[string]string{graph.AttrVia: "image", "pinned": img.pinned()})
+	e.edge(runtime, graph.EdgeExecutes, ver, rng, map[string]string{graph.AttrVia: "image", "pinned": img.Pinned()})
 }
 
 // Beanstalk option namespaces read here.

@@ -82,39 +82,6 @@ func TestScanCommands(t *testing.T) {
 	}
 }
 
-func TestParseImage(t *testing.T) {
-	tests := []struct {
-		in     string
-		ok     bool
-		purl   string
-		pinned string
-	}{
-		{"node:18", true, "pkg:docker/node@18", "tag"},
-		{"docker.io/library/alpine", true, "pkg:docker/alpine@latest", "tag"},
-		{"registry.example.com:5000/team/app:1.2", true, "pkg:docker/team/app@1.2?repository_url=registry.example.com:5000", "tag"},
-		{"redis@sha256:abcd", true, "pkg:docker/redis@sha256:abcd", "digest"},
-		{"nginx: 14.6", false, "", ""},
-		{"$CI_IMAGE", false, "", ""},
-		{"", false, "", ""},
-	}
-	for _, tt := range tests {
-		img, ok := ParseImage(tt.in)
-		if ok != tt.ok {
-			t.Errorf("ParseImage(%q) ok = %v, want %v", tt.in, ok, tt.ok)
-			continue
-		}
-		if !ok {
-			continue
-		}
-		if got := img.PURL(true); got != tt.purl {
-			t.Errorf("ParseImage(%q).PURL = %q, want %q", tt.in, got, tt.purl)
-		}
-		if got := img.Pinned(); got != tt.pinned {
-			t.Errorf("ParseImage(%q).Pinned = %q, want %q", tt.in, got, tt.pinned)
-		}
-	}
-}
-
 func TestLooksLikeCredential(t *testing.T) {
 	tests := []struct {
 		key, value string

@@ -1,0 +1,57 @@
+package image
+
+import "testing"
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in       string
+		ok       bool
+		name     string
+		pinned   string
+		purl     string
+		unpinned string
+	}{
+		{"node:20", true, "node", "tag", "pkg:docker/node@20", "pkg:docker/node"},
+		{"docker.io/library/node:20", true, "node", "tag", "pkg:docker/node@20", "pkg:docker/node"},
+		{"index.docker.io/example-org/api", true, "example-org/api", "tag", "pkg:docker/example-org/api@latest", "pkg:docker/example-org/api"},
+		{"ghcr.io/example-org/tools/runner:1.2@sha256:abcd", true, "ghcr.io/example-org/tools/runner", "digest",
+			"pkg:docker/example-org/tools/runner@sha256:abcd?repository_url=ghcr.io", "pkg:docker/example-org/tools/runner?repository_url=ghcr.io"},
+		{"localhost:5000/app:dev", true, "localhost:5000/app", "tag", "pkg:docker/app@dev?repository_url=localhost:5000", "pkg:docker/app?repository_url=localhost:5000"},
+		{"registry.example.com:5000/team/app:1.2", true, "registry.example.com:5000/team/app", "tag",
+			"pkg:docker/team/app@1.2?repository_url=registry.example.com:5000", "pkg:docker/team/app?repository_url=registry.example.com:5000"},
+		{"redis@sha256:abcd", true, "redis", "digest", "pkg:docker/redis@sha256:abcd", "pkg:docker/redis"},
+		{"quay.io/argoproj/argocd:v3.0.0", true, "quay.io/argoproj/argocd", "tag",
+			"pkg:docker/argoproj/argocd@v3.0.0?repository_url=quay.io", "pkg:docker/argoproj/argocd?repository_url=quay.io"},
+		{"nginx: 14.6", false, "", "", "", ""},
+		{"${IMAGE}", false, "", "", "", ""},
+		{"$CI_REGISTRY_IMAGE:latest", false, "", "", "", ""},
+		{"${{ matrix.image }}", false, "", "", "", ""},
+		{"node:", false, "", "", "", ""},
+		{"node@", false, "", "", "", ""},
+		{"ghcr.io/", false, "", "", "", ""},
+		{"a b", false, "", "", "", ""},
+		{"", false, "", "", "", ""},
+	}
+	for _, tt := range tests {
+		r, ok := Parse(tt.in)
+		if ok != tt.ok {
+			t.Errorf("Parse(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if got := r.Name(); got != tt.name {
+			t.Errorf("Parse(%q).Name() = %q, want %q", tt.in, got, tt.name)
+		}
+		if got := r.Pinned(); got != tt.pinned {
+			t.Errorf("Parse(%q).Pinned() = %q, want %q", tt.in, got, tt.pinned)
+		}
+		if got := r.PURL(true); got != tt.purl {
+			t.Errorf("Parse(%q).PURL(true) = %q, want %q", tt.in, got, tt.purl)
+		}
+		if got := r.PURL(false); got != tt.unpinned {
+			t.Errorf("Parse(%q).PURL(false) = %q, want %q", tt.in, got, tt.unpinned)
+		}
+	}
+}
