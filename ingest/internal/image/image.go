@@ -1,7 +1,6 @@
 // Package image parses container image references and names them as
-// package URLs, the same way for every ingester, so that one image has one
-// Package node whether a workflow, a CI job, a Terraform task definition, a
-// Kubernetes workload or an SBOM mentions it.
+// package URLs. Every ingester uses it, so one image has one Package node
+// whichever input mentions it.
 package image
 
 import (
@@ -77,7 +76,7 @@ func (r Ref) Version() string {
 	return "latest"
 }
 
-// Pinned says how firmly the reference fixes the image's content: "digest"
+// Pinned returns how firmly the reference fixes the image's content: "digest"
 // or "tag".
 func (r Ref) Pinned() string {
 	if r.Digest != "" {
