@@ -23,9 +23,11 @@
 // names. Calls that land in another account than the caller's carry
 // cross_account=true.
 //
-// Limitations: sessions are linked within one file only; the linker can
-// join files through the session_keys attribute and the access key ids in
-// the evidence. IAM users and roles named only by name in request
+// Sessions are linked within one file here. The linker joins sessions
+// across files through the session_keys attribute and the access key ids in
+// the evidence.
+//
+// Limitations: IAM users and roles named only by name in request
 // parameters get the path "/", so a principal with another path gets a
 // second id. Records that name no usable identity (userIdentity missing,
 // or of type Unknown) are counted but add no facts.

@@ -98,6 +98,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	v.linkPrivesc()
 	v.linkGCP()
 	v.linkKubernetes()
+	v.linkSessions()
 	v.linkObservedSubjects()
 	if l.Logger != nil {
 		l.Logger.Info("edges derived", "nodes", len(v.derivedNodes), "edges", len(v.derivedEdges))
