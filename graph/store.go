@@ -65,6 +65,15 @@ type Store interface {
 	Close() error
 }
 
+// SourceLister is implemented by stores that can list the sources whose
+// facts they hold. An ingest run uses it to retire the facts of input files
+// that no longer exist.
+type SourceLister interface {
+	// Sources returns the name of every source with at least one fact,
+	// sorted, graph.DerivedSource included.
+	Sources(ctx context.Context) ([]string, error)
+}
+
 // Stats counts what a store holds.
 type Stats struct {
 	Nodes       int              `json:"nodes"`

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -50,6 +51,11 @@ type Pipeline struct {
 	Logger  *slog.Logger
 	// Progress, when set, receives how far parsing has come.
 	Progress Progress
+	// Prune, when set and the store is a graph.SourceLister, retires the
+	// facts of every source under an input folder that the run did not
+	// find there: deleted files, and files no parser reads any more. Files
+	// that exist but cannot be read or parsed keep their facts.
+	Prune bool
 }
 
 // Progress receives how far parsing has come. Add may be called from
@@ -76,6 +82,9 @@ type Summary struct {
 	Skipped  []Skip                    `json:"skipped"`
 	Rejected []Diagnostic              `json:"rejected"`
 	Warnings []Diagnostic              `json:"warnings"`
+	// Pruned lists the sources whose facts were retired because their
+	// file is gone from an input folder.
+	Pruned []string `json:"pruned,omitempty"`
 	Nodes    int                       `json:"nodes"`
 	Edges    int                       `json:"edges"`
 	Duration time.Duration             `json:"duration"`
@@ -115,7 +124,7 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	}
 	sum := &Summary{Formats: map[string]*FormatSummary{}}
 
-	files, err := p.collect(paths, sum)
+	files, walked, err := p.collect(paths, sum)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +196,17 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	}
 	SortDiagnostics(sum.Rejected)
 	SortDiagnostics(sum.Warnings)
+	if p.Prune {
+		pruned, err := p.gone(ctx, walked, jobs, sum)
+		if err != nil {
+			return nil, err
+		}
+		sum.Pruned = pruned
+		b.Replace = append(b.Replace, pruned...)
+		if len(pruned) > 0 {
+			log.Info("facts of deleted inputs retired", "sources", len(pruned))
+		}
+	}
 
 	if err := p.Store.Write(ctx, b, p.Derive); err != nil {
 		return nil, fmt.Errorf("write graph: %w", err)
@@ -199,6 +219,51 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	sum.Duration = time.Since(start)
 	log.Info("graph written", "nodes", st.Nodes, "edges", st.Edges, "duration", sum.Duration.Round(time.Millisecond))
 	return sum, nil
+}
+
+// gone returns the sources under the walked folders that this run did not
+// find: every source the store holds there except the files parsed,
+// rejected or left unread because of a read error.
+func (p *Pipeline) gone(ctx context.Context, walked []string, jobs []*job, sum *Summary) ([]string, error) {
+	lister, ok := p.Store.(graph.SourceLister)
+	if !ok || len(walked) == 0 {
+		return nil, nil
+	}
+	sources, err := lister.Sources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	present := map[string]bool{}
+	for _, j := range jobs {
+		present[j.file.Path] = true
+	}
+	for _, d := range sum.Rejected {
+		present[d.Pos.File] = true
+	}
+	var unread []string
+	for _, sk := range sum.Skipped {
+		if strings.HasPrefix(sk.Reason, "cannot read") {
+			unread = append(unread, sk.Path)
+		}
+	}
+	var out []string
+	for _, src := range sources {
+		if present[src] || !under(src, walked) || under(src, unread) || slices.Contains(unread, src) {
+			continue
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+// under reports whether path lies inside one of the folders.
+func under(path string, folders []string) bool {
+	for _, f := range folders {
+		if strings.HasPrefix(path, strings.TrimSuffix(f, string(filepath.Separator))+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseOne runs one parser, turning a panic into a rejection so that one
@@ -329,13 +394,16 @@ func unreadable(sum *Summary, path, reason string) {
 // skipDirs are folders that hold tool state or vendored code, not inputs.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform": true, ".blastradius": true, "__pycache__": true}
 
-func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
+// collect finds the input files, and returns them with the folders it
+// walked.
+func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, error) {
 	var files []*File
+	var walked []string
 	seen := map[string]bool{}
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
-			return nil, fmt.Errorf("input %s: %w", root, err)
+			return nil, nil, fmt.Errorf("input %s: %w", root, err)
 		}
 		if info.IsDir() {
 			// Walk a linked folder given as input from its target.
@@ -357,9 +425,10 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
 			}
 			continue
 		}
+		walked = append(walked, filepath.Clean(root))
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: err.Error()})
+				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: walkError + ": " + err.Error()})
 				return nil
 			}
 			if d.IsDir() {
@@ -401,12 +470,15 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return files, nil
+	return files, walked, nil
 }
+
+// walkError starts the reason of a path the walk could not read.
+const walkError = "cannot read"
 
 // file prepares one input file, or returns why it is skipped.
 func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string) {

@@ -202,3 +202,73 @@ func TestPipelineGzipWithProgress(t *testing.T) {
 type gzFakeParser struct{ fakeParser }
 
 func (gzFakeParser) Detect(f *File) bool { return strings.HasSuffix(f.Path, ".fake.gz") }
+
+func TestPipelinePrunesDeletedFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a/keep.fake", "x\n")
+	write("a/gone.fake", "x\n")
+	write("a/broken.fake", "x\n")
+	write("b/other.fake", "x\n")
+	store := memstore.New()
+	run := func(prune bool, paths ...string) *Summary {
+		t.Helper()
+		p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Repo: "example-org/app", Prune: prune}
+		sum, err := p.Run(context.Background(), paths)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		return sum
+	}
+	run(true, filepath.Join(dir, "a"), filepath.Join(dir, "b", "other.fake"))
+
+	// gone.fake is deleted and broken.fake now fails to parse; b is not an
+	// input folder of the second run, so its file stays.
+	if err := os.Remove(filepath.Join(dir, "a", "gone.fake")); err != nil {
+		t.Fatal(err)
+	}
+	write("a/broken.fake", "BAD\n")
+	sum := run(true, filepath.Join(dir, "a"))
+	if diff := cmp.Diff([]string{filepath.Join(dir, "a", "gone.fake")}, sum.Pruned); diff != "" {
+		t.Errorf("pruned (-want +got):\n%s", diff)
+	}
+	ids := func() []string {
+		ns, err := store.NodesByKind(context.Background(), graph.NodeRuntime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, n := range ns {
+			out = append(out, n.ID)
+		}
+		return out
+	}
+	want := []string{
+		"runtime:example-org/app/broken.fake",
+		"runtime:example-org/app/keep.fake",
+		"runtime:example-org/app/other.fake",
+	}
+	if diff := cmp.Diff(want, ids()); diff != "" {
+		t.Errorf("runtimes after pruning (-want +got):\n%s", diff)
+	}
+
+	// Without pruning a deleted file keeps its facts.
+	if err := os.Remove(filepath.Join(dir, "a", "keep.fake")); err != nil {
+		t.Fatal(err)
+	}
+	if sum := run(false, filepath.Join(dir, "a")); len(sum.Pruned) != 0 {
+		t.Errorf("pruned without Prune = %v, want none", sum.Pruned)
+	}
+	if diff := cmp.Diff(want, ids()); diff != "" {
+		t.Errorf("runtimes without pruning (-want +got):\n%s", diff)
+	}
+}

@@ -55,6 +55,7 @@ func parsers() []ingest.Parser {
 func newIngestCommand(o *options) *cobra.Command {
 	var repo, org string
 	var workers int
+	var keepDeleted bool
 	cmd := &cobra.Command{
 		Use:   "ingest PATH...",
 		Short: "Read files and folders into the graph",
@@ -62,7 +63,9 @@ func newIngestCommand(o *options) *cobra.Command {
 (GitHub Actions workflows, lockfiles, Terraform, CloudTrail logs, IAM
 policies), and writes what it finds to the graph in one atomic run. A file
 that fails to parse is reported with its position and keeps the facts an
-earlier run read from it; the other files still go in.
+earlier run read from it; the other files still go in. The facts of a file
+that an earlier run read from an input folder and that is gone from it now
+are retired, unless --keep-deleted is given.
 
 A file's repository is taken from --repo, else from the origin remote of
 the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .github
@@ -100,6 +103,7 @@ or .git (or the file itself) and ORG is --org.`,
 				Org:     org,
 				Workers: workers,
 				Logger:  o.logger,
+				Prune:   !keepDeleted,
 			}
 			bar := progress.New(o.rawStderr)
 			p.Progress = bar
@@ -122,6 +126,7 @@ or .git (or the file itself) and ORG is --org.`,
 	f.StringVar(&org, "org", "local", "owner of repositories found without a git remote")
 	f.IntVar(&workers, "workers", 0, "files parsed at once (default: the number of CPUs)")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
+	f.BoolVar(&keepDeleted, "keep-deleted", false, "keep the facts of files that earlier runs read from the input folders and that are gone now")
 	return cmd
 }
 
@@ -214,6 +219,9 @@ func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
 	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\n", total.Ingested, total.Rejected, total.Records, total.Warnings)
 	tw.Flush()
 	fmt.Fprintf(w, "\nskipped: %d files%s\n", len(sum.Skipped), skippedBreakdown(sum.Skipped))
+	if len(sum.Pruned) > 0 {
+		fmt.Fprintf(w, "retired: facts of %d files gone from the input folders\n", len(sum.Pruned))
+	}
 	fmt.Fprintf(w, "graph: %d nodes, %d edges\n", sum.Nodes, sum.Edges)
 	if len(sum.Rejected) > 0 {
 		fmt.Fprintf(w, "\nrejected files:\n")

@@ -70,6 +70,26 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	return read(ctx, s, func(ctx context.Context, r *reader) (graph.Stats, error) { return r.Stats(ctx) })
 }
 
+// Sources returns the name of every source with at least one fact, sorted.
+func (s *Store) Sources(ctx context.Context) ([]string, error) {
+	return read(ctx, s, func(ctx context.Context, r *reader) ([]string, error) {
+		recs, err := r.query(ctx, `CALL (){
+				MATCH (n:Node {ns: $ns}) UNWIND n.sources AS s RETURN s
+				UNION
+				MATCH (:Node {ns: $ns})-[r]->() UNWIND r.sources AS s RETURN s
+			}
+			RETURN s ORDER BY s`, map[string]any{"ns": r.ns})
+		if err != nil {
+			return nil, fmt.Errorf("list sources: %w", err)
+		}
+		out := make([]string, 0, len(recs))
+		for _, rec := range recs {
+			out = append(out, stringCol(rec, "s"))
+		}
+		return out, nil
+	})
+}
+
 func (r *reader) query(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -279,6 +279,15 @@ func testMergeSources(t *testing.T, s graph.Store) {
 	if len(ns) != 1 || ns[0].Attr("path") != "" || ns[0].Attr("type") != "user" {
 		t.Errorf("after removing a.json: %+v, want only b.tf's facts", ns)
 	}
+	if sl, ok := s.(graph.SourceLister); ok {
+		got, err := sl.Sources(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"b.tf"}, got); diff != "" {
+			t.Errorf("sources after removing a.json (-want +got):\n%s", diff)
+		}
+	}
 }
 
 func testEvidence(t *testing.T, s graph.Store) {
