@@ -84,10 +84,10 @@ type Summary struct {
 	Warnings []Diagnostic              `json:"warnings"`
 	// Pruned lists the sources whose facts were retired because their
 	// file is gone from an input folder.
-	Pruned []string `json:"pruned,omitempty"`
-	Nodes    int                       `json:"nodes"`
-	Edges    int                       `json:"edges"`
-	Duration time.Duration             `json:"duration"`
+	Pruned   []string      `json:"pruned,omitempty"`
+	Nodes    int           `json:"nodes"`
+	Edges    int           `json:"edges"`
+	Duration time.Duration `json:"duration"`
 }
 
 // FormatSummary counts the files of one format.
