@@ -89,9 +89,9 @@ func (r *Result) Warnf(pos Position, format string, args ...any) {
 // Position is a place in an input file. Line and Col start at 1; 0 means
 // unknown.
 type Position struct {
-	File string
-	Line int
-	Col  int
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
 }
 
 func (p Position) String() string {
@@ -109,8 +109,8 @@ func (p Position) String() string {
 // where it helps, what to do; it never quotes input text that may be a
 // secret.
 type Diagnostic struct {
-	Pos Position
-	Msg string
+	Pos Position `json:"pos"`
+	Msg string   `json:"message"`
 }
 
 func (d Diagnostic) String() string { return d.Pos.String() + ": " + d.Msg }
