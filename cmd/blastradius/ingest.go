@@ -122,6 +122,7 @@ or .git (or the file itself) and ORG is --org.`,
 	f.StringVar(&org, "org", "local", "owner of repositories found without a git remote")
 	f.IntVar(&workers, "workers", 0, "files parsed at once (default: the number of CPUs)")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
+	withSnapshots(cmd, o)
 	return cmd
 }
 
