@@ -16,6 +16,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/schema"
+	"github.com/blastradius-dev/blastradius/web"
 )
 
 func newServeCommand(o *options) *cobra.Command {
@@ -24,14 +25,17 @@ func newServeCommand(o *options) *cobra.Command {
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the GraphQL API and its explorer page",
-		Long: `serve answers GraphQL queries (blastRadius, revocationPlan, node, stats) at
-/graphql and serves an explorer page at /, with nothing loaded from the
+		Short: "Serve the web view and the GraphQL API",
+		Long: `serve answers GraphQL queries (blastRadius, revocationPlan, node, stats,
+snapshots, diff) at /graphql, serves a web view at / that draws the blast
+radius of a package, secret, identity or runtime with its revocation plan,
+and the GraphQL explorer at /explorer/; nothing is loaded from the
 internet. It listens on loopback by default. On any other address it
 requires a bearer token, read from the BLASTRADIUS_TOKEN environment
 variable, and accepts only the host names given with --allowed-host.
 
-The embedded store file is re-read when an ingest run replaces it.`,
+The embedded store file is re-read when an ingest run replaces it. With
+--as-of TIME the server reads the snapshot current at TIME instead.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			token := os.Getenv("BLASTRADIUS_TOKEN")
@@ -58,7 +62,12 @@ The embedded store file is re-read when an ingest run replaces it.`,
 				w.Header().Set("Content-Type", "text/plain")
 				fmt.Fprintln(w, "ok")
 			})
-			mux.Handle("/", h)
+			mux.Handle("/graphql", h)
+			// The schema's own explorer page, at /explorer/: its script
+			// sends queries to the relative path graphql, which lands on
+			// /graphql once the prefix is stripped.
+			mux.Handle("/explorer/", http.StripPrefix("/explorer", h))
+			mux.Handle("/", web.Handler())
 			return serveHTTP(cmd.Context(), o, listen, mux, timeout)
 		},
 	}
@@ -66,6 +75,7 @@ The embedded store file is re-read when an ingest run replaces it.`,
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on (host:port)")
 	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "host name clients may use to reach the server, besides loopback names; repeatable")
 	f.DurationVar(&timeout, "timeout", schema.DefaultRequestTimeout, "time limit of one request")
+	withAsOf(cmd, o)
 	return cmd
 }
 

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
+)
+
+// chromium finds a Chromium or Chrome binary: $BLASTRADIUS_CHROMIUM, then
+// Debian's /usr/bin/chromium, then the usual names on PATH.
+func chromium() string {
+	if p := os.Getenv("BLASTRADIUS_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// The expected drawing, worked out by hand from
+// examples/example-org/EXPECTED.md: the node of every name it lists as
+// reached, in the layer of its kind, with the ids graph/ids.go spells.
+var wantLayers = map[string]string{
+	"pkg:npm/color-streamer@2.4.1": "package",
+
+	"runtime:gha:example-org/web-app/.github/workflows/deploy.yml#deploy": "runtime",
+	"runtime:gha:example-org/web-app/.github/workflows/deploy.yml#lint":   "runtime",
+
+	"secret:gha:example-org/web-app/CI_AWS_ACCESS_KEY_ID":                          "secret",
+	"secret:gha:example-org/web-app/CI_AWS_SECRET_ACCESS_KEY":                      "secret",
+	"secret:gha:token:example-org/web-app/.github/workflows/deploy.yml#deploy":     "secret",
+	"secret:gha:token:example-org/web-app/.github/workflows/deploy.yml#lint":       "secret",
+	"secret:gha:oidc:example-org/web-app/.github/workflows/deploy.yml#deploy":      "secret",
+	"secret:aws:access-key:arn:aws:iam::111122223333:user/ci-deployer/ci":          "secret",
+	"arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/reporting-bot-key":  "secret",
+	"secret:aws:access-key:arn:aws:iam::111122223333:user/reporting-bot/reporting": "secret",
+
+	"github:token:example-org/web-app/.github/workflows/deploy.yml#deploy": "identity",
+	"github:token:example-org/web-app/.github/workflows/deploy.yml#lint":   "identity",
+	"oidc:gha:example-org/web-app/.github/workflows/deploy.yml#deploy":     "identity",
+	"arn:aws:iam::111122223333:role/web-deploy":                            "identity",
+	"arn:aws:iam::111122223333:user/ci-deployer":                           "identity",
+	"arn:aws:iam::111122223333:user/reporting-bot":                         "identity",
+
+	"arn:aws:s3:::example-org-web-assets":                           "resource",
+	"arn:aws:dynamodb:us-east-1:111122223333:table/customer-orders": "resource",
+	"arn:aws:s3:::example-org-finance-exports":                      "resource",
+	"repo:github.com/example-org/web-app":                           "resource",
+}
+
+const (
+	webDeploy     = "arn:aws:iam::111122223333:role/web-deploy"
+	reportingBot  = "arn:aws:iam::111122223333:user/reporting-bot"
+	reportingKey  = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/reporting-bot-key"
+	oidcSubject   = "oidc:gha:example-org/web-app/.github/workflows/deploy.yml#deploy"
+	financeBucket = "arn:aws:s3:::example-org-finance-exports"
+	ordersTable   = "arn:aws:dynamodb:us-east-1:111122223333:table/customer-orders"
+)
+
+// drawing is what the page drew, read back from its SVG and plan.
+type drawing struct {
+	Nodes  map[string]string // id -> layer
+	Edges  map[string]string // "from KIND to" -> line style
+	Legend []string
+	Plan   map[string]int // id -> step number
+	Errors []string
+}
+
+const readDrawing = `(() => {
+  const nodes = {}, edges = {}, plan = {};
+  for (const g of document.querySelectorAll('#graph .node')) nodes[g.dataset.id] = g.dataset.layer;
+  for (const p of document.querySelectorAll('#graph path.edge')) edges[p.dataset.from + ' ' + p.dataset.kind + ' ' + p.dataset.to] = p.dataset.style;
+  for (const b of document.querySelectorAll('#plan input[type=checkbox]')) plan[b.dataset.id] = Number(b.dataset.step);
+  const legend = [...document.querySelectorAll('#legend > span')].map(s => s.className);
+  return JSON.stringify({Nodes: nodes, Edges: edges, Plan: plan, Legend: legend});
+})()`
+
+func TestWebViewInChromium(t *testing.T) {
+	exe := chromium()
+	if exe == "" {
+		msg := "no Chromium binary found (looked for $BLASTRADIUS_CHROMIUM, /usr/bin/chromium, chromium, google-chrome): " +
+			"install Debian's package with `sudo apt-get install -y chromium` to run the web view's browser test"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	db := exampleDB(t)
+	addr := startServe(t, db)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1600, 1000),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	defer cancelCtx()
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	// Script errors and console errors (which include refused loads:
+	// a Content Security Policy violation) fail the test.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium %s: %v", exe, err)
+	}
+	var mu sync.Mutex
+	var pageErrors []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			pageErrors = append(pageErrors, (&chromedp.ExceptionError{ExceptionDetails: e.ExceptionDetails}).Error())
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				pageErrors = append(pageErrors, "console error")
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	err = chromedp.Do(ctx,
+		chromedp.Navigate("http://"+addr+"/"),
+		chromedp.WaitVisible(chromedp.ID("start")),
+		chromedp.SetValue(chromedp.ID("kind"), "packages"),
+		chromedp.SendKeys(chromedp.ID("start"), examplePkg),
+		chromedp.SendKeys(chromedp.ID("since"), exampleTime),
+		chromedp.Click(chromedp.ID("go")),
+		chromedp.WaitVisible(chromedp.CSS(`#graph .node[data-id="`+financeBucket+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#plan input[type=checkbox]`)),
+	)
+	if err != nil {
+		t.Fatalf("drive the page: %v", err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](readDrawing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csp, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch("/").then(r => r.headers.get("Content-Security-Policy"))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got drawing
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+
+	if diff := cmp.Diff(got.Nodes, wantLayers); diff != "" {
+		t.Errorf("nodes drawn, by layer (-got +want):\n%s", diff)
+	}
+	for id := range got.Nodes {
+		for _, trap := range []string{"NPM_TOKEN", "billing-deploy", "card-processor", "release.yml"} {
+			if strings.Contains(id, trap) {
+				t.Errorf("node %s drawn: EXPECTED.md keeps %s out of the blast radius", id, trap)
+			}
+		}
+	}
+
+	// Line styles: logs show reporting-bot reading customer-orders, the
+	// web-deploy session reading prod/reporting-bot-key and the OIDC
+	// subject assuming web-deploy; nothing shows use of the finance
+	// bucket, which the inputs declare. No edge of the example is
+	// possible: every condition is decided.
+	for _, tc := range []struct{ edge, style string }{
+		{reportingBot + " CAN_ACCESS " + ordersTable, "used"},
+		{webDeploy + " CAN_READ_SECRET " + reportingKey, "used"},
+		{oidcSubject + " CAN_ASSUME " + webDeploy, "used"},
+		{reportingBot + " CAN_ACCESS " + financeBucket, "live"},
+		{"runtime:gha:example-org/web-app/.github/workflows/deploy.yml#deploy EXPOSES secret:gha:example-org/web-app/CI_AWS_ACCESS_KEY_ID", "live"},
+		{"pkg:npm/color-streamer@2.4.1 EXECUTES runtime:gha:example-org/web-app/.github/workflows/deploy.yml#lint", "live"},
+	} {
+		if s, ok := got.Edges[tc.edge]; !ok || s != tc.style {
+			t.Errorf("edge %s: drawn %v with style %q, want style %q", tc.edge, ok, s, tc.style)
+		}
+	}
+	for e, s := range got.Edges {
+		if s == "possible" {
+			t.Errorf("edge %s drawn as possible; every edge of the example is certain", e)
+		}
+	}
+	// One hop into each reached node: 20 reached, 20 edges.
+	if len(got.Edges) != len(wantLayers)-1 {
+		t.Errorf("got %d edges, want %d (one explaining hop per reached node)", len(got.Edges), len(wantLayers)-1)
+	}
+	wantLegend := []string{"legend-used", "legend-live", "legend-possible", "legend-unverified"}
+	if diff := cmp.Diff(got.Legend, wantLegend); diff != "" {
+		t.Errorf("legend (-got +want):\n%s", diff)
+	}
+
+	// The plan of EXPECTED.md: contain both jobs (their tokens die with
+	// them), then the ci-deployer key and web-deploy's sessions, then the
+	// reporting-bot key.
+	wantPlan := map[string]int{
+		"runtime:gha:example-org/web-app/.github/workflows/deploy.yml#deploy":      1,
+		"runtime:gha:example-org/web-app/.github/workflows/deploy.yml#lint":        1,
+		"secret:gha:oidc:example-org/web-app/.github/workflows/deploy.yml#deploy":  1,
+		"secret:gha:token:example-org/web-app/.github/workflows/deploy.yml#deploy": 1,
+		"secret:gha:token:example-org/web-app/.github/workflows/deploy.yml#lint":   1,
+		"secret:aws:access-key:arn:aws:iam::111122223333:user/ci-deployer/ci":      2,
+		webDeploy: 2,
+		"secret:aws:access-key:arn:aws:iam::111122223333:user/reporting-bot/reporting": 3,
+	}
+	if diff := cmp.Diff(got.Plan, wantPlan); diff != "" {
+		t.Errorf("plan checklist, id to step (-got +want):\n%s", diff)
+	}
+	if !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "http") {
+		t.Errorf("Content-Security-Policy %q: want only 'self' sources", csp)
+	}
+
+	// Clicking the finance bucket explains it hop by hop, each hop with the
+	// file and line it was read from: the lockfile entry, the deploy job
+	// (line 22), then the Terraform blocks of the role (60), its policy
+	// (76), the secret version (114), the access key (106) and the user
+	// policy (122).
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#graph .node[data-id="`+financeBucket+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#detail #path .hop-pos`)),
+	)
+	if err != nil {
+		t.Fatalf("click a node: %v", err)
+	}
+	hopPos, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#detail #path .hop-pos')].map(e => e.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodePos, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`#detail .node-pos`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`#detail h2`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hops []string
+	for _, p := range hopPos {
+		hops = append(hops, path.Base(p))
+	}
+	wantHops := []string{"package-lock.json:15", "deploy.yml:22", "deploy.yml:22", "main.tf:60", "main.tf:76", "main.tf:114", "main.tf:106", "main.tf:122"}
+	if diff := cmp.Diff(hops, wantHops); diff != "" {
+		t.Errorf("path of %s, file:line per hop (-got +want):\n%s", financeBucket, diff)
+	}
+	if title != "example-org-finance-exports" || !strings.HasSuffix(nodePos, "infra/main.tf") && !strings.Contains(nodePos, "infra/main.tf:") {
+		t.Errorf("detail of %s: title %q, read from %q; want the bucket's name and a position in infra/main.tf", financeBucket, title, nodePos)
+	}
+
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	shot := os.Getenv("BLASTRADIUS_WEB_SCREENSHOT")
+	if shot == "" {
+		shot = filepath.Join(os.TempDir(), "blastradius-web-view.png")
+	}
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the web view: %s", shot)
+
+	mu.Lock()
+	defer mu.Unlock()
+	sort.Strings(pageErrors)
+	if len(pageErrors) > 0 {
+		t.Errorf("the page reported errors: %v", pageErrors)
+	}
+}
