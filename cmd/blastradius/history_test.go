@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,4 +230,137 @@ func TestHistoryNeo4jSaysNotKept(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// gqlPost sends one GraphQL request to a server startServe runs.
+func gqlPost(t *testing.T, addr, query string, vars map[string]any, out any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var env struct {
+		Data   json.RawMessage
+		Errors []struct{ Message string }
+	}
+	if err := json.Unmarshal(raw, &env); err != nil || len(env.Errors) > 0 {
+		t.Fatalf("graphql response: %v %s", err, raw)
+	}
+	if err := json.Unmarshal(env.Data, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGraphQLSnapshotsAndDiff(t *testing.T) {
+	db, first, second := twoSnapshots(t)
+	addr := startServe(t, db)
+
+	const snapshotsQuery = `query($after: String) { snapshots(first: 1, after: $after) {
+	  totalCount edges { cursor node { time } } pageInfo { hasNextPage endCursor } } }`
+	type snapPage struct {
+		Snapshots struct {
+			TotalCount int
+			Edges      []struct{ Node struct{ Time string } }
+			PageInfo   struct {
+				HasNextPage bool
+				EndCursor   *string
+			}
+		}
+	}
+	var times []string
+	var after any
+	for page := 0; page < 3; page++ {
+		var p snapPage
+		gqlPost(t, addr, snapshotsQuery, map[string]any{"after": after}, &p)
+		if p.Snapshots.TotalCount != 2 {
+			t.Errorf("totalCount %d, want 2", p.Snapshots.TotalCount)
+		}
+		for _, e := range p.Snapshots.Edges {
+			times = append(times, e.Node.Time)
+		}
+		if !p.Snapshots.PageInfo.HasNextPage {
+			break
+		}
+		after = *p.Snapshots.PageInfo.EndCursor
+	}
+	if diff := cmp.Diff(times, []string{second.Format(time.RFC3339), first.Format(time.RFC3339)}); diff != "" {
+		t.Errorf("snapshots, newest first, one a page (-got +want):\n%s", diff)
+	}
+
+	const diffQuery = `query($from: String!, $to: String, $p: [String!], $after: String) {
+	  diff(from: $from, to: $to, packages: $p, first: 1, after: $after) {
+	    from { time } to { time } totalCount
+	    edges { node { change subject summary target edge { from kind to pos } } }
+	    pageInfo { hasNextPage endCursor } } }`
+	type diffPage struct {
+		Diff struct {
+			From, To   struct{ Time string }
+			TotalCount int
+			Edges      []struct {
+				Node struct {
+					Change, Subject, Summary string
+					Target                   *string
+					Edge                     *struct{ From, Kind, To, Pos string }
+				}
+			}
+			PageInfo struct {
+				HasNextPage bool
+				EndCursor   *string
+			}
+		}
+	}
+	var changes []string
+	after = nil
+	for page := 0; page < 4; page++ {
+		var p diffPage
+		gqlPost(t, addr, diffQuery, map[string]any{"from": first.Format(time.RFC3339), "to": second.Format(time.RFC3339),
+			"p": []string{examplePkg}, "after": after}, &p)
+		if p.Diff.TotalCount != 2 || p.Diff.From.Time != first.Format(time.RFC3339) || p.Diff.To.Time != second.Format(time.RFC3339) {
+			t.Errorf("diff page %d: total %d from %s to %s; want 2 changes between the two snapshots", page, p.Diff.TotalCount, p.Diff.From.Time, p.Diff.To.Time)
+		}
+		for _, e := range p.Diff.Edges {
+			n := e.Node
+			line := n.Change + " " + n.Subject + " "
+			switch {
+			case n.Edge != nil:
+				line += n.Edge.From + " " + n.Edge.Kind + " " + n.Edge.To + " " + filepath.Base(n.Edge.Pos)
+			case n.Target != nil:
+				line += *n.Target
+			}
+			changes = append(changes, line)
+		}
+		if !p.Diff.PageInfo.HasNextPage {
+			break
+		}
+		after = *p.Diff.PageInfo.EndCursor
+	}
+	want := []string{
+		"REMOVED EDGE " + deployJob + " EXPOSES " + ciSecretKeyID + " deploy.yml:30",
+		"REMOVED PATH " + ciSecretKeyID,
+	}
+	if diff := cmp.Diff(changes, want); diff != "" {
+		t.Errorf("diff changes, one a page (-got +want):\n%s", diff)
+	}
+}
+
+func TestServeAsOf(t *testing.T) {
+	db, first, _ := twoSnapshots(t)
+	addr := startServe(t, db, "--as-of", first.Format(time.RFC3339))
+	var got struct {
+		BlastRadius struct {
+			Reached []struct{ Node struct{ ID string } }
+		}
+	}
+	gqlPost(t, addr, `query($p: [String!]) { blastRadius(start: {packages: $p}) { reached { node { id } } } }`,
+		map[string]any{"p": []string{examplePkg}}, &got)
+	found := false
+	for _, r := range got.BlastRadius.Reached {
+		found = found || r.Node.ID == ciSecretKeyID
+	}
+	if !found {
+		t.Errorf("serve --as-of the first run: %s not reached; the first snapshot exposes it", ciSecretKeyID)
+	}
 }

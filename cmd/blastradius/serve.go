@@ -23,6 +23,7 @@ func newServeCommand(o *options) *cobra.Command {
 	var listen string
 	var allowedHosts []string
 	var timeout time.Duration
+	var asOf string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web view and the GraphQL API",
@@ -46,7 +47,7 @@ The embedded store file is re-read when an ingest run replaces it. With
 			if !loopback && token == "" {
 				return &exitError{code: exitUsage, err: fmt.Errorf("--listen %s is not a loopback address: set BLASTRADIUS_TOKEN to require a bearer token", listen)}
 			}
-			reader, closeStore, err := o.serveReader(cmd.Context())
+			reader, closeStore, err := o.serveReader(cmd.Context(), asOf)
 			if err != nil {
 				return err
 			}
@@ -75,7 +76,7 @@ The embedded store file is re-read when an ingest run replaces it. With
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on (host:port)")
 	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "host name clients may use to reach the server, besides loopback names; repeatable")
 	f.DurationVar(&timeout, "timeout", schema.DefaultRequestTimeout, "time limit of one request")
-	withAsOf(cmd, o)
+	f.StringVar(&asOf, "as-of", "", "serve the graph as the last ingest run at or before this time (RFC 3339) left it, from the store's history (DB.history)")
 	return cmd
 }
 
@@ -130,8 +131,20 @@ func isLoopback(listen string) (bool, error) {
 
 // serveReader returns the reader the server queries: the Neo4j
 // store, or the embedded store file, re-opened when an ingest run
-// replaces it.
-func (o *options) serveReader(ctx context.Context) (graph.Reader, func(), error) {
+// replaces it, or with asOf the snapshot current at that time. The
+// embedded store's reader offers its history to the snapshots and diff
+// queries.
+func (o *options) serveReader(ctx context.Context, asOf string) (graph.Reader, func(), error) {
+	db := o.db
+	if asOf != "" {
+		snap, err := o.snapshotAt("--as-of", asOf)
+		if err != nil {
+			return nil, nil, err
+		}
+		o.logger.Info("serving snapshot", "time", snap.Time.Format(time.RFC3339), "file", snap.Path)
+		o.db = snap.Path
+		defer func() { o.db = db }()
+	}
 	s, err := o.openExistingStore(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -144,15 +157,16 @@ func (o *options) serveReader(ctx context.Context) (graph.Reader, func(), error)
 	if err != nil {
 		return nil, nil, err
 	}
-	r := &reloadingReader{path: o.db, store: s, mod: info.ModTime(), size: info.Size(), logger: o}
+	r := &reloadingReader{path: o.db, history: db, store: s, mod: info.ModTime(), size: info.Size(), logger: o}
 	return r, func() { r.current().Close() }, nil
 }
 
 // reloadingReader reads from a store file and re-opens it, at most once a
 // second, when the file on disk changes.
 type reloadingReader struct {
-	path   string
-	logger *options
+	path    string
+	history string // the store file whose snapshots HistoryDB names
+	logger  *options
 
 	mu      sync.Mutex
 	store   graph.Store
@@ -181,6 +195,9 @@ func (r *reloadingReader) current() graph.Store {
 	r.logger.logger.Info("store file re-read", "file", r.path)
 	return s
 }
+
+// HistoryDB names the store file whose snapshots the API lists.
+func (r *reloadingReader) HistoryDB() string { return r.history }
 
 func (r *reloadingReader) Nodes(ctx context.Context, ids []string) ([]graph.Node, error) {
 	return r.current().Nodes(ctx, ids)
