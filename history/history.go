@@ -196,13 +196,16 @@ func ParseTime(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// maxAgeDays bounds an age in days well inside time.Duration's range.
+const maxAgeDays = 36500
+
 // ParseAge reads a retention age: a Go duration (720h) or a number of
 // days (90d). Zero keeps snapshots of any age.
 func ParseAge(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		var n int
-		if _, err := fmt.Sscanf(days, "%d", &n); err != nil || n < 0 || fmt.Sprint(n) != days {
-			return 0, fmt.Errorf("invalid age %q: use days (90d) or a duration (720h)", s)
+		if _, err := fmt.Sscanf(days, "%d", &n); err != nil || n < 0 || n > maxAgeDays || fmt.Sprint(n) != days {
+			return 0, fmt.Errorf("invalid age %q: use days (90d, at most %dd) or a duration (720h)", s, maxAgeDays)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}

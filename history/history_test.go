@@ -201,3 +201,19 @@ func TestCompare(t *testing.T) {
 		t.Errorf("diff (-got +want):\n%s", diff)
 	}
 }
+
+// FuzzParse feeds ParseAge and ParseTime arbitrary text: neither may
+// panic, and an accepted age is never negative.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"90d", "0", "720h", "-1h", "1.5d", "2026-11-03T09:00:00Z", "now", "", "9999999999999999999d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, err := ParseAge(s); err == nil && d < 0 {
+			t.Errorf("ParseAge(%q) = %v, a negative age", s, d)
+		}
+		if tm, err := ParseTime(s); err == nil && tm.Location() != time.UTC {
+			t.Errorf("ParseTime(%q) = %v, not in UTC", s, tm)
+		}
+	})
+}

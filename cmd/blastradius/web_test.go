@@ -116,7 +116,7 @@ func TestWebViewInChromium(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 
 	// Script errors and console errors (which include refused loads:
@@ -278,6 +278,48 @@ func TestWebViewInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot of the web view: %s", shot)
+
+	// The canary inputs plant secret values; the page, with every node's
+	// detail opened in turn, must show none of them.
+	canaryDB := filepath.Join(t.TempDir(), "graph.db")
+	if out, errs, code := run(t, "--db", canaryDB, "--log-level", "error", "ingest", "--org", "example-org", "testdata/canary"); code != exitOK {
+		t.Fatalf("ingest canaries: exit %d\n%s\n%s", code, out, errs)
+	}
+	canaryAddr := startServe(t, canaryDB)
+	var seen strings.Builder
+	for _, start := range []struct{ hash, node string }{
+		{"#runtimes=build", "secret:gha:inline:example-org/repo/.github/workflows/ci.yml#build/HARDCODED_TOKEN"},
+		{"#identities=canary-app", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db"},
+	} {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate("about:blank"),
+			chromedp.Navigate("http://"+canaryAddr+"/"+start.hash),
+			chromedp.WaitVisible(chromedp.CSS(`#graph .node[data-id="`+start.node+`"]`)),
+		)
+		if err != nil {
+			t.Fatalf("open %s: %v", start.hash, err)
+		}
+		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		  let out = document.documentElement.outerHTML;
+		  for (const g of document.querySelectorAll('#graph .node')) {
+		    g.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+		    out += document.getElementById('detail').outerHTML;
+		  }
+		  return out;
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen.WriteString(text)
+	}
+	if !strings.Contains(seen.String(), "HARDCODED_TOKEN") {
+		t.Fatal("the canary pages do not show the planted credential's name: the check below would pass vacuously")
+	}
+	for _, c := range canaries {
+		if strings.Contains(seen.String(), c) {
+			t.Errorf("canary %s shown in the web view", c)
+		}
+	}
 
 	mu.Lock()
 	defer mu.Unlock()

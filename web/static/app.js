@@ -442,4 +442,5 @@
     renderLegend();
     fromHash();
   });
+  window.addEventListener("hashchange", fromHash);
 })();
