@@ -14,7 +14,7 @@ import (
 	"github.com/blastradius-dev/blastradius/query"
 )
 
-// errReadOnly is what a snapshot's Write returns.
+// errReadOnly is the error of every Write to a snapshot.
 var errReadOnly = errors.New("a snapshot is read-only: ingest into the current store instead")
 
 // snapshotStore is a snapshot's graph: every read of the embedded store,
@@ -65,7 +65,7 @@ func (p Path) String() string {
 	return b.String()
 }
 
-// Diff is what changed in the graph between two snapshots.
+// Diff is the set of changes to the graph between two snapshots.
 type Diff struct {
 	From Snapshot `json:"from"`
 	To   Snapshot `json:"to"`

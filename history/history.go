@@ -41,7 +41,8 @@ type Snapshot struct {
 	Size int64 `json:"size"`
 }
 
-// Retention says which snapshots to keep. Zero fields keep everything.
+// Retention is the rule for which snapshots to keep. Zero fields keep
+// everything.
 type Retention struct {
 	// Keep is how many of the newest snapshots to keep.
 	Keep int

@@ -19,13 +19,13 @@ import (
 )
 
 // CodeUnavailable: the store keeps no history, so snapshots and diff
-// cannot answer.
+// have no data to return.
 const CodeUnavailable Code = "UNAVAILABLE"
 
 // HistoryReader is a graph.Reader whose store keeps snapshots. The reader
-// given to NewHandler implements it when the server reads the embedded
-// store; snapshots and diff then read the history of the store file that
-// HistoryDB names.
+// that serve passes to NewHandler implements it for the embedded store.
+// Snapshots and diff then read the history of the store file HistoryDB
+// names.
 type HistoryReader interface {
 	HistoryDB() string
 }

@@ -1,6 +1,6 @@
 // Package web is the browser view of `blastradius serve`: one page, its
-// script and its style, embedded in the binary. The page asks the GraphQL
-// API for the blast radius of a package, secret, identity or runtime,
+// script and its style, embedded in the binary. The page queries the
+// GraphQL API for the blast radius of a package, secret, identity or runtime,
 // draws it as a layered graph in SVG (packages, runtimes, secrets,
 // identities, resources), explains each node by its path and the file and
 // line each hop was read from, and lists the revocation plan as a

@@ -97,6 +97,7 @@ func renderDiff(w io.Writer, format string, d *history.Diff) error {
 		fmt.Fprintf(w, "  paths of %s: +%d -%d", d.Query, len(d.PathsAdded), len(d.PathsRemoved))
 	}
 	fmt.Fprintln(w)
+
 	nodes := func(title, sign string, list []graph.Node) {
 		if len(list) == 0 {
 			return
@@ -124,6 +125,7 @@ func renderDiff(w io.Writer, format string, d *history.Diff) error {
 			fmt.Fprintf(w, "  %s %s\n      via: %s\n", sign, p.To, p)
 		}
 	}
+
 	nodes("NODES ADDED", "+", d.NodesAdded)
 	nodes("NODES REMOVED", "-", d.NodesRemoved)
 	edges("EDGES ADDED", "+", d.EdgesAdded)

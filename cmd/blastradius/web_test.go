@@ -179,11 +179,11 @@ func TestWebViewInChromium(t *testing.T) {
 		}
 	}
 
-	// Line styles: logs show reporting-bot reading customer-orders, the
-	// web-deploy session reading prod/reporting-bot-key and the OIDC
-	// subject assuming web-deploy; nothing shows use of the finance
-	// bucket, which the inputs declare. No edge of the example is
-	// possible: every condition is decided.
+	// Line styles. The logs show reporting-bot reading customer-orders,
+	// the web-deploy session reading prod/reporting-bot-key and the OIDC
+	// subject assuming web-deploy. No log shows use of the finance bucket,
+	// which the inputs declare. No edge of the example is possible,
+	// because the inputs decide every condition.
 	for _, tc := range []struct{ edge, style string }{
 		{reportingBot + " CAN_ACCESS " + ordersTable, "used"},
 		{webDeploy + " CAN_READ_SECRET " + reportingKey, "used"},

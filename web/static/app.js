@@ -1,7 +1,7 @@
 // The blastradius web view. It sends one GraphQL request to /graphql on
-// its own origin for the blast radius and the revocation plan of what the
-// user names, then draws the graph in SVG: one column per layer, one box
-// per node, one line per hop of the explaining paths. Every text from the
+// its own origin for the blast radius and the revocation plan of the
+// start the user enters. It then draws the graph in SVG: one column per
+// layer, one box per node, one line per hop of the explaining paths. Every text from the
 // server goes into the page through textContent, never as markup.
 "use strict";
 
@@ -19,7 +19,7 @@
   ];
   const box = { w: 176, h: 34, gapY: 12, gapX: 56, top: 40, left: 20 };
 
-  // What an edge's line style says.
+  // The line styles of edges and their meaning.
   const styles = [
     { cls: "used", label: "used: logs show the target in use" },
     { cls: "live", label: "live: declared in the inputs" },
@@ -89,7 +89,7 @@
     try {
       body = await resp.json();
     } catch (e) {
-      throw new Error("the server answered " + resp.status + " without a GraphQL response");
+      throw new Error("invalid response: status " + resp.status + " without a GraphQL body");
     }
     if (body.errors && body.errors.length) {
       if (resp.status === 401) $("auth").open = true;
@@ -146,7 +146,7 @@
     return s.length > max ? s.slice(0, max - 1) + "…" : s;
   }
 
-  // edgeStyle tells a hop's line style from the hop and the node it
+  // edgeStyle returns a hop's line style, from the hop and the node it
   // leads to in the attacker's direction.
   function edgeStyle(hop, target) {
     if (hop.confidence === "possible" || (target && target.confidence === "possible")) return "possible";
