@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/history"
+	"github.com/blastradius-dev/blastradius/web"
 )
 
 const (
@@ -362,5 +363,30 @@ func TestServeAsOf(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("serve --as-of the first run: %s not reached; the first snapshot exposes it", ciSecretKeyID)
+	}
+}
+
+func TestServeMountsViewAndExplorer(t *testing.T) {
+	addr := startServe(t, exampleDB(t))
+	for _, tc := range []struct {
+		path, contentType, contains, policy string
+	}{
+		{"/", "text/html; charset=utf-8", `src="app.js"`, web.Policy},
+		{"/app.js", "text/javascript; charset=utf-8", "blastRadius(start: $s", web.Policy},
+		{"/explorer/", "text/html; charset=utf-8", `src="explorer.js"`, ""},
+		{"/explorer/explorer.js", "text/javascript; charset=utf-8", "graphql", ""},
+	} {
+		resp, err := http.Get("http://" + addr + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != tc.contentType || !strings.Contains(string(body), tc.contains) {
+			t.Errorf("GET %s: %d %q; want 200 %q with %q", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), tc.contentType, tc.contains)
+		}
+		if tc.policy != "" && resp.Header.Get("Content-Security-Policy") != tc.policy {
+			t.Errorf("GET %s: Content-Security-Policy %q, want %q", tc.path, resp.Header.Get("Content-Security-Policy"), tc.policy)
+		}
 	}
 }
