@@ -16,6 +16,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
 )
 
 // chromium finds a Chromium or Chrome binary: $BLASTRADIUS_CHROMIUM, then
@@ -321,10 +324,84 @@ func TestWebViewInChromium(t *testing.T) {
 		}
 	}
 
+	// A graph made by hand has what the example lacks: a possible edge, a
+	// node known only from a reference, and a label holding markup, which
+	// must show as text.
+	fixtureAddr := startServe(t, fixtureDB(t))
+	err = chromedp.Do(ctx,
+		chromedp.Navigate("about:blank"),
+		chromedp.Navigate("http://"+fixtureAddr+"/#packages="+fixturePkg),
+		chromedp.WaitVisible(chromedp.CSS(`#graph .node[data-id="secret:fixture/ref-only"]`)),
+	)
+	if err != nil {
+		t.Fatalf("open the hand-made graph: %v", err)
+	}
+	raw, err = chromedp.Run(ctx, chromedp.Evaluate[string](readDrawing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixture drawing
+	if err := json.Unmarshal([]byte(raw), &fixture); err != nil {
+		t.Fatal(err)
+	}
+	wantEdges := map[string]string{
+		"pkg:npm/fixture-pkg@1.0.0 EXECUTES runtime:fixture/job":     "live",
+		"runtime:fixture/job EXPOSES secret:fixture/maybe":           "possible",
+		"runtime:fixture/job EXPOSES secret:fixture/ref-only":        "unverified",
+		"runtime:fixture/job EXPOSES secret:fixture/markup-in-label": "live",
+	}
+	if diff := cmp.Diff(fixture.Edges, wantEdges); diff != "" {
+		t.Errorf("hand-made graph, edge styles (-got +want):\n%s", diff)
+	}
+	injected, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('img, #graph foreignObject').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	label, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`#graph .node[data-id="secret:fixture/markup-in-label"] text`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if injected != 0 || !strings.HasPrefix(label, "<img") {
+		t.Errorf("label with markup: %d elements injected, label drawn as %q; want 0 and the text itself", injected, label)
+	}
+
 	mu.Lock()
 	defer mu.Unlock()
 	sort.Strings(pageErrors)
 	if len(pageErrors) > 0 {
 		t.Errorf("the page reported errors: %v", pageErrors)
 	}
+}
+
+const fixturePkg = "pkg:npm/fixture-pkg@1.0.0"
+
+// fixtureDB writes a small graph by hand: a job that runs fixturePkg and
+// exposes a secret certainly, one possibly, one that no input declares
+// (only the edge names it), and one whose label holds markup.
+func fixtureDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "graph.db")
+	s, err := memstore.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	pos := graph.Pos{File: "fixture.yml", Line: 3}
+	nodes := []graph.Node{
+		{ID: fixturePkg, Kind: graph.NodePackage, Label: "fixture-pkg@1.0.0", Pos: pos,
+			Attrs: map[string]string{"ecosystem": "npm", "name": "fixture-pkg", "version": "1.0.0"}},
+		{ID: "runtime:fixture/job", Kind: graph.NodeRuntime, Label: "job", Pos: pos},
+		{ID: "secret:fixture/maybe", Kind: graph.NodeSecret, Label: "maybe", Pos: pos},
+		{ID: "secret:fixture/markup-in-label", Kind: graph.NodeSecret, Label: `<img src=x onerror="document.title='x'">`, Pos: pos},
+	}
+	edges := []graph.Edge{
+		{From: "runtime:fixture/job", To: fixturePkg, Kind: graph.EdgeExecutes, Confidence: graph.Certain, Pos: pos},
+		{From: "runtime:fixture/job", To: "secret:fixture/maybe", Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: pos},
+		{From: "runtime:fixture/job", To: "secret:fixture/ref-only", Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos},
+		{From: "runtime:fixture/job", To: "secret:fixture/markup-in-label", Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos},
+	}
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now().UTC(), Nodes: nodes, Edges: edges}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
