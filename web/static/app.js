@@ -17,6 +17,8 @@
     { title: "identity", kinds: ["Identity"] },
     { title: "resource", kinds: ["Resource", "Repository", "Policy"] },
   ];
+  // Beyond this many nodes an SVG drawing is slow and unreadable.
+  const maxDrawn = 600;
   const box = { w: 176, h: 34, gapY: 12, gapX: 56, top: 40, left: 20 };
 
   // The line styles of edges and their meaning.
@@ -159,7 +161,10 @@
     clear();
     const nodes = new Map(); // id -> {node, reached, start}
     for (const s of br.starts) nodes.set(s.id, { node: s, reached: null, start: true });
-    for (const r of br.reached) {
+    // Draw the nearest nodes only. Every node of a drawn node's path is
+    // nearer, so each drawn node keeps its whole path.
+    const drawn = br.reached.slice().sort((a, b) => a.depth - b.depth).slice(0, maxDrawn);
+    for (const r of drawn) {
       const cur = nodes.get(r.node.id);
       if (cur) cur.reached = r;
       else nodes.set(r.node.id, { node: r.node, reached: r, start: false });
@@ -167,7 +172,7 @@
 
     // Hops of every explaining path, once each, in the attacker's direction.
     const edges = new Map();
-    for (const r of br.reached) {
+    for (const r of drawn) {
       for (const h of r.path) {
         const src = h.reversed ? h.to : h.from;
         const dst = h.reversed ? h.from : h.to;
@@ -277,7 +282,13 @@
 
     renderLegend();
     const counts = br.counts.map((c) => c.count + " " + c.kind).join(", ");
-    $("summary").replaceChildren(el("strong", {}, br.query), br.since ? " since " + br.since : "", counts ? " — " + counts : "");
+    const summary = [el("strong", {}, br.query)];
+    if (br.since) summary.push(" since " + br.since);
+    if (counts) summary.push(" — " + counts);
+    if (drawn.length < br.reached.length) {
+      summary.push(el("span", { class: "cap" }, " (drawing the " + drawn.length + " nearest of " + br.reached.length + " nodes)"));
+    }
+    $("summary").replaceChildren(...summary);
     view = { br, nodes, edges, root, query: br.query };
     renderPlan(plan, br.query);
   }
