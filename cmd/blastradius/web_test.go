@@ -365,6 +365,34 @@ func TestWebViewInChromium(t *testing.T) {
 		t.Errorf("label with markup: %d elements injected, label drawn as %q; want 0 and the text itself", injected, label)
 	}
 
+	// With two snapshots, the history section lists what the second run
+	// removed: the deploy job's reference to CI_AWS_SECRET_ACCESS_KEY and
+	// so the path to that secret.
+	historyDB, _, _ := twoSnapshots(t)
+	historyAddr := startServe(t, historyDB)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate("about:blank"),
+		chromedp.Navigate("http://"+historyAddr+"/#packages="+examplePkg),
+		chromedp.WaitVisible(chromedp.CSS(`#graph .node[data-id="`+financeBucket+`"]`)),
+		chromedp.WaitVisible(chromedp.ID("snapshot")),
+		chromedp.Click(chromedp.ID("compare")),
+		chromedp.WaitVisible(chromedp.CSS(`#changes li`)),
+	)
+	if err != nil {
+		t.Fatalf("compare snapshots: %v", err)
+	}
+	changes, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#changes li')].map(e => e.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantChanges := []string{
+		"- edge " + deployJob + " -EXPOSES-> " + ciSecretKeyID,
+		"- path " + examplePkg + " <-EXECUTES- " + deployJob + " -EXPOSES-> " + ciSecretKeyID,
+	}
+	if diff := cmp.Diff(changes, wantChanges); diff != "" {
+		t.Errorf("history section (-got +want):\n%s", diff)
+	}
+
 	mu.Lock()
 	defer mu.Unlock()
 	sort.Strings(pageErrors)

@@ -433,6 +433,54 @@
     }
   }
 
+  // History: the snapshots the server keeps, and the changes since one.
+  const SNAPSHOTS = `query { snapshots(first: 100) { edges { node { time } } } }`;
+  const DIFF = `query Diff($from: String!, $p: [String!], $after: String) {
+  diff(from: $from, packages: $p, first: 100, after: $after) {
+    from { time } to { time } query totalCount
+    edges { node { change subject summary } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+  let diffCursor = null;
+
+  async function loadSnapshots() {
+    let data;
+    try {
+      data = await gql(SNAPSHOTS, {});
+    } catch (e) {
+      return; // a store without history: the section stays hidden
+    }
+    const edges = data.snapshots.edges;
+    if (edges.length < 2) return;
+    const options = edges.slice(1).map((e) => el("option", { value: e.node.time }, e.node.time));
+    $("snapshot").replaceChildren(...options);
+    $("history").hidden = false;
+  }
+
+  async function compare(ev, more) {
+    if (ev) ev.preventDefault();
+    const vars = { from: $("snapshot").value, p: null, after: more ? diffCursor : null };
+    const start = $("start").value.trim();
+    if ($("kind").value === "packages" && start) vars.p = [start];
+    try {
+      const d = (await gql(DIFF, vars)).diff;
+      if (!more) {
+        $("changes").replaceChildren();
+        $("history-summary").textContent = d.totalCount + " changes from " + d.from.time + " to " + d.to.time +
+          (d.query ? ", paths of " + d.query + " included" : "");
+      }
+      for (const e of d.edges) {
+        const c = e.node;
+        $("changes").append(el("li", { class: c.change }, (c.change === "ADDED" ? "+ " : "- ") + c.subject.toLowerCase() + " " + c.summary));
+      }
+      diffCursor = d.pageInfo.endCursor;
+      $("more-changes").hidden = !d.pageInfo.hasNextPage;
+    } catch (e) {
+      $("history-summary").textContent = e.message;
+    }
+  }
+
   // A link such as /#packages=pkg:npm/x@1.0.0&since=... opens that view.
   function fromHash() {
     const params = new URLSearchParams(location.hash.slice(1));
@@ -450,7 +498,10 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     $("search").addEventListener("submit", search);
+    $("history-form").addEventListener("submit", compare);
+    $("more-changes").addEventListener("click", () => compare(null, true));
     renderLegend();
+    loadSnapshots();
     fromHash();
   });
   window.addEventListener("hashchange", fromHash);
