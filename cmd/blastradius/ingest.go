@@ -127,6 +127,7 @@ or .git (or the file itself) and ORG is --org.`,
 	f.IntVar(&workers, "workers", 0, "files parsed at once (default: the number of CPUs)")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
 	f.BoolVar(&keepDeleted, "keep-deleted", false, "keep the facts of files that earlier runs read from the input folders and that are gone now")
+	withSnapshots(cmd, o)
 	return cmd
 }
 

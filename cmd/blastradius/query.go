@@ -91,6 +91,7 @@ the input), whether it is live, and whether logs show use after --since.`,
 	}
 	q.register(cmd)
 	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, json or markdown")
+	withAsOf(cmd, o)
 	return cmd
 }
 
@@ -125,5 +126,6 @@ replacement, and the log query that shows use has stopped.`,
 	}
 	q.register(cmd)
 	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, json or markdown")
+	withAsOf(cmd, o)
 	return cmd
 }

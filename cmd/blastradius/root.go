@@ -76,6 +76,8 @@ Results go to stdout; logs and progress go to stderr.`,
 		newNodesCommand(o),
 		newStatsCommand(o),
 		newVerifyCommand(o),
+		newHistoryCommand(o),
+		newDiffCommand(o),
 		newHealthcheckCommand(),
 	)
 	return root

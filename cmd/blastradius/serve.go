@@ -16,22 +16,27 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/schema"
+	"github.com/blastradius-dev/blastradius/web"
 )
 
 func newServeCommand(o *options) *cobra.Command {
 	var listen string
 	var allowedHosts []string
 	var timeout time.Duration
+	var asOf string
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the GraphQL API and its explorer page",
-		Long: `serve answers GraphQL queries (blastRadius, revocationPlan, node, stats) at
-/graphql and serves an explorer page at /, with nothing loaded from the
+		Short: "Serve the web view and the GraphQL API",
+		Long: `serve answers GraphQL queries (blastRadius, revocationPlan, node, stats,
+snapshots, diff) at /graphql, serves a web view at / that draws the blast
+radius of a package, secret, identity or runtime with its revocation plan,
+and the GraphQL explorer at /explorer/; nothing is loaded from the
 internet. It listens on loopback by default. On any other address it
 requires a bearer token, read from the BLASTRADIUS_TOKEN environment
 variable, and accepts only the host names given with --allowed-host.
 
-The embedded store file is re-read when an ingest run replaces it.`,
+The embedded store file is re-read when an ingest run replaces it. With
+--as-of TIME the server reads the snapshot current at TIME instead.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			token := os.Getenv("BLASTRADIUS_TOKEN")
@@ -42,7 +47,7 @@ The embedded store file is re-read when an ingest run replaces it.`,
 			if !loopback && token == "" {
 				return &exitError{code: exitUsage, err: fmt.Errorf("--listen %s is not a loopback address: set BLASTRADIUS_TOKEN to require a bearer token", listen)}
 			}
-			reader, closeStore, err := o.serveReader(cmd.Context())
+			reader, closeStore, err := o.serveReader(cmd.Context(), asOf)
 			if err != nil {
 				return err
 			}
@@ -58,7 +63,12 @@ The embedded store file is re-read when an ingest run replaces it.`,
 				w.Header().Set("Content-Type", "text/plain")
 				fmt.Fprintln(w, "ok")
 			})
-			mux.Handle("/", h)
+			mux.Handle("/graphql", h)
+			// The schema's own explorer page, at /explorer/: its script
+			// sends queries to the relative path graphql, which lands on
+			// /graphql once the prefix is stripped.
+			mux.Handle("/explorer/", http.StripPrefix("/explorer", h))
+			mux.Handle("/", web.Handler())
 			return serveHTTP(cmd.Context(), o, listen, mux, timeout)
 		},
 	}
@@ -66,6 +76,7 @@ The embedded store file is re-read when an ingest run replaces it.`,
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on (host:port)")
 	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "host name clients may use to reach the server, besides loopback names; repeatable")
 	f.DurationVar(&timeout, "timeout", schema.DefaultRequestTimeout, "time limit of one request")
+	f.StringVar(&asOf, "as-of", "", "serve the graph as the last ingest run at or before this time (RFC 3339) left it, from the store's history (DB.history)")
 	return cmd
 }
 
@@ -120,8 +131,20 @@ func isLoopback(listen string) (bool, error) {
 
 // serveReader returns the reader the server queries: the Neo4j
 // store, or the embedded store file, re-opened when an ingest run
-// replaces it.
-func (o *options) serveReader(ctx context.Context) (graph.Reader, func(), error) {
+// replaces it, or with asOf the snapshot current at that time. The
+// embedded store's reader offers its history to the snapshots and diff
+// queries.
+func (o *options) serveReader(ctx context.Context, asOf string) (graph.Reader, func(), error) {
+	db := o.db
+	if asOf != "" {
+		snap, err := o.snapshotAt("--as-of", asOf)
+		if err != nil {
+			return nil, nil, err
+		}
+		o.logger.Info("serving snapshot", "time", snap.Time.Format(time.RFC3339), "file", snap.Path)
+		o.db = snap.Path
+		defer func() { o.db = db }()
+	}
 	s, err := o.openExistingStore(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -134,15 +157,16 @@ func (o *options) serveReader(ctx context.Context) (graph.Reader, func(), error)
 	if err != nil {
 		return nil, nil, err
 	}
-	r := &reloadingReader{path: o.db, store: s, mod: info.ModTime(), size: info.Size(), logger: o}
+	r := &reloadingReader{path: o.db, history: db, store: s, mod: info.ModTime(), size: info.Size(), logger: o}
 	return r, func() { r.current().Close() }, nil
 }
 
 // reloadingReader reads from a store file and re-opens it, at most once a
 // second, when the file on disk changes.
 type reloadingReader struct {
-	path   string
-	logger *options
+	path    string
+	history string // the store file whose snapshots HistoryDB names
+	logger  *options
 
 	mu      sync.Mutex
 	store   graph.Store
@@ -171,6 +195,9 @@ func (r *reloadingReader) current() graph.Store {
 	r.logger.logger.Info("store file re-read", "file", r.path)
 	return s
 }
+
+// HistoryDB names the store file whose snapshots the API lists.
+func (r *reloadingReader) HistoryDB() string { return r.history }
 
 func (r *reloadingReader) Nodes(ctx context.Context, ids []string) ([]graph.Node, error) {
 	return r.current().Nodes(ctx, ids)
