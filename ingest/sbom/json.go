@@ -69,7 +69,7 @@ func (v *value) list(key string) []*value {
 	return m.items
 }
 
-// syntaxError is a decoding problem at a byte offset.
+// syntaxError is a decoding problem at the byte at offset.
 type syntaxError struct {
 	offset int64
 	msg    string
@@ -87,7 +87,7 @@ func decode(data []byte) (*value, lineIndex, error) {
 		return nil, idx, err
 	}
 	if _, err := d.Token(); !errors.Is(err, io.EOF) {
-		return nil, idx, &syntaxError{offset: d.InputOffset(), msg: "unexpected data after the top-level value"}
+		return nil, idx, &syntaxError{offset: d.InputOffset() - 1, msg: "unexpected data after the top-level value"}
 	}
 	return root, idx, nil
 }

@@ -53,7 +53,7 @@ func readTree(f *ingest.File) (*value, error) {
 	if err != nil {
 		var se *syntaxError
 		if errors.As(err, &se) {
-			line, col := idx.position(max(se.offset-1, 0))
+			line, col := idx.position(se.offset)
 			return nil, ingest.Errorf(ingest.Position{File: f.Path, Line: line, Col: col}, "%s", se.msg)
 		}
 		return nil, err
@@ -103,10 +103,6 @@ func (c *collector) finish() {
 // addPackage writes the version and name nodes of p and VERSION_OF
 // between them, once per file.
 func (c *collector) addPackage(p pkg, line int) {
-	if c.nodes[p.id] {
-		return
-	}
-	c.nodes[p.id] = true
 	pos := c.pos(line)
 	if !c.nodes[p.nameID] {
 		c.nodes[p.nameID] = true
@@ -115,9 +111,10 @@ func (c *collector) addPackage(p pkg, line int) {
 			Attrs: map[string]string{attrEcosystem: p.eco, graph.AttrName: p.name},
 		})
 	}
-	if p.version == "" {
+	if p.version == "" || c.nodes[p.id] {
 		return
 	}
+	c.nodes[p.id] = true
 	c.res.AddNode(graph.Node{
 		ID: p.id, Kind: graph.NodePackage, Label: p.label(), Pos: pos,
 		Attrs: map[string]string{attrEcosystem: p.eco, graph.AttrName: p.name, attrVersion: p.version},
