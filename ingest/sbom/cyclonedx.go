@@ -20,7 +20,7 @@ func (*CycloneDX) Format() string { return "cyclonedx" }
 var cdxHead = regexp.MustCompile(`"bomFormat"\s*:\s*"CycloneDX"`)
 
 // Detect implements ingest.Parser. It claims .cdx.json files and JSON
-// files whose first bytes say bomFormat CycloneDX.
+// files whose first bytes declare bomFormat CycloneDX.
 func (*CycloneDX) Detect(f *ingest.File) bool {
 	name := strings.ToLower(baseName(f))
 	if !strings.HasSuffix(name, ".json") {

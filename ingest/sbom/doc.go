@@ -3,13 +3,13 @@
 //
 // The SBOM's subject (CycloneDX metadata.component, the package an SPDX
 // document describes) becomes a Package node. A container image gets the
-// id every other ingester gives its reference (pkg:docker, with the
-// registry in repository_url and the digest as version when known);
+// id every other ingester gives its reference: pkg:docker, with the
+// registry in repository_url and the digest as version when known.
 // pkg:oci purls are read into the same form. Every component with a purl
-// becomes a Package version node (the purl without qualifiers, normalised
-// as the lockfile ingesters normalise it) with its name node, and the
-// subject DEPENDS_ON each component, so that a runtime that EXECUTES the
-// image reaches every component when walked backwards from it.
+// becomes a Package version node and its name node, with the ids the
+// lockfile ingesters give the same purl. The subject DEPENDS_ON each
+// component, so a query walking backwards from a component reaches the
+// image and every runtime that EXECUTES it.
 //
 // Dependencies between components, where the document gives them, become
 // DEPENDS_ON edges marked with the SBOM in the lockfile attribute: they

@@ -90,9 +90,9 @@ func imagePkg(ref image.Ref) pkg {
 }
 
 // imageFromPURL turns a pkg:docker or pkg:oci purl into an image
-// reference. A docker purl keeps the registry in repository_url; an oci
-// purl keeps the whole repository there, its version is the digest and
-// its tag a qualifier.
+// reference. A docker purl keeps the registry in repository_url. An oci
+// purl keeps the whole repository there, with the digest as version and
+// the tag as a qualifier.
 func imageFromPURL(p packageurl.PackageURL) (image.Ref, bool) {
 	q := p.Qualifiers.Map()
 	repo := strings.TrimSuffix(stripScheme(q["repository_url"]), "/")

@@ -183,8 +183,8 @@ func spdxPkg(v *value, subject bool) (pkg, bool) {
 	return imagePkg(ref), true
 }
 
-// directText says whether id is among a subject's own relationships, or
-// "" when the subject has none.
+// directText returns "true" when id is among a subject's own
+// relationships, "false" when not, and "" when the subject has none.
 func directText(ids []string, id string) string {
 	if len(ids) == 0 {
 		return ""

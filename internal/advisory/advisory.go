@@ -2,10 +2,10 @@
 // and decides which package versions they affect, in each ecosystem's
 // own version order.
 //
-// A record names packages by OSV ecosystem and registry name; Purl maps
-// them to the package URLs the graph's Package nodes use, so that an
-// advisory for an npm package matches the package however a project
-// installs it (an npm alias folder is not a package name).
+// A record names packages by OSV ecosystem and registry name. Parse turns
+// them into the package URLs that the graph's Package nodes use, so an
+// advisory for an npm package matches it under any alias folder a project
+// installs it in.
 //
 // Limits:
 //   - GIT ranges name commits, which no Package node carries; an affected
@@ -31,7 +31,7 @@ import (
 type Advisory struct {
 	ID      string
 	Aliases []string
-	// Withdrawn is set when the record says it no longer applies.
+	// Withdrawn is set when the record has been withdrawn.
 	Withdrawn bool
 	// Malicious is set for records of malicious packages (ids MAL-...).
 	Malicious bool

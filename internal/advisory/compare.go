@@ -45,7 +45,7 @@ func Compare(order, a, b string) (int, bool) {
 type pep440 struct {
 	epoch   int
 	release []int
-	pre     [2]int // phase (0 a, 1 b, 2 rc) and number; phase 3 is none, -1 a dev release
+	pre     [2]int // phase (0 a, 1 b, 2 rc, 3 final, -1 dev release) and number
 	post    int    // -1 when none
 	dev     int    // max when none
 	local   []string
