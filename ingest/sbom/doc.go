@@ -19,5 +19,7 @@
 //   - A component without a purl is skipped with a warning.
 //   - An image known by tag and digest gets a node for each; the tag's
 //     DEPENDS_ON the digest's with possible confidence, since tags move.
+//   - An image known by digest only meets the runtimes that name that
+//     digest, not those that name a tag of it.
 //   - SPDX 3 (JSON-LD) documents are rejected.
 package sbom

@@ -34,6 +34,8 @@ func TestCompare(t *testing.T) {
 		{"gem", "1.0.0.pre", "1.0.0", -1},
 		{"gem", "1.10", "1.9", 1},
 		{"nuget", "4.0.0.1", "4.0.0", 1},
+		{"githubactions", "v47", "46.0.1", 1},
+		{"githubactions", "v45", "45.0.7", -1},
 	}
 	for _, tt := range tests {
 		got, ok := Compare(tt.order, tt.a, tt.b)
@@ -46,6 +48,9 @@ func TestCompare(t *testing.T) {
 	}
 	if _, ok := Compare("pypi", "1.0!!", "1.0"); ok {
 		t.Error("Compare(pypi, 1.0!!, 1.0) read the version")
+	}
+	if _, ok := Compare("githubactions", "main", "45.0.7"); ok {
+		t.Error("Compare(githubactions, main, 45.0.7) read a branch name as a version")
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 // npm, Cargo, Go, Composer, Hex and Pub versions compare as semantic
 // versions; PyPI as PEP 440 describes; RubyGems, Maven, NuGet and the rest
 // segment by segment, numbers numerically and pre-release words such as
-// alpha, beta and rc before the release.
+// alpha, beta and rc before the release. A version in the last group must
+// start with a digit, after an optional "v".
 func Compare(order, a, b string) (int, bool) {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	if a == "" || b == "" {
@@ -38,8 +39,23 @@ func Compare(order, a, b string) (int, bool) {
 		}
 		return pa.compare(pb), true
 	}
+	a, b = trimV(a), trimV(b)
+	if !startsWithDigit(a) || !startsWithDigit(b) {
+		// A branch name or a commit is no version of any order.
+		return 0, false
+	}
 	return compareSegments(a, b), true
 }
+
+// trimV drops the "v" that tags such as v1.2.3 put before a number.
+func trimV(s string) string {
+	if len(s) > 1 && (s[0] == 'v' || s[0] == 'V') && s[1] >= '0' && s[1] <= '9' {
+		return s[1:]
+	}
+	return s
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
 // pep440 is a Python version split into the parts PEP 440 orders by.
 type pep440 struct {
