@@ -151,7 +151,7 @@ func (*CycloneDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, re
 func cdxSubject(mc *value) (pkg, bool) {
 	if purl := mc.text("purl"); purl != "" {
 		if p, ok := packageOf(purl); ok {
-			return p, true
+			return withNameTag(p, mc.text("name")), true
 		}
 	}
 	if mc.text("type") != "container" {

@@ -80,6 +80,22 @@ func displayName(typ, ns, name string) string {
 	return ns + "/" + name
 }
 
+// withNameTag adds to an image known by digest only the tag that the
+// subject's name carries (trivy names an image "alpine:3.18" and gives
+// the digest in its purl), when the name is of the same repository.
+func withNameTag(p pkg, name string) pkg {
+	if p.image == nil || p.image.Tag != "" {
+		return p
+	}
+	named, ok := image.Parse(strings.TrimSpace(stripScheme(name)))
+	if !ok || named.Tag == "" || named.Name() != p.image.Name() {
+		return p
+	}
+	ref := *p.image
+	ref.Tag = named.Tag
+	return imagePkg(ref)
+}
+
 // imagePkg names a container image as every ingester does.
 func imagePkg(ref image.Ref) pkg {
 	r := ref

@@ -65,6 +65,7 @@ func TestParse(t *testing.T) {
 	const (
 		api       = "pkg:docker/example-org/api@1.4.2?repository_url=registry.example.com"
 		apiName   = "pkg:docker/example-org/api?repository_url=registry.example.com"
+		apiDigest = "pkg:docker/example-org/api@sha256:5b0bcabd1ed22e9fb1310cf6c2dec7cdef19f0ad69efa1f392e94a4333501270?repository_url=registry.example.com"
 		digest    = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
 		worker    = "pkg:docker/example-org/worker@" + digest + "?repository_url=ghcr.io"
 		workerTag = "pkg:docker/example-org/worker@2.0.1?repository_url=ghcr.io"
@@ -97,6 +98,18 @@ func TestParse(t *testing.T) {
 			"node Package pkg:pypi/zope-interface line=30",
 			"node Package pkg:pypi/zope-interface@5.0 line=30",
 			"warn testdata/api.cdx.json:45: component has no purl; skipped",
+		}},
+		{NewCycloneDX(), "testdata/trivy.cdx.json", []string{
+			"edge " + apiDigest + " -DEPENDS_ON-> pkg:npm/evil@1.0.0 certain line=13",
+			"edge " + apiDigest + " -VERSION_OF-> " + apiName + " certain line=5",
+			"edge " + api + " -DEPENDS_ON-> " + apiDigest + " possible line=5",
+			"edge " + api + " -VERSION_OF-> " + apiName + " certain line=5",
+			"edge pkg:npm/evil@1.0.0 -VERSION_OF-> pkg:npm/evil certain line=13",
+			"node Package " + api + " line=5",
+			"node Package " + apiDigest + " line=5",
+			"node Package " + apiName + " line=5",
+			"node Package pkg:npm/evil line=13",
+			"node Package pkg:npm/evil@1.0.0 line=13",
 		}},
 		{NewSPDX(), "testdata/api.spdx.json", []string{
 			"edge " + worker + " -DEPENDS_ON-> pkg:npm/evil@1.0.0 certain line=22 direct=false",

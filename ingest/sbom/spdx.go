@@ -170,6 +170,9 @@ func spdxPkg(v *value, subject bool) (pkg, bool) {
 			continue
 		}
 		if p, ok := packageOf(ref.text("referenceLocator")); ok {
+			if subject {
+				p = withNameTag(p, v.text("name"))
+			}
 			return p, true
 		}
 	}
