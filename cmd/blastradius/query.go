@@ -67,7 +67,7 @@ func (q *queryFlags) readAdvisories(log *slog.Logger) error {
 			return &exitError{code: exitUsage, err: fmt.Errorf("invalid --advisory: %w", err)}
 		}
 		for _, w := range warns {
-			log.Warn("advisory package skipped", "detail", w)
+			log.Warn("advisory record read with a warning", "detail", w)
 		}
 		if a.Withdrawn {
 			log.Warn("advisory withdrawn: ignored", "advisory", a.ID, "file", path)
