@@ -12,6 +12,7 @@ import (
 	gosemver "golang.org/x/mod/semver"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/advisory"
 )
 
 // ErrNoMatch is returned when a start matches no node of the graph.
@@ -72,10 +73,13 @@ func ParsePackage(spec string) (PackageSpec, error) {
 	}
 	p.Version = ""
 	p.Qualifiers = nil
-	if p.Type == "githubactions" || p.Type == "github" || p.Type == "golang" {
+	switch p.Type {
+	case "githubactions", "github", "golang":
 		// GitHub names are case-insensitive and ingesters store them in
 		// lower case, as the purl specification asks for these types.
 		p.Namespace, p.Name = strings.ToLower(p.Namespace), strings.ToLower(p.Name)
+	case "pypi":
+		p.Name = advisory.NormalizePyPI(p.Name)
 	}
 	if p.Name == "" {
 		return PackageSpec{}, fmt.Errorf("%w: package %q has no name", ErrInvalid, spec)
@@ -233,19 +237,30 @@ func lastSegment(id string) string {
 // Start names the compromised things a query starts from. Every field may
 // list several; they are combined.
 type Start struct {
-	Packages   []string `json:"packages,omitempty"`
-	Secrets    []string `json:"secrets,omitempty"`
-	Identities []string `json:"identities,omitempty"`
-	Runtimes   []string `json:"runtimes,omitempty"`
-	Nodes      []string `json:"nodes,omitempty"`
+	Packages []string `json:"packages,omitempty"`
+	// Advisories are advisory records: every package version one of them
+	// affects is a start, marked with the advisory ids in attribute
+	// AttrAdvisories.
+	Advisories []*advisory.Advisory `json:"-"`
+	Secrets    []string             `json:"secrets,omitempty"`
+	Identities []string             `json:"identities,omitempty"`
+	Runtimes   []string             `json:"runtimes,omitempty"`
+	Nodes      []string             `json:"nodes,omitempty"`
 }
+
+// AttrAdvisories is the attribute of a start node that lists the ids of
+// the advisories that matched it.
+const AttrAdvisories = "advisories"
 
 // Empty reports whether the start names nothing.
 func (s Start) Empty() bool {
-	return len(s.Packages)+len(s.Secrets)+len(s.Identities)+len(s.Runtimes)+len(s.Nodes) == 0
+	return len(s.Packages)+len(s.Advisories)+len(s.Secrets)+len(s.Identities)+len(s.Runtimes)+len(s.Nodes) == 0
 }
 
-func (s Start) String() string {
+func (s Start) String() string { return s.describe(nil) }
+
+// describe renders the start; render, when set, renders each advisory.
+func (s Start) describe(render func(id string) string) string {
 	var parts []string
 	add := func(kind string, vals []string) {
 		for _, v := range vals {
@@ -253,6 +268,13 @@ func (s Start) String() string {
 		}
 	}
 	add("package", s.Packages)
+	for _, a := range s.Advisories {
+		text := "advisory " + a.ID
+		if render != nil {
+			text = render(a.ID)
+		}
+		parts = append(parts, text)
+	}
 	add("secret", s.Secrets)
 	add("identity", s.Identities)
 	add("runtime", s.Runtimes)
@@ -278,6 +300,13 @@ func (s Start) Resolve(ctx context.Context, r graph.Reader) ([]graph.Node, error
 		}
 		out = append(out, ns...)
 	}
+	if len(s.Advisories) > 0 {
+		ns, _, err := ResolveAdvisories(ctx, r, s.Advisories)
+		if err != nil {
+			return nil, err
+		}
+		out = mergeStarts(out, ns)
+	}
 	for _, group := range []struct {
 		kind graph.NodeKind
 		refs []string
@@ -294,14 +323,126 @@ func (s Start) Resolve(ctx context.Context, r graph.Reader) ([]graph.Node, error
 	return out, nil
 }
 
-// Run resolves the start and computes its blast radius.
+// ResolveAdvisories returns the package version nodes that the advisories
+// affect, each marked in AttrAdvisories with the ids that matched it, and
+// the ids of the advisories that matched nothing. Packages are matched by
+// registry name through their name node, and versions in the order of
+// their ecosystem. Withdrawn advisories match nothing. It returns
+// ErrNoMatch when no advisory matches.
+func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Advisory) ([]graph.Node, []string, error) {
+	byID := map[string]graph.Node{}
+	matched := map[string][]string{}
+	var unmatched, names []string
+	for _, a := range advs {
+		hit := false
+		for _, af := range a.Affected {
+			if a.Withdrawn {
+				break
+			}
+			spec, err := ParsePackage(af.Purl)
+			if err != nil {
+				continue
+			}
+			names = append(names, spec.Name)
+			vs, err := r.Expand(ctx, []string{spec.Name}, graph.In, graph.EdgeVersionOf)
+			if err != nil {
+				return nil, nil, err
+			}
+			ids := make([]string, 0, len(vs))
+			for _, e := range vs {
+				ids = append(ids, e.From)
+			}
+			ns, err := r.Nodes(ctx, ids)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, n := range ns {
+				if v := n.Attr("version"); v == "" || !af.Affects(v) {
+					continue
+				}
+				hit = true
+				byID[n.ID] = n
+				matched[n.ID] = append(matched[n.ID], a.ID)
+			}
+		}
+		if !hit {
+			unmatched = append(unmatched, a.ID)
+		}
+	}
+	if len(byID) == 0 {
+		what := "no package"
+		if len(names) > 0 {
+			what = strings.Join(dedupe(names), ", ")
+		}
+		return nil, nil, fmt.Errorf("%w: advisory %s: no ingested lockfile, workflow or SBOM pins a version it affects (it names %s)",
+			ErrNoMatch, strings.Join(unmatched, ", "), what)
+	}
+	out := make([]graph.Node, 0, len(byID))
+	for id, n := range byID {
+		n.Attrs = cloneAttrs(n.Attrs)
+		n.SetAttr(AttrAdvisories, graph.JoinList(matched[id]))
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, unmatched, nil
+}
+
+// mergeStarts appends the nodes of more to out, keeping one node per id
+// and the advisory marks of both.
+func mergeStarts(out, more []graph.Node) []graph.Node {
+	at := map[string]int{}
+	for i, n := range out {
+		at[n.ID] = i
+	}
+	for _, n := range more {
+		i, ok := at[n.ID]
+		if !ok {
+			at[n.ID] = len(out)
+			out = append(out, n)
+			continue
+		}
+		if a := n.Attr(AttrAdvisories); a != "" {
+			out[i].Attrs = cloneAttrs(out[i].Attrs)
+			out[i].SetAttr(AttrAdvisories, graph.JoinList(append(graph.SplitList(out[i].Attr(AttrAdvisories)), graph.SplitList(a)...)))
+		}
+	}
+	return out
+}
+
+func cloneAttrs(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Run resolves the start and computes its blast radius. The query label
+// names the packages each advisory matched.
 func Run(ctx context.Context, r graph.Reader, s Start, opt Options) (*Result, error) {
 	if s.Empty() {
-		return nil, errors.New("nothing to start from: name a package, secret, identity, runtime or node")
+		return nil, errors.New("nothing to start from: name a package, advisory, secret, identity, runtime or node")
 	}
 	starts, err := s.Resolve(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return BlastRadius(ctx, r, starts, s.String(), opt)
+	return BlastRadius(ctx, r, starts, s.label(starts), opt)
+}
+
+// label renders the start as String does, with the packages each
+// advisory matched, or "matched nothing".
+func (s Start) label(starts []graph.Node) string {
+	hits := map[string][]string{}
+	for _, n := range starts {
+		for _, id := range graph.SplitList(n.Attr(AttrAdvisories)) {
+			hits[id] = append(hits[id], n.ID)
+		}
+	}
+	return s.describe(func(id string) string {
+		if ids := hits[id]; len(ids) > 0 {
+			return "advisory " + id + " (matched " + strings.Join(ids, ", ") + ")"
+		}
+		return "advisory " + id + " (matched nothing)"
+	})
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/kubernetes"
 	"github.com/blastradius-dev/blastradius/ingest/link"
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
+	"github.com/blastradius-dev/blastradius/ingest/sbom"
 	"github.com/blastradius-dev/blastradius/ingest/terraform"
 	"github.com/blastradius-dev/blastradius/internal/progress"
 )
@@ -41,6 +42,8 @@ func parsers() []ingest.Parser {
 		lockfile.NewGoMod(),
 		lockfile.NewPoetry(),
 		lockfile.NewRequirements(),
+		sbom.NewCycloneDX(),
+		sbom.NewSPDX(),
 		terraform.New(),
 		kubernetes.New(),
 		cloudtrail.New(),

@@ -3,24 +3,29 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/advisory"
 	"github.com/blastradius-dev/blastradius/query"
 )
 
 // queryFlags are the start and options of query and plan.
 type queryFlags struct {
-	start query.Start
-	since string
-	depth int
+	start      query.Start
+	advisories []string
+	since      string
+	depth      int
 }
 
 func (q *queryFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringArrayVar(&q.start.Packages, "package", nil, "compromised package as a purl, with a version or a range (pkg:npm/x@1.2.3, 'pkg:npm/x@>=1.2.0 <1.3.0'); repeatable")
+	f.StringArrayVar(&q.advisories, "advisory", nil, "OSV advisory record (JSON file): every package version it affects was compromised; repeatable")
 	f.StringArrayVar(&q.start.Secrets, "secret", nil, "leaked secret, by id or name; repeatable")
 	f.StringArrayVar(&q.start.Identities, "identity", nil, "compromised identity, by ARN, id or name; repeatable")
 	f.StringArrayVar(&q.start.Runtimes, "runtime", nil, "compromised runtime (CI job, function, host), by id or name; repeatable")
@@ -42,12 +47,40 @@ func (q *queryFlags) options() (query.Options, error) {
 		opt.Since = t.UTC()
 	}
 	if q.start.Empty() {
-		return opt, &exitError{code: exitUsage, err: errors.New("name what was compromised: --package, --secret, --identity, --runtime or --node")}
+		return opt, &exitError{code: exitUsage, err: errors.New("name what was compromised: --package, --advisory, --secret, --identity, --runtime or --node")}
 	}
 	return opt, nil
 }
 
+// readAdvisories reads the --advisory files into the start. A file that
+// is no OSV record is a wrong argument; a withdrawn record stays in the
+// start, where it matches nothing, and is reported.
+func (q *queryFlags) readAdvisories(log *slog.Logger) error {
+	q.start.Advisories = nil
+	for _, path := range q.advisories {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("read --advisory: %w", err)}
+		}
+		a, warns, err := advisory.Parse(path, data)
+		if err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("invalid --advisory: %w", err)}
+		}
+		for _, w := range warns {
+			log.Warn("advisory record read with a warning", "detail", w)
+		}
+		if a.Withdrawn {
+			log.Warn("advisory withdrawn: ignored", "advisory", a.ID, "file", path)
+		}
+		q.start.Advisories = append(q.start.Advisories, a)
+	}
+	return nil
+}
+
 func runQuery(cmd *cobra.Command, o *options, q *queryFlags, s graph.Store) (*query.Result, error) {
+	if err := q.readAdvisories(o.logger); err != nil {
+		return nil, err
+	}
 	opt, err := q.options()
 	if err != nil {
 		return nil, err
@@ -73,6 +106,7 @@ resources those reach, each with a path that explains it, its confidence
 (certain, or possible when a condition or default cannot be decided from
 the input), whether it is live, and whether logs show use after --since.`,
 		Example: `  blastradius query --package pkg:npm/event-stream@3.3.6
+  blastradius query --advisory MAL-2025-1234.json --advisory GHSA-xxxx-xxxx-xxxx.json
   blastradius query --package 'pkg:npm/ua-parser-js@>=0.7.29 <0.7.30' --since 2021-10-22T12:00:00Z
   blastradius query --secret AWS_ACCESS_KEY_ID --format json`,
 		Args: usageArgs(cobra.NoArgs),

@@ -1,0 +1,150 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/advisory"
+)
+
+// advisoryGraph holds two installed versions of text-wrapper (one under an
+// npm alias folder, as its paths attribute shows) and one of a PyPI
+// package, each run by a job.
+func advisoryGraph(t *testing.T) graph.Store {
+	t.Helper()
+	b := newG().
+		node("pkg:npm/text-wrapper@7.0.3", "version", "7.0.3", "paths", "node_modules/text-wrapper-legacy").
+		node("pkg:npm/text-wrapper@9.1.2", "version", "9.1.2").
+		node("pkg:pypi/zope-interface@5.0", "version", "5.0").
+		edge("pkg:npm/text-wrapper@7.0.3", graph.EdgeVersionOf, "pkg:npm/text-wrapper").
+		edge("pkg:npm/text-wrapper@9.1.2", graph.EdgeVersionOf, "pkg:npm/text-wrapper").
+		edge("pkg:pypi/zope-interface@5.0", graph.EdgeVersionOf, "pkg:pypi/zope-interface").
+		edge("runtime:gha:example-org/app/.github/workflows/ci.yml#build", graph.EdgeExecutes, "pkg:npm/text-wrapper@7.0.3").
+		edge("runtime:gha:example-org/app/.github/workflows/ci.yml#test", graph.EdgeExecutes, "pkg:npm/text-wrapper@9.1.2")
+	return b.store(t)
+}
+
+func osv(t *testing.T, doc string) *advisory.Advisory {
+	t.Helper()
+	a, _, err := advisory.Parse("test.json", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestResolveAdvisories(t *testing.T) {
+	s := advisoryGraph(t)
+	exact := osv(t, `{"id": "EXAMPLE-MAL-1", "affected": [{"package": {"ecosystem": "npm", "name": "text-wrapper"}, "versions": ["7.0.3"]}]}`)
+	ranged := osv(t, `{"id": "EXAMPLE-2", "affected": [{"package": {"ecosystem": "npm", "name": "text-wrapper"},
+		"ranges": [{"type": "SEMVER", "events": [{"introduced": "9.0.0"}, {"fixed": "9.1.3"}]}]}]}`)
+	alias := osv(t, `{"id": "EXAMPLE-MAL-3", "affected": [{"package": {"ecosystem": "npm", "name": "text-wrapper-legacy"}, "versions": ["7.0.3"]}]}`)
+	withdrawn := osv(t, `{"id": "EXAMPLE-4", "withdrawn": "2026-10-01T00:00:00Z", "affected": [{"package": {"ecosystem": "npm", "name": "text-wrapper"}, "versions": ["7.0.3"]}]}`)
+	both := osv(t, `{"id": "EXAMPLE-5", "affected": [{"package": {"ecosystem": "npm", "name": "text-wrapper"},
+		"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"last_affected": "7.0.3"}]}]}]}`)
+	pypi := osv(t, `{"id": "EXAMPLE-6", "affected": [{"package": {"ecosystem": "PyPI", "name": "Zope_Interface"},
+		"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "4.0"}, {"fixed": "5.0.1"}]}]}]}`)
+
+	tests := []struct {
+		name      string
+		advs      []*advisory.Advisory
+		want      map[string]string // start id -> advisories attribute
+		unmatched []string
+		noMatch   bool
+	}{
+		{"exact version", []*advisory.Advisory{exact}, map[string]string{"pkg:npm/text-wrapper@7.0.3": "EXAMPLE-MAL-1"}, nil, false},
+		{"range", []*advisory.Advisory{ranged}, map[string]string{"pkg:npm/text-wrapper@9.1.2": "EXAMPLE-2"}, nil, false},
+		{"alias folder is no package name", []*advisory.Advisory{alias}, nil, nil, true},
+		{"withdrawn", []*advisory.Advisory{withdrawn}, nil, nil, true},
+		{"one of two matches", []*advisory.Advisory{alias, exact}, map[string]string{"pkg:npm/text-wrapper@7.0.3": "EXAMPLE-MAL-1"}, []string{"EXAMPLE-MAL-3"}, false},
+		{"two on one version", []*advisory.Advisory{exact, both, ranged}, map[string]string{
+			"pkg:npm/text-wrapper@7.0.3": "EXAMPLE-5,EXAMPLE-MAL-1",
+			"pkg:npm/text-wrapper@9.1.2": "EXAMPLE-2",
+		}, nil, false},
+		{"pypi name normalised", []*advisory.Advisory{pypi}, map[string]string{"pkg:pypi/zope-interface@5.0": "EXAMPLE-6"}, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ns, unmatched, err := ResolveAdvisories(context.Background(), s, tt.advs)
+			if tt.noMatch {
+				if !errors.Is(err, ErrNoMatch) {
+					t.Fatalf("error = %v, want ErrNoMatch", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, n := range ns {
+				got[n.ID] = n.Attr(AttrAdvisories)
+			}
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("starts (-got +want):\n%s", diff)
+			}
+			if diff := cmp.Diff(unmatched, tt.unmatched); diff != "" {
+				t.Errorf("unmatched (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRunAdvisoryLabel checks that the query names what each advisory
+// matched, and that an advisory start reaches the job running the
+// version it affects and not the job running another version.
+func TestRunAdvisoryLabel(t *testing.T) {
+	s := advisoryGraph(t)
+	start := Start{
+		Packages: []string{"pkg:npm/text-wrapper@7.0.3"},
+		Advisories: []*advisory.Advisory{
+			osv(t, `{"id": "EXAMPLE-MAL-3", "affected": [{"package": {"ecosystem": "npm", "name": "text-wrapper-legacy"}, "versions": ["7.0.3"]}]}`),
+			osv(t, `{"id": "EXAMPLE-MAL-1", "affected": [{"package": {"ecosystem": "npm", "name": "text-wrapper"}, "versions": ["7.0.3"]}]}`),
+		},
+	}
+	res, err := Run(context.Background(), s, start, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "package pkg:npm/text-wrapper@7.0.3, advisory EXAMPLE-MAL-3 (matched nothing), advisory EXAMPLE-MAL-1 (matched pkg:npm/text-wrapper@7.0.3)"
+	if res.Query != want {
+		t.Errorf("query = %q, want %q", res.Query, want)
+	}
+	if len(res.Starts) != 1 || res.Starts[0].Attr(AttrAdvisories) != "EXAMPLE-MAL-1" {
+		t.Errorf("starts = %+v, want one start marked EXAMPLE-MAL-1", res.Starts)
+	}
+	if res.Get("runtime:gha:example-org/app/.github/workflows/ci.yml#build") == nil {
+		t.Error("job build, which runs 7.0.3, not reached")
+	}
+	if res.Get("runtime:gha:example-org/app/.github/workflows/ci.yml#test") != nil {
+		t.Error("job test, which runs 9.1.2, reached")
+	}
+	// The store's node keeps its attributes: the mark is the query's own.
+	ns, err := s.Nodes(context.Background(), []string{"pkg:npm/text-wrapper@7.0.3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns[0].Attr(AttrAdvisories) != "" {
+		t.Error("the advisory mark leaked into the store's node")
+	}
+}
+
+func TestParsePackageNormalisesNames(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"pkg:pypi/Zope.Interface@5.0", "pkg:pypi/zope-interface"},
+		{"pkg:golang/github.com/Example-Org/Mod@v1.2.3", "pkg:golang/github.com/example-org/mod"},
+		{"pkg:npm/%40example-org/text-wrapper@7.0.3", "pkg:npm/%40example-org/text-wrapper"},
+	}
+	for _, tt := range tests {
+		got, err := ParsePackage(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != tt.want {
+			t.Errorf("ParsePackage(%s).Name = %s, want %s", tt.in, got.Name, tt.want)
+		}
+	}
+}
