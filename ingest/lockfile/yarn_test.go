@@ -37,9 +37,9 @@ func TestYarnClassic(t *testing.T) {
 		yChalk:  {"line": "12", "direct": "false", "chain": yLogger + " > " + yChalk},
 		yFsWatch: {"line": "18", "direct": "false", "optional": "true", "confidence": "possible",
 			"chain": yLogger + " > " + yChalk + " > " + yFsWatch},
-		yTW9:                   {"line": "22", "direct": "true"},
-		yTW7:                   {"line": "28", "direct": "true", "alias": "text-wrapper-legacy"},
-		yScoped:                {"line": "32", "direct": "true", "alias": "wrap-scoped"},
+		yTW9:                    {"line": "22", "direct": "true"},
+		yTW7:                    {"line": "28", "direct": "true", "alias": "text-wrapper-legacy"},
+		yScoped:                 {"line": "32", "direct": "true", "alias": "wrap-scoped"},
 		"pkg:npm/git-dep@0.3.0": {"line": "41", "direct": "true", "origin": "git"},
 	}, "yarn.lock")
 	if diff := cmp.Diff(locks(res), want); diff != "" {
