@@ -156,16 +156,20 @@ func (c *collector) markPossible(id string) {
 }
 
 // settlePossible marks as possible every package that no chain of certain
-// DEPENDS_ON edges reaches from a direct package that is itself certain:
-// what only an optional dependency, a platform condition or an
-// environment marker pulls in is installed only in some environments.
-// Call it once the direct packages are known.
-func (c *collector) settlePossible() {
+// DEPENDS_ON edges reaches from a start package: what only an optional
+// dependency, a platform condition or an environment marker pulls in is
+// installed only in some environments. The start packages are roots when
+// given (the project's own packages, for formats that list them), else
+// every direct package that is itself certain. Call it once the direct
+// packages are known.
+func (c *collector) settlePossible(roots ...string) {
 	reached := map[string]bool{}
-	var stack []string
-	for _, id := range c.order {
-		if p := c.pkgs[id]; p.direct && !p.possible {
-			stack = append(stack, id)
+	stack := append([]string(nil), roots...)
+	if len(roots) == 0 {
+		for _, id := range c.order {
+			if p := c.pkgs[id]; p.direct && !p.possible {
+				stack = append(stack, id)
+			}
 		}
 	}
 	for len(stack) > 0 {
