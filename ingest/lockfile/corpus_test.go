@@ -18,7 +18,10 @@ import (
 const corpusDir = "../../../shared/corpus"
 
 func parsers() []ingest.Parser {
-	return []ingest.Parser{NewNPM(), NewGoMod(), NewRequirements(), NewPoetry()}
+	return []ingest.Parser{
+		NewNPM(), NewGoMod(), NewRequirements(), NewPoetry(), NewYarn(), NewPNPM(),
+		NewUV(), NewPipenv(), NewCargo(), NewBundler(), NewComposer(),
+	}
 }
 
 // fixtureParser picks a parser for lockfiles that other projects keep
@@ -152,6 +155,14 @@ func TestCanaryNotStored(t *testing.T) {
 		{NewNPM(), "testdata/npm/v1/package-lock.json", "package-lock.json"},
 		{NewRequirements(), "testdata/requirements/requirements.txt", "requirements.txt"},
 		{NewPoetry(), "testdata/poetry/poetry.lock", "poetry.lock"},
+		{NewYarn(), "testdata/yarn/classic/yarn.lock", "yarn.lock"},
+		{NewYarn(), "testdata/yarn/berry/yarn.lock", "yarn.lock"},
+		{NewPNPM(), "testdata/pnpm/v9/pnpm-lock.yaml", "pnpm-lock.yaml"},
+		{NewUV(), "testdata/uv/uv.lock", "uv.lock"},
+		{NewPipenv(), "testdata/pipenv/Pipfile.lock", "Pipfile.lock"},
+		{NewCargo(), "testdata/cargo/Cargo.lock", "Cargo.lock"},
+		{NewBundler(), "testdata/bundler/Gemfile.lock", "Gemfile.lock"},
+		{NewComposer(), "testdata/composer/composer.lock", "composer.lock"},
 	}
 	for _, in := range inputs {
 		data, err := os.ReadFile(in.disk)

@@ -21,6 +21,13 @@ var fuzzTargets = []struct {
 	{NewGoMod(), "go.sum"},
 	{NewRequirements(), "requirements.txt"},
 	{NewPoetry(), "poetry.lock"},
+	{NewYarn(), "yarn.lock"},
+	{NewPNPM(), "pnpm-lock.yaml"},
+	{NewUV(), "uv.lock"},
+	{NewPipenv(), "Pipfile.lock"},
+	{NewCargo(), "Cargo.lock"},
+	{NewBundler(), "Gemfile.lock"},
+	{NewComposer(), "composer.lock"},
 }
 
 // FuzzParse checks that every parser either rejects input with an

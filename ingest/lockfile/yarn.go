@@ -35,8 +35,8 @@ func (*Yarn) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 		if err := y.readBerry(data); err != nil {
 			return err
 		}
-	} else {
-		y.readClassic(data)
+	} else if err := y.readClassic(data); err != nil {
+		return err
 	}
 	y.link()
 	y.c.emit(res)
@@ -147,10 +147,12 @@ func yarnOrigin(rng string) string {
 }
 
 // readClassic reads the line format of Yarn 1: unindented keys that list
-// descriptors, two-space fields, and four-space dependency lines.
-func (y *yarnLock) readClassic(data []byte) {
+// descriptors, two-space fields, and four-space dependency lines. A file
+// of which not one entry can be read is rejected at its first bad line.
+func (y *yarnLock) readClassic(data []byte) error {
 	var cur *yarnEntry
 	block := ""
+	firstBad := 0
 	for i, raw := range strings.Split(string(data), "\n") {
 		ln := i + 1
 		line := strings.TrimRight(raw, "\r")
@@ -165,6 +167,9 @@ func (y *yarnLock) readClassic(data []byte) {
 			specs, ok := splitYarnKeys(strings.TrimSuffix(text, ":"))
 			if !strings.HasSuffix(text, ":") || !ok {
 				y.res.Warnf(y.pos(ln), "line is not a package entry; skipped")
+				if firstBad == 0 {
+					firstBad = ln
+				}
 				continue
 			}
 			cur = &yarnEntry{line: ln, specs: specs}
@@ -197,6 +202,9 @@ func (y *yarnLock) readClassic(data []byte) {
 		}
 	}
 
+	if len(y.entries) == 0 && firstBad > 0 {
+		return ingest.Errorf(y.pos(firstBad), "not a yarn.lock: no package entry could be read")
+	}
 	for _, e := range y.entries {
 		for _, s := range e.specs {
 			_, rng := splitDescriptor(s)
@@ -222,6 +230,7 @@ func (y *yarnLock) readClassic(data []byte) {
 			}
 		}
 	}
+	return nil
 }
 
 // splitYarnKeys splits the key of a classic entry into its descriptors,
