@@ -14,9 +14,9 @@ import (
 // and their dependencies; DEPENDENCIES lists what the Gemfile names, which
 // are the direct ones.
 //
-// Gemfile.lock does not keep the Gemfile's groups, so development gems are
-// not told apart, and it cannot tell which gems build native extensions,
-// so nothing is said about code run at install. A version locked for
+// Gemfile.lock does not keep the Gemfile's groups, so development gems
+// cannot be distinguished. It does not record which gems build native
+// extensions either, so no gem is marked as running code at install. A version locked for
 // several platforms ("1.16.2-x86_64-linux") is one package version whose
 // platforms attribute lists them.
 type Bundler struct{}

@@ -12,10 +12,10 @@ import (
 //
 // A package without a source is one of the project's own crates (a
 // workspace member or a path dependency): it is recorded as local, and
-// the crates it depends on are the direct ones. Cargo.lock does not tell
-// normal, build and dev dependencies apart, and it cannot tell which
-// crates have a build script, so nothing is said about code run at build
-// time.
+// the crates it depends on are the direct ones. Cargo.lock does not
+// distinguish normal, build and dev dependencies. It does not record which
+// crates have a build script either, so no package is marked as running
+// code at build time.
 type Cargo struct{}
 
 // NewCargo returns the Cargo.lock parser.

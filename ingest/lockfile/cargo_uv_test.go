@@ -66,10 +66,10 @@ func TestUV(t *testing.T) {
 		plugin   = "pkg:pypi/example-plugin@0.3.0"
 		sphinx   = "pkg:pypi/sphinx-lite@7.2.0"
 	)
-	// colorama is needed only on Windows, pysocks only with an extra,
-	// sphinx-lite only with the docs group; pytest and what it pulls in
+	// colorama is needed only on Windows, pysocks only with an extra and
+	// sphinx-lite only with the docs group. pytest and what it pulls in
 	// come from the default dev group. legacy-sdist has no wheel and the
-	// plugin comes from Git: both are built at install.
+	// plugin comes from Git, so both are built at install.
 	want := fillLocks(map[string]map[string]string{
 		app:      {"line": "5", "direct": "true", "local": "true"},
 		requests: {"line": "28", "direct": "true"},

@@ -32,7 +32,6 @@ const (
 	attrReplaces   = "replaces"    // LOCKS: the module version a go.mod replacement is used in place of
 	attrBuilt      = "built"       // LOCKS: "false" when Yarn's dependenciesMeta turns its build scripts off
 	attrPlatforms  = "platforms"   // LOCKS: Gemfile.lock platforms the version is locked for
-	attrSource     = "source"      // LOCKS: the kind of source named by the lockfile (registry, git, path)
 )
 
 // pkgRef names one package: its ecosystem, its name as the ecosystem

@@ -9,8 +9,8 @@ import (
 )
 
 // Composer reads composer.lock, PHP's lockfile. packages-dev lists what
-// only development needs; `composer install` installs it unless told
-// --no-dev, so those packages are dev but certain.
+// only development needs. `composer install` installs those packages
+// unless run with --no-dev, so they are dev but certain.
 //
 // composer.lock does not list the project's own requirements (they are in
 // composer.json): a package no other locked package requires is taken as

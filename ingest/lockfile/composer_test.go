@@ -53,8 +53,8 @@ func TestComposer(t *testing.T) {
 func TestPipenv(t *testing.T) {
 	res := mustParse(t, NewPipenv(), "testdata/pipenv/Pipfile.lock", "Pipfile.lock")
 
-	// Pipfile.lock says nothing about direct use. develop is installed
-	// only on request; colorama is in both sections, so it is certain.
+	// Pipfile.lock does not mark direct dependencies. develop is installed
+	// only on request, but colorama is in both sections, so it is certain.
 	want := fillLocks(map[string]map[string]string{
 		"pkg:pypi/requests@2.31.0": {"line": "19", "direct": "false", "confidence": "possible",
 			"markers": "python_version >= '3.8'"},

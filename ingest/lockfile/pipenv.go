@@ -13,8 +13,8 @@ import (
 // (--dev), so those packages are dev and possible.
 //
 // Pipfile.lock lists every package flat, without the dependency tree and
-// without saying which ones the Pipfile names, so every LOCKS edge says
-// direct=false and no DEPENDS_ON edge is written.
+// without marking the ones the Pipfile names. Every LOCKS edge therefore
+// has direct=false, and no DEPENDS_ON edge is written.
 type Pipenv struct{}
 
 // NewPipenv returns the Pipfile.lock parser.

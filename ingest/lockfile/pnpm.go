@@ -309,8 +309,8 @@ func (p *pnpmLock) instArcs(in *pnpmInst) []pnpmArc {
 }
 
 // emit adds the instances and arcs to the collector. A package is dev
-// when its entry says so (versions 5 and 6) or, when the entry is silent,
-// when no chain from a project folder's dependencies or
+// when its entry has dev: true (versions 5 and 6). Without a dev field, it
+// is dev when no chain from a project folder's dependencies or
 // optionalDependencies reaches it.
 func (p *pnpmLock) emit(arcs []pnpmArc) {
 	out := map[string][]*pnpmInst{}

@@ -9,10 +9,9 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
-// decodeTOML decodes a TOML lockfile into plain maps and returns, in
-// order, the line of every [[name]] header, which is the order of the
-// decoded array of tables. A syntax error rejects the file at the
-// decoder's position.
+// decodeTOML decodes a TOML lockfile into plain maps. It also returns the
+// line of every [[name]] header, in the order of the decoded array of
+// tables. A syntax error rejects the file at the decoder's position.
 func decodeTOML(f *ingest.File, data []byte, name string) (map[string]any, []int, error) {
 	var doc map[string]any
 	if err := toml.Unmarshal(data, &doc); err != nil {
@@ -27,8 +26,8 @@ func decodeTOML(f *ingest.File, data []byte, name string) (map[string]any, []int
 }
 
 // arrayTableLines returns the line of every [[name]] header of a TOML
-// document, read with the TOML parser so that text inside strings is never
-// taken for a header.
+// document. It uses the TOML parser, so text inside a string is not taken
+// for a header.
 func arrayTableLines(data []byte, name string) []int {
 	idx := newLineIndex(data)
 	var p unstable.Parser

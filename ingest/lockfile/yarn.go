@@ -10,9 +10,9 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
-// Yarn reads yarn.lock files: the line format of Yarn 1 ("classic") and
-// the YAML format of Yarn 2 and later ("berry"), told apart by berry's
-// __metadata entry.
+// Yarn reads yarn.lock files in the line format of Yarn 1 ("classic") and
+// in the YAML format of Yarn 2 and later ("berry"). Only berry files have
+// a __metadata entry, which is how the two are distinguished.
 type Yarn struct{}
 
 // NewYarn returns the yarn.lock parser.

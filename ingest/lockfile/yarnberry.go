@@ -10,9 +10,9 @@ import (
 
 // readBerry reads the YAML format of Yarn 2 and later. Each entry's
 // resolution names the real package and its protocol (npm:, workspace:,
-// patch:, git and URL sources); the descriptors of its key show the names
-// it is required by, so that an alias ("x@npm:real@^1") is recorded under
-// the real package with the alias kept.
+// patch:, Git and URL sources). The descriptors of the entry's key name
+// the package as its dependents require it, so an alias ("x@npm:real@^1")
+// is recorded under the real package with the alias kept.
 func (y *yarnLock) readBerry(data []byte) error {
 	root, err := yamlfile.Decode(y.file.Path, data)
 	if err != nil {
