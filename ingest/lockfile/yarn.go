@@ -326,9 +326,16 @@ func (y *yarnLock) link() {
 			y.bySpec[s] = e
 		}
 	}
+	// Entries by package name, and by the names their descriptors give,
+	// which differ for an alias or a resolutions override.
 	byName := map[string][]*yarnEntry{}
 	for _, e := range y.entries {
 		byName[e.name] = append(byName[e.name], e)
+		for _, a := range e.aliases {
+			if list := byName[a]; len(list) == 0 || list[len(list)-1] != e {
+				byName[a] = append(byName[a], e)
+			}
+		}
 	}
 
 	// Resolve first, so that a package every listing reaches only as an
@@ -416,7 +423,8 @@ func (y *yarnLock) link() {
 
 // resolve returns the entry a dependency line resolves to: the entry
 // whose key lists its descriptor, with Yarn 2's default npm: protocol
-// added when the range has none, else the only entry of that name.
+// added when the range has none. Failing that, it is the only entry of
+// that name, as happens when package.json resolutions override the range.
 func (y *yarnLock) resolve(d yarnDep, byName map[string][]*yarnEntry) *yarnEntry {
 	if e := y.bySpec[d.name+"@"+d.rng]; e != nil {
 		return e

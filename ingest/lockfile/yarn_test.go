@@ -103,3 +103,47 @@ func TestYarnBerry(t *testing.T) {
 	}
 	checkEdgesJoinNodes(t, res)
 }
+
+// A resolutions override leaves the dependent's range without an entry:
+// the only entry named so is used, and it locks the package it resolves to.
+func TestYarnBerryResolutionsOverride(t *testing.T) {
+	lock := `__metadata:
+  version: 8
+
+"app@workspace:.":
+  version: 0.0.0-use.local
+  resolution: "app@workspace:."
+  dependencies:
+    vite-node: "npm:3.2.4"
+  languageName: unknown
+  linkType: soft
+
+"vite-node@npm:3.2.4":
+  version: 3.2.4
+  resolution: "vite-node@npm:3.2.4"
+  dependencies:
+    vite: "npm:^5.0.0 || ^6.0.0"
+  languageName: node
+  linkType: hard
+
+"vite@npm:example-vite@^7.0.1":
+  version: 7.0.1
+  resolution: "example-vite@npm:7.0.1"
+  languageName: node
+  linkType: hard
+`
+	res, err := parseBytes(t, NewYarn(), "yarn.lock", []byte(lock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDeps := []string{"pkg:npm/vite-node@3.2.4 -> pkg:npm/example-vite@7.0.1"}
+	if diff := cmp.Diff(dependsOn(res), wantDeps); diff != "" {
+		t.Errorf("DEPENDS_ON (-got +want):\n%s", diff)
+	}
+	if got := locks(res)["pkg:npm/example-vite@7.0.1"]["alias"]; got != "vite" {
+		t.Errorf("alias = %q, want vite", got)
+	}
+	if len(res.Diags) != 0 {
+		t.Errorf("diagnostics = %v, want none", res.Diags)
+	}
+}
