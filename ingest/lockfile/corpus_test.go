@@ -182,3 +182,40 @@ func TestCanaryNotStored(t *testing.T) {
 		}
 	}
 }
+
+// The corpus Gemfile.lock names one direct gem, and every other gem is
+// reached from it.
+func TestCorpusGemfileLock(t *testing.T) {
+	disk := filepath.Join(corpusDir, "gitlabhq__gitlab-shell/Gemfile.lock")
+	if _, err := os.Stat(disk); err != nil {
+		t.Skip("shared corpus not present")
+	}
+	res := mustParse(t, NewBundler(), disk, "Gemfile.lock")
+	if res.Records != 36 {
+		t.Errorf("records = %d, want the 36 specs", res.Records)
+	}
+	if len(res.Diags) != 0 {
+		t.Errorf("diagnostics = %v, want none", res.Diags)
+	}
+	const (
+		root = "pkg:gem/gitlab-dangerfiles@4.9.2"
+		dgr  = "pkg:gem/danger@9.5.1"
+		git  = "pkg:gem/git@1.19.1"
+		addr = "pkg:gem/addressable@2.8.7"
+		suf  = "pkg:gem/public_suffix@5.1.1"
+	)
+	l := locks(res)
+	var direct []string
+	for id, a := range l {
+		if a["direct"] == "true" {
+			direct = append(direct, id)
+		}
+	}
+	if diff := cmp.Diff(direct, []string{root}); diff != "" {
+		t.Errorf("direct gems (-got +want):\n%s", diff)
+	}
+	if got, want := l[suf]["chain"], strings.Join([]string{root, dgr, git, addr, suf}, " > "); got != want {
+		t.Errorf("public_suffix chain = %q, want %q", got, want)
+	}
+	checkEdgesJoinNodes(t, res)
+}
