@@ -388,10 +388,13 @@ func (y *yarnLock) link() {
 			Optional: n[0] > 0 && n[0] == n[1],
 			Attrs:    map[string]string{attrOrigin: e.origin},
 		}
-		if m, ok := built[e.name+"@"+e.version]; ok {
-			pf.InstallScript, pf.Attrs[attrBuilt] = m.built, boolAttr(m.notBuilt, "false")
-		} else if m, ok := built[e.name]; ok {
-			pf.InstallScript, pf.Attrs[attrBuilt] = m.built, boolAttr(m.notBuilt, "false")
+		m, ok := built[e.name+"@"+e.version]
+		if !ok {
+			m = built[e.name]
+		}
+		pf.InstallScript = m.built
+		if m.notBuilt {
+			pf.Attrs[attrBuilt] = "false"
 		}
 		e.id = y.c.add(pkgRef{Eco: ecoNPM, Name: e.name, Version: e.version}, pf)
 		for _, a := range e.aliases {
@@ -464,11 +467,4 @@ func (y *yarnLock) builtMeta() map[string]yarnMeta {
 		}
 	}
 	return out
-}
-
-func boolAttr(b bool, v string) string {
-	if b {
-		return v
-	}
-	return ""
 }
