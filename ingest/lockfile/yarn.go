@@ -372,8 +372,6 @@ func (y *yarnLock) link() {
 	for _, e := range y.entries {
 		if e.workspace {
 			workspaces = true
-		}
-		if e.workspace {
 			continue
 		}
 		if e.version == "" && !e.local {
@@ -397,9 +395,7 @@ func (y *yarnLock) link() {
 			pf.Attrs[attrBuilt] = "false"
 		}
 		e.id = y.c.add(pkgRef{Eco: ecoNPM, Name: e.name, Version: e.version}, pf)
-		for _, a := range e.aliases {
-			y.c.pkgs[e.id].aliases = append(y.c.pkgs[e.id].aliases, a)
-		}
+		y.c.pkgs[e.id].aliases = append(y.c.pkgs[e.id].aliases, e.aliases...)
 	}
 
 	for _, a := range arcs {
