@@ -191,6 +191,7 @@ func TestCorpusGemfileLock(t *testing.T) {
 		t.Skip("shared corpus not present")
 	}
 	res := mustParse(t, NewBundler(), disk, "Gemfile.lock")
+
 	if res.Records != 36 {
 		t.Errorf("records = %d, want the 36 specs", res.Records)
 	}
@@ -204,6 +205,7 @@ func TestCorpusGemfileLock(t *testing.T) {
 		addr = "pkg:gem/addressable@2.8.7"
 		suf  = "pkg:gem/public_suffix@5.1.1"
 	)
+
 	l := locks(res)
 	var direct []string
 	for id, a := range l {
