@@ -30,6 +30,8 @@ const (
 	attrExtras     = "extras"      // LOCKS: Python extras requested
 	attrReplacedBy = "replaced_by" // LOCKS: go.mod replace target; this version does not run
 	attrReplaces   = "replaces"    // LOCKS: the module version a go.mod replacement is used in place of
+	attrBuilt      = "built"       // LOCKS: "false" when Yarn's dependenciesMeta turns its build scripts off
+	attrPlatforms  = "platforms"   // LOCKS: Gemfile.lock platforms the version is locked for
 )
 
 // pkgRef names one package: its ecosystem, its name as the ecosystem
@@ -141,6 +143,51 @@ func (c *collector) add(ref pkgRef, pf pkgFacts) string {
 func (c *collector) markDirect(id string) {
 	if p := c.pkgs[id]; p != nil {
 		p.direct = true
+	}
+}
+
+// markPossible records that a package already added is installed only in
+// some environments.
+func (c *collector) markPossible(id string) {
+	if p := c.pkgs[id]; p != nil {
+		p.possible = true
+	}
+}
+
+// settlePossible marks as possible every package that no chain of certain
+// DEPENDS_ON edges reaches from a start package: what only an optional
+// dependency, a platform condition or an environment marker pulls in is
+// installed only in some environments. The start packages are roots when
+// given (the project's own packages, for formats that list them), else
+// every direct package that is itself certain. Call it once the direct
+// packages are known.
+func (c *collector) settlePossible(roots ...string) {
+	reached := map[string]bool{}
+	stack := append([]string(nil), roots...)
+	if len(roots) == 0 {
+		for _, id := range c.order {
+			if p := c.pkgs[id]; p.direct && !p.possible {
+				stack = append(stack, id)
+			}
+		}
+	}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if reached[id] {
+			continue
+		}
+		reached[id] = true
+		for _, to := range c.dout[id] {
+			if c.deps[depKey{id, to}].Confidence == graph.Certain {
+				stack = append(stack, to)
+			}
+		}
+	}
+	for _, id := range c.order {
+		if !reached[id] {
+			c.pkgs[id].possible = true
+		}
 	}
 }
 

@@ -18,7 +18,10 @@ import (
 const corpusDir = "../../../shared/corpus"
 
 func parsers() []ingest.Parser {
-	return []ingest.Parser{NewNPM(), NewGoMod(), NewRequirements(), NewPoetry()}
+	return []ingest.Parser{
+		NewNPM(), NewGoMod(), NewRequirements(), NewPoetry(), NewYarn(), NewPNPM(),
+		NewUV(), NewPipenv(), NewCargo(), NewBundler(), NewComposer(),
+	}
 }
 
 // fixtureParser picks a parser for lockfiles that other projects keep
@@ -152,6 +155,14 @@ func TestCanaryNotStored(t *testing.T) {
 		{NewNPM(), "testdata/npm/v1/package-lock.json", "package-lock.json"},
 		{NewRequirements(), "testdata/requirements/requirements.txt", "requirements.txt"},
 		{NewPoetry(), "testdata/poetry/poetry.lock", "poetry.lock"},
+		{NewYarn(), "testdata/yarn/classic/yarn.lock", "yarn.lock"},
+		{NewYarn(), "testdata/yarn/berry/yarn.lock", "yarn.lock"},
+		{NewPNPM(), "testdata/pnpm/v9/pnpm-lock.yaml", "pnpm-lock.yaml"},
+		{NewUV(), "testdata/uv/uv.lock", "uv.lock"},
+		{NewPipenv(), "testdata/pipenv/Pipfile.lock", "Pipfile.lock"},
+		{NewCargo(), "testdata/cargo/Cargo.lock", "Cargo.lock"},
+		{NewBundler(), "testdata/bundler/Gemfile.lock", "Gemfile.lock"},
+		{NewComposer(), "testdata/composer/composer.lock", "composer.lock"},
 	}
 	for _, in := range inputs {
 		data, err := os.ReadFile(in.disk)
@@ -170,4 +181,43 @@ func TestCanaryNotStored(t *testing.T) {
 			t.Errorf("%s: the canary value reached the result", in.disk)
 		}
 	}
+}
+
+// The corpus Gemfile.lock names one direct gem, and every other gem is
+// reached from it.
+func TestCorpusGemfileLock(t *testing.T) {
+	disk := filepath.Join(corpusDir, "gitlabhq__gitlab-shell/Gemfile.lock")
+	if _, err := os.Stat(disk); err != nil {
+		t.Skip("shared corpus not present")
+	}
+	res := mustParse(t, NewBundler(), disk, "Gemfile.lock")
+
+	if res.Records != 36 {
+		t.Errorf("records = %d, want the 36 specs", res.Records)
+	}
+	if len(res.Diags) != 0 {
+		t.Errorf("diagnostics = %v, want none", res.Diags)
+	}
+	const (
+		root = "pkg:gem/gitlab-dangerfiles@4.9.2"
+		dgr  = "pkg:gem/danger@9.5.1"
+		git  = "pkg:gem/git@1.19.1"
+		addr = "pkg:gem/addressable@2.8.7"
+		suf  = "pkg:gem/public_suffix@5.1.1"
+	)
+
+	l := locks(res)
+	var direct []string
+	for id, a := range l {
+		if a["direct"] == "true" {
+			direct = append(direct, id)
+		}
+	}
+	if diff := cmp.Diff(direct, []string{root}); diff != "" {
+		t.Errorf("direct gems (-got +want):\n%s", diff)
+	}
+	if got, want := l[suf]["chain"], strings.Join([]string{root, dgr, git, addr, suf}, " > "); got != want {
+		t.Errorf("public_suffix chain = %q, want %q", got, want)
+	}
+	checkEdgesJoinNodes(t, res)
 }

@@ -1,7 +1,8 @@
 // Package lockfile reads the files that pin a repository's third-party
-// packages: npm's package-lock.json and npm-shrinkwrap.json, Go's go.mod and
-// go.sum, pip requirements files, and poetry.lock. Each format has its own
-// ingest.Parser.
+// packages: npm's package-lock.json and npm-shrinkwrap.json, yarn.lock
+// (Yarn 1 and Yarn 2 and later), pnpm-lock.yaml, Go's go.mod and go.sum,
+// pip requirements files, poetry.lock, uv.lock, Pipfile.lock, Cargo.lock,
+// Gemfile.lock and composer.lock. Each format has its own ingest.Parser.
 //
 // For every pinned package a parser writes a Package version node (id: the
 // purl with version), its unversioned name node and VERSION_OF between
@@ -10,14 +11,21 @@
 // LOCKS says whether the dependency is direct and, for a transitive one,
 // the shortest chain from a direct dependency.
 //
-// npm aliases ("alias": "npm:real@^1") are recorded under the real
-// package name, with the folder name kept in the paths and alias
-// attributes, so that advisories for the real package match and an
-// unrelated package named like the alias does not.
+// npm aliases ("alias": "npm:real@^1", and the same in yarn.lock and
+// pnpm-lock.yaml) are recorded under the real package name. The folder
+// name is kept in the alias attribute, and in the paths attribute where
+// the lockfile gives the folder. Advisories for the real package then
+// match, and an unrelated package named like the alias does not.
+//
+// Some packages are installed only in some environments: optional and
+// platform-bound dependencies, dependencies behind an environment marker,
+// extras, and dependency groups or sections that the default install
+// leaves out. Their LOCKS edges have possible confidence, and so do those
+// of every package that only such packages pull in.
 //
 // Limits:
-//   - npm lockfile version 1 and poetry.lock do not list the project's own
-//     dependencies, so a package is taken as direct when no other locked
+//   - npm lockfile version 1, Yarn 1's yarn.lock, poetry.lock and
+//     composer.lock do not list the project's own dependencies, so a package is taken as direct when no other locked
 //     package requires it. A package the project requires and another
 //     package requires too is reported as transitive.
 //   - go.mod lists no dependency tree, and go.sum says nothing about
@@ -25,6 +33,14 @@
 //     beside it says which modules are direct.
 //   - A requirements file that includes another (-r) does not read it; the
 //     included file is read when it is an input itself.
+//   - yarn.lock and Cargo.lock do not mark the packages that only
+//     development needs, and Gemfile.lock does not keep the Gemfile's
+//     groups. Pipfile.lock names no dependency tree and no direct
+//     dependencies, so its LOCKS edges have direct=false.
+//   - Yarn 1 and Yarn 2 and later do not record install scripts; Yarn 2's
+//     dependenciesMeta built setting is read where the lockfile copies it.
+//     Cargo build scripts and Ruby native extensions cannot be seen in
+//     their lockfiles and are not reported.
 //   - Git, URL and folder sources are marked (origin, local) but their
 //     addresses are not kept, because they may carry credentials. A URL
 //     with credentials gives one warning per file.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
 )
 
 // fuzzTargets pairs each parser with the file name it reads.
@@ -21,6 +22,13 @@ var fuzzTargets = []struct {
 	{NewGoMod(), "go.sum"},
 	{NewRequirements(), "requirements.txt"},
 	{NewPoetry(), "poetry.lock"},
+	{NewYarn(), "yarn.lock"},
+	{NewPNPM(), "pnpm-lock.yaml"},
+	{NewUV(), "uv.lock"},
+	{NewPipenv(), "Pipfile.lock"},
+	{NewCargo(), "Cargo.lock"},
+	{NewBundler(), "Gemfile.lock"},
+	{NewComposer(), "composer.lock"},
 }
 
 // FuzzParse checks that every parser either rejects input with an
@@ -40,7 +48,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, target uint8) {
 		tg := fuzzTargets[int(target)%len(fuzzTargets)]
-		lines := bytes.Count(data, []byte("\n")) + 1
+		// YAML also breaks lines at a lone CR and at Unicode line breaks.
+		lines := max(bytes.Count(data, []byte("\n"))+1, len(yamlfile.LineStarts(data)))
 		res := &ingest.Result{}
 		err := tg.parser.Parse(context.Background(), newFile(tg.rel, data), testEnv(), res)
 		if err != nil {

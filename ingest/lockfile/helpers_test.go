@@ -134,3 +134,23 @@ func checkEdgesJoinNodes(t *testing.T, res *ingest.Result) {
 		}
 	}
 }
+
+// sortedCopy returns a sorted copy of list.
+func sortedCopy(list []string) []string {
+	out := append([]string(nil), list...)
+	sort.Strings(out)
+	return out
+}
+
+// possibleDeps returns every DEPENDS_ON edge of possible confidence as
+// "from -> to", sorted.
+func possibleDeps(res *ingest.Result) []string {
+	var out []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeDependsOn && e.Confidence == graph.Possible {
+			out = append(out, e.From+" -> "+e.To)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

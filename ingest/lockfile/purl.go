@@ -9,9 +9,12 @@ import (
 
 // Ecosystem names, as purl types and as the ecosystem attribute.
 const (
-	ecoNPM    = "npm"
-	ecoGolang = "golang"
-	ecoPyPI   = "pypi"
+	ecoNPM      = "npm"
+	ecoGolang   = "golang"
+	ecoPyPI     = "pypi"
+	ecoCargo    = "cargo"
+	ecoGem      = "gem"
+	ecoComposer = "composer"
 )
 
 // purlOf renders a package as a purl, without a version when ref has none.
@@ -20,7 +23,9 @@ const (
 // are split at the last slash and lowercased, as the purl golang type
 // requires, so that ids agree with purls parsed by packageurl-go; the
 // module path as written stays in the name attribute. PyPI names are
-// normalised as PEP 503 describes.
+// normalised as PEP 503 describes. Composer names split into vendor
+// (namespace) and name, both lowercased as the purl composer type requires.
+// Cargo crate and RubyGems names are kept as written.
 func purlOf(ref pkgRef) string {
 	var ns, name string
 	switch ref.Eco {
@@ -38,6 +43,11 @@ func purlOf(ref pkgRef) string {
 		}
 	case ecoPyPI:
 		name = normalizePyPI(ref.Name)
+	case ecoComposer:
+		name = strings.ToLower(ref.Name)
+		if i := strings.IndexByte(name, '/'); i >= 0 {
+			ns, name = name[:i], name[i+1:]
+		}
 	default:
 		name = ref.Name
 	}
