@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	graphql "github.com/graph-gophers/graphql-go"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/advisory"
 	"github.com/blastradius-dev/blastradius/query"
 )
 
@@ -34,6 +36,7 @@ type resolver struct {
 
 type startInput struct {
 	Packages   *[]string
+	Advisories *[]string
 	Secrets    *[]string
 	Identities *[]string
 	Runtimes   *[]string
@@ -61,11 +64,18 @@ func (a radiusArgs) request() (query.Start, query.Options, error) {
 		Runtimes:   deref(a.Start.Runtimes),
 		Nodes:      deref(a.Start.Nodes),
 	}
+	for i, doc := range deref(a.Start.Advisories) {
+		adv, _, err := advisory.Parse(fmt.Sprintf("advisories[%d]", i), []byte(doc))
+		if err != nil {
+			return s, query.Options{}, badInput("invalid start.%v: expected the JSON text of one OSV record", err)
+		}
+		s.Advisories = append(s.Advisories, adv)
+	}
 	opt := query.Options{MaxDepth: query.DefaultMaxDepth}
 	if s.Empty() {
-		return s, opt, badInput("missing start: name packages, secrets, identities, runtimes or nodes")
+		return s, opt, badInput("missing start: name packages, advisories, secrets, identities, runtimes or nodes")
 	}
-	if n := len(s.Packages) + len(s.Secrets) + len(s.Identities) + len(s.Runtimes) + len(s.Nodes); n > maxStartRefs {
+	if n := len(s.Packages) + len(s.Advisories) + len(s.Secrets) + len(s.Identities) + len(s.Runtimes) + len(s.Nodes); n > maxStartRefs {
 		return s, opt, badInput("start names %d things, over the limit of %d: split the query", n, maxStartRefs)
 	}
 	for i, p := range s.Packages {

@@ -173,6 +173,12 @@ func TestReachedSets(t *testing.T) {
 		{"every version", map[string]any{"packages": []string{pkgName}}, nil,
 			[]string{lintJob, releaseJob, deployKey, jobToken, deployer, adminRole, bucket, table}},
 		{"other version", map[string]any{"packages": []string{pkgV2}}, nil, []string{lintJob}},
+		{"advisory versions", map[string]any{"advisories": []string{
+			`{"id":"MAL-2026-0001","affected":[{"package":{"ecosystem":"npm","name":"example-lib"},"versions":["1.0.0"]}]}`}}, nil,
+			[]string{releaseJob, deployKey, jobToken, deployer, adminRole, bucket, table}},
+		{"advisory range", map[string]any{"advisories": []string{
+			`{"id":"GHSA-0000-0000-0000","affected":[{"package":{"ecosystem":"npm","name":"example-lib"},"ranges":[{"type":"SEMVER","events":[{"introduced":"1.5.0"}]}]}]}`}}, nil,
+			[]string{lintJob}},
 		{"depth 2", map[string]any{"packages": []string{pkgV1}}, 2, []string{releaseJob, deployKey, jobToken}},
 		{"secret by name", map[string]any{"secrets": []string{"AWS_DEPLOY_KEY"}}, nil, fromKey},
 		{"secret by id", map[string]any{"secrets": []string{deployKey}}, nil, fromKey},
@@ -253,6 +259,10 @@ func TestErrorCodes(t *testing.T) {
 		{"unknown version", radius, map[string]any{"start": pkg(pkgName + "@9.9.9")}, "NOT_FOUND", "no node matches"},
 		{"unknown secret", radius, map[string]any{"start": map[string]any{"secrets": []string{"NO_SUCH_SECRET"}}}, "NOT_FOUND", "no node matches"},
 		{"not a purl", radius, map[string]any{"start": pkg("example-lib@1.0.0")}, "BAD_INPUT", "start.packages[0]"},
+		{"advisory not JSON", radius, map[string]any{"start": map[string]any{"advisories": []string{`{"id": "CANARY-schema-9d2e",`}}}, "BAD_INPUT", "start.advisories[0]"},
+		{"advisory without id", radius, map[string]any{"start": map[string]any{"advisories": []string{`{"affected": []}`}}}, "BAD_INPUT", "no id"},
+		{"advisory matches nothing", radius, map[string]any{"start": map[string]any{"advisories": []string{
+			`{"id":"MAL-2026-0002","affected":[{"package":{"ecosystem":"npm","name":"no-such-lib"},"versions":["1.0.0"]}]}`}}}, "NOT_FOUND", "no node matches"},
 		{"bad since", radius, map[string]any{"start": pkg(pkgV1), "since": "last tuesday"}, "BAD_INPUT", "since"},
 		{"depth zero", radius, map[string]any{"start": pkg(pkgV1), "depth": 0}, "BAD_INPUT", "maxDepth"},
 		{"depth too big", radius, map[string]any{"start": pkg(pkgV1), "depth": 65}, "BAD_INPUT", "maxDepth"},
@@ -280,6 +290,9 @@ func TestErrorCodes(t *testing.T) {
 			}
 			if !strings.Contains(r.Errors[0].Message, tt.msg) {
 				t.Errorf("message %q does not mention %q", r.Errors[0].Message, tt.msg)
+			}
+			if strings.Contains(string(body), "CANARY") {
+				t.Errorf("the error repeats input text: %s", body)
 			}
 			if !onlyNulls(t, r.Data) {
 				t.Errorf("data %s, want nothing but nulls", r.Data)
