@@ -1,12 +1,12 @@
 package schema
 
 import (
-	"fmt"
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
