@@ -3,22 +3,22 @@ module github.com/blastradius-dev/blastradius
 go 1.26.8
 
 require (
-	github.com/Masterminds/semver/v3 v3.5.0
-	github.com/chromedp/cdproto v0.160.1
-	github.com/chromedp/chromedp v0.23.1
-	github.com/google/go-cmp v0.7.0
-	github.com/graph-gophers/graphql-go v1.11.1
-	github.com/hashicorp/hcl/v2 v2.25.0
-	github.com/neo4j/neo4j-go-driver/v5 v5.28.4
-	github.com/package-url/packageurl-go v0.1.7
-	github.com/pelletier/go-toml/v2 v2.4.3
-	github.com/schollz/progressbar/v3 v3.19.1
-	github.com/spf13/cobra v1.10.2
-	github.com/zclconf/go-cty v1.20.0
-	go.yaml.in/yaml/v3 v3.0.6
-	golang.org/x/mod v0.43.0
-	golang.org/x/sync v0.25.0
-	golang.org/x/term v0.48.0
+	github.com/Masterminds/semver/v3 v3.5.0 // semantic-version ranges in --package and OSV advisories
+	github.com/chromedp/cdproto v0.160.1 // Chrome DevTools types used by the web view's browser test
+	github.com/chromedp/chromedp v0.23.1 // drives headless Chromium in the web view's end-to-end test
+	github.com/google/go-cmp v0.7.0 // readable diffs in tests
+	github.com/graph-gophers/graphql-go v1.11.1 // GraphQL schema-first server with query depth and size limits
+	github.com/hashicorp/hcl/v2 v2.25.0 // Terraform's own HCL parser, with source ranges for path:line
+	github.com/neo4j/neo4j-go-driver/v5 v5.28.4 // official Bolt driver for the Neo4j store
+	github.com/package-url/packageurl-go v0.1.7 // the reference purl parser and builder
+	github.com/pelletier/go-toml/v2 v2.4.3 // TOML lockfiles (poetry.lock, uv.lock, Cargo.lock), with positions
+	github.com/schollz/progressbar/v3 v3.19.1 // terminal progress bar for large inputs
+	github.com/spf13/cobra v1.10.2 // command-line flags, help and subcommands
+	github.com/zclconf/go-cty v1.20.0 // HCL's value system, to evaluate Terraform expressions
+	go.yaml.in/yaml/v3 v3.0.6 // YAML with node positions for workflows, CI files and manifests
+	golang.org/x/mod v0.43.0 // go.mod parsing and Go module version order
+	golang.org/x/sync v0.25.0 // errgroup for bounded parallel parsing
+	golang.org/x/term v0.48.0 // detects a terminal for the progress bar and log format
 )
 
 require (
