@@ -571,27 +571,31 @@ func (w *workflow) writeExecutions(j *job) {
 }
 
 // writeSecrets writes an EXPOSES edge for each secret the job's
-// expressions (and the workflow-level env) reference.
+// expressions (and the workflow-level env) reference. Two kinds of
+// reference are left to the linker, recorded on the job instead: those of
+// a workflow that only runs when called (the caller decides what each
+// name holds), and named ones of a job bound to an environment (an
+// environment secret of that name takes precedence over the repository's,
+// and only the whole graph shows whether one exists).
 func (w *workflow) writeSecrets(j *job, refs []refAt) {
 	sort.SliceStable(refs, func(a, b int) bool { return refs[a].Line < refs[b].Line })
+	callOnly := w.calledOnly()
+	var callRefs, envRefs []string
 	for _, r := range refs {
-		if r.All {
-			id := graph.GHAAllSecretsID(w.repo)
-			w.b.node(id, graph.NodeSecret, w.repo+" secrets", r.Line, attrs{
-				graph.AttrProvider:   "github",
-				"type":               "all-actions-secrets",
-				graph.AttrName:       "*",
-				graph.AttrRepository: w.repo,
-				graph.AttrLongLived:  "true",
-			})
-			w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, r.Line, attrs{
-				graph.AttrVia: "ci-secret",
-				"all":         "true",
-				"environment": j.env,
-			})
+		switch {
+		case r.Name == "GITHUB_TOKEN":
 			continue
-		}
-		if r.Name == "GITHUB_TOKEN" {
+		case callOnly && r.All:
+			callRefs = append(callRefs, "*")
+			continue
+		case callOnly:
+			callRefs = append(callRefs, r.Name)
+			continue
+		case r.All:
+			w.exposeAll(j, r.Line)
+			continue
+		case j.env != "" && !j.envDyn && !w.callSecrets[r.Name]:
+			envRefs = append(envRefs, r.Name)
 			continue
 		}
 		id := graph.GHASecretID(w.repo, r.Name)
@@ -613,20 +617,36 @@ func (w *workflow) writeSecrets(j *job, refs []refAt) {
 		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, r.Line, a)
 	}
 	if j.attrs["secrets_inherit"] == "true" {
-		id := graph.GHAAllSecretsID(w.repo)
-		w.b.node(id, graph.NodeSecret, w.repo+" secrets", j.line, attrs{
-			graph.AttrProvider:   "github",
-			"type":               "all-actions-secrets",
-			graph.AttrName:       "*",
-			graph.AttrRepository: w.repo,
-			graph.AttrLongLived:  "true",
-		})
-		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, j.line, attrs{
-			graph.AttrVia: "ci-secret",
-			"all":         "true",
-			"environment": j.env,
-		})
+		w.exposeAll(j, j.line)
 	}
+	w.b.node(j.rid, graph.NodeRuntime, "", j.line, attrs{
+		"call_secret_refs":        graph.JoinList(callRefs),
+		"environment_secret_refs": graph.JoinList(envRefs),
+	})
+}
+
+// calledOnly reports whether workflow_call is the workflow's only trigger:
+// then every secrets reference reads what a caller passes.
+func (w *workflow) calledOnly() bool {
+	return len(w.triggers) == 1 && w.triggers[0].Event == "workflow_call"
+}
+
+// exposeAll writes the edge to the node standing for every secret of the
+// repository.
+func (w *workflow) exposeAll(j *job, line int) {
+	id := graph.GHAAllSecretsID(w.repo)
+	w.b.node(id, graph.NodeSecret, w.repo+" secrets", line, attrs{
+		graph.AttrProvider:   "github",
+		"type":               "all-actions-secrets",
+		graph.AttrName:       "*",
+		graph.AttrRepository: w.repo,
+		graph.AttrLongLived:  "true",
+	})
+	w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{
+		graph.AttrVia: "ci-secret",
+		"all":         "true",
+		"environment": j.env,
+	})
 }
 
 // writeToken writes the job's GITHUB_TOKEN, the identity it acts as, and

@@ -1,0 +1,3 @@
+package link
+
+func (v *view) linkRunnerHosts() {}
