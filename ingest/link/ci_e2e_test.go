@@ -1,0 +1,250 @@
+package link
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/actions"
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+// ciStore ingests the workflows under testdata/ci/<name>, laid out as
+// <owner>/<repo>/<path in the repository>, with nodes other inputs would
+// declare, and links them.
+func ciStore(t *testing.T, name string, declared ...graph.Node) graph.Store {
+	t.Helper()
+	root := filepath.Join("testdata", "ci", name)
+	b := &graph.Batch{Time: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC), Nodes: declared}
+	p := actions.New()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		parts := strings.SplitN(filepath.ToSlash(rel), "/", 3)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f := &ingest.File{Path: path, RelPath: parts[2], Repo: parts[0] + "/" + parts[1], Head: data,
+			Size: int64(len(data)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+		if !p.Detect(f) {
+			t.Fatalf("%s is not read as a workflow", path)
+		}
+		res := &ingest.Result{}
+		if err := p.Parse(context.Background(), f, &ingest.Env{Fingerprint: func(string) string { return "fp" }}, res); err != nil {
+			t.Fatalf("parse %s: %v", path, err)
+		}
+		b.Nodes = append(b.Nodes, res.Nodes...)
+		b.Edges = append(b.Edges, res.Edges...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, (&Linker{}).Derive); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// radius returns the blast radius of a start (as the CLI's --package or
+// --node take it) as id -> confidence.
+func radius(t *testing.T, s graph.Store, start query.Start) map[string]graph.Confidence {
+	t.Helper()
+	res, err := query.Run(context.Background(), s, start, query.Options{})
+	if err != nil {
+		t.Fatalf("%s: %v", start, err)
+	}
+	out := map[string]graph.Confidence{}
+	for _, r := range res.Reached {
+		out[r.Node.ID] = r.Confidence
+	}
+	return out
+}
+
+// pick lists the reached ids with a prefix as "id (confidence)", sorted.
+func pick(reached map[string]graph.Confidence, prefix string) []string {
+	var out []string
+	for id, c := range reached {
+		if strings.HasPrefix(id, prefix) {
+			out = append(out, id+" ("+string(c)+")")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ghSecret is an Actions secret as the Terraform ingester declares it
+// (github_actions_secret, github_actions_environment_secret).
+func ghSecret(repo, env, name string) graph.Node {
+	id := graph.GHASecretID(repo, name)
+	if env != "" {
+		id = graph.GHAEnvSecretID(repo, env, name)
+	}
+	return node(id, graph.NodeSecret, "provider", "github", "type", "actions-secret", "name", name,
+		"repository", repo, "environment", env, "long_lived", "true")
+}
+
+func pkgStart(purl string) query.Start { return query.Start{Packages: []string{purl}} }
+
+func TestCISecretsPerJob(t *testing.T) {
+	const repo = "example-org/app"
+	repoKey := ghSecret(repo, "", "DEPLOY_KEY")
+	prodKey := ghSecret(repo, "prod", "DEPLOY_KEY")
+	npm := ghSecret(repo, "", "NPM_TOKEN")
+	stagingOnly := ghSecret(repo, "staging", "STAGING_ONLY")
+	s := ciStore(t, "secrets", repoKey, prodKey, npm, stagingOnly)
+	actionsSecrets := "secret:gha:" + repo + "/"
+
+	tests := []struct {
+		action string
+		want   []string
+	}{
+		// lint references no secret; DEPLOY_KEY is used only by other jobs.
+		{"lint-action", nil},
+		// stage has no environment: the repository's DEPLOY_KEY.
+		{"stage-action", []string{repoKey.ID + " (certain)"}},
+		// deploy runs in prod: prod's DEPLOY_KEY takes precedence over the
+		// repository's; NPM_TOKEN exists only at the repository.
+		{"deploy-action", []string{npm.ID + " (certain)", prodKey.ID + " (certain)"}},
+		// toJSON(secrets) in staging: every repository secret and the
+		// staging environment's, never prod's.
+		{"dump-action", []string{
+			graph.GHAAllSecretsID(repo) + " (certain)", repoKey.ID + " (certain)",
+			npm.ID + " (certain)", stagingOnly.ID + " (certain)",
+		}},
+	}
+	for _, tt := range tests {
+		got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+tt.action+"@v1")), actionsSecrets)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", tt.action, diff)
+		}
+	}
+}
+
+func TestCIActionPinning(t *testing.T) {
+	s := ciStore(t, "pinning")
+	const sha = "0123456789abcdef0123456789abcdef01234567"
+	job := func(name string) string {
+		return graph.GHAJobID("example-org/app", ".github/workflows/pin.yml", name) + " (certain)"
+	}
+	tests := []struct {
+		start string
+		want  []string
+	}{
+		// Moving the v1 tag reaches the jobs that use @v1, not the one
+		// pinned to a commit, nor the one on another tag.
+		{"pkg:githubactions/example-vendor/build-action@v1", []string{job("tagged")}},
+		{"pkg:githubactions/example-vendor/build-action@>=1.0.0 <2.0.0", []string{job("minor"), job("tagged")}},
+		{"pkg:githubactions/example-vendor/build-action@" + sha, []string{job("pinned")}},
+		{"pkg:githubactions/example-vendor/build-action", []string{job("minor"), job("pinned"), job("tagged")}},
+	}
+	for _, tt := range tests {
+		got := pick(radius(t, s, pkgStart(tt.start)), "runtime:")
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", tt.start, diff)
+		}
+	}
+}
+
+func TestCIReusableParameters(t *testing.T) {
+	appKey := ghSecret("example-org/app", "", "APP_DEPLOY_TOKEN")
+	appOther := ghSecret("example-org/app", "", "OTHER")
+	s := ciStore(t, "reusable", appKey, appOther)
+	caller := func(job string) string {
+		return graph.GHATokenID(graph.GHAJobID("example-org/app", ".github/workflows/call.yml", job))
+	}
+	// The called job's own token node, with the permissions it narrows to.
+	callee := func(file, job string) string {
+		return graph.GHATokenID(graph.GHAJobID("example-org/shared", ".github/workflows/"+file, job)) + " (certain)"
+	}
+	tests := []struct {
+		action string
+		want   []string
+	}{
+		// The caller maps its APP_DEPLOY_TOKEN to the parameter token: no
+		// secret TOKEN of the shared repository appears.
+		{"notify", []string{appKey.ID + " (certain)", caller("named") + " (certain)", callee("deploy.yml", "deploy")}},
+		// secrets: inherit and toJSON(secrets): every secret of the caller.
+		{"report", []string{
+			graph.GHAAllSecretsID("example-org/app") + " (certain)", appKey.ID + " (certain)",
+			appOther.ID + " (certain)", caller("inherit") + " (certain)", callee("dump.yml", "dump"),
+		}},
+		// Nobody in the input calls uncalled.yml: the parameter stays a
+		// possible secret standing for what some caller passes.
+		{"push", []string{graph.GHASecretID("example-org/shared", "REGISTRY-PASSWORD") + " (possible)",
+			callee("uncalled.yml", "push")}},
+	}
+	for _, tt := range tests {
+		got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+tt.action+"@v1")), "secret:")
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", tt.action, diff)
+		}
+	}
+	ns, err := s.Nodes(context.Background(), []string{graph.GHASecretID("example-org/shared", "TOKEN")})
+	if err != nil || len(ns) != 0 {
+		t.Errorf("the mapped parameter is a node of its own: %v %v", ns, err)
+	}
+}
+
+func TestCIOIDCBoundToRepositoryAndEnvironment(t *testing.T) {
+	withNow(t)
+	sub := func(cond string) string {
+		return trust(`{"StringLike":{"token.actions.githubusercontent.com:sub":"` + cond + `"}}`)
+	}
+	prod := role("prod", sub("repo:example-org/app:environment:prod"))
+	main := role("main", sub("repo:example-org/app:ref:refs/heads/main"))
+	other := role("other-repo", sub("repo:example-org/other:*"))
+	principal := wifPrincipal("github", "repository", "example-org/app")
+	declared := append(gcpFixture(), prod, main, other, principal,
+		node(provider, graph.NodeIdentity, "provider", "aws", "type", "oidc-provider", "account", acct),
+		wifProviderNode("github", "actions", `assertion.repository == "example-org/app" && assertion.environment == "prod"`),
+		grantNode(gsa("deployer"), "roles/iam.workloadIdentityUser",
+			"principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/attribute.repository/example-org/app",
+			principal.ID, ""))
+	s := ciStore(t, "oidc", declared...)
+	job := func(repo, name string) query.Start {
+		return query.Start{Runtimes: []string{graph.GHAJobID(repo, ".github/workflows/deploy.yml", name)}}
+	}
+	tests := []struct {
+		name  string
+		start query.Start
+		want  []string
+	}{
+		// The prod environment's subject: the prod role and, through the
+		// provider whose condition asks for prod, the deployer account.
+		{"app ship", job("example-org/app", "ship"), []string{
+			principal.ID + " (certain)", gsa("deployer") + " (certain)", prod.ID + " (certain)"}},
+		// No environment: the main branch's role only; the provider's
+		// condition on the environment claim fails.
+		{"app build", job("example-org/app", "build"), []string{main.ID + " (certain)"}},
+		// Another repository's prod environment: only the role that
+		// trusts that repository.
+		{"other ship", job("example-org/other", "ship"), []string{other.ID + " (certain)"}},
+	}
+	for _, tt := range tests {
+		r := radius(t, s, tt.start)
+		got := append(pick(r, "arn:aws:iam::"+acct+":role/"), pick(r, "gcp:")...)
+		sort.Strings(got)
+		want := append([]string(nil), tt.want...)
+		sort.Strings(want)
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("%s assumes (-got +want):\n%s", tt.name, diff)
+		}
+	}
+}
