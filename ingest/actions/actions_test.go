@@ -146,6 +146,8 @@ func TestPermissions(t *testing.T) {
 		{"permissions.yml", "inherit", "contents:read", "", "read", false},
 		{"permissions.yml", "override", "contents:write,id-token:write", graph.Certain, "write", true},
 		{"permissions.yml", "nothing", "none", "", "", false},
+		// actions:write starts workflows but pushes no code.
+		{"permissions.yml", "dispatcher", "actions:write", "", "write", false},
 		{"permissions.yml", "everything", writeAll, graph.Certain, "write", true},
 		{"defaults.yml", "build", "default", graph.Possible, "write", false},
 	}

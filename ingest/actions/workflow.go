@@ -178,6 +178,7 @@ type job struct {
 	order   []string
 	install []install
 	locals  []string
+	caches  []cacheUse
 }
 
 // execution is one package a job runs, with the steps that run it.
@@ -240,6 +241,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 		j.attrs["install_dirs"] = graph.JoinList(dirs)
 	}
 	j.attrs["local_actions"] = graph.JoinList(j.locals)
+	j.attrs["cache_saves"], j.attrs["cache_restores"] = cacheAttrs(j.caches)
 	if len(w.callSecrets) > 0 {
 		var names []string
 		for k := range w.callSecrets {
@@ -425,6 +427,9 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node) {
 		j.execute(pkg, step, un.Line, attrs{graph.AttrVia: "uses", "pinned": u.Pinned()})
 		with := lookup(st, "with")
 		input := func(k string) string { v, _ := scalar(lookup(with, k)); return v }
+		if c := stepCache(u.Name(), u.Path, input); len(c.Saves)+len(c.Restores) > 0 {
+			j.caches = append(j.caches, c)
+		}
 		if eco := actionInstall(u.Name(), input); eco != "" {
 			dir := input("working-directory")
 			if dir == "" {
@@ -685,16 +690,12 @@ func (w *workflow) writeToken(j *job) {
 		})
 		return
 	}
-	var writes []string
-	for _, sc := range []string{"actions", "contents"} {
-		if j.perms.has(sc, "write") {
-			writes = append(writes, sc+":write")
-		}
-	}
-	if len(writes) > 0 {
+	// actions:write starts workflows but changes no code; the linker
+	// joins the token to the jobs it can dispatch.
+	if j.perms.has("contents", "write") {
 		w.b.edge(ident, graph.EdgeCanModify, w.repID, graph.Certain, j.line, attrs{
-			graph.AttrActions: strings.Join(writes, ","),
-			graph.AttrReason:  "the token can push commits or change workflow runs",
+			graph.AttrActions: "contents:write",
+			graph.AttrReason:  "the token can push commits to the repository (its code, not its workflow files)",
 		})
 	}
 	if lvl := j.perms.level(); lvl != "" {

@@ -248,3 +248,138 @@ func TestCIOIDCBoundToRepositoryAndEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// edgesOf lists the edges of a kind as "from -> to (confidence)", sorted.
+func edgesOf(t *testing.T, s graph.Store, kind graph.EdgeKind) []string {
+	t.Helper()
+	es, err := s.EdgesByKind(context.Background(), kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.From+" -> "+e.To+" ("+string(e.Confidence)+")")
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestCISelfHostedRunners(t *testing.T) {
+	job := func(file, name string) string {
+		return graph.GHAJobID("example-org/app", ".github/workflows/"+file, name)
+	}
+	host := "runtime:runner:github:example-org/app#linux,self-hosted"
+	meta := "secret:runner-metadata:github:example-org/app#linux,self-hosted"
+
+	s := ciStore(t, "runners")
+	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/test-action@v1"))
+	// The job that runs the action is reached first and certain; the
+	// walk then meets it again through the host's CAN_MODIFY and, to mark
+	// it modifiable, records the weaker confidence. Only the other nodes
+	// are compared.
+	delete(r, job("ci.yml", "test"))
+	got := append(pick(r, "runtime:"), pick(r, "secret:")...)
+	want := []string{
+		// The pull request job shares the linux runners with publish; the
+		// gpu runners and the hosted docs job stay out of reach.
+		host + " (certain)",
+		job("release.yml", "publish") + " (possible)",
+		"secret:gha:example-org/app/NPM_TOKEN (possible)",
+		graph.GHATokenID(job("ci.yml", "test")) + " (certain)",
+		graph.GHATokenID(job("release.yml", "publish")) + " (possible)",
+		meta + " (possible)",
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("test-action reaches (-got +want):\n%s", diff)
+	}
+
+	// Terraform shows the instance that serves the linux labels: its
+	// role credentials replace the unknown metadata credentials.
+	const instance = "runtime:aws:ec2:111122223333:aws_instance.runner"
+	creds := graph.AWSInstanceCredentialsID(instance)
+	runnerRole := role("runner", `{"Statement":[]}`)
+	s = ciStore(t, "runners",
+		node(instance, graph.NodeRuntime, "provider", "aws", "type", "ec2-instance", "name", "ci-runner",
+			"runner_labels", "self-hosted,linux,x64"),
+		node(creds, graph.NodeSecret, "provider", "aws", "type", "instance-role-credentials", "long_lived", "false"),
+		runnerRole)
+	r = radius(t, s, pkgStart("pkg:githubactions/example-vendor/test-action@v1"))
+	if c, ok := r[instance]; !ok || c != graph.Certain {
+		t.Errorf("instance reached as %q, want certain", c)
+	}
+	if _, ok := r[meta]; ok {
+		t.Errorf("metadata credentials of unknown hosts reached although the instance is known")
+	}
+}
+
+func TestCICachePoisoning(t *testing.T) {
+	s := ciStore(t, "cache")
+	const secrets = "secret:gha:example-org/app/"
+	tests := []struct {
+		action string
+		want   []string
+	}{
+		// A pull_request run saves into its merge ref, which the release
+		// never restores from.
+		{"pr-check", nil},
+		// pull_request_target runs on the default branch: its entry under
+		// *-build-* is what the release restores. setup-python's pip cache
+		// is another key.
+		{"labeler", []string{secrets + "NPM_TOKEN (possible)"}},
+	}
+	for _, tt := range tests {
+		got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+tt.action+"@v1")), secrets)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", tt.action, diff)
+		}
+	}
+	job := func(file, name string) string {
+		return graph.GHAJobID("example-org/app", ".github/workflows/"+file, name)
+	}
+	want := []string{
+		job("label.yml", "label") + " -> " + job("pr.yml", "test") + " (possible)",
+		job("label.yml", "label") + " -> " + job("release.yml", "publish") + " (possible)",
+	}
+	var got []string
+	for _, e := range edgesOf(t, s, graph.EdgeCanModify) {
+		if strings.HasPrefix(e, "runtime:") {
+			got = append(got, e)
+		}
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("cache CAN_MODIFY (-got +want):\n%s", diff)
+	}
+}
+
+func TestCITokenDispatch(t *testing.T) {
+	job := func(file, name string) string {
+		return graph.GHAJobID("example-org/app", ".github/workflows/"+file, name)
+	}
+	bot := graph.GHATokenIdentityID(job("bot.yml", "bot"))
+	reader := graph.GHATokenIdentityID(job("bot.yml", "reader"))
+	s := ciStore(t, "dispatch")
+	var got []string
+	for _, e := range edgesOf(t, s, graph.EdgeCanModify) {
+		if !strings.Contains(e, "-> repo:") {
+			got = append(got, e)
+		}
+	}
+	want := []string{
+		// contents:write pushes a branch, actions:write dispatches on it.
+		bot + " -> " + job("deploy.yml", "deploy") + " (certain)",
+		// contents:write sends repository_dispatch; the default branch may
+		// be protected.
+		bot + " -> " + job("nightly.yml", "nightly") + " (possible)",
+		// actions:write alone: the dispatched code is the repository's.
+		reader + " -> " + job("deploy.yml", "deploy") + " (possible)",
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("token CAN_MODIFY jobs (-got +want):\n%s", diff)
+	}
+	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/reader@v1"))
+	if diff := cmp.Diff(pick(r, "secret:gha:example-org/app/"), []string{"secret:gha:example-org/app/PROD_KEY (possible)"}); diff != "" {
+		t.Errorf("reader reaches (-got +want):\n%s", diff)
+	}
+}
