@@ -90,12 +90,31 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 		return secret
 	}
 	expose := func(secret, name string) {
-		ne := graph.Edge{From: callee.ID, To: graph.GHASecretID(callerRepo, secret), Kind: graph.EdgeExposes,
+		id := graph.GHASecretID(callerRepo, secret)
+		if !v.exists(id) {
+			n := graph.Node{ID: id, Kind: graph.NodeSecret, Label: strings.ToUpper(secret), Pos: call.Pos}
+			n.SetAttr(graph.AttrProvider, "github")
+			n.SetAttr("type", "actions-secret")
+			n.SetAttr(graph.AttrName, strings.ToUpper(secret))
+			n.SetAttr(graph.AttrRepository, callerRepo)
+			n.SetAttr(graph.AttrLongLived, "true")
+			v.addNode(n)
+		}
+		ne := graph.Edge{From: callee.ID, To: id, Kind: graph.EdgeExposes,
 			Confidence: call.Confidence, Pos: call.Pos}
 		ne.SetAttr(graph.AttrVia, "ci-secret")
 		ne.SetAttr(graph.AttrName, secret)
 		ne.SetAttr(graph.AttrReason, fmt.Sprintf("%s calls this workflow and passes its secret %s as %s", caller.Label, secret, name))
 		v.addEdge(ne)
+		if inherit {
+			// The caller's own edge to every secret resolves to the
+			// ones its callee is now known to read.
+			ce := graph.Edge{From: caller.ID, To: id, Kind: graph.EdgeExposes, Confidence: call.Confidence, Pos: call.Pos}
+			ce.SetAttr(graph.AttrVia, "ci-secret")
+			ce.SetAttr(graph.AttrName, secret)
+			ce.SetAttr(graph.AttrReason, "the job hands every secret of its repository to the workflow it calls (secrets: inherit)")
+			v.addEdge(ce)
+		}
 	}
 
 	for _, e := range v.edgesFrom(graph.EdgeExposes, callee.ID) {
