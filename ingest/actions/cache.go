@@ -6,9 +6,9 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// cacheUse is what a step saves to and restores from the Actions cache,
-// as key templates: each ${{ }} expression becomes *, and a restore-keys
-// entry, which matches by prefix, ends in *.
+// cacheUse lists the Actions cache keys a step saves and restores, as
+// templates. Each ${{ }} expression becomes *, and a restore-keys entry,
+// which matches by prefix, ends in *.
 type cacheUse struct {
 	Saves, Restores []string
 }

@@ -577,11 +577,11 @@ func (w *workflow) writeExecutions(j *job) {
 
 // writeSecrets writes an EXPOSES edge for each secret the job's
 // expressions (and the workflow-level env) reference. Two kinds of
-// reference are left to the linker, recorded on the job instead: those of
-// a workflow that only runs when called (the caller decides what each
-// name holds), and named ones of a job bound to an environment (an
-// environment secret of that name takes precedence over the repository's,
-// and only the whole graph shows whether one exists).
+// reference are recorded on the job for the linker instead. In a workflow
+// that only runs when called, the caller decides what each name contains.
+// In a job bound to an environment, an environment secret of that name
+// takes precedence over the repository's, and only the whole graph shows
+// whether one exists.
 func (w *workflow) writeSecrets(j *job, refs []refAt) {
 	sort.SliceStable(refs, func(a, b int) bool { return refs[a].Line < refs[b].Line })
 	callOnly := w.calledOnly()

@@ -317,7 +317,7 @@ func (j *jobState) exposure(a attrs) attrs {
 }
 
 // variableExposures writes the edge to every CI/CD variable the project
-// sees, and the Secret node of each variable the job reads by name. The
+// receives, and the Secret node of each variable the job reads by name. The
 // names read go on the edge (reads, and file_reads for those used as a
 // path): whether a variable reaches the job depends on whether it is
 // protected and on its environment scope, which other inputs declare, so

@@ -12,7 +12,7 @@ import (
 // runs or reads. GitHub scopes entries to the ref of the run that saved
 // them, and a run restores from its own ref and from the default branch.
 // A job that may run on the default branch (any event but pull_request
-// and release) saves into a scope every job of the repository reads;
+// and release) saves into a scope that every job of the repository reads.
 // pull_request runs save into their merge ref, which only runs of the
 // same pull request read. The edge is possible: whether the key is free
 // when the saving job runs is not in the input.

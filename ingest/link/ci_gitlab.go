@@ -19,9 +19,9 @@ type gitlabVariable struct {
 
 // linkGitLabVariables writes the CI/CD variables each GitLab job receives.
 // A declared variable of the job's project, or of a group above it,
-// reaches every job that can run where GitLab hands it out: a protected
-// variable only pipelines on protected refs, a scoped one only jobs of a
-// matching environment. A name a job reads that no input declares gets a
+// reaches every job that can run where GitLab hands it out. A protected
+// variable reaches only pipelines on protected refs, and a scoped one only
+// jobs of a matching environment. A name a job reads that no input declares gets a
 // possible edge to the variable of that name.
 func (v *view) linkGitLabVariables() {
 	var declared []gitlabVariable
@@ -73,8 +73,8 @@ func (v *view) linkGitLabVariables() {
 	}
 }
 
-// visibleTo reports whether a project sees the variable: its own, or one
-// of a group the project path lies under.
+// visibleTo reports whether a project receives the variable: its own, or
+// one of a group the project path lies under.
 func (d gitlabVariable) visibleTo(project string) bool {
 	if g := d.node.Attr("group"); g != "" {
 		return strings.HasPrefix(project, g+"/")
@@ -88,16 +88,16 @@ func gitlabVariableEdge(rt graph.Node, d gitlabVariable, all graph.Edge) (graph.
 	if rt.Attr("runs") == "possible" {
 		conf = graph.Possible
 	}
-	var why []string
+	var reasons []string
 	if d.node.Attr("protected") == "true" {
 		switch rt.Attr("protected_ref") {
 		case "false":
 			return graph.Edge{}, false
 		case "true":
-			why = append(why, "it is protected and the job runs only on protected refs")
+			reasons = append(reasons, "it is protected and the job runs only on protected refs")
 		default:
 			conf = graph.Possible
-			why = append(why, "it is protected and the job may run on a protected ref")
+			reasons = append(reasons, "it is protected and the job may run on a protected ref")
 		}
 	}
 	if d.scope != "*" {
@@ -107,20 +107,21 @@ func gitlabVariableEdge(rt graph.Node, d gitlabVariable, all graph.Edge) (graph.
 			return graph.Edge{}, false
 		case rt.Attr("environment_dynamic") == "true":
 			conf = graph.Possible
-			why = append(why, fmt.Sprintf("its environment scope %s may match the environment the job names at run time", d.scope))
+			reasons = append(reasons, fmt.Sprintf("its environment scope %s may match the environment the job names at run time", d.scope))
 		case awspolicy.Glob(d.scope, env):
-			why = append(why, fmt.Sprintf("its environment scope %s matches the job's environment %s", d.scope, env))
+			reasons = append(reasons, fmt.Sprintf("its environment scope %s matches the job's environment %s", d.scope, env))
 		default:
 			return graph.Edge{}, false
 		}
 	}
+
 	owner := "project " + d.node.Attr(graph.AttrRepository)
 	if g := d.node.Attr("group"); g != "" {
 		owner = "group " + g
 	}
 	reason := fmt.Sprintf("GitLab hands CI/CD variable %s of %s to the job", d.name, owner)
-	if len(why) > 0 {
-		reason += ": " + strings.Join(why, "; ")
+	if len(reasons) > 0 {
+		reason += ": " + strings.Join(reasons, "; ")
 	}
 	e := graph.Edge{From: rt.ID, To: d.node.ID, Kind: graph.EdgeExposes, Confidence: conf, Pos: all.Pos}
 	e.SetAttr(graph.AttrVia, "ci-variable")
@@ -153,7 +154,7 @@ func readVariableEdge(rt graph.Node, project, name string, file bool, all graph.
 	return e
 }
 
-// copyExposure copies the attributes that say where a job runs.
+// copyExposure copies the attributes that describe where a job runs.
 func copyExposure(e *graph.Edge, all graph.Edge) {
 	for _, k := range []string{"pipeline_sources", "protected_ref", "environment"} {
 		if s := all.Attr(k); s != "" {

@@ -18,11 +18,11 @@ type runnerHost struct {
 }
 
 // linkRunnerHosts places jobs that run on self-hosted runners on a host
-// Runtime per runner label set: GitHub Actions jobs with self-hosted
-// labels (per repository, or per organisation for a runner group),
-// GitLab jobs with tags other than GitLab.com's hosted runners' (per
-// project), and CircleCI jobs whose resource class names a runner
-// namespace (per organisation). A runner that is not ephemeral keeps
+// Runtime per runner label set. These are GitHub Actions jobs with
+// self-hosted labels (per repository, or per organisation for a runner
+// group), GitLab jobs with tags other than those of GitLab.com's hosted
+// runners (per project), and CircleCI jobs whose resource class names a
+// runner namespace (per organisation). A runner that is not ephemeral keeps
 // files, tool caches and processes from one job to the next, so the host
 // CAN_MODIFY every job that runs on it. A host runs where the input shows
 // an EC2 instance for it: one whose runner_labels hold the job's labels
@@ -115,11 +115,11 @@ func (v *view) linkRunnerHost(h *runnerHost, instances []graph.Node) {
 	n.SetAttr("scope", h.scope)
 	v.addNode(n)
 
-	// The instances the runners may be.
+	// EC2 instances that may be the runners.
 	type match struct {
-		node graph.Node
-		conf graph.Confidence
-		why  string
+		node   graph.Node
+		conf   graph.Confidence
+		reason string
 	}
 	var hostedOn []match
 	for _, in := range instances {
@@ -141,7 +141,7 @@ func (v *view) linkRunnerHost(h *runnerHost, instances []graph.Node) {
 		v.addEdge(mod)
 		for _, m := range hostedOn {
 			e := graph.Edge{From: job.ID, To: m.node.ID, Kind: graph.EdgeRunsOn, Confidence: m.conf, Pos: job.Pos}
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job's runner may be instance %s: %s", m.node.Label, m.why))
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job's runner may be instance %s: %s", m.node.Label, m.reason))
 			v.addEdge(e)
 			im := graph.Edge{From: m.node.ID, To: job.ID, Kind: graph.EdgeCanModify, Confidence: graph.Possible, Pos: m.node.Pos}
 			im.SetAttr(graph.AttrVia, "runner")

@@ -6,10 +6,10 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// linkEnvironmentSecrets resolves the secrets a GitHub Actions job bound
-// to an environment reads by name (attr environment_secret_refs): the
-// environment's secret of that name when the graph declares one, since it
-// takes precedence, else the repository's secret.
+// linkEnvironmentSecrets resolves the names in a GitHub Actions job's
+// environment_secret_refs. Each goes to the environment's secret of that
+// name when the graph declares one, because it takes precedence, else to
+// the repository's secret.
 func (v *view) linkEnvironmentSecrets() {
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		refs := graph.SplitList(rt.Attr("environment_secret_refs"))
