@@ -463,6 +463,18 @@ func (w *workflow) actionPackage(u usesRef, reusable bool, line int) string {
 	w.b.node(ver, graph.NodePackage, label+"@"+u.Ref, line, a)
 	w.b.node(name, graph.NodePackage, u.Name(), line, attrs{"ecosystem": purlTypeActions, "name": u.Name()})
 	w.b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+	if u.Path != "" {
+		// A folder of the repository moves with the repository's ref, so a
+		// start at owner/repo@ref reaches the jobs that use any part of it.
+		root := actionPURL(u.Owner, u.Repo, u.Ref, "")
+		w.b.node(root, graph.NodePackage, u.Name()+"@"+u.Ref, line, attrs{
+			"ecosystem": purlTypeActions, "name": u.Name(), "version": u.Ref,
+		})
+		w.b.edge(root, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+		w.b.edge(ver, graph.EdgeDependsOn, root, graph.Certain, line, attrs{
+			graph.AttrReason: label + " is a folder of " + u.Name() + " at " + u.Ref,
+		})
+	}
 	return ver
 }
 

@@ -147,12 +147,13 @@ func TestCIActionPinning(t *testing.T) {
 		start string
 		want  []string
 	}{
-		// Moving the v1 tag reaches the jobs that use @v1, not the one
-		// pinned to a commit, nor the one on another tag.
-		{"pkg:githubactions/example-vendor/build-action@v1", []string{job("tagged")}},
-		{"pkg:githubactions/example-vendor/build-action@>=1.0.0 <2.0.0", []string{job("minor"), job("tagged")}},
+		// Moving the v1 tag reaches the jobs that use @v1, the action in
+		// a folder of the repository included, not the one pinned to a
+		// commit, nor the one on another tag.
+		{"pkg:githubactions/example-vendor/build-action@v1", []string{job("folder"), job("tagged")}},
+		{"pkg:githubactions/example-vendor/build-action@>=1.0.0 <2.0.0", []string{job("folder"), job("minor"), job("tagged")}},
 		{"pkg:githubactions/example-vendor/build-action@" + sha, []string{job("pinned")}},
-		{"pkg:githubactions/example-vendor/build-action", []string{job("minor"), job("pinned"), job("tagged")}},
+		{"pkg:githubactions/example-vendor/build-action", []string{job("folder"), job("minor"), job("pinned"), job("tagged")}},
 	}
 	for _, tt := range tests {
 		got := pick(radius(t, s, pkgStart(tt.start)), "runtime:")
