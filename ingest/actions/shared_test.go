@@ -169,8 +169,8 @@ func TestCorpus(t *testing.T) {
 		res, perr := parseBytes(t, repo, rel, data)
 		if perr != nil {
 			var ie *ingest.Error
-			if !errors.As(perr, &ie) {
-				t.Errorf("%s: error is not an *ingest.Error: %v", relToCorpus, perr)
+			if !errors.As(perr, &ie) || ie.Pos.Line == 0 {
+				t.Errorf("%s: rejected without a path:line position: %v", relToCorpus, perr)
 			}
 			rejected++
 			t.Logf("rejected %s: %v", relToCorpus, perr)

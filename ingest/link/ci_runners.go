@@ -97,6 +97,12 @@ func runnerHostOf(rt graph.Node) *runnerHost {
 
 func newRunnerHost(provider, scope string, labels []string) *runnerHost {
 	labels = append([]string(nil), labels...)
+	if provider == "github" {
+		// GitHub matches runner labels without regard to case.
+		for i, l := range labels {
+			labels[i] = strings.ToLower(l)
+		}
+	}
 	sort.Strings(labels)
 	return &runnerHost{
 		id:       "runtime:runner:" + provider + ":" + scope + "#" + strings.Join(labels, ","),
@@ -123,7 +129,11 @@ func (v *view) linkRunnerHost(h *runnerHost, instances []graph.Node) {
 	}
 	var hostedOn []match
 	for _, in := range instances {
-		switch have := graph.SplitList(in.Attr("runner_labels")); {
+		have := graph.SplitList(in.Attr("runner_labels"))
+		if h.provider == "github" {
+			have = graph.SplitList(strings.ToLower(in.Attr("runner_labels")))
+		}
+		switch {
 		case len(have) > 0 && containsAll(have, h.labels):
 			hostedOn = append(hostedOn, match{in, graph.Certain, "its runner_labels hold every label the jobs ask for"})
 		case len(have) == 0 && strings.Contains(strings.ToLower(in.Attr(graph.AttrName)), "runner"):
