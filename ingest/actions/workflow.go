@@ -608,6 +608,9 @@ func (w *workflow) writeSecrets(j *job, refs []refAt) {
 		case callOnly:
 			callRefs = append(callRefs, r.Name)
 			continue
+		case r.All && j.env != "" && !j.envDyn:
+			envRefs = append(envRefs, "*")
+			continue
 		case r.All:
 			w.exposeAll(j, r.Line)
 			continue

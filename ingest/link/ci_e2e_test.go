@@ -108,7 +108,12 @@ func TestCISecretsPerJob(t *testing.T) {
 	prodKey := ghSecret(repo, "prod", "DEPLOY_KEY")
 	npm := ghSecret(repo, "", "NPM_TOKEN")
 	stagingOnly := ghSecret(repo, "staging", "STAGING_ONLY")
-	s := ciStore(t, "secrets", repoKey, prodKey, npm, stagingOnly)
+	stagingKey := ghSecret(repo, "staging", "DEPLOY_KEY")
+	orgNPM := node(graph.GHAOrgSecretID("example-org", "NPM_TOKEN"), graph.NodeSecret, "provider", "github",
+		"type", "actions-secret", "name", "NPM_TOKEN", "visibility", "all")
+	orgSlack := node(graph.GHAOrgSecretID("example-org", "SLACK_HOOK"), graph.NodeSecret, "provider", "github",
+		"type", "actions-secret", "name", "SLACK_HOOK", "visibility", "all")
+	s := ciStore(t, "secrets", repoKey, prodKey, npm, stagingOnly, stagingKey, orgNPM, orgSlack)
 	actionsSecrets := "secret:gha:" + repo + "/"
 
 	tests := []struct {
@@ -122,11 +127,12 @@ func TestCISecretsPerJob(t *testing.T) {
 		// deploy runs in prod: prod's DEPLOY_KEY takes precedence over the
 		// repository's; NPM_TOKEN exists only at the repository.
 		{"deploy-action", []string{npm.ID + " (certain)", prodKey.ID + " (certain)"}},
-		// toJSON(secrets) in staging: every repository secret and the
-		// staging environment's, never prod's.
+		// toJSON(secrets) in staging: the staging environment's secrets,
+		// then the repository's and the organisation's of other names;
+		// never prod's.
 		{"dump-action", []string{
-			graph.GHAAllSecretsID(repo) + " (certain)", repoKey.ID + " (certain)",
-			npm.ID + " (certain)", stagingOnly.ID + " (certain)",
+			graph.GHAAllSecretsID(repo) + " (certain)", npm.ID + " (certain)",
+			stagingKey.ID + " (certain)", stagingOnly.ID + " (certain)",
 		}},
 	}
 	for _, tt := range tests {
@@ -134,6 +140,12 @@ func TestCISecretsPerJob(t *testing.T) {
 		if diff := cmp.Diff(got, tt.want); diff != "" {
 			t.Errorf("%s reaches (-got +want):\n%s", tt.action, diff)
 		}
+	}
+	// The organisation's NPM_TOKEN is shadowed by the repository's; its
+	// SLACK_HOOK reaches the staging job.
+	got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/dump-action@v1")), "secret:gha:org:")
+	if diff := cmp.Diff(got, []string{orgSlack.ID + " (certain)"}); diff != "" {
+		t.Errorf("dump-action reaches organisation secrets (-got +want):\n%s", diff)
 	}
 }
 

@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
@@ -18,6 +19,10 @@ func (v *view) linkEnvironmentSecrets() {
 			continue
 		}
 		for _, name := range refs {
+			if name == "*" {
+				v.exposeEnvironmentContext(rt, repo, env)
+				continue
+			}
 			e := graph.Edge{From: rt.ID, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: rt.Pos}
 			e.SetAttr(graph.AttrVia, "ci-secret")
 			e.SetAttr(graph.AttrName, name)
@@ -38,6 +43,61 @@ func (v *view) linkEnvironmentSecrets() {
 			n.SetAttr(graph.AttrLongLived, "true")
 			v.addNode(n)
 			v.addEdge(e)
+		}
+	}
+}
+
+// exposeEnvironmentContext writes the edges of a job in an environment
+// that reads the whole secrets context: every secret of its environment,
+// the repository's that no environment secret of the same name shadows,
+// and the organisation's visible to the repository that neither shadows.
+func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
+	all := graph.GHAAllSecretsID(repo)
+	if !v.exists(all) {
+		n := graph.Node{ID: all, Kind: graph.NodeSecret, Label: repo + " secrets", Pos: rt.Pos}
+		n.SetAttr(graph.AttrProvider, "github")
+		n.SetAttr("type", "all-actions-secrets")
+		n.SetAttr(graph.AttrName, "*")
+		n.SetAttr(graph.AttrRepository, repo)
+		n.SetAttr(graph.AttrLongLived, "true")
+		v.addNode(n)
+	}
+	via := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: rt.Pos}
+	via.SetAttr(graph.AttrVia, "ci-secret")
+	via.SetAttr("all", "true")
+	via.SetAttr("environment", env)
+	v.addEdge(via)
+
+	owner, _, _ := strings.Cut(repo, "/")
+	taken := map[string]bool{}
+	var repoLevel, orgLevel []graph.Node
+	for _, s := range v.byKind[graph.NodeSecret] {
+		if s.Attr(graph.AttrProvider) != "github" || s.Attr("type") != "actions-secret" {
+			continue
+		}
+		name := strings.ToUpper(s.Attr(graph.AttrName))
+		switch {
+		case strings.HasPrefix(s.ID, "secret:gha:org:"+owner+"/"):
+			if visibleToRepo(s, repo) {
+				orgLevel = append(orgLevel, s)
+			}
+		case s.Attr(graph.AttrRepository) != repo:
+		case s.Attr("environment") == env:
+			taken[name] = true
+			v.addEdge(allSecretsEdge(rt.ID, s.ID, via))
+		case s.Attr("environment") == "":
+			repoLevel = append(repoLevel, s)
+		}
+	}
+	for _, level := range [][]graph.Node{repoLevel, orgLevel} {
+		for _, s := range level {
+			name := strings.ToUpper(s.Attr(graph.AttrName))
+			if !taken[name] {
+				v.addEdge(allSecretsEdge(rt.ID, s.ID, via))
+			}
+		}
+		for _, s := range level {
+			taken[strings.ToUpper(s.Attr(graph.AttrName))] = true
 		}
 	}
 }
