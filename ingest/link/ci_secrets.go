@@ -48,9 +48,9 @@ func (v *view) linkEnvironmentSecrets() {
 }
 
 // exposeEnvironmentContext writes the edges of a job in an environment
-// that reads the whole secrets context: every secret of its environment,
-// the repository's that no environment secret of the same name shadows,
-// and the organisation's visible to the repository that neither shadows.
+// that reads the whole secrets context. A name resolves to the
+// environment's secret first, then the repository's, then the
+// organisation's (when visible to the repository).
 func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 	all := graph.GHAAllSecretsID(repo)
 	if !v.exists(all) {
@@ -69,7 +69,7 @@ func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 	v.addEdge(via)
 
 	owner, _, _ := strings.Cut(repo, "/")
-	taken := map[string]bool{}
+	shadowed := map[string]bool{}
 	var repoLevel, orgLevel []graph.Node
 	for _, s := range v.byKind[graph.NodeSecret] {
 		if s.Attr(graph.AttrProvider) != "github" || s.Attr("type") != "actions-secret" {
@@ -83,7 +83,7 @@ func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 			}
 		case s.Attr(graph.AttrRepository) != repo:
 		case s.Attr("environment") == env:
-			taken[name] = true
+			shadowed[name] = true
 			v.addEdge(allSecretsEdge(rt.ID, s.ID, via))
 		case s.Attr("environment") == "":
 			repoLevel = append(repoLevel, s)
@@ -92,12 +92,12 @@ func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 	for _, level := range [][]graph.Node{repoLevel, orgLevel} {
 		for _, s := range level {
 			name := strings.ToUpper(s.Attr(graph.AttrName))
-			if !taken[name] {
+			if !shadowed[name] {
 				v.addEdge(allSecretsEdge(rt.ID, s.ID, via))
 			}
 		}
 		for _, s := range level {
-			taken[strings.ToUpper(s.Attr(graph.AttrName))] = true
+			shadowed[strings.ToUpper(s.Attr(graph.AttrName))] = true
 		}
 	}
 }
