@@ -119,11 +119,15 @@ func TestCaseReusableSecrets(t *testing.T) {
 	if e.Attr("pinned") != "tag-or-branch" || e.Attr("step") != "3" {
 		t.Errorf("chat-notify attrs = %v", e.Attrs)
 	}
+	// The workflow only runs when called: its secrets are the caller's,
+	// which the linker joins, so no secret of this repository is written.
 	for _, name := range []string{"CHAT-TOKEN", "APP-PRIVATE-KEY"} {
-		e := findEdge(t, res, job, graph.EdgeExposes, graph.GHASecretID("example-org/shared-workflows", name))
-		if e.Attr("workflow_call_secret") != "true" {
-			t.Errorf("%s edge attrs = %v", name, e.Attrs)
+		if hasNodeID(res, graph.GHASecretID("example-org/shared-workflows", name)) {
+			t.Errorf("parameter %s became a secret of the called repository", name)
 		}
+	}
+	if got := findNode(t, res, job).Attr("call_secret_refs"); got != "APP-PRIVATE-KEY,CHAT-TOKEN" {
+		t.Errorf("call_secret_refs = %q", got)
 	}
 	if got := findNode(t, res, job).Attr("workflow_call_secrets"); got != "APP-PRIVATE-KEY,CHAT-TOKEN" {
 		t.Errorf("workflow_call_secrets = %q", got)
@@ -165,8 +169,8 @@ func TestCorpus(t *testing.T) {
 		res, perr := parseBytes(t, repo, rel, data)
 		if perr != nil {
 			var ie *ingest.Error
-			if !errors.As(perr, &ie) {
-				t.Errorf("%s: error is not an *ingest.Error: %v", relToCorpus, perr)
+			if !errors.As(perr, &ie) || ie.Pos.Line == 0 {
+				t.Errorf("%s: rejected without a path:line position: %v", relToCorpus, perr)
 			}
 			rejected++
 			t.Logf("rejected %s: %v", relToCorpus, perr)

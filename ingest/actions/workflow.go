@@ -178,6 +178,7 @@ type job struct {
 	order   []string
 	install []install
 	locals  []string
+	caches  []cacheUse
 }
 
 // execution is one package a job runs, with the steps that run it.
@@ -240,6 +241,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 		j.attrs["install_dirs"] = graph.JoinList(dirs)
 	}
 	j.attrs["local_actions"] = graph.JoinList(j.locals)
+	j.attrs["cache_saves"], j.attrs["cache_restores"] = cacheAttrs(j.caches)
 	if len(w.callSecrets) > 0 {
 		var names []string
 		for k := range w.callSecrets {
@@ -425,6 +427,9 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node) {
 		j.execute(pkg, step, un.Line, attrs{graph.AttrVia: "uses", "pinned": u.Pinned()})
 		with := lookup(st, "with")
 		input := func(k string) string { v, _ := scalar(lookup(with, k)); return v }
+		if c := stepCache(u.Name(), u.Path, input); len(c.Saves)+len(c.Restores) > 0 {
+			j.caches = append(j.caches, c)
+		}
 		if eco := actionInstall(u.Name(), input); eco != "" {
 			dir := input("working-directory")
 			if dir == "" {
@@ -458,6 +463,18 @@ func (w *workflow) actionPackage(u usesRef, reusable bool, line int) string {
 	w.b.node(ver, graph.NodePackage, label+"@"+u.Ref, line, a)
 	w.b.node(name, graph.NodePackage, u.Name(), line, attrs{"ecosystem": purlTypeActions, "name": u.Name()})
 	w.b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+	if u.Path != "" {
+		// A folder of the repository moves with the repository's ref, so a
+		// start at owner/repo@ref reaches the jobs that use any part of it.
+		root := actionPURL(u.Owner, u.Repo, u.Ref, "")
+		w.b.node(root, graph.NodePackage, u.Name()+"@"+u.Ref, line, attrs{
+			"ecosystem": purlTypeActions, "name": u.Name(), "version": u.Ref,
+		})
+		w.b.edge(root, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+		w.b.edge(ver, graph.EdgeDependsOn, root, graph.Certain, line, attrs{
+			graph.AttrReason: label + " is a folder of " + u.Name() + " at " + u.Ref,
+		})
+	}
 	return ver
 }
 
@@ -571,27 +588,34 @@ func (w *workflow) writeExecutions(j *job) {
 }
 
 // writeSecrets writes an EXPOSES edge for each secret the job's
-// expressions (and the workflow-level env) reference.
+// expressions (and the workflow-level env) reference. Two kinds of
+// reference are recorded on the job for the linker instead. In a workflow
+// that only runs when called, the caller decides what each name contains.
+// In a job bound to an environment, an environment secret of that name
+// takes precedence over the repository's, and only the whole graph shows
+// whether one exists.
 func (w *workflow) writeSecrets(j *job, refs []refAt) {
 	sort.SliceStable(refs, func(a, b int) bool { return refs[a].Line < refs[b].Line })
+	callOnly := w.calledOnly()
+	var callRefs, envRefs []string
 	for _, r := range refs {
-		if r.All {
-			id := graph.GHAAllSecretsID(w.repo)
-			w.b.node(id, graph.NodeSecret, w.repo+" secrets", r.Line, attrs{
-				graph.AttrProvider:   "github",
-				"type":               "all-actions-secrets",
-				graph.AttrName:       "*",
-				graph.AttrRepository: w.repo,
-				graph.AttrLongLived:  "true",
-			})
-			w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, r.Line, attrs{
-				graph.AttrVia: "ci-secret",
-				"all":         "true",
-				"environment": j.env,
-			})
+		switch {
+		case r.Name == "GITHUB_TOKEN":
 			continue
-		}
-		if r.Name == "GITHUB_TOKEN" {
+		case callOnly && r.All:
+			callRefs = append(callRefs, "*")
+			continue
+		case callOnly:
+			callRefs = append(callRefs, r.Name)
+			continue
+		case r.All && j.env != "" && !j.envDyn:
+			envRefs = append(envRefs, "*")
+			continue
+		case r.All:
+			w.exposeAll(j, r.Line)
+			continue
+		case j.env != "" && !j.envDyn && !w.callSecrets[r.Name]:
+			envRefs = append(envRefs, r.Name)
 			continue
 		}
 		id := graph.GHASecretID(w.repo, r.Name)
@@ -613,20 +637,36 @@ func (w *workflow) writeSecrets(j *job, refs []refAt) {
 		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, r.Line, a)
 	}
 	if j.attrs["secrets_inherit"] == "true" {
-		id := graph.GHAAllSecretsID(w.repo)
-		w.b.node(id, graph.NodeSecret, w.repo+" secrets", j.line, attrs{
-			graph.AttrProvider:   "github",
-			"type":               "all-actions-secrets",
-			graph.AttrName:       "*",
-			graph.AttrRepository: w.repo,
-			graph.AttrLongLived:  "true",
-		})
-		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, j.line, attrs{
-			graph.AttrVia: "ci-secret",
-			"all":         "true",
-			"environment": j.env,
-		})
+		w.exposeAll(j, j.line)
 	}
+	w.b.node(j.rid, graph.NodeRuntime, "", j.line, attrs{
+		"call_secret_refs":        graph.JoinList(callRefs),
+		"environment_secret_refs": graph.JoinList(envRefs),
+	})
+}
+
+// calledOnly reports whether workflow_call is the workflow's only trigger:
+// then every secrets reference reads what a caller passes.
+func (w *workflow) calledOnly() bool {
+	return len(w.triggers) == 1 && w.triggers[0].Event == "workflow_call"
+}
+
+// exposeAll writes the edge to the node standing for every secret of the
+// repository.
+func (w *workflow) exposeAll(j *job, line int) {
+	id := graph.GHAAllSecretsID(w.repo)
+	w.b.node(id, graph.NodeSecret, w.repo+" secrets", line, attrs{
+		graph.AttrProvider:   "github",
+		"type":               "all-actions-secrets",
+		graph.AttrName:       "*",
+		graph.AttrRepository: w.repo,
+		graph.AttrLongLived:  "true",
+	})
+	w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{
+		graph.AttrVia: "ci-secret",
+		"all":         "true",
+		"environment": j.env,
+	})
 }
 
 // writeToken writes the job's GITHUB_TOKEN, the identity it acts as, and
@@ -665,16 +705,12 @@ func (w *workflow) writeToken(j *job) {
 		})
 		return
 	}
-	var writes []string
-	for _, sc := range []string{"actions", "contents"} {
-		if j.perms.has(sc, "write") {
-			writes = append(writes, sc+":write")
-		}
-	}
-	if len(writes) > 0 {
+	// actions:write starts workflows but changes no code; the linker
+	// joins the token to the jobs it can dispatch.
+	if j.perms.has("contents", "write") {
 		w.b.edge(ident, graph.EdgeCanModify, w.repID, graph.Certain, j.line, attrs{
-			graph.AttrActions: strings.Join(writes, ","),
-			graph.AttrReason:  "the token can push commits or change workflow runs",
+			graph.AttrActions: "contents:write",
+			graph.AttrReason:  "the token can push commits to the repository (its code, not its workflow files)",
 		})
 	}
 	if lvl := j.perms.level(); lvl != "" {

@@ -316,9 +316,40 @@ func (j *jobState) exposure(a attrs) attrs {
 	return a
 }
 
-// variableExposures writes the project's CI/CD variables the job sees:
-// every one of them, and by name those it reads.
+// variableExposures writes the edge to every CI/CD variable the project
+// receives, and the Secret node of each variable the job reads by name. The
+// names read go on the edge (reads, and file_reads for those used as a
+// path): whether a variable reaches the job depends on whether it is
+// protected and on its environment scope, which other inputs declare, so
+// the linker writes the edges to single variables.
 func (c *converter) variableExposures(j *jobState) {
+	var reads, files []string
+	seen := map[string]bool{}
+	for _, rd := range j.reads {
+		n := rd.Name
+		if rd.File {
+			files = append(files, n)
+		}
+		if seen[n] || j.defined[n] || !projectVariable(n) {
+			continue
+		}
+		seen[n] = true
+		reads = append(reads, n)
+		c.b.Node(graph.GitLabVariableID(c.project, n), graph.NodeSecret, n, c.readLine(j, n), attrs{
+			graph.AttrProvider:   "gitlab",
+			"type":               "ci-variable",
+			graph.AttrName:       n,
+			graph.AttrRepository: c.project,
+			graph.AttrLongLived:  "true",
+		})
+	}
+	var fileReads []string
+	for _, n := range files {
+		if seen[n] {
+			fileReads = append(fileReads, n)
+		}
+	}
+
 	all := graph.GitLabAllVariablesID(c.project)
 	c.b.Node(all, graph.NodeSecret, c.project+" CI/CD variables", j.line, attrs{
 		graph.AttrProvider:   "gitlab",
@@ -330,37 +361,11 @@ func (c *converter) variableExposures(j *jobState) {
 	c.b.Edge(j.rid, graph.EdgeExposes, all, graph.Certain, j.line, j.exposure(attrs{
 		graph.AttrVia: "ci-variable",
 		"all":         "true",
+		"reads":       graph.JoinList(reads),
+		"file_reads":  graph.JoinList(fileReads),
 		graph.AttrReason: "GitLab hands every CI/CD variable of the project, its groups and the instance to every job; " +
 			"protected ones only on protected refs, environment-scoped ones only in their environment",
 	}))
-
-	seen := map[string]bool{}
-	for _, rd := range j.reads {
-		n := rd.Name
-		if seen[n] || j.defined[n] || !projectVariable(n) {
-			continue
-		}
-		seen[n] = true
-		id := graph.GitLabVariableID(c.project, n)
-		line := c.readLine(j, n)
-		c.b.Node(id, graph.NodeSecret, n, line, attrs{
-			graph.AttrProvider:   "gitlab",
-			"type":               "ci-variable",
-			graph.AttrName:       n,
-			graph.AttrRepository: c.project,
-			graph.AttrLongLived:  "true",
-			"protected":          "unknown",
-		})
-		a := j.exposure(attrs{
-			graph.AttrVia:    "ci-variable",
-			graph.AttrName:   n,
-			graph.AttrReason: "the job reads $" + n + ", which the file does not set: a CI/CD variable of that name reaches it, if one exists",
-		})
-		if rd.File {
-			a["file"] = "possible"
-		}
-		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Possible, line, a)
-	}
 }
 
 // shellNames are variables that shells, runners and images set, which

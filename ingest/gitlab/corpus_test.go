@@ -145,7 +145,8 @@ func TestGitLabRunnerExpected(t *testing.T) {
 		}
 	}
 	var named []string
-	for _, to := range targets(res, images, graph.EdgeExposes) {
+	_, out := linked(t, res)
+	for _, to := range targets(out, images, graph.EdgeExposes) {
 		if strings.HasPrefix(to, "secret:gitlab:"+project+"/") && to != all {
 			named = append(named, strings.TrimPrefix(to, "secret:gitlab:"+project+"/"))
 		}

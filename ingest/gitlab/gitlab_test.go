@@ -36,66 +36,6 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-// applyProtectedRule drops the EXPOSES edges that the linker rule for
-// protected variables removes: an edge to a variable declared protected,
-// from a job that never runs on a protected ref.
-func applyProtectedRule(edges []graph.Edge, protected map[string]bool) []graph.Edge {
-	var out []graph.Edge
-	for _, e := range edges {
-		if e.Kind == graph.EdgeExposes && protected[e.To] && e.Attr("protected_ref") == "false" {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-func TestProtectedVariables(t *testing.T) {
-	res := mustParse(t, "protected", ".gitlab-ci.yml")
-	token := graph.GitLabVariableID(testProject, "DEPLOY_TOKEN")
-
-	tests := []struct {
-		job       string
-		sources   string
-		protected string
-	}{
-		{"review", "merge_request_event", "false"},
-		{"production", nonMRSources, "possible"},
-		{"protected-only", nonMRSources, "true"},
-		{"legacy-mr", "merge_request_event", "false"},
-		{"nightly", "schedule", "possible"},
-	}
-	for _, tt := range tests {
-		e := findEdge(t, res, jobID(".gitlab-ci.yml", tt.job), graph.EdgeExposes, token)
-		got := [3]string{e.Attr("pipeline_sources"), e.Attr("protected_ref"), string(e.Confidence)}
-		want := [3]string{tt.sources, tt.protected, "possible"}
-		if got != want {
-			t.Errorf("%s: edge (sources, protected_ref, confidence) = %q, want %q", tt.job, got, want)
-		}
-	}
-
-	disabled := jobID(".gitlab-ci.yml", "disabled")
-	if got := findNode(t, res, disabled).Attr("runs"); got != "never" {
-		t.Errorf("disabled: runs = %q, want never", got)
-	}
-	if got := targets(res, disabled, graph.EdgeExposes); len(got) != 0 {
-		t.Errorf("disabled job exposes %v, want nothing", got)
-	}
-
-	// When Terraform's gitlab_project_variable declares DEPLOY_TOKEN
-	// protected, the jobs that only run in merge request pipelines lose it.
-	kept := applyProtectedRule(res.Edges, map[string]bool{token: true})
-	var readers []string
-	for _, e := range kept {
-		if e.Kind == graph.EdgeExposes && e.To == token {
-			readers = append(readers, strings.TrimPrefix(e.From, jobID(".gitlab-ci.yml", "")))
-		}
-	}
-	if diff := cmp.Diff(readers, []string{"production", "protected-only", "nightly"}); diff != "" {
-		t.Errorf("jobs that read the protected variable (-got +want):\n%s", diff)
-	}
-}
-
 func TestIncludeAndExtends(t *testing.T) {
 	const jobsFile = "ci/jobs/deploy.yml"
 	res := mustParse(t, "merge", jobsFile)
@@ -134,7 +74,8 @@ func TestIncludeAndExtends(t *testing.T) {
 		graph.GitLabJobTokenID(deploy),
 	}
 	sortStrings(wantExposes)
-	if diff := cmp.Diff(targets(res, deploy, graph.EdgeExposes), wantExposes); diff != "" {
+	_, out := linked(t, res)
+	if diff := cmp.Diff(targets(out, deploy, graph.EdgeExposes), wantExposes); diff != "" {
 		t.Errorf("deploy exposes (-got +want):\n%s", diff)
 	}
 	sec := findNode(t, res, inline)
@@ -166,7 +107,7 @@ func TestIncludeAndExtends(t *testing.T) {
 	if ndn.Attr("image") != "" || ndn.Attr("tags") != "" {
 		t.Errorf("no-defaults: image %q tags %q, want none", ndn.Attr("image"), ndn.Attr("tags"))
 	}
-	findEdge(t, res, nd, graph.EdgeExposes, graph.GitLabVariableID(testProject, "GLOBAL_ONLY"))
+	findEdge(t, out, nd, graph.EdgeExposes, graph.GitLabVariableID(testProject, "GLOBAL_ONLY"))
 	if hasNode(res, graph.GitLabVariableID(testProject, "B")) {
 		t.Errorf("B is set by the file but exposed as a project variable")
 	}

@@ -93,6 +93,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 
 	v.linkReusableCalls()
 	v.linkSecrets()
+	v.linkCI()
 	v.linkLockfiles()
 	v.linkAWS()
 	v.linkPrivesc()

@@ -11,7 +11,9 @@ import (
 // workflow's jobs run on behalf of the caller, so they receive the
 // caller's secrets that the call passes (by name, or all of them with
 // secrets: inherit) and the caller job's GITHUB_TOKEN, whose permissions
-// the caller sets.
+// the caller sets. A job of a workflow that only runs when called, and
+// that no job of the graph calls, gets a possible edge per secret name it
+// reads: some caller passes a value under that name.
 func (v *view) linkReusableCalls() {
 	callees := map[string][]graph.Node{} // "owner/repo#workflow path" -> jobs
 	for _, rt := range v.byKind[graph.NodeRuntime] {
@@ -21,6 +23,7 @@ func (v *view) linkReusableCalls() {
 		key := strings.ToLower(rt.Attr(graph.AttrRepository)) + "#" + rt.Attr("workflow")
 		callees[key] = append(callees[key], rt)
 	}
+	called := map[string]bool{}
 	for _, caller := range v.byKind[graph.NodeRuntime] {
 		for _, call := range v.edgesFrom(graph.EdgeExecutes, caller.ID) {
 			if call.Attr("reusable") != "true" {
@@ -31,8 +34,14 @@ func (v *view) linkReusableCalls() {
 				continue
 			}
 			for _, callee := range callees[repo+"#"+path] {
+				called[callee.ID] = true
 				v.passToCallee(caller, callee, call)
 			}
+		}
+	}
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		if rt.Attr("call_secret_refs") != "" && !called[rt.ID] {
+			v.uncalledParameters(rt)
 		}
 	}
 }
@@ -64,34 +73,126 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 			mapping[strings.ToUpper(param)] = secret
 		}
 	}
-	for _, e := range v.edgesFrom(graph.EdgeExposes, callee.ID) {
-		name := e.Attr(graph.AttrName)
-		if name == "" {
-			continue
-		}
+	declared := map[string]bool{}
+	for _, name := range graph.SplitList(callee.Attr("workflow_call_secrets")) {
+		declared[strings.ToUpper(name)] = true
+	}
+	// resolve names the caller's secret that a reference in the callee
+	// reads, or "" when the call passes none under that name.
+	resolve := func(name string, isParam bool) string {
 		secret := ""
-		switch {
-		case e.Attr("workflow_call_secret") == "true":
+		if isParam {
 			secret = mapping[strings.ToUpper(name)]
-			if secret == "" && inherit {
-				secret = name
-			}
-		case inherit:
+		}
+		if secret == "" && inherit {
 			secret = name
 		}
-		if secret == "" || secret == "*" {
-			continue
+		return secret
+	}
+	expose := func(secret, name string) {
+		id := graph.GHASecretID(callerRepo, secret)
+		if !v.exists(id) {
+			n := graph.Node{ID: id, Kind: graph.NodeSecret, Label: strings.ToUpper(secret), Pos: call.Pos}
+			n.SetAttr(graph.AttrProvider, "github")
+			n.SetAttr("type", "actions-secret")
+			n.SetAttr(graph.AttrName, strings.ToUpper(secret))
+			n.SetAttr(graph.AttrRepository, callerRepo)
+			n.SetAttr(graph.AttrLongLived, "true")
+			v.addNode(n)
 		}
-		ne := graph.Edge{From: callee.ID, To: graph.GHASecretID(callerRepo, secret), Kind: graph.EdgeExposes,
+		ne := graph.Edge{From: callee.ID, To: id, Kind: graph.EdgeExposes,
 			Confidence: call.Confidence, Pos: call.Pos}
 		ne.SetAttr(graph.AttrVia, "ci-secret")
 		ne.SetAttr(graph.AttrName, secret)
 		ne.SetAttr(graph.AttrReason, fmt.Sprintf("%s calls this workflow and passes its secret %s as %s", caller.Label, secret, name))
 		v.addEdge(ne)
+		if inherit {
+			// The caller's own edge to every secret resolves to the
+			// ones its callee is now known to read.
+			ce := graph.Edge{From: caller.ID, To: id, Kind: graph.EdgeExposes, Confidence: call.Confidence, Pos: call.Pos}
+			ce.SetAttr(graph.AttrVia, "ci-secret")
+			ce.SetAttr(graph.AttrName, secret)
+			ce.SetAttr(graph.AttrReason, "the job hands every secret of its repository to the workflow it calls (secrets: inherit)")
+			v.addEdge(ce)
+		}
 	}
+
+	for _, e := range v.edgesFrom(graph.EdgeExposes, callee.ID) {
+		name := e.Attr(graph.AttrName)
+		if name == "" {
+			continue
+		}
+		secret := resolve(name, e.Attr("workflow_call_secret") == "true")
+		if secret != "" && secret != "*" {
+			expose(secret, name)
+		}
+	}
+	for _, name := range graph.SplitList(callee.Attr("call_secret_refs")) {
+		if name != "*" {
+			if secret := resolve(name, declared[strings.ToUpper(name)]); secret != "" && secret != "*" {
+				expose(secret, name)
+			}
+			continue
+		}
+		// The callee reads the whole secrets context: every secret the
+		// call passes.
+		if inherit {
+			v.addEdge(allSecretsEdge(callee.ID, graph.GHAAllSecretsID(callerRepo), call))
+			for _, s := range v.repoSecrets(callerRepo) {
+				v.addEdge(allSecretsEdge(callee.ID, s, call))
+			}
+		}
+		for param, secret := range mapping {
+			if secret != "*" {
+				expose(secret, param)
+			}
+		}
+	}
+
 	tok := graph.Edge{From: callee.ID, To: graph.GHATokenID(caller.ID), Kind: graph.EdgeExposes,
 		Confidence: call.Confidence, Pos: call.Pos}
 	tok.SetAttr(graph.AttrVia, "token")
 	tok.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs on behalf of %s and gets its GITHUB_TOKEN, with the permissions the caller sets", caller.Label))
 	v.addEdge(tok)
+}
+
+// repoSecrets returns the ids of a repository's Actions secrets that are
+// not bound to an environment.
+func (v *view) repoSecrets(repo string) []string {
+	var out []string
+	for _, n := range v.byKind[graph.NodeSecret] {
+		if n.Attr(graph.AttrProvider) == "github" && n.Attr("type") == "actions-secret" &&
+			n.Attr(graph.AttrRepository) == repo && n.Attr("environment") == "" &&
+			!strings.HasPrefix(n.ID, "secret:gha:org:") {
+			out = append(out, n.ID)
+		}
+	}
+	return out
+}
+
+// uncalledParameters gives a job of a workflow that only runs when called,
+// and that no job in the graph calls, a possible edge per secret name it
+// reads. The node stands for the value some caller passes under that
+// name; it is not a secret of the called repository.
+func (v *view) uncalledParameters(rt graph.Node) {
+	repo := rt.Attr(graph.AttrRepository)
+	for _, name := range graph.SplitList(rt.Attr("call_secret_refs")) {
+		if name == "*" {
+			continue
+		}
+		id := graph.GHASecretID(repo, name)
+		n := graph.Node{ID: id, Kind: graph.NodeSecret, Label: name, Pos: rt.Pos}
+		n.SetAttr(graph.AttrProvider, "github")
+		n.SetAttr("type", "workflow-call-secret")
+		n.SetAttr(graph.AttrName, name)
+		n.SetAttr(graph.AttrRepository, repo)
+		n.SetAttr(graph.AttrLongLived, "true")
+		v.addNode(n)
+		e := graph.Edge{From: rt.ID, To: id, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: rt.Pos}
+		e.SetAttr(graph.AttrVia, "ci-secret")
+		e.SetAttr(graph.AttrName, name)
+		e.SetAttr("workflow_call_secret", "true")
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("the workflow runs only when called and reads secrets.%s, whose value its caller passes; no caller is in the input", name))
+		v.addEdge(e)
+	}
 }

@@ -1,0 +1,398 @@
+package link
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/actions"
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+// ciStore ingests the workflows under testdata/ci/<name>, laid out as
+// <owner>/<repo>/<path in the repository>, with nodes other inputs would
+// declare, and links them.
+func ciStore(t *testing.T, name string, declared ...graph.Node) graph.Store {
+	t.Helper()
+	root := filepath.Join("testdata", "ci", name)
+	b := &graph.Batch{Time: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC), Nodes: declared}
+	p := actions.New()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		parts := strings.SplitN(filepath.ToSlash(rel), "/", 3)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f := &ingest.File{Path: path, RelPath: parts[2], Repo: parts[0] + "/" + parts[1], Head: data,
+			Size: int64(len(data)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+		if !p.Detect(f) {
+			t.Fatalf("%s is not read as a workflow", path)
+		}
+		res := &ingest.Result{}
+		if err := p.Parse(context.Background(), f, &ingest.Env{Fingerprint: func(string) string { return "fp" }}, res); err != nil {
+			t.Fatalf("parse %s: %v", path, err)
+		}
+		b.Nodes = append(b.Nodes, res.Nodes...)
+		b.Edges = append(b.Edges, res.Edges...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, (&Linker{}).Derive); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// radius returns the blast radius of a start (as the CLI's --package or
+// --node take it) as id -> confidence.
+func radius(t *testing.T, s graph.Store, start query.Start) map[string]graph.Confidence {
+	t.Helper()
+	res, err := query.Run(context.Background(), s, start, query.Options{})
+	if err != nil {
+		t.Fatalf("%s: %v", start, err)
+	}
+	out := map[string]graph.Confidence{}
+	for _, r := range res.Reached {
+		out[r.Node.ID] = r.Confidence
+	}
+	return out
+}
+
+// pick lists the reached ids with a prefix as "id (confidence)", sorted.
+func pick(reached map[string]graph.Confidence, prefix string) []string {
+	var out []string
+	for id, c := range reached {
+		if strings.HasPrefix(id, prefix) {
+			out = append(out, id+" ("+string(c)+")")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ghSecret is an Actions secret as the Terraform ingester declares it
+// (github_actions_secret, github_actions_environment_secret).
+func ghSecret(repo, env, name string) graph.Node {
+	id := graph.GHASecretID(repo, name)
+	if env != "" {
+		id = graph.GHAEnvSecretID(repo, env, name)
+	}
+	return node(id, graph.NodeSecret, "provider", "github", "type", "actions-secret", "name", name,
+		"repository", repo, "environment", env, "long_lived", "true")
+}
+
+func pkgStart(purl string) query.Start { return query.Start{Packages: []string{purl}} }
+
+func TestCISecretsPerJob(t *testing.T) {
+	const repo = "example-org/app"
+	repoKey := ghSecret(repo, "", "DEPLOY_KEY")
+	prodKey := ghSecret(repo, "prod", "DEPLOY_KEY")
+	npm := ghSecret(repo, "", "NPM_TOKEN")
+	stagingOnly := ghSecret(repo, "staging", "STAGING_ONLY")
+	stagingKey := ghSecret(repo, "staging", "DEPLOY_KEY")
+	orgNPM := node(graph.GHAOrgSecretID("example-org", "NPM_TOKEN"), graph.NodeSecret, "provider", "github",
+		"type", "actions-secret", "name", "NPM_TOKEN", "visibility", "all")
+	orgSlack := node(graph.GHAOrgSecretID("example-org", "SLACK_HOOK"), graph.NodeSecret, "provider", "github",
+		"type", "actions-secret", "name", "SLACK_HOOK", "visibility", "all")
+	s := ciStore(t, "secrets", repoKey, prodKey, npm, stagingOnly, stagingKey, orgNPM, orgSlack)
+	actionsSecrets := "secret:gha:" + repo + "/"
+
+	tests := []struct {
+		action string
+		want   []string
+	}{
+		// lint references no secret; DEPLOY_KEY is used only by other jobs.
+		{"lint-action", nil},
+		// stage has no environment: the repository's DEPLOY_KEY.
+		{"stage-action", []string{repoKey.ID + " (certain)"}},
+		// deploy runs in prod: prod's DEPLOY_KEY takes precedence over the
+		// repository's; NPM_TOKEN exists only at the repository.
+		{"deploy-action", []string{npm.ID + " (certain)", prodKey.ID + " (certain)"}},
+		// toJSON(secrets) in staging: the staging environment's secrets,
+		// then the repository's and the organisation's of other names;
+		// never prod's.
+		{"dump-action", []string{
+			graph.GHAAllSecretsID(repo) + " (certain)", npm.ID + " (certain)",
+			stagingKey.ID + " (certain)", stagingOnly.ID + " (certain)",
+		}},
+	}
+	for _, tt := range tests {
+		got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+tt.action+"@v1")), actionsSecrets)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", tt.action, diff)
+		}
+	}
+	// The organisation's NPM_TOKEN is shadowed by the repository's; its
+	// SLACK_HOOK reaches the staging job.
+	got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/dump-action@v1")), "secret:gha:org:")
+	if diff := cmp.Diff(got, []string{orgSlack.ID + " (certain)"}); diff != "" {
+		t.Errorf("dump-action reaches organisation secrets (-got +want):\n%s", diff)
+	}
+}
+
+func TestCIActionPinning(t *testing.T) {
+	s := ciStore(t, "pinning")
+	const sha = "0123456789abcdef0123456789abcdef01234567"
+	job := func(name string) string {
+		return graph.GHAJobID("example-org/app", ".github/workflows/pin.yml", name) + " (certain)"
+	}
+	tests := []struct {
+		start string
+		want  []string
+	}{
+		// Moving the v1 tag reaches the jobs that use @v1, the action in
+		// a folder of the repository included, not the one pinned to a
+		// commit, nor the one on another tag.
+		{"pkg:githubactions/example-vendor/build-action@v1", []string{job("folder"), job("tagged")}},
+		{"pkg:githubactions/example-vendor/build-action@>=1.0.0 <2.0.0", []string{job("folder"), job("minor"), job("tagged")}},
+		{"pkg:githubactions/example-vendor/build-action@" + sha, []string{job("pinned")}},
+		{"pkg:githubactions/example-vendor/build-action", []string{job("folder"), job("minor"), job("pinned"), job("tagged")}},
+	}
+	for _, tt := range tests {
+		got := pick(radius(t, s, pkgStart(tt.start)), "runtime:")
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", tt.start, diff)
+		}
+	}
+}
+
+func TestCIReusableParameters(t *testing.T) {
+	appKey := ghSecret("example-org/app", "", "APP_DEPLOY_TOKEN")
+	appOther := ghSecret("example-org/app", "", "OTHER")
+	s := ciStore(t, "reusable", appKey, appOther)
+	caller := func(job string) string {
+		return graph.GHATokenID(graph.GHAJobID("example-org/app", ".github/workflows/call.yml", job))
+	}
+	// The called job's own token node, with the permissions it narrows to.
+	callee := func(file, job string) string {
+		return graph.GHATokenID(graph.GHAJobID("example-org/shared", ".github/workflows/"+file, job)) + " (certain)"
+	}
+	tests := []struct {
+		action string
+		want   []string
+	}{
+		// The caller maps its APP_DEPLOY_TOKEN to the parameter token: no
+		// secret TOKEN of the shared repository appears.
+		{"notify", []string{appKey.ID + " (certain)", caller("named") + " (certain)", callee("deploy.yml", "deploy")}},
+		// secrets: inherit and toJSON(secrets): every secret of the caller.
+		{"report", []string{
+			graph.GHAAllSecretsID("example-org/app") + " (certain)", appKey.ID + " (certain)",
+			appOther.ID + " (certain)", caller("inherit") + " (certain)", callee("dump.yml", "dump"),
+		}},
+		// Nobody in the input calls uncalled.yml: the parameter stays a
+		// possible secret standing for what some caller passes.
+		{"push", []string{graph.GHASecretID("example-org/shared", "REGISTRY-PASSWORD") + " (possible)",
+			callee("uncalled.yml", "push")}},
+	}
+	for _, tt := range tests {
+		got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+tt.action+"@v1")), "secret:")
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", tt.action, diff)
+		}
+	}
+	ns, err := s.Nodes(context.Background(), []string{graph.GHASecretID("example-org/shared", "TOKEN")})
+	if err != nil || len(ns) != 0 {
+		t.Errorf("the mapped parameter is a node of its own: %v %v", ns, err)
+	}
+}
+
+func TestCIOIDCBoundToRepositoryAndEnvironment(t *testing.T) {
+	withNow(t)
+	sub := func(cond string) string {
+		return trust(`{"StringLike":{"token.actions.githubusercontent.com:sub":"` + cond + `"}}`)
+	}
+	prod := role("prod", sub("repo:example-org/app:environment:prod"))
+	main := role("main", sub("repo:example-org/app:ref:refs/heads/main"))
+	other := role("other-repo", sub("repo:example-org/other:*"))
+	principal := wifPrincipal("github", "repository", "example-org/app")
+	declared := append(gcpFixture(), prod, main, other, principal,
+		node(provider, graph.NodeIdentity, "provider", "aws", "type", "oidc-provider", "account", acct),
+		wifProviderNode("github", "actions", `assertion.repository == "example-org/app" && assertion.environment == "prod"`),
+		grantNode(gsa("deployer"), "roles/iam.workloadIdentityUser",
+			"principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/attribute.repository/example-org/app",
+			principal.ID, ""))
+	s := ciStore(t, "oidc", declared...)
+	job := func(repo, name string) query.Start {
+		return query.Start{Runtimes: []string{graph.GHAJobID(repo, ".github/workflows/deploy.yml", name)}}
+	}
+	tests := []struct {
+		name  string
+		start query.Start
+		want  []string
+	}{
+		// The prod environment's subject: the prod role and, through the
+		// provider whose condition asks for prod, the deployer account.
+		{"app ship", job("example-org/app", "ship"), []string{
+			principal.ID + " (certain)", gsa("deployer") + " (certain)", prod.ID + " (certain)"}},
+		// No environment: the main branch's role only; the provider's
+		// condition on the environment claim fails.
+		{"app build", job("example-org/app", "build"), []string{main.ID + " (certain)"}},
+		// Another repository's prod environment: only the role that
+		// trusts that repository.
+		{"other ship", job("example-org/other", "ship"), []string{other.ID + " (certain)"}},
+	}
+	for _, tt := range tests {
+		r := radius(t, s, tt.start)
+		got := append(pick(r, "arn:aws:iam::"+acct+":role/"), pick(r, "gcp:")...)
+		sort.Strings(got)
+		want := append([]string(nil), tt.want...)
+		sort.Strings(want)
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("%s assumes (-got +want):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// edgesOf lists the edges of a kind as "from -> to (confidence)", sorted.
+func edgesOf(t *testing.T, s graph.Store, kind graph.EdgeKind) []string {
+	t.Helper()
+	es, err := s.EdgesByKind(context.Background(), kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.From+" -> "+e.To+" ("+string(e.Confidence)+")")
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestCISelfHostedRunners(t *testing.T) {
+	job := func(file, name string) string {
+		return graph.GHAJobID("example-org/app", ".github/workflows/"+file, name)
+	}
+	host := "runtime:runner:github:example-org/app#linux,self-hosted"
+	meta := "secret:runner-metadata:github:example-org/app#linux,self-hosted"
+
+	s := ciStore(t, "runners")
+	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/test-action@v1"))
+	// The job that runs the action is reached first and certain; the
+	// walk then meets it again through the host's CAN_MODIFY and, to mark
+	// it modifiable, records the weaker confidence. Only the other nodes
+	// are compared.
+	delete(r, job("ci.yml", "test"))
+	got := append(pick(r, "runtime:"), pick(r, "secret:")...)
+	want := []string{
+		// The pull request job shares the linux runners with publish; the
+		// gpu runners and the hosted docs job stay out of reach.
+		host + " (certain)",
+		job("release.yml", "publish") + " (possible)",
+		"secret:gha:example-org/app/NPM_TOKEN (possible)",
+		graph.GHATokenID(job("ci.yml", "test")) + " (certain)",
+		graph.GHATokenID(job("release.yml", "publish")) + " (possible)",
+		meta + " (possible)",
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("test-action reaches (-got +want):\n%s", diff)
+	}
+
+	// Terraform shows the instance that serves the linux labels: its
+	// role credentials replace the unknown metadata credentials.
+	const instance = "runtime:aws:ec2:111122223333:aws_instance.runner"
+	creds := graph.AWSInstanceCredentialsID(instance)
+	runnerRole := role("runner", `{"Statement":[]}`)
+	s = ciStore(t, "runners",
+		node(instance, graph.NodeRuntime, "provider", "aws", "type", "ec2-instance", "name", "ci-runner",
+			"runner_labels", "self-hosted,linux,x64"),
+		node(creds, graph.NodeSecret, "provider", "aws", "type", "instance-role-credentials", "long_lived", "false"),
+		runnerRole)
+	r = radius(t, s, pkgStart("pkg:githubactions/example-vendor/test-action@v1"))
+	if c, ok := r[instance]; !ok || c != graph.Certain {
+		t.Errorf("instance reached as %q, want certain", c)
+	}
+	if _, ok := r[meta]; ok {
+		t.Errorf("metadata credentials of unknown hosts reached although the instance is known")
+	}
+}
+
+func TestCICachePoisoning(t *testing.T) {
+	s := ciStore(t, "cache")
+	const secrets = "secret:gha:example-org/app/"
+	tests := []struct {
+		action string
+		want   []string
+	}{
+		// A pull_request run saves into its merge ref, which the release
+		// never restores from.
+		{"pr-check", nil},
+		// pull_request_target runs on the default branch: its entry under
+		// *-build-* is what the release restores. setup-python's pip cache
+		// is another key.
+		{"labeler", []string{secrets + "NPM_TOKEN (possible)"}},
+	}
+	for _, tt := range tests {
+		got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+tt.action+"@v1")), secrets)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", tt.action, diff)
+		}
+	}
+	job := func(file, name string) string {
+		return graph.GHAJobID("example-org/app", ".github/workflows/"+file, name)
+	}
+	want := []string{
+		job("label.yml", "label") + " -> " + job("pr.yml", "test") + " (possible)",
+		job("label.yml", "label") + " -> " + job("release.yml", "publish") + " (possible)",
+	}
+	var got []string
+	for _, e := range edgesOf(t, s, graph.EdgeCanModify) {
+		if strings.HasPrefix(e, "runtime:") {
+			got = append(got, e)
+		}
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("cache CAN_MODIFY (-got +want):\n%s", diff)
+	}
+}
+
+func TestCITokenDispatch(t *testing.T) {
+	job := func(file, name string) string {
+		return graph.GHAJobID("example-org/app", ".github/workflows/"+file, name)
+	}
+	bot := graph.GHATokenIdentityID(job("bot.yml", "bot"))
+	reader := graph.GHATokenIdentityID(job("bot.yml", "reader"))
+	s := ciStore(t, "dispatch")
+	var got []string
+	for _, e := range edgesOf(t, s, graph.EdgeCanModify) {
+		if !strings.Contains(e, "-> repo:") {
+			got = append(got, e)
+		}
+	}
+	want := []string{
+		// contents:write pushes a branch, actions:write dispatches on it.
+		bot + " -> " + job("deploy.yml", "deploy") + " (certain)",
+		// contents:write sends repository_dispatch; the default branch may
+		// be protected.
+		bot + " -> " + job("nightly.yml", "nightly") + " (possible)",
+		// actions:write alone: the dispatched code is the repository's.
+		reader + " -> " + job("deploy.yml", "deploy") + " (possible)",
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("token CAN_MODIFY jobs (-got +want):\n%s", diff)
+	}
+	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/reader@v1"))
+	if diff := cmp.Diff(pick(r, "secret:gha:example-org/app/"), []string{"secret:gha:example-org/app/PROD_KEY (possible)"}); diff != "" {
+		t.Errorf("reader reaches (-got +want):\n%s", diff)
+	}
+}

@@ -1,0 +1,109 @@
+package link
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// linkEnvironmentSecrets resolves the names in a GitHub Actions job's
+// environment_secret_refs. Each goes to the environment's secret of that
+// name when the graph declares one, because it takes precedence, else to
+// the repository's secret.
+func (v *view) linkEnvironmentSecrets() {
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		refs := graph.SplitList(rt.Attr("environment_secret_refs"))
+		env, repo := rt.Attr("environment"), rt.Attr(graph.AttrRepository)
+		if len(refs) == 0 || env == "" || repo == "" {
+			continue
+		}
+		for _, name := range refs {
+			if name == "*" {
+				v.exposeEnvironmentContext(rt, repo, env)
+				continue
+			}
+			e := graph.Edge{From: rt.ID, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: rt.Pos}
+			e.SetAttr(graph.AttrVia, "ci-secret")
+			e.SetAttr(graph.AttrName, name)
+			e.SetAttr("environment", env)
+			if envID := graph.GHAEnvSecretID(repo, env, name); v.exists(envID) {
+				e.To = envID
+				e.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs in environment %s, whose secret %s takes precedence over the repository's", env, name))
+				v.addEdge(e)
+				continue
+			}
+			e.To = graph.GHASecretID(repo, name)
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs in environment %s, which declares no secret %s in the input, so it reads the repository's", env, name))
+			n := graph.Node{ID: e.To, Kind: graph.NodeSecret, Label: name, Pos: rt.Pos}
+			n.SetAttr(graph.AttrProvider, "github")
+			n.SetAttr("type", "actions-secret")
+			n.SetAttr(graph.AttrName, name)
+			n.SetAttr(graph.AttrRepository, repo)
+			n.SetAttr(graph.AttrLongLived, "true")
+			v.addNode(n)
+			v.addEdge(e)
+		}
+	}
+}
+
+// exposeEnvironmentContext writes the edges of a job in an environment
+// that reads the whole secrets context. A name resolves to the
+// environment's secret first, then the repository's, then the
+// organisation's (when visible to the repository).
+func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
+	all := graph.GHAAllSecretsID(repo)
+	if !v.exists(all) {
+		n := graph.Node{ID: all, Kind: graph.NodeSecret, Label: repo + " secrets", Pos: rt.Pos}
+		n.SetAttr(graph.AttrProvider, "github")
+		n.SetAttr("type", "all-actions-secrets")
+		n.SetAttr(graph.AttrName, "*")
+		n.SetAttr(graph.AttrRepository, repo)
+		n.SetAttr(graph.AttrLongLived, "true")
+		v.addNode(n)
+	}
+	via := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: rt.Pos}
+	via.SetAttr(graph.AttrVia, "ci-secret")
+	via.SetAttr("all", "true")
+	via.SetAttr("environment", env)
+	v.addEdge(via)
+
+	owner, _, _ := strings.Cut(repo, "/")
+	shadowed := map[string]bool{}
+	var repoLevel, orgLevel []graph.Node
+	for _, s := range v.byKind[graph.NodeSecret] {
+		if s.Attr(graph.AttrProvider) != "github" || s.Attr("type") != "actions-secret" {
+			continue
+		}
+		name := strings.ToUpper(s.Attr(graph.AttrName))
+		switch {
+		case strings.HasPrefix(s.ID, "secret:gha:org:"+owner+"/"):
+			if visibleToRepo(s, repo) {
+				orgLevel = append(orgLevel, s)
+			}
+		case s.Attr(graph.AttrRepository) != repo:
+		case s.Attr("environment") == env:
+			shadowed[name] = true
+			v.addEdge(allSecretsEdge(rt.ID, s.ID, via))
+		case s.Attr("environment") == "":
+			repoLevel = append(repoLevel, s)
+		}
+	}
+	for _, level := range [][]graph.Node{repoLevel, orgLevel} {
+		for _, s := range level {
+			name := strings.ToUpper(s.Attr(graph.AttrName))
+			if !shadowed[name] {
+				v.addEdge(allSecretsEdge(rt.ID, s.ID, via))
+			}
+		}
+		for _, s := range level {
+			shadowed[strings.ToUpper(s.Attr(graph.AttrName))] = true
+		}
+	}
+}
+
+// exists reports whether a node is in the graph or derived in this run.
+func (v *view) exists(id string) bool {
+	_, ok := v.nodes[id]
+	return ok || v.seenNodes[id]
+}
