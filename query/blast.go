@@ -160,7 +160,11 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			conf := pv.reached.Confidence.Weaker(e.Confidence)
 			modifies := e.Kind == graph.EdgeCanModify
 			cur, ok := visits[to]
-			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) || (modifies && !cur.modifiable))
+			// Only a repository needs the modifiable mark (DEFINES leaves
+			// only repositories), so only a repository is walked again
+			// when a CAN_MODIFY edge reaches it after another edge did.
+			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) ||
+				(modifies && !cur.modifiable && kindFromID(to) == graph.NodeRepository))
 			if ok && !upgrade {
 				return
 			}

@@ -470,8 +470,12 @@ var corpusPaths = []corpusPath{
 		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/CODECOV_TOKEN", want: found,
 		hops: hops(exe, expo), conf: graph.Certain, note: "quality_check job references CODECOV_TOKEN"},
 	{lab: pt, start: pkg("pkg:githubactions/codecov/codecov-action"),
-		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/AWS_LAYERS_ROLE_ARN", want: absent,
-		note: "an action is linked only to the secrets of the jobs that run it"},
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/AWS_LAYERS_ROLE_ARN", want: found,
+		hops: hops(exe, graph.EdgeCanModify, expo, auth, graph.EdgeCanModify, graph.EdgeDefines, expo), conf: graph.Possible,
+		note: "not through the job's own secrets (an action is linked only to the secrets of the jobs that run it) but " +
+			"through its cache: quality_check saves the poetry cache of setup-python on pushes to develop, which " +
+			"publish_docs restores; that job's token (contents: write) can change the code that publish_v2_layer " +
+			"runs, and its beta job assumes AWS_LAYERS_ROLE_ARN"},
 	{lab: pt, start: pkg("pkg:githubactions/ossf/scorecard-action"),
 		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/SCORECARD_TOKEN", want: found,
 		hops: hops(exe, expo), conf: graph.Certain, note: "ossf_scorecard job references the SCORECARD_TOKEN PAT"},
