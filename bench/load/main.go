@@ -1,9 +1,9 @@
 // Command load measures `blastradius serve` under concurrent GraphQL
 // clients on loopback. It ingests the example organisation into a
-// temporary store, starts two servers on 127.0.0.1 (one open, one that
-// requires a bearer token, as serve does on any other address), and runs
-// clients that post a mix of blast-radius, revocation-plan, node and stats
-// queries for a fixed time. A share of the requests probe the server's
+// temporary store and starts two servers on 127.0.0.1: one open, and one
+// that requires a bearer token as serve does on any other address. Clients
+// then post a mix of blast-radius, revocation-plan, node and stats queries
+// for a fixed time. A share of the requests probe the server's
 // limits (an oversized body, a query nested too deep, a missing or wrong
 // token); each must be rejected with the documented status and code.
 //
@@ -103,7 +103,7 @@ func freePort() (string, error) {
 }
 
 // startServer starts serve on a free loopback port, with a bearer token
-// when tok is not empty, and waits until /healthz answers.
+// when tok is not empty, and waits until /healthz returns 200.
 func startServer(bin, db, tok string) (string, func(), error) {
 	addr, err := freePort()
 	if err != nil {
@@ -243,6 +243,7 @@ func drive(reqs []request, clients int, duration time.Duration, seed uint64) *re
 		Timeout:   40 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients},
 	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
 	per := make([][]outcome, clients)
@@ -270,6 +271,7 @@ func drive(reqs []request, clients int, duration time.Duration, seed uint64) *re
 		}()
 	}
 	wg.Wait()
+
 	res := &results{reqs: reqs, elapsed: time.Since(start)}
 	for _, o := range per {
 		res.all = append(res.all, o...)
@@ -285,6 +287,7 @@ func do(client *http.Client, r request) string {
 		return err.Error()
 	}
 	req.Header = r.header.Clone()
+
 	resp, err := client.Do(req)
 	if err != nil {
 		return "transport: " + err.Error()
@@ -297,6 +300,7 @@ func do(client *http.Client, r request) string {
 	if resp.StatusCode != r.status {
 		return fmt.Sprintf("status %d, want %d", resp.StatusCode, r.status)
 	}
+
 	var gr struct {
 		Data   json.RawMessage `json:"data"`
 		Errors []struct {
@@ -316,6 +320,7 @@ func do(client *http.Client, r request) string {
 		}
 		return ""
 	}
+
 	if len(gr.Errors) == 0 {
 		return "accepted, want code " + r.code
 	}
