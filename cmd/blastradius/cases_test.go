@@ -145,6 +145,22 @@ var caseTests = []caseTest{
 		}},
 	},
 	{
+		// The Deny covers the objects only: listing the bucket stays
+		// allowed, reading an object does not.
+		name: "01-object-only-deny", dir: ownCasesDir,
+		queries: []caseQuery{{
+			start: []string{"--identity", "quinn-analyst"},
+			reach: []caseReach{{id: "arn:aws:s3:::example-org-ledger-prod", why: []string{"s3:ListBucket"}, notActions: []string{"s3:GetObject"}}},
+			known: "a bucket whose object reads are denied is left out although s3:ListBucket on it is still allowed",
+		}},
+		explains: []caseExplain{
+			{principal: "arn:aws:iam::111122223333:user/quinn-analyst", action: "s3:GetObject", resource: "arn:aws:s3:::example-org-ledger-prod/*",
+				effect: awspolicy.Denied, why: []string{"fence-off-ledger-objects", "FenceObjects"}},
+			{principal: "arn:aws:iam::111122223333:user/quinn-analyst", action: "s3:ListBucket", resource: "arn:aws:s3:::example-org-ledger-prod",
+				effect: awspolicy.Allowed, why: []string{"ReadAnyBucket"}},
+		},
+	},
+	{
 		// The user may leave the fencing group, after which nothing denies
 		// the read: the ledger is two steps away.
 		name: "01-remove-fence", dir: ownCasesDir,
