@@ -1,6 +1,7 @@
 # Account 111122223333. The group's Deny covers reading the ledger's
 # objects (s3:Get* on its objects) but not listing the bucket, so the user
-# can still list the ledger's object keys and read none of them.
+# can still list the ledger's object keys and read none of them. Listing
+# alone is not counted as reaching the bucket.
 
 provider "aws" {
   region              = "us-east-1"
