@@ -126,21 +126,28 @@ func TestKilledIngest(t *testing.T) {
 		t.Errorf("second ingest of the same input changed the graph: %s, was %s", again, refHash)
 	}
 
-	// The store under test starts with the smaller graph, so that a kill
-	// that left half a run would show as a third content.
+	// Each killed run starts from a store with the smaller graph, so that
+	// a kill that left half a run would show as a third content.
 	db := filepath.Join(tmp, "killed", "graph.db")
 	if out, code := binRun(t, bin, ingestArgs(db, filepath.Join(in, "example-org"))...); code != exitOK {
 		t.Fatalf("first ingest: exit %d: %s", code, out)
 	}
+	small, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(7, 11))
-	window := runTime
-	completed := 0
+	window := runTime * 3 / 2
+	completed, written := 0, 0
 	kills := crashKills
 	if testing.Short() {
 		kills = 5
 	}
 	for i := range kills {
 		delay := time.Duration(rng.Int64N(int64(window)))
+		if err := os.WriteFile(db, small, 0o600); err != nil {
+			t.Fatal(err)
+		}
 		cmd := exec.Command(bin, ingestArgs(db, in)...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -163,6 +170,9 @@ func TestKilledIngest(t *testing.T) {
 			completed++
 		}
 		got, nodes := storeHash(t, bin, db)
+		if got == refHash {
+			written++
+		}
 		if got != smallHash && got != refHash {
 			t.Fatalf("kill %d after %v: store holds %d nodes with hash %s, neither the graph before the run (%s) nor after it (%s)",
 				i, delay, nodes, got, smallHash, refHash)
@@ -171,7 +181,8 @@ func TestKilledIngest(t *testing.T) {
 			t.Fatalf("kill %d: verify: exit %d: %s", i, code, out)
 		}
 	}
-	t.Logf("%d runs killed, %d completed before the kill; one clean run takes %v", kills-completed, completed, runTime)
+	t.Logf("%d runs killed, %d completed before the kill, %d left the new graph; one clean run takes %v",
+		kills-completed, completed, written, runTime)
 
 	if out, code := binRun(t, bin, ingestArgs(db, in)...); code != exitOK {
 		t.Fatalf("final ingest: exit %d: %s", code, out)
