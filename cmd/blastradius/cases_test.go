@@ -32,6 +32,8 @@ type caseTest struct {
 	dir string
 	// paths are the inputs inside the folder; none means the folder.
 	paths []string
+	// flags are extra ingest flags.
+	flags []string
 	// records is the number of records each format must report read.
 	records  map[string]int
 	queries  []caseQuery
@@ -375,6 +377,27 @@ var caseTests = []caseTest{
 		},
 	},
 
+	{
+		// GitLab ID tokens: only tag pipelines get the subject the trust
+		// admits, so the branch-pipeline test job cannot release.
+		name: "07-gitlab-tag-only", dir: ownCasesDir,
+		flags: []string{"--repo", "example-org/payments-api"},
+		queries: []caseQuery{
+			{
+				start: []string{"--runtime", "runtime:gitlab:example-org/payments-api/.gitlab-ci.yml#release"},
+				reach: []caseReach{
+					{id: "arn:aws:iam::111122223333:role/payments-release", why: []string{"project_path:example-org/payments-api:ref_type:tag:ref:v*"}},
+					{id: "arn:aws:secretsmanager:us-east-1:111122223333:secret:release/payments/signing-key"},
+				},
+			},
+			{
+				start: []string{"--runtime", "runtime:gitlab:example-org/payments-api/.gitlab-ci.yml#unit-tests"},
+				reach: []caseReach{{id: "secret:gitlab:oidc:example-org/payments-api/.gitlab-ci.yml#unit-tests/AWS_TOKEN"}},
+				not:   []string{"arn:aws:iam::111122223333:role/payments-release", "arn:aws:secretsmanager:us-east-1:111122223333:secret:release/payments/signing-key"},
+			},
+		},
+	},
+
 	// A bucket policy given as a data source's .json, inline or heredoc is
 	// read like any other.
 	{
@@ -611,6 +634,7 @@ func ingestCase(t *testing.T, dir string, tc caseTest) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "graph.db")
 	args := []string{"--db", db, "--log-level", "error", "ingest", "--org", "example-org", "--format", "json"}
+	args = append(args, tc.flags...)
 	if len(tc.paths) == 0 {
 		args = append(args, dir)
 	}
