@@ -5,7 +5,9 @@
 // then post a mix of blast-radius, revocation-plan, node and stats queries
 // for a fixed time. A share of the requests probe the server's
 // limits (an oversized body, a query nested too deep, a missing or wrong
-// token); each must be rejected with the documented status and code.
+// token, a request past its time limit on a third server started with
+// --timeout 1ns); each must be rejected with the documented status and
+// code.
 //
 //	go build -o bin/blastradius ./cmd/blastradius
 //	go run ./bench/load -bin bin/blastradius -clients 64 -duration 60s
@@ -82,8 +84,15 @@ func run(bin, org string, clients int, duration time.Duration, seed uint64) erro
 		return err
 	}
 	defer stopGuarded()
+	// A request timeout of 1ns expires before any query runs, so every
+	// request to this server must end with a TIMEOUT error.
+	hasty, stopHasty, err := startServer(bin, db, "", "--timeout", "1ns")
+	if err != nil {
+		return err
+	}
+	defer stopHasty()
 
-	reqs := requestMix(open, guarded)
+	reqs := requestMix(open, guarded, hasty)
 	res := drive(reqs, clients, duration, seed)
 	res.print(os.Stdout, clients, duration)
 	if res.errors() > 0 {
@@ -103,13 +112,15 @@ func freePort() (string, error) {
 }
 
 // startServer starts serve on a free loopback port, with a bearer token
-// when tok is not empty, and waits until /healthz returns 200.
-func startServer(bin, db, tok string) (string, func(), error) {
+// when tok is not empty and any extra serve flags, and waits until
+// /healthz returns 200.
+func startServer(bin, db, tok string, flags ...string) (string, func(), error) {
 	addr, err := freePort()
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(bin, "--db", db, "--log-level", "warn", "serve", "--listen", addr)
+	args := append([]string{"--db", db, "--log-level", "warn", "serve", "--listen", addr}, flags...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "BLASTRADIUS_TOKEN="+tok)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -198,7 +209,7 @@ func deepQuery() string {
 	return b.String()
 }
 
-func requestMix(open, guarded string) []request {
+func requestMix(open, guarded, hasty string) []request {
 	pkg := map[string]any{"start": map[string]any{"packages": []string{examplePkg}}, "since": exampleTime}
 	rng := map[string]any{"start": map[string]any{"packages": []string{"pkg:npm/color-streamer@>=2.4.0 <2.5.0"}}, "since": exampleTime}
 	ident := map[string]any{"start": map[string]any{"identities": []string{"ci-deployer"}}}
@@ -224,6 +235,7 @@ func requestMix(open, guarded string) []request {
 		{name: "probe: query too deep", weight: 3, probe: true, url: open + "/graphql", body: gql(deepQuery(), nil), header: jsonCT, status: 200, code: "BAD_INPUT"},
 		{name: "probe: no token", weight: 3, probe: true, url: guarded + "/graphql", body: gql(`{ stats { nodes } }`, nil), header: withToken(""), status: 401, code: "UNAUTHENTICATED"},
 		{name: "probe: wrong token", weight: 2, probe: true, url: guarded + "/graphql", body: gql(`{ stats { nodes } }`, nil), header: withToken("not-the-token"), status: 401, code: "UNAUTHENTICATED"},
+		{name: "probe: timeout", weight: 2, probe: true, url: hasty + "/graphql", body: gql(radiusQuery, pkg), header: jsonCT, status: 200, code: "TIMEOUT"},
 	}
 }
 
