@@ -500,9 +500,9 @@ var caseTests = []caseTest{
 		queries: []caseQuery{{
 			start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
 			reach: []caseReach{
-				{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN"},
-				{id: "secret:gha:example-org/app/SYNC_APP_PRIVATE_KEY"},
-				{id: "secret:gha:token:example-org/app/.github/workflows/vendor-sync.yml#pull"},
+				{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", why: []string{"passes its secret CHAT_BOT_TOKEN as CHAT-TOKEN"}},
+				{id: "secret:gha:example-org/app/SYNC_APP_PRIVATE_KEY", why: []string{"passes its secret SYNC_APP_PRIVATE_KEY as APP-PRIVATE-KEY"}},
+				{id: "secret:gha:token:example-org/app/.github/workflows/vendor-sync.yml#pull", why: []string{"GITHUB_TOKEN", "vendor-sync / pull"}},
 			},
 			not: []string{"secret:gha:example-org/app/NPM_PUBLISH_TOKEN"},
 		}},
