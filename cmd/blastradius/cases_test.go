@@ -505,8 +505,56 @@ var caseTests = []caseTest{
 				{id: "secret:gha:token:example-org/app/.github/workflows/vendor-sync.yml#pull", why: []string{"GITHUB_TOKEN", "vendor-sync / pull"}},
 			},
 			not: []string{"secret:gha:example-org/app/NPM_PUBLISH_TOKEN"},
+		}, {
+			start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
+			not:   []string{"repo:github.com/example-org/shared-workflows"},
+			known: "a workflow triggered only by workflow_call still gets a GITHUB_TOKEN of its own repository, which reaches that repository",
 		}},
 		nodes: []caseNode{{id: "github:token:example-org/app/.github/workflows/vendor-sync.yml#pull", attr: "permissions", is: "contents:write,pull-requests:write"}},
+	},
+
+	{
+		// secrets: inherit hands every caller secret to the called
+		// workflow under its own name.
+		name: "11-inherit", dir: ownCasesDir,
+		queries: []caseQuery{
+			{
+				start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
+				reach: []caseReach{
+					{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", why: []string{"notify / announce calls this workflow", "CHAT_BOT_TOKEN"}},
+					{id: "secret:gha:example-org/app/NPM_PUBLISH_TOKEN", why: []string{"notify / announce calls this workflow", "NPM_PUBLISH_TOKEN"}},
+				},
+			},
+			{
+				// The called workflow runs only through workflow_call, so
+				// never with a token of its own repository.
+				start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
+				not:   []string{"repo:github.com/example-org/shared-workflows"},
+				known: "a workflow triggered only by workflow_call still gets a GITHUB_TOKEN of its own repository, which reaches that repository",
+			},
+		},
+		nodes: []caseNode{{id: "github:token:example-org/app/.github/workflows/notify.yml#announce", attr: "permissions", is: "contents:read"}},
+	},
+	{
+		// The called job asks for more than the caller grants; its token
+		// keeps the caller's read-only permissions.
+		name: "11-permissions-downgrade", dir: ownCasesDir,
+		queries: []caseQuery{
+			{
+				start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
+				reach: []caseReach{
+					{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", why: []string{"passes its secret CHAT_BOT_TOKEN as CHAT-TOKEN"}},
+					{id: "repo:github.com/example-org/app", notActions: []string{"contents:write", "pull-requests:write"}},
+				},
+				not: []string{"secret:gha:example-org/app/NPM_PUBLISH_TOKEN"},
+			},
+			{
+				start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
+				not:   []string{"repo:github.com/example-org/shared-workflows"},
+				known: "a workflow triggered only by workflow_call still gets a GITHUB_TOKEN of its own repository, with the permissions its job asks for, and that token can push to the repository",
+			},
+		},
+		nodes: []caseNode{{id: "github:token:example-org/app/.github/workflows/notify.yml#announce", attr: "permissions", is: "contents:read"}},
 	},
 
 	// A RoleBinding that names a ClusterRole grants its rules in the
