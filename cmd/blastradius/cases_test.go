@@ -242,6 +242,28 @@ var caseTests = []caseTest{
 		}},
 	},
 
+	{
+		// The SCP's Deny holds a condition on the caller's ARN: it fences
+		// the user and spares the break-glass role.
+		name: "03-scp-condition", dir: ownCasesDir,
+		queries: []caseQuery{
+			{
+				start: []string{"--identity", "breakglass-admin"},
+				reach: []caseReach{{id: "aws:*:444455556666:*", why: []string{"iam:PutRolePolicy"}}},
+			},
+			{
+				start: []string{"--identity", "svc-put-self"},
+				not:   []string{"aws:*:444455556666:*", "arn:aws:iam::444455556666:user/svc-put-self"},
+			},
+		},
+		explains: []caseExplain{
+			{principal: "arn:aws:iam::444455556666:user/svc-put-self", action: "iam:PutUserPolicy", resource: "arn:aws:iam::444455556666:user/svc-put-self",
+				effect: awspolicy.Denied, why: []string{"service control policy", "OnlyBreakglassEditsIdentities"}},
+			{principal: "arn:aws:iam::444455556666:role/breakglass-admin", action: "iam:PutRolePolicy", resource: "arn:aws:iam::444455556666:role/breakglass-admin",
+				effect: awspolicy.Allowed},
+		},
+	},
+
 	// The permissions of an escalation method may sit in several policies.
 	{
 		name: "05-cloudsplaining-split-policy-privesc", dir: casesDir,
