@@ -617,6 +617,15 @@ var caseTests = []caseTest{
 		}},
 	},
 	{
+		name: "17-aggregated-clusterrole", dir: ownCasesDir,
+		queries: []caseQuery{{
+			start: []string{"--node", "k8s:workload:build/Deployment/ci-agent"},
+			reach: []caseReach{{id: "secret:k8s:payments/card-webhook-signing",
+				why: []string{"RoleBinding payments/ci-reads-payments", "ClusterRole secret-getter, aggregated into it", "namespace payments only"}}},
+			not: []string{"secret:k8s:billing/ledger-db", "k8s:cluster"},
+		}},
+	},
+	{
 		name: "17-group-subject", dir: ownCasesDir,
 		queries: []caseQuery{{
 			start: []string{"--node", "k8s:workload:build/Deployment/ci-agent"},
