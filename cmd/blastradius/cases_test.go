@@ -69,8 +69,8 @@ type caseQuery struct {
 // caseReach is a node that must be reached and how.
 type caseReach struct {
 	id string
-	// why lists text that the reasons of the path's hops must hold.
-	why []string
+	// explained lists text that the reasons of the path's hops must hold.
+	explained []string
 	// via lists node ids the path must pass through.
 	via []string
 	// possible allows only a possible confidence; else it must be certain.
@@ -88,7 +88,7 @@ type caseReach struct {
 type caseExplain struct {
 	principal, action, resource string
 	effect                      awspolicy.Effect
-	why                         []string
+	explained                   []string
 	known                       string
 }
 
@@ -106,50 +106,50 @@ var caseTests = []caseTest{
 		name: "01-pmapper-group-deny", dir: casesDir,
 		queries: []caseQuery{{
 			start: []string{"--identity", "quinn-analyst"},
-			reach: []caseReach{{id: "arn:aws:s3:::example-org-reports", why: []string{"read-all-buckets", "ReadAnyBucket"}}},
+			reach: []caseReach{{id: "arn:aws:s3:::example-org-reports", explained: []string{"read-all-buckets", "ReadAnyBucket"}}},
 			not:   []string{"arn:aws:s3:::example-org-ledger-prod"},
 		}},
 		explains: []caseExplain{
 			{principal: "arn:aws:iam:::user/quinn-analyst", action: "s3:GetObject", resource: "arn:aws:s3:::example-org-ledger-prod/*",
-				effect: awspolicy.Denied, why: []string{"fence-off-ledger", "FenceLedger"}},
+				effect: awspolicy.Denied, explained: []string{"fence-off-ledger", "FenceLedger"}},
 			{principal: "arn:aws:iam:::user/quinn-analyst", action: "s3:GetObject", resource: "arn:aws:s3:::example-org-reports/*",
-				effect: awspolicy.Allowed, why: []string{"ReadAnyBucket"}},
+				effect: awspolicy.Allowed, explained: []string{"ReadAnyBucket"}},
 		},
 	},
 	{
 		name: "01-boundary-deny", dir: ownCasesDir,
 		queries: []caseQuery{{
 			start: []string{"--identity", "quinn-analyst"},
-			reach: []caseReach{{id: "arn:aws:s3:::example-org-reports", why: []string{"ReadAnyBucket", "permissions boundary", "ReadOnlyCeiling"}}},
+			reach: []caseReach{{id: "arn:aws:s3:::example-org-reports", explained: []string{"ReadAnyBucket", "permissions boundary", "ReadOnlyCeiling"}}},
 			not:   []string{"arn:aws:s3:::example-org-ledger-prod"},
 		}},
 		explains: []caseExplain{{
 			principal: "arn:aws:iam::111122223333:user/quinn-analyst", action: "s3:GetObject", resource: "arn:aws:s3:::example-org-ledger-prod/*",
-			effect: awspolicy.Denied, why: []string{"permissions boundary", "analyst-boundary", "NoLedger"},
+			effect: awspolicy.Denied, explained: []string{"permissions boundary", "analyst-boundary", "NoLedger"},
 		}},
 	},
 	{
 		name: "01-bucket-policy-deny", dir: ownCasesDir,
 		queries: []caseQuery{{
 			start: []string{"--identity", "quinn-analyst"},
-			reach: []caseReach{{id: "arn:aws:s3:::example-org-reports", why: []string{"ReadAnyBucket"}}},
+			reach: []caseReach{{id: "arn:aws:s3:::example-org-reports", explained: []string{"ReadAnyBucket"}}},
 			not:   []string{"arn:aws:s3:::example-org-ledger-prod"},
 		}},
 		explains: []caseExplain{{
 			principal: "arn:aws:iam::111122223333:user/quinn-analyst", action: "s3:ListBucket", resource: "arn:aws:s3:::example-org-ledger-prod",
-			effect: awspolicy.Denied, why: []string{"resource policy of arn:aws:s3:::example-org-ledger-prod", "NoAnalysts"},
+			effect: awspolicy.Denied, explained: []string{"resource policy of arn:aws:s3:::example-org-ledger-prod", "NoAnalysts"},
 		}},
 	},
 	{
 		name: "01-managed-group-deny", dir: ownCasesDir,
 		queries: []caseQuery{{
 			start: []string{"--identity", "quinn-analyst"},
-			reach: []caseReach{{id: "arn:aws:s3:::example-org-reports", why: []string{"arn:aws:iam::111122223333:policy/read-all-buckets"}}},
+			reach: []caseReach{{id: "arn:aws:s3:::example-org-reports", explained: []string{"arn:aws:iam::111122223333:policy/read-all-buckets"}}},
 			not:   []string{"arn:aws:s3:::example-org-ledger-prod"},
 		}},
 		explains: []caseExplain{{
 			principal: "arn:aws:iam::111122223333:user/quinn-analyst", action: "s3:GetObject", resource: "arn:aws:s3:::example-org-ledger-prod/*",
-			effect: awspolicy.Denied, why: []string{"arn:aws:iam::111122223333:policy/fence-off-ledger", "FenceLedger"},
+			effect: awspolicy.Denied, explained: []string{"arn:aws:iam::111122223333:policy/fence-off-ledger", "FenceLedger"},
 		}},
 	},
 	{
@@ -163,9 +163,9 @@ var caseTests = []caseTest{
 		}},
 		explains: []caseExplain{
 			{principal: "arn:aws:iam::111122223333:user/quinn-analyst", action: "s3:GetObject", resource: "arn:aws:s3:::example-org-ledger-prod/*",
-				effect: awspolicy.Denied, why: []string{"fence-off-ledger-objects", "FenceObjects"}},
+				effect: awspolicy.Denied, explained: []string{"fence-off-ledger-objects", "FenceObjects"}},
 			{principal: "arn:aws:iam::111122223333:user/quinn-analyst", action: "s3:ListBucket", resource: "arn:aws:s3:::example-org-ledger-prod",
-				effect: awspolicy.Allowed, why: []string{"ReadAnyBucket"}},
+				effect: awspolicy.Allowed, explained: []string{"ReadAnyBucket"}},
 		},
 	},
 	{
@@ -174,7 +174,7 @@ var caseTests = []caseTest{
 		name: "01-remove-fence", dir: ownCasesDir,
 		queries: []caseQuery{{
 			start: []string{"--identity", "quinn-analyst"},
-			reach: []caseReach{{id: "arn:aws:s3:::example-org-ledger-prod", why: []string{"iam:RemoveUserFromGroup"}}},
+			reach: []caseReach{{id: "arn:aws:s3:::example-org-ledger-prod", explained: []string{"iam:RemoveUserFromGroup"}}},
 			known: "no edge models iam:RemoveUserFromGroup (or iam:DeleteGroupPolicy) lifting a group's Deny, so the two-step path to the ledger is missing",
 		}},
 	},
@@ -190,16 +190,16 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--identity", "svc-group-joiner"},
 				reach: []caseReach{{id: "arn:aws:secretsmanager:::secret:dev/orders-db-password",
-					via: []string{"arn:aws:iam:::group/platform-admins"}, why: []string{"iam:AddUserToGroup", "AdministratorAccess"}}},
+					via: []string{"arn:aws:iam:::group/platform-admins"}, explained: []string{"iam:AddUserToGroup", "AdministratorAccess"}}},
 			},
 			{
 				start: []string{"--identity", "svc-put-self"},
-				reach: []caseReach{{id: "aws:*:unknown-account:*", possible: true, why: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}}},
+				reach: []caseReach{{id: "aws:*:unknown-account:*", possible: true, explained: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}}},
 				not:   []string{"arn:aws:secretsmanager:::secret:dev/orders-db-password", "arn:aws:iam:::group/platform-admins"},
 			},
 			{
 				start: []string{"--identity", "svc-attach-self"},
-				reach: []caseReach{{id: "aws:*:unknown-account:*", possible: true, why: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}}},
+				reach: []caseReach{{id: "aws:*:unknown-account:*", possible: true, explained: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}}},
 				not:   []string{"arn:aws:secretsmanager:::secret:dev/orders-db-password", "arn:aws:iam:::group/platform-admins"},
 			},
 		},
@@ -210,7 +210,7 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--identity", "svc-group-joiner"},
 				reach: []caseReach{{id: "arn:aws:secretsmanager:us-east-1:444455556666:secret:dev/orders-db-password",
-					via: []string{"arn:aws:iam::444455556666:group/platform-admins"}, why: []string{"iam:AddUserToGroup"}}},
+					via: []string{"arn:aws:iam::444455556666:group/platform-admins"}, explained: []string{"iam:AddUserToGroup"}}},
 			},
 			{
 				start: []string{"--identity", "svc-put-self"},
@@ -223,9 +223,9 @@ var caseTests = []caseTest{
 		},
 		explains: []caseExplain{
 			{principal: "arn:aws:iam::444455556666:user/svc-put-self", action: "iam:PutUserPolicy", resource: "arn:aws:iam::444455556666:user/svc-put-self",
-				effect: awspolicy.Denied, why: []string{"service control policy", "no-iam-writes-in-dev", "BlockIdentityEdits"}},
+				effect: awspolicy.Denied, explained: []string{"service control policy", "no-iam-writes-in-dev", "BlockIdentityEdits"}},
 			{principal: "arn:aws:iam::444455556666:user/svc-attach-self", action: "iam:AttachUserPolicy", resource: "arn:aws:iam::444455556666:user/svc-attach-self",
-				effect: awspolicy.Denied, why: []string{"service control policy", "BlockIdentityEdits"}},
+				effect: awspolicy.Denied, explained: []string{"service control policy", "BlockIdentityEdits"}},
 		},
 	},
 	{
@@ -235,7 +235,7 @@ var caseTests = []caseTest{
 		queries: []caseQuery{
 			{
 				start: []string{"--identity", "svc-put-self"},
-				reach: []caseReach{{id: "aws:*:444455556666:*", why: []string{"iam:PutUserPolicy", "self-edit"}}},
+				reach: []caseReach{{id: "aws:*:444455556666:*", explained: []string{"iam:PutUserPolicy", "self-edit"}}},
 			},
 			{
 				start: []string{"--identity", "svc-group-joiner"},
@@ -244,7 +244,7 @@ var caseTests = []caseTest{
 		},
 		explains: []caseExplain{{
 			principal: "arn:aws:iam::444455556666:user/svc-group-joiner", action: "iam:AddUserToGroup", resource: "arn:aws:iam::444455556666:group/platform-admins",
-			effect: awspolicy.Denied, why: []string{"service control policy", "no-group-changes", "BlockGroupChanges"},
+			effect: awspolicy.Denied, explained: []string{"service control policy", "no-group-changes", "BlockGroupChanges"},
 		}},
 	},
 
@@ -255,7 +255,7 @@ var caseTests = []caseTest{
 		queries: []caseQuery{
 			{
 				start: []string{"--identity", "breakglass-admin"},
-				reach: []caseReach{{id: "aws:*:444455556666:*", why: []string{"iam:PutRolePolicy"}}},
+				reach: []caseReach{{id: "aws:*:444455556666:*", explained: []string{"iam:PutRolePolicy"}}},
 			},
 			{
 				start: []string{"--identity", "svc-put-self"},
@@ -264,7 +264,7 @@ var caseTests = []caseTest{
 		},
 		explains: []caseExplain{
 			{principal: "arn:aws:iam::444455556666:user/svc-put-self", action: "iam:PutUserPolicy", resource: "arn:aws:iam::444455556666:user/svc-put-self",
-				effect: awspolicy.Denied, why: []string{"service control policy", "OnlyBreakglassEditsIdentities"}},
+				effect: awspolicy.Denied, explained: []string{"service control policy", "OnlyBreakglassEditsIdentities"}},
 			{principal: "arn:aws:iam::444455556666:role/breakglass-admin", action: "iam:PutRolePolicy", resource: "arn:aws:iam::444455556666:role/breakglass-admin",
 				effect: awspolicy.Allowed},
 		},
@@ -277,8 +277,8 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--identity", "ci-builder"},
 				reach: []caseReach{
-					{id: "arn:aws:iam::111122223333:role/ops-admin", why: []string{"EC2 instance", "ci-launch-instances", "ci-pass-any-role"}},
-					{id: "aws:*:111122223333:*", via: []string{"arn:aws:iam::111122223333:role/ops-admin"}, why: []string{"AdministratorAccess"}},
+					{id: "arn:aws:iam::111122223333:role/ops-admin", explained: []string{"EC2 instance", "ci-launch-instances", "ci-pass-any-role"}},
+					{id: "aws:*:111122223333:*", via: []string{"arn:aws:iam::111122223333:role/ops-admin"}, explained: []string{"AdministratorAccess"}},
 				},
 			},
 			{
@@ -293,7 +293,7 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--identity", "ci-builder"},
 				reach: []caseReach{{id: "arn:aws:iam::111122223333:role/ops-admin",
-					why: []string{"EC2 instance", "group/instance-launchers#inline/launch-instances", "user/ci-builder#inline/pass-any-role"}}},
+					explained: []string{"EC2 instance", "group/instance-launchers#inline/launch-instances", "user/ci-builder#inline/pass-any-role"}}},
 			},
 			{
 				start: []string{"--identity", "ci-linter"},
@@ -308,7 +308,7 @@ var caseTests = []caseTest{
 				start: []string{"--identity", "ci-builder"},
 				reach: []caseReach{
 					{id: "arn:aws:iam::111122223333:role/build-worker"},
-					{id: "arn:aws:s3:::example-org-build-artifacts", via: []string{"arn:aws:iam::111122223333:role/build-worker"}, why: []string{"Artifacts"}},
+					{id: "arn:aws:s3:::example-org-build-artifacts", via: []string{"arn:aws:iam::111122223333:role/build-worker"}, explained: []string{"Artifacts"}},
 				},
 				not: []string{"arn:aws:iam::111122223333:role/ops-admin", "aws:*:111122223333:*"},
 			},
@@ -316,7 +316,7 @@ var caseTests = []caseTest{
 				// Becoming build-worker takes both policies; iam:PassRole
 				// alone explains nothing.
 				start: []string{"--identity", "ci-builder"},
-				reach: []caseReach{{id: "arn:aws:iam::111122223333:role/build-worker", why: []string{"EC2 instance", "ci-launch-instances", "ci-pass-worker"}}},
+				reach: []caseReach{{id: "arn:aws:iam::111122223333:role/build-worker", explained: []string{"EC2 instance", "ci-launch-instances", "ci-pass-worker"}}},
 				known: "the path to the role is its CAN_ACCESS edge for iam:PassRole alone, not the CAN_ASSUME edge of the escalation that cites both policies",
 			},
 		},
@@ -336,7 +336,7 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--identity", "ci-deployer"},
 				reach: []caseReach{{id: "arn:aws:iam::111122223333:role/maintenance-fn",
-					why: []string{"Lambda function", "ci-manage-functions", "ci-pass-any-role"}}},
+					explained: []string{"Lambda function", "ci-manage-functions", "ci-pass-any-role"}}},
 			},
 			{
 				start: []string{"--identity", "ci-packager"},
@@ -363,16 +363,16 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--package", "pkg:githubactions/example-vendor/static-site-build"},
 				reach: []caseReach{
-					{id: "arn:aws:iam::111122223333:role/docs-publish", why: []string{"repo:example-org/docs-site:ref:refs/heads/main"}},
-					{id: "arn:aws:s3:::example-org-docs-site", why: []string{"repo:example-org/docs-site:ref:refs/heads/main", "s3:PutObject"}},
+					{id: "arn:aws:iam::111122223333:role/docs-publish", explained: []string{"repo:example-org/docs-site:ref:refs/heads/main"}},
+					{id: "arn:aws:s3:::example-org-docs-site", explained: []string{"repo:example-org/docs-site:ref:refs/heads/main", "s3:PutObject"}},
 				},
 				not: []string{"arn:aws:iam::111122223333:role/payments-deploy-prod"},
 			},
 			{
 				start: []string{"--runtime", "runtime:gha:example-org/payments-api/.github/workflows/deploy.yml#ship"},
 				reach: []caseReach{
-					{id: "arn:aws:iam::111122223333:role/payments-deploy-prod", why: []string{"repo:example-org/payments-api:environment:production"}},
-					{id: "arn:aws:secretsmanager::111122223333:secret:prod/payments/card-processor-key", why: []string{"environment:production", "GetSecretValue"}},
+					{id: "arn:aws:iam::111122223333:role/payments-deploy-prod", explained: []string{"repo:example-org/payments-api:environment:production"}},
+					{id: "arn:aws:secretsmanager::111122223333:secret:prod/payments/card-processor-key", explained: []string{"environment:production", "GetSecretValue"}},
 				},
 			},
 		},
@@ -383,7 +383,7 @@ var caseTests = []caseTest{
 		queries: []caseQuery{{
 			start: []string{"--package", "pkg:githubactions/example-vendor/junit-summary"},
 			reach: []caseReach{
-				{id: "arn:aws:iam::111122223333:role/payments-deploy-any", why: []string{"repo:example-org/payments-api:pull_request"}},
+				{id: "arn:aws:iam::111122223333:role/payments-deploy-any", explained: []string{"repo:example-org/payments-api:pull_request"}},
 				{id: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/payments/card-processor-key"},
 			},
 		}},
@@ -400,7 +400,7 @@ var caseTests = []caseTest{
 			},
 			{
 				start: []string{"--package", "pkg:githubactions/example-vendor/notify"},
-				reach: []caseReach{{id: "arn:aws:iam::111122223333:role/payments-deploy-prod", why: []string{"repo:example-org/payments-api:environment:production"}}},
+				reach: []caseReach{{id: "arn:aws:iam::111122223333:role/payments-deploy-prod", explained: []string{"repo:example-org/payments-api:environment:production"}}},
 			},
 		},
 	},
@@ -414,7 +414,7 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--runtime", "runtime:gitlab:example-org/payments-api/.gitlab-ci.yml#release"},
 				reach: []caseReach{
-					{id: "arn:aws:iam::111122223333:role/payments-release", why: []string{"project_path:example-org/payments-api:ref_type:tag:ref:v*"}},
+					{id: "arn:aws:iam::111122223333:role/payments-release", explained: []string{"project_path:example-org/payments-api:ref_type:tag:ref:v*"}},
 					{id: "arn:aws:secretsmanager:us-east-1:111122223333:secret:release/payments/signing-key"},
 				},
 			},
@@ -443,13 +443,13 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--identity", "payroll-export"},
 				reach: []caseReach{
-					{id: "arn:aws:s3:::example-org-payroll-exports", why: []string{"resource policy of arn:aws:s3:::example-org-payroll-exports", "OnlyPayrollRole"}},
-					{id: "arn:aws:s3:::example-org-press-kit", why: []string{"EveryoneMayDownload"}},
+					{id: "arn:aws:s3:::example-org-payroll-exports", explained: []string{"resource policy of arn:aws:s3:::example-org-payroll-exports", "OnlyPayrollRole"}},
+					{id: "arn:aws:s3:::example-org-press-kit", explained: []string{"EveryoneMayDownload"}},
 				},
 			},
 			{
 				start: []string{"--identity", "web-app"},
-				reach: []caseReach{{id: "arn:aws:s3:::example-org-press-kit", why: []string{"EveryoneMayDownload"}}},
+				reach: []caseReach{{id: "arn:aws:s3:::example-org-press-kit", explained: []string{"EveryoneMayDownload"}}},
 				not:   []string{"arn:aws:s3:::example-org-payroll-exports"},
 			},
 		},
@@ -462,13 +462,13 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--identity", "payroll-export"},
 				reach: []caseReach{
-					{id: "arn:aws:s3:::example-org-payroll-exports", why: []string{"OnlyPayrollRole"}},
-					{id: "arn:aws:s3:::example-org-press-kit", why: []string{"EveryoneMayDownload"}},
+					{id: "arn:aws:s3:::example-org-payroll-exports", explained: []string{"OnlyPayrollRole"}},
+					{id: "arn:aws:s3:::example-org-press-kit", explained: []string{"EveryoneMayDownload"}},
 				},
 			},
 			{
 				start: []string{"--identity", "web-app"},
-				reach: []caseReach{{id: "arn:aws:s3:::example-org-press-kit", why: []string{"EveryoneMayDownload"}}},
+				reach: []caseReach{{id: "arn:aws:s3:::example-org-press-kit", explained: []string{"EveryoneMayDownload"}}},
 				not:   []string{"arn:aws:s3:::example-org-payroll-exports"},
 			},
 		},
@@ -537,9 +537,9 @@ var caseTests = []caseTest{
 		queries: []caseQuery{{
 			start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
 			reach: []caseReach{
-				{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", why: []string{"passes its secret CHAT_BOT_TOKEN as CHAT-TOKEN"}},
-				{id: "secret:gha:example-org/app/SYNC_APP_PRIVATE_KEY", why: []string{"passes its secret SYNC_APP_PRIVATE_KEY as APP-PRIVATE-KEY"}},
-				{id: "secret:gha:token:example-org/app/.github/workflows/vendor-sync.yml#pull", why: []string{"GITHUB_TOKEN", "vendor-sync / pull"}},
+				{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", explained: []string{"passes its secret CHAT_BOT_TOKEN as CHAT-TOKEN"}},
+				{id: "secret:gha:example-org/app/SYNC_APP_PRIVATE_KEY", explained: []string{"passes its secret SYNC_APP_PRIVATE_KEY as APP-PRIVATE-KEY"}},
+				{id: "secret:gha:token:example-org/app/.github/workflows/vendor-sync.yml#pull", explained: []string{"GITHUB_TOKEN", "vendor-sync / pull"}},
 			},
 			not: []string{"secret:gha:example-org/app/NPM_PUBLISH_TOKEN"},
 		}, {
@@ -558,8 +558,8 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
 				reach: []caseReach{
-					{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", why: []string{"notify / announce calls this workflow", "CHAT_BOT_TOKEN"}},
-					{id: "secret:gha:example-org/app/NPM_PUBLISH_TOKEN", why: []string{"notify / announce calls this workflow", "NPM_PUBLISH_TOKEN"}},
+					{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", explained: []string{"notify / announce calls this workflow", "CHAT_BOT_TOKEN"}},
+					{id: "secret:gha:example-org/app/NPM_PUBLISH_TOKEN", explained: []string{"notify / announce calls this workflow", "NPM_PUBLISH_TOKEN"}},
 				},
 			},
 			{
@@ -573,14 +573,14 @@ var caseTests = []caseTest{
 		nodes: []caseNode{{id: "github:token:example-org/app/.github/workflows/notify.yml#announce", attr: "permissions", is: "contents:read"}},
 	},
 	{
-		// The called job asks for more than the caller grants; its token
+		// The called job requests more than the caller grants, so its token
 		// keeps the caller's read-only permissions.
 		name: "11-permissions-downgrade", dir: ownCasesDir,
 		queries: []caseQuery{
 			{
 				start: []string{"--package", "pkg:githubactions/example-vendor/chat-notify@v2"},
 				reach: []caseReach{
-					{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", why: []string{"passes its secret CHAT_BOT_TOKEN as CHAT-TOKEN"}},
+					{id: "secret:gha:example-org/app/CHAT_BOT_TOKEN", explained: []string{"passes its secret CHAT_BOT_TOKEN as CHAT-TOKEN"}},
 					{id: "repo:github.com/example-org/app", notActions: []string{"contents:write", "pull-requests:write"}},
 				},
 				not: []string{"secret:gha:example-org/app/NPM_PUBLISH_TOKEN"},
@@ -602,7 +602,7 @@ var caseTests = []caseTest{
 			{
 				start: []string{"--node", "pkg:docker/example-org/ci-agent@1.4.2?repository_url=registry.example.org"},
 				reach: []caseReach{{id: "secret:k8s:payments/card-webhook-signing",
-					why: []string{"RoleBinding payments/ci-reads-payment-secrets", "ClusterRole secret-reader", "namespace payments only"}}},
+					explained: []string{"RoleBinding payments/ci-reads-payment-secrets", "ClusterRole secret-reader", "namespace payments only"}}},
 				not:    []string{"secret:k8s:billing/ledger-db", "k8s:namespace:billing", "k8s:cluster"},
 				forbid: []string{"Role payments/secret-reader", "configmaps"},
 			},
@@ -618,8 +618,8 @@ var caseTests = []caseTest{
 		queries: []caseQuery{{
 			start: []string{"--node", "k8s:workload:build/Deployment/ci-agent"},
 			reach: []caseReach{
-				{id: "secret:k8s:payments/card-webhook-signing", why: []string{"ClusterRoleBinding ci-reads-all-secrets", "cluster-wide"}},
-				{id: "secret:k8s:billing/ledger-db", why: []string{"ClusterRoleBinding ci-reads-all-secrets", "cluster-wide"}},
+				{id: "secret:k8s:payments/card-webhook-signing", explained: []string{"ClusterRoleBinding ci-reads-all-secrets", "cluster-wide"}},
+				{id: "secret:k8s:billing/ledger-db", explained: []string{"ClusterRoleBinding ci-reads-all-secrets", "cluster-wide"}},
 			},
 		}},
 	},
@@ -627,7 +627,7 @@ var caseTests = []caseTest{
 		name: "17-rolebinding-role", dir: ownCasesDir,
 		queries: []caseQuery{{
 			start: []string{"--node", "k8s:workload:build/Deployment/ci-agent"},
-			reach: []caseReach{{id: "k8s:namespace:payments", why: []string{"Role payments/secret-reader", "configmaps"}, notActions: []string{"get:secrets"}}},
+			reach: []caseReach{{id: "k8s:namespace:payments", explained: []string{"Role payments/secret-reader", "configmaps"}, notActions: []string{"get:secrets"}}},
 			not:   []string{"secret:k8s:payments/card-webhook-signing", "secret:k8s:payments/*"},
 		}},
 	},
@@ -636,7 +636,7 @@ var caseTests = []caseTest{
 		queries: []caseQuery{{
 			start: []string{"--node", "k8s:workload:build/Deployment/ci-agent"},
 			reach: []caseReach{{id: "secret:k8s:payments/card-webhook-signing",
-				why: []string{"RoleBinding payments/ci-reads-payments", "ClusterRole secret-getter, aggregated into it", "namespace payments only"}}},
+				explained: []string{"RoleBinding payments/ci-reads-payments", "ClusterRole secret-getter, aggregated into it", "namespace payments only"}}},
 			not: []string{"secret:k8s:billing/ledger-db", "k8s:cluster"},
 		}},
 	},
@@ -644,7 +644,7 @@ var caseTests = []caseTest{
 		name: "17-group-subject", dir: ownCasesDir,
 		queries: []caseQuery{{
 			start: []string{"--node", "k8s:workload:build/Deployment/ci-agent"},
-			reach: []caseReach{{id: "secret:k8s:payments/card-webhook-signing", why: []string{"group system:serviceaccounts:build", "namespace payments only"}}},
+			reach: []caseReach{{id: "secret:k8s:payments/card-webhook-signing", explained: []string{"group system:serviceaccounts:build", "namespace payments only"}}},
 			not:   []string{"secret:k8s:billing/ledger-db"},
 		}},
 	},
@@ -824,7 +824,7 @@ func checkReached(start []string, r reachedView, want caseReach) []string {
 		passes[h.From], passes[h.To] = true, true
 	}
 	all := strings.Join(reasons, "\n")
-	for _, w := range want.why {
+	for _, w := range want.explained {
 		if !strings.Contains(all, w) {
 			fail("no hop reason names %q; path: %s", w, pathText(r.Path))
 		}
@@ -868,7 +868,7 @@ func checkExplain(s graph.Store, ex caseExplain) []string {
 	if d.Effect != ex.effect {
 		problems = append(problems, fmt.Sprintf("%s %s on %s: %s (%s), want %s", ex.principal, ex.action, ex.resource, d.Effect, d, ex.effect))
 	}
-	for _, w := range ex.why {
+	for _, w := range ex.explained {
 		if !strings.Contains(d.String(), w) {
 			problems = append(problems, fmt.Sprintf("%s %s on %s: explanation %q does not name %q", ex.principal, ex.action, ex.resource, d, w))
 		}
