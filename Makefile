@@ -6,7 +6,7 @@ EXAMPLE   := examples/example-org
 DEMO_DB   := $(EXAMPLE)/.blastradius/graph.db
 DEMO_ARGS := --package pkg:npm/color-streamer@2.4.1 --since 2026-11-03T00:00:00Z
 
-.PHONY: help build test vet demo clean corpus neo4j-start neo4j-stop test-neo4j bench-stores fuzz bench-logs
+.PHONY: help build test vet demo clean corpus neo4j-start neo4j-stop test-neo4j bench-stores fuzz bench-logs bench-load
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,6 +51,9 @@ bench-stores: neo4j-start ## compare the embedded store with Neo4j on a generate
 
 bench-logs: ## compare log ingestion with jq on generated CloudTrail (see docs/benchmarks.md)
 	bench/logs/run.sh 100000
+
+bench-load: build ## run 64 GraphQL clients for 60s against serve on loopback (see docs/benchmarks.md)
+	$(GO) run ./bench/load -bin $(BIN) -org $(EXAMPLE) -clients 64 -duration 60s
 
 FUZZTIME ?= 30s
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s); crashers land in testdata/fuzz

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -57,20 +62,101 @@ func newNodesCommand(o *options) *cobra.Command {
 }
 
 func newStatsCommand(o *options) *cobra.Command {
-	return &cobra.Command{
+	var withHash bool
+	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Count the nodes and edges of the graph by kind",
-		Args:  usageArgs(cobra.NoArgs),
+		Long: `stats counts the nodes and edges of the graph by kind. With --hash it
+also prints contentHash, a SHA-256 of every node and edge with their kinds,
+labels, attributes, confidences and log evidence, leaving out positions and
+the times of ingest runs: two stores that hold the same facts have the same
+hash, whatever order and how many times the inputs were read.`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withStore(cmd.Context(), o, func(s graph.Store) error {
 				st, err := s.Stats(cmd.Context())
 				if err != nil {
 					return err
 				}
-				return writeJSON(o.stdout, st)
+				if !withHash {
+					return writeJSON(o.stdout, st)
+				}
+				sum, err := contentHash(cmd.Context(), s)
+				if err != nil {
+					return err
+				}
+				return writeJSON(o.stdout, struct {
+					graph.Stats
+					ContentHash string `json:"contentHash"`
+				}{st, sum})
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&withHash, "hash", false, "also print contentHash, a hash of the graph's content")
+	return cmd
+}
+
+// hashedNode and hashedEdge are the parts of a node and an edge that
+// contentHash covers.
+type hashedNode struct {
+	ID    string            `json:"id"`
+	Kind  graph.NodeKind    `json:"kind"`
+	Label string            `json:"label,omitempty"`
+	Attrs map[string]string `json:"attrs,omitempty"`
+}
+
+type hashedEdge struct {
+	From       string            `json:"from"`
+	Kind       graph.EdgeKind    `json:"kind"`
+	To         string            `json:"to"`
+	Confidence graph.Confidence  `json:"confidence"`
+	Attrs      map[string]string `json:"attrs,omitempty"`
+	Evidence   *graph.Evidence   `json:"evidence,omitempty"`
+}
+
+// contentHash returns "sha256:" and the hex digest of the graph's nodes
+// and edges in id order, without positions, ingest times or the log
+// records behind evidence (which name the files read).
+func contentHash(ctx context.Context, r graph.Reader) (string, error) {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, k := range graph.NodeKinds {
+		ns, err := r.NodesByKind(ctx, k)
+		if err != nil {
+			return "", err
+		}
+		sort.Slice(ns, func(i, j int) bool { return ns[i].ID < ns[j].ID })
+		for _, n := range ns {
+			if err := enc.Encode(hashedNode{ID: n.ID, Kind: n.Kind, Label: n.Label, Attrs: n.Attrs}); err != nil {
+				return "", err
+			}
+		}
+	}
+	for _, k := range graph.EdgeKinds {
+		es, err := r.EdgesByKind(ctx, k)
+		if err != nil {
+			return "", err
+		}
+		sort.Slice(es, func(i, j int) bool {
+			a, b := es[i], es[j]
+			if a.From != b.From {
+				return a.From < b.From
+			}
+			return a.To < b.To
+		})
+		for _, e := range es {
+			he := hashedEdge{From: e.From, Kind: e.Kind, To: e.To, Confidence: e.Confidence, Attrs: e.Attrs}
+			if e.Evidence != nil {
+				ev := e.Evidence.Clone()
+				ev.Records = nil
+				he.Evidence = ev
+			}
+			if err := enc.Encode(he); err != nil {
+				return "", err
+			}
+		}
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // nodeKind reads a node kind, in any letter case.
