@@ -60,6 +60,11 @@ func ParsePackage(spec string) (PackageSpec, error) {
 	if i := strings.LastIndex(spec, "#"); i >= 0 {
 		spec, subpath = spec[:i], strings.Trim(spec[i+1:], "/")
 	}
+	// Qualifiers follow the version; no range syntax uses "?".
+	qualifiers := ""
+	if i := strings.Index(spec, "?"); i >= 0 {
+		spec, qualifiers = spec[:i], spec[i:]
+	}
 	name, ver := spec, ""
 	// The version follows the last "@" that comes after the type's slash,
 	// so that "pkg:npm/@scope/x@1.0.0" keeps its scope.
@@ -67,12 +72,12 @@ func ParsePackage(spec string) (PackageSpec, error) {
 	if at := strings.LastIndex(spec, "@"); at > slash && slash >= 0 && at > slash+1 {
 		name, ver = spec[:at], spec[at+1:]
 	}
-	p, err := packageurl.FromString(name)
+	p, err := packageurl.FromString(name + qualifiers)
 	if err != nil {
 		return PackageSpec{}, fmt.Errorf("%w: package %q: %v", ErrInvalid, spec, err)
 	}
 	p.Version = ""
-	p.Qualifiers = nil
+	p.Qualifiers = keptQualifiers(p)
 	switch p.Type {
 	case "githubactions", "github", "golang":
 		// GitHub names are case-insensitive and ingesters store them in
@@ -94,6 +99,20 @@ func ParsePackage(spec string) (PackageSpec, error) {
 		out.Version = ver
 	}
 	return out, nil
+}
+
+// keptQualifiers returns the qualifiers that package ids keep: only the
+// registry of a container image that is not Docker Hub.
+func keptQualifiers(p packageurl.PackageURL) packageurl.Qualifiers {
+	if p.Type != packageurl.TypeDocker {
+		return nil
+	}
+	registry := p.Qualifiers.Map()["repository_url"]
+	switch registry {
+	case "", "docker.io", "index.docker.io", "registry-1.docker.io":
+		return nil
+	}
+	return packageurl.QualifiersFromMap(map[string]string{"repository_url": registry})
 }
 
 func isRange(v string) bool {
@@ -138,7 +157,13 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 			suffix = "#" + s.Subpath
 		}
 		if s.Version != "" {
-			ns, err := r.Nodes(ctx, []string{s.Name + "@" + escapeVersion(s.Version) + suffix})
+			// The version goes before the qualifiers, as in
+			// pkg:docker/app@1.0?repository_url=registry.example.org.
+			id := s.Name + "@" + escapeVersion(s.Version)
+			if name, q, ok := strings.Cut(s.Name, "?"); ok {
+				id = name + "@" + escapeVersion(s.Version) + "?" + q
+			}
+			ns, err := r.Nodes(ctx, []string{id + suffix})
 			if err != nil {
 				return nil, err
 			}

@@ -137,6 +137,10 @@ func TestParsePackageNormalisesNames(t *testing.T) {
 		{"pkg:pypi/Zope.Interface@5.0", "pkg:pypi/zope-interface"},
 		{"pkg:golang/github.com/Example-Org/Mod@v1.2.3", "pkg:golang/github.com/example-org/mod"},
 		{"pkg:npm/%40example-org/text-wrapper@7.0.3", "pkg:npm/%40example-org/text-wrapper"},
+		{"pkg:docker/example-org/ci-agent@1.4.2?repository_url=registry.example.org",
+			"pkg:docker/example-org/ci-agent?repository_url=registry.example.org"},
+		{"pkg:docker/example-org/ci-agent?repository_url=docker.io", "pkg:docker/example-org/ci-agent"},
+		{"pkg:npm/left-pad@1.3.0?foo=bar", "pkg:npm/left-pad"},
 	}
 	for _, tt := range tests {
 		got, err := ParsePackage(tt.in)
@@ -146,5 +150,12 @@ func TestParsePackageNormalisesNames(t *testing.T) {
 		if got.Name != tt.want {
 			t.Errorf("ParsePackage(%s).Name = %s, want %s", tt.in, got.Name, tt.want)
 		}
+	}
+	got, err := ParsePackage("pkg:docker/example-org/ci-agent@1.4.2?repository_url=registry.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != "1.4.2" || got.Range != "" {
+		t.Errorf("version %q range %q, want version 1.4.2", got.Version, got.Range)
 	}
 }
