@@ -77,6 +77,7 @@ Results go to stdout; logs and progress go to stderr.`,
 		newStatsCommand(o),
 		newVerifyCommand(o),
 		newHealthcheckCommand(),
+		newReviewCommand(o),
 	)
 	return root
 }
