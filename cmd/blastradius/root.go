@@ -78,6 +78,7 @@ Results go to stdout; logs and progress go to stderr.`,
 		newVerifyCommand(o),
 		newHealthcheckCommand(),
 		newReviewCommand(o),
+		newWhatIfCommand(o),
 	)
 	return root
 }
