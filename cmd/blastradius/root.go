@@ -79,6 +79,7 @@ Results go to stdout; logs and progress go to stderr.`,
 		newHealthcheckCommand(),
 		newReviewCommand(o),
 		newWhatIfCommand(o),
+		newExportCommand(o),
 	)
 	return root
 }
