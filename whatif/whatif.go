@@ -97,6 +97,9 @@ func (d *deriver) apply(ctx context.Context, base graph.Reader, edits []Edit) (*
 // derives over the overlay: edges it no longer derives are removed, new
 // and changed ones put in.
 //
+// An OBSERVED edge along a permission the edits take away goes with it:
+// the log shows what the old policy allowed.
+//
 // NOTE: an edge that an input file states and the linker also derives is
 // removed when the linker stops deriving it; the store keeps such facts
 // apart, but a graph.Reader does not show which source asserts an edge.
@@ -118,8 +121,14 @@ func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) e
 		keep[e.Key()] = true
 	}
 	for _, e := range oldEdges {
-		if !keep[e.Key()] {
-			o.DeleteEdge(e.Key())
+		if keep[e.Key()] {
+			continue
+		}
+		o.DeleteEdge(e.Key())
+		// Log records of a use that only the lost permission allowed show
+		// what was possible before the edit, not after it.
+		if capability[e.Kind] {
+			o.DeleteEdge(graph.EdgeKey{From: e.From, Kind: graph.EdgeObserved, To: e.To})
 		}
 	}
 	for _, n := range newNodes {
@@ -135,10 +144,16 @@ func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) e
 	return nil
 }
 
+// capability lists the derived edge kinds that grant a permission.
+var capability = map[graph.EdgeKind]bool{
+	graph.EdgeCanAssume: true, graph.EdgeCanReadSecret: true, graph.EdgeCanMint: true,
+	graph.EdgeCanModify: true, graph.EdgeCanAccess: true, graph.EdgeCanPublish: true,
+}
+
 // Run applies the edits and compares the blast radius and revocation plan
 // of opt.Start before and after, as a whole and edit by edit.
 func Run(ctx context.Context, base graph.Reader, edits []Edit, opt Options) (*Report, error) {
-	before, err := radius(ctx, base, opt)
+	before, err := query.Run(ctx, base, opt.Start, opt.Query)
 	if err != nil {
 		return nil, err
 	}

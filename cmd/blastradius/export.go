@@ -11,6 +11,9 @@ import (
 )
 
 func newExportCommand(o *options) *cobra.Command {
+	// format is local: the shared options.format takes the default of
+	// whichever command registers its flag last.
+	var format string
 	q := &queryFlags{}
 	cmd := &cobra.Command{
 		Use:   "export",
@@ -28,10 +31,10 @@ person to run, never executed.`,
   blastradius export --package pkg:npm/color-streamer@2.4.1 --format runbook > runbook.md`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(o.format, append(append([]string(nil), export.Formats...), "runbook")...); err != nil {
+			if err := checkFormat(format, append(append([]string(nil), export.Formats...), "runbook")...); err != nil {
 				return err
 			}
-			if q.start.Empty() && o.format == "runbook" {
+			if q.start.Empty() && format == "runbook" {
 				return &exitError{code: exitUsage, err: errors.New("a runbook needs what was compromised: --package, --secret, --identity, --runtime or --node")}
 			}
 			return withStore(cmd.Context(), o, func(s graph.Store) error {
@@ -40,13 +43,13 @@ person to run, never executed.`,
 					if err != nil {
 						return err
 					}
-					return export.Write(o.stdout, o.format, g)
+					return export.Write(o.stdout, format, g)
 				}
 				res, err := runQuery(cmd, o, q, s)
 				if err != nil {
 					return err
 				}
-				if o.format == "runbook" {
+				if format == "runbook" {
 					plan, err := query.BuildPlan(cmd.Context(), s, res)
 					if err != nil {
 						return err
@@ -57,11 +60,11 @@ person to run, never executed.`,
 				if err != nil {
 					return err
 				}
-				return export.Write(o.stdout, o.format, g)
+				return export.Write(o.stdout, format, g)
 			})
 		},
 	}
 	q.register(cmd)
-	cmd.Flags().StringVar(&o.format, "format", "dot", "output format: dot, mermaid, csv, graphml, opengraph or runbook")
+	cmd.Flags().StringVar(&format, "format", "dot", "output format: dot, mermaid, csv, graphml, opengraph or runbook")
 	return cmd
 }

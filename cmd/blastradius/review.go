@@ -12,6 +12,9 @@ import (
 )
 
 func newReviewCommand(o *options) *cobra.Command {
+	// format is local: the shared options.format takes the default of
+	// whichever command registers its flag last.
+	var format string
 	var critFile, compare, asOf string
 	var unusedDays, top, depth int
 	cmd := &cobra.Command{
@@ -35,7 +38,7 @@ rotated since an earlier review written with --format json.`,
   blastradius review --format json --compare last-quarter.json > this-quarter.json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(o.format, "markdown", "json", "csv", "html"); err != nil {
+			if err := checkFormat(format, "markdown", "json", "csv", "html"); err != nil {
 				return err
 			}
 			if unusedDays < 0 || depth < 1 || depth > 64 || top < 0 {
@@ -80,7 +83,7 @@ rotated since an earlier review written with --format json.`,
 				if prev != nil {
 					review.Compare(rv, prev)
 				}
-				switch o.format {
+				switch format {
 				case "json":
 					return review.WriteJSON(o.stdout, rv)
 				case "csv":
@@ -100,6 +103,6 @@ rotated since an earlier review written with --format json.`,
 	f.StringVar(&compare, "compare", "", "earlier review (written with --format json) to compare with")
 	f.IntVar(&top, "top", 50, "entries listed in markdown and html (0: all)")
 	f.IntVar(&depth, "depth", 16, "maximum path length of each blast radius")
-	f.StringVar(&o.format, "format", "markdown", "output format: markdown, json, csv or html")
+	f.StringVar(&format, "format", "markdown", "output format: markdown, json, csv or html")
 	return cmd
 }

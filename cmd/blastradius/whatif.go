@@ -14,6 +14,9 @@ import (
 )
 
 func newWhatIfCommand(o *options) *cobra.Command {
+	// format is local: the shared options.format takes the default of
+	// whichever command registers its flag last.
+	var format string
 	q := &queryFlags{}
 	var changes string
 	cmd := &cobra.Command{
@@ -42,7 +45,7 @@ environment puts the jobs in it, which changes their OIDC subject for
 every other trust too.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(o.format, "markdown", "json"); err != nil {
+			if err := checkFormat(format, "markdown", "json"); err != nil {
 				return err
 			}
 			if changes == "" {
@@ -70,7 +73,7 @@ every other trust too.`,
 				case err != nil:
 					return err
 				}
-				if o.format == "json" {
+				if format == "json" {
 					return whatif.WriteJSON(o.stdout, rep)
 				}
 				return whatif.WriteMarkdown(o.stdout, rep)
@@ -79,6 +82,6 @@ every other trust too.`,
 	}
 	q.register(cmd)
 	cmd.Flags().StringVar(&changes, "changes", "", "YAML file of edits to apply")
-	cmd.Flags().StringVar(&o.format, "format", "markdown", "output format: markdown or json")
+	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
 	return cmd
 }
