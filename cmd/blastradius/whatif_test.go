@@ -163,8 +163,8 @@ func TestWhatIfExample(t *testing.T) {
 			// The asset bucket stays reached through the new role, which
 			// holds ci-deployer's policy.
 			name: "replace the key with a role bound to an environment", changes: "oidc-environment.yaml", pkg: examplePkg,
-			closed: sorted(exKeyIDSecret, exKeySecret, exCIKey, exCIUser, exWebDeploy, exRepSecret, exRepKey, exRepUser, exOrders, exFinance),
-			opened: []string{exNewRole},
+			closed:     sorted(exKeyIDSecret, exKeySecret, exCIKey, exCIUser, exWebDeploy, exRepSecret, exRepKey, exRepUser, exOrders, exFinance),
+			opened:     []string{exNewRole},
 			planBefore: planBefore,
 			planAfter: [][]string{
 				planBefore[0],
