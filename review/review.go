@@ -220,7 +220,7 @@ func entryOf(n graph.Node, res *query.Result, crit *Criticality) *Entry {
 			e.Identities++
 		case graph.NodeResource:
 			scope := x.Node.Attr("scope") == "true"
-			if !x.Live() && !scope {
+			if !live(x) && !scope {
 				continue
 			}
 			t := Target{ID: x.Node.ID, Label: x.Node.Label, Weight: crit.Weight(x.Node), Confidence: x.Confidence, Scope: scope}
@@ -239,6 +239,15 @@ func entryOf(n graph.Node, res *query.Result, crit *Criticality) *Entry {
 		return a.ID < b.ID
 	})
 	return e
+}
+
+// live reports whether a reached node is declared by an input or seen in
+// logs. A node that a log names carries observed=true in its merged
+// attributes even when an input declares it too, and a blast radius
+// attaches only the evidence of identities it reaches, so the log
+// marking counts as well.
+func live(x *query.Reached) bool {
+	return x.Live() || x.Node.Attr("observed") == "true"
 }
 
 func fingerprintOf(n graph.Node) string {
