@@ -35,7 +35,7 @@ type weightedGlob struct {
 }
 
 // ParseCriticality reads a mapping: a YAML object whose keys are node ids
-// or globs (`*` and `?`, matched against the id and the label) and whose
+// or labels, or globs (`*` and `?`, matched against both), and whose
 // values are weights, as numbers or as low, medium, high or critical.
 // Exact ids win over globs, and longer globs over shorter ones.
 func ParseCriticality(name string, data []byte) (*Criticality, error) {
@@ -95,6 +95,9 @@ func parseWeight(s string) (float64, bool) {
 func (c *Criticality) Weight(n graph.Node) float64 {
 	if c != nil {
 		if w, ok := c.exact[n.ID]; ok {
+			return w
+		}
+		if w, ok := c.exact[n.Label]; ok && n.Label != "" {
 			return w
 		}
 		for _, g := range c.globs {
