@@ -156,7 +156,9 @@ func TestGraphMLParses(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Keys  []struct{ ID string `xml:"id,attr"` } `xml:"key"`
+		Keys []struct {
+			ID string `xml:"id,attr"`
+		} `xml:"key"`
 		Graph struct {
 			Nodes []struct {
 				ID   string `xml:"id,attr"`
