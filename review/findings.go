@@ -46,24 +46,33 @@ type Finding struct {
 	Pos     string   `json:"pos,omitempty"`
 }
 
-func findings(ctx context.Context, r graph.Reader, rv *Review, opt Options) ([]*Finding, error) {
+// finder computes findings of one kind.
+type finder func(context.Context, graph.Reader, *Review, Options) ([]*Finding, error)
+
+// graphFindings are the finders that read only the graph, not the
+// entries of the review.
+var graphFindings = []finder{ciSecretKeys, oidcWildcards, tagPinnedActions, privesc, unreferencedSecrets}
+
+func sortFindings(fs []*Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Node < b.Node
+	})
+}
+
+func findings(ctx context.Context, r graph.Reader, rv *Review, opt Options, finders []finder) ([]*Finding, error) {
 	var out []*Finding
-	for _, f := range []func(context.Context, graph.Reader, *Review, Options) ([]*Finding, error){
-		ciSecretKeys, unusedCredentials, oidcWildcards, tagPinnedActions, privesc, unreferencedSecrets,
-	} {
+	for _, f := range finders {
 		fs, err := f(ctx, r, rv, opt)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, fs...)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.Node < b.Node
-	})
+	sortFindings(out)
 	if out == nil {
 		out = []*Finding{}
 	}

@@ -107,7 +107,21 @@ func Run(ctx context.Context, r graph.Reader, opt Options) (*Review, error) {
 		return nil, err
 	}
 	rv := &Review{AsOf: opt.AsOf, UnusedDays: opt.UnusedDays, Entries: []*Entry{}}
-	reached := map[string]map[string]bool{}
+
+	// Findings about the graph come first, so that each blast radius is
+	// matched against them as it is computed and then dropped.
+	graphWide, err := findings(ctx, r, rv, opt, graphFindings)
+	if err != nil {
+		return nil, err
+	}
+	about := map[string][]*Finding{}
+	for _, f := range graphWide {
+		about[f.Node] = append(about[f.Node], f)
+		for _, rel := range f.Related {
+			about[rel] = append(about[rel], f)
+		}
+	}
+	found := map[*Entry][]*Finding{}
 	for _, n := range starts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -117,44 +131,60 @@ func Run(ctx context.Context, r graph.Reader, opt Options) (*Review, error) {
 			return nil, err
 		}
 		e := entryOf(n, res, crit)
-		set := map[string]bool{n.ID: true}
+		var fs []*Finding
+		fs = append(fs, about[n.ID]...)
 		for _, x := range res.Reached {
-			set[x.Node.ID] = true
+			for _, f := range about[x.Node.ID] {
+				if f.Node == x.Node.ID {
+					fs = append(fs, f)
+				}
+			}
 		}
-		reached[n.ID] = set
+		found[e] = fs
 		rv.Entries = append(rv.Entries, e)
 	}
 	if err := fillCredentialFacts(ctx, r, rv.Entries); err != nil {
 		return nil, err
 	}
-	fs, err := findings(ctx, r, rv, opt)
+	unused, err := findings(ctx, r, rv, opt, []finder{unusedCredentials})
 	if err != nil {
 		return nil, err
 	}
-	rv.Findings = fs
-	for _, e := range rv.Entries {
-		for i, f := range fs {
-			if concerns(f, e.ID, reached[e.ID]) {
-				e.Findings = append(e.Findings, i)
+	for _, f := range unused {
+		for _, e := range rv.Entries {
+			if e.ID == f.Node {
+				found[e] = append(found[e], f)
 			}
 		}
+	}
+	rv.Findings = append(graphWide, unused...)
+	sortFindings(rv.Findings)
+	index := map[*Finding]int{}
+	for i, f := range rv.Findings {
+		index[f] = i
+	}
+	for _, e := range rv.Entries {
+		for _, f := range found[e] {
+			e.Findings = append(e.Findings, index[f])
+		}
+		e.Findings = uniqueInts(e.Findings)
 	}
 	sortEntries(rv.Entries)
 	return rv, nil
 }
 
-// concerns reports whether a finding is about the entry or something in
-// its reach.
-func concerns(f *Finding, id string, reach map[string]bool) bool {
-	if f.Node == id || reach[f.Node] {
-		return true
-	}
-	for _, rel := range f.Related {
-		if rel == id {
-			return true
+func uniqueInts(list []int) []int {
+	sort.Ints(list)
+	out := list[:0]
+	for i, v := range list {
+		if i == 0 || v != list[i-1] {
+			out = append(out, v)
 		}
 	}
-	return false
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // entryNodes lists what a review ranks: every Secret, every role and
