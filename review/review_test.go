@@ -353,3 +353,45 @@ func TestHistogram(t *testing.T) {
 		t.Errorf("histogram (-want +got):\n%s", diff)
 	}
 }
+
+// FuzzParseCriticality checks that any input parses or fails with a
+// message that names the file, and that every weight is in range.
+func FuzzParseCriticality(f *testing.F) {
+	f.Add([]byte("arn:aws:s3:::a: 3\n\"arn:aws:s3:::*\": high\n"))
+	f.Add([]byte("- a\n"))
+	f.Add([]byte("a: [1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCriticality("crit.yaml", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "crit.yaml") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, w := range c.exact {
+			if w < 0 || w > 1e6 {
+				t.Fatalf("weight %v out of range", w)
+			}
+		}
+		for _, g := range c.globs {
+			if g.weight < 0 || g.weight > 1e6 {
+				t.Fatalf("weight %v out of range", g.weight)
+			}
+			c.Weight(graph.Node{ID: "arn:aws:s3:::x", Label: "x"})
+		}
+	})
+}
+
+func TestCriticalityCanary(t *testing.T) {
+	const canary = "CANARY-review-7f3a"
+	for _, in := range []string{canary + ": " + canary + "\n", "- " + canary + "\n", "x: [" + canary + "\n", "? [" + canary + "]\n: 1\n"} {
+		_, err := ParseCriticality("crit.yaml", []byte(in))
+		if err == nil {
+			t.Errorf("ParseCriticality accepted %q", in)
+			continue
+		}
+		if strings.Contains(err.Error(), canary) {
+			t.Errorf("error repeats the input: %v", err)
+		}
+	}
+}

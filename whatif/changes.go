@@ -14,7 +14,6 @@ package whatif
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -121,7 +120,7 @@ func ParseChanges(name string, data []byte) ([]Edit, error) {
 		for i := 0; i+1 < len(body.Content); i += 2 {
 			k, v := body.Content[i], body.Content[i+1]
 			if !contains(spec.allowed, k.Value) {
-				return nil, posErr(k, "%s does not take field %s: it takes %s", kind, fieldName(k.Value), strings.Join(spec.allowed, ", "))
+				return nil, posErr(k, "%s does not take the field named here: it takes %s", kind, strings.Join(spec.allowed, ", "))
 			}
 			set[k.Value] = true
 			switch k.Value {
@@ -186,15 +185,6 @@ func ParseChanges(name string, data []byte) ([]Edit, error) {
 		out = append(out, e)
 	}
 	return out, nil
-}
-
-// fieldName returns a key for a message, cut short, since an unknown key
-// could be anything.
-func fieldName(k string) string {
-	if len(k) > 40 || strings.ContainsAny(k, "\n\r") {
-		return "(unnamed)"
-	}
-	return strconv.Quote(k)
 }
 
 func stringList(v *yaml.Node) ([]string, error) {

@@ -120,15 +120,14 @@ func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) e
 	for _, e := range newEdges {
 		keep[e.Key()] = true
 	}
+	var lost []graph.EdgeKey
 	for _, e := range oldEdges {
 		if keep[e.Key()] {
 			continue
 		}
 		o.DeleteEdge(e.Key())
-		// Log records of a use that only the lost permission allowed show
-		// what was possible before the edit, not after it.
 		if capability[e.Kind] {
-			o.DeleteEdge(graph.EdgeKey{From: e.From, Kind: graph.EdgeObserved, To: e.To})
+			lost = append(lost, graph.EdgeKey{From: e.From, Kind: graph.EdgeObserved, To: e.To})
 		}
 	}
 	for _, n := range newNodes {
@@ -140,6 +139,12 @@ func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) e
 	}
 	for _, e := range newEdges {
 		o.PutEdge(e)
+	}
+	// Log records of a use that only a lost permission allowed show what
+	// was possible before the edits, not after them; this holds for the
+	// records the linker copies to CI jobs too.
+	for _, k := range lost {
+		o.DeleteEdge(k)
 	}
 	return nil
 }

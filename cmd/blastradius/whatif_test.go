@@ -185,6 +185,17 @@ func TestWhatIfExample(t *testing.T) {
 			},
 		},
 		{
+			// web-deploy's trust then needs the environment subject as well
+			// as the main-branch one, which no job has: the role and what
+			// it reaches close (the log of the main-branch subject assuming
+			// it shows what the old trust allowed); the key path stays.
+			name: "add a trust condition", changes: "trust.yaml", pkg: examplePkg,
+			closed:     sorted(exWebDeploy, exRepSecret, exRepKey, exRepUser, exOrders, exFinance),
+			opened:     []string{},
+			planBefore: planBefore,
+			planAfter:  [][]string{planBefore[0], {"revoke " + exCIKey}},
+		},
+		{
 			// CI_AWS_SECRET_ACCESS_KEY still holds the ci-deployer key, so
 			// removing the other secret closes only that secret; deleting
 			// ReadProdSecrets cuts web-deploy off the reporting-bot key (the
