@@ -1,7 +1,9 @@
 // Package export writes a blast radius, or the whole graph, in formats
 // other tools read: Graphviz DOT, Mermaid, CSV, GraphML and BloodHound
-// OpenGraph JSON; and a revocation plan as a Markdown runbook whose
-// commands are printed for a person to run, never executed.
+// OpenGraph JSON.
+//
+// It also writes a revocation plan as a Markdown runbook. The runbook's
+// commands are printed for a person to run and are never executed.
 package export
 
 import (

@@ -174,9 +174,9 @@ func xmlText(s string) string {
 	return strings.ReplaceAll(b.String(), `"`, "&#34;")
 }
 
-// WriteGraphML writes GraphML: kind and label as declared keys, and every
-// attribute as a string key of its own (`attr.name` is the attribute's
-// name; ids are n_NAME and e_NAME).
+// WriteGraphML writes GraphML with kind and label as declared keys. Every
+// attribute gets a string key of its own, named by `attr.name`, with the
+// id n_NAME for nodes and e_NAME for edges.
 func WriteGraphML(w io.Writer, g *Graph) error {
 	bw := bufio.NewWriter(w)
 	nodeKeys, edgeKeys := map[string]bool{}, map[string]bool{}
@@ -272,9 +272,10 @@ type ogFile struct {
 }
 
 // WriteOpenGraph writes the JSON that BloodHound CE's OpenGraph ingest
-// reads: nodes with an id, their kind as the one entry of kinds, and
-// string properties (name, the attributes); edges whose start and end
-// match node ids, with the edge kind and its confidence and attributes.
+// reads. Each node has an id, its kind as the one entry of kinds, and
+// string properties (name and the attributes). Each edge matches its
+// start and end by node id and carries its kind, confidence and
+// attributes.
 func WriteOpenGraph(w io.Writer, g *Graph) error {
 	var f ogFile
 	f.Metadata.SourceKind = OpenGraphSourceKind

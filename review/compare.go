@@ -22,7 +22,7 @@ type Rotation struct {
 	Why string `json:"why"`
 }
 
-// Comparison is what changed since an earlier review.
+// Comparison lists the changes since an earlier review.
 type Comparison struct {
 	PreviousAsOf string     `json:"previousAsOf,omitempty"`
 	NewPaths     []Path     `json:"newPaths"`

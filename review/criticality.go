@@ -15,7 +15,7 @@ import (
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
 )
 
-// DefaultWeight is the weight of a resource nobody rated.
+// DefaultWeight is the weight of a resource without a rating.
 const DefaultWeight = 1
 
 // levels are the named weights a tag, label or mapping may give.

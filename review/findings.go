@@ -24,7 +24,7 @@ const (
 	// subject pattern, of a provider assume it.
 	FindingOIDCWildcard = "oidc-wildcard-trust"
 	// FindingTagPinned: a third-party action referenced by tag or branch in
-	// a job that holds secrets: whoever moves the tag runs code there.
+	// a job that has secrets, so anyone who can move the tag runs code there.
 	FindingTagPinned = "tag-pinned-action"
 	// FindingPrivesc: an identity that can escalate its own privileges to
 	// administrator.
@@ -148,6 +148,7 @@ func ciSecretKeys(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]
 	for _, n := range heldNodes {
 		byID[n.ID] = n
 	}
+
 	var out []*Finding
 	for _, s := range ci {
 		var keys []string
@@ -219,6 +220,7 @@ func unusedCredentials(ctx context.Context, r graph.Reader, rv *Review, opt Opti
 	for _, n := range actors {
 		accountOf[n.ID] = n.Attr(graph.AttrAccount)
 	}
+
 	var out []*Finding
 	for _, e := range rv.Entries {
 		n, ok := byID[e.ID]
@@ -387,6 +389,7 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 			held[e.From] = append(held[e.From], e.To)
 		}
 	}
+
 	execs, err := r.Expand(ctx, jobs, graph.Out, graph.EdgeExecutes)
 	if err != nil {
 		return nil, err
@@ -410,6 +413,7 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 		f.Related = append(f.Related, e.From)
 		f.Related = append(f.Related, held[e.From]...)
 	}
+
 	var out []*Finding
 	for _, id := range order {
 		f := byAction[id]
@@ -505,6 +509,7 @@ func unreferencedSecrets(ctx context.Context, r graph.Reader, _ *Review, _ Optio
 			named[e.From][e.To] = true
 		}
 	}
+
 	bySecret := map[string][]string{}
 	for _, e := range exposes {
 		if !all[e.From] || strings.HasSuffix(e.To, "/*") || named[e.From][e.To] || e.Attr(graph.AttrVia) != "ci-secret" {

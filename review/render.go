@@ -47,8 +47,8 @@ func mdEscape(s string) string {
 	return r.Replace(s)
 }
 
-// mdCode renders an id as a code span; only the pipe, which would end a
-// table cell, and the backtick, which would end the span, are replaced.
+// mdCode renders an id as a code span. It replaces only the pipe, which
+// would end a table cell, and the backtick, which would end the span.
 func mdCode(s string) string {
 	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "`", "'")
 	return "`" + r.Replace(s) + "`"

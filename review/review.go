@@ -1,12 +1,13 @@
 // Package review ranks every credential and every package of a graph by
-// its reach: the live services and resources an attacker holding it could
-// touch, weighted by how critical the owner says each one is. Beside the
-// ranking it lists the findings that make a reach large (long-lived keys
-// stored as CI secrets, stale credentials, wildcard OIDC trusts, actions
-// pinned by tag in jobs that hold secrets, privilege escalation to admin,
-// secrets delivered to jobs that never use them), compares a review with
-// an earlier one, and renders it as Markdown, JSON, CSV or a self-contained
-// HTML page.
+// its reach: the live services and resources an attacker with it could
+// touch, weighted by the criticality the owner gives each one.
+//
+// Beside the ranking it lists the findings that make a reach large:
+// long-lived keys stored as CI secrets, stale credentials, wildcard OIDC
+// trusts, actions pinned by tag in jobs that have secrets, privilege
+// escalation to admin, and secrets delivered to jobs that never use them.
+// It compares a review with an earlier one and renders it as Markdown,
+// JSON, CSV or a self-contained HTML page.
 //
 // A review is a quarterly question, not an incident: it computes one
 // blast radius (query.BlastRadius) per credential and per package version.

@@ -32,8 +32,8 @@ const defaultPageSize = 50
 // request that started it times out, so that a later request finds it.
 const reviewTimeout = 10 * time.Minute
 
-// reviewCache keeps the latest review, computed once for every request
-// that asks for the same one.
+// reviewCache keeps the latest review, computed once for all requests
+// with the same arguments.
 type reviewCache struct {
 	mu  sync.Mutex
 	key string
@@ -416,7 +416,8 @@ func hops(path []query.Hop) []hop {
 	return out
 }
 
-// reviewDeps is what the review and whatIf fields need beyond the store.
+// reviewDeps holds the linker and the review cache, which the review and
+// whatIf fields need beyond the store.
 type reviewDeps struct {
 	derive  graph.DeriveFunc
 	reviews *reviewCache

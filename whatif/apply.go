@@ -22,7 +22,7 @@ var ErrEdit = errors.New("cannot apply edit")
 // the condition keys its trusts use.
 const githubIssuer = "token.actions.githubusercontent.com"
 
-// applied is what applying one edit did.
+// applied is the outcome of applying one edit.
 type applied struct {
 	// derive is true when the edit changed something the linker derives
 	// edges from (a policy, a trust, a job's OIDC subject).
@@ -143,7 +143,7 @@ func actionID(ref string) (string, error) {
 }
 
 // pinAction makes the jobs that run an action by tag or branch run it at
-// a commit instead. The tagged version stays in the graph, run by nobody.
+// a commit instead. The tagged version stays in the graph, run by no job.
 func pinAction(ctx context.Context, o *Overlay, e Edit) error {
 	id, err := actionID(e.Action)
 	if err != nil {
@@ -199,9 +199,9 @@ func pinAction(ctx context.Context, o *Overlay, e Edit) error {
 }
 
 // replaceKeyWithOIDC takes a stored key out of the jobs that receive it
-// and gives those jobs an OIDC role instead: the role trusts the jobs'
-// subject for the bound environment or branch, and has the permissions
-// of the identity the key acted as.
+// and gives those jobs an OIDC role instead. The role trusts the jobs'
+// subject for the bound environment or branch, and it gets the
+// permissions of the identity the key acted as.
 func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 	jobs, err := jobFilter(ctx, o, e)
 	if err != nil {
@@ -272,7 +272,7 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 		return err
 	}
 
-	// Give each consumer an OIDC subject bound as the edit says.
+	// Give each consumer an OIDC subject with the edit's binding.
 	var subs []string
 	for _, j := range jobNodes {
 		if j.Attr("type") != "gha-job" {

@@ -1,5 +1,5 @@
-// Package whatif answers "what if we changed this?" without touching the
-// graph: it applies a change file's edits (remove a secret from a job, pin
+// Package whatif computes the effect of planned changes without writing
+// the graph: it applies a change file's edits (remove a secret from a job, pin
 // an action by commit SHA, replace a stored key with an OIDC role, add a
 // trust condition, tighten or delete a policy statement, move a secret
 // into an environment) to an in-memory Overlay of the store, re-derives
@@ -81,6 +81,7 @@ func ParseChanges(name string, data []byte) ([]Edit, error) {
 	if len(doc.Content) == 0 {
 		return nil, fmt.Errorf("%s: change file is empty: list edits under changes:", name)
 	}
+
 	root := doc.Content[0]
 	posErr := func(n *yaml.Node, format string, args ...any) error {
 		return fmt.Errorf("%s:%d:%d: %s", name, n.Line, n.Column, fmt.Sprintf(format, args...))
@@ -88,6 +89,7 @@ func ParseChanges(name string, data []byte) ([]Edit, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, posErr(root, "change file must be an object with a changes list")
 	}
+
 	var list *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "changes" {
@@ -102,6 +104,7 @@ func ParseChanges(name string, data []byte) ([]Edit, error) {
 	if len(list.Content) > 1000 {
 		return nil, posErr(list, "changes lists %d edits, over the limit of 1000", len(list.Content))
 	}
+
 	var out []Edit
 	for _, item := range list.Content {
 		if item.Kind != yaml.MappingNode || len(item.Content) != 2 {
@@ -115,6 +118,7 @@ func ParseChanges(name string, data []byte) ([]Edit, error) {
 		if body.Kind != yaml.MappingNode {
 			return nil, posErr(body, "%s takes an object of fields", kind)
 		}
+
 		e := Edit{Kind: kind, Line: item.Line}
 		set := map[string]bool{}
 		for i := 0; i+1 < len(body.Content); i += 2 {
@@ -171,6 +175,7 @@ func ParseChanges(name string, data []byte) ([]Edit, error) {
 				e.Statement = val
 			}
 		}
+
 		for _, r := range spec.required {
 			if !set[r] {
 				return nil, posErr(item, "%s needs field %s", kind, r)

@@ -13,7 +13,7 @@ import (
 
 // Options tune a what-if run.
 type Options struct {
-	// Start is what the blast radius starts from, as for query.Run.
+	// Start names the compromised things, as for query.Run.
 	Start query.Start
 	Query query.Options
 	// Derive re-derives the linker's edges over the changed graph when an
@@ -101,7 +101,7 @@ func (d *deriver) apply(ctx context.Context, base graph.Reader, edits []Edit) (*
 // the log shows what the old policy allowed.
 //
 // NOTE: an edge that an input file states and the linker also derives is
-// removed when the linker stops deriving it; the store keeps such facts
+// removed when the linker stops deriving it. The store keeps such facts
 // apart, but a graph.Reader does not show which source asserts an edge.
 func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) error {
 	if !d.done {
@@ -112,6 +112,7 @@ func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) e
 		d.oldEdges, d.done = edges, true
 	}
 	oldEdges := d.oldEdges
+
 	newNodes, newEdges, err := d.fn(ctx, o)
 	if err != nil {
 		return fmt.Errorf("derive edges of the changed graph: %w", err)
@@ -120,6 +121,7 @@ func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) e
 	for _, e := range newEdges {
 		keep[e.Key()] = true
 	}
+
 	var lost []graph.EdgeKey
 	for _, e := range oldEdges {
 		if keep[e.Key()] {
@@ -141,8 +143,8 @@ func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) e
 		o.PutEdge(e)
 	}
 	// Log records of a use that only a lost permission allowed show what
-	// was possible before the edits, not after them; this holds for the
-	// records the linker copies to CI jobs too.
+	// was possible before the edits, not after them. The same goes for
+	// the records the linker copies to CI jobs.
 	for _, k := range lost {
 		o.DeleteEdge(k)
 	}

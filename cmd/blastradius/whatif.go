@@ -49,7 +49,7 @@ every other trust too.`,
 				return err
 			}
 			if changes == "" {
-				return &exitError{code: exitUsage, err: errors.New("name the change file with --changes FILE")}
+				return &exitError{code: exitUsage, err: errors.New("missing --changes: name the change file with --changes FILE")}
 			}
 			opt, err := q.options()
 			if err != nil {
