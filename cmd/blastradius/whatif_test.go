@@ -271,3 +271,23 @@ func TestWhatIfFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestWhatIfMarkdown(t *testing.T) {
+	db := exampleDB(t)
+	out, errs, code := run(t, "--db", db, "whatif", "--changes", filepath.Join("testdata", "whatif", "pin.yaml"), "--package", exAction)
+	if code != exitOK {
+		t.Fatalf("whatif exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"# What if: package " + exAction,
+		"Blast radius: 17 nodes before, 0 after; 17 closed, 0 opened.",
+		"1. pin aws-actions/configure-aws-credentials@v4 to commit 0123456789abcdef0123456789abcdef01234567\n   - closes 17: ",
+		"## Closed paths (17)",
+		"## Revocation plan after\n\nNothing to contain or revoke.",
+		"- newly needed: none",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+}
