@@ -313,8 +313,12 @@ func oidcWildcards(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([
 			}
 			switch {
 			case !found:
-				why = append(why, fmt.Sprintf("statement %s trusts %s with no sub condition: any repository or branch the provider issues tokens for can assume it",
-					name, strings.Join(st.Principal["Federated"], ", ")))
+				anyone := "any subject the provider issues tokens for can assume it"
+				if strings.Contains(strings.Join(st.Principal["Federated"], ","), githubOIDCHost) {
+					anyone = "a workflow of any repository, branch or environment can assume it"
+				}
+				why = append(why, fmt.Sprintf("statement %s trusts %s with no sub condition: %s",
+					name, strings.Join(st.Principal["Federated"], ", "), anyone))
 			default:
 				var wild []string
 				for _, s := range subs {
@@ -334,6 +338,9 @@ func oidcWildcards(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([
 	}
 	return out, nil
 }
+
+// githubOIDCHost is the issuer host of GitHub Actions OIDC tokens.
+const githubOIDCHost = "token.actions.githubusercontent.com"
 
 func allowsWebIdentity(actions []string) bool {
 	for _, a := range actions {
@@ -427,7 +434,7 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 			}
 		}
 		f.Detail = fmt.Sprintf("third-party action %s is referenced by tag or branch in %s, which hold %d secrets; pin it to a full commit SHA",
-			strings.TrimPrefix(id, "pkg:githubactions/"), strings.Join(jobsOf, ", "), len(secrets))
+			strings.TrimPrefix(id, "pkg:githubactions/"), firstFew(jobsOf, 3), len(secrets))
 		out = append(out, f)
 	}
 	return out, nil
@@ -472,10 +479,19 @@ func privesc(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Find
 	}
 	var out []*Finding
 	for id, ms := range methods {
-		out = append(out, &Finding{Kind: FindingPrivesc, Node: id, Pos: pos[id], Related: uniqueSorted(targets[id]),
-			Detail: fmt.Sprintf("can make itself administrator of %s by %s", strings.Join(uniqueSorted(targets[id]), ", "), strings.Join(uniqueSorted(ms), ", "))})
+		ts := uniqueSorted(targets[id])
+		out = append(out, &Finding{Kind: FindingPrivesc, Node: id, Pos: pos[id], Related: ts,
+			Detail: fmt.Sprintf("can make itself administrator of %s by %s", firstFew(ts, 3), firstFew(uniqueSorted(ms), 5))})
 	}
 	return out, nil
+}
+
+// firstFew joins up to n items and counts the rest.
+func firstFew(list []string, n int) string {
+	if len(list) <= n {
+		return strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(list[:n], ", "), len(list)-n)
 }
 
 // unreferencedSecrets finds secrets that reach a job only because it
@@ -521,7 +537,7 @@ func unreferencedSecrets(ctx context.Context, r graph.Reader, _ *Review, _ Optio
 	for s, js := range bySecret {
 		js = uniqueSorted(js)
 		out = append(out, &Finding{Kind: FindingUnusedDelivery, Node: s, Related: js,
-			Detail: fmt.Sprintf("delivered to %s, which receive the whole secrets context but never refer to it; pass only the secrets each job names", strings.Join(js, ", "))})
+			Detail: fmt.Sprintf("delivered to %s, which receive the whole secrets context but never refer to it; pass only the secrets each job names", firstFew(js, 3))})
 	}
 	return out, nil
 }

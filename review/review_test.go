@@ -119,6 +119,14 @@ func TestRunFindings(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
+	for _, f := range rv.Findings {
+		if f.Kind == FindingOIDCWildcard && !strings.Contains(f.Detail, "a workflow of any repository, branch or environment") {
+			t.Errorf("wildcard trust detail %q does not say who can assume the role", f.Detail)
+		}
+		if f.Kind == FindingPrivesc && f.Detail != "can make itself administrator of aws:*:111122223333:* by CreatePolicyVersion" {
+			t.Errorf("privilege escalation detail %q", f.Detail)
+		}
+	}
 
 	// The bucket is tagged high (5); the escalator's admin scope is a
 	// scope node of default weight 1.
