@@ -144,6 +144,11 @@ func (r *resolver) Review(ctx context.Context, args reviewArgs) (*reviewConnecti
 			return nil, badInput("invalid kind %q: expected credential or package", kind)
 		}
 	}
+	// A review is a traversal per credential and package: it counts
+	// against the request's budget like blastRadius does.
+	if b, ok := ctx.Value(budgetKey{}).(*atomic.Int32); ok && b.Add(-1) < 0 {
+		return nil, badInput("too many traversal fields in one request: at most %d; send the rest in another request", MaxTraversalsPerRequest)
+	}
 	rv, err := r.review(ctx, opt, crit)
 	if err != nil {
 		return nil, classify(ctx, r.log, r.timeout, err)

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -228,5 +229,19 @@ func TestReviewAndWhatIfErrors(t *testing.T) {
 				t.Errorf("codes (-want +got):\n%s\n%s", diff, body)
 			}
 		})
+	}
+}
+
+func TestReviewAliasesLimited(t *testing.T) {
+	srv := newServer(t, newTestStore(t), Options{})
+	doc := "{"
+	for i := 0; i <= MaxTraversalsPerRequest; i++ {
+		doc += fmt.Sprintf(" r%d: review(unusedDays: %d) { totalCount }", i, i)
+	}
+	doc += " }"
+	_, body := post(t, srv, doc, nil)
+	r := decode(t, body)
+	if diff := cmp.Diff([]string{"BAD_INPUT"}, r.codes()); diff != "" {
+		t.Errorf("codes (-want +got):\n%s", diff)
 	}
 }
