@@ -23,8 +23,9 @@ const (
 	// FindingOIDCWildcard: a role whose OIDC trust lets any subject, or a
 	// subject pattern, of a provider assume it.
 	FindingOIDCWildcard = "oidc-wildcard-trust"
-	// FindingTagPinned: a third-party action referenced by tag or branch in
-	// a job that has secrets, so anyone who can move the tag runs code there.
+	// FindingTagPinned: a third-party action, GitLab include or CircleCI orb
+	// referenced by a tag, branch or version range in a job that has
+	// secrets, so anyone who can move the tag runs code there.
 	FindingTagPinned = "tag-pinned-action"
 	// FindingPrivesc: an identity that can escalate its own privileges to
 	// administrator.
@@ -367,12 +368,27 @@ func subjectValues(cond map[string]map[string][]string) ([]string, bool) {
 	return out, found
 }
 
-// firstParty lists action owners that GitHub maintains; their actions are
-// not counted as third-party.
-var firstParty = map[string]bool{"actions": true, "github": true}
+// floating maps how a CI job refers to outside code (the EXECUTES edge's
+// via) to the pins that let its owner change that code later: a tag or a
+// branch of an action or a GitLab include, and a version range, volatile
+// or dev version of a CircleCI orb (orb versions that name one release are
+// immutable).
+var floating = map[string]map[string]bool{
+	"uses":    {"tag-or-branch": true},
+	"include": {"tag-or-branch": true, "default-branch": true},
+	"orb":     {"range": true, "volatile": true, "dev": true},
+}
 
-// tagPinnedActions finds third-party actions referenced by tag or branch
-// in jobs that hold secrets beyond their own GITHUB_TOKEN.
+// firstParty lists the owners, as purl type and namespace, whose code
+// the CI service itself maintains; they are not counted as third-party.
+var firstParty = map[string]bool{"githubactions/actions": true, "githubactions/github": true, "circleci/circleci": true}
+
+// ciJobTypes are the runtime types of CI jobs.
+var ciJobTypes = map[string]bool{"gha-job": true, "gitlab-job": true, "circleci-job": true}
+
+// tagPinnedActions finds third-party actions, includes and orbs that a
+// job refers to by a movable tag, branch or version range while it holds
+// secrets beyond its own job token.
 func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
 	runtimes, err := r.NodesByKind(ctx, graph.NodeRuntime)
 	if err != nil {
@@ -381,7 +397,7 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 	var jobs []string
 	repoOf := map[string]string{}
 	for _, n := range runtimes {
-		if n.Attr("type") == "gha-job" {
+		if ciJobTypes[n.Attr("type")] {
 			jobs = append(jobs, n.ID)
 			repoOf[n.ID] = n.Attr(graph.AttrRepository)
 		}
@@ -404,11 +420,11 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 	byAction := map[string]*Finding{}
 	var order []string
 	for _, e := range execs {
-		if e.Attr(graph.AttrVia) != "uses" || e.Attr("pinned") != "tag-or-branch" || len(held[e.From]) == 0 {
+		if !floating[e.Attr(graph.AttrVia)][e.Attr("pinned")] || len(held[e.From]) == 0 {
 			continue
 		}
-		owner := actionOwner(e.To)
-		if owner == "" || firstParty[owner] || strings.EqualFold(owner, ownerOf(repoOf[e.From])) {
+		typ, owner := purlOwner(e.To)
+		if owner == "" || firstParty[typ+"/"+owner] || strings.EqualFold(owner, ownerOf(repoOf[e.From])) {
 			continue
 		}
 		f := byAction[e.To]
@@ -433,21 +449,27 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 				secrets = append(secrets, rel)
 			}
 		}
-		f.Detail = fmt.Sprintf("third-party action %s is referenced by tag or branch in %s, which hold %d secrets; pin it to a full commit SHA",
-			strings.TrimPrefix(id, "pkg:githubactions/"), firstFew(jobsOf, 3), len(secrets))
+		f.Detail = fmt.Sprintf("third-party code %s is referenced by a tag, branch or version range in %s, which hold %d secrets; pin it to a full commit SHA or an exact release",
+			id, firstFew(jobsOf, 3), len(secrets))
 		out = append(out, f)
 	}
 	return out, nil
 }
 
-// actionOwner returns the owner of a pkg:githubactions purl, lower-cased.
-func actionOwner(purl string) string {
-	rest, ok := strings.CutPrefix(purl, "pkg:githubactions/")
+// purlOwner returns the type and the first namespace segment of a purl,
+// lower-cased: ("githubactions", "actions") for
+// pkg:githubactions/actions/checkout@v4.
+func purlOwner(purl string) (string, string) {
+	rest, ok := strings.CutPrefix(purl, "pkg:")
 	if !ok {
-		return ""
+		return "", ""
 	}
-	owner, _, _ := strings.Cut(rest, "/")
-	return strings.ToLower(owner)
+	typ, rest, _ := strings.Cut(rest, "/")
+	owner, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return "", ""
+	}
+	return strings.ToLower(typ), strings.ToLower(owner)
 }
 
 func ownerOf(repo string) string {

@@ -25,6 +25,9 @@ import (
 //	role ci-any: trust of GitHub's OIDC provider without a sub condition
 //	user escalator -CAN_ACCESS (admin, method CreatePolicyVersion)-> aws:*:111122223333:*
 //	key of old-user: last used 2026-01-10, long before 2026-12-01
+//	job test (CircleCI) -EXPOSES-> project variables, and runs the orbs
+//	    example-ns/tool@volatile, example-ns/other@1.2.3 and circleci/node@5
+//	job build -EXECUTES-> example-org/own@v1, the repository owner's action
 const (
 	job        = "runtime:gha:example-org/app/.github/workflows/ci.yml#build"
 	deployKey  = "secret:gha:example-org/app/DEPLOY_KEY"
@@ -39,6 +42,12 @@ const (
 	adminScope = "aws:*:111122223333:*"
 	oldKey     = "secret:aws:access-key:arn:aws:iam::111122223333:user/old-user/AKIAEXAMPLEOLD000001"
 	oldUser    = "arn:aws:iam::111122223333:user/old-user"
+	circleJob  = "runtime:circleci:example-org/app/.circleci/config.yml#test"
+	projVars   = "secret:circleci:example-org/app/*"
+	volatile   = "pkg:circleci/example-ns/tool@volatile"
+	exactOrb   = "pkg:circleci/example-ns/other@1.2.3"
+	circleOrb  = "pkg:circleci/circleci/node@5"
+	ownAction  = "pkg:githubactions/example-org/own@v1"
 )
 
 func node(id string, kind graph.NodeKind, attrs ...string) graph.Node {
@@ -77,7 +86,14 @@ func testStore(t *testing.T) graph.Store {
 		node(escalator, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
 		node(oldKey, graph.NodeSecret, "type", "access-key", graph.AttrLongLived, "true", "key_id", "AKIAEXAMPLEOLD000001"),
 		node(oldUser, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
+		node(circleJob, graph.NodeRuntime, "type", "circleci-job", graph.AttrRepository, "example-org/app"),
+		node(projVars, graph.NodeSecret, "type", "project-variables", graph.AttrName, "*", graph.AttrLongLived, "true"),
 	}, Edges: []graph.Edge{
+		edge(circleJob, graph.EdgeExposes, projVars, graph.AttrVia, "ci-secret", "all", "true"),
+		edge(circleJob, graph.EdgeExecutes, volatile, graph.AttrVia, "orb", "pinned", "volatile"),
+		edge(circleJob, graph.EdgeExecutes, exactOrb, graph.AttrVia, "orb", "pinned", "exact"),
+		edge(circleJob, graph.EdgeExecutes, circleOrb, graph.AttrVia, "orb", "pinned", "range"),
+		edge(job, graph.EdgeExecutes, ownAction, graph.AttrVia, "uses", "pinned", "tag-or-branch"),
 		edge(job, graph.EdgeExposes, deployKey, graph.AttrVia, "ci-secret", graph.AttrName, "DEPLOY_KEY"),
 		edge(job, graph.EdgeExposes, allSecrets, graph.AttrVia, "ci-secret", "all", "true"),
 		edge(job, graph.EdgeExposes, unusedTok, graph.AttrVia, "ci-secret"),
@@ -112,6 +128,7 @@ func TestRunFindings(t *testing.T) {
 		FindingCISecretKey + " " + deployKey,
 		FindingOIDCWildcard + " " + ciAny,
 		FindingPrivesc + " " + escalator,
+		FindingTagPinned + " " + volatile,
 		FindingTagPinned + " " + action,
 		FindingUnusedDelivery + " " + unusedTok,
 		FindingUnused + " " + oldKey,
