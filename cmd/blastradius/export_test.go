@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,5 +51,38 @@ func TestExportExample(t *testing.T) {
 	}
 	if _, _, code := run(t, "--db", db, "export", "--format", "runbook"); code != exitUsage {
 		t.Errorf("runbook without a start: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestCanariesNeverLeakFromReports runs the review, the exports and the
+// runbook over the canary inputs: no planted secret may appear in them.
+func TestCanariesNeverLeakFromReports(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "graph.db")
+	var all strings.Builder
+	collect := func(args ...string) {
+		t.Helper()
+		out, errs, code := run(t, append([]string{"--db", db}, args...)...)
+		if code != exitOK && code != exitNoMatch && code != exitRejected {
+			t.Fatalf("%v: exit %d\n%s", args, code, errs)
+		}
+		all.WriteString(out)
+		all.WriteString(errs)
+	}
+	collect("--log-level", "error", "ingest", "--org", "example-org", "testdata/canary")
+	for _, format := range []string{"markdown", "json", "csv", "html"} {
+		collect("review", "--format", format, "--top", "0")
+	}
+	for _, format := range []string{"dot", "mermaid", "csv", "graphml", "opengraph"} {
+		collect("export", "--format", format)
+		collect("export", "--secret", "API_KEY", "--format", format)
+	}
+	collect("export", "--secret", "API_KEY", "--format", "runbook")
+	if all.Len() < 1000 {
+		t.Fatalf("collected %d bytes: the test would pass vacuously", all.Len())
+	}
+	for _, c := range canaries {
+		if strings.Contains(all.String(), c) {
+			t.Errorf("canary %s found in a report or export", c)
+		}
 	}
 }
