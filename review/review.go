@@ -11,6 +11,16 @@
 //
 // A review is a quarterly question, not an incident: it computes one
 // blast radius (query.BlastRadius) per credential and per package version.
+//
+// # Limits
+//
+// A resource counts when an input declares it or a log names it. A scope
+// node that stands for every resource of a pattern (reached through a
+// wildcard or an escalation to admin) counts once, with its own weight,
+// not as the resources it covers; give such scopes a weight in the
+// criticality mapping to rank them. A CI secret counts as a long-lived
+// cloud key when the graph shows the key it stores or the identity it
+// acts as, or when its name is a cloud key's conventional name.
 package review
 
 import (

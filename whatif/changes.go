@@ -8,7 +8,18 @@
 // closes.
 //
 // The linker is passed in as a graph.DeriveFunc, so this package depends
-// only on graph and query.
+// only on graph and query. Re-deriving runs the linker twice, over the
+// graph and over the overlay, which takes as long as two ingest runs' link
+// step.
+//
+// # Limits
+//
+// Binding a replacement role to an environment puts the jobs in that
+// environment, so their OIDC subject changes for every trust, as it does
+// on GitHub. Access-log records of a use along a permission that the edits
+// take away are dropped with the permission. An edge that an input file
+// states and the linker also derives goes when the linker stops deriving
+// it, because a graph.Reader does not show which source asserts an edge.
 package whatif
 
 import (
