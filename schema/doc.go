@@ -1,7 +1,9 @@
 // Package schema serves the results of package query over GraphQL: the
 // blast radius of compromised packages, secrets, identities or runtimes,
 // the revocation plan for it, single nodes with their edges, and graph
-// statistics. The SDL is schema.graphql, embedded in the binary, and every
+// statistics, the review ranking of every credential and package by
+// reach, and what-if comparisons of planned changes. The SDL is
+// schema.graphql and review.graphql, embedded in the binary, and every
 // type and field in it carries a description.
 //
 // [NewHandler] returns an http.Handler that answers POST and GET requests
@@ -23,6 +25,14 @@
 // pages from reading the graph through DNS rebinding. With
 // [Options.Token] set, /graphql also requires that bearer token.
 //
-// NOTE: lists are capped, not paginated: a client that needs more than
-// [Options.MaxResults] reached nodes or edges cannot page through them.
+// # Pagination
+//
+// review and whatIf's closed and opened lists page with first and after,
+// and answer with edges (cursor and node) and pageInfo (hasNextPage and
+// endCursor). A review is computed once per graph write and arguments and
+// kept for paging.
+//
+// NOTE: blastRadius.reached and Node.edges are capped, not paginated: a
+// client that needs more than [Options.MaxResults] of them cannot page
+// through them.
 package schema

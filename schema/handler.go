@@ -61,6 +61,9 @@ type Options struct {
 	// Empty accepts loopback addresses and "localhost" only, and "*"
 	// accepts any host. Requests naming another host get status 403.
 	AllowedHosts []string
+	// Derive re-derives the linker's edges for whatIf edits that change a
+	// policy or a trust; nil leaves those edges as the store holds them.
+	Derive graph.DeriveFunc
 }
 
 func (o Options) withDefaults() Options {
@@ -96,7 +99,7 @@ type handler struct {
 func NewHandler(store graph.Reader, opt Options) http.Handler {
 	opt = opt.withDefaults()
 	root := &resolver{store: store, maxResults: opt.MaxResults, timeout: opt.RequestTimeout, log: opt.Logger,
-		slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+		slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), reviewDeps: reviewDeps{derive: opt.Derive, reviews: &reviewCache{}}}
 	s := graphql.MustParseSchema(SDL, root,
 		graphql.UseStringDescriptions(),
 		graphql.UseFieldResolvers(),

@@ -32,6 +32,7 @@ type resolver struct {
 	log        *slog.Logger
 	// slots bounds the traversals running at once across requests.
 	slots chan struct{}
+	reviewDeps
 }
 
 type startInput struct {

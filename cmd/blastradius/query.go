@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/blastradius-dev/blastradius/export"
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/advisory"
 	"github.com/blastradius-dev/blastradius/query"
@@ -142,7 +143,7 @@ a command to run (printed, never executed), the consumers that need the
 replacement, and the log query that shows use has stopped.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(o.format, "table", "json", "markdown"); err != nil {
+			if err := checkFormat(o.format, "table", "json", "markdown", "runbook"); err != nil {
 				return err
 			}
 			return withStore(cmd.Context(), o, func(s graph.Store) error {
@@ -154,12 +155,15 @@ replacement, and the log query that shows use has stopped.`,
 				if err != nil {
 					return err
 				}
+				if o.format == "runbook" {
+					return export.WriteRunbook(o.stdout, plan)
+				}
 				return renderPlan(o.stdout, o.format, plan)
 			})
 		},
 	}
 	q.register(cmd)
-	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, json or markdown")
+	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, json, markdown or runbook")
 	withAsOf(cmd, o)
 	return cmd
 }

@@ -79,6 +79,9 @@ Results go to stdout; logs and progress go to stderr.`,
 		newHistoryCommand(o),
 		newDiffCommand(o),
 		newHealthcheckCommand(),
+		newReviewCommand(o),
+		newWhatIfCommand(o),
+		newExportCommand(o),
 	)
 	return root
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/ingest/link"
 	"github.com/blastradius-dev/blastradius/schema"
 	"github.com/blastradius-dev/blastradius/web"
 )
@@ -57,6 +58,7 @@ The embedded store file is re-read when an ingest run replaces it. With
 				Token:          token,
 				AllowedHosts:   allowedHosts,
 				RequestTimeout: timeout,
+				Derive:         (&link.Linker{}).Derive,
 			})
 			mux := http.NewServeMux()
 			mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+type reviewView struct {
+	Entries []struct {
+		ID       string  `json:"id"`
+		Kind     string  `json:"kind"`
+		Score    float64 `json:"score"`
+		Findings []int   `json:"findings"`
+	} `json:"entries"`
+	Findings []struct {
+		Kind string `json:"kind"`
+		Node string `json:"node"`
+	} `json:"findings"`
+	Comparison *struct {
+		NewPaths    []any `json:"newPaths"`
+		ClosedPaths []any `json:"closedPaths"`
+		Rotated     []any `json:"rotated"`
+	} `json:"comparison"`
+}
+
+// TestReviewExample checks the ranking of the example worked out by hand
+// from EXPECTED.md, with customer-orders weighted critical (10), the
+// finance bucket high (5) and the asset bucket the default 1:
+//
+//   - the six package versions the deploy job runs, the deploy job's OIDC
+//     token and the web-deploy role reach all three: 16;
+//   - prod/reporting-bot-key and the two nodes of the reporting-bot key
+//     (one from Terraform, one from the logs) reach orders and finance: 15;
+//   - the two CI secrets and the two nodes of the ci-deployer key reach
+//     the asset bucket: 1.
+func TestReviewExample(t *testing.T) {
+	db := exampleDB(t)
+	out, errs, code := run(t, "--db", db, "review", "--format", "json", "--as-of", "2026-12-01T00:00:00Z",
+		"--criticality", filepath.Join("testdata", "review", "criticality.yaml"))
+	if code != exitOK {
+		t.Fatalf("review exit %d: %s", code, errs)
+	}
+	var v reviewView
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	group := func(from, to int) ([]string, []float64) {
+		var ids []string
+		var scores []float64
+		for _, e := range v.Entries[from:to] {
+			ids = append(ids, e.ID)
+			scores = append(scores, e.Score)
+		}
+		sort.Strings(ids)
+		return ids, scores
+	}
+	const (
+		checkout   = "pkg:githubactions/actions/checkout@v4"
+		setupNode  = "pkg:githubactions/actions/setup-node@v4"
+		logFmt     = "pkg:npm/log-fmt@1.2.0"
+		tinyRouter = "pkg:npm/tiny-router@3.0.1"
+		repLogKey  = "secret:aws:access-key:arn:aws:iam::111122223333:user/reporting-bot/AKIAEXAMPLEREPORTBT7"
+		ciLogKey   = "secret:aws:access-key:arn:aws:iam::111122223333:user/ci-deployer/AKIAEXAMPLECIDEPLOY9"
+	)
+	for _, tc := range []struct {
+		from, to int
+		ids      []string
+		score    float64
+	}{
+		{0, 8, sorted(checkout, setupNode, exAction, examplePkg, logFmt, tinyRouter, exDeployOIDC, exWebDeploy), 16},
+		{8, 11, sorted(exRepSecret, exRepKey, repLogKey), 15},
+		{11, 15, sorted(exKeyIDSecret, exKeySecret, exCIKey, ciLogKey), 1},
+	} {
+		ids, scores := group(tc.from, tc.to)
+		if diff := cmp.Diff(tc.ids, ids); diff != "" {
+			t.Errorf("entries %d to %d (-want +got):\n%s", tc.from+1, tc.to, diff)
+		}
+		for i, s := range scores {
+			if s != tc.score {
+				t.Errorf("entry %d: score %v, want %v", tc.from+i+1, s, tc.score)
+			}
+		}
+	}
+	if v.Entries[15].Score != 0 {
+		t.Errorf("entry 16 %s: score %v, want 0", v.Entries[15].ID, v.Entries[15].Score)
+	}
+
+	var findings []string
+	for _, f := range v.Findings {
+		findings = append(findings, f.Kind+" "+f.Node)
+	}
+	want := []string{
+		"long-lived-ci-secret " + exKeyIDSecret,
+		"long-lived-ci-secret " + exKeySecret,
+		"tag-pinned-action " + exAction,
+		"unused-credential arn:aws:secretsmanager:us-east-1:111122223333:secret:payments/card-processor-key",
+	}
+	if diff := cmp.Diff(want, findings); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+func TestReviewFormatsAndCompare(t *testing.T) {
+	db := exampleDB(t)
+	dir := t.TempDir()
+	out, errs, code := run(t, "--db", db, "review", "--format", "json", "--as-of", "2026-12-01T00:00:00Z")
+	if code != exitOK {
+		t.Fatalf("review exit %d: %s", code, errs)
+	}
+	prev := filepath.Join(dir, "prev.json")
+	if err := os.WriteFile(prev, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code = run(t, "--db", db, "review", "--format", "json", "--as-of", "2026-12-01T00:00:00Z", "--compare", prev)
+	if code != exitOK {
+		t.Fatalf("review --compare exit %d: %s", code, errs)
+	}
+	var v reviewView
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if c := v.Comparison; c == nil || len(c.NewPaths)+len(c.ClosedPaths)+len(c.Rotated) != 0 {
+		t.Errorf("comparing a review with itself: got %+v, want no changes", v.Comparison)
+	}
+	for _, format := range []string{"markdown", "csv", "html"} {
+		out, errs, code := run(t, "--db", db, "review", "--format", format, "--as-of", "2026-12-01T00:00:00Z")
+		if code != exitOK || out == "" {
+			t.Errorf("review --format %s: exit %d, %d bytes: %s", format, code, len(out), errs)
+		}
+	}
+	for _, args := range [][]string{
+		{"review", "--format", "pdf"},
+		{"review", "--criticality", filepath.Join(dir, "missing.yaml")},
+		{"review", "--compare", filepath.Join("testdata", "review", "criticality.yaml")},
+		{"review", "--unused-days", "-1"},
+	} {
+		if _, _, code := run(t, append([]string{"--db", db}, args...)...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}

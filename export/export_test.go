@@ -1,0 +1,308 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// The test graph: a job runs the package and holds a key whose user may
+// write a bucket and possibly assume a role. The job's label carries a
+// quote, a newline and arrows, which every format must keep inert. A
+// denied-only log record and an unrelated policy stay out of the blast
+// radius.
+const (
+	pkg    = "pkg:npm/example-lib@1.0.0"
+	job    = "runtime:gha:example-org/app/.github/workflows/ci.yml#build"
+	key    = "secret:gha:example-org/app/DEPLOY_KEY"
+	user   = "arn:aws:iam::111122223333:user/deployer"
+	role   = "arn:aws:iam::111122223333:role/admin"
+	bucket = "arn:aws:s3:::example-data"
+	other  = "arn:aws:s3:::example-other"
+	policy = "arn:aws:iam::111122223333:user/deployer#inline/p"
+)
+
+func testStore(t *testing.T) graph.Store {
+	t.Helper()
+	pos := graph.Pos{File: "main.tf", Line: 3}
+	n := func(id string, kind graph.NodeKind, label string, attrs map[string]string) graph.Node {
+		return graph.Node{ID: id, Kind: kind, Label: label, Attrs: attrs, Pos: pos}
+	}
+	e := func(from string, kind graph.EdgeKind, to string, conf graph.Confidence, attrs map[string]string) graph.Edge {
+		return graph.Edge{From: from, To: to, Kind: kind, Confidence: conf, Attrs: attrs, Pos: pos}
+	}
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		n(pkg, graph.NodePackage, "example-lib@1.0.0", map[string]string{"version": "1.0.0"}),
+		n(job, graph.NodeRuntime, "ci \"build\"\n--> x", map[string]string{"type": "gha-job"}),
+		n(key, graph.NodeSecret, "DEPLOY_KEY", map[string]string{"type": "actions-secret", "long_lived": "true"}),
+		n(user, graph.NodeIdentity, "deployer", map[string]string{"type": "user"}),
+		n(role, graph.NodeIdentity, "admin", map[string]string{"type": "role"}),
+		n(bucket, graph.NodeResource, "example-data", map[string]string{"type": "aws_s3_bucket"}),
+		n(other, graph.NodeResource, "example-other", nil),
+		n(policy, graph.NodePolicy, "p", nil),
+	}, Edges: []graph.Edge{
+		e(job, graph.EdgeExecutes, pkg, graph.Certain, map[string]string{"via": "install"}),
+		e(job, graph.EdgeExposes, key, graph.Certain, map[string]string{"via": "env"}),
+		e(key, graph.EdgeAuthenticatesAs, user, graph.Certain, nil),
+		e(user, graph.EdgeCanAccess, bucket, graph.Certain, map[string]string{"level": "write", "actions": "s3:PutObject"}),
+		e(user, graph.EdgeCanAssume, role, graph.Possible, map[string]string{"reason": "a condition cannot be decided"}),
+		e(user, graph.EdgeObserved, other, graph.Certain, map[string]string{"denied_only": "true"}),
+		e(user, graph.EdgeHasPolicy, policy, graph.Certain, nil),
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func radius(t *testing.T, s graph.Store) (*query.Result, *Graph) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := query.Run(ctx, s, query.Start{Packages: []string{pkg}}, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := FromResult(ctx, s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, g
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", name, diff)
+	}
+}
+
+func TestFromResult(t *testing.T) {
+	_, g := radius(t, testStore(t))
+	var nodes, edges []string
+	for _, n := range g.Nodes {
+		nodes = append(nodes, n.ID)
+	}
+	for _, e := range g.Edges {
+		edges = append(edges, e.Key().String())
+	}
+	wantNodes := []string{role, user, bucket, pkg, job, key}
+	wantEdges := []string{
+		user + " -CAN_ACCESS-> " + bucket,
+		user + " -CAN_ASSUME-> " + role,
+		job + " -EXECUTES-> " + pkg,
+		job + " -EXPOSES-> " + key,
+		key + " -AUTHENTICATES_AS-> " + user,
+	}
+	if diff := cmp.Diff(wantNodes, nodes); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantEdges, edges); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+	if !g.Starts[pkg] || len(g.Starts) != 1 {
+		t.Errorf("starts = %v, want only %s", g.Starts, pkg)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	_, g := radius(t, testStore(t))
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Write(&b, format, g); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "radius."+format, b.String())
+		})
+	}
+}
+
+func TestGraphMLParses(t *testing.T) {
+	s := testStore(t)
+	g, err := Whole(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteGraphML(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Keys []struct {
+			ID string `xml:"id,attr"`
+		} `xml:"key"`
+		Graph struct {
+			Nodes []struct {
+				ID   string `xml:"id,attr"`
+				Data []struct {
+					Key   string `xml:"key,attr"`
+					Value string `xml:",chardata"`
+				} `xml:"data"`
+			} `xml:"node"`
+			Edges []struct {
+				Source string `xml:"source,attr"`
+				Target string `xml:"target,attr"`
+			} `xml:"edge"`
+		} `xml:"graph"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatalf("graphml does not parse: %v", err)
+	}
+	keys := map[string]bool{}
+	for _, k := range doc.Keys {
+		keys[k.ID] = true
+	}
+	ids := map[string]bool{}
+	for _, n := range doc.Graph.Nodes {
+		ids[n.ID] = true
+		for _, d := range n.Data {
+			if !keys[d.Key] {
+				t.Errorf("node %s uses undeclared key %s", n.ID, d.Key)
+			}
+			if n.ID == job && d.Key == "label" && d.Value != "ci \"build\"\n--> x" {
+				t.Errorf("job label = %q", d.Value)
+			}
+		}
+	}
+	if len(doc.Graph.Nodes) != 8 || len(doc.Graph.Edges) != 7 {
+		t.Errorf("whole graph: %d nodes, %d edges; want 8 and 7", len(doc.Graph.Nodes), len(doc.Graph.Edges))
+	}
+	for _, e := range doc.Graph.Edges {
+		if !ids[e.Source] || !ids[e.Target] {
+			t.Errorf("edge %s -> %s joins an undeclared node", e.Source, e.Target)
+		}
+	}
+}
+
+func TestOpenGraphShape(t *testing.T) {
+	_, g := radius(t, testStore(t))
+	var b bytes.Buffer
+	if err := WriteOpenGraph(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	meta := doc["metadata"].(map[string]any)
+	if meta["source_kind"] != OpenGraphSourceKind {
+		t.Errorf("source_kind = %v", meta["source_kind"])
+	}
+	gr := doc["graph"].(map[string]any)
+	ids := map[string]bool{}
+	for _, raw := range gr["nodes"].([]any) {
+		n := raw.(map[string]any)
+		id, _ := n["id"].(string)
+		kinds, _ := n["kinds"].([]any)
+		if id == "" || len(kinds) < 1 || len(kinds) > 3 {
+			t.Errorf("node %v: needs an id and one to three kinds", n)
+		}
+		for k, v := range n["properties"].(map[string]any) {
+			if _, ok := v.(string); !ok {
+				t.Errorf("node %s property %s is not a string", id, k)
+			}
+		}
+		ids[id] = true
+	}
+	edges := gr["edges"].([]any)
+	if len(edges) != 5 {
+		t.Errorf("%d edges, want 5", len(edges))
+	}
+	for _, raw := range edges {
+		e := raw.(map[string]any)
+		start := e["start"].(map[string]any)
+		end := e["end"].(map[string]any)
+		if !ids[start["value"].(string)] || !ids[end["value"].(string)] || start["match_by"] != "id" || e["kind"] == "" {
+			t.Errorf("edge %v does not join two exported nodes by id", e)
+		}
+	}
+}
+
+func TestCSVParses(t *testing.T) {
+	_, g := radius(t, testStore(t))
+	var b bytes.Buffer
+	if err := WriteCSV(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(CSVHeader, rows[0]); diff != "" {
+		t.Errorf("header (-want +got):\n%s", diff)
+	}
+	if len(rows) != 1+6+5 {
+		t.Errorf("%d rows, want 12", len(rows))
+	}
+	for _, r := range rows[1:] {
+		if r[0] != "node" && r[0] != "edge" {
+			t.Errorf("row %v: record %q", r, r[0])
+		}
+	}
+}
+
+// TestInjection checks that labels cannot add statements to DOT or
+// Mermaid: every line of the output is one the writer made.
+func TestInjection(t *testing.T) {
+	_, g := radius(t, testStore(t))
+	for _, format := range []string{"dot", "mermaid"} {
+		var b bytes.Buffer
+		if err := Write(&b, format, g); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "-->") || strings.HasPrefix(strings.TrimSpace(line), "x") {
+				t.Errorf("%s: label broke out of its line: %q", format, line)
+			}
+		}
+	}
+}
+
+func TestRunbook(t *testing.T) {
+	s := testStore(t)
+	res, _ := radius(t, s)
+	plan, err := query.BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteRunbook(&b, plan); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "runbook.md", b.String())
+	var empty bytes.Buffer
+	if err := WriteRunbook(&empty, &query.Plan{Query: "package pkg:npm/x@1.0.0"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(empty.String(), "Nothing to contain or revoke") {
+		t.Errorf("empty plan: %s", empty.String())
+	}
+}

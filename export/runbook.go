@@ -1,0 +1,83 @@
+package export
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+// WriteRunbook writes a revocation plan as a Markdown runbook: one
+// section per step, one checklist item per thing to contain or revoke,
+// each with its command and the log query that shows use has stopped.
+// The commands are printed for a person to run; nothing here runs them.
+func WriteRunbook(w io.Writer, p *query.Plan) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# Incident runbook: %s\n\n", inline(p.Query))
+	fmt.Fprintln(bw, "Work through the steps in order; items within a step can be done in any order.")
+	fmt.Fprintln(bw, "Every command is printed for you to review and run; blastradius never runs them.")
+	if len(p.Steps) == 0 {
+		fmt.Fprintln(bw, "\nNothing to contain or revoke: the blast radius holds no runtime or credential.")
+	}
+	for _, s := range p.Steps {
+		fmt.Fprintf(bw, "\n## Step %d: %s\n\n%s\n", s.Number, inline(s.Title), inline(s.Why))
+		for i, it := range s.Items {
+			name := code(it.Node.ID)
+			if it.Node.Label != "" && it.Node.Label != it.Node.ID {
+				name = inline(it.Node.Label) + " " + name
+			}
+			fmt.Fprintf(bw, "\n### %d.%d %s %s\n\n", s.Number, i+1, it.Kind, name)
+			var flags []string
+			if len(it.Strangers) > 0 {
+				flags = append(flags, "used from sources first seen after the compromise: "+codes(it.Strangers))
+			}
+			if it.InUse {
+				flags = append(flags, "in use")
+			}
+			if it.LongLived {
+				flags = append(flags, "long-lived")
+			}
+			if len(flags) > 0 {
+				fmt.Fprintf(bw, "Note: %s.\n\n", strings.Join(flags, "; "))
+			}
+			fmt.Fprintf(bw, "- [ ] %s\n", inline(it.Action))
+			if it.Command != "" {
+				fmt.Fprintf(bw, "\n```sh\n%s\n```\n", block(it.Command))
+			}
+			if len(it.YieldedBy) > 0 {
+				fmt.Fprintf(bw, "- [ ] Only after revoking %s, each of which can re-read or re-mint it\n", codes(it.YieldedBy))
+			}
+			if len(it.Consumers) > 0 {
+				fmt.Fprintf(bw, "- [ ] Store the replacement only in %s\n", codes(it.Consumers))
+			}
+			if it.Verify != "" {
+				fmt.Fprintf(bw, "- [ ] Check that use has stopped:\n\n```sh\n%s\n```\n", block(it.Verify))
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// inline keeps text from the input on one line and free of HTML.
+func inline(s string) string {
+	return strings.NewReplacer("\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func code(s string) string {
+	return "`" + strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s) + "`"
+}
+
+func codes(list []string) string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = code(s)
+	}
+	return strings.Join(out, ", ")
+}
+
+// block keeps a command on its lines without closing the fence around it.
+func block(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "```", "'''")
+}

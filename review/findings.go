@@ -1,0 +1,565 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/awspolicy"
+)
+
+// Finding kinds.
+const (
+	// FindingCISecretKey: a long-lived cloud credential stored as a CI
+	// secret, where an OIDC role would issue short-lived sessions.
+	FindingCISecretKey = "long-lived-ci-secret"
+	// FindingUnused: a long-lived credential the logs show unused for
+	// longer than Options.UnusedDays.
+	FindingUnused = "unused-credential"
+	// FindingOIDCWildcard: a role whose OIDC trust lets any subject, or a
+	// subject pattern, of a provider assume it.
+	FindingOIDCWildcard = "oidc-wildcard-trust"
+	// FindingTagPinned: a third-party action, GitLab include or CircleCI orb
+	// referenced by a tag, branch or version range in a job that has
+	// secrets, so anyone who can move the tag runs code there.
+	FindingTagPinned = "tag-pinned-action"
+	// FindingPrivesc: an identity that can escalate its own privileges to
+	// administrator.
+	FindingPrivesc = "privilege-escalation"
+	// FindingUnusedDelivery: a secret delivered to a job that never refers
+	// to it (the job receives the whole secrets context).
+	FindingUnusedDelivery = "unreferenced-secret"
+)
+
+// Finding is one thing that widens a reach.
+type Finding struct {
+	Kind   string `json:"kind"`
+	Node   string `json:"node"`
+	Label  string `json:"label,omitempty"`
+	Detail string `json:"detail"`
+	// Related lists other nodes the finding concerns (the job that runs a
+	// tag-pinned action, the secrets it holds).
+	Related []string `json:"related,omitempty"`
+	Pos     string   `json:"pos,omitempty"`
+}
+
+// finder computes findings of one kind.
+type finder func(context.Context, graph.Reader, *Review, Options) ([]*Finding, error)
+
+// graphFindings are the finders that read only the graph, not the
+// entries of the review.
+var graphFindings = []finder{ciSecretKeys, oidcWildcards, tagPinnedActions, privesc, unreferencedSecrets}
+
+func sortFindings(fs []*Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Node < b.Node
+	})
+}
+
+func findings(ctx context.Context, r graph.Reader, rv *Review, opt Options, finders []finder) ([]*Finding, error) {
+	var out []*Finding
+	for _, f := range finders {
+		fs, err := f(ctx, r, rv, opt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	sortFindings(out)
+	if out == nil {
+		out = []*Finding{}
+	}
+	var ids []string
+	for _, f := range out {
+		if f.Label == "" {
+			ids = append(ids, f.Node)
+		}
+	}
+	ns, err := r.Nodes(ctx, uniqueSorted(ids))
+	if err != nil {
+		return nil, err
+	}
+	labels := map[string]string{}
+	for _, n := range ns {
+		labels[n.ID] = n.Label
+	}
+	for _, f := range out {
+		if f.Label == "" {
+			f.Label = labels[f.Node]
+		}
+	}
+	return out, nil
+}
+
+func posOf(p graph.Pos) string {
+	if p.File == "" || p.File == graph.DerivedSource {
+		return ""
+	}
+	return p.String()
+}
+
+// ciSecretTypes are the Secret types that a CI system stores and hands to
+// jobs.
+var ciSecretTypes = map[string]bool{
+	"actions-secret": true, "ci-variable": true, "context": true, "project-variables": true,
+}
+
+// keyNames matches CI secret names that by convention hold a cloud key.
+var keyNames = regexp.MustCompile(`(?i)(^|_)(AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|GCP_SA_KEY|GCP_CREDENTIALS|GOOGLE_CREDENTIALS|GOOGLE_APPLICATION_CREDENTIALS|SERVICE_ACCOUNT_KEY|AZURE_CREDENTIALS|AZURE_CLIENT_SECRET)$`)
+
+// ciSecretKeys finds long-lived credentials stored as CI secrets: a CI
+// secret that holds a long-lived key, acts as a cloud identity itself,
+// or is named like a cloud key.
+func ciSecretKeys(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	secrets, err := r.NodesByKind(ctx, graph.NodeSecret)
+	if err != nil {
+		return nil, err
+	}
+	var ci []graph.Node
+	var ids []string
+	for _, s := range secrets {
+		if ciSecretTypes[s.Attr("type")] {
+			ci = append(ci, s)
+			ids = append(ids, s.ID)
+		}
+	}
+	holds, err := r.Expand(ctx, ids, graph.Out, graph.EdgeHolds, graph.EdgeAuthenticatesAs)
+	if err != nil {
+		return nil, err
+	}
+	heldBy := map[string][]string{}
+	var held []string
+	for _, e := range holds {
+		heldBy[e.From] = append(heldBy[e.From], e.To)
+		held = append(held, e.To)
+	}
+	heldNodes, err := r.Nodes(ctx, uniqueSorted(held))
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]graph.Node{}
+	for _, n := range heldNodes {
+		byID[n.ID] = n
+	}
+
+	var out []*Finding
+	for _, s := range ci {
+		var keys []string
+		for _, id := range heldBy[s.ID] {
+			n := byID[id]
+			if n.Kind == graph.NodeIdentity || n.Attr(graph.AttrLongLived) == "true" {
+				keys = append(keys, id)
+			}
+		}
+		f := &Finding{Kind: FindingCISecretKey, Node: s.ID, Label: s.Label, Related: uniqueSorted(keys), Pos: posOf(s.Pos)}
+		switch {
+		case len(keys) > 0:
+			f.Detail = fmt.Sprintf("CI secret %s stores the long-lived credential %s; an OIDC role bound to a branch or environment would issue short-lived sessions instead",
+				nameOf(s), strings.Join(f.Related, ", "))
+		case keyNames.MatchString(s.Attr(graph.AttrName)):
+			f.Detail = fmt.Sprintf("CI secret %s is named like a long-lived cloud key; no input shows which key it holds", nameOf(s))
+		default:
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func nameOf(n graph.Node) string {
+	if v := n.Attr(graph.AttrName); v != "" {
+		return v
+	}
+	if n.Label != "" {
+		return n.Label
+	}
+	return n.ID
+}
+
+// unusedCredentials flags long-lived credentials whose last use is older
+// than the threshold, and those the logs of their account never show.
+func unusedCredentials(ctx context.Context, r graph.Reader, rv *Review, opt Options) ([]*Finding, error) {
+	if opt.UnusedDays <= 0 {
+		return nil, nil
+	}
+	cutoff := opt.AsOf.Add(-time.Duration(opt.UnusedDays) * 24 * time.Hour)
+	logged, err := loggedAccounts(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range rv.Entries {
+		if e.Kind == KindCredential && e.LongLived {
+			ids = append(ids, e.ID)
+		}
+	}
+	nodes, err := r.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]graph.Node{}
+	for _, n := range nodes {
+		byID[n.ID] = n
+	}
+	actorIDs := []string{}
+	for _, e := range rv.Entries {
+		actorIDs = append(actorIDs, e.ActsAs...)
+	}
+	actors, err := r.Nodes(ctx, uniqueSorted(actorIDs))
+	if err != nil {
+		return nil, err
+	}
+	accountOf := map[string]string{}
+	for _, n := range actors {
+		accountOf[n.ID] = n.Attr(graph.AttrAccount)
+	}
+
+	var out []*Finding
+	for _, e := range rv.Entries {
+		n, ok := byID[e.ID]
+		if !ok || n.Attr("minted") == "true" {
+			continue
+		}
+		switch {
+		case !e.LastUsed.IsZero() && e.LastUsed.Before(cutoff):
+			out = append(out, &Finding{Kind: FindingUnused, Node: e.ID, Label: e.Label, Pos: e.Pos,
+				Detail: fmt.Sprintf("last used %s, more than %d days before %s: revoke it if nothing needs it",
+					e.LastUsed.UTC().Format(time.RFC3339), opt.UnusedDays, opt.AsOf.UTC().Format("2006-01-02"))})
+		case e.LastUsed.IsZero():
+			account := n.Attr(graph.AttrAccount)
+			for _, a := range e.ActsAs {
+				if account == "" {
+					account = accountOf[a]
+				}
+			}
+			last, ok := logged[account]
+			if account == "" || !ok || last.Before(cutoff) {
+				continue
+			}
+			out = append(out, &Finding{Kind: FindingUnused, Node: e.ID, Label: e.Label, Pos: e.Pos,
+				Detail: fmt.Sprintf("no use in the access logs of account %s, which run until %s", account, last.UTC().Format(time.RFC3339))})
+		}
+	}
+	return out, nil
+}
+
+// loggedAccounts maps each account that access logs cover to the time of
+// the latest call they show.
+func loggedAccounts(ctx context.Context, r graph.Reader) (map[string]time.Time, error) {
+	obs, err := r.EdgesByKind(ctx, graph.EdgeObserved)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	last := map[string]time.Time{}
+	for _, e := range obs {
+		if e.Evidence == nil || e.Evidence.Count == 0 {
+			continue
+		}
+		ids = append(ids, e.From)
+		if e.Evidence.Last.After(last[e.From]) {
+			last[e.From] = e.Evidence.Last
+		}
+	}
+	nodes, err := r.Nodes(ctx, uniqueSorted(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]time.Time{}
+	for _, n := range nodes {
+		a := n.Attr(graph.AttrAccount)
+		if a != "" && last[n.ID].After(out[a]) {
+			out[a] = last[n.ID]
+		}
+	}
+	return out, nil
+}
+
+// oidcWildcards reads each role's trust policy: an Allow of
+// AssumeRoleWithWebIdentity to a federated principal whose subject is not
+// pinned (no sub condition, or a pattern) lets more workflows in than
+// the role's owner probably meant.
+func oidcWildcards(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	ids, err := r.NodesByKind(ctx, graph.NodeIdentity)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Finding
+	for _, n := range ids {
+		doc := n.Attr("trust_policy")
+		if doc == "" {
+			continue
+		}
+		p, err := awspolicy.Parse(doc)
+		if err != nil {
+			continue
+		}
+		var why []string
+		for i, st := range p.Statements {
+			if st.Effect != "Allow" || len(st.Principal["Federated"]) == 0 || !allowsWebIdentity(st.Action) {
+				continue
+			}
+			subs, found := subjectValues(st.Condition)
+			name := st.Sid
+			if name == "" {
+				name = fmt.Sprintf("%d", i+1)
+			}
+			switch {
+			case !found:
+				anyone := "any subject the provider issues tokens for can assume it"
+				if strings.Contains(strings.Join(st.Principal["Federated"], ","), githubOIDCHost) {
+					anyone = "a workflow of any repository, branch or environment can assume it"
+				}
+				why = append(why, fmt.Sprintf("statement %s trusts %s with no sub condition: %s",
+					name, strings.Join(st.Principal["Federated"], ", "), anyone))
+			default:
+				var wild []string
+				for _, s := range subs {
+					if strings.ContainsAny(s, "*?") {
+						wild = append(wild, s)
+					}
+				}
+				if len(wild) > 0 {
+					why = append(why, fmt.Sprintf("statement %s matches subjects by pattern %s", name, strings.Join(wild, ", ")))
+				}
+			}
+		}
+		if len(why) > 0 {
+			out = append(out, &Finding{Kind: FindingOIDCWildcard, Node: n.ID, Label: n.Label, Pos: posOf(n.Pos),
+				Detail: strings.Join(why, "; ")})
+		}
+	}
+	return out, nil
+}
+
+// githubOIDCHost is the issuer host of GitHub Actions OIDC tokens.
+const githubOIDCHost = "token.actions.githubusercontent.com"
+
+func allowsWebIdentity(actions []string) bool {
+	for _, a := range actions {
+		if awspolicy.MatchAction(a, "sts:AssumeRoleWithWebIdentity") {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectValues collects the values of every condition on a `sub` key.
+func subjectValues(cond map[string]map[string][]string) ([]string, bool) {
+	var out []string
+	found := false
+	for _, keys := range cond {
+		for k, vs := range keys {
+			if strings.HasSuffix(strings.ToLower(k), ":sub") {
+				found = true
+				out = append(out, vs...)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, found
+}
+
+// floating maps how a CI job refers to outside code (the EXECUTES edge's
+// via) to the pins that let its owner change that code later: a tag or a
+// branch of an action or a GitLab include, and a version range, volatile
+// or dev version of a CircleCI orb (orb versions that name one release are
+// immutable).
+var floating = map[string]map[string]bool{
+	"uses":    {"tag-or-branch": true},
+	"include": {"tag-or-branch": true, "default-branch": true},
+	"orb":     {"range": true, "volatile": true, "dev": true},
+}
+
+// firstParty lists the owners, as purl type and namespace, whose code
+// the CI service itself maintains; they are not counted as third-party.
+var firstParty = map[string]bool{"githubactions/actions": true, "githubactions/github": true, "circleci/circleci": true}
+
+// ciJobTypes are the runtime types of CI jobs.
+var ciJobTypes = map[string]bool{"gha-job": true, "gitlab-job": true, "circleci-job": true}
+
+// tagPinnedActions finds third-party actions, includes and orbs that a
+// job refers to by a movable tag, branch or version range while it holds
+// secrets beyond its own job token.
+func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	runtimes, err := r.NodesByKind(ctx, graph.NodeRuntime)
+	if err != nil {
+		return nil, err
+	}
+	var jobs []string
+	repoOf := map[string]string{}
+	for _, n := range runtimes {
+		if ciJobTypes[n.Attr("type")] {
+			jobs = append(jobs, n.ID)
+			repoOf[n.ID] = n.Attr(graph.AttrRepository)
+		}
+	}
+	exposes, err := r.Expand(ctx, jobs, graph.Out, graph.EdgeExposes)
+	if err != nil {
+		return nil, err
+	}
+	held := map[string][]string{}
+	for _, e := range exposes {
+		if e.Attr(graph.AttrVia) != "token" {
+			held[e.From] = append(held[e.From], e.To)
+		}
+	}
+
+	execs, err := r.Expand(ctx, jobs, graph.Out, graph.EdgeExecutes)
+	if err != nil {
+		return nil, err
+	}
+	byAction := map[string]*Finding{}
+	var order []string
+	for _, e := range execs {
+		if !floating[e.Attr(graph.AttrVia)][e.Attr("pinned")] || len(held[e.From]) == 0 {
+			continue
+		}
+		typ, owner := purlOwner(e.To)
+		if owner == "" || firstParty[typ+"/"+owner] || strings.EqualFold(owner, ownerOf(repoOf[e.From])) {
+			continue
+		}
+		f := byAction[e.To]
+		if f == nil {
+			f = &Finding{Kind: FindingTagPinned, Node: e.To, Pos: posOf(e.Pos)}
+			byAction[e.To] = f
+			order = append(order, e.To)
+		}
+		f.Related = append(f.Related, e.From)
+		f.Related = append(f.Related, held[e.From]...)
+	}
+
+	var out []*Finding
+	for _, id := range order {
+		f := byAction[id]
+		f.Related = uniqueSorted(f.Related)
+		var jobsOf, secrets []string
+		for _, rel := range f.Related {
+			if strings.HasPrefix(rel, "runtime:") {
+				jobsOf = append(jobsOf, rel)
+			} else {
+				secrets = append(secrets, rel)
+			}
+		}
+		f.Detail = fmt.Sprintf("third-party code %s is referenced by a tag, branch or version range in %s, which hold %d secrets; pin it to a full commit SHA or an exact release",
+			id, firstFew(jobsOf, 3), len(secrets))
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// purlOwner returns the type and the first namespace segment of a purl,
+// lower-cased: ("githubactions", "actions") for
+// pkg:githubactions/actions/checkout@v4.
+func purlOwner(purl string) (string, string) {
+	rest, ok := strings.CutPrefix(purl, "pkg:")
+	if !ok {
+		return "", ""
+	}
+	typ, rest, _ := strings.Cut(rest, "/")
+	owner, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return "", ""
+	}
+	return strings.ToLower(typ), strings.ToLower(owner)
+}
+
+func ownerOf(repo string) string {
+	owner, _, _ := strings.Cut(repo, "/")
+	return owner
+}
+
+// privesc finds identities with a privilege-escalation edge to
+// administrator: a CAN_ACCESS at level admin that the linker derived from
+// a named escalation method.
+func privesc(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	es, err := r.EdgesByKind(ctx, graph.EdgeCanAccess)
+	if err != nil {
+		return nil, err
+	}
+	methods := map[string][]string{}
+	targets := map[string][]string{}
+	pos := map[string]string{}
+	for _, e := range es {
+		m := e.Attr("method")
+		if m == "" || e.Attr(graph.AttrLevel) != "admin" {
+			continue
+		}
+		methods[e.From] = append(methods[e.From], m)
+		targets[e.From] = append(targets[e.From], e.To)
+		if _, ok := pos[e.From]; !ok {
+			pos[e.From] = posOf(e.Pos)
+		}
+	}
+	var out []*Finding
+	for id, ms := range methods {
+		ts := uniqueSorted(targets[id])
+		out = append(out, &Finding{Kind: FindingPrivesc, Node: id, Pos: pos[id], Related: ts,
+			Detail: fmt.Sprintf("can make itself administrator of %s by %s", firstFew(ts, 3), firstFew(uniqueSorted(ms), 5))})
+	}
+	return out, nil
+}
+
+// firstFew joins up to n items and counts the rest.
+func firstFew(list []string, n int) string {
+	if len(list) <= n {
+		return strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(list[:n], ", "), len(list)-n)
+}
+
+// unreferencedSecrets finds secrets that reach a job only because it
+// receives the whole secrets context (toJSON(secrets), secrets: inherit)
+// and that the job never names.
+func unreferencedSecrets(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	runtimes, err := r.NodesByKind(ctx, graph.NodeRuntime)
+	if err != nil {
+		return nil, err
+	}
+	var jobs []string
+	for _, n := range runtimes {
+		if n.Attr("type") == "gha-job" {
+			jobs = append(jobs, n.ID)
+		}
+	}
+	exposes, err := r.Expand(ctx, jobs, graph.Out, graph.EdgeExposes)
+	if err != nil {
+		return nil, err
+	}
+	all := map[string]bool{}
+	named := map[string]map[string]bool{}
+	for _, e := range exposes {
+		if strings.HasSuffix(e.To, "/*") || e.Attr("all") == "true" {
+			all[e.From] = true
+		}
+		if e.Attr(graph.AttrName) != "" {
+			if named[e.From] == nil {
+				named[e.From] = map[string]bool{}
+			}
+			named[e.From][e.To] = true
+		}
+	}
+
+	bySecret := map[string][]string{}
+	for _, e := range exposes {
+		if !all[e.From] || strings.HasSuffix(e.To, "/*") || named[e.From][e.To] || e.Attr(graph.AttrVia) != "ci-secret" {
+			continue
+		}
+		bySecret[e.To] = append(bySecret[e.To], e.From)
+	}
+	var out []*Finding
+	for s, js := range bySecret {
+		js = uniqueSorted(js)
+		out = append(out, &Finding{Kind: FindingUnusedDelivery, Node: s, Related: js,
+			Detail: fmt.Sprintf("delivered to %s, which receive the whole secrets context but never refer to it; pass only the secrets each job names", firstFew(js, 3))})
+	}
+	return out, nil
+}

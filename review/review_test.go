@@ -1,0 +1,422 @@
+package review
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+)
+
+// The test graph, fictional, in the attacker's direction:
+//
+//	job build (example-org/app) -EXPOSES-> DEPLOY_KEY -HOLDS-> key of deployer
+//	    -AUTHENTICATES_AS-> deployer -CAN_ACCESS-> bucket example-data
+//	job build -EXECUTES-> third-party/tool@v1 (pinned by tag)
+//	job build -EXPOSES-> all secrets of example-org/app, and (through it)
+//	    UNUSED_TOKEN, which the job never names
+//	role ci-any: trust of GitHub's OIDC provider without a sub condition
+//	user escalator -CAN_ACCESS (admin, method CreatePolicyVersion)-> aws:*:111122223333:*
+//	key of old-user: last used 2026-01-10, long before 2026-12-01
+//	job test (CircleCI) -EXPOSES-> project variables, and runs the orbs
+//	    example-ns/tool@volatile, example-ns/other@1.2.3 and circleci/node@5
+//	job build -EXECUTES-> example-org/own@v1, the repository owner's action
+const (
+	job        = "runtime:gha:example-org/app/.github/workflows/ci.yml#build"
+	deployKey  = "secret:gha:example-org/app/DEPLOY_KEY"
+	allSecrets = "secret:gha:example-org/app/*"
+	unusedTok  = "secret:gha:example-org/app/UNUSED_TOKEN"
+	accessKey  = "secret:aws:access-key:arn:aws:iam::111122223333:user/deployer/key"
+	deployer   = "arn:aws:iam::111122223333:user/deployer"
+	bucket     = "arn:aws:s3:::example-data"
+	action     = "pkg:githubactions/third-party/tool@v1"
+	ciAny      = "arn:aws:iam::111122223333:role/ci-any"
+	escalator  = "arn:aws:iam::111122223333:user/escalator"
+	adminScope = "aws:*:111122223333:*"
+	oldKey     = "secret:aws:access-key:arn:aws:iam::111122223333:user/old-user/AKIAEXAMPLEOLD000001"
+	oldUser    = "arn:aws:iam::111122223333:user/old-user"
+	circleJob  = "runtime:circleci:example-org/app/.circleci/config.yml#test"
+	projVars   = "secret:circleci:example-org/app/*"
+	volatile   = "pkg:circleci/example-ns/tool@volatile"
+	exactOrb   = "pkg:circleci/example-ns/other@1.2.3"
+	circleOrb  = "pkg:circleci/circleci/node@5"
+	ownAction  = "pkg:githubactions/example-org/own@v1"
+)
+
+func node(id string, kind graph.NodeKind, attrs ...string) graph.Node {
+	n := graph.Node{ID: id, Kind: kind, Pos: graph.Pos{File: "test.tf", Line: 1}}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		n.SetAttr(attrs[i], attrs[i+1])
+	}
+	return n
+}
+
+func edge(from string, kind graph.EdgeKind, to string, attrs ...string) graph.Edge {
+	e := graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{File: "test.tf", Line: 2}}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		e.SetAttr(attrs[i], attrs[i+1])
+	}
+	return e
+}
+
+func testStore(t *testing.T) graph.Store {
+	t.Helper()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}}]}`
+	used := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	obs := edge(oldUser, graph.EdgeObserved, bucket)
+	obs.Pos = graph.Pos{File: "trail.json", Line: 1}
+	obs.Evidence = &graph.Evidence{First: used, Last: used, Count: 1, Keys: []string{"AKIAEXAMPLEOLD000001"}}
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		node(job, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
+		node(deployKey, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "DEPLOY_KEY", graph.AttrLongLived, "true"),
+		node(allSecrets, graph.NodeSecret, "type", "all-actions-secrets", graph.AttrName, "*"),
+		node(unusedTok, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "UNUSED_TOKEN", graph.AttrLongLived, "true"),
+		node(accessKey, graph.NodeSecret, "type", "access-key", graph.AttrLongLived, "true"),
+		node(deployer, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
+		node(bucket, graph.NodeResource, "type", "aws_s3_bucket", "tags", `{"criticality":"high"}`),
+		node(action, graph.NodePackage, "ecosystem", "githubactions", "version", "v1"),
+		node(ciAny, graph.NodeIdentity, "type", "role", graph.AttrAccount, "111122223333", "trust_policy", trust),
+		node(escalator, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
+		node(oldKey, graph.NodeSecret, "type", "access-key", graph.AttrLongLived, "true", "key_id", "AKIAEXAMPLEOLD000001"),
+		node(oldUser, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
+		node(circleJob, graph.NodeRuntime, "type", "circleci-job", graph.AttrRepository, "example-org/app"),
+		node(projVars, graph.NodeSecret, "type", "project-variables", graph.AttrName, "*", graph.AttrLongLived, "true"),
+	}, Edges: []graph.Edge{
+		edge(circleJob, graph.EdgeExposes, projVars, graph.AttrVia, "ci-secret", "all", "true"),
+		edge(circleJob, graph.EdgeExecutes, volatile, graph.AttrVia, "orb", "pinned", "volatile"),
+		edge(circleJob, graph.EdgeExecutes, exactOrb, graph.AttrVia, "orb", "pinned", "exact"),
+		edge(circleJob, graph.EdgeExecutes, circleOrb, graph.AttrVia, "orb", "pinned", "range"),
+		edge(job, graph.EdgeExecutes, ownAction, graph.AttrVia, "uses", "pinned", "tag-or-branch"),
+		edge(job, graph.EdgeExposes, deployKey, graph.AttrVia, "ci-secret", graph.AttrName, "DEPLOY_KEY"),
+		edge(job, graph.EdgeExposes, allSecrets, graph.AttrVia, "ci-secret", "all", "true"),
+		edge(job, graph.EdgeExposes, unusedTok, graph.AttrVia, "ci-secret"),
+		edge(job, graph.EdgeExecutes, action, graph.AttrVia, "uses", "pinned", "tag-or-branch"),
+		edge(deployKey, graph.EdgeHolds, accessKey),
+		edge(accessKey, graph.EdgeAuthenticatesAs, deployer),
+		edge(deployer, graph.EdgeCanAccess, bucket, graph.AttrLevel, "write"),
+		edge(escalator, graph.EdgeCanAccess, adminScope, graph.AttrLevel, "admin", "method", "CreatePolicyVersion"),
+		edge(oldKey, graph.EdgeAuthenticatesAs, oldUser),
+		edge(oldUser, graph.EdgeCanAccess, bucket, graph.AttrLevel, "read"),
+		obs,
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var asOf = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
+func TestRunFindings(t *testing.T) {
+	rv, err := Run(context.Background(), testStore(t), Options{AsOf: asOf, UnusedDays: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rv.Findings {
+		got = append(got, f.Kind+" "+f.Node)
+	}
+	want := []string{
+		FindingCISecretKey + " " + deployKey,
+		FindingOIDCWildcard + " " + ciAny,
+		FindingPrivesc + " " + escalator,
+		FindingTagPinned + " " + volatile,
+		FindingTagPinned + " " + action,
+		FindingUnusedDelivery + " " + unusedTok,
+		FindingUnused + " " + oldKey,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	for _, f := range rv.Findings {
+		if f.Kind == FindingOIDCWildcard && !strings.Contains(f.Detail, "a workflow of any repository, branch or environment") {
+			t.Errorf("wildcard trust detail %q does not say who can assume the role", f.Detail)
+		}
+		if f.Kind == FindingPrivesc && f.Detail != "can make itself administrator of aws:*:111122223333:* by CreatePolicyVersion" {
+			t.Errorf("privilege escalation detail %q", f.Detail)
+		}
+	}
+
+	// The bucket is tagged high (5); the escalator's admin scope is a
+	// scope node of default weight 1.
+	scores := map[string]float64{}
+	for _, e := range rv.Entries {
+		scores[e.ID] = e.Score
+	}
+	for id, want := range map[string]float64{
+		action: 5, deployKey: 5, accessKey: 5, oldKey: 5, unusedTok: 0, ciAny: 0,
+	} {
+		if scores[id] != want {
+			t.Errorf("score of %s = %v, want %v", id, scores[id], want)
+		}
+	}
+	if rv.Entries[0].Score != 5 {
+		t.Errorf("first entry %s has score %v, want 5", rv.Entries[0].ID, rv.Entries[0].Score)
+	}
+}
+
+func TestCriticality(t *testing.T) {
+	c, err := ParseCriticality("crit.yaml", []byte(`
+arn:aws:s3:::example-data: 7
+"arn:aws:s3:::example-*": low
+"arn:aws:s3:::*": 3
+payroll: critical
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		n    graph.Node
+		want float64
+	}{
+		{graph.Node{ID: "arn:aws:s3:::example-data"}, 7},
+		{graph.Node{ID: "arn:aws:s3:::example-logs"}, 1},
+		{graph.Node{ID: "arn:aws:s3:::other"}, 3},
+		{graph.Node{ID: "arn:aws:rds:us-east-1:111122223333:db:x", Label: "payroll"}, 10},
+		{node("arn:aws:sqs:us-east-1:111122223333:q", graph.NodeResource, "criticality", "medium"), 2},
+		{node("k8s:ns:prod", graph.NodeResource, "labels", `{"criticality":"12.5"}`), 12.5},
+		{node("x", graph.NodeResource, "tags", "team=a,criticality=high"), 5},
+		{graph.Node{ID: "arn:aws:dynamodb:us-east-1:111122223333:table/t"}, DefaultWeight},
+	} {
+		if got := c.Weight(tc.n); got != tc.want {
+			t.Errorf("Weight(%s) = %v, want %v", tc.n.ID, got, tc.want)
+		}
+	}
+}
+
+func TestParseCriticalityErrors(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+	}{
+		{"- a\n- b\n", "crit.yaml:1:1: criticality mapping must be an object"},
+		{"a: 1\nb: very\n", "crit.yaml:2:4: weight of the entry"},
+		{"a: -3\n", "crit.yaml:1:4: weight of the entry"},
+		{"a: [1\n", "crit.yaml:"},
+		{"a: {x: 1}\n", "crit.yaml:1:4: weight of the entry"},
+	} {
+		_, err := ParseCriticality("crit.yaml", []byte(tc.in))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("ParseCriticality(%q) = %v, want an error starting %q", tc.in, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "very") {
+			t.Errorf("error %q quotes the input", err)
+		}
+	}
+}
+
+func TestCompare(t *testing.T) {
+	prev := &Review{AsOf: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), Entries: []*Entry{
+		{ID: "key-a", Kind: KindCredential, Type: "access-key", ActsAs: []string{"user-1"}, Targets: []Target{{ID: "bucket"}}},
+		{ID: "secret-b", Kind: KindCredential, Type: "secretsmanager", Fingerprint: "fp-1", Targets: []Target{{ID: "table"}}},
+		{ID: "pkg", Kind: KindPackage, Targets: []Target{{ID: "bucket"}, {ID: "table"}}},
+	}}
+	cur := &Review{AsOf: asOf, Entries: []*Entry{
+		{ID: "key-c", Kind: KindCredential, Type: "access-key", ActsAs: []string{"user-1"}, Targets: []Target{{ID: "bucket"}}},
+		{ID: "secret-b", Kind: KindCredential, Type: "secretsmanager", Fingerprint: "fp-2", Targets: []Target{{ID: "table"}, {ID: "queue"}}},
+		{ID: "pkg", Kind: KindPackage, Targets: []Target{{ID: "bucket"}}},
+	}}
+	Compare(cur, prev)
+	want := &Comparison{
+		PreviousAsOf: "2026-09-01T00:00:00Z",
+		NewPaths:     []Path{{Entry: "key-c", Target: "bucket"}, {Entry: "secret-b", Target: "queue"}},
+		ClosedPaths:  []Path{{Entry: "key-a", Target: "bucket"}, {Entry: "pkg", Target: "table"}},
+		Rotated: []Rotation{
+			{Old: "key-a", New: "key-c", Why: "the old credential is gone and a new one acts as the same identities"},
+			{Old: "secret-b", New: "secret-b", Why: "same credential, new value"},
+		},
+	}
+	if diff := cmp.Diff(want, cur.Comparison); diff != "" {
+		t.Errorf("comparison (-want +got):\n%s", diff)
+	}
+}
+
+// sample is a small review with a finding and a comparison, whose texts
+// carry characters each format must escape.
+func sample() *Review {
+	rv := &Review{AsOf: asOf, UnusedDays: 90, Entries: []*Entry{
+		{ID: "pkg:npm/<b>evil</b>@1.0.0", Kind: KindPackage, Type: "npm", Label: "=cmd|' /C calc'!A0", Score: 12,
+			Targets: []Target{{ID: "arn:aws:s3:::a", Weight: 10, Confidence: graph.Certain}, {ID: "arn:aws:s3:::b", Weight: 2, Confidence: graph.Possible}},
+			Reached: 9, Findings: []int{0}},
+		{ID: "secret:gha:example-org/app/TOKEN", Kind: KindCredential, Type: "actions-secret", Label: "TOKEN", Score: 0, Targets: []Target{}, Reached: 1},
+	}, Findings: []*Finding{{Kind: FindingTagPinned, Node: "pkg:npm/<b>evil</b>@1.0.0", Detail: "pinned by tag | <script>alert(1)</script>"}}}
+	Compare(rv, &Review{AsOf: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)})
+	return rv
+}
+
+func TestWriteJSONRoundTrip(t *testing.T) {
+	rv := sample()
+	var b bytes.Buffer
+	if err := WriteJSON(&b, rv); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadJSON(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rv, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteCSV(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteCSV(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		CSVHeader,
+		{"1", "package", "npm", "pkg:npm/<b>evil</b>@1.0.0", "'=cmd|' /C calc'!A0", "12", "2", "9", "0", "0", "false", "", FindingTagPinned, "arn:aws:s3:::a;arn:aws:s3:::b"},
+		{"2", "credential", "actions-secret", "secret:gha:example-org/app/TOKEN", "TOKEN", "0", "0", "1", "0", "0", "false", "", "", ""},
+	}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("csv (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteMarkdown(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, sample(), 0); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{
+		"| 1 | package | =cmd\\|' /C calc'!A0 `pkg:npm/<b>evil</b>@1.0.0` | 12 | 2 | 9 | tag-pinned-action |",
+		"pinned by tag \\| &lt;script&gt;alert(1)&lt;/script&gt;",
+		"## Since the review of 2026-09-01T00:00:00Z",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "<script>") {
+		t.Errorf("markdown carries raw HTML:\n%s", got)
+	}
+}
+
+// TestWriteHTML parses the report and checks that it is self-contained:
+// no script, no element that loads anything, a policy forbidding loads,
+// the two charts, and the input's text only as text.
+func TestWriteHTML(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteHTML(&b, sample(), 0); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	csp := ""
+	var texts []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			texts = append(texts, n.Data)
+		}
+		if n.Type == html.ElementNode {
+			counts[n.Data]++
+			for _, a := range n.Attr {
+				switch strings.ToLower(a.Key) {
+				case "src", "href", "xlink:href", "action", "formaction", "srcset", "background", "poster", "data":
+					t.Errorf("<%s> has %s=%q: the report must load nothing", n.Data, a.Key, a.Val)
+				}
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Errorf("<%s> has event handler %s", n.Data, a.Key)
+				}
+				if n.Data == "meta" && a.Key == "content" && strings.Contains(a.Val, "default-src") {
+					csp = a.Val
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for _, el := range []string{"script", "link", "img", "iframe", "object", "embed", "image", "use", "foreignObject", "base"} {
+		if counts[el] > 0 {
+			t.Errorf("report has %d <%s> elements", counts[el], el)
+		}
+	}
+	if csp != "default-src 'none'; style-src 'unsafe-inline'" {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+	if counts["svg"] != 2 {
+		t.Errorf("report has %d charts, want 2", counts["svg"])
+	}
+	// Histogram: buckets 0, 1, 2-3, 4-7, 8-15 for scores up to 12; top
+	// chart: one bar per entry.
+	if counts["rect"] != 5+2 {
+		t.Errorf("report has %d bars, want 7", counts["rect"])
+	}
+	all := strings.Join(texts, "\n")
+	if !strings.Contains(all, "pinned by tag | <script>alert(1)</script>") {
+		t.Errorf("finding text not shown as text")
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	rv := &Review{Entries: []*Entry{{Score: 0}, {Score: 0.5}, {Score: 1}, {Score: 3}, {Score: 4}, {Score: 7.9}, {Score: 8}}}
+	var got []string
+	for _, b := range Histogram(rv) {
+		got = append(got, b.Label+":"+string(rune('0'+b.Count)))
+	}
+	want := []string{"0:2", "1:1", "2-3:1", "4-7:2", "8-15:1"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("histogram (-want +got):\n%s", diff)
+	}
+}
+
+// FuzzParseCriticality checks that any input parses or fails with a
+// message that names the file, and that every weight is in range.
+func FuzzParseCriticality(f *testing.F) {
+	f.Add([]byte("arn:aws:s3:::a: 3\n\"arn:aws:s3:::*\": high\n"))
+	f.Add([]byte("- a\n"))
+	f.Add([]byte("a: [1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCriticality("crit.yaml", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "crit.yaml") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, w := range c.exact {
+			if w < 0 || w > 1e6 {
+				t.Fatalf("weight %v out of range", w)
+			}
+		}
+		for _, g := range c.globs {
+			if g.weight < 0 || g.weight > 1e6 {
+				t.Fatalf("weight %v out of range", g.weight)
+			}
+			c.Weight(graph.Node{ID: "arn:aws:s3:::x", Label: "x"})
+		}
+	})
+}
+
+func TestCriticalityCanary(t *testing.T) {
+	const canary = "CANARY-review-7f3a"
+	for _, in := range []string{canary + ": " + canary + "\n", "- " + canary + "\n", "x: [" + canary + "\n", "? [" + canary + "]\n: 1\n"} {
+		_, err := ParseCriticality("crit.yaml", []byte(in))
+		if err == nil {
+			t.Errorf("ParseCriticality accepted %q", in)
+			continue
+		}
+		if strings.Contains(err.Error(), canary) {
+			t.Errorf("error repeats the input: %v", err)
+		}
+	}
+}

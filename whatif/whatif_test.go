@@ -1,0 +1,391 @@
+package whatif
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/internal/awspolicy"
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+// The test graph, fictional:
+//
+//	job build (example-org/app, environment staging) -EXECUTES-> pkg:npm/example-lib@1.0.0
+//	job build -EXECUTES-> third-party/tool@v1
+//	job build -EXPOSES-> APP_TOKEN (repository secret) -AUTHENTICATES_AS-> bot
+//	job lint  -EXPOSES-> APP_TOKEN
+//	bot -HAS_POLICY-> policy p, bot -CAN_ACCESS-> bucket example-data
+//	role deploy: trust policy with one Allow statement
+const (
+	lib      = "pkg:npm/example-lib@1.0.0"
+	tool     = "pkg:githubactions/third-party/tool@v1"
+	toolName = "pkg:githubactions/third-party/tool"
+	build    = "runtime:gha:example-org/app/.github/workflows/ci.yml#build"
+	lint     = "runtime:gha:example-org/app/.github/workflows/ci.yml#lint"
+	token    = "secret:gha:example-org/app/APP_TOKEN"
+	bot      = "arn:aws:iam::111122223333:user/bot"
+	pol      = "arn:aws:iam::111122223333:user/bot#inline/p"
+	bucket   = "arn:aws:s3:::example-data"
+	deploy   = "arn:aws:iam::111122223333:role/deploy"
+	sha      = "0123456789abcdef0123456789abcdef01234567"
+)
+
+func testStore(t *testing.T) graph.Store {
+	t.Helper()
+	pos := graph.Pos{File: "test.yml", Line: 1}
+	n := func(id string, kind graph.NodeKind, attrs ...string) graph.Node {
+		nd := graph.Node{ID: id, Kind: kind, Label: id, Pos: pos}
+		for i := 0; i+1 < len(attrs); i += 2 {
+			nd.SetAttr(attrs[i], attrs[i+1])
+		}
+		return nd
+	}
+	e := func(from string, kind graph.EdgeKind, to string, attrs ...string) graph.Edge {
+		ed := graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: pos}
+		for i := 0; i+1 < len(attrs); i += 2 {
+			ed.SetAttr(attrs[i], attrs[i+1])
+		}
+		return ed
+	}
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		n(lib, graph.NodePackage, "version", "1.0.0"),
+		n(tool, graph.NodePackage, "version", "v1", "ecosystem", "githubactions"),
+		n(toolName, graph.NodePackage),
+		n(build, graph.NodeRuntime, "type", "gha-job", "job", "build", "environment", "staging", graph.AttrRepository, "example-org/app"),
+		n(lint, graph.NodeRuntime, "type", "gha-job", "job", "lint", graph.AttrRepository, "example-org/app"),
+		n(token, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "APP_TOKEN", graph.AttrRepository, "example-org/app"),
+		n(bot, graph.NodeIdentity, "type", "user"),
+		n(pol, graph.NodePolicy, "document", `{"Version":"2012-10-17","Statement":[{"Sid":"Data","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-data/*"}]}`),
+		n(bucket, graph.NodeResource),
+		n(deploy, graph.NodeIdentity, "type", "role", "trust_policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}`),
+	}, Edges: []graph.Edge{
+		e(build, graph.EdgeExecutes, lib),
+		e(build, graph.EdgeExecutes, tool, "via", "uses", "pinned", "tag-or-branch"),
+		e(tool, graph.EdgeVersionOf, toolName),
+		e(build, graph.EdgeExposes, token, "via", "ci-secret", "name", "APP_TOKEN"),
+		e(lint, graph.EdgeExposes, token, "via", "ci-secret", "name", "APP_TOKEN"),
+		e(token, graph.EdgeAuthenticatesAs, bot),
+		e(bot, graph.EdgeHasPolicy, pol),
+		e(bot, graph.EdgeCanAccess, bucket, "level", "read"),
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func reachedIDs(t *testing.T, r graph.Reader, pkg string) []string {
+	t.Helper()
+	res, err := query.Run(context.Background(), r, query.Start{Packages: []string{pkg}}, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []string{}
+	for _, x := range res.Reached {
+		out = append(out, x.Node.ID)
+	}
+	return out
+}
+
+func TestOverlayLeavesBaseAlone(t *testing.T) {
+	ctx := context.Background()
+	s := testStore(t)
+	before, _ := s.Stats(ctx)
+	o := NewOverlay(s)
+	o.DeleteEdge(graph.EdgeKey{From: build, Kind: graph.EdgeExposes, To: token})
+	o.PutNode(graph.Node{ID: "arn:aws:s3:::new", Kind: graph.NodeResource})
+	o.PutEdge(graph.Edge{From: bot, To: "arn:aws:s3:::new", Kind: graph.EdgeCanAccess, Confidence: graph.Certain})
+	o.DeleteNode(lint)
+
+	st, err := o.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Nodes != before.Nodes || st.Edges != before.Edges-2+1 {
+		t.Errorf("overlay: %d nodes, %d edges; want %d and %d", st.Nodes, st.Edges, before.Nodes, before.Edges-1)
+	}
+	out, err := o.Expand(ctx, []string{bot}, graph.Out, graph.EdgeCanAccess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 2 {
+		t.Errorf("bot has %d CAN_ACCESS edges in the overlay, want 2", len(out))
+	}
+	in, err := o.Expand(ctx, []string{token}, graph.In, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in) != 0 {
+		t.Errorf("token still exposed by %v", in)
+	}
+	if ns, _ := o.Nodes(ctx, []string{lint, build}); len(ns) != 1 || ns[0].ID != build {
+		t.Errorf("Nodes = %v, want build only", ns)
+	}
+	after, _ := s.Stats(ctx)
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("the base changed (-before +after):\n%s", diff)
+	}
+}
+
+func TestEdits(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		edit  Edit
+		check func(t *testing.T, o *Overlay)
+	}{
+		{"remove secret from one job", Edit{Kind: EditRemoveSecret, Job: build, Secret: "APP_TOKEN"}, func(t *testing.T, o *Overlay) {
+			if diff := cmp.Diff([]string{build}, reachedIDs(t, o, lib)); diff != "" {
+				t.Errorf("reached (-want +got):\n%s", diff)
+			}
+			in, _ := o.Expand(ctx, []string{token}, graph.In, graph.EdgeExposes)
+			if len(in) != 1 || in[0].From != lint {
+				t.Errorf("token exposed by %v, want lint only", in)
+			}
+		}},
+		{"pin action", Edit{Kind: EditPinAction, Action: "third-party/tool@v1", SHA: sha}, func(t *testing.T, o *Overlay) {
+			if got := reachedIDs(t, o, tool); len(got) != 0 {
+				t.Errorf("tagged version still reaches %v", got)
+			}
+			got := reachedIDs(t, o, toolName+"@"+sha)
+			if len(got) == 0 || got[0] != build {
+				t.Errorf("pinned version reaches %v, want the build job first", got)
+			}
+			es, _ := o.Expand(ctx, []string{build}, graph.Out, graph.EdgeExecutes)
+			for _, e := range es {
+				if e.To == toolName+"@"+sha && e.Attr("pinned") != "sha" {
+					t.Errorf("pinned edge attrs %v", e.Attrs)
+				}
+			}
+		}},
+		{"move secret to environment", Edit{Kind: EditMoveSecretToEnv, Secret: "APP_TOKEN", Environment: "staging"}, func(t *testing.T, o *Overlay) {
+			moved := graph.GHAEnvSecretID("example-org/app", "staging", "APP_TOKEN")
+			in, _ := o.Expand(ctx, []string{moved}, graph.In, graph.EdgeExposes)
+			if len(in) != 1 || in[0].From != build {
+				t.Errorf("environment secret exposed by %v, want the build job (in staging) only", in)
+			}
+			out, _ := o.Expand(ctx, []string{moved}, graph.Out)
+			if len(out) != 1 || out[0].To != bot {
+				t.Errorf("environment secret edges %v, want AUTHENTICATES_AS bot", out)
+			}
+			if ns, _ := o.Nodes(ctx, []string{token}); len(ns) != 0 {
+				t.Errorf("repository secret still present")
+			}
+		}},
+		{"add trust condition", Edit{Kind: EditAddTrustCondition, Role: deploy, Operator: "StringEquals", Key: "aws:PrincipalTag/team", Values: []string{"ops"}}, func(t *testing.T, o *Overlay) {
+			n, _, _ := o.node(ctx, deploy)
+			p, err := awspolicy.Parse(n.Attr("trust_policy"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]map[string][]string{"StringEquals": {"aws:PrincipalTag/team": {"ops"}}}
+			if diff := cmp.Diff(want, p.Statements[0].Condition); diff != "" {
+				t.Errorf("condition (-want +got):\n%s", diff)
+			}
+		}},
+		{"tighten statement", Edit{Kind: EditTightenPolicy, Policy: pol, Statement: "Data", Resources: []string{"arn:aws:s3:::example-data/public/*"}}, func(t *testing.T, o *Overlay) {
+			n, _, _ := o.node(ctx, pol)
+			want := `{"Statement":[{"Action":"s3:GetObject","Effect":"Allow","Resource":["arn:aws:s3:::example-data/public/*"],"Sid":"Data"}],"Version":"2012-10-17"}`
+			if got := n.Attr("document"); got != want {
+				t.Errorf("document = %s\nwant %s", got, want)
+			}
+		}},
+		{"delete statement by position", Edit{Kind: EditDeleteStatement, Policy: pol, Statement: "1"}, func(t *testing.T, o *Overlay) {
+			n, _, _ := o.node(ctx, pol)
+			if got := n.Attr("document"); got != `{"Statement":[],"Version":"2012-10-17"}` {
+				t.Errorf("document = %s", got)
+			}
+		}},
+		{"replace key with OIDC bound to a branch", Edit{Kind: EditReplaceKeyWithOIDC, Secret: "APP_TOKEN", Role: "arn:aws:iam::111122223333:role/app", Branch: "main"}, func(t *testing.T, o *Overlay) {
+			n, ok, _ := o.node(ctx, "arn:aws:iam::111122223333:role/app")
+			if !ok || n.Attr("type") != "role" {
+				t.Fatalf("role not created: %+v", n)
+			}
+			p, err := awspolicy.Parse(n.Attr("trust_policy"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sub := p.Statements[0].Condition["StringEquals"]["token.actions.githubusercontent.com:sub"]
+			if diff := cmp.Diff([]string{"repo:example-org/app:ref:refs/heads/main"}, sub); diff != "" {
+				t.Errorf("sub (-want +got):\n%s", diff)
+			}
+			pols, _ := o.Expand(ctx, []string{n.ID}, graph.Out, graph.EdgeHasPolicy)
+			if len(pols) != 1 || pols[0].To != pol {
+				t.Errorf("role policies %v, want the bot's", pols)
+			}
+			for _, j := range []string{build, lint} {
+				es, _ := o.Expand(ctx, []string{j}, graph.Out, graph.EdgeExposes)
+				if len(es) != 1 || es[0].To != graph.GHAOIDCTokenID(j) {
+					t.Errorf("%s exposes %v, want only its OIDC token", j, es)
+				}
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, _, err := Apply(ctx, testStore(t), []Edit{tc.edit}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, o)
+		})
+	}
+}
+
+func TestEditErrors(t *testing.T) {
+	for _, e := range []Edit{
+		{Kind: EditRemoveSecret, Secret: "NOPE"},
+		{Kind: EditRemoveSecret, Job: build, Secret: "NOPE"},
+		{Kind: EditPinAction, Action: "third-party/other@v1", SHA: sha},
+		{Kind: EditPinAction, Job: lint, Action: "third-party/tool@v1", SHA: sha},
+		{Kind: EditPinAction, Action: "no-version", SHA: sha},
+		{Kind: EditTightenPolicy, Policy: pol, Statement: "Nope", Actions: []string{"s3:*"}},
+		{Kind: EditAddTrustCondition, Role: bot, Operator: "StringEquals", Key: "k", Values: []string{"v"}},
+		{Kind: EditMoveSecretToEnv, Secret: bot, Environment: "prod"},
+		{Kind: EditReplaceKeyWithOIDC, Secret: "APP_TOKEN", Role: "not-an-arn", Branch: "main"},
+	} {
+		_, _, err := Apply(context.Background(), testStore(t), []Edit{e}, nil)
+		if !errors.Is(err, ErrEdit) {
+			t.Errorf("%s: error %v, want ErrEdit", e, err)
+		}
+	}
+}
+
+func TestRederive(t *testing.T) {
+	ctx := context.Background()
+	s := testStore(t)
+	// A stand-in linker: the bot may read the bucket while its policy
+	// has a statement.
+	derive := func(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		ns, err := r.Nodes(ctx, []string{pol})
+		if err != nil || len(ns) == 0 {
+			return nil, nil, err
+		}
+		if strings.Contains(ns[0].Attr("document"), `"Statement":[]`) {
+			return nil, nil, nil
+		}
+		return nil, []graph.Edge{{From: bot, To: bucket, Kind: graph.EdgeCanAccess, Confidence: graph.Certain}}, nil
+	}
+	o, red, err := Apply(ctx, s, []Edit{{Kind: EditDeleteStatement, Policy: pol, Statement: "Data"}}, derive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !red {
+		t.Error("not re-derived")
+	}
+	if got := reachedIDs(t, o, lib); !cmp.Equal(got, []string{build, token, bot}) {
+		t.Errorf("reached %v, want the bucket gone", got)
+	}
+}
+
+func TestParseChangesErrors(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+	}{
+		{"", "c.yaml: change file is empty"},
+		{"changes: [\n", "c.yaml:"},
+		{"edits: []\n", "c.yaml:1:1: unknown top-level key"},
+		{"changes: []\n", "c.yaml:1:1: changes must be a list"},
+		{"changes:\n  - explode: {}\n", "c.yaml:2:5: unknown edit kind"},
+		{"changes:\n  - pin_action: {action: a/b@v1, sha: abc}\n", "c.yaml:2:39: sha must be a full 40-character commit SHA"},
+		{"changes:\n  - pin_action: {action: a/b@v1}\n", "c.yaml:2:5: pin_action needs field sha"},
+		{"changes:\n  - remove_secret: {secret: X, color: red}\n", "c.yaml:2:32: remove_secret does not take the field named here"},
+		{"changes:\n  - replace_key_with_oidc: {secret: X, role: r}\n", "c.yaml:2:5: replace_key_with_oidc needs exactly one of environment or branch"},
+		{"changes:\n  - tighten_policy: {policy: p, statement: 1}\n", "c.yaml:2:5: tighten_policy needs actions or resources"},
+		{"changes:\n  - remove_secret: [a]\n", "c.yaml:2:20: remove_secret takes an object"},
+	} {
+		_, err := ParseChanges("c.yaml", []byte(tc.in))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("ParseChanges(%q) = %v, want an error starting %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+// TestCanary plants a secret-looking value where a change file could
+// carry one by mistake; no error may repeat it.
+func TestCanary(t *testing.T) {
+	const canary = "CANARY-whatif-7f3a"
+	for _, in := range []string{
+		"changes:\n  - pin_action: {action: a/b@v1, sha: " + canary + "}\n",
+		"changes:\n  - remove_secret: {secret: X, " + canary + ": 1}\n",
+		"changes:\n  - " + canary + ": {}\n",
+		"changes: [" + canary + "\n",
+		canary + ": 1\n",
+	} {
+		_, err := ParseChanges("c.yaml", []byte(in))
+		if err == nil {
+			t.Errorf("ParseChanges accepted %q", in)
+			continue
+		}
+		if strings.Contains(err.Error(), canary) {
+			t.Errorf("error repeats the input: %v", err)
+		}
+	}
+}
+
+func TestParseExample(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "all-edits.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits, err := ParseChanges("all-edits.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range edits {
+		kinds = append(kinds, e.Kind)
+	}
+	if diff := cmp.Diff(kindNames(), kinds); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+	b, _ := json.Marshal(edits[1])
+	if string(b) != `{"kind":"pin_action","line":6,"action":"aws-actions/configure-aws-credentials@v4","sha":"`+sha+`"}` {
+		t.Errorf("pin_action edit = %s", b)
+	}
+}
+
+// FuzzParseChanges checks that any input parses or fails with a message
+// that names the file, and that a parsed edit has the fields its kind
+// requires.
+func FuzzParseChanges(f *testing.F) {
+	for _, name := range []string{"all-edits.yaml", "pin.yaml", "oidc-env.yaml"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("changes:\n  - remove_secret: {secret: X}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		edits, err := ParseChanges("c.yaml", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "c.yaml") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, e := range edits {
+			spec, ok := fields[e.Kind]
+			if !ok {
+				t.Fatalf("edit of unknown kind %q", e.Kind)
+			}
+			b, _ := json.Marshal(e)
+			var m map[string]any
+			_ = json.Unmarshal(b, &m)
+			for _, r := range spec.required {
+				if _, ok := m[r]; !ok {
+					t.Fatalf("%s without %s", e.Kind, r)
+				}
+			}
+		}
+	})
+}
