@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/history"
 	"github.com/blastradius-dev/blastradius/review"
 )
 
@@ -15,7 +16,7 @@ func newReviewCommand(o *options) *cobra.Command {
 	// format is local: the shared options.format takes the default of
 	// whichever command registers its flag last.
 	var format string
-	var critFile, compare, asOf string
+	var critFile, compare, asOf, now string
 	var unusedDays, top, depth int
 	cmd := &cobra.Command{
 		Use:   "review",
@@ -45,12 +46,26 @@ rotated since an earlier review written with --format json.`,
 				return &exitError{code: exitUsage, err: fmt.Errorf("invalid --unused-days, --top or --depth: use 0 or more days, 0 or more entries, and a depth of 1 to 64")}
 			}
 			opt := review.Options{UnusedDays: unusedDays, MaxDepth: depth}
-			if asOf != "" {
-				t, err := time.Parse(time.RFC3339, asOf)
+			if now != "" {
+				t, err := time.Parse(time.RFC3339, now)
 				if err != nil {
-					return &exitError{code: exitUsage, err: fmt.Errorf("invalid --as-of %q: use RFC 3339, e.g. 2026-10-05T09:00:00Z", asOf)}
+					return &exitError{code: exitUsage, err: fmt.Errorf("invalid --now %q: use RFC 3339, e.g. 2026-10-05T09:00:00Z", now)}
 				}
 				opt.AsOf = t.UTC()
+			}
+			if asOf != "" {
+				// As on query and plan, --as-of reads the graph as it
+				// stood then, and the review is made at that time.
+				snap, err := o.snapshotAt("--as-of", asOf)
+				if err != nil {
+					return err
+				}
+				o.logger.Info("reading snapshot", "time", snap.Time.Format(time.RFC3339), "file", snap.Path)
+				o.db = snap.Path
+				if now == "" {
+					t, _ := history.ParseTime(asOf)
+					opt.AsOf = t.UTC()
+				}
 			}
 			if critFile != "" {
 				data, err := os.ReadFile(critFile)
@@ -99,7 +114,8 @@ rotated since an earlier review written with --format json.`,
 	f := cmd.Flags()
 	f.StringVar(&critFile, "criticality", "", "YAML file mapping node ids or globs to weights")
 	f.IntVar(&unusedDays, "unused-days", 90, "flag long-lived credentials the logs show unused for this many days (0: off)")
-	f.StringVar(&asOf, "as-of", "", "time the review is made, RFC 3339 (default: now)")
+	f.StringVar(&asOf, "as-of", "", "review the graph as the last ingest run at or before this time (RFC 3339) left it, from the store's history")
+	f.StringVar(&now, "now", "", "time the review is made, RFC 3339: unused days count up to it (default: --as-of, else the current time)")
 	f.StringVar(&compare, "compare", "", "earlier review (written with --format json) to compare with")
 	f.IntVar(&top, "top", 50, "entries listed in markdown and html (0: all)")
 	f.IntVar(&depth, "depth", 16, "maximum path length of each blast radius")

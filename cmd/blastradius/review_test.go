@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -40,7 +41,7 @@ type reviewView struct {
 //     the asset bucket: 1.
 func TestReviewExample(t *testing.T) {
 	db := exampleDB(t)
-	out, errs, code := run(t, "--db", db, "review", "--format", "json", "--as-of", "2026-12-01T00:00:00Z",
+	out, errs, code := run(t, "--db", db, "review", "--format", "json", "--now", "2026-12-01T00:00:00Z",
 		"--criticality", filepath.Join("testdata", "review", "criticality.yaml"))
 	if code != exitOK {
 		t.Fatalf("review exit %d: %s", code, errs)
@@ -108,7 +109,7 @@ func TestReviewExample(t *testing.T) {
 func TestReviewFormatsAndCompare(t *testing.T) {
 	db := exampleDB(t)
 	dir := t.TempDir()
-	out, errs, code := run(t, "--db", db, "review", "--format", "json", "--as-of", "2026-12-01T00:00:00Z")
+	out, errs, code := run(t, "--db", db, "review", "--format", "json", "--now", "2026-12-01T00:00:00Z")
 	if code != exitOK {
 		t.Fatalf("review exit %d: %s", code, errs)
 	}
@@ -116,7 +117,7 @@ func TestReviewFormatsAndCompare(t *testing.T) {
 	if err := os.WriteFile(prev, []byte(out), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, errs, code = run(t, "--db", db, "review", "--format", "json", "--as-of", "2026-12-01T00:00:00Z", "--compare", prev)
+	out, errs, code = run(t, "--db", db, "review", "--format", "json", "--now", "2026-12-01T00:00:00Z", "--compare", prev)
 	if code != exitOK {
 		t.Fatalf("review --compare exit %d: %s", code, errs)
 	}
@@ -128,7 +129,7 @@ func TestReviewFormatsAndCompare(t *testing.T) {
 		t.Errorf("comparing a review with itself: got %+v, want no changes", v.Comparison)
 	}
 	for _, format := range []string{"markdown", "csv", "html"} {
-		out, errs, code := run(t, "--db", db, "review", "--format", format, "--as-of", "2026-12-01T00:00:00Z")
+		out, errs, code := run(t, "--db", db, "review", "--format", format, "--now", "2026-12-01T00:00:00Z")
 		if code != exitOK || out == "" {
 			t.Errorf("review --format %s: exit %d, %d bytes: %s", format, code, len(out), errs)
 		}
@@ -142,5 +143,20 @@ func TestReviewFormatsAndCompare(t *testing.T) {
 		if _, _, code := run(t, append([]string{"--db", db}, args...)...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+func TestReviewAsOfReadsHistory(t *testing.T) {
+	db := exampleDB(t)
+	_, errs, code := run(t, "--db", db, "review", "--as-of", "2000-01-01T00:00:00Z")
+	if code != exitFailure || !strings.Contains(errs, "no snapshot at or before") {
+		t.Errorf("review --as-of before the first ingest: exit %d, %q; want exit %d and no snapshot", code, errs, exitFailure)
+	}
+	out, errs, code := run(t, "--db", db, "review", "--format", "json", "--as-of", "2999-01-01T00:00:00Z")
+	if code != exitOK {
+		t.Fatalf("review --as-of after the last ingest: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `"asOf": "2999-01-01T00:00:00Z"`) {
+		t.Errorf("review --as-of did not review at that time: %.200s", out)
 	}
 }

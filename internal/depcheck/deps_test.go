@@ -24,6 +24,11 @@ var never = map[string][]string{
 	"query":    {"ingest", "schema", "cmd"},
 	"schema":   {"ingest", "cmd"},
 	"internal": {"ingest", "query", "schema", "cmd"},
+	"review":   {"ingest", "schema", "cmd", "whatif", "export", "history"},
+	"whatif":   {"ingest", "schema", "cmd", "review", "export", "history"},
+	"export":   {"ingest", "schema", "cmd", "review", "whatif", "history"},
+	"history":  {"ingest", "schema", "cmd"},
+	"web":      {"ingest", "query", "schema", "cmd", "graph"},
 }
 
 func TestImportRules(t *testing.T) {
