@@ -621,7 +621,7 @@ func (p *Pipeline) repoOf(path, inputRoot string) (root, repo string) {
 	inputRoot = filepath.Clean(inputRoot)
 	dir := filepath.Dir(path)
 	for {
-		if isDir(filepath.Join(dir, ".git")) || isDir(filepath.Join(dir, ".github")) {
+		if isRepoRoot(dir) {
 			root = dir
 			break
 		}
@@ -649,6 +649,18 @@ func (p *Pipeline) repoOf(path, inputRoot string) (root, repo string) {
 		abs = root
 	}
 	return root, org + "/" + filepath.Base(abs)
+}
+
+// isRepoRoot reports whether a folder holds what only a repository's top
+// folder holds: .git, or the configuration of its CI system.
+func isRepoRoot(dir string) bool {
+	return isDir(filepath.Join(dir, ".git")) || isDir(filepath.Join(dir, ".github")) ||
+		isDir(filepath.Join(dir, ".circleci")) || isFile(filepath.Join(dir, ".gitlab-ci.yml"))
+}
+
+func isFile(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().IsRegular()
 }
 
 func isDir(path string) bool {

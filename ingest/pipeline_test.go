@@ -272,3 +272,43 @@ func TestPipelinePrunesDeletedFiles(t *testing.T) {
 		t.Errorf("runtimes without pruning (-want +got):\n%s", diff)
 	}
 }
+
+func TestRepoRootFromCIConfig(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{
+		"repos/payments-api/.gitlab-ci.yml",
+		"repos/payments-api/deploy/a.fake",
+		"repos/web/.circleci/config.yml",
+		"repos/web/b.fake",
+		"loose/c.fake",
+	} {
+		path := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store := memstore.New()
+	p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Org: "example-org"}
+	if _, err := p.Run(context.Background(), []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	ns, err := store.NodesByKind(context.Background(), graph.NodeRuntime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range ns {
+		got = append(got, n.ID)
+	}
+	want := []string{
+		"runtime:example-org/" + filepath.Base(dir) + "/loose/c.fake",
+		"runtime:example-org/payments-api/deploy/a.fake",
+		"runtime:example-org/web/b.fake",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runtimes (-want +got):\n%s", diff)
+	}
+}

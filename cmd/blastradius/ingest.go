@@ -78,8 +78,9 @@ that an earlier run read from an input folder and that is gone from it now
 are retired, unless --keep-deleted is given.
 
 A file's repository is taken from --repo, else from the origin remote of
-the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .github
-or .git (or the file itself) and ORG is --org.`,
+the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .git,
+.github, .circleci or .gitlab-ci.yml (else the input folder) and ORG is
+--org.`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(o.format, "table", "json"); err != nil {
