@@ -1,7 +1,15 @@
 // Package terraform reads Terraform configuration (.tf files, with values
 // from .tfvars files) and turns the AWS identity, organization, secret,
-// compute and data-store resources and the GitHub Actions secrets it
-// declares into graph facts.
+// compute and data-store resources, the Google Cloud IAM resources and
+// the GitHub Actions secrets it declares into graph facts.
+//
+// google_* resources are evaluated here and converted by ingest/gcpiam,
+// so that they give the nodes and edges gcloud output gives; their
+// project is that of the google provider configuration they use
+// (provider = google.alias, else the default one). A
+// kubernetes_service_account gives the service account identity the
+// Kubernetes ingester gives, with its GKE workload identity and IRSA
+// annotations.
 //
 // # Modules
 //

@@ -179,6 +179,10 @@ func (e *emitter) block(b *block) {
 	if b.data || bv == nil {
 		return
 	}
+	if isGoogle(b.typ) {
+		e.google(b, bv)
+		return
+	}
 	switch b.typ {
 	case "aws_iam_user", "aws_iam_role", "aws_iam_group":
 		e.identity(b, bv)
@@ -245,6 +249,8 @@ func (e *emitter) block(b *block) {
 		e.orgAccount(b, bv)
 	case "aws_organizations_organizational_unit":
 		e.orgUnit(b, bv)
+	case "kubernetes_service_account", "kubernetes_service_account_v1":
+		e.k8sServiceAccount(b, bv)
 	case "github_repository":
 		e.githubRepository(b, bv)
 	case "github_actions_secret", "github_actions_environment_secret":

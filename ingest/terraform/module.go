@@ -335,6 +335,45 @@ func (m *module) provider(name string) *hclsyntax.Block {
 	return nil
 }
 
+// providerFor returns the configuration of a provider that block b uses:
+// the one whose alias its provider argument names (google.prod), else
+// the default one.
+func (m *module) providerFor(b *block, name string) *hclsyntax.Block {
+	alias := providerAlias(b, name)
+	if alias == "" {
+		return m.provider(name)
+	}
+	for _, p := range m.providers[name] {
+		a := p.Body.Attributes["alias"]
+		if a == nil {
+			continue
+		}
+		if v, diags := a.Expr.Value(nil); !diags.HasErrors() {
+			if s, ok := str(v); ok && s == alias {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// providerAlias returns the alias that a block's provider argument names
+// for a provider (prod for provider = aws.prod), or "".
+func providerAlias(b *block, name string) string {
+	if b == nil {
+		return ""
+	}
+	a := b.attr("provider")
+	if a == nil {
+		return ""
+	}
+	tr, diags := hcl.AbsTraversalForExpr(a.Expr)
+	if diags.HasErrors() || tr.RootName() != name || len(tr) != 2 {
+		return ""
+	}
+	return stepName(tr, 1)
+}
+
 func (m *module) warnf(rng hcl.Range, format string, args ...any) {
 	m.diags[rng.Filename] = append(m.diags[rng.Filename], diagAt(rng, fmt.Sprintf(format, args...)))
 }
