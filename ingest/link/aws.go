@@ -66,9 +66,13 @@ func (v *view) principals() []*principal {
 				p.boundaryUnknown = b
 			}
 		}
-		if acct := n.Attr(graph.AttrAccount); acct != "" {
+		switch acct := n.Attr(graph.AttrAccount); {
+		case n.Attr("management_account") == "true":
+			// Service control policies bind no principal of the
+			// management account.
+		case acct != "":
 			p.scps = v.scpsFor(acct)
-		} else {
+		default:
 			p.scpsMaybe = v.memberSCPs()
 		}
 		out = append(out, p)
@@ -327,19 +331,37 @@ func (v *view) decideOn(p *principal, action, arn string, target graph.Node, res
 // the target has a known account: the evaluator then treats them as one
 // account, which the input does not show. When both accounts are unknown
 // (inputs that name no account at all), or both sit in one folder (one
-// Terraform module), the allow is kept.
+// Terraform module) and come from one provider configuration (attribute
+// tf_provider), the allow stands. Two provider configurations of one
+// module whose accounts are not both known may be two accounts.
 func accountDoubt(d awspolicy.Decision, p *principal, target graph.Node) awspolicy.Decision {
 	pa, ta := p.node.Attr(graph.AttrAccount), resourceAccount(target)
-	if d.Effect != awspolicy.Allowed || (pa == "") == (ta == "") {
+	if d.Effect != awspolicy.Allowed || pa != "" && ta != "" {
 		return d
 	}
-	if path.Dir(p.node.Pos.File) == path.Dir(target.Pos.File) {
-		// Declared side by side in one Terraform module: one account.
-		return d
+	sameModule := path.Dir(p.node.Pos.File) == path.Dir(target.Pos.File)
+	pp, tp := p.node.Attr("tf_provider"), target.Attr("tf_provider")
+	switch {
+	case sameModule && pp != tp:
+		d.Effect = awspolicy.MaybeAllowed
+		d.Why = fmt.Sprintf("%s and %s come from different aws provider configurations (%s, %s) whose accounts are not both in the input; the grant holds only within one account",
+			p.node.ID, target.ID, providerName(pp), providerName(tp))
+	case pa == "" && ta == "", sameModule:
+		// No account anywhere, or declared side by side: one account.
+	default:
+		d.Effect = awspolicy.MaybeAllowed
+		d.Why = "the account of " + target.ID + " or of " + p.node.ID + " is not in the input; the grant holds only within one account"
 	}
-	d.Effect = awspolicy.MaybeAllowed
-	d.Why = "the account of " + target.ID + " or of " + p.node.ID + " is not in the input; the grant holds only within one account"
 	return d
+}
+
+// providerName names a Terraform provider configuration by its
+// tf_provider attribute, "aws" for the default one.
+func providerName(attr string) string {
+	if attr == "" {
+		return "aws"
+	}
+	return attr
 }
 
 func (v *view) linkAWS() {

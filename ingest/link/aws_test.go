@@ -223,7 +223,7 @@ func TestSCPCase(t *testing.T) {
 	s := store(t, nodes, edges)
 	putSelf, attachSelf, joiner := iamUser("", "svc-put-self"), iamUser("", "svc-attach-self"), iamUser("", "svc-group-joiner")
 	group := graph.IAMARN("", "group", "", "platform-admins")
-	secret := "arn:aws:secretsmanager:::secret:dev/orders-db-password"
+	secret := "arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password" // the dev provider's region
 
 	scp := `service control policy policy:aws:organizations:no-iam-writes-in-dev (statement "BlockIdentityEdits")`
 	tests := []struct {

@@ -91,8 +91,11 @@
 //     credentials: a reference to one, or an access key, secret access key
 //     or PEM private key written in their content.
 //   - Override files and JSON configuration (.tf.json) are not read.
-//   - Only the default (unaliased) aws and github providers set the account,
-//     region and GitHub owner. When the account is unknown,
+//   - A block of an aliased aws provider (provider = aws.prod) takes that
+//     provider's account (allowed_account_ids, else the account of its
+//     assume_role role) and region; references between blocks still
+//     resolve by name across provider configurations. Only the default
+//     github provider sets the GitHub owner. When the account is unknown,
 //     data.aws_caller_identity gives an empty account id, so that ARNs built
 //     from it match the ids built here; names that include it lose it.
 //   - The size of numbers and strings is bounded between expressions, and

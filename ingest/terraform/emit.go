@@ -20,6 +20,9 @@ type emitter struct {
 	env *ingest.Env
 	idx *moduleIndex
 	ff  *fileFacts
+	// alias is the aws provider alias of the block being emitted, "" for
+	// the default provider.
+	alias string
 }
 
 // moduleIndex finds declared blocks by the names other blocks use.
@@ -37,6 +40,9 @@ type moduleIndex struct {
 	dbPasswords map[string]string
 	randomDBs   map[string][]string
 	varDBs      map[string][]string
+	// management holds the aliases of the aws providers of the management
+	// account ("" for the default one).
+	management map[string]bool
 }
 
 func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
@@ -47,6 +53,7 @@ func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
 		dbPasswords:  map[string]string{},
 		randomDBs:    map[string][]string{},
 		varDBs:       map[string][]string{},
+		management:   m.managementScopes(),
 	}
 	for _, kind := range []string{"user", "role", "group"} {
 		idx.arns[kind] = map[string]string{}
@@ -183,6 +190,8 @@ func (e *emitter) block(b *block) {
 		e.google(b, bv)
 		return
 	}
+	defer e.ev.useScope(b)()
+	e.alias = providerAlias(b, "aws")
 	switch b.typ {
 	case "aws_iam_user", "aws_iam_role", "aws_iam_group":
 		e.identity(b, bv)
@@ -245,6 +254,8 @@ func (e *emitter) block(b *block) {
 		e.orgPolicy(b, bv)
 	case "aws_organizations_policy_attachment":
 		e.orgPolicyAttachment(b, bv)
+	case "aws_organizations_organization":
+		e.organization(b)
 	case "aws_organizations_account":
 		e.orgAccount(b, bv)
 	case "aws_organizations_organizational_unit":
@@ -277,6 +288,9 @@ func (e *emitter) node(kind graph.NodeKind, id, label string, rng hcl.Range, att
 	}
 	if u := unresolvedRefs(texts...); len(u) > 0 {
 		clean["unresolved"] = graph.JoinList(u)
+	}
+	if e.alias != "" && clean[graph.AttrProvider] == providerAWS {
+		clean["tf_provider"] = "aws." + e.alias
 	}
 	e.ff.nodes = append(e.ff.nodes, graph.Node{ID: id, Kind: kind, Label: label, Attrs: clean, Pos: graph.Pos{Line: rng.Start.Line}})
 }

@@ -38,6 +38,8 @@ type evaluator struct {
 	locals   map[string]cty.Value
 	objs     map[string]*blockVal // by block address
 	state    map[string]uint8
+	// scopes holds the account and region of each aliased aws provider.
+	scopes map[string]awsScope
 
 	ctx   *hcl.EvalContext
 	dirty bool
@@ -87,6 +89,7 @@ func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Ty
 		locals:   map[string]cty.Value{},
 		objs:     map[string]*blockVal{},
 		state:    map[string]uint8{},
+		scopes:   map[string]awsScope{},
 		dirty:    true,
 		diags:    map[string][]ingest.Diagnostic{},
 		reported: map[hcl.Pos]bool{},
@@ -174,7 +177,9 @@ func (ev *evaluator) ensure(addr string) {
 			return
 		}
 		ev.state[addr] = stateBusy
+		restore := ev.useScope(b)
 		bv := ev.blockObject(b)
+		restore()
 		bv.ref = ev.refValue(b, bv)
 		ev.objs[addr] = bv
 	}

@@ -124,3 +124,62 @@ func TestGoogleFacts(t *testing.T) {
 		t.Logf("got:\n%s", strings.Join(lines, "\n"))
 	}
 }
+
+// TestProviderScopes checks that blocks of an aliased aws provider get
+// the account its assume_role or allowed_account_ids states and its
+// region, and that the principals of the provider that creates the
+// organization are spared by service control policies.
+func TestProviderScopes(t *testing.T) {
+	const (
+		deployer = "arn:aws:iam::444455556666:user/deployer"
+		boss     = "arn:aws:iam:::user/boss"
+		db       = "arn:aws:secretsmanager:us-east-1:444455556666:secret:db"
+		bossDB   = "arn:aws:secretsmanager:eu-west-1::secret:boss"
+	)
+	lines := parseFile(t, New(), filepath.Join("testdata", "providers", "main.tf"))
+	want := []string{
+		`node Identity arn:aws:iam::111122223333:role/app @19 account=111122223333 name=app provider=aws tf_address=aws_iam_role.app trust_policy={"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"}}],"Version":"2012-10-17"} type=role`,
+		`node Identity ` + deployer + ` @27 account=444455556666 name=deployer provider=aws tf_address=aws_iam_user.deployer tf_provider=aws.prod type=user`,
+		`node Secret ` + db + ` @38 account=444455556666 long_lived=true name=db provider=aws tf_address=aws_secretsmanager_secret.db tf_provider=aws.prod type=secretsmanager`,
+		// The mgmt provider has a profile of its own and states no
+		// account; its region is the default provider's.
+		`node Identity ` + boss + ` @48 management_account=true name=boss provider=aws tf_address=aws_iam_user.boss tf_provider=aws.mgmt type=user`,
+		`node Secret ` + bossDB + ` @59 long_lived=true name=boss provider=aws tf_address=aws_secretsmanager_secret.boss tf_provider=aws.mgmt type=secretsmanager`,
+	}
+	have := map[string]bool{}
+	for _, l := range lines {
+		have[l] = true
+	}
+	for _, w := range want {
+		if !have[w] {
+			t.Errorf("missing %s", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("got:\n%s", strings.Join(lines, "\n"))
+	}
+
+	got := deriveDir(t, "providers", graph.EdgeCanReadSecret)
+	wantEdges := []string{
+		// AdministratorAccess; deny-all binds the prod account, not the
+		// management account.
+		boss + " -CAN_READ_SECRET-> " + bossDB + " (certain)",
+		// Another provider configuration: possibly another account.
+		boss + " -CAN_READ_SECRET-> " + db + " (possible)",
+	}
+	if diff := cmp.Diff(wantEdges, got); diff != "" {
+		t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
+	}
+}
+
+func TestManagementAccount(t *testing.T) {
+	got := parseFile(t, New(), filepath.Join("testdata", "management", "main.tf"))
+	want := []string{
+		`node Identity arn:aws:iam::999988887777:role/auditor @11 account=999988887777 management_account=true name=auditor provider=aws tf_address=aws_iam_role.auditor tf_provider=aws.mgmt trust_policy={} type=role`,
+		`node Identity aws:account:999988887777 @6 account=999988887777 management=true name=management account provider=aws tf_address=aws_organizations_organization.org tf_provider=aws.mgmt type=account`,
+		`records 2`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("facts (-want +got):\n%s", diff)
+	}
+}
