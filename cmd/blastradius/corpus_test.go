@@ -212,11 +212,13 @@ var corpusPaths = []corpusPath{
 		hops: hops(mint, auth), conf: graph.Certain,
 		note: "iam:CreateAccessKey under StringEquals aws:ResourceTag/developer=true, which manager meets by tagging admin with iam:TagUser"},
 	{lab: cg + "iam_privesc_by_key_rotation", start: identity(user("manager_" + cgvar)),
-		target: "arn:aws:secretsmanager:us-east-1::secret:cg_secret_" + cgvar, want: missing,
-		note: "see the admin row: the secretsmanager role is not assumable"},
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg_secret_" + cgvar, want: found,
+		hops: hops(mint, auth, assume, read), conf: graph.Possible,
+		note: "manager tags admin and creates its access key -> admin assumes the secretsmanager role, whose trust policy needs MFA, which manager's iam:CreateVirtualMFADevice + iam:EnableMFADevice on admin provide -> secretsmanager:GetSecretValue; possible: the MFA condition is met only by enrolling a device"},
 	{lab: cg + "iam_privesc_by_key_rotation", start: identity(user("admin_" + cgvar)),
-		target: role("cg_secretsmanager_" + cgvar), want: missing,
-		note: "trust principal AWS = data.aws_caller_identity.current.account_id renders as \"\" instead of the account root; Bool aws:MultiFactorAuthPresent=true is satisfiable with iam:CreateVirtualMFADevice + iam:EnableMFADevice (manager) and not modelled"},
+		target: role("cg_secretsmanager_" + cgvar), want: found,
+		hops: hops(assume), conf: graph.Possible,
+		note: "trust principal AWS = the account (rendered \"\", the unknown account) with Bool aws:MultiFactorAuthPresent=true, met by a device enrolled with manager's iam:CreateVirtualMFADevice + iam:EnableMFADevice"},
 
 	// CloudGoat lambda_privesc.
 	{lab: cg + "lambda_privesc", start: identity(user("chris-" + cgvar)),

@@ -42,6 +42,9 @@ type principal struct {
 	// give, the service control policies of each member account the
 	// input shows: any of them may bind it.
 	scpsMaybe map[string][]awspolicy.PolicySet
+	// mfa explains how a request of the principal can carry MFA; nil
+	// while the enrolment check itself is evaluated.
+	mfa func() string
 }
 
 func (v *view) principals() []*principal {
@@ -77,6 +80,96 @@ func (v *view) principals() []*principal {
 		}
 		out = append(out, p)
 	}
+	for _, p := range out {
+		p.mfa = mfaOnce(p, out)
+	}
+	return out
+}
+
+// MFA enrolment: a condition on aws:MultiFactorAuthPresent holds for a
+// user's session when the caller signs in with an MFA device of the
+// user. Whoever can create a virtual device and enable it on the user
+// (iam:CreateVirtualMFADevice, iam:EnableMFADevice) brings such a device.
+const (
+	actCreateMFA = "iam:CreateVirtualMFADevice"
+	actEnableMFA = "iam:EnableMFADevice"
+)
+
+// mfaOnce returns a function that explains, once, how a session of p can
+// carry MFA: which principals may enrol a device for a user, or why a
+// role's session carries it.
+func mfaOnce(p *principal, all []*principal) func() string {
+	var text string
+	done := false
+	return func() string {
+		if !done {
+			done = true
+			text = mfaText(p, all)
+		}
+		return text
+	}
+}
+
+func mfaText(p *principal, all []*principal) string {
+	const need = "aws:MultiFactorAuthPresent must be true: "
+	if p.node.Attr("type") != "user" {
+		return need + "a session of " + p.node.ID + " carries MFA only when whoever assumed it signed in with MFA"
+	}
+	account := p.node.Attr(graph.AttrAccount)
+	device := "arn:aws:iam::" + account + ":mfa/" + p.node.Attr(graph.AttrName)
+	var who []string
+	for _, q := range all {
+		if !sameAccount(q, account) {
+			continue
+		}
+		// The enrolment check must not ask for MFA itself.
+		saved := q.mfa
+		q.mfa = nil
+		create := q.decide(awspolicy.Request{Action: actCreateMFA, Resource: device, ResourceAccount: account})
+		enable := q.decide(awspolicy.Request{Action: actEnableMFA, Resource: p.node.ID, ResourceAccount: account})
+		q.mfa = saved
+		if create.Effect < awspolicy.MaybeAllowed || enable.Effect < awspolicy.MaybeAllowed {
+			continue
+		}
+		w := q.node.ID + " (" + allowReason(create, actCreateMFA) + "; " + allowReason(enable, actEnableMFA) + ")"
+		if q == p {
+			w = "the user itself " + w
+		}
+		who = append(who, w)
+	}
+	sort.Strings(who)
+	if len(who) == 0 {
+		return need + "only a holder of an MFA device of " + p.node.ID + " meets it, since no principal in the input holds " +
+			actCreateMFA + " and " + actEnableMFA + " on it"
+	}
+	return need + "an attacker meets it by enrolling a device of its own with " + actCreateMFA + " and " + actEnableMFA +
+		", which " + strings.Join(who, ", ") + " may use on " + p.node.ID
+}
+
+// sameAccount reports whether q may be of the account: its own, or an
+// unknown one on either side.
+func sameAccount(q *principal, account string) bool {
+	a := q.node.Attr(graph.AttrAccount)
+	return a == "" || account == "" || a == account
+}
+
+// mfaKey reports whether an explanation names an MFA condition key.
+func mfaKey(why string) bool { return strings.Contains(strings.ToLower(why), "aws:multifactorauth") }
+
+// withMFA re-decides a possible allow that only an MFA condition leaves
+// open, with MFA present: the allow stays possible, and the reason says
+// who can meet the condition.
+func (p *principal) withMFA(d awspolicy.Decision, eval func(awspolicy.Context) awspolicy.Decision, ctx awspolicy.Context) awspolicy.Decision {
+	if d.Effect != awspolicy.MaybeAllowed || p.mfa == nil || !mfaKey(d.Why) {
+		return d
+	}
+	alt := eval(ctx.With("aws:MultiFactorAuthPresent", "true").With("aws:MultiFactorAuthAge", "1"))
+	if alt.Effect < awspolicy.MaybeAllowed {
+		return d
+	}
+	out := alt
+	out.Effect = awspolicy.MaybeAllowed
+	out.Why = whyAnd(alt.Why, p.mfa())
 	return out
 }
 
@@ -212,15 +305,20 @@ func (p *principal) decideWith(req awspolicy.Request, rp []awspolicy.Named, requ
 	if req.Context.Values == nil {
 		req.Context = p.context()
 	}
-	d := awspolicy.EvaluateRequest(awspolicy.Input{
-		Request:          req,
-		Identity:         p.policies,
-		Boundary:         p.boundary,
-		SCPs:             p.scps,
-		Resource:         rp,
-		ResourceRequired: required,
-		ResourceLayer:    layer,
-	})
+	eval := func(ctx awspolicy.Context) awspolicy.Decision {
+		r := req
+		r.Context = ctx
+		return awspolicy.EvaluateRequest(awspolicy.Input{
+			Request:          r,
+			Identity:         p.policies,
+			Boundary:         p.boundary,
+			SCPs:             p.scps,
+			Resource:         rp,
+			ResourceRequired: required,
+			ResourceLayer:    layer,
+		})
+	}
+	d := p.withMFA(eval(req.Context), eval, req.Context)
 	if p.boundaryUnknown != "" && d.Effect == awspolicy.Allowed {
 		d.Effect = awspolicy.MaybeAllowed
 		d.Why = "permissions boundary " + p.boundaryUnknown + " is not in the input"

@@ -460,3 +460,57 @@ func TestCanary(t *testing.T) {
 		t.Errorf("the external id reached a derived edge: %s", out)
 	}
 }
+
+// TestMFAEnrolment: a trust policy that requires MFA gives possible
+// edges whose reason says who can enrol an MFA device for the user.
+func TestMFAEnrolment(t *testing.T) {
+	const a = "111122223333"
+	assume := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`
+	selfEnrol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},
+		{"Effect":"Allow","Action":["iam:CreateVirtualMFADevice","iam:EnableMFADevice"],"Resource":["arn:aws:iam::111122223333:mfa/${aws:username}","arn:aws:iam::111122223333:user/${aws:username}"]}]}`
+	enrolBoss := `{"Version":"2012-10-17","Statement":[{"Sid":"NewDevice","Effect":"Allow","Action":"iam:CreateVirtualMFADevice","Resource":"arn:aws:iam::111122223333:mfa/*"},
+		{"Sid":"Enable","Effect":"Allow","Action":"iam:EnableMFADevice","Resource":"arn:aws:iam::111122223333:user/boss"}]}`
+	trustDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}}`
+	boss, self, lonely, helper := awsUser(a, "boss"), awsUser(a, "self"), awsUser(a, "lonely"), awsUser(a, "helper")
+	target := node(graph.IAMARN(a, "role", "", "secrets"), graph.NodeIdentity, "provider", "aws", "type", "role", "account", a, "trust_policy", trustDoc)
+	nodes := []graph.Node{boss, self, lonely, helper, target}
+	var edges []graph.Edge
+	for _, u := range []struct {
+		n   graph.Node
+		doc string
+	}{{boss, assume}, {self, selfEnrol}, {lonely, assume}, {helper, enrolBoss}} {
+		p, e := inline(u.n.ID, "p", u.doc)
+		nodes, edges = append(nodes, p), append(edges, e)
+	}
+	s := store(t, nodes, edges)
+
+	got := derivedOf(t, s, graph.EdgeCanAssume)
+	want := []string{
+		boss.ID + " -> " + target.ID + " (possible)",
+		lonely.ID + " -> " + target.ID + " (possible)",
+		self.ID + " -> " + target.ID + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+	tests := []struct {
+		from string
+		want []string
+	}{
+		{boss.ID, []string{"aws:MultiFactorAuthPresent must be true", helper.ID, "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", `"NewDevice"`, `"Enable"`}},
+		{self.ID, []string{"the user itself " + self.ID}},
+		{lonely.ID, []string{"only a holder of an MFA device of " + lonely.ID}},
+	}
+	for _, tc := range tests {
+		e := edgeOf(t, s, graph.EdgeCanAssume, tc.from, target.ID)
+		if e == nil {
+			t.Errorf("no CAN_ASSUME from %s", tc.from)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(e.Attr(graph.AttrReason), w) {
+				t.Errorf("reason of %s = %q, want it to name %s", tc.from, e.Attr(graph.AttrReason), w)
+			}
+		}
+	}
+}
