@@ -118,8 +118,9 @@ func ghaToken(job string) string { return "secret:gha:token:" + job }
 var corpusPaths = []corpusPath{
 	// CloudGoat beanstalk_secrets.
 	{lab: cg + "beanstalk_secrets", start: identity(user(cgvar + "_low_priv_user")),
-		target: "arn:aws:secretsmanager:us-east-1::secret:" + cgvar + "_final_flag", want: missing,
-		note: "the environment's properties (type=env-var Secrets of runtime:aws:elasticbeanstalk:...) HOLD the secondary user's access key, but no CAN_READ_SECRET derives from elasticbeanstalk:DescribeConfigurationSettings"},
+		target: "arn:aws:secretsmanager:us-east-1::secret:" + cgvar + "_final_flag", want: found,
+		hops: hops(read, holds, auth, mint, auth, read), conf: graph.Certain,
+		note: "elasticbeanstalk:DescribeConfigurationSettings reads the environment's properties, which HOLD the secondary user's access key -> iam:CreateAccessKey on the admin user -> secretsmanager:GetSecretValue"},
 	{lab: cg + "beanstalk_secrets", start: identity(user(cgvar + "_secondary_user")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:" + cgvar + "_final_flag", want: found,
 		hops: hops(mint, auth, read), conf: graph.Certain,
@@ -156,8 +157,9 @@ var corpusPaths = []corpusPath{
 
 	// CloudGoat ec2_ssrf.
 	{lab: cg + "ec2_ssrf", start: identity(user("solus-" + cgvar)),
-		target: user("shepard-" + cgvar), want: missing,
-		note: "whole chain: solus -> wrex -> EC2 role -> shepard; see the rows below"},
+		target: user("shepard-" + cgvar), want: found,
+		hops: hops(read, holds, auth, graph.EdgeCanModify, expo, auth, read, holds, auth), conf: graph.Certain,
+		note: "whole chain: solus reads the Lambda env (wrex's key) -> wrex runs code on the instance (user data, see the wrex row for why not SSRF) -> EC2 role -> s3:GetObject on the object holding shepard's key"},
 	{lab: cg + "ec2_ssrf", start: identity(user("solus-" + cgvar)),
 		target: user("wrex-" + cgvar), want: found,
 		hops: hops(read, holds, auth), conf: graph.Certain,
@@ -171,8 +173,9 @@ var corpusPaths = []corpusPath{
 		hops: hops(graph.EdgeCanModify, expo, auth), conf: graph.Certain,
 		note: "EXPECTED.md's route is SSRF to IMDSv1, an application flaw and no input fact; wrex's ec2:* gives a second route: ec2:ModifyInstanceAttribute (user data) + ec2:StopInstances/StartInstances runs wrex's code on the instance, which holds the role"},
 	{lab: cg + "ec2_ssrf", start: runtimeStart(ec2("ubuntu_ec2")),
-		target: user("shepard-" + cgvar), want: missing,
-		note: "the S3 object (type=s3-object Secret arn:aws:s3:::cg-secret-s3-bucket-${var.cgid}//aws/credentials) HOLDS shepard's key, but no CAN_READ_SECRET derives from s3:GetObject"},
+		target: user("shepard-" + cgvar), want: found,
+		hops: hops(expo, auth, read, holds, auth), conf: graph.Certain,
+		note: "instance role -> s3:GetObject on the S3 object (type=s3-object Secret .../aws/credentials) that HOLDS shepard's key"},
 
 	// CloudGoat ecs_efs_attack: SSH into ruse_box is the start.
 	{lab: cg + "ecs_efs_attack", start: runtimeStart(ec2("cg-ruse-ec2")),
@@ -242,8 +245,9 @@ var corpusPaths = []corpusPath{
 
 	// CloudGoat rds_snapshot: EC2 access is the start.
 	{lab: cg + "rds_snapshot", start: runtimeStart(ec2("cg-ec2-instance")),
-		target: user("cg-rds-instance-user-" + cgvar), want: missing,
-		note: "the S3 object (type=s3-object Secret .../access_keys.txt) HOLDS david's key, but no CAN_READ_SECRET derives from s3:GetObject"},
+		target: user("cg-rds-instance-user-" + cgvar), want: found,
+		hops: hops(expo, auth, read, holds, auth), conf: graph.Certain,
+		note: "instance role -> s3:GetObject on the S3 object (type=s3-object Secret .../access_keys.txt) that HOLDS david's key"},
 	{lab: cg + "rds_snapshot", start: identity(user("cg-rds-instance-user-" + cgvar)),
 		target: "arn:aws:rds:us-east-1::db:cg-rds", want: found,
 		hops: hops(access), conf: graph.Certain,
@@ -256,8 +260,8 @@ var corpusPaths = []corpusPath{
 		note: "a shortcut the documented chain (Lambda env API_KEY -> Vault token -> SSH key -> EC2) passes by: the secret's own policy allows Principal \"*\" secretsmanager:GetSecretValue, which within the account grants every principal on its own"},
 	{lab: cg + "secrets_in_the_cloud", start: runtimeStart(ec2("web_app")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret-" + cgvar, want: found,
-		hops: hops(expo, auth, read),
-		note: "the instance's user data is rendered from a template (not in the input) given the secrets manager user's key, so the key is possibly on the host -> that user -> secretsmanager:GetSecretValue; the documented way, through the DynamoDB items that HOLD the key, lacks a read edge for dynamodb:GetItem/Scan"},
+		hops: hops(expo, auth, read), conf: graph.Certain,
+		note: "a shortcut the documented chain passes by: the instance role reads the secret through the secret's own policy (Principal \"*\"); the documented way, dynamodb:Scan on the items that HOLD the secrets manager user's key (expo, auth, read, holds, auth, read), is longer"},
 	{lab: cg + "secrets_in_the_cloud", start: identity(user(cgvar + "-secrets-manager-user")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret-" + cgvar, want: found,
 		hops: hops(read), conf: graph.Certain, note: "secretsmanager:GetSecretValue on *"},

@@ -685,28 +685,64 @@ func conditionText(cond map[string]map[string][]string) string {
 	return strings.Join(parts, "; ")
 }
 
-// readActions maps secret types to the action that returns their value.
-var readActions = map[string]string{
-	"secretsmanager": "secretsmanager:GetSecretValue",
-	"ssm-parameter":  "ssm:GetParameter",
+// readActions maps secret types to the actions that return their value;
+// any one of them reads it.
+var readActions = map[string][]string{
+	"secretsmanager": {"secretsmanager:GetSecretValue"},
+	"ssm-parameter":  {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
+	// An object or item whose content holds credentials.
+	"s3-object":     {"s3:GetObject"},
+	"dynamodb-item": {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan"},
+}
+
+// readTarget returns the ARN a read of a secret is evaluated against and
+// the node whose resource policy takes part: the secret itself, or for a
+// stored item its bucket or table.
+func (v *view) readTarget(s graph.Node) (string, graph.Node) {
+	switch s.Attr("type") {
+	case "s3-object":
+		if b := s.Attr("bucket"); b != "" {
+			if n, ok := v.nodes["arn:aws:s3:::"+b]; ok {
+				return s.ID, n
+			}
+		}
+	case "dynamodb-item":
+		table, _, _ := strings.Cut(s.ID, "/item/")
+		if n, ok := v.nodes[table]; ok {
+			return table, n
+		}
+		return table, s
+	}
+	return s.ID, s
 }
 
 // linkSecretAccess derives CAN_READ_SECRET. A secret's resource policy
-// takes part: within the account it may grant on its own, and for a
-// secret of another account both it and the identity side must allow.
+// (for an S3 object its bucket's, for a DynamoDB item its table's) takes
+// part: within the account it may grant on its own, and for a secret of
+// another account both it and the identity side must allow.
 func (v *view) linkSecretAccess(p *principal, res map[string]resPolicy) {
 	for _, s := range v.byKind[graph.NodeSecret] {
-		action, ok := readActions[s.Attr("type")]
+		actions, ok := readActions[s.Attr("type")]
 		if !ok {
 			continue
 		}
-		d := v.decideOn(p, action, s.ID, s, res)
-		if d.Effect < awspolicy.MaybeAllowed {
+		arn, target := v.readTarget(s)
+		best, action := awspolicy.Decision{}, ""
+		for _, a := range actions {
+			d := v.decideOn(p, a, arn, target, res)
+			if action == "" || d.Effect > best.Effect {
+				best, action = d, a
+			}
+			if d.Effect == awspolicy.Allowed {
+				break
+			}
+		}
+		if best.Effect < awspolicy.MaybeAllowed {
 			continue
 		}
-		e := graph.Edge{From: p.node.ID, To: s.ID, Kind: graph.EdgeCanReadSecret, Confidence: confidence(d), Pos: v.policyPos(d.Allow)}
+		e := graph.Edge{From: p.node.ID, To: s.ID, Kind: graph.EdgeCanReadSecret, Confidence: confidence(best), Pos: v.policyPos(best.Allow)}
 		e.SetAttr(graph.AttrActions, action)
-		e.SetAttr(graph.AttrReason, allowReason(d, action))
+		e.SetAttr(graph.AttrReason, allowReason(best, action))
 		v.addEdge(e)
 	}
 }

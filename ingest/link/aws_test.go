@@ -514,3 +514,54 @@ func TestMFAEnrolment(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredSecretReads: the value of an S3 object or a DynamoDB item that
+// holds credentials, and of an SSM parameter, is read with any of the
+// service's read actions; a bucket's policy takes part for its objects.
+func TestStoredSecretReads(t *testing.T) {
+	const a = "111122223333"
+	object := "arn:aws:s3:::example-org-backup/keys.txt"
+	bucket := "arn:aws:s3:::example-org-backup"
+	table := "arn:aws:dynamodb:us-east-1:" + a + ":table/config"
+	item := table + "/item/deploy"
+	param := "arn:aws:ssm:us-east-1:" + a + ":parameter/app/token"
+	allow := func(actions, resource string) string {
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":` + actions + `,"Resource":"` + resource + `"}}`
+	}
+	fence := `{"Version":"2012-10-17","Statement":{"Sid":"OnlyBackup","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"` + bucket + `/*",` +
+		`"Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::` + a + `:user/backup"}}}}`
+	users := []struct {
+		name, doc string
+	}{
+		{"backup", allow(`"s3:GetObject"`, bucket+"/*")},
+		{"reader", allow(`"s3:GetObject"`, bucket+"/*")},
+		{"scanner", allow(`"dynamodb:Scan"`, table)},
+		{"lister", allow(`"dynamodb:ListTables"`, "*")},
+		{"batch", allow(`"ssm:GetParameters"`, "arn:aws:ssm:*:"+a+":parameter/app/*")},
+	}
+	nodes := []graph.Node{
+		node(bucket, graph.NodeResource, "provider", "aws", "account", a, "resource_policy", fence),
+		node(object, graph.NodeSecret, "provider", "aws", "type", "s3-object", "bucket", "example-org-backup", "account", a),
+		node(table, graph.NodeResource, "provider", "aws", "account", a),
+		node(item, graph.NodeSecret, "provider", "aws", "type", "dynamodb-item", "table", "config", "account", a),
+		node(param, graph.NodeSecret, "provider", "aws", "type", "ssm-parameter", "account", a),
+	}
+	var edges []graph.Edge
+	for _, u := range users {
+		n := awsUser(a, u.name)
+		p, e := inline(n.ID, "p", u.doc)
+		nodes, edges = append(nodes, n, p), append(edges, e)
+	}
+	got := derivedOf(t, store(t, nodes, edges), graph.EdgeCanReadSecret)
+	want := []string{
+		// The bucket policy denies every other reader of its objects.
+		iamUser(a, "backup") + " -> " + object + " (certain)",
+		// ssm:GetParameters reads the parameter as ssm:GetParameter does.
+		iamUser(a, "batch") + " -> " + param + " (certain)",
+		// dynamodb:Scan on the table reads every item.
+		iamUser(a, "scanner") + " -> " + item + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
+	}
+}

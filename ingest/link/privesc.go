@@ -68,6 +68,9 @@ const (
 	// onInstanceUserData: credentials written into an instance's user
 	// data (secret:inline: nodes the instance exposes through a file).
 	onInstanceUserData
+	// onRuntimeEnv: the environment variables (type=env-var Secrets) of
+	// runtimes whose type attribute is the method's runtime.
+	onRuntimeEnv
 )
 
 // escWay is one set of permissions that, held together, performs a method.
@@ -242,6 +245,10 @@ var escMethods = []escMethod{
 	}},
 	{name: "DescribeInstanceUserData", on: onInstanceUserData, edge: graph.EdgeCanReadSecret, ways: escWays("ec2:DescribeInstanceAttribute"),
 		does: "reads the user data of %s"},
+	{name: "DescribeTaskDefinition", on: onRuntimeEnv, runtime: "ecs-task", edge: graph.EdgeCanReadSecret,
+		ways: escWays("ecs:DescribeTaskDefinition"), does: "reads the container environment of %s"},
+	{name: "DescribeConfigurationSettings", on: onRuntimeEnv, runtime: "elasticbeanstalk-environment", edge: graph.EdgeCanReadSecret,
+		ways: escWays("elasticbeanstalk:DescribeConfigurationSettings"), does: "reads the environment properties of %s"},
 }
 
 // linkPrivesc derives the edges of every method in escMethods for every

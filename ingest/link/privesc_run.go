@@ -543,6 +543,14 @@ func (x *escalation) candidates(m *escMethod, actor *principal) []*escTarget {
 				out = append(out, t)
 			}
 		}
+	case onRuntimeEnv:
+		for _, rt := range x.runtimes[m.runtime] {
+			if to := x.exposed(rt, func(s graph.Node, e graph.Edge) bool { return s.Attr("type") == "env-var" }); len(to) > 0 {
+				t := &escTarget{node: rt, res: escRuntimeResource(rt, escServiceOfAction(m.ways[0].actions[0]))}
+				t.to = to
+				out = append(out, t)
+			}
+		}
 	case onInstanceUserData:
 		for _, rt := range x.instances {
 			inline := func(s graph.Node, e graph.Edge) bool {

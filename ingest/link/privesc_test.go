@@ -616,6 +616,35 @@ func TestEscalationMethods(t *testing.T) {
 			f.link(escInstance, graph.EdgeExposes, "secret:inline:fp1", "via", "file")
 		}, nil},
 
+		{"DescribeTaskDefinition", func(f *escFixture) {
+			f.user("u", escDoc(escAllow("*", "ecs:DescribeTaskDefinition")))
+			f.task(r, "")
+			f.node(graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), graph.NodeSecret, "type", "env-var")
+			f.link(escTask, graph.EdgeExposes, graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), "via", "env")
+		}, []string{escEdge(u, read, graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), certain, "DescribeTaskDefinition")}},
+		{"DescribeTaskDefinition not allowed", func(f *escFixture) {
+			f.user("u", escDoc(escAllow("*", "ecs:ListTaskDefinitions")))
+			f.task(r, "")
+			f.node(graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), graph.NodeSecret, "type", "env-var")
+			f.link(escTask, graph.EdgeExposes, graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), "via", "env")
+		}, nil},
+		{"DescribeConfigurationSettings", func(f *escFixture) {
+			env := "runtime:aws:elasticbeanstalk:shop/prod"
+			f.user("u", escDoc(escAllow("arn:aws:elasticbeanstalk:*:"+escAcct+":environment/shop/*", "elasticbeanstalk:DescribeConfigurationSettings")))
+			f.node(env, graph.NodeRuntime, "provider", "aws", "type", "elasticbeanstalk-environment", "account", escAcct,
+				"arn", "arn:aws:elasticbeanstalk:us-east-1:"+escAcct+":environment/shop/prod")
+			f.node(graph.AWSEnvVarID(env, "API_KEY"), graph.NodeSecret, "type", "env-var")
+			f.link(env, graph.EdgeExposes, graph.AWSEnvVarID(env, "API_KEY"), "via", "env")
+		}, []string{escEdge(u, read, graph.AWSEnvVarID("runtime:aws:elasticbeanstalk:shop/prod", "API_KEY"), certain, "DescribeConfigurationSettings")}},
+		{"DescribeConfigurationSettings of another application", func(f *escFixture) {
+			env := "runtime:aws:elasticbeanstalk:shop/prod"
+			f.user("u", escDoc(escAllow("arn:aws:elasticbeanstalk:*:"+escAcct+":environment/blog/*", "elasticbeanstalk:DescribeConfigurationSettings")))
+			f.node(env, graph.NodeRuntime, "provider", "aws", "type", "elasticbeanstalk-environment", "account", escAcct,
+				"arn", "arn:aws:elasticbeanstalk:us-east-1:"+escAcct+":environment/shop/prod")
+			f.node(graph.AWSEnvVarID(env, "API_KEY"), graph.NodeSecret, "type", "env-var")
+			f.link(env, graph.EdgeExposes, graph.AWSEnvVarID(env, "API_KEY"), "via", "env")
+		}, nil},
+
 		// Tag conditions: a tag the attacker may change counts as met.
 		{"tag condition met by role", func(f *escFixture) {
 			f.role("r", escTrustService("ec2.amazonaws.com"), escDoc(
