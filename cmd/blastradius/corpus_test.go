@@ -240,8 +240,9 @@ var corpusPaths = []corpusPath{
 		target: ec2("ubuntu"), want: missing,
 		note: "the SSH private key is an aws_s3_object whose source file is not in the input, so it is no Secret; a key pair (attr ssh_key_name on the instance) gives no login edge to the instance"},
 	{lab: cg + "rce_web_app", start: runtimeStart(ec2("ubuntu")),
-		target: "arn:aws:rds:us-east-1::db:cg-rds-instance-" + cgvar, want: missing,
-		note: "the instance's user_data EXPOSES the master password (Secret secret:aws:db-password:..., attr password_secret on the DB), but no edge leads from a database password to its database"},
+		target: "arn:aws:rds:us-east-1::db:cg-rds-instance-" + cgvar, want: found,
+		hops: hops(expo, auth, access), conf: graph.Possible,
+		note: "the instance's user_data EXPOSES the master password, which logs in as the database's master user; possible: whether the database is reachable over the network is not in the input"},
 
 	// CloudGoat rds_snapshot: EC2 access is the start.
 	{lab: cg + "rds_snapshot", start: runtimeStart(ec2("cg-ec2-instance")),
@@ -293,8 +294,9 @@ var corpusPaths = []corpusPath{
 	// BishopFox iam-vulnerable: every principal reaches account admin.
 	{lab: bishop, start: identity("privesc1-CreateNewPolicyVersion-user"), target: adminScope, want: found,
 		hops: hops(access), conf: graph.Certain, note: "iam:CreatePolicyVersion on its own policy privesc1-CreateNewPolicyVersion: a new default version allows * on *"},
-	{lab: bishop, start: identity("privesc2-SetExistingDefaultPolicyVersion-user"), target: adminScope, want: missing,
-		note: "iam:SetDefaultPolicyVersion puts a stored admin version in force, but Terraform input has one version per policy (only aws-iam authorization details carry other_versions), and the lab itself creates no second version"},
+	{lab: bishop, start: identity("privesc2-SetExistingDefaultPolicyVersion-user"), target: adminScope, want: found,
+		hops: hops(access), conf: graph.Possible,
+		note: "iam:SetDefaultPolicyVersion on its own policy puts a stored admin version in force; possible: Terraform shows only the current version, and whether an earlier one allows * on * is not in the input (the lab asks for one to be made by hand)"},
 	{lab: bishop, start: identity("privesc3-CreateEC2WithExistingInstanceProfile-user"), target: bishopHigh, want: found,
 		hops: hops(assume), conf: graph.Certain, note: "iam:PassRole + ec2:RunInstances with instance profile privesc-high-priv-service-profile, which holds the role"},
 	{lab: bishop, start: identity("privesc4-CreateAccessKey-user"), target: role("privesc-sre-role"), want: found,

@@ -40,8 +40,9 @@ const (
 	// onSelfPolicy: the customer managed policies attached to any of the
 	// identities above (AWS managed and inline policies have no versions).
 	onSelfPolicy
-	// onSelfVersion: those of the policies above that keep a stored,
-	// non-default version allowing every action on every resource.
+	// onSelfVersion: those of the policies above that keep, or may keep
+	// (factAdminVersion), a stored non-default version allowing every
+	// action on every resource.
 	onSelfVersion
 	// onUser: every other IAM user.
 	onUser
@@ -100,6 +101,12 @@ const (
 	factNoPassword
 	// factECSService: an ECS service (and so a cluster) in the account.
 	factECSService
+	// factAdminVersion: a stored, non-default version of the policy
+	// allows every action on every resource. Authorization details list
+	// every version (attrs default_version, other_versions); Terraform
+	// shows only the
+	// current one, and keeps the earlier ones when it updates a policy.
+	factAdminVersion
 )
 
 // escMethod is one privilege-escalation method.
@@ -129,8 +136,10 @@ var escMethods = []escMethod{
 	// Grant an identity the attacker acts as every permission.
 	{name: "CreatePolicyVersion", on: onSelfPolicy, edge: graph.EdgeCanAccess, ways: escWays("iam:CreatePolicyVersion"),
 		does: "writes a default version allowing * on * into %s"},
-	{name: "SetDefaultPolicyVersion", on: onSelfVersion, edge: graph.EdgeCanAccess, ways: escWays("iam:SetDefaultPolicyVersion"),
-		does: "puts in force the stored version allowing * on * of %s"},
+	{name: "SetDefaultPolicyVersion", on: onSelfVersion, edge: graph.EdgeCanAccess, ways: []escWay{
+		{actions: []string{"iam:SetDefaultPolicyVersion"}, fact: factAdminVersion,
+			needs: "a stored non-default version of the policy that allows * on *"},
+	}, does: "puts in force the stored version allowing * on * of %s"},
 	{name: "AttachUserPolicy", on: onSelfUser, edge: graph.EdgeCanAccess, ways: escWays("iam:AttachUserPolicy"),
 		does: "attaches AdministratorAccess to %s"},
 	{name: "AttachGroupPolicy", on: onSelfGroup, edge: graph.EdgeCanAccess, ways: escWays("iam:AttachGroupPolicy"),

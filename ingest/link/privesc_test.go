@@ -239,6 +239,16 @@ func TestEscalationMethods(t *testing.T) {
 			f.managed(u, "p", escDoc(escAllow("*", "s3:ListAllMyBuckets")),
 				"other_versions", `[`+escDoc(escAllow("*", "s3:GetObject"))+`]`)
 		}, nil},
+		{"SetDefaultPolicyVersion with versions not in the input", func(f *escFixture) {
+			// Terraform shows the current version only; earlier ones may
+			// allow anything.
+			f.user("u", escDoc(escAllow("*", "iam:SetDefaultPolicyVersion")))
+			f.managed(u, "p", escDoc(escAllow("*", "s3:ListAllMyBuckets")))
+		}, []string{escEdge(u, access, escAdmin, possible, "SetDefaultPolicyVersion")}},
+		{"SetDefaultPolicyVersion with only the default version", func(f *escFixture) {
+			f.user("u", escDoc(escAllow("*", "iam:SetDefaultPolicyVersion")))
+			f.managed(u, "p", escDoc(escAllow("*", "s3:ListAllMyBuckets")), "default_version", "v1")
+		}, nil},
 
 		// AttachUserPolicy: the request names AdministratorAccess.
 		{"AttachUserPolicy", func(f *escFixture) {
