@@ -144,8 +144,9 @@ var corpusPaths = []corpusPath{
 
 	// CloudGoat data_secrets.
 	{lab: cg + "data_secrets", start: identity(user("cg-start-user-" + cgvar)),
-		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: missing,
-		note: "ec2:DescribeInstanceAttribute (userData) reads a login password set by chpasswd in user_data: not a Secret, and no edge from a host login credential to its runtime"},
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: found,
+		hops: hops(read, auth, graph.EdgeCanModify, expo, auth, read, holds, auth, read), conf: graph.Possible,
+		note: "ec2:DescribeInstanceAttribute reads the ec2-user password that user_data sets with chpasswd -> SSH login -> instance role -> lambda:GetFunctionConfiguration reads DB_USER_ACCESS_KEY -> secretsmanager:GetSecretValue; possible: whether SSH is reachable is not in the input"},
 	{lab: cg + "data_secrets", start: runtimeStart(ec2("ec2_instance")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: found,
 		hops: hops(expo, auth, read, holds, auth, read), conf: graph.Certain,

@@ -183,3 +183,29 @@ func TestManagementAccount(t *testing.T) {
 		t.Errorf("facts (-want +got):\n%s", diff)
 	}
 }
+
+func TestHostPassword(t *testing.T) {
+	const (
+		host = "runtime:aws:ec2:111122223333:aws_instance.bastion"
+		user = "aws:host-user:aws:ec2:111122223333:aws_instance.bastion/ops"
+	)
+	got := parseFile(t, New(), filepath.Join("testdata", "hostlogin", "main.tf"))
+	secret := "secret:inline:" + testFingerprinter.Fingerprint("CANARY-terraform-host-7f3a")
+	want := expandFP([]string{
+		`node Runtime ` + host + ` @5 account=111122223333 provider=aws tf_address=aws_instance.bastion type=ec2-instance`,
+		`node Secret ` + secret + ` @8 fingerprint=FP(CANARY-terraform-host-7f3a) long_lived=true provider=aws stored_inline=true type=host-password`,
+		`edge EXPOSES ` + host + ` -> ` + secret + ` @8 via=file`,
+		`node Identity ` + user + ` @8 account=111122223333 name=ops provider=aws runtime=` + host + ` type=host-user`,
+		`edge AUTHENTICATES_AS ` + secret + ` -> ` + user + ` @8`,
+		`edge CAN_MODIFY ` + user + ` -> ` + host + ` possible @8 actions=ssh login reason=the user data sets the password of login ops; undecided: whether the host's SSH port can be reached and accepts passwords is not in the input`,
+		`records 1`,
+	})
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("facts (-want +got):\n%s", diff)
+	}
+	for _, l := range got {
+		if strings.Contains(l, "CANARY") {
+			t.Errorf("password in %s", l)
+		}
+	}
+}
