@@ -187,8 +187,9 @@ var corpusPaths = []corpusPath{
 	// CloudGoat ecs_takeover: the start is the website's host, because the
 	// vulnerable container is privileged and uses the host network.
 	{lab: cg + "ecs_takeover", start: runtimeStart(ec2("vulnsite")),
-		target: role("cg-ecs-takeover-" + cgvar + "-privd"), want: missing,
-		note: "task runtimes (runtime:aws:ecs-task:..., privileged, host_paths) and their RUNS_ON to a pinned container instance exist, but nothing leads from a host to the tasks it runs: a privileged task mounting /var/run/docker.sock controls every task on its host; the vault task can be rescheduled with ecs:UpdateContainerInstancesState (AmazonEC2ContainerServiceforEC2Role unknown)"},
+		target: role("cg-ecs-takeover-" + cgvar + "-privd"), want: found,
+		hops: hops(expo, auth), conf: graph.Possible,
+		note: "the privd service is a DAEMON of the cluster the host joins (ECS_CLUSTER in its user data), so its task runs there; root on the host (the website container mounts /var/run/docker.sock) reads the task's role credentials; possible: root on the host is assumed, and rescheduling the vault task (ecs:UpdateContainerInstancesState) is not modelled"},
 
 	// CloudGoat iam_enum_basics: no escalation, reach is what bob's policies allow.
 	{lab: cg + "iam_enum_basics", start: identity(user("cg-bob-" + cgvar)),

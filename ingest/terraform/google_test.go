@@ -209,3 +209,25 @@ func TestHostPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestECSPlacement: a DAEMON service runs on every instance that joins its
+// cluster, another service possibly on each; the host reads the role
+// credentials of a task with a role.
+func TestECSPlacement(t *testing.T) {
+	const node = "runtime:aws:ec2:111122223333:aws_instance.node"
+	var got []string
+	for _, l := range parseFile(t, New(), filepath.Join("testdata", "ecsdaemon", "main.tf")) {
+		if strings.HasPrefix(l, "edge RUNS_ON") || strings.HasPrefix(l, "edge EXPOSES "+node) {
+			got = append(got, l)
+		}
+	}
+	want := []string{
+		`edge EXPOSES ` + node + ` -> secret:aws:role-credentials:aws:ecs-task:agent possible @24 reason=code with root on ` + node +
+			` controls the containers of the tasks that run there (Docker) and reads their role credentials service=aws_ecs_service.agent via=metadata`,
+		`edge RUNS_ON runtime:aws:ecs-task:agent -> ` + node + ` @24 service=aws_ecs_service.agent`,
+		`edge RUNS_ON runtime:aws:ecs-task:web -> ` + node + ` possible @36 reason=the scheduler places the service's tasks on some instances of its cluster, which ones is not in the input service=aws_ecs_service.web`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("placement (-want +got):\n%s", diff)
+	}
+}

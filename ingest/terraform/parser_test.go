@@ -510,6 +510,9 @@ func TestParse(t *testing.T) {
 				`edge VERSION_OF pkg:docker/example-org/agent@` + agentDigest + `?repository_url=ghcr.io -> pkg:docker/example-org/agent?repository_url=ghcr.io @35`,
 				`edge EXECUTES ` + ecsAPI + ` -> pkg:docker/example-org/agent@` + agentDigest + `?repository_url=ghcr.io @35 pinned=digest via=image`,
 				`edge RUNS_ON ` + ecsAPI + ` -> ` + ec2Host + ` @68 service=aws_ecs_service.api`,
+				// Root on the pinned host reads the task's role credentials.
+				`edge EXPOSES ` + ec2Host + ` -> secret:aws:role-credentials:aws:ecs-task:api possible @68 reason=code with root on ` + ec2Host +
+					` controls the containers of the tasks that run there (Docker) and reads their role credentials service=aws_ecs_service.api via=metadata`,
 
 				`node Runtime ` + ec2Host + ` @82 account=111122223333 arn=arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0 instance_id=i-0123456789abcdef0` +
 					` provider=aws ssh_key_name=ops-2024 tf_address=aws_instance.host type=ec2-instance`,
