@@ -99,7 +99,13 @@
 //     data.aws_caller_identity gives an empty account id, so that ARNs built
 //     from it match the ids built here; names that include it lose it.
 //   - The size of numbers and strings is bounded between expressions, and
-//     range, setproduct, indent, format and join refuse large results, but
-//     a single expression can still build a large string, e.g. with a
-//     template for directive over a long list.
+//     range, setproduct, indent, format and join refuse large results.
+//     The for expressions of a module (template for directives included)
+//     may iterate over 65536 elements and build 64 MiB of text in all: the
+//     file whose expression passes the limit is rejected at that
+//     expression, and the other files of the module get a warning. A chain
+//     of references deeper than 512 is left unresolved.
+//   - Each expression is evaluated with only the variables, locals and
+//     blocks it names, so a module's evaluation time grows with its
+//     references, not with the square of its blocks.
 package terraform
