@@ -88,8 +88,9 @@ func (v *view) principals() []*principal {
 
 // MFA enrolment: a condition on aws:MultiFactorAuthPresent holds for a
 // user's session when the caller signs in with an MFA device of the
-// user. Whoever can create a virtual device and enable it on the user
-// (iam:CreateVirtualMFADevice, iam:EnableMFADevice) brings such a device.
+// user. A principal that can create a virtual device and enable it on the
+// user (iam:CreateVirtualMFADevice, iam:EnableMFADevice) brings such a
+// device.
 const (
 	actCreateMFA = "iam:CreateVirtualMFADevice"
 	actEnableMFA = "iam:EnableMFADevice"
@@ -430,7 +431,7 @@ func (v *view) decideOn(p *principal, action, arn string, target graph.Node, res
 // account, which the input does not show. When both accounts are unknown
 // (inputs that name no account at all), or both sit in one folder (one
 // Terraform module) and come from one provider configuration (attribute
-// tf_provider), the allow stands. Two provider configurations of one
+// tf_provider), the allow is kept. Two provider configurations of one
 // module whose accounts are not both known may be two accounts.
 func accountDoubt(d awspolicy.Decision, p *principal, target graph.Node) awspolicy.Decision {
 	pa, ta := p.node.Attr(graph.AttrAccount), resourceAccount(target)

@@ -41,8 +41,8 @@ type evalBudget struct {
 	// spent is set once steps passes maxSteps: every later collection is
 	// then empty, so that nested loops end at once.
 	spent bool
-	// at is where evaluation passed the bound: the expression whose
-	// evaluation spent the budget.
+	// at is the range of the expression whose evaluation spent the
+	// budget.
 	at *hcl.Range
 }
 
