@@ -43,6 +43,10 @@ type moduleIndex struct {
 	// management holds the aliases of the aws providers of the management
 	// account ("" for the default one).
 	management map[string]bool
+	// varKeys maps a variable (var.x) to the instances whose connection
+	// blocks read their SSH private key from it: whatever holds the
+	// variable's value holds the private key of their key pair.
+	varKeys map[string][]*block
 }
 
 func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
@@ -54,6 +58,22 @@ func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
 		randomDBs:    map[string][]string{},
 		varDBs:       map[string][]string{},
 		management:   m.managementScopes(),
+		varKeys:      map[string][]*block{},
+	}
+	for _, b := range m.blocksOfType("aws_instance") {
+		if b.attr("key_name") == nil {
+			continue
+		}
+		for _, c := range connections(b.syn.Body) {
+			a := c.Body.Attributes["private_key"]
+			if a == nil {
+				continue
+			}
+			if ri := ev.refs(a.Expr); len(ri.blocks) == 0 && len(ri.vars) == 1 {
+				name := ri.vars[0].addr
+				idx.varKeys[name] = append(idx.varKeys[name], b)
+			}
+		}
 	}
 	for _, kind := range []string{"user", "role", "group"} {
 		idx.arns[kind] = map[string]string{}
@@ -503,6 +523,12 @@ func (e *emitter) heldBy(ri refInfo) []heldSecret {
 	for _, v := range ri.vars {
 		for _, id := range e.idx.varDBs[v.addr] {
 			add(id, v.doubt)
+		}
+		for _, ib := range e.idx.varKeys[v.addr] {
+			restore := e.ev.useScope(ib)
+			name, _ := attrStr(e.ev.objs[ib.addr], "key_name")
+			add(e.keyPairID(name), v.doubt)
+			restore()
 		}
 	}
 	return out

@@ -197,7 +197,7 @@ func TestHostPassword(t *testing.T) {
 		`edge EXPOSES ` + host + ` -> ` + secret + ` @8 via=file`,
 		`node Identity ` + user + ` @8 account=111122223333 name=ops provider=aws runtime=` + host + ` type=host-user`,
 		`edge AUTHENTICATES_AS ` + secret + ` -> ` + user + ` @8`,
-		`edge CAN_MODIFY ` + user + ` -> ` + host + ` possible @8 actions=ssh login reason=the user data sets the password of login ops; undecided: whether the host's SSH port can be reached and accepts passwords is not in the input`,
+		`edge CAN_MODIFY ` + user + ` -> ` + host + ` possible @8 actions=ssh login reason=the user data sets the password of login ops; undecided: whether the host's SSH port can be reached and accepts it is not in the input`,
 		`records 1`,
 	})
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -131,6 +131,12 @@ func (e *emitter) inlineKeys(runtime string, b *block, names ...string) {
 // the host, possibly, since whether its SSH port can be reached and takes
 // passwords is not read.
 func (e *emitter) hostLogin(runtime, password, user string, rng hcl.Range) {
+	e.login(runtime, password, user, "the user data sets the password of login "+user, rng)
+}
+
+// login emits a login of a host that a credential opens, and its possible
+// CAN_MODIFY of the host; how names where the credential comes from.
+func (e *emitter) login(runtime, credential, user, how string, rng hcl.Range) {
 	id := "aws:host-user:" + strings.TrimPrefix(runtime, "runtime:") + "/" + user
 	e.node(graph.NodeIdentity, id, user+" on "+runtime, rng, map[string]string{
 		graph.AttrProvider: providerAWS,
@@ -139,10 +145,10 @@ func (e *emitter) hostLogin(runtime, password, user string, rng hcl.Range) {
 		"runtime":          runtime,
 		graph.AttrAccount:  e.ev.account,
 	})
-	e.edge(password, graph.EdgeAuthenticatesAs, id, rng, nil)
+	e.edge(credential, graph.EdgeAuthenticatesAs, id, rng, nil)
 	e.edge(id, graph.EdgeCanModify, runtime, rng, map[string]string{
 		graph.AttrActions: "ssh login",
-		graph.AttrReason:  "the user data sets the password of login " + user + "; undecided: whether the host's SSH port can be reached and accepts passwords is not in the input",
+		graph.AttrReason:  how + "; undecided: whether the host's SSH port can be reached and accepts it is not in the input",
 	})
 	e.ff.edges[len(e.ff.edges)-1].Confidence = graph.Possible
 }
@@ -173,4 +179,55 @@ func boolAttr(b bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// keyPairID returns the id of the private key of an EC2 key pair, in the
+// account and region of the block being emitted.
+func (e *emitter) keyPairID(name string) string {
+	return "secret:aws:key-pair:" + e.ev.region + ":" + e.ev.account + "/" + name
+}
+
+// keyPairLogin emits the private key of the key pair an instance names
+// (key_name) and the login it opens on the instance, as the user of its
+// connection blocks (else "key-pair").
+func (e *emitter) keyPairLogin(runtime string, b *block, bv *blockVal) {
+	name, ok := attrStr(bv, "key_name")
+	if !ok {
+		return
+	}
+	id := e.keyPairID(name)
+	rng := b.attr("key_name").Expr.Range()
+	e.node(graph.NodeSecret, id, "private key of key pair "+name, rng, map[string]string{
+		graph.AttrProvider:  providerAWS,
+		"type":              "ssh-key-pair",
+		graph.AttrName:      name,
+		graph.AttrLongLived: "true",
+		graph.AttrAccount:   e.ev.account,
+	})
+	user := "key-pair"
+	for _, c := range connections(b.syn.Body) {
+		if a := c.Body.Attributes["user"]; a != nil {
+			if v, diags := e.ev.value(a.Expr, b); !diags.HasErrors() {
+				if s, ok := str(v); ok && s != "" && !strings.Contains(s, "${") {
+					user = s
+					break
+				}
+			}
+		}
+	}
+	how := "the private key of key pair " + name + " logs in to the instance"
+	if user != "key-pair" {
+		how += " as " + user
+	}
+	e.login(runtime, id, user, how, rng)
+}
+
+// connections returns the connection blocks of a resource body and of its
+// provisioners.
+func connections(body *hclsyntax.Body) []*hclsyntax.Block {
+	out := nestedBlocks(body, "connection")
+	for _, p := range nestedBlocks(body, "provisioner") {
+		out = append(out, nestedBlocks(p.Body, "connection")...)
+	}
+	return out
 }

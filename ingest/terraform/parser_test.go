@@ -510,6 +510,11 @@ func TestParse(t *testing.T) {
 				`edge VERSION_OF pkg:docker/example-org/agent@` + agentDigest + `?repository_url=ghcr.io -> pkg:docker/example-org/agent?repository_url=ghcr.io @35`,
 				`edge EXECUTES ` + ecsAPI + ` -> pkg:docker/example-org/agent@` + agentDigest + `?repository_url=ghcr.io @35 pinned=digest via=image`,
 				`edge RUNS_ON ` + ecsAPI + ` -> ` + ec2Host + ` @68 service=aws_ecs_service.api`,
+				// key_name: the key pair's private key logs in to the host.
+				`node Secret secret:aws:key-pair:eu-west-1:111122223333/ops-2024 @84 account=111122223333 long_lived=true name=ops-2024 provider=aws type=ssh-key-pair`,
+				`edge AUTHENTICATES_AS secret:aws:key-pair:eu-west-1:111122223333/ops-2024 -> aws:host-user:aws:ec2:111122223333:aws_instance.host/key-pair @84`,
+				`node Identity aws:host-user:aws:ec2:111122223333:aws_instance.host/key-pair @84 account=111122223333 name=key-pair provider=aws runtime=` + ec2Host + ` type=host-user`,
+				`edge CAN_MODIFY aws:host-user:aws:ec2:111122223333:aws_instance.host/key-pair -> ` + ec2Host + ` possible @84 actions=ssh login reason=the private key of key pair ops-2024 logs in to the instance; undecided: whether the host's SSH port can be reached and accepts it is not in the input`,
 				// Root on the pinned host reads the task's role credentials.
 				`edge EXPOSES ` + ec2Host + ` -> secret:aws:role-credentials:aws:ecs-task:api possible @68 reason=code with root on ` + ec2Host +
 					` controls the containers of the tasks that run there (Docker) and reads their role credentials service=aws_ecs_service.api via=metadata`,
