@@ -36,3 +36,27 @@ func TestEvaluationBudget(t *testing.T) {
 		t.Errorf("hostile_text = %q, want one error at 4:10", got)
 	}
 }
+
+// TestHostileNesting checks a bracket nesting past the parser's bound (the
+// locals brace and 1000 brackets) and a chain of 600 locals, one reading
+// the next, past maxRefDepth.
+func TestHostileNesting(t *testing.T) {
+	got := parseFile(t, New(), filepath.Join("testdata", "hostile_deep", "main.tf"))
+	want := []string{"error 2:1006 expression nested deeper than 1000 levels; the file is skipped, split or simplify the expression"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hostile_deep (-want +got):\n%s", diff)
+	}
+
+	// local.a000 reaches local.a512 at depth 512: that one is read as a
+	// placeholder, and the chain above it is built around it.
+	got = parseFile(t, New(), filepath.Join("testdata", "hostile_chain", "main.tf"))
+	name := "${local.a512}" + strings.Repeat("x", 512)
+	want = []string{
+		"diag 514:10 chain of references deeper than 512; local.a512 is left unresolved where the chain reads it",
+		"node Identity arn:aws:iam:::user/" + name + " @604 name=" + name + " provider=aws tf_address=aws_iam_user.chain type=user unresolved=local.a512",
+		"records 1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hostile_chain (-want +got):\n%s", diff)
+	}
+}

@@ -48,6 +48,8 @@ type evaluator struct {
 	reported map[hcl.Pos]bool
 	// depth is the number of ensure calls under way, one inside the other.
 	depth int
+	// tooDeep is set once a chain of references passed maxRefDepth.
+	tooDeep bool
 }
 
 // blockVal is the evaluated object of a block: its arguments and the
@@ -160,7 +162,20 @@ func (ev *evaluator) ensure(addr string) {
 		return
 	}
 	if ev.depth >= maxRefDepth {
-		// Left unknown: the chain of references is too deep to follow.
+		// Left unknown here: the chain of references is too deep to
+		// follow. evaluateAll reaches it later from a shallower start.
+		if !ev.tooDeep {
+			ev.tooDeep = true
+			rng := hcl.Range{}
+			if l := ev.m.locals[strings.TrimPrefix(addr, "local.")]; l != nil {
+				rng = l.attr.Expr.Range()
+			} else if b := ev.m.blocks[addr]; b != nil {
+				rng = b.syn.DefRange()
+			}
+			if rng.Filename != "" {
+				ev.warnf(rng, "chain of references deeper than %d; %s is left unresolved where the chain reads it", maxRefDepth, addr)
+			}
+		}
 		return
 	}
 	ev.depth++
