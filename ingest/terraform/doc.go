@@ -37,13 +37,14 @@
 //
 // The account is the first of:
 //
-//   - the aws provider's allowed_account_ids;
+//   - the default aws provider's allowed_account_ids, else the account of
+//     the role its assume_role block names;
 //   - a variable or local named account_id, aws_account_id or account;
 //   - the one account that the module's own ARNs name. These are IAM ARNs
-//     in resource arguments (a function's role, an attached policy, the
-//     provider's assume_role), ARNs in the Resource and NotResource of
-//     policy statements, and the ARNs of the users, roles and groups the
-//     module declares, wherever they appear.
+//     in resource arguments (a function's role, an attached policy),
+//     ARNs in the Resource and NotResource of policy statements, and the
+//     ARNs of the users, roles and groups the module declares, wherever
+//     they appear. Blocks of an aliased aws provider do not count.
 //
 // Principals and conditions name accounts that are trusted or checked, so
 // they never count. Neither do IAM identities in a statement's resources
