@@ -118,8 +118,9 @@ func ghaToken(job string) string { return "secret:gha:token:" + job }
 var corpusPaths = []corpusPath{
 	// CloudGoat beanstalk_secrets.
 	{lab: cg + "beanstalk_secrets", start: identity(user(cgvar + "_low_priv_user")),
-		target: "arn:aws:secretsmanager:us-east-1::secret:" + cgvar + "_final_flag", want: missing,
-		note: "the environment's properties (type=env-var Secrets of runtime:aws:elasticbeanstalk:...) HOLD the secondary user's access key, but no CAN_READ_SECRET derives from elasticbeanstalk:DescribeConfigurationSettings"},
+		target: "arn:aws:secretsmanager:us-east-1::secret:" + cgvar + "_final_flag", want: found,
+		hops: hops(read, holds, auth, mint, auth, read), conf: graph.Certain,
+		note: "elasticbeanstalk:DescribeConfigurationSettings reads the environment's properties, which HOLD the secondary user's access key -> iam:CreateAccessKey on the admin user -> secretsmanager:GetSecretValue"},
 	{lab: cg + "beanstalk_secrets", start: identity(user(cgvar + "_secondary_user")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:" + cgvar + "_final_flag", want: found,
 		hops: hops(mint, auth, read), conf: graph.Certain,
@@ -143,8 +144,9 @@ var corpusPaths = []corpusPath{
 
 	// CloudGoat data_secrets.
 	{lab: cg + "data_secrets", start: identity(user("cg-start-user-" + cgvar)),
-		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: missing,
-		note: "ec2:DescribeInstanceAttribute (userData) reads a login password set by chpasswd in user_data: not a Secret, and no edge from a host login credential to its runtime"},
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: found,
+		hops: hops(read, auth, graph.EdgeCanModify, expo, auth, read, holds, auth, read), conf: graph.Possible,
+		note: "ec2:DescribeInstanceAttribute reads the ec2-user password that user_data sets with chpasswd -> SSH login -> instance role -> lambda:GetFunctionConfiguration reads DB_USER_ACCESS_KEY -> secretsmanager:GetSecretValue; possible: whether SSH is reachable is not in the input"},
 	{lab: cg + "data_secrets", start: runtimeStart(ec2("ec2_instance")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: found,
 		hops: hops(expo, auth, read, holds, auth, read), conf: graph.Certain,
@@ -156,8 +158,9 @@ var corpusPaths = []corpusPath{
 
 	// CloudGoat ec2_ssrf.
 	{lab: cg + "ec2_ssrf", start: identity(user("solus-" + cgvar)),
-		target: user("shepard-" + cgvar), want: missing,
-		note: "whole chain: solus -> wrex -> EC2 role -> shepard; see the rows below"},
+		target: user("shepard-" + cgvar), want: found,
+		hops: hops(read, holds, auth, graph.EdgeCanModify, expo, auth, read, holds, auth), conf: graph.Certain,
+		note: "whole chain: solus reads the Lambda env (wrex's key) -> wrex runs code on the instance (user data, see the wrex row for why not SSRF) -> EC2 role -> s3:GetObject on the object holding shepard's key"},
 	{lab: cg + "ec2_ssrf", start: identity(user("solus-" + cgvar)),
 		target: user("wrex-" + cgvar), want: found,
 		hops: hops(read, holds, auth), conf: graph.Certain,
@@ -171,8 +174,9 @@ var corpusPaths = []corpusPath{
 		hops: hops(graph.EdgeCanModify, expo, auth), conf: graph.Certain,
 		note: "EXPECTED.md's route is SSRF to IMDSv1, an application flaw and no input fact; wrex's ec2:* gives a second route: ec2:ModifyInstanceAttribute (user data) + ec2:StopInstances/StartInstances runs wrex's code on the instance, which holds the role"},
 	{lab: cg + "ec2_ssrf", start: runtimeStart(ec2("ubuntu_ec2")),
-		target: user("shepard-" + cgvar), want: missing,
-		note: "the S3 object (type=s3-object Secret arn:aws:s3:::cg-secret-s3-bucket-${var.cgid}//aws/credentials) HOLDS shepard's key, but no CAN_READ_SECRET derives from s3:GetObject"},
+		target: user("shepard-" + cgvar), want: found,
+		hops: hops(expo, auth, read, holds, auth), conf: graph.Certain,
+		note: "instance role -> s3:GetObject on the S3 object (type=s3-object Secret .../aws/credentials) that HOLDS shepard's key"},
 
 	// CloudGoat ecs_efs_attack: SSH into ruse_box is the start.
 	{lab: cg + "ecs_efs_attack", start: runtimeStart(ec2("cg-ruse-ec2")),
@@ -183,8 +187,9 @@ var corpusPaths = []corpusPath{
 	// CloudGoat ecs_takeover: the start is the website's host, because the
 	// vulnerable container is privileged and uses the host network.
 	{lab: cg + "ecs_takeover", start: runtimeStart(ec2("vulnsite")),
-		target: role("cg-ecs-takeover-" + cgvar + "-privd"), want: missing,
-		note: "task runtimes (runtime:aws:ecs-task:..., privileged, host_paths) and their RUNS_ON to a pinned container instance exist, but nothing leads from a host to the tasks it runs: a privileged task mounting /var/run/docker.sock controls every task on its host; the vault task can be rescheduled with ecs:UpdateContainerInstancesState (AmazonEC2ContainerServiceforEC2Role unknown)"},
+		target: role("cg-ecs-takeover-" + cgvar + "-privd"), want: found,
+		hops: hops(expo, auth), conf: graph.Possible,
+		note: "the privd service is a DAEMON of the cluster the host joins (ECS_CLUSTER in its user data), so its task runs there; root on the host (the website container mounts /var/run/docker.sock) reads the task's role credentials; possible: root on the host is assumed, and rescheduling the vault task (ecs:UpdateContainerInstancesState) is not modelled"},
 
 	// CloudGoat iam_enum_basics: no escalation, reach is what bob's policies allow.
 	{lab: cg + "iam_enum_basics", start: identity(user("cg-bob-" + cgvar)),
@@ -212,11 +217,13 @@ var corpusPaths = []corpusPath{
 		hops: hops(mint, auth), conf: graph.Certain,
 		note: "iam:CreateAccessKey under StringEquals aws:ResourceTag/developer=true, which manager meets by tagging admin with iam:TagUser"},
 	{lab: cg + "iam_privesc_by_key_rotation", start: identity(user("manager_" + cgvar)),
-		target: "arn:aws:secretsmanager:us-east-1::secret:cg_secret_" + cgvar, want: missing,
-		note: "see the admin row: the secretsmanager role is not assumable"},
+		target: "arn:aws:secretsmanager:us-east-1::secret:cg_secret_" + cgvar, want: found,
+		hops: hops(mint, auth, assume, read), conf: graph.Possible,
+		note: "manager tags admin and creates its access key -> admin assumes the secretsmanager role, whose trust policy needs MFA, which manager's iam:CreateVirtualMFADevice + iam:EnableMFADevice on admin provide -> secretsmanager:GetSecretValue; possible: the MFA condition is met only by enrolling a device"},
 	{lab: cg + "iam_privesc_by_key_rotation", start: identity(user("admin_" + cgvar)),
-		target: role("cg_secretsmanager_" + cgvar), want: missing,
-		note: "trust principal AWS = data.aws_caller_identity.current.account_id renders as \"\" instead of the account root; Bool aws:MultiFactorAuthPresent=true is satisfiable with iam:CreateVirtualMFADevice + iam:EnableMFADevice (manager) and not modelled"},
+		target: role("cg_secretsmanager_" + cgvar), want: found,
+		hops: hops(assume), conf: graph.Possible,
+		note: "trust principal AWS = the account (rendered \"\", the unknown account) with Bool aws:MultiFactorAuthPresent=true, met by a device enrolled with manager's iam:CreateVirtualMFADevice + iam:EnableMFADevice"},
 
 	// CloudGoat lambda_privesc.
 	{lab: cg + "lambda_privesc", start: identity(user("chris-" + cgvar)),
@@ -232,16 +239,19 @@ var corpusPaths = []corpusPath{
 		target: ec2("ubuntu"), want: missing,
 		note: "RCE through the admin URL found in the ELB log bucket is an application flaw, not an input fact"},
 	{lab: cg + "rce_web_app", start: identity("McDuck"),
-		target: ec2("ubuntu"), want: missing,
-		note: "the SSH private key is an aws_s3_object whose source file is not in the input, so it is no Secret; a key pair (attr ssh_key_name on the instance) gives no login edge to the instance"},
+		target: ec2("ubuntu"), want: found,
+		hops: hops(read, holds, auth, graph.EdgeCanModify), conf: graph.Possible,
+		note: "s3:GetObject on the keystore object made from var.ssh_private_key, the file the instance's connection block logs in with, which HOLDS the key pair's private key -> SSH as ubuntu; possible: whether SSH is reachable is not in the input"},
 	{lab: cg + "rce_web_app", start: runtimeStart(ec2("ubuntu")),
-		target: "arn:aws:rds:us-east-1::db:cg-rds-instance-" + cgvar, want: missing,
-		note: "the instance's user_data EXPOSES the master password (Secret secret:aws:db-password:..., attr password_secret on the DB), but no edge leads from a database password to its database"},
+		target: "arn:aws:rds:us-east-1::db:cg-rds-instance-" + cgvar, want: found,
+		hops: hops(expo, auth, access), conf: graph.Possible,
+		note: "the instance's user_data EXPOSES the master password, which logs in as the database's master user; possible: whether the database is reachable over the network is not in the input"},
 
 	// CloudGoat rds_snapshot: EC2 access is the start.
 	{lab: cg + "rds_snapshot", start: runtimeStart(ec2("cg-ec2-instance")),
-		target: user("cg-rds-instance-user-" + cgvar), want: missing,
-		note: "the S3 object (type=s3-object Secret .../access_keys.txt) HOLDS david's key, but no CAN_READ_SECRET derives from s3:GetObject"},
+		target: user("cg-rds-instance-user-" + cgvar), want: found,
+		hops: hops(expo, auth, read, holds, auth), conf: graph.Certain,
+		note: "instance role -> s3:GetObject on the S3 object (type=s3-object Secret .../access_keys.txt) that HOLDS david's key"},
 	{lab: cg + "rds_snapshot", start: identity(user("cg-rds-instance-user-" + cgvar)),
 		target: "arn:aws:rds:us-east-1::db:cg-rds", want: found,
 		hops: hops(access), conf: graph.Certain,
@@ -254,8 +264,8 @@ var corpusPaths = []corpusPath{
 		note: "a shortcut the documented chain (Lambda env API_KEY -> Vault token -> SSH key -> EC2) passes by: the secret's own policy allows Principal \"*\" secretsmanager:GetSecretValue, which within the account grants every principal on its own"},
 	{lab: cg + "secrets_in_the_cloud", start: runtimeStart(ec2("web_app")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret-" + cgvar, want: found,
-		hops: hops(expo, auth, read),
-		note: "the instance's user data is rendered from a template (not in the input) given the secrets manager user's key, so the key is possibly on the host -> that user -> secretsmanager:GetSecretValue; the documented way, through the DynamoDB items that HOLD the key, lacks a read edge for dynamodb:GetItem/Scan"},
+		hops: hops(expo, auth, read), conf: graph.Certain,
+		note: "a shortcut the documented chain passes by: the instance role reads the secret through the secret's own policy (Principal \"*\"); the documented way, dynamodb:Scan on the items that HOLD the secrets manager user's key (expo, auth, read, holds, auth, read), is longer"},
 	{lab: cg + "secrets_in_the_cloud", start: identity(user(cgvar + "-secrets-manager-user")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret-" + cgvar, want: found,
 		hops: hops(read), conf: graph.Certain, note: "secretsmanager:GetSecretValue on *"},
@@ -287,8 +297,9 @@ var corpusPaths = []corpusPath{
 	// BishopFox iam-vulnerable: every principal reaches account admin.
 	{lab: bishop, start: identity("privesc1-CreateNewPolicyVersion-user"), target: adminScope, want: found,
 		hops: hops(access), conf: graph.Certain, note: "iam:CreatePolicyVersion on its own policy privesc1-CreateNewPolicyVersion: a new default version allows * on *"},
-	{lab: bishop, start: identity("privesc2-SetExistingDefaultPolicyVersion-user"), target: adminScope, want: missing,
-		note: "iam:SetDefaultPolicyVersion puts a stored admin version in force, but Terraform input has one version per policy (only aws-iam authorization details carry other_versions), and the lab itself creates no second version"},
+	{lab: bishop, start: identity("privesc2-SetExistingDefaultPolicyVersion-user"), target: adminScope, want: found,
+		hops: hops(access), conf: graph.Possible,
+		note: "iam:SetDefaultPolicyVersion on its own policy puts a stored admin version in force; possible: Terraform shows only the current version, and whether an earlier one allows * on * is not in the input (the lab asks for one to be made by hand)"},
 	{lab: bishop, start: identity("privesc3-CreateEC2WithExistingInstanceProfile-user"), target: bishopHigh, want: found,
 		hops: hops(assume), conf: graph.Certain, note: "iam:PassRole + ec2:RunInstances with instance profile privesc-high-priv-service-profile, which holds the role"},
 	{lab: bishop, start: identity("privesc4-CreateAccessKey-user"), target: role("privesc-sre-role"), want: found,

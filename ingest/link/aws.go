@@ -42,6 +42,9 @@ type principal struct {
 	// give, the service control policies of each member account the
 	// input shows: any of them may bind it.
 	scpsMaybe map[string][]awspolicy.PolicySet
+	// mfa explains how a request of the principal can carry MFA; nil
+	// while the enrolment check itself is evaluated.
+	mfa func() string
 }
 
 func (v *view) principals() []*principal {
@@ -66,13 +69,108 @@ func (v *view) principals() []*principal {
 				p.boundaryUnknown = b
 			}
 		}
-		if acct := n.Attr(graph.AttrAccount); acct != "" {
+		switch acct := n.Attr(graph.AttrAccount); {
+		case n.Attr("management_account") == "true":
+			// Service control policies bind no principal of the
+			// management account.
+		case acct != "":
 			p.scps = v.scpsFor(acct)
-		} else {
+		default:
 			p.scpsMaybe = v.memberSCPs()
 		}
 		out = append(out, p)
 	}
+	for _, p := range out {
+		p.mfa = mfaOnce(p, out)
+	}
+	return out
+}
+
+// MFA enrolment: a condition on aws:MultiFactorAuthPresent holds for a
+// user's session when the caller signs in with an MFA device of the
+// user. A principal that can create a virtual device and enable it on the
+// user (iam:CreateVirtualMFADevice, iam:EnableMFADevice) brings such a
+// device.
+const (
+	actCreateMFA = "iam:CreateVirtualMFADevice"
+	actEnableMFA = "iam:EnableMFADevice"
+)
+
+// mfaOnce returns a function that explains, once, how a session of p can
+// carry MFA: which principals may enrol a device for a user, or why a
+// role's session carries it.
+func mfaOnce(p *principal, all []*principal) func() string {
+	var text string
+	done := false
+	return func() string {
+		if !done {
+			done = true
+			text = mfaText(p, all)
+		}
+		return text
+	}
+}
+
+func mfaText(p *principal, all []*principal) string {
+	const need = "aws:MultiFactorAuthPresent must be true: "
+	if p.node.Attr("type") != "user" {
+		return need + "a session of " + p.node.ID + " carries MFA only when whoever assumed it signed in with MFA"
+	}
+	account := p.node.Attr(graph.AttrAccount)
+	device := "arn:aws:iam::" + account + ":mfa/" + p.node.Attr(graph.AttrName)
+	var who []string
+	for _, q := range all {
+		if !sameAccount(q, account) {
+			continue
+		}
+		// The enrolment check must not ask for MFA itself.
+		saved := q.mfa
+		q.mfa = nil
+		create := q.decide(awspolicy.Request{Action: actCreateMFA, Resource: device, ResourceAccount: account})
+		enable := q.decide(awspolicy.Request{Action: actEnableMFA, Resource: p.node.ID, ResourceAccount: account})
+		q.mfa = saved
+		if create.Effect < awspolicy.MaybeAllowed || enable.Effect < awspolicy.MaybeAllowed {
+			continue
+		}
+		w := q.node.ID + " (" + allowReason(create, actCreateMFA) + "; " + allowReason(enable, actEnableMFA) + ")"
+		if q == p {
+			w = "the user itself " + w
+		}
+		who = append(who, w)
+	}
+	sort.Strings(who)
+	if len(who) == 0 {
+		return need + "only a holder of an MFA device of " + p.node.ID + " meets it, since no principal in the input holds " +
+			actCreateMFA + " and " + actEnableMFA + " on it"
+	}
+	return need + "an attacker meets it by enrolling a device of its own with " + actCreateMFA + " and " + actEnableMFA +
+		", which " + strings.Join(who, ", ") + " may use on " + p.node.ID
+}
+
+// sameAccount reports whether q may be of the account: its own, or an
+// unknown one on either side.
+func sameAccount(q *principal, account string) bool {
+	a := q.node.Attr(graph.AttrAccount)
+	return a == "" || account == "" || a == account
+}
+
+// mfaKey reports whether an explanation names an MFA condition key.
+func mfaKey(why string) bool { return strings.Contains(strings.ToLower(why), "aws:multifactorauth") }
+
+// withMFA re-decides a possible allow that only an MFA condition leaves
+// open, with MFA present: the allow stays possible, and the reason says
+// who can meet the condition.
+func (p *principal) withMFA(d awspolicy.Decision, eval func(awspolicy.Context) awspolicy.Decision, ctx awspolicy.Context) awspolicy.Decision {
+	if d.Effect != awspolicy.MaybeAllowed || p.mfa == nil || !mfaKey(d.Why) {
+		return d
+	}
+	alt := eval(ctx.With("aws:MultiFactorAuthPresent", "true").With("aws:MultiFactorAuthAge", "1"))
+	if alt.Effect < awspolicy.MaybeAllowed {
+		return d
+	}
+	out := alt
+	out.Effect = awspolicy.MaybeAllowed
+	out.Why = whyAnd(alt.Why, p.mfa())
 	return out
 }
 
@@ -208,15 +306,20 @@ func (p *principal) decideWith(req awspolicy.Request, rp []awspolicy.Named, requ
 	if req.Context.Values == nil {
 		req.Context = p.context()
 	}
-	d := awspolicy.EvaluateRequest(awspolicy.Input{
-		Request:          req,
-		Identity:         p.policies,
-		Boundary:         p.boundary,
-		SCPs:             p.scps,
-		Resource:         rp,
-		ResourceRequired: required,
-		ResourceLayer:    layer,
-	})
+	eval := func(ctx awspolicy.Context) awspolicy.Decision {
+		r := req
+		r.Context = ctx
+		return awspolicy.EvaluateRequest(awspolicy.Input{
+			Request:          r,
+			Identity:         p.policies,
+			Boundary:         p.boundary,
+			SCPs:             p.scps,
+			Resource:         rp,
+			ResourceRequired: required,
+			ResourceLayer:    layer,
+		})
+	}
+	d := p.withMFA(eval(req.Context), eval, req.Context)
 	if p.boundaryUnknown != "" && d.Effect == awspolicy.Allowed {
 		d.Effect = awspolicy.MaybeAllowed
 		d.Why = "permissions boundary " + p.boundaryUnknown + " is not in the input"
@@ -327,19 +430,37 @@ func (v *view) decideOn(p *principal, action, arn string, target graph.Node, res
 // the target has a known account: the evaluator then treats them as one
 // account, which the input does not show. When both accounts are unknown
 // (inputs that name no account at all), or both sit in one folder (one
-// Terraform module), the allow is kept.
+// Terraform module) and come from one provider configuration (attribute
+// tf_provider), the allow is kept. Two provider configurations of one
+// module whose accounts are not both known may be two accounts.
 func accountDoubt(d awspolicy.Decision, p *principal, target graph.Node) awspolicy.Decision {
 	pa, ta := p.node.Attr(graph.AttrAccount), resourceAccount(target)
-	if d.Effect != awspolicy.Allowed || (pa == "") == (ta == "") {
+	if d.Effect != awspolicy.Allowed || pa != "" && ta != "" {
 		return d
 	}
-	if path.Dir(p.node.Pos.File) == path.Dir(target.Pos.File) {
-		// Declared side by side in one Terraform module: one account.
-		return d
+	sameModule := path.Dir(p.node.Pos.File) == path.Dir(target.Pos.File)
+	pp, tp := p.node.Attr("tf_provider"), target.Attr("tf_provider")
+	switch {
+	case sameModule && pp != tp:
+		d.Effect = awspolicy.MaybeAllowed
+		d.Why = fmt.Sprintf("%s and %s come from different aws provider configurations (%s, %s) whose accounts are not both in the input; the grant holds only within one account",
+			p.node.ID, target.ID, providerName(pp), providerName(tp))
+	case pa == "" && ta == "", sameModule:
+		// No account anywhere, or declared side by side: one account.
+	default:
+		d.Effect = awspolicy.MaybeAllowed
+		d.Why = "the account of " + target.ID + " or of " + p.node.ID + " is not in the input; the grant holds only within one account"
 	}
-	d.Effect = awspolicy.MaybeAllowed
-	d.Why = "the account of " + target.ID + " or of " + p.node.ID + " is not in the input; the grant holds only within one account"
 	return d
+}
+
+// providerName names a Terraform provider configuration by its
+// tf_provider attribute, "aws" for the default one.
+func providerName(attr string) string {
+	if attr == "" {
+		return "aws"
+	}
+	return attr
 }
 
 func (v *view) linkAWS() {
@@ -565,28 +686,64 @@ func conditionText(cond map[string]map[string][]string) string {
 	return strings.Join(parts, "; ")
 }
 
-// readActions maps secret types to the action that returns their value.
-var readActions = map[string]string{
-	"secretsmanager": "secretsmanager:GetSecretValue",
-	"ssm-parameter":  "ssm:GetParameter",
+// readActions maps secret types to the actions that return their value;
+// any one of them reads it.
+var readActions = map[string][]string{
+	"secretsmanager": {"secretsmanager:GetSecretValue"},
+	"ssm-parameter":  {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
+	// An object or item whose content holds credentials.
+	"s3-object":     {"s3:GetObject"},
+	"dynamodb-item": {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan"},
+}
+
+// readTarget returns the ARN a read of a secret is evaluated against and
+// the node whose resource policy takes part: the secret itself, or for a
+// stored item its bucket or table.
+func (v *view) readTarget(s graph.Node) (string, graph.Node) {
+	switch s.Attr("type") {
+	case "s3-object":
+		if b := s.Attr("bucket"); b != "" {
+			if n, ok := v.nodes["arn:aws:s3:::"+b]; ok {
+				return s.ID, n
+			}
+		}
+	case "dynamodb-item":
+		table, _, _ := strings.Cut(s.ID, "/item/")
+		if n, ok := v.nodes[table]; ok {
+			return table, n
+		}
+		return table, s
+	}
+	return s.ID, s
 }
 
 // linkSecretAccess derives CAN_READ_SECRET. A secret's resource policy
-// takes part: within the account it may grant on its own, and for a
-// secret of another account both it and the identity side must allow.
+// (for an S3 object its bucket's, for a DynamoDB item its table's) takes
+// part: within the account it may grant on its own, and for a secret of
+// another account both it and the identity side must allow.
 func (v *view) linkSecretAccess(p *principal, res map[string]resPolicy) {
 	for _, s := range v.byKind[graph.NodeSecret] {
-		action, ok := readActions[s.Attr("type")]
+		actions, ok := readActions[s.Attr("type")]
 		if !ok {
 			continue
 		}
-		d := v.decideOn(p, action, s.ID, s, res)
-		if d.Effect < awspolicy.MaybeAllowed {
+		arn, target := v.readTarget(s)
+		best, action := awspolicy.Decision{}, ""
+		for _, a := range actions {
+			d := v.decideOn(p, a, arn, target, res)
+			if action == "" || d.Effect > best.Effect {
+				best, action = d, a
+			}
+			if d.Effect == awspolicy.Allowed {
+				break
+			}
+		}
+		if best.Effect < awspolicy.MaybeAllowed {
 			continue
 		}
-		e := graph.Edge{From: p.node.ID, To: s.ID, Kind: graph.EdgeCanReadSecret, Confidence: confidence(d), Pos: v.policyPos(d.Allow)}
+		e := graph.Edge{From: p.node.ID, To: s.ID, Kind: graph.EdgeCanReadSecret, Confidence: confidence(best), Pos: v.policyPos(best.Allow)}
 		e.SetAttr(graph.AttrActions, action)
-		e.SetAttr(graph.AttrReason, allowReason(d, action))
+		e.SetAttr(graph.AttrReason, allowReason(best, action))
 		v.addEdge(e)
 	}
 }

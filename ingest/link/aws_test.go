@@ -223,7 +223,7 @@ func TestSCPCase(t *testing.T) {
 	s := store(t, nodes, edges)
 	putSelf, attachSelf, joiner := iamUser("", "svc-put-self"), iamUser("", "svc-attach-self"), iamUser("", "svc-group-joiner")
 	group := graph.IAMARN("", "group", "", "platform-admins")
-	secret := "arn:aws:secretsmanager:::secret:dev/orders-db-password"
+	secret := "arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password" // the dev provider's region
 
 	scp := `service control policy policy:aws:organizations:no-iam-writes-in-dev (statement "BlockIdentityEdits")`
 	tests := []struct {
@@ -458,5 +458,110 @@ func TestCanary(t *testing.T) {
 	}
 	if strings.Contains(string(out), canary) {
 		t.Errorf("the external id reached a derived edge: %s", out)
+	}
+}
+
+// TestMFAEnrolment: a trust policy that requires MFA gives possible
+// edges whose reason says who can enrol an MFA device for the user.
+func TestMFAEnrolment(t *testing.T) {
+	const a = "111122223333"
+	assume := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`
+	selfEnrol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},
+		{"Effect":"Allow","Action":["iam:CreateVirtualMFADevice","iam:EnableMFADevice"],"Resource":["arn:aws:iam::111122223333:mfa/${aws:username}","arn:aws:iam::111122223333:user/${aws:username}"]}]}`
+	enrolBoss := `{"Version":"2012-10-17","Statement":[{"Sid":"NewDevice","Effect":"Allow","Action":"iam:CreateVirtualMFADevice","Resource":"arn:aws:iam::111122223333:mfa/*"},
+		{"Sid":"Enable","Effect":"Allow","Action":"iam:EnableMFADevice","Resource":"arn:aws:iam::111122223333:user/boss"}]}`
+	trustDoc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}}`
+	boss, self, lonely, helper := awsUser(a, "boss"), awsUser(a, "self"), awsUser(a, "lonely"), awsUser(a, "helper")
+	target := node(graph.IAMARN(a, "role", "", "secrets"), graph.NodeIdentity, "provider", "aws", "type", "role", "account", a, "trust_policy", trustDoc)
+	nodes := []graph.Node{boss, self, lonely, helper, target}
+	var edges []graph.Edge
+	for _, u := range []struct {
+		n   graph.Node
+		doc string
+	}{{boss, assume}, {self, selfEnrol}, {lonely, assume}, {helper, enrolBoss}} {
+		p, e := inline(u.n.ID, "p", u.doc)
+		nodes, edges = append(nodes, p), append(edges, e)
+	}
+	s := store(t, nodes, edges)
+
+	got := derivedOf(t, s, graph.EdgeCanAssume)
+	want := []string{
+		boss.ID + " -> " + target.ID + " (possible)",
+		lonely.ID + " -> " + target.ID + " (possible)",
+		self.ID + " -> " + target.ID + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+	tests := []struct {
+		from string
+		want []string
+	}{
+		{boss.ID, []string{"aws:MultiFactorAuthPresent must be true", helper.ID, "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", `"NewDevice"`, `"Enable"`}},
+		{self.ID, []string{"the user itself " + self.ID}},
+		{lonely.ID, []string{"only a holder of an MFA device of " + lonely.ID}},
+	}
+	for _, tc := range tests {
+		e := edgeOf(t, s, graph.EdgeCanAssume, tc.from, target.ID)
+		if e == nil {
+			t.Errorf("no CAN_ASSUME from %s", tc.from)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(e.Attr(graph.AttrReason), w) {
+				t.Errorf("reason of %s = %q, want it to name %s", tc.from, e.Attr(graph.AttrReason), w)
+			}
+		}
+	}
+}
+
+// TestStoredSecretReads: the value of an S3 object or a DynamoDB item that
+// holds credentials, and of an SSM parameter, is read with any of the
+// service's read actions; a bucket's policy takes part for its objects.
+func TestStoredSecretReads(t *testing.T) {
+	const a = "111122223333"
+	object := "arn:aws:s3:::example-org-backup/keys.txt"
+	bucket := "arn:aws:s3:::example-org-backup"
+	table := "arn:aws:dynamodb:us-east-1:" + a + ":table/config"
+	item := table + "/item/deploy"
+	param := "arn:aws:ssm:us-east-1:" + a + ":parameter/app/token"
+	allow := func(actions, resource string) string {
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":` + actions + `,"Resource":"` + resource + `"}}`
+	}
+	fence := `{"Version":"2012-10-17","Statement":{"Sid":"OnlyBackup","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"` + bucket + `/*",` +
+		`"Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::` + a + `:user/backup"}}}}`
+	users := []struct {
+		name, doc string
+	}{
+		{"backup", allow(`"s3:GetObject"`, bucket+"/*")},
+		{"reader", allow(`"s3:GetObject"`, bucket+"/*")},
+		{"scanner", allow(`"dynamodb:Scan"`, table)},
+		{"lister", allow(`"dynamodb:ListTables"`, "*")},
+		{"batch", allow(`"ssm:GetParameters"`, "arn:aws:ssm:*:"+a+":parameter/app/*")},
+	}
+	nodes := []graph.Node{
+		node(bucket, graph.NodeResource, "provider", "aws", "account", a, "resource_policy", fence),
+		node(object, graph.NodeSecret, "provider", "aws", "type", "s3-object", "bucket", "example-org-backup", "account", a),
+		node(table, graph.NodeResource, "provider", "aws", "account", a),
+		node(item, graph.NodeSecret, "provider", "aws", "type", "dynamodb-item", "table", "config", "account", a),
+		node(param, graph.NodeSecret, "provider", "aws", "type", "ssm-parameter", "account", a),
+	}
+	var edges []graph.Edge
+	for _, u := range users {
+		n := awsUser(a, u.name)
+		p, e := inline(n.ID, "p", u.doc)
+		nodes, edges = append(nodes, n, p), append(edges, e)
+	}
+	got := derivedOf(t, store(t, nodes, edges), graph.EdgeCanReadSecret)
+	want := []string{
+		// The bucket policy denies every other reader of its objects.
+		iamUser(a, "backup") + " -> " + object + " (certain)",
+		// ssm:GetParameters reads the parameter as ssm:GetParameter does.
+		iamUser(a, "batch") + " -> " + param + " (certain)",
+		// dynamodb:Scan on the table reads every item.
+		iamUser(a, "scanner") + " -> " + item + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
 	}
 }

@@ -40,8 +40,9 @@ const (
 	// onSelfPolicy: the customer managed policies attached to any of the
 	// identities above (AWS managed and inline policies have no versions).
 	onSelfPolicy
-	// onSelfVersion: those of the policies above that keep a stored,
-	// non-default version allowing every action on every resource.
+	// onSelfVersion: those of the policies above that keep, or may keep
+	// (factAdminVersion), a stored non-default version allowing every
+	// action on every resource.
 	onSelfVersion
 	// onUser: every other IAM user.
 	onUser
@@ -68,6 +69,9 @@ const (
 	// onInstanceUserData: credentials written into an instance's user
 	// data (secret:inline: nodes the instance exposes through a file).
 	onInstanceUserData
+	// onRuntimeEnv: the environment variables (type=env-var Secrets) of
+	// runtimes whose type attribute is the method's runtime.
+	onRuntimeEnv
 )
 
 // escWay is one set of permissions that, held together, performs a method.
@@ -97,6 +101,12 @@ const (
 	factNoPassword
 	// factECSService: an ECS service (and so a cluster) in the account.
 	factECSService
+	// factAdminVersion: a stored, non-default version of the policy
+	// allows every action on every resource. Authorization details list
+	// every version (attrs default_version, other_versions); Terraform
+	// shows only the
+	// current one, and keeps the earlier ones when it updates a policy.
+	factAdminVersion
 )
 
 // escMethod is one privilege-escalation method.
@@ -126,8 +136,10 @@ var escMethods = []escMethod{
 	// Grant an identity the attacker acts as every permission.
 	{name: "CreatePolicyVersion", on: onSelfPolicy, edge: graph.EdgeCanAccess, ways: escWays("iam:CreatePolicyVersion"),
 		does: "writes a default version allowing * on * into %s"},
-	{name: "SetDefaultPolicyVersion", on: onSelfVersion, edge: graph.EdgeCanAccess, ways: escWays("iam:SetDefaultPolicyVersion"),
-		does: "puts in force the stored version allowing * on * of %s"},
+	{name: "SetDefaultPolicyVersion", on: onSelfVersion, edge: graph.EdgeCanAccess, ways: []escWay{
+		{actions: []string{"iam:SetDefaultPolicyVersion"}, fact: factAdminVersion,
+			needs: "a stored non-default version of the policy that allows * on *"},
+	}, does: "puts in force the stored version allowing * on * of %s"},
 	{name: "AttachUserPolicy", on: onSelfUser, edge: graph.EdgeCanAccess, ways: escWays("iam:AttachUserPolicy"),
 		does: "attaches AdministratorAccess to %s"},
 	{name: "AttachGroupPolicy", on: onSelfGroup, edge: graph.EdgeCanAccess, ways: escWays("iam:AttachGroupPolicy"),
@@ -242,6 +254,10 @@ var escMethods = []escMethod{
 	}},
 	{name: "DescribeInstanceUserData", on: onInstanceUserData, edge: graph.EdgeCanReadSecret, ways: escWays("ec2:DescribeInstanceAttribute"),
 		does: "reads the user data of %s"},
+	{name: "DescribeTaskDefinition", on: onRuntimeEnv, runtime: "ecs-task", edge: graph.EdgeCanReadSecret,
+		ways: escWays("ecs:DescribeTaskDefinition"), does: "reads the container environment of %s"},
+	{name: "DescribeConfigurationSettings", on: onRuntimeEnv, runtime: "elasticbeanstalk-environment", edge: graph.EdgeCanReadSecret,
+		ways: escWays("elasticbeanstalk:DescribeConfigurationSettings"), does: "reads the environment properties of %s"},
 }
 
 // linkPrivesc derives the edges of every method in escMethods for every

@@ -357,6 +357,15 @@ func (x *escalation) fact(w escWay, actor, tagger *principal, t *escTarget, g *e
 			return false
 		}
 		return unknown()
+	case factAdminVersion:
+		switch {
+		case escHasAdminVersion(t.node):
+			g.parts = append(g.parts, "a stored version of "+t.node.ID+" allows * on *")
+			return true
+		case t.node.Attr("default_version") != "" || t.node.Attr("other_versions") != "":
+			return false // every version is in the input
+		}
+		return unknown()
 	case factECSService:
 		if x.ecsServices[escAccount(actor)] {
 			g.parts = append(g.parts, "the input shows ECS services in the account")
@@ -539,6 +548,14 @@ func (x *escalation) candidates(m *escMethod, actor *principal) []*escTarget {
 		for _, rt := range x.lambdas {
 			if to := x.exposed(rt, func(s graph.Node, e graph.Edge) bool { return s.Attr("type") == "env-var" }); len(to) > 0 {
 				t := escFunctionTarget(rt)
+				t.to = to
+				out = append(out, t)
+			}
+		}
+	case onRuntimeEnv:
+		for _, rt := range x.runtimes[m.runtime] {
+			if to := x.exposed(rt, func(s graph.Node, e graph.Edge) bool { return s.Attr("type") == "env-var" }); len(to) > 0 {
+				t := &escTarget{node: rt, res: escRuntimeResource(rt, escServiceOfAction(m.ways[0].actions[0]))}
 				t.to = to
 				out = append(out, t)
 			}
@@ -890,7 +907,7 @@ func (x *escalation) selfTargets(m *escMethod, id string, h escHop) []*escTarget
 		for _, holder := range holders {
 			for _, e := range x.v.edgesFrom(graph.EdgeHasPolicy, holder.ID) {
 				pol, ok := x.v.nodes[e.To]
-				if !ok || !escCustomerManaged(pol.ID) || (m.on == onSelfVersion && !escHasAdminVersion(pol)) {
+				if !ok || !escCustomerManaged(pol.ID) {
 					continue
 				}
 				out = append(out, &escTarget{node: pol, res: escResource{arn: pol.ID, tagging: escPolicyTags}, via: &hv})

@@ -239,6 +239,16 @@ func TestEscalationMethods(t *testing.T) {
 			f.managed(u, "p", escDoc(escAllow("*", "s3:ListAllMyBuckets")),
 				"other_versions", `[`+escDoc(escAllow("*", "s3:GetObject"))+`]`)
 		}, nil},
+		{"SetDefaultPolicyVersion with versions not in the input", func(f *escFixture) {
+			// Terraform shows the current version only; earlier ones may
+			// allow anything.
+			f.user("u", escDoc(escAllow("*", "iam:SetDefaultPolicyVersion")))
+			f.managed(u, "p", escDoc(escAllow("*", "s3:ListAllMyBuckets")))
+		}, []string{escEdge(u, access, escAdmin, possible, "SetDefaultPolicyVersion")}},
+		{"SetDefaultPolicyVersion with only the default version", func(f *escFixture) {
+			f.user("u", escDoc(escAllow("*", "iam:SetDefaultPolicyVersion")))
+			f.managed(u, "p", escDoc(escAllow("*", "s3:ListAllMyBuckets")), "default_version", "v1")
+		}, nil},
 
 		// AttachUserPolicy: the request names AdministratorAccess.
 		{"AttachUserPolicy", func(f *escFixture) {
@@ -614,6 +624,35 @@ func TestEscalationMethods(t *testing.T) {
 			f.instance("web")
 			f.node("secret:inline:fp1", graph.NodeSecret, "type", "access-key", "stored_inline", "true")
 			f.link(escInstance, graph.EdgeExposes, "secret:inline:fp1", "via", "file")
+		}, nil},
+
+		{"DescribeTaskDefinition", func(f *escFixture) {
+			f.user("u", escDoc(escAllow("*", "ecs:DescribeTaskDefinition")))
+			f.task(r, "")
+			f.node(graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), graph.NodeSecret, "type", "env-var")
+			f.link(escTask, graph.EdgeExposes, graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), "via", "env")
+		}, []string{escEdge(u, read, graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), certain, "DescribeTaskDefinition")}},
+		{"DescribeTaskDefinition not allowed", func(f *escFixture) {
+			f.user("u", escDoc(escAllow("*", "ecs:ListTaskDefinitions")))
+			f.task(r, "")
+			f.node(graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), graph.NodeSecret, "type", "env-var")
+			f.link(escTask, graph.EdgeExposes, graph.AWSEnvVarID(escTask, "api/DB_PASSWORD"), "via", "env")
+		}, nil},
+		{"DescribeConfigurationSettings", func(f *escFixture) {
+			env := "runtime:aws:elasticbeanstalk:shop/prod"
+			f.user("u", escDoc(escAllow("arn:aws:elasticbeanstalk:*:"+escAcct+":environment/shop/*", "elasticbeanstalk:DescribeConfigurationSettings")))
+			f.node(env, graph.NodeRuntime, "provider", "aws", "type", "elasticbeanstalk-environment", "account", escAcct,
+				"arn", "arn:aws:elasticbeanstalk:us-east-1:"+escAcct+":environment/shop/prod")
+			f.node(graph.AWSEnvVarID(env, "API_KEY"), graph.NodeSecret, "type", "env-var")
+			f.link(env, graph.EdgeExposes, graph.AWSEnvVarID(env, "API_KEY"), "via", "env")
+		}, []string{escEdge(u, read, graph.AWSEnvVarID("runtime:aws:elasticbeanstalk:shop/prod", "API_KEY"), certain, "DescribeConfigurationSettings")}},
+		{"DescribeConfigurationSettings of another application", func(f *escFixture) {
+			env := "runtime:aws:elasticbeanstalk:shop/prod"
+			f.user("u", escDoc(escAllow("arn:aws:elasticbeanstalk:*:"+escAcct+":environment/blog/*", "elasticbeanstalk:DescribeConfigurationSettings")))
+			f.node(env, graph.NodeRuntime, "provider", "aws", "type", "elasticbeanstalk-environment", "account", escAcct,
+				"arn", "arn:aws:elasticbeanstalk:us-east-1:"+escAcct+":environment/shop/prod")
+			f.node(graph.AWSEnvVarID(env, "API_KEY"), graph.NodeSecret, "type", "env-var")
+			f.link(env, graph.EdgeExposes, graph.AWSEnvVarID(env, "API_KEY"), "via", "env")
 		}, nil},
 
 		// Tag conditions: a tag the attacker may change counts as met.

@@ -31,17 +31,13 @@ func (ev *evaluator) providerRegion() string {
 	return s
 }
 
-// findAccount returns the module's account: the aws provider's allowed
-// account, a variable or local named for it, or the one account that the
-// module's own ARNs name.
+// findAccount returns the module's account: the default aws provider's
+// allowed account or the account of the role it assumes, a variable or
+// local named for it, or the one account that the module's own ARNs name.
 func (ev *evaluator) findAccount() string {
-	if p := ev.m.provider("aws"); p != nil && p.Body.Attributes["allowed_account_ids"] != nil {
-		v, _ := ev.value(p.Body.Attributes["allowed_account_ids"].Expr, nil)
-		list, _ := strList(v)
-		for _, s := range list {
-			if accountID.MatchString(s) {
-				return s
-			}
+	if p := ev.m.provider("aws"); p != nil {
+		if acct := ev.providerAccount(p); acct != "" {
+			return acct
 		}
 	}
 	names := []string{"account_id", "aws_account_id", "account"}
@@ -120,6 +116,9 @@ func (ev *evaluator) arnAccount() string {
 	sort.Strings(addrs)
 	for _, addr := range addrs {
 		b := ev.m.blocks[addr]
+		if providerAlias(b, "aws") != "" {
+			continue // another provider's account
+		}
 		for name, v := range ev.objs[addr].attrs {
 			if !namesPrincipal(name) {
 				sc.value(v, posArgument)

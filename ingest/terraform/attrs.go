@@ -19,6 +19,10 @@ func (ev *evaluator) computeAttrs(b *block, a map[string]cty.Value) {
 			a[k] = cty.UnknownVal(cty.String)
 		}
 	}
+	if strings.HasPrefix(b.typ, "google_") {
+		ev.computeGoogle(b, a, set, unknown)
+		return
+	}
 	if b.data {
 		ev.computeDataAttrs(b, a, set, unknown)
 		return

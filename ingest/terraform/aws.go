@@ -34,6 +34,9 @@ func (e *emitter) identity(b *block, bv *blockVal) {
 	if p, ok := attrStr(bv, "path"); ok && p != "/" {
 		attrs["path"] = p
 	}
+	if e.inManagement(b) {
+		attrs["management_account"] = "true"
+	}
 	if pb, ok := attrStr(bv, "permissions_boundary"); ok {
 		attrs["permissions_boundary"] = pb
 	}

@@ -44,6 +44,7 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 		role := e.profileRole(b, a.Expr, profile)
 		e.roleCredentials(runtime, "metadata", role, rng, map[string]string{"instance_profile": profile})
 	}
+	e.keyPairLogin(runtime, b, bv)
 	e.inlineKeys(runtime, b, "user_data", "user_data_base64")
 	e.exposesHeld(runtime, b, "file", "user_data", "user_data_base64")
 }

@@ -59,7 +59,7 @@ func parseDir(t *testing.T, dir string) (ingest.Result, []*ingest.Error) {
 // builtID reports whether id has the form of an id built from graph/ids.go
 // or an ARN, which another file or input may declare.
 func builtID(id string) bool {
-	for _, prefix := range []string{"arn:", "secret:", "runtime:", "repo:"} {
+	for _, prefix := range []string{"arn:", "secret:", "runtime:", "repo:", "gcp:", "k8s:"} {
 		if strings.HasPrefix(id, prefix) {
 			return true
 		}

@@ -1,7 +1,15 @@
 // Package terraform reads Terraform configuration (.tf files, with values
 // from .tfvars files) and turns the AWS identity, organization, secret,
-// compute and data-store resources and the GitHub Actions secrets it
-// declares into graph facts.
+// compute and data-store resources, the Google Cloud IAM resources and
+// the GitHub Actions secrets it declares into graph facts.
+//
+// google_* resources are evaluated here and converted by ingest/gcpiam,
+// so that they give the nodes and edges gcloud output gives; their
+// project is that of the google provider configuration they use
+// (provider = google.alias, else the default one). A
+// kubernetes_service_account gives the service account identity the
+// Kubernetes ingester gives, with its GKE workload identity and IRSA
+// annotations.
 //
 // # Modules
 //
@@ -29,13 +37,14 @@
 //
 // The account is the first of:
 //
-//   - the aws provider's allowed_account_ids;
+//   - the default aws provider's allowed_account_ids, else the account of
+//     the role its assume_role block names;
 //   - a variable or local named account_id, aws_account_id or account;
 //   - the one account that the module's own ARNs name. These are IAM ARNs
-//     in resource arguments (a function's role, an attached policy, the
-//     provider's assume_role), ARNs in the Resource and NotResource of
-//     policy statements, and the ARNs of the users, roles and groups the
-//     module declares, wherever they appear.
+//     in resource arguments (a function's role, an attached policy),
+//     ARNs in the Resource and NotResource of policy statements, and the
+//     ARNs of the users, roles and groups the module declares, wherever
+//     they appear. Blocks of an aliased aws provider do not count.
 //
 // Principals and conditions name accounts that are trusted or checked, so
 // they never count. Neither do IAM identities in a statement's resources
@@ -83,12 +92,21 @@
 //     credentials: a reference to one, or an access key, secret access key
 //     or PEM private key written in their content.
 //   - Override files and JSON configuration (.tf.json) are not read.
-//   - Only the default (unaliased) aws and github providers set the account,
-//     region and GitHub owner. When the account is unknown,
+//   - A block of an aliased aws provider (provider = aws.prod) takes that
+//     provider's account (allowed_account_ids, else the account of its
+//     assume_role role) and region; references between blocks still
+//     resolve by name across provider configurations. Only the default
+//     github provider sets the GitHub owner. When the account is unknown,
 //     data.aws_caller_identity gives an empty account id, so that ARNs built
 //     from it match the ids built here; names that include it lose it.
 //   - The size of numbers and strings is bounded between expressions, and
-//     range, setproduct, indent, format and join refuse large results, but
-//     a single expression can still build a large string, e.g. with a
-//     template for directive over a long list.
+//     range, setproduct, indent, format and join refuse large results.
+//     The for expressions of a module (template for directives included)
+//     may iterate over 65536 elements and build 64 MiB of text in all: the
+//     file whose expression passes the limit is rejected at that
+//     expression, and the other files of the module get a warning. A chain
+//     of references deeper than 512 is left unresolved.
+//   - Each expression is evaluated with only the variables, locals and
+//     blocks it names, so a module's evaluation time grows with its
+//     references, not with the square of its blocks.
 package terraform

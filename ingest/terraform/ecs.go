@@ -216,13 +216,20 @@ func (e *emitter) serviceFamily(b *block, bv *blockVal) string {
 }
 
 // ecsService emits RUNS_ON from the task runtime of a service to the EC2
-// instance a memberOf placement constraint pins it to.
+// instances that run its tasks: the instance a memberOf placement
+// constraint pins it to, every instance of its cluster for a DAEMON
+// service, and possibly any instance of its cluster otherwise. An
+// instance belongs to a cluster whose name (or aws_ecs_cluster block)
+// its user data reads, as ECS_CLUSTER. The host then EXPOSES the task's
+// role credentials.
 func (e *emitter) ecsService(b *block, bv *blockVal) {
 	family := e.serviceFamily(b, bv)
 	if family == "" {
 		e.warnf(b.syn.DefRange(), "%s: task_definition could not be resolved", b.addr)
 		return
 	}
+	creds := e.serviceCredentials(b)
+	pinned := false
 	for _, pb := range b.nested("placement_constraints") {
 		a := pb.Body.Attributes["expression"]
 		if a == nil {
@@ -234,10 +241,93 @@ func (e *emitter) ecsService(b *block, bv *blockVal) {
 			continue
 		}
 		for _, ib := range e.ev.refsTo(a.Expr, "aws_instance") {
-			e.edge(ecsTaskID(family), graph.EdgeRunsOn, ec2RuntimeID(e.ev.account, ib.addr), a.Expr.Range(),
-				map[string]string{"service": b.addr})
+			pinned = true
+			e.runsOn(b, family, ib, creds, a.Expr.Range(), "")
 		}
 	}
+	if pinned {
+		return
+	}
+	daemon, _ := attrStr(bv, "scheduling_strategy")
+	doubt := "the scheduler places the service's tasks on some instances of its cluster, which ones is not in the input"
+	if daemon == "DAEMON" {
+		doubt = ""
+	}
+	for _, ib := range e.clusterInstances(b) {
+		e.runsOn(b, family, ib, creds, b.syn.DefRange(), doubt)
+	}
+}
+
+// runsOn emits RUNS_ON from a service's task runtime to an instance, and
+// EXPOSES from the instance to the task's role credentials (creds, when
+// the task has a role): code with root on a container instance controls
+// the containers of the tasks it runs and reads their credentials.
+func (e *emitter) runsOn(b *block, family string, ib *block, creds string, rng hcl.Range, doubt string) {
+	host := ec2RuntimeID(e.ev.account, ib.addr)
+	e.heldEdge(ecsTaskID(family), graph.EdgeRunsOn, heldSecret{id: host, doubt: doubt}, rng, map[string]string{"service": b.addr})
+	if creds == "" {
+		return
+	}
+	why := "code with root on " + host + " controls the containers of the tasks that run there (Docker) and reads their role credentials"
+	if doubt != "" {
+		why += "; " + doubt
+	}
+	e.heldEdge(host, graph.EdgeExposes, heldSecret{id: creds, doubt: why}, rng, map[string]string{graph.AttrVia: "metadata", "service": b.addr})
+}
+
+// serviceCredentials returns the id of the role credentials of the task
+// definition a service runs, or "" when it has no task role.
+func (e *emitter) serviceCredentials(b *block) string {
+	a := b.attr("task_definition")
+	if a == nil {
+		return ""
+	}
+	for _, t := range e.ev.refsTo(a.Expr, "aws_ecs_task_definition") {
+		if t.attr("task_role_arn") != nil {
+			if f, ok := attrStr(e.ev.objs[t.addr], "family"); ok {
+				return graph.AWSInstanceCredentialsID(ecsTaskID(f))
+			}
+		}
+	}
+	return ""
+}
+
+// clusterInstances returns the instances whose user data joins the
+// cluster of a service, by reading the aws_ecs_cluster block or its name.
+func (e *emitter) clusterInstances(b *block) []*block {
+	a := b.attr("cluster")
+	if a == nil {
+		return nil
+	}
+	clusters := e.ev.refsTo(a.Expr, "aws_ecs_cluster")
+	var names []string
+	for _, c := range clusters {
+		if n, ok := attrStr(e.ev.objs[c.addr], "name"); ok {
+			names = append(names, n)
+		}
+	}
+	var out []*block
+	for _, ib := range e.m.blocksOfType("aws_instance") {
+		ua := ib.attr("user_data")
+		if ua == nil {
+			continue
+		}
+		joined := false
+		for _, r := range e.ev.refs(ua.Expr).blocks {
+			for _, c := range clusters {
+				joined = joined || r.addr == c.addr
+			}
+		}
+		if text, ok := attrStr(e.ev.objs[ib.addr], "user_data"); ok {
+			for _, n := range names {
+				joined = joined || strings.Contains(text, "ECS_CLUSTER="+n)
+			}
+		}
+		if joined {
+			out = append(out, ib)
+		}
+	}
+	return out
 }
 
 // literalStrings returns the string literals written in expr.

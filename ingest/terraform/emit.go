@@ -20,6 +20,9 @@ type emitter struct {
 	env *ingest.Env
 	idx *moduleIndex
 	ff  *fileFacts
+	// alias is the aws provider alias of the block being emitted, "" for
+	// the default provider.
+	alias string
 }
 
 // moduleIndex finds declared blocks by the names other blocks use.
@@ -37,6 +40,13 @@ type moduleIndex struct {
 	dbPasswords map[string]string
 	randomDBs   map[string][]string
 	varDBs      map[string][]string
+	// management holds the aliases of the aws providers of the management
+	// account ("" for the default one).
+	management map[string]bool
+	// varKeys maps a variable (var.x) to the instances whose connection
+	// blocks read their SSH private key from it: whatever holds the
+	// variable's value holds the private key of their key pair.
+	varKeys map[string][]*block
 }
 
 func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
@@ -47,6 +57,23 @@ func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
 		dbPasswords:  map[string]string{},
 		randomDBs:    map[string][]string{},
 		varDBs:       map[string][]string{},
+		management:   m.managementScopes(),
+		varKeys:      map[string][]*block{},
+	}
+	for _, b := range m.blocksOfType("aws_instance") {
+		if b.attr("key_name") == nil {
+			continue
+		}
+		for _, c := range connections(b.syn.Body) {
+			a := c.Body.Attributes["private_key"]
+			if a == nil {
+				continue
+			}
+			if ri := ev.refs(a.Expr); len(ri.blocks) == 0 && len(ri.vars) == 1 {
+				name := ri.vars[0].addr
+				idx.varKeys[name] = append(idx.varKeys[name], b)
+			}
+		}
 	}
 	for _, kind := range []string{"user", "role", "group"} {
 		idx.arns[kind] = map[string]string{}
@@ -179,6 +206,12 @@ func (e *emitter) block(b *block) {
 	if b.data || bv == nil {
 		return
 	}
+	if isGoogle(b.typ) {
+		e.google(b, bv)
+		return
+	}
+	defer e.ev.useScope(b)()
+	e.alias = providerAlias(b, "aws")
 	switch b.typ {
 	case "aws_iam_user", "aws_iam_role", "aws_iam_group":
 		e.identity(b, bv)
@@ -241,10 +274,14 @@ func (e *emitter) block(b *block) {
 		e.orgPolicy(b, bv)
 	case "aws_organizations_policy_attachment":
 		e.orgPolicyAttachment(b, bv)
+	case "aws_organizations_organization":
+		e.organization(b)
 	case "aws_organizations_account":
 		e.orgAccount(b, bv)
 	case "aws_organizations_organizational_unit":
 		e.orgUnit(b, bv)
+	case "kubernetes_service_account", "kubernetes_service_account_v1":
+		e.k8sServiceAccount(b, bv)
 	case "github_repository":
 		e.githubRepository(b, bv)
 	case "github_actions_secret", "github_actions_environment_secret":
@@ -271,6 +308,9 @@ func (e *emitter) node(kind graph.NodeKind, id, label string, rng hcl.Range, att
 	}
 	if u := unresolvedRefs(texts...); len(u) > 0 {
 		clean["unresolved"] = graph.JoinList(u)
+	}
+	if e.alias != "" && clean[graph.AttrProvider] == providerAWS {
+		clean["tf_provider"] = "aws." + e.alias
 	}
 	e.ff.nodes = append(e.ff.nodes, graph.Node{ID: id, Kind: kind, Label: label, Attrs: clean, Pos: graph.Pos{Line: rng.Start.Line}})
 }
@@ -483,6 +523,12 @@ func (e *emitter) heldBy(ri refInfo) []heldSecret {
 	for _, v := range ri.vars {
 		for _, id := range e.idx.varDBs[v.addr] {
 			add(id, v.doubt)
+		}
+		for _, ib := range e.idx.varKeys[v.addr] {
+			restore := e.ev.useScope(ib)
+			name, _ := attrStr(e.ev.objs[ib.addr], "key_name")
+			add(e.keyPairID(name), v.doubt)
+			restore()
 		}
 	}
 	return out

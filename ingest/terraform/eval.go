@@ -38,13 +38,18 @@ type evaluator struct {
 	locals   map[string]cty.Value
 	objs     map[string]*blockVal // by block address
 	state    map[string]uint8
+	// scopes holds the account and region of each aliased aws provider.
+	scopes map[string]awsScope
 
-	ctx   *hcl.EvalContext
-	dirty bool
+	varObj cty.Value // cty.ObjectVal(vars), built on first use
 
 	// diags are evaluation problems, by file name.
 	diags    map[string][]ingest.Diagnostic
 	reported map[hcl.Pos]bool
+	// depth is the number of ensure calls under way, one inside the other.
+	depth int
+	// tooDeep is set once a chain of references passed maxRefDepth.
+	tooDeep bool
 }
 
 // blockVal is the evaluated object of a block: its arguments and the
@@ -81,13 +86,13 @@ func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Ty
 	return &evaluator{
 		m:        m,
 		files:    files,
-		funcs:    functions(files),
+		funcs:    functions(files, m.budget),
 		vars:     vars,
 		varTypes: types,
 		locals:   map[string]cty.Value{},
 		objs:     map[string]*blockVal{},
 		state:    map[string]uint8{},
-		dirty:    true,
+		scopes:   map[string]awsScope{},
 		diags:    map[string][]ingest.Diagnostic{},
 		reported: map[hcl.Pos]bool{},
 	}
@@ -156,6 +161,25 @@ func (ev *evaluator) ensure(addr string) {
 	if ev.state[addr] != stateNew {
 		return
 	}
+	if ev.depth >= maxRefDepth {
+		// Left unknown here: the chain of references is too deep to
+		// follow. evaluateAll reaches it later from a shallower start.
+		if !ev.tooDeep {
+			ev.tooDeep = true
+			rng := hcl.Range{}
+			if l := ev.m.locals[strings.TrimPrefix(addr, "local.")]; l != nil {
+				rng = l.attr.Expr.Range()
+			} else if b := ev.m.blocks[addr]; b != nil {
+				rng = b.syn.DefRange()
+			}
+			if rng.Filename != "" {
+				ev.warnf(rng, "chain of references deeper than %d; %s is left unresolved where the chain reads it", maxRefDepth, addr)
+			}
+		}
+		return
+	}
+	ev.depth++
+	defer func() { ev.depth-- }()
 	if name, ok := strings.CutPrefix(addr, "local."); ok {
 		l := ev.m.locals[name]
 		if l == nil {
@@ -174,12 +198,13 @@ func (ev *evaluator) ensure(addr string) {
 			return
 		}
 		ev.state[addr] = stateBusy
+		restore := ev.useScope(b)
 		bv := ev.blockObject(b)
+		restore()
 		bv.ref = ev.refValue(b, bv)
 		ev.objs[addr] = bv
 	}
 	ev.state[addr] = stateDone
-	ev.dirty = true
 }
 
 // blockObject evaluates a block's arguments and adds the attributes that
@@ -240,61 +265,116 @@ func (ev *evaluator) refValue(b *block, bv *blockVal) cty.Value {
 	return obj
 }
 
-// context returns the evaluation context with every value computed so far.
-func (ev *evaluator) context() *hcl.EvalContext {
-	if !ev.dirty && ev.ctx != nil {
-		return ev.ctx
-	}
-	vars := map[string]cty.Value{
-		"var":       cty.ObjectVal(ev.vars),
-		"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
-		// Paths are relative to the module folder, where files are read.
-		"path": cty.ObjectVal(map[string]cty.Value{
-			"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
-		}),
-	}
-	locals := map[string]cty.Value{}
-	for name := range ev.m.locals {
-		v, ok := ev.locals[name]
-		if !ok {
-			v = cty.DynamicVal
-		}
-		locals[name] = v
-	}
-	vars["local"] = cty.ObjectVal(locals)
-
+// context returns the evaluation context of the traversals an expression
+// makes: the values computed so far of the variables, locals, resources
+// and data sources they name, and nothing else, so that evaluating a
+// module costs time in proportion to its references rather than to the
+// number of its blocks for each expression.
+func (ev *evaluator) context(trs []hcl.Traversal) *hcl.EvalContext {
+	vars := map[string]cty.Value{}
+	var locals map[string]cty.Value
 	types := map[string]map[string]cty.Value{}
-	dataTypes := map[string]map[string]cty.Value{}
-	for _, b := range ev.m.blocks {
-		group := types
-		if b.data {
-			group = dataTypes
-		}
-		if group[b.typ] == nil {
-			group[b.typ] = map[string]cty.Value{}
-		}
-		v := cty.DynamicVal
+	var data map[string]map[string]cty.Value
+	ref := func(b *block) cty.Value {
 		if bv := ev.objs[b.addr]; bv != nil {
-			v = bv.ref
+			return bv.ref
 		}
-		group[b.typ][b.name] = v
+		return cty.DynamicVal
+	}
+	// add puts the blocks of one type that a traversal names (all of them
+	// when it names none) into group.
+	add := func(group map[string]map[string]cty.Value, typ, key, name string) {
+		all := ev.m.byType[key]
+		if len(all) == 0 {
+			return
+		}
+		if group[typ] == nil {
+			group[typ] = map[string]cty.Value{}
+		}
+		if name != "" {
+			if b := ev.m.blocks[key+"."+name]; b != nil {
+				group[typ][name] = ref(b)
+			}
+			return
+		}
+		for _, b := range all {
+			group[typ][b.name] = ref(b)
+		}
+	}
+	for _, tr := range trs {
+		switch root := tr.RootName(); root {
+		case "var":
+			vars["var"] = ev.varObject()
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "path":
+			// Paths are relative to the module folder, where files are read.
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+			})
+		case "local":
+			if locals == nil {
+				locals = map[string]cty.Value{}
+			}
+			names := []string{stepName(tr, 1)}
+			if names[0] == "" {
+				names = names[:0]
+				for n := range ev.m.locals {
+					names = append(names, n)
+				}
+			}
+			for _, n := range names {
+				if ev.m.locals[n] == nil {
+					continue
+				}
+				v, ok := ev.locals[n]
+				if !ok {
+					v = cty.DynamicVal
+				}
+				locals[n] = v
+			}
+		case "data":
+			if data == nil {
+				data = map[string]map[string]cty.Value{}
+			}
+			t := stepName(tr, 1)
+			if t == "" {
+				for key := range ev.m.byType {
+					if dt, ok := strings.CutPrefix(key, "data."); ok {
+						add(data, dt, key, "")
+					}
+				}
+				continue
+			}
+			add(data, t, "data."+t, stepName(tr, 2))
+		case "module", "each", "count", "self":
+		default:
+			add(types, root, root, stepName(tr, 1))
+		}
+	}
+	if locals != nil {
+		vars["local"] = cty.ObjectVal(locals)
 	}
 	for typ, byName := range types {
-		switch typ {
-		case "var", "local", "data", "terraform", "module", "path", "count", "each", "self":
-			continue
-		}
 		vars[typ] = cty.ObjectVal(byName)
 	}
-	data := map[string]cty.Value{}
-	for typ, byName := range dataTypes {
-		data[typ] = cty.ObjectVal(byName)
+	if data != nil {
+		obj := map[string]cty.Value{}
+		for typ, byName := range data {
+			obj[typ] = cty.ObjectVal(byName)
+		}
+		vars["data"] = cty.ObjectVal(obj)
 	}
-	vars["data"] = cty.ObjectVal(data)
+	return &hcl.EvalContext{Variables: vars, Functions: ev.funcs}
+}
 
-	ev.ctx = &hcl.EvalContext{Variables: vars, Functions: ev.funcs}
-	ev.dirty = false
-	return ev.ctx
+// varObject returns the object of every input variable, built once:
+// variables do not change during evaluation.
+func (ev *evaluator) varObject() cty.Value {
+	if ev.varObj == cty.NilVal {
+		ev.varObj = cty.ObjectVal(ev.vars)
+	}
+	return ev.varObj
 }
 
 // value evaluates expr in the scope of block b (nil outside blocks).
@@ -310,7 +390,7 @@ func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagno
 			ev.ensure(addr)
 		}
 	}
-	ctx := ev.context()
+	ctx := ev.context(trs)
 	if b != nil && b.counted() {
 		ctx = ctx.NewChild()
 		ctx.Variables = map[string]cty.Value{
@@ -333,6 +413,14 @@ func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagno
 		}
 		addOverlay(placeholders, ctx, tr, ev.placeholder(tr))
 	}
+	bu := ev.m.budget
+	spent := bu.spent
+	defer func() {
+		if !spent && bu.spent && bu.at == nil {
+			rng := expr.Range()
+			bu.at = &rng
+		}
+	}()
 	for _, overlay := range []map[string]cty.Value{placeholders, unknowns} {
 		if len(overlay) == 0 {
 			continue

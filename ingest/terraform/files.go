@@ -126,6 +126,7 @@ func (mf *moduleFiles) template(path string) (hclsyntax.Expression, error) {
 	if diags.HasErrors() {
 		return nil, errors.New("template has a syntax error")
 	}
+	countIterations(expr)
 	return expr, nil
 }
 

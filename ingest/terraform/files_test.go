@@ -77,7 +77,7 @@ func TestModuleFilesBounds(t *testing.T) {
 }
 
 func TestKeepPlaceholders(t *testing.T) {
-	funcs := functions(nil)
+	funcs := functions(nil, nil)
 	tests := []struct {
 		fn   string
 		args []cty.Value

@@ -18,7 +18,7 @@ import (
 // functions returns the Terraform functions that need no clock,
 // randomness or network; file, fileexists and templatefile read through
 // mf. Others are unknown to the evaluator.
-func functions(mf *moduleFiles) map[string]function.Function {
+func functions(mf *moduleFiles, bu *evalBudget) map[string]function.Function {
 	funcs := map[string]function.Function{
 		"abs":             stdlib.AbsoluteFunc,
 		"alltrue":         allTrueFunc,
@@ -93,6 +93,11 @@ func functions(mf *moduleFiles) map[string]function.Function {
 		"upper":           keepPlaceholders(stdlib.UpperFunc),
 		"values":          stdlib.ValuesFunc,
 		"zipmap":          stdlib.ZipmapFunc,
+	}
+	if bu != nil {
+		funcs[iterateFunc] = bu.function()
+		funcs[elementFunc] = bu.elementFunction()
+		funcs["range"] = bu.rangeFunc(funcs["range"])
 	}
 	if mf != nil {
 		funcs["file"] = mf.fileFunc()

@@ -20,13 +20,29 @@ var (
 	secretKeyPattern = regexp.MustCompile(`(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
 	// privateKeyPattern matches a PEM private key block.
 	privateKeyPattern = regexp.MustCompile(`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----[A-Za-z0-9+/=:,\s-]*?-----END ([A-Z0-9]+ )*PRIVATE KEY-----`)
+	// chpasswdPattern matches a login password that a script sets with
+	// echo "user:password" | chpasswd.
+	chpasswdPattern = regexp.MustCompile(`echo\s+(?:-n\s+)?["']?([a-z_][a-z0-9_.-]{0,31}):([^"'\s|]{1,256})["']?\s*\|\s*(?:sudo\s+)?chpasswd`)
 )
 
-// inlineCredential is an AWS credential value written out in the input.
+// inlineCredential is a credential value written out in the input.
 type inlineCredential struct {
 	value     string
-	kind      string // access-key, access-key-secret or private-key
+	kind      string // access-key, access-key-secret, private-key or host-password
 	longLived bool
+	user      string // the login a host-password belongs to
+}
+
+// findHostPasswords finds login passwords that a script sets.
+func findHostPasswords(text string) []inlineCredential {
+	if !strings.Contains(text, "chpasswd") {
+		return nil
+	}
+	var out []inlineCredential
+	for _, m := range chpasswdPattern.FindAllStringSubmatch(text, -1) {
+		out = append(out, inlineCredential{value: m[2], kind: "host-password", longLived: true, user: m[1]})
+	}
+	return out
 }
 
 // findAWSKeys finds access key ids and, in text that also has a key id or
@@ -86,7 +102,7 @@ func (e *emitter) inlineKeys(runtime string, b *block, names ...string) {
 			continue
 		}
 		for _, text := range e.texts(b, a.Expr) {
-			for _, c := range findCredentials(text) {
+			for _, c := range append(findCredentials(text), findHostPasswords(text)...) {
 				fp := e.fingerprint(c.value)
 				if fp == "" || seen[fp] {
 					continue
@@ -102,9 +118,39 @@ func (e *emitter) inlineKeys(runtime string, b *block, names ...string) {
 					graph.AttrStoredInline: "true",
 				})
 				e.edge(runtime, graph.EdgeExposes, id, rng, map[string]string{graph.AttrVia: "file"})
+				if c.kind == "host-password" {
+					e.hostLogin(runtime, id, c.user, rng)
+				}
 			}
 		}
 	}
+}
+
+// hostLogin emits the login of a host that a password written in its user
+// data opens: the password AUTHENTICATES_AS the login, which CAN_MODIFY
+// the host, possibly, since whether its SSH port can be reached and takes
+// passwords is not read.
+func (e *emitter) hostLogin(runtime, password, user string, rng hcl.Range) {
+	e.login(runtime, password, user, "the user data sets the password of login "+user, rng)
+}
+
+// login emits a login of a host that a credential opens, and its possible
+// CAN_MODIFY of the host; how names where the credential comes from.
+func (e *emitter) login(runtime, credential, user, how string, rng hcl.Range) {
+	id := "aws:host-user:" + strings.TrimPrefix(runtime, "runtime:") + "/" + user
+	e.node(graph.NodeIdentity, id, user+" on "+runtime, rng, map[string]string{
+		graph.AttrProvider: providerAWS,
+		"type":             "host-user",
+		graph.AttrName:     user,
+		"runtime":          runtime,
+		graph.AttrAccount:  e.ev.account,
+	})
+	e.edge(credential, graph.EdgeAuthenticatesAs, id, rng, nil)
+	e.edge(id, graph.EdgeCanModify, runtime, rng, map[string]string{
+		graph.AttrActions: "ssh login",
+		graph.AttrReason:  how + "; undecided: whether the host's SSH port can be reached and accepts it is not in the input",
+	})
+	e.ff.edges[len(e.ff.edges)-1].Confidence = graph.Possible
 }
 
 // texts returns the string literals of expr and, when it evaluates to a
@@ -133,4 +179,55 @@ func boolAttr(b bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// keyPairID returns the id of the private key of an EC2 key pair, in the
+// account and region of the block being emitted.
+func (e *emitter) keyPairID(name string) string {
+	return "secret:aws:key-pair:" + e.ev.region + ":" + e.ev.account + "/" + name
+}
+
+// keyPairLogin emits the private key of the key pair an instance names
+// (key_name) and the login it opens on the instance, as the user of its
+// connection blocks (else "key-pair").
+func (e *emitter) keyPairLogin(runtime string, b *block, bv *blockVal) {
+	name, ok := attrStr(bv, "key_name")
+	if !ok {
+		return
+	}
+	id := e.keyPairID(name)
+	rng := b.attr("key_name").Expr.Range()
+	e.node(graph.NodeSecret, id, "private key of key pair "+name, rng, map[string]string{
+		graph.AttrProvider:  providerAWS,
+		"type":              "ssh-key-pair",
+		graph.AttrName:      name,
+		graph.AttrLongLived: "true",
+		graph.AttrAccount:   e.ev.account,
+	})
+	user := "key-pair"
+	for _, c := range connections(b.syn.Body) {
+		if a := c.Body.Attributes["user"]; a != nil {
+			if v, diags := e.ev.value(a.Expr, b); !diags.HasErrors() {
+				if s, ok := str(v); ok && s != "" && !strings.Contains(s, "${") {
+					user = s
+					break
+				}
+			}
+		}
+	}
+	how := "the private key of key pair " + name + " logs in to the instance"
+	if user != "key-pair" {
+		how += " as " + user
+	}
+	e.login(runtime, id, user, how, rng)
+}
+
+// connections returns the connection blocks of a resource body and of its
+// provisioners.
+func connections(body *hclsyntax.Body) []*hclsyntax.Block {
+	out := nestedBlocks(body, "connection")
+	for _, p := range nestedBlocks(body, "provisioner") {
+		out = append(out, nestedBlocks(p.Body, "connection")...)
+	}
+	return out
 }

@@ -78,11 +78,15 @@ type localDef struct {
 
 // module is the parsed content of one folder.
 type module struct {
-	dir       string     // the folder, for files the configuration reads
-	files     []*srcFile // in name order
-	vars      map[string]*variable
-	locals    map[string]*localDef
-	blocks    map[string]*block // resources and data sources by address
+	dir    string     // the folder, for files the configuration reads
+	files  []*srcFile // in name order
+	vars   map[string]*variable
+	locals map[string]*localDef
+	blocks map[string]*block // resources and data sources by address
+	// byType and byFile index blocks by type ("data." for data sources),
+	// in address order, and by file, in source order.
+	byType    map[string][]*block
+	byFile    map[*srcFile][]*block
 	providers map[string][]*hclsyntax.Block
 	// repoOwner is the owner of the repository the module's files belong
 	// to, the GitHub owner when no github provider names one.
@@ -95,6 +99,8 @@ type module struct {
 	tfvars map[string]cty.Value
 	// diags are problems found while loading, by file name.
 	diags map[string][]ingest.Diagnostic
+	// budget counts what the module's for expressions iterate over.
+	budget *evalBudget
 }
 
 // loadModule reads and parses the .tf and .tfvars files of dir. self is
@@ -111,6 +117,7 @@ func loadModule(dir string, self *ingest.File) *module {
 		imports:   map[string]hcl.Expression{},
 		tfvars:    map[string]cty.Value{},
 		diags:     map[string][]ingest.Diagnostic{},
+		budget:    &evalBudget{},
 	}
 	selfName := filepath.Base(self.Path)
 	names := map[string]bool{selfName: true}
@@ -153,6 +160,7 @@ func loadModule(dir string, self *ingest.File) *module {
 		}
 		f.body = file.Body.(*hclsyntax.Body)
 		m.boundLiterals(f)
+		countIterations(f.body)
 	}
 
 	for _, f := range m.files {
@@ -160,6 +168,7 @@ func loadModule(dir string, self *ingest.File) *module {
 			m.declare(f)
 		}
 	}
+	m.index()
 	m.loadValues()
 	return m
 }
@@ -294,36 +303,34 @@ func (m *module) loadValues() {
 	}
 }
 
-// blocksInFile returns the resource and data blocks of f in source order.
-func (m *module) blocksInFile(f *srcFile) []*block {
-	var out []*block
-	for _, b := range m.blocks {
-		if b.file == f {
-			out = append(out, b)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		return out[i].syn.TypeRange.Start.Byte < out[j].syn.TypeRange.Start.Byte
-	})
-	return out
-}
-
-// blocksOfType returns the resource (or data, with the "data." prefix)
-// blocks of one type, ordered by address.
-func (m *module) blocksOfType(typ string) []*block {
-	var out []*block
+// index fills byType and byFile.
+func (m *module) index() {
+	m.byType = map[string][]*block{}
+	m.byFile = map[*srcFile][]*block{}
 	for _, b := range m.blocks {
 		t := b.typ
 		if b.data {
 			t = "data." + t
 		}
-		if t == typ {
-			out = append(out, b)
-		}
+		m.byType[t] = append(m.byType[t], b)
+		m.byFile[b.file] = append(m.byFile[b.file], b)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
-	return out
+	for _, bs := range m.byType {
+		sort.Slice(bs, func(i, j int) bool { return bs[i].addr < bs[j].addr })
+	}
+	for _, bs := range m.byFile {
+		sort.Slice(bs, func(i, j int) bool {
+			return bs[i].syn.TypeRange.Start.Byte < bs[j].syn.TypeRange.Start.Byte
+		})
+	}
 }
+
+// blocksInFile returns the resource and data blocks of f in source order.
+func (m *module) blocksInFile(f *srcFile) []*block { return m.byFile[f] }
+
+// blocksOfType returns the resource (or data, with the "data." prefix)
+// blocks of one type, ordered by address.
+func (m *module) blocksOfType(typ string) []*block { return m.byType[typ] }
 
 // provider returns the default (unaliased) configuration of a provider.
 func (m *module) provider(name string) *hclsyntax.Block {
@@ -333,6 +340,45 @@ func (m *module) provider(name string) *hclsyntax.Block {
 		}
 	}
 	return nil
+}
+
+// providerFor returns the configuration of a provider that block b uses:
+// the one whose alias its provider argument names (google.prod), else
+// the default one.
+func (m *module) providerFor(b *block, name string) *hclsyntax.Block {
+	alias := providerAlias(b, name)
+	if alias == "" {
+		return m.provider(name)
+	}
+	for _, p := range m.providers[name] {
+		a := p.Body.Attributes["alias"]
+		if a == nil {
+			continue
+		}
+		if v, diags := a.Expr.Value(nil); !diags.HasErrors() {
+			if s, ok := str(v); ok && s == alias {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// providerAlias returns the alias that a block's provider argument names
+// for a provider (prod for provider = aws.prod), or "".
+func providerAlias(b *block, name string) string {
+	if b == nil {
+		return ""
+	}
+	a := b.attr("provider")
+	if a == nil {
+		return ""
+	}
+	tr, diags := hcl.AbsTraversalForExpr(a.Expr)
+	if diags.HasErrors() || tr.RootName() != name || len(tr) != 2 {
+		return ""
+	}
+	return stepName(tr, 1)
 }
 
 func (m *module) warnf(rng hcl.Range, format string, args ...any) {

@@ -103,7 +103,11 @@ func evaluateDir(dir string, self *ingest.File, env *ingest.Env) map[string]*fil
 	m := loadModule(dir, self)
 	ev := newEvaluator(m)
 	ev.evaluateAll()
-	return emitModule(m, ev, env)
+	out := emitModule(m, ev, env)
+	if at := m.budget.at; at != nil {
+		budgetError(m, *at, out)
+	}
+	return out
 }
 
 func copyAttrs(a map[string]string) map[string]string {

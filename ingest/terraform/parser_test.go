@@ -99,6 +99,17 @@ func parseFile(t *testing.T, p *Parser, path string) []string {
 	return lines
 }
 
+// dbMaster returns the want lines of a database's master user: its node,
+// the password's AUTHENTICATES_AS and the user's possible CAN_ACCESS.
+func dbMaster(db string, line int, addr string) []string {
+	user := "aws:db-user:" + db + "#master"
+	return []string{
+		fmt.Sprintf("node Identity %s @%d account=111122223333 database=%s provider=aws tf_address=%s type=db-master-user", user, line, db, addr),
+		fmt.Sprintf("edge AUTHENTICATES_AS secret:aws:db-password:%s -> %s @%d", db, user, line),
+		fmt.Sprintf("edge CAN_ACCESS %s -> %s possible @%d actions=database login level=admin reason=the master password logs in to %s as its master user; undecided: whether the database can be reached over the network is not in the input", user, db, line, db),
+	}
+}
+
 func renderAttrs(attrs map[string]string) string {
 	keys := make([]string, 0, len(attrs))
 	for k := range attrs {
@@ -331,6 +342,9 @@ func TestParse(t *testing.T) {
 				"main.tf": {
 					`node Secret secret:aws:db-password:arn:aws:rds::111122223333:db:orders @11 account=111122223333 database=arn:aws:rds::111122223333:db:orders fingerprint=FP(CANARY-terraform-7f3a-local) long_lived=true provider=aws stored_inline=true tf_address=aws_db_instance.orders type=db-password`,
 					`node Resource arn:aws:rds::111122223333:db:orders @11 account=111122223333 name=orders password_secret=secret:aws:db-password:arn:aws:rds::111122223333:db:orders provider=aws tf_address=aws_db_instance.orders type=aws_db_instance`,
+					dbMaster("arn:aws:rds::111122223333:db:orders", 11, "aws_db_instance.orders")[0],
+					dbMaster("arn:aws:rds::111122223333:db:orders", 11, "aws_db_instance.orders")[1],
+					dbMaster("arn:aws:rds::111122223333:db:orders", 11, "aws_db_instance.orders")[2],
 					`node Policy arn:aws:iam::111122223333:policy/broken @16 account=111122223333 name=broken provider=aws tf_address=aws_iam_policy.broken`,
 					`diag 18:12 aws_iam_policy.broken: policy is not a valid JSON policy document`,
 					`node Identity arn:aws:iam::111122223333:role/broken @21 account=111122223333 name=broken provider=aws tf_address=aws_iam_role.broken type=role`,
@@ -439,14 +453,23 @@ func TestParse(t *testing.T) {
 				`edge HOLDS arn:aws:dynamodb:eu-west-1:111122223333:table/config/item/backup-key -> ` + keyBackup + ` @61`,
 				`node Resource ` + rdsA + `db:orders @74 account=111122223333 name=orders password_secret=secret:aws:db-password:` + rdsA + `db:orders provider=aws tf_address=aws_db_instance.orders type=aws_db_instance`,
 				`node Secret secret:aws:db-password:` + rdsA + `db:orders @74 account=111122223333 database=` + rdsA + `db:orders long_lived=true provider=aws tf_address=aws_db_instance.orders type=db-password`,
+				dbMaster(rdsA+"db:orders", 74, "aws_db_instance.orders")[0],
+				dbMaster(rdsA+"db:orders", 74, "aws_db_instance.orders")[1],
+				dbMaster(rdsA+"db:orders", 74, "aws_db_instance.orders")[2],
 				`node Secret ` + smA + `orders/db @79 account=111122223333 long_lived=true name=orders/db provider=aws tf_address=aws_secretsmanager_secret.orders type=secretsmanager`,
 				`node Secret ` + smA + `orders/db @83 provider=aws type=secretsmanager`,
 				`edge HOLDS ` + smA + `orders/db -> secret:aws:db-password:` + rdsA + `db:orders @83`,
 				`node Resource ` + rdsA + `cluster:reports @92 account=111122223333 name=reports password_secret=secret:aws:db-password:` + rdsA + `cluster:reports provider=aws tf_address=aws_rds_cluster.reports type=aws_rds_cluster`,
 				`node Secret secret:aws:db-password:` + rdsA + `cluster:reports @92 account=111122223333 database=` + rdsA + `cluster:reports long_lived=true provider=aws tf_address=aws_rds_cluster.reports type=db-password`,
+				dbMaster(rdsA+"cluster:reports", 92, "aws_rds_cluster.reports")[0],
+				dbMaster(rdsA+"cluster:reports", 92, "aws_rds_cluster.reports")[1],
+				dbMaster(rdsA+"cluster:reports", 92, "aws_rds_cluster.reports")[2],
 				`edge HOLDS ` + smA + `reports/db -> secret:aws:db-password:` + rdsA + `cluster:reports @92`,
 				`node Resource ` + rdsA + `db:legacy @97 account=111122223333 name=legacy password_secret=secret:aws:db-password:` + rdsA + `db:legacy provider=aws tf_address=aws_db_instance.legacy type=aws_db_instance`,
 				`node Secret secret:aws:db-password:` + rdsA + `db:legacy @97 account=111122223333 database=` + rdsA + `db:legacy fingerprint=FP(CANARY-terraform-7f3a-dbvar) long_lived=true provider=aws stored_inline=true tf_address=aws_db_instance.legacy type=db-password`,
+				dbMaster(rdsA+"db:legacy", 97, "aws_db_instance.legacy")[0],
+				dbMaster(rdsA+"db:legacy", 97, "aws_db_instance.legacy")[1],
+				dbMaster(rdsA+"db:legacy", 97, "aws_db_instance.legacy")[2],
 				`node Runtime runtime:aws:ec2:111122223333:aws_instance.migrator @102 account=111122223333 provider=aws tf_address=aws_instance.migrator type=ec2-instance`,
 				`edge EXPOSES runtime:aws:ec2:111122223333:aws_instance.migrator -> secret:aws:db-password:` + rdsA + `db:legacy @104 via=file`,
 				`node Secret secret:aws:api-key:eu-west-1:111122223333/partner @107 account=111122223333 fingerprint=FP(CANARY-terraform-7f3a-apikey0000) long_lived=true name=partner provider=aws stored_inline=true tf_address=aws_api_gateway_api_key.partner type=api-key`,
@@ -487,6 +510,14 @@ func TestParse(t *testing.T) {
 				`edge VERSION_OF pkg:docker/example-org/agent@` + agentDigest + `?repository_url=ghcr.io -> pkg:docker/example-org/agent?repository_url=ghcr.io @35`,
 				`edge EXECUTES ` + ecsAPI + ` -> pkg:docker/example-org/agent@` + agentDigest + `?repository_url=ghcr.io @35 pinned=digest via=image`,
 				`edge RUNS_ON ` + ecsAPI + ` -> ` + ec2Host + ` @68 service=aws_ecs_service.api`,
+				// key_name: the key pair's private key logs in to the host.
+				`node Secret secret:aws:key-pair:eu-west-1:111122223333/ops-2024 @84 account=111122223333 long_lived=true name=ops-2024 provider=aws type=ssh-key-pair`,
+				`edge AUTHENTICATES_AS secret:aws:key-pair:eu-west-1:111122223333/ops-2024 -> aws:host-user:aws:ec2:111122223333:aws_instance.host/key-pair @84`,
+				`node Identity aws:host-user:aws:ec2:111122223333:aws_instance.host/key-pair @84 account=111122223333 name=key-pair provider=aws runtime=` + ec2Host + ` type=host-user`,
+				`edge CAN_MODIFY aws:host-user:aws:ec2:111122223333:aws_instance.host/key-pair -> ` + ec2Host + ` possible @84 actions=ssh login reason=the private key of key pair ops-2024 logs in to the instance; undecided: whether the host's SSH port can be reached and accepts it is not in the input`,
+				// Root on the pinned host reads the task's role credentials.
+				`edge EXPOSES ` + ec2Host + ` -> secret:aws:role-credentials:aws:ecs-task:api possible @68 reason=code with root on ` + ec2Host +
+					` controls the containers of the tasks that run there (Docker) and reads their role credentials service=aws_ecs_service.api via=metadata`,
 
 				`node Runtime ` + ec2Host + ` @82 account=111122223333 arn=arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0 instance_id=i-0123456789abcdef0` +
 					` provider=aws ssh_key_name=ops-2024 tf_address=aws_instance.host type=ec2-instance`,

@@ -158,8 +158,44 @@ func (e *emitter) dbPassword(b *block, dbARN string, expr hcl.Expression) string
 		}
 	}
 	e.node(graph.NodeSecret, id, "master password of "+dbARN, rng, attrs)
+	e.dbMasterUser(b, dbARN, id)
 	return id
 }
+
+// dbUserArg names the argument that sets a database's master user name.
+var dbUserArg = map[string]string{
+	"aws_db_instance": "username",
+	"aws_rds_cluster": "master_username",
+}
+
+// dbMasterUser emits the master user of a database, which its master
+// password AUTHENTICATES_AS, and the user's CAN_ACCESS to the database.
+// The access is possible, since whether the database can be reached over
+// the network (security groups, subnets) is not read.
+func (e *emitter) dbMasterUser(b *block, dbARN, password string) {
+	name, _ := attrStr(e.ev.objs[b.addr], dbUserArg[b.typ])
+	id := dbUserID(dbARN)
+	rng := b.syn.DefRange()
+	e.node(graph.NodeIdentity, id, "master user of "+dbARN, rng, map[string]string{
+		graph.AttrProvider: providerAWS,
+		"type":             "db-master-user",
+		graph.AttrName:     name,
+		"database":         dbARN,
+		graph.AttrAccount:  e.ev.account,
+		"tf_address":       b.addr,
+	})
+	e.edge(password, graph.EdgeAuthenticatesAs, id, rng, nil)
+	e.edge(id, graph.EdgeCanAccess, dbARN, rng, map[string]string{
+		graph.AttrLevel:   "admin",
+		graph.AttrActions: "database login",
+		graph.AttrReason:  "the master password logs in to " + dbARN + " as its master user; undecided: whether the database can be reached over the network is not in the input",
+	})
+	ed := &e.ff.edges[len(e.ff.edges)-1]
+	ed.Confidence = graph.Possible
+}
+
+// dbUserID returns the id of a database's master user.
+func dbUserID(dbARN string) string { return "aws:db-user:" + dbARN + "#master" }
 
 // resourcePolicy emits the policy of a separate *_policy block as attr
 // resource_policy of the data store it names.

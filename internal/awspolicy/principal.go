@@ -158,6 +158,13 @@ func rootAccount(v string) string {
 	return ""
 }
 
+// unknownRoot reports whether a principal value names an account whose
+// id the input does not show: "" or arn:aws:iam:::root, as Terraform
+// configuration renders an account id it cannot resolve.
+func unknownRoot(v string) bool {
+	return v == "" || strings.HasPrefix(v, "arn:") && partOf(v, 2) == "iam" && partOf(v, 4) == "" && partOf(v, 5) == "root"
+}
+
 // RootAccount returns the account a Principal value names as a whole: an
 // account id or an account root ARN. It returns "" for any other value.
 func RootAccount(v string) string { return rootAccount(v) }
@@ -169,6 +176,17 @@ func awsNameMatch(v string, p Principal) reach {
 	kind := p.kind()
 	if kind == "anonymous" || kind == "service" || kind == "federated" || kind == "canonical" {
 		return reach{}
+	}
+	if unknownRoot(v) {
+		// The account of a configuration that does not show its id:
+		// the principals of that unknown account, maybe a known one.
+		switch {
+		case p.account() != "":
+			return reach{account: Unknown}
+		case kind == "root":
+			return reach{session: True}
+		}
+		return reach{account: True}
 	}
 	if acct := rootAccount(v); acct != "" {
 		if acct != p.account() {

@@ -192,3 +192,34 @@ func TestEvaluateRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownAccountPrincipal: Terraform renders an account id it cannot
+// resolve as "" or arn:aws:iam:::root. Both name the principals of that
+// unknown account, and may name a principal of a known account.
+func TestUnknownAccountPrincipal(t *testing.T) {
+	unknownUser := Principal{ARN: "arn:aws:iam:::user/admin"}
+	knownUser := Principal{ARN: "arn:aws:iam::" + acctA + ":user/admin", Account: acctA}
+	assume := `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`
+	trust := func(p string) string {
+		return `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"` + p + `"},"Action":"sts:AssumeRole"}]}`
+	}
+	role := "arn:aws:iam:::role/reader"
+	tests := []struct {
+		name      string
+		principal Principal
+		value     string
+		want      Effect
+	}{
+		{"empty id, unknown account", unknownUser, "", Allowed},
+		{"root of no account, unknown account", unknownUser, "arn:aws:iam:::root", Allowed},
+		{"empty id, known account", knownUser, "", MaybeAllowed},
+		{"another known account", knownUser, "arn:aws:iam::" + acctB + ":root", NoAllow},
+	}
+	for _, tc := range tests {
+		in := Input{Request: Request{Action: "sts:AssumeRole", Resource: role, Principal: tc.principal},
+			Identity: named(t, "id", assume), Resource: named(t, "trust", trust(tc.value)), ResourceRequired: true, ResourceLayer: LayerTrust}
+		if got := EvaluateRequest(in); got.Effect != tc.want {
+			t.Errorf("%s: %s, want %v", tc.name, got, tc.want)
+		}
+	}
+}

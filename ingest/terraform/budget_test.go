@@ -1,0 +1,62 @@
+package terraform
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestEvaluationBudget checks that for expressions whose elements or text
+// pass the module's evaluation limit reject their file at the expression,
+// that the other files of the module keep their facts with a warning, and
+// that evaluation ends soon after the limit.
+func TestEvaluationBudget(t *testing.T) {
+	p := New()
+	got := parseFile(t, p, filepath.Join("testdata", "hostile_loops", "main.tf"))
+	want := []string{"error 6:10 for expressions of the module iterate over more than 65536 elements or build more than 64 MiB of text, the evaluation limit; the file is skipped"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("main.tf (-want +got):\n%s", diff)
+	}
+	got = parseFile(t, p, filepath.Join("testdata", "hostile_loops", "other.tf"))
+	want = []string{
+		"diag 0:0 evaluation of the module passed its limit for for expressions (65536 elements, 64 MiB of text) at main.tf:6; values built with for expressions may be missing",
+		"node Identity arn:aws:iam:::user/auditor @1 name=auditor provider=aws tf_address=aws_iam_user.auditor type=user",
+		"records 1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("other.tf (-want +got):\n%s", diff)
+	}
+
+	// 1000 copies of a 100 kB page pass 64 MiB of text in the template of
+	// local.book.
+	got = parseFile(t, New(), filepath.Join("testdata", "hostile_text", "main.tf"))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "error 4:10 ") {
+		t.Errorf("hostile_text = %q, want one error at 4:10", got)
+	}
+}
+
+// TestHostileNesting checks a bracket nesting past the parser's bound (the
+// locals brace and 1000 brackets) and a chain of 600 locals, one reading
+// the next, past maxRefDepth.
+func TestHostileNesting(t *testing.T) {
+	got := parseFile(t, New(), filepath.Join("testdata", "hostile_deep", "main.tf"))
+	want := []string{"error 2:1006 expression nested deeper than 1000 levels; the file is skipped, split or simplify the expression"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hostile_deep (-want +got):\n%s", diff)
+	}
+
+	// local.a000 reaches local.a512 at depth 512: that one is read as a
+	// placeholder, and the chain above it is built around it.
+	got = parseFile(t, New(), filepath.Join("testdata", "hostile_chain", "main.tf"))
+	name := "${local.a512}" + strings.Repeat("x", 512)
+	want = []string{
+		"diag 514:10 chain of references deeper than 512; local.a512 is left unresolved where the chain reads it",
+		"node Identity arn:aws:iam:::user/" + name + " @604 name=" + name + " provider=aws tf_address=aws_iam_user.chain type=user unresolved=local.a512",
+		"records 1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hostile_chain (-want +got):\n%s", diff)
+	}
+}

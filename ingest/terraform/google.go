@@ -1,0 +1,234 @@
+package terraform
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
+)
+
+// isGoogle reports whether ingest/gcpiam converts resources of a type.
+func isGoogle(typ string) bool { return gcpiam.TerraformTypes[typ] }
+
+// google emits a google_* block through ingest/gcpiam, which gives the ids
+// and attributes that gcloud and asset inventory input gives.
+func (e *emitter) google(b *block, bv *blockVal) {
+	// Arguments that computeGoogle made unknown, so that no other block
+	// copies a credential (secret_data), are read here from the block.
+	attrs := e.ev.anyAttrs(b, bv.attrs)
+	for name, a := range b.syn.Body.Attributes {
+		switch name {
+		case "count", "for_each", "depends_on", "provider":
+			continue
+		}
+		if v := bv.attrs[name]; v != cty.NilVal && v.IsKnown() {
+			continue
+		}
+		if v, diags := e.ev.value(a.Expr, b); !diags.HasErrors() {
+			if x, ok := toAny(v, 0); ok {
+				attrs[name] = x
+			}
+		}
+	}
+	tb := gcpiam.TerraformBlock{
+		Type:    b.typ,
+		Name:    b.name,
+		Address: b.addr,
+		Attrs:   attrs,
+		Line:    b.syn.DefRange().Start.Line,
+		Project: e.ev.googleProject(b),
+	}
+	if drng, ok := firstDynamic(b.syn.Body); ok {
+		e.warnf(drng, "%s: dynamic blocks are not expanded", b.addr)
+	}
+	nodes, edges, diags := gcpiam.TerraformResource(tb, e.env)
+	for _, n := range nodes {
+		n.Pos = graph.Pos{Line: n.Pos.Line}
+		e.ff.nodes = append(e.ff.nodes, n)
+	}
+	for _, ed := range edges {
+		ed.Pos = graph.Pos{Line: ed.Pos.Line}
+		e.ff.edges = append(e.ff.edges, ed)
+	}
+	for _, d := range diags {
+		d.Pos.File = ""
+		e.ff.diags = append(e.ff.diags, d)
+	}
+}
+
+// computeGoogle adds the attributes Terraform computes for a google_*
+// block that other blocks read, as ingest/gcpiam names them.
+func (ev *evaluator) computeGoogle(b *block, a map[string]cty.Value, set setFunc, unknown unknownFunc) {
+	known, unk := gcpiam.TerraformComputed(b.typ, b.data, ev.anyAttrs(b, a), ev.googleProject(b))
+	for k, v := range known {
+		set(k, v)
+	}
+	unknown(unk...)
+}
+
+// googleProject returns the project of the google provider configuration
+// a block uses, "" when the input does not show it.
+func (ev *evaluator) googleProject(b *block) string {
+	p := ev.m.providerFor(b, "google")
+	if p == nil {
+		return ""
+	}
+	a := p.Body.Attributes["project"]
+	if a == nil {
+		return ""
+	}
+	v, diags := ev.value(a.Expr, nil)
+	s, ok := str(v)
+	if diags.HasErrors() || !ok {
+		return ""
+	}
+	return s
+}
+
+// anyAttrs returns a block's evaluated arguments and nested blocks in the
+// form ingest/gcpiam reads: strings, bools, numbers as float64, []any,
+// map[string]any, each nested block type as []any of map[string]any.
+// Unknown values are left out.
+func (ev *evaluator) anyAttrs(b *block, attrs map[string]cty.Value) map[string]any {
+	out := map[string]any{}
+	for k, v := range attrs {
+		if x, ok := toAny(v, 0); ok {
+			out[k] = x
+		}
+	}
+	ev.nestedAny(b, b.syn.Body, out, 0)
+	return out
+}
+
+// maxAnyDepth bounds the nesting that anyAttrs converts.
+const maxAnyDepth = 32
+
+func (ev *evaluator) nestedAny(b *block, body *hclsyntax.Body, out map[string]any, depth int) {
+	if depth > maxAnyDepth {
+		return
+	}
+	for _, nb := range body.Blocks {
+		switch nb.Type {
+		case "dynamic", "lifecycle", "provisioner", "connection":
+			continue
+		}
+		m := map[string]any{}
+		for name, a := range nb.Body.Attributes {
+			v, diags := ev.value(a.Expr, b)
+			if diags.HasErrors() {
+				continue
+			}
+			if x, ok := toAny(v, 0); ok {
+				m[name] = x
+			}
+		}
+		ev.nestedAny(b, nb.Body, m, depth+1)
+		list, _ := out[nb.Type].([]any)
+		out[nb.Type] = append(list, m)
+	}
+}
+
+// toAny converts a known value; ok is false for unknown and null values.
+func toAny(v cty.Value, depth int) (any, bool) {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() || depth > maxAnyDepth {
+		return nil, false
+	}
+	v, _ = v.Unmark()
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		return v.AsString(), true
+	case ty == cty.Bool:
+		return v.True(), true
+	case ty == cty.Number:
+		f, _ := v.AsBigFloat().Float64()
+		return f, true
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		var list []any
+		for _, e := range v.AsValueSlice() {
+			if x, ok := toAny(e, depth+1); ok {
+				list = append(list, x)
+			}
+		}
+		return list, true
+	case ty.IsMapType() || ty.IsObjectType():
+		m := map[string]any{}
+		for k, e := range v.AsValueMap() {
+			if x, ok := toAny(e, depth+1); ok {
+				m[k] = x
+			}
+		}
+		return m, true
+	}
+	return nil, false
+}
+
+// firstDynamic returns the first dynamic block of a body.
+func firstDynamic(body *hclsyntax.Body) (hcl.Range, bool) {
+	for _, nb := range body.Blocks {
+		if nb.Type == "dynamic" {
+			return nb.DefRange(), true
+		}
+	}
+	return hcl.Range{}, false
+}
+
+// Annotations that bind a Kubernetes service account to a cloud identity.
+const (
+	annotationIRSA = "eks.amazonaws.com/role-arn"
+	annotationGKE  = "iam.gke.io/gcp-service-account"
+)
+
+// k8sServiceAccount emits a kubernetes_service_account as the Kubernetes
+// ingester emits a ServiceAccount object, with the annotations that bind
+// it to a Google service account (GKE workload identity) or an IAM role.
+func (e *emitter) k8sServiceAccount(b *block, bv *blockVal) {
+	meta := firstMap(e.ev.anyAttrs(b, bv.attrs), "metadata")
+	name, _ := meta["name"].(string)
+	if name == "" {
+		e.warnf(b.syn.DefRange(), "%s: metadata name is missing or not known; block skipped", b.addr)
+		return
+	}
+	ns, _ := meta["namespace"].(string)
+	if ns == "" {
+		ns = "default"
+	}
+	attrs := map[string]string{
+		graph.AttrProvider: "kubernetes",
+		"type":             "service-account",
+		"namespace":        ns,
+		graph.AttrName:     name,
+		"tf_address":       b.addr,
+	}
+	if auto, ok := bv.attrs["automount_service_account_token"]; ok && auto.IsKnown() && !auto.IsNull() && auto.Type() == cty.Bool {
+		attrs["automount_token"] = boolWord(auto.True())
+	}
+	ann, _ := meta["annotations"].(map[string]any)
+	if sa, _ := ann[annotationGKE].(string); sa != "" {
+		attrs["gcp_service_account"] = strings.TrimSpace(sa)
+	}
+	if arn, _ := ann[annotationIRSA].(string); strings.HasPrefix(arn, "arn:aws") && strings.Contains(arn, ":role/") {
+		attrs["aws_role_arn"] = arn
+	}
+	e.node(graph.NodeIdentity, graph.K8sServiceAccountID(ns, name), "service account "+ns+"/"+name, b.syn.DefRange(), attrs)
+}
+
+// firstMap returns the first nested block of a type from anyAttrs output.
+func firstMap(attrs map[string]any, key string) map[string]any {
+	if list, ok := attrs[key].([]any); ok && len(list) > 0 {
+		m, _ := list[0].(map[string]any)
+		return m
+	}
+	return nil
+}
+
+func boolWord(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}

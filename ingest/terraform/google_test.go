@@ -1,0 +1,126 @@
+package terraform
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/link"
+)
+
+// deriveDir parses every .tf file of a testdata folder, links the facts
+// and returns the derived edges of the given kinds as "from -KIND-> to
+// (confidence)".
+func deriveDir(t *testing.T, dir string, kinds ...graph.EdgeKind) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", dir, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no .tf files in testdata/%s", dir)
+	}
+	p := New()
+	var res ingest.Result
+	for _, f := range files {
+		if err := p.Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+			t.Fatalf("Parse(%s): %v", f, err)
+		}
+	}
+	for _, d := range res.Diags {
+		t.Logf("diagnostic: %s", d)
+	}
+
+	s := memstore.New()
+	b := &graph.Batch{Time: time.Now(), Nodes: res.Nodes, Edges: res.Edges}
+	if err := s.Write(context.Background(), b, (&link.Linker{}).Derive); err != nil {
+		t.Fatal(err)
+	}
+
+	input := map[graph.EdgeKey]bool{}
+	for _, e := range res.Edges {
+		input[e.Key()] = true
+	}
+	var out []string
+	for _, k := range kinds {
+		es, err := s.EdgesByKind(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			if !input[e.Key()] {
+				out = append(out, e.From+" -"+string(e.Kind)+"-> "+e.To+" ("+string(e.Confidence)+")")
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestGoogleDerived checks that google_* blocks give the linker what
+// gcloud output gives: grants on a bucket, a secret (through a rendered
+// google_iam_policy), a project of an aliased provider under a condition
+// that holds, workload identity for GitHub and for GKE.
+func TestGoogleDerived(t *testing.T) {
+	const (
+		deployer = "gcp:sa:deployer@example-prod.iam.gserviceaccount.com"
+		app      = "gcp:sa:app@example-prod.iam.gserviceaccount.com"
+		gke      = "gcp:wif:example-prod.svc.id.goog/subject/ns/shop/sa/api"
+	)
+	got := deriveDir(t, "gcp", graph.EdgeCanAssume, graph.EdgeCanReadSecret, graph.EdgeCanMint, graph.EdgeCanAccess)
+	want := []string{
+		// roles/secretmanager.secretAccessor from data.google_iam_policy.
+		app + " -CAN_READ_SECRET-> gcp:secret:projects/example-prod/secrets/db-password (certain)",
+		// roles/storage.objectViewer on the bucket.
+		deployer + " -CAN_ACCESS-> gcp:bucket:example-org-artifacts (certain)",
+		// Token Creator on the dev project (provider google.dev), whose
+		// condition request.time > 2020 holds: the project and its account.
+		"gcp:user:erin@example.com -CAN_ACCESS-> gcp:project:example-dev (certain)",
+		"gcp:user:erin@example.com -CAN_ASSUME-> gcp:sa:tester@example-dev.iam.gserviceaccount.com (certain)",
+		// roles/iam.workloadIdentityUser for the GKE principal and for the
+		// GitHub repository's principal set.
+		gke + " -CAN_ASSUME-> " + app + " (certain)",
+		"gcp:wif:github/attribute.repository/example-org/app -CAN_ASSUME-> " + deployer + " (certain)",
+		// The annotated Kubernetes service account.
+		"k8s:sa:shop/api -CAN_ASSUME-> " + app + " (certain)",
+		"k8s:sa:shop/api -CAN_ASSUME-> " + gke + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("derived edges (-want +got):\n%s", diff)
+	}
+}
+
+func TestGoogleFacts(t *testing.T) {
+	lines := parseFile(t, New(), filepath.Join("testdata", "gcp", "main.tf"))
+	want := []string{
+		`node Secret gcp:secret:projects/example-prod/secrets/db-password @114 account=example-prod fingerprint=FP(CANARY-terraform-gcp-7f3a) long_lived=true name=db-password project=example-prod provider=gcp resource_name=projects/example-prod/secrets/db-password resource_type=secretmanager.googleapis.com/Secret stored_inline=true type=secretmanager`,
+		`node Policy gcp:wif-provider:github/actions @38 attribute_condition=assertion.repository_owner == "example-org" attribute_mapping={"attribute.repository":"assertion.repository","google.subject":"assertion.sub"} issuer=https://token.actions.githubusercontent.com pool=github project=example-prod provider=gcp provider_id=actions tf_address=google_iam_workload_identity_pool_provider.actions type=wif-provider`,
+		`edge AUTHENTICATES_AS secret:gcp:sa-key:deployer@example-prod.iam.gserviceaccount.com/deployer -> gcp:sa:deployer@example-prod.iam.gserviceaccount.com @57`,
+		`node Identity k8s:sa:shop/api @104 gcp_service_account=app@example-prod.iam.gserviceaccount.com name=api namespace=shop provider=kubernetes tf_address=kubernetes_service_account.api type=service-account`,
+		`node Identity gcp:sa:tester@example-dev.iam.gserviceaccount.com @18 account=example-dev email=tester@example-dev.iam.gserviceaccount.com project=example-dev provider=gcp resource_name=projects/-/serviceAccounts/tester@example-dev.iam.gserviceaccount.com resource_type=iam.googleapis.com/ServiceAccount tf_address=google_service_account.tester type=service-account`,
+	}
+	want = expandFP(want)
+	have := map[string]bool{}
+	for _, l := range lines {
+		have[l] = true
+		if strings.HasPrefix(l, "diag ") {
+			t.Errorf("unexpected %s", l)
+		}
+		if strings.Contains(l, "CANARY") {
+			t.Errorf("secret value in %s", l)
+		}
+	}
+	for _, w := range want {
+		if !have[w] {
+			t.Errorf("missing %s", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("got:\n%s", strings.Join(lines, "\n"))
+	}
+}
