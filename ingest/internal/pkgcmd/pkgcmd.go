@@ -1,0 +1,704 @@
+// Package pkgcmd tells what a command that a CI job runs does with the
+// packages of an ecosystem: whether it installs them from a registry,
+// whether that install runs the packages' install scripts, and whether the
+// command runs code (the project's or its dependencies') that loads them.
+//
+// The CI ingesters split scripts into commands their own way and hand each
+// command's words here, so that GitHub Actions, GitLab CI and CircleCI
+// agree on what a command does.
+//
+// Known limits: a repository's .npmrc (ignore-scripts=true) and a
+// package.json that lists the scripts a project defines are not read, so
+// npm lifecycle scripts of the project are assumed to exist and scripts
+// disabled only through .npmrc are taken as enabled. Bun runs the install
+// scripts of trusted dependencies only; its installs are read as running
+// them all.
+package pkgcmd
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// Ecosystems, named as the installs attribute of a runtime names them.
+// AnyEco stands for every ecosystem in what a command may run.
+const (
+	NPM      = "npm"
+	PyPI     = "pypi"
+	Go       = "golang"
+	Cargo    = "cargo"
+	Gem      = "gem"
+	Composer = "composer"
+	AnyEco   = "*"
+)
+
+// Run says whether a command runs code that loads an ecosystem's packages.
+type Run int
+
+const (
+	// RunNone: the command runs none of the installed packages' code.
+	RunNone Run = iota
+	// RunMaybe: the command runs code the input does not show (a make
+	// target, the project's own lifecycle scripts), which may load them.
+	RunMaybe
+	// RunCertain: the command runs the project's code or a dependency's
+	// program (npm test, pytest, go test, cargo build).
+	RunCertain
+)
+
+// Effect is what one command does with one ecosystem's packages.
+type Effect struct {
+	Eco string
+	// Dir is the directory the command names for itself (npm --prefix
+	// DIR), or "".
+	Dir string
+	// Install is set when the command fetches packages from a registry.
+	Install bool
+	// NoScripts is set on an install that runs no install scripts of the
+	// packages it installs (npm ci --ignore-scripts, composer install
+	// --no-plugins, pip install --only-binary :all:).
+	NoScripts bool
+	Run       Run
+	// What names what runs the code, for reasons: a command ("npm test")
+	// when Run is RunCertain, a clause ("npm ci runs the project's own
+	// lifecycle scripts") when Run is RunMaybe. It holds no comma.
+	What string
+}
+
+// Env is the environment a command runs with, as far as the input shows.
+type Env map[string]string
+
+// get returns a variable, matching its name without regard to case as
+// npm and pip read their configuration variables.
+func (e Env) get(name string) string {
+	if v, ok := e[name]; ok {
+		return v
+	}
+	for k, v := range e {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// ScriptsVar reports whether a variable set to value turns install scripts
+// off for the installs that see it.
+func ScriptsVar(name, value string) bool {
+	return Env{name: value}.scriptsOff(NPM) || Env{name: value}.scriptsOff(PyPI)
+}
+
+func (e Env) scriptsOff(eco string) bool {
+	switch eco {
+	case NPM:
+		if truthy(e.get("npm_config_ignore_scripts")) {
+			return true
+		}
+		v := strings.ToLower(e.get("YARN_ENABLE_SCRIPTS"))
+		return v == "false" || v == "0"
+	case PyPI:
+		return strings.Contains(e.get("PIP_ONLY_BINARY"), ":all:")
+	}
+	return false
+}
+
+func truthy(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	return v == "true" || v == "1" || v == "yes"
+}
+
+// Classify reads one simple command, given as its words with the program
+// first, run with env. ok is false for a command that does nothing with
+// any ecosystem's packages.
+func Classify(argv []string, env Env) (eff Effect, ok bool) {
+	if len(argv) == 0 {
+		return Effect{}, false
+	}
+	prog := strings.ReplaceAll(argv[0], `\`, "/")
+	name := strings.TrimSuffix(path.Base(prog), ".exe")
+	name = strings.TrimSuffix(name, ".cmd")
+	args := argv[1:]
+	var e Effect
+	switch {
+	case name == "npm":
+		e = npmCommand(args, env)
+	case name == "yarn":
+		e = yarnCommand(args, env)
+	case name == "pnpm":
+		e = pnpmCommand(args, env)
+	case name == "bun":
+		e = bunCommand(args, env)
+	case name == "npx" || name == "pnpx" || name == "bunx":
+		e = Effect{Eco: NPM, Install: true, Run: RunCertain, What: name}
+	case name == "node" || nodeTools[name]:
+		if !versionOnly(args) {
+			e = Effect{Eco: NPM, Run: RunCertain, What: name}
+		}
+	case isPip(name):
+		e = pipCommand(args, env)
+	case isPython(name):
+		e = pythonCommand(name, args, env)
+	case name == "poetry" || name == "pipenv" || name == "uv" || name == "pdm" || name == "hatch" || name == "rye":
+		e = pyManagerCommand(name, args)
+	case name == "pipx" || name == "uvx":
+		if sub, _ := firstArg(args); name == "uvx" || sub == "install" || sub == "run" {
+			e = Effect{Eco: PyPI, Install: true}
+		}
+	case pythonTools[name]:
+		e = Effect{Eco: PyPI, Run: RunCertain, What: name}
+	case name == "go":
+		e = goCommand(args)
+	case name == "cargo":
+		e = cargoCommand(args)
+	case name == "bundle" || name == "gem":
+		e = rubyCommand(name, args)
+	case rubyTools[name]:
+		e = Effect{Eco: Gem, Run: RunCertain, What: name}
+	case name == "composer":
+		e = composerCommand(args)
+	case name == "php" || phpTools[name]:
+		if !versionOnly(args) {
+			e = Effect{Eco: Composer, Run: RunCertain, What: phpWhat(name, args)}
+		}
+	default:
+		e = opaqueCommand(prog, name, args)
+	}
+	return e, e.Eco != ""
+}
+
+// versionOnly reports whether a command only asks for its version.
+func versionOnly(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	for _, a := range args {
+		switch a {
+		case "-v", "-V", "--version", "version", "-version":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// nodeTools are programs that npm packages provide and that run the
+// project's code or are themselves dependency code.
+var nodeTools = set("ts-node", "tsx", "jest", "vitest", "mocha", "ava", "karma", "nyc", "c8", "tsc",
+	"webpack", "webpack-cli", "next", "vite", "nuxt", "nuxi", "ng", "rollup", "esbuild", "parcel",
+	"gulp", "grunt", "eslint", "prettier", "lerna", "nx", "turbo", "playwright", "cypress",
+	"react-scripts", "vue-cli-service", "astro", "remix", "storybook", "svelte-kit", "changeset",
+	"semantic-release", "electron-builder")
+
+var pythonTools = set("pytest", "py.test", "tox", "nox", "coverage", "behave", "sphinx-build",
+	"mkdocs", "uvicorn", "gunicorn", "django-admin", "flask", "celery", "ipython", "jupyter")
+
+var rubyTools = set("rake", "rspec", "rails", "ruby", "rubocop", "cucumber", "jekyll")
+
+var phpTools = set("phpunit", "pest", "paratest", "phpstan", "psalm", "codecept", "behat", "artisan")
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// lifecycle is the clause for an install that runs the project's own
+// lifecycle scripts.
+func lifecycle(cmd string) string {
+	return cmd + " runs the project's own lifecycle scripts"
+}
+
+func npmCommand(args []string, env Env) Effect {
+	sub, dir := firstArg(args)
+	off := hasFlag(args, "--ignore-scripts") || env.scriptsOff(NPM)
+	e := Effect{Eco: NPM, Dir: dir}
+	switch sub {
+	case "ci", "clean-install", "install", "i", "add", "isntall", "update", "up", "upgrade", "rebuild", "rb":
+		e.Install, e.NoScripts = true, off
+		if !off {
+			e.Run, e.What = RunMaybe, lifecycle("npm "+sub)
+		}
+	case "install-test", "it", "install-ci-test", "cit":
+		e.Install, e.NoScripts = true, off
+		e.Run, e.What = RunCertain, "npm "+sub
+	case "exec", "x":
+		e.Install, e.Run, e.What = true, RunCertain, "npm exec"
+	case "test", "t", "tst", "start", "stop", "restart", "explore":
+		e.Run, e.What = RunCertain, "npm "+sub
+	case "run", "run-script", "rum", "urn":
+		e.Run, e.What = RunCertain, "npm run"
+	case "publish", "pack", "version":
+		if off {
+			return Effect{}
+		}
+		e.Run, e.What = RunMaybe, lifecycle("npm "+sub)
+	default:
+		return Effect{}
+	}
+	return e
+}
+
+// yarnBuiltins are yarn commands (classic and berry) that neither install
+// nor run the project's code.
+var yarnBuiltins = set("audit", "autoclean", "bin", "cache", "check", "config", "explain", "generate-lock-entry",
+	"global", "help", "info", "init", "licenses", "link", "list", "login", "logout", "outdated", "owner",
+	"patch", "patch-commit", "plugin", "policies", "set", "stage", "tag", "team", "unlink", "versions",
+	"why", "constraints", "search", "-v", "--version", "--help", "-h")
+
+func yarnCommand(args []string, env Env) Effect {
+	sub, dir := firstArg(args)
+	off := hasFlag(args, "--ignore-scripts") || hasFlag(args, "--mode=skip-build") ||
+		hasSeq(args, "--mode", "skip-build") || env.scriptsOff(NPM)
+	e := Effect{Eco: NPM, Dir: dir}
+	switch {
+	case sub == "" && len(args) > 0 && versionOnly(args):
+		return Effect{}
+	case sub == "" || sub == "install" || sub == "add" || sub == "up" || sub == "upgrade" ||
+		sub == "remove" || sub == "import" || sub == "rebuild" || sub == "dedupe" || sub == "unplug":
+		e.Install, e.NoScripts = true, off
+		if !off {
+			e.Run, e.What = RunMaybe, lifecycle("yarn "+orInstall(sub))
+		}
+	case sub == "dlx" || sub == "create":
+		e.Install, e.Run, e.What = true, RunCertain, "yarn "+sub
+	case sub == "workspaces" || sub == "workspace":
+		switch {
+		case hasFlag(args, "focus"):
+			e.Install, e.NoScripts = true, off
+			if !off {
+				e.Run, e.What = RunMaybe, lifecycle("yarn workspaces focus")
+			}
+		case hasFlag(args, "info") || hasFlag(args, "list"):
+			return Effect{}
+		default:
+			e.Run, e.What = RunCertain, "yarn "+sub
+		}
+	case sub == "publish" || sub == "pack" || sub == "npm" || sub == "version":
+		if off {
+			return Effect{}
+		}
+		e.Run, e.What = RunMaybe, lifecycle("yarn "+sub)
+	case yarnBuiltins[sub]:
+		return Effect{}
+	case sub == "run" || sub == "exec" || sub == "node":
+		e.Run, e.What = RunCertain, "yarn "+sub
+	default:
+		// yarn NAME runs the project's script NAME.
+		e.Run, e.What = RunCertain, "yarn "+sub
+	}
+	return e
+}
+
+func orInstall(sub string) string {
+	if sub == "" {
+		return "install"
+	}
+	return sub
+}
+
+var pnpmBuiltins = set("audit", "list", "ls", "ll", "la", "outdated", "why", "licenses", "store", "server",
+	"root", "bin", "setup", "init", "config", "c", "get", "set", "env", "doctor", "self-update", "link",
+	"ln", "unlink", "patch", "patch-commit", "prune", "help", "-v", "--version", "--help", "-h")
+
+func pnpmCommand(args []string, env Env) Effect {
+	sub, dir := firstArg(args)
+	off := hasFlag(args, "--ignore-scripts") || env.scriptsOff(NPM)
+	e := Effect{Eco: NPM, Dir: dir}
+	switch {
+	case sub == "i" || sub == "install" || sub == "add" || sub == "update" || sub == "up" || sub == "upgrade" ||
+		sub == "remove" || sub == "rm" || sub == "import" || sub == "fetch" || sub == "rebuild" || sub == "rb" ||
+		sub == "deploy":
+		e.Install, e.NoScripts = true, off
+		if !off {
+			e.Run, e.What = RunMaybe, lifecycle("pnpm "+sub)
+		}
+	case sub == "install-test" || sub == "it":
+		e.Install, e.NoScripts = true, off
+		e.Run, e.What = RunCertain, "pnpm "+sub
+	case sub == "dlx" || sub == "x" || sub == "create":
+		e.Install, e.Run, e.What = true, RunCertain, "pnpm "+sub
+	case sub == "publish" || sub == "pack":
+		if off {
+			return Effect{}
+		}
+		e.Run, e.What = RunMaybe, lifecycle("pnpm "+sub)
+	case sub == "" || pnpmBuiltins[sub]:
+		return Effect{}
+	case sub == "run" || sub == "run-script" || sub == "test" || sub == "t" || sub == "start" || sub == "exec":
+		e.Run, e.What = RunCertain, "pnpm "+sub
+	default:
+		// pnpm NAME runs the project's script NAME.
+		e.Run, e.What = RunCertain, "pnpm "+sub
+	}
+	return e
+}
+
+func bunCommand(args []string, env Env) Effect {
+	sub, dir := firstArg(args)
+	off := hasFlag(args, "--ignore-scripts") || env.scriptsOff(NPM)
+	e := Effect{Eco: NPM, Dir: dir}
+	switch sub {
+	case "i", "install", "add", "a", "update", "remove", "rm":
+		e.Install, e.NoScripts = true, off
+		if !off {
+			e.Run, e.What = RunMaybe, lifecycle("bun "+sub)
+		}
+	case "x":
+		e.Install, e.Run, e.What = true, RunCertain, "bun x"
+	case "publish", "pack":
+		if off {
+			return Effect{}
+		}
+		e.Run, e.What = RunMaybe, lifecycle("bun "+sub)
+	case "", "upgrade", "pm", "link", "unlink", "outdated", "init", "help", "-v", "--version", "--revision":
+		return Effect{}
+	default:
+		// bun run, bun test, bun FILE and bun NAME run the project's code.
+		e.Run, e.What = RunCertain, "bun "+sub
+	}
+	return e
+}
+
+func isPip(name string) bool {
+	return name == "pip" || strings.HasPrefix(name, "pip3") || strings.HasPrefix(name, "pip2")
+}
+
+func isPython(name string) bool {
+	return name == "py" || name == "python" || strings.HasPrefix(name, "python3") || strings.HasPrefix(name, "python2")
+}
+
+// pipCommand reads pip's arguments. pip builds a source distribution by
+// running its setup code, and installing the project itself (pip install
+// . or -e DIR) runs the project's build.
+func pipCommand(args []string, env Env) Effect {
+	sub, _ := firstArg(args)
+	if sub != "install" {
+		return Effect{}
+	}
+	e := Effect{Eco: PyPI, Install: true}
+	e.NoScripts = onlyBinary(args) || env.scriptsOff(PyPI)
+	if installsProject(args) {
+		e.Run, e.What = RunCertain, "pip install of the project"
+	}
+	return e
+}
+
+// onlyBinary reports whether pip installs wheels only, which run no code.
+func onlyBinary(args []string) bool {
+	for i, a := range args {
+		if a == "--only-binary" && i+1 < len(args) && strings.Contains(args[i+1], ":all:") {
+			return true
+		}
+		if strings.HasPrefix(a, "--only-binary=") && strings.Contains(a, ":all:") {
+			return true
+		}
+	}
+	return false
+}
+
+// installsProject reports whether pip install names a folder of the
+// checkout (., ./sub, -e .) rather than packages and requirement files.
+func installsProject(args []string) bool {
+	for i, a := range args {
+		if a == "-e" || a == "--editable" {
+			return true
+		}
+		if i > 0 && (args[i-1] == "-r" || args[i-1] == "--requirement" || args[i-1] == "-c" ||
+			args[i-1] == "--constraint" || args[i-1] == "-t" || args[i-1] == "--target") {
+			continue
+		}
+		if a == "." || strings.HasPrefix(a, "./") || strings.HasPrefix(a, ".[") || strings.HasPrefix(a, "-e.") {
+			return true
+		}
+	}
+	return false
+}
+
+// pythonCommand reads python ARGS: -m pip installs, -m venv and a version
+// query do nothing, anything else runs the project's code.
+func pythonCommand(name string, args []string, env Env) Effect {
+	for i, a := range args {
+		if a != "-m" || i+1 >= len(args) {
+			continue
+		}
+		switch args[i+1] {
+		case "pip":
+			return pipCommand(args[i+2:], env)
+		case "venv", "virtualenv", "ensurepip", "site", "http.server", "json.tool":
+			return Effect{}
+		}
+		return Effect{Eco: PyPI, Run: RunCertain, What: name + " -m " + args[i+1]}
+	}
+	if versionOnly(args) {
+		return Effect{}
+	}
+	return Effect{Eco: PyPI, Run: RunCertain, What: name}
+}
+
+// pyManagerCommand reads poetry, pipenv, uv, pdm, hatch and rye.
+func pyManagerCommand(name string, args []string) Effect {
+	sub, _ := firstArg(args)
+	e := Effect{Eco: PyPI}
+	switch {
+	case sub == "install" || sub == "sync" || sub == "add":
+		e.Install = true
+	case name == "uv" && hasSeq(args, "pip", "install"):
+		e.Install = true
+	case sub == "run" || (name == "hatch" && sub == "test"):
+		// uv run, rye run and pdm run bring the environment in line with
+		// the lockfile before they run.
+		e.Install = name == "uv" || name == "rye" || name == "pdm"
+		e.Run, e.What = RunCertain, name+" "+sub
+	default:
+		return Effect{}
+	}
+	return e
+}
+
+// goCommand reads go ARGS. Go runs no module code while it fetches or
+// compiles modules: only tests, go run and go generate run it.
+func goCommand(args []string) Effect {
+	sub, _ := firstArg(args)
+	switch sub {
+	case "build", "install", "get":
+		return Effect{Eco: Go, Install: true}
+	case "mod":
+		if hasSeq(args, "mod", "download") {
+			return Effect{Eco: Go, Install: true}
+		}
+	case "test", "run", "generate":
+		return Effect{Eco: Go, Install: true, Run: RunCertain, What: "go " + sub}
+	}
+	return Effect{}
+}
+
+// cargoCommand reads cargo ARGS. Building a crate runs the build scripts
+// and procedural macros of its dependencies, so every command that
+// compiles runs their code.
+func cargoCommand(args []string) Effect {
+	sub, _ := firstArg(args)
+	switch sub {
+	case "build", "b", "test", "t", "run", "r", "check", "c", "clippy", "bench", "doc", "install",
+		"publish", "nextest", "tarpaulin", "llvm-cov", "miri", "fuzz":
+		return Effect{Eco: Cargo, Install: true, Run: RunCertain, What: "cargo " + sub}
+	case "fetch", "vendor":
+		return Effect{Eco: Cargo, Install: true}
+	}
+	return Effect{}
+}
+
+func rubyCommand(name string, args []string) Effect {
+	sub, _ := firstArg(args)
+	switch {
+	case name == "bundle" && (sub == "" || sub == "install" || sub == "update"):
+		return Effect{Eco: Gem, Install: true}
+	case name == "bundle" && sub == "exec":
+		return Effect{Eco: Gem, Run: RunCertain, What: "bundle exec"}
+	case name == "gem" && sub == "install":
+		return Effect{Eco: Gem, Install: true}
+	}
+	return Effect{}
+}
+
+// composerBuiltins are composer commands that neither install nor run
+// the project's code.
+var composerBuiltins = set("validate", "show", "info", "outdated", "audit", "config", "diagnose",
+	"self-update", "selfupdate", "global", "depends", "why", "prohibits", "why-not", "status",
+	"licenses", "search", "init", "fund", "check-platform-reqs", "clear-cache", "clearcache",
+	"archive", "bump", "list", "help", "about", "suggests", "home", "browse", "-V", "--version")
+
+// composerCommand reads composer ARGS. Composer runs the plugins among
+// the packages it installs (unless --no-plugins) and the project's own
+// scripts (unless --no-scripts).
+func composerCommand(args []string) Effect {
+	sub, _ := firstArg(args)
+	e := Effect{Eco: Composer}
+	noScripts := hasFlag(args, "--no-scripts")
+	switch {
+	case sub == "install" || sub == "i" || sub == "update" || sub == "u" || sub == "upgrade" ||
+		sub == "require" || sub == "r" || sub == "remove" || sub == "reinstall" || sub == "create-project":
+		e.Install, e.NoScripts = true, hasFlag(args, "--no-plugins")
+		if !noScripts {
+			e.Run, e.What = RunMaybe, lifecycle("composer "+sub)
+		}
+	case sub == "dump-autoload" || sub == "dumpautoload":
+		if noScripts {
+			return Effect{}
+		}
+		e.Run, e.What = RunMaybe, lifecycle("composer "+sub)
+	case sub == "" || composerBuiltins[sub]:
+		return Effect{}
+	case sub == "run-script" || sub == "run" || sub == "exec":
+		e.Run, e.What = RunCertain, "composer "+sub
+	default:
+		// composer NAME runs the project's script NAME.
+		e.Run, e.What = RunCertain, "composer "+sub
+	}
+	return e
+}
+
+func phpWhat(name string, args []string) string {
+	if name == "php" && len(args) > 0 && path.Base(args[0]) == "artisan" {
+		return "php artisan"
+	}
+	return name
+}
+
+// opaqueCommand reads programs that run commands the input does not show:
+// make and its kin, a script of the checkout, a shell given a file.
+func opaqueCommand(prog, name string, args []string) Effect {
+	maybe := func(what string) Effect { return Effect{Eco: AnyEco, Run: RunMaybe, What: what} }
+	switch name {
+	case "make", "gmake", "just", "task", "mage", "earthly", "bazel", "bazelisk":
+		return maybe(name + " runs commands the input does not show")
+	case "bash", "sh", "zsh", "dash", "pwsh", "powershell":
+		if sub, _ := firstArg(args); sub != "" && !hasFlag(args, "-c") && !hasFlag(args, "-Command") {
+			return maybe("a script of the checkout runs commands the input does not show")
+		}
+		return Effect{}
+	}
+	if strings.Contains(prog, "/") && !strings.HasPrefix(prog, "/") && !strings.HasPrefix(prog, "$") &&
+		!strings.HasPrefix(prog, "~") {
+		return maybe("a script of the checkout runs commands the input does not show")
+	}
+	return Effect{}
+}
+
+// firstArg returns the first argument that is not an option, and the
+// directory a --prefix, -C, --cwd or --dir option names before it.
+func firstArg(args []string) (sub, dir string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--prefix" || a == "-C" || a == "--cwd" || a == "--dir":
+			if i+1 < len(args) {
+				dir = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "--prefix=") || strings.HasPrefix(a, "--cwd=") || strings.HasPrefix(a, "--dir="):
+			dir = a[strings.IndexByte(a, '=')+1:]
+		case a == "--filter" || a == "-F":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a, dir
+		}
+	}
+	return "", dir
+}
+
+// hasFlag reports whether args hold flag, alone or as flag=VALUE with a
+// value other than false.
+func hasFlag(args []string, flag string) bool {
+	for _, a := range args {
+		if a == flag {
+			return true
+		}
+		if v, ok := strings.CutPrefix(a, flag+"="); ok && v != "false" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSeq reports whether want occurs in args as consecutive words.
+func hasSeq(args []string, want ...string) bool {
+	for i := 0; i+len(want) <= len(args); i++ {
+		match := true
+		for j := range want {
+			if args[i+j] != want[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// Attribute keys of a runtime that Attrs fills.
+const (
+	AttrInstalls    = "installs"            // ecosystems the job installs
+	AttrInstallDirs = "install_dirs"        // directories the installs ran in
+	AttrScriptsOff  = "install_scripts_off" // ecosystems every install of which ran no install scripts
+	AttrRuns        = "runs"                // ecosystems whose code the job certainly runs
+	AttrRunsVia     = "runs_via"            // ECO=what runs it, one per ecosystem
+	AttrMayRun      = "may_run"             // ecosystems (or *) whose code the job may run
+	AttrMayRunVia   = "may_run_via"         // ECO=what may run it, one per ecosystem
+)
+
+// Attrs sums up the effects of a job's commands, in the order they run,
+// as runtime attributes. Each effect's Dir is the directory it ran in,
+// resolved by the caller against the job's working directory.
+func Attrs(effects []Effect) map[string]string {
+	var ecos, dirs, runs, may []string
+	on := map[string]bool{}  // ecosystems with an install that runs scripts
+	off := map[string]bool{} // ecosystems with an install that runs none
+	runVia := map[string]string{}
+	mayVia := map[string]string{}
+	for _, e := range effects {
+		if e.Install {
+			ecos = append(ecos, e.Eco)
+			dirs = append(dirs, e.Dir)
+			if e.NoScripts {
+				off[e.Eco] = true
+			} else {
+				on[e.Eco] = true
+			}
+		}
+		switch e.Run {
+		case RunCertain:
+			if _, ok := runVia[e.Eco]; !ok {
+				runVia[e.Eco] = e.What
+				runs = append(runs, e.Eco)
+			}
+		case RunMaybe:
+			if _, ok := mayVia[e.Eco]; !ok {
+				mayVia[e.Eco] = e.What
+				may = append(may, e.Eco)
+			}
+		}
+	}
+	var scriptsOff []string
+	for eco := range off {
+		if !on[eco] {
+			scriptsOff = append(scriptsOff, eco)
+		}
+	}
+	return map[string]string{
+		AttrInstalls:    graph.JoinList(ecos),
+		AttrInstallDirs: graph.JoinList(dirs),
+		AttrScriptsOff:  graph.JoinList(scriptsOff),
+		AttrRuns:        graph.JoinList(runs),
+		AttrRunsVia:     viaList(runVia),
+		AttrMayRun:      graph.JoinList(may),
+		AttrMayRunVia:   viaList(mayVia),
+	}
+}
+
+func viaList(m map[string]string) string {
+	var out []string
+	for eco, what := range m {
+		out = append(out, eco+"="+strings.ReplaceAll(what, ",", ";"))
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+// Via returns what a runs_via or may_run_via attribute names for eco, or
+// "".
+func Via(list, eco string) string {
+	for _, it := range graph.SplitList(list) {
+		if k, v, ok := strings.Cut(it, "="); ok && k == eco {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,149 @@
+package pkgcmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestClassify(t *testing.T) {
+	ci := func(cmd string) string { return cmd + " runs the project's own lifecycle scripts" }
+	opaque := "a script of the checkout runs commands the input does not show"
+	tests := []struct {
+		cmd  string
+		env  Env
+		want Effect // zero: the command does nothing with packages
+	}{
+		// installs, as both CI scanners read them before
+		{"npm ci", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, What: ci("npm ci")}},
+		{"npm i --no-audit", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, What: ci("npm i")}},
+		{"npm --prefix web ci", nil, Effect{Eco: NPM, Dir: "web", Install: true, Run: RunMaybe, What: ci("npm ci")}},
+		{"npm update", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, What: ci("npm update")}},
+		{"yarn", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, What: ci("yarn install")}},
+		{"yarn --frozen-lockfile", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, What: ci("yarn install")}},
+		{"yarn dlx create-x", nil, Effect{Eco: NPM, Install: true, Run: RunCertain, What: "yarn dlx"}},
+		{"pnpm install", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, What: ci("pnpm install")}},
+		{"npx eslint .", nil, Effect{Eco: NPM, Install: true, Run: RunCertain, What: "npx"}},
+		{"pip3 install -r req.txt", nil, Effect{Eco: PyPI, Install: true}},
+		{"python3.12 -m pip install .", nil, Effect{Eco: PyPI, Install: true, Run: RunCertain, What: "pip install of the project"}},
+		{"python3 -m pip install awscli", nil, Effect{Eco: PyPI, Install: true}},
+		{"poetry install --no-root", nil, Effect{Eco: PyPI, Install: true}},
+		{"poetry add x", nil, Effect{Eco: PyPI, Install: true}},
+		{"pipenv install", nil, Effect{Eco: PyPI, Install: true}},
+		{"uv sync", nil, Effect{Eco: PyPI, Install: true}},
+		{"uv pip install x", nil, Effect{Eco: PyPI, Install: true}},
+		{"uv run y", nil, Effect{Eco: PyPI, Install: true, Run: RunCertain, What: "uv run"}},
+		{"pipx run tool", nil, Effect{Eco: PyPI, Install: true}},
+		{"go mod download", nil, Effect{Eco: Go, Install: true}},
+		{"go mod tidy", nil, Effect{}},
+		{"go build ./...", nil, Effect{Eco: Go, Install: true}},
+		{"go vet ./...", nil, Effect{}},
+		{"cargo build --release", nil, Effect{Eco: Cargo, Install: true, Run: RunCertain, What: "cargo build"}},
+		{"cargo fetch", nil, Effect{Eco: Cargo, Install: true}},
+		{"bundle", nil, Effect{Eco: Gem, Install: true}},
+		{"bundle install", nil, Effect{Eco: Gem, Install: true}},
+		{"composer install --no-dev", nil, Effect{Eco: Composer, Install: true, Run: RunMaybe, What: ci("composer install")}},
+
+		// install scripts disabled
+		{"npm ci --ignore-scripts", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"npm install --ignore-scripts=true", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"npm install --ignore-scripts=false", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, What: ci("npm install")}},
+		{"npm ci", Env{"npm_config_ignore_scripts": "true"}, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"npm ci", Env{"NPM_CONFIG_IGNORE_SCRIPTS": "1"}, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"yarn install --ignore-scripts", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"yarn install --mode=skip-build", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"yarn install --mode skip-build", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"yarn install", Env{"YARN_ENABLE_SCRIPTS": "false"}, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"pnpm install --ignore-scripts", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"pip install --only-binary :all: -r r.txt", nil, Effect{Eco: PyPI, Install: true, NoScripts: true}},
+		{"composer install --no-plugins --no-scripts", nil, Effect{Eco: Composer, Install: true, NoScripts: true}},
+
+		// the project's code or a dependency's program runs
+		{"npm test", nil, Effect{Eco: NPM, Run: RunCertain, What: "npm test"}},
+		{"npm run build", nil, Effect{Eco: NPM, Run: RunCertain, What: "npm run"}},
+		{"npm install-test", nil, Effect{Eco: NPM, Install: true, Run: RunCertain, What: "npm install-test"}},
+		{"npm exec jest", nil, Effect{Eco: NPM, Install: true, Run: RunCertain, What: "npm exec"}},
+		{"node dist/index.js", nil, Effect{Eco: NPM, Run: RunCertain, What: "node"}},
+		{"node --version", nil, Effect{}},
+		{"yarn build", nil, Effect{Eco: NPM, Run: RunCertain, What: "yarn build"}},
+		{"yarn run lint", nil, Effect{Eco: NPM, Run: RunCertain, What: "yarn run"}},
+		{"yarn audit", nil, Effect{}},
+		{"pnpm -r --filter web build", nil, Effect{Eco: NPM, Run: RunCertain, What: "pnpm build"}},
+		{"pnpm exec vitest", nil, Effect{Eco: NPM, Run: RunCertain, What: "pnpm exec"}},
+		{"jest --ci", nil, Effect{Eco: NPM, Run: RunCertain, What: "jest"}},
+		{"./node_modules/.bin/tsc -p .", nil, Effect{Eco: NPM, Run: RunCertain, What: "tsc"}},
+		{"python manage.py test", nil, Effect{Eco: PyPI, Run: RunCertain, What: "python"}},
+		{"python -m pytest", nil, Effect{Eco: PyPI, Run: RunCertain, What: "python -m pytest"}},
+		{"python3 -m venv .venv", nil, Effect{}},
+		{"python --version", nil, Effect{}},
+		{"pytest -q", nil, Effect{Eco: PyPI, Run: RunCertain, What: "pytest"}},
+		{"tox -e py312", nil, Effect{Eco: PyPI, Run: RunCertain, What: "tox"}},
+		{"poetry run pytest", nil, Effect{Eco: PyPI, Run: RunCertain, What: "poetry run"}},
+		{"pip install -e .", nil, Effect{Eco: PyPI, Install: true, Run: RunCertain, What: "pip install of the project"}},
+		{"go test ./...", nil, Effect{Eco: Go, Install: true, Run: RunCertain, What: "go test"}},
+		{"go generate ./...", nil, Effect{Eco: Go, Install: true, Run: RunCertain, What: "go generate"}},
+		{"cargo check", nil, Effect{Eco: Cargo, Install: true, Run: RunCertain, What: "cargo check"}},
+		{"bundle exec rake", nil, Effect{Eco: Gem, Run: RunCertain, What: "bundle exec"}},
+		{"rspec spec", nil, Effect{Eco: Gem, Run: RunCertain, What: "rspec"}},
+		{"composer run-script test", nil, Effect{Eco: Composer, Run: RunCertain, What: "composer run-script"}},
+		{"composer lint", nil, Effect{Eco: Composer, Run: RunCertain, What: "composer lint"}},
+		{"composer validate", nil, Effect{}},
+		{"php artisan test", nil, Effect{Eco: Composer, Run: RunCertain, What: "php artisan"}},
+		{"vendor/bin/phpunit", nil, Effect{Eco: Composer, Run: RunCertain, What: "phpunit"}},
+
+		// the project's own lifecycle scripts, and opaque commands
+		{"npm publish", nil, Effect{Eco: NPM, Run: RunMaybe, What: ci("npm publish")}},
+		{"npm publish --ignore-scripts", nil, Effect{}},
+		{"npm pack", nil, Effect{Eco: NPM, Run: RunMaybe, What: ci("npm pack")}},
+		{"npm audit", nil, Effect{}},
+		{"make test", nil, Effect{Eco: AnyEco, Run: RunMaybe, What: "make runs commands the input does not show"}},
+		{"./scripts/build.sh", nil, Effect{Eco: AnyEco, Run: RunMaybe, What: opaque}},
+		{"bash ci/test.sh", nil, Effect{Eco: AnyEco, Run: RunMaybe, What: opaque}},
+		{"bash -c true", nil, Effect{}},
+		{"/usr/bin/env", nil, Effect{}},
+		{"aws s3 sync ./dist s3://example-org-web-assets/", nil, Effect{}},
+		{"echo npm ci", nil, Effect{}},
+	}
+	for _, tt := range tests {
+		got, ok := Classify(strings.Fields(tt.cmd), tt.env)
+		if ok != (tt.want.Eco != "") {
+			t.Errorf("Classify(%q) ok = %v", tt.cmd, ok)
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Classify(%q) (-got +want):\n%s", tt.cmd, diff)
+		}
+	}
+}
+
+func TestAttrs(t *testing.T) {
+	effects := []Effect{
+		{Eco: NPM, Dir: "web", Install: true, NoScripts: true},
+		{Eco: NPM, Run: RunMaybe, What: "npm publish runs the project's own lifecycle scripts"},
+		{Eco: PyPI, Dir: ".", Install: true, NoScripts: true},
+		{Eco: PyPI, Dir: ".", Install: true},
+		{Eco: PyPI, Run: RunCertain, What: "pytest"},
+		{Eco: PyPI, Run: RunCertain, What: "tox"},
+		{Eco: AnyEco, Run: RunMaybe, What: "make, then more"},
+	}
+	got := Attrs(effects)
+	want := map[string]string{
+		AttrInstalls:    "npm,pypi",
+		AttrInstallDirs: ".,web",
+		// one pypi install ran scripts, so only npm had them off throughout
+		AttrScriptsOff: "npm",
+		AttrRuns:       "pypi",
+		AttrRunsVia:    "pypi=pytest",
+		AttrMayRun:     "*,npm",
+		AttrMayRunVia:  "*=make; then more,npm=npm publish runs the project's own lifecycle scripts",
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Attrs (-got +want):\n%s", diff)
+	}
+	if v := Via(got[AttrMayRunVia], NPM); v != "npm publish runs the project's own lifecycle scripts" {
+		t.Errorf("Via(npm) = %q", v)
+	}
+	if v := Via(got[AttrRunsVia], Go); v != "" {
+		t.Errorf("Via(golang) = %q, want empty", v)
+	}
+}
