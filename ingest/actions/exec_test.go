@@ -17,14 +17,14 @@ func TestJobRunsAttrs(t *testing.T) {
 		job  string
 		want map[string]string
 	}{
-		{"test", map[string]string{"installs": "npm", "install_scripts_off": "npm", "runs": "npm", "runs_via": "npm=npm test"}},
-		{"scripts", map[string]string{"installs": "npm", "may_run": "npm", "may_run_via": "npm=" + lifecycle}},
+		{"test", map[string]string{"installs": "npm", "install_scripts_off": "npm", "runs_code": "npm", "runs_code_via": "npm=npm test"}},
+		{"scripts", map[string]string{"installs": "npm", "may_run_code": "npm", "may_run_code_via": "npm=" + lifecycle}},
 		{"publish", map[string]string{"installs": "npm", "install_scripts_off": "npm"}},
-		{"opaque", map[string]string{"installs": "pypi", "may_run": "*",
-			"may_run_via": "*=the action example-org/check runs code the input does not show"}},
-		{"go", map[string]string{"installs": "golang", "runs": "golang", "runs_via": "golang=go test"}},
-		{"mixed", map[string]string{"installs": "npm", "may_run": "*,npm",
-			"may_run_via": "*=make runs commands the input does not show,npm=" + lifecycle}},
+		{"opaque", map[string]string{"installs": "pypi", "may_run_code": "*",
+			"may_run_code_via": "*=the action example-org/check runs code the input does not show"}},
+		{"go", map[string]string{"installs": "golang", "runs_code": "golang", "runs_code_via": "golang=go test"}},
+		{"mixed", map[string]string{"installs": "npm", "may_run_code": "*,npm",
+			"may_run_code_via": "*=make runs commands the input does not show,npm=" + lifecycle}},
 	}
 	for _, tt := range tests {
 		n := findNode(t, res, jobID("runs.yml", tt.job))

@@ -1,5 +1,5 @@
-// Package pkgcmd tells what a command that a CI job runs does with the
-// packages of an ecosystem: whether it installs them from a registry,
+// Package pkgcmd classifies the commands a CI job runs by their effect on
+// the packages of an ecosystem: whether it installs them from a registry,
 // whether that install runs the packages' install scripts, and whether the
 // command runs code (the project's or its dependencies') that loads them.
 //
@@ -35,7 +35,8 @@ const (
 	AnyEco   = "*"
 )
 
-// Run says whether a command runs code that loads an ecosystem's packages.
+// Run is how sure it is that a command runs code that loads an ecosystem's
+// packages.
 type Run int
 
 const (
@@ -49,7 +50,7 @@ const (
 	RunCertain
 )
 
-// Effect is what one command does with one ecosystem's packages.
+// Effect is the outcome of one command for one ecosystem's packages.
 type Effect struct {
 	Eco string
 	// Dir is the directory the command names for itself (npm --prefix
@@ -61,11 +62,15 @@ type Effect struct {
 	// packages it installs (npm ci --ignore-scripts, composer install
 	// --no-plugins, pip install --only-binary :all:).
 	NoScripts bool
-	Run       Run
-	// What names what runs the code, for reasons: a command ("npm test")
-	// when Run is RunCertain, a clause ("npm ci runs the project's own
-	// lifecycle scripts") when Run is RunMaybe. It holds no comma.
-	What string
+	// Tool is set on an install of a program named on the command line
+	// (npx, yarn dlx, pipx), which leaves the project's locked packages as
+	// they are.
+	Tool bool
+	Run  Run
+	// Cause is the command that runs the code ("npm test") when Run is
+	// RunCertain, or a clause ("npm ci runs the project's own lifecycle
+	// scripts") when Run is RunMaybe. Reasons quote it. It contains no comma.
+	Cause string
 }
 
 // Env is the environment a command runs with, as far as the input shows.
@@ -132,10 +137,10 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 	case name == "bun":
 		e = bunCommand(args, env)
 	case name == "npx" || name == "pnpx" || name == "bunx":
-		e = Effect{Eco: NPM, Install: true, Run: RunCertain, What: name}
+		e = Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: name}
 	case name == "node" || nodeTools[name]:
 		if !versionOnly(args) {
-			e = Effect{Eco: NPM, Run: RunCertain, What: name}
+			e = Effect{Eco: NPM, Run: RunCertain, Cause: name}
 		}
 	case isPip(name):
 		e = pipCommand(args, env)
@@ -145,10 +150,10 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 		e = pyManagerCommand(name, args)
 	case name == "pipx" || name == "uvx":
 		if sub, _ := firstArg(args); name == "uvx" || sub == "install" || sub == "run" {
-			e = Effect{Eco: PyPI, Install: true}
+			e = Effect{Eco: PyPI, Install: true, Tool: true}
 		}
 	case pythonTools[name]:
-		e = Effect{Eco: PyPI, Run: RunCertain, What: name}
+		e = Effect{Eco: PyPI, Run: RunCertain, Cause: name}
 	case name == "go":
 		e = goCommand(args)
 	case name == "cargo":
@@ -156,12 +161,12 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 	case name == "bundle" || name == "gem":
 		e = rubyCommand(name, args)
 	case rubyTools[name]:
-		e = Effect{Eco: Gem, Run: RunCertain, What: name}
+		e = Effect{Eco: Gem, Run: RunCertain, Cause: name}
 	case name == "composer":
 		e = composerCommand(args)
 	case name == "php" || phpTools[name]:
 		if !versionOnly(args) {
-			e = Effect{Eco: Composer, Run: RunCertain, What: phpWhat(name, args)}
+			e = Effect{Eco: Composer, Run: RunCertain, Cause: phpWhat(name, args)}
 		}
 	default:
 		e = opaqueCommand(prog, name, args)
@@ -169,7 +174,7 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 	return e, e.Eco != ""
 }
 
-// versionOnly reports whether a command only asks for its version.
+// versionOnly reports whether a command only prints its version.
 func versionOnly(args []string) bool {
 	if len(args) == 0 {
 		return false
@@ -221,22 +226,22 @@ func npmCommand(args []string, env Env) Effect {
 	case "ci", "clean-install", "install", "i", "add", "isntall", "update", "up", "upgrade", "rebuild", "rb":
 		e.Install, e.NoScripts = true, off
 		if !off {
-			e.Run, e.What = RunMaybe, lifecycle("npm "+sub)
+			e.Run, e.Cause = RunMaybe, lifecycle("npm "+sub)
 		}
 	case "install-test", "it", "install-ci-test", "cit":
 		e.Install, e.NoScripts = true, off
-		e.Run, e.What = RunCertain, "npm "+sub
+		e.Run, e.Cause = RunCertain, "npm "+sub
 	case "exec", "x":
-		e.Install, e.Run, e.What = true, RunCertain, "npm exec"
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "npm exec"
 	case "test", "t", "tst", "start", "stop", "restart", "explore":
-		e.Run, e.What = RunCertain, "npm "+sub
+		e.Run, e.Cause = RunCertain, "npm "+sub
 	case "run", "run-script", "rum", "urn":
-		e.Run, e.What = RunCertain, "npm run"
+		e.Run, e.Cause = RunCertain, "npm run"
 	case "publish", "pack", "version":
 		if off {
 			return Effect{}
 		}
-		e.Run, e.What = RunMaybe, lifecycle("npm "+sub)
+		e.Run, e.Cause = RunMaybe, lifecycle("npm "+sub)
 	default:
 		return Effect{}
 	}
@@ -262,34 +267,34 @@ func yarnCommand(args []string, env Env) Effect {
 		sub == "remove" || sub == "import" || sub == "rebuild" || sub == "dedupe" || sub == "unplug":
 		e.Install, e.NoScripts = true, off
 		if !off {
-			e.Run, e.What = RunMaybe, lifecycle("yarn "+orInstall(sub))
+			e.Run, e.Cause = RunMaybe, lifecycle("yarn "+orInstall(sub))
 		}
 	case sub == "dlx" || sub == "create":
-		e.Install, e.Run, e.What = true, RunCertain, "yarn "+sub
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "yarn "+sub
 	case sub == "workspaces" || sub == "workspace":
 		switch {
 		case hasFlag(args, "focus"):
 			e.Install, e.NoScripts = true, off
 			if !off {
-				e.Run, e.What = RunMaybe, lifecycle("yarn workspaces focus")
+				e.Run, e.Cause = RunMaybe, lifecycle("yarn workspaces focus")
 			}
 		case hasFlag(args, "info") || hasFlag(args, "list"):
 			return Effect{}
 		default:
-			e.Run, e.What = RunCertain, "yarn "+sub
+			e.Run, e.Cause = RunCertain, "yarn "+sub
 		}
 	case sub == "publish" || sub == "pack" || sub == "npm" || sub == "version":
 		if off {
 			return Effect{}
 		}
-		e.Run, e.What = RunMaybe, lifecycle("yarn "+sub)
+		e.Run, e.Cause = RunMaybe, lifecycle("yarn "+sub)
 	case yarnBuiltins[sub]:
 		return Effect{}
 	case sub == "run" || sub == "exec" || sub == "node":
-		e.Run, e.What = RunCertain, "yarn "+sub
+		e.Run, e.Cause = RunCertain, "yarn "+sub
 	default:
 		// yarn NAME runs the project's script NAME.
-		e.Run, e.What = RunCertain, "yarn "+sub
+		e.Run, e.Cause = RunCertain, "yarn "+sub
 	}
 	return e
 }
@@ -315,25 +320,25 @@ func pnpmCommand(args []string, env Env) Effect {
 		sub == "deploy":
 		e.Install, e.NoScripts = true, off
 		if !off {
-			e.Run, e.What = RunMaybe, lifecycle("pnpm "+sub)
+			e.Run, e.Cause = RunMaybe, lifecycle("pnpm "+sub)
 		}
 	case sub == "install-test" || sub == "it":
 		e.Install, e.NoScripts = true, off
-		e.Run, e.What = RunCertain, "pnpm "+sub
+		e.Run, e.Cause = RunCertain, "pnpm "+sub
 	case sub == "dlx" || sub == "x" || sub == "create":
-		e.Install, e.Run, e.What = true, RunCertain, "pnpm "+sub
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "pnpm "+sub
 	case sub == "publish" || sub == "pack":
 		if off {
 			return Effect{}
 		}
-		e.Run, e.What = RunMaybe, lifecycle("pnpm "+sub)
+		e.Run, e.Cause = RunMaybe, lifecycle("pnpm "+sub)
 	case sub == "" || pnpmBuiltins[sub]:
 		return Effect{}
 	case sub == "run" || sub == "run-script" || sub == "test" || sub == "t" || sub == "start" || sub == "exec":
-		e.Run, e.What = RunCertain, "pnpm "+sub
+		e.Run, e.Cause = RunCertain, "pnpm "+sub
 	default:
 		// pnpm NAME runs the project's script NAME.
-		e.Run, e.What = RunCertain, "pnpm "+sub
+		e.Run, e.Cause = RunCertain, "pnpm "+sub
 	}
 	return e
 }
@@ -346,20 +351,20 @@ func bunCommand(args []string, env Env) Effect {
 	case "i", "install", "add", "a", "update", "remove", "rm":
 		e.Install, e.NoScripts = true, off
 		if !off {
-			e.Run, e.What = RunMaybe, lifecycle("bun "+sub)
+			e.Run, e.Cause = RunMaybe, lifecycle("bun "+sub)
 		}
 	case "x":
-		e.Install, e.Run, e.What = true, RunCertain, "bun x"
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "bun x"
 	case "publish", "pack":
 		if off {
 			return Effect{}
 		}
-		e.Run, e.What = RunMaybe, lifecycle("bun "+sub)
+		e.Run, e.Cause = RunMaybe, lifecycle("bun "+sub)
 	case "", "upgrade", "pm", "link", "unlink", "outdated", "init", "help", "-v", "--version", "--revision":
 		return Effect{}
 	default:
 		// bun run, bun test, bun FILE and bun NAME run the project's code.
-		e.Run, e.What = RunCertain, "bun "+sub
+		e.Run, e.Cause = RunCertain, "bun "+sub
 	}
 	return e
 }
@@ -383,7 +388,7 @@ func pipCommand(args []string, env Env) Effect {
 	e := Effect{Eco: PyPI, Install: true}
 	e.NoScripts = onlyBinary(args) || env.scriptsOff(PyPI)
 	if installsProject(args) {
-		e.Run, e.What = RunCertain, "pip install of the project"
+		e.Run, e.Cause = RunCertain, "pip install of the project"
 	}
 	return e
 }
@@ -432,12 +437,12 @@ func pythonCommand(name string, args []string, env Env) Effect {
 		case "venv", "virtualenv", "ensurepip", "site", "http.server", "json.tool":
 			return Effect{}
 		}
-		return Effect{Eco: PyPI, Run: RunCertain, What: name + " -m " + args[i+1]}
+		return Effect{Eco: PyPI, Run: RunCertain, Cause: name + " -m " + args[i+1]}
 	}
 	if versionOnly(args) {
 		return Effect{}
 	}
-	return Effect{Eco: PyPI, Run: RunCertain, What: name}
+	return Effect{Eco: PyPI, Run: RunCertain, Cause: name}
 }
 
 // pyManagerCommand reads poetry, pipenv, uv, pdm, hatch and rye.
@@ -453,7 +458,7 @@ func pyManagerCommand(name string, args []string) Effect {
 		// uv run, rye run and pdm run bring the environment in line with
 		// the lockfile before they run.
 		e.Install = name == "uv" || name == "rye" || name == "pdm"
-		e.Run, e.What = RunCertain, name+" "+sub
+		e.Run, e.Cause = RunCertain, name+" "+sub
 	default:
 		return Effect{}
 	}
@@ -472,7 +477,7 @@ func goCommand(args []string) Effect {
 			return Effect{Eco: Go, Install: true}
 		}
 	case "test", "run", "generate":
-		return Effect{Eco: Go, Install: true, Run: RunCertain, What: "go " + sub}
+		return Effect{Eco: Go, Install: true, Run: RunCertain, Cause: "go " + sub}
 	}
 	return Effect{}
 }
@@ -485,7 +490,7 @@ func cargoCommand(args []string) Effect {
 	switch sub {
 	case "build", "b", "test", "t", "run", "r", "check", "c", "clippy", "bench", "doc", "install",
 		"publish", "nextest", "tarpaulin", "llvm-cov", "miri", "fuzz":
-		return Effect{Eco: Cargo, Install: true, Run: RunCertain, What: "cargo " + sub}
+		return Effect{Eco: Cargo, Install: true, Run: RunCertain, Cause: "cargo " + sub}
 	case "fetch", "vendor":
 		return Effect{Eco: Cargo, Install: true}
 	}
@@ -498,7 +503,7 @@ func rubyCommand(name string, args []string) Effect {
 	case name == "bundle" && (sub == "" || sub == "install" || sub == "update"):
 		return Effect{Eco: Gem, Install: true}
 	case name == "bundle" && sub == "exec":
-		return Effect{Eco: Gem, Run: RunCertain, What: "bundle exec"}
+		return Effect{Eco: Gem, Run: RunCertain, Cause: "bundle exec"}
 	case name == "gem" && sub == "install":
 		return Effect{Eco: Gem, Install: true}
 	}
@@ -524,20 +529,20 @@ func composerCommand(args []string) Effect {
 		sub == "require" || sub == "r" || sub == "remove" || sub == "reinstall" || sub == "create-project":
 		e.Install, e.NoScripts = true, hasFlag(args, "--no-plugins")
 		if !noScripts {
-			e.Run, e.What = RunMaybe, lifecycle("composer "+sub)
+			e.Run, e.Cause = RunMaybe, lifecycle("composer "+sub)
 		}
 	case sub == "dump-autoload" || sub == "dumpautoload":
 		if noScripts {
 			return Effect{}
 		}
-		e.Run, e.What = RunMaybe, lifecycle("composer "+sub)
+		e.Run, e.Cause = RunMaybe, lifecycle("composer "+sub)
 	case sub == "" || composerBuiltins[sub]:
 		return Effect{}
 	case sub == "run-script" || sub == "run" || sub == "exec":
-		e.Run, e.What = RunCertain, "composer "+sub
+		e.Run, e.Cause = RunCertain, "composer "+sub
 	default:
 		// composer NAME runs the project's script NAME.
-		e.Run, e.What = RunCertain, "composer "+sub
+		e.Run, e.Cause = RunCertain, "composer "+sub
 	}
 	return e
 }
@@ -552,7 +557,7 @@ func phpWhat(name string, args []string) string {
 // opaqueCommand reads programs that run commands the input does not show:
 // make and its kin, a script of the checkout, a shell given a file.
 func opaqueCommand(prog, name string, args []string) Effect {
-	maybe := func(what string) Effect { return Effect{Eco: AnyEco, Run: RunMaybe, What: what} }
+	maybe := func(what string) Effect { return Effect{Eco: AnyEco, Run: RunMaybe, Cause: what} }
 	switch name {
 	case "make", "gmake", "just", "task", "mage", "earthly", "bazel", "bazelisk":
 		return maybe(name + " runs commands the input does not show")
@@ -627,11 +632,11 @@ func hasSeq(args []string, want ...string) bool {
 const (
 	AttrInstalls    = "installs"            // ecosystems the job installs
 	AttrInstallDirs = "install_dirs"        // directories the installs ran in
-	AttrScriptsOff  = "install_scripts_off" // ecosystems every install of which ran no install scripts
-	AttrRuns        = "runs"                // ecosystems whose code the job certainly runs
-	AttrRunsVia     = "runs_via"            // ECO=what runs it, one per ecosystem
-	AttrMayRun      = "may_run"             // ecosystems (or *) whose code the job may run
-	AttrMayRunVia   = "may_run_via"         // ECO=what may run it, one per ecosystem
+	AttrScriptsOff  = "install_scripts_off" // installed ecosystems whose locked packages' install scripts never run
+	AttrRuns        = "runs_code"           // ecosystems whose code the job certainly runs
+	AttrRunsVia     = "runs_code_via"       // ECO=cause, one per ecosystem
+	AttrMayRun      = "may_run_code"        // ecosystems (or *) whose code the job may run
+	AttrMayRunVia   = "may_run_code_via"    // ECO=cause, one per ecosystem
 )
 
 // Attrs sums up the effects of a job's commands, in the order they run,
@@ -639,35 +644,32 @@ const (
 // resolved by the caller against the job's working directory.
 func Attrs(effects []Effect) map[string]string {
 	var ecos, dirs, runs, may []string
-	on := map[string]bool{}  // ecosystems with an install that runs scripts
-	off := map[string]bool{} // ecosystems with an install that runs none
+	on := map[string]bool{} // ecosystems with a project install that runs install scripts
 	runVia := map[string]string{}
 	mayVia := map[string]string{}
 	for _, e := range effects {
 		if e.Install {
 			ecos = append(ecos, e.Eco)
 			dirs = append(dirs, e.Dir)
-			if e.NoScripts {
-				off[e.Eco] = true
-			} else {
+			if !e.NoScripts && !e.Tool {
 				on[e.Eco] = true
 			}
 		}
 		switch e.Run {
 		case RunCertain:
 			if _, ok := runVia[e.Eco]; !ok {
-				runVia[e.Eco] = e.What
+				runVia[e.Eco] = e.Cause
 				runs = append(runs, e.Eco)
 			}
 		case RunMaybe:
 			if _, ok := mayVia[e.Eco]; !ok {
-				mayVia[e.Eco] = e.What
+				mayVia[e.Eco] = e.Cause
 				may = append(may, e.Eco)
 			}
 		}
 	}
 	var scriptsOff []string
-	for eco := range off {
+	for _, eco := range ecos {
 		if !on[eco] {
 			scriptsOff = append(scriptsOff, eco)
 		}
