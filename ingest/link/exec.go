@@ -5,8 +5,8 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
-// attrPhase on an EXECUTES edge from a job to a locked package says when
-// the package's code runs: phaseInstall while the job installs it (its
+// attrPhase on an EXECUTES edge from a job to a locked package is the
+// moment the package's code runs: phaseInstall while the job installs it (its
 // install script), phaseRun when the job runs code that loads it.
 const (
 	attrPhase    = "phase"
@@ -14,7 +14,7 @@ const (
 	phaseRun     = "run"
 )
 
-// jobExec is what a runtime's attributes record about the packages its
+// jobExec is the record a runtime's attributes keep of the packages its
 // commands install and run.
 type jobExec struct {
 	installs   []string
@@ -36,12 +36,12 @@ func readJobExec(rt graph.Node) jobExec {
 	}
 }
 
-// execution is how a job executes a locked package: when, how sure, and
-// the end of the reason.
+// execution is the manner in which a job executes a locked package: the
+// phase, the confidence, and the end of the reason.
 type execution struct {
 	phase string
 	conf  graph.Confidence
-	how   string
+	how   string // end of the reason
 }
 
 // execution decides how the job executes a package of eco that it

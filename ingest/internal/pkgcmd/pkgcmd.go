@@ -90,12 +90,8 @@ func (e Env) get(name string) string {
 	return ""
 }
 
-// ScriptsVar reports whether a variable set to value turns install scripts
-// off for the installs that see it.
-func ScriptsVar(name, value string) bool {
-	return Env{name: value}.scriptsOff(NPM) || Env{name: value}.scriptsOff(PyPI)
-}
-
+// scriptsOff reports whether the variables turn install scripts off for
+// installs of eco.
 func (e Env) scriptsOff(eco string) bool {
 	switch eco {
 	case NPM:
