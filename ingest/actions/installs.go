@@ -97,16 +97,14 @@ func scriptEffects(script, wd string, env pkgcmd.Env) []pkgcmd.Effect {
 				cmdEnv[k] = v
 			}
 		}
-		e, ok := pkgcmd.Classify(words, cmdEnv)
-		if !ok {
-			continue
+		for _, e := range pkgcmd.Effects(words, cmdEnv) {
+			if e.Dir != "" {
+				e.Dir = joinDir(dir, e.Dir)
+			} else {
+				e.Dir = dir
+			}
+			out = append(out, e)
 		}
-		if e.Dir != "" {
-			e.Dir = joinDir(dir, e.Dir)
-		} else {
-			e.Dir = dir
-		}
-		out = append(out, e)
 	}
 	return out
 }

@@ -180,7 +180,7 @@ func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars p
 			}
 		}
 	}
-	if e, ok := pkgcmd.Classify(args, commandEnv(words, vars)); ok {
+	for _, e := range pkgcmd.Effects(args, commandEnv(words, vars)) {
 		if e.Dir != "" {
 			e.Dir = joinDir(dir, e.Dir)
 		} else {

@@ -148,6 +148,8 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 		if sub, _ := firstArg(args); name == "uvx" || sub == "install" || sub == "run" {
 			e = Effect{Eco: PyPI, Install: true, Tool: true}
 		}
+	case goTools[name]:
+		e = Effect{Eco: Go, Run: RunCertain, Cause: name}
 	case pythonTools[name]:
 		e = Effect{Eco: PyPI, Run: RunCertain, Cause: name}
 	case name == "go":
@@ -168,6 +170,62 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 		e = opaqueCommand(prog, name, args)
 	}
 	return e, e.Eco != ""
+}
+
+// Effects returns every effect of one simple command, given as its words
+// with the program first, run with env: the one Classify finds, and for
+// a program that runs an application the input does not show (the AWS
+// CDK CLI synthesising an app), the effect of that application.
+func Effects(argv []string, env Env) []Effect {
+	var out []Effect
+	if e, ok := Classify(argv, env); ok {
+		out = append(out, e)
+	}
+	if e, ok := appRunner(argv); ok {
+		out = append(out, e)
+	}
+	return out
+}
+
+// cdkApps are the cdk subcommands that synthesise the app, which runs the
+// command cdk.json names unless --app names an assembly folder.
+var cdkApps = set("synth", "synthesize", "deploy", "diff", "watch", "destroy", "ls", "list")
+
+// appRunner finds a cdk command, run directly or through npx, npm exec,
+// pnpm exec, pnpm dlx, yarn or yarn dlx, that runs the project's app.
+func appRunner(argv []string) (Effect, bool) {
+	args := argv
+	for len(args) > 0 {
+		name := strings.TrimSuffix(path.Base(strings.ReplaceAll(args[0], `\`, "/")), ".cmd")
+		if name == "cdk" || name == "aws-cdk" {
+			break
+		}
+		if name != "npx" && name != "npm" && name != "pnpm" && name != "yarn" && name != "exec" &&
+			name != "dlx" && name != "x" && name != "--" && !strings.HasPrefix(name, "-") {
+			return Effect{}, false
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return Effect{}, false
+	}
+	sub, _ := firstArg(args[1:])
+	if !cdkApps[sub] {
+		return Effect{}, false
+	}
+	for i, a := range args {
+		app := ""
+		if (a == "--app" || a == "-a") && i+1 < len(args) {
+			app = args[i+1]
+		} else if v, ok := strings.CutPrefix(a, "--app="); ok {
+			app = v
+		}
+		if app != "" && !strings.Contains(app, " ") {
+			// An assembly folder (cdk.out) runs no code.
+			return Effect{}, false
+		}
+	}
+	return Effect{Eco: AnyEco, Run: RunMaybe, Cause: "cdk " + sub + " runs the app that cdk.json names"}, true
 }
 
 // versionOnly reports whether a command only prints its version.
@@ -195,6 +253,9 @@ var nodeTools = set("ts-node", "tsx", "jest", "vitest", "mocha", "ava", "karma",
 
 var pythonTools = set("pytest", "py.test", "tox", "nox", "coverage", "behave", "sphinx-build",
 	"mkdocs", "uvicorn", "gunicorn", "django-admin", "flask", "celery", "ipython", "jupyter")
+
+// goTools are test runners that run go test.
+var goTools = set("gotestsum", "ginkgo", "richgo", "gotest")
 
 var rubyTools = set("rake", "rspec", "rails", "ruby", "rubocop", "cucumber", "jekyll")
 

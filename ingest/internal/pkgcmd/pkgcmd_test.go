@@ -91,6 +91,8 @@ func TestClassify(t *testing.T) {
 		{"composer validate", nil, Effect{}},
 		{"php artisan test", nil, Effect{Eco: Composer, Run: RunCertain, Cause: "php artisan"}},
 		{"vendor/bin/phpunit", nil, Effect{Eco: Composer, Run: RunCertain, Cause: "phpunit"}},
+		{"gotestsum --format testname -- ./...", nil, Effect{Eco: Go, Run: RunCertain, Cause: "gotestsum"}},
+		{"go install gotest.tools/gotestsum@latest", nil, Effect{Eco: Go, Install: true}},
 
 		// the project's own lifecycle scripts, and opaque commands
 		{"npm publish", nil, Effect{Eco: NPM, Run: RunMaybe, Cause: ci("npm publish")}},
@@ -112,6 +114,31 @@ func TestClassify(t *testing.T) {
 		}
 		if diff := cmp.Diff(got, tt.want); diff != "" {
 			t.Errorf("Classify(%q) (-got +want):\n%s", tt.cmd, diff)
+		}
+	}
+}
+
+func TestEffectsCDK(t *testing.T) {
+	npx := Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "npx"}
+	synth := Effect{Eco: AnyEco, Run: RunMaybe, Cause: "cdk synth runs the app that cdk.json names"}
+	deploy := Effect{Eco: AnyEco, Run: RunMaybe, Cause: "cdk deploy runs the app that cdk.json names"}
+	tests := []struct {
+		cmd  string
+		want []Effect
+	}{
+		{"npx cdk synth --verbose -o cdk.out", []Effect{npx, synth}},
+		{"cdk deploy MyStack", []Effect{deploy}},
+		{"npm exec -- cdk deploy", []Effect{{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "npm exec"}, deploy}},
+		// An assembly folder runs no app code.
+		{"npx cdk deploy --app cdk.out LayerStack", []Effect{npx}},
+		{"npx cdk --version", []Effect{npx}},
+		{"npx eslint .", []Effect{npx}},
+		{"echo cdk synth", nil},
+	}
+	for _, tt := range tests {
+		got := Effects(strings.Fields(tt.cmd), nil)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Effects(%q) (-got +want):\n%s", tt.cmd, diff)
 		}
 	}
 }
