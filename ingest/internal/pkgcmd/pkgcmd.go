@@ -17,6 +17,7 @@ package pkgcmd
 
 import (
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -351,9 +352,28 @@ func yarnCommand(args []string, env Env) Effect {
 		e.Run, e.Cause = RunCertain, "yarn "+sub
 	default:
 		// yarn NAME runs the project's script NAME.
-		e.Run, e.Cause = RunCertain, "yarn "+sub
+		e.Run, e.Cause = RunCertain, "yarn "+scriptName(sub)
 	}
 	return e
+}
+
+// safeName matches a script or module name short and plain enough to
+// quote in a reason. Anything else might be a pasted value, even a secret.
+var safeName = regexp.MustCompile(`^[a-z][a-z0-9:._-]{0,31}$`)
+
+// scriptName returns a script or module name as reasons quote it: itself
+// when it looks like a name, else a placeholder.
+func scriptName(s string) string {
+	digits := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	if !safeName.MatchString(s) || digits > 4 {
+		return "SCRIPT"
+	}
+	return s
 }
 
 func orInstall(sub string) string {
@@ -395,7 +415,7 @@ func pnpmCommand(args []string, env Env) Effect {
 		e.Run, e.Cause = RunCertain, "pnpm "+sub
 	default:
 		// pnpm NAME runs the project's script NAME.
-		e.Run, e.Cause = RunCertain, "pnpm "+sub
+		e.Run, e.Cause = RunCertain, "pnpm "+scriptName(sub)
 	}
 	return e
 }
@@ -421,7 +441,7 @@ func bunCommand(args []string, env Env) Effect {
 		return Effect{}
 	default:
 		// bun run, bun test, bun FILE and bun NAME run the project's code.
-		e.Run, e.Cause = RunCertain, "bun "+sub
+		e.Run, e.Cause = RunCertain, "bun "+scriptName(sub)
 	}
 	return e
 }
@@ -494,12 +514,12 @@ func pythonCommand(name string, args []string, env Env) Effect {
 		case "venv", "virtualenv", "ensurepip", "site", "http.server", "json.tool":
 			return Effect{}
 		}
-		return Effect{Eco: PyPI, Run: RunCertain, Cause: name + " -m " + args[i+1]}
+		return Effect{Eco: PyPI, Run: RunCertain, Cause: scriptName(name) + " -m " + scriptName(args[i+1])}
 	}
 	if versionOnly(args) {
 		return Effect{}
 	}
-	return Effect{Eco: PyPI, Run: RunCertain, Cause: name}
+	return Effect{Eco: PyPI, Run: RunCertain, Cause: scriptName(name)}
 }
 
 // pyManagerCommand reads poetry, pipenv, uv, pdm, hatch and rye.
@@ -599,7 +619,7 @@ func composerCommand(args []string) Effect {
 		e.Run, e.Cause = RunCertain, "composer "+sub
 	default:
 		// composer NAME runs the project's script NAME.
-		e.Run, e.Cause = RunCertain, "composer "+sub
+		e.Run, e.Cause = RunCertain, "composer "+scriptName(sub)
 	}
 	return e
 }

@@ -69,6 +69,8 @@ func TestClassify(t *testing.T) {
 		{"yarn build", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "yarn build"}},
 		{"yarn run lint", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "yarn run"}},
 		{"yarn audit", nil, Effect{}},
+		// A name that does not look like a script name is not quoted.
+		{"yarn CANARY-pkgcmd-7f3a0000123456", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "yarn SCRIPT"}},
 		{"pnpm -r --filter web build", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "pnpm build"}},
 		{"pnpm exec vitest", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "pnpm exec"}},
 		{"jest --ci", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "jest"}},
@@ -175,4 +177,21 @@ func TestAttrs(t *testing.T) {
 	if v := Via(got[AttrRunsVia], Go); v != "" {
 		t.Errorf("Via(golang) = %q, want empty", v)
 	}
+}
+
+func FuzzEffects(f *testing.F) {
+	for _, seed := range []string{"npm ci --ignore-scripts", "npx cdk synth", "python -m pytest", "yarn build",
+		"composer install --no-plugins", "./scripts/x.sh", "pnpm -r --filter web build", "cdk deploy --app"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, cmd string) {
+		for _, e := range Effects(strings.Fields(cmd), Env{"npm_config_ignore_scripts": cmd}) {
+			if e.Eco == "" || strings.Contains(e.Cause, ",") {
+				t.Errorf("Effects(%q) gave %+v", cmd, e)
+			}
+			if (e.Run == RunNone) != (e.Cause == "") {
+				t.Errorf("Effects(%q) gave run %d with cause %q", cmd, e.Run, e.Cause)
+			}
+		}
+	})
 }
