@@ -177,7 +177,7 @@ type job struct {
 	attrs   attrs
 	execs   map[string]*execution
 	order   []string
-	effects []pkgcmd.Effect // what the steps do with packages, in step order
+	effects []pkgcmd.Effect // effects of the steps on packages, in step order
 	locals  []string
 	caches  []cacheUse
 }

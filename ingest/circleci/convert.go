@@ -563,7 +563,7 @@ func (c *converter) machineImage(j *jobState, image string, line int) {
 }
 
 // environment reads an environment: mapping of the job, its executor or
-// its containers, which every step sees.
+// its containers, which holds for every step.
 func (c *converter) environment(j *jobState, n *yaml.Node, scope map[string]*yaml.Node) {
 	for k, v := range c.stepEnvironment(j, n, scope) {
 		j.scan.SetEnv(k, v)

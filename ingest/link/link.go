@@ -215,12 +215,12 @@ func visibleToRepo(s graph.Node, repo string) bool {
 var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "golang", "cargo": "cargo", "gem": "gem", "composer": "composer"}
 
 // linkLockfiles makes the jobs that install an ecosystem's dependencies
-// execute the packages their repository's lockfiles pin for it: at
-// install time a package with an install script, unless every install of
-// the ecosystem in the job turned scripts off, and at run time any
-// package, when the job runs the code that loads it (certain) or may run
-// it (possible). A job that installs and provably runs nothing of it does
-// not execute it.
+// execute the packages their repository's lockfiles pin for it. A package
+// with an install script runs at install time, unless every install of
+// the ecosystem in the job turned scripts off. Any package runs at run
+// time when the job runs the code that loads it (certain) or may run it
+// (possible). A job that provably runs none of its code does not execute
+// it.
 func (v *view) linkLockfiles() {
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		job := readJobExec(rt)

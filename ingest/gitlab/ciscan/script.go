@@ -48,7 +48,7 @@ const (
 type Scanner struct {
 	installs []Install
 	effects  []pkgcmd.Effect
-	env      pkgcmd.Env // variables every script of the job sees
+	env      pkgcmd.Env // variables set for every script of the job
 	commands []string
 	reads    []Read
 	readAt   map[string]int
@@ -70,7 +70,7 @@ func (s *Scanner) Installs() []Install { return s.installs }
 // order they run, each with the directory it ran in.
 func (s *Scanner) Effects() []pkgcmd.Effect { return s.effects }
 
-// SetEnv records a variable that every later script of the job sees.
+// SetEnv records a variable set for every later script of the job.
 func (s *Scanner) SetEnv(name, value string) {
 	if len(s.env) < maxNames {
 		s.env[name] = value
