@@ -30,7 +30,7 @@ import (
 func execStore(t *testing.T) graph.Store {
 	t.Helper()
 	root := filepath.Join("testdata", "exec")
-	parsers := []ingest.Parser{actions.New(), gitlab.New(), circleci.New(), lockfile.NewNPM()}
+	parsers := []ingest.Parser{actions.New(), gitlab.New(), circleci.New(), lockfile.NewNPM(), lockfile.NewRequirements()}
 	b := &graph.Batch{Time: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -127,6 +127,35 @@ func TestLockfileExecutionPhases(t *testing.T) {
 	sort.Strings(want)
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("EXECUTES (-got +want):\n%s", diff)
+	}
+}
+
+// TestLockfileExecutionPyPI checks jobs that install PyPI packages, which
+// requirements.txt does not mark as running code at install.
+func TestLockfileExecutionPyPI(t *testing.T) {
+	s := execStore(t)
+	const lib = "pkg:pypi/example-lib@1.0.0"
+	job := func(name string) string { return graph.GHAJobID("example-org/api", ".github/workflows/py.yml", name) }
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeExecutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if e.To == lib {
+			got = append(got, fmt.Sprintf("%s %s %s", e.From, e.Attr(attrPhase), e.Confidence))
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		// install-only: pip installs it, nothing runs it: no edge.
+		// cdk-deploy: an assembly folder runs no app code: no edge.
+		job("cdk-synth") + " run possible", // the app cdk.json names may be Python
+		job("make") + " run possible",      // make runs what the input does not show
+		job("test") + " run certain",       // python -m pytest imports it
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("EXECUTES of %s (-got +want):\n%s", lib, diff)
 	}
 }
 
