@@ -10,9 +10,9 @@
 // Known limits: a repository's .npmrc (ignore-scripts=true) and a
 // package.json that lists the scripts a project defines are not read, so
 // npm lifecycle scripts of the project are assumed to exist and scripts
-// disabled only through .npmrc are taken as enabled. Bun runs the install
-// scripts of trusted dependencies only; its installs are read as running
-// them all.
+// disabled only through .npmrc are taken as enabled. Bun, and pnpm from
+// version 10, run the install scripts of allowed dependencies only; their
+// installs are read as running them all.
 package pkgcmd
 
 import (
