@@ -375,7 +375,8 @@ func TestScriptInstalls(t *testing.T) {
 		{"sudo -E pip3 install -r req.txt", "", []install{{"pypi", "."}}},
 		{"python3.12 -m pip install .", "", []install{{"pypi", "."}}},
 		{"poetry install --no-root; pipenv install", "", []install{{"pypi", "."}, {"pypi", "."}}},
-		{"uv sync\nuv pip install x\nuv run y", "", []install{{"pypi", "."}, {"pypi", "."}}},
+		// uv run brings the environment in line with the lockfile first.
+		{"uv sync\nuv pip install x\nuv run y", "", []install{{"pypi", "."}, {"pypi", "."}, {"pypi", "."}}},
 		{"go test ./...\ngo vet ./...\ngo mod download\ngo mod tidy", "", []install{{"golang", "."}, {"golang", "."}}},
 		{"cargo build --release", "", []install{{"cargo", "."}}},
 		{"bundle install && bundle exec rake", "", []install{{"gem", "."}}},

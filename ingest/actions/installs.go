@@ -3,16 +3,8 @@ package actions
 import (
 	"path"
 	"strings"
-)
 
-// Ecosystems named in the installs attribute.
-const (
-	ecoNPM      = "npm"
-	ecoPyPI     = "pypi"
-	ecoGo       = "golang"
-	ecoCargo    = "cargo"
-	ecoGem      = "gem"
-	ecoComposer = "composer"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
 // install is one package install found in a job: the ecosystem and the
@@ -27,10 +19,25 @@ const maxScriptCommands = 10000
 
 // scriptInstalls finds the commands of a shell script that fetch packages
 // from a registry. wd is the step's working directory ("" for the root).
-// The script is split into simple commands as a shell would, and cd and
-// pushd move the directory of later commands. Quoting, functions and
-// subshells are read only roughly.
 func scriptInstalls(script, wd string) []install {
+	var out []install
+	for _, e := range scriptEffects(script, wd, nil) {
+		if e.Install {
+			out = append(out, install{Eco: e.Eco, Dir: e.Dir})
+		}
+	}
+	return out
+}
+
+// scriptEffects reads what the commands of a shell script do with
+// packages: installs, and code of the project or its dependencies run.
+// wd is the step's working directory ("" for the root) and env the
+// variables the step sets. The script is split into simple commands as a
+// shell would, and cd and pushd move the directory of later commands.
+// Assignments in front of a command and export set variables. Quoting,
+// functions and subshells are read only roughly. Each effect's Dir is the
+// directory the command ran in.
+func scriptEffects(script, wd string, env pkgcmd.Env) []pkgcmd.Effect {
 	script = strings.ReplaceAll(script, "\\\r\n", " ")
 	script = strings.ReplaceAll(script, "\\\n", " ")
 	base := wd
@@ -38,19 +45,26 @@ func scriptInstalls(script, wd string) []install {
 		base = "."
 	}
 	dir := base
+	vars := pkgcmd.Env{}
+	for k, v := range env {
+		vars[k] = v
+	}
 	var stack []string
-	var out []install
+	var out []pkgcmd.Effect
 	for i, cmd := range splitCommands(script) {
 		if i >= maxScriptCommands {
 			break
 		}
-		words := commandWords(cmd)
+		words, assigned := commandWords(cmd)
 		if len(words) == 0 {
+			for _, a := range assigned {
+				k, v, _ := strings.Cut(a, "=")
+				vars[k] = v
+			}
 			continue
 		}
-		name := path.Base(words[0])
 		args := words[1:]
-		switch name {
+		switch path.Base(words[0]) {
 		case "cd":
 			dir = changeDir(base, dir, args)
 			continue
@@ -64,16 +78,33 @@ func scriptInstalls(script, wd string) []install {
 				stack = stack[:len(stack)-1]
 			}
 			continue
-		}
-		eco, sub := commandEcosystem(name, args)
-		if eco == "" {
+		case "export":
+			for _, a := range args {
+				if k, v, ok := strings.Cut(a, "="); ok && isAssignment(a) {
+					vars[k] = v
+				}
+			}
 			continue
 		}
-		d := dir
-		if sub != "" {
-			d = joinDir(dir, sub)
+		cmdEnv := vars
+		if len(assigned) > 0 {
+			cmdEnv = pkgcmd.Env{}
+			for k, v := range vars {
+				cmdEnv[k] = v
+			}
+			for _, a := range assigned {
+				k, v, _ := strings.Cut(a, "=")
+				cmdEnv[k] = v
+			}
 		}
-		out = append(out, install{Eco: eco, Dir: d})
+		for _, e := range pkgcmd.Effects(words, cmdEnv) {
+			if e.Dir != "" {
+				e.Dir = joinDir(dir, e.Dir)
+			} else {
+				e.Dir = dir
+			}
+			out = append(out, e)
+		}
 	}
 	return out
 }
@@ -107,126 +138,6 @@ func joinDir(dir, rel string) string {
 		return dir + "/" + rel
 	}
 	return path.Clean(path.Join(dir, rel))
-}
-
-// commandEcosystem names the ecosystem a command installs from, and a
-// directory the command itself names (npm --prefix DIR), if any.
-func commandEcosystem(name string, args []string) (eco, dir string) {
-	sub, dir := firstArg(args)
-	switch {
-	case name == "npm":
-		switch sub {
-		case "ci", "install", "i", "add", "install-test", "it", "install-ci-test", "cit":
-			return ecoNPM, dir
-		}
-	case name == "yarn":
-		if sub == "" || sub == "install" || sub == "add" {
-			return ecoNPM, dir
-		}
-	case name == "pnpm" || name == "bun":
-		switch sub {
-		case "i", "install", "add":
-			return ecoNPM, dir
-		}
-	case name == "npx" || name == "pnpx" || name == "bunx":
-		return ecoNPM, ""
-	case isPip(name):
-		if sub == "install" {
-			return ecoPyPI, ""
-		}
-	case isPython(name):
-		if hasSeq(args, "-m", "pip", "install") {
-			return ecoPyPI, ""
-		}
-	case name == "poetry" || name == "pipenv":
-		if sub == "install" || sub == "sync" {
-			return ecoPyPI, ""
-		}
-	case name == "uv":
-		if sub == "sync" || sub == "add" || hasSeq(args, "pip", "install") {
-			return ecoPyPI, ""
-		}
-	case name == "pipx":
-		if sub == "install" || sub == "run" {
-			return ecoPyPI, ""
-		}
-	case name == "uvx":
-		return ecoPyPI, ""
-	case name == "go":
-		switch sub {
-		case "build", "test", "run", "install", "generate", "get":
-			return ecoGo, ""
-		case "mod":
-			if hasSeq(args, "mod", "download") {
-				return ecoGo, ""
-			}
-		}
-	case name == "cargo":
-		switch sub {
-		case "build", "test", "run", "install", "check", "clippy", "bench", "doc":
-			return ecoCargo, ""
-		}
-	case name == "bundle":
-		if sub == "" || sub == "install" {
-			return ecoGem, ""
-		}
-	case name == "gem":
-		if sub == "install" {
-			return ecoGem, ""
-		}
-	case name == "composer":
-		switch sub {
-		case "install", "update", "require":
-			return ecoComposer, ""
-		}
-	}
-	return "", ""
-}
-
-// firstArg returns the first argument that is not an option, and the
-// directory of a --prefix or -C option met before it.
-func firstArg(args []string) (sub, dir string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--prefix" || a == "-C" || a == "--cwd" || a == "--dir":
-			if i+1 < len(args) {
-				dir = args[i+1]
-				i++
-			}
-		case strings.HasPrefix(a, "--prefix="), strings.HasPrefix(a, "--cwd="), strings.HasPrefix(a, "--dir="):
-			dir = a[strings.IndexByte(a, '=')+1:]
-		case strings.HasPrefix(a, "-"):
-		default:
-			return a, dir
-		}
-	}
-	return "", dir
-}
-
-func isPip(name string) bool {
-	return name == "pip" || strings.HasPrefix(name, "pip3")
-}
-
-func isPython(name string) bool {
-	return name == "py" || name == "python" || strings.HasPrefix(name, "python3") || strings.HasPrefix(name, "python2")
-}
-
-// hasSeq reports whether want occurs in args as consecutive words.
-func hasSeq(args []string, want ...string) bool {
-	for i := 0; i+len(want) <= len(args); i++ {
-		ok := true
-		for j, w := range want {
-			if args[i+j] != w {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
 }
 
 // splitCommands cuts a script into simple commands at newlines, at the
@@ -304,9 +215,10 @@ func substitutionEnd(script string, i int) int {
 
 // commandWords splits a simple command into words, unquoting them, and drops
 // the prefixes that only change how the real command runs: variable
-// assignments, sudo, env, time, exec, command, nohup, and shell keywords.
-func commandWords(cmd string) []string {
-	words := splitWords(cmd)
+// assignments (returned apart as NAME=value), sudo, env, time, exec,
+// command, nohup, and shell keywords.
+func commandWords(cmd string) (words, assigned []string) {
+	words = splitWords(cmd)
 	for len(words) > 0 {
 		w := words[0]
 		switch {
@@ -318,12 +230,13 @@ func commandWords(cmd string) []string {
 		case w == "then" || w == "do" || w == "else" || w == "if" || w == "elif" || w == "while" || w == "until" || w == "!":
 			words = words[1:]
 		case isAssignment(w):
+			assigned = append(assigned, w)
 			words = words[1:]
 		default:
-			return words
+			return words, assigned
 		}
 	}
-	return nil
+	return nil, assigned
 }
 
 // splitWords splits a simple command at blanks outside quotes and outside
@@ -382,27 +295,79 @@ func isAssignment(w string) bool {
 	return true
 }
 
-// actionInstall names the ecosystem whose packages a known action installs
-// while it runs, given its inputs. Setup actions that only restore a cache
+// actionEffect reads what a known action does with packages while it
+// runs, given its inputs. Setup actions that only restore a cache
 // (actions/setup-node with cache, say) install nothing and are absent.
-func actionInstall(name string, with func(key string) string) string {
+func actionEffect(name string, with func(key string) string) (pkgcmd.Effect, bool) {
+	install := func(eco string) pkgcmd.Effect { return pkgcmd.Effect{Eco: eco, Install: true} }
+	lifecycle := func(eco string) pkgcmd.Effect {
+		return pkgcmd.Effect{Eco: eco, Install: true, Run: pkgcmd.RunMaybe,
+			Cause: "the action " + name + " runs the project's own lifecycle scripts"}
+	}
+	runs := func(eco string) pkgcmd.Effect {
+		return pkgcmd.Effect{Eco: eco, Install: true, Run: pkgcmd.RunCertain, Cause: "the action " + name}
+	}
 	switch name {
-	case "bahmutov/npm-install", "cypress-io/github-action":
-		return ecoNPM
+	case "bahmutov/npm-install":
+		return lifecycle(pkgcmd.NPM), true
+	case "cypress-io/github-action":
+		return runs(pkgcmd.NPM), true
 	case "pnpm/action-setup":
 		if v := with("run_install"); v != "" && v != "false" {
-			return ecoNPM
+			return lifecycle(pkgcmd.NPM), true
 		}
 	case "ruby/setup-ruby":
 		if with("bundler-cache") == "true" {
-			return ecoGem
+			return install(pkgcmd.Gem), true
 		}
 	case "ramsey/composer-install", "php-actions/composer":
-		return ecoComposer
+		return lifecycle(pkgcmd.Composer), true
 	case "actions-rs/cargo":
-		return ecoCargo
-	case "goreleaser/goreleaser-action", "golangci/golangci-lint-action":
-		return ecoGo
+		return runs(pkgcmd.Cargo), true
+	case "goreleaser/goreleaser-action":
+		return pkgcmd.Effect{Eco: pkgcmd.Go, Install: true, Run: pkgcmd.RunMaybe,
+			Cause: "the action " + name + " runs the hooks of its configuration"}, true
+	case "golangci/golangci-lint-action":
+		return install(pkgcmd.Go), true
 	}
-	return ""
+	return pkgcmd.Effect{}, false
+}
+
+// inertActions run none of the checkout's code: they set up tools, move
+// artifacts, caches and credentials, or talk to an API.
+var inertActions = map[string]bool{
+	"actions/checkout": true, "actions/cache": true, "actions/upload-artifact": true,
+	"actions/download-artifact": true, "actions/labeler": true, "actions/stale": true,
+	"actions/create-release": true, "actions/upload-release-asset": true, "actions/configure-pages": true,
+	"actions/upload-pages-artifact": true, "actions/deploy-pages": true, "actions/dependency-review-action": true,
+	"actions/attest-build-provenance": true, "actions/first-interaction": true,
+	"aws-actions/configure-aws-credentials": true, "aws-actions/amazon-ecr-login": true,
+	"google-github-actions/auth": true, "azure/login": true, "docker/login-action": true,
+	"docker/metadata-action": true, "codecov/codecov-action": true, "softprops/action-gh-release": true,
+	"peaceiris/actions-gh-pages": true, "jamesives/github-pages-deploy-action": true,
+	"github/codeql-action": true, "slackapi/slack-github-action": true, "ossf/scorecard-action": true,
+	"dorny/paths-filter": true, "tj-actions/changed-files": true, "peter-evans/create-pull-request": true,
+	"coverallsapp/github-action": true, "dtolnay/rust-toolchain": true,
+}
+
+// inertAction reports whether an action is known to run none of the
+// checkout's code. Actions named setup-* or *-installer install tools.
+// Names are lower case.
+func inertAction(u usesRef) bool {
+	if u.Owner+"/"+u.Repo == "github/codeql-action" {
+		// autobuild builds the project; the other steps only analyse it.
+		return u.Path != "autobuild"
+	}
+	if inertActions[u.Owner+"/"+u.Repo] {
+		return true
+	}
+	name := u.Repo
+	return strings.HasPrefix(name, "setup-") || strings.HasSuffix(name, "-setup") ||
+		strings.HasSuffix(name, "-installer") || strings.HasSuffix(name, "-toolchain")
+}
+
+// opaqueStep is the effect of a step whose code the input does not show,
+// run after the job installed packages: it may run any of them.
+func opaqueStep(what string) pkgcmd.Effect {
+	return pkgcmd.Effect{Eco: pkgcmd.AnyEco, Run: pkgcmd.RunMaybe, Cause: what + " runs code the input does not show"}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
 // oidcIssuer is the issuer of GitHub Actions OIDC tokens.
@@ -176,7 +177,7 @@ type job struct {
 	attrs   attrs
 	execs   map[string]*execution
 	order   []string
-	install []install
+	effects []pkgcmd.Effect // effects of the steps on packages, in step order
 	locals  []string
 	caches  []cacheUse
 }
@@ -199,6 +200,32 @@ func (j *job) execute(pkg string, step string, line int, a attrs) {
 	if step != "" {
 		ex.steps = append(ex.steps, step)
 	}
+}
+
+// afterInstall records the effect of a step whose code the input does not
+// show, once the job has installed packages: before that, the step has
+// nothing of them to run.
+func (j *job) afterInstall(e pkgcmd.Effect) {
+	for _, prev := range j.effects {
+		if prev.Install {
+			j.effects = append(j.effects, e)
+			return
+		}
+	}
+}
+
+// envOf merges env: mappings into the variables a step's commands see. A
+// variable of inner replaces one of outer. Expressions are kept as written.
+func (w *workflow) envOf(outer, inner *yaml.Node) pkgcmd.Env {
+	env := pkgcmd.Env{}
+	for _, m := range []*yaml.Node{outer, inner} {
+		for _, p := range pairs(m) {
+			if v, ok := scalar(p.val); ok {
+				env[p.key.Value] = v
+			}
+		}
+	}
+	return env
 }
 
 func (w *workflow) convertJob(key, n *yaml.Node) {
@@ -231,14 +258,8 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 	} else {
 		w.readSteps(j, n)
 	}
-	if len(j.install) > 0 {
-		var ecos, dirs []string
-		for _, in := range j.install {
-			ecos = append(ecos, in.Eco)
-			dirs = append(dirs, in.Dir)
-		}
-		j.attrs["installs"] = graph.JoinList(ecos)
-		j.attrs["install_dirs"] = graph.JoinList(dirs)
+	for k, v := range pkgcmd.Attrs(j.effects) {
+		j.attrs[k] = v
 	}
 	j.attrs["local_actions"] = graph.JoinList(j.locals)
 	j.attrs["cache_saves"], j.attrs["cache_restores"] = cacheAttrs(j.caches)
@@ -373,6 +394,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 	if jobWD == "" {
 		jobWD = w.defWD
 	}
+	jobEnv := w.envOf(lookup(w.root, "env"), lookup(n, "env"))
 	sn := lookup(n, "steps")
 	if sn != nil && !isSeq(sn) && !isNull(sn) {
 		w.warnf(sn, "job %s: invalid steps: expected a list", j.id)
@@ -399,7 +421,13 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			if wd == "" {
 				wd = jobWD
 			}
-			j.install = append(j.install, scriptInstalls(run, wd)...)
+			env := w.envOf(nil, lookup(st, "env"))
+			for k, v := range jobEnv {
+				if _, ok := env[k]; !ok {
+					env[k] = v
+				}
+			}
+			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
 		}
 	}
 }
@@ -420,8 +448,10 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node) {
 	switch u.Kind {
 	case usesLocal:
 		j.locals = append(j.locals, u.Local)
+		j.afterInstall(opaqueStep("the local action " + u.Local))
 	case usesDocker:
 		w.dockerPackage(j, step, u, un.Line)
+		j.afterInstall(opaqueStep("a container step"))
 	case usesRemote:
 		pkg := w.actionPackage(u, false, un.Line)
 		j.execute(pkg, step, un.Line, attrs{graph.AttrVia: "uses", "pinned": u.Pinned()})
@@ -430,12 +460,14 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node) {
 		if c := stepCache(u.Name(), u.Path, input); len(c.Saves)+len(c.Restores) > 0 {
 			j.caches = append(j.caches, c)
 		}
-		if eco := actionInstall(u.Name(), input); eco != "" {
-			dir := input("working-directory")
-			if dir == "" {
-				dir = "."
+		if e, ok := actionEffect(u.Name(), input); ok {
+			e.Dir = input("working-directory")
+			if e.Dir == "" {
+				e.Dir = "."
 			}
-			j.install = append(j.install, install{Eco: eco, Dir: dir})
+			j.effects = append(j.effects, e)
+		} else if !inertAction(u) {
+			j.afterInstall(opaqueStep("the action " + u.Name()))
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
 // oidcIssuer is the issuer of CircleCI OIDC tokens. The organisation id
@@ -279,7 +280,6 @@ type jobState struct {
 	images  []string
 	machine string
 	envKeys map[string]bool
-	extra   []ciscan.Install
 	steps   int
 	quiet   int // above zero while reading steps handed to an orb: unknown steps are not reported
 }
@@ -350,9 +350,7 @@ func (c *converter) definition(j *jobState, inv *invocation) (*yaml.Node, map[st
 		case c.orbs[alias] != nil:
 			j.attrs["orb_job"] = "true"
 			j.useOrb(c.orbs[alias], elem, j.line)
-			if eco := orbInstall(c.orbs[alias].name, elem); eco != "" {
-				j.extra = append(j.extra, ciscan.Install{Eco: eco, Dir: "."})
-			}
+			j.orbEffect(c.orbs[alias].name, elem)
 			c.passedSteps(j, inv.params, scope, 0)
 		case c.inline[alias] != nil:
 			def = deref(lookup(lookup(c.inline[alias], "jobs"), elem))
@@ -564,12 +562,26 @@ func (c *converter) machineImage(j *jobState, image string, line int) {
 	j.machine = image
 }
 
-// environment reads an environment: mapping.
+// environment reads an environment: mapping of the job, its executor or
+// its containers, which holds for every step.
 func (c *converter) environment(j *jobState, n *yaml.Node, scope map[string]*yaml.Node) {
+	for k, v := range c.stepEnvironment(j, n, scope) {
+		j.scan.SetEnv(k, v)
+	}
+}
+
+// stepEnvironment reads an environment: mapping and returns its literal
+// values.
+func (c *converter) stepEnvironment(j *jobState, n *yaml.Node, scope map[string]*yaml.Node) map[string]string {
+	env := map[string]string{}
 	for _, p := range pairs(n) {
 		j.envKeys[p.key.Value] = true
 		c.envValue(j, p.key.Value, p.key, p.val, scope)
+		if v, ok := scalar(p.val); ok {
+			env[p.key.Value] = v
+		}
 	}
+	return env
 }
 
 // envValue records the variables a value reads, and the value itself
@@ -659,9 +671,7 @@ func (c *converter) commandStep(j *jobState, st *yaml.Node, name string, params 
 	if alias, elem, ok := strings.Cut(name, "/"); ok {
 		if o := c.orbs[alias]; o != nil {
 			j.useOrb(o, elem, deref(st).Line)
-			if eco := orbInstall(o.name, elem); eco != "" {
-				j.extra = append(j.extra, ciscan.Install{Eco: eco, Dir: "."})
-			}
+			j.orbEffect(o.name, elem)
 			c.passedSteps(j, params, scope, depth+1)
 			return
 		}
@@ -719,23 +729,48 @@ var orbInstalls = map[string]string{
 	"circleci/rust build":           "cargo", "circleci/rust test": "cargo", "circleci/rust clippy": "cargo",
 }
 
-func orbInstall(orbName, elem string) string {
-	return orbInstalls[orbName+" "+elem]
+// orbRuns are the orb commands and jobs of orbInstalls that also run the
+// project's code: tests, scripts, and Rust builds (build scripts run).
+var orbRuns = map[string]bool{
+	"circleci/node test": true, "circleci/node run": true, "circleci/python test": true,
+	"circleci/ruby rspec-test": true, "circleci/go test": true,
+	"circleci/rust build": true, "circleci/rust test": true, "circleci/rust clippy": true,
+}
+
+// orbEffect records what an orb command or job does with packages. An orb
+// step the table does not list, run after the job installed packages, may
+// run them: its steps are not in the input.
+func (j *jobState) orbEffect(orbName, elem string) {
+	key := orbName + " " + elem
+	eco := orbInstalls[key]
+	switch {
+	case eco != "" && orbRuns[key]:
+		j.scan.Add(pkgcmd.Effect{Eco: eco, Install: true, Run: pkgcmd.RunCertain, Cause: "the orb step " + key})
+	case eco == "npm" || eco == "composer":
+		j.scan.Add(pkgcmd.Effect{Eco: eco, Install: true, Run: pkgcmd.RunMaybe,
+			Cause: "the orb step " + key + " runs the project's own lifecycle scripts"})
+	case eco != "":
+		j.scan.Add(pkgcmd.Effect{Eco: eco, Install: true})
+	case j.scan.Installed():
+		j.scan.Add(pkgcmd.Effect{Eco: pkgcmd.AnyEco, Run: pkgcmd.RunMaybe,
+			Cause: "the orb step " + key + " runs code the input does not show"})
+	}
 }
 
 // runStep reads a run step: its command, directory and environment.
 func (c *converter) runStep(j *jobState, params *yaml.Node, scope map[string]*yaml.Node) {
 	cmd, ok := scalar(params)
 	wd := "."
+	var env map[string]string
 	if !ok {
 		cmd = text(lookup(params, "command"))
 		if d := text(lookup(params, "working_directory")); d != "" {
 			wd = d
 		}
-		c.environment(j, lookup(params, "environment"), scope)
+		env = c.stepEnvironment(j, lookup(params, "environment"), scope)
 	}
 	cmd, _ = c.subst(cmd, scope)
-	j.scan.Scan(cmd, wd)
+	j.scan.ScanEnv(cmd, wd, env)
 }
 
 // sshKeys records the project SSH keys an add_ssh_keys step loads.
@@ -767,15 +802,8 @@ func (c *converter) sshKey(j *jobState, id, label string, line int) {
 
 // finishAttrs writes what the steps found into the job's attributes.
 func (c *converter) finishAttrs(j *jobState) {
-	ins := append(append([]ciscan.Install(nil), j.scan.Installs()...), j.extra...)
-	if len(ins) > 0 {
-		var ecos, dirs []string
-		for _, in := range ins {
-			ecos = append(ecos, in.Eco)
-			dirs = append(dirs, in.Dir)
-		}
-		j.attrs["installs"] = graph.JoinList(ecos)
-		j.attrs["install_dirs"] = graph.JoinList(dirs)
+	for k, v := range pkgcmd.Attrs(j.scan.Effects()) {
+		j.attrs[k] = v
 	}
 	j.attrs["commands"] = graph.JoinList(j.scan.Commands())
 	var reads []string

@@ -9,6 +9,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
 // defaultIssuer is the issuer of ID tokens on GitLab.com.
@@ -250,6 +251,9 @@ func (c *converter) readEnvironment(j *jobState, v *value) {
 // pre-clone hook run in shells of their own.
 func (c *converter) scanScripts(j *jobState, v *value) {
 	sc := ciscan.NewScanner()
+	for _, k := range sortedKeys(j.vars) {
+		sc.SetEnv(k, j.vars[k].value)
+	}
 	pre := v.get("hooks").get("pre_get_sources_script").scalars()
 	main := append(v.get("before_script").scalars(), v.get("script").scalars()...)
 	after := v.get("after_script").scalars()
@@ -263,14 +267,8 @@ func (c *converter) scanScripts(j *jobState, v *value) {
 		}
 		j.scripts = append(j.scripts, part...)
 	}
-	if ins := sc.Installs(); len(ins) > 0 {
-		var ecos, dirs []string
-		for _, in := range ins {
-			ecos = append(ecos, in.Eco)
-			dirs = append(dirs, in.Dir)
-		}
-		j.attrs["installs"] = graph.JoinList(ecos)
-		j.attrs["install_dirs"] = graph.JoinList(dirs)
+	for k, v := range pkgcmd.Attrs(sc.Effects()) {
+		j.attrs[k] = v
 	}
 	j.attrs["commands"] = graph.JoinList(sc.Commands())
 	j.reads = sc.Reads()

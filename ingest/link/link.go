@@ -214,12 +214,17 @@ func visibleToRepo(s graph.Node, repo string) bool {
 // runtime's "installs" attribute.
 var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "golang", "cargo": "cargo", "gem": "gem", "composer": "composer"}
 
-// linkLockfiles makes every job that installs an ecosystem's dependencies
-// execute the packages its repository's lockfiles pin for that ecosystem.
+// linkLockfiles makes the jobs that install an ecosystem's dependencies
+// execute the packages their repository's lockfiles pin for it. A package
+// with an install script runs at install time, unless every install of
+// the ecosystem in the job turned scripts off. Any package runs at run
+// time when the job runs the code that loads it (certain) or may run it
+// (possible). A job that provably runs none of its code does not execute
+// it.
 func (v *view) linkLockfiles() {
 	for _, rt := range v.byKind[graph.NodeRuntime] {
-		installs := graph.SplitList(rt.Attr("installs"))
-		if len(installs) == 0 {
+		job := readJobExec(rt)
+		if len(job.installs) == 0 {
 			continue
 		}
 		repo := graph.RepoID("", rt.Attr(graph.AttrRepository))
@@ -234,21 +239,24 @@ func (v *view) linkLockfiles() {
 				continue
 			}
 			eco := ecosystemOf[pkg.Attr("ecosystem")]
-			if eco == "" || !contains(installs, eco) {
+			if eco == "" || !contains(job.installs, eco) {
 				continue
 			}
-			e := graph.Edge{From: rt.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: lock.Confidence, Pos: lock.Pos}
+			x, ok := job.execution(eco, pkg.Attr(graph.AttrInstallHook) == "true")
+			if !ok {
+				continue
+			}
+			e := graph.Edge{From: rt.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: lock.Confidence.Weaker(x.conf), Pos: lock.Pos}
 			e.SetAttr(graph.AttrLockfile, lock.Attr(graph.AttrLockfile))
 			if c := lock.Attr(graph.AttrChain); c != "" {
 				e.SetAttr(graph.AttrChain, c)
 			}
-			how := "imported by the code the job builds and tests"
-			if pkg.Attr(graph.AttrInstallHook) == "true" {
-				how = "install script runs when the job installs dependencies"
+			if x.phase == phaseInstall {
 				e.SetAttr(graph.AttrInstallHook, "true")
 			}
 			e.SetAttr(graph.AttrVia, "install")
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job installs %s dependencies and %s pins %s; %s", eco, lock.Attr(graph.AttrLockfile), pkg.ID, how))
+			e.SetAttr(attrPhase, x.phase)
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job installs %s dependencies and %s pins %s; %s", eco, lock.Attr(graph.AttrLockfile), pkg.ID, x.how))
 			v.addEdge(e)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
 // Install is one command that fetches packages from a registry: the
@@ -45,6 +47,8 @@ const (
 // that an earlier script sets is not counted as read by a later one.
 type Scanner struct {
 	installs []Install
+	effects  []pkgcmd.Effect
+	env      pkgcmd.Env // variables set for every script of the job
 	commands []string
 	reads    []Read
 	readAt   map[string]int
@@ -55,11 +59,38 @@ type Scanner struct {
 
 // NewScanner returns an empty Scanner.
 func NewScanner() *Scanner {
-	return &Scanner{readAt: map[string]int{}, set: map[string]bool{}, seenCmd: map[string]bool{}}
+	return &Scanner{readAt: map[string]int{}, set: map[string]bool{}, seenCmd: map[string]bool{},
+		env: pkgcmd.Env{}}
 }
 
 // Installs returns the installs found so far.
 func (s *Scanner) Installs() []Install { return s.installs }
+
+// Effects returns what the commands read so far do with packages, in the
+// order they run, each with the directory it ran in.
+func (s *Scanner) Effects() []pkgcmd.Effect { return s.effects }
+
+// SetEnv records a variable set for every later script of the job.
+func (s *Scanner) SetEnv(name, value string) {
+	if len(s.env) < maxNames {
+		s.env[name] = value
+	}
+}
+
+// Add records the effect of a step that is not a script (an orb
+// command), as if a command in directory "." had it.
+func (s *Scanner) Add(e pkgcmd.Effect) {
+	if e.Dir == "" {
+		e.Dir = "."
+	}
+	s.effects = append(s.effects, e)
+	if e.Install {
+		s.installs = append(s.installs, Install{Eco: e.Eco, Dir: e.Dir})
+	}
+}
+
+// Installed reports whether an install was found so far.
+func (s *Scanner) Installed() bool { return len(s.installs) > 0 }
 
 // Commands returns the names of the programs run so far, each once, in
 // order of first use. Names that do not look like a program name are
@@ -75,9 +106,20 @@ func (s *Scanner) Sets(name string) bool { return s.set[name] }
 
 // Scan reads one script that runs in directory wd ("" or "." for the
 // checkout root).
-func (s *Scanner) Scan(script, wd string) {
+func (s *Scanner) Scan(script, wd string) { s.ScanEnv(script, wd, nil) }
+
+// ScanEnv reads one script that runs in directory wd with the variables
+// of env besides those of the job.
+func (s *Scanner) ScanEnv(script, wd string, env map[string]string) {
 	if wd == "" {
 		wd = "."
+	}
+	vars := pkgcmd.Env{}
+	for k, v := range s.env {
+		vars[k] = v
+	}
+	for k, v := range env {
+		vars[k] = v
 	}
 	dir := wd
 	var dirs []string // directories to return to when a subshell ends
@@ -96,13 +138,13 @@ func (s *Scanner) Scan(script, wd string) {
 			}
 			continue
 		}
-		dir = s.command(c.words, wd, dir, &dirs)
+		dir = s.command(c.words, wd, dir, &dirs, vars)
 	}
 }
 
 // command reads one simple command and returns the directory later
-// commands run in.
-func (s *Scanner) command(words []word, base, dir string, dirs *[]string) string {
+// commands run in. vars holds the variables the shell has exported.
+func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars pkgcmd.Env) string {
 	s.reads1(words, 0)
 	args, assigned := program(words)
 	for _, name := range assigned {
@@ -131,14 +173,48 @@ func (s *Scanner) command(words []word, base, dir string, dirs *[]string) string
 	for _, n := range declared(name, rest, words) {
 		s.assign(n)
 	}
-	if eco, sub := ecosystem(name, rest); eco != "" {
-		d := dir
-		if sub != "" {
-			d = joinDir(dir, sub)
+	if name == "export" && len(vars) < maxNames {
+		for _, a := range rest {
+			if k, v, ok := strings.Cut(a, "="); ok && validName(k) {
+				vars[k] = v
+			}
 		}
-		s.installs = append(s.installs, Install{Eco: eco, Dir: d})
+	}
+	for _, e := range pkgcmd.Effects(args, commandEnv(words, vars)) {
+		if e.Dir != "" {
+			e.Dir = joinDir(dir, e.Dir)
+		} else {
+			e.Dir = dir
+		}
+		s.effects = append(s.effects, e)
+		if e.Install {
+			s.installs = append(s.installs, Install{Eco: e.Eco, Dir: e.Dir})
+		}
 	}
 	return dir
+}
+
+// commandEnv returns vars with the assignments written in front of a
+// command (NAME=value cmd) added.
+func commandEnv(words []word, vars pkgcmd.Env) pkgcmd.Env {
+	var env pkgcmd.Env
+	for _, w := range words {
+		name := assignmentName(w.text)
+		if name == "" || strings.Contains(w.text, "+=") {
+			break
+		}
+		if env == nil {
+			env = pkgcmd.Env{}
+			for k, v := range vars {
+				env[k] = v
+			}
+		}
+		env[name] = w.text[strings.IndexByte(w.text, '=')+1:]
+	}
+	if env == nil {
+		return vars
+	}
+	return env
 }
 
 // maxSubDepth bounds how deep reads1 follows nested command substitutions.
@@ -398,119 +474,4 @@ func joinDir(dir, rel string) string {
 		return dir + "/" + rel
 	}
 	return path.Clean(path.Join(dir, rel))
-}
-
-// ecosystem names the ecosystem a command installs packages from, and a
-// directory the command itself names (npm --prefix DIR), if any.
-func ecosystem(name string, args []string) (eco, dir string) {
-	sub, dir := subcommand(args)
-	switch name {
-	case "npm":
-		switch sub {
-		case "ci", "install", "i", "add", "update", "up", "install-test", "it", "install-ci-test", "cit", "exec":
-			return "npm", dir
-		}
-	case "yarn":
-		switch sub {
-		case "", "install", "add", "dlx":
-			return "npm", dir
-		}
-	case "pnpm", "bun":
-		switch sub {
-		case "i", "install", "add", "dlx", "x":
-			return "npm", dir
-		}
-	case "npx", "pnpx", "bunx":
-		return "npm", ""
-	case "poetry", "pipenv":
-		if sub == "install" || sub == "sync" || sub == "add" {
-			return "pypi", ""
-		}
-	case "uv":
-		if sub == "sync" || sub == "add" || sub == "run" || hasWords(args, "pip", "install") {
-			return "pypi", ""
-		}
-	case "uvx":
-		return "pypi", ""
-	case "pipx":
-		if sub == "install" || sub == "run" {
-			return "pypi", ""
-		}
-	case "go":
-		switch sub {
-		case "build", "test", "run", "install", "generate", "get":
-			return "golang", ""
-		case "mod":
-			if hasWords(args, "mod", "download") {
-				return "golang", ""
-			}
-		}
-	case "cargo":
-		switch sub {
-		case "build", "test", "run", "install", "check", "clippy", "bench", "doc":
-			return "cargo", ""
-		}
-	case "bundle":
-		if sub == "" || sub == "install" {
-			return "gem", ""
-		}
-	case "gem":
-		if sub == "install" {
-			return "gem", ""
-		}
-	case "composer":
-		switch sub {
-		case "install", "update", "require":
-			return "composer", ""
-		}
-	}
-	switch {
-	case name == "pip" || strings.HasPrefix(name, "pip3"):
-		if sub == "install" {
-			return "pypi", ""
-		}
-	case name == "python" || name == "py" || strings.HasPrefix(name, "python3") || strings.HasPrefix(name, "python2"):
-		if hasWords(args, "-m", "pip", "install") {
-			return "pypi", ""
-		}
-	}
-	return "", ""
-}
-
-// subcommand returns the first argument that is not an option, and the
-// directory a --prefix, -C, --cwd or --dir option names before it.
-func subcommand(args []string) (sub, dir string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--prefix" || a == "-C" || a == "--cwd" || a == "--dir":
-			if i+1 < len(args) {
-				dir = args[i+1]
-				i++
-			}
-		case strings.HasPrefix(a, "--prefix=") || strings.HasPrefix(a, "--cwd=") || strings.HasPrefix(a, "--dir="):
-			dir = a[strings.IndexByte(a, '=')+1:]
-		case strings.HasPrefix(a, "-"):
-		default:
-			return a, dir
-		}
-	}
-	return "", dir
-}
-
-// hasWords reports whether want occurs in args as consecutive words.
-func hasWords(args []string, want ...string) bool {
-	for i := 0; i+len(want) <= len(args); i++ {
-		match := true
-		for j := range want {
-			if args[i+j] != want[j] {
-				match = false
-				break
-			}
-		}
-		if match {
-			return true
-		}
-	}
-	return false
 }

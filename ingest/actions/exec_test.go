@@ -1,0 +1,67 @@
+package actions
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+)
+
+func TestJobRunsAttrs(t *testing.T) {
+	res := parseFile(t, "runs.yml")
+	keys := []string{pkgcmd.AttrInstalls, pkgcmd.AttrScriptsOff, pkgcmd.AttrRuns, pkgcmd.AttrRunsVia,
+		pkgcmd.AttrMayRun, pkgcmd.AttrMayRunVia}
+	lifecycle := "npm ci runs the project's own lifecycle scripts"
+	tests := []struct {
+		job  string
+		want map[string]string
+	}{
+		{"test", map[string]string{"installs": "npm", "install_scripts_off": "npm", "runs_code": "npm", "runs_code_via": "npm=npm test"}},
+		{"scripts", map[string]string{"installs": "npm", "may_run_code": "npm", "may_run_code_via": "npm=" + lifecycle}},
+		{"publish", map[string]string{"installs": "npm", "install_scripts_off": "npm"}},
+		{"opaque", map[string]string{"installs": "pypi", "may_run_code": "*",
+			"may_run_code_via": "*=the action example-org/check runs code the input does not show"}},
+		{"go", map[string]string{"installs": "golang", "runs_code": "golang", "runs_code_via": "golang=go test"}},
+		{"mixed", map[string]string{"installs": "npm", "may_run_code": "*,npm",
+			"may_run_code_via": "*=make runs commands the input does not show,npm=" + lifecycle}},
+	}
+	for _, tt := range tests {
+		n := findNode(t, res, jobID("runs.yml", tt.job))
+		got := map[string]string{}
+		for _, k := range keys {
+			if v := n.Attr(k); v != "" {
+				got[k] = v
+			}
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("job %s (-got +want):\n%s", tt.job, diff)
+		}
+	}
+}
+
+func TestScriptEffects(t *testing.T) {
+	tests := []struct {
+		script string
+		env    pkgcmd.Env
+		want   []pkgcmd.Effect
+	}{
+		{"npm ci --ignore-scripts", nil, []pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}}},
+		{"export npm_config_ignore_scripts=true\nnpm ci", nil,
+			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}}},
+		{"npm_config_ignore_scripts=true npm ci\nnpm install", nil, []pkgcmd.Effect{
+			{Eco: "npm", Dir: ".", Install: true, NoScripts: true},
+			{Eco: "npm", Dir: ".", Install: true, Run: pkgcmd.RunMaybe, Cause: "npm install runs the project's own lifecycle scripts"},
+		}},
+		{"npm ci", pkgcmd.Env{"npm_config_ignore_scripts": "true"},
+			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}}},
+		{"cd web && yarn test", nil, []pkgcmd.Effect{{Eco: "npm", Dir: "web", Run: pkgcmd.RunCertain, Cause: "yarn test"}}},
+		{"echo done", nil, nil},
+	}
+	for _, tt := range tests {
+		got := scriptEffects(tt.script, "", tt.env)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("scriptEffects(%q) (-got +want):\n%s", tt.script, diff)
+		}
+	}
+}

@@ -1,0 +1,783 @@
+// Package pkgcmd classifies the commands a CI job runs by their effect on
+// the packages of an ecosystem: whether it installs them from a registry,
+// whether that install runs the packages' install scripts, and whether the
+// command runs code (the project's or its dependencies') that loads them.
+//
+// The CI ingesters split scripts into commands their own way and hand each
+// command's words here, so that GitHub Actions, GitLab CI and CircleCI
+// agree on what a command does.
+//
+// Known limits: a repository's .npmrc (ignore-scripts=true) and a
+// package.json that lists the scripts a project defines are not read, so
+// npm lifecycle scripts of the project are assumed to exist and scripts
+// disabled only through .npmrc are taken as enabled. Bun, and pnpm from
+// version 10, run the install scripts of allowed dependencies only; their
+// installs are read as running them all.
+package pkgcmd
+
+import (
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// Ecosystems, named as the installs attribute of a runtime names them.
+// AnyEco stands for every ecosystem in what a command may run.
+const (
+	NPM      = "npm"
+	PyPI     = "pypi"
+	Go       = "golang"
+	Cargo    = "cargo"
+	Gem      = "gem"
+	Composer = "composer"
+	AnyEco   = "*"
+)
+
+// Run is how sure it is that a command runs code that loads an ecosystem's
+// packages.
+type Run int
+
+const (
+	// RunNone: the command runs none of the installed packages' code.
+	RunNone Run = iota
+	// RunMaybe: the command runs code the input does not show (a make
+	// target, the project's own lifecycle scripts), which may load them.
+	RunMaybe
+	// RunCertain: the command runs the project's code or a dependency's
+	// program (npm test, pytest, go test, cargo build).
+	RunCertain
+)
+
+// Effect is the outcome of one command for one ecosystem's packages.
+type Effect struct {
+	Eco string
+	// Dir is the directory the command names for itself (npm --prefix
+	// DIR), or "".
+	Dir string
+	// Install is set when the command fetches packages from a registry.
+	Install bool
+	// NoScripts is set on an install that runs no install scripts of the
+	// packages it installs (npm ci --ignore-scripts, composer install
+	// --no-plugins, pip install --only-binary :all:).
+	NoScripts bool
+	// Tool is set on an install of a program named on the command line
+	// (npx, yarn dlx, pipx), which leaves the project's locked packages as
+	// they are.
+	Tool bool
+	Run  Run
+	// Cause is the command that runs the code ("npm test") when Run is
+	// RunCertain, or a clause ("npm ci runs the project's own lifecycle
+	// scripts") when Run is RunMaybe. Reasons quote it. It contains no comma.
+	Cause string
+}
+
+// Env is the environment a command runs with, as far as the input shows.
+type Env map[string]string
+
+// get returns a variable, matching its name without regard to case as
+// npm and pip read their configuration variables.
+func (e Env) get(name string) string {
+	if v, ok := e[name]; ok {
+		return v
+	}
+	for k, v := range e {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// scriptsOff reports whether the variables turn install scripts off for
+// installs of eco.
+func (e Env) scriptsOff(eco string) bool {
+	switch eco {
+	case NPM:
+		if truthy(e.get("npm_config_ignore_scripts")) {
+			return true
+		}
+		v := strings.ToLower(e.get("YARN_ENABLE_SCRIPTS"))
+		return v == "false" || v == "0"
+	case PyPI:
+		return strings.Contains(e.get("PIP_ONLY_BINARY"), ":all:")
+	}
+	return false
+}
+
+func truthy(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	return v == "true" || v == "1" || v == "yes"
+}
+
+// Classify reads one simple command, given as its words with the program
+// first, run with env. ok is false for a command that does nothing with
+// any ecosystem's packages.
+func Classify(argv []string, env Env) (eff Effect, ok bool) {
+	if len(argv) == 0 {
+		return Effect{}, false
+	}
+	prog := strings.ReplaceAll(argv[0], `\`, "/")
+	name := strings.TrimSuffix(path.Base(prog), ".exe")
+	name = strings.TrimSuffix(name, ".cmd")
+	args := argv[1:]
+	var e Effect
+	switch {
+	case name == "npm":
+		e = npmCommand(args, env)
+	case name == "yarn":
+		e = yarnCommand(args, env)
+	case name == "pnpm":
+		e = pnpmCommand(args, env)
+	case name == "bun":
+		e = bunCommand(args, env)
+	case name == "npx" || name == "pnpx" || name == "bunx":
+		e = Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: name}
+	case name == "node" || nodeTools[name]:
+		if !versionOnly(args) {
+			e = Effect{Eco: NPM, Run: RunCertain, Cause: name}
+		}
+	case isPip(name):
+		e = pipCommand(args, env)
+	case isPython(name):
+		e = pythonCommand(name, args, env)
+	case name == "poetry" || name == "pipenv" || name == "uv" || name == "pdm" || name == "hatch" || name == "rye":
+		e = pyManagerCommand(name, args)
+	case name == "pipx" || name == "uvx":
+		if sub, _ := firstArg(args); name == "uvx" || sub == "install" || sub == "run" {
+			e = Effect{Eco: PyPI, Install: true, Tool: true}
+		}
+	case goTools[name]:
+		e = Effect{Eco: Go, Run: RunCertain, Cause: name}
+	case pythonTools[name]:
+		e = Effect{Eco: PyPI, Run: RunCertain, Cause: name}
+	case name == "go":
+		e = goCommand(args)
+	case name == "cargo":
+		e = cargoCommand(args)
+	case name == "bundle" || name == "gem":
+		e = rubyCommand(name, args)
+	case rubyTools[name]:
+		e = Effect{Eco: Gem, Run: RunCertain, Cause: name}
+	case name == "composer":
+		e = composerCommand(args)
+	case name == "php" || phpTools[name]:
+		if !versionOnly(args) {
+			e = Effect{Eco: Composer, Run: RunCertain, Cause: phpWhat(name, args)}
+		}
+	default:
+		e = opaqueCommand(prog, name, args)
+	}
+	return e, e.Eco != ""
+}
+
+// Effects returns every effect of one simple command, given as its words
+// with the program first, run with env: the one Classify finds, and for
+// a program that runs an application the input does not show (the AWS
+// CDK CLI synthesising an app), the effect of that application.
+func Effects(argv []string, env Env) []Effect {
+	var out []Effect
+	if e, ok := Classify(argv, env); ok {
+		out = append(out, e)
+	}
+	if e, ok := appRunner(argv); ok {
+		out = append(out, e)
+	}
+	return out
+}
+
+// cdkApps are the cdk subcommands that synthesise the app, which runs the
+// command cdk.json names unless --app names an assembly folder.
+var cdkApps = set("synth", "synthesize", "deploy", "diff", "watch", "destroy", "ls", "list")
+
+// appRunner finds a cdk command, run directly or through npx, npm exec,
+// pnpm exec, pnpm dlx, yarn or yarn dlx, that runs the project's app.
+func appRunner(argv []string) (Effect, bool) {
+	args := argv
+	for len(args) > 0 {
+		name := strings.TrimSuffix(path.Base(strings.ReplaceAll(args[0], `\`, "/")), ".cmd")
+		if name == "cdk" || name == "aws-cdk" {
+			break
+		}
+		if name != "npx" && name != "npm" && name != "pnpm" && name != "yarn" && name != "exec" &&
+			name != "dlx" && name != "x" && name != "--" && !strings.HasPrefix(name, "-") {
+			return Effect{}, false
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return Effect{}, false
+	}
+	sub, _ := firstArg(args[1:])
+	if !cdkApps[sub] {
+		return Effect{}, false
+	}
+	for i, a := range args {
+		app := ""
+		if (a == "--app" || a == "-a") && i+1 < len(args) {
+			app = args[i+1]
+		} else if v, ok := strings.CutPrefix(a, "--app="); ok {
+			app = v
+		}
+		if app != "" && !strings.Contains(app, " ") {
+			// An assembly folder (cdk.out) runs no code.
+			return Effect{}, false
+		}
+	}
+	return Effect{Eco: AnyEco, Run: RunMaybe, Cause: "cdk " + sub + " runs the app that cdk.json names"}, true
+}
+
+// versionOnly reports whether a command only prints its version.
+func versionOnly(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	for _, a := range args {
+		switch a {
+		case "-v", "-V", "--version", "version", "-version":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// nodeTools are programs that npm packages provide and that run the
+// project's code or are themselves dependency code.
+var nodeTools = set("ts-node", "tsx", "jest", "vitest", "mocha", "ava", "karma", "nyc", "c8", "tsc",
+	"webpack", "webpack-cli", "next", "vite", "nuxt", "nuxi", "ng", "rollup", "esbuild", "parcel",
+	"gulp", "grunt", "eslint", "prettier", "lerna", "nx", "turbo", "playwright", "cypress",
+	"react-scripts", "vue-cli-service", "astro", "remix", "storybook", "svelte-kit", "changeset",
+	"semantic-release", "electron-builder")
+
+var pythonTools = set("pytest", "py.test", "tox", "nox", "coverage", "behave", "sphinx-build",
+	"mkdocs", "uvicorn", "gunicorn", "django-admin", "flask", "celery", "ipython", "jupyter")
+
+// goTools are test runners that run go test.
+var goTools = set("gotestsum", "ginkgo", "richgo", "gotest")
+
+var rubyTools = set("rake", "rspec", "rails", "ruby", "rubocop", "cucumber", "jekyll")
+
+var phpTools = set("phpunit", "pest", "paratest", "phpstan", "psalm", "codecept", "behat", "artisan")
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// lifecycle is the clause for an install that runs the project's own
+// lifecycle scripts.
+func lifecycle(cmd string) string {
+	return cmd + " runs the project's own lifecycle scripts"
+}
+
+func npmCommand(args []string, env Env) Effect {
+	sub, dir := firstArg(args)
+	off := hasFlag(args, "--ignore-scripts") || env.scriptsOff(NPM)
+	e := Effect{Eco: NPM, Dir: dir}
+	switch sub {
+	case "ci", "clean-install", "install", "i", "add", "isntall", "update", "up", "upgrade", "rebuild", "rb":
+		e.Install, e.NoScripts = true, off
+		if !off {
+			e.Run, e.Cause = RunMaybe, lifecycle("npm "+sub)
+		}
+	case "install-test", "it", "install-ci-test", "cit":
+		e.Install, e.NoScripts = true, off
+		e.Run, e.Cause = RunCertain, "npm "+sub
+	case "exec", "x":
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "npm exec"
+	case "test", "t", "tst", "start", "stop", "restart", "explore":
+		e.Run, e.Cause = RunCertain, "npm "+sub
+	case "run", "run-script", "rum", "urn":
+		e.Run, e.Cause = RunCertain, "npm run"
+	case "publish", "pack", "version":
+		if off {
+			return Effect{}
+		}
+		e.Run, e.Cause = RunMaybe, lifecycle("npm "+sub)
+	default:
+		return Effect{}
+	}
+	return e
+}
+
+// yarnBuiltins are yarn commands (classic and berry) that neither install
+// nor run the project's code.
+var yarnBuiltins = set("audit", "autoclean", "bin", "cache", "check", "config", "explain", "generate-lock-entry",
+	"global", "help", "info", "init", "licenses", "link", "list", "login", "logout", "outdated", "owner",
+	"patch", "patch-commit", "plugin", "policies", "set", "stage", "tag", "team", "unlink", "versions",
+	"why", "constraints", "search", "-v", "--version", "--help", "-h")
+
+func yarnCommand(args []string, env Env) Effect {
+	sub, dir := firstArg(args)
+	off := hasFlag(args, "--ignore-scripts") || hasFlag(args, "--mode=skip-build") ||
+		hasSeq(args, "--mode", "skip-build") || env.scriptsOff(NPM)
+	e := Effect{Eco: NPM, Dir: dir}
+	switch {
+	case sub == "" && len(args) > 0 && versionOnly(args):
+		return Effect{}
+	case sub == "" || sub == "install" || sub == "add" || sub == "up" || sub == "upgrade" ||
+		sub == "remove" || sub == "import" || sub == "rebuild" || sub == "dedupe" || sub == "unplug":
+		e.Install, e.NoScripts = true, off
+		if !off {
+			e.Run, e.Cause = RunMaybe, lifecycle("yarn "+orInstall(sub))
+		}
+	case sub == "dlx" || sub == "create":
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "yarn "+sub
+	case sub == "workspaces" || sub == "workspace":
+		switch {
+		case hasFlag(args, "focus"):
+			e.Install, e.NoScripts = true, off
+			if !off {
+				e.Run, e.Cause = RunMaybe, lifecycle("yarn workspaces focus")
+			}
+		case hasFlag(args, "info") || hasFlag(args, "list"):
+			return Effect{}
+		default:
+			e.Run, e.Cause = RunCertain, "yarn "+sub
+		}
+	case sub == "publish" || sub == "pack" || sub == "npm" || sub == "version":
+		if off {
+			return Effect{}
+		}
+		e.Run, e.Cause = RunMaybe, lifecycle("yarn "+sub)
+	case yarnBuiltins[sub]:
+		return Effect{}
+	case sub == "run" || sub == "exec" || sub == "node":
+		e.Run, e.Cause = RunCertain, "yarn "+sub
+	default:
+		// yarn NAME runs the project's script NAME.
+		e.Run, e.Cause = RunCertain, "yarn "+scriptName(sub)
+	}
+	return e
+}
+
+// safeName matches a script or module name short and plain enough to
+// quote in a reason. Anything else might be a pasted value, even a secret.
+var safeName = regexp.MustCompile(`^[a-z][a-z0-9:._-]{0,31}$`)
+
+// scriptName returns a script or module name as reasons quote it: itself
+// when it looks like a name, else a placeholder.
+func scriptName(s string) string {
+	digits := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	if !safeName.MatchString(s) || digits > 4 {
+		return "SCRIPT"
+	}
+	return s
+}
+
+func orInstall(sub string) string {
+	if sub == "" {
+		return "install"
+	}
+	return sub
+}
+
+var pnpmBuiltins = set("audit", "list", "ls", "ll", "la", "outdated", "why", "licenses", "store", "server",
+	"root", "bin", "setup", "init", "config", "c", "get", "set", "env", "doctor", "self-update", "link",
+	"ln", "unlink", "patch", "patch-commit", "prune", "help", "-v", "--version", "--help", "-h")
+
+func pnpmCommand(args []string, env Env) Effect {
+	sub, dir := firstArg(args)
+	off := hasFlag(args, "--ignore-scripts") || env.scriptsOff(NPM)
+	e := Effect{Eco: NPM, Dir: dir}
+	switch {
+	case sub == "i" || sub == "install" || sub == "add" || sub == "update" || sub == "up" || sub == "upgrade" ||
+		sub == "remove" || sub == "rm" || sub == "import" || sub == "fetch" || sub == "rebuild" || sub == "rb" ||
+		sub == "deploy":
+		e.Install, e.NoScripts = true, off
+		if !off {
+			e.Run, e.Cause = RunMaybe, lifecycle("pnpm "+sub)
+		}
+	case sub == "install-test" || sub == "it":
+		e.Install, e.NoScripts = true, off
+		e.Run, e.Cause = RunCertain, "pnpm "+sub
+	case sub == "dlx" || sub == "x" || sub == "create":
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "pnpm "+sub
+	case sub == "publish" || sub == "pack":
+		if off {
+			return Effect{}
+		}
+		e.Run, e.Cause = RunMaybe, lifecycle("pnpm "+sub)
+	case sub == "" || pnpmBuiltins[sub]:
+		return Effect{}
+	case sub == "run" || sub == "run-script" || sub == "test" || sub == "t" || sub == "start" || sub == "exec":
+		e.Run, e.Cause = RunCertain, "pnpm "+sub
+	default:
+		// pnpm NAME runs the project's script NAME.
+		e.Run, e.Cause = RunCertain, "pnpm "+scriptName(sub)
+	}
+	return e
+}
+
+func bunCommand(args []string, env Env) Effect {
+	sub, dir := firstArg(args)
+	off := hasFlag(args, "--ignore-scripts") || env.scriptsOff(NPM)
+	e := Effect{Eco: NPM, Dir: dir}
+	switch sub {
+	case "i", "install", "add", "a", "update", "remove", "rm":
+		e.Install, e.NoScripts = true, off
+		if !off {
+			e.Run, e.Cause = RunMaybe, lifecycle("bun "+sub)
+		}
+	case "x":
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "bun x"
+	case "publish", "pack":
+		if off {
+			return Effect{}
+		}
+		e.Run, e.Cause = RunMaybe, lifecycle("bun "+sub)
+	case "", "upgrade", "pm", "link", "unlink", "outdated", "init", "help", "-v", "--version", "--revision":
+		return Effect{}
+	default:
+		// bun run, bun test, bun FILE and bun NAME run the project's code.
+		e.Run, e.Cause = RunCertain, "bun "+scriptName(sub)
+	}
+	return e
+}
+
+func isPip(name string) bool {
+	return name == "pip" || strings.HasPrefix(name, "pip3") || strings.HasPrefix(name, "pip2")
+}
+
+func isPython(name string) bool {
+	return name == "py" || name == "python" || strings.HasPrefix(name, "python3") || strings.HasPrefix(name, "python2")
+}
+
+// pipCommand reads pip's arguments. pip builds a source distribution by
+// running its setup code, and installing the project itself (pip install
+// . or -e DIR) runs the project's build.
+func pipCommand(args []string, env Env) Effect {
+	sub, _ := firstArg(args)
+	if sub != "install" {
+		return Effect{}
+	}
+	e := Effect{Eco: PyPI, Install: true}
+	e.NoScripts = onlyBinary(args) || env.scriptsOff(PyPI)
+	if installsProject(args) {
+		e.Run, e.Cause = RunCertain, "pip install of the project"
+	}
+	return e
+}
+
+// onlyBinary reports whether pip installs wheels only, which run no code.
+func onlyBinary(args []string) bool {
+	for i, a := range args {
+		if a == "--only-binary" && i+1 < len(args) && strings.Contains(args[i+1], ":all:") {
+			return true
+		}
+		if strings.HasPrefix(a, "--only-binary=") && strings.Contains(a, ":all:") {
+			return true
+		}
+	}
+	return false
+}
+
+// installsProject reports whether pip install names a folder of the
+// checkout (., ./sub, -e .) rather than packages and requirement files.
+func installsProject(args []string) bool {
+	for i, a := range args {
+		if a == "-e" || a == "--editable" {
+			return true
+		}
+		if i > 0 && (args[i-1] == "-r" || args[i-1] == "--requirement" || args[i-1] == "-c" ||
+			args[i-1] == "--constraint" || args[i-1] == "-t" || args[i-1] == "--target") {
+			continue
+		}
+		if a == "." || strings.HasPrefix(a, "./") || strings.HasPrefix(a, ".[") || strings.HasPrefix(a, "-e.") {
+			return true
+		}
+	}
+	return false
+}
+
+// pythonCommand reads python ARGS: -m pip installs, -m venv and a version
+// query do nothing, anything else runs the project's code.
+func pythonCommand(name string, args []string, env Env) Effect {
+	for i, a := range args {
+		if a != "-m" || i+1 >= len(args) {
+			continue
+		}
+		switch args[i+1] {
+		case "pip":
+			return pipCommand(args[i+2:], env)
+		case "venv", "virtualenv", "ensurepip", "site", "http.server", "json.tool":
+			return Effect{}
+		}
+		return Effect{Eco: PyPI, Run: RunCertain, Cause: scriptName(name) + " -m " + scriptName(args[i+1])}
+	}
+	if versionOnly(args) {
+		return Effect{}
+	}
+	return Effect{Eco: PyPI, Run: RunCertain, Cause: scriptName(name)}
+}
+
+// pyManagerCommand reads poetry, pipenv, uv, pdm, hatch and rye.
+func pyManagerCommand(name string, args []string) Effect {
+	sub, _ := firstArg(args)
+	e := Effect{Eco: PyPI}
+	switch {
+	case sub == "install" || sub == "sync" || sub == "add":
+		e.Install = true
+	case name == "uv" && hasSeq(args, "pip", "install"):
+		e.Install = true
+	case sub == "run" || (name == "hatch" && sub == "test"):
+		// uv run, rye run and pdm run bring the environment in line with
+		// the lockfile before they run.
+		e.Install = name == "uv" || name == "rye" || name == "pdm"
+		e.Run, e.Cause = RunCertain, name+" "+sub
+	default:
+		return Effect{}
+	}
+	return e
+}
+
+// goCommand reads go ARGS. Go runs no module code while it fetches or
+// compiles modules: only tests, go run and go generate run it.
+func goCommand(args []string) Effect {
+	sub, _ := firstArg(args)
+	switch sub {
+	case "build", "install", "get":
+		return Effect{Eco: Go, Install: true}
+	case "mod":
+		if hasSeq(args, "mod", "download") {
+			return Effect{Eco: Go, Install: true}
+		}
+	case "test", "run", "generate":
+		return Effect{Eco: Go, Install: true, Run: RunCertain, Cause: "go " + sub}
+	}
+	return Effect{}
+}
+
+// cargoCommand reads cargo ARGS. Building a crate runs the build scripts
+// and procedural macros of its dependencies, so every command that
+// compiles runs their code.
+func cargoCommand(args []string) Effect {
+	sub, _ := firstArg(args)
+	switch sub {
+	case "build", "b", "test", "t", "run", "r", "check", "c", "clippy", "bench", "doc", "install",
+		"publish", "nextest", "tarpaulin", "llvm-cov", "miri", "fuzz":
+		return Effect{Eco: Cargo, Install: true, Run: RunCertain, Cause: "cargo " + sub}
+	case "fetch", "vendor":
+		return Effect{Eco: Cargo, Install: true}
+	}
+	return Effect{}
+}
+
+func rubyCommand(name string, args []string) Effect {
+	sub, _ := firstArg(args)
+	switch {
+	case name == "bundle" && (sub == "" || sub == "install" || sub == "update"):
+		return Effect{Eco: Gem, Install: true}
+	case name == "bundle" && sub == "exec":
+		return Effect{Eco: Gem, Run: RunCertain, Cause: "bundle exec"}
+	case name == "gem" && sub == "install":
+		return Effect{Eco: Gem, Install: true}
+	}
+	return Effect{}
+}
+
+// composerBuiltins are composer commands that neither install nor run
+// the project's code.
+var composerBuiltins = set("validate", "show", "info", "outdated", "audit", "config", "diagnose",
+	"self-update", "selfupdate", "global", "depends", "why", "prohibits", "why-not", "status",
+	"licenses", "search", "init", "fund", "check-platform-reqs", "clear-cache", "clearcache",
+	"archive", "bump", "list", "help", "about", "suggests", "home", "browse", "-V", "--version")
+
+// composerCommand reads composer ARGS. Composer runs the plugins among
+// the packages it installs (unless --no-plugins) and the project's own
+// scripts (unless --no-scripts).
+func composerCommand(args []string) Effect {
+	sub, _ := firstArg(args)
+	e := Effect{Eco: Composer}
+	noScripts := hasFlag(args, "--no-scripts")
+	switch {
+	case sub == "install" || sub == "i" || sub == "update" || sub == "u" || sub == "upgrade" ||
+		sub == "require" || sub == "r" || sub == "remove" || sub == "reinstall" || sub == "create-project":
+		e.Install, e.NoScripts = true, hasFlag(args, "--no-plugins")
+		if !noScripts {
+			e.Run, e.Cause = RunMaybe, lifecycle("composer "+sub)
+		}
+	case sub == "dump-autoload" || sub == "dumpautoload":
+		if noScripts {
+			return Effect{}
+		}
+		e.Run, e.Cause = RunMaybe, lifecycle("composer "+sub)
+	case sub == "" || composerBuiltins[sub]:
+		return Effect{}
+	case sub == "run-script" || sub == "run" || sub == "exec":
+		e.Run, e.Cause = RunCertain, "composer "+sub
+	default:
+		// composer NAME runs the project's script NAME.
+		e.Run, e.Cause = RunCertain, "composer "+scriptName(sub)
+	}
+	return e
+}
+
+func phpWhat(name string, args []string) string {
+	if name == "php" && len(args) > 0 && path.Base(args[0]) == "artisan" {
+		return "php artisan"
+	}
+	return name
+}
+
+// opaqueCommand reads programs that run commands the input does not show:
+// make and its kin, a script of the checkout, a shell given a file.
+func opaqueCommand(prog, name string, args []string) Effect {
+	maybe := func(what string) Effect { return Effect{Eco: AnyEco, Run: RunMaybe, Cause: what} }
+	switch name {
+	case "make", "gmake", "just", "task", "mage", "earthly", "bazel", "bazelisk":
+		return maybe(name + " runs commands the input does not show")
+	case "bash", "sh", "zsh", "dash", "pwsh", "powershell":
+		if sub, _ := firstArg(args); sub != "" && !hasFlag(args, "-c") && !hasFlag(args, "-Command") {
+			return maybe("a script of the checkout runs commands the input does not show")
+		}
+		return Effect{}
+	}
+	if strings.Contains(prog, "/") && !strings.HasPrefix(prog, "/") && !strings.HasPrefix(prog, "$") &&
+		!strings.HasPrefix(prog, "~") {
+		return maybe("a script of the checkout runs commands the input does not show")
+	}
+	return Effect{}
+}
+
+// firstArg returns the first argument that is not an option, and the
+// directory a --prefix, -C, --cwd or --dir option names before it.
+func firstArg(args []string) (sub, dir string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--prefix" || a == "-C" || a == "--cwd" || a == "--dir":
+			if i+1 < len(args) {
+				dir = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "--prefix=") || strings.HasPrefix(a, "--cwd=") || strings.HasPrefix(a, "--dir="):
+			dir = a[strings.IndexByte(a, '=')+1:]
+		case a == "--filter" || a == "-F":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a, dir
+		}
+	}
+	return "", dir
+}
+
+// hasFlag reports whether args hold flag, alone or as flag=VALUE with a
+// value other than false.
+func hasFlag(args []string, flag string) bool {
+	for _, a := range args {
+		if a == flag {
+			return true
+		}
+		if v, ok := strings.CutPrefix(a, flag+"="); ok && v != "false" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSeq reports whether want occurs in args as consecutive words.
+func hasSeq(args []string, want ...string) bool {
+	for i := 0; i+len(want) <= len(args); i++ {
+		match := true
+		for j := range want {
+			if args[i+j] != want[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// Attribute keys of a runtime that Attrs fills.
+const (
+	AttrInstalls    = "installs"            // ecosystems the job installs
+	AttrInstallDirs = "install_dirs"        // directories the installs ran in
+	AttrScriptsOff  = "install_scripts_off" // installed ecosystems whose locked packages' install scripts never run
+	AttrRuns        = "runs_code"           // ecosystems whose code the job certainly runs
+	AttrRunsVia     = "runs_code_via"       // ECO=cause, one per ecosystem
+	AttrMayRun      = "may_run_code"        // ecosystems (or *) whose code the job may run
+	AttrMayRunVia   = "may_run_code_via"    // ECO=cause, one per ecosystem
+)
+
+// Attrs sums up the effects of a job's commands, in the order they run,
+// as runtime attributes. Each effect's Dir is the directory it ran in,
+// resolved by the caller against the job's working directory.
+func Attrs(effects []Effect) map[string]string {
+	var ecos, dirs, runs, may []string
+	on := map[string]bool{} // ecosystems with a project install that runs install scripts
+	runVia := map[string]string{}
+	mayVia := map[string]string{}
+	for _, e := range effects {
+		if e.Install {
+			ecos = append(ecos, e.Eco)
+			dirs = append(dirs, e.Dir)
+			if !e.NoScripts && !e.Tool {
+				on[e.Eco] = true
+			}
+		}
+		switch e.Run {
+		case RunCertain:
+			if _, ok := runVia[e.Eco]; !ok {
+				runVia[e.Eco] = e.Cause
+				runs = append(runs, e.Eco)
+			}
+		case RunMaybe:
+			if _, ok := mayVia[e.Eco]; !ok {
+				mayVia[e.Eco] = e.Cause
+				may = append(may, e.Eco)
+			}
+		}
+	}
+	var scriptsOff []string
+	for _, eco := range ecos {
+		if !on[eco] {
+			scriptsOff = append(scriptsOff, eco)
+		}
+	}
+	return map[string]string{
+		AttrInstalls:    graph.JoinList(ecos),
+		AttrInstallDirs: graph.JoinList(dirs),
+		AttrScriptsOff:  graph.JoinList(scriptsOff),
+		AttrRuns:        graph.JoinList(runs),
+		AttrRunsVia:     viaList(runVia),
+		AttrMayRun:      graph.JoinList(may),
+		AttrMayRunVia:   viaList(mayVia),
+	}
+}
+
+func viaList(m map[string]string) string {
+	var out []string
+	for eco, what := range m {
+		out = append(out, eco+"="+strings.ReplaceAll(what, ",", ";"))
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+// Via returns what a runs_via or may_run_via attribute names for eco, or
+// "".
+func Via(list, eco string) string {
+	for _, it := range graph.SplitList(list) {
+		if k, v, ok := strings.Cut(it, "="); ok && k == eco {
+			return v
+		}
+	}
+	return ""
+}

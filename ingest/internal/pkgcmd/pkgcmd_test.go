@@ -1,0 +1,197 @@
+package pkgcmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestClassify(t *testing.T) {
+	ci := func(cmd string) string { return cmd + " runs the project's own lifecycle scripts" }
+	opaque := "a script of the checkout runs commands the input does not show"
+	tests := []struct {
+		cmd  string
+		env  Env
+		want Effect // zero: the command does nothing with packages
+	}{
+		// installs, as both CI scanners read them before
+		{"npm ci", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, Cause: ci("npm ci")}},
+		{"npm i --no-audit", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, Cause: ci("npm i")}},
+		{"npm --prefix web ci", nil, Effect{Eco: NPM, Dir: "web", Install: true, Run: RunMaybe, Cause: ci("npm ci")}},
+		{"npm update", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, Cause: ci("npm update")}},
+		{"yarn", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, Cause: ci("yarn install")}},
+		{"yarn --frozen-lockfile", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, Cause: ci("yarn install")}},
+		{"yarn dlx create-x", nil, Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "yarn dlx"}},
+		{"pnpm install", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, Cause: ci("pnpm install")}},
+		{"npx eslint .", nil, Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "npx"}},
+		{"pip3 install -r req.txt", nil, Effect{Eco: PyPI, Install: true}},
+		{"python3.12 -m pip install .", nil, Effect{Eco: PyPI, Install: true, Run: RunCertain, Cause: "pip install of the project"}},
+		{"python3 -m pip install awscli", nil, Effect{Eco: PyPI, Install: true}},
+		{"poetry install --no-root", nil, Effect{Eco: PyPI, Install: true}},
+		{"poetry add x", nil, Effect{Eco: PyPI, Install: true}},
+		{"pipenv install", nil, Effect{Eco: PyPI, Install: true}},
+		{"uv sync", nil, Effect{Eco: PyPI, Install: true}},
+		{"uv pip install x", nil, Effect{Eco: PyPI, Install: true}},
+		{"uv run y", nil, Effect{Eco: PyPI, Install: true, Run: RunCertain, Cause: "uv run"}},
+		{"pipx run tool", nil, Effect{Eco: PyPI, Install: true, Tool: true}},
+		{"go mod download", nil, Effect{Eco: Go, Install: true}},
+		{"go mod tidy", nil, Effect{}},
+		{"go build ./...", nil, Effect{Eco: Go, Install: true}},
+		{"go vet ./...", nil, Effect{}},
+		{"cargo build --release", nil, Effect{Eco: Cargo, Install: true, Run: RunCertain, Cause: "cargo build"}},
+		{"cargo fetch", nil, Effect{Eco: Cargo, Install: true}},
+		{"bundle", nil, Effect{Eco: Gem, Install: true}},
+		{"bundle install", nil, Effect{Eco: Gem, Install: true}},
+		{"composer install --no-dev", nil, Effect{Eco: Composer, Install: true, Run: RunMaybe, Cause: ci("composer install")}},
+
+		// install scripts disabled
+		{"npm ci --ignore-scripts", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"npm install --ignore-scripts=true", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"npm install --ignore-scripts=false", nil, Effect{Eco: NPM, Install: true, Run: RunMaybe, Cause: ci("npm install")}},
+		{"npm ci", Env{"npm_config_ignore_scripts": "true"}, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"npm ci", Env{"NPM_CONFIG_IGNORE_SCRIPTS": "1"}, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"yarn install --ignore-scripts", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"yarn install --mode=skip-build", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"yarn install --mode skip-build", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"yarn install", Env{"YARN_ENABLE_SCRIPTS": "false"}, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"pnpm install --ignore-scripts", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
+		{"pip install --only-binary :all: -r r.txt", nil, Effect{Eco: PyPI, Install: true, NoScripts: true}},
+		{"composer install --no-plugins --no-scripts", nil, Effect{Eco: Composer, Install: true, NoScripts: true}},
+
+		// the project's code or a dependency's program runs
+		{"npm test", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "npm test"}},
+		{"npm run build", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "npm run"}},
+		{"npm install-test", nil, Effect{Eco: NPM, Install: true, Run: RunCertain, Cause: "npm install-test"}},
+		{"npm exec jest", nil, Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "npm exec"}},
+		{"node dist/index.js", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "node"}},
+		{"node --version", nil, Effect{}},
+		{"yarn build", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "yarn build"}},
+		{"yarn run lint", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "yarn run"}},
+		{"yarn audit", nil, Effect{}},
+		// A name that does not look like a script name is not quoted.
+		{"yarn CANARY-pkgcmd-7f3a0000123456", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "yarn SCRIPT"}},
+		{"pnpm -r --filter web build", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "pnpm build"}},
+		{"pnpm exec vitest", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "pnpm exec"}},
+		{"jest --ci", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "jest"}},
+		{"./node_modules/.bin/tsc -p .", nil, Effect{Eco: NPM, Run: RunCertain, Cause: "tsc"}},
+		{"python manage.py test", nil, Effect{Eco: PyPI, Run: RunCertain, Cause: "python"}},
+		{"python -m pytest", nil, Effect{Eco: PyPI, Run: RunCertain, Cause: "python -m pytest"}},
+		{"python3 -m venv .venv", nil, Effect{}},
+		{"python --version", nil, Effect{}},
+		{"pytest -q", nil, Effect{Eco: PyPI, Run: RunCertain, Cause: "pytest"}},
+		{"tox -e py312", nil, Effect{Eco: PyPI, Run: RunCertain, Cause: "tox"}},
+		{"poetry run pytest", nil, Effect{Eco: PyPI, Run: RunCertain, Cause: "poetry run"}},
+		{"pip install -e .", nil, Effect{Eco: PyPI, Install: true, Run: RunCertain, Cause: "pip install of the project"}},
+		{"go test ./...", nil, Effect{Eco: Go, Install: true, Run: RunCertain, Cause: "go test"}},
+		{"go generate ./...", nil, Effect{Eco: Go, Install: true, Run: RunCertain, Cause: "go generate"}},
+		{"cargo check", nil, Effect{Eco: Cargo, Install: true, Run: RunCertain, Cause: "cargo check"}},
+		{"bundle exec rake", nil, Effect{Eco: Gem, Run: RunCertain, Cause: "bundle exec"}},
+		{"rspec spec", nil, Effect{Eco: Gem, Run: RunCertain, Cause: "rspec"}},
+		{"composer run-script test", nil, Effect{Eco: Composer, Run: RunCertain, Cause: "composer run-script"}},
+		{"composer lint", nil, Effect{Eco: Composer, Run: RunCertain, Cause: "composer lint"}},
+		{"composer validate", nil, Effect{}},
+		{"php artisan test", nil, Effect{Eco: Composer, Run: RunCertain, Cause: "php artisan"}},
+		{"vendor/bin/phpunit", nil, Effect{Eco: Composer, Run: RunCertain, Cause: "phpunit"}},
+		{"gotestsum --format testname -- ./...", nil, Effect{Eco: Go, Run: RunCertain, Cause: "gotestsum"}},
+		{"go install gotest.tools/gotestsum@latest", nil, Effect{Eco: Go, Install: true}},
+
+		// the project's own lifecycle scripts, and opaque commands
+		{"npm publish", nil, Effect{Eco: NPM, Run: RunMaybe, Cause: ci("npm publish")}},
+		{"npm publish --ignore-scripts", nil, Effect{}},
+		{"npm pack", nil, Effect{Eco: NPM, Run: RunMaybe, Cause: ci("npm pack")}},
+		{"npm audit", nil, Effect{}},
+		{"make test", nil, Effect{Eco: AnyEco, Run: RunMaybe, Cause: "make runs commands the input does not show"}},
+		{"./scripts/build.sh", nil, Effect{Eco: AnyEco, Run: RunMaybe, Cause: opaque}},
+		{"bash ci/test.sh", nil, Effect{Eco: AnyEco, Run: RunMaybe, Cause: opaque}},
+		{"bash -c true", nil, Effect{}},
+		{"/usr/bin/env", nil, Effect{}},
+		{"aws s3 sync ./dist s3://example-org-web-assets/", nil, Effect{}},
+		{"echo npm ci", nil, Effect{}},
+	}
+	for _, tt := range tests {
+		got, ok := Classify(strings.Fields(tt.cmd), tt.env)
+		if ok != (tt.want.Eco != "") {
+			t.Errorf("Classify(%q) ok = %v", tt.cmd, ok)
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Classify(%q) (-got +want):\n%s", tt.cmd, diff)
+		}
+	}
+}
+
+func TestEffectsCDK(t *testing.T) {
+	npx := Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "npx"}
+	synth := Effect{Eco: AnyEco, Run: RunMaybe, Cause: "cdk synth runs the app that cdk.json names"}
+	deploy := Effect{Eco: AnyEco, Run: RunMaybe, Cause: "cdk deploy runs the app that cdk.json names"}
+	tests := []struct {
+		cmd  string
+		want []Effect
+	}{
+		{"npx cdk synth --verbose -o cdk.out", []Effect{npx, synth}},
+		{"cdk deploy MyStack", []Effect{deploy}},
+		{"npm exec -- cdk deploy", []Effect{{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "npm exec"}, deploy}},
+		// An assembly folder runs no app code.
+		{"npx cdk deploy --app cdk.out LayerStack", []Effect{npx}},
+		{"npx cdk --version", []Effect{npx}},
+		{"npx eslint .", []Effect{npx}},
+		{"echo cdk synth", nil},
+	}
+	for _, tt := range tests {
+		got := Effects(strings.Fields(tt.cmd), nil)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Effects(%q) (-got +want):\n%s", tt.cmd, diff)
+		}
+	}
+}
+
+func TestAttrs(t *testing.T) {
+	effects := []Effect{
+		{Eco: NPM, Dir: "web", Install: true, NoScripts: true},
+		{Eco: NPM, Run: RunMaybe, Cause: "npm publish runs the project's own lifecycle scripts"},
+		{Eco: PyPI, Dir: ".", Install: true, NoScripts: true},
+		{Eco: PyPI, Dir: ".", Install: true},
+		{Eco: PyPI, Run: RunCertain, Cause: "pytest"},
+		{Eco: PyPI, Run: RunCertain, Cause: "tox"},
+		{Eco: AnyEco, Run: RunMaybe, Cause: "make, then more"},
+		{Eco: Cargo, Dir: ".", Install: true, Tool: true},
+	}
+	got := Attrs(effects)
+	want := map[string]string{
+		AttrInstalls:    "cargo,npm,pypi",
+		AttrInstallDirs: ".,web",
+		// One pypi install ran scripts. The cargo install fetched a tool,
+		// not the project's locked packages.
+		AttrScriptsOff: "cargo,npm",
+		AttrRuns:       "pypi",
+		AttrRunsVia:    "pypi=pytest",
+		AttrMayRun:     "*,npm",
+		AttrMayRunVia:  "*=make; then more,npm=npm publish runs the project's own lifecycle scripts",
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Attrs (-got +want):\n%s", diff)
+	}
+	if v := Via(got[AttrMayRunVia], NPM); v != "npm publish runs the project's own lifecycle scripts" {
+		t.Errorf("Via(npm) = %q", v)
+	}
+	if v := Via(got[AttrRunsVia], Go); v != "" {
+		t.Errorf("Via(golang) = %q, want empty", v)
+	}
+}
+
+func FuzzEffects(f *testing.F) {
+	for _, seed := range []string{"npm ci --ignore-scripts", "npx cdk synth", "python -m pytest", "yarn build",
+		"composer install --no-plugins", "./scripts/x.sh", "pnpm -r --filter web build", "cdk deploy --app"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, cmd string) {
+		for _, e := range Effects(strings.Fields(cmd), Env{"npm_config_ignore_scripts": cmd}) {
+			if e.Eco == "" || strings.Contains(e.Cause, ",") {
+				t.Errorf("Effects(%q) gave %+v", cmd, e)
+			}
+			if (e.Run == RunNone) != (e.Cause == "") {
+				t.Errorf("Effects(%q) gave run %d with cause %q", cmd, e.Run, e.Cause)
+			}
+		}
+	})
+}
