@@ -189,18 +189,18 @@ var caseTests = []caseTest{
 		queries: []caseQuery{
 			{
 				start: []string{"--identity", "svc-group-joiner"},
-				reach: []caseReach{{id: "arn:aws:secretsmanager:::secret:dev/orders-db-password",
+				reach: []caseReach{{id: "arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password",
 					via: []string{"arn:aws:iam:::group/platform-admins"}, explained: []string{"iam:AddUserToGroup", "AdministratorAccess"}}},
 			},
 			{
 				start: []string{"--identity", "svc-put-self"},
 				reach: []caseReach{{id: "aws:*:unknown-account:*", possible: true, explained: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}}},
-				not:   []string{"arn:aws:secretsmanager:::secret:dev/orders-db-password", "arn:aws:iam:::group/platform-admins"},
+				not:   []string{"arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password", "arn:aws:iam:::group/platform-admins"},
 			},
 			{
 				start: []string{"--identity", "svc-attach-self"},
 				reach: []caseReach{{id: "aws:*:unknown-account:*", possible: true, explained: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}}},
-				not:   []string{"arn:aws:secretsmanager:::secret:dev/orders-db-password", "arn:aws:iam:::group/platform-admins"},
+				not:   []string{"arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password", "arn:aws:iam:::group/platform-admins"},
 			},
 		},
 	},
