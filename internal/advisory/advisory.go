@@ -421,8 +421,8 @@ func (p *prepared) at(i int, v version) (int, bool) {
 // affects walks the events in version order: an introduced event at or
 // below the version opens the range, a fixed or limit event at or below
 // it, or a last_affected event below it, closes it. In a total order the
-// events below the version leave the range as the last of them says, and
-// those equal to it apply after; both are found by binary search.
+// last event below the version sets the state, then the events equal to
+// it apply. Binary search finds both.
 func (r prepRange) affects(s string) bool {
 	v, ok := parseVersion(r.order, s)
 	if _, cmpOK := compareVersions(r.order, v, v); !ok || !cmpOK {
