@@ -403,8 +403,15 @@ func (p *prepared) affects(s string) bool {
 			}
 		}
 	}
+	// Ranges of one order share the version read once.
+	read := map[string]version{}
 	for _, r := range p.ranges {
-		if r.affects(s) {
+		rv, seen := read[r.order]
+		if !seen {
+			rv, _ = parseVersion(r.order, s)
+			read[r.order] = rv
+		}
+		if r.affects(rv) {
 			return true
 		}
 	}
@@ -423,9 +430,8 @@ func (p *prepared) at(i int, v version) (int, bool) {
 // it, or a last_affected event below it, closes it. In a total order the
 // last event below the version sets the state, then the events equal to
 // it apply. Binary search finds both.
-func (r prepRange) affects(s string) bool {
-	v, ok := parseVersion(r.order, s)
-	if _, cmpOK := compareVersions(r.order, v, v); !ok || !cmpOK {
+func (r prepRange) affects(v version) bool {
+	if _, ok := compareVersions(r.order, v, v); !ok {
 		return false
 	}
 	cmp := func(e prepEvent) int {
