@@ -1,11 +1,14 @@
 package lockfile
 
 import (
+	"bytes"
 	"io"
 	"net/url"
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
@@ -304,6 +307,7 @@ func (c *collector) inferDirect(candidate func(id string) bool) {
 // emit writes the collected facts to res: package version and name nodes,
 // VERSION_OF, DEPENDS_ON, the repository node and its LOCKS edges.
 func (c *collector) emit(res *ingest.Result) {
+	c.dropInvalid(res)
 	f := c.file
 	chains := c.chains()
 	repoID := ""
@@ -447,5 +451,64 @@ func readAll(f *ingest.File) ([]byte, error) {
 	if len(data) > maxLockfileSize {
 		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", maxLockfileSize>>20)
 	}
-	return data, nil
+	// Editors on Windows may start a file with a UTF-8 byte order mark.
+	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil
+}
+
+// validText reports whether s is valid UTF-8 without control or
+// bidirectional formatting characters, which no package name or version
+// has and which could disguise a label.
+func validText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// dropInvalid leaves out, with one warning each, the packages whose name
+// or version is not validText, and the dependency edges that join them.
+func (c *collector) dropInvalid(res *ingest.Result) {
+	bad := map[string]bool{}
+	kept := c.order[:0]
+	for _, id := range c.order {
+		p := c.pkgs[id]
+		if validText(p.ref.Name) && validText(p.ref.Version) {
+			kept = append(kept, id)
+			continue
+		}
+		bad[id] = true
+		delete(c.pkgs, id)
+		res.Warnf(ingest.Position{File: c.file.Path, Line: p.line}, "package name or version has a control character or invalid UTF-8; skipped")
+	}
+	c.order = kept
+	if len(bad) == 0 {
+		return
+	}
+	keys := c.dkeys[:0]
+	for _, k := range c.dkeys {
+		if bad[k.from] || bad[k.to] {
+			delete(c.deps, k)
+			continue
+		}
+		keys = append(keys, k)
+	}
+	c.dkeys = keys
+	for from, tos := range c.dout {
+		if bad[from] {
+			delete(c.dout, from)
+			continue
+		}
+		out := tos[:0]
+		for _, to := range tos {
+			if !bad[to] {
+				out = append(out, to)
+			}
+		}
+		c.dout[from] = out
+	}
 }

@@ -1,0 +1,96 @@
+package lockfile
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// minimalLocks are lockfiles of one package each, with LF line ends.
+var minimalLocks = []struct {
+	name   string
+	parser ingest.Parser
+	rel    string
+	input  string
+	want   string
+}{
+	{"npm", NewNPM(), "package-lock.json", `{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"1"}},"node_modules/a":{"version":"1.0.0"}}}` + "\n", "pkg:npm/a@1.0.0"},
+	{"cargo", NewCargo(), "Cargo.lock", "version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n", "pkg:cargo/a@1.0.0"},
+	{"bundler", NewBundler(), "Gemfile.lock", "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.0.0)\n\nDEPENDENCIES\n  rack\n", "pkg:gem/rack@2.0.0"},
+	{"composer", NewComposer(), "composer.lock", `{"packages":[{"name":"example-org/a","version":"1.0.0"}]}` + "\n", "pkg:composer/example-org/a@1.0.0"},
+	{"pipenv", NewPipenv(), "Pipfile.lock", `{"default":{"a":{"version":"==1.0.0"}}}` + "\n", "pkg:pypi/a@1.0.0"},
+	{"requirements", NewRequirements(), "requirements.txt", "a==1.0.0\n", "pkg:pypi/a@1.0.0"},
+	{"poetry", NewPoetry(), "poetry.lock", "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n", "pkg:pypi/a@1.0.0"},
+	{"uv", NewUV(), "uv.lock", "version = 1\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n", "pkg:pypi/a@1.0.0"},
+	{"yarn classic", NewYarn(), "yarn.lock", "# yarn lockfile v1\n\na@^1:\n  version \"1.0.0\"\n", "pkg:npm/a@1.0.0"},
+	{"yarn berry", NewYarn(), "yarn.lock", "__metadata:\n  version: 6\n\n\"a@npm:^1\":\n  version: 1.0.0\n  resolution: \"a@npm:1.0.0\"\n", "pkg:npm/a@1.0.0"},
+	{"pnpm", NewPNPM(), "pnpm-lock.yaml", "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\npackages:\n  a@1.0.0:\n    resolution: {integrity: sha512-x}\nsnapshots:\n  a@1.0.0: {}\n", "pkg:npm/a@1.0.0"},
+	{"go.sum", NewGoMod(), "go.sum", "example.com/a v1.0.0 h1:abc=\n", "pkg:golang/example.com/a@v1.0.0"},
+}
+
+// A byte order mark and CR LF line ends, as editors on Windows write
+// them, change nothing that is read.
+func TestByteOrderMarkAndCRLF(t *testing.T) {
+	for _, tc := range minimalLocks {
+		for _, variant := range []struct{ name, prefix, eol string }{
+			{"lf", "", "\n"}, {"crlf", "", "\r\n"}, {"bom", "\xef\xbb\xbf", "\n"}, {"bom crlf", "\xef\xbb\xbf", "\r\n"},
+		} {
+			t.Run(tc.name+" "+variant.name, func(t *testing.T) {
+				input := variant.prefix + strings.ReplaceAll(tc.input, "\n", variant.eol)
+				res, err := parseBytes(t, tc.parser, tc.rel, []byte(input))
+				if err != nil {
+					t.Fatalf("parse: %v", err)
+				}
+				if diff := cmp.Diff(versionIDs(res), []string{tc.want}); diff != "" {
+					t.Errorf("versions (-got +want):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// A name or version with a control character or invalid UTF-8 is left
+// out with a warning that quotes nothing. The rest of the file is read.
+func TestInvalidTextSkipped(t *testing.T) {
+	tests := []struct {
+		name   string
+		parser ingest.Parser
+		rel    string
+		input  string
+		want   []string
+	}{
+		{"yarn nul in version", NewYarn(), "yarn.lock", "# yarn lockfile v1\n\na@^1:\n  version \"1.0\x00.0\"\n\nb@^1:\n  version \"2.0.0\"\n", []string{"pkg:npm/b@2.0.0"}},
+		{"yarn invalid utf-8 name", NewYarn(), "yarn.lock", "# yarn lockfile v1\n\na\xc3\x28@^1:\n  version \"1.0.0\"\n\nb@^1:\n  version \"2.0.0\"\n", []string{"pkg:npm/b@2.0.0"}},
+		{"requirements nul", NewRequirements(), "requirements.txt", "a==1.0\x00\nb==2.0.0\n", []string{"pkg:pypi/b@2.0.0"}},
+		{"npm escape in version", NewNPM(), "package-lock.json", `{"lockfileVersion":3,"packages":{"":{},"node_modules/a":{"version":"1.0.0\u001b[2J"},"node_modules/b":{"version":"2.0.0"}}}`, []string{"pkg:npm/b@2.0.0"}},
+		{"cargo bidi override in name", NewCargo(), "Cargo.lock", "version = 3\n[[package]]\nname = \"a\u202e\"\nversion = \"1.0.0\"\n[[package]]\nname = \"b\"\nversion = \"2.0.0\"\n", []string{"pkg:cargo/b@2.0.0"}},
+		{"bundler dependency on a skipped gem", NewBundler(), "Gemfile.lock", "GEM\n  remote: https://rubygems.org/\n  specs:\n    a\x01 (1.0)\n    rack (2.0.0)\n      a\x01\n\nDEPENDENCIES\n  rack\n", []string{"pkg:gem/rack@2.0.0"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := parseBytes(t, tc.parser, tc.rel, []byte(tc.input))
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			if diff := cmp.Diff(versionIDs(res), tc.want); diff != "" {
+				t.Errorf("versions (-got +want):\n%s", diff)
+			}
+			checkEdgesJoinNodes(t, res)
+			found := false
+			for _, d := range res.Diags {
+				if strings.HasSuffix(d.Msg, "; skipped") {
+					found = true
+				}
+				if strings.ContainsAny(d.Msg, "\x00\x01\x1b\u202e") || strings.Contains(d.Msg, "1.0") {
+					t.Errorf("diagnostic %q quotes the input", d.Msg)
+				}
+			}
+			if !found {
+				t.Errorf("no warning for the skipped package; diagnostics: %v", res.Diags)
+			}
+		})
+	}
+}
