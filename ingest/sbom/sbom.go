@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,8 @@ func readTree(f *ingest.File) (*value, error) {
 	if len(data) > maxSize {
 		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", maxSize>>20)
 	}
+	// Tools on Windows may start the file with a UTF-8 byte order mark.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	root, idx, err := decode(data)
 	if err != nil {
 		var se *syntaxError
