@@ -3,6 +3,7 @@ package lockfile
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -92,5 +93,26 @@ func TestInvalidTextSkipped(t *testing.T) {
 				t.Errorf("no warning for the skipped package; diagnostics: %v", res.Diags)
 			}
 		})
+	}
+}
+
+// A requirement name of megabytes is read in time linear in its length,
+// not through a regular expression per byte.
+func TestRequirementHugeName(t *testing.T) {
+	name := strings.Repeat("a_", 8<<20) + "b"
+	input := name + "==1.0\nrequests==2.0.0\n"
+	done := make(chan *ingest.Result, 1)
+	go func() {
+		res, _ := parseBytes(t, NewRequirements(), "requirements.txt", []byte(input))
+		done <- res
+	}()
+	select {
+	case res := <-done:
+		got := versionIDs(res)
+		if len(got) != 2 || got[1] != "pkg:pypi/requests@2.0.0" || got[0] != "pkg:pypi/"+strings.Repeat("a-", 8<<20)+"b@1.0" {
+			t.Errorf("got %d versions, want the long name and requests", len(got))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("parse did not finish within 10s")
 	}
 }
