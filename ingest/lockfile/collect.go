@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/url"
 	"path"
@@ -16,6 +17,15 @@ import (
 
 // maxLockfileSize bounds the files these parsers read whole.
 const maxLockfileSize = 64 << 20
+
+// maxPackages and maxDependencies bound the packages and the dependency
+// edges of one lockfile. Each package costs a few KiB of memory by the
+// time its facts are written, so a 64 MiB file of short entries could
+// otherwise need many GiB. Monorepo lockfiles hold tens of thousands.
+var (
+	maxPackages     = 100000
+	maxDependencies = 1000000
+)
 
 // Attribute keys written by this package beyond those in graph/model.go.
 const (
@@ -91,6 +101,8 @@ type collector struct {
 	dkeys []depKey
 	// credentialSeen is set once a URL with credentials was reported.
 	credentialSeen bool
+	// tooMany names the limit the file went over, once it did.
+	tooMany string
 }
 
 func newCollector(f *ingest.File) *collector {
@@ -110,6 +122,10 @@ func (c *collector) add(ref pkgRef, pf pkgFacts) string {
 		id = purlOf(ref)
 	}
 	p := c.pkgs[id]
+	if p == nil && len(c.order) >= maxPackages {
+		c.tooMany = fmt.Sprintf("lockfile lists more than %d packages", maxPackages)
+		return id
+	}
 	if p == nil {
 		p = &lockedPkg{ref: ref, id: id, nameID: nameID, line: pf.Line, dev: true, optional: true, attrs: map[string]string{}}
 		c.pkgs[id] = p
@@ -165,6 +181,10 @@ func (c *collector) markPossible(id string) {
 // every direct package that is itself certain. Call it once the direct
 // packages are known.
 func (c *collector) settlePossible(roots ...string) {
+	if c.tooMany != "" {
+		// emit rejects the file, and roots may name packages left out.
+		return
+	}
 	reached := map[string]bool{}
 	stack := append([]string(nil), roots...)
 	if len(roots) == 0 {
@@ -196,7 +216,7 @@ func (c *collector) settlePossible(roots ...string) {
 
 // depend records that package from depends on package to, as stated at line.
 func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
-	if from == to || from == "" || to == "" {
+	if from == to || from == "" || to == "" || c.tooMany != "" {
 		return
 	}
 	k := depKey{from, to}
@@ -204,6 +224,10 @@ func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
 		if conf == graph.Certain {
 			e.Confidence = graph.Certain
 		}
+		return
+	}
+	if len(c.dkeys) >= maxDependencies {
+		c.tooMany = fmt.Sprintf("lockfile lists more than %d dependencies", maxDependencies)
 		return
 	}
 	e := &graph.Edge{
@@ -268,6 +292,9 @@ func (c *collector) chains() map[string][]string {
 // from a direct one (a cycle nothing else requires) are marked direct in
 // file order until every package is reachable.
 func (c *collector) inferDirect(candidate func(id string) bool) {
+	if c.tooMany != "" {
+		return
+	}
 	required := map[string]bool{}
 	for _, k := range c.dkeys {
 		required[k.to] = true
@@ -306,7 +333,10 @@ func (c *collector) inferDirect(candidate func(id string) bool) {
 
 // emit writes the collected facts to res: package version and name nodes,
 // VERSION_OF, DEPENDS_ON, the repository node and its LOCKS edges.
-func (c *collector) emit(res *ingest.Result) {
+func (c *collector) emit(res *ingest.Result) error {
+	if c.tooMany != "" {
+		return ingest.Errorf(ingest.Position{File: c.file.Path}, "%s", c.tooMany)
+	}
 	c.dropInvalid(res)
 	f := c.file
 	chains := c.chains()
@@ -394,6 +424,7 @@ func (c *collector) emit(res *ingest.Result) {
 		res.AddEdge(*c.deps[k])
 	}
 	res.Records += len(c.order)
+	return nil
 }
 
 // checkURL reports, once per file, a URL that carries a credential. The

@@ -126,8 +126,7 @@ func (*Composer) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 		}
 	}
 	c.inferDirect(func(string) bool { return true })
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }
 
 // composerPlatform reports whether a require key names the platform (PHP,

@@ -1,6 +1,7 @@
 package lockfile
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,44 @@ func TestRequirementHugeName(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("parse did not finish within 10s")
+	}
+}
+
+// A lockfile with more packages or dependency edges than the limits is
+// rejected with an error at the file, before its facts are built.
+func TestRejectTooManyPackages(t *testing.T) {
+	oldPkgs, oldDeps := maxPackages, maxDependencies
+	t.Cleanup(func() { maxPackages, maxDependencies = oldPkgs, oldDeps })
+	maxPackages, maxDependencies = 3, 2
+	tests := []struct {
+		name   string
+		parser ingest.Parser
+		rel    string
+		input  string
+		want   string
+	}{
+		{"yarn packages", NewYarn(), "yarn.lock", "# yarn lockfile v1\n\na@^1:\n  version \"1.0.0\"\n\nb@^1:\n  version \"1.0.0\"\n\nc@^1:\n  version \"1.0.0\"\n\nd@^1:\n  version \"1.0.0\"\n", "lockfile lists more than 3 packages"},
+		{"requirements packages", NewRequirements(), "requirements.txt", "a==1\nb==1\nc==1\nd==1\n", "lockfile lists more than 3 packages"},
+		{"yarn dependencies", NewYarn(), "yarn.lock", "# yarn lockfile v1\n\na@^1:\n  version \"1.0.0\"\n  dependencies:\n    b \"^1\"\n    c \"^1\"\n\nb@^1:\n  version \"1.0.0\"\n  dependencies:\n    c \"^1\"\n\nc@^1:\n  version \"1.0.0\"\n", "lockfile lists more than 2 dependencies"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := parseBytes(t, tc.parser, tc.rel, []byte(tc.input))
+			var ie *ingest.Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("error = %v, want *ingest.Error", err)
+			}
+			if ie.Msg != tc.want || ie.Pos.File != "repo/"+tc.rel {
+				t.Errorf("error = %v, want repo/%s: %s", ie, tc.rel, tc.want)
+			}
+			if len(res.Nodes) != 0 || len(res.Edges) != 0 {
+				t.Errorf("got %d nodes and %d edges from a rejected file", len(res.Nodes), len(res.Edges))
+			}
+		})
+	}
+	// At the limits the file is read.
+	res, err := parseBytes(t, NewRequirements(), "requirements.txt", []byte("a==1\nb==1\nc==1\n"))
+	if err != nil || len(versionIDs(res)) != 3 {
+		t.Errorf("at the limit: got %v, %v; want 3 versions", versionIDs(res), err)
 	}
 }

@@ -60,8 +60,7 @@ func (*NPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ing
 		}
 		t.readV1(deps)
 	}
-	t.c.emit(res)
-	return nil
+	return t.c.emit(res)
 }
 
 // jsonError turns a decodeJSON error into a positioned rejection.

@@ -112,6 +112,5 @@ func (*Pipenv) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 			c.add(pkgRef{Eco: ecoPyPI, Name: m.Key, Version: version}, pf)
 		}
 	}
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }

@@ -108,8 +108,7 @@ func (*PNPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 	for _, in := range p.order {
 		arcs = append(arcs, p.instArcs(in)...)
 	}
-	p.emit(arcs)
-	return nil
+	return p.emit(arcs)
 }
 
 // version returns the major lockfile version, read from lockfileVersion
@@ -312,7 +311,7 @@ func (p *pnpmLock) instArcs(in *pnpmInst) []pnpmArc {
 // when its entry has dev: true (versions 5 and 6). Without a dev field, it
 // is dev when no chain from a project folder's dependencies or
 // optionalDependencies reaches it.
-func (p *pnpmLock) emit(arcs []pnpmArc) {
+func (p *pnpmLock) emit(arcs []pnpmArc) error {
 	out := map[string][]*pnpmInst{}
 	prod := map[*pnpmInst]bool{}
 	var stack []*pnpmInst
@@ -361,6 +360,10 @@ func (p *pnpmLock) emit(arcs []pnpmArc) {
 
 	for _, a := range arcs {
 		pk := p.c.pkgs[a.to.id]
+		if pk == nil {
+			// Left out past maxPackages; emit rejects the file.
+			continue
+		}
 		if a.alias != "" {
 			pk.aliases = append(pk.aliases, a.alias)
 		}
@@ -384,7 +387,7 @@ func (p *pnpmLock) emit(arcs []pnpmArc) {
 		p.c.inferDirect(func(string) bool { return true })
 	}
 	p.c.settlePossible()
-	p.c.emit(p.res)
+	return p.c.emit(p.res)
 }
 
 // gitHosted reports whether a package key of versions 5 and 6 names a

@@ -166,8 +166,7 @@ func (*Requirements) Parse(ctx context.Context, f *ingest.File, env *ingest.Env,
 			}
 		}
 	}
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }
 
 // logicalLine is a requirements line with its continuations joined, and
