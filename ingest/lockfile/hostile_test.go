@@ -1,6 +1,7 @@
 package lockfile
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -154,5 +155,28 @@ func TestRejectTooManyPackages(t *testing.T) {
 	res, err := parseBytes(t, NewRequirements(), "requirements.txt", []byte("a==1\nb==1\nc==1\n"))
 	if err != nil || len(versionIDs(res)) != 3 {
 		t.Errorf("at the limit: got %v, %v; want 3 versions", versionIDs(res), err)
+	}
+}
+
+// A tarball URL with credentials in a pnpm package key is no part of the
+// package name: the name ends at the first '@' after its first character.
+func TestPNPMTarballKeyCredentials(t *testing.T) {
+	const canary = "CANARY-lockfile-7f3a"
+	url := "https://user:" + canary + "@example.com/a.tgz"
+	input := "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: " + url + "\n        version: " + url +
+		"\npackages:\n  a@" + url + ":\n    resolution: {tarball: '" + url + "'}\n    version: 1.0.0\n  '@example-org/b@2.0.0':\n    resolution: {integrity: sha512-x}\nsnapshots:\n  a@" + url + ": {}\n  '@example-org/b@2.0.0': {}\n"
+	res, err := parseBytes(t, NewPNPM(), "pnpm-lock.yaml", []byte(input))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if diff := cmp.Diff(versionIDs(res), []string{"pkg:npm/%40example-org/b@2.0.0", "pkg:npm/a@1.0.0"}); diff != "" {
+		t.Errorf("versions (-got +want):\n%s", diff)
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), canary) {
+		t.Errorf("the credential reached the result: %s", data)
 	}
 }

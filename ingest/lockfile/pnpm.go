@@ -161,7 +161,9 @@ func (p *pnpmLock) splitPnpmKey(key string) (name, version string, ok bool) {
 			version = version[:j]
 		}
 	} else {
-		i := strings.LastIndexByte(s, '@')
+		// The name ends at the first '@' after a scope's leading one: the
+		// rest may be a URL, which can hold an '@' and a credential.
+		i := strings.IndexByte(s[min(1, len(s)):], '@') + 1
 		if i <= 0 {
 			return "", "", false
 		}
