@@ -3,6 +3,7 @@ package lockfile
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -178,5 +179,34 @@ func TestPNPMTarballKeyCredentials(t *testing.T) {
 	}
 	if strings.Contains(string(data), canary) {
 		t.Errorf("the credential reached the result: %s", data)
+	}
+}
+
+// Warnings about YAML entries carry the column of the key they name.
+func TestYAMLWarningColumns(t *testing.T) {
+	tests := []struct {
+		name   string
+		parser ingest.Parser
+		rel    string
+		input  string
+		want   []string
+	}{
+		{"pnpm", NewPNPM(), "pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: {}\nsnapshots:\n  a@1.0.0: [x]\n  '@': {}\n", []string{"5:3", "6:3"}},
+		{"yarn berry", NewYarn(), "yarn.lock", "__metadata:\n  version: 6\n\n\"a@npm:^1\": x\n\"b@npm:^1\":\n  version: 1.0.0\n  resolution: \"b@npm:1.0.0\"\n  dependencies: [x]\n", []string{"4:1", "8:17"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := parseBytes(t, tc.parser, tc.rel, []byte(tc.input))
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			var got []string
+			for _, d := range res.Diags {
+				got = append(got, fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Col))
+			}
+			if diff := cmp.Diff(got, tc.want); diff != "" {
+				t.Errorf("warning positions (-got +want):\n%s", diff)
+			}
+		})
 	}
 }
