@@ -85,7 +85,7 @@ func (*CycloneDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, re
 		v := stack[len(stack)-1]
 		stack = append(stack[:len(stack)-1], reverse(v.list("components"))...)
 		if v.kind != kindObject {
-			c.warnf(v.line, "component is not an object; skipped")
+			c.skipPurl(v.line, "component is not an object; skipped")
 			continue
 		}
 		purl := v.text("purl")
@@ -95,7 +95,7 @@ func (*CycloneDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, re
 		}
 		p, ok := packageOf(purl)
 		if !ok {
-			c.warnf(v.get("purl").line, "component purl cannot be read; skipped")
+			c.skipPurl(v.get("purl").line, "component purl cannot be read; skipped")
 			continue
 		}
 		if ref := v.text("bom-ref"); ref != "" {

@@ -100,3 +100,23 @@ func TestPurlWithInvalidText(t *testing.T) {
 		}
 	}
 }
+
+// Components with unreadable purls are warned about one by one up to
+// maxPurlWarnings, then counted in one last warning, as those without one.
+func TestUnreadablePurlWarningsBounded(t *testing.T) {
+	var comps []string
+	for i := 0; i < 50; i++ {
+		comps = append(comps, `{"type":"library","name":"x","purl":"not a purl"}`)
+	}
+	data := `{"bomFormat":"CycloneDX","specVersion":"1.5",` + testSubject + `,"components":[` + strings.Join(comps, ",") + `]}`
+	res, err := parseData(t, NewCycloneDX(), "bom.cdx.json", data)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if got, want := len(res.Diags), maxPurlWarnings+1; got != want {
+		t.Errorf("got %d warnings, want %d", got, want)
+	}
+	if got := res.Diags[len(res.Diags)-1].Msg; got != "30 more components without a readable purl skipped" {
+		t.Errorf("last warning = %q", got)
+	}
+}

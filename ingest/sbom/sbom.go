@@ -90,16 +90,22 @@ func (c *collector) warnf(line int, format string, args ...any) {
 
 // skipNoPurl warns about a component that has no usable purl.
 func (c *collector) skipNoPurl(line int, what string) {
+	c.skipPurl(line, what+" has no purl; skipped")
+}
+
+// skipPurl gives warning msg about a component skipped for its purl, up
+// to maxPurlWarnings per file.
+func (c *collector) skipPurl(line int, msg string) {
 	c.noPurl++
 	if c.noPurl <= maxPurlWarnings {
-		c.warnf(line, "%s has no purl; skipped", what)
+		c.warnf(line, "%s", msg)
 	}
 }
 
 // finish reports components skipped beyond the warnings given.
 func (c *collector) finish() {
 	if n := c.noPurl - maxPurlWarnings; n > 0 {
-		c.warnf(0, "%d more components without a purl skipped", n)
+		c.warnf(0, "%d more components without a readable purl skipped", n)
 	}
 }
 

@@ -82,7 +82,7 @@ func (*SPDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 			return err
 		}
 		if v.kind != kindObject {
-			c.warnf(v.line, "package is not an object; skipped")
+			c.skipPurl(v.line, "package is not an object; skipped")
 			continue
 		}
 		sp := &spdxPackage{id: v.text("SPDXID"), line: v.line, subject: described[v.text("SPDXID")]}
