@@ -1,6 +1,8 @@
 package history
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/query"
 )
 
 // Retention counts from the run being recorded, never removes it, and
@@ -75,5 +79,24 @@ func TestListOnlyRecordedNames(t *testing.T) {
 	}
 	if diff := cmp.Diff(names(list), []string{"2026-11-03T09:00:00Z.db"}); diff != "" {
 		t.Errorf("snapshots (-got +want):\n%s", diff)
+	}
+}
+
+// A start that matches nothing in either graph is no match, so that a
+// misspelt package does not read as "no change".
+func TestCompareStartMatchesNeither(t *testing.T) {
+	ctx := context.Background()
+	pos := graph.Pos{File: "deploy.yml", Line: 3}
+	pkg := graph.Node{ID: "pkg:npm/x@1.0.0", Kind: graph.NodePackage, Label: "x@1.0.0", Attrs: map[string]string{"ecosystem": "npm", "name": "x", "version": "1.0.0"}, Pos: pos}
+	older, newer := memstore.New(), memstore.New()
+	if err := newer.Write(ctx, &graph.Batch{Time: t0, Nodes: []graph.Node{pkg}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Compare(ctx, older, newer, query.Start{Packages: []string{"pkg:npm/y@1.0.0"}}, query.Options{})
+	if !errors.Is(err, query.ErrNoMatch) {
+		t.Errorf("start in neither graph: got %v, want ErrNoMatch", err)
+	}
+	if _, err := Compare(ctx, older, newer, query.Start{Packages: []string{pkg.ID}}, query.Options{}); err != nil {
+		t.Errorf("start in the newer graph only: %v", err)
 	}
 }
