@@ -210,3 +210,34 @@ func TestYAMLWarningColumns(t *testing.T) {
 		})
 	}
 }
+
+// Warnings about JSON entries carry the line and column where the entry's
+// key starts, which a minified file on one line needs.
+func TestJSONWarningColumns(t *testing.T) {
+	tests := []struct {
+		name   string
+		parser ingest.Parser
+		rel    string
+		input  string
+		want   []string
+	}{
+		{"npm", NewNPM(), "package-lock.json", `{"lockfileVersion":3,"packages":{"":{},"node_modules/a":[1], "node_modules/b":{"version":"1.0.0"}}}`, []string{"1:40"}},
+		{"composer", NewComposer(), "composer.lock", `{"packages":[{"name":"example-org/a","version":"1.0.0"},  5]}`, []string{"1:59"}},
+		{"pipenv", NewPipenv(), "Pipfile.lock", "{\"default\": {\n  \"a\": {\"version\": \"==1.0.0\"},\n    \"b\": 5}}", []string{"3:5"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := parseBytes(t, tc.parser, tc.rel, []byte(tc.input))
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			var got []string
+			for _, d := range res.Diags {
+				got = append(got, fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Col))
+			}
+			if diff := cmp.Diff(got, tc.want); diff != "" {
+				t.Errorf("warning positions (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
