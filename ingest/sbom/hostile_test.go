@@ -2,6 +2,7 @@ package sbom
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -118,5 +119,25 @@ func TestUnreadablePurlWarningsBounded(t *testing.T) {
 	}
 	if got := res.Diags[len(res.Diags)-1].Msg; got != "30 more components without a readable purl skipped" {
 		t.Errorf("last warning = %q", got)
+	}
+}
+
+// Warnings carry the line and column where the value they name starts,
+// which a minified SBOM on one line needs.
+func TestWarningColumns(t *testing.T) {
+	data := `{"bomFormat":"CycloneDX","specVersion":"1.5",` + testSubject + `,"components":[{"type":"library","name":"x"}, 5]}`
+	res, err := parseData(t, NewCycloneDX(), "bom.cdx.json", data)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	var got []string
+	for _, d := range res.Diags {
+		got = append(got, fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Col))
+	}
+	first := strings.Index(data, `{"type":"library","name":"x"}`) + 1
+	second := strings.Index(data, `, 5]`) + 3
+	want := []string{fmt.Sprintf("1:%d", first), fmt.Sprintf("1:%d", second)}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("warning positions (-got +want):\n%s", diff)
 	}
 }

@@ -84,28 +84,32 @@ func newCollector(f *ingest.File, res *ingest.Result) *collector {
 
 func (c *collector) pos(line int) graph.Pos { return graph.Pos{File: c.file.Path, Line: line} }
 
-func (c *collector) warnf(line int, format string, args ...any) {
-	c.res.Warnf(ingest.Position{File: c.file.Path, Line: line}, format, args...)
+func (c *collector) warnf(at *value, format string, args ...any) {
+	pos := ingest.Position{File: c.file.Path}
+	if at != nil {
+		pos.Line, pos.Col = at.line, at.col
+	}
+	c.res.Warnf(pos, format, args...)
 }
 
 // skipNoPurl warns about a component that has no usable purl.
-func (c *collector) skipNoPurl(line int, what string) {
-	c.skipPurl(line, what+" has no purl; skipped")
+func (c *collector) skipNoPurl(at *value, what string) {
+	c.skipPurl(at, what+" has no purl; skipped")
 }
 
 // skipPurl gives warning msg about a component skipped for its purl, up
 // to maxPurlWarnings per file.
-func (c *collector) skipPurl(line int, msg string) {
+func (c *collector) skipPurl(at *value, msg string) {
 	c.noPurl++
 	if c.noPurl <= maxPurlWarnings {
-		c.warnf(line, "%s", msg)
+		c.warnf(at, "%s", msg)
 	}
 }
 
 // finish reports components skipped beyond the warnings given.
 func (c *collector) finish() {
 	if n := c.noPurl - maxPurlWarnings; n > 0 {
-		c.warnf(0, "%d more components without a readable purl skipped", n)
+		c.warnf(nil, "%d more components without a readable purl skipped", n)
 	}
 }
 
