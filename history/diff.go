@@ -91,7 +91,8 @@ func (d *Diff) Empty() bool {
 // non-empty start it also compares the explaining paths of both blast
 // radii: a path is added when the newer graph reaches its node along it
 // and the older does not. A start that matches nothing in one graph
-// reaches nothing there.
+// reaches nothing there, and one that matches nothing in either is
+// query.ErrNoMatch.
 func Compare(ctx context.Context, from, to graph.Reader, start query.Start, opt query.Options) (*Diff, error) {
 	d := &Diff{NodesAdded: []graph.Node{}, NodesRemoved: []graph.Node{}, EdgesAdded: []graph.Edge{},
 		EdgesRemoved: []graph.Edge{}, PathsAdded: []Path{}, PathsRemoved: []Path{}}
@@ -119,13 +120,16 @@ func Compare(ctx context.Context, from, to graph.Reader, start query.Start, opt 
 		return d, nil
 	}
 	d.Query = start.String()
-	oldPaths, err := paths(ctx, from, start, opt)
+	oldPaths, oldMatched, err := paths(ctx, from, start, opt)
 	if err != nil {
 		return nil, err
 	}
-	newPaths, err := paths(ctx, to, start, opt)
+	newPaths, newMatched, err := paths(ctx, to, start, opt)
 	if err != nil {
 		return nil, err
+	}
+	if !oldMatched && !newMatched {
+		return nil, fmt.Errorf("%w in either snapshot: %s", query.ErrNoMatch, d.Query)
 	}
 	d.PathsAdded, d.PathsRemoved = minus(newPaths, oldPaths), minus(oldPaths, newPaths)
 	return d, nil
@@ -186,17 +190,19 @@ func allEdges(ctx context.Context, r graph.Reader) (keyed[graph.Edge], error) {
 	return index(list, func(e graph.Edge) string { return e.Key().String() }), nil
 }
 
-func paths(ctx context.Context, r graph.Reader, start query.Start, opt query.Options) (keyed[Path], error) {
+// paths returns the explaining paths of start's blast radius in r, and
+// whether start matched anything there.
+func paths(ctx context.Context, r graph.Reader, start query.Start, opt query.Options) (keyed[Path], bool, error) {
 	res, err := query.Run(ctx, r, start, opt)
 	if errors.Is(err, query.ErrNoMatch) {
-		return index([]Path(nil), Path.String), nil
+		return index([]Path(nil), Path.String), false, nil
 	}
 	if err != nil {
-		return keyed[Path]{}, err
+		return keyed[Path]{}, false, err
 	}
 	var list []Path
 	for _, x := range res.Reached {
 		list = append(list, Path{To: x.Node.ID, Hops: x.Path})
 	}
-	return index(list, Path.String), nil
+	return index(list, Path.String), true, nil
 }

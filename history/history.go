@@ -89,7 +89,7 @@ func Record(db string, t time.Time, ret Retention) (Snapshot, []Snapshot, error)
 		return Snapshot{}, nil, fmt.Errorf("snapshot store file: %w", err)
 	}
 	snap := Snapshot{Time: t, Path: final, Size: info.Size()}
-	removed, err := prune(db, ret)
+	removed, err := prune(db, t, ret)
 	return snap, removed, err
 }
 
@@ -114,17 +114,27 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// prune removes the snapshots ret does not keep; the newest always stays.
-func prune(db string, ret Retention) ([]Snapshot, error) {
+// prune removes the snapshots taken before t that ret does not keep,
+// counting ages from t. The snapshot at t always stays. Snapshots named
+// later than t are left alone and not counted: the clock may have been
+// set back, and one stray late file must not make every real snapshot
+// look too old.
+func prune(db string, t time.Time, ret Retention) ([]Snapshot, error) {
 	list, err := List(db)
-	if err != nil || len(list) == 0 {
+	if err != nil {
 		return nil, err
 	}
-	newest := list[len(list)-1].Time
+	var older []Snapshot
+	for _, s := range list {
+		if s.Time.Before(t) {
+			older = append(older, s)
+		}
+	}
 	var removed []Snapshot
-	for i, s := range list[:len(list)-1] {
-		tooMany := ret.Keep > 0 && len(list)-i > ret.Keep
-		tooOld := ret.MaxAge > 0 && newest.Sub(s.Time) > ret.MaxAge
+	for i, s := range older {
+		// The snapshot at t is the newest kept, so Keep leaves Keep-1 older.
+		tooMany := ret.Keep > 0 && len(older)-i >= ret.Keep
+		tooOld := ret.MaxAge > 0 && t.Sub(s.Time) > ret.MaxAge
 		if !tooMany && !tooOld {
 			continue
 		}
@@ -137,7 +147,7 @@ func prune(db string, ret Retention) ([]Snapshot, error) {
 }
 
 // List returns the snapshots of the store file db, oldest first. Files
-// whose names are not snapshot times are left out.
+// not named as Record names snapshots (UTC, to the second) are left out.
 func List(db string) ([]Snapshot, error) {
 	entries, err := os.ReadDir(Dir(db))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -153,7 +163,8 @@ func List(db string) ([]Snapshot, error) {
 			continue
 		}
 		t, err := time.Parse(time.RFC3339, base)
-		if err != nil {
+		if err != nil || name(t) != e.Name() {
+			// Only names that Record writes are snapshots.
 			continue
 		}
 		info, err := e.Info()

@@ -66,6 +66,9 @@ Times are RFC 3339, or now. blastradius history lists the snapshots.`,
 			}
 			defer b.Close()
 			d, err := history.Compare(cmd.Context(), a, b, start, query.Options{MaxDepth: depth})
+			if errors.Is(err, query.ErrNoMatch) {
+				return &exitError{code: exitNoMatch, err: err}
+			}
 			if err != nil {
 				return err
 			}

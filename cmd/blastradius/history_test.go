@@ -187,6 +187,11 @@ func TestAsOfAndDiff(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, wantLine) {
 		t.Errorf("diff table: exit %d, want a line %q in:\n%s", code, wantLine, out)
 	}
+
+	_, errs, code = run(t, "--db", db, "diff", "--from", first.Format(time.RFC3339), "--package", "pkg:npm/not-installed@1.0.0")
+	if code != exitNoMatch {
+		t.Errorf("diff of a package in neither snapshot: exit %d, want %d; stderr:\n%s", code, exitNoMatch, errs)
+	}
 }
 
 func TestHistoryList(t *testing.T) {

@@ -183,8 +183,7 @@ func (*Bundler) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res 
 	if len(direct) == 0 {
 		c.inferDirect(func(string) bool { return true })
 	}
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }
 
 func containsString(list []string, s string) bool {

@@ -120,8 +120,7 @@ func (*Cargo) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *i
 	if !locals {
 		c.inferDirect(func(string) bool { return true })
 	}
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }
 
 // cargoResolve finds the package a dependency string names: "name",

@@ -1,11 +1,15 @@
 package lockfile
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
@@ -13,6 +17,15 @@ import (
 
 // maxLockfileSize bounds the files these parsers read whole.
 const maxLockfileSize = 64 << 20
+
+// maxPackages and maxDependencies bound the packages and the dependency
+// edges of one lockfile. Each package costs a few KiB of memory by the
+// time its facts are written, so a 64 MiB file of short entries could
+// otherwise need many GiB. Monorepo lockfiles hold tens of thousands.
+var (
+	maxPackages     = 100000
+	maxDependencies = 1000000
+)
 
 // Attribute keys written by this package beyond those in graph/model.go.
 const (
@@ -88,6 +101,8 @@ type collector struct {
 	dkeys []depKey
 	// credentialSeen is set once a URL with credentials was reported.
 	credentialSeen bool
+	// tooMany names the limit the file went over, once it did.
+	tooMany string
 }
 
 func newCollector(f *ingest.File) *collector {
@@ -107,6 +122,10 @@ func (c *collector) add(ref pkgRef, pf pkgFacts) string {
 		id = purlOf(ref)
 	}
 	p := c.pkgs[id]
+	if p == nil && len(c.order) >= maxPackages {
+		c.tooMany = fmt.Sprintf("lockfile lists more than %d packages", maxPackages)
+		return id
+	}
 	if p == nil {
 		p = &lockedPkg{ref: ref, id: id, nameID: nameID, line: pf.Line, dev: true, optional: true, attrs: map[string]string{}}
 		c.pkgs[id] = p
@@ -162,6 +181,10 @@ func (c *collector) markPossible(id string) {
 // every direct package that is itself certain. Call it once the direct
 // packages are known.
 func (c *collector) settlePossible(roots ...string) {
+	if c.tooMany != "" {
+		// emit rejects the file, and roots may name packages left out.
+		return
+	}
 	reached := map[string]bool{}
 	stack := append([]string(nil), roots...)
 	if len(roots) == 0 {
@@ -193,7 +216,7 @@ func (c *collector) settlePossible(roots ...string) {
 
 // depend records that package from depends on package to, as stated at line.
 func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
-	if from == to || from == "" || to == "" {
+	if from == to || from == "" || to == "" || c.tooMany != "" {
 		return
 	}
 	k := depKey{from, to}
@@ -201,6 +224,10 @@ func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
 		if conf == graph.Certain {
 			e.Confidence = graph.Certain
 		}
+		return
+	}
+	if len(c.dkeys) >= maxDependencies {
+		c.tooMany = fmt.Sprintf("lockfile lists more than %d dependencies", maxDependencies)
 		return
 	}
 	e := &graph.Edge{
@@ -265,6 +292,9 @@ func (c *collector) chains() map[string][]string {
 // from a direct one (a cycle nothing else requires) are marked direct in
 // file order until every package is reachable.
 func (c *collector) inferDirect(candidate func(id string) bool) {
+	if c.tooMany != "" {
+		return
+	}
 	required := map[string]bool{}
 	for _, k := range c.dkeys {
 		required[k.to] = true
@@ -303,7 +333,11 @@ func (c *collector) inferDirect(candidate func(id string) bool) {
 
 // emit writes the collected facts to res: package version and name nodes,
 // VERSION_OF, DEPENDS_ON, the repository node and its LOCKS edges.
-func (c *collector) emit(res *ingest.Result) {
+func (c *collector) emit(res *ingest.Result) error {
+	if c.tooMany != "" {
+		return ingest.Errorf(ingest.Position{File: c.file.Path}, "%s", c.tooMany)
+	}
+	c.dropInvalid(res)
 	f := c.file
 	chains := c.chains()
 	repoID := ""
@@ -390,6 +424,7 @@ func (c *collector) emit(res *ingest.Result) {
 		res.AddEdge(*c.deps[k])
 	}
 	res.Records += len(c.order)
+	return nil
 }
 
 // checkURL reports, once per file, a URL that carries a credential. The
@@ -447,5 +482,64 @@ func readAll(f *ingest.File) ([]byte, error) {
 	if len(data) > maxLockfileSize {
 		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", maxLockfileSize>>20)
 	}
-	return data, nil
+	// Editors on Windows may start a file with a UTF-8 byte order mark.
+	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil
+}
+
+// validText reports whether s is valid UTF-8 without control or
+// bidirectional formatting characters, which no package name or version
+// has and which could disguise a label.
+func validText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// dropInvalid leaves out, with one warning each, the packages whose name
+// or version is not validText, and the dependency edges that join them.
+func (c *collector) dropInvalid(res *ingest.Result) {
+	bad := map[string]bool{}
+	kept := c.order[:0]
+	for _, id := range c.order {
+		p := c.pkgs[id]
+		if validText(p.ref.Name) && validText(p.ref.Version) {
+			kept = append(kept, id)
+			continue
+		}
+		bad[id] = true
+		delete(c.pkgs, id)
+		res.Warnf(ingest.Position{File: c.file.Path, Line: p.line}, "package name or version has a control character or invalid UTF-8; skipped")
+	}
+	c.order = kept
+	if len(bad) == 0 {
+		return
+	}
+	keys := c.dkeys[:0]
+	for _, k := range c.dkeys {
+		if bad[k.from] || bad[k.to] {
+			delete(c.deps, k)
+			continue
+		}
+		keys = append(keys, k)
+	}
+	c.dkeys = keys
+	for from, tos := range c.dout {
+		if bad[from] {
+			delete(c.dout, from)
+			continue
+		}
+		out := tos[:0]
+		for _, to := range tos {
+			if !bad[to] {
+				out = append(out, to)
+			}
+		}
+		c.dout[from] = out
+	}
 }

@@ -45,9 +45,9 @@ func (*Composer) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 		return jsonError(f, idx, err)
 	}
 	if root.Kind != jsonObject {
-		return ingest.Errorf(ingest.Position{File: f.Path, Line: root.Line}, "top-level value is not an object")
+		return ingest.Errorf(ingest.Position{File: f.Path, Line: root.Line, Col: root.Col}, "top-level value is not an object")
 	}
-	pos := func(line int) ingest.Position { return ingest.Position{File: f.Path, Line: line} }
+	pos := func(line, col int) ingest.Position { return ingest.Position{File: f.Path, Line: line, Col: col} }
 
 	c := newCollector(f)
 	byName := map[string]string{} // lowercased name, or a name provided or replaced, -> id
@@ -58,16 +58,16 @@ func (*Composer) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 			continue
 		}
 		if list.Kind != jsonArray {
-			return ingest.Errorf(pos(list.Line), "%s is not an array", field)
+			return ingest.Errorf(pos(list.Line, list.Col), "%s is not an array", field)
 		}
 		for _, e := range list.Items {
 			if e.Kind != jsonObject {
-				res.Warnf(pos(e.Line), "entry of %s is not an object; skipped", field)
+				res.Warnf(pos(e.Line, e.Col), "entry of %s is not an object; skipped", field)
 				continue
 			}
 			name, version := e.str("name"), e.str("version")
 			if name == "" || version == "" {
-				res.Warnf(pos(e.Line), "package has no name or version; skipped")
+				res.Warnf(pos(e.Line, e.Col), "package has no name or version; skipped")
 				continue
 			}
 			pf := pkgFacts{
@@ -119,15 +119,14 @@ func (*Composer) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 			}
 			to, ok := byName[strings.ToLower(m.Key)]
 			if !ok {
-				res.Warnf(pos(m.Line), "dependency %s is not in the lockfile", m.Key)
+				res.Warnf(pos(m.Line, m.Col), "dependency %s is not in the lockfile", m.Key)
 				continue
 			}
 			c.depend(p.id, to, m.Line, graph.Certain)
 		}
 	}
 	c.inferDirect(func(string) bool { return true })
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }
 
 // composerPlatform reports whether a require key names the platform (PHP,

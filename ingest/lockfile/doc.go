@@ -41,6 +41,9 @@
 //     dependenciesMeta built setting is read where the lockfile copies it.
 //     Cargo build scripts and Ruby native extensions cannot be seen in
 //     their lockfiles and are not reported.
+//   - A file is rejected when it is larger than 64 MiB, or lists more than
+//     100,000 packages or 1,000,000 dependency edges. A name or version
+//     with a control character or invalid UTF-8 is left out with a warning.
 //   - Git, URL and folder sources are marked (origin, local) but their
 //     addresses are not kept, because they may carry credentials. A URL
 //     with credentials gives one warning per file.

@@ -42,8 +42,7 @@ func (*GoMod) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *i
 	} else if err := parseGoModFile(f, data, c); err != nil {
 		return err
 	}
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }
 
 // parseGoModFile reads the require and replace directives. A require

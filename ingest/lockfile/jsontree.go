@@ -34,20 +34,22 @@ const (
 	jsonNull
 )
 
-// jsonValue is a JSON value with the line it starts on. Objects keep their
-// members in input order.
+// jsonValue is a JSON value with the line and column it starts on.
+// Objects keep their members in input order.
 type jsonValue struct {
 	Kind    jsonKind
 	Line    int
+	Col     int
 	Str     string // string, number or bool text
 	Members []jsonMember
 	Items   []*jsonValue
 }
 
-// jsonMember is one object member; Line is the line of its key.
+// jsonMember is one object member. Line and Col are where its key starts.
 type jsonMember struct {
 	Key   string
 	Line  int
+	Col   int
 	Value *jsonValue
 }
 
@@ -120,7 +122,7 @@ func decodeJSON(data []byte) (*jsonValue, lineIndex, error) {
 	idx := newLineIndex(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	d := &jsonDecoder{dec: dec, idx: idx, size: int64(len(data))}
+	d := &jsonDecoder{dec: dec, idx: idx, size: int64(len(data)), data: data}
 	root, err := d.value(0, false)
 	if err != nil {
 		return nil, idx, err
@@ -141,17 +143,23 @@ type jsonDecoder struct {
 	dec  *json.Decoder
 	idx  lineIndex
 	size int64
+	data []byte
 }
 
-// lastLine returns the line of the last byte of the token just read. No
-// JSON token spans lines, so this is the line the token starts on.
-func (d *jsonDecoder) lastLine() int {
-	off := d.dec.InputOffset() - 1
-	if off < 0 {
-		off = 0
+// token reads the next token and returns it with the line and column
+// where it starts: the decoder's offset before the read is the end of the
+// previous token, and white space, ':' and ',' lie between.
+func (d *jsonDecoder) token() (tok json.Token, line, col int, err error) {
+	off := d.dec.InputOffset()
+	tok, err = d.dec.Token()
+	if err != nil {
+		return nil, 0, 0, err
 	}
-	line, _ := d.idx.position(off)
-	return line
+	for off < int64(len(d.data)) && strings.IndexByte(" \t\r\n:,", d.data[off]) >= 0 {
+		off++
+	}
+	line, col = d.idx.position(off)
+	return tok, line, col, nil
 }
 
 func (d *jsonDecoder) fail(err error) error {
@@ -172,18 +180,18 @@ func (d *jsonDecoder) value(depth int, skip bool) (*jsonValue, error) {
 	if depth > maxJSONDepth {
 		return nil, &jsonSyntaxError{Offset: d.dec.InputOffset(), Msg: "JSON nesting is too deep"}
 	}
-	tok, err := d.dec.Token()
+	tok, line, col, err := d.token()
 	if err != nil {
 		return nil, d.fail(err)
 	}
-	v := &jsonValue{Line: d.lastLine()}
+	v := &jsonValue{Line: line, Col: col}
 	switch t := tok.(type) {
 	case json.Delim:
 		switch t {
 		case '{':
 			v.Kind = jsonObject
 			for d.dec.More() {
-				kt, err := d.dec.Token()
+				kt, line, col, err := d.token()
 				if err != nil {
 					return nil, d.fail(err)
 				}
@@ -191,14 +199,13 @@ func (d *jsonDecoder) value(depth int, skip bool) (*jsonValue, error) {
 				if !ok {
 					return nil, &jsonSyntaxError{Offset: d.dec.InputOffset(), Msg: "object key is not a string"}
 				}
-				line := d.lastLine()
 				drop := skip || skippedJSONKeys[key]
 				mv, err := d.value(depth+1, drop)
 				if err != nil {
 					return nil, err
 				}
 				if !drop {
-					v.Members = append(v.Members, jsonMember{Key: key, Line: line, Value: mv})
+					v.Members = append(v.Members, jsonMember{Key: key, Line: line, Col: col, Value: mv})
 				}
 			}
 		case '[':

@@ -40,28 +40,27 @@ func (*NPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ing
 		return jsonError(f, idx, err)
 	}
 	if root.Kind != jsonObject {
-		return ingest.Errorf(ingest.Position{File: f.Path, Line: root.Line}, "top-level value is not an object")
+		return ingest.Errorf(ingest.Position{File: f.Path, Line: root.Line, Col: root.Col}, "top-level value is not an object")
 	}
 
 	t := &npmTree{file: f, res: res, c: newCollector(f), locs: map[string]*npmLoc{}, children: map[string]map[string]*npmLoc{}}
 	if v := root.get("lockfileVersion"); v != nil {
 		if n, err := strconv.Atoi(v.Str); v.Kind != jsonNumber || err != nil || n < 1 || n > 3 {
-			res.Warnf(t.pos(v.Line), "lockfileVersion is not 1, 2 or 3; read as the layout the file has")
+			res.Warnf(t.at(v.Line, v.Col), "lockfileVersion is not 1, 2 or 3; read as the layout the file has")
 		}
 	}
 	if pk := root.get("packages"); pk != nil {
 		if pk.Kind != jsonObject {
-			return ingest.Errorf(t.pos(pk.Line), "packages is not an object")
+			return ingest.Errorf(t.at(pk.Line, pk.Col), "packages is not an object")
 		}
 		t.readPackages(pk)
 	} else if deps := root.get("dependencies"); deps != nil {
 		if deps.Kind != jsonObject {
-			return ingest.Errorf(t.pos(deps.Line), "dependencies is not an object")
+			return ingest.Errorf(t.at(deps.Line, deps.Col), "dependencies is not an object")
 		}
 		t.readV1(deps)
 	}
-	t.c.emit(res)
-	return nil
+	return t.c.emit(res)
 }
 
 // jsonError turns a decodeJSON error into a positioned rejection.
@@ -79,6 +78,7 @@ func jsonError(f *ingest.File, idx lineIndex, err error) error {
 type npmLoc struct {
 	key     string // "" for the project root, else "node_modules/a/node_modules/b" or a folder
 	line    int
+	col     int
 	entry   *jsonValue
 	folder  string // the name other packages require it by
 	name    string // the registry name
@@ -102,8 +102,9 @@ type npmTree struct {
 	children map[string]map[string]*npmLoc
 }
 
-func (t *npmTree) pos(line int) ingest.Position {
-	return ingest.Position{File: t.file.Path, Line: line}
+// at is the position of line and column in the lockfile.
+func (t *npmTree) at(line, col int) ingest.Position {
+	return ingest.Position{File: t.file.Path, Line: line, Col: col}
 }
 
 // folderOf returns the package folder name a key installs to: the part
@@ -139,11 +140,11 @@ func originOf(s string) string {
 func (t *npmTree) readPackages(pk *jsonValue) {
 	for _, m := range pk.Members {
 		if m.Value.Kind != jsonObject {
-			t.res.Warnf(t.pos(m.Line), "entry of packages is not an object; skipped")
+			t.res.Warnf(t.at(m.Line, m.Col), "entry of packages is not an object; skipped")
 			continue
 		}
 		e := m.Value
-		l := &npmLoc{key: m.Key, line: m.Line, entry: e, folder: folderOf(m.Key)}
+		l := &npmLoc{key: m.Key, line: m.Line, col: m.Col, entry: e, folder: folderOf(m.Key)}
 		l.name = e.str("name")
 		if l.name == "" {
 			l.name = l.folder
@@ -250,7 +251,7 @@ func (t *npmTree) workspaces(root *npmLoc) map[string]bool {
 // install scripts; version 1 does not.
 func (t *npmTree) addPackage(l *npmLoc, modern bool) {
 	if l.version == "" && !l.local && l.origin == "" {
-		t.res.Warnf(t.pos(l.line), "package entry has no version; skipped")
+		t.res.Warnf(t.at(l.line, l.col), "package entry has no version; skipped")
 		return
 	}
 	pf := pkgFacts{
@@ -284,7 +285,7 @@ func (t *npmTree) resolveDeps(l *npmLoc, deps *jsonValue, field string, isRoot b
 		return
 	}
 	if deps.Kind != jsonObject {
-		t.res.Warnf(t.pos(deps.Line), "%s is not an object; skipped", field)
+		t.res.Warnf(t.at(deps.Line, deps.Col), "%s is not an object; skipped", field)
 		return
 	}
 	from := l.key
@@ -295,7 +296,7 @@ func (t *npmTree) resolveDeps(l *npmLoc, deps *jsonValue, field string, isRoot b
 		dep := t.resolve(from, m.Key)
 		if dep == nil {
 			if field == "dependencies" && !isRoot && !t.peerOptional(l, m.Key) {
-				t.res.Warnf(t.pos(m.Line), "dependency %s is not in the lockfile", m.Key)
+				t.res.Warnf(t.at(m.Line, m.Col), "dependency %s is not in the lockfile", m.Key)
 			}
 			continue
 		}
@@ -379,7 +380,7 @@ func (t *npmTree) readV1(deps *jsonValue) {
 			dep := t.resolve(l.key, m.Key)
 			switch {
 			case dep == nil:
-				t.res.Warnf(t.pos(m.Line), "dependency %s is not in the lockfile", m.Key)
+				t.res.Warnf(t.at(m.Line, m.Col), "dependency %s is not in the lockfile", m.Key)
 			case dep.id != "":
 				t.c.depend(l.id, dep.id, m.Line, graph.Certain)
 			}
@@ -392,14 +393,14 @@ func (t *npmTree) readV1Level(deps *jsonValue, parent string) {
 	for _, m := range deps.Members {
 		e := m.Value
 		if e.Kind != jsonObject {
-			t.res.Warnf(t.pos(m.Line), "entry of dependencies is not an object; skipped")
+			t.res.Warnf(t.at(m.Line, m.Col), "entry of dependencies is not an object; skipped")
 			continue
 		}
 		key := "node_modules/" + m.Key
 		if parent != "" {
 			key = parent + "/" + key
 		}
-		l := &npmLoc{key: key, line: m.Line, entry: e, folder: m.Key, name: m.Key}
+		l := &npmLoc{key: key, line: m.Line, col: m.Col, entry: e, folder: m.Key, name: m.Key}
 		for _, field := range []string{"version", "resolved"} {
 			if r := e.get(field); r != nil && r.Kind == jsonString {
 				t.c.checkURL(r.Str, r.Line, t.res)
@@ -413,7 +414,7 @@ func (t *npmTree) readV1Level(deps *jsonValue, parent string) {
 			spec := v[len("npm:"):]
 			i := strings.LastIndexByte(spec, '@')
 			if i <= 0 || i == len(spec)-1 {
-				t.res.Warnf(t.pos(m.Line), "alias version of %s is malformed; skipped", m.Key)
+				t.res.Warnf(t.at(m.Line, m.Col), "alias version of %s is malformed; skipped", m.Key)
 				continue
 			}
 			l.name, l.version = spec[:i], spec[i+1:]

@@ -285,8 +285,9 @@ func TestNPMBadInput(t *testing.T) {
 		{"trailing comma", "{\n  \"packages\": {\n    \"node_modules/a\": {\"version\": \"1.0.0\",}\n  }\n}\n", 3, 43},
 		// Input ends inside the packages object: the position is the end.
 		{"truncated", "{\n  \"packages\": {\n", 3, 1},
-		{"not an object", "[1, 2]\n", 1, 0},
-		{"packages not an object", "{\n  \"packages\": 3\n}\n", 2, 0},
+		{"not an object", "[1, 2]\n", 1, 1},
+		// The value 3 starts at line 2, column 15.
+		{"packages not an object", "{\n  \"packages\": 3\n}\n", 2, 15},
 		{"trailing data", "{}\n{}\n", 2, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

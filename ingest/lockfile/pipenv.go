@@ -37,9 +37,9 @@ func (*Pipenv) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 		return jsonError(f, idx, err)
 	}
 	if root.Kind != jsonObject {
-		return ingest.Errorf(ingest.Position{File: f.Path, Line: root.Line}, "top-level value is not an object")
+		return ingest.Errorf(ingest.Position{File: f.Path, Line: root.Line, Col: root.Col}, "top-level value is not an object")
 	}
-	pos := func(line int) ingest.Position { return ingest.Position{File: f.Path, Line: line} }
+	pos := func(line, col int) ingest.Position { return ingest.Position{File: f.Path, Line: line, Col: col} }
 
 	c := newCollector(f)
 	if src := root.get("_meta").get("sources"); src != nil && src.Kind == jsonArray {
@@ -61,13 +61,13 @@ func (*Pipenv) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 			continue
 		}
 		if sec.Kind != jsonObject {
-			return ingest.Errorf(pos(sec.Line), "%s is not an object", section)
+			return ingest.Errorf(pos(sec.Line, sec.Col), "%s is not an object", section)
 		}
 		dev := section == "develop"
 		for _, m := range sec.Members {
 			e := m.Value
 			if e.Kind != jsonObject {
-				res.Warnf(pos(m.Line), "entry of %s is not an object; skipped", section)
+				res.Warnf(pos(m.Line, m.Col), "entry of %s is not an object; skipped", section)
 				continue
 			}
 			pf := pkgFacts{
@@ -107,11 +107,10 @@ func (*Pipenv) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 			case v != "" && v != "*":
 				pf.Attrs[attrRange] = v
 			default:
-				res.Warnf(pos(m.Line), "package %s has no version; locked by name only", m.Key)
+				res.Warnf(pos(m.Line, m.Col), "package %s has no version; locked by name only", m.Key)
 			}
 			c.add(pkgRef{Eco: ecoPyPI, Name: m.Key, Version: version}, pf)
 		}
 	}
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }

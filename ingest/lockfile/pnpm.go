@@ -67,6 +67,11 @@ func (p *pnpmLock) pos(line int) ingest.Position {
 	return ingest.Position{File: p.file.Path, Line: line}
 }
 
+// at is the position of node n.
+func (p *pnpmLock) at(n *yaml.Node) ingest.Position {
+	return ingest.Position{File: p.file.Path, Line: n.Line, Col: n.Column}
+}
+
 // Parse implements ingest.Parser.
 func (*PNPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ingest.Result) error {
 	data, err := readAll(f)
@@ -84,7 +89,7 @@ func (*PNPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 	snapshots := yamlGet(root, "snapshots")
 	for _, n := range []*yaml.Node{packages, snapshots} {
 		if n != nil && n.Kind != yaml.MappingNode && !isNull(n) {
-			return ingest.Errorf(p.pos(n.Line), "packages or snapshots is not a mapping")
+			return ingest.Errorf(p.at(n), "packages or snapshots is not a mapping")
 		}
 	}
 	if snapshots != nil && p.major >= 9 {
@@ -108,8 +113,7 @@ func (*PNPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 	for _, in := range p.order {
 		arcs = append(arcs, p.instArcs(in)...)
 	}
-	p.emit(arcs)
-	return nil
+	return p.emit(arcs)
 }
 
 // version returns the major lockfile version, read from lockfileVersion
@@ -162,7 +166,9 @@ func (p *pnpmLock) splitPnpmKey(key string) (name, version string, ok bool) {
 			version = version[:j]
 		}
 	} else {
-		i := strings.LastIndexByte(s, '@')
+		// The name ends at the first '@' after a scope's leading one: the
+		// rest may be a URL, which can hold an '@' and a credential.
+		i := strings.IndexByte(s[min(1, len(s)):], '@') + 1
 		if i <= 0 {
 			return "", "", false
 		}
@@ -177,7 +183,7 @@ func (p *pnpmLock) splitPnpmKey(key string) (name, version string, ok bool) {
 // addInst records one package instance at key k.
 func (p *pnpmLock) addInst(k, meta, deps *yaml.Node) {
 	if deps != nil && deps.Kind != yaml.MappingNode && !isNull(deps) {
-		p.res.Warnf(p.pos(k.Line), "package entry is not a mapping; skipped")
+		p.res.Warnf(p.at(k), "package entry is not a mapping; skipped")
 		return
 	}
 	in := &pnpmInst{key: k.Value, line: k.Line, meta: meta, deps: deps}
@@ -209,7 +215,7 @@ func (p *pnpmLock) addInst(k, meta, deps *yaml.Node) {
 		}
 	}
 	if in.name == "" || (in.version == "" && !in.local && in.origin == "") {
-		p.res.Warnf(p.pos(k.Line), "package key names no package and version; skipped")
+		p.res.Warnf(p.at(k), "package key names no package and version; skipped")
 		return
 	}
 	p.insts[in.key] = in
@@ -268,7 +274,7 @@ func (p *pnpmLock) importerArcs(dir string, n *yaml.Node) []pnpmArc {
 			}
 			in := p.lookup(k.Value, ref)
 			if in == nil {
-				p.res.Warnf(p.pos(k.Line), "dependency %s is not in the lockfile", k.Value)
+				p.res.Warnf(p.at(k), "dependency %s is not in the lockfile", k.Value)
 				return
 			}
 			a := pnpmArc{to: in, line: k.Line, optional: field == "optionalDependencies", dev: field == "devDependencies"}
@@ -294,7 +300,7 @@ func (p *pnpmLock) instArcs(in *pnpmInst) []pnpmArc {
 			to := p.lookup(k.Value, ref)
 			if to == nil {
 				if field == "dependencies" {
-					p.res.Warnf(p.pos(k.Line), "dependency %s is not in the lockfile", k.Value)
+					p.res.Warnf(p.at(k), "dependency %s is not in the lockfile", k.Value)
 				}
 				return
 			}
@@ -312,7 +318,7 @@ func (p *pnpmLock) instArcs(in *pnpmInst) []pnpmArc {
 // when its entry has dev: true (versions 5 and 6). Without a dev field, it
 // is dev when no chain from a project folder's dependencies or
 // optionalDependencies reaches it.
-func (p *pnpmLock) emit(arcs []pnpmArc) {
+func (p *pnpmLock) emit(arcs []pnpmArc) error {
 	out := map[string][]*pnpmInst{}
 	prod := map[*pnpmInst]bool{}
 	var stack []*pnpmInst
@@ -361,6 +367,10 @@ func (p *pnpmLock) emit(arcs []pnpmArc) {
 
 	for _, a := range arcs {
 		pk := p.c.pkgs[a.to.id]
+		if pk == nil {
+			// Left out past maxPackages; emit rejects the file.
+			continue
+		}
 		if a.alias != "" {
 			pk.aliases = append(pk.aliases, a.alias)
 		}
@@ -384,7 +394,7 @@ func (p *pnpmLock) emit(arcs []pnpmArc) {
 		p.c.inferDirect(func(string) bool { return true })
 	}
 	p.c.settlePossible()
-	p.c.emit(p.res)
+	return p.c.emit(p.res)
 }
 
 // gitHosted reports whether a package key of versions 5 and 6 names a

@@ -144,8 +144,7 @@ func (*Poetry) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 		}
 	}
 	c.inferDirect(func(string) bool { return true })
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }
 
 // packageHeaderLines returns the line of every [[package]] header, in

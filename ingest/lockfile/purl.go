@@ -1,7 +1,6 @@
 package lockfile
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -54,10 +53,25 @@ func purlOf(ref pkgRef) string {
 	return packageurl.NewPackageURL(ref.Eco, ns, name, ref.Version, nil, "").ToString()
 }
 
-var pep503Separators = regexp.MustCompile(`[-_.]+`)
-
 // normalizePyPI returns the PEP 503 normalised form of a Python package
 // name: lower case, with each run of '-', '_' and '.' replaced by '-'.
 func normalizePyPI(name string) string {
-	return pep503Separators.ReplaceAllString(strings.ToLower(name), "-")
+	var b strings.Builder
+	b.Grow(len(name))
+	sep := false
+	for _, r := range strings.ToLower(name) {
+		if r == '-' || r == '_' || r == '.' {
+			sep = true
+			continue
+		}
+		if sep {
+			b.WriteByte('-')
+			sep = false
+		}
+		b.WriteRune(r)
+	}
+	if sep {
+		b.WriteByte('-')
+	}
+	return b.String()
 }

@@ -231,8 +231,7 @@ func (*UV) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *inge
 		c.inferDirect(func(string) bool { return true })
 	}
 	c.settlePossible(starts...)
-	c.emit(res)
-	return nil
+	return c.emit(res)
 }
 
 // uvDeps reads a list of dependency entries ({name, version, marker,

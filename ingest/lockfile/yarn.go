@@ -39,8 +39,7 @@ func (*Yarn) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 		return err
 	}
 	y.link()
-	y.c.emit(res)
-	return nil
+	return y.c.emit(res)
 }
 
 // isBerry reports whether a yarn.lock is in the YAML format of Yarn 2 and
@@ -395,7 +394,9 @@ func (y *yarnLock) link() {
 			pf.Attrs[attrBuilt] = "false"
 		}
 		e.id = y.c.add(pkgRef{Eco: ecoNPM, Name: e.name, Version: e.version}, pf)
-		y.c.pkgs[e.id].aliases = append(y.c.pkgs[e.id].aliases, e.aliases...)
+		if p := y.c.pkgs[e.id]; p != nil {
+			p.aliases = append(p.aliases, e.aliases...)
+		}
 	}
 
 	for _, a := range arcs {

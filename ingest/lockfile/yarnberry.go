@@ -5,6 +5,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
 )
 
@@ -24,7 +25,7 @@ func (y *yarnLock) readBerry(data []byte) error {
 			continue
 		}
 		if v.Kind != yaml.MappingNode {
-			y.res.Warnf(y.pos(k.Line), "package entry is not a mapping; skipped")
+			y.res.Warnf(y.at(k), "package entry is not a mapping; skipped")
 			continue
 		}
 		var specs []string
@@ -39,7 +40,7 @@ func (y *yarnLock) readBerry(data []byte) error {
 		}
 		resolution := yamlStr(v, "resolution")
 		if len(specs) == 0 || resolution == "" {
-			y.res.Warnf(y.pos(k.Line), "package entry has no resolution; skipped")
+			y.res.Warnf(y.at(k), "package entry has no resolution; skipped")
 			continue
 		}
 		e := &yarnEntry{line: k.Line, specs: specs, version: yamlStr(v, "version")}
@@ -84,14 +85,14 @@ func (y *yarnLock) berryDeps(n *yaml.Node, optional bool) []yarnDep {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		y.res.Warnf(y.pos(n.Line), "dependencies is not a mapping; skipped")
+		y.res.Warnf(y.at(n), "dependencies is not a mapping; skipped")
 		return nil
 	}
 	var out []yarnDep
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if v.Kind != yaml.ScalarNode || k.Value == "" || v.Value == "" {
-			y.res.Warnf(y.pos(k.Line), "dependency entry is malformed; skipped")
+			y.res.Warnf(y.at(k), "dependency entry is malformed; skipped")
 			continue
 		}
 		out = append(out, yarnDep{name: k.Value, rng: v.Value, line: k.Line, optional: optional})
@@ -120,6 +121,11 @@ func (y *yarnLock) berryMeta(n *yaml.Node) map[string]yarnMeta {
 		out[k.Value] = m
 	}
 	return out
+}
+
+// at is the position of node n.
+func (y *yarnLock) at(n *yaml.Node) ingest.Position {
+	return ingest.Position{File: y.file.Path, Line: n.Line, Col: n.Column}
 }
 
 // yamlGet returns the value of key in mapping n, or nil.

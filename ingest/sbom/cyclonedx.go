@@ -61,10 +61,10 @@ func (*CycloneDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, re
 			subject = &p
 			c.addSubject(p, mc.line)
 		} else {
-			c.warnf(mc.line, "metadata.component has no purl and is no container image with a name; components are recorded but linked to no subject")
+			c.warnf(mc, "metadata.component has no purl and is no container image with a name; components are recorded but linked to no subject")
 		}
 	} else {
-		c.warnf(root.line, "document has no metadata.component; components are recorded but linked to no subject")
+		c.warnf(root, "document has no metadata.component; components are recorded but linked to no subject")
 	}
 
 	// Components, nested ones included, in document order.
@@ -85,17 +85,17 @@ func (*CycloneDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, re
 		v := stack[len(stack)-1]
 		stack = append(stack[:len(stack)-1], reverse(v.list("components"))...)
 		if v.kind != kindObject {
-			c.warnf(v.line, "component is not an object; skipped")
+			c.skipPurl(v, "component is not an object; skipped")
 			continue
 		}
 		purl := v.text("purl")
 		if purl == "" {
-			c.skipNoPurl(v.line, "component")
+			c.skipNoPurl(v, "component")
 			continue
 		}
 		p, ok := packageOf(purl)
 		if !ok {
-			c.warnf(v.get("purl").line, "component purl cannot be read; skipped")
+			c.skipPurl(v.get("purl"), "component purl cannot be read; skipped")
 			continue
 		}
 		if ref := v.text("bom-ref"); ref != "" {
@@ -105,7 +105,7 @@ func (*CycloneDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, re
 		comps = append(comps, comp{p, v.line})
 	}
 	if len(stack) > 0 {
-		c.warnf(root.line, "more than %d components; the rest are skipped", maxComponents)
+		c.warnf(root, "more than %d components; the rest are skipped", maxComponents)
 	}
 
 	// The dependency graph, where the document gives one.

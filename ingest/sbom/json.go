@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // maxDepth bounds the nesting of an SBOM document. CycloneDX nests
@@ -30,6 +31,7 @@ const (
 type value struct {
 	kind    kind
 	line    int
+	col     int
 	str     string // string, number or bool text
 	keys    []string
 	members []*value
@@ -82,7 +84,7 @@ func decode(data []byte) (*value, lineIndex, error) {
 	idx := newLineIndex(data)
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
-	root, err := readValue(d, idx, 0)
+	root, err := readValue(d, data, idx, 0)
 	if err != nil {
 		return nil, idx, err
 	}
@@ -92,15 +94,22 @@ func decode(data []byte) (*value, lineIndex, error) {
 	return root, idx, nil
 }
 
-func readValue(d *json.Decoder, idx lineIndex, depth int) (*value, error) {
+func readValue(d *json.Decoder, data []byte, idx lineIndex, depth int) (*value, error) {
 	if depth > maxDepth {
 		return nil, &syntaxError{offset: d.InputOffset(), msg: fmt.Sprintf("values nest deeper than %d levels", maxDepth)}
+	}
+	// The value starts after the white space, ':' and ',' that follow the
+	// previous token.
+	start := d.InputOffset()
+	for start < int64(len(data)) && strings.IndexByte(" \t\r\n:,", data[start]) >= 0 {
+		start++
 	}
 	tok, err := d.Token()
 	if err != nil {
 		return nil, tokenError(d, err)
 	}
-	v := &value{line: idx.line(d.InputOffset())}
+	v := &value{}
+	v.line, v.col = idx.position(start)
 	switch t := tok.(type) {
 	case json.Delim:
 		switch t {
@@ -112,7 +121,7 @@ func readValue(d *json.Decoder, idx lineIndex, depth int) (*value, error) {
 					return nil, tokenError(d, err)
 				}
 				key, _ := kt.(string)
-				m, err := readValue(d, idx, depth+1)
+				m, err := readValue(d, data, idx, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -122,7 +131,7 @@ func readValue(d *json.Decoder, idx lineIndex, depth int) (*value, error) {
 		case '[':
 			v.kind = kindArray
 			for d.More() {
-				it, err := readValue(d, idx, depth+1)
+				it, err := readValue(d, data, idx, depth+1)
 				if err != nil {
 					return nil, err
 				}

@@ -3,6 +3,8 @@ package sbom
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	packageurl "github.com/package-url/packageurl-go"
 
@@ -34,6 +36,30 @@ func (p pkg) label() string {
 // Container images (pkg:docker, pkg:oci) get the id the image parser
 // gives their reference.
 func packageOf(purl string) (pkg, bool) {
+	p, ok := readPurl(purl)
+	if !ok || !validText(p.name) || !validText(p.version) {
+		return pkg{}, false
+	}
+	return p, true
+}
+
+// validText reports whether s is valid UTF-8 without control or
+// bidirectional formatting characters, which no package name or version
+// has and which could disguise a label.
+func validText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// readPurl reads a purl into a pkg without checking its text.
+func readPurl(purl string) (pkg, bool) {
 	p, err := packageurl.FromString(strings.TrimSpace(purl))
 	if err != nil || p.Name == "" {
 		return pkg{}, false

@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,8 @@ func readTree(f *ingest.File) (*value, error) {
 	if len(data) > maxSize {
 		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", maxSize>>20)
 	}
+	// Tools on Windows may start the file with a UTF-8 byte order mark.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	root, idx, err := decode(data)
 	if err != nil {
 		var se *syntaxError
@@ -81,22 +84,32 @@ func newCollector(f *ingest.File, res *ingest.Result) *collector {
 
 func (c *collector) pos(line int) graph.Pos { return graph.Pos{File: c.file.Path, Line: line} }
 
-func (c *collector) warnf(line int, format string, args ...any) {
-	c.res.Warnf(ingest.Position{File: c.file.Path, Line: line}, format, args...)
+func (c *collector) warnf(at *value, format string, args ...any) {
+	pos := ingest.Position{File: c.file.Path}
+	if at != nil {
+		pos.Line, pos.Col = at.line, at.col
+	}
+	c.res.Warnf(pos, format, args...)
 }
 
 // skipNoPurl warns about a component that has no usable purl.
-func (c *collector) skipNoPurl(line int, what string) {
+func (c *collector) skipNoPurl(at *value, what string) {
+	c.skipPurl(at, what+" has no purl; skipped")
+}
+
+// skipPurl gives warning msg about a component skipped for its purl, up
+// to maxPurlWarnings per file.
+func (c *collector) skipPurl(at *value, msg string) {
 	c.noPurl++
 	if c.noPurl <= maxPurlWarnings {
-		c.warnf(line, "%s has no purl; skipped", what)
+		c.warnf(at, "%s", msg)
 	}
 }
 
 // finish reports components skipped beyond the warnings given.
 func (c *collector) finish() {
 	if n := c.noPurl - maxPurlWarnings; n > 0 {
-		c.warnf(0, "%d more components without a purl skipped", n)
+		c.warnf(nil, "%d more components without a readable purl skipped", n)
 	}
 }
 

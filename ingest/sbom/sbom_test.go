@@ -97,7 +97,7 @@ func TestParse(t *testing.T) {
 			"node Package pkg:npm/evil@1.0.0 line=15",
 			"node Package pkg:pypi/zope-interface line=30",
 			"node Package pkg:pypi/zope-interface@5.0 line=30",
-			"warn testdata/api.cdx.json:45: component has no purl; skipped",
+			"warn testdata/api.cdx.json:45:5: component has no purl; skipped",
 		}},
 		{NewCycloneDX(), "testdata/trivy.cdx.json", []string{
 			"edge " + apiDigest + " -DEPENDS_ON-> pkg:npm/evil@1.0.0 certain line=13",
@@ -127,7 +127,7 @@ func TestParse(t *testing.T) {
 			"node Package pkg:npm/evil@1.0.0 line=22",
 			"node Package pkg:npm/express line=30",
 			"node Package pkg:npm/express@4.21.0 line=30",
-			"warn testdata/api.spdx.json:38: package has no purl; skipped",
+			"warn testdata/api.spdx.json:38:5: package has no purl; skipped",
 		}},
 	}
 	for _, tt := range tests {

@@ -33,6 +33,7 @@ func (*SPDX) Detect(f *ingest.File) bool {
 type spdxPackage struct {
 	id      string
 	line    int
+	at      *value // the package's object, for warnings
 	p       pkg
 	ok      bool // p holds a package with a purl
 	subject bool
@@ -82,10 +83,10 @@ func (*SPDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 			return err
 		}
 		if v.kind != kindObject {
-			c.warnf(v.line, "package is not an object; skipped")
+			c.skipPurl(v, "package is not an object; skipped")
 			continue
 		}
-		sp := &spdxPackage{id: v.text("SPDXID"), line: v.line, subject: described[v.text("SPDXID")]}
+		sp := &spdxPackage{id: v.text("SPDXID"), line: v.line, at: v, subject: described[v.text("SPDXID")]}
 		sp.p, sp.ok = spdxPkg(v, sp.subject)
 		if sp.id != "" {
 			byID[sp.id] = sp
@@ -97,9 +98,9 @@ func (*SPDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 		case sp.ok:
 			c.addPackage(sp.p, sp.line)
 		case sp.subject:
-			c.warnf(sp.line, "described package has no purl and is no container image with a name; its components are linked to no subject")
+			c.warnf(sp.at, "described package has no purl and is no container image with a name; its components are linked to no subject")
 		default:
-			c.skipNoPurl(sp.line, "package")
+			c.skipNoPurl(sp.at, "package")
 		}
 	}
 
@@ -138,7 +139,7 @@ func (*SPDX) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 	}
 	switch {
 	case len(subjects) == 0 && records > 0:
-		c.warnf(root.line, "document describes no package with a purl or image name; packages are recorded but linked to no subject")
+		c.warnf(root, "document describes no package with a purl or image name; packages are recorded but linked to no subject")
 	case len(subjects) == 1:
 		// Every other package of the document is part of its one subject.
 		s := subjects[0]

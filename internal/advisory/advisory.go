@@ -19,6 +19,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -47,8 +49,11 @@ type Affected struct {
 	// Versions lists affected versions exactly.
 	Versions []string
 	Ranges   []Range
-	// Index is the position in the record's affected list.
+	// Index is the position in the record's affected list. Entries that
+	// name one package are merged into the first.
 	Index int
+
+	prep *prepared // the versions and events read once, set by Parse
 }
 
 // Range is a range of affected versions, as a list of events in the
@@ -100,6 +105,7 @@ type record struct {
 // Parse reads one OSV record. Problems that spoil only one affected
 // package are returned as warnings and that package is left out.
 func Parse(file string, data []byte) (*Advisory, []string, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var r record
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, nil, decodeError(file, data, err)
@@ -112,6 +118,7 @@ func Parse(file string, data []byte) (*Advisory, []string, error) {
 		Malicious: strings.HasPrefix(r.ID, "MAL-") || strings.Contains(r.ID, "-MAL-"),
 	}
 	var warns []string
+	byPurl := map[string]int{}
 	for i, af := range r.Affected {
 		purl, err := packagePurl(af.Package.Ecosystem, af.Package.Name, af.Package.Purl)
 		if err != nil {
@@ -138,10 +145,21 @@ func Parse(file string, data []byte) (*Advisory, []string, error) {
 		if gitOnly && len(af.Versions) == 0 {
 			warns = append(warns, fmt.Sprintf("%s: %s affected[%d]: only GIT ranges and no versions list; it matches nothing", file, r.ID, i))
 		}
+		if j, ok := byPurl[purl]; ok {
+			// Versions and ranges of one package add up.
+			m := &a.Affected[j]
+			m.Versions = append(m.Versions, out.Versions...)
+			m.Ranges = append(m.Ranges, out.Ranges...)
+			continue
+		}
+		byPurl[purl] = len(a.Affected)
 		a.Affected = append(a.Affected, out)
 	}
 	if len(a.Affected) == 0 && len(r.Affected) == 0 {
 		warns = append(warns, fmt.Sprintf("%s: %s lists no affected package", file, r.ID))
+	}
+	for i := range a.Affected {
+		a.Affected[i].prep = a.Affected[i].prepare()
 	}
 	return a, warns, nil
 }
@@ -277,14 +295,49 @@ func NormalizePyPI(name string) string {
 // Affects reports whether version of the package is affected: listed in
 // Versions, or inside one of the SEMVER or ECOSYSTEM ranges.
 func (a Affected) Affects(version string) bool {
+	p := a.prep
+	if p == nil {
+		p = a.prepare()
+	}
+	return p.affects(version)
+}
+
+// prepared holds an affected package's versions and range events read
+// once in the package's order, so that matching a version costs a search,
+// not a parse of the whole record.
+type prepared struct {
+	order  string
+	exact  map[string]bool // Versions, with and without a leading "v"
+	listed []version       // Versions that the order reads, sorted when it is total
+	ranges []prepRange
+}
+
+type prepRange struct {
+	order  string
+	events []prepEvent // in version order, "introduced 0" first
+}
+
+type prepEvent struct {
+	kind string
+	zero bool
+	v    version
+}
+
+func (a Affected) prepare() *prepared {
 	typ := strings.SplitN(strings.TrimPrefix(a.Purl, "pkg:"), "/", 2)[0]
+	p := &prepared{order: typ, exact: map[string]bool{}}
 	for _, v := range a.Versions {
-		if v == version || strings.TrimPrefix(v, "v") == strings.TrimPrefix(version, "v") {
-			return true
+		p.exact[v] = true
+		p.exact[strings.TrimPrefix(v, "v")] = true
+		if pv, ok := parseVersion(typ, v); ok {
+			p.listed = append(p.listed, pv)
 		}
-		if c, ok := Compare(typ, v, version); ok && c == 0 {
-			return true
-		}
+	}
+	if totalOrder(typ) {
+		sort.SliceStable(p.listed, func(i, j int) bool {
+			c, _ := compareVersions(typ, p.listed[i], p.listed[j])
+			return c < 0
+		})
 	}
 	for _, r := range a.Ranges {
 		order := typ
@@ -295,62 +348,146 @@ func (a Affected) Affects(version string) bool {
 		default:
 			continue
 		}
-		if inRange(order, r.Events, version) {
+		if pr, ok := prepareRange(order, r.Events); ok {
+			p.ranges = append(p.ranges, pr)
+		}
+	}
+	return p
+}
+
+// prepareRange sorts a range's events in version order, as the OSV schema
+// describes. A range with an event its order cannot read matches nothing.
+func prepareRange(order string, events []Event) (prepRange, bool) {
+	pr := prepRange{order: order}
+	for _, e := range events {
+		pe := prepEvent{kind: e.Kind, zero: e.Kind == "introduced" && e.Version == "0"}
+		if !pe.zero {
+			v, ok := parseVersion(order, e.Version)
+			if _, cmpOK := compareVersions(order, v, v); !ok || !cmpOK {
+				return pr, false
+			}
+			pe.v = v
+		}
+		pr.events = append(pr.events, pe)
+	}
+	sort.SliceStable(pr.events, func(i, j int) bool {
+		a, b := pr.events[i], pr.events[j]
+		if a.zero != b.zero {
+			return a.zero
+		}
+		c, _ := compareVersions(order, a.v, b.v)
+		return c < 0
+	})
+	return pr, true
+}
+
+func (p *prepared) affects(s string) bool {
+	if p.exact[s] || p.exact[strings.TrimPrefix(s, "v")] {
+		return true
+	}
+	v, ok := parseVersion(p.order, s)
+	if ok {
+		if totalOrder(p.order) {
+			i := sort.Search(len(p.listed), func(i int) bool {
+				c, _ := compareVersions(p.order, p.listed[i], v)
+				return c >= 0
+			})
+			if c, ok := p.at(i, v); ok && c == 0 {
+				return true
+			}
+		} else {
+			for _, l := range p.listed {
+				if c, ok := compareVersions(p.order, l, v); ok && c == 0 {
+					return true
+				}
+			}
+		}
+	}
+	// Ranges of one order share the version read once.
+	read := map[string]version{}
+	for _, r := range p.ranges {
+		rv, seen := read[r.order]
+		if !seen {
+			rv, _ = parseVersion(r.order, s)
+			read[r.order] = rv
+		}
+		if r.affects(rv) {
 			return true
 		}
 	}
 	return false
 }
 
-// inRange walks the events in version order, as the OSV schema
-// describes: an introduced event at or below the version opens the range,
-// a fixed or limit event at or below it, or a last_affected event below
-// it, closes it.
-func inRange(order string, events []Event, version string) bool {
-	type ev struct {
-		Event
-		zero bool
+func (p *prepared) at(i int, v version) (int, bool) {
+	if i >= len(p.listed) {
+		return 0, false
 	}
-	var evs []ev
-	for _, e := range events {
-		z := e.Kind == "introduced" && e.Version == "0"
-		if !z {
-			if _, ok := Compare(order, e.Version, e.Version); !ok {
-				return false
-			}
-		}
-		evs = append(evs, ev{e, z})
-	}
-	if _, ok := Compare(order, version, version); !ok {
+	return compareVersions(p.order, p.listed[i], v)
+}
+
+// affects walks the events in version order: an introduced event at or
+// below the version opens the range, a fixed or limit event at or below
+// it, or a last_affected event below it, closes it. In a total order the
+// last event below the version sets the state, then the events equal to
+// it apply. Binary search finds both.
+func (r prepRange) affects(v version) bool {
+	if _, ok := compareVersions(r.order, v, v); !ok {
 		return false
 	}
-	sort.SliceStable(evs, func(i, j int) bool {
-		if evs[i].zero != evs[j].zero {
-			return evs[i].zero
+	cmp := func(e prepEvent) int {
+		if e.zero {
+			return 1
 		}
-		c, _ := Compare(order, evs[i].Version, evs[j].Version)
-		return c < 0
-	})
-	affected := false
-	for _, e := range evs {
-		c := 1
-		if !e.zero {
-			c, _ = Compare(order, version, e.Version)
+		c, _ := compareVersions(r.order, v, e.v)
+		return c
+	}
+	if !totalOrder(r.order) {
+		affected := false
+		for _, e := range r.events {
+			c := cmp(e)
+			switch e.kind {
+			case "introduced":
+				if c >= 0 {
+					affected = true
+				}
+			case "fixed", "limit":
+				if c >= 0 {
+					affected = false
+				}
+			case "last_affected":
+				if c > 0 {
+					affected = false
+				}
+			}
 		}
-		switch e.Kind {
-		case "introduced":
-			if c >= 0 {
-				affected = true
-			}
-		case "fixed", "limit":
-			if c >= 0 {
-				affected = false
-			}
-		case "last_affected":
-			if c > 0 {
-				affected = false
-			}
+		return affected
+	}
+	lo := sort.Search(len(r.events), func(i int) bool { return cmp(r.events[i]) <= 0 })
+	hi := sort.Search(len(r.events), func(i int) bool { return cmp(r.events[i]) < 0 })
+	for i := hi - 1; i >= lo; i-- {
+		if r.events[i].kind != "last_affected" {
+			return r.events[i].kind == "introduced"
 		}
 	}
-	return affected
+	return lo > 0 && r.events[lo-1].kind == "introduced"
+}
+
+// MaxSize bounds the advisory files that ReadFile reads.
+const MaxSize = 32 << 20
+
+// ReadFile reads an advisory file of at most MaxSize bytes.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxSize {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("file is larger than %d MiB", MaxSize>>20)}
+	}
+	return data, nil
 }

@@ -17,34 +17,77 @@ import (
 // alpha, beta and rc before the release. A version in the last group must
 // start with a digit, after an optional "v".
 func Compare(order, a, b string) (int, bool) {
-	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
-	if a == "" || b == "" {
-		return 0, false
+	va, _ := parseVersion(order, a)
+	vb, _ := parseVersion(order, b)
+	return compareVersions(order, va, vb)
+}
+
+// version is a version read once for comparing in one order.
+type version struct {
+	sv    *semver.Version
+	pep   pep440
+	pepOK bool
+	segs  []string
+	segOK bool
+}
+
+// strictSemver reports whether order reads only semantic versions.
+func strictSemver(order string) bool {
+	switch order {
+	case "semver", "npm", "cargo", "golang":
+		return true
+	}
+	return false
+}
+
+// totalOrder reports whether versions readable in order are totally
+// ordered by compareVersions, so a sorted list can be searched.
+func totalOrder(order string) bool { return strictSemver(order) || order == "pypi" }
+
+// parseVersion reads s for comparing in order. It reports false when
+// compareVersions can compare s with nothing.
+func parseVersion(order, s string) (version, bool) {
+	var v version
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return v, false
 	}
 	switch order {
 	case "semver", "npm", "cargo", "golang", "composer", "hex", "pub":
-		va, ea := semver.NewVersion(strings.TrimPrefix(a, "v"))
-		vb, eb := semver.NewVersion(strings.TrimPrefix(b, "v"))
-		if ea == nil && eb == nil {
-			return va.Compare(vb), true
+		if sv, err := semver.NewVersion(strings.TrimPrefix(s, "v")); err == nil {
+			v.sv = sv
 		}
-		if order == "semver" || order == "npm" || order == "cargo" || order == "golang" {
-			return 0, false
+		if strictSemver(order) {
+			return v, v.sv != nil
 		}
 	case "pypi":
-		pa, oka := parsePEP440(a)
-		pb, okb := parsePEP440(b)
-		if !oka || !okb {
+		v.pep, v.pepOK = parsePEP440(s)
+		return v, v.pepOK
+	}
+	if t := trimV(s); startsWithDigit(t) {
+		v.segs = segmentRe.FindAllString(strings.ToLower(t), -1)
+		v.segOK = true
+	}
+	return v, v.sv != nil || v.segOK
+}
+
+// compareVersions orders two versions read by parseVersion in order.
+func compareVersions(order string, a, b version) (int, bool) {
+	switch {
+	case order == "pypi":
+		if !a.pepOK || !b.pepOK {
 			return 0, false
 		}
-		return pa.compare(pb), true
-	}
-	a, b = trimV(a), trimV(b)
-	if !startsWithDigit(a) || !startsWithDigit(b) {
+		return a.pep.compare(b.pep), true
+	case a.sv != nil && b.sv != nil:
+		return a.sv.Compare(b.sv), true
+	case strictSemver(order):
+		return 0, false
+	case !a.segOK || !b.segOK:
 		// A branch name or a commit is no version of any order.
 		return 0, false
 	}
-	return compareSegments(a, b), true
+	return compareSegments(a.segs, b.segs), true
 }
 
 // trimV drops the "v" that tags such as v1.2.3 put before a number.
@@ -59,8 +102,8 @@ func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '
 
 // pep440 is a Python version split into the parts PEP 440 orders by.
 type pep440 struct {
-	epoch   int
-	release []int
+	epoch   string // decimal digits, leading zeros dropped
+	release []string
 	pre     [2]int // phase (0 a, 1 b, 2 rc, 3 final, -1 dev release) and number
 	post    int    // -1 when none
 	dev     int    // max when none
@@ -80,11 +123,11 @@ func parsePEP440(s string) (pep440, bool) {
 	if m == nil {
 		return pep440{}, false
 	}
-	v := pep440{epoch: atoi(m[1]), pre: [2]int{3, 0}, post: -1, dev: maxInt}
+	v := pep440{epoch: strings.TrimLeft(m[1], "0"), pre: [2]int{3, 0}, post: -1, dev: maxInt}
 	for _, part := range strings.Split(m[2], ".") {
-		v.release = append(v.release, atoi(part))
+		v.release = append(v.release, strings.TrimLeft(part, "0"))
 	}
-	for len(v.release) > 1 && v.release[len(v.release)-1] == 0 {
+	for len(v.release) > 1 && v.release[len(v.release)-1] == "" {
 		v.release = v.release[:len(v.release)-1]
 	}
 	switch m[3] {
@@ -114,11 +157,11 @@ func parsePEP440(s string) (pep440, bool) {
 }
 
 func (v pep440) compare(o pep440) int {
-	if c := cmpInt(v.epoch, o.epoch); c != 0 {
+	if c := compareNumbers(v.epoch, o.epoch); c != 0 {
 		return c
 	}
 	for i := 0; i < max(len(v.release), len(o.release)); i++ {
-		if c := cmpInt(at(v.release, i), at(o.release, i)); c != 0 {
+		if c := compareNumbers(at(v.release, i), at(o.release, i)); c != 0 {
 			return c
 		}
 	}
@@ -153,9 +196,7 @@ var qualifiers = map[string]int{
 	"sp": 6, "post": 6, "patch": 6, "pl": 6,
 }
 
-func compareSegments(a, b string) int {
-	sa := segmentRe.FindAllString(strings.ToLower(a), -1)
-	sb := segmentRe.FindAllString(strings.ToLower(b), -1)
+func compareSegments(sa, sb []string) int {
 	for i := 0; i < max(len(sa), len(sb)); i++ {
 		var x, y string
 		if i < len(sa) {
@@ -227,19 +268,25 @@ func compareNumbers(x, y string) int {
 	return strings.Compare(x, y)
 }
 
+// atoi reads a run of digits, and "" as 0. A number too large for an int
+// reads as maxInt-1, because maxInt marks a missing dev release.
 func atoi(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil {
+	if s == "" {
 		return 0
 	}
-	return n
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return maxInt - 1
+	}
+	return min(n, maxInt-1)
 }
 
-func at(xs []int, i int) int {
+// at returns the i-th release number, "" (zero) past the end.
+func at(xs []string, i int) string {
 	if i < len(xs) {
 		return xs[i]
 	}
-	return 0
+	return ""
 }
 
 func cmpInt(a, b int) int {
