@@ -364,6 +364,9 @@ func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Adv
 			if a.Withdrawn {
 				break
 			}
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
 			spec, err := ParsePackage(af.Purl)
 			if err != nil {
 				continue
@@ -381,7 +384,12 @@ func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Adv
 			if err != nil {
 				return nil, nil, err
 			}
-			for _, n := range ns {
+			for i, n := range ns {
+				if i%256 == 0 {
+					if err := ctx.Err(); err != nil {
+						return nil, nil, err
+					}
+				}
 				if v := n.Attr("version"); v == "" || !af.Affects(v) {
 					continue
 				}

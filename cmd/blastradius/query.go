@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,7 +58,7 @@ func (q *queryFlags) options() (query.Options, error) {
 func (q *queryFlags) readAdvisories(log *slog.Logger) error {
 	q.start.Advisories = nil
 	for _, path := range q.advisories {
-		data, err := os.ReadFile(path)
+		data, err := advisory.ReadFile(path)
 		if err != nil {
 			return &exitError{code: exitUsage, err: fmt.Errorf("read --advisory: %w", err)}
 		}

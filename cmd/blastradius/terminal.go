@@ -52,5 +52,11 @@ func needsEscape(r rune, size int) bool {
 	if r == '\n' || r == '\t' {
 		return false
 	}
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || bidiControl(r)
+}
+
+// bidiControl reports whether r changes the direction of the text after it,
+// which lets a name displayed in a terminal read as something else.
+func bidiControl(r rune) bool {
+	return r == 0x061c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
