@@ -103,3 +103,17 @@ func IAMARN(account, resourceType, path, name string) string {
 func GHAInlineSecretID(jobID, key string) string {
 	return "secret:gha:inline:" + strings.TrimPrefix(jobID, "runtime:gha:") + "/" + key
 }
+
+// AWSDBMasterUserID returns the id of the master user of a database, the
+// login its master password opens.
+func AWSDBMasterUserID(dbARN string) string { return "aws:db-user:" + dbARN + "#master" }
+
+// AWSHostUserID returns the id of a login of a host runtime.
+func AWSHostUserID(runtimeID, user string) string {
+	return "aws:host-user:" + strings.TrimPrefix(runtimeID, "runtime:") + "/" + user
+}
+
+// AWSKeyPairID returns the id of the private key of an EC2 key pair.
+func AWSKeyPairID(region, account, name string) string {
+	return "secret:aws:key-pair:" + region + ":" + account + "/" + name
+}

@@ -103,3 +103,16 @@ func CircleCIInlineSecretID(jobID, key string) string {
 func CircleCISSHKeyID(repo, fingerprint string) string {
 	return "secret:circleci:ssh-key:" + repo + "/" + fingerprint
 }
+
+// CIRunnerID returns the id of the self-hosted runner hosts of a CI system
+// (github, gitlab or circleci) that serve a set of labels within a scope
+// (a repository or group). labels must be sorted.
+func CIRunnerID(provider, scope string, labels []string) string {
+	return "runtime:runner:" + provider + ":" + scope + "#" + strings.Join(labels, ",")
+}
+
+// CIRunnerMetadataID returns the id of the cloud metadata credentials that
+// a runner host may reach when no input shows which instance it is.
+func CIRunnerMetadataID(runnerID string) string {
+	return "secret:runner-metadata:" + strings.TrimPrefix(runnerID, "runtime:runner:")
+}

@@ -105,7 +105,7 @@ func newRunnerHost(provider, scope string, labels []string) *runnerHost {
 	}
 	sort.Strings(labels)
 	return &runnerHost{
-		id:       "runtime:runner:" + provider + ":" + scope + "#" + strings.Join(labels, ","),
+		id:       graph.CIRunnerID(provider, scope, labels),
 		provider: provider,
 		scope:    scope,
 		labels:   labels,
@@ -162,7 +162,7 @@ func (v *view) linkRunnerHost(h *runnerHost, instances []graph.Node) {
 	if len(hostedOn) > 0 {
 		return
 	}
-	cred := "secret:runner-metadata:" + strings.TrimPrefix(h.id, "runtime:runner:")
+	cred := graph.CIRunnerMetadataID(h.id)
 	c := graph.Node{ID: cred, Kind: graph.NodeSecret, Label: "metadata credentials of " + n.Label, Pos: n.Pos}
 	c.SetAttr(graph.AttrProvider, h.provider)
 	c.SetAttr("type", "instance-metadata-credentials")

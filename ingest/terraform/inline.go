@@ -137,7 +137,7 @@ func (e *emitter) hostLogin(runtime, password, user string, rng hcl.Range) {
 // login emits a login of a host that a credential opens, and its possible
 // CAN_MODIFY of the host; how names where the credential comes from.
 func (e *emitter) login(runtime, credential, user, how string, rng hcl.Range) {
-	id := "aws:host-user:" + strings.TrimPrefix(runtime, "runtime:") + "/" + user
+	id := graph.AWSHostUserID(runtime, user)
 	e.node(graph.NodeIdentity, id, user+" on "+runtime, rng, map[string]string{
 		graph.AttrProvider: providerAWS,
 		"type":             "host-user",
@@ -184,7 +184,7 @@ func boolAttr(b bool) string {
 // keyPairID returns the id of the private key of an EC2 key pair, in the
 // account and region of the block being emitted.
 func (e *emitter) keyPairID(name string) string {
-	return "secret:aws:key-pair:" + e.ev.region + ":" + e.ev.account + "/" + name
+	return graph.AWSKeyPairID(e.ev.region, e.ev.account, name)
 }
 
 // keyPairLogin emits the private key of the key pair an instance names

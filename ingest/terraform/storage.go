@@ -195,7 +195,7 @@ func (e *emitter) dbMasterUser(b *block, dbARN, password string) {
 }
 
 // dbUserID returns the id of a database's master user.
-func dbUserID(dbARN string) string { return "aws:db-user:" + dbARN + "#master" }
+func dbUserID(dbARN string) string { return graph.AWSDBMasterUserID(dbARN) }
 
 // resourcePolicy emits the policy of a separate *_policy block as attr
 // resource_policy of the data store it names.
