@@ -109,6 +109,10 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	for _, e := range b.Edges {
 		replace = append(replace, e.Pos.File)
 	}
+	if derive != nil {
+		// derive reads the graph without the facts it derived last time.
+		replace = append(replace, graph.DerivedSource)
+	}
 	for _, src := range dedupe(replace) {
 		tx.retireSource(src)
 	}

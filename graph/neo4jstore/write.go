@@ -92,6 +92,11 @@ func (w *writer) write(ctx context.Context, b *graph.Batch, derive graph.DeriveF
 	for _, e := range b.Edges {
 		batch.replace = append(batch.replace, e.Pos.File)
 	}
+	if derive != nil {
+		// derive reads the graph without the facts it derived last time;
+		// the second phase writes its new ones.
+		batch.replace = append(batch.replace, graph.DerivedSource)
+	}
 	batch.replace = dedupe(batch.replace)
 	if err := w.phase(ctx, batch); err != nil {
 		return w.sum, err

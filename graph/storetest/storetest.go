@@ -21,6 +21,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("KeepFailedSource", func(t *testing.T) { testKeepFailedSource(t, newStore(t)) })
 	t.Run("Idempotent", func(t *testing.T) { testIdempotent(t, newStore(t)) })
 	t.Run("DeriveReplaced", func(t *testing.T) { testDeriveReplaced(t, newStore(t)) })
+	t.Run("DeriveSeesNoOldDerived", func(t *testing.T) { testDeriveSeesNoOldDerived(t, newStore(t)) })
 	t.Run("DeriveErrorRollsBack", func(t *testing.T) { testDeriveErrorRollsBack(t, newStore(t)) })
 	t.Run("MergeSources", func(t *testing.T) { testMergeSources(t, newStore(t)) })
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, newStore(t)) })
@@ -229,6 +230,28 @@ func testDeriveReplaced(t *testing.T, s graph.Store) {
 	}
 	if calls != 1 {
 		t.Errorf("derive called %d times, want 1", calls)
+	}
+}
+
+// testDeriveSeesNoOldDerived checks that derive reads the graph without
+// the facts an earlier derive wrote: a linker that adds a node only where
+// none exists must find it missing on every run, or the node would come
+// and go from one run to the next.
+func testDeriveSeesNoOldDerived(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	const made = "aws:dynamodb:111122223333:table/orders"
+	derive := func(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		have, err := r.Nodes(ctx, []string{made})
+		if err != nil || len(have) > 0 {
+			return nil, nil, err
+		}
+		return []graph.Node{node(made, graph.NodeResource, graph.DerivedSource, 0)}, nil, nil
+	}
+	for run := 1; run <= 3; run++ {
+		write(t, s, sampleBatch(t0.Add(time.Duration(run)*time.Hour)), derive)
+		if ns, _ := s.Nodes(ctx, []string{made}); len(ns) != 1 {
+			t.Errorf("run %d: derived node present %d times, want 1", run, len(ns))
+		}
 	}
 }
 
