@@ -4,7 +4,8 @@
 // A workflow gives one Runtime per job, defined by the repository. Each job
 // executes the actions and reusable workflows it names (Package nodes by
 // purl) and exposes the Actions secrets its expressions reference. It also
-// exposes its GITHUB_TOKEN, with the job's effective permissions. When the
+// exposes its GITHUB_TOKEN, with the job's effective permissions, unless the
+// workflow only runs when called and so uses its caller's token. When the
 // job may request an OIDC token, that token is exposed too, and its
 // possible sub claims are derived from the workflow's triggers and the
 // job's environment. An action metadata file (action.yml) gives only the
