@@ -18,10 +18,7 @@ func TestRejectionInsideFile(t *testing.T) {
 		// known names a wrong position that the parser still gives.
 		known string
 	}{
-		{
-			name: "workflow of a document marker only", path: ".github/workflows/empty.yml", content: "---",
-			known: "the GitHub Actions parser reports line 2 of a one-line file",
-		},
+		{name: "workflow of a document marker only", path: ".github/workflows/empty.yml", content: "---"},
 		{name: "workflow of a sequence", path: ".github/workflows/list.yml", content: "- a\n- b\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

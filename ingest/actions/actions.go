@@ -4,7 +4,8 @@
 // A workflow gives one Runtime per job, defined by the repository. Each job
 // executes the actions and reusable workflows it names (Package nodes by
 // purl) and exposes the Actions secrets its expressions reference. It also
-// exposes its GITHUB_TOKEN, with the job's effective permissions. When the
+// exposes its GITHUB_TOKEN, with the job's effective permissions, unless the
+// workflow only runs when called and so uses its caller's token. When the
 // job may request an OIDC token, that token is exposed too, and its
 // possible sub claims are derived from the workflow's triggers and the
 // job's environment. An action metadata file (action.yml) gives only the
@@ -103,15 +104,18 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 	if err != nil {
 		return err
 	}
-	root, err := decode(f.Path, data)
-	if err != nil {
-		return err
-	}
 	rel := f.RelPath
 	if rel == "" {
 		rel = path.Base(f.Path)
 	}
 	rel = strings.ReplaceAll(rel, "\\", "/")
+	root, err := decode(f.Path, data)
+	if err != nil {
+		if isEmpty(data) {
+			return emptyError(f.Path, rel)
+		}
+		return err
+	}
 
 	switch {
 	case lookupKey(root, "jobs") != nil:
@@ -127,6 +131,31 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 		return ingest.Errorf(position(f.Path, root), "workflow is missing its jobs key")
 	}
 	return ingest.Errorf(position(f.Path, root), "neither a workflow nor an action: jobs and runs keys are both missing")
+}
+
+// isEmpty reports whether data contains no YAML document, or only a
+// document that is an empty null, as a lone "---" marker gives.
+func isEmpty(data []byte) bool {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return false
+	}
+	if len(doc.Content) == 0 {
+		return true
+	}
+	root := doc.Content[0]
+	return len(doc.Content) == 1 && root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Value == ""
+}
+
+// emptyError rejects a file without content. The decoder places the null
+// of a lone document marker on the line after it, which a file of one line
+// does not have, so the error points at the first line.
+func emptyError(file, rel string) error {
+	kind := "file"
+	if isWorkflowPath(rel) {
+		kind = "workflow"
+	}
+	return ingest.Errorf(ingest.Position{File: file, Line: 1}, "%s is empty", kind)
 }
 
 // position returns where a node sits in the file.

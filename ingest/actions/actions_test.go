@@ -440,7 +440,15 @@ func TestRejects(t *testing.T) {
 		{"unclosed quote", ".github/workflows/q.yml", "on: push\njobs:\n  a:\n    runs-on: 'x\n",
 			".github/workflows/q.yml:4:5: yaml syntax: found unexpected end of stream"},
 		{"list", ".github/workflows/l.yml", "- a\n- b\n", ".github/workflows/l.yml:1:1: invalid top level: expected a mapping"},
-		{"empty", ".github/workflows/e.yml", "# nothing\n", ".github/workflows/e.yml: no yaml document found"},
+		{"empty", ".github/workflows/e.yml", "# nothing\n", ".github/workflows/e.yml:1: workflow is empty"},
+		// The decoder places the null after a lone document marker on line
+		// 2, which a file of one line does not have.
+		{"document marker only", ".github/workflows/m.yml", "---", ".github/workflows/m.yml:1: workflow is empty"},
+		{"document marker and end", ".github/workflows/m.yml", "\n---\n...\n", ".github/workflows/m.yml:1: workflow is empty"},
+		{"no bytes", ".github/workflows/z.yml", "", ".github/workflows/z.yml:1: workflow is empty"},
+		{"empty action", "action.yml", "---\n", "action.yml:1: file is empty"},
+		// An explicit null is a value, not an empty file.
+		{"null", ".github/workflows/u.yml", "null\n", ".github/workflows/u.yml:1:1: invalid top level: expected a mapping"},
 		{"no jobs", ".github/workflows/n.yml", "on: push\n", ".github/workflows/n.yml:1:1: workflow is missing its jobs key"},
 		{"jobs list", ".github/workflows/j.yml", "on: push\njobs:\n  - a\n", ".github/workflows/j.yml:3:3: invalid jobs: expected a mapping of job ids"},
 		{"neither", "other.yml", "name: x\n", "other.yml:1:1: neither a workflow nor an action: jobs and runs keys are both missing"},
@@ -574,6 +582,43 @@ func TestCompositeActionUses(t *testing.T) {
 	for _, e := range res.Edges {
 		if e.Kind == graph.EdgeDependsOn && e.Confidence != graph.Possible {
 			t.Errorf("%s -> %s is %s, want possible: which versions contain these steps is unknown", e.From, e.To, e.Confidence)
+		}
+	}
+}
+
+// A workflow that only runs when called uses its caller's token, so it
+// writes no token of its own. One that can also run by itself does.
+func TestCalledWorkflowToken(t *testing.T) {
+	const body = "jobs:\n  post:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n      id-token: write\n    steps:\n      - run: echo\n"
+	tests := []struct {
+		name, on string
+		token    bool
+	}{
+		{"called only", "on:\n  workflow_call:\n", false},
+		{"called only, list", "on: [workflow_call]\n", false},
+		{"called or dispatched", "on:\n  workflow_call:\n  workflow_dispatch:\n", true},
+	}
+	for _, tt := range tests {
+		rel := ".github/workflows/announce.yml"
+		res, err := parseBytes(t, testRepo, rel, []byte(tt.on+body))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		checkResult(t, res)
+		rid := graph.GHAJobID(testRepo, rel, "post")
+		if got := findNode(t, res, rid).Attr("permissions"); got != "contents:write,id-token:write" {
+			t.Errorf("%s: permissions = %q, want the job's request", tt.name, got)
+		}
+		repo := graph.RepoID("", testRepo)
+		ident := graph.GHATokenIdentityID(rid)
+		got := []bool{
+			hasEdge(res, rid, graph.EdgeExposes, graph.GHATokenID(rid)),
+			hasEdge(res, ident, graph.EdgeCanModify, repo),
+			hasEdge(res, ident, graph.EdgeCanAccess, repo),
+		}
+		want := []bool{tt.token, tt.token, tt.token}
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("%s: token, CAN_MODIFY, CAN_ACCESS (-got +want):\n%s", tt.name, diff)
 		}
 	}
 }

@@ -23,6 +23,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("on: push\njobs:\n  a: &x\n    steps: [*x]\n"))
+	f.Add([]byte("---"))
 	f.Add([]byte("on: [push]\njobs: {a: {runs-on: x, steps: [{run: '${{ secrets[' }]}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines := len(lineStarts(data))

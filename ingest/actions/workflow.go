@@ -702,8 +702,13 @@ func (w *workflow) exposeAll(j *job, line int) {
 }
 
 // writeToken writes the job's GITHUB_TOKEN, the identity it acts as, and
-// what that identity can do to the repository.
+// what that identity can do to the repository. A workflow that only runs
+// when called has no token of its own: its jobs run with the caller's,
+// which the linker joins to them.
 func (w *workflow) writeToken(j *job) {
+	if w.calledOnly() {
+		return
+	}
 	perm := j.perms.String()
 	tok := graph.GHATokenID(j.rid)
 	ident := graph.GHATokenIdentityID(j.rid)

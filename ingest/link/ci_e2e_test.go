@@ -182,26 +182,23 @@ func TestCIReusableParameters(t *testing.T) {
 	caller := func(job string) string {
 		return graph.GHATokenID(graph.GHAJobID("example-org/app", ".github/workflows/call.yml", job))
 	}
-	// The called job's own token node, with the permissions it narrows to.
-	callee := func(file, job string) string {
-		return graph.GHATokenID(graph.GHAJobID("example-org/shared", ".github/workflows/"+file, job)) + " (certain)"
-	}
+	// The called workflows run only when called: their jobs hold the
+	// caller's token and none of their own.
 	tests := []struct {
 		action string
 		want   []string
 	}{
 		// The caller maps its APP_DEPLOY_TOKEN to the parameter token: no
 		// secret TOKEN of the shared repository appears.
-		{"notify", []string{appKey.ID + " (certain)", caller("named") + " (certain)", callee("deploy.yml", "deploy")}},
+		{"notify", []string{appKey.ID + " (certain)", caller("named") + " (certain)"}},
 		// secrets: inherit and toJSON(secrets): every secret of the caller.
 		{"report", []string{
 			graph.GHAAllSecretsID("example-org/app") + " (certain)", appKey.ID + " (certain)",
-			appOther.ID + " (certain)", caller("inherit") + " (certain)", callee("dump.yml", "dump"),
+			appOther.ID + " (certain)", caller("inherit") + " (certain)",
 		}},
 		// Nobody in the input calls uncalled.yml: the parameter stays a
 		// possible secret standing for what some caller passes.
-		{"push", []string{graph.GHASecretID("example-org/shared", "REGISTRY-PASSWORD") + " (possible)",
-			callee("uncalled.yml", "push")}},
+		{"push", []string{graph.GHASecretID("example-org/shared", "REGISTRY-PASSWORD") + " (possible)"}},
 	}
 	for _, tt := range tests {
 		got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+tt.action+"@v1")), "secret:")

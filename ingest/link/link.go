@@ -135,9 +135,11 @@ func (v *view) edgesFrom(kind graph.EdgeKind, id string) []graph.Edge {
 	return v.out[kind][id]
 }
 
-// linkSecrets resolves references that name secrets only by name: an
-// environment job's secrets to the environment's secrets, and a job that
-// receives the whole secrets context to every secret of its repository.
+// linkSecrets resolves references that name secrets only by name, in the
+// order GitHub applies: environment, repository, organisation. An
+// environment job's secrets go to the environment's secrets, a name that
+// the repository does not declare goes to the organisation's secret, and
+// a job that receives the whole secrets context gets one secret per name.
 func (v *view) linkSecrets() {
 	byRepo := map[string][]graph.Node{}
 	orgSecrets := map[string][]graph.Node{}
@@ -154,9 +156,11 @@ func (v *view) linkSecrets() {
 			byRepo[repo] = append(byRepo[repo], n)
 		}
 	}
+	workflows := v.workflowFiles()
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		env := rt.Attr("environment")
 		repo := rt.Attr(graph.AttrRepository)
+		owner, _, _ := strings.Cut(repo, "/")
 		for _, e := range v.edgesFrom(graph.EdgeExposes, rt.ID) {
 			name := e.Attr(graph.AttrName)
 			if env != "" && name != "" {
@@ -167,22 +171,20 @@ func (v *view) linkSecrets() {
 					ne.SetAttr(graph.AttrName, name)
 					ne.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs in environment %q, whose secret %s takes precedence", env, name))
 					v.addEdge(ne)
+					continue
 				}
+			}
+			if name != "" && e.To == graph.GHASecretID(repo, name) {
+				v.exposeOrgSecret(e, repo, orgSecrets[owner], workflows)
+				continue
 			}
 			if e.To != graph.GHAAllSecretsID(repo) {
 				continue
 			}
-			for _, s := range byRepo[repo] {
-				if s.Attr("environment") != "" && s.Attr("environment") != env {
-					continue
-				}
-				v.addEdge(allSecretsEdge(rt.ID, s.ID, e))
-			}
-			owner := strings.SplitN(repo, "/", 2)[0]
-			for _, s := range orgSecrets[owner] {
-				if visibleToRepo(s, repo) {
-					v.addEdge(allSecretsEdge(rt.ID, s.ID, e))
-				}
+			for _, c := range v.contextSecrets(repo, env, byRepo[repo], orgSecrets[owner], workflows) {
+				ae := allSecretsEdge(rt.ID, c.id, e)
+				ae.Confidence = e.Confidence.Weaker(c.conf)
+				v.addEdge(ae)
 			}
 		}
 	}
