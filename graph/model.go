@@ -232,14 +232,16 @@ const MaxSeen = 64
 
 // Evidence aggregates access-log records for one OBSERVED edge.
 type Evidence struct {
-	First   time.Time `json:"first"`
-	Last    time.Time `json:"last"`
-	Count   int64     `json:"count"`
-	Denied  int64     `json:"denied,omitempty"` // calls that failed with an access error
-	Actions []string  `json:"actions,omitempty"`
-	Addrs   []Seen    `json:"addrs,omitempty"`
-	Agents  []Seen    `json:"agents,omitempty"`
-	Keys    []string  `json:"keys,omitempty"` // access key ids used, never secret keys
+	First  time.Time `json:"first"`
+	Last   time.Time `json:"last"`
+	Count  int64     `json:"count"`
+	Denied int64     `json:"denied,omitempty"` // calls that failed with an access error
+	// LastAllowed is the time of the last call that was not denied.
+	LastAllowed time.Time `json:"lastAllowed,omitzero"`
+	Actions     []string  `json:"actions,omitempty"`
+	Addrs       []Seen    `json:"addrs,omitempty"`
+	Agents      []Seen    `json:"agents,omitempty"`
+	Keys        []string  `json:"keys,omitempty"` // access key ids used, never secret keys
 	// Records points at a few of the log records behind the evidence.
 	Records []Pos `json:"records,omitempty"`
 }
@@ -250,6 +252,9 @@ func (ev *Evidence) Add(at time.Time, action, addr, agent, key string, denied bo
 		ev.Denied++
 	} else {
 		ev.Count++
+		if at.After(ev.LastAllowed) {
+			ev.LastAllowed = at
+		}
 	}
 	if ev.First.IsZero() || at.Before(ev.First) {
 		ev.First = at
@@ -278,6 +283,9 @@ func (ev *Evidence) Merge(o *Evidence) {
 	}
 	if o.Last.After(ev.Last) {
 		ev.Last = o.Last
+	}
+	if o.LastAllowed.After(ev.LastAllowed) {
+		ev.LastAllowed = o.LastAllowed
 	}
 	for _, a := range o.Actions {
 		ev.Actions = addString(ev.Actions, a)

@@ -338,7 +338,20 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 	for _, p := range ev.Records {
 		u.Records = append(u.Records, p.String())
 	}
-	return u, ev.Count == 0, true
+	return u, !allowedAfter(ev, at), true
+}
+
+// allowedAfter reports whether some call that was not denied came after
+// at. Evidence written before LastAllowed was kept has only Last, so a
+// denied call there may stand for an allowed one.
+func allowedAfter(ev *graph.Evidence, at time.Time) bool {
+	if ev.Count == 0 {
+		return false
+	}
+	if ev.LastAllowed.IsZero() {
+		return ev.Last.After(at)
+	}
+	return ev.LastAllowed.After(at)
 }
 
 func sortUses(us []useView) {

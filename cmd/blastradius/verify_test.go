@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
@@ -348,5 +349,23 @@ func TestVerifyGitHubToken(t *testing.T) {
 	}
 	if strings.Contains(out, "192.0.2.80") {
 		t.Errorf("output lists an address seen only before the revocation:\n%s", out)
+	}
+}
+
+func TestVerifyDeniedAfterIsAttempt(t *testing.T) {
+	at := time.Date(2026, 11, 12, 4, 0, 0, 0, time.UTC)
+	ev := &graph.Evidence{}
+	rec := graph.Pos{File: "ct.json", Line: 5}
+	ev.Add(at.Add(-40*time.Minute), "dynamodb:Scan", "198.51.100.4", "aws-cli/2", "AKIAEXAMPLEBILLING01", false, rec)
+	ev.Add(at.Add(time.Hour), "dynamodb:Scan", "198.51.100.4", "aws-cli/2", "AKIAEXAMPLEBILLING01", true, rec)
+	e := graph.Edge{From: "arn:aws:iam::111122223333:user/billing", To: "arn:aws:dynamodb:us-east-1:111122223333:table/invoices",
+		Kind: graph.EdgeObserved, Evidence: ev}
+	_, attempt, ok := useOf(e, scope{revoked: "AKIAEXAMPLEBILLING01"}, at)
+	if !ok || !attempt {
+		t.Errorf("allowed call before and denied call after: ok %v attempt %v, want a denied attempt", ok, attempt)
+	}
+	ev.Add(at.Add(2*time.Hour), "dynamodb:Scan", "198.51.100.4", "aws-cli/2", "AKIAEXAMPLEBILLING01", false, rec)
+	if _, attempt, ok := useOf(e, scope{revoked: "AKIAEXAMPLEBILLING01"}, at); !ok || attempt {
+		t.Errorf("allowed call after: ok %v attempt %v, want a use", ok, attempt)
 	}
 }
