@@ -228,6 +228,14 @@ func unusedCredentials(ctx context.Context, r graph.Reader, rv *Review, opt Opti
 		if !ok || n.Attr("minted") == "true" {
 			continue
 		}
+		if e.LastUsed.IsZero() {
+			// A stored secret is used when the logs show it read.
+			reads, err := r.Expand(ctx, []string{e.ID}, graph.In, graph.EdgeObserved)
+			if err != nil {
+				return nil, err
+			}
+			e.LastUsed = lastAllowed(reads)
+		}
 		switch {
 		case !e.LastUsed.IsZero() && e.LastUsed.Before(cutoff):
 			out = append(out, &Finding{Kind: FindingUnused, Node: e.ID, Label: e.Label, Pos: e.Pos,
@@ -249,6 +257,26 @@ func unusedCredentials(ctx context.Context, r graph.Reader, rv *Review, opt Opti
 		}
 	}
 	return out, nil
+}
+
+// lastAllowed returns the time of the latest allowed call in the evidence
+// of the edges, or zero.
+func lastAllowed(es []graph.Edge) time.Time {
+	var last time.Time
+	for _, e := range es {
+		ev := e.Evidence
+		if ev == nil || ev.Count == 0 {
+			continue
+		}
+		t := ev.LastAllowed
+		if t.IsZero() {
+			t = ev.Last
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return last
 }
 
 // loggedAccounts maps each account that access logs cover to the time of

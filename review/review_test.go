@@ -420,3 +420,38 @@ func TestCriticalityCanary(t *testing.T) {
 		}
 	}
 }
+
+func TestUnusedCountsSecretReads(t *testing.T) {
+	const (
+		reader = "arn:aws:iam::111122223333:user/billing"
+		read   = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/stripe-api-key"
+		unread = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/old-api-key"
+	)
+	seen := time.Date(2026, 11, 20, 3, 15, 0, 0, time.UTC)
+	obs := edge(reader, graph.EdgeObserved, read)
+	obs.Pos = graph.Pos{File: "trail.json", Line: 1}
+	obs.Evidence = &graph.Evidence{}
+	obs.Evidence.Add(seen, "secretsmanager:GetSecretValue", "198.51.100.7", "aws-cli/2", "AKIAEXAMPLEBILLING01", false, obs.Pos)
+	b := &graph.Batch{Time: asOf, Nodes: []graph.Node{
+		node(reader, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
+		node(read, graph.NodeSecret, "type", "secretsmanager-secret", graph.AttrLongLived, "true", graph.AttrAccount, "111122223333"),
+		node(unread, graph.NodeSecret, "type", "secretsmanager-secret", graph.AttrLongLived, "true", graph.AttrAccount, "111122223333"),
+	}, Edges: []graph.Edge{obs}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	rv, err := Run(context.Background(), s, Options{AsOf: asOf, UnusedDays: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rv.Findings {
+		if f.Kind == FindingUnused {
+			got = append(got, f.Node)
+		}
+	}
+	if diff := cmp.Diff([]string{unread}, got); diff != "" {
+		t.Errorf("unused credentials (-want +got):\n%s", diff)
+	}
+}
