@@ -239,10 +239,23 @@ func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%w %q among %s nodes; list candidates with `blastradius nodes --kind %s`", ErrNoMatch, ref, kindName(kind), kindName(kind))
+			list := "`blastradius nodes`"
+			if kind != "" {
+				list = "`blastradius nodes --kind " + string(kind) + "`"
+			}
+			return nil, fmt.Errorf("%w %q among %s nodes; list candidates with %s", ErrNoMatch, ref, kindName(kind), list)
 		}
 	}
 	return out, nil
+}
+
+func allWithdrawn(advs []*advisory.Advisory) bool {
+	for _, a := range advs {
+		if !a.Withdrawn {
+			return false
+		}
+	}
+	return len(advs) > 0
 }
 
 func kindName(k graph.NodeKind) string {
@@ -403,6 +416,10 @@ func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Adv
 		}
 	}
 	if len(byID) == 0 {
+		if len(names) == 0 && allWithdrawn(advs) {
+			return nil, nil, fmt.Errorf("%w: every advisory given (%s) is withdrawn, so none marks a package as compromised",
+				ErrNoMatch, strings.Join(unmatched, ", "))
+		}
 		what := "no package"
 		if len(names) > 0 {
 			what = strings.Join(dedupe(names), ", ")

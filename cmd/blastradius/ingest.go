@@ -232,7 +232,7 @@ func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
 	tw.Flush()
 	fmt.Fprintf(w, "\nskipped: %d files%s\n", len(sum.Skipped), skippedBreakdown(sum.Skipped))
 	if len(sum.Pruned) > 0 {
-		fmt.Fprintf(w, "retired: facts of %d files gone from the input folders\n", len(sum.Pruned))
+		fmt.Fprintf(w, "retired: facts of %s gone from the input folders\n", plural(int64(len(sum.Pruned)), "file"))
 	}
 	fmt.Fprintf(w, "graph: %d nodes, %d edges\n", sum.Nodes, sum.Edges)
 	if len(sum.Rejected) > 0 {

@@ -155,7 +155,7 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 		tags = append(tags, r.Path[n-1].Level+": "+r.Path[n-1].Actions)
 	}
 	if r.Evidence != nil {
-		tags = append(tags, fmt.Sprintf("used %d times %s..%s", r.Evidence.Count,
+		tags = append(tags, fmt.Sprintf("used %s %s..%s", plural(r.Evidence.Count, "time"),
 			r.Evidence.First.Format(time.RFC3339), r.Evidence.Last.Format(time.RFC3339)))
 	}
 	if r.UsedAfter {
@@ -329,4 +329,12 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 		}
 	}
 	return nil
+}
+
+// plural writes a count with its noun: "1 file", "3 files".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

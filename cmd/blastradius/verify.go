@@ -318,7 +318,7 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 		doubts = append(doubts, "the identity may act with other credentials too")
 	}
 	if ev.Count > 0 && ev.Denied > 0 {
-		doubts = append(doubts, fmt.Sprintf("%d of the calls were denied", ev.Denied))
+		doubts = append(doubts, fmt.Sprintf("denied calls: %d", ev.Denied))
 	}
 	if len(doubts) > 0 {
 		u.Confidence = graph.Possible
@@ -379,7 +379,7 @@ func renderVerify(w io.Writer, format string, rep *verifyReport) error {
 	case md:
 		fmt.Fprintf(w, "# No use after revocation at %s\n\n", when)
 	case rep.Continued:
-		fmt.Fprintf(w, "USE CONTINUED after revocation at %s: %d uses\n", when, len(rep.Uses))
+		fmt.Fprintf(w, "USE CONTINUED after revocation at %s: %s\n", when, plural(int64(len(rep.Uses)), "use"))
 	default:
 		fmt.Fprintf(w, "no use after revocation at %s\n", when)
 	}
