@@ -111,6 +111,11 @@ type visit struct {
 	// does the attacker get the runtimes it defines. Read access to a
 	// repository reaches the repository and stops there.
 	modifiable bool
+	// inspected marks an identity reached only as the object of a
+	// CAN_ACCESS edge (reading a role's definition, passing it alone):
+	// the caller does not act as it, so the walk stops there until an
+	// edge that makes the caller the identity reaches it.
+	inspected bool
 }
 
 // BlastRadius walks the graph from the start nodes.
@@ -159,12 +164,20 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			}
 			conf := pv.reached.Confidence.Weaker(e.Confidence)
 			modifies := e.Kind == graph.EdgeCanModify
+			inspects := inspectsIdentity(e, rev, to)
 			cur, ok := visits[to]
+			if ok && inspects && !cur.inspected {
+				// The caller already acts as the identity.
+				return
+			}
 			// Only a repository needs the modifiable mark (DEFINES leaves
 			// only repositories), so only a repository is walked again
 			// when a CAN_MODIFY edge reaches it after another edge did.
+			// An identity reached only through CAN_ACCESS is walked again
+			// when the caller comes to act as it.
 			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) ||
-				(modifies && !cur.modifiable && kindFromID(to) == graph.NodeRepository))
+				(modifies && !cur.modifiable && kindFromID(to) == graph.NodeRepository) ||
+				(cur.inspected && !inspects))
 			if ok && !upgrade {
 				return
 			}
@@ -179,7 +192,10 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
 			cur.parent, cur.rev, cur.from = &ec, rev, from
-			next = append(next, to)
+			cur.inspected = inspects
+			if !inspects {
+				next = append(next, to)
+			}
 		}
 		for _, e := range out {
 			step(e, e.From, e.To, false)
@@ -228,6 +244,16 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	}
 	sortReached(res.Reached)
 	return res, nil
+}
+
+// inspectsIdentity reports whether an edge reaches an identity as the
+// object of an action (iam:GetRole, iam:PassRole alone, iam:TagRole)
+// rather than making the caller act as it. Such an edge reaches the
+// identity and stops: only CAN_ASSUME, AUTHENTICATES_AS, CAN_MINT and the
+// CAN_ACCESS edges of an escalation method (attribute method) lead on to
+// what the identity can do.
+func inspectsIdentity(e graph.Edge, rev bool, to string) bool {
+	return !rev && e.Kind == graph.EdgeCanAccess && e.Attr("method") == "" && kindFromID(to) == graph.NodeIdentity
 }
 
 // traversable filters edges the walk must not take: lockfile-scoped
