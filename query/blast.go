@@ -111,10 +111,9 @@ type visit struct {
 	// does the attacker get the runtimes it defines. Read access to a
 	// repository reaches the repository and stops there.
 	modifiable bool
-	// inspected marks an identity reached only as the object of a
-	// CAN_ACCESS edge (reading a role's definition, passing it alone):
-	// the caller does not act as it, so the walk stops there until an
-	// edge that makes the caller the identity reaches it.
+	// inspected marks an identity reached only as the target of a
+	// CAN_ACCESS edge. The caller does not act as it, so the walk stops
+	// there until an edge that makes the caller the identity reaches it.
 	inspected bool
 }
 
@@ -173,8 +172,8 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			// Only a repository needs the modifiable mark (DEFINES leaves
 			// only repositories), so only a repository is walked again
 			// when a CAN_MODIFY edge reaches it after another edge did.
-			// An identity reached only through CAN_ACCESS is walked again
-			// when the caller comes to act as it.
+			// An inspected identity is walked again once the caller acts
+			// as it.
 			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) ||
 				(modifies && !cur.modifiable && kindFromID(to) == graph.NodeRepository) ||
 				(cur.inspected && !inspects))
@@ -247,11 +246,9 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 }
 
 // inspectsIdentity reports whether an edge reaches an identity as the
-// object of an action (iam:GetRole, iam:PassRole alone, iam:TagRole)
-// rather than making the caller act as it. Such an edge reaches the
-// identity and stops: only CAN_ASSUME, AUTHENTICATES_AS, CAN_MINT and the
-// CAN_ACCESS edges of an escalation method (attribute method) lead on to
-// what the identity can do.
+// target of an action (iam:GetRole, or iam:PassRole alone) without making
+// the caller act as it. CAN_ACCESS edges of an escalation method (those
+// with a method attribute) do make the caller act as the identity.
 func inspectsIdentity(e graph.Edge, rev bool, to string) bool {
 	return !rev && e.Kind == graph.EdgeCanAccess && e.Attr("method") == "" && kindFromID(to) == graph.NodeIdentity
 }
