@@ -175,7 +175,6 @@ var caseTests = []caseTest{
 		queries: []caseQuery{{
 			start: []string{"--identity", "quinn-analyst"},
 			reach: []caseReach{{id: "arn:aws:s3:::example-org-ledger-prod", explained: []string{"iam:RemoveUserFromGroup"}}},
-			known: "no edge models iam:RemoveUserFromGroup (or iam:DeleteGroupPolicy) lifting a group's Deny, so the two-step path to the ledger is missing",
 		}},
 	},
 

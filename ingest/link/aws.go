@@ -472,6 +472,7 @@ func (v *view) linkAWS() {
 		v.linkSecretAccess(p, res)
 		v.linkMint(p, ps)
 		v.linkResources(p, res, ac)
+		v.linkFences(p, res)
 	}
 }
 
@@ -900,6 +901,14 @@ type awsGrant struct {
 // principal or of the resource's policy may grant on the resource, and
 // adds one CAN_ACCESS edge for those allowed.
 func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPolicy, matched map[*awspolicy.Statement]bool) {
+	if grants := v.resourceGrants(p, r, res, matched); len(grants) > 0 {
+		v.addEdge(accessEdge(v, p.node.ID, r.ID, grants))
+	}
+}
+
+// resourceGrants returns the actions that p may perform on the resource,
+// and marks in matched the identity statements that allow them.
+func (v *view) resourceGrants(p *principal, r graph.Node, res map[string]resPolicy, matched map[*awspolicy.Statement]bool) []awsGrant {
 	svc := awspolicy.ServiceOf(r.ID)
 	catalogue := awspolicy.ServiceActions(svc)
 	var allowing []*awspolicy.Statement
@@ -918,7 +927,7 @@ func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPoli
 		}
 	}
 	if len(allowing) == 0 {
-		return
+		return nil
 	}
 
 	var grants []awsGrant
@@ -946,9 +955,6 @@ func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPoli
 	if len(catalogue) == 0 {
 		grants = v.uncataloguedGrants(p, r, res)
 	}
-	if len(grants) == 0 {
-		return
-	}
 	for _, g := range grants {
 		for _, ref := range g.d.Statements {
 			for _, np := range p.policies {
@@ -958,7 +964,7 @@ func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPoli
 			}
 		}
 	}
-	v.addEdge(accessEdge(v, p.node.ID, r.ID, grants))
+	return grants
 }
 
 // uncataloguedGrants handles a resource of a service the catalogue does
