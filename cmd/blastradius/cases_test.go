@@ -477,9 +477,11 @@ var caseTests = []caseTest{
 		// A policy the input does not show is reported with its position,
 		// and the bucket keeps a mark that its readers are unknown.
 		name: "09-unresolved-policy", dir: ownCasesDir,
-		warnings:   []string{"09-unresolved-policy/main.tf:19:12: aws_s3_bucket_policy.press_kit: policy could not be resolved: it depends on var.press_kit_policy"},
-		nodes:      []caseNode{{id: "arn:aws:s3:::example-org-press-kit", attr: "unresolved", has: []string{"var.press_kit_policy"}}},
-		nodesKnown: "the bucket node keeps no mark that its policy is unknown, so queries treat it like a bucket without a policy",
+		warnings: []string{"09-unresolved-policy/main.tf:19:12: aws_s3_bucket_policy.press_kit: policy could not be resolved: it depends on var.press_kit_policy"},
+		nodes: []caseNode{
+			{id: "arn:aws:s3:::example-org-press-kit", attr: "unresolved", has: []string{"var.press_kit_policy"}},
+			{id: "arn:aws:s3:::example-org-press-kit", attr: "policy_unresolved", is: "true"},
+		},
 	},
 
 	// A denied call in the logs is an attempt, never a used path.

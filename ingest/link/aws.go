@@ -423,6 +423,11 @@ func (v *view) decideOn(p *principal, action, arn string, target graph.Node, res
 		d.Effect = awspolicy.MaybeAllowed
 		d.Why = "the resource policy of " + target.ID + " could not be read"
 	}
+	if target.Attr("policy_unresolved") == "true" && d.Effect == awspolicy.Allowed {
+		// The policy the input sets may deny the request.
+		d.Effect = awspolicy.MaybeAllowed
+		d.Why = whyAnd(d.Why, "the resource policy of "+target.ID+" is unknown: "+target.Attr("unresolved"))
+	}
 	return accountDoubt(d, p, target)
 }
 

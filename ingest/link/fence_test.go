@@ -1,6 +1,7 @@
 package link
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -90,4 +91,32 @@ func awsNode(id string, kind graph.NodeKind, attrs ...string) graph.Node {
 		n.SetAttr(attrs[i], attrs[i+1])
 	}
 	return n
+}
+
+func TestUnresolvedResourcePolicy(t *testing.T) {
+	// The role may read every object; the bucket's own policy is set from
+	// a variable the input does not give, so it may deny the read.
+	const (
+		role   = "arn:aws:iam::111122223333:role/web"
+		bucket = "arn:aws:s3:::example-org-press-kit"
+		pol    = role + "#inline/read"
+	)
+	nodes := []graph.Node{
+		awsNode(role, graph.NodeIdentity, "type", "role"),
+		awsNode(bucket, graph.NodeResource, "policy_unresolved", "true", "unresolved", "the policy depends on var.press_kit_policy"),
+		awsNode(pol, graph.NodePolicy, "document", `{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`),
+	}
+	edges := []graph.Edge{{From: role, To: pol, Kind: graph.EdgeHasPolicy, Confidence: graph.Certain}}
+	e := edgeOf(t, store(t, nodes, edges), graph.EdgeCanAccess, role, bucket)
+	if e == nil {
+		t.Fatal("no edge to the bucket")
+	}
+	if e.Confidence != graph.Possible {
+		t.Errorf("confidence %s, want possible", e.Confidence)
+	}
+	for _, want := range []string{"resource policy of " + bucket + " is unknown", "var.press_kit_policy"} {
+		if !strings.Contains(e.Attr(graph.AttrReason), want) {
+			t.Errorf("reason %q lacks %q", e.Attr(graph.AttrReason), want)
+		}
+	}
 }
