@@ -431,8 +431,7 @@ var caseTests = []caseTest{
 			{id: "arn:aws:s3:::example-org-press-kit", attr: "resource_policy", has: []string{`"Sid":"EveryoneMayDownload"`, `"Principal":{"AWS":"*"}`}},
 			{id: "arn:aws:s3:::example-org-payroll-exports", attr: "resource_policy", has: []string{`"Principal":{"AWS":"arn:aws:iam::111122223333:role/payroll-export"}`}},
 		},
-		public:      map[string]bool{"arn:aws:s3:::example-org-press-kit": true, "arn:aws:s3:::example-org-payroll-exports": false},
-		publicKnown: "no node stands for anonymous callers, so a bucket policy with Principal * gives no edge that shows the bucket public",
+		public: map[string]bool{"arn:aws:s3:::example-org-press-kit": true, "arn:aws:s3:::example-org-payroll-exports": false},
 	},
 	{
 		name: "09-jsonencode-star", dir: ownCasesDir,
@@ -450,8 +449,7 @@ var caseTests = []caseTest{
 				not:   []string{"arn:aws:s3:::example-org-payroll-exports"},
 			},
 		},
-		public:      map[string]bool{"arn:aws:s3:::example-org-press-kit": true, "arn:aws:s3:::example-org-payroll-exports": false},
-		publicKnown: "no node stands for anonymous callers, so a bucket policy with Principal * gives no edge that shows the bucket public",
+		public: map[string]bool{"arn:aws:s3:::example-org-press-kit": true, "arn:aws:s3:::example-org-payroll-exports": false},
 	},
 	{
 		name: "09-heredoc", dir: ownCasesDir,
@@ -469,8 +467,7 @@ var caseTests = []caseTest{
 				not:   []string{"arn:aws:s3:::example-org-payroll-exports"},
 			},
 		},
-		public:      map[string]bool{"arn:aws:s3:::example-org-press-kit": true, "arn:aws:s3:::example-org-payroll-exports": false},
-		publicKnown: "no node stands for anonymous callers, so a bucket policy with Principal * gives no edge that shows the bucket public",
+		public: map[string]bool{"arn:aws:s3:::example-org-press-kit": true, "arn:aws:s3:::example-org-payroll-exports": false},
 	},
 
 	{

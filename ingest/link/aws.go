@@ -472,6 +472,7 @@ func (v *view) linkAWS() {
 	ps := v.principals()
 	res := v.resourcePolicies()
 	v.linkAssume(ps)
+	v.linkAnonymous(res)
 	ac := newActionCache()
 	for _, p := range ps {
 		v.linkSecretAccess(p, res)

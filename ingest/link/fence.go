@@ -20,10 +20,13 @@ type fence struct {
 }
 
 // linkFences derives CAN_ACCESS to resources that a user reaches once it
-// lifts a Deny of one of its groups. The edge carries method
+// lifts a Deny of one of its groups. The edge names the method
 // (RemoveUserFromGroup, DeleteGroupPolicy or DetachGroupPolicy) and the
-// permission used in its actions and reason; it is possible when either
-// the lifting or the access is.
+// permission used. It is possible when either the lifting or the access
+// is possible.
+//
+// NOTE: a resource the user already reaches keeps its edge, so actions
+// that only lifting the Deny opens on it are not listed.
 func (v *view) linkFences(p *principal, res map[string]resPolicy) {
 	if p.node.Attr("type") != "user" {
 		return
