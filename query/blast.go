@@ -65,6 +65,9 @@ type Reached struct {
 	Path []Hop `json:"path"`
 	// Declared: an input declares the node (not only a log or a wildcard).
 	Declared bool `json:"declared"`
+	// Inspected: an identity reached only as the target of a CAN_ACCESS
+	// edge (its definition read, say). The walk does not act as it.
+	Inspected bool `json:"inspected,omitempty"`
 	// Evidence merges the access-log records of identities in the blast
 	// radius acting on this node, or of this identity acting.
 	Evidence *graph.Evidence `json:"evidence,omitempty"`
@@ -192,6 +195,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			cur.reached.Confidence = conf
 			cur.parent, cur.rev, cur.from = &ec, rev, from
 			cur.inspected = inspects
+			cur.reached.Inspected = inspects
 			if !inspects {
 				next = append(next, to)
 			}

@@ -331,6 +331,9 @@ func TestIdentityAsResourceNotActedAs(t *testing.T) {
 	if diff := cmp.Diff(reachedIDs(res), []string{role}); diff != "" {
 		t.Errorf("reached from %s (-got +want):\n%s", reader, diff)
 	}
+	if !res.Get(role).Inspected {
+		t.Errorf("role reached from %s: inspected false, want true", reader)
+	}
 
 	res = blast(t, s, user, Options{})
 	if diff := cmp.Diff(reachedIDs(res), []string{role, bkt}); diff != "" {
@@ -342,6 +345,9 @@ func TestIdentityAsResourceNotActedAs(t *testing.T) {
 	}
 	if diff := cmp.Diff(kinds, []graph.EdgeKind{graph.EdgeCanAssume}); diff != "" {
 		t.Errorf("path to the role (-got +want):\n%s", diff)
+	}
+	if res.Get(role).Inspected {
+		t.Errorf("role reached from %s: inspected true, want false", user)
 	}
 	if got := res.Get(bkt).Confidence; got != graph.Possible {
 		t.Errorf("bucket confidence %s, want possible", got)
