@@ -65,6 +65,9 @@ type Reached struct {
 	Path []Hop `json:"path"`
 	// Declared: an input declares the node (not only a log or a wildcard).
 	Declared bool `json:"declared"`
+	// Inspected: an identity reached only as the target of a CAN_ACCESS
+	// edge (its definition read, say). The walk does not act as it.
+	Inspected bool `json:"inspected,omitempty"`
 	// Evidence merges the access-log records of identities in the blast
 	// radius acting on this node, or of this identity acting.
 	Evidence *graph.Evidence `json:"evidence,omitempty"`
@@ -111,6 +114,10 @@ type visit struct {
 	// does the attacker get the runtimes it defines. Read access to a
 	// repository reaches the repository and stops there.
 	modifiable bool
+	// inspected marks an identity reached only as the target of a
+	// CAN_ACCESS edge. The caller does not act as it, so the walk stops
+	// there until an edge that makes the caller the identity reaches it.
+	inspected bool
 }
 
 // BlastRadius walks the graph from the start nodes.
@@ -159,12 +166,20 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			}
 			conf := pv.reached.Confidence.Weaker(e.Confidence)
 			modifies := e.Kind == graph.EdgeCanModify
+			inspects := inspectsIdentity(e, rev, to)
 			cur, ok := visits[to]
+			if ok && inspects && !cur.inspected {
+				// The caller already acts as the identity.
+				return
+			}
 			// Only a repository needs the modifiable mark (DEFINES leaves
 			// only repositories), so only a repository is walked again
 			// when a CAN_MODIFY edge reaches it after another edge did.
+			// An inspected identity is walked again once the caller acts
+			// as it.
 			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) ||
-				(modifies && !cur.modifiable && kindFromID(to) == graph.NodeRepository))
+				(modifies && !cur.modifiable && kindFromID(to) == graph.NodeRepository) ||
+				(cur.inspected && !inspects))
 			if ok && !upgrade {
 				return
 			}
@@ -179,7 +194,11 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
 			cur.parent, cur.rev, cur.from = &ec, rev, from
-			next = append(next, to)
+			cur.inspected = inspects
+			cur.reached.Inspected = inspects
+			if !inspects {
+				next = append(next, to)
+			}
 		}
 		for _, e := range out {
 			step(e, e.From, e.To, false)
@@ -228,6 +247,14 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	}
 	sortReached(res.Reached)
 	return res, nil
+}
+
+// inspectsIdentity reports whether an edge reaches an identity as the
+// target of an action (iam:GetRole, or iam:PassRole alone) without making
+// the caller act as it. CAN_ACCESS edges of an escalation method (those
+// with a method attribute) do make the caller act as the identity.
+func inspectsIdentity(e graph.Edge, rev bool, to string) bool {
+	return !rev && e.Kind == graph.EdgeCanAccess && e.Attr("method") == "" && kindFromID(to) == graph.NodeIdentity
 }
 
 // traversable filters edges the walk must not take: lockfile-scoped

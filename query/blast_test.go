@@ -314,3 +314,54 @@ func TestCompositeActionDependency(t *testing.T) {
 		t.Errorf("version 1.0.0 reached %v, want nothing", reachedIDs(res))
 	}
 }
+
+func TestIdentityAsResourceNotActedAs(t *testing.T) {
+	// The user may read the role's definition (CAN_ACCESS, iam:GetRole),
+	// and a second user may pass it to an instance (CAN_ASSUME). Only the
+	// second acts as the role and reaches its bucket.
+	reader := "arn:aws:iam::111122223333:user/auditor"
+	s := newG().
+		edge(reader, graph.EdgeCanAccess, role, "actions=iam:GetRole").
+		edge(user, graph.EdgeCanAccess, role, "actions=iam:PassRole").
+		edge(user, graph.EdgeCanAssume, role, "possible", "method=PassRoleToEC2").
+		edge(role, graph.EdgeCanAccess, bkt).
+		store(t)
+
+	res := blast(t, s, reader, Options{})
+	if diff := cmp.Diff(reachedIDs(res), []string{role}); diff != "" {
+		t.Errorf("reached from %s (-got +want):\n%s", reader, diff)
+	}
+	if !res.Get(role).Inspected {
+		t.Errorf("role reached from %s: inspected false, want true", reader)
+	}
+
+	res = blast(t, s, user, Options{})
+	if diff := cmp.Diff(reachedIDs(res), []string{role, bkt}); diff != "" {
+		t.Errorf("reached from %s (-got +want):\n%s", user, diff)
+	}
+	var kinds []graph.EdgeKind
+	for _, h := range res.Get(role).Path {
+		kinds = append(kinds, h.Kind)
+	}
+	if diff := cmp.Diff(kinds, []graph.EdgeKind{graph.EdgeCanAssume}); diff != "" {
+		t.Errorf("path to the role (-got +want):\n%s", diff)
+	}
+	if res.Get(role).Inspected {
+		t.Errorf("role reached from %s: inspected true, want false", user)
+	}
+	if got := res.Get(bkt).Confidence; got != graph.Possible {
+		t.Errorf("bucket confidence %s, want possible", got)
+	}
+}
+
+func TestEscalationAccessToIdentityWalked(t *testing.T) {
+	// A CAN_ACCESS edge of an escalation method makes the caller the
+	// identity's master: the walk goes on.
+	s := newG().
+		edge(user, graph.EdgeCanAccess, role, "method=PutRolePolicy").
+		edge(role, graph.EdgeCanAccess, bkt).
+		store(t)
+	if diff := cmp.Diff(reachedIDs(blast(t, s, user, Options{})), []string{role, bkt}); diff != "" {
+		t.Errorf("reached (-got +want):\n%s", diff)
+	}
+}

@@ -423,6 +423,11 @@ func (v *view) decideOn(p *principal, action, arn string, target graph.Node, res
 		d.Effect = awspolicy.MaybeAllowed
 		d.Why = "the resource policy of " + target.ID + " could not be read"
 	}
+	if target.Attr("policy_unresolved") == "true" && d.Effect == awspolicy.Allowed {
+		// The policy the input sets may deny the request.
+		d.Effect = awspolicy.MaybeAllowed
+		d.Why = whyAnd(d.Why, "the resource policy of "+target.ID+" is unknown: "+target.Attr("unresolved"))
+	}
 	return accountDoubt(d, p, target)
 }
 
@@ -467,11 +472,13 @@ func (v *view) linkAWS() {
 	ps := v.principals()
 	res := v.resourcePolicies()
 	v.linkAssume(ps)
+	v.linkAnonymous(res)
 	ac := newActionCache()
 	for _, p := range ps {
 		v.linkSecretAccess(p, res)
 		v.linkMint(p, ps)
 		v.linkResources(p, res, ac)
+		v.linkFences(p, res)
 	}
 }
 
@@ -890,6 +897,45 @@ func actsOn(a awspolicy.Action, t accessTarget, resource string) bool {
 	return a.AppliesTo(resource+"/object") && !a.AppliesTo(resource)
 }
 
+// targetActions are the catalogue actions above listing that act on one
+// part of a resource.
+type targetActions struct {
+	target  accessTarget
+	actions []awspolicy.Action
+}
+
+// resourceActions is what the catalogue says about one resource.
+type resourceActions struct {
+	// catalogued is false for a service the catalogue does not know.
+	catalogued bool
+	parts      []targetActions
+}
+
+// resourceActions returns, once per resource, the catalogue actions that
+// act on each of its parts. They depend on the resource alone, not on the
+// principal.
+func (v *view) resourceActions(r graph.Node) resourceActions {
+	if ra, ok := v.actsOn[r.ID]; ok {
+		return ra
+	}
+	catalogue := awspolicy.ServiceActions(awspolicy.ServiceOf(r.ID))
+	ra := resourceActions{catalogued: len(catalogue) > 0}
+	for _, t := range targetsOf(r) {
+		ta := targetActions{target: t}
+		for _, a := range catalogue {
+			if a.Level != awspolicy.LevelList && actsOn(a, t, r.ID) {
+				ta.actions = append(ta.actions, a)
+			}
+		}
+		ra.parts = append(ra.parts, ta)
+	}
+	if v.actsOn == nil {
+		v.actsOn = map[string]resourceActions{}
+	}
+	v.actsOn[r.ID] = ra
+	return ra
+}
+
 type awsGrant struct {
 	action string
 	level  awspolicy.Level
@@ -900,8 +946,15 @@ type awsGrant struct {
 // principal or of the resource's policy may grant on the resource, and
 // adds one CAN_ACCESS edge for those allowed.
 func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPolicy, matched map[*awspolicy.Statement]bool) {
-	svc := awspolicy.ServiceOf(r.ID)
-	catalogue := awspolicy.ServiceActions(svc)
+	if grants := v.resourceGrants(p, r, res, matched); len(grants) > 0 {
+		v.addEdge(accessEdge(v, p.node.ID, r.ID, grants))
+	}
+}
+
+// resourceGrants returns the actions that p may perform on the resource,
+// and marks in matched the identity statements that allow them.
+func (v *view) resourceGrants(p *principal, r graph.Node, res map[string]resPolicy, matched map[*awspolicy.Statement]bool) []awsGrant {
+	ra := v.resourceActions(r)
 	var allowing []*awspolicy.Statement
 	for _, np := range p.policies {
 		for i := range np.Policy.Statements {
@@ -918,18 +971,26 @@ func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPoli
 		}
 	}
 	if len(allowing) == 0 {
-		return
+		return nil
 	}
 
 	var grants []awsGrant
-	for _, t := range targetsOf(r) {
-		for _, a := range catalogue {
-			if a.Level == awspolicy.LevelList || !actsOn(a, t, r.ID) {
-				continue
+	var covering []*awspolicy.Statement
+	for _, ta := range ra.parts {
+		covering = covering[:0]
+		for _, st := range allowing {
+			if st.MatchesResource(ta.target.arn) {
+				covering = append(covering, st)
 			}
+		}
+		if len(covering) == 0 {
+			continue
+		}
+		t := ta.target
+		for _, a := range ta.actions {
 			named := false
-			for _, st := range allowing {
-				if st.MatchesAction(a.Name) && st.MatchesResource(t.arn) {
+			for _, st := range covering {
+				if st.MatchesAction(a.Name) {
 					named = true
 					break
 				}
@@ -943,11 +1004,8 @@ func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPoli
 			}
 		}
 	}
-	if len(catalogue) == 0 {
+	if !ra.catalogued {
 		grants = v.uncataloguedGrants(p, r, res)
-	}
-	if len(grants) == 0 {
-		return
 	}
 	for _, g := range grants {
 		for _, ref := range g.d.Statements {
@@ -958,7 +1016,7 @@ func (v *view) accessResource(p *principal, r graph.Node, res map[string]resPoli
 			}
 		}
 	}
-	v.addEdge(accessEdge(v, p.node.ID, r.ID, grants))
+	return grants
 }
 
 // uncataloguedGrants handles a resource of a service the catalogue does

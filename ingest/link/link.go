@@ -32,6 +32,9 @@ type view struct {
 	out      map[graph.EdgeKind]map[string][]graph.Edge
 	policies map[string]*awspolicy.Policy
 	bad      map[string]string // policy id -> why it could not be parsed
+	// actsOn caches, per resource id, the catalogue actions that act on
+	// each part of the resource.
+	actsOn map[string]resourceActions
 
 	derivedNodes []graph.Node
 	derivedEdges []graph.Edge

@@ -394,31 +394,56 @@ func (e *emitter) policyExpr(b *block, what string, expr hcl.Expression) (string
 }
 
 func (e *emitter) policyValue(what string, rng hcl.Range, v cty.Value, diags hcl.Diagnostics) (string, bool) {
+	doc, _, ok := e.policyOrGap(what, rng, v, diags)
+	return doc, ok
+}
+
+// policyOrGap works like policyValue and also returns why a document is
+// unknown when the input sets it but does not show it.
+func (e *emitter) policyOrGap(what string, rng hcl.Range, v cty.Value, diags hcl.Diagnostics) (doc, gap string, ok bool) {
 	if diags.HasErrors() {
 		e.warnf(rng, "%s could not be evaluated: %s", what, summary(diags))
-		return "", false
+		return "", "the policy could not be evaluated", false
 	}
 	s, ok := str(v)
 	if !ok {
 		if v.IsKnown() && v.IsNull() {
-			return "", false
+			return "", "", false
 		}
 		e.warnf(rng, "%s could not be resolved", what)
-		return "", false
+		return "", "the policy could not be resolved", false
 	}
 	if s == "" {
-		return "", false
+		return "", "", false
 	}
 	doc, err := normalizePolicy(s)
 	if err != nil {
 		if u := unresolvedRefs(s); len(u) > 0 {
 			e.warnf(rng, "%s could not be resolved: it depends on %s", what, strings.Join(u, ", "))
-		} else {
-			e.warnf(rng, "%s is not a valid JSON policy document", what)
+			return "", "the policy depends on " + strings.Join(u, ", "), false
 		}
-		return "", false
+		e.warnf(rng, "%s is not a valid JSON policy document", what)
+		return "", "", false
 	}
-	return doc, true
+	return doc, "", true
+}
+
+// setResourcePolicy sets attr resource_policy from the block's policy
+// argument. An unknown policy sets policy_unresolved=true and unresolved
+// (the reason) instead.
+func (e *emitter) setResourcePolicy(b *block, bv *blockVal, attrs map[string]string) {
+	a := b.attr("policy")
+	if a == nil {
+		return
+	}
+	doc, gap, ok := e.policyOrGap(b.addr+": policy", a.Expr.Range(), bv.attrs["policy"], bv.diags["policy"])
+	switch {
+	case ok:
+		attrs["resource_policy"] = doc
+	case gap != "":
+		attrs["policy_unresolved"] = "true"
+		attrs["unresolved"] = gap
+	}
 }
 
 // placeholderRef matches "${reference}" text left by unresolved Terraform

@@ -204,7 +204,7 @@ func TestParse(t *testing.T) {
 					`{"Sid":"DenyOthers","Effect":"Deny","NotAction":["sqs:ReceiveMessage","sqs:DeleteMessage"],"NotResource":"arn:aws:sqs:us-east-2:111122223333:other","Principal":"*"}]}` +
 					` type=aws_sqs_queue`,
 				`node Identity arn:aws:iam::111122223333:role/worker @86 account=111122223333 name=worker provider=aws tf_address=aws_iam_role.worker trust_policy={"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"lambda.amazonaws.com"}}]} type=role`,
-				`node Resource arn:aws:kms:us-east-2:111122223333:key/aws_kms_key.jobs @91 account=111122223333 name=aws_kms_key.jobs provider=aws tf_address=aws_kms_key.jobs type=aws_kms_key`,
+				`node Resource arn:aws:kms:us-east-2:111122223333:key/aws_kms_key.jobs @91 account=111122223333 name=aws_kms_key.jobs policy_unresolved=true provider=aws tf_address=aws_kms_key.jobs type=aws_kms_key unresolved=the policy depends on data.aws_iam_policy_document.missing.json`,
 				`diag 93:17 reference to undeclared data source data.aws_iam_policy_document.missing`,
 				`diag 93:17 aws_kms_key.jobs: policy could not be resolved: it depends on data.aws_iam_policy_document.missing.json`,
 				`records 9`,

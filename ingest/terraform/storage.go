@@ -22,9 +22,7 @@ func (e *emitter) smSecret(b *block, bv *blockVal) {
 		graph.AttrAccount:   e.ev.account,
 		"tf_address":        b.addr,
 	}
-	if doc, ok := e.policy(b, bv, "policy"); ok {
-		attrs["resource_policy"] = doc
-	}
+	e.setResourcePolicy(b, bv, attrs)
 	e.node(graph.NodeSecret, arn, name, b.syn.DefRange(), attrs)
 }
 
@@ -33,15 +31,15 @@ func (e *emitter) smSecretPolicy(b *block, bv *blockVal) {
 	if !ok {
 		return
 	}
-	doc, ok := e.policy(b, bv, "policy")
-	if !ok {
-		return
-	}
-	e.node(graph.NodeSecret, e.ev.secretARN(id), "", b.syn.DefRange(), map[string]string{
+	attrs := map[string]string{
 		graph.AttrProvider: providerAWS,
 		"type":             "secretsmanager",
-		"resource_policy":  doc,
-	})
+	}
+	e.setResourcePolicy(b, bv, attrs)
+	if attrs["resource_policy"] == "" && attrs["policy_unresolved"] == "" {
+		return
+	}
+	e.node(graph.NodeSecret, e.ev.secretARN(id), "", b.syn.DefRange(), attrs)
 }
 
 // smSecretVersion links a secret to the credential its value holds, or
@@ -107,9 +105,7 @@ func (e *emitter) resource(b *block, bv *blockVal) {
 		graph.AttrAccount:  e.ev.account,
 		"tf_address":       b.addr,
 	}
-	if doc, ok := e.policy(b, bv, "policy"); ok {
-		attrs["resource_policy"] = doc
-	}
+	e.setResourcePolicy(b, bv, attrs)
 	if arg := dbPasswordArg[b.typ]; arg != "" && b.attr(arg) != nil {
 		attrs["password_secret"] = e.dbPassword(b, arn, b.attr(arg).Expr)
 	}
@@ -205,15 +201,15 @@ func (e *emitter) resourcePolicy(b *block, bv *blockVal) {
 	if !ok {
 		return
 	}
-	doc, ok := e.policy(b, bv, "policy")
-	if !ok {
-		return
-	}
-	e.node(graph.NodeResource, arn, "", b.syn.DefRange(), map[string]string{
+	attrs := map[string]string{
 		graph.AttrProvider: providerAWS,
 		"type":             typ,
-		"resource_policy":  doc,
-	})
+	}
+	e.setResourcePolicy(b, bv, attrs)
+	if attrs["resource_policy"] == "" && attrs["policy_unresolved"] == "" {
+		return
+	}
+	e.node(graph.NodeResource, arn, "", b.syn.DefRange(), attrs)
 }
 
 // targetArg names the argument by which a policy or setting block names

@@ -221,7 +221,7 @@ func MatchARN(pattern, arn string) bool {
 // parts, treating colons inside ${...} policy variables as part of the
 // variable. The sixth part (the resource) keeps its own colons.
 func splitARN(s string) []string {
-	var parts []string
+	parts := make([]string, 0, 6)
 	start, depth := 0, 0
 	for i := 0; i < len(s) && len(parts) < 5; i++ {
 		switch {
@@ -284,14 +284,26 @@ func matchResourceMode(pat, arn string, vars bool, ctx Context, mode matchMode) 
 	}
 	res := True
 	for i := range ap {
+		fold := len(ap) == 6 && i < 5
+		if literal(pp[i]) && !strings.Contains(ap[i], "*") {
+			// Two plain strings: no pattern to build.
+			if pp[i] != ap[i] && (!fold || !strings.EqualFold(pp[i], ap[i])) {
+				return False
+			}
+			continue
+		}
 		p, r, _ := compile(pp[i], vars, true, ctx)
-		if r == False || !segmentMatch(p, ap[i], len(ap) == 6 && i < 5, mode) {
+		if r == False || !segmentMatch(p, ap[i], fold, mode) {
 			return False
 		}
 		res = and(res, r)
 	}
 	return res
 }
+
+// literal reports whether a policy pattern has no wildcard and no policy
+// variable, so it matches only itself.
+func literal(pat string) bool { return !strings.ContainsAny(pat, "*?$") }
 
 // segmentMatch matches one part of a request resource against a policy
 // pattern; a request part with "*" stands for every string it matches.

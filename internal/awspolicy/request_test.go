@@ -223,3 +223,24 @@ func TestUnknownAccountPrincipal(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchARNLiteralParts(t *testing.T) {
+	tests := []struct {
+		pattern, arn string
+		want         bool
+	}{
+		{"arn:aws:s3:::example-org-ledger", "arn:aws:s3:::example-org-ledger", true},
+		// The first five parts ignore case, the resource part does not.
+		{"arn:AWS:S3:::example-org-ledger", "arn:aws:s3:::example-org-ledger", true},
+		{"arn:aws:s3:::Example-Org-Ledger", "arn:aws:s3:::example-org-ledger", false},
+		{"arn:aws:iam::111122223333:role/web", "arn:aws:iam::444455556666:role/web", false},
+		{"arn:aws:s3:::example-org-ledger", "arn:aws:s3:::example-org-ledger/*", false},
+		{"arn:aws:s3:::example-org-ledger/*", "arn:aws:s3:::example-org-ledger/a.csv", true},
+		{"not-an-arn", "NOT-AN-ARN", false},
+	}
+	for _, tc := range tests {
+		if got := MatchARN(tc.pattern, tc.arn); got != tc.want {
+			t.Errorf("MatchARN(%q, %q) = %v, want %v", tc.pattern, tc.arn, got, tc.want)
+		}
+	}
+}
