@@ -7,29 +7,21 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// noFact marks a node row without facts of its own: an id that only the
-// end of an edge names.
-const noFact = ^uint32(0)
-
 // labelIsID marks a node whose label is its id, the common case, so the
 // label costs nothing.
 const labelIsID = ^uint32(0)
 
-// Confidences as stored in a column.
-const (
-	confCertain uint8 = iota
-	confPossible
-)
-
-// base is one immutable version of the graph, laid out in columns. Every
-// id that a node or an edge end names has a row, numbered in id order;
-// edges are numbered in (from, kind, to) order, so the edges leaving a
-// node are one run of rows, grouped by kind. Strings other than ids live
-// in one table of words, each stored once. A node or edge with one fact
-// keeps it in the columns; one with several facts, evidence or an unusual
-// confidence keeps its facts in a side table and the columns point to it.
+// base is one immutable version of the graph, laid out in columns.
 //
-// A base is never changed once built, so any number of goroutines read it
+// Every id that a node or an edge end names has a row, numbered in id
+// order. Edges are numbered in (from, kind, to) order, so the edges that
+// leave a node are one run of rows grouped by kind, and inEdges groups
+// them by target the same way. Each node and edge owns a run of fact rows,
+// one per source that asserts it, in source order. Strings other than ids
+// live in one table of words, each stored once, and attribute sets are
+// stored once each.
+//
+// A base never changes once built, so any number of goroutines read it
 // without a lock.
 type base struct {
 	ids   strtab
@@ -39,25 +31,30 @@ type base struct {
 
 	nodeKinds []graph.NodeKind
 	edgeKinds []graph.EdgeKind
+	confs     []graph.Confidence
 
-	// Node columns, one entry per id.
-	nSrc, nFile, nLine, nLabel, nAttrs []uint32
-	nFirst, nLast, nExtra              []uint32
-	nKind                              []uint8
-	outStart, inStart                  []uint32 // len(ids)+1 entries
+	// Node rows, one per id. The facts of row i are the fact rows
+	// nFact[i] to nFact[i+1]; an id without facts only ends edges.
+	nFact, nFirst, nLast []uint32
+	outStart, inStart    []uint32 // len(ids)+1 entries
 
-	// Edge columns, one entry per edge.
-	eFrom, eTo, eSrc, eFile, eLine, eAttrs []uint32
-	eFirst, eLast, eExtra                  []uint32
-	eKind, eConf                           []uint8
-	inEdges                                []uint32 // edge rows grouped by target, then kind
+	// Node fact rows.
+	nfSrc, nfFile, nfLine, nfLabel, nfAttrs []uint32
+	nfKind                                  []uint8
+
+	// Edge rows; eFact has one entry more than the edges.
+	eFrom, eTo, eFirst, eLast, eFact []uint32
+	eKind                            []uint8
+	inEdges                          []uint32
+
+	// Edge fact rows, and the access-log evidence of some of them.
+	efSrc, efFile, efLine, efAttrs []uint32
+	efConf                         []uint8
+	evidence                       map[uint32]*graph.Evidence
 
 	// Attribute set i holds the key and value words at
-	// attrPairs[attrStart[i]:attrStart[i+1]]; set 0 is empty.
+	// attrPairs[attrStart[i]:attrStart[i+1]]. Set 0 is empty.
 	attrStart, attrPairs []uint32
-
-	nodeExtra [][]nodeFact // index 0 unused
-	edgeExtra [][]edgeFact // index 0 unused
 
 	sources   int // sources that assert at least one fact
 	nodes     int // rows with facts
@@ -69,11 +66,12 @@ type base struct {
 func emptyBase() *base {
 	b := &base{
 		times:     []time.Time{{}},
+		nFact:     []uint32{0},
 		outStart:  []uint32{0},
 		inStart:   []uint32{0},
+		eFact:     []uint32{0},
 		attrStart: []uint32{0, 0},
-		nodeExtra: [][]nodeFact{nil},
-		edgeExtra: [][]edgeFact{nil},
+		evidence:  map[uint32]*graph.Evidence{},
 		nodeCount: map[graph.NodeKind]int{},
 		edgeCount: map[graph.EdgeKind]int{},
 	}
@@ -85,9 +83,7 @@ func emptyBase() *base {
 // lookup returns the row of an id.
 func (b *base) lookup(id string) (uint32, bool) { return b.index.find(&b.ids, id) }
 
-func (b *base) hasFacts(i uint32) bool { return b.nExtra[i] != 0 || b.nSrc[i] != noFact }
-
-func (b *base) time(i uint32) time.Time { return b.times[i] }
+func (b *base) hasFacts(i uint32) bool { return b.nFact[i] < b.nFact[i+1] }
 
 // attrs returns a new map of attribute set i, or nil for the empty set.
 func (b *base) attrs(i uint32) map[string]string {
@@ -102,89 +98,94 @@ func (b *base) attrs(i uint32) map[string]string {
 	return m
 }
 
-func (b *base) label(i uint32) string {
-	if b.nLabel[i] == labelIsID {
+func (b *base) label(i, f uint32) string {
+	if b.nfLabel[f] == labelIsID {
 		return b.ids.at(i)
 	}
-	return b.words.at(b.nLabel[i])
+	return b.words.at(b.nfLabel[f])
+}
+
+func (b *base) nodeFact(i, f uint32) nodeFact {
+	return nodeFact{
+		Source: b.words.at(b.nfSrc[f]),
+		Pos:    graph.Pos{File: b.words.at(b.nfFile[f]), Line: int(int32(b.nfLine[f]))},
+		Kind:   b.nodeKinds[b.nfKind[f]],
+		Label:  b.label(i, f),
+		Attrs:  b.attrs(b.nfAttrs[f]),
+	}
 }
 
 // nodeFacts returns the facts of row i as records.
 func (b *base) nodeFacts(i uint32) []nodeFact {
-	if x := b.nExtra[i]; x != 0 {
-		return b.nodeExtra[x]
+	var out []nodeFact
+	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+		out = append(out, b.nodeFact(i, f))
 	}
-	if b.nSrc[i] == noFact {
-		return nil
-	}
-	return []nodeFact{{
-		Source: b.words.at(b.nSrc[i]),
-		Pos:    graph.Pos{File: b.words.at(b.nFile[i]), Line: int(int32(b.nLine[i]))},
-		Kind:   b.nodeKinds[b.nKind[i]],
-		Label:  b.label(i),
-		Attrs:  b.attrs(b.nAttrs[i]),
-	}}
+	return out
 }
 
 // node returns the merged view of row i, which must have facts.
 func (b *base) node(i uint32) graph.Node {
-	if b.nExtra[i] != 0 {
-		return mergeNode(b.ids.at(i), b.nodeExtra[b.nExtra[i]], b.time(b.nFirst[i]), b.time(b.nLast[i]))
+	f := b.nFact[i]
+	if b.nFact[i+1]-f != 1 {
+		return mergeNode(b.ids.at(i), b.nodeFacts(i), b.times[b.nFirst[i]], b.times[b.nLast[i]])
 	}
 	return graph.Node{
 		ID:        b.ids.at(i),
-		Kind:      b.nodeKinds[b.nKind[i]],
-		Label:     b.label(i),
-		Attrs:     b.attrs(b.nAttrs[i]),
-		Pos:       graph.Pos{File: b.words.at(b.nFile[i]), Line: int(int32(b.nLine[i]))},
-		FirstSeen: b.time(b.nFirst[i]),
-		LastSeen:  b.time(b.nLast[i]),
+		Kind:      b.nodeKinds[b.nfKind[f]],
+		Label:     b.label(i, f),
+		Attrs:     b.attrs(b.nfAttrs[f]),
+		Pos:       graph.Pos{File: b.words.at(b.nfFile[f]), Line: int(int32(b.nfLine[f]))},
+		FirstSeen: b.times[b.nFirst[i]],
+		LastSeen:  b.times[b.nLast[i]],
 	}
 }
 
-// nodeKind returns the merged kind of row i without building the node.
-func (b *base) nodeKind(i uint32) graph.NodeKind {
-	if x := b.nExtra[i]; x != 0 {
-		for _, f := range b.nodeExtra[x] {
-			if f.Kind != "" {
-				return f.Kind
-			}
-		}
-		return ""
-	}
-	return b.nodeKinds[b.nKind[i]]
-}
+// nodeKind returns the merged kind of row i, the kind its first source
+// gives, without building the node.
+func (b *base) nodeKind(i uint32) graph.NodeKind { return b.nodeKinds[b.nfKind[b.nFact[i]]] }
 
 func (b *base) edgeKey(e uint32) graph.EdgeKey {
 	return graph.EdgeKey{From: b.ids.at(b.eFrom[e]), Kind: b.edgeKinds[b.eKind[e]], To: b.ids.at(b.eTo[e])}
 }
 
-func (b *base) edgeFacts(e uint32) []edgeFact {
-	if x := b.eExtra[e]; x != 0 {
-		return b.edgeExtra[x]
+func (b *base) edgeFact(f uint32) edgeFact {
+	return edgeFact{
+		Source:     b.words.at(b.efSrc[f]),
+		Pos:        graph.Pos{File: b.words.at(b.efFile[f]), Line: int(int32(b.efLine[f]))},
+		Confidence: b.confs[b.efConf[f]],
+		Attrs:      b.attrs(b.efAttrs[f]),
+		Evidence:   b.evidence[f],
 	}
-	return []edgeFact{{
-		Source:     b.words.at(b.eSrc[e]),
-		Pos:        graph.Pos{File: b.words.at(b.eFile[e]), Line: int(int32(b.eLine[e]))},
-		Confidence: confOf(b.eConf[e]),
-		Attrs:      b.attrs(b.eAttrs[e]),
-	}}
+}
+
+func (b *base) edgeFacts(e uint32) []edgeFact {
+	var out []edgeFact
+	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+		out = append(out, b.edgeFact(f))
+	}
+	return out
 }
 
 // edge returns the merged view of edge row e.
 func (b *base) edge(e uint32) graph.Edge {
-	if x := b.eExtra[e]; x != 0 {
-		return mergeEdge(b.edgeKey(e), b.edgeExtra[x], b.time(b.eFirst[e]), b.time(b.eLast[e]))
+	f := b.eFact[e]
+	if b.eFact[e+1]-f != 1 || b.evidence[f] != nil {
+		return mergeEdge(b.edgeKey(e), b.edgeFacts(e), b.times[b.eFirst[e]], b.times[b.eLast[e]])
+	}
+	conf := b.confs[b.efConf[f]]
+	if conf != graph.Certain {
+		conf = graph.Possible
 	}
 	return graph.Edge{
 		From:       b.ids.at(b.eFrom[e]),
 		To:         b.ids.at(b.eTo[e]),
 		Kind:       b.edgeKinds[b.eKind[e]],
-		Confidence: confOf(b.eConf[e]),
-		Attrs:      b.attrs(b.eAttrs[e]),
-		Pos:        graph.Pos{File: b.words.at(b.eFile[e]), Line: int(int32(b.eLine[e]))},
-		FirstSeen:  b.time(b.eFirst[e]),
-		LastSeen:   b.time(b.eLast[e]),
+		Confidence: conf,
+		Attrs:      b.attrs(b.efAttrs[f]),
+		Pos:        graph.Pos{File: b.words.at(b.efFile[f]), Line: int(int32(b.efLine[f]))},
+		FirstSeen:  b.times[b.eFirst[e]],
+		LastSeen:   b.times[b.eLast[e]],
 	}
 }
 
@@ -229,13 +230,6 @@ func (b *base) kindMask(kinds []graph.EdgeKind) *[256]bool {
 		}
 	}
 	return &m
-}
-
-func confOf(c uint8) graph.Confidence {
-	if c == confPossible {
-		return graph.Possible
-	}
-	return graph.Certain
 }
 
 // strtab is a table of strings kept in one string, so that a million

@@ -26,8 +26,7 @@ type builder struct {
 	attrIdx   map[string]uint32
 	nodeKinds []graph.NodeKind
 	edgeKinds []graph.EdgeKind
-	nodeExtra [][]nodeFact
-	edgeExtra [][]edgeFact
+	confs     []graph.Confidence
 }
 
 func (bl *builder) word(s string) uint32 {
@@ -116,60 +115,101 @@ func (bl *builder) edgeKind(k graph.EdgeKind) (uint8, error) {
 	return uint8(len(bl.edgeKinds) - 1), nil
 }
 
-// nodeRow is one node's columns while a base is built.
-type nodeRow struct {
-	src, file, line, label, attrs, first, last, extra uint32
-	kind                                              uint8
-}
-
-// edgeRow is one edge's columns while a base is built; from and to are
-// rows of the new base once the ids are numbered.
-type edgeRow struct {
-	from, to, src, file, line, attrs, first, last, extra uint32
-	kind, conf                                           uint8
-}
-
-func (bl *builder) encodeNode(id string, fs []nodeFact, first, last time.Time) (nodeRow, error) {
-	r := nodeRow{first: bl.time(first), last: bl.time(last)}
-	if len(fs) != 1 {
-		r.extra = uint32(len(bl.nodeExtra))
-		bl.nodeExtra = append(bl.nodeExtra, slices.Clone(fs))
-		for _, f := range fs {
-			bl.word(f.Source)
+func (bl *builder) conf(c graph.Confidence) (uint8, error) {
+	for i, x := range bl.confs {
+		if x == c {
+			return uint8(i), nil
 		}
-		return r, nil
 	}
-	f := fs[0]
-	k, err := bl.nodeKind(f.Kind)
-	if err != nil {
-		return r, err
+	if len(bl.confs) == 256 {
+		return 0, fmt.Errorf("more than 256 confidences")
 	}
-	r.kind, r.src, r.file = k, bl.word(f.Source), bl.word(f.Pos.File)
-	r.line, r.attrs = uint32(int32(f.Pos.Line)), bl.attrSet(f.Attrs)
-	r.label = labelIsID
-	if f.Label != id {
-		r.label = bl.word(f.Label)
-	}
-	return r, nil
+	bl.confs = append(bl.confs, c)
+	return uint8(len(bl.confs) - 1), nil
 }
 
-func (bl *builder) encodeEdge(fs []edgeFact, first, last time.Time) edgeRow {
-	r := edgeRow{first: bl.time(first), last: bl.time(last)}
-	f := fs[0]
-	if len(fs) != 1 || f.Evidence != nil || (f.Confidence != graph.Certain && f.Confidence != graph.Possible) {
-		r.extra = uint32(len(bl.edgeExtra))
-		bl.edgeExtra = append(bl.edgeExtra, slices.Clone(fs))
-		for _, f := range fs {
-			bl.word(f.Source)
+// nodeFacts are node fact rows while a base is built.
+type nodeFacts struct {
+	src, file, line, label, attrs []uint32
+	kind                          []uint8
+}
+
+func (nf *nodeFacts) len() uint32 { return uint32(len(nf.src)) }
+
+func (nf *nodeFacts) copyFrom(b *base, lo, hi uint32) {
+	nf.src = append(nf.src, b.nfSrc[lo:hi]...)
+	nf.file = append(nf.file, b.nfFile[lo:hi]...)
+	nf.line = append(nf.line, b.nfLine[lo:hi]...)
+	nf.label = append(nf.label, b.nfLabel[lo:hi]...)
+	nf.attrs = append(nf.attrs, b.nfAttrs[lo:hi]...)
+	nf.kind = append(nf.kind, b.nfKind[lo:hi]...)
+}
+
+func (bl *builder) addNodeFacts(nf *nodeFacts, id string, fs []nodeFact) error {
+	for _, f := range fs {
+		k, err := bl.nodeKind(f.Kind)
+		if err != nil {
+			return err
 		}
-		return r
+		label := uint32(labelIsID)
+		if f.Label != id {
+			label = bl.word(f.Label)
+		}
+		nf.src = append(nf.src, bl.word(f.Source))
+		nf.file = append(nf.file, bl.word(f.Pos.File))
+		nf.line = append(nf.line, uint32(int32(f.Pos.Line)))
+		nf.label = append(nf.label, label)
+		nf.attrs = append(nf.attrs, bl.attrSet(f.Attrs))
+		nf.kind = append(nf.kind, k)
 	}
-	r.src, r.file = bl.word(f.Source), bl.word(f.Pos.File)
-	r.line, r.attrs = uint32(int32(f.Pos.Line)), bl.attrSet(f.Attrs)
-	if f.Confidence == graph.Possible {
-		r.conf = confPossible
+	return nil
+}
+
+// edgeFacts are edge fact rows while a base is built.
+type edgeFacts struct {
+	src, file, line, attrs []uint32
+	conf                   []uint8
+	evidence               map[uint32]*graph.Evidence
+}
+
+func (ef *edgeFacts) len() uint32 { return uint32(len(ef.src)) }
+
+func (ef *edgeFacts) copyFrom(b *base, lo, hi uint32) {
+	for f := lo; f < hi; f++ {
+		if ev := b.evidence[f]; ev != nil {
+			ef.evidence[ef.len()+f-lo] = ev
+		}
 	}
-	return r
+	ef.src = append(ef.src, b.efSrc[lo:hi]...)
+	ef.file = append(ef.file, b.efFile[lo:hi]...)
+	ef.line = append(ef.line, b.efLine[lo:hi]...)
+	ef.attrs = append(ef.attrs, b.efAttrs[lo:hi]...)
+	ef.conf = append(ef.conf, b.efConf[lo:hi]...)
+}
+
+func (bl *builder) addEdgeFacts(ef *edgeFacts, fs []edgeFact) error {
+	for _, f := range fs {
+		c, err := bl.conf(f.Confidence)
+		if err != nil {
+			return err
+		}
+		if f.Evidence != nil {
+			ef.evidence[ef.len()] = f.Evidence
+		}
+		ef.src = append(ef.src, bl.word(f.Source))
+		ef.file = append(ef.file, bl.word(f.Pos.File))
+		ef.line = append(ef.line, uint32(int32(f.Pos.Line)))
+		ef.attrs = append(ef.attrs, bl.attrSet(f.Attrs))
+		ef.conf = append(ef.conf, c)
+	}
+	return nil
+}
+
+// edgeItem is one edge while a base is built: its ends (rows of the old
+// base, then of the new one), and its facts at ef[lo:hi].
+type edgeItem struct {
+	from, to, first, last, lo, hi uint32
+	kind                          uint8
 }
 
 // build returns the next base: the old one without the retired sources'
@@ -187,8 +227,7 @@ func (ov *overlay) build() (*base, error) {
 		attrIdx:   map[string]uint32{},
 		nodeKinds: slices.Clone(old.nodeKinds),
 		edgeKinds: slices.Clone(old.edgeKinds),
-		nodeExtra: [][]nodeFact{nil},
-		edgeExtra: [][]edgeFact{nil},
+		confs:     slices.Clone(old.confs),
 	}
 	for i := range bl.words {
 		bl.words[i] = old.words.at(uint32(i))
@@ -205,44 +244,39 @@ func (ov *overlay) build() (*base, error) {
 	// Edges first: an id lives on while a node fact or a live edge names it.
 	nOld := uint32(old.ids.len())
 	oldAlive := make([]bool, nOld)
-	var rows []edgeRow
-	var newEnds []string // ends of new edges that the old base lacks
+	ef := &edgeFacts{evidence: map[uint32]*graph.Evidence{}}
+	items := make([]edgeItem, 0, len(old.eKind)+len(ov.edges))
 	for e := uint32(0); int(e) < len(old.eKind); e++ {
-		var r edgeRow
-		switch rec := ov.hitE[e]; {
-		case ov.baseEdgeUntouched(e):
-			r = edgeRow{src: old.eSrc[e], file: old.eFile[e], line: old.eLine[e], attrs: old.eAttrs[e],
-				first: old.eFirst[e], last: old.eLast[e], conf: old.eConf[e]}
-			if x := old.eExtra[e]; x != 0 {
-				r.extra = uint32(len(bl.edgeExtra))
-				bl.edgeExtra = append(bl.edgeExtra, old.edgeExtra[x])
+		it := edgeItem{from: old.eFrom[e], to: old.eTo[e], kind: old.eKind[e], first: old.eFirst[e], last: old.eLast[e], lo: ef.len()}
+		if ov.baseEdgeUntouched(e) {
+			ef.copyFrom(old, old.eFact[e], old.eFact[e+1])
+		} else {
+			var fs []edgeFact
+			if rec := ov.hitE[e]; rec != nil {
+				fs = ov.edgeFactsOf(rec)
+				it.first, it.last = bl.time(rec.first), bl.time(rec.last)
+			} else {
+				fs = ov.baseEdgeFacts(e, 2)
 			}
-		case rec != nil:
-			fs := ov.edgeFactsOf(rec)
 			if len(fs) == 0 {
 				continue
 			}
-			r = bl.encodeEdge(fs, rec.first, rec.last)
-		default:
-			fs := ov.baseEdgeFacts(e, 2)
-			if len(fs) == 0 {
-				continue
+			if err := bl.addEdgeFacts(ef, fs); err != nil {
+				return nil, err
 			}
-			r = bl.encodeEdge(fs, old.time(old.eFirst[e]), old.time(old.eLast[e]))
 		}
-		r.from, r.to, r.kind = old.eFrom[e], old.eTo[e], old.eKind[e]
-		oldAlive[r.from], oldAlive[r.to] = true, true
-		rows = append(rows, r)
+		it.hi = ef.len()
+		oldAlive[it.from], oldAlive[it.to] = true, true
+		items = append(items, it)
 	}
-	nBaseEdges := len(rows)
+	nBaseEdges := len(items)
 	var newEdges []*ovEdge
+	var newEnds []string // ids the old base lacks
 	for _, rec := range ov.edges {
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}
 		newEdges = append(newEdges, rec)
-	}
-	for _, rec := range newEdges {
 		for _, id := range []string{rec.key.From, rec.key.To} {
 			if i, ok := old.lookup(id); ok {
 				oldAlive[i] = true
@@ -252,93 +286,85 @@ func (ov *overlay) build() (*base, error) {
 		}
 	}
 
-	// Nodes of the old base, and the ids the write adds.
-	oldRows := make([]nodeRow, nOld)
+	// Nodes of the old base that the write changes.
+	changed := map[uint32][]nodeFact{}
 	for i := uint32(0); i < nOld; i++ {
-		var r nodeRow
-		var err error
-		switch rec := ov.hitN[i]; {
-		case ov.baseRowUntouched(i):
-			if !old.hasFacts(i) {
-				r = nodeRow{src: noFact}
-				break
+		if ov.baseRowUntouched(i) {
+			if old.hasFacts(i) {
+				oldAlive[i] = true
 			}
-			r = nodeRow{src: old.nSrc[i], file: old.nFile[i], line: old.nLine[i], label: old.nLabel[i],
-				attrs: old.nAttrs[i], first: old.nFirst[i], last: old.nLast[i], kind: old.nKind[i]}
-			if x := old.nExtra[i]; x != 0 {
-				r.extra = uint32(len(bl.nodeExtra))
-				bl.nodeExtra = append(bl.nodeExtra, old.nodeExtra[x])
-			}
-			oldAlive[i] = true
-		case rec != nil:
-			fs := ov.nodeFactsOf(rec)
-			if len(fs) == 0 {
-				r = nodeRow{src: noFact}
-				break
-			}
-			r, err = bl.encodeNode(rec.id, fs, rec.first, rec.last)
-			oldAlive[i] = true
-		default:
-			fs := ov.baseNodeFacts(i, 2)
-			if len(fs) == 0 {
-				r = nodeRow{src: noFact}
-				break
-			}
-			r, err = bl.encodeNode(old.ids.at(i), fs, old.time(old.nFirst[i]), old.time(old.nLast[i]))
-			oldAlive[i] = true
-		}
-		if err != nil {
-			return nil, err
-		}
-		oldRows[i] = r
-	}
-	newNodes := map[string]nodeRow{}
-	for id, rec := range ov.nodes {
-		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}
-		r, err := bl.encodeNode(id, rec.facts, rec.first, rec.last)
-		if err != nil {
-			return nil, err
+		var fs []nodeFact
+		if rec := ov.hitN[i]; rec != nil {
+			fs = ov.nodeFactsOf(rec)
+		} else {
+			fs = ov.baseNodeFacts(i, 2)
 		}
-		newNodes[id] = r
-		newEnds = append(newEnds, id)
+		changed[i] = fs
+		if len(fs) > 0 {
+			oldAlive[i] = true
+		}
+	}
+	for id, rec := range ov.nodes {
+		if !rec.inBase && len(rec.facts) > 0 {
+			newEnds = append(newEnds, id)
+		}
 	}
 	slices.Sort(newEnds)
 	newEnds = slices.Compact(newEnds)
 
 	// Number the ids: the old base's live ids and the new ones, merged in
 	// id order, which keeps the old rows' relative order.
+	nb := &base{}
+	nf := &nodeFacts{}
 	oldToNew := make([]uint32, nOld)
 	newIdx := make(map[string]uint32, len(newEnds))
-	var idList []string
-	var nrows []nodeRow
+	idList := make([]string, 0, int(nOld)+len(newEnds))
+	nb.nFact = make([]uint32, 0, cap(idList)+1)
+	nb.nFirst = make([]uint32, 0, cap(idList))
+	nb.nLast = make([]uint32, 0, cap(idList))
 	i, j := uint32(0), 0
 	for i < nOld || j < len(newEnds) {
 		if i < nOld && !oldAlive[i] {
 			i++
 			continue
 		}
+		nb.nFact = append(nb.nFact, nf.len())
 		if j >= len(newEnds) || (i < nOld && old.ids.at(i) < newEnds[j]) {
+			id := old.ids.at(i)
 			oldToNew[i] = uint32(len(idList))
-			idList = append(idList, old.ids.at(i))
-			nrows = append(nrows, oldRows[i])
+			idList = append(idList, id)
+			first, last := old.nFirst[i], old.nLast[i]
+			if fs, ok := changed[i]; !ok {
+				nf.copyFrom(old, old.nFact[i], old.nFact[i+1])
+			} else if err := bl.addNodeFacts(nf, id, fs); err != nil {
+				return nil, err
+			}
+			if rec := ov.hitN[i]; rec != nil {
+				first, last = bl.time(rec.first), bl.time(rec.last)
+			}
+			nb.nFirst, nb.nLast = append(nb.nFirst, first), append(nb.nLast, last)
 			i++
 			continue
 		}
 		id := newEnds[j]
 		newIdx[id] = uint32(len(idList))
 		idList = append(idList, id)
-		r, ok := newNodes[id]
-		if !ok {
-			r = nodeRow{src: noFact}
+		first, last := uint32(0), uint32(0)
+		if rec := ov.nodes[id]; rec != nil && len(rec.facts) > 0 {
+			if err := bl.addNodeFacts(nf, id, rec.facts); err != nil {
+				return nil, err
+			}
+			first, last = bl.time(rec.first), bl.time(rec.last)
 		}
-		nrows = append(nrows, r)
+		nb.nFirst, nb.nLast = append(nb.nFirst, first), append(nb.nLast, last)
 		j++
 	}
-	oldRows = nil
-	for k := range rows[:nBaseEdges] {
-		rows[k].from, rows[k].to = oldToNew[rows[k].from], oldToNew[rows[k].to]
+	nb.nFact = append(nb.nFact, nf.len())
+	changed = nil
+	for k := range items[:nBaseEdges] {
+		items[k].from, items[k].to = oldToNew[items[k].from], oldToNew[items[k].to]
 	}
 	row := func(id string) uint32 {
 		if i, ok := newIdx[id]; ok {
@@ -348,61 +374,52 @@ func (ov *overlay) build() (*base, error) {
 		return oldToNew[i]
 	}
 	for _, rec := range newEdges {
-		r := bl.encodeEdge(rec.facts, rec.first, rec.last)
 		k, err := bl.edgeKind(rec.key.Kind)
 		if err != nil {
 			return nil, err
 		}
-		r.from, r.to, r.kind = row(rec.key.From), row(rec.key.To), k
-		rows = append(rows, r)
+		it := edgeItem{from: row(rec.key.From), to: row(rec.key.To), kind: k,
+			first: bl.time(rec.first), last: bl.time(rec.last), lo: ef.len()}
+		if err := bl.addEdgeFacts(ef, rec.facts); err != nil {
+			return nil, err
+		}
+		it.hi = ef.len()
+		items = append(items, it)
 	}
-	return bl.finish(idList, nrows, rows), nil
+
+	nb.ids = newStrtab(idList)
+	nb.nfSrc, nb.nfFile, nb.nfLine, nb.nfLabel, nb.nfAttrs, nb.nfKind = nf.src, nf.file, nf.line, nf.label, nf.attrs, nf.kind
+	bl.finish(nb, items, ef)
+	return nb, nil
 }
 
-// finish sorts the edges and fills the columns of the new base.
-func (bl *builder) finish(idList []string, nrows []nodeRow, rows []edgeRow) *base {
-	n := len(idList)
-	b := &base{
-		ids:       newStrtab(idList),
-		words:     newStrtab(bl.words),
-		times:     bl.times,
-		nodeKinds: bl.nodeKinds,
-		edgeKinds: bl.edgeKinds,
-		attrStart: bl.attrStart,
-		attrPairs: bl.attrPairs,
-		nodeExtra: bl.nodeExtra,
-		edgeExtra: bl.edgeExtra,
-		nodeCount: map[graph.NodeKind]int{},
-		edgeCount: map[graph.EdgeKind]int{},
-	}
+// finish sorts the edges and fills the remaining columns of the new base.
+func (bl *builder) finish(b *base, items []edgeItem, ef *edgeFacts) {
+	n := b.ids.len()
+	b.words = newStrtab(bl.words)
+	b.times, b.nodeKinds, b.edgeKinds, b.confs = bl.times, bl.nodeKinds, bl.edgeKinds, bl.confs
+	b.attrStart, b.attrPairs = bl.attrStart, bl.attrPairs
 	b.index = buildIndex(&b.ids)
-	b.nSrc, b.nFile, b.nLine, b.nLabel = make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
-	b.nAttrs, b.nFirst, b.nLast, b.nExtra = make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
-	b.nKind = make([]uint8, n)
-	for i, r := range nrows {
-		b.nSrc[i], b.nFile[i], b.nLine[i], b.nLabel[i] = r.src, r.file, r.line, r.label
-		b.nAttrs[i], b.nFirst[i], b.nLast[i], b.nExtra[i], b.nKind[i] = r.attrs, r.first, r.last, r.extra, r.kind
-	}
 
 	// Counting sort by source node, then each node's edges by kind and target.
 	b.outStart = make([]uint32, n+1)
-	for _, r := range rows {
-		b.outStart[r.from+1]++
+	for _, it := range items {
+		b.outStart[it.from+1]++
 	}
 	for i := 0; i < n; i++ {
 		b.outStart[i+1] += b.outStart[i]
 	}
-	sorted := make([]edgeRow, len(rows))
+	sorted := make([]edgeItem, len(items))
 	next := slices.Clone(b.outStart[:n])
-	for _, r := range rows {
-		sorted[next[r.from]] = r
-		next[r.from]++
+	for _, it := range items {
+		sorted[next[it.from]] = it
+		next[it.from]++
 	}
-	rows = nil
+	items = nil
 	for i := 0; i < n; i++ {
 		run := sorted[b.outStart[i]:b.outStart[i+1]]
 		if len(run) > 1 {
-			slices.SortFunc(run, func(a, b edgeRow) int {
+			slices.SortFunc(run, func(a, b edgeItem) int {
 				if a.kind != b.kind {
 					return int(a.kind) - int(b.kind)
 				}
@@ -410,19 +427,30 @@ func (bl *builder) finish(idList []string, nrows []nodeRow, rows []edgeRow) *bas
 			})
 		}
 	}
+
+	// Lay the edges and their facts out in that order.
 	m := len(sorted)
-	b.eFrom, b.eTo, b.eSrc, b.eFile, b.eLine = make([]uint32, m), make([]uint32, m), make([]uint32, m), make([]uint32, m), make([]uint32, m)
-	b.eAttrs, b.eFirst, b.eLast, b.eExtra = make([]uint32, m), make([]uint32, m), make([]uint32, m), make([]uint32, m)
-	b.eKind, b.eConf = make([]uint8, m), make([]uint8, m)
-	for e, r := range sorted {
-		b.eFrom[e], b.eTo[e], b.eSrc[e], b.eFile[e], b.eLine[e] = r.from, r.to, r.src, r.file, r.line
-		b.eAttrs[e], b.eFirst[e], b.eLast[e], b.eExtra[e] = r.attrs, r.first, r.last, r.extra
-		b.eKind[e], b.eConf[e] = r.kind, r.conf
+	b.eFrom, b.eTo, b.eFirst, b.eLast = make([]uint32, m), make([]uint32, m), make([]uint32, m), make([]uint32, m)
+	b.eKind, b.eFact = make([]uint8, m), make([]uint32, m+1)
+	nf := ef.len()
+	b.efSrc, b.efFile, b.efLine, b.efAttrs = make([]uint32, nf), make([]uint32, nf), make([]uint32, nf), make([]uint32, nf)
+	b.efConf = make([]uint8, nf)
+	b.evidence = map[uint32]*graph.Evidence{}
+	f := uint32(0)
+	for e, it := range sorted {
+		b.eFrom[e], b.eTo[e], b.eFirst[e], b.eLast[e], b.eKind[e] = it.from, it.to, it.first, it.last, it.kind
+		b.eFact[e] = f
+		for g := it.lo; g < it.hi; g++ {
+			b.efSrc[f], b.efFile[f], b.efLine[f], b.efAttrs[f], b.efConf[f] = ef.src[g], ef.file[g], ef.line[g], ef.attrs[g], ef.conf[g]
+			if ev := ef.evidence[g]; ev != nil {
+				b.evidence[f] = ev
+			}
+			f++
+		}
 	}
-	sorted = nil
+	b.eFact[m] = f
 	b.index2()
 	b.count()
-	return b
 }
 
 func cmpU32(a, b uint32) int {
@@ -472,44 +500,32 @@ func (b *base) count() {
 	b.nodes = 0
 	b.nodeCount = map[graph.NodeKind]int{}
 	b.edgeCount = map[graph.EdgeKind]int{}
-	used := make([]bool, b.words.len())
-	extraSources := map[string]bool{}
 	for i := uint32(0); int(i) < b.ids.len(); i++ {
-		if !b.hasFacts(i) {
-			continue
-		}
-		b.nodes++
-		b.nodeCount[b.nodeKind(i)]++
-		if x := b.nExtra[i]; x != 0 {
-			for _, f := range b.nodeExtra[x] {
-				extraSources[f.Source] = true
-			}
-		} else {
-			used[b.nSrc[i]] = true
+		if b.hasFacts(i) {
+			b.nodes++
+			b.nodeCount[b.nodeKind(i)]++
 		}
 	}
 	perKind := make([]int, len(b.edgeKinds))
-	for e, k := range b.eKind {
+	for _, k := range b.eKind {
 		perKind[k]++
-		if x := b.eExtra[e]; x != 0 {
-			for _, f := range b.edgeExtra[x] {
-				extraSources[f.Source] = true
-			}
-		} else {
-			used[b.eSrc[e]] = true
-		}
 	}
 	for k, c := range perKind {
 		if c > 0 {
 			b.edgeCount[b.edgeKinds[k]] = c
 		}
 	}
+	used := make([]bool, b.words.len())
+	for _, w := range b.nfSrc {
+		used[w] = true
+	}
+	for _, w := range b.efSrc {
+		used[w] = true
+	}
 	b.sources = 0
-	for w, u := range used {
+	for _, u := range used {
 		if u {
 			b.sources++
-			delete(extraSources, b.words.at(uint32(w)))
 		}
 	}
-	b.sources += len(extraSources)
 }

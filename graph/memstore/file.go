@@ -36,8 +36,8 @@ type meta struct {
 	Times     []time.Time
 	NodeKinds []graph.NodeKind
 	EdgeKinds []graph.EdgeKind
-	NodeExtra [][]nodeFact
-	EdgeExtra [][]edgeFact
+	Confs     []graph.Confidence
+	Evidence  map[uint32]*graph.Evidence // by edge fact row
 }
 
 // Open loads the store file at path, or starts an empty store when the file
@@ -172,18 +172,18 @@ func load(r io.Reader, size int64) (*base, error) {
 		}
 	}
 	b := &base{lastWrite: m.LastWrite, times: m.Times, nodeKinds: m.NodeKinds, edgeKinds: m.EdgeKinds,
-		nodeExtra: m.NodeExtra, edgeExtra: m.EdgeExtra}
+		confs: m.Confs, evidence: m.Evidence}
+	if b.evidence == nil {
+		b.evidence = map[uint32]*graph.Evidence{}
+	}
 	b.ids.data, b.ids.ends = cr.str(), cr.u32s()
 	b.words.data, b.words.ends = cr.str(), cr.u32s()
-	for _, col := range []*[]uint32{&b.nSrc, &b.nFile, &b.nLine, &b.nLabel, &b.nAttrs, &b.nFirst, &b.nLast, &b.nExtra} {
+	for _, col := range b.u32Columns() {
 		*col = cr.u32s()
 	}
-	b.nKind = cr.u8s()
-	for _, col := range []*[]uint32{&b.eFrom, &b.eTo, &b.eSrc, &b.eFile, &b.eLine, &b.eAttrs, &b.eFirst, &b.eLast, &b.eExtra} {
-		*col = cr.u32s()
+	for _, col := range b.u8Columns() {
+		*col = cr.u8s()
 	}
-	b.eKind, b.eConf = cr.u8s(), cr.u8s()
-	b.attrStart, b.attrPairs = cr.u32s(), cr.u32s()
 	if cr.err != nil {
 		return nil, cr.err
 	}
@@ -208,12 +208,22 @@ func load(r io.Reader, size int64) (*base, error) {
 	return b, nil
 }
 
+// u32Columns and u8Columns list the columns a file stores, in order.
+func (b *base) u32Columns() []*[]uint32 {
+	return []*[]uint32{&b.nFact, &b.nFirst, &b.nLast, &b.nfSrc, &b.nfFile, &b.nfLine, &b.nfLabel, &b.nfAttrs,
+		&b.eFrom, &b.eTo, &b.eFirst, &b.eLast, &b.eFact, &b.efSrc, &b.efFile, &b.efLine, &b.efAttrs,
+		&b.attrStart, &b.attrPairs}
+}
+
+func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.nfKind, &b.eKind, &b.efConf} }
+
 // check verifies that every number in the columns points into its table,
 // so that a file whose checksum matches but whose content is wrong cannot
 // make a read fail later.
 func (b *base) check() error {
 	n, m := b.ids.len(), len(b.eFrom)
-	if len(b.times) == 0 || len(b.nodeExtra) == 0 || len(b.edgeExtra) == 0 || len(b.attrStart) < 2 {
+	nnf, nef := len(b.nfSrc), len(b.efSrc)
+	if len(b.times) == 0 || len(b.attrStart) < 2 || b.attrStart[0] != 0 {
 		return errors.New("missing tables")
 	}
 	if err := checkStrtab(&b.ids); err != nil {
@@ -222,38 +232,43 @@ func (b *base) check() error {
 	if err := checkStrtab(&b.words); err != nil {
 		return err
 	}
-	for _, col := range [][]uint32{b.nSrc, b.nFile, b.nLine, b.nLabel, b.nAttrs, b.nFirst, b.nLast, b.nExtra} {
-		if len(col) != n {
-			return errors.New("node columns of different lengths")
+	if err := checkRuns(b.nFact, n, nnf, false); err != nil {
+		return fmt.Errorf("node facts: %w", err)
+	}
+	if err := checkRuns(b.eFact, m, nef, true); err != nil {
+		return fmt.Errorf("edge facts: %w", err)
+	}
+	if len(b.nFirst) != n || len(b.nLast) != n || len(b.eTo) != m || len(b.eFirst) != m || len(b.eLast) != m || len(b.eKind) != m {
+		return errors.New("columns of different lengths")
+	}
+	for _, col := range [][]uint32{b.nfFile, b.nfLine, b.nfLabel, b.nfAttrs} {
+		if len(col) != nnf {
+			return errors.New("node fact columns of different lengths")
 		}
 	}
-	for _, col := range [][]uint32{b.eTo, b.eSrc, b.eFile, b.eLine, b.eAttrs, b.eFirst, b.eLast, b.eExtra} {
-		if len(col) != m {
-			return errors.New("edge columns of different lengths")
+	for _, col := range [][]uint32{b.efFile, b.efLine, b.efAttrs} {
+		if len(col) != nef {
+			return errors.New("edge fact columns of different lengths")
 		}
 	}
-	if len(b.nKind) != n || len(b.eKind) != m || len(b.eConf) != m {
-		return errors.New("kind columns of different lengths")
+	if len(b.nfKind) != nnf || len(b.efConf) != nef {
+		return errors.New("fact columns of different lengths")
 	}
 	w, sets, t := uint32(b.words.len()), uint32(len(b.attrStart)-1), uint32(len(b.times))
 	for i := 0; i < n; i++ {
-		if b.nExtra[i] >= uint32(len(b.nodeExtra)) || b.nFirst[i] >= t || b.nLast[i] >= t {
+		if b.nFirst[i] >= t || b.nLast[i] >= t {
 			return fmt.Errorf("node %d out of range", i)
 		}
-		if b.nExtra[i] != 0 || b.nSrc[i] == noFact {
-			continue
-		}
-		if b.nSrc[i] >= w || b.nFile[i] >= w || (b.nLabel[i] != labelIsID && b.nLabel[i] >= w) ||
-			b.nAttrs[i] >= sets || int(b.nKind[i]) >= len(b.nodeKinds) {
-			return fmt.Errorf("node %d out of range", i)
+	}
+	for f := 0; f < nnf; f++ {
+		if b.nfSrc[f] >= w || b.nfFile[f] >= w || (b.nfLabel[f] != labelIsID && b.nfLabel[f] >= w) ||
+			b.nfAttrs[f] >= sets || int(b.nfKind[f]) >= len(b.nodeKinds) {
+			return fmt.Errorf("node fact %d out of range", f)
 		}
 	}
 	for e := 0; e < m; e++ {
 		if b.eFrom[e] >= uint32(n) || b.eTo[e] >= uint32(n) || int(b.eKind[e]) >= len(b.edgeKinds) ||
-			b.eExtra[e] >= uint32(len(b.edgeExtra)) || b.eFirst[e] >= t || b.eLast[e] >= t {
-			return fmt.Errorf("edge %d out of range", e)
-		}
-		if b.eExtra[e] == 0 && (b.eSrc[e] >= w || b.eFile[e] >= w || b.eAttrs[e] >= sets) {
+			b.eFirst[e] >= t || b.eLast[e] >= t {
 			return fmt.Errorf("edge %d out of range", e)
 		}
 		if e > 0 {
@@ -264,14 +279,38 @@ func (b *base) check() error {
 			}
 		}
 	}
+	for f := 0; f < nef; f++ {
+		if b.efSrc[f] >= w || b.efFile[f] >= w || b.efAttrs[f] >= sets || int(b.efConf[f]) >= len(b.confs) {
+			return fmt.Errorf("edge fact %d out of range", f)
+		}
+	}
+	for f, ev := range b.evidence {
+		if int(f) >= nef || ev == nil {
+			return errors.New("evidence out of range")
+		}
+	}
 	for i := 1; i < len(b.attrStart); i++ {
-		if b.attrStart[i] < b.attrStart[i-1] || b.attrStart[i] > uint32(len(b.attrPairs)) || b.attrStart[0] != 0 {
+		if b.attrStart[i] < b.attrStart[i-1] || b.attrStart[i] > uint32(len(b.attrPairs)) {
 			return errors.New("attribute sets out of range")
 		}
 	}
 	for _, p := range b.attrPairs {
 		if p >= w {
 			return errors.New("attribute word out of range")
+		}
+	}
+	return nil
+}
+
+// checkRuns verifies that starts holds rows+1 rising offsets from 0 to
+// total; strict requires every run to hold at least one row.
+func checkRuns(starts []uint32, rows, total int, strict bool) error {
+	if len(starts) != rows+1 || starts[0] != 0 || int(starts[rows]) != total {
+		return errors.New("runs out of range")
+	}
+	for i := 1; i < len(starts); i++ {
+		if starts[i] < starts[i-1] || (strict && starts[i] == starts[i-1]) {
+			return errors.New("runs out of order")
 		}
 	}
 	return nil
@@ -360,7 +399,7 @@ func encode(w io.Writer, b *base) error {
 
 	var blob bytes.Buffer
 	m := meta{LastWrite: b.lastWrite, Times: b.times, NodeKinds: b.nodeKinds, EdgeKinds: b.edgeKinds,
-		NodeExtra: b.nodeExtra, EdgeExtra: b.edgeExtra}
+		Confs: b.confs, Evidence: b.evidence}
 	if err := gob.NewEncoder(&blob).Encode(&m); err != nil {
 		return err
 	}
@@ -369,17 +408,12 @@ func encode(w io.Writer, b *base) error {
 	cw.u32s(b.ids.ends)
 	cw.str(b.words.data)
 	cw.u32s(b.words.ends)
-	for _, col := range [][]uint32{b.nSrc, b.nFile, b.nLine, b.nLabel, b.nAttrs, b.nFirst, b.nLast, b.nExtra} {
-		cw.u32s(col)
+	for _, col := range b.u32Columns() {
+		cw.u32s(*col)
 	}
-	cw.bytes(b.nKind)
-	for _, col := range [][]uint32{b.eFrom, b.eTo, b.eSrc, b.eFile, b.eLine, b.eAttrs, b.eFirst, b.eLast, b.eExtra} {
-		cw.u32s(col)
+	for _, col := range b.u8Columns() {
+		cw.bytes(*col)
 	}
-	cw.bytes(b.eKind)
-	cw.bytes(b.eConf)
-	cw.u32s(b.attrStart)
-	cw.u32s(b.attrPairs)
 	if err := bw.Flush(); err != nil {
 		return err
 	}

@@ -119,29 +119,20 @@ func (ov *overlay) source(src string) *ovSource {
 	return s
 }
 
-// retiredIn reports whether a base fact's source was retired by the given
-// phase.
-func (ov *overlay) retiredBy(src string, phase int) bool {
-	p := ov.retired[src]
-	return p != 0 && p <= phase
+// visible reports whether a base fact whose source is word w is still
+// visible after the retirements of the given phase.
+func (ov *overlay) visible(w uint32, phase int) bool {
+	p := ov.retiredW[w]
+	return p == 0 || int(p) > phase
 }
 
 // baseNodeFacts returns the base facts of row i that are still visible.
 func (ov *overlay) baseNodeFacts(i uint32, phase int) []nodeFact {
 	b := ov.b
-	if b.nExtra[i] == 0 {
-		if b.nSrc[i] == noFact {
-			return nil
-		}
-		if p := ov.retiredW[b.nSrc[i]]; p != 0 && int(p) <= phase {
-			return nil
-		}
-		return b.nodeFacts(i)
-	}
 	var out []nodeFact
-	for _, f := range b.nodeExtra[b.nExtra[i]] {
-		if !ov.retiredBy(f.Source, phase) {
-			out = append(out, f)
+	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+		if ov.visible(b.nfSrc[f], phase) {
+			out = append(out, b.nodeFact(i, f))
 		}
 	}
 	return out
@@ -149,16 +140,10 @@ func (ov *overlay) baseNodeFacts(i uint32, phase int) []nodeFact {
 
 func (ov *overlay) baseEdgeFacts(e uint32, phase int) []edgeFact {
 	b := ov.b
-	if b.eExtra[e] == 0 {
-		if p := ov.retiredW[b.eSrc[e]]; p != 0 && int(p) <= phase {
-			return nil
-		}
-		return b.edgeFacts(e)
-	}
 	var out []edgeFact
-	for _, f := range b.edgeExtra[b.eExtra[e]] {
-		if !ov.retiredBy(f.Source, phase) {
-			out = append(out, f)
+	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+		if ov.visible(b.efSrc[f], phase) {
+			out = append(out, b.edgeFact(f))
 		}
 	}
 	return out
@@ -171,15 +156,12 @@ func (ov *overlay) baseRowUntouched(i uint32) bool {
 	if ov.hitN[i] != nil {
 		return false
 	}
-	if b.nExtra[i] != 0 {
-		for _, f := range b.nodeExtra[b.nExtra[i]] {
-			if ov.retired[f.Source] != 0 {
-				return false
-			}
+	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+		if ov.retiredW[b.nfSrc[f]] != 0 {
+			return false
 		}
-		return true
 	}
-	return b.nSrc[i] == noFact || ov.retiredW[b.nSrc[i]] == 0
+	return true
 }
 
 func (ov *overlay) baseEdgeUntouched(e uint32) bool {
@@ -187,15 +169,12 @@ func (ov *overlay) baseEdgeUntouched(e uint32) bool {
 	if ov.hitE[e] != nil {
 		return false
 	}
-	if b.eExtra[e] != 0 {
-		for _, f := range b.edgeExtra[b.eExtra[e]] {
-			if ov.retired[f.Source] != 0 {
-				return false
-			}
+	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+		if ov.retiredW[b.efSrc[f]] != 0 {
+			return false
 		}
-		return true
 	}
-	return ov.retiredW[b.eSrc[e]] == 0
+	return true
 }
 
 // firstSeen is when a record that the write asserts was first seen: kept
@@ -203,7 +182,7 @@ func (ov *overlay) baseEdgeUntouched(e uint32) bool {
 // when the batch dropped it and the linker asserts it again).
 func (ov *overlay) firstSeen(inBase, alive bool, old uint32) time.Time {
 	if inBase && alive {
-		return ov.b.time(old)
+		return ov.b.times[old]
 	}
 	return ov.now
 }
@@ -336,7 +315,7 @@ func (ov *overlay) readRow(i uint32) (graph.Node, bool) {
 	if len(fs) == 0 {
 		return graph.Node{}, false
 	}
-	return mergeNode(ov.b.ids.at(i), fs, ov.b.time(ov.b.nFirst[i]), ov.b.time(ov.b.nLast[i])), true
+	return mergeNode(ov.b.ids.at(i), fs, ov.b.times[ov.b.nFirst[i]], ov.b.times[ov.b.nLast[i]]), true
 }
 
 func (ov *overlay) readRec(rec *ovNode) (graph.Node, bool) {
@@ -368,7 +347,7 @@ func (ov *overlay) readEdge(e uint32) (graph.Edge, bool) {
 	if len(fs) == 0 {
 		return graph.Edge{}, false
 	}
-	return mergeEdge(ov.b.edgeKey(e), fs, ov.b.time(ov.b.eFirst[e]), ov.b.time(ov.b.eLast[e])), true
+	return mergeEdge(ov.b.edgeKey(e), fs, ov.b.times[ov.b.eFirst[e]], ov.b.times[ov.b.eLast[e]]), true
 }
 
 func (ov *overlay) readEdgeRec(rec *ovEdge) (graph.Edge, bool) {
