@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"hash/maphash"
+	"sort"
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -18,8 +19,8 @@ const labelIsID = ^uint32(0)
 // leave a node are one run of rows grouped by kind, and inEdges groups
 // them by target the same way. Each node and edge owns a run of fact rows,
 // one per source that asserts it, in source order. Strings other than ids
-// live in one table of words, each stored once, and attribute sets are
-// stored once each.
+// live in one table of words, each stored once; attribute sets, and the
+// kind, label and attributes of node facts, are stored once each.
 //
 // A base never changes once built, so any number of goroutines read it
 // without a lock.
@@ -34,23 +35,30 @@ type base struct {
 	confs     []graph.Confidence
 
 	// Node rows, one per id. The facts of row i are the fact rows
-	// nFact[i] to nFact[i+1]; an id without facts only ends edges.
-	nFact, nFirst, nLast []uint32
-	outStart, inStart    []uint32 // len(ids)+1 entries
+	// nFact[i] to nFact[i+1]; an id without facts only ends edges. The
+	// edges leaving row i are outStart[i] to outStart[i+1], those
+	// entering it inEdges[inStart[i]:inStart[i+1]].
+	nFact, outStart, inStart []uint32 // len(ids)+1 entries
+	nFirst, nLast            []uint16
 
-	// Node fact rows.
-	nfSrc, nfFile, nfLine, nfLabel, nfAttrs []uint32
-	nfKind                                  []uint8
+	// Node fact rows: the source, the line and the body, which is the
+	// kind, label and attributes.
+	nfSrc, nfLine, nfBody []uint32
+	nfFile                exceptions
+	bKind                 []uint8
+	bLabel, bAttrs        []uint32
 
 	// Edge rows; eFact has one entry more than the edges.
-	eFrom, eTo, eFirst, eLast, eFact []uint32
-	eKind                            []uint8
-	inEdges                          []uint32
+	eTo, eFact    []uint32
+	eFirst, eLast []uint16
+	eKind         []uint8
+	inEdges       []uint32
 
-	// Edge fact rows, and the access-log evidence of some of them.
-	efSrc, efFile, efLine, efAttrs []uint32
-	efConf                         []uint8
-	evidence                       map[uint32]*graph.Evidence
+	// Edge fact rows. efAttrs holds the attribute set in its low bits and
+	// the confidence above confShift.
+	efSrc, efLine, efAttrs []uint32
+	efFile                 exceptions
+	evidence               map[uint32]*graph.Evidence
 
 	// Attribute set i holds the key and value words at
 	// attrPairs[attrStart[i]:attrStart[i+1]]. Set 0 is empty.
@@ -61,6 +69,27 @@ type base struct {
 	nodeCount map[graph.NodeKind]int
 	edgeCount map[graph.EdgeKind]int
 	lastWrite time.Time
+}
+
+// confShift places an edge fact's confidence above its attribute set.
+const (
+	confShift = 29
+	attrMask  = 1<<confShift - 1
+)
+
+// exceptions maps the fact rows whose file is not their source, sorted
+// by row, to the file's word. A fact read from a file has that file as
+// its source, so only derived facts need an entry.
+type exceptions struct {
+	rows, words []uint32
+}
+
+func (x *exceptions) file(f, src uint32) uint32 {
+	i := sort.Search(len(x.rows), func(i int) bool { return x.rows[i] >= f })
+	if i < len(x.rows) && x.rows[i] == f {
+		return x.words[i]
+	}
+	return src
 }
 
 func emptyBase() *base {
@@ -85,6 +114,11 @@ func (b *base) lookup(id string) (uint32, bool) { return b.index.find(&b.ids, id
 
 func (b *base) hasFacts(i uint32) bool { return b.nFact[i] < b.nFact[i+1] }
 
+// from returns the row of the node edge e leaves.
+func (b *base) from(e uint32) uint32 {
+	return uint32(sort.Search(b.ids.len(), func(i int) bool { return b.outStart[i+1] > e }))
+}
+
 // attrs returns a new map of attribute set i, or nil for the empty set.
 func (b *base) attrs(i uint32) map[string]string {
 	lo, hi := b.attrStart[i], b.attrStart[i+1]
@@ -98,20 +132,25 @@ func (b *base) attrs(i uint32) map[string]string {
 	return m
 }
 
-func (b *base) label(i, f uint32) string {
-	if b.nfLabel[f] == labelIsID {
+func (b *base) label(i, body uint32) string {
+	if b.bLabel[body] == labelIsID {
 		return b.ids.at(i)
 	}
-	return b.words.at(b.nfLabel[f])
+	return b.words.at(b.bLabel[body])
+}
+
+func (b *base) nodePos(f uint32) graph.Pos {
+	return graph.Pos{File: b.words.at(b.nfFile.file(f, b.nfSrc[f])), Line: int(int32(b.nfLine[f]))}
 }
 
 func (b *base) nodeFact(i, f uint32) nodeFact {
+	body := b.nfBody[f]
 	return nodeFact{
 		Source: b.words.at(b.nfSrc[f]),
-		Pos:    graph.Pos{File: b.words.at(b.nfFile[f]), Line: int(int32(b.nfLine[f]))},
-		Kind:   b.nodeKinds[b.nfKind[f]],
-		Label:  b.label(i, f),
-		Attrs:  b.attrs(b.nfAttrs[f]),
+		Pos:    b.nodePos(f),
+		Kind:   b.nodeKinds[b.bKind[body]],
+		Label:  b.label(i, body),
+		Attrs:  b.attrs(b.bAttrs[body]),
 	}
 }
 
@@ -130,12 +169,13 @@ func (b *base) node(i uint32) graph.Node {
 	if b.nFact[i+1]-f != 1 {
 		return mergeNode(b.ids.at(i), b.nodeFacts(i), b.times[b.nFirst[i]], b.times[b.nLast[i]])
 	}
+	body := b.nfBody[f]
 	return graph.Node{
 		ID:        b.ids.at(i),
-		Kind:      b.nodeKinds[b.nfKind[f]],
-		Label:     b.label(i, f),
-		Attrs:     b.attrs(b.nfAttrs[f]),
-		Pos:       graph.Pos{File: b.words.at(b.nfFile[f]), Line: int(int32(b.nfLine[f]))},
+		Kind:      b.nodeKinds[b.bKind[body]],
+		Label:     b.label(i, body),
+		Attrs:     b.attrs(b.bAttrs[body]),
+		Pos:       b.nodePos(f),
 		FirstSeen: b.times[b.nFirst[i]],
 		LastSeen:  b.times[b.nLast[i]],
 	}
@@ -143,18 +183,24 @@ func (b *base) node(i uint32) graph.Node {
 
 // nodeKind returns the merged kind of row i, the kind its first source
 // gives, without building the node.
-func (b *base) nodeKind(i uint32) graph.NodeKind { return b.nodeKinds[b.nfKind[b.nFact[i]]] }
+func (b *base) nodeKind(i uint32) graph.NodeKind {
+	return b.nodeKinds[b.bKind[b.nfBody[b.nFact[i]]]]
+}
 
 func (b *base) edgeKey(e uint32) graph.EdgeKey {
-	return graph.EdgeKey{From: b.ids.at(b.eFrom[e]), Kind: b.edgeKinds[b.eKind[e]], To: b.ids.at(b.eTo[e])}
+	return graph.EdgeKey{From: b.ids.at(b.from(e)), Kind: b.edgeKinds[b.eKind[e]], To: b.ids.at(b.eTo[e])}
+}
+
+func (b *base) edgePos(f uint32) graph.Pos {
+	return graph.Pos{File: b.words.at(b.efFile.file(f, b.efSrc[f])), Line: int(int32(b.efLine[f]))}
 }
 
 func (b *base) edgeFact(f uint32) edgeFact {
 	return edgeFact{
 		Source:     b.words.at(b.efSrc[f]),
-		Pos:        graph.Pos{File: b.words.at(b.efFile[f]), Line: int(int32(b.efLine[f]))},
-		Confidence: b.confs[b.efConf[f]],
-		Attrs:      b.attrs(b.efAttrs[f]),
+		Pos:        b.edgePos(f),
+		Confidence: b.confs[b.efAttrs[f]>>confShift],
+		Attrs:      b.attrs(b.efAttrs[f] & attrMask),
 		Evidence:   b.evidence[f],
 	}
 }
@@ -167,23 +213,23 @@ func (b *base) edgeFacts(e uint32) []edgeFact {
 	return out
 }
 
-// edge returns the merged view of edge row e.
-func (b *base) edge(e uint32) graph.Edge {
+// edge returns the merged view of edge row e, which leaves row from.
+func (b *base) edge(e, from uint32) graph.Edge {
 	f := b.eFact[e]
 	if b.eFact[e+1]-f != 1 || b.evidence[f] != nil {
 		return mergeEdge(b.edgeKey(e), b.edgeFacts(e), b.times[b.eFirst[e]], b.times[b.eLast[e]])
 	}
-	conf := b.confs[b.efConf[f]]
+	conf := b.confs[b.efAttrs[f]>>confShift]
 	if conf != graph.Certain {
 		conf = graph.Possible
 	}
 	return graph.Edge{
-		From:       b.ids.at(b.eFrom[e]),
+		From:       b.ids.at(from),
 		To:         b.ids.at(b.eTo[e]),
 		Kind:       b.edgeKinds[b.eKind[e]],
 		Confidence: conf,
-		Attrs:      b.attrs(b.efAttrs[f]),
-		Pos:        graph.Pos{File: b.words.at(b.efFile[f]), Line: int(int32(b.efLine[f]))},
+		Attrs:      b.attrs(b.efAttrs[f] & attrMask),
+		Pos:        b.edgePos(f),
 		FirstSeen:  b.times[b.eFirst[e]],
 		LastSeen:   b.times[b.eLast[e]],
 	}
@@ -300,4 +346,18 @@ func (x *idIndex) find(t *strtab, s string) (uint32, bool) {
 		}
 		h = (h + 1) & mask
 	}
+}
+
+// Footprint returns the bytes that the columns of the current version
+// take: those of ids, node rows and node facts, and those of edge rows,
+// edge facts and the index by target. Words, attribute sets, node fact
+// bodies and times are shared and counted in neither.
+func (s *Store) Footprint() (nodes, edges int64) {
+	b := s.cur.Load()
+	n := int64(len(b.ids.data)) + 4*int64(len(b.ids.ends)) + 4*int64(len(b.index.slots))
+	n += 4*int64(len(b.nFact)+len(b.outStart)+len(b.inStart)) + 2*int64(len(b.nFirst)+len(b.nLast))
+	n += 4*int64(len(b.nfSrc)+len(b.nfLine)+len(b.nfBody)) + 8*int64(len(b.nfFile.rows))
+	e := 4*int64(len(b.eTo)+len(b.eFact)+len(b.inEdges)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind))
+	e += 4*int64(len(b.efSrc)+len(b.efLine)+len(b.efAttrs)) + 8*int64(len(b.efFile.rows))
+	return n, e
 }

@@ -27,6 +27,10 @@ type builder struct {
 	nodeKinds []graph.NodeKind
 	edgeKinds []graph.EdgeKind
 	confs     []graph.Confidence
+	bKind     []uint8
+	bLabel    []uint32
+	bAttrs    []uint32
+	bodyIdx   map[[3]uint32]uint32
 }
 
 func (bl *builder) word(s string) uint32 {
@@ -128,21 +132,37 @@ func (bl *builder) conf(c graph.Confidence) (uint8, error) {
 	return uint8(len(bl.confs) - 1), nil
 }
 
-// nodeFacts are node fact rows while a base is built.
+// body returns the number of a node fact body: a kind, a label word (or
+// labelIsID) and an attribute set.
+func (bl *builder) body(kind uint8, label, attrs uint32) uint32 {
+	k := [3]uint32{uint32(kind), label, attrs}
+	if i, ok := bl.bodyIdx[k]; ok {
+		return i
+	}
+	i := uint32(len(bl.bKind))
+	bl.bKind, bl.bLabel, bl.bAttrs = append(bl.bKind, kind), append(bl.bLabel, label), append(bl.bAttrs, attrs)
+	bl.bodyIdx[k] = i
+	return i
+}
+
+// nodeFacts are node fact rows while a base is built, in their final
+// order.
 type nodeFacts struct {
-	src, file, line, label, attrs []uint32
-	kind                          []uint8
+	src, line, body []uint32
+	file            exceptions
 }
 
 func (nf *nodeFacts) len() uint32 { return uint32(len(nf.src)) }
 
 func (nf *nodeFacts) copyFrom(b *base, lo, hi uint32) {
+	x := &b.nfFile
+	for k := sort.Search(len(x.rows), func(k int) bool { return x.rows[k] >= lo }); k < len(x.rows) && x.rows[k] < hi; k++ {
+		nf.file.rows = append(nf.file.rows, nf.len()+x.rows[k]-lo)
+		nf.file.words = append(nf.file.words, x.words[k])
+	}
 	nf.src = append(nf.src, b.nfSrc[lo:hi]...)
-	nf.file = append(nf.file, b.nfFile[lo:hi]...)
 	nf.line = append(nf.line, b.nfLine[lo:hi]...)
-	nf.label = append(nf.label, b.nfLabel[lo:hi]...)
-	nf.attrs = append(nf.attrs, b.nfAttrs[lo:hi]...)
-	nf.kind = append(nf.kind, b.nfKind[lo:hi]...)
+	nf.body = append(nf.body, b.nfBody[lo:hi]...)
 }
 
 func (bl *builder) addNodeFacts(nf *nodeFacts, id string, fs []nodeFact) error {
@@ -155,21 +175,24 @@ func (bl *builder) addNodeFacts(nf *nodeFacts, id string, fs []nodeFact) error {
 		if f.Label != id {
 			label = bl.word(f.Label)
 		}
-		nf.src = append(nf.src, bl.word(f.Source))
-		nf.file = append(nf.file, bl.word(f.Pos.File))
+		src, file := bl.word(f.Source), bl.word(f.Pos.File)
+		if file != src {
+			nf.file.rows = append(nf.file.rows, nf.len())
+			nf.file.words = append(nf.file.words, file)
+		}
+		nf.src = append(nf.src, src)
 		nf.line = append(nf.line, uint32(int32(f.Pos.Line)))
-		nf.label = append(nf.label, label)
-		nf.attrs = append(nf.attrs, bl.attrSet(f.Attrs))
-		nf.kind = append(nf.kind, k)
+		nf.body = append(nf.body, bl.body(k, label, bl.attrSet(f.Attrs)))
 	}
 	return nil
 }
 
-// edgeFacts are edge fact rows while a base is built.
+// edgeFacts are edge fact rows while a base is built, in the order the
+// edges are met; finish puts them in edge order.
 type edgeFacts struct {
-	src, file, line, attrs []uint32
-	conf                   []uint8
-	evidence               map[uint32]*graph.Evidence
+	src, line, attrs []uint32
+	file             map[uint32]uint32
+	evidence         map[uint32]*graph.Evidence
 }
 
 func (ef *edgeFacts) len() uint32 { return uint32(len(ef.src)) }
@@ -180,11 +203,13 @@ func (ef *edgeFacts) copyFrom(b *base, lo, hi uint32) {
 			ef.evidence[ef.len()+f-lo] = ev
 		}
 	}
+	x := &b.efFile
+	for k := sort.Search(len(x.rows), func(k int) bool { return x.rows[k] >= lo }); k < len(x.rows) && x.rows[k] < hi; k++ {
+		ef.file[ef.len()+x.rows[k]-lo] = x.words[k]
+	}
 	ef.src = append(ef.src, b.efSrc[lo:hi]...)
-	ef.file = append(ef.file, b.efFile[lo:hi]...)
 	ef.line = append(ef.line, b.efLine[lo:hi]...)
 	ef.attrs = append(ef.attrs, b.efAttrs[lo:hi]...)
-	ef.conf = append(ef.conf, b.efConf[lo:hi]...)
 }
 
 func (bl *builder) addEdgeFacts(ef *edgeFacts, fs []edgeFact) error {
@@ -193,14 +218,20 @@ func (bl *builder) addEdgeFacts(ef *edgeFacts, fs []edgeFact) error {
 		if err != nil {
 			return err
 		}
+		set := bl.attrSet(f.Attrs)
+		if set > attrMask {
+			return fmt.Errorf("more than %d attribute sets", attrMask)
+		}
 		if f.Evidence != nil {
 			ef.evidence[ef.len()] = f.Evidence
 		}
-		ef.src = append(ef.src, bl.word(f.Source))
-		ef.file = append(ef.file, bl.word(f.Pos.File))
+		src, file := bl.word(f.Source), bl.word(f.Pos.File)
+		if file != src {
+			ef.file[ef.len()] = file
+		}
+		ef.src = append(ef.src, src)
 		ef.line = append(ef.line, uint32(int32(f.Pos.Line)))
-		ef.attrs = append(ef.attrs, bl.attrSet(f.Attrs))
-		ef.conf = append(ef.conf, c)
+		ef.attrs = append(ef.attrs, uint32(c)<<confShift|set)
 	}
 	return nil
 }
@@ -228,6 +259,10 @@ func (ov *overlay) build() (*base, error) {
 		nodeKinds: slices.Clone(old.nodeKinds),
 		edgeKinds: slices.Clone(old.edgeKinds),
 		confs:     slices.Clone(old.confs),
+		bKind:     slices.Clone(old.bKind),
+		bLabel:    slices.Clone(old.bLabel),
+		bAttrs:    slices.Clone(old.bAttrs),
+		bodyIdx:   make(map[[3]uint32]uint32, len(old.bKind)),
 	}
 	for i := range bl.words {
 		bl.words[i] = old.words.at(uint32(i))
@@ -240,34 +275,39 @@ func (ov *overlay) build() (*base, error) {
 	for i := 1; i+1 < len(old.attrStart); i++ {
 		bl.attrIdx[pairsKey(old.attrPairs[old.attrStart[i]:old.attrStart[i+1]])] = uint32(i)
 	}
+	for i := range old.bKind {
+		bl.bodyIdx[[3]uint32{uint32(old.bKind[i]), old.bLabel[i], old.bAttrs[i]}] = uint32(i)
+	}
 
 	// Edges first: an id lives on while a node fact or a live edge names it.
 	nOld := uint32(old.ids.len())
 	oldAlive := make([]bool, nOld)
-	ef := &edgeFacts{evidence: map[uint32]*graph.Evidence{}}
+	ef := &edgeFacts{file: map[uint32]uint32{}, evidence: map[uint32]*graph.Evidence{}}
 	items := make([]edgeItem, 0, len(old.eKind)+len(ov.edges))
-	for e := uint32(0); int(e) < len(old.eKind); e++ {
-		it := edgeItem{from: old.eFrom[e], to: old.eTo[e], kind: old.eKind[e], first: old.eFirst[e], last: old.eLast[e], lo: ef.len()}
-		if ov.baseEdgeUntouched(e) {
-			ef.copyFrom(old, old.eFact[e], old.eFact[e+1])
-		} else {
-			var fs []edgeFact
-			if rec := ov.hitE[e]; rec != nil {
-				fs = ov.edgeFactsOf(rec)
-				it.first, it.last = bl.time(rec.first), bl.time(rec.last)
+	for from := uint32(0); from < nOld; from++ {
+		for e := old.outStart[from]; e < old.outStart[from+1]; e++ {
+			it := edgeItem{from: from, to: old.eTo[e], kind: old.eKind[e], first: uint32(old.eFirst[e]), last: uint32(old.eLast[e]), lo: ef.len()}
+			if ov.baseEdgeUntouched(e) {
+				ef.copyFrom(old, old.eFact[e], old.eFact[e+1])
 			} else {
-				fs = ov.baseEdgeFacts(e, 2)
+				var fs []edgeFact
+				if rec := ov.hitE[e]; rec != nil {
+					fs = ov.edgeFactsOf(rec)
+					it.first, it.last = bl.time(rec.first), bl.time(rec.last)
+				} else {
+					fs = ov.baseEdgeFacts(e, 2)
+				}
+				if len(fs) == 0 {
+					continue
+				}
+				if err := bl.addEdgeFacts(ef, fs); err != nil {
+					return nil, err
+				}
 			}
-			if len(fs) == 0 {
-				continue
-			}
-			if err := bl.addEdgeFacts(ef, fs); err != nil {
-				return nil, err
-			}
+			it.hi = ef.len()
+			oldAlive[it.from], oldAlive[it.to] = true, true
+			items = append(items, it)
 		}
-		it.hi = ef.len()
-		oldAlive[it.from], oldAlive[it.to] = true, true
-		items = append(items, it)
 	}
 	nBaseEdges := len(items)
 	var newEdges []*ovEdge
@@ -322,8 +362,8 @@ func (ov *overlay) build() (*base, error) {
 	newIdx := make(map[string]uint32, len(newEnds))
 	idList := make([]string, 0, int(nOld)+len(newEnds))
 	nb.nFact = make([]uint32, 0, cap(idList)+1)
-	nb.nFirst = make([]uint32, 0, cap(idList))
-	nb.nLast = make([]uint32, 0, cap(idList))
+	firsts := make([]uint32, 0, cap(idList))
+	lasts := make([]uint32, 0, cap(idList))
 	i, j := uint32(0), 0
 	for i < nOld || j < len(newEnds) {
 		if i < nOld && !oldAlive[i] {
@@ -335,7 +375,7 @@ func (ov *overlay) build() (*base, error) {
 			id := old.ids.at(i)
 			oldToNew[i] = uint32(len(idList))
 			idList = append(idList, id)
-			first, last := old.nFirst[i], old.nLast[i]
+			first, last := uint32(old.nFirst[i]), uint32(old.nLast[i])
 			if fs, ok := changed[i]; !ok {
 				nf.copyFrom(old, old.nFact[i], old.nFact[i+1])
 			} else if err := bl.addNodeFacts(nf, id, fs); err != nil {
@@ -344,7 +384,7 @@ func (ov *overlay) build() (*base, error) {
 			if rec := ov.hitN[i]; rec != nil {
 				first, last = bl.time(rec.first), bl.time(rec.last)
 			}
-			nb.nFirst, nb.nLast = append(nb.nFirst, first), append(nb.nLast, last)
+			firsts, lasts = append(firsts, first), append(lasts, last)
 			i++
 			continue
 		}
@@ -358,7 +398,7 @@ func (ov *overlay) build() (*base, error) {
 			}
 			first, last = bl.time(rec.first), bl.time(rec.last)
 		}
-		nb.nFirst, nb.nLast = append(nb.nFirst, first), append(nb.nLast, last)
+		firsts, lasts = append(firsts, first), append(lasts, last)
 		j++
 	}
 	nb.nFact = append(nb.nFact, nf.len())
@@ -388,17 +428,20 @@ func (ov *overlay) build() (*base, error) {
 	}
 
 	nb.ids = newStrtab(idList)
-	nb.nfSrc, nb.nfFile, nb.nfLine, nb.nfLabel, nb.nfAttrs, nb.nfKind = nf.src, nf.file, nf.line, nf.label, nf.attrs, nf.kind
-	bl.finish(nb, items, ef)
+	nb.nfSrc, nb.nfLine, nb.nfBody, nb.nfFile = nf.src, nf.line, nf.body, nf.file
+	if err := bl.finish(nb, firsts, lasts, items, ef); err != nil {
+		return nil, err
+	}
 	return nb, nil
 }
 
 // finish sorts the edges and fills the remaining columns of the new base.
-func (bl *builder) finish(b *base, items []edgeItem, ef *edgeFacts) {
+func (bl *builder) finish(b *base, firsts, lasts []uint32, items []edgeItem, ef *edgeFacts) error {
 	n := b.ids.len()
 	b.words = newStrtab(bl.words)
-	b.times, b.nodeKinds, b.edgeKinds, b.confs = bl.times, bl.nodeKinds, bl.edgeKinds, bl.confs
+	b.nodeKinds, b.edgeKinds, b.confs = bl.nodeKinds, bl.edgeKinds, bl.confs
 	b.attrStart, b.attrPairs = bl.attrStart, bl.attrPairs
+	b.bKind, b.bLabel, b.bAttrs = bl.bKind, bl.bLabel, bl.bAttrs
 	b.index = buildIndex(&b.ids)
 
 	// Counting sort by source node, then each node's edges by kind and target.
@@ -428,22 +471,37 @@ func (bl *builder) finish(b *base, items []edgeItem, ef *edgeFacts) {
 		}
 	}
 
+	// Times are kept as 16-bit numbers: drop the ones no row uses when
+	// there are too many.
+	remap, err := bl.compactTimes(firsts, lasts, sorted)
+	if err != nil {
+		return err
+	}
+	b.times = bl.times
+	b.nFirst, b.nLast = make([]uint16, n), make([]uint16, n)
+	for i := range firsts {
+		b.nFirst[i], b.nLast[i] = remap(firsts[i]), remap(lasts[i])
+	}
+
 	// Lay the edges and their facts out in that order.
 	m := len(sorted)
-	b.eFrom, b.eTo, b.eFirst, b.eLast = make([]uint32, m), make([]uint32, m), make([]uint32, m), make([]uint32, m)
-	b.eKind, b.eFact = make([]uint8, m), make([]uint32, m+1)
+	b.eTo, b.eKind, b.eFact = make([]uint32, m), make([]uint8, m), make([]uint32, m+1)
+	b.eFirst, b.eLast = make([]uint16, m), make([]uint16, m)
 	nf := ef.len()
-	b.efSrc, b.efFile, b.efLine, b.efAttrs = make([]uint32, nf), make([]uint32, nf), make([]uint32, nf), make([]uint32, nf)
-	b.efConf = make([]uint8, nf)
+	b.efSrc, b.efLine, b.efAttrs = make([]uint32, nf), make([]uint32, nf), make([]uint32, nf)
 	b.evidence = map[uint32]*graph.Evidence{}
 	f := uint32(0)
 	for e, it := range sorted {
-		b.eFrom[e], b.eTo[e], b.eFirst[e], b.eLast[e], b.eKind[e] = it.from, it.to, it.first, it.last, it.kind
+		b.eTo[e], b.eKind[e], b.eFirst[e], b.eLast[e] = it.to, it.kind, remap(it.first), remap(it.last)
 		b.eFact[e] = f
 		for g := it.lo; g < it.hi; g++ {
-			b.efSrc[f], b.efFile[f], b.efLine[f], b.efAttrs[f], b.efConf[f] = ef.src[g], ef.file[g], ef.line[g], ef.attrs[g], ef.conf[g]
+			b.efSrc[f], b.efLine[f], b.efAttrs[f] = ef.src[g], ef.line[g], ef.attrs[g]
 			if ev := ef.evidence[g]; ev != nil {
 				b.evidence[f] = ev
+			}
+			if w, ok := ef.file[g]; ok {
+				b.efFile.rows = append(b.efFile.rows, f)
+				b.efFile.words = append(b.efFile.words, w)
 			}
 			f++
 		}
@@ -451,6 +509,36 @@ func (bl *builder) finish(b *base, items []edgeItem, ef *edgeFacts) {
 	b.eFact[m] = f
 	b.index2()
 	b.count()
+	return nil
+}
+
+// compactTimes returns how to number the builder's times in 16 bits,
+// after dropping the times no row uses when there are more than fit.
+func (bl *builder) compactTimes(firsts, lasts []uint32, items []edgeItem) (func(uint32) uint16, error) {
+	if len(bl.times) <= 1<<16 {
+		return func(i uint32) uint16 { return uint16(i) }, nil
+	}
+	used := make([]bool, len(bl.times))
+	used[0] = true
+	for i := range firsts {
+		used[firsts[i]], used[lasts[i]] = true, true
+	}
+	for _, it := range items {
+		used[it.first], used[it.last] = true, true
+	}
+	num := make([]uint32, len(bl.times))
+	var kept []time.Time
+	for i, u := range used {
+		if u {
+			num[i] = uint32(len(kept))
+			kept = append(kept, bl.times[i])
+		}
+	}
+	if len(kept) > 1<<16 {
+		return nil, fmt.Errorf("more than %d distinct write times", 1<<16)
+	}
+	bl.times = kept
+	return func(i uint32) uint16 { return uint16(num[i]) }, nil
 }
 
 func cmpU32(a, b uint32) int {

@@ -124,6 +124,20 @@ func (cr *columnReader) u32s() []uint32 {
 	return out
 }
 
+func (cr *columnReader) u16s() []uint16 {
+	n := cr.count(2)
+	out := make([]uint16, n)
+	const chunk = 1 << 16
+	for i := int64(0); i < n && cr.err == nil; i += chunk {
+		k := min(chunk, n-i)
+		p := cr.read(2 * k)
+		for j := int64(0); j < k && p != nil; j++ {
+			out[i+j] = binary.LittleEndian.Uint16(p[2*j:])
+		}
+	}
+	return out
+}
+
 func (cr *columnReader) u8s() []uint8 {
 	n := cr.count(1)
 	out := make([]uint8, n)
@@ -181,6 +195,9 @@ func load(r io.Reader, size int64) (*base, error) {
 	for _, col := range b.u32Columns() {
 		*col = cr.u32s()
 	}
+	for _, col := range b.u16Columns() {
+		*col = cr.u16s()
+	}
 	for _, col := range b.u8Columns() {
 		*col = cr.u8s()
 	}
@@ -195,35 +212,31 @@ func load(r io.Reader, size int64) (*base, error) {
 	if err := b.check(); err != nil {
 		return nil, fmt.Errorf("damaged file: %w", err)
 	}
-	b.outStart = make([]uint32, b.ids.len()+1)
-	for _, f := range b.eFrom {
-		b.outStart[f+1]++
-	}
-	for i := 0; i < b.ids.len(); i++ {
-		b.outStart[i+1] += b.outStart[i]
-	}
 	b.index2()
 	b.index = buildIndex(&b.ids)
 	b.count()
 	return b, nil
 }
 
-// u32Columns and u8Columns list the columns a file stores, in order.
+// u32Columns, u16Columns and u8Columns list the columns a file stores,
+// in order. The index by target is built again on reading.
 func (b *base) u32Columns() []*[]uint32 {
-	return []*[]uint32{&b.nFact, &b.nFirst, &b.nLast, &b.nfSrc, &b.nfFile, &b.nfLine, &b.nfLabel, &b.nfAttrs,
-		&b.eFrom, &b.eTo, &b.eFirst, &b.eLast, &b.eFact, &b.efSrc, &b.efFile, &b.efLine, &b.efAttrs,
+	return []*[]uint32{&b.nFact, &b.outStart, &b.nfSrc, &b.nfLine, &b.nfBody, &b.nfFile.rows, &b.nfFile.words,
+		&b.bLabel, &b.bAttrs, &b.eTo, &b.eFact, &b.efSrc, &b.efLine, &b.efAttrs, &b.efFile.rows, &b.efFile.words,
 		&b.attrStart, &b.attrPairs}
 }
 
-func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.nfKind, &b.eKind, &b.efConf} }
+func (b *base) u16Columns() []*[]uint16 { return []*[]uint16{&b.nFirst, &b.nLast, &b.eFirst, &b.eLast} }
+
+func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind} }
 
 // check verifies that every number in the columns points into its table,
 // so that a file whose checksum matches but whose content is wrong cannot
 // make a read fail later.
 func (b *base) check() error {
-	n, m := b.ids.len(), len(b.eFrom)
-	nnf, nef := len(b.nfSrc), len(b.efSrc)
-	if len(b.times) == 0 || len(b.attrStart) < 2 || b.attrStart[0] != 0 {
+	n, m := b.ids.len(), len(b.eTo)
+	nnf, nef, bodies := len(b.nfSrc), len(b.efSrc), len(b.bKind)
+	if len(b.times) == 0 || len(b.times) > 1<<16 || len(b.attrStart) < 2 || b.attrStart[0] != 0 {
 		return errors.New("missing tables")
 	}
 	if err := checkStrtab(&b.ids); err != nil {
@@ -235,54 +248,61 @@ func (b *base) check() error {
 	if err := checkRuns(b.nFact, n, nnf, false); err != nil {
 		return fmt.Errorf("node facts: %w", err)
 	}
+	if err := checkRuns(b.outStart, n, m, false); err != nil {
+		return fmt.Errorf("edges: %w", err)
+	}
 	if err := checkRuns(b.eFact, m, nef, true); err != nil {
 		return fmt.Errorf("edge facts: %w", err)
 	}
-	if len(b.nFirst) != n || len(b.nLast) != n || len(b.eTo) != m || len(b.eFirst) != m || len(b.eLast) != m || len(b.eKind) != m {
+	if len(b.nFirst) != n || len(b.nLast) != n || len(b.eFirst) != m || len(b.eLast) != m || len(b.eKind) != m ||
+		len(b.nfLine) != nnf || len(b.nfBody) != nnf || len(b.efLine) != nef || len(b.efAttrs) != nef ||
+		len(b.bLabel) != bodies || len(b.bAttrs) != bodies {
 		return errors.New("columns of different lengths")
 	}
-	for _, col := range [][]uint32{b.nfFile, b.nfLine, b.nfLabel, b.nfAttrs} {
-		if len(col) != nnf {
-			return errors.New("node fact columns of different lengths")
-		}
-	}
-	for _, col := range [][]uint32{b.efFile, b.efLine, b.efAttrs} {
-		if len(col) != nef {
-			return errors.New("edge fact columns of different lengths")
-		}
-	}
-	if len(b.nfKind) != nnf || len(b.efConf) != nef {
-		return errors.New("fact columns of different lengths")
-	}
-	w, sets, t := uint32(b.words.len()), uint32(len(b.attrStart)-1), uint32(len(b.times))
+	w, sets, t := uint32(b.words.len()), uint32(len(b.attrStart)-1), uint16(len(b.times)-1)
 	for i := 0; i < n; i++ {
-		if b.nFirst[i] >= t || b.nLast[i] >= t {
+		if b.nFirst[i] > t || b.nLast[i] > t {
 			return fmt.Errorf("node %d out of range", i)
 		}
 	}
 	for f := 0; f < nnf; f++ {
-		if b.nfSrc[f] >= w || b.nfFile[f] >= w || (b.nfLabel[f] != labelIsID && b.nfLabel[f] >= w) ||
-			b.nfAttrs[f] >= sets || int(b.nfKind[f]) >= len(b.nodeKinds) {
+		if b.nfSrc[f] >= w || int(b.nfBody[f]) >= bodies {
 			return fmt.Errorf("node fact %d out of range", f)
 		}
 	}
-	for e := 0; e < m; e++ {
-		if b.eFrom[e] >= uint32(n) || b.eTo[e] >= uint32(n) || int(b.eKind[e]) >= len(b.edgeKinds) ||
-			b.eFirst[e] >= t || b.eLast[e] >= t {
-			return fmt.Errorf("edge %d out of range", e)
+	for k := 0; k < bodies; k++ {
+		if int(b.bKind[k]) >= len(b.nodeKinds) || (b.bLabel[k] != labelIsID && b.bLabel[k] >= w) || b.bAttrs[k] >= sets {
+			return fmt.Errorf("node fact body %d out of range", k)
 		}
-		if e > 0 {
-			p, q := e-1, e
-			if b.eFrom[p] > b.eFrom[q] || (b.eFrom[p] == b.eFrom[q] &&
-				(b.eKind[p] > b.eKind[q] || (b.eKind[p] == b.eKind[q] && b.eTo[p] >= b.eTo[q]))) {
+	}
+	for i := 0; i < n; i++ {
+		for e := b.outStart[i]; e < b.outStart[i+1]; e++ {
+			if b.eTo[e] >= uint32(n) || int(b.eKind[e]) >= len(b.edgeKinds) || b.eFirst[e] > t || b.eLast[e] > t {
+				return fmt.Errorf("edge %d out of range", e)
+			}
+			if e > b.outStart[i] && (b.eKind[e-1] > b.eKind[e] || (b.eKind[e-1] == b.eKind[e] && b.eTo[e-1] >= b.eTo[e])) {
 				return fmt.Errorf("edge %d out of order", e)
 			}
 		}
 	}
 	for f := 0; f < nef; f++ {
-		if b.efSrc[f] >= w || b.efFile[f] >= w || b.efAttrs[f] >= sets || int(b.efConf[f]) >= len(b.confs) {
+		if b.efSrc[f] >= w || b.efAttrs[f]&attrMask >= sets || int(b.efAttrs[f]>>confShift) >= len(b.confs) {
 			return fmt.Errorf("edge fact %d out of range", f)
 		}
+	}
+	for _, x := range []*exceptions{&b.nfFile, &b.efFile} {
+		if len(x.rows) != len(x.words) {
+			return errors.New("file exceptions of different lengths")
+		}
+		for k, r := range x.rows {
+			if (k > 0 && r <= x.rows[k-1]) || x.words[k] >= w {
+				return errors.New("file exceptions out of range")
+			}
+		}
+	}
+	if len(b.nfFile.rows) > 0 && int(b.nfFile.rows[len(b.nfFile.rows)-1]) >= nnf ||
+		len(b.efFile.rows) > 0 && int(b.efFile.rows[len(b.efFile.rows)-1]) >= nef {
+		return errors.New("file exceptions out of range")
 	}
 	for f, ev := range b.evidence {
 		if int(f) >= nef || ev == nil {
@@ -381,6 +401,14 @@ func (cw *columnWriter) u32s(col []uint32) {
 	}
 }
 
+func (cw *columnWriter) u16s(col []uint16) {
+	cw.count(len(col))
+	for _, v := range col {
+		binary.LittleEndian.PutUint16(cw.buf[:], v)
+		cw.w.Write(cw.buf[:2])
+	}
+}
+
 func (cw *columnWriter) bytes(p []byte) {
 	cw.count(len(p))
 	cw.w.Write(p)
@@ -410,6 +438,9 @@ func encode(w io.Writer, b *base) error {
 	cw.u32s(b.words.ends)
 	for _, col := range b.u32Columns() {
 		cw.u32s(*col)
+	}
+	for _, col := range b.u16Columns() {
+		cw.u16s(*col)
 	}
 	for _, col := range b.u8Columns() {
 		cw.bytes(*col)

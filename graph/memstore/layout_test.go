@@ -73,7 +73,12 @@ func TestReopenKeepsEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	if err := s.Write(context.Background(), mixedBatch(t0), nil); err != nil {
+	// A derived edge keeps the position of the file it was derived from.
+	derive := func(context.Context, graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		return nil, []graph.Edge{{From: "arn:aws:iam::111122223333:user/ci", To: "arn:aws:s3:::logs", Kind: graph.EdgeCanAccess,
+			Pos: graph.Pos{File: "iam.tf", Line: 4}, Attrs: map[string]string{"level": "read"}}}, nil
+	}
+	if err := s.Write(context.Background(), mixedBatch(t0), derive); err != nil {
 		t.Fatal(err)
 	}
 	// A second write replaces one source and keeps the others.
@@ -102,8 +107,12 @@ func TestReopenKeepsEveryField(t *testing.T) {
 	if len(ns) != 1 || ns[0].Label != "ci" || ns[0].Attr("type") != "user" || ns[0].Attr("path") != "" || len(ns[0].Also) != 0 {
 		t.Errorf("user after reopen = %+v, want label ci, type user, no path", ns)
 	}
-	if gs.Nodes != 3 || gs.Edges != 3 || gs.Sources != 4 {
-		t.Errorf("stats = %d nodes, %d edges, %d sources; want 3, 3, 4", gs.Nodes, gs.Edges, gs.Sources)
+	if gs.Nodes != 3 || gs.Edges != 4 || gs.Sources != 5 {
+		t.Errorf("stats = %d nodes, %d edges, %d sources; want 3, 4, 5", gs.Nodes, gs.Edges, gs.Sources)
+	}
+	acc, _ := r.Expand(context.Background(), []string{"arn:aws:s3:::logs"}, graph.In, graph.EdgeCanAccess)
+	if len(acc) != 1 || acc[0].Pos != (graph.Pos{File: "iam.tf", Line: 4}) || acc[0].Attr("level") != "read" {
+		t.Errorf("derived edge after reopen = %+v, want iam.tf:4 with level read", acc)
 	}
 	es, _ := r.Expand(context.Background(), []string{"arn:aws:s3:::logs"}, graph.In, graph.EdgeObserved)
 	if len(es) != 1 || es[0].Evidence == nil || es[0].Evidence.Count != 1 {

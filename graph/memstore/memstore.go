@@ -191,13 +191,13 @@ func (v *view) Expand(_ context.Context, ids []string, dir graph.Direction, kind
 	b := v.b
 	mask := b.kindMask(kinds)
 	var out []graph.Edge
-	add := func(e uint32) {
+	add := func(e, from uint32) {
 		if !mask[b.eKind[e]] {
 			return
 		}
 		if v.ov == nil {
-			out = append(out, b.edge(e))
-		} else if ed, ok := v.ov.readEdge(e); ok {
+			out = append(out, b.edge(e, from))
+		} else if ed, ok := v.ov.readEdge(e, from); ok {
 			out = append(out, ed)
 		}
 	}
@@ -205,11 +205,13 @@ func (v *view) Expand(_ context.Context, ids []string, dir graph.Direction, kind
 		if i, ok := b.lookup(id); ok {
 			if dir == graph.Out {
 				for e := b.outStart[i]; e < b.outStart[i+1]; e++ {
-					add(e)
+					add(e, i)
 				}
 			} else {
 				for j := b.inStart[i]; j < b.inStart[i+1]; j++ {
-					add(b.inEdges[j])
+					if e := b.inEdges[j]; mask[b.eKind[e]] {
+						add(e, b.from(e))
+					}
 				}
 			}
 		}
@@ -236,14 +238,16 @@ func (v *view) EdgesByKind(_ context.Context, kind graph.EdgeKind) ([]graph.Edge
 	b := v.b
 	var out []graph.Edge
 	if k, ok := b.edgeKindIndex(kind); ok {
-		for e := uint32(0); int(e) < len(b.eKind); e++ {
-			if b.eKind[e] != k {
-				continue
-			}
-			if v.ov == nil {
-				out = append(out, b.edge(e))
-			} else if ed, ok := v.ov.readEdge(e); ok {
-				out = append(out, ed)
+		for from := uint32(0); int(from) < b.ids.len(); from++ {
+			for e := b.outStart[from]; e < b.outStart[from+1]; e++ {
+				if b.eKind[e] != k {
+					continue
+				}
+				if v.ov == nil {
+					out = append(out, b.edge(e, from))
+				} else if ed, ok := v.ov.readEdge(e, from); ok {
+					out = append(out, ed)
+				}
 			}
 		}
 	}

@@ -180,7 +180,7 @@ func (ov *overlay) baseEdgeUntouched(e uint32) bool {
 // firstSeen is when a record that the write asserts was first seen: kept
 // from the base while the record lives on, now when it starts anew (also
 // when the batch dropped it and the linker asserts it again).
-func (ov *overlay) firstSeen(inBase, alive bool, old uint32) time.Time {
+func (ov *overlay) firstSeen(inBase, alive bool, old uint16) time.Time {
 	if inBase && alive {
 		return ov.b.times[old]
 	}
@@ -245,7 +245,9 @@ func (ov *overlay) putNode(src string, n graph.Node) {
 		}
 		return
 	}
-	f := nodeFact{Source: src, Pos: n.Pos, Kind: n.Kind, Label: n.Label, Attrs: mergeAttrs(nil, n.Attrs)}
+	// The batch's map is shared, not copied: the overlay only lives while
+	// Write runs, and merging into a fact makes a new map.
+	f := nodeFact{Source: src, Pos: n.Pos, Kind: n.Kind, Label: n.Label, Attrs: n.Attrs}
 	rec.facts = append(rec.facts, nodeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
@@ -277,7 +279,7 @@ func (ov *overlay) putEdge(src string, e graph.Edge) {
 		}
 		return
 	}
-	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: mergeAttrs(nil, e.Attrs), Evidence: e.Evidence.Clone()}
+	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: e.Attrs, Evidence: e.Evidence.Clone()}
 	rec.facts = append(rec.facts, edgeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
@@ -336,9 +338,9 @@ func (ov *overlay) readNode(id string) (graph.Node, bool) {
 	return graph.Node{}, false
 }
 
-func (ov *overlay) readEdge(e uint32) (graph.Edge, bool) {
+func (ov *overlay) readEdge(e, from uint32) (graph.Edge, bool) {
 	if ov.baseEdgeUntouched(e) {
-		return ov.b.edge(e), true
+		return ov.b.edge(e, from), true
 	}
 	if rec := ov.hitE[e]; rec != nil {
 		return ov.readEdgeRec(rec)
