@@ -25,7 +25,8 @@ type point struct {
 }
 
 // parse reads benchmark lines ("BenchmarkScale/nodes=N-2 1 123 ns/op 5
-// unit ..."), keeping the last line of each size.
+// unit ..."). Lines of the same size are merged, later values winning, so
+// that a run that adds the Neo4j figures completes an earlier one.
 func parse(r io.Reader) ([]point, error) {
 	bySize := map[float64]point{}
 	sc := bufio.NewScanner(r)
@@ -43,9 +44,16 @@ func parse(r io.Reader) ([]point, error) {
 			p.metrics[fields[i+1]] = v
 		}
 		p.nodes = p.metrics["nodes"]
-		if p.nodes > 0 {
-			bySize[p.nodes] = p
+		if p.nodes <= 0 {
+			continue
 		}
+		if q, ok := bySize[p.nodes]; ok {
+			for k, v := range p.metrics {
+				q.metrics[k] = v
+			}
+			continue
+		}
+		bySize[p.nodes] = p
 	}
 	var out []point
 	for _, p := range bySize {
