@@ -162,11 +162,12 @@ func directShape(n int) orggen.Shape {
 }
 
 // directStarts returns packages of typical reach in a directly written
-// organisation: popularity rank 20 and below.
+// organisation, spread over the popularity ranks of the most popular
+// eighth past the first twenty, as starts does for family roots.
 func directStarts(n int, shape orggen.Shape) []string {
 	var out []string
 	for i := 0; i < n; i++ {
-		out = append(out, orggen.PackageID(20+(i*7)%max(shape.Packages-20, 1)))
+		out = append(out, orggen.PackageID(20+(i*7919)%max(shape.Packages/8-20, 1)))
 	}
 	return out
 }
@@ -254,10 +255,10 @@ func compareNeo4j(b *testing.B, s *memstore.Store, ids []string, reached []int, 
 		b.Fatal(err)
 	}
 	defer neo.Close()
-	if err := neo.Drop(ctx); err != nil {
+	if err := neo.BulkDrop(ctx); err != nil {
 		b.Fatal(err)
 	}
-	defer neo.Drop(ctx)
+	defer neo.BulkDrop(ctx)
 
 	t := time.Now()
 	if err := neo.BulkLoad(ctx, allNodes(b, s), allEdges(b, s)); err != nil {

@@ -302,7 +302,7 @@ func (ov *overlay) edgeFactsOf(rec *ovEdge) []edgeFact {
 	return mergeEdgeFacts(ov.baseEdgeFacts(rec.row, 2), rec.facts)
 }
 
-// readNode returns the merged view of base row i through the overlay.
+// readRow returns the merged view of base row i through the overlay.
 func (ov *overlay) readRow(i uint32) (graph.Node, bool) {
 	if ov.baseRowUntouched(i) {
 		if !ov.b.hasFacts(i) {

@@ -18,7 +18,7 @@ type FileShape struct {
 	TeamSize int // repositories per team; a team shares a deploy key and a role
 	Families int // package families: a root package and its own subtree
 	Direct   int // families each repository depends on directly
-	Core     int // core packages that most families pull in
+	Core     int // core packages that the families' leaves depend on
 	Seed     uint64
 }
 
@@ -145,7 +145,8 @@ func (g *fileGen) write(rel string, body func(w *bufio.Writer)) error {
 // deploys reports whether repository i has a deploy job; half do.
 func deploys(i int) bool { return i%2 == 0 }
 
-// team returns the team of repository i.
+// team writes the Terraform module of team t and, for one team in ten,
+// an IAM policy document.
 func (g *fileGen) team(t int) error {
 	var repos []int
 	for i := t * g.s.TeamSize; i < min((t+1)*g.s.TeamSize, g.s.Repos); i++ {
@@ -225,8 +226,8 @@ type pkgEntry struct {
 	hook          bool
 }
 
-// closure returns the packages a family pulls in: its seven packages and
-// the core packages its leaves depend on.
+// family adds the packages family f pulls in: its seven packages and the
+// core packages its leaves depend on.
 func (g *fileGen) family(f int, into map[string]*pkgEntry) {
 	for k := 0; k < 7; k++ {
 		name, version := familyPackage(f, k)

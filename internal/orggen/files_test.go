@@ -122,19 +122,18 @@ func TestFilesIngest(t *testing.T) {
 		}
 	}
 	// The stored key of team 0 is shared by its deploying repositories:
-	// ten of the twenty hold it as DEPLOY_KEY_SECRET.
-	in, err := store.Expand(ctx, []string{"arn:aws:iam::111122223333:user/team-00000-deployer"}, graph.In, graph.EdgeAuthenticatesAs)
+	// ten of the twenty hold it as DEPLOY_KEY_SECRET and ten as
+	// DEPLOY_KEY_ID.
+	key := graph.AWSAccessKeyID("arn:aws:iam::111122223333:user/team-00000-deployer", "deploy")
+	holders, err := store.Expand(ctx, []string{key}, graph.In, graph.EdgeHolds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(in) != 1 {
-		t.Fatalf("keys of team 0's deployer = %d, want 1", len(in))
-	}
-	holders, err := store.Expand(ctx, []string{in[0].From}, graph.In, graph.EdgeHolds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(holders) != 10 {
-		t.Errorf("secrets holding team 0's key = %d, want 10", len(holders))
+	if len(holders) != 20 {
+		var got []string
+		for _, e := range holders {
+			got = append(got, e.From)
+		}
+		t.Errorf("secrets holding team 0's key = %d, want 20: %v", len(holders), got)
 	}
 }

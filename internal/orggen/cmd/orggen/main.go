@@ -23,7 +23,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	flag.Parse()
 	if *out == "" || *scale <= 0 {
-		log.Fatal("orggen: give -out DIR and a positive -scale")
+		log.Fatal("orggen: missing -out DIR or a positive -scale")
 	}
 	if entries, err := os.ReadDir(*out); err == nil && len(entries) > 0 {
 		log.Fatalf("orggen: %s is not empty", *out)
