@@ -27,6 +27,7 @@ var (
 	sizes    = flag.String("sizes", "10000", "comma-separated organisation sizes, in nodes")
 	cacheDir = flag.String("cache", filepath.Join(os.TempDir(), "blastradius-scale"), "folder that keeps generated organisations between runs")
 	queries  = flag.Int("queries", 200, "blast-radius queries behind the p50 and p99 figures")
+	neoQuery = flag.Int("neo4j-queries", 200, "blast-radius queries asked of Neo4j, the first of those asked of the embedded store")
 	neo4jURI = flag.String("neo4j", "", "Neo4j server to compare with, e.g. bolt://127.0.0.1:7687; empty skips it")
 	reuse    = flag.Bool("reuse", false, "open the stores an earlier run left instead of ingesting again (no ingest time)")
 	maxFiles = flag.Int("max-files", 100000, "largest size ingested from files; larger sizes are written to the store directly")
@@ -240,7 +241,8 @@ func benchSize(b *testing.B, bin string, n int) {
 	b.ReportMetric(ms(percentile(times, 99)), "p99-ms")
 	b.ReportMetric(float64(reached[len(reached)/2]), "reach")
 	if *neo4jURI != "" {
-		compareNeo4j(b, s, ids, reached, times)
+		k := min(*neoQuery, len(ids))
+		compareNeo4j(b, s, ids[:k], reached[:k], times[:k])
 	}
 	runtime.KeepAlive(s)
 }

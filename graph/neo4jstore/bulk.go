@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -126,12 +127,13 @@ func observedLive(e graph.Edge) bool {
 }
 
 // ReachCount returns how many nodes one Cypher query reaches from the
-// node with the given id. The query is a breadth-first search written as
-// a reduce over the depths: each step takes the forward kinds from source
-// to target and the backward kinds from target to source, skips
-// DEPENDS_ON edges scoped to a lockfile and OBSERVED edges without a
-// successful call, and keeps the nodes not seen before as the next
-// frontier. It reads a graph written by BulkLoad.
+// node with the given id, in at most maxDepth steps. Each step takes the
+// forward kinds from source to target and the backward kinds from target
+// to source. It skips DEPENDS_ON edges scoped to a lockfile and OBSERVED
+// edges without a successful call. The query has one CALL subquery per
+// depth that collects the distinct nodes one step from the previous
+// depth's, and counts the distinct nodes of every depth. It reads a graph
+// written by BulkLoad.
 func (s *Store) ReachCount(ctx context.Context, id string, forward, backward []graph.EdgeKind, maxDepth int) (int, error) {
 	fwd, bwd := make([]string, len(forward)), make([]string, len(backward))
 	for i, k := range forward {
@@ -140,18 +142,28 @@ func (s *Store) ReachCount(ctx context.Context, id string, forward, backward []g
 	for i, k := range backward {
 		bwd[i] = string(k)
 	}
-	const cypher = `MATCH (s:Node {key: $key})
-		WITH reduce(acc = {seen: [s], frontier: [s]}, d IN range(1, $depth) |
-		  reduce(st = {seen: acc.seen, frontier: []}, x IN reduce(found = [], f IN acc.frontier |
-		      found
-		      + [(f)-[r]->(y) WHERE type(r) IN $fwd AND r.live | y]
-		      + [(f)<-[r]-(y) WHERE type(r) IN $bwd AND (type(r) <> 'DEPENDS_ON' OR r.lockfile IS NULL) | y]) |
-		    CASE WHEN x IN st.seen THEN st ELSE {seen: st.seen + x, frontier: st.frontier + x} END)) AS acc
-		RETURN size(acc.seen) - 1 AS reached`
+	var sb strings.Builder
+	sb.WriteString("MATCH (s:Node {key: $key})\nWITH s, [s] AS f0\n")
+	levels := []string{}
+	for d := 1; d <= maxDepth; d++ {
+		fmt.Fprintf(&sb, `CALL (f%d) {
+  UNWIND f%d AS f
+  CALL (f) {
+    MATCH (f)-[r]->(y) WHERE type(r) IN $fwd AND r.live RETURN y
+    UNION
+    MATCH (f)<-[r]-(y) WHERE type(r) IN $bwd AND (type(r) <> 'DEPENDS_ON' OR r.lockfile IS NULL) RETURN y
+  }
+  RETURN collect(DISTINCT y) AS f%d
+}
+`, d-1, d-1, d)
+		levels = append(levels, fmt.Sprintf("f%d", d))
+	}
+	fmt.Fprintf(&sb, "UNWIND %s AS x\nWITH DISTINCT s, x WHERE x <> s\nRETURN count(x) AS reached", strings.Join(levels, " + "))
+	cypher := sb.String()
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
 	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, cypher, map[string]any{"key": nodeKey(s.ns, id), "fwd": fwd, "bwd": bwd, "depth": maxDepth})
+		res, err := tx.Run(ctx, cypher, map[string]any{"key": nodeKey(s.ns, id), "fwd": fwd, "bwd": bwd})
 		if err != nil {
 			return nil, err
 		}
