@@ -85,7 +85,7 @@ var memSeries = []series{
 }
 
 const (
-	width, height = 980, 420
+	width, height = 1000, 440
 	panelW        = 400
 	panelH        = 300
 	top           = 50
@@ -104,7 +104,7 @@ func main() {
 	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">`+"\n", width, height)
 	fmt.Fprintf(w, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
 	panel(w, pts, 70, "time (ms, log scale)", timeSeries, true)
-	panel(w, pts, 70+panelW+110, "heap after GC (bytes)", memSeries, false)
+	panel(w, pts, 70+panelW+100, "heap after GC (bytes)", memSeries, false)
 	fmt.Fprintln(w, "</svg>")
 }
 
@@ -152,7 +152,7 @@ func panel(w io.Writer, pts []point, x0 float64, title string, ss []series, logY
 	}
 	for i, s := range ss {
 		var path []string
-		var first *point
+		var first, last *point
 		for k, p := range pts {
 			v, ok := p.metrics[s.metric]
 			if !ok || v <= 0 {
@@ -161,6 +161,7 @@ func panel(w io.Writer, pts []point, x0 float64, title string, ss []series, logY
 			if first == nil {
 				first = &pts[k]
 			}
+			last = &pts[k]
 			path = append(path, fmt.Sprintf("%.1f,%.1f", x(p.nodes), y(v*s.scale)))
 			fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", x(p.nodes), y(v*s.scale), s.color)
 		}
@@ -168,15 +169,16 @@ func panel(w io.Writer, pts []point, x0 float64, title string, ss []series, logY
 			continue
 		}
 		fmt.Fprintf(w, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(path, " "), s.color)
-		if logY && first != nil {
-			// Linear growth from the smallest size, for comparison.
-			last := pts[len(pts)-1]
+		if logY && last != first {
+			// Linear growth from the series' smallest size to its largest,
+			// cut where it leaves the chart.
 			v0 := first.metrics[s.metric] * s.scale
-			v1 := v0 * last.nodes / first.nodes
-			if v1 <= hi {
-				fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="2,4"/>`+"\n",
-					x(first.nodes), y(v0), x(last.nodes), y(v1), s.color)
+			n1 := last.nodes
+			if v0*n1/first.nodes > hi {
+				n1 = first.nodes * hi / v0
 			}
+			fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="2,4"/>`+"\n",
+				x(first.nodes), y(v0), x(n1), y(v0*n1/first.nodes), s.color)
 		}
 		ly := float64(top+panelH+52) + float64(i/2)*16
 		lx := x0 + float64(i%2)*200
