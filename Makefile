@@ -6,7 +6,7 @@ EXAMPLE   := examples/example-org
 DEMO_DB   := $(EXAMPLE)/.blastradius/graph.db
 DEMO_ARGS := --package pkg:npm/color-streamer@2.4.1 --since 2026-11-03T00:00:00Z
 
-.PHONY: help build test vet demo clean corpus neo4j-start neo4j-stop test-neo4j bench-stores fuzz bench-logs bench-load
+.PHONY: help build test vet demo clean corpus neo4j-start neo4j-stop test-neo4j bench-stores fuzz bench-logs bench-load bench bench-smoke orggen
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,22 @@ corpus: build ## ingest ../shared/corpus and print the per-format summary
 bench-stores: neo4j-start ## compare the embedded store with Neo4j on a generated organisation (see docs/benchmarks.md)
 	$(GO) run ./bench/storecompare -nodes 5000
 	$(GO) run ./bench/storecompare -nodes 20000
+
+SCALE_SIZES ?= 10000,100000,1000000
+SCALE_OUT   ?= bench/scale/results.txt
+
+bench: neo4j-start ## scale benchmarks at 10k, 100k and 1M nodes, with Neo4j; writes $(SCALE_OUT) and docs/scale.svg (see docs/benchmarks.md)
+	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 0 ./bench/scale -sizes $(SCALE_SIZES) | tee $(SCALE_OUT)
+	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 0 ./bench/scale -sizes $(SCALE_SIZES) -reuse \
+		-neo4j bolt://127.0.0.1:7687 | tee -a $(SCALE_OUT)
+	$(GO) run ./bench/scale/plot < $(SCALE_OUT) > docs/scale.svg
+	@echo "Neo4j is still running: 'make neo4j-stop' stops it."
+
+bench-smoke: ## the scale benchmark once at 10k nodes, without Neo4j; asserts no time (for CI, about a minute)
+	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 10m ./bench/scale -sizes 10000
+
+orggen: ## write a generated organisation of ORGGEN_SCALE nodes (default 100000) to ORGGEN_OUT
+	$(GO) run ./internal/orggen/cmd/orggen -scale $${ORGGEN_SCALE:-100000} -out $${ORGGEN_OUT:-/tmp/orggen-$${ORGGEN_SCALE:-100000}}
 
 bench-logs: ## compare log ingestion with jq on generated CloudTrail (see docs/benchmarks.md)
 	bench/logs/run.sh 100000

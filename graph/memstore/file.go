@@ -2,7 +2,9 @@ package memstore
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
@@ -11,30 +13,38 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"strings"
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// fileMagic opens every store file; the trailing digit is the format
-// version, raised whenever the encoding changes.
-const fileMagic = "blastradius-memstore-2\n"
+// fileMagic opens every store file; the trailing number is the format
+// version, raised whenever the layout changes.
+const (
+	magicPrefix = "blastradius-memstore-"
+	fileVersion = "3"
+	fileMagic   = magicPrefix + fileVersion + "\n"
+)
 
-// header opens the content of a store file, after the magic line. The
-// node records and then the edge records follow it, one gob value each,
-// and a SHA-256 of everything before it ends the file. Writing and reading
-// record by record keeps memory at one copy of the graph.
-type header struct {
+// meta holds the small tables of a store file, gob-encoded after the
+// magic line. The columns of the base follow it, each as a little-endian
+// count and its values, and a SHA-256 of everything before it ends the
+// file.
+type meta struct {
 	LastWrite time.Time
-	Nodes     int
-	Edges     int
+	Times     []time.Time
+	NodeKinds []graph.NodeKind
+	EdgeKinds []graph.EdgeKind
+	Confs     []graph.Confidence
+	Evidence  map[uint32]*graph.Evidence // by edge fact row
 }
 
 // Open loads the store file at path, or starts an empty store when the file
 // does not exist yet. Every Write then replaces the file atomically.
 func Open(path string) (*Store, error) {
-	s := &Store{path: path, st: newState()}
+	s := New()
+	s.path = path
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -43,77 +53,304 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	defer f.Close()
-	st, err := load(f)
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	b, err := load(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("read store %s: %w", path, err)
 	}
-	s.st = st
+	s.cur.Store(b)
 	return s, nil
 }
 
-func load(r io.Reader) (*state, error) {
-	h := sha256.New()
+// columnReader reads the values of a store file and hashes what it reads.
+type columnReader struct {
+	r    *bufio.Reader
+	h    hash.Hash
+	left int64 // bytes the file still holds, or -1 when unknown
+	buf  []byte
+	err  error
+}
+
+func (cr *columnReader) read(n int64) []byte {
+	if cr.err != nil {
+		return nil
+	}
+	if n < 0 || (cr.left >= 0 && n > cr.left) {
+		cr.err = errors.New("truncated or damaged file")
+		return nil
+	}
+	if int64(cap(cr.buf)) < n {
+		cr.buf = make([]byte, n)
+	}
+	p := cr.buf[:n]
+	if _, err := io.ReadFull(cr.r, p); err != nil {
+		cr.err = fmt.Errorf("truncated file: %w", err)
+		return nil
+	}
+	cr.h.Write(p)
+	if cr.left >= 0 {
+		cr.left -= n
+	}
+	return p
+}
+
+func (cr *columnReader) count(size int64) int64 {
+	p := cr.read(8)
+	if p == nil {
+		return 0
+	}
+	n := int64(binary.LittleEndian.Uint64(p))
+	if n < 0 || (cr.left >= 0 && n*size > cr.left) {
+		cr.err = errors.New("truncated or damaged file")
+		return 0
+	}
+	return n
+}
+
+func (cr *columnReader) u32s() []uint32 {
+	n := cr.count(4)
+	out := make([]uint32, n)
+	const chunk = 1 << 16
+	for i := int64(0); i < n && cr.err == nil; i += chunk {
+		k := min(chunk, n-i)
+		p := cr.read(4 * k)
+		for j := int64(0); j < k && p != nil; j++ {
+			out[i+j] = binary.LittleEndian.Uint32(p[4*j:])
+		}
+	}
+	return out
+}
+
+func (cr *columnReader) u16s() []uint16 {
+	n := cr.count(2)
+	out := make([]uint16, n)
+	const chunk = 1 << 16
+	for i := int64(0); i < n && cr.err == nil; i += chunk {
+		k := min(chunk, n-i)
+		p := cr.read(2 * k)
+		for j := int64(0); j < k && p != nil; j++ {
+			out[i+j] = binary.LittleEndian.Uint16(p[2*j:])
+		}
+	}
+	return out
+}
+
+func (cr *columnReader) u8s() []uint8 {
+	n := cr.count(1)
+	out := make([]uint8, n)
+	const chunk = 1 << 18
+	for i := int64(0); i < n && cr.err == nil; i += chunk {
+		k := min(chunk, n-i)
+		copy(out[i:], cr.read(k))
+	}
+	return out
+}
+
+func (cr *columnReader) str() string {
+	n := cr.count(1)
+	var sb strings.Builder
+	sb.Grow(int(n))
+	const chunk = 1 << 18
+	for i := int64(0); i < n && cr.err == nil; i += chunk {
+		sb.Write(cr.read(min(chunk, n-i)))
+	}
+	return sb.String()
+}
+
+func load(r io.Reader, size int64) (*base, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	magic := make([]byte, len(fileMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != fileMagic {
-		return nil, errors.New("not a blastradius store file, or one written by another version: remove it and ingest again")
+	if _, err := io.ReadFull(br, magic); err != nil || !strings.HasPrefix(string(magic), magicPrefix) {
+		return nil, errors.New("not a blastradius store file: remove it and ingest again")
 	}
-	h.Write(magic)
-	body := &hashingReader{r: br, h: h}
-	dec := gob.NewDecoder(body)
-	var head header
-	if err := dec.Decode(&head); err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
-	}
-	st := newState()
-	st.lastWrite = head.LastWrite
-	for i := 0; i < head.Nodes; i++ {
-		rec := &nodeRec{}
-		if err := dec.Decode(rec); err != nil {
-			return nil, fmt.Errorf("decode node %d: %w", i, err)
+	if string(magic) != fileMagic {
+		v := strings.TrimSpace(strings.TrimPrefix(string(magic), magicPrefix))
+		if len(v) > 8 {
+			v = v[:8]
 		}
-		rec.merged = mergeNode(rec)
-		st.nodes[rec.ID] = rec
-		for _, f := range rec.Facts {
-			src := sourceOf(st, f.Source)
-			src.Nodes = append(src.Nodes, rec.ID)
+		return nil, fmt.Errorf("store file format %q, this version reads format %s only: remove the file and ingest again", v, fileVersion)
+	}
+	cr := &columnReader{r: br, h: sha256.New(), left: size}
+	if cr.left >= 0 {
+		cr.left -= int64(len(magic)) + sha256.Size
+	}
+	cr.h.Write(magic)
+
+	var m meta
+	if blob := cr.read(cr.count(1)); cr.err == nil {
+		if err := gob.NewDecoder(bytes.NewReader(blob)).Decode(&m); err != nil {
+			return nil, fmt.Errorf("decode tables: %w", err)
 		}
 	}
-	for i := 0; i < head.Edges; i++ {
-		rec := &edgeRec{}
-		if err := dec.Decode(rec); err != nil {
-			return nil, fmt.Errorf("decode edge %d: %w", i, err)
-		}
-		rec.merged = mergeEdge(rec)
-		st.edges[rec.Key] = rec
-		st.out[rec.Key.From] = append(st.out[rec.Key.From], rec.Key)
-		st.in[rec.Key.To] = append(st.in[rec.Key.To], rec.Key)
-		for _, f := range rec.Facts {
-			src := sourceOf(st, f.Source)
-			src.Edges = append(src.Edges, rec.Key)
-		}
+	b := &base{lastWrite: m.LastWrite, times: m.Times, nodeKinds: m.NodeKinds, edgeKinds: m.EdgeKinds,
+		confs: m.Confs, evidence: m.Evidence}
+	if b.evidence == nil {
+		b.evidence = map[uint32]*graph.Evidence{}
 	}
-	want := h.Sum(nil)
+	b.ids.data, b.ids.ends = cr.str(), cr.u32s()
+	b.words.data, b.words.ends = cr.str(), cr.u32s()
+	for _, col := range b.u32Columns() {
+		*col = cr.u32s()
+	}
+	for _, col := range b.u16Columns() {
+		*col = cr.u16s()
+	}
+	for _, col := range b.u8Columns() {
+		*col = cr.u8s()
+	}
+	if cr.err != nil {
+		return nil, cr.err
+	}
+	want := cr.h.Sum(nil)
 	got := make([]byte, sha256.Size)
-	if _, err := io.ReadFull(br, got); err != nil || string(got) != string(want) {
+	if _, err := io.ReadFull(br, got); err != nil || !bytes.Equal(got, want) {
 		return nil, errors.New("checksum mismatch: the file is damaged; remove it and ingest again")
 	}
-	return st, nil
-}
-
-func sourceOf(st *state, name string) *sourceRec {
-	s := st.bySource[name]
-	if s == nil {
-		s = &sourceRec{}
-		st.bySource[name] = s
+	if err := b.check(); err != nil {
+		return nil, fmt.Errorf("damaged file: %w", err)
 	}
-	return s
+	b.index2()
+	b.index = buildIndex(&b.ids)
+	b.count()
+	return b, nil
 }
 
-// save writes the state to a temporary file beside path, syncs it and
+// u32Columns, u16Columns and u8Columns list the columns a file stores,
+// in order. The index by target is built again on reading.
+func (b *base) u32Columns() []*[]uint32 {
+	return []*[]uint32{&b.nFact, &b.outStart, &b.nfSrc, &b.nfLine, &b.nfBody, &b.nfFile.rows, &b.nfFile.words,
+		&b.bLabel, &b.bAttrs, &b.eTo, &b.eFact, &b.efSrc, &b.efLine, &b.efAttrs, &b.efFile.rows, &b.efFile.words,
+		&b.attrStart, &b.attrPairs}
+}
+
+func (b *base) u16Columns() []*[]uint16 { return []*[]uint16{&b.nFirst, &b.nLast, &b.eFirst, &b.eLast} }
+
+func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind} }
+
+// check verifies that every number in the columns points into its table,
+// so that a file whose checksum matches but whose content is wrong cannot
+// make a read fail later.
+func (b *base) check() error {
+	n, m := b.ids.len(), len(b.eTo)
+	nnf, nef, bodies := len(b.nfSrc), len(b.efSrc), len(b.bKind)
+	if len(b.times) == 0 || len(b.times) > 1<<16 || len(b.attrStart) < 2 || b.attrStart[0] != 0 {
+		return errors.New("missing tables")
+	}
+	if err := checkStrtab(&b.ids); err != nil {
+		return err
+	}
+	if err := checkStrtab(&b.words); err != nil {
+		return err
+	}
+	if err := checkRuns(b.nFact, n, nnf, false); err != nil {
+		return fmt.Errorf("node facts: %w", err)
+	}
+	if err := checkRuns(b.outStart, n, m, false); err != nil {
+		return fmt.Errorf("edges: %w", err)
+	}
+	if err := checkRuns(b.eFact, m, nef, true); err != nil {
+		return fmt.Errorf("edge facts: %w", err)
+	}
+	if len(b.nFirst) != n || len(b.nLast) != n || len(b.eFirst) != m || len(b.eLast) != m || len(b.eKind) != m ||
+		len(b.nfLine) != nnf || len(b.nfBody) != nnf || len(b.efLine) != nef || len(b.efAttrs) != nef ||
+		len(b.bLabel) != bodies || len(b.bAttrs) != bodies {
+		return errors.New("columns of different lengths")
+	}
+	w, sets, t := uint32(b.words.len()), uint32(len(b.attrStart)-1), uint16(len(b.times)-1)
+	for i := 0; i < n; i++ {
+		if b.nFirst[i] > t || b.nLast[i] > t {
+			return fmt.Errorf("node %d out of range", i)
+		}
+	}
+	for f := 0; f < nnf; f++ {
+		if b.nfSrc[f] >= w || int(b.nfBody[f]) >= bodies {
+			return fmt.Errorf("node fact %d out of range", f)
+		}
+	}
+	for k := 0; k < bodies; k++ {
+		if int(b.bKind[k]) >= len(b.nodeKinds) || (b.bLabel[k] != labelIsID && b.bLabel[k] >= w) || b.bAttrs[k] >= sets {
+			return fmt.Errorf("node fact body %d out of range", k)
+		}
+	}
+	for i := 0; i < n; i++ {
+		for e := b.outStart[i]; e < b.outStart[i+1]; e++ {
+			if b.eTo[e] >= uint32(n) || int(b.eKind[e]) >= len(b.edgeKinds) || b.eFirst[e] > t || b.eLast[e] > t {
+				return fmt.Errorf("edge %d out of range", e)
+			}
+			if e > b.outStart[i] && (b.eKind[e-1] > b.eKind[e] || (b.eKind[e-1] == b.eKind[e] && b.eTo[e-1] >= b.eTo[e])) {
+				return fmt.Errorf("edge %d out of order", e)
+			}
+		}
+	}
+	for f := 0; f < nef; f++ {
+		if b.efSrc[f] >= w || b.efAttrs[f]&attrMask >= sets || int(b.efAttrs[f]>>confShift) >= len(b.confs) {
+			return fmt.Errorf("edge fact %d out of range", f)
+		}
+	}
+	for _, x := range []*exceptions{&b.nfFile, &b.efFile} {
+		if len(x.rows) != len(x.words) {
+			return errors.New("file exceptions of different lengths")
+		}
+		for k, r := range x.rows {
+			if (k > 0 && r <= x.rows[k-1]) || x.words[k] >= w {
+				return errors.New("file exceptions out of range")
+			}
+		}
+	}
+	if len(b.nfFile.rows) > 0 && int(b.nfFile.rows[len(b.nfFile.rows)-1]) >= nnf ||
+		len(b.efFile.rows) > 0 && int(b.efFile.rows[len(b.efFile.rows)-1]) >= nef {
+		return errors.New("file exceptions out of range")
+	}
+	for f, ev := range b.evidence {
+		if int(f) >= nef || ev == nil {
+			return errors.New("evidence out of range")
+		}
+	}
+	for i := 1; i < len(b.attrStart); i++ {
+		if b.attrStart[i] < b.attrStart[i-1] || b.attrStart[i] > uint32(len(b.attrPairs)) {
+			return errors.New("attribute sets out of range")
+		}
+	}
+	for _, p := range b.attrPairs {
+		if p >= w {
+			return errors.New("attribute word out of range")
+		}
+	}
+	return nil
+}
+
+// checkRuns verifies that starts holds rows+1 rising offsets from 0 to
+// total; strict requires every run to hold at least one row.
+func checkRuns(starts []uint32, rows, total int, strict bool) error {
+	if len(starts) != rows+1 || starts[0] != 0 || int(starts[rows]) != total {
+		return errors.New("runs out of range")
+	}
+	for i := 1; i < len(starts); i++ {
+		if starts[i] < starts[i-1] || (strict && starts[i] == starts[i-1]) {
+			return errors.New("runs out of order")
+		}
+	}
+	return nil
+}
+
+func checkStrtab(t *strtab) error {
+	prev := uint32(0)
+	for _, e := range t.ends {
+		if e < prev || int(e) > len(t.data) {
+			return errors.New("string table out of range")
+		}
+		prev = e
+	}
+	return nil
+}
+
+// save writes the base to a temporary file beside path, syncs it and
 // renames it over path, so that a crash leaves either the old file or the
 // new one, never a mix.
-func save(path string, st *state) error {
+func save(path string, b *base) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create store folder: %w", err)
@@ -124,7 +361,7 @@ func save(path string, st *state) error {
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 
-	if err := encode(tmp, st); err != nil {
+	if err := encode(tmp, b); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write store file: %w", err)
 	}
@@ -145,77 +382,72 @@ func save(path string, st *state) error {
 	return nil
 }
 
-func encode(w io.Writer, st *state) error {
+// columnWriter writes the values of a store file.
+type columnWriter struct {
+	w   *bufio.Writer
+	buf [8]byte
+}
+
+func (cw *columnWriter) count(n int) {
+	binary.LittleEndian.PutUint64(cw.buf[:], uint64(n))
+	cw.w.Write(cw.buf[:8])
+}
+
+func (cw *columnWriter) u32s(col []uint32) {
+	cw.count(len(col))
+	for _, v := range col {
+		binary.LittleEndian.PutUint32(cw.buf[:], v)
+		cw.w.Write(cw.buf[:4])
+	}
+}
+
+func (cw *columnWriter) u16s(col []uint16) {
+	cw.count(len(col))
+	for _, v := range col {
+		binary.LittleEndian.PutUint16(cw.buf[:], v)
+		cw.w.Write(cw.buf[:2])
+	}
+}
+
+func (cw *columnWriter) bytes(p []byte) {
+	cw.count(len(p))
+	cw.w.Write(p)
+}
+
+func (cw *columnWriter) str(s string) {
+	cw.count(len(s))
+	cw.w.WriteString(s)
+}
+
+func encode(w io.Writer, b *base) error {
 	h := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(w, h), 1<<20)
-	if _, err := bw.WriteString(fileMagic); err != nil {
+	cw := &columnWriter{w: bw}
+	bw.WriteString(fileMagic)
+
+	var blob bytes.Buffer
+	m := meta{LastWrite: b.lastWrite, Times: b.times, NodeKinds: b.nodeKinds, EdgeKinds: b.edgeKinds,
+		Confs: b.confs, Evidence: b.evidence}
+	if err := gob.NewEncoder(&blob).Encode(&m); err != nil {
 		return err
 	}
-	enc := gob.NewEncoder(bw)
-	if err := enc.Encode(&header{LastWrite: st.lastWrite, Nodes: len(st.nodes), Edges: len(st.edges)}); err != nil {
-		return err
+	cw.bytes(blob.Bytes())
+	cw.str(b.ids.data)
+	cw.u32s(b.ids.ends)
+	cw.str(b.words.data)
+	cw.u32s(b.words.ends)
+	for _, col := range b.u32Columns() {
+		cw.u32s(*col)
 	}
-	for _, id := range sortedKeys(st.nodes) {
-		if err := enc.Encode(st.nodes[id]); err != nil {
-			return err
-		}
+	for _, col := range b.u16Columns() {
+		cw.u16s(*col)
 	}
-	for _, k := range sortedEdgeKeys(st.edges) {
-		if err := enc.Encode(st.edges[k]); err != nil {
-			return err
-		}
+	for _, col := range b.u8Columns() {
+		cw.bytes(*col)
 	}
 	if err := bw.Flush(); err != nil {
 		return err
 	}
 	_, err := w.Write(h.Sum(nil))
 	return err
-}
-
-func sortedKeys(m map[string]*nodeRec) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func sortedEdgeKeys(m map[graph.EdgeKey]*edgeRec) []graph.EdgeKey {
-	keys := make([]graph.EdgeKey, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.From != b.From {
-			return a.From < b.From
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.To < b.To
-	})
-	return keys
-}
-
-// hashingReader feeds what it reads into a hash. It is an io.ByteReader so
-// that gob reads exactly its own bytes and leaves the trailing checksum.
-type hashingReader struct {
-	r *bufio.Reader
-	h hash.Hash
-}
-
-func (hr *hashingReader) Read(p []byte) (int, error) {
-	n, err := hr.r.Read(p)
-	hr.h.Write(p[:n])
-	return n, err
-}
-
-func (hr *hashingReader) ReadByte() (byte, error) {
-	b, err := hr.r.ReadByte()
-	if err == nil {
-		hr.h.Write([]byte{b})
-	}
-	return b, err
 }

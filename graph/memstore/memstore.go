@@ -6,6 +6,12 @@
 // node or edge is visible while at least one source asserts it; its merged
 // view takes each attribute from the first source, in source order, that
 // sets it.
+//
+// The graph is held in compact columns (see base): ids are numbered, edges
+// are grouped by their source node and kind in one direction and by their
+// target node and kind in the other, and every other string is stored
+// once. A version is never changed: a write builds the next version beside
+// it and swaps it in, so readers need no lock and never wait for a writer.
 package memstore
 
 import (
@@ -13,7 +19,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
-	"time"
+	"sync/atomic"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
@@ -21,69 +27,17 @@ import (
 // Store is an in-memory graph.Store. The zero value is not usable; call New
 // or Open.
 type Store struct {
-	mu   sync.RWMutex
-	path string // "" when the store is not persisted
-	st   *state
-}
-
-type state struct {
-	nodes     map[string]*nodeRec
-	edges     map[graph.EdgeKey]*edgeRec
-	out       map[string][]graph.EdgeKey
-	in        map[string][]graph.EdgeKey
-	bySource  map[string]*sourceRec
-	lastWrite time.Time
-}
-
-type sourceRec struct {
-	Nodes []string
-	Edges []graph.EdgeKey
-}
-
-type nodeFact struct {
-	Source string
-	Pos    graph.Pos
-	Kind   graph.NodeKind
-	Label  string
-	Attrs  map[string]string
-}
-
-type nodeRec struct {
-	ID        string
-	Facts     []nodeFact // sorted by Source
-	FirstSeen time.Time
-	LastSeen  time.Time
-	merged    graph.Node
-}
-
-type edgeFact struct {
-	Source     string
-	Pos        graph.Pos
-	Confidence graph.Confidence
-	Attrs      map[string]string
-	Evidence   *graph.Evidence
-}
-
-type edgeRec struct {
-	Key       graph.EdgeKey
-	Facts     []edgeFact // sorted by Source
-	FirstSeen time.Time
-	LastSeen  time.Time
-	merged    graph.Edge
-}
-
-func newState() *state {
-	return &state{
-		nodes:    map[string]*nodeRec{},
-		edges:    map[graph.EdgeKey]*edgeRec{},
-		out:      map[string][]graph.EdgeKey{},
-		in:       map[string][]graph.EdgeKey{},
-		bySource: map[string]*sourceRec{},
-	}
+	wmu  sync.Mutex // serialises writers
+	path string     // "" when the store is not persisted
+	cur  atomic.Pointer[base]
 }
 
 // New returns an empty store that lives only in memory.
-func New() *Store { return &Store{st: newState()} }
+func New() *Store {
+	s := &Store{}
+	s.cur.Store(emptyBase())
+	return s
+}
 
 // Write applies a batch and its derived facts atomically. On error the
 // store keeps its previous content, in memory and on disk.
@@ -98,10 +52,10 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 			return err
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 
-	tx := newTxn(s.st)
+	ov := newOverlay(s.cur.Load(), b.Time)
 	replace := append([]string(nil), b.Replace...)
 	for _, n := range b.Nodes {
 		replace = append(replace, n.Pos.File)
@@ -114,152 +68,232 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		replace = append(replace, graph.DerivedSource)
 	}
 	for _, src := range dedupe(replace) {
-		tx.retireSource(src)
+		ov.retire(src)
 	}
 	for _, n := range b.Nodes {
-		tx.putNode(n.Pos.File, n, b.Time)
+		ov.putNode(n.Pos.File, n)
 	}
 	for _, e := range b.Edges {
-		tx.putEdge(e.Pos.File, e, b.Time)
+		ov.putEdge(e.Pos.File, e)
 	}
-	tx.finish()
 
 	if derive != nil {
-		nodes, edges, err := derive(ctx, &reader{st: s.st})
+		nodes, edges, err := derive(ctx, &view{b: ov.b, ov: ov})
 		if err != nil {
-			tx.rollback()
 			return fmt.Errorf("derive edges: %w", err)
 		}
-		tx.retireSource(graph.DerivedSource)
+		ov.phase = 2
+		ov.retire(graph.DerivedSource)
 		for _, n := range nodes {
-			tx.putNode(graph.DerivedSource, n, b.Time)
+			ov.putNode(graph.DerivedSource, n)
 		}
 		for _, e := range edges {
-			tx.putEdge(graph.DerivedSource, e, b.Time)
+			ov.putEdge(graph.DerivedSource, e)
 		}
-		tx.finish()
 	}
 	if err := ctx.Err(); err != nil {
-		tx.rollback()
 		return err
 	}
-	s.st.lastWrite = b.Time
+	next, err := ov.build()
+	if err != nil {
+		return err
+	}
+	next.lastWrite = b.Time
 	if s.path != "" {
-		if err := save(s.path, s.st); err != nil {
-			tx.rollback()
+		if err := save(s.path, next); err != nil {
 			return err
 		}
 	}
+	s.cur.Store(next)
 	return nil
 }
 
+func (s *Store) view() *view { return &view{b: s.cur.Load()} }
+
 // Nodes returns the nodes with the given ids.
 func (s *Store) Nodes(ctx context.Context, ids []string) ([]graph.Node, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return (&reader{st: s.st}).Nodes(ctx, ids)
+	return s.view().Nodes(ctx, ids)
 }
 
 // NodesByKind returns every node of a kind, sorted by id.
 func (s *Store) NodesByKind(ctx context.Context, kind graph.NodeKind) ([]graph.Node, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return (&reader{st: s.st}).NodesByKind(ctx, kind)
+	return s.view().NodesByKind(ctx, kind)
 }
 
 // Expand returns the edges of the given kinds at the given nodes.
 func (s *Store) Expand(ctx context.Context, ids []string, dir graph.Direction, kinds ...graph.EdgeKind) ([]graph.Edge, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return (&reader{st: s.st}).Expand(ctx, ids, dir, kinds...)
+	return s.view().Expand(ctx, ids, dir, kinds...)
 }
 
 // EdgesByKind returns every edge of a kind.
 func (s *Store) EdgesByKind(ctx context.Context, kind graph.EdgeKind) ([]graph.Edge, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return (&reader{st: s.st}).EdgesByKind(ctx, kind)
+	return s.view().EdgesByKind(ctx, kind)
 }
 
 // Stats counts nodes and edges by kind.
 func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return (&reader{st: s.st}).Stats(ctx)
+	return s.view().Stats(ctx)
 }
 
 // Close releases the store. The file is already up to date after every
 // write, so Close has nothing to flush.
 func (s *Store) Close() error { return nil }
 
-// reader reads a state without locking; the caller holds the lock.
-type reader struct{ st *state }
+// view reads one base, through the overlay of a write in progress when ov
+// is not nil.
+type view struct {
+	b  *base
+	ov *overlay
+}
 
-func (r *reader) Nodes(_ context.Context, ids []string) ([]graph.Node, error) {
+func (v *view) Nodes(_ context.Context, ids []string) ([]graph.Node, error) {
 	out := make([]graph.Node, 0, len(ids))
 	for _, id := range ids {
-		if rec, ok := r.st.nodes[id]; ok {
-			out = append(out, rec.merged)
+		if v.ov != nil {
+			if n, ok := v.ov.readNode(id); ok {
+				out = append(out, n)
+			}
+			continue
+		}
+		if i, ok := v.b.lookup(id); ok && v.b.hasFacts(i) {
+			out = append(out, v.b.node(i))
 		}
 	}
 	return out, nil
 }
 
-func (r *reader) NodesByKind(_ context.Context, kind graph.NodeKind) ([]graph.Node, error) {
+func (v *view) NodesByKind(_ context.Context, kind graph.NodeKind) ([]graph.Node, error) {
 	var out []graph.Node
-	for _, rec := range r.st.nodes {
-		if rec.merged.Kind == kind {
-			out = append(out, rec.merged)
+	b := v.b
+	for i := uint32(0); int(i) < b.ids.len(); i++ {
+		if v.ov == nil {
+			if b.hasFacts(i) && b.nodeKind(i) == kind {
+				out = append(out, b.node(i))
+			}
+			continue
+		}
+		if n, ok := v.ov.readRow(i); ok && n.Kind == kind {
+			out = append(out, n)
+		}
+	}
+	if v.ov == nil {
+		return out, nil // rows are in id order
+	}
+	for _, rec := range v.ov.nodes {
+		if rec.inBase {
+			continue
+		}
+		if n, ok := v.ov.readRec(rec); ok && n.Kind == kind {
+			out = append(out, n)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 
-func (r *reader) Expand(_ context.Context, ids []string, dir graph.Direction, kinds ...graph.EdgeKind) ([]graph.Edge, error) {
-	adj := r.st.out
-	if dir == graph.In {
-		adj = r.st.in
-	}
+func (v *view) Expand(_ context.Context, ids []string, dir graph.Direction, kinds ...graph.EdgeKind) ([]graph.Edge, error) {
+	b := v.b
+	mask := b.kindMask(kinds)
 	var out []graph.Edge
+	add := func(e, from uint32) {
+		if !mask[b.eKind[e]] {
+			return
+		}
+		if v.ov == nil {
+			out = append(out, b.edge(e, from))
+		} else if ed, ok := v.ov.readEdge(e, from); ok {
+			out = append(out, ed)
+		}
+	}
 	for _, id := range ids {
-		for _, k := range adj[id] {
-			if len(kinds) > 0 && !hasKind(kinds, k.Kind) {
+		if i, ok := b.lookup(id); ok {
+			if dir == graph.Out {
+				for e := b.outStart[i]; e < b.outStart[i+1]; e++ {
+					add(e, i)
+				}
+			} else {
+				for j := b.inStart[i]; j < b.inStart[i+1]; j++ {
+					if e := b.inEdges[j]; mask[b.eKind[e]] {
+						add(e, b.from(e))
+					}
+				}
+			}
+		}
+		if v.ov == nil {
+			continue
+		}
+		recs := v.ov.newOut[id]
+		if dir == graph.In {
+			recs = v.ov.newIn[id]
+		}
+		for _, rec := range recs {
+			if len(kinds) > 0 && !hasKind(kinds, rec.key.Kind) {
 				continue
 			}
-			out = append(out, r.st.edges[k].merged)
+			if ed, ok := v.ov.readEdgeRec(rec); ok {
+				out = append(out, ed)
+			}
 		}
 	}
 	return out, nil
 }
 
-func (r *reader) EdgesByKind(_ context.Context, kind graph.EdgeKind) ([]graph.Edge, error) {
+func (v *view) EdgesByKind(_ context.Context, kind graph.EdgeKind) ([]graph.Edge, error) {
+	b := v.b
 	var out []graph.Edge
-	for k, rec := range r.st.edges {
-		if k.Kind == kind {
-			out = append(out, rec.merged)
+	if k, ok := b.edgeKindIndex(kind); ok {
+		for from := uint32(0); int(from) < b.ids.len(); from++ {
+			for e := b.outStart[from]; e < b.outStart[from+1]; e++ {
+				if b.eKind[e] != k {
+					continue
+				}
+				if v.ov == nil {
+					out = append(out, b.edge(e, from))
+				} else if ed, ok := v.ov.readEdge(e, from); ok {
+					out = append(out, ed)
+				}
+			}
+		}
+	}
+	if v.ov == nil {
+		return out, nil // rows are in (from, kind, to) order
+	}
+	for _, rec := range v.ov.edges {
+		if rec.inBase || rec.key.Kind != kind {
+			continue
+		}
+		if ed, ok := v.ov.readEdgeRec(rec); ok {
+			out = append(out, ed)
 		}
 	}
 	sortEdges(out)
 	return out, nil
 }
 
-func (r *reader) Stats(_ context.Context) (graph.Stats, error) {
+func (v *view) Stats(ctx context.Context) (graph.Stats, error) {
+	b := v.b
 	st := graph.Stats{
-		Nodes:       len(r.st.nodes),
-		Edges:       len(r.st.edges),
 		NodesByKind: map[graph.NodeKind]int{},
 		EdgesByKind: map[graph.EdgeKind]int{},
-		Sources:     len(r.st.bySource),
-		LastWrite:   r.st.lastWrite,
+		LastWrite:   b.lastWrite,
 	}
-	for _, rec := range r.st.nodes {
-		st.NodesByKind[rec.merged.Kind]++
+	if v.ov == nil {
+		st.Nodes, st.Edges, st.Sources = b.nodes, len(b.eKind), b.sources
+		for k, n := range b.nodeCount {
+			st.NodesByKind[k] = n
+		}
+		for k, n := range b.edgeCount {
+			st.EdgesByKind[k] = n
+		}
+		return st, nil
 	}
-	for k := range r.st.edges {
-		st.EdgesByKind[k.Kind]++
+	// A write in progress: count what a build would keep.
+	next, err := v.ov.build()
+	if err != nil {
+		return st, err
 	}
-	return st, nil
+	next.lastWrite = b.lastWrite
+	return (&view{b: next}).Stats(ctx)
 }
 
 func hasKind(kinds []graph.EdgeKind, k graph.EdgeKind) bool {

@@ -7,11 +7,17 @@ import (
 
 // Sources returns the name of every source with at least one fact, sorted.
 func (s *Store) Sources(_ context.Context) ([]string, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]string, 0, len(s.st.bySource))
-	for src := range s.st.bySource {
-		out = append(out, src)
+	b := s.cur.Load()
+	seen := map[uint32]bool{}
+	for _, w := range b.nfSrc {
+		seen[w] = true
+	}
+	for _, w := range b.efSrc {
+		seen[w] = true
+	}
+	out := make([]string, 0, len(seen))
+	for w := range seen {
+		out = append(out, b.words.at(w))
 	}
 	sort.Strings(out)
 	return out, nil

@@ -65,7 +65,7 @@ func TestChangeMergesEdgeFacts(t *testing.T) {
 		From: "u", Kind: graph.EdgeObserved, To: "r", Confidence: graph.Certain,
 		Attrs: map[string]string{"via": "log"},
 		Pos:   graph.Pos{File: "y.json", Line: 1}, Also: []graph.Pos{{File: "z.json", Line: 1}},
-		Evidence: &graph.Evidence{First: t0, Last: t1, Count: 3, Actions: []string{"s3:GetObject"}, Addrs: []graph.Seen{
+		Evidence: &graph.Evidence{First: t0, Last: t1, LastAllowed: t1, Count: 3, Actions: []string{"s3:GetObject"}, Addrs: []graph.Seen{
 			{Value: "198.51.100.1", First: t0, Last: t1, Count: 2},
 			{Value: "198.51.100.2", First: t1, Last: t1, Count: 1},
 		}},

@@ -1,0 +1,363 @@
+package memstore
+
+import (
+	"hash/maphash"
+	"sort"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// labelIsID marks a node whose label is its id, the common case, so the
+// label costs nothing.
+const labelIsID = ^uint32(0)
+
+// base is one immutable version of the graph, laid out in columns.
+//
+// Every id that a node or an edge end names has a row, numbered in id
+// order. Edges are numbered in (from, kind, to) order, so the edges that
+// leave a node are one run of rows grouped by kind, and inEdges groups
+// them by target the same way. Each node and edge owns a run of fact rows,
+// one per source that asserts it, in source order. Strings other than ids
+// live in one table of words, each stored once; attribute sets, and the
+// kind, label and attributes of node facts, are stored once each.
+//
+// A base never changes once built, so any number of goroutines read it
+// without a lock.
+type base struct {
+	ids   strtab
+	index idIndex
+	words strtab
+	times []time.Time // index 0 is the zero time
+
+	nodeKinds []graph.NodeKind
+	edgeKinds []graph.EdgeKind
+	confs     []graph.Confidence
+
+	// Node rows, one per id. The facts of row i are the fact rows
+	// nFact[i] to nFact[i+1]; an id without facts only ends edges. The
+	// edges leaving row i are outStart[i] to outStart[i+1], those
+	// entering it inEdges[inStart[i]:inStart[i+1]].
+	nFact, outStart, inStart []uint32 // len(ids)+1 entries
+	nFirst, nLast            []uint16
+
+	// Node fact rows: the source, the line and the body, which is the
+	// kind, label and attributes.
+	nfSrc, nfLine, nfBody []uint32
+	nfFile                exceptions
+	bKind                 []uint8
+	bLabel, bAttrs        []uint32
+
+	// Edge rows; eFact has one entry more than the edges.
+	eTo, eFact    []uint32
+	eFirst, eLast []uint16
+	eKind         []uint8
+	inEdges       []uint32
+
+	// Edge fact rows. efAttrs holds the attribute set in its low bits and
+	// the confidence above confShift.
+	efSrc, efLine, efAttrs []uint32
+	efFile                 exceptions
+	evidence               map[uint32]*graph.Evidence
+
+	// Attribute set i holds the key and value words at
+	// attrPairs[attrStart[i]:attrStart[i+1]]. Set 0 is empty.
+	attrStart, attrPairs []uint32
+
+	sources   int // sources that assert at least one fact
+	nodes     int // rows with facts
+	nodeCount map[graph.NodeKind]int
+	edgeCount map[graph.EdgeKind]int
+	lastWrite time.Time
+}
+
+// confShift places an edge fact's confidence above its attribute set.
+const (
+	confShift = 29
+	attrMask  = 1<<confShift - 1
+)
+
+// exceptions maps the fact rows whose file is not their source, sorted
+// by row, to the file's word. A fact read from a file has that file as
+// its source, so only derived facts need an entry.
+type exceptions struct {
+	rows, words []uint32
+}
+
+func (x *exceptions) file(f, src uint32) uint32 {
+	i := sort.Search(len(x.rows), func(i int) bool { return x.rows[i] >= f })
+	if i < len(x.rows) && x.rows[i] == f {
+		return x.words[i]
+	}
+	return src
+}
+
+func emptyBase() *base {
+	b := &base{
+		times:     []time.Time{{}},
+		nFact:     []uint32{0},
+		outStart:  []uint32{0},
+		inStart:   []uint32{0},
+		eFact:     []uint32{0},
+		attrStart: []uint32{0, 0},
+		evidence:  map[uint32]*graph.Evidence{},
+		nodeCount: map[graph.NodeKind]int{},
+		edgeCount: map[graph.EdgeKind]int{},
+	}
+	b.words = newStrtab([]string{""})
+	b.index = buildIndex(&b.ids)
+	return b
+}
+
+// lookup returns the row of an id.
+func (b *base) lookup(id string) (uint32, bool) { return b.index.find(&b.ids, id) }
+
+func (b *base) hasFacts(i uint32) bool { return b.nFact[i] < b.nFact[i+1] }
+
+// from returns the row of the node edge e leaves.
+func (b *base) from(e uint32) uint32 {
+	return uint32(sort.Search(b.ids.len(), func(i int) bool { return b.outStart[i+1] > e }))
+}
+
+// attrs returns a new map of attribute set i, or nil for the empty set.
+func (b *base) attrs(i uint32) map[string]string {
+	lo, hi := b.attrStart[i], b.attrStart[i+1]
+	if lo == hi {
+		return nil
+	}
+	m := make(map[string]string, (hi-lo)/2)
+	for j := lo; j < hi; j += 2 {
+		m[b.words.at(b.attrPairs[j])] = b.words.at(b.attrPairs[j+1])
+	}
+	return m
+}
+
+func (b *base) label(i, body uint32) string {
+	if b.bLabel[body] == labelIsID {
+		return b.ids.at(i)
+	}
+	return b.words.at(b.bLabel[body])
+}
+
+func (b *base) nodePos(f uint32) graph.Pos {
+	return graph.Pos{File: b.words.at(b.nfFile.file(f, b.nfSrc[f])), Line: int(int32(b.nfLine[f]))}
+}
+
+func (b *base) nodeFact(i, f uint32) nodeFact {
+	body := b.nfBody[f]
+	return nodeFact{
+		Source: b.words.at(b.nfSrc[f]),
+		Pos:    b.nodePos(f),
+		Kind:   b.nodeKinds[b.bKind[body]],
+		Label:  b.label(i, body),
+		Attrs:  b.attrs(b.bAttrs[body]),
+	}
+}
+
+// nodeFacts returns the facts of row i as records.
+func (b *base) nodeFacts(i uint32) []nodeFact {
+	var out []nodeFact
+	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+		out = append(out, b.nodeFact(i, f))
+	}
+	return out
+}
+
+// node returns the merged view of row i, which must have facts.
+func (b *base) node(i uint32) graph.Node {
+	f := b.nFact[i]
+	if b.nFact[i+1]-f != 1 {
+		return mergeNode(b.ids.at(i), b.nodeFacts(i), b.times[b.nFirst[i]], b.times[b.nLast[i]])
+	}
+	body := b.nfBody[f]
+	return graph.Node{
+		ID:        b.ids.at(i),
+		Kind:      b.nodeKinds[b.bKind[body]],
+		Label:     b.label(i, body),
+		Attrs:     b.attrs(b.bAttrs[body]),
+		Pos:       b.nodePos(f),
+		FirstSeen: b.times[b.nFirst[i]],
+		LastSeen:  b.times[b.nLast[i]],
+	}
+}
+
+// nodeKind returns the merged kind of row i, the kind its first source
+// gives, without building the node.
+func (b *base) nodeKind(i uint32) graph.NodeKind {
+	return b.nodeKinds[b.bKind[b.nfBody[b.nFact[i]]]]
+}
+
+func (b *base) edgeKey(e uint32) graph.EdgeKey {
+	return graph.EdgeKey{From: b.ids.at(b.from(e)), Kind: b.edgeKinds[b.eKind[e]], To: b.ids.at(b.eTo[e])}
+}
+
+func (b *base) edgePos(f uint32) graph.Pos {
+	return graph.Pos{File: b.words.at(b.efFile.file(f, b.efSrc[f])), Line: int(int32(b.efLine[f]))}
+}
+
+func (b *base) edgeFact(f uint32) edgeFact {
+	return edgeFact{
+		Source:     b.words.at(b.efSrc[f]),
+		Pos:        b.edgePos(f),
+		Confidence: b.confs[b.efAttrs[f]>>confShift],
+		Attrs:      b.attrs(b.efAttrs[f] & attrMask),
+		Evidence:   b.evidence[f],
+	}
+}
+
+func (b *base) edgeFacts(e uint32) []edgeFact {
+	var out []edgeFact
+	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+		out = append(out, b.edgeFact(f))
+	}
+	return out
+}
+
+// edge returns the merged view of edge row e, which leaves row from.
+func (b *base) edge(e, from uint32) graph.Edge {
+	f := b.eFact[e]
+	if b.eFact[e+1]-f != 1 || b.evidence[f] != nil {
+		return mergeEdge(b.edgeKey(e), b.edgeFacts(e), b.times[b.eFirst[e]], b.times[b.eLast[e]])
+	}
+	conf := b.confs[b.efAttrs[f]>>confShift]
+	if conf != graph.Certain {
+		conf = graph.Possible
+	}
+	return graph.Edge{
+		From:       b.ids.at(from),
+		To:         b.ids.at(b.eTo[e]),
+		Kind:       b.edgeKinds[b.eKind[e]],
+		Confidence: conf,
+		Attrs:      b.attrs(b.efAttrs[f] & attrMask),
+		Pos:        b.edgePos(f),
+		FirstSeen:  b.times[b.eFirst[e]],
+		LastSeen:   b.times[b.eLast[e]],
+	}
+}
+
+// findEdge returns the row of an edge given by its ends' rows and kind.
+func (b *base) findEdge(from, to uint32, kind uint8) (uint32, bool) {
+	lo, hi := b.outStart[from], b.outStart[from+1]
+	for lo < hi {
+		m := lo + (hi-lo)/2
+		if b.eKind[m] < kind || (b.eKind[m] == kind && b.eTo[m] < to) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < b.outStart[from+1] && b.eKind[lo] == kind && b.eTo[lo] == to {
+		return lo, true
+	}
+	return 0, false
+}
+
+func (b *base) edgeKindIndex(k graph.EdgeKind) (uint8, bool) {
+	for i, x := range b.edgeKinds {
+		if x == k {
+			return uint8(i), true
+		}
+	}
+	return 0, false
+}
+
+// kindMask marks the kind indexes among kinds; no kinds marks every kind.
+func (b *base) kindMask(kinds []graph.EdgeKind) *[256]bool {
+	var m [256]bool
+	if len(kinds) == 0 {
+		for i := range b.edgeKinds {
+			m[i] = true
+		}
+		return &m
+	}
+	for _, k := range kinds {
+		if i, ok := b.edgeKindIndex(k); ok {
+			m[i] = true
+		}
+	}
+	return &m
+}
+
+// strtab is a table of strings kept in one string, so that a million
+// strings cost one allocation and a uint32 each.
+type strtab struct {
+	data string
+	ends []uint32
+}
+
+func newStrtab(list []string) strtab {
+	n := 0
+	for _, s := range list {
+		n += len(s)
+	}
+	buf := make([]byte, 0, n)
+	ends := make([]uint32, len(list))
+	for i, s := range list {
+		buf = append(buf, s...)
+		ends[i] = uint32(len(buf))
+	}
+	return strtab{data: string(buf), ends: ends}
+}
+
+func (t *strtab) len() int { return len(t.ends) }
+
+func (t *strtab) at(i uint32) string {
+	lo := uint32(0)
+	if i > 0 {
+		lo = t.ends[i-1]
+	}
+	return t.data[lo:t.ends[i]]
+}
+
+// idIndex finds a string's position in a strtab: an open-addressing hash
+// table of positions plus one, at most half full.
+type idIndex struct {
+	seed  maphash.Seed
+	slots []uint32
+}
+
+func buildIndex(t *strtab) idIndex {
+	size := 8
+	for size < 2*t.len() {
+		size *= 2
+	}
+	x := idIndex{seed: maphash.MakeSeed(), slots: make([]uint32, size)}
+	mask := uint64(size - 1)
+	for i := 0; i < t.len(); i++ {
+		h := maphash.String(x.seed, t.at(uint32(i))) & mask
+		for x.slots[h] != 0 {
+			h = (h + 1) & mask
+		}
+		x.slots[h] = uint32(i) + 1
+	}
+	return x
+}
+
+func (x *idIndex) find(t *strtab, s string) (uint32, bool) {
+	mask := uint64(len(x.slots) - 1)
+	h := maphash.String(x.seed, s) & mask
+	for {
+		v := x.slots[h]
+		if v == 0 {
+			return 0, false
+		}
+		if t.at(v-1) == s {
+			return v - 1, true
+		}
+		h = (h + 1) & mask
+	}
+}
+
+// Footprint returns the bytes that the columns of the current version
+// take: those of ids, node rows and node facts, and those of edge rows,
+// edge facts and the index by target. Words, attribute sets, node fact
+// bodies and times are shared and counted in neither.
+func (s *Store) Footprint() (nodes, edges int64) {
+	b := s.cur.Load()
+	n := int64(len(b.ids.data)) + 4*int64(len(b.ids.ends)) + 4*int64(len(b.index.slots))
+	n += 4*int64(len(b.nFact)+len(b.outStart)+len(b.inStart)) + 2*int64(len(b.nFirst)+len(b.nLast))
+	n += 4*int64(len(b.nfSrc)+len(b.nfLine)+len(b.nfBody)) + 8*int64(len(b.nfFile.rows))
+	e := 4*int64(len(b.eTo)+len(b.eFact)+len(b.inEdges)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind))
+	e += 4*int64(len(b.efSrc)+len(b.efLine)+len(b.efAttrs)) + 8*int64(len(b.efFile.rows))
+	return n, e
+}

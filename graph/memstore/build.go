@@ -1,0 +1,619 @@
+package memstore
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// builder lays out the next base from a base and an overlay. It reads the
+// overlay and never changes it, so a build can also answer Stats during a
+// write. Words, times and attribute sets of the old base keep their
+// numbers, so rows that the write does not touch are copied as they are.
+type builder struct {
+	ov        *overlay
+	words     []string
+	newWords  map[string]uint32
+	times     []time.Time
+	timeIdx   map[[2]int64]uint32
+	attrStart []uint32
+	attrPairs []uint32
+	attrIdx   map[string]uint32
+	nodeKinds []graph.NodeKind
+	edgeKinds []graph.EdgeKind
+	confs     []graph.Confidence
+	bKind     []uint8
+	bLabel    []uint32
+	bAttrs    []uint32
+	bodyIdx   map[[3]uint32]uint32
+}
+
+func (bl *builder) word(s string) uint32 {
+	if w, ok := bl.ov.words[s]; ok {
+		return w
+	}
+	if w, ok := bl.newWords[s]; ok {
+		return w
+	}
+	w := uint32(len(bl.words))
+	bl.words = append(bl.words, s)
+	bl.newWords[s] = w
+	return w
+}
+
+func timeKey(t time.Time) [2]int64 { return [2]int64{t.Unix(), int64(t.Nanosecond())} }
+
+func (bl *builder) time(t time.Time) uint32 {
+	k := timeKey(t)
+	if i, ok := bl.timeIdx[k]; ok {
+		return i
+	}
+	i := uint32(len(bl.times))
+	bl.times = append(bl.times, t)
+	bl.timeIdx[k] = i
+	return i
+}
+
+func (bl *builder) attrSet(m map[string]string) uint32 {
+	if len(m) == 0 {
+		return 0
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	pairs := make([]uint32, 0, 2*len(keys))
+	for _, k := range keys {
+		pairs = append(pairs, bl.word(k), bl.word(m[k]))
+	}
+	key := pairsKey(pairs)
+	if i, ok := bl.attrIdx[key]; ok {
+		return i
+	}
+	i := uint32(len(bl.attrStart) - 1)
+	bl.attrPairs = append(bl.attrPairs, pairs...)
+	bl.attrStart = append(bl.attrStart, uint32(len(bl.attrPairs)))
+	bl.attrIdx[key] = i
+	return i
+}
+
+func pairsKey(pairs []uint32) string {
+	var sb strings.Builder
+	var buf [4]byte
+	for _, p := range pairs {
+		binary.LittleEndian.PutUint32(buf[:], p)
+		sb.Write(buf[:])
+	}
+	return sb.String()
+}
+
+func (bl *builder) nodeKind(k graph.NodeKind) (uint8, error) {
+	for i, x := range bl.nodeKinds {
+		if x == k {
+			return uint8(i), nil
+		}
+	}
+	if len(bl.nodeKinds) == 256 {
+		return 0, fmt.Errorf("more than 256 node kinds")
+	}
+	bl.nodeKinds = append(bl.nodeKinds, k)
+	return uint8(len(bl.nodeKinds) - 1), nil
+}
+
+func (bl *builder) edgeKind(k graph.EdgeKind) (uint8, error) {
+	for i, x := range bl.edgeKinds {
+		if x == k {
+			return uint8(i), nil
+		}
+	}
+	if len(bl.edgeKinds) == 256 {
+		return 0, fmt.Errorf("more than 256 edge kinds")
+	}
+	bl.edgeKinds = append(bl.edgeKinds, k)
+	return uint8(len(bl.edgeKinds) - 1), nil
+}
+
+func (bl *builder) conf(c graph.Confidence) (uint8, error) {
+	for i, x := range bl.confs {
+		if x == c {
+			return uint8(i), nil
+		}
+	}
+	if len(bl.confs) == 256 {
+		return 0, fmt.Errorf("more than 256 confidences")
+	}
+	bl.confs = append(bl.confs, c)
+	return uint8(len(bl.confs) - 1), nil
+}
+
+// body returns the number of a node fact body: a kind, a label word (or
+// labelIsID) and an attribute set.
+func (bl *builder) body(kind uint8, label, attrs uint32) uint32 {
+	k := [3]uint32{uint32(kind), label, attrs}
+	if i, ok := bl.bodyIdx[k]; ok {
+		return i
+	}
+	i := uint32(len(bl.bKind))
+	bl.bKind, bl.bLabel, bl.bAttrs = append(bl.bKind, kind), append(bl.bLabel, label), append(bl.bAttrs, attrs)
+	bl.bodyIdx[k] = i
+	return i
+}
+
+// nodeFacts are node fact rows while a base is built, in their final
+// order.
+type nodeFacts struct {
+	src, line, body []uint32
+	file            exceptions
+}
+
+func (nf *nodeFacts) len() uint32 { return uint32(len(nf.src)) }
+
+func (nf *nodeFacts) copyFrom(b *base, lo, hi uint32) {
+	x := &b.nfFile
+	for k := sort.Search(len(x.rows), func(k int) bool { return x.rows[k] >= lo }); k < len(x.rows) && x.rows[k] < hi; k++ {
+		nf.file.rows = append(nf.file.rows, nf.len()+x.rows[k]-lo)
+		nf.file.words = append(nf.file.words, x.words[k])
+	}
+	nf.src = append(nf.src, b.nfSrc[lo:hi]...)
+	nf.line = append(nf.line, b.nfLine[lo:hi]...)
+	nf.body = append(nf.body, b.nfBody[lo:hi]...)
+}
+
+func (bl *builder) addNodeFacts(nf *nodeFacts, id string, fs []nodeFact) error {
+	for _, f := range fs {
+		k, err := bl.nodeKind(f.Kind)
+		if err != nil {
+			return err
+		}
+		label := uint32(labelIsID)
+		if f.Label != id {
+			label = bl.word(f.Label)
+		}
+		src, file := bl.word(f.Source), bl.word(f.Pos.File)
+		if file != src {
+			nf.file.rows = append(nf.file.rows, nf.len())
+			nf.file.words = append(nf.file.words, file)
+		}
+		nf.src = append(nf.src, src)
+		nf.line = append(nf.line, uint32(int32(f.Pos.Line)))
+		nf.body = append(nf.body, bl.body(k, label, bl.attrSet(f.Attrs)))
+	}
+	return nil
+}
+
+// edgeFacts are edge fact rows while a base is built, in the order the
+// edges are met; finish puts them in edge order.
+type edgeFacts struct {
+	src, line, attrs []uint32
+	file             map[uint32]uint32
+	evidence         map[uint32]*graph.Evidence
+}
+
+func (ef *edgeFacts) len() uint32 { return uint32(len(ef.src)) }
+
+func (ef *edgeFacts) copyFrom(b *base, lo, hi uint32) {
+	for f := lo; f < hi; f++ {
+		if ev := b.evidence[f]; ev != nil {
+			ef.evidence[ef.len()+f-lo] = ev
+		}
+	}
+	x := &b.efFile
+	for k := sort.Search(len(x.rows), func(k int) bool { return x.rows[k] >= lo }); k < len(x.rows) && x.rows[k] < hi; k++ {
+		ef.file[ef.len()+x.rows[k]-lo] = x.words[k]
+	}
+	ef.src = append(ef.src, b.efSrc[lo:hi]...)
+	ef.line = append(ef.line, b.efLine[lo:hi]...)
+	ef.attrs = append(ef.attrs, b.efAttrs[lo:hi]...)
+}
+
+func (bl *builder) addEdgeFacts(ef *edgeFacts, fs []edgeFact) error {
+	for _, f := range fs {
+		c, err := bl.conf(f.Confidence)
+		if err != nil {
+			return err
+		}
+		set := bl.attrSet(f.Attrs)
+		if set > attrMask {
+			return fmt.Errorf("more than %d attribute sets", attrMask)
+		}
+		if f.Evidence != nil {
+			ef.evidence[ef.len()] = f.Evidence
+		}
+		src, file := bl.word(f.Source), bl.word(f.Pos.File)
+		if file != src {
+			ef.file[ef.len()] = file
+		}
+		ef.src = append(ef.src, src)
+		ef.line = append(ef.line, uint32(int32(f.Pos.Line)))
+		ef.attrs = append(ef.attrs, uint32(c)<<confShift|set)
+	}
+	return nil
+}
+
+// edgeItem is one edge while a base is built: its ends (rows of the old
+// base, then of the new one), and its facts at ef[lo:hi].
+type edgeItem struct {
+	from, to, first, last, lo, hi uint32
+	kind                          uint8
+}
+
+// build returns the next base: the old one without the retired sources'
+// facts, plus the overlay's.
+func (ov *overlay) build() (*base, error) {
+	old := ov.b
+	bl := &builder{
+		ov:        ov,
+		words:     make([]string, old.words.len(), old.words.len()+1024),
+		newWords:  map[string]uint32{},
+		times:     slices.Clone(old.times),
+		timeIdx:   map[[2]int64]uint32{},
+		attrStart: slices.Clone(old.attrStart),
+		attrPairs: slices.Clone(old.attrPairs),
+		attrIdx:   map[string]uint32{},
+		nodeKinds: slices.Clone(old.nodeKinds),
+		edgeKinds: slices.Clone(old.edgeKinds),
+		confs:     slices.Clone(old.confs),
+		bKind:     slices.Clone(old.bKind),
+		bLabel:    slices.Clone(old.bLabel),
+		bAttrs:    slices.Clone(old.bAttrs),
+		bodyIdx:   make(map[[3]uint32]uint32, len(old.bKind)),
+	}
+	for i := range bl.words {
+		bl.words[i] = old.words.at(uint32(i))
+	}
+	for i, t := range old.times {
+		if i > 0 {
+			bl.timeIdx[timeKey(t)] = uint32(i)
+		}
+	}
+	for i := 1; i+1 < len(old.attrStart); i++ {
+		bl.attrIdx[pairsKey(old.attrPairs[old.attrStart[i]:old.attrStart[i+1]])] = uint32(i)
+	}
+	for i := range old.bKind {
+		bl.bodyIdx[[3]uint32{uint32(old.bKind[i]), old.bLabel[i], old.bAttrs[i]}] = uint32(i)
+	}
+
+	// Edges first: an id lives on while a node fact or a live edge names it.
+	nOld := uint32(old.ids.len())
+	oldAlive := make([]bool, nOld)
+	ef := &edgeFacts{file: map[uint32]uint32{}, evidence: map[uint32]*graph.Evidence{}}
+	items := make([]edgeItem, 0, len(old.eKind)+len(ov.edges))
+	for from := uint32(0); from < nOld; from++ {
+		for e := old.outStart[from]; e < old.outStart[from+1]; e++ {
+			it := edgeItem{from: from, to: old.eTo[e], kind: old.eKind[e], first: uint32(old.eFirst[e]), last: uint32(old.eLast[e]), lo: ef.len()}
+			if ov.baseEdgeUntouched(e) {
+				ef.copyFrom(old, old.eFact[e], old.eFact[e+1])
+			} else {
+				var fs []edgeFact
+				if rec := ov.hitE[e]; rec != nil {
+					fs = ov.edgeFactsOf(rec)
+					it.first, it.last = bl.time(rec.first), bl.time(rec.last)
+				} else {
+					fs = ov.baseEdgeFacts(e, 2)
+				}
+				if len(fs) == 0 {
+					continue
+				}
+				if err := bl.addEdgeFacts(ef, fs); err != nil {
+					return nil, err
+				}
+			}
+			it.hi = ef.len()
+			oldAlive[it.from], oldAlive[it.to] = true, true
+			items = append(items, it)
+		}
+	}
+	nBaseEdges := len(items)
+	var newEdges []*ovEdge
+	var newEnds []string // ids the old base lacks
+	for _, rec := range ov.edges {
+		if rec.inBase || len(rec.facts) == 0 {
+			continue
+		}
+		newEdges = append(newEdges, rec)
+		for _, id := range []string{rec.key.From, rec.key.To} {
+			if i, ok := old.lookup(id); ok {
+				oldAlive[i] = true
+			} else {
+				newEnds = append(newEnds, id)
+			}
+		}
+	}
+
+	// Nodes of the old base that the write changes.
+	changed := map[uint32][]nodeFact{}
+	for i := uint32(0); i < nOld; i++ {
+		if ov.baseRowUntouched(i) {
+			if old.hasFacts(i) {
+				oldAlive[i] = true
+			}
+			continue
+		}
+		var fs []nodeFact
+		if rec := ov.hitN[i]; rec != nil {
+			fs = ov.nodeFactsOf(rec)
+		} else {
+			fs = ov.baseNodeFacts(i, 2)
+		}
+		changed[i] = fs
+		if len(fs) > 0 {
+			oldAlive[i] = true
+		}
+	}
+	for id, rec := range ov.nodes {
+		if !rec.inBase && len(rec.facts) > 0 {
+			newEnds = append(newEnds, id)
+		}
+	}
+	slices.Sort(newEnds)
+	newEnds = slices.Compact(newEnds)
+
+	// Number the ids: the old base's live ids and the new ones, merged in
+	// id order, which keeps the old rows' relative order.
+	nb := &base{}
+	nf := &nodeFacts{}
+	oldToNew := make([]uint32, nOld)
+	newIdx := make(map[string]uint32, len(newEnds))
+	idList := make([]string, 0, int(nOld)+len(newEnds))
+	nb.nFact = make([]uint32, 0, cap(idList)+1)
+	firsts := make([]uint32, 0, cap(idList))
+	lasts := make([]uint32, 0, cap(idList))
+	i, j := uint32(0), 0
+	for i < nOld || j < len(newEnds) {
+		if i < nOld && !oldAlive[i] {
+			i++
+			continue
+		}
+		nb.nFact = append(nb.nFact, nf.len())
+		if j >= len(newEnds) || (i < nOld && old.ids.at(i) < newEnds[j]) {
+			id := old.ids.at(i)
+			oldToNew[i] = uint32(len(idList))
+			idList = append(idList, id)
+			first, last := uint32(old.nFirst[i]), uint32(old.nLast[i])
+			if fs, ok := changed[i]; !ok {
+				nf.copyFrom(old, old.nFact[i], old.nFact[i+1])
+			} else if err := bl.addNodeFacts(nf, id, fs); err != nil {
+				return nil, err
+			}
+			if rec := ov.hitN[i]; rec != nil {
+				first, last = bl.time(rec.first), bl.time(rec.last)
+			}
+			firsts, lasts = append(firsts, first), append(lasts, last)
+			i++
+			continue
+		}
+		id := newEnds[j]
+		newIdx[id] = uint32(len(idList))
+		idList = append(idList, id)
+		first, last := uint32(0), uint32(0)
+		if rec := ov.nodes[id]; rec != nil && len(rec.facts) > 0 {
+			if err := bl.addNodeFacts(nf, id, rec.facts); err != nil {
+				return nil, err
+			}
+			first, last = bl.time(rec.first), bl.time(rec.last)
+		}
+		firsts, lasts = append(firsts, first), append(lasts, last)
+		j++
+	}
+	nb.nFact = append(nb.nFact, nf.len())
+	changed = nil
+	for k := range items[:nBaseEdges] {
+		items[k].from, items[k].to = oldToNew[items[k].from], oldToNew[items[k].to]
+	}
+	row := func(id string) uint32 {
+		if i, ok := newIdx[id]; ok {
+			return i
+		}
+		i, _ := old.lookup(id)
+		return oldToNew[i]
+	}
+	for _, rec := range newEdges {
+		k, err := bl.edgeKind(rec.key.Kind)
+		if err != nil {
+			return nil, err
+		}
+		it := edgeItem{from: row(rec.key.From), to: row(rec.key.To), kind: k,
+			first: bl.time(rec.first), last: bl.time(rec.last), lo: ef.len()}
+		if err := bl.addEdgeFacts(ef, rec.facts); err != nil {
+			return nil, err
+		}
+		it.hi = ef.len()
+		items = append(items, it)
+	}
+
+	nb.ids = newStrtab(idList)
+	nb.nfSrc, nb.nfLine, nb.nfBody, nb.nfFile = nf.src, nf.line, nf.body, nf.file
+	if err := bl.finish(nb, firsts, lasts, items, ef); err != nil {
+		return nil, err
+	}
+	return nb, nil
+}
+
+// finish sorts the edges and fills the remaining columns of the new base.
+func (bl *builder) finish(b *base, firsts, lasts []uint32, items []edgeItem, ef *edgeFacts) error {
+	n := b.ids.len()
+	b.words = newStrtab(bl.words)
+	b.nodeKinds, b.edgeKinds, b.confs = bl.nodeKinds, bl.edgeKinds, bl.confs
+	b.attrStart, b.attrPairs = bl.attrStart, bl.attrPairs
+	b.bKind, b.bLabel, b.bAttrs = bl.bKind, bl.bLabel, bl.bAttrs
+	b.index = buildIndex(&b.ids)
+
+	// Counting sort by source node, then each node's edges by kind and target.
+	b.outStart = make([]uint32, n+1)
+	for _, it := range items {
+		b.outStart[it.from+1]++
+	}
+	for i := 0; i < n; i++ {
+		b.outStart[i+1] += b.outStart[i]
+	}
+	sorted := make([]edgeItem, len(items))
+	next := slices.Clone(b.outStart[:n])
+	for _, it := range items {
+		sorted[next[it.from]] = it
+		next[it.from]++
+	}
+	items = nil
+	for i := 0; i < n; i++ {
+		run := sorted[b.outStart[i]:b.outStart[i+1]]
+		if len(run) > 1 {
+			slices.SortFunc(run, func(a, b edgeItem) int {
+				if a.kind != b.kind {
+					return int(a.kind) - int(b.kind)
+				}
+				return cmpU32(a.to, b.to)
+			})
+		}
+	}
+
+	// Times are kept as 16-bit numbers: drop the ones no row uses when
+	// there are too many.
+	remap, err := bl.compactTimes(firsts, lasts, sorted)
+	if err != nil {
+		return err
+	}
+	b.times = bl.times
+	b.nFirst, b.nLast = make([]uint16, n), make([]uint16, n)
+	for i := range firsts {
+		b.nFirst[i], b.nLast[i] = remap(firsts[i]), remap(lasts[i])
+	}
+
+	// Lay the edges and their facts out in that order.
+	m := len(sorted)
+	b.eTo, b.eKind, b.eFact = make([]uint32, m), make([]uint8, m), make([]uint32, m+1)
+	b.eFirst, b.eLast = make([]uint16, m), make([]uint16, m)
+	nf := ef.len()
+	b.efSrc, b.efLine, b.efAttrs = make([]uint32, nf), make([]uint32, nf), make([]uint32, nf)
+	b.evidence = map[uint32]*graph.Evidence{}
+	f := uint32(0)
+	for e, it := range sorted {
+		b.eTo[e], b.eKind[e], b.eFirst[e], b.eLast[e] = it.to, it.kind, remap(it.first), remap(it.last)
+		b.eFact[e] = f
+		for g := it.lo; g < it.hi; g++ {
+			b.efSrc[f], b.efLine[f], b.efAttrs[f] = ef.src[g], ef.line[g], ef.attrs[g]
+			if ev := ef.evidence[g]; ev != nil {
+				b.evidence[f] = ev
+			}
+			if w, ok := ef.file[g]; ok {
+				b.efFile.rows = append(b.efFile.rows, f)
+				b.efFile.words = append(b.efFile.words, w)
+			}
+			f++
+		}
+	}
+	b.eFact[m] = f
+	b.index2()
+	b.count()
+	return nil
+}
+
+// compactTimes returns how to number the builder's times in 16 bits,
+// after dropping the times no row uses when there are more than fit.
+func (bl *builder) compactTimes(firsts, lasts []uint32, items []edgeItem) (func(uint32) uint16, error) {
+	if len(bl.times) <= 1<<16 {
+		return func(i uint32) uint16 { return uint16(i) }, nil
+	}
+	used := make([]bool, len(bl.times))
+	used[0] = true
+	for i := range firsts {
+		used[firsts[i]], used[lasts[i]] = true, true
+	}
+	for _, it := range items {
+		used[it.first], used[it.last] = true, true
+	}
+	num := make([]uint32, len(bl.times))
+	var kept []time.Time
+	for i, u := range used {
+		if u {
+			num[i] = uint32(len(kept))
+			kept = append(kept, bl.times[i])
+		}
+	}
+	if len(kept) > 1<<16 {
+		return nil, fmt.Errorf("more than %d distinct write times", 1<<16)
+	}
+	bl.times = kept
+	return func(i uint32) uint16 { return uint16(num[i]) }, nil
+}
+
+func cmpU32(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// index2 builds the incoming direction: edge rows grouped by target node,
+// then by kind, then by source node.
+func (b *base) index2() {
+	n, m := b.ids.len(), len(b.eKind)
+	byKind := make([]uint32, len(b.edgeKinds)+1)
+	for _, k := range b.eKind {
+		byKind[k+1]++
+	}
+	for k := 0; k < len(b.edgeKinds); k++ {
+		byKind[k+1] += byKind[k]
+	}
+	order := make([]uint32, m)
+	for e, k := range b.eKind {
+		order[byKind[k]] = uint32(e)
+		byKind[k]++
+	}
+	b.inStart = make([]uint32, n+1)
+	for _, t := range b.eTo {
+		b.inStart[t+1]++
+	}
+	for i := 0; i < n; i++ {
+		b.inStart[i+1] += b.inStart[i]
+	}
+	next := slices.Clone(b.inStart[:n])
+	b.inEdges = make([]uint32, m)
+	for _, e := range order {
+		t := b.eTo[e]
+		b.inEdges[next[t]] = e
+		next[t]++
+	}
+}
+
+// count fills the totals that Stats reports.
+func (b *base) count() {
+	b.nodes = 0
+	b.nodeCount = map[graph.NodeKind]int{}
+	b.edgeCount = map[graph.EdgeKind]int{}
+	for i := uint32(0); int(i) < b.ids.len(); i++ {
+		if b.hasFacts(i) {
+			b.nodes++
+			b.nodeCount[b.nodeKind(i)]++
+		}
+	}
+	perKind := make([]int, len(b.edgeKinds))
+	for _, k := range b.eKind {
+		perKind[k]++
+	}
+	for k, c := range perKind {
+		if c > 0 {
+			b.edgeCount[b.edgeKinds[k]] = c
+		}
+	}
+	used := make([]bool, b.words.len())
+	for _, w := range b.nfSrc {
+		used[w] = true
+	}
+	for _, w := range b.efSrc {
+		used[w] = true
+	}
+	b.sources = 0
+	for _, u := range used {
+		if u {
+			b.sources++
+		}
+	}
+}

@@ -1,0 +1,471 @@
+package memstore
+
+import (
+	"sort"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// nodeFact is what one source asserts about a node.
+type nodeFact struct {
+	Source string
+	Pos    graph.Pos
+	Kind   graph.NodeKind
+	Label  string
+	Attrs  map[string]string
+}
+
+// edgeFact is what one source asserts about an edge.
+type edgeFact struct {
+	Source     string
+	Pos        graph.Pos
+	Confidence graph.Confidence
+	Attrs      map[string]string
+	Evidence   *graph.Evidence
+}
+
+// overlay holds one write in progress on top of an immutable base: the
+// sources it retires and the facts it adds. Reads through it see the base
+// without the retired sources' facts, plus the added facts. A failed
+// write drops the overlay; a successful one builds a new base from both.
+type overlay struct {
+	b     *base
+	now   time.Time
+	phase int // 1 while the batch is applied, 2 while derived facts are
+
+	retired  map[string]int // source -> phase that retired it
+	retiredW []uint8        // by base word: phase that retired the source
+	words    map[string]uint32
+
+	nodes map[string]*ovNode
+	edges map[graph.EdgeKey]*ovEdge
+	hitN  map[uint32]*ovNode // base rows the write asserts
+	hitE  map[uint32]*ovEdge // base edges the write asserts
+	// Edges the base does not hold, by each end.
+	newOut, newIn map[string][]*ovEdge
+	bySource      map[string]*ovSource
+}
+
+type ovNode struct {
+	id          string
+	facts       []nodeFact // sorted by source; all from retired sources
+	first, last time.Time
+	row         uint32
+	inBase      bool
+}
+
+type ovEdge struct {
+	key         graph.EdgeKey
+	facts       []edgeFact
+	first, last time.Time
+	row         uint32
+	inBase      bool
+}
+
+type ovSource struct {
+	nodes []*ovNode
+	edges []*ovEdge
+}
+
+func newOverlay(b *base, now time.Time) *overlay {
+	ov := &overlay{
+		b: b, now: now, phase: 1,
+		retired:  map[string]int{},
+		retiredW: make([]uint8, b.words.len()),
+		words:    make(map[string]uint32, b.words.len()),
+		nodes:    map[string]*ovNode{},
+		edges:    map[graph.EdgeKey]*ovEdge{},
+		hitN:     map[uint32]*ovNode{},
+		hitE:     map[uint32]*ovEdge{},
+		newOut:   map[string][]*ovEdge{},
+		newIn:    map[string][]*ovEdge{},
+		bySource: map[string]*ovSource{},
+	}
+	for i := 0; i < b.words.len(); i++ {
+		ov.words[b.words.at(uint32(i))] = uint32(i)
+	}
+	return ov
+}
+
+// retire removes every fact the source asserts, in the base and in the
+// overlay.
+func (ov *overlay) retire(src string) {
+	if ov.retired[src] == 0 {
+		ov.retired[src] = ov.phase
+		if w, ok := ov.words[src]; ok {
+			ov.retiredW[w] = uint8(ov.phase)
+		}
+	}
+	s := ov.bySource[src]
+	if s == nil {
+		return
+	}
+	delete(ov.bySource, src)
+	for _, n := range s.nodes {
+		n.facts = removeNodeFact(n.facts, src)
+	}
+	for _, e := range s.edges {
+		e.facts = removeEdgeFact(e.facts, src)
+	}
+}
+
+func (ov *overlay) source(src string) *ovSource {
+	s := ov.bySource[src]
+	if s == nil {
+		s = &ovSource{}
+		ov.bySource[src] = s
+	}
+	return s
+}
+
+// visible reports whether a base fact whose source is word w is still
+// visible after the retirements of the given phase.
+func (ov *overlay) visible(w uint32, phase int) bool {
+	p := ov.retiredW[w]
+	return p == 0 || int(p) > phase
+}
+
+// baseNodeFacts returns the base facts of row i that are still visible.
+func (ov *overlay) baseNodeFacts(i uint32, phase int) []nodeFact {
+	b := ov.b
+	var out []nodeFact
+	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+		if ov.visible(b.nfSrc[f], phase) {
+			out = append(out, b.nodeFact(i, f))
+		}
+	}
+	return out
+}
+
+func (ov *overlay) baseEdgeFacts(e uint32, phase int) []edgeFact {
+	b := ov.b
+	var out []edgeFact
+	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+		if ov.visible(b.efSrc[f], phase) {
+			out = append(out, b.edgeFact(f))
+		}
+	}
+	return out
+}
+
+// baseRowUntouched reports whether row i reads the same through the
+// overlay as in the base.
+func (ov *overlay) baseRowUntouched(i uint32) bool {
+	b := ov.b
+	if ov.hitN[i] != nil {
+		return false
+	}
+	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+		if ov.retiredW[b.nfSrc[f]] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (ov *overlay) baseEdgeUntouched(e uint32) bool {
+	b := ov.b
+	if ov.hitE[e] != nil {
+		return false
+	}
+	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+		if ov.retiredW[b.efSrc[f]] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// firstSeen is when a record that the write asserts was first seen: kept
+// from the base while the record lives on, now when it starts anew (also
+// when the batch dropped it and the linker asserts it again).
+func (ov *overlay) firstSeen(inBase, alive bool, old uint16) time.Time {
+	if inBase && alive {
+		return ov.b.times[old]
+	}
+	return ov.now
+}
+
+func (ov *overlay) node(id string) *ovNode {
+	rec := ov.nodes[id]
+	if rec != nil {
+		return rec
+	}
+	rec = &ovNode{id: id}
+	rec.row, rec.inBase = ov.b.lookup(id)
+	alive := false
+	if rec.inBase && ov.b.hasFacts(rec.row) {
+		alive = ov.phase == 1 || len(ov.baseNodeFacts(rec.row, 1)) > 0
+	}
+	if rec.inBase {
+		rec.first = ov.firstSeen(true, alive, ov.b.nFirst[rec.row])
+		ov.hitN[rec.row] = rec
+	} else {
+		rec.first = ov.now
+	}
+	ov.nodes[id] = rec
+	return rec
+}
+
+func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
+	rec := ov.edges[k]
+	if rec != nil {
+		return rec
+	}
+	rec = &ovEdge{key: k, first: ov.now}
+	b := ov.b
+	from, okF := b.lookup(k.From)
+	to, okT := b.lookup(k.To)
+	kind, okK := b.edgeKindIndex(k.Kind)
+	if okF && okT && okK {
+		rec.row, rec.inBase = b.findEdge(from, to, kind)
+	}
+	if rec.inBase {
+		alive := ov.phase == 1 || len(ov.baseEdgeFacts(rec.row, 1)) > 0
+		rec.first = ov.firstSeen(true, alive, b.eFirst[rec.row])
+		ov.hitE[rec.row] = rec
+	} else {
+		ov.newOut[k.From] = append(ov.newOut[k.From], rec)
+		ov.newIn[k.To] = append(ov.newIn[k.To], rec)
+	}
+	ov.edges[k] = rec
+	return rec
+}
+
+func (ov *overlay) putNode(src string, n graph.Node) {
+	rec := ov.node(n.ID)
+	rec.last = ov.now
+	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
+	if i < len(rec.facts) && rec.facts[i].Source == src {
+		f := &rec.facts[i]
+		f.Attrs = mergeAttrs(f.Attrs, n.Attrs)
+		if f.Label == "" {
+			f.Label = n.Label
+		}
+		return
+	}
+	// The batch's map is shared, not copied: the overlay only lives while
+	// Write runs, and merging into a fact makes a new map.
+	f := nodeFact{Source: src, Pos: n.Pos, Kind: n.Kind, Label: n.Label, Attrs: n.Attrs}
+	rec.facts = append(rec.facts, nodeFact{})
+	copy(rec.facts[i+1:], rec.facts[i:])
+	rec.facts[i] = f
+	s := ov.source(src)
+	s.nodes = append(s.nodes, rec)
+}
+
+func (ov *overlay) putEdge(src string, e graph.Edge) {
+	rec := ov.edge(e.Key())
+	rec.last = ov.now
+	conf := e.Confidence
+	if conf == "" {
+		conf = graph.Certain
+	}
+	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
+	if i < len(rec.facts) && rec.facts[i].Source == src {
+		f := &rec.facts[i]
+		f.Attrs = mergeAttrs(f.Attrs, e.Attrs)
+		if conf == graph.Certain {
+			f.Confidence = graph.Certain
+		}
+		if e.Evidence != nil {
+			ev := f.Evidence.Clone()
+			if ev == nil {
+				ev = &graph.Evidence{}
+			}
+			ev.Merge(e.Evidence)
+			f.Evidence = ev
+		}
+		return
+	}
+	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: e.Attrs, Evidence: e.Evidence.Clone()}
+	rec.facts = append(rec.facts, edgeFact{})
+	copy(rec.facts[i+1:], rec.facts[i:])
+	rec.facts[i] = f
+	s := ov.source(src)
+	s.edges = append(s.edges, rec)
+}
+
+// nodeFactsOf returns every visible fact of a node, sorted by source.
+func (ov *overlay) nodeFactsOf(rec *ovNode) []nodeFact {
+	if !rec.inBase {
+		return rec.facts
+	}
+	return mergeNodeFacts(ov.baseNodeFacts(rec.row, 2), rec.facts)
+}
+
+func (ov *overlay) edgeFactsOf(rec *ovEdge) []edgeFact {
+	if !rec.inBase {
+		return rec.facts
+	}
+	return mergeEdgeFacts(ov.baseEdgeFacts(rec.row, 2), rec.facts)
+}
+
+// readRow returns the merged view of base row i through the overlay.
+func (ov *overlay) readRow(i uint32) (graph.Node, bool) {
+	if ov.baseRowUntouched(i) {
+		if !ov.b.hasFacts(i) {
+			return graph.Node{}, false
+		}
+		return ov.b.node(i), true
+	}
+	if rec := ov.hitN[i]; rec != nil {
+		return ov.readRec(rec)
+	}
+	fs := ov.baseNodeFacts(i, 2)
+	if len(fs) == 0 {
+		return graph.Node{}, false
+	}
+	return mergeNode(ov.b.ids.at(i), fs, ov.b.times[ov.b.nFirst[i]], ov.b.times[ov.b.nLast[i]]), true
+}
+
+func (ov *overlay) readRec(rec *ovNode) (graph.Node, bool) {
+	fs := ov.nodeFactsOf(rec)
+	if len(fs) == 0 {
+		return graph.Node{}, false
+	}
+	return mergeNode(rec.id, fs, rec.first, rec.last), true
+}
+
+func (ov *overlay) readNode(id string) (graph.Node, bool) {
+	if rec := ov.nodes[id]; rec != nil {
+		return ov.readRec(rec)
+	}
+	if i, ok := ov.b.lookup(id); ok {
+		return ov.readRow(i)
+	}
+	return graph.Node{}, false
+}
+
+func (ov *overlay) readEdge(e, from uint32) (graph.Edge, bool) {
+	if ov.baseEdgeUntouched(e) {
+		return ov.b.edge(e, from), true
+	}
+	if rec := ov.hitE[e]; rec != nil {
+		return ov.readEdgeRec(rec)
+	}
+	fs := ov.baseEdgeFacts(e, 2)
+	if len(fs) == 0 {
+		return graph.Edge{}, false
+	}
+	return mergeEdge(ov.b.edgeKey(e), fs, ov.b.times[ov.b.eFirst[e]], ov.b.times[ov.b.eLast[e]]), true
+}
+
+func (ov *overlay) readEdgeRec(rec *ovEdge) (graph.Edge, bool) {
+	fs := ov.edgeFactsOf(rec)
+	if len(fs) == 0 {
+		return graph.Edge{}, false
+	}
+	return mergeEdge(rec.key, fs, rec.first, rec.last), true
+}
+
+func mergeNodeFacts(a, b []nodeFact) []nodeFact {
+	if len(a) == 0 {
+		return b
+	}
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]nodeFact, 0, len(a)+len(b))
+	out = append(append(out, a...), b...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Source < out[j].Source })
+	return out
+}
+
+func mergeEdgeFacts(a, b []edgeFact) []edgeFact {
+	if len(a) == 0 {
+		return b
+	}
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]edgeFact, 0, len(a)+len(b))
+	out = append(append(out, a...), b...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Source < out[j].Source })
+	return out
+}
+
+func removeNodeFact(fs []nodeFact, src string) []nodeFact {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if f.Source != src {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func removeEdgeFact(fs []edgeFact, src string) []edgeFact {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if f.Source != src {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// mergeAttrs returns a new map with base's entries and add's entries for
+// keys base lacks.
+func mergeAttrs(base, add map[string]string) map[string]string {
+	if len(base) == 0 && len(add) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(base)+len(add))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range add {
+		if _, ok := out[k]; !ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// mergeNode merges facts sorted by source: the first source's position,
+// kind and label win, the others' positions follow in Also, and each
+// attribute comes from the first source that sets it.
+func mergeNode(id string, facts []nodeFact, first, last time.Time) graph.Node {
+	n := graph.Node{ID: id, FirstSeen: first, LastSeen: last}
+	for i, f := range facts {
+		if i == 0 {
+			n.Pos = f.Pos
+		} else {
+			n.Also = append(n.Also, f.Pos)
+		}
+		if n.Kind == "" {
+			n.Kind = f.Kind
+		}
+		if n.Label == "" {
+			n.Label = f.Label
+		}
+		n.Attrs = mergeAttrs(n.Attrs, f.Attrs)
+	}
+	return n
+}
+
+// mergeEdge merges facts sorted by source: certain when any source is,
+// with the evidence of every source.
+func mergeEdge(k graph.EdgeKey, facts []edgeFact, first, last time.Time) graph.Edge {
+	e := graph.Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: graph.Possible, FirstSeen: first, LastSeen: last}
+	for i, f := range facts {
+		if i == 0 {
+			e.Pos = f.Pos
+		} else {
+			e.Also = append(e.Also, f.Pos)
+		}
+		if f.Confidence == graph.Certain {
+			e.Confidence = graph.Certain
+		}
+		e.Attrs = mergeAttrs(e.Attrs, f.Attrs)
+		if f.Evidence != nil {
+			if e.Evidence == nil {
+				e.Evidence = &graph.Evidence{}
+			}
+			e.Evidence.Merge(f.Evidence)
+		}
+	}
+	return e
+}
