@@ -48,6 +48,7 @@ type reachedView struct {
 	Confidence graph.Confidence `json:"confidence"`
 	Live       bool             `json:"live"`
 	Declared   bool             `json:"declared"`
+	Inspected  bool             `json:"inspected,omitempty"`
 	UsedAfter  bool             `json:"usedAfterCompromise,omitempty"`
 	NewSources []string         `json:"newSources,omitempty"`
 	Evidence   *graph.Evidence  `json:"evidence,omitempty"`
@@ -72,7 +73,7 @@ func viewResult(res *query.Result) resultView {
 	}
 	for _, r := range res.Reached {
 		rv := reachedView{Node: viewNode(r.Node), Depth: r.Depth, Confidence: r.Confidence, Live: r.Live(),
-			Declared: r.Declared, UsedAfter: r.UsedAfter, NewSources: r.NewSources, Evidence: r.Evidence, Path: []hopView{}}
+			Declared: r.Declared, Inspected: r.Inspected, UsedAfter: r.UsedAfter, NewSources: r.NewSources, Evidence: r.Evidence, Path: []hopView{}}
 		for _, h := range r.Path {
 			hv := hopView{From: h.From, Kind: h.Kind, To: h.To, Reversed: h.Reversed, Confidence: h.Confidence, Reason: h.Reason, Level: h.Level, Actions: h.Actions}
 			if h.Pos.File != "" && h.Pos.File != graph.DerivedSource {
@@ -96,13 +97,17 @@ func writeJSON(w io.Writer, v any) error {
 var sections = []struct {
 	kind  graph.NodeKind
 	title string
+	// inspected selects identities reached only as the object of a
+	// permission (iam:GetRole), which the walk does not act as.
+	inspected bool
 }{
-	{graph.NodePackage, "Packages that contain it"},
-	{graph.NodeRuntime, "Where it ran"},
-	{graph.NodeSecret, "Credentials it could read"},
-	{graph.NodeIdentity, "Identities those credentials act as"},
-	{graph.NodeResource, "Services and resources reached"},
-	{graph.NodeRepository, "Repositories reached"},
+	{graph.NodePackage, "Packages that contain it", false},
+	{graph.NodeRuntime, "Where it ran", false},
+	{graph.NodeSecret, "Credentials it could read", false},
+	{graph.NodeIdentity, "Identities those credentials act as", false},
+	{graph.NodeIdentity, "Identities it can inspect or change but not act as", true},
+	{graph.NodeResource, "Services and resources reached", false},
+	{graph.NodeRepository, "Repositories reached", false},
 }
 
 func renderResult(w io.Writer, format string, res *query.Result) error {
@@ -124,7 +129,12 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 	}
 	fmt.Fprintf(w, "matched: %s\n", strings.Join(starts, ", "))
 	for _, sec := range sections {
-		rs := res.ByKind(sec.kind)
+		var rs []*query.Reached
+		for _, r := range res.ByKind(sec.kind) {
+			if r.Inspected == sec.inspected {
+				rs = append(rs, r)
+			}
+		}
 		if len(rs) == 0 {
 			continue
 		}

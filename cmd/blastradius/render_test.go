@@ -1,0 +1,24 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestQueryListsInspectedIdentitiesApart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "graph.db")
+	if _, errs, code := run(t, "--db", db, "ingest", "testdata/cases/05-getrole-only"); code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	out, errs, code := run(t, "--db", db, "query", "--identity", "auditor")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, "IDENTITIES THOSE CREDENTIALS ACT AS") {
+		t.Errorf("a role the user may only read is listed as one it acts as:\n%s", out)
+	}
+	if !strings.Contains(out, "IDENTITIES IT CAN INSPECT OR CHANGE BUT NOT ACT AS (1)\n  vault-reader") {
+		t.Errorf("the role is not listed as inspected only:\n%s", out)
+	}
+}
