@@ -383,3 +383,23 @@ func SplitList(s string) []string {
 	}
 	return strings.Split(s, ",")
 }
+
+// AttrObserved is "true" on a node that an access log names. A store keeps
+// it on a node's merged view only while every source that asserts the node
+// sets it, so a node that some other input declares reads as declared.
+const AttrObserved = "observed"
+
+// DropObservedUnlessAll removes AttrObserved from merged attributes when
+// one of the facts' attribute sets lacks it. merged must be a map of the
+// caller's own.
+func DropObservedUnlessAll(merged map[string]string, facts ...map[string]string) {
+	if merged[AttrObserved] == "" {
+		return
+	}
+	for _, f := range facts {
+		if f[AttrObserved] != "true" {
+			delete(merged, AttrObserved)
+			return
+		}
+	}
+}

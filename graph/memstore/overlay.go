@@ -443,6 +443,13 @@ func mergeNode(id string, facts []nodeFact, first, last time.Time) graph.Node {
 		}
 		n.Attrs = mergeAttrs(n.Attrs, f.Attrs)
 	}
+	if len(facts) > 1 {
+		attrs := make([]map[string]string, len(facts))
+		for i, f := range facts {
+			attrs[i] = f.Attrs
+		}
+		graph.DropObservedUnlessAll(n.Attrs, attrs...)
+	}
 	return n
 }
 

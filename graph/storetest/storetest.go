@@ -23,6 +23,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("DeriveReplaced", func(t *testing.T) { testDeriveReplaced(t, newStore(t)) })
 	t.Run("DeriveSeesNoOldDerived", func(t *testing.T) { testDeriveSeesNoOldDerived(t, newStore(t)) })
 	t.Run("DeriveErrorRollsBack", func(t *testing.T) { testDeriveErrorRollsBack(t, newStore(t)) })
+	t.Run("ObservedOnlyFromLogs", func(t *testing.T) { testObservedOnlyFromLogs(t, newStore(t)) })
 	t.Run("MergeSources", func(t *testing.T) { testMergeSources(t, newStore(t)) })
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, newStore(t)) })
 	t.Run("DropThenDerive", func(t *testing.T) { testDropThenDerive(t, newStore(t)) })
@@ -275,6 +276,32 @@ func testDeriveErrorRollsBack(t *testing.T, s graph.Store) {
 	}
 	if diff := cmp.Diff(e1, allEdges(t, s)); diff != "" {
 		t.Errorf("edges after failed write (-before +after):\n%s", diff)
+	}
+}
+
+// testObservedOnlyFromLogs checks that a node a log names and another
+// input declares is not marked observed-only.
+func testObservedOnlyFromLogs(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	const bucket = "arn:aws:s3:::example-org-web-assets"
+	b := &graph.Batch{Time: t0, Nodes: []graph.Node{
+		node(bucket, graph.NodeResource, "a-trail.json", 3, graph.AttrObserved, "true"),
+		node(bucket, graph.NodeResource, "main.tf", 12, "type", "aws_s3_bucket"),
+		node("arn:aws:s3:::example-org-logs", graph.NodeResource, "a-trail.json", 4, graph.AttrObserved, "true"),
+		node("arn:aws:s3:::example-org-logs", graph.NodeResource, "b-trail.json", 9, graph.AttrObserved, "true"),
+	}}
+	write(t, s, b, nil)
+	ns, _ := s.Nodes(ctx, []string{bucket, "arn:aws:s3:::example-org-logs"})
+	if len(ns) != 2 {
+		t.Fatalf("got %d nodes, want 2", len(ns))
+	}
+	if v := ns[0].Attr(graph.AttrObserved) + ns[1].Attr(graph.AttrObserved); v != "true" {
+		t.Errorf("observed attrs of the declared and the log-only bucket = %q, want one \"true\" (the log-only one)", v)
+	}
+	for _, n := range ns {
+		if n.ID == bucket && n.Attr(graph.AttrObserved) != "" {
+			t.Errorf("%s declared in main.tf is still marked observed", bucket)
+		}
 	}
 }
 
