@@ -109,8 +109,8 @@ func (r *Result) ByKind(kind graph.NodeKind) []*Reached {
 
 type visit struct {
 	reached Reached
-	// parent is the edge the walk last reached the node by; hasParent is
-	// false for a start.
+	// parent is the edge by which the walk last reached the node.
+	// hasParent is false for a start.
 	parent    graph.Edge
 	hasParent bool
 	rev       bool
@@ -123,17 +123,16 @@ type visit struct {
 	// CAN_ACCESS edge. The caller does not act as it, so the walk stops
 	// there until an edge that makes the caller the identity reaches it.
 	inspected bool
-	// expanded: the node was in an earlier frontier, so its edges of
-	// the walked kinds are already in Result.edges.
+	// expanded marks a node of an earlier frontier, whose walked edges
+	// are already in Result.edges.
 	expanded bool
 	// queued is the depth whose frontier holds the node, or 0.
 	queued int
-	// Path building: done marks reached.Path final, cyclic a path built
-	// by walking the parent chain hop by hop because the chain loops,
-	// extended that a child's path already shares the backing array past
-	// this path, and mark the node's place in the chain being resolved.
-	done, cyclic, extended bool
-	mark                   int
+	// done marks reached.Path as final. cyclic marks a path built hop by
+	// hop because the parent chain loops.
+	done, cyclic bool
+	// mark is the number of the pathBuilder walk that last passed the node.
+	mark int
 }
 
 // BlastRadius walks the graph from the start nodes.
@@ -175,8 +174,9 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		step := func(e *graph.Edge, from, to string, rev bool) {
 			pv := visits[from]
 			if !pv.expanded {
-				// Each edge comes back only from the Expand of its
-				// walked-from node, and at most once per node.
+				// A store returns an edge only from the Expand of the node
+				// the walk leaves it from, and a frontier lists a node once,
+				// so the edge is new unless that node was expanded before.
 				res.edges = append(res.edges, *e)
 			}
 			if e.Kind == graph.EdgeDefines && !pv.modifiable {
