@@ -108,6 +108,7 @@ func (r *Result) ByKind(kind graph.NodeKind) []*Reached {
 }
 
 type visit struct {
+	id      string
 	reached Reached
 	// parent is the edge by which the walk last reached the node.
 	// hasParent is false for a start.
@@ -115,6 +116,7 @@ type visit struct {
 	hasParent bool
 	rev       bool
 	from      string
+	fromVisit *visit // the visit of from
 	// modifiable marks a repository reached through CAN_MODIFY: only then
 	// does the attacker get the runtimes it defines. Read access to a
 	// repository reaches the repository and stops there.
@@ -148,7 +150,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		if _, ok := visits[s.ID]; ok {
 			continue
 		}
-		visits[s.ID] = &visit{reached: Reached{Node: s, Confidence: graph.Certain}, modifiable: true}
+		visits[s.ID] = &visit{id: s.ID, reached: Reached{Node: s, Confidence: graph.Certain}, modifiable: true}
 		frontier = append(frontier, s.ID)
 	}
 	sort.Strings(frontier)
@@ -171,8 +173,11 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		out = walkable(out[:0], outEdges, false)
 		in = walkable(in[:0], inEdges, true)
 		var next []string
+		var pv *visit
 		step := func(e *graph.Edge, from, to string, rev bool) {
-			pv := visits[from]
+			if pv == nil || pv.id != from {
+				pv = visits[from]
+			}
 			if !pv.expanded {
 				// A store returns an edge only from the Expand of the node
 				// the walk leaves it from, and a frontier lists a node once,
@@ -202,7 +207,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 				return
 			}
 			if !ok {
-				cur = &visit{}
+				cur = &visit{id: to}
 				visits[to] = cur
 			}
 			if modifies {
@@ -210,7 +215,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			}
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
-			cur.parent, cur.hasParent, cur.rev, cur.from = *e, true, rev, from
+			cur.parent, cur.hasParent, cur.rev, cur.from, cur.fromVisit = *e, true, rev, from, pv
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
 			if !inspects && cur.queued != depth+1 {
@@ -233,7 +238,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		for _, id := range frontier {
 			visits[id].expanded = true
 		}
-		sort.Strings(next)
+		// The frontier needs no order because each level sorts its edges.
 		frontier = next
 	}
 
@@ -253,6 +258,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		byID[n.ID] = i
 	}
 	res.Reached = make([]*Reached, 0, len(ids))
+	res.index = make(map[string]*Reached, len(ids))
 	for _, id := range ids {
 		v := visits[id]
 		i, ok := byID[id]
@@ -271,8 +277,10 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		res.index[id] = &v.reached
 	}
 	var paths pathBuilder
-	for _, x := range res.Reached {
-		paths.build(visits, x.Node.ID)
+	for _, id := range ids {
+		if v := visits[id]; v.hasParent {
+			paths.build(v)
+		}
 	}
 	for _, s := range starts {
 		res.index[s.ID] = &visits[s.ID].reached
@@ -316,11 +324,10 @@ type pathBuilder struct {
 	walk  int
 }
 
-func (pb *pathBuilder) build(visits map[string]*visit, id string) {
+func (pb *pathBuilder) build(v *visit) {
 	pb.walk++
 	pb.chain = pb.chain[:0]
 	cyclic := false
-	v := visits[id]
 	for v != nil && v.hasParent && !v.done {
 		if v.mark == pb.walk {
 			cyclic = true
@@ -328,14 +335,14 @@ func (pb *pathBuilder) build(visits map[string]*visit, id string) {
 		}
 		v.mark = pb.walk
 		pb.chain = append(pb.chain, v)
-		v = visits[v.from]
+		v = v.fromVisit
 	}
 	if v != nil && v.done && v.cyclic {
 		cyclic = true
 	}
 	if cyclic {
 		for _, c := range pb.chain {
-			c.reached.Path = chainPath(visits, c)
+			c.reached.Path = chainPath(c)
 			c.done, c.cyclic = true, true
 		}
 		return
@@ -364,10 +371,10 @@ func hopOf(e *graph.Edge, rev bool) Hop {
 
 // chainPath follows parent edges from v up to a start or to the first
 // node already on the path.
-func chainPath(visits map[string]*visit, v *visit) []Hop {
+func chainPath(v *visit) []Hop {
 	var steps []Hop
 	seen := map[string]bool{}
-	for cur := v; cur != nil && cur.hasParent && !seen[cur.from]; cur = visits[cur.from] {
+	for cur := v; cur != nil && cur.hasParent && !seen[cur.from]; cur = cur.fromVisit {
 		seen[cur.from] = true
 		steps = append(steps, hopOf(&cur.parent, cur.rev))
 	}
@@ -484,7 +491,8 @@ var kindOrder = map[graph.NodeKind]int{
 	graph.NodeIdentity: 4, graph.NodeResource: 5, graph.NodePolicy: 6,
 }
 
-// sortReached orders reached nodes by kind, depth and id.
+// sortReached orders reached nodes, given in id order, by kind, depth
+// and id.
 func sortReached(rs []*Reached) {
 	type keyed struct {
 		rank, depth int
@@ -498,10 +506,7 @@ func sortReached(rs []*Reached) {
 		if a.rank != b.rank {
 			return a.rank - b.rank
 		}
-		if a.depth != b.depth {
-			return a.depth - b.depth
-		}
-		return strings.Compare(a.r.Node.ID, b.r.Node.ID)
+		return a.depth - b.depth
 	})
 	for i, k := range ks {
 		rs[i] = k.r
