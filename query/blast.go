@@ -145,25 +145,33 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	}
 	res := &Result{Query: label, Starts: starts, Since: opt.Since, index: map[string]*Reached{}}
 	visits := map[string]*visit{}
-	var frontier []string
+	// all lists the visits in the order the walk made them, frontier the
+	// nodes to expand at the current depth.
+	var all, frontier, next []*visit
+	var frontierIDs []string
 	for _, s := range starts {
 		if _, ok := visits[s.ID]; ok {
 			continue
 		}
-		visits[s.ID] = &visit{id: s.ID, reached: Reached{Node: s, Confidence: graph.Certain}, modifiable: true}
-		frontier = append(frontier, s.ID)
+		v := &visit{id: s.ID, reached: Reached{Node: s, Confidence: graph.Certain}, modifiable: true}
+		visits[s.ID] = v
+		all = append(all, v)
+		frontier = append(frontier, v)
 	}
-	sort.Strings(frontier)
 	var out, in []*graph.Edge
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		outEdges, err := r.Expand(ctx, frontier, graph.Out, forward...)
+		frontierIDs = frontierIDs[:0]
+		for _, v := range frontier {
+			frontierIDs = append(frontierIDs, v.id)
+		}
+		outEdges, err := r.Expand(ctx, frontierIDs, graph.Out, forward...)
 		if err != nil {
 			return nil, err
 		}
-		inEdges, err := r.Expand(ctx, frontier, graph.In, backward...)
+		inEdges, err := r.Expand(ctx, frontierIDs, graph.In, backward...)
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +180,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		// every store. Edges the walk never takes are left out first.
 		out = walkable(out[:0], outEdges, false)
 		in = walkable(in[:0], inEdges, true)
-		var next []string
+		next = next[:0]
 		var pv *visit
 		step := func(e *graph.Edge, from, to string, rev bool) {
 			if pv == nil || pv.id != from {
@@ -209,6 +217,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			if !ok {
 				cur = &visit{id: to}
 				visits[to] = cur
+				all = append(all, cur)
 			}
 			if modifies {
 				cur.modifiable = true
@@ -220,7 +229,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			cur.reached.Inspected = inspects
 			if !inspects && cur.queued != depth+1 {
 				cur.queued = depth + 1
-				next = append(next, to)
+				next = append(next, cur)
 			}
 		}
 		for i, e := range out {
@@ -235,37 +244,31 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			}
 			step(e, e.To, e.From, true)
 		}
-		for _, id := range frontier {
-			visits[id].expanded = true
+		for _, v := range frontier {
+			v.expanded = true
 		}
 		// The frontier needs no order because each level sorts its edges.
-		frontier = next
+		frontier, next = next, frontier
 	}
 
 	// Load the reached nodes; ids without a node (a reference to an
 	// undeclared resource) get a node made from the id alone.
-	ids := make([]string, 0, len(visits))
-	for id := range visits {
-		ids = append(ids, id)
+	slices.SortFunc(all, func(a, b *visit) int { return strings.Compare(a.id, b.id) })
+	ids := make([]string, len(all))
+	for i, v := range all {
+		ids[i] = v.id
 	}
-	sort.Strings(ids)
 	nodes, err := r.Nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]int, len(nodes))
-	for i, n := range nodes {
-		byID[n.ID] = i
-	}
-	res.Reached = make([]*Reached, 0, len(ids))
-	res.index = make(map[string]*Reached, len(ids))
-	for _, id := range ids {
-		v := visits[id]
-		i, ok := byID[id]
-		var n graph.Node
-		if ok {
-			n = nodes[i]
-		} else {
+	find := nodeFinder(nodes)
+	res.Reached = make([]*Reached, 0, len(all))
+	res.index = make(map[string]*Reached, len(all))
+	for _, v := range all {
+		id := v.id
+		n, ok := find(id)
+		if !ok {
 			n = graph.Node{ID: id, Kind: kindFromID(id), Label: id}
 		}
 		v.reached.Node = n
@@ -277,8 +280,8 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		res.index[id] = &v.reached
 	}
 	var paths pathBuilder
-	for _, id := range ids {
-		if v := visits[id]; v.hasParent {
+	for _, v := range all {
+		if v.hasParent {
 			paths.build(v)
 		}
 	}
@@ -290,6 +293,39 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	}
 	sortReached(res.Reached)
 	return res, nil
+}
+
+// nodeFinder returns a function that finds nodes by id, to be called
+// with ids in increasing order. Nodes sorted by id, as a store returns
+// them for sorted ids, are matched in one pass, others through a map.
+func nodeFinder(nodes []graph.Node) func(id string) (graph.Node, bool) {
+	sorted := slices.IsSortedFunc(nodes, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
+	for i := 1; sorted && i < len(nodes); i++ {
+		sorted = nodes[i-1].ID != nodes[i].ID
+	}
+	if !sorted {
+		byID := make(map[string]int, len(nodes))
+		for i, n := range nodes {
+			byID[n.ID] = i
+		}
+		return func(id string) (graph.Node, bool) {
+			i, ok := byID[id]
+			if !ok {
+				return graph.Node{}, false
+			}
+			return nodes[i], true
+		}
+	}
+	j := 0
+	return func(id string) (graph.Node, bool) {
+		for j < len(nodes) && nodes[j].ID < id {
+			j++
+		}
+		if j < len(nodes) && nodes[j].ID == id {
+			return nodes[j], true
+		}
+		return graph.Node{}, false
+	}
 }
 
 // walkable appends to dst pointers to the edges of es the walk may take,
