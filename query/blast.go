@@ -143,7 +143,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	res := &Result{Query: label, Starts: starts, Since: opt.Since, index: map[string]*Reached{}}
+	res := &Result{Query: label, Starts: starts, Since: opt.Since}
 	visits := map[string]*visit{}
 	// all lists the visits in the order the walk made them, frontier the
 	// nodes to expand at the current depth.
