@@ -10,7 +10,9 @@ package query
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -106,10 +108,15 @@ func (r *Result) ByKind(kind graph.NodeKind) []*Reached {
 }
 
 type visit struct {
-	reached *Reached
-	parent  *graph.Edge
-	rev     bool
-	from    string
+	id      string
+	reached Reached
+	// parent is the edge by which the walk last reached the node.
+	// hasParent is false for a start.
+	parent    graph.Edge
+	hasParent bool
+	rev       bool
+	from      string
+	fromVisit *visit // the visit of from
 	// modifiable marks a repository reached through CAN_MODIFY: only then
 	// does the attacker get the runtimes it defines. Read access to a
 	// repository reaches the repository and stops there.
@@ -118,6 +125,16 @@ type visit struct {
 	// CAN_ACCESS edge. The caller does not act as it, so the walk stops
 	// there until an edge that makes the caller the identity reaches it.
 	inspected bool
+	// expanded marks a node of an earlier frontier, whose walked edges
+	// are already in Result.edges.
+	expanded bool
+	// queued is the depth whose frontier holds the node, or 0.
+	queued int
+	// done marks reached.Path as final. cyclic marks a path built hop by
+	// hop because the parent chain loops.
+	done, cyclic bool
+	// mark is the number of the pathBuilder walk that last passed the node.
+	mark int
 }
 
 // BlastRadius walks the graph from the start nodes.
@@ -126,41 +143,55 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	res := &Result{Query: label, Starts: starts, Since: opt.Since, index: map[string]*Reached{}}
+	res := &Result{Query: label, Starts: starts, Since: opt.Since}
 	visits := map[string]*visit{}
-	var frontier []string
+	// all lists the visits in the order the walk made them, frontier the
+	// nodes to expand at the current depth.
+	var all, frontier, next []*visit
+	var frontierIDs []string
 	for _, s := range starts {
-		visits[s.ID] = &visit{reached: &Reached{Node: s, Confidence: graph.Certain}, modifiable: true}
-		frontier = append(frontier, s.ID)
+		if _, ok := visits[s.ID]; ok {
+			continue
+		}
+		v := &visit{id: s.ID, reached: Reached{Node: s, Confidence: graph.Certain}, modifiable: true}
+		visits[s.ID] = v
+		all = append(all, v)
+		frontier = append(frontier, v)
 	}
-	seenEdges := map[graph.EdgeKey]bool{}
+	var out, in []*graph.Edge
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		out, err := r.Expand(ctx, frontier, graph.Out, forward...)
+		frontierIDs = frontierIDs[:0]
+		for _, v := range frontier {
+			frontierIDs = append(frontierIDs, v.id)
+		}
+		outEdges, err := r.Expand(ctx, frontierIDs, graph.Out, forward...)
 		if err != nil {
 			return nil, err
 		}
-		in, err := r.Expand(ctx, frontier, graph.In, backward...)
+		inEdges, err := r.Expand(ctx, frontierIDs, graph.In, backward...)
 		if err != nil {
 			return nil, err
 		}
 		// Stores return edges in their own order; the walk keeps the first
 		// path it finds, so sorting makes the explanation the same on
-		// every store.
-		sortEdges(out)
-		sortEdges(in)
-		var next []string
-		step := func(e graph.Edge, from, to string, rev bool) {
-			if !traversable(e, rev) {
-				return
+		// every store. Edges the walk never takes are left out first.
+		out = walkable(out[:0], outEdges, false)
+		in = walkable(in[:0], inEdges, true)
+		next = next[:0]
+		var pv *visit
+		step := func(e *graph.Edge, from, to string, rev bool) {
+			if pv == nil || pv.id != from {
+				pv = visits[from]
 			}
-			if !seenEdges[e.Key()] {
-				seenEdges[e.Key()] = true
-				res.edges = append(res.edges, e)
+			if !pv.expanded {
+				// A store returns an edge only from the Expand of the node
+				// the walk leaves it from, and a frontier lists a node once,
+				// so the edge is new unless that node was expanded before.
+				res.edges = append(res.edges, *e)
 			}
-			pv := visits[from]
 			if e.Kind == graph.EdgeDefines && !pv.modifiable {
 				return
 			}
@@ -183,64 +214,79 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			if ok && !upgrade {
 				return
 			}
-			ec := e
 			if !ok {
-				cur = &visit{reached: &Reached{}}
+				cur = &visit{id: to}
 				visits[to] = cur
+				all = append(all, cur)
 			}
 			if modifies {
 				cur.modifiable = true
 			}
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
-			cur.parent, cur.rev, cur.from = &ec, rev, from
+			cur.parent, cur.hasParent, cur.rev, cur.from, cur.fromVisit = *e, true, rev, from, pv
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
-			if !inspects {
-				next = append(next, to)
+			if !inspects && cur.queued != depth+1 {
+				cur.queued = depth + 1
+				next = append(next, cur)
 			}
 		}
-		for _, e := range out {
+		for i, e := range out {
+			if i > 0 && sameKey(out[i-1], e) {
+				continue
+			}
 			step(e, e.From, e.To, false)
 		}
-		for _, e := range in {
+		for i, e := range in {
+			if i > 0 && sameKey(in[i-1], e) {
+				continue
+			}
 			step(e, e.To, e.From, true)
 		}
-		frontier = dedupe(next)
+		for _, v := range frontier {
+			v.expanded = true
+		}
+		// The frontier needs no order because each level sorts its edges.
+		frontier, next = next, frontier
 	}
 
 	// Load the reached nodes; ids without a node (a reference to an
 	// undeclared resource) get a node made from the id alone.
-	ids := make([]string, 0, len(visits))
-	for id := range visits {
-		ids = append(ids, id)
+	slices.SortFunc(all, func(a, b *visit) int { return strings.Compare(a.id, b.id) })
+	ids := make([]string, len(all))
+	for i, v := range all {
+		ids[i] = v.id
 	}
-	sort.Strings(ids)
 	nodes, err := r.Nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]graph.Node{}
-	for _, n := range nodes {
-		byID[n.ID] = n
-	}
-	for _, id := range ids {
-		v := visits[id]
-		n, ok := byID[id]
+	find := nodeFinder(nodes)
+	res.Reached = make([]*Reached, 0, len(all))
+	res.index = make(map[string]*Reached, len(all))
+	for _, v := range all {
+		id := v.id
+		n, ok := find(id)
 		if !ok {
 			n = graph.Node{ID: id, Kind: kindFromID(id), Label: id}
 		}
 		v.reached.Node = n
 		v.reached.Declared = ok && n.Attr("observed") != "true" && n.Attr("scope") != "true" && n.Attr("minted") != "true"
-		if v.parent == nil {
+		if !v.hasParent {
 			continue
 		}
-		v.reached.Path = path(visits, id)
-		res.Reached = append(res.Reached, v.reached)
-		res.index[id] = v.reached
+		res.Reached = append(res.Reached, &v.reached)
+		res.index[id] = &v.reached
+	}
+	var paths pathBuilder
+	for _, v := range all {
+		if v.hasParent {
+			paths.build(v)
+		}
 	}
 	for _, s := range starts {
-		res.index[s.ID] = visits[s.ID].reached
+		res.index[s.ID] = &visits[s.ID].reached
 	}
 	if err := attachEvidence(ctx, r, res, opt.Since); err != nil {
 		return nil, err
@@ -249,11 +295,134 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	return res, nil
 }
 
+// nodeFinder returns a function that finds nodes by id, to be called
+// with ids in increasing order. Nodes sorted by id, as a store returns
+// them for sorted ids, are matched in one pass, others through a map.
+func nodeFinder(nodes []graph.Node) func(id string) (graph.Node, bool) {
+	sorted := slices.IsSortedFunc(nodes, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
+	for i := 1; sorted && i < len(nodes); i++ {
+		sorted = nodes[i-1].ID != nodes[i].ID
+	}
+	if !sorted {
+		byID := make(map[string]int, len(nodes))
+		for i, n := range nodes {
+			byID[n.ID] = i
+		}
+		return func(id string) (graph.Node, bool) {
+			i, ok := byID[id]
+			if !ok {
+				return graph.Node{}, false
+			}
+			return nodes[i], true
+		}
+	}
+	j := 0
+	return func(id string) (graph.Node, bool) {
+		for j < len(nodes) && nodes[j].ID < id {
+			j++
+		}
+		if j < len(nodes) && nodes[j].ID == id {
+			return nodes[j], true
+		}
+		return graph.Node{}, false
+	}
+}
+
+// walkable appends to dst pointers to the edges of es the walk may take,
+// sorted by source, kind and target.
+func walkable(dst []*graph.Edge, es []graph.Edge, rev bool) []*graph.Edge {
+	for i := range es {
+		if traversable(&es[i], rev) {
+			dst = append(dst, &es[i])
+		}
+	}
+	slices.SortFunc(dst, func(a, b *graph.Edge) int {
+		if c := strings.Compare(a.From, b.From); c != 0 {
+			return c
+		}
+		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.To, b.To)
+	})
+	return dst
+}
+
+func sameKey(a, b *graph.Edge) bool { return a.From == b.From && a.Kind == b.Kind && a.To == b.To }
+
+// pathBuilder sets the explaining paths of reached nodes from their
+// parent edges. A node's path is its parent's path and one hop, so each
+// is built once from its parent's, in time linear in the total length of
+// the paths. A parent chain that loops (a node walked again after a node
+// below it) is built hop by hop instead, as chainPath does.
+type pathBuilder struct {
+	chain []*visit
+	walk  int
+}
+
+func (pb *pathBuilder) build(v *visit) {
+	pb.walk++
+	pb.chain = pb.chain[:0]
+	cyclic := false
+	for v != nil && v.hasParent && !v.done {
+		if v.mark == pb.walk {
+			cyclic = true
+			break
+		}
+		v.mark = pb.walk
+		pb.chain = append(pb.chain, v)
+		v = v.fromVisit
+	}
+	if v != nil && v.done && v.cyclic {
+		cyclic = true
+	}
+	if cyclic {
+		for _, c := range pb.chain {
+			c.reached.Path = chainPath(c)
+			c.done, c.cyclic = true, true
+		}
+		return
+	}
+	// v is a start or a node whose path is final.
+	var prefix []Hop
+	if v != nil && v.hasParent {
+		prefix = v.reached.Path
+	}
+	for i := len(pb.chain) - 1; i >= 0; i-- {
+		c := pb.chain[i]
+		p := make([]Hop, len(prefix)+1)
+		copy(p, prefix)
+		p[len(prefix)] = hopOf(&c.parent, c.rev)
+		c.reached.Path = p
+		c.done = true
+		prefix = p
+	}
+}
+
+func hopOf(e *graph.Edge, rev bool) Hop {
+	return Hop{From: e.From, To: e.To, Kind: e.Kind, Reversed: rev,
+		Confidence: e.Confidence, Reason: e.Attr(graph.AttrReason), Level: e.Attr(graph.AttrLevel),
+		Actions: e.Attr(graph.AttrActions), Pos: e.Pos}
+}
+
+// chainPath follows parent edges from v up to a start or to the first
+// node already on the path.
+func chainPath(v *visit) []Hop {
+	var steps []Hop
+	seen := map[string]bool{}
+	for cur := v; cur != nil && cur.hasParent && !seen[cur.from]; cur = cur.fromVisit {
+		seen[cur.from] = true
+		steps = append(steps, hopOf(&cur.parent, cur.rev))
+	}
+	slices.Reverse(steps)
+	return steps
+}
+
 // inspectsIdentity reports whether an edge reaches an identity as the
 // target of an action (iam:GetRole, or iam:PassRole alone) without making
 // the caller act as it. CAN_ACCESS edges of an escalation method (those
 // with a method attribute) do make the caller act as the identity.
-func inspectsIdentity(e graph.Edge, rev bool, to string) bool {
+func inspectsIdentity(e *graph.Edge, rev bool, to string) bool {
 	return !rev && e.Kind == graph.EdgeCanAccess && e.Attr("method") == "" && kindFromID(to) == graph.NodeIdentity
 }
 
@@ -262,7 +431,7 @@ func inspectsIdentity(e graph.Edge, rev bool, to string) bool {
 // which jobs run a locked version, and following a dependency found in
 // another repository's lockfile would invent paths), and log records that
 // show only denied calls.
-func traversable(e graph.Edge, rev bool) bool {
+func traversable(e *graph.Edge, rev bool) bool {
 	if e.Kind == graph.EdgeDependsOn && e.Attr(graph.AttrLockfile) != "" {
 		return false
 	}
@@ -275,22 +444,6 @@ func traversable(e graph.Edge, rev bool) bool {
 		return e.Attr("denied_only") != "true"
 	}
 	return true
-}
-
-func path(visits map[string]*visit, id string) []Hop {
-	var steps []Hop
-	seen := map[string]bool{}
-	for cur := visits[id]; cur != nil && cur.parent != nil && !seen[cur.from]; cur = visits[cur.from] {
-		seen[cur.from] = true
-		e := cur.parent
-		steps = append(steps, Hop{From: e.From, To: e.To, Kind: e.Kind, Reversed: cur.rev,
-			Confidence: e.Confidence, Reason: e.Attr(graph.AttrReason), Level: e.Attr(graph.AttrLevel),
-			Actions: e.Attr(graph.AttrActions), Pos: e.Pos})
-	}
-	for i, j := 0, len(steps)-1; i < j; i, j = i+1, j-1 {
-		steps[i], steps[j] = steps[j], steps[i]
-	}
-	return steps
 }
 
 // attachEvidence adds the access-log evidence of every identity in the
@@ -374,30 +527,26 @@ var kindOrder = map[graph.NodeKind]int{
 	graph.NodeIdentity: 4, graph.NodeResource: 5, graph.NodePolicy: 6,
 }
 
-func sortEdges(es []graph.Edge) {
-	sort.Slice(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if a.From != b.From {
-			return a.From < b.From
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.To < b.To
-	})
-}
-
+// sortReached orders reached nodes, given in id order, by kind, depth
+// and id.
 func sortReached(rs []*Reached) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if kindOrder[a.Node.Kind] != kindOrder[b.Node.Kind] {
-			return kindOrder[a.Node.Kind] < kindOrder[b.Node.Kind]
+	type keyed struct {
+		rank, depth int
+		r           *Reached
+	}
+	ks := make([]keyed, len(rs))
+	for i, r := range rs {
+		ks[i] = keyed{kindOrder[r.Node.Kind], r.Depth, r}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
 		}
-		if a.Depth != b.Depth {
-			return a.Depth < b.Depth
-		}
-		return a.Node.ID < b.Node.ID
+		return a.depth - b.depth
 	})
+	for i, k := range ks {
+		rs[i] = k.r
+	}
 }
 
 // kindFromID guesses the kind of a node that no input declares, from the
