@@ -15,6 +15,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal cancels the command, which stops at its next check
+	// and leaves the store as it was; a second one ends the process at
+	// once (the store file is replaced atomically, so that is safe too).
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
 	if msg := errorMessage(err); msg != "" {
 		fmt.Fprintln(safeWriter{os.Stderr}, "blastradius:", msg)

@@ -94,16 +94,23 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		}
 	}
 
-	v.linkReusableCalls()
-	v.linkSecrets()
-	v.linkCI()
-	v.linkLockfiles()
-	v.linkAWS()
-	v.linkPrivesc()
-	v.linkGCP()
-	v.linkKubernetes()
-	v.linkSessions()
-	v.linkObservedSubjects()
+	for _, rule := range []func(){
+		v.linkReusableCalls,
+		v.linkSecrets,
+		v.linkCI,
+		v.linkLockfiles,
+		v.linkAWS,
+		v.linkPrivesc,
+		v.linkGCP,
+		v.linkKubernetes,
+		v.linkSessions,
+		v.linkObservedSubjects,
+	} {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		rule()
+	}
 	if l.Logger != nil {
 		l.Logger.Info("edges derived", "nodes", len(v.derivedNodes), "edges", len(v.derivedEdges))
 	}
