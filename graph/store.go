@@ -60,7 +60,9 @@ type Store interface {
 	Reader
 	// Write applies a batch and the facts derive returns (derive may be
 	// nil) atomically: readers see all of it or none, and an error leaves
-	// the previous graph as it was.
+	// the previous graph as it was. The store may keep the batch's
+	// evidence without copying it, so the caller must not change a batch
+	// once written. Readers must not change the evidence they are given.
 	Write(ctx context.Context, b *Batch, derive DeriveFunc) error
 	Close() error
 }

@@ -279,7 +279,9 @@ func (ov *overlay) putEdge(src string, e graph.Edge) {
 		}
 		return
 	}
-	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: e.Attrs, Evidence: e.Evidence.Clone()}
+	// The store keeps the batch's evidence as it is: a batch belongs to
+	// the store once written (see graph.Store.Write).
+	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: e.Attrs, Evidence: e.Evidence}
 	rec.facts = append(rec.facts, edgeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
@@ -457,6 +459,7 @@ func mergeNode(id string, facts []nodeFact, first, last time.Time) graph.Node {
 // with the evidence of every source.
 func mergeEdge(k graph.EdgeKey, facts []edgeFact, first, last time.Time) graph.Edge {
 	e := graph.Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: graph.Possible, FirstSeen: first, LastSeen: last}
+	shared := false
 	for i, f := range facts {
 		if i == 0 {
 			e.Pos = f.Pos
@@ -467,9 +470,16 @@ func mergeEdge(k graph.EdgeKey, facts []edgeFact, first, last time.Time) graph.E
 			e.Confidence = graph.Certain
 		}
 		e.Attrs = mergeAttrs(e.Attrs, f.Attrs)
-		if f.Evidence != nil {
-			if e.Evidence == nil {
-				e.Evidence = &graph.Evidence{}
+		switch {
+		case f.Evidence == nil:
+		case e.Evidence == nil:
+			// One source's evidence is shared with readers, who never
+			// change it; a second source's makes a merged copy.
+			e.Evidence = f.Evidence
+			shared = true
+		default:
+			if shared {
+				e.Evidence, shared = e.Evidence.Clone(), false
 			}
 			e.Evidence.Merge(f.Evidence)
 		}

@@ -901,7 +901,7 @@ func actsOn(a awspolicy.Action, t accessTarget, resource string) bool {
 // part of a resource.
 type targetActions struct {
 	target  accessTarget
-	actions []awspolicy.Action
+	actions []*awspolicy.Action // into view.catalogue, shared by every resource
 }
 
 // resourceActions is what the catalogue says about one resource.
@@ -918,12 +918,20 @@ func (v *view) resourceActions(r graph.Node) resourceActions {
 	if ra, ok := v.actsOn[r.ID]; ok {
 		return ra
 	}
-	catalogue := awspolicy.ServiceActions(awspolicy.ServiceOf(r.ID))
+	service := awspolicy.ServiceOf(r.ID)
+	catalogue, ok := v.catalogue[service]
+	if !ok {
+		catalogue = awspolicy.ServiceActions(service)
+		if v.catalogue == nil {
+			v.catalogue = map[string][]awspolicy.Action{}
+		}
+		v.catalogue[service] = catalogue
+	}
 	ra := resourceActions{catalogued: len(catalogue) > 0}
 	for _, t := range targetsOf(r) {
 		ta := targetActions{target: t}
-		for _, a := range catalogue {
-			if a.Level != awspolicy.LevelList && actsOn(a, t, r.ID) {
+		for i := range catalogue {
+			if a := &catalogue[i]; a.Level != awspolicy.LevelList && actsOn(*a, t, r.ID) {
 				ta.actions = append(ta.actions, a)
 			}
 		}

@@ -35,6 +35,8 @@ type view struct {
 	// actsOn caches, per resource id, the catalogue actions that act on
 	// each part of the resource.
 	actsOn map[string]resourceActions
+	// catalogue caches the catalogue actions of each AWS service.
+	catalogue map[string][]awspolicy.Action
 
 	derivedNodes []graph.Node
 	derivedEdges []graph.Edge
@@ -303,7 +305,7 @@ func (v *view) linkObservedSubjects() {
 			}
 			for _, obs := range v.edgesFrom(graph.EdgeObserved, n.ID) {
 				e := graph.Edge{From: j.ID, To: obs.To, Kind: graph.EdgeObserved, Confidence: graph.Certain,
-					Pos: obs.Pos, Evidence: obs.Evidence.Clone()}
+					Pos: obs.Pos, Evidence: obs.Evidence}
 				e.Attrs = copyAttrs(obs.Attrs)
 				e.SetAttr("subject", sub)
 				e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subject %s, which this job's tokens carry", sub))
