@@ -167,7 +167,7 @@ func (b *base) nodeFacts(i uint32) []nodeFact {
 func (b *base) node(i uint32) graph.Node {
 	f := b.nFact[i]
 	if b.nFact[i+1]-f != 1 {
-		return mergeNode(b.ids.at(i), b.nodeFacts(i), b.times[b.nFirst[i]], b.times[b.nLast[i]])
+		return graph.MergeNode(b.ids.at(i), b.nodeFacts(i), b.times[b.nFirst[i]], b.times[b.nLast[i]])
 	}
 	body := b.nfBody[f]
 	return graph.Node{
@@ -217,7 +217,7 @@ func (b *base) edgeFacts(e uint32) []edgeFact {
 func (b *base) edge(e, from uint32) graph.Edge {
 	f := b.eFact[e]
 	if b.eFact[e+1]-f != 1 || b.evidence[f] != nil {
-		return mergeEdge(b.edgeKey(e), b.edgeFacts(e), b.times[b.eFirst[e]], b.times[b.eLast[e]])
+		return graph.MergeEdge(b.edgeKey(e), b.edgeFacts(e), b.times[b.eFirst[e]], b.times[b.eLast[e]])
 	}
 	conf := b.confs[b.efAttrs[f]>>confShift]
 	if conf != graph.Certain {

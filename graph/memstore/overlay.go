@@ -7,23 +7,10 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// nodeFact is what one source asserts about a node.
-type nodeFact struct {
-	Source string
-	Pos    graph.Pos
-	Kind   graph.NodeKind
-	Label  string
-	Attrs  map[string]string
-}
-
-// edgeFact is what one source asserts about an edge.
-type edgeFact struct {
-	Source     string
-	Pos        graph.Pos
-	Confidence graph.Confidence
-	Attrs      map[string]string
-	Evidence   *graph.Evidence
-}
+type (
+	nodeFact = graph.NodeFact
+	edgeFact = graph.EdgeFact
+)
 
 // overlay holds one write in progress on top of an immutable base: the
 // sources it retires and the facts it adds. Reads through it see the base
@@ -239,7 +226,7 @@ func (ov *overlay) putNode(src string, n graph.Node) {
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
-		f.Attrs = mergeAttrs(f.Attrs, n.Attrs)
+		f.Attrs = graph.MergeAttrs(f.Attrs, n.Attrs)
 		if f.Label == "" {
 			f.Label = n.Label
 		}
@@ -265,7 +252,7 @@ func (ov *overlay) putEdge(src string, e graph.Edge) {
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
-		f.Attrs = mergeAttrs(f.Attrs, e.Attrs)
+		f.Attrs = graph.MergeAttrs(f.Attrs, e.Attrs)
 		if conf == graph.Certain {
 			f.Confidence = graph.Certain
 		}
@@ -319,7 +306,7 @@ func (ov *overlay) readRow(i uint32) (graph.Node, bool) {
 	if len(fs) == 0 {
 		return graph.Node{}, false
 	}
-	return mergeNode(ov.b.ids.at(i), fs, ov.b.times[ov.b.nFirst[i]], ov.b.times[ov.b.nLast[i]]), true
+	return graph.MergeNode(ov.b.ids.at(i), fs, ov.b.times[ov.b.nFirst[i]], ov.b.times[ov.b.nLast[i]]), true
 }
 
 func (ov *overlay) readRec(rec *ovNode) (graph.Node, bool) {
@@ -327,7 +314,7 @@ func (ov *overlay) readRec(rec *ovNode) (graph.Node, bool) {
 	if len(fs) == 0 {
 		return graph.Node{}, false
 	}
-	return mergeNode(rec.id, fs, rec.first, rec.last), true
+	return graph.MergeNode(rec.id, fs, rec.first, rec.last), true
 }
 
 func (ov *overlay) readNode(id string) (graph.Node, bool) {
@@ -351,7 +338,7 @@ func (ov *overlay) readEdge(e, from uint32) (graph.Edge, bool) {
 	if len(fs) == 0 {
 		return graph.Edge{}, false
 	}
-	return mergeEdge(ov.b.edgeKey(e), fs, ov.b.times[ov.b.eFirst[e]], ov.b.times[ov.b.eLast[e]]), true
+	return graph.MergeEdge(ov.b.edgeKey(e), fs, ov.b.times[ov.b.eFirst[e]], ov.b.times[ov.b.eLast[e]]), true
 }
 
 func (ov *overlay) readEdgeRec(rec *ovEdge) (graph.Edge, bool) {
@@ -359,7 +346,7 @@ func (ov *overlay) readEdgeRec(rec *ovEdge) (graph.Edge, bool) {
 	if len(fs) == 0 {
 		return graph.Edge{}, false
 	}
-	return mergeEdge(rec.key, fs, rec.first, rec.last), true
+	return graph.MergeEdge(rec.key, fs, rec.first, rec.last), true
 }
 
 func mergeNodeFacts(a, b []nodeFact) []nodeFact {
@@ -406,83 +393,4 @@ func removeEdgeFact(fs []edgeFact, src string) []edgeFact {
 		}
 	}
 	return out
-}
-
-// mergeAttrs returns a new map with base's entries and add's entries for
-// keys base lacks.
-func mergeAttrs(base, add map[string]string) map[string]string {
-	if len(base) == 0 && len(add) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(base)+len(add))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range add {
-		if _, ok := out[k]; !ok {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// mergeNode merges facts sorted by source: the first source's position,
-// kind and label win, the others' positions follow in Also, and each
-// attribute comes from the first source that sets it.
-func mergeNode(id string, facts []nodeFact, first, last time.Time) graph.Node {
-	n := graph.Node{ID: id, FirstSeen: first, LastSeen: last}
-	for i, f := range facts {
-		if i == 0 {
-			n.Pos = f.Pos
-		} else {
-			n.Also = append(n.Also, f.Pos)
-		}
-		if n.Kind == "" {
-			n.Kind = f.Kind
-		}
-		if n.Label == "" {
-			n.Label = f.Label
-		}
-		n.Attrs = mergeAttrs(n.Attrs, f.Attrs)
-	}
-	if len(facts) > 1 {
-		attrs := make([]map[string]string, len(facts))
-		for i, f := range facts {
-			attrs[i] = f.Attrs
-		}
-		graph.DropObservedUnlessAll(n.Attrs, attrs...)
-	}
-	return n
-}
-
-// mergeEdge merges facts sorted by source: certain when any source is,
-// with the evidence of every source.
-func mergeEdge(k graph.EdgeKey, facts []edgeFact, first, last time.Time) graph.Edge {
-	e := graph.Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: graph.Possible, FirstSeen: first, LastSeen: last}
-	shared := false
-	for i, f := range facts {
-		if i == 0 {
-			e.Pos = f.Pos
-		} else {
-			e.Also = append(e.Also, f.Pos)
-		}
-		if f.Confidence == graph.Certain {
-			e.Confidence = graph.Certain
-		}
-		e.Attrs = mergeAttrs(e.Attrs, f.Attrs)
-		switch {
-		case f.Evidence == nil:
-		case e.Evidence == nil:
-			// One source's evidence is shared with readers, who never
-			// change it; a second source's makes a merged copy.
-			e.Evidence = f.Evidence
-			shared = true
-		default:
-			if shared {
-				e.Evidence, shared = e.Evidence.Clone(), false
-			}
-			e.Evidence.Merge(f.Evidence)
-		}
-	}
-	return e
 }

@@ -9,25 +9,10 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// nodeFact is the facts one source asserts about a node. A node keeps the
-// facts of every source that asserts it, sorted by source, as JSON in its
-// facts property.
-type nodeFact struct {
-	Source string
-	Pos    graph.Pos
-	Kind   graph.NodeKind
-	Label  string            `json:",omitempty"`
-	Attrs  map[string]string `json:",omitempty"`
-}
-
-// edgeFact is the facts one source asserts about an edge.
-type edgeFact struct {
-	Source     string
-	Pos        graph.Pos
-	Confidence graph.Confidence
-	Attrs      map[string]string `json:",omitempty"`
-	Evidence   *graph.Evidence   `json:",omitempty"`
-}
+type (
+	nodeFact = graph.NodeFact
+	edgeFact = graph.EdgeFact
+)
 
 // nodeRec is a node as a write loads it: its facts and when it was seen.
 type nodeRec struct {
@@ -97,13 +82,13 @@ func (c *change) putNode(src string, n graph.Node) {
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
-		f.Attrs = withDefaults(f.Attrs, n.Attrs)
+		f.Attrs = graph.MergeAttrs(f.Attrs, n.Attrs)
 		if f.Label == "" {
 			f.Label = n.Label
 		}
 		return
 	}
-	f := nodeFact{Source: src, Pos: n.Pos, Kind: n.Kind, Label: n.Label, Attrs: withDefaults(nil, n.Attrs)}
+	f := nodeFact{Source: src, Pos: n.Pos, Kind: n.Kind, Label: n.Label, Attrs: graph.MergeAttrs(nil, n.Attrs)}
 	rec.facts = append(rec.facts, nodeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
@@ -128,7 +113,7 @@ func (c *change) putEdge(src string, e graph.Edge) {
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
-		f.Attrs = withDefaults(f.Attrs, e.Attrs)
+		f.Attrs = graph.MergeAttrs(f.Attrs, e.Attrs)
 		if conf == graph.Certain {
 			f.Confidence = graph.Certain
 		}
@@ -142,81 +127,10 @@ func (c *change) putEdge(src string, e graph.Edge) {
 		}
 		return
 	}
-	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: withDefaults(nil, e.Attrs), Evidence: e.Evidence.Clone()}
+	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: graph.MergeAttrs(nil, e.Attrs), Evidence: e.Evidence.Clone()}
 	rec.facts = append(rec.facts, edgeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
-}
-
-// withDefaults returns a new map holding base and the entries of add whose
-// keys base lacks, or nil when both are empty.
-func withDefaults(base, add map[string]string) map[string]string {
-	if len(base) == 0 && len(add) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(base)+len(add))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range add {
-		if _, ok := out[k]; !ok {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// mergedNode is the node readers see: the first position in source order
-// with the others in Also, and each attribute from the first source that
-// sets it.
-func mergedNode(id string, facts []nodeFact, first, last time.Time) graph.Node {
-	n := graph.Node{ID: id, FirstSeen: first, LastSeen: last}
-	for i, f := range facts {
-		if i == 0 {
-			n.Pos = f.Pos
-		} else {
-			n.Also = append(n.Also, f.Pos)
-		}
-		if n.Kind == "" {
-			n.Kind = f.Kind
-		}
-		if n.Label == "" {
-			n.Label = f.Label
-		}
-		n.Attrs = withDefaults(n.Attrs, f.Attrs)
-	}
-	if len(facts) > 1 {
-		attrs := make([]map[string]string, len(facts))
-		for i, f := range facts {
-			attrs[i] = f.Attrs
-		}
-		graph.DropObservedUnlessAll(n.Attrs, attrs...)
-	}
-	return n
-}
-
-// mergedEdge is the edge readers see: certain when any source asserts it
-// as certain, with the evidence of all sources summed.
-func mergedEdge(k graph.EdgeKey, facts []edgeFact, first, last time.Time) graph.Edge {
-	e := graph.Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: graph.Possible, FirstSeen: first, LastSeen: last}
-	for i, f := range facts {
-		if i == 0 {
-			e.Pos = f.Pos
-		} else {
-			e.Also = append(e.Also, f.Pos)
-		}
-		if f.Confidence == graph.Certain {
-			e.Confidence = graph.Certain
-		}
-		e.Attrs = withDefaults(e.Attrs, f.Attrs)
-		if f.Evidence != nil {
-			if e.Evidence == nil {
-				e.Evidence = &graph.Evidence{}
-			}
-			e.Evidence.Merge(f.Evidence)
-		}
-	}
-	return e
 }
 
 func encodeFacts[F any](facts []F) (string, error) {
@@ -261,7 +175,7 @@ func nodeProps(ns string, rec *nodeRec) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := mergedNode(rec.id, rec.facts, rec.first, rec.last)
+	n := graph.MergeNode(rec.id, rec.facts, rec.first, rec.last)
 	p := map[string]any{
 		"key":       nodeKey(ns, rec.id),
 		"ns":        ns,
@@ -292,7 +206,7 @@ func edgeProps(rec *edgeRec) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := mergedEdge(rec.key, rec.facts, rec.first, rec.last)
+	e := graph.MergeEdge(rec.key, rec.facts, rec.first, rec.last)
 	p := map[string]any{
 		"confidence": string(e.Confidence),
 		"pos":        e.Pos.String(),

@@ -29,7 +29,7 @@ func TestChangeMergesNodeFacts(t *testing.T) {
 		Attrs: map[string]string{"path": "/other/", "arn": "arn:aws:iam::111122223333:user/ci"}})
 
 	rec := c.nodes["u"]
-	got := mergedNode(rec.id, rec.facts, rec.first, rec.last)
+	got := graph.MergeNode(rec.id, rec.facts, rec.first, rec.last)
 	want := graph.Node{
 		ID: "u", Kind: graph.NodeIdentity, Label: "ci",
 		Attrs: map[string]string{"type": "user", "path": "/", "arn": "arn:aws:iam::111122223333:user/ci"},
@@ -60,7 +60,7 @@ func TestChangeMergesEdgeFacts(t *testing.T) {
 	c.putEdge("y.json", mk("y.json", graph.Possible, t1, "198.51.100.1", nil))
 
 	rec := c.edges[k]
-	got := mergedEdge(k, rec.facts, rec.first, rec.last)
+	got := graph.MergeEdge(k, rec.facts, rec.first, rec.last)
 	want := graph.Edge{
 		From: "u", Kind: graph.EdgeObserved, To: "r", Confidence: graph.Certain,
 		Attrs: map[string]string{"via": "log"},
@@ -76,7 +76,7 @@ func TestChangeMergesEdgeFacts(t *testing.T) {
 	}
 	// An edge only possible sources assert stays possible.
 	c.retire([]string{"z.json"})
-	if got := mergedEdge(k, rec.facts, rec.first, rec.last).Confidence; got != graph.Possible {
+	if got := graph.MergeEdge(k, rec.facts, rec.first, rec.last).Confidence; got != graph.Possible {
 		t.Errorf("confidence after retiring z.json = %s, want possible", got)
 	}
 }

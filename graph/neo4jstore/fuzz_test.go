@@ -187,7 +187,7 @@ func FuzzMergeMatchesEmbeddedStore(f *testing.F) {
 			var got []graph.Node
 			for _, id := range fuzzIDs {
 				if r := sm.nodes[id]; r != nil {
-					got = append(got, mergedNode(id, r.facts, r.first, r.last))
+					got = append(got, graph.MergeNode(id, r.facts, r.first, r.last))
 				}
 			}
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
@@ -201,7 +201,7 @@ func FuzzMergeMatchesEmbeddedStore(f *testing.F) {
 				var got []graph.Edge
 				for k, r := range sm.edges {
 					if k.Kind == kind {
-						got = append(got, mergedEdge(k, r.facts, r.first, r.last))
+						got = append(got, graph.MergeEdge(k, r.facts, r.first, r.last))
 					}
 				}
 				sort.Slice(got, func(i, j int) bool { return edgeLess(got[i].Key(), got[j].Key()) })

@@ -315,7 +315,7 @@ func decodeNode(rec *neo4j.Record) (graph.Node, error) {
 	if err != nil {
 		return graph.Node{}, fmt.Errorf("node %s: %w", id, err)
 	}
-	return mergedNode(id, facts, first, last), nil
+	return graph.MergeNode(id, facts, first, last), nil
 }
 
 func decodeEdge(rec *neo4j.Record) (graph.Edge, error) {
@@ -332,7 +332,7 @@ func decodeEdge(rec *neo4j.Record) (graph.Edge, error) {
 	if err != nil {
 		return graph.Edge{}, fmt.Errorf("edge %s: %w", k, err)
 	}
-	return mergedEdge(k, facts, first, last), nil
+	return graph.MergeEdge(k, facts, first, last), nil
 }
 
 func stringCol(rec *neo4j.Record, key string) string {

@@ -1,0 +1,102 @@
+package graph
+
+import "time"
+
+// NodeFact is one source's assertion about a node. Stores keep a node's
+// facts sorted by Source and show readers the result of MergeNode.
+type NodeFact struct {
+	Source string
+	Pos    Pos
+	Kind   NodeKind
+	Label  string            `json:",omitempty"`
+	Attrs  map[string]string `json:",omitempty"`
+}
+
+// EdgeFact is one source's assertion about an edge.
+type EdgeFact struct {
+	Source     string
+	Pos        Pos
+	Confidence Confidence
+	Attrs      map[string]string `json:",omitempty"`
+	Evidence   *Evidence         `json:",omitempty"`
+}
+
+// MergeAttrs returns a new map with base's entries and add's entries for
+// keys base lacks, or nil when both are empty.
+func MergeAttrs(base, add map[string]string) map[string]string {
+	if len(base) == 0 && len(add) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(base)+len(add))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range add {
+		if _, ok := out[k]; !ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// MergeNode merges facts sorted by source. The first source's position,
+// kind and label win, the others' positions follow in Also, and each
+// attribute comes from the first source that sets it, except AttrObserved
+// (see DropObservedUnlessAll).
+func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
+	n := Node{ID: id, FirstSeen: first, LastSeen: last}
+	for i, f := range facts {
+		if i == 0 {
+			n.Pos = f.Pos
+		} else {
+			n.Also = append(n.Also, f.Pos)
+		}
+		if n.Kind == "" {
+			n.Kind = f.Kind
+		}
+		if n.Label == "" {
+			n.Label = f.Label
+		}
+		n.Attrs = MergeAttrs(n.Attrs, f.Attrs)
+	}
+	if len(facts) > 1 {
+		attrs := make([]map[string]string, len(facts))
+		for i, f := range facts {
+			attrs[i] = f.Attrs
+		}
+		DropObservedUnlessAll(n.Attrs, attrs...)
+	}
+	return n
+}
+
+// MergeEdge merges facts sorted by source. The edge is certain when any
+// source asserts it as certain, and carries the evidence of every source.
+// A single source's evidence is shared with the result, so readers must
+// not change it.
+func MergeEdge(k EdgeKey, facts []EdgeFact, first, last time.Time) Edge {
+	e := Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: Possible, FirstSeen: first, LastSeen: last}
+	shared := false
+	for i, f := range facts {
+		if i == 0 {
+			e.Pos = f.Pos
+		} else {
+			e.Also = append(e.Also, f.Pos)
+		}
+		if f.Confidence == Certain {
+			e.Confidence = Certain
+		}
+		e.Attrs = MergeAttrs(e.Attrs, f.Attrs)
+		switch {
+		case f.Evidence == nil:
+		case e.Evidence == nil:
+			e.Evidence = f.Evidence
+			shared = true
+		default:
+			if shared {
+				e.Evidence, shared = e.Evidence.Clone(), false
+			}
+			e.Evidence.Merge(f.Evidence)
+		}
+	}
+	return e
+}
