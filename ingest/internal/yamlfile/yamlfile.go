@@ -58,6 +58,7 @@ func Decode(file string, data []byte) (*yaml.Node, error) {
 
 var (
 	yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	anchorRE   = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
 	quotedRE   = regexp.MustCompile("'[^']*'|\"[^\"]*\"|`[^`]*`")
 )
 
@@ -79,6 +80,11 @@ func SyntaxError(file string, data []byte, err error) error {
 		msg = m[2]
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
+		// The decoder gives no line for an alias of an unknown anchor:
+		// the first alias of that name is the place to look.
+		if m := anchorRE.FindStringSubmatch(msg); m != nil {
+			pos.Line, pos.Col = aliasPosition(data, m[1])
+		}
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -136,4 +142,23 @@ func LineStarts(data []byte) []int {
 		}
 	}
 	return starts
+}
+
+// aliasPosition returns the line and column of the first alias *name in
+// data, or zeros.
+func aliasPosition(data []byte, name string) (line, col int) {
+	for i, text := range strings.Split(string(data), "\n") {
+		for j := strings.Index(text, "*"+name); j >= 0; {
+			end := j + 1 + len(name)
+			if end == len(text) || strings.ContainsRune(" ,]}\r\t", rune(text[end])) {
+				return i + 1, j + 1
+			}
+			next := strings.Index(text[j+1:], "*"+name)
+			if next < 0 {
+				break
+			}
+			j += 1 + next
+		}
+	}
+	return 0, 0
 }
