@@ -247,8 +247,8 @@ func benchSize(b *testing.B, bin string, n int) {
 	runtime.KeepAlive(s)
 }
 
-// compareNeo4j bulk-loads the store's graph into Neo4j and asks the same
-// blast radius of it as one Cypher query per start.
+// compareNeo4j bulk-loads the store's graph into Neo4j and queries the
+// same blast radius with one Cypher query per start.
 func compareNeo4j(b *testing.B, s *memstore.Store, ids []string, reached []int, memTimes []time.Duration) {
 	ctx := context.Background()
 	neo, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: *neo4jURI, Namespace: "scale-bench", BatchSize: 10000,
@@ -271,7 +271,7 @@ func compareNeo4j(b *testing.B, s *memstore.Store, ids []string, reached []int, 
 	// The traversal follows DEFINES only from a repository reached through
 	// CAN_MODIFY, a rule about the previous step that a path pattern's
 	// per-step predicate cannot state. The generated organisation grants
-	// no CAN_MODIFY, so leaving DEFINES out gives the same answer there.
+	// no CAN_MODIFY, so leaving DEFINES out gives the same result there.
 	var fwd []graph.EdgeKind
 	for _, k := range forward {
 		if k != graph.EdgeDefines {

@@ -12,7 +12,7 @@ import (
 )
 
 // builder lays out the next base from a base and an overlay. It reads the
-// overlay and never changes it, so a build can also answer Stats during a
+// overlay and never changes it, so a build can also serve Stats during a
 // write. Words, times and attribute sets of the old base keep their
 // numbers, so rows that the write does not touch are copied as they are.
 type builder struct {

@@ -138,7 +138,7 @@ func TestOldFormatNamed(t *testing.T) {
 }
 
 // TestReadsDuringWrites reads while another goroutine writes; run it with
-// -race. Every read sees one whole version: the runtime and its secret
+// -race. Every read returns one whole version: the runtime and its secret
 // appear together.
 func TestReadsDuringWrites(t *testing.T) {
 	s := New()

@@ -235,7 +235,7 @@ func testDeriveReplaced(t *testing.T, s graph.Store) {
 }
 
 // testDeriveSeesNoOldDerived checks that derive reads the graph without
-// the facts an earlier derive wrote: a linker that adds a node only where
+// the facts an earlier derive wrote. A linker that adds a node only where
 // none exists must find it missing on every run, or the node would come
 // and go from one run to the next.
 func testDeriveSeesNoOldDerived(t *testing.T, s graph.Store) {

@@ -158,7 +158,7 @@ func sameAccount(q *principal, account string) bool {
 func mfaKey(why string) bool { return strings.Contains(strings.ToLower(why), "aws:multifactorauth") }
 
 // withMFA re-decides a possible allow that only an MFA condition leaves
-// open, with MFA present: the allow stays possible, and the reason says
+// open, with MFA present. The allow stays possible, and the reason names
 // who can meet the condition.
 func (p *principal) withMFA(d awspolicy.Decision, eval func(awspolicy.Context) awspolicy.Decision, ctx awspolicy.Context) awspolicy.Decision {
 	if d.Effect != awspolicy.MaybeAllowed || p.mfa == nil || !mfaKey(d.Why) {
@@ -904,7 +904,7 @@ type targetActions struct {
 	actions []*awspolicy.Action // into view.catalogue, shared by every resource
 }
 
-// resourceActions is what the catalogue says about one resource.
+// resourceActions lists the catalogue's actions on each part of one resource.
 type resourceActions struct {
 	// catalogued is false for a service the catalogue does not know.
 	catalogued bool

@@ -462,7 +462,7 @@ func TestCanary(t *testing.T) {
 }
 
 // TestMFAEnrolment: a trust policy that requires MFA gives possible
-// edges whose reason says who can enrol an MFA device for the user.
+// edges whose reason names who can enrol an MFA device for the user.
 func TestMFAEnrolment(t *testing.T) {
 	const a = "111122223333"
 	assume := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`

@@ -196,7 +196,7 @@ func TestCIReusableParameters(t *testing.T) {
 			graph.GHAAllSecretsID("example-org/app") + " (certain)", appKey.ID + " (certain)",
 			appOther.ID + " (certain)", caller("inherit") + " (certain)",
 		}},
-		// Nobody in the input calls uncalled.yml: the parameter stays a
+		// No input calls uncalled.yml: the parameter stays a
 		// possible secret standing for what some caller passes.
 		{"push", []string{graph.GHASecretID("example-org/shared", "REGISTRY-PASSWORD") + " (possible)"}},
 	}
@@ -237,7 +237,7 @@ func TestCIOIDCBoundToRepositoryAndEnvironment(t *testing.T) {
 		want  []string
 	}{
 		// The prod environment's subject: the prod role and, through the
-		// provider whose condition asks for prod, the deployer account.
+		// provider whose condition requires prod, the deployer account.
 		{"app ship", job("example-org/app", "ship"), []string{
 			principal.ID + " (certain)", gsa("deployer") + " (certain)", prod.ID + " (certain)"}},
 		// No environment: the main branch's role only; the provider's

@@ -36,7 +36,7 @@ const (
 	AnyEco   = "*"
 )
 
-// Run is how sure it is that a command runs code that loads an ecosystem's
+// Run is the certainty that a command runs code that loads an ecosystem's
 // packages.
 type Run int
 
