@@ -22,7 +22,11 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	root, o := newRoot(os.Stdout, os.Stderr)
+	err := root.ExecuteContext(ctx)
+	o.profile.stop(func(what string, err error) {
+		fmt.Fprintf(safeWriter{os.Stderr}, "blastradius: %s: %v\n", what, err)
+	})
 	if msg := errorMessage(err); msg != "" {
 		fmt.Fprintln(safeWriter{os.Stderr}, "blastradius:", msg)
 	}

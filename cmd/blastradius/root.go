@@ -35,9 +35,16 @@ type options struct {
 	terminal  bool      // stderr is a terminal
 	rawStderr io.Writer // stderr unescaped, for the progress bar's own drawing
 	logger    *slog.Logger
+	profile   profiler
 }
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+	root, _ := newRoot(stdout, stderr)
+	return root
+}
+
+// newRoot returns the root command and the options its flags fill.
+func newRoot(stdout, stderr io.Writer) (*cobra.Command, *options) {
 	o := &options{stdout: safeWriter{stdout}, stderr: safeWriter{stderr}, rawStderr: stderr, terminal: isTerminal(stderr)}
 	root := &cobra.Command{
 		Use:   "blastradius",
@@ -51,7 +58,10 @@ Results go to stdout; logs and progress go to stderr.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return o.setupLogger()
+			if err := o.setupLogger(); err != nil {
+				return err
+			}
+			return o.profile.start()
 		},
 	}
 	root.SetOut(stdout)
@@ -65,6 +75,10 @@ Results go to stdout; logs and progress go to stderr.`,
 	pf.StringVar(&o.neo4jNS, "neo4j-namespace", "default", "namespace separating graphs that share one Neo4j database")
 	pf.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	pf.StringVar(&o.logFormat, "log-format", "", "log format: text or json (default text on a terminal, json otherwise)")
+	pf.StringVar(&o.profile.cpuPath, "cpuprofile", "", "write a CPU profile of the command to this file")
+	pf.StringVar(&o.profile.memPath, "memprofile", "", "write an allocation profile of the command to this file")
+	_ = pf.MarkHidden("cpuprofile")
+	_ = pf.MarkHidden("memprofile")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: err}
 	})
@@ -83,7 +97,7 @@ Results go to stdout; logs and progress go to stderr.`,
 		newWhatIfCommand(o),
 		newExportCommand(o),
 	)
-	return root
+	return root, o
 }
 
 func (o *options) setupLogger() error {

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+)
+
+// profiler writes the CPU and heap profiles that the hidden --cpuprofile
+// and --memprofile flags ask for, to find where a slow or large run
+// spends its time and memory (read them with go tool pprof).
+type profiler struct {
+	cpuPath string
+	memPath string
+	cpu     *os.File
+}
+
+func (p *profiler) start() error {
+	if p.cpuPath == "" {
+		return nil
+	}
+	f, err := os.Create(p.cpuPath)
+	if err != nil {
+		return fmt.Errorf("create --cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("start cpu profile: %w", err)
+	}
+	p.cpu = f
+	return nil
+}
+
+// stop ends the CPU profile and writes the heap profile. It reports
+// failures on stderr only, since the command's own result stands.
+func (p *profiler) stop(warn func(string, error)) {
+	if p.cpu != nil {
+		pprof.StopCPUProfile()
+		if err := p.cpu.Close(); err != nil {
+			warn("close --cpuprofile", err)
+		}
+		p.cpu = nil
+	}
+	if p.memPath == "" {
+		return
+	}
+	f, err := os.Create(p.memPath)
+	if err != nil {
+		warn("create --memprofile", err)
+		return
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		warn("write --memprofile", err)
+	}
+}
