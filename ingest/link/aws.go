@@ -492,6 +492,7 @@ func (v *view) linkAssume(ps []*principal) {
 			subjects = append(subjects, n)
 		}
 	}
+	index := newSubjectIndex(subjects)
 	for _, role := range v.byKind[graph.NodeIdentity] {
 		doc := role.Attr("trust_policy")
 		if doc == "" {
@@ -512,7 +513,7 @@ func (v *view) linkAssume(ps []*principal) {
 				continue
 			}
 			for _, val := range st.Principal["Federated"] {
-				v.assumeByOIDC(role, st, i, val, subjects)
+				v.assumeByOIDC(role, st, i, val, index)
 			}
 		}
 	}
@@ -586,7 +587,7 @@ func allowReason(d awspolicy.Decision, actions string) string {
 // OIDC subjects. The audience is left out of the match: the code in a job
 // chooses the audience it requests, so an audience condition never stops
 // it. Only the subject, fixed by the run's context, decides.
-func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, provider string, subjects []graph.Node) {
+func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, provider string, index *subjectIndex) {
 	host := provider
 	if i := strings.Index(host, ":oidc-provider/"); i >= 0 {
 		host = host[i+len(":oidc-provider/"):]
@@ -594,11 +595,11 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 	if !st.MatchesAction("sts:AssumeRoleWithWebIdentity") {
 		return
 	}
-	for _, subj := range subjects {
+	cond := withoutAudience(st.Condition)
+	for _, subj := range index.candidates(host, cond) {
 		if !sameIssuer(subj.Attr("issuer"), host) {
 			continue
 		}
-		cond := withoutAudience(st.Condition)
 		best, bestSub, bestWhy := awspolicy.False, "", ""
 		for _, cand := range candidateSubs(subj, host, cond) {
 			ctx := awspolicy.Context{Values: map[string][]string{host + ":sub": {cand}}}

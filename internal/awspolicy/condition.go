@@ -237,6 +237,9 @@ func stringCmp(like, fold bool) comparison {
 				return triOf(want == have)
 			}
 		}
+		if !vars || !strings.Contains(want, "${") {
+			return triOf(globMatch(want, have, like, fold))
+		}
 		p, r, _ := compile(want, vars, like, ctx)
 		if r == False || !p.match(have, fold) {
 			return False

@@ -2,6 +2,7 @@ package awspolicy
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -157,25 +158,26 @@ func resolveVar(body string, ctx Context) (string, Tri) {
 
 // match matches s against the pattern; fold makes letters match without
 // regard to case. It runs in linear time with backtracking limited to the
-// last star.
+// last star, and decodes s in place rather than copying it.
 func (p pattern) match(s string, fold bool) bool {
-	rs := []rune(s)
 	pi, si := 0, 0
 	starP, starS := -1, 0
-	for si < len(rs) {
+	for si < len(s) {
+		c, size := utf8.DecodeRuneInString(s[si:])
 		switch {
 		case pi < len(p) && p[pi].kind == '?':
 			pi++
-			si++
-		case pi < len(p) && p[pi].kind == 0 && runeEq(p[pi].r, rs[si], fold):
+			si += size
+		case pi < len(p) && p[pi].kind == 0 && runeEq(p[pi].r, c, fold):
 			pi++
-			si++
+			si += size
 		case pi < len(p) && p[pi].kind == '*':
 			starP, starS = pi, si
 			pi++
 		case starP >= 0:
 			pi = starP + 1
-			starS++
+			_, skip := utf8.DecodeRuneInString(s[starS:])
+			starS += skip
 			si = starS
 		default:
 			return false
@@ -187,6 +189,48 @@ func (p pattern) match(s string, fold bool) bool {
 	return pi == len(p)
 }
 
+// globMatch matches s against a policy string that holds no policy
+// variable, as compile and match together would, without building a
+// pattern: "*" and "?" are wildcards when wild is set. Matching runs once
+// for every pair of policy and request strings the linker compares, so
+// it allocates nothing.
+func globMatch(pat, s string, wild, fold bool) bool {
+	pi, si := 0, 0
+	starP, starS := -1, 0
+	for si < len(s) {
+		c, size := utf8.DecodeRuneInString(s[si:])
+		var pc rune
+		var psize int
+		if pi < len(pat) {
+			pc, psize = utf8.DecodeRuneInString(pat[pi:])
+		}
+		switch {
+		case psize > 0 && wild && pc == '?':
+			pi += psize
+			si += size
+		case psize > 0 && wild && pc == '*':
+			starP, starS = pi, si
+			pi += psize
+		case psize > 0 && runeEq(pc, c, fold):
+			pi += psize
+			si += size
+		case starP >= 0:
+			pi = starP + 1
+			_, skip := utf8.DecodeRuneInString(s[starS:])
+			starS += skip
+			si = starS
+		default:
+			return false
+		}
+	}
+	for wild && pi < len(pat) && pat[pi] == '*' {
+		pi++
+	}
+	return pi == len(pat)
+}
+
+// runeEq compares two characters, ignoring case when fold is set, by the
+// same simple case folding strings.EqualFold applies.
 func runeEq(a, b rune, fold bool) bool {
 	if a == b {
 		return true
@@ -194,21 +238,27 @@ func runeEq(a, b rune, fold bool) bool {
 	if !fold {
 		return false
 	}
-	return strings.EqualFold(string(a), string(b))
+	if a < utf8.RuneSelf && b < utf8.RuneSelf {
+		return 'a' <= a|0x20 && a|0x20 <= 'z' && a|0x20 == b|0x20
+	}
+	for r := unicode.SimpleFold(a); r != a; r = unicode.SimpleFold(r) {
+		if r == b {
+			return true
+		}
+	}
+	return false
 }
 
 // Glob matches s against a pattern with "*" (any run, possibly empty) and
 // "?" (exactly one character), case-sensitively.
 func Glob(pat, s string) bool {
-	p, _, _ := compile(pat, false, true, Context{})
-	return p.match(s, false)
+	return globMatch(pat, s, true, false)
 }
 
 // MatchAction matches an action against a pattern such as "s3:Get*". The
 // service prefix and the action name are both case-insensitive.
 func MatchAction(pattern, action string) bool {
-	p, _, _ := compile(pattern, false, true, Context{})
-	return p.match(action, true)
+	return globMatch(pattern, action, true, true)
 }
 
 // MatchARN matches a resource ARN against a policy pattern without policy
@@ -288,6 +338,12 @@ func matchResourceMode(pat, arn string, vars bool, ctx Context, mode matchMode) 
 		if literal(pp[i]) && !strings.Contains(ap[i], "*") {
 			// Two plain strings: no pattern to build.
 			if pp[i] != ap[i] && (!fold || !strings.EqualFold(pp[i], ap[i])) {
+				return False
+			}
+			continue
+		}
+		if (!vars || !strings.Contains(pp[i], "${")) && !strings.Contains(ap[i], "*") {
+			if !globMatch(pp[i], ap[i], true, fold) {
 				return False
 			}
 			continue
