@@ -7,9 +7,8 @@ import (
 	"runtime/pprof"
 )
 
-// profiler writes the CPU and heap profiles that the hidden --cpuprofile
-// and --memprofile flags ask for, to find where a slow or large run
-// spends its time and memory (read them with go tool pprof).
+// profiler writes the CPU and allocation profiles that the hidden
+// --cpuprofile and --memprofile flags request. Read them with go tool pprof.
 type profiler struct {
 	cpuPath string
 	memPath string
@@ -22,18 +21,18 @@ func (p *profiler) start() error {
 	}
 	f, err := os.Create(p.cpuPath)
 	if err != nil {
-		return fmt.Errorf("create --cpuprofile: %w", err)
+		return fmt.Errorf("failed to create --cpuprofile file: %w", err)
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		f.Close()
-		return fmt.Errorf("start cpu profile: %w", err)
+		return fmt.Errorf("failed to start the CPU profile: %w", err)
 	}
 	p.cpu = f
 	return nil
 }
 
-// stop ends the CPU profile and writes the heap profile. It reports
-// failures on stderr only, since the command's own result stands.
+// stop ends the CPU profile and writes the allocation profile. It passes
+// failures to warn, because the command's own result is still valid.
 func (p *profiler) stop(warn func(string, error)) {
 	if p.cpu != nil {
 		pprof.StopCPUProfile()

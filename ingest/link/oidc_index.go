@@ -7,20 +7,18 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// subjectIndex finds the OIDC subjects a trust statement's subject
-// condition can admit without evaluating the condition for every subject.
-// A large organisation has thousands of jobs with OIDC tokens and a
-// hundred roles that trust the issuer, and each role's condition names a
-// few repositories.
+// subjectIndex finds the OIDC subjects that a trust statement's subject
+// condition can admit, so the condition is not evaluated for every job of
+// a large organisation against every role that trusts the issuer.
 //
-// The index keys each subject by the literal prefix its subject patterns
-// share (the text before the first "*" or "?", "repo:example-org/app:"
-// for a GitHub job). A positive StringLike or StringEquals condition on
-// the subject admits a candidate only if the candidate starts with the
-// literal prefix of one of its values, and every candidate that
-// candidateSubs builds for a subject starts with the subject's prefix or
-// shares a prefix with it; so a subject whose prefix is not a prefix of a
-// value's prefix, and does not start with one, cannot be admitted.
+// Each subject is keyed by the literal prefix its subject patterns share:
+// the text before the first "*" or "?", such as "repo:example-org/app:".
+// A positive StringLike or StringEquals condition admits a candidate only
+// if the candidate starts with the literal prefix of one of its values.
+// Every candidate that candidateSubs builds for a subject starts with the
+// subject's prefix or shares a prefix with it. So a subject is skipped
+// when its prefix and each value's prefix are not prefixes one of the
+// other.
 type subjectIndex struct {
 	all    []graph.Node
 	prefix []string         // literal prefix of all[i]'s subject patterns
@@ -48,9 +46,9 @@ func newSubjectIndex(subjects []graph.Node) *subjectIndex {
 	return ix
 }
 
-// candidates returns, in their original order, the subjects that the
-// statement condition cond may admit for issuer host: all of them unless a
-// positive subject condition narrows them.
+// candidates returns the subjects that cond may admit for the issuer host,
+// in their original order. Without a positive subject condition that is
+// every subject.
 func (ix *subjectIndex) candidates(host string, cond map[string]map[string][]string) []graph.Node {
 	values, ok := positiveSubValues(host, cond)
 	if !ok {
@@ -81,9 +79,8 @@ func (ix *subjectIndex) candidates(host string, cond map[string]map[string][]str
 }
 
 // positiveSubValues returns the values of a StringLike or StringEquals
-// condition on host's sub claim, the narrowest one when several apply
-// (conditions are all required, so any one of them may narrow). It
-// reports false when no such condition exists.
+// condition on the host's sub claim, or false when there is none. Every
+// condition must hold, so the one with the fewest values is used.
 func positiveSubValues(host string, cond map[string]map[string][]string) ([]string, bool) {
 	var best []string
 	found := false

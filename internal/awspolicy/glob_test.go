@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestGlobMatch(t *testing.T) {
+func TestGlobMatchCases(t *testing.T) {
 	tests := []struct {
 		pat, s     string
 		wild, fold bool
