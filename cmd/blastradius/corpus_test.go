@@ -191,6 +191,13 @@ var corpusPaths = []corpusPath{
 		hops: hops(expo, auth), conf: graph.Possible,
 		note: "the privd service is a DAEMON of the cluster the host joins (ECS_CLUSTER in its user data), so its task runs there; root on the host (the website container mounts /var/run/docker.sock) reads the task's role credentials; possible: root on the host is assumed, and rescheduling the vault task (ecs:UpdateContainerInstancesState) is not modelled"},
 
+	// CloudGoat vulnerable_cognito: the start is anyone, since the user
+	// pool takes sign-ups from the public.
+	{lab: cg + "vulnerable_cognito", start: identity("aws:anonymous"),
+		target: role("cognito_authenticated-" + cgvar), want: found,
+		hops: hops(assume), conf: graph.Certain,
+		note: "self sign-up in the user pool (allow_admin_create_user_only unset), sign-in to the identity pool that lists it, and the pool's authenticated role, whose trust admits the pool's aud and amr=authenticated; the custom attribute the lab raises only matters to the web app"},
+
 	// CloudGoat iam_enum_basics: no escalation, reach is what bob's policies allow.
 	{lab: cg + "iam_enum_basics", start: identity(user("cg-bob-" + cgvar)),
 		target: role("cg-flag4-role-" + cgvar), want: found,
@@ -526,8 +533,6 @@ var corpusPaths = []corpusPath{
 var corpusGaps = []corpusGap{
 	{lab: cg + "iam_enum_basics", class: "not-applicable",
 		note: "flag 5 hides in a policy's Resource ARN (arn:aws:s3:::HSM{...}), found by enumeration: that policy names the bucket ARN, where s3:GetObject does not apply (it needs an object ARN) and s3:ListBucket only lists, which is not counted as reach, so no node stands for it"},
-	{lab: cg + "vulnerable_cognito", class: "missing",
-		note: "no node for an anonymous sign-up: aws_cognito_user_pool (self sign-up, writable custom attribute) and aws_cognito_identity_pool + roles attachment are not read; a Federated cognito-identity.amazonaws.com trust (amr=authenticated) is matched only against CI OIDC subjects"},
 	{lab: bishop, class: "not-applicable",
 		note: "privesc17 (lambda:UpdateFunctionCode) and privesc19 (glue:UpdateDevEndpoint) need the non-free lambda and glue modules, which main.tf leaves commented out: no function or dev endpoint is in the input"},
 	{lab: argo, class: "missing",

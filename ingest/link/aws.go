@@ -473,6 +473,7 @@ func (v *view) linkAWS() {
 	res := v.resourcePolicies()
 	v.linkAssume(ps)
 	v.linkAnonymous(res)
+	v.linkCognito()
 	ac := newActionCache()
 	for _, p := range ps {
 		v.linkSecretAccess(p, res)

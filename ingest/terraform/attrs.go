@@ -28,6 +28,10 @@ func (ev *evaluator) computeAttrs(b *block, a map[string]cty.Value) {
 		return
 	}
 
+	if strings.HasPrefix(b.typ, "aws_cognito_") {
+		ev.computeCognito(b, a, set)
+		return
+	}
 	switch b.typ {
 	case "aws_iam_user", "aws_iam_role", "aws_iam_group":
 		name := nameOf(b, a, "name")

@@ -280,6 +280,12 @@ func (e *emitter) block(b *block) {
 		e.orgAccount(b, bv)
 	case "aws_organizations_organizational_unit":
 		e.orgUnit(b, bv)
+	case "aws_cognito_user_pool":
+		e.cognitoUserPool(b, bv)
+	case "aws_cognito_identity_pool":
+		e.cognitoIdentityPool(b, bv)
+	case "aws_cognito_identity_pool_roles_attachment":
+		e.cognitoRoles(b, bv)
 	case "kubernetes_service_account", "kubernetes_service_account_v1":
 		e.k8sServiceAccount(b, bv)
 	case "github_repository":

@@ -1,0 +1,24 @@
+package terraform
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// TestCognitoRoles links the identity pools of testdata/cognito. The
+// customer pool lets anyone sign up and gives guest identities, so anyone
+// reaches both of its roles. Administrators create the staff pool's
+// users, so its role is out of reach.
+func TestCognitoRoles(t *testing.T) {
+	got := deriveDir(t, "cognito", graph.EdgeCanAssume)
+	want := []string{
+		"aws:anonymous -CAN_ASSUME-> arn:aws:iam::111122223333:role/example-customers (certain)",
+		"aws:anonymous -CAN_ASSUME-> arn:aws:iam::111122223333:role/example-guests (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("derived CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
