@@ -198,6 +198,17 @@ var corpusPaths = []corpusPath{
 		hops: hops(assume), conf: graph.Certain,
 		note: "self sign-up in the user pool (allow_admin_create_user_only unset), sign-in to the identity pool that lists it, and the pool's authenticated role, whose trust admits the pool's aud and amr=authenticated; the custom attribute the lab raises only matters to the web app"},
 
+	// GitLab Runner: the release jobs run with the project's CI/CD
+	// variables, whose names are not in the repository.
+	{lab: "gitlabhq__gitlab-runner", start: runtimeStart("runtime:gitlab:corpus/gitlabhq__gitlab-runner/.gitlab/ci/release.gitlab-ci.yml#development S3"),
+		target: "secret:gitlab:corpus/gitlabhq__gitlab-runner/*", want: found,
+		hops: hops(expo), conf: graph.Certain,
+		note: "development S3 (extends .release_s3, runs make release_s3) gets every CI/CD variable of the project, among them the AWS credentials the release uses"},
+	{lab: "gitlabhq__gitlab-runner", start: runtimeStart("runtime:gitlab:corpus/gitlabhq__gitlab-runner/.gitlab/ci/release.gitlab-ci.yml#stable docker images"),
+		target: "secret:gitlab:corpus/gitlabhq__gitlab-runner/*", want: found,
+		hops: hops(expo), conf: graph.Certain,
+		note: "the image release job, which logs in to public.ecr.aws/gitlab, gets every CI/CD variable of the project"},
+
 	// CloudGoat iam_enum_basics: no escalation, reach is what bob's policies allow.
 	{lab: cg + "iam_enum_basics", start: identity(user("cg-bob-" + cgvar)),
 		target: role("cg-flag4-role-" + cgvar), want: found,
@@ -542,7 +553,7 @@ var corpusGaps = []corpusGap{
 	{lab: goat, class: "missing",
 		note: "package.json without a lockfile is not read, so the file: dependencies of src/backdoor-demo and src/exfiltration-demo have no Package node; a docker push with the GITHUB_TOKEN gives no CAN_PUBLISH to the image"},
 	{lab: "gitlabhq__gitlab-runner", class: "missing",
-		note: "GitLab CI (.gitlab-ci.yml with include/extends) is not an input kind: no job runtimes; the S3 bucket and ECR repositories appear only in scripts"},
+		note: "the S3 download bucket and the public ECR repositories appear only in scripts (make release_s3, aws ecr-public get-login-password, docker push), and the AWS identity of the CI/CD variables is not in the repository: no node stands for the bucket, the repositories or that identity"},
 	{lab: "madhuakula__kubernetes-goat", class: "missing",
 		note: "the SSRF of internal-proxy to in-cluster services and cloud metadata (scenario 3), secrets in the build-code image (1), the registry without authentication (7), hidden-in-layers (15), the cache-store namespace bypass over the flat pod network (11) and the batch-check miner (10) are facts of applications, images and the network: no node stands for a service endpoint, an image layer or a registry"},
 	{lab: "panther-labs__panther-analysis/rules/aws_cloudtrail_rules", class: "not-applicable",
