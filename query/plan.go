@@ -485,16 +485,57 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Command = shellCommand("gh", "secret", "list", "--repo", n.Attr(graph.AttrRepository))
 	case "secretsmanager":
 		it.Action = "Rotate the secret's value at its issuer and in Secrets Manager"
-		it.Command = shellCommand("aws", "secretsmanager", "rotate-secret", "--secret-id", n.ID)
+		region, account, name := arnRegion(n.ID)
+		if region != "" && account != "" {
+			it.Command = shellCommand("aws", "secretsmanager", "rotate-secret", "--secret-id", n.ID)
+		} else {
+			// An ARN without its region or account is not a valid secret
+			// id, so the command names the secret in a region to fill in.
+			it.Command = shellCommand("aws", "secretsmanager", "rotate-secret", "--secret-id", strings.TrimPrefix(name, "secret:"), "--region", orPlaceholder(region, "<region>"))
+		}
 	case "ssm-parameter":
 		it.Action = "Rotate the value at its issuer and overwrite the parameter"
-		it.Command = shellCommand("aws", "ssm", "put-parameter", "--overwrite", "--type", "SecureString", "--name", lastSegment(n.ID), "--value", "<new value>")
+		region, _, resource := arnRegion(n.ID)
+		it.Command = shellCommand("aws", "ssm", "put-parameter", "--overwrite", "--type", "SecureString", "--name", parameterName(resource, n.ID), "--value", "<new value>", "--region", orPlaceholder(region, "<region>"))
 	case "role-credentials":
 		it.Action = "Revoke the sessions of the role this runtime hands out, after the runtime is contained"
 	default:
 		it.Action = "Rotate the credential at the service that issued it"
 	}
 	return it
+}
+
+// arnRegion returns the region, account and resource parts of an ARN.
+// Each is "" when the ARN leaves it empty or id is no ARN.
+func arnRegion(id string) (region, account, resource string) {
+	parts := strings.SplitN(id, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return "", "", ""
+	}
+	return parts[3], parts[4], parts[5]
+}
+
+// parameterName returns the name of an SSM parameter from the resource
+// part of its ARN. The ARN drops a hierarchical name's leading slash, so
+// "parameter/prod/db" is "/prod/db" while "parameter/token" is "token".
+// For an id that is no ARN it returns the last segment.
+func parameterName(resource, id string) string {
+	rest, ok := strings.CutPrefix(resource, "parameter/")
+	switch {
+	case !ok:
+		return lastSegment(id)
+	case strings.Contains(rest, "/"):
+		return "/" + rest
+	}
+	return rest
+}
+
+// orPlaceholder returns s, or the placeholder when s is empty.
+func orPlaceholder(s, placeholder string) string {
+	if s == "" {
+		return placeholder
+	}
+	return s
 }
 
 func userOfKey(id string) string {

@@ -112,3 +112,30 @@ func TestPlanIdentityStartRevokesOwnKeys(t *testing.T) {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 }
+
+func TestCredentialCommands(t *testing.T) {
+	tests := []struct {
+		name, id, typ, want string
+	}{
+		{"secret with region", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db", "secretsmanager",
+			"aws secretsmanager rotate-secret --secret-id arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db"},
+		{"secret without region", "arn:aws:secretsmanager::111122223333:secret:prod/db", "secretsmanager",
+			"aws secretsmanager rotate-secret --secret-id prod/db --region '<region>'"},
+		{"secret without account", "arn:aws:secretsmanager:eu-west-1::secret:prod/db", "secretsmanager",
+			"aws secretsmanager rotate-secret --secret-id prod/db --region eu-west-1"},
+		{"hierarchical parameter", "arn:aws:ssm:eu-west-1:111122223333:parameter/prod/db/password", "ssm-parameter",
+			"aws ssm put-parameter --overwrite --type SecureString --name /prod/db/password --value '<new value>' --region eu-west-1"},
+		{"flat parameter", "arn:aws:ssm::111122223333:parameter/token", "ssm-parameter",
+			"aws ssm put-parameter --overwrite --type SecureString --name token --value '<new value>' --region '<region>'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := graph.Node{ID: tt.id, Kind: graph.NodeSecret}
+			n.SetAttr("type", tt.typ)
+			it := credentialItem(&Reached{Node: n}, &Result{}, nil, nil, 0)
+			if it.Command != tt.want {
+				t.Errorf("command %q, want %q", it.Command, tt.want)
+			}
+		})
+	}
+}
