@@ -520,6 +520,14 @@ var corpusPaths = []corpusPath{
 	{lab: tja, start: pkg("pkg:githubactions/reviewdog/action-setup@v1"),
 		target: "pkg:githubactions/corpus/tj-actions__eslint-changed-files", want: absent,
 		note: "HEAD action.yml pins reviewdog/action-setup by commit"},
+	{lab: goat, start: nodeStart("pkg:npm/%40step-security/malware-simulator"),
+		target: ghaToken(goatWF + "publish.yml#build"), want: found,
+		hops: hops(exe, expo), conf: graph.Possible,
+		note: "src/exfiltration-demo/package.json declares the file: dependency, and npm install in that folder runs its lifecycle scripts with the job's token"},
+	{lab: goat, start: pkg("pkg:githubactions/elgohr/publish-docker-github-action@v5"),
+		target: "pkg:docker/corpus/step-security__github-actions-goat/prod?repository_url=ghcr.io", want: found,
+		hops: hops(exe, expo, auth, graph.EdgeCanPublish), conf: graph.Possible,
+		note: "the action logs in to ghcr.io with secrets.GITHUB_TOKEN and pushes the image; the default token scope decides packages:write"},
 }
 
 // corpusGaps lists the labs, or parts of labs, that no row can query.
@@ -534,8 +542,6 @@ var corpusGaps = []corpusGap{
 		note: "cluster credentials stored as Secrets labelled argocd.argoproj.io/secret-type: cluster give no edge to the clusters they register: labels are not read and a registered cluster is no node"},
 	{lab: pt, class: "missing",
 		note: "layer_govcloud.yml: secrets.AWS_IAM_ROLE in jobs with environment Prod (Readonly) and GovCloud (East/West) is one node; a job's secret reference is not scoped to its environment (GHAEnvSecretID) unless Terraform declares it"},
-	{lab: goat, class: "missing",
-		note: "package.json without a lockfile is not read, so the file: dependencies of src/backdoor-demo and src/exfiltration-demo have no Package node; a docker push with the GITHUB_TOKEN gives no CAN_PUBLISH to the image"},
 	{lab: "gitlabhq__gitlab-runner", class: "missing",
 		note: "GitLab CI (.gitlab-ci.yml with include/extends) is not an input kind: no job runtimes; the S3 bucket and ECR repositories appear only in scripts"},
 	{lab: "madhuakula__kubernetes-goat", class: "missing",
