@@ -528,6 +528,17 @@ var corpusPaths = []corpusPath{
 		target: "pkg:docker/corpus/step-security__github-actions-goat/prod?repository_url=ghcr.io", want: found,
 		hops: hops(exe, expo, auth, graph.EdgeCanPublish), conf: graph.Possible,
 		note: "the action logs in to ghcr.io with secrets.GITHUB_TOKEN and pushes the image; the default token scope decides packages:write"},
+	{lab: pt, start: runtimeStart("runtime:gha:" + ptWF + "layer_govcloud.yml#download"),
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/env/Prod (Readonly)/AWS_IAM_ROLE", want: found,
+		hops: hops(expo), conf: graph.Possible,
+		note: "secrets.AWS_IAM_ROLE in environment Prod (Readonly): that environment's value when it defines one, which no input declares"},
+	{lab: pt, start: runtimeStart("runtime:gha:" + ptWF + "layer_govcloud.yml#copy_east"),
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/env/GovCloud ${{ inputs.environment }} (East)/AWS_IAM_ROLE", want: found,
+		hops: hops(expo), conf: graph.Possible,
+		note: "secrets.AWS_IAM_ROLE in environment GovCloud <env> (East), named by an expression decided at run time"},
+	{lab: pt, start: runtimeStart("runtime:gha:" + ptWF + "layer_govcloud.yml#download"),
+		target: "secret:gha:corpus/aws-powertools__powertools-lambda-python/env/GovCloud ${{ inputs.environment }} (East)/AWS_IAM_ROLE", want: absent,
+		note: "same secret name, different value per environment: the Prod (Readonly) job does not read the GovCloud environment's role"},
 }
 
 // corpusGaps lists the labs, or parts of labs, that no row can query.
@@ -540,8 +551,6 @@ var corpusGaps = []corpusGap{
 		note: "privesc17 (lambda:UpdateFunctionCode) and privesc19 (glue:UpdateDevEndpoint) need the non-free lambda and glue modules, which main.tf leaves commented out: no function or dev endpoint is in the input"},
 	{lab: argo, class: "missing",
 		note: "cluster credentials stored as Secrets labelled argocd.argoproj.io/secret-type: cluster give no edge to the clusters they register: labels are not read and a registered cluster is no node"},
-	{lab: pt, class: "missing",
-		note: "layer_govcloud.yml: secrets.AWS_IAM_ROLE in jobs with environment Prod (Readonly) and GovCloud (East/West) is one node; a job's secret reference is not scoped to its environment (GHAEnvSecretID) unless Terraform declares it"},
 	{lab: "gitlabhq__gitlab-runner", class: "missing",
 		note: "GitLab CI (.gitlab-ci.yml with include/extends) is not an input kind: no job runtimes; the S3 bucket and ECR repositories appear only in scripts"},
 	{lab: "madhuakula__kubernetes-goat", class: "missing",
