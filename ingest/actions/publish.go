@@ -16,6 +16,8 @@ type imagePush struct {
 	image image.Ref
 	line  int
 	step  string
+	// maybe is set when an expression decides whether the push happens.
+	maybe bool
 }
 
 // tokenRef reports whether s names the job's GITHUB_TOKEN: the
@@ -76,12 +78,14 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 			j.logins[reg] = true
 		}
 	case "docker/build-push-action":
-		if push := strings.TrimSpace(input("push")); push != "true" {
+		push := strings.TrimSpace(input("push"))
+		maybe := strings.Contains(push, "${{")
+		if push != "true" && !maybe {
 			return
 		}
 		for _, tag := range strings.FieldsFunc(input("tags"), func(r rune) bool { return r == ',' || r == '\n' }) {
 			if img, ok := w.pushedImage(tag); ok && j.logins[img.Registry] {
-				j.pushes = append(j.pushes, imagePush{image: img, line: line, step: step})
+				j.pushes = append(j.pushes, imagePush{image: img, line: line, step: step, maybe: maybe})
 			}
 		}
 	case "elgohr/publish-docker-github-action":
@@ -153,9 +157,14 @@ func (w *workflow) writePublish(j *job) {
 	ident := graph.GHATokenIdentityID(j.rid)
 	for _, p := range j.pushes {
 		name := p.image.PURL(false)
+		c, why := conf, reason
+		if p.maybe {
+			c = graph.Possible
+			why += "; an expression decides whether the step pushes"
+		}
 		w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
-		w.b.edge(ident, graph.EdgeCanPublish, name, conf, p.line, attrs{
-			graph.AttrReason: reason,
+		w.b.edge(ident, graph.EdgeCanPublish, name, c, p.line, attrs{
+			graph.AttrReason: why,
 			"step":           p.step,
 		})
 	}

@@ -16,6 +16,7 @@ func TestPublishImages(t *testing.T) {
 		conf graph.Confidence
 	}{
 		{"image", []string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, graph.Certain},
+		{"conditional", []string{"pkg:docker/example-org/api?repository_url=ghcr.io"}, graph.Possible},
 		{"shell", []string{"pkg:docker/example-org/worker?repository_url=ghcr.io"}, graph.Possible},
 		{"pat", nil, ""},
 		{"early", nil, ""},
