@@ -32,7 +32,6 @@ func (r *record) setEventID(id []byte) {
 type events struct {
 	mu   sync.Mutex
 	seen map[eventKey]struct{}
-	full bool
 }
 
 // claim reports whether the event is new to the run, and records it. A
@@ -41,8 +40,8 @@ type events struct {
 // ids for different calls, which CloudTrail never does. When the set is
 // full, claim reports every event as new and sets full.
 //
-// NOTE: a claim is not undone when its file is rejected later, so an event
-// that a rejected file shares with another file of the run is lost.
+// Claims are never undone: a file is rejected only when none of its
+// records could be decoded (see failAt), so a rejected file claims none.
 func (s *events) claim(r *record) (isNew, full bool) {
 	if !r.eventKeySet {
 		return true, false
