@@ -8,13 +8,17 @@
 // workflow only runs when called and so uses its caller's token. When the
 // job may request an OIDC token, that token is exposed too, and its
 // possible sub claims are derived from the workflow's triggers and the
-// job's environment. An action metadata file (action.yml) gives only the
-// Package node of the action.
+// job's environment. A job that logs in to GitHub's container registry
+// with its GITHUB_TOKEN and pushes an image can publish that image. An
+// action metadata file (action.yml) gives only the Package node of the
+// action.
 //
 // Limits: secrets are read from ${{ }} expressions in the workflow file
 // only. A secret that a script reads from a file, or that a called workflow
 // receives under another name, is left to the linker. Package installs are
-// recognised from a fixed list of commands and actions. Subject claims
+// recognised from a fixed list of commands and actions, and image pushes
+// from docker login and docker push commands and three Docker actions.
+// Subject claims
 // assume GitHub's default subject format, without an organisation or
 // repository customisation.
 package actions

@@ -180,6 +180,8 @@ type job struct {
 	effects []pkgcmd.Effect // effects of the steps on packages, in step order
 	locals  []string
 	caches  []cacheUse
+	logins  map[string]bool // registries the job logged in to with its GITHUB_TOKEN
+	pushes  []imagePush
 }
 
 // execution is one package a job runs, with the steps that run it.
@@ -230,10 +232,11 @@ func (w *workflow) envOf(outer, inner *yaml.Node) pkgcmd.Env {
 
 func (w *workflow) convertJob(key, n *yaml.Node) {
 	j := &job{
-		id:    key.Value,
-		rid:   graph.GHAJobID(w.repo, w.rel, key.Value),
-		line:  key.Line,
-		execs: map[string]*execution{},
+		id:     key.Value,
+		rid:    graph.GHAJobID(w.repo, w.rel, key.Value),
+		line:   key.Line,
+		execs:  map[string]*execution{},
+		logins: map[string]bool{},
 	}
 	j.attrs = attrs{
 		graph.AttrProvider:   "github",
@@ -281,6 +284,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 	w.writeSecrets(j, refs)
 	w.writeInlineSecrets(j, n)
 	w.writeToken(j)
+	w.writePublish(j)
 	w.writeOIDC(j)
 }
 
@@ -413,28 +417,29 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			return
 		}
 		step := strconv.Itoa(i)
+		env := w.envOf(nil, lookup(st, "env"))
+		for k, v := range jobEnv {
+			if _, ok := env[k]; !ok {
+				env[k] = v
+			}
+		}
 		if un := lookup(st, "uses"); un != nil {
-			w.readStepUses(j, step, un, st)
+			w.readStepUses(j, step, un, st, env)
 		}
 		if hasRun {
 			wd, _ := scalar(lookup(st, "working-directory"))
 			if wd == "" {
 				wd = jobWD
 			}
-			env := w.envOf(nil, lookup(st, "env"))
-			for k, v := range jobEnv {
-				if _, ok := env[k]; !ok {
-					env[k] = v
-				}
-			}
 			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
+			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env)
 		}
 	}
 }
 
 // readStepUses reads a step's uses: an action in another repository, a
 // docker image, or a local action.
-func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node) {
+func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgcmd.Env) {
 	s, ok := scalar(un)
 	if !ok {
 		w.warnf(un, "job %s: step %s: invalid uses: expected a string", j.id, step)
@@ -460,6 +465,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node) {
 		if c := stepCache(u.Name(), u.Path, input); len(c.Saves)+len(c.Restores) > 0 {
 			j.caches = append(j.caches, c)
 		}
+		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
 		if e, ok := actionEffect(u.Name(), input); ok {
 			e.Dir = input("working-directory")
 			if e.Dir == "" {

@@ -56,6 +56,12 @@ type builder struct {
 
 	index   int // records met so far, decoded or not
 	unnamed int // records that name no usable identity
+
+	// events are the events the run has counted; repeated counts the
+	// records of this file that repeat one of them.
+	events   *events
+	repeated int
+	full     bool
 }
 
 // session is the role session that a successful AssumeRole call opened.
@@ -124,6 +130,14 @@ func (b *builder) record(r *record, err error, line int) {
 	}
 	b.res.Records++
 	at := graph.Pos{File: b.file, Line: b.index}
+	if b.events != nil {
+		isNew, full := b.events.claim(r)
+		b.full = b.full || full
+		if !isNew {
+			b.repeated++
+			return
+		}
+	}
 
 	actor, ok := b.caller(r, at)
 	if !ok {
@@ -333,6 +347,12 @@ func (b *builder) observe(from, to string, at graph.Pos) *observation {
 
 // flush appends the merged facts to the result in the order first seen.
 func (b *builder) flush() {
+	if b.repeated > 0 {
+		b.res.Warnf(ingest.Position{File: b.file}, "records that repeat the eventID of a record read before in this run: %d; each event is counted once", b.repeated)
+	}
+	if b.full {
+		b.res.Warnf(ingest.Position{File: b.file}, "the run read more than %d events; records past that are not checked for repeated eventIDs", maxEvents)
+	}
 	for _, id := range b.nodeOrder {
 		n := b.nodes[id]
 		if len(n.sessionKeys) > 0 {

@@ -23,6 +23,11 @@
 // names. Calls that land in another account than the caller's carry
 // cross_account=true.
 //
+// One Parser counts each event once: a record that repeats the eventID,
+// time, source and name of a record read before, in any file, adds no
+// facts. A list call that names no resource (s3:ListBuckets) is observed
+// on the service's listing node, not on the scope of the whole service.
+//
 // Sessions are linked within one file here. The linker joins sessions
 // across files through the session_keys attribute and the access key ids in
 // the evidence.
@@ -44,8 +49,13 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/jsonstream"
 )
 
-// Parser reads CloudTrail logs.
-type Parser struct{}
+// Parser reads CloudTrail logs. A record whose eventID an earlier record
+// of the same parser had, in this file or another, adds no facts: log
+// folders and exports often overlap, and each event happened once. Use
+// one Parser per ingest run.
+type Parser struct {
+	events events
+}
 
 // New returns a CloudTrail parser.
 func New() *Parser { return &Parser{} }
@@ -159,6 +169,7 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 	}
 
 	b := newBuilder(f.Path, env, res)
+	b.events = &p.events
 	if err := b.consume(ctx, newReader(f.Path, s), read); err != nil {
 		return err
 	}

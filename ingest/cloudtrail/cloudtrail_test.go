@@ -60,15 +60,16 @@ func TestDeliveryFile(t *testing.T) {
 		alice + " -OBSERVED-> arn:aws:lambda:eu-west-1:111122223333:function:billing-worker [] [lambda:UpdateFunctionCode20150331v2] ok=1 denied=0",
 		alice + " -OBSERVED-> arn:aws:iam::111122223333:user/bob [] [iam:CreateAccessKey] ok=1 denied=0",
 		alice + " -OBSERVED-> arn:aws:sqs:eu-west-1:111122223333:orders [] [sqs:SendMessage] ok=1 denied=0",
-		alice + " -OBSERVED-> aws:ec2:111122223333:* [] [ec2:DescribeInstances ec2:RunInstances] ok=1 denied=1",
+		alice + " -OBSERVED-> aws:ec2:111122223333:* [denied_only=true] [ec2:RunInstances] ok=0 denied=1",
+		alice + " -OBSERVED-> aws:ec2:111122223333:list [] [ec2:DescribeInstances] ok=1 denied=0",
 		alice + " -OBSERVED-> arn:aws:dynamodb:eu-west-1:111122223333:table/orders [has_errors=true] [dynamodb:GetItem] ok=1 denied=0",
 		"arn:aws:iam::111122223333:root -OBSERVED-> aws:signin:111122223333:* [denied_only=true] [signin:ConsoleLogin] ok=0 denied=1",
 		"aws:service:ec2.amazonaws.com -OBSERVED-> " + appRole + " [session_keys=ASIAEXAMPLEAPPROLE01] [sts:AssumeRole] ok=1 denied=0",
 		appRole + " -OBSERVED-> arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/api-key [assumed_by=aws:service:ec2.amazonaws.com linked_session=ASIAEXAMPLEAPPROLE01] [secretsmanager:GetSecretValue] ok=1 denied=0",
 		appRole + " -OBSERVED-> arn:aws:sns:eu-west-1:111122223333:alerts [] [sns:Publish] ok=1 denied=0",
 		"arn:aws:iam::444455556666:root -OBSERVED-> arn:aws:kms:eu-west-1:111122223333:key/1111aaaa-22bb-33cc-44dd-5555eeee6666 [cross_account=true] [kms:Decrypt] ok=1 denied=0",
-		"aws:sso:carol -OBSERVED-> aws:sso:111122223333:* [] [sso:ListAccounts] ok=1 denied=0",
-		alice + " -OBSERVED-> aws:s3:111122223333:* [] [s3:ListBuckets] ok=1 denied=0",
+		"aws:sso:carol -OBSERVED-> aws:sso:111122223333:list [] [sso:ListAccounts] ok=1 denied=0",
+		alice + " -OBSERVED-> aws:s3:111122223333:list [] [s3:ListBuckets] ok=1 denied=0",
 		"saml:sub:ExampleIdP:erin -OBSERVED-> arn:aws:iam::111122223333:role/sso-admin [session_keys=ASIAEXAMPLESAML00001] [sts:AssumeRoleWithSAML] ok=1 denied=0",
 		alice + " -OBSERVED-> " + appRole + " [denied_only=true] [sts:AssumeRole] ok=0 denied=1",
 		appRole + " -OBSERVED-> aws:iam:111122223333:* [assumed_by=aws:service:ec2.amazonaws.com linked_session=ASIAEXAMPLEAPPROLE01] [iam:GetRole] ok=1 denied=0",
@@ -103,6 +104,7 @@ func TestDeliveryFile(t *testing.T) {
 		{"arn:aws:ssm:eu-west-1:111122223333:parameter/prod/api/token", graph.NodeSecret, map[string]string{"provider": "aws", "type": "ssm-parameter", "name": "prod/api/token", "account": "111122223333", "observed": "true"}},
 		{"arn:aws:s3:::example-org-reports", graph.NodeResource, map[string]string{"provider": "aws", "type": "s3", "name": "example-org-reports", "observed": "true"}},
 		{"aws:ec2:111122223333:*", graph.NodeResource, map[string]string{"provider": "aws", "type": "service-scope", "service": "ec2", "account": "111122223333", "observed": "true"}},
+		{"aws:ec2:111122223333:list", graph.NodeResource, map[string]string{"provider": "aws", "type": "service-listing", "service": "ec2", "account": "111122223333", "observed": "true"}},
 		{"aws:service:ec2.amazonaws.com", graph.NodeIdentity, map[string]string{"provider": "aws", "type": "service", "name": "ec2.amazonaws.com", "observed": "true"}},
 		{"aws:sso:carol", graph.NodeIdentity, map[string]string{"provider": "aws", "type": "sso-user", "name": "carol", "observed": "true"}},
 		{"saml:sub:ExampleIdP:erin", graph.NodeIdentity, map[string]string{"provider": "saml", "type": "saml-subject-observed", "issuer": "ExampleIdP", "sub": "erin", "observed": "true"}},
@@ -122,7 +124,8 @@ func TestDeliveryFile(t *testing.T) {
 		}
 	}
 
-	// Evidence of the ec2 scope: record 6 was denied, record 7 succeeded.
+	// Evidence of the ec2 scope: record 6, RunInstances, was denied.
+	// Record 7, DescribeInstances, lists instances: it marks the listing.
 	e := findEdge(res, alice, graph.EdgeObserved, "aws:ec2:111122223333:*")
 	if e == nil {
 		t.Fatal("ec2 scope edge missing")
@@ -130,11 +133,18 @@ func TestDeliveryFile(t *testing.T) {
 	if got, want := e.Evidence.First, time.Date(2026, 3, 2, 10, 6, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("ec2 evidence first = %s, want %s", got, want)
 	}
-	if diff := cmp.Diff(e.Evidence.Records, []graph.Pos{{File: "testdata/delivery.json", Line: 6}, {File: "testdata/delivery.json", Line: 7}}); diff != "" {
+	if diff := cmp.Diff(e.Evidence.Records, []graph.Pos{{File: "testdata/delivery.json", Line: 6}}); diff != "" {
 		t.Errorf("ec2 evidence records (-got +want):\n%s", diff)
 	}
 	if got, want := e.Evidence.Keys, []string{"AKIAEXAMPLEALICE0001"}; !cmp.Equal(got, want) {
 		t.Errorf("ec2 evidence keys = %v, want %v", got, want)
+	}
+	l := findEdge(res, alice, graph.EdgeObserved, "aws:ec2:111122223333:list")
+	if l == nil {
+		t.Fatal("ec2 listing edge missing")
+	}
+	if diff := cmp.Diff(l.Evidence.Records, []graph.Pos{{File: "testdata/delivery.json", Line: 7}}); diff != "" {
+		t.Errorf("ec2 listing evidence records (-got +want):\n%s", diff)
 	}
 }
 
@@ -285,7 +295,7 @@ func TestLayouts(t *testing.T) {
 			records: 2,
 			edges: []string{
 				"arn:aws:iam::111122223333:user/frank -OBSERVED-> arn:aws:secretsmanager:eu-west-1:111122223333:secret:ci/pypi-token [] [secretsmanager:DescribeSecret] ok=1 denied=0",
-				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:* [] [secretsmanager:ListSecrets] ok=1 denied=0",
+				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:list [] [secretsmanager:ListSecrets] ok=1 denied=0",
 				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank [] [] ok=2 denied=0",
 			},
 			evidenceN: []int{1},
@@ -294,7 +304,7 @@ func TestLayouts(t *testing.T) {
 			file:    "testdata/values.json",
 			records: 2,
 			edges: []string{
-				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:* [] [secretsmanager:ListSecrets] ok=2 denied=0",
+				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:list [] [secretsmanager:ListSecrets] ok=2 denied=0",
 				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank [] [] ok=2 denied=0",
 			},
 			evidenceN: []int{1, 2},
@@ -303,7 +313,7 @@ func TestLayouts(t *testing.T) {
 			file:    "testdata/truncated.json",
 			records: 2,
 			edges: []string{
-				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:* [] [secretsmanager:ListSecrets] ok=2 denied=0",
+				"arn:aws:iam::111122223333:user/frank -OBSERVED-> aws:secretsmanager:111122223333:list [] [secretsmanager:ListSecrets] ok=2 denied=0",
 				"secret:aws:access-key:arn:aws:iam::111122223333:user/frank/AKIAEXAMPLEFRANK0001 -AUTHENTICATES_AS-> arn:aws:iam::111122223333:user/frank [] [] ok=2 denied=0",
 			},
 			diags:     []string{"testdata/truncated.json:37:3: file ends in the middle of a JSON value; the rest of the file was skipped"},

@@ -113,8 +113,11 @@ func TestCorpus(t *testing.T) {
 	}
 	sort.Strings(secrets)
 	t.Logf("secrets read: %d distinct", len(secrets))
-	if e := findEdge(res, user, graph.EdgeObserved, "aws:secretsmanager:903144391865:*"); e == nil || e.Evidence.Actions[0] != "secretsmanager:ListSecrets" {
-		t.Errorf("ListSecrets by %s not observed on the service scope", user)
+	if e := findEdge(res, user, graph.EdgeObserved, "aws:secretsmanager:903144391865:list"); e == nil || e.Evidence.Actions[0] != "secretsmanager:ListSecrets" {
+		t.Errorf("ListSecrets by %s not observed on the service listing", user)
+	}
+	if e := findEdge(res, user, graph.EdgeObserved, "aws:secretsmanager:903144391865:*"); e != nil {
+		t.Errorf("ListSecrets by %s marks the service scope used", user)
 	}
 
 	// The OTRF capture: EC2 assumes the proxy's instance-profile role, and
@@ -138,7 +141,7 @@ func TestCorpus(t *testing.T) {
 		if bucket.Attr("linked_session") == "" {
 			t.Errorf("%s: bucket reads not linked to the session EC2 obtained", rel)
 		}
-		if e := findEdge(res, role, graph.EdgeObserved, "aws:s3:123456789123:*"); e == nil || e.Evidence.Count != 2 {
+		if e := findEdge(res, role, graph.EdgeObserved, "aws:s3:123456789123:list"); e == nil || e.Evidence.Count != 2 {
 			t.Errorf("%s: ListBuckets by the proxy role missing or not counted twice", rel)
 		}
 	}

@@ -62,6 +62,7 @@ var csvColumns = map[string]csvSetter{
 	"eventtime":          setString(func(r *record) *string { return &r.EventTime }),
 	"eventsource":        setString(func(r *record) *string { return &r.EventSource }),
 	"eventname":          setString(func(r *record) *string { return &r.EventName }),
+	"eventid":            func(d *decoder, rec *record, cell string) { rec.setEventID([]byte(cell)) },
 	"awsregion":          setString(func(r *record) *string { return &r.Region }),
 	"sourceipaddress":    setString(func(r *record) *string { return &r.SourceIP }),
 	"useragent":          setString(func(r *record) *string { return &r.UserAgent }),

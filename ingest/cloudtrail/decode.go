@@ -66,6 +66,8 @@ func (d *decoder) record(b []byte, i int, rec *record) (end int, notObject bool,
 			return d.stringField(b, i, &rec.EventSource)
 		case "eventname":
 			return d.stringField(b, i, &rec.EventName)
+		case "eventid":
+			return d.eventIDField(b, i, rec)
 		case "awsregion":
 			return d.stringField(b, i, &rec.Region)
 		case "sourceipaddress":
@@ -513,6 +515,18 @@ func (d *decoder) rawString(b []byte, i int, buf []byte) (s []byte, end int, err
 		return nil, end, err
 	}
 	return appendUnescaped(buf[:0], b[i+1:end-1]), end, nil
+}
+
+// eventIDField reads the eventID string into rec's event key. The id is
+// not interned, because no two events share it.
+func (d *decoder) eventIDField(b []byte, i int, rec *record) (int, error) {
+	raw, end, err := d.rawString(b, i, d.scratch)
+	if err != nil || raw == nil {
+		return end, err
+	}
+	d.scratch = raw
+	rec.setEventID(raw)
+	return end, nil
 }
 
 // timeField reads a time string: into at when it has a common form,

@@ -93,7 +93,7 @@ func TestLookupEvents(t *testing.T) {
 	const grace = "arn:aws:iam::111122223333:user/grace"
 	want := []string{
 		grace + " -OBSERVED-> arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db [] [secretsmanager:GetSecretValue] ok=1 denied=0",
-		grace + " -OBSERVED-> aws:s3:111122223333:* [] [s3:ListBuckets] ok=1 denied=0",
+		grace + " -OBSERVED-> aws:s3:111122223333:list [] [s3:ListBuckets] ok=1 denied=0",
 		"secret:aws:access-key:" + grace + "/AKIAEXAMPLEGRACE001 -AUTHENTICATES_AS-> " + grace + " [] [] ok=2 denied=0",
 	}
 	if diff := cmp.Diff(edgeLines(res), want); diff != "" {

@@ -28,6 +28,11 @@ type record struct {
 	ResponseElements  responseElements
 	Resources         []resource
 
+	// eventKey is a digest of the record's eventID, which CloudTrail
+	// makes unique per event; eventKeySet reports that the record has one.
+	eventKey    eventKey
+	eventKeySet bool
+
 	// at is the time parsed from EventTime or Timestamp when the decoder
 	// could do so without allocating. atSet reports that at is valid.
 	at    time.Time

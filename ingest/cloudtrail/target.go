@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/awspolicy"
 )
 
 // targets returns what a call was made on. For AssumeRole and its web
@@ -40,11 +41,39 @@ func targets(r *record, actor principal) []principal {
 		}
 	}
 	if len(distinct) == 0 {
-		if scope, ok := serviceScope(r); ok {
+		scope, ok := serviceScope(r)
+		if ok && isListing(r) {
+			scope = listingOf(scope)
+		}
+		if ok {
 			distinct = append(distinct, scope)
 		}
 	}
 	return distinct
+}
+
+// isListing reports whether a call lists or describes what the account
+// has (s3:ListBuckets, ec2:DescribeInstances) rather than acting on one
+// resource: its action has the List access level, or its name starts with
+// List or Describe, as the names of such calls do where CloudTrail's event
+// name is not the IAM action's.
+func isListing(r *record) bool {
+	name := r.EventName
+	if awspolicy.ActionLevel(r.service()+":"+name) == awspolicy.LevelList {
+		return true
+	}
+	return strings.HasPrefix(name, "List") || strings.HasPrefix(name, "Describe")
+}
+
+// listingOf returns the Resource standing for the listing of a service in
+// an account, for list calls that name no resource. Such a call reads
+// names and settings, not the data of the service's resources, so it
+// marks the listing used and leaves the service scope unmarked.
+func listingOf(scope principal) principal {
+	svc, account := scope.attrs["service"], scope.attrs[graph.AttrAccount]
+	return principal{id: "aws:" + svc + ":" + account + ":list", kind: graph.NodeResource, attrs: map[string]string{
+		graph.AttrProvider: "aws", "type": "service-listing", "service": svc, graph.AttrAccount: account,
+	}}
 }
 
 func isAssume(r *record) bool {
@@ -328,7 +357,7 @@ func secretName(name, hint string, complete bool) string {
 }
 
 // serviceScope returns the Resource standing for a whole service in the
-// account, for calls that name nothing narrower.
+// account, for calls that name nothing narrower and list nothing.
 func serviceScope(r *record) (principal, bool) {
 	svc, account := r.service(), r.account()
 	if svc == "" || account == "" {

@@ -5,6 +5,7 @@ package link
 // runner hosts, shared caches and the workflows a token can start.
 func (v *view) linkCI() {
 	v.linkEnvironmentSecrets()
+	v.linkDynamicEnvironmentSecrets()
 	v.linkGitLabVariables()
 	v.linkRunnerHosts()
 	v.linkCaches()

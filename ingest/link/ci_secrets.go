@@ -10,8 +10,10 @@ import (
 // linkEnvironmentSecrets resolves the names in a GitHub Actions job's
 // environment_secret_refs. Each goes to the environment's secret of that
 // name when the graph declares one, because it takes precedence, else to
-// the repository's secret.
+// the repository's secret. When no input declares where the name lives,
+// the environment's secret of that name is a possible target as well.
 func (v *view) linkEnvironmentSecrets() {
+	workflows := v.workflowFiles()
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		refs := graph.SplitList(rt.Attr("environment_secret_refs"))
 		env, repo := rt.Attr("environment"), rt.Attr(graph.AttrRepository)
@@ -43,8 +45,75 @@ func (v *view) linkEnvironmentSecrets() {
 			n.SetAttr(graph.AttrLongLived, "true")
 			v.addNode(n)
 			v.addEdge(e)
+			if !v.secretPlaceKnown(repo, env, name, workflows) {
+				v.exposePossibleEnvSecret(rt, repo, env, name)
+			}
 		}
 	}
+}
+
+// linkDynamicEnvironmentSecrets gives a job whose environment name is an
+// expression a possible edge to that environment's secret of each name it
+// reads. The parser joins such a job to the repository's secret, and no
+// input can declare the secrets of an environment whose name is decided
+// at run time, so the environment is named by its expression as written.
+func (v *view) linkDynamicEnvironmentSecrets() {
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		env, repo := rt.Attr("environment"), rt.Attr(graph.AttrRepository)
+		if rt.Attr("environment_dynamic") != "true" || env == "" || repo == "" {
+			continue
+		}
+		for _, e := range v.edgesFrom(graph.EdgeExposes, rt.ID) {
+			name := e.Attr(graph.AttrName)
+			if name == "" || e.To != graph.GHASecretID(repo, name) || e.Attr("workflow_call_secret") == "true" {
+				continue
+			}
+			v.exposePossibleEnvSecret(rt, repo, env, name)
+		}
+	}
+}
+
+// secretPlaceKnown reports whether the input declares where secret name of
+// a job in environment env lives. It does when the repository or its
+// organisation declares a secret of that name, not merely a workflow
+// reading it. It also does when the input declares secrets of that
+// environment, so that a name the environment lacks is not there.
+func (v *view) secretPlaceKnown(repo, env, name string, workflows map[string]bool) bool {
+	if n, ok := v.nodes[graph.GHASecretID(repo, name)]; ok && declaredSecret(n, workflows) {
+		return true
+	}
+	owner, _, _ := strings.Cut(repo, "/")
+	if _, ok := v.nodes[graph.GHAOrgSecretID(owner, name)]; ok {
+		return true
+	}
+	for _, s := range v.byKind[graph.NodeSecret] {
+		if s.Attr(graph.AttrRepository) == repo && s.Attr("environment") == env && s.Attr("type") == "actions-secret" {
+			return true
+		}
+	}
+	return false
+}
+
+// exposePossibleEnvSecret writes a possible edge from a job in environment
+// env to that environment's secret name, and the secret's node. Each
+// environment defines its own value, so two environments give two nodes.
+func (v *view) exposePossibleEnvSecret(rt graph.Node, repo, env, name string) {
+	id := graph.GHAEnvSecretID(repo, env, name)
+	n := graph.Node{ID: id, Kind: graph.NodeSecret, Label: name + " (" + env + ")", Pos: rt.Pos}
+	n.SetAttr(graph.AttrProvider, "github")
+	n.SetAttr("type", "actions-secret")
+	n.SetAttr(graph.AttrName, name)
+	n.SetAttr(graph.AttrRepository, repo)
+	n.SetAttr("environment", env)
+	n.SetAttr(graph.AttrLongLived, "true")
+	v.addNode(n)
+
+	e := graph.Edge{From: rt.ID, To: id, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: rt.Pos}
+	e.SetAttr(graph.AttrVia, "ci-secret")
+	e.SetAttr(graph.AttrName, name)
+	e.SetAttr("environment", env)
+	e.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs in environment %s; no input shows whether that environment defines secret %s, which would take precedence over the repository's", env, name))
+	v.addEdge(e)
 }
 
 // exposeEnvironmentContext writes the edges of a job in an environment

@@ -3,6 +3,8 @@
 // (Yarn 1 and Yarn 2 and later), pnpm-lock.yaml, Go's go.mod and go.sum,
 // pip requirements files, poetry.lock, uv.lock, Pipfile.lock, Cargo.lock,
 // Gemfile.lock and composer.lock. Each format has its own ingest.Parser.
+// The npm parser also reads a package.json that no lockfile covers: its
+// declared dependencies are locked at unpinned versions.
 //
 // For every pinned package a parser writes a Package version node (id: the
 // purl with version), its unversioned name node and VERSION_OF between
@@ -45,6 +47,9 @@
 //     100,000 packages or 1,000,000 dependency edges. A name or version
 //     with a control character or invalid UTF-8 is left out with a warning.
 //   - Git, URL and folder sources are marked (origin, local) but their
-//     addresses are not kept, because they may carry credentials. A URL
+//     addresses are not kept, because they may carry credentials.
+//   - A package.json counts as covered by a lockfile in its folder or any
+//     folder above it up to the repository root, so a project without a
+//     lockfile below a folder that has one is not read. A URL
 //     with credentials gives one warning per file.
 package lockfile

@@ -18,6 +18,7 @@ var fuzzTargets = []struct {
 	rel    string
 }{
 	{NewNPM(), "package-lock.json"},
+	{NewNPM(), "package.json"},
 	{NewGoMod(), "go.mod"},
 	{NewGoMod(), "go.sum"},
 	{NewRequirements(), "requirements.txt"},

@@ -22,15 +22,19 @@ func NewNPM() *NPM { return &NPM{} }
 func (*NPM) Format() string { return "npm-lockfile" }
 
 // Detect implements ingest.Parser. It claims package-lock.json and
-// npm-shrinkwrap.json only: node_modules/.package-lock.json describes one
-// machine's install, and package.json resolves no versions.
+// npm-shrinkwrap.json, and package.json where no lockfile covers it:
+// node_modules/.package-lock.json describes one machine's install, and a
+// lockfile beside a package.json says more than the package.json does.
 func (*NPM) Detect(f *ingest.File) bool {
 	b := baseName(f)
-	return b == "package-lock.json" || b == "npm-shrinkwrap.json"
+	return b == "package-lock.json" || b == "npm-shrinkwrap.json" || b == "package.json" && manifestAlone(f)
 }
 
 // Parse implements ingest.Parser.
 func (*NPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ingest.Result) error {
+	if baseName(f) == "package.json" {
+		return parseManifest(f, res)
+	}
 	data, err := readAll(f)
 	if err != nil {
 		return err

@@ -324,7 +324,8 @@ func TestNPMDetect(t *testing.T) {
 	}{
 		{"package-lock.json", true},
 		{"web/npm-shrinkwrap.json", true},
-		{"package.json", false},
+		{"package.json", true}, // no lockfile beside it
+		{"node_modules/left-pad/package.json", false},
 		{"node_modules/.package-lock.json", false},
 		{"web/app.package-lock.json", false},
 	} {

@@ -1,0 +1,43 @@
+package actions
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestPublishImages(t *testing.T) {
+	res := parseFile(t, "publish.yml")
+	tests := []struct {
+		job  string
+		want []string
+		conf graph.Confidence
+	}{
+		{"image", []string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, graph.Certain},
+		{"conditional", []string{"pkg:docker/example-org/api?repository_url=ghcr.io"}, graph.Possible},
+		{"shell", []string{"pkg:docker/example-org/worker?repository_url=ghcr.io"}, graph.Possible},
+		{"pat", nil, ""},
+		{"early", nil, ""},
+		{"readonly", nil, ""},
+		{"combined", []string{"pkg:docker/example-org/app/prod?repository_url=ghcr.io"}, graph.Possible},
+	}
+	for _, tt := range tests {
+		t.Run(tt.job, func(t *testing.T) {
+			ident := graph.GHATokenIdentityID(jobID("publish.yml", tt.job))
+			got := targets(res, ident, graph.EdgeCanPublish)
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Fatalf("CAN_PUBLISH targets (-got +want):\n%s", diff)
+			}
+			for _, to := range got {
+				if e := findEdge(t, res, ident, graph.EdgeCanPublish, to); e.Confidence != tt.conf {
+					t.Errorf("CAN_PUBLISH to %s has confidence %s, want %s", to, e.Confidence, tt.conf)
+				}
+				if n := findNode(t, res, to); n.Kind != graph.NodePackage {
+					t.Errorf("%s is a %s, want a Package", to, n.Kind)
+				}
+			}
+		})
+	}
+}
