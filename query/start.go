@@ -190,6 +190,15 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 				out = append(out, n)
 			}
 		}
+		if s.Range == "" && suffix == "" {
+			// Every version is compromised, so are the manifests that
+			// depend on the name without pinning a version.
+			named, err := r.Nodes(ctx, []string{s.Name})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, named...)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	if len(out) == 0 {

@@ -159,3 +159,49 @@ func TestParsePackageNormalisesNames(t *testing.T) {
 		t.Errorf("version %q range %q, want version 1.4.2", got.Version, got.Range)
 	}
 }
+
+func TestResolveUnversionedPackage(t *testing.T) {
+	const (
+		agent   = "pkg:npm/%40example/agent"
+		wrapper = "pkg:npm/text-wrapper"
+	)
+	s := newG().
+		node(agent, "name", "@example/agent").
+		node(wrapper, "name", "text-wrapper").
+		node(wrapper+"@7.0.3", "version", "7.0.3").
+		node(wrapper+"@9.1.2", "version", "9.1.2").
+		edge(wrapper+"@7.0.3", graph.EdgeVersionOf, wrapper).
+		edge(wrapper+"@9.1.2", graph.EdgeVersionOf, wrapper).
+		edge("repo:example-org/app", graph.EdgeLocks, agent).
+		store(t)
+	tests := []struct {
+		spec string
+		want []string
+	}{
+		// Only a manifest without a lockfile names the package: its name
+		// node is the start.
+		{"pkg:npm/@example/agent", []string{agent}},
+		{"pkg:npm/text-wrapper", []string{wrapper, wrapper + "@7.0.3", wrapper + "@9.1.2"}},
+		{"pkg:npm/text-wrapper@^9.0.0", []string{wrapper + "@9.1.2"}},
+		{"pkg:npm/text-wrapper@7.0.3", []string{wrapper + "@7.0.3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			spec, err := ParsePackage(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ns, err := ResolvePackages(context.Background(), s, []PackageSpec{spec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, n := range ns {
+				got = append(got, n.ID)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("starts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

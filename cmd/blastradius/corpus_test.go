@@ -538,7 +538,7 @@ var corpusPaths = []corpusPath{
 	{lab: tja, start: pkg("pkg:githubactions/reviewdog/action-setup@v1"),
 		target: "pkg:githubactions/corpus/tj-actions__eslint-changed-files", want: absent,
 		note: "HEAD action.yml pins reviewdog/action-setup by commit"},
-	{lab: goat, start: nodeStart("pkg:npm/%40step-security/malware-simulator"),
+	{lab: goat, start: pkg("pkg:npm/@step-security/malware-simulator"),
 		target: ghaToken(goatWF + "publish.yml#build"), want: found,
 		hops: hops(exe, expo), conf: graph.Possible,
 		note: "src/exfiltration-demo/package.json declares the file: dependency, and npm install in that folder runs its lifecycle scripts with the job's token"},
