@@ -18,6 +18,7 @@ const (
 // commands install and run.
 type jobExec struct {
 	installs   []string
+	dirs       []string // folders the installs run in
 	scriptsOff []string
 	runs       []string
 	runsVia    string
@@ -28,6 +29,7 @@ type jobExec struct {
 func readJobExec(rt graph.Node) jobExec {
 	return jobExec{
 		installs:   graph.SplitList(rt.Attr(pkgcmd.AttrInstalls)),
+		dirs:       graph.SplitList(rt.Attr(pkgcmd.AttrInstallDirs)),
 		scriptsOff: graph.SplitList(rt.Attr(pkgcmd.AttrScriptsOff)),
 		runs:       graph.SplitList(rt.Attr(pkgcmd.AttrRuns)),
 		runsVia:    rt.Attr(pkgcmd.AttrRunsVia),

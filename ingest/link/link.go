@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path"
 	"sort"
 	"strings"
 
@@ -260,7 +261,12 @@ func (v *view) linkLockfiles() {
 			if !ok {
 				continue
 			}
-			e := graph.Edge{From: rt.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: lock.Confidence.Weaker(x.conf), Pos: lock.Pos}
+			conf := lock.Confidence.Weaker(x.conf)
+			if where := installReads(job.dirs, lock.Attr(graph.AttrLockfile)); where != "" {
+				conf = conf.Weaker(graph.Possible)
+				x.how += "; possible: " + where
+			}
+			e := graph.Edge{From: rt.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: conf, Pos: lock.Pos}
 			e.SetAttr(graph.AttrLockfile, lock.Attr(graph.AttrLockfile))
 			if c := lock.Attr(graph.AttrChain); c != "" {
 				e.SetAttr(graph.AttrChain, c)
@@ -274,6 +280,30 @@ func (v *view) linkLockfiles() {
 			v.addEdge(e)
 		}
 	}
+}
+
+// installReads compares the folders a job installs in with a lockfile's
+// path, both relative to the repository root. It returns "" when an
+// install runs in the lockfile's folder or below it, where package
+// managers look for it, or when a folder is not known. Otherwise it
+// returns the reason the install may not read the lockfile. The edge then
+// stays as possible, because a checkout into a subfolder or a hidden cd
+// can place the install elsewhere.
+func installReads(dirs []string, lockfile string) string {
+	if len(dirs) == 0 || lockfile == "" {
+		return ""
+	}
+	lockDir := path.Dir(path.Clean(lockfile))
+	for _, d := range dirs {
+		if strings.ContainsAny(d, "$~") || path.IsAbs(d) {
+			return ""
+		}
+		d = path.Clean(d)
+		if lockDir == "." || d == lockDir || strings.HasPrefix(d, lockDir+"/") {
+			return ""
+		}
+	}
+	return fmt.Sprintf("the job installs in %s, outside the folder of %s", strings.Join(dirs, ", "), lockfile)
 }
 
 func contains(list []string, s string) bool {
