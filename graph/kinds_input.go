@@ -1,0 +1,21 @@
+package graph
+
+// Edge kinds of application input. Each states a fact the input shows:
+// a principal can hand data to code that runs somewhere, or can receive
+// what that code sends out. Whether the code can be made to do more than
+// it means to (run the sender's code, send a secret it holds) is not in
+// any input, so a walk follows these kinds only when asked to assume such
+// application flaws, and then only as possible steps.
+const (
+	// EdgeCanInvoke: Identity -> Runtime it can send input to (invoke a
+	// function, reach a listening port, write code the runtime loads).
+	EdgeCanInvoke EdgeKind = "CAN_INVOKE"
+	// EdgeCanReceive: Identity -> Secret held by a runtime that sends
+	// messages the identity can receive (a topic it can subscribe to).
+	EdgeCanReceive EdgeKind = "CAN_RECEIVE"
+)
+
+// AppInputKinds lists the edge kinds of application input.
+var AppInputKinds = []EdgeKind{EdgeCanInvoke, EdgeCanReceive}
+
+func init() { EdgeKinds = append(EdgeKinds, AppInputKinds...) }
