@@ -19,3 +19,8 @@ const (
 var AppInputKinds = []EdgeKind{EdgeCanInvoke, EdgeCanReceive}
 
 func init() { EdgeKinds = append(EdgeKinds, AppInputKinds...) }
+
+// AttrLoadsCode is the attribute of a Runtime that lists the S3 objects
+// (arn:aws:s3:::bucket/key) its configuration loads and runs as code,
+// such as a script its user data fetches or a page it serves.
+const AttrLoadsCode = "loads_code"

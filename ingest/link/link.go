@@ -103,6 +103,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		v.linkLockfiles,
 		v.linkAWS,
 		v.linkPrivesc,
+		v.linkAppInput,
 		v.linkGCP,
 		v.linkKubernetes,
 		v.linkSessions,

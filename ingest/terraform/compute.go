@@ -37,6 +37,9 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 		attrs["instance_id"] = id
 		attrs["arn"] = e.ev.arn("ec2", "instance/"+id)
 	}
+	if objs := e.loadsCode(b, "user_data"); objs != "" {
+		attrs[graph.AttrLoadsCode] = objs
+	}
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
 
 	if a := b.attr("iam_instance_profile"); a != nil {
