@@ -106,6 +106,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		v.linkAppInput,
 		v.linkGCP,
 		v.linkKubernetes,
+		v.linkInstallNamespace,
 		v.linkSessions,
 		v.linkObservedSubjects,
 	} {
