@@ -12,10 +12,11 @@ import (
 // hosted URL (https://bucket.s3.amazonaws.com/key, with or without a
 // region), a path-style URL (https://s3.region.amazonaws.com/bucket/key)
 // and an s3:// URI. A bucket name may hold an interpolation the evaluator
-// left unresolved, written ${...}.
+// left unresolved, written ${...}. A key ends before a query string, which
+// may carry a signature, and before a comma, which separates list items.
 var (
 	s3Name        = `((?:[a-z0-9.-]|\$\{[^}]*\})+?)`
-	s3Key         = `((?:[^\s"'<>()\\${}]|\$\{[^}]*\})+)`
+	s3Key         = `((?:[^\s"'<>()\\${}?#&,]|\$\{[^}]*\})+)`
 	s3HostedURL   = regexp.MustCompile(`https?://` + s3Name + `\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com/` + s3Key)
 	s3PathURL     = regexp.MustCompile(`https?://s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com/` + s3Name + `/` + s3Key)
 	s3URI         = regexp.MustCompile(`s3://` + s3Name + `/` + s3Key)
@@ -34,7 +35,7 @@ func loadedCode(texts []string) []string {
 		for _, re := range []*regexp.Regexp{s3HostedURL, s3PathURL, s3URI} {
 			for _, m := range re.FindAllStringSubmatch(text, -1) {
 				bucket, key := m[1], strings.TrimRight(m[2], ".,;")
-				if bucket == "" || key == "" || !codeExtension[strings.ToLower(path.Ext(key))] {
+				if bucket == "" || key == "" || strings.Contains(bucket, ",") || !codeExtension[strings.ToLower(path.Ext(key))] {
 					continue
 				}
 				out = append(out, "arn:aws:s3:::"+bucket+"/"+key)

@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"path"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,6 +31,9 @@ func TestLoadedCode(t *testing.T) {
 			`<img src="https://example-org-assets.s3.amazonaws.com/logo.svg">`, nil},
 		{"other host", `<script src="https://cdn.example.org/app.js"></script>`, nil},
 		{"no key", `https://example-org-assets.s3.amazonaws.com/`, nil},
+		{"presigned url keeps no query",
+			`curl "https://example-org-tools.s3.amazonaws.com/run.sh?X-Amz-Credential=CANARY-terraform-7f3a&X-Amz-Signature=CANARY-terraform-7f3a"`,
+			[]string{"arn:aws:s3:::example-org-tools/run.sh"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -38,4 +43,21 @@ func TestLoadedCode(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzLoadedCode(f *testing.F) {
+	f.Add(`<script src="https://example-org-assets.s3.amazonaws.com/auth-module.js"></script>`)
+	f.Add(`aws s3 cp s3://example-org-${var.env}/run.sh - | sh`)
+	f.Add(`https://s3.amazonaws.com/example-org-tools/a/b.py?x=1`)
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, obj := range loadedCode([]string{text}) {
+			bucket, key, ok := strings.Cut(strings.TrimPrefix(obj, "arn:aws:s3:::"), "/")
+			if !strings.HasPrefix(obj, "arn:aws:s3:::") || !ok || bucket == "" || key == "" {
+				t.Fatalf("malformed object %q", obj)
+			}
+			if !codeExtension[strings.ToLower(path.Ext(key))] || strings.ContainsAny(key, "?#& \n") {
+				t.Fatalf("object %q is no code or keeps a query", obj)
+			}
+		}
+	})
 }
