@@ -2,9 +2,9 @@ package graph
 
 // Edge kinds of application input. Each states a fact the input shows:
 // a principal can hand data to code that runs somewhere, or can receive
-// what that code sends out. Whether the code can be made to do more than
-// it means to (run the sender's code, send a secret it holds) is not in
-// any input, so a walk follows these kinds only when asked to assume such
+// what that code sends out. No input shows whether the code can be made
+// to do more than it means to (run the sender's code, send a secret it
+// holds). A walk therefore follows these kinds only when it assumes such
 // application flaws, and then only as possible steps.
 const (
 	// EdgeCanInvoke: Identity -> Runtime it can send input to (invoke a

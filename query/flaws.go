@@ -2,7 +2,7 @@ package query
 
 import "github.com/blastradius-dev/blastradius/graph"
 
-// Application flaws. An edge of graph.AppInputKinds says that a principal
+// Application flaws. An edge of graph.AppInputKinds states that a principal
 // can send input to a runtime (or receive what a runtime sends). By
 // default the walk does not follow such edges: the input never shows
 // that the code receiving the input can be made to run the sender's code

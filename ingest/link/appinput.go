@@ -11,9 +11,9 @@ import (
 // Application input. The rules below derive the edges of
 // graph.AppInputKinds: who can send input to a runtime (CAN_INVOKE), and
 // who can receive the messages a runtime sends (CAN_RECEIVE). Each edge is
-// a fact of the permissions and of the runtime's configuration; what the
+// a fact of the permissions and of the runtime's configuration. What the
 // runtime's code does with the input is not, so a query follows these
-// edges only when told to assume application flaws.
+// edges only with the option that assumes application flaws.
 
 // Actions that hand input to a Lambda function.
 var invokeActions = []string{"lambda:InvokeFunction", "lambda:InvokeFunctionUrl"}

@@ -23,7 +23,7 @@ type boundAccount struct {
 // namespace (read in default), a possible EXPOSES of the token of the
 // same-named service account in another namespace, when a binding in the
 // manifest's folder or below names that account with that namespace. The
-// manifests then say where they are meant to be applied (kubectl -n), and
+// manifests then show where they are meant to be applied (kubectl -n), and
 // the workload runs as that account there.
 func (v *view) linkInstallNamespace() {
 	bound := map[string][]boundAccount{}
