@@ -33,7 +33,7 @@ func (q *queryFlags) register(cmd *cobra.Command) {
 	f.StringArrayVar(&q.start.Nodes, "node", nil, "any node id to start from; repeatable")
 	f.StringVar(&q.since, "since", "", "compromise time (RFC 3339, e.g. 2026-10-05T09:00:00Z): log evidence after it is flagged")
 	f.IntVar(&q.depth, "depth", query.DefaultMaxDepth, "maximum path length")
-	f.BoolVar(&q.appFlaws, "assume-app-flaws", false, "assume that input a runtime receives can run code there (invoking a function, reaching a public port): follow such steps as possible")
+	f.BoolVar(&q.appFlaws, "assume-app-flaws", false, "assume application flaws: input a runtime receives may run code there, and its messages may carry its secrets (followed as possible steps)")
 }
 
 func (q *queryFlags) options() (query.Options, error) {
