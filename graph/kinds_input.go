@@ -24,3 +24,9 @@ func init() { EdgeKinds = append(EdgeKinds, AppInputKinds...) }
 // (arn:aws:s3:::bucket/key) its configuration loads and runs as code,
 // such as a script its user data fetches or a page it serves.
 const AttrLoadsCode = "loads_code"
+
+// AttrInternetIngress is the attribute of a Runtime that the internet can
+// send requests to: "open" when a security group on the way admits every
+// address, "undecided" when the admitted addresses are not resolved.
+// Attribute internet_ingress_via names the load balancer or "public_ip".
+const AttrInternetIngress = "internet_ingress"

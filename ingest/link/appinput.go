@@ -31,6 +31,7 @@ func (v *view) linkAppInput() {
 	sort.Slice(runtimes, func(i, j int) bool { return runtimes[i].ID < runtimes[j].ID })
 	for _, rt := range runtimes {
 		v.invokeFunction(rt, access)
+		v.internetInput(rt)
 		v.loadCode(rt, access)
 		v.receiveMessages(rt, access)
 	}
@@ -53,6 +54,31 @@ func (v *view) invokeFunction(rt graph.Node, access map[string][]graph.Edge) {
 		in.SetAttr(graph.AttrReason, fmt.Sprintf("%s on %s hands input to the function", strings.Join(acts, ", "), arn))
 		v.addEdge(in)
 	}
+}
+
+// internetInput derives CAN_INVOKE from the anonymous caller to a runtime
+// that the internet can send requests to (graph.AttrInternetIngress):
+// certain when a security group on the way admits every address, possible
+// when the admitted addresses are not resolved.
+func (v *view) internetInput(rt graph.Node) {
+	level := rt.Attr(graph.AttrInternetIngress)
+	conf := graph.Certain
+	switch level {
+	case "open":
+	case "undecided":
+		conf = graph.Possible
+	default:
+		return
+	}
+	via := rt.Attr(graph.AttrInternetIngress + "_via")
+	e := graph.Edge{From: AnonymousID, To: rt.ID, Kind: graph.EdgeCanInvoke, Confidence: conf, Pos: rt.Pos}
+	reason := fmt.Sprintf("the internet can send requests to the runtime through %s", via)
+	if conf == graph.Possible {
+		reason += "; undecided: the addresses its security group admits are not resolved in the input"
+	}
+	e.SetAttr(graph.AttrReason, reason)
+	v.addNode(anonymousNode())
+	v.addEdge(e)
 }
 
 // loadCode derives CAN_INVOKE to a runtime from each principal that can

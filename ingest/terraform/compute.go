@@ -40,6 +40,8 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 	if objs := e.loadsCode(b, "user_data"); objs != "" {
 		attrs[graph.AttrLoadsCode] = objs
 	}
+	level, via := e.internetIngress(b, bv)
+	ingressAttrs(attrs, level, via)
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
 
 	if a := b.attr("iam_instance_profile"); a != nil {
