@@ -240,9 +240,13 @@ var corpusPaths = []corpusPath{
 		note: "chris -> lambdaManager role -> iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction run code as the debug role (trusted by lambda.amazonaws.com, AdministratorAccess)"},
 
 	// CloudGoat rce_web_app.
-	{lab: cg + "rce_web_app", start: assumingFlaws(identity("lara")),
+	{lab: cg + "rce_web_app", start: identity("lara"),
 		target: ec2("ubuntu"), want: missing,
-		note: "even assuming application flaws: no input fact says lara can send input to the instance; the Terraform ingester reads no load balancer, target group or security group, and the listener's security group admits only var.cg_whitelist, so whether lara's caller reaches it is not in the input (the admin URL lara reads in the ELB log bucket is a secret of the application, not a fact)"},
+		note: "without the assumption, requests to the web application are no step into the instance"},
+	{lab: cg + "rce_web_app", start: assumingFlaws(append(identity("lara"), nodeStart("aws:anonymous")...)),
+		target: ec2("ubuntu"), want: found,
+		hops: hops(graph.EdgeCanInvoke), conf: graph.Possible,
+		note: "lara's holder calls from the internet (the anonymous caller is a start too): internet-facing aws_lb.this forwards through its listener and target group to the instance; possible: its security group admits var.cg_whitelist, which the input leaves unresolved; assumes the web application's input handling is exploitable (the RCE). lara's s3 read of the ELB log bucket, where the admin URL is found, is not on the path: an unlisted URL is no access control the graph models"},
 	{lab: cg + "rce_web_app", start: identity("McDuck"),
 		target: ec2("ubuntu"), want: found,
 		hops: hops(read, holds, auth, graph.EdgeCanModify), conf: graph.Possible,

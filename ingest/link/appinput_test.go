@@ -133,3 +133,26 @@ func TestAppInputAnonymousWriter(t *testing.T) {
 		t.Errorf("reason %q, want %q", got, want)
 	}
 }
+
+func TestAppInputInternet(t *testing.T) {
+	tests := []struct {
+		name  string
+		attrs []string
+		want  []string
+	}{
+		{"open", []string{graph.AttrInternetIngress, "open", graph.AttrInternetIngress + "_via", "aws_lb.public"},
+			[]string{AnonymousID + " -> " + appHost + " (certain)"}},
+		{"undecided", []string{graph.AttrInternetIngress, "undecided", graph.AttrInternetIngress + "_via", "public_ip"},
+			[]string{AnonymousID + " -> " + appHost + " (possible)"}},
+		{"no ingress", nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := awsNode(appHost, graph.NodeRuntime, append([]string{"type", "ec2-instance"}, tc.attrs...)...)
+			got := derivedOf(t, store(t, []graph.Node{n}, nil), graph.EdgeCanInvoke)
+			if diff := cmp.Diff(got, tc.want, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("CAN_INVOKE edges (-got +want):\n%s", diff)
+			}
+		})
+	}
+}

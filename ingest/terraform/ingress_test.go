@@ -1,0 +1,49 @@
+package terraform
+
+import (
+	"testing"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestInstanceIngressAndLoadedCode(t *testing.T) {
+	res, rejected := parseDir(t, "testdata/ingress")
+	if len(rejected) > 0 {
+		t.Fatalf("rejected: %v", rejected)
+	}
+	byID := map[string]graph.Node{}
+	for _, n := range res.Nodes {
+		byID[n.ID] = n
+	}
+	tests := []struct {
+		addr                   string
+		ingress, via, loadCode string
+	}{
+		{addr: "aws_instance.web", ingress: "open", via: "aws_lb.public",
+			loadCode: "arn:aws:s3:::example-org-deploy/bin/start.sh"},
+		{addr: "aws_instance.admin"},
+		{addr: "aws_instance.bastion", ingress: "undecided", via: "public_ip"},
+		{addr: "aws_instance.partner"},
+		{addr: "aws_instance.private"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.addr, func(t *testing.T) {
+			n, ok := byID[ec2RuntimeID("", tc.addr)]
+			if !ok {
+				n, ok = byID[ec2RuntimeID("111122223333", tc.addr)]
+			}
+			if !ok {
+				t.Fatalf("no runtime for %s", tc.addr)
+			}
+			if got := n.Attr(graph.AttrInternetIngress); got != tc.ingress {
+				t.Errorf("internet_ingress %q, want %q", got, tc.ingress)
+			}
+			if got := n.Attr(graph.AttrInternetIngress + "_via"); got != tc.via {
+				t.Errorf("internet_ingress_via %q, want %q", got, tc.via)
+			}
+			if got := n.Attr(graph.AttrLoadsCode); got != tc.loadCode {
+				t.Errorf("loads_code %q, want %q", got, tc.loadCode)
+			}
+		})
+	}
+}
