@@ -30,3 +30,7 @@ const AttrLoadsCode = "loads_code"
 // address, "undecided" when the admitted addresses are not resolved.
 // Attribute internet_ingress_via names the load balancer or "public_ip".
 const AttrInternetIngress = "internet_ingress"
+
+// AttrTriggeredBy is the attribute of a Lambda runtime that lists the ARNs
+// of the queues, streams and topics whose messages invoke it.
+const AttrTriggeredBy = "triggered_by"

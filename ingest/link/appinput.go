@@ -38,7 +38,8 @@ func (v *view) linkAppInput() {
 }
 
 // invokeFunction derives CAN_INVOKE to a Lambda runtime from each
-// principal allowed to invoke its function.
+// principal allowed to invoke its function, and from each principal that
+// can send a message into a queue, stream or topic that triggers it.
 func (v *view) invokeFunction(rt graph.Node, access map[string][]graph.Edge) {
 	arn := rt.Attr("arn")
 	if rt.Attr("type") != "lambda" || arn == "" {
@@ -54,6 +55,34 @@ func (v *view) invokeFunction(rt graph.Node, access map[string][]graph.Edge) {
 		in.SetAttr(graph.AttrReason, fmt.Sprintf("%s on %s hands input to the function", strings.Join(acts, ", "), arn))
 		v.addEdge(in)
 	}
+	for _, src := range graph.SplitList(rt.Attr(graph.AttrTriggeredBy)) {
+		send := sendActions[awsService(src)]
+		if send == "" {
+			continue
+		}
+		for _, e := range access[src] {
+			if len(actionsOf(e, []string{send})) == 0 {
+				continue
+			}
+			in := graph.Edge{From: e.From, To: rt.ID, Kind: graph.EdgeCanInvoke, Confidence: e.Confidence, Pos: e.Pos}
+			in.SetAttr(graph.AttrActions, send)
+			in.SetAttr(graph.AttrReason, fmt.Sprintf("%s on %s, whose messages invoke the function", send, src))
+			v.addEdge(in)
+		}
+	}
+}
+
+// sendActions maps the service of a function's trigger to the action that
+// puts a message into it.
+var sendActions = map[string]string{"sqs": "sqs:SendMessage", "sns": "sns:Publish", "kinesis": "kinesis:PutRecord"}
+
+// awsService returns the service part of an ARN (arn:aws:SERVICE:...).
+func awsService(arn string) string {
+	parts := strings.SplitN(arn, ":", 4)
+	if len(parts) < 4 {
+		return ""
+	}
+	return parts[2]
 }
 
 // internetInput derives CAN_INVOKE from the anonymous caller to a runtime

@@ -25,6 +25,7 @@ const (
 	appFnRole = "arn:aws:iam::111122223333:role/example-resize"
 	appEnv    = "secret:aws:env:aws:lambda:" + appFnARN + "/API_KEY"
 	appTopic  = "arn:aws:sns:us-east-1:111122223333:example-events"
+	appQueue  = "arn:aws:sqs:us-east-1:111122223333:example-jobs"
 	appBucket = "arn:aws:s3:::example-org-assets"
 	appHost   = "runtime:aws:ec2:111122223333:aws_instance.web"
 	appAlice  = "arn:aws:iam::111122223333:user/alice"
@@ -101,6 +102,20 @@ func TestAppInputEdges(t *testing.T) {
 			f.allow(appFnRole, appTopic, "", "sns:Publish")
 			f.allow(appBob, appTopic, "", "sns:Publish")
 		}, graph.EdgeCanReceive, nil},
+		{"sender to a queue that triggers the function", func(f *appFixture) {
+			f.nodes[0].SetAttr(graph.AttrTriggeredBy, appQueue+","+appTopic)
+			f.nodes = append(f.nodes, awsNode(appQueue, graph.NodeResource))
+			f.allow(appAlice, appQueue, "", "sqs:SendMessage")
+			f.allow(appBob, appQueue, "", "sqs:ReceiveMessage")
+		}, graph.EdgeCanInvoke, []string{appAlice + " -> " + appFn + " (certain)"}},
+		{"publisher to a topic that triggers the function", func(f *appFixture) {
+			f.nodes[0].SetAttr(graph.AttrTriggeredBy, appTopic)
+			f.allow(appBob, appTopic, "", "sns:Publish")
+		}, graph.EdgeCanInvoke, []string{appBob + " -> " + appFn + " (certain)"}},
+		{"sender to a queue that triggers nothing", func(f *appFixture) {
+			f.nodes = append(f.nodes, awsNode(appQueue, graph.NodeResource))
+			f.allow(appAlice, appQueue, "", "sqs:SendMessage")
+		}, graph.EdgeCanInvoke, nil},
 		{"writer of loaded code", func(f *appFixture) {
 			f.allow(appAlice, appBucket+"/*", "", "s3:PutObject")
 			f.allow(appBob, appBucket+"/*", "", "s3:GetObject")

@@ -138,13 +138,14 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 	rng := b.syn.DefRange()
 	image, _ := attrStr(bv, "image_uri")
 	e.node(graph.NodeRuntime, runtime, name, rng, map[string]string{
-		graph.AttrProvider: providerAWS,
-		"type":             "lambda",
-		graph.AttrAccount:  e.ev.account,
-		graph.AttrName:     name,
-		"arn":              arn,
-		"image":            image,
-		"tf_address":       b.addr,
+		graph.AttrProvider:    providerAWS,
+		"type":                "lambda",
+		graph.AttrAccount:     e.ev.account,
+		graph.AttrName:        name,
+		"arn":                 arn,
+		"image":               image,
+		"tf_address":          b.addr,
+		graph.AttrTriggeredBy: graph.JoinList(e.triggers(b)),
 	})
 	if image != "" {
 		e.executesImage(runtime, image, b.attr("image_uri").Expr.Range())

@@ -3,6 +3,8 @@ package terraform
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
@@ -45,5 +47,27 @@ func TestInstanceIngressAndLoadedCode(t *testing.T) {
 				t.Errorf("loads_code %q, want %q", got, tc.loadCode)
 			}
 		})
+	}
+}
+
+// TestLambdaTriggers reads no provider block, so ARNs have no region or
+// account.
+func TestLambdaTriggers(t *testing.T) {
+	res, rejected := parseDir(t, "testdata/triggers")
+	if len(rejected) > 0 {
+		t.Fatalf("rejected: %v", rejected)
+	}
+	got := map[string]string{}
+	for _, n := range res.Nodes {
+		if n.Attr("type") == "lambda" {
+			got[n.Attr("tf_address")] = n.Attr(graph.AttrTriggeredBy)
+		}
+	}
+	want := map[string]string{
+		"aws_lambda_function.worker": "arn:aws:sns:::example-events,arn:aws:sqs:::example-jobs",
+		"aws_lambda_function.idle":   "",
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("triggered_by (-got +want):\n%s", diff)
 	}
 }
