@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,6 +15,13 @@ func TestInstanceIngressAndLoadedCode(t *testing.T) {
 	if len(rejected) > 0 {
 		t.Fatalf("rejected: %v", rejected)
 	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("CANARY-terraform-flaw-7f3a")) {
+		t.Error("a value of the user data reached the result")
+	}
 	byID := map[string]graph.Node{}
 	for _, n := range res.Nodes {
 		byID[n.ID] = n
@@ -22,7 +31,7 @@ func TestInstanceIngressAndLoadedCode(t *testing.T) {
 		ingress, via, loadCode string
 	}{
 		{addr: "aws_instance.web", ingress: "open", via: "aws_lb.public",
-			loadCode: "arn:aws:s3:::example-org-deploy/bin/start.sh"},
+			loadCode: "arn:aws:s3:::example-org-deploy/bin/start.sh,arn:aws:s3:::example-org-deploy/hook.py"},
 		{addr: "aws_instance.admin"},
 		{addr: "aws_instance.bastion", ingress: "undecided", via: "public_ip"},
 		{addr: "aws_instance.partner"},

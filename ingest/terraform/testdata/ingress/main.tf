@@ -89,6 +89,8 @@ resource "aws_instance" "web" {
     #!/bin/bash
     aws s3 cp s3://example-org-deploy/bin/start.sh /opt/start.sh
     aws s3 cp s3://example-org-deploy/logo.png /opt/logo.png
+    curl -o /opt/hook.py "https://example-org-deploy.s3.amazonaws.com/hook.py?X-Amz-Signature=CANARY-terraform-flaw-7f3a"
+    export DB_PASSWORD=CANARY-terraform-flaw-7f3a
     bash /opt/start.sh
   EOT
 }
