@@ -55,16 +55,16 @@ func newAppFixture() *appFixture {
 
 // allow attaches an inline policy allowing actions on a resource to a
 // principal; cond, when set, is the statement's condition.
-func (f *appFixture) allow(who, resource, cond string, actions ...string) {
+func (f *appFixture) allow(principal, resource, cond string, actions ...string) {
 	c := ""
 	if cond != "" {
 		c = `,"Condition":` + cond
 	}
-	pol := who + "#inline/p" + string(rune('a'+len(f.nodes)))
+	pol := principal + "#inline/p" + string(rune('a'+len(f.nodes)))
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["` + strings.Join(actions, `","`) +
 		`"],"Resource":"` + resource + `"` + c + `}]}`
 	f.nodes = append(f.nodes, awsNode(pol, graph.NodePolicy, "document", doc))
-	f.edges = append(f.edges, edge(who, graph.EdgeHasPolicy, pol))
+	f.edges = append(f.edges, edge(principal, graph.EdgeHasPolicy, pol))
 }
 
 func TestAppInputEdges(t *testing.T) {
