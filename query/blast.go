@@ -41,6 +41,9 @@ type Options struct {
 	// after compromise. Zero means no compromise time is known.
 	Since    time.Time
 	MaxDepth int
+	// AssumeAppFlaws follows the edges of graph.AppInputKinds: input a
+	// runtime receives counts as code it may run (see flaws.go).
+	AssumeAppFlaws bool
 }
 
 // Hop is one edge of an explaining path, in the attacker's direction.
@@ -159,6 +162,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		frontier = append(frontier, v)
 	}
 	var out, in []*graph.Edge
+	fwd := forwardKinds(opt)
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -167,9 +171,12 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		for _, v := range frontier {
 			frontierIDs = append(frontierIDs, v.id)
 		}
-		outEdges, err := r.Expand(ctx, frontierIDs, graph.Out, forward...)
+		outEdges, err := r.Expand(ctx, frontierIDs, graph.Out, fwd...)
 		if err != nil {
 			return nil, err
+		}
+		if opt.AssumeAppFlaws {
+			assumeAppFlaws(outEdges)
 		}
 		inEdges, err := r.Expand(ctx, frontierIDs, graph.In, backward...)
 		if err != nil {

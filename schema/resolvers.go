@@ -42,6 +42,8 @@ type startInput struct {
 	Identities *[]string
 	Runtimes   *[]string
 	Nodes      *[]string
+	// AssumeAppFlaws sets query.Options.AssumeAppFlaws.
+	AssumeAppFlaws *bool
 }
 
 type radiusArgs struct {
@@ -73,6 +75,9 @@ func (a radiusArgs) request() (query.Start, query.Options, error) {
 		s.Advisories = append(s.Advisories, adv)
 	}
 	opt := query.Options{MaxDepth: query.DefaultMaxDepth}
+	if a.Start.AssumeAppFlaws != nil {
+		opt.AssumeAppFlaws = *a.Start.AssumeAppFlaws
+	}
 	if s.Empty() {
 		return s, opt, badInput("missing start: name packages, advisories, secrets, identities, runtimes or nodes")
 	}

@@ -93,6 +93,11 @@ const (
 
 func hops(k ...graph.EdgeKind) []graph.EdgeKind { return k }
 
+// assumingFlaws adds --assume-app-flaws to a start: input a runtime
+// receives may run code there, and messages it sends may carry its
+// secrets.
+func assumingFlaws(start []string) []string { return append(start, "--assume-app-flaws") }
+
 func identity(id string) []string { return []string{"--identity", id} }
 func runtimeStart(id string) []string {
 	return []string{"--runtime", id}
@@ -255,7 +260,11 @@ var corpusPaths = []corpusPath{
 	// CloudGoat rce_web_app.
 	{lab: cg + "rce_web_app", start: identity("lara"),
 		target: ec2("ubuntu"), want: missing,
-		note: "RCE through the admin URL found in the ELB log bucket is an application flaw, not an input fact"},
+		note: "without the assumption, requests to the web application are no step into the instance"},
+	{lab: cg + "rce_web_app", start: assumingFlaws(append(identity("lara"), nodeStart("aws:anonymous")...)),
+		target: ec2("ubuntu"), want: found,
+		hops: hops(graph.EdgeCanInvoke), conf: graph.Possible,
+		note: "lara's holder calls from the internet (the anonymous caller is a start too): internet-facing aws_lb.this forwards through its listener and target group to the instance; possible: its security group admits var.cg_whitelist, which the input leaves unresolved; assumes the web application's input handling is exploitable (the RCE). lara's s3 read of the ELB log bucket, where the admin URL is found, is not on the path: an unlisted URL is no access control the graph models"},
 	{lab: cg + "rce_web_app", start: identity("McDuck"),
 		target: ec2("ubuntu"), want: found,
 		hops: hops(read, holds, auth, graph.EdgeCanModify), conf: graph.Possible,
@@ -291,7 +300,11 @@ var corpusPaths = []corpusPath{
 	// CloudGoat sns_secrets.
 	{lab: cg + "sns_secrets", start: identity(user("cg-sns-user-" + cgvar)),
 		target: "secret:aws:env:aws:lambda:arn:aws:lambda:us-east-1::function:cg-sns-secrets-" + cgvar + "/API_GATEWAY_KEY", want: missing,
-		note: "sns:Subscribe on a topic is no read of what its publishers send (the Lambda publishes its API_GATEWAY_KEY); the Lambda's env var holds the API key Secret (type=api-key), which no edge leads on from"},
+		note: "without the assumption, sns:Subscribe on a topic is no read of what its publishers send"},
+	{lab: cg + "sns_secrets", start: assumingFlaws(identity(user("cg-sns-user-" + cgvar))),
+		target: "secret:aws:env:aws:lambda:arn:aws:lambda:us-east-1::function:cg-sns-secrets-" + cgvar + "/API_GATEWAY_KEY", want: found,
+		hops: hops(graph.EdgeCanReceive), conf: graph.Possible,
+		note: "sns:Subscribe on public-topic, to which the Lambda's role may sns:Publish; assumes the Lambda sends the secret it holds (its API_GATEWAY_KEY env var, which HOLDS the API key) in its messages"},
 
 	// CloudGoat sqs_flag_shop.
 	{lab: cg + "sqs_flag_shop", start: identity(user("cg-sqs-user-" + cgvar)),
@@ -299,18 +312,30 @@ var corpusPaths = []corpusPath{
 		hops: hops(assume, access), conf: graph.Certain,
 		note: "assume the sender role -> sqs:SendMessage on the queue the Lambda consumes"},
 
-	// CloudGoat static: the anonymously writable bucket is the compromised code.
-	{lab: cg + "static", start: nodeStart("arn:aws:s3:::cg-assets-" + cgvar),
+	// CloudGoat static: an anonymous caller writes the script the web
+	// server's page loads.
+	{lab: cg + "static", start: nodeStart("aws:anonymous"),
 		target: ec2("instance"), want: missing,
-		note: "a script served from S3 (aws_s3_object auth-module.js) and loaded by a runtime is not a Package it EXECUTES; Principal \"*\" with s3:PutObject is not a start; the bot's password literal in user_data is not a Secret"},
+		note: "without the assumption, writing a script a runtime loads is no step into the runtime"},
+	{lab: cg + "static", start: assumingFlaws(nodeStart("aws:anonymous")),
+		target: ec2("instance"), want: found,
+		hops: hops(graph.EdgeCanInvoke), conf: graph.Possible,
+		note: "the bucket policy allows Principal \"*\" s3:PutObject (possible: its aws:SourceIp condition is unknown) on cg-assets, and the instance's user_data serves a page with <script src=...cg-assets.../auth-module.js>, which the victim bot on the instance loads; assumes the loaded script runs with the bot's reach"},
 
 	// CloudGoat vulnerable_lambda.
 	{lab: cg + "vulnerable_lambda", start: identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar),
 		target: "arn:aws:iam::940877411605:role/cg-lambda-invoker-" + cgvar, want: found,
 		hops: hops(assume), conf: graph.Certain, note: "invoker role trusts bilbo"},
 	{lab: cg + "vulnerable_lambda", start: identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar),
+		target: "arn:aws:iam::940877411605:role/" + cgvar + "-policy_applier_lambda1", want: missing,
+		note: "without the assumption, lambda:InvokeFunction is not acting as the function's role"},
+	{lab: cg + "vulnerable_lambda", start: assumingFlaws(identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar)),
+		target: "arn:aws:iam::940877411605:role/" + cgvar + "-policy_applier_lambda1", want: found,
+		hops: hops(assume, graph.EdgeCanInvoke, expo, auth), conf: graph.Possible,
+		note: "bilbo assumes cg-lambda-invoker, whose lambda:InvokeFunction hands input to policy_applier_lambda1; assumes its input handling is exploitable (SQL injection), so the sender runs code as the function's role"},
+	{lab: cg + "vulnerable_lambda", start: assumingFlaws(identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar)),
 		target: "arn:aws:secretsmanager:us-east-1:940877411605:secret:" + cgvar + "-final_flag", want: missing,
-		note: "lambda:InvokeFunction on a function whose input is injectable (SQL injection: not an input fact) is not acting as its role; only so would the role's iam:AttachUserPolicy on bilbo make bilbo an administrator"},
+		note: "even assuming application flaws the walk stops at the function's role: its iam:AttachUserPolicy on bilbo reaches bilbo only as the target of an action (CAN_ACCESS, inspected), and no edge says that attaching a policy to the start identity widens the start's own reach"},
 
 	// BishopFox iam-vulnerable: every principal reaches account admin.
 	{lab: bishop, start: identity("privesc1-CreateNewPolicyVersion-user"), target: adminScope, want: found,
@@ -467,8 +492,9 @@ var corpusPaths = []corpusPath{
 		hops: hops(read), conf: graph.Certain, note: "get on */* includes secrets"},
 	{lab: argo, start: identity("k8s:sa:argocd/argocd-applicationset-controller"), target: "secret:k8s:*/*", want: found,
 		hops: hops(read), conf: graph.Certain, note: "ClusterRole argocd-applicationset-controller reads secrets cluster-wide"},
-	{lab: argo, start: nodeStart("pkg:docker/argoproj/argocd@latest?repository_url=quay.io"), target: "k8s:cluster", want: missing,
-		note: "namespace-install.yaml names no namespace (kubectl -n argocd applies it), so its StatefulSet runs as default/argocd-application-controller, while the ClusterRoleBinding names argocd/argocd-application-controller: the namespace of kubectl -n is not in the input"},
+	{lab: argo, start: nodeStart("pkg:docker/argoproj/argocd@latest?repository_url=quay.io"), target: "k8s:cluster", want: found,
+		hops: hops(exe, expo, auth, access), conf: graph.Possible,
+		note: "namespace-install.yaml names no namespace (kubectl -n argocd applies it), and the ClusterRoleBinding in manifests/cluster-rbac names argocd/argocd-application-controller, so the StatefulSet possibly runs as that account, bound to ClusterRole argocd-application-controller (* on */*); possible: the namespace of kubectl -n is inferred from the binding"},
 	{lab: argo, start: identity("k8s:sa:default/argocd-dex-server"), target: "secret:k8s:default/argocd-secret", want: found,
 		hops: hops(read), conf: graph.Certain, note: "namespace-install.yaml: Role argocd-dex-server reads the Secrets of the install namespace"},
 	{lab: argo, start: identity("k8s:sa:default/argocd-dex-server"), target: "secret:k8s:*/*", want: absent,

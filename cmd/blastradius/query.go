@@ -20,6 +20,7 @@ type queryFlags struct {
 	advisories []string
 	since      string
 	depth      int
+	appFlaws   bool
 }
 
 func (q *queryFlags) register(cmd *cobra.Command) {
@@ -32,13 +33,14 @@ func (q *queryFlags) register(cmd *cobra.Command) {
 	f.StringArrayVar(&q.start.Nodes, "node", nil, "any node id to start from; repeatable")
 	f.StringVar(&q.since, "since", "", "compromise time (RFC 3339, e.g. 2026-10-05T09:00:00Z): log evidence after it is flagged")
 	f.IntVar(&q.depth, "depth", query.DefaultMaxDepth, "maximum path length")
+	f.BoolVar(&q.appFlaws, "assume-app-flaws", false, "assume application flaws: input a runtime receives may run code there, and its messages may carry its secrets (followed as possible steps)")
 }
 
 func (q *queryFlags) options() (query.Options, error) {
 	if q.depth < 1 || q.depth > 64 {
 		return query.Options{}, &exitError{code: exitUsage, err: fmt.Errorf("invalid --depth %d: use 1 to 64", q.depth)}
 	}
-	opt := query.Options{MaxDepth: q.depth}
+	opt := query.Options{MaxDepth: q.depth, AssumeAppFlaws: q.appFlaws}
 	if q.since != "" {
 		t, err := time.Parse(time.RFC3339, q.since)
 		if err != nil {

@@ -126,6 +126,10 @@ func readAll(f *ingest.File) ([]byte, error) {
 // provider is the provider attribute of every node this package writes.
 const provider = "kubernetes"
 
+// attrNamespaceUnset is "true" on a workload whose manifest names no
+// namespace, so that it was read in namespace default.
+const attrNamespaceUnset = "namespace_unset"
+
 // workloadKinds are the kinds whose objects run pods, with the path from
 // the object to its pod spec.
 var workloadKinds = map[string][]string{

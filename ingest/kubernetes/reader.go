@@ -150,18 +150,18 @@ func (r *reader) item(n *yaml.Node, itemKind string) {
 		return
 	}
 	r.res.Records++
-	ns := ""
+	ns, nsUnset := "", false
 	if kind != "Namespace" && kind != "ClusterRole" && kind != "ClusterRoleBinding" {
 		ns = str(get(meta, "namespace"))
 		if ns == "" {
-			ns = "default"
+			ns, nsUnset = "default", true
 			if r.unsetNS == 0 {
 				r.unsetNSLine = ln
 			}
 			r.unsetNS++
 		}
 	}
-	o := &object{n: n, kind: kind, ns: ns, name: name, line: ln, meta: meta}
+	o := &object{n: n, kind: kind, ns: ns, nsUnset: nsUnset, name: name, line: ln, meta: meta}
 	switch kind {
 	case "ServiceAccount":
 		r.serviceAccount(o)
@@ -185,7 +185,9 @@ type object struct {
 	n, meta  *yaml.Node
 	kind     string
 	ns, name string
-	line     int
+	// nsUnset marks an object that names no namespace, read in default.
+	nsUnset bool
+	line    int
 }
 
 func (o *object) annotation(key string) string {

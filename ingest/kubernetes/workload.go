@@ -18,6 +18,9 @@ func (r *reader) workload(o *object) {
 	rt := newNode(id, graph.NodeRuntime, o.kind+" "+o.ns+"/"+o.name, "k8s-workload")
 	rt.SetAttr("kind", o.kind)
 	rt.SetAttr("namespace", o.ns)
+	if o.nsUnset {
+		rt.SetAttr(attrNamespaceUnset, "true")
+	}
 	rt.SetAttr(graph.AttrName, o.name)
 
 	spec := dig(o.n, workloadKinds[o.kind]...)

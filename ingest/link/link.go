@@ -104,8 +104,10 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		v.linkLockfiles,
 		v.linkAWS,
 		v.linkPrivesc,
+		v.linkAppInput,
 		v.linkGCP,
 		v.linkKubernetes,
+		v.linkInstallNamespace,
 		v.linkSessions,
 		v.linkObservedSubjects,
 	} {

@@ -37,6 +37,11 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 		attrs["instance_id"] = id
 		attrs["arn"] = e.ev.arn("ec2", "instance/"+id)
 	}
+	if objs := e.loadsCode(b, "user_data"); objs != "" {
+		attrs[graph.AttrLoadsCode] = objs
+	}
+	level, via := e.internetIngress(b, bv)
+	ingressAttrs(attrs, level, via)
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
 
 	if a := b.attr("iam_instance_profile"); a != nil {
@@ -133,13 +138,14 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 	rng := b.syn.DefRange()
 	image, _ := attrStr(bv, "image_uri")
 	e.node(graph.NodeRuntime, runtime, name, rng, map[string]string{
-		graph.AttrProvider: providerAWS,
-		"type":             "lambda",
-		graph.AttrAccount:  e.ev.account,
-		graph.AttrName:     name,
-		"arn":              arn,
-		"image":            image,
-		"tf_address":       b.addr,
+		graph.AttrProvider:    providerAWS,
+		"type":                "lambda",
+		graph.AttrAccount:     e.ev.account,
+		graph.AttrName:        name,
+		"arn":                 arn,
+		"image":               image,
+		"tf_address":          b.addr,
+		graph.AttrTriggeredBy: graph.JoinList(e.triggers(b)),
 	})
 	if image != "" {
 		e.executesImage(runtime, image, b.attr("image_uri").Expr.Range())

@@ -1,0 +1,36 @@
+package graph
+
+// Edge kinds of application input. Each states a fact the input shows:
+// a principal can hand data to code that runs somewhere, or can receive
+// what that code sends out. No input shows whether the code can be made
+// to do more than it means to (run the sender's code, send a secret it
+// holds). A walk therefore follows these kinds only when it assumes such
+// application flaws, and then only as possible steps.
+const (
+	// EdgeCanInvoke: Identity -> Runtime it can send input to (invoke a
+	// function, reach a listening port, write code the runtime loads).
+	EdgeCanInvoke EdgeKind = "CAN_INVOKE"
+	// EdgeCanReceive: Identity -> Secret held by a runtime that sends
+	// messages the identity can receive (a topic it can subscribe to).
+	EdgeCanReceive EdgeKind = "CAN_RECEIVE"
+)
+
+// AppInputKinds lists the edge kinds of application input.
+var AppInputKinds = []EdgeKind{EdgeCanInvoke, EdgeCanReceive}
+
+func init() { EdgeKinds = append(EdgeKinds, AppInputKinds...) }
+
+// AttrLoadsCode is the attribute of a Runtime that lists the S3 objects
+// (arn:aws:s3:::bucket/key) its configuration loads and runs as code,
+// such as a script its user data fetches or a page it serves.
+const AttrLoadsCode = "loads_code"
+
+// AttrInternetIngress is the attribute of a Runtime that the internet can
+// send requests to: "open" when a security group on the way admits every
+// address, "undecided" when the admitted addresses are not resolved.
+// Attribute internet_ingress_via names the load balancer or "public_ip".
+const AttrInternetIngress = "internet_ingress"
+
+// AttrTriggeredBy is the attribute of a Lambda runtime that lists the ARNs
+// of the queues, streams and topics whose messages invoke it.
+const AttrTriggeredBy = "triggered_by"

@@ -1,0 +1,50 @@
+package query
+
+import "github.com/blastradius-dev/blastradius/graph"
+
+// Application flaws. An edge of graph.AppInputKinds states that a principal
+// can send input to a runtime (or receive what a runtime sends). By
+// default the walk does not follow such edges: the input never shows
+// that the code receiving the input can be made to run the sender's code
+// or to send a secret it holds. Options.AssumeAppFlaws assumes it, and
+// each such step is then possible, its reason naming the assumption.
+
+// assumption is the sentence a step through an application input edge
+// adds to its reason.
+func assumption(k graph.EdgeKind) string {
+	if k == graph.EdgeCanReceive {
+		return "assumes the runtime sends the secret it holds in its messages"
+	}
+	return "assumes the runtime's input handling is exploitable, so the sender may run code there"
+}
+
+// forwardKinds returns the edge kinds walked from source to target.
+func forwardKinds(opt Options) []graph.EdgeKind {
+	if !opt.AssumeAppFlaws {
+		return forward
+	}
+	return append(append([]graph.EdgeKind(nil), forward...), graph.AppInputKinds...)
+}
+
+// assumeAppFlaws makes each application input edge among es a possible
+// step whose reason names the assumption. It changes es in place and
+// gives each changed edge attributes of its own.
+func assumeAppFlaws(es []graph.Edge) {
+	for i := range es {
+		e := &es[i]
+		if e.Kind != graph.EdgeCanInvoke && e.Kind != graph.EdgeCanReceive {
+			continue
+		}
+		attrs := make(map[string]string, len(e.Attrs)+1)
+		for k, v := range e.Attrs {
+			attrs[k] = v
+		}
+		reason := assumption(e.Kind)
+		if r := attrs[graph.AttrReason]; r != "" {
+			reason = r + "; " + reason
+		}
+		attrs[graph.AttrReason] = reason
+		e.Attrs = attrs
+		e.Confidence = graph.Possible
+	}
+}
