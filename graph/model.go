@@ -77,6 +77,14 @@ const (
 	EdgeRunsOn EdgeKind = "RUNS_ON"
 	// EdgeObserved: Identity -> Resource or Identity, seen in access logs.
 	EdgeObserved EdgeKind = "OBSERVED"
+	// EdgeCanInvoke: Identity -> Runtime it can send input to (invoke a
+	// function, reach a listening port, write code the runtime loads).
+	// Walks follow it only when they assume application flaws.
+	EdgeCanInvoke EdgeKind = "CAN_INVOKE"
+	// EdgeCanReceive: Identity -> Secret held by a runtime that sends
+	// messages the identity can receive (a topic it can subscribe to).
+	// Walks follow it only when they assume application flaws.
+	EdgeCanReceive EdgeKind = "CAN_RECEIVE"
 
 	// EdgeHolds: Secret -> Secret whose value it stores (a CI secret that
 	// holds an access key, a vault entry that holds a password).
@@ -98,7 +106,7 @@ var EdgeKinds = []EdgeKind{
 	EdgeDependsOn, EdgeExecutes, EdgeExposes, EdgeAuthenticatesAs, EdgeCanAssume,
 	EdgeCanReadSecret, EdgeCanMint, EdgeCanModify, EdgeCanPublish, EdgeCanAccess,
 	EdgeRunsOn, EdgeObserved, EdgeHolds, EdgeDefines, EdgeLocks, EdgeVersionOf,
-	EdgeHasPolicy, EdgeMemberOf,
+	EdgeHasPolicy, EdgeMemberOf, EdgeCanInvoke, EdgeCanReceive,
 }
 
 // Confidence is how sure an edge is.

@@ -1,24 +1,14 @@
 package graph
 
-// Edge kinds of application input. Each states a fact the input shows:
+// Application input: the kinds EdgeCanInvoke and EdgeCanReceive state that
 // a principal can hand data to code that runs somewhere, or can receive
-// what that code sends out. No input shows whether the code can be made
-// to do more than it means to (run the sender's code, send a secret it
-// holds). A walk therefore follows these kinds only when it assumes such
+// what that code sends out. No input shows whether the code can be made to
+// do more than it means to (run the sender's code, send a secret it
+// holds), so a walk follows these kinds only when it assumes such
 // application flaws, and then only as possible steps.
-const (
-	// EdgeCanInvoke: Identity -> Runtime it can send input to (invoke a
-	// function, reach a listening port, write code the runtime loads).
-	EdgeCanInvoke EdgeKind = "CAN_INVOKE"
-	// EdgeCanReceive: Identity -> Secret held by a runtime that sends
-	// messages the identity can receive (a topic it can subscribe to).
-	EdgeCanReceive EdgeKind = "CAN_RECEIVE"
-)
 
 // AppInputKinds lists the edge kinds of application input.
 var AppInputKinds = []EdgeKind{EdgeCanInvoke, EdgeCanReceive}
-
-func init() { EdgeKinds = append(EdgeKinds, AppInputKinds...) }
 
 // AttrLoadsCode is the attribute of a Runtime that lists the S3 objects
 // (arn:aws:s3:::bucket/key) its configuration loads and runs as code,
