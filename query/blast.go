@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
 )
 
 // DefaultMaxDepth bounds a traversal. Real attack paths found in the
@@ -88,9 +89,34 @@ type Result struct {
 	Starts  []graph.Node `json:"starts"`
 	Since   time.Time    `json:"since,omitzero"`
 	Reached []*Reached   `json:"reached"`
-	// edges inside the blast radius, for the revocation plan.
+	// edges inside the blast radius, for the revocation plan, or lazy
+	// when a walk over rows left them to be built on first use.
 	edges []graph.Edge
+	lazy  *lazyEdges
 	index map[string]*Reached
+}
+
+// walked returns the edges inside the blast radius in the order the walk
+// took them.
+func (r *Result) walked() []graph.Edge {
+	if r.lazy != nil {
+		return r.lazy.all()
+	}
+	return r.edges
+}
+
+// walkedOf returns the walked edges of one kind, in walk order.
+func (r *Result) walkedOf(kind graph.EdgeKind) []graph.Edge {
+	if r.lazy != nil {
+		return r.lazy.of(kind)
+	}
+	var out []graph.Edge
+	for _, e := range r.edges {
+		if e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Get returns the reached entry of a node id, or nil.
@@ -110,6 +136,10 @@ func (r *Result) ByKind(kind graph.NodeKind) []*Reached {
 type visit struct {
 	id      string
 	reached Reached
+	// row is the node's row in a walk over memstore rows, and pref the
+	// parent edge there, made into parent once the walk ends.
+	row  uint32
+	pref memstore.EdgeRef
 	// parent is the edge by which the walk last reached the node.
 	// hasParent is false for a start.
 	parent    graph.Edge
@@ -144,6 +174,9 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		maxDepth = DefaultMaxDepth
 	}
 	res := &Result{Query: label, Starts: starts, Since: opt.Since}
+	if s, ok := r.(*memstore.Store); ok {
+		return blastRows(ctx, r, s.Rows(), res, maxDepth)
+	}
 	visits := map[string]*visit{}
 	// all lists the visits in the order the walk made them, frontier the
 	// nodes to expand at the current depth.
@@ -251,8 +284,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		frontier, next = next, frontier
 	}
 
-	// Load the reached nodes; ids without a node (a reference to an
-	// undeclared resource) get a node made from the id alone.
+	// Load the reached nodes.
 	slices.SortFunc(all, func(a, b *visit) int { return strings.Compare(a.id, b.id) })
 	ids := make([]string, len(all))
 	for i, v := range all {
@@ -263,17 +295,27 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		return nil, err
 	}
 	find := nodeFinder(nodes)
+	return settle(ctx, r, res, all, func(v *visit) (graph.Node, bool) { return find(v.id) })
+}
+
+// settle fills res from the visits of a walk, sorted by id: it loads the
+// reached nodes with load, builds their paths, attaches the evidence and
+// orders them. Ids without a node (a reference to an undeclared
+// resource) get a node made from the id alone.
+func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit, load func(v *visit) (graph.Node, bool)) (*Result, error) {
+	starts := map[string]*visit{}
 	res.Reached = make([]*Reached, 0, len(all))
 	res.index = make(map[string]*Reached, len(all))
 	for _, v := range all {
 		id := v.id
-		n, ok := find(id)
+		n, ok := load(v)
 		if !ok {
 			n = graph.Node{ID: id, Kind: kindFromID(id), Label: id}
 		}
 		v.reached.Node = n
 		v.reached.Declared = ok && n.Attr("observed") != "true" && n.Attr("scope") != "true" && n.Attr("minted") != "true"
 		if !v.hasParent {
+			starts[id] = v
 			continue
 		}
 		res.Reached = append(res.Reached, &v.reached)
@@ -285,10 +327,10 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			paths.build(v)
 		}
 	}
-	for _, s := range starts {
-		res.index[s.ID] = &visits[s.ID].reached
+	for _, s := range res.Starts {
+		res.index[s.ID] = &starts[s.ID].reached
 	}
-	if err := attachEvidence(ctx, r, res, opt.Since); err != nil {
+	if err := attachEvidence(ctx, r, res, res.Since); err != nil {
 		return nil, err
 	}
 	sortReached(res.Reached)
@@ -485,10 +527,7 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	}
 	// An access key shows the use of the user it acts as, narrowed to its
 	// own key id when the key id is known.
-	for _, e := range res.edges {
-		if e.Kind != graph.EdgeAuthenticatesAs {
-			continue
-		}
+	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs) {
 		key, user := res.index[e.From], res.index[e.To]
 		if key == nil || user == nil || user.Evidence == nil || key.Node.Attr("type") != "access-key" {
 			continue

@@ -1,0 +1,281 @@
+package query
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+)
+
+// The walk over an embedded store reads it by row number (memstore.Rows):
+// the visits are found through a slice indexed by row, edges stay edge
+// numbers until the walk keeps one as a parent, and rows sort as their ids
+// do, so each level's edges come out of the store already in the order
+// the generic walk sorts them into. The answer is the generic walk's.
+
+// noRow marks a start whose id has no row in the store.
+const noRow = ^uint32(0)
+
+// rowSlots maps rows to visits for one walk: slot i holds the position
+// plus one of row i's visit, or 0. A walk clears the slots it set before
+// it returns the slice to the pool, so a slice is cleared once, when made.
+var rowSlots sync.Pool
+
+// rowWalk holds the state of one walk over rows.
+type rowWalk struct {
+	rows   *memstore.Rows
+	slots  []int32
+	visits []*visit
+	chunk  []visit
+}
+
+func newRowWalk(rows *memstore.Rows) *rowWalk {
+	w := &rowWalk{rows: rows}
+	if p, ok := rowSlots.Get().(*[]int32); ok && len(*p) >= rows.Len() {
+		w.slots = *p
+	} else {
+		w.slots = make([]int32, rows.Len())
+	}
+	return w
+}
+
+// release clears the slots the walk set and returns them to the pool.
+func (w *rowWalk) release() {
+	for _, v := range w.visits {
+		if v.row != noRow {
+			w.slots[v.row] = 0
+		}
+	}
+	rowSlots.Put(&w.slots)
+	w.slots = nil
+}
+
+// add makes the visit of a row (noRow for an id without one).
+func (w *rowWalk) add(id string, row uint32) *visit {
+	if len(w.chunk) == 0 {
+		w.chunk = make([]visit, min(max(len(w.visits), 16), 1024))
+	}
+	v := &w.chunk[0]
+	w.chunk = w.chunk[1:]
+	v.id, v.row = id, row
+	w.visits = append(w.visits, v)
+	if row != noRow {
+		w.slots[row] = int32(len(w.visits))
+	}
+	return v
+}
+
+func (w *rowWalk) get(row uint32) *visit {
+	if i := w.slots[row]; i > 0 {
+		return w.visits[i-1]
+	}
+	return nil
+}
+
+// traversable is the generic traversable read from rows.
+func (w *rowWalk) traversable(ref memstore.EdgeRef, kind graph.EdgeKind) bool {
+	switch kind {
+	case graph.EdgeDependsOn:
+		return w.rows.Attr(ref, graph.AttrLockfile) == ""
+	case graph.EdgeObserved:
+		if ev := w.rows.Evidence(ref); ev != nil {
+			return ev.Count > 0
+		}
+		return w.rows.Attr(ref, "denied_only") != "true"
+	}
+	return true
+}
+
+// blastRows is BlastRadius over the rows of an embedded store; r is the
+// store, for the evidence.
+func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Result, maxDepth int) (*Result, error) {
+	w := newRowWalk(rows)
+	defer w.release()
+	fwd, bwd := rows.Kinds(forward...), rows.Kinds(backward...)
+
+	var frontier, next []*visit
+	startIDs := map[string]bool{}
+	for _, s := range res.Starts {
+		if startIDs[s.ID] {
+			continue
+		}
+		startIDs[s.ID] = true
+		row, ok := rows.Lookup(s.ID)
+		if !ok {
+			row = noRow
+		}
+		v := w.add(s.ID, row)
+		v.reached = Reached{Node: s, Confidence: graph.Certain}
+		v.modifiable = true
+		if ok {
+			frontier = append(frontier, v)
+		}
+	}
+	var refs []memstore.EdgeRef
+	lazy := &lazyEdges{rows: rows}
+	var out, in []memstore.EdgeRef
+	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		// Rows in order give the edges in (source id, kind, target id)
+		// order, as the generic walk sorts them.
+		slices.SortFunc(frontier, func(a, b *visit) int { return cmpRow(a.row, b.row) })
+		refs = refs[:0]
+		for _, v := range frontier {
+			refs = rows.AppendOut(refs, v.row, fwd)
+		}
+		out = out[:0]
+		for _, ref := range refs {
+			if w.traversable(ref, rows.Kind(ref.Edge)) {
+				out = append(out, ref)
+			}
+		}
+		refs = refs[:0]
+		for _, v := range frontier {
+			refs = rows.AppendIn(refs, v.row, bwd)
+		}
+		in = in[:0]
+		for _, ref := range refs {
+			if w.traversable(ref, rows.Kind(ref.Edge)) {
+				in = append(in, ref)
+			}
+		}
+		slices.SortFunc(in, func(a, b memstore.EdgeRef) int {
+			if a.From != b.From {
+				return cmpRow(a.From, b.From)
+			}
+			if ra, rb := rows.KindRank(a.Edge), rows.KindRank(b.Edge); ra != rb {
+				return int(ra) - int(rb)
+			}
+			return cmpRow(a.To, b.To)
+		})
+
+		next = next[:0]
+		var pv *visit
+		step := func(ref memstore.EdgeRef, from, to uint32, rev bool) {
+			if pv == nil || pv.row != from {
+				pv = w.get(from)
+			}
+			if !pv.expanded {
+				lazy.refs = append(lazy.refs, ref)
+			}
+			kind := rows.Kind(ref.Edge)
+			if kind == graph.EdgeDefines && !pv.modifiable {
+				return
+			}
+			conf := pv.reached.Confidence.Weaker(rows.Confidence(ref))
+			modifies := kind == graph.EdgeCanModify
+			inspects := !rev && kind == graph.EdgeCanAccess && rows.Attr(ref, "method") == "" &&
+				kindFromID(rows.ID(to)) == graph.NodeIdentity
+			cur := w.get(to)
+			ok := cur != nil
+			if ok && inspects && !cur.inspected {
+				return
+			}
+			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) ||
+				(modifies && !cur.modifiable && kindFromID(cur.id) == graph.NodeRepository) ||
+				(cur.inspected && !inspects))
+			if ok && !upgrade {
+				return
+			}
+			if !ok {
+				cur = w.add(rows.ID(to), to)
+			}
+			if modifies {
+				cur.modifiable = true
+			}
+			cur.reached.Depth = depth
+			cur.reached.Confidence = conf
+			cur.pref, cur.hasParent, cur.rev, cur.from, cur.fromVisit = ref, true, rev, pv.id, pv
+			cur.inspected = inspects
+			cur.reached.Inspected = inspects
+			if !inspects && cur.queued != depth+1 {
+				cur.queued = depth + 1
+				next = append(next, cur)
+			}
+		}
+		for _, ref := range out {
+			step(ref, ref.From, ref.To, false)
+		}
+		for _, ref := range in {
+			step(ref, ref.To, ref.From, true)
+		}
+		for _, v := range frontier {
+			v.expanded = true
+		}
+		frontier, next = next, frontier
+	}
+	res.lazy = lazy
+
+	// The visits in row order are in id order.
+	all := slices.Clone(w.visits)
+	slices.SortFunc(all, func(a, b *visit) int {
+		if a.row != b.row {
+			return cmpRow(a.row, b.row)
+		}
+		return cmpString(a.id, b.id)
+	})
+	for _, v := range all {
+		if v.hasParent {
+			v.parent = rows.Edge(v.pref)
+		}
+	}
+	return settle(ctx, r, res, all, func(v *visit) (graph.Node, bool) {
+		if v.row == noRow {
+			return graph.Node{}, false
+		}
+		return rows.Node(v.row)
+	})
+}
+
+func cmpRow(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// lazyEdges holds the edges a walk over rows took, built into graph.Edge
+// values only when a caller asks for them.
+type lazyEdges struct {
+	rows  *memstore.Rows
+	refs  []memstore.EdgeRef
+	once  sync.Once
+	edges []graph.Edge
+}
+
+func (l *lazyEdges) all() []graph.Edge {
+	l.once.Do(func() {
+		l.edges = make([]graph.Edge, len(l.refs))
+		for i, ref := range l.refs {
+			l.edges[i] = l.rows.Edge(ref)
+		}
+	})
+	return l.edges
+}
+
+func (l *lazyEdges) of(kind graph.EdgeKind) []graph.Edge {
+	var out []graph.Edge
+	for _, ref := range l.refs {
+		if l.rows.Kind(ref.Edge) == kind {
+			out = append(out, l.rows.Edge(ref))
+		}
+	}
+	return out
+}
