@@ -400,6 +400,10 @@ func sameKey(a, b *graph.Edge) bool { return a.From == b.From && a.Kind == b.Kin
 type pathBuilder struct {
 	chain []*visit
 	walk  int
+	// slab is where paths are cut from, so that they cost few
+	// allocations.
+	slab []Hop
+	size int
 }
 
 func (pb *pathBuilder) build(v *visit) {
@@ -432,13 +436,26 @@ func (pb *pathBuilder) build(v *visit) {
 	}
 	for i := len(pb.chain) - 1; i >= 0; i-- {
 		c := pb.chain[i]
-		p := make([]Hop, len(prefix)+1)
+		p := pb.cut(len(prefix) + 1)
 		copy(p, prefix)
 		p[len(prefix)] = hopOf(&c.parent, c.rev)
 		c.reached.Path = p
 		c.done = true
 		prefix = p
 	}
+}
+
+// cut returns a new path of n hops whose capacity is n, so that appending
+// to it never writes into the next path.
+func (pb *pathBuilder) cut(n int) []Hop {
+	if len(pb.slab) < n {
+		// Slabs grow with the walk, so a small one wastes little.
+		pb.size = min(max(2*pb.size, 32), 4096)
+		pb.slab = make([]Hop, max(n, pb.size))
+	}
+	p := pb.slab[:n:n]
+	pb.slab = pb.slab[n:]
+	return p
 }
 
 func hopOf(e *graph.Edge, rev bool) Hop {

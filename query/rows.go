@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"cmp"
 	"slices"
 	"sync"
 
@@ -18,38 +19,24 @@ import (
 // noRow marks a start whose id has no row in the store.
 const noRow = ^uint32(0)
 
-// rowSlots maps rows to visits for one walk: slot i holds the position
-// plus one of row i's visit, or 0. A walk clears the slots it set before
-// it returns the slice to the pool, so a slice is cleared once, when made.
-var rowSlots sync.Pool
-
-// rowWalk holds the state of one walk over rows.
+// rowWalk holds the state of one walk over rows. A walk finds its visits
+// through a map while it has few of them and through a slice indexed by
+// row, holding positions plus one, once it has many: a slice for the
+// whole graph costs more to clear than a small walk takes.
 type rowWalk struct {
 	rows   *memstore.Rows
+	small  map[uint32]int32
 	slots  []int32
 	visits []*visit
 	chunk  []visit
 }
 
-func newRowWalk(rows *memstore.Rows) *rowWalk {
-	w := &rowWalk{rows: rows}
-	if p, ok := rowSlots.Get().(*[]int32); ok && len(*p) >= rows.Len() {
-		w.slots = *p
-	} else {
-		w.slots = make([]int32, rows.Len())
-	}
-	return w
-}
+// slotsAfter is the number of visits past which a walk indexes them by
+// row through a slice.
+var slotsAfter = 4096
 
-// release clears the slots the walk set and returns them to the pool.
-func (w *rowWalk) release() {
-	for _, v := range w.visits {
-		if v.row != noRow {
-			w.slots[v.row] = 0
-		}
-	}
-	rowSlots.Put(&w.slots)
-	w.slots = nil
+func newRowWalk(rows *memstore.Rows) *rowWalk {
+	return &rowWalk{rows: rows, small: map[uint32]int32{}}
 }
 
 // add makes the visit of a row (noRow for an id without one).
@@ -61,14 +48,32 @@ func (w *rowWalk) add(id string, row uint32) *visit {
 	w.chunk = w.chunk[1:]
 	v.id, v.row = id, row
 	w.visits = append(w.visits, v)
-	if row != noRow {
+	if row == noRow {
+		return v
+	}
+	if w.slots != nil {
 		w.slots[row] = int32(len(w.visits))
+		return v
+	}
+	w.small[row] = int32(len(w.visits))
+	if len(w.small) > slotsAfter {
+		w.slots = make([]int32, w.rows.Len())
+		for r, i := range w.small {
+			w.slots[r] = i
+		}
+		w.small = nil
 	}
 	return v
 }
 
 func (w *rowWalk) get(row uint32) *visit {
-	if i := w.slots[row]; i > 0 {
+	var i int32
+	if w.slots != nil {
+		i = w.slots[row]
+	} else {
+		i = w.small[row]
+	}
+	if i > 0 {
 		return w.visits[i-1]
 	}
 	return nil
@@ -92,10 +97,9 @@ func (w *rowWalk) traversable(ref memstore.EdgeRef, kind graph.EdgeKind) bool {
 // store, for the evidence.
 func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Result, maxDepth int) (*Result, error) {
 	w := newRowWalk(rows)
-	defer w.release()
 	fwd, bwd := rows.Kinds(forward...), rows.Kinds(backward...)
 
-	var frontier, next []*visit
+	var frontier, next []uint32
 	startIDs := map[string]bool{}
 	for _, s := range res.Starts {
 		if startIDs[s.ID] {
@@ -110,7 +114,7 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 		v.reached = Reached{Node: s, Confidence: graph.Certain}
 		v.modifiable = true
 		if ok {
-			frontier = append(frontier, v)
+			frontier = append(frontier, row)
 		}
 	}
 	var refs []memstore.EdgeRef
@@ -122,10 +126,10 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 		}
 		// Rows in order give the edges in (source id, kind, target id)
 		// order, as the generic walk sorts them.
-		slices.SortFunc(frontier, func(a, b *visit) int { return cmpRow(a.row, b.row) })
+		slices.Sort(frontier)
 		refs = refs[:0]
-		for _, v := range frontier {
-			refs = rows.AppendOut(refs, v.row, fwd)
+		for _, row := range frontier {
+			refs = rows.AppendOut(refs, row, fwd)
 		}
 		out = out[:0]
 		for _, ref := range refs {
@@ -134,8 +138,8 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 			}
 		}
 		refs = refs[:0]
-		for _, v := range frontier {
-			refs = rows.AppendIn(refs, v.row, bwd)
+		for _, row := range frontier {
+			refs = rows.AppendIn(refs, row, bwd)
 		}
 		in = in[:0]
 		for _, ref := range refs {
@@ -145,12 +149,12 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 		}
 		slices.SortFunc(in, func(a, b memstore.EdgeRef) int {
 			if a.From != b.From {
-				return cmpRow(a.From, b.From)
+				return cmp.Compare(a.From, b.From)
 			}
 			if ra, rb := rows.KindRank(a.Edge), rows.KindRank(b.Edge); ra != rb {
 				return int(ra) - int(rb)
 			}
-			return cmpRow(a.To, b.To)
+			return cmp.Compare(a.To, b.To)
 		})
 
 		next = next[:0]
@@ -194,7 +198,7 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 			cur.reached.Inspected = inspects
 			if !inspects && cur.queued != depth+1 {
 				cur.queued = depth + 1
-				next = append(next, cur)
+				next = append(next, to)
 			}
 		}
 		for _, ref := range out {
@@ -203,21 +207,24 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 		for _, ref := range in {
 			step(ref, ref.To, ref.From, true)
 		}
-		for _, v := range frontier {
-			v.expanded = true
+		for _, row := range frontier {
+			w.get(row).expanded = true
 		}
 		frontier, next = next, frontier
 	}
 	res.lazy = lazy
 
-	// The visits in row order are in id order.
-	all := slices.Clone(w.visits)
-	slices.SortFunc(all, func(a, b *visit) int {
-		if a.row != b.row {
-			return cmpRow(a.row, b.row)
-		}
-		return cmpString(a.id, b.id)
-	})
+	// The visits in row order are in id order; a start without a row
+	// has no edges and may go anywhere.
+	keys := make([]uint64, len(w.visits))
+	for i, v := range w.visits {
+		keys[i] = uint64(v.row)<<32 | uint64(i)
+	}
+	slices.Sort(keys)
+	all := make([]*visit, len(keys))
+	for i, k := range keys {
+		all[i] = w.visits[uint32(k)]
+	}
 	for _, v := range all {
 		if v.hasParent {
 			v.parent = rows.Edge(v.pref)
@@ -231,26 +238,6 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 	})
 }
 
-func cmpRow(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // lazyEdges holds the edges a walk over rows took, built into graph.Edge
 // values only when a caller asks for them.
 type lazyEdges struct {
@@ -262,6 +249,9 @@ type lazyEdges struct {
 
 func (l *lazyEdges) all() []graph.Edge {
 	l.once.Do(func() {
+		if len(l.refs) == 0 {
+			return
+		}
 		l.edges = make([]graph.Edge, len(l.refs))
 		for i, ref := range l.refs {
 			l.edges[i] = l.rows.Edge(ref)
