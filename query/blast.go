@@ -105,14 +105,15 @@ func (r *Result) walked() []graph.Edge {
 	return r.edges
 }
 
-// walkedOf returns the walked edges of one kind, in walk order.
-func (r *Result) walkedOf(kind graph.EdgeKind) []graph.Edge {
+// walkedOf returns the walked edges of one kind whose ends keep accepts,
+// in walk order.
+func (r *Result) walkedOf(kind graph.EdgeKind, keep func(from, to string) bool) []graph.Edge {
 	if r.lazy != nil {
-		return r.lazy.of(kind)
+		return r.lazy.of(kind, keep)
 	}
 	var out []graph.Edge
 	for _, e := range r.edges {
-		if e.Kind == kind {
+		if e.Kind == kind && keep(e.From, e.To) {
 			out = append(out, e)
 		}
 	}
@@ -137,12 +138,13 @@ type visit struct {
 	id      string
 	reached Reached
 	// row is the node's row in a walk over memstore rows, and pref the
-	// parent edge there, made into parent once the walk ends.
+	// parent edge there.
 	row  uint32
 	pref memstore.EdgeRef
-	// parent is the edge by which the walk last reached the node.
-	// hasParent is false for a start.
-	parent    graph.Edge
+	// parent is the edge by which the generic walk last reached the
+	// node, one of those a level's Expand returned, until the paths are
+	// built. hasParent is false for a start.
+	parent    *graph.Edge
 	hasParent bool
 	rev       bool
 	from      string
@@ -257,7 +259,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			}
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
-			cur.parent, cur.hasParent, cur.rev, cur.from, cur.fromVisit = *e, true, rev, from, pv
+			cur.parent, cur.hasParent, cur.rev, cur.from, cur.fromVisit = e, true, rev, from, pv
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
 			if !inspects && cur.queued != depth+1 {
@@ -295,14 +297,17 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		return nil, err
 	}
 	find := nodeFinder(nodes)
-	return settle(ctx, r, res, all, func(v *visit) (graph.Node, bool) { return find(v.id) })
+	load := func(v *visit) (graph.Node, bool) { return find(v.id) }
+	return settle(ctx, r, res, all, load, func(v *visit) Hop { return hopOf(v.parent, v.rev) })
 }
 
 // settle fills res from the visits of a walk, sorted by id: it loads the
-// reached nodes with load, builds their paths, attaches the evidence and
-// orders them. Ids without a node (a reference to an undeclared
-// resource) get a node made from the id alone.
-func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit, load func(v *visit) (graph.Node, bool)) (*Result, error) {
+// reached nodes with load, builds their paths from the hops of their
+// parent edges, attaches the evidence and orders them. Ids without a node
+// (a reference to an undeclared resource) get a node made from the id
+// alone.
+func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit,
+	load func(v *visit) (graph.Node, bool), hop func(v *visit) Hop) (*Result, error) {
 	starts := map[string]*visit{}
 	res.Reached = make([]*Reached, 0, len(all))
 	res.index = make(map[string]*Reached, len(all))
@@ -321,11 +326,14 @@ func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit, load
 		res.Reached = append(res.Reached, &v.reached)
 		res.index[id] = &v.reached
 	}
-	var paths pathBuilder
+	paths := pathBuilder{hop: hop}
 	for _, v := range all {
 		if v.hasParent {
 			paths.build(v)
 		}
+	}
+	for _, v := range all {
+		v.parent = nil
 	}
 	for _, s := range res.Starts {
 		res.index[s.ID] = &starts[s.ID].reached
@@ -398,6 +406,7 @@ func sameKey(a, b *graph.Edge) bool { return a.From == b.From && a.Kind == b.Kin
 // the paths. A parent chain that loops (a node walked again after a node
 // below it) is built hop by hop instead, as chainPath does.
 type pathBuilder struct {
+	hop   func(v *visit) Hop
 	chain []*visit
 	walk  int
 	// slab is where paths are cut from, so that they cost few
@@ -424,7 +433,7 @@ func (pb *pathBuilder) build(v *visit) {
 	}
 	if cyclic {
 		for _, c := range pb.chain {
-			c.reached.Path = chainPath(c)
+			c.reached.Path = chainPath(c, pb.hop)
 			c.done, c.cyclic = true, true
 		}
 		return
@@ -438,7 +447,7 @@ func (pb *pathBuilder) build(v *visit) {
 		c := pb.chain[i]
 		p := pb.cut(len(prefix) + 1)
 		copy(p, prefix)
-		p[len(prefix)] = hopOf(&c.parent, c.rev)
+		p[len(prefix)] = pb.hop(c)
 		c.reached.Path = p
 		c.done = true
 		prefix = p
@@ -466,12 +475,12 @@ func hopOf(e *graph.Edge, rev bool) Hop {
 
 // chainPath follows parent edges from v up to a start or to the first
 // node already on the path.
-func chainPath(v *visit) []Hop {
+func chainPath(v *visit, hop func(v *visit) Hop) []Hop {
 	var steps []Hop
 	seen := map[string]bool{}
 	for cur := v; cur != nil && cur.hasParent && !seen[cur.from]; cur = cur.fromVisit {
 		seen[cur.from] = true
-		steps = append(steps, hopOf(&cur.parent, cur.rev))
+		steps = append(steps, hop(cur))
 	}
 	slices.Reverse(steps)
 	return steps
@@ -544,11 +553,12 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	}
 	// An access key shows the use of the user it acts as, narrowed to its
 	// own key id when the key id is known.
-	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs) {
+	keys := func(from, to string) bool {
+		key, user := res.index[from], res.index[to]
+		return key != nil && user != nil && user.Evidence != nil && key.Node.Attr("type") == "access-key"
+	}
+	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs, keys) {
 		key, user := res.index[e.From], res.index[e.To]
-		if key == nil || user == nil || user.Evidence == nil || key.Node.Attr("type") != "access-key" {
-			continue
-		}
 		if e.Evidence != nil {
 			// The log ingester recorded the calls this key signed.
 			key.Evidence = e.Evidence.Clone()

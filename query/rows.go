@@ -1,8 +1,8 @@
 package query
 
 import (
-	"context"
 	"cmp"
+	"context"
 	"slices"
 	"sync"
 
@@ -225,17 +225,25 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 	for i, k := range keys {
 		all[i] = w.visits[uint32(k)]
 	}
-	for _, v := range all {
-		if v.hasParent {
-			v.parent = rows.Edge(v.pref)
-		}
-	}
-	return settle(ctx, r, res, all, func(v *visit) (graph.Node, bool) {
+	load := func(v *visit) (graph.Node, bool) {
 		if v.row == noRow {
 			return graph.Node{}, false
 		}
 		return rows.Node(v.row)
-	})
+	}
+	return settle(ctx, r, res, all, load, func(v *visit) Hop { return rowHop(rows, v.pref, v.rev) })
+}
+
+// rowHop is hopOf read from rows, without building the edge when its
+// merged view is its one fact.
+func rowHop(rows *memstore.Rows, ref memstore.EdgeRef, rev bool) Hop {
+	if !rows.Plain(ref) {
+		e := rows.Edge(ref)
+		return hopOf(&e, rev)
+	}
+	return Hop{From: rows.ID(ref.From), To: rows.ID(ref.To), Kind: rows.Kind(ref.Edge), Reversed: rev,
+		Confidence: rows.Confidence(ref), Reason: rows.Attr(ref, graph.AttrReason),
+		Level: rows.Attr(ref, graph.AttrLevel), Actions: rows.Attr(ref, graph.AttrActions), Pos: rows.Pos(ref)}
 }
 
 // lazyEdges holds the edges a walk over rows took, built into graph.Edge
@@ -260,10 +268,10 @@ func (l *lazyEdges) all() []graph.Edge {
 	return l.edges
 }
 
-func (l *lazyEdges) of(kind graph.EdgeKind) []graph.Edge {
+func (l *lazyEdges) of(kind graph.EdgeKind, keep func(from, to string) bool) []graph.Edge {
 	var out []graph.Edge
 	for _, ref := range l.refs {
-		if l.rows.Kind(ref.Edge) == kind {
+		if l.rows.Kind(ref.Edge) == kind && keep(l.rows.ID(ref.From), l.rows.ID(ref.To)) {
 			out = append(out, l.rows.Edge(ref))
 		}
 	}

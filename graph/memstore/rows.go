@@ -118,6 +118,19 @@ func (b *base) simple(e uint32) bool {
 	return b.eFact[e+1]-f == 1 && b.evidence[f] == nil
 }
 
+// Plain reports whether edge ref has one fact and no evidence. The
+// accessors of a plain edge read its columns; those of any other edge
+// build its merged view each time, which Edge returns once.
+func (r *Rows) Plain(ref EdgeRef) bool { return r.b.simple(ref.Edge) }
+
+// Pos returns the position of edge ref's first fact.
+func (r *Rows) Pos(ref EdgeRef) graph.Pos {
+	if !r.b.simple(ref.Edge) {
+		return r.b.edge(ref.Edge, ref.From).Pos
+	}
+	return r.b.edgePos(r.b.eFact[ref.Edge])
+}
+
 // Confidence returns the merged confidence of edge ref.
 func (r *Rows) Confidence(ref EdgeRef) graph.Confidence {
 	b := r.b
