@@ -81,16 +81,29 @@ func (w *rowWalk) get(row uint32) *visit {
 
 // traversable is the generic traversable read from rows.
 func (w *rowWalk) traversable(ref memstore.EdgeRef, kind graph.EdgeKind) bool {
-	switch kind {
-	case graph.EdgeDependsOn:
-		return w.rows.Attr(ref, graph.AttrLockfile) == ""
-	case graph.EdgeObserved:
-		if ev := w.rows.Evidence(ref); ev != nil {
-			return ev.Count > 0
-		}
-		return w.rows.Attr(ref, "denied_only") != "true"
+	if kind != graph.EdgeDependsOn && kind != graph.EdgeObserved {
+		return true
 	}
-	return true
+	fs, ok := w.rows.Facts(ref)
+	if !ok {
+		e := w.rows.Edge(ref)
+		return traversable(&e, false)
+	}
+	if kind == graph.EdgeDependsOn {
+		return fs.Attr(graph.AttrLockfile) == ""
+	}
+	return fs.Attr("denied_only") != "true"
+}
+
+// facts returns what the walk reads of edge ref: its confidence and
+// whether a CAN_ACCESS edge has an escalation method.
+func (w *rowWalk) facts(ref memstore.EdgeRef, kind graph.EdgeKind) (conf graph.Confidence, method bool) {
+	fs, ok := w.rows.Facts(ref)
+	if !ok {
+		e := w.rows.Edge(ref)
+		return e.Confidence, e.Attr("method") != ""
+	}
+	return fs.Confidence(), kind == graph.EdgeCanAccess && fs.Attr("method") != ""
 }
 
 // blastRows is BlastRadius over the rows of an embedded store; r is the
@@ -170,10 +183,10 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 			if kind == graph.EdgeDefines && !pv.modifiable {
 				return
 			}
-			conf := pv.reached.Confidence.Weaker(rows.Confidence(ref))
+			econf, method := w.facts(ref, kind)
+			conf := pv.reached.Confidence.Weaker(econf)
 			modifies := kind == graph.EdgeCanModify
-			inspects := !rev && kind == graph.EdgeCanAccess && rows.Attr(ref, "method") == "" &&
-				kindFromID(rows.ID(to)) == graph.NodeIdentity
+			inspects := !rev && kind == graph.EdgeCanAccess && !method && kindFromID(rows.ID(to)) == graph.NodeIdentity
 			cur := w.get(to)
 			ok := cur != nil
 			if ok && inspects && !cur.inspected {
@@ -234,16 +247,17 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 	return settle(ctx, r, res, all, load, func(v *visit) Hop { return rowHop(rows, v.pref, v.rev) })
 }
 
-// rowHop is hopOf read from rows, without building the edge when its
-// merged view is its one fact.
+// rowHop is hopOf read from rows, without building the edge unless it
+// carries evidence.
 func rowHop(rows *memstore.Rows, ref memstore.EdgeRef, rev bool) Hop {
-	if !rows.Plain(ref) {
+	fs, ok := rows.Facts(ref)
+	if !ok {
 		e := rows.Edge(ref)
 		return hopOf(&e, rev)
 	}
 	return Hop{From: rows.ID(ref.From), To: rows.ID(ref.To), Kind: rows.Kind(ref.Edge), Reversed: rev,
-		Confidence: rows.Confidence(ref), Reason: rows.Attr(ref, graph.AttrReason),
-		Level: rows.Attr(ref, graph.AttrLevel), Actions: rows.Attr(ref, graph.AttrActions), Pos: rows.Pos(ref)}
+		Confidence: fs.Confidence(), Reason: fs.Attr(graph.AttrReason), Level: fs.Attr(graph.AttrLevel),
+		Actions: fs.Attr(graph.AttrActions), Pos: fs.Pos()}
 }
 
 // lazyEdges holds the edges a walk over rows took, built into graph.Edge

@@ -111,61 +111,55 @@ func (r *Rows) AppendIn(dst []EdgeRef, row uint32, ks *KindSet) []EdgeRef {
 	return dst
 }
 
-// simple reports whether edge e has one fact and no evidence, so that its
-// merged view is that fact.
-func (b *base) simple(e uint32) bool {
-	f := b.eFact[e]
-	return b.eFact[e+1]-f == 1 && b.evidence[f] == nil
+// Facts reads the merged view of an edge from its fact rows, without
+// building it, when no fact of the edge carries evidence.
+type Facts struct {
+	b      *base
+	lo, hi uint32
 }
 
-// Plain reports whether edge ref has one fact and no evidence. The
-// accessors of a plain edge read its columns; those of any other edge
-// build its merged view each time, which Edge returns once.
-func (r *Rows) Plain(ref EdgeRef) bool { return r.b.simple(ref.Edge) }
-
-// Pos returns the position of edge ref's first fact.
-func (r *Rows) Pos(ref EdgeRef) graph.Pos {
-	if !r.b.simple(ref.Edge) {
-		return r.b.edge(ref.Edge, ref.From).Pos
-	}
-	return r.b.edgePos(r.b.eFact[ref.Edge])
-}
-
-// Confidence returns the merged confidence of edge ref.
-func (r *Rows) Confidence(ref EdgeRef) graph.Confidence {
+// Facts returns the facts of edge ref, or false when one of them carries
+// evidence; Edge merges those.
+func (r *Rows) Facts(ref EdgeRef) (Facts, bool) {
 	b := r.b
-	if !b.simple(ref.Edge) {
-		return b.edge(ref.Edge, ref.From).Confidence
+	lo, hi := b.eFact[ref.Edge], b.eFact[ref.Edge+1]
+	if len(b.evidence) > 0 {
+		for f := lo; f < hi; f++ {
+			if b.evidence[f] != nil {
+				return Facts{}, false
+			}
+		}
 	}
-	if b.confs[b.efAttrs[b.eFact[ref.Edge]]>>confShift] == graph.Certain {
-		return graph.Certain
+	return Facts{b: b, lo: lo, hi: hi}, true
+}
+
+// Confidence returns the merged confidence: certain when one fact is.
+func (fs Facts) Confidence() graph.Confidence {
+	for f := fs.lo; f < fs.hi; f++ {
+		if fs.b.confs[fs.b.efAttrs[f]>>confShift] == graph.Certain {
+			return graph.Certain
+		}
 	}
 	return graph.Possible
 }
 
-// Attr returns the merged value of an attribute of edge ref, or "".
-func (r *Rows) Attr(ref EdgeRef, key string) string {
-	b := r.b
-	if !b.simple(ref.Edge) {
-		return b.edge(ref.Edge, ref.From).Attr(key)
-	}
-	set := b.efAttrs[b.eFact[ref.Edge]] & attrMask
-	for j := b.attrStart[set]; j < b.attrStart[set+1]; j += 2 {
-		if b.words.at(b.attrPairs[j]) == key {
-			return b.words.at(b.attrPairs[j+1])
+// Attr returns the merged value of an attribute, the first fact's that
+// sets it, or "".
+func (fs Facts) Attr(key string) string {
+	b := fs.b
+	for f := fs.lo; f < fs.hi; f++ {
+		set := b.efAttrs[f] & attrMask
+		for j := b.attrStart[set]; j < b.attrStart[set+1]; j += 2 {
+			if b.words.at(b.attrPairs[j]) == key {
+				return b.words.at(b.attrPairs[j+1])
+			}
 		}
 	}
 	return ""
 }
 
-// Evidence returns the merged evidence of edge ref, or nil. The caller
-// must not change it.
-func (r *Rows) Evidence(ref EdgeRef) *graph.Evidence {
-	if r.b.simple(ref.Edge) {
-		return nil
-	}
-	return r.b.edge(ref.Edge, ref.From).Evidence
-}
+// Pos returns the position of the first fact.
+func (fs Facts) Pos() graph.Pos { return fs.b.edgePos(fs.lo) }
 
 // Edge returns the merged view of edge ref, as Expand returns it.
 func (r *Rows) Edge(ref EdgeRef) graph.Edge { return r.b.edge(ref.Edge, ref.From) }
