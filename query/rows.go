@@ -10,19 +10,19 @@ import (
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 )
 
-// The walk over an embedded store reads it by row number (memstore.Rows):
-// the visits are found through a slice indexed by row, edges stay edge
-// numbers until the walk keeps one as a parent, and rows sort as their ids
-// do, so each level's edges come out of the store already in the order
-// the generic walk sorts them into. The answer is the generic walk's.
+// The walk over an embedded store reads it by row number through
+// memstore.Rows. Visits are found by row, and an edge stays an edge
+// number until the walk needs its hop or the plan needs the edge. Rows
+// sort as their ids do, so each level's edges come out of the store in
+// the order the generic walk sorts them into, and the result is the same.
 
 // noRow marks a start whose id has no row in the store.
 const noRow = ^uint32(0)
 
-// rowWalk holds the state of one walk over rows. A walk finds its visits
-// through a map while it has few of them and through a slice indexed by
-// row, holding positions plus one, once it has many: a slice for the
-// whole graph costs more to clear than a small walk takes.
+// rowWalk is the state of one walk over rows. Its visits are found
+// through a map while they are few, and through a slice indexed by row,
+// of positions plus one, once they are many. A slice for the whole graph
+// costs more to clear than a small walk takes.
 type rowWalk struct {
 	rows   *memstore.Rows
 	small  map[uint32]int32
@@ -106,9 +106,8 @@ func (w *rowWalk) facts(ref memstore.EdgeRef, kind graph.EdgeKind) (conf graph.C
 	return fs.Confidence(), kind == graph.EdgeCanAccess && fs.Attr("method") != ""
 }
 
-// blastRows is BlastRadius over the rows of an embedded store; r is the
-// store, for the evidence.
-func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Result, maxDepth int) (*Result, error) {
+// blastRows walks the rows of an embedded store as BlastRadius does.
+func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth int) (*Result, error) {
 	w := newRowWalk(rows)
 	fwd, bwd := rows.Kinds(forward...), rows.Kinds(backward...)
 
@@ -244,7 +243,7 @@ func blastRows(ctx context.Context, r graph.Reader, rows *memstore.Rows, res *Re
 		}
 		return rows.Node(v.row)
 	}
-	return settle(ctx, r, res, all, load, func(v *visit) Hop { return rowHop(rows, v.pref, v.rev) })
+	return settle(ctx, rows.Reader(), res, all, load, func(v *visit) Hop { return rowHop(rows, v.pref, v.rev) })
 }
 
 // rowHop is hopOf read from rows, without building the edge unless it

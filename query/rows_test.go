@@ -119,7 +119,8 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 		return b
 	}
 	s := memstore.New()
-	// The source written second comes first in source order for odd seeds.
+	// In every other graph the source written second comes first in
+	// source order.
 	files := []string{"a.json", "b.json"}
 	if seed%2 == 1 {
 		files[0], files[1] = files[1], files[0]
@@ -164,7 +165,8 @@ func TestRowWalkMatchesGenericWalk(t *testing.T) {
 	ctx := context.Background()
 	defer func(n int) { slotsAfter = n }(slotsAfter)
 	for seed := int64(1); seed <= 4; seed++ {
-		// Half the seeds index their visits by row from the eighth on.
+		// Every other graph's walks index their visits by row from the
+		// ninth visit on.
 		slotsAfter = []int{4096, 8}[seed%2]
 		s, ids := randomStore(t, seed)
 		opts := []Options{{}, {MaxDepth: 2}, {Since: time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC)}}
@@ -187,11 +189,11 @@ func TestRowWalkMatchesGenericWalk(t *testing.T) {
 				t.Fatal(err)
 			}
 			if fast.lazy == nil || slow.lazy != nil {
-				t.Fatalf("seed %d %s: the embedded store was not walked by rows, or the generic store was", seed, id)
+				t.Fatalf("graph %d, start %s: the embedded store was not walked by rows, or the wrapped one was", seed, id)
 			}
 			if got, want := answer(t, s, fast, ids), answer(t, s, slow, ids); got != want {
 				diff := cmp.Diff(indent(got), indent(want))
-				t.Errorf("seed %d start %s: rows walk differs from generic walk (-rows +generic):\n%s", seed, id, diff)
+				t.Errorf("graph %d, start %s: rows walk differs from generic walk (-rows +generic):\n%s", seed, id, diff)
 			}
 		}
 	}

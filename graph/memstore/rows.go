@@ -6,9 +6,9 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// Rows is one version of the graph read by row number, for traversals
-// that visit many nodes and would spend most of their time building
-// graph.Edge values and hashing id strings.
+// Rows is one version of the graph read by row number. It serves
+// traversals that visit many nodes, which would otherwise spend most of
+// their time building graph.Edge values and hashing id strings.
 //
 // Every id that a node or an edge end names has a row, numbered in id
 // order, so comparing rows compares ids. Every edge has an edge number.
@@ -45,6 +45,9 @@ func (s *Store) Rows() *Rows {
 	}
 	return r
 }
+
+// Reader returns a graph.Reader of the same version.
+func (r *Rows) Reader() graph.Reader { return &view{b: r.b} }
 
 // Len returns the number of rows.
 func (r *Rows) Len() int { return r.b.ids.len() }
