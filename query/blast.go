@@ -137,10 +137,10 @@ func (r *Result) ByKind(kind graph.NodeKind) []*Reached {
 type visit struct {
 	id      string
 	reached Reached
-	// row is the node's row in a walk over memstore rows, and pref the
-	// parent edge there.
-	row  uint32
-	pref memstore.EdgeRef
+	// row is the node's row in a walk over memstore rows, and hop the
+	// hop of the parent edge there, read while the edge's rows are at hand.
+	row uint32
+	hop Hop
 	// parent is the edge by which the generic walk last reached the
 	// node, one of those a level's Expand returned, until the paths are
 	// built. hasParent is false for a start.

@@ -205,7 +205,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			}
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
-			cur.pref, cur.hasParent, cur.rev, cur.from, cur.fromVisit = ref, true, rev, pv.id, pv
+			cur.hop, cur.hasParent, cur.rev, cur.from, cur.fromVisit = rowHop(rows, ref, rev), true, rev, pv.id, pv
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
 			if !inspects && cur.queued != depth+1 {
@@ -243,7 +243,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 		}
 		return rows.Node(v.row)
 	}
-	return settle(ctx, rows.Reader(), res, all, load, func(v *visit) Hop { return rowHop(rows, v.pref, v.rev) })
+	return settle(ctx, rows.Reader(), res, all, load, func(v *visit) Hop { return v.hop })
 }
 
 // rowHop is hopOf read from rows, without building the edge unless it
