@@ -3,8 +3,9 @@
 // with an explaining path, confidence and liveness for every reached node,
 // and the order in which to contain and revoke.
 //
-// The traversal only uses graph.Reader, so it runs unchanged on every
-// store; each breadth-first level costs two Expand calls.
+// On an embedded store (memstore) the traversal reads the store's rows
+// directly. On any other store it uses graph.Reader alone, and each
+// breadth-first level costs two Expand calls. Both give the same result.
 package query
 
 import (

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,6 +144,11 @@ func answer(t *testing.T, s graph.Store, res *Result, ids []string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return answerOf(res, plan, ids)
+}
+
+// answerOf renders a result and its plan as answer does.
+func answerOf(res *Result, plan *Plan, ids []string) string {
 	var got []string // the ids Get finds, with the depth it gives
 	for _, id := range ids {
 		if x := res.Get(id); x != nil {
@@ -156,7 +162,7 @@ func answer(t *testing.T, s graph.Store, res *Result, ids []string) string {
 		Plan   *Plan
 	}{res, res.walked(), got, plan})
 	if err != nil {
-		t.Fatal(err)
+		return "marshal: " + err.Error()
 	}
 	return string(out)
 }
@@ -247,4 +253,56 @@ func indent(s string) string {
 		return s
 	}
 	return buf.String()
+}
+
+// TestRowWalkConcurrent runs walks of one store from several goroutines
+// and checks each against the same walk run alone.
+func TestRowWalkConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s, ids := randomStore(t, 7)
+	want := map[string]string{}
+	for _, id := range ids[:12] {
+		ns, err := s.Nodes(ctx, []string{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := BlastRadius(ctx, s, ns, id, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[id] = answer(t, s, res, ids)
+	}
+	errs := make(chan string, 4*12)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, id := range ids[:12] {
+				ns, err := s.Nodes(ctx, []string{id})
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				res, err := BlastRadius(ctx, s, ns, id, Options{})
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				plan, err := BuildPlan(ctx, s, res)
+				if err != nil || plan == nil {
+					errs <- fmt.Sprintf("plan of %s: %v", id, err)
+					return
+				}
+				if got := answerOf(res, plan, ids); got != want[id] {
+					errs <- "concurrent walk from " + id + " differs from the walk run alone"
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
