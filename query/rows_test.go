@@ -136,19 +136,19 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 	return s, ids
 }
 
-// answer renders everything a caller can read of a result, the edges
+// render returns as JSON everything a caller can read of a result, the edges
 // for the plan included.
-func answer(t *testing.T, s graph.Store, res *Result, ids []string) string {
+func render(t *testing.T, s graph.Store, res *Result, ids []string) string {
 	t.Helper()
 	plan, err := BuildPlan(context.Background(), s, res)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return answerOf(res, plan, ids)
+	return renderResult(res, plan, ids)
 }
 
-// answerOf renders a result and its plan as answer does.
-func answerOf(res *Result, plan *Plan, ids []string) string {
+// renderResult returns a result and its plan as JSON, as render does.
+func renderResult(res *Result, plan *Plan, ids []string) string {
 	var got []string // the ids Get finds, with the depth it gives
 	for _, id := range ids {
 		if x := res.Get(id); x != nil {
@@ -197,7 +197,7 @@ func TestRowWalkMatchesGenericWalk(t *testing.T) {
 			if fast.lazy == nil || slow.lazy != nil {
 				t.Fatalf("graph %d, start %s: the embedded store was not walked by rows, or the wrapped one was", seed, id)
 			}
-			if got, want := answer(t, s, fast, ids), answer(t, s, slow, ids); got != want {
+			if got, want := render(t, s, fast, ids), render(t, s, slow, ids); got != want {
 				diff := cmp.Diff(indent(got), indent(want))
 				t.Errorf("graph %d, start %s: rows walk differs from generic walk (-rows +generic):\n%s", seed, id, diff)
 			}
@@ -270,7 +270,7 @@ func TestRowWalkConcurrent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want[id] = answer(t, s, res, ids)
+		want[id] = render(t, s, res, ids)
 	}
 	errs := make(chan string, 4*12)
 	var wg sync.WaitGroup
@@ -294,7 +294,7 @@ func TestRowWalkConcurrent(t *testing.T) {
 					errs <- fmt.Sprintf("plan of %s: %v", id, err)
 					return
 				}
-				if got := answerOf(res, plan, ids); got != want[id] {
+				if got := renderResult(res, plan, ids); got != want[id] {
 					errs <- "concurrent walk from " + id + " differs from the walk run alone"
 				}
 			}
