@@ -537,6 +537,7 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	if err != nil {
 		return err
 	}
+	used := false // whether any reached node has evidence
 	for _, e := range obs {
 		if e.Evidence == nil || e.Evidence.Count == 0 {
 			continue
@@ -550,13 +551,21 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 				x.Evidence = &graph.Evidence{}
 			}
 			x.Evidence.Merge(e.Evidence)
+			used = true
 		}
+	}
+	if !used {
+		return nil
 	}
 	// An access key shows the use of the user it acts as, narrowed to its
 	// own key id when the key id is known.
 	keys := func(from, to string) bool {
-		key, user := res.index[from], res.index[to]
-		return key != nil && user != nil && user.Evidence != nil && key.Node.Attr("type") == "access-key"
+		user := res.index[to]
+		if user == nil || user.Evidence == nil {
+			return false
+		}
+		key := res.index[from]
+		return key != nil && key.Node.Attr("type") == "access-key"
 	}
 	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs, keys) {
 		key, user := res.index[e.From], res.index[e.To]
@@ -589,9 +598,24 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	return nil
 }
 
-var kindOrder = map[graph.NodeKind]int{
-	graph.NodePackage: 0, graph.NodeRepository: 1, graph.NodeRuntime: 2, graph.NodeSecret: 3,
-	graph.NodeIdentity: 4, graph.NodeResource: 5, graph.NodePolicy: 6,
+// kindOrder ranks node kinds for the order of reached nodes; a kind
+// not listed ranks first, with packages.
+func kindOrder(k graph.NodeKind) int {
+	switch k {
+	case graph.NodeRepository:
+		return 1
+	case graph.NodeRuntime:
+		return 2
+	case graph.NodeSecret:
+		return 3
+	case graph.NodeIdentity:
+		return 4
+	case graph.NodeResource:
+		return 5
+	case graph.NodePolicy:
+		return 6
+	}
+	return 0
 }
 
 // sortReached orders reached nodes, given in id order, by kind, depth
@@ -603,7 +627,7 @@ func sortReached(rs []*Reached) {
 	}
 	ks := make([]keyed, len(rs))
 	for i, r := range rs {
-		ks[i] = keyed{kindOrder[r.Node.Kind], r.Depth, r}
+		ks[i] = keyed{kindOrder(r.Node.Kind), r.Depth, r}
 	}
 	slices.SortStableFunc(ks, func(a, b keyed) int {
 		if a.rank != b.rank {
