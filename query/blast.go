@@ -3,8 +3,9 @@
 // with an explaining path, confidence and liveness for every reached node,
 // and the order in which to contain and revoke.
 //
-// The traversal only uses graph.Reader, so it runs unchanged on every
-// store; each breadth-first level costs two Expand calls.
+// On an embedded store (memstore) the traversal reads the store's rows
+// directly. On any other store it uses graph.Reader alone, and each
+// breadth-first level costs two Expand calls. Both give the same result.
 package query
 
 import (
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
 )
 
 // DefaultMaxDepth bounds a traversal. Real attack paths found in the
@@ -91,9 +93,35 @@ type Result struct {
 	Starts  []graph.Node `json:"starts"`
 	Since   time.Time    `json:"since,omitzero"`
 	Reached []*Reached   `json:"reached"`
-	// edges inside the blast radius, for the revocation plan.
+	// edges inside the blast radius, for the revocation plan, or lazy
+	// when a walk over rows left them to be built on first use.
 	edges []graph.Edge
+	lazy  *lazyEdges
 	index map[string]*Reached
+}
+
+// walked returns the edges inside the blast radius in the order the walk
+// took them.
+func (r *Result) walked() []graph.Edge {
+	if r.lazy != nil {
+		return r.lazy.all()
+	}
+	return r.edges
+}
+
+// walkedOf returns the walked edges of one kind whose ends keep accepts,
+// in walk order.
+func (r *Result) walkedOf(kind graph.EdgeKind, keep func(from, to string) bool) []graph.Edge {
+	if r.lazy != nil {
+		return r.lazy.of(kind, keep)
+	}
+	var out []graph.Edge
+	for _, e := range r.edges {
+		if e.Kind == kind && keep(e.From, e.To) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Get returns the reached entry of a node id, or nil.
@@ -113,9 +141,14 @@ func (r *Result) ByKind(kind graph.NodeKind) []*Reached {
 type visit struct {
 	id      string
 	reached Reached
-	// parent is the edge by which the walk last reached the node.
-	// hasParent is false for a start.
-	parent    graph.Edge
+	// row is the node's row in a walk over memstore rows, and hop the
+	// hop of the parent edge there, read while the edge's rows are at hand.
+	row uint32
+	hop Hop
+	// parent is the edge by which the generic walk last reached the
+	// node, one of those a level's Expand returned, until the paths are
+	// built. hasParent is false for a start.
+	parent    *graph.Edge
 	hasParent bool
 	rev       bool
 	from      string
@@ -147,6 +180,9 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		maxDepth = DefaultMaxDepth
 	}
 	res := &Result{Query: label, Starts: starts, Since: opt.Since}
+	if s, ok := r.(*memstore.Store); ok {
+		return blastRows(ctx, s.Rows(), res, maxDepth)
+	}
 	visits := map[string]*visit{}
 	// all lists the visits in the order the walk made them, frontier the
 	// nodes to expand at the current depth.
@@ -231,7 +267,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			}
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
-			cur.parent, cur.hasParent, cur.rev, cur.from, cur.fromVisit = *e, true, rev, from, pv
+			cur.parent, cur.hasParent, cur.rev, cur.from, cur.fromVisit = e, true, rev, from, pv
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
 			if !inspects && cur.queued != depth+1 {
@@ -258,8 +294,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		frontier, next = next, frontier
 	}
 
-	// Load the reached nodes; ids without a node (a reference to an
-	// undeclared resource) get a node made from the id alone.
+	// Load the reached nodes.
 	slices.SortFunc(all, func(a, b *visit) int { return strings.Compare(a.id, b.id) })
 	ids := make([]string, len(all))
 	for i, v := range all {
@@ -270,32 +305,48 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		return nil, err
 	}
 	find := nodeFinder(nodes)
+	load := func(v *visit) (graph.Node, bool) { return find(v.id) }
+	return settle(ctx, r, res, all, load, func(v *visit) Hop { return hopOf(v.parent, v.rev) })
+}
+
+// settle fills res from the visits of a walk, sorted by id: it loads the
+// reached nodes with load, builds their paths from the hops of their
+// parent edges, attaches the evidence and orders them. Ids without a node
+// (a reference to an undeclared resource) get a node made from the id
+// alone.
+func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit,
+	load func(v *visit) (graph.Node, bool), hop func(v *visit) Hop) (*Result, error) {
+	starts := map[string]*visit{}
 	res.Reached = make([]*Reached, 0, len(all))
 	res.index = make(map[string]*Reached, len(all))
 	for _, v := range all {
 		id := v.id
-		n, ok := find(id)
+		n, ok := load(v)
 		if !ok {
 			n = graph.Node{ID: id, Kind: kindFromID(id), Label: id}
 		}
 		v.reached.Node = n
 		v.reached.Declared = ok && n.Attr("observed") != "true" && n.Attr("scope") != "true" && n.Attr("minted") != "true"
 		if !v.hasParent {
+			starts[id] = v
 			continue
 		}
 		res.Reached = append(res.Reached, &v.reached)
 		res.index[id] = &v.reached
 	}
-	var paths pathBuilder
+	paths := pathBuilder{hop: hop}
 	for _, v := range all {
 		if v.hasParent {
 			paths.build(v)
 		}
 	}
-	for _, s := range starts {
-		res.index[s.ID] = &visits[s.ID].reached
+	for _, v := range all {
+		v.parent = nil
 	}
-	if err := attachEvidence(ctx, r, res, opt.Since); err != nil {
+	for _, s := range res.Starts {
+		res.index[s.ID] = &starts[s.ID].reached
+	}
+	if err := attachEvidence(ctx, r, res, res.Since); err != nil {
 		return nil, err
 	}
 	sortReached(res.Reached)
@@ -363,8 +414,13 @@ func sameKey(a, b *graph.Edge) bool { return a.From == b.From && a.Kind == b.Kin
 // the paths. A parent chain that loops (a node walked again after a node
 // below it) is built hop by hop instead, as chainPath does.
 type pathBuilder struct {
+	hop   func(v *visit) Hop
 	chain []*visit
 	walk  int
+	// slab is where paths are cut from, so that they cost few
+	// allocations.
+	slab []Hop
+	size int
 }
 
 func (pb *pathBuilder) build(v *visit) {
@@ -385,7 +441,7 @@ func (pb *pathBuilder) build(v *visit) {
 	}
 	if cyclic {
 		for _, c := range pb.chain {
-			c.reached.Path = chainPath(c)
+			c.reached.Path = chainPath(c, pb.hop)
 			c.done, c.cyclic = true, true
 		}
 		return
@@ -397,13 +453,26 @@ func (pb *pathBuilder) build(v *visit) {
 	}
 	for i := len(pb.chain) - 1; i >= 0; i-- {
 		c := pb.chain[i]
-		p := make([]Hop, len(prefix)+1)
+		p := pb.cut(len(prefix) + 1)
 		copy(p, prefix)
-		p[len(prefix)] = hopOf(&c.parent, c.rev)
+		p[len(prefix)] = pb.hop(c)
 		c.reached.Path = p
 		c.done = true
 		prefix = p
 	}
+}
+
+// cut returns a new path of n hops whose capacity is n, so that appending
+// to it never writes into the next path.
+func (pb *pathBuilder) cut(n int) []Hop {
+	if len(pb.slab) < n {
+		// Slabs grow with the walk, so a small one wastes little.
+		pb.size = min(max(2*pb.size, 32), 4096)
+		pb.slab = make([]Hop, max(n, pb.size))
+	}
+	p := pb.slab[:n:n]
+	pb.slab = pb.slab[n:]
+	return p
 }
 
 func hopOf(e *graph.Edge, rev bool) Hop {
@@ -414,12 +483,12 @@ func hopOf(e *graph.Edge, rev bool) Hop {
 
 // chainPath follows parent edges from v up to a start or to the first
 // node already on the path.
-func chainPath(v *visit) []Hop {
+func chainPath(v *visit, hop func(v *visit) Hop) []Hop {
 	var steps []Hop
 	seen := map[string]bool{}
 	for cur := v; cur != nil && cur.hasParent && !seen[cur.from]; cur = cur.fromVisit {
 		seen[cur.from] = true
-		steps = append(steps, hopOf(&cur.parent, cur.rev))
+		steps = append(steps, hop(cur))
 	}
 	slices.Reverse(steps)
 	return steps
@@ -475,6 +544,7 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	if err != nil {
 		return err
 	}
+	used := false // whether any reached node has evidence
 	for _, e := range obs {
 		if e.Evidence == nil || e.Evidence.Count == 0 {
 			continue
@@ -488,18 +558,24 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 				x.Evidence = &graph.Evidence{}
 			}
 			x.Evidence.Merge(e.Evidence)
+			used = true
 		}
+	}
+	if !used {
+		return nil
 	}
 	// An access key shows the use of the user it acts as, narrowed to its
 	// own key id when the key id is known.
-	for _, e := range res.edges {
-		if e.Kind != graph.EdgeAuthenticatesAs {
-			continue
+	keys := func(from, to string) bool {
+		user := res.index[to]
+		if user == nil || user.Evidence == nil {
+			return false
 		}
+		key := res.index[from]
+		return key != nil && key.Node.Attr("type") == "access-key"
+	}
+	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs, keys) {
 		key, user := res.index[e.From], res.index[e.To]
-		if key == nil || user == nil || user.Evidence == nil || key.Node.Attr("type") != "access-key" {
-			continue
-		}
 		if e.Evidence != nil {
 			// The log ingester recorded the calls this key signed.
 			key.Evidence = e.Evidence.Clone()
@@ -529,9 +605,24 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	return nil
 }
 
-var kindOrder = map[graph.NodeKind]int{
-	graph.NodePackage: 0, graph.NodeRepository: 1, graph.NodeRuntime: 2, graph.NodeSecret: 3,
-	graph.NodeIdentity: 4, graph.NodeResource: 5, graph.NodePolicy: 6,
+// kindOrder ranks node kinds for the order of reached nodes; a kind
+// not listed ranks first, with packages.
+func kindOrder(k graph.NodeKind) int {
+	switch k {
+	case graph.NodeRepository:
+		return 1
+	case graph.NodeRuntime:
+		return 2
+	case graph.NodeSecret:
+		return 3
+	case graph.NodeIdentity:
+		return 4
+	case graph.NodeResource:
+		return 5
+	case graph.NodePolicy:
+		return 6
+	}
+	return 0
 }
 
 // sortReached orders reached nodes, given in id order, by kind, depth
@@ -543,7 +634,7 @@ func sortReached(rs []*Reached) {
 	}
 	ks := make([]keyed, len(rs))
 	for i, r := range rs {
-		ks[i] = keyed{kindOrder[r.Node.Kind], r.Depth, r}
+		ks[i] = keyed{kindOrder(r.Node.Kind), r.Depth, r}
 	}
 	slices.SortStableFunc(ks, func(a, b keyed) int {
 		if a.rank != b.rank {

@@ -51,7 +51,8 @@ var jobScoped = map[string]bool{"github-token": true, "oidc-token": true}
 func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) {
 	plan := &Plan{Query: res.Query}
 	adj := map[string][]string{}
-	for _, e := range res.edges {
+	walked := res.walked()
+	for _, e := range walked {
 		from, to := e.From, e.To
 		if e.Kind == graph.EdgeDependsOn || e.Kind == graph.EdgeExecutes {
 			from, to = e.To, e.From
@@ -63,7 +64,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	// reached credential is a place to put the replacement, not a
 	// credential of its own) and roles whose sessions the attacker holds.
 	holds := map[string][]string{}
-	for _, e := range res.edges {
+	for _, e := range walked {
 		if e.Kind == graph.EdgeHolds {
 			holds[e.From] = append(holds[e.From], e.To)
 		}
