@@ -181,7 +181,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	}
 	res := &Result{Query: label, Starts: starts, Since: opt.Since}
 	if s, ok := r.(*memstore.Store); ok {
-		return blastRows(ctx, s.Rows(), res, maxDepth)
+		return blastRows(ctx, s.Rows(), res, maxDepth, opt.AssumeAppFlaws)
 	}
 	visits := map[string]*visit{}
 	// all lists the visits in the order the walk made them, frontier the

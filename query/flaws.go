@@ -39,12 +39,16 @@ func assumeAppFlaws(es []graph.Edge) {
 		for k, v := range e.Attrs {
 			attrs[k] = v
 		}
-		reason := assumption(e.Kind)
-		if r := attrs[graph.AttrReason]; r != "" {
-			reason = r + "; " + reason
-		}
-		attrs[graph.AttrReason] = reason
+		attrs[graph.AttrReason] = joinReason(attrs[graph.AttrReason], assumption(e.Kind))
 		e.Attrs = attrs
 		e.Confidence = graph.Possible
 	}
+}
+
+// joinReason appends the assumption to an edge's reason.
+func joinReason(reason, assumed string) string {
+	if reason == "" {
+		return assumed
+	}
+	return reason + "; " + assumed
 }

@@ -107,9 +107,9 @@ func (w *rowWalk) facts(ref memstore.EdgeRef, kind graph.EdgeKind) (conf graph.C
 }
 
 // blastRows walks the rows of an embedded store as BlastRadius does.
-func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth int) (*Result, error) {
+func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth int, flaws bool) (*Result, error) {
 	w := newRowWalk(rows)
-	fwd, bwd := rows.Kinds(forward...), rows.Kinds(backward...)
+	fwd, bwd := rows.Kinds(forwardKinds(Options{AssumeAppFlaws: flaws})...), rows.Kinds(backward...)
 
 	var frontier, next []uint32
 	startIDs := map[string]bool{}
@@ -130,7 +130,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 		}
 	}
 	var refs []memstore.EdgeRef
-	lazy := &lazyEdges{rows: rows}
+	lazy := &lazyEdges{rows: rows, flaws: flaws}
 	var out, in []memstore.EdgeRef
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
@@ -183,6 +183,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				return
 			}
 			econf, method := w.facts(ref, kind)
+			appInput := kind == graph.EdgeCanInvoke || kind == graph.EdgeCanReceive
+			if appInput {
+				econf = graph.Possible
+			}
 			conf := pv.reached.Confidence.Weaker(econf)
 			modifies := kind == graph.EdgeCanModify
 			inspects := !rev && kind == graph.EdgeCanAccess && !method && kindFromID(rows.ID(to)) == graph.NodeIdentity
@@ -206,6 +210,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
 			cur.hop, cur.hasParent, cur.rev, cur.from, cur.fromVisit = rowHop(rows, ref, rev), true, rev, pv.id, pv
+			if appInput {
+				cur.hop.Confidence = graph.Possible
+				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind))
+			}
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
 			if !inspects && cur.queued != depth+1 {
@@ -263,6 +271,7 @@ func rowHop(rows *memstore.Rows, ref memstore.EdgeRef, rev bool) Hop {
 // values only when a caller asks for them.
 type lazyEdges struct {
 	rows  *memstore.Rows
+	flaws bool // the walk assumed application flaws
 	refs  []memstore.EdgeRef
 	once  sync.Once
 	edges []graph.Edge
@@ -277,6 +286,9 @@ func (l *lazyEdges) all() []graph.Edge {
 		for i, ref := range l.refs {
 			l.edges[i] = l.rows.Edge(ref)
 		}
+		if l.flaws {
+			assumeAppFlaws(l.edges)
+		}
 	})
 	return l.edges
 }
@@ -287,6 +299,9 @@ func (l *lazyEdges) of(kind graph.EdgeKind, keep func(from, to string) bool) []g
 		if l.rows.Kind(ref.Edge) == kind && keep(l.rows.ID(ref.From), l.rows.ID(ref.To)) {
 			out = append(out, l.rows.Edge(ref))
 		}
+	}
+	if l.flaws {
+		assumeAppFlaws(out)
 	}
 	return out
 }

@@ -175,7 +175,7 @@ func TestRowWalkMatchesGenericWalk(t *testing.T) {
 		// ninth visit on.
 		slotsAfter = []int{4096, 8}[seed%2]
 		s, ids := randomStore(t, seed)
-		opts := []Options{{}, {MaxDepth: 2}, {Since: time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC)}}
+		opts := []Options{{}, {MaxDepth: 2}, {Since: time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC)}, {AssumeAppFlaws: true}}
 		for i, id := range ids {
 			ns, err := s.Nodes(ctx, []string{id})
 			if err != nil {
