@@ -60,7 +60,11 @@ func FromResult(ctx context.Context, r graph.Reader, res *query.Result) (*Graph,
 	for _, n := range g.Nodes {
 		ids = append(ids, n.ID)
 	}
-	es, err := r.Expand(ctx, ids, graph.Out, walked...)
+	kinds := walked
+	if res.AssumedAppFlaws {
+		kinds = append(append([]graph.EdgeKind(nil), walked...), graph.AppInputKinds...)
+	}
+	es, err := r.Expand(ctx, ids, graph.Out, kinds...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -304,5 +305,52 @@ func TestRunbook(t *testing.T) {
 	}
 	if !strings.Contains(empty.String(), "Nothing to contain or revoke") {
 		t.Errorf("empty plan: %s", empty.String())
+	}
+}
+
+func TestAppInputEdgesOnlyWhenAssumed(t *testing.T) {
+	const (
+		fn     = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:resize"
+		fnRole = "secret:aws:role-credentials:" + fn
+	)
+	ctx := context.Background()
+	invoke := graph.Edge{From: user, To: fn, Kind: graph.EdgeCanInvoke, Confidence: graph.Certain}
+	// Without the assumption the walk stops at the user. With it, the
+	// user invokes the function and reads the credentials it exposes.
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		Nodes: []graph.Node{
+			{ID: key, Kind: graph.NodeSecret}, {ID: user, Kind: graph.NodeIdentity},
+			{ID: fn, Kind: graph.NodeRuntime}, {ID: fnRole, Kind: graph.NodeSecret},
+		},
+		Edges: []graph.Edge{
+			{From: key, To: user, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain},
+			invoke,
+			{From: fn, To: fnRole, Kind: graph.EdgeExposes, Confidence: graph.Certain},
+		}}
+	s := memstore.New()
+	if err := s.Write(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, assume := range []bool{false, true} {
+		res, err := query.Run(ctx, s, query.Start{Secrets: []string{key}}, query.Options{AssumeAppFlaws: assume})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := FromResult(ctx, s, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range g.Edges {
+			got = append(got, string(e.Kind)+" "+e.To)
+		}
+		want := []string{"AUTHENTICATES_AS " + user}
+		if assume {
+			want = []string{"AUTHENTICATES_AS " + user, "CAN_INVOKE " + fn, "EXPOSES " + fnRole}
+		}
+		sort.Strings(got)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("assume %v: edges (-want +got):\n%s", assume, diff)
+		}
 	}
 }

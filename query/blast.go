@@ -89,10 +89,13 @@ func (r *Reached) Live() bool { return r.Declared || r.Evidence != nil }
 
 // Result is a blast radius.
 type Result struct {
-	Query   string       `json:"query"`
-	Starts  []graph.Node `json:"starts"`
-	Since   time.Time    `json:"since,omitzero"`
-	Reached []*Reached   `json:"reached"`
+	Query  string       `json:"query"`
+	Starts []graph.Node `json:"starts"`
+	Since  time.Time    `json:"since,omitzero"`
+	// AssumedAppFlaws reports that the walk followed application input
+	// edges (Options.AssumeAppFlaws).
+	AssumedAppFlaws bool       `json:"assumedAppFlaws,omitempty"`
+	Reached         []*Reached `json:"reached"`
 	// edges inside the blast radius, for the revocation plan, or lazy
 	// when a walk over rows left them to be built on first use.
 	edges []graph.Edge
@@ -179,7 +182,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	res := &Result{Query: label, Starts: starts, Since: opt.Since}
+	res := &Result{Query: label, Starts: starts, Since: opt.Since, AssumedAppFlaws: opt.AssumeAppFlaws}
 	if s, ok := r.(*memstore.Store); ok {
 		return blastRows(ctx, s.Rows(), res, maxDepth, opt.AssumeAppFlaws)
 	}
