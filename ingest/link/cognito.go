@@ -26,7 +26,8 @@ type cognitoSignIn struct {
 // must admit the pool, with its aud and amr conditions evaluated. Under the
 // classic flow every other role whose trust admits the pool is reached too,
 // and under role mapping rules such a role is possible, because a rule may
-// choose it.
+// choose it. Role mapping applies to identities signed in through a
+// provider, so it never widens what unauthenticated identities receive.
 func (v *view) linkCognito() {
 	userPools := map[string]graph.Node{}
 	for _, r := range v.byKind[graph.NodeResource] {
@@ -78,7 +79,7 @@ func cognitoSignIns(pool graph.Node, userPools map[string]graph.Node) map[string
 // identity of the given kind receives.
 func (v *view) cognitoRoles(pool graph.Node, kind string, in cognitoSignIn, trusting []graph.Node) {
 	attached := pool.Attr(kind + "_role")
-	others := pool.Attr("classic_flow") == "true" || pool.Attr("role_mapping") == "true"
+	others := pool.Attr("classic_flow") == "true" || (pool.Attr("role_mapping") == "true" && kind == "authenticated")
 	ctx := awspolicy.Context{Values: map[string][]string{
 		cognitoIdentity + ":aud": {pool.Attr("pool_id")},
 		cognitoIdentity + ":amr": in.amr,
