@@ -58,11 +58,26 @@ func (w *workflow) expandRepo(s string) string {
 // image names with upper-case letters, so a push that succeeded used the
 // lower-case form.
 func (w *workflow) pushedImage(ref string) (image.Ref, bool) {
-	img, ok := image.Parse(strings.ToLower(w.expandRepo(strings.TrimSpace(ref))))
+	img, ok := image.Parse(withoutVariableTag(strings.ToLower(w.expandRepo(strings.TrimSpace(ref)))))
 	if !ok || !tokenRegistries[img.Registry] {
 		return image.Ref{}, false
 	}
 	return img, true
+}
+
+// withoutVariableTag removes a tag or digest that an expression or a shell
+// variable sets (app:${{ github.sha }}, app:$VERSION). The image's name, which
+// CAN_PUBLISH targets, does not depend on it.
+func withoutVariableTag(ref string) string {
+	start := strings.LastIndexByte(ref, '/') + 1
+	i := strings.IndexAny(ref[start:], ":@")
+	if i < 0 {
+		return ref
+	}
+	if i += start; strings.Contains(ref[i:], "$") {
+		return ref[:i]
+	}
+	return ref
 }
 
 // readActionPublish records what a step of a publishing action does with
