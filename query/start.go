@@ -235,7 +235,16 @@ func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.No
 	if s.Version == "" || s.Subpath != "" || strings.Contains(s.Name, "?") {
 		return nil, nil
 	}
-	locks, err := r.Expand(ctx, []string{s.Name}, graph.In, graph.EdgeLocks)
+	return rangeStartsOf(ctx, r, s.Name, []string{s.Version})
+}
+
+// rangeStartsOf returns the name node marked with AttrRangeMatch when a
+// LOCKS edge gives the name a range that admits one of versions.
+func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []string) ([]graph.Node, error) {
+	if len(versions) == 0 {
+		return nil, nil
+	}
+	locks, err := r.Expand(ctx, []string{name}, graph.In, graph.EdgeLocks)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +254,8 @@ func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.No
 		if allowed == "" || slices.Contains(ranges, allowed) {
 			continue
 		}
-		if (PackageSpec{Name: s.Name, Range: allowed}).Matches(s.Version) {
+		spec := PackageSpec{Name: name, Range: allowed}
+		if slices.ContainsFunc(versions, spec.Matches) {
 			ranges = append(ranges, allowed)
 		}
 	}
@@ -253,7 +263,7 @@ func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.No
 		return nil, nil
 	}
 	sort.Strings(ranges)
-	ns, err := r.Nodes(ctx, []string{s.Name})
+	ns, err := r.Nodes(ctx, []string{name})
 	if err != nil {
 		return nil, err
 	}
@@ -475,6 +485,22 @@ func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Adv
 				hit = true
 				byID[n.ID] = n
 				matched[n.ID] = append(matched[n.ID], a.ID)
+			}
+			ranged, err := rangeStartsOf(ctx, r, spec.Name, af.Versions)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, n := range ranged {
+				hit = true
+				if cur, ok := byID[n.ID]; ok {
+					all := append(graph.SplitList(cur.Attr(AttrRangeMatch)), graph.SplitList(n.Attr(AttrRangeMatch))...)
+					sort.Strings(all)
+					n.SetAttr(AttrRangeMatch, graph.JoinList(slices.Compact(all)))
+				}
+				byID[n.ID] = n
+				if ids := matched[n.ID]; len(ids) == 0 || ids[len(ids)-1] != a.ID {
+					matched[n.ID] = append(ids, a.ID)
+				}
 			}
 		}
 		if !hit {

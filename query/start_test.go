@@ -256,3 +256,43 @@ func TestResolveVersionInManifestRange(t *testing.T) {
 		})
 	}
 }
+
+func TestResolveAdvisoryInManifestRange(t *testing.T) {
+	const agent = "pkg:npm/%40example/agent"
+	s := newG().
+		node(agent, "name", "@example/agent").
+		edge("repo:example-org/app", graph.EdgeLocks, agent, "range=^2.1.0").
+		store(t)
+	tests := []struct {
+		name      string
+		record    string
+		wantRange string // "" when nothing matches
+	}{
+		{"listed version in range",
+			`{"id": "EXAMPLE-MAL-7", "affected": [{"package": {"ecosystem": "npm", "name": "@example/agent"}, "versions": ["1.0.0", "2.4.1"]}]}`,
+			"^2.1.0"},
+		{"listed versions out of range",
+			`{"id": "EXAMPLE-MAL-8", "affected": [{"package": {"ecosystem": "npm", "name": "@example/agent"}, "versions": ["3.0.0"]}]}`,
+			""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ns, _, err := ResolveAdvisories(context.Background(), s, []*advisory.Advisory{osv(t, tt.record)})
+			if tt.wantRange == "" {
+				if !errors.Is(err, ErrNoMatch) {
+					t.Fatalf("ResolveAdvisories error = %v, want ErrNoMatch", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ns) != 1 || ns[0].ID != agent {
+				t.Fatalf("starts = %v, want the name node %s", ns, agent)
+			}
+			if got := ns[0].Attr(AttrRangeMatch); got != tt.wantRange {
+				t.Errorf("%s = %q, want %q", AttrRangeMatch, got, tt.wantRange)
+			}
+		})
+	}
+}
