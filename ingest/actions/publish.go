@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -22,18 +23,26 @@ type imagePush struct {
 
 // tokenRef reports whether s names the job's GITHUB_TOKEN: the
 // secrets.GITHUB_TOKEN or github.token expressions, or a variable of env
-// whose value is one of them.
+// whose value is one of them, read by the shell ($NAME) or through the env
+// context (${{ env.NAME }}).
 func tokenRef(s string, env map[string]string) bool {
 	low := strings.ToLower(s)
 	if strings.Contains(low, "secrets.github_token") || strings.Contains(low, "github.token") {
 		return true
 	}
 	for k, v := range env {
-		if (strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}")) && tokenRef(v, nil) {
+		if (strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k)) && tokenRef(v, nil) {
 			return true
 		}
 	}
 	return false
+}
+
+// envContextRef reports whether s reads the variable name through the env
+// context: env.NAME or env['NAME'].
+func envContextRef(s, name string) bool {
+	re := regexp.MustCompile(`\benv(\.` + regexp.QuoteMeta(name) + `\b|\[\s*['"]` + regexp.QuoteMeta(name) + `['"]\s*\])`)
+	return re.MatchString(s)
 }
 
 // expandRepo replaces the expressions that name the workflow's repository

@@ -27,6 +27,8 @@ func TestPublishImages(t *testing.T) {
 			"pkg:docker/example-org/cli?repository_url=ghcr.io",
 			"pkg:docker/example-org/tool?repository_url=ghcr.io",
 		}, graph.Certain},
+		{"envcontext", []string{"pkg:docker/example-org/viaenv?repository_url=ghcr.io"}, graph.Certain},
+		{"envprefix", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.job, func(t *testing.T) {
