@@ -195,7 +195,11 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		if _, ok := visits[s.ID]; ok {
 			continue
 		}
-		v := &visit{id: s.ID, reached: Reached{Node: s, Confidence: graph.Certain}, modifiable: true}
+		conf := graph.Certain
+		if s.Attr(AttrRangeMatch) != "" {
+			conf = graph.Possible
+		}
+		v := &visit{id: s.ID, reached: Reached{Node: s, Confidence: conf}, modifiable: true}
 		visits[s.ID] = v
 		all = append(all, v)
 		frontier = append(frontier, v)

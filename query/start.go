@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -168,6 +169,11 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 				return nil, err
 			}
 			out = append(out, ns...)
+			ranged, err := rangeStarts(ctx, r, s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ranged...)
 			continue
 		}
 		versions, err := r.Expand(ctx, []string{s.Name}, graph.In, graph.EdgeVersionOf)
@@ -200,11 +206,72 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 			out = append(out, named...)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	// A node that one spec matches outright and another only through a
+	// range is kept once, as the certain start.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].Attr(AttrRangeMatch) == "" && out[j].Attr(AttrRangeMatch) != ""
+	})
+	out = slices.CompactFunc(out, func(a, b graph.Node) bool { return a.ID == b.ID })
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%w: no ingested lockfile, workflow or SBOM pins a version matching the given packages", ErrNoMatch)
 	}
 	return out, nil
+}
+
+// AttrRangeMatch is the attribute of a start node that a manifest locks to
+// a range (package.json without a lockfile) rather than to a version. It
+// lists the ranges that admit the version of the query, and the walk takes
+// such a start as possible, since the install may have resolved another
+// version.
+const AttrRangeMatch = "range_match"
+
+// rangeStarts returns the name node of an exact version spec when a LOCKS
+// edge gives the name a range that admits the version, marked with
+// AttrRangeMatch.
+func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.Node, error) {
+	if s.Version == "" || s.Subpath != "" || strings.Contains(s.Name, "?") {
+		return nil, nil
+	}
+	return rangeStartsOf(ctx, r, s.Name, []string{s.Version})
+}
+
+// rangeStartsOf returns the name node marked with AttrRangeMatch when a
+// LOCKS edge gives the name a range that admits one of versions.
+func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []string) ([]graph.Node, error) {
+	if len(versions) == 0 {
+		return nil, nil
+	}
+	locks, err := r.Expand(ctx, []string{name}, graph.In, graph.EdgeLocks)
+	if err != nil {
+		return nil, err
+	}
+	var ranges []string
+	for _, e := range locks {
+		allowed := e.Attr("range")
+		if allowed == "" || slices.Contains(ranges, allowed) {
+			continue
+		}
+		spec := PackageSpec{Name: name, Range: allowed}
+		if slices.ContainsFunc(versions, spec.Matches) {
+			ranges = append(ranges, allowed)
+		}
+	}
+	if len(ranges) == 0 {
+		return nil, nil
+	}
+	sort.Strings(ranges)
+	ns, err := r.Nodes(ctx, []string{name})
+	if err != nil {
+		return nil, err
+	}
+	for i := range ns {
+		ns[i].Attrs = cloneAttrs(ns[i].Attrs)
+		ns[i].SetAttr(AttrRangeMatch, graph.JoinList(ranges))
+	}
+	return ns, nil
 }
 
 func escapeVersion(v string) string {
@@ -418,6 +485,22 @@ func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Adv
 				hit = true
 				byID[n.ID] = n
 				matched[n.ID] = append(matched[n.ID], a.ID)
+			}
+			ranged, err := rangeStartsOf(ctx, r, spec.Name, af.Versions)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, n := range ranged {
+				hit = true
+				if cur, ok := byID[n.ID]; ok {
+					all := append(graph.SplitList(cur.Attr(AttrRangeMatch)), graph.SplitList(n.Attr(AttrRangeMatch))...)
+					sort.Strings(all)
+					n.SetAttr(AttrRangeMatch, graph.JoinList(slices.Compact(all)))
+				}
+				byID[n.ID] = n
+				if ids := matched[n.ID]; len(ids) == 0 || ids[len(ids)-1] != a.ID {
+					matched[n.ID] = append(ids, a.ID)
+				}
 			}
 		}
 		if !hit {

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -201,6 +202,96 @@ func TestResolveUnversionedPackage(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("starts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestResolveVersionInManifestRange(t *testing.T) {
+	const (
+		agent = "pkg:npm/%40example/agent"
+		job   = "runtime:gha:example-org/app/.github/workflows/ci.yml#test"
+	)
+	s := newG().
+		node(agent, "name", "@example/agent").
+		edge("repo:example-org/app", graph.EdgeLocks, agent, "range=^2.1.0").
+		edge("repo:example-org/site", graph.EdgeLocks, agent, "range=~2.1.4").
+		edge(job, graph.EdgeExecutes, agent).
+		store(t)
+	tests := []struct {
+		spec      string
+		wantRange string // "" when nothing matches
+	}{
+		{"pkg:npm/@example/agent@2.3.0", "^2.1.0"},
+		{"pkg:npm/@example/agent@2.1.5", "^2.1.0,~2.1.4"},
+		{"pkg:npm/@example/agent@2.0.9", ""},
+		{"pkg:npm/@example/agent@3.0.0", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			res, err := Run(context.Background(), s, Start{Packages: []string{tt.spec}}, Options{})
+			if tt.wantRange == "" {
+				if !errors.Is(err, ErrNoMatch) {
+					t.Fatalf("Run error = %v, want ErrNoMatch", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Starts) != 1 || res.Starts[0].ID != agent {
+				t.Fatalf("starts = %v, want the name node %s", res.Starts, agent)
+			}
+			if got := res.Starts[0].Attr(AttrRangeMatch); got != tt.wantRange {
+				t.Errorf("%s = %q, want %q", AttrRangeMatch, got, tt.wantRange)
+			}
+			for _, r := range res.Reached {
+				if r.Node.ID == job && r.Confidence != graph.Possible {
+					t.Errorf("job reached as %s, want possible", r.Confidence)
+				}
+			}
+			if !slices.Contains(reachedIDs(res), job) {
+				t.Errorf("job %s not reached", job)
+			}
+		})
+	}
+}
+
+func TestResolveAdvisoryInManifestRange(t *testing.T) {
+	const agent = "pkg:npm/%40example/agent"
+	s := newG().
+		node(agent, "name", "@example/agent").
+		edge("repo:example-org/app", graph.EdgeLocks, agent, "range=^2.1.0").
+		store(t)
+	tests := []struct {
+		name      string
+		record    string
+		wantRange string // "" when nothing matches
+	}{
+		{"listed version in range",
+			`{"id": "EXAMPLE-MAL-7", "affected": [{"package": {"ecosystem": "npm", "name": "@example/agent"}, "versions": ["1.0.0", "2.4.1"]}]}`,
+			"^2.1.0"},
+		{"listed versions out of range",
+			`{"id": "EXAMPLE-MAL-8", "affected": [{"package": {"ecosystem": "npm", "name": "@example/agent"}, "versions": ["3.0.0"]}]}`,
+			""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ns, _, err := ResolveAdvisories(context.Background(), s, []*advisory.Advisory{osv(t, tt.record)})
+			if tt.wantRange == "" {
+				if !errors.Is(err, ErrNoMatch) {
+					t.Fatalf("ResolveAdvisories error = %v, want ErrNoMatch", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ns) != 1 || ns[0].ID != agent {
+				t.Fatalf("starts = %v, want the name node %s", ns, agent)
+			}
+			if got := ns[0].Attr(AttrRangeMatch); got != tt.wantRange {
+				t.Errorf("%s = %q, want %q", AttrRangeMatch, got, tt.wantRange)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -22,18 +23,26 @@ type imagePush struct {
 
 // tokenRef reports whether s names the job's GITHUB_TOKEN: the
 // secrets.GITHUB_TOKEN or github.token expressions, or a variable of env
-// whose value is one of them.
+// whose value is one of them, read by the shell ($NAME) or through the env
+// context (${{ env.NAME }}).
 func tokenRef(s string, env map[string]string) bool {
 	low := strings.ToLower(s)
 	if strings.Contains(low, "secrets.github_token") || strings.Contains(low, "github.token") {
 		return true
 	}
 	for k, v := range env {
-		if (strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}")) && tokenRef(v, nil) {
+		if (strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k)) && tokenRef(v, nil) {
 			return true
 		}
 	}
 	return false
+}
+
+// envContextRef reports whether s reads the variable name through the env
+// context: env.NAME or env['NAME'].
+func envContextRef(s, name string) bool {
+	re := regexp.MustCompile(`\benv(\.` + regexp.QuoteMeta(name) + `\b|\[\s*['"]` + regexp.QuoteMeta(name) + `['"]\s*\])`)
+	return re.MatchString(s)
 }
 
 // expandRepo replaces the expressions that name the workflow's repository
@@ -58,11 +67,26 @@ func (w *workflow) expandRepo(s string) string {
 // image names with upper-case letters, so a push that succeeded used the
 // lower-case form.
 func (w *workflow) pushedImage(ref string) (image.Ref, bool) {
-	img, ok := image.Parse(strings.ToLower(w.expandRepo(strings.TrimSpace(ref))))
+	img, ok := image.Parse(withoutVariableTag(strings.ToLower(w.expandRepo(strings.TrimSpace(ref)))))
 	if !ok || !tokenRegistries[img.Registry] {
 		return image.Ref{}, false
 	}
 	return img, true
+}
+
+// withoutVariableTag removes a tag or digest that an expression or a shell
+// variable sets (app:${{ github.sha }}, app:$VERSION). The image's name, which
+// CAN_PUBLISH targets, does not depend on it.
+func withoutVariableTag(ref string) string {
+	start := strings.LastIndexByte(ref, '/') + 1
+	i := strings.IndexAny(ref[start:], ":@")
+	if i < 0 {
+		return ref
+	}
+	if i += start; strings.Contains(ref[i:], "$") {
+		return ref[:i]
+	}
+	return ref
 }
 
 // readActionPublish records what a step of a publishing action does with

@@ -22,6 +22,13 @@ func TestPublishImages(t *testing.T) {
 		{"early", nil, ""},
 		{"readonly", nil, ""},
 		{"combined", []string{"pkg:docker/example-org/app/prod?repository_url=ghcr.io"}, graph.Possible},
+		{"tagged", []string{
+			"pkg:docker/example-org/app?repository_url=ghcr.io",
+			"pkg:docker/example-org/cli?repository_url=ghcr.io",
+			"pkg:docker/example-org/tool?repository_url=ghcr.io",
+		}, graph.Certain},
+		{"envcontext", []string{"pkg:docker/example-org/viaenv?repository_url=ghcr.io"}, graph.Certain},
+		{"envprefix", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.job, func(t *testing.T) {

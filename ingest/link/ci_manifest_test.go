@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,6 +71,14 @@ func TestCIManifestToImage(t *testing.T) {
 		{"pkg:npm/left-pad", []string{
 			job + " (possible)", graph.GHATokenID(job) + " (possible)", image + " (possible)",
 		}},
+	}
+	// A range is no pinned version, and the reason says which range.
+	e := edgeOf(t, s, graph.EdgeExecutes, job, "pkg:npm/left-pad")
+	if e == nil {
+		t.Fatal("no EXECUTES edge to pkg:npm/left-pad")
+	}
+	if got, want := e.Attr(graph.AttrReason), "web/package.json requires pkg:npm/left-pad in range ^1.3.0;"; !strings.Contains(got, want) {
+		t.Errorf("reason %q, want it to contain %q", got, want)
 	}
 	for _, tt := range tests {
 		reached := radius(t, s, query.Start{Nodes: []string{tt.start}})

@@ -17,6 +17,9 @@ const cognitoIdentity = "cognito-identity.amazonaws.com"
 type cognitoSignIn struct {
 	amr     []string // values of cognito-identity.amazonaws.com:amr
 	summary string   // the caller's steps to the identity, for the reason
+	// undecided names the setting the input leaves unresolved, which makes
+	// the sign-in possible rather than certain.
+	undecided string
 }
 
 // linkCognito derives CAN_ASSUME from AnonymousID to the roles of an
@@ -26,7 +29,8 @@ type cognitoSignIn struct {
 // must admit the pool, with its aud and amr conditions evaluated. Under the
 // classic flow every other role whose trust admits the pool is reached too,
 // and under role mapping rules such a role is possible, because a rule may
-// choose it.
+// choose it. Role mapping applies to identities signed in through a
+// provider, so it never widens what unauthenticated identities receive.
 func (v *view) linkCognito() {
 	userPools := map[string]graph.Node{}
 	for _, r := range v.byKind[graph.NodeResource] {
@@ -51,21 +55,37 @@ func (v *view) linkCognito() {
 }
 
 // cognitoSignIns returns, for "authenticated" and "unauthenticated", how
-// anyone can obtain an identity of the pool of that kind.
+// anyone can obtain an identity of the pool of that kind. A certain way is
+// preferred to one that depends on an unresolved setting.
 func cognitoSignIns(pool graph.Node, userPools map[string]graph.Node) map[string]cognitoSignIn {
 	out := map[string]cognitoSignIn{}
-	if pool.Attr("unauthenticated") == "true" {
+	switch pool.Attr("unauthenticated") {
+	case "true":
 		out["unauthenticated"] = cognitoSignIn{amr: []string{"unauthenticated"},
 			summary: "identity pool " + pool.Label + " gives unauthenticated identities to anyone"}
+	case "undecided":
+		out["unauthenticated"] = cognitoSignIn{amr: []string{"unauthenticated"},
+			summary:   "identity pool " + pool.Label + " may give unauthenticated identities to anyone",
+			undecided: "allow_unauthenticated_identities of " + pool.Label + " is not resolved in the input"}
 	}
 	for _, endpoint := range graph.SplitList(pool.Attr("user_pools")) {
 		up, ok := userPools[endpoint]
-		if !ok || up.Attr("self_signup") != "true" {
+		if !ok {
 			continue
 		}
-		out["authenticated"] = cognitoSignIn{amr: []string{"authenticated", endpoint},
+		in := cognitoSignIn{amr: []string{"authenticated", endpoint},
 			summary: "anyone signs up in user pool " + up.Label + " (self sign-up is allowed) and signs in to identity pool " + pool.Label}
-		return out
+		switch up.Attr("self_signup") {
+		case "true":
+			out["authenticated"] = in
+			return out
+		case "undecided":
+			if _, ok := out["authenticated"]; !ok {
+				in.summary = "anyone may sign up in user pool " + up.Label + " and sign in to identity pool " + pool.Label
+				in.undecided = "allow_admin_create_user_only of user pool " + up.Label + " is not resolved in the input"
+				out["authenticated"] = in
+			}
+		}
 	}
 	if public := graph.SplitList(pool.Attr("login_providers")); len(public) > 0 {
 		out["authenticated"] = cognitoSignIn{amr: append([]string{"authenticated"}, public...),
@@ -78,7 +98,7 @@ func cognitoSignIns(pool graph.Node, userPools map[string]graph.Node) map[string
 // identity of the given kind receives.
 func (v *view) cognitoRoles(pool graph.Node, kind string, in cognitoSignIn, trusting []graph.Node) {
 	attached := pool.Attr(kind + "_role")
-	others := pool.Attr("classic_flow") == "true" || pool.Attr("role_mapping") == "true"
+	others := pool.Attr("classic_flow") == "true" || (pool.Attr("role_mapping") == "true" && kind == "authenticated")
 	ctx := awspolicy.Context{Values: map[string][]string{
 		cognitoIdentity + ":aud": {pool.Attr("pool_id")},
 		cognitoIdentity + ":amr": in.amr,
@@ -107,6 +127,14 @@ func (v *view) cognitoRoles(pool graph.Node, kind string, in cognitoSignIn, trus
 			conf = graph.Possible
 		}
 		reason := fmt.Sprintf("%s, then receives credentials of %s through %s", in.summary, role.Label, via)
+		if in.undecided != "" {
+			conf = graph.Possible
+			if why != "" {
+				why = in.undecided + "; " + why
+			} else {
+				why = in.undecided
+			}
+		}
 		if why != "" {
 			reason += "; undecided: " + why
 		}

@@ -68,6 +68,19 @@ func TestCognitoIdentityPoolRoles(t *testing.T) {
 		{name: "role mapping may choose others",
 			nodes: []graph.Node{pool("role_mapping", "true"), users("true"), role(authRole, trust(poolID, "authenticated")), role(other, trust(poolID, "authenticated"))},
 			want:  map[string]graph.Confidence{authRole: graph.Certain, other: graph.Possible}},
+		{name: "sign-up setting undecided",
+			nodes: []graph.Node{pool(), users("undecided"), role(authRole, trust(poolID, "authenticated"))},
+			want:  map[string]graph.Confidence{authRole: graph.Possible}},
+		{name: "guest setting undecided",
+			nodes: []graph.Node{pool("unauthenticated", "undecided", "unauthenticated_role", guest), role(guest, trust(poolID, "unauthenticated"))},
+			want:  map[string]graph.Confidence{guest: graph.Possible}},
+		{name: "public provider beats undecided sign-up",
+			nodes: []graph.Node{pool("login_providers", "accounts.google.com"), users("undecided"), role(authRole, trust(poolID, "authenticated"))},
+			want:  map[string]graph.Confidence{authRole: graph.Certain}},
+		{name: "role mapping leaves guests their role",
+			nodes: []graph.Node{pool("role_mapping", "true", "unauthenticated", "true", "unauthenticated_role", guest), users("false"),
+				role(guest, trust(poolID, "unauthenticated")), role(other, trust(poolID, "*"))},
+			want: map[string]graph.Confidence{guest: graph.Certain, other: ""}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

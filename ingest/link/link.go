@@ -278,7 +278,11 @@ func (v *view) linkLockfiles() {
 			}
 			e.SetAttr(graph.AttrVia, "install")
 			e.SetAttr(attrPhase, x.phase)
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job installs %s dependencies and %s pins %s; %s", eco, lock.Attr(graph.AttrLockfile), pkg.ID, x.how))
+			locked := "pins " + pkg.ID
+			if allowed := lock.Attr("range"); allowed != "" {
+				locked = fmt.Sprintf("requires %s in range %s", pkg.ID, allowed)
+			}
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job installs %s dependencies and %s %s; %s", eco, lock.Attr(graph.AttrLockfile), locked, x.how))
 			v.addEdge(e)
 		}
 	}

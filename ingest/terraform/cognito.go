@@ -44,7 +44,8 @@ func (ev *evaluator) computeCognito(b *block, a map[string]cty.Value, set setFun
 
 // cognitoUserPool emits a user pool as a Resource. Attribute self_signup
 // is "true" unless admin_create_user_config sets
-// allow_admin_create_user_only, because anyone may sign up by default.
+// allow_admin_create_user_only, because anyone may sign up by default. It
+// is "undecided" when that setting cannot be resolved.
 func (e *emitter) cognitoUserPool(b *block, bv *blockVal) {
 	arn, ok := e.require(b, bv, "arn")
 	if !ok {
@@ -54,8 +55,17 @@ func (e *emitter) cognitoUserPool(b *block, bv *blockVal) {
 	name, _ := attrStr(bv, "name")
 	selfSignup := "true"
 	for _, cb := range b.nested("admin_create_user_config") {
-		if e.settingStr(b, cb, "allow_admin_create_user_only") == "true" {
+		a := cb.Body.Attributes["allow_admin_create_user_only"]
+		if a == nil {
+			continue
+		}
+		v, diags := e.ev.value(a.Expr, b)
+		switch s, _ := str(v); {
+		case s == "true":
 			selfSignup = "false"
+		case s == "false" || (!diags.HasErrors() && v.IsKnown() && v.IsNull()):
+		default:
+			selfSignup = "undecided"
 		}
 	}
 	e.node(graph.NodeResource, arn, name, b.syn.DefRange(), map[string]string{
@@ -78,7 +88,7 @@ func (e *emitter) cognitoIdentityPool(b *block, bv *blockVal) {
 	}
 	id, _ := attrStr(bv, "id")
 	name, _ := attrStr(bv, "identity_pool_name")
-	unauthenticated, _ := attrStr(bv, "allow_unauthenticated_identities")
+	unauthenticated := boolSetting(b, bv, "allow_unauthenticated_identities")
 	classic, _ := attrStr(bv, "allow_classic_flow")
 
 	var userPools []string
@@ -134,6 +144,23 @@ func (e *emitter) cognitoRoles(b *block, bv *blockVal) {
 		attrs["role_mapping"] = "true"
 	}
 	e.node(graph.NodeIdentity, e.ev.arn("cognito-identity", "identitypool/"+poolID), "", b.syn.DefRange(), attrs)
+}
+
+// boolSetting returns a boolean argument as "true" or "false", "" when it
+// is unset or null, and "undecided" when its value cannot be resolved (a
+// variable without a default, say).
+func boolSetting(b *block, bv *blockVal, name string) string {
+	if b.attr(name) == nil {
+		return ""
+	}
+	v := bv.attrs[name]
+	if s, ok := str(v); ok && (s == "true" || s == "false") {
+		return s
+	}
+	if v != cty.NilVal && v.IsKnown() && v.IsNull() && !bv.diags[name].HasErrors() {
+		return ""
+	}
+	return "undecided"
 }
 
 // attrOr returns a string argument, or "" when it is unset.

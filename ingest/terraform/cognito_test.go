@@ -22,3 +22,17 @@ func TestCognitoRoles(t *testing.T) {
 		t.Errorf("derived CAN_ASSUME (-want +got):\n%s", diff)
 	}
 }
+
+// TestCognitoUndecided links testdata/cognito-undecided, whose sign-up and
+// guest settings are variables without a default. Both roles are possible,
+// not certain and not out of reach.
+func TestCognitoUndecided(t *testing.T) {
+	got := deriveDir(t, "cognito-undecided", graph.EdgeCanAssume)
+	want := []string{
+		"aws:anonymous -CAN_ASSUME-> arn:aws:iam::111122223333:role/example-members (possible)",
+		"aws:anonymous -CAN_ASSUME-> arn:aws:iam::111122223333:role/example-visitors (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("derived CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}

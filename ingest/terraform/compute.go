@@ -37,7 +37,7 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 		attrs["instance_id"] = id
 		attrs["arn"] = e.ev.arn("ec2", "instance/"+id)
 	}
-	if objs := e.loadsCode(b, "user_data"); objs != "" {
+	if objs := e.loadsCode(b, "user_data", "user_data_base64"); objs != "" {
 		attrs[graph.AttrLoadsCode] = objs
 	}
 	level, via := e.internetIngress(b, bv)

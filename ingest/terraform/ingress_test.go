@@ -36,6 +36,7 @@ func TestInstanceIngressAndLoadedCode(t *testing.T) {
 		{addr: "aws_instance.bastion", ingress: "undecided", via: "public_ip"},
 		{addr: "aws_instance.partner"},
 		{addr: "aws_instance.private"},
+		{addr: "aws_instance.encoded", loadCode: "arn:aws:s3:::example-org-deploy/boot.sh"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.addr, func(t *testing.T) {

@@ -652,11 +652,14 @@ func opaqueCommand(prog, name string, args []string) Effect {
 }
 
 // firstArg returns the first argument that is not an option, and the
-// directory a --prefix, -C, --cwd or --dir option names before it.
+// directory the last --prefix, -C, --cwd or --dir option names. Package
+// managers read these options before or after the subcommand, up to "--".
 func firstArg(args []string) (sub, dir string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
+		case a == "--":
+			return sub, dir
 		case a == "--prefix" || a == "-C" || a == "--cwd" || a == "--dir":
 			if i+1 < len(args) {
 				dir = args[i+1]
@@ -667,11 +670,11 @@ func firstArg(args []string) (sub, dir string) {
 		case a == "--filter" || a == "-F":
 			i++
 		case strings.HasPrefix(a, "-"):
-		default:
-			return a, dir
+		case sub == "":
+			sub = a
 		}
 	}
-	return "", dir
+	return sub, dir
 }
 
 // hasFlag reports whether args hold flag, alone or as flag=VALUE with a

@@ -116,3 +116,10 @@ resource "aws_instance" "private" {
   ami                    = "ami-12345678"
   vpc_security_group_ids = [aws_security_group.open_http.id]
 }
+
+# User data given already encoded: the script inside base64encode still
+# names the object it loads.
+resource "aws_instance" "encoded" {
+  ami              = "ami-12345678"
+  user_data_base64 = base64encode("#!/bin/sh\naws s3 cp s3://example-org-deploy/boot.sh - | sh\n")
+}
