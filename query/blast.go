@@ -195,11 +195,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		if _, ok := visits[s.ID]; ok {
 			continue
 		}
-		conf := graph.Certain
-		if s.Attr(AttrRangeMatch) != "" {
-			conf = graph.Possible
-		}
-		v := &visit{id: s.ID, reached: Reached{Node: s, Confidence: conf}, modifiable: true}
+		v := &visit{id: s.ID, reached: Reached{Node: s, Confidence: startConfidence(s)}, modifiable: true}
 		visits[s.ID] = v
 		all = append(all, v)
 		frontier = append(frontier, v)
@@ -705,4 +701,14 @@ func describe(n graph.Node) string {
 		return fmt.Sprintf("%s (%s)", n.Label, n.ID)
 	}
 	return n.ID
+}
+
+// startConfidence returns how sure a start is compromised: possible for a
+// package name node that only a manifest's version range ties to the
+// compromised version, certain otherwise.
+func startConfidence(s graph.Node) graph.Confidence {
+	if s.Attr(AttrRangeMatch) != "" {
+		return graph.Possible
+	}
+	return graph.Certain
 }

@@ -123,7 +123,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			row = noRow
 		}
 		v := w.add(s.ID, row)
-		v.reached = Reached{Node: s, Confidence: graph.Certain}
+		v.reached = Reached{Node: s, Confidence: startConfidence(s)}
 		v.modifiable = true
 		if ok {
 			frontier = append(frontier, row)
