@@ -24,3 +24,8 @@ const AttrInternetIngress = "internet_ingress"
 // AttrTriggeredBy is the attribute of a Lambda runtime that lists the ARNs
 // of the queues, streams and topics whose messages invoke it.
 const AttrTriggeredBy = "triggered_by"
+
+// ViaLoadedCode is the via attribute of a CAN_INVOKE edge whose sender
+// writes code that the runtime's configuration loads, rather than input
+// to code that runs there.
+const ViaLoadedCode = "loaded-code"

@@ -11,9 +11,12 @@ import "github.com/blastradius-dev/blastradius/graph"
 
 // assumption is the sentence a step through an application input edge
 // adds to its reason.
-func assumption(k graph.EdgeKind) string {
-	if k == graph.EdgeCanReceive {
+func assumption(k graph.EdgeKind, via string) string {
+	switch {
+	case k == graph.EdgeCanReceive:
 		return "assumes the runtime sends the secret it holds in its messages"
+	case via == graph.ViaLoadedCode:
+		return "assumes the runtime loads the object again (a restart or a new instance runs its configuration), so the writer's code runs there"
 	}
 	return "assumes the runtime's input handling is exploitable, so the sender may run code there"
 }
@@ -39,7 +42,7 @@ func assumeAppFlaws(es []graph.Edge) {
 		for k, v := range e.Attrs {
 			attrs[k] = v
 		}
-		attrs[graph.AttrReason] = joinReason(attrs[graph.AttrReason], assumption(e.Kind))
+		attrs[graph.AttrReason] = joinReason(attrs[graph.AttrReason], assumption(e.Kind, attrs[graph.AttrVia]))
 		e.Attrs = attrs
 		e.Confidence = graph.Possible
 	}

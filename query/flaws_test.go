@@ -74,3 +74,22 @@ func TestAssumeAppFlaws(t *testing.T) {
 		t.Errorf("stored edge changed: %+v", es)
 	}
 }
+
+func TestAssumeAppFlawsLoadedCode(t *testing.T) {
+	const (
+		writer = "arn:aws:iam::111122223333:user/uploader"
+		host   = "runtime:aws:ec2:111122223333:aws_instance.web"
+	)
+	s := newG().
+		edge(writer, graph.EdgeCanInvoke, host, "reason=s3:PutObject on boot.sh", "via="+graph.ViaLoadedCode).
+		store(t)
+	res := blast(t, s, writer, Options{AssumeAppFlaws: true})
+	got := res.Get(host)
+	if got == nil {
+		t.Fatal("host not reached")
+	}
+	want := "s3:PutObject on boot.sh; assumes the runtime loads the object again (a restart or a new instance runs its configuration), so the writer's code runs there"
+	if got.Path[0].Reason != want {
+		t.Errorf("reason %q, want %q", got.Path[0].Reason, want)
+	}
+}

@@ -95,6 +95,15 @@ func (w *rowWalk) traversable(ref memstore.EdgeRef, kind graph.EdgeKind) bool {
 	return fs.Attr("denied_only") != "true"
 }
 
+// via returns the via attribute of edge ref.
+func (w *rowWalk) via(ref memstore.EdgeRef) string {
+	if fs, ok := w.rows.Facts(ref); ok {
+		return fs.Attr(graph.AttrVia)
+	}
+	e := w.rows.Edge(ref)
+	return e.Attr(graph.AttrVia)
+}
+
 // facts returns what the walk reads of edge ref: its confidence and
 // whether a CAN_ACCESS edge has an escalation method.
 func (w *rowWalk) facts(ref memstore.EdgeRef, kind graph.EdgeKind) (conf graph.Confidence, method bool) {
@@ -212,7 +221,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			cur.hop, cur.hasParent, cur.rev, cur.from, cur.fromVisit = rowHop(rows, ref, rev), true, rev, pv.id, pv
 			if appInput {
 				cur.hop.Confidence = graph.Possible
-				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind))
+				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind, w.via(ref)))
 			}
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects

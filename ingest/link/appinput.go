@@ -126,6 +126,7 @@ func (v *view) loadCode(rt graph.Node, access map[string][]graph.Edge) {
 				}
 				in := graph.Edge{From: e.From, To: rt.ID, Kind: graph.EdgeCanInvoke, Confidence: e.Confidence, Pos: e.Pos}
 				in.SetAttr(graph.AttrActions, "s3:PutObject")
+				in.SetAttr(graph.AttrVia, graph.ViaLoadedCode)
 				in.SetAttr(graph.AttrReason, fmt.Sprintf("s3:PutObject on %s writes %s, which the runtime's configuration loads as code", target, obj))
 				if r := e.Attr(graph.AttrReason); e.Confidence == graph.Possible && r != "" {
 					in.SetAttr(graph.AttrCondition, r)

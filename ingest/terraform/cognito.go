@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -130,6 +131,12 @@ func (e *emitter) cognitoIdentityPool(b *block, bv *blockVal) {
 func (e *emitter) cognitoRoles(b *block, bv *blockVal) {
 	poolID, ok := e.require(b, bv, "identity_pool_id")
 	if !ok {
+		return
+	}
+	if strings.Contains(poolID, "${") {
+		// An id Terraform computes from a block the input lacks names no
+		// pool, so a node for it would join nothing.
+		e.warnf(b.syn.DefRange(), "%s: identity_pool_id names no identity pool of the input; block skipped", b.addr)
 		return
 	}
 	attrs := map[string]string{"tf_address_roles": b.addr}

@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -34,5 +36,26 @@ func TestCognitoUndecided(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("derived CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
+
+// TestCognitoRolesOfAbsentPool parses a roles attachment whose pool is not
+// in the input: it gives no node and a warning at the block.
+func TestCognitoRolesOfAbsentPool(t *testing.T) {
+	res, rejected := parseDir(t, filepath.Join("testdata", "cognito-orphan"))
+	if len(rejected) != 0 {
+		t.Fatalf("rejected: %v", rejected)
+	}
+	for _, n := range res.Nodes {
+		t.Errorf("node %s, want none", n.ID)
+	}
+	found := false
+	for _, d := range res.Diags {
+		if strings.Contains(d.String(), "main.tf:1:1: aws_cognito_identity_pool_roles_attachment.orphan: identity_pool_id names no identity pool") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no warning at the attachment block; diagnostics: %v", res.Diags)
 	}
 }
