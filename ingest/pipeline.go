@@ -155,6 +155,9 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	for _, j := range jobs {
 		g.Go(func() error {
 			j.err = parseOne(gctx, j, p.Env)
+			// No parser reads the head after parsing; a large run holds
+			// many files.
+			j.file.Head = nil
 			if p.Progress != nil {
 				p.Progress.Add(0, int64(j.res.Records))
 			}
@@ -175,6 +178,14 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	}
 
 	b := &graph.Batch{Time: now().UTC().Truncate(time.Second)}
+	nNodes, nEdges := 0, 0
+	for _, j := range jobs {
+		nNodes += len(j.res.Nodes)
+		nEdges += len(j.res.Edges)
+	}
+	b.Nodes = make([]graph.Node, 0, nNodes)
+	b.Edges = make([]graph.Edge, 0, nEdges)
+	in := newInterner()
 	for _, j := range jobs {
 		fs := sum.Formats[j.parser.Format()]
 		if fs == nil {
@@ -191,9 +202,13 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		fs.Warnings += len(j.res.Diags)
 		sum.Warnings = append(sum.Warnings, j.res.Diags...)
 		b.Replace = append(b.Replace, j.file.Path)
-		b.Nodes = append(b.Nodes, stamp(j.res.Nodes, j.file.Path)...)
-		b.Edges = append(b.Edges, stampEdges(j.res.Edges, j.file.Path)...)
+		b.Nodes = append(b.Nodes, in.nodes(stamp(j.res.Nodes, j.file.Path))...)
+		b.Edges = append(b.Edges, in.edges(stampEdges(j.res.Edges, j.file.Path))...)
+		// The batch holds the facts now: drop the job's copy so that the
+		// run holds each fact once.
+		j.res = Result{Records: j.res.Records}
 	}
+	in = nil
 	SortDiagnostics(sum.Rejected)
 	SortDiagnostics(sum.Warnings)
 	if p.Prune {
