@@ -67,10 +67,16 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		if err != nil {
 			return nil, nil, err
 		}
-		v.byKind[k] = ns
-		for _, n := range ns {
-			v.nodes[n.ID] = n
+		for i := range ns {
+			n := &ns[i]
+			if isK8s(*n) || strings.HasPrefix(n.ID, "k8s:") {
+				// withIDParts adds attributes in place, and a store
+				// may share a node's map with its own facts.
+				n.Attrs = copyAttrs(n.Attrs)
+			}
+			v.nodes[n.ID] = *n
 		}
+		v.byKind[k] = ns
 	}
 	for _, k := range readKinds {
 		es, err := r.EdgesByKind(ctx, k)
