@@ -3,17 +3,19 @@ package ingest
 import (
 	"hash/maphash"
 	"maps"
+	"sync"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
 // interner makes equal strings and equal attribute sets of different
 // facts share one copy. Files name the same ids (a repository, a package,
-// a role) again and again, and many edges carry the same few attributes;
-// a run over a large organisation would otherwise hold every copy until
+// a role) again and again, and many edges carry the same few attributes.
+// Without sharing, a run over a large organisation holds every copy until
 // the write ends. Nothing changes a fact's attributes once its file is
 // parsed, so facts may share a map.
 type interner struct {
+	mu   sync.Mutex
 	strs map[string]string
 	sets map[uint64][]map[string]string
 	seed maphash.Seed
@@ -89,4 +91,13 @@ func (in *interner) edges(es []graph.Edge) []graph.Edge {
 		e.Attrs = in.attrs(e.Attrs)
 	}
 	return es
+}
+
+// result stamps a parsed file's facts with its path (see stamp) and
+// interns them. It is safe for concurrent use by the parse workers.
+func (in *interner) result(res *Result, path string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.nodes(stamp(res.Nodes, path))
+	in.edges(stampEdges(res.Edges, path))
 }

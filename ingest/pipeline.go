@@ -152,11 +152,18 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	g.SetLimit(workers)
+	in := newInterner()
 	for _, j := range jobs {
 		g.Go(func() error {
 			j.err = parseOne(gctx, j, p.Env)
-			// No parser reads the head after parsing; a large run holds
-			// many files.
+			if j.err == nil {
+				// Share what the file repeats of earlier files as soon
+				// as it is parsed, so the run holds one copy while
+				// later files are read.
+				in.result(&j.res, j.file.Path)
+			}
+			// No parser reads the head after parsing, and a large run
+			// has many files.
 			j.file.Head = nil
 			if p.Progress != nil {
 				p.Progress.Add(0, int64(j.res.Records))
@@ -185,7 +192,7 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	}
 	b.Nodes = make([]graph.Node, 0, nNodes)
 	b.Edges = make([]graph.Edge, 0, nEdges)
-	in := newInterner()
+	in = nil
 	for _, j := range jobs {
 		fs := sum.Formats[j.parser.Format()]
 		if fs == nil {
@@ -202,13 +209,12 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		fs.Warnings += len(j.res.Diags)
 		sum.Warnings = append(sum.Warnings, j.res.Diags...)
 		b.Replace = append(b.Replace, j.file.Path)
-		b.Nodes = append(b.Nodes, in.nodes(stamp(j.res.Nodes, j.file.Path))...)
-		b.Edges = append(b.Edges, in.edges(stampEdges(j.res.Edges, j.file.Path))...)
+		b.Nodes = append(b.Nodes, j.res.Nodes...)
+		b.Edges = append(b.Edges, j.res.Edges...)
 		// The batch holds the facts now: drop the job's copy so that the
 		// run holds each fact once.
 		j.res = Result{Records: j.res.Records}
 	}
-	in = nil
 	SortDiagnostics(sum.Rejected)
 	SortDiagnostics(sum.Warnings)
 	if p.Prune {

@@ -267,10 +267,11 @@ func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
 	return nil
 }
 
-// watchPeak, when --memprofile is given, writes the live heap next to the
-// profile with the suffix ".peak" each time the heap is larger than any
-// time before, so the file shows what an ingest holds at its largest. The
-// returned function stops the watch.
+// watchPeak, when --memprofile is given, checks the heap every two seconds
+// and writes the live heap next to the profile, with the suffix ".peak",
+// whenever the heap is a tenth larger than at the last write. The file then
+// shows what an ingest holds near its largest. The returned function stops
+// the watch.
 func (p *profiler) watchPeak(stderr io.Writer) func() {
 	if p.memPath == "" {
 		return func() {}

@@ -322,9 +322,9 @@ func (ov *overlay) readRec(rec *ovNode) (graph.Node, bool) {
 
 // oneFactNode is graph.MergeNode of a single fact, except that it shares
 // the fact's attribute map instead of copying it. Only the deriver reads
-// through an overlay, and it copies a map before it changes it; a large
-// write would otherwise hold a second copy of every new node's attributes
-// while the linker runs.
+// through an overlay, and it copies a map before it changes it. Without
+// sharing, a large write holds a second copy of every new node's
+// attributes while the linker runs.
 func oneFactNode(id string, f nodeFact, first, last time.Time) graph.Node {
 	n := graph.Node{ID: id, Kind: f.Kind, Label: f.Label, Pos: f.Pos, FirstSeen: first, LastSeen: last}
 	if len(f.Attrs) > 0 {
