@@ -1450,11 +1450,7 @@ func readView(ctx context.Context, r graph.Reader) (*view, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := map[string][]graph.Edge{}
-		for _, e := range es {
-			m[e.From] = append(m[e.From], e)
-		}
-		v.out[k] = m
+		v.out[k] = bySource(es)
 	}
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {

@@ -83,11 +83,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		if err != nil {
 			return nil, nil, err
 		}
-		m := map[string][]graph.Edge{}
-		for _, e := range es {
-			m[e.From] = append(m[e.From], e)
-		}
-		v.out[k] = m
+		v.out[k] = bySource(es)
 	}
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {
@@ -123,6 +119,29 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		l.Logger.Info("edges derived", "nodes", len(v.derivedNodes), "edges", len(v.derivedEdges))
 	}
 	return v.derivedNodes, v.derivedEdges, nil
+}
+
+// bySource groups edges by their source node, keeping their order. A
+// store returns them sorted by source, so each group is a part of es
+// instead of a copy.
+func bySource(es []graph.Edge) map[string][]graph.Edge {
+	m := map[string][]graph.Edge{}
+	for lo := 0; lo < len(es); {
+		hi := lo + 1
+		for hi < len(es) && es[hi].From == es[lo].From {
+			hi++
+		}
+		from := es[lo].From
+		if cur, ok := m[from]; ok {
+			m[from] = append(cur, es[lo:hi]...)
+		} else {
+			// The capacity ends with the group, so an append to it
+			// copies instead of overwriting the next group.
+			m[from] = es[lo:hi:hi]
+		}
+		lo = hi
+	}
+	return m
 }
 
 func (v *view) addNode(n graph.Node) {
