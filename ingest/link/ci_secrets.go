@@ -104,6 +104,6 @@ func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 
 // exists reports whether a node is in the graph or derived in this run.
 func (v *view) exists(id string) bool {
-	_, ok := v.nodes[id]
+	_, ok := v.node(id)
 	return ok || v.seenNodes[id]
 }

@@ -27,7 +27,8 @@ type Linker struct {
 
 // view is the part of the graph the linker reads, indexed.
 type view struct {
-	nodes    map[string]graph.Node
+	// nodes points into byKind; read it through node and get.
+	nodes    map[string]*graph.Node
 	byKind   map[graph.NodeKind][]graph.Node
 	out      map[graph.EdgeKind]map[string][]graph.Edge
 	policies map[string]*awspolicy.Policy
@@ -54,7 +55,7 @@ var readKinds = []graph.EdgeKind{
 // Derive implements graph.DeriveFunc.
 func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
 	v := &view{
-		nodes:     map[string]graph.Node{},
+		nodes:     map[string]*graph.Node{},
 		byKind:    map[graph.NodeKind][]graph.Node{},
 		out:       map[graph.EdgeKind]map[string][]graph.Edge{},
 		policies:  map[string]*awspolicy.Policy{},
@@ -74,7 +75,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 				// may share a node's map with its own facts.
 				n.Attrs = copyAttrs(n.Attrs)
 			}
-			v.nodes[n.ID] = *n
+			v.nodes[n.ID] = n
 		}
 		v.byKind[k] = ns
 	}
@@ -145,7 +146,7 @@ func bySource(es []graph.Edge) map[string][]graph.Edge {
 }
 
 func (v *view) addNode(n graph.Node) {
-	if _, ok := v.nodes[n.ID]; ok || v.seenNodes[n.ID] {
+	if _, ok := v.node(n.ID); ok || v.seenNodes[n.ID] {
 		return
 	}
 	v.seenNodes[n.ID] = true
@@ -202,7 +203,7 @@ func (v *view) linkSecrets() {
 			name := e.Attr(graph.AttrName)
 			if env != "" && name != "" {
 				envID := graph.GHAEnvSecretID(repo, env, name)
-				if _, ok := v.nodes[envID]; ok {
+				if _, ok := v.node(envID); ok {
 					ne := graph.Edge{From: rt.ID, To: envID, Kind: graph.EdgeExposes, Confidence: e.Confidence, Pos: e.Pos}
 					ne.SetAttr(graph.AttrVia, "ci-secret")
 					ne.SetAttr(graph.AttrName, name)
@@ -273,7 +274,7 @@ func (v *view) linkLockfiles() {
 				// replacement has a LOCKS edge of its own.
 				continue
 			}
-			pkg, ok := v.nodes[lock.To]
+			pkg, ok := v.node(lock.To)
 			if !ok {
 				continue
 			}
@@ -379,4 +380,19 @@ func sortedIDs(ns []graph.Node) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// node returns the node with the given id that the graph holds.
+func (v *view) node(id string) (graph.Node, bool) {
+	if n := v.nodes[id]; n != nil {
+		return *n, true
+	}
+	return graph.Node{}, false
+}
+
+// get returns the node with the given id, or a node without an id or
+// attributes when the graph holds none.
+func (v *view) get(id string) graph.Node {
+	n, _ := v.node(id)
+	return n
 }
