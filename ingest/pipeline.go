@@ -109,6 +109,8 @@ type job struct {
 	parser Parser
 	res    Result
 	err    error
+	// rereadHead is set when the file's head was dropped after detection.
+	rereadHead bool
 }
 
 // Run ingests the given files and folders.
@@ -139,7 +141,10 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 			sum.Skipped = append(sum.Skipped, Skip{Path: f.Path, Reason: reason})
 			continue
 		}
-		jobs = append(jobs, &job{file: f, parser: ps})
+		// A large run has many files, so the worker reads the head again
+		// just before parsing instead of holding every head until then.
+		f.Head = nil
+		jobs = append(jobs, &job{file: f, parser: ps, rereadHead: true})
 	}
 	log.Info("files detected", "count", len(jobs), "skipped", len(sum.Skipped))
 	if p.Progress != nil {
@@ -152,9 +157,23 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	g.SetLimit(workers)
+	in := newInterner()
 	for _, j := range jobs {
 		g.Go(func() error {
 			j.err = parseOne(gctx, j, p.Env)
+			if j.err == nil {
+				// Share what the file repeats of earlier files as soon
+				// as it is parsed, so the run holds one copy while
+				// later files are read.
+				in.result(&j.res, j.file.Path)
+				// Appends leave up to half of a slice unused, and the
+				// results of every file wait here until parsing ends.
+				j.res.Nodes = clip(j.res.Nodes)
+				j.res.Edges = clip(j.res.Edges)
+			}
+			// No parser reads the head after parsing, and a large run
+			// has many files.
+			j.file.Head = nil
 			if p.Progress != nil {
 				p.Progress.Add(0, int64(j.res.Records))
 			}
@@ -175,6 +194,14 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	}
 
 	b := &graph.Batch{Time: now().UTC().Truncate(time.Second)}
+	nNodes, nEdges := 0, 0
+	for _, j := range jobs {
+		nNodes += len(j.res.Nodes)
+		nEdges += len(j.res.Edges)
+	}
+	b.Nodes = make([]graph.Node, 0, nNodes)
+	b.Edges = make([]graph.Edge, 0, nEdges)
+	in = nil
 	for _, j := range jobs {
 		fs := sum.Formats[j.parser.Format()]
 		if fs == nil {
@@ -191,8 +218,11 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		fs.Warnings += len(j.res.Diags)
 		sum.Warnings = append(sum.Warnings, j.res.Diags...)
 		b.Replace = append(b.Replace, j.file.Path)
-		b.Nodes = append(b.Nodes, stamp(j.res.Nodes, j.file.Path)...)
-		b.Edges = append(b.Edges, stampEdges(j.res.Edges, j.file.Path)...)
+		b.Nodes = append(b.Nodes, j.res.Nodes...)
+		b.Edges = append(b.Edges, j.res.Edges...)
+		// The batch holds the facts now: drop the job's copy so that the
+		// run holds each fact once.
+		j.res = Result{Records: j.res.Records}
 	}
 	SortDiagnostics(sum.Rejected)
 	SortDiagnostics(sum.Warnings)
@@ -281,6 +311,13 @@ func parseOne(ctx context.Context, j *job, env *Env) (err error) {
 			err = Errorf(Position{File: j.file.Path}, "internal error while parsing as %s%s; the file was skipped, please report it", j.parser.Format(), detail)
 		}
 	}()
+	if j.rereadHead {
+		head, err := readHead(j.file.Path)
+		if err != nil {
+			return Errorf(Position{File: j.file.Path}, "failed to read the file again before parsing: %v", err)
+		}
+		j.file.Head = head
+	}
 	if err := j.parser.Parse(ctx, j.file, env, &j.res); err != nil {
 		j.res = Result{}
 		return err
@@ -327,6 +364,15 @@ func rejection(path string, err error) Diagnostic {
 		return d
 	}
 	return Diagnostic{Pos: Position{File: path}, Msg: err.Error()}
+}
+
+// clip returns s in an array of its own length when appends left much of
+// its capacity unused.
+func clip[T any](s []T) []T {
+	if cap(s)-len(s) <= len(s)/8 {
+		return s
+	}
+	return slices.Clone(s)
 }
 
 // stamp makes every fact's position name the file it came from, since the
@@ -491,13 +537,11 @@ func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string
 	if err != nil {
 		return nil, "cannot read: " + err.Error()
 	}
-	head := make([]byte, HeadSize)
-	n, err := io.ReadFull(rc, head)
+	head, err := readHeadFrom(rc)
 	rc.Close()
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	if err != nil {
 		return nil, "cannot read: " + err.Error()
 	}
-	head = head[:n]
 	root, repo := p.repoOf(path, inputRoot)
 	rel := filepath.Base(path)
 	if root != "" {
@@ -516,6 +560,26 @@ func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string
 		// it by name, which then rejects it with a position.
 		binary: bytes.IndexByte(head, 0) >= 0,
 	}, ""
+}
+
+// readHead returns the first HeadSize bytes of a file's (decompressed)
+// content.
+func readHead(path string) ([]byte, error) {
+	rc, err := openFile(path, strings.HasSuffix(path, ".gz"))
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return readHeadFrom(rc)
+}
+
+func readHeadFrom(r io.Reader) ([]byte, error) {
+	head := make([]byte, HeadSize)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return head[:n], nil
 }
 
 type gzipFile struct {

@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"runtime/metrics"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -126,7 +129,9 @@ the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .git,
 			}
 			bar := progress.New(o.rawStderr)
 			p.Progress = bar
+			stopWatch := o.profile.watchPeak(o.stderr)
 			sum, err := p.Run(cmd.Context(), args)
+			stopWatch()
 			bar.Finish()
 			if err != nil {
 				return err
@@ -260,4 +265,46 @@ func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
 		}
 	}
 	return nil
+}
+
+// watchPeak, when --memprofile is given, checks the heap every two seconds
+// and writes the live heap next to the profile, with the suffix ".peak",
+// whenever the heap is a tenth larger than at the last write. The file then
+// shows what an ingest holds near its largest. The returned function stops
+// the watch.
+func (p *profiler) watchPeak(stderr io.Writer) func() {
+	if p.memPath == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		tick := time.NewTicker(2 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			if sample[0].Value.Kind() != metrics.KindUint64 || sample[0].Value.Uint64() < peak*11/10 {
+				continue
+			}
+			peak = sample[0].Value.Uint64()
+			f, err := os.Create(p.memPath + ".peak")
+			if err != nil {
+				fmt.Fprintf(stderr, "blastradius: create --memprofile: %v\n", err)
+				return
+			}
+			if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+				fmt.Fprintf(stderr, "blastradius: write --memprofile: %v\n", err)
+			}
+			f.Close()
+		}
+	}()
+	return func() { close(done); <-stopped }
 }

@@ -55,13 +55,23 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 
-	ov := newOverlay(s.cur.Load(), b.Time)
+	// Nothing below reads the batch after its facts are in the overlay,
+	// so a caller that drops it lets the collector free it while the
+	// linker runs.
+	now := b.Time
+	ov := newOverlay(s.cur.Load(), now)
 	replace := append([]string(nil), b.Replace...)
+	// A batch lists each file's facts together, so appending a source
+	// only when it differs from the last keeps the list short.
 	for _, n := range b.Nodes {
-		replace = append(replace, n.Pos.File)
+		if last := len(replace) - 1; last < 0 || replace[last] != n.Pos.File {
+			replace = append(replace, n.Pos.File)
+		}
 	}
 	for _, e := range b.Edges {
-		replace = append(replace, e.Pos.File)
+		if last := len(replace) - 1; last < 0 || replace[last] != e.Pos.File {
+			replace = append(replace, e.Pos.File)
+		}
 	}
 	if derive != nil {
 		// derive reads the graph without the facts it derived last time.
@@ -98,7 +108,7 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	if err != nil {
 		return err
 	}
-	next.lastWrite = b.Time
+	next.lastWrite = now
 	if s.path != "" {
 		if err := save(s.path, next); err != nil {
 			return err

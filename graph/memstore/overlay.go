@@ -314,7 +314,37 @@ func (ov *overlay) readRec(rec *ovNode) (graph.Node, bool) {
 	if len(fs) == 0 {
 		return graph.Node{}, false
 	}
+	if len(fs) == 1 {
+		return oneFactNode(rec.id, fs[0], rec.first, rec.last), true
+	}
 	return graph.MergeNode(rec.id, fs, rec.first, rec.last), true
+}
+
+// oneFactNode is graph.MergeNode of a single fact, except that it shares
+// the fact's attribute map instead of copying it. Only the deriver reads
+// through an overlay, and it copies a map before it changes it. Without
+// sharing, a large write holds a second copy of every new node's
+// attributes while the linker runs.
+func oneFactNode(id string, f nodeFact, first, last time.Time) graph.Node {
+	n := graph.Node{ID: id, Kind: f.Kind, Label: f.Label, Pos: f.Pos, FirstSeen: first, LastSeen: last}
+	if len(f.Attrs) > 0 {
+		n.Attrs = f.Attrs
+	}
+	return n
+}
+
+// oneFactEdge is graph.MergeEdge of a single fact, sharing its attribute
+// map as oneFactNode does.
+func oneFactEdge(k graph.EdgeKey, f edgeFact, first, last time.Time) graph.Edge {
+	e := graph.Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: graph.Possible, Pos: f.Pos,
+		Evidence: f.Evidence, FirstSeen: first, LastSeen: last}
+	if f.Confidence == graph.Certain {
+		e.Confidence = graph.Certain
+	}
+	if len(f.Attrs) > 0 {
+		e.Attrs = f.Attrs
+	}
+	return e
 }
 
 func (ov *overlay) readNode(id string) (graph.Node, bool) {
@@ -345,6 +375,9 @@ func (ov *overlay) readEdgeRec(rec *ovEdge) (graph.Edge, bool) {
 	fs := ov.edgeFactsOf(rec)
 	if len(fs) == 0 {
 		return graph.Edge{}, false
+	}
+	if len(fs) == 1 {
+		return oneFactEdge(rec.key, fs[0], rec.first, rec.last), true
 	}
 	return graph.MergeEdge(rec.key, fs, rec.first, rec.last), true
 }

@@ -176,7 +176,7 @@ func (p *principal) withMFA(d awspolicy.Decision, eval func(awspolicy.Context) a
 
 func (v *view) collectPolicies(p *principal, id string) {
 	for _, e := range v.edgesFrom(graph.EdgeHasPolicy, id) {
-		if v.nodes[e.To].Attr("policy_type") == scpType {
+		if v.get(e.To).Attr("policy_type") == scpType {
 			continue
 		}
 		if pol, ok := v.policy(e.To); ok {
@@ -205,7 +205,7 @@ func (v *view) scpsFor(account string) []awspolicy.PolicySet {
 	if account == "" {
 		return nil
 	}
-	acct, ok := v.nodes["aws:account:"+account]
+	acct, ok := v.node("aws:account:" + account)
 	if !ok || acct.Attr("management") == "true" {
 		return nil
 	}
@@ -234,7 +234,7 @@ func (v *view) scpsFor(account string) []awspolicy.PolicySet {
 		set := awspolicy.PolicySet{Name: chain[i]}
 		allows := false
 		for _, e := range v.edgesFrom(graph.EdgeHasPolicy, chain[i]) {
-			pn := v.nodes[e.To]
+			pn := v.get(e.To)
 			if pn.Attr("policy_type") != scpType {
 				continue
 			}
@@ -712,13 +712,13 @@ func (v *view) readTarget(s graph.Node) (string, graph.Node) {
 	switch s.Attr("type") {
 	case "s3-object":
 		if b := s.Attr("bucket"); b != "" {
-			if n, ok := v.nodes["arn:aws:s3:::"+b]; ok {
+			if n, ok := v.node("arn:aws:s3:::" + b); ok {
 				return s.ID, n
 			}
 		}
 	case "dynamodb-item":
 		table, _, _ := strings.Cut(s.ID, "/item/")
-		if n, ok := v.nodes[table]; ok {
+		if n, ok := v.node(table); ok {
 			return table, n
 		}
 		return table, s
@@ -802,7 +802,7 @@ func (v *view) policyPos(ref *awspolicy.Ref) graph.Pos {
 	if ref == nil {
 		return graph.Pos{}
 	}
-	if n, ok := v.nodes[ref.Policy]; ok {
+	if n, ok := v.node(ref.Policy); ok {
 		return n.Pos
 	}
 	return graph.Pos{File: ref.Policy}
@@ -1407,12 +1407,12 @@ func (l *Linker) Explain(ctx context.Context, r graph.Reader, principalID, actio
 	if p == nil {
 		return awspolicy.Decision{}, fmt.Errorf("%s is no IAM user or role of the graph", principalID)
 	}
-	target, ok := v.nodes[resource]
+	target, ok := v.node(resource)
 	if !ok {
 		target = graph.Node{ID: resource}
 		if isBucket(strings.TrimSuffix(resource, "/*")) || strings.HasPrefix(resource, "arn:aws:s3:::") {
 			bucket, _, _ := strings.Cut(strings.TrimPrefix(resource, "arn:aws:s3:::"), "/")
-			if n, ok := v.nodes["arn:aws:s3:::"+bucket]; ok {
+			if n, ok := v.node("arn:aws:s3:::" + bucket); ok {
 				target = graph.Node{ID: n.ID, Attrs: n.Attrs}
 			}
 		}
@@ -1431,7 +1431,7 @@ func (l *Linker) Explain(ctx context.Context, r graph.Reader, principalID, actio
 // readView loads the part of the graph the AWS derivations read.
 func readView(ctx context.Context, r graph.Reader) (*view, error) {
 	v := &view{
-		nodes:    map[string]graph.Node{},
+		nodes:    map[string]*graph.Node{},
 		byKind:   map[graph.NodeKind][]graph.Node{},
 		out:      map[graph.EdgeKind]map[string][]graph.Edge{},
 		policies: map[string]*awspolicy.Policy{},
@@ -1443,8 +1443,8 @@ func readView(ctx context.Context, r graph.Reader) (*view, error) {
 			return nil, err
 		}
 		v.byKind[k] = ns
-		for _, n := range ns {
-			v.nodes[n.ID] = n
+		for i := range ns {
+			v.nodes[ns[i].ID] = &ns[i]
 		}
 	}
 	for _, k := range []graph.EdgeKind{graph.EdgeHasPolicy, graph.EdgeMemberOf} {
@@ -1452,11 +1452,7 @@ func readView(ctx context.Context, r graph.Reader) (*view, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := map[string][]graph.Edge{}
-		for _, e := range es {
-			m[e.From] = append(m[e.From], e)
-		}
-		v.out[k] = m
+		v.out[k] = bySource(es)
 	}
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {

@@ -79,7 +79,7 @@ func (v *view) linkDynamicEnvironmentSecrets() {
 // reading it. It also does when the input declares secrets of that
 // environment, so that a name the environment lacks is not there.
 func (v *view) secretPlaceKnown(repo, env, name string, workflows map[string]bool) bool {
-	if n, ok := v.nodes[graph.GHASecretID(repo, name)]; ok && declaredSecret(n, workflows) {
+	if n, ok := v.nodes[graph.GHASecretID(repo, name)]; ok && declaredSecret(*n, workflows) {
 		return true
 	}
 	owner, _, _ := strings.Cut(repo, "/")
@@ -173,6 +173,6 @@ func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 
 // exists reports whether a node is in the graph or derived in this run.
 func (v *view) exists(id string) bool {
-	_, ok := v.nodes[id]
+	_, ok := v.node(id)
 	return ok || v.seenNodes[id]
 }

@@ -32,8 +32,8 @@ func (v *view) linkFences(p *principal, res map[string]resPolicy) {
 		return
 	}
 	for _, f := range v.fences(p) {
-		req := awspolicy.Request{Action: f.action, Resource: f.group, ResourceAccount: resourceAccount(v.nodes[f.group])}
-		lift := accountDoubt(p.decide(req), p, v.nodes[f.group])
+		req := awspolicy.Request{Action: f.action, Resource: f.group, ResourceAccount: resourceAccount(v.get(f.group))}
+		lift := accountDoubt(p.decide(req), p, v.get(f.group))
 		if lift.Effect < awspolicy.MaybeAllowed {
 			continue
 		}

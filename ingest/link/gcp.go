@@ -286,7 +286,7 @@ type target struct {
 }
 
 func (g *gcpView) nodeOf(id string) graph.Node {
-	if n, ok := g.v.nodes[id]; ok {
+	if n, ok := g.v.node(id); ok {
 		return n
 	}
 	n := graph.Node{ID: id, Label: id}
@@ -778,7 +778,7 @@ type scenario struct {
 func (g *gcpView) claimSets(j graph.Node, lits []string) []claimSet {
 	repo := j.Attr(graph.AttrRepository)
 	owner, _, _ := strings.Cut(repo, "/")
-	rt := g.v.nodes["runtime:gha:"+strings.TrimPrefix(j.ID, "oidc:gha:")]
+	rt := g.v.get("runtime:gha:" + strings.TrimPrefix(j.ID, "oidc:gha:"))
 	events := graph.SplitList(j.Attr("events"))
 	var branches []string
 	for _, b := range graph.SplitList(rt.Attr("branches")) {
@@ -1031,7 +1031,7 @@ func (g *gcpView) linkGKE() {
 // service account, directly or on the account's project.
 func (g *gcpView) trusts(sa, principal string) bool {
 	project := ""
-	if n, ok := g.v.nodes[sa]; ok {
+	if n, ok := g.v.node(sa); ok {
 		project = g.canon(graph.GCPProjectID(n.Attr("project")))
 	}
 	for _, gr := range g.grants {

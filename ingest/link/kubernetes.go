@@ -147,7 +147,7 @@ func newK8sView(v *view) *k8sView {
 	resolveRoles(k.roles)
 	for _, id := range k.identities {
 		for _, e := range v.edgesFrom(graph.EdgeHasPolicy, id.ID) {
-			if b, ok := v.nodes[e.To]; ok && strings.HasSuffix(k8sKind(b.ID), "binding") {
+			if b, ok := v.node(e.To); ok && strings.HasSuffix(k8sKind(b.ID), "binding") {
 				k.bindings[id.ID] = append(k.bindings[id.ID], withIDParts(b))
 			}
 		}
@@ -161,7 +161,7 @@ func newK8sView(v *view) *k8sView {
 
 // ensure adds a node the derived facts need when no input declares it.
 func (k *k8sView) ensure(n graph.Node) graph.Node {
-	if cur, ok := k.v.nodes[n.ID]; ok {
+	if cur, ok := k.v.node(n.ID); ok {
 		return cur
 	}
 	k.v.addNode(n)
@@ -303,11 +303,11 @@ func (k *k8sView) linkIRSA() {
 // else one that Terraform wrote without knowing the account, else a node
 // made from the ARN.
 func (k *k8sView) awsRole(arn string, pos graph.Pos) graph.Node {
-	if n, ok := k.v.nodes[arn]; ok {
+	if n, ok := k.v.node(arn); ok {
 		return n
 	}
 	if acct := accountOf(arn); acct != "" {
-		if n, ok := k.v.nodes[strings.Replace(arn, ":"+acct+":", "::", 1)]; ok && n.Attr("type") == "role" {
+		if n, ok := k.v.node(strings.Replace(arn, ":"+acct+":", "::", 1)); ok && n.Attr("type") == "role" {
 			return n
 		}
 	}
@@ -958,7 +958,7 @@ func (k *k8sView) linkAccess(id graph.Node, gs []*grant) {
 // pods scheduled there, and which pods share a node is not in the input.
 func (k *k8sView) linkNode() {
 	node := graph.K8sNodeID()
-	if _, ok := k.v.nodes[node]; !ok && !k.v.seenNodes[node] {
+	if _, ok := k.v.node(node); !ok && !k.v.seenNodes[node] {
 		return
 	}
 	for _, w := range k.workloads {

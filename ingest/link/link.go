@@ -28,7 +28,8 @@ type Linker struct {
 
 // view is the part of the graph the linker reads, indexed.
 type view struct {
-	nodes    map[string]graph.Node
+	// nodes points into byKind; read it through node and get.
+	nodes    map[string]*graph.Node
 	byKind   map[graph.NodeKind][]graph.Node
 	out      map[graph.EdgeKind]map[string][]graph.Edge
 	policies map[string]*awspolicy.Policy
@@ -55,7 +56,7 @@ var readKinds = []graph.EdgeKind{
 // Derive implements graph.DeriveFunc.
 func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
 	v := &view{
-		nodes:     map[string]graph.Node{},
+		nodes:     map[string]*graph.Node{},
 		byKind:    map[graph.NodeKind][]graph.Node{},
 		out:       map[graph.EdgeKind]map[string][]graph.Edge{},
 		policies:  map[string]*awspolicy.Policy{},
@@ -68,21 +69,23 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		if err != nil {
 			return nil, nil, err
 		}
-		v.byKind[k] = ns
-		for _, n := range ns {
+		for i := range ns {
+			n := &ns[i]
+			if isK8s(*n) || strings.HasPrefix(n.ID, "k8s:") {
+				// withIDParts adds attributes in place, and a store
+				// may share a node's map with its own facts.
+				n.Attrs = copyAttrs(n.Attrs)
+			}
 			v.nodes[n.ID] = n
 		}
+		v.byKind[k] = ns
 	}
 	for _, k := range readKinds {
 		es, err := r.EdgesByKind(ctx, k)
 		if err != nil {
 			return nil, nil, err
 		}
-		m := map[string][]graph.Edge{}
-		for _, e := range es {
-			m[e.From] = append(m[e.From], e)
-		}
-		v.out[k] = m
+		v.out[k] = bySource(es)
 	}
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {
@@ -122,8 +125,31 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	return v.derivedNodes, v.derivedEdges, nil
 }
 
+// bySource groups edges by their source node, keeping their order. A
+// store returns them sorted by source, so each group is a part of es
+// instead of a copy.
+func bySource(es []graph.Edge) map[string][]graph.Edge {
+	m := map[string][]graph.Edge{}
+	for lo := 0; lo < len(es); {
+		hi := lo + 1
+		for hi < len(es) && es[hi].From == es[lo].From {
+			hi++
+		}
+		from := es[lo].From
+		if cur, ok := m[from]; ok {
+			m[from] = append(cur, es[lo:hi]...)
+		} else {
+			// The capacity ends with the group, so an append to it
+			// copies instead of overwriting the next group.
+			m[from] = es[lo:hi:hi]
+		}
+		lo = hi
+	}
+	return m
+}
+
 func (v *view) addNode(n graph.Node) {
-	if _, ok := v.nodes[n.ID]; ok || v.seenNodes[n.ID] {
+	if _, ok := v.node(n.ID); ok || v.seenNodes[n.ID] {
 		return
 	}
 	v.seenNodes[n.ID] = true
@@ -180,7 +206,7 @@ func (v *view) linkSecrets() {
 			name := e.Attr(graph.AttrName)
 			if env != "" && name != "" {
 				envID := graph.GHAEnvSecretID(repo, env, name)
-				if _, ok := v.nodes[envID]; ok {
+				if _, ok := v.node(envID); ok {
 					ne := graph.Edge{From: rt.ID, To: envID, Kind: graph.EdgeExposes, Confidence: e.Confidence, Pos: e.Pos}
 					ne.SetAttr(graph.AttrVia, "ci-secret")
 					ne.SetAttr(graph.AttrName, name)
@@ -251,7 +277,7 @@ func (v *view) linkLockfiles() {
 				// replacement has a LOCKS edge of its own.
 				continue
 			}
-			pkg, ok := v.nodes[lock.To]
+			pkg, ok := v.node(lock.To)
 			if !ok {
 				continue
 			}
@@ -390,4 +416,19 @@ func sortedIDs(ns []graph.Node) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// node returns the node with the given id that the graph holds.
+func (v *view) node(id string) (graph.Node, bool) {
+	if n := v.nodes[id]; n != nil {
+		return *n, true
+	}
+	return graph.Node{}, false
+}
+
+// get returns the node with the given id, or a node without an id or
+// attributes when the graph holds none.
+func (v *view) get(id string) graph.Node {
+	n, _ := v.node(id)
+	return n
 }

@@ -223,3 +223,37 @@ func TestMintAcrossAccounts(t *testing.T) {
 		t.Errorf("CAN_MINT (-want +got):\n%s", diff)
 	}
 }
+
+func TestBySourceGroups(t *testing.T) {
+	edge := func(from, to string) graph.Edge {
+		return graph.Edge{From: from, To: to, Kind: graph.EdgeLocks}
+	}
+	tests := []struct {
+		name string
+		in   []graph.Edge
+		want map[string][]graph.Edge
+	}{
+		{"none", nil, map[string][]graph.Edge{}},
+		{"sorted", []graph.Edge{edge("a", "x"), edge("a", "y"), edge("b", "x")},
+			map[string][]graph.Edge{"a": {edge("a", "x"), edge("a", "y")}, "b": {edge("b", "x")}}},
+		{"source again later", []graph.Edge{edge("a", "x"), edge("b", "x"), edge("a", "y")},
+			map[string][]graph.Edge{"a": {edge("a", "x"), edge("a", "y")}, "b": {edge("b", "x")}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := bySource(tt.in)
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("groups (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestBySourceAppendKeepsNextGroup(t *testing.T) {
+	es := []graph.Edge{{From: "a", To: "x"}, {From: "b", To: "y"}}
+	m := bySource(es)
+	_ = append(m["a"], graph.Edge{From: "a", To: "z"})
+	if got, want := m["b"][0].To, "y"; got != want {
+		t.Errorf("next group's edge target = %q, want %q", got, want)
+	}
+}

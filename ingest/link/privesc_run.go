@@ -578,7 +578,7 @@ func (x *escalation) candidates(m *escMethod, actor *principal) []*escTarget {
 // roleOf returns the role whose credentials a runtime exposes, or "".
 func (x *escalation) roleOf(rt graph.Node) string {
 	for _, e := range x.v.edgesFrom(graph.EdgeExposes, rt.ID) {
-		if x.v.nodes[e.To].Attr("type") != "role-credentials" {
+		if x.v.get(e.To).Attr("type") != "role-credentials" {
 			continue
 		}
 		for _, a := range x.v.edgesFrom(graph.EdgeAuthenticatesAs, e.To) {
@@ -592,7 +592,7 @@ func (x *escalation) roleOf(rt graph.Node) string {
 func (x *escalation) exposed(rt graph.Node, keep func(graph.Node, graph.Edge) bool) []string {
 	var out []string
 	for _, e := range x.v.edgesFrom(graph.EdgeExposes, rt.ID) {
-		if s, ok := x.v.nodes[e.To]; ok && keep(s, e) {
+		if s, ok := x.v.node(e.To); ok && keep(s, e) {
 			out = append(out, s.ID)
 		}
 	}
@@ -881,7 +881,7 @@ func (x *escalation) selfTargets(m *escMethod, id string, h escHop) []*escTarget
 	holders := []graph.Node{n} // the identity and its groups
 	if typ == "user" {
 		for _, e := range x.v.edgesFrom(graph.EdgeMemberOf, id) {
-			if g, ok := x.v.nodes[e.To]; ok {
+			if g, ok := x.v.node(e.To); ok {
 				holders = append(holders, g)
 			}
 		}
@@ -906,7 +906,7 @@ func (x *escalation) selfTargets(m *escMethod, id string, h escHop) []*escTarget
 	case onSelfPolicy, onSelfVersion:
 		for _, holder := range holders {
 			for _, e := range x.v.edgesFrom(graph.EdgeHasPolicy, holder.ID) {
-				pol, ok := x.v.nodes[e.To]
+				pol, ok := x.v.node(e.To)
 				if !ok || !escCustomerManaged(pol.ID) {
 					continue
 				}

@@ -53,7 +53,7 @@ func (v *view) orgSecretReach(s graph.Node, repo string) (conf graph.Confidence,
 		// Private repositories can read it.
 		// NOTE: whether internal repositories can read it as well is not
 		// checked, so an internal repository gets a possible edge.
-		switch v.nodes[graph.RepoID("", repo)].Attr("visibility") {
+		switch v.get(graph.RepoID("", repo)).Attr("visibility") {
 		case "private":
 			return graph.Certain, true
 		case "public":
@@ -82,7 +82,7 @@ func (v *view) orgSecretReach(s graph.Node, repo string) (conf graph.Confidence,
 // that name when it is visible to the repository.
 func (v *view) exposeOrgSecret(e graph.Edge, repo string, org []graph.Node, workflows map[string]bool) {
 	name := strings.ToUpper(e.Attr(graph.AttrName))
-	if n, ok := v.nodes[graph.GHASecretID(repo, name)]; ok && declaredSecret(n, workflows) {
+	if n, ok := v.node(graph.GHASecretID(repo, name)); ok && declaredSecret(n, workflows) {
 		return
 	}
 	for _, s := range org {

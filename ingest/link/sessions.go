@@ -73,7 +73,7 @@ func (v *view) labels(ids []string) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = id
-		if l := v.nodes[id].Label; l != "" {
+		if l := v.get(id).Label; l != "" {
 			out[i] = l
 		}
 	}
