@@ -145,7 +145,7 @@ func (v *view) receiveMessages(rt graph.Node, access map[string][]graph.Edge) {
 	roles := map[string]bool{}
 	for _, x := range v.edgesFrom(graph.EdgeExposes, rt.ID) {
 		secrets = append(secrets, x.To)
-		if v.nodes[x.To].Attr("type") != "role-credentials" {
+		if v.get(x.To).Attr("type") != "role-credentials" {
 			continue
 		}
 		for _, a := range v.edgesFrom(graph.EdgeAuthenticatesAs, x.To) {

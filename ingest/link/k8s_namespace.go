@@ -33,7 +33,7 @@ func (v *view) linkInstallNamespace() {
 			continue
 		}
 		for _, e := range v.edgesFrom(graph.EdgeHasPolicy, sa.ID) {
-			b, ok := v.nodes[e.To]
+			b, ok := v.node(e.To)
 			isBinding := strings.HasPrefix(b.ID, "k8s:clusterrolebinding:") || strings.HasPrefix(b.ID, "k8s:rolebinding:")
 			if !ok || !isBinding || b.Pos.File == "" {
 				continue
