@@ -133,9 +133,10 @@ func (e *emitter) cognitoRoles(b *block, bv *blockVal) {
 	if !ok {
 		return
 	}
-	if strings.Contains(poolID, "${") {
-		// An id Terraform computes from a block the input lacks names no
-		// pool, so a node for it would join nothing.
+	if strings.Contains(poolID, "${aws_") {
+		// An id left as a reference to a block the input lacks names no
+		// pool, so a node for it would join nothing. An id that only
+		// holds an unresolved variable still names the pool.
 		e.warnf(b.syn.DefRange(), "%s: identity_pool_id names no identity pool of the input; block skipped", b.addr)
 		return
 	}

@@ -59,3 +59,14 @@ func TestCognitoRolesOfAbsentPool(t *testing.T) {
 		t.Errorf("no warning at the attachment block; diagnostics: %v", res.Diags)
 	}
 }
+
+// TestCognitoRolesWithVariableNames links a pool whose name holds an
+// unresolved variable. Without the classic flow only the roles
+// attachment leads to the role, so the attachment must be kept.
+func TestCognitoRolesWithVariableNames(t *testing.T) {
+	got := deriveDir(t, "cognito-var", graph.EdgeCanAssume)
+	want := []string{"aws:anonymous -CAN_ASSUME-> arn:aws:iam::111122223333:role/example-customers-${var.suffix} (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("derived CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
