@@ -350,6 +350,13 @@ func TestInstalls(t *testing.T) {
 		{"js", "golang,npm,pypi", "api,web"},
 		{"rb", "cargo,gem", ".,crates/core"},
 		{"quiet", "", ""},
+		// The repository is checked out into src, so src/web is the
+		// repository's web folder; the second checkout is of another
+		// repository and moves nothing.
+		{"nested", "npm", "web"},
+		// Only another repository is checked out: the folder stays as
+		// the workspace names it.
+		{"other", "npm", "tools"},
 	}
 	for _, tt := range tests {
 		n := findNode(t, res, jobID("installs.yml", tt.job))

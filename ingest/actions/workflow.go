@@ -182,6 +182,9 @@ type job struct {
 	caches  []cacheUse
 	logins  map[string]bool // registries the job logged in to with its GITHUB_TOKEN
 	pushes  []imagePush
+	// checkouts lists the folders, relative to the workspace, that
+	// actions/checkout puts the workflow's own repository in.
+	checkouts []string
 }
 
 // execution is one package a job runs, with the steps that run it.
@@ -261,7 +264,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 	} else {
 		w.readSteps(j, n)
 	}
-	for k, v := range pkgcmd.Attrs(j.effects) {
+	for k, v := range pkgcmd.Attrs(repoRelative(j.effects, j.checkouts)) {
 		j.attrs[k] = v
 	}
 	j.attrs["local_actions"] = graph.JoinList(j.locals)
@@ -462,6 +465,9 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		j.execute(pkg, step, un.Line, attrs{graph.AttrVia: "uses", "pinned": u.Pinned()})
 		with := lookup(st, "with")
 		input := func(k string) string { v, _ := scalar(lookup(with, k)); return v }
+		if u.Name() == "actions/checkout" {
+			j.readCheckout(input("repository"), input("path"))
+		}
 		if c := stepCache(u.Name(), u.Path, input); len(c.Saves)+len(c.Restores) > 0 {
 			j.caches = append(j.caches, c)
 		}
