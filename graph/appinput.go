@@ -2,10 +2,10 @@ package graph
 
 // Application input: the kinds EdgeCanInvoke and EdgeCanReceive state that
 // a principal can hand data to code that runs somewhere, or can receive
-// what that code sends out. No input shows whether the code can be made to
-// do more than it means to (run the sender's code, send a secret it
-// holds), so a walk follows these kinds only when it assumes such
-// application flaws, and then only as possible steps.
+// what that code sends out. No input shows whether that code can be made
+// to run the sender's code or to send a secret it holds. A walk therefore
+// follows these kinds only when it assumes such application flaws, and
+// then only as possible steps.
 
 // AppInputKinds lists the edge kinds of application input.
 var AppInputKinds = []EdgeKind{EdgeCanInvoke, EdgeCanReceive}

@@ -420,8 +420,8 @@ type pathBuilder struct {
 	hop   func(v *visit) Hop
 	chain []*visit
 	walk  int
-	// slab is where paths are cut from, so that they cost few
-	// allocations.
+	// slab is the shared backing array of the paths, so that paths cost
+	// few allocations.
 	slab []Hop
 	size int
 }

@@ -1,6 +1,10 @@
 package query
 
-import "github.com/blastradius-dev/blastradius/graph"
+import (
+	"slices"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
 
 // Application flaws. An edge of graph.AppInputKinds states that a principal
 // can send input to a runtime (or receive what a runtime sends). By
@@ -21,6 +25,11 @@ func assumption(k graph.EdgeKind, via string) string {
 	return "assumes the runtime's input handling is exploitable, so the sender may run code there"
 }
 
+// appInput reports whether k is an application input kind.
+func appInput(k graph.EdgeKind) bool {
+	return slices.Contains(graph.AppInputKinds, k)
+}
+
 // forwardKinds returns the edge kinds walked from source to target.
 func forwardKinds(opt Options) []graph.EdgeKind {
 	if !opt.AssumeAppFlaws {
@@ -35,7 +44,7 @@ func forwardKinds(opt Options) []graph.EdgeKind {
 func assumeAppFlaws(es []graph.Edge) {
 	for i := range es {
 		e := &es[i]
-		if e.Kind != graph.EdgeCanInvoke && e.Kind != graph.EdgeCanReceive {
+		if !appInput(e.Kind) {
 			continue
 		}
 		attrs := make(map[string]string, len(e.Attrs)+1)

@@ -192,8 +192,8 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				return
 			}
 			econf, method := w.facts(ref, kind)
-			appInput := kind == graph.EdgeCanInvoke || kind == graph.EdgeCanReceive
-			if appInput {
+			flaw := appInput(kind)
+			if flaw {
 				econf = graph.Possible
 			}
 			conf := pv.reached.Confidence.Weaker(econf)
@@ -219,7 +219,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			cur.reached.Depth = depth
 			cur.reached.Confidence = conf
 			cur.hop, cur.hasParent, cur.rev, cur.from, cur.fromVisit = rowHop(rows, ref, rev), true, rev, pv.id, pv
-			if appInput {
+			if flaw {
 				cur.hop.Confidence = graph.Possible
 				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind, w.via(ref)))
 			}

@@ -181,14 +181,14 @@ func (w *workflow) writePublish(j *job) {
 	ident := graph.GHATokenIdentityID(j.rid)
 	for _, p := range j.pushes {
 		name := p.image.PURL(false)
-		c, why := conf, reason
+		c, text := conf, reason
 		if p.maybe {
 			c = graph.Possible
-			why += "; an expression decides whether the step pushes"
+			text += "; an expression decides whether the step pushes"
 		}
 		w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
 		w.b.edge(ident, graph.EdgeCanPublish, name, c, p.line, attrs{
-			graph.AttrReason: why,
+			graph.AttrReason: text,
 			"step":           p.step,
 		})
 	}

@@ -72,7 +72,7 @@ func TestCIManifestToImage(t *testing.T) {
 			job + " (possible)", graph.GHATokenID(job) + " (possible)", image + " (possible)",
 		}},
 	}
-	// A range is no pinned version, and the reason says which range.
+	// A range is no pinned version, and the reason names the range.
 	e := edgeOf(t, s, graph.EdgeExecutes, job, "pkg:npm/left-pad")
 	if e == nil {
 		t.Fatal("no EXECUTES edge to pkg:npm/left-pad")

@@ -112,7 +112,7 @@ func (v *view) cognitoRoles(pool graph.Node, kind string, in cognitoSignIn, trus
 		if err != nil {
 			continue
 		}
-		conf, why, ok := admitsCognito(trust, ctx)
+		conf, undecided, ok := admitsCognito(trust, ctx)
 		if !ok {
 			continue
 		}
@@ -129,14 +129,14 @@ func (v *view) cognitoRoles(pool graph.Node, kind string, in cognitoSignIn, trus
 		reason := fmt.Sprintf("%s, then receives credentials of %s through %s", in.summary, role.Label, via)
 		if in.undecided != "" {
 			conf = graph.Possible
-			if why != "" {
-				why = in.undecided + "; " + why
+			if undecided != "" {
+				undecided = in.undecided + "; " + undecided
 			} else {
-				why = in.undecided
+				undecided = in.undecided
 			}
 		}
-		if why != "" {
-			reason += "; undecided: " + why
+		if undecided != "" {
+			reason += "; undecided: " + undecided
 		}
 		e := graph.Edge{From: AnonymousID, To: role.ID, Kind: graph.EdgeCanAssume, Confidence: conf, Pos: pool.Pos}
 		e.SetAttr(graph.AttrActions, action)
@@ -150,7 +150,7 @@ func (v *view) cognitoRoles(pool graph.Node, kind string, in cognitoSignIn, trus
 // of sts:AssumeRoleWithWebIdentity to the federated principal
 // cognito-identity.amazonaws.com whose conditions hold or are undecided.
 func admitsCognito(trust *awspolicy.Policy, ctx awspolicy.Context) (graph.Confidence, string, bool) {
-	best, why := awspolicy.False, ""
+	best, undecided := awspolicy.False, ""
 	for i := range trust.Statements {
 		st := &trust.Statements[i]
 		if st.Effect != "Allow" || !st.MatchesAction("sts:AssumeRoleWithWebIdentity") || !contains(st.Principal["Federated"], cognitoIdentity) {
@@ -158,14 +158,14 @@ func admitsCognito(trust *awspolicy.Policy, ctx awspolicy.Context) (graph.Confid
 		}
 		r, w := awspolicy.EvalConditions(st.Condition, ctx)
 		if r > best {
-			best, why = r, w
+			best, undecided = r, w
 		}
 	}
 	switch best {
 	case awspolicy.True:
 		return graph.Certain, "", true
 	case awspolicy.Unknown:
-		return graph.Possible, why, true
+		return graph.Possible, undecided, true
 	}
 	return "", "", false
 }

@@ -22,9 +22,10 @@ func NewNPM() *NPM { return &NPM{} }
 func (*NPM) Format() string { return "npm-lockfile" }
 
 // Detect implements ingest.Parser. It claims package-lock.json and
-// npm-shrinkwrap.json, and package.json where no lockfile covers it:
-// node_modules/.package-lock.json describes one machine's install, and a
-// lockfile beside a package.json says more than the package.json does.
+// npm-shrinkwrap.json, and package.json where no lockfile covers it. It
+// leaves out node_modules/.package-lock.json, which describes one machine's
+// install. A lockfile beside a package.json pins what the package.json
+// only constrains, so the lockfile is read instead.
 func (*NPM) Detect(f *ingest.File) bool {
 	b := baseName(f)
 	return b == "package-lock.json" || b == "npm-shrinkwrap.json" || b == "package.json" && manifestAlone(f)

@@ -91,6 +91,7 @@ func (e *emitter) cognitoIdentityPool(b *block, bv *blockVal) {
 	name, _ := attrStr(bv, "identity_pool_name")
 	unauthenticated := boolSetting(b, bv, "allow_unauthenticated_identities")
 	classic, _ := attrStr(bv, "allow_classic_flow")
+	developer, _ := attrStr(bv, "developer_provider_name")
 
 	var userPools []string
 	for _, pb := range b.nested("cognito_identity_providers") {
@@ -120,7 +121,7 @@ func (e *emitter) cognitoIdentityPool(b *block, bv *blockVal) {
 		"login_providers":    graph.JoinList(public),
 		"oidc_providers":     graph.JoinList(oidc),
 		"saml_providers":     graph.JoinList(saml),
-		"developer_provider": attrOr(bv, "developer_provider_name"),
+		"developer_provider": developer,
 		"tf_address":         b.addr,
 	})
 }
@@ -169,10 +170,4 @@ func boolSetting(b *block, bv *blockVal, name string) string {
 		return ""
 	}
 	return "undecided"
-}
-
-// attrOr returns a string argument, or "" when it is unset.
-func attrOr(bv *blockVal, name string) string {
-	s, _ := attrStr(bv, name)
-	return s
 }
