@@ -35,6 +35,7 @@ var walked = []graph.EdgeKind{
 	graph.EdgeExposes, graph.EdgeRunsOn, graph.EdgeAuthenticatesAs, graph.EdgeHolds,
 	graph.EdgeCanAssume, graph.EdgeCanReadSecret, graph.EdgeCanMint, graph.EdgeCanModify,
 	graph.EdgeCanPublish, graph.EdgeCanAccess, graph.EdgeDefines, graph.EdgeObserved,
+	graph.EdgeCanGrant,
 }
 
 // FromResult returns the nodes of a blast radius (its starts included)

@@ -113,6 +113,16 @@ func AWSHostUserID(runtimeID, user string) string {
 	return "aws:host-user:" + strings.TrimPrefix(runtimeID, "runtime:") + "/" + user
 }
 
+// AWSAdministratorID returns the id of an administrator of an AWS
+// account: whoever holds every permission there, as an identity made an
+// administrator by privilege escalation does.
+func AWSAdministratorID(account string) string { return "aws:administrator:" + account }
+
+// AWSAdminGrantID returns the id of an identity once an administrator
+// policy is attached to it or written into it. It stands apart from the
+// identity because the grant widens the reach only of whoever holds it.
+func AWSAdminGrantID(identity string) string { return identity + "#administrator" }
+
 // AWSKeyPairID returns the id of the private key of an EC2 key pair.
 func AWSKeyPairID(region, account, name string) string {
 	return "secret:aws:key-pair:" + region + ":" + account + "/" + name

@@ -85,6 +85,12 @@ const (
 	// messages the identity can receive (a topic it can subscribe to).
 	// Walks follow it only when they assume application flaws.
 	EdgeCanReceive EdgeKind = "CAN_RECEIVE"
+	// EdgeCanGrant: Identity -> the grant node of another identity
+	// (AWSAdminGrantID), which it can make an administrator by attaching
+	// or writing a policy. The grant pays off only for whoever holds that
+	// identity, named by the edge's holder attribute: walks take the edge
+	// only once they act as the holder.
+	EdgeCanGrant EdgeKind = "CAN_GRANT"
 
 	// EdgeHolds: Secret -> Secret whose value it stores (a CI secret that
 	// holds an access key, a vault entry that holds a password).
@@ -106,7 +112,7 @@ var EdgeKinds = []EdgeKind{
 	EdgeDependsOn, EdgeExecutes, EdgeExposes, EdgeAuthenticatesAs, EdgeCanAssume,
 	EdgeCanReadSecret, EdgeCanMint, EdgeCanModify, EdgeCanPublish, EdgeCanAccess,
 	EdgeRunsOn, EdgeObserved, EdgeHolds, EdgeDefines, EdgeLocks, EdgeVersionOf,
-	EdgeHasPolicy, EdgeMemberOf, EdgeCanInvoke, EdgeCanReceive,
+	EdgeHasPolicy, EdgeMemberOf, EdgeCanInvoke, EdgeCanReceive, EdgeCanGrant,
 }
 
 // Confidence is how sure an edge is.
@@ -138,6 +144,7 @@ const (
 	AttrLevel        = "level"          // CAN_ACCESS: read, write or admin
 	AttrReason       = "reason"         // a sentence explaining a derived edge
 	AttrCondition    = "condition"      // the condition that decided an edge
+	AttrHolder       = "holder"         // CAN_GRANT: the identity an attacker must hold for the grant to count
 	AttrLongLived    = "long_lived"     // Secret: "true" for keys and stored tokens
 	AttrProvider     = "provider"       // aws, gcp, github, npm ...
 	AttrAccount      = "account"        // cloud account or project

@@ -29,6 +29,7 @@ var forward = []graph.EdgeKind{
 	graph.EdgeExposes, graph.EdgeRunsOn, graph.EdgeAuthenticatesAs, graph.EdgeHolds,
 	graph.EdgeCanAssume, graph.EdgeCanReadSecret, graph.EdgeCanMint, graph.EdgeCanModify,
 	graph.EdgeCanPublish, graph.EdgeCanAccess, graph.EdgeDefines, graph.EdgeObserved,
+	graph.EdgeCanGrant,
 }
 
 // backward lists the edge kinds walked from target to source: from a
@@ -201,6 +202,9 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		frontier = append(frontier, v)
 	}
 	var out, in []*graph.Edge
+	// parked holds, per holder, the CAN_GRANT edges the walk met before
+	// it held their holder.
+	parked := map[string][]parkedGrant{}
 	fwd := forwardKinds(opt)
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
@@ -228,11 +232,12 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		in = walkable(in[:0], inEdges, true)
 		next = next[:0]
 		var pv *visit
-		step := func(e *graph.Edge, from, to string, rev bool) {
+		var step func(e *graph.Edge, from, to string, rev, replay bool)
+		step = func(e *graph.Edge, from, to string, rev, replay bool) {
 			if pv == nil || pv.id != from {
 				pv = visits[from]
 			}
-			if !pv.expanded {
+			if !pv.expanded && !replay {
 				// A store returns an edge only from the Expand of the node
 				// the walk leaves it from, and a frontier lists a node once,
 				// so the edge is new unless that node was expanded before.
@@ -242,6 +247,15 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 				return
 			}
 			conf := pv.reached.Confidence.Weaker(e.Confidence)
+			if e.Kind == graph.EdgeCanGrant {
+				holder := e.Attr(graph.AttrHolder)
+				hv := visits[holder]
+				if hv == nil || hv.inspected {
+					parked[holder] = append(parked[holder], parkedGrant{e: e, from: from})
+					return
+				}
+				conf = conf.Weaker(hv.reached.Confidence)
+			}
 			modifies := e.Kind == graph.EdgeCanModify
 			inspects := inspectsIdentity(e, rev, to)
 			cur, ok := visits[to]
@@ -277,18 +291,27 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 				cur.queued = depth + 1
 				next = append(next, cur)
 			}
+			if !inspects {
+				// Grants waiting for the walk to hold this identity count now.
+				if ps := parked[to]; len(ps) > 0 {
+					delete(parked, to)
+					for _, p := range ps {
+						step(p.e, p.from, p.e.To, false, true)
+					}
+				}
+			}
 		}
 		for i, e := range out {
 			if i > 0 && sameKey(out[i-1], e) {
 				continue
 			}
-			step(e, e.From, e.To, false)
+			step(e, e.From, e.To, false, false)
 		}
 		for i, e := range in {
 			if i > 0 && sameKey(in[i-1], e) {
 				continue
 			}
-			step(e, e.To, e.From, true)
+			step(e, e.To, e.From, true, false)
 		}
 		for _, v := range frontier {
 			v.expanded = true
@@ -310,6 +333,13 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	find := nodeFinder(nodes)
 	load := func(v *visit) (graph.Node, bool) { return find(v.id) }
 	return settle(ctx, r, res, all, load, func(v *visit) Hop { return hopOf(v.parent, v.rev) })
+}
+
+// parkedGrant is a CAN_GRANT edge met before the walk held its holder,
+// and the node the walk left it from.
+type parkedGrant struct {
+	e    *graph.Edge
+	from string
 }
 
 // settle fills res from the visits of a walk, sorted by id: it loads the

@@ -365,3 +365,74 @@ func TestEscalationAccessToIdentityWalked(t *testing.T) {
 		t.Errorf("reached (-got +want):\n%s", diff)
 	}
 }
+
+func TestGrantToHeldIdentity(t *testing.T) {
+	// The start user reaches the grantor role in two steps. The role can
+	// make the start user an administrator (holder held from the start),
+	// and another user too (never held). A second grant, to a user the
+	// walk holds only later and only possibly, counts once it is held,
+	// and only as possible.
+	const (
+		grantor = "arn:aws:iam::111122223333:role/grantor"
+		other   = "arn:aws:iam::111122223333:user/other"
+		late    = "arn:aws:iam::111122223333:user/late"
+		admin   = "aws:administrator:111122223333"
+		flag    = "arn:aws:secretsmanager:us-east-1:111122223333:secret:flag"
+	)
+	mine, others, lates := user+"#administrator", other+"#administrator", late+"#administrator"
+	s := newG().
+		edge(user, graph.EdgeCanAssume, role).
+		edge(role, graph.EdgeCanAssume, grantor).
+		edge(grantor, graph.EdgeCanGrant, mine, "holder="+user, "reason=attaches AdministratorAccess").
+		edge(grantor, graph.EdgeCanGrant, others, "holder="+other).
+		edge(grantor, graph.EdgeCanGrant, lates, "holder="+late).
+		edge(mine, graph.EdgeCanAssume, admin).
+		edge(others, graph.EdgeCanAssume, admin).
+		edge(lates, graph.EdgeCanAssume, admin).
+		edge(admin, graph.EdgeCanReadSecret, flag).
+		edge(grantor, graph.EdgeCanAccess, bkt).
+		store(t)
+	for _, r := range []graph.Reader{s, generic{s}} {
+		ns, _ := s.Nodes(context.Background(), []string{user})
+		res, err := BlastRadius(context.Background(), r, ns, user, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{role, grantor, mine, admin, flag, bkt}
+		sort.Strings(want)
+		if diff := cmp.Diff(reachedIDs(res), want); diff != "" {
+			t.Errorf("%T: reached (-got +want):\n%s", r, diff)
+		}
+		if x := res.Get(flag); x == nil || x.Depth != 5 || x.Confidence != graph.Certain {
+			t.Errorf("%T: flag reached as %+v, want depth 5, certain", r, x)
+		} else if x.Path[2].Kind != graph.EdgeCanGrant || x.Path[2].From != grantor || x.Path[2].Reason != "attaches AdministratorAccess" {
+			t.Errorf("%T: flag's third hop is %+v, want the grant", r, x.Path[2])
+		}
+	}
+
+	// The holder is reached after the grant was met: at depth 3 through a
+	// possible edge, while the grant edge came up at depth 2.
+	s = newG().
+		edge(user, graph.EdgeCanAssume, grantor).
+		edge(grantor, graph.EdgeCanGrant, lates, "holder="+late).
+		edge(user, graph.EdgeCanAssume, role).
+		edge(role, graph.EdgeCanAssume, "arn:aws:iam::111122223333:role/mid").
+		edge("arn:aws:iam::111122223333:role/mid", graph.EdgeCanMint, "secret:aws:key/late", "possible").
+		edge("secret:aws:key/late", graph.EdgeAuthenticatesAs, late).
+		edge(lates, graph.EdgeCanAssume, admin).
+		store(t)
+	for _, r := range []graph.Reader{s, generic{s}} {
+		ns, _ := s.Nodes(context.Background(), []string{user})
+		res, err := BlastRadius(context.Background(), r, ns, user, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := res.Get(lates)
+		if x == nil || x.Depth != 4 || x.Confidence != graph.Possible {
+			t.Fatalf("%T: grant node reached as %+v, want depth 4 (when its holder is), possible", r, x)
+		}
+		if a := res.Get(admin); a == nil || a.Depth != 5 {
+			t.Errorf("%T: administrator reached as %+v, want depth 5", r, a)
+		}
+	}
+}

@@ -28,7 +28,7 @@ type Step struct {
 // Item is one thing to contain or revoke.
 type Item struct {
 	Node      graph.Node `json:"node"`
-	Kind      string     `json:"kind"` // contain, revoke, expire, rotate
+	Kind      string     `json:"kind"` // contain, revoke, expire, rotate, undo
 	Action    string     `json:"action"`
 	Command   string     `json:"command,omitempty"` // printed for the user, never run
 	Consumers []string   `json:"consumers,omitempty"`
@@ -86,7 +86,13 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 			creds = append(creds, x)
 			isCred[x.Node.ID] = true
 		case graph.NodeIdentity:
-			if x.Node.Attr("type") == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume {
+			switch t := x.Node.Attr("type"); {
+			case t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume,
+				t == "admin-grant", t == "administrator":
+				// An administrator grant lasts until it is undone, and
+				// undoing it before its grantor is revoked lets the
+				// attacker grant it again, so it is ordered as a
+				// credential is.
 				creds = append(creds, x)
 				isCred[x.Node.ID] = true
 			}
@@ -430,6 +436,20 @@ func tokenItem(t *Reached) *Item {
 	return it
 }
 
+// grantItem fills the item that undoes an administrator grant to an IAM
+// user or role: a policy attached to it or written into it.
+func grantItem(it *Item, holder string) {
+	it.Kind = "undo"
+	name := lastSegment(holder)
+	kind, flag := "user", "--user-name"
+	if strings.Contains(holder, ":role/") {
+		kind, flag = "role", "--role-name"
+	}
+	it.Action = fmt.Sprintf("Detach or delete every policy attached to or written into %s %s since the compromise: the attacker can make it an administrator", kind, name)
+	it.Command = shellCommand("aws", "iam", "list-attached-"+kind+"-policies", flag, name) + " && " + shellCommand("aws", "iam", "list-"+kind+"-policies", flag, name)
+	it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+holder, "--start-time", "<revocation time>")
+}
+
 func credentialItem(x *Reached, res *Result, consumers, yields []string, reach int) *Item {
 	n := x.Node
 	it := &Item{Node: n, Kind: "revoke", Consumers: consumers, Yields: uniqueSorted(append([]string(nil), yields...)), Reach: reach,
@@ -441,6 +461,18 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 	if n.Kind == graph.NodeIdentity {
 		if ev := x.Evidence; ev != nil {
 			it.InUse = ev.Count > 0
+		}
+		switch n.Attr("type") {
+		case "admin-grant":
+			grantItem(it, strings.TrimSuffix(n.ID, "#administrator"))
+			return it
+		case "administrator":
+			acct := n.Attr(graph.AttrAccount)
+			it.Kind = "undo"
+			it.Action = fmt.Sprintf("Review the IAM changes made in account %s since the compromise and undo the attacker's: an identity in the blast radius can make itself or another identity an administrator there", acct)
+			it.Command = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventSource,AttributeValue=iam.amazonaws.com", "--start-time", "<compromise time>")
+			it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventSource,AttributeValue=iam.amazonaws.com", "--start-time", "<revocation time>")
+			return it
 		}
 		name := lastSegment(n.ID)
 		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name)

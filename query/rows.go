@@ -95,13 +95,13 @@ func (w *rowWalk) traversable(ref memstore.EdgeRef, kind graph.EdgeKind) bool {
 	return fs.Attr("denied_only") != "true"
 }
 
-// via returns the via attribute of edge ref.
-func (w *rowWalk) via(ref memstore.EdgeRef) string {
+// attr returns an attribute of edge ref.
+func (w *rowWalk) attr(ref memstore.EdgeRef, key string) string {
 	if fs, ok := w.rows.Facts(ref); ok {
-		return fs.Attr(graph.AttrVia)
+		return fs.Attr(key)
 	}
 	e := w.rows.Edge(ref)
-	return e.Attr(graph.AttrVia)
+	return e.Attr(key)
 }
 
 // facts returns what the walk reads of edge ref: its confidence and
@@ -141,6 +141,9 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 	var refs []memstore.EdgeRef
 	lazy := &lazyEdges{rows: rows, flaws: flaws}
 	var out, in []memstore.EdgeRef
+	// parked holds, per holder row, the CAN_GRANT edges met before the
+	// walk held their holder.
+	parked := map[uint32][]memstore.EdgeRef{}
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -180,11 +183,12 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 
 		next = next[:0]
 		var pv *visit
-		step := func(ref memstore.EdgeRef, from, to uint32, rev bool) {
+		var step func(ref memstore.EdgeRef, from, to uint32, rev, replay bool)
+		step = func(ref memstore.EdgeRef, from, to uint32, rev, replay bool) {
 			if pv == nil || pv.row != from {
 				pv = w.get(from)
 			}
-			if !pv.expanded {
+			if !pv.expanded && !replay {
 				lazy.refs = append(lazy.refs, ref)
 			}
 			kind := rows.Kind(ref.Edge)
@@ -197,6 +201,18 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				econf = graph.Possible
 			}
 			conf := pv.reached.Confidence.Weaker(econf)
+			if kind == graph.EdgeCanGrant {
+				hrow, ok := rows.Lookup(w.attr(ref, graph.AttrHolder))
+				if !ok {
+					return // a holder without a row is never held
+				}
+				hv := w.get(hrow)
+				if hv == nil || hv.inspected {
+					parked[hrow] = append(parked[hrow], ref)
+					return
+				}
+				conf = conf.Weaker(hv.reached.Confidence)
+			}
 			modifies := kind == graph.EdgeCanModify
 			inspects := !rev && kind == graph.EdgeCanAccess && !method && kindFromID(rows.ID(to)) == graph.NodeIdentity
 			cur := w.get(to)
@@ -221,7 +237,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			cur.hop, cur.hasParent, cur.rev, cur.from, cur.fromVisit = rowHop(rows, ref, rev), true, rev, pv.id, pv
 			if flaw {
 				cur.hop.Confidence = graph.Possible
-				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind, w.via(ref)))
+				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind, w.attr(ref, graph.AttrVia)))
 			}
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
@@ -229,12 +245,20 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				cur.queued = depth + 1
 				next = append(next, to)
 			}
+			if !inspects {
+				if refs := parked[to]; len(refs) > 0 {
+					delete(parked, to)
+					for _, r := range refs {
+						step(r, r.From, r.To, false, true)
+					}
+				}
+			}
 		}
 		for _, ref := range out {
-			step(ref, ref.From, ref.To, false)
+			step(ref, ref.From, ref.To, false, false)
 		}
 		for _, ref := range in {
-			step(ref, ref.To, ref.From, true)
+			step(ref, ref.To, ref.From, true, false)
 		}
 		for _, row := range frontier {
 			w.get(row).expanded = true

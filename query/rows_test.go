@@ -69,7 +69,11 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 		for _, e := range share {
 			e.Pos = graph.Pos{File: file, Line: 2}
 			e.Confidence = []graph.Confidence{graph.Certain, graph.Possible}[rnd.Intn(2)]
+			holder := e.Attr(graph.AttrHolder)
 			e.Attrs = nil
+			if holder != "" {
+				e.SetAttr(graph.AttrHolder, holder)
+			}
 			switch rnd.Intn(4) {
 			case 0:
 				e.SetAttr(graph.AttrLockfile, "other-lock.json")
@@ -105,6 +109,10 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 			case 3:
 				e.SetAttr(graph.AttrReason, "a reason")
 				e.SetAttr(graph.AttrLevel, "write")
+			}
+			if e.Kind == graph.EdgeCanGrant {
+				// Some holders are never reached, some only late.
+				e.SetAttr(graph.AttrHolder, ids[rnd.Intn(len(ids))])
 			}
 			if rnd.Intn(5) == 0 {
 				ev := &graph.Evidence{}

@@ -155,7 +155,7 @@ func (d *deriver) rederive(ctx context.Context, base graph.Reader, o *Overlay) e
 var capability = map[graph.EdgeKind]bool{
 	graph.EdgeCanAssume: true, graph.EdgeCanReadSecret: true, graph.EdgeCanMint: true,
 	graph.EdgeCanModify: true, graph.EdgeCanAccess: true, graph.EdgeCanPublish: true,
-	graph.EdgeCanInvoke: true, graph.EdgeCanReceive: true,
+	graph.EdgeCanInvoke: true, graph.EdgeCanReceive: true, graph.EdgeCanGrant: true,
 }
 
 // Run applies the edits and compares the blast radius and revocation plan

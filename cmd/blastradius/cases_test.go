@@ -192,14 +192,28 @@ var caseTests = []caseTest{
 					via: []string{"arn:aws:iam:::group/platform-admins"}, explained: []string{"iam:AddUserToGroup", "AdministratorAccess"}}},
 			},
 			{
+				// The input leaves the user's account unknown, so the SCP
+				// may or may not bind it: becoming an administrator, and all
+				// an administrator reaches, is possible, never certain.
 				start: []string{"--identity", "svc-put-self"},
-				reach: []caseReach{{id: "aws:*:unknown-account:*", possible: true, explained: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}}},
-				not:   []string{"arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password", "arn:aws:iam:::group/platform-admins"},
+				reach: []caseReach{
+					{id: "aws:administrator:unknown-account", possible: true, explained: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}},
+					{id: "arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password", possible: true,
+						via: []string{"aws:administrator:unknown-account"}, explained: []string{"no-iam-writes-in-dev"}},
+					{id: "arn:aws:iam:::group/platform-admins", possible: true, via: []string{"aws:administrator:unknown-account"}},
+				},
 			},
 			{
+				// The input leaves the user's account unknown, so the SCP
+				// may or may not bind it: becoming an administrator, and all
+				// an administrator reaches, is possible, never certain.
 				start: []string{"--identity", "svc-attach-self"},
-				reach: []caseReach{{id: "aws:*:unknown-account:*", possible: true, explained: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}}},
-				not:   []string{"arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password", "arn:aws:iam:::group/platform-admins"},
+				reach: []caseReach{
+					{id: "aws:administrator:unknown-account", possible: true, explained: []string{"no-iam-writes-in-dev", "BlockIdentityEdits"}},
+					{id: "arn:aws:secretsmanager:us-east-1::secret:dev/orders-db-password", possible: true,
+						via: []string{"aws:administrator:unknown-account"}, explained: []string{"no-iam-writes-in-dev"}},
+					{id: "arn:aws:iam:::group/platform-admins", possible: true, via: []string{"aws:administrator:unknown-account"}},
+				},
 			},
 		},
 	},
@@ -213,11 +227,11 @@ var caseTests = []caseTest{
 			},
 			{
 				start: []string{"--identity", "svc-put-self"},
-				not:   []string{"aws:*:444455556666:*", "arn:aws:iam::444455556666:group/platform-admins", "arn:aws:secretsmanager:us-east-1:444455556666:secret:dev/orders-db-password"},
+				not:   []string{"aws:*:444455556666:*", "aws:administrator:444455556666", "arn:aws:iam::444455556666:group/platform-admins", "arn:aws:secretsmanager:us-east-1:444455556666:secret:dev/orders-db-password"},
 			},
 			{
 				start: []string{"--identity", "svc-attach-self"},
-				not:   []string{"aws:*:444455556666:*", "arn:aws:iam::444455556666:group/platform-admins", "arn:aws:secretsmanager:us-east-1:444455556666:secret:dev/orders-db-password"},
+				not:   []string{"aws:*:444455556666:*", "aws:administrator:444455556666", "arn:aws:iam::444455556666:group/platform-admins", "arn:aws:secretsmanager:us-east-1:444455556666:secret:dev/orders-db-password"},
 			},
 		},
 		explains: []caseExplain{

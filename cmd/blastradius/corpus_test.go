@@ -68,13 +68,16 @@ const (
 	goat     = "step-security__github-actions-goat"
 	tja      = "tj-actions__eslint-changed-files"
 
-	cgvar       = "${var.cgid}"
-	adminScope  = "aws:*:unknown-account:*"
-	bishopHigh  = "arn:aws:iam:::role/privesc-high-priv-service-role"
-	invictusAcc = "arn:aws:iam::123837392027:"
-	argoWF      = "corpus/argoproj__argo-cd/.github/workflows/"
-	ptWF        = "corpus/aws-powertools__powertools-lambda-python/.github/workflows/"
-	goatWF      = "corpus/step-security__github-actions-goat/.github/workflows/"
+	cgvar      = "${var.cgid}"
+	adminScope = "aws:administrator:unknown-account"
+	// everyService is the scope that a principal holding * on * reaches
+	// itself, without escalating.
+	everyService = "aws:*:unknown-account:*"
+	bishopHigh   = "arn:aws:iam:::role/privesc-high-priv-service-role"
+	invictusAcc  = "arn:aws:iam::123837392027:"
+	argoWF       = "corpus/argoproj__argo-cd/.github/workflows/"
+	ptWF         = "corpus/aws-powertools__powertools-lambda-python/.github/workflows/"
+	goatWF       = "corpus/step-security__github-actions-goat/.github/workflows/"
 )
 
 // Edge kinds, short.
@@ -333,9 +336,13 @@ var corpusPaths = []corpusPath{
 		target: "arn:aws:iam::940877411605:role/" + cgvar + "-policy_applier_lambda1", want: found,
 		hops: hops(assume, graph.EdgeCanInvoke, expo, auth), conf: graph.Possible,
 		note: "bilbo assumes cg-lambda-invoker, whose lambda:InvokeFunction hands input to policy_applier_lambda1; assumes its input handling is exploitable (SQL injection), so the sender runs code as the function's role"},
-	{lab: cg + "vulnerable_lambda", start: assumingFlaws(identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar)),
+	{lab: cg + "vulnerable_lambda", start: identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar),
 		target: "arn:aws:secretsmanager:us-east-1:940877411605:secret:" + cgvar + "-final_flag", want: missing,
-		note: "even assuming application flaws the walk stops at the function's role: its iam:AttachUserPolicy on bilbo reaches bilbo only as the target of an action (CAN_ACCESS, inspected), and no edge says that attaching a policy to the start identity widens the start's own reach"},
+		note: "without the assumption, bilbo never acts as the policy applier's role, whose grant is the only way to the flag"},
+	{lab: cg + "vulnerable_lambda", start: assumingFlaws(identity("arn:aws:iam::940877411605:user/cg-bilbo-" + cgvar)),
+		target: "arn:aws:secretsmanager:us-east-1:940877411605:secret:" + cgvar + "-final_flag", want: found,
+		hops: hops(assume, graph.EdgeCanInvoke, expo, auth, graph.EdgeCanGrant, assume, read), conf: graph.Possible,
+		note: "as the policy applier's role (reached assuming its SQL injection), iam:AttachUserPolicy on bilbo attaches AdministratorAccess to bilbo, whom the attacker holds from the start; an administrator of 940877411605 reads the final flag"},
 
 	// BishopFox iam-vulnerable: every principal reaches account admin.
 	{lab: bishop, start: identity("privesc1-CreateNewPolicyVersion-user"), target: adminScope, want: found,
@@ -380,7 +387,7 @@ var corpusPaths = []corpusPath{
 		hops: hops(assume), conf: graph.Certain, note: "iam:PassRole + datapipeline:CreatePipeline, PutPipelineDefinition and ActivatePipeline to the role trusted by datapipeline.amazonaws.com"},
 	{lab: bishop, start: identity("privesc-AssumeRole-starting-role"), target: role("privesc-AssumeRole-ending-role"), want: found,
 		hops: hops(assume, assume), conf: graph.Certain, note: "starting -> intermediate -> ending role"},
-	{lab: bishop, start: identity("privesc-AssumeRole-starting-role"), target: adminScope, want: found,
+	{lab: bishop, start: identity("privesc-AssumeRole-starting-role"), target: everyService, want: found,
 		hops: hops(assume, assume, access), conf: graph.Certain, note: "ending role holds Action * on *"},
 	{lab: bishop, start: identity("privesc-sre-user"), target: role("privesc-sre-role"), want: found,
 		hops: hops(assume), conf: graph.Certain, note: "privesc-sre-role trusts privesc-sre-user"},

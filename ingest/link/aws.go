@@ -360,7 +360,16 @@ func accountKeys[V any](m map[string]V) []string {
 
 // context holds the request keys known for every call of the principal.
 func (p *principal) context() awspolicy.Context {
-	vals := map[string][]string{"aws:PrincipalArn": {p.node.ID}}
+	vals := map[string][]string{}
+	if p.node.Attr("type") == "administrator" {
+		// Whichever identity was made the administrator acts: its ARN is
+		// not known.
+		if a := p.node.Attr(graph.AttrAccount); a != "unknown-account" {
+			vals["aws:PrincipalAccount"] = []string{a}
+		}
+		return awspolicy.Context{Values: vals}
+	}
+	vals["aws:PrincipalArn"] = []string{p.node.ID}
 	if a := p.node.Attr(graph.AttrAccount); a != "" {
 		vals["aws:PrincipalAccount"] = []string{a}
 	}

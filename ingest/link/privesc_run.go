@@ -42,6 +42,14 @@ type escalation struct {
 	// Inputs of the AWS linker, kept to derive a joined group's reach.
 	resPolicies map[string]resPolicy
 	actionCache *actionCache
+
+	// admins are the administrator nodes the methods lead to, by id, in
+	// the order they were added.
+	admins     map[string]graph.Node
+	adminOrder []string
+	// groupUsers and policyUsers index, per group and per policy, the
+	// users and roles they apply to; nil until first read.
+	groupUsers, policyUsers map[string][]string
 }
 
 type escPending struct {
@@ -80,6 +88,7 @@ func newEscalation(v *view, ps []*principal) *escalation {
 		newCache:     map[string]escCached{},
 		mentions:     map[string]bool{},
 		pending:      map[string][]escPending{},
+		admins:       map[string]graph.Node{},
 	}
 	for _, p := range ps {
 		x.byID[p.node.ID] = p
@@ -182,9 +191,11 @@ func (x *escalation) run() {
 	x.indexActsAs()
 	for _, a := range x.actors {
 		x.selfMethods(a)
+		x.heldMethods(a)
 		x.tryAll(a, func(m *escMethod) bool { return m.on >= onFunction })
 	}
 	x.tagHelp()
+	x.linkAdministrators()
 }
 
 // tryAll performs, as actor, each method that keep accepts on every target.
@@ -939,9 +950,13 @@ func escHasAdminVersion(pol graph.Node) bool {
 	return false
 }
 
-// emitAdmin adds the CAN_ACCESS edge to the administrator scope of the
-// account of the identity the method changes.
+// emitAdmin adds the CAN_ACCESS edge to the administrator of the account
+// of the identity the method changes. An actor that already holds every
+// permission gains nothing from it.
 func (x *escalation) emitAdmin(m *escMethod, actor *principal, t *escTarget, g escGrant, as string) {
+	if escIsAdminActor(actor) {
+		return
+	}
 	acct := t.node.Attr(graph.AttrAccount)
 	if acct == "" {
 		acct = accountOf(t.node.ID)
@@ -949,11 +964,8 @@ func (x *escalation) emitAdmin(m *escMethod, actor *principal, t *escTarget, g e
 	if acct == "" {
 		acct = escAccount(actor)
 	}
-	all := &awspolicy.Statement{Effect: "Allow", Action: []string{"*"}, Resource: []string{"*"}}
-	sc := scopes(all, acct)[0]
-	x.v.addNode(sc.node)
 	t2 := *t
-	t2.to = []string{sc.node.ID}
+	t2.to = []string{x.administrator(acct, g.pos)}
 	x.emit(m, actor.node.ID, &t2, g, as)
 }
 

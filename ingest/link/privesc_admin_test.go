@@ -1,0 +1,158 @@
+package link
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/google/go-cmp/cmp"
+)
+
+// escGrants lists the derived CAN_GRANT edges with their holders.
+func escGrants(t *testing.T, f *escFixture) []string {
+	t.Helper()
+	_, edges := escDerive(t, f)
+	var out []string
+	for _, e := range edges {
+		if e.Kind == graph.EdgeCanGrant {
+			out = append(out, escEdge(e.From, e.Kind, e.To, e.Confidence, e.Attr("method"))+" holder="+e.Attr(graph.AttrHolder))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestGrantsToHeldIdentities(t *testing.T) {
+	const certain, possible = graph.Certain, graph.Possible
+	grant := graph.EdgeCanGrant
+	u, v, w := escUserARN("u"), escUserARN("v"), escUserARN("w")
+	r, q := escRoleARN("r"), escRoleARN("q")
+	g := escGroupARN("g")
+	line := func(from, holder string, conf graph.Confidence, method string) string {
+		return escEdge(from, grant, graph.AWSAdminGrantID(holder), conf, method) + " holder=" + holder
+	}
+	tests := []struct {
+		name  string
+		build func(f *escFixture)
+		want  []string
+	}{
+		{"role attaches to a user it does not act as", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow(u, "iam:AttachUserPolicy")))
+			f.user("u")
+			f.user("v")
+		}, []string{line(r, u, certain, "AttachUserPolicy")}},
+		{"a role that assumes the user's role makes itself the administrator instead", func(f *escFixture) {
+			f.user("u", escDoc(escAllow("*", "iam:AttachRolePolicy"), escAllow(r, "sts:AssumeRole")))
+			f.role("r", escTrustAWS(u))
+			f.role("q", escTrustService("ec2.amazonaws.com"))
+		}, []string{line(u, q, certain, "AttachRolePolicy")}},
+		{"group policy widens each member", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow(g, "iam:PutGroupPolicy")))
+			f.user("v")
+			f.user("w")
+			f.group("g", []string{v, w})
+		}, []string{line(r, v, certain, "PutGroupPolicy"), line(r, w, certain, "PutGroupPolicy")}},
+		{"policy version widens users, roles and group members it applies to", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow(escPolicyARN("shared"), "iam:CreatePolicyVersion")))
+			f.user("v")
+			f.user("w")
+			f.role("q", escTrustService("ec2.amazonaws.com"))
+			pol := f.managed(v, "shared", escDoc(escAllow("*", "s3:GetObject")))
+			f.link(q, graph.EdgeHasPolicy, pol)
+			f.group("g", []string{w})
+			f.link(g, graph.EdgeHasPolicy, pol)
+		}, []string{line(r, q, certain, "CreatePolicyVersion"), line(r, v, certain, "CreatePolicyVersion"), line(r, w, certain, "CreatePolicyVersion")}},
+		{"undecided condition makes the grant possible", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(
+				escAllowIf(u, `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, "iam:AttachUserPolicy")))
+			f.user("u")
+		}, []string{line(r, u, possible, "AttachUserPolicy")}},
+		{"a certain way wins over a possible one", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(
+				escAllowIf(u, `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, "iam:AttachUserPolicy"),
+				escAllow(u, "iam:PutUserPolicy")))
+			f.user("u")
+		}, []string{line(r, u, certain, "PutUserPolicy")}},
+		{"explicit deny leaves no grant", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow("*", "iam:AttachUserPolicy"), escDeny(u, "iam:AttachUserPolicy")))
+			f.user("u")
+		}, nil},
+		{"an administrator grants nothing it does not have", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow("*", "*")))
+			f.user("u")
+		}, nil},
+		{"another account's user is out of reach", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow("*", "iam:AttachUserPolicy")))
+			f.node("arn:aws:iam::444455556666:user/x", graph.NodeIdentity, "provider", "aws", "type", "user", "account", "444455556666")
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &escFixture{}
+			tc.build(f)
+			if diff := cmp.Diff(tc.want, escGrants(t, f)); diff != "" {
+				t.Errorf("grants (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAdministratorReach(t *testing.T) {
+	// u makes itself an administrator. The administrator then reads the
+	// secret, acts on the bucket, becomes both roles (one by its trust
+	// policy naming the account, one by rewriting a service's trust
+	// policy) and mints a key of v; the secret the service control policy
+	// denies stays out of reach.
+	f := &escFixture{}
+	u := f.user("u", escDoc(escAllow("*", "iam:PutUserPolicy")))
+	v := f.user("v")
+	byAccount := f.role("ops", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+escAcct+`:root"},"Action":"sts:AssumeRole"}]}`)
+	service := f.role("svc", escTrustService("ec2.amazonaws.com"))
+	secret := "arn:aws:secretsmanager:us-east-1:" + escAcct + ":secret:flag"
+	f.node(secret, graph.NodeSecret, "provider", "aws", "type", "secretsmanager", "account", escAcct)
+	bucket := "arn:aws:s3:::data"
+	f.node(bucket, graph.NodeResource, "provider", "aws", "type", "s3-bucket", "account", escAcct)
+	// A service control policy on the account denies reading one secret.
+	fenced := "arn:aws:secretsmanager:us-east-1:" + escAcct + ":secret:fenced"
+	f.node(fenced, graph.NodeSecret, "provider", "aws", "type", "secretsmanager", "account", escAcct)
+	f.node("aws:account:"+escAcct, graph.NodeIdentity, "provider", "aws", "type", "account")
+	f.node("policy:aws:organizations:fence", graph.NodePolicy, "policy_type", "SERVICE_CONTROL_POLICY", "name", "fence",
+		"document", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"secretsmanager:GetSecretValue","Resource":"`+fenced+`"}]}`)
+	f.link("aws:account:"+escAcct, graph.EdgeHasPolicy, "policy:aws:organizations:fence")
+	_, edges := escDerive(t, f)
+	admin := graph.AWSAdministratorID(escAcct)
+	got := map[string]bool{}
+	for _, e := range edges {
+		if e.From == admin {
+			got[string(e.Kind)+" "+e.To] = true
+		}
+	}
+	for _, want := range []string{
+		"CAN_READ_SECRET " + secret,
+		"CAN_ACCESS " + bucket,
+		"CAN_ASSUME " + byAccount,
+		"CAN_ASSUME " + service,
+		"CAN_MINT " + graph.AWSAccessKeyID(v, "new"),
+	} {
+		if !got[want] {
+			t.Errorf("administrator lacks %s; it has %v", want, got)
+		}
+	}
+	if got["CAN_READ_SECRET "+fenced] {
+		t.Errorf("administrator reads %s, which a service control policy denies", fenced)
+	}
+	if !got["CAN_MINT "+graph.AWSAccessKeyID(u, "new")] {
+		// u is a user of the account too; the administrator can mint its key.
+		t.Errorf("administrator lacks CAN_MINT of u's new key")
+	}
+	var to []string
+	for _, e := range edges {
+		if e.From == u {
+			to = append(to, string(e.Kind)+" "+e.To)
+		}
+	}
+	if !strings.Contains(strings.Join(to, "\n"), "CAN_ACCESS "+admin) {
+		t.Errorf("u does not reach the administrator: %v", to)
+	}
+}
