@@ -29,3 +29,10 @@ const AttrTriggeredBy = "triggered_by"
 // writes code that the runtime's configuration loads, rather than input
 // to code that runs there.
 const ViaLoadedCode = "loaded-code"
+
+// ViaPodNetwork is the via attribute of a CAN_INVOKE edge from a
+// Kubernetes workload to the cluster's pod network (K8sPodNetworkID).
+// Any pod can open connections there, so the step assumes no flaw: it
+// keeps its own confidence, and only the step from the network into a
+// workload that a Service exposes assumes one.
+const ViaPodNetwork = "pod-network"

@@ -80,3 +80,16 @@ func K8sNamespaceID(namespace string) string { return "k8s:namespace:" + namespa
 // K8sClusterID returns the resource that represents everything in the
 // cluster the manifests describe.
 func K8sClusterID() string { return "k8s:cluster" }
+
+// K8sServiceID returns the id of a Service.
+func K8sServiceID(namespace, name string) string { return "k8s:service:" + namespace + "/" + name }
+
+// K8sNetworkPolicyID returns the id of a NetworkPolicy.
+func K8sNetworkPolicyID(namespace, name string) string {
+	return "k8s:networkpolicy:" + namespace + "/" + name
+}
+
+// K8sPodNetworkID returns the resource that represents the pod network of
+// the cluster the manifests describe, over which a pod can connect to
+// other pods' Services.
+func K8sPodNetworkID() string { return "k8s:pod-network" }

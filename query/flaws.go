@@ -44,7 +44,7 @@ func forwardKinds(opt Options) []graph.EdgeKind {
 func assumeAppFlaws(es []graph.Edge) {
 	for i := range es {
 		e := &es[i]
-		if !appInput(e.Kind) {
+		if !appInput(e.Kind) || e.Attr(graph.AttrVia) == graph.ViaPodNetwork {
 			continue
 		}
 		attrs := make(map[string]string, len(e.Attrs)+1)

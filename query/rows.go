@@ -197,6 +197,11 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			}
 			econf, method := w.facts(ref, kind)
 			flaw := appInput(kind)
+			var via string
+			if flaw {
+				via = w.attr(ref, graph.AttrVia)
+				flaw = via != graph.ViaPodNetwork
+			}
 			if flaw {
 				econf = graph.Possible
 			}
@@ -237,7 +242,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			cur.hop, cur.hasParent, cur.rev, cur.from, cur.fromVisit = rowHop(rows, ref, rev), true, rev, pv.id, pv
 			if flaw {
 				cur.hop.Confidence = graph.Possible
-				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind, w.attr(ref, graph.AttrVia)))
+				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind, via))
 			}
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects

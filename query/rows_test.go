@@ -69,10 +69,13 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 		for _, e := range share {
 			e.Pos = graph.Pos{File: file, Line: 2}
 			e.Confidence = []graph.Confidence{graph.Certain, graph.Possible}[rnd.Intn(2)]
-			holder := e.Attr(graph.AttrHolder)
+			holder, via := e.Attr(graph.AttrHolder), e.Attr(graph.AttrVia)
 			e.Attrs = nil
 			if holder != "" {
 				e.SetAttr(graph.AttrHolder, holder)
+			}
+			if via != "" {
+				e.SetAttr(graph.AttrVia, via)
 			}
 			switch rnd.Intn(4) {
 			case 0:
@@ -113,6 +116,9 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 			if e.Kind == graph.EdgeCanGrant {
 				// Some holders are never reached, some only late.
 				e.SetAttr(graph.AttrHolder, ids[rnd.Intn(len(ids))])
+			}
+			if e.Kind == graph.EdgeCanInvoke && rnd.Intn(2) == 0 {
+				e.SetAttr(graph.AttrVia, graph.ViaPodNetwork)
 			}
 			if rnd.Intn(5) == 0 {
 				ev := &graph.Evidence{}

@@ -26,21 +26,21 @@ func TestCorpus(t *testing.T) {
 		records int
 	}{
 		{goat + "scenarios/batch-check/job.yaml", 1},
-		{goat + "scenarios/build-code/deployment.yaml", 1},
-		{goat + "scenarios/cache-store/deployment.yaml", 2}, // Namespace, Deployment
+		{goat + "scenarios/build-code/deployment.yaml", 2},  // Service, Deployment
+		{goat + "scenarios/cache-store/deployment.yaml", 3}, // Namespace, Service, Deployment
 		{goat + "scenarios/docker-bench-security/deployment.yaml", 1},
-		{goat + "scenarios/health-check/deployment.yaml", 1},
+		{goat + "scenarios/health-check/deployment.yaml", 2},
 		{goat + "scenarios/hidden-in-layers/deployment.yaml", 1},
-		{goat + "scenarios/insecure-rbac/setup.yaml", 2}, // ServiceAccount, ClusterRoleBinding
-		{goat + "scenarios/internal-proxy/deployment.yaml", 1},
-		{goat + "scenarios/kubernetes-goat-home/deployment.yaml", 1},
-		{goat + "scenarios/poor-registry/deployment.yaml", 1},
-		{goat + "scenarios/system-monitor/deployment.yaml", 2}, // Secret, Deployment
+		{goat + "scenarios/insecure-rbac/setup.yaml", 2},       // ServiceAccount, ClusterRoleBinding
+		{goat + "scenarios/internal-proxy/deployment.yaml", 3}, // Deployment, 2 Services
+		{goat + "scenarios/kubernetes-goat-home/deployment.yaml", 2},
+		{goat + "scenarios/poor-registry/deployment.yaml", 2},
+		{goat + "scenarios/system-monitor/deployment.yaml", 3}, // Secret, Deployment, Service
 		{goat + "platforms/kind-setup/kind-cluster-setup.yaml", 0},
 		// 7 ServiceAccounts, 6 Roles, 6 RoleBindings, 2 Secrets, 6
-		// Deployments, 1 StatefulSet; ConfigMaps, Services and
-		// NetworkPolicies are not read.
-		{argo + "namespace-install.yaml", 28},
+		// Deployments, 1 StatefulSet, 8 Services, 7 NetworkPolicies;
+		// ConfigMaps are not read.
+		{argo + "namespace-install.yaml", 43},
 		{argo + "cluster-rbac/application-controller/argocd-application-controller-clusterrole.yaml", 1},
 		{argo + "cluster-rbac/application-controller/argocd-application-controller-clusterrolebinding.yaml", 1},
 		{argo + "base/application-controller-roles/argocd-application-controller-sa.yaml", 1},

@@ -146,6 +146,7 @@ var workloadKinds = map[string][]string{
 // otherKinds are the other kinds this package reads.
 var otherKinds = []string{
 	"ServiceAccount", "Secret", "Namespace", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
+	"Service", "NetworkPolicy",
 }
 
 // readKind reports whether objects of a kind give facts.

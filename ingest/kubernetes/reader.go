@@ -171,6 +171,10 @@ func (r *reader) item(n *yaml.Node, itemKind string) {
 		nn := newNode(graph.K8sNamespaceID(name), graph.NodeResource, "namespace "+name, "k8s-namespace")
 		nn.SetAttr(graph.AttrName, name)
 		r.node(nn, ln, true)
+	case "Service":
+		r.service(o)
+	case "NetworkPolicy":
+		r.networkPolicy(o)
 	case "Role", "ClusterRole":
 		r.role(o)
 	case "RoleBinding", "ClusterRoleBinding":

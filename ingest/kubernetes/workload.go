@@ -22,6 +22,9 @@ func (r *reader) workload(o *object) {
 		rt.SetAttr(attrNamespaceUnset, "true")
 	}
 	rt.SetAttr(graph.AttrName, o.name)
+	if ls := podLabels(o); len(ls) > 0 {
+		rt.SetAttr(attrPodLabels, graph.JoinList(ls))
+	}
 
 	spec := dig(o.n, workloadKinds[o.kind]...)
 	if spec == nil || spec.Kind != yaml.MappingNode {

@@ -111,6 +111,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		v.linkGCP,
 		v.linkKubernetes,
 		v.linkInstallNamespace,
+		v.linkPodNetwork,
 		v.linkSessions,
 		v.linkObservedSubjects,
 	} {

@@ -1,0 +1,156 @@
+package link
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// The pod network. A pod can open connections to the pods behind every
+// Service of the cluster unless a NetworkPolicy isolates them, and a
+// NodePort or LoadBalancer Service also takes connections from outside.
+// The rules below turn that into application input: each workload
+// CAN_INVOKE the pod network node (graph.ViaPodNetwork), the node
+// CAN_INVOKE each workload a Service selects, and the anonymous caller
+// CAN_INVOKE each workload an outside-facing Service selects.
+//
+// NOTE: only pods behind a Service are targets, though on a flat network
+// every pod IP accepts connections. NetworkPolicy peers (namespace and pod selectors,
+// address blocks) are not evaluated: a policy with ingress rules makes the
+// step possible.
+
+// linkPodNetwork derives the edges of the pod network.
+func (v *view) linkPodNetwork() {
+	var workloads, services []graph.Node
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		if rt.Attr("type") == "k8s-workload" {
+			workloads = append(workloads, rt)
+		}
+	}
+	for _, r := range v.byKind[graph.NodeResource] {
+		if r.Attr("type") == "k8s-service" && r.Attr("selector") != "" {
+			services = append(services, r)
+		}
+	}
+	if len(workloads) == 0 || len(services) == 0 {
+		return
+	}
+	policies := map[string][]graph.Node{} // by namespace
+	for _, p := range v.byKind[graph.NodePolicy] {
+		if p.Attr("type") == "k8s-network-policy" && p.Attr("ingress") != "" {
+			policies[p.Attr("namespace")] = append(policies[p.Attr("namespace")], p)
+		}
+	}
+	sort.Slice(services, func(i, j int) bool { return services[i].ID < services[j].ID })
+	sort.Slice(workloads, func(i, j int) bool { return workloads[i].ID < workloads[j].ID })
+
+	hub := graph.K8sPodNetworkID()
+	targets := 0
+	for _, svc := range services {
+		ns := svc.Attr("namespace")
+		sel := graph.SplitList(svc.Attr("selector"))
+		for _, w := range workloads {
+			if w.Attr("namespace") != ns || !hasLabels(w, sel) {
+				continue
+			}
+			conf, detail, open := podIngress(w, policies[ns])
+			if !open {
+				continue
+			}
+			targets++
+			e := graph.Edge{From: hub, To: w.ID, Kind: graph.EdgeCanInvoke, Confidence: conf, Pos: svc.Pos}
+			e.SetAttr(graph.AttrVia, "service")
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("service %s/%s sends connections on port %s to the workload's pods%s",
+				ns, svc.Attr(graph.AttrName), svc.Attr("ports"), detail))
+			v.addEdge(e)
+			v.outsideInput(svc, w, detail)
+		}
+	}
+	if targets == 0 {
+		return
+	}
+	n := graph.Node{ID: hub, Kind: graph.NodeResource, Label: "the cluster's pod network"}
+	n.SetAttr(graph.AttrProvider, "kubernetes")
+	n.SetAttr("type", "k8s-pod-network")
+	n.SetAttr("scope", "true")
+	v.addNode(n)
+	for _, w := range workloads {
+		e := graph.Edge{From: w.ID, To: hub, Kind: graph.EdgeCanInvoke, Confidence: graph.Certain, Pos: w.Pos}
+		e.SetAttr(graph.AttrVia, graph.ViaPodNetwork)
+		e.SetAttr(graph.AttrReason, "the workload's pods can open connections over the cluster's pod network")
+		v.addEdge(e)
+	}
+}
+
+// outsideInput derives CAN_INVOKE from the anonymous caller to a workload
+// that a NodePort or LoadBalancer Service exposes outside the cluster.
+// Whether the nodes or the load balancer face the internet is not in the
+// manifests, so the edge is possible.
+func (v *view) outsideInput(svc, w graph.Node, detail string) {
+	var exposure string
+	switch svc.Attr("service_type") {
+	case "NodePort":
+		exposure = "exposes node port " + svc.Attr("node_ports") + " on every node; undecided: whether the nodes are reachable from the internet"
+		if svc.Attr("node_ports") == "" {
+			exposure = "exposes a node port on every node; undecided: whether the nodes are reachable from the internet"
+		}
+	case "LoadBalancer":
+		exposure = "exposes its ports through a load balancer; undecided: whether the load balancer faces the internet"
+	default:
+		return
+	}
+	e := graph.Edge{From: AnonymousID, To: w.ID, Kind: graph.EdgeCanInvoke, Confidence: graph.Possible, Pos: svc.Pos}
+	e.SetAttr(graph.AttrVia, "service")
+	e.SetAttr(graph.AttrReason, fmt.Sprintf("service %s/%s of type %s %s%s",
+		svc.Attr("namespace"), svc.Attr(graph.AttrName), svc.Attr("service_type"), exposure, detail))
+	v.addNode(anonymousNode())
+	v.addEdge(e)
+}
+
+// hasLabels reports whether a workload's pods carry every label of sel.
+func hasLabels(w graph.Node, sel []string) bool {
+	have := graph.SplitList(w.Attr("pod_labels"))
+	for _, l := range sel {
+		if !contains(have, l) {
+			return false
+		}
+	}
+	return true
+}
+
+// podIngress decides whether the NetworkPolicies of a workload's namespace
+// let other pods connect to its pods. Policies add up: one that admits
+// every source opens the pods, and pods that only deny-all policies
+// select are closed. Ingress rules that name sources, and selectors with
+// expressions, leave it undecided.
+func podIngress(w graph.Node, pols []graph.Node) (conf graph.Confidence, detail string, open bool) {
+	var selecting, maybe []string
+	deny := true
+	for _, p := range pols {
+		if !hasLabels(w, graph.SplitList(p.Attr("pod_selector"))) {
+			continue
+		}
+		name := p.Attr(graph.AttrName)
+		if p.Attr("selector_expressions") == "true" {
+			maybe = append(maybe, name)
+			continue
+		}
+		switch p.Attr("ingress") {
+		case "open":
+			return graph.Certain, "; network policy " + name + " admits every source", true
+		case "rules":
+			deny = false
+		}
+		selecting = append(selecting, name)
+	}
+	switch {
+	case len(selecting) == 0 && len(maybe) == 0:
+		return graph.Certain, "", true
+	case len(maybe) == 0 && deny:
+		return "", "", false
+	}
+	return graph.Possible, "; undecided: network policies " + strings.Join(append(selecting, maybe...), ", ") +
+		" restrict ingress to sources the input does not resolve", true
+}
