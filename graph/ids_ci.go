@@ -116,3 +116,9 @@ func CIRunnerID(provider, scope string, labels []string) string {
 func CIRunnerMetadataID(runnerID string) string {
 	return "secret:runner-metadata:" + strings.TrimPrefix(runnerID, "runtime:runner:")
 }
+
+// RegistryAccountID returns the id of the account a credential logs in
+// as on a container registry host.
+func RegistryAccountID(host, credential string) string {
+	return "registry:" + host + "/" + credential
+}

@@ -216,6 +216,14 @@ var corpusPaths = []corpusPath{
 		target: "secret:gitlab:corpus/gitlabhq__gitlab-runner/*", want: found,
 		hops: hops(expo), conf: graph.Certain,
 		note: "the image release job, which logs in to public.ecr.aws/gitlab, gets every CI/CD variable of the project"},
+	{lab: "gitlabhq__gitlab-runner", start: runtimeStart("runtime:gitlab:corpus/gitlabhq__gitlab-runner/.gitlab/ci/release.gitlab-ci.yml#stable docker images"),
+		target: "pkg:docker/gitlab/gitlab-runner?repository_url=public.ecr.aws", want: found,
+		hops: hops(expo, auth, graph.EdgeCanPublish), conf: graph.Possible,
+		note: "aws ecr-public get-login-password | docker login public.ecr.aws/gitlab, then ./pusher ... public.ecr.aws/gitlab/gitlab-runner: the AWS credentials among the CI/CD variables publish the public ECR image (possible: which variables hold them, and whether the pusher pushes, is not in the input)"},
+	{lab: "gitlabhq__gitlab-runner", start: runtimeStart("runtime:gitlab:corpus/gitlabhq__gitlab-runner/.gitlab/ci/release.gitlab-ci.yml#stable docker images"),
+		target: "pkg:docker/gitlab/gitlab-runner-helper", want: found,
+		hops: hops(expo, auth, graph.EdgeCanPublish), conf: graph.Possible,
+		note: "echo $DOCKER_HUB_PASSWORD | docker login registry.hub.docker.com/gitlab, then ./pusher ... registry.hub.docker.com/gitlab/gitlab-runner-helper: DOCKER_HUB_PASSWORD publishes the Docker Hub image"},
 
 	// CloudGoat iam_enum_basics: no escalation, reach is what bob's policies allow.
 	{lab: cg + "iam_enum_basics", start: identity(user("cg-bob-" + cgvar)),
@@ -619,7 +627,7 @@ var corpusGaps = []corpusGap{
 	{lab: argo, class: "missing",
 		note: "cluster credentials stored as Secrets labelled argocd.argoproj.io/secret-type: cluster give no edge to the clusters they register: labels are not read and a registered cluster is no node"},
 	{lab: "gitlabhq__gitlab-runner", class: "missing",
-		note: "the S3 download bucket and the public ECR repositories appear only in scripts (make release_s3, aws ecr-public get-login-password, docker push), and the AWS identity of the CI/CD variables is not in the repository: no node stands for the bucket, the repositories or that identity"},
+		note: "the S3 download bucket is written by make release_s3, whose Makefile is not in the input, and the AWS identity of the CI/CD variables is not in the repository: no node stands for the bucket or that identity"},
 	{lab: "madhuakula__kubernetes-goat", class: "missing",
 		note: "cloud metadata behind the internal proxy's SSRF (scenario 3: no cloud account or node role is in the input), secrets in the build-code image (1), images pushed to the registry without authentication (7: no workload pulls from it) and hidden-in-layers (15) are facts of images and of a cloud the input does not show: no node stands for an image layer or a node's cloud identity"},
 	{lab: "panther-labs__panther-analysis/rules/aws_cloudtrail_rules", class: "not-applicable",

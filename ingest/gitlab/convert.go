@@ -187,6 +187,7 @@ func (c *converter) job(name string) {
 	c.inlineSecrets(j)
 	c.externalSecrets(j, v)
 	c.jobToken(j)
+	c.registryPublish(j)
 	c.idTokens(j, v)
 	c.legacyTokens(j)
 }

@@ -44,7 +44,7 @@ func Parse(s string) (Ref, bool) {
 		}
 	}
 	switch r.Registry {
-	case "docker.io", "index.docker.io", "registry-1.docker.io":
+	case "docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com":
 		r.Registry = ""
 	}
 	if r.Registry == "" {

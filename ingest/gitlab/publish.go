@@ -1,0 +1,82 @@
+package gitlab
+
+import (
+	"fmt"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+)
+
+// registryLogin is a login the job's scripts ran, with the identity the
+// credential logs in as.
+type registryLogin struct {
+	identity, credential string
+	conf                 graph.Confidence
+	line                 int
+}
+
+// registryPublish writes what the job's registry logins let it publish.
+// Each login's credential AUTHENTICATES_AS an account on the registry, or,
+// for CI_REGISTRY_PASSWORD, is the job token. Each image the job pushes,
+// or passes to another command, on a registry it logged in to before gets
+// CAN_PUBLISH from that account: certain for a push command, possible for
+// a command that only names the image. The logins of every script count,
+// since a login lasts for the job.
+func (c *converter) registryPublish(j *jobState) {
+	logins := map[string][]registryLogin{} // by registry host
+	expand := func(s string) string { return c.expand(j, s) }
+	for _, s := range j.scripts {
+		base := c.lineOf(j, s)
+		ls, pushes := registry.Scan(s.str, expand)
+		for _, l := range ls {
+			for _, rl := range c.loginIdentities(j, l, base) {
+				logins[l.Host] = append(logins[l.Host], rl)
+			}
+		}
+		for _, p := range pushes {
+			host := registry.ImageHost(p.Image)
+			name := p.Image.PURL(false)
+			for _, rl := range logins[host] {
+				conf, text := graph.Certain, fmt.Sprintf("the job logs in to %s with %s and pushes %s", host, rl.credential, p.Image.Name())
+				if !p.Direct {
+					conf = graph.Possible
+					text = fmt.Sprintf("the job logs in to %s with %s and passes %s to a command that may push it", host, rl.credential, p.Image.Name())
+				}
+				if rl.conf == graph.Possible {
+					conf = graph.Possible
+				}
+				c.b.Node(name, graph.NodePackage, p.Image.Name(), base, attrs{"ecosystem": "docker", "name": p.Image.Name()})
+				c.b.Edge(rl.identity, graph.EdgeCanPublish, name, conf, base, attrs{graph.AttrReason: text})
+			}
+		}
+	}
+}
+
+// loginIdentities returns the identities one login acts as, writing their
+// nodes and AUTHENTICATES_AS edges.
+func (c *converter) loginIdentities(j *jobState, l registry.Login, line int) []registryLogin {
+	var out []registryLogin
+	account := func(cred, label string, conf graph.Confidence, reason string) {
+		id := graph.RegistryAccountID(l.Host, cred)
+		c.b.Node(id, graph.NodeIdentity, l.Host+" account of "+label, line, attrs{
+			graph.AttrProvider: "registry", "type": "registry-account", "registry": l.Host,
+		})
+		c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, conf, line, attrs{graph.AttrReason: reason})
+		out = append(out, registryLogin{identity: id, credential: label, conf: conf, line: line})
+	}
+	for _, v := range l.Vars {
+		switch {
+		case v == "CI_REGISTRY_PASSWORD" || v == "CI_JOB_TOKEN":
+			out = append(out, registryLogin{identity: graph.GitLabJobTokenIdentityID(j.rid), credential: v, conf: graph.Certain, line: line})
+		case projectVariable(v) && !j.defined[v]:
+			account(graph.GitLabVariableID(c.project, v), v, graph.Certain,
+				fmt.Sprintf("the job logs in to %s with the password in %s", l.Host, v))
+		}
+	}
+	if l.AWS {
+		account(graph.GitLabAllVariablesID(c.project), c.project+" CI/CD variables", graph.Possible,
+			fmt.Sprintf("the job logs in to %s with a password that aws ecr get-login-password makes from its AWS credentials; "+
+				"undecided: which CI/CD variables hold them is not in the input", l.Host))
+	}
+	return out
+}

@@ -1,0 +1,49 @@
+package gitlab
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestRegistryPublish(t *testing.T) {
+	src := `release:
+  script:
+    - docker push quay.io/example-org/early:1.0
+    - echo "$QUAY_TOKEN" | docker login -u bot --password-stdin quay.io
+    - docker push quay.io/example-org/api:$CI_COMMIT_TAG
+    - ./tools/pusher quay.io/example-org/worker
+    - docker push ghcr.io/example-org/api:1.0
+  after_script:
+    - echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"
+    - docker push "$CI_REGISTRY_IMAGE/cache"
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID(".gitlab-ci.yml", "release")
+	quay := graph.RegistryAccountID("quay.io", graph.GitLabVariableID(testProject, "QUAY_TOKEN"))
+	if e := findEdge(t, res, graph.GitLabVariableID(testProject, "QUAY_TOKEN"), graph.EdgeAuthenticatesAs, quay); e.Confidence != graph.Certain {
+		t.Errorf("QUAY_TOKEN -> account is %s, want certain", e.Confidence)
+	}
+	// The push before the login and the push to a registry without a
+	// login publish nothing.
+	want := []string{"pkg:docker/example-org/api?repository_url=quay.io", "pkg:docker/example-org/worker?repository_url=quay.io"}
+	if diff := cmp.Diff(want, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+	if e := findEdge(t, res, quay, graph.EdgeCanPublish, want[1]); e.Confidence != graph.Possible {
+		t.Errorf("a tool that only names the image publishes it as %s, want possible", e.Confidence)
+	}
+	// CI_REGISTRY_PASSWORD is the job token, which pushes to the project's
+	// own registry.
+	token := graph.GitLabJobTokenIdentityID(job)
+	cache := "pkg:docker/example-org/app/cache?repository_url=registry.gitlab.com"
+	if diff := cmp.Diff([]string{cache}, targets(res, token, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job token (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,281 @@
+// Package registry reads, from CI shell scripts, the logins to container
+// registries and the images pushed after them. A login names the
+// credential a job hands to a registry, and a push names an image that
+// credential can publish. Scripts are read line by line, as a reviewer
+// skims them: quotes are stripped and a pipeline's stages are split, but
+// nothing is run or expanded.
+package registry
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+)
+
+// DockerHub is the host that stands for Docker Hub and its aliases.
+const DockerHub = "docker.io"
+
+// Login is one registry login of a script.
+type Login struct {
+	// Host is the registry host, DockerHub for Docker Hub.
+	Host string
+	// Vars are the variables the password comes from: those of the
+	// pipeline stages before a --password-stdin login, or of a --password
+	// value.
+	Vars []string
+	// AWS marks a password that `aws ecr get-login-password` (or
+	// ecr-public) prints from the job's AWS credentials.
+	AWS bool
+	// Line is the script's line, from 1.
+	Line int
+}
+
+// Push is one image a script pushes, or names after a login.
+type Push struct {
+	Image image.Ref
+	Line  int
+	// Direct marks a push command (docker push, buildx --push). Without
+	// it, a command other than docker only names the image among its
+	// arguments, as a release tool that pushes it does.
+	Direct bool
+}
+
+// NormalHost returns the host a registry name logs in to: a login to
+// "registry.hub.docker.com/gitlab" logs in to Docker Hub.
+func NormalHost(s string) string {
+	s = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "https://"), "http://")
+	host, _, _ := strings.Cut(s, "/")
+	switch host {
+	case "", "docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com":
+		return DockerHub
+	}
+	return host
+}
+
+// ImageHost returns the registry host of an image, DockerHub for Docker Hub.
+func ImageHost(r image.Ref) string { return NormalHost(r.Registry) }
+
+var (
+	varRef   = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+	awsLogin = regexp.MustCompile(`\baws\b.*\becr(-public)?\s+get-login-password\b`)
+)
+
+// Scan returns the logins and pushes of a script, in order. expand, when
+// not nil, replaces the variables the CI system sets in registry hosts and
+// image names; variable names of passwords are read before it.
+func Scan(script string, expand func(string) string) (logins []Login, pushes []Push) {
+	if expand == nil {
+		expand = func(s string) string { return s }
+	}
+	lines := strings.Split(script, "\n")
+	for i := 0; i < len(lines); i++ {
+		start, ln := i, lines[i]
+		for strings.HasSuffix(ln, "\\") && i+1 < len(lines) {
+			i++
+			ln = strings.TrimSuffix(ln, "\\") + " " + lines[i]
+		}
+		if strings.HasPrefix(strings.TrimSpace(ln), "#") {
+			continue
+		}
+		stages := splitOutside(ln, "|")
+		for si, stage := range stages {
+			for _, cmd := range splitCommands(stage) {
+				words := fields(cmd)
+				if len(words) < 2 {
+					continue
+				}
+				switch tool := words[0]; {
+				case (tool == "docker" || tool == "podman" || tool == "buildah") && words[1] == "login":
+					if l, ok := login(words[2:], stages[:si], expand); ok {
+						l.Line = start + 1
+						logins = append(logins, l)
+					}
+				case tool == "docker" || tool == "podman" || tool == "buildah":
+					for _, ref := range pushed(words[1:], expand) {
+						pushes = append(pushes, Push{Image: ref, Line: start + 1, Direct: true})
+					}
+				default:
+					for _, w := range words[1:] {
+						if r, ok := namedImage(expand(w)); ok {
+							pushes = append(pushes, Push{Image: r, Line: start + 1})
+						}
+					}
+				}
+			}
+		}
+	}
+	return logins, pushes
+}
+
+// login reads the arguments of a login command. before are the pipeline
+// stages that feed it.
+func login(args, before []string, expand func(string) string) (Login, bool) {
+	var l Login
+	stdin, host := false, ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--password-stdin":
+			stdin = true
+		case a == "-p" || a == "--password":
+			if i+1 < len(args) {
+				l.Vars = append(l.Vars, refs(args[i+1])...)
+				i++
+			}
+		case strings.HasPrefix(a, "--password="):
+			l.Vars = append(l.Vars, refs(strings.TrimPrefix(a, "--password="))...)
+		case a == "-u" || a == "--username":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			if host == "" {
+				host = expand(a)
+			}
+		}
+	}
+	if stdin {
+		for _, s := range before {
+			if awsLogin.MatchString(s) {
+				l.AWS = true
+			}
+			l.Vars = append(l.Vars, refs(s)...)
+		}
+	}
+	if strings.Contains(host, "$") {
+		return l, false // a registry the script computes
+	}
+	l.Host = NormalHost(host)
+	return l, len(l.Vars) > 0 || l.AWS
+}
+
+// pushed returns the images a docker, podman or buildah command pushes.
+func pushed(args []string, expand func(string) string) []image.Ref {
+	var out []image.Ref
+	switch {
+	case args[0] == "push", len(args) > 1 && args[0] == "image" && args[1] == "push":
+		for _, a := range args[1:] {
+			if a == "push" || strings.HasPrefix(a, "-") {
+				continue
+			}
+			if r, ok := parseImage(expand(a)); ok {
+				out = append(out, r)
+			}
+			break
+		}
+	default:
+		// docker build --push -t IMG, docker buildx build --push --tag IMG
+		push := false
+		var tags []string
+		for i, a := range args {
+			switch {
+			case a == "--push", a == "--output=type=registry":
+				push = true
+			case (a == "-t" || a == "--tag") && i+1 < len(args):
+				tags = append(tags, args[i+1])
+			case strings.HasPrefix(a, "--tag="):
+				tags = append(tags, strings.TrimPrefix(a, "--tag="))
+			}
+		}
+		if push {
+			for _, t := range tags {
+				if r, ok := parseImage(expand(t)); ok {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// namedImage reads an argument that names an image with its registry
+// host: a.example.org/team/app[:tag]. A bare name could be anything.
+func namedImage(w string) (image.Ref, bool) {
+	first, _, ok := strings.Cut(w, "/")
+	if !ok || !strings.Contains(first, ".") || strings.Contains(w, "://") {
+		return image.Ref{}, false
+	}
+	r, ok := parseImage(w)
+	if !ok || r.Registry == "" && NormalHost(first) != DockerHub {
+		return image.Ref{}, false
+	}
+	return r, true
+}
+
+// parseImage parses an image reference whose tag or digest may be a
+// variable (app:$VERSION): the name does not depend on it.
+func parseImage(ref string) (image.Ref, bool) {
+	start := strings.LastIndexByte(ref, '/') + 1
+	if i := strings.IndexAny(ref[start:], ":@"); i >= 0 && strings.Contains(ref[start+i:], "$") {
+		ref = ref[:start+i]
+	}
+	return image.Parse(ref)
+}
+
+// refs returns the names of the variables s reads.
+func refs(s string) []string {
+	var out []string
+	for _, m := range varRef.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// splitCommands splits a pipeline stage into its commands at ;, && and
+// ||, and drops the parentheses of subshells.
+func splitCommands(s string) []string {
+	var out []string
+	for _, part := range splitOutside(s, ";", "&&", "||") {
+		part = strings.TrimSpace(strings.Trim(strings.TrimSpace(part), "()"))
+		if part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// splitOutside splits s at each separator outside quotes. A "|" that is
+// half of "||" is no pipe.
+func splitOutside(s string, seps ...string) []string {
+	var out []string
+	var quote byte
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+			continue
+		case c == '\'' || c == '"':
+			quote = c
+			continue
+		}
+		for _, sep := range seps {
+			if !strings.HasPrefix(s[i:], sep) {
+				continue
+			}
+			if sep == "|" && (strings.HasPrefix(s[i:], "||") || i > 0 && s[i-1] == '|') {
+				continue
+			}
+			out = append(out, s[start:i])
+			start = i + len(sep)
+			i = start - 1
+			break
+		}
+	}
+	return append(out, s[start:])
+}
+
+// fields splits a command into words and strips their quotes.
+func fields(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		w = strings.Trim(w, `"'`)
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package registry
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestScan(t *testing.T) {
+	script := `echo "${CI_REGISTRY_PASSWORD}" | docker login --username "${CI_REGISTRY_USER}" --password-stdin "${CI_REGISTRY}"
+echo "${DOCKER_HUB_PASSWORD}" | docker login --username "${DOCKER_HUB_USER}" --password-stdin "registry.hub.docker.com/gitlab"
+aws --region us-east-1 ecr-public get-login-password | docker login --username "AWS" --password-stdin "public.ecr.aws/gitlab"
+# docker push commented.example.org/skip/me
+(cd scripts/pusher && ./pusher runner-images.json "public.ecr.aws/gitlab/gitlab-runner" $tags)
+docker push registry.gitlab.com/example-org/app:$TAG && echo done
+docker buildx build --push -t ghcr.io/example-org/web:1.2 \
+  --tag=ghcr.io/example-org/web:latest .
+docker login -u bot -p $QUAY_TOKEN quay.io
+podman image push quay.io/example-org/api
+docker build -t local-only .
+./release.sh app-without-host:1.0 https://files.example.org/x/y
+docker login ${COMPUTED_REGISTRY} -u x -p $SOME_TOKEN`
+	expand := func(s string) string {
+		if s == "${CI_REGISTRY}" {
+			return "registry.gitlab.com"
+		}
+		return s
+	}
+	logins, pushes := Scan(script, expand)
+	wantLogins := []Login{
+		{Host: "registry.gitlab.com", Vars: []string{"CI_REGISTRY_PASSWORD"}, Line: 1},
+		{Host: DockerHub, Vars: []string{"DOCKER_HUB_PASSWORD"}, Line: 2},
+		{Host: "public.ecr.aws", AWS: true, Line: 3},
+		{Host: "quay.io", Vars: []string{"QUAY_TOKEN"}, Line: 9},
+	}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, p := range pushes {
+		kind := "named"
+		if p.Direct {
+			kind = "push"
+		}
+		got = append(got, fmt.Sprintf("%s %s %d", p.Image.Name(), kind, p.Line))
+	}
+	// A tag set by a variable leaves the name; a continued line keeps the
+	// number of its first line.
+	want := []string{
+		"public.ecr.aws/gitlab/gitlab-runner named 5",
+		"registry.gitlab.com/example-org/app push 6",
+		"ghcr.io/example-org/web push 7",
+		"ghcr.io/example-org/web push 7",
+		"quay.io/example-org/api push 10",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
+
+func TestNormalHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                               DockerHub,
+		"registry.hub.docker.com/gitlab": DockerHub,
+		"https://index.docker.io/v1/":    DockerHub,
+		"Public.ECR.aws/gitlab":          "public.ecr.aws",
+		"localhost:5000":                 "localhost:5000",
+	} {
+		if got := NormalHost(in); got != want {
+			t.Errorf("NormalHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
