@@ -2,23 +2,73 @@ package actions
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // tokenRegistries are the container registries that accept a job's
 // GITHUB_TOKEN as a password.
 var tokenRegistries = map[string]bool{"ghcr.io": true, "docker.pkg.github.com": true}
 
-// imagePush is an image a step pushes with the job's GITHUB_TOKEN.
+// imagePush is an image a step pushes after the job logged in to its
+// registry: with the job's GITHUB_TOKEN (token), or with secrets (creds,
+// their names).
 type imagePush struct {
 	image image.Ref
 	line  int
 	step  string
 	// maybe is set when an expression decides whether the push happens.
 	maybe bool
+	token bool
+	creds []string
+}
+
+// secretNames returns the names of the secrets s reads, directly or
+// through a variable of env whose value reads them.
+func secretNames(s string, env map[string]string) []string {
+	var out []string
+	add := func(t string) {
+		for _, r := range secretRefs(t, false) {
+			if !r.All && r.Name != "GITHUB_TOKEN" && !slices.Contains(out, r.Name) {
+				out = append(out, r.Name)
+			}
+		}
+	}
+	add(s)
+	for k, v := range env {
+		if strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k) {
+			add(v)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// login records a login to a registry with the job's token or with
+// secrets.
+func (j *job) login(host string, token bool, creds []string) {
+	if token {
+		j.logins[host] = true
+	}
+	for _, c := range creds {
+		if !slices.Contains(j.secretLogins[host], c) {
+			j.secretLogins[host] = append(j.secretLogins[host], c)
+		}
+	}
+}
+
+// push records an image pushed to a registry the job logged in to.
+func (j *job) push(img image.Ref, line int, step string, maybe bool) {
+	host := registry.ImageHost(img)
+	p := imagePush{image: img, line: line, step: step, maybe: maybe,
+		token: tokenRegistries[host] && j.logins[host], creds: slices.Clone(j.secretLogins[host])}
+	if p.token || len(p.creds) > 0 {
+		j.pushes = append(j.pushes, p)
+	}
 }
 
 // tokenRef reports whether s names the job's GITHUB_TOKEN: the
@@ -67,11 +117,7 @@ func (w *workflow) expandRepo(s string) string {
 // image names with upper-case letters, so a push that succeeded used the
 // lower-case form.
 func (w *workflow) pushedImage(ref string) (image.Ref, bool) {
-	img, ok := image.Parse(withoutVariableTag(strings.ToLower(w.expandRepo(strings.TrimSpace(ref)))))
-	if !ok || !tokenRegistries[img.Registry] {
-		return image.Ref{}, false
-	}
-	return img, true
+	return image.Parse(withoutVariableTag(strings.ToLower(w.expandRepo(strings.TrimSpace(ref)))))
 }
 
 // withoutVariableTag removes a tag or digest that an expression or a shell
@@ -97,10 +143,9 @@ func withoutVariableTag(ref string) string {
 func (w *workflow) readActionPublish(j *job, name, step string, line int, input func(string) string, env map[string]string) {
 	switch strings.ToLower(name) {
 	case "docker/login-action":
-		reg := strings.ToLower(input("registry"))
-		if tokenRegistries[reg] && tokenRef(input("password"), env) {
-			j.logins[reg] = true
-		}
+		host := registry.NormalHost(input("registry"))
+		pw := input("password")
+		j.login(host, tokenRegistries[host] && tokenRef(pw, env), secretNames(pw, env))
 	case "docker/build-push-action":
 		push := strings.TrimSpace(input("push"))
 		maybe := strings.Contains(push, "${{")
@@ -108,17 +153,20 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 			return
 		}
 		for _, tag := range strings.FieldsFunc(input("tags"), func(r rune) bool { return r == ',' || r == '\n' }) {
-			if img, ok := w.pushedImage(tag); ok && j.logins[img.Registry] {
-				j.pushes = append(j.pushes, imagePush{image: img, line: line, step: step, maybe: maybe})
+			if img, ok := w.pushedImage(tag); ok {
+				j.push(img, line, step, maybe)
 			}
 		}
 	case "elgohr/publish-docker-github-action":
-		reg := strings.ToLower(input("registry"))
-		if !tokenRegistries[reg] || !tokenRef(input("password"), env) {
-			return
+		host := registry.NormalHost(input("registry"))
+		pw := input("password")
+		j.login(host, tokenRegistries[host] && tokenRef(pw, env), secretNames(pw, env))
+		reg := input("registry")
+		if reg != "" {
+			reg += "/"
 		}
-		if img, ok := w.pushedImage(reg + "/" + input("name")); ok {
-			j.pushes = append(j.pushes, imagePush{image: img, line: line, step: step})
+		if img, ok := w.pushedImage(reg + input("name")); ok {
+			j.push(img, line, step, false)
 		}
 	}
 }
@@ -135,7 +183,9 @@ func (w *workflow) readScriptPublish(j *job, script, step string, line int, env 
 	}
 }
 
-// readDockerCommand reads one command of a script line.
+// readDockerCommand reads one command of a script line. A login counts
+// for the token when its line names the GITHUB_TOKEN, and for each secret
+// its line reads.
 func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env map[string]string) {
 	words, _ := commandWords(cmd)
 	if len(words) < 2 || words[0] != "docker" {
@@ -143,18 +193,29 @@ func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env
 	}
 	switch {
 	case words[1] == "login":
-		for _, a := range words[2:] {
-			if reg := strings.ToLower(a); tokenRegistries[reg] && tokenRef(ln, env) {
-				j.logins[reg] = true
+		host := ""
+		for i := 2; i < len(words); i++ {
+			a := words[i]
+			switch {
+			case a == "-u" || a == "--username" || a == "-p" || a == "--password":
+				i++
+			case strings.HasPrefix(a, "-"):
+			case host == "":
+				host = a
 			}
 		}
+		if strings.Contains(host, "$") {
+			return
+		}
+		h := registry.NormalHost(host)
+		j.login(h, tokenRegistries[h] && tokenRef(ln, env), secretNames(ln, env))
 	case words[1] == "push", len(words) > 2 && words[1] == "image" && words[2] == "push":
 		for _, a := range words[2:] {
 			if strings.HasPrefix(a, "-") || a == "push" {
 				continue
 			}
-			if img, ok := w.pushedImage(a); ok && j.logins[img.Registry] {
-				j.pushes = append(j.pushes, imagePush{image: img, line: line, step: step})
+			if img, ok := w.pushedImage(a); ok {
+				j.push(img, line, step, false)
 			}
 			return
 		}
@@ -171,25 +232,61 @@ func (w *workflow) writePublish(j *job) {
 	}
 	conf := graph.Certain
 	reason := "the job pushes the image with its GITHUB_TOKEN, whose permissions grant packages:write"
+	tokenOK := true
 	switch {
 	case j.perms.Default:
 		conf = graph.Possible
 		reason = "the job pushes the image with its GITHUB_TOKEN; the repository's default token permissions are not in the input, and the push needs packages:write"
 	case !j.perms.has("packages", "write"):
-		return
+		tokenOK = false
 	}
 	ident := graph.GHATokenIdentityID(j.rid)
 	for _, p := range j.pushes {
 		name := p.image.PURL(false)
-		c, text := conf, reason
-		if p.maybe {
-			c = graph.Possible
-			text += "; an expression decides whether the step pushes"
+		if p.token && tokenOK {
+			c, text := conf, reason
+			if p.maybe {
+				c = graph.Possible
+				text += "; an expression decides whether the step pushes"
+			}
+			w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
+			w.b.edge(ident, graph.EdgeCanPublish, name, c, p.line, attrs{
+				graph.AttrReason: text,
+				"step":           p.step,
+			})
 		}
-		w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
-		w.b.edge(ident, graph.EdgeCanPublish, name, c, p.line, attrs{
-			graph.AttrReason: text,
-			"step":           p.step,
-		})
+		for _, cred := range p.creds {
+			w.secretPublish(p, cred, name)
+		}
 	}
+}
+
+// secretPublish writes the registry account a secret logs in as and its
+// CAN_PUBLISH to an image pushed after the login. The account hangs off
+// the repository's secret of that name, the node a job reading the name
+// reaches.
+func (w *workflow) secretPublish(p imagePush, cred, name string) {
+	host := registry.ImageHost(p.image)
+	sid := graph.GHASecretID(w.repo, cred)
+	account := graph.RegistryAccountID(host, sid)
+	w.b.node(sid, graph.NodeSecret, cred, p.line, attrs{
+		graph.AttrProvider:   "github",
+		"type":               "actions-secret",
+		graph.AttrName:       cred,
+		graph.AttrRepository: w.repo,
+		graph.AttrLongLived:  "true",
+	})
+	w.b.node(account, graph.NodeIdentity, host+" account of "+cred, p.line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
+	})
+	w.b.edge(sid, graph.EdgeAuthenticatesAs, account, graph.Certain, p.line, attrs{
+		graph.AttrReason: "the job logs in to " + host + " with secret " + cred,
+	})
+	c, text := graph.Certain, "the job logs in to "+host+" with secret "+cred+" and pushes the image"
+	if p.maybe {
+		c = graph.Possible
+		text += "; an expression decides whether the step pushes"
+	}
+	w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
+	w.b.edge(account, graph.EdgeCanPublish, name, c, p.line, attrs{graph.AttrReason: text, "step": p.step})
 }

@@ -48,3 +48,38 @@ func TestPublishImages(t *testing.T) {
 		})
 	}
 }
+
+func TestPublishWithSecrets(t *testing.T) {
+	res := parseFile(t, "publish-secrets.yml")
+	account := func(host, secret string) string {
+		return graph.RegistryAccountID(host, graph.GHASecretID("example-org/app", secret))
+	}
+	tests := []struct {
+		account string
+		want    []string
+		conf    graph.Confidence
+	}{
+		// Docker Hub is the default registry of docker/login-action; the
+		// quay.io tag has no login.
+		{account("docker.io", "DOCKERHUB_TOKEN"), []string{"pkg:docker/example-org/app"}, graph.Certain},
+		// The password comes through env; the push before the login and
+		// the push to another registry publish nothing.
+		{account("quay.io", "QUAY_ROBOT_TOKEN"), []string{"pkg:docker/example-org/worker?repository_url=quay.io"}, graph.Certain},
+		// registry.hub.docker.com is Docker Hub; an expression decides the push.
+		{account("docker.io", "HUB_TOKEN"), []string{"pkg:docker/example-org/cli"}, graph.Possible},
+	}
+	for _, tt := range tests {
+		got := targets(res, tt.account, graph.EdgeCanPublish)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("CAN_PUBLISH from %s (-want +got):\n%s", tt.account, diff)
+			continue
+		}
+		if e := findEdge(t, res, tt.account, graph.EdgeCanPublish, tt.want[0]); e.Confidence != tt.conf {
+			t.Errorf("%s publishes as %s, want %s", tt.account, e.Confidence, tt.conf)
+		}
+	}
+	secret := graph.GHASecretID("example-org/app", "DOCKERHUB_TOKEN")
+	if e := findEdge(t, res, secret, graph.EdgeAuthenticatesAs, account("docker.io", "DOCKERHUB_TOKEN")); e.Confidence != graph.Certain {
+		t.Errorf("DOCKERHUB_TOKEN authenticates as its account with %s, want certain", e.Confidence)
+	}
+}

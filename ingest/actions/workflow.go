@@ -181,7 +181,10 @@ type job struct {
 	locals  []string
 	caches  []cacheUse
 	logins  map[string]bool // registries the job logged in to with its GITHUB_TOKEN
-	pushes  []imagePush
+	// secretLogins lists, per registry host, the secrets the job logged
+	// in with.
+	secretLogins map[string][]string
+	pushes       []imagePush
 	// checkouts lists the folders, relative to the workspace, that
 	// actions/checkout puts the workflow's own repository in.
 	checkouts []string
@@ -235,11 +238,12 @@ func (w *workflow) envOf(outer, inner *yaml.Node) pkgcmd.Env {
 
 func (w *workflow) convertJob(key, n *yaml.Node) {
 	j := &job{
-		id:     key.Value,
-		rid:    graph.GHAJobID(w.repo, w.rel, key.Value),
-		line:   key.Line,
-		execs:  map[string]*execution{},
-		logins: map[string]bool{},
+		id:           key.Value,
+		rid:          graph.GHAJobID(w.repo, w.rel, key.Value),
+		line:         key.Line,
+		execs:        map[string]*execution{},
+		logins:       map[string]bool{},
+		secretLogins: map[string][]string{},
 	}
 	j.attrs = attrs{
 		graph.AttrProvider:   "github",

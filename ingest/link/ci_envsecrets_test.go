@@ -50,3 +50,27 @@ func TestCIEnvironmentSecretsUndeclared(t *testing.T) {
 		})
 	}
 }
+
+func TestRegistryAccountOfEnvironmentSecret(t *testing.T) {
+	const repo = "example-org/app"
+	job := graph.GHAJobID(repo, ".github/workflows/release.yml", "publish")
+	repoSecret := graph.GHASecretID(repo, "DOCKERHUB_TOKEN")
+	envSecret := graph.GHAEnvSecretID(repo, "prod", "DOCKERHUB_TOKEN")
+	account := graph.RegistryAccountID("docker.io", repoSecret)
+	secret := func(id string) graph.Node {
+		return node(id, graph.NodeSecret, "provider", "github", "type", "actions-secret", "name", "DOCKERHUB_TOKEN", "repository", repo)
+	}
+	nodes := []graph.Node{
+		node(job, graph.NodeRuntime, "provider", "github", "type", "gha-job", "repository", repo,
+			"environment", "prod", "environment_secret_refs", "DOCKERHUB_TOKEN"),
+		secret(repoSecret), secret(envSecret),
+		node(account, graph.NodeIdentity, "provider", "registry", "type", "registry-account", "registry", "docker.io"),
+	}
+	edges := []graph.Edge{edge(repoSecret, graph.EdgeAuthenticatesAs, account)}
+	// The environment declares the secret, so the job reads it there, and
+	// that secret logs in as the account the workflow names.
+	want := []string{envSecret + " -> " + account + " (certain)"}
+	if diff := cmp.Diff(want, derive(t, nodes, edges, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("AUTHENTICATES_AS (-want +got):\n%s", diff)
+	}
+}

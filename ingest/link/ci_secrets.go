@@ -176,3 +176,48 @@ func (v *view) exists(id string) bool {
 	_, ok := v.node(id)
 	return ok || v.seenNodes[id]
 }
+
+// linkRegistryAccounts lets every secret a job reads under a name log in
+// to the registry accounts that the repository's secret of that name logs
+// in to. The workflow parser hangs a registry account off the
+// repository's secret, but the job may read an environment's or the
+// organisation's secret of the same name instead.
+func (v *view) linkRegistryAccounts() {
+	accounts := map[string][]graph.Edge{} // repository secret id -> AUTHENTICATES_AS edges
+	for from, es := range v.out[graph.EdgeAuthenticatesAs] {
+		if !strings.HasPrefix(from, "secret:gha:") {
+			continue
+		}
+		for _, e := range es {
+			if n, ok := v.node(e.To); ok && n.Attr("type") == "registry-account" {
+				accounts[from] = append(accounts[from], e)
+			}
+		}
+	}
+	if len(accounts) == 0 {
+		return
+	}
+	exposes := append([]graph.Edge(nil), v.derivedEdges...)
+	for _, es := range v.out[graph.EdgeExposes] {
+		exposes = append(exposes, es...)
+	}
+	for _, x := range exposes {
+		name := x.Attr(graph.AttrName)
+		if x.Kind != graph.EdgeExposes || name == "" || !strings.HasPrefix(x.To, "secret:gha:") {
+			continue
+		}
+		rt, ok := v.node(x.From)
+		if !ok {
+			continue
+		}
+		repoSecret := graph.GHASecretID(rt.Attr(graph.AttrRepository), name)
+		if x.To == repoSecret {
+			continue
+		}
+		for _, a := range accounts[repoSecret] {
+			e := graph.Edge{From: x.To, To: a.To, Kind: graph.EdgeAuthenticatesAs, Confidence: a.Confidence, Pos: a.Pos}
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("%s; the job reads %s as secret %s", a.Attr(graph.AttrReason), x.To, name))
+			v.addEdge(e)
+		}
+	}
+}

@@ -104,6 +104,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		v.linkReusableCalls,
 		v.linkSecrets,
 		v.linkCI,
+		v.linkRegistryAccounts,
 		v.linkLockfiles,
 		v.linkAWS,
 		v.linkPrivesc,
