@@ -625,7 +625,7 @@ var corpusGaps = []corpusGap{
 	{lab: bishop, class: "not-applicable",
 		note: "privesc17 (lambda:UpdateFunctionCode) and privesc19 (glue:UpdateDevEndpoint) need the non-free lambda and glue modules, which main.tf leaves commented out: no function or dev endpoint is in the input"},
 	{lab: argo, class: "missing",
-		note: "cluster credentials stored as Secrets labelled argocd.argoproj.io/secret-type: cluster give no edge to the clusters they register: labels are not read and a registered cluster is no node"},
+		note: "no Secret labelled argocd.argoproj.io/secret-type: cluster is in the input, so no registered cluster can be reached; and the images RELEASE_QUAY_TOKEN pushes are named by step outputs computed at run time and pushed by image-reuse.yaml, a workflow that is only called, so the push to quay.io/argoproj/argocd is not read"},
 	{lab: "gitlabhq__gitlab-runner", class: "missing",
 		note: "the S3 download bucket is written by make release_s3, whose Makefile is not in the input, and the AWS identity of the CI/CD variables is not in the repository: no node stands for the bucket or that identity"},
 	{lab: "madhuakula__kubernetes-goat", class: "missing",
