@@ -122,3 +122,8 @@ func CIRunnerMetadataID(runnerID string) string {
 func RegistryAccountID(host, credential string) string {
 	return "registry:" + host + "/" + credential
 }
+
+// CIAWSIdentityID returns the id of the AWS identity that a CI credential
+// whose AWS keys the input does not name acts as (the keys among a
+// project's CI/CD variables, say).
+func CIAWSIdentityID(credential string) string { return "aws:identity-of:" + credential }

@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
@@ -74,9 +75,49 @@ func (c *converter) loginIdentities(j *jobState, l registry.Login, line int) []r
 		}
 	}
 	if l.AWS {
-		account(graph.GitLabAllVariablesID(c.project), c.project+" CI/CD variables", graph.Possible,
-			fmt.Sprintf("the job logs in to %s with a password that aws ecr get-login-password makes from its AWS credentials; "+
-				"undecided: which CI/CD variables hold them is not in the input", l.Host))
+		id := c.awsIdentity(j, line)
+		out = append(out, registryLogin{identity: id, credential: "the AWS credentials of the CI/CD variables", conf: graph.Possible, line: line})
 	}
 	return out
+}
+
+// awsIdentity returns the AWS identity that the project's CI/CD variables
+// act as, writing it and its AUTHENTICATES_AS edge from the variables.
+// Possible: which variables hold AWS keys, and whose they are, is not in
+// the input.
+func (c *converter) awsIdentity(j *jobState, line int) string {
+	all := graph.GitLabAllVariablesID(c.project)
+	id := graph.CIAWSIdentityID(all)
+	c.b.Node(id, graph.NodeIdentity, "AWS identity of "+c.project+" CI/CD variables", line, attrs{
+		graph.AttrProvider: "aws", "type": "ci-credentials",
+	})
+	c.b.Edge(all, graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{
+		graph.AttrReason: "the job uses AWS credentials it does not set itself, so CI/CD variables hold them; which ones, and whose they are, is not in the input",
+	})
+	return id
+}
+
+// s3Website matches an environment URL served by an S3 bucket: the
+// bucket's virtual-hosted or website address.
+var s3Website = regexp.MustCompile(`^https?://([a-z0-9][a-z0-9.-]*[a-z0-9])\.s3(?:-website)?(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:/|$)`)
+
+// s3Deploy writes the bucket a job deploys to when its environment's URL
+// is the address of an S3 bucket: the AWS credentials among the CI/CD
+// variables may write it.
+func (c *converter) s3Deploy(j *jobState, v *value) {
+	ev := v.get("environment")
+	url := c.expand(j, ev.get("url").text())
+	m := s3Website.FindStringSubmatch(url)
+	if m == nil {
+		return
+	}
+	line := c.lineOf(j, ev.get("url"))
+	bucket := "arn:aws:s3:::" + m[1]
+	c.b.Node(bucket, graph.NodeResource, m[1], line, attrs{graph.AttrProvider: "aws", "type": "s3-bucket"})
+	id := c.awsIdentity(j, line)
+	c.b.Edge(id, graph.EdgeCanAccess, bucket, graph.Possible, line, attrs{
+		graph.AttrLevel: "write",
+		graph.AttrReason: fmt.Sprintf("the job deploys to environment %s, whose URL %s is the bucket's address; "+
+			"undecided: the input does not show the upload or the identity's permissions", j.env, url),
+	})
 }

@@ -47,3 +47,38 @@ func TestRegistryPublish(t *testing.T) {
 		t.Errorf("CAN_PUBLISH from the job token (-want +got):\n%s", diff)
 	}
 }
+
+func TestAWSCredentialsOfVariables(t *testing.T) {
+	src := `release s3:
+  environment:
+    name: stable/s3
+    url: https://downloads-example.s3.amazonaws.com/${CI_COMMIT_REF_NAME}/index.html
+  script:
+    - make release_s3
+images:
+  environment:
+    name: review
+    url: https://review.example.org/
+  script:
+    - aws --region us-east-1 ecr-public get-login-password | docker login --username AWS --password-stdin public.ecr.aws/example-org
+    - ./pusher public.ecr.aws/example-org/app
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	all := graph.GitLabAllVariablesID(testProject)
+	aws := graph.CIAWSIdentityID(all)
+	if e := findEdge(t, res, all, graph.EdgeAuthenticatesAs, aws); e.Confidence != graph.Possible {
+		t.Errorf("the variables act as their AWS identity with %s, want possible", e.Confidence)
+	}
+	// The environment URL of the first job is the bucket's address; the
+	// second job's is not a bucket.
+	if diff := cmp.Diff([]string{"arn:aws:s3:::downloads-example"}, targets(res, aws, graph.EdgeCanAccess)); diff != "" {
+		t.Errorf("CAN_ACCESS from the AWS identity (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=public.ecr.aws"}, targets(res, aws, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the AWS identity (-want +got):\n%s", diff)
+	}
+}
