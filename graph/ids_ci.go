@@ -127,3 +127,7 @@ func RegistryAccountID(host, credential string) string {
 // whose AWS keys the input does not name acts as (the keys among a
 // project's CI/CD variables, say).
 func CIAWSIdentityID(credential string) string { return "aws:identity-of:" + credential }
+
+// RegistryScopeID returns the id of the images an account can push to a
+// registry host, for pushes whose image names the input does not show.
+func RegistryScopeID(host string) string { return "registry:" + host + "/*" }

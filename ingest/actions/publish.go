@@ -25,6 +25,9 @@ type imagePush struct {
 	maybe bool
 	token bool
 	creds []string
+	// scope is set, to the registry host, for a push whose image names
+	// the input does not show (tags computed at run time).
+	scope string
 }
 
 // secretNames returns the names of the secrets s reads, directly or
@@ -58,6 +61,19 @@ func (j *job) login(host string, token bool, creds []string) {
 		if !slices.Contains(j.secretLogins[host], c) {
 			j.secretLogins[host] = append(j.secretLogins[host], c)
 		}
+	}
+}
+
+// pushUnnamed records a push whose image names are computed at run time:
+// it may go to any registry the job logged in to with a secret.
+func (j *job) pushUnnamed(line int, step string, maybe bool) {
+	hosts := make([]string, 0, len(j.secretLogins))
+	for h := range j.secretLogins {
+		hosts = append(hosts, h)
+	}
+	slices.Sort(hosts)
+	for _, h := range hosts {
+		j.pushes = append(j.pushes, imagePush{line: line, step: step, maybe: maybe, scope: h, creds: slices.Clone(j.secretLogins[h])})
 	}
 }
 
@@ -152,10 +168,15 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 		if push != "true" && !maybe {
 			return
 		}
+		named := false
 		for _, tag := range strings.FieldsFunc(input("tags"), func(r rune) bool { return r == ',' || r == '\n' }) {
 			if img, ok := w.pushedImage(tag); ok {
 				j.push(img, line, step, maybe)
+				named = true
 			}
+		}
+		if !named {
+			j.pushUnnamed(line, step, maybe)
 		}
 	case "elgohr/publish-docker-github-action":
 		host := registry.NormalHost(input("registry"))
@@ -216,6 +237,8 @@ func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env
 			}
 			if img, ok := w.pushedImage(a); ok {
 				j.push(img, line, step, false)
+			} else if strings.Contains(a, "$") {
+				j.pushUnnamed(line, step, false)
 			}
 			return
 		}
@@ -227,7 +250,7 @@ func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env
 // when the job's permissions grant it, possible when they are the
 // repository's default, which the input does not show.
 func (w *workflow) writePublish(j *job) {
-	if len(j.pushes) == 0 || w.calledOnly() {
+	if len(j.pushes) == 0 {
 		return
 	}
 	conf := graph.Certain
@@ -240,8 +263,18 @@ func (w *workflow) writePublish(j *job) {
 	case !j.perms.has("packages", "write"):
 		tokenOK = false
 	}
+	// A workflow that is only called runs with its caller's token
+	// permissions, which it does not show; the secrets it logs in with are
+	// its caller's, passed by name.
+	tokenOK = tokenOK && !w.calledOnly()
 	ident := graph.GHATokenIdentityID(j.rid)
 	for _, p := range j.pushes {
+		if p.scope != "" {
+			for _, cred := range p.creds {
+				w.secretPushScope(p, cred)
+			}
+			continue
+		}
 		name := p.image.PURL(false)
 		if p.token && tokenOK {
 			c, text := conf, reason
@@ -267,6 +300,38 @@ func (w *workflow) writePublish(j *job) {
 // reaches.
 func (w *workflow) secretPublish(p imagePush, cred, name string) {
 	host := registry.ImageHost(p.image)
+	account := w.registryAccount(p, host, cred)
+	c, text := graph.Certain, "the job logs in to "+host+" with secret "+cred+" and pushes the image"
+	if p.maybe {
+		c = graph.Possible
+		text += "; an expression decides whether the step pushes"
+	}
+	w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
+	w.b.edge(account, graph.EdgeCanPublish, name, c, p.line, attrs{graph.AttrReason: text, "step": p.step})
+}
+
+// secretPushScope writes CAN_ACCESS from a secret's registry account to
+// the images it can push to a registry, for a push whose image names are
+// computed at run time.
+func (w *workflow) secretPushScope(p imagePush, cred string) {
+	account := w.registryAccount(p, p.scope, cred)
+	scope := graph.RegistryScopeID(p.scope)
+	w.b.node(scope, graph.NodeResource, "images pushed to "+p.scope, p.line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-scope", "registry": p.scope, "scope": "true",
+	})
+	c, text := graph.Certain, "the job logs in to "+p.scope+" with secret "+cred+" and pushes images whose names are computed at run time"
+	if p.maybe {
+		c = graph.Possible
+		text += "; an expression decides whether the step pushes"
+	}
+	w.b.edge(account, graph.EdgeCanAccess, scope, c, p.line, attrs{
+		graph.AttrReason: text, graph.AttrLevel: "write", "step": p.step,
+	})
+}
+
+// registryAccount writes the account a secret logs in as on a registry
+// host, with its AUTHENTICATES_AS edge, and returns its id.
+func (w *workflow) registryAccount(p imagePush, host, cred string) string {
 	sid := graph.GHASecretID(w.repo, cred)
 	account := graph.RegistryAccountID(host, sid)
 	w.b.node(sid, graph.NodeSecret, cred, p.line, attrs{
@@ -282,11 +347,5 @@ func (w *workflow) secretPublish(p imagePush, cred, name string) {
 	w.b.edge(sid, graph.EdgeAuthenticatesAs, account, graph.Certain, p.line, attrs{
 		graph.AttrReason: "the job logs in to " + host + " with secret " + cred,
 	})
-	c, text := graph.Certain, "the job logs in to "+host+" with secret "+cred+" and pushes the image"
-	if p.maybe {
-		c = graph.Possible
-		text += "; an expression decides whether the step pushes"
-	}
-	w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
-	w.b.edge(account, graph.EdgeCanPublish, name, c, p.line, attrs{graph.AttrReason: text, "step": p.step})
+	return account
 }

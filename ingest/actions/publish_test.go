@@ -83,3 +83,21 @@ func TestPublishWithSecrets(t *testing.T) {
 		t.Errorf("DOCKERHUB_TOKEN authenticates as its account with %s, want certain", e.Confidence)
 	}
 }
+
+func TestPublishUnnamedImages(t *testing.T) {
+	// A called workflow logs in with the secret its caller passes and
+	// pushes tags computed at run time: the account can push some images
+	// to quay.io, whose names the input does not show.
+	res := parseFile(t, "publish-called.yml")
+	account := graph.RegistryAccountID("quay.io", graph.GHASecretID("example-org/app", "REGISTRY_PASSWORD"))
+	scope := graph.RegistryScopeID("quay.io")
+	if diff := cmp.Diff([]string{scope}, targets(res, account, graph.EdgeCanAccess)); diff != "" {
+		t.Fatalf("CAN_ACCESS from the account (-want +got):\n%s", diff)
+	}
+	if e := findEdge(t, res, account, graph.EdgeCanAccess, scope); e.Confidence != graph.Certain || e.Attr(graph.AttrLevel) != "write" {
+		t.Errorf("push scope edge is %s, level %q; want certain, write", e.Confidence, e.Attr(graph.AttrLevel))
+	}
+	if got := targets(res, account, graph.EdgeCanPublish); len(got) != 0 {
+		t.Errorf("CAN_PUBLISH to named images %v, want none", got)
+	}
+}

@@ -74,3 +74,27 @@ func TestRegistryAccountOfEnvironmentSecret(t *testing.T) {
 		t.Errorf("AUTHENTICATES_AS (-want +got):\n%s", diff)
 	}
 }
+
+func TestRegistryAccountOfPassedSecret(t *testing.T) {
+	// The caller passes RELEASE_TOKEN as registry_password; the called
+	// workflow logs in with secrets.registry_password.
+	const repo = "example-org/app"
+	callee := graph.GHAJobID(repo, ".github/workflows/image.yml", "publish")
+	passed := graph.GHASecretID(repo, "RELEASE_TOKEN")
+	calleeName := graph.GHASecretID(repo, "REGISTRY_PASSWORD")
+	account := graph.RegistryAccountID("quay.io", calleeName)
+	nodes := []graph.Node{
+		node(callee, graph.NodeRuntime, "provider", "github", "type", "gha-job", "repository", repo),
+		node(passed, graph.NodeSecret, "provider", "github", "type", "actions-secret", "name", "RELEASE_TOKEN", "repository", repo),
+		node(calleeName, graph.NodeSecret, "provider", "github", "type", "actions-secret", "name", "REGISTRY_PASSWORD", "repository", repo),
+		node(account, graph.NodeIdentity, "provider", "registry", "type", "registry-account", "registry", "quay.io"),
+	}
+	edges := []graph.Edge{
+		edge(calleeName, graph.EdgeAuthenticatesAs, account),
+		edge(callee, graph.EdgeExposes, passed, "name", "RELEASE_TOKEN", "as", "REGISTRY_PASSWORD"),
+	}
+	want := []string{passed + " -> " + account + " (certain)"}
+	if diff := cmp.Diff(want, derive(t, nodes, edges, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("AUTHENTICATES_AS (-want +got):\n%s", diff)
+	}
+}

@@ -202,22 +202,25 @@ func (v *view) linkRegistryAccounts() {
 		exposes = append(exposes, es...)
 	}
 	for _, x := range exposes {
-		name := x.Attr(graph.AttrName)
-		if x.Kind != graph.EdgeExposes || name == "" || !strings.HasPrefix(x.To, "secret:gha:") {
+		if x.Kind != graph.EdgeExposes || !strings.HasPrefix(x.To, "secret:gha:") {
 			continue
 		}
 		rt, ok := v.node(x.From)
 		if !ok {
 			continue
 		}
-		repoSecret := graph.GHASecretID(rt.Attr(graph.AttrRepository), name)
-		if x.To == repoSecret {
-			continue
-		}
-		for _, a := range accounts[repoSecret] {
-			e := graph.Edge{From: x.To, To: a.To, Kind: graph.EdgeAuthenticatesAs, Confidence: a.Confidence, Pos: a.Pos}
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("%s; the job reads %s as secret %s", a.Attr(graph.AttrReason), x.To, name))
-			v.addEdge(e)
+		// A called workflow reads its caller's secret under the name the
+		// call passes it as.
+		for _, name := range []string{x.Attr(graph.AttrName), x.Attr("as")} {
+			repoSecret := graph.GHASecretID(rt.Attr(graph.AttrRepository), name)
+			if name == "" || x.To == repoSecret {
+				continue
+			}
+			for _, a := range accounts[repoSecret] {
+				e := graph.Edge{From: x.To, To: a.To, Kind: graph.EdgeAuthenticatesAs, Confidence: a.Confidence, Pos: a.Pos}
+				e.SetAttr(graph.AttrReason, fmt.Sprintf("%s; the job reads %s as secret %s", a.Attr(graph.AttrReason), x.To, name))
+				v.addEdge(e)
+			}
 		}
 	}
 }

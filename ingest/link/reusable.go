@@ -104,6 +104,7 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 			Confidence: call.Confidence, Pos: call.Pos}
 		ne.SetAttr(graph.AttrVia, "ci-secret")
 		ne.SetAttr(graph.AttrName, secret)
+		ne.SetAttr("as", strings.ToUpper(name))
 		ne.SetAttr(graph.AttrReason, fmt.Sprintf("%s calls this workflow and passes its secret %s as %s", caller.Label, secret, name))
 		v.addEdge(ne)
 		if inherit {
