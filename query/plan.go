@@ -28,7 +28,7 @@ type Step struct {
 // Item is one thing to contain or revoke.
 type Item struct {
 	Node      graph.Node `json:"node"`
-	Kind      string     `json:"kind"` // contain, revoke, expire, rotate, undo
+	Kind      string     `json:"kind"` // contain, revoke, expire, rotate, undo, check
 	Action    string     `json:"action"`
 	Command   string     `json:"command,omitempty"` // printed for the user, never run
 	Consumers []string   `json:"consumers,omitempty"`
@@ -194,10 +194,52 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		}
 		plan.Steps = append(plan.Steps, st)
 	}
+	if st := publishedStep(res); st != nil {
+		plan.Steps = append(plan.Steps, st)
+	}
 	for i, st := range plan.Steps {
 		st.Number = i + 1
 	}
 	return plan, nil
+}
+
+// publishedStep lists the packages and registries that a credential in
+// the blast radius can publish to, to check for what the attacker may
+// have published. It comes last: checking before the credentials are
+// revoked would miss what is published meanwhile.
+func publishedStep(res *Result) *Step {
+	var items []*Item
+	for _, x := range res.Reached {
+		if len(x.Path) == 0 {
+			continue
+		}
+		last := x.Path[len(x.Path)-1]
+		switch {
+		case last.Kind == graph.EdgeCanPublish && x.Node.Kind == graph.NodePackage:
+		case last.Kind == graph.EdgeCanAccess && x.Node.Attr("type") == "registry-scope":
+		default:
+			continue
+		}
+		it := &Item{Node: x.Node, Kind: "check"}
+		name := x.Node.Attr(graph.AttrName)
+		switch {
+		case x.Node.Attr("type") == "registry-scope":
+			it.Action = fmt.Sprintf("List the images pushed to %s since the compromise with the accounts above, and delete or re-sign those you did not build", x.Node.Attr("registry"))
+		case x.Node.Attr("ecosystem") == "docker" && name != "":
+			it.Action = fmt.Sprintf("List the tags of %s pushed since the compromise, compare their digests with your builds, and delete or re-push those you did not build", name)
+			it.Command = shellCommand("crane", "ls", name)
+		default:
+			it.Action = fmt.Sprintf("List the versions of %s published since the compromise and deprecate or yank those you did not build", x.Node.Label)
+		}
+		items = append(items, it)
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	sortItems(items)
+	return &Step{Title: "Check what may have been published",
+		Why: "Credentials in the blast radius can publish these packages and images, so a release the attacker pushed would reach everyone who installs them. Check once the credentials are revoked, so that nothing is published after the check.",
+		Items: items}
 }
 
 func countReach(adj map[string][]string, start string) int {

@@ -139,3 +139,53 @@ func TestCredentialCommands(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanGrantsAndPublished(t *testing.T) {
+	// The job's key can attach a policy to the user it acts as... through a
+	// role it assumes; the key's user is then an administrator. The job's
+	// registry token publishes one image and pushes unnamed images to
+	// quay.io.
+	const (
+		hubToken = "secret:gha:o/a/DOCKERHUB_TOKEN"
+		account  = "registry:docker.io/secret:gha:o/a/DOCKERHUB_TOKEN"
+		image    = "pkg:docker/o/app"
+		scope    = "registry:quay.io/*"
+		grantor  = "arn:aws:iam::111122223333:role/grantor"
+		admin    = "aws:administrator:111122223333"
+	)
+	keyU := "secret:aws:access-key:" + user + "/k"
+	grant := user + "#administrator"
+	s := newG().
+		node(keyU, "type", "access-key").
+		node(grantor, "type", "role").
+		node(grant, "type", "admin-grant").
+		node(admin, "type", "administrator", "account", "111122223333").
+		node(image, "ecosystem", "docker", "name", "o/app").
+		node(scope, "type", "registry-scope", "registry", "quay.io").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, keyU).
+		edge(keyU, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAssume, grantor).
+		edge(grantor, graph.EdgeCanGrant, grant, "holder="+user).
+		edge(grant, graph.EdgeCanAssume, admin).
+		edge(jobA, graph.EdgeExposes, hubToken).
+		edge(hubToken, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanPublish, image).
+		edge(account, graph.EdgeCanAccess, scope).
+		store(t)
+	// The key and the registry token come first (the key reaches more).
+	// The key yields the grantor's sessions, which yield the grant, which
+	// yields the administrator, each a step later. Checking what may have
+	// been published comes last.
+	want := [][]string{
+		{"contain " + jobA},
+		{"revoke " + keyU, "revoke " + hubToken},
+		{"revoke " + grantor},
+		{"undo " + grant},
+		{"undo " + admin},
+		{"check " + image, "check " + scope},
+	}
+	if diff := cmp.Diff(want, planSteps(t, s, bad)); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
+	}
+}
