@@ -280,6 +280,7 @@ type jobState struct {
 	images  []string
 	machine string
 	envKeys map[string]bool
+	scripts []script // the run steps' commands, in order
 	steps   int
 	quiet   int // above zero while reading steps handed to an orb: unknown steps are not reported
 }
@@ -337,6 +338,7 @@ func (c *converter) job(inv *invocation) {
 	c.writeOrbs(j)
 	c.projectVariables(j)
 	c.contexts(j)
+	c.registryPublish(j)
 	c.oidc(j)
 }
 
@@ -771,6 +773,11 @@ func (c *converter) runStep(j *jobState, params *yaml.Node, scope map[string]*ya
 	}
 	cmd, _ = c.subst(cmd, scope)
 	j.scan.ScanEnv(cmd, wd, env)
+	ln := j.line
+	if n := deref(params); n != nil && n.Line > 0 {
+		ln = n.Line
+	}
+	j.scripts = append(j.scripts, script{text: cmd, line: ln})
 }
 
 // sshKeys records the project SSH keys an add_ssh_keys step loads.

@@ -1,0 +1,67 @@
+package circleci
+
+import (
+	"fmt"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+)
+
+// script is the command of one run step and its line.
+type script struct {
+	text string
+	line int
+}
+
+// registryPublish writes what the job's registry logins let it publish.
+// A login's password comes from an environment variable that the project
+// or any context of the job may hold, so each of those possibly
+// AUTHENTICATES_AS the account the variable logs in as. Each image a later
+// command pushes, or names, on that registry gets CAN_PUBLISH from the
+// account: certain for a push command, possible for a command that only
+// names the image. A variable the job's own environment sets is not a
+// secret of the project and gives no account.
+func (c *converter) registryPublish(j *jobState) {
+	accounts := map[string][]string{} // registry host -> account ids
+	for _, s := range j.scripts {
+		logins, pushes := registry.Scan(s.text, nil)
+		for _, l := range logins {
+			for _, v := range l.Vars {
+				if j.envKeys[v] {
+					continue
+				}
+				id := c.registryAccount(j, l.Host, v, s.line)
+				accounts[l.Host] = append(accounts[l.Host], id)
+			}
+		}
+		for _, p := range pushes {
+			host := registry.ImageHost(p.Image)
+			name := p.Image.PURL(false)
+			for _, id := range accounts[host] {
+				conf, text := graph.Certain, "the job logs in to "+host+" and pushes "+p.Image.Name()
+				if !p.Direct {
+					conf = graph.Possible
+					text = "the job logs in to " + host + " and passes " + p.Image.Name() + " to a command that may push it"
+				}
+				c.b.Node(name, graph.NodePackage, p.Image.Name(), s.line, attrs{"ecosystem": "docker", "name": p.Image.Name()})
+				c.b.Edge(id, graph.EdgeCanPublish, name, conf, s.line, attrs{graph.AttrReason: text})
+			}
+		}
+	}
+}
+
+// registryAccount writes the account a variable's password logs in as, and
+// the possible AUTHENTICATES_AS edges from the project's variables and
+// from each context of the job, which may hold it.
+func (c *converter) registryAccount(j *jobState, host, variable string, line int) string {
+	id := graph.RegistryAccountID(host, graph.CircleCIProjectVariablesID(c.repo)+"/"+variable)
+	c.b.Node(id, graph.NodeIdentity, host+" account of "+variable, line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
+	})
+	reason := fmt.Sprintf("the job logs in to %s with $%s; undecided: whether the project or this context holds it", host, variable)
+	c.b.Edge(graph.CircleCIProjectVariablesID(c.repo), graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
+	for _, cu := range j.inv.contexts {
+		c.b.Edge(graph.CircleCIContextID(c.org, cu.name), graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
+	}
+	return id
+}

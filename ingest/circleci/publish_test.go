@@ -1,0 +1,62 @@
+package circleci
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestRegistryPublish(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/base:2024.01
+    environment:
+      PLAIN: not-a-secret
+    steps:
+      - run: echo "$DOCKER_PASS" | docker login -u "$DOCKER_USER" --password-stdin
+      - run: docker push example-org/app:$CIRCLE_SHA1
+      - run: echo "$PLAIN" | docker login -u x --password-stdin quay.io
+      - run: docker push quay.io/example-org/app:1
+workflows:
+  main:
+    jobs:
+      - release:
+          context: [docker-hub]
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := graph.RegistryAccountID("docker.io", graph.CircleCIProjectVariablesID(testRepo)+"/DOCKER_PASS")
+	var from []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeAuthenticatesAs && e.To == account {
+			if e.Confidence != graph.Possible {
+				t.Errorf("%s -> account is %s, want possible", e.From, e.Confidence)
+			}
+			from = append(from, e.From)
+		}
+	}
+	sort.Strings(from)
+	// Either the project's variables or the job's context may hold it.
+	want := []string{graph.CircleCIContextID("example-org", "docker-hub"), graph.CircleCIProjectVariablesID(testRepo)}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, from); diff != "" {
+		t.Errorf("AUTHENTICATES_AS sources (-want +got):\n%s", diff)
+	}
+	var published []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeCanPublish {
+			published = append(published, e.From+" "+e.To+" "+string(e.Confidence))
+		}
+	}
+	// The quay.io login uses a variable the job sets itself: no account.
+	if diff := cmp.Diff([]string{account + " pkg:docker/example-org/app certain"}, published); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+}
