@@ -37,28 +37,29 @@ type base struct {
 	// Node rows, one per id. The facts of row i are the fact rows
 	// nFact[i] to nFact[i+1]; an id without facts only ends edges. The
 	// edges leaving row i are outStart[i] to outStart[i+1], those
-	// entering it inEdges[inStart[i]:inStart[i+1]].
+	// entering it inEdges[inStart[i]:inStart[i+1]]. nBody holds the body
+	// of the row's facts (see factCols).
 	nFact, outStart, inStart []uint32 // len(ids)+1 entries
 	nFirst, nLast            []uint16
+	nBody                    []uint32
 
-	// Node fact rows: the source, the line and the body, which is the
-	// kind, label and attributes.
-	nfSrc, nfLine, nfBody []uint32
-	nfFile                exceptions
-	bKind                 []uint8
-	bLabel, bAttrs        []uint32
+	// Node fact rows, and the bodies: a kind, a label and attributes.
+	nf             factCols
+	bKind          []uint8
+	bLabel, bAttrs []uint32
 
-	// Edge rows; eFact has one entry more than the edges.
+	// Edge rows; eFact has one entry more than the edges. eVal holds the
+	// attribute set of the edge's facts in its low bits and the
+	// confidence above confShift (see factCols).
 	eTo, eFact    []uint32
 	eFirst, eLast []uint16
 	eKind         []uint8
+	eVal          []uint32
 	inEdges       []uint32
 
-	// Edge fact rows. efAttrs holds the attribute set in its low bits and
-	// the confidence above confShift.
-	efSrc, efLine, efAttrs []uint32
-	efFile                 exceptions
-	evidence               map[uint32]*graph.Evidence
+	// Edge fact rows, and the evidence by edge fact row.
+	ef       factCols
+	evidence map[uint32]*graph.Evidence
 
 	// Attribute set i holds the key and value words at
 	// attrPairs[attrStart[i]:attrStart[i+1]]. Set 0 is empty.
@@ -71,26 +72,13 @@ type base struct {
 	lastWrite time.Time
 }
 
-// confShift places an edge fact's confidence above its attribute set.
+// confShift places an edge's confidence above its attribute set, below
+// mixedBit.
 const (
-	confShift = 29
+	confShift = 28
 	attrMask  = 1<<confShift - 1
+	maxConfs  = 1 << (31 - confShift)
 )
-
-// exceptions maps the fact rows whose file is not their source, sorted
-// by row, to the file's word. A fact read from a file has that file as
-// its source, so only derived facts need an entry.
-type exceptions struct {
-	rows, words []uint32
-}
-
-func (x *exceptions) file(f, src uint32) uint32 {
-	i := sort.Search(len(x.rows), func(i int) bool { return x.rows[i] >= f })
-	if i < len(x.rows) && x.rows[i] == f {
-		return x.words[i]
-	}
-	return src
-}
 
 func emptyBase() *base {
 	b := &base{
@@ -99,12 +87,13 @@ func emptyBase() *base {
 		outStart:  []uint32{0},
 		inStart:   []uint32{0},
 		eFact:     []uint32{0},
+		nBody:     []uint32{},
 		attrStart: []uint32{0, 0},
 		evidence:  map[uint32]*graph.Evidence{},
 		nodeCount: map[graph.NodeKind]int{},
 		edgeCount: map[graph.EdgeKind]int{},
 	}
-	b.words = newStrtab([]string{""})
+	b.words = newStrtab([]string{"", graph.DerivedSource})
 	b.index = buildIndex(&b.ids)
 	return b
 }
@@ -140,13 +129,16 @@ func (b *base) label(i, body uint32) string {
 }
 
 func (b *base) nodePos(f uint32) graph.Pos {
-	return graph.Pos{File: b.words.at(b.nfFile.file(f, b.nfSrc[f])), Line: int(int32(b.nfLine[f]))}
+	return graph.Pos{File: b.words.at(b.nf.fileWord(f)), Line: b.nf.lineOf(f)}
 }
 
+// body returns the body of fact row f of row i.
+func (b *base) body(i, f uint32) uint32 { return b.nf.value(b.nBody[i], b.nFact[i], f) }
+
 func (b *base) nodeFact(i, f uint32) nodeFact {
-	body := b.nfBody[f]
+	body := b.body(i, f)
 	return nodeFact{
-		Source: b.words.at(b.nfSrc[f]),
+		Source: b.words.at(b.nf.source(f)),
 		Pos:    b.nodePos(f),
 		Kind:   b.nodeKinds[b.bKind[body]],
 		Label:  b.label(i, body),
@@ -169,7 +161,7 @@ func (b *base) node(i uint32) graph.Node {
 	if b.nFact[i+1]-f != 1 {
 		return graph.MergeNode(b.ids.at(i), b.nodeFacts(i), b.times[b.nFirst[i]], b.times[b.nLast[i]])
 	}
-	body := b.nfBody[f]
+	body := b.body(i, f)
 	return graph.Node{
 		ID:        b.ids.at(i),
 		Kind:      b.nodeKinds[b.bKind[body]],
@@ -184,7 +176,7 @@ func (b *base) node(i uint32) graph.Node {
 // nodeKind returns the merged kind of row i, the kind its first source
 // gives, without building the node.
 func (b *base) nodeKind(i uint32) graph.NodeKind {
-	return b.nodeKinds[b.bKind[b.nfBody[b.nFact[i]]]]
+	return b.nodeKinds[b.bKind[b.body(i, b.nFact[i])]]
 }
 
 func (b *base) edgeKey(e uint32) graph.EdgeKey {
@@ -192,15 +184,19 @@ func (b *base) edgeKey(e uint32) graph.EdgeKey {
 }
 
 func (b *base) edgePos(f uint32) graph.Pos {
-	return graph.Pos{File: b.words.at(b.efFile.file(f, b.efSrc[f])), Line: int(int32(b.efLine[f]))}
+	return graph.Pos{File: b.words.at(b.ef.fileWord(f)), Line: b.ef.lineOf(f)}
 }
 
-func (b *base) edgeFact(f uint32) edgeFact {
+// edgeVal returns the confidence and attribute set of fact row f of edge e.
+func (b *base) edgeVal(e, f uint32) uint32 { return b.ef.value(b.eVal[e], b.eFact[e], f) }
+
+func (b *base) edgeFact(e, f uint32) edgeFact {
+	v := b.edgeVal(e, f)
 	return edgeFact{
-		Source:     b.words.at(b.efSrc[f]),
+		Source:     b.words.at(b.ef.source(f)),
 		Pos:        b.edgePos(f),
-		Confidence: b.confs[b.efAttrs[f]>>confShift],
-		Attrs:      b.attrs(b.efAttrs[f] & attrMask),
+		Confidence: b.confs[v>>confShift],
+		Attrs:      b.attrs(v & attrMask),
 		Evidence:   b.evidence[f],
 	}
 }
@@ -208,7 +204,7 @@ func (b *base) edgeFact(f uint32) edgeFact {
 func (b *base) edgeFacts(e uint32) []edgeFact {
 	var out []edgeFact
 	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
-		out = append(out, b.edgeFact(f))
+		out = append(out, b.edgeFact(e, f))
 	}
 	return out
 }
@@ -219,7 +215,8 @@ func (b *base) edge(e, from uint32) graph.Edge {
 	if b.eFact[e+1]-f != 1 || b.evidence[f] != nil {
 		return graph.MergeEdge(b.edgeKey(e), b.edgeFacts(e), b.times[b.eFirst[e]], b.times[b.eLast[e]])
 	}
-	conf := b.confs[b.efAttrs[f]>>confShift]
+	v := b.edgeVal(e, f)
+	conf := b.confs[v>>confShift]
 	if conf != graph.Certain {
 		conf = graph.Possible
 	}
@@ -228,7 +225,7 @@ func (b *base) edge(e, from uint32) graph.Edge {
 		To:         b.ids.at(b.eTo[e]),
 		Kind:       b.edgeKinds[b.eKind[e]],
 		Confidence: conf,
-		Attrs:      b.attrs(b.efAttrs[f] & attrMask),
+		Attrs:      b.attrs(v & attrMask),
 		Pos:        b.edgePos(f),
 		FirstSeen:  b.times[b.eFirst[e]],
 		LastSeen:   b.times[b.eLast[e]],
@@ -355,9 +352,15 @@ func (x *idIndex) find(t *strtab, s string) (uint32, bool) {
 func (s *Store) Footprint() (nodes, edges int64) {
 	b := s.cur.Load()
 	n := int64(len(b.ids.data)) + 4*int64(len(b.ids.ends)) + 4*int64(len(b.index.slots))
-	n += 4*int64(len(b.nFact)+len(b.outStart)+len(b.inStart)) + 2*int64(len(b.nFirst)+len(b.nLast))
-	n += 4*int64(len(b.nfSrc)+len(b.nfLine)+len(b.nfBody)) + 8*int64(len(b.nfFile.rows))
-	e := 4*int64(len(b.eTo)+len(b.eFact)+len(b.inEdges)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind))
-	e += 4*int64(len(b.efSrc)+len(b.efLine)+len(b.efAttrs)) + 8*int64(len(b.efFile.rows))
+	n += 4*int64(len(b.nFact)+len(b.outStart)+len(b.inStart)+len(b.nBody)) + 2*int64(len(b.nFirst)+len(b.nLast))
+	n += b.nf.size()
+	e := 4*int64(len(b.eTo)+len(b.eFact)+len(b.inEdges)+len(b.eVal)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind))
+	e += b.ef.size()
 	return n, e
+}
+
+// size returns the bytes the columns take.
+func (fc *factCols) size() int64 {
+	return 4*int64(len(fc.file)+len(fc.side)) + 2*int64(len(fc.line)) +
+		8*int64(len(fc.lines.rows)+len(fc.srcs.rows))
 }

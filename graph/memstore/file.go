@@ -23,7 +23,7 @@ import (
 // version, raised whenever the layout changes.
 const (
 	magicPrefix = "blastradius-memstore-"
-	fileVersion = "3"
+	fileVersion = "4"
 	fileMagic   = magicPrefix + fileVersion + "\n"
 )
 
@@ -221,12 +221,17 @@ func load(r io.Reader, size int64) (*base, error) {
 // u32Columns, u16Columns and u8Columns list the columns a file stores,
 // in order. The index by target is built again on reading.
 func (b *base) u32Columns() []*[]uint32 {
-	return []*[]uint32{&b.nFact, &b.outStart, &b.nfSrc, &b.nfLine, &b.nfBody, &b.nfFile.rows, &b.nfFile.words,
-		&b.bLabel, &b.bAttrs, &b.eTo, &b.eFact, &b.efSrc, &b.efLine, &b.efAttrs, &b.efFile.rows, &b.efFile.words,
+	cols := []*[]uint32{&b.nFact, &b.outStart, &b.nBody, &b.bLabel, &b.bAttrs, &b.eTo, &b.eFact, &b.eVal,
 		&b.attrStart, &b.attrPairs}
+	for _, fc := range []*factCols{&b.nf, &b.ef} {
+		cols = append(cols, &fc.file, &fc.lines.rows, &fc.lines.words, &fc.srcs.rows, &fc.srcs.words, &fc.side)
+	}
+	return cols
 }
 
-func (b *base) u16Columns() []*[]uint16 { return []*[]uint16{&b.nFirst, &b.nLast, &b.eFirst, &b.eLast} }
+func (b *base) u16Columns() []*[]uint16 {
+	return []*[]uint16{&b.nFirst, &b.nLast, &b.eFirst, &b.eLast, &b.nf.line, &b.ef.line}
+}
 
 func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind} }
 
@@ -235,7 +240,7 @@ func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind} }
 // make a read fail later.
 func (b *base) check() error {
 	n, m := b.ids.len(), len(b.eTo)
-	nnf, nef, bodies := len(b.nfSrc), len(b.efSrc), len(b.bKind)
+	nnf, nef, bodies := len(b.nf.file), len(b.ef.file), len(b.bKind)
 	if len(b.times) == 0 || len(b.times) > 1<<16 || len(b.attrStart) < 2 || b.attrStart[0] != 0 {
 		return errors.New("missing tables")
 	}
@@ -244,6 +249,9 @@ func (b *base) check() error {
 	}
 	if err := checkStrtab(&b.words); err != nil {
 		return err
+	}
+	if b.words.len() <= derivedWord || b.words.at(derivedWord) != graph.DerivedSource {
+		return errors.New("missing tables")
 	}
 	if err := checkRuns(b.nFact, n, nnf, false); err != nil {
 		return fmt.Errorf("node facts: %w", err)
@@ -254,9 +262,9 @@ func (b *base) check() error {
 	if err := checkRuns(b.eFact, m, nef, true); err != nil {
 		return fmt.Errorf("edge facts: %w", err)
 	}
-	if len(b.nFirst) != n || len(b.nLast) != n || len(b.eFirst) != m || len(b.eLast) != m || len(b.eKind) != m ||
-		len(b.nfLine) != nnf || len(b.nfBody) != nnf || len(b.efLine) != nef || len(b.efAttrs) != nef ||
-		len(b.bLabel) != bodies || len(b.bAttrs) != bodies {
+	if len(b.nFirst) != n || len(b.nLast) != n || len(b.nBody) != n || len(b.eFirst) != m || len(b.eLast) != m ||
+		len(b.eKind) != m || len(b.eVal) != m || len(b.nf.line) != nnf || len(b.ef.line) != nef ||
+		len(b.bLabel) != bodies || len(b.bAttrs) != bodies || len(b.confs) > maxConfs {
 		return errors.New("columns of different lengths")
 	}
 	w, sets, t := uint32(b.words.len()), uint32(len(b.attrStart)-1), uint16(len(b.times)-1)
@@ -265,9 +273,21 @@ func (b *base) check() error {
 			return fmt.Errorf("node %d out of range", i)
 		}
 	}
-	for f := 0; f < nnf; f++ {
-		if b.nfSrc[f] >= w || int(b.nfBody[f]) >= bodies {
-			return fmt.Errorf("node fact %d out of range", f)
+	if err := b.nf.check(w); err != nil {
+		return fmt.Errorf("node facts: %w", err)
+	}
+	if err := b.ef.check(w); err != nil {
+		return fmt.Errorf("edge facts: %w", err)
+	}
+	for i := 0; i < n; i++ {
+		lo, hi := b.nFact[i], b.nFact[i+1]
+		if !b.nf.valuesFit(b.nBody[i], lo, hi) {
+			return fmt.Errorf("node %d out of range", i)
+		}
+		for f := lo; f < hi; f++ {
+			if int(b.body(uint32(i), f)) >= bodies {
+				return fmt.Errorf("node fact %d out of range", f)
+			}
 		}
 	}
 	for k := 0; k < bodies; k++ {
@@ -285,24 +305,16 @@ func (b *base) check() error {
 			}
 		}
 	}
-	for f := 0; f < nef; f++ {
-		if b.efSrc[f] >= w || b.efAttrs[f]&attrMask >= sets || int(b.efAttrs[f]>>confShift) >= len(b.confs) {
-			return fmt.Errorf("edge fact %d out of range", f)
+	for e := uint32(0); int(e) < m; e++ {
+		lo, hi := b.eFact[e], b.eFact[e+1]
+		if !b.ef.valuesFit(b.eVal[e], lo, hi) {
+			return fmt.Errorf("edge %d out of range", e)
 		}
-	}
-	for _, x := range []*exceptions{&b.nfFile, &b.efFile} {
-		if len(x.rows) != len(x.words) {
-			return errors.New("file exceptions of different lengths")
-		}
-		for k, r := range x.rows {
-			if (k > 0 && r <= x.rows[k-1]) || x.words[k] >= w {
-				return errors.New("file exceptions out of range")
+		for f := lo; f < hi; f++ {
+			if v := b.edgeVal(e, f); v&attrMask >= sets || int(v>>confShift) >= len(b.confs) {
+				return fmt.Errorf("edge fact %d out of range", f)
 			}
 		}
-	}
-	if len(b.nfFile.rows) > 0 && int(b.nfFile.rows[len(b.nfFile.rows)-1]) >= nnf ||
-		len(b.efFile.rows) > 0 && int(b.efFile.rows[len(b.efFile.rows)-1]) >= nef {
-		return errors.New("file exceptions out of range")
 	}
 	for f, ev := range b.evidence {
 		if int(f) >= nef || ev == nil {
@@ -320,6 +332,46 @@ func (b *base) check() error {
 		}
 	}
 	return nil
+}
+
+// check verifies the fact rows' words and exceptions against a table of
+// w words.
+func (fc *factCols) check(w uint32) error {
+	for _, f := range fc.file {
+		if f&^derivedBit >= w {
+			return errors.New("file out of range")
+		}
+	}
+	for _, x := range []*exceptions{&fc.lines, &fc.srcs} {
+		if len(x.rows) != len(x.words) {
+			return errors.New("exceptions of different lengths")
+		}
+		for k, r := range x.rows {
+			if (k > 0 && r <= x.rows[k-1]) || r >= fc.len() {
+				return errors.New("exceptions out of range")
+			}
+		}
+	}
+	for _, s := range fc.srcs.words {
+		if s >= w {
+			return errors.New("source out of range")
+		}
+	}
+	return nil
+}
+
+// valuesFit reports whether the value v of an owner of the fact rows lo
+// to hi points into side when it is mixed, and is 0 when there are no
+// rows.
+func (fc *factCols) valuesFit(v, lo, hi uint32) bool {
+	if lo == hi {
+		return v == 0
+	}
+	if v&mixedBit == 0 {
+		return true
+	}
+	start := uint64(v &^ mixedBit)
+	return start+uint64(hi-lo) <= uint64(len(fc.side))
 }
 
 // checkRuns verifies that starts holds rows+1 rising offsets from 0 to

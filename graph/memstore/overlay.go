@@ -118,7 +118,7 @@ func (ov *overlay) baseNodeFacts(i uint32, phase int) []nodeFact {
 	b := ov.b
 	var out []nodeFact
 	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
-		if ov.visible(b.nfSrc[f], phase) {
+		if ov.visible(b.nf.source(f), phase) {
 			out = append(out, b.nodeFact(i, f))
 		}
 	}
@@ -129,8 +129,8 @@ func (ov *overlay) baseEdgeFacts(e uint32, phase int) []edgeFact {
 	b := ov.b
 	var out []edgeFact
 	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
-		if ov.visible(b.efSrc[f], phase) {
-			out = append(out, b.edgeFact(f))
+		if ov.visible(b.ef.source(f), phase) {
+			out = append(out, b.edgeFact(e, f))
 		}
 	}
 	return out
@@ -144,7 +144,7 @@ func (ov *overlay) baseRowUntouched(i uint32) bool {
 		return false
 	}
 	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
-		if ov.retiredW[b.nfSrc[f]] != 0 {
+		if ov.retiredW[b.nf.source(f)] != 0 {
 			return false
 		}
 	}
@@ -157,7 +157,7 @@ func (ov *overlay) baseEdgeUntouched(e uint32) bool {
 		return false
 	}
 	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
-		if ov.retiredW[b.efSrc[f]] != 0 {
+		if ov.retiredW[b.ef.source(f)] != 0 {
 			return false
 		}
 	}
