@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"hash/maphash"
 	"sort"
 	"time"
 
@@ -25,8 +24,7 @@ const labelIsID = ^uint32(0)
 // A base never changes once built, so any number of goroutines read it
 // without a lock.
 type base struct {
-	ids   strtab
-	index idIndex
+	ids   idtab
 	words strtab
 	times []time.Time // index 0 is the zero time
 
@@ -94,12 +92,11 @@ func emptyBase() *base {
 		edgeCount: map[graph.EdgeKind]int{},
 	}
 	b.words = newStrtab([]string{"", graph.DerivedSource})
-	b.index = buildIndex(&b.ids)
 	return b
 }
 
 // lookup returns the row of an id.
-func (b *base) lookup(id string) (uint32, bool) { return b.index.find(&b.ids, id) }
+func (b *base) lookup(id string) (uint32, bool) { return b.ids.find(id) }
 
 func (b *base) hasFacts(i uint32) bool { return b.nFact[i] < b.nFact[i+1] }
 
@@ -306,52 +303,13 @@ func (t *strtab) at(i uint32) string {
 	return t.data[lo:t.ends[i]]
 }
 
-// idIndex finds a string's position in a strtab: an open-addressing hash
-// table of positions plus one, at most half full.
-type idIndex struct {
-	seed  maphash.Seed
-	slots []uint32
-}
-
-func buildIndex(t *strtab) idIndex {
-	size := 8
-	for size < 2*t.len() {
-		size *= 2
-	}
-	x := idIndex{seed: maphash.MakeSeed(), slots: make([]uint32, size)}
-	mask := uint64(size - 1)
-	for i := 0; i < t.len(); i++ {
-		h := maphash.String(x.seed, t.at(uint32(i))) & mask
-		for x.slots[h] != 0 {
-			h = (h + 1) & mask
-		}
-		x.slots[h] = uint32(i) + 1
-	}
-	return x
-}
-
-func (x *idIndex) find(t *strtab, s string) (uint32, bool) {
-	mask := uint64(len(x.slots) - 1)
-	h := maphash.String(x.seed, s) & mask
-	for {
-		v := x.slots[h]
-		if v == 0 {
-			return 0, false
-		}
-		if t.at(v-1) == s {
-			return v - 1, true
-		}
-		h = (h + 1) & mask
-	}
-}
-
 // Footprint returns the bytes that the columns of the current version
 // take: those of ids, node rows and node facts, and those of edge rows,
 // edge facts and the index by target. Words, attribute sets, node fact
 // bodies and times are shared and counted in neither.
 func (s *Store) Footprint() (nodes, edges int64) {
 	b := s.cur.Load()
-	n := int64(len(b.ids.data)) + 4*int64(len(b.ids.ends)) + 4*int64(len(b.index.slots))
+	n := int64(len(b.ids.data)) + 4*int64(len(b.ids.blocks))
 	n += 4*int64(len(b.nFact)+len(b.outStart)+len(b.inStart)+len(b.nBody)) + 2*int64(len(b.nFirst)+len(b.nLast))
 	n += b.nf.size()
 	e := 4*int64(len(b.eTo)+len(b.eFact)+len(b.inEdges)+len(b.eVal)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind))

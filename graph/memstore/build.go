@@ -369,7 +369,7 @@ func (ov *overlay) build() (*base, error) {
 		items = append(items, it)
 	}
 
-	nb.ids = newStrtab(idList)
+	nb.ids = newIDtab(idList)
 	nb.nf, nb.nBody, _ = nf.lay(len(idList), func(k int) (uint32, uint32) { return nb.nFact[k], nb.nFact[k+1] })
 	nf = nil
 	if err := bl.finish(nb, firsts, lasts, items, ef); err != nil {
@@ -385,7 +385,6 @@ func (bl *builder) finish(b *base, firsts, lasts []uint32, items []edgeItem, ef 
 	b.nodeKinds, b.edgeKinds, b.confs = bl.nodeKinds, bl.edgeKinds, bl.confs
 	b.attrStart, b.attrPairs = bl.attrStart, bl.attrPairs
 	b.bKind, b.bLabel, b.bAttrs = bl.bKind, bl.bLabel, bl.bAttrs
-	b.index = buildIndex(&b.ids)
 
 	// Counting sort by source node, then each node's edges by kind and target.
 	b.outStart = make([]uint32, n+1)

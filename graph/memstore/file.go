@@ -38,6 +38,7 @@ type meta struct {
 	EdgeKinds []graph.EdgeKind
 	Confs     []graph.Confidence
 	Evidence  map[uint32]*graph.Evidence // by edge fact row
+	IDs       int                        // ids in the id table
 }
 
 // Open loads the store file at path, or starts an empty store when the file
@@ -190,7 +191,7 @@ func load(r io.Reader, size int64) (*base, error) {
 	if b.evidence == nil {
 		b.evidence = map[uint32]*graph.Evidence{}
 	}
-	b.ids.data, b.ids.ends = cr.str(), cr.u32s()
+	b.ids.data, b.ids.blocks, b.ids.n = cr.str(), cr.u32s(), m.IDs
 	b.words.data, b.words.ends = cr.str(), cr.u32s()
 	for _, col := range b.u32Columns() {
 		*col = cr.u32s()
@@ -213,7 +214,6 @@ func load(r io.Reader, size int64) (*base, error) {
 		return nil, fmt.Errorf("damaged file: %w", err)
 	}
 	b.index2()
-	b.index = buildIndex(&b.ids)
 	b.count()
 	return b, nil
 }
@@ -244,7 +244,7 @@ func (b *base) check() error {
 	if len(b.times) == 0 || len(b.times) > 1<<16 || len(b.attrStart) < 2 || b.attrStart[0] != 0 {
 		return errors.New("missing tables")
 	}
-	if err := checkStrtab(&b.ids); err != nil {
+	if err := b.ids.check(); err != nil {
 		return err
 	}
 	if err := checkStrtab(&b.words); err != nil {
@@ -479,13 +479,13 @@ func encode(w io.Writer, b *base) error {
 
 	var blob bytes.Buffer
 	m := meta{LastWrite: b.lastWrite, Times: b.times, NodeKinds: b.nodeKinds, EdgeKinds: b.edgeKinds,
-		Confs: b.confs, Evidence: b.evidence}
+		Confs: b.confs, Evidence: b.evidence, IDs: b.ids.n}
 	if err := gob.NewEncoder(&blob).Encode(&m); err != nil {
 		return err
 	}
 	cw.bytes(blob.Bytes())
 	cw.str(b.ids.data)
-	cw.u32s(b.ids.ends)
+	cw.u32s(b.ids.blocks)
 	cw.str(b.words.data)
 	cw.u32s(b.words.ends)
 	for _, col := range b.u32Columns() {
