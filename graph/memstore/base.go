@@ -59,9 +59,8 @@ type base struct {
 	ef       factCols
 	evidence map[uint32]*graph.Evidence
 
-	// Attribute set i holds the key and value words at
-	// attrPairs[attrStart[i]:attrStart[i+1]]. Set 0 is empty.
-	attrStart, attrPairs []uint32
+	// Attribute sets; set 0 is empty.
+	sets attrTable
 
 	sources   int // sources that assert at least one fact
 	nodes     int // rows with facts
@@ -86,7 +85,7 @@ func emptyBase() *base {
 		inStart:   []uint32{0},
 		eFact:     []uint32{0},
 		nBody:     []uint32{},
-		attrStart: []uint32{0, 0},
+		sets:      newAttrTable(),
 		evidence:  map[uint32]*graph.Evidence{},
 		nodeCount: map[graph.NodeKind]int{},
 		edgeCount: map[graph.EdgeKind]int{},
@@ -107,13 +106,13 @@ func (b *base) from(e uint32) uint32 {
 
 // attrs returns a new map of attribute set i, or nil for the empty set.
 func (b *base) attrs(i uint32) map[string]string {
-	lo, hi := b.attrStart[i], b.attrStart[i+1]
-	if lo == hi {
+	keys, vals := b.sets.set(i)
+	if len(keys) == 0 {
 		return nil
 	}
-	m := make(map[string]string, (hi-lo)/2)
-	for j := lo; j < hi; j += 2 {
-		m[b.words.at(b.attrPairs[j])] = b.words.at(b.attrPairs[j+1])
+	m := make(map[string]string, len(keys))
+	for j, k := range keys {
+		m[b.words.at(k)] = b.words.at(vals[j])
 	}
 	return m
 }

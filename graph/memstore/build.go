@@ -1,11 +1,9 @@
 package memstore
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -21,9 +19,8 @@ type builder struct {
 	newWords  map[string]uint32
 	times     []time.Time
 	timeIdx   map[[2]int64]uint32
-	attrStart []uint32
-	attrPairs []uint32
-	attrIdx   map[string]uint32
+	sets      attrTable
+	setIdx    attrIndex
 	nodeKinds []graph.NodeKind
 	edgeKinds []graph.EdgeKind
 	confs     []graph.Confidence
@@ -68,29 +65,11 @@ func (bl *builder) attrSet(m map[string]string) uint32 {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	pairs := make([]uint32, 0, 2*len(keys))
-	for _, k := range keys {
-		pairs = append(pairs, bl.word(k), bl.word(m[k]))
+	kw, vw := make([]uint32, len(keys)), make([]uint32, len(keys))
+	for j, k := range keys {
+		kw[j], vw[j] = bl.word(k), bl.word(m[k])
 	}
-	key := pairsKey(pairs)
-	if i, ok := bl.attrIdx[key]; ok {
-		return i
-	}
-	i := uint32(len(bl.attrStart) - 1)
-	bl.attrPairs = append(bl.attrPairs, pairs...)
-	bl.attrStart = append(bl.attrStart, uint32(len(bl.attrPairs)))
-	bl.attrIdx[key] = i
-	return i
-}
-
-func pairsKey(pairs []uint32) string {
-	var sb strings.Builder
-	var buf [4]byte
-	for _, p := range pairs {
-		binary.LittleEndian.PutUint32(buf[:], p)
-		sb.Write(buf[:])
-	}
-	return sb.String()
+	return bl.setIdx.add(&bl.sets, kw, vw)
 }
 
 func (bl *builder) nodeKind(k graph.NodeKind) (uint8, error) {
@@ -195,9 +174,8 @@ func (ov *overlay) build() (*base, error) {
 		newWords:  map[string]uint32{},
 		times:     slices.Clone(old.times),
 		timeIdx:   map[[2]int64]uint32{},
-		attrStart: slices.Clone(old.attrStart),
-		attrPairs: slices.Clone(old.attrPairs),
-		attrIdx:   map[string]uint32{},
+		sets:      old.sets.clone(),
+		setIdx:    newAttrIndex(&old.sets),
 		nodeKinds: slices.Clone(old.nodeKinds),
 		edgeKinds: slices.Clone(old.edgeKinds),
 		confs:     slices.Clone(old.confs),
@@ -213,9 +191,6 @@ func (ov *overlay) build() (*base, error) {
 		if i > 0 {
 			bl.timeIdx[timeKey(t)] = uint32(i)
 		}
-	}
-	for i := 1; i+1 < len(old.attrStart); i++ {
-		bl.attrIdx[pairsKey(old.attrPairs[old.attrStart[i]:old.attrStart[i+1]])] = uint32(i)
 	}
 	for i := range old.bKind {
 		bl.bodyIdx[[3]uint32{uint32(old.bKind[i]), old.bLabel[i], old.bAttrs[i]}] = uint32(i)
@@ -383,7 +358,7 @@ func (bl *builder) finish(b *base, firsts, lasts []uint32, items []edgeItem, ef 
 	n := b.ids.len()
 	b.words = newStrtab(bl.words)
 	b.nodeKinds, b.edgeKinds, b.confs = bl.nodeKinds, bl.edgeKinds, bl.confs
-	b.attrStart, b.attrPairs = bl.attrStart, bl.attrPairs
+	b.sets = bl.sets
 	b.bKind, b.bLabel, b.bAttrs = bl.bKind, bl.bLabel, bl.bAttrs
 
 	// Counting sort by source node, then each node's edges by kind and target.

@@ -15,7 +15,8 @@ import (
 // restatedBatch has a package that four lockfiles restate: three with the
 // same attributes, one with others and a label of its own, at lines that
 // need more than 16 bits or are negative. Its edges are restated the
-// same way, one of them possible in one lockfile only.
+// same way, one of them possible in one lockfile only and with another
+// value of the same key in another.
 func restatedBatch(at time.Time) *graph.Batch {
 	pkg, dep := "pkg:npm/left@1.0.0", "pkg:npm/pad@2.0.0"
 	same := map[string]string{"name": "left", "version": "1.0.0"}
@@ -32,8 +33,12 @@ func restatedBatch(at time.Time) *graph.Batch {
 		if i == 1 {
 			conf = graph.Possible
 		}
+		lockfile := "package-lock.json"
+		if i == 3 {
+			lockfile = "npm-shrinkwrap.json"
+		}
 		b.Edges = append(b.Edges,
-			graph.Edge{From: pkg, To: dep, Kind: graph.EdgeDependsOn, Confidence: conf, Attrs: map[string]string{"lockfile": "package-lock.json"},
+			graph.Edge{From: pkg, To: dep, Kind: graph.EdgeDependsOn, Confidence: conf, Attrs: map[string]string{"lockfile": lockfile},
 				Pos: graph.Pos{File: file, Line: line + 1}},
 			graph.Edge{From: pkg, To: "pkg:npm/left", Kind: graph.EdgeVersionOf, Pos: graph.Pos{File: file, Line: line}})
 	}
@@ -58,8 +63,12 @@ func wantFacts() ([]nodeFact, []edgeFact) {
 			n.Label, n.Attrs["dev"] = "left (dev)", "true"
 		}
 		ns = append(ns, n)
+		lockfile := "package-lock.json"
+		if i == 3 {
+			lockfile = "npm-shrinkwrap.json"
+		}
 		es = append(es, edgeFact{Source: file, Pos: graph.Pos{File: file, Line: line + 1}, Confidence: conf,
-			Attrs: map[string]string{"lockfile": "package-lock.json"}})
+			Attrs: map[string]string{"lockfile": lockfile}})
 	}
 	return ns, es
 }
@@ -133,6 +142,12 @@ func TestRestatedFactsReadBack(t *testing.T) {
 		t.Errorf("values kept per fact: %d node, %d edge; want 4 and 4 (the package, DEPENDS_ON)", len(b.nf.side), len(b.ef.side))
 	}
 
+	// Five attribute sets besides the empty one, in four shapes: the two
+	// lockfile sets share theirs.
+	if b.sets.sets() != 6 || len(b.sets.shapeStart) != 5 {
+		t.Errorf("%d attribute sets in %d shapes, want 6 in 4", b.sets.sets(), len(b.sets.shapeStart)-1)
+	}
+
 	// Replacing the lockfile with other attributes leaves three facts
 	// that agree, and the merged views follow.
 	if err := r.Write(ctx, &graph.Batch{Time: t0.Add(time.Hour), Replace: []string{"repos/r2/package-lock.json"}}, derive); err != nil {
@@ -150,7 +165,12 @@ func TestRestatedFactsReadBack(t *testing.T) {
 	if len(es) != 1 || es[0].Confidence != graph.Certain || es[0].Pos.Line != 13 || len(es[0].Also) != 2 {
 		t.Errorf("merged DEPENDS_ON after replace = %+v", es)
 	}
-	if b := r.cur.Load(); len(b.nf.side) != 0 || len(b.ef.side) != 3 {
+	b = r.cur.Load()
+	if len(b.nf.side) != 0 || len(b.ef.side) != 3 {
 		t.Errorf("values kept per fact after replace: %d node, %d edge; want 0 and 3", len(b.nf.side), len(b.ef.side))
+	}
+	// The second write finds the sets it needs among the first's.
+	if b.sets.sets() != 6 || len(b.sets.shapeStart) != 5 {
+		t.Errorf("after replace: %d attribute sets in %d shapes, want 6 in 4", b.sets.sets(), len(b.sets.shapeStart)-1)
 	}
 }

@@ -222,7 +222,7 @@ func load(r io.Reader, size int64) (*base, error) {
 // in order. The index by target is built again on reading.
 func (b *base) u32Columns() []*[]uint32 {
 	cols := []*[]uint32{&b.nFact, &b.outStart, &b.nBody, &b.bLabel, &b.bAttrs, &b.eTo, &b.eFact, &b.eVal,
-		&b.attrStart, &b.attrPairs}
+		&b.sets.start, &b.sets.vals, &b.sets.shapeStart, &b.sets.keys}
 	for _, fc := range []*factCols{&b.nf, &b.ef} {
 		cols = append(cols, &fc.file, &fc.lines.rows, &fc.lines.words, &fc.srcs.rows, &fc.srcs.words, &fc.side)
 	}
@@ -241,7 +241,7 @@ func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind} }
 func (b *base) check() error {
 	n, m := b.ids.len(), len(b.eTo)
 	nnf, nef, bodies := len(b.nf.file), len(b.ef.file), len(b.bKind)
-	if len(b.times) == 0 || len(b.times) > 1<<16 || len(b.attrStart) < 2 || b.attrStart[0] != 0 {
+	if len(b.times) == 0 || len(b.times) > 1<<16 {
 		return errors.New("missing tables")
 	}
 	if err := b.ids.check(); err != nil {
@@ -267,7 +267,7 @@ func (b *base) check() error {
 		len(b.bLabel) != bodies || len(b.bAttrs) != bodies || len(b.confs) > maxConfs {
 		return errors.New("columns of different lengths")
 	}
-	w, sets, t := uint32(b.words.len()), uint32(len(b.attrStart)-1), uint16(len(b.times)-1)
+	w, sets, t := uint32(b.words.len()), uint32(b.sets.sets()), uint16(len(b.times)-1)
 	for i := 0; i < n; i++ {
 		if b.nFirst[i] > t || b.nLast[i] > t {
 			return fmt.Errorf("node %d out of range", i)
@@ -321,17 +321,7 @@ func (b *base) check() error {
 			return errors.New("evidence out of range")
 		}
 	}
-	for i := 1; i < len(b.attrStart); i++ {
-		if b.attrStart[i] < b.attrStart[i-1] || b.attrStart[i] > uint32(len(b.attrPairs)) {
-			return errors.New("attribute sets out of range")
-		}
-	}
-	for _, p := range b.attrPairs {
-		if p >= w {
-			return errors.New("attribute word out of range")
-		}
-	}
-	return nil
+	return b.sets.check(w)
 }
 
 // check verifies the fact rows' words and exceptions against a table of

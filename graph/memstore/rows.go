@@ -162,10 +162,10 @@ func (fs Facts) Attr(key string) string {
 		hi = fs.lo + 1 // every fact has the same attributes
 	}
 	for f := fs.lo; f < hi; f++ {
-		set := b.edgeVal(fs.e, f) & attrMask
-		for j := b.attrStart[set]; j < b.attrStart[set+1]; j += 2 {
-			if b.words.at(b.attrPairs[j]) == key {
-				return b.words.at(b.attrPairs[j+1])
+		keys, vals := b.sets.set(b.edgeVal(fs.e, f) & attrMask)
+		for j, k := range keys {
+			if b.words.at(k) == key {
+				return b.words.at(vals[j])
 			}
 		}
 	}
