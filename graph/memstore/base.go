@@ -32,24 +32,26 @@ type base struct {
 	edgeKinds []graph.EdgeKind
 	confs     []graph.Confidence
 
-	// Node rows, one per id. The facts of row i are the fact rows
-	// nFact[i] to nFact[i+1]; an id without facts only ends edges. The
-	// edges leaving row i are outStart[i] to outStart[i+1], those
-	// entering it inEdges[inStart[i]:inStart[i+1]]. nBody holds the body
-	// of the row's facts (see factCols).
-	nFact, outStart, inStart []uint32 // len(ids)+1 entries
-	nFirst, nLast            []uint16
-	nBody                    []uint32
+	// Node rows, one per id. The facts of row i are the fact rows of
+	// run i of nFact; an id without facts only ends edges. The edges
+	// leaving row i are outStart[i] to outStart[i+1], those entering it
+	// inEdges[inStart[i]:inStart[i+1]]. nBody holds the body of the
+	// row's facts (see factCols).
+	nFact             runs
+	outStart, inStart []uint32 // len(ids)+1 entries
+	nFirst, nLast     []uint16
+	nBody             []uint32
 
 	// Node fact rows, and the bodies: a kind, a label and attributes.
 	nf             factCols
 	bKind          []uint8
 	bLabel, bAttrs []uint32
 
-	// Edge rows; eFact has one entry more than the edges. eVal holds the
-	// attribute set of the edge's facts in its low bits and the
-	// confidence above confShift (see factCols).
-	eTo, eFact    []uint32
+	// Edge rows. The facts of edge e are the fact rows of run e of
+	// eFact. eVal holds the attribute set of the edge's facts in its low
+	// bits and the confidence above confShift (see factCols).
+	eFact         runs
+	eTo           []uint32
 	eFirst, eLast []uint16
 	eKind         []uint8
 	eVal          []uint32
@@ -80,10 +82,10 @@ const (
 func emptyBase() *base {
 	b := &base{
 		times:     []time.Time{{}},
-		nFact:     []uint32{0},
+		nFact:     newRuns(nil),
 		outStart:  []uint32{0},
 		inStart:   []uint32{0},
-		eFact:     []uint32{0},
+		eFact:     newRuns(nil),
 		nBody:     []uint32{},
 		sets:      newAttrTable(),
 		evidence:  map[uint32]*graph.Evidence{},
@@ -97,7 +99,7 @@ func emptyBase() *base {
 // lookup returns the row of an id.
 func (b *base) lookup(id string) (uint32, bool) { return b.ids.find(id) }
 
-func (b *base) hasFacts(i uint32) bool { return b.nFact[i] < b.nFact[i+1] }
+func (b *base) hasFacts(i uint32) bool { return b.nFact.n[i] != 0 }
 
 // from returns the row of the node edge e leaves.
 func (b *base) from(e uint32) uint32 {
@@ -129,7 +131,7 @@ func (b *base) nodePos(f uint32) graph.Pos {
 }
 
 // body returns the body of fact row f of row i.
-func (b *base) body(i, f uint32) uint32 { return b.nf.value(b.nBody[i], b.nFact[i], f) }
+func (b *base) body(i, f uint32) uint32 { return b.nf.value(b.nBody[i], b.nFact.start(i), f) }
 
 func (b *base) nodeFact(i, f uint32) nodeFact {
 	body := b.body(i, f)
@@ -145,7 +147,8 @@ func (b *base) nodeFact(i, f uint32) nodeFact {
 // nodeFacts returns the facts of row i as records.
 func (b *base) nodeFacts(i uint32) []nodeFact {
 	var out []nodeFact
-	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+	lo, hi := b.nFact.bounds(i)
+	for f := lo; f < hi; f++ {
 		out = append(out, b.nodeFact(i, f))
 	}
 	return out
@@ -153,11 +156,11 @@ func (b *base) nodeFacts(i uint32) []nodeFact {
 
 // node returns the merged view of row i, which must have facts.
 func (b *base) node(i uint32) graph.Node {
-	f := b.nFact[i]
-	if b.nFact[i+1]-f != 1 {
+	if b.nFact.n[i] != 1 {
 		return graph.MergeNode(b.ids.at(i), b.nodeFacts(i), b.times[b.nFirst[i]], b.times[b.nLast[i]])
 	}
-	body := b.body(i, f)
+	f := b.nFact.start(i)
+	body := b.nBody[i]
 	return graph.Node{
 		ID:        b.ids.at(i),
 		Kind:      b.nodeKinds[b.bKind[body]],
@@ -172,7 +175,8 @@ func (b *base) node(i uint32) graph.Node {
 // nodeKind returns the merged kind of row i, the kind its first source
 // gives, without building the node.
 func (b *base) nodeKind(i uint32) graph.NodeKind {
-	return b.nodeKinds[b.bKind[b.body(i, b.nFact[i])]]
+	f := b.nFact.start(i)
+	return b.nodeKinds[b.bKind[b.nf.value(b.nBody[i], f, f)]]
 }
 
 func (b *base) edgeKey(e uint32) graph.EdgeKey {
@@ -184,7 +188,12 @@ func (b *base) edgePos(f uint32) graph.Pos {
 }
 
 // edgeVal returns the confidence and attribute set of fact row f of edge e.
-func (b *base) edgeVal(e, f uint32) uint32 { return b.ef.value(b.eVal[e], b.eFact[e], f) }
+func (b *base) edgeVal(e, f uint32) uint32 {
+	if v := b.eVal[e]; v&mixedBit == 0 {
+		return v
+	}
+	return b.ef.value(b.eVal[e], b.eFact.start(e), f)
+}
 
 func (b *base) edgeFact(e, f uint32) edgeFact {
 	v := b.edgeVal(e, f)
@@ -199,7 +208,8 @@ func (b *base) edgeFact(e, f uint32) edgeFact {
 
 func (b *base) edgeFacts(e uint32) []edgeFact {
 	var out []edgeFact
-	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+	lo, hi := b.eFact.bounds(e)
+	for f := lo; f < hi; f++ {
 		out = append(out, b.edgeFact(e, f))
 	}
 	return out
@@ -207,11 +217,11 @@ func (b *base) edgeFacts(e uint32) []edgeFact {
 
 // edge returns the merged view of edge row e, which leaves row from.
 func (b *base) edge(e, from uint32) graph.Edge {
-	f := b.eFact[e]
-	if b.eFact[e+1]-f != 1 || b.evidence[f] != nil {
+	f := b.eFact.start(e)
+	if b.eFact.n[e] != 1 || b.evidence[f] != nil {
 		return graph.MergeEdge(b.edgeKey(e), b.edgeFacts(e), b.times[b.eFirst[e]], b.times[b.eLast[e]])
 	}
-	v := b.edgeVal(e, f)
+	v := b.eVal[e]
 	conf := b.confs[v>>confShift]
 	if conf != graph.Certain {
 		conf = graph.Possible
@@ -309,9 +319,9 @@ func (t *strtab) at(i uint32) string {
 func (s *Store) Footprint() (nodes, edges int64) {
 	b := s.cur.Load()
 	n := int64(len(b.ids.data)) + 4*int64(len(b.ids.blocks))
-	n += 4*int64(len(b.nFact)+len(b.outStart)+len(b.inStart)+len(b.nBody)) + 2*int64(len(b.nFirst)+len(b.nLast))
+	n += 4*int64(len(b.outStart)+len(b.inStart)+len(b.nBody)) + 2*int64(len(b.nFirst)+len(b.nLast)) + b.nFact.bytes()
 	n += b.nf.size()
-	e := 4*int64(len(b.eTo)+len(b.eFact)+len(b.inEdges)+len(b.eVal)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind))
+	e := 4*int64(len(b.eTo)+len(b.inEdges)+len(b.eVal)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind)) + b.eFact.bytes()
 	e += b.ef.size()
 	return n, e
 }

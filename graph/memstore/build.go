@@ -205,7 +205,8 @@ func (ov *overlay) build() (*base, error) {
 		for e := old.outStart[from]; e < old.outStart[from+1]; e++ {
 			it := edgeItem{from: from, to: old.eTo[e], kind: old.eKind[e], first: uint32(old.eFirst[e]), last: uint32(old.eLast[e]), lo: ef.len()}
 			if ov.baseEdgeUntouched(e) {
-				ef.copyFrom(&old.ef, old.eVal[e], old.eFact[e], old.eFact[e+1], old.evidence)
+				lo, hi := old.eFact.bounds(e)
+				ef.copyFrom(&old.ef, old.eVal[e], lo, hi, old.evidence)
 			} else {
 				var fs []edgeFact
 				if rec := ov.hitE[e]; rec != nil {
@@ -278,7 +279,7 @@ func (ov *overlay) build() (*base, error) {
 	oldToNew := make([]uint32, nOld)
 	newIdx := make(map[string]uint32, len(newEnds))
 	idList := make([]string, 0, int(nOld)+len(newEnds))
-	nb.nFact = make([]uint32, 0, cap(idList)+1)
+	nFact := make([]uint32, 0, cap(idList)+1)
 	firsts := make([]uint32, 0, cap(idList))
 	lasts := make([]uint32, 0, cap(idList))
 	i, j := uint32(0), 0
@@ -287,14 +288,15 @@ func (ov *overlay) build() (*base, error) {
 			i++
 			continue
 		}
-		nb.nFact = append(nb.nFact, nf.len())
+		nFact = append(nFact, nf.len())
 		if j >= len(newEnds) || (i < nOld && old.ids.at(i) < newEnds[j]) {
 			id := old.ids.at(i)
 			oldToNew[i] = uint32(len(idList))
 			idList = append(idList, id)
 			first, last := uint32(old.nFirst[i]), uint32(old.nLast[i])
 			if fs, ok := changed[i]; !ok {
-				nf.copyFrom(&old.nf, old.nBody[i], old.nFact[i], old.nFact[i+1], nil)
+				lo, hi := old.nFact.bounds(i)
+				nf.copyFrom(&old.nf, old.nBody[i], lo, hi, nil)
 			} else if err := bl.addNodeFacts(nf, id, fs); err != nil {
 				return nil, err
 			}
@@ -318,7 +320,7 @@ func (ov *overlay) build() (*base, error) {
 		firsts, lasts = append(firsts, first), append(lasts, last)
 		j++
 	}
-	nb.nFact = append(nb.nFact, nf.len())
+	nFact = append(nFact, nf.len())
 	changed = nil
 	for k := range items[:nBaseEdges] {
 		items[k].from, items[k].to = oldToNew[items[k].from], oldToNew[items[k].to]
@@ -345,8 +347,13 @@ func (ov *overlay) build() (*base, error) {
 	}
 
 	nb.ids = newIDtab(idList)
-	nb.nf, nb.nBody, _ = nf.lay(len(idList), func(k int) (uint32, uint32) { return nb.nFact[k], nb.nFact[k+1] })
+	nb.nf, nb.nBody, _ = nf.lay(len(idList), func(k int) (uint32, uint32) { return nFact[k], nFact[k+1] })
 	nf = nil
+	for k := range idList {
+		nFact[k] = nFact[k+1] - nFact[k]
+	}
+	nb.nFact = newRuns(nFact[:len(idList)])
+	nFact = nil
 	if err := bl.finish(nb, firsts, lasts, items, ef); err != nil {
 		return nil, err
 	}
@@ -402,12 +409,14 @@ func (bl *builder) finish(b *base, firsts, lasts []uint32, items []edgeItem, ef 
 
 	// Lay the edges and their facts out in that order.
 	m := len(sorted)
-	b.eTo, b.eKind, b.eFact = make([]uint32, m), make([]uint8, m), make([]uint32, m+1)
-	b.eFirst, b.eLast = make([]uint16, m), make([]uint16, m)
+	b.eTo, b.eKind, b.eFirst, b.eLast = make([]uint32, m), make([]uint8, m), make([]uint16, m), make([]uint16, m)
+	lens := make([]uint32, m)
 	for e, it := range sorted {
 		b.eTo[e], b.eKind[e], b.eFirst[e], b.eLast[e] = it.to, it.kind, remap(it.first), remap(it.last)
-		b.eFact[e+1] = b.eFact[e] + it.hi - it.lo
+		lens[e] = it.hi - it.lo
 	}
+	b.eFact = newRuns(lens)
+	lens = nil
 	b.ef, b.eVal, b.evidence = ef.lay(m, func(k int) (uint32, uint32) { return sorted[k].lo, sorted[k].hi })
 	b.index2()
 	b.count()

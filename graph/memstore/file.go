@@ -221,7 +221,8 @@ func load(r io.Reader, size int64) (*base, error) {
 // u32Columns, u16Columns and u8Columns list the columns a file stores,
 // in order. The index by target is built again on reading.
 func (b *base) u32Columns() []*[]uint32 {
-	cols := []*[]uint32{&b.nFact, &b.outStart, &b.nBody, &b.bLabel, &b.bAttrs, &b.eTo, &b.eFact, &b.eVal,
+	cols := []*[]uint32{&b.nFact.base, &b.nFact.many.rows, &b.nFact.many.words, &b.outStart, &b.nBody, &b.bLabel, &b.bAttrs,
+		&b.eTo, &b.eFact.base, &b.eFact.many.rows, &b.eFact.many.words, &b.eVal,
 		&b.sets.start, &b.sets.vals, &b.sets.shapeStart, &b.sets.keys}
 	for _, fc := range []*factCols{&b.nf, &b.ef} {
 		cols = append(cols, &fc.file, &fc.lines.rows, &fc.lines.words, &fc.srcs.rows, &fc.srcs.words, &fc.side)
@@ -233,7 +234,7 @@ func (b *base) u16Columns() []*[]uint16 {
 	return []*[]uint16{&b.nFirst, &b.nLast, &b.eFirst, &b.eLast, &b.nf.line, &b.ef.line}
 }
 
-func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind} }
+func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind, &b.nFact.n, &b.eFact.n} }
 
 // check verifies that every number in the columns points into its table,
 // so that a file whose checksum matches but whose content is wrong cannot
@@ -253,13 +254,13 @@ func (b *base) check() error {
 	if b.words.len() <= derivedWord || b.words.at(derivedWord) != graph.DerivedSource {
 		return errors.New("missing tables")
 	}
-	if err := checkRuns(b.nFact, n, nnf, false); err != nil {
+	if err := b.nFact.check(n, nnf, false); err != nil {
 		return fmt.Errorf("node facts: %w", err)
 	}
 	if err := checkRuns(b.outStart, n, m, false); err != nil {
 		return fmt.Errorf("edges: %w", err)
 	}
-	if err := checkRuns(b.eFact, m, nef, true); err != nil {
+	if err := b.eFact.check(m, nef, true); err != nil {
 		return fmt.Errorf("edge facts: %w", err)
 	}
 	if len(b.nFirst) != n || len(b.nLast) != n || len(b.nBody) != n || len(b.eFirst) != m || len(b.eLast) != m ||
@@ -280,7 +281,7 @@ func (b *base) check() error {
 		return fmt.Errorf("edge facts: %w", err)
 	}
 	for i := 0; i < n; i++ {
-		lo, hi := b.nFact[i], b.nFact[i+1]
+		lo, hi := b.nFact.bounds(uint32(i))
 		if !b.nf.valuesFit(b.nBody[i], lo, hi) {
 			return fmt.Errorf("node %d out of range", i)
 		}
@@ -306,7 +307,7 @@ func (b *base) check() error {
 		}
 	}
 	for e := uint32(0); int(e) < m; e++ {
-		lo, hi := b.eFact[e], b.eFact[e+1]
+		lo, hi := b.eFact.bounds(e)
 		if !b.ef.valuesFit(b.eVal[e], lo, hi) {
 			return fmt.Errorf("edge %d out of range", e)
 		}
@@ -351,14 +352,17 @@ func (fc *factCols) check(w uint32) error {
 }
 
 // valuesFit reports whether the value v of an owner of the fact rows lo
-// to hi points into side when it is mixed, and is 0 when there are no
-// rows.
+// to hi is 0 when there are no rows, and when it is mixed, has two rows
+// or more and points into side.
 func (fc *factCols) valuesFit(v, lo, hi uint32) bool {
 	if lo == hi {
 		return v == 0
 	}
 	if v&mixedBit == 0 {
 		return true
+	}
+	if hi-lo < 2 {
+		return false
 	}
 	start := uint64(v &^ mixedBit)
 	return start+uint64(hi-lo) <= uint64(len(fc.side))

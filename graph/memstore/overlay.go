@@ -117,7 +117,8 @@ func (ov *overlay) visible(w uint32, phase int) bool {
 func (ov *overlay) baseNodeFacts(i uint32, phase int) []nodeFact {
 	b := ov.b
 	var out []nodeFact
-	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+	lo, hi := b.nFact.bounds(i)
+	for f := lo; f < hi; f++ {
 		if ov.visible(b.nf.source(f), phase) {
 			out = append(out, b.nodeFact(i, f))
 		}
@@ -128,7 +129,8 @@ func (ov *overlay) baseNodeFacts(i uint32, phase int) []nodeFact {
 func (ov *overlay) baseEdgeFacts(e uint32, phase int) []edgeFact {
 	b := ov.b
 	var out []edgeFact
-	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+	lo, hi := b.eFact.bounds(e)
+	for f := lo; f < hi; f++ {
 		if ov.visible(b.ef.source(f), phase) {
 			out = append(out, b.edgeFact(e, f))
 		}
@@ -143,7 +145,8 @@ func (ov *overlay) baseRowUntouched(i uint32) bool {
 	if ov.hitN[i] != nil {
 		return false
 	}
-	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+	lo, hi := b.nFact.bounds(i)
+	for f := lo; f < hi; f++ {
 		if ov.retiredW[b.nf.source(f)] != 0 {
 			return false
 		}
@@ -156,7 +159,8 @@ func (ov *overlay) baseEdgeUntouched(e uint32) bool {
 	if ov.hitE[e] != nil {
 		return false
 	}
-	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
+	lo, hi := b.eFact.bounds(e)
+	for f := lo; f < hi; f++ {
 		if ov.retiredW[b.ef.source(f)] != 0 {
 			return false
 		}

@@ -125,7 +125,7 @@ type Facts struct {
 // evidence; Edge merges those.
 func (r *Rows) Facts(ref EdgeRef) (Facts, bool) {
 	b := r.b
-	lo, hi := b.eFact[ref.Edge], b.eFact[ref.Edge+1]
+	lo, hi := b.eFact.bounds(ref.Edge)
 	if len(b.evidence) > 0 {
 		for f := lo; f < hi; f++ {
 			if b.evidence[f] != nil {
