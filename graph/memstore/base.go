@@ -33,10 +33,10 @@ type base struct {
 	confs     []graph.Confidence
 
 	// Node rows, one per id. The facts of row i are the fact rows of
-	// run i of nFact; an id without facts only ends edges. The edges
+	// run i of nFact, and an id without facts only ends edges. The edges
 	// leaving row i are outStart[i] to outStart[i+1], those entering it
-	// inEdges[inStart[i]:inStart[i+1]]. nBody holds the body of the
-	// row's facts (see factCols).
+	// inEdges[inStart[i]:inStart[i+1]]. nBody is the body of the row's
+	// facts (see factCols).
 	nFact             runs
 	outStart, inStart []uint32 // len(ids)+1 entries
 	nFirst, nLast     []uint16
@@ -61,7 +61,7 @@ type base struct {
 	ef       factCols
 	evidence map[uint32]*graph.Evidence
 
-	// Attribute sets; set 0 is empty.
+	// Attribute sets. Set 0 is empty.
 	sets attrTable
 
 	sources   int // sources that assert at least one fact

@@ -11,26 +11,27 @@ import (
 const derivedWord = 1
 
 const (
-	// derivedBit marks a fact row whose source is graph.DerivedSource;
-	// the rest of the file column is the word of the fact's file.
+	// derivedBit marks a fact row whose source is graph.DerivedSource.
+	// The other bits of the file column are the word of the fact's file.
 	derivedBit = 1 << 31
-	// lineFar marks a fact row whose line is below 0 or above 65535; the
-	// row's exception in lines holds it.
+	// lineFar marks a fact row whose line is below 0 or above 65535, kept
+	// in the row's exception in lines.
 	lineFar = 0xFFFF
-	// mixedBit marks an owner (a node row or an edge) whose facts do not
-	// share one value; the rest of its value is where their values start
-	// in side.
+	// mixedBit marks an owner (a node row or an edge) whose facts differ
+	// in value. The other bits give the start of their values in side.
 	mixedBit = 1 << 31
 )
 
-// factCols are the fact rows of the nodes or of the edges. A fact read
-// from a file has that file as its source and a derived fact has
-// graph.DerivedSource, so one word and one bit name both; sources that
-// are neither are exceptions. Every lockfile restates the packages it
-// pins, so most facts of one owner share their value (a node's kind,
-// label and attributes, an edge's confidence and attributes): the owner
-// holds that value once, and only owners whose facts differ keep one
-// value per fact in side.
+// factCols are the fact rows of the nodes or of the edges.
+//
+// A fact read from a file has that file as its source, and a derived fact
+// has graph.DerivedSource, so one word and one bit give both. Any other
+// source is an exception.
+//
+// Every lockfile restates the packages it pins, so most facts of one
+// owner share their value: a node's kind, label and attributes, or an
+// edge's confidence and attributes. The owner keeps that value once. Only
+// owners whose facts differ keep one value per fact, in side.
 type factCols struct {
 	file  []uint32
 	line  []uint16

