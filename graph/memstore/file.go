@@ -104,7 +104,7 @@ func (cr *columnReader) count(size int64) int64 {
 		return 0
 	}
 	n := int64(binary.LittleEndian.Uint64(p))
-	if n < 0 || (cr.left >= 0 && n*size > cr.left) {
+	if n < 0 || (cr.left >= 0 && n > cr.left/size) {
 		cr.err = errors.New("truncated or damaged file")
 		return 0
 	}
