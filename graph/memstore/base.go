@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"hash/maphash"
 	"sort"
 	"time"
 
@@ -25,8 +24,7 @@ const labelIsID = ^uint32(0)
 // A base never changes once built, so any number of goroutines read it
 // without a lock.
 type base struct {
-	ids   strtab
-	index idIndex
+	ids   idtab
 	words strtab
 	times []time.Time // index 0 is the zero time
 
@@ -34,35 +32,37 @@ type base struct {
 	edgeKinds []graph.EdgeKind
 	confs     []graph.Confidence
 
-	// Node rows, one per id. The facts of row i are the fact rows
-	// nFact[i] to nFact[i+1]; an id without facts only ends edges. The
-	// edges leaving row i are outStart[i] to outStart[i+1], those
-	// entering it inEdges[inStart[i]:inStart[i+1]].
-	nFact, outStart, inStart []uint32 // len(ids)+1 entries
-	nFirst, nLast            []uint16
+	// Node rows, one per id. The facts of row i are the fact rows of
+	// run i of nFact, and an id without facts only ends edges. The edges
+	// leaving row i are outStart[i] to outStart[i+1], those entering it
+	// inEdges[inStart[i]:inStart[i+1]]. nBody is the body of the row's
+	// facts (see factCols).
+	nFact             runs
+	outStart, inStart []uint32 // len(ids)+1 entries
+	nFirst, nLast     []uint16
+	nBody             []uint32
 
-	// Node fact rows: the source, the line and the body, which is the
-	// kind, label and attributes.
-	nfSrc, nfLine, nfBody []uint32
-	nfFile                exceptions
-	bKind                 []uint8
-	bLabel, bAttrs        []uint32
+	// Node fact rows, and the bodies: a kind, a label and attributes.
+	nf             factCols
+	bKind          []uint8
+	bLabel, bAttrs []uint32
 
-	// Edge rows; eFact has one entry more than the edges.
-	eTo, eFact    []uint32
+	// Edge rows. The facts of edge e are the fact rows of run e of
+	// eFact. eVal holds the attribute set of the edge's facts in its low
+	// bits and the confidence above confShift (see factCols).
+	eFact         runs
+	eTo           []uint32
 	eFirst, eLast []uint16
 	eKind         []uint8
+	eVal          []uint32
 	inEdges       []uint32
 
-	// Edge fact rows. efAttrs holds the attribute set in its low bits and
-	// the confidence above confShift.
-	efSrc, efLine, efAttrs []uint32
-	efFile                 exceptions
-	evidence               map[uint32]*graph.Evidence
+	// Edge fact rows, and the evidence by edge fact row.
+	ef       factCols
+	evidence map[uint32]*graph.Evidence
 
-	// Attribute set i holds the key and value words at
-	// attrPairs[attrStart[i]:attrStart[i+1]]. Set 0 is empty.
-	attrStart, attrPairs []uint32
+	// Attribute sets. Set 0 is empty.
+	sets attrTable
 
 	sources   int // sources that assert at least one fact
 	nodes     int // rows with facts
@@ -71,48 +71,35 @@ type base struct {
 	lastWrite time.Time
 }
 
-// confShift places an edge fact's confidence above its attribute set.
+// confShift places an edge's confidence above its attribute set, below
+// mixedBit.
 const (
-	confShift = 29
+	confShift = 28
 	attrMask  = 1<<confShift - 1
+	maxConfs  = 1 << (31 - confShift)
 )
-
-// exceptions maps the fact rows whose file is not their source, sorted
-// by row, to the file's word. A fact read from a file has that file as
-// its source, so only derived facts need an entry.
-type exceptions struct {
-	rows, words []uint32
-}
-
-func (x *exceptions) file(f, src uint32) uint32 {
-	i := sort.Search(len(x.rows), func(i int) bool { return x.rows[i] >= f })
-	if i < len(x.rows) && x.rows[i] == f {
-		return x.words[i]
-	}
-	return src
-}
 
 func emptyBase() *base {
 	b := &base{
 		times:     []time.Time{{}},
-		nFact:     []uint32{0},
+		nFact:     newRuns(nil),
 		outStart:  []uint32{0},
 		inStart:   []uint32{0},
-		eFact:     []uint32{0},
-		attrStart: []uint32{0, 0},
+		eFact:     newRuns(nil),
+		nBody:     []uint32{},
+		sets:      newAttrTable(),
 		evidence:  map[uint32]*graph.Evidence{},
 		nodeCount: map[graph.NodeKind]int{},
 		edgeCount: map[graph.EdgeKind]int{},
 	}
-	b.words = newStrtab([]string{""})
-	b.index = buildIndex(&b.ids)
+	b.words = newStrtab([]string{"", graph.DerivedSource})
 	return b
 }
 
 // lookup returns the row of an id.
-func (b *base) lookup(id string) (uint32, bool) { return b.index.find(&b.ids, id) }
+func (b *base) lookup(id string) (uint32, bool) { return b.ids.find(id) }
 
-func (b *base) hasFacts(i uint32) bool { return b.nFact[i] < b.nFact[i+1] }
+func (b *base) hasFacts(i uint32) bool { return b.nFact.n[i] != 0 }
 
 // from returns the row of the node edge e leaves.
 func (b *base) from(e uint32) uint32 {
@@ -121,13 +108,13 @@ func (b *base) from(e uint32) uint32 {
 
 // attrs returns a new map of attribute set i, or nil for the empty set.
 func (b *base) attrs(i uint32) map[string]string {
-	lo, hi := b.attrStart[i], b.attrStart[i+1]
-	if lo == hi {
+	keys, vals := b.sets.set(i)
+	if len(keys) == 0 {
 		return nil
 	}
-	m := make(map[string]string, (hi-lo)/2)
-	for j := lo; j < hi; j += 2 {
-		m[b.words.at(b.attrPairs[j])] = b.words.at(b.attrPairs[j+1])
+	m := make(map[string]string, len(keys))
+	for j, k := range keys {
+		m[b.words.at(k)] = b.words.at(vals[j])
 	}
 	return m
 }
@@ -140,13 +127,16 @@ func (b *base) label(i, body uint32) string {
 }
 
 func (b *base) nodePos(f uint32) graph.Pos {
-	return graph.Pos{File: b.words.at(b.nfFile.file(f, b.nfSrc[f])), Line: int(int32(b.nfLine[f]))}
+	return graph.Pos{File: b.words.at(b.nf.fileWord(f)), Line: b.nf.lineOf(f)}
 }
 
+// body returns the body of fact row f of row i.
+func (b *base) body(i, f uint32) uint32 { return b.nf.value(b.nBody[i], b.nFact.start(i), f) }
+
 func (b *base) nodeFact(i, f uint32) nodeFact {
-	body := b.nfBody[f]
+	body := b.body(i, f)
 	return nodeFact{
-		Source: b.words.at(b.nfSrc[f]),
+		Source: b.words.at(b.nf.source(f)),
 		Pos:    b.nodePos(f),
 		Kind:   b.nodeKinds[b.bKind[body]],
 		Label:  b.label(i, body),
@@ -157,7 +147,8 @@ func (b *base) nodeFact(i, f uint32) nodeFact {
 // nodeFacts returns the facts of row i as records.
 func (b *base) nodeFacts(i uint32) []nodeFact {
 	var out []nodeFact
-	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
+	lo, hi := b.nFact.bounds(i)
+	for f := lo; f < hi; f++ {
 		out = append(out, b.nodeFact(i, f))
 	}
 	return out
@@ -165,11 +156,11 @@ func (b *base) nodeFacts(i uint32) []nodeFact {
 
 // node returns the merged view of row i, which must have facts.
 func (b *base) node(i uint32) graph.Node {
-	f := b.nFact[i]
-	if b.nFact[i+1]-f != 1 {
+	if b.nFact.n[i] != 1 {
 		return graph.MergeNode(b.ids.at(i), b.nodeFacts(i), b.times[b.nFirst[i]], b.times[b.nLast[i]])
 	}
-	body := b.nfBody[f]
+	f := b.nFact.start(i)
+	body := b.nBody[i]
 	return graph.Node{
 		ID:        b.ids.at(i),
 		Kind:      b.nodeKinds[b.bKind[body]],
@@ -184,7 +175,8 @@ func (b *base) node(i uint32) graph.Node {
 // nodeKind returns the merged kind of row i, the kind its first source
 // gives, without building the node.
 func (b *base) nodeKind(i uint32) graph.NodeKind {
-	return b.nodeKinds[b.bKind[b.nfBody[b.nFact[i]]]]
+	f := b.nFact.start(i)
+	return b.nodeKinds[b.bKind[b.nf.value(b.nBody[i], f, f)]]
 }
 
 func (b *base) edgeKey(e uint32) graph.EdgeKey {
@@ -192,34 +184,45 @@ func (b *base) edgeKey(e uint32) graph.EdgeKey {
 }
 
 func (b *base) edgePos(f uint32) graph.Pos {
-	return graph.Pos{File: b.words.at(b.efFile.file(f, b.efSrc[f])), Line: int(int32(b.efLine[f]))}
+	return graph.Pos{File: b.words.at(b.ef.fileWord(f)), Line: b.ef.lineOf(f)}
 }
 
-func (b *base) edgeFact(f uint32) edgeFact {
+// edgeVal returns the confidence and attribute set of fact row f of edge e.
+func (b *base) edgeVal(e, f uint32) uint32 {
+	if v := b.eVal[e]; v&mixedBit == 0 {
+		return v
+	}
+	return b.ef.value(b.eVal[e], b.eFact.start(e), f)
+}
+
+func (b *base) edgeFact(e, f uint32) edgeFact {
+	v := b.edgeVal(e, f)
 	return edgeFact{
-		Source:     b.words.at(b.efSrc[f]),
+		Source:     b.words.at(b.ef.source(f)),
 		Pos:        b.edgePos(f),
-		Confidence: b.confs[b.efAttrs[f]>>confShift],
-		Attrs:      b.attrs(b.efAttrs[f] & attrMask),
+		Confidence: b.confs[v>>confShift],
+		Attrs:      b.attrs(v & attrMask),
 		Evidence:   b.evidence[f],
 	}
 }
 
 func (b *base) edgeFacts(e uint32) []edgeFact {
 	var out []edgeFact
-	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
-		out = append(out, b.edgeFact(f))
+	lo, hi := b.eFact.bounds(e)
+	for f := lo; f < hi; f++ {
+		out = append(out, b.edgeFact(e, f))
 	}
 	return out
 }
 
 // edge returns the merged view of edge row e, which leaves row from.
 func (b *base) edge(e, from uint32) graph.Edge {
-	f := b.eFact[e]
-	if b.eFact[e+1]-f != 1 || b.evidence[f] != nil {
+	f := b.eFact.start(e)
+	if b.eFact.n[e] != 1 || b.evidence[f] != nil {
 		return graph.MergeEdge(b.edgeKey(e), b.edgeFacts(e), b.times[b.eFirst[e]], b.times[b.eLast[e]])
 	}
-	conf := b.confs[b.efAttrs[f]>>confShift]
+	v := b.eVal[e]
+	conf := b.confs[v>>confShift]
 	if conf != graph.Certain {
 		conf = graph.Possible
 	}
@@ -228,7 +231,7 @@ func (b *base) edge(e, from uint32) graph.Edge {
 		To:         b.ids.at(b.eTo[e]),
 		Kind:       b.edgeKinds[b.eKind[e]],
 		Confidence: conf,
-		Attrs:      b.attrs(b.efAttrs[f] & attrMask),
+		Attrs:      b.attrs(v & attrMask),
 		Pos:        b.edgePos(f),
 		FirstSeen:  b.times[b.eFirst[e]],
 		LastSeen:   b.times[b.eLast[e]],
@@ -309,55 +312,22 @@ func (t *strtab) at(i uint32) string {
 	return t.data[lo:t.ends[i]]
 }
 
-// idIndex finds a string's position in a strtab: an open-addressing hash
-// table of positions plus one, at most half full.
-type idIndex struct {
-	seed  maphash.Seed
-	slots []uint32
-}
-
-func buildIndex(t *strtab) idIndex {
-	size := 8
-	for size < 2*t.len() {
-		size *= 2
-	}
-	x := idIndex{seed: maphash.MakeSeed(), slots: make([]uint32, size)}
-	mask := uint64(size - 1)
-	for i := 0; i < t.len(); i++ {
-		h := maphash.String(x.seed, t.at(uint32(i))) & mask
-		for x.slots[h] != 0 {
-			h = (h + 1) & mask
-		}
-		x.slots[h] = uint32(i) + 1
-	}
-	return x
-}
-
-func (x *idIndex) find(t *strtab, s string) (uint32, bool) {
-	mask := uint64(len(x.slots) - 1)
-	h := maphash.String(x.seed, s) & mask
-	for {
-		v := x.slots[h]
-		if v == 0 {
-			return 0, false
-		}
-		if t.at(v-1) == s {
-			return v - 1, true
-		}
-		h = (h + 1) & mask
-	}
-}
-
 // Footprint returns the bytes that the columns of the current version
 // take: those of ids, node rows and node facts, and those of edge rows,
 // edge facts and the index by target. Words, attribute sets, node fact
 // bodies and times are shared and counted in neither.
 func (s *Store) Footprint() (nodes, edges int64) {
 	b := s.cur.Load()
-	n := int64(len(b.ids.data)) + 4*int64(len(b.ids.ends)) + 4*int64(len(b.index.slots))
-	n += 4*int64(len(b.nFact)+len(b.outStart)+len(b.inStart)) + 2*int64(len(b.nFirst)+len(b.nLast))
-	n += 4*int64(len(b.nfSrc)+len(b.nfLine)+len(b.nfBody)) + 8*int64(len(b.nfFile.rows))
-	e := 4*int64(len(b.eTo)+len(b.eFact)+len(b.inEdges)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind))
-	e += 4*int64(len(b.efSrc)+len(b.efLine)+len(b.efAttrs)) + 8*int64(len(b.efFile.rows))
+	n := int64(len(b.ids.data)) + 4*int64(len(b.ids.blocks))
+	n += 4*int64(len(b.outStart)+len(b.inStart)+len(b.nBody)) + 2*int64(len(b.nFirst)+len(b.nLast)) + b.nFact.bytes()
+	n += b.nf.size()
+	e := 4*int64(len(b.eTo)+len(b.inEdges)+len(b.eVal)) + 2*int64(len(b.eFirst)+len(b.eLast)) + int64(len(b.eKind)) + b.eFact.bytes()
+	e += b.ef.size()
 	return n, e
+}
+
+// size returns the bytes the columns take.
+func (fc *factCols) size() int64 {
+	return 4*int64(len(fc.file)+len(fc.side)) + 2*int64(len(fc.line)) +
+		8*int64(len(fc.lines.rows)+len(fc.srcs.rows))
 }

@@ -1,11 +1,9 @@
 package memstore
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -21,9 +19,8 @@ type builder struct {
 	newWords  map[string]uint32
 	times     []time.Time
 	timeIdx   map[[2]int64]uint32
-	attrStart []uint32
-	attrPairs []uint32
-	attrIdx   map[string]uint32
+	sets      attrTable
+	setIdx    attrIndex
 	nodeKinds []graph.NodeKind
 	edgeKinds []graph.EdgeKind
 	confs     []graph.Confidence
@@ -68,29 +65,11 @@ func (bl *builder) attrSet(m map[string]string) uint32 {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	pairs := make([]uint32, 0, 2*len(keys))
-	for _, k := range keys {
-		pairs = append(pairs, bl.word(k), bl.word(m[k]))
+	kw, vw := make([]uint32, len(keys)), make([]uint32, len(keys))
+	for j, k := range keys {
+		kw[j], vw[j] = bl.word(k), bl.word(m[k])
 	}
-	key := pairsKey(pairs)
-	if i, ok := bl.attrIdx[key]; ok {
-		return i
-	}
-	i := uint32(len(bl.attrStart) - 1)
-	bl.attrPairs = append(bl.attrPairs, pairs...)
-	bl.attrStart = append(bl.attrStart, uint32(len(bl.attrPairs)))
-	bl.attrIdx[key] = i
-	return i
-}
-
-func pairsKey(pairs []uint32) string {
-	var sb strings.Builder
-	var buf [4]byte
-	for _, p := range pairs {
-		binary.LittleEndian.PutUint32(buf[:], p)
-		sb.Write(buf[:])
-	}
-	return sb.String()
+	return bl.setIdx.add(&bl.sets, kw, vw)
 }
 
 func (bl *builder) nodeKind(k graph.NodeKind) (uint8, error) {
@@ -125,8 +104,8 @@ func (bl *builder) conf(c graph.Confidence) (uint8, error) {
 			return uint8(i), nil
 		}
 	}
-	if len(bl.confs) == 256 {
-		return 0, fmt.Errorf("more than 256 confidences")
+	if len(bl.confs) == maxConfs {
+		return 0, fmt.Errorf("more than %d confidences", maxConfs)
 	}
 	bl.confs = append(bl.confs, c)
 	return uint8(len(bl.confs) - 1), nil
@@ -145,27 +124,7 @@ func (bl *builder) body(kind uint8, label, attrs uint32) uint32 {
 	return i
 }
 
-// nodeFacts are node fact rows while a base is built, in their final
-// order.
-type nodeFacts struct {
-	src, line, body []uint32
-	file            exceptions
-}
-
-func (nf *nodeFacts) len() uint32 { return uint32(len(nf.src)) }
-
-func (nf *nodeFacts) copyFrom(b *base, lo, hi uint32) {
-	x := &b.nfFile
-	for k := sort.Search(len(x.rows), func(k int) bool { return x.rows[k] >= lo }); k < len(x.rows) && x.rows[k] < hi; k++ {
-		nf.file.rows = append(nf.file.rows, nf.len()+x.rows[k]-lo)
-		nf.file.words = append(nf.file.words, x.words[k])
-	}
-	nf.src = append(nf.src, b.nfSrc[lo:hi]...)
-	nf.line = append(nf.line, b.nfLine[lo:hi]...)
-	nf.body = append(nf.body, b.nfBody[lo:hi]...)
-}
-
-func (bl *builder) addNodeFacts(nf *nodeFacts, id string, fs []nodeFact) error {
+func (bl *builder) addNodeFacts(nf *factBuf, id string, fs []nodeFact) error {
 	for _, f := range fs {
 		k, err := bl.nodeKind(f.Kind)
 		if err != nil {
@@ -175,44 +134,12 @@ func (bl *builder) addNodeFacts(nf *nodeFacts, id string, fs []nodeFact) error {
 		if f.Label != id {
 			label = bl.word(f.Label)
 		}
-		src, file := bl.word(f.Source), bl.word(f.Pos.File)
-		if file != src {
-			nf.file.rows = append(nf.file.rows, nf.len())
-			nf.file.words = append(nf.file.words, file)
-		}
-		nf.src = append(nf.src, src)
-		nf.line = append(nf.line, uint32(int32(f.Pos.Line)))
-		nf.body = append(nf.body, bl.body(k, label, bl.attrSet(f.Attrs)))
+		nf.add(bl.word(f.Source), bl.word(f.Pos.File), f.Pos.Line, bl.body(k, label, bl.attrSet(f.Attrs)))
 	}
 	return nil
 }
 
-// edgeFacts are edge fact rows while a base is built, in the order the
-// edges are met; finish puts them in edge order.
-type edgeFacts struct {
-	src, line, attrs []uint32
-	file             map[uint32]uint32
-	evidence         map[uint32]*graph.Evidence
-}
-
-func (ef *edgeFacts) len() uint32 { return uint32(len(ef.src)) }
-
-func (ef *edgeFacts) copyFrom(b *base, lo, hi uint32) {
-	for f := lo; f < hi; f++ {
-		if ev := b.evidence[f]; ev != nil {
-			ef.evidence[ef.len()+f-lo] = ev
-		}
-	}
-	x := &b.efFile
-	for k := sort.Search(len(x.rows), func(k int) bool { return x.rows[k] >= lo }); k < len(x.rows) && x.rows[k] < hi; k++ {
-		ef.file[ef.len()+x.rows[k]-lo] = x.words[k]
-	}
-	ef.src = append(ef.src, b.efSrc[lo:hi]...)
-	ef.line = append(ef.line, b.efLine[lo:hi]...)
-	ef.attrs = append(ef.attrs, b.efAttrs[lo:hi]...)
-}
-
-func (bl *builder) addEdgeFacts(ef *edgeFacts, fs []edgeFact) error {
+func (bl *builder) addEdgeFacts(ef *factBuf, fs []edgeFact) error {
 	for _, f := range fs {
 		c, err := bl.conf(f.Confidence)
 		if err != nil {
@@ -225,13 +152,7 @@ func (bl *builder) addEdgeFacts(ef *edgeFacts, fs []edgeFact) error {
 		if f.Evidence != nil {
 			ef.evidence[ef.len()] = f.Evidence
 		}
-		src, file := bl.word(f.Source), bl.word(f.Pos.File)
-		if file != src {
-			ef.file[ef.len()] = file
-		}
-		ef.src = append(ef.src, src)
-		ef.line = append(ef.line, uint32(int32(f.Pos.Line)))
-		ef.attrs = append(ef.attrs, uint32(c)<<confShift|set)
+		ef.add(bl.word(f.Source), bl.word(f.Pos.File), f.Pos.Line, uint32(c)<<confShift|set)
 	}
 	return nil
 }
@@ -253,9 +174,8 @@ func (ov *overlay) build() (*base, error) {
 		newWords:  map[string]uint32{},
 		times:     slices.Clone(old.times),
 		timeIdx:   map[[2]int64]uint32{},
-		attrStart: slices.Clone(old.attrStart),
-		attrPairs: slices.Clone(old.attrPairs),
-		attrIdx:   map[string]uint32{},
+		sets:      old.sets.clone(),
+		setIdx:    newAttrIndex(&old.sets),
 		nodeKinds: slices.Clone(old.nodeKinds),
 		edgeKinds: slices.Clone(old.edgeKinds),
 		confs:     slices.Clone(old.confs),
@@ -272,9 +192,6 @@ func (ov *overlay) build() (*base, error) {
 			bl.timeIdx[timeKey(t)] = uint32(i)
 		}
 	}
-	for i := 1; i+1 < len(old.attrStart); i++ {
-		bl.attrIdx[pairsKey(old.attrPairs[old.attrStart[i]:old.attrStart[i+1]])] = uint32(i)
-	}
 	for i := range old.bKind {
 		bl.bodyIdx[[3]uint32{uint32(old.bKind[i]), old.bLabel[i], old.bAttrs[i]}] = uint32(i)
 	}
@@ -282,13 +199,14 @@ func (ov *overlay) build() (*base, error) {
 	// Edges first: an id lives on while a node fact or a live edge names it.
 	nOld := uint32(old.ids.len())
 	oldAlive := make([]bool, nOld)
-	ef := &edgeFacts{file: map[uint32]uint32{}, evidence: map[uint32]*graph.Evidence{}}
+	ef := newFactBuf()
 	items := make([]edgeItem, 0, len(old.eKind)+len(ov.edges))
 	for from := uint32(0); from < nOld; from++ {
 		for e := old.outStart[from]; e < old.outStart[from+1]; e++ {
 			it := edgeItem{from: from, to: old.eTo[e], kind: old.eKind[e], first: uint32(old.eFirst[e]), last: uint32(old.eLast[e]), lo: ef.len()}
 			if ov.baseEdgeUntouched(e) {
-				ef.copyFrom(old, old.eFact[e], old.eFact[e+1])
+				lo, hi := old.eFact.bounds(e)
+				ef.copyFrom(&old.ef, old.eVal[e], lo, hi, old.evidence)
 			} else {
 				var fs []edgeFact
 				if rec := ov.hitE[e]; rec != nil {
@@ -357,11 +275,11 @@ func (ov *overlay) build() (*base, error) {
 	// Number the ids: the old base's live ids and the new ones, merged in
 	// id order, which keeps the old rows' relative order.
 	nb := &base{}
-	nf := &nodeFacts{}
+	nf := newFactBuf()
 	oldToNew := make([]uint32, nOld)
 	newIdx := make(map[string]uint32, len(newEnds))
 	idList := make([]string, 0, int(nOld)+len(newEnds))
-	nb.nFact = make([]uint32, 0, cap(idList)+1)
+	nFact := make([]uint32, 0, cap(idList)+1)
 	firsts := make([]uint32, 0, cap(idList))
 	lasts := make([]uint32, 0, cap(idList))
 	i, j := uint32(0), 0
@@ -370,14 +288,15 @@ func (ov *overlay) build() (*base, error) {
 			i++
 			continue
 		}
-		nb.nFact = append(nb.nFact, nf.len())
+		nFact = append(nFact, nf.len())
 		if j >= len(newEnds) || (i < nOld && old.ids.at(i) < newEnds[j]) {
 			id := old.ids.at(i)
 			oldToNew[i] = uint32(len(idList))
 			idList = append(idList, id)
 			first, last := uint32(old.nFirst[i]), uint32(old.nLast[i])
 			if fs, ok := changed[i]; !ok {
-				nf.copyFrom(old, old.nFact[i], old.nFact[i+1])
+				lo, hi := old.nFact.bounds(i)
+				nf.copyFrom(&old.nf, old.nBody[i], lo, hi, nil)
 			} else if err := bl.addNodeFacts(nf, id, fs); err != nil {
 				return nil, err
 			}
@@ -401,7 +320,7 @@ func (ov *overlay) build() (*base, error) {
 		firsts, lasts = append(firsts, first), append(lasts, last)
 		j++
 	}
-	nb.nFact = append(nb.nFact, nf.len())
+	nFact = append(nFact, nf.len())
 	changed = nil
 	for k := range items[:nBaseEdges] {
 		items[k].from, items[k].to = oldToNew[items[k].from], oldToNew[items[k].to]
@@ -427,8 +346,14 @@ func (ov *overlay) build() (*base, error) {
 		items = append(items, it)
 	}
 
-	nb.ids = newStrtab(idList)
-	nb.nfSrc, nb.nfLine, nb.nfBody, nb.nfFile = nf.src, nf.line, nf.body, nf.file
+	nb.ids = newIDtab(idList)
+	nb.nf, nb.nBody, _ = nf.lay(len(idList), func(k int) (uint32, uint32) { return nFact[k], nFact[k+1] })
+	nf = nil
+	for k := range idList {
+		nFact[k] = nFact[k+1] - nFact[k]
+	}
+	nb.nFact = newRuns(nFact[:len(idList)])
+	nFact = nil
 	if err := bl.finish(nb, firsts, lasts, items, ef); err != nil {
 		return nil, err
 	}
@@ -436,13 +361,12 @@ func (ov *overlay) build() (*base, error) {
 }
 
 // finish sorts the edges and fills the remaining columns of the new base.
-func (bl *builder) finish(b *base, firsts, lasts []uint32, items []edgeItem, ef *edgeFacts) error {
+func (bl *builder) finish(b *base, firsts, lasts []uint32, items []edgeItem, ef *factBuf) error {
 	n := b.ids.len()
 	b.words = newStrtab(bl.words)
 	b.nodeKinds, b.edgeKinds, b.confs = bl.nodeKinds, bl.edgeKinds, bl.confs
-	b.attrStart, b.attrPairs = bl.attrStart, bl.attrPairs
+	b.sets = bl.sets
 	b.bKind, b.bLabel, b.bAttrs = bl.bKind, bl.bLabel, bl.bAttrs
-	b.index = buildIndex(&b.ids)
 
 	// Counting sort by source node, then each node's edges by kind and target.
 	b.outStart = make([]uint32, n+1)
@@ -485,28 +409,15 @@ func (bl *builder) finish(b *base, firsts, lasts []uint32, items []edgeItem, ef 
 
 	// Lay the edges and their facts out in that order.
 	m := len(sorted)
-	b.eTo, b.eKind, b.eFact = make([]uint32, m), make([]uint8, m), make([]uint32, m+1)
-	b.eFirst, b.eLast = make([]uint16, m), make([]uint16, m)
-	nf := ef.len()
-	b.efSrc, b.efLine, b.efAttrs = make([]uint32, nf), make([]uint32, nf), make([]uint32, nf)
-	b.evidence = map[uint32]*graph.Evidence{}
-	f := uint32(0)
+	b.eTo, b.eKind, b.eFirst, b.eLast = make([]uint32, m), make([]uint8, m), make([]uint16, m), make([]uint16, m)
+	lens := make([]uint32, m)
 	for e, it := range sorted {
 		b.eTo[e], b.eKind[e], b.eFirst[e], b.eLast[e] = it.to, it.kind, remap(it.first), remap(it.last)
-		b.eFact[e] = f
-		for g := it.lo; g < it.hi; g++ {
-			b.efSrc[f], b.efLine[f], b.efAttrs[f] = ef.src[g], ef.line[g], ef.attrs[g]
-			if ev := ef.evidence[g]; ev != nil {
-				b.evidence[f] = ev
-			}
-			if w, ok := ef.file[g]; ok {
-				b.efFile.rows = append(b.efFile.rows, f)
-				b.efFile.words = append(b.efFile.words, w)
-			}
-			f++
-		}
+		lens[e] = it.hi - it.lo
 	}
-	b.eFact[m] = f
+	b.eFact = newRuns(lens)
+	lens = nil
+	b.ef, b.eVal, b.evidence = ef.lay(m, func(k int) (uint32, uint32) { return sorted[k].lo, sorted[k].hi })
 	b.index2()
 	b.count()
 	return nil
@@ -604,11 +515,11 @@ func (b *base) count() {
 		}
 	}
 	used := make([]bool, b.words.len())
-	for _, w := range b.nfSrc {
-		used[w] = true
+	for f := uint32(0); f < b.nf.len(); f++ {
+		used[b.nf.source(f)] = true
 	}
-	for _, w := range b.efSrc {
-		used[w] = true
+	for f := uint32(0); f < b.ef.len(); f++ {
+		used[b.ef.source(f)] = true
 	}
 	b.sources = 0
 	for _, u := range used {

@@ -23,7 +23,7 @@ import (
 // version, raised whenever the layout changes.
 const (
 	magicPrefix = "blastradius-memstore-"
-	fileVersion = "3"
+	fileVersion = "4"
 	fileMagic   = magicPrefix + fileVersion + "\n"
 )
 
@@ -38,6 +38,7 @@ type meta struct {
 	EdgeKinds []graph.EdgeKind
 	Confs     []graph.Confidence
 	Evidence  map[uint32]*graph.Evidence // by edge fact row
+	IDs       int                        // ids in the id table
 }
 
 // Open loads the store file at path, or starts an empty store when the file
@@ -103,7 +104,7 @@ func (cr *columnReader) count(size int64) int64 {
 		return 0
 	}
 	n := int64(binary.LittleEndian.Uint64(p))
-	if n < 0 || (cr.left >= 0 && n*size > cr.left) {
+	if n < 0 || (cr.left >= 0 && n > cr.left/size) {
 		cr.err = errors.New("truncated or damaged file")
 		return 0
 	}
@@ -190,7 +191,7 @@ func load(r io.Reader, size int64) (*base, error) {
 	if b.evidence == nil {
 		b.evidence = map[uint32]*graph.Evidence{}
 	}
-	b.ids.data, b.ids.ends = cr.str(), cr.u32s()
+	b.ids.data, b.ids.blocks, b.ids.n = cr.str(), cr.u32s(), m.IDs
 	b.words.data, b.words.ends = cr.str(), cr.u32s()
 	for _, col := range b.u32Columns() {
 		*col = cr.u32s()
@@ -213,7 +214,6 @@ func load(r io.Reader, size int64) (*base, error) {
 		return nil, fmt.Errorf("damaged file: %w", err)
 	}
 	b.index2()
-	b.index = buildIndex(&b.ids)
 	b.count()
 	return b, nil
 }
@@ -221,53 +221,74 @@ func load(r io.Reader, size int64) (*base, error) {
 // u32Columns, u16Columns and u8Columns list the columns a file stores,
 // in order. The index by target is built again on reading.
 func (b *base) u32Columns() []*[]uint32 {
-	return []*[]uint32{&b.nFact, &b.outStart, &b.nfSrc, &b.nfLine, &b.nfBody, &b.nfFile.rows, &b.nfFile.words,
-		&b.bLabel, &b.bAttrs, &b.eTo, &b.eFact, &b.efSrc, &b.efLine, &b.efAttrs, &b.efFile.rows, &b.efFile.words,
-		&b.attrStart, &b.attrPairs}
+	cols := []*[]uint32{&b.nFact.base, &b.nFact.many.rows, &b.nFact.many.words, &b.outStart, &b.nBody, &b.bLabel, &b.bAttrs,
+		&b.eTo, &b.eFact.base, &b.eFact.many.rows, &b.eFact.many.words, &b.eVal,
+		&b.sets.start, &b.sets.vals, &b.sets.shapeStart, &b.sets.keys}
+	for _, fc := range []*factCols{&b.nf, &b.ef} {
+		cols = append(cols, &fc.file, &fc.lines.rows, &fc.lines.words, &fc.srcs.rows, &fc.srcs.words, &fc.side)
+	}
+	return cols
 }
 
-func (b *base) u16Columns() []*[]uint16 { return []*[]uint16{&b.nFirst, &b.nLast, &b.eFirst, &b.eLast} }
+func (b *base) u16Columns() []*[]uint16 {
+	return []*[]uint16{&b.nFirst, &b.nLast, &b.eFirst, &b.eLast, &b.nf.line, &b.ef.line}
+}
 
-func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind} }
+func (b *base) u8Columns() []*[]uint8 { return []*[]uint8{&b.bKind, &b.eKind, &b.nFact.n, &b.eFact.n} }
 
 // check verifies that every number in the columns points into its table,
 // so that a file whose checksum matches but whose content is wrong cannot
 // make a read fail later.
 func (b *base) check() error {
 	n, m := b.ids.len(), len(b.eTo)
-	nnf, nef, bodies := len(b.nfSrc), len(b.efSrc), len(b.bKind)
-	if len(b.times) == 0 || len(b.times) > 1<<16 || len(b.attrStart) < 2 || b.attrStart[0] != 0 {
+	nnf, nef, bodies := len(b.nf.file), len(b.ef.file), len(b.bKind)
+	if len(b.times) == 0 || len(b.times) > 1<<16 {
 		return errors.New("missing tables")
 	}
-	if err := checkStrtab(&b.ids); err != nil {
+	if err := b.ids.check(); err != nil {
 		return err
 	}
 	if err := checkStrtab(&b.words); err != nil {
 		return err
 	}
-	if err := checkRuns(b.nFact, n, nnf, false); err != nil {
+	if b.words.len() <= derivedWord || b.words.at(derivedWord) != graph.DerivedSource {
+		return errors.New("missing tables")
+	}
+	if err := b.nFact.check(n, nnf, false); err != nil {
 		return fmt.Errorf("node facts: %w", err)
 	}
 	if err := checkRuns(b.outStart, n, m, false); err != nil {
 		return fmt.Errorf("edges: %w", err)
 	}
-	if err := checkRuns(b.eFact, m, nef, true); err != nil {
+	if err := b.eFact.check(m, nef, true); err != nil {
 		return fmt.Errorf("edge facts: %w", err)
 	}
-	if len(b.nFirst) != n || len(b.nLast) != n || len(b.eFirst) != m || len(b.eLast) != m || len(b.eKind) != m ||
-		len(b.nfLine) != nnf || len(b.nfBody) != nnf || len(b.efLine) != nef || len(b.efAttrs) != nef ||
-		len(b.bLabel) != bodies || len(b.bAttrs) != bodies {
+	if len(b.nFirst) != n || len(b.nLast) != n || len(b.nBody) != n || len(b.eFirst) != m || len(b.eLast) != m ||
+		len(b.eKind) != m || len(b.eVal) != m || len(b.nf.line) != nnf || len(b.ef.line) != nef ||
+		len(b.bLabel) != bodies || len(b.bAttrs) != bodies || len(b.confs) > maxConfs {
 		return errors.New("columns of different lengths")
 	}
-	w, sets, t := uint32(b.words.len()), uint32(len(b.attrStart)-1), uint16(len(b.times)-1)
+	w, sets, t := uint32(b.words.len()), uint32(b.sets.sets()), uint16(len(b.times)-1)
 	for i := 0; i < n; i++ {
 		if b.nFirst[i] > t || b.nLast[i] > t {
 			return fmt.Errorf("node %d out of range", i)
 		}
 	}
-	for f := 0; f < nnf; f++ {
-		if b.nfSrc[f] >= w || int(b.nfBody[f]) >= bodies {
-			return fmt.Errorf("node fact %d out of range", f)
+	if err := b.nf.check(w); err != nil {
+		return fmt.Errorf("node facts: %w", err)
+	}
+	if err := b.ef.check(w); err != nil {
+		return fmt.Errorf("edge facts: %w", err)
+	}
+	for i := 0; i < n; i++ {
+		lo, hi := b.nFact.bounds(uint32(i))
+		if !b.nf.valuesFit(b.nBody[i], lo, hi) {
+			return fmt.Errorf("node %d out of range", i)
+		}
+		for f := lo; f < hi; f++ {
+			if int(b.body(uint32(i), f)) >= bodies {
+				return fmt.Errorf("node fact %d out of range", f)
+			}
 		}
 	}
 	for k := 0; k < bodies; k++ {
@@ -285,41 +306,66 @@ func (b *base) check() error {
 			}
 		}
 	}
-	for f := 0; f < nef; f++ {
-		if b.efSrc[f] >= w || b.efAttrs[f]&attrMask >= sets || int(b.efAttrs[f]>>confShift) >= len(b.confs) {
-			return fmt.Errorf("edge fact %d out of range", f)
+	for e := uint32(0); int(e) < m; e++ {
+		lo, hi := b.eFact.bounds(e)
+		if !b.ef.valuesFit(b.eVal[e], lo, hi) {
+			return fmt.Errorf("edge %d out of range", e)
 		}
-	}
-	for _, x := range []*exceptions{&b.nfFile, &b.efFile} {
-		if len(x.rows) != len(x.words) {
-			return errors.New("file exceptions of different lengths")
-		}
-		for k, r := range x.rows {
-			if (k > 0 && r <= x.rows[k-1]) || x.words[k] >= w {
-				return errors.New("file exceptions out of range")
+		for f := lo; f < hi; f++ {
+			if v := b.edgeVal(e, f); v&attrMask >= sets || int(v>>confShift) >= len(b.confs) {
+				return fmt.Errorf("edge fact %d out of range", f)
 			}
 		}
-	}
-	if len(b.nfFile.rows) > 0 && int(b.nfFile.rows[len(b.nfFile.rows)-1]) >= nnf ||
-		len(b.efFile.rows) > 0 && int(b.efFile.rows[len(b.efFile.rows)-1]) >= nef {
-		return errors.New("file exceptions out of range")
 	}
 	for f, ev := range b.evidence {
 		if int(f) >= nef || ev == nil {
 			return errors.New("evidence out of range")
 		}
 	}
-	for i := 1; i < len(b.attrStart); i++ {
-		if b.attrStart[i] < b.attrStart[i-1] || b.attrStart[i] > uint32(len(b.attrPairs)) {
-			return errors.New("attribute sets out of range")
+	return b.sets.check(w)
+}
+
+// check verifies the fact rows' words and exceptions against a table of
+// w words.
+func (fc *factCols) check(w uint32) error {
+	for _, f := range fc.file {
+		if f&^derivedBit >= w {
+			return errors.New("file out of range")
 		}
 	}
-	for _, p := range b.attrPairs {
-		if p >= w {
-			return errors.New("attribute word out of range")
+	for _, x := range []*exceptions{&fc.lines, &fc.srcs} {
+		if len(x.rows) != len(x.words) {
+			return errors.New("exceptions of different lengths")
+		}
+		for k, r := range x.rows {
+			if (k > 0 && r <= x.rows[k-1]) || r >= fc.len() {
+				return errors.New("exceptions out of range")
+			}
+		}
+	}
+	for _, s := range fc.srcs.words {
+		if s >= w {
+			return errors.New("source out of range")
 		}
 	}
 	return nil
+}
+
+// valuesFit reports whether the value v of an owner of the fact rows lo
+// to hi is 0 when there are no rows, and when it is mixed, has two rows
+// or more and points into side.
+func (fc *factCols) valuesFit(v, lo, hi uint32) bool {
+	if lo == hi {
+		return v == 0
+	}
+	if v&mixedBit == 0 {
+		return true
+	}
+	if hi-lo < 2 {
+		return false
+	}
+	start := uint64(v &^ mixedBit)
+	return start+uint64(hi-lo) <= uint64(len(fc.side))
 }
 
 // checkRuns verifies that starts holds rows+1 rising offsets from 0 to
@@ -427,13 +473,13 @@ func encode(w io.Writer, b *base) error {
 
 	var blob bytes.Buffer
 	m := meta{LastWrite: b.lastWrite, Times: b.times, NodeKinds: b.nodeKinds, EdgeKinds: b.edgeKinds,
-		Confs: b.confs, Evidence: b.evidence}
+		Confs: b.confs, Evidence: b.evidence, IDs: b.ids.n}
 	if err := gob.NewEncoder(&blob).Encode(&m); err != nil {
 		return err
 	}
 	cw.bytes(blob.Bytes())
 	cw.str(b.ids.data)
-	cw.u32s(b.ids.ends)
+	cw.u32s(b.ids.blocks)
 	cw.str(b.words.data)
 	cw.u32s(b.words.ends)
 	for _, col := range b.u32Columns() {

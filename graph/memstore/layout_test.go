@@ -122,12 +122,15 @@ func TestReopenKeepsEveryField(t *testing.T) {
 
 func TestOldFormatNamed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "graph.db")
-	if err := os.WriteFile(path, []byte("blastradius-memstore-2\nrest of an old file"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	_, err := Open(path)
-	if err == nil || !strings.Contains(err.Error(), `format "2"`) || !strings.Contains(err.Error(), "ingest again") {
-		t.Errorf("Open of an old file: %v, want an error naming format 2 and what to do", err)
+	// Format 3 kept one value per fact and a hash table of ids.
+	for _, v := range []string{"2", "3"} {
+		if err := os.WriteFile(path, []byte("blastradius-memstore-"+v+"\nrest of an old file"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(path)
+		if err == nil || !strings.Contains(err.Error(), `format "`+v+`"`) || !strings.Contains(err.Error(), "ingest again") {
+			t.Errorf("Open of a format %s file: %v, want an error naming the format and what to do", v, err)
+		}
 	}
 	if err := os.WriteFile(path, []byte("something else entirely"), 0o600); err != nil {
 		t.Fatal(err)

@@ -117,8 +117,9 @@ func (ov *overlay) visible(w uint32, phase int) bool {
 func (ov *overlay) baseNodeFacts(i uint32, phase int) []nodeFact {
 	b := ov.b
 	var out []nodeFact
-	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
-		if ov.visible(b.nfSrc[f], phase) {
+	lo, hi := b.nFact.bounds(i)
+	for f := lo; f < hi; f++ {
+		if ov.visible(b.nf.source(f), phase) {
 			out = append(out, b.nodeFact(i, f))
 		}
 	}
@@ -128,9 +129,10 @@ func (ov *overlay) baseNodeFacts(i uint32, phase int) []nodeFact {
 func (ov *overlay) baseEdgeFacts(e uint32, phase int) []edgeFact {
 	b := ov.b
 	var out []edgeFact
-	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
-		if ov.visible(b.efSrc[f], phase) {
-			out = append(out, b.edgeFact(f))
+	lo, hi := b.eFact.bounds(e)
+	for f := lo; f < hi; f++ {
+		if ov.visible(b.ef.source(f), phase) {
+			out = append(out, b.edgeFact(e, f))
 		}
 	}
 	return out
@@ -143,8 +145,9 @@ func (ov *overlay) baseRowUntouched(i uint32) bool {
 	if ov.hitN[i] != nil {
 		return false
 	}
-	for f := b.nFact[i]; f < b.nFact[i+1]; f++ {
-		if ov.retiredW[b.nfSrc[f]] != 0 {
+	lo, hi := b.nFact.bounds(i)
+	for f := lo; f < hi; f++ {
+		if ov.retiredW[b.nf.source(f)] != 0 {
 			return false
 		}
 	}
@@ -156,8 +159,9 @@ func (ov *overlay) baseEdgeUntouched(e uint32) bool {
 	if ov.hitE[e] != nil {
 		return false
 	}
-	for f := b.eFact[e]; f < b.eFact[e+1]; f++ {
-		if ov.retiredW[b.efSrc[f]] != 0 {
+	lo, hi := b.eFact.bounds(e)
+	for f := lo; f < hi; f++ {
+		if ov.retiredW[b.ef.source(f)] != 0 {
 			return false
 		}
 	}

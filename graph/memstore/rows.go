@@ -117,15 +117,15 @@ func (r *Rows) AppendIn(dst []EdgeRef, row uint32, ks *KindSet) []EdgeRef {
 // Facts reads the merged view of an edge from its fact rows, without
 // building it, when no fact of the edge carries evidence.
 type Facts struct {
-	b      *base
-	lo, hi uint32
+	b         *base
+	e, lo, hi uint32
 }
 
 // Facts returns the facts of edge ref, or false when one of them carries
 // evidence; Edge merges those.
 func (r *Rows) Facts(ref EdgeRef) (Facts, bool) {
 	b := r.b
-	lo, hi := b.eFact[ref.Edge], b.eFact[ref.Edge+1]
+	lo, hi := b.eFact.bounds(ref.Edge)
 	if len(b.evidence) > 0 {
 		for f := lo; f < hi; f++ {
 			if b.evidence[f] != nil {
@@ -133,13 +133,20 @@ func (r *Rows) Facts(ref EdgeRef) (Facts, bool) {
 			}
 		}
 	}
-	return Facts{b: b, lo: lo, hi: hi}, true
+	return Facts{b: b, e: ref.Edge, lo: lo, hi: hi}, true
 }
 
 // Confidence returns the merged confidence: certain when one fact is.
 func (fs Facts) Confidence() graph.Confidence {
+	b := fs.b
+	if v := b.eVal[fs.e]; v&mixedBit == 0 {
+		if b.confs[v>>confShift] == graph.Certain {
+			return graph.Certain
+		}
+		return graph.Possible
+	}
 	for f := fs.lo; f < fs.hi; f++ {
-		if fs.b.confs[fs.b.efAttrs[f]>>confShift] == graph.Certain {
+		if b.confs[b.edgeVal(fs.e, f)>>confShift] == graph.Certain {
 			return graph.Certain
 		}
 	}
@@ -150,11 +157,15 @@ func (fs Facts) Confidence() graph.Confidence {
 // sets it, or "".
 func (fs Facts) Attr(key string) string {
 	b := fs.b
-	for f := fs.lo; f < fs.hi; f++ {
-		set := b.efAttrs[f] & attrMask
-		for j := b.attrStart[set]; j < b.attrStart[set+1]; j += 2 {
-			if b.words.at(b.attrPairs[j]) == key {
-				return b.words.at(b.attrPairs[j+1])
+	hi := fs.hi
+	if b.eVal[fs.e]&mixedBit == 0 {
+		hi = fs.lo + 1 // every fact has the same attributes
+	}
+	for f := fs.lo; f < hi; f++ {
+		keys, vals := b.sets.set(b.edgeVal(fs.e, f) & attrMask)
+		for j, k := range keys {
+			if b.words.at(k) == key {
+				return b.words.at(vals[j])
 			}
 		}
 	}

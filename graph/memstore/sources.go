@@ -9,11 +9,11 @@ import (
 func (s *Store) Sources(_ context.Context) ([]string, error) {
 	b := s.cur.Load()
 	seen := map[uint32]bool{}
-	for _, w := range b.nfSrc {
-		seen[w] = true
+	for f := uint32(0); f < b.nf.len(); f++ {
+		seen[b.nf.source(f)] = true
 	}
-	for _, w := range b.efSrc {
-		seen[w] = true
+	for f := uint32(0); f < b.ef.len(); f++ {
+		seen[b.ef.source(f)] = true
 	}
 	out := make([]string, 0, len(seen))
 	for w := range seen {
