@@ -172,7 +172,8 @@ func load(r io.Reader, size int64) (*base, error) {
 		if len(v) > 8 {
 			v = v[:8]
 		}
-		return nil, fmt.Errorf("store file format %q, this version reads format %s only: remove the file and ingest again", v, fileVersion)
+		return nil, fmt.Errorf("store file format %q, this version reads format %s only: remove the file and ingest again "+
+			"(a history snapshot in an older format opens with the blastradius release that wrote it)", v, fileVersion)
 	}
 	cr := &columnReader{r: br, h: sha256.New(), left: size}
 	if cr.left >= 0 {
