@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,13 +28,42 @@ import (
 const escAdminDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 
 // escIsAdminActor reports whether one of the principal's own policies
-// allows every action on every resource without a condition. Such a
-// principal gains nothing by making itself or another identity an
-// administrator: the Deny statements, boundary and service control
-// policies that bind it bind the new policy too.
+// allows every action on every resource without a condition, and its
+// permissions boundary, if any, does too. Such a principal gains nothing
+// by making itself or another identity an administrator: the Deny
+// statements and service control policies that bind it bind the new
+// policy too. A narrower boundary binds only the principal, not the
+// identities it can make administrators.
 func escIsAdminActor(p *principal) bool {
+	if p.boundaryUnknown != "" {
+		return false
+	}
+	for _, b := range p.boundary {
+		if !escAllowsAll(b.Policy) {
+			return false
+		}
+	}
 	for _, np := range p.policies {
-		if escIsAdmin(np.Policy) {
+		if escAllowsAll(np.Policy) {
+			return true
+		}
+	}
+	return false
+}
+
+// escAllowsAll reports whether a statement of a policy allows every
+// action on every resource without a condition. NotAction and
+// NotResource leave something out, so they never count.
+func escAllowsAll(p *awspolicy.Policy) bool {
+	if p == nil {
+		return false
+	}
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if st.Effect != "Allow" || len(st.NotAction) > 0 || len(st.NotResource) > 0 || len(st.Condition) > 0 {
+			continue
+		}
+		if (slices.Contains(st.Action, "*") || slices.Contains(st.Action, "*:*")) && slices.Contains(st.Resource, "*") {
 			return true
 		}
 	}

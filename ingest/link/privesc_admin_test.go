@@ -156,3 +156,56 @@ func TestAdministratorReach(t *testing.T) {
 		t.Errorf("u does not reach the administrator: %v", to)
 	}
 }
+
+func TestAdminActorOnlyWhenUnbounded(t *testing.T) {
+	notIAM := `{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}`
+	notS3 := `{"Effect":"Allow","NotAction":["s3:*"],"Resource":"*"}`
+	u, v, r := escUserARN("u"), escUserARN("v"), escRoleARN("r")
+	boundary := escPolicyARN("iam-only")
+	tests := []struct {
+		name  string
+		build func(f *escFixture)
+		want  []string
+	}{
+		// Everything but IAM is no administrator: attaching
+		// AdministratorAccess to itself adds IAM.
+		{"all but IAM attaches to itself", func(f *escFixture) {
+			f.user("u", escDoc(notIAM, escAllow(u, "iam:AttachUserPolicy")))
+		}, []string{escEdge(u, graph.EdgeCanAccess, escAdmin, graph.Certain, "AttachUserPolicy")}},
+		// Everything but S3 makes itself an administrator, which adds
+		// S3, and makes another user one, which gives that user's holder
+		// S3. Denied the user's credentials, it does not act as the user.
+		{"all but S3 grants to another user", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(notS3,
+				escDeny(v, "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile")))
+			f.user("v")
+		}, []string{
+			escEdge(r, graph.EdgeCanAccess, escAdmin, graph.Certain, "AttachRolePolicy"),
+			escEdge(r, graph.EdgeCanGrant, graph.AWSAdminGrantID(v), graph.Certain, "AttachUserPolicy"),
+		}},
+		// * on * bounded to IAM is no administrator: the role it assumes
+		// has no boundary, and attaching AdministratorAccess to it lifts
+		// the bound.
+		{"bounded * on * attaches to a role it assumes", func(f *escFixture) {
+			f.node(boundary, graph.NodePolicy, "document", escDoc(escAllow("*", "iam:*", "sts:AssumeRole")))
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow("*", "*")), "--", "permissions_boundary", boundary)
+			f.role("q", escTrustAWS(r))
+		}, []string{escEdge(r, graph.EdgeCanAccess, escAdmin, graph.Certain, "AttachRolePolicy")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &escFixture{}
+			tc.build(f)
+			_, edges := escDerive(t, f)
+			got := map[string]bool{}
+			for _, e := range edges {
+				got[escEdge(e.From, e.Kind, e.To, e.Confidence, e.Attr("method"))] = true
+			}
+			for _, w := range tc.want {
+				if !got[w] {
+					t.Errorf("missing %s", w)
+				}
+			}
+		})
+	}
+}
