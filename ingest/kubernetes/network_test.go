@@ -44,3 +44,40 @@ func TestServicesAndNetworkPolicies(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelsWithMergeKeys(t *testing.T) {
+	// kubectl resolves YAML merge keys, so the pods carry app=web and
+	// tier=back, and the Service selects app=web and tier=front. An
+	// explicit key wins over a merged one, and a repeated key takes its
+	// last value.
+	const doc = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels:
+        <<: [&base {app: web, tier: base}, {zone: a, app: other}]
+        tier: back
+        tier: back
+    spec:
+      containers: [{name: api, image: registry.example.org/shop/api:1.0}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector:
+    <<: &sel {app: web}
+    tier: middle
+    tier: front
+  ports: [{port: 80}]
+`
+	res := parseBytes(t, "merge.yaml", []byte(doc))
+	if got := nodeOf(t, res, "k8s:workload:shop/Deployment/api").Attrs["pod_labels"]; got != "app=web,tier=back,zone=a" {
+		t.Errorf("pod_labels = %q, want app=web,tier=back,zone=a", got)
+	}
+	if got := nodeOf(t, res, "k8s:service:shop/web").Attrs["selector"]; got != "app=web,tier=front" {
+		t.Errorf("selector = %q, want app=web,tier=front", got)
+	}
+}
