@@ -1,8 +1,9 @@
 package kubernetes
 
 import (
+	"fmt"
+	"slices"
 	"sort"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -75,6 +76,13 @@ func (r *reader) service(o *object) {
 
 func (r *reader) networkPolicy(o *object) {
 	spec := get(o.n, "spec")
+	if bad, problem := invalidPolicy(spec); problem != "" {
+		// A policy the API server rejects isolates no pod, and reading it
+		// as deny-all would close paths that exist.
+		r.warnf(line(bad, o.line), "NetworkPolicy %s: %s, so the API server rejects it: skipped", label(o.ns, o.name), problem)
+		return
+	}
+
 	n := newNode(graph.K8sNetworkPolicyID(o.ns, o.name), graph.NodePolicy, "network policy "+o.ns+"/"+o.name, "k8s-network-policy")
 	n.SetAttr("namespace", o.ns)
 	n.SetAttr(graph.AttrName, o.name)
@@ -85,9 +93,10 @@ func (r *reader) networkPolicy(o *object) {
 	if len(items(get(sel, "matchExpressions"))) > 0 {
 		n.SetAttr(attrExpressions, "true")
 	}
+
 	types := stringList(get(spec, "policyTypes"))
 	ingress := get(spec, "ingress")
-	if len(types) > 0 && !hasFold(types, "Ingress") {
+	if len(types) > 0 && !slices.Contains(types, "Ingress") {
 		// An egress-only policy leaves the pods' ingress alone.
 		r.node(n, o.line, true)
 		return
@@ -104,11 +113,42 @@ func (r *reader) networkPolicy(o *object) {
 	r.node(n, o.line, true)
 }
 
-func hasFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
+// invalidPolicy returns the first field of a NetworkPolicy spec whose
+// shape the API server rejects, with the problem, or nil and "".
+func invalidPolicy(spec *yaml.Node) (*yaml.Node, string) {
+	sel := get(spec, "podSelector")
+	if !shaped(sel, yaml.MappingNode) {
+		return sel, "podSelector is not a mapping"
+	}
+	if ml := get(sel, "matchLabels"); !shaped(ml, yaml.MappingNode) {
+		return ml, "podSelector.matchLabels is not a mapping"
+	}
+	types := get(spec, "policyTypes")
+	if !shaped(types, yaml.SequenceNode) {
+		return types, "policyTypes is not a list"
+	}
+	for _, t := range items(types) {
+		if v := str(t); v != "Ingress" && v != "Egress" {
+			return t, fmt.Sprintf("policyTypes holds %q, not Ingress or Egress", v)
 		}
 	}
-	return false
+	ingress := get(spec, "ingress")
+	if !shaped(ingress, yaml.SequenceNode) {
+		return ingress, "ingress is not a list"
+	}
+	for i, rule := range items(ingress) {
+		if !shaped(rule, yaml.MappingNode) {
+			return rule, fmt.Sprintf("ingress rule %d is not a mapping", i+1)
+		}
+		if from := get(rule, "from"); !shaped(from, yaml.SequenceNode) {
+			return from, fmt.Sprintf("ingress rule %d: from is not a list", i+1)
+		}
+	}
+	return nil, ""
+}
+
+// shaped reports whether n is absent, null or of the given kind.
+func shaped(n *yaml.Node, kind yaml.Kind) bool {
+	n = deref(n)
+	return n == nil || n.Kind == kind || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }

@@ -1,6 +1,7 @@
 package kubernetes
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -79,5 +80,67 @@ spec:
 	}
 	if got := nodeOf(t, res, "k8s:service:shop/web").Attrs["selector"]; got != "app=web,tier=front" {
 		t.Errorf("selector = %q, want app=web,tier=front", got)
+	}
+}
+
+func TestInvalidNetworkPolicySkipped(t *testing.T) {
+	// The API server rejects each of these policies, so none isolates a
+	// pod. Reading them as deny-all would close paths that exist.
+	const doc = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: selector-text, namespace: shop}
+spec:
+  podSelector: "app=web"
+  ingress: []
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: lower-case, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [ingress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ingress-text, namespace: shop}
+spec:
+  podSelector: {}
+  ingress: "none"
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-text, namespace: shop}
+spec:
+  podSelector: {}
+  ingress:
+    - from: "nowhere"
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: valid, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+`
+	res := parseBytes(t, "policies.yaml", []byte(doc))
+	for _, name := range []string{"selector-text", "lower-case", "ingress-text", "from-text"} {
+		for _, n := range res.Nodes {
+			if n.ID == "k8s:networkpolicy:shop/"+name {
+				t.Errorf("policy %s read as %v, want it skipped", name, n.Attrs)
+			}
+		}
+	}
+	if got := nodeOf(t, res, "k8s:networkpolicy:shop/valid").Attrs["ingress"]; got != "deny" {
+		t.Errorf("valid policy ingress = %q, want deny", got)
+	}
+	wantLines := map[int]bool{5: true, 13: true, 20: true, 28: true}
+	for _, d := range res.Diags {
+		if !wantLines[d.Pos.Line] || !strings.Contains(d.Msg, "the API server rejects") {
+			t.Errorf("unexpected diagnostic %v", d)
+		}
+		delete(wantLines, d.Pos.Line)
+	}
+	if len(wantLines) > 0 {
+		t.Errorf("no diagnostic at lines %v; got %v", wantLines, res.Diags)
 	}
 }
