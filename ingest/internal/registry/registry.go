@@ -21,8 +21,8 @@ type Login struct {
 	// Host is the registry host, DockerHub for Docker Hub.
 	Host string
 	// Vars are the variables the password comes from: those of the
-	// pipeline stages before a --password-stdin login, or of a --password
-	// value.
+	// pipeline stages before a --password-stdin login or of its here-string,
+	// or those of a --password value.
 	Vars []string
 	// AWS marks a password that `aws ecr get-login-password` (or
 	// ecr-public) prints from the job's AWS credentials.
@@ -59,6 +59,8 @@ func ImageHost(r image.Ref) string { return NormalHost(r.Registry) }
 var (
 	varRef   = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 	awsLogin = regexp.MustCompile(`\baws\b.*\becr(-public)?\s+get-login-password\b`)
+	// assignment is a shell variable assignment before a command.
+	assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 )
 
 // Scan returns the logins and pushes of a script, in order. expand, when
@@ -78,10 +80,12 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 		if strings.HasPrefix(strings.TrimSpace(ln), "#") {
 			continue
 		}
-		stages := splitOutside(ln, "|")
-		for si, stage := range stages {
-			for _, cmd := range splitCommands(stage) {
-				words := fields(cmd)
+		// Commands first, then the stages of each command's pipeline, so
+		// that only the stages piped into a login feed its password.
+		for _, cmd := range splitCommands(ln) {
+			stages := splitOutside(cmd, "|")
+			for si, stage := range stages {
+				words := command(fields(strings.TrimSpace(strings.Trim(strings.TrimSpace(stage), "()"))))
 				if len(words) < 2 {
 					continue
 				}
@@ -108,16 +112,51 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 	return logins, pushes
 }
 
+// command returns the words of a command without the prefixes that run
+// it: variable assignments, sudo and its options, and the command, exec
+// and time builtins.
+func command(words []string) []string {
+	for len(words) > 0 {
+		switch w := words[0]; {
+		case w == "sudo":
+			words = words[1:]
+			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+				words = words[1:]
+			}
+		case w == "command" || w == "exec" || w == "time":
+			words = words[1:]
+		case assignment.MatchString(w):
+			words = words[1:]
+		default:
+			return words
+		}
+	}
+	return words
+}
+
 // login reads the arguments of a login command. before are the pipeline
 // stages that feed it.
 func login(args, before []string, expand func(string) string) (Login, bool) {
 	var l Login
 	stdin, host := false, ""
+	var here []string // variables of a here-string (<<<) fed to stdin
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "--password-stdin":
 			stdin = true
+		case strings.HasPrefix(a, "<<<"):
+			src := strings.TrimPrefix(a, "<<<")
+			if src == "" && i+1 < len(args) {
+				i++
+				src = args[i]
+			}
+			here = append(here, refs(src)...)
+		case strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">") || strings.HasPrefix(a, "2>"):
+			// A redirection, whose file is no registry.
+			if a == "<" || a == ">" || a == ">>" || a == "2>" {
+				i++
+			}
 		case a == "-p" || a == "--password":
 			if i+1 < len(args) {
 				l.Vars = append(l.Vars, refs(args[i+1])...)
@@ -137,10 +176,15 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 	if stdin {
 		for _, s := range before {
 			if awsLogin.MatchString(s) {
+				// The password comes from the job's AWS credentials, so the
+				// variables this command reads, such as its region, are no
+				// password.
 				l.AWS = true
+				continue
 			}
 			l.Vars = append(l.Vars, refs(s)...)
 		}
+		l.Vars = append(l.Vars, here...)
 	}
 	if strings.Contains(host, "$") {
 		return l, false // a registry the script computes
@@ -221,8 +265,8 @@ func refs(s string) []string {
 	return out
 }
 
-// splitCommands splits a pipeline stage into its commands at ;, && and
-// ||, and drops the parentheses of subshells.
+// splitCommands splits a line into its commands at ;, && and ||, and
+// drops the parentheses of subshells.
 func splitCommands(s string) []string {
 	var out []string
 	for _, part := range splitOutside(s, ";", "&&", "||") {

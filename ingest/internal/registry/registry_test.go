@@ -73,3 +73,24 @@ func TestNormalHost(t *testing.T) {
 		}
 	}
 }
+
+func TestScanLoginSources(t *testing.T) {
+	// Each login's password comes from the variables listed, and from
+	// nothing else the line reads: the region of an ECR login and a
+	// command before the pipeline are no passwords.
+	script := `aws ecr get-login-password --region "$AWS_DEFAULT_REGION" | docker login --username AWS --password-stdin 111122223333.dkr.ecr.us-east-1.amazonaws.com
+echo "$UNRELATED" > /tmp/x; echo "$QUAY_TOKEN" | docker login -u bot --password-stdin quay.io && echo "$LATER" | wc -c
+docker login -u bot --password-stdin ghcr.io <<< "$GHCR_TOKEN"
+sudo -E docker login -u bot -p "$SUDO_PW" sudo.example.org
+DOCKER_CONFIG=/tmp/d command docker login -u bot --password-stdin env.example.org < /run/secrets/pw`
+	logins, _ := Scan(script, nil)
+	want := []Login{
+		{Host: "111122223333.dkr.ecr.us-east-1.amazonaws.com", AWS: true, Line: 1},
+		{Host: "quay.io", Vars: []string{"QUAY_TOKEN"}, Line: 2},
+		{Host: "ghcr.io", Vars: []string{"GHCR_TOKEN"}, Line: 3},
+		{Host: "sudo.example.org", Vars: []string{"SUDO_PW"}, Line: 4},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
