@@ -47,25 +47,37 @@ func (v *view) linkPodNetwork() {
 	sort.Slice(workloads, func(i, j int) bool { return workloads[i].ID < workloads[j].ID })
 
 	hub := graph.K8sPodNetworkID()
+	pods := podIndex(workloads)
+	// Each pair of the pod network node, or the anonymous caller, and a
+	// workload gets one edge: the first Service that selects the
+	// workload names it, as addEdge keeps the first of equal edges.
+	served, exposed := make([]bool, len(workloads)), make([]bool, len(workloads))
+	ingress := make([]*podAccess, len(workloads))
 	targets := 0
 	for _, svc := range services {
 		ns := svc.Attr("namespace")
-		sel := graph.SplitList(svc.Attr("selector"))
-		for _, w := range workloads {
-			if w.Attr("namespace") != ns || !hasLabels(w, sel) {
-				continue
+		for _, i := range pods.selected(ns, graph.SplitList(svc.Attr("selector"))) {
+			w := workloads[i]
+			if ingress[i] == nil {
+				conf, detail, open := podIngress(w, policies[ns])
+				ingress[i] = &podAccess{conf: conf, detail: detail, open: open}
 			}
-			conf, detail, open := podIngress(w, policies[ns])
-			if !open {
+			a := ingress[i]
+			if !a.open {
 				continue
 			}
 			targets++
-			e := graph.Edge{From: hub, To: w.ID, Kind: graph.EdgeCanInvoke, Confidence: conf, Pos: svc.Pos}
-			e.SetAttr(graph.AttrVia, "service")
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("service %s/%s sends connections on port %s to the workload's pods%s",
-				ns, svc.Attr(graph.AttrName), svc.Attr("ports"), detail))
-			v.addEdge(e)
-			v.outsideInput(svc, w, detail)
+			if !served[i] {
+				served[i] = true
+				e := graph.Edge{From: hub, To: w.ID, Kind: graph.EdgeCanInvoke, Confidence: a.conf, Pos: svc.Pos}
+				e.SetAttr(graph.AttrVia, "service")
+				e.SetAttr(graph.AttrReason, fmt.Sprintf("service %s/%s sends connections on port %s to the workload's pods%s",
+					ns, svc.Attr(graph.AttrName), svc.Attr("ports"), a.detail))
+				v.addEdge(e)
+			}
+			if !exposed[i] {
+				exposed[i] = v.outsideInput(svc, w, a.detail)
+			}
 		}
 	}
 	if targets == 0 {
@@ -88,7 +100,8 @@ func (v *view) linkPodNetwork() {
 // that a NodePort or LoadBalancer Service exposes outside the cluster.
 // Whether the nodes or the load balancer face the internet is not in the
 // manifests, so the edge is possible.
-func (v *view) outsideInput(svc, w graph.Node, detail string) {
+// It reports whether it added the edge.
+func (v *view) outsideInput(svc, w graph.Node, detail string) bool {
 	var exposure string
 	switch svc.Attr("service_type") {
 	case "NodePort":
@@ -99,7 +112,7 @@ func (v *view) outsideInput(svc, w graph.Node, detail string) {
 	case "LoadBalancer":
 		exposure = "exposes its ports through a load balancer; undecided: whether the load balancer faces the internet"
 	default:
-		return
+		return false
 	}
 	e := graph.Edge{From: AnonymousID, To: w.ID, Kind: graph.EdgeCanInvoke, Confidence: graph.Possible, Pos: svc.Pos}
 	e.SetAttr(graph.AttrVia, "service")
@@ -107,6 +120,72 @@ func (v *view) outsideInput(svc, w graph.Node, detail string) {
 		svc.Attr("namespace"), svc.Attr(graph.AttrName), svc.Attr("service_type"), exposure, detail))
 	v.addNode(anonymousNode())
 	v.addEdge(e)
+	return true
+}
+
+// podAccess is the decision of podIngress for one workload: whether other
+// pods can connect to its pods, how surely, and why.
+type podAccess struct {
+	conf   graph.Confidence
+	detail string
+	open   bool
+}
+
+// pods is an index of workloads by namespace and pod label.
+type pods struct {
+	// byLabel lists, per namespace and "key=value" label, the indexes of
+	// the workloads whose pods carry it, ascending.
+	byLabel map[string]map[string][]int
+	labels  []map[string]bool // per workload
+}
+
+// podIndex builds the index of workloads.
+func podIndex(workloads []graph.Node) *pods {
+	p := &pods{byLabel: map[string]map[string][]int{}, labels: make([]map[string]bool, len(workloads))}
+	for i, w := range workloads {
+		ns := w.Attr("namespace")
+		if p.byLabel[ns] == nil {
+			p.byLabel[ns] = map[string][]int{}
+		}
+		p.labels[i] = map[string]bool{}
+		for _, l := range graph.SplitList(w.Attr("pod_labels")) {
+			if !p.labels[i][l] {
+				p.labels[i][l] = true
+				p.byLabel[ns][l] = append(p.byLabel[ns][l], i)
+			}
+		}
+	}
+	return p
+}
+
+// selected returns the indexes of the workloads of a namespace whose pods
+// carry every label of sel, ascending. It reads the workloads with the
+// rarest label of sel only.
+func (p *pods) selected(ns string, sel []string) []int {
+	if len(sel) == 0 {
+		return nil
+	}
+	var rarest []int
+	for i, l := range sel {
+		ws := p.byLabel[ns][l]
+		if i == 0 || len(ws) < len(rarest) {
+			rarest = ws
+		}
+	}
+	var out []int
+	for _, i := range rarest {
+		all := true
+		for _, l := range sel {
+			if !p.labels[i][l] {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // hasLabels reports whether a workload's pods carry every label of sel.
