@@ -226,3 +226,67 @@ func TestAttachConditionExcludingAdministratorAccess(t *testing.T) {
 	}
 	t.Errorf("u does not reach %s", escAdmin)
 }
+
+func TestBoundaryBindsNewAdministrator(t *testing.T) {
+	// u writes an administrator policy into itself, and r into v; both
+	// users keep a permissions boundary that allows only s3 reads and
+	// writing user policies. The administrator they become reads the
+	// bucket but never the secret, and mints no key.
+	f := &escFixture{}
+	boundary := escPolicyARN("s3-only")
+	f.node(boundary, graph.NodePolicy, "document", escDoc(escAllow("*", "s3:GetObject", "iam:PutUserPolicy")))
+	u := f.user("u", escDoc(escAllow(escUserARN("u"), "iam:PutUserPolicy")))
+	v := f.user("v")
+	for i := range f.nodes {
+		if f.nodes[i].ID == u || f.nodes[i].ID == v {
+			f.nodes[i].SetAttr("permissions_boundary", boundary)
+		}
+	}
+	r := f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow(v, "iam:PutUserPolicy")))
+	secret := "arn:aws:secretsmanager:us-east-1:" + escAcct + ":secret:flag"
+	f.node(secret, graph.NodeSecret, "provider", "aws", "type", "secretsmanager", "account", escAcct)
+	bucket := "arn:aws:s3:::data"
+	f.node(bucket, graph.NodeResource, "provider", "aws", "type", "s3-bucket", "account", escAcct)
+	_, edges := escDerive(t, f)
+	out := map[string][]graph.Edge{}
+	for _, e := range edges {
+		out[e.From] = append(out[e.From], e)
+	}
+	// The node each escalation leads to.
+	var uAdmin, vAdmin string
+	for _, e := range out[u] {
+		if e.Kind == graph.EdgeCanAccess && strings.HasPrefix(e.To, "aws:administrator:") {
+			uAdmin = e.To
+		}
+	}
+	for _, e := range out[r] {
+		if e.Kind == graph.EdgeCanGrant {
+			for _, s := range out[e.To] {
+				vAdmin = s.To
+			}
+		}
+	}
+	for who, admin := range map[string]string{"u": uAdmin, "v": vAdmin} {
+		if admin == "" {
+			t.Errorf("%s reaches no administrator", who)
+			continue
+		}
+		reads, mints := false, false
+		for _, e := range out[admin] {
+			switch {
+			case e.To == bucket:
+				reads = true
+			case e.To == secret:
+				t.Errorf("%s's administrator %s reaches the secret, which its boundary denies", who, admin)
+			case e.Kind == graph.EdgeCanMint:
+				mints = true
+			}
+		}
+		if !reads {
+			t.Errorf("%s's administrator %s does not reach the bucket its boundary allows", who, admin)
+		}
+		if mints {
+			t.Errorf("%s's administrator %s mints credentials, which its boundary denies", who, admin)
+		}
+	}
+}
