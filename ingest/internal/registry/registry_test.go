@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -93,4 +94,26 @@ DOCKER_CONFIG=/tmp/d command docker login -u bot --password-stdin env.example.or
 	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
+}
+
+// FuzzScan checks that any script scans without a panic and that every
+// login and push names a line of the script.
+func FuzzScan(f *testing.F) {
+	f.Add("echo \"$PW\" | docker login -u x --password-stdin quay.io && docker push quay.io/a/b:$T")
+	f.Add("aws ecr get-login-password | docker login --password-stdin <<< \"$X\" r.example.org\ndocker buildx build --push -t r.example.org/a .")
+	f.Add("sudo -E podman login -p $P\\\n r.example.org; (cd x && ./tool r.example.org/a)")
+	f.Fuzz(func(t *testing.T, script string) {
+		logins, pushes := Scan(script, func(s string) string { return s })
+		lines := strings.Count(script, "\n") + 1
+		for _, l := range logins {
+			if l.Line < 1 || l.Line > lines {
+				t.Errorf("login at line %d of %d", l.Line, lines)
+			}
+		}
+		for _, p := range pushes {
+			if p.Line < 1 || p.Line > lines {
+				t.Errorf("push at line %d of %d", p.Line, lines)
+			}
+		}
+	})
 }
