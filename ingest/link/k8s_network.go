@@ -205,7 +205,10 @@ func hasLabels(w graph.Node, sel []string) bool {
 // select are closed. Ingress rules that name sources, and selectors with
 // expressions, leave it undecided.
 func podIngress(w graph.Node, pols []graph.Node) (conf graph.Confidence, detail string, open bool) {
-	var selecting, maybe []string
+	// maybe lists the policies whose expressions may select the pods and
+	// that may isolate them, maybeOpen those that admit every source, so
+	// that they open the pods if they select them and close nothing if not.
+	var selecting, maybe, maybeOpen []string
 	deny := true
 	for _, p := range pols {
 		if !hasLabels(w, graph.SplitList(p.Attr("pod_selector"))) {
@@ -213,7 +216,11 @@ func podIngress(w graph.Node, pols []graph.Node) (conf graph.Confidence, detail 
 		}
 		name := p.Attr(graph.AttrName)
 		if p.Attr("selector_expressions") == "true" {
-			maybe = append(maybe, name)
+			if p.Attr("ingress") == "open" {
+				maybeOpen = append(maybeOpen, name)
+			} else {
+				maybe = append(maybe, name)
+			}
 			continue
 		}
 		switch p.Attr("ingress") {
@@ -227,9 +234,10 @@ func podIngress(w graph.Node, pols []graph.Node) (conf graph.Confidence, detail 
 	switch {
 	case len(selecting) == 0 && len(maybe) == 0:
 		return graph.Certain, "", true
-	case len(maybe) == 0 && deny:
+	case len(maybe) == 0 && len(maybeOpen) == 0 && deny:
 		return "", "", false
 	}
-	return graph.Possible, "; undecided: network policies " + strings.Join(append(selecting, maybe...), ", ") +
+	names := append(append(selecting, maybe...), maybeOpen...)
+	return graph.Possible, "; undecided: network policies " + strings.Join(names, ", ") +
 		" restrict ingress to sources the input does not resolve", true
 }

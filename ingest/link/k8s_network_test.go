@@ -24,6 +24,7 @@ func TestPodNetwork(t *testing.T) {
 	}
 	cache, batch, front := wl("data", "cache", "app=store,tier=cache"), wl("data", "batch", "app=batch"), wl("web", "front", "app=front")
 	tool, api := wl("default", "tool", "app=tool"), wl("default", "api", "app=api,version=2")
+	ops := wl("ops", "ops", "app=ops")
 	nodes := []graph.Node{cache, batch, front, tool, api,
 		svc("data", "cache", "ClusterIP", "app=store,tier=cache"),
 		svc("data", "batch", "ClusterIP", "app=batch"),
@@ -36,8 +37,13 @@ func TestPodNetwork(t *testing.T) {
 		pol("data", "deny-all", "", "deny"),
 		pol("data", "from-web", "tier=cache", "rules"),
 		// front: an open policy whose selector has expressions may or may
-		// not select it.
+		// not select it. Either way nothing isolates front.
 		pol("web", "allow-any", "", "open", "selector_expressions", "true"),
+		// ops: deny-all isolates it, and an open policy whose selector has
+		// expressions may or may not admit every source to it.
+		ops, svc("ops", "ops", "ClusterIP", "app=ops"),
+		pol("ops", "deny-all", "", "deny"),
+		pol("ops", "allow-any", "", "open", "selector_expressions", "true"),
 	}
 	hub := graph.K8sPodNetworkID()
 	want := []string{
@@ -48,7 +54,9 @@ func TestPodNetwork(t *testing.T) {
 		front.ID + " -> " + hub + " (certain)",
 		hub + " -> " + api.ID + " (certain)",
 		hub + " -> " + cache.ID + " (possible)",
-		hub + " -> " + front.ID + " (possible)",
+		hub + " -> " + front.ID + " (certain)",
+		hub + " -> " + ops.ID + " (possible)",
+		ops.ID + " -> " + hub + " (certain)",
 		tool.ID + " -> " + hub + " (certain)",
 	}
 	got := derive(t, nodes, nil, graph.EdgeCanInvoke)
