@@ -12,7 +12,7 @@ import (
 
 // BenchmarkPodNetwork derives the pod network of one crowded namespace:
 // 1000 workloads whose pods carry 20 labels, and 1000 Services whose
-// 20-label selectors each pick a seventh of them, with one NetworkPolicy
+// 19-label selectors each pick a seventh of them, with one NetworkPolicy
 // that names sources.
 func BenchmarkPodNetwork(b *testing.B) {
 	const workloads, services, labels = 1000, 1000, 20

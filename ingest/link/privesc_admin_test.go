@@ -228,10 +228,10 @@ func TestAttachConditionExcludingAdministratorAccess(t *testing.T) {
 }
 
 func TestBoundaryBindsNewAdministrator(t *testing.T) {
-	// u writes an administrator policy into itself, and r into v; both
-	// users keep a permissions boundary that allows only s3 reads and
-	// writing user policies. The administrator they become reads the
-	// bucket but never the secret, and mints no key.
+	// u writes an administrator policy into itself, and r writes one into
+	// v. Both users keep a permissions boundary that allows only S3 reads
+	// and writing user policies. So the administrator each becomes reads
+	// the bucket, never the secret, and mints no key.
 	f := &escFixture{}
 	boundary := escPolicyARN("s3-only")
 	f.node(boundary, graph.NodePolicy, "document", escDoc(escAllow("*", "s3:GetObject", "iam:PutUserPolicy")))
@@ -247,11 +247,13 @@ func TestBoundaryBindsNewAdministrator(t *testing.T) {
 	f.node(secret, graph.NodeSecret, "provider", "aws", "type", "secretsmanager", "account", escAcct)
 	bucket := "arn:aws:s3:::data"
 	f.node(bucket, graph.NodeResource, "provider", "aws", "type", "s3-bucket", "account", escAcct)
+
 	_, edges := escDerive(t, f)
 	out := map[string][]graph.Edge{}
 	for _, e := range edges {
 		out[e.From] = append(out[e.From], e)
 	}
+
 	// The node each escalation leads to.
 	var uAdmin, vAdmin string
 	for _, e := range out[u] {
@@ -266,6 +268,7 @@ func TestBoundaryBindsNewAdministrator(t *testing.T) {
 			}
 		}
 	}
+
 	for who, admin := range map[string]string{"u": uAdmin, "v": vAdmin} {
 		if admin == "" {
 			t.Errorf("%s reaches no administrator", who)
