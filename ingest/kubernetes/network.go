@@ -24,6 +24,7 @@ const (
 	attrPodSelector = "pod_selector"
 	attrExpressions = "selector_expressions"
 	attrIngress     = "ingress"
+	attrEgress      = "egress" // the same for egress: deny, open or rules
 )
 
 // labelList returns a label map as sorted "key=value" entries.
@@ -94,23 +95,31 @@ func (r *reader) networkPolicy(o *object) {
 		n.SetAttr(attrExpressions, "true")
 	}
 
+	// Without policyTypes a policy limits ingress, and egress too when it
+	// has egress rules, as the API server defaults them.
 	types := stringList(get(spec, "policyTypes"))
-	ingress := get(spec, "ingress")
-	if len(types) > 0 && !slices.Contains(types, "Ingress") {
-		// An egress-only policy leaves the pods' ingress alone.
-		r.node(n, o.line, true)
-		return
+	egress := get(spec, "egress")
+	if len(types) == 0 || slices.Contains(types, "Ingress") {
+		n.SetAttr(attrIngress, ruleMode(get(spec, "ingress"), "from"))
 	}
+	if slices.Contains(types, "Egress") || len(types) == 0 && len(items(egress)) > 0 {
+		n.SetAttr(attrEgress, ruleMode(egress, "to"))
+	}
+	r.node(n, o.line, true)
+}
+
+// ruleMode returns how the ingress or egress rules of a policy limit its
+// pods' traffic: deny (no rule), open (a rule without peers, the from or
+// to field) or rules (every rule names peers).
+func ruleMode(rules *yaml.Node, peers string) string {
 	mode := "deny"
-	for _, rule := range items(ingress) {
+	for _, rule := range items(rules) {
 		mode = "rules"
-		if len(items(get(rule, "from"))) == 0 {
-			mode = "open"
-			break
+		if len(items(get(rule, peers))) == 0 {
+			return "open"
 		}
 	}
-	n.SetAttr(attrIngress, mode)
-	r.node(n, o.line, true)
+	return mode
 }
 
 // invalidPolicy returns the first field of a NetworkPolicy spec whose
@@ -132,16 +141,18 @@ func invalidPolicy(spec *yaml.Node) (*yaml.Node, string) {
 			return t, fmt.Sprintf("policyTypes holds %q, not Ingress or Egress", v)
 		}
 	}
-	ingress := get(spec, "ingress")
-	if !shaped(ingress, yaml.SequenceNode) {
-		return ingress, "ingress is not a list"
-	}
-	for i, rule := range items(ingress) {
-		if !shaped(rule, yaml.MappingNode) {
-			return rule, fmt.Sprintf("ingress rule %d is not a mapping", i+1)
+	for _, dir := range [][2]string{{"ingress", "from"}, {"egress", "to"}} {
+		rules := get(spec, dir[0])
+		if !shaped(rules, yaml.SequenceNode) {
+			return rules, dir[0] + " is not a list"
 		}
-		if from := get(rule, "from"); !shaped(from, yaml.SequenceNode) {
-			return from, fmt.Sprintf("ingress rule %d: from is not a list", i+1)
+		for i, rule := range items(rules) {
+			if !shaped(rule, yaml.MappingNode) {
+				return rule, fmt.Sprintf("%s rule %d is not a mapping", dir[0], i+1)
+			}
+			if peers := get(rule, dir[1]); !shaped(peers, yaml.SequenceNode) {
+				return peers, fmt.Sprintf("%s rule %d: %s is not a list", dir[0], i+1, dir[1])
+			}
 		}
 	}
 	return nil, ""

@@ -35,8 +35,9 @@ func TestServicesAndNetworkPolicies(t *testing.T) {
 		{"k8s:networkpolicy:data/deny-all", base("data", "deny-all", "k8s-network-policy", "ingress", "deny")},
 		{"k8s:networkpolicy:data/from-web", base("data", "from-web", "k8s-network-policy", "pod_selector", "tier=cache", "ingress", "rules")},
 		{"k8s:networkpolicy:web/allow-any", base("web", "allow-any", "k8s-network-policy", "selector_expressions", "true", "ingress", "open")},
-		// An egress-only policy leaves ingress alone.
-		{"k8s:networkpolicy:web/egress-only", base("web", "egress-only", "k8s-network-policy")},
+		// An egress-only policy leaves ingress alone, and its empty
+		// egress list denies every destination.
+		{"k8s:networkpolicy:web/egress-only", base("web", "egress-only", "k8s-network-policy", "egress", "deny")},
 	}
 	for _, tt := range tests {
 		n := nodeOf(t, res, tt.id)
@@ -142,5 +143,57 @@ spec:
 	}
 	if len(wantLines) > 0 {
 		t.Errorf("no diagnostic at lines %v; got %v", wantLines, res.Diags)
+	}
+}
+
+func TestNetworkPolicyEgress(t *testing.T) {
+	// Egress counts when policyTypes lists it, or, without policyTypes,
+	// when the policy has egress rules.
+	const doc = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-out, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: dns-only, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  egress:
+    - to: [{namespaceSelector: {}}]
+      ports: [{port: 53, protocol: UDP}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: any-out, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  ingress: [{}]
+  egress: [{ports: [{port: 443}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: empty-egress, namespace: shop}
+spec:
+  podSelector: {}
+  egress: []
+`
+	res := parseBytes(t, "egress.yaml", []byte(doc))
+	for name, want := range map[string][2]string{
+		"deny-out":     {"", "deny"},
+		"dns-only":     {"deny", "rules"},
+		"any-out":      {"open", "open"},
+		"empty-egress": {"deny", ""},
+	} {
+		attrs := nodeOf(t, res, "k8s:networkpolicy:shop/"+name).Attrs
+		if got := attrs["ingress"]; got != want[0] {
+			t.Errorf("%s: ingress = %q, want %q", name, got, want[0])
+		}
+		if got := attrs["egress"]; got != want[1] {
+			t.Errorf("%s: egress = %q, want %q", name, got, want[1])
+		}
 	}
 }

@@ -11,15 +11,16 @@ import (
 // The pod network. A pod can open connections to the pods behind every
 // Service of the cluster unless a NetworkPolicy isolates them, and a
 // NodePort or LoadBalancer Service also takes connections from outside.
-// The rules below turn that into application input: each workload
-// CAN_INVOKE the pod network node (graph.ViaPodNetwork), the node
-// CAN_INVOKE each workload a Service selects, and the anonymous caller
-// CAN_INVOKE each workload an outside-facing Service selects.
+// The rules below turn that into application input: each workload whose
+// egress no NetworkPolicy closes CAN_INVOKE the pod network node
+// (graph.ViaPodNetwork), the node CAN_INVOKE each workload a Service
+// selects, and the anonymous caller CAN_INVOKE each workload an
+// outside-facing Service selects.
 //
 // NOTE: only pods behind a Service are targets, though on a flat network
 // every pod IP accepts connections. NetworkPolicy peers (namespace and pod selectors,
-// address blocks) are not evaluated: a policy with ingress rules makes the
-// step possible.
+// address blocks) are not evaluated: a policy with ingress or egress rules
+// makes the step possible.
 
 // linkPodNetwork derives the edges of the pod network.
 func (v *view) linkPodNetwork() {
@@ -37,10 +38,18 @@ func (v *view) linkPodNetwork() {
 	if len(workloads) == 0 || len(services) == 0 {
 		return
 	}
-	policies := map[string][]graph.Node{} // by namespace
+	// The policies that limit ingress, and egress, by namespace.
+	policies, egress := map[string][]graph.Node{}, map[string][]graph.Node{}
 	for _, p := range v.byKind[graph.NodePolicy] {
-		if p.Attr("type") == "k8s-network-policy" && p.Attr("ingress") != "" {
-			policies[p.Attr("namespace")] = append(policies[p.Attr("namespace")], p)
+		if p.Attr("type") != "k8s-network-policy" {
+			continue
+		}
+		ns := p.Attr("namespace")
+		if p.Attr("ingress") != "" {
+			policies[ns] = append(policies[ns], p)
+		}
+		if p.Attr("egress") != "" {
+			egress[ns] = append(egress[ns], p)
 		}
 	}
 	sort.Slice(services, func(i, j int) bool { return services[i].ID < services[j].ID })
@@ -59,7 +68,7 @@ func (v *view) linkPodNetwork() {
 		for _, i := range pods.selected(ns, graph.SplitList(svc.Attr("selector"))) {
 			w := workloads[i]
 			if ingress[i] == nil {
-				conf, detail, open := podIngress(w, policies[ns])
+				conf, detail, open := podTraffic(w, policies[ns], ingressRules)
 				ingress[i] = &podAccess{conf: conf, detail: detail, open: open}
 			}
 			a := ingress[i]
@@ -89,9 +98,13 @@ func (v *view) linkPodNetwork() {
 	n.SetAttr("scope", "true")
 	v.addNode(n)
 	for _, w := range workloads {
-		e := graph.Edge{From: w.ID, To: hub, Kind: graph.EdgeCanInvoke, Confidence: graph.Certain, Pos: w.Pos}
+		conf, detail, open := podTraffic(w, egress[w.Attr("namespace")], egressRules)
+		if !open {
+			continue
+		}
+		e := graph.Edge{From: w.ID, To: hub, Kind: graph.EdgeCanInvoke, Confidence: conf, Pos: w.Pos}
 		e.SetAttr(graph.AttrVia, graph.ViaPodNetwork)
-		e.SetAttr(graph.AttrReason, "the workload's pods can open connections over the cluster's pod network")
+		e.SetAttr(graph.AttrReason, "the workload's pods can open connections over the cluster's pod network"+detail)
 		v.addEdge(e)
 	}
 }
@@ -123,8 +136,8 @@ func (v *view) outsideInput(svc, w graph.Node, detail string) bool {
 	return true
 }
 
-// podAccess is the decision of podIngress for one workload: whether other
-// pods can connect to its pods, how surely, and why.
+// podAccess is the decision of podTraffic on ingress for one workload:
+// whether other pods can connect to its pods, how surely, and why.
 type podAccess struct {
 	conf   graph.Confidence
 	detail string
@@ -199,15 +212,16 @@ func hasLabels(w graph.Node, sel []string) bool {
 	return true
 }
 
-// podIngress decides whether the NetworkPolicies of a workload's namespace
-// let other pods connect to its pods. Policies add up: one that admits
-// every source opens the pods, and pods that only deny-all policies
-// select are closed. Ingress rules that name sources, and selectors with
-// expressions, leave it undecided.
-func podIngress(w graph.Node, pols []graph.Node) (conf graph.Confidence, detail string, open bool) {
+// podTraffic decides whether the NetworkPolicies of a workload's
+// namespace let other pods connect to its pods (ingressRules), or its
+// pods connect to others (egressRules). Policies add up: one that admits
+// every peer opens the pods, and pods that only deny-all policies select
+// are closed. Rules that name peers, and selectors with expressions, leave
+// it undecided.
+func podTraffic(w graph.Node, pols []graph.Node, d trafficRules) (conf graph.Confidence, detail string, open bool) {
 	// maybe lists the policies whose expressions may select the pods and
-	// that may isolate them, maybeOpen those that admit every source, so
-	// that they open the pods if they select them and close nothing if not.
+	// that may isolate them, maybeOpen those that admit every peer, so that
+	// they open the pods if they select them and close nothing if not.
 	var selecting, maybe, maybeOpen []string
 	deny := true
 	for _, p := range pols {
@@ -216,16 +230,16 @@ func podIngress(w graph.Node, pols []graph.Node) (conf graph.Confidence, detail 
 		}
 		name := p.Attr(graph.AttrName)
 		if p.Attr("selector_expressions") == "true" {
-			if p.Attr("ingress") == "open" {
+			if p.Attr(d.attr) == "open" {
 				maybeOpen = append(maybeOpen, name)
 			} else {
 				maybe = append(maybe, name)
 			}
 			continue
 		}
-		switch p.Attr("ingress") {
+		switch p.Attr(d.attr) {
 		case "open":
-			return graph.Certain, "; network policy " + name + " admits every source", true
+			return graph.Certain, "; network policy " + name + " " + d.open, true
 		case "rules":
 			deny = false
 		}
@@ -238,6 +252,18 @@ func podIngress(w graph.Node, pols []graph.Node) (conf graph.Confidence, detail 
 		return "", "", false
 	}
 	names := append(append(selecting, maybe...), maybeOpen...)
-	return graph.Possible, "; undecided: network policies " + strings.Join(names, ", ") +
-		" restrict ingress to sources the input does not resolve", true
+	return graph.Possible, "; undecided: network policies " + strings.Join(names, ", ") + " " + d.restrict, true
 }
+
+// trafficRules names the NetworkPolicy attribute of one direction of
+// traffic, and the words that explain its rules.
+type trafficRules struct {
+	attr, open, restrict string
+}
+
+var (
+	ingressRules = trafficRules{attr: "ingress", open: "admits every source",
+		restrict: "restrict ingress to sources the input does not resolve"}
+	egressRules = trafficRules{attr: "egress", open: "allows every destination",
+		restrict: "restrict egress to destinations the input does not resolve"}
+)

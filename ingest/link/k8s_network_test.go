@@ -70,3 +70,35 @@ func TestPodNetwork(t *testing.T) {
 		t.Errorf("CAN_INVOKE without services = %v, want none", got)
 	}
 }
+
+func TestPodNetworkEgress(t *testing.T) {
+	// a's pods may send nothing, b's only to the destinations its policy
+	// names, and c's anywhere. A Service selects c so that the pod
+	// network has a target.
+	wl := func(name string) graph.Node {
+		return node(graph.K8sWorkloadID("out", "Deployment", name), graph.NodeRuntime,
+			"provider", "kubernetes", "type", "k8s-workload", "namespace", "out", "name", name, "pod_labels", "app="+name)
+	}
+	pol := func(name, selector, egress string) graph.Node {
+		return node(graph.K8sNetworkPolicyID("out", name), graph.NodePolicy, "provider", "kubernetes",
+			"type", "k8s-network-policy", "namespace", "out", "name", name, "pod_selector", selector, "egress", egress)
+	}
+	a, b, c := wl("a"), wl("b"), wl("c")
+	nodes := []graph.Node{a, b, c,
+		node(graph.K8sServiceID("out", "c"), graph.NodeResource, "provider", "kubernetes", "type", "k8s-service",
+			"namespace", "out", "name", "c", "service_type", "ClusterIP", "selector", "app=c", "ports", "80"),
+		pol("deny-a", "app=a", "deny"),
+		pol("dns-b", "app=b", "rules"),
+	}
+	hub := graph.K8sPodNetworkID()
+	want := []string{
+		b.ID + " -> " + hub + " (possible)",
+		c.ID + " -> " + hub + " (certain)",
+		hub + " -> " + c.ID + " (certain)",
+	}
+	sort.Strings(want)
+	got := derive(t, nodes, nil, graph.EdgeCanInvoke)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_INVOKE (-want +got):\n%s", diff)
+	}
+}
