@@ -28,12 +28,13 @@ import (
 const escAdminDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 
 // escIsAdminActor reports whether one of the principal's own policies
-// allows every action on every resource without a condition, and its
-// permissions boundary, if any, does too. Such a principal gains nothing
-// by making itself or another identity an administrator: the Deny
-// statements and service control policies that bind it bind the new
-// policy too. A narrower boundary binds only the principal, not the
-// identities it can make administrators.
+// allows every action on every resource without a condition, none of them
+// denies anything, and its permissions boundary, if any, allows
+// everything too. Such a principal gains nothing by making itself or
+// another identity an administrator, since the service control policies
+// that bind it bind the new policy too. A Deny statement or a narrower
+// boundary binds only the principal, not the identities it can make
+// administrators, and an administrator can remove its own Deny.
 func escIsAdminActor(p *principal) bool {
 	if p.boundaryUnknown != "" {
 		return false
@@ -43,12 +44,16 @@ func escIsAdminActor(p *principal) bool {
 			return false
 		}
 	}
+	all := false
 	for _, np := range p.policies {
-		if escAllowsAll(np.Policy) {
-			return true
+		for i := range np.Policy.Statements {
+			if np.Policy.Statements[i].Effect == "Deny" {
+				return false
+			}
 		}
+		all = all || escAllowsAll(np.Policy)
 	}
-	return false
+	return all
 }
 
 // escAllowsAll reports whether a statement of a policy allows every

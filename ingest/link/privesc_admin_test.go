@@ -183,6 +183,14 @@ func TestAdminActorOnlyWhenUnbounded(t *testing.T) {
 			escEdge(r, graph.EdgeCanAccess, escAdmin, graph.Certain, "AttachRolePolicy"),
 			escEdge(r, graph.EdgeCanGrant, graph.AWSAdminGrantID(v), graph.Certain, "AttachUserPolicy"),
 		}},
+		// * on * with a Deny of everything but attaching user policies is
+		// no administrator: the Deny binds the role, not the user it makes
+		// an administrator.
+		{"* on * denied all but attaching grants to a user", func(f *escFixture) {
+			f.role("r", escTrustService("lambda.amazonaws.com"), escDoc(escAllow("*", "*"),
+				`{"Effect":"Deny","NotAction":["iam:AttachUserPolicy"],"Resource":"*"}`))
+			f.user("v")
+		}, []string{escEdge(r, graph.EdgeCanGrant, graph.AWSAdminGrantID(v), graph.Certain, "AttachUserPolicy")}},
 		// * on * bounded to IAM is no administrator: the role it assumes
 		// has no boundary, and attaching AdministratorAccess to it lifts
 		// the bound.
