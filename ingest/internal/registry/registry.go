@@ -86,6 +86,9 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 			stages := splitOutside(cmd, "|")
 			for si, stage := range stages {
 				words := command(fields(strings.TrimSpace(strings.Trim(strings.TrimSpace(stage), "()"))))
+				if len(words) > 0 && containerTools[words[0]] {
+					words = append(words[:1], options(words[1:])...)
+				}
 				if len(words) < 2 {
 					continue
 				}
@@ -110,6 +113,31 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 		}
 	}
 	return logins, pushes
+}
+
+// containerTools are the commands that log in to registries and push.
+var containerTools = map[string]bool{"docker": true, "podman": true, "buildah": true}
+
+// valueOptions are the options of those tools, global or of login, that
+// take their value as the next word.
+var valueOptions = map[string]bool{
+	"--config": true, "-c": true, "--context": true, "-H": true, "--host": true, "-l": true, "--log-level": true,
+	"--tlscacert": true, "--tlscert": true, "--tlskey": true,
+	"--root": true, "--runroot": true, "--storage-driver": true, "--storage-opt": true, "--url": true,
+	"--connection": true, "--identity": true, "--tmpdir": true, "--runtime": true, "--cgroup-manager": true,
+	"--authfile": true, "--cert-dir": true, "--compat-auth-file": true, "--registries-conf": true,
+	"--registries-conf-dir": true,
+}
+
+// options returns the words after a tool's global options.
+func options(words []string) []string {
+	for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+		if valueOptions[words[0]] && len(words) > 1 {
+			words = words[1:]
+		}
+		words = words[1:]
+	}
+	return words
 }
 
 // command returns the words of a command without the prefixes that run
@@ -139,7 +167,7 @@ func command(words []string) []string {
 func login(args, before []string, expand func(string) string) (Login, bool) {
 	var l Login
 	stdin, host := false, ""
-	var here []string // variables of a here-string (<<<) fed to stdin
+	var hereVars []string // variables of a here-string (<<<) fed to stdin
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -151,7 +179,7 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 				i++
 				src = args[i]
 			}
-			here = append(here, refs(src)...)
+			hereVars = append(hereVars, refs(src)...)
 		case strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">") || strings.HasPrefix(a, "2>"):
 			// A redirection, whose file is no registry.
 			if a == "<" || a == ">" || a == ">>" || a == "2>" {
@@ -164,7 +192,7 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 			}
 		case strings.HasPrefix(a, "--password="):
 			l.Vars = append(l.Vars, refs(strings.TrimPrefix(a, "--password="))...)
-		case a == "-u" || a == "--username":
+		case a == "-u" || a == "--username" || valueOptions[a]:
 			i++
 		case strings.HasPrefix(a, "-"):
 		default:
@@ -184,7 +212,7 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 			}
 			l.Vars = append(l.Vars, refs(s)...)
 		}
-		l.Vars = append(l.Vars, here...)
+		l.Vars = append(l.Vars, hereVars...)
 	}
 	if strings.Contains(host, "$") {
 		return l, false // a registry the script computes

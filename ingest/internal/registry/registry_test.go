@@ -117,3 +117,28 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+func TestScanOptionValues(t *testing.T) {
+	// Options that take a value, before the subcommand or among the login
+	// arguments, name no registry and hide no subcommand.
+	script := `docker --config "$HOME/.docker-ci" login -u bot -p "$CFG_PW" cfg.example.org
+podman login --authfile /tmp/auth.json -u bot -p "$AUTH_PW" auth.example.org
+docker -H tcp://127.0.0.1:2375 push cfg.example.org/team/app:1
+podman --root /var/lib/ci push auth.example.org/team/app:1`
+	logins, pushes := Scan(script, nil)
+	want := []Login{
+		{Host: "cfg.example.org", Vars: []string{"CFG_PW"}, Line: 1},
+		{Host: "auth.example.org", Vars: []string{"AUTH_PW"}, Line: 2},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, p := range pushes {
+		got = append(got, fmt.Sprintf("%s %v %d", p.Image.Name(), p.Direct, p.Line))
+	}
+	wantPushes := []string{"cfg.example.org/team/app true 3", "auth.example.org/team/app true 4"}
+	if diff := cmp.Diff(wantPushes, got); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
