@@ -241,8 +241,12 @@ func pushed(args []string, expand func(string) string) []image.Ref {
 		var tags []string
 		for i, a := range args {
 			switch {
-			case a == "--push", a == "--output=type=registry":
+			case a == "--push":
 				push = true
+			case (a == "-o" || a == "--output") && i+1 < len(args):
+				push = push || pushOutput(args[i+1])
+			case strings.HasPrefix(a, "--output="):
+				push = push || pushOutput(strings.TrimPrefix(a, "--output="))
 			case (a == "-t" || a == "--tag") && i+1 < len(args):
 				tags = append(tags, args[i+1])
 			case strings.HasPrefix(a, "--tag="):
@@ -258,6 +262,17 @@ func pushed(args []string, expand func(string) string) []image.Ref {
 		}
 	}
 	return out
+}
+
+// pushOutput reports whether a build output (buildx --output) pushes
+// the image: type=registry, or an image output with push=true.
+func pushOutput(spec string) bool {
+	attrs := map[string]string{}
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		attrs[k] = v
+	}
+	return attrs["type"] == "registry" || attrs["type"] == "image" && attrs["push"] == "true"
 }
 
 // namedImage reads an argument that names an image with its registry

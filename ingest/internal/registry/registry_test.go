@@ -142,3 +142,22 @@ podman --root /var/lib/ci push auth.example.org/team/app:1`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanBuildOutputs(t *testing.T) {
+	// Each build pushes its tag to the registry: buildx exports to a
+	// registry with --push, or with an output of type registry or an
+	// image output with push=true, however the option is spelled.
+	script := `docker buildx build -o type=registry -t r.example.org/a/one:1 .
+docker buildx build --output type=image,push=true --tag r.example.org/a/two:1 .
+docker buildx build --output=type=image,name=r.example.org/a/x,push=true -t r.example.org/a/three .
+docker buildx build --output type=docker -t r.example.org/a/local .`
+	_, pushes := Scan(script, nil)
+	var got []string
+	for _, p := range pushes {
+		got = append(got, p.Image.Name())
+	}
+	want := []string{"r.example.org/a/one", "r.example.org/a/two", "r.example.org/a/three"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
