@@ -118,6 +118,13 @@ func AWSHostUserID(runtimeID, user string) string {
 // administrator by privilege escalation does.
 func AWSAdministratorID(account string) string { return "aws:administrator:" + account }
 
+// AWSBoundedAdministratorID returns the id of an administrator of an AWS
+// account whose permissions boundary, the policy ARN boundary, still
+// limits what it does.
+func AWSBoundedAdministratorID(account, boundary string) string {
+	return AWSAdministratorID(account) + "/bounded-by/" + boundary
+}
+
 // AWSAdminGrantID returns the id of an identity once an administrator
 // policy is attached to it or written into it. It stands apart from the
 // identity because the grant widens the reach only of whoever holds it.

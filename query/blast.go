@@ -202,9 +202,10 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		frontier = append(frontier, v)
 	}
 	var out, in []*graph.Edge
-	// parked holds, per holder, the CAN_GRANT edges the walk met before
-	// it held their holder.
-	parked := map[string][]parkedGrant{}
+	// grants lists, per holder, the CAN_GRANT edges the walk met. The walk
+	// takes each again whenever it reaches the holder or holds it more
+	// surely, because a grant counts only as surely as its holder is held.
+	grants := map[string][]metGrant{}
 	fwd := forwardKinds(opt)
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
@@ -249,9 +250,11 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			conf := pv.reached.Confidence.Weaker(e.Confidence)
 			if e.Kind == graph.EdgeCanGrant {
 				holder := e.Attr(graph.AttrHolder)
+				if !replay {
+					grants[holder] = append(grants[holder], metGrant{e: e, from: from})
+				}
 				hv := visits[holder]
 				if hv == nil || hv.inspected {
-					parked[holder] = append(parked[holder], parkedGrant{e: e, from: from})
 					return
 				}
 				conf = conf.Weaker(hv.reached.Confidence)
@@ -292,12 +295,9 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 				next = append(next, cur)
 			}
 			if !inspects {
-				// Grants waiting for the walk to hold this identity count now.
-				if ps := parked[to]; len(ps) > 0 {
-					delete(parked, to)
-					for _, p := range ps {
-						step(p.e, p.from, p.e.To, false, true)
-					}
+				// The grants to this identity now count, or count more surely.
+				for _, p := range grants[to] {
+					step(p.e, p.from, p.e.To, false, true)
 				}
 			}
 		}
@@ -335,9 +335,9 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	return settle(ctx, r, res, all, load, func(v *visit) Hop { return hopOf(v.parent, v.rev) })
 }
 
-// parkedGrant is a CAN_GRANT edge met before the walk held its holder,
-// and the node the walk left it from.
-type parkedGrant struct {
+// metGrant is a CAN_GRANT edge the walk met, with the node the walk left
+// it from.
+type metGrant struct {
 	e    *graph.Edge
 	from string
 }

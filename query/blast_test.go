@@ -436,3 +436,42 @@ func TestGrantToHeldIdentity(t *testing.T) {
 		}
 	}
 }
+
+func TestGrantFollowsHolderUpgrade(t *testing.T) {
+	// The walk first holds the holder only possibly (a possible CAN_ASSUME
+	// at depth 1) and takes the grant at depth 2 as possible. At depth 3 a
+	// minted key makes it hold the holder for certain. The grantor is
+	// certain too, so the grant, and the administrator behind it, become
+	// certain.
+	const (
+		grantor = "arn:aws:iam::111122223333:role/grantor"
+		late    = "arn:aws:iam::111122223333:user/late"
+		admin   = "aws:administrator:111122223333"
+		key     = "secret:aws:key/late"
+	)
+	lates := late + "#administrator"
+	s := newG().
+		edge(user, graph.EdgeCanAssume, late, "possible").
+		edge(user, graph.EdgeCanAssume, grantor).
+		edge(grantor, graph.EdgeCanGrant, lates, "holder="+late).
+		edge(user, graph.EdgeCanAssume, role).
+		edge(role, graph.EdgeCanMint, key).
+		edge(key, graph.EdgeAuthenticatesAs, late).
+		edge(lates, graph.EdgeCanAssume, admin).
+		store(t)
+	for _, r := range []graph.Reader{s, generic{s}} {
+		ns, _ := s.Nodes(context.Background(), []string{user})
+		res, err := BlastRadius(context.Background(), r, ns, user, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x := res.Get(late); x == nil || x.Confidence != graph.Certain {
+			t.Fatalf("%T: holder reached as %+v, want certain", r, x)
+		}
+		for _, id := range []string{lates, admin} {
+			if x := res.Get(id); x == nil || x.Confidence != graph.Certain {
+				t.Errorf("%T: %s reached as %+v, want certain", r, id, x)
+			}
+		}
+	}
+}

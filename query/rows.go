@@ -141,9 +141,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 	var refs []memstore.EdgeRef
 	lazy := &lazyEdges{rows: rows, flaws: flaws}
 	var out, in []memstore.EdgeRef
-	// parked holds, per holder row, the CAN_GRANT edges met before the
-	// walk held their holder.
-	parked := map[uint32][]memstore.EdgeRef{}
+	// grants lists, per holder row, the CAN_GRANT edges the walk met. The
+	// walk takes each again whenever it reaches the holder or holds it
+	// more surely.
+	grants := map[uint32][]memstore.EdgeRef{}
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -211,9 +212,11 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				if !ok {
 					return // a holder without a row is never held
 				}
+				if !replay {
+					grants[hrow] = append(grants[hrow], ref)
+				}
 				hv := w.get(hrow)
 				if hv == nil || hv.inspected {
-					parked[hrow] = append(parked[hrow], ref)
 					return
 				}
 				conf = conf.Weaker(hv.reached.Confidence)
@@ -251,11 +254,8 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				next = append(next, to)
 			}
 			if !inspects {
-				if refs := parked[to]; len(refs) > 0 {
-					delete(parked, to)
-					for _, r := range refs {
-						step(r, r.From, r.To, false, true)
-					}
+				for _, r := range grants[to] {
+					step(r, r.From, r.To, false, true)
 				}
 			}
 		}

@@ -1,8 +1,9 @@
 package kubernetes
 
 import (
+	"fmt"
+	"slices"
 	"sort"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -23,6 +24,7 @@ const (
 	attrPodSelector = "pod_selector"
 	attrExpressions = "selector_expressions"
 	attrIngress     = "ingress"
+	attrEgress      = "egress" // the same for egress: deny, open or rules
 )
 
 // labelList returns a label map as sorted "key=value" entries.
@@ -75,6 +77,13 @@ func (r *reader) service(o *object) {
 
 func (r *reader) networkPolicy(o *object) {
 	spec := get(o.n, "spec")
+	if bad, problem := invalidPolicy(spec); problem != "" {
+		// A policy the API server rejects isolates no pod, and reading it
+		// as deny-all would close paths that exist.
+		r.warnf(line(bad, o.line), "NetworkPolicy %s: %s, so the API server rejects it: skipped", label(o.ns, o.name), problem)
+		return
+	}
+
 	n := newNode(graph.K8sNetworkPolicyID(o.ns, o.name), graph.NodePolicy, "network policy "+o.ns+"/"+o.name, "k8s-network-policy")
 	n.SetAttr("namespace", o.ns)
 	n.SetAttr(graph.AttrName, o.name)
@@ -85,30 +94,72 @@ func (r *reader) networkPolicy(o *object) {
 	if len(items(get(sel, "matchExpressions"))) > 0 {
 		n.SetAttr(attrExpressions, "true")
 	}
+
+	// Without policyTypes a policy limits ingress, and egress too when it
+	// has egress rules, as the API server defaults them.
 	types := stringList(get(spec, "policyTypes"))
-	ingress := get(spec, "ingress")
-	if len(types) > 0 && !hasFold(types, "Ingress") {
-		// An egress-only policy leaves the pods' ingress alone.
-		r.node(n, o.line, true)
-		return
+	egress := get(spec, "egress")
+	if len(types) == 0 || slices.Contains(types, "Ingress") {
+		n.SetAttr(attrIngress, ruleMode(get(spec, "ingress"), "from"))
 	}
-	mode := "deny"
-	for _, rule := range items(ingress) {
-		mode = "rules"
-		if len(items(get(rule, "from"))) == 0 {
-			mode = "open"
-			break
-		}
+	if slices.Contains(types, "Egress") || len(types) == 0 && len(items(egress)) > 0 {
+		n.SetAttr(attrEgress, ruleMode(egress, "to"))
 	}
-	n.SetAttr(attrIngress, mode)
 	r.node(n, o.line, true)
 }
 
-func hasFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
+// ruleMode returns how the ingress or egress rules of a policy limit its
+// pods' traffic: deny (no rule), open (a rule without peers, the from or
+// to field) or rules (every rule names peers).
+func ruleMode(rules *yaml.Node, peers string) string {
+	mode := "deny"
+	for _, rule := range items(rules) {
+		mode = "rules"
+		if len(items(get(rule, peers))) == 0 {
+			return "open"
 		}
 	}
-	return false
+	return mode
+}
+
+// invalidPolicy returns the first field of a NetworkPolicy spec whose
+// shape the API server rejects, with the problem, or nil and "".
+func invalidPolicy(spec *yaml.Node) (*yaml.Node, string) {
+	sel := get(spec, "podSelector")
+	if !shaped(sel, yaml.MappingNode) {
+		return sel, "podSelector is not a mapping"
+	}
+	if ml := get(sel, "matchLabels"); !shaped(ml, yaml.MappingNode) {
+		return ml, "podSelector.matchLabels is not a mapping"
+	}
+	types := get(spec, "policyTypes")
+	if !shaped(types, yaml.SequenceNode) {
+		return types, "policyTypes is not a list"
+	}
+	for _, t := range items(types) {
+		if v := str(t); v != "Ingress" && v != "Egress" {
+			return t, fmt.Sprintf("policyTypes holds %q, not Ingress or Egress", v)
+		}
+	}
+	for _, dir := range [][2]string{{"ingress", "from"}, {"egress", "to"}} {
+		rules := get(spec, dir[0])
+		if !shaped(rules, yaml.SequenceNode) {
+			return rules, dir[0] + " is not a list"
+		}
+		for i, rule := range items(rules) {
+			if !shaped(rule, yaml.MappingNode) {
+				return rule, fmt.Sprintf("%s rule %d is not a mapping", dir[0], i+1)
+			}
+			if peers := get(rule, dir[1]); !shaped(peers, yaml.SequenceNode) {
+				return peers, fmt.Sprintf("%s rule %d: %s is not a list", dir[0], i+1, dir[1])
+			}
+		}
+	}
+	return nil, ""
+}
+
+// shaped reports whether n is absent, null or of the given kind.
+func shaped(n *yaml.Node, kind yaml.Kind) bool {
+	n = deref(n)
+	return n == nil || n.Kind == kind || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }

@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,13 +28,47 @@ import (
 const escAdminDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 
 // escIsAdminActor reports whether one of the principal's own policies
-// allows every action on every resource without a condition. Such a
-// principal gains nothing by making itself or another identity an
-// administrator: the Deny statements, boundary and service control
-// policies that bind it bind the new policy too.
+// allows every action on every resource without a condition, none of them
+// denies anything, and its permissions boundary, if any, allows
+// everything too. Such a principal gains nothing by making itself or
+// another identity an administrator, since the service control policies
+// that bind it bind the new policy too. A Deny statement or a narrower
+// boundary binds only the principal, not the identities it can make
+// administrators, and an administrator can remove its own Deny.
 func escIsAdminActor(p *principal) bool {
+	if p.boundaryUnknown != "" {
+		return false
+	}
+	for _, b := range p.boundary {
+		if !escAllowsAll(b.Policy) {
+			return false
+		}
+	}
+	all := false
 	for _, np := range p.policies {
-		if escIsAdmin(np.Policy) {
+		for i := range np.Policy.Statements {
+			if np.Policy.Statements[i].Effect == "Deny" {
+				return false
+			}
+		}
+		all = all || escAllowsAll(np.Policy)
+	}
+	return all
+}
+
+// escAllowsAll reports whether a statement of a policy allows every
+// action on every resource without a condition. NotAction and
+// NotResource leave something out, so they never count.
+func escAllowsAll(p *awspolicy.Policy) bool {
+	if p == nil {
+		return false
+	}
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if st.Effect != "Allow" || len(st.NotAction) > 0 || len(st.NotResource) > 0 || len(st.Condition) > 0 {
+			continue
+		}
+		if (slices.Contains(st.Action, "*") || slices.Contains(st.Action, "*:*")) && slices.Contains(st.Resource, "*") {
 			return true
 		}
 	}
@@ -41,24 +76,50 @@ func escIsAdminActor(p *principal) bool {
 }
 
 // administrator returns the id of the administrator node of an account,
-// adding the node the first time.
-func (x *escalation) administrator(account string, pos graph.Pos) string {
+// adding the node the first time. A boundary, the ARN of the permissions
+// boundary of the identity made an administrator, gives a node of its
+// own: the boundary still limits that identity.
+func (x *escalation) administrator(account, boundary string, pos graph.Pos) string {
 	if account == "" {
 		account = "unknown-account"
 	}
-	id := graph.AWSAdministratorID(account)
+	id, label := graph.AWSAdministratorID(account), "an administrator of account "+account
+	if boundary != "" {
+		id, label = graph.AWSBoundedAdministratorID(account, boundary), label+" within permissions boundary "+boundary
+	}
 	if _, ok := x.admins[id]; ok {
 		return id
 	}
-	n := graph.Node{ID: id, Kind: graph.NodeIdentity, Label: "an administrator of account " + account, Pos: pos}
+	n := graph.Node{ID: id, Kind: graph.NodeIdentity, Label: label, Pos: pos}
 	n.SetAttr(graph.AttrProvider, "aws")
 	n.SetAttr("type", "administrator")
 	n.SetAttr(graph.AttrAccount, account)
 	n.SetAttr("scope", "true")
+	if boundary != "" {
+		n.SetAttr("permissions_boundary", boundary)
+	}
 	x.v.addNode(n)
 	x.admins[id] = n
 	x.adminOrder = append(x.adminOrder, id)
 	return id
+}
+
+// boundaryOf returns the ARN of the permissions boundary that binds an
+// identity, or "" when none does or the boundary allows every action on
+// every resource.
+func (x *escalation) boundaryOf(id string) string {
+	n, ok := x.v.node(id)
+	if !ok {
+		return ""
+	}
+	b := n.Attr("permissions_boundary")
+	if b == "" {
+		return ""
+	}
+	if pol, ok := x.v.policy(b); ok && escAllowsAll(pol) {
+		return ""
+	}
+	return b
 }
 
 // escHeld is one identity that a method makes an administrator for whoever
@@ -228,7 +289,7 @@ func (x *escalation) emitGrant(actor *principal, holder string, h *escHeld) {
 	if acct == "" {
 		acct = escAccount(actor)
 	}
-	admin := x.administrator(acct, h.g.pos)
+	admin := x.administrator(acct, x.boundaryOf(holder), h.g.pos)
 	grant := graph.AWSAdminGrantID(holder)
 	gn := graph.Node{ID: grant, Kind: graph.NodeIdentity, Label: hn.Label + " made an administrator", Pos: hn.Pos}
 	gn.SetAttr(graph.AttrProvider, "aws")
@@ -270,6 +331,13 @@ func (x *escalation) linkAdministrators() {
 	for _, id := range x.adminOrder {
 		n := x.admins[id]
 		p := &principal{node: n, policies: []awspolicy.Named{{Name: escAdminPolicy, Policy: doc}}}
+		if b := n.Attr("permissions_boundary"); b != "" {
+			if pol, ok := x.v.policy(b); ok {
+				p.boundary = []awspolicy.Named{{Name: b, Policy: pol}}
+			} else {
+				p.boundaryUnknown = b
+			}
+		}
 		if acct := n.Attr(graph.AttrAccount); acct != "unknown-account" {
 			p.scps = x.v.scpsFor(acct)
 		} else {

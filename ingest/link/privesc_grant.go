@@ -385,8 +385,13 @@ func escNewCandidates(actor *principal, action string) []string {
 	return out
 }
 
-// escIsAdmin reports whether a policy allows every action on every resource.
+// escIsAdmin reports whether a policy allows every action on every
+// resource: a statement allows them without a condition and no Deny of
+// the policy takes the probe away.
 func escIsAdmin(p *awspolicy.Policy) bool {
+	if !escAllowsAll(p) {
+		return false
+	}
 	d := awspolicy.Evaluate([]awspolicy.Named{{Name: "version", Policy: p}},
 		awspolicy.Request{Action: "blastradius:Probe", Resource: "arn:aws:blastradius:::probe"})
 	return d.Effect == awspolicy.Allowed

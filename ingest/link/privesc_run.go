@@ -964,8 +964,14 @@ func (x *escalation) emitAdmin(m *escMethod, actor *principal, t *escTarget, g e
 	if acct == "" {
 		acct = escAccount(actor)
 	}
+	// The identity the actor acts as gains the policy, within its own
+	// permissions boundary.
+	gainer := actor.node.ID
+	if t.via != nil && len(t.via.path) > 0 {
+		gainer = t.via.path[len(t.via.path)-1]
+	}
 	t2 := *t
-	t2.to = []string{x.administrator(acct, g.pos)}
+	t2.to = []string{x.administrator(acct, x.boundaryOf(gainer), g.pos)}
 	x.emit(m, actor.node.ID, &t2, g, as)
 }
 

@@ -21,8 +21,8 @@ type Login struct {
 	// Host is the registry host, DockerHub for Docker Hub.
 	Host string
 	// Vars are the variables the password comes from: those of the
-	// pipeline stages before a --password-stdin login, or of a --password
-	// value.
+	// pipeline stages before a --password-stdin login or of its here-string,
+	// or those of a --password value.
 	Vars []string
 	// AWS marks a password that `aws ecr get-login-password` (or
 	// ecr-public) prints from the job's AWS credentials.
@@ -59,6 +59,8 @@ func ImageHost(r image.Ref) string { return NormalHost(r.Registry) }
 var (
 	varRef   = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 	awsLogin = regexp.MustCompile(`\baws\b.*\becr(-public)?\s+get-login-password\b`)
+	// assignment is a shell variable assignment before a command.
+	assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 )
 
 // Scan returns the logins and pushes of a script, in order. expand, when
@@ -78,10 +80,15 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 		if strings.HasPrefix(strings.TrimSpace(ln), "#") {
 			continue
 		}
-		stages := splitOutside(ln, "|")
-		for si, stage := range stages {
-			for _, cmd := range splitCommands(stage) {
-				words := fields(cmd)
+		// Commands first, then the stages of each command's pipeline, so
+		// that only the stages piped into a login feed its password.
+		for _, cmd := range splitCommands(ln) {
+			stages := splitOutside(cmd, "|")
+			for si, stage := range stages {
+				words := command(fields(strings.TrimSpace(strings.Trim(strings.TrimSpace(stage), "()"))))
+				if len(words) > 0 && containerTools[words[0]] {
+					words = append(words[:1], options(words[1:])...)
+				}
 				if len(words) < 2 {
 					continue
 				}
@@ -108,16 +115,76 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 	return logins, pushes
 }
 
+// containerTools are the commands that log in to registries and push.
+var containerTools = map[string]bool{"docker": true, "podman": true, "buildah": true}
+
+// valueOptions are the options of those tools, global or of login, that
+// take their value as the next word.
+var valueOptions = map[string]bool{
+	"--config": true, "-c": true, "--context": true, "-H": true, "--host": true, "-l": true, "--log-level": true,
+	"--tlscacert": true, "--tlscert": true, "--tlskey": true,
+	"--root": true, "--runroot": true, "--storage-driver": true, "--storage-opt": true, "--url": true,
+	"--connection": true, "--identity": true, "--tmpdir": true, "--runtime": true, "--cgroup-manager": true,
+	"--authfile": true, "--cert-dir": true, "--compat-auth-file": true, "--registries-conf": true,
+	"--registries-conf-dir": true,
+}
+
+// options returns the words after a tool's global options.
+func options(words []string) []string {
+	for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+		if valueOptions[words[0]] && len(words) > 1 {
+			words = words[1:]
+		}
+		words = words[1:]
+	}
+	return words
+}
+
+// command returns the words of a command without the prefixes that run
+// it: variable assignments, sudo and its options, and the command, exec
+// and time builtins.
+func command(words []string) []string {
+	for len(words) > 0 {
+		switch w := words[0]; {
+		case w == "sudo":
+			words = words[1:]
+			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+				words = words[1:]
+			}
+		case w == "command" || w == "exec" || w == "time":
+			words = words[1:]
+		case assignment.MatchString(w):
+			words = words[1:]
+		default:
+			return words
+		}
+	}
+	return words
+}
+
 // login reads the arguments of a login command. before are the pipeline
 // stages that feed it.
 func login(args, before []string, expand func(string) string) (Login, bool) {
 	var l Login
 	stdin, host := false, ""
+	var hereVars []string // variables of a here-string (<<<) fed to stdin
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "--password-stdin":
 			stdin = true
+		case strings.HasPrefix(a, "<<<"):
+			src := strings.TrimPrefix(a, "<<<")
+			if src == "" && i+1 < len(args) {
+				i++
+				src = args[i]
+			}
+			hereVars = append(hereVars, refs(src)...)
+		case strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">") || strings.HasPrefix(a, "2>"):
+			// A redirection, whose file is no registry.
+			if a == "<" || a == ">" || a == ">>" || a == "2>" {
+				i++
+			}
 		case a == "-p" || a == "--password":
 			if i+1 < len(args) {
 				l.Vars = append(l.Vars, refs(args[i+1])...)
@@ -125,7 +192,7 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 			}
 		case strings.HasPrefix(a, "--password="):
 			l.Vars = append(l.Vars, refs(strings.TrimPrefix(a, "--password="))...)
-		case a == "-u" || a == "--username":
+		case a == "-u" || a == "--username" || valueOptions[a]:
 			i++
 		case strings.HasPrefix(a, "-"):
 		default:
@@ -137,10 +204,15 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 	if stdin {
 		for _, s := range before {
 			if awsLogin.MatchString(s) {
+				// The password comes from the job's AWS credentials, so the
+				// variables this command reads, such as its region, are no
+				// password.
 				l.AWS = true
+				continue
 			}
 			l.Vars = append(l.Vars, refs(s)...)
 		}
+		l.Vars = append(l.Vars, hereVars...)
 	}
 	if strings.Contains(host, "$") {
 		return l, false // a registry the script computes
@@ -169,8 +241,12 @@ func pushed(args []string, expand func(string) string) []image.Ref {
 		var tags []string
 		for i, a := range args {
 			switch {
-			case a == "--push", a == "--output=type=registry":
+			case a == "--push":
 				push = true
+			case (a == "-o" || a == "--output") && i+1 < len(args):
+				push = push || pushOutput(args[i+1])
+			case strings.HasPrefix(a, "--output="):
+				push = push || pushOutput(strings.TrimPrefix(a, "--output="))
 			case (a == "-t" || a == "--tag") && i+1 < len(args):
 				tags = append(tags, args[i+1])
 			case strings.HasPrefix(a, "--tag="):
@@ -186,6 +262,17 @@ func pushed(args []string, expand func(string) string) []image.Ref {
 		}
 	}
 	return out
+}
+
+// pushOutput reports whether a build output (buildx --output) pushes
+// the image: type=registry, or an image output with push=true.
+func pushOutput(spec string) bool {
+	attrs := map[string]string{}
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		attrs[k] = v
+	}
+	return attrs["type"] == "registry" || attrs["type"] == "image" && attrs["push"] == "true"
 }
 
 // namedImage reads an argument that names an image with its registry
@@ -221,8 +308,8 @@ func refs(s string) []string {
 	return out
 }
 
-// splitCommands splits a pipeline stage into its commands at ;, && and
-// ||, and drops the parentheses of subshells.
+// splitCommands splits a line into its commands at ;, && and ||, and
+// drops the parentheses of subshells.
 func splitCommands(s string) []string {
 	var out []string
 	for _, part := range splitOutside(s, ";", "&&", "||") {

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,5 +72,92 @@ func TestNormalHost(t *testing.T) {
 		if got := NormalHost(in); got != want {
 			t.Errorf("NormalHost(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestScanLoginSources(t *testing.T) {
+	// Each login's password comes from the variables listed, and from
+	// nothing else the line reads: the region of an ECR login and a
+	// command before the pipeline are no passwords.
+	script := `aws ecr get-login-password --region "$AWS_DEFAULT_REGION" | docker login --username AWS --password-stdin 111122223333.dkr.ecr.us-east-1.amazonaws.com
+echo "$UNRELATED" > /tmp/x; echo "$QUAY_TOKEN" | docker login -u bot --password-stdin quay.io && echo "$LATER" | wc -c
+docker login -u bot --password-stdin ghcr.io <<< "$GHCR_TOKEN"
+sudo -E docker login -u bot -p "$SUDO_PW" sudo.example.org
+DOCKER_CONFIG=/tmp/d command docker login -u bot --password-stdin env.example.org < /run/secrets/pw`
+	logins, _ := Scan(script, nil)
+	want := []Login{
+		{Host: "111122223333.dkr.ecr.us-east-1.amazonaws.com", AWS: true, Line: 1},
+		{Host: "quay.io", Vars: []string{"QUAY_TOKEN"}, Line: 2},
+		{Host: "ghcr.io", Vars: []string{"GHCR_TOKEN"}, Line: 3},
+		{Host: "sudo.example.org", Vars: []string{"SUDO_PW"}, Line: 4},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
+
+// FuzzScan checks that any script scans without a panic and that every
+// login and push names a line of the script.
+func FuzzScan(f *testing.F) {
+	f.Add("echo \"$PW\" | docker login -u x --password-stdin quay.io && docker push quay.io/a/b:$T")
+	f.Add("aws ecr get-login-password | docker login --password-stdin <<< \"$X\" r.example.org\ndocker buildx build --push -t r.example.org/a .")
+	f.Add("sudo -E podman login -p $P\\\n r.example.org; (cd x && ./tool r.example.org/a)")
+	f.Fuzz(func(t *testing.T, script string) {
+		logins, pushes := Scan(script, func(s string) string { return s })
+		lines := strings.Count(script, "\n") + 1
+		for _, l := range logins {
+			if l.Line < 1 || l.Line > lines {
+				t.Errorf("login at line %d of %d", l.Line, lines)
+			}
+		}
+		for _, p := range pushes {
+			if p.Line < 1 || p.Line > lines {
+				t.Errorf("push at line %d of %d", p.Line, lines)
+			}
+		}
+	})
+}
+
+func TestScanOptionValues(t *testing.T) {
+	// Options that take a value, before the subcommand or among the login
+	// arguments, name no registry and hide no subcommand.
+	script := `docker --config "$HOME/.docker-ci" login -u bot -p "$CFG_PW" cfg.example.org
+podman login --authfile /tmp/auth.json -u bot -p "$AUTH_PW" auth.example.org
+docker -H tcp://127.0.0.1:2375 push cfg.example.org/team/app:1
+podman --root /var/lib/ci push auth.example.org/team/app:1`
+	logins, pushes := Scan(script, nil)
+	want := []Login{
+		{Host: "cfg.example.org", Vars: []string{"CFG_PW"}, Line: 1},
+		{Host: "auth.example.org", Vars: []string{"AUTH_PW"}, Line: 2},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, p := range pushes {
+		got = append(got, fmt.Sprintf("%s %v %d", p.Image.Name(), p.Direct, p.Line))
+	}
+	wantPushes := []string{"cfg.example.org/team/app true 3", "auth.example.org/team/app true 4"}
+	if diff := cmp.Diff(wantPushes, got); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
+
+func TestScanBuildOutputs(t *testing.T) {
+	// Each build pushes its tag to the registry: buildx exports to a
+	// registry with --push, or with an output of type registry or an
+	// image output with push=true, however the option is spelled.
+	script := `docker buildx build -o type=registry -t r.example.org/a/one:1 .
+docker buildx build --output type=image,push=true --tag r.example.org/a/two:1 .
+docker buildx build --output=type=image,name=r.example.org/a/x,push=true -t r.example.org/a/three .
+docker buildx build --output type=docker -t r.example.org/a/local .`
+	_, pushes := Scan(script, nil)
+	var got []string
+	for _, p := range pushes {
+		got = append(got, p.Image.Name())
+	}
+	want := []string{"r.example.org/a/one", "r.example.org/a/two", "r.example.org/a/three"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
