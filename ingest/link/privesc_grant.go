@@ -76,6 +76,9 @@ var (
 // an administrator. AWS provides it in every account.
 const escAdminPolicy = "arn:aws:iam::aws:policy/AdministratorAccess"
 
+// escIAMFullPolicy is the AWS managed policy that allows every IAM action.
+const escIAMFullPolicy = "arn:aws:iam::aws:policy/IAMFullAccess"
+
 // escContext returns the actor's request context with the method's
 // condition keys and the resource's known tags.
 func escContext(actor *principal, r escResource, extra map[string]string) awspolicy.Context {

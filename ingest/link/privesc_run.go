@@ -261,8 +261,25 @@ func (x *escalation) mentionsAction(actor *principal, action string) bool {
 // attempt tries every way of a method on one target and returns the
 // surest grant. The first certain way wins.
 func (x *escalation) attempt(m *escMethod, actor, tagger *principal, t *escTarget) (best escGrant, found, tagDep bool) {
+	best, found, tagDep = x.attemptWith(m, actor, tagger, t, escAdminPolicy)
+	if found || !strings.HasPrefix(m.name, "Attach") {
+		return best, found, tagDep
+	}
+	// A condition on iam:PolicyARN may leave out AdministratorAccess
+	// alone. IAMFullAccess then lets the identity write itself an
+	// administrator policy, a second step whose Deny statements are not
+	// evaluated here.
+	g, ok, dep := x.attemptWith(m, actor, tagger, t, escIAMFullPolicy)
+	if ok {
+		g.doubt("AdministratorAccess cannot be attached, but IAMFullAccess can, and its iam:* then writes an administrator policy, unless a Deny stops that second step")
+	}
+	return g, ok, tagDep || dep
+}
+
+// attemptWith is attempt with the managed policy an Attach method attaches.
+func (x *escalation) attemptWith(m *escMethod, actor, tagger *principal, t *escTarget, policy string) (best escGrant, found, tagDep bool) {
 	for _, w := range m.ways {
-		g, ok, dep := x.tryWay(m, w, actor, tagger, t)
+		g, ok, dep := x.tryWay(m, w, actor, tagger, t, policy)
 		tagDep = tagDep || dep
 		if !ok {
 			continue
@@ -277,10 +294,10 @@ func (x *escalation) attempt(m *escMethod, actor, tagger *principal, t *escTarge
 	return best, found, tagDep
 }
 
-func (x *escalation) tryWay(m *escMethod, w escWay, actor, tagger *principal, t *escTarget) (g escGrant, ok, tagDep bool) {
+func (x *escalation) tryWay(m *escMethod, w escWay, actor, tagger *principal, t *escTarget, policy string) (g escGrant, ok, tagDep bool) {
 	extra := map[string]string{}
 	if strings.HasPrefix(m.name, "Attach") {
-		extra["iam:PolicyARN"] = escAdminPolicy
+		extra["iam:PolicyARN"] = policy
 	}
 	for _, a := range w.actions {
 		var ag escGrant
