@@ -33,6 +33,9 @@ const (
 	// FindingUnusedDelivery: a secret delivered to a job that never refers
 	// to it (the job receives the whole secrets context).
 	FindingUnusedDelivery = "unreferenced-secret"
+	// FindingGrant: an identity that can make other identities
+	// administrators, which whoever holds one of them then is.
+	FindingGrant = "administrator-grant"
 )
 
 // Finding is one thing that widens a reach.
@@ -52,7 +55,7 @@ type finder func(context.Context, graph.Reader, *Review, Options) ([]*Finding, e
 
 // graphFindings are the finders that read only the graph, not the
 // entries of the review.
-var graphFindings = []finder{ciSecretKeys, oidcWildcards, tagPinnedActions, privesc, unreferencedSecrets}
+var graphFindings = []finder{ciSecretKeys, oidcWildcards, tagPinnedActions, privesc, grants, unreferencedSecrets}
 
 func sortFindings(fs []*Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
@@ -532,6 +535,37 @@ func privesc(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Find
 		ts := uniqueSorted(targets[id])
 		out = append(out, &Finding{Kind: FindingPrivesc, Node: id, Pos: pos[id], Related: ts,
 			Detail: fmt.Sprintf("can make itself administrator of %s by %s", firstFew(ts, 3), firstFew(uniqueSorted(ms), 5))})
+	}
+	return out, nil
+}
+
+// grants finds identities with CAN_GRANT edges: they can make the
+// identities named by the edges' holder attributes administrators.
+func grants(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	es, err := r.EdgesByKind(ctx, graph.EdgeCanGrant)
+	if err != nil {
+		return nil, err
+	}
+	holders := map[string][]string{}
+	methods := map[string][]string{}
+	pos := map[string]string{}
+	for _, e := range es {
+		h := e.Attr(graph.AttrHolder)
+		if h == "" {
+			continue
+		}
+		holders[e.From] = append(holders[e.From], h)
+		methods[e.From] = append(methods[e.From], e.Attr("method"))
+		if _, ok := pos[e.From]; !ok {
+			pos[e.From] = posOf(e.Pos)
+		}
+	}
+	var out []*Finding
+	for id, hs := range holders {
+		hs = uniqueSorted(hs)
+		out = append(out, &Finding{Kind: FindingGrant, Node: id, Pos: pos[id], Related: hs,
+			Detail: fmt.Sprintf("can make %s administrator by %s; whoever holds one of them becomes administrator",
+				firstFew(hs, 3), firstFew(uniqueSorted(methods[id]), 5))})
 	}
 	return out, nil
 }

@@ -24,6 +24,7 @@ import (
 //	    UNUSED_TOKEN, which the job never names
 //	role ci-any: trust of GitHub's OIDC provider without a sub condition
 //	user escalator -CAN_ACCESS (admin, method CreatePolicyVersion)-> aws:*:111122223333:*
+//	role grantor -CAN_GRANT (AttachUserPolicy, holder deployer)-> deployer made administrator
 //	key of old-user: last used 2026-01-10, long before 2026-12-01
 //	job test (CircleCI) -EXPOSES-> project variables, and runs the orbs
 //	    example-ns/tool@volatile, example-ns/other@1.2.3 and circleci/node@5
@@ -38,6 +39,7 @@ const (
 	bucket     = "arn:aws:s3:::example-data"
 	action     = "pkg:githubactions/third-party/tool@v1"
 	ciAny      = "arn:aws:iam::111122223333:role/ci-any"
+	grantor    = "arn:aws:iam::111122223333:role/grantor"
 	escalator  = "arn:aws:iam::111122223333:user/escalator"
 	adminScope = "aws:*:111122223333:*"
 	oldKey     = "secret:aws:access-key:arn:aws:iam::111122223333:user/old-user/AKIAEXAMPLEOLD000001"
@@ -102,6 +104,7 @@ func testStore(t *testing.T) graph.Store {
 		edge(accessKey, graph.EdgeAuthenticatesAs, deployer),
 		edge(deployer, graph.EdgeCanAccess, bucket, graph.AttrLevel, "write"),
 		edge(escalator, graph.EdgeCanAccess, adminScope, graph.AttrLevel, "admin", "method", "CreatePolicyVersion"),
+		edge(grantor, graph.EdgeCanGrant, deployer+"#administrator", graph.AttrHolder, deployer, "method", "AttachUserPolicy"),
 		edge(oldKey, graph.EdgeAuthenticatesAs, oldUser),
 		edge(oldUser, graph.EdgeCanAccess, bucket, graph.AttrLevel, "read"),
 		obs,
@@ -125,6 +128,7 @@ func TestRunFindings(t *testing.T) {
 		got = append(got, f.Kind+" "+f.Node)
 	}
 	want := []string{
+		FindingGrant + " " + grantor,
 		FindingCISecretKey + " " + deployKey,
 		FindingOIDCWildcard + " " + ciAny,
 		FindingPrivesc + " " + escalator,
@@ -142,6 +146,9 @@ func TestRunFindings(t *testing.T) {
 		}
 		if f.Kind == FindingPrivesc && f.Detail != "can make itself administrator of aws:*:111122223333:* by CreatePolicyVersion" {
 			t.Errorf("privilege escalation detail %q", f.Detail)
+		}
+		if f.Kind == FindingGrant && f.Detail != "can make "+deployer+" administrator by AttachUserPolicy; whoever holds one of them becomes administrator" {
+			t.Errorf("administrator grant detail %q", f.Detail)
 		}
 	}
 
