@@ -16,6 +16,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
@@ -24,6 +25,10 @@ import (
 // Linker derives edges. Its zero value is ready to use.
 type Linker struct {
 	Logger *slog.Logger
+	// Workers is the maximum number of goroutines that evaluate AWS
+	// principals at once, or GOMAXPROCS when 0. The derived graph does not
+	// depend on it.
+	Workers int
 }
 
 // view is the part of the graph the linker reads, indexed.
@@ -39,6 +44,15 @@ type view struct {
 	actsOn map[string]resourceActions
 	// catalogue caches the catalogue actions of each AWS service.
 	catalogue map[string][]awspolicy.Action
+	// cacheMu guards actsOn and catalogue, which the workers of one
+	// derivation share.
+	cacheMu *sync.Mutex
+
+	// workers bounds the goroutines of forEachPrincipal.
+	workers int
+	// parent is the view a worker's view was forked from, nil for the
+	// view of the whole derivation.
+	parent *view
 
 	derivedNodes []graph.Node
 	derivedEdges []graph.Edge
@@ -63,6 +77,10 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		bad:       map[string]string{},
 		seenNodes: map[string]bool{},
 		seenEdges: map[graph.EdgeKey]int{},
+		actsOn:    map[string]resourceActions{},
+		catalogue: map[string][]awspolicy.Action{},
+		cacheMu:   &sync.Mutex{},
+		workers:   l.Workers,
 	}
 	for _, k := range graph.NodeKinds {
 		ns, err := r.NodesByKind(ctx, k)
