@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -24,6 +23,10 @@ type builder struct {
 	attrStart []uint32
 	attrPairs []uint32
 	attrIdx   map[string]uint32
+	// keys, pairs and key are scratch space of attrSet.
+	keys      []string
+	pairs     []uint32
+	key       []byte
 	nodeKinds []graph.NodeKind
 	edgeKinds []graph.EdgeKind
 	confs     []graph.Confidence
@@ -63,34 +66,39 @@ func (bl *builder) attrSet(m map[string]string) uint32 {
 	if len(m) == 0 {
 		return 0
 	}
-	keys := make([]string, 0, len(m))
+	// The scratch slices are reused from call to call: a build looks up
+	// one set per fact.
+	keys := bl.keys[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	pairs := make([]uint32, 0, 2*len(keys))
+	pairs := bl.pairs[:0]
 	for _, k := range keys {
 		pairs = append(pairs, bl.word(k), bl.word(m[k]))
 	}
-	key := pairsKey(pairs)
-	if i, ok := bl.attrIdx[key]; ok {
+	bl.keys, bl.pairs = keys, pairs
+	bl.key = appendPairsKey(bl.key[:0], pairs)
+	if i, ok := bl.attrIdx[string(bl.key)]; ok {
 		return i
 	}
 	i := uint32(len(bl.attrStart) - 1)
 	bl.attrPairs = append(bl.attrPairs, pairs...)
 	bl.attrStart = append(bl.attrStart, uint32(len(bl.attrPairs)))
-	bl.attrIdx[key] = i
+	bl.attrIdx[string(bl.key)] = i
 	return i
 }
 
 func pairsKey(pairs []uint32) string {
-	var sb strings.Builder
-	var buf [4]byte
+	return string(appendPairsKey(nil, pairs))
+}
+
+// appendPairsKey appends the map key of an attribute set to buf.
+func appendPairsKey(buf []byte, pairs []uint32) []byte {
 	for _, p := range pairs {
-		binary.LittleEndian.PutUint32(buf[:], p)
-		sb.Write(buf[:])
+		buf = binary.LittleEndian.AppendUint32(buf, p)
 	}
-	return sb.String()
+	return buf
 }
 
 func (bl *builder) nodeKind(k graph.NodeKind) (uint8, error) {
