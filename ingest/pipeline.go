@@ -56,6 +56,9 @@ type Pipeline struct {
 	// find there: deleted files, and files no parser reads any more. Files
 	// that exist but cannot be read or parsed keep their facts.
 	Prune bool
+	// BeforeWrite, when set, is called once every file is parsed, just
+	// before the batch is written and linked.
+	BeforeWrite func()
 }
 
 // Progress receives how far parsing has come. Add may be called from
@@ -238,6 +241,9 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		}
 	}
 
+	if p.BeforeWrite != nil {
+		p.BeforeWrite()
+	}
 	if err := p.Store.Write(ctx, b, p.Derive); err != nil {
 		return nil, fmt.Errorf("write graph: %w", err)
 	}

@@ -66,8 +66,8 @@ func (bl *builder) attrSet(m map[string]string) uint32 {
 	if len(m) == 0 {
 		return 0
 	}
-	// The scratch slices are reused from call to call: a build looks up
-	// one set per fact.
+	// The scratch slices are reused from call to call, because a build
+	// looks up one set per fact.
 	keys := bl.keys[:0]
 	for k := range m {
 		keys = append(keys, k)
