@@ -452,7 +452,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	var files []*File
 	var walked []string
 	seen := map[string]bool{}
-	rf := &repoFinder{roots: map[string]bool{}, names: map[string]string{}}
+	finder := &repoFinder{roots: map[string]bool{}, names: map[string]string{}}
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
@@ -465,7 +465,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 			}
 		}
 		if !info.IsDir() {
-			f, skip := p.file(filepath.Clean(root), filepath.Dir(filepath.Clean(root)), info, rf)
+			f, skip := p.file(filepath.Clean(root), filepath.Dir(filepath.Clean(root)), info, finder)
 			if strings.HasPrefix(skip, "cannot read") {
 				unreadable(sum, root, skip)
 				continue
@@ -507,7 +507,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 			if !info.Mode().IsRegular() {
 				return nil
 			}
-			f, skip := p.file(path, root, info, rf)
+			f, skip := p.file(path, root, info, finder)
 			if strings.HasPrefix(skip, "cannot read") {
 				unreadable(sum, path, skip)
 				return nil
@@ -534,7 +534,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 const walkError = "cannot read"
 
 // file prepares one input file, or returns why it is skipped.
-func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo, rf *repoFinder) (*File, string) {
+func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo, finder *repoFinder) (*File, string) {
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Sprintf("larger than %d MiB", MaxFileSize>>20)
 	}
@@ -549,7 +549,7 @@ func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo, rf *repoFinder
 	if err != nil {
 		return nil, "cannot read: " + err.Error()
 	}
-	root, repo := p.repoOf(path, inputRoot, rf)
+	root, repo := p.repoOf(path, inputRoot, finder)
 	rel := filepath.Base(path)
 	if root != "" {
 		if r, err := filepath.Rel(root, path); err == nil {
@@ -694,22 +694,22 @@ type repoFinder struct {
 	names map[string]string
 }
 
-func (rf *repoFinder) isRepoRoot(dir string) bool {
-	is, ok := rf.roots[dir]
+func (finder *repoFinder) isRepoRoot(dir string) bool {
+	is, ok := finder.roots[dir]
 	if !ok {
 		is = isRepoRoot(dir)
-		rf.roots[dir] = is
+		finder.roots[dir] = is
 	}
 	return is
 }
 
 // repoOf finds the repository a file belongs to: the nearest folder at or
 // below the input root that holds .git or .github, else the input root.
-func (p *Pipeline) repoOf(path, inputRoot string, rf *repoFinder) (root, repo string) {
+func (p *Pipeline) repoOf(path, inputRoot string, finder *repoFinder) (root, repo string) {
 	inputRoot = filepath.Clean(inputRoot)
 	dir := filepath.Dir(path)
 	for {
-		if rf.isRepoRoot(dir) {
+		if finder.isRepoRoot(dir) {
 			root = dir
 			break
 		}
@@ -722,10 +722,10 @@ func (p *Pipeline) repoOf(path, inputRoot string, rf *repoFinder) (root, repo st
 	if root == "" {
 		root = inputRoot
 	}
-	name, ok := rf.names[root]
+	name, ok := finder.names[root]
 	if !ok {
 		name = p.repoName(root)
-		rf.names[root] = name
+		finder.names[root] = name
 	}
 	return root, name
 }
