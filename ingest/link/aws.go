@@ -473,7 +473,7 @@ func (v *view) linkAWS() {
 	v.linkAnonymous(res)
 	v.linkCognito()
 	ac := newActionCache()
-	v.forEachPrincipal(ps, func(v *view, p *principal) {
+	forEach(v, ps, func(v *view, p *principal) {
 		v.linkSecretAccess(p, res)
 		v.linkMint(p, ps)
 		v.linkResources(p, res, ac)

@@ -25,9 +25,9 @@ import (
 // Linker derives edges. Its zero value is ready to use.
 type Linker struct {
 	Logger *slog.Logger
-	// Workers is the maximum number of goroutines that evaluate AWS
-	// principals at once, or GOMAXPROCS when 0. The derived graph does not
-	// depend on it.
+	// Workers is the maximum number of goroutines that derive edges at
+	// once (AWS principals, lockfile executions), or GOMAXPROCS when 0.
+	// The derived graph does not depend on it.
 	Workers int
 }
 
@@ -48,7 +48,7 @@ type view struct {
 	// derivation share.
 	cacheMu *sync.Mutex
 
-	// workers bounds the goroutines of forEachPrincipal.
+	// workers bounds the goroutines of forEach.
 	workers int
 	// parent is the view a worker's view was forked from, nil for the
 	// view of the whole derivation.
@@ -283,10 +283,10 @@ var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "gol
 // (possible). A job that provably runs none of its code does not execute
 // it.
 func (v *view) linkLockfiles() {
-	for _, rt := range v.byKind[graph.NodeRuntime] {
+	forEach(v, v.byKind[graph.NodeRuntime], func(v *view, rt graph.Node) {
 		job := readJobExec(rt)
 		if len(job.installs) == 0 {
-			continue
+			return
 		}
 		repo := graph.RepoID("", rt.Attr(graph.AttrRepository))
 		for _, lock := range v.edgesFrom(graph.EdgeLocks, repo) {
@@ -329,7 +329,7 @@ func (v *view) linkLockfiles() {
 			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job installs %s dependencies and %s %s; %s", eco, lock.Attr(graph.AttrLockfile), locked, x.how))
 			v.addEdge(e)
 		}
-	}
+	})
 }
 
 // installReads compares the folders a job installs in with a lockfile's

@@ -7,44 +7,49 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// forEachPrincipal calls fn for every principal, on up to v.workers
-// goroutines. Each call gets a view of its own that shares the graph and
-// the caches of v, and collects what fn derives. The collected nodes and
-// edges are then added to v in the order of ps, so v ends as it would
-// after one call after the other.
+// forEach calls fn for every item, on up to v.workers goroutines. The
+// items are split into consecutive chunks. Each chunk gets a view of its
+// own, which shares the graph and the caches of v and collects what fn
+// derives. The collected nodes and edges are added to v in the order of
+// items, so v ends as it would after one call after the other.
 //
-// fn may read the nodes and edges that v derived before the call, and
-// those that its own call derived (through the view it gets). It must not
-// rely on what the calls for other principals derive.
-func (v *view) forEachPrincipal(ps []*principal, fn func(w *view, p *principal)) {
+// fn may read the nodes and edges that v derived before forEach, and
+// those that the calls before it in its chunk derived. It must not rely on
+// what the calls for other items derive.
+func forEach[T any](v *view, items []T, fn func(w *view, item T)) {
 	workers := v.workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(ps))
-	if workers <= 1 {
-		for _, p := range ps {
-			fn(v, p)
+	if workers <= 1 || len(items) <= 1 {
+		for _, item := range items {
+			fn(v, item)
 		}
 		return
 	}
 
-	done := make([]*view, len(ps))
+	// With sixteen chunks per worker, the workers stay busy to the end
+	// when items differ in cost. The items of a chunk share one view.
+	size := max(1, len(items)/(16*workers))
+	chunks := (len(items) + size - 1) / size
+	done := make([]*view, chunks)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(workers, chunks) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for c := range next {
 				w := v.fork()
-				fn(w, ps[i])
-				done[i] = w
+				for _, item := range items[c*size : min((c+1)*size, len(items))] {
+					fn(w, item)
+				}
+				done[c] = w
 			}
 		}()
 	}
-	for i := range ps {
-		next <- i
+	for c := range chunks {
+		next <- c
 	}
 	close(next)
 	wg.Wait()
