@@ -56,6 +56,9 @@ type Pipeline struct {
 	// find there: deleted files, and files no parser reads any more. Files
 	// that exist but cannot be read or parsed keep their facts.
 	Prune bool
+	// BeforeWrite, when set, is called once every file is parsed, just
+	// before the batch is written and linked.
+	BeforeWrite func()
 }
 
 // Progress receives how far parsing has come. Add may be called from
@@ -238,6 +241,9 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		}
 	}
 
+	if p.BeforeWrite != nil {
+		p.BeforeWrite()
+	}
 	if err := p.Store.Write(ctx, b, p.Derive); err != nil {
 		return nil, fmt.Errorf("write graph: %w", err)
 	}
@@ -446,6 +452,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	var files []*File
 	var walked []string
 	seen := map[string]bool{}
+	finder := &repoFinder{roots: map[string]bool{}, names: map[string]string{}}
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
@@ -458,7 +465,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 			}
 		}
 		if !info.IsDir() {
-			f, skip := p.file(filepath.Clean(root), filepath.Dir(filepath.Clean(root)), info)
+			f, skip := p.file(filepath.Clean(root), filepath.Dir(filepath.Clean(root)), info, finder)
 			if strings.HasPrefix(skip, "cannot read") {
 				unreadable(sum, root, skip)
 				continue
@@ -500,7 +507,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 			if !info.Mode().IsRegular() {
 				return nil
 			}
-			f, skip := p.file(path, root, info)
+			f, skip := p.file(path, root, info, finder)
 			if strings.HasPrefix(skip, "cannot read") {
 				unreadable(sum, path, skip)
 				return nil
@@ -527,7 +534,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 const walkError = "cannot read"
 
 // file prepares one input file, or returns why it is skipped.
-func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string) {
+func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo, finder *repoFinder) (*File, string) {
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Sprintf("larger than %d MiB", MaxFileSize>>20)
 	}
@@ -542,7 +549,7 @@ func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo) (*File, string
 	if err != nil {
 		return nil, "cannot read: " + err.Error()
 	}
-	root, repo := p.repoOf(path, inputRoot)
+	root, repo := p.repoOf(path, inputRoot, finder)
 	rel := filepath.Base(path)
 	if root != "" {
 		if r, err := filepath.Rel(root, path); err == nil {
@@ -679,13 +686,30 @@ func (c *countingFile) Close() error {
 	return c.f.Close()
 }
 
+// repoFinder remembers, for one walk, which folders are repository roots
+// and the repository each root names. A repository's files ask the same
+// questions of the same folders.
+type repoFinder struct {
+	roots map[string]bool
+	names map[string]string
+}
+
+func (finder *repoFinder) isRepoRoot(dir string) bool {
+	is, ok := finder.roots[dir]
+	if !ok {
+		is = isRepoRoot(dir)
+		finder.roots[dir] = is
+	}
+	return is
+}
+
 // repoOf finds the repository a file belongs to: the nearest folder at or
 // below the input root that holds .git or .github, else the input root.
-func (p *Pipeline) repoOf(path, inputRoot string) (root, repo string) {
+func (p *Pipeline) repoOf(path, inputRoot string, finder *repoFinder) (root, repo string) {
 	inputRoot = filepath.Clean(inputRoot)
 	dir := filepath.Dir(path)
 	for {
-		if isRepoRoot(dir) {
+		if finder.isRepoRoot(dir) {
 			root = dir
 			break
 		}
@@ -698,11 +722,21 @@ func (p *Pipeline) repoOf(path, inputRoot string) (root, repo string) {
 	if root == "" {
 		root = inputRoot
 	}
+	name, ok := finder.names[root]
+	if !ok {
+		name = p.repoName(root)
+		finder.names[root] = name
+	}
+	return root, name
+}
+
+// repoName names the repository whose top folder is root.
+func (p *Pipeline) repoName(root string) string {
 	if p.Repo != "" {
-		return root, p.Repo
+		return p.Repo
 	}
 	if name := originRepo(filepath.Join(root, ".git", "config")); name != "" {
-		return root, name
+		return name
 	}
 	org := p.Org
 	if org == "" {
@@ -712,7 +746,7 @@ func (p *Pipeline) repoOf(path, inputRoot string) (root, repo string) {
 	if err != nil {
 		abs = root
 	}
-	return root, org + "/" + filepath.Base(abs)
+	return org + "/" + filepath.Base(abs)
 }
 
 // isRepoRoot reports whether a folder holds what only a repository's top

@@ -6,10 +6,12 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -312,3 +314,38 @@ func TestRepoRootFromCIConfig(t *testing.T) {
 		t.Errorf("runtimes (-want +got):\n%s", diff)
 	}
 }
+
+// BeforeWrite runs once, after every file is parsed and before the write
+// links the batch.
+func TestPipelineBeforeWrite(t *testing.T) {
+	var events []string
+	prog := &recordingProgress{}
+	p := &Pipeline{
+		Parsers:  []Parser{fakeParser{}},
+		Store:    memstore.New(),
+		Org:      "example-org",
+		Progress: prog,
+		BeforeWrite: func() {
+			events = append(events, fmt.Sprintf("before write, %d records parsed", prog.records.Load()))
+		},
+		Derive: func(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+			events = append(events, "derive")
+			return nil, nil, nil
+		},
+	}
+	if _, err := p.Run(context.Background(), []string{"testdata/pipeline"}); err != nil {
+		t.Fatal(err)
+	}
+	// testdata/pipeline holds one file that parses, with one record.
+	want := []string{"before write, 1 records parsed", "derive"}
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// recordingProgress counts the records that parsing reports.
+type recordingProgress struct{ records atomic.Int64 }
+
+func (*recordingProgress) Start(int64) {}
+
+func (r *recordingProgress) Add(_, records int64) { r.records.Add(records) }

@@ -88,11 +88,15 @@ the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .git,
 --org.`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// While the files are parsed, the heap may grow to twice the
+			// live data (the Go default). The write holds the most live
+			// data: the parsed batch, the linker's view and the next
+			// version of the graph. From the write on, the heap grows to
+			// 1.5 times the live data. GOGC overrides both settings.
+			gcWrite := func() {}
 			if os.Getenv("GOGC") == "" {
-				// Ingest streams inputs far larger than what it keeps, so
-				// it trades some collector time for a heap that grows to
-				// 1.5 times the live data instead of twice; GOGC overrides.
-				debug.SetGCPercent(50)
+				debug.SetGCPercent(100)
+				gcWrite = func() { debug.SetGCPercent(50) }
 			}
 			if err := checkFormat(o.format, "table", "json"); err != nil {
 				return err
@@ -117,15 +121,16 @@ the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .git,
 				return err
 			}
 			p := &ingest.Pipeline{
-				Parsers: parsers(),
-				Store:   store,
-				Derive:  (&link.Linker{Logger: o.logger}).Derive,
-				Env:     &ingest.Env{Fingerprint: fp.Fingerprint, Logger: o.logger},
-				Repo:    repo,
-				Org:     org,
-				Workers: workers,
-				Logger:  o.logger,
-				Prune:   !keepDeleted,
+				Parsers:     parsers(),
+				Store:       store,
+				Derive:      (&link.Linker{Logger: o.logger}).Derive,
+				Env:         &ingest.Env{Fingerprint: fp.Fingerprint, Logger: o.logger},
+				Repo:        repo,
+				Org:         org,
+				Workers:     workers,
+				Logger:      o.logger,
+				Prune:       !keepDeleted,
+				BeforeWrite: gcWrite,
 			}
 			bar := progress.New(o.rawStderr)
 			p.Progress = bar

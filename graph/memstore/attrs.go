@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"slices"
-	"strings"
 )
 
 // attrTable holds attribute sets, each stored once. The sorted keys of a
@@ -82,6 +81,10 @@ func (t *attrTable) check(w uint32) error {
 // attrIndex finds the sets and shapes of a table while a base is built.
 type attrIndex struct {
 	sets, shapes map[string]uint32
+	// buf and row are scratch space of add, so that finding a set that
+	// exists allocates nothing.
+	buf []byte
+	row []uint32
 }
 
 func newAttrIndex(t *attrTable) attrIndex {
@@ -101,33 +104,32 @@ func (x *attrIndex) add(t *attrTable, keys, vals []uint32) uint32 {
 	if len(keys) == 0 {
 		return 0
 	}
-	sk := wordsKey(keys)
-	s, ok := x.shapes[sk]
+	x.buf = appendWords(x.buf[:0], keys)
+	s, ok := x.shapes[string(x.buf)]
 	if !ok {
 		s = uint32(len(t.shapeStart) - 1)
 		t.keys = append(t.keys, keys...)
 		t.shapeStart = append(t.shapeStart, uint32(len(t.keys)))
-		x.shapes[sk] = s
+		x.shapes[string(x.buf)] = s
 	}
-	row := append([]uint32{s}, vals...)
-	k := wordsKey(row)
-	if i, ok := x.sets[k]; ok {
+	x.row = append(append(x.row[:0], s), vals...)
+	x.buf = appendWords(x.buf[:0], x.row)
+	if i, ok := x.sets[string(x.buf)]; ok {
 		return i
 	}
 	i := uint32(t.sets())
-	t.vals = append(t.vals, row...)
+	t.vals = append(t.vals, x.row...)
 	t.start = append(t.start, uint32(len(t.vals)))
-	x.sets[k] = i
+	x.sets[string(x.buf)] = i
 	return i
 }
 
-func wordsKey(ws []uint32) string {
-	var sb strings.Builder
-	sb.Grow(4 * len(ws))
-	var buf [4]byte
+// appendWords appends the little-endian bytes of ws to buf.
+func appendWords(buf []byte, ws []uint32) []byte {
 	for _, w := range ws {
-		binary.LittleEndian.PutUint32(buf[:], w)
-		sb.Write(buf[:])
+		buf = binary.LittleEndian.AppendUint32(buf, w)
 	}
-	return sb.String()
+	return buf
 }
+
+func wordsKey(ws []uint32) string { return string(appendWords(nil, ws)) }

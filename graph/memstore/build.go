@@ -14,13 +14,16 @@ import (
 // write. Words, times and attribute sets of the old base keep their
 // numbers, so rows that the write does not touch are copied as they are.
 type builder struct {
-	ov        *overlay
-	words     []string
-	newWords  map[string]uint32
-	times     []time.Time
-	timeIdx   map[[2]int64]uint32
-	sets      attrTable
-	setIdx    attrIndex
+	ov       *overlay
+	words    []string
+	newWords map[string]uint32
+	times    []time.Time
+	timeIdx  map[[2]int64]uint32
+	sets     attrTable
+	setIdx   attrIndex
+	// keys, kw and vw are scratch space of attrSet.
+	keys      []string
+	kw, vw    []uint32
 	nodeKinds []graph.NodeKind
 	edgeKinds []graph.EdgeKind
 	confs     []graph.Confidence
@@ -60,15 +63,16 @@ func (bl *builder) attrSet(m map[string]string) uint32 {
 	if len(m) == 0 {
 		return 0
 	}
-	keys := make([]string, 0, len(m))
+	keys := bl.keys[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	kw, vw := make([]uint32, len(keys)), make([]uint32, len(keys))
-	for j, k := range keys {
-		kw[j], vw[j] = bl.word(k), bl.word(m[k])
+	kw, vw := bl.kw[:0], bl.vw[:0]
+	for _, k := range keys {
+		kw, vw = append(kw, bl.word(k)), append(vw, bl.word(m[k]))
 	}
+	bl.keys, bl.kw, bl.vw = keys, kw, vw
 	return bl.setIdx.add(&bl.sets, kw, vw)
 }
 

@@ -93,6 +93,7 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 			return fmt.Errorf("derive edges: %w", err)
 		}
 		ov.phase = 2
+		ov.byKind = nil
 		ov.retire(graph.DerivedSource)
 		for _, n := range nodes {
 			ov.putNode(graph.DerivedSource, n)
@@ -176,7 +177,7 @@ func (v *view) NodesByKind(_ context.Context, kind graph.NodeKind) ([]graph.Node
 	var out []graph.Node
 	b := v.b
 	for i := uint32(0); int(i) < b.ids.len(); i++ {
-		if v.ov == nil {
+		if v.ov == nil || v.ov.baseRowUntouched(i) {
 			if b.hasFacts(i) && b.nodeKind(i) == kind {
 				out = append(out, b.node(i))
 			}
@@ -189,16 +190,15 @@ func (v *view) NodesByKind(_ context.Context, kind graph.NodeKind) ([]graph.Node
 	if v.ov == nil {
 		return out, nil // rows are in id order
 	}
-	for _, rec := range v.ov.nodes {
-		if rec.inBase {
-			continue
-		}
-		if n, ok := v.ov.readRec(rec); ok && n.Kind == kind {
-			out = append(out, n)
+	recs := v.ov.kinds().nodes[kind]
+	added := make([]graph.Node, 0, len(recs))
+	for _, rec := range recs {
+		if n, ok := v.ov.readRec(rec); ok {
+			added = append(added, n)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	// Both lists are in id order, and no id is in both.
+	return mergeSorted(out, added, func(x, y *graph.Node) bool { return x.ID < y.ID }), nil
 }
 
 func (v *view) Expand(_ context.Context, ids []string, dir graph.Direction, kinds ...graph.EdgeKind) ([]graph.Edge, error) {
@@ -268,16 +268,20 @@ func (v *view) EdgesByKind(_ context.Context, kind graph.EdgeKind) ([]graph.Edge
 	if v.ov == nil {
 		return out, nil // rows are in (from, kind, to) order
 	}
-	for _, rec := range v.ov.edges {
-		if rec.inBase || rec.key.Kind != kind {
-			continue
-		}
+	recs := v.ov.kinds().edges[kind]
+	added := make([]graph.Edge, 0, len(recs))
+	for _, rec := range recs {
 		if ed, ok := v.ov.readEdgeRec(rec); ok {
-			out = append(out, ed)
+			added = append(added, ed)
 		}
 	}
-	sortEdges(out)
-	return out, nil
+	// Both lists are in (from, to) order, and no edge is in both.
+	return mergeSorted(out, added, func(x, y *graph.Edge) bool {
+		if x.From != y.From {
+			return x.From < y.From
+		}
+		return x.To < y.To
+	}), nil
 }
 
 func (v *view) Stats(ctx context.Context) (graph.Stats, error) {
@@ -313,19 +317,6 @@ func hasKind(kinds []graph.EdgeKind, k graph.EdgeKind) bool {
 		}
 	}
 	return false
-}
-
-func sortEdges(es []graph.Edge) {
-	sort.Slice(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if a.From != b.From {
-			return a.From < b.From
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.To < b.To
-	})
 }
 
 func dedupe(list []string) []string {

@@ -32,6 +32,9 @@ type overlay struct {
 	// Edges the base does not hold, by each end.
 	newOut, newIn map[string][]*ovEdge
 	bySource      map[string]*ovSource
+	// byKind indexes the new records by kind while nothing changes; nil
+	// until read.
+	byKind *kindIndex
 }
 
 type ovNode struct {
@@ -78,6 +81,7 @@ func newOverlay(b *base, now time.Time) *overlay {
 // retire removes every fact the source asserts, in the base and in the
 // overlay.
 func (ov *overlay) retire(src string) {
+	ov.byKind = nil
 	if ov.retired[src] == 0 {
 		ov.retired[src] = ov.phase
 		if w, ok := ov.words[src]; ok {
@@ -225,6 +229,7 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 }
 
 func (ov *overlay) putNode(src string, n graph.Node) {
+	ov.byKind = nil
 	rec := ov.node(n.ID)
 	rec.last = ov.now
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
@@ -247,6 +252,7 @@ func (ov *overlay) putNode(src string, n graph.Node) {
 }
 
 func (ov *overlay) putEdge(src string, e graph.Edge) {
+	ov.byKind = nil
 	rec := ov.edge(e.Key())
 	rec.last = ov.now
 	conf := e.Confidence

@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
@@ -100,13 +101,10 @@ const (
 // carry MFA: which principals may enrol a device for a user, or why a
 // role's session carries it.
 func mfaOnce(p *principal, all []*principal) func() string {
+	var once sync.Once
 	var text string
-	done := false
 	return func() string {
-		if !done {
-			done = true
-			text = mfaText(p, all)
-		}
+		once.Do(func() { text = mfaText(p, all) })
 		return text
 	}
 }
@@ -123,12 +121,12 @@ func mfaText(p *principal, all []*principal) string {
 		if !sameAccount(q, account) {
 			continue
 		}
-		// The enrolment check must not ask for MFA itself.
-		saved := q.mfa
-		q.mfa = nil
-		create := q.decide(awspolicy.Request{Action: actCreateMFA, Resource: device, ResourceAccount: account})
-		enable := q.decide(awspolicy.Request{Action: actEnableMFA, Resource: p.node.ID, ResourceAccount: account})
-		q.mfa = saved
+		// The enrolment check must not ask for MFA itself. It runs on a
+		// copy, since other principals are evaluated at the same time.
+		plain := *q
+		plain.mfa = nil
+		create := plain.decide(awspolicy.Request{Action: actCreateMFA, Resource: device, ResourceAccount: account})
+		enable := plain.decide(awspolicy.Request{Action: actEnableMFA, Resource: p.node.ID, ResourceAccount: account})
 		if create.Effect < awspolicy.MaybeAllowed || enable.Effect < awspolicy.MaybeAllowed {
 			continue
 		}
@@ -484,12 +482,12 @@ func (v *view) linkAWS() {
 	v.linkAnonymous(res)
 	v.linkCognito()
 	ac := newActionCache()
-	for _, p := range ps {
+	forEach(v, ps, func(v *view, p *principal) {
 		v.linkSecretAccess(p, res)
 		v.linkMint(p, ps)
 		v.linkResources(p, res, ac)
 		v.linkFences(p, res)
-	}
+	})
 }
 
 // linkAssume derives CAN_ASSUME from each role's trust policy, evaluated
@@ -926,6 +924,10 @@ type resourceActions struct {
 // act on each of its parts. They depend on the resource alone, not on the
 // principal.
 func (v *view) resourceActions(r graph.Node) resourceActions {
+	if v.cacheMu != nil {
+		v.cacheMu.Lock()
+		defer v.cacheMu.Unlock()
+	}
 	if ra, ok := v.actsOn[r.ID]; ok {
 		return ra
 	}

@@ -113,8 +113,14 @@ func (p *principal) without(names []string) *principal {
 	return &q
 }
 
-// hasAccess reports whether a CAN_ACCESS edge already joins the two nodes.
+// hasAccess reports whether a CAN_ACCESS edge already joins the two nodes,
+// in this view or in the view it was forked from.
 func (v *view) hasAccess(from, to string) bool {
-	_, ok := v.seenEdges[graph.EdgeKey{From: from, Kind: graph.EdgeCanAccess, To: to}]
-	return ok
+	k := graph.EdgeKey{From: from, Kind: graph.EdgeCanAccess, To: to}
+	for ; v != nil; v = v.parent {
+		if _, ok := v.seenEdges[k]; ok {
+			return true
+		}
+	}
+	return false
 }

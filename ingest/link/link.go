@@ -16,6 +16,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
@@ -24,6 +25,10 @@ import (
 // Linker derives edges. Its zero value is ready to use.
 type Linker struct {
 	Logger *slog.Logger
+	// Workers is the maximum number of goroutines that derive edges at
+	// once (AWS principals, lockfile executions), or GOMAXPROCS when 0.
+	// The derived graph does not depend on it.
+	Workers int
 }
 
 // view is the part of the graph the linker reads, indexed.
@@ -39,6 +44,15 @@ type view struct {
 	actsOn map[string]resourceActions
 	// catalogue caches the catalogue actions of each AWS service.
 	catalogue map[string][]awspolicy.Action
+	// cacheMu guards actsOn and catalogue, which the workers of one
+	// derivation share.
+	cacheMu *sync.Mutex
+
+	// workers bounds the goroutines of forEach.
+	workers int
+	// parent is the view a worker's view was forked from, nil for the
+	// view of the whole derivation.
+	parent *view
 
 	derivedNodes []graph.Node
 	derivedEdges []graph.Edge
@@ -63,6 +77,10 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		bad:       map[string]string{},
 		seenNodes: map[string]bool{},
 		seenEdges: map[graph.EdgeKey]int{},
+		actsOn:    map[string]resourceActions{},
+		catalogue: map[string][]awspolicy.Action{},
+		cacheMu:   &sync.Mutex{},
+		workers:   l.Workers,
 	}
 	for _, k := range graph.NodeKinds {
 		ns, err := r.NodesByKind(ctx, k)
@@ -267,10 +285,10 @@ var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "gol
 // (possible). A job that provably runs none of its code does not execute
 // it.
 func (v *view) linkLockfiles() {
-	for _, rt := range v.byKind[graph.NodeRuntime] {
+	forEach(v, v.byKind[graph.NodeRuntime], func(v *view, rt graph.Node) {
 		job := readJobExec(rt)
 		if len(job.installs) == 0 {
-			continue
+			return
 		}
 		repo := graph.RepoID("", rt.Attr(graph.AttrRepository))
 		for _, lock := range v.edgesFrom(graph.EdgeLocks, repo) {
@@ -313,7 +331,7 @@ func (v *view) linkLockfiles() {
 			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job installs %s dependencies and %s %s; %s", eco, lock.Attr(graph.AttrLockfile), locked, x.how))
 			v.addEdge(e)
 		}
-	}
+	})
 }
 
 // installReads compares the folders a job installs in with a lockfile's

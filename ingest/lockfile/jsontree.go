@@ -120,6 +120,17 @@ func (e *jsonSyntaxError) Error() string { return e.Msg }
 // decodeJSON reads one JSON document into a tree of positioned values.
 func decodeJSON(data []byte) (*jsonValue, lineIndex, error) {
 	idx := newLineIndex(data)
+	if root, ok := scanJSON(data, idx); ok {
+		return root, idx, nil
+	}
+	// The scanner stops at anything it might not read exactly as
+	// encoding/json does, errors included. encoding/json then reads the
+	// document again and reports the error.
+	return decodeJSONStd(data, idx)
+}
+
+// decodeJSONStd is decodeJSON with encoding/json's tokenizer.
+func decodeJSONStd(data []byte, idx lineIndex) (*jsonValue, lineIndex, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	d := &jsonDecoder{dec: dec, idx: idx, size: int64(len(data)), data: data}

@@ -1,0 +1,76 @@
+package link
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// forEach calls fn for every item, on up to v.workers goroutines. The
+// items are split into consecutive chunks. Each chunk gets a view of its
+// own, which shares the graph and the caches of v and collects what fn
+// derives. The collected nodes and edges are added to v in the order of
+// items, so v ends as it would after one call after the other.
+//
+// fn may read the nodes and edges that v derived before forEach, and
+// those that the calls before it in its chunk derived. It must not rely on
+// what the calls for other items derive.
+func forEach[T any](v *view, items []T, fn func(w *view, item T)) {
+	workers := v.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers <= 1 || len(items) <= 1 {
+		for _, item := range items {
+			fn(v, item)
+		}
+		return
+	}
+
+	// With sixteen chunks per worker, the workers stay busy to the end
+	// when items differ in cost. The items of a chunk share one view.
+	size := max(1, len(items)/(16*workers))
+	chunks := (len(items) + size - 1) / size
+	done := make([]*view, chunks)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, chunks) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				w := v.fork()
+				for _, item := range items[c*size : min((c+1)*size, len(items))] {
+					fn(w, item)
+				}
+				done[c] = w
+			}
+		}()
+	}
+	for c := range chunks {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+
+	for _, w := range done {
+		for _, n := range w.derivedNodes {
+			v.addNode(n)
+		}
+		for _, e := range w.derivedEdges {
+			v.addEdge(e)
+		}
+	}
+}
+
+// fork returns a view that reads the graph and shares the caches of v,
+// with derived nodes and edges of its own.
+func (v *view) fork() *view {
+	w := *v
+	w.parent = v
+	w.derivedNodes, w.derivedEdges = nil, nil
+	w.seenNodes = map[string]bool{}
+	w.seenEdges = map[graph.EdgeKey]int{}
+	return &w
+}
