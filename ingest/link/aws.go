@@ -1237,10 +1237,14 @@ func (v *view) scopeEdge(p *principal, sc scope, st *awspolicy.Statement, ref *a
 		return
 	}
 	var grants []awsGrant
+	var denied []string // services whose probe a Deny, boundary or SCP refuses
 	for _, a := range probes {
 		d := p.decideWith(awspolicy.Request{Action: a.Name, Resource: sc.request}, nil, false, "")
 		if d.Effect >= awspolicy.MaybeAllowed {
 			grants = append(grants, awsGrant{action: a.Name, level: a.Level, d: d})
+		} else if len(services) > 1 {
+			s, _, _ := strings.Cut(a.Name, ":")
+			denied = append(denied, s)
 		}
 	}
 	if len(grants) == 0 {
@@ -1258,7 +1262,19 @@ func (v *view) scopeEdge(p *principal, sc scope, st *awspolicy.Statement, ref *a
 	d := grants[0].d
 	d.Statements = []awspolicy.Ref{*ref}
 	d.Allow = ref
-	e.SetAttr(graph.AttrReason, allowReason(d, strings.Join(sc.actions, ", ")))
+	reason := allowReason(d, strings.Join(sc.actions, ", "))
+	if len(denied) > 0 {
+		// The scope node stands for every service the statement names,
+		// which the principal reaches only in part.
+		e.Confidence = graph.Possible
+		shown := denied
+		if len(shown) > 3 {
+			shown = shown[:3]
+		}
+		reason += fmt.Sprintf("; not every service: a Deny, the permissions boundary or a service control policy refuses %d of them (%s)",
+			len(denied), strings.Join(shown, ", "))
+	}
+	e.SetAttr(graph.AttrReason, reason)
 	v.addEdge(e)
 }
 

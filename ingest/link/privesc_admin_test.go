@@ -303,3 +303,33 @@ func TestBoundaryBindsNewAdministrator(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryServiceScopeUnderBoundary(t *testing.T) {
+	// Both roles allow every action but iam:*. The boundary of the second
+	// allows only S3 and STS, so "every service in the account" is more
+	// than it reaches: the edge to that scope is possible, and says why.
+	f := &escFixture{}
+	boundary := escPolicyARN("s3-sts")
+	f.node(boundary, graph.NodePolicy, "document", escDoc(escAllow("*", "s3:*", "sts:*")))
+	power := `{"Effect":"Allow","NotAction":["iam:*"],"Resource":"*"}`
+	free := f.role("free", escTrustService("ec2.amazonaws.com"), escDoc(power))
+	bound := f.role("bound", escTrustService("ec2.amazonaws.com"), escDoc(power), "--", "permissions_boundary", boundary)
+	_, edges := escDerive(t, f)
+	scope := "aws:*:" + escAcct + ":*"
+	got := map[string]graph.Edge{}
+	for _, e := range edges {
+		if e.To == scope && e.Kind == graph.EdgeCanAccess {
+			got[e.From] = e
+		}
+	}
+	if e, ok := got[free]; !ok || e.Confidence != graph.Certain {
+		t.Errorf("unbounded role -> %s: %+v, want certain", scope, e)
+	}
+	e, ok := got[bound]
+	if !ok || e.Confidence != graph.Possible {
+		t.Fatalf("bounded role -> %s: %+v, want possible", scope, e)
+	}
+	if !strings.Contains(e.Attr(graph.AttrReason), "not every service") {
+		t.Errorf("reason %q does not say that some services are refused", e.Attr(graph.AttrReason))
+	}
+}
