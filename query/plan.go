@@ -238,7 +238,7 @@ func publishedStep(res *Result) *Step {
 	}
 	sortItems(items)
 	return &Step{Title: "Check what may have been published",
-		Why: "Credentials in the blast radius can publish these packages and images, so a release the attacker pushed would reach everyone who installs them. Check once the credentials are revoked, so that nothing is published after the check.",
+		Why:   "Credentials in the blast radius can publish these packages and images, so a release the attacker pushed would reach everyone who installs them. Check once the credentials are revoked, so that nothing is published after the check.",
 		Items: items}
 }
 
