@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -196,6 +197,15 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 				out = append(out, n)
 			}
 		}
+		if s.Range != "" {
+			// A manifest whose range shares a version with the query's may
+			// have installed a compromised one.
+			ranged, err := rangeStarts(ctx, r, s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ranged...)
+		}
 		if s.Range == "" && suffix == "" {
 			// Every version is compromised, so are the manifests that
 			// depend on the name without pinning a version.
@@ -228,20 +238,30 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 // version.
 const AttrRangeMatch = "range_match"
 
-// rangeStarts returns the name node of an exact version spec when a LOCKS
-// edge gives the name a range that admits the version, marked with
-// AttrRangeMatch.
+// rangeStarts returns the name node of a version or range spec when a
+// LOCKS edge gives the name a range that admits the version, or that
+// shares a version with the range, marked with AttrRangeMatch.
 func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.Node, error) {
-	if s.Version == "" || s.Subpath != "" || strings.Contains(s.Name, "?") {
+	if s.Subpath != "" || strings.Contains(s.Name, "?") {
 		return nil, nil
 	}
-	return rangeStartsOf(ctx, r, s.Name, []string{s.Version})
+	switch {
+	case s.Version != "":
+		return rangeStartsOf(ctx, r, s.Name, []string{s.Version}, nil)
+	case s.Range != "":
+		return rangeStartsOf(ctx, r, s.Name, rangeVersions(s.Range), s.Matches)
+	}
+	return nil, nil
 }
 
 // rangeStartsOf returns the name node marked with AttrRangeMatch when a
-// LOCKS edge gives the name a range that admits one of versions.
-func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []string) ([]graph.Node, error) {
-	if len(versions) == 0 {
+// LOCKS edge gives the name a range that admits a compromised version.
+// With affects nil, the compromised versions are versions. Otherwise
+// affects tells them, and versions are the bounds of the compromised
+// ranges: two ranges share a version only if they share one of their
+// bounds, or the version just above one, which are tried.
+func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []string, affects func(string) bool) ([]graph.Node, error) {
+	if len(versions) == 0 && affects == nil {
 		return nil, nil
 	}
 	locks, err := r.Expand(ctx, []string{name}, graph.In, graph.EdgeLocks)
@@ -255,7 +275,13 @@ func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []
 			continue
 		}
 		spec := PackageSpec{Name: name, Range: allowed}
-		if slices.ContainsFunc(versions, spec.Matches) {
+		candidates := versions
+		if affects != nil {
+			candidates = append(rangeVersions(allowed), versions...)
+		}
+		if slices.ContainsFunc(candidates, func(v string) bool {
+			return spec.Matches(v) && (affects == nil || affects(v))
+		}) {
 			ranges = append(ranges, allowed)
 		}
 	}
@@ -272,6 +298,26 @@ func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []
 		ns[i].SetAttr(AttrRangeMatch, graph.JoinList(ranges))
 	}
 	return ns, nil
+}
+
+// versionText finds the versions a range writes: 2, 2.4 and 2.4.1 in
+// ">=2.4.1 <3", "2.x" or "~2.4".
+var versionText = regexp.MustCompile(`\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?`)
+
+// rangeVersions returns the versions a range writes, completed to three
+// parts, and for each the next patch, minor and major version: the
+// candidates that lie in the range when any version does, for the
+// comparators of semantic-version ranges.
+func rangeVersions(r string) []string {
+	var out []string
+	for _, m := range versionText.FindAllString(r, -1) {
+		v, err := semverVersion(m)
+		if err != nil {
+			continue
+		}
+		out = append(out, v.String(), v.IncPatch().String(), v.IncMinor().String(), v.IncMajor().String())
+	}
+	return out
 }
 
 func escapeVersion(v string) string {
@@ -486,7 +532,16 @@ func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Adv
 				byID[n.ID] = n
 				matched[n.ID] = append(matched[n.ID], a.ID)
 			}
-			ranged, err := rangeStartsOf(ctx, r, spec.Name, af.Versions)
+			bounds := slices.Clone(af.Versions)
+			for _, rg := range af.Ranges {
+				if rg.Type == "GIT" {
+					continue
+				}
+				for _, ev := range rg.Events {
+					bounds = append(bounds, rangeVersions(ev.Version)...)
+				}
+			}
+			ranged, err := rangeStartsOf(ctx, r, spec.Name, bounds, af.Affects)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -226,6 +226,13 @@ func TestResolveVersionInManifestRange(t *testing.T) {
 		{"pkg:npm/@example/agent@2.1.5", "^2.1.0,~2.1.4"},
 		{"pkg:npm/@example/agent@2.0.9", ""},
 		{"pkg:npm/@example/agent@3.0.0", ""},
+		// Ranges: 2.4.0 lies in ^2.1.0 only; 2.1.4 in both; everything
+		// below 2.1.0, or from 3.0.0 on, in neither. ">2.1.3 <2.1.5"
+		// shares only 2.1.4 with ~2.1.4 and with ^2.1.0.
+		{"pkg:npm/@example/agent@>=2.4.0 <2.5.0", "^2.1.0"},
+		{"pkg:npm/@example/agent@>2.1.3 <2.1.5", "^2.1.0,~2.1.4"},
+		{"pkg:npm/@example/agent@<2.1.0", ""},
+		{"pkg:npm/@example/agent@>=3.0.0", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {
@@ -273,6 +280,13 @@ func TestResolveAdvisoryInManifestRange(t *testing.T) {
 			"^2.1.0"},
 		{"listed versions out of range",
 			`{"id": "EXAMPLE-MAL-8", "affected": [{"package": {"ecosystem": "npm", "name": "@example/agent"}, "versions": ["3.0.0"]}]}`,
+			""},
+		// 2.5.0 up to 2.5.2 lie in ^2.1.0; 1.0.0 up to 2.1.0 (fixed) do not.
+		{"range overlaps",
+			`{"id": "EXAMPLE-MAL-9", "affected": [{"package": {"ecosystem": "npm", "name": "@example/agent"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "2.5.0"}, {"fixed": "2.5.3"}]}]}]}`,
+			"^2.1.0"},
+		{"range below",
+			`{"id": "EXAMPLE-MAL-10", "affected": [{"package": {"ecosystem": "npm", "name": "@example/agent"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"fixed": "2.1.0"}]}]}]}`,
 			""},
 	}
 	for _, tt := range tests {
