@@ -256,10 +256,10 @@ func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.No
 
 // rangeStartsOf returns the name node marked with AttrRangeMatch when a
 // LOCKS edge gives the name a range that admits a compromised version.
-// With affects nil, the compromised versions are versions. Otherwise
-// affects tells them, and versions are the bounds of the compromised
-// ranges: two ranges share a version only if they share one of their
-// bounds, or the version just above one, which are tried.
+// With affects nil, versions are the compromised versions. Otherwise
+// affects decides which versions are compromised, and versions holds the
+// bounds of the compromised ranges. Two ranges share a version only if
+// they share a bound or the version just above one, so those are tried.
 func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []string, affects func(string) bool) ([]graph.Node, error) {
 	if len(versions) == 0 && affects == nil {
 		return nil, nil

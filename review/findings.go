@@ -34,7 +34,7 @@ const (
 	// to it (the job receives the whole secrets context).
 	FindingUnusedDelivery = "unreferenced-secret"
 	// FindingGrant: an identity that can make other identities
-	// administrators, which whoever holds one of them then is.
+	// administrators. The holder of any of them then becomes one.
 	FindingGrant = "administrator-grant"
 )
 
