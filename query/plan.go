@@ -453,7 +453,7 @@ func containItem(rt *Reached, res *Result) *Item {
 	}
 	switch rt.Node.Attr("type") {
 	case "gha-job":
-		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s is removed or pinned to a known-good commit; download its job logs first",
+		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s is removed or pinned to a known-good version; download its job logs first",
 			rt.Node.Label, strings.Join(uniqueSorted(pkgs), ", "))
 		it.Command = shellCommand("gh", "workflow", "disable", rt.Node.Attr("workflow"), "--repo", rt.Node.Attr(graph.AttrRepository))
 	case "lambda":
