@@ -44,6 +44,8 @@ type Pipeline struct {
 	// Repo, when set, names the repository ("owner/name") of every input
 	// file. Otherwise each file's repository comes from the nearest .git
 	// folder's origin remote, or is Org plus the repository folder's name.
+	// An empty Org stands for "local", and each repository named so is
+	// logged as a warning.
 	Repo    string
 	Org     string
 	Workers int
@@ -738,15 +740,21 @@ func (p *Pipeline) repoName(root string) string {
 	if name := originRepo(filepath.Join(root, ".git", "config")); name != "" {
 		return name
 	}
-	org := p.Org
-	if org == "" {
-		org = "local"
-	}
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		abs = root
 	}
-	return org + "/" + filepath.Base(abs)
+	if p.Org != "" {
+		return p.Org + "/" + filepath.Base(abs)
+	}
+	name := "local/" + filepath.Base(abs)
+	if p.Logger != nil && isRepoRoot(root) {
+		// Secrets, trust policies and OIDC subjects name the real owner, so
+		// a job of local/NAME silently meets none of them.
+		p.Logger.Warn("repository owner unknown: no --org and no GitHub origin remote; pass --org OWNER, or secrets and trust policies that name the real owner will not match",
+			"folder", root, "repository", name)
+	}
+	return name
 }
 
 // isRepoRoot reports whether a folder holds what only a repository's top

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -349,3 +350,45 @@ type recordingProgress struct{ records atomic.Int64 }
 func (*recordingProgress) Start(int64) {}
 
 func (r *recordingProgress) Add(_, records int64) { r.records.Add(records) }
+
+// Without Org, each repository folder named local/NAME gets one warning. The
+// loose file's input folder is no repository, so it gets none.
+func TestRepoWithoutOrgWarns(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{
+		"repos/web/.circleci/config.yml",
+		"repos/web/a.fake",
+		"repos/web/b.fake",
+		"loose/c.fake",
+	} {
+		path := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: memstore.New(), Logger: logger}
+	if _, err := p.Run(context.Background(), []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logs.String(), "repository owner unknown"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), "repository=local/web") {
+		t.Errorf("the warning does not name local/web:\n%s", logs.String())
+	}
+
+	logs.Reset()
+	p = &Pipeline{Parsers: []Parser{fakeParser{}}, Store: memstore.New(), Logger: logger, Org: "example-org"}
+	if _, err := p.Run(context.Background(), []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), "repository owner unknown") {
+		t.Errorf("a warning with Org set:\n%s", logs.String())
+	}
+}

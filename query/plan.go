@@ -453,7 +453,7 @@ func containItem(rt *Reached, res *Result) *Item {
 	}
 	switch rt.Node.Attr("type") {
 	case "gha-job":
-		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s is removed or pinned to a known-good commit; download its job logs first",
+		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s is removed or pinned to a known-good version; download its job logs first",
 			rt.Node.Label, strings.Join(uniqueSorted(pkgs), ", "))
 		it.Command = shellCommand("gh", "workflow", "disable", rt.Node.Attr("workflow"), "--repo", rt.Node.Attr(graph.AttrRepository))
 	case "lambda":
@@ -573,11 +573,36 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		region, _, resource := arnRegion(n.ID)
 		it.Command = shellCommand("aws", "ssm", "put-parameter", "--overwrite", "--type", "SecureString", "--name", parameterName(resource, n.ID), "--value", "<new value>", "--region", orPlaceholder(region, "<region>"))
 	case "role-credentials":
-		it.Action = "Revoke the sessions of the role this runtime hands out, after the runtime is contained"
+		role := sessionRole(res, n.ID)
+		if role == "" {
+			it.Action = "Revoke the sessions of the role this runtime hands out, after the runtime is contained"
+			break
+		}
+		name := lastSegment(role)
+		it.Action = fmt.Sprintf("Revoke every active session of role %s, which this runtime hands out, after the runtime is contained: deny tokens issued before now", name)
+		it.Command = shellCommand("aws", "iam", "put-role-policy", "--role-name", name, "--policy-name", "AWSRevokeOlderSessions", "--policy-document",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"<now, RFC 3339>"}}}]}`)
+		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+role, "--start-time", "<revocation time>")
 	default:
 		it.Action = "Rotate the credential at the service that issued it"
 	}
 	return it
+}
+
+// sessionRole returns the id of the IAM role that the role credentials
+// cred authenticate as in the blast radius, or "" when none is reached.
+func sessionRole(res *Result, cred string) string {
+	for _, r := range res.Reached {
+		if r.Node.Kind != graph.NodeIdentity || !strings.Contains(r.Node.ID, ":role/") {
+			continue
+		}
+		for _, h := range r.Path {
+			if h.Kind == graph.EdgeAuthenticatesAs && h.From == cred && h.To == r.Node.ID {
+				return r.Node.ID
+			}
+		}
+	}
+	return ""
 }
 
 // arnRegion returns the region, account and resource parts of an ARN.

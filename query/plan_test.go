@@ -189,3 +189,45 @@ func TestPlanGrantsAndPublished(t *testing.T) {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 }
+
+func TestPlanRoleCredentialsNameRole(t *testing.T) {
+	const (
+		invoker = "arn:aws:iam::111122223333:role/invoker"
+		fn      = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:resize"
+		creds   = "secret:aws:role-credentials:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:resize"
+		fnRole  = "arn:aws:iam::111122223333:role/resize"
+	)
+	s := newG().
+		node(creds, "type", "role-credentials").
+		edge(invoker, graph.EdgeCanInvoke, fn).
+		edge(fn, graph.EdgeExposes, creds).
+		edge(creds, graph.EdgeAuthenticatesAs, fnRole).
+		store(t)
+
+	res := blast(t, s, invoker, Options{AssumeAppFlaws: true})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var item *Item
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID == creds {
+				item = it
+			}
+		}
+	}
+	if item == nil {
+		t.Fatalf("no plan item for the function's role credentials: %+v", plan.Steps)
+	}
+
+	wantCommand := `aws iam put-role-policy --role-name resize --policy-name AWSRevokeOlderSessions --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"<now, RFC 3339>"}}}]}'`
+	if item.Command != wantCommand {
+		t.Errorf("command %q, want %q", item.Command, wantCommand)
+	}
+	wantVerify := "aws cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=" + fnRole + " --start-time '<revocation time>'"
+	if item.Verify != wantVerify {
+		t.Errorf("verify %q, want %q", item.Verify, wantVerify)
+	}
+}

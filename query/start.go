@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -365,10 +366,36 @@ func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs
 			if kind != "" {
 				list = "`blastradius nodes --kind " + string(kind) + "`"
 			}
+			if near := nodesContaining(all, ref, 5); len(near) > 0 {
+				return nil, fmt.Errorf("%w %q among %s nodes; names that contain it: %s", ErrNoMatch, ref, kindName(kind), strings.Join(near, ", "))
+			}
 			return nil, fmt.Errorf("%w %q among %s nodes; list candidates with %s", ErrNoMatch, ref, kindName(kind), list)
 		}
 	}
 	return out, nil
+}
+
+// nodesContaining returns up to limit quoted labels (ids, for nodes without
+// a label) of the nodes whose label or id contains ref, ignoring case, so
+// that a partial name leads to the full one.
+func nodesContaining(nodes []graph.Node, ref string, limit int) []string {
+	needle := strings.ToLower(ref)
+	var out []string
+	for _, n := range nodes {
+		name := n.Label
+		if name == "" {
+			name = n.ID
+		}
+		if !strings.Contains(strings.ToLower(name), needle) && !strings.Contains(strings.ToLower(n.ID), needle) {
+			continue
+		}
+		out = append(out, strconv.Quote(name))
+	}
+	sort.Strings(out)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
 }
 
 func allWithdrawn(advs []*advisory.Advisory) bool {

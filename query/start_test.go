@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -308,5 +309,36 @@ func TestResolveAdvisoryInManifestRange(t *testing.T) {
 				t.Errorf("%s = %q, want %q", AttrRangeMatch, got, tt.wantRange)
 			}
 		})
+	}
+}
+
+func TestResolvePartialNameSuggests(t *testing.T) {
+	const (
+		bilbo  = "arn:aws:iam::111122223333:user/cg-bilbo-x1"
+		frodo  = "arn:aws:iam::111122223333:user/frodo"
+		bucket = "arn:aws:s3:::bilbo-data"
+	)
+	s := newG().
+		node(bilbo).
+		node(frodo).
+		node(bucket).
+		store(t)
+
+	_, err := ResolveNodes(context.Background(), s, graph.NodeIdentity, []string{"BILBO"})
+	if !errors.Is(err, ErrNoMatch) {
+		t.Fatalf("error %v, want ErrNoMatch", err)
+	}
+	// The bucket is no identity, and frodo does not contain the name.
+	want := `no node matches "BILBO" among Identity nodes; names that contain it: "` + bilbo + `"`
+	if err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+
+	_, err = ResolveNodes(context.Background(), s, graph.NodeIdentity, []string{"gandalf"})
+	if err == nil {
+		t.Fatal("an unknown name resolved")
+	}
+	if !strings.Contains(err.Error(), "list candidates with `blastradius nodes --kind Identity`") {
+		t.Errorf("error %v, want a pointer to the node list", err)
 	}
 }

@@ -57,6 +57,9 @@ func apply(ctx context.Context, o *Overlay, e Edit) (applied, error) {
 		err = fmt.Errorf("%w: %v", ErrEdit, err)
 	}
 	if err != nil {
+		if e.File != "" {
+			return a, fmt.Errorf("%s:%d (%s): %w", e.File, e.Line, e.Kind, err)
+		}
 		return a, fmt.Errorf("change file line %d (%s): %w", e.Line, e.Kind, err)
 	}
 	return a, nil
@@ -64,6 +67,16 @@ func apply(ctx context.Context, o *Overlay, e Edit) (applied, error) {
 
 func editErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrEdit, fmt.Sprintf(format, args...))
+}
+
+// noReceiverErr returns the error for an edit whose job receives none of its
+// credential, listing the jobs that do so that the job field can be corrected.
+func noReceiverErr(credential string, e Edit, receivers []string) error {
+	if len(receivers) == 0 {
+		return editErr("no job in the graph receives the %s %q", credential, e.Secret)
+	}
+	return editErr("job %q does not receive the %s %q. Jobs that receive it: %s",
+		e.Job, credential, e.Secret, strings.Join(uniqueSorted(receivers), ", "))
 }
 
 func resolve(ctx context.Context, o *Overlay, kind graph.NodeKind, ref string) ([]graph.Node, error) {
@@ -98,12 +111,14 @@ func removeSecret(ctx context.Context, o *Overlay, e Edit) error {
 		return err
 	}
 	removed := 0
+	var receivers []string
 	for _, s := range secrets {
 		in, err := o.Expand(ctx, []string{s.ID}, graph.In, graph.EdgeExposes)
 		if err != nil {
 			return err
 		}
 		for _, ed := range in {
+			receivers = append(receivers, ed.From)
 			if jobs == nil || jobs[ed.From] {
 				o.DeleteEdge(ed.Key())
 				removed++
@@ -111,7 +126,7 @@ func removeSecret(ctx context.Context, o *Overlay, e Edit) error {
 		}
 	}
 	if removed == 0 {
-		return editErr("no job named by the edit receives the secret")
+		return noReceiverErr("secret", e, receivers)
 	}
 	return nil
 }
@@ -249,13 +264,14 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 	identities = uniqueSorted(identities)
 
 	// Take the key out of its consumers.
-	var consumers []string
+	var consumers, receivers []string
 	for id := range holders {
 		in, err := o.Expand(ctx, []string{id}, graph.In, graph.EdgeExposes)
 		if err != nil {
 			return err
 		}
 		for _, ed := range in {
+			receivers = append(receivers, ed.From)
 			if jobs != nil && !jobs[ed.From] {
 				continue
 			}
@@ -265,7 +281,7 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 	}
 	consumers = uniqueSorted(consumers)
 	if len(consumers) == 0 {
-		return editErr("no job named by the edit receives the key")
+		return noReceiverErr("key", e, receivers)
 	}
 	jobNodes, err := o.Nodes(ctx, consumers)
 	if err != nil {

@@ -46,6 +46,8 @@ type Edit struct {
 	Kind string `json:"kind"`
 	// Line is the edit's line in the change file.
 	Line int `json:"line,omitempty"`
+	// File is the change file's name, for error messages.
+	File string `json:"-"`
 
 	Job         string   `json:"job,omitempty"`         // remove_secret, pin_action, replace_key_with_oidc: limit to this job
 	Secret      string   `json:"secret,omitempty"`      // remove_secret, replace_key_with_oidc, move_secret_to_environment
@@ -130,7 +132,7 @@ func ParseChanges(name string, data []byte) ([]Edit, error) {
 			return nil, posErr(body, "%s takes an object of fields", kind)
 		}
 
-		e := Edit{Kind: kind, Line: item.Line}
+		e := Edit{Kind: kind, Line: item.Line, File: name}
 		set := map[string]bool{}
 		for i := 0; i+1 < len(body.Content); i += 2 {
 			k, v := body.Content[i], body.Content[i+1]

@@ -261,6 +261,22 @@ func TestEditErrors(t *testing.T) {
 	}
 }
 
+func TestRemoveSecretNamesReceivers(t *testing.T) {
+	once := Edit{Kind: EditRemoveSecret, Job: lint, Secret: "APP_TOKEN", File: "changes.yaml", Line: 3}
+	_, _, err := Apply(context.Background(), testStore(t), []Edit{once, once}, nil)
+	if !errors.Is(err, ErrEdit) {
+		t.Fatalf("error %v, want ErrEdit", err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "changes.yaml:3 (remove_secret): ") {
+		t.Errorf("error does not start with the change file's position: %s", msg)
+	}
+	// After the first edit only build still receives the secret.
+	if !strings.Contains(msg, "Jobs that receive it: "+build) {
+		t.Errorf("error does not name the job that receives the secret: %s", msg)
+	}
+}
+
 func TestRederive(t *testing.T) {
 	ctx := context.Background()
 	s := testStore(t)

@@ -126,7 +126,7 @@ the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .git,
 				Derive:      (&link.Linker{Logger: o.logger}).Derive,
 				Env:         &ingest.Env{Fingerprint: fp.Fingerprint, Logger: o.logger},
 				Repo:        repo,
-				Org:         org,
+				Org:         orgIfSet(cmd, org),
 				Workers:     workers,
 				Logger:      o.logger,
 				Prune:       !keepDeleted,
@@ -207,6 +207,15 @@ func sortedKeys[V any](m map[string]V) []string {
 // namePart matches one part of a repository name as GitHub and GitLab
 // allow it.
 var namePart = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// orgIfSet returns the --org value when the user gave one, and "" otherwise,
+// so that the pipeline warns about repositories it names with the default.
+func orgIfSet(cmd *cobra.Command, org string) string {
+	if cmd.Flags().Changed("org") {
+		return org
+	}
+	return ""
+}
 
 func checkIngestFlags(repo, org string, workers int) error {
 	if workers < 0 {

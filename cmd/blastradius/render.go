@@ -148,9 +148,20 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 		}
 	}
 	if len(res.Reached) == 0 {
-		fmt.Fprintln(w, "\nnothing reachable: no runtime in the graph executes it")
+		fmt.Fprintln(w, "\nnothing reachable: "+emptyReason(res.Starts))
 	}
 	return nil
+}
+
+// emptyReason returns why a blast radius is empty. A package reaches nothing
+// when no runtime executes it, and any other start when no edge leads out of it.
+func emptyReason(starts []graph.Node) string {
+	for _, s := range starts {
+		if s.Kind != graph.NodePackage {
+			return "the inputs link it to no runtime, credential, identity or resource it could use"
+		}
+	}
+	return "no runtime in the graph executes it"
 }
 
 func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {

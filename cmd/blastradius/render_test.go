@@ -22,3 +22,22 @@ func TestQueryListsInspectedIdentitiesApart(t *testing.T) {
 		t.Errorf("the role is not listed as inspected only:\n%s", out)
 	}
 }
+
+func TestEmptyRadiusReasonForSecret(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "graph.db")
+	if _, errs, code := run(t, "--db", db, "--log-level", "warn", "ingest", "--org", "example-org", "../../examples/example-org"); code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	// Only billing-deploy can read this Secrets Manager secret, and no edge
+	// leads out of it. It is not a package, so "executes" would mislead.
+	out, errs, code := run(t, "--db", db, "query", "--secret", "payments/card-processor-key")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, "executes") {
+		t.Errorf("a secret's empty blast radius is explained as a package's:\n%s", out)
+	}
+	if !strings.Contains(out, "nothing reachable: the inputs link it to no runtime") {
+		t.Errorf("the empty blast radius gives no reason:\n%s", out)
+	}
+}

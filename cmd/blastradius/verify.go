@@ -394,12 +394,12 @@ func renderVerify(w io.Writer, format string, rep *verifyReport) error {
 			fmt.Fprintf(w, "revoked %s: %s\n", rv.Ref, matched)
 		}
 	}
-	renderUses(w, md, "Uses after revocation", rep.Uses)
-	renderUses(w, md, "Denied attempts after revocation", rep.Attempts)
+	renderUses(w, md, "Uses after revocation", rep.Uses, rep.After)
+	renderUses(w, md, "Denied attempts after revocation", rep.Attempts, rep.After)
 	return nil
 }
 
-func renderUses(w io.Writer, md bool, title string, us []useView) {
+func renderUses(w io.Writer, md bool, title string, us []useView, after time.Time) {
 	if len(us) == 0 {
 		return
 	}
@@ -414,10 +414,16 @@ func renderUses(w io.Writer, md bool, title string, us []useView) {
 			verb = "acted on revoked"
 		}
 		head := fmt.Sprintf("%s %s %s", u.From, verb, u.To)
+		calls := fmt.Sprintf("%d made, %d denied, %s .. %s", u.Calls, u.Denied, u.First.Format(time.RFC3339), u.Last.Format(time.RFC3339))
+		if u.First.Before(after) {
+			// Calls, actions and records are counted per edge over every
+			// log, so they include calls made before the revocation.
+			calls += " (every call in the logs, some before the revocation; the actions and records below cover them all)"
+		}
 		lines := [][2]string{
 			{"revoked", u.Revoked + keySuffix(u.Key)},
 			{"confidence", string(u.Confidence) + reasonSuffix(u.Reason)},
-			{"calls", fmt.Sprintf("%d made, %d denied, %s .. %s", u.Calls, u.Denied, u.First.Format(time.RFC3339), u.Last.Format(time.RFC3339))},
+			{"calls", calls},
 			{"actions", strings.Join(u.Actions, ", ")},
 			{"addresses", seenList(u.Addrs)},
 			{"agents", seenList(u.Agents)},

@@ -369,3 +369,27 @@ func TestVerifyDeniedAfterIsAttempt(t *testing.T) {
 		t.Errorf("allowed call after: ok %v attempt %v, want a use", ok, attempt)
 	}
 }
+
+// TestVerifyMarksEarlierCalls checks that the table marks counted calls that
+// start before the revocation. ci-deployer's key was used on 2026-11-02,
+// before revokedAt, and the deploy-role session only at 13:00, after it.
+func TestVerifyMarksEarlierCalls(t *testing.T) {
+	db := replayDB(t)
+	const note = "some before the revocation"
+
+	out, errs, code := runCLI(t, "--db", db, "verify", "--after", revokedAt, "--revoked", "AKIAEXAMPLECIKEY0001")
+	if code != exitContinued {
+		t.Fatalf("exit %d, want %d: %s", code, exitContinued, errs)
+	}
+	if !strings.Contains(out, note) {
+		t.Errorf("calls from before the revocation are not marked:\n%s", out)
+	}
+
+	out, errs, code = runCLI(t, "--db", db, "verify", "--after", revokedAt, "--revoked", "ASIAEXAMPLESESSION01")
+	if code != exitContinued {
+		t.Fatalf("exit %d, want %d: %s", code, exitContinued, errs)
+	}
+	if strings.Contains(out, note) {
+		t.Errorf("calls all after the revocation are marked as earlier ones:\n%s", out)
+	}
+}

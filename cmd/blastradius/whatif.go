@@ -30,7 +30,7 @@ that change a policy or a trust re-run the linker over the changed graph.
 The change file lists edits under changes:, each an object with one key:
 
   changes:
-    - remove_secret: {job: "deploy / deploy", secret: NPM_TOKEN}
+    - remove_secret: {job: "release / publish", secret: NPM_TOKEN}
     - pin_action: {action: aws-actions/configure-aws-credentials@v4, sha: <40 hex digits>}
     - replace_key_with_oidc: {secret: CI_AWS_ACCESS_KEY_ID, role: arn:aws:iam::111122223333:role/assets-upload, environment: production}
     - add_trust_condition: {role: web-deploy, operator: StringEquals, key: token.actions.githubusercontent.com:sub, values: [repo:example-org/web-app:environment:production]}

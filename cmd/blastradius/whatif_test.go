@@ -257,7 +257,7 @@ func TestWhatIfFailures(t *testing.T) {
 		msg  string
 	}{
 		{"no change file", []string{"whatif", "--package", examplePkg}, exitUsage, "--changes"},
-		{"action not run by the job", []string{"whatif", "--changes", "testdata/whatif/pin-wrong-job.yaml", "--package", examplePkg}, exitUsage, "line 2"},
+		{"action not run by the job", []string{"whatif", "--changes", "testdata/whatif/pin-wrong-job.yaml", "--package", examplePkg}, exitUsage, "pin-wrong-job.yaml:2 (pin_action)"},
 		{"unknown package", []string{"whatif", "--changes", "testdata/whatif/pin.yaml", "--package", "pkg:npm/nothing@1.0.0"}, exitNoMatch, "no"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
