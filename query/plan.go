@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -99,10 +100,21 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		}
 	}
 	for _, s := range res.Starts {
-		if s.Kind == graph.NodeSecret && !isCred[s.ID] && len(holds[s.ID]) == 0 {
-			x := res.index[s.ID]
+		x := res.index[s.ID]
+		if x == nil {
+			continue
+		}
+		switch {
+		case s.Kind == graph.NodeSecret && !isCred[s.ID] && len(holds[s.ID]) == 0:
 			creds = append([]*Reached{x}, creds...)
 			isCred[s.ID] = true
+		case s.Kind == graph.NodeIdentity && s.Attr("type") == "role" && !isCred[s.ID]:
+			// A compromised role's sessions are revoked with the first step.
+			creds = append([]*Reached{x}, creds...)
+			isCred[s.ID] = true
+		case s.Kind == graph.NodeRuntime && !slices.ContainsFunc(runtimes, func(r *Reached) bool { return r.Node.ID == s.ID }):
+			// A compromised runtime is contained like those it reaches.
+			runtimes = append([]*Reached{x}, runtimes...)
 		}
 	}
 	// A compromised identity's own credentials (its access keys, the
@@ -453,8 +465,14 @@ func containItem(rt *Reached, res *Result) *Item {
 	}
 	switch rt.Node.Attr("type") {
 	case "gha-job":
-		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s is removed or pinned to a known-good version; download its job logs first",
-			rt.Node.Label, strings.Join(uniqueSorted(pkgs), ", "))
+		cause := strings.Join(uniqueSorted(pkgs), ", ") + " is removed or pinned to a known-good version"
+		if len(pkgs) == 0 {
+			// The job itself is the start: what compromised it is not a
+			// package of the graph.
+			cause = "the cause of its compromise is removed"
+		}
+		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s; download its job logs first",
+			rt.Node.Label, cause)
 		it.Command = shellCommand("gh", "workflow", "disable", rt.Node.Attr("workflow"), "--repo", rt.Node.Attr(graph.AttrRepository))
 	case "lambda":
 		it.Action = "Set the function's reserved concurrency to 0 until a clean build is deployed"

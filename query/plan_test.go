@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -229,5 +230,35 @@ func TestPlanRoleCredentialsNameRole(t *testing.T) {
 	wantVerify := "aws cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=" + fnRole + " --start-time '<revocation time>'"
 	if item.Verify != wantVerify {
 		t.Errorf("verify %q, want %q", item.Verify, wantVerify)
+	}
+}
+
+func TestPlanContainsAndRevokesStarts(t *testing.T) {
+	keyU := "secret:aws:access-key:" + user + "/k"
+	s := newG().
+		node(jobA, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(role, "type", "role").
+		node(keyU, "type", "access-key").
+		edge(jobA, graph.EdgeExposes, keyU).
+		edge(keyU, graph.EdgeAuthenticatesAs, user).
+		edge(role, graph.EdgeCanAccess, bkt).
+		store(t)
+	// A compromised job is contained before its credentials are revoked.
+	want := [][]string{{"contain " + jobA}, {"revoke " + keyU}}
+	if diff := cmp.Diff(want, planSteps(t, s, jobA)); diff != "" {
+		t.Errorf("plan from the job (-want +got):\n%s", diff)
+	}
+	// A compromised role's own sessions are revoked.
+	want = [][]string{{"revoke " + role}}
+	if diff := cmp.Diff(want, planSteps(t, s, role)); diff != "" {
+		t.Errorf("plan from the role (-want +got):\n%s", diff)
+	}
+	res := blast(t, s, jobA, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := plan.Steps[0].Items[0].Action; !strings.Contains(a, "until the cause of its compromise is removed") {
+		t.Errorf("contain action %q names no cause", a)
 	}
 }
