@@ -365,6 +365,35 @@ func TestWebViewInChromium(t *testing.T) {
 		t.Errorf("label with markup: %d elements injected, label drawn as %q; want 0 and the text itself", injected, label)
 	}
 
+	// Assuming application flaws, from a link or the checkbox, the view
+	// follows the job's input into the victim runtime, as a possible step.
+	err = chromedp.Do(ctx,
+		chromedp.Navigate("about:blank"),
+		chromedp.Navigate("http://"+fixtureAddr+"/#packages="+fixturePkg+"&flaws=1"),
+		chromedp.WaitVisible(chromedp.CSS(`#graph .node[data-id="runtime:fixture/victim"]`)),
+	)
+	if err != nil {
+		t.Fatalf("open the hand-made graph assuming application flaws: %v", err)
+	}
+	raw, err = chromedp.Run(ctx, chromedp.Evaluate[string](readDrawing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flawed drawing
+	if err := json.Unmarshal([]byte(raw), &flawed); err != nil {
+		t.Fatal(err)
+	}
+	if got := flawed.Edges["runtime:fixture/job CAN_INVOKE runtime:fixture/victim"]; got != "possible" {
+		t.Errorf("application input step drawn as %q, want possible", got)
+	}
+	checked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('flaws').checked`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !checked {
+		t.Error("the link's flaws=1 does not check the box")
+	}
+
 	// With two snapshots, the history section lists what the second run
 	// removed: the deploy job's reference to CI_AWS_SECRET_ACCESS_KEY and
 	// so the path to that secret.
@@ -419,6 +448,7 @@ func fixtureDB(t *testing.T) string {
 		{ID: fixturePkg, Kind: graph.NodePackage, Label: "fixture-pkg@1.0.0", Pos: pos,
 			Attrs: map[string]string{"ecosystem": "npm", "name": "fixture-pkg", "version": "1.0.0"}},
 		{ID: "runtime:fixture/job", Kind: graph.NodeRuntime, Label: "job", Pos: pos},
+		{ID: "runtime:fixture/victim", Kind: graph.NodeRuntime, Label: "victim", Pos: pos},
 		{ID: "secret:fixture/maybe", Kind: graph.NodeSecret, Label: "maybe", Pos: pos},
 		{ID: "secret:fixture/markup-in-label", Kind: graph.NodeSecret, Label: `<img src=x onerror="document.title='x'">`, Pos: pos},
 	}
@@ -427,6 +457,8 @@ func fixtureDB(t *testing.T) string {
 		{From: "runtime:fixture/job", To: "secret:fixture/maybe", Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: pos},
 		{From: "runtime:fixture/job", To: "secret:fixture/ref-only", Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos},
 		{From: "runtime:fixture/job", To: "secret:fixture/markup-in-label", Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos},
+		// Followed only when the view assumes application flaws.
+		{From: "runtime:fixture/job", To: "runtime:fixture/victim", Kind: graph.EdgeCanInvoke, Confidence: graph.Certain, Pos: pos},
 	}
 	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now().UTC(), Nodes: nodes, Edges: edges}, nil); err != nil {
 		t.Fatal(err)

@@ -108,14 +108,18 @@
     const kind = $("kind").value;
     const start = $("start").value.trim();
     const since = $("since").value.trim();
+    const flaws = $("flaws").checked;
     if (!start) return;
     const params = new URLSearchParams({ [kind]: start });
     if (since) params.set("since", since);
+    if (flaws) params.set("flaws", "1");
     history.replaceState(null, "", "#" + params.toString());
     status("computing the blast radius of " + start + " …");
     $("go").disabled = true;
     try {
-      const data = await gql(QUERY, { s: { [kind]: [start] }, t: since || null });
+      const s = { [kind]: [start] };
+      if (flaws) s.assumeAppFlaws = true;
+      const data = await gql(QUERY, { s, t: since || null });
       render(data.blastRadius, data.revocationPlan);
       const br = data.blastRadius;
       status(br.query + ": " + br.total + " nodes reached" + (br.truncated ? " (list truncated at the server's cap)" : ""));
@@ -481,7 +485,8 @@
     }
   }
 
-  // A link such as /#packages=pkg:npm/x@1.0.0&since=... opens that view.
+  // A link such as /#packages=pkg:npm/x@1.0.0&since=...&flaws=1 opens that
+  // view.
   function fromHash() {
     const params = new URLSearchParams(location.hash.slice(1));
     for (const opt of $("kind").options) {
@@ -490,6 +495,7 @@
         $("kind").value = opt.value;
         $("start").value = v;
         $("since").value = params.get("since") || "";
+        $("flaws").checked = params.get("flaws") === "1";
         search();
         return;
       }
