@@ -134,6 +134,8 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		}
 	}
 
+	creds = dropLoggedTwins(creds, isCred)
+
 	// yields[a] lists the credentials reachable from a without passing
 	// through another credential; reach[a] counts everything reachable.
 	yields := map[string][]string{}
@@ -494,6 +496,54 @@ func tokenItem(t *Reached) *Item {
 		it.Action = "Expires minutes after it is issued; the cloud sessions it was exchanged for live longer and are revoked below"
 	}
 	return it
+}
+
+// accessKeyID returns the key id an access key's revocation names: its
+// key_id attribute, or the one key its evidence shows.
+func accessKeyID(x *Reached) string {
+	if id := x.Node.Attr("key_id"); id != "" {
+		return id
+	}
+	if x.Evidence != nil && len(x.Evidence.Keys) == 1 {
+		return x.Evidence.Keys[0]
+	}
+	return ""
+}
+
+// dropLoggedTwins removes from creds each access key that only logs show
+// when a declared access key of the same user resolves to the same key
+// id: both stand for one key, which the declared one revokes, with its
+// consumers.
+func dropLoggedTwins(creds []*Reached, isCred map[string]bool) []*Reached {
+	declared := map[string]bool{} // user + key id
+	keyOf := func(x *Reached) string {
+		if x.Node.Attr("type") != "access-key" {
+			return ""
+		}
+		id := accessKeyID(x)
+		if id == "" {
+			return ""
+		}
+		user := lastSegment(x.Node.Attr("user"))
+		if user == "" {
+			user = userOfKey(x.Node.ID)
+		}
+		return user + "\x00" + id
+	}
+	for _, x := range creds {
+		if k := keyOf(x); k != "" && x.Node.Attr(graph.AttrObserved) != "true" {
+			declared[k] = true
+		}
+	}
+	out := creds[:0]
+	for _, x := range creds {
+		if k := keyOf(x); k != "" && x.Node.Attr(graph.AttrObserved) == "true" && declared[k] {
+			delete(isCred, x.Node.ID)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 // grantItem fills the item that undoes an administrator grant to an IAM

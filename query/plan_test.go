@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -260,5 +261,35 @@ func TestPlanContainsAndRevokesStarts(t *testing.T) {
 	}
 	if a := plan.Steps[0].Items[0].Action; !strings.Contains(a, "until the cause of its compromise is removed") {
 		t.Errorf("contain action %q names no cause", a)
+	}
+}
+
+func TestPlanDropsLoggedTwinOfDeclaredKey(t *testing.T) {
+	node := func(id string, attrs ...string) graph.Node {
+		n := graph.Node{ID: id, Kind: graph.NodeSecret}
+		for i := 0; i+1 < len(attrs); i += 2 {
+			n.SetAttr(attrs[i], attrs[i+1])
+		}
+		return n
+	}
+	const u = "secret:aws:access-key:arn:aws:iam::111122223333:user/bot/"
+	ev := &graph.Evidence{}
+	ev.Add(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), "s3:GetObject", "192.0.2.1", "agent", "AKIAEXAMPLEBOT000001", false, graph.Pos{File: "ct.json"})
+	declared := &Reached{Node: node(u+"tf", "type", "access-key", "user", "bot"), Evidence: ev}
+	twin := &Reached{Node: node(u+"AKIAEXAMPLEBOT000001", "type", "access-key", "key_id", "AKIAEXAMPLEBOT000001", graph.AttrObserved, "true")}
+	other := &Reached{Node: node(u+"AKIAEXAMPLEBOT000002", "type", "access-key", "key_id", "AKIAEXAMPLEBOT000002", graph.AttrObserved, "true")}
+	isCred := map[string]bool{declared.Node.ID: true, twin.Node.ID: true, other.Node.ID: true}
+	got := dropLoggedTwins([]*Reached{twin, declared, other}, isCred)
+	var ids []string
+	for _, x := range got {
+		ids = append(ids, x.Node.ID)
+	}
+	// The logged key with the declared key's id is the same key; the
+	// other logged key is a second key of the user and stays.
+	if diff := cmp.Diff([]string{declared.Node.ID, other.Node.ID}, ids); diff != "" {
+		t.Errorf("credentials (-want +got):\n%s", diff)
+	}
+	if isCred[twin.Node.ID] {
+		t.Error("the dropped twin is still marked a credential")
 	}
 }
