@@ -101,6 +101,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	fmt.Fprintf(w, "# What if: %s\n\n", r.Query)
 	fmt.Fprintf(w, "Blast radius: %d nodes before, %d after; %d closed, %d opened.\n", len(r.Before.Reached), len(r.After.Reached), len(r.Closed), len(r.Opened))
 	fmt.Fprintf(w, "\n## Edits\n\n")
+	if len(r.Edits) > 1 {
+		// Each edit's counts come from applying it alone, so they need
+		// not add up to those of all the edits together.
+		fmt.Fprintf(w, "Each edit applied alone:\n\n")
+	}
 	for i, e := range r.Edits {
 		fmt.Fprintf(w, "%d. %s", i+1, e.Description)
 		if e.Rederived {

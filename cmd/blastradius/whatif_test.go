@@ -291,3 +291,23 @@ func TestWhatIfMarkdown(t *testing.T) {
 		}
 	}
 }
+
+func TestWhatIfMarkdownSaysEditsApplyAlone(t *testing.T) {
+	db := exampleDB(t)
+	changes := filepath.Join("testdata", "whatif", "two-edits.yaml")
+	out, errs, code := run(t, "--db", db, "whatif", "--changes", changes, "--package", examplePkg)
+	if code != exitOK {
+		t.Fatalf("whatif exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "## Edits\n\nEach edit applied alone:\n\n1. ") {
+		t.Errorf("markdown of two edits does not say each is applied alone:\n%s", out)
+	}
+	// One edit's counts are those of the whole change, so no such line.
+	out, errs, code = run(t, "--db", db, "whatif", "--changes", filepath.Join("testdata", "whatif", "pin.yaml"), "--package", exAction)
+	if code != exitOK {
+		t.Fatalf("whatif exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, "applied alone") {
+		t.Errorf("markdown of one edit says it is applied alone:\n%s", out)
+	}
+}
