@@ -227,7 +227,12 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 	})
 	out = slices.CompactFunc(out, func(a, b graph.Node) bool { return a.ID == b.ID })
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: no ingested lockfile, workflow or SBOM pins a version matching the given packages", ErrNoMatch)
+		names := make([]string, len(specs))
+		for i, sp := range specs {
+			names[i] = sp.String()
+		}
+		return nil, fmt.Errorf("%w: no ingested lockfile, workflow or SBOM pins a version matching %s; `blastradius nodes --kind Package` lists the packages read",
+			ErrNoMatch, strings.Join(names, ", "))
 	}
 	return out, nil
 }

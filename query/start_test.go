@@ -342,3 +342,11 @@ func TestResolvePartialNameSuggests(t *testing.T) {
 		t.Errorf("error %v, want a pointer to the node list", err)
 	}
 }
+
+func TestNoMatchNamesThePackage(t *testing.T) {
+	s := newG().edge(jobA, graph.EdgeExecutes, bad).store(t)
+	_, err := Run(context.Background(), s, Start{Packages: []string{"pkg:npm/left-pad@1.3.0"}}, Options{})
+	if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), "pkg:npm/left-pad@1.3.0") {
+		t.Errorf("error = %v, want ErrNoMatch naming pkg:npm/left-pad@1.3.0", err)
+	}
+}
