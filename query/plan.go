@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
@@ -186,6 +187,11 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		for _, id := range lv {
 			x := res.index[id]
 			it := credentialItem(x, res, consumers[id], yields[id], reach[id])
+			if x.Node.Attr("minted") == "true" && x.Node.Attr("type") == "access-key" {
+				if err := namedMintedKeys(ctx, r, res, it); err != nil {
+					return nil, err
+				}
+			}
 			for _, c := range creds {
 				for _, y := range yields[c.Node.ID] {
 					if y == id && !containsStr(lv, c.Node.ID) {
@@ -496,6 +502,43 @@ func tokenItem(t *Reached) *Item {
 		it.Action = "Expires minutes after it is issued; the cloud sessions it was exchanged for live longer and are revoked below"
 	}
 	return it
+}
+
+// namedMintedKeys names, in the item of a key the attacker can mint, the
+// keys of its user that logs show created (since the compromise time when
+// there is one), with the command that deletes each.
+func namedMintedKeys(ctx context.Context, r graph.Reader, res *Result, it *Item) error {
+	user := strings.TrimSuffix(strings.TrimPrefix(it.Node.ID, "secret:aws:access-key:"), "/new")
+	in, err := r.Expand(ctx, []string{user}, graph.In, graph.EdgeAuthenticatesAs)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, e := range in {
+		ids = append(ids, e.From)
+	}
+	ns, err := r.Nodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var keys, cmds []string
+	name := lastSegment(user)
+	for _, n := range ns {
+		created, err := time.Parse(time.RFC3339, n.Attr("created"))
+		if err != nil || n.Attr("key_id") == "" || (!res.Since.IsZero() && created.Before(res.Since)) {
+			continue
+		}
+		keys = append(keys, n.Attr("key_id")+" (created "+n.Attr("created")+" by "+n.Attr("created_by")+")")
+		cmds = append(cmds, shellCommand("aws", "iam", "delete-access-key", "--user-name", name, "--access-key-id", n.Attr("key_id")))
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	sort.Strings(cmds)
+	it.Action += "; logs show these created: " + strings.Join(keys, ", ")
+	it.Command = strings.Join(cmds, " && ")
+	return nil
 }
 
 // accessKeyID returns the key id an access key's revocation names: its

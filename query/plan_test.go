@@ -293,3 +293,47 @@ func TestPlanDropsLoggedTwinOfDeclaredKey(t *testing.T) {
 		t.Error("the dropped twin is still marked a credential")
 	}
 }
+
+func TestPlanNamesMintedKeysFromLogs(t *testing.T) {
+	// The job's key acts as ci, which can mint keys of victim. Logs show
+	// two keys of victim created, one before the compromise time.
+	const victim = "arn:aws:iam::111122223333:user/victim"
+	keyU := "secret:aws:access-key:" + user + "/k"
+	minted := "secret:aws:access-key:" + victim + "/new"
+	early := "secret:aws:access-key:" + victim + "/AKIAEXAMPLEVICTIM001"
+	late := "secret:aws:access-key:" + victim + "/AKIAEXAMPLEVICTIM002"
+	s := newG().
+		node(keyU, "type", "access-key").
+		node(minted, "type", "access-key", "minted", "true").
+		node(early, "type", "access-key", "key_id", "AKIAEXAMPLEVICTIM001", "created", "2026-11-01T00:00:00Z", "created_by", user).
+		node(late, "type", "access-key", "key_id", "AKIAEXAMPLEVICTIM002", "created", "2026-11-03T10:00:00Z", "created_by", user).
+		edge(jobA, graph.EdgeExposes, keyU).
+		edge(keyU, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanMint, minted).
+		edge(minted, graph.EdgeAuthenticatesAs, victim).
+		edge(early, graph.EdgeAuthenticatesAs, victim).
+		edge(late, graph.EdgeAuthenticatesAs, victim).
+		store(t)
+	res := blast(t, s, jobA, Options{Since: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var it *Item
+	for _, st := range plan.Steps {
+		for _, x := range st.Items {
+			if x.Node.ID == minted {
+				it = x
+			}
+		}
+	}
+	if it == nil {
+		t.Fatalf("no item for %s", minted)
+	}
+	if want := "aws iam delete-access-key --user-name victim --access-key-id AKIAEXAMPLEVICTIM002"; it.Command != want {
+		t.Errorf("command = %q, want %q (the key created before the compromise left out)", it.Command, want)
+	}
+	if !strings.Contains(it.Action, "AKIAEXAMPLEVICTIM002 (created 2026-11-03T10:00:00Z by "+user+")") {
+		t.Errorf("action %q does not name the key the logs show created", it.Action)
+	}
+}

@@ -2,6 +2,7 @@ package cloudtrail
 
 import (
 	"strings"
+	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
@@ -176,6 +177,9 @@ func (b *builder) record(r *record, err error, line int) {
 		}
 	}
 
+	if r.EventName == "CreateAccessKey" && !r.failed() {
+		b.createdKey(r, actor, when, at)
+	}
 	if isAssume(r) && !r.failed() && len(call.targets) == 1 {
 		b.session(r, actor, call.targets[0], call.obs[0])
 	}
@@ -276,6 +280,42 @@ func (b *builder) session(r *record, actor, role principal, o *observation) {
 	if _, ok := b.sessions[sk]; ok || len(b.sessions) < maxSessions {
 		b.sessions[sk] = session{role: role.id, by: actor.id}
 	}
+}
+
+// createdKey adds the access key a CreateAccessKey call made, with the time
+// it was made (attribute created) and the caller (created_by), so that a
+// plan can name the keys an attacker may have minted. The key belongs to
+// the user the call names, or to the caller when it names none.
+func (b *builder) createdKey(r *record, actor principal, when time.Time, at graph.Pos) {
+	key := r.ResponseElements.CreatedKeyID
+	if !strings.HasPrefix(key, "AKIA") {
+		return
+	}
+	user := actor
+	name := r.ResponseElements.CreatedKeyUser
+	if name == "" {
+		name = r.RequestParameters.UserName
+	}
+	if name != "" && (actor.attrs["type"] != "user" || actor.attrs[graph.AttrName] != name) {
+		account := r.RecipientAccount
+		if !isAccount(account) {
+			account = callerAccount(r)
+		}
+		if !isAccount(account) {
+			return
+		}
+		user = iamPrincipal(parseARN(iamARN(parseARN(actor.id).partition, account, "user", name)))
+	}
+	if user.attrs["type"] != "user" {
+		return
+	}
+	b.addNode(user, at)
+	if b.accessKey(user, key, at) == nil {
+		return
+	}
+	b.addNode(principal{id: graph.AWSAccessKeyID(user.id, key), kind: graph.NodeSecret, attrs: map[string]string{
+		"created": when.UTC().Format(time.RFC3339), "created_by": actor.id,
+	}}, at)
 }
 
 // accessKey adds the long-lived access key a user or the root user signed

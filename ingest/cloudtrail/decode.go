@@ -331,6 +331,19 @@ func (d *decoder) responseElements(b []byte, i int, r *responseElements) (int, e
 				}
 				return jsonstream.Skip(b, i)
 			})
+		case "accesskey":
+			if b[i] != '{' {
+				return jsonstream.Skip(b, i)
+			}
+			return d.object(b, i, func(key []byte, i int) (int, error) {
+				switch string(key) {
+				case "accesskeyid":
+					return d.stringField(b, i, &r.CreatedKeyID)
+				case "username":
+					return d.stringField(b, i, &r.CreatedKeyUser)
+				}
+				return jsonstream.Skip(b, i)
+			})
 		case "consolelogin":
 			return d.stringField(b, i, &r.ConsoleLogin)
 		case "subjectfromwebidentitytoken":

@@ -94,6 +94,10 @@ type responseElements struct {
 	// token an AssumeRoleWithWebIdentity call presented.
 	WebIDSubject string
 	Provider     string
+	// CreatedKeyID and CreatedKeyUser are accessKey.accessKeyId and
+	// accessKey.userName of a CreateAccessKey call: the id of the new key,
+	// never its secret, which CloudTrail does not record.
+	CreatedKeyID, CreatedKeyUser string
 }
 
 type resource struct {
