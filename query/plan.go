@@ -481,9 +481,19 @@ func containItem(rt *Reached, res *Result) *Item {
 		}
 		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s; download its job logs first",
 			rt.Node.Label, cause)
-		it.Command = shellCommand("gh", "workflow", "disable", rt.Node.Attr("workflow"), "--repo", rt.Node.Attr(graph.AttrRepository))
+		wf, repo := rt.Node.Attr("workflow"), rt.Node.Attr(graph.AttrRepository)
+		// Disabling stops new runs; the runs already queued or going are
+		// cancelled one by one.
+		it.Command = shellCommand("gh", "workflow", "disable", wf, "--repo", repo) + " && " +
+			shellCommand("gh", "run", "list", "--repo", repo, "--workflow", wf, "--limit", "100", "--json", "databaseId,status",
+				"--jq", `.[] | select(.status != "completed") | .databaseId`) +
+			" | xargs -n1 " + shellCommand("gh", "run", "cancel", "--repo", repo)
 	case "lambda":
 		it.Action = "Set the function's reserved concurrency to 0 until a clean build is deployed"
+		if len(rt.Path) > 0 && appInput(rt.Path[len(rt.Path)-1].Kind) {
+			// Reached through its input, not through code it runs.
+			it.Action = "Set the function's reserved concurrency to 0 until its input handling is reviewed and fixed"
+		}
 		it.Command = shellCommand("aws", "lambda", "put-function-concurrency", "--function-name", lastSegment(strings.TrimPrefix(rt.Node.ID, "runtime:aws:lambda:")), "--reserved-concurrent-executions", "0")
 	case "ec2-instance":
 		it.Action = "Isolate the instance (restrictive security group) and snapshot its volumes before rebuilding it"

@@ -337,3 +337,25 @@ func TestPlanNamesMintedKeysFromLogs(t *testing.T) {
 		t.Errorf("action %q does not name the key the logs show created", it.Action)
 	}
 }
+
+func TestPlanContainsLambdaReachedByInput(t *testing.T) {
+	// The role can invoke the function: assuming application flaws, the
+	// function is contained until its input handling is fixed, since no
+	// compromised code of it is known.
+	const fn = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:worker"
+	s := newG().
+		node(fn, "type", "lambda").
+		edge(role, graph.EdgeCanInvoke, fn).
+		store(t)
+	res := blast(t, s, role, Options{AssumeAppFlaws: true})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Steps) == 0 || plan.Steps[0].Items[0].Node.ID != fn {
+		t.Fatalf("plan %+v does not contain the function first", plan.Steps)
+	}
+	if a := plan.Steps[0].Items[0].Action; !strings.Contains(a, "until its input handling is reviewed and fixed") {
+		t.Errorf("action %q", a)
+	}
+}
