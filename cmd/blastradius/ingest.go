@@ -19,53 +19,14 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/ingest"
-	"github.com/blastradius-dev/blastradius/ingest/actions"
-	"github.com/blastradius-dev/blastradius/ingest/awsiam"
-	"github.com/blastradius-dev/blastradius/ingest/circleci"
-	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
-	"github.com/blastradius-dev/blastradius/ingest/gcpaudit"
-	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
-	"github.com/blastradius-dev/blastradius/ingest/githubaudit"
-	"github.com/blastradius-dev/blastradius/ingest/gitlab"
-	"github.com/blastradius-dev/blastradius/ingest/k8saudit"
-	"github.com/blastradius-dev/blastradius/ingest/kubernetes"
+	"github.com/blastradius-dev/blastradius/ingest/formats"
 	"github.com/blastradius-dev/blastradius/ingest/link"
-	"github.com/blastradius-dev/blastradius/ingest/lockfile"
-	"github.com/blastradius-dev/blastradius/ingest/sbom"
-	"github.com/blastradius-dev/blastradius/ingest/terraform"
 	"github.com/blastradius-dev/blastradius/internal/progress"
 )
 
 // parsers returns a fresh parser of every format, in detection order: the
 // first whose Detect accepts a file parses it.
-func parsers() []ingest.Parser {
-	return []ingest.Parser{
-		actions.New(),
-		gitlab.New(),
-		circleci.New(),
-		lockfile.NewNPM(),
-		lockfile.NewGoMod(),
-		lockfile.NewPoetry(),
-		lockfile.NewRequirements(),
-		lockfile.NewYarn(),
-		lockfile.NewPNPM(),
-		lockfile.NewUV(),
-		lockfile.NewPipenv(),
-		lockfile.NewCargo(),
-		lockfile.NewBundler(),
-		lockfile.NewComposer(),
-		sbom.NewCycloneDX(),
-		sbom.NewSPDX(),
-		terraform.New(),
-		kubernetes.New(),
-		cloudtrail.New(),
-		k8saudit.New(),
-		gcpaudit.New(),
-		githubaudit.New(),
-		awsiam.New(),
-		gcpiam.New(),
-	}
-}
+func parsers() []ingest.Parser { return formats.All() }
 
 func newIngestCommand(o *options) *cobra.Command {
 	var repo, org string

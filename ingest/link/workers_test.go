@@ -12,41 +12,17 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/ingest"
-	"github.com/blastradius-dev/blastradius/ingest/actions"
-	"github.com/blastradius-dev/blastradius/ingest/awsiam"
-	"github.com/blastradius-dev/blastradius/ingest/circleci"
-	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
-	"github.com/blastradius-dev/blastradius/ingest/gcpaudit"
-	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
-	"github.com/blastradius-dev/blastradius/ingest/githubaudit"
-	"github.com/blastradius-dev/blastradius/ingest/gitlab"
-	"github.com/blastradius-dev/blastradius/ingest/k8saudit"
-	"github.com/blastradius-dev/blastradius/ingest/kubernetes"
+	"github.com/blastradius-dev/blastradius/ingest/formats"
 	"github.com/blastradius-dev/blastradius/ingest/link"
-	"github.com/blastradius-dev/blastradius/ingest/lockfile"
-	"github.com/blastradius-dev/blastradius/ingest/sbom"
-	"github.com/blastradius-dev/blastradius/ingest/terraform"
 	"github.com/blastradius-dev/blastradius/internal/orggen"
 )
-
-// everyParser returns a parser of every format, in the command's order.
-func everyParser() []ingest.Parser {
-	return []ingest.Parser{
-		actions.New(), gitlab.New(), circleci.New(),
-		lockfile.NewNPM(), lockfile.NewGoMod(), lockfile.NewPoetry(), lockfile.NewRequirements(),
-		lockfile.NewYarn(), lockfile.NewPNPM(), lockfile.NewUV(), lockfile.NewPipenv(),
-		lockfile.NewCargo(), lockfile.NewBundler(), lockfile.NewComposer(),
-		sbom.NewCycloneDX(), sbom.NewSPDX(), terraform.New(), kubernetes.New(),
-		cloudtrail.New(), k8saudit.New(), gcpaudit.New(), githubaudit.New(), awsiam.New(), gcpiam.New(),
-	}
-}
 
 // parsedStore ingests a folder without linking it.
 func parsedStore(t *testing.T, dir string) *memstore.Store {
 	t.Helper()
 	s := memstore.New()
 	p := &ingest.Pipeline{
-		Parsers: everyParser(),
+		Parsers: formats.All(),
 		Store:   s,
 		Org:     "corpus",
 		Env:     &ingest.Env{Fingerprint: func(string) string { return "fp" }},
