@@ -114,8 +114,8 @@ func AWSHostUserID(runtimeID, user string) string {
 }
 
 // AWSAdministratorID returns the id of an administrator of an AWS
-// account: whoever holds every permission there, as an identity made an
-// administrator by privilege escalation does.
+// account: an identity with every permission there, such as one made an
+// administrator by privilege escalation.
 func AWSAdministratorID(account string) string { return "aws:administrator:" + account }
 
 // AWSBoundedAdministratorID returns the id of an administrator of an AWS
@@ -126,8 +126,8 @@ func AWSBoundedAdministratorID(account, boundary string) string {
 }
 
 // AWSAdminGrantID returns the id of an identity once an administrator
-// policy is attached to it or written into it. It stands apart from the
-// identity because the grant widens the reach only of whoever holds it.
+// policy is attached to it or written into it. It is a node of its own
+// because the grant widens the reach only of the identity's holder.
 func AWSAdminGrantID(identity string) string { return identity + "#administrator" }
 
 // AWSKeyPairID returns the id of the private key of an EC2 key pair.

@@ -87,9 +87,9 @@ const (
 	EdgeCanReceive EdgeKind = "CAN_RECEIVE"
 	// EdgeCanGrant: Identity -> the grant node of another identity
 	// (AWSAdminGrantID), which it can make an administrator by attaching
-	// or writing a policy. The grant pays off only for whoever holds that
-	// identity, named by the edge's holder attribute: walks take the edge
-	// only once they act as the holder.
+	// or writing a policy. The grant pays off only for the holder of that
+	// identity, which the edge's holder attribute names, so walks take the
+	// edge only once they act as the holder.
 	EdgeCanGrant EdgeKind = "CAN_GRANT"
 
 	// EdgeHolds: Secret -> Secret whose value it stores (a CI secret that

@@ -264,8 +264,8 @@ func (w *workflow) writePublish(j *job) {
 		tokenOK = false
 	}
 	// A workflow that is only called runs with its caller's token
-	// permissions, which it does not show; the secrets it logs in with are
-	// its caller's, passed by name.
+	// permissions, which it does not show. The secrets it logs in with are
+	// its caller's, passed by name, so they still count.
 	tokenOK = tokenOK && !w.calledOnly()
 	ident := graph.GHATokenIdentityID(j.rid)
 	for _, p := range j.pushes {

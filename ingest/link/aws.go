@@ -1267,12 +1267,12 @@ func (v *view) scopeEdge(p *principal, sc scope, st *awspolicy.Statement, ref *a
 		// The scope node stands for every service the statement names,
 		// which the principal reaches only in part.
 		e.Confidence = graph.Possible
-		shown := denied
-		if len(shown) > 3 {
-			shown = shown[:3]
+		named := denied
+		if len(named) > 3 {
+			named = named[:3]
 		}
 		reason += fmt.Sprintf("; not every service: a Deny, the permissions boundary or a service control policy refuses %d of them (%s)",
-			len(denied), strings.Join(shown, ", "))
+			len(denied), strings.Join(named, ", "))
 	}
 	e.SetAttr(graph.AttrReason, reason)
 	v.addEdge(e)

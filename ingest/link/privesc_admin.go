@@ -122,8 +122,8 @@ func (x *escalation) boundaryOf(id string) string {
 	return b
 }
 
-// escHeld is one identity that a method makes an administrator for whoever
-// holds it, with the surest grant found.
+// escHeld is one identity that a method makes an administrator for its
+// holder, with the surest grant found.
 type escHeld struct {
 	m      *escMethod
 	target graph.Node // the user, role, group or policy changed
@@ -180,8 +180,8 @@ type escHeldTarget struct {
 // heldTargets lists the identities of the actor's account (every account
 // when it is unknown) that a method can change and the actor does not act
 // as, each with the identities it widens: a user or role itself, a
-// group's members, and whoever a policy is attached to, directly or
-// through a group.
+// group's members, and the users and roles a policy is attached to,
+// directly or through a group.
 func (x *escalation) heldTargets(m *escMethod, acct string, reach map[string]escHop) []escHeldTarget {
 	inAccount := func(n graph.Node) bool {
 		a := escNodeAccount(n)

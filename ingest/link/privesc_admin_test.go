@@ -100,10 +100,10 @@ func TestGrantsToHeldIdentities(t *testing.T) {
 
 func TestAdministratorReach(t *testing.T) {
 	// u makes itself an administrator. The administrator then reads the
-	// secret, acts on the bucket, becomes both roles (one by its trust
-	// policy naming the account, one by rewriting a service's trust
-	// policy) and mints a key of v; the secret the service control policy
-	// denies stays out of reach.
+	// secret, acts on the bucket and mints a key of v. It becomes both
+	// roles: one because its trust policy names the account, the other by
+	// rewriting a service's trust policy. The secret that a service control
+	// policy denies stays out of reach.
 	f := &escFixture{}
 	u := f.user("u", escDoc(escAllow("*", "iam:PutUserPolicy")))
 	v := f.user("v")
@@ -307,7 +307,8 @@ func TestBoundaryBindsNewAdministrator(t *testing.T) {
 func TestEveryServiceScopeUnderBoundary(t *testing.T) {
 	// Both roles allow every action but iam:*. The boundary of the second
 	// allows only S3 and STS, so "every service in the account" is more
-	// than it reaches: the edge to that scope is possible, and says why.
+	// than it reaches. The edge to that scope is possible, and its reason
+	// names the refused services.
 	f := &escFixture{}
 	boundary := escPolicyARN("s3-sts")
 	f.node(boundary, graph.NodePolicy, "document", escDoc(escAllow("*", "s3:*", "sts:*")))

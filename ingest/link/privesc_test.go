@@ -282,7 +282,7 @@ func TestEscalationMethods(t *testing.T) {
 		{"AttachRolePolicy on unassumable role", func(f *escFixture) {
 			f.user("u", escDoc(escAllow(r, "iam:AttachRolePolicy", "sts:AssumeRole")))
 			f.role("r", escTrustService("ec2.amazonaws.com"))
-			// u does not act as r, so the grant counts only for whoever holds r.
+			// u does not act as r, so the grant counts only for r's holder.
 		}, []string{escEdge(u, graph.EdgeCanGrant, graph.AWSAdminGrantID(r), certain, "AttachRolePolicy")}},
 
 		// Put*Policy.
