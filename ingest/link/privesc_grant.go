@@ -403,11 +403,7 @@ func escIsAdmin(p *awspolicy.Policy) bool {
 // trusts reports whether a role's trust policy lets a service assume it
 // for a resource of the given account, with the undecided conditions.
 func (x *escalation) trusts(role graph.Node, service, account string) (awspolicy.Tri, string) {
-	pol, ok := x.trustDocs[role.ID]
-	if !ok {
-		pol, _ = awspolicy.Parse(role.Attr("trust_policy"))
-		x.trustDocs[role.ID] = pol
-	}
+	pol := x.trustDoc(role)
 	if pol == nil {
 		return awspolicy.False, ""
 	}
