@@ -214,17 +214,7 @@ func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env
 	}
 	switch {
 	case words[1] == "login":
-		host := ""
-		for i := 2; i < len(words); i++ {
-			a := words[i]
-			switch {
-			case a == "-u" || a == "--username" || a == "-p" || a == "--password":
-				i++
-			case strings.HasPrefix(a, "-"):
-			case host == "":
-				host = a
-			}
-		}
+		host := registry.LoginHost(words[2:])
 		if strings.Contains(host, "$") {
 			return
 		}

@@ -164,9 +164,34 @@ func command(words []string) []string {
 
 // login reads the arguments of a login command. before are the pipeline
 // stages that feed it.
+// LoginHost returns the registry that the arguments of a login command
+// (those after "login") name: the first that is no option, option value or
+// redirection. It returns "" when they name none, which means Docker Hub.
+func LoginHost(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case strings.HasPrefix(a, "<<<"):
+			if a == "<<<" {
+				i++
+			}
+		case strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">") || strings.HasPrefix(a, "2>"):
+			if a == "<" || a == ">" || a == ">>" || a == "2>" {
+				i++
+			}
+		case a == "-p" || a == "--password" || a == "-u" || a == "--username" || valueOptions[a]:
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a
+		}
+	}
+	return ""
+}
+
 func login(args, before []string, expand func(string) string) (Login, bool) {
 	var l Login
-	stdin, host := false, ""
+	stdin := false
 	var hereVars []string // variables of a here-string (<<<) fed to stdin
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -194,13 +219,9 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 			l.Vars = append(l.Vars, refs(strings.TrimPrefix(a, "--password="))...)
 		case a == "-u" || a == "--username" || valueOptions[a]:
 			i++
-		case strings.HasPrefix(a, "-"):
-		default:
-			if host == "" {
-				host = expand(a)
-			}
 		}
 	}
+	host := expand(LoginHost(args))
 	if stdin {
 		for _, s := range before {
 			if awsLogin.MatchString(s) {

@@ -161,3 +161,19 @@ docker buildx build --output type=docker -t r.example.org/a/local .`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestLoginHost(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-u", "bot", "--password-stdin", "quay.io"}, "quay.io"},
+		{[]string{"--authfile", "/tmp/auth.json", "-u", "bot", "ghcr.io"}, "ghcr.io"},
+		{[]string{"-u", "bot", "<<<", "$TOKEN", "quay.io"}, "quay.io"},
+		{[]string{"-u", "bot", "--password-stdin"}, ""},
+	} {
+		if got := LoginHost(tt.args); got != tt.want {
+			t.Errorf("LoginHost(%q) = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
