@@ -482,6 +482,8 @@ func (v *view) linkAWS() {
 	v.linkAnonymous(res)
 	v.linkCognito()
 	ac := newActionCache()
+	// Filled here, before the workers fork the view, so that they share it.
+	v.readableSecrets()
 	forEach(v, ps, func(v *view, p *principal) {
 		v.linkSecretAccess(p, res)
 		v.linkMint(p, ps)
@@ -733,20 +735,44 @@ func (v *view) readTarget(s graph.Node) (string, graph.Node) {
 	return s.ID, s
 }
 
-// linkSecretAccess derives CAN_READ_SECRET. A secret's resource policy
-// (for an S3 object its bucket's, for a DynamoDB item its table's) takes
-// part: within the account it may grant on its own, and for a secret of
-// another account both it and the identity side must allow.
-func (v *view) linkSecretAccess(p *principal, res map[string]resPolicy) {
+// readableSecret is a secret a read action returns, with what a read of
+// it is evaluated against.
+type readableSecret struct {
+	node    graph.Node
+	actions []string
+	arn     string
+	target  graph.Node
+}
+
+// readableSecrets returns the secrets that readActions can read, once per
+// derivation: every principal is checked against the same list, and most
+// secrets of an organisation are CI secrets no AWS action reads.
+func (v *view) readableSecrets() []readableSecret {
+	if v.readable != nil {
+		return *v.readable
+	}
+	var out []readableSecret
 	for _, s := range v.byKind[graph.NodeSecret] {
 		actions, ok := readActions[s.Attr("type")]
 		if !ok {
 			continue
 		}
 		arn, target := v.readTarget(s)
+		out = append(out, readableSecret{node: s, actions: actions, arn: arn, target: target})
+	}
+	v.readable = &out
+	return out
+}
+
+// linkSecretAccess derives CAN_READ_SECRET. A secret's resource policy
+// (for an S3 object its bucket's, for a DynamoDB item its table's) takes
+// part: within the account it may grant on its own, and for a secret of
+// another account both it and the identity side must allow.
+func (v *view) linkSecretAccess(p *principal, res map[string]resPolicy) {
+	for _, rs := range v.readableSecrets() {
 		best, action := awspolicy.Decision{}, ""
-		for _, a := range actions {
-			d := v.decideOn(p, a, arn, target, res)
+		for _, a := range rs.actions {
+			d := v.decideOn(p, a, rs.arn, rs.target, res)
 			if action == "" || d.Effect > best.Effect {
 				best, action = d, a
 			}
@@ -757,7 +783,7 @@ func (v *view) linkSecretAccess(p *principal, res map[string]resPolicy) {
 		if best.Effect < awspolicy.MaybeAllowed {
 			continue
 		}
-		e := graph.Edge{From: p.node.ID, To: s.ID, Kind: graph.EdgeCanReadSecret, Confidence: confidence(best), Pos: v.policyPos(best.Allow)}
+		e := graph.Edge{From: p.node.ID, To: rs.node.ID, Kind: graph.EdgeCanReadSecret, Confidence: confidence(best), Pos: v.policyPos(best.Allow)}
 		e.SetAttr(graph.AttrActions, action)
 		e.SetAttr(graph.AttrReason, allowReason(best, action))
 		v.addEdge(e)

@@ -48,6 +48,9 @@ type view struct {
 	// derivation share.
 	cacheMu *sync.Mutex
 
+	// readable holds readableSecrets' list once it is made.
+	readable *[]readableSecret
+
 	// workers bounds the goroutines of forEach.
 	workers int
 	// parent is the view a worker's view was forked from, nil for the
