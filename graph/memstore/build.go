@@ -2,9 +2,11 @@ package memstore
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"time"
+	"unsafe"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
@@ -31,6 +33,43 @@ type builder struct {
 	bLabel    []uint32
 	bAttrs    []uint32
 	bodyIdx   map[[3]uint32]uint32
+	// setOf remembers the set of each attribute map of the overlay's
+	// records. Facts of one file often share a map (see ingest's
+	// interner), and the records keep their maps, and so their
+	// addresses, until the build ends.
+	setOf map[unsafe.Pointer]uint32
+	// The last source and file numbered: a record's facts, and records
+	// made one after the other, mostly share them.
+	lastSrc, lastFile   string
+	lastSrcW, lastFileW uint32
+}
+
+func (bl *builder) source(s string) uint32 {
+	if s != bl.lastSrc || bl.lastSrcW == 0 {
+		bl.lastSrc, bl.lastSrcW = s, bl.word(s)
+	}
+	return bl.lastSrcW
+}
+
+func (bl *builder) file(s string) uint32 {
+	if s != bl.lastFile || bl.lastFileW == 0 {
+		bl.lastFile, bl.lastFileW = s, bl.word(s)
+	}
+	return bl.lastFileW
+}
+
+// sharedSet returns the set of an attribute map of an overlay record.
+func (bl *builder) sharedSet(m map[string]string) uint32 {
+	if len(m) == 0 {
+		return 0
+	}
+	p := reflect.ValueOf(m).UnsafePointer()
+	if set, ok := bl.setOf[p]; ok {
+		return set
+	}
+	set := bl.attrSet(m)
+	bl.setOf[p] = set
+	return set
 }
 
 func (bl *builder) word(s string) uint32 {
@@ -128,7 +167,9 @@ func (bl *builder) body(kind uint8, label, attrs uint32) uint32 {
 	return i
 }
 
-func (bl *builder) addNodeFacts(nf *factBuf, id string, fs []nodeFact) error {
+// addNodeFacts adds a node's facts. inOverlay says that fs is a record's
+// own list, whose attribute maps live until the build ends.
+func (bl *builder) addNodeFacts(nf *factBuf, id string, fs []nodeFact, inOverlay bool) error {
 	for _, f := range fs {
 		k, err := bl.nodeKind(f.Kind)
 		if err != nil {
@@ -138,25 +179,37 @@ func (bl *builder) addNodeFacts(nf *factBuf, id string, fs []nodeFact) error {
 		if f.Label != id {
 			label = bl.word(f.Label)
 		}
-		nf.add(bl.word(f.Source), bl.word(f.Pos.File), f.Pos.Line, bl.body(k, label, bl.attrSet(f.Attrs)))
+		set := uint32(0)
+		if inOverlay {
+			set = bl.sharedSet(f.Attrs)
+		} else {
+			set = bl.attrSet(f.Attrs)
+		}
+		nf.add(bl.source(f.Source), bl.file(f.Pos.File), f.Pos.Line, bl.body(k, label, set))
 	}
 	return nil
 }
 
-func (bl *builder) addEdgeFacts(ef *factBuf, fs []edgeFact) error {
+// addEdgeFacts adds an edge's facts; inOverlay is as for addNodeFacts.
+func (bl *builder) addEdgeFacts(ef *factBuf, fs []edgeFact, inOverlay bool) error {
 	for _, f := range fs {
 		c, err := bl.conf(f.Confidence)
 		if err != nil {
 			return err
 		}
-		set := bl.attrSet(f.Attrs)
+		set := uint32(0)
+		if inOverlay {
+			set = bl.sharedSet(f.Attrs)
+		} else {
+			set = bl.attrSet(f.Attrs)
+		}
 		if set > attrMask {
 			return fmt.Errorf("more than %d attribute sets", attrMask)
 		}
 		if f.Evidence != nil {
 			ef.evidence[ef.len()] = f.Evidence
 		}
-		ef.add(bl.word(f.Source), bl.word(f.Pos.File), f.Pos.Line, uint32(c)<<confShift|set)
+		ef.add(bl.source(f.Source), bl.file(f.Pos.File), f.Pos.Line, uint32(c)<<confShift|set)
 	}
 	return nil
 }
@@ -187,6 +240,7 @@ func (ov *overlay) build() (*base, error) {
 		bLabel:    slices.Clone(old.bLabel),
 		bAttrs:    slices.Clone(old.bAttrs),
 		bodyIdx:   make(map[[3]uint32]uint32, len(old.bKind)),
+		setOf:     map[unsafe.Pointer]uint32{},
 	}
 	for i := range bl.words {
 		bl.words[i] = old.words.at(uint32(i))
@@ -222,7 +276,7 @@ func (ov *overlay) build() (*base, error) {
 				if len(fs) == 0 {
 					continue
 				}
-				if err := bl.addEdgeFacts(ef, fs); err != nil {
+				if err := bl.addEdgeFacts(ef, fs, false); err != nil {
 					return nil, err
 				}
 			}
@@ -234,7 +288,7 @@ func (ov *overlay) build() (*base, error) {
 	nBaseEdges := len(items)
 	var newEdges []*ovEdge
 	var newEnds []string // ids the old base lacks
-	for _, rec := range ov.edges {
+	for _, rec := range ov.edgeList {
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}
@@ -268,9 +322,9 @@ func (ov *overlay) build() (*base, error) {
 			oldAlive[i] = true
 		}
 	}
-	for id, rec := range ov.nodes {
+	for _, rec := range ov.nodeList {
 		if !rec.inBase && len(rec.facts) > 0 {
-			newEnds = append(newEnds, id)
+			newEnds = append(newEnds, rec.id)
 		}
 	}
 	slices.Sort(newEnds)
@@ -301,7 +355,7 @@ func (ov *overlay) build() (*base, error) {
 			if fs, ok := changed[i]; !ok {
 				lo, hi := old.nFact.bounds(i)
 				nf.copyFrom(&old.nf, old.nBody[i], lo, hi, nil)
-			} else if err := bl.addNodeFacts(nf, id, fs); err != nil {
+			} else if err := bl.addNodeFacts(nf, id, fs, false); err != nil {
 				return nil, err
 			}
 			if rec := ov.hitN[i]; rec != nil {
@@ -316,7 +370,7 @@ func (ov *overlay) build() (*base, error) {
 		idList = append(idList, id)
 		first, last := uint32(0), uint32(0)
 		if rec := ov.nodes[id]; rec != nil && len(rec.facts) > 0 {
-			if err := bl.addNodeFacts(nf, id, rec.facts); err != nil {
+			if err := bl.addNodeFacts(nf, id, rec.facts, true); err != nil {
 				return nil, err
 			}
 			first, last = bl.time(rec.first), bl.time(rec.last)
@@ -343,7 +397,7 @@ func (ov *overlay) build() (*base, error) {
 		}
 		it := edgeItem{from: row(rec.key.From), to: row(rec.key.To), kind: k,
 			first: bl.time(rec.first), last: bl.time(rec.last), lo: ef.len()}
-		if err := bl.addEdgeFacts(ef, rec.facts); err != nil {
+		if err := bl.addEdgeFacts(ef, rec.facts, true); err != nil {
 			return nil, err
 		}
 		it.hi = ef.len()

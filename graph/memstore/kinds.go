@@ -25,7 +25,7 @@ func (ov *overlay) kinds() *kindIndex {
 		return ov.byKind
 	}
 	ix := &kindIndex{nodes: map[graph.NodeKind][]*ovNode{}, edges: map[graph.EdgeKind][]*ovEdge{}}
-	for _, rec := range ov.nodes {
+	for _, rec := range ov.nodeList {
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}
@@ -43,7 +43,7 @@ func (ov *overlay) kinds() *kindIndex {
 	for _, recs := range ix.nodes {
 		slices.SortFunc(recs, func(a, b *ovNode) int { return strings.Compare(a.id, b.id) })
 	}
-	for _, rec := range ov.edges {
+	for _, rec := range ov.edgeList {
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}

@@ -232,9 +232,10 @@ func (v *view) Expand(_ context.Context, ids []string, dir graph.Direction, kind
 		if v.ov == nil {
 			continue
 		}
-		recs := v.ov.newOut[id]
+		ends := v.ov.newEnds()
+		recs := ends.out[id]
 		if dir == graph.In {
-			recs = v.ov.newIn[id]
+			recs = ends.in[id]
 		}
 		for _, rec := range recs {
 			if len(kinds) > 0 && !hasKind(kinds, rec.key.Kind) {

@@ -27,11 +27,20 @@ type overlay struct {
 
 	nodes map[string]*ovNode
 	edges map[graph.EdgeKey]*ovEdge
-	hitN  map[uint32]*ovNode // base rows the write asserts
-	hitE  map[uint32]*ovEdge // base edges the write asserts
-	// Edges the base does not hold, by each end.
-	newOut, newIn map[string][]*ovEdge
-	bySource      map[string]*ovSource
+	// The same records in the order they were made: a batch lists each
+	// file's facts together, so walking these keeps a file's records
+	// together, where walking the maps would jump about the heap.
+	nodeList []*ovNode
+	edgeList []*ovEdge
+	hitN     map[uint32]*ovNode // base rows the write asserts
+	hitE     map[uint32]*ovEdge // base edges the write asserts
+	// ends indexes the edges the base does not hold by each end; nil
+	// until Expand reads it after a change (see newEnds).
+	ends     *edgeEnds
+	bySource map[string]*ovSource
+	// The source of the last put, which the next put most often shares.
+	lastSrc string
+	lastS   *ovSource
 	// byKind indexes the new records by kind while nothing changes; nil
 	// until read.
 	byKind *kindIndex
@@ -43,6 +52,9 @@ type ovNode struct {
 	first, last time.Time
 	row         uint32
 	inBase      bool
+	// one holds the first fact, so that a record with one fact (most of
+	// them) needs no second allocation.
+	one [1]nodeFact
 }
 
 type ovEdge struct {
@@ -51,6 +63,31 @@ type ovEdge struct {
 	first, last time.Time
 	row         uint32
 	inBase      bool
+	one         [1]edgeFact
+}
+
+// edgeEnds holds the overlay's edges that the base does not hold, by each
+// end.
+type edgeEnds struct {
+	out, in map[string][]*ovEdge
+}
+
+// newEnds returns the index of the overlay's new edges by end, building
+// it on the first read after a change. Writes read edges by end rarely,
+// so the puts do not keep it up to date.
+func (ov *overlay) newEnds() *edgeEnds {
+	if ov.ends != nil {
+		return ov.ends
+	}
+	ix := &edgeEnds{out: map[string][]*ovEdge{}, in: map[string][]*ovEdge{}}
+	for _, rec := range ov.edgeList {
+		if !rec.inBase {
+			ix.out[rec.key.From] = append(ix.out[rec.key.From], rec)
+			ix.in[rec.key.To] = append(ix.in[rec.key.To], rec)
+		}
+	}
+	ov.ends = ix
+	return ix
 }
 
 type ovSource struct {
@@ -68,8 +105,6 @@ func newOverlay(b *base, now time.Time) *overlay {
 		edges:    map[graph.EdgeKey]*ovEdge{},
 		hitN:     map[uint32]*ovNode{},
 		hitE:     map[uint32]*ovEdge{},
-		newOut:   map[string][]*ovEdge{},
-		newIn:    map[string][]*ovEdge{},
 		bySource: map[string]*ovSource{},
 	}
 	for i := 0; i < b.words.len(); i++ {
@@ -93,6 +128,9 @@ func (ov *overlay) retire(src string) {
 		return
 	}
 	delete(ov.bySource, src)
+	if ov.lastS == s {
+		ov.lastSrc, ov.lastS = "", nil
+	}
 	for _, n := range s.nodes {
 		n.facts = removeNodeFact(n.facts, src)
 	}
@@ -102,11 +140,15 @@ func (ov *overlay) retire(src string) {
 }
 
 func (ov *overlay) source(src string) *ovSource {
+	if ov.lastS != nil && ov.lastSrc == src {
+		return ov.lastS
+	}
 	s := ov.bySource[src]
 	if s == nil {
 		s = &ovSource{}
 		ov.bySource[src] = s
 	}
+	ov.lastSrc, ov.lastS = src, s
 	return s
 }
 
@@ -200,6 +242,7 @@ func (ov *overlay) node(id string) *ovNode {
 		rec.first = ov.now
 	}
 	ov.nodes[id] = rec
+	ov.nodeList = append(ov.nodeList, rec)
 	return rec
 }
 
@@ -221,10 +264,10 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 		rec.first = ov.firstSeen(true, alive, b.eFirst[rec.row])
 		ov.hitE[rec.row] = rec
 	} else {
-		ov.newOut[k.From] = append(ov.newOut[k.From], rec)
-		ov.newIn[k.To] = append(ov.newIn[k.To], rec)
+		ov.ends = nil
 	}
 	ov.edges[k] = rec
+	ov.edgeList = append(ov.edgeList, rec)
 	return rec
 }
 
@@ -244,6 +287,9 @@ func (ov *overlay) putNode(src string, n graph.Node) {
 	// The batch's map is shared, not copied: the overlay only lives while
 	// Write runs, and merging into a fact makes a new map.
 	f := nodeFact{Source: src, Pos: n.Pos, Kind: n.Kind, Label: n.Label, Attrs: n.Attrs}
+	if rec.facts == nil {
+		rec.facts = rec.one[:0]
+	}
 	rec.facts = append(rec.facts, nodeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
@@ -279,6 +325,9 @@ func (ov *overlay) putEdge(src string, e graph.Edge) {
 	// The store keeps the batch's evidence as it is: a batch belongs to
 	// the store once written (see graph.Store.Write).
 	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: e.Attrs, Evidence: e.Evidence}
+	if rec.facts == nil {
+		rec.facts = rec.one[:0]
+	}
 	rec.facts = append(rec.facts, edgeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
