@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -116,6 +117,40 @@ type job struct {
 	err    error
 	// rereadHead is set when the file's head was dropped after detection.
 	rereadHead bool
+	// prog counts the bytes read, when the run reports progress.
+	prog Progress
+}
+
+// smallFile is the size up to which a worker reads a whole file at once
+// and the parser reads it from memory: one read of the file instead of
+// one for the head and one for the content.
+const smallFile = 1 << 20
+
+// reread reads the head of a file whose head was dropped after detection,
+// and a small file's whole content.
+func (j *job) reread() error {
+	f := j.file
+	if f.Size <= smallFile && !strings.HasSuffix(f.Path, ".gz") {
+		data, err := os.ReadFile(f.Path)
+		if err != nil {
+			return err
+		}
+		// A file that grew since the walk is read from disk as usual.
+		if len(data) <= smallFile {
+			f.Head = data[:min(len(data), HeadSize)]
+			f.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+			if j.prog != nil {
+				j.prog.Add(int64(len(data)), 0)
+			}
+			return nil
+		}
+	}
+	head, err := readHead(f.Path)
+	if err != nil {
+		return err
+	}
+	f.Head = head
+	return nil
 }
 
 // Run ingests the given files and folders.
@@ -198,6 +233,7 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		return nil, ctx.Err()
 	}
 
+	log.Debug("files parsed", "count", len(jobs))
 	b := &graph.Batch{Time: now().UTC().Truncate(time.Second)}
 	nNodes, nEdges := 0, 0
 	for _, j := range jobs {
@@ -320,11 +356,13 @@ func parseOne(ctx context.Context, j *job, env *Env) (err error) {
 		}
 	}()
 	if j.rereadHead {
-		head, err := readHead(j.file.Path)
-		if err != nil {
+		// The file's content must not outlive the parse: the run keeps
+		// every file until it ends.
+		open := j.file.Open
+		defer func() { j.file.Open = open }()
+		if err := j.reread(); err != nil {
 			return Errorf(Position{File: j.file.Path}, "failed to read the file again before parsing: %v", err)
 		}
-		j.file.Head = head
 	}
 	if err := j.parser.Parse(ctx, j.file, env, &j.res); err != nil {
 		j.res = Result{}
@@ -425,6 +463,7 @@ func (p *Pipeline) skipReason(f *File) string {
 func (p *Pipeline) track(jobs []*job) {
 	var total int64
 	for _, j := range jobs {
+		j.prog = p.Progress
 		total += j.file.Size
 		path := j.file.Path
 		gz := strings.HasSuffix(path, ".gz")
@@ -451,10 +490,10 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform":
 // collect finds the input files, and returns them with the folders it
 // walked.
 func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, error) {
-	var files []*File
 	var walked []string
-	seen := map[string]bool{}
-	finder := &repoFinder{roots: map[string]bool{}, names: map[string]string{}}
+	// The walk lists the files; opening each one to read its head, the
+	// slow part on a large tree, happens after it on every core.
+	var found []foundFile
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
@@ -467,23 +506,14 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 			}
 		}
 		if !info.IsDir() {
-			f, skip := p.file(filepath.Clean(root), filepath.Dir(filepath.Clean(root)), info, finder)
-			if strings.HasPrefix(skip, "cannot read") {
-				unreadable(sum, root, skip)
-				continue
-			}
-			if skip != "" {
-				sum.Skipped = append(sum.Skipped, Skip{Path: root, Reason: skip})
-			} else if !seen[f.Path] {
-				seen[f.Path] = true
-				files = append(files, f)
-			}
+			clean := filepath.Clean(root)
+			found = append(found, foundFile{path: clean, given: root, inputRoot: filepath.Dir(clean), info: info})
 			continue
 		}
 		walked = append(walked, filepath.Clean(root))
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: walkError + ": " + err.Error()})
+				found = append(found, foundFile{given: path, walkSkip: walkError + ": " + err.Error()})
 				return nil
 			}
 			if d.IsDir() {
@@ -498,38 +528,69 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 				// followed, so that link loops cannot trap the walk.
 				info, err = os.Stat(path)
 				if err == nil && info.IsDir() {
-					sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: "link to a folder, not followed"})
+					found = append(found, foundFile{given: path, walkSkip: "link to a folder, not followed"})
 					return nil
 				}
 			}
 			if err != nil {
-				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: "cannot read: " + err.Error()})
+				found = append(found, foundFile{given: path, walkSkip: "cannot read: " + err.Error()})
 				return nil
 			}
 			if !info.Mode().IsRegular() {
 				return nil
 			}
-			f, skip := p.file(path, root, info, finder)
-			if strings.HasPrefix(skip, "cannot read") {
-				unreadable(sum, path, skip)
-				return nil
-			}
-			if skip != "" {
-				sum.Skipped = append(sum.Skipped, Skip{Path: path, Reason: skip})
-				return nil
-			}
-			if !seen[f.Path] {
-				seen[f.Path] = true
-				files = append(files, f)
-			}
+			found = append(found, foundFile{path: path, given: path, inputRoot: root, info: info})
 			return nil
 		})
 		if err != nil {
 			return nil, nil, err
 		}
 	}
+
+	finder := &repoFinder{roots: map[string]bool{}, names: map[string]string{}}
+	var g errgroup.Group
+	// Opening files waits on the disk as much as on the processor.
+	g.SetLimit(2 * runtime.GOMAXPROCS(0))
+	for i := range found {
+		if found[i].walkSkip != "" {
+			continue
+		}
+		g.Go(func() error {
+			ff := &found[i]
+			ff.file, ff.skip = p.file(ff.path, ff.inputRoot, ff.info, finder)
+			return nil
+		})
+	}
+	g.Wait()
+
+	var files []*File
+	seen := map[string]bool{}
+	for _, ff := range found {
+		switch {
+		case ff.walkSkip != "":
+			sum.Skipped = append(sum.Skipped, Skip{Path: ff.given, Reason: ff.walkSkip})
+		case strings.HasPrefix(ff.skip, "cannot read"):
+			unreadable(sum, ff.given, ff.skip)
+		case ff.skip != "":
+			sum.Skipped = append(sum.Skipped, Skip{Path: ff.given, Reason: ff.skip})
+		case !seen[ff.file.Path]:
+			seen[ff.file.Path] = true
+			files = append(files, ff.file)
+		}
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, walked, nil
+}
+
+// foundFile is a file the walk found: where it is and the path to report
+// it by, or why the walk passed it by (walkSkip); once opened, the file or
+// why it is skipped.
+type foundFile struct {
+	path, given, inputRoot string
+	info                   fs.FileInfo
+	walkSkip               string
+	file                   *File
+	skip                   string
 }
 
 // walkError starts the reason of a path the walk could not read.
@@ -691,18 +752,37 @@ func (c *countingFile) Close() error {
 // repoFinder remembers, for one walk, which folders are repository roots
 // and the repository each root names. A repository's files ask the same
 // questions of the same folders.
+// It is safe for concurrent use.
 type repoFinder struct {
+	mu    sync.Mutex
 	roots map[string]bool
 	names map[string]string
 }
 
 func (finder *repoFinder) isRepoRoot(dir string) bool {
+	finder.mu.Lock()
 	is, ok := finder.roots[dir]
+	finder.mu.Unlock()
 	if !ok {
+		// Two files of one folder may both look: they find the same.
 		is = isRepoRoot(dir)
+		finder.mu.Lock()
 		finder.roots[dir] = is
+		finder.mu.Unlock()
 	}
 	return is
+}
+
+// name returns the repository whose top folder is root, naming it once.
+func (finder *repoFinder) name(p *Pipeline, root string) string {
+	finder.mu.Lock()
+	defer finder.mu.Unlock()
+	name, ok := finder.names[root]
+	if !ok {
+		name = p.repoName(root)
+		finder.names[root] = name
+	}
+	return name
 }
 
 // repoOf finds the repository a file belongs to: the nearest folder at or
@@ -724,12 +804,7 @@ func (p *Pipeline) repoOf(path, inputRoot string, finder *repoFinder) (root, rep
 	if root == "" {
 		root = inputRoot
 	}
-	name, ok := finder.names[root]
-	if !ok {
-		name = p.repoName(root)
-		finder.names[root] = name
-	}
-	return root, name
+	return root, finder.name(p, root)
 }
 
 // repoName names the repository whose top folder is root.

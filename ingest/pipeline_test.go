@@ -392,3 +392,59 @@ func TestRepoWithoutOrgWarns(t *testing.T) {
 		t.Errorf("a warning with Org set:\n%s", logs.String())
 	}
 }
+
+// TestPipelineManyRepositories walks a tree of many repositories, whose
+// files are opened on several goroutines: each file keeps its own
+// repository and path, and the skipped paths come in the walk's order.
+func TestPipelineManyRepositories(t *testing.T) {
+	in := t.TempDir()
+	const repos = 40
+	for i := range repos {
+		root := filepath.Join(in, fmt.Sprintf("r%02d", i))
+		os.MkdirAll(filepath.Join(root, ".git"), 0o755)
+		os.MkdirAll(filepath.Join(root, "sub"), 0o755)
+		cfg := fmt.Sprintf("[remote \"origin\"]\n\turl = https://github.com/example-org/svc-%02d.git\n", i)
+		os.WriteFile(filepath.Join(root, ".git", "config"), []byte(cfg), 0o600)
+		os.WriteFile(filepath.Join(root, "a.fake"), []byte("one\n"), 0o600)
+		os.WriteFile(filepath.Join(root, "sub", "b.fake"), []byte("one\ntwo\n"), 0o600)
+	}
+	// Skipped at three points of the walk, in this order.
+	os.Symlink(filepath.Join(in, "missing"), filepath.Join(in, "r00", "dangling.fake"))
+	os.Symlink(filepath.Join(in, "r01", "sub"), filepath.Join(in, "r05", "folderlink"))
+	os.WriteFile(filepath.Join(in, "r09", "z.bin"), []byte("\x00\x01"), 0o600)
+
+	store := memstore.New()
+	p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Workers: 4}
+	sum, err := p.Run(context.Background(), []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sum.Formats["fake"]; got == nil || got.Ingested != 2*repos {
+		t.Fatalf("fake summary = %+v, want %d files ingested", got, 2*repos)
+	}
+	var want []string
+	for i := range repos {
+		repo := fmt.Sprintf("example-org/svc-%02d", i)
+		want = append(want, "runtime:"+repo+"/a.fake", "runtime:"+repo+"/sub/b.fake")
+	}
+	nodes, err := store.NodesByKind(context.Background(), graph.NodeRuntime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range nodes {
+		got = append(got, n.ID)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runtime nodes (-want +got):\n%s", diff)
+	}
+	var skipped []string
+	for _, s := range sum.Skipped {
+		rel, _ := filepath.Rel(in, s.Path)
+		skipped = append(skipped, rel+": "+strings.SplitN(s.Reason, ":", 2)[0])
+	}
+	wantSkipped := []string{"r00/dangling.fake: cannot read", "r05/folderlink: link to a folder, not followed", "r09/z.bin: binary file"}
+	if diff := cmp.Diff(wantSkipped, skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+}

@@ -327,7 +327,7 @@ func (ov *overlay) build() (*base, error) {
 			newEnds = append(newEnds, rec.id)
 		}
 	}
-	slices.Sort(newEnds)
+	newEnds = sortStrings(newEnds)
 	newEnds = slices.Compact(newEnds)
 
 	// Number the ids: the old base's live ids and the new ones, merged in

@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"cmp"
-	"slices"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -40,8 +39,8 @@ func (ov *overlay) kinds() *kindIndex {
 		}
 		ix.nodes[kind] = append(ix.nodes[kind], rec)
 	}
-	for _, recs := range ix.nodes {
-		slices.SortFunc(recs, func(a, b *ovNode) int { return strings.Compare(a.id, b.id) })
+	for kind, recs := range ix.nodes {
+		ix.nodes[kind] = sortParallel(recs, func(a, b *ovNode) int { return strings.Compare(a.id, b.id) })
 	}
 	for _, rec := range ov.edgeList {
 		if rec.inBase || len(rec.facts) == 0 {
@@ -49,8 +48,8 @@ func (ov *overlay) kinds() *kindIndex {
 		}
 		ix.edges[rec.key.Kind] = append(ix.edges[rec.key.Kind], rec)
 	}
-	for _, recs := range ix.edges {
-		slices.SortFunc(recs, func(a, b *ovEdge) int {
+	for kind, recs := range ix.edges {
+		ix.edges[kind] = sortParallel(recs, func(a, b *ovEdge) int {
 			return cmp.Or(strings.Compare(a.key.From, b.key.From), strings.Compare(a.key.To, b.key.To))
 		})
 	}

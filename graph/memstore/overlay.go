@@ -95,14 +95,19 @@ type ovSource struct {
 	edges []*ovEdge
 }
 
-func newOverlay(b *base, now time.Time) *overlay {
+// newOverlay returns an empty overlay on b. nodes and edges are how many
+// node and edge facts the write is expected to put: the maps are made
+// that large at once instead of growing step by step.
+func newOverlay(b *base, now time.Time, nodes, edges int) *overlay {
 	ov := &overlay{
 		b: b, now: now, phase: 1,
 		retired:  map[string]int{},
 		retiredW: make([]uint8, b.words.len()),
 		words:    make(map[string]uint32, b.words.len()),
-		nodes:    map[string]*ovNode{},
-		edges:    map[graph.EdgeKey]*ovEdge{},
+		nodes:    make(map[string]*ovNode, nodes),
+		edges:    make(map[graph.EdgeKey]*ovEdge, edges),
+		nodeList: make([]*ovNode, 0, nodes),
+		edgeList: make([]*ovEdge, 0, edges),
 		hitN:     map[uint32]*ovNode{},
 		hitE:     map[uint32]*ovEdge{},
 		bySource: map[string]*ovSource{},

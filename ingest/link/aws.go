@@ -606,6 +606,10 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 		return
 	}
 	cond := withoutAudience(st.Condition)
+	condText := ""
+	if len(st.Condition) > 0 {
+		condText = conditionText(st.Condition)
+	}
 	for _, subj := range index.candidates(host, cond) {
 		if !sameIssuer(subj.Attr("issuer"), host) {
 			continue
@@ -638,7 +642,7 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 		e.SetAttr("subject", bestSub)
 		e.SetAttr(graph.AttrReason, reason)
 		if len(st.Condition) > 0 {
-			e.SetAttr(graph.AttrCondition, conditionText(st.Condition))
+			e.SetAttr(graph.AttrCondition, condText)
 		}
 		v.addEdge(e)
 	}

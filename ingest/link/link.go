@@ -121,6 +121,9 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		}
 	}
 
+	if l.Logger != nil {
+		l.Logger.Debug("graph read", "nodes", len(v.nodes), "policies", len(v.policies))
+	}
 	for _, rule := range []func(){
 		v.linkReusableCalls,
 		v.linkSecrets,

@@ -1,0 +1,75 @@
+package memstore
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// minSplit is the length below which sortParallel sorts on one core: the
+// goroutines and the merge cost more than they save.
+const minSplit = 1 << 15
+
+// sortParallel sorts s by less, splitting it between the cores and merging
+// the sorted parts. It returns the sorted list, which may not share s's
+// array.
+func sortParallel[T any](s []T, less func(a, b T) int) []T {
+	parts := runtime.GOMAXPROCS(0)
+	if parts < 2 || len(s) < 2*minSplit {
+		slices.SortFunc(s, less)
+		return s
+	}
+	parts = min(parts, len(s)/minSplit)
+	bounds := make([]int, parts+1)
+	for i := range bounds {
+		bounds[i] = len(s) * i / parts
+	}
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slices.SortFunc(s[bounds[i]:bounds[i+1]], less)
+		}()
+	}
+	wg.Wait()
+	// Merge pairs of neighbouring runs until one is left.
+	runs := make([][]T, parts)
+	for i := range runs {
+		runs[i] = s[bounds[i]:bounds[i+1]]
+	}
+	for len(runs) > 1 {
+		next := make([][]T, (len(runs)+1)/2)
+		for i := range next {
+			if 2*i+1 < len(runs) {
+				next[i] = mergeRuns(runs[2*i], runs[2*i+1], less)
+			} else {
+				next[i] = runs[2*i]
+			}
+		}
+		runs = next
+	}
+	return runs[0]
+}
+
+// mergeRuns merges two sorted lists into a new one; of equal elements,
+// a's come first.
+func mergeRuns[T any](a, b []T, less func(a, b T) int) []T {
+	out := make([]T, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if less(b[j], a[i]) < 0 {
+			out = append(out, b[j])
+			j++
+		} else {
+			out = append(out, a[i])
+			i++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// sortStrings sorts strings on every core.
+func sortStrings(s []string) []string { return sortParallel(s, cmp.Compare[string]) }
