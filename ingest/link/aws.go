@@ -503,14 +503,18 @@ func (v *view) linkAssume(ps []*principal) {
 		}
 	}
 	index := newSubjectIndex(subjects)
+	var roles []graph.Node
 	for _, role := range v.byKind[graph.NodeIdentity] {
-		doc := role.Attr("trust_policy")
-		if doc == "" {
-			continue
+		if role.Attr("trust_policy") != "" {
+			roles = append(roles, role)
 		}
-		trust, err := awspolicy.Parse(doc)
+	}
+	// Each role's callers are found apart from the other roles', and an
+	// organisation's CI jobs make many OIDC subjects to match.
+	forEach(v, roles, func(v *view, role graph.Node) {
+		trust, err := awspolicy.Parse(role.Attr("trust_policy"))
 		if err != nil {
-			continue
+			return
 		}
 		for _, p := range ps {
 			if p.node.ID != role.ID {
@@ -526,7 +530,7 @@ func (v *view) linkAssume(ps []*principal) {
 				v.assumeByOIDC(role, st, i, val, index)
 			}
 		}
-	}
+	})
 }
 
 func matchesAny(st *awspolicy.Statement, actions []string) bool {
