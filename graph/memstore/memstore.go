@@ -193,13 +193,7 @@ func (v *view) NodesByKind(_ context.Context, kind graph.NodeKind) ([]graph.Node
 	if v.ov == nil {
 		return out, nil // rows are in id order
 	}
-	recs := v.ov.kinds().nodes[kind]
-	added := make([]graph.Node, 0, len(recs))
-	for _, rec := range recs {
-		if n, ok := v.ov.readRec(rec); ok {
-			added = append(added, n)
-		}
-	}
+	added := readParallel(v.ov.kinds().nodes[kind], v.ov.readRec)
 	// Both lists are in id order, and no id is in both.
 	return mergeSorted(out, added, func(x, y *graph.Node) bool { return x.ID < y.ID }), nil
 }
@@ -272,13 +266,7 @@ func (v *view) EdgesByKind(_ context.Context, kind graph.EdgeKind) ([]graph.Edge
 	if v.ov == nil {
 		return out, nil // rows are in (from, kind, to) order
 	}
-	recs := v.ov.kinds().edges[kind]
-	added := make([]graph.Edge, 0, len(recs))
-	for _, rec := range recs {
-		if ed, ok := v.ov.readEdgeRec(rec); ok {
-			added = append(added, ed)
-		}
-	}
+	added := readParallel(v.ov.kinds().edges[kind], v.ov.readEdgeRec)
 	// Both lists are in (from, to) order, and no edge is in both.
 	return mergeSorted(out, added, func(x, y *graph.Edge) bool {
 		if x.From != y.From {

@@ -49,3 +49,22 @@ func TestSortParallelKeepsEveryItem(t *testing.T) {
 		t.Fatalf("got %d items, want %d", len(got), n)
 	}
 }
+
+func TestReadParallelKeepsOrder(t *testing.T) {
+	for _, n := range []int{0, 3, 2*minSplit + 5, 5 * minSplit} {
+		recs := make([]int, n)
+		for i := range recs {
+			recs[i] = i
+		}
+		// Keep the multiples of three, as their squares.
+		got := readParallel(recs, func(i int) (int, bool) { return i * i, i%3 == 0 })
+		if len(got) != (n+2)/3 {
+			t.Fatalf("n=%d: %d results, want %d", n, len(got), (n+2)/3)
+		}
+		for k, x := range got {
+			if want := 9 * k * k; x != want {
+				t.Fatalf("n=%d: result %d is %d, want %d", n, k, x, want)
+			}
+		}
+	}
+}

@@ -73,3 +73,37 @@ func mergeRuns[T any](a, b []T, less func(a, b T) int) []T {
 
 // sortStrings sorts strings on every core.
 func sortStrings(s []string) []string { return sortParallel(s, cmp.Compare[string]) }
+
+// readParallel calls read for every record, splitting the list between
+// the cores, and returns the results read reports as present, in the
+// records' order.
+func readParallel[R, T any](recs []R, read func(R) (T, bool)) []T {
+	parts := runtime.GOMAXPROCS(0)
+	if parts < 2 || len(recs) < 2*minSplit {
+		out := make([]T, 0, len(recs))
+		for _, r := range recs {
+			if x, ok := read(r); ok {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	lists := make([][]T, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			part := recs[len(recs)*i/parts : len(recs)*(i+1)/parts]
+			list := make([]T, 0, len(part))
+			for _, r := range part {
+				if x, ok := read(r); ok {
+					list = append(list, x)
+				}
+			}
+			lists[i] = list
+		}()
+	}
+	wg.Wait()
+	return slices.Concat(lists...)
+}
