@@ -257,7 +257,15 @@ func (ov *overlay) build() (*base, error) {
 	// Edges first: an id lives on while a node fact or a live edge names it.
 	nOld := uint32(old.ids.len())
 	oldAlive := make([]bool, nOld)
-	ef := newFactBuf()
+	// The new base holds about the old one's facts and the overlay's.
+	nEdgeFacts, nNodeFacts := int(old.ef.len()), int(old.nf.len())
+	for _, rec := range ov.edgeList {
+		nEdgeFacts += len(rec.facts)
+	}
+	for _, rec := range ov.nodeList {
+		nNodeFacts += len(rec.facts)
+	}
+	ef := newFactBuf(nEdgeFacts)
 	items := make([]edgeItem, 0, len(old.eKind)+len(ov.edges))
 	for from := uint32(0); from < nOld; from++ {
 		for e := old.outStart[from]; e < old.outStart[from+1]; e++ {
@@ -286,8 +294,8 @@ func (ov *overlay) build() (*base, error) {
 		}
 	}
 	nBaseEdges := len(items)
-	var newEdges []*ovEdge
-	var newEnds []string // ids the old base lacks
+	newEdges := make([]*ovEdge, 0, len(ov.edgeList))
+	newEnds := make([]string, 0, len(ov.nodeList)) // ids the old base lacks
 	for _, rec := range ov.edgeList {
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
@@ -333,7 +341,7 @@ func (ov *overlay) build() (*base, error) {
 	// Number the ids: the old base's live ids and the new ones, merged in
 	// id order, which keeps the old rows' relative order.
 	nb := &base{}
-	nf := newFactBuf()
+	nf := newFactBuf(nNodeFacts)
 	oldToNew := make([]uint32, nOld)
 	newIdx := make(map[string]uint32, len(newEnds))
 	idList := make([]string, 0, int(nOld)+len(newEnds))

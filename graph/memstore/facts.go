@@ -99,8 +99,12 @@ type factBuf struct {
 	evidence        map[uint32]*graph.Evidence
 }
 
-func newFactBuf() *factBuf {
-	return &factBuf{srcs: map[uint32]uint32{}, evidence: map[uint32]*graph.Evidence{}}
+// newFactBuf returns an empty buffer with room for n facts.
+func newFactBuf(n int) *factBuf {
+	return &factBuf{
+		file: make([]uint32, 0, n), line: make([]uint32, 0, n), val: make([]uint32, 0, n),
+		srcs: map[uint32]uint32{}, evidence: map[uint32]*graph.Evidence{},
+	}
 }
 
 func (fb *factBuf) len() uint32 { return uint32(len(fb.file)) }
