@@ -137,8 +137,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if !h.hostAllowed(r.Host) {
-		http.Error(w, "forbidden host: the server accepts only its configured host names", http.StatusForbidden)
+	if !HostAllowed(h.opt.AllowedHosts, r.Host) {
+		ForbidHost(w)
 		return
 	}
 	switch r.URL.Path {
@@ -155,28 +155,33 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// hostAllowed checks the Host header, so that the handler rejects a web
-// page on another origin whose name resolves to this server (DNS
-// rebinding).
-func (h *handler) hostAllowed(hostport string) bool {
+// HostAllowed checks a request's Host header against a server's allowed
+// host names (see Options.AllowedHosts), so that a server rejects a web
+// page on another origin whose name resolves to it (DNS rebinding).
+func HostAllowed(allowed []string, hostport string) bool {
 	host := hostport
 	if hh, _, err := net.SplitHostPort(hostport); err == nil {
 		host = hh
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if len(h.opt.AllowedHosts) == 0 {
+	if len(allowed) == 0 {
 		if strings.EqualFold(host, "localhost") {
 			return true
 		}
 		ip := net.ParseIP(host)
 		return ip != nil && ip.IsLoopback()
 	}
-	for _, a := range h.opt.AllowedHosts {
+	for _, a := range allowed {
 		if a == "*" || strings.EqualFold(a, host) {
 			return true
 		}
 	}
 	return false
+}
+
+// ForbidHost answers a request whose Host header HostAllowed rejects.
+func ForbidHost(w http.ResponseWriter) {
+	http.Error(w, "forbidden host: the server accepts only its configured host names", http.StatusForbidden)
 }
 
 // request is the body of a GraphQL request.

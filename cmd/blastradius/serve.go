@@ -70,13 +70,22 @@ The embedded store file is re-read when an ingest run replaces it. With
 			// sends queries to the relative path graphql, which lands on
 			// /graphql once the prefix is stripped.
 			mux.Handle("/explorer/", http.StripPrefix("/explorer", h))
-			mux.Handle("/", web.Handler())
+			// The page checks the Host header as the API does, so that a
+			// rebinding name gets neither.
+			page := web.Handler()
+			mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !schema.HostAllowed(allowedHosts, r.Host) {
+					schema.ForbidHost(w)
+					return
+				}
+				page.ServeHTTP(w, r)
+			}))
 			return serveHTTP(cmd.Context(), o, listen, mux, timeout)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on (host:port)")
-	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "host name clients may use to reach the server, besides loopback names; repeatable")
+	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "host name clients may use to reach the server; repeatable. Without it, only loopback addresses and localhost are accepted; with it, only the names given")
 	f.DurationVar(&timeout, "timeout", schema.DefaultRequestTimeout, "time limit of one request")
 	f.StringVar(&asOf, "as-of", "", "serve the graph as the last ingest run at or before this time (RFC 3339) left it, from the store's history (DB.history)")
 	return cmd

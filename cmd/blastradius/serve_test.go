@@ -163,3 +163,36 @@ func TestServeRequiresTokenOffLoopback(t *testing.T) {
 		t.Errorf("serve on 0.0.0.0 without a token: exit %d, %q; want exit %d naming BLASTRADIUS_TOKEN", code, errs, exitUsage)
 	}
 }
+
+// TestServeChecksHostOnEveryPath sends a rebinding Host header to the
+// page, its assets and the API: each is rejected, while /healthz, which
+// load balancers call by any name, still answers.
+func TestServeChecksHostOnEveryPath(t *testing.T) {
+	addr := startServe(t, exampleDB(t))
+	for _, tc := range []struct {
+		path, host string
+		status     int
+	}{
+		{"/", "attacker.example.net", http.StatusForbidden},
+		{"/app.js", "attacker.example.net", http.StatusForbidden},
+		{"/explorer/", "attacker.example.net", http.StatusForbidden},
+		{"/graphql?query=%7Bstats%7Bnodes%7D%7D", "attacker.example.net", http.StatusForbidden},
+		{"/healthz", "attacker.example.net", http.StatusOK},
+		{"/", "localhost:8080", http.StatusOK},
+		{"/app.js", "127.0.0.1", http.StatusOK},
+	} {
+		req, err := http.NewRequest(http.MethodGet, "http://"+addr+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = tc.host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("GET %s with Host %s: status %d, want %d", tc.path, tc.host, resp.StatusCode, tc.status)
+		}
+	}
+}
