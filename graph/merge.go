@@ -21,6 +21,21 @@ type EdgeFact struct {
 	Evidence   *Evidence         `json:",omitempty"`
 }
 
+// NodeRecord is a node as a store keeps it: every source's fact, sorted by
+// source, and when the node was first and last seen.
+type NodeRecord struct {
+	ID          string
+	Facts       []NodeFact
+	First, Last time.Time
+}
+
+// EdgeRecord is an edge as a store keeps it.
+type EdgeRecord struct {
+	Key         EdgeKey
+	Facts       []EdgeFact
+	First, Last time.Time
+}
+
 // MergeAttrs returns a new map with base's entries and add's entries for
 // keys base lacks, or nil when both are empty.
 func MergeAttrs(base, add map[string]string) map[string]string {
