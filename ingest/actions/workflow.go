@@ -44,9 +44,12 @@ type workflow struct {
 	repID string
 
 	triggers []trigger
-	perms    *permissions // nil when the workflow sets none
-	envRefs  []refAt      // secret references in the workflow-level env
-	defWD    string       // defaults.run.working-directory
+	// triggerText and branchText are triggerList and pushBranches, which
+	// every job's attributes repeat.
+	triggerText, branchText string
+	perms                   *permissions // nil when the workflow sets none
+	envRefs                 []refAt      // secret references in the workflow-level env
+	defWD                   string       // defaults.run.working-directory
 	// callSecrets are the secret names a workflow_call trigger declares.
 	// In a called run, secrets.NAME reads the value the caller passed.
 	callSecrets map[string]bool
@@ -84,6 +87,7 @@ func (w *workflow) warnf(n *yaml.Node, format string, args ...any) {
 
 // convert reads the workflow-level keys, then each job.
 func (w *workflow) convert(ctx context.Context) error {
+	defer w.b.flush()
 	jobsNode := lookup(w.root, "jobs")
 	if !isMap(jobsNode) {
 		return ingest.Errorf(position(w.f.Path, jobsNode), "invalid jobs: expected a mapping of job ids")
@@ -98,6 +102,7 @@ func (w *workflow) convert(ctx context.Context) error {
 		w.warnf(w.root, "workflow is missing its on key, so it never runs")
 	}
 	w.triggers = readTriggers(on)
+	w.triggerText, w.branchText = w.triggerList(), w.pushBranches()
 	w.callSecrets = map[string]bool{}
 	for _, p := range pairs(lookup(lookup(on, "workflow_call"), "secrets")) {
 		w.callSecrets[strings.ToUpper(p.key.Value)] = true
@@ -168,19 +173,21 @@ func (w *workflow) collectRefs(n *yaml.Node, key string, depth int, out *[]refAt
 
 // job is the state of one job that convertJob gathers before writing facts.
 type job struct {
-	id      string
-	rid     string
-	line    int
-	env     string
-	envDyn  bool
-	perms   permissions
-	attrs   attrs
-	execs   map[string]*execution
-	order   []string
-	effects []pkgcmd.Effect // effects of the steps on packages, in step order
-	locals  []string
-	caches  []cacheUse
-	logins  map[string]bool // registries the job logged in to with its GITHUB_TOKEN
+	id     string
+	rid    string
+	line   int
+	env    string
+	envDyn bool
+	perms  permissions
+	// permText is perms as the permissions attribute writes it.
+	permText string
+	attrs    attrs
+	execs    map[string]*execution
+	order    []string
+	effects  []pkgcmd.Effect // effects of the steps on packages, in step order
+	locals   []string
+	caches   []cacheUse
+	logins   map[string]bool // registries the job logged in to with its GITHUB_TOKEN
 	// secretLogins lists, per registry host, the secrets the job logged
 	// in with.
 	secretLogins map[string][]string
@@ -252,8 +259,8 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 		"workflow":           w.rel,
 		"workflow_name":      w.name,
 		"job":                j.id,
-		"triggers":           w.triggerList(),
-		"branches":           w.pushBranches(),
+		"triggers":           w.triggerText,
+		"branches":           w.branchText,
 	}
 	if s, ok := scalar(lookup(n, "name")); ok {
 		j.attrs["job_name"] = s
@@ -349,7 +356,8 @@ func (w *workflow) readPermissions(j *job, n *yaml.Node) {
 	default:
 		j.perms = permissions{Default: true}
 	}
-	j.attrs["permissions"] = j.perms.String()
+	j.permText = j.perms.String()
+	j.attrs["permissions"] = j.permText
 	if j.perms.Default {
 		j.attrs["permissions_default"] = "true"
 	}
@@ -626,9 +634,10 @@ func (w *workflow) secretMapping(j *job, sn *yaml.Node) (string, []string) {
 func (w *workflow) writeExecutions(j *job) {
 	for _, pkg := range j.order {
 		ex := j.execs[pkg]
-		a := attrs{}
-		for k, v := range ex.attrs {
-			a[k] = v
+		// Each execution's attributes serve its one edge.
+		a := ex.attrs
+		if a == nil {
+			a = attrs{}
 		}
 		a["step"] = strings.Join(ex.steps, ",")
 		w.b.edge(j.rid, graph.EdgeExecutes, pkg, graph.Certain, ex.line, a)
@@ -725,7 +734,7 @@ func (w *workflow) writeToken(j *job) {
 	if w.calledOnly() {
 		return
 	}
-	perm := j.perms.String()
+	perm := j.permText
 	tok := graph.GHATokenID(j.rid)
 	ident := graph.GHATokenIdentityID(j.rid)
 	w.b.node(tok, graph.NodeSecret, "GITHUB_TOKEN of "+j.id, j.line, attrs{
@@ -795,7 +804,7 @@ func (w *workflow) writeOIDC(j *job) {
 		"issuer":             oidcIssuer,
 		graph.AttrRepository: w.repo,
 		"environment":        j.env,
-		"events":             w.triggerList(),
+		"events":             w.triggerText,
 		"subs":               strings.Join(subs.Subs, ","),
 	}
 	if subs.Wildcard {
@@ -833,6 +842,7 @@ func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Resu
 	runs := lookup(root, "runs")
 	using, _ := scalar(lookup(runs, "using"))
 	b := newBuilder(f.Path, res)
+	defer b.flush()
 	b.node(id, graph.NodePackage, label, 0, attrs{
 		"ecosystem":          purlTypeActions,
 		"name":               owner + "/" + repo,
