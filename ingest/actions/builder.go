@@ -25,6 +25,18 @@ type scratch struct {
 	edges []graph.Edge
 }
 
+// appendExact is append, but when dst has to grow the new array has
+// exactly the length needed: the pipeline copies a result whose slices
+// have much unused capacity.
+func appendExact[T any](dst, src []T) []T {
+	if cap(dst)-len(dst) >= len(src) {
+		return append(dst, src...)
+	}
+	out := make([]T, len(dst), len(dst)+len(src))
+	copy(out, dst)
+	return append(out, src...)
+}
+
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
 
 func newBuilder(file string, res *ingest.Result) *builder {
@@ -37,8 +49,8 @@ func newBuilder(file string, res *ingest.Result) *builder {
 // flush appends the facts to the Result. The builder is not used after.
 func (b *builder) flush() {
 	s := b.s
-	b.res.Nodes = append(b.res.Nodes, s.nodes...)
-	b.res.Edges = append(b.res.Edges, s.edges...)
+	b.res.Nodes = appendExact(b.res.Nodes, s.nodes)
+	b.res.Edges = appendExact(b.res.Edges, s.edges)
 	clear(s.nodes)
 	clear(s.edges)
 	s.nodes, s.edges = s.nodes[:0], s.edges[:0]

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -359,17 +358,15 @@ func (c *collector) emit(res *ingest.Result) error {
 	repoID := ""
 	if f.Repo != "" {
 		repoID = graph.RepoID("", f.Repo)
-		res.AddNode(graph.Node{
-			ID: repoID, Kind: graph.NodeRepository, Label: f.Repo,
-			Attrs: map[string]string{graph.AttrRepository: f.Repo},
-			Pos:   graph.Pos{File: f.Path},
-		})
 	}
 
 	// Count the facts first, so that the result grows once. names holds
 	// true for a name node not yet written.
 	names := make(map[string]bool, len(c.order))
 	nodes, edges := 0, len(c.dkeys)
+	if repoID != "" {
+		nodes++
+	}
 	for _, id := range c.order {
 		p := c.pkgs[id]
 		if _, ok := names[p.nameID]; !ok {
@@ -384,8 +381,16 @@ func (c *collector) emit(res *ingest.Result) error {
 			edges++
 		}
 	}
-	res.Nodes = slices.Grow(res.Nodes, nodes)
-	res.Edges = slices.Grow(res.Edges, edges)
+	res.Nodes = reserve(res.Nodes, nodes)
+	res.Edges = reserve(res.Edges, edges)
+
+	if repoID != "" {
+		res.AddNode(graph.Node{
+			ID: repoID, Kind: graph.NodeRepository, Label: f.Repo,
+			Attrs: map[string]string{graph.AttrRepository: f.Repo},
+			Pos:   graph.Pos{File: f.Path},
+		})
+	}
 
 	for _, id := range c.order {
 		p := c.pkgs[id]
@@ -476,6 +481,18 @@ func (c *collector) emit(res *ingest.Result) error {
 	}
 	res.Records += len(c.order)
 	return nil
+}
+
+// reserve returns s with room for n more elements. When s has to grow, the
+// new array has exactly that room: the pipeline copies a result whose
+// slices have much unused capacity.
+func reserve[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	out := make([]T, len(s), len(s)+n)
+	copy(out, s)
+	return out
 }
 
 // checkURL reports, once per file, a URL that carries a credential. The
