@@ -65,7 +65,7 @@ func (in *interner) attrs(m map[string]string) map[string]string {
 		n++
 	}
 	for _, c := range in.sets[h] {
-		if holds(c, pairs[:n]) {
+		if hasExactly(c, pairs[:n]) {
 			return c
 		}
 	}
@@ -76,8 +76,9 @@ func (in *interner) attrs(m map[string]string) map[string]string {
 	return m
 }
 
-// holds reports whether c is exactly the distinct key-value pairs given.
-func holds(c map[string]string, pairs [][2]string) bool {
+// hasExactly reports whether c contains the given pairs, whose keys are
+// distinct, and no other.
+func hasExactly(c map[string]string, pairs [][2]string) bool {
 	if len(c) != len(pairs) {
 		return false
 	}
@@ -89,9 +90,9 @@ func holds(c map[string]string, pairs [][2]string) bool {
 	return true
 }
 
-// run interns the attribute sets of consecutive facts. Parsers often give
-// a row of facts one map (the DEPENDS_ON edges of a lockfile), and a map
-// met again in a row is shared as it was the first time.
+// run is the last attribute set that attrsInRun interned, as given and as
+// shared. Parsers often give a row of facts one map (the DEPENDS_ON edges
+// of a lockfile), and a map met again in a row is shared as the first time.
 type run struct {
 	in       map[string]string
 	out      map[string]string
@@ -141,8 +142,8 @@ func (in *interner) edges(es []graph.Edge) {
 
 // result stamps a parsed file's facts with its path (see stamp) and
 // interns them. It is safe for concurrent use by the parse workers.
-// Attribute sets are read under the lock too: a parser may give facts of
-// several files one map, which attrs may write to.
+// Attribute sets are read under the lock too, because a parser may give
+// facts of several files one map and attrs writes to the maps it keeps.
 func (in *interner) result(res *Result, path string) {
 	stamp(res.Nodes, path)
 	stampEdges(res.Edges, path)

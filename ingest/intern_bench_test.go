@@ -8,10 +8,11 @@ import (
 )
 
 // lockResult returns facts shaped like those the npm lockfile parser gives
-// for the i-th repository of a generated organisation: a repository node,
-// 20 packages drawn from a shared pool (a name node and a version node
-// each), and VERSION_OF, LOCKS and DEPENDS_ON edges. Every string is
-// built afresh, as a parser decoding each file separately builds it.
+// for the i-th repository of a generated organisation. They are a
+// repository node, 20 packages drawn from a shared pool (a name node and a
+// version node each), and VERSION_OF, LOCKS and DEPENDS_ON edges. Every
+// string is built afresh, as a parser decoding each file separately
+// builds it.
 func lockResult(i int) Result {
 	var res Result
 	repo := fmt.Sprintf("repo:github.com/example-org/repo-%06d", i)
@@ -42,11 +43,11 @@ func lockResult(i int) Result {
 }
 
 // BenchmarkInternerResult interns the facts of one lockfile per operation.
-// Every 100 files start from an empty interner and newly built facts, so
+// Every 1000 files start from an empty interner and newly built facts, so
 // most strings and attribute sets are new in the first files and repeated
 // in later ones.
 func BenchmarkInternerResult(b *testing.B) {
-	const files = 100
+	const files = 1000
 	pool := make([]Result, files)
 	var in *interner
 	b.ReportAllocs()

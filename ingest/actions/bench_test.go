@@ -26,6 +26,7 @@ func BenchmarkWorkflowGenerated(b *testing.B) {
 		b.Fatalf("no workflows generated: %v", err)
 	}
 	sort.Strings(paths)
+
 	var repos []string
 	var data [][]byte
 	for _, p := range paths {
@@ -36,6 +37,7 @@ func BenchmarkWorkflowGenerated(b *testing.B) {
 		repos = append(repos, orggen.Org+"/"+filepath.Base(filepath.Dir(filepath.Dir(filepath.Dir(p)))))
 		data = append(data, d)
 	}
+
 	p := New()
 	env := &ingest.Env{Fingerprint: func(v string) string { return "fp" }}
 	b.ReportAllocs()

@@ -91,7 +91,8 @@ type pkgFacts struct {
 
 type depKey struct{ from, to string }
 
-// depFact is where a DEPENDS_ON edge was first stated, and how surely.
+// depFact is the line that first states a DEPENDS_ON edge, and the edge's
+// confidence.
 type depFact struct {
 	line int
 	conf graph.Confidence
@@ -250,9 +251,9 @@ func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
 // keeps its direct package, then "…", then the packages nearest the end.
 const maxChain = 16
 
-// reach is how the breadth-first search of chains came to a package: the
-// direct package it started from, the package before it ("" for a direct
-// one) and the number of edges from the start.
+// reach is the step by which the breadth-first search of chains came to a
+// package: the direct package it started from, the package before it (""
+// for a direct one) and the number of edges from the start.
 type reach struct {
 	root, prev string
 	dist       int

@@ -70,8 +70,9 @@ func (s *jsonScanner) takeMembers(base int) []jsonMember {
 	return s.members[at : at+n : at+n]
 }
 
-// position is idx.position, which the scanner asks for at growing offsets:
-// it walks on from the previous offset instead of searching.
+// position is idx.position for offsets that grow from call to call, as
+// the scanner's do. It walks on from the previous offset instead of
+// searching.
 func (s *jsonScanner) position(off int) (line, col int) {
 	if off < s.lastOff {
 		return s.idx.position(int64(off))
