@@ -122,6 +122,16 @@ func newCollector(f *ingest.File) *collector {
 	}
 }
 
+// reserve makes room for n packages and about as many dependency edges.
+// It is called before any package is added.
+func (c *collector) reserve(n int) {
+	c.pkgs = make(map[string]*lockedPkg, n)
+	c.order = make([]string, 0, n)
+	c.deps = make(map[depKey]depFact, n)
+	c.dkeys = make([]depKey, 0, n)
+	c.dout = make(map[string][]string, n)
+}
+
 // add records one listing of a package and returns its node id.
 func (c *collector) add(ref pkgRef, pf pkgFacts) string {
 	nameID := purlOf(pkgRef{Eco: ref.Eco, Name: ref.Name})

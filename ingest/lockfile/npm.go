@@ -146,13 +146,21 @@ func originOf(s string) string {
 
 // readPackages reads the packages object of lockfile versions 2 and 3.
 func (t *npmTree) readPackages(pk *jsonValue) {
-	for _, m := range pk.Members {
+	// Each member is one location and usually one package: size for them
+	// at once.
+	n := len(pk.Members)
+	t.locs = make(map[string]*npmLoc, n)
+	t.order = make([]*npmLoc, 0, n)
+	t.c.reserve(n)
+	block := make([]npmLoc, n)
+	for i, m := range pk.Members {
 		if m.Value.Kind != jsonObject {
 			t.res.Warnf(t.at(m.Line, m.Col), "entry of packages is not an object; skipped")
 			continue
 		}
 		e := m.Value
-		l := &npmLoc{key: m.Key, line: m.Line, col: m.Col, entry: e, folder: folderOf(m.Key)}
+		l := &block[i]
+		*l = npmLoc{key: m.Key, line: m.Line, col: m.Col, entry: e, folder: folderOf(m.Key)}
 		l.name = e.str("name")
 		if l.name == "" {
 			l.name = l.folder
