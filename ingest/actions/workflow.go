@@ -44,15 +44,16 @@ type workflow struct {
 	repID string
 
 	triggers []trigger
-	// triggerText and branchText are triggerList and pushBranches, which
-	// every job's attributes repeat.
-	triggerText, branchText string
-	perms                   *permissions // nil when the workflow sets none
-	envRefs                 []refAt      // secret references in the workflow-level env
-	defWD                   string       // defaults.run.working-directory
+	perms    *permissions // nil when the workflow sets none
+	envRefs  []refAt      // secret references in the workflow-level env
+	defWD    string       // defaults.run.working-directory
 	// callSecrets are the secret names a workflow_call trigger declares.
 	// In a called run, secrets.NAME reads the value the caller passed.
 	callSecrets map[string]bool
+
+	// triggerText and branchText are triggerList and pushBranches, which
+	// every job's attributes repeat.
+	triggerText, branchText string
 
 	work      int
 	truncated bool
@@ -173,21 +174,19 @@ func (w *workflow) collectRefs(n *yaml.Node, key string, depth int, out *[]refAt
 
 // job is the state of one job that convertJob gathers before writing facts.
 type job struct {
-	id     string
-	rid    string
-	line   int
-	env    string
-	envDyn bool
-	perms  permissions
-	// permText is perms as the permissions attribute writes it.
-	permText string
-	attrs    attrs
-	execs    map[string]*execution
-	order    []string
-	effects  []pkgcmd.Effect // effects of the steps on packages, in step order
-	locals   []string
-	caches   []cacheUse
-	logins   map[string]bool // registries the job logged in to with its GITHUB_TOKEN
+	id      string
+	rid     string
+	line    int
+	env     string
+	envDyn  bool
+	perms   permissions
+	attrs   attrs
+	execs   map[string]*execution
+	order   []string
+	effects []pkgcmd.Effect // effects of the steps on packages, in step order
+	locals  []string
+	caches  []cacheUse
+	logins  map[string]bool // registries the job logged in to with its GITHUB_TOKEN
 	// secretLogins lists, per registry host, the secrets the job logged
 	// in with.
 	secretLogins map[string][]string
@@ -195,6 +194,9 @@ type job struct {
 	// checkouts lists the folders, relative to the workspace, that
 	// actions/checkout puts the workflow's own repository in.
 	checkouts []string
+
+	// permText is perms as the permissions attribute writes it.
+	permText string
 }
 
 // execution is one package a job runs, with the steps that run it.
