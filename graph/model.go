@@ -379,6 +379,9 @@ func mergeSeen(list []Seen, s Seen) []Seen {
 
 // JoinList renders a set of strings as a sorted comma-separated attribute.
 func JoinList(items []string) string {
+	if len(items) == 1 {
+		return items[0]
+	}
 	seen := map[string]bool{}
 	var out []string
 	for _, it := range items {

@@ -88,3 +88,48 @@ func TestInternerResult(t *testing.T) {
 		t.Errorf("node position file = %q, want %q", got, want)
 	}
 }
+
+// A map that a row of facts shares and equal maps of other facts become
+// one map. Edges in a row from one node share its id.
+func TestInternerRows(t *testing.T) {
+	in := newInterner()
+	const repo = "repo:github.com/example-org/app"
+	row := map[string]string{"lockfile": fresh("package-lock.json")}
+	first := Result{
+		Nodes: []graph.Node{{ID: fresh(repo), Kind: graph.NodeRepository}},
+		Edges: []graph.Edge{
+			{From: fresh(repo), To: "pkg:npm/a@1.0.0", Kind: graph.EdgeLocks, Attrs: row},
+			{From: fresh(repo), To: "pkg:npm/b@1.0.0", Kind: graph.EdgeLocks, Attrs: row},
+			{From: "pkg:npm/a@1.0.0", To: "pkg:npm/b@1.0.0", Kind: graph.EdgeDependsOn, Attrs: map[string]string{"direct": "true"}},
+			{From: fresh(repo), To: "pkg:npm/c@1.0.0", Kind: graph.EdgeLocks, Attrs: row},
+		},
+	}
+	second := Result{Edges: []graph.Edge{
+		{From: fresh(repo), To: "pkg:npm/a@1.0.0", Kind: graph.EdgeLocks, Attrs: map[string]string{"lockfile": fresh("package-lock.json")}},
+		{From: fresh(repo), To: "pkg:npm/a@1.0.0", Kind: graph.EdgeLocks, Attrs: nil},
+		{From: fresh(repo), To: "pkg:npm/a@1.0.0", Kind: graph.EdgeLocks, Attrs: nil},
+	}}
+	in.result(&first, "a/package-lock.json")
+	in.result(&second, "b/package-lock.json")
+
+	all := append(append([]graph.Edge(nil), first.Edges...), second.Edges...)
+	for i, e := range all {
+		if e.From == repo && !sameString(e.From, first.Nodes[0].ID) {
+			t.Errorf("edge %d: start is not shared with the node id", i)
+		}
+	}
+	for _, i := range []int{0, 1, 3, 4} {
+		if !sameMap(all[i].Attrs, row) {
+			t.Errorf("edge %d: attributes are not the shared map", i)
+		}
+	}
+	if got := all[2].Attrs; !cmp.Equal(got, map[string]string{"direct": "true"}) {
+		t.Errorf("edge 2 attrs = %v", got)
+	}
+	if all[5].Attrs != nil || all[6].Attrs != nil {
+		t.Errorf("edges without attributes got %v and %v", all[5].Attrs, all[6].Attrs)
+	}
+	if got := row["lockfile"]; got != "package-lock.json" || len(row) != 1 {
+		t.Errorf("shared map = %v", row)
+	}
+}

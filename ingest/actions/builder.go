@@ -1,51 +1,94 @@
 package actions
 
 import (
+	"sync"
+
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 // builder appends facts to a Result once each: a node or edge met again
-// only fills in attributes it lacked.
+// only fills in attributes it lacked. It gathers the facts in reused
+// slices, and flush appends them to the Result in one step, so that the
+// Result's slices are allocated once at their length.
 type builder struct {
 	file  string
 	res   *ingest.Result
-	nodes map[string]int
+	s     *scratch
+	nodes map[string]int // index in s.nodes
 	edges map[graph.EdgeKey]int
 }
 
+// scratch holds the facts of one file until flush.
+type scratch struct {
+	nodes []graph.Node
+	edges []graph.Edge
+}
+
+// appendExact is append, but when dst has to grow the new array has
+// exactly the length needed: the pipeline copies a result whose slices
+// have much unused capacity.
+func appendExact[T any](dst, src []T) []T {
+	if cap(dst)-len(dst) >= len(src) {
+		return append(dst, src...)
+	}
+	out := make([]T, len(dst), len(dst)+len(src))
+	copy(out, dst)
+	return append(out, src...)
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
 func newBuilder(file string, res *ingest.Result) *builder {
-	return &builder{file: file, res: res, nodes: map[string]int{}, edges: map[graph.EdgeKey]int{}}
+	return &builder{
+		file: file, res: res, s: scratches.Get().(*scratch),
+		nodes: map[string]int{}, edges: map[graph.EdgeKey]int{},
+	}
+}
+
+// flush appends the facts to the Result. The builder is not used after.
+func (b *builder) flush() {
+	s := b.s
+	b.res.Nodes = appendExact(b.res.Nodes, s.nodes)
+	b.res.Edges = appendExact(b.res.Edges, s.edges)
+	clear(s.nodes)
+	clear(s.edges)
+	s.nodes, s.edges = s.nodes[:0], s.edges[:0]
+	b.s = nil
+	scratches.Put(s)
 }
 
 // attrs is a set of attributes. Empty values are not stored.
 type attrs map[string]string
 
+// clean removes the empty values from a and returns it, or nil when none
+// is left. The map becomes the fact's own: node and edge take the maps
+// they are given, and callers build a new one for each call and change
+// none after it.
 func (a attrs) clean() map[string]string {
-	out := map[string]string{}
 	for k, v := range a {
-		if v != "" {
-			out[k] = v
+		if v == "" {
+			delete(a, k)
 		}
 	}
-	if len(out) == 0 {
+	if len(a) == 0 {
 		return nil
 	}
-	return out
+	return a
 }
 
 func (b *builder) node(id string, kind graph.NodeKind, label string, line int, a attrs) {
 	if i, ok := b.nodes[id]; ok {
-		n := &b.res.Nodes[i]
-		for k, v := range a.clean() {
-			if n.Attr(k) == "" {
+		n := &b.s.nodes[i]
+		for k, v := range a {
+			if v != "" && n.Attr(k) == "" {
 				n.SetAttr(k, v)
 			}
 		}
 		return
 	}
-	b.nodes[id] = len(b.res.Nodes)
-	b.res.AddNode(graph.Node{
+	b.nodes[id] = len(b.s.nodes)
+	b.s.nodes = append(b.s.nodes, graph.Node{
 		ID:    id,
 		Kind:  kind,
 		Label: label,
@@ -57,9 +100,9 @@ func (b *builder) node(id string, kind graph.NodeKind, label string, line int, a
 func (b *builder) edge(from string, kind graph.EdgeKind, to string, conf graph.Confidence, line int, a attrs) {
 	key := graph.EdgeKey{From: from, Kind: kind, To: to}
 	if i, ok := b.edges[key]; ok {
-		e := &b.res.Edges[i]
-		for k, v := range a.clean() {
-			if e.Attr(k) == "" {
+		e := &b.s.edges[i]
+		for k, v := range a {
+			if v != "" && e.Attr(k) == "" {
 				e.SetAttr(k, v)
 			}
 		}
@@ -68,8 +111,12 @@ func (b *builder) edge(from string, kind graph.EdgeKind, to string, conf graph.C
 		}
 		return
 	}
-	b.edges[key] = len(b.res.Edges)
-	b.res.AddEdge(graph.Edge{
+	if conf == "" {
+		// As ingest.Result.AddEdge sets it.
+		conf = graph.Certain
+	}
+	b.edges[key] = len(b.s.edges)
+	b.s.edges = append(b.s.edges, graph.Edge{
 		From:       from,
 		To:         to,
 		Kind:       kind,

@@ -62,7 +62,8 @@ func looksLikeCredential(key, value string) bool {
 	if value == "" || strings.Contains(value, "${{") || len(value) < 8 {
 		return false
 	}
-	if credentialValue.MatchString(value) {
+	// Every form credentialValue matches starts with one of these bytes.
+	if strings.IndexByte("Agnpx", value[0]) >= 0 && credentialValue.MatchString(value) {
 		return true
 	}
 	if !credentialName.MatchString(key) || settingKey.MatchString(key) {

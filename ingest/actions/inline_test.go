@@ -63,3 +63,29 @@ func TestInlineContainerCredentials(t *testing.T) {
 		}
 	}
 }
+
+// Values shaped like a known credential count whatever their key is called.
+func TestLooksLikeCredentialByValue(t *testing.T) {
+	long := strings.Repeat("a1B2c3D4e5", 3) // 30 letters and digits
+	for _, tt := range []struct {
+		value string
+		want  bool
+	}{
+		{"AKIAABCDEFGHIJKLMNOP", true},
+		{"ASIAABCDEFGHIJKLMNOP", true},
+		{"ghp_" + long, true},
+		{"ghs_" + long, true},
+		{"github_pat_11ABC", true},
+		{"glpat-abcdefgh", true},
+		{"npm_" + long, true},
+		{"pypi-AgEIcHlwaS5vcmc", true},
+		{"xoxb-1234-5678", true},
+		{"BKIAABCDEFGHIJKLMNOP", false},
+		{"ghp_short", false},
+		{"hello-world-value", false},
+	} {
+		if got := looksLikeCredential("SETTING", tt.value); got != tt.want {
+			t.Errorf("looksLikeCredential(SETTING, %q) = %v, want %v", tt.value, got, tt.want)
+		}
+	}
+}

@@ -51,6 +51,10 @@ type workflow struct {
 	// In a called run, secrets.NAME reads the value the caller passed.
 	callSecrets map[string]bool
 
+	// triggerText and branchText are triggerList and pushBranches, which
+	// every job's attributes repeat.
+	triggerText, branchText string
+
 	work      int
 	truncated bool
 }
@@ -84,6 +88,7 @@ func (w *workflow) warnf(n *yaml.Node, format string, args ...any) {
 
 // convert reads the workflow-level keys, then each job.
 func (w *workflow) convert(ctx context.Context) error {
+	defer w.b.flush()
 	jobsNode := lookup(w.root, "jobs")
 	if !isMap(jobsNode) {
 		return ingest.Errorf(position(w.f.Path, jobsNode), "invalid jobs: expected a mapping of job ids")
@@ -98,6 +103,7 @@ func (w *workflow) convert(ctx context.Context) error {
 		w.warnf(w.root, "workflow is missing its on key, so it never runs")
 	}
 	w.triggers = readTriggers(on)
+	w.triggerText, w.branchText = w.triggerList(), w.pushBranches()
 	w.callSecrets = map[string]bool{}
 	for _, p := range pairs(lookup(lookup(on, "workflow_call"), "secrets")) {
 		w.callSecrets[strings.ToUpper(p.key.Value)] = true
@@ -188,6 +194,9 @@ type job struct {
 	// checkouts lists the folders, relative to the workspace, that
 	// actions/checkout puts the workflow's own repository in.
 	checkouts []string
+
+	// permText is perms as the permissions attribute writes it.
+	permText string
 }
 
 // execution is one package a job runs, with the steps that run it.
@@ -252,8 +261,8 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 		"workflow":           w.rel,
 		"workflow_name":      w.name,
 		"job":                j.id,
-		"triggers":           w.triggerList(),
-		"branches":           w.pushBranches(),
+		"triggers":           w.triggerText,
+		"branches":           w.branchText,
 	}
 	if s, ok := scalar(lookup(n, "name")); ok {
 		j.attrs["job_name"] = s
@@ -349,7 +358,8 @@ func (w *workflow) readPermissions(j *job, n *yaml.Node) {
 	default:
 		j.perms = permissions{Default: true}
 	}
-	j.attrs["permissions"] = j.perms.String()
+	j.permText = j.perms.String()
+	j.attrs["permissions"] = j.permText
 	if j.perms.Default {
 		j.attrs["permissions_default"] = "true"
 	}
@@ -626,9 +636,10 @@ func (w *workflow) secretMapping(j *job, sn *yaml.Node) (string, []string) {
 func (w *workflow) writeExecutions(j *job) {
 	for _, pkg := range j.order {
 		ex := j.execs[pkg]
-		a := attrs{}
-		for k, v := range ex.attrs {
-			a[k] = v
+		// Each execution's attributes serve its one edge.
+		a := ex.attrs
+		if a == nil {
+			a = attrs{}
 		}
 		a["step"] = strings.Join(ex.steps, ",")
 		w.b.edge(j.rid, graph.EdgeExecutes, pkg, graph.Certain, ex.line, a)
@@ -725,7 +736,7 @@ func (w *workflow) writeToken(j *job) {
 	if w.calledOnly() {
 		return
 	}
-	perm := j.perms.String()
+	perm := j.permText
 	tok := graph.GHATokenID(j.rid)
 	ident := graph.GHATokenIdentityID(j.rid)
 	w.b.node(tok, graph.NodeSecret, "GITHUB_TOKEN of "+j.id, j.line, attrs{
@@ -795,7 +806,7 @@ func (w *workflow) writeOIDC(j *job) {
 		"issuer":             oidcIssuer,
 		graph.AttrRepository: w.repo,
 		"environment":        j.env,
-		"events":             w.triggerList(),
+		"events":             w.triggerText,
 		"subs":               strings.Join(subs.Subs, ","),
 	}
 	if subs.Wildcard {
@@ -833,6 +844,7 @@ func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Resu
 	runs := lookup(root, "runs")
 	using, _ := scalar(lookup(runs, "using"))
 	b := newBuilder(f.Path, res)
+	defer b.flush()
 	b.node(id, graph.NodePackage, label, 0, attrs{
 		"ecosystem":          purlTypeActions,
 		"name":               owner + "/" + repo,

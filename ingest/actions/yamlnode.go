@@ -75,21 +75,33 @@ func pairs(n *yaml.Node) []pair {
 // lookup returns the value under key in a mapping, or nil. When a key
 // repeats, the last one wins.
 func lookup(n *yaml.Node, key string) *yaml.Node {
-	var found *yaml.Node
-	for _, p := range pairs(n) {
-		if p.key.Value == key {
-			found = p.val
-		}
+	if i := find(n, key); i >= 0 {
+		return deref(n).Content[i+1]
 	}
-	return found
+	return nil
 }
 
 // lookupKey returns the key node of key in a mapping, or nil.
 func lookupKey(n *yaml.Node, key string) *yaml.Node {
-	var found *yaml.Node
-	for _, p := range pairs(n) {
-		if p.key.Value == key {
-			found = p.key
+	if i := find(n, key); i >= 0 {
+		return deref(deref(n).Content[i])
+	}
+	return nil
+}
+
+// find returns the index in the Content of mapping n of the last scalar
+// key that is key, or -1. It reads the entries as pairs does, without
+// building them.
+func find(n *yaml.Node, key string) int {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return -1
+	}
+	found := -1
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		if k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+			found = i
 		}
 	}
 	return found

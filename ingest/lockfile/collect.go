@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -90,13 +91,20 @@ type pkgFacts struct {
 
 type depKey struct{ from, to string }
 
+// depFact is the line that first states a DEPENDS_ON edge, and the edge's
+// confidence.
+type depFact struct {
+	line int
+	conf graph.Confidence
+}
+
 // collector gathers the packages and dependency edges of one lockfile and
 // turns them into graph facts.
 type collector struct {
 	file  *ingest.File
 	pkgs  map[string]*lockedPkg
 	order []string
-	deps  map[depKey]*graph.Edge
+	deps  map[depKey]depFact
 	dout  map[string][]string // DEPENDS_ON adjacency, in insertion order
 	dkeys []depKey
 	// credentialSeen is set once a URL with credentials was reported.
@@ -109,9 +117,19 @@ func newCollector(f *ingest.File) *collector {
 	return &collector{
 		file: f,
 		pkgs: map[string]*lockedPkg{},
-		deps: map[depKey]*graph.Edge{},
+		deps: map[depKey]depFact{},
 		dout: map[string][]string{},
 	}
+}
+
+// reserve makes room for n packages and about as many dependency edges.
+// It is called before any package is added.
+func (c *collector) reserve(n int) {
+	c.pkgs = make(map[string]*lockedPkg, n)
+	c.order = make([]string, 0, n)
+	c.deps = make(map[depKey]depFact, n)
+	c.dkeys = make([]depKey, 0, n)
+	c.dout = make(map[string][]string, n)
 }
 
 // add records one listing of a package and returns its node id.
@@ -127,7 +145,7 @@ func (c *collector) add(ref pkgRef, pf pkgFacts) string {
 		return id
 	}
 	if p == nil {
-		p = &lockedPkg{ref: ref, id: id, nameID: nameID, line: pf.Line, dev: true, optional: true, attrs: map[string]string{}}
+		p = &lockedPkg{ref: ref, id: id, nameID: nameID, line: pf.Line, dev: true, optional: true}
 		c.pkgs[id] = p
 		c.order = append(c.order, id)
 	}
@@ -152,6 +170,9 @@ func (c *collector) add(ref pkgRef, pf pkgFacts) string {
 		if old := p.attrs[k]; old != "" && old != v {
 			p.attrs[k] = graph.JoinList(append(graph.SplitList(old), v))
 			continue
+		}
+		if p.attrs == nil {
+			p.attrs = map[string]string{}
 		}
 		p.attrs[k] = v
 	}
@@ -202,7 +223,7 @@ func (c *collector) settlePossible(roots ...string) {
 		}
 		reached[id] = true
 		for _, to := range c.dout[id] {
-			if c.deps[depKey{id, to}].Confidence == graph.Certain {
+			if c.deps[depKey{id, to}].conf == graph.Certain {
 				stack = append(stack, to)
 			}
 		}
@@ -220,9 +241,10 @@ func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
 		return
 	}
 	k := depKey{from, to}
-	if e := c.deps[k]; e != nil {
+	if d, ok := c.deps[k]; ok {
 		if conf == graph.Certain {
-			e.Confidence = graph.Certain
+			d.conf = graph.Certain
+			c.deps[k] = d
 		}
 		return
 	}
@@ -230,12 +252,7 @@ func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
 		c.tooMany = fmt.Sprintf("lockfile lists more than %d dependencies", maxDependencies)
 		return
 	}
-	e := &graph.Edge{
-		From: from, To: to, Kind: graph.EdgeDependsOn, Confidence: conf,
-		Attrs: map[string]string{graph.AttrLockfile: c.file.RelPath},
-		Pos:   graph.Pos{File: c.file.Path, Line: line},
-	}
-	c.deps[k] = e
+	c.deps[k] = depFact{line: line, conf: conf}
 	c.dkeys = append(c.dkeys, k)
 	c.dout[from] = append(c.dout[from], to)
 }
@@ -244,17 +261,23 @@ func (c *collector) depend(from, to string, line int, conf graph.Confidence) {
 // keeps its direct package, then "…", then the packages nearest the end.
 const maxChain = 16
 
-// chains returns, for every package reachable from a direct one, the
-// shortest dependency chain from a direct package to it, found breadth
-// first from the direct packages in file order.
-func (c *collector) chains() map[string][]string {
-	prev := map[string]string{}
-	root := map[string]string{}
-	dist := map[string]int{}
+// reach is the step by which the breadth-first search of chains came to a
+// package: the direct package it started from, the package before it (""
+// for a direct one) and the number of edges from the start.
+type reach struct {
+	root, prev string
+	dist       int
+}
+
+// chains returns, for every package reachable from a direct one, how the
+// shortest dependency chain from a direct package reaches it, found
+// breadth first from the direct packages in file order.
+func (c *collector) chains() map[string]reach {
+	seen := make(map[string]reach, len(c.order))
 	var queue []string
 	for _, id := range c.order {
 		if c.pkgs[id].direct {
-			root[id] = id
+			seen[id] = reach{root: id}
 			queue = append(queue, id)
 		}
 	}
@@ -262,27 +285,30 @@ func (c *collector) chains() map[string][]string {
 		id := queue[0]
 		queue = queue[1:]
 		for _, to := range c.dout[id] {
-			if _, seen := root[to]; !seen {
-				root[to], prev[to], dist[to] = root[id], id, dist[id]+1
+			if _, ok := seen[to]; !ok {
+				r := seen[id]
+				seen[to] = reach{root: r.root, prev: id, dist: r.dist + 1}
 				queue = append(queue, to)
 			}
 		}
 	}
-	out := map[string][]string{}
-	for to := range prev {
-		n := min(dist[to]+1, maxChain)
-		chain := make([]string, n)
-		id := to
-		for i := n - 1; i >= 0; i-- {
-			chain[i] = id
-			id = prev[id]
-		}
-		if dist[to]+1 > maxChain {
-			chain[0], chain[1] = root[to], "…"
-		}
-		out[to] = chain
+	return seen
+}
+
+// chainText renders the chain that ends at id, which chains reached from
+// another package, as the chain attribute writes it.
+func chainText(seen map[string]reach, id string) string {
+	r := seen[id]
+	n := min(r.dist+1, maxChain)
+	var buf [maxChain]string
+	for i, cur := n-1, id; i >= 0; i-- {
+		buf[i] = cur
+		cur = seen[cur].prev
 	}
-	return out
+	if r.dist+1 > maxChain {
+		buf[0], buf[1] = r.root, "…"
+	}
+	return strings.Join(buf[:n], " > ")
 }
 
 // inferDirect marks as direct every candidate package that no other
@@ -343,6 +369,33 @@ func (c *collector) emit(res *ingest.Result) error {
 	repoID := ""
 	if f.Repo != "" {
 		repoID = graph.RepoID("", f.Repo)
+	}
+
+	// Count the facts first, so that the result grows once. names holds
+	// true for a name node not yet written.
+	names := make(map[string]bool, len(c.order))
+	nodes, edges := 0, len(c.dkeys)
+	if repoID != "" {
+		nodes++
+	}
+	for _, id := range c.order {
+		p := c.pkgs[id]
+		if _, ok := names[p.nameID]; !ok {
+			names[p.nameID] = true
+			nodes++
+		}
+		if p.ref.Version != "" {
+			nodes++
+			edges++
+		}
+		if repoID != "" {
+			edges++
+		}
+	}
+	res.Nodes = reserve(res.Nodes, nodes)
+	res.Edges = reserve(res.Edges, edges)
+
+	if repoID != "" {
 		res.AddNode(graph.Node{
 			ID: repoID, Kind: graph.NodeRepository, Label: f.Repo,
 			Attrs: map[string]string{graph.AttrRepository: f.Repo},
@@ -350,12 +403,15 @@ func (c *collector) emit(res *ingest.Result) error {
 		})
 	}
 
-	names := map[string]bool{}
 	for _, id := range c.order {
 		p := c.pkgs[id]
 		pos := graph.Pos{File: f.Path, Line: p.line}
-		if !names[p.nameID] {
-			names[p.nameID] = true
+		paths := ""
+		if len(p.paths) > 0 {
+			paths = graph.JoinList(p.paths)
+		}
+		if names[p.nameID] {
+			names[p.nameID] = false
 			res.AddNode(graph.Node{
 				ID: p.nameID, Kind: graph.NodePackage, Label: p.ref.Name,
 				Attrs: map[string]string{attrEcosystem: p.ref.Eco, graph.AttrName: p.ref.Name},
@@ -374,7 +430,7 @@ func (c *collector) emit(res *ingest.Result) error {
 				n.SetAttr(graph.AttrInstallHook, "true")
 			}
 			if len(p.paths) > 0 {
-				n.SetAttr(attrPaths, graph.JoinList(p.paths))
+				n.SetAttr(attrPaths, paths)
 			}
 			if p.local {
 				n.SetAttr(attrLocal, "true")
@@ -391,8 +447,8 @@ func (c *collector) emit(res *ingest.Result) error {
 		}
 		e.SetAttr(graph.AttrLockfile, f.RelPath)
 		e.SetAttr(graph.AttrDirect, boolText(p.direct))
-		if chain := chains[p.id]; !p.direct && len(chain) > 1 {
-			e.SetAttr(graph.AttrChain, strings.Join(chain, " > "))
+		if r, ok := chains[p.id]; !p.direct && ok && r.dist > 0 {
+			e.SetAttr(graph.AttrChain, chainText(chains, p.id))
 		}
 		if p.installScript {
 			e.SetAttr(graph.AttrInstallHook, "true")
@@ -407,7 +463,7 @@ func (c *collector) emit(res *ingest.Result) error {
 			e.SetAttr(attrLocal, "true")
 		}
 		if len(p.paths) > 0 {
-			e.SetAttr(attrPaths, graph.JoinList(p.paths))
+			e.SetAttr(attrPaths, paths)
 		}
 		if len(p.aliases) > 0 {
 			e.SetAttr(attrAlias, graph.JoinList(p.aliases))
@@ -420,11 +476,34 @@ func (c *collector) emit(res *ingest.Result) error {
 		}
 		res.AddEdge(e)
 	}
+	// Every DEPENDS_ON edge of the file carries the same attributes, so
+	// they share one map.
+	var depAttrs map[string]string
+	if len(c.dkeys) > 0 {
+		depAttrs = map[string]string{graph.AttrLockfile: f.RelPath}
+	}
 	for _, k := range c.dkeys {
-		res.AddEdge(*c.deps[k])
+		d := c.deps[k]
+		res.AddEdge(graph.Edge{
+			From: k.from, To: k.to, Kind: graph.EdgeDependsOn, Confidence: d.conf,
+			Attrs: depAttrs,
+			Pos:   graph.Pos{File: f.Path, Line: d.line},
+		})
 	}
 	res.Records += len(c.order)
 	return nil
+}
+
+// reserve returns s with room for n more elements. When s has to grow, the
+// new array has exactly that room: the pipeline copies a result whose
+// slices have much unused capacity.
+func reserve[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	out := make([]T, len(s), len(s)+n)
+	copy(out, s)
+	return out
 }
 
 // checkURL reports, once per file, a URL that carries a credential. The
@@ -442,6 +521,10 @@ func (c *collector) checkURL(s string, line int, res *ingest.Result) {
 // a credential: a password, or a user name other than "git", which Git
 // hosts use for key-based access.
 func credentialInURL(s string) bool {
+	if !strings.Contains(s, "@") {
+		// User information ends at an '@'.
+		return false
+	}
 	u, err := url.Parse(strings.TrimPrefix(s, "git+"))
 	if err != nil || u.User == nil {
 		return false
@@ -470,15 +553,51 @@ func baseName(f *ingest.File) string {
 
 // readAll reads the whole file, up to maxLockfileSize.
 func readAll(f *ingest.File) ([]byte, error) {
+	// The size on disk is the usual length: read into one buffer of
+	// that size instead of growing one.
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(f.Size, 0), maxLockfileSize)+bytes.MinRead))
+	return readInto(f, buf)
+}
+
+// readBuffers holds buffers that parsers which copy everything they keep
+// out of the file may read into and return.
+var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer bounds the buffers kept for reuse, so that one large
+// lockfile does not stay in memory for the rest of a run.
+const maxPooledBuffer = 1 << 20
+
+// readPooled is readAll into a buffer from readBuffers. The caller calls
+// release once nothing refers to the data any more.
+func readPooled(f *ingest.File) (data []byte, release func(), err error) {
+	buf := readBuffers.Get().(*bytes.Buffer)
+	release = func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			readBuffers.Put(buf)
+		}
+	}
+	buf.Reset()
+	buf.Grow(int(min(max(f.Size, 0), maxLockfileSize)) + bytes.MinRead)
+	data, err = readInto(f, buf)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return data, release, nil
+}
+
+// readInto reads the whole file into buf, up to maxLockfileSize.
+func readInto(f *ingest.File, buf *bytes.Buffer) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxLockfileSize+1))
-	if err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(rc, maxLockfileSize+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > maxLockfileSize {
 		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", maxLockfileSize>>20)
 	}

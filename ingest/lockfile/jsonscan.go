@@ -11,7 +11,12 @@ import (
 // any input that is not valid JSON or nests deeper than maxJSONDepth, and
 // decodeJSON then reads it with encoding/json to report the error.
 func scanJSON(data []byte, idx lineIndex) (*jsonValue, bool) {
-	s := &jsonScanner{data: data, idx: idx, keys: map[string]string{}}
+	// Lockfiles hold about one kept value and one kept member per 80
+	// bytes, and a new key per 160; the first blocks are sized for that.
+	guess := min(max(len(data)/80, 16), 4096)
+	s := &jsonScanner{data: data, idx: idx, keys: make(map[string]string, guess/2)}
+	s.vals = make([]jsonValue, 0, guess)
+	s.members = make([]jsonMember, 0, guess)
 	root, ok := s.value(0, false)
 	if !ok {
 		return nil, false
@@ -27,6 +32,60 @@ type jsonScanner struct {
 	// keys holds one copy of each object key, which lockfiles repeat for
 	// every package.
 	keys map[string]string
+	// vals and members are blocks that values and the members of objects
+	// are carved from, a few allocations for the whole document instead
+	// of one or more per value. stack holds the members of the objects
+	// being read, innermost last.
+	vals    []jsonValue
+	members []jsonMember
+	stack   []jsonMember
+	// lines counts the line breaks before lastOff, where position last
+	// looked.
+	lines   int
+	lastOff int
+}
+
+// newValue returns a zero value from the current block.
+func (s *jsonScanner) newValue() *jsonValue {
+	if len(s.vals) == cap(s.vals) {
+		s.vals = make([]jsonValue, 0, min(max(cap(s.vals), 16), 1024))
+	}
+	s.vals = s.vals[:len(s.vals)+1]
+	return &s.vals[len(s.vals)-1]
+}
+
+// takeMembers moves the members stacked above base into a slice of their
+// own length, or returns nil when there are none.
+func (s *jsonScanner) takeMembers(base int) []jsonMember {
+	n := len(s.stack) - base
+	if n == 0 {
+		return nil
+	}
+	if cap(s.members)-len(s.members) < n {
+		s.members = make([]jsonMember, 0, max(n, min(max(cap(s.members), 16), 1024)))
+	}
+	at := len(s.members)
+	s.members = append(s.members, s.stack[base:]...)
+	s.stack = s.stack[:base]
+	return s.members[at : at+n : at+n]
+}
+
+// position is idx.position for offsets that grow from call to call, as
+// the scanner's do. It walks on from the previous offset instead of
+// searching.
+func (s *jsonScanner) position(off int) (line, col int) {
+	if off < s.lastOff {
+		return s.idx.position(int64(off))
+	}
+	for s.lines < len(s.idx) && s.idx[s.lines] < off {
+		s.lines++
+	}
+	s.lastOff = off
+	start := 0
+	if s.lines > 0 {
+		start = s.idx[s.lines-1] + 1
+	}
+	return s.lines + 1, off - start + 1
 }
 
 func (s *jsonScanner) space() {
@@ -58,8 +117,8 @@ func (s *jsonScanner) value(depth int, skip bool) (*jsonValue, bool) {
 	c := s.next()
 	var v *jsonValue
 	if !skip {
-		line, col := s.idx.position(int64(s.pos))
-		v = &jsonValue{Line: line, Col: col}
+		v = s.newValue()
+		v.Line, v.Col = s.position(s.pos)
 	}
 	switch {
 	case c == '{':
@@ -100,6 +159,7 @@ func (s *jsonScanner) object(v *jsonValue, depth int, skip bool) bool {
 		s.pos++
 		return true
 	}
+	base := len(s.stack)
 	for {
 		if s.next() != '"' {
 			return false
@@ -111,19 +171,25 @@ func (s *jsonScanner) object(v *jsonValue, depth int, skip bool) bool {
 		}
 		s.pos++
 		drop := skip || skippedJSONKeys[key]
+		var line, col int
+		if !drop {
+			line, col = s.position(keyAt)
+		}
 		mv, ok := s.value(depth+1, drop)
 		if !ok {
 			return false
 		}
 		if !drop {
-			line, col := s.idx.position(int64(keyAt))
-			v.Members = append(v.Members, jsonMember{Key: key, Line: line, Col: col, Value: mv})
+			s.stack = append(s.stack, jsonMember{Key: key, Line: line, Col: col, Value: mv})
 		}
 		switch s.next() {
 		case ',':
 			s.pos++
 		case '}':
 			s.pos++
+			if v != nil {
+				v.Members = s.takeMembers(base)
+			}
 			return true
 		default:
 			return false

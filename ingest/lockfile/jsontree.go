@@ -87,7 +87,7 @@ func (v *jsonValue) flag(key string) bool {
 type lineIndex []int // offsets of every '\n'
 
 func newLineIndex(data []byte) lineIndex {
-	var idx lineIndex
+	idx := make(lineIndex, 0, bytes.Count(data, []byte{'\n'}))
 	for off := 0; ; {
 		i := bytes.IndexByte(data[off:], '\n')
 		if i < 0 {

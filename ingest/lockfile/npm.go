@@ -36,11 +36,14 @@ func (*NPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ing
 	if baseName(f) == "package.json" {
 		return parseManifest(f, res)
 	}
-	data, err := readAll(f)
+	// The tree holds copies of the strings it keeps, so the file's bytes
+	// go back to the pool once it is read.
+	data, release, err := readPooled(f)
 	if err != nil {
 		return err
 	}
 	root, idx, err := decodeJSON(data)
+	release()
 	if err != nil {
 		return jsonError(f, idx, err)
 	}
@@ -143,13 +146,21 @@ func originOf(s string) string {
 
 // readPackages reads the packages object of lockfile versions 2 and 3.
 func (t *npmTree) readPackages(pk *jsonValue) {
-	for _, m := range pk.Members {
+	// Each member is one location and usually one package: size for them
+	// at once.
+	n := len(pk.Members)
+	t.locs = make(map[string]*npmLoc, n)
+	t.order = make([]*npmLoc, 0, n)
+	t.c.reserve(n)
+	block := make([]npmLoc, n)
+	for i, m := range pk.Members {
 		if m.Value.Kind != jsonObject {
 			t.res.Warnf(t.at(m.Line, m.Col), "entry of packages is not an object; skipped")
 			continue
 		}
 		e := m.Value
-		l := &npmLoc{key: m.Key, line: m.Line, col: m.Col, entry: e, folder: folderOf(m.Key)}
+		l := &block[i]
+		*l = npmLoc{key: m.Key, line: m.Line, col: m.Col, entry: e, folder: folderOf(m.Key)}
 		l.name = e.str("name")
 		if l.name == "" {
 			l.name = l.folder
@@ -199,15 +210,22 @@ func (t *npmTree) readPackages(pk *jsonValue) {
 		if isRoot && l.id != "" {
 			t.c.markDirect(l.id)
 		}
-		fields := []string{"dependencies", "optionalDependencies", "peerDependencies"}
+		fields := depFields
 		if isRoot {
-			fields = append(fields, "devDependencies")
+			fields = rootDepFields
 		}
 		for _, field := range fields {
 			t.resolveDeps(l, l.entry.get(field), field, isRoot)
 		}
 	}
 }
+
+// depFields are the members of a packages entry that list its
+// dependencies; the project root and workspaces add rootDepFields.
+var (
+	depFields     = []string{"dependencies", "optionalDependencies", "peerDependencies"}
+	rootDepFields = []string{"dependencies", "optionalDependencies", "peerDependencies", "devDependencies"}
+)
 
 // target returns the location a link points to, or l itself when l is
 // not a link or its target is not in the lockfile.
@@ -264,7 +282,9 @@ func (t *npmTree) addPackage(l *npmLoc, modern bool) {
 		Dev:      l.entry.flag("dev"),
 		Optional: l.entry.flag("optional"),
 		Local:    l.local,
-		Attrs:    map[string]string{attrOrigin: l.origin},
+	}
+	if l.origin != "" {
+		pf.Attrs = map[string]string{attrOrigin: l.origin}
 	}
 	if modern {
 		pf.InstallScript = l.entry.flag("hasInstallScript")

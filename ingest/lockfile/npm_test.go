@@ -360,3 +360,42 @@ func TestNPMLongChain(t *testing.T) {
 		t.Errorf("short chain = %q, want %q", got, want)
 	}
 }
+
+// The pipeline copies a result whose slices leave capacity unused, so the
+// parser allocates them at their length.
+func TestNPMResultExactSize(t *testing.T) {
+	for _, dir := range []string{"v1", "v2", "v3-tree", "v3-workspace"} {
+		res := mustParse(t, NewNPM(), "testdata/npm/"+dir+"/package-lock.json", "package-lock.json")
+		if len(res.Nodes) == 0 || cap(res.Nodes) != len(res.Nodes) || cap(res.Edges) != len(res.Edges) {
+			t.Errorf("%s: %d nodes in room for %d, %d edges in room for %d",
+				dir, len(res.Nodes), cap(res.Nodes), len(res.Edges), cap(res.Edges))
+		}
+	}
+}
+
+// Every DEPENDS_ON edge of a lockfile names the lockfile. The edges of one
+// file may share their attributes, those of two files do not.
+func TestNPMDependsOnAttributes(t *testing.T) {
+	first := mustParse(t, NewNPM(), "testdata/npm/v3-tree/package-lock.json", "a/package-lock.json")
+	second := mustParse(t, NewNPM(), "testdata/npm/v3-tree/package-lock.json", "b/package-lock.json")
+	var deps []graph.Edge
+	for _, e := range first.Edges {
+		if e.Kind == graph.EdgeDependsOn {
+			deps = append(deps, e)
+			if diff := cmp.Diff(e.Attrs, map[string]string{"lockfile": "a/package-lock.json"}); diff != "" {
+				t.Errorf("%s -> %s attrs (-got +want):\n%s", e.From, e.To, diff)
+			}
+		}
+	}
+	if len(deps) < 2 {
+		t.Fatalf("%d DEPENDS_ON edges, want several", len(deps))
+	}
+	for _, e := range deps {
+		e.Attrs["lockfile"] = "changed"
+	}
+	for _, e := range second.Edges {
+		if e.Kind == graph.EdgeDependsOn && e.Attr("lockfile") != "b/package-lock.json" {
+			t.Errorf("%s -> %s lockfile = %q in the second file", e.From, e.To, e.Attr("lockfile"))
+		}
+	}
+}

@@ -4,6 +4,7 @@
 package yamlfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -16,8 +17,8 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
-// ReadAll reads a whole file, rejecting one larger than max bytes.
-func ReadAll(f *ingest.File, max int) ([]byte, error) {
+// ReadAll reads a whole file, rejecting one larger than limit bytes.
+func ReadAll(f *ingest.File, limit int) ([]byte, error) {
 	if f.Open == nil {
 		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file cannot be opened: no opener is set")
 	}
@@ -26,12 +27,15 @@ func ReadAll(f *ingest.File, max int) ([]byte, error) {
 		return nil, fmt.Errorf("open %s: %w", f.Path, err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, int64(max)+1))
-	if err != nil {
+	// The size on disk is the usual length: read into one buffer of
+	// that size instead of growing one.
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(f.Size, 0), int64(limit))+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(rc, int64(limit)+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", f.Path, err)
 	}
-	if len(data) > max {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", max>>20)
+	data := buf.Bytes()
+	if len(data) > limit {
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "file is larger than %d MiB", limit>>20)
 	}
 	return data, nil
 }
