@@ -494,6 +494,9 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	// The walk lists the files; opening each one to read its head, the
 	// slow part on a large tree, happens after it on every core.
 	var found []foundFile
+	// The walk sees every folder's entries, so it learns which folders are
+	// repository roots without asking the file system again for each one.
+	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}}
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
@@ -517,11 +520,18 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 				return nil
 			}
 			if d.IsDir() {
+				if path != root {
+					finder.walked(filepath.Dir(path), d)
+				}
+				if _, ok := finder.roots[path]; !ok {
+					finder.roots[path] = false
+				}
 				if path != root && skipDirs[d.Name()] {
 					return filepath.SkipDir
 				}
 				return nil
 			}
+			finder.walked(filepath.Dir(path), d)
 			info, err := d.Info()
 			if err == nil && d.Type()&fs.ModeSymlink != 0 {
 				// A link to a file is read; a link to a folder is not
@@ -547,7 +557,6 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 		}
 	}
 
-	finder := &repoFinder{roots: map[string]bool{}, names: map[string]string{}}
 	var g errgroup.Group
 	// Opening files waits on the disk as much as on the processor.
 	g.SetLimit(2 * runtime.GOMAXPROCS(0))
@@ -756,12 +765,42 @@ func (c *countingFile) Close() error {
 type repoFinder struct {
 	mu    sync.Mutex
 	roots map[string]bool
-	names map[string]string
+	// unsure holds folders whose marker is a link, which isRepoRoot
+	// follows.
+	unsure map[string]bool
+	names  map[string]string
+}
+
+// walked records an entry the walk found in folder dir, before any
+// question about dir: a folder whose entries all pass through here has
+// its answer in roots once the walk ends. An entry that is a link is
+// left for isRepoRoot to follow.
+func (finder *repoFinder) walked(dir string, d fs.DirEntry) {
+	if d.Type()&fs.ModeSymlink != 0 {
+		switch d.Name() {
+		case ".git", ".github", ".circleci", ".gitlab-ci.yml":
+			finder.unsure[dir] = true
+		}
+		return
+	}
+	switch d.Name() {
+	case ".git", ".github", ".circleci":
+		if d.IsDir() {
+			finder.roots[dir] = true
+		}
+	case ".gitlab-ci.yml":
+		if d.Type().IsRegular() {
+			finder.roots[dir] = true
+		}
+	}
 }
 
 func (finder *repoFinder) isRepoRoot(dir string) bool {
 	finder.mu.Lock()
 	is, ok := finder.roots[dir]
+	if finder.unsure[dir] {
+		ok = false
+	}
 	finder.mu.Unlock()
 	if !ok {
 		// Two files of one folder may both look: they find the same.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -408,25 +409,41 @@ func TestPipelineManyRepositories(t *testing.T) {
 		os.WriteFile(filepath.Join(root, "a.fake"), []byte("one\n"), 0o600)
 		os.WriteFile(filepath.Join(root, "sub", "b.fake"), []byte("one\ntwo\n"), 0o600)
 	}
-	// Skipped at three points of the walk, in this order.
+	// Folders marked otherwise: a GitLab CI file, a linked .github folder,
+	// and a .git file (as in a git worktree), which marks no repository.
+	os.MkdirAll(filepath.Join(in, "gl"), 0o755)
+	os.WriteFile(filepath.Join(in, "gl", ".gitlab-ci.yml"), []byte("job:\n  script: [make]\n"), 0o600)
+	os.WriteFile(filepath.Join(in, "gl", "c.fake"), []byte("one\n"), 0o600)
+	os.MkdirAll(filepath.Join(in, "linked"), 0o755)
+	os.Symlink(filepath.Join(in, "r00", "sub"), filepath.Join(in, "linked", ".github"))
+	os.WriteFile(filepath.Join(in, "linked", "d.fake"), []byte("one\n"), 0o600)
+	os.MkdirAll(filepath.Join(in, "wt"), 0o755)
+	os.WriteFile(filepath.Join(in, "wt", ".git"), []byte("gitdir: /elsewhere\n"), 0o600)
+	os.WriteFile(filepath.Join(in, "wt", "e.fake"), []byte("one\n"), 0o600)
+	// Skipped at three points of the walk.
 	os.Symlink(filepath.Join(in, "missing"), filepath.Join(in, "r00", "dangling.fake"))
 	os.Symlink(filepath.Join(in, "r01", "sub"), filepath.Join(in, "r05", "folderlink"))
 	os.WriteFile(filepath.Join(in, "r09", "z.bin"), []byte("\x00\x01"), 0o600)
 
 	store := memstore.New()
-	p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Workers: 4}
+	p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Workers: 4, Org: "example-org"}
 	sum, err := p.Run(context.Background(), []string{in})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sum.Formats["fake"]; got == nil || got.Ingested != 2*repos {
-		t.Fatalf("fake summary = %+v, want %d files ingested", got, 2*repos)
+	if got := sum.Formats["fake"]; got == nil || got.Ingested != 2*repos+3 {
+		t.Fatalf("fake summary = %+v, want %d files ingested", got, 2*repos+3)
 	}
-	var want []string
+	want := []string{
+		"runtime:example-org/" + filepath.Base(in) + "/wt/e.fake",
+		"runtime:example-org/gl/c.fake",
+		"runtime:example-org/linked/d.fake",
+	}
 	for i := range repos {
 		repo := fmt.Sprintf("example-org/svc-%02d", i)
 		want = append(want, "runtime:"+repo+"/a.fake", "runtime:"+repo+"/sub/b.fake")
 	}
+	slices.Sort(want)
 	nodes, err := store.NodesByKind(context.Background(), graph.NodeRuntime)
 	if err != nil {
 		t.Fatal(err)
@@ -443,7 +460,15 @@ func TestPipelineManyRepositories(t *testing.T) {
 		rel, _ := filepath.Rel(in, s.Path)
 		skipped = append(skipped, rel+": "+strings.SplitN(s.Reason, ":", 2)[0])
 	}
-	wantSkipped := []string{"r00/dangling.fake: cannot read", "r05/folderlink: link to a folder, not followed", "r09/z.bin: binary file"}
+	// The walk's skips come in its order, then the files no parser reads.
+	wantSkipped := []string{
+		"linked/.github: link to a folder, not followed",
+		"r00/dangling.fake: cannot read",
+		"r05/folderlink: link to a folder, not followed",
+		"gl/.gitlab-ci.yml: format not recognised",
+		"r09/z.bin: binary file",
+		"wt/.git: format not recognised",
+	}
 	if diff := cmp.Diff(wantSkipped, skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
