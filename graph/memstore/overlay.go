@@ -38,6 +38,10 @@ type overlay struct {
 	// until Expand reads it after a change (see newEnds).
 	ends     *edgeEnds
 	bySource map[string]*ovSource
+	// The records are cut from slabs: the collector then finds the
+	// pointers to a run of records in one span instead of one span each.
+	nodeSlab slab[ovNode]
+	edgeSlab slab[ovEdge]
 	// The source of the last put, which the next put most often shares.
 	lastSrc string
 	lastS   *ovSource
@@ -64,6 +68,20 @@ type ovEdge struct {
 	row         uint32
 	inBase      bool
 	one         [1]edgeFact
+}
+
+// slab hands out zeroed values of T from arrays of slabSize.
+type slab[T any] struct{ free []T }
+
+const slabSize = 512
+
+func (s *slab[T]) next() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, slabSize)
+	}
+	x := &s.free[0]
+	s.free = s.free[1:]
+	return x
 }
 
 // edgeEnds holds the overlay's edges that the base does not hold, by each
@@ -234,7 +252,8 @@ func (ov *overlay) node(id string) *ovNode {
 	if rec != nil {
 		return rec
 	}
-	rec = &ovNode{id: id}
+	rec = ov.nodeSlab.next()
+	rec.id = id
 	rec.row, rec.inBase = ov.b.lookup(id)
 	alive := false
 	if rec.inBase && ov.b.hasFacts(rec.row) {
@@ -256,7 +275,8 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 	if rec != nil {
 		return rec
 	}
-	rec = &ovEdge{key: k, first: ov.now}
+	rec = ov.edgeSlab.next()
+	rec.key, rec.first = k, ov.now
 	b := ov.b
 	from, okF := b.lookup(k.From)
 	to, okT := b.lookup(k.To)
