@@ -76,7 +76,8 @@ var timeSeries = []series{
 	{"p50-ms", "blast radius p50", "#d62728", 1},
 	{"p99-ms", "blast radius p99", "#ff7f0e", 1},
 	{"neo4j-p50-ms", "Neo4j Cypher p50", "#9467bd", 1},
-	{"neo4j-load-s", "Neo4j bulk load", "#8c564b", 1000},
+	{"neo4j-load-s", "Neo4j bulk load (traversal only)", "#8c564b", 1000},
+	{"neo4j-facts-load-s", "Neo4j load of every fact", "#e377c2", 1000},
 }
 
 var memSeries = []series{
