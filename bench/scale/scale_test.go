@@ -279,38 +279,47 @@ func benchSize(b *testing.B, bin string, n int) {
 // own with LoadRecords, the nodes and relationships that Store.Write would
 // make, and returns the time it took. The namespace is dropped after.
 func loadFacts(b *testing.B, s *memstore.Store) time.Duration {
+	neo := openEmptyNeo4j(b, "scale-bench-facts")
+	defer neo.Close()
+	defer dropNeo4j(b, neo)
+	t := time.Now()
+	if err := neo.LoadRecords(context.Background(), s.NodeRecords(), s.EdgeRecords(), time.Now().UTC()); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(t)
+}
+
+// dropNeo4j empties a namespace the benchmark loaded, so that the server
+// does not keep a large graph between runs.
+func dropNeo4j(b *testing.B, neo *neo4jstore.Store) {
+	if err := neo.BulkDrop(context.Background()); err != nil {
+		b.Errorf("empty the Neo4j namespace after the benchmark: %v", err)
+	}
+}
+
+// openEmptyNeo4j opens a namespace of the Neo4j server and drops what an
+// earlier run left in it.
+func openEmptyNeo4j(b *testing.B, ns string) *neo4jstore.Store {
 	ctx := context.Background()
-	neo, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: *neo4jURI, Namespace: "scale-bench-facts", BatchSize: 10000,
+	neo, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: *neo4jURI, Namespace: ns, BatchSize: 10000,
 		ReadTimeout: 10 * time.Minute, WriteTimeout: 4 * time.Hour})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer neo.Close()
 	if err := neo.BulkDrop(ctx); err != nil {
+		neo.Close()
 		b.Fatal(err)
 	}
-	defer neo.BulkDrop(ctx)
-	t := time.Now()
-	if err := neo.LoadRecords(ctx, s.NodeRecords(), s.EdgeRecords(), time.Now().UTC()); err != nil {
-		b.Fatal(err)
-	}
-	return time.Since(t)
+	return neo
 }
 
 // compareNeo4j bulk-loads the store's graph into Neo4j and queries the
 // same blast radius with one Cypher query per start.
 func compareNeo4j(b *testing.B, s *memstore.Store, ids []string, reached []int, memTimes []time.Duration) {
 	ctx := context.Background()
-	neo, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: *neo4jURI, Namespace: "scale-bench", BatchSize: 10000,
-		ReadTimeout: 10 * time.Minute, WriteTimeout: 4 * time.Hour})
-	if err != nil {
-		b.Fatal(err)
-	}
+	neo := openEmptyNeo4j(b, "scale-bench")
 	defer neo.Close()
-	if err := neo.BulkDrop(ctx); err != nil {
-		b.Fatal(err)
-	}
-	defer neo.BulkDrop(ctx)
+	defer dropNeo4j(b, neo)
 
 	t := time.Now()
 	if err := neo.BulkLoad(ctx, allNodes(b, s), allEdges(b, s)); err != nil {

@@ -43,7 +43,7 @@ func sortParallel[T any](s []T, less func(a, b T) int) []T {
 		next := make([][]T, (len(runs)+1)/2)
 		for i := range next {
 			if 2*i+1 < len(runs) {
-				next[i] = mergeRuns(runs[2*i], runs[2*i+1], less)
+				next[i] = mergeSorted(runs[2*i], runs[2*i+1], func(x, y *T) bool { return less(*x, *y) < 0 })
 			} else {
 				next[i] = runs[2*i]
 			}
@@ -51,24 +51,6 @@ func sortParallel[T any](s []T, less func(a, b T) int) []T {
 		runs = next
 	}
 	return runs[0]
-}
-
-// mergeRuns merges two sorted lists into a new one; of equal elements,
-// a's come first.
-func mergeRuns[T any](a, b []T, less func(a, b T) int) []T {
-	out := make([]T, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if less(b[j], a[i]) < 0 {
-			out = append(out, b[j])
-			j++
-		} else {
-			out = append(out, a[i])
-			i++
-		}
-	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
 }
 
 // sortStrings sorts strings on every core.

@@ -185,15 +185,16 @@ func (s *Store) ReachCount(ctx context.Context, id string, forward, backward []g
 }
 
 // BulkDrop deletes the store's namespace as Drop does, but removes the
-// relationships first, 10,000 to a transaction, so that deleting a node
+// relationships first, 1,000 to a transaction, so that deleting a node
 // with thousands of edges (a popular package) never makes one large
-// transaction.
+// transaction. Relationships that LoadRecords wrote carry every fact, so
+// their transactions are larger than those of BulkLoad's.
 func (s *Store) BulkDrop(ctx context.Context) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
 	for _, stmt := range []string{
-		`MATCH (:Node {ns: $ns})-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS`,
-		`MATCH (n:Node) WHERE n.ns = $ns CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS`,
+		`MATCH (:Node {ns: $ns})-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 1000 ROWS`,
+		`MATCH (n:Node) WHERE n.ns = $ns CALL (n) { DELETE n } IN TRANSACTIONS OF 1000 ROWS`,
 		`MATCH (m:StoreMeta {ns: $ns}) DELETE m`,
 	} {
 		res, err := sess.Run(ctx, stmt, map[string]any{"ns": s.ns})
