@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -131,12 +132,12 @@ const smallFile = 1 << 20
 func (j *job) reread() error {
 	f := j.file
 	if f.Size <= smallFile && !strings.HasSuffix(f.Path, ".gz") {
-		data, err := os.ReadFile(f.Path)
+		data, err := readSmall(f.Path)
 		if err != nil {
 			return err
 		}
 		// A file that grew since the walk is read from disk as usual.
-		if len(data) <= smallFile {
+		if data != nil {
 			f.Head = data[:min(len(data), HeadSize)]
 			f.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 			if j.prog != nil {
@@ -151,6 +152,64 @@ func (j *job) reread() error {
 	}
 	f.Head = head
 	return nil
+}
+
+// readSmall returns the content of a file of up to smallFile bytes, or
+// nil for a larger one. It reads no more than one byte past smallFile, so
+// a file that grew since the walk costs no more memory than a small file.
+func readSmall(path string) ([]byte, error) {
+	f, info, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info.Size() > smallFile {
+		return nil, nil
+	}
+	// One byte more than the size, so that a file read to its size
+	// meets its end without growing the buffer.
+	data := make([]byte, 0, info.Size()+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if len(data) > smallFile {
+			return nil, nil
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
+}
+
+// errNotRegular reports a path that is no longer a regular file: the walk
+// reads only regular files, but a path can change after the walk.
+var errNotRegular = errors.New("not a regular file")
+
+// openRegular opens a file for reading, failing at once when the path is
+// not a regular file any more. Opening a named pipe (FIFO) blocks until a
+// writer opens it, so the file is opened without waiting and checked
+// before it is read.
+func openRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: errNotRegular}
+	}
+	return f, info, nil
 }
 
 // Run ingests the given files and folders.
@@ -696,7 +755,7 @@ func (l *limitedGzip) Read(p []byte) (int, error) {
 }
 
 func openFile(path string, gz bool) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -714,7 +773,7 @@ func openFile(path string, gz bool) (io.ReadCloser, error) {
 // openCounted opens a file as openFile does, reporting the bytes read
 // from disk to prog.
 func openCounted(path string, gz bool, prog Progress) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,8 @@ type Options struct {
 	// Token, when set, is required on /graphql as
 	// "Authorization: Bearer TOKEN". The explorer page itself is public.
 	Token string
-	// AllowedHosts lists the Host header values (without port) accepted.
+	// AllowedHosts lists the Host header values (without port) accepted,
+	// an IPv6 address with or without its brackets.
 	// Empty accepts loopback addresses and "localhost" only, and "*"
 	// accepts any host. Requests naming another host get status 403.
 	AllowedHosts []string
@@ -172,6 +173,8 @@ func HostAllowed(allowed []string, hostport string) bool {
 		return ip != nil && ip.IsLoopback()
 	}
 	for _, a := range allowed {
+		// An IPv6 address may be listed as the Host header writes it.
+		a = strings.TrimSuffix(strings.TrimPrefix(a, "["), "]")
 		if a == "*" || strings.EqualFold(a, host) {
 			return true
 		}
