@@ -167,7 +167,7 @@ func (bl *builder) body(kind uint8, label, attrs uint32) uint32 {
 	return i
 }
 
-// addNodeFacts adds a node's facts. inOverlay says that fs is a record's
+// addNodeFacts adds a node's facts. inOverlay is true when fs is a record's
 // own list, whose attribute maps live until the build ends.
 func (bl *builder) addNodeFacts(nf *factBuf, id string, fs []nodeFact, inOverlay bool) error {
 	for _, f := range fs {

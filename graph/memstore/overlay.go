@@ -56,9 +56,9 @@ type ovNode struct {
 	first, last time.Time
 	row         uint32
 	inBase      bool
-	// one holds the first fact, so that a record with one fact (most of
+	// inline holds the first fact, so that a record with one fact (most of
 	// them) needs no second allocation.
-	one [1]nodeFact
+	inline [1]nodeFact
 }
 
 type ovEdge struct {
@@ -67,7 +67,7 @@ type ovEdge struct {
 	first, last time.Time
 	row         uint32
 	inBase      bool
-	one         [1]edgeFact
+	inline      [1]edgeFact
 }
 
 // slab hands out zeroed values of T from arrays of slabSize.
@@ -313,7 +313,7 @@ func (ov *overlay) putNode(src string, n graph.Node) {
 	// Write runs, and merging into a fact makes a new map.
 	f := nodeFact{Source: src, Pos: n.Pos, Kind: n.Kind, Label: n.Label, Attrs: n.Attrs}
 	if rec.facts == nil {
-		rec.facts = rec.one[:0]
+		rec.facts = rec.inline[:0]
 	}
 	rec.facts = append(rec.facts, nodeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
@@ -351,7 +351,7 @@ func (ov *overlay) putEdge(src string, e graph.Edge) {
 	// the store once written (see graph.Store.Write).
 	f := edgeFact{Source: src, Pos: e.Pos, Confidence: conf, Attrs: e.Attrs, Evidence: e.Evidence}
 	if rec.facts == nil {
-		rec.facts = rec.one[:0]
+		rec.facts = rec.inline[:0]
 	}
 	rec.facts = append(rec.facts, edgeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
