@@ -239,24 +239,7 @@ func (s *Store) Close() error {
 // Drop deletes every node and edge of the store's namespace, in batches of
 // their own transactions so that a large graph does not exhaust the
 // server's transaction memory. Other namespaces are left alone.
-func (s *Store) Drop(ctx context.Context) error {
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(context.Background())
-	for _, stmt := range []string{
-		`MATCH (n:Node) WHERE n.ns = $ns
-		 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS`,
-		`MATCH (m:StoreMeta {ns: $ns}) DELETE m`,
-	} {
-		res, err := sess.Run(ctx, stmt, map[string]any{"ns": s.ns})
-		if err == nil {
-			_, err = res.Consume(ctx)
-		}
-		if err != nil {
-			return fmt.Errorf("drop namespace %s: %w", s.ns, err)
-		}
-	}
-	return nil
-}
+func (s *Store) Drop(ctx context.Context) error { return s.BulkDrop(ctx) }
 
 // bounded gives ctx a deadline of d when it has none.
 func bounded(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
