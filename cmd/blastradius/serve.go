@@ -48,6 +48,13 @@ The embedded store file is re-read when an ingest run replaces it. With
 			if !loopback && token == "" {
 				return &exitError{code: exitUsage, err: fmt.Errorf("--listen %s is not a loopback address: set BLASTRADIUS_TOKEN to require a bearer token", listen)}
 			}
+			for _, h := range allowedHosts {
+				// The Host header's port is dropped before the names are
+				// compared, so a name with a port would match nothing.
+				if _, port, err := net.SplitHostPort(h); err == nil && port != "" {
+					return &exitError{code: exitUsage, err: fmt.Errorf("invalid --allowed-host %q: give the host name without its port", h)}
+				}
+			}
 			reader, closeStore, err := o.serveReader(cmd.Context(), asOf)
 			if err != nil {
 				return err
@@ -85,7 +92,7 @@ The embedded store file is re-read when an ingest run replaces it. With
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on (host:port)")
-	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "host name clients may use to reach the server; repeatable. Without it, only loopback addresses and localhost are accepted; with it, only the names given")
+	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "host name, without its port, that clients may use to reach the server; repeatable. Without it, only loopback addresses and localhost are accepted; with it, only the names given")
 	f.DurationVar(&timeout, "timeout", schema.DefaultRequestTimeout, "time limit of one request")
 	f.StringVar(&asOf, "as-of", "", "serve the graph as the last ingest run at or before this time (RFC 3339) left it, from the store's history (DB.history)")
 	return cmd

@@ -164,6 +164,25 @@ func TestServeRequiresTokenOffLoopback(t *testing.T) {
 	}
 }
 
+// TestServeRejectsAllowedHostWithPort checks that a --allowed-host entry
+// with a port, which no request could match, is a usage error; bracketed
+// and bare IPv6 addresses are host names without a port.
+func TestServeRejectsAllowedHostWithPort(t *testing.T) {
+	db := exampleDB(t)
+	_, errs, code := run(t, "--db", db, "serve", "--listen", "127.0.0.1:0", "--allowed-host", "br.example.com:8080")
+	if code != exitUsage || !strings.Contains(errs, `invalid --allowed-host "br.example.com:8080"`) {
+		t.Errorf("--allowed-host with a port: exit %d, %q; want exit %d naming the entry", code, errs, exitUsage)
+	}
+	for _, h := range []string{"[::1]", "::1", "br.example.com"} {
+		addr := startServe(t, db, "--allowed-host", h)
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			t.Fatalf("--allowed-host %s: %v", h, err)
+		}
+		resp.Body.Close()
+	}
+}
+
 // TestServeChecksHostOnEveryPath sends a rebinding Host header to the
 // page, its assets and the API: each is rejected, while /healthz, which
 // load balancers call by any name, still answers.
