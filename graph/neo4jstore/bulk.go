@@ -28,14 +28,7 @@ func (s *Store) BulkLoad(ctx context.Context, nodes iter.Seq[graph.Node], edges 
 		if len(rows) == 0 {
 			return nil
 		}
-		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, cypher, map[string]any{"rows": rows, "ns": s.ns})
-			if err != nil {
-				return nil, err
-			}
-			return res.Consume(ctx)
-		})
-		return err
+		return runOnce(ctx, sess, cypher, map[string]any{"rows": rows, "ns": s.ns})
 	}
 
 	seen := map[string]bool{}

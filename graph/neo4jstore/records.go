@@ -23,16 +23,7 @@ import (
 func (s *Store) LoadRecords(ctx context.Context, nodes iter.Seq[graph.NodeRecord], edges iter.Seq[graph.EdgeRecord], at time.Time) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
-	run := func(cypher string, params map[string]any) error {
-		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, cypher, params)
-			if err != nil {
-				return nil, err
-			}
-			return res.Consume(ctx)
-		})
-		return err
-	}
+	run := func(cypher string, params map[string]any) error { return runOnce(ctx, sess, cypher, params) }
 	if err := run(`CREATE (m:StoreMeta {ns: $ns, writes: 1})`, map[string]any{"ns": s.ns}); err != nil {
 		return fmt.Errorf("load records: mark namespace %s: %w", s.ns, err)
 	}
@@ -165,4 +156,24 @@ func propsSize(props map[string]any) int {
 		}
 	}
 	return n
+}
+
+// runOnce runs one statement in a transaction of its own and commits it,
+// without the driver's retries. A CREATE batch is not idempotent: when a
+// commit's acknowledgement is lost, a retry would create the batch twice,
+// so the load fails instead and the namespace is dropped and loaded again.
+func runOnce(ctx context.Context, sess neo4j.SessionWithContext, cypher string, params map[string]any) error {
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := tx.Run(ctx, cypher, params)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		tx.Rollback(context.Background())
+		return err
+	}
+	return tx.Commit(ctx)
 }
