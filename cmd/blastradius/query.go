@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -93,8 +95,32 @@ func runQuery(cmd *cobra.Command, o *options, q *queryFlags, s graph.Store) (*qu
 		return nil, &exitError{code: exitNoMatch, err: err}
 	case errors.Is(err, query.ErrInvalid):
 		return nil, &exitError{code: exitUsage, err: err}
+	case err == nil:
+		warnUnknownOwners(o.logger, res)
 	}
 	return res, err
+}
+
+// warnUnknownOwners warns when the blast radius holds runtimes of
+// repositories named local/NAME: ingest found no owner for them, so
+// secrets, trust policies and OIDC subjects that name the real owner met
+// none of their jobs, and the answer may be missing what those reach.
+func warnUnknownOwners(log *slog.Logger, res *query.Result) {
+	seen := map[string]bool{}
+	var repos []string
+	for _, r := range res.Reached {
+		repo := r.Node.Attr(graph.AttrRepository)
+		if strings.HasPrefix(repo, "local/") && !seen[repo] {
+			seen[repo] = true
+			repos = append(repos, repo)
+		}
+	}
+	if len(repos) == 0 {
+		return
+	}
+	sort.Strings(repos)
+	log.Warn("the blast radius holds jobs of repositories with no known owner: ingest again with --org OWNER, or what they reach through secrets, trust policies and OIDC subjects that name the owner is missing",
+		"repositories", strings.Join(repos, ","))
 }
 
 func newQueryCommand(o *options) *cobra.Command {

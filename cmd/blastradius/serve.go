@@ -29,7 +29,7 @@ func newServeCommand(o *options) *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the web view and the GraphQL API",
 		Long: `serve answers GraphQL queries (blastRadius, revocationPlan, node, stats,
-snapshots, diff) at /graphql, serves a web view at / that draws the blast
+review, whatIf, snapshots, diff) at /graphql, serves a web view at / that draws the blast
 radius of a package, secret, identity or runtime with its revocation plan,
 and the GraphQL explorer at /explorer/; nothing is loaded from the
 internet. It listens on loopback by default. On any other address it

@@ -165,7 +165,7 @@ func load(r io.Reader, size int64) (*base, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	magic := make([]byte, len(fileMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || !strings.HasPrefix(string(magic), magicPrefix) {
-		return nil, errors.New("not a blastradius store file: remove it and ingest again")
+		return nil, errors.New("not a blastradius store file: check --db, or remove the file and ingest again")
 	}
 	if string(magic) != fileMagic {
 		v := strings.TrimSpace(strings.TrimPrefix(string(magic), magicPrefix))

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestQueryWarnsOfUnknownOwner ingests the example without --org: the
+// repository becomes local/web-app, and the query says so on stderr.
+// With --org it does not.
+func TestQueryWarnsOfUnknownOwner(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "graph.db")
+	if _, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", exampleDir); code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	_, errs, code := run(t, "--db", db, "query", "--package", "pkg:npm/color-streamer@2.4.1")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "no known owner") || !strings.Contains(errs, "local/web-app") {
+		t.Errorf("query without --org at ingest: stderr %q, want a warning naming local/web-app", errs)
+	}
+	_, errs, _ = run(t, "--db", exampleDB(t), "query", "--package", "pkg:npm/color-streamer@2.4.1")
+	if strings.Contains(errs, "no known owner") {
+		t.Errorf("query after ingest --org: stderr %q, want no owner warning", errs)
+	}
+}
