@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,5 +25,21 @@ func TestQueryWarnsOfUnknownOwner(t *testing.T) {
 	_, errs, _ = run(t, "--db", exampleDB(t), "query", "--package", "pkg:npm/color-streamer@2.4.1")
 	if strings.Contains(errs, "no known owner") {
 		t.Errorf("query after ingest --org: stderr %q, want no owner warning", errs)
+	}
+}
+
+// TestIngestMissingInputIsUsageError checks that a path that does not
+// exist is a wrong argument (exit 2) that names the path, and that no
+// store is written.
+func TestIngestMissingInputIsUsageError(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "graph.db")
+	missing := filepath.Join(dir, "no-such-folder")
+	_, errs, code := run(t, "--db", db, "ingest", exampleDir, missing)
+	if code != exitUsage || !strings.Contains(errs, "input "+missing+" not found") {
+		t.Errorf("ingest of a missing path: exit %d, %q; want exit %d naming the path", code, errs, exitUsage)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("ingest of a missing path wrote %s", db)
 	}
 }
