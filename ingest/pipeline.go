@@ -166,25 +166,16 @@ func readSmall(path string) ([]byte, error) {
 	if info.Size() > smallFile {
 		return nil, nil
 	}
-	// One byte more than the size, so that a file read to its size
-	// meets its end without growing the buffer.
-	data := make([]byte, 0, info.Size()+1)
-	for {
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if len(data) > smallFile {
-			return nil, nil
-		}
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
+	// The buffer has room for the whole file and the read that finds its
+	// end, so a file of the size the walk saw is read without growing it.
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, smallFile+1)); err != nil {
+		return nil, err
 	}
+	if buf.Len() > smallFile {
+		return nil, nil
+	}
+	return buf.Bytes(), nil
 }
 
 // errNotRegular reports a path that is no longer a regular file: the walk
@@ -553,8 +544,8 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	// The walk lists the files; opening each one to read its head, the
 	// slow part on a large tree, happens after it on every core.
 	var found []foundFile
-	// The walk sees every folder's entries, so it learns which folders are
-	// repository roots without asking the file system again for each one.
+	// The walk lists every folder's entries, so it records which folders
+	// are repository roots without a stat call per folder.
 	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}}
 	for _, root := range paths {
 		info, err := os.Stat(root)
@@ -650,9 +641,9 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	return files, walked, nil
 }
 
-// foundFile is a file the walk found: where it is and the path to report
-// it by, or why the walk passed it by (walkSkip); once opened, the file or
-// why it is skipped.
+// foundFile is an entry the walk found: its path, the path to report it
+// by, and why the walk skipped it (walkSkip). Once the file is opened, it
+// also has the file or the reason it is skipped.
 type foundFile struct {
 	path, given, inputRoot string
 	info                   fs.FileInfo
