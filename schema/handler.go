@@ -182,7 +182,8 @@ func HostAllowed(allowed []string, hostport string) bool {
 	return false
 }
 
-// ForbidHost answers a request whose Host header HostAllowed rejects.
+// ForbidHost writes the 403 response for a request whose Host header
+// HostAllowed rejects.
 func ForbidHost(w http.ResponseWriter) {
 	http.Error(w, "forbidden host: the server accepts only its configured host names", http.StatusForbidden)
 }

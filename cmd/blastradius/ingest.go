@@ -67,8 +67,8 @@ the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .git,
 			if err := checkIngestFlags(repo, org, workers); err != nil {
 				return err
 			}
-			// A path that is not there is a wrong argument, told before
-			// the store is opened or locked.
+			// A missing path is a usage error, reported before the store
+			// is opened or locked.
 			for _, path := range args {
 				if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 					return &exitError{code: exitUsage, err: fmt.Errorf("input %s not found: check the path", path)}

@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TestQueryWarnsOfUnknownOwner ingests the example without --org: the
-// repository becomes local/web-app, and the query says so on stderr.
-// With --org it does not.
+// TestQueryWarnsOfUnknownOwner ingests the example without --org, so the
+// repository becomes local/web-app and the query logs a warning naming
+// it. After an ingest with --org, the query logs no such warning.
 func TestQueryWarnsOfUnknownOwner(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "graph.db")
 	if _, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", exampleDir); code != exitOK {

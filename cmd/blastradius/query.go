@@ -101,10 +101,10 @@ func runQuery(cmd *cobra.Command, o *options, q *queryFlags, s graph.Store) (*qu
 	return res, err
 }
 
-// warnUnknownOwners warns when the blast radius holds runtimes of
-// repositories named local/NAME: ingest found no owner for them, so
-// secrets, trust policies and OIDC subjects that name the real owner met
-// none of their jobs, and the answer may be missing what those reach.
+// warnUnknownOwners logs a warning when the blast radius contains jobs of
+// repositories named local/NAME. Ingest found no owner for them, so
+// secrets, trust policies and OIDC subjects that name the real owner
+// matched none of their jobs, and the result may lack what those reach.
 func warnUnknownOwners(log *slog.Logger, res *query.Result) {
 	seen := map[string]bool{}
 	var repos []string
@@ -119,7 +119,7 @@ func warnUnknownOwners(log *slog.Logger, res *query.Result) {
 		return
 	}
 	sort.Strings(repos)
-	log.Warn("the blast radius holds jobs of repositories with no known owner: ingest again with --org OWNER, or what they reach through secrets, trust policies and OIDC subjects that name the owner is missing",
+	log.Warn("blast radius contains jobs of repositories with no known owner, so what they reach through secrets, trust policies and OIDC subjects may be missing: ingest again with --org OWNER",
 		"repositories", strings.Join(repos, ","))
 }
 

@@ -164,9 +164,9 @@ func TestServeRequiresTokenOffLoopback(t *testing.T) {
 	}
 }
 
-// TestServeRejectsAllowedHostWithPort checks that a --allowed-host entry
-// with a port, which no request could match, is a usage error; bracketed
-// and bare IPv6 addresses are host names without a port.
+// TestServeRejectsAllowedHostWithPort checks that an --allowed-host entry
+// with a port is a usage error, because no request could match it.
+// Bracketed and bare IPv6 addresses are accepted as names without a port.
 func TestServeRejectsAllowedHostWithPort(t *testing.T) {
 	db := exampleDB(t)
 	_, errs, code := run(t, "--db", db, "serve", "--listen", "127.0.0.1:0", "--allowed-host", "br.example.com:8080")
@@ -184,8 +184,8 @@ func TestServeRejectsAllowedHostWithPort(t *testing.T) {
 }
 
 // TestServeChecksHostOnEveryPath sends a rebinding Host header to the
-// page, its assets and the API: each is rejected, while /healthz, which
-// load balancers call by any name, still answers.
+// page, its assets and the API, and expects 403 from each. /healthz,
+// which load balancers call by any name, still returns 200.
 func TestServeChecksHostOnEveryPath(t *testing.T) {
 	addr := startServe(t, exampleDB(t))
 	for _, tc := range []struct {

@@ -21,6 +21,7 @@ func sortParallel[T any](s []T, less func(a, b T) int) []T {
 		return s
 	}
 	parts = min(parts, len(s)/minSplit)
+
 	bounds := make([]int, parts+1)
 	for i := range bounds {
 		bounds[i] = len(s) * i / parts
@@ -34,6 +35,7 @@ func sortParallel[T any](s []T, less func(a, b T) int) []T {
 		}()
 	}
 	wg.Wait()
+
 	// Merge pairs of neighbouring runs until one is left.
 	runs := make([][]T, parts)
 	for i := range runs {

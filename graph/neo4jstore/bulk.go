@@ -190,14 +190,14 @@ func (s *Store) BulkDrop(ctx context.Context) error {
 	defer sess.Close(context.Background())
 	var stmts []string
 	for _, pass := range []struct {
-		match string // binds r or n
-		what  string
+		match    string // binds the variable
+		variable string
 	}{
 		{"MATCH (:Node {ns: $ns})-[r]->()", "r"},
 		{"MATCH (n:Node {ns: $ns})", "n"},
 	} {
-		size := "size(coalesce(" + pass.what + ".facts, ''))"
-		del := " CALL (" + pass.what + ") { DELETE " + pass.what + " } IN TRANSACTIONS OF "
+		size := "size(coalesce(" + pass.variable + ".facts, ''))"
+		del := " CALL (" + pass.variable + ") { DELETE " + pass.variable + " } IN TRANSACTIONS OF "
 		stmts = append(stmts,
 			pass.match+" WHERE "+size+" > 65536"+del+"1 ROWS",
 			pass.match+" WHERE "+size+" > 4096"+del+"10 ROWS",

@@ -132,8 +132,8 @@ func (s *Store) LoadRecords(ctx context.Context, nodes iter.Seq[graph.NodeRecord
 
 // loadBatchBytes bounds the properties of one LoadRecords batch. The
 // server's transaction memory grows with the properties sent, and a
-// package that thousands of lockfiles pin carries thousands of facts:
-// batches of 10,000 packages of a generated organisation of 100k nodes
+// package that thousands of lockfiles pin carries thousands of facts.
+// Batches of 10,000 packages of a generated organisation of 100k nodes
 // exceeded the 512 MiB of transaction memory that scripts/neo4j-local
 // allows.
 const loadBatchBytes = 4 << 20
