@@ -3,6 +3,7 @@ module github.com/blastradius-dev/blastradius
 go 1.26.8
 
 require (
+	github.com/KimMachineGun/automemlimit v1.0.2 // the memory a process may use (cgroup limit or machine), to pace the collector during ingest
 	github.com/Masterminds/semver/v3 v3.5.0 // semantic-version ranges in --package and OSV advisories
 	github.com/chromedp/cdproto v0.160.1 // Chrome DevTools types used by the web view's browser test
 	github.com/chromedp/chromedp v0.23.1 // drives headless Chromium in the web view's end-to-end test
@@ -17,11 +18,10 @@ require (
 	github.com/zclconf/go-cty v1.20.0 // HCL's value system, to evaluate Terraform expressions
 	go.yaml.in/yaml/v3 v3.0.6 // YAML with node positions for workflows, CI files and manifests
 	golang.org/x/mod v0.43.0 // go.mod parsing and Go module version order
+	golang.org/x/net v0.61.0 // HTML parser for the review page's tests
 	golang.org/x/sync v0.25.0 // errgroup for bounded parallel parsing
 	golang.org/x/term v0.48.0 // detects a terminal for the progress bar and log format
 )
-
-require golang.org/x/net v0.61.0
 
 require (
 	github.com/agext/levenshtein v1.2.1 // indirect
@@ -31,6 +31,7 @@ require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
 	github.com/mitchellh/go-wordwrap v1.0.1 // indirect
+	github.com/pbnjay/memory v0.0.0-20210728143218-7b4eea64cf58 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/sys v0.50.0 // indirect

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
 	"sort"
@@ -48,19 +47,14 @@ are retired, unless --keep-deleted is given.
 A file's repository is taken from --repo, else from the origin remote of
 the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .git,
 .github, .circleci or .gitlab-ci.yml (else the input folder) and ORG is
---org.`,
+--org.
+
+The heap may grow to half of the memory the machine, or its cgroup, allows
+before the collector runs more often. GOMEMLIMIT bounds it lower; GOGC
+restores Go's own settings.`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// While the files are parsed, the heap may grow to twice the
-			// live data (the Go default). The write holds the most live
-			// data: the parsed batch, the linker's view and the next
-			// version of the graph. From the write on, the heap grows to
-			// 1.5 times the live data. GOGC overrides both settings.
-			gcWrite := func() {}
-			if os.Getenv("GOGC") == "" {
-				debug.SetGCPercent(100)
-				gcWrite = func() { debug.SetGCPercent(50) }
-			}
+			beforeWrite := paceIngestGC(o.logger)
 			if err := checkFormat(o.format, "table", "json"); err != nil {
 				return err
 			}
@@ -100,7 +94,7 @@ the nearest .git folder, else it is ORG/FOLDER where FOLDER holds .git,
 				Workers:     workers,
 				Logger:      o.logger,
 				Prune:       !keepDeleted,
-				BeforeWrite: gcWrite,
+				BeforeWrite: beforeWrite,
 			}
 			bar := progress.New(o.rawStderr)
 			p.Progress = bar

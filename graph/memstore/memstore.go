@@ -83,12 +83,18 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	for _, src := range dedupe(replace) {
 		ov.retire(src)
 	}
-	for _, n := range b.Nodes {
-		ov.putNode(n.Pos.File, n)
-	}
+	// Node and edge puts share no state: they run on two cores.
+	ov.byKind = nil
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, n := range b.Nodes {
+			ov.putNode(n.Pos.File, n)
+		}
+	})
 	for _, e := range b.Edges {
 		ov.putEdge(e.Pos.File, e)
 	}
+	wg.Wait()
 
 	if derive != nil {
 		nodes, edges, err := derive(ctx, &view{b: ov.b, ov: ov})

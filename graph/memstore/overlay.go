@@ -36,15 +36,15 @@ type overlay struct {
 	hitE     map[uint32]*ovEdge // base edges the write asserts
 	// ends indexes the edges the base does not hold by each end; nil
 	// until Expand reads it after a change (see newEnds).
-	ends     *edgeEnds
-	bySource map[string]*ovSource
+	ends *edgeEnds
+	// The records each source asserts, for retire. Nodes and edges have
+	// an index each, so that a write can put both at once.
+	nodesBy bySource[*ovNode]
+	edgesBy bySource[*ovEdge]
 	// The records are cut from slabs: the collector then finds the
 	// pointers to a run of records in one span instead of one span each.
 	nodeSlab slab[ovNode]
 	edgeSlab slab[ovEdge]
-	// The source of the last put, which the next put most often shares.
-	lastSrc string
-	lastS   *ovSource
 	// byKind indexes the new records by kind while nothing changes; nil
 	// until read.
 	byKind *kindIndex
@@ -108,9 +108,40 @@ func (ov *overlay) newEnds() *edgeEnds {
 	return ix
 }
 
-type ovSource struct {
-	nodes []*ovNode
-	edges []*ovEdge
+// bySource lists the records that each source asserts.
+type bySource[R any] struct {
+	m map[string]*[]R
+	// The source of the last add, which the next add most often shares.
+	last string
+	list *[]R
+}
+
+func (s *bySource[R]) add(src string, r R) {
+	if s.list == nil || s.last != src {
+		l := s.m[src]
+		if l == nil {
+			if s.m == nil {
+				s.m = map[string]*[]R{}
+			}
+			l = new([]R)
+			s.m[src] = l
+		}
+		s.last, s.list = src, l
+	}
+	*s.list = append(*s.list, r)
+}
+
+// take returns the records of a source and forgets them.
+func (s *bySource[R]) take(src string) []R {
+	l := s.m[src]
+	if l == nil {
+		return nil
+	}
+	delete(s.m, src)
+	if s.list == l {
+		s.last, s.list = "", nil
+	}
+	return *l
 }
 
 // newOverlay returns an empty overlay on b. nodes and edges are how many
@@ -128,7 +159,6 @@ func newOverlay(b *base, now time.Time, nodes, edges int) *overlay {
 		edgeList: make([]*ovEdge, 0, edges),
 		hitN:     map[uint32]*ovNode{},
 		hitE:     map[uint32]*ovEdge{},
-		bySource: map[string]*ovSource{},
 	}
 	for i := 0; i < b.words.len(); i++ {
 		ov.words[b.words.at(uint32(i))] = uint32(i)
@@ -146,33 +176,12 @@ func (ov *overlay) retire(src string) {
 			ov.retiredW[w] = uint8(ov.phase)
 		}
 	}
-	s := ov.bySource[src]
-	if s == nil {
-		return
-	}
-	delete(ov.bySource, src)
-	if ov.lastS == s {
-		ov.lastSrc, ov.lastS = "", nil
-	}
-	for _, n := range s.nodes {
+	for _, n := range ov.nodesBy.take(src) {
 		n.facts = removeNodeFact(n.facts, src)
 	}
-	for _, e := range s.edges {
+	for _, e := range ov.edgesBy.take(src) {
 		e.facts = removeEdgeFact(e.facts, src)
 	}
-}
-
-func (ov *overlay) source(src string) *ovSource {
-	if ov.lastS != nil && ov.lastSrc == src {
-		return ov.lastS
-	}
-	s := ov.bySource[src]
-	if s == nil {
-		s = &ovSource{}
-		ov.bySource[src] = s
-	}
-	ov.lastSrc, ov.lastS = src, s
-	return s
 }
 
 // visible reports whether a base fact whose source is word w is still
@@ -296,8 +305,9 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 	return rec
 }
 
+// putNode adds a node fact. It touches no state that putEdge touches, so
+// the two may run at once; the caller clears byKind.
 func (ov *overlay) putNode(src string, n graph.Node) {
-	ov.byKind = nil
 	rec := ov.node(n.ID)
 	rec.last = ov.now
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
@@ -318,12 +328,10 @@ func (ov *overlay) putNode(src string, n graph.Node) {
 	rec.facts = append(rec.facts, nodeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
-	s := ov.source(src)
-	s.nodes = append(s.nodes, rec)
+	ov.nodesBy.add(src, rec)
 }
 
 func (ov *overlay) putEdge(src string, e graph.Edge) {
-	ov.byKind = nil
 	rec := ov.edge(e.Key())
 	rec.last = ov.now
 	conf := e.Confidence
@@ -356,8 +364,7 @@ func (ov *overlay) putEdge(src string, e graph.Edge) {
 	rec.facts = append(rec.facts, edgeFact{})
 	copy(rec.facts[i+1:], rec.facts[i:])
 	rec.facts[i] = f
-	s := ov.source(src)
-	s.edges = append(s.edges, rec)
+	ov.edgesBy.add(src, rec)
 }
 
 // nodeFactsOf returns every visible fact of a node, sorted by source.
