@@ -87,6 +87,18 @@ func (p permissions) String() string {
 	return strings.Join(out, ",")
 }
 
+// repoScopes renders, as String does, the scopes that act on the
+// repository: every scope but id-token, which mints OIDC tokens.
+func (p permissions) repoScopes() string {
+	q := permissions{Levels: make(map[string]string, len(p.Levels))}
+	for scope, lvl := range p.Levels {
+		if scope != "id-token" {
+			q.Levels[scope] = lvl
+		}
+	}
+	return q.String()
+}
+
 // has reports whether scope is granted at level or higher.
 func (p permissions) has(scope, level string) bool {
 	got := p.Levels[scope]

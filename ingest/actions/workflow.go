@@ -780,7 +780,7 @@ func (w *workflow) writeToken(j *job) {
 	if lvl := j.perms.level(); lvl != "" {
 		w.b.edge(ident, graph.EdgeCanAccess, w.repID, graph.Certain, j.line, attrs{
 			graph.AttrLevel:   lvl,
-			graph.AttrActions: perm,
+			graph.AttrActions: j.perms.repoScopes(),
 		})
 	}
 }
