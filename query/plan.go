@@ -181,8 +181,13 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	}
 
 	levels := layer(creds, yields)
-	for _, lv := range levels {
+	for k, lv := range levels {
+		// A later level waits for the one before it, which is the
+		// previous step.
 		st := &Step{Title: "Revoke"}
+		if k > 0 {
+			st.Title = fmt.Sprintf("Revoke once step %d is done", len(plan.Steps))
+		}
 		var before []string
 		for _, id := range lv {
 			x := res.index[id]
@@ -610,7 +615,7 @@ func grantItem(it *Item, holder string) {
 	}
 	it.Action = fmt.Sprintf("Detach or delete every policy attached to or written into %s %s since the compromise: the attacker can make it an administrator", kind, name)
 	it.Command = shellCommand("aws", "iam", "list-attached-"+kind+"-policies", flag, name) + " && " + shellCommand("aws", "iam", "list-"+kind+"-policies", flag, name)
-	it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+holder, "--start-time", "<revocation time>")
+	it.Verify = trailLookup("ResourceName", holder, "<revocation time>", true)
 }
 
 func credentialItem(x *Reached, res *Result, consumers, yields []string, reach int) *Item {
@@ -633,15 +638,14 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			acct := n.Attr(graph.AttrAccount)
 			it.Kind = "undo"
 			it.Action = fmt.Sprintf("Review the IAM changes made in account %s since the compromise and undo the attacker's: an identity in the blast radius can make itself or another identity an administrator there", acct)
-			it.Command = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventSource,AttributeValue=iam.amazonaws.com", "--start-time", "<compromise time>")
-			it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventSource,AttributeValue=iam.amazonaws.com", "--start-time", "<revocation time>")
+			it.Command = trailLookup("EventSource", "iam.amazonaws.com", compromiseTime(res), false)
+			it.Verify = trailLookup("EventSource", "iam.amazonaws.com", "<revocation time>", false)
 			return it
 		}
 		name := lastSegment(n.ID)
 		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name)
-		it.Command = shellCommand("aws", "iam", "put-role-policy", "--role-name", name, "--policy-name", "AWSRevokeOlderSessions", "--policy-document",
-			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"<now, RFC 3339>"}}}]}`)
-		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+n.ID, "--start-time", "<revocation time>")
+		it.Command = revokeSessionsCommand(name)
+		it.Verify = trailLookup("ResourceName", n.ID, "<revocation time>", true)
 		return it
 	}
 	switch n.Attr("type") {
@@ -664,7 +668,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Action = fmt.Sprintf("Deactivate the access key of user %s, create a replacement, store it only in the consumers listed, then delete the old key", user)
 			it.Command = shellCommand("aws", "iam", "update-access-key", "--user-name", user, "--access-key-id", keyID, "--status", "Inactive")
 		}
-		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=AccessKeyId,AttributeValue="+keyID, "--start-time", "<revocation time>")
+		it.Verify = trailLookup("AccessKeyId", keyID, "<revocation time>", true)
 	case "console-password":
 		user := lastSegment(n.Attr("user"))
 		if user == "" {
@@ -672,7 +676,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 		it.Action = fmt.Sprintf("Remove the console password of user %s (the attacker can set one) and check its sign-ins since the compromise", user)
 		it.Command = shellCommand("aws", "iam", "delete-login-profile", "--user-name", user)
-		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=ConsoleLogin", "--start-time", "<revocation time>")
+		it.Verify = trailLookup("Username", user, "<revocation time>", true)
 	case "actions-secret":
 		it.Action = "Rotate the value at the service that issued it, then store the new value in the GitHub secret"
 		it.Command = ghSecretCommand(n)
@@ -701,9 +705,8 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 		name := lastSegment(role)
 		it.Action = fmt.Sprintf("Revoke every active session of role %s, which this runtime hands out, after the runtime is contained: deny tokens issued before now", name)
-		it.Command = shellCommand("aws", "iam", "put-role-policy", "--role-name", name, "--policy-name", "AWSRevokeOlderSessions", "--policy-document",
-			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"<now, RFC 3339>"}}}]}`)
-		it.Verify = shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+role, "--start-time", "<revocation time>")
+		it.Command = revokeSessionsCommand(name)
+		it.Verify = trailLookup("ResourceName", role, "<revocation time>", true)
 	default:
 		it.Action = "Rotate the credential at the service that issued it"
 	}
@@ -783,6 +786,38 @@ func ghSecretCommand(n graph.Node) string {
 // shell: every argument that holds anything beyond a conservative set of
 // characters is single-quoted, so names taken from the input (a workflow
 // file called "$(touch x).yml", say) stay literal text.
+// revokeSessionsCommand returns the command that denies every session of a
+// role issued before the moment it runs, as the IAM console's "Revoke
+// active sessions" does. The shell fills in the time when the command runs.
+func revokeSessionsCommand(role string) string {
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"TIME"}}}]}`
+	before, after, _ := strings.Cut(policy, "TIME")
+	return shellCommand("aws", "iam", "put-role-policy", "--role-name", role, "--policy-name", "AWSRevokeOlderSessions", "--policy-document") +
+		" " + shellQuote(before) + `"$(date -u +%Y-%m-%dT%H:%M:%SZ)"` + shellQuote(after)
+}
+
+// trailLookup returns the command that lists CloudTrail's management events
+// with one lookup attribute since start. Event history is kept per region:
+// IAM's own events are in us-east-1, while calls made with a key or a role
+// session are in the region of the endpoint called, so everyRegion loops
+// over the account's enabled regions.
+func trailLookup(attr, value, start string, everyRegion bool) string {
+	cmd := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey="+attr+",AttributeValue="+value, "--start-time", start)
+	if !everyRegion {
+		return cmd + " --region us-east-1"
+	}
+	return `for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do ` + cmd + ` --region "$region"; done`
+}
+
+// compromiseTime returns the compromise time of the query in RFC 3339, or a
+// placeholder when none was given.
+func compromiseTime(res *Result) string {
+	if res.Since.IsZero() {
+		return "<compromise time>"
+	}
+	return res.Since.UTC().Format(time.RFC3339)
+}
+
 func shellCommand(args ...string) string {
 	quoted := make([]string, len(args))
 	for i, a := range args {

@@ -2,6 +2,8 @@ package query
 
 import (
 	"context"
+	"encoding/json"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -224,14 +226,51 @@ func TestPlanRoleCredentialsNameRole(t *testing.T) {
 		t.Fatalf("no plan item for the function's role credentials: %+v", plan.Steps)
 	}
 
-	wantCommand := `aws iam put-role-policy --role-name resize --policy-name AWSRevokeOlderSessions --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"<now, RFC 3339>"}}}]}'`
-	if item.Command != wantCommand {
-		t.Errorf("command %q, want %q", item.Command, wantCommand)
+	// The command runs in a real shell, with a stand-in aws function that
+	// prints the policy document it receives.
+	doc := runShell(t, `aws() { printf '%s' "$8"; }; `+item.Command)
+	var policy struct {
+		Statement []struct {
+			Effect    string
+			Action    string
+			Condition map[string]map[string]string
+		}
 	}
-	wantVerify := "aws cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=" + fnRole + " --start-time '<revocation time>'"
-	if item.Verify != wantVerify {
-		t.Errorf("verify %q, want %q", item.Verify, wantVerify)
+	if err := json.Unmarshal([]byte(doc), &policy); err != nil {
+		t.Fatalf("policy document %q: %v", doc, err)
 	}
+	if len(policy.Statement) != 1 || policy.Statement[0].Effect != "Deny" || policy.Statement[0].Action != "*" {
+		t.Fatalf("policy document %q, want one statement denying every action", doc)
+	}
+	issued, err := time.Parse(time.RFC3339, policy.Statement[0].Condition["DateLessThan"]["aws:TokenIssueTime"])
+	if err != nil {
+		t.Fatalf("policy document %q: token issue time: %v", doc, err)
+	}
+	if d := time.Since(issued); d < -time.Minute || d > time.Minute {
+		t.Errorf("token issue time %s, want the time the command ran", issued)
+	}
+	if !strings.HasPrefix(item.Command, "aws iam put-role-policy --role-name resize --policy-name AWSRevokeOlderSessions ") {
+		t.Errorf("command %q, want a put-role-policy on role resize", item.Command)
+	}
+
+	// Calls through the role's sessions are logged in the region called, so
+	// the verify command looks in each region the account has enabled.
+	calls := runShell(t, `aws() { if [ "$1" = ec2 ]; then echo "us-east-1 eu-west-1"; else echo "$@"; fi; }; `+item.Verify)
+	lookup := "cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=" + fnRole + " --start-time <revocation time> --region "
+	want := lookup + "us-east-1\n" + lookup + "eu-west-1\n"
+	if calls != want {
+		t.Errorf("verify ran %q, want %q", calls, want)
+	}
+}
+
+// runShell runs a script with sh and returns its standard output.
+func runShell(t *testing.T, script string) string {
+	t.Helper()
+	out, err := exec.Command("sh", "-c", script).Output()
+	if err != nil {
+		t.Fatalf("sh -c %q: %v", script, err)
+	}
+	return string(out)
 }
 
 func TestPlanContainsAndRevokesStarts(t *testing.T) {
@@ -357,5 +396,55 @@ func TestPlanContainsLambdaReachedByInput(t *testing.T) {
 	}
 	if a := plan.Steps[0].Items[0].Action; !strings.Contains(a, "until its input handling is reviewed and fixed") {
 		t.Errorf("action %q", a)
+	}
+}
+
+func TestPlanLogLookupsUseCompromiseTime(t *testing.T) {
+	const (
+		admin    = "aws:administrator:111122223333"
+		password = "secret:aws:console-password:" + user
+	)
+	keyU := "secret:aws:access-key:" + user + "/k"
+	s := newG().
+		node(keyU, "type", "access-key").
+		node(password, "type", "console-password", "user", user).
+		node(admin, "type", "administrator", "account", "111122223333").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, keyU).
+		edge(keyU, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAssume, admin).
+		edge(user, graph.EdgeCanMint, password).
+		store(t)
+	since := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	res := blast(t, s, bad, Options{Since: since})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := map[string]*Item{}
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			items[it.Node.ID] = it
+		}
+	}
+
+	// IAM is a global service whose events CloudTrail keeps in us-east-1.
+	undo := items[admin]
+	if undo == nil {
+		t.Fatalf("no plan item for %s", admin)
+	}
+	want := "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=iam.amazonaws.com --start-time 2026-11-03T00:00:00Z --region us-east-1"
+	if undo.Command != want {
+		t.Errorf("undo command %q, want %q", undo.Command, want)
+	}
+
+	// A console password is checked by the user's own events, not by
+	// every sign-in of the account.
+	pw := items[password]
+	if pw == nil {
+		t.Fatalf("no plan item for %s", password)
+	}
+	if !strings.Contains(pw.Verify, "AttributeKey=Username,AttributeValue=ci ") {
+		t.Errorf("verify %q, want a lookup of user ci's events", pw.Verify)
 	}
 }

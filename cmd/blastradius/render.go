@@ -318,7 +318,7 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 				flags = append(flags, "long-lived")
 			}
 			if it.Reach > 0 {
-				flags = append(flags, fmt.Sprintf("reach %d", it.Reach))
+				flags = append(flags, fmt.Sprintf("reaches %d nodes", it.Reach))
 			}
 			sort.Strings(flags)
 			prefix, sub := "  - ", "      "
@@ -345,7 +345,11 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 				fmt.Fprintf(w, "%sreplacement goes to: %s\n", sub, strings.Join(it.Consumers, ", "))
 			}
 			if it.Verify != "" {
-				fmt.Fprintf(w, "%sverify: %s\n", sub, it.Verify)
+				if md {
+					fmt.Fprintf(w, "%sverify: `%s`\n", sub, it.Verify)
+				} else {
+					fmt.Fprintf(w, "%sverify: %s\n", sub, it.Verify)
+				}
 			}
 		}
 	}
