@@ -43,6 +43,9 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 				fmt.Fprintf(bw, "Note: %s.\n\n", strings.Join(flags, "; "))
 			}
 			fmt.Fprintf(bw, "- [ ] %s\n", inline(it.Action))
+			if len(it.Also) > 0 {
+				fmt.Fprintf(bw, "- [ ] The same command also contains %s\n", codes(it.Also))
+			}
 			if it.Command != "" {
 				fmt.Fprintf(bw, "\n```sh\n%s\n```\n", block(it.Command))
 			}

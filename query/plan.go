@@ -29,8 +29,11 @@ type Step struct {
 
 // Item is one thing to contain or revoke.
 type Item struct {
-	Node      graph.Node `json:"node"`
-	Kind      string     `json:"kind"` // contain, revoke, expire, rotate, undo, check
+	Node graph.Node `json:"node"`
+	// Also lists the other runtimes that the item contains with the same
+	// command: the jobs of one workflow, after Node.
+	Also      []string `json:"also,omitempty"`
+	Kind      string   `json:"kind"` // contain, revoke, expire, rotate, undo, check
 	Action    string     `json:"action"`
 	Command   string     `json:"command,omitempty"` // printed for the user, never run
 	Consumers []string   `json:"consumers,omitempty"`
@@ -45,6 +48,9 @@ type Item struct {
 	LongLived bool     `json:"longLived"`
 	Verify    string   `json:"verify,omitempty"` // log query that shows use has stopped
 }
+
+// IDs returns the id of the item's node, then those of Also.
+func (it *Item) IDs() []string { return append([]string{it.Node.ID}, it.Also...) }
 
 // credential types that die with the job that holds them.
 var jobScoped = map[string]bool{"github-token": true, "oidc-token": true}
@@ -171,9 +177,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	if len(runtimes) > 0 || len(tokens) > 0 {
 		st := &Step{Title: "Contain the runtimes where the compromised code runs",
 			Why: "Until the compromised code is removed, every run can read the replacement credentials too. Keep job logs and artifacts as evidence before deleting anything."}
-		for _, rt := range runtimes {
-			st.Items = append(st.Items, containItem(rt, res))
-		}
+		st.Items = append(st.Items, containItems(runtimes, res)...)
 		for _, t := range tokens {
 			st.Items = append(st.Items, tokenItem(t))
 		}
@@ -468,12 +472,46 @@ func uniqueSorted(list []string) []string {
 	return out
 }
 
-func containItem(rt *Reached, res *Result) *Item {
+// containItems returns an item for each runtime, in order, except that the
+// jobs of one workflow share the item of the first: disabling the workflow
+// and cancelling its runs contains all of them with one command.
+func containItems(runtimes []*Reached, res *Result) []*Item {
+	var groups [][]*Reached
+	byWorkflow := map[string]int{} // repository and workflow -> group
+	for _, rt := range runtimes {
+		repo, wf := rt.Node.Attr(graph.AttrRepository), rt.Node.Attr("workflow")
+		if rt.Node.Attr("type") == "gha-job" && repo != "" && wf != "" {
+			key := repo + "\x00" + wf
+			if g, ok := byWorkflow[key]; ok {
+				groups[g] = append(groups[g], rt)
+				continue
+			}
+			byWorkflow[key] = len(groups)
+		}
+		groups = append(groups, []*Reached{rt})
+	}
+	items := make([]*Item, 0, len(groups))
+	for _, g := range groups {
+		items = append(items, containItem(g, res))
+	}
+	return items
+}
+
+// containItem returns the item that contains the runtimes of a group: one
+// runtime, or jobs of one workflow.
+func containItem(group []*Reached, res *Result) *Item {
+	rt := group[0]
 	it := &Item{Node: rt.Node, Kind: "contain"}
-	var pkgs []string
-	for _, h := range rt.Path {
-		if h.Kind == graph.EdgeExecutes && h.To != "" {
-			pkgs = append(pkgs, h.To)
+	var pkgs, labels []string
+	for _, x := range group {
+		if x != rt {
+			it.Also = append(it.Also, x.Node.ID)
+		}
+		labels = append(labels, x.Node.Label)
+		for _, h := range x.Path {
+			if h.Kind == graph.EdgeExecutes && h.To != "" {
+				pkgs = append(pkgs, h.To)
+			}
 		}
 	}
 	switch rt.Node.Attr("type") {
@@ -486,6 +524,12 @@ func containItem(rt *Reached, res *Result) *Item {
 		}
 		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s; download its job logs first",
 			rt.Node.Label, cause)
+		if len(group) > 1 {
+			last := len(labels) - 1
+			jobs := strings.Join(labels[:last], ", ") + " and " + labels[last]
+			it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s; download their job logs first",
+				jobs, cause)
+		}
 		wf, repo := rt.Node.Attr("workflow"), rt.Node.Attr(graph.AttrRepository)
 		// Disabling stops new runs; the runs already queued or going are
 		// cancelled one by one.

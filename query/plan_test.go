@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os/exec"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -446,5 +447,52 @@ func TestPlanLogLookupsUseCompromiseTime(t *testing.T) {
 	}
 	if !strings.Contains(pw.Verify, "AttributeKey=Username,AttributeValue=ci ") {
 		t.Errorf("verify %q, want a lookup of user ci's events", pw.Verify)
+	}
+}
+
+func TestPlanContainsWorkflowOnce(t *testing.T) {
+	// build and test are jobs of one workflow, release is in another
+	// workflow of the same repository: disabling a workflow contains all
+	// of its jobs, so the plan has one item per workflow.
+	const (
+		test    = "runtime:gha:o/a/ci.yml#test"
+		release = "runtime:gha:o/a/release.yml#publish"
+	)
+	s := newG().
+		node(jobA, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(test, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(release, "type", "gha-job", "workflow", ".github/workflows/release.yml", "repository", "o/a").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(test, graph.EdgeExecutes, bad).
+		edge(release, graph.EdgeExecutes, bad).
+		store(t)
+	res := blast(t, s, bad, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Steps) == 0 {
+		t.Fatal("empty plan")
+	}
+	if n := len(plan.Steps[0].Items); n != 2 {
+		t.Errorf("%d contain items, want 2 (one per workflow)", n)
+	}
+	contained := map[string][]string{} // workflow -> runtimes its item covers
+	for _, it := range plan.Steps[0].Items {
+		wf := it.Node.Attr("workflow")
+		contained[wf] = append(contained[wf], append([]string{it.Node.ID}, it.Also...)...)
+		if !strings.HasPrefix(it.Command, "gh workflow disable "+wf+" ") {
+			t.Errorf("%s: command %q, want one that disables %s", it.Node.ID, it.Command, wf)
+		}
+	}
+	want := map[string][]string{
+		".github/workflows/ci.yml":      {jobA, test},
+		".github/workflows/release.yml": {release},
+	}
+	for _, ids := range contained {
+		sort.Strings(ids)
+	}
+	if diff := cmp.Diff(want, contained); diff != "" {
+		t.Errorf("contain items by workflow (-want +got):\n%s", diff)
 	}
 }

@@ -421,6 +421,7 @@ type planStep struct {
 
 type planItem struct {
 	Node      *node
+	Also      []graphql.ID
 	Kind      string
 	Action    string
 	Command   *string
@@ -481,7 +482,7 @@ func (r *resolver) viewPlan(p *query.Plan) *revocationPlan {
 		sv := &planStep{Number: clamp(int64(s.Number)), Title: s.Title, Why: s.Why, Items: []*planItem{}}
 		for _, it := range s.Items {
 			sv.Items = append(sv.Items, &planItem{Node: r.node(it.Node), Kind: it.Kind, Action: it.Action,
-				Command: optString(it.Command), Consumers: ids(it.Consumers), YieldedBy: ids(it.YieldedBy),
+				Command: optString(it.Command), Also: ids(it.Also), Consumers: ids(it.Consumers), YieldedBy: ids(it.YieldedBy),
 				Yields: ids(it.Yields), Reach: clamp(int64(it.Reach)), InUse: it.InUse, Strangers: it.Strangers,
 				LongLived: it.LongLived, Verify: optString(it.Verify)})
 		}

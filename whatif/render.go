@@ -66,7 +66,9 @@ func viewPlan(p *query.Plan) planView {
 	for _, s := range p.Steps {
 		sv := stepView{Number: s.Number, Title: s.Title, Items: []string{}}
 		for _, it := range s.Items {
-			sv.Items = append(sv.Items, it.Kind+" "+it.Node.ID)
+			for _, id := range it.IDs() {
+				sv.Items = append(sv.Items, it.Kind+" "+id)
+			}
 		}
 		v.Steps = append(v.Steps, sv)
 	}
@@ -132,7 +134,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		for _, s := range p.Steps {
 			fmt.Fprintf(w, "%d. %s\n", s.Number, s.Title)
 			for _, it := range s.Items {
-				fmt.Fprintf(w, "   - %s %s\n", it.Kind, code(it.Node.ID))
+				for _, id := range it.IDs() {
+					fmt.Fprintf(w, "   - %s %s\n", it.Kind, code(id))
+				}
 			}
 		}
 	}

@@ -254,7 +254,9 @@ func diffPlans(a, b *query.Plan) PlanDiff {
 		out := map[string]int{}
 		for _, s := range p.Steps {
 			for _, it := range s.Items {
-				out[it.Node.ID] = s.Number
+				for _, id := range it.IDs() {
+					out[id] = s.Number
+				}
 			}
 		}
 		return out

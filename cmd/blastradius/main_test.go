@@ -170,8 +170,9 @@ func TestExampleExpected(t *testing.T) {
 		t.Errorf("last hop to web-deploy = %+v, want CAN_ASSUME naming the main-branch subject", last)
 	}
 
-	// The plan: contain both jobs, then the ci key (first: replayed) and
-	// the web-deploy sessions, then the reporting key.
+	// The plan: contain both jobs with one item (they share a workflow),
+	// then the ci key (first: replayed) and the web-deploy sessions, then
+	// the reporting key.
 	out, errs, code = run(t, "--db", db, "plan", "--package", examplePkg, "--since", exampleTime, "--format", "json")
 	if code != exitOK {
 		t.Fatalf("plan exit %d: %s", code, errs)
@@ -185,12 +186,12 @@ func TestExampleExpected(t *testing.T) {
 		var ids []string
 		for _, it := range s.Items {
 			if it.Kind != "expire" {
-				ids = append(ids, it.Node.ID)
+				ids = append(ids, it.Node.ID+strings.Join(append([]string{""}, it.Also...), " + "))
 			}
 		}
 		got = append(got, ids)
 	}
-	want := [][]string{{deployJob, lintJob}, {ciKey, webDeploy}, {repKey}}
+	want := [][]string{{deployJob + " + " + lintJob}, {ciKey, webDeploy}, {repKey}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plan steps (-want +got):\n%s", diff)
 	}

@@ -259,6 +259,7 @@ type stepView struct {
 
 type itemView struct {
 	Node      nodeView `json:"node"`
+	Also      []string `json:"also,omitempty"`
 	Kind      string   `json:"kind"`
 	Action    string   `json:"action"`
 	Command   string   `json:"command,omitempty"`
@@ -277,7 +278,7 @@ func viewPlan(p *query.Plan) planView {
 	for _, s := range p.Steps {
 		sv := stepView{Number: s.Number, Title: s.Title, Why: s.Why}
 		for _, it := range s.Items {
-			sv.Items = append(sv.Items, itemView{Node: viewNode(it.Node), Kind: it.Kind, Action: it.Action, Command: it.Command,
+			sv.Items = append(sv.Items, itemView{Node: viewNode(it.Node), Also: it.Also, Kind: it.Kind, Action: it.Action, Command: it.Command,
 				Consumers: it.Consumers, YieldedBy: it.YieldedBy, Yields: it.Yields, Reach: it.Reach, InUse: it.InUse,
 				Strangers: it.Strangers, LongLived: it.LongLived, Verify: it.Verify})
 		}
@@ -331,6 +332,9 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 			}
 			fmt.Fprintln(w)
 			fmt.Fprintf(w, "%s%s\n", sub, it.Action)
+			if len(it.Also) > 0 {
+				fmt.Fprintf(w, "%salso contains: %s\n", sub, strings.Join(it.Also, ", "))
+			}
 			if it.Command != "" {
 				if md {
 					fmt.Fprintf(w, "%scommand: `%s`\n", sub, it.Command)

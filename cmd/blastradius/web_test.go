@@ -80,17 +80,22 @@ type drawing struct {
 	Nodes  map[string]string // id -> layer
 	Edges  map[string]string // "from KIND to" -> line style
 	Legend []string
-	Plan   map[string]int // id -> step number
+	Plan   map[string]int    // id -> step number
+	Also   map[string]string // id an item also contains -> the item's id
 	Errors []string
 }
 
 const readDrawing = `(() => {
-  const nodes = {}, edges = {}, plan = {};
+  const nodes = {}, edges = {}, plan = {}, also = {};
   for (const g of document.querySelectorAll('#graph .node')) nodes[g.dataset.id] = g.dataset.layer;
   for (const p of document.querySelectorAll('#graph path.edge')) edges[p.dataset.from + ' ' + p.dataset.kind + ' ' + p.dataset.to] = p.dataset.style;
-  for (const b of document.querySelectorAll('#plan input[type=checkbox]')) plan[b.dataset.id] = Number(b.dataset.step);
+  for (const b of document.querySelectorAll('#plan input[type=checkbox]')) {
+    plan[b.dataset.id] = Number(b.dataset.step);
+    const more = b.closest('li').querySelector('[data-also]');
+    if (more) for (const id of more.dataset.also.split(' ')) also[id] = b.dataset.id;
+  }
   const legend = [...document.querySelectorAll('#legend > span')].map(s => s.className);
-  return JSON.stringify({Nodes: nodes, Edges: edges, Plan: plan, Legend: legend});
+  return JSON.stringify({Nodes: nodes, Edges: edges, Plan: plan, Also: also, Legend: legend});
 })()`
 
 func TestWebViewInChromium(t *testing.T) {
@@ -215,10 +220,10 @@ func TestWebViewInChromium(t *testing.T) {
 
 	// The plan of EXPECTED.md: contain both jobs (their tokens die with
 	// them), then the ci-deployer key and web-deploy's sessions, then the
-	// reporting-bot key.
+	// reporting-bot key. The jobs share a workflow, so one item, the
+	// deploy job's, contains both.
 	wantPlan := map[string]int{
 		"runtime:gha:example-org/web-app/.github/workflows/deploy.yml#deploy":      1,
-		"runtime:gha:example-org/web-app/.github/workflows/deploy.yml#lint":        1,
 		"secret:gha:oidc:example-org/web-app/.github/workflows/deploy.yml#deploy":  1,
 		"secret:gha:token:example-org/web-app/.github/workflows/deploy.yml#deploy": 1,
 		"secret:gha:token:example-org/web-app/.github/workflows/deploy.yml#lint":   1,
@@ -228,6 +233,12 @@ func TestWebViewInChromium(t *testing.T) {
 	}
 	if diff := cmp.Diff(got.Plan, wantPlan); diff != "" {
 		t.Errorf("plan checklist, id to step (-got +want):\n%s", diff)
+	}
+	wantAlso := map[string]string{
+		"runtime:gha:example-org/web-app/.github/workflows/deploy.yml#lint": "runtime:gha:example-org/web-app/.github/workflows/deploy.yml#deploy",
+	}
+	if diff := cmp.Diff(got.Also, wantAlso); diff != "" {
+		t.Errorf("runtimes an item also contains (-got +want):\n%s", diff)
 	}
 	if !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "http") {
 		t.Errorf("Content-Security-Policy %q: want only 'self' sources", csp)

@@ -46,7 +46,7 @@
       number title why
       items {
         node { id kind label }
-        kind action command consumers yieldedBy inUse strangers longLived verify
+        kind action command also consumers yieldedBy inUse strangers longLived verify
       }
     }
   }
@@ -409,6 +409,7 @@
           el("label", {}, box, " ", el("strong", {}, it.kind), " ", labelOf(it.node), flags.length ? " [" + flags.join("; ") + "]" : ""),
           el("div", {}, it.action),
           it.command ? el("code", {}, it.command) : null,
+          it.also.length ? el("div", { class: "meta", "data-also": it.also.join(" ") }, "also contains: " + it.also.map(nameOf).join(", ")) : null,
           it.yieldedBy.length ? el("div", { class: "meta" }, "after: " + it.yieldedBy.map(nameOf).join(", ")) : null,
           it.consumers.length ? el("div", { class: "meta" }, "replacement goes to: " + it.consumers.map(nameOf).join(", ")) : null,
           it.verify ? el("div", { class: "meta" }, "verify: ", el("code", {}, it.verify)) : null,
