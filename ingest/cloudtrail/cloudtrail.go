@@ -69,6 +69,8 @@ var (
 	// name their source "aws:s3" and so on.
 	sourcePattern = regexp.MustCompile(`"eventSource"\s*:\s*"[a-z0-9.-]+\.amazonaws\.com"`)
 	recordsKey    = regexp.MustCompile(`"Records"\s*:\s*\[`)
+	// deliveryStart is how a CloudTrail delivery to S3 starts.
+	deliveryStart = regexp.MustCompile(`^\{\s*"Records"\s*:\s*\[\s*\{\s*"eventVersion"\s*:`)
 	eventsKey     = regexp.MustCompile(`"Events"\s*:\s*\[`)
 	utf8BOM       = []byte{0xEF, 0xBB, 0xBF}
 )
@@ -87,6 +89,9 @@ func (*Parser) Detect(f *ingest.File) bool {
 	if isLookupEvents(h) {
 		return true
 	}
+	if isCutDelivery(h) {
+		return true
+	}
 	if !sourcePattern.Match(h) || !bytes.Contains(h, []byte(`"eventName"`)) {
 		return false
 	}
@@ -96,6 +101,15 @@ func (*Parser) Detect(f *ingest.File) bool {
 	// EventBridge wraps a CloudTrail record in "detail", so its outer
 	// object is no record.
 	return recordsKey.Match(h) || !bytes.Contains(h, []byte(`"detail-type"`))
+}
+
+// isCutDelivery reports whether a head is a whole file that starts as a
+// CloudTrail delivery and ends before its first record names its event
+// source: a log cut short in transfer. The parser then rejects it with the
+// position where it ends, where it would otherwise be skipped as a file of
+// no known format.
+func isCutDelivery(h []byte) bool {
+	return len(h) < ingest.HeadSize && deliveryStart.Match(h) && !bytes.Contains(h, []byte(`"eventSource"`))
 }
 
 // isLookupEvents reports whether a head starts the output of

@@ -401,6 +401,11 @@ func TestDetect(t *testing.T) {
 		{"digest", `{"awsAccountId":"111122223333","digestStartTime":"2026-01-01T00:00:00Z","logFiles":[]}`, false},
 		{"policy", `{"Version":"2012-10-17","Statement":[]}`, false},
 		{"empty", ``, false},
+		// A delivery cut short before the first eventSource is still a
+		// CloudTrail file, which the parser rejects.
+		{"cut delivery", `{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser"`, true},
+		{"cut delivery at the key", `{"Records":[{"eventVersion":`, true},
+		{"s3 event notification cut", `{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3"`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
