@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -248,5 +249,47 @@ func TestUsageErrors(t *testing.T) {
 	// A kind in lower case is accepted.
 	if out, _, code := run(t, "--db", db, "nodes", "--kind", "identity"); code != exitOK || !strings.Contains(out, "ci-deployer") {
 		t.Errorf("nodes --kind identity: exit %d, output lacks ci-deployer", code)
+	}
+}
+
+func TestStatsTableMatchesJSON(t *testing.T) {
+	db := exampleDB(t)
+	out, errs, code := run(t, "--db", db, "stats", "--hash")
+	if code != exitOK {
+		t.Fatalf("stats exit %d: %s", code, errs)
+	}
+	var st struct {
+		Nodes, Edges, Sources int
+		NodesByKind           map[string]int
+		EdgesByKind           map[string]int
+		ContentHash           string
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	table, errs, code := run(t, "--db", db, "stats", "--hash", "--format", "table")
+	if code != exitOK {
+		t.Fatalf("stats --format table exit %d: %s", code, errs)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[1:] {
+		f := strings.Fields(line)
+		rows[strings.Join(f[:len(f)-1], " ")] = f[len(f)-1]
+	}
+	want := map[string]string{
+		"nodes":        strconv.Itoa(st.Nodes),
+		"edges":        strconv.Itoa(st.Edges),
+		"sources":      strconv.Itoa(st.Sources),
+		"content hash": st.ContentHash,
+	}
+	for k, n := range st.NodesByKind {
+		want["node "+k] = strconv.Itoa(n)
+	}
+	for k, n := range st.EdgesByKind {
+		want["edge "+k] = strconv.Itoa(n)
+	}
+	delete(rows, "last write")
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("stats table rows (-json +table):\n%s", diff)
 	}
 }

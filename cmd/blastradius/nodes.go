@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -63,6 +65,7 @@ func newNodesCommand(o *options) *cobra.Command {
 
 func newStatsCommand(o *options) *cobra.Command {
 	var withHash bool
+	var format string
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Count the nodes and edges of the graph by kind",
@@ -70,20 +73,30 @@ func newStatsCommand(o *options) *cobra.Command {
 also prints contentHash, a SHA-256 of every node and edge with their kinds,
 labels, attributes, confidences and log evidence, leaving out positions and
 the times of ingest runs: two stores that hold the same facts have the same
-hash, whatever order and how many times the inputs were read.`,
+hash, whatever order and how many times the inputs were read.
+
+The output is JSON unless --format table is given.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "json", "table"); err != nil {
+				return err
+			}
 			return withStore(cmd.Context(), o, func(s graph.Store) error {
 				st, err := s.Stats(cmd.Context())
 				if err != nil {
 					return err
 				}
+				sum := ""
+				if withHash {
+					if sum, err = contentHash(cmd.Context(), s); err != nil {
+						return err
+					}
+				}
+				if format == "table" {
+					return writeStatsTable(o.stdout, st, sum)
+				}
 				if !withHash {
 					return writeJSON(o.stdout, st)
-				}
-				sum, err := contentHash(cmd.Context(), s)
-				if err != nil {
-					return err
 				}
 				return writeJSON(o.stdout, struct {
 					graph.Stats
@@ -93,7 +106,50 @@ hash, whatever order and how many times the inputs were read.`,
 		},
 	}
 	cmd.Flags().BoolVar(&withHash, "hash", false, "also print contentHash, a hash of the graph's content")
+	cmd.Flags().StringVar(&format, "format", "json", "output format: json or table")
 	return cmd
+}
+
+// writeStatsTable prints the counts by kind, largest first, then the
+// totals, the sources, the last write and the content hash when given.
+func writeStatsTable(w io.Writer, st graph.Stats, hash string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tCOUNT")
+	for _, c := range sortedCounts(st.NodesByKind) {
+		fmt.Fprintf(tw, "node %s\t%d\n", c.kind, c.n)
+	}
+	for _, c := range sortedCounts(st.EdgesByKind) {
+		fmt.Fprintf(tw, "edge %s\t%d\n", c.kind, c.n)
+	}
+	fmt.Fprintf(tw, "nodes\t%d\nedges\t%d\nsources\t%d\n", st.Nodes, st.Edges, st.Sources)
+	if !st.LastWrite.IsZero() {
+		fmt.Fprintf(tw, "last write\t%s\n", st.LastWrite.UTC().Format(time.RFC3339))
+	}
+	if hash != "" {
+		fmt.Fprintf(tw, "content hash\t%s\n", hash)
+	}
+	return tw.Flush()
+}
+
+type kindCount struct {
+	kind string
+	n    int
+}
+
+// sortedCounts returns the counts of a map by kind, largest first, then
+// by kind.
+func sortedCounts[K ~string](m map[K]int) []kindCount {
+	out := make([]kindCount, 0, len(m))
+	for k, n := range m {
+		out = append(out, kindCount{string(k), n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].n != out[j].n {
+			return out[i].n > out[j].n
+		}
+		return out[i].kind < out[j].kind
+	})
+	return out
 }
 
 // hashedNode and hashedEdge are the parts of a node and an edge that
