@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/awspolicy"
 	"github.com/blastradius-dev/blastradius/query"
 )
 
@@ -173,7 +174,7 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 		tags = append(tags, "not seen live")
 	}
 	if n := len(r.Path); n > 0 && r.Path[n-1].Level != "" {
-		tags = append(tags, r.Path[n-1].Level+": "+r.Path[n-1].Actions)
+		tags = append(tags, levelTags(r.Path[n-1].Level, r.Path[n-1].Actions)...)
 	}
 	if r.Evidence != nil {
 		tags = append(tags, fmt.Sprintf("used %s %s..%s", plural(r.Evidence.Count, "time"),
@@ -366,4 +367,33 @@ func plural(n int64, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// levelTags returns "level: actions" for the last hop of a reached node,
+// split by level: an edge's level is that of its strongest action, and the
+// AWS actions that the catalogue puts lower (lambda:GetFunction beside
+// lambda:UpdateFunctionCode at write) get a tag of their own level.
+// Actions the catalogue does not list stay at the edge's level.
+func levelTags(level, actions string) []string {
+	byLevel := map[string][]string{}
+	for _, a := range strings.Split(actions, ",") {
+		at := level
+		switch awspolicy.ActionLevel(a) {
+		case awspolicy.LevelList, awspolicy.LevelRead:
+			at = "read"
+		case awspolicy.LevelWrite, awspolicy.LevelTagging:
+			if level == "admin" {
+				at = "write"
+			}
+		}
+		byLevel[at] = append(byLevel[at], a)
+	}
+	var tags []string
+	for _, l := range []string{level, "admin", "write", "read"} {
+		if list, ok := byLevel[l]; ok {
+			tags = append(tags, l+": "+strings.Join(list, ","))
+			delete(byLevel, l)
+		}
+	}
+	return tags
 }

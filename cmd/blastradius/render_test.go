@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestQueryListsInspectedIdentitiesApart(t *testing.T) {
@@ -39,5 +41,28 @@ func TestEmptyRadiusReasonForSecret(t *testing.T) {
 	}
 	if !strings.Contains(out, "nothing reachable: the inputs link it to no runtime") {
 		t.Errorf("the empty blast radius gives no reason:\n%s", out)
+	}
+}
+
+func TestLevelTagsSplitReads(t *testing.T) {
+	tests := []struct {
+		level, actions string
+		want           []string
+	}{
+		// GetFunction and GetPolicy read; UpdateFunctionCode writes.
+		{"write", "lambda:GetFunction,lambda:GetPolicy,lambda:UpdateFunctionCode",
+			[]string{"write: lambda:UpdateFunctionCode", "read: lambda:GetFunction,lambda:GetPolicy"}},
+		{"write", "s3:DeleteObject,s3:PutObject", []string{"write: s3:DeleteObject,s3:PutObject"}},
+		// PutBucketPolicy manages permissions; PutObject writes.
+		{"admin", "s3:GetObject,s3:PutBucketPolicy,s3:PutObject",
+			[]string{"admin: s3:PutBucketPolicy", "write: s3:PutObject", "read: s3:GetObject"}},
+		// GitHub token scopes are not AWS actions and keep the edge's level.
+		{"read", "contents:read", []string{"read: contents:read"}},
+		{"write", "example:MadeUpAction", []string{"write: example:MadeUpAction"}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, levelTags(tt.level, tt.actions)); diff != "" {
+			t.Errorf("levelTags(%q, %q) (-want +got):\n%s", tt.level, tt.actions, diff)
+		}
 	}
 }
