@@ -369,11 +369,11 @@ func plural(n int64, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// levelTags returns "level: actions" for the last hop of a reached node,
-// split by level: an edge's level is that of its strongest action, and the
-// AWS actions that the catalogue puts lower (lambda:GetFunction beside
-// lambda:UpdateFunctionCode at write) get a tag of their own level.
-// Actions the catalogue does not list stay at the edge's level.
+// levelTags returns "level: actions" tags for the last hop of a reached
+// node. An edge's level is that of its strongest action. The AWS actions
+// that the catalogue rates lower get a tag of their own level, such as
+// lambda:GetFunction beside lambda:UpdateFunctionCode at write. Actions
+// the catalogue does not list stay at the edge's level.
 func levelTags(level, actions string) []string {
 	byLevel := map[string][]string{}
 	for _, a := range strings.Split(actions, ",") {
