@@ -631,3 +631,57 @@ func TestDeriveRevivesDroppedNode(t *testing.T) {
 		t.Errorf("edge dropped by its file and derived again (-want +got):\n%s", diff)
 	}
 }
+
+func TestTxMemoryErrorIsNotRetried(t *testing.T) {
+	// A write over the server's transaction memory fails the same way each
+	// time, so it is tried once, and its error says what to change.
+	serverErr := &neo4j.Neo4jError{Code: memoryPoolCode, Msg: "The allocation of an extra 2.0 MiB would use more than the limit 1.0 MiB."}
+	calls := 0
+	noRetry := func(err error, _ time.Duration) { t.Errorf("retry after %v", err) }
+	_, err := retryWrite(context.Background(), time.Minute, time.Millisecond, noRetry, func() (writeSummary, error) {
+		calls++
+		return writeSummary{}, fmt.Errorf("commit: %w", serverErr)
+	})
+	if calls != 1 {
+		t.Errorf("write tried %d times, want 1", calls)
+	}
+	var me *txMemoryError
+	if !errors.As(err, &me) {
+		t.Fatalf("error %v (%T), want a txMemoryError", err, err)
+	}
+	for _, want := range []string{"dbms.memory.transaction.total.max", "db.memory.transaction.max", serverErr.Msg} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+}
+
+func TestTransientWriteErrorIsRetried(t *testing.T) {
+	// A deadlock is transient: the write is tried again until it succeeds.
+	deadlock := &neo4j.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected"}
+	calls, retries := 0, 0
+	sum, err := retryWrite(context.Background(), time.Minute, time.Millisecond, func(error, time.Duration) { retries++ }, func() (writeSummary, error) {
+		calls++
+		if calls < 3 {
+			return writeSummary{}, deadlock
+		}
+		return writeSummary{nodesWritten: 7}, nil
+	})
+	if err != nil || sum.nodesWritten != 7 {
+		t.Fatalf("retryWrite = %+v, %v, want the third attempt's summary", sum, err)
+	}
+	if calls != 3 || retries != 2 {
+		t.Errorf("%d attempts and %d retries, want 3 and 2", calls, retries)
+	}
+
+	// A client error is not.
+	calls = 0
+	invalid := &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}
+	_, err = retryWrite(context.Background(), time.Minute, time.Millisecond, func(error, time.Duration) {}, func() (writeSummary, error) {
+		calls++
+		return writeSummary{}, invalid
+	})
+	if calls != 1 || !errors.Is(err, invalid) {
+		t.Errorf("syntax error: %d attempts, error %v, want 1 attempt and the error", calls, err)
+	}
+}

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -21,11 +22,11 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	start := time.Now()
 	ctx, cancel := bounded(ctx, s.writeTimeout)
 	defer cancel()
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(context.Background())
-	sum, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (writeSummary, error) {
-		w := &writer{ns: s.ns, batch: s.batch, now: b.Time, tx: tx}
-		return w.write(ctx, b, derive)
+	retry := func(err error, pause time.Duration) {
+		s.log.Warn("neo4j write failed, retrying", "namespace", s.ns, "err", err, "pause", pause)
+	}
+	sum, err := retryWrite(ctx, writeRetryTime, 250*time.Millisecond, retry, func() (writeSummary, error) {
+		return s.writeOnce(ctx, b, derive)
 	})
 	if err != nil {
 		return fmt.Errorf("neo4j namespace %s: %w", s.ns, err)
@@ -35,6 +36,82 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		"edges_written", sum.edgesWritten, "edges_removed", sum.edgesRemoved,
 		"duration", time.Since(start))
 	return nil
+}
+
+// writeRetryTime bounds the retries of a write after transient errors, as
+// the driver's default bounds those of a managed transaction.
+const writeRetryTime = 30 * time.Second
+
+// retryWrite calls once until it succeeds or fails with an error that is
+// not transient, pausing between calls for pause, then twice as long each
+// time, and stopping before the total would exceed limit. It calls retry
+// before each pause. This is how the
+// driver retries a managed transaction, except that a write over the
+// server's transaction memory is not retried: it would need the same
+// memory again. The driver retries that error too when it comes at commit.
+func retryWrite(ctx context.Context, limit, pause time.Duration, retry func(error, time.Duration), once func() (writeSummary, error)) (writeSummary, error) {
+	start := time.Now()
+	for {
+		sum, err := once()
+		if err == nil {
+			return sum, nil
+		}
+		err = outOfTxMemory(err)
+		if !neo4j.IsRetryable(err) || time.Since(start)+pause > limit {
+			return sum, err
+		}
+		retry(err, pause)
+		select {
+		case <-ctx.Done():
+			return sum, fmt.Errorf("%w (after %w)", ctx.Err(), err)
+		case <-time.After(pause):
+		}
+		pause *= 2
+	}
+}
+
+// writeOnce applies a batch in one explicit transaction, which it commits
+// or rolls back.
+func (s *Store) writeOnce(ctx context.Context, b *graph.Batch, derive graph.DeriveFunc) (writeSummary, error) {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		return writeSummary{}, err
+	}
+	// Close rolls back a transaction that was not committed.
+	defer tx.Close(context.Background())
+	w := &writer{ns: s.ns, batch: s.batch, now: b.Time, tx: tx}
+	sum, err := w.write(ctx, b, derive)
+	if err != nil {
+		return sum, err
+	}
+	return sum, tx.Commit(ctx)
+}
+
+// memoryPoolCode is the status of a transaction that outgrew the server's
+// transaction memory.
+const memoryPoolCode = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+// txMemoryError reports a write that needs more transaction memory than the
+// server allows. It keeps the server's message but not its error, which the
+// driver would retry for as long as its retry time allows: the same write
+// needs the same memory each time.
+type txMemoryError struct{ msg string }
+
+func (e *txMemoryError) Error() string {
+	return "the write needs more transaction memory than the server allows (" + e.msg + "): " +
+		"raise dbms.memory.transaction.total.max and db.memory.transaction.max in neo4j.conf, or use the embedded store"
+}
+
+// outOfTxMemory turns the server's transaction-memory error into a
+// txMemoryError and returns any other error as it is.
+func outOfTxMemory(err error) error {
+	var nerr *neo4j.Neo4jError
+	if errors.As(err, &nerr) && nerr.Code == memoryPoolCode {
+		return &txMemoryError{msg: nerr.Msg}
+	}
+	return err
 }
 
 // checkBatch rejects what Neo4j cannot hold: a relationship needs a type.
@@ -58,7 +135,7 @@ type writer struct {
 	ns    string
 	batch int
 	now   time.Time
-	tx    neo4j.ManagedTransaction
+	tx    runner
 	sum   writeSummary
 }
 
