@@ -94,9 +94,8 @@ func (s *Store) writeOnce(ctx context.Context, b *graph.Batch, derive graph.Deri
 const memoryPoolCode = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
 // txMemoryError reports a write that needs more transaction memory than the
-// server allows. It keeps the server's message but not its error, which the
-// driver would retry for as long as its retry time allows: the same write
-// needs the same memory each time.
+// server allows. It keeps the server's message but not its error, so that
+// neo4j.IsRetryable, which retryWrite asks, is false for it.
 type txMemoryError struct{ msg string }
 
 func (e *txMemoryError) Error() string {
