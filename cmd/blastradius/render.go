@@ -337,7 +337,7 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 			}
 			if it.Command != "" {
 				if md {
-					fmt.Fprintf(w, "%scommand: `%s`\n", sub, it.Command)
+					fmt.Fprintf(w, "%scommand: %s\n", sub, markdownCode(it.Command, "    "))
 				} else {
 					fmt.Fprintf(w, "%scommand: %s\n", sub, it.Command)
 				}
@@ -350,7 +350,7 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 			}
 			if it.Verify != "" {
 				if md {
-					fmt.Fprintf(w, "%sverify: `%s`\n", sub, it.Verify)
+					fmt.Fprintf(w, "%sverify: %s\n", sub, markdownCode(it.Verify, "    "))
 				} else {
 					fmt.Fprintf(w, "%sverify: %s\n", sub, it.Verify)
 				}
@@ -358,6 +358,43 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 		}
 	}
 	return nil
+}
+
+// markdownCode returns a command as Markdown code that reads back as the
+// command itself. A one-line command becomes an inline code span. A
+// command whose quoted names contain line breaks becomes a fenced block
+// below, each line indented by indent to stay inside the list item. Each
+// delimiter is one backtick longer than the longest run of backticks in
+// the command, so no backtick in a name can end the code early.
+func markdownCode(s, indent string) string {
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	if !strings.ContainsAny(s, "\r\n") {
+		ticks := strings.Repeat("`", longest+1)
+		if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+			// CommonMark strips one space from each end of a code span.
+			s = " " + s + " "
+		}
+		return ticks + s + ticks
+	}
+	// Markdown reads a carriage return as a line end, which would come
+	// back as a newline, so it becomes a space, as in the runbook.
+	s = strings.ReplaceAll(s, "\r", " ")
+	fence := strings.Repeat("`", max(3, longest+1))
+	var b strings.Builder
+	b.WriteString("\n\n" + indent + fence + "sh\n")
+	for _, line := range strings.Split(s, "\n") {
+		b.WriteString(indent + line + "\n")
+	}
+	b.WriteString(indent + fence)
+	return b.String()
 }
 
 // plural writes a count with its noun: "1 file", "3 files".
