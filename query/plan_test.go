@@ -496,3 +496,34 @@ func TestPlanContainsWorkflowOnce(t *testing.T) {
 		t.Errorf("contain items by workflow (-want +got):\n%s", diff)
 	}
 }
+
+// TestIAMCommandsNameWholeName checks that a role or user name holding a
+// '#' reaches the command whole: the name of an IAM ARN is everything
+// after its last '/', so cutting at the '#' would name another role or
+// user.
+func TestIAMCommandsNameWholeName(t *testing.T) {
+	roleNode := graph.Node{ID: "arn:aws:iam::111122223333:role/web#prod", Kind: graph.NodeIdentity}
+	roleNode.SetAttr("type", "role")
+	if it := credentialItem(&Reached{Node: roleNode}, &Result{}, nil, nil, 0); !strings.HasPrefix(it.Command, "aws iam put-role-policy --role-name 'web#prod' ") {
+		t.Errorf("role command %q does not name role web#prod", it.Command)
+	}
+
+	keyNode := graph.Node{ID: "secret:aws:access-key:arn:aws:iam::111122223333:user/ci#bot/ci", Kind: graph.NodeSecret}
+	keyNode.SetAttr("type", "access-key")
+	keyNode.SetAttr("key_id", "AKIAEXAMPLE1")
+	want := "aws iam update-access-key --user-name 'ci#bot' --access-key-id AKIAEXAMPLE1 --status Inactive"
+	if it := credentialItem(&Reached{Node: keyNode}, &Result{}, nil, nil, 0); it.Command != want {
+		t.Errorf("key without user attribute: command %q, want %q", it.Command, want)
+	}
+	keyNode.SetAttr("user", "arn:aws:iam::111122223333:user/ci#bot")
+	if it := credentialItem(&Reached{Node: keyNode}, &Result{}, nil, nil, 0); it.Command != want {
+		t.Errorf("key with user attribute: command %q, want %q", it.Command, want)
+	}
+
+	grant := graph.Node{ID: "arn:aws:iam::111122223333:user/ci#bot#administrator", Kind: graph.NodeIdentity}
+	grant.SetAttr("type", "admin-grant")
+	wantGrant := "aws iam list-attached-user-policies --user-name 'ci#bot' && aws iam list-user-policies --user-name 'ci#bot'"
+	if it := credentialItem(&Reached{Node: grant}, &Result{}, nil, nil, 0); it.Command != wantGrant {
+		t.Errorf("grant command %q, want %q", it.Command, wantGrant)
+	}
+}
