@@ -853,11 +853,22 @@ func revokeSessionsCommand(role string) string {
 // session are in the region of the endpoint called, so everyRegion loops
 // over the account's enabled regions.
 func trailLookup(attr, value, start string, everyRegion bool) string {
-	cmd := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey="+attr+",AttributeValue="+value, "--start-time", start)
+	cmd := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey="+attr+",AttributeValue="+shorthandValue(value), "--start-time", start)
 	if !everyRegion {
 		return cmd + " --region us-east-1"
 	}
 	return `for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do ` + cmd + ` --region "$region"; done`
+}
+
+// shorthandValue returns value as a value of the AWS CLI's shorthand
+// syntax. A bare value ends at a ',' and may not hold '=', quotes or
+// spaces, so any value beyond a safe set is double-quoted, with '\' and
+// '"' escaped by '\' (awscli/shorthand.py, ShorthandParser).
+func shorthandValue(value string) string {
+	if value != "" && strings.Trim(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@+*-") == "" {
+		return value
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`
 }
 
 // compromiseTime returns the compromise time of the query in RFC 3339, or a

@@ -527,3 +527,25 @@ func TestIAMCommandsNameWholeName(t *testing.T) {
 		t.Errorf("grant command %q, want %q", it.Command, wantGrant)
 	}
 }
+
+// TestTrailLookupQuotesShorthandValue checks the --lookup-attributes value
+// of a log lookup. The AWS CLI reads it as shorthand syntax, where a bare
+// value ends at a ',' and cannot hold '=', quotes or spaces, while a
+// double-quoted value holds any text with '"' and '\' escaped by '\'.
+func TestTrailLookupQuotesShorthandValue(t *testing.T) {
+	tests := []struct {
+		value, want string
+	}{
+		{"arn:aws:iam::111122223333:role/web-deploy", "AttributeKey=ResourceName,AttributeValue=arn:aws:iam::111122223333:role/web-deploy"},
+		// IAM allows ',' and '=' in a role name.
+		{"arn:aws:iam::111122223333:role/a,AttributeKey=Username", `'AttributeKey=ResourceName,AttributeValue="arn:aws:iam::111122223333:role/a,AttributeKey=Username"'`},
+		{`AKIA"x\y z`, `'AttributeKey=ResourceName,AttributeValue="AKIA\"x\\y z"'`},
+		{"a'b", `'AttributeKey=ResourceName,AttributeValue="a'\''b"'`},
+	}
+	for _, tt := range tests {
+		want := "aws cloudtrail lookup-events --lookup-attributes " + tt.want + " --start-time '<revocation time>' --region us-east-1"
+		if got := trailLookup("ResourceName", tt.value, "<revocation time>", false); got != want {
+			t.Errorf("trailLookup(%q)\n got %s\nwant %s", tt.value, got, want)
+		}
+	}
+}
