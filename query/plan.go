@@ -821,16 +821,24 @@ func iamName(arn string) string {
 	return arn[strings.LastIndex(arn, "/")+1:]
 }
 
+// ghSecretCommand returns the command that stores a new value in a GitHub
+// secret. A name with a leading '-' would be read as an option, so it
+// then follows the flags and a "--".
 func ghSecretCommand(n graph.Node) string {
 	name := n.Attr(graph.AttrName)
+	var flags []string
 	if env := n.Attr("environment"); env != "" {
-		return shellCommand("gh", "secret", "set", name, "--repo", n.Attr(graph.AttrRepository), "--env", env)
-	}
-	if strings.HasPrefix(n.ID, "secret:gha:org:") {
+		flags = []string{"--repo", n.Attr(graph.AttrRepository), "--env", env}
+	} else if strings.HasPrefix(n.ID, "secret:gha:org:") {
 		org := strings.SplitN(strings.TrimPrefix(n.ID, "secret:gha:org:"), "/", 2)[0]
-		return shellCommand("gh", "secret", "set", name, "--org", org)
+		flags = []string{"--org", org}
+	} else {
+		flags = []string{"--repo", n.Attr(graph.AttrRepository)}
 	}
-	return shellCommand("gh", "secret", "set", name, "--repo", n.Attr(graph.AttrRepository))
+	if strings.HasPrefix(name, "-") {
+		return shellCommand(append(append([]string{"gh", "secret", "set"}, flags...), "--", name)...)
+	}
+	return shellCommand(append([]string{"gh", "secret", "set", name}, flags...)...)
 }
 
 // shellCommand renders a command line that is safe to paste into a POSIX

@@ -549,3 +549,28 @@ func TestTrailLookupQuotesShorthandValue(t *testing.T) {
 		}
 	}
 }
+
+// TestGHSecretCommandEndsOptions checks that a secret name with a leading
+// '-', which a literal index such as secrets['-b'] can carry, reaches gh
+// as the name and not as an option: it follows the flags and a "--".
+func TestGHSecretCommandEndsOptions(t *testing.T) {
+	tests := []struct {
+		id, name, env, want string
+	}{
+		{"secret:gha:o/r/TOKEN", "TOKEN", "", "gh secret set TOKEN --repo o/r"},
+		{"secret:gha:o/r/--BODY=X", "--BODY=X", "", "gh secret set --repo o/r -- --BODY=X"},
+		{"secret:gha:o/r/-B", "-B", "prod", "gh secret set --repo o/r --env prod -- -B"},
+		{"secret:gha:org:o/-B", "-B", "", "gh secret set --org o -- -B"},
+	}
+	for _, tt := range tests {
+		n := graph.Node{ID: tt.id, Kind: graph.NodeSecret}
+		n.SetAttr(graph.AttrName, tt.name)
+		n.SetAttr(graph.AttrRepository, "o/r")
+		if tt.env != "" {
+			n.SetAttr("environment", tt.env)
+		}
+		if got := ghSecretCommand(n); got != tt.want {
+			t.Errorf("ghSecretCommand(%s) = %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}
