@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/query"
@@ -293,15 +294,15 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 	}
 	md := format == "markdown"
 	if md {
-		fmt.Fprintf(w, "# Revocation plan for %s\n\n", p.Query)
+		fmt.Fprintf(w, "# Revocation plan for %s\n\n", oneLine(p.Query))
 	} else {
-		fmt.Fprintf(w, "REVOCATION PLAN for %s\n", p.Query)
+		fmt.Fprintf(w, "REVOCATION PLAN for %s\n", oneLine(p.Query))
 	}
 	for _, s := range p.Steps {
 		if md {
-			fmt.Fprintf(w, "\n## Step %d: %s\n\n%s\n\n", s.Number, s.Title, s.Why)
+			fmt.Fprintf(w, "\n## Step %d: %s\n\n%s\n\n", s.Number, oneLine(s.Title), oneLine(s.Why))
 		} else {
-			fmt.Fprintf(w, "\nSTEP %d: %s\n  why: %s\n", s.Number, strings.ToUpper(s.Title), s.Why)
+			fmt.Fprintf(w, "\nSTEP %d: %s\n  why: %s\n", s.Number, strings.ToUpper(oneLine(s.Title)), oneLine(s.Why))
 		}
 		for _, it := range s.Items {
 			name := it.Node.ID
@@ -326,14 +327,14 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 			if md {
 				prefix, sub = "- [ ] ", "  - "
 			}
-			fmt.Fprintf(w, "%s%s %s", prefix, it.Kind, name)
+			fmt.Fprintf(w, "%s%s %s", prefix, it.Kind, oneLine(name))
 			if len(flags) > 0 {
-				fmt.Fprintf(w, " [%s]", strings.Join(flags, "; "))
+				fmt.Fprintf(w, " [%s]", oneLine(strings.Join(flags, "; ")))
 			}
 			fmt.Fprintln(w)
-			fmt.Fprintf(w, "%s%s\n", sub, it.Action)
+			fmt.Fprintf(w, "%s%s\n", sub, oneLine(it.Action))
 			if len(it.Also) > 0 {
-				fmt.Fprintf(w, "%salso contains: %s\n", sub, strings.Join(it.Also, ", "))
+				fmt.Fprintf(w, "%salso contains: %s\n", sub, oneLine(strings.Join(it.Also, ", ")))
 			}
 			if it.Command != "" {
 				if md {
@@ -343,10 +344,10 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 				}
 			}
 			if len(it.YieldedBy) > 0 {
-				fmt.Fprintf(w, "%safter: %s (each can re-read or re-mint it)\n", sub, strings.Join(it.YieldedBy, ", "))
+				fmt.Fprintf(w, "%safter: %s (each can re-read or re-mint it)\n", sub, oneLine(strings.Join(it.YieldedBy, ", ")))
 			}
 			if len(it.Consumers) > 0 {
-				fmt.Fprintf(w, "%sreplacement goes to: %s\n", sub, strings.Join(it.Consumers, ", "))
+				fmt.Fprintf(w, "%sreplacement goes to: %s\n", sub, oneLine(strings.Join(it.Consumers, ", ")))
 			}
 			if it.Verify != "" {
 				if md {
@@ -358,6 +359,18 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 		}
 	}
 	return nil
+}
+
+// oneLine replaces each control character of a name or text from the
+// input with a space, so that a line break or terminal escape in it
+// cannot print a line, such as a command, of its own.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // markdownCode returns a command as Markdown code that reads back as the

@@ -150,3 +150,36 @@ func codeSpan(t *testing.T, s string) string {
 	t.Fatalf("code span in %q is never closed", s)
 	return ""
 }
+
+// TestPlanNamesCannotAddLines checks that a name with line breaks, such
+// as a workflow file name, stays on its line in the text and Markdown
+// plans, so it cannot print a command line of its own.
+func TestPlanNamesCannotAddLines(t *testing.T) {
+	fake := "x\n      command: touch PWNED\n  - command: `touch PWNED`\r  - verify: `touch PWNED`"
+	node := graph.Node{ID: "runtime:gha:o/r/.github/workflows/" + fake + ".yml#job", Label: "wf / " + fake}
+	plan := &query.Plan{Query: "package pkg:npm/" + fake, Steps: []*query.Step{{Number: 1, Title: "Revoke", Why: fake,
+		Items: []*query.Item{{Node: node, Kind: "revoke", Action: "Revoke " + fake, Also: []string{fake}, Consumers: []string{fake},
+			YieldedBy: []string{fake}, Strangers: []string{fake}, Command: "aws iam list-access-keys", Verify: "aws iam list-users"}}}}}
+	for _, format := range []string{"text", "markdown"} {
+		var b strings.Builder
+		if err := renderPlan(&b, format, plan); err != nil {
+			t.Fatal(err)
+		}
+		var commands, verifies int
+		for _, line := range strings.FieldsFunc(b.String(), func(r rune) bool { return r == '\n' || r == '\r' }) {
+			line = strings.TrimPrefix(strings.TrimLeft(line, " "), "- ")
+			if strings.HasPrefix(line, "command:") {
+				commands++
+			}
+			if strings.HasPrefix(line, "verify:") {
+				verifies++
+			}
+		}
+		if commands != 1 {
+			t.Errorf("%s: %d lines start with command:, want 1:\n%s", format, commands, b.String())
+		}
+		if verifies != 1 {
+			t.Errorf("%s: %d lines start with verify:, want 1:\n%s", format, verifies, b.String())
+		}
+	}
+}
