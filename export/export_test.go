@@ -354,3 +354,53 @@ func TestAppInputEdgesOnlyWhenAssumed(t *testing.T) {
 		}
 	}
 }
+
+// TestRunbookKeepsCommandsWhole checks that each command of the runbook
+// reads back unchanged from its fenced block, whatever backticks and
+// newlines a quoted name carries. The fence rule is CommonMark's: a block
+// opened by N backticks closes at the first line of N or more backticks.
+func TestRunbookKeepsCommandsWhole(t *testing.T) {
+	commands := []string{
+		"gh workflow disable '.github/workflows/x```;touch PWNED```.yml' --repo o/r",
+		"aws iam update-access-key --user-name 'a\n```\ntouch PWNED\n```' --access-key-id AKIA1 --status Inactive",
+		"aws secretsmanager rotate-secret --secret-id 'prod/````x'",
+		"aws iam list-access-keys --user-name 'a`b'",
+	}
+	for _, command := range commands {
+		plan := &query.Plan{Query: "package pkg:npm/x@1.0.0", Steps: []*query.Step{{Number: 1, Title: "Revoke",
+			Items: []*query.Item{{Node: graph.Node{ID: "n"}, Kind: "revoke", Command: command, Verify: command}}}}}
+		var b bytes.Buffer
+		if err := WriteRunbook(&b, plan); err != nil {
+			t.Fatal(err)
+		}
+		blocks := fencedBlocks(b.String())
+		if len(blocks) != 2 {
+			t.Fatalf("%q: want 2 code blocks, got %d:\n%s", command, len(blocks), b.String())
+		}
+		for _, got := range blocks {
+			if got != command {
+				t.Errorf("code block holds %q, want %q", got, command)
+			}
+		}
+	}
+}
+
+// fencedBlocks returns the contents of the backtick-fenced code blocks
+// that start at the beginning of a line.
+func fencedBlocks(md string) []string {
+	var blocks, body []string
+	open := 0
+	for _, line := range strings.Split(md, "\n") {
+		run := len(line) - len(strings.TrimLeft(line, "`"))
+		switch {
+		case open == 0 && run >= 3:
+			open, body = run, nil
+		case open > 0 && run >= open && strings.Trim(line, "` ") == "":
+			blocks = append(blocks, strings.Join(body, "\n"))
+			open = 0
+		case open > 0:
+			body = append(body, line)
+		}
+	}
+	return blocks
+}

@@ -47,7 +47,7 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 				fmt.Fprintf(bw, "- [ ] The same command also contains %s\n", codes(it.Also))
 			}
 			if it.Command != "" {
-				fmt.Fprintf(bw, "\n```sh\n%s\n```\n", block(it.Command))
+				fmt.Fprintf(bw, "\n%s\n", fenced(it.Command))
 			}
 			if len(it.YieldedBy) > 0 {
 				fmt.Fprintf(bw, "- [ ] Only after revoking %s, each of which can re-read or re-mint it\n", codes(it.YieldedBy))
@@ -56,7 +56,7 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 				fmt.Fprintf(bw, "- [ ] Store the replacement only in %s\n", codes(it.Consumers))
 			}
 			if it.Verify != "" {
-				fmt.Fprintf(bw, "- [ ] Check that use has stopped:\n\n```sh\n%s\n```\n", block(it.Verify))
+				fmt.Fprintf(bw, "- [ ] Check that use has stopped:\n\n%s\n", fenced(it.Verify))
 			}
 		}
 	}
@@ -80,7 +80,21 @@ func codes(list []string) string {
 	return strings.Join(out, ", ")
 }
 
-// block keeps a command on its lines without closing the fence around it.
-func block(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "```", "'''")
+// fenced returns a command as a fenced code block whose fence is longer
+// than any run of backticks in the command, so that no line of the
+// command can close it and the block holds the command unchanged. A
+// carriage return becomes a space because Markdown reads it as a line end.
+func fenced(s string) string {
+	s = strings.ReplaceAll(s, "\r", " ")
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	return fence + "sh\n" + s + "\n" + fence
 }

@@ -581,7 +581,7 @@ func namedMintedKeys(ctx context.Context, r graph.Reader, res *Result, it *Item)
 		return err
 	}
 	var keys, cmds []string
-	name := lastSegment(user)
+	name := iamName(user)
 	for _, n := range ns {
 		created, err := time.Parse(time.RFC3339, n.Attr("created"))
 		if err != nil || n.Attr("key_id") == "" || (!res.Since.IsZero() && created.Before(res.Since)) {
@@ -626,7 +626,7 @@ func dropLoggedTwins(creds []*Reached, isCred map[string]bool) []*Reached {
 		if id == "" {
 			return ""
 		}
-		user := lastSegment(x.Node.Attr("user"))
+		user := iamName(x.Node.Attr("user"))
 		if user == "" {
 			user = userOfKey(x.Node.ID)
 		}
@@ -652,7 +652,7 @@ func dropLoggedTwins(creds []*Reached, isCred map[string]bool) []*Reached {
 // user or role: a policy attached to it or written into it.
 func grantItem(it *Item, holder string) {
 	it.Kind = "undo"
-	name := lastSegment(holder)
+	name := iamName(holder)
 	kind, flag := "user", "--user-name"
 	if strings.Contains(holder, ":role/") {
 		kind, flag = "role", "--role-name"
@@ -686,7 +686,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Verify = trailLookup("EventSource", "iam.amazonaws.com", "<revocation time>", false)
 			return it
 		}
-		name := lastSegment(n.ID)
+		name := iamName(n.ID)
 		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = trailLookup("ResourceName", n.ID, "<revocation time>", true)
@@ -694,7 +694,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 	}
 	switch n.Attr("type") {
 	case "access-key":
-		user := lastSegment(n.Attr("user"))
+		user := iamName(n.Attr("user"))
 		if user == "" {
 			user = userOfKey(n.ID)
 		}
@@ -714,9 +714,9 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 		it.Verify = trailLookup("AccessKeyId", keyID, "<revocation time>", true)
 	case "console-password":
-		user := lastSegment(n.Attr("user"))
+		user := iamName(n.Attr("user"))
 		if user == "" {
-			user = lastSegment(strings.TrimPrefix(n.ID, "secret:aws:console-password:"))
+			user = iamName(strings.TrimPrefix(n.ID, "secret:aws:console-password:"))
 		}
 		it.Action = fmt.Sprintf("Remove the console password of user %s (the attacker can set one) and check its sign-ins since the compromise", user)
 		it.Command = shellCommand("aws", "iam", "delete-login-profile", "--user-name", user)
@@ -747,7 +747,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Action = "Revoke the sessions of the role this runtime hands out, after the runtime is contained"
 			break
 		}
-		name := lastSegment(role)
+		name := iamName(role)
 		it.Action = fmt.Sprintf("Revoke every active session of role %s, which this runtime hands out, after the runtime is contained: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = trailLookup("ResourceName", role, "<revocation time>", true)
@@ -811,19 +811,34 @@ func userOfKey(id string) string {
 	if i := strings.LastIndex(rest, "/"); i >= 0 {
 		rest = rest[:i]
 	}
-	return lastSegment(rest)
+	return iamName(rest)
 }
 
+// iamName returns the name of an IAM user or role from its ARN: the text
+// after the last '/', which ends the path. Input may carry a '#' that IAM
+// would reject in a name, and cutting there would name another identity.
+func iamName(arn string) string {
+	return arn[strings.LastIndex(arn, "/")+1:]
+}
+
+// ghSecretCommand returns the command that stores a new value in a GitHub
+// secret. A name with a leading '-' would be read as an option, so it
+// then follows the flags and a "--".
 func ghSecretCommand(n graph.Node) string {
 	name := n.Attr(graph.AttrName)
+	var flags []string
 	if env := n.Attr("environment"); env != "" {
-		return shellCommand("gh", "secret", "set", name, "--repo", n.Attr(graph.AttrRepository), "--env", env)
-	}
-	if strings.HasPrefix(n.ID, "secret:gha:org:") {
+		flags = []string{"--repo", n.Attr(graph.AttrRepository), "--env", env}
+	} else if strings.HasPrefix(n.ID, "secret:gha:org:") {
 		org := strings.SplitN(strings.TrimPrefix(n.ID, "secret:gha:org:"), "/", 2)[0]
-		return shellCommand("gh", "secret", "set", name, "--org", org)
+		flags = []string{"--org", org}
+	} else {
+		flags = []string{"--repo", n.Attr(graph.AttrRepository)}
 	}
-	return shellCommand("gh", "secret", "set", name, "--repo", n.Attr(graph.AttrRepository))
+	if strings.HasPrefix(name, "-") {
+		return shellCommand(append(append([]string{"gh", "secret", "set"}, flags...), "--", name)...)
+	}
+	return shellCommand(append([]string{"gh", "secret", "set", name}, flags...)...)
 }
 
 // shellCommand renders a command line that is safe to paste into a POSIX
@@ -846,11 +861,22 @@ func revokeSessionsCommand(role string) string {
 // session are in the region of the endpoint called, so everyRegion loops
 // over the account's enabled regions.
 func trailLookup(attr, value, start string, everyRegion bool) string {
-	cmd := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey="+attr+",AttributeValue="+value, "--start-time", start)
+	cmd := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey="+attr+",AttributeValue="+shorthandValue(value), "--start-time", start)
 	if !everyRegion {
 		return cmd + " --region us-east-1"
 	}
 	return `for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do ` + cmd + ` --region "$region"; done`
+}
+
+// shorthandValue returns value as a value of the AWS CLI's shorthand
+// syntax. A bare value ends at a ',' and may not hold '=', quotes or
+// spaces, so any value beyond a safe set is double-quoted, with '\' and
+// '"' escaped by '\' (awscli/shorthand.py, ShorthandParser).
+func shorthandValue(value string) string {
+	if value != "" && strings.Trim(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@+*-") == "" {
+		return value
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`
 }
 
 // compromiseTime returns the compromise time of the query in RFC 3339, or a

@@ -496,3 +496,81 @@ func TestPlanContainsWorkflowOnce(t *testing.T) {
 		t.Errorf("contain items by workflow (-want +got):\n%s", diff)
 	}
 }
+
+// TestIAMCommandsNameWholeName checks that a role or user name holding a
+// '#' reaches the command whole: the name of an IAM ARN is everything
+// after its last '/', so cutting at the '#' would name another role or
+// user.
+func TestIAMCommandsNameWholeName(t *testing.T) {
+	roleNode := graph.Node{ID: "arn:aws:iam::111122223333:role/web#prod", Kind: graph.NodeIdentity}
+	roleNode.SetAttr("type", "role")
+	if it := credentialItem(&Reached{Node: roleNode}, &Result{}, nil, nil, 0); !strings.HasPrefix(it.Command, "aws iam put-role-policy --role-name 'web#prod' ") {
+		t.Errorf("role command %q does not name role web#prod", it.Command)
+	}
+
+	keyNode := graph.Node{ID: "secret:aws:access-key:arn:aws:iam::111122223333:user/ci#bot/ci", Kind: graph.NodeSecret}
+	keyNode.SetAttr("type", "access-key")
+	keyNode.SetAttr("key_id", "AKIAEXAMPLE1")
+	want := "aws iam update-access-key --user-name 'ci#bot' --access-key-id AKIAEXAMPLE1 --status Inactive"
+	if it := credentialItem(&Reached{Node: keyNode}, &Result{}, nil, nil, 0); it.Command != want {
+		t.Errorf("key without user attribute: command %q, want %q", it.Command, want)
+	}
+	keyNode.SetAttr("user", "arn:aws:iam::111122223333:user/ci#bot")
+	if it := credentialItem(&Reached{Node: keyNode}, &Result{}, nil, nil, 0); it.Command != want {
+		t.Errorf("key with user attribute: command %q, want %q", it.Command, want)
+	}
+
+	grant := graph.Node{ID: "arn:aws:iam::111122223333:user/ci#bot#administrator", Kind: graph.NodeIdentity}
+	grant.SetAttr("type", "admin-grant")
+	wantGrant := "aws iam list-attached-user-policies --user-name 'ci#bot' && aws iam list-user-policies --user-name 'ci#bot'"
+	if it := credentialItem(&Reached{Node: grant}, &Result{}, nil, nil, 0); it.Command != wantGrant {
+		t.Errorf("grant command %q, want %q", it.Command, wantGrant)
+	}
+}
+
+// TestTrailLookupQuotesShorthandValue checks the --lookup-attributes value
+// of a log lookup. The AWS CLI reads it as shorthand syntax, where a bare
+// value ends at a ',' and cannot hold '=', quotes or spaces, while a
+// double-quoted value holds any text with '"' and '\' escaped by '\'.
+func TestTrailLookupQuotesShorthandValue(t *testing.T) {
+	tests := []struct {
+		value, want string
+	}{
+		{"arn:aws:iam::111122223333:role/web-deploy", "AttributeKey=ResourceName,AttributeValue=arn:aws:iam::111122223333:role/web-deploy"},
+		// IAM allows ',' and '=' in a role name.
+		{"arn:aws:iam::111122223333:role/a,AttributeKey=Username", `'AttributeKey=ResourceName,AttributeValue="arn:aws:iam::111122223333:role/a,AttributeKey=Username"'`},
+		{`AKIA"x\y z`, `'AttributeKey=ResourceName,AttributeValue="AKIA\"x\\y z"'`},
+		{"a'b", `'AttributeKey=ResourceName,AttributeValue="a'\''b"'`},
+	}
+	for _, tt := range tests {
+		want := "aws cloudtrail lookup-events --lookup-attributes " + tt.want + " --start-time '<revocation time>' --region us-east-1"
+		if got := trailLookup("ResourceName", tt.value, "<revocation time>", false); got != want {
+			t.Errorf("trailLookup(%q)\n got %s\nwant %s", tt.value, got, want)
+		}
+	}
+}
+
+// TestGHSecretCommandEndsOptions checks that a secret name with a leading
+// '-', which a literal index such as secrets['-b'] can carry, reaches gh
+// as the name and not as an option: it follows the flags and a "--".
+func TestGHSecretCommandEndsOptions(t *testing.T) {
+	tests := []struct {
+		id, name, env, want string
+	}{
+		{"secret:gha:o/r/TOKEN", "TOKEN", "", "gh secret set TOKEN --repo o/r"},
+		{"secret:gha:o/r/--BODY=X", "--BODY=X", "", "gh secret set --repo o/r -- --BODY=X"},
+		{"secret:gha:o/r/-B", "-B", "prod", "gh secret set --repo o/r --env prod -- -B"},
+		{"secret:gha:org:o/-B", "-B", "", "gh secret set --org o -- -B"},
+	}
+	for _, tt := range tests {
+		n := graph.Node{ID: tt.id, Kind: graph.NodeSecret}
+		n.SetAttr(graph.AttrName, tt.name)
+		n.SetAttr(graph.AttrRepository, "o/r")
+		if tt.env != "" {
+			n.SetAttr("environment", tt.env)
+		}
+		if got := ghSecretCommand(n); got != tt.want {
+			t.Errorf("ghSecretCommand(%s) = %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
@@ -294,15 +295,15 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 	}
 	md := format == "markdown"
 	if md {
-		fmt.Fprintf(w, "# Revocation plan for %s\n\n", p.Query)
+		fmt.Fprintf(w, "# Revocation plan for %s\n\n", oneLine(p.Query))
 	} else {
-		fmt.Fprintf(w, "REVOCATION PLAN for %s\n", p.Query)
+		fmt.Fprintf(w, "REVOCATION PLAN for %s\n", oneLine(p.Query))
 	}
 	for _, s := range p.Steps {
 		if md {
-			fmt.Fprintf(w, "\n## Step %d: %s\n\n%s\n\n", s.Number, s.Title, s.Why)
+			fmt.Fprintf(w, "\n## Step %d: %s\n\n%s\n\n", s.Number, oneLine(s.Title), oneLine(s.Why))
 		} else {
-			fmt.Fprintf(w, "\nSTEP %d: %s\n  why: %s\n", s.Number, strings.ToUpper(s.Title), s.Why)
+			fmt.Fprintf(w, "\nSTEP %d: %s\n  why: %s\n", s.Number, strings.ToUpper(oneLine(s.Title)), oneLine(s.Why))
 		}
 		for _, it := range s.Items {
 			name := it.Node.ID
@@ -327,31 +328,31 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 			if md {
 				prefix, sub = "- [ ] ", "  - "
 			}
-			fmt.Fprintf(w, "%s%s %s", prefix, it.Kind, name)
+			fmt.Fprintf(w, "%s%s %s", prefix, it.Kind, oneLine(name))
 			if len(flags) > 0 {
-				fmt.Fprintf(w, " [%s]", strings.Join(flags, "; "))
+				fmt.Fprintf(w, " [%s]", oneLine(strings.Join(flags, "; ")))
 			}
 			fmt.Fprintln(w)
-			fmt.Fprintf(w, "%s%s\n", sub, it.Action)
+			fmt.Fprintf(w, "%s%s\n", sub, oneLine(it.Action))
 			if len(it.Also) > 0 {
-				fmt.Fprintf(w, "%salso contains: %s\n", sub, strings.Join(it.Also, ", "))
+				fmt.Fprintf(w, "%salso contains: %s\n", sub, oneLine(strings.Join(it.Also, ", ")))
 			}
 			if it.Command != "" {
 				if md {
-					fmt.Fprintf(w, "%scommand: `%s`\n", sub, it.Command)
+					fmt.Fprintf(w, "%scommand: %s\n", sub, markdownCode(it.Command, "    "))
 				} else {
 					fmt.Fprintf(w, "%scommand: %s\n", sub, it.Command)
 				}
 			}
 			if len(it.YieldedBy) > 0 {
-				fmt.Fprintf(w, "%safter: %s (each can re-read or re-mint it)\n", sub, strings.Join(it.YieldedBy, ", "))
+				fmt.Fprintf(w, "%safter: %s (each can re-read or re-mint it)\n", sub, oneLine(strings.Join(it.YieldedBy, ", ")))
 			}
 			if len(it.Consumers) > 0 {
-				fmt.Fprintf(w, "%sreplacement goes to: %s\n", sub, strings.Join(it.Consumers, ", "))
+				fmt.Fprintf(w, "%sreplacement goes to: %s\n", sub, oneLine(strings.Join(it.Consumers, ", ")))
 			}
 			if it.Verify != "" {
 				if md {
-					fmt.Fprintf(w, "%sverify: `%s`\n", sub, it.Verify)
+					fmt.Fprintf(w, "%sverify: %s\n", sub, markdownCode(it.Verify, "    "))
 				} else {
 					fmt.Fprintf(w, "%sverify: %s\n", sub, it.Verify)
 				}
@@ -359,6 +360,55 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 		}
 	}
 	return nil
+}
+
+// oneLine replaces each control character of a name or text from the
+// input with a space, so that a line break or terminal escape in it
+// cannot print a line, such as a command, of its own.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// markdownCode returns a command as Markdown code that reads back as the
+// command itself. A one-line command becomes an inline code span. A
+// command whose quoted names contain line breaks becomes a fenced block
+// below, each line indented by indent to stay inside the list item. Each
+// delimiter is one backtick longer than the longest run of backticks in
+// the command, so no backtick in a name can end the code early.
+func markdownCode(s, indent string) string {
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	if !strings.ContainsAny(s, "\r\n") {
+		ticks := strings.Repeat("`", longest+1)
+		if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+			// CommonMark strips one space from each end of a code span.
+			s = " " + s + " "
+		}
+		return ticks + s + ticks
+	}
+	// Markdown reads a carriage return as a line end, which would come
+	// back as a newline, so it becomes a space, as in the runbook.
+	s = strings.ReplaceAll(s, "\r", " ")
+	fence := strings.Repeat("`", max(3, longest+1))
+	var b strings.Builder
+	b.WriteString("\n\n" + indent + fence + "sh\n")
+	for _, line := range strings.Split(s, "\n") {
+		b.WriteString(indent + line + "\n")
+	}
+	b.WriteString(indent + fence)
+	return b.String()
 }
 
 // plural writes a count with its noun: "1 file", "3 files".

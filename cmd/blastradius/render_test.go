@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/query"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -63,6 +65,145 @@ func TestLevelTagsSplitReads(t *testing.T) {
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, levelTags(tt.level, tt.actions)); diff != "" {
 			t.Errorf("levelTags(%q, %q) (-want +got):\n%s", tt.level, tt.actions, diff)
+		}
+	}
+}
+
+// TestMarkdownPlanKeepsCommandsWhole checks that each command and verify
+// line of the Markdown plan reads back unchanged, by CommonMark's rules
+// for code spans and fenced blocks, whatever backticks and line breaks a
+// quoted name carries.
+func TestMarkdownPlanKeepsCommandsWhole(t *testing.T) {
+	commands := []string{
+		"aws iam list-access-keys --user-name ci-deployer",
+		"gh workflow disable '.github/workflows/x`touch PWNED`.yml' --repo o/r",
+		"aws secretsmanager rotate-secret --secret-id 'prod/a``b'",
+		"gh secret set '`x' --repo o/r",
+		"aws iam list-access-keys --user-name 'a`'",
+		"aws iam update-access-key --user-name 'a\n```\n# heading\n- [ ] touch PWNED' --access-key-id AKIA1 --status Inactive",
+	}
+	for _, command := range commands {
+		plan := &query.Plan{Query: "package pkg:npm/x@1.0.0", Steps: []*query.Step{{Number: 1, Title: "Revoke",
+			Items: []*query.Item{{Node: graph.Node{ID: "n"}, Kind: "revoke", Command: command, Verify: command}}}}}
+		var b strings.Builder
+		if err := renderPlan(&b, "markdown", plan); err != nil {
+			t.Fatal(err)
+		}
+		got := markdownCodes(t, b.String())
+		if len(got) != 2 {
+			t.Fatalf("%q: want 2 pieces of code, got %q from:\n%s", command, got, b.String())
+		}
+		for _, g := range got {
+			if g != command {
+				t.Errorf("Markdown code reads %q, want %q\n%s", g, command, b.String())
+			}
+		}
+	}
+}
+
+// markdownCodes reads the code after each "command:" and "verify:" of a
+// Markdown plan: a code span on that line, or a fenced block indented by
+// four spaces on the lines after it.
+func markdownCodes(t *testing.T, md string) []string {
+	t.Helper()
+	var codes []string
+	lines := strings.Split(md, "\n")
+	for i := 0; i < len(lines); i++ {
+		_, rest, ok := strings.Cut(lines[i], "  - command: ")
+		if !ok {
+			_, rest, ok = strings.Cut(lines[i], "  - verify: ")
+		}
+		if !ok {
+			continue
+		}
+		if rest != "" {
+			codes = append(codes, codeSpan(t, rest))
+			continue
+		}
+		// A fenced block: a blank line, then the indented fence.
+		i += 2
+		fence := strings.TrimPrefix(lines[i], "    ")
+		fence = fence[:len(fence)-len(strings.TrimLeft(fence, "`"))]
+		var body []string
+		for i++; i < len(lines); i++ {
+			line, indented := strings.CutPrefix(lines[i], "    ")
+			if !indented {
+				t.Fatalf("line %q of a fenced block leaves the list item", lines[i])
+			}
+			run := len(line) - len(strings.TrimLeft(line, "`"))
+			if run >= len(fence) && strings.TrimRight(line, "` ") == "" {
+				break
+			}
+			body = append(body, line)
+		}
+		codes = append(codes, strings.Join(body, "\n"))
+	}
+	return codes
+}
+
+// codeSpan returns the content of the code span that makes up s: the
+// opening run of backticks closes at the next run of the same length,
+// and one space is stripped from each end when both ends have one.
+func codeSpan(t *testing.T, s string) string {
+	t.Helper()
+	n := len(s) - len(strings.TrimLeft(s, "`"))
+	if n == 0 {
+		t.Fatalf("%q does not start a code span", s)
+	}
+	for i := n; i < len(s); {
+		if s[i] != '`' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == '`' {
+			j++
+		}
+		if j-i == n {
+			if j != len(s) {
+				t.Fatalf("code span ends before the line does: %q", s)
+			}
+			content := s[n:i]
+			if len(content) >= 2 && content[0] == ' ' && content[len(content)-1] == ' ' && strings.Trim(content, " ") != "" {
+				content = content[1 : len(content)-1]
+			}
+			return content
+		}
+		i = j
+	}
+	t.Fatalf("code span in %q is never closed", s)
+	return ""
+}
+
+// TestPlanNamesCannotAddLines checks that a name with line breaks, such
+// as a workflow file name, stays on its line in the text and Markdown
+// plans, so it cannot print a command line of its own.
+func TestPlanNamesCannotAddLines(t *testing.T) {
+	fake := "x\n      command: touch PWNED\n  - command: `touch PWNED`\r  - verify: `touch PWNED`"
+	node := graph.Node{ID: "runtime:gha:o/r/.github/workflows/" + fake + ".yml#job", Label: "wf / " + fake}
+	plan := &query.Plan{Query: "package pkg:npm/" + fake, Steps: []*query.Step{{Number: 1, Title: "Revoke", Why: fake,
+		Items: []*query.Item{{Node: node, Kind: "revoke", Action: "Revoke " + fake, Also: []string{fake}, Consumers: []string{fake},
+			YieldedBy: []string{fake}, Strangers: []string{fake}, Command: "aws iam list-access-keys", Verify: "aws iam list-users"}}}}}
+	for _, format := range []string{"text", "markdown"} {
+		var b strings.Builder
+		if err := renderPlan(&b, format, plan); err != nil {
+			t.Fatal(err)
+		}
+		var commands, verifies int
+		for _, line := range strings.FieldsFunc(b.String(), func(r rune) bool { return r == '\n' || r == '\r' }) {
+			line = strings.TrimPrefix(strings.TrimLeft(line, " "), "- ")
+			if strings.HasPrefix(line, "command:") {
+				commands++
+			}
+			if strings.HasPrefix(line, "verify:") {
+				verifies++
+			}
+		}
+		if commands != 1 {
+			t.Errorf("%s: %d lines start with command:, want 1:\n%s", format, commands, b.String())
+		}
+		if verifies != 1 {
+			t.Errorf("%s: %d lines start with verify:, want 1:\n%s", format, verifies, b.String())
 		}
 	}
 }
