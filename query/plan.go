@@ -34,9 +34,9 @@ type Item struct {
 	// command: the jobs of one workflow, after Node.
 	Also      []string `json:"also,omitempty"`
 	Kind      string   `json:"kind"` // contain, revoke, expire, rotate, undo, check
-	Action    string     `json:"action"`
-	Command   string     `json:"command,omitempty"` // printed for the user, never run
-	Consumers []string   `json:"consumers,omitempty"`
+	Action    string   `json:"action"`
+	Command   string   `json:"command,omitempty"` // printed for the user, never run
+	Consumers []string `json:"consumers,omitempty"`
 	// YieldedBy lists the credentials that can re-read or re-mint this
 	// one, which is why it comes after them.
 	YieldedBy []string `json:"yieldedBy,omitempty"`
@@ -841,10 +841,6 @@ func ghSecretCommand(n graph.Node) string {
 	return shellCommand(append([]string{"gh", "secret", "set", name}, flags...)...)
 }
 
-// shellCommand renders a command line that is safe to paste into a POSIX
-// shell: every argument that holds anything beyond a conservative set of
-// characters is single-quoted, so names taken from the input (a workflow
-// file called "$(touch x).yml", say) stay literal text.
 // revokeSessionsCommand returns the command that denies every session of a
 // role issued before the moment it runs, as the IAM console's "Revoke
 // active sessions" does. The shell fills in the time when the command runs.
@@ -888,6 +884,10 @@ func compromiseTime(res *Result) string {
 	return res.Since.UTC().Format(time.RFC3339)
 }
 
+// shellCommand renders a command line that is safe to paste into a POSIX
+// shell: every argument that holds anything beyond a conservative set of
+// characters is single-quoted, so names taken from the input (a workflow
+// file called "$(touch x).yml", say) stay literal text.
 func shellCommand(args ...string) string {
 	quoted := make([]string, len(args))
 	for i, a := range args {
