@@ -404,3 +404,36 @@ func fencedBlocks(md string) []string {
 	}
 	return blocks
 }
+
+func TestRunbookNamesPlaceholders(t *testing.T) {
+	item := func(command, verify string) *query.Item {
+		return &query.Item{Node: graph.Node{ID: "secret:x", Kind: graph.NodeSecret}, Kind: "revoke", Action: "Rotate it", Command: command, Verify: verify}
+	}
+	withPlaceholders := &query.Plan{Query: "secret x", Steps: []*query.Step{{Number: 1, Title: "Revoke", Items: []*query.Item{
+		item("aws ssm put-parameter --name /app/key --value '<new value>' --region '<region>'", ""),
+		item("aws iam update-access-key --access-key-id '<id of ci>' --status Inactive",
+			"aws cloudtrail lookup-events --start-time '<revocation time>' --region '<region>'"),
+	}}}}
+	var b bytes.Buffer
+	if err := WriteRunbook(&b, withPlaceholders); err != nil {
+		t.Fatal(err)
+	}
+	want := "Replace these placeholders in the commands before you run them: `<new value>`, `<region>`, `<id of ci>`, `<revocation time>`.\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("runbook does not list the placeholders as %q:\n%s", want, b.String())
+	}
+	if !strings.Contains(b.String(), "`<revocation time>` is the time you carried out the item, in RFC 3339") {
+		t.Errorf("runbook does not say what <revocation time> stands for:\n%s", b.String())
+	}
+
+	none := &query.Plan{Query: "secret x", Steps: []*query.Step{{Number: 1, Title: "Revoke", Items: []*query.Item{
+		item("gh secret set NPM_TOKEN --repo o/a", ""),
+	}}}}
+	b.Reset()
+	if err := WriteRunbook(&b, none); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "placeholders") {
+		t.Errorf("runbook without placeholders mentions them:\n%s", b.String())
+	}
+}

@@ -522,7 +522,7 @@ func containItem(group []*Reached, res *Result) *Item {
 			// package of the graph.
 			cause = "the cause of its compromise is removed"
 		}
-		it.Action = fmt.Sprintf("Cancel running and queued runs of %s and disable the workflow until %s; download its job logs first",
+		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s; download its job logs first",
 			rt.Node.Label, cause)
 		if len(group) > 1 {
 			last := len(labels) - 1

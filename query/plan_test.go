@@ -574,3 +574,28 @@ func TestGHSecretCommandEndsOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanContainJobActionOrder(t *testing.T) {
+	// The command disables the workflow before it cancels the runs, so
+	// no new run starts in between. The action names the steps in the
+	// same order for one job as for several.
+	s := newG().
+		node(jobA, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		edge(jobA, graph.EdgeExecutes, bad).
+		store(t)
+	res := blast(t, s, bad, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Steps) == 0 || len(plan.Steps[0].Items) != 1 {
+		t.Fatalf("plan steps %+v, want one contain item", plan.Steps)
+	}
+	it := plan.Steps[0].Items[0]
+	if !strings.HasPrefix(it.Command, "gh workflow disable ") {
+		t.Errorf("command %q does not start by disabling the workflow", it.Command)
+	}
+	if want := "Disable the workflow that runs " + it.Node.Label + " and cancel its running and queued runs until "; !strings.HasPrefix(it.Action, want) {
+		t.Errorf("action %q, want it to start %q", it.Action, want)
+	}
+}

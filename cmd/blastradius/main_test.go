@@ -293,3 +293,20 @@ func TestStatsTableMatchesJSON(t *testing.T) {
 		t.Errorf("stats table rows (-json +table):\n%s", diff)
 	}
 }
+
+func TestStoreSchemeUnsupported(t *testing.T) {
+	// The driver rejects these schemes before it dials, so the test
+	// needs no server. A wrong flag value is a usage error.
+	for _, uri := range []string{"http://127.0.0.1:7474", "postgres://127.0.0.1:5432"} {
+		_, errs, code := run(t, "--store", uri, "stats")
+		if code != exitUsage {
+			t.Errorf("--store %s: exit %d, want %d", uri, code, exitUsage)
+		}
+		if !strings.Contains(errs, "invalid --store") {
+			t.Errorf("--store %s: stderr %q does not name the flag", uri, errs)
+		}
+		if !strings.Contains(errs, "bolt://HOST:7687") {
+			t.Errorf("--store %s: stderr %q does not give a valid form", uri, errs)
+		}
+	}
+}

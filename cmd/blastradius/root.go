@@ -145,7 +145,7 @@ func (o *options) openStore(ctx context.Context) (graph.Store, error) {
 		}
 		password = strings.TrimRight(string(data), "\r\n")
 	}
-	return neo4jstore.Open(ctx, neo4jstore.Config{
+	st, err := neo4jstore.Open(ctx, neo4jstore.Config{
 		URI:       o.store,
 		Username:  o.neo4jUser,
 		Password:  password,
@@ -153,6 +153,13 @@ func (o *options) openStore(ctx context.Context) (graph.Store, error) {
 		Namespace: o.neo4jNS,
 		Logger:    o.logger,
 	})
+	if errors.Is(err, neo4jstore.ErrInvalidURI) {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("invalid --store: %w: use bolt://HOST:7687 or neo4j://HOST:7687 (bolt+s:// or neo4j+s:// for TLS)", err)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // openExistingStore opens the store for a query and says how to create it

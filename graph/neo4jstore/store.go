@@ -110,6 +110,10 @@ type Store struct {
 
 var _ graph.Store = (*Store)(nil)
 
+// ErrInvalidURI marks an error from Open for a URI the driver cannot use,
+// such as one with an unsupported scheme. Open returns it before dialing.
+var ErrInvalidURI = errors.New("invalid Neo4j URI")
+
 // Open connects to the server, checks that it responds and creates the
 // constraints and the index the store relies on.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
@@ -135,6 +139,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		c.SocketKeepalive = true
 	})
 	if err != nil {
+		var usage *neo4j.UsageError
+		if errors.As(err, &usage) {
+			return nil, fmt.Errorf("open neo4j store at %s: %w: %w", where, ErrInvalidURI, err)
+		}
 		return nil, fmt.Errorf("open neo4j store at %s: %w", where, err)
 	}
 	s := &Store{drv: drv, db: cfg.Database, ns: cfg.Namespace, batch: cfg.BatchSize, log: cfg.Logger}
