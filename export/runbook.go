@@ -52,7 +52,11 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 			}
 			fmt.Fprintf(bw, "- [ ] %s\n", inline(it.Action))
 			if len(it.Also) > 0 {
-				fmt.Fprintf(bw, "- [ ] The same command also contains %s\n", codes(it.Also))
+				if it.Kind == "contain" {
+					fmt.Fprintf(bw, "- [ ] The same command also contains %s\n", codes(it.Also))
+				} else {
+					fmt.Fprintf(bw, "- [ ] The same holds for %s\n", codes(it.Also))
+				}
 			}
 			if it.Command != "" {
 				fmt.Fprintf(bw, "\n%s\n", fenced(it.Command))

@@ -30,8 +30,9 @@ type Step struct {
 // Item is one thing to contain or revoke.
 type Item struct {
 	Node graph.Node `json:"node"`
-	// Also lists the other runtimes that the item contains with the same
-	// command: the jobs of one workflow, after Node.
+	// Also lists the other nodes the item stands for, after Node: the jobs
+	// of one workflow that its command contains, or job-scoped tokens that
+	// expire the same way.
 	Also      []string `json:"also,omitempty"`
 	Kind      string   `json:"kind"` // contain, revoke, expire, rotate, undo, check
 	Action    string   `json:"action"`
@@ -178,9 +179,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		st := &Step{Title: "Contain the runtimes where the compromised code runs",
 			Why: "Until the compromised code is removed, every run can read the replacement credentials too. Keep job logs and artifacts as evidence before deleting anything."}
 		st.Items = append(st.Items, containItems(runtimes, res)...)
-		for _, t := range tokens {
-			st.Items = append(st.Items, tokenItem(t))
-		}
+		st.Items = append(st.Items, tokenItems(tokens)...)
 		plan.Steps = append(plan.Steps, st)
 	}
 
@@ -550,6 +549,25 @@ func containItem(group []*Reached, res *Result) *Item {
 		it.Action = "Stop the runtime from running the compromised code until it is rebuilt from a clean version"
 	}
 	return it
+}
+
+// tokenItems returns an item for each job-scoped token, except that tokens
+// whose items would read the same (GITHUB_TOKENs with the same permissions,
+// OIDC tokens) share the item of the first: nothing is done to them one by
+// one, since each dies with its job.
+func tokenItems(tokens []*Reached) []*Item {
+	var items []*Item
+	byAction := map[string]*Item{}
+	for _, t := range tokens {
+		it := tokenItem(t)
+		if first := byAction[it.Action]; first != nil {
+			first.Also = append(first.Also, t.Node.ID)
+			continue
+		}
+		byAction[it.Action] = it
+		items = append(items, it)
+	}
+	return items
 }
 
 func tokenItem(t *Reached) *Item {

@@ -599,3 +599,51 @@ func TestPlanContainJobActionOrder(t *testing.T) {
 		t.Errorf("action %q, want it to start %q", it.Action, want)
 	}
 }
+
+func TestPlanExpiresLikeTokensOnce(t *testing.T) {
+	// Both build jobs hold a GITHUB_TOKEN with contents:read, the deploy
+	// job one with contents:write: the two alike share an item.
+	const (
+		deploy   = "runtime:gha:o/a/deploy.yml#deploy"
+		tokA     = "secret:gha:token:o/a/ci.yml#build"
+		tokB     = "secret:gha:token:o/b/ci.yml#build"
+		tokWrite = "secret:gha:token:o/a/deploy.yml#deploy"
+	)
+	s := newG().
+		node(tokA, "type", "github-token", "permissions", "contents:read").
+		node(tokB, "type", "github-token", "permissions", "contents:read").
+		node(tokWrite, "type", "github-token", "permissions", "contents:write").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobB, graph.EdgeExecutes, bad).
+		edge(deploy, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, tokA).
+		edge(jobB, graph.EdgeExposes, tokB).
+		edge(deploy, graph.EdgeExposes, tokWrite).
+		store(t)
+	res := blast(t, s, bad, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{} // permissions -> tokens of the item
+	expires := 0
+	for _, it := range plan.Steps[0].Items {
+		if it.Kind != "expire" {
+			continue
+		}
+		expires++
+		ids := it.IDs()
+		sort.Strings(ids)
+		got[it.Node.Attr("permissions")] = ids
+	}
+	want := map[string][]string{
+		"contents:read":  {tokA, tokB},
+		"contents:write": {tokWrite},
+	}
+	if expires != 2 {
+		t.Errorf("%d expire items, want 2", expires)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("expire items by permissions (-want +got):\n%s", diff)
+	}
+}

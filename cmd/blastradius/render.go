@@ -335,7 +335,7 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 			fmt.Fprintln(w)
 			fmt.Fprintf(w, "%s%s\n", sub, oneLine(it.Action))
 			if len(it.Also) > 0 {
-				fmt.Fprintf(w, "%salso contains: %s\n", sub, oneLine(strings.Join(it.Also, ", ")))
+				fmt.Fprintf(w, "%s%s: %s\n", sub, alsoLabel(it.Kind), oneLine(strings.Join(it.Also, ", ")))
 			}
 			if it.Command != "" {
 				if md {
@@ -446,4 +446,13 @@ func levelTags(level, actions string) []string {
 		}
 	}
 	return tags
+}
+
+// alsoLabel names the list of other nodes a plan item stands for: the
+// runtimes its command also contains, or the tokens that expire with it.
+func alsoLabel(kind string) string {
+	if kind == "contain" {
+		return "also contains"
+	}
+	return "also"
 }

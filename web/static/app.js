@@ -409,7 +409,7 @@
           el("label", {}, box, " ", el("strong", {}, it.kind), " ", labelOf(it.node), flags.length ? " [" + flags.join("; ") + "]" : ""),
           el("div", {}, it.action),
           it.command ? el("code", {}, it.command) : null,
-          it.also.length ? el("div", { class: "meta", "data-also": it.also.join(" ") }, "also contains: " + it.also.map(nameOf).join(", ")) : null,
+          it.also.length ? el("div", { class: "meta", "data-also": it.also.join(" ") }, (it.kind === "contain" ? "also contains: " : "also: ") + it.also.map(nameOf).join(", ")) : null,
           it.yieldedBy.length ? el("div", { class: "meta" }, "after: " + it.yieldedBy.map(nameOf).join(", ")) : null,
           it.consumers.length ? el("div", { class: "meta" }, "replacement goes to: " + it.consumers.map(nameOf).join(", ")) : null,
           it.verify ? el("div", { class: "meta" }, "verify: ", el("code", {}, it.verify)) : null,
