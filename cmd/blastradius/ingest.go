@@ -221,7 +221,7 @@ func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
 	}
 	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\n", total.Ingested, total.Rejected, total.Records, total.Warnings)
 	tw.Flush()
-	fmt.Fprintf(w, "\nskipped: %d files%s\n", len(sum.Skipped), skippedBreakdown(sum.Skipped))
+	fmt.Fprintf(w, "\nskipped: %s%s\n", plural(int64(len(sum.Skipped)), "file"), skippedBreakdown(sum.Skipped))
 	if len(sum.Pruned) > 0 {
 		fmt.Fprintf(w, "retired: facts of %s gone from the input folders\n", plural(int64(len(sum.Pruned)), "file"))
 	}
