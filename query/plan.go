@@ -33,11 +33,16 @@ type Item struct {
 	// Also lists the other nodes the item stands for, after Node: the jobs
 	// of one workflow that its command contains, or job-scoped tokens that
 	// expire the same way.
-	Also      []string `json:"also,omitempty"`
-	Kind      string   `json:"kind"` // contain, revoke, expire, rotate, undo, check
-	Action    string   `json:"action"`
-	Command   string   `json:"command,omitempty"` // printed for the user, never run
+	Also    []string `json:"also,omitempty"`
+	Kind    string   `json:"kind"` // contain, revoke, expire, rotate, undo, check
+	Action  string   `json:"action"`
+	Command string   `json:"command,omitempty"` // printed for the user, never run
+	// Consumers lists where the replacement goes: the secrets that store
+	// the credential and the runtimes that are given it directly.
 	Consumers []string `json:"consumers,omitempty"`
+	// ReadBy lists the runtimes that read the credential through one of
+	// those secrets: they get the replacement from it.
+	ReadBy []string `json:"readBy,omitempty"`
 	// YieldedBy lists the credentials that can re-read or re-mint this
 	// one, which is why it comes after them.
 	YieldedBy []string `json:"yieldedBy,omitempty"`
@@ -170,7 +175,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		reach[c.Node.ID] = countReach(adj, c.Node.ID)
 	}
 
-	consumers, err := consumersOf(ctx, r, creds)
+	consumers, readBy, err := consumersOf(ctx, r, creds)
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +200,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		for _, id := range lv {
 			x := res.index[id]
 			it := credentialItem(x, res, consumers[id], yields[id], reach[id])
+			it.ReadBy = readBy[id]
 			if x.Node.Attr("minted") == "true" && x.Node.Attr("type") == "access-key" {
 				if err := namedMintedKeys(ctx, r, res, it); err != nil {
 					return nil, err
@@ -432,32 +438,44 @@ func sortItems(items []*Item) {
 	})
 }
 
-// consumersOf lists, for each credential, the secrets that store it and
-// the runtimes that read those secrets or the credential itself: the
-// places that need the replacement. It reads the whole graph, not only
-// the blast radius, so unaffected consumers are listed too.
-func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (map[string][]string, error) {
-	out := map[string][]string{}
+// consumersOf lists, for each credential, where its replacement goes: the
+// secrets that store it and the runtimes given it directly. It also lists
+// the runtimes that read it through one of those secrets.
+func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (consumers, readBy map[string][]string, err error) {
+	consumers, readBy = map[string][]string{}, map[string][]string{}
 	for _, c := range creds {
-		ids := []string{c.Node.ID}
-		holders, err := r.Expand(ctx, ids, graph.In, graph.EdgeHolds)
+		id := c.Node.ID
+		holders, err := r.Expand(ctx, []string{id}, graph.In, graph.EdgeHolds)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		held := []string{}
 		for _, h := range holders {
-			ids = append(ids, h.From)
-			out[c.Node.ID] = append(out[c.Node.ID], h.From)
+			held = append(held, h.From)
+			consumers[id] = append(consumers[id], h.From)
 		}
-		readers, err := r.Expand(ctx, ids, graph.In, graph.EdgeExposes)
+		direct, err := r.Expand(ctx, []string{id}, graph.In, graph.EdgeExposes)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		for _, e := range readers {
-			out[c.Node.ID] = append(out[c.Node.ID], e.From)
+		for _, e := range direct {
+			consumers[id] = append(consumers[id], e.From)
 		}
-		out[c.Node.ID] = uniqueSorted(out[c.Node.ID])
+		if len(held) > 0 {
+			through, err := r.Expand(ctx, held, graph.In, graph.EdgeExposes)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, e := range through {
+				readBy[id] = append(readBy[id], e.From)
+			}
+		}
+		consumers[id] = uniqueSorted(consumers[id])
+		// A runtime given the credential directly is listed once, where
+		// the replacement goes.
+		readBy[id] = slices.DeleteFunc(uniqueSorted(readBy[id]), func(x string) bool { return slices.Contains(consumers[id], x) })
 	}
-	return out, nil
+	return consumers, readBy, nil
 }
 
 func uniqueSorted(list []string) []string {

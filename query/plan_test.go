@@ -647,3 +647,40 @@ func TestPlanExpiresLikeTokensOnce(t *testing.T) {
 		t.Errorf("expire items by permissions (-want +got):\n%s", diff)
 	}
 }
+
+func TestPlanReplacementGoesToStoresAndDirectReaders(t *testing.T) {
+	// Job a reads the key from the repository secret that holds it; job b
+	// is given the key itself. The replacement goes into the secret and
+	// into job b's configuration; job a picks it up from the secret.
+	keyU := "secret:aws:access-key:" + user + "/k"
+	s := newG().
+		node(keyU, "type", "access-key").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, keyA).
+		edge(keyA, graph.EdgeHolds, keyU).
+		edge(jobB, graph.EdgeExposes, keyU).
+		edge(keyU, graph.EdgeAuthenticatesAs, user).
+		store(t)
+	res := blast(t, s, bad, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var item *Item
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID == keyU {
+				item = it
+			}
+		}
+	}
+	if item == nil {
+		t.Fatalf("no plan item for %s", keyU)
+	}
+	if diff := cmp.Diff([]string{jobB, keyA}, item.Consumers); diff != "" {
+		t.Errorf("consumers (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{jobA}, item.ReadBy); diff != "" {
+		t.Errorf("read by (-want +got):\n%s", diff)
+	}
+}

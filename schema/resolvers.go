@@ -426,6 +426,7 @@ type planItem struct {
 	Action    string
 	Command   *string
 	Consumers []graphql.ID
+	ReadBy    []graphql.ID
 	YieldedBy []graphql.ID
 	Yields    []graphql.ID
 	Reach     int32
@@ -482,7 +483,7 @@ func (r *resolver) viewPlan(p *query.Plan) *revocationPlan {
 		sv := &planStep{Number: clamp(int64(s.Number)), Title: s.Title, Why: s.Why, Items: []*planItem{}}
 		for _, it := range s.Items {
 			sv.Items = append(sv.Items, &planItem{Node: r.node(it.Node), Kind: it.Kind, Action: it.Action,
-				Command: optString(it.Command), Also: ids(it.Also), Consumers: ids(it.Consumers), YieldedBy: ids(it.YieldedBy),
+				Command: optString(it.Command), Also: ids(it.Also), Consumers: ids(it.Consumers), ReadBy: ids(it.ReadBy), YieldedBy: ids(it.YieldedBy),
 				Yields: ids(it.Yields), Reach: clamp(int64(it.Reach)), InUse: it.InUse, Strangers: it.Strangers,
 				LongLived: it.LongLived, Verify: optString(it.Verify)})
 		}

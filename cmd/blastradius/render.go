@@ -266,6 +266,7 @@ type itemView struct {
 	Action    string   `json:"action"`
 	Command   string   `json:"command,omitempty"`
 	Consumers []string `json:"consumers,omitempty"`
+	ReadBy    []string `json:"readBy,omitempty"`
 	YieldedBy []string `json:"yieldedBy,omitempty"`
 	Yields    []string `json:"yields,omitempty"`
 	Reach     int      `json:"reach"`
@@ -281,7 +282,7 @@ func viewPlan(p *query.Plan) planView {
 		sv := stepView{Number: s.Number, Title: s.Title, Why: s.Why}
 		for _, it := range s.Items {
 			sv.Items = append(sv.Items, itemView{Node: viewNode(it.Node), Also: it.Also, Kind: it.Kind, Action: it.Action, Command: it.Command,
-				Consumers: it.Consumers, YieldedBy: it.YieldedBy, Yields: it.Yields, Reach: it.Reach, InUse: it.InUse,
+				Consumers: it.Consumers, ReadBy: it.ReadBy, YieldedBy: it.YieldedBy, Yields: it.Yields, Reach: it.Reach, InUse: it.InUse,
 				Strangers: it.Strangers, LongLived: it.LongLived, Verify: it.Verify})
 		}
 		v.Steps = append(v.Steps, sv)
@@ -349,6 +350,9 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 			}
 			if len(it.Consumers) > 0 {
 				fmt.Fprintf(w, "%sreplacement goes to: %s\n", sub, oneLine(strings.Join(it.Consumers, ", ")))
+			}
+			if len(it.ReadBy) > 0 {
+				fmt.Fprintf(w, "%sread through those by: %s\n", sub, oneLine(strings.Join(it.ReadBy, ", ")))
 			}
 			if it.Verify != "" {
 				if md {

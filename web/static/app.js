@@ -46,7 +46,7 @@
       number title why
       items {
         node { id kind label }
-        kind action command also consumers yieldedBy inUse strangers longLived verify
+        kind action command also consumers readBy yieldedBy inUse strangers longLived verify
       }
     }
   }
@@ -412,6 +412,7 @@
           it.also.length ? el("div", { class: "meta", "data-also": it.also.join(" ") }, (it.kind === "contain" ? "also contains: " : "also: ") + it.also.map(nameOf).join(", ")) : null,
           it.yieldedBy.length ? el("div", { class: "meta" }, "after: " + it.yieldedBy.map(nameOf).join(", ")) : null,
           it.consumers.length ? el("div", { class: "meta" }, "replacement goes to: " + it.consumers.map(nameOf).join(", ")) : null,
+          it.readBy.length ? el("div", { class: "meta" }, "read through those by: " + it.readBy.map(nameOf).join(", ")) : null,
           it.verify ? el("div", { class: "meta" }, "verify: ", el("code", {}, it.verify)) : null,
         ].filter(Boolean));
         ul.append(li);
