@@ -95,9 +95,13 @@ type revokedView struct {
 // useView is the evidence of one caller acting on one target after the
 // revocation time.
 type useView struct {
-	Revoked    string           `json:"revoked"`
-	Key        string           `json:"key,omitempty"`
-	From       string           `json:"from"`
+	Revoked string `json:"revoked"`
+	Key     string `json:"key,omitempty"`
+	From    string `json:"from"`
+	// AlsoFrom lists other callers whose edges to To rest on the same log
+	// records: one caller as the log names it and as the linker attributes
+	// it (an OIDC subject and the job that requested the token).
+	AlsoFrom   []string         `json:"alsoFrom,omitempty"`
 	To         string           `json:"to"`
 	Obtained   bool             `json:"obtained,omitempty"` // the revoked identity was the target
 	Confidence graph.Confidence `json:"confidence"`
@@ -222,9 +226,11 @@ func verify(ctx context.Context, r graph.Reader, refs []string, at time.Time) (*
 		}
 	}
 
-	rep.Continued = len(rep.Uses) > 0
 	sortUses(rep.Uses)
 	sortUses(rep.Attempts)
+	rep.Uses = mergeSameCalls(rep.Uses)
+	rep.Attempts = mergeSameCalls(rep.Attempts)
+	rep.Continued = len(rep.Uses) > 0
 	return rep, nil
 }
 
@@ -354,6 +360,26 @@ func allowedAfter(ev *graph.Evidence, at time.Time) bool {
 	return ev.LastAllowed.After(at)
 }
 
+// mergeSameCalls folds each use into the first earlier use of the same
+// revoked node and target that rests on the same log records and calls:
+// the same calls, reached from two callers. The folded caller goes to
+// AlsoFrom.
+func mergeSameCalls(us []useView) []useView {
+	out := us[:0]
+	for _, u := range us {
+		i := slices.IndexFunc(out, func(v useView) bool {
+			return len(u.Records) > 0 && v.Revoked == u.Revoked && v.To == u.To && v.Calls == u.Calls &&
+				v.First.Equal(u.First) && v.Last.Equal(u.Last) && slices.Equal(v.Records, u.Records)
+		})
+		if i < 0 {
+			out = append(out, u)
+			continue
+		}
+		out[i].AlsoFrom = append(out[i].AlsoFrom, u.From)
+	}
+	return out
+}
+
 func sortUses(us []useView) {
 	sort.SliceStable(us, func(i, j int) bool {
 		a, b := us[i], us[j]
@@ -413,7 +439,11 @@ func renderUses(w io.Writer, md bool, title string, us []useView, after time.Tim
 		if u.Obtained {
 			verb = "acted on revoked"
 		}
-		head := fmt.Sprintf("%s %s %s", u.From, verb, u.To)
+		from := u.From
+		if len(u.AlsoFrom) > 0 {
+			from += " (also logged as " + strings.Join(u.AlsoFrom, ", ") + ")"
+		}
+		head := fmt.Sprintf("%s %s %s", from, verb, u.To)
 		calls := fmt.Sprintf("%d made, %d denied, %s .. %s", u.Calls, u.Denied, u.First.Format(time.RFC3339), u.Last.Format(time.RFC3339))
 		if u.First.Before(after) {
 			// Calls, actions and records are counted per edge over every

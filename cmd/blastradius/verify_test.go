@@ -393,3 +393,39 @@ func TestVerifyMarksEarlierCalls(t *testing.T) {
 		t.Errorf("calls all after the revocation are marked as earlier ones:\n%s", out)
 	}
 }
+
+// TestVerifyFoldsOneCallSeenTwice checks that the example's single
+// AssumeRoleWithWebIdentity record (line 3 of its CloudTrail file), which
+// the graph holds both as the OIDC subject the log names and as the job
+// the linker attributes it to, is one use of web-deploy, not two.
+func TestVerifyFoldsOneCallSeenTwice(t *testing.T) {
+	db := exampleDB(t)
+	out, errs, code := run(t, "--db", db, "verify", "--revoked", "web-deploy", "--after", "2026-11-01T00:00:00Z", "--format", "json")
+	if code != exitContinued {
+		t.Fatalf("exit %d, want %d: %s", code, exitContinued, errs)
+	}
+	var rep verifyReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	const (
+		job     = "oidc:gha:example-org/web-app/.github/workflows/deploy.yml#deploy"
+		subject = "oidc:sub:token.actions.githubusercontent.com:repo:example-org/web-app:ref:refs/heads/main"
+	)
+	var assumed []useView
+	for _, u := range rep.Uses {
+		if u.Obtained {
+			assumed = append(assumed, u)
+		}
+	}
+	if len(assumed) != 1 {
+		t.Fatalf("%d uses that assume web-deploy, want 1: %+v", len(assumed), assumed)
+	}
+	u := assumed[0]
+	if u.From != job || !slices.Equal(u.AlsoFrom, []string{subject}) {
+		t.Errorf("use from %s, also %v, want from %s, also %s", u.From, u.AlsoFrom, job, subject)
+	}
+	if u.Calls != 1 || len(u.Records) != 1 || !strings.HasSuffix(u.Records[0], ".json:3") {
+		t.Errorf("use of %d calls, records %v, want 1 call at line 3", u.Calls, u.Records)
+	}
+}
