@@ -125,6 +125,13 @@ func codes(list []string) string {
 // carriage return becomes a space because Markdown reads it as a line end.
 func fenced(s string) string {
 	s = strings.ReplaceAll(s, "\r", " ")
+	fence := strings.Repeat("`", max(3, LongestBacktickRun(s)+1))
+	return fence + "sh\n" + s + "\n" + fence
+}
+
+// LongestBacktickRun returns the length of the longest run of backticks in
+// s: Markdown code delimited by a longer run holds s unchanged.
+func LongestBacktickRun(s string) int {
 	longest, run := 0, 0
 	for _, c := range s {
 		if c == '`' {
@@ -134,6 +141,5 @@ func fenced(s string) string {
 			run = 0
 		}
 	}
-	fence := strings.Repeat("`", max(3, longest+1))
-	return fence + "sh\n" + s + "\n" + fence
+	return longest
 }

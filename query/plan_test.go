@@ -32,6 +32,21 @@ func planSteps(t *testing.T, s graph.Store, start string) [][]string {
 	return out
 }
 
+// planItem returns the plan's item for a node, failing the test when the
+// plan has none.
+func planItem(t *testing.T, plan *Plan, id string) *Item {
+	t.Helper()
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID == id {
+				return it
+			}
+		}
+	}
+	t.Fatalf("no plan item for %s: %+v", id, plan.Steps)
+	return nil
+}
+
 func TestPlanOrder(t *testing.T) {
 	keyU := "secret:aws:access-key:" + user + "/k"
 	vault := "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db"
@@ -215,17 +230,7 @@ func TestPlanRoleCredentialsNameRole(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var item *Item
-	for _, st := range plan.Steps {
-		for _, it := range st.Items {
-			if it.Node.ID == creds {
-				item = it
-			}
-		}
-	}
-	if item == nil {
-		t.Fatalf("no plan item for the function's role credentials: %+v", plan.Steps)
-	}
+	item := planItem(t, plan, creds)
 
 	// The command runs in a real shell, with a stand-in aws function that
 	// prints the policy document it receives.
@@ -359,17 +364,7 @@ func TestPlanNamesMintedKeysFromLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var it *Item
-	for _, st := range plan.Steps {
-		for _, x := range st.Items {
-			if x.Node.ID == minted {
-				it = x
-			}
-		}
-	}
-	if it == nil {
-		t.Fatalf("no item for %s", minted)
-	}
+	it := planItem(t, plan, minted)
 	if want := "aws iam delete-access-key --user-name victim --access-key-id AKIAEXAMPLEVICTIM002"; it.Command != want {
 		t.Errorf("command = %q, want %q (the key created before the compromise left out)", it.Command, want)
 	}
@@ -422,18 +417,8 @@ func TestPlanLogLookupsUseCompromiseTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items := map[string]*Item{}
-	for _, st := range plan.Steps {
-		for _, it := range st.Items {
-			items[it.Node.ID] = it
-		}
-	}
-
 	// IAM is a global service whose events CloudTrail keeps in us-east-1.
-	undo := items[admin]
-	if undo == nil {
-		t.Fatalf("no plan item for %s", admin)
-	}
+	undo := planItem(t, plan, admin)
 	want := "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=iam.amazonaws.com --start-time 2026-11-03T00:00:00Z --region us-east-1"
 	if undo.Command != want {
 		t.Errorf("undo command %q, want %q", undo.Command, want)
@@ -441,10 +426,7 @@ func TestPlanLogLookupsUseCompromiseTime(t *testing.T) {
 
 	// A console password is checked by the user's own events, not by
 	// every sign-in of the account.
-	pw := items[password]
-	if pw == nil {
-		t.Fatalf("no plan item for %s", password)
-	}
+	pw := planItem(t, plan, password)
 	if !strings.Contains(pw.Verify, "AttributeKey=Username,AttributeValue=ci ") {
 		t.Errorf("verify %q, want a lookup of user ci's events", pw.Verify)
 	}
@@ -666,17 +648,7 @@ func TestPlanReplacementGoesToStoresAndDirectReaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var item *Item
-	for _, st := range plan.Steps {
-		for _, it := range st.Items {
-			if it.Node.ID == keyU {
-				item = it
-			}
-		}
-	}
-	if item == nil {
-		t.Fatalf("no plan item for %s", keyU)
-	}
+	item := planItem(t, plan, keyU)
 	if diff := cmp.Diff([]string{jobB, keyA}, item.Consumers); diff != "" {
 		t.Errorf("consumers (-want +got):\n%s", diff)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/blastradius-dev/blastradius/export"
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
 	"github.com/blastradius-dev/blastradius/query"
@@ -385,15 +386,7 @@ func oneLine(s string) string {
 // delimiter is one backtick longer than the longest run of backticks in
 // the command, so no backtick in a name can end the code early.
 func markdownCode(s, indent string) string {
-	longest, run := 0, 0
-	for _, c := range s {
-		if c == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
+	longest := export.LongestBacktickRun(s)
 	if !strings.ContainsAny(s, "\r\n") {
 		ticks := strings.Repeat("`", longest+1)
 		if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
