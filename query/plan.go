@@ -725,7 +725,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		name := iamName(n.ID)
 		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
-		it.Verify = trailLookup("ResourceName", n.ID, "<revocation time>", true)
+		it.Verify = roleUseLookup(n.ID, name, "<revocation time>")
 		return it
 	}
 	switch n.Attr("type") {
@@ -786,7 +786,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		name := iamName(role)
 		it.Action = fmt.Sprintf("Revoke every active session of role %s, which this runtime hands out, after the runtime is contained: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
-		it.Verify = trailLookup("ResourceName", role, "<revocation time>", true)
+		it.Verify = roleUseLookup(role, name, "<revocation time>")
 	default:
 		it.Action = "Rotate the credential at the service that issued it"
 	}
@@ -898,6 +898,20 @@ func trailLookup(attr, value, start string, everyRegion bool) string {
 		return cmd + " --region us-east-1"
 	}
 	return `for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do ` + cmd + ` --region "$region"; done`
+}
+
+// roleUseLookup returns the command that lists, in each enabled region, the
+// events since start that name a role as their resource (its AssumeRole
+// calls), then those made with its sessions, whose caller is
+// arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION. A session issued before
+// the revocation keeps calling until it expires, and the revocation's deny
+// policy makes those calls fail: CloudTrail records them as denied.
+func roleUseLookup(role, name, start string) string {
+	byRole := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+shorthandValue(role), "--start-time", start)
+	bySession := shellCommand("aws", "cloudtrail", "lookup-events", "--start-time", start,
+		"--query", "Events[?contains(CloudTrailEvent, ':assumed-role/"+name+"/')]")
+	return `for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do ` +
+		byRole + ` --region "$region"; ` + bySession + ` --region "$region"; done`
 }
 
 // shorthandValue returns value as a value of the AWS CLI's shorthand

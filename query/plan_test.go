@@ -261,9 +261,14 @@ func TestPlanRoleCredentialsNameRole(t *testing.T) {
 
 	// Calls through the role's sessions are logged in the region called, so
 	// the verify command looks in each region the account has enabled.
-	calls := runShell(t, `aws() { if [ "$1" = ec2 ]; then echo "us-east-1 eu-west-1"; else echo "$@"; fi; }; `+item.Verify)
-	lookup := "cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=" + fnRole + " --start-time <revocation time> --region "
-	want := lookup + "us-east-1\n" + lookup + "eu-west-1\n"
+	// The stand-in prints each call's arguments separated by '|'.
+	calls := runShell(t, `aws() { if [ "$1" = ec2 ]; then echo "us-east-1 eu-west-1"; else printf '%s|' "$@"; echo; fi; }; `+item.Verify)
+	byRole := "cloudtrail|lookup-events|--lookup-attributes|AttributeKey=ResourceName,AttributeValue=" + fnRole + "|--start-time|<revocation time>|--region|"
+	// Calls made with a session issued before the revocation name the
+	// session's caller, arn:aws:sts::111122223333:assumed-role/resize/NAME,
+	// and not the role as a resource.
+	bySession := "cloudtrail|lookup-events|--start-time|<revocation time>|--query|Events[?contains(CloudTrailEvent, ':assumed-role/resize/')]|--region|"
+	want := byRole + "us-east-1|\n" + bySession + "us-east-1|\n" + byRole + "eu-west-1|\n" + bySession + "eu-west-1|\n"
 	if calls != want {
 		t.Errorf("verify ran %q, want %q", calls, want)
 	}
