@@ -745,7 +745,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Action = fmt.Sprintf("Delete any access key of %s created since the compromise; the attacker can mint them", user)
 			it.Command = shellCommand("aws", "iam", "list-access-keys", "--user-name", user)
 		} else {
-			it.Action = fmt.Sprintf("Deactivate the access key of user %s, create a replacement, store it only in the consumers listed, then delete the old key", user)
+			it.Action = fmt.Sprintf("Deactivate the access key of user %s, create a replacement, store it only where the replacement goes (listed), then delete the old key", user)
 			it.Command = shellCommand("aws", "iam", "update-access-key", "--user-name", user, "--access-key-id", keyID, "--status", "Inactive")
 		}
 		it.Verify = trailLookup("AccessKeyId", keyID, "<revocation time>", true)
