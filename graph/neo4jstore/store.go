@@ -170,7 +170,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	defer cancel()
 	if err := drv.VerifyConnectivity(vctx); err != nil {
 		drv.Close(context.Background())
-		return nil, fmt.Errorf("connect to neo4j at %s: %w", where, err)
+		return nil, fmt.Errorf("connect to neo4j at %s: %w: check that a Neo4j server runs there and accepts the given user and password", where, err)
 	}
 	if err := s.createSchema(vctx); err != nil {
 		drv.Close(context.Background())
