@@ -234,6 +234,40 @@ func verify(ctx context.Context, r graph.Reader, refs []string, at time.Time) (*
 	return rep, nil
 }
 
+// onlyKeyOf returns the one access key id that the logged calls of the
+// identity a key authenticates as show, or "" when they show none or
+// several.
+func onlyKeyOf(ctx context.Context, r graph.Reader, edges []graph.Edge, key string) (string, error) {
+	var ids []string
+	for _, e := range edges {
+		if e.From == key && e.Kind == graph.EdgeAuthenticatesAs {
+			ids = append(ids, e.To)
+		}
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	calls, err := r.Expand(ctx, ids, graph.Out, graph.EdgeObserved)
+	if err != nil {
+		return "", err
+	}
+	seen := map[string]bool{}
+	for _, e := range calls {
+		if e.Evidence != nil {
+			for _, k := range e.Evidence.Keys {
+				seen[k] = true
+			}
+		}
+	}
+	if len(seen) != 1 {
+		return "", nil
+	}
+	for k := range seen {
+		return k, nil
+	}
+	return "", nil
+}
+
 // looksLikeKeyID reports whether a reference can be a credential id that
 // logs name: an AWS access key id, a numeric token id, or a token hash.
 func looksLikeKeyID(s string) bool {
@@ -270,6 +304,16 @@ func scopesOf(ctx context.Context, r graph.Reader, n graph.Node) ([]scope, error
 		keys := map[string]string{}
 		for _, s := range frontier {
 			keys[s.ID] = s.Attr("key_id")
+			if keys[s.ID] == "" && s.Attr("type") == "access-key" {
+				// A key declared without its id (Terraform's
+				// aws_iam_access_key) stands for the one key id its
+				// user's calls show, as in the plan's revoke command.
+				id, err := onlyKeyOf(ctx, r, edges, s.ID)
+				if err != nil {
+					return nil, err
+				}
+				keys[s.ID] = id
+			}
 		}
 		var held []string
 		for _, e := range edges {

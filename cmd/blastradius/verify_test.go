@@ -429,3 +429,29 @@ func TestVerifyFoldsOneCallSeenTwice(t *testing.T) {
 		t.Errorf("use of %d calls, records %v, want 1 call at line 3", u.Calls, u.Records)
 	}
 }
+
+// TestVerifyDeclaredKeyTakesItsLoggedID checks that revoking the example's
+// ci-deployer key by its Terraform node, which has no key id, reads the
+// calls of the one key id the user's logged calls show
+// (AKIAEXAMPLECIDEPLOY9), as revoking that id does, instead of every call
+// of the user as a possible use.
+func TestVerifyDeclaredKeyTakesItsLoggedID(t *testing.T) {
+	db := exampleDB(t)
+	for _, ref := range []string{"secret:aws:access-key:arn:aws:iam::111122223333:user/ci-deployer/ci", "AKIAEXAMPLECIDEPLOY9"} {
+		out, errs, code := run(t, "--db", db, "verify", "--revoked", ref, "--after", "2026-11-03T00:00:00Z", "--format", "json")
+		if code != exitContinued {
+			t.Fatalf("%s: exit %d, want %d: %s", ref, code, exitContinued, errs)
+		}
+		var rep verifyReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Uses) != 1 {
+			t.Fatalf("%s: %d uses, want 1: %+v", ref, len(rep.Uses), rep.Uses)
+		}
+		u := rep.Uses[0]
+		if u.Key != "AKIAEXAMPLECIDEPLOY9" || u.Confidence != graph.Certain {
+			t.Errorf("%s: use with key %q, confidence %s (%s), want AKIAEXAMPLECIDEPLOY9, certain", ref, u.Key, u.Confidence, u.Reason)
+		}
+	}
+}
