@@ -179,8 +179,14 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 		tags = append(tags, levelTags(r.Path[n-1].Level, r.Path[n-1].Actions)...)
 	}
 	if r.Evidence != nil {
-		tags = append(tags, fmt.Sprintf("used %s %s..%s", plural(r.Evidence.Count, "time"),
-			r.Evidence.First.Format(time.RFC3339), r.Evidence.Last.Format(time.RFC3339)))
+		used := fmt.Sprintf("used %s %s..%s", plural(r.Evidence.Count, "time"),
+			r.Evidence.First.Format(time.RFC3339), r.Evidence.Last.Format(time.RFC3339))
+		if r.Node.Kind != graph.NodeSecret {
+			// A credential names itself; a resource or identity names
+			// the access keys whose calls the logs show.
+			used += keysSuffix(r.Evidence.Keys)
+		}
+		tags = append(tags, used)
 	}
 	if r.UsedAfter {
 		tags = append(tags, "USED AFTER COMPROMISE")
@@ -453,3 +459,18 @@ func alsoLabel(kind string) string {
 	}
 	return "also"
 }
+
+// keysSuffix names the access key ids behind logged calls: " with key K",
+// or the first three keys and how many more.
+func keysSuffix(keys []string) string {
+	switch {
+	case len(keys) == 0:
+		return ""
+	case len(keys) == 1:
+		return " with key " + keys[0]
+	case len(keys) <= 3:
+		return " with keys " + strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf(" with keys %s and %d more", strings.Join(keys[:3], ", "), len(keys)-3)
+}
+

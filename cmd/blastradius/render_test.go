@@ -207,3 +207,41 @@ func TestPlanNamesCannotAddLines(t *testing.T) {
 		}
 	}
 }
+
+func TestKeysSuffix(t *testing.T) {
+	tests := []struct {
+		keys []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"AKIA1"}, " with key AKIA1"},
+		{[]string{"AKIA1", "AKIA2", "ASIA3"}, " with keys AKIA1, AKIA2, ASIA3"},
+		{[]string{"A1", "A2", "A3", "A4", "A5"}, " with keys A1, A2, A3 and 2 more"},
+	}
+	for _, tt := range tests {
+		if got := keysSuffix(tt.keys); got != tt.want {
+			t.Errorf("keysSuffix(%v) = %q, want %q", tt.keys, got, tt.want)
+		}
+	}
+}
+
+// TestQueryNamesKeyOfLoggedCalls checks that the example's asset bucket,
+// which the logs show written with ci-deployer's key AKIAEXAMPLECIDEPLOY9
+// (the accessKeyId of its two records), names that key.
+func TestQueryNamesKeyOfLoggedCalls(t *testing.T) {
+	db := exampleDB(t)
+	out, errs, code := run(t, "--db", db, "query", "--package", examplePkg, "--since", exampleTime)
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "arn:aws:s3:::example-org-web-assets") && i+1 < len(lines) {
+			if !strings.Contains(lines[i+1], "with key AKIAEXAMPLECIDEPLOY9") {
+				t.Errorf("asset bucket tags %q do not name key AKIAEXAMPLECIDEPLOY9", lines[i+1])
+			}
+			return
+		}
+	}
+	t.Fatalf("no asset bucket in the query output:\n%s", out)
+}
