@@ -449,9 +449,9 @@ func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (consume
 		if err != nil {
 			return nil, nil, err
 		}
-		held := []string{}
+		stores := []string{}
 		for _, h := range holders {
-			held = append(held, h.From)
+			stores = append(stores, h.From)
 			consumers[id] = append(consumers[id], h.From)
 		}
 		direct, err := r.Expand(ctx, []string{id}, graph.In, graph.EdgeExposes)
@@ -461,8 +461,8 @@ func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (consume
 		for _, e := range direct {
 			consumers[id] = append(consumers[id], e.From)
 		}
-		if len(held) > 0 {
-			through, err := r.Expand(ctx, held, graph.In, graph.EdgeExposes)
+		if len(stores) > 0 {
+			through, err := r.Expand(ctx, stores, graph.In, graph.EdgeExposes)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -569,10 +569,9 @@ func containItem(group []*Reached, res *Result) *Item {
 	return it
 }
 
-// tokenItems returns an item for each job-scoped token, except that tokens
-// whose items would read the same (GITHUB_TOKENs with the same permissions,
-// OIDC tokens) share the item of the first: nothing is done to them one by
-// one, since each dies with its job.
+// tokenItems returns an item for each job-scoped token. Tokens whose items
+// would read the same, such as GITHUB_TOKENs with the same permissions,
+// share the item of the first, because each dies with its job.
 func tokenItems(tokens []*Reached) []*Item {
 	var items []*Item
 	byAction := map[string]*Item{}
@@ -897,7 +896,17 @@ func trailLookup(attr, value, start string, everyRegion bool) string {
 	if !everyRegion {
 		return cmd + " --region us-east-1"
 	}
-	return `for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do ` + cmd + ` --region "$region"; done`
+	return inEveryRegion(cmd)
+}
+
+// inEveryRegion returns a shell loop that runs each command, with --region,
+// in every region the account has enabled.
+func inEveryRegion(cmds ...string) string {
+	loop := `for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do`
+	for _, c := range cmds {
+		loop += " " + c + ` --region "$region";`
+	}
+	return loop + " done"
 }
 
 // roleUseLookup returns the command that lists, in each enabled region, the
@@ -910,8 +919,7 @@ func roleUseLookup(role, name, start string) string {
 	byRole := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+shorthandValue(role), "--start-time", start)
 	bySession := shellCommand("aws", "cloudtrail", "lookup-events", "--start-time", start,
 		"--query", "Events[?contains(CloudTrailEvent, ':assumed-role/"+name+"/')]")
-	return `for region in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do ` +
-		byRole + ` --region "$region"; ` + bySession + ` --region "$region"; done`
+	return inEveryRegion(byRole, bySession)
 }
 
 // shorthandValue returns value as a value of the AWS CLI's shorthand

@@ -461,17 +461,19 @@ func TestPlanContainsWorkflowOnce(t *testing.T) {
 	if len(plan.Steps) == 0 {
 		t.Fatal("empty plan")
 	}
+
 	if n := len(plan.Steps[0].Items); n != 2 {
 		t.Errorf("%d contain items, want 2 (one per workflow)", n)
 	}
 	contained := map[string][]string{} // workflow -> runtimes its item covers
 	for _, it := range plan.Steps[0].Items {
 		wf := it.Node.Attr("workflow")
-		contained[wf] = append(contained[wf], append([]string{it.Node.ID}, it.Also...)...)
+		contained[wf] = append(contained[wf], it.IDs()...)
 		if !strings.HasPrefix(it.Command, "gh workflow disable "+wf+" ") {
 			t.Errorf("%s: command %q, want one that disables %s", it.Node.ID, it.Command, wf)
 		}
 	}
+
 	want := map[string][]string{
 		".github/workflows/ci.yml":      {jobA, test},
 		".github/workflows/release.yml": {release},
@@ -612,6 +614,7 @@ func TestPlanExpiresLikeTokensOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	got := map[string][]string{} // permissions -> tokens of the item
 	expires := 0
 	for _, it := range plan.Steps[0].Items {
@@ -623,6 +626,7 @@ func TestPlanExpiresLikeTokensOnce(t *testing.T) {
 		sort.Strings(ids)
 		got[it.Node.Attr("permissions")] = ids
 	}
+
 	want := map[string][]string{
 		"contents:read":  {tokA, tokB},
 		"contents:write": {tokWrite},

@@ -267,6 +267,7 @@ func TestStatsTableMatchesJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatal(err)
 	}
+
 	table, errs, code := run(t, "--db", db, "stats", "--hash", "--format", "table")
 	if code != exitOK {
 		t.Fatalf("stats --format table exit %d: %s", code, errs)
@@ -276,6 +277,7 @@ func TestStatsTableMatchesJSON(t *testing.T) {
 		f := strings.Fields(line)
 		rows[strings.Join(f[:len(f)-1], " ")] = f[len(f)-1]
 	}
+
 	want := map[string]string{
 		"nodes":        strconv.Itoa(st.Nodes),
 		"edges":        strconv.Itoa(st.Edges),

@@ -473,4 +473,3 @@ func keysSuffix(keys []string) string {
 	}
 	return fmt.Sprintf(" with keys %s and %d more", strings.Join(keys[:3], ", "), len(keys)-3)
 }
-

@@ -394,10 +394,10 @@ func TestVerifyMarksEarlierCalls(t *testing.T) {
 	}
 }
 
-// TestVerifyFoldsOneCallSeenTwice checks that the example's single
-// AssumeRoleWithWebIdentity record (line 3 of its CloudTrail file), which
-// the graph holds both as the OIDC subject the log names and as the job
-// the linker attributes it to, is one use of web-deploy, not two.
+// TestVerifyFoldsOneCallSeenTwice checks that one logged call is one use.
+// The example's single AssumeRoleWithWebIdentity record (line 3 of its
+// CloudTrail file) is on two edges: from the OIDC subject the log names,
+// and from the job the linker attributes it to.
 func TestVerifyFoldsOneCallSeenTwice(t *testing.T) {
 	db := exampleDB(t)
 	out, errs, code := run(t, "--db", db, "verify", "--revoked", "web-deploy", "--after", "2026-11-01T00:00:00Z", "--format", "json")
@@ -431,10 +431,9 @@ func TestVerifyFoldsOneCallSeenTwice(t *testing.T) {
 }
 
 // TestVerifyDeclaredKeyTakesItsLoggedID checks that revoking the example's
-// ci-deployer key by its Terraform node, which has no key id, reads the
-// calls of the one key id the user's logged calls show
-// (AKIAEXAMPLECIDEPLOY9), as revoking that id does, instead of every call
-// of the user as a possible use.
+// ci-deployer key by its Terraform node, which has no key id, gives the
+// same certain use as revoking AKIAEXAMPLECIDEPLOY9. That is the one key id
+// the user's logged calls show.
 func TestVerifyDeclaredKeyTakesItsLoggedID(t *testing.T) {
 	db := exampleDB(t)
 	for _, ref := range []string{"secret:aws:access-key:arn:aws:iam::111122223333:user/ci-deployer/ci", "AKIAEXAMPLECIDEPLOY9"} {

@@ -131,7 +131,7 @@ func (s *bySource[R]) add(src string, r R) {
 	*s.list = append(*s.list, r)
 }
 
-// take returns the records of a source and forgets them.
+// take returns the records of a source and removes them from the index.
 func (s *bySource[R]) take(src string) []R {
 	l := s.m[src]
 	if l == nil {

@@ -634,7 +634,7 @@ func TestDeriveRevivesDroppedNode(t *testing.T) {
 
 func TestTxMemoryErrorIsNotRetried(t *testing.T) {
 	// A write over the server's transaction memory fails the same way each
-	// time, so it is tried once, and its error says what to change.
+	// time, so it is tried once, and its error names the settings to raise.
 	serverErr := &neo4j.Neo4jError{Code: memoryPoolCode, Msg: "The allocation of an extra 2.0 MiB would use more than the limit 1.0 MiB."}
 	calls := 0
 	noRetry := func(err error, _ time.Duration) { t.Errorf("retry after %v", err) }

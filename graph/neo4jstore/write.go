@@ -95,7 +95,7 @@ const memoryPoolCode = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
 // txMemoryError reports a write that needs more transaction memory than the
 // server allows. It keeps the server's message but not its error, so that
-// neo4j.IsRetryable, which retryWrite asks, is false for it.
+// neo4j.IsRetryable, which retryWrite calls, is false for it.
 type txMemoryError struct{ msg string }
 
 func (e *txMemoryError) Error() string {
