@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"time"
 )
 
@@ -29,6 +30,81 @@ type Batch struct {
 	Replace []string
 	Nodes   []Node
 	Edges   []Edge
+	// Parts holds more facts, in pieces such as one per input file. A run
+	// over many files hands each parser's result over as it is instead of
+	// copying millions of facts into Nodes and Edges. The batch's facts
+	// are Nodes and Edges, then each part's, in order.
+	Parts []Facts
+}
+
+// Facts is one piece of a batch.
+type Facts struct {
+	Nodes []Node
+	Edges []Edge
+}
+
+// AllNodes yields every node fact of the batch, in order.
+func (b *Batch) AllNodes() iter.Seq[*Node] {
+	return func(yield func(*Node) bool) {
+		for i := range b.Nodes {
+			if !yield(&b.Nodes[i]) {
+				return
+			}
+		}
+		for _, p := range b.Parts {
+			for i := range p.Nodes {
+				if !yield(&p.Nodes[i]) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// AllEdges yields every edge fact of the batch, in order.
+func (b *Batch) AllEdges() iter.Seq[*Edge] {
+	return func(yield func(*Edge) bool) {
+		for i := range b.Edges {
+			if !yield(&b.Edges[i]) {
+				return
+			}
+		}
+		for _, p := range b.Parts {
+			for i := range p.Edges {
+				if !yield(&p.Edges[i]) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Len returns the number of node facts and of edge facts in the batch.
+func (b *Batch) Len() (nodes, edges int) {
+	nodes, edges = len(b.Nodes), len(b.Edges)
+	for _, p := range b.Parts {
+		nodes += len(p.Nodes)
+		edges += len(p.Edges)
+	}
+	return nodes, edges
+}
+
+// Flat returns every node fact and every edge fact of the batch in one
+// list each. Without parts it returns Nodes and Edges themselves.
+func (b *Batch) Flat() ([]Node, []Edge) {
+	if len(b.Parts) == 0 {
+		return b.Nodes, b.Edges
+	}
+	nn, ne := b.Len()
+	nodes := make([]Node, 0, nn)
+	edges := make([]Edge, 0, ne)
+	nodes = append(nodes, b.Nodes...)
+	edges = append(edges, b.Edges...)
+	for _, p := range b.Parts {
+		nodes = append(nodes, p.Nodes...)
+		edges = append(edges, p.Edges...)
+	}
+	return nodes, edges
 }
 
 // DerivedSource is the source name of facts the linker derives from the

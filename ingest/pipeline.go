@@ -284,14 +284,7 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	}
 
 	log.Debug("files parsed", "count", len(jobs))
-	b := &graph.Batch{Time: now().UTC().Truncate(time.Second)}
-	nNodes, nEdges := 0, 0
-	for _, j := range jobs {
-		nNodes += len(j.res.Nodes)
-		nEdges += len(j.res.Edges)
-	}
-	b.Nodes = make([]graph.Node, 0, nNodes)
-	b.Edges = make([]graph.Edge, 0, nEdges)
+	b := &graph.Batch{Time: now().UTC().Truncate(time.Second), Parts: make([]graph.Facts, 0, len(jobs))}
 	in = nil
 	for _, j := range jobs {
 		fs := sum.Formats[j.parser.Format()]
@@ -309,10 +302,8 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		fs.Warnings += len(j.res.Diags)
 		sum.Warnings = append(sum.Warnings, j.res.Diags...)
 		b.Replace = append(b.Replace, j.file.Path)
-		b.Nodes = append(b.Nodes, j.res.Nodes...)
-		b.Edges = append(b.Edges, j.res.Edges...)
-		// The batch holds the facts now: drop the job's copy so that the
-		// run holds each fact once.
+		b.Parts = append(b.Parts, graph.Facts{Nodes: j.res.Nodes, Edges: j.res.Edges})
+		// The batch holds the facts now: the job lets go of them.
 		j.res = Result{Records: j.res.Records}
 	}
 	SortDiagnostics(sum.Rejected)

@@ -42,13 +42,13 @@ func New() *Store {
 // Write applies a batch and its derived facts atomically. On error the
 // store keeps its previous content, in memory and on disk.
 func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFunc) error {
-	for _, n := range b.Nodes {
-		if err := graph.CheckNode(n); err != nil {
+	for n := range b.AllNodes() {
+		if err := graph.CheckNode(*n); err != nil {
 			return err
 		}
 	}
-	for _, e := range b.Edges {
-		if err := graph.CheckEdge(e); err != nil {
+	for e := range b.AllEdges() {
+		if err := graph.CheckEdge(*e); err != nil {
 			return err
 		}
 	}
@@ -62,16 +62,17 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	// Files repeat facts: in a generated organisation of 100k nodes, a
 	// node is asserted five times (a package by every lockfile that pins
 	// it) and an edge twice. The maps still grow past the hint.
-	ov := newOverlay(s.cur.Load(), now, len(b.Nodes)/4, len(b.Edges)/2)
+	nn, ne := b.Len()
+	ov := newOverlay(s.cur.Load(), now, nn/4, ne/2)
 	replace := append([]string(nil), b.Replace...)
 	// A batch lists each file's facts together, so appending a source
 	// only when it differs from the last keeps the list short.
-	for _, n := range b.Nodes {
+	for n := range b.AllNodes() {
 		if last := len(replace) - 1; last < 0 || replace[last] != n.Pos.File {
 			replace = append(replace, n.Pos.File)
 		}
 	}
-	for _, e := range b.Edges {
+	for e := range b.AllEdges() {
 		if last := len(replace) - 1; last < 0 || replace[last] != e.Pos.File {
 			replace = append(replace, e.Pos.File)
 		}
@@ -87,11 +88,11 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	ov.byKind = nil
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		for _, n := range b.Nodes {
+		for n := range b.AllNodes() {
 			ov.putNode(n.Pos.File, n)
 		}
 	})
-	for _, e := range b.Edges {
+	for e := range b.AllEdges() {
 		ov.putEdge(e.Pos.File, e)
 	}
 	wg.Wait()
@@ -104,11 +105,11 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		ov.phase = 2
 		ov.byKind = nil
 		ov.retire(graph.DerivedSource)
-		for _, n := range nodes {
-			ov.putNode(graph.DerivedSource, n)
+		for i := range nodes {
+			ov.putNode(graph.DerivedSource, &nodes[i])
 		}
-		for _, e := range edges {
-			ov.putEdge(graph.DerivedSource, e)
+		for i := range edges {
+			ov.putEdge(graph.DerivedSource, &edges[i])
 		}
 	}
 	if err := ctx.Err(); err != nil {

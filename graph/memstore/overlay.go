@@ -307,7 +307,7 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 
 // putNode adds a node fact. It touches no state that putEdge touches, so
 // the two may run at once; the caller clears byKind.
-func (ov *overlay) putNode(src string, n graph.Node) {
+func (ov *overlay) putNode(src string, n *graph.Node) {
 	rec := ov.node(n.ID)
 	rec.last = ov.now
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
@@ -331,7 +331,7 @@ func (ov *overlay) putNode(src string, n graph.Node) {
 	ov.nodesBy.add(src, rec)
 }
 
-func (ov *overlay) putEdge(src string, e graph.Edge) {
+func (ov *overlay) putEdge(src string, e *graph.Edge) {
 	rec := ov.edge(e.Key())
 	rec.last = ov.now
 	conf := e.Confidence

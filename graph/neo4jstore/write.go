@@ -115,7 +115,7 @@ func outOfTxMemory(err error) error {
 
 // checkBatch rejects what Neo4j cannot hold: a relationship needs a type.
 func checkBatch(b *graph.Batch) error {
-	for _, e := range b.Edges {
+	for e := range b.AllEdges() {
 		if e.Kind == "" {
 			return fmt.Errorf("invalid edge %s -> %s: missing kind", e.From, e.To)
 		}
@@ -161,11 +161,12 @@ func (w *writer) write(ctx context.Context, b *graph.Batch, derive graph.DeriveF
 		return w.sum, fmt.Errorf("lock namespace: %w", err)
 	}
 
-	batch := &factSet{replace: append([]string(nil), b.Replace...), nodes: b.Nodes, edges: b.Edges}
-	for _, n := range b.Nodes {
+	nodes, edges := b.Flat()
+	batch := &factSet{replace: append([]string(nil), b.Replace...), nodes: nodes, edges: edges}
+	for _, n := range nodes {
 		batch.replace = append(batch.replace, n.Pos.File)
 	}
-	for _, e := range b.Edges {
+	for _, e := range edges {
 		batch.replace = append(batch.replace, e.Pos.File)
 	}
 	if derive != nil {

@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("EdgeWithoutNodes", func(t *testing.T) { testEdgeWithoutNodes(t, newStore(t)) })
 	t.Run("KindFollowsFirstSource", func(t *testing.T) { testKindFollowsFirstSource(t, newStore(t)) })
 	t.Run("Stats", func(t *testing.T) { testStats(t, newStore(t)) })
+	t.Run("Parts", func(t *testing.T) { testParts(t, newStore(t)) })
 }
 
 var t0 = time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
@@ -500,5 +501,42 @@ func testDropThenDerive(t *testing.T, s graph.Store) {
 	es, _ := s.Expand(ctx, []string{"x"}, graph.Out)
 	if len(es) != 1 {
 		t.Errorf("edges of x = %v, want the derived edge", keys(es))
+	}
+}
+
+// testParts writes the sample's facts split between the batch's lists and
+// its parts, then a batch whose only part asserts one of ci.yml's facts
+// again: ci.yml's other facts go, lock.json's stay.
+func testParts(t *testing.T, s graph.Store) {
+	sample := sampleBatch(t0)
+	b := &graph.Batch{
+		Time:  t0,
+		Nodes: sample.Nodes[:1],
+		Parts: []graph.Facts{
+			{Nodes: sample.Nodes[1:2], Edges: sample.Edges[:1]},
+			{Nodes: sample.Nodes[2:], Edges: sample.Edges[1:]},
+		},
+	}
+	write(t, s, b, nil)
+	wantNodes := []string{"pkg:npm/bad@1.0.0", "runtime:gha:o/r/ci.yml#build", "secret:gha:o/r/KEY"}
+	if diff := cmp.Diff(wantNodes, allNodes(t, s)); diff != "" {
+		t.Errorf("nodes after the first write (-want +got):\n%s", diff)
+	}
+	wantEdges := []string{
+		"runtime:gha:o/r/ci.yml#build -EXECUTES-> pkg:npm/bad@1.0.0",
+		"runtime:gha:o/r/ci.yml#build -EXPOSES-> secret:gha:o/r/KEY",
+	}
+	if diff := cmp.Diff(wantEdges, allEdges(t, s)); diff != "" {
+		t.Errorf("edges after the first write (-want +got):\n%s", diff)
+	}
+
+	again := &graph.Batch{Time: t0.Add(time.Hour), Parts: []graph.Facts{{Nodes: sample.Nodes[1:2]}}}
+	write(t, s, again, nil)
+	wantNodes = []string{"pkg:npm/bad@1.0.0", "runtime:gha:o/r/ci.yml#build"}
+	if diff := cmp.Diff(wantNodes, allNodes(t, s)); diff != "" {
+		t.Errorf("nodes after ci.yml was written again (-want +got):\n%s", diff)
+	}
+	if got := allEdges(t, s); len(got) != 0 {
+		t.Errorf("edges after ci.yml was written again: %v, want none", got)
 	}
 }
