@@ -131,3 +131,9 @@ func CIAWSIdentityID(credential string) string { return "aws:identity-of:" + cre
 // RegistryScopeID returns the id of the images an account can push to a
 // registry host, for pushes whose image names the input does not show.
 func RegistryScopeID(host string) string { return "registry:" + host + "/*" }
+
+// TrustedPublisherID returns the id of the identity that a workflow's OIDC
+// token publishes to a package registry as, by trusted publishing.
+func TrustedPublisherID(host, repo, workflow string) string {
+	return "registry:" + host + "/trusted-publisher:" + repo + "/" + workflow
+}

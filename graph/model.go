@@ -137,23 +137,27 @@ func (c Confidence) Weaker(o Confidence) Confidence {
 // Well-known attribute keys. Attributes are strings so that both stores keep
 // them as plain properties; lists are comma-separated and sorted.
 const (
-	AttrFingerprint  = "fingerprint"    // salted fingerprint of a value seen in the input
-	AttrStoredInline = "stored_inline"  // "true" when the value sat in a file, not a secret manager
-	AttrVia          = "via"            // EXPOSES: env, ci-secret, file, oidc, metadata, token
-	AttrActions      = "actions"        // CAN_ACCESS and friends: the permissions that make the edge
-	AttrLevel        = "level"          // CAN_ACCESS: read, write or admin
-	AttrReason       = "reason"         // a sentence explaining a derived edge
-	AttrCondition    = "condition"      // the condition that decided an edge
-	AttrHolder       = "holder"         // CAN_GRANT: the identity an attacker must hold for the grant to count
-	AttrLongLived    = "long_lived"     // Secret: "true" for keys and stored tokens
-	AttrProvider     = "provider"       // aws, gcp, github, npm ...
-	AttrAccount      = "account"        // cloud account or project
-	AttrRepository   = "repository"     // owner/name of the repository a fact belongs to
-	AttrLockfile     = "lockfile"       // DEPENDS_ON and LOCKS: the lockfile that states it
-	AttrDirect       = "direct"         // LOCKS: "true" for a direct dependency
-	AttrChain        = "chain"          // LOCKS and EXECUTES: direct dependency that pulls it in
-	AttrInstallHook  = "install_script" // Package version: "true" when it runs code at install
-	AttrName         = "name"           // a secret's name as its consumers refer to it
+	AttrFingerprint  = "fingerprint"   // salted fingerprint of a value seen in the input
+	AttrStoredInline = "stored_inline" // "true" when the value sat in a file, not a secret manager
+	AttrVia          = "via"           // EXPOSES: env, ci-secret, file, oidc, metadata, token
+	AttrActions      = "actions"       // CAN_ACCESS and friends: the permissions that make the edge
+	AttrLevel        = "level"         // CAN_ACCESS: read, write or admin
+	AttrReason       = "reason"        // a sentence explaining a derived edge
+	AttrCondition    = "condition"     // the condition that decided an edge
+	AttrHolder       = "holder"        // CAN_GRANT: the identity an attacker must hold for the grant to count
+	AttrLongLived    = "long_lived"    // Secret: "true" for keys and stored tokens
+	AttrProvider     = "provider"      // aws, gcp, github, npm ...
+	AttrAccount      = "account"       // cloud account or project
+	AttrRepository   = "repository"    // owner/name of the repository a fact belongs to
+	AttrNPMProject   = "npm_project"   // on a repository: the npm package name its top-level lockfile gives
+	// AttrReleasesProject marks a registry account that a release of the
+	// project at the top of its repository (AttrRepository) uses.
+	AttrReleasesProject = "releases_project"
+	AttrLockfile        = "lockfile"       // DEPENDS_ON and LOCKS: the lockfile that states it
+	AttrDirect          = "direct"         // LOCKS: "true" for a direct dependency
+	AttrChain           = "chain"          // LOCKS and EXECUTES: direct dependency that pulls it in
+	AttrInstallHook     = "install_script" // Package version: "true" when it runs code at install
+	AttrName            = "name"           // a secret's name as its consumers refer to it
 )
 
 // Pos is the position a fact was read from: a file and a line, or a log

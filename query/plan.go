@@ -257,6 +257,8 @@ func publishedStep(res *Result) *Step {
 		it := &Item{Node: x.Node, Kind: "check"}
 		name := x.Node.Attr(graph.AttrName)
 		switch {
+		case x.Node.Attr("type") == "registry-scope" && (x.Node.Attr("ecosystem") == "npm" || x.Node.Attr("ecosystem") == "pypi"):
+			it.Action = fmt.Sprintf("List the packages the accounts above can publish on %s and the versions published since the compromise, and deprecate or yank those you did not build", x.Node.Attr("registry"))
 		case x.Node.Attr("type") == "registry-scope":
 			it.Action = fmt.Sprintf("List the images pushed to %s since the compromise with the accounts above, and delete or re-sign those you did not build", x.Node.Attr("registry"))
 		case x.Node.Attr("ecosystem") == "docker" && name != "":
@@ -264,6 +266,10 @@ func publishedStep(res *Result) *Step {
 			it.Command = shellCommand("crane", "ls", name)
 		default:
 			it.Action = fmt.Sprintf("List the versions of %s published since the compromise and deprecate or yank those you did not build", x.Node.Label)
+			if x.Node.Attr("ecosystem") == "npm" && name != "" {
+				// npm view prints each version's publish time.
+				it.Command = shellCommand("npm", "view", name, "time", "--json")
+			}
 		}
 		items = append(items, it)
 	}
@@ -758,6 +764,12 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Verify = trailLookup("Username", user, "<revocation time>", true)
 	case "actions-secret":
 		it.Action = "Rotate the value at the service that issued it, then store the new value in the GitHub secret"
+		switch acct := registryAccountOf(res, n.ID); acct.Attr("ecosystem") {
+		case "npm":
+			it.Action = fmt.Sprintf("Revoke the token on %s (npm token list, then npm token revoke with its id, as the account it belongs to), create a replacement, then store it in the GitHub secret", acct.Attr("registry"))
+		case "pypi":
+			it.Action = fmt.Sprintf("Remove the API token on %s (account settings, API tokens), create a replacement, then store it in the GitHub secret", acct.Attr("registry"))
+		}
 		it.Command = ghSecretCommand(n)
 	case "all-actions-secrets":
 		it.Action = "The job received every secret of the repository: rotate each of them at its issuer"
@@ -806,6 +818,21 @@ func sessionRole(res *Result, cred string) string {
 		}
 	}
 	return ""
+}
+
+// registryAccountOf returns the package registry account that the secret
+// cred logs in as in the blast radius, or a node without attributes.
+func registryAccountOf(res *Result, cred string) graph.Node {
+	for _, r := range res.Reached {
+		if r.Node.Attr("type") != "registry-account" || len(r.Path) == 0 {
+			continue
+		}
+		h := r.Path[len(r.Path)-1]
+		if h.Kind == graph.EdgeAuthenticatesAs && h.From == cred {
+			return r.Node
+		}
+	}
+	return graph.Node{}
 }
 
 // arnRegion returns the region, account and resource parts of an ARN.

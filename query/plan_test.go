@@ -665,3 +665,46 @@ func TestPlanReplacementGoesToStoresAndDirectReaders(t *testing.T) {
 		t.Errorf("read by (-want +got):\n%s", diff)
 	}
 }
+
+func TestPlanNPMTokenRelease(t *testing.T) {
+	// Job a reads NPM_TOKEN, which logs in to an npm account that
+	// releases @acme/widget and may publish any package it maintains.
+	const (
+		npmSecret = "secret:gha:o/a/NPM_TOKEN"
+		account   = "registry:registry.npmjs.org/secret:gha:o/a/NPM_TOKEN"
+		widget    = "pkg:npm/%40acme/widget"
+		scope     = "registry:registry.npmjs.org/*"
+	)
+	gr := newG().
+		node(npmSecret, "type", "actions-secret", "name", "NPM_TOKEN", "repository", "o/a").
+		node(widget, "ecosystem", "npm", "name", "@acme/widget").
+		node(scope, "type", "registry-scope", "registry", "registry.npmjs.org", "ecosystem", "npm").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, npmSecret).
+		edge(npmSecret, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanPublish, widget).
+		edge(account, graph.EdgeCanAccess, scope)
+	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
+		Attrs: map[string]string{"type": "registry-account", "registry": "registry.npmjs.org", "ecosystem": "npm"}}
+	s := gr.store(t)
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	revoke := planItem(t, plan, npmSecret)
+	if !strings.Contains(revoke.Action, "npm token revoke") {
+		t.Errorf("NPM_TOKEN action %q, want one that revokes the npm token", revoke.Action)
+	}
+	if revoke.Command != "gh secret set NPM_TOKEN --repo o/a" {
+		t.Errorf("NPM_TOKEN command %q, want the gh secret set that stores the replacement", revoke.Command)
+	}
+	check := planItem(t, plan, widget)
+	if check.Command != "npm view @acme/widget time --json" {
+		t.Errorf("check of @acme/widget runs %q, want npm view @acme/widget time --json", check.Command)
+	}
+	registry := planItem(t, plan, scope)
+	if !strings.Contains(registry.Action, "packages the accounts above can publish on registry.npmjs.org") {
+		t.Errorf("check of the registry: %q, want one about the packages the accounts can publish", registry.Action)
+	}
+}

@@ -428,6 +428,9 @@ func plural(n int64, noun string) string {
 // lambda:GetFunction beside lambda:UpdateFunctionCode at write. Actions
 // the catalogue does not list stay at the edge's level.
 func levelTags(level, actions string) []string {
+	if actions == "" {
+		return []string{level}
+	}
 	byLevel := map[string][]string{}
 	for _, a := range strings.Split(actions, ",") {
 		at := level

@@ -61,6 +61,8 @@ func TestLevelTagsSplitReads(t *testing.T) {
 		// GitHub token scopes are not AWS actions and keep the edge's level.
 		{"read", "contents:read", []string{"read: contents:read"}},
 		{"write", "example:MadeUpAction", []string{"write: example:MadeUpAction"}},
+		// A registry push scope names no actions.
+		{"write", "", []string{"write"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, levelTags(tt.level, tt.actions)); diff != "" {

@@ -19,8 +19,9 @@ type reviewView struct {
 		Findings []int   `json:"findings"`
 	} `json:"entries"`
 	Findings []struct {
-		Kind string `json:"kind"`
-		Node string `json:"node"`
+		Kind   string `json:"kind"`
+		Node   string `json:"node"`
+		Detail string `json:"detail"`
 	} `json:"findings"`
 	Comparison *struct {
 		NewPaths    []any `json:"newPaths"`
@@ -33,12 +34,15 @@ type reviewView struct {
 // from EXPECTED.md, with customer-orders weighted critical (10), the
 // finance bucket high (5) and the asset bucket the default 1:
 //
-//   - the six package versions the deploy job runs, the deploy job's OIDC
-//     token and the web-deploy role reach all three: 16;
+//   - actions/checkout and actions/setup-node also run in the release job,
+//     whose NPM_TOKEN logs in to registry.npmjs.org, so they reach the
+//     packages published there (1) as well as all three: 17;
+//   - the other four package versions the deploy job runs, the deploy
+//     job's OIDC token and the web-deploy role reach all three: 16;
 //   - prod/reporting-bot-key and the two nodes of the reporting-bot key
 //     (one from Terraform, one from the logs) reach orders and finance: 15;
 //   - the two CI secrets and the two nodes of the ci-deployer key reach
-//     the asset bucket: 1.
+//     the asset bucket, and NPM_TOKEN the packages on registry.npmjs.org: 1.
 func TestReviewExample(t *testing.T) {
 	db := exampleDB(t)
 	out, errs, code := run(t, "--db", db, "review", "--format", "json", "--now", "2026-12-01T00:00:00Z",
@@ -67,15 +71,17 @@ func TestReviewExample(t *testing.T) {
 		tinyRouter = "pkg:npm/tiny-router@3.0.1"
 		repLogKey  = "secret:aws:access-key:arn:aws:iam::111122223333:user/reporting-bot/AKIAEXAMPLEREPORTBT7"
 		ciLogKey   = "secret:aws:access-key:arn:aws:iam::111122223333:user/ci-deployer/AKIAEXAMPLECIDEPLOY9"
+		npmToken   = "secret:gha:example-org/web-app/NPM_TOKEN"
 	)
 	for _, tc := range []struct {
 		from, to int
 		ids      []string
 		score    float64
 	}{
-		{0, 8, sorted(checkout, setupNode, exAction, examplePkg, logFmt, tinyRouter, exDeployOIDC, exWebDeploy), 16},
+		{0, 2, sorted(checkout, setupNode), 17},
+		{2, 8, sorted(exAction, examplePkg, logFmt, tinyRouter, exDeployOIDC, exWebDeploy), 16},
 		{8, 11, sorted(exRepSecret, exRepKey, repLogKey), 15},
-		{11, 15, sorted(exKeyIDSecret, exKeySecret, exCIKey, ciLogKey), 1},
+		{11, 16, sorted(exKeyIDSecret, exKeySecret, npmToken, exCIKey, ciLogKey), 1},
 	} {
 		ids, scores := group(tc.from, tc.to)
 		if diff := cmp.Diff(tc.ids, ids); diff != "" {
@@ -87,17 +93,21 @@ func TestReviewExample(t *testing.T) {
 			}
 		}
 	}
-	if v.Entries[15].Score != 0 {
-		t.Errorf("entry 16 %s: score %v, want 0", v.Entries[15].ID, v.Entries[15].Score)
+	if v.Entries[16].Score != 0 {
+		t.Errorf("entry 17 %s: score %v, want 0", v.Entries[16].ID, v.Entries[16].Score)
 	}
 
 	var findings []string
 	for _, f := range v.Findings {
 		findings = append(findings, f.Kind+" "+f.Node)
+		if f.Node == npmToken && !strings.Contains(f.Detail, "long-lived registry.npmjs.org token; trusted publishing") {
+			t.Errorf("NPM_TOKEN finding %q, want one that proposes trusted publishing", f.Detail)
+		}
 	}
 	want := []string{
 		"long-lived-ci-secret " + exKeyIDSecret,
 		"long-lived-ci-secret " + exKeySecret,
+		"long-lived-ci-secret " + npmToken,
 		"tag-pinned-action " + exAction,
 		"unused-credential arn:aws:secretsmanager:us-east-1:111122223333:secret:payments/card-processor-key",
 	}

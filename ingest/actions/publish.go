@@ -290,7 +290,7 @@ func (w *workflow) writePublish(j *job) {
 // reaches.
 func (w *workflow) secretPublish(p imagePush, cred, name string) {
 	host := registry.ImageHost(p.image)
-	account := w.registryAccount(p, host, cred)
+	account := w.registryAccount(p.line, host, cred)
 	c, text := graph.Certain, "the job logs in to "+host+" with secret "+cred+" and pushes the image"
 	if p.maybe {
 		c = graph.Possible
@@ -304,7 +304,7 @@ func (w *workflow) secretPublish(p imagePush, cred, name string) {
 // the images it can push to a registry, for a push whose image names are
 // computed at run time.
 func (w *workflow) secretPushScope(p imagePush, cred string) {
-	account := w.registryAccount(p, p.scope, cred)
+	account := w.registryAccount(p.line, p.scope, cred)
 	scope := graph.RegistryScopeID(p.scope)
 	w.b.node(scope, graph.NodeResource, "images pushed to "+p.scope, p.line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-scope", "registry": p.scope, "scope": "true",
@@ -321,20 +321,26 @@ func (w *workflow) secretPushScope(p imagePush, cred string) {
 
 // registryAccount writes the account a secret logs in as on a registry
 // host, with its AUTHENTICATES_AS edge, and returns its id.
-func (w *workflow) registryAccount(p imagePush, host, cred string) string {
+func (w *workflow) registryAccount(line int, host, cred string) string {
 	sid := graph.GHASecretID(w.repo, cred)
 	account := graph.RegistryAccountID(host, sid)
-	w.b.node(sid, graph.NodeSecret, cred, p.line, attrs{
+	// In a workflow that only runs when called, the name is a parameter
+	// whose value the caller passes, as the linker's node of it says.
+	typ := "actions-secret"
+	if w.calledOnly() {
+		typ = "workflow-call-secret"
+	}
+	w.b.node(sid, graph.NodeSecret, cred, line, attrs{
 		graph.AttrProvider:   "github",
-		"type":               "actions-secret",
+		"type":               typ,
 		graph.AttrName:       cred,
 		graph.AttrRepository: w.repo,
 		graph.AttrLongLived:  "true",
 	})
-	w.b.node(account, graph.NodeIdentity, host+" account of "+cred, p.line, attrs{
+	w.b.node(account, graph.NodeIdentity, host+" account of "+cred, line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
 	})
-	w.b.edge(sid, graph.EdgeAuthenticatesAs, account, graph.Certain, p.line, attrs{
+	w.b.edge(sid, graph.EdgeAuthenticatesAs, account, graph.Certain, line, attrs{
 		graph.AttrReason: "the job logs in to " + host + " with secret " + cred,
 	})
 	return account

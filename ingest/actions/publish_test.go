@@ -100,6 +100,11 @@ func TestPublishUnnamedImages(t *testing.T) {
 	if got := targets(res, account, graph.EdgeCanPublish); len(got) != 0 {
 		t.Errorf("CAN_PUBLISH to named images %v, want none", got)
 	}
+	// The name is a parameter of the called workflow, not a secret of
+	// its repository.
+	if n := findNode(t, res, graph.GHASecretID("example-org/app", "REGISTRY_PASSWORD")); n.Attr("type") != "workflow-call-secret" {
+		t.Errorf("REGISTRY_PASSWORD is a %q, want a workflow-call-secret", n.Attr("type"))
+	}
 }
 
 func TestPublishLoginOptionValue(t *testing.T) {

@@ -191,6 +191,11 @@ type job struct {
 	// in with.
 	secretLogins map[string][]string
 	pushes       []imagePush
+	releases     []release
+	// npmHost is the npm registry actions/setup-node set up, and
+	// npmrcCreds the secrets that steps wrote to .npmrc.
+	npmHost    string
+	npmrcCreds []string
 	// checkouts lists the folders, relative to the workspace, that
 	// actions/checkout puts the workflow's own repository in.
 	checkouts []string
@@ -302,6 +307,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 	w.writeToken(j)
 	w.writePublish(j)
 	w.writeOIDC(j)
+	w.writeReleases(j)
 }
 
 func (w *workflow) triggerList() string {
@@ -450,6 +456,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			}
 			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env)
+			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd)
 		}
 	}
 }
@@ -486,6 +493,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 			j.caches = append(j.caches, c)
 		}
 		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
+		w.readActionRelease(j, u.Name(), step, un.Line, input, env)
 		if e, ok := actionEffect(u.Name(), input); ok {
 			e.Dir = input("working-directory")
 			if e.Dir == "" {

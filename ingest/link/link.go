@@ -129,6 +129,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		v.linkSecrets,
 		v.linkCI,
 		v.linkRegistryAccounts,
+		v.linkProjectReleases,
 		v.linkLockfiles,
 		v.linkAWS,
 		v.linkPrivesc,

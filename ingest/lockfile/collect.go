@@ -111,6 +111,9 @@ type collector struct {
 	credentialSeen bool
 	// tooMany names the limit the file went over, once it did.
 	tooMany string
+	// project is the npm name of the package the repository itself is,
+	// when its lockfile names it (see setProject).
+	project string
 }
 
 func newCollector(f *ingest.File) *collector {
@@ -396,9 +399,15 @@ func (c *collector) emit(res *ingest.Result) error {
 	res.Edges = reserve(res.Edges, edges)
 
 	if repoID != "" {
+		attrs := map[string]string{graph.AttrRepository: f.Repo}
+		if c.project != "" {
+			// The linker reads here which package a release from the
+			// top of the repository publishes.
+			attrs[graph.AttrNPMProject] = c.project
+		}
 		res.AddNode(graph.Node{
 			ID: repoID, Kind: graph.NodeRepository, Label: f.Repo,
-			Attrs: map[string]string{graph.AttrRepository: f.Repo},
+			Attrs: attrs,
 			Pos:   graph.Pos{File: f.Path},
 		})
 	}

@@ -201,6 +201,7 @@ func (t *npmTree) readPackages(pk *jsonValue) {
 	}
 
 	root := t.locs[""]
+	t.c.setProject(root)
 	workspaces := t.workspaces(root)
 	for _, l := range t.order {
 		if l.link {
@@ -460,4 +461,54 @@ func (t *npmTree) readV1Level(deps *jsonValue, parent string) {
 			t.readV1Level(sub, key)
 		}
 	}
+}
+
+// setProject records the name of the project whose lockfile this is, read
+// from its root entry, when the lockfile sits at the top of its
+// repository: a release from there publishes that name.
+func (c *collector) setProject(root *npmLoc) {
+	if root == nil || c.file.Repo == "" {
+		return
+	}
+	rel := c.file.RelPath
+	if rel != "package-lock.json" && rel != "npm-shrinkwrap.json" {
+		return
+	}
+	name := root.entry.str("name")
+	if !validNPMName(name) {
+		return
+	}
+	c.project = name
+}
+
+// validNPMName reports whether name can be a package on the npm registry:
+// lower case, at most 214 characters, an optional @scope/, and no
+// characters that a URL would have to escape.
+func validNPMName(name string) bool {
+	if name == "" || len(name) > 214 || strings.ToLower(name) != name {
+		return false
+	}
+	rest := name
+	if strings.HasPrefix(rest, "@") {
+		scope, pkg, ok := strings.Cut(rest[1:], "/")
+		if !ok || !npmNamePart(scope) {
+			return false
+		}
+		rest = pkg
+	}
+	return npmNamePart(rest) && rest[0] != '.' && rest[0] != '_'
+}
+
+func npmNamePart(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.', r == '_', r == '~':
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -399,3 +399,36 @@ func TestNPMDependsOnAttributes(t *testing.T) {
 		}
 	}
 }
+
+func TestNPMProjectName(t *testing.T) {
+	lock := func(name string) []byte {
+		return []byte(`{"name":"x","lockfileVersion":3,"packages":{"":{"name":` + name + `,"version":"1.0.0"}}}`)
+	}
+	tests := []struct {
+		name, rel string
+		data      []byte
+		want      string
+	}{
+		{"scoped name at the top", "package-lock.json", lock(`"@acme/widget"`), "@acme/widget"},
+		{"shrinkwrap", "npm-shrinkwrap.json", lock(`"widget"`), "widget"},
+		{"lockfile in a subfolder", "packages/cli/package-lock.json", lock(`"@acme/cli"`), ""},
+		{"upper case is no npm name", "package-lock.json", lock(`"Widget"`), ""},
+		{"name with a space", "package-lock.json", lock(`"a b"`), ""},
+		{"no name", "package-lock.json", []byte(`{"lockfileVersion":3,"packages":{"":{"version":"1.0.0"}}}`), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := parseBytes(t, NewNPM(), tt.rel, tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			repo, ok := nodeByID(res, graph.RepoID("", testRepo))
+			if !ok {
+				t.Fatal("no repository node")
+			}
+			if got := repo.Attr(graph.AttrNPMProject); got != tt.want {
+				t.Errorf("npm_project = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,71 @@
+package link
+
+import (
+	"context"
+	"testing"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestProjectReleasePublishesLockfileName(t *testing.T) {
+	// Two accounts release the project at the top of o/a: a token's and
+	// a trusted publisher's. An account of o/b releases from a subfolder
+	// and o/c's lockfile names no project: neither gets CAN_PUBLISH.
+	account := func(id, repo string, attrs ...string) graph.Node {
+		n := graph.Node{ID: id, Kind: graph.NodeIdentity, Pos: graph.Pos{File: repo + "/release.yml", Line: 3},
+			Attrs: map[string]string{"type": "registry-account", "ecosystem": "npm", graph.AttrRepository: repo}}
+		for i := 0; i+1 < len(attrs); i += 2 {
+			n.Attrs[attrs[i]] = attrs[i+1]
+		}
+		return n
+	}
+	repo := func(name, project string) graph.Node {
+		n := graph.Node{ID: graph.RepoID("", name), Kind: graph.NodeRepository, Pos: graph.Pos{File: name + "/package-lock.json"},
+			Attrs: map[string]string{graph.AttrRepository: name}}
+		if project != "" {
+			n.Attrs[graph.AttrNPMProject] = project
+		}
+		return n
+	}
+	const (
+		token   = "registry:registry.npmjs.org/secret:gha:o/a/NPM_TOKEN"
+		trusted = "registry:registry.npmjs.org/trusted-publisher:o/a/.github/workflows/release.yml"
+		sub     = "registry:registry.npmjs.org/secret:gha:o/b/NPM_TOKEN"
+		noName  = "registry:registry.npmjs.org/secret:gha:o/c/NPM_TOKEN"
+	)
+	nodes := []graph.Node{
+		repo("o/a", "@acme/widget"), repo("o/b", "b-lib"), repo("o/c", ""),
+		account(token, "o/a", graph.AttrReleasesProject, "true"),
+		account(trusted, "o/a", graph.AttrReleasesProject, "true", "trusted_publisher", "true"),
+		account(sub, "o/b"),
+		account(noName, "o/c", graph.AttrReleasesProject, "true"),
+	}
+	s, edges := deriveEdges(t, nodes, nil)
+
+	widget := "pkg:npm/%40acme/widget"
+	want := map[string]graph.Confidence{token: graph.Certain, trusted: graph.Possible}
+	got := map[string]graph.Confidence{}
+	for k, e := range edges {
+		if k.Kind == graph.EdgeCanPublish {
+			if k.To != widget {
+				t.Errorf("CAN_PUBLISH %s -> %s, want only %s", k.From, k.To, widget)
+			}
+			got[k.From] = e.Confidence
+		}
+	}
+	for from, conf := range want {
+		if got[from] != conf {
+			t.Errorf("CAN_PUBLISH from %s: %q, want %s", from, got[from], conf)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("CAN_PUBLISH from %d accounts, want %d: %v", len(got), len(want), got)
+	}
+	ns, err := s.Nodes(context.Background(), []string{widget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 1 || ns[0].Kind != graph.NodePackage || ns[0].Label != "@acme/widget" {
+		t.Errorf("package node %+v, want a Package labelled @acme/widget", ns)
+	}
+}
