@@ -63,6 +63,13 @@ type Pipeline struct {
 	// BeforeWrite, when set, is called once every file is parsed, just
 	// before the batch is written and linked.
 	BeforeWrite func()
+	// StorePath, when set, is the embedded store's file. A walk that meets
+	// it skips it and the files the store keeps beside it, whose names
+	// start with the store's (its lock, history folder and temporary
+	// files): they are the tool's own state, not input. OwnFiles lists
+	// more such files, skipped by their exact path.
+	StorePath string
+	OwnFiles  []string
 }
 
 // Progress receives how far parsing has come. Add may be called from
@@ -538,6 +545,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	// The walk lists every folder's entries, so it records which folders
 	// are repository roots without a stat call per folder.
 	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}}
+	isStore := p.storeFiles()
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
@@ -558,6 +566,12 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				found = append(found, foundFile{given: path, walkSkip: walkError + ": " + err.Error()})
+				return nil
+			}
+			if path != root && isStore(path, d.Name()) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			if d.IsDir() {
@@ -630,6 +644,37 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, walked, nil
+}
+
+// storeFiles returns a test for the walk: whether the entry name at path
+// is the store's file or one the store keeps beside it.
+func (p *Pipeline) storeFiles() func(path, name string) bool {
+	prefixes := map[string][]string{} // folder -> name prefixes
+	exact := map[string][]string{}    // folder -> names
+	add := func(m map[string][]string, file string) {
+		if abs, err := filepath.Abs(file); err == nil && file != "" {
+			m[filepath.Dir(abs)] = append(m[filepath.Dir(abs)], filepath.Base(abs))
+		}
+	}
+	add(prefixes, p.StorePath)
+	for _, f := range p.OwnFiles {
+		add(exact, f)
+	}
+	return func(path, name string) bool {
+		if len(prefixes)+len(exact) == 0 {
+			return false
+		}
+		abs, err := filepath.Abs(filepath.Dir(path))
+		if err != nil {
+			return false
+		}
+		for _, base := range prefixes[abs] {
+			if strings.HasPrefix(name, base) {
+				return true
+			}
+		}
+		return slices.Contains(exact[abs], name)
+	}
 }
 
 // foundFile is an entry the walk found: its path, the path to report it

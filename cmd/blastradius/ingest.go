@@ -96,6 +96,10 @@ restores Go's own settings.`,
 				Prune:       !keepDeleted,
 				BeforeWrite: beforeWrite,
 			}
+			if !o.usesNeo4j() {
+				p.StorePath = o.db
+			}
+			p.OwnFiles = []string{o.saltPath()}
 			bar := progress.New(o.rawStderr)
 			p.Progress = bar
 			stopWatch := o.profile.watchPeak(o.stderr)

@@ -312,3 +312,37 @@ func TestStoreSchemeUnsupported(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestSkipsOwnStore ingests a folder that holds the store itself,
+// twice: the second walk meets the store file, its lock and its history
+// folder, and must neither read them nor list them as skipped.
+func TestIngestSkipsOwnStore(t *testing.T) {
+	dir := t.TempDir()
+	wf := filepath.Join(dir, ".github", "workflows")
+	if err := os.MkdirAll(wf, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
+	if err := os.WriteFile(filepath.Join(wf, "ci.yml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "g.db")
+	for i := range 2 {
+		out, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--format", "json", "--org", "o", dir)
+		if code != exitOK {
+			t.Fatalf("run %d: exit %d: %s", i+1, code, errs)
+		}
+		var sum struct {
+			Skipped []struct{ Path string } `json:"skipped"`
+		}
+		if err := json.Unmarshal([]byte(out), &sum); err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Skipped) != 0 {
+			t.Errorf("run %d skipped %v, want nothing: they are the store's own files", i+1, sum.Skipped)
+		}
+	}
+	if _, err := os.Stat(db + ".history"); err != nil {
+		t.Fatalf("the store keeps no history beside it (%v): the test meets no history folder", err)
+	}
+}

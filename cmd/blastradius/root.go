@@ -176,7 +176,7 @@ func (o *options) openExistingStore(ctx context.Context) (graph.Store, error) {
 
 // fingerprinter loads the installation's salt, kept beside the store.
 func (o *options) fingerprinter() (*secret.Fingerprinter, error) {
-	return secret.LoadSalt(filepath.Join(filepath.Dir(o.db), "salt"))
+	return secret.LoadSalt(o.saltPath())
 }
 
 func checkFormat(format string, allowed ...string) error {
@@ -211,3 +211,7 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
+
+// saltPath returns the file that holds the salt of fingerprints, beside the
+// embedded store's file.
+func (o *options) saltPath() string { return filepath.Join(filepath.Dir(o.db), "salt") }
