@@ -653,6 +653,27 @@ func accessKeyID(x *Reached) string {
 	return ""
 }
 
+// AccessKeyOf returns the IAM user name and the key id of a reached AWS
+// access key. The key id comes from the node or, for a declared key, from
+// its user's logged calls when they show exactly one key; it is "" when
+// neither names one, and both are "" for a node that is no access key.
+// A declared key and a logged key with the same user and key id are one
+// key seen twice.
+func AccessKeyOf(x *Reached) (user, keyID string) {
+	if x.Node.Attr("type") != "access-key" {
+		return "", ""
+	}
+	keyID = accessKeyID(x)
+	if keyID == "" {
+		return "", ""
+	}
+	user = iamName(x.Node.Attr("user"))
+	if user == "" {
+		user = userOfKey(x.Node.ID)
+	}
+	return user, keyID
+}
+
 // dropLoggedTwins removes from creds each access key that only logs show
 // when a declared access key of the same user resolves to the same key
 // id: both stand for one key, which the declared one revokes, with its
@@ -660,16 +681,9 @@ func accessKeyID(x *Reached) string {
 func dropLoggedTwins(creds []*Reached, isCred map[string]bool) []*Reached {
 	declared := map[string]bool{} // user + key id
 	keyOf := func(x *Reached) string {
-		if x.Node.Attr("type") != "access-key" {
-			return ""
-		}
-		id := accessKeyID(x)
+		user, id := AccessKeyOf(x)
 		if id == "" {
 			return ""
-		}
-		user := iamName(x.Node.Attr("user"))
-		if user == "" {
-			user = userOfKey(x.Node.ID)
 		}
 		return user + "\x00" + id
 	}

@@ -133,6 +133,7 @@ func Run(ctx context.Context, r graph.Reader, opt Options) (*Review, error) {
 		}
 	}
 	found := map[*Entry][]*Finding{}
+	keys := map[*Entry]keyEntry{}
 	for _, n := range starts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -153,7 +154,13 @@ func Run(ctx context.Context, r graph.Reader, opt Options) (*Review, error) {
 		}
 		found[e] = fs
 		rv.Entries = append(rv.Entries, e)
+		if x := res.Get(n.ID); x != nil {
+			if user, id := query.AccessKeyOf(x); id != "" {
+				keys[e] = keyEntry{user: user, id: id, logged: n.Attr(graph.AttrObserved) == "true"}
+			}
+		}
 	}
+	rv.Entries = foldLoggedTwins(rv.Entries, keys, found)
 	if err := fillCredentialFacts(ctx, r, rv.Entries); err != nil {
 		return nil, err
 	}
@@ -194,6 +201,53 @@ func uniqueInts(list []int) []int {
 	}
 	if len(out) == 0 {
 		return nil
+	}
+	return out
+}
+
+// keyEntry is the user and key id of an access key entry, and whether
+// only logs show the key.
+type keyEntry struct {
+	user, id string
+	logged   bool
+}
+
+// foldLoggedTwins drops each access key entry that only logs show when a
+// declared key of the same user has the same key id: both are one key,
+// ranked once, as the declared key. That entry takes the logged one's
+// key id, last use and findings.
+func foldLoggedTwins(entries []*Entry, keys map[*Entry]keyEntry, found map[*Entry][]*Finding) []*Entry {
+	declared := map[keyEntry]*Entry{}
+	for _, e := range entries {
+		if k, ok := keys[e]; ok && !k.logged {
+			declared[k] = e
+		}
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		k, ok := keys[e]
+		if !ok || !k.logged {
+			out = append(out, e)
+			continue
+		}
+		twin := declared[keyEntry{user: k.user, id: k.id}]
+		if twin == nil {
+			out = append(out, e)
+			continue
+		}
+		if twin.Fingerprint == "" {
+			twin.Fingerprint = k.id
+		}
+		if e.LastUsed.After(twin.LastUsed) {
+			twin.LastUsed = e.LastUsed
+		}
+		for _, f := range found[e] {
+			if f.Node == e.ID {
+				f.Node = twin.ID
+			}
+		}
+		found[twin] = append(found[twin], found[e]...)
+		delete(found, e)
 	}
 	return out
 }

@@ -462,3 +462,39 @@ func TestUnusedCountsSecretReads(t *testing.T) {
 		t.Errorf("unused credentials (-want +got):\n%s", diff)
 	}
 }
+
+func TestFoldLoggedTwins(t *testing.T) {
+	// The declared key of user u has key id K1 in u's logs. The logged
+	// node of K1 is the same key; a second key of u and a key of user v
+	// with the same id are not.
+	used := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	declared := &Entry{ID: "key of u (declared)"}
+	twin := &Entry{ID: "key of u (K1, logged)", LastUsed: used}
+	other := &Entry{ID: "key of u (K2, logged)"}
+	elsewhere := &Entry{ID: "key of v (K1, logged)"}
+	keys := map[*Entry]keyEntry{
+		declared:  {user: "u", id: "K1"},
+		twin:      {user: "u", id: "K1", logged: true},
+		other:     {user: "u", id: "K2", logged: true},
+		elsewhere: {user: "v", id: "K1", logged: true},
+	}
+	f := &Finding{Kind: FindingUnused, Node: twin.ID}
+	found := map[*Entry][]*Finding{twin: {f}}
+
+	var ids []string
+	for _, e := range foldLoggedTwins([]*Entry{twin, declared, other, elsewhere}, keys, found) {
+		ids = append(ids, e.ID)
+	}
+	if diff := cmp.Diff([]string{declared.ID, other.ID, elsewhere.ID}, ids); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+	if declared.Fingerprint != "K1" {
+		t.Errorf("declared key's fingerprint %q, want K1", declared.Fingerprint)
+	}
+	if !declared.LastUsed.Equal(used) {
+		t.Errorf("declared key last used %v, want %v", declared.LastUsed, used)
+	}
+	if len(found[declared]) != 1 || f.Node != declared.ID {
+		t.Errorf("findings of the declared key %v (node %s), want the logged key's finding, moved to it", found[declared], f.Node)
+	}
+}
