@@ -1,18 +1,11 @@
 package actions
 
 import (
-	"net/url"
-	"path"
 	"slices"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
-)
-
-// Package registries that releases go to unless a step names another.
-const (
-	npmRegistry  = "registry.npmjs.org"
-	pypiRegistry = "pypi.org"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // release is a package release a step makes to a package registry (npm
@@ -32,32 +25,13 @@ type release struct {
 	maybe bool
 }
 
-// authEnv reports whether a variable of this name carries a registry
-// token to the release tools of an ecosystem: the names that
-// actions/setup-node, semantic-release, twine, uv, Poetry, Flit, Hatch
-// and PDM read, and names that mention the registry.
-func authEnv(eco, name string) bool {
-	up := strings.ToUpper(name)
-	switch eco {
-	case "npm":
-		return up == "NODE_AUTH_TOKEN" || strings.Contains(up, "NPM")
-	case "pypi":
-		switch up {
-		case "TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD":
-			return true
-		}
-		return strings.HasPrefix(up, "POETRY_PYPI_TOKEN_") || strings.Contains(up, "PYPI")
-	}
-	return false
-}
-
 // releaseCreds returns the secrets a release step authenticates with: those
 // its command line reads, those held by variables of env that the
 // ecosystem's tools read, and, for npm, those written to .npmrc earlier.
 func (j *job) releaseCreds(eco, line string, env map[string]string) []string {
 	creds := secretNames(line, env)
 	for k, v := range env {
-		if authEnv(eco, k) {
+		if registry.AuthEnv(eco, k) {
 			creds = append(creds, secretNames(v, nil)...)
 		}
 	}
@@ -68,129 +42,26 @@ func (j *job) releaseCreds(eco, line string, env map[string]string) []string {
 	return slices.Compact(creds)
 }
 
-// releaseTool returns the ecosystem a command releases to, "" for a
-// command that releases nothing, and whether the release depends on the
-// tool's configuration.
-func releaseTool(words []string) (eco string, maybe bool) {
-	switch words[0] {
-	case "npx", "bunx":
-		words = withoutFlags(words[1:])
-	case "python", "python3":
-		if len(words) > 2 && words[1] == "-m" {
-			words = words[2:]
-		}
-	}
-	if len(words) == 0 {
-		return "", false
-	}
-	tool := path.Base(words[0])
-	args := withoutFlags(words[1:])
-	sub := ""
-	if len(args) > 0 {
-		sub = args[0]
-	}
-	switch tool {
-	case "npm", "lerna", "changeset":
-		if sub == "publish" {
-			return "npm", false
-		}
-	case "pnpm":
-		// pnpm takes options with values before the command
-		// (pnpm --filter app publish).
-		if slices.Contains(args, "publish") {
-			return "npm", false
-		}
-	case "yarn":
-		if sub == "publish" || (sub == "npm" && len(args) > 1 && args[1] == "publish") {
-			return "npm", false
-		}
-	case "semantic-release":
-		return "npm", true
-	case "twine":
-		if sub == "upload" {
-			return "pypi", false
-		}
-	case "uv", "poetry", "flit", "hatch", "pdm":
-		if sub == "publish" {
-			return "pypi", false
-		}
-	}
-	return "", false
-}
-
-// withoutFlags drops the options at the start of words.
-func withoutFlags(words []string) []string {
-	for len(words) > 0 && strings.HasPrefix(words[0], "-") {
-		words = words[1:]
-	}
-	return words
-}
-
-// flagValue returns the value of a command's option given as --name value
-// or --name=value, or "".
-func flagValue(words []string, names ...string) string {
-	for i, w := range words {
-		for _, n := range names {
-			if w == n && i+1 < len(words) {
-				return words[i+1]
-			}
-			if v, ok := strings.CutPrefix(w, n+"="); ok {
-				return v
-			}
-		}
-	}
-	return ""
-}
-
-// registryHost returns the host of a registry URL, or "" when the URL is
-// empty or computed at run time.
-func registryHost(raw string) string {
-	raw = strings.TrimSpace(raw)
-	if raw == "" || strings.Contains(raw, "$") {
-		return ""
-	}
-	if !strings.Contains(raw, "://") {
-		raw = "https://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Hostname())
-}
-
-// releaseHost returns the registry a release command sends to.
+// releaseHost returns the registry a release command sends to: the one
+// its options name, else the one actions/setup-node set up, else the
+// ecosystem's.
 func (j *job) releaseHost(eco string, words []string) string {
-	if eco == "npm" {
-		if h := registryHost(flagValue(words, "--registry")); h != "" {
-			return h
-		}
-		if j.npmHost != "" {
-			return j.npmHost
-		}
-		return npmRegistry
+	if h := registry.ReleaseHost(eco, words); h != "" {
+		return h
 	}
-	repo := flagValue(words, "--repository", "-r")
-	if repo == "testpypi" {
-		return "test.pypi.org"
+	if eco == "pypi" {
+		return registry.PyPIRegistry
 	}
-	return pypiHost(flagValue(words, "--repository-url", "--publish-url", "--index-url"))
-}
-
-// pypiHost returns the registry of a PyPI upload URL: pypi.org for its
-// upload endpoint and for no URL, else the URL's host.
-func pypiHost(raw string) string {
-	h := registryHost(raw)
-	if h == "" || h == "upload.pypi.org" {
-		return pypiRegistry
+	if j.npmHost != "" {
+		return j.npmHost
 	}
-	return h
+	return registry.NPMRegistry
 }
 
 // readScriptRelease records the package releases of a run: script, and
 // the registry tokens it writes to .npmrc for later steps.
 func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string) {
-	top := atTop(wd)
+	top := registry.AtTop(wd)
 	for _, ln := range strings.Split(script, "\n") {
 		if strings.Contains(ln, "_authToken") {
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, env)...)
@@ -202,10 +73,10 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			}
 			if words[0] == "cd" || words[0] == "pushd" {
 				// A release after cd X publishes the package in X.
-				top = top && len(words) > 1 && atTop(words[1])
+				top = top && len(words) > 1 && registry.AtTop(words[1])
 				continue
 			}
-			eco, maybe := releaseTool(words)
+			eco, maybe := registry.ReleaseTool(words)
 			if eco == "" || slices.Contains(words, "--dry-run") {
 				continue
 			}
@@ -217,13 +88,6 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 	}
 }
 
-// atTop reports whether a working directory is the top of the workspace,
-// where actions/checkout puts the repository.
-func atTop(wd string) bool {
-	wd = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(wd), "./"), "/")
-	return wd == "" || wd == "." || wd == "${{ github.workspace }}" || wd == "$GITHUB_WORKSPACE"
-}
-
 // readActionRelease records what a step of a releasing action does:
 // actions/setup-node names the npm registry later steps use,
 // JS-DevTools/npm-publish and changesets/action publish to npm, and
@@ -233,13 +97,13 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 	r := release{line: line, step: step, root: true}
 	switch strings.ToLower(name) {
 	case "actions/setup-node":
-		if h := registryHost(input("registry-url")); h != "" {
+		if h := registry.URLHost(input("registry-url")); h != "" {
 			j.npmHost = h
 		}
 		return
 	case "js-devtools/npm-publish":
 		r.eco, r.host = "npm", j.releaseHost("npm", nil)
-		if h := registryHost(input("registry")); h != "" {
+		if h := registry.URLHost(input("registry")); h != "" {
 			r.host = h
 		}
 		r.creds = j.releaseCreds("npm", input("token"), env)
@@ -251,9 +115,9 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 		}
 		r.eco, r.host = "npm", j.releaseHost("npm", nil)
 		r.creds = j.releaseCreds("npm", input("publish"), env)
-		r.root = atTop(input("cwd"))
+		r.root = registry.AtTop(input("cwd"))
 	case "pypa/gh-action-pypi-publish":
-		r.eco, r.host = "pypi", pypiHost(input("repository-url"))
+		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))
 		r.creds = secretNames(input("password"), env)
 	default:
 		return

@@ -188,6 +188,7 @@ func (c *converter) job(name string) {
 	c.externalSecrets(j, v)
 	c.jobToken(j)
 	c.registryPublish(j)
+	c.registryReleases(j)
 	c.s3Deploy(j, v)
 	c.idTokens(j, v)
 	c.legacyTokens(j)

@@ -3,6 +3,7 @@ package gitlab
 import (
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
@@ -120,4 +121,66 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 		graph.AttrReason: fmt.Sprintf("the job deploys to environment %s, whose URL %s is the bucket's address; "+
 			"undecided: the input does not show the upload or the identity's permissions", j.env, url),
 	})
+}
+
+// registryReleases writes the npm and PyPI releases of the job's scripts.
+// A release logs in with the CI/CD variables its command line reads, those
+// that earlier lines writing an npm token to .npmrc read, and those that
+// the job's variables named for release tools take their values from.
+// Files such as .npmrc are not read, so a release goes to the ecosystem's
+// registry unless its options name another.
+func (c *converter) registryReleases(j *jobState) {
+	var tokenVars []string
+	for _, s := range j.scripts {
+		base := c.lineOf(j, s)
+		releases, writes := registry.ScanReleases(s.str)
+		tokenVars = append(tokenVars, writes...)
+		for _, r := range releases {
+			vars := append(append([]string(nil), r.Vars...), tokenVars...)
+			for name, v := range j.vars {
+				if registry.AuthEnv(r.Eco, name) {
+					vars = append(vars, registry.VarRefs(v.value)...)
+				}
+			}
+			host := r.Host
+			if host == "" {
+				host = registry.NPMRegistry
+				if r.Eco == "pypi" {
+					host = registry.PyPIRegistry
+				}
+			}
+			slices.Sort(vars)
+			for _, name := range slices.Compact(vars) {
+				if !projectVariable(name) || j.defined[name] {
+					continue
+				}
+				c.releaseAccount(j, r, host, name, base)
+			}
+		}
+	}
+}
+
+// releaseAccount writes the account a CI/CD variable logs in as on a
+// package registry, and its reach: every package on the registry, since
+// the input does not show which ones the account maintains.
+func (c *converter) releaseAccount(j *jobState, r registry.Release, host, name string, line int) {
+	cred := graph.GitLabVariableID(c.project, name)
+	id := graph.RegistryAccountID(host, cred)
+	c.b.Node(id, graph.NodeIdentity, host+" account of "+name, line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": r.Eco,
+	})
+	c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
+		graph.AttrReason: fmt.Sprintf("the job publishes to %s with the token in %s", host, name),
+	})
+	scope := graph.RegistryScopeID(host)
+	c.b.Node(scope, graph.NodeResource, "packages published to "+host, line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-scope", "registry": host, "scope": "true", "ecosystem": r.Eco,
+	})
+	conf := graph.Certain
+	text := fmt.Sprintf("the job publishes to %s with the token in %s; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show", host, name)
+	if r.Maybe {
+		conf = graph.Possible
+		text += "; the tool publishes to " + host + " only when its configuration enables it"
+	}
+	c.b.Edge(id, graph.EdgeCanAccess, scope, conf, line, attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
 }

@@ -1,0 +1,67 @@
+package gitlab
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestReleases(t *testing.T) {
+	src := `publish:
+  script:
+    - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc
+    - npm publish
+pypi:
+  script:
+    - twine upload --repository testpypi -u __token__ -p "$PYPI_TOKEN" dist/*
+semrel:
+  variables:
+    NODE_AUTH_TOKEN: $SEMREL_TOKEN
+  script:
+    - npx semantic-release
+dry:
+  script:
+    - npm publish --dry-run --//registry.npmjs.org/:_authToken=$DRY_TOKEN
+local:
+  variables:
+    LOCAL_NPM_TOKEN: not-a-variable-of-the-project
+  script:
+    - npm publish --//registry.npmjs.org/:_authToken=$LOCAL_NPM_TOKEN
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	account := func(host, name string) string {
+		return graph.RegistryAccountID(host, graph.GitLabVariableID(testProject, name))
+	}
+	tests := []struct {
+		variable, host string
+		conf           graph.Confidence
+	}{
+		{"NPM_TOKEN", "registry.npmjs.org", graph.Certain},
+		{"PYPI_TOKEN", "test.pypi.org", graph.Certain},
+		{"SEMREL_TOKEN", "registry.npmjs.org", graph.Possible},
+	}
+	for _, tt := range tests {
+		id := account(tt.host, tt.variable)
+		if diff := cmp.Diff([]string{id}, targets(res, graph.GitLabVariableID(testProject, tt.variable), graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s authenticates as (-want +got):\n%s", tt.variable, diff)
+			continue
+		}
+		scope := graph.RegistryScopeID(tt.host)
+		if e := findEdge(t, res, id, graph.EdgeCanAccess, scope); e.Confidence != tt.conf {
+			t.Errorf("%s: scope edge is %s, want %s", tt.variable, e.Confidence, tt.conf)
+		}
+	}
+	// A dry run publishes nothing, and a variable the job sets itself is
+	// no CI/CD variable of the project.
+	for _, name := range []string{"DRY_TOKEN", "LOCAL_NPM_TOKEN"} {
+		if got := targets(res, graph.GitLabVariableID(testProject, name), graph.EdgeAuthenticatesAs); len(got) != 0 {
+			t.Errorf("%s authenticates as %v, want nothing", name, got)
+		}
+	}
+}

@@ -1,0 +1,51 @@
+package registry
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestScanReleases(t *testing.T) {
+	script := `# npm publish in a comment releases nothing
+echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc
+npm publish --access public
+cd packages/cli && pnpm --filter cli publish --registry https://npm.example.com/
+sudo python3 -m twine upload \
+  --repository-url https://upload.pypi.org/legacy/ -p "$PYPI_TOKEN" dist/*
+npm publish --dry-run
+npm run publish`
+	releases, tokenVars := ScanReleases(script)
+	want := []Release{
+		{Eco: "npm", Top: true, Line: 3},
+		{Eco: "npm", Host: "npm.example.com", Line: 4},
+		{Eco: "pypi", Host: "pypi.org", Vars: []string{"PYPI_TOKEN"}, Line: 5},
+	}
+	if diff := cmp.Diff(want, releases); diff != "" {
+		t.Errorf("releases (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"NPM_TOKEN"}, tokenVars); diff != "" {
+		t.Errorf("variables written to .npmrc (-want +got):\n%s", diff)
+	}
+}
+
+func TestReleaseTool(t *testing.T) {
+	tests := []struct {
+		cmd   []string
+		eco   string
+		maybe bool
+	}{
+		{[]string{"yarn", "npm", "publish"}, "npm", false},
+		{[]string{"npx", "--yes", "semantic-release"}, "npm", true},
+		{[]string{"npx", "lerna", "publish", "from-git"}, "npm", false},
+		{[]string{"poetry", "publish", "--build"}, "pypi", false},
+		{[]string{"npm", "pack"}, "", false},
+		{[]string{"echo", "npm", "publish"}, "", false},
+	}
+	for _, tt := range tests {
+		eco, maybe := ReleaseTool(tt.cmd)
+		if eco != tt.eco || maybe != tt.maybe {
+			t.Errorf("ReleaseTool(%q) = %q, %v; want %q, %v", tt.cmd, eco, maybe, tt.eco, tt.maybe)
+		}
+	}
+}
