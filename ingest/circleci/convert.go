@@ -339,6 +339,7 @@ func (c *converter) job(inv *invocation) {
 	c.projectVariables(j)
 	c.contexts(j)
 	c.registryPublish(j)
+	c.registryReleases(j)
 	c.oidc(j)
 }
 

@@ -2,6 +2,7 @@ package circleci
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
@@ -64,4 +65,51 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 		c.b.Edge(graph.CircleCIContextID(c.org, cu.name), graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
 	}
 	return id
+}
+
+// registryReleases writes the npm and PyPI releases of the job's run steps.
+// A release logs in with the variables its command line reads and those
+// that earlier lines writing an npm token to .npmrc read; each variable the
+// job's own environment does not set gives an account on the registry, as
+// registryAccount does for image logins, and the account can publish the
+// packages there. Files such as .npmrc are not read, so a release goes to
+// the ecosystem's registry unless its options name another.
+func (c *converter) registryReleases(j *jobState) {
+	var tokenVars []string
+	for _, s := range j.scripts {
+		releases, writes := registry.ScanReleases(s.text)
+		tokenVars = append(tokenVars, writes...)
+		for _, r := range releases {
+			host := r.Host
+			if host == "" {
+				host = registry.NPMRegistry
+				if r.Eco == "pypi" {
+					host = registry.PyPIRegistry
+				}
+			}
+			vars := append([]string(nil), r.Vars...)
+			if r.Eco == "npm" {
+				vars = append(vars, tokenVars...)
+			}
+			slices.Sort(vars)
+			for _, v := range slices.Compact(vars) {
+				if j.envKeys[v] {
+					continue
+				}
+				id := c.registryAccount(j, host, v, s.line)
+				c.b.Node(id, graph.NodeIdentity, "", s.line, attrs{"ecosystem": r.Eco})
+				scope := graph.RegistryScopeID(host)
+				c.b.Node(scope, graph.NodeResource, "packages published to "+host, s.line, attrs{
+					graph.AttrProvider: "registry", "type": "registry-scope", "registry": host, "scope": "true", "ecosystem": r.Eco,
+				})
+				conf := graph.Certain
+				text := fmt.Sprintf("the job publishes to %s with $%s; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show", host, v)
+				if r.Maybe {
+					conf = graph.Possible
+					text += "; the tool publishes to " + host + " only when its configuration enables it"
+				}
+				c.b.Edge(id, graph.EdgeCanAccess, scope, conf, s.line, attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
+			}
+		}
+	}
 }

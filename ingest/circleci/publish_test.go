@@ -60,3 +60,45 @@ workflows:
 		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
 	}
 }
+
+func TestRegistryReleases(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/node:20.11
+    environment:
+      LOCAL_NPM_TOKEN: not-a-secret
+    steps:
+      - run: echo "//registry.npmjs.org/:_authToken=$NPM_TOKEN" > ~/.npmrc
+      - run: npm publish
+      - run: npm publish --//registry.npmjs.org/:_authToken=$LOCAL_NPM_TOKEN
+      - run: twine upload -u __token__ -p "$PYPI_TOKEN" dist/*
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	var reach []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeCanAccess && e.To != "" && (e.To == graph.RegistryScopeID("registry.npmjs.org") || e.To == graph.RegistryScopeID("pypi.org")) {
+			reach = append(reach, e.From+" "+e.To)
+		}
+	}
+	sort.Strings(reach)
+	vars := graph.CircleCIProjectVariablesID(testRepo)
+	// The job sets LOCAL_NPM_TOKEN itself: it is no secret of the project.
+	want := []string{
+		graph.RegistryAccountID("pypi.org", vars+"/PYPI_TOKEN") + " " + graph.RegistryScopeID("pypi.org"),
+		graph.RegistryAccountID("registry.npmjs.org", vars+"/NPM_TOKEN") + " " + graph.RegistryScopeID("registry.npmjs.org"),
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, reach); diff != "" {
+		t.Errorf("CAN_ACCESS to registry scopes (-want +got):\n%s", diff)
+	}
+}

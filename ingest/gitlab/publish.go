@@ -136,7 +136,10 @@ func (c *converter) registryReleases(j *jobState) {
 		releases, writes := registry.ScanReleases(s.str)
 		tokenVars = append(tokenVars, writes...)
 		for _, r := range releases {
-			vars := append(append([]string(nil), r.Vars...), tokenVars...)
+			vars := append([]string(nil), r.Vars...)
+			if r.Eco == "npm" {
+				vars = append(vars, tokenVars...)
+			}
 			for name, v := range j.vars {
 				if registry.AuthEnv(r.Eco, name) {
 					vars = append(vars, registry.VarRefs(v.value)...)

@@ -20,8 +20,7 @@ type Release struct {
 	// Host is the registry from the command's options, "" when they name
 	// none (the job's default registry, or the ecosystem's).
 	Host string
-	// Vars are the variables the command line reads, and those that the
-	// lines writing a registry token to .npmrc before it read.
+	// Vars are the variables the command line reads.
 	Vars []string
 	// Top is set when no cd before the release, in the same script, left
 	// the folder the script starts in.
