@@ -68,12 +68,12 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 }
 
 // registryReleases writes the npm and PyPI releases of the job's run steps.
-// A release logs in with the variables its command line reads and those
-// that earlier lines writing an npm token to .npmrc read; each variable the
-// job's own environment does not set gives an account on the registry, as
-// registryAccount does for image logins, and the account can publish the
-// packages there. Files such as .npmrc are not read, so a release goes to
-// the ecosystem's registry unless its options name another.
+// A release logs in with the variables its command line reads and, for
+// npm, those that earlier lines writing a token to .npmrc read. Each such
+// variable that the job's own environment does not set gives an account
+// on the registry, as for image logins, which can publish the packages
+// there. Files such as .npmrc are not read, so a release goes to the
+// ecosystem's registry unless its options name another.
 func (c *converter) registryReleases(j *jobState) {
 	var tokenVars []string
 	for _, s := range j.scripts {
