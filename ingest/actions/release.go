@@ -134,7 +134,7 @@ func (w *workflow) writeReleases(j *job) {
 			account := w.registryAccount(r.line, r.host, cred)
 			w.releaseReach(account, r, "the job publishes to "+r.host+" with secret "+cred, false)
 		}
-		if len(r.creds) > 0 || j.perms.Default || !j.perms.has("id-token", "write") {
+		if len(r.creds) > 0 || j.perms.Default || !j.perms.has("id-token", "write") || !trustedPublishing[r.host] {
 			continue
 		}
 		// With no token, the tools exchange the job's OIDC token for a
@@ -151,6 +151,11 @@ func (w *workflow) writeReleases(j *job) {
 		w.releaseReach(ident, r, "the job publishes to "+r.host+" as a trusted publisher", true)
 	}
 }
+
+// trustedPublishing lists the registries that accept a workflow's OIDC
+// token for a release. GitHub Packages takes the job's GITHUB_TOKEN
+// instead.
+var trustedPublishing = map[string]bool{registry.NPMRegistry: true, registry.PyPIRegistry: true, "test.pypi.org": true}
 
 // releaseReach writes what a registry account that a release uses can
 // publish: every package the account may publish on the registry, and,

@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,9 +55,14 @@ func TestReleaseWithoutCredentials(t *testing.T) {
 			t.Errorf("%s authenticates as %v, want nothing: it publishes nothing", secret, got)
 		}
 	}
-	// pypi-no-oidc has no token and no id-token permission.
-	if got := targets(res, graph.GHAOIDCTokenID(jobID("release.yml", "pypi-no-oidc")), graph.EdgeAuthenticatesAs); len(got) != 0 {
-		t.Errorf("pypi-no-oidc's OIDC token authenticates as %v, want nothing", got)
+	// pypi-no-oidc has no token and no id-token permission, and GitHub
+	// Packages takes no OIDC token: the job's GITHUB_TOKEN publishes there.
+	for _, job := range []string{"pypi-no-oidc", "github-packages-oidc"} {
+		for _, to := range targets(res, graph.GHAOIDCTokenID(jobID("release.yml", job)), graph.EdgeAuthenticatesAs) {
+			if strings.HasPrefix(to, "registry:") {
+				t.Errorf("%s: OIDC token acts as %s, want no registry account", job, to)
+			}
+		}
 	}
 }
 
