@@ -258,14 +258,14 @@ func publishedStep(res *Result) *Step {
 		name := x.Node.Attr(graph.AttrName)
 		switch {
 		case x.Node.Attr("type") == "registry-scope" && (x.Node.Attr("ecosystem") == "npm" || x.Node.Attr("ecosystem") == "pypi"):
-			it.Action = fmt.Sprintf("List the packages the accounts above can publish on %s and the versions published since the compromise, and deprecate or yank those you did not build", x.Node.Attr("registry"))
+			it.Action = fmt.Sprintf("List the packages the accounts above can publish on %s and the versions published since the compromise, and %s those you did not build", x.Node.Attr("registry"), withdraw(x.Node.Attr("ecosystem")))
 		case x.Node.Attr("type") == "registry-scope":
 			it.Action = fmt.Sprintf("List the images pushed to %s since the compromise with the accounts above, and delete or re-sign those you did not build", x.Node.Attr("registry"))
 		case x.Node.Attr("ecosystem") == "docker" && name != "":
 			it.Action = fmt.Sprintf("List the tags of %s pushed since the compromise, compare their digests with your builds, and delete or re-push those you did not build", name)
 			it.Command = shellCommand("crane", "ls", name)
 		default:
-			it.Action = fmt.Sprintf("List the versions of %s published since the compromise and deprecate or yank those you did not build", x.Node.Label)
+			it.Action = fmt.Sprintf("List the versions of %s published since the compromise and %s those you did not build", x.Node.Label, withdraw(x.Node.Attr("ecosystem")))
 			if x.Node.Attr("ecosystem") == "npm" && name != "" {
 				// npm view prints each version's publish time.
 				it.Command = shellCommand("npm", "view", name, "time", "--json")
@@ -832,6 +832,17 @@ func sessionRole(res *Result, cred string) string {
 		}
 	}
 	return ""
+}
+
+// withdraw names how a registry of an ecosystem takes a release back.
+func withdraw(eco string) string {
+	switch eco {
+	case "npm":
+		return "deprecate or unpublish"
+	case "pypi":
+		return "yank"
+	}
+	return "deprecate or yank"
 }
 
 // registryAccountOf returns the package registry account that the secret

@@ -700,6 +700,9 @@ func TestPlanNPMTokenRelease(t *testing.T) {
 		t.Errorf("NPM_TOKEN command %q, want the gh secret set that stores the replacement", revoke.Command)
 	}
 	check := planItem(t, plan, widget)
+	if !strings.Contains(check.Action, "deprecate or unpublish") {
+		t.Errorf("check of @acme/widget: %q, want npm's ways to take a release back", check.Action)
+	}
 	if check.Command != "npm view @acme/widget time --json" {
 		t.Errorf("check of @acme/widget runs %q, want npm view @acme/widget time --json", check.Command)
 	}
