@@ -11,6 +11,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -248,6 +249,10 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 				return
 			}
 			conf := pv.reached.Confidence.Weaker(e.Confidence)
+			if rev && pv.parent != nil && republished(e.Kind, pv.parent.Kind, from) {
+				conf = graph.Possible
+				e = withReason(e, graph.Possible, publishedVersion)
+			}
 			if e.Kind == graph.EdgeCanGrant {
 				holder := e.Attr(graph.AttrHolder)
 				if !replay {
@@ -437,6 +442,29 @@ func walkable(dst []*graph.Edge, es []graph.Edge, rev bool) []*graph.Edge {
 		return strings.Compare(a.To, b.To)
 	})
 	return dst
+}
+
+// publishedVersion explains the step from a package name that the
+// attacker can publish to a version some lockfile pins.
+const publishedVersion = "a registry never replaces a published version, so the attacker's release reaches what locks this one only when it resolves the name again"
+
+// republished reports whether walking an edge of kind backwards from the
+// package name node, reached by an edge of kind parent, goes from a name
+// the attacker can publish to a version that is already published. npm,
+// PyPI and the other package registries never replace a version; an image
+// tag is moved by a push, so it counts in full.
+func republished(kind, parent graph.EdgeKind, name string) bool {
+	return kind == graph.EdgeVersionOf && parent == graph.EdgeCanPublish && !strings.HasPrefix(name, "pkg:docker/")
+}
+
+// withReason returns a copy of e with the given confidence and a reason
+// added to its own.
+func withReason(e *graph.Edge, conf graph.Confidence, reason string) *graph.Edge {
+	c := *e
+	c.Confidence = conf
+	c.Attrs = maps.Clone(e.Attrs)
+	c.SetAttr(graph.AttrReason, joinReason(e.Attr(graph.AttrReason), reason))
+	return &c
 }
 
 func sameKey(a, b *graph.Edge) bool { return a.From == b.From && a.Kind == b.Kind && a.To == b.To }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -474,6 +475,53 @@ func TestGrantFollowsHolderUpgrade(t *testing.T) {
 		for _, id := range []string{lates, admin} {
 			if x := res.Get(id); x == nil || x.Confidence != graph.Certain {
 				t.Errorf("%T: %s reached as %+v, want certain", r, id, x)
+			}
+		}
+	}
+}
+
+func TestPublishedNameReachesLockersPossibly(t *testing.T) {
+	// Job a reads a token that publishes lib (npm) and image app (docker).
+	// Job b locks lib@1.0.0 and runs app:1. npm never replaces a published
+	// version, so job b runs the attacker's lib only once it resolves lib
+	// anew: possible. A pushed tag replaces app:1 at once: certain.
+	const (
+		token   = "secret:gha:o/a/TOKEN"
+		account = "github:registry-account-test"
+		lib     = "pkg:npm/lib"
+		libV    = "pkg:npm/lib@1.0.0"
+		app     = "pkg:docker/app"
+		appV    = "pkg:docker/app@1"
+		jobB    = "runtime:gha:o/b/ci.yml#test"
+		jobC    = "runtime:gha:o/c/ci.yml#run"
+	)
+	s := newG().
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanPublish, lib).
+		edge(account, graph.EdgeCanPublish, app).
+		edge(libV, graph.EdgeVersionOf, lib).
+		edge(appV, graph.EdgeVersionOf, app).
+		edge(jobB, graph.EdgeExecutes, libV).
+		edge(jobC, graph.EdgeExecutes, appV).
+		store(t)
+	for _, st := range []graph.Store{s, generic{s}} {
+		res := blast(t, st, bad, Options{})
+		for id, want := range map[string]graph.Confidence{lib: graph.Certain, libV: graph.Possible, jobB: graph.Possible, app: graph.Certain, jobC: graph.Certain} {
+			x := res.Get(id)
+			if x == nil {
+				t.Errorf("%T: %s not reached", st, id)
+				continue
+			}
+			if x.Confidence != want {
+				t.Errorf("%T: %s reached %s, want %s", st, id, x.Confidence, want)
+			}
+		}
+		if x := res.Get(libV); x != nil {
+			last := x.Path[len(x.Path)-1]
+			if last.Confidence != graph.Possible || !strings.Contains(last.Reason, "never replaces a published version") {
+				t.Errorf("%T: last hop to %s is %s, %q; want possible, saying why", st, libV, last.Confidence, last.Reason)
 			}
 		}
 	}

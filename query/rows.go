@@ -207,6 +207,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				econf = graph.Possible
 			}
 			conf := pv.reached.Confidence.Weaker(econf)
+			published := rev && pv.hasParent && republished(kind, pv.hop.Kind, pv.id)
+			if published {
+				conf = graph.Possible
+			}
 			if kind == graph.EdgeCanGrant {
 				hrow, ok := rows.Lookup(w.attr(ref, graph.AttrHolder))
 				if !ok {
@@ -246,6 +250,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			if flaw {
 				cur.hop.Confidence = graph.Possible
 				cur.hop.Reason = joinReason(cur.hop.Reason, assumption(kind, via))
+			}
+			if published {
+				cur.hop.Confidence = graph.Possible
+				cur.hop.Reason = joinReason(cur.hop.Reason, publishedVersion)
 			}
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
