@@ -153,11 +153,15 @@ const (
 	// AttrReleasesProject marks a registry account that a release of the
 	// project at the top of its repository (AttrRepository) uses.
 	AttrReleasesProject = "releases_project"
-	AttrLockfile        = "lockfile"       // DEPENDS_ON and LOCKS: the lockfile that states it
-	AttrDirect          = "direct"         // LOCKS: "true" for a direct dependency
-	AttrChain           = "chain"          // LOCKS and EXECUTES: direct dependency that pulls it in
-	AttrInstallHook     = "install_script" // Package version: "true" when it runs code at install
-	AttrName            = "name"           // a secret's name as its consumers refer to it
+	// AttrReleasesProjectCertain marks such an account when one of those
+	// releases publishes whatever the tool's configuration says (all but
+	// semantic-release's).
+	AttrReleasesProjectCertain = "releases_project_certain"
+	AttrLockfile               = "lockfile"       // DEPENDS_ON and LOCKS: the lockfile that states it
+	AttrDirect                 = "direct"         // LOCKS: "true" for a direct dependency
+	AttrChain                  = "chain"          // LOCKS and EXECUTES: direct dependency that pulls it in
+	AttrInstallHook            = "install_script" // Package version: "true" when it runs code at install
+	AttrName                   = "name"           // a secret's name as its consumers refer to it
 )
 
 // Pos is the position a fact was read from: a file and a line, or a log

@@ -266,7 +266,12 @@ func publishedStep(res *Result) *Step {
 			it.Command = shellCommand("crane", "ls", name)
 		default:
 			it.Action = fmt.Sprintf("List the versions of %s published since the compromise and %s those you did not build", x.Node.Label, withdraw(x.Node.Attr("ecosystem")))
-			if x.Node.Attr("ecosystem") == "npm" && name != "" {
+			switch {
+			case x.Node.Attr("ecosystem") != "npm" || name == "":
+			case strings.HasPrefix(name, "-"):
+				// After "--" npm reads the name as a name, not as an option.
+				it.Command = shellCommand("npm", "view", "--json", "--", name, "time")
+			default:
 				// npm view prints each version's publish time.
 				it.Command = shellCommand("npm", "view", name, "time", "--json")
 			}
@@ -778,10 +783,12 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Verify = trailLookup("Username", user, "<revocation time>", true)
 	case "actions-secret":
 		it.Action = "Rotate the value at the service that issued it, then store the new value in the GitHub secret"
-		switch acct := registryAccountOf(res, n.ID); acct.Attr("ecosystem") {
-		case "npm":
+		switch acct := registryAccountOf(res, n.ID); {
+		case acct.Attr("registry") == "npm.pkg.github.com":
+			it.Action = "Revoke the personal access token at GitHub (Settings, Developer settings, Personal access tokens, as the user it belongs to), create a replacement, then store it in the GitHub secret"
+		case acct.Attr("ecosystem") == "npm":
 			it.Action = fmt.Sprintf("Revoke the token on %s (npm token list, then npm token revoke with its id, as the account it belongs to), create a replacement, then store it in the GitHub secret", acct.Attr("registry"))
-		case "pypi":
+		case acct.Attr("ecosystem") == "pypi":
 			it.Action = fmt.Sprintf("Remove the API token on %s (account settings, API tokens), create a replacement, then store it in the GitHub secret", acct.Attr("registry"))
 		}
 		it.Command = ghSecretCommand(n)

@@ -711,3 +711,60 @@ func TestPlanNPMTokenRelease(t *testing.T) {
 		t.Errorf("check of the registry: %q, want one about the packages the accounts can publish", registry.Action)
 	}
 }
+
+func TestPlanNPMViewOfDashName(t *testing.T) {
+	// A name that starts with "-" would reach npm as an option, so it
+	// follows "--", after which npm reads no options.
+	const (
+		npmSecret = "secret:gha:o/a/NPM_TOKEN"
+		account   = "registry:registry.npmjs.org/secret:gha:o/a/NPM_TOKEN"
+		dash      = "pkg:npm/-rf"
+	)
+	gr := newG().
+		node(npmSecret, "type", "actions-secret", "name", "NPM_TOKEN", "repository", "o/a").
+		node(dash, "ecosystem", "npm", "name", "-rf").
+		node(account, "type", "registry-account", "registry", "registry.npmjs.org", "ecosystem", "npm").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, npmSecret).
+		edge(npmSecret, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanPublish, dash)
+	s := gr.store(t)
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := planItem(t, plan, dash).Command, "npm view --json -- -rf time"; got != want {
+		t.Errorf("check command %q, want %q", got, want)
+	}
+}
+
+func TestPlanGitHubPackagesToken(t *testing.T) {
+	// A token for npm.pkg.github.com is a GitHub personal access token,
+	// which npm token revoke cannot revoke.
+	const (
+		gprSecret = "secret:gha:o/a/GPR_TOKEN"
+		account   = "registry:npm.pkg.github.com/secret:gha:o/a/GPR_TOKEN"
+		scope     = "registry:npm.pkg.github.com/*"
+	)
+	gr := newG().
+		node(gprSecret, "type", "actions-secret", "name", "GPR_TOKEN", "repository", "o/a").
+		node(account, "type", "registry-account", "registry", "npm.pkg.github.com", "ecosystem", "npm").
+		node(scope, "type", "registry-scope", "registry", "npm.pkg.github.com", "ecosystem", "npm").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, gprSecret).
+		edge(gprSecret, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanAccess, scope)
+	s := gr.store(t)
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	action := planItem(t, plan, gprSecret).Action
+	if strings.Contains(action, "npm token") {
+		t.Errorf("GPR_TOKEN action %q, want no npm token command", action)
+	}
+	if !strings.Contains(action, "personal access token") {
+		t.Errorf("GPR_TOKEN action %q, want one that revokes the personal access token", action)
+	}
+}

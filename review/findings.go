@@ -156,23 +156,31 @@ func ciSecretKeys(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]
 	var out []*Finding
 	for _, s := range ci {
 		var keys []string
-		registry := ""
+		registry, githubPackages := "", false
 		for _, id := range heldBy[s.ID] {
 			n := byID[id]
 			if n.Kind == graph.NodeIdentity || n.Attr(graph.AttrLongLived) == "true" {
 				keys = append(keys, id)
 			}
 			if eco := n.Attr("ecosystem"); n.Attr("type") == "registry-account" && (eco == "npm" || eco == "pypi") {
-				registry = n.Attr("registry")
+				switch host := n.Attr("registry"); host {
+				case "registry.npmjs.org", "pypi.org", "test.pypi.org":
+					registry = host
+				case "npm.pkg.github.com":
+					githubPackages = true
+				}
 			}
 		}
 		f := &Finding{Kind: FindingCISecretKey, Node: s.ID, Label: s.Label, Related: uniqueSorted(keys), Pos: posOf(s.Pos)}
 		switch {
 		case registry != "":
-			// npm and PyPI both accept a workflow's OIDC token in place
-			// of a stored token ("trusted publishing").
+			// npmjs.com, PyPI and TestPyPI accept a workflow's OIDC token
+			// in place of a stored token ("trusted publishing").
 			f.Detail = fmt.Sprintf("CI secret %s stores a long-lived %s token; trusted publishing would let the release job publish with a short-lived OIDC token instead",
 				nameOf(s), registry)
+		case githubPackages:
+			f.Detail = fmt.Sprintf("CI secret %s stores a long-lived npm.pkg.github.com token; the release job's GITHUB_TOKEN, with packages: write, would publish to GitHub Packages of its own repository instead",
+				nameOf(s))
 		case len(keys) > 0:
 			f.Detail = fmt.Sprintf("CI secret %s stores the long-lived credential %s; an OIDC role bound to a branch or environment would issue short-lived sessions instead",
 				nameOf(s), strings.Join(f.Related, ", "))

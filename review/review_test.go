@@ -498,3 +498,51 @@ func TestFoldLoggedTwins(t *testing.T) {
 		t.Errorf("findings of the declared key %v (node %s), want the logged key's finding, moved to it", found[declared], f.Node)
 	}
 }
+
+func TestCISecretKeyRegistryAdvice(t *testing.T) {
+	// npmjs.com accepts trusted publishing, so its token gets that
+	// advice. GitHub Packages does not, and a job publishes there with
+	// its own GITHUB_TOKEN instead of a stored token.
+	const (
+		npmSecret = "secret:gha:example-org/app/NPM_TOKEN"
+		npmAcct   = "registry:registry.npmjs.org/secret:gha:example-org/app/NPM_TOKEN"
+		gprSecret = "secret:gha:example-org/app/GPR_TOKEN"
+		gprAcct   = "registry:npm.pkg.github.com/secret:gha:example-org/app/GPR_TOKEN"
+	)
+	secret := func(id, name string) graph.Node {
+		return node(id, graph.NodeSecret, "type", "actions-secret", graph.AttrName, name, graph.AttrLongLived, "true")
+	}
+	account := func(id, host string) graph.Node {
+		return node(id, graph.NodeIdentity, "type", "registry-account", "registry", host, "ecosystem", "npm")
+	}
+	b := &graph.Batch{Nodes: []graph.Node{
+		secret(npmSecret, "NPM_TOKEN"), account(npmAcct, "registry.npmjs.org"),
+		secret(gprSecret, "GPR_TOKEN"), account(gprAcct, "npm.pkg.github.com"),
+	}, Edges: []graph.Edge{
+		edge(npmSecret, graph.EdgeAuthenticatesAs, npmAcct),
+		edge(gprSecret, graph.EdgeAuthenticatesAs, gprAcct),
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	found, err := ciSecretKeys(context.Background(), s, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	detail := map[string]string{}
+	for _, f := range found {
+		detail[f.Node] = f.Detail
+	}
+
+	if !strings.Contains(detail[npmSecret], "trusted publishing") {
+		t.Errorf("NPM_TOKEN finding %q, want one that proposes trusted publishing", detail[npmSecret])
+	}
+	if strings.Contains(detail[gprSecret], "trusted publishing") {
+		t.Errorf("GPR_TOKEN finding %q proposes trusted publishing, which GitHub Packages lacks", detail[gprSecret])
+	}
+	if !strings.Contains(detail[gprSecret], "GITHUB_TOKEN") {
+		t.Errorf("GPR_TOKEN finding %q, want one that proposes the job's GITHUB_TOKEN", detail[gprSecret])
+	}
+}

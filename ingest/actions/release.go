@@ -1,6 +1,8 @@
 package actions
 
 import (
+	"maps"
+	"path"
 	"slices"
 	"strings"
 
@@ -17,12 +19,20 @@ type release struct {
 	line  int
 	step  string
 	creds []string
+	// dir is the folder of the workspace the step publishes from, and
+	// current is set when it publishes the package in that folder.
+	dir     string
+	current bool
 	// root is set when the step releases the project at the top of the
-	// repository, whose name the repository's lockfile gives.
+	// repository, whose name the repository's lockfile gives. writeReleases
+	// works it out from dir, current and the job's checkouts.
 	root bool
 	// maybe is set when the tool releases only when its configuration
 	// enables it (semantic-release publishes to npm through a plugin).
 	maybe bool
+	// hostUnknown is set when the registry is set at run time; host is
+	// then the registry the release would go to without that setting.
+	hostUnknown bool
 }
 
 // releaseCreds returns the secrets a release step authenticates with: those
@@ -43,49 +53,168 @@ func (j *job) releaseCreds(eco, line string, env map[string]string) []string {
 }
 
 // releaseHost returns the registry a release command sends to: the one
-// its options name, else the one actions/setup-node set up, else the
-// ecosystem's.
-func (j *job) releaseHost(eco string, words []string) string {
+// its options name, else for npm the one NPM_CONFIG_REGISTRY or
+// actions/setup-node set up, else the ecosystem's. known is false when
+// one of those is set at run time (an expression or a variable): the
+// release is then taken to go to the next one.
+func (j *job) releaseHost(eco string, words []string, env map[string]string) (host string, known bool) {
+	known = !computed(registry.ReleaseOption(eco, words))
 	if h := registry.ReleaseHost(eco, words); h != "" {
-		return h
+		return h, known
 	}
 	if eco == "pypi" {
-		return registry.PyPIRegistry
+		return registry.PyPIRegistry, known
+	}
+	for k, v := range env {
+		if !strings.EqualFold(k, registry.NPMRegistryEnv) {
+			continue
+		}
+		if h := registry.URLHost(v); h != "" {
+			return h, known
+		}
+		known = known && !computed(v)
 	}
 	if j.npmHost != "" {
-		return j.npmHost
+		return j.npmHost, known && !j.npmHostComputed
 	}
-	return registry.NPMRegistry
+	return registry.NPMRegistry, known && !j.npmHostComputed
 }
+
+// actionHost returns the npm registry of a releasing action's step, and
+// whether it is set at run time.
+func (j *job) actionHost(env map[string]string) (host string, unknown bool) {
+	host, known := j.releaseHost("npm", nil, env)
+	return host, !known
+}
+
+// computed reports whether a value is set at run time: an expression or
+// a shell variable.
+func computed(v string) bool { return strings.Contains(v, "$") }
 
 // readScriptRelease records the package releases of a run: script, and
 // the registry tokens it writes to .npmrc for later steps.
 func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string) {
-	top := registry.AtTop(wd)
+	state := newScriptState(wd, env)
+	script = strings.ReplaceAll(script, "\\\r\n", " ")
+	script = strings.ReplaceAll(script, "\\\n", " ")
 	for _, ln := range strings.Split(script, "\n") {
 		if strings.Contains(ln, "_authToken") {
-			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, env)...)
+			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
 		}
 		for _, cmd := range splitCommands(ln) {
-			words, _ := commandWords(cmd)
+			words, assigned := commandWords(cmd)
+			if state.apply(words, assigned) {
+				continue
+			}
+			words, inWorkspaces := registry.RunnerTarget(words)
 			if len(words) == 0 {
 				continue
 			}
-			if words[0] == "cd" || words[0] == "pushd" {
-				// A release after cd X publishes the package in X.
-				top = top && len(words) > 1 && registry.AtTop(words[1])
-				continue
-			}
 			eco, maybe := registry.ReleaseTool(words)
-			if eco == "" || slices.Contains(words, "--dry-run") {
+			if eco == "" || registry.DryRun(words) {
 				continue
 			}
+			cmdEnv := state.with(assigned)
+			host, known := j.releaseHost(eco, words, cmdEnv)
 			j.releases = append(j.releases, release{
-				eco: eco, host: j.releaseHost(eco, words), line: line, step: step,
-				creds: j.releaseCreds(eco, ln, env), root: top, maybe: maybe,
+				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
+				creds: j.releaseCreds(eco, ln, cmdEnv), dir: state.dir, current: !inWorkspaces && registry.ReleasesCurrent(words), maybe: maybe,
 			})
 		}
 	}
+}
+
+// scriptState is the working directory (as cd, pushd and popd leave it)
+// and the variables that the commands of a script so far set for the
+// next ones.
+type scriptState struct {
+	dir   string
+	stack []string
+	vars  map[string]string
+}
+
+func newScriptState(wd string, env map[string]string) *scriptState {
+	s := &scriptState{dir: cleanDir(wd), vars: map[string]string{}}
+	for k, v := range env {
+		s.vars[k] = v
+	}
+	return s
+}
+
+// apply records the effect of a command that changes the directory or
+// sets variables, and reports whether it was one.
+func (s *scriptState) apply(words, assigned []string) bool {
+	if len(words) == 0 {
+		for _, a := range assigned {
+			k, v, _ := strings.Cut(a, "=")
+			s.vars[k] = v
+		}
+		return true
+	}
+	args := registry.WithoutOptions(words[1:])
+	switch words[0] {
+	case "cd", "pushd":
+		if words[0] == "pushd" {
+			s.stack = append(s.stack, s.dir)
+		}
+		// cd with no folder goes to the home directory.
+		target := "~"
+		if len(args) > 0 {
+			target = args[0]
+		}
+		s.dir = cleanDir(joinDir(s.dir, target))
+	case "popd":
+		if len(s.stack) > 0 {
+			s.dir = s.stack[len(s.stack)-1]
+			s.stack = s.stack[:len(s.stack)-1]
+		}
+	case "export":
+		for _, a := range args {
+			if k, v, ok := strings.Cut(a, "="); ok && isAssignment(a) {
+				s.vars[k] = v
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// with returns the variables of a command: the script's, and the
+// assignments in front of the command.
+func (s *scriptState) with(assigned []string) map[string]string {
+	if len(assigned) == 0 {
+		return s.vars
+	}
+	env := maps.Clone(s.vars)
+	for _, a := range assigned {
+		k, v, _ := strings.Cut(a, "=")
+		env[k] = v
+	}
+	return env
+}
+
+// cleanDir returns a working directory relative to the workspace in the
+// form joinDir keeps: "." for its top.
+func cleanDir(wd string) string {
+	if registry.AtTop(wd) {
+		return "."
+	}
+	wd = strings.TrimSpace(wd)
+	if strings.HasPrefix(wd, "$") || strings.HasPrefix(wd, "/") {
+		return wd
+	}
+	return path.Clean(wd)
+}
+
+// atRepoTop reports whether a folder of the workspace is the top of the
+// job's repository: the folder actions/checkout puts it in when the job
+// checks it out into one folder (path:), else the top of the workspace.
+func (j *job) atRepoTop(dir string) bool {
+	if len(j.checkouts) == 1 && j.checkouts[0] != "." && !strings.Contains(j.checkouts[0], "${{") {
+		return dir == j.checkouts[0]
+	}
+	return registry.AtTop(dir)
 }
 
 // readActionRelease records what a step of a releasing action does:
@@ -94,28 +223,41 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 // pypa/gh-action-pypi-publish uploads to PyPI, with a token when given
 // one and by trusted publishing otherwise.
 func (w *workflow) readActionRelease(j *job, name, step string, line int, input func(string) string, env map[string]string) {
-	r := release{line: line, step: step, root: true}
+	r := release{line: line, step: step, dir: ".", current: true}
 	switch strings.ToLower(name) {
 	case "actions/setup-node":
 		if h := registry.URLHost(input("registry-url")); h != "" {
 			j.npmHost = h
 		}
+		j.npmHostComputed = computed(input("registry-url"))
 		return
 	case "js-devtools/npm-publish":
-		r.eco, r.host = "npm", j.releaseHost("npm", nil)
+		r.eco = "npm"
+		r.host, r.hostUnknown = j.actionHost(env)
 		if h := registry.URLHost(input("registry")); h != "" {
 			r.host = h
 		}
+		r.hostUnknown = r.hostUnknown || computed(input("registry"))
 		r.creds = j.releaseCreds("npm", input("token"), env)
-		pkg := strings.TrimPrefix(strings.TrimSpace(input("package")), "./")
-		r.root = pkg == "" || pkg == "package.json" || pkg == "."
+		// package names the package's folder, its package.json or a
+		// tarball, which is taken to be of the package at the top.
+		switch pkg := strings.TrimSpace(input("package")); {
+		case pkg == "" || strings.HasSuffix(pkg, ".tgz"):
+		case path.Base(pkg) == "package.json":
+			r.dir = cleanDir(path.Dir(pkg))
+		default:
+			r.dir = cleanDir(pkg)
+		}
 	case "changesets/action":
 		if strings.TrimSpace(input("publish")) == "" {
 			return
 		}
-		r.eco, r.host = "npm", j.releaseHost("npm", nil)
+		r.eco = "npm"
+		r.host, r.hostUnknown = j.actionHost(env)
 		r.creds = j.releaseCreds("npm", input("publish"), env)
-		r.root = registry.AtTop(input("cwd"))
+		words, _ := commandWords(input("publish"))
+		words, inWorkspaces := registry.RunnerTarget(words)
+		r.dir, r.current = cleanDir(input("cwd")), !inWorkspaces && registry.ReleasesCurrent(words)
 	case "pypa/gh-action-pypi-publish":
 		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))
 		r.creds = secretNames(input("password"), env)
@@ -130,11 +272,12 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 // as, and what that account can publish.
 func (w *workflow) writeReleases(j *job) {
 	for _, r := range j.releases {
+		r.root = r.current && j.atRepoTop(r.dir) && !r.hostUnknown
 		for _, cred := range r.creds {
 			account := w.registryAccount(r.line, r.host, cred)
 			w.releaseReach(account, r, "the job publishes to "+r.host+" with secret "+cred, false)
 		}
-		if len(r.creds) > 0 || j.perms.Default || !j.perms.has("id-token", "write") || !trustedPublishing[r.host] {
+		if len(r.creds) > 0 || j.perms.Default || !j.perms.has("id-token", "write") || !registry.TrustedPublishing(r.host) {
 			continue
 		}
 		// With no token, the tools exchange the job's OIDC token for a
@@ -152,20 +295,19 @@ func (w *workflow) writeReleases(j *job) {
 	}
 }
 
-// trustedPublishing lists the registries that accept a workflow's OIDC
-// token for a release. GitHub Packages takes the job's GITHUB_TOKEN
-// instead.
-var trustedPublishing = map[string]bool{registry.NPMRegistry: true, registry.PyPIRegistry: true, "test.pypi.org": true}
-
 // releaseReach writes what a registry account that a release uses can
 // publish: every package the account may publish on the registry, and,
 // through the linker, the repository's own package when the release is
-// of the project at the top of the repository.
+// of the project at the top of the repository. That package is the one
+// on registry.npmjs.org, the registry a pkg:npm purl names.
 func (w *workflow) releaseReach(account string, r release, how string, trustedPub bool) {
 	a := attrs{graph.AttrProvider: "registry", "type": "registry-account", "registry": r.host, "ecosystem": r.eco}
-	if r.root && r.eco == "npm" {
+	if r.root && r.eco == "npm" && r.host == registry.NPMRegistry {
 		a[graph.AttrRepository] = w.repo
 		a[graph.AttrReleasesProject] = "true"
+		if !r.maybe {
+			a[graph.AttrReleasesProjectCertain] = "true"
+		}
 	}
 	w.b.node(account, graph.NodeIdentity, "", r.line, a)
 	scope := graph.RegistryScopeID(r.host)
@@ -179,8 +321,11 @@ func (w *workflow) releaseReach(account string, r release, how string, trustedPu
 	if r.maybe {
 		text += "; the tool publishes to " + r.host + " only when its configuration enables it"
 	}
+	if r.hostUnknown {
+		text += "; the registry is set at run time, and taken here to be " + r.host
+	}
 	conf := graph.Certain
-	if r.maybe {
+	if r.maybe || r.hostUnknown {
 		conf = graph.Possible
 	}
 	w.b.edge(account, graph.EdgeCanAccess, scope, conf, r.line, attrs{

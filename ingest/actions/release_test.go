@@ -1,12 +1,14 @@
 package actions
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 func TestReleaseAccounts(t *testing.T) {
@@ -22,7 +24,7 @@ func TestReleaseAccounts(t *testing.T) {
 		project bool
 	}{
 		{"setup-node registry", account("registry.npmjs.org", "NPM_TOKEN"), "registry.npmjs.org", graph.Certain, true},
-		{"GitHub Packages", account("npm.pkg.github.com", "GPR_TOKEN"), "npm.pkg.github.com", graph.Certain, true},
+		{"GitHub Packages", account("npm.pkg.github.com", "GPR_TOKEN"), "npm.pkg.github.com", graph.Certain, false},
 		{".npmrc written earlier, in a subfolder", account("registry.npmjs.org", "NPMRC_TOKEN"), "registry.npmjs.org", graph.Certain, false},
 		{"cd to a subfolder first", account("registry.npmjs.org", "CLIENT_NPM_TOKEN"), "registry.npmjs.org", graph.Certain, false},
 		{"semantic-release", account("registry.npmjs.org", "SEMREL_NPM_TOKEN"), "registry.npmjs.org", graph.Possible, true},
@@ -42,6 +44,11 @@ func TestReleaseAccounts(t *testing.T) {
 			n := findNode(t, res, tt.account)
 			if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
 				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
+			}
+			// Only semantic-release depends on its configuration.
+			wantCertain := tt.project && tt.conf == graph.Certain
+			if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != wantCertain {
+				t.Errorf("releases the top-level project for certain: %v, want %v", got, wantCertain)
 			}
 		})
 	}
@@ -80,5 +87,258 @@ func TestReleaseTrustedPublishing(t *testing.T) {
 		if diff := cmp.Diff([]string{graph.RegistryScopeID(tt.host)}, targets(res, ident, graph.EdgeCanAccess)); diff != "" {
 			t.Errorf("%s: CAN_ACCESS from the trusted publisher (-want +got):\n%s", tt.job, diff)
 		}
+	}
+}
+
+// releaseOf parses a workflow with one job, rel, whose steps are steps,
+// and returns the registry account node that secret logs in as on host.
+func releaseOf(t *testing.T, perms, steps, host, secret string) (*ingest.Result, graph.Node, bool) {
+	t.Helper()
+	wf := "on: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n" + perms + "    steps:\n" + steps
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := graph.RegistryAccountID(host, graph.GHASecretID(testRepo, secret))
+	for _, n := range res.Nodes {
+		if n.ID == id {
+			return res, n, true
+		}
+	}
+	return res, graph.Node{}, false
+}
+
+func TestReleaseProjectOnlyOnNPMRegistry(t *testing.T) {
+	// pkg:npm/NAME is the package on registry.npmjs.org, so only a
+	// release there publishes it.
+	tests := []struct {
+		name, steps, host string
+		project           bool
+	}{
+		{"npmjs", "      - run: npm publish\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n", "registry.npmjs.org", true},
+		{"setup-node private registry", "      - uses: actions/setup-node@v4\n        with: {registry-url: 'https://npm.internal.example'}\n      - run: npm publish\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n", "npm.internal.example", false},
+		{"registry flag", "      - run: npm publish --registry https://npm.pkg.github.com\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n", "npm.pkg.github.com", false},
+		{"NPM_CONFIG_REGISTRY", "      - run: npm publish\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}', NPM_CONFIG_REGISTRY: 'https://npm.pkg.github.com/'}\n", "npm.pkg.github.com", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, n, ok := releaseOf(t, "", tt.steps, tt.host, "TOK")
+			if !ok {
+				t.Fatalf("no account of TOK on %s", tt.host)
+			}
+			if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
+				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
+			}
+		})
+	}
+}
+
+func TestReleaseRegistryURLIsNoToken(t *testing.T) {
+	steps := "      - run: npm publish\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}', NPM_CONFIG_REGISTRY: '${{ secrets.REGISTRY_URL }}'}\n"
+	res, _, _ := releaseOf(t, "", steps, "registry.npmjs.org", "TOK")
+	if got := targets(res, graph.GHASecretID(testRepo, "REGISTRY_URL"), graph.EdgeAuthenticatesAs); len(got) != 0 {
+		t.Errorf("REGISTRY_URL authenticates as %v, want nothing: npm reads it as the registry's address", got)
+	}
+}
+
+func TestTrustedPublishingOnlyWhereSupported(t *testing.T) {
+	// GitHub Packages takes the job's GITHUB_TOKEN and has no trusted
+	// publishing, so id-token: write there (for provenance) adds nothing.
+	perms := "    permissions: {id-token: write, packages: write}\n"
+	steps := "      - uses: actions/setup-node@v4\n        with: {registry-url: 'https://npm.pkg.github.com'}\n      - run: npm publish --provenance\n        env: {NODE_AUTH_TOKEN: '${{ secrets.GITHUB_TOKEN }}'}\n"
+	res, _, _ := releaseOf(t, perms, steps, "npm.pkg.github.com", "GITHUB_TOKEN")
+	tok := graph.GHAOIDCTokenID(graph.GHAJobID(testRepo, ".github/workflows/rel.yml", "rel"))
+	publisher := graph.TrustedPublisherID("npm.pkg.github.com", testRepo, ".github/workflows/rel.yml")
+	if slices.Contains(targets(res, tok, graph.EdgeAuthenticatesAs), publisher) {
+		t.Errorf("OIDC token authenticates as %s, want no trusted publisher on GitHub Packages", publisher)
+	}
+}
+
+func TestReleaseOfOtherPackages(t *testing.T) {
+	// Each command publishes packages other than the one at the top of
+	// the repository, or, for the last ones, that one.
+	tests := []struct {
+		run     string
+		project bool
+	}{
+		{"npm publish ./packages/x", false},
+		{"npm publish packages/x --access public", false},
+		{"npm publish --workspaces --access public", false},
+		{"npm publish -ws", false},
+		{"npm publish -w packages/a", false},
+		{"npm publish --workspace=@acme/a", false},
+		{"pnpm -r publish --no-git-checks", false},
+		{"pnpm publish --recursive", false},
+		{"pnpm --filter app publish", false},
+		{"npx lerna publish from-package --yes", false},
+		{"npm publish --access public --tag next", true},
+		{"npm publish .", true},
+		{"npm publish acme-widget-1.0.0.tgz", true},
+		{"pnpm publish --no-git-checks", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.run, func(t *testing.T) { checkProjectRelease(t, tt.run, tt.project) })
+	}
+}
+
+func TestReleaseLineContinuation(t *testing.T) {
+	env := "        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+	dry := "      - run: |\n          npm publish \\\n            --dry-run\n" + env
+	if _, _, ok := releaseOf(t, "", dry, "registry.npmjs.org", "TOK"); ok {
+		t.Error("npm publish with --dry-run on the next line publishes with TOK, want no release")
+	}
+	registry := "      - run: |\n          npm publish \\\n            --registry https://npm.pkg.github.com\n" + env
+	if _, _, ok := releaseOf(t, "", registry, "npm.pkg.github.com", "TOK"); !ok {
+		t.Error("no account of TOK on npm.pkg.github.com, the --registry on the next line")
+	}
+	assigned := "      - run: |\n          NODE_AUTH_TOKEN=${{ secrets.TOK }} \\\n            npm publish\n"
+	if _, _, ok := releaseOf(t, "", assigned, "registry.npmjs.org", "TOK"); !ok {
+		t.Error("no account of TOK, which the line before npm publish assigns")
+	}
+}
+
+func TestReleaseThroughPackageRunners(t *testing.T) {
+	// Each command runs a release tool through a package runner or a
+	// workspace command.
+	tests := []struct {
+		run     string
+		project bool
+	}{
+		{"npx semantic-release@24", true},
+		{"yarn semantic-release", true},
+		{"pnpm exec semantic-release", true},
+		{"npm exec -- semantic-release", true},
+		{"yarn changeset publish", true},
+		{"npx -y @changesets/cli publish", true},
+		{"yarn dlx lerna@8 publish from-package", false},
+		{"bun publish", true},
+		{"yarn workspace @acme/a npm publish", false},
+		{"yarn workspaces foreach -A npm publish --tolerate-republish", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.run, func(t *testing.T) { checkProjectRelease(t, tt.run, tt.project) })
+	}
+}
+
+func TestReleaseScriptState(t *testing.T) {
+	// The directory and variables that earlier commands of the script
+	// set hold for the release.
+	tok := "        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+	tests := []struct {
+		name, script, env, host string
+		project                 bool
+	}{
+		{"cd back up", "cd docs && make\n          cd ..\n          npm publish", tok, "registry.npmjs.org", true},
+		{"popd", "pushd packages/x\n          npm run build\n          popd\n          npm publish", tok, "registry.npmjs.org", true},
+		{"cd to home", "cd\n          npm publish", tok, "registry.npmjs.org", false},
+		{"cd to a subfolder", "cd packages/x\n          npm publish", tok, "registry.npmjs.org", false},
+		{"exported token", "export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          npm publish", "", "registry.npmjs.org", true},
+		{"assigned token", "NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          npm publish", "", "registry.npmjs.org", true},
+		{"registry in front of the command", "NPM_CONFIG_REGISTRY=https://npm.pkg.github.com npm publish", tok, "npm.pkg.github.com", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			steps := "      - run: |\n          " + tt.script + "\n" + tt.env
+			_, n, ok := releaseOf(t, "", steps, tt.host, "TOK")
+			if !ok {
+				t.Fatalf("no account of TOK on %s", tt.host)
+			}
+			if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
+				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
+			}
+		})
+	}
+}
+
+func TestReleaseDryRunForms(t *testing.T) {
+	tests := []struct {
+		run     string
+		release bool
+	}{
+		{"npm publish --dry-run", false},
+		{"npm publish --dry-run=true", false},
+		{"npm publish --dry-run=false", true},
+		{"npx semantic-release --dry-run", false},
+		{"npx semantic-release -d", false},
+		{"uv publish --dry-run", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.run, func(t *testing.T) {
+			steps := "      - run: " + tt.run + "\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}', UV_PUBLISH_TOKEN: '${{ secrets.TOK }}'}\n"
+			res, _, _ := releaseOf(t, "", steps, "", "TOK")
+			got := len(targets(res, graph.GHASecretID(testRepo, "TOK"), graph.EdgeAuthenticatesAs)) > 0
+			if got != tt.release {
+				t.Errorf("publishes with TOK: %v, want %v", got, tt.release)
+			}
+		})
+	}
+}
+
+func TestReleaseCheckoutPath(t *testing.T) {
+	// actions/checkout with path: puts the repository in that folder, so
+	// its top is there and not at the top of the workspace.
+	checkout := "      - uses: actions/checkout@v4\n        with: {path: src}\n"
+	tok := "        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+	tests := []struct {
+		name, steps string
+		project     bool
+	}{
+		{"in the checkout folder", checkout + "      - run: npm publish\n        working-directory: src\n" + tok, true},
+		{"cd to the checkout folder", checkout + "      - run: cd src && npm publish\n" + tok, true},
+		{"at the top of the workspace", checkout + "      - run: npm publish\n" + tok, false},
+		{"npm-publish action", checkout + "      - uses: JS-DevTools/npm-publish@v3\n        with: {token: '${{ secrets.TOK }}', package: src/package.json}\n", true},
+		{"npm-publish action at the top", checkout + "      - uses: JS-DevTools/npm-publish@v3\n        with: {token: '${{ secrets.TOK }}'}\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, n, ok := releaseOf(t, "", tt.steps, "registry.npmjs.org", "TOK")
+			if !ok {
+				t.Fatal("no account of TOK on registry.npmjs.org")
+			}
+			if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
+				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
+			}
+		})
+	}
+}
+
+// checkProjectRelease checks that a step running command with secret TOK
+// in NODE_AUTH_TOKEN releases on registry.npmjs.org, and whether it
+// releases the project at the top of the repository.
+func checkProjectRelease(t *testing.T, command string, project bool) {
+	t.Helper()
+	steps := "      - run: " + command + "\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+	_, n, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK")
+	if !ok {
+		t.Fatal("no account of TOK on registry.npmjs.org")
+	}
+	if got := n.Attr(graph.AttrReleasesProject) == "true"; got != project {
+		t.Errorf("releases the top-level project: %v, want %v", got, project)
+	}
+}
+
+func TestReleaseRegistrySetAtRunTime(t *testing.T) {
+	// Each step's registry comes from an expression or a variable, so the
+	// release may go anywhere: registry.npmjs.org is assumed, as a
+	// possible step, and the project on it is not claimed.
+	tok := "        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+	tests := map[string]string{
+		"registry flag":       "      - run: npm publish --registry $REGISTRY\n" + tok,
+		"setup-node":          "      - uses: actions/setup-node@v4\n        with: {registry-url: '${{ vars.REGISTRY }}'}\n      - run: npm publish\n" + tok,
+		"NPM_CONFIG_REGISTRY": "      - run: npm publish\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}', NPM_CONFIG_REGISTRY: '${{ vars.REGISTRY }}'}\n",
+	}
+	for name, steps := range tests {
+		t.Run(name, func(t *testing.T) {
+			res, n, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK")
+			if !ok {
+				t.Fatal("no account of TOK")
+			}
+			if n.Attr(graph.AttrReleasesProject) != "" {
+				t.Error("claims the top-level project, whose registry is not known")
+			}
+			if e := findEdge(t, res, n.ID, graph.EdgeCanAccess, graph.RegistryScopeID("registry.npmjs.org")); e.Confidence != graph.Possible {
+				t.Errorf("scope edge is %s, want possible", e.Confidence)
+			}
+		})
 	}
 }

@@ -196,6 +196,9 @@ type job struct {
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
 	npmrcCreds []string
+	// npmHostComputed is set when actions/setup-node's registry-url is
+	// set at run time.
+	npmHostComputed bool
 	// checkouts lists the folders, relative to the workspace, that
 	// actions/checkout puts the workflow's own repository in.
 	checkouts []string

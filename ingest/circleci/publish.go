@@ -97,18 +97,7 @@ func (c *converter) registryReleases(j *jobState) {
 					continue
 				}
 				id := c.registryAccount(j, host, v, s.line)
-				c.b.Node(id, graph.NodeIdentity, "", s.line, attrs{"ecosystem": r.Eco})
-				scope := graph.RegistryScopeID(host)
-				c.b.Node(scope, graph.NodeResource, "packages published to "+host, s.line, attrs{
-					graph.AttrProvider: "registry", "type": "registry-scope", "registry": host, "scope": "true", "ecosystem": r.Eco,
-				})
-				conf := graph.Certain
-				text := fmt.Sprintf("the job publishes to %s with $%s; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show", host, v)
-				if r.Maybe {
-					conf = graph.Possible
-					text += "; the tool publishes to " + host + " only when its configuration enables it"
-				}
-				c.b.Edge(id, graph.EdgeCanAccess, scope, conf, s.line, attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
+				c.b.ReleaseReach(id, host, r.Eco, "with $"+v, r.Maybe, s.line)
 			}
 		}
 	}

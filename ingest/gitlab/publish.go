@@ -164,8 +164,7 @@ func (c *converter) registryReleases(j *jobState) {
 }
 
 // releaseAccount writes the account a CI/CD variable logs in as on a
-// package registry, and its reach: every package on the registry, since
-// the input does not show which ones the account maintains.
+// package registry, and its reach (ciscan.Builder.ReleaseReach).
 func (c *converter) releaseAccount(j *jobState, r registry.Release, host, name string, line int) {
 	cred := graph.GitLabVariableID(c.project, name)
 	id := graph.RegistryAccountID(host, cred)
@@ -175,15 +174,5 @@ func (c *converter) releaseAccount(j *jobState, r registry.Release, host, name s
 	c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
 		graph.AttrReason: fmt.Sprintf("the job publishes to %s with the token in %s", host, name),
 	})
-	scope := graph.RegistryScopeID(host)
-	c.b.Node(scope, graph.NodeResource, "packages published to "+host, line, attrs{
-		graph.AttrProvider: "registry", "type": "registry-scope", "registry": host, "scope": "true", "ecosystem": r.Eco,
-	})
-	conf := graph.Certain
-	text := fmt.Sprintf("the job publishes to %s with the token in %s; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show", host, name)
-	if r.Maybe {
-		conf = graph.Possible
-		text += "; the tool publishes to " + host + " only when its configuration enables it"
-	}
-	c.b.Edge(id, graph.EdgeCanAccess, scope, conf, line, attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
+	c.b.ReleaseReach(id, host, r.Eco, "with the token in "+name, r.Maybe, line)
 }

@@ -27,9 +27,13 @@ func (v *view) linkProjectReleases() {
 			Attrs: map[string]string{"ecosystem": "npm", graph.AttrName: name}})
 		conf := graph.Certain
 		reason := "the account releases the project at the top of " + repo + ", which its package-lock.json names " + name
-		if n.Attr("trusted_publisher") == "true" {
+		switch {
+		case n.Attr("trusted_publisher") == "true":
 			conf = graph.Possible
 			reason += "; the registry accepts the release only if the package trusts this workflow, which the input does not show"
+		case n.Attr(graph.AttrReleasesProjectCertain) != "true":
+			conf = graph.Possible
+			reason += "; the tool publishes it only when its configuration enables it"
 		}
 		e := graph.Edge{From: n.ID, To: id, Kind: graph.EdgeCanPublish, Confidence: conf, Pos: n.Pos}
 		e.SetAttr(graph.AttrReason, reason)

@@ -8,8 +8,9 @@ import (
 )
 
 func TestProjectReleasePublishesLockfileName(t *testing.T) {
-	// Two accounts release the project at the top of o/a: a token's and
-	// a trusted publisher's. An account of o/b releases from a subfolder
+	// Three accounts release the project at the top of o/a: a token's, a
+	// trusted publisher's and a semantic-release token's, which publishes
+	// only when configured to. An account of o/b releases from a subfolder
 	// and o/c's lockfile names no project: neither gets CAN_PUBLISH.
 	account := func(id, repo string, attrs ...string) graph.Node {
 		n := graph.Node{ID: id, Kind: graph.NodeIdentity, Pos: graph.Pos{File: repo + "/release.yml", Line: 3},
@@ -32,10 +33,12 @@ func TestProjectReleasePublishesLockfileName(t *testing.T) {
 		trusted = "registry:registry.npmjs.org/trusted-publisher:o/a/.github/workflows/release.yml"
 		sub     = "registry:registry.npmjs.org/secret:gha:o/b/NPM_TOKEN"
 		noName  = "registry:registry.npmjs.org/secret:gha:o/c/NPM_TOKEN"
+		semrel  = "registry:registry.npmjs.org/secret:gha:o/a/SEMREL_TOKEN"
 	)
 	nodes := []graph.Node{
 		repo("o/a", "@acme/widget"), repo("o/b", "b-lib"), repo("o/c", ""),
-		account(token, "o/a", graph.AttrReleasesProject, "true"),
+		account(token, "o/a", graph.AttrReleasesProject, "true", graph.AttrReleasesProjectCertain, "true"),
+		account(semrel, "o/a", graph.AttrReleasesProject, "true"),
 		account(trusted, "o/a", graph.AttrReleasesProject, "true", "trusted_publisher", "true"),
 		account(sub, "o/b"),
 		account(noName, "o/c", graph.AttrReleasesProject, "true"),
@@ -43,7 +46,7 @@ func TestProjectReleasePublishesLockfileName(t *testing.T) {
 	s, edges := deriveEdges(t, nodes, nil)
 
 	widget := "pkg:npm/%40acme/widget"
-	want := map[string]graph.Confidence{token: graph.Certain, trusted: graph.Possible}
+	want := map[string]graph.Confidence{token: graph.Certain, trusted: graph.Possible, semrel: graph.Possible}
 	got := map[string]graph.Confidence{}
 	for k, e := range edges {
 		if k.Kind == graph.EdgeCanPublish {

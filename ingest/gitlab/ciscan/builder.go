@@ -69,3 +69,23 @@ func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.C
 	b.edges[key] = len(b.res.Edges)
 	b.res.AddEdge(graph.Edge{From: from, To: to, Kind: kind, Confidence: conf, Attrs: a.clean(), Pos: graph.Pos{File: b.file, Line: line}})
 }
+
+// ReleaseReach writes what a registry account that a release of a CI job
+// logs in as can publish: every package on the registry host, since the
+// input does not show which ones the account maintains. how says how the
+// job logs in ("with $NPM_TOKEN"), and maybe marks a tool that releases
+// only when its configuration enables it.
+func (b *Builder) ReleaseReach(account, host, eco, how string, maybe bool, line int) {
+	b.Node(account, graph.NodeIdentity, "", line, Attrs{"ecosystem": eco})
+	scope := graph.RegistryScopeID(host)
+	b.Node(scope, graph.NodeResource, "packages published to "+host, line, Attrs{
+		graph.AttrProvider: "registry", "type": "registry-scope", "registry": host, "scope": "true", "ecosystem": eco,
+	})
+	conf := graph.Certain
+	text := "the job publishes to " + host + " " + how + "; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show"
+	if maybe {
+		conf = graph.Possible
+		text += "; the tool publishes to " + host + " only when its configuration enables it"
+	}
+	b.Edge(account, graph.EdgeCanAccess, scope, conf, line, Attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
+}

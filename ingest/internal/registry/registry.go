@@ -70,16 +70,8 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 	if expand == nil {
 		expand = func(s string) string { return s }
 	}
-	lines := strings.Split(script, "\n")
-	for i := 0; i < len(lines); i++ {
-		start, ln := i, lines[i]
-		for strings.HasSuffix(ln, "\\") && i+1 < len(lines) {
-			i++
-			ln = strings.TrimSuffix(ln, "\\") + " " + lines[i]
-		}
-		if strings.HasPrefix(strings.TrimSpace(ln), "#") {
-			continue
-		}
+	for _, l := range logicalLines(script) {
+		start, ln := l.start, l.text
 		// Commands first, then the stages of each command's pipeline, so
 		// that only the stages piped into a login feed its password.
 		for _, cmd := range splitCommands(ln) {
@@ -383,6 +375,31 @@ func fields(s string) []string {
 		w = strings.Trim(w, `"'`)
 		if w != "" {
 			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// logicalLine is a line of a script with the lines a trailing backslash
+// continues it onto, and the index of its first line, from 0.
+type logicalLine struct {
+	start int
+	text  string
+}
+
+// logicalLines splits a script into its logical lines, joining continued
+// lines and leaving out comment lines.
+func logicalLines(script string) []logicalLine {
+	var out []logicalLine
+	lines := strings.Split(script, "\n")
+	for i := 0; i < len(lines); i++ {
+		start, ln := i, lines[i]
+		for strings.HasSuffix(ln, "\\") && i+1 < len(lines) {
+			i++
+			ln = strings.TrimSuffix(ln, "\\") + " " + lines[i]
+		}
+		if !strings.HasPrefix(strings.TrimSpace(ln), "#") {
+			out = append(out, logicalLine{start: start, text: ln})
 		}
 	}
 	return out

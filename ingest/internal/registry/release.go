@@ -22,8 +22,9 @@ type Release struct {
 	Host string
 	// Vars are the variables the command line reads.
 	Vars []string
-	// Top is set when no cd before the release, in the same script, left
-	// the folder the script starts in.
+	// Top is set when the release publishes the package in the folder
+	// the script starts in: no cd before it left that folder, and it
+	// names no other folder and no workspaces.
 	Top bool
 	// Maybe is set when the tool releases only when its configuration
 	// enables it (semantic-release publishes to npm through a plugin).
@@ -36,16 +37,8 @@ type Release struct {
 // the variables its lines that write an npm token to .npmrc read.
 func ScanReleases(script string) (releases []Release, tokenVars []string) {
 	top := true
-	lines := strings.Split(script, "\n")
-	for i := 0; i < len(lines); i++ {
-		start, ln := i, lines[i]
-		for strings.HasSuffix(ln, "\\") && i+1 < len(lines) {
-			i++
-			ln = strings.TrimSuffix(ln, "\\") + " " + lines[i]
-		}
-		if strings.HasPrefix(strings.TrimSpace(ln), "#") {
-			continue
-		}
+	for _, l := range logicalLines(script) {
+		start, ln := l.start, l.text
 		if strings.Contains(ln, "_authToken") {
 			tokenVars = append(tokenVars, refs(ln)...)
 		}
@@ -58,12 +51,16 @@ func ScanReleases(script string) (releases []Release, tokenVars []string) {
 				top = top && len(words) > 1 && AtTop(words[1])
 				continue
 			}
+			words, inWorkspaces := RunnerTarget(words)
+			if len(words) == 0 {
+				continue
+			}
 			eco, maybe := ReleaseTool(words)
-			if eco == "" || slices.Contains(words, "--dry-run") {
+			if eco == "" || DryRun(words) {
 				continue
 			}
 			releases = append(releases, Release{Eco: eco, Host: ReleaseHost(eco, words), Vars: refs(ln),
-				Top: top, Maybe: maybe, Line: start + 1})
+				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1})
 		}
 	}
 	return releases, tokenVars
@@ -79,16 +76,93 @@ func AtTop(wd string) bool {
 	return false
 }
 
-// ReleaseTool returns the ecosystem a command's words release to, "" for
-// a command that releases nothing, and whether the release depends on the
-// tool's configuration.
-func ReleaseTool(words []string) (eco string, maybe bool) {
-	if len(words) == 0 {
-		return "", false
+// NPMRegistryEnv is the variable that sets npm's registry, above .npmrc
+// and below --registry. npm reads npm_config_* without regard to case.
+const NPMRegistryEnv = "NPM_CONFIG_REGISTRY"
+
+// TrustedPublishing reports whether a registry accepts a workflow's OIDC
+// token in place of a stored token: npmjs.com, PyPI and TestPyPI do, and
+// GitHub Packages takes the job's GITHUB_TOKEN instead.
+func TrustedPublishing(host string) bool {
+	return host == NPMRegistry || host == PyPIRegistry || host == "test.pypi.org"
+}
+
+// AuthEnv reports whether a variable of this name carries a registry
+// token to the release tools of an ecosystem: the names that
+// actions/setup-node, semantic-release, twine, uv, Poetry, Flit, Hatch
+// and PDM read, and names that mention the registry. NPM_CONFIG_REGISTRY
+// is the registry's address, not a token.
+func AuthEnv(eco, name string) bool {
+	up := strings.ToUpper(name)
+	switch eco {
+	case "npm":
+		return up == "NODE_AUTH_TOKEN" || (strings.Contains(up, "NPM") && up != NPMRegistryEnv)
+	case "pypi":
+		switch up {
+		case "TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD":
+			return true
+		}
+		return strings.HasPrefix(up, "POETRY_PYPI_TOKEN_") || strings.Contains(up, "PYPI")
 	}
+	return false
+}
+
+// releaseTools are the npm release tools that yarn and pnpm run by name.
+var releaseTools = []string{"semantic-release", "changeset", "lerna"}
+
+// RunnerTarget returns the command that package runners in words run
+// (npx X, bunx X, npm exec X, pnpm exec or dlx X, yarn exec or dlx X,
+// yarn or pnpm with a release tool's name), else words. inWorkspaces is
+// set when yarn runs it in workspaces (yarn workspace NAME X, yarn
+// workspaces foreach X).
+func RunnerTarget(words []string) (cmd []string, inWorkspaces bool) {
+	for len(words) > 0 {
+		runner, args := words[0], WithoutOptions(words[1:])
+		sub := ""
+		if len(args) > 0 {
+			sub = args[0]
+		}
+		switch {
+		case runner == "npx" || runner == "bunx":
+			words = args
+		case runner == "npm" && (sub == "exec" || sub == "x"),
+			runner == "pnpm" && (sub == "exec" || sub == "dlx"),
+			runner == "yarn" && (sub == "exec" || sub == "dlx"):
+			words = WithoutOptions(args[1:])
+		case (runner == "yarn" || runner == "pnpm") && slices.Contains(releaseTools, toolName(sub)):
+			words = args
+		case runner == "yarn" && sub == "workspace" && len(args) > 1:
+			words, inWorkspaces = args[2:], true
+		case runner == "yarn" && sub == "workspaces" && len(args) > 1 && args[1] == "foreach":
+			words, inWorkspaces = WithoutOptions(args[2:]), true
+		default:
+			return words, inWorkspaces
+		}
+		if len(words) > 0 && words[0] == "--" {
+			words = words[1:]
+		}
+	}
+	return words, inWorkspaces
+}
+
+// toolName returns the command a package runner's argument names: the
+// base name, without a version (semantic-release@24) and with the
+// changesets CLI package (@changesets/cli) as its command, changeset.
+func toolName(arg string) string {
+	if i := strings.LastIndexByte(arg, '@'); i > 0 {
+		arg = arg[:i]
+	}
+	if arg == "@changesets/cli" {
+		return "changeset"
+	}
+	return path.Base(arg)
+}
+
+// ReleaseTool returns the ecosystem a command releases to, "" for a
+// command that releases nothing, and whether the release depends on the
+// tool's configuration. Package runners are unwrapped first (RunnerTarget).
+func ReleaseTool(words []string) (eco string, maybe bool) {
 	switch words[0] {
-	case "npx", "bunx":
-		words = withoutFlags(words[1:])
 	case "python", "python3":
 		if len(words) > 2 && words[1] == "-m" {
 			words = words[2:]
@@ -97,14 +171,14 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 	if len(words) == 0 {
 		return "", false
 	}
-	tool := path.Base(words[0])
-	args := withoutFlags(words[1:])
+	tool := toolName(words[0])
+	args := WithoutOptions(words[1:])
 	sub := ""
 	if len(args) > 0 {
 		sub = args[0]
 	}
 	switch tool {
-	case "npm", "lerna", "changeset":
+	case "npm", "lerna", "changeset", "bun":
 		if sub == "publish" {
 			return "npm", false
 		}
@@ -132,23 +206,66 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 	return "", false
 }
 
-// AuthEnv reports whether a variable of this name carries a registry
-// token to the release tools of an ecosystem: the names that
-// actions/setup-node, semantic-release, twine, uv, Poetry, Flit, Hatch
-// and PDM read, and names that mention the registry.
-func AuthEnv(eco, name string) bool {
-	up := strings.ToUpper(name)
-	switch eco {
-	case "npm":
-		return up == "NODE_AUTH_TOKEN" || strings.Contains(up, "NPM")
-	case "pypi":
-		switch up {
-		case "TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD":
+// publishValueFlags are the options of npm, pnpm and yarn publish that
+// take a value as the next word.
+var publishValueFlags = []string{"--tag", "--access", "--otp", "--registry", "--auth-type", "--userconfig", "--loglevel", "--new-version", "--publish-branch"}
+
+// ReleasesCurrent reports whether a release command publishes the package
+// in its working directory. It does not when it names a folder, or
+// publishes workspaces (npm --workspaces, pnpm --recursive or --filter,
+// lerna). A tarball is taken to be of the package in the directory.
+func ReleasesCurrent(words []string) bool {
+	if len(words) == 0 {
+		return true
+	}
+	tool, args := toolName(words[0]), words[1:]
+	if tool == "lerna" {
+		return false
+	}
+	for _, a := range args {
+		name, _, _ := strings.Cut(a, "=")
+		switch {
+		case tool == "npm" && (name == "--workspaces" || name == "-ws" || name == "--workspace" || name == "-w"),
+			tool == "pnpm" && (name == "--recursive" || name == "-r" || name == "--filter" || name == "-F"):
+			return false
+		}
+	}
+	i := slices.Index(args, "publish")
+	if i < 0 {
+		return true
+	}
+	args = args[i+1:]
+	for k := 0; k < len(args); k++ {
+		switch a := args[k]; {
+		case slices.Contains(publishValueFlags, a):
+			k++ // skip the option's value
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a == "." || a == "./" || strings.HasSuffix(a, ".tgz")
+		}
+	}
+	return true
+}
+
+// DryRun reports whether a release command only shows what it would
+// publish: --dry-run (npm, pnpm, yarn, uv, semantic-release and others)
+// or semantic-release's -d.
+func DryRun(words []string) bool {
+	for _, w := range words[1:] {
+		if w == "--dry-run" || w == "--dry-run=true" || (w == "-d" && toolName(words[0]) == "semantic-release") {
 			return true
 		}
-		return strings.HasPrefix(up, "POETRY_PYPI_TOKEN_") || strings.Contains(up, "PYPI")
 	}
 	return false
+}
+
+// ReleaseOption returns the value of the option by which a release
+// command names its registry, or "".
+func ReleaseOption(eco string, words []string) string {
+	if eco == "npm" {
+		return flagValue(words, "--registry")
+	}
+	return flagValue(words, "--repository-url", "--publish-url", "--index-url")
 }
 
 // ReleaseHost returns the registry a release command's options name, or
@@ -193,8 +310,8 @@ func URLHost(raw string) string {
 	return strings.ToLower(u.Hostname())
 }
 
-// withoutFlags drops the options at the start of words.
-func withoutFlags(words []string) []string {
+// WithoutOptions drops the options at the start of words.
+func WithoutOptions(words []string) []string {
 	for len(words) > 0 && strings.HasPrefix(words[0], "-") {
 		words = words[1:]
 	}

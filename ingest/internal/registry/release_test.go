@@ -14,12 +14,15 @@ cd packages/cli && pnpm --filter cli publish --registry https://npm.example.com/
 sudo python3 -m twine upload \
   --repository-url https://upload.pypi.org/legacy/ -p "$PYPI_TOKEN" dist/*
 npm publish --dry-run
-npm run publish`
+npm publish --dry-run=true
+npm run publish
+npm publish --workspaces`
 	releases, tokenVars := ScanReleases(script)
 	want := []Release{
 		{Eco: "npm", Top: true, Line: 3},
 		{Eco: "npm", Host: "npm.example.com", Line: 4},
 		{Eco: "pypi", Host: "pypi.org", Vars: []string{"PYPI_TOKEN"}, Line: 5},
+		{Eco: "npm", Line: 10},
 	}
 	if diff := cmp.Diff(want, releases); diff != "" {
 		t.Errorf("releases (-want +got):\n%s", diff)
@@ -41,9 +44,12 @@ func TestReleaseTool(t *testing.T) {
 		{[]string{"poetry", "publish", "--build"}, "pypi", false},
 		{[]string{"npm", "pack"}, "", false},
 		{[]string{"echo", "npm", "publish"}, "", false},
+		{[]string{"pnpm", "exec", "semantic-release"}, "npm", true},
+		{[]string{"yarn", "changeset", "publish"}, "npm", false},
 	}
 	for _, tt := range tests {
-		eco, maybe := ReleaseTool(tt.cmd)
+		cmd, _ := RunnerTarget(tt.cmd)
+		eco, maybe := ReleaseTool(cmd)
 		if eco != tt.eco || maybe != tt.maybe {
 			t.Errorf("ReleaseTool(%q) = %q, %v; want %q, %v", tt.cmd, eco, maybe, tt.eco, tt.maybe)
 		}
