@@ -310,10 +310,12 @@ func (w *workflow) releaseReach(account string, r release, how string, trustedPu
 		}
 	}
 	w.b.node(account, graph.NodeIdentity, "", r.line, a)
+
 	scope := graph.RegistryScopeID(r.host)
 	w.b.node(scope, graph.NodeResource, "packages published to "+r.host, r.line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-scope", "registry": r.host, "scope": "true", "ecosystem": r.eco,
 	})
+
 	text := how + "; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show"
 	if trustedPub {
 		text = how + "; it may publish each package on " + r.host + " that trusts this workflow, which the input does not show"
@@ -324,6 +326,7 @@ func (w *workflow) releaseReach(account string, r release, how string, trustedPu
 	if r.hostUnknown {
 		text += "; the registry is set at run time, and taken here to be " + r.host
 	}
+
 	conf := graph.Certain
 	if r.maybe || r.hostUnknown {
 		conf = graph.Possible

@@ -72,7 +72,7 @@ func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.C
 
 // ReleaseReach writes what a registry account that a release of a CI job
 // logs in as can publish: every package on the registry host, since the
-// input does not show which ones the account maintains. how says how the
+// input does not show which ones the account maintains. how describes how the
 // job logs in ("with $NPM_TOKEN"), and maybe marks a tool that releases
 // only when its configuration enables it.
 func (b *Builder) ReleaseReach(account, host, eco, how string, maybe bool, line int) {
