@@ -38,8 +38,7 @@ func scriptInstalls(script, wd string) []install {
 // functions and subshells are read only roughly. Each effect's Dir is the
 // directory the command ran in.
 func scriptEffects(script, wd string, env pkgcmd.Env) []pkgcmd.Effect {
-	script = strings.ReplaceAll(script, "\\\r\n", " ")
-	script = strings.ReplaceAll(script, "\\\n", " ")
+	script = joinContinued(script)
 	base := wd
 	if base == "" {
 		base = "."
@@ -370,4 +369,11 @@ func inertAction(u usesRef) bool {
 // run after the job installed packages: it may run any of them.
 func opaqueStep(what string) pkgcmd.Effect {
 	return pkgcmd.Effect{Eco: pkgcmd.AnyEco, Run: pkgcmd.RunMaybe, Cause: what + " runs code the input does not show"}
+}
+
+// joinContinued joins each line that ends in a backslash to the next, as
+// the shell reads them.
+func joinContinued(script string) string {
+	script = strings.ReplaceAll(script, "\\\r\n", " ")
+	return strings.ReplaceAll(script, "\\\n", " ")
 }

@@ -197,7 +197,7 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 // GITHUB_TOKEN and its line (the pipeline that feeds it, say) names the
 // token. A push counts once the job has logged in to the image's registry.
 func (w *workflow) readScriptPublish(j *job, script, step string, line int, env map[string]string) {
-	for _, ln := range strings.Split(w.expandRepo(script), "\n") {
+	for _, ln := range strings.Split(w.expandRepo(joinContinued(script)), "\n") {
 		for _, cmd := range splitCommands(ln) {
 			w.readDockerCommand(j, cmd, ln, step, line, env)
 		}

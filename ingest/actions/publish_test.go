@@ -127,3 +127,25 @@ jobs:
 		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
 	}
 }
+
+func TestPublishLoginContinuedLine(t *testing.T) {
+	// The registry of the login is on the line the backslash continues.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "${{ secrets.QUAY_TOKEN }}" | docker login -u bot --password-stdin \
+            quay.io
+          docker push quay.io/example-org/app:1
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+}

@@ -95,8 +95,7 @@ func computed(v string) bool { return strings.Contains(v, "$") }
 // the registry tokens it writes to .npmrc for later steps.
 func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string) {
 	state := newScriptState(wd, env)
-	script = strings.ReplaceAll(script, "\\\r\n", " ")
-	script = strings.ReplaceAll(script, "\\\n", " ")
+	script = joinContinued(script)
 	for _, ln := range strings.Split(script, "\n") {
 		if strings.Contains(ln, "_authToken") {
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)

@@ -96,13 +96,25 @@ func AuthEnv(eco, name string) bool {
 	up := strings.ToUpper(name)
 	switch eco {
 	case "npm":
-		return up == "NODE_AUTH_TOKEN" || (strings.Contains(up, "NPM") && up != NPMRegistryEnv)
+		return up == "NODE_AUTH_TOKEN" || (strings.Contains(up, "NPM") && credentialName(up))
 	case "pypi":
 		switch up {
 		case "TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD":
 			return true
 		}
-		return strings.HasPrefix(up, "POETRY_PYPI_TOKEN_") || strings.Contains(up, "PYPI")
+		return strings.HasPrefix(up, "POETRY_PYPI_TOKEN_") || (strings.Contains(up, "PYPI") && credentialName(up))
+	}
+	return false
+}
+
+// credentialName reports whether an upper-case variable name says it holds
+// a credential (NPM_TOKEN, PYPI_API_KEY, NPM_AUTH), unlike the names of
+// settings such as NPM_CONFIG_REGISTRY or NPM_CONFIG_CACHE.
+func credentialName(up string) bool {
+	for _, w := range []string{"TOKEN", "AUTH", "KEY", "SECRET", "PASS"} {
+		if strings.Contains(up, w) {
+			return true
+		}
 	}
 	return false
 }
@@ -185,7 +197,8 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 	case "pnpm":
 		// pnpm takes options with values before the command
 		// (pnpm --filter app publish).
-		if slices.Contains(args, "publish") {
+		// pnpm run publish runs the package's script named publish.
+		if i := slices.Index(args, "publish"); i >= 0 && !slices.Contains(args[:i], "run") {
 			return "npm", false
 		}
 	case "yarn":

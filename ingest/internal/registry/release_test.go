@@ -46,12 +46,35 @@ func TestReleaseTool(t *testing.T) {
 		{[]string{"echo", "npm", "publish"}, "", false},
 		{[]string{"pnpm", "exec", "semantic-release"}, "npm", true},
 		{[]string{"yarn", "changeset", "publish"}, "npm", false},
+		{[]string{"pnpm", "run", "publish"}, "", false},
+		{[]string{"pnpm", "--filter", "app", "publish"}, "npm", false},
 	}
 	for _, tt := range tests {
 		cmd, _ := RunnerTarget(tt.cmd)
 		eco, maybe := ReleaseTool(cmd)
 		if eco != tt.eco || maybe != tt.maybe {
 			t.Errorf("ReleaseTool(%q) = %q, %v; want %q, %v", tt.cmd, eco, maybe, tt.eco, tt.maybe)
+		}
+	}
+}
+
+func TestAuthEnv(t *testing.T) {
+	tests := []struct {
+		eco, name string
+		want      bool
+	}{
+		{"npm", "NODE_AUTH_TOKEN", true},
+		{"npm", "NPM_TOKEN", true},
+		{"npm", "npm_config_//registry.npmjs.org/:_authToken", true},
+		{"npm", "NPM_CONFIG_REGISTRY", false},
+		{"npm", "NPM_CONFIG_CACHE", false},
+		{"pypi", "TWINE_PASSWORD", true},
+		{"pypi", "PYPI_API_TOKEN", true},
+		{"pypi", "PYPI_MIRROR", false},
+	}
+	for _, tt := range tests {
+		if got := AuthEnv(tt.eco, tt.name); got != tt.want {
+			t.Errorf("AuthEnv(%q, %q) = %v, want %v", tt.eco, tt.name, got, tt.want)
 		}
 	}
 }
