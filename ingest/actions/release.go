@@ -259,6 +259,7 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 		r.dir, r.current = cleanDir(input("cwd")), !inWorkspaces && registry.ReleasesCurrent(words)
 	case "pypa/gh-action-pypi-publish":
 		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))
+		r.hostUnknown = computed(input("repository-url"))
 		r.creds = secretNames(input("password"), env)
 	default:
 		return

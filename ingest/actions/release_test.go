@@ -327,6 +327,16 @@ func TestReleaseRegistrySetAtRunTime(t *testing.T) {
 		"setup-node":          "      - uses: actions/setup-node@v4\n        with: {registry-url: '${{ vars.REGISTRY }}'}\n      - run: npm publish\n" + tok,
 		"NPM_CONFIG_REGISTRY": "      - run: npm publish\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}', NPM_CONFIG_REGISTRY: '${{ vars.REGISTRY }}'}\n",
 	}
+	pypi := "      - uses: pypa/gh-action-pypi-publish@release/v1\n        with: {password: '${{ secrets.TOK }}', repository-url: '${{ vars.INDEX }}'}\n"
+	t.Run("PyPI action", func(t *testing.T) {
+		res, n, ok := releaseOf(t, "", pypi, "pypi.org", "TOK")
+		if !ok {
+			t.Fatal("no account of TOK on pypi.org")
+		}
+		if e := findEdge(t, res, n.ID, graph.EdgeCanAccess, graph.RegistryScopeID("pypi.org")); e.Confidence != graph.Possible {
+			t.Errorf("scope edge is %s, want possible", e.Confidence)
+		}
+	})
 	for name, steps := range tests {
 		t.Run(name, func(t *testing.T) {
 			res, n, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK")
