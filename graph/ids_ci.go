@@ -132,6 +132,14 @@ func CIAWSIdentityID(credential string) string { return "aws:identity-of:" + cre
 // registry host, for pushes whose image names the input does not show.
 func RegistryScopeID(host string) string { return "registry:" + host + "/*" }
 
+// OffersTrustedPublishing reports whether a package registry accepts a
+// workflow's OIDC token in place of a stored token for a release
+// ("trusted publishing"): registry.npmjs.org, pypi.org and test.pypi.org
+// do; GitHub Packages takes the job's GITHUB_TOKEN instead.
+func OffersTrustedPublishing(host string) bool {
+	return host == "registry.npmjs.org" || host == "pypi.org" || host == "test.pypi.org"
+}
+
 // TrustedPublisherID returns the id of the identity that a workflow's OIDC
 // token publishes to a package registry as, by trusted publishing.
 func TrustedPublisherID(host, repo, workflow string) string {

@@ -50,6 +50,8 @@ func apply(ctx context.Context, o *Overlay, e Edit) (applied, error) {
 	case EditMoveSecretToEnv:
 		a.derive = true
 		err = moveSecretToEnv(ctx, o, e)
+	case EditTrustedPublishing:
+		err = useTrustedPublishing(ctx, o, e)
 	default:
 		err = fmt.Errorf("%w: unknown edit kind", ErrEdit)
 	}
@@ -339,6 +341,125 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 		}
 	}
 	return nil
+}
+
+// useTrustedPublishing takes a registry token out of the GitHub Actions
+// jobs that publish with it and lets each publish by trusted publishing:
+// its OIDC token acts as the workflow's trusted publisher, which can
+// publish the packages the token's account was shown to publish, not
+// every package on the registry.
+func useTrustedPublishing(ctx context.Context, o *Overlay, e Edit) error {
+	jobs, err := jobFilter(ctx, o, e)
+	if err != nil {
+		return err
+	}
+	secrets, err := resolve(ctx, o, graph.NodeSecret, e.Secret)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(secrets))
+	for _, s := range secrets {
+		ids = append(ids, s.ID)
+	}
+	auth, err := o.Expand(ctx, ids, graph.Out, graph.EdgeAuthenticatesAs)
+	if err != nil {
+		return err
+	}
+	var accountIDs []string
+	for _, a := range auth {
+		accountIDs = append(accountIDs, a.To)
+	}
+	accounts, err := o.Nodes(ctx, uniqueSorted(accountIDs))
+	if err != nil {
+		return err
+	}
+	var registries []graph.Node
+	for _, a := range accounts {
+		if a.Attr("type") == "registry-account" && graph.OffersTrustedPublishing(a.Attr("registry")) {
+			registries = append(registries, a)
+		}
+	}
+	if len(registries) == 0 {
+		return editErr("secret %s logs in to no registry that offers trusted publishing (registry.npmjs.org, pypi.org, test.pypi.org)", e.Secret)
+	}
+	published, err := o.Expand(ctx, idsOf(registries), graph.Out, graph.EdgeCanPublish)
+	if err != nil {
+		return err
+	}
+
+	in, err := o.Expand(ctx, ids, graph.In, graph.EdgeExposes)
+	if err != nil {
+		return err
+	}
+	var receivers, moved []string
+	for _, ed := range in {
+		receivers = append(receivers, ed.From)
+		if jobs != nil && !jobs[ed.From] {
+			continue
+		}
+		o.DeleteEdge(ed.Key())
+		moved = append(moved, ed.From)
+	}
+	if len(moved) == 0 {
+		return noReceiverErr("secret", e, receivers)
+	}
+	jobNodes, err := o.Nodes(ctx, uniqueSorted(moved))
+	if err != nil {
+		return err
+	}
+	pos := graph.Pos{File: "(what-if)"}
+	for _, j := range jobNodes {
+		if j.Attr("type") != "gha-job" {
+			return editErr("%s is not a GitHub Actions job; only those publish by trusted publishing here", j.ID)
+		}
+		withOIDCToken(o, j)
+		for _, acct := range registries {
+			host := acct.Attr("registry")
+			ident := graph.TrustedPublisherID(host, j.Attr(graph.AttrRepository), j.Attr("workflow"))
+			o.PutNode(graph.Node{ID: ident, Kind: graph.NodeIdentity, Label: "trusted publisher " + j.Attr(graph.AttrRepository) + "/" + j.Attr("workflow") + " on " + host, Pos: pos,
+				Attrs: map[string]string{graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
+					"ecosystem": acct.Attr("ecosystem"), "trusted_publisher": "true"}})
+			auth := graph.Edge{From: graph.GHAOIDCTokenID(j.ID), To: ident, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: pos}
+			auth.SetAttr(graph.AttrReason, "the job publishes to "+host+" by trusted publishing")
+			o.PutEdge(auth)
+			for _, p := range published {
+				if p.From != acct.ID {
+					continue
+				}
+				pub := graph.Edge{From: ident, To: p.To, Kind: graph.EdgeCanPublish, Confidence: graph.Certain, Pos: pos}
+				pub.SetAttr(graph.AttrReason, "the package trusts this workflow to publish it")
+				o.PutEdge(pub)
+			}
+		}
+	}
+	return nil
+}
+
+// withOIDCToken gives a job the id-token:write permission and the OIDC
+// token it can then request, keeping its subject as it is.
+func withOIDCToken(o *Overlay, j graph.Node) {
+	perms := graph.SplitList(j.Attr("permissions"))
+	if !contains(perms, "id-token:write") {
+		jn := j
+		jn.Attrs = copyAttrs(j.Attrs)
+		jn.SetAttr("permissions", graph.JoinList(append(perms, "id-token:write")))
+		o.PutNode(jn)
+	}
+	pos := graph.Pos{File: "(what-if)"}
+	tokenID := graph.GHAOIDCTokenID(j.ID)
+	o.PutNode(graph.Node{ID: tokenID, Kind: graph.NodeSecret, Label: "OIDC token of " + j.Attr("job"), Pos: pos,
+		Attrs: map[string]string{graph.AttrProvider: "github", "type": "oidc-token", graph.AttrLongLived: "false", graph.AttrRepository: j.Attr(graph.AttrRepository)}})
+	exp := graph.Edge{From: j.ID, To: tokenID, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
+	exp.SetAttr(graph.AttrVia, "oidc")
+	o.PutEdge(exp)
+}
+
+func idsOf(ns []graph.Node) []string {
+	out := make([]string, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, n.ID)
+	}
+	return out
 }
 
 // bindJob gives a job an OIDC token and subject whose claims match the

@@ -39,6 +39,7 @@ const (
 	EditTightenPolicy      = "tighten_policy"
 	EditDeleteStatement    = "delete_statement"
 	EditMoveSecretToEnv    = "move_secret_to_environment"
+	EditTrustedPublishing  = "use_trusted_publishing"
 )
 
 // Edit is one change. Which fields apply depends on Kind.
@@ -49,8 +50,8 @@ type Edit struct {
 	// File is the change file's name, for error messages.
 	File string `json:"-"`
 
-	Job         string   `json:"job,omitempty"`         // remove_secret, pin_action, replace_key_with_oidc: limit to this job
-	Secret      string   `json:"secret,omitempty"`      // remove_secret, replace_key_with_oidc, move_secret_to_environment
+	Job         string   `json:"job,omitempty"`         // remove_secret, pin_action, replace_key_with_oidc, use_trusted_publishing: limit to this job
+	Secret      string   `json:"secret,omitempty"`      // remove_secret, replace_key_with_oidc, move_secret_to_environment, use_trusted_publishing
 	Action      string   `json:"action,omitempty"`      // pin_action: owner/repo@ref or a purl
 	SHA         string   `json:"sha,omitempty"`         // pin_action
 	Role        string   `json:"role,omitempty"`        // replace_key_with_oidc, add_trust_condition
@@ -74,6 +75,7 @@ var fields = map[string]struct{ allowed, required []string }{
 	EditTightenPolicy:      {[]string{"policy", "statement", "actions", "resources"}, []string{"policy", "statement"}},
 	EditDeleteStatement:    {[]string{"policy", "statement"}, []string{"policy", "statement"}},
 	EditMoveSecretToEnv:    {[]string{"secret", "environment"}, []string{"secret", "environment"}},
+	EditTrustedPublishing:  {[]string{"job", "secret"}, []string{"secret"}},
 }
 
 var sha1Hex = regexp.MustCompile(`^[0-9a-f]{40}$`)
@@ -226,7 +228,7 @@ func stringList(v *yaml.Node) ([]string, error) {
 }
 
 func kindNames() []string {
-	return []string{EditRemoveSecret, EditPinAction, EditReplaceKeyWithOIDC, EditAddTrustCondition, EditTightenPolicy, EditDeleteStatement, EditMoveSecretToEnv}
+	return []string{EditRemoveSecret, EditPinAction, EditReplaceKeyWithOIDC, EditAddTrustCondition, EditTightenPolicy, EditDeleteStatement, EditMoveSecretToEnv, EditTrustedPublishing}
 }
 
 // yamlLine returns the line a YAML syntax error names, or 0; the rest of
@@ -273,6 +275,8 @@ func (e Edit) String() string {
 		return "delete statement " + e.Statement + " of policy " + e.Policy
 	case EditMoveSecretToEnv:
 		return "move secret " + e.Secret + " into environment " + e.Environment
+	case EditTrustedPublishing:
+		return "publish with trusted publishing instead of the token in " + e.Secret + job
 	}
 	return e.Kind
 }

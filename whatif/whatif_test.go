@@ -405,3 +405,72 @@ func FuzzParseChanges(f *testing.F) {
 		}
 	})
 }
+
+func TestTrustedPublishingEdit(t *testing.T) {
+	// Job rel (example-org/app) runs lib and publishes with NPM_TOKEN,
+	// whose npm account can publish @acme/widget and every package on
+	// registry.npmjs.org. With trusted publishing the job's OIDC token
+	// publishes @acme/widget alone.
+	const (
+		rel     = "runtime:gha:example-org/app/.github/workflows/release.yml#rel"
+		npm     = "secret:gha:example-org/app/NPM_TOKEN"
+		account = "registry:registry.npmjs.org/secret:gha:example-org/app/NPM_TOKEN"
+		widget  = "pkg:npm/%40acme/widget"
+		scope   = "registry:registry.npmjs.org/*"
+	)
+	pos := graph.Pos{File: "release.yml", Line: 1}
+	node := func(id string, kind graph.NodeKind, attrs ...string) graph.Node {
+		n := graph.Node{ID: id, Kind: kind, Label: id, Pos: pos}
+		for i := 0; i+1 < len(attrs); i += 2 {
+			n.SetAttr(attrs[i], attrs[i+1])
+		}
+		return n
+	}
+	edge := func(from string, kind graph.EdgeKind, to string) graph.Edge {
+		return graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: pos}
+	}
+	s := memstore.New()
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		node(lib, graph.NodePackage, "ecosystem", "npm", "name", "example-lib", "version", "1.0.0"),
+		node(rel, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app", "workflow", ".github/workflows/release.yml", "job", "rel", "permissions", "contents:read"),
+		node(npm, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN", graph.AttrRepository, "example-org/app"),
+		node(account, graph.NodeIdentity, "type", "registry-account", "registry", "registry.npmjs.org", "ecosystem", "npm"),
+		node(widget, graph.NodePackage, "ecosystem", "npm", "name", "@acme/widget"),
+		node(scope, graph.NodeResource, "type", "registry-scope", "registry", "registry.npmjs.org", "scope", "true"),
+	}, Edges: []graph.Edge{
+		edge(rel, graph.EdgeExecutes, lib),
+		edge(rel, graph.EdgeExposes, npm),
+		edge(npm, graph.EdgeAuthenticatesAs, account),
+		edge(account, graph.EdgeCanPublish, widget),
+		edge(account, graph.EdgeCanAccess, scope),
+	}}
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	o, _, err := Apply(context.Background(), s, []Edit{{Kind: EditTrustedPublishing, Secret: "NPM_TOKEN"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, id := range reachedIDs(t, o, lib) {
+		got[id] = true
+	}
+	publisher := graph.TrustedPublisherID("registry.npmjs.org", "example-org/app", ".github/workflows/release.yml")
+	for id, want := range map[string]bool{npm: false, scope: false, graph.GHAOIDCTokenID(rel): true, publisher: true, widget: true} {
+		if got[id] != want {
+			t.Errorf("reached %s: %v, want %v", id, got[id], want)
+		}
+	}
+	// The base graph is unchanged.
+	for _, id := range reachedIDs(t, s, lib) {
+		if id == publisher {
+			t.Errorf("the base graph reaches %s", id)
+		}
+	}
+
+	// APP_TOKEN logs in to AWS, not to a package registry.
+	_, _, err = Apply(context.Background(), testStore(t), []Edit{{Kind: EditTrustedPublishing, Secret: "APP_TOKEN"}}, nil)
+	if !errors.Is(err, ErrEdit) || !strings.Contains(err.Error(), "no registry that offers trusted publishing") {
+		t.Errorf("edit of APP_TOKEN: %v, want an edit error naming the missing registry", err)
+	}
+}

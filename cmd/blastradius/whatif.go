@@ -37,12 +37,19 @@ The change file lists edits under changes:, each an object with one key:
     - tighten_policy: {policy: "arn:aws:iam::111122223333:role/web-deploy#inline/deploy", statement: ReadProdSecrets, resources: ["arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/web-*"]}
     - delete_statement: {policy: "arn:aws:iam::111122223333:role/web-deploy#inline/deploy", statement: 2}
     - move_secret_to_environment: {secret: CI_AWS_ACCESS_KEY_ID, environment: production}
+    - use_trusted_publishing: {job: "release / publish", secret: NPM_TOKEN}
 
 replace_key_with_oidc takes the key out of every job that receives it (or
 the one named by job), and gives those jobs an OIDC role with the key's
 permissions, trusted for the environment or branch given. Binding to an
 environment puts the jobs in it, which changes their OIDC subject for
-every other trust too.`,
+every other trust too.
+
+use_trusted_publishing takes an npm or PyPI token out of the jobs that
+publish with it (or the one named by job). Each then publishes with its
+OIDC token as the workflow's trusted publisher, which can publish the
+packages the token's account was shown to publish, not every package on
+the registry.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "markdown", "json"); err != nil {

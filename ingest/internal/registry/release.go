@@ -5,6 +5,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
 )
 
 // Package registries that releases go to unless a command names another.
@@ -81,11 +83,8 @@ func AtTop(wd string) bool {
 const NPMRegistryEnv = "NPM_CONFIG_REGISTRY"
 
 // TrustedPublishing reports whether a registry accepts a workflow's OIDC
-// token in place of a stored token: npmjs.com, PyPI and TestPyPI do, and
-// GitHub Packages takes the job's GITHUB_TOKEN instead.
-func TrustedPublishing(host string) bool {
-	return host == NPMRegistry || host == PyPIRegistry || host == "test.pypi.org"
-}
+// token in place of a stored token (see graph.OffersTrustedPublishing).
+func TrustedPublishing(host string) bool { return graph.OffersTrustedPublishing(host) }
 
 // AuthEnv reports whether a variable of this name carries a registry
 // token to the release tools of an ecosystem: the names that
