@@ -344,10 +344,10 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 }
 
 // useTrustedPublishing takes a registry token out of the GitHub Actions
-// jobs that publish with it and lets each publish by trusted publishing:
-// its OIDC token acts as the workflow's trusted publisher, which can
-// publish the packages the token's account was shown to publish, not
-// every package on the registry.
+// jobs that publish with it. Each job's OIDC token then acts as the
+// workflow's trusted publisher. That identity can publish the packages
+// the token's account was shown to publish, not every package on the
+// registry.
 func useTrustedPublishing(ctx context.Context, o *Overlay, e Edit) error {
 	jobs, err := jobFilter(ctx, o, e)
 	if err != nil {
