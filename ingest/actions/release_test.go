@@ -352,3 +352,10 @@ func TestReleaseRegistrySetAtRunTime(t *testing.T) {
 		})
 	}
 }
+
+func TestReleaseInShellCommand(t *testing.T) {
+	steps := "      - run: bash -c \"npm publish --access public\"\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+	if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); !ok {
+		t.Error("no account of TOK: bash -c runs npm publish")
+	}
+}

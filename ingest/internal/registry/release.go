@@ -121,9 +121,10 @@ func credentialName(up string) bool {
 // releaseTools are the npm release tools that yarn and pnpm run by name.
 var releaseTools = []string{"semantic-release", "changeset", "lerna"}
 
-// RunnerTarget returns the command that package runners in words run
-// (npx X, bunx X, npm exec X, pnpm exec or dlx X, yarn exec or dlx X,
-// yarn or pnpm with a release tool's name), else words. inWorkspaces is
+// RunnerTarget returns the command that shells and package runners in
+// words run (bash -c or sh -c CMD, npx X, bunx X, npm exec X, pnpm exec or
+// dlx X, yarn exec or dlx X, yarn or pnpm with a release tool's name),
+// else words. inWorkspaces is
 // set when yarn runs it in workspaces (yarn workspace NAME X, yarn
 // workspaces foreach X).
 func RunnerTarget(words []string) (cmd []string, inWorkspaces bool) {
@@ -134,6 +135,9 @@ func RunnerTarget(words []string) (cmd []string, inWorkspaces bool) {
 			sub = args[0]
 		}
 		switch {
+		case (runner == "bash" || runner == "sh") && len(words) > 2 && words[1] == "-c":
+			// The shell runs its -c argument, a command of its own.
+			words = command(fields(words[2]))
 		case runner == "npx" || runner == "bunx":
 			words = args
 		case runner == "npm" && (sub == "exec" || sub == "x"),

@@ -47,6 +47,8 @@ func TestReleaseTool(t *testing.T) {
 		{[]string{"pnpm", "exec", "semantic-release"}, "npm", true},
 		{[]string{"yarn", "changeset", "publish"}, "npm", false},
 		{[]string{"pnpm", "run", "publish"}, "", false},
+		{[]string{"bash", "-c", "npm publish --access public"}, "npm", false},
+		{[]string{"sh", "-c", "npx semantic-release"}, "npm", true},
 		{[]string{"pnpm", "--filter", "app", "publish"}, "npm", false},
 	}
 	for _, tt := range tests {
