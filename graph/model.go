@@ -150,6 +150,7 @@ const (
 	AttrAccount      = "account"       // cloud account or project
 	AttrRepository   = "repository"    // owner/name of the repository a fact belongs to
 	AttrNPMProject   = "npm_project"   // on a repository: the npm package name its top-level lockfile gives
+	AttrPyPIProject  = "pypi_project"  // on a repository: the PyPI package name its top-level uv.lock gives
 	// AttrReleasesProject marks a registry account that a release of the
 	// project at the top of its repository (AttrRepository) uses.
 	AttrReleasesProject = "releases_project"

@@ -299,10 +299,11 @@ func (w *workflow) writeReleases(j *job) {
 // publish: every package the account may publish on the registry, and,
 // through the linker, the repository's own package when the release is
 // of the project at the top of the repository. That package is the one
-// on registry.npmjs.org, the registry a pkg:npm purl names.
+// on registry.npmjs.org or pypi.org, the registries pkg:npm and pkg:pypi
+// purls name.
 func (w *workflow) releaseReach(account string, r release, how string, trustedPub bool) {
 	a := attrs{graph.AttrProvider: "registry", "type": "registry-account", "registry": r.host, "ecosystem": r.eco}
-	if r.root && r.eco == "npm" && r.host == registry.NPMRegistry {
+	if r.root && ((r.eco == "npm" && r.host == registry.NPMRegistry) || (r.eco == "pypi" && r.host == registry.PyPIRegistry)) {
 		a[graph.AttrRepository] = w.repo
 		a[graph.AttrReleasesProject] = "true"
 		if !r.maybe {

@@ -30,7 +30,7 @@ func TestReleaseAccounts(t *testing.T) {
 		{"semantic-release", account("registry.npmjs.org", "SEMREL_NPM_TOKEN"), "registry.npmjs.org", graph.Possible, true},
 		{"changesets", account("registry.npmjs.org", "CHANGESETS_NPM_TOKEN"), "registry.npmjs.org", graph.Certain, true},
 		{"twine to TestPyPI", account("test.pypi.org", "TEST_PYPI_TOKEN"), "test.pypi.org", graph.Certain, false},
-		{"PyPI action with a token", account("pypi.org", "PYPI_API_TOKEN"), "pypi.org", graph.Certain, false},
+		{"PyPI action with a token", account("pypi.org", "PYPI_API_TOKEN"), "pypi.org", graph.Certain, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,24 +9,29 @@ import (
 )
 
 // linkProjectReleases gives a registry account that releases the project
-// at the top of a repository CAN_PUBLISH to the npm package that the
-// repository's top-level lockfile names. The workflow shows the release
+// at the top of a repository CAN_PUBLISH to the npm or PyPI package that
+// the repository's top-level lockfile names. The workflow shows the release
 // and the lockfile the name, so only the whole graph joins them.
 func (v *view) linkProjectReleases() {
 	for _, n := range v.byKind[graph.NodeIdentity] {
-		if n.Attr(graph.AttrReleasesProject) != "true" || n.Attr("ecosystem") != "npm" {
+		eco := n.Attr("ecosystem")
+		if n.Attr(graph.AttrReleasesProject) != "true" || (eco != "npm" && eco != "pypi") {
 			continue
 		}
 		repo := n.Attr(graph.AttrRepository)
-		name := v.get(graph.RepoID("", repo)).Attr(graph.AttrNPMProject)
+		attr, lockfile := graph.AttrNPMProject, "package-lock.json"
+		if eco == "pypi" {
+			attr, lockfile = graph.AttrPyPIProject, "uv.lock"
+		}
+		name := v.get(graph.RepoID("", repo)).Attr(attr)
 		if name == "" {
 			continue
 		}
-		id := npmPackageID(name)
+		id := packageID(eco, name)
 		v.addNode(graph.Node{ID: id, Kind: graph.NodePackage, Label: name, Pos: n.Pos,
-			Attrs: map[string]string{"ecosystem": "npm", graph.AttrName: name}})
+			Attrs: map[string]string{"ecosystem": eco, graph.AttrName: name}})
 		conf := graph.Certain
-		reason := "the account releases the project at the top of " + repo + ", which its package-lock.json names " + name
+		reason := "the account releases the project at the top of " + repo + ", which its " + lockfile + " names " + name
 		switch {
 		case n.Attr("trusted_publisher") == "true":
 			conf = graph.Possible
@@ -41,14 +46,17 @@ func (v *view) linkProjectReleases() {
 	}
 }
 
-// npmPackageID returns the purl of an npm package name, without a version;
-// a scope becomes the purl's namespace.
-func npmPackageID(name string) string {
+// packageID returns the purl of an npm or PyPI package name, without a
+// version; an npm scope becomes the purl's namespace.
+func packageID(eco, name string) string {
 	ns := ""
 	if strings.HasPrefix(name, "@") {
 		if i := strings.IndexByte(name, '/'); i > 0 {
 			ns, name = name[:i], name[i+1:]
 		}
+	}
+	if eco == "pypi" {
+		return packageurl.NewPackageURL("pypi", "", name, "", nil, "").ToString()
 	}
 	return packageurl.NewPackageURL("npm", ns, name, "", nil, "").ToString()
 }

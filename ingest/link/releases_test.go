@@ -72,3 +72,23 @@ func TestProjectReleasePublishesLockfileName(t *testing.T) {
 		t.Errorf("package node %+v, want a Package labelled @acme/widget", ns)
 	}
 }
+
+func TestProjectReleasePublishesUVName(t *testing.T) {
+	// The PyPI account of o/py releases the project its uv.lock names.
+	const account = "registry:pypi.org/secret:gha:o/py/PYPI_TOKEN"
+	nodes := []graph.Node{
+		{ID: graph.RepoID("", "o/py"), Kind: graph.NodeRepository, Pos: graph.Pos{File: "o/py/uv.lock"},
+			Attrs: map[string]string{graph.AttrRepository: "o/py", graph.AttrPyPIProject: "example-app"}},
+		{ID: account, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "o/py/release.yml", Line: 3},
+			Attrs: map[string]string{"type": "registry-account", "ecosystem": "pypi", graph.AttrRepository: "o/py",
+				graph.AttrReleasesProject: "true", graph.AttrReleasesProjectCertain: "true"}},
+	}
+	_, edges := deriveEdges(t, nodes, nil)
+	e, ok := edges[graph.EdgeKey{From: account, Kind: graph.EdgeCanPublish, To: "pkg:pypi/example-app"}]
+	if !ok {
+		t.Fatal("no CAN_PUBLISH to pkg:pypi/example-app")
+	}
+	if e.Confidence != graph.Certain {
+		t.Errorf("CAN_PUBLISH is %s, want certain", e.Confidence)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
 )
 
 func TestCargo(t *testing.T) {
@@ -111,4 +113,38 @@ func TestUV(t *testing.T) {
 		t.Errorf("legacy-sdist node attrs = %v, want install_script", n.Attrs)
 	}
 	checkEdgesJoinNodes(t, res)
+}
+
+func TestUVProjectName(t *testing.T) {
+	lock := func(source string) []byte {
+		return []byte("version = 1\n\n[[package]]\nname = \"Example_App\"\nversion = \"0.1.0\"\nsource = " + source + "\n")
+	}
+	tests := []struct {
+		name, rel string
+		data      []byte
+		want      string
+	}{
+		// PEP 503 normalises Example_App to example-app.
+		{"editable root at the top", "uv.lock", lock(`{ editable = "." }`), "example-app"},
+		{"virtual root builds no package", "uv.lock", lock(`{ virtual = "." }`), ""},
+		{"lockfile in a subfolder", "services/api/uv.lock", lock(`{ editable = "." }`), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := parseBytes(t, NewUV(), tt.rel, tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			repo, ok := nodeByID(res, graph.RepoID("", testRepo))
+			if !ok {
+				t.Fatal("no repository node")
+			}
+			if got := repo.Attr(graph.AttrPyPIProject); got != tt.want {
+				t.Errorf("pypi_project = %q, want %q", got, tt.want)
+			}
+			if got := repo.Attr(graph.AttrNPMProject); got != "" {
+				t.Errorf("npm_project = %q, want none", got)
+			}
+		})
+	}
 }

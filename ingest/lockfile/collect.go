@@ -111,8 +111,9 @@ type collector struct {
 	credentialSeen bool
 	// tooMany names the limit the file went over, once it did.
 	tooMany string
-	// project is the npm name of the package the repository itself is,
-	// when its lockfile names it (see setProject).
+	// project is the name of the package the repository itself is, in
+	// the lockfile's ecosystem, when a lockfile at the repository's top
+	// names it (see setProject and uvProject).
 	project string
 }
 
@@ -403,7 +404,7 @@ func (c *collector) emit(res *ingest.Result) error {
 		if c.project != "" {
 			// The linker reads here which package a release from the
 			// top of the repository publishes.
-			attrs[graph.AttrNPMProject] = c.project
+			attrs[projectAttr(c.file.RelPath)] = c.project
 		}
 		res.AddNode(graph.Node{
 			ID: repoID, Kind: graph.NodeRepository, Label: f.Repo,
@@ -670,4 +671,13 @@ func (c *collector) dropInvalid(res *ingest.Result) {
 		}
 		c.dout[from] = out
 	}
+}
+
+// projectAttr returns the repository attribute that holds the name of the
+// project a lockfile at the repository's top names.
+func projectAttr(rel string) string {
+	if rel == "uv.lock" {
+		return graph.AttrPyPIProject
+	}
+	return graph.AttrNPMProject
 }

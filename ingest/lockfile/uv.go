@@ -113,6 +113,7 @@ func (*UV) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *inge
 		pkgs = append(pkgs, p)
 	}
 
+	c.uvProject(pkgs)
 	hasRoot := false
 	var arcs []uvArc
 	for _, p := range pkgs {
@@ -278,4 +279,24 @@ func uvDeps(p *uvPkg, v any, byName map[string][]*uvPkg, res *ingest.Result, pos
 		}
 	}
 	return out
+}
+
+// uvProject records the name of the package a uv.lock at the top of its
+// repository belongs to: its one root package installed in editable form
+// from the lockfile's own folder. A virtual root builds no package, so a
+// release publishes none.
+func (c *collector) uvProject(pkgs []*uvPkg) {
+	if c.file.Repo == "" || c.file.RelPath != "uv.lock" {
+		return
+	}
+	var names []string
+	for _, p := range pkgs {
+		src, _ := p.t["source"].(map[string]any)
+		if p.root && tomlStr(src, "editable") == "." {
+			names = append(names, p.name)
+		}
+	}
+	if len(names) == 1 {
+		c.project = normalizePyPI(names[0])
+	}
 }
