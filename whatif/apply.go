@@ -357,10 +357,7 @@ func useTrustedPublishing(ctx context.Context, o *Overlay, e Edit) error {
 	if err != nil {
 		return err
 	}
-	ids := make([]string, 0, len(secrets))
-	for _, s := range secrets {
-		ids = append(ids, s.ID)
-	}
+	ids := idsOf(secrets)
 	auth, err := o.Expand(ctx, ids, graph.Out, graph.EdgeAuthenticatesAs)
 	if err != nil {
 		return err
@@ -435,8 +432,9 @@ func useTrustedPublishing(ctx context.Context, o *Overlay, e Edit) error {
 	return nil
 }
 
-// withOIDCToken gives a job the id-token:write permission and the OIDC
-// token it can then request, keeping its subject as it is.
+// withOIDCToken gives a job the id-token:write permission, unless it has
+// it, and the OIDC token it can then request. The job's subject is left
+// as it is.
 func withOIDCToken(o *Overlay, j graph.Node) {
 	perms := graph.SplitList(j.Attr("permissions"))
 	if !contains(perms, "id-token:write") {
@@ -491,10 +489,8 @@ func bindJob(ctx context.Context, o *Overlay, j graph.Node, e Edit) ([]string, e
 			return subs, err
 		}
 	}
+	withOIDCToken(o, jn)
 	pos := graph.Pos{File: "(what-if)"}
-	tok := graph.Node{ID: tokenID, Kind: graph.NodeSecret, Label: "OIDC token of " + j.Attr("job"), Pos: pos,
-		Attrs: map[string]string{graph.AttrProvider: "github", "type": "oidc-token", graph.AttrLongLived: "false", graph.AttrRepository: repo}}
-	o.PutNode(tok)
 	subject := graph.Node{ID: subjectID, Kind: graph.NodeIdentity, Label: "OIDC subject of " + j.Attr("job"), Pos: pos,
 		Attrs: map[string]string{graph.AttrProvider: "github-oidc", "type": "oidc-subject", "issuer": "https://" + githubIssuer,
 			graph.AttrRepository: repo, "subs": graph.JoinList(subs)}}
@@ -502,9 +498,6 @@ func bindJob(ctx context.Context, o *Overlay, j graph.Node, e Edit) ([]string, e
 		subject.SetAttr("environment", e.Environment)
 	}
 	o.PutNode(subject)
-	exp := graph.Edge{From: j.ID, To: tokenID, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
-	exp.SetAttr(graph.AttrVia, "oidc")
-	o.PutEdge(exp)
 	o.PutEdge(graph.Edge{From: tokenID, To: subjectID, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: pos})
 	return subs, nil
 }
