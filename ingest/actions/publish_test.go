@@ -107,45 +107,25 @@ func TestPublishUnnamedImages(t *testing.T) {
 	}
 }
 
-func TestPublishLoginOptionValue(t *testing.T) {
-	// --authfile's value is no registry: the login is to quay.io.
-	src := `on: push
-jobs:
-  rel:
-    runs-on: ubuntu-latest
-    steps:
-      - run: |
-          echo "${{ secrets.QUAY_TOKEN }}" | docker login --authfile /tmp/auth.json -u bot --password-stdin quay.io
-          docker push quay.io/example-org/app:1
-`
-	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
+func TestPublishLoginToQuay(t *testing.T) {
+	tests := map[string]string{
+		// --authfile's value is no registry: the login is to quay.io.
+		"option value": `echo "${{ secrets.QUAY_TOKEN }}" | docker login --authfile /tmp/auth.json -u bot --password-stdin quay.io`,
+		// The registry of the login is on the line the backslash continues.
+		"continued line": "echo \"${{ secrets.QUAY_TOKEN }}\" | docker login -u bot --password-stdin \\\n            quay.io",
 	}
-	account := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
-	}
-}
-
-func TestPublishLoginContinuedLine(t *testing.T) {
-	// The registry of the login is on the line the backslash continues.
-	src := `on: push
-jobs:
-  rel:
-    runs-on: ubuntu-latest
-    steps:
-      - run: |
-          echo "${{ secrets.QUAY_TOKEN }}" | docker login -u bot --password-stdin \
-            quay.io
-          docker push quay.io/example-org/app:1
-`
-	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	account := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	for name, login := range tests {
+		t.Run(name, func(t *testing.T) {
+			src := "on: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          " + login +
+				"\n          docker push quay.io/example-org/app:1\n"
+			res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			account := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
+			if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
+				t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
