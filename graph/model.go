@@ -155,7 +155,7 @@ const (
 	// project at the top of its repository (AttrRepository) uses.
 	AttrReleasesProject = "releases_project"
 	// AttrReleasesProjectCertain marks such an account when one of those
-	// releases publishes whatever the tool's configuration says (all but
+	// releases publishes whatever the tool's configuration sets (all but
 	// semantic-release's).
 	AttrReleasesProjectCertain = "releases_project_certain"
 	AttrLockfile               = "lockfile"       // DEPENDS_ON and LOCKS: the lockfile that states it

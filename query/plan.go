@@ -660,8 +660,8 @@ func accessKeyID(x *Reached) string {
 
 // AccessKeyOf returns the IAM user name and the key id of a reached AWS
 // access key. The key id comes from the node or, for a declared key, from
-// its user's logged calls when they show exactly one key; it is "" when
-// neither names one, and both are "" for a node that is no access key.
+// its user's logged calls when they show exactly one key. The key id is ""
+// when neither names one, and both are "" for a node that is no access key.
 // A declared key and a logged key with the same user and key id are one
 // key seen twice.
 func AccessKeyOf(x *Reached) (user, keyID string) {

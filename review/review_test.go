@@ -464,9 +464,9 @@ func TestUnusedCountsSecretReads(t *testing.T) {
 }
 
 func TestFoldLoggedTwins(t *testing.T) {
-	// The declared key of user u has key id K1 in u's logs. The logged
-	// node of K1 is the same key; a second key of u and a key of user v
-	// with the same id are not.
+	// The declared key of user u has key id K1 in u's logs, so the logged
+	// node of K1 is the same key. A second key of u is another key, and so
+	// is a key of user v with the same id.
 	used := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	declared := &Entry{ID: "key of u (declared)"}
 	twin := &Entry{ID: "key of u (K1, logged)", LastUsed: used}

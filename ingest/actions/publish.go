@@ -325,7 +325,7 @@ func (w *workflow) registryAccount(line int, host, cred string) string {
 	sid := graph.GHASecretID(w.repo, cred)
 	account := graph.RegistryAccountID(host, sid)
 	// In a workflow that only runs when called, the name is a parameter
-	// whose value the caller passes, as the linker's node of it says.
+	// whose value the caller passes, the type the linker gives it too.
 	typ := "actions-secret"
 	if w.calledOnly() {
 		typ = "workflow-call-secret"

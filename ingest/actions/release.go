@@ -300,8 +300,8 @@ func (w *workflow) writeReleases(j *job) {
 // through the linker, the repository's own package when the release is
 // of the project at the top of the repository. That package is the one
 // on registry.npmjs.org or pypi.org, the registries pkg:npm and pkg:pypi
-// purls name.
-func (w *workflow) releaseReach(account string, r release, how string, trustedPub bool) {
+// purls name. reason starts the edge's reason with how the job publishes.
+func (w *workflow) releaseReach(account string, r release, reason string, trustedPub bool) {
 	a := attrs{graph.AttrProvider: "registry", "type": "registry-account", "registry": r.host, "ecosystem": r.eco}
 	if r.root && ((r.eco == "npm" && r.host == registry.NPMRegistry) || (r.eco == "pypi" && r.host == registry.PyPIRegistry)) {
 		a[graph.AttrRepository] = w.repo
@@ -317,9 +317,9 @@ func (w *workflow) releaseReach(account string, r release, how string, trustedPu
 		graph.AttrProvider: "registry", "type": "registry-scope", "registry": r.host, "scope": "true", "ecosystem": r.eco,
 	})
 
-	text := how + "; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show"
+	text := reason + "; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show"
 	if trustedPub {
-		text = how + "; it may publish each package on " + r.host + " that trusts this workflow, which the input does not show"
+		text = reason + "; it may publish each package on " + r.host + " that trusts this workflow, which the input does not show"
 	}
 	if r.maybe {
 		text += "; the tool publishes to " + r.host + " only when its configuration enables it"

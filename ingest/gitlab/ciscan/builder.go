@@ -72,17 +72,17 @@ func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.C
 
 // ReleaseReach writes what a registry account that a release of a CI job
 // logs in as can publish: every package on the registry host, since the
-// input does not show which ones the account maintains. how describes how the
-// job logs in ("with $NPM_TOKEN"), and maybe marks a tool that releases
-// only when its configuration enables it.
-func (b *Builder) ReleaseReach(account, host, eco, how string, maybe bool, line int) {
+// input does not show which ones the account maintains. login describes
+// how the job logs in ("with $NPM_TOKEN"), and maybe marks a tool that
+// releases only when its configuration enables it.
+func (b *Builder) ReleaseReach(account, host, eco, login string, maybe bool, line int) {
 	b.Node(account, graph.NodeIdentity, "", line, Attrs{"ecosystem": eco})
 	scope := graph.RegistryScopeID(host)
 	b.Node(scope, graph.NodeResource, "packages published to "+host, line, Attrs{
 		graph.AttrProvider: "registry", "type": "registry-scope", "registry": host, "scope": "true", "ecosystem": eco,
 	})
 	conf := graph.Certain
-	text := "the job publishes to " + host + " " + how + "; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show"
+	text := "the job publishes to " + host + " " + login + "; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show"
 	if maybe {
 		conf = graph.Possible
 		text += "; the tool publishes to " + host + " only when its configuration enables it"

@@ -122,11 +122,10 @@ func credentialName(up string) bool {
 var releaseTools = []string{"semantic-release", "changeset", "lerna"}
 
 // RunnerTarget returns the command that shells and package runners in
-// words run (bash -c or sh -c CMD, npx X, bunx X, npm exec X, pnpm exec or
-// dlx X, yarn exec or dlx X, yarn or pnpm with a release tool's name),
-// else words. inWorkspaces is
-// set when yarn runs it in workspaces (yarn workspace NAME X, yarn
-// workspaces foreach X).
+// words run, else words. It unwraps bash -c or sh -c CMD, npx X, bunx X,
+// npm exec X, pnpm exec or dlx X, yarn exec or dlx X, and yarn or pnpm
+// with a release tool's name. inWorkspaces is set when yarn runs the
+// command in workspaces (yarn workspace NAME X, yarn workspaces foreach X).
 func RunnerTarget(words []string) (cmd []string, inWorkspaces bool) {
 	for len(words) > 0 {
 		runner, args := words[0], WithoutOptions(words[1:])
