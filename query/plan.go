@@ -819,8 +819,21 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Action = fmt.Sprintf("Revoke every active session of role %s, which this runtime hands out, after the runtime is contained: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = roleUseLookup(role, name, "<revocation time>")
+	case "inline-value":
+		it.Action = "Rotate the credential at the service that issued it"
+		switch acct := registryAccountOf(res, n.ID); {
+		case acct.Attr("ecosystem") == "npm" && acct.Attr("registry") != "npm.pkg.github.com":
+			it.Action = fmt.Sprintf("Revoke the token on %s (npm token list, then npm token revoke with its id, as the account it belongs to)", acct.Attr("registry"))
+		case acct.Attr("ecosystem") == "pypi":
+			it.Action = fmt.Sprintf("Remove the API token on %s (account settings, API tokens)", acct.Attr("registry"))
+		}
 	default:
 		it.Action = "Rotate the credential at the service that issued it"
+	}
+	if n.Attr(graph.AttrStoredInline) == "true" && n.Pos.File != "" && n.Pos.File != graph.DerivedSource {
+		// Everyone who can read the file has the old value: the file's
+		// history keeps it after the line is deleted.
+		it.Action += fmt.Sprintf("; its value is written in %s, so keep the replacement in a secret store and remove the old value from the file and its history", n.Pos)
 	}
 	return it
 }

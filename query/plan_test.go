@@ -712,6 +712,36 @@ func TestPlanNPMTokenRelease(t *testing.T) {
 	}
 }
 
+func TestPlanLiteralNPMToken(t *testing.T) {
+	// Job a writes an npm token into its script and publishes with it:
+	// the token is revoked on the registry, and the plan says where the
+	// old value is written.
+	const (
+		literal = "secret:gha:inline:o/a/.github/workflows/rel.yml#publish/run@9"
+		account = "registry:registry.npmjs.org/secret:gha:inline:o/a/.github/workflows/rel.yml#publish/run@9"
+	)
+	gr := newG().
+		node(literal, "type", "inline-value", "name", "npm token", graph.AttrStoredInline, "true", graph.AttrLongLived, "true").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, literal).
+		edge(literal, graph.EdgeAuthenticatesAs, account)
+	n := gr.nodes[literal]
+	n.Pos = graph.Pos{File: "a/.github/workflows/rel.yml", Line: 10}
+	gr.nodes[literal] = n
+	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
+		Attrs: map[string]string{"type": "registry-account", "registry": "registry.npmjs.org", "ecosystem": "npm"}}
+	s := gr.store(t)
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Revoke the token on registry.npmjs.org (npm token list, then npm token revoke with its id, as the account it belongs to); " +
+		"its value is written in a/.github/workflows/rel.yml:10, so keep the replacement in a secret store and remove the old value from the file and its history"
+	if got := planItem(t, plan, literal).Action; got != want {
+		t.Errorf("action\n got %q\nwant %q", got, want)
+	}
+}
+
 func TestPlanNPMViewOfDashName(t *testing.T) {
 	// A name that starts with "-" would reach npm as an option, so it
 	// follows "--", after which npm reads no options.

@@ -36,6 +36,10 @@ const (
 	// FindingGrant: an identity that can make other identities
 	// administrators. The holder of any of them then becomes one.
 	FindingGrant = "administrator-grant"
+	// FindingLiteral: a credential written as a literal value into a
+	// file of the input (a workflow, a CI script, Terraform, a manifest),
+	// where everyone who can read the file can read it.
+	FindingLiteral = "literal-credential"
 )
 
 // Finding is one thing that widens a reach.
@@ -55,7 +59,7 @@ type finder func(context.Context, graph.Reader, *Review, Options) ([]*Finding, e
 
 // graphFindings are the finders that read only the graph, not the
 // entries of the review.
-var graphFindings = []finder{ciSecretKeys, oidcWildcards, tagPinnedActions, privesc, grants, unreferencedSecrets}
+var graphFindings = []finder{ciSecretKeys, oidcWildcards, tagPinnedActions, privesc, grants, unreferencedSecrets, literalCredentials}
 
 func sortFindings(fs []*Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
@@ -639,6 +643,46 @@ func unreferencedSecrets(ctx context.Context, r graph.Reader, _ *Review, _ Optio
 		js = uniqueSorted(js)
 		out = append(out, &Finding{Kind: FindingUnusedDelivery, Node: s, Related: js,
 			Detail: fmt.Sprintf("delivered to %s, which receive the whole secrets context but never refer to it; pass only the secrets each job names", firstFew(js, 3))})
+	}
+	return out, nil
+}
+
+// literalCredentials finds credentials whose value sits in a file of the
+// input rather than a secret manager. Related lists the runtimes that
+// read them.
+func literalCredentials(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	secrets, err := r.NodesByKind(ctx, graph.NodeSecret)
+	if err != nil {
+		return nil, err
+	}
+	var lit []graph.Node
+	var ids []string
+	for _, s := range secrets {
+		if s.Attr(graph.AttrStoredInline) == "true" {
+			lit = append(lit, s)
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(lit) == 0 {
+		return nil, nil
+	}
+	exposes, err := r.Expand(ctx, ids, graph.In, graph.EdgeExposes)
+	if err != nil {
+		return nil, err
+	}
+	readers := map[string][]string{}
+	for _, e := range exposes {
+		readers[e.To] = append(readers[e.To], e.From)
+	}
+	out := make([]*Finding, 0, len(lit))
+	for _, s := range lit {
+		where := "a file of the input"
+		if p := posOf(s.Pos); p != "" {
+			where = p
+		}
+		out = append(out, &Finding{Kind: FindingLiteral, Node: s.ID, Label: s.Label, Related: uniqueSorted(readers[s.ID]), Pos: posOf(s.Pos),
+			Detail: fmt.Sprintf("a credential (%s) is written in %s, where everyone who can read the file reads it; rotate it at its issuer, keep the replacement in a secret store, and remove the old value from the file and its history",
+				nameOf(s), where)})
 	}
 	return out, nil
 }

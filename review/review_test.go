@@ -546,3 +546,36 @@ func TestCISecretKeyRegistryAdvice(t *testing.T) {
 		t.Errorf("GPR_TOKEN finding %q, want one that proposes the job's GITHUB_TOKEN", detail[gprSecret])
 	}
 }
+
+func TestLiteralCredentials(t *testing.T) {
+	const (
+		literal = "secret:gha:inline:example-org/app/.github/workflows/rel.yml#publish/run@9"
+		stored  = "secret:gha:example-org/app/NPM_TOKEN"
+		job     = "runtime:gha:example-org/app/.github/workflows/rel.yml#publish"
+	)
+	lit := node(literal, graph.NodeSecret, "type", "inline-value", graph.AttrName, "npm token", graph.AttrStoredInline, "true")
+	lit.Pos = graph.Pos{File: "app/.github/workflows/rel.yml", Line: 10}
+	b := &graph.Batch{Nodes: []graph.Node{
+		lit,
+		node(stored, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN"),
+		node(job, graph.NodeRuntime, "type", "gha-job"),
+	}, Edges: []graph.Edge{
+		edge(job, graph.EdgeExposes, literal, graph.AttrVia, "script"),
+		edge(job, graph.EdgeExposes, stored, graph.AttrVia, "ci-secret"),
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	found, err := literalCredentials(context.Background(), s, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []*Finding{{
+		Kind: FindingLiteral, Node: literal, Related: []string{job}, Pos: "app/.github/workflows/rel.yml:10",
+		Detail: "a credential (npm token) is written in app/.github/workflows/rel.yml:10, where everyone who can read the file reads it; rotate it at its issuer, keep the replacement in a secret store, and remove the old value from the file and its history",
+	}}
+	if diff := cmp.Diff(want, found); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}

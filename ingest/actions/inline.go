@@ -2,11 +2,14 @@ package actions
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // credentialName matches keys that conventionally hold credentials.
@@ -56,6 +59,47 @@ func (w *workflow) writeInlineSecrets(j *job, jn *yaml.Node) {
 			w.warnf(p.key, "job %s: %s holds a literal credential; store it as a secret and rotate it", j.id, p.key.Value)
 		}
 	}
+}
+
+// writeScriptLiterals records the literal credentials of a step's run
+// script (see package literal), as writeInlineSecrets does those of env
+// blocks. A value in a literal block scalar (run: |) is placed on its own
+// line of the file; one in a folded or one-line scalar on the run key's.
+// It returns the inline secret of each value, by value, for the release
+// reader; the map lives only while the step is read.
+func (w *workflow) writeScriptLiterals(j *job, step string, run *yaml.Node, script string) map[string]string {
+	pos := deref(run)
+	var ids map[string]string
+	for i, f := range literal.Scan(script) {
+		line, col := pos.Line, pos.Column
+		if pos.Style&yaml.LiteralStyle != 0 {
+			line, col = pos.Line+f.Line, 0
+		}
+		id := graph.GHAInlineSecretID(j.rid, literal.Key("run", pos.Line, i))
+		a := attrs{
+			graph.AttrProvider:     "github",
+			"type":                 "inline-value",
+			graph.AttrName:         f.Kind,
+			graph.AttrRepository:   w.repo,
+			graph.AttrLongLived:    "true",
+			graph.AttrStoredInline: "true",
+			"step":                 step,
+		}
+		if w.env != nil && w.env.Fingerprint != nil {
+			a[graph.AttrFingerprint] = w.env.Fingerprint(f.Value)
+		}
+		w.b.node(id, graph.NodeSecret, f.Kind+" (literal in "+j.id+", line "+strconv.Itoa(line)+")", line, a)
+		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
+		w.res.Warnf(ingest.Position{File: w.f.Path, Line: line, Col: col},
+			"job %s: step %s: the script contains a literal %s; store it as a secret and rotate it", j.id, step, f.Kind)
+		if ids == nil {
+			ids = map[string]string{}
+		}
+		if _, ok := ids[f.Value]; !ok {
+			ids[f.Value] = id
+		}
+	}
+	return ids
 }
 
 func looksLikeCredential(key, value string) bool {

@@ -89,3 +89,64 @@ func TestLooksLikeCredentialByValue(t *testing.T) {
 		}
 	}
 }
+
+// A credential written into a run script is found by its shape or by the
+// option that takes it, wherever the script line sits in the file.
+func TestScriptLiterals(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("k7Q2", 9)
+	wf := strings.Join([]string{
+		"name: release",
+		"on: push",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		"      - run: |",
+		`          echo "//registry.npmjs.org/:_authToken=` + npmToken + `" > ~/.npmrc`,
+		"          npm publish",
+		"      - run: docker login -u ci -p S3cr3t-Passw0rd ghcr.io",
+		"      - run: >",
+		`          curl -H "Authorization: Bearer abcdefgh12345678"`,
+		"          https://api.example.com",
+		`      - run: echo "${{ secrets.NPM_TOKEN }}" | docker login -u ci --password-stdin`,
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID("rel.yml", "publish")
+	var got []string
+	for _, id := range targets(res, job, graph.EdgeExposes) {
+		if strings.HasPrefix(id, "secret:gha:inline:") {
+			got = append(got, id)
+		}
+	}
+	want := []string{
+		graph.GHAInlineSecretID(job, "run@11"),
+		graph.GHAInlineSecretID(job, "run@12"),
+		graph.GHAInlineSecretID(job, "run@8"),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("literal credentials (-want +got):\n%s", diff)
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, d.Pos.String()+": "+d.Msg)
+	}
+	wantWarned := []string{
+		".github/workflows/rel.yml:9: job publish: step 1: the script contains a literal npm token; store it as a secret and rotate it",
+		".github/workflows/rel.yml:11:14: job publish: step 2: the script contains a literal registry login password; store it as a secret and rotate it",
+		".github/workflows/rel.yml:12:14: job publish: step 3: the script contains a literal token in an Authorization header; store it as a secret and rotate it",
+	}
+	if diff := cmp.Diff(wantWarned, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	data, _ := json.Marshal(res)
+	for _, v := range []string{npmToken, "S3cr3t-Passw0rd", "abcdefgh12345678"} {
+		if strings.Contains(string(data), v) {
+			t.Errorf("value %s found in the result", v)
+		}
+	}
+}

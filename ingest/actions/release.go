@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -19,6 +20,9 @@ type release struct {
 	line  int
 	step  string
 	creds []string
+	// literals are the inline secrets (see writeScriptLiterals) of
+	// tokens written into the workflow that the release uses.
+	literals []string
 	// dir is the folder of the workspace the step publishes from, and
 	// current is set when it publishes the package in that folder.
 	dir     string
@@ -87,18 +91,43 @@ func (j *job) actionHost(env map[string]string) (host string, unknown bool) {
 	return host, !known
 }
 
+// registryToken reports whether a kind of literal credential (see package
+// literal) is a token of the ecosystem's registry.
+func registryToken(eco, kind string) bool {
+	switch eco {
+	case "npm":
+		return kind == "npm token" || kind == "npm registry token"
+	case "pypi":
+		return kind == "PyPI token"
+	}
+	return false
+}
+
 // computed reports whether a value is set at run time: an expression or
 // a shell variable.
 func computed(v string) bool { return strings.Contains(v, "$") }
 
 // readScriptRelease records the package releases of a run: script, and
 // the registry tokens it writes to .npmrc for later steps.
-func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string) {
+//
+// literals maps each literal registry token of the script to its inline
+// secret. A release logs in with such a token when its command line holds
+// it or an earlier line wrote it to .npmrc.
+func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string, literals map[string]string) {
 	state := newScriptState(wd, env)
 	script = joinContinued(script)
 	for _, ln := range strings.Split(script, "\n") {
+		var onLine []literal.Finding
+		if len(literals) > 0 {
+			onLine = literal.Scan(ln)
+		}
 		if strings.Contains(ln, "_authToken") {
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
+			for _, f := range onLine {
+				if id := literals[f.Value]; id != "" && registryToken("npm", f.Kind) {
+					j.npmrcLiterals = append(j.npmrcLiterals, id)
+				}
+			}
 		}
 		for _, cmd := range splitCommands(ln) {
 			words, assigned := commandWords(cmd)
@@ -115,9 +144,20 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			}
 			cmdEnv := state.with(assigned)
 			host, known := j.releaseHost(eco, words, cmdEnv)
+			var lits []string
+			for _, f := range onLine {
+				if id := literals[f.Value]; id != "" && registryToken(eco, f.Kind) {
+					lits = append(lits, id)
+				}
+			}
+			if eco == "npm" {
+				lits = append(lits, j.npmrcLiterals...)
+			}
+			slices.Sort(lits)
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
-				creds: j.releaseCreds(eco, ln, cmdEnv), dir: state.dir, current: !inWorkspaces && registry.ReleasesCurrent(words), maybe: maybe,
+				creds: j.releaseCreds(eco, ln, cmdEnv), literals: slices.Compact(lits),
+				dir: state.dir, current: !inWorkspaces && registry.ReleasesCurrent(words), maybe: maybe,
 			})
 		}
 	}
@@ -277,7 +317,17 @@ func (w *workflow) writeReleases(j *job) {
 			account := w.registryAccount(r.line, r.host, cred)
 			w.releaseReach(account, r, "the job publishes to "+r.host+" with secret "+cred, false)
 		}
-		if len(r.creds) > 0 || j.perms.Default || !j.perms.has("id-token", "write") || !registry.TrustedPublishing(r.host) {
+		for _, lit := range r.literals {
+			account := graph.RegistryAccountID(r.host, lit)
+			w.b.node(account, graph.NodeIdentity, r.host+" account of a token written in "+w.rel, r.line, attrs{
+				graph.AttrProvider: "registry", "type": "registry-account", "registry": r.host,
+			})
+			w.b.edge(lit, graph.EdgeAuthenticatesAs, account, graph.Certain, r.line, attrs{
+				graph.AttrReason: "the job logs in to " + r.host + " with a token written into the workflow",
+			})
+			w.releaseReach(account, r, "the job publishes to "+r.host+" with a token written into the workflow", false)
+		}
+		if len(r.creds) > 0 || len(r.literals) > 0 || j.perms.Default || !j.perms.has("id-token", "write") || !registry.TrustedPublishing(r.host) {
 			continue
 		}
 		// With no token, the tools exchange the job's OIDC token for a

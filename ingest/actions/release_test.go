@@ -359,3 +359,53 @@ func TestReleaseInShellCommand(t *testing.T) {
 		t.Error("no account of TOK: bash -c runs npm publish")
 	}
 }
+
+// A registry token written into the workflow logs in to a registry
+// account as a stored one does: written to .npmrc by one step and used
+// by a later npm publish, or given on twine's command line.
+func TestReleaseWithLiteralToken(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("R4t7", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Zz9-", 13)
+	wf := strings.Join([]string{
+		"on: push",
+		"permissions:",
+		"  id-token: write",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		"      - run: |", // 9
+		`          echo "//registry.npmjs.org/:_authToken=` + npmToken + `" > ~/.npmrc`,
+		"      - run: npm publish",
+		"      - run: twine upload -u __token__ -p " + pypiToken + " dist/*", // 12
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID("rel.yml", "publish")
+	for _, tt := range []struct{ secret, host string }{
+		{graph.GHAInlineSecretID(job, "run@9"), "registry.npmjs.org"},
+		{graph.GHAInlineSecretID(job, "run@12"), "pypi.org"},
+	} {
+		account := graph.RegistryAccountID(tt.host, tt.secret)
+		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+		if diff := cmp.Diff([]string{graph.RegistryScopeID(tt.host)}, targets(res, account, graph.EdgeCanAccess)); diff != "" {
+			t.Errorf("%s reaches (-want +got):\n%s", account, diff)
+		}
+		if n := findNode(t, res, account); n.Attr(graph.AttrReleasesProject) != "true" {
+			t.Errorf("%s does not release the project at the top of the repository", account)
+		}
+	}
+	// The job may use its OIDC token, but publishes with the tokens, so
+	// not as a trusted publisher.
+	for _, n := range res.Nodes {
+		if n.Attr("trusted_publisher") == "true" {
+			t.Errorf("trusted publisher %s, want none", n.ID)
+		}
+	}
+}

@@ -196,6 +196,9 @@ type job struct {
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
 	npmrcCreds []string
+	// npmrcLiterals are the inline secrets of literal tokens that steps
+	// wrote to .npmrc.
+	npmrcLiterals []string
 	// npmHostComputed is set when actions/setup-node's registry-url is
 	// set at run time.
 	npmHostComputed bool
@@ -459,7 +462,8 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			}
 			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env)
-			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd)
+			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
+			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -13,6 +14,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
@@ -56,6 +58,10 @@ type converter struct {
 	jobs      map[string]*yaml.Node
 	pipeline  map[string]string // pipeline parameter defaults
 	setup     bool
+	// warned holds the literal credentials of run steps already
+	// reported, by position: workflows may run one job under several
+	// names.
+	warned map[string]bool
 }
 
 func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, rel string, root *yaml.Node) *converter {
@@ -340,7 +346,46 @@ func (c *converter) job(inv *invocation) {
 	c.contexts(j)
 	c.registryPublish(j)
 	c.registryReleases(j)
+	c.scriptLiterals(j)
 	c.oidc(j)
+}
+
+// scriptLiterals records the literal credentials of a job's run steps
+// (see package literal), as envValue does those of environment values.
+// A finding in a literal block is placed on its own line, others on their
+// step's; a job that several workflows run reports it once.
+func (c *converter) scriptLiterals(j *jobState) {
+	for _, s := range j.scripts {
+		for i, f := range literal.Scan(s.text) {
+			line := s.line
+			if s.block > 0 {
+				line = s.block + f.Line - 1
+			}
+			id := graph.CircleCIInlineSecretID(j.rid, literal.Key("run", s.line, i))
+			a := attrs{
+				graph.AttrProvider:     "circleci",
+				"type":                 "inline-value",
+				graph.AttrName:         f.Kind,
+				graph.AttrRepository:   c.repo,
+				graph.AttrLongLived:    "true",
+				graph.AttrStoredInline: "true",
+			}
+			if c.env != nil && c.env.Fingerprint != nil {
+				a[graph.AttrFingerprint] = c.env.Fingerprint(f.Value)
+			}
+			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+j.inv.name+", line "+strconv.Itoa(line)+")", line, a)
+			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
+			key := literal.Key("run", s.line, i)
+			if !c.warned[key] {
+				if c.warned == nil {
+					c.warned = map[string]bool{}
+				}
+				c.warned[key] = true
+				c.res.Warnf(ingest.Position{File: c.f.Path, Line: line},
+					"job %s: a run step contains a literal %s; store it in a context or project variable and rotate it", j.inv.name, f.Kind)
+			}
+		}
+	}
 }
 
 // definition finds the job an invocation runs and the parameters it runs
@@ -763,22 +808,29 @@ func (j *jobState) orbEffect(orbName, elem string) {
 // runStep reads a run step: its command, directory and environment.
 func (c *converter) runStep(j *jobState, params *yaml.Node, scope map[string]*yaml.Node) {
 	cmd, ok := scalar(params)
+	cmdNode := params
 	wd := "."
 	var env map[string]string
 	if !ok {
-		cmd = text(lookup(params, "command"))
+		cmdNode = lookup(params, "command")
+		cmd = text(cmdNode)
 		if d := text(lookup(params, "working_directory")); d != "" {
 			wd = d
 		}
 		env = c.stepEnvironment(j, lookup(params, "environment"), scope)
 	}
+	lines := strings.Count(cmd, "\n")
 	cmd, _ = c.subst(cmd, scope)
 	j.scan.ScanEnv(cmd, wd, env)
-	ln := j.line
+	s := script{text: cmd, line: j.line}
 	if n := deref(params); n != nil && n.Line > 0 {
-		ln = n.Line
+		s.line = n.Line
 	}
-	j.scripts = append(j.scripts, script{text: cmd, line: ln})
+	// A literal block keeps its lines, unless a parameter put in more.
+	if n := deref(cmdNode); n != nil && n.Style&yaml.LiteralStyle != 0 && strings.Count(cmd, "\n") == lines {
+		s.block = n.Line + 1
+	}
+	j.scripts = append(j.scripts, s)
 }
 
 // sshKeys records the project SSH keys an add_ssh_keys step loads.

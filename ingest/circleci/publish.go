@@ -12,6 +12,9 @@ import (
 type script struct {
 	text string
 	line int
+	// block is the file line of the command's first line when the
+	// command is a literal block scalar (command: |), else 0.
+	block int
 }
 
 // registryPublish writes what the job's registry logins let it publish.

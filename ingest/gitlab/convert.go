@@ -3,12 +3,14 @@ package gitlab
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
@@ -28,6 +30,9 @@ type converter struct {
 	repoID  string
 	issuer  string
 	wf      *ruleList
+	// warned holds the literal credentials of scripts already reported:
+	// jobs that extend one template share its script.
+	warned map[string]bool
 }
 
 func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, p *pipeline) *converter {
@@ -189,6 +194,7 @@ func (c *converter) job(name string) {
 	c.jobToken(j)
 	c.registryPublish(j)
 	c.registryReleases(j)
+	c.scriptLiterals(j)
 	c.s3Deploy(j, v)
 	c.idTokens(j, v)
 	c.legacyTokens(j)
@@ -452,6 +458,42 @@ func (c *converter) inlineSecrets(j *jobState) {
 		}
 		c.b.Node(id, graph.NodeSecret, k+" (literal in "+c.inRepo(vr.v.file)+")", line, a)
 		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "env", graph.AttrName: k}))
+	}
+}
+
+// scriptLiterals records the literal credentials of a job's scripts (see
+// package literal), as inlineSecrets does those of variables. A finding
+// is placed on its script item's line.
+func (c *converter) scriptLiterals(j *jobState) {
+	for _, s := range j.scripts {
+		line := c.lineOf(j, s)
+		for i, f := range literal.Scan(s.str) {
+			owner := s.owner
+			if owner == "" {
+				owner = "script"
+			}
+			id := graph.GitLabInlineSecretID(c.project, c.inRepo(s.file), owner, literal.Key("script", s.line, i))
+			a := attrs{
+				graph.AttrProvider:     "gitlab",
+				"type":                 "inline-value",
+				graph.AttrName:         f.Kind,
+				graph.AttrRepository:   c.project,
+				graph.AttrLongLived:    "true",
+				graph.AttrStoredInline: "true",
+			}
+			if c.env != nil && c.env.Fingerprint != nil {
+				a[graph.AttrFingerprint] = c.env.Fingerprint(f.Value)
+			}
+			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+c.inRepo(s.file)+", line "+strconv.Itoa(s.line)+")", line, a)
+			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "script"}))
+			if c.warned == nil {
+				c.warned = map[string]bool{}
+			}
+			if !c.warned[id] {
+				c.warned[id] = true
+				c.warnf(line, "job %s: the script contains a literal %s; store it as a masked CI/CD variable and rotate it", j.r.name, f.Kind)
+			}
+		}
 	}
 }
 

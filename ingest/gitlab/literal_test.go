@@ -1,0 +1,73 @@
+package gitlab
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// A credential written into a script is found by its shape or by the
+// option that takes it, on its script item's line, and reported once
+// however many jobs extend the template that holds it.
+func TestScriptLiterals(t *testing.T) {
+	ghToken := "glpat-" + strings.Repeat("Xy3_", 6)
+	ci := strings.Join([]string{
+		".push:", // 1
+		"  script:",
+		"    - docker login -u ci -p S3cr3t-Passw0rd registry.example.com", // 3
+		"publish-a:",
+		"  extends: .push",
+		"publish-b:", // 6
+		"  extends: .push",
+		"  script:",
+		"    - echo ok",
+		"    - |", // 10
+		"      git remote add up https://ci:" + ghToken + "@gitlab.example.com/acme/app.git",
+		`    - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc`, // 12
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	login := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", ".push", "script@3")
+	remote := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "publish-b", "script@10")
+	for job, want := range map[string][]string{
+		"publish-a": {login},
+		"publish-b": {remote},
+	} {
+		var got []string
+		for _, id := range targets(res, jobID(".gitlab-ci.yml", job), graph.EdgeExposes) {
+			if strings.HasPrefix(id, "secret:gitlab:inline:") {
+				got = append(got, id)
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: literal credentials (-want +got):\n%s", job, diff)
+		}
+	}
+	if got := findNode(t, res, remote).Attr(graph.AttrName); got != "GitLab token" {
+		t.Errorf("name of %s = %q, want GitLab token", remote, got)
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, d.Pos.String()+": "+d.Msg)
+	}
+	want := []string{
+		"in/.gitlab-ci.yml:3: job publish-a: the script contains a literal registry login password; store it as a masked CI/CD variable and rotate it",
+		"in/.gitlab-ci.yml:10: job publish-b: the script contains a literal GitLab token; store it as a masked CI/CD variable and rotate it",
+	}
+	if diff := cmp.Diff(want, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	data, _ := json.Marshal(res)
+	for _, v := range []string{ghToken, "S3cr3t-Passw0rd"} {
+		if strings.Contains(string(data), v) {
+			t.Errorf("value %s found in the result", v)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+// Package literal finds credentials written as literal values into CI
+// scripts. It finds tokens in a shape that their issuer fixed (an npm
+// token, a GitHub token, an AWS access key id). It also finds the values
+// of options and settings that take nothing but a credential: a registry
+// login's password, an .npmrc auth token, an Authorization header and the
+// password part of a URL.
+//
+// A literal credential in a repository is readable by everyone who can
+// read the repository, and by every step and dependency of the job that
+// runs the script. Callers keep a salted fingerprint of each value and
+// never print it.
+package literal
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Finding is one literal credential in a script.
+type Finding struct {
+	// Line is the line of the script that contains the value, from 1.
+	Line int
+	// Kind is the kind of credential, for messages: "npm token".
+	Kind string
+	// Value is the credential itself. It must not reach the store, a
+	// log or an output; callers fingerprint it.
+	Value string
+}
+
+// A shape is a credential format fixed by its issuer. The prefixes keep
+// words such as "pypi-publish" or "npm_config_cache" out.
+type shape struct {
+	kind string
+	re   *regexp.Regexp
+}
+
+var shapes = []shape{
+	{"AWS access key id", regexp.MustCompile(`(?:AKIA|ASIA)[A-Z0-9]{16}`)},
+	{"GitHub token", regexp.MustCompile(`gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}`)},
+	{"GitLab token", regexp.MustCompile(`(?:glpat|gldt|glptt|glrt|glcbt)-[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,}`)},
+	{"npm token", regexp.MustCompile(`npm_[A-Za-z0-9]{36}`)},
+	{"PyPI token", regexp.MustCompile(`pypi-AgE[A-Za-z0-9_-]{50,}`)},
+	{"Slack token", regexp.MustCompile(`xox[abpr]-[A-Za-z0-9-]{10,}`)},
+	{"CircleCI token", regexp.MustCompile(`CCIP(?:AT|RJ)_[A-Za-z0-9_]{20,}`)},
+}
+
+// A setting is an option or key whose value is a credential. The value
+// is group 1, quoted or bare.
+var settings = []shape{
+	// docker, podman, buildah, nerdctl, oras and helm registry logins
+	// with -p VALUE, -p=VALUE, --password VALUE or --password=VALUE;
+	// --password-stdin takes no value.
+	{"registry login password", regexp.MustCompile(`\blogin\b[^;&|]*?\s(?:-p|--password)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`)},
+	// .npmrc lines and npm config set: //host/:_authToken=VALUE,
+	// //host/:_authToken VALUE, _password=VALUE.
+	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`)},
+	// curl -H 'Authorization: token VALUE', Bearer and Basic.
+	{"token in an Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:token|bearer|basic)\s+([^\s"'\\]+)`)},
+	// https://user:VALUE@host, as in a git remote or a registry URL.
+	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@`)},
+}
+
+// minSetting is the shortest value of a setting taken for a credential.
+// Shorter values are taken for the test passwords of local services.
+const minSetting = 8
+
+// Scan returns the literal credentials of a script, in order. A line
+// whose first word starts with # is a comment and is not read. A value
+// that refers to a variable ($NAME, ${NAME}, ${{ secrets.NAME }}) or
+// looks like a placeholder (<token>, {{ token }}, %TOKEN%, ***) is not
+// literal.
+func Scan(script string) []Finding {
+	var out []Finding
+	for i, line := range strings.Split(script, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		seen := map[string]bool{}
+		add := func(kind, value string) {
+			if !seen[value] {
+				seen[value] = true
+				out = append(out, Finding{Line: i + 1, Kind: kind, Value: value})
+			}
+		}
+		for _, s := range shapes {
+			for _, loc := range s.re.FindAllStringIndex(line, -1) {
+				if bounded(line, loc[0], loc[1]) {
+					add(s.kind, line[loc[0]:loc[1]])
+				}
+			}
+		}
+		for _, s := range settings {
+			for _, m := range s.re.FindAllStringSubmatch(line, -1) {
+				if v := unquote(m[1]); literalValue(v) {
+					add(s.kind, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Key names the i-th finding of a script written at a line of its file,
+// for the id of its node: "run@12", then "run@12/2" and so on. A name by
+// position keeps the value out of the id.
+func Key(prefix string, line, i int) string {
+	k := prefix + "@" + strconv.Itoa(line)
+	if i > 0 {
+		k += "/" + strconv.Itoa(i+1)
+	}
+	return k
+}
+
+// bounded reports whether line[lo:hi] stands alone: no letter, digit or
+// underscore joins it on either side.
+func bounded(line string, lo, hi int) bool {
+	word := func(c byte) bool {
+		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	return (lo == 0 || !word(line[lo-1])) && (hi == len(line) || !word(line[hi]))
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// literalValue reports whether a setting's value is a credential written
+// into the script rather than a reference to one or a placeholder.
+func literalValue(v string) bool {
+	if len(v) < minSetting || strings.ContainsAny(v, "$<>{}%*`") {
+		return false
+	}
+	if strings.Trim(v, v[:1]) == "" {
+		return false // xxxxxxxx
+	}
+	return true
+}

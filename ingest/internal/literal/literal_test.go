@@ -1,0 +1,62 @@
+package literal
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Values of the test: made up, in the shapes their issuers use.
+var (
+	npmToken = "npm_" + strings.Repeat("a1B2", 9)
+	ghToken  = "ghp_" + strings.Repeat("Z9y8", 9)
+	pypi     = "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Qx_-", 13)
+)
+
+func TestScan(t *testing.T) {
+	script := strings.Join([]string{
+		`echo "//registry.npmjs.org/:_authToken=` + npmToken + `" > ~/.npmrc`,      // 1: shape; the setting repeats it
+		`# export GH_TOKEN=` + ghToken,                                             // 2: a comment
+		`git clone https://x-access-token:` + ghToken + `@github.com/acme/app.git`, // 3: shape and URL password, one value
+		`docker login -u ci -p 'S3cr3t-Passw0rd' registry.example.com`,             // 4
+		`docker login -u ci --password-stdin < pw.txt`,                             // 5: no value
+		`docker login -u ci -p "$REGISTRY_PASSWORD" registry.example.com`,          // 6: a variable
+		`curl -H "Authorization: Bearer abcdefgh12345678" https://api.example.com`, // 7
+		`curl -H "Authorization: token ${{ secrets.TOKEN }}" https://api.example.com`,
+		`npm config set //npm.example.com/:_authToken "hunter2hunter2"`, // 9
+		`uses pypa/gh-action-pypi-publish and npm_config_cache`,         // 10: words, not tokens
+		`twine upload -u __token__ -p ` + pypi + ` dist/*`,              // 11
+		`export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE`,                 // 12
+		`echo AKIAIOSFODNN7EXAMPLEX`,                                    // 13: too long for a key id
+		`docker login -p <password> registry.example.com`,               // 14: a placeholder
+		`curl https://user:xxxxxxxxxx@example.com/`,                     // 15: a placeholder
+	}, "\n")
+	want := []Finding{
+		{Line: 1, Kind: "npm token", Value: npmToken},
+		{Line: 3, Kind: "GitHub token", Value: ghToken},
+		{Line: 4, Kind: "registry login password", Value: "S3cr3t-Passw0rd"},
+		{Line: 7, Kind: "token in an Authorization header", Value: "abcdefgh12345678"},
+		{Line: 9, Kind: "npm registry token", Value: "hunter2hunter2"},
+		{Line: 11, Kind: "PyPI token", Value: pypi},
+		{Line: 12, Kind: "AWS access key id", Value: "AKIAIOSFODNN7EXAMPLE"},
+	}
+	if diff := cmp.Diff(want, Scan(script)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+func TestScanNothing(t *testing.T) {
+	for _, script := range []string{
+		"",
+		"npm ci\nnpm test",
+		`echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc`,
+		`docker login ghcr.io -u "$GITHUB_ACTOR" --password "${{ secrets.GITHUB_TOKEN }}"`,
+		`git push https://x-access-token:$TOKEN@github.com/acme/app.git`,
+		`docker login -p short registry.local`,
+	} {
+		if got := Scan(script); len(got) > 0 {
+			t.Errorf("Scan(%q) = %v, want nothing", script, got)
+		}
+	}
+}
