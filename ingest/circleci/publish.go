@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -90,6 +91,9 @@ func (c *converter) registryReleases(j *jobState) {
 					host = registry.PyPIRegistry
 				}
 			}
+			// NOTE: the job's NPM_CONFIG_REGISTRY and the folder its
+			// checkout step writes to are not read, so a release claims
+			// no project package here.
 			vars := append([]string(nil), r.Vars...)
 			if r.Eco == "npm" {
 				vars = append(vars, tokenVars...)
@@ -100,7 +104,8 @@ func (c *converter) registryReleases(j *jobState) {
 					continue
 				}
 				id := c.registryAccount(j, host, v, s.line)
-				c.b.ReleaseReach(id, host, r.Eco, "with $"+v, r.Maybe, s.line)
+				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with $" + v,
+					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line})
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package circleci
 
 import (
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -100,5 +101,36 @@ workflows:
 	sort.Strings(want)
 	if diff := cmp.Diff(want, reach); diff != "" {
 		t.Errorf("CAN_ACCESS to registry scopes (-want +got):\n%s", diff)
+	}
+}
+
+// A registry that an option names with a variable is set at run time: the
+// release may go anywhere, and its reach of the default registry is only
+// possible.
+func TestReleaseRegistryFromVariable(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/node:20.11
+    steps:
+      - run: npm publish --registry "$REGISTRY_URL" --//registry.npmjs.org/:_authToken=$NPM_TOKEN
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	account := graph.RegistryAccountID("registry.npmjs.org", graph.CircleCIProjectVariablesID(testRepo)+"/NPM_TOKEN")
+	e := findEdge(t, res, account, graph.EdgeCanAccess, graph.RegistryScopeID("registry.npmjs.org"))
+	if e.Confidence != graph.Possible {
+		t.Errorf("scope edge is %s, want possible", e.Confidence)
+	}
+	if !strings.Contains(e.Attr(graph.AttrReason), "set at run time") {
+		t.Errorf("reason %q does not say the registry is set at run time", e.Attr(graph.AttrReason))
 	}
 }

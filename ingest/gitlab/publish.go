@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -131,9 +133,13 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 // registry unless its options name another.
 func (c *converter) registryReleases(j *jobState) {
 	var tokenVars []string
+	// The script items of a job run in one shell, so a cd in one moves
+	// the ones after it.
+	top := true
 	for _, s := range j.scripts {
 		base := c.lineOf(j, s)
-		releases, writes := registry.ScanReleases(s.str)
+		releases, writes, stillTop := registry.ScanReleasesFrom(s.str, top)
+		top = stillTop
 		tokenVars = append(tokenVars, writes...)
 		for _, r := range releases {
 			vars := append([]string(nil), r.Vars...)
@@ -145,19 +151,13 @@ func (c *converter) registryReleases(j *jobState) {
 					vars = append(vars, registry.VarRefs(v.value)...)
 				}
 			}
-			host := r.Host
-			if host == "" {
-				host = registry.NPMRegistry
-				if r.Eco == "pypi" {
-					host = registry.PyPIRegistry
-				}
-			}
+			host, unknown := c.releaseHost(j, r)
 			slices.Sort(vars)
 			for _, name := range slices.Compact(vars) {
 				if !projectVariable(name) || j.defined[name] {
 					continue
 				}
-				c.releaseAccount(j, r, host, name, base)
+				c.releaseAccount(j, r, host, unknown, name, base)
 			}
 		}
 	}
@@ -165,7 +165,7 @@ func (c *converter) registryReleases(j *jobState) {
 
 // releaseAccount writes the account a CI/CD variable logs in as on a
 // package registry, and its reach (ciscan.Builder.ReleaseReach).
-func (c *converter) releaseAccount(j *jobState, r registry.Release, host, name string, line int) {
+func (c *converter) releaseAccount(j *jobState, r registry.Release, host string, unknown bool, name string, line int) {
 	cred := graph.GitLabVariableID(c.project, name)
 	id := graph.RegistryAccountID(host, cred)
 	c.b.Node(id, graph.NodeIdentity, host+" account of "+name, line, attrs{
@@ -174,5 +174,42 @@ func (c *converter) releaseAccount(j *jobState, r registry.Release, host, name s
 	c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
 		graph.AttrReason: fmt.Sprintf("the job publishes to %s with the token in %s", host, name),
 	})
-	c.b.ReleaseReach(id, host, r.Eco, "with the token in "+name, r.Maybe, line)
+	rel := ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with the token in " + name,
+		Maybe: r.Maybe, HostUnknown: unknown, Line: line}
+	// A job starts in the clone of its project (CI_PROJECT_DIR), whose
+	// top is the pipeline's root folder when that folder is the project's.
+	if r.Top && c.prefix == "" {
+		rel.Project = c.project
+	}
+	c.b.ReleaseReach(rel)
+}
+
+// releaseHost returns the registry a release goes to: the one its options
+// name, else for npm the one the job's NPM_CONFIG_REGISTRY names, else
+// the ecosystem's. unknown is set when the one that applies is set at run
+// time; host is then the registry the release goes to without it.
+func (c *converter) releaseHost(j *jobState, r registry.Release) (host string, unknown bool) {
+	if r.Host != "" || r.HostUnknown {
+		host = r.Host
+		if host == "" {
+			host = registry.NPMRegistry
+			if r.Eco == "pypi" {
+				host = registry.PyPIRegistry
+			}
+		}
+		return host, r.HostUnknown
+	}
+	if r.Eco == "pypi" {
+		return registry.PyPIRegistry, false
+	}
+	for name, v := range j.vars {
+		if !strings.EqualFold(name, registry.NPMRegistryEnv) {
+			continue
+		}
+		if h := registry.URLHost(v.value); h != "" {
+			return h, false
+		}
+		return registry.NPMRegistry, strings.Contains(v.value, "$")
+	}
+	return registry.NPMRegistry, false
 }

@@ -65,3 +65,66 @@ local:
 		}
 	}
 }
+
+// A release of the package at the top of the clone marks its account for
+// the linker. A release of a folder does not, and neither does one to a
+// registry set at run time, whose reach is only possible.
+func TestReleaseOfProject(t *testing.T) {
+	src := `top:
+  script:
+    - npm publish --//registry.npmjs.org/:_authToken=$TOP_TOKEN
+folder:
+  script:
+    - cd packages/cli
+    - npm publish --//registry.npmjs.org/:_authToken=$FOLDER_TOKEN
+flag:
+  script:
+    - npm publish --registry "$REGISTRY" --//registry.npmjs.org/:_authToken=$FLAG_TOKEN
+variable:
+  variables:
+    NPM_CONFIG_REGISTRY: $INTERNAL_REGISTRY
+  script:
+    - npm publish --//registry.npmjs.org/:_authToken=$VAR_TOKEN
+internal:
+  variables:
+    npm_config_registry: https://npm.example.com/
+  script:
+    - npm publish --//npm.example.com/:_authToken=$INTERNAL_TOKEN
+semrel:
+  script:
+    - NPM_TOKEN=$SEMREL_NPM_TOKEN npx semantic-release
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	tests := []struct {
+		variable, host   string
+		conf             graph.Confidence
+		project, certain bool
+	}{
+		{"TOP_TOKEN", "registry.npmjs.org", graph.Certain, true, true},
+		{"FOLDER_TOKEN", "registry.npmjs.org", graph.Certain, false, false},
+		{"FLAG_TOKEN", "registry.npmjs.org", graph.Possible, false, false},
+		{"VAR_TOKEN", "registry.npmjs.org", graph.Possible, false, false},
+		{"INTERNAL_TOKEN", "npm.example.com", graph.Certain, false, false},
+		{"SEMREL_NPM_TOKEN", "registry.npmjs.org", graph.Possible, true, false},
+	}
+	for _, tt := range tests {
+		id := graph.RegistryAccountID(tt.host, graph.GitLabVariableID(testProject, tt.variable))
+		if e := findEdge(t, res, id, graph.EdgeCanAccess, graph.RegistryScopeID(tt.host)); e.Confidence != tt.conf {
+			t.Errorf("%s: scope edge is %s, want %s", tt.variable, e.Confidence, tt.conf)
+		}
+		n := findNode(t, res, id)
+		if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
+			t.Errorf("%s releases the project: %v, want %v", tt.variable, got, tt.project)
+		}
+		if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != tt.certain {
+			t.Errorf("%s releases the project for certain: %v, want %v", tt.variable, got, tt.certain)
+		}
+		if tt.project && n.Attr(graph.AttrRepository) != testProject {
+			t.Errorf("%s: repository %q, want %s", tt.variable, n.Attr(graph.AttrRepository), testProject)
+		}
+	}
+}

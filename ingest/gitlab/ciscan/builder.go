@@ -70,22 +70,53 @@ func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.C
 	b.res.AddEdge(graph.Edge{From: from, To: to, Kind: kind, Confidence: conf, Attrs: a.clean(), Pos: graph.Pos{File: b.file, Line: line}})
 }
 
+// Release is a package release of a CI job, as ReleaseReach writes it.
+type Release struct {
+	// Account is the registry account the release logs in as.
+	Account string
+	// Host is the registry, and Eco its ecosystem: "npm" or "pypi".
+	Host, Eco string
+	// Login describes how the job logs in: "with $NPM_TOKEN".
+	Login string
+	// Maybe marks a tool that releases only when its configuration
+	// enables it. HostUnknown marks a registry set at run time, for which
+	// Host is the registry the release goes to without that setting.
+	Maybe, HostUnknown bool
+	// Project is the repository whose top-level package the release
+	// publishes, or "" when it publishes another (a folder, workspaces, a
+	// package on another registry).
+	Project string
+	Line    int
+}
+
 // ReleaseReach writes what a registry account that a release of a CI job
 // logs in as can publish: every package on the registry host, since the
-// input does not show which ones the account maintains. login describes
-// how the job logs in ("with $NPM_TOKEN"), and maybe marks a tool that
-// releases only when its configuration enables it.
-func (b *Builder) ReleaseReach(account, host, eco, login string, maybe bool, line int) {
-	b.Node(account, graph.NodeIdentity, "", line, Attrs{"ecosystem": eco})
-	scope := graph.RegistryScopeID(host)
-	b.Node(scope, graph.NodeResource, "packages published to "+host, line, Attrs{
-		graph.AttrProvider: "registry", "type": "registry-scope", "registry": host, "scope": "true", "ecosystem": eco,
+// input does not show which ones the account maintains. A release of the
+// repository's own package also marks the account for the linker, which
+// joins it to the name the repository's lockfile gives.
+func (b *Builder) ReleaseReach(r Release) {
+	a := Attrs{"ecosystem": r.Eco}
+	if r.Project != "" && !r.HostUnknown && (r.Eco == "npm" && r.Host == "registry.npmjs.org" || r.Eco == "pypi" && r.Host == "pypi.org") {
+		a[graph.AttrRepository] = r.Project
+		a[graph.AttrReleasesProject] = "true"
+		if !r.Maybe {
+			a[graph.AttrReleasesProjectCertain] = "true"
+		}
+	}
+	b.Node(r.Account, graph.NodeIdentity, "", r.Line, a)
+	scope := graph.RegistryScopeID(r.Host)
+	b.Node(scope, graph.NodeResource, "packages published to "+r.Host, r.Line, Attrs{
+		graph.AttrProvider: "registry", "type": "registry-scope", "registry": r.Host, "scope": "true", "ecosystem": r.Eco,
 	})
 	conf := graph.Certain
-	text := "the job publishes to " + host + " " + login + "; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show"
-	if maybe {
+	text := "the job publishes to " + r.Host + " " + r.Login + "; a registry token may publish every package its account maintains unless it was made for fewer, which the input does not show"
+	if r.Maybe {
 		conf = graph.Possible
-		text += "; the tool publishes to " + host + " only when its configuration enables it"
+		text += "; the tool publishes to " + r.Host + " only when its configuration enables it"
 	}
-	b.Edge(account, graph.EdgeCanAccess, scope, conf, line, Attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
+	if r.HostUnknown {
+		conf = graph.Possible
+		text += "; the registry is set at run time, and taken here to be " + r.Host
+	}
+	b.Edge(r.Account, graph.EdgeCanAccess, scope, conf, r.Line, Attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
 }

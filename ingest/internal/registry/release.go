@@ -22,6 +22,9 @@ type Release struct {
 	// Host is the registry from the command's options, "" when they name
 	// none (the job's default registry, or the ecosystem's).
 	Host string
+	// HostUnknown is set when an option names the registry with a
+	// variable, whose value the script does not show.
+	HostUnknown bool
 	// Vars are the variables the command line reads.
 	Vars []string
 	// Top is set when the release publishes the package in the folder
@@ -38,7 +41,15 @@ type Release struct {
 // ScanReleases returns the package releases of a script, in order, and
 // the variables its lines that write an npm token to .npmrc read.
 func ScanReleases(script string) (releases []Release, tokenVars []string) {
-	top := true
+	releases, tokenVars, _ = ScanReleasesFrom(script, true)
+	return releases, tokenVars
+}
+
+// ScanReleasesFrom is ScanReleases for a script that starts at the top of
+// the workspace when top is set, and elsewhere when not. stillTop reports
+// whether the script ends where it started, for the next script of a job
+// that runs its scripts in one shell.
+func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []string, stillTop bool) {
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if strings.Contains(ln, "_authToken") {
@@ -61,11 +72,11 @@ func ScanReleases(script string) (releases []Release, tokenVars []string) {
 			if eco == "" || DryRun(words) {
 				continue
 			}
-			releases = append(releases, Release{Eco: eco, Host: ReleaseHost(eco, words), Vars: refs(ln),
+			releases = append(releases, Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(ReleaseOption(eco, words), "$"), Vars: refs(ln),
 				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1})
 		}
 	}
-	return releases, tokenVars
+	return releases, tokenVars, top
 }
 
 // AtTop reports whether a working directory is the top of the workspace.
