@@ -133,8 +133,9 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 // registry unless its options name another.
 func (c *converter) registryReleases(j *jobState) {
 	var tokenVars []string
-	// The script items of a job run in one shell, so a cd in one moves
-	// the ones after it.
+	// before_script and script items run in one shell, so a cd in one
+	// moves the releases after it. after_script starts afresh at the top,
+	// and a release there after a cd claims no project: less, not more.
 	top := true
 	for _, s := range j.scripts {
 		base := c.lineOf(j, s)
