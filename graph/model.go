@@ -149,8 +149,23 @@ const (
 	AttrProvider     = "provider"      // aws, gcp, github, npm ...
 	AttrAccount      = "account"       // cloud account or project
 	AttrRepository   = "repository"    // owner/name of the repository a fact belongs to
-	AttrNPMProject   = "npm_project"   // on a repository: the npm package name its top-level lockfile gives
-	AttrPyPIProject  = "pypi_project"  // on a repository: the PyPI package name its top-level uv.lock gives
+	// AttrNPMProject and AttrPyPIProject, on a repository, are the package
+	// name that its top-level package.json or pyproject.toml gives, which a
+	// release from the top publishes. AttrNPMManifest and AttrPyPIManifest
+	// are "true" once that file was read, named a package or not, so the
+	// linker does not fall back to a lockfile's name.
+	AttrNPMProject   = "npm_project"
+	AttrPyPIProject  = "pypi_project"
+	AttrNPMManifest  = "npm_manifest"
+	AttrPyPIManifest = "pypi_manifest"
+	// AttrNPMLockProject is the project name the root entry of a top-level
+	// package-lock.json or npm-shrinkwrap.json records, and
+	// AttrNPMLockProjectFile which of the two it came from.
+	// AttrPyPILockProject is the one root package that a top-level uv.lock
+	// installs editable from its own folder.
+	AttrNPMLockProject     = "npm_lock_project"
+	AttrNPMLockProjectFile = "npm_lock_project_file"
+	AttrPyPILockProject    = "pypi_lock_project"
 	// AttrReleasesProject marks a registry account that a release of the
 	// project at the top of its repository (AttrRepository) uses.
 	AttrReleasesProject = "releases_project"

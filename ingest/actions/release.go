@@ -28,8 +28,9 @@ type release struct {
 	dir     string
 	current bool
 	// root is set when the step releases the project at the top of the
-	// repository, whose name the repository's lockfile gives. writeReleases
-	// works it out from dir, current and the job's checkouts.
+	// repository, whose name its package.json, pyproject.toml or lockfile
+	// gives. writeReleases works it out from dir, current and the job's
+	// checkouts.
 	root bool
 	// maybe is set when the tool releases only when its configuration
 	// enables it (semantic-release publishes to npm through a plugin).

@@ -33,6 +33,7 @@ func All() []ingest.Parser {
 		lockfile.NewYarn(),
 		lockfile.NewPNPM(),
 		lockfile.NewUV(),
+		lockfile.NewPyProject(),
 		lockfile.NewPipenv(),
 		lockfile.NewCargo(),
 		lockfile.NewBundler(),

@@ -10,8 +10,8 @@ import (
 
 // linkProjectReleases gives a registry account that releases the project
 // at the top of a repository CAN_PUBLISH to the npm or PyPI package that
-// the repository's top-level lockfile names. The workflow shows the release
-// and the lockfile the name, so only the whole graph joins them.
+// the repository's top-level manifest or lockfile names. The workflow shows
+// the release and the file the name, so only the whole graph joins them.
 func (v *view) linkProjectReleases() {
 	for _, n := range v.byKind[graph.NodeIdentity] {
 		eco := n.Attr("ecosystem")
@@ -19,11 +19,7 @@ func (v *view) linkProjectReleases() {
 			continue
 		}
 		repo := n.Attr(graph.AttrRepository)
-		attr, lockfile := graph.AttrNPMProject, "package-lock.json"
-		if eco == "pypi" {
-			attr, lockfile = graph.AttrPyPIProject, "uv.lock"
-		}
-		name := v.get(graph.RepoID("", repo)).Attr(attr)
+		name, file := projectName(v.get(graph.RepoID("", repo)), eco)
 		if name == "" {
 			continue
 		}
@@ -31,7 +27,7 @@ func (v *view) linkProjectReleases() {
 		v.addNode(graph.Node{ID: id, Kind: graph.NodePackage, Label: name, Pos: n.Pos,
 			Attrs: map[string]string{"ecosystem": eco, graph.AttrName: name}})
 		conf := graph.Certain
-		reason := "the account releases the project at the top of " + repo + ", which its " + lockfile + " names " + name
+		reason := "the account releases the project at the top of " + repo + ", which its " + file + " names " + name
 		switch {
 		case n.Attr("trusted_publisher") == "true":
 			conf = graph.Possible
@@ -44,6 +40,24 @@ func (v *view) linkProjectReleases() {
 		e.SetAttr(graph.AttrReason, reason)
 		v.addEdge(e)
 	}
+}
+
+// projectName returns the npm or PyPI package name that a repository's
+// top-level files give, and the file it comes from. The manifest
+// (package.json, pyproject.toml) is what the release tool reads, so once
+// it was read the lockfile's name is not used, even when the manifest
+// names no package that the registry would accept.
+func projectName(repo graph.Node, eco string) (name, file string) {
+	if eco == "pypi" {
+		if repo.Attr(graph.AttrPyPIManifest) == "true" {
+			return repo.Attr(graph.AttrPyPIProject), "pyproject.toml"
+		}
+		return repo.Attr(graph.AttrPyPILockProject), "uv.lock"
+	}
+	if repo.Attr(graph.AttrNPMManifest) == "true" {
+		return repo.Attr(graph.AttrNPMProject), "package.json"
+	}
+	return repo.Attr(graph.AttrNPMLockProject), repo.Attr(graph.AttrNPMLockProjectFile)
 }
 
 // packageID returns the purl of an npm or PyPI package name, without a

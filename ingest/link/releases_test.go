@@ -24,7 +24,8 @@ func TestProjectReleasePublishesLockfileName(t *testing.T) {
 		n := graph.Node{ID: graph.RepoID("", name), Kind: graph.NodeRepository, Pos: graph.Pos{File: name + "/package-lock.json"},
 			Attrs: map[string]string{graph.AttrRepository: name}}
 		if project != "" {
-			n.Attrs[graph.AttrNPMProject] = project
+			n.Attrs[graph.AttrNPMLockProject] = project
+			n.Attrs[graph.AttrNPMLockProjectFile] = "package-lock.json"
 		}
 		return n
 	}
@@ -78,7 +79,7 @@ func TestProjectReleasePublishesUVName(t *testing.T) {
 	const account = "registry:pypi.org/secret:gha:o/py/PYPI_TOKEN"
 	nodes := []graph.Node{
 		{ID: graph.RepoID("", "o/py"), Kind: graph.NodeRepository, Pos: graph.Pos{File: "o/py/uv.lock"},
-			Attrs: map[string]string{graph.AttrRepository: "o/py", graph.AttrPyPIProject: "example-app"}},
+			Attrs: map[string]string{graph.AttrRepository: "o/py", graph.AttrPyPILockProject: "example-app"}},
 		{ID: account, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "o/py/release.yml", Line: 3},
 			Attrs: map[string]string{"type": "registry-account", "ecosystem": "pypi", graph.AttrRepository: "o/py",
 				graph.AttrReleasesProject: "true", graph.AttrReleasesProjectCertain: "true"}},

@@ -139,11 +139,14 @@ func TestUVProjectName(t *testing.T) {
 			if !ok {
 				t.Fatal("no repository node")
 			}
-			if got := repo.Attr(graph.AttrPyPIProject); got != tt.want {
-				t.Errorf("pypi_project = %q, want %q", got, tt.want)
+			if got := repo.Attr(graph.AttrPyPILockProject); got != tt.want {
+				t.Errorf("pypi_lock_project = %q, want %q", got, tt.want)
 			}
-			if got := repo.Attr(graph.AttrNPMProject); got != "" {
-				t.Errorf("npm_project = %q, want none", got)
+			// Only pyproject.toml gives pypi_project.
+			for _, attr := range []string{graph.AttrPyPIProject, graph.AttrNPMProject, graph.AttrNPMLockProject} {
+				if got := repo.Attr(attr); got != "" {
+					t.Errorf("%s = %q, want none", attr, got)
+				}
 			}
 		})
 	}

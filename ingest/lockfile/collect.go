@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -111,10 +112,10 @@ type collector struct {
 	credentialSeen bool
 	// tooMany names the limit the file went over, once it did.
 	tooMany string
-	// project is the name of the package the repository itself is, in
-	// the lockfile's ecosystem, when a lockfile at the repository's top
-	// names it (see setProject and uvProject).
-	project string
+	// repoAttrs are attributes for the repository node that name the
+	// package the repository itself is, when a file at the repository's
+	// top names it (see setProject, uvProject and npmProjectAttrs).
+	repoAttrs map[string]string
 }
 
 func newCollector(f *ingest.File) *collector {
@@ -401,11 +402,9 @@ func (c *collector) emit(res *ingest.Result) error {
 
 	if repoID != "" {
 		attrs := map[string]string{graph.AttrRepository: f.Repo}
-		if c.project != "" {
-			// The linker reads here which package a release from the
-			// top of the repository publishes.
-			attrs[projectAttr(c.file.RelPath)] = c.project
-		}
+		// The linker reads here which package a release from the top of
+		// the repository publishes.
+		maps.Copy(attrs, c.repoAttrs)
 		res.AddNode(graph.Node{
 			ID: repoID, Kind: graph.NodeRepository, Label: f.Repo,
 			Attrs: attrs,
@@ -671,13 +670,4 @@ func (c *collector) dropInvalid(res *ingest.Result) {
 		}
 		c.dout[from] = out
 	}
-}
-
-// projectAttr returns the repository attribute that holds the name of the
-// project a lockfile at the repository's top names.
-func projectAttr(rel string) string {
-	if rel == "uv.lock" {
-		return graph.AttrPyPIProject
-	}
-	return graph.AttrNPMProject
 }

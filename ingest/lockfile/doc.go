@@ -6,6 +6,12 @@
 // The npm parser also reads a package.json that no lockfile covers: its
 // declared dependencies are locked at unpinned versions.
 //
+// The package.json and pyproject.toml at the top of a repository give the
+// name of the package a release from there publishes (npm_project and
+// pypi_project on the Repository node), which the linker joins to the
+// release's registry account. A private package.json, a pyproject.toml with
+// a "Private ::" classifier and a name the registry rejects give none.
+//
 // For every pinned package a parser writes a Package version node (id: the
 // purl with version), its unversioned name node and VERSION_OF between
 // them, a LOCKS edge from the Repository node to the version, and

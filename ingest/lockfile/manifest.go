@@ -84,6 +84,7 @@ func parseManifest(f *ingest.File, res *ingest.Result) error {
 	}
 
 	c := newCollector(f)
+	c.repoAttrs = npmProjectAttrs(f, root, res)
 	type declared struct {
 		id   string
 		line int

@@ -22,19 +22,25 @@ func NewNPM() *NPM { return &NPM{} }
 func (*NPM) Format() string { return "npm-lockfile" }
 
 // Detect implements ingest.Parser. It claims package-lock.json and
-// npm-shrinkwrap.json, and package.json where no lockfile covers it. It
-// leaves out node_modules/.package-lock.json, which describes one machine's
-// install. A lockfile beside a package.json pins what the package.json
-// only constrains, so the lockfile is read instead.
+// npm-shrinkwrap.json, package.json where no lockfile covers it, and the
+// package.json at the top of a repository. It leaves out
+// node_modules/.package-lock.json, which describes one machine's install.
+// A lockfile beside a package.json pins what the package.json only
+// constrains, so the lockfile is read instead, and of such a package.json
+// at the top only the name of the package is read.
 func (*NPM) Detect(f *ingest.File) bool {
 	b := baseName(f)
-	return b == "package-lock.json" || b == "npm-shrinkwrap.json" || b == "package.json" && manifestAlone(f)
+	return b == "package-lock.json" || b == "npm-shrinkwrap.json" ||
+		b == "package.json" && (atRepoTop(f, "package.json") || manifestAlone(f))
 }
 
 // Parse implements ingest.Parser.
 func (*NPM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ingest.Result) error {
 	if baseName(f) == "package.json" {
-		return parseManifest(f, res)
+		if manifestAlone(f) {
+			return parseManifest(f, res)
+		}
+		return parseTopManifest(f, res)
 	}
 	// The tree holds copies of the strings it keeps, so the file's bytes
 	// go back to the pool once it is read.
@@ -465,7 +471,8 @@ func (t *npmTree) readV1Level(deps *jsonValue, parent string) {
 
 // setProject records the name of the project whose lockfile this is, read
 // from its root entry, when the lockfile sits at the top of its
-// repository: a release from there publishes that name.
+// repository: a release from there publishes that name. The linker uses
+// it only when the package.json there is not in the input.
 func (c *collector) setProject(root *npmLoc) {
 	if root == nil || c.file.Repo == "" {
 		return
@@ -478,7 +485,7 @@ func (c *collector) setProject(root *npmLoc) {
 	if !validNPMName(name) {
 		return
 	}
-	c.project = name
+	c.repoAttrs = map[string]string{graph.AttrNPMLockProject: name, graph.AttrNPMLockProjectFile: rel}
 }
 
 // validNPMName reports whether name can be a package on the npm registry:

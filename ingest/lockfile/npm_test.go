@@ -405,16 +405,16 @@ func TestNPMProjectName(t *testing.T) {
 		return []byte(`{"name":"x","lockfileVersion":3,"packages":{"":{"name":` + name + `,"version":"1.0.0"}}}`)
 	}
 	tests := []struct {
-		name, rel string
-		data      []byte
-		want      string
+		name, rel  string
+		data       []byte
+		want, file string
 	}{
-		{"scoped name at the top", "package-lock.json", lock(`"@acme/widget"`), "@acme/widget"},
-		{"shrinkwrap", "npm-shrinkwrap.json", lock(`"widget"`), "widget"},
-		{"lockfile in a subfolder", "packages/cli/package-lock.json", lock(`"@acme/cli"`), ""},
-		{"upper case is no npm name", "package-lock.json", lock(`"Widget"`), ""},
-		{"name with a space", "package-lock.json", lock(`"a b"`), ""},
-		{"no name", "package-lock.json", []byte(`{"lockfileVersion":3,"packages":{"":{"version":"1.0.0"}}}`), ""},
+		{"scoped name at the top", "package-lock.json", lock(`"@acme/widget"`), "@acme/widget", "package-lock.json"},
+		{"shrinkwrap", "npm-shrinkwrap.json", lock(`"widget"`), "widget", "npm-shrinkwrap.json"},
+		{"lockfile in a subfolder", "packages/cli/package-lock.json", lock(`"@acme/cli"`), "", ""},
+		{"upper case is no npm name", "package-lock.json", lock(`"Widget"`), "", ""},
+		{"name with a space", "package-lock.json", lock(`"a b"`), "", ""},
+		{"no name", "package-lock.json", []byte(`{"lockfileVersion":3,"packages":{"":{"version":"1.0.0"}}}`), "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -426,8 +426,15 @@ func TestNPMProjectName(t *testing.T) {
 			if !ok {
 				t.Fatal("no repository node")
 			}
-			if got := repo.Attr(graph.AttrNPMProject); got != tt.want {
-				t.Errorf("npm_project = %q, want %q", got, tt.want)
+			if got := repo.Attr(graph.AttrNPMLockProject); got != tt.want {
+				t.Errorf("npm_lock_project = %q, want %q", got, tt.want)
+			}
+			if got := repo.Attr(graph.AttrNPMLockProjectFile); got != tt.file {
+				t.Errorf("npm_lock_project_file = %q, want %q", got, tt.file)
+			}
+			// Only package.json gives npm_project.
+			if got := repo.Attr(graph.AttrNPMProject); got != "" {
+				t.Errorf("npm_project = %q, want none", got)
 			}
 		})
 	}

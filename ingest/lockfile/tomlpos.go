@@ -13,16 +13,26 @@ import (
 // line of every [[name]] header, in the order of the decoded array of
 // tables. A syntax error rejects the file at the decoder's position.
 func decodeTOML(f *ingest.File, data []byte, name string) (map[string]any, []int, error) {
+	doc, err := unmarshalTOML(f, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, arrayTableLines(data, name), nil
+}
+
+// unmarshalTOML decodes a TOML document into plain maps. A syntax error
+// rejects the file at the decoder's position.
+func unmarshalTOML(f *ingest.File, data []byte) (map[string]any, error) {
 	var doc map[string]any
 	if err := toml.Unmarshal(data, &doc); err != nil {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			line, col := de.Position()
-			return nil, nil, ingest.Errorf(ingest.Position{File: f.Path, Line: line, Col: col}, "invalid TOML syntax")
+			return nil, ingest.Errorf(ingest.Position{File: f.Path, Line: line, Col: col}, "invalid TOML syntax")
 		}
-		return nil, nil, ingest.Errorf(ingest.Position{File: f.Path}, "invalid TOML")
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "invalid TOML")
 	}
-	return doc, arrayTableLines(data, name), nil
+	return doc, nil
 }
 
 // arrayTableLines returns the line of every [[name]] header of a TOML

@@ -297,6 +297,6 @@ func (c *collector) uvProject(pkgs []*uvPkg) {
 		}
 	}
 	if len(names) == 1 {
-		c.project = normalizePyPI(names[0])
+		c.repoAttrs = map[string]string{graph.AttrPyPILockProject: normalizePyPI(names[0])}
 	}
 }

@@ -1,0 +1,167 @@
+package link_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/formats"
+	"github.com/blastradius-dev/blastradius/ingest/link"
+)
+
+// npmRelease and pypiRelease publish the project at the top of the
+// repository with a token secret.
+const (
+	npmRelease = `on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+`
+	pypiRelease = `on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m build && twine upload dist/*
+        env:
+          TWINE_USERNAME: __token__
+          TWINE_PASSWORD: ${{ secrets.PYPI_TOKEN }}
+`
+	lockNaming = `{"name": "lock-name", "lockfileVersion": 3, "packages": {"": {"name": "lock-name", "version": "1.0.0"}}}`
+)
+
+// writeRepos writes repositories (folder -> path in it -> content) under
+// dir.
+func writeRepos(t *testing.T, dir string, repos map[string]map[string]string) {
+	t.Helper()
+	for repo, files := range repos {
+		for rel, data := range files {
+			p := filepath.Join(dir, repo, filepath.FromSlash(rel))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestReleasePublishesManifestName ingests repositories whose release at
+// the top publishes the package their package.json or pyproject.toml
+// names, through every parser and the linker, as the ingest command does.
+func TestReleasePublishesManifestName(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{
+		"widget": {
+			".github/workflows/release.yml": npmRelease,
+			"package.json":                  `{"name": "@acme/widget", "version": "1.0.0"}`,
+		},
+		// The lockfile still has the name from before a rename.
+		"renamed": {
+			".github/workflows/release.yml": npmRelease,
+			"package.json":                  `{"name": "new-name", "version": "2.0.0"}`,
+			"package-lock.json":             lockNaming,
+		},
+		// npm rejects a private package, whatever name the lockfile records.
+		"private": {
+			".github/workflows/release.yml": npmRelease,
+			"package.json":                  `{"name": "private-app", "private": true}`,
+			"package-lock.json":             lockNaming,
+		},
+		// Without package.json in the input, the lockfile names it.
+		"lockonly": {
+			".github/workflows/release.yml": npmRelease,
+			"npm-shrinkwrap.json":           lockNaming,
+		},
+		"subfolder": {
+			".github/workflows/release.yml": npmRelease,
+			"packages/lib/package.json":     `{"name": "@acme/lib", "version": "1.0.0"}`,
+		},
+		"pep621": {
+			".github/workflows/release.yml": pypiRelease,
+			"pyproject.toml":                "[project]\nname = \"Acme_Widget\"\nversion = \"1.0\"\n",
+		},
+		"poetry": {
+			".github/workflows/release.yml": pypiRelease,
+			"pyproject.toml":                "[tool.poetry]\nname = \"Poetry.Tool\"\nversion = \"1.0\"\n",
+		},
+		"brokenjson": {
+			".github/workflows/release.yml": npmRelease,
+			"package.json":                  "{\n  \"name\": \"broken\",\n}\n",
+		},
+		"brokentoml": {
+			".github/workflows/release.yml": pypiRelease,
+			"pyproject.toml":                "[project]\nname = \"broken\n",
+		},
+	})
+	s := memstore.New()
+	p := &ingest.Pipeline{
+		Parsers: formats.All(),
+		Store:   s,
+		Derive:  (&link.Linker{}).Derive,
+		Org:     "o",
+		Env:     &ingest.Env{Fingerprint: func(string) string { return "fp" }},
+		Now:     func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) },
+	}
+	sum, err := p.Run(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var rejected []string
+	for _, d := range sum.Rejected {
+		rel, _ := filepath.Rel(dir, d.Pos.File)
+		rejected = append(rejected, filepath.ToSlash(rel)+":"+strconv.Itoa(d.Pos.Line))
+	}
+	sort.Strings(rejected)
+	// The JSON object ends where a member was expected, and the TOML
+	// string runs to the end of its line.
+	if diff := cmp.Diff(rejected, []string{"brokenjson/package.json:3", "brokentoml/pyproject.toml:2"}); diff != "" {
+		t.Errorf("rejected files (-got +want):\n%s", diff)
+	}
+
+	npm := func(repo string) string {
+		return graph.RegistryAccountID("registry.npmjs.org", graph.GHASecretID("o/"+repo, "NPM_TOKEN"))
+	}
+	pypi := func(repo string) string {
+		return graph.RegistryAccountID("pypi.org", graph.GHASecretID("o/"+repo, "PYPI_TOKEN"))
+	}
+	const prefix = "the account releases the project at the top of "
+	want := map[string]string{
+		npm("widget") + " -> pkg:npm/%40acme/widget": prefix + "o/widget, which its package.json names @acme/widget",
+		npm("renamed") + " -> pkg:npm/new-name":      prefix + "o/renamed, which its package.json names new-name",
+		npm("lockonly") + " -> pkg:npm/lock-name":    prefix + "o/lockonly, which its npm-shrinkwrap.json names lock-name",
+		pypi("pep621") + " -> pkg:pypi/acme-widget":  prefix + "o/pep621, which its pyproject.toml names acme-widget",
+		pypi("poetry") + " -> pkg:pypi/poetry-tool":  prefix + "o/poetry, which its pyproject.toml names poetry-tool",
+	}
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanPublish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range es {
+		got[e.From+" -> "+e.To] = e.Attr(graph.AttrReason)
+		if e.Confidence != graph.Certain {
+			t.Errorf("%s -> %s is %s, want certain", e.From, e.To, e.Confidence)
+		}
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("CAN_PUBLISH edges and reasons (-got +want):\n%s", diff)
+	}
+}
