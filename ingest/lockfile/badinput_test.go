@@ -22,6 +22,8 @@ func TestRejectUnreadable(t *testing.T) {
 		{"pnpm with a tab", NewPNPM(), "pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages:\n\ta@1.0.0: {}\n", 3},
 		{"pnpm packages not a mapping", NewPNPM(), "pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages:\n  - a\n", 3},
 		{"uv unclosed string", NewUV(), "uv.lock", "version = 1\n[[package]]\nname = \"a\n", 3},
+		{"pyproject unclosed string", NewPyProject(), "pyproject.toml", "[build-system]\n\n[project]\nname = \"a\n", 4},
+		{"top package.json bad value", NewNPM(), "package.json", "{\n  \"name\": \"a\",\n  \"private\": tru\n}\n", 3},
 		{"cargo unclosed string", NewCargo(), "Cargo.lock", "[[package]]\nname = \"a\"\nversion = \"1\n", 3},
 		{"pipenv bad value", NewPipenv(), "Pipfile.lock", "{\n  \"default\": {\n    \"a\": ,\n", 3},
 		{"pipenv default not an object", NewPipenv(), "Pipfile.lock", "{\n  \"default\": []\n}\n", 2},

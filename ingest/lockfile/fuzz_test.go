@@ -30,6 +30,7 @@ var fuzzTargets = []struct {
 	{NewCargo(), "Cargo.lock"},
 	{NewBundler(), "Gemfile.lock"},
 	{NewComposer(), "composer.lock"},
+	{NewPyProject(), "pyproject.toml"},
 }
 
 // FuzzParse checks that every parser either rejects input with an
