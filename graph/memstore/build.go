@@ -102,6 +102,10 @@ func (bl *builder) attrSet(m map[string]string) uint32 {
 	if len(m) == 0 {
 		return 0
 	}
+	if vw, ok := bl.sameKeys(m); ok {
+		bl.vw = vw
+		return bl.setIdx.add(&bl.sets, bl.kw, vw)
+	}
 	keys := bl.keys[:0]
 	for k := range m {
 		keys = append(keys, k)
@@ -113,6 +117,26 @@ func (bl *builder) attrSet(m map[string]string) uint32 {
 	}
 	bl.keys, bl.kw, bl.vw = keys, kw, vw
 	return bl.setIdx.add(&bl.sets, kw, vw)
+}
+
+// sameKeys numbers the values of m when m has the same keys as the last
+// set that attrSet listed, reusing that set's sorted keys and key words.
+// Facts of one kind mostly share their keys (every lockfile edge has
+// chain, direct, lockfile and paths), so listing and sorting them again
+// is wasted work.
+func (bl *builder) sameKeys(m map[string]string) (vw []uint32, ok bool) {
+	if len(m) != len(bl.keys) {
+		return nil, false
+	}
+	vw = bl.vw[:0]
+	for _, k := range bl.keys {
+		v, ok := m[k]
+		if !ok {
+			return nil, false
+		}
+		vw = append(vw, bl.word(v))
+	}
+	return vw, true
 }
 
 func (bl *builder) nodeKind(k graph.NodeKind) (uint8, error) {

@@ -61,9 +61,11 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	now := b.Time
 	// Files repeat facts: in a generated organisation of 100k nodes, a
 	// node is asserted five times (a package by every lockfile that pins
-	// it) and an edge twice. The maps still grow past the hint.
+	// it) and an edge twice. The edge map is sized for as many derived
+	// edges again, about what the linker adds there, so that it does not
+	// grow while they are put.
 	nn, ne := b.Len()
-	ov := newOverlay(s.cur.Load(), now, nn/4, ne/2)
+	ov := newOverlay(s.cur.Load(), now, nn/4, ne)
 	replace := append([]string(nil), b.Replace...)
 	// A batch lists each file's facts together, so appending a source
 	// only when it differs from the last keeps the list short.

@@ -298,6 +298,16 @@ func (v *view) linkLockfiles() {
 			return
 		}
 		repo := graph.RepoID("", rt.Attr(graph.AttrRepository))
+		// A job executes every package of one ecosystem in the same way,
+		// except for install scripts, so each decision is made once.
+		type execKey struct {
+			eco  string
+			hook bool
+		}
+		decided := map[execKey]struct {
+			x  execution
+			ok bool
+		}{}
 		for _, lock := range v.edgesFrom(graph.EdgeLocks, repo) {
 			if lock.Attr("replaced_by") != "" {
 				// A replaced Go requirement's own code never runs; its
@@ -312,8 +322,14 @@ func (v *view) linkLockfiles() {
 			if eco == "" || !contains(job.installs, eco) {
 				continue
 			}
-			x, ok := job.execution(eco, pkg.Attr(graph.AttrInstallHook) == "true")
-			if !ok {
+			k := execKey{eco, pkg.Attr(graph.AttrInstallHook) == "true"}
+			d, seen := decided[k]
+			if !seen {
+				d.x, d.ok = job.execution(k.eco, k.hook)
+				decided[k] = d
+			}
+			x := d.x
+			if !d.ok {
 				continue
 			}
 			conf := lock.Confidence.Weaker(x.conf)
@@ -321,21 +337,23 @@ func (v *view) linkLockfiles() {
 				conf = conf.Weaker(graph.Possible)
 				x.how += "; possible: " + where
 			}
-			e := graph.Edge{From: rt.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: conf, Pos: lock.Pos}
-			e.SetAttr(graph.AttrLockfile, lock.Attr(graph.AttrLockfile))
+			lockfile := lock.Attr(graph.AttrLockfile)
+			e := graph.Edge{From: rt.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: conf, Pos: lock.Pos,
+				Attrs: make(map[string]string, 6)}
+			e.Attrs[graph.AttrLockfile] = lockfile
 			if c := lock.Attr(graph.AttrChain); c != "" {
-				e.SetAttr(graph.AttrChain, c)
+				e.Attrs[graph.AttrChain] = c
 			}
 			if x.phase == phaseInstall {
-				e.SetAttr(graph.AttrInstallHook, "true")
+				e.Attrs[graph.AttrInstallHook] = "true"
 			}
-			e.SetAttr(graph.AttrVia, "install")
-			e.SetAttr(attrPhase, x.phase)
+			e.Attrs[graph.AttrVia] = "install"
+			e.Attrs[attrPhase] = x.phase
 			locked := "pins " + pkg.ID
 			if allowed := lock.Attr("range"); allowed != "" {
-				locked = fmt.Sprintf("requires %s in range %s", pkg.ID, allowed)
+				locked = "requires " + pkg.ID + " in range " + allowed
 			}
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("the job installs %s dependencies and %s %s; %s", eco, lock.Attr(graph.AttrLockfile), locked, x.how))
+			e.Attrs[graph.AttrReason] = "the job installs " + eco + " dependencies and " + lockfile + " " + locked + "; " + x.how
 			v.addEdge(e)
 		}
 	})

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -63,6 +64,13 @@ func forEach[T any](v *view, items []T, fn func(w *view, item T)) {
 	}
 	v.derivedNodes = slices.Grow(v.derivedNodes, nn)
 	v.derivedEdges = slices.Grow(v.derivedEdges, ne)
+	if ne > 2*len(v.seenEdges) {
+		// A map sized once spares the rehashing of growing it edge by
+		// edge: 2M derived edges at a million nodes.
+		seen := make(map[graph.EdgeKey]int, len(v.seenEdges)+ne)
+		maps.Copy(seen, v.seenEdges)
+		v.seenEdges = seen
+	}
 	for _, w := range done {
 		for _, n := range w.derivedNodes {
 			v.addNode(n)
