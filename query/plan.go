@@ -242,6 +242,10 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 // have published. It comes last: checking before the credentials are
 // revoked would miss what is published meanwhile.
 func publishedStep(res *Result) *Step {
+	byID := map[string]graph.Node{}
+	for _, x := range res.Reached {
+		byID[x.Node.ID] = x.Node
+	}
 	var items []*Item
 	for _, x := range res.Reached {
 		if len(x.Path) == 0 {
@@ -266,14 +270,20 @@ func publishedStep(res *Result) *Step {
 			it.Command = shellCommand("crane", "ls", name)
 		default:
 			it.Action = fmt.Sprintf("List the versions of %s published since the compromise and %s those you did not build", x.Node.Label, withdraw(x.Node.Attr("ecosystem")))
+			// npm view reads registry.npmjs.org unless --registry names
+			// another: the registry of the account that publishes here.
+			var opts []string
+			if host := byID[last.From].Attr("registry"); host != "" && host != "registry.npmjs.org" {
+				opts = []string{"--registry", "https://" + host}
+			}
 			switch {
 			case x.Node.Attr("ecosystem") != "npm" || name == "":
 			case strings.HasPrefix(name, "-"):
 				// After "--" npm reads the name as a name, not as an option.
-				it.Command = shellCommand("npm", "view", "--json", "--", name, "time")
+				it.Command = shellCommand(slices.Concat([]string{"npm", "view"}, opts, []string{"--json", "--", name, "time"})...)
 			default:
 				// npm view prints each version's publish time.
-				it.Command = shellCommand("npm", "view", name, "time", "--json")
+				it.Command = shellCommand(slices.Concat([]string{"npm", "view", name, "time", "--json"}, opts)...)
 			}
 		}
 		items = append(items, it)

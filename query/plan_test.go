@@ -712,6 +712,33 @@ func TestPlanNPMTokenRelease(t *testing.T) {
 	}
 }
 
+func TestPlanNPMViewOfGitHubPackage(t *testing.T) {
+	// The job's GITHUB_TOKEN publishes @o/widget on GitHub Packages, so
+	// npm view asks that registry, not registry.npmjs.org.
+	const (
+		token   = "secret:gha:token:o/a/.github/workflows/rel.yml#publish"
+		account = "registry:npm.pkg.github.com/secret:gha:token:o/a/.github/workflows/rel.yml#publish"
+		widget  = "pkg:npm/%40o/widget"
+	)
+	gr := newG().
+		node(token, "type", "github-token").
+		node(widget, "ecosystem", "npm", "name", "@o/widget").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanPublish, widget)
+	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
+		Attrs: map[string]string{"type": "registry-account", "registry": "npm.pkg.github.com", "ecosystem": "npm"}}
+	s := gr.store(t)
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := planItem(t, plan, widget).Command, "npm view @o/widget time --json --registry https://npm.pkg.github.com"; got != want {
+		t.Errorf("check of @o/widget runs %q, want %q", got, want)
+	}
+}
+
 func TestPlanLiteralNPMToken(t *testing.T) {
 	// Job a writes an npm token into its script and publishes with it:
 	// the token is revoked on the registry, and the plan says where the

@@ -23,6 +23,9 @@ type release struct {
 	// literals are the inline secrets (see writeScriptLiterals) of
 	// tokens written into the workflow that the release uses.
 	literals []string
+	// githubToken is set when the release authenticates with the job's
+	// GITHUB_TOKEN, as releases to GitHub Packages do.
+	githubToken bool
 	// dir is the folder of the workspace the step publishes from, and
 	// current is set when it publishes the package in that folder.
 	dir     string
@@ -55,6 +58,22 @@ func (j *job) releaseCreds(eco, line string, env map[string]string) []string {
 	}
 	slices.Sort(creds)
 	return slices.Compact(creds)
+}
+
+// releaseToken reports whether a release authenticates with the job's
+// GITHUB_TOKEN: its command line reads it, a variable of env that the
+// ecosystem's tools read holds it, or, for npm, an earlier line wrote it
+// to .npmrc.
+func (j *job) releaseToken(eco, line string, env map[string]string) bool {
+	if tokenRef(line, env) || eco == "npm" && j.npmrcToken {
+		return true
+	}
+	for k, v := range env {
+		if registry.AuthEnv(eco, k) && tokenRef(v, nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // releaseHost returns the registry a release command sends to: the one
@@ -124,6 +143,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 		}
 		if strings.Contains(ln, "_authToken") {
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
+			j.npmrcToken = j.npmrcToken || tokenRef(ln, state.vars)
 			for _, f := range onLine {
 				if id := literals[f.Value]; id != "" && registryToken("npm", f.Kind) {
 					j.npmrcLiterals = append(j.npmrcLiterals, id)
@@ -157,7 +177,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			slices.Sort(lits)
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
-				creds: j.releaseCreds(eco, ln, cmdEnv), literals: slices.Compact(lits),
+				creds: j.releaseCreds(eco, ln, cmdEnv), literals: slices.Compact(lits), githubToken: j.releaseToken(eco, ln, cmdEnv),
 				dir: state.dir, current: !inWorkspaces && registry.ReleasesCurrent(words), maybe: maybe,
 			})
 		}
@@ -279,6 +299,7 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 		}
 		r.hostUnknown = r.hostUnknown || computed(input("registry"))
 		r.creds = j.releaseCreds("npm", input("token"), env)
+		r.githubToken = j.releaseToken("npm", input("token"), env)
 		// package names the package's folder, its package.json or a
 		// tarball, which is taken to be of the package at the top.
 		switch pkg := strings.TrimSpace(input("package")); {
@@ -295,6 +316,7 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 		r.eco = "npm"
 		r.host, r.hostUnknown = j.actionHost(env)
 		r.creds = j.releaseCreds("npm", input("publish"), env)
+		r.githubToken = j.releaseToken("npm", input("publish"), env)
 		words, _ := commandWords(input("publish"))
 		words, inWorkspaces := registry.RunnerTarget(words)
 		r.dir, r.current = cleanDir(input("cwd")), !inWorkspaces && registry.ReleasesCurrent(words)
@@ -328,7 +350,10 @@ func (w *workflow) writeReleases(j *job) {
 			})
 			w.releaseReach(account, r, "the job publishes to "+r.host+" with a token written into the workflow", false)
 		}
-		if len(r.creds) > 0 || len(r.literals) > 0 || j.perms.Default || !j.perms.has("id-token", "write") || !registry.TrustedPublishing(r.host) {
+		if r.githubToken {
+			w.githubPackagesRelease(j, r)
+		}
+		if len(r.creds) > 0 || len(r.literals) > 0 || r.githubToken || j.perms.Default || !j.perms.has("id-token", "write") || !registry.TrustedPublishing(r.host) {
 			continue
 		}
 		// With no token, the tools exchange the job's OIDC token for a
@@ -344,6 +369,42 @@ func (w *workflow) writeReleases(j *job) {
 		})
 		w.releaseReach(ident, r, "the job publishes to "+r.host+" as a trusted publisher", true)
 	}
+}
+
+// githubPackagesRelease writes the account on GitHub Packages that a
+// release with the job's GITHUB_TOKEN logs in as. The token publishes
+// the packages associated with its repository, not every package of the
+// registry, so the account reaches no registry scope. When the release is of the project at the top of the
+// repository, the linker joins the account to the package the
+// repository's files name, if its scope is the repository's owner, as
+// GitHub Packages requires. The release needs packages:write: certain
+// when the job's permissions grant it, possible when they are the
+// repository's default, which the input does not show.
+func (w *workflow) githubPackagesRelease(j *job, r release) {
+	if r.eco != "npm" || r.host != registry.GitHubPackagesNPM || w.calledOnly() {
+		return
+	}
+	conf := graph.Certain
+	reason := "the job publishes to " + r.host + " with its GITHUB_TOKEN, whose permissions grant packages:write"
+	switch {
+	case j.perms.Default:
+		conf = graph.Possible
+		reason = "the job publishes to " + r.host + " with its GITHUB_TOKEN; the repository's default token permissions are not in the input, and the release needs packages:write"
+	case !j.perms.has("packages", "write"):
+		return
+	}
+	token := graph.GHATokenID(j.rid)
+	account := graph.RegistryAccountID(r.host, token)
+	a := attrs{graph.AttrProvider: "registry", "type": "registry-account", "registry": r.host, "ecosystem": r.eco}
+	if r.root {
+		a[graph.AttrRepository] = w.repo
+		a[graph.AttrReleasesProject] = "true"
+		if !r.maybe && conf == graph.Certain {
+			a[graph.AttrReleasesProjectCertain] = "true"
+		}
+	}
+	w.b.node(account, graph.NodeIdentity, r.host+" packages of "+w.repo+" (GITHUB_TOKEN of "+j.id+")", r.line, a)
+	w.b.edge(token, graph.EdgeAuthenticatesAs, account, conf, r.line, attrs{graph.AttrReason: reason, "step": r.step})
 }
 
 // releaseReach writes what a registry account that a release uses can

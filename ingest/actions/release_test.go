@@ -409,3 +409,54 @@ func TestReleaseWithLiteralToken(t *testing.T) {
 		}
 	}
 }
+
+// A release to GitHub Packages with the job's GITHUB_TOKEN logs in to an
+// account of the repository there when the token may write packages:
+// certainly with packages: write, possibly with the repository's default
+// permissions, and not at all with packages: read.
+func TestReleaseWithGitHubToken(t *testing.T) {
+	job := func(perms, steps string) string {
+		return "    runs-on: ubuntu-latest\n" + perms + "    steps:\n" +
+			"      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://npm.pkg.github.com\n" + steps
+	}
+	const write, read = "    permissions:\n      packages: write\n", "    permissions:\n      packages: read\n"
+	wf := "on: push\njobs:\n" +
+		"  env-token:\n" + job(write, "      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n") +
+		"  npmrc:\n" + job(write, "      - run: echo \"//npm.pkg.github.com/:_authToken=${{ github.token }}\" > .npmrc\n      - run: npm publish\n") +
+		"  action:\n" + job(write, "      - uses: JS-DevTools/npm-publish@v3\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n") +
+		"  default:\n" + job("", "      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n") +
+		"  read-only:\n" + job(read, "      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/gpr.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for name, want := range map[string]graph.Confidence{"env-token": graph.Certain, "npmrc": graph.Certain, "action": graph.Certain, "default": graph.Possible, "read-only": ""} {
+		token := graph.GHATokenID(jobID("gpr.yml", name))
+		account := graph.RegistryAccountID("npm.pkg.github.com", token)
+		got := targets(res, token, graph.EdgeAuthenticatesAs)
+		if want == "" {
+			if slices.Contains(got, account) {
+				t.Errorf("%s: token logs in to %s, want no account", name, account)
+			}
+			continue
+		}
+		if !slices.Contains(got, account) {
+			t.Errorf("%s: token logs in as %v, want %s among them", name, got, account)
+			continue
+		}
+		if e := findEdge(t, res, token, graph.EdgeAuthenticatesAs, account); e.Confidence != want {
+			t.Errorf("%s: login is %s, want %s", name, e.Confidence, want)
+		}
+		n := findNode(t, res, account)
+		if n.Attr(graph.AttrReleasesProject) != "true" {
+			t.Errorf("%s: the account does not release the project", name)
+		}
+		if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != (want == graph.Certain) {
+			t.Errorf("%s: releases the project for certain: %v, want %v", name, got, want == graph.Certain)
+		}
+		if scope := targets(res, account, graph.EdgeCanAccess); len(scope) > 0 {
+			t.Errorf("%s: the account reaches %v, want no registry scope", name, scope)
+		}
+	}
+}

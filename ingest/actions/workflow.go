@@ -197,8 +197,10 @@ type job struct {
 	npmHost    string
 	npmrcCreds []string
 	// npmrcLiterals are the inline secrets of literal tokens that steps
-	// wrote to .npmrc.
+	// wrote to .npmrc, and npmrcToken is set when a step wrote the job's
+	// GITHUB_TOKEN there.
 	npmrcLiterals []string
+	npmrcToken    bool
 	// npmHostComputed is set when actions/setup-node's registry-url is
 	// set at run time.
 	npmHostComputed bool

@@ -23,6 +23,11 @@ func (v *view) linkProjectReleases() {
 		if name == "" {
 			continue
 		}
+		if n.Attr("registry") == githubPackagesNPM && !ownerScope(name, repo) {
+			// GitHub Packages takes an npm package only in the scope of
+			// the repository's owner; a release of another name fails.
+			continue
+		}
 		id := packageID(eco, name)
 		v.addNode(graph.Node{ID: id, Kind: graph.NodePackage, Label: name, Pos: n.Pos,
 			Attrs: map[string]string{"ecosystem": eco, graph.AttrName: name}})
@@ -40,6 +45,17 @@ func (v *view) linkProjectReleases() {
 		e.SetAttr(graph.AttrReason, reason)
 		v.addEdge(e)
 	}
+}
+
+// githubPackagesNPM is GitHub Packages' npm registry.
+const githubPackagesNPM = "npm.pkg.github.com"
+
+// ownerScope reports whether an npm name is in the scope of the owner of
+// a repository, "owner/name": @owner/..., compared without case.
+func ownerScope(name, repo string) bool {
+	owner, _, ok := strings.Cut(repo, "/")
+	scope, _, scoped := strings.Cut(name, "/")
+	return ok && scoped && strings.EqualFold(scope, "@"+owner)
 }
 
 // projectName returns the npm or PyPI package name that a repository's

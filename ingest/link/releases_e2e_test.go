@@ -165,3 +165,68 @@ func TestReleasePublishesManifestName(t *testing.T) {
 		t.Errorf("CAN_PUBLISH edges and reasons (-got +want):\n%s", diff)
 	}
 }
+
+// gprRelease publishes the project at the top of the repository to GitHub
+// Packages with the job's GITHUB_TOKEN.
+const gprRelease = `on: push
+permissions:
+  packages: write
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          registry-url: https://npm.pkg.github.com
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+`
+
+// TestGitHubTokenPublishesOwnerScope ingests releases to GitHub Packages
+// with the job's GITHUB_TOKEN. The token publishes the repository's own
+// package, which GitHub Packages takes only in the scope of the
+// repository's owner, "o" here.
+func TestGitHubTokenPublishesOwnerScope(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{
+		"widget": {
+			".github/workflows/release.yml": gprRelease,
+			"package.json":                  `{"name": "@o/widget", "version": "1.0.0"}`,
+		},
+		"other": {
+			".github/workflows/release.yml": gprRelease,
+			"package.json":                  `{"name": "@acme/other", "version": "1.0.0"}`,
+		},
+		"bare": {
+			".github/workflows/release.yml": gprRelease,
+			"package.json":                  `{"name": "bare", "version": "1.0.0"}`,
+		},
+	})
+	s := memstore.New()
+	p := &ingest.Pipeline{
+		Parsers: formats.All(),
+		Store:   s,
+		Derive:  (&link.Linker{}).Derive,
+		Org:     "o",
+		Env:     &ingest.Env{Fingerprint: func(string) string { return "fp" }},
+		Now:     func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) },
+	}
+	if _, err := p.Run(context.Background(), []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanPublish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.From+" -> "+e.To+" "+string(e.Confidence))
+	}
+	token := graph.GHATokenID(graph.GHAJobID("o/widget", ".github/workflows/release.yml", "release"))
+	want := []string{graph.RegistryAccountID("npm.pkg.github.com", token) + " -> pkg:npm/%40o/widget certain"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_PUBLISH edges (-want +got):\n%s", diff)
+	}
+}

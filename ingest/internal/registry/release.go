@@ -13,6 +13,9 @@ import (
 const (
 	NPMRegistry  = "registry.npmjs.org"
 	PyPIRegistry = "pypi.org"
+	// GitHubPackagesNPM is GitHub Packages' npm registry, where a
+	// package's scope is its owner's name.
+	GitHubPackagesNPM = "npm.pkg.github.com"
 )
 
 // Release is one package release a script makes to a package registry.
