@@ -103,6 +103,9 @@ type Result struct {
 	edges []graph.Edge
 	lazy  *lazyEdges
 	index map[string]*Reached
+	// accounts maps a credential to the registry account it logs in as,
+	// built by registryAccountOf on first use.
+	accounts map[string]graph.Node
 }
 
 // walked returns the edges inside the blast radius in the order the walk

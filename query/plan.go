@@ -876,18 +876,23 @@ func withdraw(eco string) string {
 }
 
 // registryAccountOf returns the package registry account that the secret
-// cred logs in as in the blast radius, or a node without attributes.
+// cred logs in as in the blast radius, or a node without attributes. The
+// first call indexes the accounts of the whole blast radius, so a plan
+// over many secrets reads res.Reached once.
 func registryAccountOf(res *Result, cred string) graph.Node {
-	for _, r := range res.Reached {
-		if r.Node.Attr("type") != "registry-account" || len(r.Path) == 0 {
-			continue
-		}
-		h := r.Path[len(r.Path)-1]
-		if h.Kind == graph.EdgeAuthenticatesAs && h.From == cred {
-			return r.Node
+	if res.accounts == nil {
+		res.accounts = map[string]graph.Node{}
+		for _, r := range res.Reached {
+			if r.Node.Attr("type") != "registry-account" || len(r.Path) == 0 {
+				continue
+			}
+			h := r.Path[len(r.Path)-1]
+			if _, seen := res.accounts[h.From]; h.Kind == graph.EdgeAuthenticatesAs && !seen {
+				res.accounts[h.From] = r.Node
+			}
 		}
 	}
-	return graph.Node{}
+	return res.accounts[cred]
 }
 
 // arnRegion returns the region, account and resource parts of an ARN.
