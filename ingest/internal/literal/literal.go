@@ -13,6 +13,7 @@ package literal
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -65,40 +66,87 @@ var settings = []shape{
 // Shorter values are taken for the test passwords of local services.
 const minSetting = 8
 
-// Scan returns the literal credentials of a script, in order. A line
-// whose first word starts with # is a comment and is not read. A value
-// that refers to a variable ($NAME, ${NAME}, ${{ secrets.NAME }}) or
-// looks like a placeholder (<token>, {{ token }}, %TOKEN%, ***) is not
-// literal.
+// Scan returns the literal credentials of a script, in the order of the
+// values' positions. A line whose first word starts with # is a comment
+// and is not read. A line that ends with a backslash continues on the
+// next, as in the shell, and a finding's line is the one that holds the
+// start of the value. A value that refers to a variable ($NAME, ${NAME},
+// ${{ secrets.NAME }}) or looks like a placeholder (<token>, {{ token }},
+// %TOKEN%, ***) is not literal.
 func Scan(script string) []Finding {
 	var out []Finding
-	for i, line := range strings.Split(script, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+	lines := strings.Split(script, "\n")
+	for i := 0; i < len(lines); i++ {
+		if strings.HasPrefix(strings.TrimSpace(lines[i]), "#") {
 			continue
 		}
-		seen := map[string]bool{}
-		add := func(kind, value string) {
-			if !seen[value] {
-				seen[value] = true
-				out = append(out, Finding{Line: i + 1, Kind: kind, Value: value})
-			}
-		}
-		for _, s := range shapes {
-			for _, loc := range s.re.FindAllStringIndex(line, -1) {
-				if bounded(line, loc[0], loc[1]) {
-					add(s.kind, line[loc[0]:loc[1]])
-				}
-			}
-		}
-		for _, s := range settings {
-			for _, m := range s.re.FindAllStringSubmatch(line, -1) {
-				if v := unquote(m[1]); literalValue(v) {
-					add(s.kind, v)
-				}
-			}
+		first := i
+		line, starts := joinLines(lines, &i)
+		for _, f := range scanLine(line) {
+			// The value is on the last joined line that starts at or
+			// before its offset: line first+k, counted from 1.
+			k := sort.Search(len(starts), func(k int) bool { return starts[k] > f.offset })
+			f.Line = first + k
+			out = append(out, f.Finding)
 		}
 	}
 	return out
+}
+
+// offsetFinding is a finding with the offset of its value in the line.
+type offsetFinding struct {
+	Finding
+	offset int
+}
+
+// scanLine returns the findings of one line, without their line numbers,
+// in the order of their offsets. A value that a shape and a setting both
+// match keeps the shape's kind.
+func scanLine(line string) []offsetFinding {
+	var out []offsetFinding
+	seen := map[string]bool{}
+	add := func(kind, value string, offset int) {
+		if !seen[value] {
+			seen[value] = true
+			out = append(out, offsetFinding{Finding{Kind: kind, Value: value}, offset})
+		}
+	}
+	for _, s := range shapes {
+		for _, loc := range s.re.FindAllStringIndex(line, -1) {
+			if bounded(line, loc[0], loc[1]) {
+				add(s.kind, line[loc[0]:loc[1]], loc[0])
+			}
+		}
+	}
+	for _, s := range settings {
+		for _, m := range s.re.FindAllStringSubmatchIndex(line, -1) {
+			if v := unquote(line[m[2]:m[3]]); literalValue(v) {
+				add(s.kind, v, m[2])
+			}
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].offset < out[b].offset })
+	return out
+}
+
+// joinLines returns lines[*i] joined with the lines that a trailing
+// backslash continues it on, each backslash and line break replaced by a
+// space, and the offset where each joined line starts. It leaves *i at
+// the last line it joined.
+func joinLines(lines []string, i *int) (string, []int) {
+	line := lines[*i]
+	starts := []int{0}
+	for *i+1 < len(lines) {
+		body, ok := strings.CutSuffix(strings.TrimSuffix(line, "\r"), "\\")
+		if !ok {
+			break
+		}
+		*i++
+		line = body + " "
+		starts = append(starts, len(line))
+		line += lines[*i]
+	}
+	return line, starts
 }
 
 // Key names the i-th finding of a script written at a line of its file,

@@ -60,3 +60,28 @@ func TestScanNothing(t *testing.T) {
 		}
 	}
 }
+
+// A command continued with backslashes is read as one line, and each
+// value is placed on the line that holds it.
+func TestScanContinuedLines(t *testing.T) {
+	script := strings.Join([]string{
+		`docker login \`, // 1
+		`  -u ci \`,
+		`  -p S3cr3t-Passw0rd \`, // 3
+		`  registry.example.com`,
+		`curl \`,
+		"  -H 'Authorization: Bearer abcdefgh12345678' \\\r", // 6: a CRLF line
+		`  https://api.example.com ` + npmToken,              // 7
+		`# docker login \`,                                   // 8: a comment ends at its line
+		`  -p commented-out-1`,
+		`echo done`,
+	}, "\n")
+	want := []Finding{
+		{Line: 3, Kind: "registry login password", Value: "S3cr3t-Passw0rd"},
+		{Line: 6, Kind: "token in an Authorization header", Value: "abcdefgh12345678"},
+		{Line: 7, Kind: "npm token", Value: npmToken},
+	}
+	if diff := cmp.Diff(want, Scan(script)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
