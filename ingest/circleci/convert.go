@@ -59,8 +59,8 @@ type converter struct {
 	pipeline  map[string]string // pipeline parameter defaults
 	setup     bool
 	// warned holds the literal credentials of run steps already
-	// reported, by position: workflows may run one job under several
-	// names.
+	// reported, by line and value: workflows may run one job under
+	// several names.
 	warned map[string]bool
 }
 
@@ -352,16 +352,19 @@ func (c *converter) job(inv *invocation) {
 
 // scriptLiterals records the literal credentials of a job's run steps
 // (see package literal), as envValue does those of environment values.
-// A finding in a literal block is placed on its own line, others on their
-// step's; a job that several workflows run reports it once.
+// Each finding is placed on the line that holds its value (see
+// script.lineOf). A command that a job runs twice, as a step of a command
+// it calls twice, gets a node per value, and a value that several
+// workflows or steps run from one line is reported once.
 func (c *converter) scriptLiterals(j *jobState) {
+	// count is the number of findings so far of the scripts at a line,
+	// which keeps node ids unique.
+	count := map[int]int{}
 	for _, s := range j.scripts {
-		for i, f := range literal.Scan(s.text) {
-			line := s.line
-			if s.block > 0 {
-				line = s.block + f.Line - 1
-			}
-			id := graph.CircleCIInlineSecretID(j.rid, literal.Key("run", s.line, i))
+		findings := literal.Scan(s.text)
+		for i, f := range findings {
+			line := s.lineOf(f)
+			id := graph.CircleCIInlineSecretID(j.rid, literal.Key("run", s.line, count[s.line]+i))
 			a := attrs{
 				graph.AttrProvider:     "circleci",
 				"type":                 "inline-value",
@@ -375,7 +378,9 @@ func (c *converter) scriptLiterals(j *jobState) {
 			}
 			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+j.inv.name+", line "+strconv.Itoa(line)+")", line, a)
 			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
-			key := literal.Key("run", s.line, i)
+			// The key contains the value, but the map lives only while the
+			// file is read.
+			key := strconv.Itoa(line) + " " + f.Value
 			if !c.warned[key] {
 				if c.warned == nil {
 					c.warned = map[string]bool{}
@@ -385,7 +390,26 @@ func (c *converter) scriptLiterals(j *jobState) {
 					"job %s: a run step contains a literal %s; store it in a context or project variable and rotate it", j.inv.name, f.Kind)
 			}
 		}
+		count[s.line] += len(findings)
 	}
+}
+
+// lineOf returns the file line that holds the value of a finding: the
+// line of the parameter that put it into the command, its own line in a
+// literal block, else the line of the command.
+func (s script) lineOf(f literal.Finding) int {
+	for _, p := range s.params {
+		if p.line > 0 && strings.Contains(p.text, f.Value) {
+			return p.line
+		}
+	}
+	if s.block > 0 {
+		return s.block + f.Line - 1
+	}
+	if s.command > 0 {
+		return s.command
+	}
+	return s.line
 }
 
 // definition finds the job an invocation runs and the parameters it runs
@@ -492,6 +516,24 @@ func (c *converter) executor(j *jobState, def *yaml.Node, scope map[string]*yaml
 	if !strings.Contains(name, "<<") {
 		c.warnf(en, "job %s: executor is not defined in the file", j.inv.name)
 	}
+}
+
+// paramValues returns the values that subst puts into s, each with the
+// line of the parameter or pipeline parameter default that holds it.
+func (c *converter) paramValues(s string, scope map[string]*yaml.Node) []paramValue {
+	var out []paramValue
+	for _, m := range paramRE.FindAllStringSubmatch(s, -1) {
+		var n *yaml.Node
+		if p, ok := strings.CutPrefix(m[1], "parameters."); ok {
+			n = deref(scope[p])
+		} else if p, ok := strings.CutPrefix(m[1], "pipeline.parameters."); ok {
+			n = deref(lookup(lookup(lookup(c.root, "parameters"), p), "default"))
+		}
+		if v, ok := scalar(n); ok && !strings.Contains(v, "<<") {
+			out = append(out, paramValue{text: v, line: n.Line})
+		}
+	}
+	return out
 }
 
 // paramScope builds the parameters of a command or executor call: its
@@ -820,11 +862,15 @@ func (c *converter) runStep(j *jobState, params *yaml.Node, scope map[string]*ya
 		env = c.stepEnvironment(j, lookup(params, "environment"), scope)
 	}
 	lines := strings.Count(cmd, "\n")
+	s := script{line: j.line, params: c.paramValues(cmd, scope)}
 	cmd, _ = c.subst(cmd, scope)
 	j.scan.ScanEnv(cmd, wd, env)
-	s := script{text: cmd, line: j.line}
+	s.text = cmd
 	if n := deref(params); n != nil && n.Line > 0 {
 		s.line = n.Line
+	}
+	if n := deref(cmdNode); n != nil && n.Line > 0 {
+		s.command = n.Line
 	}
 	// A literal block keeps its lines, unless a parameter put in more.
 	if n := deref(cmdNode); n != nil && n.Style&yaml.LiteralStyle != 0 && strings.Count(cmd, "\n") == lines {

@@ -80,3 +80,89 @@ func TestScriptLiterals(t *testing.T) {
 		}
 	}
 }
+
+// A value that a parameter puts into a command is reported on the line
+// of that parameter. Each value that a command receives gets a node and a
+// warning of its own, though every call runs the same run step. A value
+// in a folded command is reported on the command's line.
+func TestScriptLiteralsFromParameters(t *testing.T) {
+	defaultToken := "npm_" + strings.Repeat("D4f1", 9)
+	argToken := "npm_" + strings.Repeat("A7g2", 9)
+	ghToken := "ghp_" + strings.Repeat("G5h3", 9)
+	config := strings.Join([]string{
+		"version: 2.1",
+		"parameters:",
+		"  hook:",
+		"    type: string",
+		"    default: hunter2-webhook-pass", // 5
+		"commands:",
+		"  npmrc:",
+		"    parameters:",
+		"      token:",
+		"        type: string",
+		"        default: " + defaultToken, // 11
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=<< parameters.token >>" > ~/.npmrc`, // 13
+		"jobs:",
+		"  release:",
+		"    docker:",
+		"      - image: cimg/node:20.11",
+		"    steps:",
+		"      - npmrc",
+		"      - npmrc:",
+		"          token: " + argToken, // 21
+		"      - run:",
+		"          name: notify",
+		"          command: >", // 24
+		"            curl https://bot:<< pipeline.parameters.hook >>@hooks.example.com/",
+		"      - run:",
+		"          name: tag",
+		"          command: >", // 28
+		"            echo " + ghToken,
+		"workflows:",
+		"  main:",
+		"    jobs:",
+		"      - release",
+	}, "\n")
+	const rel = ".circleci/config.yml"
+	res, err := parseBytes(t, "in/"+rel, rel, testRepo, []byte(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := graph.CircleCIJobID(testRepo, rel, "release")
+	lines := map[string]int{}
+	for _, n := range res.Nodes {
+		if strings.HasPrefix(n.ID, "secret:circleci:inline:") {
+			lines[n.ID] = n.Pos.Line
+		}
+	}
+	wantLines := map[string]int{
+		graph.CircleCIInlineSecretID(job, "run@13"):   11,
+		graph.CircleCIInlineSecretID(job, "run@13/2"): 21,
+		graph.CircleCIInlineSecretID(job, "run@23"):   5,
+		graph.CircleCIInlineSecretID(job, "run@27"):   28,
+	}
+	if diff := cmp.Diff(wantLines, lines); diff != "" {
+		t.Errorf("literal credential lines (-want +got):\n%s", diff)
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, d.Pos.String()+": "+d.Msg)
+	}
+	want := []string{
+		"in/.circleci/config.yml:11: job release: a run step contains a literal npm token; store it in a context or project variable and rotate it",
+		"in/.circleci/config.yml:21: job release: a run step contains a literal npm token; store it in a context or project variable and rotate it",
+		"in/.circleci/config.yml:5: job release: a run step contains a literal password in a URL; store it in a context or project variable and rotate it",
+		"in/.circleci/config.yml:28: job release: a run step contains a literal GitHub token; store it in a context or project variable and rotate it",
+	}
+	if diff := cmp.Diff(want, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	data, _ := json.Marshal(res)
+	for _, v := range []string{defaultToken, argToken, ghToken, "hunter2-webhook-pass"} {
+		if strings.Contains(string(data), v) {
+			t.Errorf("value %s found in the result", v)
+		}
+	}
+}

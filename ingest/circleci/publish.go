@@ -16,6 +16,16 @@ type script struct {
 	// block is the file line of the command's first line when the
 	// command is a literal block scalar (command: |), else 0.
 	block int
+	// command is the file line of the command's value.
+	command int
+	// params are the parameter values put into the command.
+	params []paramValue
+}
+
+// paramValue is the value of a parameter and the file line that holds it.
+type paramValue struct {
+	text string
+	line int
 }
 
 // registryPublish writes what the job's registry logins let it publish.
