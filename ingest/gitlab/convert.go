@@ -463,11 +463,22 @@ func (c *converter) inlineSecrets(j *jobState) {
 
 // scriptLiterals records the literal credentials of a job's scripts (see
 // package literal), as inlineSecrets does those of variables. A finding
-// is placed on its script item's line.
+// in a literal block (- |) is placed on its own line, others on their
+// script item's line.
 func (c *converter) scriptLiterals(j *jobState) {
 	for _, s := range j.scripts {
-		line := c.lineOf(j, s)
 		for i, f := range literal.Scan(s.str) {
+			valueLine := s.line
+			if s.block {
+				valueLine = s.line + f.Line
+			}
+			// NOTE: a value in an included file is placed on the job's
+			// line of the parsed file, so only the label names the file
+			// and line that hold it.
+			line := c.lineOf(j, s)
+			if s.file == c.self && s.line > 0 {
+				line = valueLine
+			}
 			owner := s.owner
 			if owner == "" {
 				owner = "script"
@@ -484,7 +495,7 @@ func (c *converter) scriptLiterals(j *jobState) {
 			if c.env != nil && c.env.Fingerprint != nil {
 				a[graph.AttrFingerprint] = c.env.Fingerprint(f.Value)
 			}
-			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+c.inRepo(s.file)+", line "+strconv.Itoa(s.line)+")", line, a)
+			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+c.inRepo(s.file)+", line "+strconv.Itoa(valueLine)+")", line, a)
 			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "script"}))
 			if c.warned == nil {
 				c.warned = map[string]bool{}

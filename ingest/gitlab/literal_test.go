@@ -11,7 +11,7 @@ import (
 )
 
 // A credential written into a script is found by its shape or by the
-// option that takes it, on its script item's line, and reported once
+// option that takes it, on the line that holds it, and reported once
 // however many jobs extend the template that holds it.
 func TestScriptLiterals(t *testing.T) {
 	ghToken := "glpat-" + strings.Repeat("Xy3_", 6)
@@ -26,8 +26,8 @@ func TestScriptLiterals(t *testing.T) {
 		"  script:",
 		"    - echo ok",
 		"    - |", // 10
-		"      git remote add up https://ci:" + ghToken + "@gitlab.example.com/acme/app.git",
-		`    - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc`, // 12
+		"      git remote add up https://ci:" + ghToken + "@gitlab.example.com/acme/app.git", // 11
+		`    - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc`,                // 12
 	}, "\n")
 	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
 	if err != nil {
@@ -59,7 +59,7 @@ func TestScriptLiterals(t *testing.T) {
 	}
 	want := []string{
 		"in/.gitlab-ci.yml:3: job publish-a: the script contains a literal registry login password; store it as a masked CI/CD variable and rotate it",
-		"in/.gitlab-ci.yml:10: job publish-b: the script contains a literal GitLab token; store it as a masked CI/CD variable and rotate it",
+		"in/.gitlab-ci.yml:11: job publish-b: the script contains a literal GitLab token; store it as a masked CI/CD variable and rotate it",
 	}
 	if diff := cmp.Diff(want, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
@@ -69,5 +69,58 @@ func TestScriptLiterals(t *testing.T) {
 		if strings.Contains(string(data), v) {
 			t.Errorf("value %s found in the result", v)
 		}
+	}
+}
+
+// Each value in a literal block is placed on its own line, and one in a
+// folded block on the block's script item.
+func TestScriptLiteralsBlockLines(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("N6p4", 9)
+	ci := strings.Join([]string{
+		"build:",
+		"  script:",
+		"    - |", // 3
+		"      echo start",
+		"      echo " + npmToken, // 5
+		"      curl \\",
+		"        -H 'Authorization: Bearer abcdefgh12345678' \\", // 7
+		"        https://api.example.com",
+		"    - >", // 9
+		"      docker login -u ci",
+		"      -p S3cr3t-Passw0rd registry.example.com",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, d.Pos.String()+": "+d.Msg)
+	}
+	want := []string{
+		"in/.gitlab-ci.yml:5: job build: the script contains a literal npm token; store it as a masked CI/CD variable and rotate it",
+		"in/.gitlab-ci.yml:7: job build: the script contains a literal token in an Authorization header; store it as a masked CI/CD variable and rotate it",
+		"in/.gitlab-ci.yml:9: job build: the script contains a literal registry login password; store it as a masked CI/CD variable and rotate it",
+	}
+	if diff := cmp.Diff(want, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	labels := map[string]string{}
+	for _, n := range res.Nodes {
+		if strings.HasPrefix(n.ID, "secret:gitlab:inline:") {
+			labels[n.ID] = n.Label
+		}
+	}
+	id := func(key string) string {
+		return graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "build", key)
+	}
+	wantLabels := map[string]string{
+		id("script@3"):   "npm token (literal in .gitlab-ci.yml, line 5)",
+		id("script@3/2"): "token in an Authorization header (literal in .gitlab-ci.yml, line 7)",
+		id("script@9"):   "registry login password (literal in .gitlab-ci.yml, line 9)",
+	}
+	if diff := cmp.Diff(wantLabels, labels); diff != "" {
+		t.Errorf("labels (-want +got):\n%s", diff)
 	}
 }

@@ -26,6 +26,9 @@ type value struct {
 	list []*value
 	file string // path of the file, relative to the repository root
 	line int
+	// block is set for a literal block scalar (|), whose n-th line is
+	// line+n of its file.
+	block bool
 	// owner is the top-level key the value was written under: a job, a
 	// template, variables, default. It names literal credentials.
 	owner string
@@ -240,6 +243,7 @@ func (c *yamlReader) convert(n *yaml.Node, owner string, depth int) *value {
 		} else {
 			v.kind = kindScalar
 			v.str = n.Value
+			v.block = n.Style&yaml.LiteralStyle != 0
 		}
 	case yaml.SequenceNode:
 		v.kind = kindSeq
