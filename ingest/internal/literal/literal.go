@@ -12,6 +12,7 @@
 package literal
 
 import (
+	"net"
 	"regexp"
 	"sort"
 	"strconv"
@@ -59,7 +60,20 @@ var settings = []shape{
 	// curl -H 'Authorization: token VALUE', Bearer and Basic.
 	{"token in an Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:token|bearer|basic)\s+([^\s"'\\]+)`)},
 	// https://user:VALUE@host, as in a git remote or a registry URL.
-	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@`)},
+	// Group 2 is the host.
+	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@(\[[0-9a-fA-F:.]*\]|[^\s/:"'?#]*)`)},
+}
+
+// loopback reports whether a host is this machine. A URL password for it
+// belongs to a service that the job starts for its tests, such as
+// postgres://postgres:postgres@localhost:5432.
+func loopback(host string) bool {
+	host = strings.ToLower(strings.Trim(host, "[]"))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }
 
 // minSetting is the shortest value of a setting taken for a credential.
@@ -120,6 +134,9 @@ func scanLine(line string) []offsetFinding {
 	}
 	for _, s := range settings {
 		for _, m := range s.re.FindAllStringSubmatchIndex(line, -1) {
+			if len(m) > 4 && m[4] >= 0 && loopback(line[m[4]:m[5]]) {
+				continue
+			}
 			if v := unquote(line[m[2]:m[3]]); literalValue(v) {
 				add(s.kind, v, m[2])
 			}

@@ -31,6 +31,7 @@ func TestScan(t *testing.T) {
 		`echo AKIAIOSFODNN7EXAMPLEX`,                                    // 13: too long for a key id
 		`docker login -p <password> registry.example.com`,               // 14: a placeholder
 		`curl https://user:xxxxxxxxxx@example.com/`,                     // 15: a placeholder
+		`export DB=postgres://app:Sup3rS3cret@db.example.com:5432/app`,  // 16
 	}, "\n")
 	want := []Finding{
 		{Line: 1, Kind: "npm token", Value: npmToken},
@@ -40,6 +41,7 @@ func TestScan(t *testing.T) {
 		{Line: 9, Kind: "npm registry token", Value: "hunter2hunter2"},
 		{Line: 11, Kind: "PyPI token", Value: pypi},
 		{Line: 12, Kind: "AWS access key id", Value: "AKIAIOSFODNN7EXAMPLE"},
+		{Line: 16, Kind: "password in a URL", Value: "Sup3rS3cret"},
 	}
 	if diff := cmp.Diff(want, Scan(script)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -54,6 +56,10 @@ func TestScanNothing(t *testing.T) {
 		`docker login ghcr.io -u "$GITHUB_ACTOR" --password "${{ secrets.GITHUB_TOKEN }}"`,
 		`git push https://x-access-token:$TOKEN@github.com/acme/app.git`,
 		`docker login -p short registry.local`,
+		`export DATABASE_URL=postgres://postgres:postgres@localhost:5432/test`,
+		`psql "postgresql://app:password@127.0.0.1:5432/app" -c 'select 1'`,
+		`redis-cli -u redis://default:password@[::1]:6379 ping`,
+		`curl http://admin:adminpass@0.0.0.0:8080/health`,
 	} {
 		if got := Scan(script); len(got) > 0 {
 			t.Errorf("Scan(%q) = %v, want nothing", script, got)
