@@ -112,11 +112,16 @@ func (j *job) actionHost(env map[string]string) (host string, unknown bool) {
 }
 
 // registryToken reports whether a kind of literal credential (see package
-// literal) is a token of the ecosystem's registry.
+// literal) is a token of the ecosystem's registry. The npm registries of
+// GitHub Packages and GitLab take GitHub and GitLab tokens.
 func registryToken(eco, kind string) bool {
 	switch eco {
 	case "npm":
-		return kind == "npm token" || kind == "npm registry token"
+		switch kind {
+		case "npm token", "npm registry token", "GitHub token", "GitLab token":
+			return true
+		}
+		return false
 	case "pypi":
 		return kind == "PyPI token"
 	}

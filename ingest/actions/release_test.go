@@ -460,3 +460,32 @@ func TestReleaseWithGitHubToken(t *testing.T) {
 		}
 	}
 }
+
+// A GitHub token written to .npmrc logs in to the GitHub Packages npm
+// registry that the job publishes to.
+func TestReleaseWithLiteralGitHubToken(t *testing.T) {
+	ghToken := "ghp_" + strings.Repeat("K2m9", 9)
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/setup-node@v4",
+		"        with:",
+		"          registry-url: https://npm.pkg.github.com",
+		"      - run: |", // 9
+		`          echo "//npm.pkg.github.com/:_authToken=` + ghToken + `" > ~/.npmrc`,
+		"          npm publish",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := graph.GHAInlineSecretID(jobID("rel.yml", "publish"), "run@9")
+	account := graph.RegistryAccountID("npm.pkg.github.com", secret)
+	if diff := cmp.Diff([]string{account}, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("%s logs in as (-want +got):\n%s", secret, diff)
+	}
+}
