@@ -320,18 +320,28 @@ func (ov *overlay) build() (*base, error) {
 	nBaseEdges := len(items)
 	newEdges := make([]*ovEdge, 0, len(ov.edgeList))
 	newEnds := make([]string, 0, len(ov.nodeList)) // ids the old base lacks
+	// An end that is a new node with facts is listed with the nodes below,
+	// so only the other ends are listed here: ten million ends in a fresh
+	// store of a million nodes, to sort and compact, would mostly repeat
+	// them. A file lists the edges from one node together, so an end
+	// equal to the last one's source was handled already.
+	lastFrom := ""
 	for _, rec := range ov.edgeList {
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}
 		newEdges = append(newEdges, rec)
-		for _, id := range []string{rec.key.From, rec.key.To} {
+		for k, id := range [2]string{rec.key.From, rec.key.To} {
+			if k == 0 && id == lastFrom && id != "" {
+				continue
+			}
 			if i, ok := old.lookup(id); ok {
 				oldAlive[i] = true
-			} else {
+			} else if n := ov.nodes[id]; n == nil || n.inBase || len(n.facts) == 0 {
 				newEnds = append(newEnds, id)
 			}
 		}
+		lastFrom = rec.key.From
 	}
 
 	// Nodes of the old base that the write changes.
