@@ -321,10 +321,10 @@ func (ov *overlay) build() (*base, error) {
 	newEdges := make([]*ovEdge, 0, len(ov.edgeList))
 	newEnds := make([]string, 0, len(ov.nodeList)) // ids the old base lacks
 	// An end that is a new node with facts is listed with the nodes below,
-	// so only the other ends are listed here: ten million ends in a fresh
-	// store of a million nodes, to sort and compact, would mostly repeat
-	// them. A file lists the edges from one node together, so an end
-	// equal to the last one's source was handled already.
+	// so only the other ends are listed here. Listing every end would give
+	// ten million ids to sort in a fresh store of a million nodes. A file
+	// lists the edges from one node together, so an end equal to the last
+	// edge's source was handled already.
 	lastFrom := ""
 	for _, rec := range ov.edgeList {
 		if rec.inBase || len(rec.facts) == 0 {
