@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
 )
 
 const canary = "CANARY-schema-7f3a"
@@ -387,5 +388,48 @@ func TestAliasAmplificationLimited(t *testing.T) {
 		if c != "BAD_INPUT" {
 			t.Errorf("code %s, want BAD_INPUT", c)
 		}
+	}
+}
+
+// An id with control characters, as a hostile workflow's job key gives,
+// is written as a JSON string that reads back as the same id.
+func TestControlCharacterIDs(t *testing.T) {
+	const job = "runtime:gha:o/a/.github/workflows/ci.yml#j\x1b[31mred\a"
+	const secret = "secret:gha:o/a/TOKEN"
+	s := memstore.New()
+	b := &graph.Batch{Nodes: []graph.Node{
+		{ID: job, Kind: graph.NodeRuntime, Label: "j\x1b[31mred\a", Pos: graph.Pos{File: "ci.yml", Line: 1}},
+		{ID: secret, Kind: graph.NodeSecret, Label: "TOKEN", Pos: graph.Pos{File: "ci.yml", Line: 2}},
+	}, Edges: []graph.Edge{
+		{From: job, To: secret, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: graph.Pos{File: "ci.yml", Line: 2}},
+	}}
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t, s, Options{})
+	status, body := post(t, srv, `query($id: ID!) { node(id: $id) { id edges(direction: OUT) { from to } } }`, map[string]any{"id": job})
+	if status != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", status, body)
+	}
+	var got struct {
+		Data struct {
+			Node struct {
+				ID    string
+				Edges []struct{ From, To string }
+			}
+		}
+		Errors []any
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("response is not JSON: %v\n%s", err, body)
+	}
+	if len(got.Errors) > 0 {
+		t.Fatalf("errors: %v", got.Errors)
+	}
+	if got.Data.Node.ID != job {
+		t.Errorf("id %q, want %q", got.Data.Node.ID, job)
+	}
+	if len(got.Data.Node.Edges) != 1 || got.Data.Node.Edges[0].From != job || got.Data.Node.Edges[0].To != secret {
+		t.Errorf("edges %+v, want one from the job to %s", got.Data.Node.Edges, secret)
 	}
 }

@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	graphql "github.com/graph-gophers/graphql-go"
-
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/history"
 	"github.com/blastradius-dev/blastradius/query"
@@ -60,7 +58,7 @@ type changeView struct {
 	Summary string
 	Node    *node
 	Edge    *edge
-	Target  *graphql.ID
+	Target  *nodeID
 	Path    *[]hop
 }
 
@@ -308,7 +306,7 @@ func diffChanges(d *history.Diff, older, newer *resolver) []change {
 	paths := func(rank int, kind string, list []history.Path) {
 		for _, p := range list {
 			k := p.String()
-			target := graphql.ID(p.To)
+			target := nodeID(p.To)
 			hops := viewHops(p.Hops)
 			out = append(out, change{rank: rank, key: k, view: &changeView{Change: kind, Subject: "PATH", Summary: k, Target: &target, Path: &hops}})
 		}
@@ -325,7 +323,7 @@ func diffChanges(d *history.Diff, older, newer *resolver) []change {
 func viewHops(list []query.Hop) []hop {
 	out := make([]hop, 0, len(list))
 	for _, h := range list {
-		out = append(out, hop{From: graphql.ID(h.From), Kind: string(h.Kind), To: graphql.ID(h.To),
+		out = append(out, hop{From: nodeID(h.From), Kind: string(h.Kind), To: nodeID(h.To),
 			Reversed: h.Reversed, Confidence: string(h.Confidence), Reason: optString(h.Reason),
 			Level: optString(h.Level), Actions: optString(h.Actions), Pos: optPos(h.Pos)})
 	}

@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	graphql "github.com/graph-gophers/graphql-go"
-
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/advisory"
 	"github.com/blastradius-dev/blastradius/query"
@@ -151,7 +149,7 @@ func (r *resolver) RevocationPlan(ctx context.Context, args radiusArgs) (*revoca
 }
 
 // Node resolves Query.node.
-func (r *resolver) Node(ctx context.Context, args struct{ ID graphql.ID }) (*node, error) {
+func (r *resolver) Node(ctx context.Context, args struct{ ID nodeID }) (*node, error) {
 	ns, err := r.store.Nodes(ctx, []string{string(args.ID)})
 	if err != nil {
 		return nil, classify(ctx, r.log, r.timeout, err)
@@ -227,7 +225,7 @@ type node struct {
 
 func (r *resolver) node(n graph.Node) *node { return &node{n: n, r: r} }
 
-func (n *node) ID() graphql.ID { return graphql.ID(n.n.ID) }
+func (n *node) ID() nodeID     { return nodeID(n.n.ID) }
 func (n *node) Kind() string   { return string(n.n.Kind) }
 func (n *node) Label() *string { return optString(n.n.Label) }
 func (n *node) Attrs() []attr  { return attrs(n.n.Attrs) }
@@ -323,9 +321,9 @@ type edge struct {
 	r *resolver
 }
 
-func (e *edge) From() graphql.ID        { return graphql.ID(e.e.From) }
+func (e *edge) From() nodeID            { return nodeID(e.e.From) }
 func (e *edge) Kind() string            { return string(e.e.Kind) }
-func (e *edge) To() graphql.ID          { return graphql.ID(e.e.To) }
+func (e *edge) To() nodeID              { return nodeID(e.e.To) }
 func (e *edge) Confidence() string      { return string(e.e.Confidence) }
 func (e *edge) Attrs() []attr           { return attrs(e.e.Attrs) }
 func (e *edge) Evidence() *evidenceView { return viewEvidence(e.e.Evidence) }
@@ -333,12 +331,12 @@ func (e *edge) Pos() *string            { return optPos(e.e.Pos) }
 
 // FromNode resolves Edge.fromNode.
 func (e *edge) FromNode(ctx context.Context) (*node, error) {
-	return e.r.Node(ctx, struct{ ID graphql.ID }{graphql.ID(e.e.From)})
+	return e.r.Node(ctx, struct{ ID nodeID }{nodeID(e.e.From)})
 }
 
 // ToNode resolves Edge.toNode.
 func (e *edge) ToNode(ctx context.Context) (*node, error) {
-	return e.r.Node(ctx, struct{ ID graphql.ID }{graphql.ID(e.e.To)})
+	return e.r.Node(ctx, struct{ ID nodeID }{nodeID(e.e.To)})
 }
 
 // The types below are plain values: the schema resolves their fields by
@@ -374,9 +372,9 @@ type evidenceView struct {
 }
 
 type hop struct {
-	From       graphql.ID
+	From       nodeID
 	Kind       string
-	To         graphql.ID
+	To         nodeID
 	Reversed   bool
 	Confidence string
 	Reason     *string
@@ -421,14 +419,14 @@ type planStep struct {
 
 type planItem struct {
 	Node      *node
-	Also      []graphql.ID
+	Also      []nodeID
 	Kind      string
 	Action    string
 	Command   *string
-	Consumers []graphql.ID
-	ReadBy    []graphql.ID
-	YieldedBy []graphql.ID
-	Yields    []graphql.ID
+	Consumers []nodeID
+	ReadBy    []nodeID
+	YieldedBy []nodeID
+	Yields    []nodeID
 	Reach     int32
 	InUse     bool
 	Strangers []string
@@ -468,7 +466,7 @@ func (r *resolver) viewResult(res *query.Result) *blastRadius {
 			Live: x.Live(), Declared: x.Declared, UsedAfterCompromise: x.UsedAfter, NewSources: x.NewSources,
 			Evidence: viewEvidence(x.Evidence), Path: make([]hop, 0, len(x.Path))}
 		for _, h := range x.Path {
-			rv.Path = append(rv.Path, hop{From: graphql.ID(h.From), Kind: string(h.Kind), To: graphql.ID(h.To),
+			rv.Path = append(rv.Path, hop{From: nodeID(h.From), Kind: string(h.Kind), To: nodeID(h.To),
 				Reversed: h.Reversed, Confidence: string(h.Confidence), Reason: optString(h.Reason),
 				Level: optString(h.Level), Actions: optString(h.Actions), Pos: optPos(h.Pos)})
 		}
@@ -522,10 +520,10 @@ func attrs(m map[string]string) []attr {
 	return out
 }
 
-func ids(list []string) []graphql.ID {
-	out := make([]graphql.ID, len(list))
+func ids(list []string) []nodeID {
+	out := make([]nodeID, len(list))
 	for i, s := range list {
-		out[i] = graphql.ID(s)
+		out[i] = nodeID(s)
 	}
 	return out
 }

@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	graphql "github.com/graph-gophers/graphql-go"
-
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/query"
 	"github.com/blastradius-dev/blastradius/review"
@@ -164,12 +162,12 @@ func (r *resolver) Review(ctx context.Context, args reviewArgs) (*reviewConnecti
 		Edges: []*reviewEdge{}, PageInfo: pageEnd(to, len(entries)), Findings: findings}
 	for i := from; i < to; i++ {
 		e := entries[i]
-		ev := &reviewEntry{Rank: clamp(int64(ranks[e])), ID: graphql.ID(e.ID), Kind: e.Kind, Type: optString(e.Type),
+		ev := &reviewEntry{Rank: clamp(int64(ranks[e])), ID: nodeID(e.ID), Kind: e.Kind, Type: optString(e.Type),
 			Label: optString(e.Label), Score: e.Score, Reached: clamp(int64(e.Reached)), Credentials: clamp(int64(e.Credentials)),
 			Identities: clamp(int64(e.Identities)), LongLived: e.LongLived, LastUsed: optTime(e.LastUsed),
 			Targets: []reviewTarget{}, Findings: []*findingView{}}
 		for _, t := range e.Targets {
-			ev.Targets = append(ev.Targets, reviewTarget{ID: graphql.ID(t.ID), Label: optString(t.Label), Weight: t.Weight,
+			ev.Targets = append(ev.Targets, reviewTarget{ID: nodeID(t.ID), Label: optString(t.Label), Weight: t.Weight,
 				Level: optString(t.Level), Confidence: string(t.Confidence), Scope: t.Scope})
 		}
 		for _, fi := range e.Findings {
@@ -241,7 +239,7 @@ type reviewEdge struct {
 
 type reviewEntry struct {
 	Rank        int32
-	ID          graphql.ID
+	ID          nodeID
 	Kind        string
 	Type        *string
 	Label       *string
@@ -256,7 +254,7 @@ type reviewEntry struct {
 }
 
 type reviewTarget struct {
-	ID         graphql.ID
+	ID         nodeID
 	Label      *string
 	Weight     float64
 	Level      *string
@@ -266,15 +264,15 @@ type reviewTarget struct {
 
 type findingView struct {
 	Kind    string
-	Node    graphql.ID
+	Node    nodeID
 	Label   *string
 	Detail  string
-	Related []graphql.ID
+	Related []nodeID
 	Pos     *string
 }
 
 func viewFinding(f *review.Finding) *findingView {
-	return &findingView{Kind: f.Kind, Node: graphql.ID(f.Node), Label: optString(f.Label), Detail: f.Detail,
+	return &findingView{Kind: f.Kind, Node: nodeID(f.Node), Label: optString(f.Label), Detail: f.Detail,
 		Related: ids(f.Related), Pos: optString(f.Pos)}
 }
 
@@ -342,13 +340,13 @@ type whatIfEdit struct {
 	Kind        string
 	Description string
 	Rederived   bool
-	Closes      []graphql.ID
-	Opens       []graphql.ID
+	Closes      []nodeID
+	Opens       []nodeID
 }
 
 type planChanges struct {
-	Removed []graphql.ID
-	Added   []graphql.ID
+	Removed []nodeID
+	Added   []nodeID
 	Moved   []string
 }
 
@@ -404,7 +402,7 @@ type pathChange struct {
 func hops(path []query.Hop) []hop {
 	out := make([]hop, 0, len(path))
 	for _, h := range path {
-		out = append(out, hop{From: graphql.ID(h.From), Kind: string(h.Kind), To: graphql.ID(h.To),
+		out = append(out, hop{From: nodeID(h.From), Kind: string(h.Kind), To: nodeID(h.To),
 			Reversed: h.Reversed, Confidence: string(h.Confidence), Reason: optString(h.Reason),
 			Level: optString(h.Level), Actions: optString(h.Actions), Pos: optPos(h.Pos)})
 	}
