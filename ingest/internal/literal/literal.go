@@ -59,9 +59,39 @@ var settings = []shape{
 	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`)},
 	// curl -H 'Authorization: token VALUE', Bearer and Basic.
 	{"token in an Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:token|bearer|basic)\s+([^\s"'\\]+)`)},
+	// Request headers that carry an API token: GitLab's PRIVATE-TOKEN
+	// and JOB-TOKEN, X-API-Key, X-Auth-Token.
+	{"token in a request header", regexp.MustCompile(`(?i)\b(?:private-token|job-token|x-api-key|x-auth-token):\s*([^\s"'\\]+)`)},
 	// https://user:VALUE@host, as in a git remote or a registry URL.
 	// Group 2 is the host.
 	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@(\[[0-9a-fA-F:.]*\]|[^\s/:"'?#]*)`)},
+}
+
+// curlUser matches curl's -u USER:PASSWORD and --user; group 1 is the
+// pair, quoted or bare.
+var curlUser = regexp.MustCompile(`\bcurl\b[^;&|]*?\s(?:-u|--user)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`)
+
+// assignment matches NAME=VALUE, alone or after export, with the name in
+// group 1 and the value, quoted or bare, in group 2.
+var assignment = regexp.MustCompile(`(?:^|[\s;&|(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|)]+)`)
+
+// credentialName matches variable names that conventionally hold a
+// credential, and settingName those that name a setting about one
+// (TOKEN_FILE, PASSWORD_PATH).
+var (
+	credentialName = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|api[_-]?key|access[_-]?key|private[_-]?key|credential)`)
+	settingName    = regexp.MustCompile(`(?i)[_-](file|path|name|type|url|id|version|lifetime|scopes?|format|length|env|var)$`)
+)
+
+// assigned reports whether an assignment in a script writes a credential:
+// the name says so, and the value looks random, with a digit or at least
+// twenty characters. Words such as "postgres" are the test passwords of
+// services the job starts.
+func assigned(name, value string) bool {
+	if !credentialName.MatchString(name) || settingName.MatchString(name) || !literalValue(value) {
+		return false
+	}
+	return strings.ContainsAny(value, "0123456789") || len(value) >= 20
 }
 
 // loopback reports whether a host is this machine. A URL password for it
@@ -142,6 +172,18 @@ func scanLine(line string) []offsetFinding {
 			}
 		}
 	}
+	for _, m := range curlUser.FindAllStringSubmatchIndex(line, -1) {
+		pair := unquote(line[m[2]:m[3]])
+		if _, pass, ok := strings.Cut(pair, ":"); ok && literalValue(pass) {
+			add("password in curl's --user", pass, m[2])
+		}
+	}
+	for _, m := range assignment.FindAllStringSubmatchIndex(line, -1) {
+		name, v := line[m[2]:m[3]], unquote(line[m[4]:m[5]])
+		if assigned(name, v) {
+			add("credential assigned to "+name, v, m[4])
+		}
+	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].offset < out[b].offset })
 	return out
 }
@@ -199,8 +241,26 @@ func literalValue(v string) bool {
 	if len(v) < minSetting || strings.ContainsAny(v, "$<>{}%*`") {
 		return false
 	}
-	if strings.Trim(v, v[:1]) == "" {
-		return false // xxxxxxxx
+	// YOUR_TOKEN_HERE, cut-off examples ("abc...") and values of one or
+	// two letters or digits (xxxxxxxx, 00000000-0000-0000) are
+	// placeholders.
+	if strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-") == "" || strings.Contains(v, "...") {
+		return false
 	}
-	return true
+	return distinctAlnum(v) > 2
+}
+
+// distinctAlnum returns how many different ASCII letters and digits s
+// has.
+func distinctAlnum(s string) int {
+	var seen [128]bool
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 128 && !seen[c] && (c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			seen[c] = true
+			n++
+		}
+	}
+	return n
 }

@@ -91,3 +91,27 @@ func TestScanContinuedLines(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanRequestsAndAssignments(t *testing.T) {
+	script := strings.Join([]string{
+		`curl -u bot:Sup3rS3cret https://api.example.com`,                       // 1
+		`curl --user "deploy:p4ssw0rd-xyz" https://api.example.com`,             // 2
+		`curl -H "PRIVATE-TOKEN: abcdEFGH1234" https://gitlab.example.com/api`,  // 3
+		`export API_TOKEN=q1w2e3r4t5y6`,                                         // 4
+		`DB_PASSWORD=postgres psql -h localhost`,                                // 5: a word, the test database's
+		`export TOKEN_FILE=/run/secrets/token1`,                                 // 6: a setting
+		`curl -H "Authorization: Bearer YOUR_TOKEN_HERE" https://x.example.com`, // 7: a placeholder
+		`curl -u "$USER:$PASS" https://api.example.com`,                         // 8: variables
+		`SECRET_KEY="AbCdEfGhIjKlMnOpQrStUv" ./manage.py test`,                  // 9: twenty letters
+	}, "\n")
+	want := []Finding{
+		{Line: 1, Kind: "password in curl's --user", Value: "Sup3rS3cret"},
+		{Line: 2, Kind: "password in curl's --user", Value: "p4ssw0rd-xyz"},
+		{Line: 3, Kind: "token in a request header", Value: "abcdEFGH1234"},
+		{Line: 4, Kind: "credential assigned to API_TOKEN", Value: "q1w2e3r4t5y6"},
+		{Line: 9, Kind: "credential assigned to SECRET_KEY", Value: "AbCdEfGhIjKlMnOpQrStUv"},
+	}
+	if diff := cmp.Diff(want, Scan(script)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
