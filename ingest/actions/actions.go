@@ -129,7 +129,7 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 		w := newWorkflow(f, env, rel, root, res)
 		return w.convert(ctx)
 	case lookupKey(root, "runs") != nil:
-		convertAction(f, rel, root, res)
+		convertAction(f, env, rel, root, res)
 		return nil
 	case isWorkflowPath(rel):
 		return ingest.Errorf(position(f.Path, root), "workflow is missing its jobs key")

@@ -131,3 +131,37 @@ func looksLikeCredential(key, value string) bool {
 // settingKey matches keys that name a setting about a credential, not the
 // credential itself: token_format, password-file, secret_name.
 var settingKey = regexp.MustCompile(`(?i)[_-](format|file|path|name|type|url|id|version|lifetime|scopes?)$`)
+
+// actionLiterals records the literal credentials of a composite action's
+// run step, as writeScriptLiterals does for a job's. Every job that uses
+// the action runs the step, and everyone who can read the repository
+// reads the value. The Secret is named by the action file and line; no
+// job exposes it here, since the input does not show which versions of
+// the action hold the step.
+func actionLiterals(f *ingest.File, env *ingest.Env, b *builder, run *yaml.Node, script string) {
+	pos := deref(run)
+	if pos == nil {
+		return
+	}
+	for i, lit := range literal.Scan(script) {
+		line, col := pos.Line, pos.Column
+		if pos.Style&yaml.LiteralStyle != 0 {
+			line, col = pos.Line+lit.Line, 0
+		}
+		id := graph.GHAInlineSecretID("runtime:gha:"+f.Repo+"/"+f.RelPath+"#action", literal.Key("run", pos.Line, i))
+		a := attrs{
+			graph.AttrProvider:     "github",
+			"type":                 "inline-value",
+			graph.AttrName:         lit.Kind,
+			graph.AttrRepository:   f.Repo,
+			graph.AttrLongLived:    "true",
+			graph.AttrStoredInline: "true",
+		}
+		if env != nil && env.Fingerprint != nil {
+			a[graph.AttrFingerprint] = env.Fingerprint(lit.Value)
+		}
+		b.node(id, graph.NodeSecret, lit.Kind+" (literal in "+f.RelPath+", line "+strconv.Itoa(line)+")", line, a)
+		b.res.Warnf(ingest.Position{File: f.Path, Line: line, Col: col},
+			"composite step: the script contains a literal %s; take it as an input from a secret and rotate it", lit.Kind)
+	}
+}

@@ -150,3 +150,43 @@ func TestScriptLiterals(t *testing.T) {
 		}
 	}
 }
+
+// A composite action's run step that holds a credential gives a warning
+// at the value and a Secret named by the action file and line.
+func TestCompositeActionLiterals(t *testing.T) {
+	action := strings.Join([]string{
+		"name: publish",
+		"description: publishes the package",
+		"runs:",
+		"  using: composite",
+		"  steps:",
+		"    - shell: bash",
+		"      run: |", // 7
+		"        echo building",
+		"        docker login -u ci -p S3cr3t-Passw0rd ghcr.io", // 9
+		"    - shell: bash",
+		`      run: echo "${{ inputs.token }}" | docker login -u ci --password-stdin ghcr.io`,
+	}, "\n")
+	res, err := parseBytes(t, testRepo, "actions/publish/action.yml", []byte(action))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, d.Pos.String()+": "+d.Msg)
+	}
+	want := []string{"actions/publish/action.yml:9: composite step: the script contains a literal registry login password; take it as an input from a secret and rotate it"}
+	if diff := cmp.Diff(want, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	id := graph.GHAInlineSecretID("runtime:gha:"+testRepo+"/actions/publish/action.yml#action", "run@7")
+	n := findNode(t, res, id)
+	if n.Attr(graph.AttrStoredInline) != "true" || n.Attr(graph.AttrFingerprint) != "fp" {
+		t.Errorf("%s attrs = %v, want stored_inline and a fingerprint", id, n.Attrs)
+	}
+	data, _ := json.Marshal(res)
+	if strings.Contains(string(data), "S3cr3t-Passw0rd") {
+		t.Error("the password is in the result")
+	}
+}

@@ -839,7 +839,7 @@ func (w *workflow) writeOIDC(j *job) {
 
 // convertAction writes the Package node of an action metadata file: the
 // action is the repository itself, or the folder of the file within it.
-func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Result) {
+func convertAction(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node, res *ingest.Result) {
 	res.Records++
 	if f.Repo == "" {
 		return
@@ -873,7 +873,7 @@ func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Resu
 	// versions of owner/repo/sub whose name node is owner/repo, so the
 	// steps of a composite action in a subfolder do not reach the jobs
 	// that use it yet; root actions do.
-	convertActionDependencies(f, b, id, runs)
+	convertActionDependencies(f, env, b, id, runs)
 }
 
 // convertActionDependencies records what an action runs besides its own
@@ -881,7 +881,7 @@ func convertAction(f *ingest.File, rel string, root *yaml.Node, res *ingest.Resu
 // Docker action's image. The file is one version of the action (the one
 // in the input); which released versions contain the same steps is not
 // in the input, so the edges are possible.
-func convertActionDependencies(f *ingest.File, b *builder, id string, runs *yaml.Node) {
+func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id string, runs *yaml.Node) {
 	depend := func(to string, line int, what string) {
 		b.edge(id, graph.EdgeDependsOn, to, graph.Possible, line, attrs{
 			graph.AttrReason: what + " in " + f.RelPath + "; which released versions of the action do the same is not in the input",
@@ -902,6 +902,9 @@ func convertActionDependencies(f *ingest.File, b *builder, id string, runs *yaml
 		image(s, lookup(runs, "image").Line)
 	}
 	for _, st := range items(lookup(runs, "steps")) {
+		if script, ok := scalar(lookup(st, "run")); ok {
+			actionLiterals(f, env, b, lookup(st, "run"), script)
+		}
 		un := lookup(st, "uses")
 		s, ok := scalar(un)
 		if !ok {
