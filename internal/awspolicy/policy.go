@@ -101,7 +101,10 @@ func newActionIndex(pats []string) *actionIndex {
 }
 
 func (ix *actionIndex) match(action string) bool {
-	svc, _, _ := strings.Cut(strings.ToLower(action), ":")
+	// Only the service part is looked up, and it is mostly lower case
+	// already, so lowering it alone spares a copy of the whole action.
+	svc, _, _ := strings.Cut(action, ":")
+	svc = strings.ToLower(svc)
 	for _, p := range ix.bySvc[svc] {
 		if p.match(action, true) {
 			return true
