@@ -349,7 +349,7 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 				if md {
 					fmt.Fprintf(w, "%scommand: %s\n", sub, markdownCode(it.Command, "    "))
 				} else {
-					fmt.Fprintf(w, "%scommand: %s\n", sub, it.Command)
+					textCommand(w, sub, "command", it.Command)
 				}
 			}
 			if len(it.YieldedBy) > 0 {
@@ -365,12 +365,27 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 				if md {
 					fmt.Fprintf(w, "%sverify: %s\n", sub, markdownCode(it.Verify, "    "))
 				} else {
-					fmt.Fprintf(w, "%sverify: %s\n", sub, it.Verify)
+					textCommand(w, sub, "verify", it.Verify)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// textCommand prints a command of a text plan after its label. A command
+// whose quoted names hold line breaks prints across lines, where a line
+// of a name could pass for a line of the plan, so it is fenced by a
+// header that counts its lines and a closing line. The lines between
+// are the command itself, to copy as they are.
+func textCommand(w io.Writer, indent, label, cmd string) {
+	n := strings.Count(cmd, "\n") + 1
+	if n == 1 {
+		fmt.Fprintf(w, "%s%s: %s\n", indent, label, cmd)
+		return
+	}
+	fmt.Fprintf(w, "%s%s, %d lines up to \"end of %s\" (the line breaks are inside quoted names):\n%s\n%send of %s\n",
+		indent, label, n, label, cmd, indent, label)
 }
 
 // oneLine replaces each control character of a name or text from the

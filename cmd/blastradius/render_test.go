@@ -247,3 +247,22 @@ func TestQueryNamesKeyOfLoggedCalls(t *testing.T) {
 	}
 	t.Fatalf("no asset bucket in the query output:\n%s", out)
 }
+
+// A command whose quoted name holds a line break prints between a header
+// that counts its lines and a closing line, so the name's second line
+// cannot pass for a line of the plan.
+func TestTextCommandAcrossLines(t *testing.T) {
+	var b strings.Builder
+	textCommand(&b, "      ", "command", "gh secret set 'A\n  - revoke everything' --repo o/a")
+	want := "      command, 2 lines up to \"end of command\" (the line breaks are inside quoted names):\n" +
+		"gh secret set 'A\n  - revoke everything' --repo o/a\n" +
+		"      end of command\n"
+	if got := b.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	b.Reset()
+	textCommand(&b, "  ", "verify", "aws iam list-users")
+	if got, want := b.String(), "  verify: aws iam list-users\n"; got != want {
+		t.Errorf("one-line command: got %q, want %q", got, want)
+	}
+}
