@@ -61,6 +61,9 @@ type view struct {
 	derivedEdges []graph.Edge
 	seenNodes    map[string]bool
 	seenEdges    map[graph.EdgeKey]int
+	// collecting is set on a worker's view of forEachCollecting: addEdge
+	// appends, and the merge into the parent drops repeats.
+	collecting bool
 }
 
 // structural edge kinds the linker reads.
@@ -189,6 +192,10 @@ func (v *view) addEdge(e graph.Edge) {
 	if e.Confidence == "" {
 		e.Confidence = graph.Certain
 	}
+	if v.collecting {
+		v.derivedEdges = append(v.derivedEdges, e)
+		return
+	}
 	if i, ok := v.seenEdges[e.Key()]; ok {
 		if v.derivedEdges[i].Confidence == graph.Possible && e.Confidence == graph.Certain {
 			v.derivedEdges[i] = e
@@ -292,7 +299,7 @@ var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "gol
 // (possible). A job that provably runs none of its code does not execute
 // it.
 func (v *view) linkLockfiles() {
-	forEach(v, v.byKind[graph.NodeRuntime], func(v *view, rt graph.Node) {
+	forEachCollecting(v, v.byKind[graph.NodeRuntime], func(v *view, rt graph.Node) {
 		job := readJobExec(rt)
 		if len(job.installs) == 0 {
 			return

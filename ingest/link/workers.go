@@ -19,6 +19,17 @@ import (
 // those that the calls before it in its chunk derived. It must not rely on
 // what the calls for other items derive.
 func forEach[T any](v *view, items []T, fn func(w *view, item T)) {
+	forEachIn(v, items, fn, false)
+}
+
+// forEachCollecting is forEach for an fn that never reads the edges it
+// or the calls before it derived. Its workers collect edges without
+// looking for repeats, which the merge into v drops.
+func forEachCollecting[T any](v *view, items []T, fn func(w *view, item T)) {
+	forEachIn(v, items, fn, true)
+}
+
+func forEachIn[T any](v *view, items []T, fn func(w *view, item T), collecting bool) {
 	workers := v.workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -43,6 +54,7 @@ func forEach[T any](v *view, items []T, fn func(w *view, item T)) {
 			defer wg.Done()
 			for c := range next {
 				w := v.fork()
+				w.collecting = collecting
 				for _, item := range items[c*size : min((c+1)*size, len(items))] {
 					fn(w, item)
 				}
