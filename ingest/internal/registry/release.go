@@ -75,11 +75,28 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			if eco == "" || DryRun(words) {
 				continue
 			}
-			releases = append(releases, Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(ReleaseOption(eco, words), "$"), Vars: refs(ln),
+			option := ReleaseOption(eco, words)
+			releases = append(releases, Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Vars: credentialRefs(ln, option),
 				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1})
 		}
 	}
 	return releases, tokenVars, top
+}
+
+// credentialRefs returns the variables a release's line reads, less one
+// reference for each variable in the option that names the registry,
+// because that variable contains the registry's address.
+func credentialRefs(line, option string) []string {
+	vars := refs(line)
+	for _, name := range refs(option) {
+		if i := slices.Index(vars, name); i >= 0 {
+			vars = slices.Delete(vars, i, i+1)
+		}
+	}
+	if len(vars) == 0 {
+		return nil
+	}
+	return vars
 }
 
 // AtTop reports whether a working directory is the top of the workspace.

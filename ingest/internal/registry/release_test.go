@@ -32,6 +32,29 @@ npm publish --workspaces`
 	}
 }
 
+func TestScanReleasesRegistryVariable(t *testing.T) {
+	// A variable in --registry or --repository-url contains the registry's
+	// address, so it is no credential of the release. A token variable on
+	// the same line still is one, and REG counts where it is also the token.
+	script := `npm publish --registry $REG
+npm publish --registry="${REG}" --//npm.example.com/:_authToken=$NPM_TOKEN
+twine upload --repository-url "$PYPI_URL" -p "$PYPI_TOKEN" dist/*
+npm publish --registry $REG --//npm.example.com/:_authToken=$REG`
+	releases, _ := ScanReleases(script)
+	want := [][]string{nil, {"NPM_TOKEN"}, {"PYPI_TOKEN"}, {"REG"}}
+	if len(releases) != len(want) {
+		t.Fatalf("got %d releases, want %d: %+v", len(releases), len(want), releases)
+	}
+	for i, r := range releases {
+		if diff := cmp.Diff(want[i], r.Vars); diff != "" {
+			t.Errorf("release on line %d: variables (-want +got):\n%s", r.Line, diff)
+		}
+		if !r.HostUnknown {
+			t.Errorf("release on line %d: HostUnknown is false, want true", r.Line)
+		}
+	}
+}
+
 func TestReleaseTool(t *testing.T) {
 	tests := []struct {
 		cmd   []string
