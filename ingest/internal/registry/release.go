@@ -53,34 +53,66 @@ func ScanReleases(script string) (releases []Release, tokenVars []string) {
 // whether the script ends where it started, for the next script of a job
 // that runs its scripts in one shell.
 func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []string, stillTop bool) {
+	// A cd in a subshell, ( ... ), moves only that subshell, so each
+	// subshell saves top when it opens and gives it back when it closes.
+	var saved []bool
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if strings.Contains(ln, "_authToken") {
 			tokenVars = append(tokenVars, refs(ln)...)
 		}
-		for _, cmd := range splitCommands(ln) {
+		release := func(cmd string) (Release, bool) {
 			words := command(fields(cmd))
 			if len(words) == 0 {
-				continue
+				return Release{}, false
 			}
 			if words[0] == "cd" || words[0] == "pushd" {
 				top = top && len(words) > 1 && AtTop(words[1])
-				continue
+				return Release{}, false
 			}
 			words, inWorkspaces := RunnerTarget(words)
 			if len(words) == 0 {
-				continue
+				return Release{}, false
 			}
 			eco, maybe := ReleaseTool(words)
 			if eco == "" || DryRun(words) {
-				continue
+				return Release{}, false
 			}
 			option := ReleaseOption(eco, words)
-			releases = append(releases, Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Vars: credentialRefs(ln, option),
-				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1})
+			return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Vars: credentialRefs(ln, option),
+				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1}, true
+		}
+		for _, part := range splitOutside(ln, ";", "&&", "||") {
+			cmd, opens, closes := subshellCommand(part)
+			for range opens {
+				saved = append(saved, top)
+			}
+			if r, ok := release(cmd); ok {
+				releases = append(releases, r)
+			}
+			for ; closes > 0 && len(saved) > 0; closes-- {
+				top = saved[len(saved)-1]
+				saved = saved[:len(saved)-1]
+			}
 		}
 	}
 	return releases, tokenVars, top
+}
+
+// subshellCommand returns a command of a line split at ;, && and ||,
+// without the parentheses that open subshells before it and close them
+// after it, and how many of each there are.
+func subshellCommand(part string) (cmd string, opens, closes int) {
+	cmd = strings.TrimSpace(part)
+	for strings.HasPrefix(cmd, "(") {
+		cmd = strings.TrimSpace(cmd[1:])
+		opens++
+	}
+	for strings.HasSuffix(cmd, ")") {
+		cmd = strings.TrimSpace(cmd[:len(cmd)-1])
+		closes++
+	}
+	return cmd, opens, closes
 }
 
 // credentialRefs returns the variables a release's line reads, less one

@@ -55,6 +55,31 @@ npm publish --registry $REG --//npm.example.com/:_authToken=$REG`
 	}
 }
 
+func TestScanReleasesSubshellCd(t *testing.T) {
+	// A cd inside ( ) moves only that subshell, so the release after it
+	// still runs at the top. A cd outside one moves the rest of the script.
+	script := `(cd docs && npm run build)
+npm publish
+( cd site ) && npm publish
+(cd docs && npm publish)
+cd sub
+(cd lib && npm publish)
+npm publish`
+	releases, _, stillTop := ScanReleasesFrom(script, true)
+	wantTop := []bool{true, true, false, false, false}
+	if len(releases) != len(wantTop) {
+		t.Fatalf("got %d releases, want %d: %+v", len(releases), len(wantTop), releases)
+	}
+	for i, r := range releases {
+		if r.Top != wantTop[i] {
+			t.Errorf("release on line %d: Top = %v, want %v", r.Line, r.Top, wantTop[i])
+		}
+	}
+	if stillTop {
+		t.Error("stillTop = true after cd sub, want false")
+	}
+}
+
 func TestReleaseTool(t *testing.T) {
 	tests := []struct {
 		cmd   []string
