@@ -144,10 +144,29 @@ func joinDir(dir, rel string) string {
 // are dropped.
 func splitCommands(script string) []string {
 	var out []string
+	for _, p := range splitScript(script) {
+		if p.subshell == 0 {
+			out = append(out, p.cmd)
+		}
+	}
+	return out
+}
+
+// scriptPart is a simple command of a script, or the opening (subshell 1)
+// or closing (subshell -1) parenthesis of a subshell.
+type scriptPart struct {
+	cmd      string
+	subshell int
+}
+
+// splitScript is splitCommands that also lists where subshells open and
+// close, because a cd inside one does not move the commands after it.
+func splitScript(script string) []scriptPart {
+	var out []scriptPart
 	var cur strings.Builder
 	flush := func() {
 		if s := strings.TrimSpace(cur.String()); s != "" {
-			out = append(out, s)
+			out = append(out, scriptPart{cmd: s})
 		}
 		cur.Reset()
 	}
@@ -180,7 +199,13 @@ func splitCommands(script string) []string {
 				continue
 			}
 			cur.WriteByte(c)
-		case '\n', ';', '&', '|', '(', ')', '{', '}':
+		case '(':
+			flush()
+			out = append(out, scriptPart{subshell: 1})
+		case ')':
+			flush()
+			out = append(out, scriptPart{subshell: -1})
+		case '\n', ';', '&', '|', '{', '}':
 			flush()
 		default:
 			cur.WriteByte(c)

@@ -155,8 +155,12 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				}
 			}
 		}
-		for _, cmd := range splitCommands(ln) {
-			words, assigned := commandWords(cmd)
+		for _, part := range splitScript(ln) {
+			if part.subshell != 0 {
+				state = state.subshell(part.subshell)
+				continue
+			}
+			words, assigned := commandWords(part.cmd)
 			if state.apply(words, assigned) {
 				continue
 			}
@@ -196,6 +200,21 @@ type scriptState struct {
 	dir   string
 	stack []string
 	vars  map[string]string
+	// outer is the state of the shell around a subshell, nil outside one.
+	outer *scriptState
+}
+
+// subshell returns the state inside a subshell that opens (step 1), a copy
+// of s, or the state after one closes (step -1), the one it opened from.
+// A closing parenthesis with no subshell open (a case pattern) leaves s.
+func (s *scriptState) subshell(step int) *scriptState {
+	if step < 0 {
+		if s.outer == nil {
+			return s
+		}
+		return s.outer
+	}
+	return &scriptState{dir: s.dir, stack: slices.Clone(s.stack), vars: maps.Clone(s.vars), outer: s}
 }
 
 func newScriptState(wd string, env map[string]string) *scriptState {

@@ -489,3 +489,31 @@ func TestReleaseWithLiteralGitHubToken(t *testing.T) {
 		t.Errorf("%s logs in as (-want +got):\n%s", secret, diff)
 	}
 }
+
+func TestReleaseSubshellCd(t *testing.T) {
+	// A cd inside ( ) moves only that subshell; one inside { } moves the
+	// script.
+	tests := []struct {
+		name, script string
+		project      bool
+	}{
+		{"subshell", "(cd docs && npm run build)\nnpm publish", true},
+		{"subshell on the release's line", "( cd docs ) && npm publish", true},
+		{"release in the subshell", "(cd docs && npm publish)", false},
+		{"group", "{ cd docs; npm run build; }\nnpm publish", false},
+		{"cd after the subshell", "(npm run build)\ncd docs\nnpm publish", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := strings.ReplaceAll(tt.script, "\n", "\n          ")
+			steps := "      - run: |\n          " + run + "\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+			_, n, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK")
+			if !ok {
+				t.Fatal("no account of TOK on registry.npmjs.org")
+			}
+			if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
+				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
+			}
+		})
+	}
+}
