@@ -174,6 +174,12 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			}
 			cmdEnv := state.with(assigned)
 			host, known := j.releaseHost(eco, words, cmdEnv)
+			// The option naming the registry contains its address, so the
+			// secrets in it are no credentials of the release.
+			credLine := ln
+			if option := registry.ReleaseOption(eco, words); option != "" {
+				credLine = strings.Replace(ln, option, "", 1)
+			}
 			var lits []string
 			for _, f := range onLine {
 				if id := literals[f.Value]; id != "" && registryToken(eco, f.Kind) {
@@ -186,7 +192,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			slices.Sort(lits)
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
-				creds: j.releaseCreds(eco, ln, cmdEnv), literals: slices.Compact(lits), githubToken: j.releaseToken(eco, ln, cmdEnv),
+				creds: j.releaseCreds(eco, credLine, cmdEnv), literals: slices.Compact(lits), githubToken: j.releaseToken(eco, credLine, cmdEnv),
 				dir: state.dir, current: !inWorkspaces && registry.ReleasesCurrent(words), maybe: maybe,
 			})
 		}

@@ -141,6 +141,17 @@ func TestReleaseRegistryURLIsNoToken(t *testing.T) {
 	}
 }
 
+func TestReleaseRegistryOptionIsNoToken(t *testing.T) {
+	steps := "      - run: npm publish --registry ${{ secrets.REGISTRY_URL }}\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+	res, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK")
+	if !ok {
+		t.Fatal("no account of TOK on registry.npmjs.org")
+	}
+	if got := targets(res, graph.GHASecretID(testRepo, "REGISTRY_URL"), graph.EdgeAuthenticatesAs); len(got) != 0 {
+		t.Errorf("REGISTRY_URL authenticates as %v, want nothing: --registry takes the registry's address", got)
+	}
+}
+
 func TestTrustedPublishingOnlyWhereSupported(t *testing.T) {
 	// GitHub Packages takes the job's GITHUB_TOKEN and has no trusted
 	// publishing, so id-token: write there (for provenance) adds nothing.
