@@ -1,13 +1,13 @@
 package actions
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
 func TestInlineCredentials(t *testing.T) {
@@ -32,12 +32,7 @@ func TestInlineCredentials(t *testing.T) {
 			t.Errorf("%s attrs = %v, want a fingerprint and stored_inline", n.ID, n.Attrs)
 		}
 	}
-	data, _ := json.Marshal(res)
-	for _, v := range []string{"inline-wf-token-8f2k1", "AKIAEXAMPLEINLINE001", "inline-step-pass-3m9x"} {
-		if strings.Contains(string(data), v) {
-			t.Errorf("value %s found in the result", v)
-		}
-	}
+	resulttest.NoValues(t, res, "inline-wf-token-8f2k1", "AKIAEXAMPLEINLINE001", "inline-step-pass-3m9x")
 }
 
 func TestInlineContainerCredentials(t *testing.T) {
@@ -56,12 +51,7 @@ func TestInlineContainerCredentials(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("inline secrets (-want +got):\n%s", diff)
 	}
-	data, _ := json.Marshal(res)
-	for _, v := range []string{"ctr-pass-8d7f6e5c", "svc-pass-1a2b3c4d"} {
-		if strings.Contains(string(data), v) {
-			t.Errorf("value %s found in the result", v)
-		}
-	}
+	resulttest.NoValues(t, res, "ctr-pass-8d7f6e5c", "svc-pass-1a2b3c4d")
 }
 
 // Values shaped like a known credential count whatever their key is called.
@@ -131,10 +121,7 @@ func TestScriptLiterals(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("literal credentials (-want +got):\n%s", diff)
 	}
-	var warned []string
-	for _, d := range res.Diags {
-		warned = append(warned, d.Pos.String()+": "+d.Msg)
-	}
+	warned := resulttest.Warnings(res)
 	wantWarned := []string{
 		".github/workflows/rel.yml:9: job publish: step 1: the script contains a literal npm token; store it as a secret and rotate it",
 		".github/workflows/rel.yml:11:14: job publish: step 2: the script contains a literal registry login password; store it as a secret and rotate it",
@@ -143,12 +130,7 @@ func TestScriptLiterals(t *testing.T) {
 	if diff := cmp.Diff(wantWarned, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
-	data, _ := json.Marshal(res)
-	for _, v := range []string{npmToken, "S3cr3t-Passw0rd", "abcdefgh12345678"} {
-		if strings.Contains(string(data), v) {
-			t.Errorf("value %s found in the result", v)
-		}
-	}
+	resulttest.NoValues(t, res, npmToken, "S3cr3t-Passw0rd", "abcdefgh12345678")
 }
 
 // A composite action's run step that holds a credential gives a warning
@@ -172,10 +154,7 @@ func TestCompositeActionLiterals(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
-	var warned []string
-	for _, d := range res.Diags {
-		warned = append(warned, d.Pos.String()+": "+d.Msg)
-	}
+	warned := resulttest.Warnings(res)
 	want := []string{"actions/publish/action.yml:9: composite step: the script contains a literal registry login password; take it as an input from a secret and rotate it"}
 	if diff := cmp.Diff(want, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
@@ -185,8 +164,5 @@ func TestCompositeActionLiterals(t *testing.T) {
 	if n.Attr(graph.AttrStoredInline) != "true" || n.Attr(graph.AttrFingerprint) != "fp" {
 		t.Errorf("%s attrs = %v, want stored_inline and a fingerprint", id, n.Attrs)
 	}
-	data, _ := json.Marshal(res)
-	if strings.Contains(string(data), "S3cr3t-Passw0rd") {
-		t.Error("the password is in the result")
-	}
+	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }

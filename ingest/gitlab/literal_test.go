@@ -1,13 +1,13 @@
 package gitlab
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
 // A credential written into a script is found by its shape or by the
@@ -53,10 +53,7 @@ func TestScriptLiterals(t *testing.T) {
 	if got := findNode(t, res, remote).Attr(graph.AttrName); got != "GitLab token" {
 		t.Errorf("name of %s = %q, want GitLab token", remote, got)
 	}
-	var warned []string
-	for _, d := range res.Diags {
-		warned = append(warned, d.Pos.String()+": "+d.Msg)
-	}
+	warned := resulttest.Warnings(res)
 	want := []string{
 		"in/.gitlab-ci.yml:3: job publish-a: the script contains a literal registry login password; store it as a masked CI/CD variable and rotate it",
 		"in/.gitlab-ci.yml:11: job publish-b: the script contains a literal GitLab token; store it as a masked CI/CD variable and rotate it",
@@ -64,12 +61,7 @@ func TestScriptLiterals(t *testing.T) {
 	if diff := cmp.Diff(want, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
-	data, _ := json.Marshal(res)
-	for _, v := range []string{ghToken, "S3cr3t-Passw0rd"} {
-		if strings.Contains(string(data), v) {
-			t.Errorf("value %s found in the result", v)
-		}
-	}
+	resulttest.NoValues(t, res, ghToken, "S3cr3t-Passw0rd")
 }
 
 // Each value in a literal block is placed on its own line, and one in a
@@ -94,10 +86,7 @@ func TestScriptLiteralsBlockLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
-	var warned []string
-	for _, d := range res.Diags {
-		warned = append(warned, d.Pos.String()+": "+d.Msg)
-	}
+	warned := resulttest.Warnings(res)
 	want := []string{
 		"in/.gitlab-ci.yml:5: job build: the script contains a literal npm token; store it as a masked CI/CD variable and rotate it",
 		"in/.gitlab-ci.yml:7: job build: the script contains a literal token in an Authorization header; store it as a masked CI/CD variable and rotate it",

@@ -62,6 +62,26 @@ func writeRepos(t *testing.T, dir string, repos map[string]map[string]string) {
 	}
 }
 
+// ingestDir ingests the repositories under dir, of organisation "o",
+// through every parser and the linker, as the ingest command does.
+func ingestDir(t *testing.T, dir string) (*memstore.Store, *ingest.Summary) {
+	t.Helper()
+	s := memstore.New()
+	p := &ingest.Pipeline{
+		Parsers: formats.All(),
+		Store:   s,
+		Derive:  (&link.Linker{}).Derive,
+		Org:     "o",
+		Env:     &ingest.Env{Fingerprint: func(string) string { return "fp" }},
+		Now:     func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) },
+	}
+	sum, err := p.Run(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, sum
+}
+
 // TestReleasePublishesManifestName ingests repositories whose release at
 // the top publishes the package their package.json or pyproject.toml
 // names, through every parser and the linker, as the ingest command does.
@@ -110,19 +130,7 @@ func TestReleasePublishesManifestName(t *testing.T) {
 			"pyproject.toml":                "[project]\nname = \"broken\n",
 		},
 	})
-	s := memstore.New()
-	p := &ingest.Pipeline{
-		Parsers: formats.All(),
-		Store:   s,
-		Derive:  (&link.Linker{}).Derive,
-		Org:     "o",
-		Env:     &ingest.Env{Fingerprint: func(string) string { return "fp" }},
-		Now:     func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) },
-	}
-	sum, err := p.Run(context.Background(), []string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, sum := ingestDir(t, dir)
 
 	var rejected []string
 	for _, d := range sum.Rejected {
@@ -204,18 +212,7 @@ func TestGitHubTokenPublishesOwnerScope(t *testing.T) {
 			"package.json":                  `{"name": "bare", "version": "1.0.0"}`,
 		},
 	})
-	s := memstore.New()
-	p := &ingest.Pipeline{
-		Parsers: formats.All(),
-		Store:   s,
-		Derive:  (&link.Linker{}).Derive,
-		Org:     "o",
-		Env:     &ingest.Env{Fingerprint: func(string) string { return "fp" }},
-		Now:     func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) },
-	}
-	if _, err := p.Run(context.Background(), []string{dir}); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := ingestDir(t, dir)
 	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanPublish)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,36 @@
+// Package resulttest holds checks of a parser's Result that the CI
+// ingesters' tests share.
+package resulttest
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// Warnings returns the result's warnings as "position: message" lines, in
+// the order the parser gave them.
+func Warnings(res *ingest.Result) []string {
+	var out []string
+	for _, d := range res.Diags {
+		out = append(out, d.Pos.String()+": "+d.Msg)
+	}
+	return out
+}
+
+// NoValues fails the test when a value appears anywhere in the result's
+// JSON form: in an id, a label, an attribute or a message.
+func NoValues(t testing.TB, res *ingest.Result, values ...string) {
+	t.Helper()
+	data, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range values {
+		if strings.Contains(string(data), v) {
+			t.Errorf("value %s found in the result", v)
+		}
+	}
+}
