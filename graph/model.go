@@ -169,6 +169,13 @@ const (
 	// AttrReleasesProject marks a registry account that a release of the
 	// project at the top of its repository (AttrRepository) uses.
 	AttrReleasesProject = "releases_project"
+	// AttrGPRRelease marks a job of a workflow that only runs when
+	// called, and that publishes to GitHub Packages' npm registry with
+	// its GITHUB_TOKEN. Its value is GPRReleaseProject for a release of
+	// the package at the top of the repository, GPRReleaseProjectMaybe
+	// when the tool publishes only if configured to, and GPRReleaseOther
+	// for a release of another package.
+	AttrGPRRelease = "gpr_release"
 	// AttrReleasesProjectCertain marks such an account when one of those
 	// releases publishes whatever the tool's configuration sets (all but
 	// semantic-release's).
@@ -178,6 +185,13 @@ const (
 	AttrChain                  = "chain"          // LOCKS and EXECUTES: direct dependency that pulls it in
 	AttrInstallHook            = "install_script" // Package version: "true" when it runs code at install
 	AttrName                   = "name"           // a secret's name as its consumers refer to it
+)
+
+// Values of AttrGPRRelease.
+const (
+	GPRReleaseProject      = "project"
+	GPRReleaseProjectMaybe = "project-maybe"
+	GPRReleaseOther        = "other"
 )
 
 // Pos is the position a fact was read from: a file and a line, or a log

@@ -411,7 +411,21 @@ func (w *workflow) writeReleases(j *job) {
 // when the job's permissions grant it, possible when they are the
 // repository's default, which the input does not show.
 func (w *workflow) githubPackagesRelease(j *job, r release) {
-	if r.eco != "npm" || r.host != registry.GitHubPackagesNPM || w.calledOnly() {
+	if r.eco != "npm" || r.host != registry.GitHubPackagesNPM {
+		return
+	}
+	if w.calledOnly() {
+		// The token and its permissions are the caller's, which this
+		// file does not show: the job is marked for the linker, which
+		// gives each caller's token the account (linkReusableCalls).
+		what := graph.GPRReleaseOther
+		if r.root {
+			what = graph.GPRReleaseProject
+			if r.maybe {
+				what = graph.GPRReleaseProjectMaybe
+			}
+		}
+		w.b.node(j.rid, graph.NodeRuntime, "", r.line, attrs{graph.AttrGPRRelease: what})
 		return
 	}
 	conf := graph.Certain

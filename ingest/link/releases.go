@@ -1,6 +1,7 @@
 package link
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -13,7 +14,15 @@ import (
 // the repository's top-level manifest or lockfile names. The workflow shows
 // the release and the file the name, so only the whole graph joins them.
 func (v *view) linkProjectReleases() {
-	for _, n := range v.byKind[graph.NodeIdentity] {
+	// The accounts of called workflows' releases are derived
+	// (calledGPRRelease), the others read.
+	var derived []graph.Node
+	for _, n := range v.derivedNodes {
+		if n.Kind == graph.NodeIdentity && n.Attr(graph.AttrReleasesProject) == "true" {
+			derived = append(derived, n)
+		}
+	}
+	for _, n := range slices.Concat(v.byKind[graph.NodeIdentity], derived) {
 		eco := n.Attr("ecosystem")
 		if n.Attr(graph.AttrReleasesProject) != "true" || (eco != "npm" && eco != "pypi") {
 			continue

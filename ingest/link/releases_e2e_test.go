@@ -227,3 +227,62 @@ func TestGitHubTokenPublishesOwnerScope(t *testing.T) {
 		t.Errorf("CAN_PUBLISH edges (-want +got):\n%s", diff)
 	}
 }
+
+// TestCalledWorkflowPublishesWithCallerToken ingests a release to GitHub
+// Packages in a workflow that only runs when called. The GITHUB_TOKEN is
+// the caller job's, so its permissions decide: packages: write gives a
+// certain path to the repository's package, the default permissions a
+// possible one, and packages: read none.
+func TestCalledWorkflowPublishesWithCallerToken(t *testing.T) {
+	called := `on: workflow_call
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          registry-url: https://npm.pkg.github.com
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+`
+	caller := func(perms string) string {
+		return "on: push\njobs:\n  release:\n" + perms + "    uses: ./.github/workflows/publish.yml\n"
+	}
+	dir := t.TempDir()
+	repos := map[string]map[string]string{}
+	for name, perms := range map[string]string{
+		"write":   "    permissions:\n      packages: write\n",
+		"default": "",
+		"read":    "    permissions:\n      packages: read\n",
+	} {
+		repos[name] = map[string]string{
+			".github/workflows/publish.yml": called,
+			".github/workflows/ci.yml":      caller(perms),
+			"package.json":                  `{"name": "@o/` + name + `", "version": "1.0.0"}`,
+		}
+	}
+	writeRepos(t, dir, repos)
+	s, _ := ingestDir(t, dir)
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanPublish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.From+" -> "+e.To+" "+string(e.Confidence))
+	}
+	account := func(repo string) string {
+		job := graph.GHAJobID("o/"+repo, ".github/workflows/ci.yml", "release")
+		return graph.RegistryAccountID("npm.pkg.github.com", graph.GHATokenID(job))
+	}
+	want := []string{
+		account("default") + " -> pkg:npm/%40o/default possible",
+		account("write") + " -> pkg:npm/%40o/write certain",
+	}
+	sort.Strings(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_PUBLISH edges (-want +got):\n%s", diff)
+	}
+}

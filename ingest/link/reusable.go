@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -155,6 +156,49 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 	tok.SetAttr(graph.AttrVia, "token")
 	tok.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs on behalf of %s and gets its GITHUB_TOKEN, with the permissions the caller sets", caller.Label))
 	v.addEdge(tok)
+	v.calledGPRRelease(caller, callee, call)
+}
+
+// calledGPRRelease gives the GITHUB_TOKEN of a caller the GitHub Packages
+// account that its called job publishes to npm with (see
+// graph.AttrGPRRelease), as the actions parser does for a job that
+// publishes itself. The caller's permissions decide: packages:write makes
+// the login certain, the repository's default possible, others none. A
+// called workflow's checkout is of the caller's repository by default, so
+// a release of the project at the top publishes the caller's package.
+func (v *view) calledGPRRelease(caller, callee graph.Node, call graph.Edge) {
+	what := callee.Attr(graph.AttrGPRRelease)
+	if what == "" {
+		return
+	}
+	perms := caller.Attr("permissions")
+	conf := graph.Certain
+	reason := "the job publishes to npm.pkg.github.com with the GITHUB_TOKEN of " + caller.Label + ", whose permissions grant packages:write"
+	switch {
+	case perms == "default":
+		conf = graph.Possible
+		reason = "the job publishes to npm.pkg.github.com with the GITHUB_TOKEN of " + caller.Label + "; the repository's default token permissions are not in the input, and the release needs packages:write"
+	case !slices.Contains(graph.SplitList(perms), "packages:write"):
+		return
+	}
+	conf = conf.Weaker(call.Confidence)
+
+	token := graph.GHATokenID(caller.ID)
+	account := graph.RegistryAccountID("npm.pkg.github.com", token)
+	n := graph.Node{ID: account, Kind: graph.NodeIdentity, Label: "npm.pkg.github.com packages of " + caller.Attr(graph.AttrRepository) + " (GITHUB_TOKEN of " + caller.Label + ")", Pos: call.Pos,
+		Attrs: map[string]string{graph.AttrProvider: "registry", "type": "registry-account", "registry": "npm.pkg.github.com", "ecosystem": "npm"}}
+	if what == graph.GPRReleaseProject || what == graph.GPRReleaseProjectMaybe {
+		n.Attrs[graph.AttrRepository] = caller.Attr(graph.AttrRepository)
+		n.Attrs[graph.AttrReleasesProject] = "true"
+		if what == graph.GPRReleaseProject && conf == graph.Certain {
+			n.Attrs[graph.AttrReleasesProjectCertain] = "true"
+		}
+	}
+	v.addNode(n)
+
+	e := graph.Edge{From: token, To: account, Kind: graph.EdgeAuthenticatesAs, Confidence: conf, Pos: call.Pos}
+	e.SetAttr(graph.AttrReason, reason)
+	v.addEdge(e)
 }
 
 // repoSecrets returns the ids of a repository's Actions secrets that are
