@@ -836,6 +836,8 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Action = fmt.Sprintf("Revoke the token on %s (npm token list, then npm token revoke with its id, as the account it belongs to)", acct.Attr("registry"))
 		case acct.Attr("ecosystem") == "pypi":
 			it.Action = fmt.Sprintf("Remove the API token on %s (account settings, API tokens)", acct.Attr("registry"))
+		case acct.Attr("registry") != "":
+			it.Action = fmt.Sprintf("Change the password or revoke the token that the job logs in to %s with, as the account it belongs to", acct.Attr("registry"))
 		}
 	default:
 		it.Action = "Rotate the credential at the service that issued it"

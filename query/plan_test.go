@@ -739,6 +739,34 @@ func TestPlanNPMViewOfGitHubPackage(t *testing.T) {
 	}
 }
 
+func TestPlanLiteralRegistryPassword(t *testing.T) {
+	// Job a logs in to ghcr.io with a password written into its script.
+	const (
+		literal = "secret:gha:inline:o/a/.github/workflows/ci.yml#build/run@6"
+		account = "registry:ghcr.io/secret:gha:inline:o/a/.github/workflows/ci.yml#build/run@6"
+	)
+	gr := newG().
+		node(literal, "type", "inline-value", "name", "registry login password", graph.AttrStoredInline, "true").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, literal).
+		edge(literal, graph.EdgeAuthenticatesAs, account)
+	n := gr.nodes[literal]
+	n.Pos = graph.Pos{File: "a/.github/workflows/ci.yml", Line: 6}
+	gr.nodes[literal] = n
+	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
+		Attrs: map[string]string{"type": "registry-account", "registry": "ghcr.io"}}
+	s := gr.store(t)
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Change the password or revoke the token that the job logs in to ghcr.io with, as the account it belongs to; " +
+		"its value is written in a/.github/workflows/ci.yml:6, so keep the replacement in a secret store and remove the old value from the file and its history"
+	if got := planItem(t, plan, literal).Action; got != want {
+		t.Errorf("action\n got %q\nwant %q", got, want)
+	}
+}
+
 func TestPlanLiteralNPMToken(t *testing.T) {
 	// Job a writes an npm token into its script and publishes with it:
 	// the token is revoked on the registry, and the plan says where the

@@ -7,6 +7,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -25,6 +26,9 @@ type imagePush struct {
 	maybe bool
 	token bool
 	creds []string
+	// literals are the inline secrets of passwords written into the
+	// workflow that the job logged in to the image's registry with.
+	literals []string
 	// scope is set, to the registry host, for a push whose image names
 	// the input does not show (tags computed at run time).
 	scope string
@@ -81,8 +85,9 @@ func (j *job) pushUnnamed(line int, step string, maybe bool) {
 func (j *job) push(img image.Ref, line int, step string, maybe bool) {
 	host := registry.ImageHost(img)
 	p := imagePush{image: img, line: line, step: step, maybe: maybe,
-		token: tokenRegistries[host] && j.logins[host], creds: slices.Clone(j.secretLogins[host])}
-	if p.token || len(p.creds) > 0 {
+		token: tokenRegistries[host] && j.logins[host], creds: slices.Clone(j.secretLogins[host]),
+		literals: slices.Clone(j.literalLogins[host])}
+	if p.token || len(p.creds) > 0 || len(p.literals) > 0 {
 		j.pushes = append(j.pushes, p)
 	}
 }
@@ -196,10 +201,14 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 // a run: script. A login counts when it names a registry that accepts the
 // GITHUB_TOKEN and its line (the pipeline that feeds it, say) names the
 // token. A push counts once the job has logged in to the image's registry.
-func (w *workflow) readScriptPublish(j *job, script, step string, line int, env map[string]string) {
+//
+// literals maps the credentials written into the script to their inline
+// secrets (writeScriptLiterals); a login whose line holds one logs in
+// with it.
+func (w *workflow) readScriptPublish(j *job, script, step string, line int, env map[string]string, literals map[string]string) {
 	for _, ln := range strings.Split(w.expandRepo(joinContinued(script)), "\n") {
 		for _, cmd := range splitCommands(ln) {
-			w.readDockerCommand(j, cmd, ln, step, line, env)
+			w.readDockerCommand(j, cmd, ln, step, line, env, literals)
 		}
 	}
 }
@@ -207,7 +216,7 @@ func (w *workflow) readScriptPublish(j *job, script, step string, line int, env 
 // readDockerCommand reads one command of a script line. A login counts
 // for the token when its line names the GITHUB_TOKEN, and for each secret
 // its line reads.
-func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env map[string]string) {
+func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env map[string]string, literals map[string]string) {
 	words, _ := commandWords(cmd)
 	if len(words) < 2 || words[0] != "docker" {
 		return
@@ -220,6 +229,13 @@ func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env
 		}
 		h := registry.NormalHost(host)
 		j.login(h, tokenRegistries[h] && tokenRef(ln, env), secretNames(ln, env))
+		if len(literals) > 0 {
+			for _, f := range literal.Scan(cmd) {
+				if id := literals[f.Value]; id != "" && !slices.Contains(j.literalLogins[h], id) {
+					j.literalLogins[h] = append(j.literalLogins[h], id)
+				}
+			}
+		}
 	case words[1] == "push", len(words) > 2 && words[1] == "image" && words[2] == "push":
 		for _, a := range words[2:] {
 			if strings.HasPrefix(a, "-") || a == "push" {
@@ -281,7 +297,31 @@ func (w *workflow) writePublish(j *job) {
 		for _, cred := range p.creds {
 			w.secretPublish(p, cred, name)
 		}
+		for _, lit := range p.literals {
+			w.literalPublish(p, lit, name)
+		}
 	}
+}
+
+// literalPublish writes the registry account that a password written
+// into the workflow logs in as, and its CAN_PUBLISH to an image pushed
+// after the login.
+func (w *workflow) literalPublish(p imagePush, lit, name string) {
+	host := registry.ImageHost(p.image)
+	account := graph.RegistryAccountID(host, lit)
+	w.b.node(account, graph.NodeIdentity, host+" account of a password written in "+w.rel, p.line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
+	})
+	w.b.edge(lit, graph.EdgeAuthenticatesAs, account, graph.Certain, p.line, attrs{
+		graph.AttrReason: "the job logs in to " + host + " with a password written into the workflow",
+	})
+	c, text := graph.Certain, "the job logs in to "+host+" with a password written into the workflow and pushes the image"
+	if p.maybe {
+		c = graph.Possible
+		text += "; an expression decides whether the step pushes"
+	}
+	w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
+	w.b.edge(account, graph.EdgeCanPublish, name, c, p.line, attrs{graph.AttrReason: text, "step": p.step})
 }
 
 // secretPublish writes the registry account a secret logs in as and its

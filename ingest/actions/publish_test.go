@@ -1,11 +1,13 @@
 package actions
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
 func TestPublishImages(t *testing.T) {
@@ -128,4 +130,32 @@ func TestPublishLoginToQuay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A password written into a docker login logs in to a registry account
+// that can push the images the job pushes there afterwards.
+func TestLiteralLoginPublishes(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  build:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: docker login -u acme-ci -p S3cr3t-Passw0rd ghcr.io", // 6
+		"      - run: docker push ghcr.io/example-org/app:latest",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := graph.GHAInlineSecretID(jobID("ci.yml", "build"), "run@6")
+	account := graph.RegistryAccountID("ghcr.io", secret)
+	if diff := cmp.Diff([]string{account}, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("the password logs in as (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("the account publishes (-want +got):\n%s", diff)
+	}
+	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }

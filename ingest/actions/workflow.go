@@ -190,8 +190,11 @@ type job struct {
 	// secretLogins lists, per registry host, the secrets the job logged
 	// in with.
 	secretLogins map[string][]string
-	pushes       []imagePush
-	releases     []release
+	// literalLogins lists, per registry host, the inline secrets of the
+	// passwords written into the workflow that the job logged in with.
+	literalLogins map[string][]string
+	pushes        []imagePush
+	releases      []release
 	// npmHost is the npm registry actions/setup-node set up, and
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
@@ -260,12 +263,13 @@ func (w *workflow) envOf(outer, inner *yaml.Node) pkgcmd.Env {
 
 func (w *workflow) convertJob(key, n *yaml.Node) {
 	j := &job{
-		id:           key.Value,
-		rid:          graph.GHAJobID(w.repo, w.rel, key.Value),
-		line:         key.Line,
-		execs:        map[string]*execution{},
-		logins:       map[string]bool{},
-		secretLogins: map[string][]string{},
+		id:            key.Value,
+		rid:           graph.GHAJobID(w.repo, w.rel, key.Value),
+		line:          key.Line,
+		execs:         map[string]*execution{},
+		logins:        map[string]bool{},
+		secretLogins:  map[string][]string{},
+		literalLogins: map[string][]string{},
 	}
 	j.attrs = attrs{
 		graph.AttrProvider:   "github",
@@ -463,9 +467,9 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 				wd = jobWD
 			}
 			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
-			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env)
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
+			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
 		}
 	}
 }
