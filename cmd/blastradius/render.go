@@ -103,14 +103,28 @@ var sections = []struct {
 	// inspected selects identities reached only as the object of a
 	// permission (iam:GetRole), which the walk does not act as.
 	inspected bool
+	// published selects packages reached by publishing them (a path
+	// through CAN_PUBLISH), not by containing what was compromised.
+	published bool
 }{
-	{graph.NodePackage, "Packages that contain it", false},
-	{graph.NodeRuntime, "Where it ran", false},
-	{graph.NodeSecret, "Credentials it could read", false},
-	{graph.NodeIdentity, "Identities those credentials act as", false},
-	{graph.NodeIdentity, "Identities it can inspect or change but not act as", true},
-	{graph.NodeResource, "Services and resources reached", false},
-	{graph.NodeRepository, "Repositories reached", false},
+	{graph.NodePackage, "Packages that contain it", false, false},
+	{graph.NodeRuntime, "Where it ran", false, false},
+	{graph.NodeSecret, "Credentials it could read", false, false},
+	{graph.NodeIdentity, "Identities those credentials act as", false, false},
+	{graph.NodeIdentity, "Identities it can inspect or change but not act as", true, false},
+	{graph.NodePackage, "Packages it can publish, and their versions in use", false, true},
+	{graph.NodeResource, "Services and resources reached", false, false},
+	{graph.NodeRepository, "Repositories reached", false, false},
+}
+
+// published reports whether a path publishes: it goes through CAN_PUBLISH.
+func published(r *query.Reached) bool {
+	for _, h := range r.Path {
+		if h.Kind == graph.EdgeCanPublish {
+			return true
+		}
+	}
+	return false
 }
 
 func renderResult(w io.Writer, format string, res *query.Result) error {
@@ -134,7 +148,7 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 	for _, sec := range sections {
 		var rs []*query.Reached
 		for _, r := range res.ByKind(sec.kind) {
-			if r.Inspected == sec.inspected {
+			if r.Inspected == sec.inspected && (sec.kind != graph.NodePackage || published(r) == sec.published) {
 				rs = append(rs, r)
 			}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -264,5 +265,48 @@ func TestTextCommandAcrossLines(t *testing.T) {
 	textCommand(&b, "  ", "verify", "aws iam list-users")
 	if got, want := b.String(), "  verify: aws iam list-users\n"; got != want {
 		t.Errorf("one-line command: got %q, want %q", got, want)
+	}
+}
+
+// A package that a credential in the blast radius can publish is listed
+// apart from the packages that contain what was compromised.
+func TestQueryListsPublishedPackagesApart(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"w/.git/config": "[remote \"origin\"]\n\turl = https://github.com/acme/widget.git\n",
+		"w/.github/workflows/release.yml": `on: push
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/evil-action@v1
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+`,
+		"w/package.json": `{"name": "@acme/widget", "version": "1.0.0"}`,
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "graph.db")
+	if _, errs, code := run(t, "--db", db, "ingest", filepath.Join(dir, "w")); code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	out, errs, code := run(t, "--db", db, "query", "--package", "pkg:githubactions/acme/evil-action@v1")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, "PACKAGES THAT CONTAIN IT") {
+		t.Errorf("the published package is listed as one that contains the action:\n%s", out)
+	}
+	if !strings.Contains(out, "PACKAGES IT CAN PUBLISH, AND THEIR VERSIONS IN USE (1)\n  @acme/widget  pkg:npm/%40acme/widget") {
+		t.Errorf("the package is not listed as one it can publish:\n%s", out)
 	}
 }
