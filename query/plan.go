@@ -540,22 +540,44 @@ func containItems(runtimes []*Reached, res *Result) []*Item {
 func containItem(group []*Reached, res *Result) *Item {
 	rt := group[0]
 	it := &Item{Node: rt.Node, Kind: "contain"}
-	var pkgs, labels []string
+	var pkgs, pinned, labels []string
 	for _, x := range group {
 		if x != rt {
 			it.Also = append(it.Also, x.Node.ID)
 		}
 		labels = append(labels, x.Node.Label)
-		for _, h := range x.Path {
+		// The package the runtime runs is the last one its path executes.
+		// A job reached through a package the attacker can publish runs
+		// a version its lockfile pins, which stays as it was built: the
+		// risk is a new resolve of the name, not the job's next run.
+		last := -1
+		for k, h := range x.Path {
 			if h.Kind == graph.EdgeExecutes && h.To != "" {
-				pkgs = append(pkgs, h.To)
+				last = k
 			}
+		}
+		if last < 0 {
+			continue
+		}
+		viaPublish := slices.ContainsFunc(x.Path[:last], func(h Hop) bool { return h.Kind == graph.EdgeCanPublish })
+		if viaPublish {
+			pinned = append(pinned, x.Path[last].To)
+		} else {
+			pkgs = append(pkgs, x.Path[last].To)
 		}
 	}
 	switch rt.Node.Attr("type") {
 	case "gha-job":
-		cause := strings.Join(uniqueSorted(pkgs), ", ") + " is removed or pinned to a known-good version"
-		if len(pkgs) == 0 {
+		pkgs = uniqueSorted(pkgs)
+		cause := strings.Join(pkgs, ", ") + " is removed or pinned to a known-good version"
+		switch {
+		case len(pkgs) > 1:
+			cause = strings.Join(pkgs, ", ") + " are removed or pinned to known-good versions"
+		case len(pkgs) == 0 && len(pinned) > 0:
+			it.Action = fmt.Sprintf("Hold updates of the lockfile of %s, by people and by dependency bots, until the versions of %s published since the compromise are checked (see the last step): the versions it pins stay as built, and a new resolve may pick the attacker's",
+				rt.Node.Attr(graph.AttrRepository), strings.Join(uniqueSorted(pinned), ", "))
+			return it
+		case len(pkgs) == 0:
 			// The job itself is the start: what compromised it is not a
 			// package of the graph.
 			cause = "the cause of its compromise is removed"

@@ -767,6 +767,45 @@ func TestPlanLiteralRegistryPassword(t *testing.T) {
 	}
 }
 
+func TestPlanHoldsLockfileOfPublishedPackage(t *testing.T) {
+	// Job a runs the bad package and holds NPM_TOKEN, which can publish
+	// @acme/widget. Job b runs the 1.0.0 its lockfile pins: it needs no
+	// disabling, but its lockfile must not resolve the name again before
+	// the published versions are checked.
+	const (
+		npmSecret = "secret:gha:o/a/NPM_TOKEN"
+		account   = "registry:registry.npmjs.org/secret:gha:o/a/NPM_TOKEN"
+		widget    = "pkg:npm/%40acme/widget"
+		pinned    = "pkg:npm/%40acme/widget@1.0.0"
+	)
+	gr := newG().
+		node(npmSecret, "type", "actions-secret", "name", "NPM_TOKEN", "repository", "o/a").
+		node(widget, "ecosystem", "npm", "name", "@acme/widget").
+		node(jobB, "type", "gha-job", graph.AttrRepository, "o/b", "workflow", ".github/workflows/ci.yml").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, npmSecret).
+		edge(npmSecret, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanPublish, widget).
+		edge(pinned, graph.EdgeVersionOf, widget).
+		edge(jobB, graph.EdgeExecutes, pinned)
+	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
+		Attrs: map[string]string{"type": "registry-account", "registry": "registry.npmjs.org", "ecosystem": "npm"}}
+	s := gr.store(t)
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := planItem(t, plan, jobB)
+	want := "Hold updates of the lockfile of o/b, by people and by dependency bots, until the versions of " + pinned +
+		" published since the compromise are checked (see the last step): the versions it pins stay as built, and a new resolve may pick the attacker's"
+	if it.Action != want {
+		t.Errorf("action of job b\n got %q\nwant %q", it.Action, want)
+	}
+	if it.Command != "" {
+		t.Errorf("job b gets command %q, want none: its workflow need not be disabled", it.Command)
+	}
+}
+
 func TestPlanLiteralNPMToken(t *testing.T) {
 	// Job a writes an npm token into its script and publishes with it:
 	// the token is revoked on the registry, and the plan says where the
