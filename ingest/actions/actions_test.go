@@ -337,7 +337,7 @@ func TestUses(t *testing.T) {
 		diags = append(diags, d.String())
 	}
 	wantDiags := []string{
-		".github/workflows/uses.yml:17:15: job build: step 6: action not recorded: uses is missing its @ref",
+		".github/workflows/uses.yml:17:15: job build: step 7: action not recorded: uses is missing its @ref",
 		".github/workflows/uses.yml:25:3: job broken skipped: expected a mapping",
 	}
 	if diff := cmp.Diff(diags, wantDiags); diff != "" {

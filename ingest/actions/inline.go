@@ -91,7 +91,7 @@ func (w *workflow) writeScriptLiterals(j *job, step string, run *yaml.Node, scri
 		w.b.node(id, graph.NodeSecret, f.Kind+" (literal in "+j.id+", line "+strconv.Itoa(line)+")", line, a)
 		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
 		w.res.Warnf(ingest.Position{File: w.f.Path, Line: line, Col: col},
-			"job %s: step %s: the script contains a literal %s; store it as a secret and rotate it", j.id, step, f.Kind)
+			"job %s: step %s: the script contains a literal %s; store it as a secret and rotate it", j.id, stepNumber(step), f.Kind)
 		if ids == nil {
 			ids = map[string]string{}
 		}

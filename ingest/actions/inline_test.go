@@ -123,9 +123,9 @@ func TestScriptLiterals(t *testing.T) {
 	}
 	warned := resulttest.Warnings(res)
 	wantWarned := []string{
-		".github/workflows/rel.yml:9: job publish: step 1: the script contains a literal npm token; store it as a secret and rotate it",
-		".github/workflows/rel.yml:11:14: job publish: step 2: the script contains a literal registry login password; store it as a secret and rotate it",
-		".github/workflows/rel.yml:12:14: job publish: step 3: the script contains a literal token in an Authorization header; store it as a secret and rotate it",
+		".github/workflows/rel.yml:9: job publish: step 2: the script contains a literal npm token; store it as a secret and rotate it",
+		".github/workflows/rel.yml:11:14: job publish: step 3: the script contains a literal registry login password; store it as a secret and rotate it",
+		".github/workflows/rel.yml:12:14: job publish: step 4: the script contains a literal token in an Authorization header; store it as a secret and rotate it",
 	}
 	if diff := cmp.Diff(wantWarned, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)

@@ -444,7 +444,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			if !w.spend(0) {
 				return
 			}
-			w.warnf(st, "job %s: step %d skipped: expected a mapping", j.id, i)
+			w.warnf(st, "job %s: step %d skipped: expected a mapping", j.id, i+1)
 			continue
 		}
 		run, hasRun := scalar(lookup(st, "run"))
@@ -474,17 +474,27 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 	}
 }
 
+// stepNumber returns the number of a step for messages, counted from 1 as
+// a person counts the steps of a job; step attributes count from 0.
+func stepNumber(step string) string {
+	i, err := strconv.Atoi(step)
+	if err != nil {
+		return step
+	}
+	return strconv.Itoa(i + 1)
+}
+
 // readStepUses reads a step's uses: an action in another repository, a
 // docker image, or a local action.
 func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgcmd.Env) {
 	s, ok := scalar(un)
 	if !ok {
-		w.warnf(un, "job %s: step %s: invalid uses: expected a string", j.id, step)
+		w.warnf(un, "job %s: step %s: invalid uses: expected a string", j.id, stepNumber(step))
 		return
 	}
 	u, err := parseUses(s)
 	if err != nil {
-		w.warnf(un, "job %s: step %s: action not recorded: %v", j.id, step, err)
+		w.warnf(un, "job %s: step %s: action not recorded: %v", j.id, stepNumber(step), err)
 		return
 	}
 	switch u.Kind {
