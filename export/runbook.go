@@ -65,7 +65,7 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 				fmt.Fprintf(bw, "- [ ] Only after revoking %s, each of which can re-read or re-mint it\n", codes(it.YieldedBy))
 			}
 			if len(it.Consumers) > 0 {
-				fmt.Fprintf(bw, "- [ ] Store the replacement only in %s\n", codes(it.Consumers))
+				fmt.Fprintf(bw, "- [ ] The replacement goes only to %s\n", codes(it.Consumers))
 			}
 			if len(it.ReadBy) > 0 {
 				fmt.Fprintf(bw, "- [ ] Check that %s, which read it from there, work with the replacement\n", codes(it.ReadBy))
