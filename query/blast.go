@@ -181,6 +181,16 @@ type visit struct {
 	mark int
 }
 
+// RowsReader is a Reader that can also give the rows of an embedded
+// store, which the walk reads without building nodes and edges. A
+// memstore.Store is one; a reader that wraps one passes its rows on, or
+// nil when it holds another store. The walk reads the rows it was given
+// to the end, so a store that changes meanwhile does not mix two graphs.
+type RowsReader interface {
+	graph.Reader
+	Rows() *memstore.Rows
+}
+
 // BlastRadius walks the graph from the start nodes.
 func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label string, opt Options) (*Result, error) {
 	maxDepth := opt.MaxDepth
@@ -188,8 +198,10 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		maxDepth = DefaultMaxDepth
 	}
 	res := &Result{Query: label, Starts: starts, Since: opt.Since, AssumedAppFlaws: opt.AssumeAppFlaws}
-	if s, ok := r.(*memstore.Store); ok {
-		return blastRows(ctx, s.Rows(), res, maxDepth, opt.AssumeAppFlaws)
+	if s, ok := r.(RowsReader); ok {
+		if rows := s.Rows(); rows != nil {
+			return blastRows(ctx, rows, res, maxDepth, opt.AssumeAppFlaws)
+		}
 	}
 	visits := map[string]*visit{}
 	// all lists the visits in the order the walk made them, frontier the

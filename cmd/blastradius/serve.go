@@ -214,6 +214,15 @@ func (r *reloadingReader) current() graph.Store {
 	return s
 }
 
+// Rows gives the rows of the current store file, so that a blast radius
+// walks them as it does from the command line (query.RowsReader).
+func (r *reloadingReader) Rows() *memstore.Rows {
+	if s, ok := r.current().(*memstore.Store); ok {
+		return s.Rows()
+	}
+	return nil
+}
+
 // HistoryDB names the store file whose snapshots the API lists.
 func (r *reloadingReader) HistoryDB() string { return r.history }
 

@@ -8,11 +8,17 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/query"
 )
 
 func freePort(t *testing.T) string {
@@ -213,5 +219,39 @@ func TestServeChecksHostOnEveryPath(t *testing.T) {
 		if resp.StatusCode != tc.status {
 			t.Errorf("GET %s with Host %s: status %d, want %d", tc.path, tc.host, resp.StatusCode, tc.status)
 		}
+	}
+}
+
+// The server's reader passes the store file's rows on, so that a blast
+// radius over HTTP walks them as the command line does, not node by node
+// through Expand.
+func TestServeReaderGivesRows(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "graph.db")
+	if _, errs, code := run(t, "--db", db, "ingest", "../../examples/example-org"); code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	s, err := memstore.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r graph.Reader = &reloadingReader{path: db, store: s, mod: info.ModTime(), size: info.Size()}
+	rr, ok := r.(query.RowsReader)
+	if !ok {
+		t.Fatal("the server's reader gives no rows")
+	}
+	rows := rr.Rows()
+	if rows == nil {
+		t.Fatal("the server's reader gives nil rows for a store file")
+	}
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows.Len() < st.Nodes {
+		t.Errorf("rows hold %d ids, want at least the %d nodes", rows.Len(), st.Nodes)
 	}
 }
