@@ -287,8 +287,11 @@ type jobState struct {
 	machine string
 	envKeys map[string]bool
 	scripts []script // the run steps' commands, in order
-	steps   int
-	quiet   int // above zero while reading steps handed to an orb: unknown steps are not reported
+	// literals maps the credentials written into the run steps to their
+	// inline secrets, while the job is converted.
+	literals map[string]string
+	steps    int
+	quiet    int // above zero while reading steps handed to an orb: unknown steps are not reported
 }
 
 func (j *jobState) useOrb(o *orb, elem string, line int) {
@@ -344,9 +347,9 @@ func (c *converter) job(inv *invocation) {
 	c.writeOrbs(j)
 	c.projectVariables(j)
 	c.contexts(j)
+	j.literals = c.scriptLiterals(j)
 	c.registryPublish(j)
 	c.registryReleases(j)
-	c.scriptLiterals(j)
 	c.oidc(j)
 }
 
@@ -356,7 +359,10 @@ func (c *converter) job(inv *invocation) {
 // script.lineOf). A command that a job runs twice, as a step of a command
 // it calls twice, gets a node per value, and a value that several
 // workflows or steps run from one line is reported once.
-func (c *converter) scriptLiterals(j *jobState) {
+// It returns the inline secret of each value, by value, for the registry
+// logins of the job.
+func (c *converter) scriptLiterals(j *jobState) map[string]string {
+	ids := map[string]string{}
 	// count is the number of findings so far of the scripts at a line,
 	// which keeps node ids unique.
 	count := map[int]int{}
@@ -376,6 +382,9 @@ func (c *converter) scriptLiterals(j *jobState) {
 			if c.env != nil && c.env.Fingerprint != nil {
 				a[graph.AttrFingerprint] = c.env.Fingerprint(f.Value)
 			}
+			if _, ok := ids[f.Value]; !ok {
+				ids[f.Value] = id
+			}
 			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+j.inv.name+", line "+strconv.Itoa(line)+")", line, a)
 			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
 			// The key contains the value, but the map lives only while the
@@ -392,6 +401,7 @@ func (c *converter) scriptLiterals(j *jobState) {
 		}
 		count[s.line] += len(findings)
 	}
+	return ids
 }
 
 // lineOf returns the file line that holds the value of a finding: the

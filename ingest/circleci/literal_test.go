@@ -150,3 +150,38 @@ func TestScriptLiteralsFromParameters(t *testing.T) {
 	}
 	resulttest.NoValues(t, res, defaultToken, argToken, ghToken, "hunter2-webhook-pass")
 }
+
+// A password written into a docker login logs in to the registry account
+// that can push the images the job pushes there afterwards.
+func TestLiteralLoginPublishes(t *testing.T) {
+	config := strings.Join([]string{
+		"version: 2.1",
+		"jobs:",
+		"  build:",
+		"    docker:",
+		"      - image: cimg/base:2024.01",
+		"    steps:",
+		"      - run: docker login -u ci -p S3cr3t-Passw0rd registry.example.com", // 7
+		"      - run: docker push registry.example.com/acme/app:1.0",
+		"workflows:",
+		"  main:",
+		"    jobs:",
+		"      - build",
+	}, "\n")
+	const rel = ".circleci/config.yml"
+	res, err := parseBytes(t, "in/"+rel, rel, testRepo, []byte(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := graph.CircleCIJobID(testRepo, rel, "build")
+	secret := graph.CircleCIInlineSecretID(job, "run@7")
+	account := graph.RegistryAccountID("registry.example.com", secret)
+	if diff := cmp.Diff([]string{account}, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("the password logs in as (-want +got):\n%s", diff)
+	}
+	if got := targets(res, account, graph.EdgeCanPublish); len(got) != 1 || !strings.HasPrefix(got[0], "pkg:docker/acme/app") {
+		t.Errorf("the account publishes %v, want the image acme/app", got)
+	}
+	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
+}

@@ -48,6 +48,16 @@ func (c *converter) registryPublish(j *jobState) {
 				id := c.registryAccount(j, l.Host, v, s.line)
 				accounts[l.Host] = append(accounts[l.Host], id)
 			}
+			if lit := j.literals[l.Literal]; l.Literal != "" && lit != "" {
+				id := graph.RegistryAccountID(l.Host, lit)
+				c.b.Node(id, graph.NodeIdentity, l.Host+" account of a password written into a run step", s.line, attrs{
+					graph.AttrProvider: "registry", "type": "registry-account", "registry": l.Host,
+				})
+				c.b.Edge(lit, graph.EdgeAuthenticatesAs, id, graph.Certain, s.line, attrs{
+					graph.AttrReason: "the job logs in to " + l.Host + " with a password written into a run step",
+				})
+				accounts[l.Host] = append(accounts[l.Host], id)
+			}
 		}
 		for _, p := range pushes {
 			host := registry.ImageHost(p.Image)

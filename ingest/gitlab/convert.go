@@ -117,6 +117,9 @@ type jobState struct {
 	attrs   attrs
 	reads   []ciscan.Read
 	scripts []*value // script lines, for positions
+	// literals maps the credentials written into the job's scripts to
+	// their inline secrets, while the job is converted.
+	literals map[string]string
 }
 
 // lineOf is the line of a value when it is written in the parsed file,
@@ -192,9 +195,9 @@ func (c *converter) job(name string) {
 	c.inlineSecrets(j)
 	c.externalSecrets(j, v)
 	c.jobToken(j)
+	j.literals = c.scriptLiterals(j)
 	c.registryPublish(j)
 	c.registryReleases(j)
-	c.scriptLiterals(j)
 	c.s3Deploy(j, v)
 	c.idTokens(j, v)
 	c.legacyTokens(j)
@@ -465,7 +468,10 @@ func (c *converter) inlineSecrets(j *jobState) {
 // package literal), as inlineSecrets does those of variables. A finding
 // in a literal block (- |) is placed on its own line, others on their
 // script item's line.
-func (c *converter) scriptLiterals(j *jobState) {
+// It returns the inline secret of each value, by value, for the registry
+// logins of the job.
+func (c *converter) scriptLiterals(j *jobState) map[string]string {
+	ids := map[string]string{}
 	for _, s := range j.scripts {
 		for i, f := range literal.Scan(s.str) {
 			valueLine := s.line
@@ -495,6 +501,9 @@ func (c *converter) scriptLiterals(j *jobState) {
 			if c.env != nil && c.env.Fingerprint != nil {
 				a[graph.AttrFingerprint] = c.env.Fingerprint(f.Value)
 			}
+			if _, ok := ids[f.Value]; !ok {
+				ids[f.Value] = id
+			}
 			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+c.inRepo(s.file)+", line "+strconv.Itoa(valueLine)+")", line, a)
 			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "script"}))
 			if c.warned == nil {
@@ -506,6 +515,7 @@ func (c *converter) scriptLiterals(j *jobState) {
 			}
 		}
 	}
+	return ids
 }
 
 // warnLiterals warns about each literal credential written in the parsed

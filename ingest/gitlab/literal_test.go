@@ -113,3 +113,28 @@ func TestScriptLiteralsBlockLines(t *testing.T) {
 		t.Errorf("labels (-want +got):\n%s", diff)
 	}
 }
+
+// A password written into a docker login logs in to the registry account
+// that can push the images the job pushes there afterwards.
+func TestLiteralLoginPublishes(t *testing.T) {
+	ci := strings.Join([]string{
+		"build:",
+		"  script:",
+		"    - docker login -u ci -p S3cr3t-Passw0rd registry.example.com", // 3
+		"    - docker push registry.example.com/acme/app:1.0",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "build", "script@3")
+	account := graph.RegistryAccountID("registry.example.com", secret)
+	if diff := cmp.Diff([]string{account}, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("the password logs in as (-want +got):\n%s", diff)
+	}
+	if got := targets(res, account, graph.EdgeCanPublish); len(got) != 1 || !strings.HasPrefix(got[0], "pkg:docker/acme/app") {
+		t.Errorf("the account publishes %v, want the image acme/app", got)
+	}
+	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
+}

@@ -77,6 +77,10 @@ func (c *converter) loginIdentities(j *jobState, l registry.Login, line int) []r
 				fmt.Sprintf("the job logs in to %s with the password in %s", l.Host, v))
 		}
 	}
+	if id := j.literals[l.Literal]; l.Literal != "" && id != "" {
+		account(id, "a password written into its script", graph.Certain,
+			fmt.Sprintf("the job logs in to %s with a password written into its script", l.Host))
+	}
 	if l.AWS {
 		id := c.awsIdentity(j, line)
 		out = append(out, registryLogin{identity: id, credential: "the AWS credentials of the CI/CD variables", conf: graph.Possible, line: line})

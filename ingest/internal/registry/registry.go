@@ -27,6 +27,10 @@ type Login struct {
 	// AWS marks a password that `aws ecr get-login-password` (or
 	// ecr-public) prints from the job's AWS credentials.
 	AWS bool
+	// Literal is a password written into the script itself (-p VALUE
+	// naming no variable). Callers match it to the script's literal
+	// credentials and must not keep it.
+	Literal string
 	// Line is the script's line, from 1.
 	Line int
 }
@@ -204,11 +208,11 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 			}
 		case a == "-p" || a == "--password":
 			if i+1 < len(args) {
-				l.Vars = append(l.Vars, refs(args[i+1])...)
+				l.password(args[i+1])
 				i++
 			}
 		case strings.HasPrefix(a, "--password="):
-			l.Vars = append(l.Vars, refs(strings.TrimPrefix(a, "--password="))...)
+			l.password(strings.TrimPrefix(a, "--password="))
 		case a == "-u" || a == "--username" || valueOptions[a]:
 			i++
 		}
@@ -231,7 +235,17 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 		return l, false // a registry the script computes
 	}
 	l.Host = NormalHost(host)
-	return l, len(l.Vars) > 0 || l.AWS
+	return l, len(l.Vars) > 0 || l.AWS || l.Literal != ""
+}
+
+// password records the value of a password option: the variables it
+// reads, or the value itself when it reads none.
+func (l *Login) password(v string) {
+	vars := refs(v)
+	l.Vars = append(l.Vars, vars...)
+	if len(vars) == 0 && !strings.Contains(v, "$") && v != "" {
+		l.Literal = v
+	}
 }
 
 // pushed returns the images a docker, podman or buildah command pushes.
