@@ -35,16 +35,35 @@ type Finding struct {
 type shape struct {
 	kind string
 	re   *regexp.Regexp
+	// hints are substrings of which a line holds one wherever re matches
+	// it, compared in lower case when fold is set. Most script lines
+	// hold none, and a substring search costs far less than the regexp.
+	hints []string
+	fold  bool
+}
+
+// mayMatch reports whether line, or lower, its lower-case form, holds a
+// hint of s.
+func (s *shape) mayMatch(line, lower string) bool {
+	if s.fold {
+		line = lower
+	}
+	for _, h := range s.hints {
+		if strings.Contains(line, h) {
+			return true
+		}
+	}
+	return false
 }
 
 var shapes = []shape{
-	{"AWS access key id", regexp.MustCompile(`(?:AKIA|ASIA)[A-Z0-9]{16}`)},
-	{"GitHub token", regexp.MustCompile(`gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}`)},
-	{"GitLab token", regexp.MustCompile(`(?:glpat|gldt|glptt|glrt|glcbt)-[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,}`)},
-	{"npm token", regexp.MustCompile(`npm_[A-Za-z0-9]{36}`)},
-	{"PyPI token", regexp.MustCompile(`pypi-AgE[A-Za-z0-9_-]{50,}`)},
-	{"Slack token", regexp.MustCompile(`xox[abpr]-[A-Za-z0-9-]{10,}`)},
-	{"CircleCI token", regexp.MustCompile(`CCIP(?:AT|RJ)_[A-Za-z0-9_]{20,}`)},
+	{"AWS access key id", regexp.MustCompile(`(?:AKIA|ASIA)[A-Z0-9]{16}`), []string{"AKIA", "ASIA"}, false},
+	{"GitHub token", regexp.MustCompile(`gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}`), []string{"gh", "github_pat_"}, false},
+	{"GitLab token", regexp.MustCompile(`(?:glpat|gldt|glptt|glrt|glcbt)-[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,}`), []string{"gl", "GR1348941"}, false},
+	{"npm token", regexp.MustCompile(`npm_[A-Za-z0-9]{36}`), []string{"npm_"}, false},
+	{"PyPI token", regexp.MustCompile(`pypi-AgE[A-Za-z0-9_-]{50,}`), []string{"pypi-AgE"}, false},
+	{"Slack token", regexp.MustCompile(`xox[abpr]-[A-Za-z0-9-]{10,}`), []string{"xox"}, false},
+	{"CircleCI token", regexp.MustCompile(`CCIP(?:AT|RJ)_[A-Za-z0-9_]{20,}`), []string{"CCIP"}, false},
 }
 
 // A setting is an option or key whose value is a credential. The value
@@ -53,18 +72,18 @@ var settings = []shape{
 	// docker, podman, buildah, nerdctl, oras and helm registry logins
 	// with -p VALUE, -p=VALUE, --password VALUE or --password=VALUE;
 	// --password-stdin takes no value.
-	{"registry login password", regexp.MustCompile(`\blogin\b[^;&|]*?\s(?:-p|--password)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`)},
+	{"registry login password", regexp.MustCompile(`\blogin\b[^;&|]*?\s(?:-p|--password)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"login"}, false},
 	// .npmrc lines and npm config set: //host/:_authToken=VALUE,
 	// //host/:_authToken VALUE, _password=VALUE.
-	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`)},
+	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{":_"}, false},
 	// curl -H 'Authorization: token VALUE', Bearer and Basic.
-	{"token in an Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:token|bearer|basic)\s+([^\s"'\\]+)`)},
+	{"token in an Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:token|bearer|basic)\s+([^\s"'\\]+)`), []string{"authorization:"}, true},
 	// Request headers that carry an API token: GitLab's PRIVATE-TOKEN
 	// and JOB-TOKEN, X-API-Key, X-Auth-Token.
-	{"token in a request header", regexp.MustCompile(`(?i)\b(?:private-token|job-token|x-api-key|x-auth-token):\s*([^\s"'\\]+)`)},
+	{"token in a request header", regexp.MustCompile(`(?i)\b(?:private-token|job-token|x-api-key|x-auth-token):\s*([^\s"'\\]+)`), []string{"token:", "key:"}, true},
 	// https://user:VALUE@host, as in a git remote or a registry URL.
 	// Group 2 is the host.
-	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@(\[[0-9a-fA-F:.]*\]|[^\s/:"'?#]*)`)},
+	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@(\[[0-9a-fA-F:.]*\]|[^\s/:"'?#]*)`), []string{"://"}, false},
 }
 
 // curlUser matches curl's -u USER:PASSWORD and --user; group 1 is the
@@ -148,14 +167,21 @@ type offsetFinding struct {
 // match keeps the shape's kind.
 func scanLine(line string) []offsetFinding {
 	var out []offsetFinding
-	seen := map[string]bool{}
+	var seen map[string]bool
 	add := func(kind, value string, offset int) {
 		if !seen[value] {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[value] = true
 			out = append(out, offsetFinding{Finding{Kind: kind, Value: value}, offset})
 		}
 	}
+	lower := strings.ToLower(line)
 	for _, s := range shapes {
+		if !s.mayMatch(line, lower) {
+			continue
+		}
 		for _, loc := range s.re.FindAllStringIndex(line, -1) {
 			if bounded(line, loc[0], loc[1]) {
 				add(s.kind, line[loc[0]:loc[1]], loc[0])
@@ -163,6 +189,9 @@ func scanLine(line string) []offsetFinding {
 		}
 	}
 	for _, s := range settings {
+		if !s.mayMatch(line, lower) {
+			continue
+		}
 		for _, m := range s.re.FindAllStringSubmatchIndex(line, -1) {
 			if len(m) > 4 && m[4] >= 0 && loopback(line[m[4]:m[5]]) {
 				continue
@@ -172,16 +201,20 @@ func scanLine(line string) []offsetFinding {
 			}
 		}
 	}
-	for _, m := range curlUser.FindAllStringSubmatchIndex(line, -1) {
-		pair := unquote(line[m[2]:m[3]])
-		if _, pass, ok := strings.Cut(pair, ":"); ok && literalValue(pass) {
-			add("password in curl's --user", pass, m[2])
+	if strings.Contains(line, "curl") {
+		for _, m := range curlUser.FindAllStringSubmatchIndex(line, -1) {
+			pair := unquote(line[m[2]:m[3]])
+			if _, pass, ok := strings.Cut(pair, ":"); ok && literalValue(pass) {
+				add("password in curl's --user", pass, m[2])
+			}
 		}
 	}
-	for _, m := range assignment.FindAllStringSubmatchIndex(line, -1) {
-		name, v := line[m[2]:m[3]], unquote(line[m[4]:m[5]])
-		if assigned(name, v) {
-			add("credential assigned to "+name, v, m[4])
+	if strings.Contains(line, "=") {
+		for _, m := range assignment.FindAllStringSubmatchIndex(line, -1) {
+			name, v := line[m[2]:m[3]], unquote(line[m[4]:m[5]])
+			if assigned(name, v) {
+				add("credential assigned to "+name, v, m[4])
+			}
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].offset < out[b].offset })
