@@ -155,10 +155,16 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 		if len(rs) == 0 {
 			continue
 		}
+		title := sec.title
+		if sec.kind == graph.NodeRuntime && !startsWithPackage(res.Starts) {
+			// From a credential or an identity, runtimes are reached
+			// through what it can publish or change, not where it ran.
+			title = "Runtimes reached"
+		}
 		if md {
-			fmt.Fprintf(w, "\n## %s (%d)\n\n", sec.title, len(rs))
+			fmt.Fprintf(w, "\n## %s (%d)\n\n", title, len(rs))
 		} else {
-			fmt.Fprintf(w, "\n%s (%d)\n", strings.ToUpper(sec.title), len(rs))
+			fmt.Fprintf(w, "\n%s (%d)\n", strings.ToUpper(title), len(rs))
 		}
 		for _, r := range rs {
 			renderReached(w, md, res, r)
@@ -168,6 +174,16 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 		fmt.Fprintln(w, "\nnothing reachable: "+emptyReason(res.Starts))
 	}
 	return nil
+}
+
+// startsWithPackage reports whether a start of the walk is a package.
+func startsWithPackage(starts []graph.Node) bool {
+	for _, s := range starts {
+		if s.Kind == graph.NodePackage {
+			return true
+		}
+	}
+	return false
 }
 
 // emptyReason returns why a blast radius is empty. A package reaches nothing

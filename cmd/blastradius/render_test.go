@@ -285,6 +285,17 @@ jobs:
           NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
 `,
 		"w/package.json": `{"name": "@acme/widget", "version": "1.0.0"}`,
+		"c/.git/config":  "[remote \"origin\"]\n\turl = https://github.com/acme/consumer.git\n",
+		"c/.github/workflows/ci.yml": `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci && npm test
+`,
+		"c/package-lock.json": `{"name": "consumer", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+ "packages": {"": {"name": "consumer", "version": "1.0.0", "dependencies": {"@acme/widget": "1.0.0"}},
+  "node_modules/@acme/widget": {"version": "1.0.0", "resolved": "https://registry.npmjs.org/@acme/widget/-/widget-1.0.0.tgz"}}}`,
 	}
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -296,7 +307,7 @@ jobs:
 		}
 	}
 	db := filepath.Join(dir, "graph.db")
-	if _, errs, code := run(t, "--db", db, "ingest", filepath.Join(dir, "w")); code != exitOK {
+	if _, errs, code := run(t, "--db", db, "ingest", filepath.Join(dir, "w"), filepath.Join(dir, "c")); code != exitOK {
 		t.Fatalf("ingest exit %d: %s", code, errs)
 	}
 	out, errs, code := run(t, "--db", db, "query", "--package", "pkg:githubactions/acme/evil-action@v1")
@@ -306,7 +317,20 @@ jobs:
 	if strings.Contains(out, "PACKAGES THAT CONTAIN IT") {
 		t.Errorf("the published package is listed as one that contains the action:\n%s", out)
 	}
-	if !strings.Contains(out, "PACKAGES IT CAN PUBLISH, AND THEIR VERSIONS IN USE (1)\n  @acme/widget  pkg:npm/%40acme/widget") {
+	if !strings.Contains(out, "PACKAGES IT CAN PUBLISH, AND THEIR VERSIONS IN USE (2)\n  @acme/widget  pkg:npm/%40acme/widget") {
 		t.Errorf("the package is not listed as one it can publish:\n%s", out)
+	}
+
+	// From the token, the consumer's job is reached through the package,
+	// not a place where the token ran.
+	out, errs, code = run(t, "--db", db, "query", "--secret", "NPM_TOKEN")
+	if code != exitOK {
+		t.Fatalf("query --secret exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, "WHERE IT RAN") {
+		t.Errorf("runtimes reached from a credential are listed as where it ran:\n%s", out)
+	}
+	if !strings.Contains(out, "RUNTIMES REACHED (1)\n") {
+		t.Errorf("the consumer's job is not listed as a runtime reached:\n%s", out)
 	}
 }
