@@ -111,23 +111,6 @@ func (j *job) actionHost(env map[string]string) (host string, unknown bool) {
 	return host, !known
 }
 
-// registryToken reports whether a kind of literal credential (see package
-// literal) is a token of the ecosystem's registry. The npm registries of
-// GitHub Packages and GitLab take GitHub and GitLab tokens.
-func registryToken(eco, kind string) bool {
-	switch eco {
-	case "npm":
-		switch kind {
-		case "npm token", "npm registry token", "GitHub token", "GitLab token":
-			return true
-		}
-		return false
-	case "pypi":
-		return kind == "PyPI token"
-	}
-	return false
-}
-
 // computed reports whether a value is set at run time: an expression or
 // a shell variable.
 func computed(v string) bool { return strings.Contains(v, "$") }
@@ -150,7 +133,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
 			j.npmrcToken = j.npmrcToken || tokenRef(ln, state.vars)
 			for _, f := range onLine {
-				if id := literals[f.Value]; id != "" && registryToken("npm", f.Kind) {
+				if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
 					j.npmrcLiterals = append(j.npmrcLiterals, id)
 				}
 			}
@@ -182,7 +165,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			}
 			var lits []string
 			for _, f := range onLine {
-				if id := literals[f.Value]; id != "" && registryToken(eco, f.Kind) {
+				if id := literals[f.Value]; id != "" && literal.RegistryToken(eco, f.Kind) {
 					lits = append(lits, id)
 				}
 			}

@@ -138,3 +138,39 @@ func TestLiteralLoginPublishes(t *testing.T) {
 	}
 	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }
+
+// An npm token written to .npmrc by one script item, and a PyPI token on
+// twine's command line, log in to their registries' accounts as a
+// CI/CD variable would.
+func TestLiteralReleaseTokens(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("T5v8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Yy7-", 13)
+	ci := strings.Join([]string{
+		"release:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=` + npmToken + `" > .npmrc`, // 3
+		"    - npm publish",
+		"    - twine upload -u __token__ -p " + pypiToken + " dist/*", // 5
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct{ secret, host string }{
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"), "registry.npmjs.org"},
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@5"), "pypi.org"},
+	} {
+		account := graph.RegistryAccountID(tt.host, tt.secret)
+		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+		if diff := cmp.Diff([]string{graph.RegistryScopeID(tt.host)}, targets(res, account, graph.EdgeCanAccess)); diff != "" {
+			t.Errorf("%s reaches (-want +got):\n%s", account, diff)
+		}
+		if n := findNode(t, res, account); n.Attr(graph.AttrReleasesProject) != "true" {
+			t.Errorf("%s does not release the project", account)
+		}
+	}
+	resulttest.NoValues(t, res, npmToken, pypiToken)
+}

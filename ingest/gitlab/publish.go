@@ -8,6 +8,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -136,7 +137,7 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 // Files such as .npmrc are not read, so a release goes to the ecosystem's
 // registry unless its options name another.
 func (c *converter) registryReleases(j *jobState) {
-	var tokenVars []string
+	var tokenVars, npmrcLits []string
 	// before_script and script items run in one shell, so a cd in one
 	// moves the releases after it. after_script starts afresh at the top,
 	// and a release there after a cd claims no project: less, not more.
@@ -162,24 +163,72 @@ func (c *converter) registryReleases(j *jobState) {
 				if !projectVariable(name) || j.defined[name] {
 					continue
 				}
-				c.releaseAccount(j, r, host, unknown, name, base)
+				c.releaseAccount(j, r, host, unknown, graph.GitLabVariableID(c.project, name), name, "the token in "+name, base)
 			}
+			if len(j.literals) == 0 {
+				continue
+			}
+			for _, lit := range literalTokens(j, s.str, r, npmrcLits) {
+				c.releaseAccount(j, r, host, unknown, lit, "a token written into a script", "a token written into its script", base)
+			}
+		}
+		if len(j.literals) > 0 {
+			npmrcLits = append(npmrcLits, npmrcTokens(j, s.str)...)
 		}
 	}
 }
 
+// literalTokens returns the inline secrets of the registry tokens written
+// into a script item (j.literals) that a release of it logs in with:
+// those on the release's line and, for npm, those that lines writing
+// _authToken wrote before it, in this item or in earlier ones (npmrc).
+func literalTokens(j *jobState, script string, r registry.Release, npmrc []string) []string {
+	var out []string
+	if r.Eco == "npm" {
+		out = append(out, npmrc...)
+	}
+	lines := strings.Split(script, "\n")
+	for _, f := range literal.Scan(script) {
+		id := j.literals[f.Value]
+		if id == "" || !literal.RegistryToken(r.Eco, f.Kind) || f.Line > len(lines) {
+			continue
+		}
+		if f.Line == r.Line || r.Eco == "npm" && f.Line < r.Line && strings.Contains(lines[f.Line-1], "_authToken") {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// npmrcTokens returns the inline secrets of the npm tokens that a script
+// item's lines writing _authToken hold, for the releases of later items.
+func npmrcTokens(j *jobState, script string) []string {
+	var out []string
+	lines := strings.Split(script, "\n")
+	for _, f := range literal.Scan(script) {
+		if id := j.literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) && f.Line <= len(lines) && strings.Contains(lines[f.Line-1], "_authToken") {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // releaseAccount writes the account a CI/CD variable logs in as on a
 // package registry, and its reach (ciscan.Builder.ReleaseReach).
-func (c *converter) releaseAccount(j *jobState, r registry.Release, host string, unknown bool, name string, line int) {
-	cred := graph.GitLabVariableID(c.project, name)
+//
+// cred is the credential's node, name what the account's label calls it
+// ("NPM_TOKEN"), and what how the job holds it, for reasons ("the token
+// in NPM_TOKEN").
+func (c *converter) releaseAccount(j *jobState, r registry.Release, host string, unknown bool, cred, name, what string, line int) {
 	id := graph.RegistryAccountID(host, cred)
 	c.b.Node(id, graph.NodeIdentity, host+" account of "+name, line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": r.Eco,
 	})
 	c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
-		graph.AttrReason: fmt.Sprintf("the job publishes to %s with the token in %s", host, name),
+		graph.AttrReason: fmt.Sprintf("the job publishes to %s with %s", host, what),
 	})
-	rel := ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with the token in " + name,
+	rel := ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with " + what,
 		Maybe: r.Maybe, HostUnknown: unknown, Line: line}
 	// A job starts in the clone of its project (CI_PROJECT_DIR), whose
 	// top is the pipeline's root folder when that folder is the project's.

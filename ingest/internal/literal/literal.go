@@ -241,6 +241,23 @@ func joinLines(lines []string, i *int) (string, []int) {
 	return line, starts
 }
 
+// RegistryToken reports whether a kind of finding (Finding.Kind) is a
+// token that the ecosystem's registries take: npm tokens, and GitHub and
+// GitLab tokens for the npm registries of GitHub Packages and GitLab; PyPI
+// tokens for PyPI.
+func RegistryToken(eco, kind string) bool {
+	switch eco {
+	case "npm":
+		switch kind {
+		case "npm token", "npm registry token", "GitHub token", "GitLab token":
+			return true
+		}
+	case "pypi":
+		return kind == "PyPI token"
+	}
+	return false
+}
+
 // Key names the i-th finding of a script written at a line of its file,
 // for the id of its node: "run@12", then "run@12/2" and so on. A name by
 // position keeps the value out of the id.
