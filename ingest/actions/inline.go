@@ -43,17 +43,7 @@ func (w *workflow) writeInlineSecrets(j *job, jn *yaml.Node) {
 				continue
 			}
 			id := graph.GHAInlineSecretID(j.rid, p.key.Value)
-			a := attrs{
-				graph.AttrProvider:     "github",
-				"type":                 "inline-value",
-				graph.AttrName:         p.key.Value,
-				graph.AttrRepository:   w.repo,
-				graph.AttrLongLived:    "true",
-				graph.AttrStoredInline: "true",
-			}
-			if w.env != nil && w.env.Fingerprint != nil {
-				a[graph.AttrFingerprint] = w.env.Fingerprint(v)
-			}
+			a := attrs(literal.SecretAttrs(w.env, "github", p.key.Value, w.repo, v))
 			w.b.node(id, graph.NodeSecret, p.key.Value+" (literal in "+j.id+")", p.key.Line, a)
 			w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, p.key.Line, attrs{graph.AttrVia: "env"})
 			w.warnf(p.key, "job %s: %s holds a literal credential; store it as a secret and rotate it", j.id, p.key.Value)
@@ -76,18 +66,8 @@ func (w *workflow) writeScriptLiterals(j *job, step string, run *yaml.Node, scri
 			line, col = pos.Line+f.Line, 0
 		}
 		id := graph.GHAInlineSecretID(j.rid, literal.Key("run", pos.Line, i))
-		a := attrs{
-			graph.AttrProvider:     "github",
-			"type":                 "inline-value",
-			graph.AttrName:         f.Kind,
-			graph.AttrRepository:   w.repo,
-			graph.AttrLongLived:    "true",
-			graph.AttrStoredInline: "true",
-			"step":                 step,
-		}
-		if w.env != nil && w.env.Fingerprint != nil {
-			a[graph.AttrFingerprint] = w.env.Fingerprint(f.Value)
-		}
+		a := attrs(literal.SecretAttrs(w.env, "github", f.Kind, w.repo, f.Value))
+		a["step"] = step
 		w.b.node(id, graph.NodeSecret, f.Kind+" (literal in "+j.id+", line "+strconv.Itoa(line)+")", line, a)
 		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
 		w.res.Warnf(ingest.Position{File: w.f.Path, Line: line, Col: col},
@@ -149,17 +129,7 @@ func actionLiterals(f *ingest.File, env *ingest.Env, b *builder, run *yaml.Node,
 			line, col = pos.Line+lit.Line, 0
 		}
 		id := graph.GHAInlineSecretID("runtime:gha:"+f.Repo+"/"+f.RelPath+"#action", literal.Key("run", pos.Line, i))
-		a := attrs{
-			graph.AttrProvider:     "github",
-			"type":                 "inline-value",
-			graph.AttrName:         lit.Kind,
-			graph.AttrRepository:   f.Repo,
-			graph.AttrLongLived:    "true",
-			graph.AttrStoredInline: "true",
-		}
-		if env != nil && env.Fingerprint != nil {
-			a[graph.AttrFingerprint] = env.Fingerprint(lit.Value)
-		}
+		a := attrs(literal.SecretAttrs(env, "github", lit.Kind, f.Repo, lit.Value))
 		b.node(id, graph.NodeSecret, lit.Kind+" (literal in "+f.RelPath+", line "+strconv.Itoa(line)+")", line, a)
 		b.res.Warnf(ingest.Position{File: f.Path, Line: line, Col: col},
 			"composite step: the script contains a literal %s; take it as an input from a secret and rotate it", lit.Kind)

@@ -315,13 +315,7 @@ func (w *workflow) literalPublish(p imagePush, lit, name string) {
 	w.b.edge(lit, graph.EdgeAuthenticatesAs, account, graph.Certain, p.line, attrs{
 		graph.AttrReason: "the job logs in to " + host + " with a password written into the workflow",
 	})
-	c, text := graph.Certain, "the job logs in to "+host+" with a password written into the workflow and pushes the image"
-	if p.maybe {
-		c = graph.Possible
-		text += "; an expression decides whether the step pushes"
-	}
-	w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
-	w.b.edge(account, graph.EdgeCanPublish, name, c, p.line, attrs{graph.AttrReason: text, "step": p.step})
+	w.publishImage(p, account, name, "with a password written into the workflow")
 }
 
 // secretPublish writes the registry account a secret logs in as and its
@@ -331,7 +325,13 @@ func (w *workflow) literalPublish(p imagePush, lit, name string) {
 func (w *workflow) secretPublish(p imagePush, cred, name string) {
 	host := registry.ImageHost(p.image)
 	account := w.registryAccount(p.line, host, cred)
-	c, text := graph.Certain, "the job logs in to "+host+" with secret "+cred+" and pushes the image"
+	w.publishImage(p, account, name, "with secret "+cred)
+}
+
+// publishImage writes CAN_PUBLISH from a registry account to an image the
+// job pushes after logging in; how says how it logs in ("with secret X").
+func (w *workflow) publishImage(p imagePush, account, name, how string) {
+	c, text := graph.Certain, "the job logs in to "+registry.ImageHost(p.image)+" "+how+" and pushes the image"
 	if p.maybe {
 		c = graph.Possible
 		text += "; an expression decides whether the step pushes"

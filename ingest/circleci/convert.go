@@ -371,17 +371,7 @@ func (c *converter) scriptLiterals(j *jobState) map[string]string {
 		for i, f := range findings {
 			line := s.lineOf(f)
 			id := graph.CircleCIInlineSecretID(j.rid, literal.Key("run", s.line, count[s.line]+i))
-			a := attrs{
-				graph.AttrProvider:     "circleci",
-				"type":                 "inline-value",
-				graph.AttrName:         f.Kind,
-				graph.AttrRepository:   c.repo,
-				graph.AttrLongLived:    "true",
-				graph.AttrStoredInline: "true",
-			}
-			if c.env != nil && c.env.Fingerprint != nil {
-				a[graph.AttrFingerprint] = c.env.Fingerprint(f.Value)
-			}
+			a := attrs(literal.SecretAttrs(c.env, "circleci", f.Kind, c.repo, f.Value))
 			if _, ok := ids[f.Value]; !ok {
 				ids[f.Value] = id
 			}
@@ -698,17 +688,7 @@ func (c *converter) envValue(j *jobState, key string, kn, vn *yaml.Node, scope m
 		return
 	}
 	id := graph.CircleCIInlineSecretID(j.rid, key)
-	a := attrs{
-		graph.AttrProvider:     "circleci",
-		"type":                 "inline-value",
-		graph.AttrName:         key,
-		graph.AttrRepository:   c.repo,
-		graph.AttrLongLived:    "true",
-		graph.AttrStoredInline: "true",
-	}
-	if c.env != nil && c.env.Fingerprint != nil {
-		a[graph.AttrFingerprint] = c.env.Fingerprint(v)
-	}
+	a := attrs(literal.SecretAttrs(c.env, "circleci", key, c.repo, v))
 	c.b.Node(id, graph.NodeSecret, key+" (literal in "+j.inv.name+")", kn.Line, a)
 	c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, kn.Line, attrs{graph.AttrVia: "env", graph.AttrName: key})
 	c.warnf(kn, "job %s: %s holds a literal credential; store it in a context or project variable and rotate it", j.inv.name, key)

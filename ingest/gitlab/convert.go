@@ -448,17 +448,7 @@ func (c *converter) inlineSecrets(j *jobState) {
 		}
 		id := graph.GitLabInlineSecretID(c.project, c.inRepo(vr.v.file), owner, k)
 		line := c.lineOf(j, vr.v)
-		a := attrs{
-			graph.AttrProvider:     "gitlab",
-			"type":                 "inline-value",
-			graph.AttrName:         k,
-			graph.AttrRepository:   c.project,
-			graph.AttrLongLived:    "true",
-			graph.AttrStoredInline: "true",
-		}
-		if c.env != nil && c.env.Fingerprint != nil {
-			a[graph.AttrFingerprint] = c.env.Fingerprint(vr.value)
-		}
+		a := attrs(literal.SecretAttrs(c.env, "gitlab", k, c.project, vr.value))
 		c.b.Node(id, graph.NodeSecret, k+" (literal in "+c.inRepo(vr.v.file)+")", line, a)
 		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "env", graph.AttrName: k}))
 	}
@@ -490,17 +480,7 @@ func (c *converter) scriptLiterals(j *jobState) map[string]string {
 				owner = "script"
 			}
 			id := graph.GitLabInlineSecretID(c.project, c.inRepo(s.file), owner, literal.Key("script", s.line, i))
-			a := attrs{
-				graph.AttrProvider:     "gitlab",
-				"type":                 "inline-value",
-				graph.AttrName:         f.Kind,
-				graph.AttrRepository:   c.project,
-				graph.AttrLongLived:    "true",
-				graph.AttrStoredInline: "true",
-			}
-			if c.env != nil && c.env.Fingerprint != nil {
-				a[graph.AttrFingerprint] = c.env.Fingerprint(f.Value)
-			}
+			a := attrs(literal.SecretAttrs(c.env, "gitlab", f.Kind, c.project, f.Value))
 			if _, ok := ids[f.Value]; !ok {
 				ids[f.Value] = id
 			}

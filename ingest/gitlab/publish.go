@@ -147,6 +147,10 @@ func (c *converter) registryReleases(j *jobState) {
 		releases, writes, stillTop := registry.ScanReleasesFrom(s.str, top)
 		top = stillTop
 		tokenVars = append(tokenVars, writes...)
+		var lits itemLiterals
+		if len(j.literals) > 0 {
+			lits = scanItem(s.str)
+		}
 		for _, r := range releases {
 			vars := append([]string(nil), r.Vars...)
 			if r.Eco == "npm" {
@@ -165,35 +169,46 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 				c.releaseAccount(j, r, host, unknown, graph.GitLabVariableID(c.project, name), name, "the token in "+name, base)
 			}
-			if len(j.literals) == 0 {
-				continue
-			}
-			for _, lit := range literalTokens(j, s.str, r, npmrcLits) {
+			for _, lit := range lits.tokens(j, r, npmrcLits) {
 				c.releaseAccount(j, r, host, unknown, lit, "a token written into a script", "a token written into its script", base)
 			}
 		}
-		if len(j.literals) > 0 {
-			npmrcLits = append(npmrcLits, npmrcTokens(j, s.str)...)
-		}
+		npmrcLits = append(npmrcLits, lits.npmrcTokens(j)...)
 	}
 }
 
-// literalTokens returns the inline secrets of the registry tokens written
-// into a script item (j.literals) that a release of it logs in with:
-// those on the release's line and, for npm, those that lines writing
-// _authToken wrote before it, in this item or in earlier ones (npmrc).
-func literalTokens(j *jobState, script string, r registry.Release, npmrc []string) []string {
+// itemLiterals are the literal credentials of one script item, with the
+// item's lines, read once for all the releases of the item.
+type itemLiterals struct {
+	found []literal.Finding
+	lines []string
+}
+
+func scanItem(script string) itemLiterals {
+	return itemLiterals{found: literal.Scan(script), lines: strings.Split(script, "\n")}
+}
+
+// npmrc reports whether the finding f sits on a line that writes an npm
+// auth token, as `npm config set` or an echo into .npmrc does.
+func (it itemLiterals) npmrc(f literal.Finding) bool {
+	return f.Line <= len(it.lines) && strings.Contains(it.lines[f.Line-1], "_authToken")
+}
+
+// tokens returns the inline secrets (j.literals) of the registry tokens
+// that release r of the item logs in with. They are those on the
+// release's line and, for npm, those written to .npmrc before it, in the
+// item or in earlier items (npmrc).
+func (it itemLiterals) tokens(j *jobState, r registry.Release, npmrc []string) []string {
 	var out []string
 	if r.Eco == "npm" {
 		out = append(out, npmrc...)
 	}
-	lines := strings.Split(script, "\n")
-	for _, f := range literal.Scan(script) {
+	for _, f := range it.found {
 		id := j.literals[f.Value]
-		if id == "" || !literal.RegistryToken(r.Eco, f.Kind) || f.Line > len(lines) {
+		if id == "" || !literal.RegistryToken(r.Eco, f.Kind) {
 			continue
 		}
-		if f.Line == r.Line || r.Eco == "npm" && f.Line < r.Line && strings.Contains(lines[f.Line-1], "_authToken") {
+		if f.Line == r.Line || r.Eco == "npm" && f.Line < r.Line && it.npmrc(f) {
 			out = append(out, id)
 		}
 	}
@@ -201,13 +216,12 @@ func literalTokens(j *jobState, script string, r registry.Release, npmrc []strin
 	return slices.Compact(out)
 }
 
-// npmrcTokens returns the inline secrets of the npm tokens that a script
-// item's lines writing _authToken hold, for the releases of later items.
-func npmrcTokens(j *jobState, script string) []string {
+// npmrcTokens returns the inline secrets of the npm tokens the item writes
+// to .npmrc, for the releases of later items.
+func (it itemLiterals) npmrcTokens(j *jobState) []string {
 	var out []string
-	lines := strings.Split(script, "\n")
-	for _, f := range literal.Scan(script) {
-		if id := j.literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) && f.Line <= len(lines) && strings.Contains(lines[f.Line-1], "_authToken") {
+	for _, f := range it.found {
+		if id := j.literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) && it.npmrc(f) {
 			out = append(out, id)
 		}
 	}

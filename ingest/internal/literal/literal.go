@@ -17,6 +17,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 // Finding is one literal credential in a script.
@@ -239,6 +242,25 @@ func joinLines(lines []string, i *int) (string, []int) {
 		line += lines[*i]
 	}
 	return line, starts
+}
+
+// SecretAttrs returns the attributes of the Secret node of a credential
+// written into a CI file: its provider, the name the file gives it, its
+// repository, and the salted fingerprint of value when env has a
+// fingerprinter. The value itself is not kept.
+func SecretAttrs(env *ingest.Env, provider, name, repo, value string) map[string]string {
+	a := map[string]string{
+		graph.AttrProvider:     provider,
+		"type":                 "inline-value",
+		graph.AttrName:         name,
+		graph.AttrRepository:   repo,
+		graph.AttrLongLived:    "true",
+		graph.AttrStoredInline: "true",
+	}
+	if env != nil && env.Fingerprint != nil {
+		a[graph.AttrFingerprint] = env.Fingerprint(value)
+	}
+	return a
 }
 
 // RegistryToken reports whether a kind of finding (Finding.Kind) is a
