@@ -666,6 +666,18 @@ func TestPlanReplacementGoesToStoresAndDirectReaders(t *testing.T) {
 	}
 }
 
+// account adds a registry account on host, of ecosystem eco ("" for an
+// image registry).
+func (b *g) account(id, host, eco string) *g {
+	n := graph.Node{ID: id, Kind: graph.NodeIdentity, Label: id, Pos: graph.Pos{File: "test"},
+		Attrs: map[string]string{"type": "registry-account", "registry": host}}
+	if eco != "" {
+		n.Attrs["ecosystem"] = eco
+	}
+	b.nodes[id] = n
+	return b
+}
+
 func TestPlanNPMTokenRelease(t *testing.T) {
 	// Job a reads NPM_TOKEN, which logs in to an npm account that
 	// releases @acme/widget and may publish any package it maintains.
@@ -684,8 +696,8 @@ func TestPlanNPMTokenRelease(t *testing.T) {
 		edge(npmSecret, graph.EdgeAuthenticatesAs, account).
 		edge(account, graph.EdgeCanPublish, widget).
 		edge(account, graph.EdgeCanAccess, scope)
-	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
-		Attrs: map[string]string{"type": "registry-account", "registry": "registry.npmjs.org", "ecosystem": "npm"}}
+	gr.account(account, "registry.npmjs.org", "npm")
+
 	s := gr.store(t)
 	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
 	if err != nil {
@@ -714,7 +726,7 @@ func TestPlanNPMTokenRelease(t *testing.T) {
 
 func TestPlanNPMViewOfGitHubPackage(t *testing.T) {
 	// The job's GITHUB_TOKEN publishes @o/widget on GitHub Packages, so
-	// npm view asks that registry, not registry.npmjs.org.
+	// npm view queries that registry, not registry.npmjs.org.
 	const (
 		token   = "secret:gha:token:o/a/.github/workflows/rel.yml#publish"
 		account = "registry:npm.pkg.github.com/secret:gha:token:o/a/.github/workflows/rel.yml#publish"
@@ -727,8 +739,8 @@ func TestPlanNPMViewOfGitHubPackage(t *testing.T) {
 		edge(jobA, graph.EdgeExposes, token).
 		edge(token, graph.EdgeAuthenticatesAs, account).
 		edge(account, graph.EdgeCanPublish, widget)
-	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
-		Attrs: map[string]string{"type": "registry-account", "registry": "npm.pkg.github.com", "ecosystem": "npm"}}
+	gr.account(account, "npm.pkg.github.com", "npm")
+
 	s := gr.store(t)
 	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
 	if err != nil {
@@ -753,8 +765,8 @@ func TestPlanLiteralRegistryPassword(t *testing.T) {
 	n := gr.nodes[literal]
 	n.Pos = graph.Pos{File: "a/.github/workflows/ci.yml", Line: 6}
 	gr.nodes[literal] = n
-	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
-		Attrs: map[string]string{"type": "registry-account", "registry": "ghcr.io"}}
+	gr.account(account, "ghcr.io", "")
+
 	s := gr.store(t)
 	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
 	if err != nil {
@@ -788,13 +800,14 @@ func TestPlanHoldsLockfileOfPublishedPackage(t *testing.T) {
 		edge(account, graph.EdgeCanPublish, widget).
 		edge(pinned, graph.EdgeVersionOf, widget).
 		edge(jobB, graph.EdgeExecutes, pinned)
-	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
-		Attrs: map[string]string{"type": "registry-account", "registry": "registry.npmjs.org", "ecosystem": "npm"}}
+	gr.account(account, "registry.npmjs.org", "npm")
+
 	s := gr.store(t)
 	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	it := planItem(t, plan, jobB)
 	want := "Hold updates of the lockfile of o/b, by people and by dependency bots, until the versions of " + pinned +
 		" published since the compromise are checked (see the last step): the versions it pins stay as built, and a new resolve may pick the attacker's"
@@ -808,7 +821,7 @@ func TestPlanHoldsLockfileOfPublishedPackage(t *testing.T) {
 
 func TestPlanLiteralNPMToken(t *testing.T) {
 	// Job a writes an npm token into its script and publishes with it:
-	// the token is revoked on the registry, and the plan says where the
+	// the token is revoked on the registry, and the plan names where the
 	// old value is written.
 	const (
 		literal = "secret:gha:inline:o/a/.github/workflows/rel.yml#publish/run@9"
@@ -822,8 +835,8 @@ func TestPlanLiteralNPMToken(t *testing.T) {
 	n := gr.nodes[literal]
 	n.Pos = graph.Pos{File: "a/.github/workflows/rel.yml", Line: 10}
 	gr.nodes[literal] = n
-	gr.nodes[account] = graph.Node{ID: account, Kind: graph.NodeIdentity, Label: account, Pos: graph.Pos{File: "test"},
-		Attrs: map[string]string{"type": "registry-account", "registry": "registry.npmjs.org", "ecosystem": "npm"}}
+	gr.account(account, "registry.npmjs.org", "npm")
+
 	s := gr.store(t)
 	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
 	if err != nil {
@@ -852,6 +865,7 @@ func TestPlanNPMViewOfDashName(t *testing.T) {
 		edge(jobA, graph.EdgeExposes, npmSecret).
 		edge(npmSecret, graph.EdgeAuthenticatesAs, account).
 		edge(account, graph.EdgeCanPublish, dash)
+
 	s := gr.store(t)
 	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
 	if err != nil {
@@ -878,6 +892,7 @@ func TestPlanGitHubPackagesToken(t *testing.T) {
 		edge(jobA, graph.EdgeExposes, gprSecret).
 		edge(gprSecret, graph.EdgeAuthenticatesAs, account).
 		edge(account, graph.EdgeCanAccess, scope)
+
 	s := gr.store(t)
 	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
 	if err != nil {

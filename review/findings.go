@@ -501,12 +501,12 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 				secrets = append(secrets, rel)
 			}
 		}
-		held := fmt.Sprintf("%d secrets", len(secrets))
+		secretCount := fmt.Sprintf("%d secrets", len(secrets))
 		if len(secrets) == 1 {
-			held = "1 secret"
+			secretCount = "1 secret"
 		}
 		f.Detail = fmt.Sprintf("third-party code %s is referenced by a tag, branch or version range in %s, which hold %s; pin it to a full commit SHA or an exact release",
-			id, firstFew(jobsOf, 3), held)
+			id, firstFew(jobsOf, 3), secretCount)
 		out = append(out, f)
 	}
 	return out, nil

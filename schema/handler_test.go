@@ -146,6 +146,7 @@ func TestExplorerIntrospection(t *testing.T) {
 	if !ok {
 		t.Fatal("introspection query is not closed")
 	}
+
 	srv := newServer(t, newTestStore(t), Options{})
 	body, err := json.Marshal(map[string]any{"query": doc, "operationName": "Introspection"})
 	if err != nil {
@@ -263,6 +264,7 @@ func (s *syncBuffer) String() string {
 
 func TestAccessLog(t *testing.T) {
 	var logs syncBuffer
+
 	srv := newServer(t, newTestStore(t), Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	post(t, srv, `query($s: StartInput!) { blastRadius(start: $s) { total } }`,
 		map[string]any{"s": map[string]any{"secrets": []string{canary}}})
@@ -406,11 +408,13 @@ func TestControlCharacterIDs(t *testing.T) {
 	if err := s.Write(context.Background(), b, nil); err != nil {
 		t.Fatal(err)
 	}
+
 	srv := newServer(t, s, Options{})
 	status, body := post(t, srv, `query($id: ID!) { node(id: $id) { id edges(direction: OUT) { from to } } }`, map[string]any{"id": job})
 	if status != http.StatusOK {
 		t.Fatalf("status %d, want 200: %s", status, body)
 	}
+
 	var got struct {
 		Data struct {
 			Node struct {

@@ -115,9 +115,9 @@ var settingKey = regexp.MustCompile(`(?i)[_-](format|file|path|name|type|url|id|
 // actionLiterals records the literal credentials of a composite action's
 // run step, as writeScriptLiterals does for a job's. Every job that uses
 // the action runs the step, and everyone who can read the repository
-// reads the value. The Secret is named by the action file and line; no
-// job exposes it here, since the input does not show which versions of
-// the action hold the step.
+// reads the value. The Secret is named by the action file and line. No
+// job exposes it here, because the input does not show which versions of
+// the action contain the step.
 func actionLiterals(f *ingest.File, env *ingest.Env, b *builder, run *yaml.Node, script string) {
 	pos := deref(run)
 	if pos == nil {

@@ -32,6 +32,7 @@ func TestInlineCredentials(t *testing.T) {
 			t.Errorf("%s attrs = %v, want a fingerprint and stored_inline", n.ID, n.Attrs)
 		}
 	}
+
 	resulttest.NoValues(t, res, "inline-wf-token-8f2k1", "AKIAEXAMPLEINLINE001", "inline-step-pass-3m9x")
 }
 
@@ -51,6 +52,7 @@ func TestInlineContainerCredentials(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("inline secrets (-want +got):\n%s", diff)
 	}
+
 	resulttest.NoValues(t, res, "ctr-pass-8d7f6e5c", "svc-pass-1a2b3c4d")
 }
 
@@ -101,6 +103,7 @@ func TestScriptLiterals(t *testing.T) {
 		"          https://api.example.com",
 		`      - run: echo "${{ secrets.NPM_TOKEN }}" | docker login -u ci --password-stdin`,
 	}, "\n")
+
 	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +124,7 @@ func TestScriptLiterals(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("literal credentials (-want +got):\n%s", diff)
 	}
+
 	warned := resulttest.Warnings(res)
 	wantWarned := []string{
 		".github/workflows/rel.yml:9: job publish: step 2: the script contains a literal npm token; store it as a secret and rotate it",
@@ -130,6 +134,7 @@ func TestScriptLiterals(t *testing.T) {
 	if diff := cmp.Diff(wantWarned, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
+
 	resulttest.NoValues(t, res, npmToken, "S3cr3t-Passw0rd", "abcdefgh12345678")
 }
 
@@ -149,11 +154,13 @@ func TestCompositeActionLiterals(t *testing.T) {
 		"    - shell: bash",
 		`      run: echo "${{ inputs.token }}" | docker login -u ci --password-stdin ghcr.io`,
 	}, "\n")
+
 	res, err := parseBytes(t, testRepo, "actions/publish/action.yml", []byte(action))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
+
 	warned := resulttest.Warnings(res)
 	want := []string{"actions/publish/action.yml:9: composite step: the script contains a literal registry login password; take it as an input from a secret and rotate it"}
 	if diff := cmp.Diff(want, warned); diff != "" {
@@ -164,5 +171,6 @@ func TestCompositeActionLiterals(t *testing.T) {
 	if n.Attr(graph.AttrStoredInline) != "true" || n.Attr(graph.AttrFingerprint) != "fp" {
 		t.Errorf("%s attrs = %v, want stored_inline and a fingerprint", id, n.Attrs)
 	}
+
 	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }

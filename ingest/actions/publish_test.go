@@ -144,6 +144,7 @@ func TestLiteralLoginPublishes(t *testing.T) {
 		"      - run: docker login -u acme-ci -p S3cr3t-Passw0rd ghcr.io", // 6
 		"      - run: docker push ghcr.io/example-org/app:latest",
 	}, "\n")
+
 	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
 	if err != nil {
 		t.Fatal(err)
@@ -157,5 +158,6 @@ func TestLiteralLoginPublishes(t *testing.T) {
 	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
 		t.Errorf("the account publishes (-want +got):\n%s", diff)
 	}
+
 	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }

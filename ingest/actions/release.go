@@ -401,14 +401,14 @@ func (w *workflow) githubPackagesRelease(j *job, r release) {
 		// The token and its permissions are the caller's, which this
 		// file does not show: the job is marked for the linker, which
 		// gives each caller's token the account (linkReusableCalls).
-		what := graph.GPRReleaseOther
+		mark := graph.GPRReleaseOther
 		if r.root {
-			what = graph.GPRReleaseProject
+			mark = graph.GPRReleaseProject
 			if r.maybe {
-				what = graph.GPRReleaseProjectMaybe
+				mark = graph.GPRReleaseProjectMaybe
 			}
 		}
-		w.b.node(j.rid, graph.NodeRuntime, "", r.line, attrs{graph.AttrGPRRelease: what})
+		w.b.node(j.rid, graph.NodeRuntime, "", r.line, attrs{graph.AttrGPRRelease: mark})
 		return
 	}
 	conf := graph.Certain

@@ -95,6 +95,7 @@ func TestReleaseTrustedPublishing(t *testing.T) {
 func releaseOf(t *testing.T, perms, steps, host, secret string) (*ingest.Result, graph.Node, bool) {
 	t.Helper()
 	wf := "on: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n" + perms + "    steps:\n" + steps
+
 	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
 	if err != nil {
 		t.Fatal(err)
@@ -391,6 +392,7 @@ func TestReleaseWithLiteralToken(t *testing.T) {
 		"      - run: npm publish",
 		"      - run: twine upload -u __token__ -p " + pypiToken + " dist/*", // 12
 	}, "\n")
+
 	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
 	if err != nil {
 		t.Fatal(err)
@@ -422,9 +424,9 @@ func TestReleaseWithLiteralToken(t *testing.T) {
 }
 
 // A release to GitHub Packages with the job's GITHUB_TOKEN logs in to an
-// account of the repository there when the token may write packages:
-// certainly with packages: write, possibly with the repository's default
-// permissions, and not at all with packages: read.
+// account of the repository there when the token may write packages. The
+// login is certain with packages: write and possible with the
+// repository's default permissions. With packages: read there is none.
 func TestReleaseWithGitHubToken(t *testing.T) {
 	job := func(perms, steps string) string {
 		return "    runs-on: ubuntu-latest\n" + perms + "    steps:\n" +
@@ -437,6 +439,7 @@ func TestReleaseWithGitHubToken(t *testing.T) {
 		"  action:\n" + job(write, "      - uses: JS-DevTools/npm-publish@v3\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n") +
 		"  default:\n" + job("", "      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n") +
 		"  read-only:\n" + job(read, "      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n")
+
 	res, err := parseBytes(t, testRepo, ".github/workflows/gpr.yml", []byte(wf))
 	if err != nil {
 		t.Fatal(err)
@@ -489,6 +492,7 @@ func TestReleaseWithLiteralGitHubToken(t *testing.T) {
 		`          echo "//npm.pkg.github.com/:_authToken=` + ghToken + `" > ~/.npmrc`,
 		"          npm publish",
 	}, "\n")
+
 	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
 	if err != nil {
 		t.Fatal(err)

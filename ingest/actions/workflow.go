@@ -475,7 +475,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 }
 
 // stepNumber returns the number of a step for messages, counted from 1 as
-// a person counts the steps of a job; step attributes count from 0.
+// a person counts the steps of a job. Step attributes count from 0.
 func stepNumber(step string) string {
 	i, err := strconv.Atoi(step)
 	if err != nil {

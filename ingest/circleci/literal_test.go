@@ -41,6 +41,7 @@ func TestScriptLiterals(t *testing.T) {
 		"          name: release-nightly",
 	}, "\n")
 	const rel = ".circleci/config.yml"
+
 	res, err := parseBytes(t, "in/"+rel, rel, testRepo, []byte(config))
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +63,7 @@ func TestScriptLiterals(t *testing.T) {
 			t.Errorf("%s: literal credentials (-want +got):\n%s", name, diff)
 		}
 	}
+
 	warned := resulttest.Warnings(res)
 	want := []string{
 		"in/.circleci/config.yml:12: job release: a run step contains a literal npm token; store it in a context or project variable and rotate it",
@@ -70,6 +72,7 @@ func TestScriptLiterals(t *testing.T) {
 	if diff := cmp.Diff(want, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
+
 	resulttest.NoValues(t, res, npmToken, "abcdefgh12345678")
 }
 
@@ -117,6 +120,7 @@ func TestScriptLiteralsFromParameters(t *testing.T) {
 		"      - release",
 	}, "\n")
 	const rel = ".circleci/config.yml"
+
 	res, err := parseBytes(t, "in/"+rel, rel, testRepo, []byte(config))
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +142,7 @@ func TestScriptLiteralsFromParameters(t *testing.T) {
 	if diff := cmp.Diff(wantLines, lines); diff != "" {
 		t.Errorf("literal credential lines (-want +got):\n%s", diff)
 	}
+
 	warned := resulttest.Warnings(res)
 	want := []string{
 		"in/.circleci/config.yml:11: job release: a run step contains a literal npm token; store it in a context or project variable and rotate it",
@@ -148,6 +153,7 @@ func TestScriptLiteralsFromParameters(t *testing.T) {
 	if diff := cmp.Diff(want, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
+
 	resulttest.NoValues(t, res, defaultToken, argToken, ghToken, "hunter2-webhook-pass")
 }
 
@@ -169,6 +175,7 @@ func TestLiteralLoginPublishes(t *testing.T) {
 		"      - build",
 	}, "\n")
 	const rel = ".circleci/config.yml"
+
 	res, err := parseBytes(t, "in/"+rel, rel, testRepo, []byte(config))
 	if err != nil {
 		t.Fatal(err)
@@ -183,5 +190,6 @@ func TestLiteralLoginPublishes(t *testing.T) {
 	if got := targets(res, account, graph.EdgeCanPublish); len(got) != 1 || !strings.HasPrefix(got[0], "pkg:docker/acme/app") {
 		t.Errorf("the account publishes %v, want the image acme/app", got)
 	}
+
 	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }

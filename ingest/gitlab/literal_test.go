@@ -29,6 +29,7 @@ func TestScriptLiterals(t *testing.T) {
 		"      git remote add up https://ci:" + ghToken + "@gitlab.example.com/acme/app.git", // 11
 		`    - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc`,                // 12
 	}, "\n")
+
 	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +54,7 @@ func TestScriptLiterals(t *testing.T) {
 	if got := findNode(t, res, remote).Attr(graph.AttrName); got != "GitLab token" {
 		t.Errorf("name of %s = %q, want GitLab token", remote, got)
 	}
+
 	warned := resulttest.Warnings(res)
 	want := []string{
 		"in/.gitlab-ci.yml:3: job publish-a: the script contains a literal registry login password; store it as a masked CI/CD variable and rotate it",
@@ -61,6 +63,7 @@ func TestScriptLiterals(t *testing.T) {
 	if diff := cmp.Diff(want, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
+
 	resulttest.NoValues(t, res, ghToken, "S3cr3t-Passw0rd")
 }
 
@@ -81,11 +84,13 @@ func TestScriptLiteralsBlockLines(t *testing.T) {
 		"      docker login -u ci",
 		"      -p S3cr3t-Passw0rd registry.example.com",
 	}, "\n")
+
 	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
+
 	warned := resulttest.Warnings(res)
 	want := []string{
 		"in/.gitlab-ci.yml:5: job build: the script contains a literal npm token; store it as a masked CI/CD variable and rotate it",
@@ -123,6 +128,7 @@ func TestLiteralLoginPublishes(t *testing.T) {
 		"    - docker login -u ci -p S3cr3t-Passw0rd registry.example.com", // 3
 		"    - docker push registry.example.com/acme/app:1.0",
 	}, "\n")
+
 	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
 	if err != nil {
 		t.Fatal(err)
@@ -136,6 +142,7 @@ func TestLiteralLoginPublishes(t *testing.T) {
 	if got := targets(res, account, graph.EdgeCanPublish); len(got) != 1 || !strings.HasPrefix(got[0], "pkg:docker/acme/app") {
 		t.Errorf("the account publishes %v, want the image acme/app", got)
 	}
+
 	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }
 
@@ -152,6 +159,7 @@ func TestLiteralReleaseTokens(t *testing.T) {
 		"    - npm publish",
 		"    - twine upload -u __token__ -p " + pypiToken + " dist/*", // 5
 	}, "\n")
+
 	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
 	if err != nil {
 		t.Fatal(err)
@@ -172,5 +180,6 @@ func TestLiteralReleaseTokens(t *testing.T) {
 			t.Errorf("%s does not release the project", account)
 		}
 	}
+
 	resulttest.NoValues(t, res, npmToken, pypiToken)
 }

@@ -231,18 +231,18 @@ func (it itemLiterals) npmrcTokens(j *jobState) []string {
 // releaseAccount writes the account a CI/CD variable logs in as on a
 // package registry, and its reach (ciscan.Builder.ReleaseReach).
 //
-// cred is the credential's node, name what the account's label calls it
-// ("NPM_TOKEN"), and what how the job holds it, for reasons ("the token
+// cred is the credential's node and name the account's label for it
+// ("NPM_TOKEN"). how is the way the job holds it, for reasons ("the token
 // in NPM_TOKEN").
-func (c *converter) releaseAccount(j *jobState, r registry.Release, host string, unknown bool, cred, name, what string, line int) {
+func (c *converter) releaseAccount(j *jobState, r registry.Release, host string, unknown bool, cred, name, how string, line int) {
 	id := graph.RegistryAccountID(host, cred)
 	c.b.Node(id, graph.NodeIdentity, host+" account of "+name, line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": r.Eco,
 	})
 	c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
-		graph.AttrReason: fmt.Sprintf("the job publishes to %s with %s", host, what),
+		graph.AttrReason: fmt.Sprintf("the job publishes to %s with %s", host, how),
 	})
-	rel := ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with " + what,
+	rel := ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with " + how,
 		Maybe: r.Maybe, HostUnknown: unknown, Line: line}
 	// A job starts in the clone of its project (CI_PROJECT_DIR), whose
 	// top is the pipeline's root folder when that folder is the project's.

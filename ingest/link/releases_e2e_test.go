@@ -82,6 +82,22 @@ func ingestDir(t *testing.T, dir string) (*memstore.Store, *ingest.Summary) {
 	return s, sum
 }
 
+// canPublish returns the CAN_PUBLISH edges of the store as sorted
+// "from -> to confidence" lines.
+func canPublish(t *testing.T, s *memstore.Store) []string {
+	t.Helper()
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanPublish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.From+" -> "+e.To+" "+string(e.Confidence))
+	}
+	sort.Strings(out)
+	return out
+}
+
 // TestReleasePublishesManifestName ingests repositories whose release at
 // the top publishes the package their package.json or pyproject.toml
 // names, through every parser and the linker, as the ingest command does.
@@ -213,14 +229,7 @@ func TestGitHubTokenPublishesOwnerScope(t *testing.T) {
 		},
 	})
 	s, _ := ingestDir(t, dir)
-	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanPublish)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range es {
-		got = append(got, e.From+" -> "+e.To+" "+string(e.Confidence))
-	}
+	got := canPublish(t, s)
 	token := graph.GHATokenID(graph.GHAJobID("o/widget", ".github/workflows/release.yml", "release"))
 	want := []string{graph.RegistryAccountID("npm.pkg.github.com", token) + " -> pkg:npm/%40o/widget certain"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -265,14 +274,7 @@ jobs:
 	}
 	writeRepos(t, dir, repos)
 	s, _ := ingestDir(t, dir)
-	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanPublish)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range es {
-		got = append(got, e.From+" -> "+e.To+" "+string(e.Confidence))
-	}
+	got := canPublish(t, s)
 	account := func(repo string) string {
 		job := graph.GHAJobID("o/"+repo, ".github/workflows/ci.yml", "release")
 		return graph.RegistryAccountID("npm.pkg.github.com", graph.GHATokenID(job))
@@ -281,7 +283,6 @@ jobs:
 		account("default") + " -> pkg:npm/%40o/default possible",
 		account("write") + " -> pkg:npm/%40o/write certain",
 	}
-	sort.Strings(got)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("CAN_PUBLISH edges (-want +got):\n%s", diff)
 	}

@@ -167,8 +167,8 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 // called workflow's checkout is of the caller's repository by default, so
 // a release of the project at the top publishes the caller's package.
 func (v *view) calledGPRRelease(caller, callee graph.Node, call graph.Edge) {
-	what := callee.Attr(graph.AttrGPRRelease)
-	if what == "" {
+	mark := callee.Attr(graph.AttrGPRRelease)
+	if mark == "" {
 		return
 	}
 	perms := caller.Attr("permissions")
@@ -187,10 +187,10 @@ func (v *view) calledGPRRelease(caller, callee graph.Node, call graph.Edge) {
 	account := graph.RegistryAccountID("npm.pkg.github.com", token)
 	n := graph.Node{ID: account, Kind: graph.NodeIdentity, Label: "npm.pkg.github.com packages of " + caller.Attr(graph.AttrRepository) + " (GITHUB_TOKEN of " + caller.Label + ")", Pos: call.Pos,
 		Attrs: map[string]string{graph.AttrProvider: "registry", "type": "registry-account", "registry": "npm.pkg.github.com", "ecosystem": "npm"}}
-	if what == graph.GPRReleaseProject || what == graph.GPRReleaseProjectMaybe {
+	if mark == graph.GPRReleaseProject || mark == graph.GPRReleaseProjectMaybe {
 		n.Attrs[graph.AttrRepository] = caller.Attr(graph.AttrRepository)
 		n.Attrs[graph.AttrReleasesProject] = "true"
-		if what == graph.GPRReleaseProject && conf == graph.Certain {
+		if mark == graph.GPRReleaseProject && conf == graph.Certain {
 			n.Attrs[graph.AttrReleasesProjectCertain] = "true"
 		}
 	}

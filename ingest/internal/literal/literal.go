@@ -291,8 +291,8 @@ func Key(prefix string, line, i int) string {
 	return k
 }
 
-// bounded reports whether line[lo:hi] stands alone: no letter, digit or
-// underscore joins it on either side.
+// bounded reports whether line[lo:hi] is a whole word: no letter, digit
+// or underscore touches it on either side.
 func bounded(line string, lo, hi int) bool {
 	word := func(c byte) bool {
 		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
