@@ -42,6 +42,8 @@ type builder struct {
 	// made one after the other, mostly share them.
 	lastSrc, lastFile   string
 	lastSrcW, lastFileW uint32
+	// pre holds the facts that prime numbered, nil when it did not run.
+	pre *numbered
 }
 
 func (bl *builder) source(s string) uint32 {
@@ -191,49 +193,160 @@ func (bl *builder) body(kind uint8, label, attrs uint32) uint32 {
 	return i
 }
 
-// addNodeFacts adds a node's facts. inOverlay is true when fs is a record's
-// own list, whose attribute maps live until the build ends.
+// nodeValue numbers a node fact's body. inOverlay is true when f is in a
+// record's own list, whose attribute maps live until the build ends.
+func (bl *builder) nodeValue(id string, f *nodeFact, inOverlay bool) (uint32, error) {
+	k, err := bl.nodeKind(f.Kind)
+	if err != nil {
+		return 0, err
+	}
+	label := uint32(labelIsID)
+	if f.Label != id {
+		label = bl.word(f.Label)
+	}
+	set := uint32(0)
+	if inOverlay {
+		set = bl.sharedSet(f.Attrs)
+	} else {
+		set = bl.attrSet(f.Attrs)
+	}
+	return bl.body(k, label, set), nil
+}
+
+// edgeValue numbers an edge fact's confidence and attributes; inOverlay is
+// as for nodeValue.
+func (bl *builder) edgeValue(f *edgeFact, inOverlay bool) (uint32, error) {
+	c, err := bl.conf(f.Confidence)
+	if err != nil {
+		return 0, err
+	}
+	set := uint32(0)
+	if inOverlay {
+		set = bl.sharedSet(f.Attrs)
+	} else {
+		set = bl.attrSet(f.Attrs)
+	}
+	if set > attrMask {
+		return 0, fmt.Errorf("more than %d attribute sets", attrMask)
+	}
+	return uint32(c)<<confShift | set, nil
+}
+
+// addNodeFacts adds a node's facts; inOverlay is as for nodeValue.
 func (bl *builder) addNodeFacts(nf *factBuf, id string, fs []nodeFact, inOverlay bool) error {
-	for _, f := range fs {
-		k, err := bl.nodeKind(f.Kind)
+	for i := range fs {
+		f := &fs[i]
+		v, err := bl.nodeValue(id, f, inOverlay)
 		if err != nil {
 			return err
 		}
-		label := uint32(labelIsID)
-		if f.Label != id {
-			label = bl.word(f.Label)
-		}
-		set := uint32(0)
-		if inOverlay {
-			set = bl.sharedSet(f.Attrs)
-		} else {
-			set = bl.attrSet(f.Attrs)
-		}
-		nf.add(bl.source(f.Source), bl.file(f.Pos.File), f.Pos.Line, bl.body(k, label, set))
+		nf.add(bl.source(f.Source), bl.file(f.Pos.File), f.Pos.Line, v)
 	}
 	return nil
 }
 
-// addEdgeFacts adds an edge's facts; inOverlay is as for addNodeFacts.
+// addEdgeFacts adds an edge's facts; inOverlay is as for nodeValue.
 func (bl *builder) addEdgeFacts(ef *factBuf, fs []edgeFact, inOverlay bool) error {
-	for _, f := range fs {
-		c, err := bl.conf(f.Confidence)
+	for i := range fs {
+		f := &fs[i]
+		v, err := bl.edgeValue(f, inOverlay)
 		if err != nil {
 			return err
-		}
-		set := uint32(0)
-		if inOverlay {
-			set = bl.sharedSet(f.Attrs)
-		} else {
-			set = bl.attrSet(f.Attrs)
-		}
-		if set > attrMask {
-			return fmt.Errorf("more than %d attribute sets", attrMask)
 		}
 		if f.Evidence != nil {
 			ef.evidence[ef.len()] = f.Evidence
 		}
-		ef.add(bl.source(f.Source), bl.file(f.Pos.File), f.Pos.Line, uint32(c)<<confShift|set)
+		ef.add(bl.source(f.Source), bl.file(f.Pos.File), f.Pos.Line, v)
+	}
+	return nil
+}
+
+// numbered holds facts numbered ahead of the build: their source and file
+// words and their values.
+type numbered struct {
+	src, file, val []uint32
+}
+
+// prime numbers the facts of the overlay's new records as they are now,
+// so that the build copies the numbers instead of working them out.
+// Write runs it while the linker reads the graph through the overlay, on
+// the core that the linker leaves idle part of the time: both only read
+// the records, and prime writes nothing else that the linker reads. A
+// record whose facts change afterwards drops its numbers (its pre field)
+// and is numbered again by the build. After an error prime stops, and the
+// build meets the same error.
+func (bl *builder) prime() error {
+	n := 0
+	for _, rec := range bl.ov.nodeList {
+		n += len(rec.facts)
+	}
+	for _, rec := range bl.ov.edgeList {
+		n += len(rec.facts)
+	}
+	bl.pre = &numbered{src: make([]uint32, 0, n), file: make([]uint32, 0, n), val: make([]uint32, 0, n)}
+	for _, rec := range bl.ov.nodeList {
+		if rec.inBase || len(rec.facts) == 0 {
+			continue
+		}
+		start := len(bl.pre.val)
+		for i := range rec.facts {
+			f := &rec.facts[i]
+			v, err := bl.nodeValue(rec.id, f, true)
+			if err != nil {
+				return err
+			}
+			bl.pre.add(bl.source(f.Source), bl.file(f.Pos.File), v)
+		}
+		rec.pre = uint32(start) + 1
+	}
+	for _, rec := range bl.ov.edgeList {
+		if rec.inBase || len(rec.facts) == 0 {
+			continue
+		}
+		start := len(bl.pre.val)
+		for i := range rec.facts {
+			f := &rec.facts[i]
+			v, err := bl.edgeValue(f, true)
+			if err != nil {
+				return err
+			}
+			bl.pre.add(bl.source(f.Source), bl.file(f.Pos.File), v)
+		}
+		rec.pre = uint32(start) + 1
+	}
+	return nil
+}
+
+func (n *numbered) add(src, file, val uint32) {
+	n.src, n.file, n.val = append(n.src, src), append(n.file, file), append(n.val, val)
+}
+
+// addRecordNodeFacts adds the facts of a new node record, copying their
+// numbers when prime worked them out.
+func (bl *builder) addRecordNodeFacts(nf *factBuf, rec *ovNode) error {
+	if bl.pre == nil || rec.pre == 0 {
+		return bl.addNodeFacts(nf, rec.id, rec.facts, true)
+	}
+	p := bl.pre
+	for i := range rec.facts {
+		k := int(rec.pre) - 1 + i
+		nf.add(p.src[k], p.file[k], rec.facts[i].Pos.Line, p.val[k])
+	}
+	return nil
+}
+
+// addRecordEdgeFacts is addRecordNodeFacts for a new edge record.
+func (bl *builder) addRecordEdgeFacts(ef *factBuf, rec *ovEdge) error {
+	if bl.pre == nil || rec.pre == 0 {
+		return bl.addEdgeFacts(ef, rec.facts, true)
+	}
+	p := bl.pre
+	for i := range rec.facts {
+		k := int(rec.pre) - 1 + i
+		if ev := rec.facts[i].Evidence; ev != nil {
+			ef.evidence[ef.len()] = ev
+		}
+		ef.add(p.src[k], p.file[k], rec.facts[i].Pos.Line, p.val[k])
 	}
 	return nil
 }
@@ -245,9 +358,8 @@ type edgeItem struct {
 	kind                          uint8
 }
 
-// build returns the next base: the old one without the retired sources'
-// facts, plus the overlay's.
-func (ov *overlay) build() (*base, error) {
+// newBuilder returns a builder of the next base from the overlay.
+func (ov *overlay) newBuilder() *builder {
 	old := ov.b
 	bl := &builder{
 		ov:        ov,
@@ -277,6 +389,17 @@ func (ov *overlay) build() (*base, error) {
 	for i := range old.bKind {
 		bl.bodyIdx[[3]uint32{uint32(old.bKind[i]), old.bLabel[i], old.bAttrs[i]}] = uint32(i)
 	}
+	return bl
+}
+
+// build returns the next base: the old one without the retired sources'
+// facts, plus the overlay's.
+func (ov *overlay) build() (*base, error) { return ov.newBuilder().build() }
+
+// build lays out the next base.
+func (bl *builder) build() (*base, error) {
+	ov := bl.ov
+	old := ov.b
 
 	// Edges first: an id lives on while a node fact or a live edge names it.
 	nOld := uint32(old.ids.len())
@@ -412,7 +535,7 @@ func (ov *overlay) build() (*base, error) {
 		idList = append(idList, id)
 		first, last := uint32(0), uint32(0)
 		if rec := ov.nodes[id]; rec != nil && len(rec.facts) > 0 {
-			if err := bl.addNodeFacts(nf, id, rec.facts, true); err != nil {
+			if err := bl.addRecordNodeFacts(nf, rec); err != nil {
 				return nil, err
 			}
 			first, last = bl.time(rec.first), bl.time(rec.last)
@@ -439,7 +562,7 @@ func (ov *overlay) build() (*base, error) {
 		}
 		it := edgeItem{from: row(rec.key.From), to: row(rec.key.To), kind: k,
 			first: bl.time(rec.first), last: bl.time(rec.last), lo: ef.len()}
-		if err := bl.addEdgeFacts(ef, rec.facts, true); err != nil {
+		if err := bl.addRecordEdgeFacts(ef, rec); err != nil {
 			return nil, err
 		}
 		it.hi = ef.len()

@@ -99,8 +99,15 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	}
 	wg.Wait()
 
+	bl := ov.newBuilder()
 	if derive != nil {
+		primed := make(chan struct{})
+		go func() {
+			defer close(primed)
+			_ = bl.prime() // the build meets any error again
+		}()
 		nodes, edges, err := derive(ctx, &view{b: ov.b, ov: ov})
+		<-primed
 		if err != nil {
 			return fmt.Errorf("derive edges: %w", err)
 		}
@@ -117,7 +124,7 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	next, err := ov.build()
+	next, err := bl.build()
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,10 @@ type ovNode struct {
 	facts       []nodeFact // sorted by source; all from retired sources
 	first, last time.Time
 	row         uint32
-	inBase      bool
+	// pre is 1 plus the index of the record's first fact in the numbered
+	// facts of a primed builder, 0 when they are not numbered (see prime).
+	pre    uint32
+	inBase bool
 	// inline holds the first fact, so that a record with one fact (most of
 	// them) needs no second allocation.
 	inline [1]nodeFact
@@ -66,6 +69,7 @@ type ovEdge struct {
 	facts       []edgeFact
 	first, last time.Time
 	row         uint32
+	pre         uint32 // as in ovNode
 	inBase      bool
 	inline      [1]edgeFact
 }
@@ -177,10 +181,10 @@ func (ov *overlay) retire(src string) {
 		}
 	}
 	for _, n := range ov.nodesBy.take(src) {
-		n.facts = removeNodeFact(n.facts, src)
+		n.facts, n.pre = removeNodeFact(n.facts, src), 0
 	}
 	for _, e := range ov.edgesBy.take(src) {
-		e.facts = removeEdgeFact(e.facts, src)
+		e.facts, e.pre = removeEdgeFact(e.facts, src), 0
 	}
 }
 
@@ -309,7 +313,7 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 // the two may run at once; the caller clears byKind.
 func (ov *overlay) putNode(src string, n *graph.Node) {
 	rec := ov.node(n.ID)
-	rec.last = ov.now
+	rec.last, rec.pre = ov.now, 0
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
@@ -333,7 +337,7 @@ func (ov *overlay) putNode(src string, n *graph.Node) {
 
 func (ov *overlay) putEdge(src string, e *graph.Edge) {
 	rec := ov.edge(e.Key())
-	rec.last = ov.now
+	rec.last, rec.pre = ov.now, 0
 	conf := e.Confidence
 	if conf == "" {
 		conf = graph.Certain

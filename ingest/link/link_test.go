@@ -262,3 +262,60 @@ func TestBySourceAppendKeepsNextGroup(t *testing.T) {
 		t.Errorf("next group's edge target = %q, want %q", got, want)
 	}
 }
+
+// Files give equal attribute sets one map (the interner shares them), so
+// LOCKS edges of different packages and repositories may share one. Each
+// derived edge must still name its own package and its own job's manner
+// of running it.
+func TestLockfileExecutesWithSharedLockMaps(t *testing.T) {
+	build := graph.GHAJobID("o/api", ".github/workflows/ci.yml", "build")
+	test := graph.GHAJobID("o/web", ".github/workflows/ci.yml", "test")
+	lint := graph.GHAJobID("o/web", ".github/workflows/ci.yml", "lint")
+	nodes := []graph.Node{
+		node(build, graph.NodeRuntime, "repository", "o/api", "installs", "npm"),
+		node(test, graph.NodeRuntime, "repository", "o/web", "installs", "npm", "runs_code", "npm"),
+		node(lint, graph.NodeRuntime, "repository", "o/web", "installs", "npm", "may_run_code", "npm"),
+		node("pkg:npm/a@1.0.0", graph.NodePackage, "ecosystem", "npm", "install_script", "true"),
+		node("pkg:npm/b@1.0.0", graph.NodePackage, "ecosystem", "npm", "install_script", "true"),
+		node("pkg:npm/c@1.0.0", graph.NodePackage, "ecosystem", "npm"),
+	}
+	shared := map[string]string{"lockfile": "package-lock.json", "direct": "true"}
+	var edges []graph.Edge
+	for _, repo := range []string{"o/api", "o/web"} {
+		for _, pkg := range []string{"pkg:npm/a@1.0.0", "pkg:npm/b@1.0.0", "pkg:npm/c@1.0.0"} {
+			e := edge(graph.RepoID("", repo), graph.EdgeLocks, pkg)
+			e.Attrs = shared
+			edges = append(edges, e)
+		}
+	}
+	// One worker sees every job, so the jobs share what it remembers.
+	s := memstore.New()
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes, Edges: edges}, (&Linker{Workers: 1}).Derive); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeExecutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.From+" -> "+e.To+": "+e.Attr(graph.AttrReason))
+	}
+	sort.Strings(got)
+	pins := ": the job installs npm dependencies and package-lock.json pins "
+	hook := "; install script runs when the job installs dependencies"
+	want := []string{
+		build + " -> pkg:npm/a@1.0.0" + pins + "pkg:npm/a@1.0.0" + hook,
+		build + " -> pkg:npm/b@1.0.0" + pins + "pkg:npm/b@1.0.0" + hook,
+		lint + " -> pkg:npm/a@1.0.0" + pins + "pkg:npm/a@1.0.0" + hook,
+		lint + " -> pkg:npm/b@1.0.0" + pins + "pkg:npm/b@1.0.0" + hook,
+		lint + " -> pkg:npm/c@1.0.0" + pins + "pkg:npm/c@1.0.0; the job may run it: a step runs code the input does not show",
+		test + " -> pkg:npm/a@1.0.0" + pins + "pkg:npm/a@1.0.0" + hook,
+		test + " -> pkg:npm/b@1.0.0" + pins + "pkg:npm/b@1.0.0" + hook,
+		test + " -> pkg:npm/c@1.0.0" + pins + "pkg:npm/c@1.0.0; imported by the code the job builds and tests: the job runs the project's code",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("EXECUTES reasons (-want +got):\n%s", diff)
+	}
+}

@@ -101,5 +101,6 @@ func (v *view) fork() *view {
 	w.derivedNodes, w.derivedEdges = nil, nil
 	w.seenNodes = map[string]bool{}
 	w.seenEdges = map[graph.EdgeKey]int{}
+	w.execMemo = nil
 	return &w
 }
