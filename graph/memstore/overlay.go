@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -314,7 +315,7 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 func (ov *overlay) putNode(src string, n *graph.Node) {
 	rec := ov.node(n.ID)
 	rec.last, rec.pre = ov.now, 0
-	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
+	i := factIndex(rec.facts, src, nodeSource)
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
 		f.Attrs = graph.MergeAttrs(f.Attrs, n.Attrs)
@@ -329,9 +330,7 @@ func (ov *overlay) putNode(src string, n *graph.Node) {
 	if rec.facts == nil {
 		rec.facts = rec.inline[:0]
 	}
-	rec.facts = append(rec.facts, nodeFact{})
-	copy(rec.facts[i+1:], rec.facts[i:])
-	rec.facts[i] = f
+	rec.facts = insertFact(rec.facts, i, f)
 	ov.nodesBy.add(src, rec)
 }
 
@@ -342,7 +341,7 @@ func (ov *overlay) putEdge(src string, e *graph.Edge) {
 	if conf == "" {
 		conf = graph.Certain
 	}
-	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
+	i := factIndex(rec.facts, src, edgeSource)
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
 		f.Attrs = graph.MergeAttrs(f.Attrs, e.Attrs)
@@ -365,10 +364,31 @@ func (ov *overlay) putEdge(src string, e *graph.Edge) {
 	if rec.facts == nil {
 		rec.facts = rec.inline[:0]
 	}
-	rec.facts = append(rec.facts, edgeFact{})
-	copy(rec.facts[i+1:], rec.facts[i:])
-	rec.facts[i] = f
+	rec.facts = insertFact(rec.facts, i, f)
 	ov.edgesBy.add(src, rec)
+}
+
+func nodeSource(f *nodeFact) string { return f.Source }
+func edgeSource(f *edgeFact) string { return f.Source }
+
+// factIndex returns where a fact of source src goes in facts, which are
+// sorted by source. A batch lists files in the order of a walk of their
+// folders, which is mostly the order of their paths, so a new fact
+// mostly goes last and is placed without a search.
+func factIndex[F any](facts []F, src string, source func(*F) string) int {
+	n := len(facts)
+	if n == 0 || source(&facts[n-1]) < src {
+		return n
+	}
+	return sort.Search(n, func(i int) bool { return source(&facts[i]) >= src })
+}
+
+// insertFact inserts f at index i of facts.
+func insertFact[F any](facts []F, i int, f F) []F {
+	if i == len(facts) {
+		return append(facts, f)
+	}
+	return slices.Insert(facts, i, f)
 }
 
 // nodeFactsOf returns every visible fact of a node, sorted by source.
