@@ -423,6 +423,36 @@ func TestReleaseWithLiteralToken(t *testing.T) {
 	}
 }
 
+// An upload password written into twine's command line logs in to the
+// index whatever its shape, and so does a token set with npm config set
+// without a registry.
+func TestReleaseWithLiteralUploadPassword(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: npm config set _authToken q1w2e3r4t5y6u7i8", // 6
+		"      - run: npm publish",
+		"      - run: twine upload -u deploy -p Upl0ad-Passw0rd dist/*", // 8
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := jobID("rel.yml", "publish")
+	for _, tt := range []struct{ secret, host string }{
+		{graph.GHAInlineSecretID(job, "run@6"), "registry.npmjs.org"},
+		{graph.GHAInlineSecretID(job, "run@8"), "pypi.org"},
+	} {
+		account := graph.RegistryAccountID(tt.host, tt.secret)
+		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}
+
 // A release to GitHub Packages with the job's GITHUB_TOKEN logs in to an
 // account of the repository there when the token may write packages. The
 // login is certain with packages: write and possible with the

@@ -73,12 +73,24 @@ var shapes = []shape{
 // is group 1, quoted or bare.
 var settings = []shape{
 	// docker, podman, buildah, nerdctl, oras and helm registry logins
-	// with -p VALUE, -p=VALUE, --password VALUE or --password=VALUE;
-	// --password-stdin takes no value.
-	{"registry login password", regexp.MustCompile(`\blogin\b[^;&|]*?\s(?:-p|--password)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"login"}, false},
+	// with -p VALUE, -pVALUE, -p=VALUE, --password VALUE or
+	// --password=VALUE; --password-stdin takes no value.
+	{"registry login password", regexp.MustCompile(`\blogin\b[^;&|]*?\s` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"login"}, false},
 	// .npmrc lines and npm config set: //host/:_authToken=VALUE,
 	// //host/:_authToken VALUE, _password=VALUE.
 	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{":_"}, false},
+	// npm config set _authToken VALUE, which sets the token of the
+	// default registry.
+	{"npm registry token", regexp.MustCompile(`\bnpm\s+config\s+set\s+_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"config"}, false},
+	// Yarn's npmAuthToken, set with yarn config set or written to
+	// .yarnrc.yml.
+	{"npm registry token", regexp.MustCompile(`\bnpmAuthToken(?:\s*[:=]\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"npmAuthToken"}, false},
+	// twine upload and poetry publish with -p or --password, whose value
+	// the index takes whatever its shape.
+	{"PyPI upload password", regexp.MustCompile(`\b(?:twine|poetry)\b[^;&|]*?\s` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"twine", "poetry"}, false},
+	// poetry config pypi-token.NAME VALUE and http-basic.NAME USER VALUE.
+	{"PyPI token", regexp.MustCompile(`\bpoetry\s+config\s+pypi-token\.\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"pypi-token"}, false},
+	{"PyPI upload password", regexp.MustCompile(`\bpoetry\s+config\s+http-basic\.\S+\s+\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"http-basic"}, false},
 	// curl -H 'Authorization: token VALUE', Bearer and Basic.
 	{"token in an Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:token|bearer|basic)\s+([^\s"'\\]+)`), []string{"authorization:"}, true},
 	// Request headers that carry an API token: GitLab's PRIVATE-TOKEN
@@ -88,6 +100,10 @@ var settings = []shape{
 	// Group 2 is the host.
 	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@(\[[0-9a-fA-F:.]*\]|[^\s/:"'?#]*)`), []string{"://"}, false},
 }
+
+// passwordOption matches -p or --password followed by = or spaces, and
+// -p joined to its value, before the value's group.
+const passwordOption = `(?:(?:-p|--password)(?:=|\s+)|-p)`
 
 // curlUser matches curl's -u USER:PASSWORD and --user; group 1 is the
 // pair, quoted or bare.
@@ -180,6 +196,7 @@ func scanLine(line string) []offsetFinding {
 			out = append(out, offsetFinding{Finding{Kind: kind, Value: value}, offset})
 		}
 	}
+	line = maskColours(line)
 	lower := strings.ToLower(line)
 	for _, s := range shapes {
 		if !s.mayMatch(line, lower) {
@@ -224,6 +241,20 @@ func scanLine(line string) []offsetFinding {
 	return out
 }
 
+// colour matches a terminal colour code, as the escape character or as
+// written for echo -e and printf: \e[32m, \033[1;31m, \x1b[0m.
+var colour = regexp.MustCompile(`(?:\x1b|\\e|\\033|\\x1[bB]|\\u001[bB])\[[0-9;]*[A-Za-z]`)
+
+// maskColours replaces the colour codes of a line with spaces of the same
+// length, so that a value printed right after one is a word of its own
+// and keeps its offset.
+func maskColours(line string) string {
+	if !strings.Contains(line, "[") || !strings.ContainsAny(line, "\x1b\\") {
+		return line
+	}
+	return colour.ReplaceAllStringFunc(line, func(m string) string { return strings.Repeat(" ", len(m)) })
+}
+
 // joinLines returns lines[*i] joined with the lines that a trailing
 // backslash continues it on, each backslash and line break replaced by a
 // space, and the offset where each joined line starts. It leaves *i at
@@ -266,7 +297,7 @@ func SecretAttrs(env *ingest.Env, provider, name, repo, value string) map[string
 // RegistryToken reports whether a kind of finding (Finding.Kind) is a
 // token that the ecosystem's registries take: npm tokens, and GitHub and
 // GitLab tokens for the npm registries of GitHub Packages and GitLab; PyPI
-// tokens for PyPI.
+// tokens and upload passwords for PyPI.
 func RegistryToken(eco, kind string) bool {
 	switch eco {
 	case "npm":
@@ -275,7 +306,7 @@ func RegistryToken(eco, kind string) bool {
 			return true
 		}
 	case "pypi":
-		return kind == "PyPI token"
+		return kind == "PyPI token" || kind == "PyPI upload password"
 	}
 	return false
 }

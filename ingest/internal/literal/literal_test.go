@@ -116,6 +116,56 @@ func TestScanRequestsAndAssignments(t *testing.T) {
 	}
 }
 
+// Options joined to their values, package managers' own settings, and
+// values printed right after a colour code.
+func TestScanOptionsAndConfig(t *testing.T) {
+	script := strings.Join([]string{
+		`podman login -uci -pS3cr3t-Passw0rd registry.example.com`,     // 1
+		`npm config set _authToken q1w2e3r4t5y6u7i8`,                   // 2
+		`yarn config set npmAuthToken z9x8c7v6b5n4m3l2`,                // 3
+		`echo "npmAuthToken: 'p0o9i8u7y6t5r4e3'" >> .yarnrc.yml`,       // 4
+		`twine upload -u deploy -p Upl0ad-Passw0rd dist/*`,             // 5
+		`poetry publish --username deploy --password=Upl0ad-Passw0rd2`, // 6
+		`poetry config pypi-token.testpypi t0ken-f0r-test-index`,       // 7
+		`poetry config http-basic.internal deploy Int3rnal-Passw0rd`,   // 8
+		`echo -e "\e[32m` + npmToken + `\e[0m"`,                        // 9
+		`printf '\\033[1;31m` + ghToken + `\\033[0m\\n'`,               // 10
+		"echo \x1b[1m" + npmToken[:20] + "x\x1b[0m",                    // 11: cut short, no shape
+		`twine upload -p ` + pypi + ` dist/*`,                          // 12: the shape's kind
+	}, "\n")
+	want := []Finding{
+		{Line: 1, Kind: "registry login password", Value: "S3cr3t-Passw0rd"},
+		{Line: 2, Kind: "npm registry token", Value: "q1w2e3r4t5y6u7i8"},
+		{Line: 3, Kind: "npm registry token", Value: "z9x8c7v6b5n4m3l2"},
+		{Line: 4, Kind: "npm registry token", Value: "p0o9i8u7y6t5r4e3"},
+		{Line: 5, Kind: "PyPI upload password", Value: "Upl0ad-Passw0rd"},
+		{Line: 6, Kind: "PyPI upload password", Value: "Upl0ad-Passw0rd2"},
+		{Line: 7, Kind: "PyPI token", Value: "t0ken-f0r-test-index"},
+		{Line: 8, Kind: "PyPI upload password", Value: "Int3rnal-Passw0rd"},
+		{Line: 9, Kind: "npm token", Value: npmToken},
+		{Line: 10, Kind: "GitHub token", Value: ghToken},
+		{Line: 12, Kind: "PyPI token", Value: pypi},
+	}
+	if diff := cmp.Diff(want, Scan(script)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	for _, script := range []string{
+		`twine upload -u __token__ -p "$TWINE_PASSWORD" dist/*`,
+		`npm config set _authToken "${NPM_TOKEN}"`,
+		`npm config set registry https://npm.example.com/`,
+		`yarn config set npmAuthToken "${NPM_TOKEN}"`,
+		`poetry config pypi-token.pypi $PYPI_TOKEN`,
+		`poetry publish --build`,
+		`docker login -u ci --password-stdin registry.example.com`,
+		`ssh -l login -p 2222 deploy.example.com`,
+		`echo -e "\e[32mdone\e[0m"`,
+	} {
+		if got := Scan(script); len(got) > 0 {
+			t.Errorf("Scan(%q) = %v, want nothing", script, got)
+		}
+	}
+}
+
 // BenchmarkScanTypical scans a script of the kind most jobs run, which
 // holds no credential: the cost every run step of a large organisation
 // pays.
