@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -274,8 +275,8 @@ type numbered struct {
 // the records, and prime writes nothing else that the linker reads. A
 // record whose facts change afterwards drops its numbers (its pre field)
 // and is numbered again by the build. After an error prime stops, and the
-// build meets the same error.
-func (bl *builder) prime() error {
+// build meets the same error. It also stops soon after ctx is done.
+func (bl *builder) prime(ctx context.Context) error {
 	n := 0
 	for _, rec := range bl.ov.nodeList {
 		n += len(rec.facts)
@@ -284,7 +285,10 @@ func (bl *builder) prime() error {
 		n += len(rec.facts)
 	}
 	bl.pre = &numbered{src: make([]uint32, 0, n), file: make([]uint32, 0, n), val: make([]uint32, 0, n)}
-	for _, rec := range bl.ov.nodeList {
+	for k, rec := range bl.ov.nodeList {
+		if k%primeCheck == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}
@@ -299,7 +303,10 @@ func (bl *builder) prime() error {
 		}
 		rec.pre = uint32(start) + 1
 	}
-	for _, rec := range bl.ov.edgeList {
+	for k, rec := range bl.ov.edgeList {
+		if k%primeCheck == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}
@@ -316,6 +323,10 @@ func (bl *builder) prime() error {
 	}
 	return nil
 }
+
+// primeCheck is how many records prime numbers between looks at its
+// context.
+const primeCheck = 1 << 14
 
 func (n *numbered) add(src, file, val uint32) {
 	n.src, n.file, n.val = append(n.src, src), append(n.file, file), append(n.val, val)

@@ -104,7 +104,9 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		primed := make(chan struct{})
 		go func() {
 			defer close(primed)
-			_ = bl.prime() // the build meets any error again
+			// The build meets any error again, and Write returns
+			// when ctx is done.
+			_ = bl.prime(ctx)
 		}()
 		nodes, edges, err := derive(ctx, &view{b: ov.b, ov: ov})
 		<-primed
