@@ -158,6 +158,13 @@ const (
 	AttrPyPIProject  = "pypi_project"
 	AttrNPMManifest  = "npm_manifest"
 	AttrPyPIManifest = "pypi_manifest"
+	// AttrPyPISetupPyProject and AttrPyPISetupCfgProject are the package
+	// name that a top-level setup.py passes to setup() as a literal, and
+	// the one that setup.cfg's [metadata] gives. setuptools reads them
+	// when pyproject.toml has no [project] or [tool.poetry] name, setup.py
+	// before setup.cfg.
+	AttrPyPISetupPyProject  = "pypi_setup_py_project"
+	AttrPyPISetupCfgProject = "pypi_setup_cfg_project"
 	// AttrNPMLockProject is the project name the root entry of a top-level
 	// package-lock.json or npm-shrinkwrap.json records, and
 	// AttrNPMLockProjectFile which of the two it came from.

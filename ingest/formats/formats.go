@@ -34,6 +34,7 @@ func All() []ingest.Parser {
 		lockfile.NewPNPM(),
 		lockfile.NewUV(),
 		lockfile.NewPyProject(),
+		lockfile.NewSetuptools(),
 		lockfile.NewPipenv(),
 		lockfile.NewCargo(),
 		lockfile.NewBundler(),

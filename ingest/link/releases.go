@@ -71,11 +71,18 @@ func ownerScope(name, repo string) bool {
 // top-level files give, and the file it comes from. The manifest
 // (package.json, pyproject.toml) is what the release tool reads, so once
 // it was read the lockfile's name is not used, even when the manifest
-// names no package that the registry would accept.
+// names no package that the registry would accept. A pyproject.toml
+// without a [project] or [tool.poetry] name leaves the name to setuptools,
+// which takes it from setup.py, else setup.cfg.
 func projectName(repo graph.Node, eco string) (name, file string) {
 	if eco == "pypi" {
-		if repo.Attr(graph.AttrPyPIManifest) == "true" {
+		switch {
+		case repo.Attr(graph.AttrPyPIManifest) == "true":
 			return repo.Attr(graph.AttrPyPIProject), "pyproject.toml"
+		case repo.Attr(graph.AttrPyPISetupPyProject) != "":
+			return repo.Attr(graph.AttrPyPISetupPyProject), "setup.py"
+		case repo.Attr(graph.AttrPyPISetupCfgProject) != "":
+			return repo.Attr(graph.AttrPyPISetupCfgProject), "setup.cfg"
 		}
 		return repo.Attr(graph.AttrPyPILockProject), "uv.lock"
 	}

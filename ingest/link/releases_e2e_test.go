@@ -137,6 +137,25 @@ func TestReleasePublishesManifestName(t *testing.T) {
 			".github/workflows/release.yml": pypiRelease,
 			"pyproject.toml":                "[tool.poetry]\nname = \"Poetry.Tool\"\nversion = \"1.0\"\n",
 		},
+		// setuptools takes the name from setup.cfg when pyproject.toml
+		// only chooses the build backend.
+		"setupcfg": {
+			".github/workflows/release.yml": pypiRelease,
+			"pyproject.toml":                "[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n",
+			"setup.cfg":                     "[metadata]\nname = Cfg_Tool\n",
+		},
+		// setup() arguments win over setup.cfg.
+		"setuppy": {
+			".github/workflows/release.yml": pypiRelease,
+			"setup.py":                      "from setuptools import setup\nsetup(name='py.tool')\n",
+			"setup.cfg":                     "[metadata]\nname = cfg-name\n",
+		},
+		// A [project] table names the package whatever setup.cfg says.
+		"pep621setup": {
+			".github/workflows/release.yml": pypiRelease,
+			"pyproject.toml":                "[project]\nname = \"pep621-wins\"\n",
+			"setup.cfg":                     "[metadata]\nname = cfg-name\n",
+		},
 		"brokenjson": {
 			".github/workflows/release.yml": npmRelease,
 			"package.json":                  "{\n  \"name\": \"broken\",\n}\n",
@@ -168,11 +187,14 @@ func TestReleasePublishesManifestName(t *testing.T) {
 	}
 	const prefix = "the account releases the project at the top of "
 	want := map[string]string{
-		npm("widget") + " -> pkg:npm/%40acme/widget": prefix + "o/widget, which its package.json names @acme/widget",
-		npm("renamed") + " -> pkg:npm/new-name":      prefix + "o/renamed, which its package.json names new-name",
-		npm("lockonly") + " -> pkg:npm/lock-name":    prefix + "o/lockonly, which its npm-shrinkwrap.json names lock-name",
-		pypi("pep621") + " -> pkg:pypi/acme-widget":  prefix + "o/pep621, which its pyproject.toml names acme-widget",
-		pypi("poetry") + " -> pkg:pypi/poetry-tool":  prefix + "o/poetry, which its pyproject.toml names poetry-tool",
+		npm("widget") + " -> pkg:npm/%40acme/widget":     prefix + "o/widget, which its package.json names @acme/widget",
+		npm("renamed") + " -> pkg:npm/new-name":          prefix + "o/renamed, which its package.json names new-name",
+		npm("lockonly") + " -> pkg:npm/lock-name":        prefix + "o/lockonly, which its npm-shrinkwrap.json names lock-name",
+		pypi("pep621") + " -> pkg:pypi/acme-widget":      prefix + "o/pep621, which its pyproject.toml names acme-widget",
+		pypi("poetry") + " -> pkg:pypi/poetry-tool":      prefix + "o/poetry, which its pyproject.toml names poetry-tool",
+		pypi("setupcfg") + " -> pkg:pypi/cfg-tool":       prefix + "o/setupcfg, which its setup.cfg names cfg-tool",
+		pypi("setuppy") + " -> pkg:pypi/py-tool":         prefix + "o/setuppy, which its setup.py names py-tool",
+		pypi("pep621setup") + " -> pkg:pypi/pep621-wins": prefix + "o/pep621setup, which its pyproject.toml names pep621-wins",
 	}
 	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanPublish)
 	if err != nil {

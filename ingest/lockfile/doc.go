@@ -9,8 +9,10 @@
 // The package.json and pyproject.toml at the top of a repository give the
 // name of the package a release from there publishes (npm_project and
 // pypi_project on the Repository node), which the linker joins to the
-// release's registry account. A private package.json, a pyproject.toml with
-// a "Private ::" classifier and a name the registry rejects give none.
+// release's registry account. Where pyproject.toml names no package, the
+// name that setup.py passes to setup() as a literal, else setup.cfg's
+// [metadata] name, is the one setuptools builds. A private package.json, a
+// "Private ::" classifier and a name the registry rejects give none.
 //
 // For every pinned package a parser writes a Package version node (id: the
 // purl with version), its unversioned name node and VERSION_OF between

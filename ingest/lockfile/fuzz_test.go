@@ -31,6 +31,8 @@ var fuzzTargets = []struct {
 	{NewBundler(), "Gemfile.lock"},
 	{NewComposer(), "composer.lock"},
 	{NewPyProject(), "pyproject.toml"},
+	{NewSetuptools(), "setup.cfg"},
+	{NewSetuptools(), "setup.py"},
 }
 
 // FuzzParse checks that every parser either rejects input with an

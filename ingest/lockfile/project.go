@@ -151,9 +151,14 @@ func (*PyProject) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, re
 	if err != nil {
 		return err
 	}
-	attrs := map[string]string{graph.AttrPyPIManifest: "true"}
-	if name := pyprojectName(f, data, doc, res); name != "" {
-		attrs[graph.AttrPyPIProject] = name
+	attrs := map[string]string{}
+	// Without a table that names the package, the build backend
+	// (setuptools) reads the name from setup.py or setup.cfg.
+	if table, _ := pyprojectTable(doc); table != nil {
+		attrs[graph.AttrPyPIManifest] = "true"
+		if name := pyprojectName(f, data, doc, res); name != "" {
+			attrs[graph.AttrPyPIProject] = name
+		}
 	}
 	addProjectRepo(f, res, attrs)
 	return nil
