@@ -99,10 +99,14 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 // there. Files such as .npmrc are not read, so a release goes to the
 // ecosystem's registry unless its options name another.
 func (c *converter) registryReleases(j *jobState) {
-	var tokenVars []string
+	var tokenVars, npmrcLits []string
 	for _, s := range j.scripts {
 		releases, writes := registry.ScanReleases(s.text)
 		tokenVars = append(tokenVars, writes...)
+		var lits ciscan.ScriptLiterals
+		if len(j.literals) > 0 {
+			lits = ciscan.ScanLiterals(s.text)
+		}
 		for _, r := range releases {
 			host := r.Host
 			if host == "" {
@@ -127,6 +131,20 @@ func (c *converter) registryReleases(j *jobState) {
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with $" + v,
 					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line})
 			}
+			// A token written into the step logs in as it would from a
+			// variable, certainly: the job holds it.
+			for _, lit := range lits.Tokens(j.literals, r, npmrcLits) {
+				id := graph.RegistryAccountID(host, lit)
+				c.b.Node(id, graph.NodeIdentity, host+" account of a token written into a run step", s.line, attrs{
+					graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": r.Eco,
+				})
+				c.b.Edge(lit, graph.EdgeAuthenticatesAs, id, graph.Certain, s.line, attrs{
+					graph.AttrReason: "the job publishes to " + host + " with a token written into its run step",
+				})
+				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with a token written into its run step",
+					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line})
+			}
 		}
+		npmrcLits = append(npmrcLits, lits.NPMRCTokens(j.literals)...)
 	}
 }

@@ -134,3 +134,60 @@ workflows:
 		t.Errorf("reason %q does not say the registry is set at run time", e.Attr(graph.AttrReason))
 	}
 }
+
+// A registry token written into a run step logs in to its registry
+// account, certainly. The token is on the release's line, or an earlier
+// step wrote it to .npmrc. The account reaches the registry as one that a
+// project variable logs in to.
+func TestReleaseWithLiteralToken(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("R4t7", 9)
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/node:20.11
+    steps:
+      - run: echo "//registry.npmjs.org/:_authToken=` + npmToken + `" > ~/.npmrc
+      - run: npm publish
+      - run: twine upload -u deploy -p Upl0ad-Passw0rd dist/*
+      - run: echo "$(cat notes.txt) xoxb-1234567890-abcdefghij"
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := jobID("release")
+	for _, tt := range []struct{ secret, host string }{
+		{graph.CircleCIInlineSecretID(job, "run@7"), "registry.npmjs.org"},
+		{graph.CircleCIInlineSecretID(job, "run@9"), "pypi.org"},
+	} {
+		account := graph.RegistryAccountID(tt.host, tt.secret)
+		var logins, reach []string
+		for _, e := range res.Edges {
+			if e.Kind == graph.EdgeAuthenticatesAs && e.From == tt.secret {
+				logins = append(logins, e.To+" "+string(e.Confidence))
+			}
+			if e.Kind == graph.EdgeCanAccess && e.From == account {
+				reach = append(reach, e.To)
+			}
+		}
+		if diff := cmp.Diff([]string{account + " certain"}, logins); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+		if diff := cmp.Diff([]string{graph.RegistryScopeID(tt.host)}, reach); diff != "" {
+			t.Errorf("%s reaches (-want +got):\n%s", account, diff)
+		}
+	}
+	// The Slack token is a literal too, but no registry takes it.
+	slack := graph.CircleCIInlineSecretID(job, "run@10")
+	findNode(t, res, slack)
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeAuthenticatesAs && e.From == slack {
+			t.Errorf("%s logs in as %s, want no login", slack, e.To)
+		}
+	}
+}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
-	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -147,9 +146,9 @@ func (c *converter) registryReleases(j *jobState) {
 		releases, writes, stillTop := registry.ScanReleasesFrom(s.str, top)
 		top = stillTop
 		tokenVars = append(tokenVars, writes...)
-		var lits itemLiterals
+		var lits ciscan.ScriptLiterals
 		if len(j.literals) > 0 {
-			lits = scanItem(s.str)
+			lits = ciscan.ScanLiterals(s.str)
 		}
 		for _, r := range releases {
 			vars := append([]string(nil), r.Vars...)
@@ -169,63 +168,12 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 				c.releaseAccount(j, r, host, unknown, graph.GitLabVariableID(c.project, name), name, "the token in "+name, base)
 			}
-			for _, lit := range lits.tokens(j, r, npmrcLits) {
+			for _, lit := range lits.Tokens(j.literals, r, npmrcLits) {
 				c.releaseAccount(j, r, host, unknown, lit, "a token written into a script", "a token written into its script", base)
 			}
 		}
-		npmrcLits = append(npmrcLits, lits.npmrcTokens(j)...)
+		npmrcLits = append(npmrcLits, lits.NPMRCTokens(j.literals)...)
 	}
-}
-
-// itemLiterals are the literal credentials of one script item, with the
-// item's lines, read once for all the releases of the item.
-type itemLiterals struct {
-	found []literal.Finding
-	lines []string
-}
-
-func scanItem(script string) itemLiterals {
-	return itemLiterals{found: literal.Scan(script), lines: strings.Split(script, "\n")}
-}
-
-// npmrc reports whether the finding f sits on a line that writes an npm
-// auth token, as `npm config set` or an echo into .npmrc does.
-func (it itemLiterals) npmrc(f literal.Finding) bool {
-	return f.Line <= len(it.lines) && strings.Contains(it.lines[f.Line-1], "_authToken")
-}
-
-// tokens returns the inline secrets (j.literals) of the registry tokens
-// that release r of the item logs in with. They are those on the
-// release's line and, for npm, those written to .npmrc before it, in the
-// item or in earlier items (npmrc).
-func (it itemLiterals) tokens(j *jobState, r registry.Release, npmrc []string) []string {
-	var out []string
-	if r.Eco == "npm" {
-		out = append(out, npmrc...)
-	}
-	for _, f := range it.found {
-		id := j.literals[f.Value]
-		if id == "" || !literal.RegistryToken(r.Eco, f.Kind) {
-			continue
-		}
-		if f.Line == r.Line || r.Eco == "npm" && f.Line < r.Line && it.npmrc(f) {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// npmrcTokens returns the inline secrets of the npm tokens the item writes
-// to .npmrc, for the releases of later items.
-func (it itemLiterals) npmrcTokens(j *jobState) []string {
-	var out []string
-	for _, f := range it.found {
-		if id := j.literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) && it.npmrc(f) {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // releaseAccount writes the account a CI/CD variable logs in as on a
