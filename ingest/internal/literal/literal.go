@@ -74,20 +74,30 @@ var shapes = []shape{
 var settings = []shape{
 	// docker, podman, buildah, nerdctl, oras and helm registry logins
 	// with -p VALUE, -pVALUE, -p=VALUE, --password VALUE or
-	// --password=VALUE; --password-stdin takes no value.
-	{"registry login password", regexp.MustCompile(`\blogin\b[^;&|]*?\s` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"login"}, false},
+	// --password=VALUE; --password-stdin takes no value. The word login
+	// must follow a word that is not an option waiting for its value, so
+	// that docker run --name login -p 5432:5432 and cargo test -p login
+	// are not logins.
+	// NOTE: a login after a global flag without a value, such as
+	// docker --debug login, is missed for the same reason.
+	{loginKind, regexp.MustCompile(`(?:^|[\s;&|(])(?:[^\s;&|()-][^\s;&|()]*|-[^\s;&|()=]*=[^\s;&|()]*)\s+login\s(?:[^;&|]*?\s)?` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"login"}, false},
 	// .npmrc lines and npm config set: //host/:_authToken=VALUE,
 	// //host/:_authToken VALUE, _password=VALUE.
 	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{":_"}, false},
 	// npm config set _authToken VALUE, which sets the token of the
 	// default registry.
 	{"npm registry token", regexp.MustCompile(`\bnpm\s+config\s+set\s+_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"config"}, false},
-	// Yarn's npmAuthToken, set with yarn config set or written to
-	// .yarnrc.yml.
-	{"npm registry token", regexp.MustCompile(`\bnpmAuthToken(?:\s*[:=]\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"npmAuthToken"}, false},
+	// Yarn's npmAuthToken, written to .yarnrc.yml as npmAuthToken: VALUE
+	// or set with yarn config set, whose key may be a path to a scope's
+	// or a registry's npmAuthToken. Elsewhere, a word after npmAuthToken
+	// is a file name or prose, as in grep npmAuthToken .yarnrc.yml.
+	{"npm registry token", regexp.MustCompile(`\bnpmAuthToken\s*[:=]\s*("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"npmAuthToken"}, false},
+	{"npm registry token", regexp.MustCompile(`\byarn\s+config\s+set\s[^;&|]*?npmAuthToken["']?\s+("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"npmAuthToken"}, false},
 	// twine upload and poetry publish with -p or --password, whose value
-	// the index takes whatever its shape.
-	{"PyPI upload password", regexp.MustCompile(`\b(?:twine|poetry)\b[^;&|]*?\s` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"twine", "poetry"}, false},
+	// the index takes whatever its shape. Other subcommands' -p, such as
+	// that of pytest in poetry run pytest -p no:cacheprovider, is not a
+	// password.
+	{"PyPI upload password", regexp.MustCompile(`\b(?:twine\b[^;&|]*?\supload|poetry\b[^;&|]*?\spublish)\s(?:[^;&|]*?\s)?` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"twine", "poetry"}, false},
 	// poetry config pypi-token.NAME VALUE and http-basic.NAME USER VALUE.
 	{"PyPI token", regexp.MustCompile(`\bpoetry\s+config\s+pypi-token\.\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"pypi-token"}, false},
 	{"PyPI upload password", regexp.MustCompile(`\bpoetry\s+config\s+http-basic\.\S+\s+\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"http-basic"}, false},
@@ -99,6 +109,43 @@ var settings = []shape{
 	// https://user:VALUE@host, as in a git remote or a registry URL.
 	// Group 2 is the host.
 	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@(\[[0-9a-fA-F:.]*\]|[^\s/:"'?#]*)`), []string{"://"}, false},
+}
+
+// loginKind is the kind of a registry login's password.
+const loginKind = "registry login password"
+
+// optionWord reports whether the value at line[at:] is an option: a bare
+// word that starts with a dash after a space. A command takes it for an
+// option, as in poetry config http-basic.NAME USER --no-interaction.
+func optionWord(line string, at int) bool {
+	return at > 0 && at < len(line) && line[at] == '-' && (line[at-1] == ' ' || line[at-1] == '\t')
+}
+
+// loginToLoopback reports whether a login command, up to the end of the
+// command, names a registry on this machine, such as localhost:5000. Its
+// password belongs to a registry that the job starts for its tests.
+func loginToLoopback(command string) bool {
+	if end := strings.IndexAny(command, ";&|"); end >= 0 {
+		command = command[:end]
+	}
+	for _, word := range strings.Fields(command) {
+		word = unquote(word)
+		if strings.HasPrefix(word, "-") {
+			continue
+		}
+		if _, rest, ok := strings.Cut(word, "://"); ok {
+			word = rest
+		}
+		word, _, _ = strings.Cut(word, "/")
+		host := word
+		if h, _, err := net.SplitHostPort(word); err == nil {
+			host = h
+		}
+		if loopback(host) {
+			return true
+		}
+	}
+	return false
 }
 
 // passwordOption matches -p or --password followed by = or spaces, and
@@ -214,6 +261,9 @@ func scanLine(line string) []offsetFinding {
 		}
 		for _, m := range s.re.FindAllStringSubmatchIndex(line, -1) {
 			if len(m) > 4 && m[4] >= 0 && loopback(line[m[4]:m[5]]) {
+				continue
+			}
+			if optionWord(line, m[2]) || s.kind == loginKind && loginToLoopback(line[m[0]:]) {
 				continue
 			}
 			if v := unquote(line[m[2]:m[3]]); literalValue(v) {

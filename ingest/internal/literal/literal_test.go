@@ -166,6 +166,33 @@ func TestScanOptionsAndConfig(t *testing.T) {
 	}
 }
 
+// Options of other tools that follow a word "login", test runners run
+// by poetry, lines that only read a setting, options where a value was
+// expected, and logins to a registry on this machine.
+func TestScanNotCredentials(t *testing.T) {
+	for _, script := range []string{
+		`docker run -d --name login -p 127.0.0.1:5432:5432 postgres:16`,
+		`docker run -d --name login-db -p 6379:6379 redis`,
+		`cargo test -p login -p billing-service`,
+		`pytest -m login -p no:cacheprovider`,
+		`docker compose -f login/compose.yml -p login-tests up -d`,
+		`terraform -chdir=infra/login plan -parallelism=20`,
+		`poetry run pytest -p no:cacheprovider`,
+		`poetry run pytest -pno:randomly tests`,
+		`poetry run mypy -p acme_service`,
+		`grep -q npmAuthToken .yarnrc.yml || echo missing`,
+		`echo "error: npmAuthToken environment variable not set"`,
+		`poetry config http-basic.internal deploy-user --no-interaction`,
+		`npm config set _authToken --location=project`,
+		`docker login -u admin -p testpassword1 localhost:5000`,
+		`podman login --tls-verify=false -u admin -p testpassword1 127.0.0.1:5000`,
+	} {
+		if got := Scan(script); len(got) > 0 {
+			t.Errorf("Scan(%q) = %v, want nothing", script, got)
+		}
+	}
+}
+
 // BenchmarkScanTypical scans a script of the kind most jobs run, which
 // holds no credential: the cost every run step of a large organisation
 // pays.
