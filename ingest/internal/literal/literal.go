@@ -84,9 +84,10 @@ var settings = []shape{
 	// .npmrc lines and npm config set: //host/:_authToken=VALUE,
 	// //host/:_authToken VALUE, _password=VALUE.
 	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{":_"}, false},
-	// npm config set _authToken VALUE, which sets the token of the
-	// default registry.
-	{"npm registry token", regexp.MustCompile(`\bnpm\s+config\s+set\s+_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"config"}, false},
+	// npm config set and npm set with _authToken VALUE, which sets the
+	// token of the default registry, or with a quoted
+	// '//host/:_authToken' key, after options such as --location=user.
+	{"npm registry token", regexp.MustCompile(`\b(?:npm\s+(?:config\s+)?set|pnpm\s+config\s+set)\s+(?:-\S+\s+)*["']?(?://[^\s"']*:)?_(?:authToken|password|auth)["']?(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"_auth", "_password"}, false},
 	// Yarn's npmAuthToken, written to .yarnrc.yml as npmAuthToken: VALUE
 	// or set with yarn config set, whose key may be a path to a scope's
 	// or a registry's npmAuthToken. Elsewhere, a word after npmAuthToken
@@ -99,8 +100,9 @@ var settings = []shape{
 	// password.
 	{"PyPI upload password", regexp.MustCompile(`\b(?:twine\b[^;&|]*?\supload|poetry\b[^;&|]*?\spublish)\s(?:[^;&|]*?\s)?` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"twine", "poetry"}, false},
 	// poetry config pypi-token.NAME VALUE and http-basic.NAME USER VALUE.
-	{"PyPI token", regexp.MustCompile(`\bpoetry\s+config\s+pypi-token\.\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"pypi-token"}, false},
-	{"PyPI upload password", regexp.MustCompile(`\bpoetry\s+config\s+http-basic\.\S+\s+\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"http-basic"}, false},
+	// Options such as --local may come before the key.
+	{"PyPI token", regexp.MustCompile(`\bpoetry\s+config\s+(?:-\S+\s+)*pypi-token\.\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"pypi-token"}, false},
+	{"PyPI upload password", regexp.MustCompile(`\bpoetry\s+config\s+(?:-\S+\s+)*http-basic\.\S+\s+\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"http-basic"}, false},
 	// curl -H 'Authorization: token VALUE', Bearer and Basic.
 	{"token in an Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:token|bearer|basic)\s+([^\s"'\\]+)`), []string{"authorization:"}, true},
 	// Request headers that carry an API token: GitLab's PRIVATE-TOKEN
@@ -292,8 +294,9 @@ func scanLine(line string) []offsetFinding {
 }
 
 // colour matches a terminal colour code, as the escape character or as
-// written for echo -e and printf: \e[32m, \033[1;31m, \x1b[0m.
-var colour = regexp.MustCompile(`(?:\x1b|\\e|\\033|\\x1[bB]|\\u001[bB])\[[0-9;]*[A-Za-z]`)
+// written for echo -e and printf: \e[32m, \E[32m, \033[1;31m, echo -e's
+// \0033[1m, \x1b[0m.
+var colour = regexp.MustCompile(`(?:\x1b|\\[eE]|\\0{0,2}33|\\x1[bB]|\\u001[bB])\[[0-9;]*[A-Za-z]`)
 
 // maskColours replaces the colour codes of a line with spaces of the same
 // length, so that a value printed right after one is a word of its own

@@ -193,6 +193,33 @@ func TestScanNotCredentials(t *testing.T) {
 	}
 }
 
+// Quoted keys, options before the key, npm set, global options before
+// a subcommand, tabs and the colour codes of echo -e's octal and \E forms.
+func TestScanOtherForms(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		want   Finding
+	}{
+		{`npm config set '//registry.npmjs.org/:_authToken' q1w2e3r4t5y6u7i8`, Finding{1, "npm registry token", "q1w2e3r4t5y6u7i8"}},
+		{`npm set _authToken q1w2e3r4t5y6u7i8`, Finding{1, "npm registry token", "q1w2e3r4t5y6u7i8"}},
+		{`npm config set --location=project _authToken q1w2e3r4t5y6u7i8`, Finding{1, "npm registry token", "q1w2e3r4t5y6u7i8"}},
+		{`yarn config set 'npmRegistries["//npm.example.com"].npmAuthToken' z9x8c7v6b5n4m3l2`, Finding{1, "npm registry token", "z9x8c7v6b5n4m3l2"}},
+		{"yarn config set npmScopes.acme.npmAuthToken\tz9x8c7v6b5n4m3l2", Finding{1, "npm registry token", "z9x8c7v6b5n4m3l2"}},
+		{`poetry config --local pypi-token.pypi t0ken-f0r-test-index`, Finding{1, "PyPI token", "t0ken-f0r-test-index"}},
+		{`poetry config -n http-basic.internal deploy Int3rnal-Passw0rd`, Finding{1, "PyPI upload password", "Int3rnal-Passw0rd"}},
+		{"python -m twine upload -u deploy\t-p\tUpl0ad-Passw0rd dist/*\r", Finding{1, "PyPI upload password", "Upl0ad-Passw0rd"}},
+		{"poetry publish \\\n  --build \\\n  --password=Upl0ad-Passw0rd", Finding{3, "PyPI upload password", "Upl0ad-Passw0rd"}},
+		{`docker --config=/tmp/ci login -u ci -pS3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
+		{`helm registry login registry.example.com --username ci --password 'S3cr3t Passw0rd'`, Finding{1, "registry login password", "S3cr3t Passw0rd"}},
+		{`echo -e "\0033[32m` + npmToken + `\0033[0m"`, Finding{1, "npm token", npmToken}},
+		{`echo -e "\E[32m` + npmToken + `\E[0m"`, Finding{1, "npm token", npmToken}},
+	} {
+		if diff := cmp.Diff([]Finding{tt.want}, Scan(tt.script)); diff != "" {
+			t.Errorf("Scan(%q) (-want +got):\n%s", tt.script, diff)
+		}
+	}
+}
+
 // BenchmarkScanTypical scans a script of the kind most jobs run, which
 // holds no credential: the cost every run step of a large organisation
 // pays.
