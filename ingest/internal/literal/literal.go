@@ -98,11 +98,11 @@ var settings = []shape{
 	// the index takes whatever its shape. Other subcommands' -p, such as
 	// that of pytest in poetry run pytest -p no:cacheprovider, is not a
 	// password.
-	{"PyPI upload password", regexp.MustCompile(`\b(?:twine\b[^;&|]*?\supload|poetry\b[^;&|]*?\spublish)\s(?:[^;&|]*?\s)?` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"twine", "poetry"}, false},
+	{uploadKind, regexp.MustCompile(`\b(?:twine\b[^;&|]*?\supload|poetry\b[^;&|]*?\spublish)\s(?:[^;&|]*?\s)?` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"twine", "poetry"}, false},
 	// poetry config pypi-token.NAME VALUE and http-basic.NAME USER VALUE.
 	// Options such as --local may come before the key.
 	{"PyPI token", regexp.MustCompile(`\bpoetry\s+config\s+(?:-\S+\s+)*pypi-token\.\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"pypi-token"}, false},
-	{"PyPI upload password", regexp.MustCompile(`\bpoetry\s+config\s+(?:-\S+\s+)*http-basic\.\S+\s+\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"http-basic"}, false},
+	{uploadKind, regexp.MustCompile(`\bpoetry\s+config\s+(?:-\S+\s+)*http-basic\.\S+\s+\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"http-basic"}, false},
 	// curl -H 'Authorization: token VALUE', Bearer and Basic.
 	{"token in an Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:token|bearer|basic)\s+([^\s"'\\]+)`), []string{"authorization:"}, true},
 	// Request headers that carry an API token: GitLab's PRIVATE-TOKEN
@@ -113,8 +113,11 @@ var settings = []shape{
 	{"password in a URL", regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s/:@"']+:([^\s/@"']+)@(\[[0-9a-fA-F:.]*\]|[^\s/:"'?#]*)`), []string{"://"}, false},
 }
 
-// loginKind is the kind of a registry login's password.
-const loginKind = "registry login password"
+// Kinds of the passwords of a registry login and of a PyPI upload.
+const (
+	loginKind  = "registry login password"
+	uploadKind = "PyPI upload password"
+)
 
 // optionWord reports whether the value at line[at:] is an option: a bare
 // word that starts with a dash after a space. A command takes it for an
@@ -123,18 +126,23 @@ func optionWord(line string, at int) bool {
 	return at > 0 && at < len(line) && line[at] == '-' && (line[at-1] == ' ' || line[at-1] == '\t')
 }
 
-// loginToLoopback reports whether a login command, up to the end of the
-// command, names a registry on this machine, such as localhost:5000. Its
-// password belongs to a registry that the job starts for its tests.
-func loginToLoopback(command string) bool {
+// namesLoopback reports whether a command, up to its end, names a
+// registry on this machine, such as localhost:5000 or
+// --repository-url=http://127.0.0.1:8080. The password of a login or an
+// upload to it belongs to a registry that the job starts for its tests.
+func namesLoopback(command string) bool {
 	if end := strings.IndexAny(command, ";&|"); end >= 0 {
 		command = command[:end]
 	}
 	for _, word := range strings.Fields(command) {
-		word = unquote(word)
 		if strings.HasPrefix(word, "-") {
-			continue
+			_, value, ok := strings.Cut(word, "=")
+			if !ok {
+				continue
+			}
+			word = value
 		}
+		word = unquote(word)
 		if _, rest, ok := strings.Cut(word, "://"); ok {
 			word = rest
 		}
@@ -265,7 +273,7 @@ func scanLine(line string) []offsetFinding {
 			if len(m) > 4 && m[4] >= 0 && loopback(line[m[4]:m[5]]) {
 				continue
 			}
-			if optionWord(line, m[2]) || s.kind == loginKind && loginToLoopback(line[m[0]:]) {
+			if optionWord(line, m[2]) || (s.kind == loginKind || s.kind == uploadKind) && namesLoopback(line[m[0]:]) {
 				continue
 			}
 			if v := unquote(line[m[2]:m[3]]); literalValue(v) {
@@ -359,7 +367,7 @@ func RegistryToken(eco, kind string) bool {
 			return true
 		}
 	case "pypi":
-		return kind == "PyPI token" || kind == "PyPI upload password"
+		return kind == "PyPI token" || kind == uploadKind
 	}
 	return false
 }
@@ -401,6 +409,10 @@ func literalValue(v string) bool {
 	// two letters or digits (xxxxxxxx, 00000000-0000-0000) are
 	// placeholders.
 	if strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-") == "" || strings.Contains(v, "...") {
+		return false
+	}
+	// yq reads a variable with env(NAME) and strenv(NAME).
+	if strings.HasPrefix(v, "env(") || strings.HasPrefix(v, "strenv(") {
 		return false
 	}
 	return distinctAlnum(v) > 2

@@ -168,7 +168,8 @@ func TestScanOptionsAndConfig(t *testing.T) {
 
 // Options of other tools that follow a word "login", test runners run
 // by poetry, lines that only read a setting, options where a value was
-// expected, and logins to a registry on this machine.
+// expected, yq's env() and strenv(), and logins and uploads to a registry
+// on this machine.
 func TestScanNotCredentials(t *testing.T) {
 	for _, script := range []string{
 		`docker run -d --name login -p 127.0.0.1:5432:5432 postgres:16`,
@@ -186,6 +187,10 @@ func TestScanNotCredentials(t *testing.T) {
 		`npm config set _authToken --location=project`,
 		`docker login -u admin -p testpassword1 localhost:5000`,
 		`podman login --tls-verify=false -u admin -p testpassword1 127.0.0.1:5000`,
+		`twine upload --repository-url http://localhost:8080/ -u test -p testpassword1 dist/*`,
+		`twine upload --repository-url=http://127.0.0.1:8080 -u test -p testpassword1 dist/*`,
+		`yq -i '.npmAuthToken = env(NPM_TOKEN)' .yarnrc.yml`,
+		`yq -i '.npmScopes.acme.npmAuthToken = strenv(NPM_TOKEN)' .yarnrc.yml`,
 	} {
 		if got := Scan(script); len(got) > 0 {
 			t.Errorf("Scan(%q) = %v, want nothing", script, got)
