@@ -262,6 +262,7 @@ func (c *converter) readEnvironment(j *jobState, v *value) {
 // one shell, so a cd in one applies in the other. after_script and the
 // pre-clone hook run in shells of their own.
 func (c *converter) scanScripts(j *jobState, v *value) {
+	c.warnMappingItems(j, v)
 	sc := ciscan.NewScanner()
 	for _, k := range sortedKeys(j.vars) {
 		sc.SetEnv(k, j.vars[k].value)
@@ -451,6 +452,27 @@ func (c *converter) inlineSecrets(j *jobState) {
 		a := attrs(literal.SecretAttrs(c.env, "gitlab", k, c.project, vr.value))
 		c.b.Node(id, graph.NodeSecret, k+" (literal in "+c.inRepo(vr.v.file)+")", line, a)
 		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "env", graph.AttrName: k}))
+	}
+}
+
+// warnMappingItems warns of the script items that YAML reads as
+// mappings, such as - echo "key: value" written without quotes. GitLab
+// rejects such a pipeline, and scanScripts skips them, so a command or
+// credential in one is not read. Each item is reported once, however many
+// jobs extend the template that holds it.
+func (c *converter) warnMappingItems(j *jobState, v *value) {
+	for _, key := range []string{"before_script", "script", "after_script"} {
+		for _, item := range v.get(key).mappings() {
+			seen := "mapping:" + item.file + ":" + strconv.Itoa(item.line)
+			if c.warned == nil {
+				c.warned = map[string]bool{}
+			}
+			if c.warned[seen] {
+				continue
+			}
+			c.warned[seen] = true
+			c.warnf(c.lineOf(j, item), "job %s: an item of %s is a mapping, not a command, so it is not read; quote the item", j.r.name, key)
+		}
 	}
 }
 

@@ -183,3 +183,31 @@ func TestLiteralReleaseTokens(t *testing.T) {
 
 	resulttest.NoValues(t, res, npmToken, pypiToken)
 }
+
+// A script item that YAML reads as a mapping, an unquoted line with ": "
+// in it, is reported: GitLab rejects it, and its command is not read.
+func TestScriptMappingItem(t *testing.T) {
+	ci := strings.Join([]string{
+		".base:", // 1
+		"  script:",
+		`    - echo "npmAuthToken: q1w2e3r4t5y6u7i8" >> .yarnrc.yml`, // 3
+		"publish-a:",
+		"  extends: .base",
+		"publish-b:", // 6
+		"  extends: .base",
+		"  before_script:",
+		`    - 'echo "npmAuthToken: quoted" >> .yarnrc.yml'`,
+		`    - - echo "key: value"`, // 10: a nested sequence
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"in/.gitlab-ci.yml:3: job publish-a: an item of script is a mapping, not a command, so it is not read; quote the item",
+		"in/.gitlab-ci.yml:10: job publish-b: an item of before_script is a mapping, not a command, so it is not read; quote the item",
+	}
+	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}

@@ -124,6 +124,26 @@ func (v *value) scalars() []*value {
 	return out
 }
 
+// mappings returns the mappings among the items of a sequence, nested
+// sequences flattened as scalars does.
+func (v *value) mappings() []*value {
+	var out []*value
+	var walk func(v *value, depth int)
+	walk = func(v *value, depth int) {
+		switch {
+		case v == nil || depth > maxFlatten:
+		case v.kind == kindMap && depth > 0:
+			out = append(out, v)
+		case v.kind == kindSeq:
+			for _, it := range v.list {
+				walk(it, depth+1)
+			}
+		}
+	}
+	walk(v, 0)
+	return out
+}
+
 // maxFlatten is the nesting depth up to which sequences are flattened,
 // the ten levels GitLab allows.
 const maxFlatten = 10
