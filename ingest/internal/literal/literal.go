@@ -84,6 +84,9 @@ var settings = []shape{
 	// .npmrc lines and npm config set: //host/:_authToken=VALUE,
 	// //host/:_authToken VALUE, _password=VALUE.
 	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{":_"}, false},
+	// .npmrc lines without a registry, _authToken=VALUE or _auth=VALUE,
+	// written with > or >> to a file named .npmrc.
+	{"npm registry token", regexp.MustCompile(`(?:^|[\s"'])_(?:authToken|password|auth)\s*=\s*("[^"]*"|'[^']*'|[^\s"';&|]+)["']?\s*>>?\s*["']?\S*\.npmrc\b`), []string{"npmrc"}, false},
 	// npm config set and npm set with _authToken VALUE, which sets the
 	// token of the default registry, or with a quoted
 	// '//host/:_authToken' key, after options such as --location=user.

@@ -191,6 +191,8 @@ func TestScanNotCredentials(t *testing.T) {
 		`twine upload --repository-url=http://127.0.0.1:8080 -u test -p testpassword1 dist/*`,
 		`yq -i '.npmAuthToken = env(NPM_TOKEN)' .yarnrc.yml`,
 		`yq -i '.npmScopes.acme.npmAuthToken = strenv(NPM_TOKEN)' .yarnrc.yml`,
+		`echo "_authToken=${NPM_TOKEN}" >> ~/.npmrc`,
+		`export my_auth=q1w2e3r4t5y6u7i8 > out.txt`,
 	} {
 		if got := Scan(script); len(got) > 0 {
 			t.Errorf("Scan(%q) = %v, want nothing", script, got)
@@ -199,7 +201,8 @@ func TestScanNotCredentials(t *testing.T) {
 }
 
 // Quoted keys, options before the key, npm set, global options before
-// a subcommand, tabs and the colour codes of echo -e's octal and \E forms.
+// a subcommand, tabs, the colour codes of echo -e's octal and \E forms,
+// and .npmrc lines without a registry.
 func TestScanOtherForms(t *testing.T) {
 	for _, tt := range []struct {
 		script string
@@ -218,6 +221,8 @@ func TestScanOtherForms(t *testing.T) {
 		{`helm registry login registry.example.com --username ci --password 'S3cr3t Passw0rd'`, Finding{1, "registry login password", "S3cr3t Passw0rd"}},
 		{`echo -e "\0033[32m` + npmToken + `\0033[0m"`, Finding{1, "npm token", npmToken}},
 		{`echo -e "\E[32m` + npmToken + `\E[0m"`, Finding{1, "npm token", npmToken}},
+		{`echo "_authToken=q1w2e3r4t5y6u7i8" >> ~/.npmrc`, Finding{1, "npm registry token", "q1w2e3r4t5y6u7i8"}},
+		{`echo _auth=ZGVwbG95OnMzY3IzdA== > .npmrc`, Finding{1, "npm registry token", "ZGVwbG95OnMzY3IzdA=="}},
 	} {
 		if diff := cmp.Diff([]Finding{tt.want}, Scan(tt.script)); diff != "" {
 			t.Errorf("Scan(%q) (-want +got):\n%s", tt.script, diff)
