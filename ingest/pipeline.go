@@ -539,9 +539,32 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform":
 // walked.
 func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, error) {
 	var walked []string
-	// The walk lists the files; opening each one to read its head, the
-	// slow part on a large tree, happens after it on every core.
-	var found []foundFile
+	// The walk lists the files on one goroutine while workers read their
+	// heads: on a large tree each takes seconds.
+	var found []*foundFile
+	work := make(chan *foundFile, 1024)
+	var heads errgroup.Group
+	// Opening files waits on the disk as much as on the processor.
+	readers := 2 * runtime.GOMAXPROCS(0)
+	for range readers {
+		heads.Go(func() error {
+			for ff := range work {
+				ff.file, ff.skip = p.file(ff.path, ff.info)
+			}
+			return nil
+		})
+	}
+	walkDone := sync.OnceFunc(func() {
+		close(work)
+		heads.Wait()
+	})
+	defer walkDone()
+	add := func(ff *foundFile) {
+		found = append(found, ff)
+		if ff.walkSkip == "" {
+			work <- ff
+		}
+	}
 	// The walk lists every folder's entries, so it records which folders
 	// are repository roots without a stat call per folder.
 	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}}
@@ -559,13 +582,13 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 		}
 		if !info.IsDir() {
 			clean := filepath.Clean(root)
-			found = append(found, foundFile{path: clean, given: root, inputRoot: filepath.Dir(clean), info: info})
+			add(&foundFile{path: clean, given: root, inputRoot: filepath.Dir(clean), info: info})
 			continue
 		}
 		walked = append(walked, filepath.Clean(root))
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				found = append(found, foundFile{given: path, walkSkip: walkError + ": " + err.Error()})
+				add(&foundFile{given: path, walkSkip: walkError + ": " + err.Error()})
 				return nil
 			}
 			if path != root && isStore(path, d.Name()) {
@@ -593,39 +616,39 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 				// followed, so that link loops cannot trap the walk.
 				info, err = os.Stat(path)
 				if err == nil && info.IsDir() {
-					found = append(found, foundFile{given: path, walkSkip: "link to a folder, not followed"})
+					add(&foundFile{given: path, walkSkip: "link to a folder, not followed"})
 					return nil
 				}
 			}
 			if err != nil {
-				found = append(found, foundFile{given: path, walkSkip: "cannot read: " + err.Error()})
+				add(&foundFile{given: path, walkSkip: "cannot read: " + err.Error()})
 				return nil
 			}
 			if !info.Mode().IsRegular() {
 				return nil
 			}
-			found = append(found, foundFile{path: path, given: path, inputRoot: root, info: info})
+			add(&foundFile{path: path, given: path, inputRoot: root, info: info})
 			return nil
 		})
 		if err != nil {
 			return nil, nil, err
 		}
 	}
+	walkDone()
 
-	var g errgroup.Group
-	// Opening files waits on the disk as much as on the processor.
-	g.SetLimit(2 * runtime.GOMAXPROCS(0))
-	for i := range found {
-		if found[i].walkSkip != "" {
-			continue
+	// A file's repository is known once the walk has listed every folder
+	// above it.
+	var place errgroup.Group
+	place.SetLimit(readers)
+	for _, ff := range found {
+		if ff.file != nil {
+			place.Go(func() error {
+				p.place(ff.file, ff.inputRoot, finder)
+				return nil
+			})
 		}
-		g.Go(func() error {
-			ff := &found[i]
-			ff.file, ff.skip = p.file(ff.path, ff.inputRoot, ff.info, finder)
-			return nil
-		})
 	}
-	g.Wait()
+	place.Wait()
 
 	var files []*File
 	seen := map[string]bool{}
@@ -691,8 +714,9 @@ type foundFile struct {
 // walkError starts the reason of a path the walk could not read.
 const walkError = "cannot read"
 
-// file prepares one input file, or returns why it is skipped.
-func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo, finder *repoFinder) (*File, string) {
+// file reads the head of one input file, or returns why it is skipped.
+// place gives it its repository.
+func (p *Pipeline) file(path string, info fs.FileInfo) (*File, string) {
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Sprintf("larger than %d MiB", MaxFileSize>>20)
 	}
@@ -707,24 +731,28 @@ func (p *Pipeline) file(path, inputRoot string, info fs.FileInfo, finder *repoFi
 	if err != nil {
 		return nil, "cannot read: " + err.Error()
 	}
-	root, repo := p.repoOf(path, inputRoot, finder)
-	rel := filepath.Base(path)
-	if root != "" {
-		if r, err := filepath.Rel(root, path); err == nil {
-			rel = r
-		}
-	}
 	return &File{
-		Path:    path,
-		RelPath: filepath.ToSlash(strings.TrimSuffix(rel, ".gz")),
-		Repo:    repo,
-		Head:    head,
-		Size:    info.Size(),
-		Open:    open,
+		Path: path,
+		Head: head,
+		Size: info.Size(),
+		Open: open,
 		// A NUL byte marks a binary file, skipped unless a parser claims
 		// it by name, which then rejects it with a position.
 		binary: bytes.IndexByte(head, 0) >= 0,
 	}, ""
+}
+
+// place sets the repository of a file and its path in the repository.
+func (p *Pipeline) place(f *File, inputRoot string, finder *repoFinder) {
+	root, repo := p.repoOf(f.Path, inputRoot, finder)
+	rel := filepath.Base(f.Path)
+	if root != "" {
+		if r, err := filepath.Rel(root, f.Path); err == nil {
+			rel = r
+		}
+	}
+	f.RelPath = filepath.ToSlash(strings.TrimSuffix(rel, ".gz"))
+	f.Repo = repo
 }
 
 // readHead returns the first HeadSize bytes of a file's (decompressed)
