@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"cmp"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -50,7 +49,11 @@ func (ov *overlay) kinds() *kindIndex {
 	}
 	for kind, recs := range ix.edges {
 		ix.edges[kind] = sortParallel(recs, func(a, b *ovEdge) int {
-			return cmp.Or(strings.Compare(a.key.From, b.key.From), strings.Compare(a.key.To, b.key.To))
+			// Targets are compared only between edges of one source.
+			if c := strings.Compare(a.key.From, b.key.From); c != 0 {
+				return c
+			}
+			return strings.Compare(a.key.To, b.key.To)
 		})
 	}
 	ov.byKind = ix
