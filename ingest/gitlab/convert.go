@@ -94,6 +94,7 @@ func (c *converter) run(ctx context.Context) error {
 		c.res.Records++
 	}
 	c.warnLiterals()
+	c.templateLiterals()
 	for _, d := range c.p.diags {
 		if d.file == c.self {
 			c.warnf(d.line, "%s", d.msg)
@@ -518,6 +519,48 @@ func (c *converter) scriptLiterals(j *jobState) map[string]string {
 		}
 	}
 	return ids
+}
+
+// templateLiterals records the literal credentials in the scripts of the
+// parsed file's hidden jobs (.name) that no job of the file recorded. A
+// job records those of the templates it runs (see scriptLiterals). A
+// template that no job extends, or whose scripts the jobs that extend it
+// replace, runs nowhere, but everyone who can read the repository reads
+// the value. Such a value is a Secret that no job exposes, with a
+// warning.
+func (c *converter) templateLiterals() {
+	for i, name := range c.p.config.keys {
+		v := c.p.config.vals[i]
+		if !strings.HasPrefix(name, ".") || v.file != c.self || !v.isMap() {
+			continue
+		}
+		for _, key := range []string{"before_script", "script", "after_script"} {
+			for _, s := range v.get(key).scalars() {
+				for n, f := range literal.Scan(s.str) {
+					line := s.line
+					if s.block {
+						line = s.line + f.Line
+					}
+					owner := s.owner
+					if owner == "" {
+						owner = name
+					}
+					// The id a job that ran the item would have given it.
+					id := graph.GitLabInlineSecretID(c.project, c.inRepo(s.file), owner, literal.Key("script", s.line, n))
+					if c.warned[id] {
+						continue
+					}
+					if c.warned == nil {
+						c.warned = map[string]bool{}
+					}
+					c.warned[id] = true
+					a := attrs(literal.SecretAttrs(c.env, "gitlab", f.Kind, c.project, f.Value))
+					c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+c.inRepo(s.file)+", line "+strconv.Itoa(line)+")", line, a)
+					c.warnf(line, "template %s: the script contains a literal %s, which no job runs but everyone who can read the repository can read; rotate it and remove it", name, f.Kind)
+				}
+			}
+		}
+	}
 }
 
 // warnLiterals warns about each literal credential written in the parsed

@@ -211,3 +211,59 @@ func TestScriptMappingItem(t *testing.T) {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// A template that no job runs still holds its literal where everyone who
+// can read the repository reads it: a Secret that no job exposes, with a
+// warning. One that a job runs is recorded once, for the job.
+func TestTemplateLiterals(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("T3m9", 9)
+	ci := strings.Join([]string{
+		".unused:", // 1
+		"  script:",
+		"    - npm publish --//registry.npmjs.org/:_authToken=" + npmToken, // 3
+		".replaced:",
+		"  before_script:",
+		"    - docker login -u ci -p S3cr3t-Passw0rd registry.example.com", // 6
+		".used:",
+		"  script:",
+		"    - curl -u bot:Sup3rS3cret https://api.example.com", // 9
+		"build:",
+		"  extends: [.used, .replaced]",
+		"  before_script:",
+		"    - echo ok",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unused := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", ".unused", "script@3")
+	replaced := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", ".replaced", "script@6")
+	used := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", ".used", "script@9")
+
+	for _, id := range []string{unused, replaced, used} {
+		if n := findNode(t, res, id); n.Attr(graph.AttrStoredInline) != "true" {
+			t.Errorf("%s is not stored inline", id)
+		}
+	}
+
+	var exposed []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:gitlab:inline:") {
+			exposed = append(exposed, e.From+" -> "+e.To)
+		}
+	}
+	if diff := cmp.Diff([]string{jobID(".gitlab-ci.yml", "build") + " -> " + used}, exposed); diff != "" {
+		t.Errorf("exposed literals (-want +got):\n%s", diff)
+	}
+
+	// Jobs are read first; the pipeline sorts warnings by position later.
+	want := []string{
+		"in/.gitlab-ci.yml:9: job build: the script contains a literal password in curl's --user; store it as a masked CI/CD variable and rotate it",
+		"in/.gitlab-ci.yml:3: template .unused: the script contains a literal npm token, which no job runs but everyone who can read the repository can read; rotate it and remove it",
+		"in/.gitlab-ci.yml:6: template .replaced: the script contains a literal registry login password, which no job runs but everyone who can read the repository can read; rotate it and remove it",
+	}
+	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	resulttest.NoValues(t, res, npmToken, "S3cr3t-Passw0rd", "Sup3rS3cret")
+}
