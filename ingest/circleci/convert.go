@@ -113,6 +113,7 @@ func (c *converter) run(ctx context.Context) error {
 		c.job(inv)
 		c.res.Records++
 	}
+	c.unusedLiterals()
 	return nil
 }
 

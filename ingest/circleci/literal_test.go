@@ -193,3 +193,83 @@ func TestLiteralLoginPublishes(t *testing.T) {
 
 	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }
+
+// A job that no workflow runs and a command that no job calls still hold
+// their literals where everyone who can read the repository reads them:
+// Secrets that no job exposes, with a warning. A command that a job calls
+// is recorded once, for the job.
+func TestUnusedDefinitionLiterals(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("U5d7", 9)
+	config := strings.Join([]string{
+		"version: 2.1",
+		"commands:",
+		"  unused:",
+		"    steps:",
+		"      - run: npm publish --//registry.npmjs.org/:_authToken=" + npmToken, // 5
+		"  login:",
+		"    steps:",
+		"      - run: docker login -u ci -p S3cr3t-Passw0rd registry.example.com", // 8
+		"jobs:",
+		"  orphan:",
+		"    docker:",
+		"      - image: cimg/base:2024.01",
+		"    steps:",
+		"      - when:",
+		"          condition: true",
+		"          steps:",
+		"            - run:",
+		"                command: |", // 18
+		"                  echo start",
+		"                  curl -u bot:Sup3rS3cret https://api.example.com", // 20
+		"  release:",
+		"    docker:",
+		"      - image: cimg/base:2024.01",
+		"    steps:",
+		"      - login",
+		"workflows:",
+		"  main:",
+		"    jobs:",
+		"      - release",
+	}, "\n")
+	const rel = ".circleci/config.yml"
+
+	res, err := parseBytes(t, "in/"+rel, rel, testRepo, []byte(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]int{}
+	for _, n := range res.Nodes {
+		if strings.HasPrefix(n.ID, "secret:circleci:inline:") {
+			lines[n.ID] = n.Pos.Line
+		}
+	}
+	release := graph.CircleCIJobID(testRepo, rel, "release")
+	wantLines := map[string]int{
+		graph.CircleCIInlineSecretID(graph.CircleCIJobID(testRepo, rel, "command unused"), "run@5"): 5,
+		graph.CircleCIInlineSecretID(graph.CircleCIJobID(testRepo, rel, "orphan"), "run@18"):        20,
+		graph.CircleCIInlineSecretID(release, "run@8"):                                              8,
+	}
+	if diff := cmp.Diff(wantLines, lines); diff != "" {
+		t.Errorf("literal credential lines (-want +got):\n%s", diff)
+	}
+
+	var exposed []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:circleci:inline:") {
+			exposed = append(exposed, e.From+" -> "+e.To)
+		}
+	}
+	if diff := cmp.Diff([]string{release + " -> " + graph.CircleCIInlineSecretID(release, "run@8")}, exposed); diff != "" {
+		t.Errorf("exposed literals (-want +got):\n%s", diff)
+	}
+
+	want := []string{
+		"in/.circleci/config.yml:8: job release: a run step contains a literal registry login password; store it in a context or project variable and rotate it",
+		"in/.circleci/config.yml:20: orphan: a run step contains a literal password in curl's --user, which no workflow runs but everyone who can read the repository can read; rotate it and remove it",
+		"in/.circleci/config.yml:5: command unused: a run step contains a literal npm token, which no workflow runs but everyone who can read the repository can read; rotate it and remove it",
+	}
+	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	resulttest.NoValues(t, res, npmToken, "S3cr3t-Passw0rd", "Sup3rS3cret")
+}
