@@ -67,6 +67,9 @@ var shapes = []shape{
 	{"PyPI token", regexp.MustCompile(`pypi-AgE[A-Za-z0-9_-]{50,}`), []string{"pypi-AgE"}, false},
 	{"Slack token", regexp.MustCompile(`xox[abpr]-[A-Za-z0-9-]{10,}`), []string{"xox"}, false},
 	{"CircleCI token", regexp.MustCompile(`CCIP(?:AT|RJ)_[A-Za-z0-9_]{20,}`), []string{"CCIP"}, false},
+	// crates.io makes its API tokens of "cio" and 32 letters and digits.
+	{"crates.io token", regexp.MustCompile(`cio[A-Za-z0-9]{32}`), []string{"cio"}, false},
+	{"RubyGems API key", regexp.MustCompile(`rubygems_[a-f0-9]{48}`), []string{"rubygems_"}, false},
 }
 
 // A setting is an option or key whose value is a credential. The value
@@ -102,6 +105,14 @@ var settings = []shape{
 	// that of pytest in poetry run pytest -p no:cacheprovider, is not a
 	// password.
 	{uploadKind, regexp.MustCompile(`\b(?:twine\b[^;&|]*?\supload|poetry\b[^;&|]*?\spublish)\s(?:[^;&|]*?\s)?` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"twine", "poetry"}, false},
+	// uv publish with --token, -t, --password or -p.
+	{uploadKind, regexp.MustCompile(`\buv\s+publish\b[^;&|]*?\s(?:--token|-t|--password|-p)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"uv"}, false},
+	// helm repo add NAME URL --password VALUE, a chart repository's login.
+	{loginKind, regexp.MustCompile(`\bhelm\s+repo\s+add\b[^;&|]*?\s--password(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"helm"}, false},
+	// cargo publish, owner and yank with --token VALUE, and cargo login
+	// VALUE, which stores the token for later commands.
+	{"crates.io token", regexp.MustCompile(`\bcargo\s+(?:publish|owner|yank|login)\b[^;&|]*?\s--token(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"cargo"}, false},
+	{"crates.io token", regexp.MustCompile(`\bcargo\s+login\s+("[^"]*"|'[^']*'|[^\s;&|'"-][^\s;&|]*)`), []string{"cargo"}, false},
 	// poetry config pypi-token.NAME VALUE and http-basic.NAME USER VALUE.
 	// Options such as --local may come before the key.
 	{"PyPI token", regexp.MustCompile(`\bpoetry\s+config\s+(?:-\S+\s+)*pypi-token\.\S+\s+("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"pypi-token"}, false},

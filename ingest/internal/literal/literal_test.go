@@ -239,3 +239,34 @@ func BenchmarkScanTypical(b *testing.B) {
 		Scan(script)
 	}
 }
+
+// Other package managers' upload credentials: uv, cargo, helm chart
+// repositories, and the shapes of crates.io tokens and RubyGems keys.
+func TestScanOtherPublishers(t *testing.T) {
+	crates := "cio" + strings.Repeat("Ab3d", 8)
+	gems := "rubygems_" + strings.Repeat("0a1b2c3d", 6)
+	script := strings.Join([]string{
+		`uv publish --token Upl0ad-T0ken-123`,   // 1
+		`uv publish -p Upl0ad-Passw0rd dist/*`,  // 2
+		`cargo publish --token Cr4te-T0ken-xyz`, // 3
+		`cargo login S3cret-Cargo-T0ken`,        // 4
+		`echo ` + crates,                        // 5
+		`gem push pkg.gem --key ` + gems,        // 6
+		`helm repo add acme https://charts.example.com --username ci --password H3lm-Passw0rd`, // 7
+		`cargo login --registry internal`,                                   // 8: reads stdin
+		`uv publish --token "$UV_PUBLISH_TOKEN"`,                            // 9: a variable
+		`uv publish --publish-url http://localhost:8080/ -p L0cal-Passw0rd`, // 10: a local index
+	}, "\n")
+	want := []Finding{
+		{Line: 1, Kind: "PyPI upload password", Value: "Upl0ad-T0ken-123"},
+		{Line: 2, Kind: "PyPI upload password", Value: "Upl0ad-Passw0rd"},
+		{Line: 3, Kind: "crates.io token", Value: "Cr4te-T0ken-xyz"},
+		{Line: 4, Kind: "crates.io token", Value: "S3cret-Cargo-T0ken"},
+		{Line: 5, Kind: "crates.io token", Value: crates},
+		{Line: 6, Kind: "RubyGems API key", Value: gems},
+		{Line: 7, Kind: "registry login password", Value: "H3lm-Passw0rd"},
+	}
+	if diff := cmp.Diff(want, Scan(script)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
