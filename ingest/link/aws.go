@@ -858,28 +858,47 @@ func newActionCache() *actionCache {
 	return &actionCache{levels: map[*awspolicy.Statement]awspolicy.Level{}}
 }
 
+// arnLists holds the resources and secrets that an ARN names, which
+// linkResources compares with each principal's statements. A large
+// organisation has hundreds of thousands of secrets, few of them in AWS,
+// so the lists are made once per derivation instead of once per principal.
+type arnLists struct {
+	once               sync.Once
+	resources, secrets []graph.Node
+}
+
+// arnTargets returns the resources and secrets that an ARN names.
+func (v *view) arnTargets() (resources, secrets []graph.Node) {
+	l := v.arns
+	if l == nil {
+		l = &arnLists{}
+	}
+	l.once.Do(func() {
+		for _, r := range v.byKind[graph.NodeResource] {
+			if strings.HasPrefix(r.ID, "arn:") {
+				l.resources = append(l.resources, r)
+			}
+		}
+		for _, s := range v.byKind[graph.NodeSecret] {
+			if strings.HasPrefix(s.ID, "arn:") {
+				l.secrets = append(l.secrets, s)
+			}
+		}
+	})
+	return l.resources, l.secrets
+}
+
 // linkResources derives CAN_ACCESS to declared and observed resources, and
 // to wildcard scopes for statements that match none of them. Each action
 // of the catalogue that acts on the resource is evaluated with every
 // layer of policy (the resource's own policy included); actions that only
 // list never make an edge.
 func (v *view) linkResources(p *principal, res map[string]resPolicy, ac *actionCache) {
-	var resources []graph.Node
-	for _, r := range v.byKind[graph.NodeResource] {
-		if strings.HasPrefix(r.ID, "arn:") {
-			resources = append(resources, r)
-		}
-	}
 	// Secrets stored in AWS count as matched resources, so that a statement
 	// on prod/* that covers declared secrets makes no scope node. They get
 	// no CAN_ACCESS edge, because only CAN_READ_SECRET means the value is
 	// read and the walk continues from a reached secret to what it holds.
-	var secrets []graph.Node
-	for _, s := range v.byKind[graph.NodeSecret] {
-		if strings.HasPrefix(s.ID, "arn:") {
-			secrets = append(secrets, s)
-		}
-	}
+	resources, secrets := v.arnTargets()
 
 	matched := map[*awspolicy.Statement]bool{}
 	for _, r := range resources {

@@ -52,6 +52,8 @@ type view struct {
 
 	// readable holds readableSecrets' list once it is made.
 	readable *[]readableSecret
+	// arns holds arnTargets' lists once they are made; forks share it.
+	arns *arnLists
 
 	// workers bounds the goroutines of forEach.
 	workers int
@@ -90,6 +92,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		actsOn:    map[string]resourceActions{},
 		catalogue: map[string][]awspolicy.Action{},
 		cacheMu:   &sync.Mutex{},
+		arns:      &arnLists{},
 		workers:   l.Workers,
 	}
 	byKind := make([][]graph.Node, len(graph.NodeKinds))
