@@ -165,6 +165,11 @@ const (
 	// before setup.cfg.
 	AttrPyPISetupPyProject  = "pypi_setup_py_project"
 	AttrPyPISetupCfgProject = "pypi_setup_cfg_project"
+	// AttrPyPISetupPyNameUnknown is "true" when setup.py may pass setup()
+	// a name that is not a literal: a computed name= argument, ** unpacking
+	// without a literal name, or a file that Python rejects. setuptools
+	// then does not take setup.cfg's name, so no name is known.
+	AttrPyPISetupPyNameUnknown = "pypi_setup_py_name_unknown"
 	// AttrNPMLockProject is the project name the root entry of a top-level
 	// package-lock.json or npm-shrinkwrap.json records, and
 	// AttrNPMLockProjectFile which of the two it came from.

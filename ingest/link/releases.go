@@ -73,7 +73,8 @@ func ownerScope(name, repo string) bool {
 // it was read the lockfile's name is not used, even when the manifest
 // names no package that the registry would accept. A pyproject.toml
 // without a [project] or [tool.poetry] name leaves the name to setuptools,
-// which takes it from setup.py, else setup.cfg.
+// which takes it from setup.py, else setup.cfg, unless setup.py may pass
+// a name that is not a literal.
 func projectName(repo graph.Node, eco string) (name, file string) {
 	if eco == "pypi" {
 		switch {
@@ -81,6 +82,10 @@ func projectName(repo graph.Node, eco string) (name, file string) {
 			return repo.Attr(graph.AttrPyPIProject), "pyproject.toml"
 		case repo.Attr(graph.AttrPyPISetupPyProject) != "":
 			return repo.Attr(graph.AttrPyPISetupPyProject), "setup.py"
+		case repo.Attr(graph.AttrPyPISetupPyNameUnknown) == "true":
+			// setup() gets a name the input does not show, and it wins
+			// over setup.cfg's.
+			return "", "setup.py"
 		case repo.Attr(graph.AttrPyPISetupCfgProject) != "":
 			return repo.Attr(graph.AttrPyPISetupCfgProject), "setup.cfg"
 		}

@@ -150,6 +150,18 @@ func TestReleasePublishesManifestName(t *testing.T) {
 			"setup.py":                      "from setuptools import setup\nsetup(name='py.tool')\n",
 			"setup.cfg":                     "[metadata]\nname = cfg-name\n",
 		},
+		// A computed setup() argument wins over setup.cfg too, and the
+		// input does not show its value.
+		"setuppycomputed": {
+			".github/workflows/release.yml": pypiRelease,
+			"setup.py":                      "from setuptools import setup\nNAME = 'py-tool'\nsetup(name=NAME)\n",
+			"setup.cfg":                     "[metadata]\nname = cfg-name\n",
+		},
+		"setuppyunpacked": {
+			".github/workflows/release.yml": pypiRelease,
+			"setup.py":                      "from setuptools import setup\nsetup(**metadata)\n",
+			"setup.cfg":                     "[metadata]\nname = cfg-name\n",
+		},
 		// A [project] table names the package whatever setup.cfg says.
 		"pep621setup": {
 			".github/workflows/release.yml": pypiRelease,

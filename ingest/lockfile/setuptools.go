@@ -1,9 +1,10 @@
 package lockfile
 
 import (
-	"bytes"
 	"context"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
@@ -36,14 +37,18 @@ func (*Setuptools) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, r
 	}
 	var name string
 	var line int
+	attrs := map[string]string{}
 	key := graph.AttrPyPISetupCfgProject
 	if f.RelPath == "setup.py" {
 		key = graph.AttrPyPISetupPyProject
-		name, line = setupPyName(data)
+		var unknown bool
+		name, line, unknown = setupPyName(data)
+		if unknown {
+			attrs[graph.AttrPyPISetupPyNameUnknown] = "true"
+		}
 	} else {
 		name, line = setupCfgName(data)
 	}
-	attrs := map[string]string{}
 	if name != "" {
 		if projectName(name) != name {
 			res.Warnf(ingest.Position{File: f.Path, Line: line},
@@ -59,53 +64,122 @@ func (*Setuptools) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, r
 
 // setupCfgName returns the name in the [metadata] section of a setup.cfg
 // and its line, or "" when the section gives none or when a classifier
-// starts with "Private ::" (pypi.org rejects the upload). The file is
-// read as Python's configparser reads it: keys without case, "=" or ":"
-// between key and value, "#" and ";" starting comment lines, and indented
-// lines continuing the value above.
+// starts with "Private ::" (pypi.org rejects the upload).
+//
+// The file is read as Python's configparser reads it for setuptools
+// (checked with Python 3.11.7 and setuptools 65.5.0). A section name is
+// the text between the first "[" and the last "]", unchanged. Keys of
+// [metadata] match without case, and "=" or ":" ends a key. Lines that
+// start with "#" or ";" are comments. A line indented deeper than its key
+// continues the value, and [DEFAULT] keys apply to every section. A file
+// that configparser rejects gives no name, because setuptools stops:
+// invalid UTF-8, a line outside any section or without a delimiter, or a
+// repeated section or key.
+//
+// NOTE: "%" interpolation is not expanded, so a name written with it
+// gets the invalid-name warning, and an interpolation error in another
+// section, which also stops setuptools, is not detected.
 func setupCfgName(data []byte) (string, int) {
-	section, key := "", ""
-	name, nameLine := "", 0
-	private := false
-	for i, raw := range bytes.Split(data, []byte("\n")) {
-		line := strings.TrimRight(string(raw), " \t\r")
+	if !utf8.Valid(data) {
+		return "", 0
+	}
+	type option struct {
+		section, key string
+	}
+	var (
+		section     string
+		inSection   bool
+		key         string // the option whose value an indented line continues
+		indent      int    // the indentation of the last key or header
+		seen        = map[option]bool{}
+		sections    = map[string]bool{}
+		names       = map[string]cfgValue{} // "metadata" and "DEFAULT"
+		private     bool
+		hasMetadata bool
+	)
+	for i, line := range cfgLines(string(data)) {
 		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "" || trimmed[0] == '#' || trimmed[0] == ';':
+		if trimmed == "" || trimmed[0] == '#' || trimmed[0] == ';' {
 			continue
-		case line[0] == ' ' || line[0] == '\t':
+		}
+		lineIndent := len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace))
+		if key != "" && lineIndent > indent {
 			// A continuation line of key's value.
-			if section == "metadata" && key == "classifiers" && strings.HasPrefix(trimmed, "Private ::") {
+			if v, ok := names[section]; ok && strings.EqualFold(key, "name") {
+				v.lines = append(v.lines, trimmed)
+				names[section] = v
+			}
+			if section == "metadata" && strings.EqualFold(key, "classifiers") && strings.HasPrefix(trimmed, "Private ::") {
 				private = true
 			}
 			continue
-		case trimmed[0] == '[':
-			section, key = strings.TrimSpace(strings.Trim(trimmed, "[]")), ""
+		}
+		indent = lineIndent
+		if header, ok := cfgHeader(trimmed); ok {
+			if sections[header] && header != "DEFAULT" {
+				return "", 0
+			}
+			sections[header] = true
+			section, inSection, key = header, true, ""
+			hasMetadata = hasMetadata || header == "metadata"
 			continue
 		}
 		k, v, ok := cutSetting(trimmed)
-		if !ok {
-			key = ""
+		if !inSection || !ok {
+			return "", 0
+		}
+		if seen[option{section, k}] {
+			return "", 0
+		}
+		seen[option{section, k}] = true
+		key = k
+		if section != "metadata" && section != "DEFAULT" {
 			continue
 		}
-		key = strings.ToLower(k)
-		if section != "metadata" {
-			continue
-		}
-		switch key {
+		switch strings.ToLower(k) {
 		case "name":
-			name, nameLine = v, i+1
+			names[section] = cfgValue{lines: []string{v}, line: i + 1}
 		case "classifiers":
-			if strings.HasPrefix(v, "Private ::") {
+			if section == "metadata" && strings.HasPrefix(v, "Private ::") {
 				private = true
 			}
 		}
 	}
+	value, ok := names["metadata"]
+	if !ok {
+		value = names["DEFAULT"]
+	}
+	name := strings.Join(value.lines, "\n")
 	// setuptools reads "attr:" and "file:" values from elsewhere.
-	if private || strings.HasPrefix(name, "attr:") || strings.HasPrefix(name, "file:") {
+	if !hasMetadata || private || strings.HasPrefix(name, "attr:") || strings.HasPrefix(name, "file:") {
 		return "", 0
 	}
-	return name, nameLine
+	return name, value.line
+}
+
+// cfgValue is the value of a setup.cfg key, one string per line, and
+// the line of the key.
+type cfgValue struct {
+	lines []string
+	line  int
+}
+
+// cfgLines splits a file into lines as Python's text files do: at "\n",
+// "\r\n" and a lone "\r".
+func cfgLines(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.Split(s, "\n")
+}
+
+// cfgHeader returns the section name of a configparser section header,
+// the text between the first "[" and the last "]" on the line, unchanged.
+func cfgHeader(line string) (string, bool) {
+	end := strings.LastIndexByte(line, ']')
+	if line[0] != '[' || end < 2 {
+		return "", false
+	}
+	return line[1:end], true
 }
 
 // cutSetting splits a configparser line at the first "=" or ":".
@@ -118,115 +192,291 @@ func cutSetting(line string) (key, value string, ok bool) {
 }
 
 // setupPyName returns the name that setup.py passes to setup() as a
-// string literal, and its line, or "" when it passes none or computes
-// it. Only a name=... argument of the setup() call itself counts, not one
-// of a call inside it such as Extension(name=...).
-func setupPyName(data []byte) (string, int) {
-	s := string(data)
-	start := setupCall(s)
-	if start < 0 {
-		return "", 0
+// string literal, and its line. It returns "" when the call passes no
+// name= argument, and "" with unknown set when setup() may get a name
+// that is not a literal: a computed name= argument, ** unpacking without
+// a literal name, or a file that Python rejects (an unclosed string or
+// bracket, a repeated name= argument). Only a name= argument of the
+// setup() call itself counts, not one of a call inside it such as
+// Extension(name=...), and only the first call of setup() at the level of
+// code, not in a comment or a string.
+func setupPyName(data []byte) (name string, line int, unknown bool) {
+	sc := &pyScanner{s: string(data)}
+	if !sc.findSetupCall() {
+		return "", 0, sc.invalid()
 	}
+	found, computed := false, false
 	depth := 1
-	for i := start; i < len(s) && depth > 0; i++ {
-		switch c := s[i]; {
-		case c == '#':
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-		case c == '\'' || c == '"':
-			_, end := pyString(s, i)
-			i = end - 1
-		case c == '(' || c == '[' || c == '{':
+	argStart := true
+	for depth > 0 {
+		tok, ok := sc.next()
+		if !ok {
+			return "", 0, true
+		}
+		atArgStart := argStart
+		argStart = false
+		switch {
+		case tok.kind == pyOp && strings.Contains("([{", tok.text):
 			depth++
-		case c == ')' || c == ']' || c == '}':
+		case tok.kind == pyOp && strings.Contains(")]}", tok.text):
 			depth--
-		case depth == 1 && strings.HasPrefix(s[i:], "name") && (i == 0 || !identByte(s[i-1])):
-			j := i + len("name")
-			for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
-				j++
-			}
-			if j >= len(s) || s[j] != '=' || strings.HasPrefix(s[j:], "==") {
+		case depth > 1:
+		case tok.kind == pyOp && tok.text == ",":
+			argStart = true
+		case atArgStart && tok.kind == pyOp && tok.text == "**":
+			computed = true
+		case atArgStart && tok.kind == pyName && tok.text == "name":
+			after := *sc
+			if eq, _ := sc.next(); eq.kind != pyOp || eq.text != "=" {
+				*sc = after
 				continue
 			}
-			j++
-			for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
-				j++
+			if found {
+				// Python rejects a repeated keyword argument.
+				return "", 0, true
 			}
-			// Only a plain string literal followed by the end of the
-			// argument is a literal name: not an f-string, a
-			// concatenation or a call.
-			if j < len(s) && (s[j] == '\'' || s[j] == '"') {
-				v, end := pyString(s, j)
-				k := end
-				for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r') {
-					k++
-				}
-				if end > j && k < len(s) && (s[k] == ',' || s[k] == ')') && !strings.ContainsAny(v, "\\\n") {
-					return v, 1 + strings.Count(s[:j], "\n")
-				}
+			found = true
+			value := *sc
+			v, off, ok := sc.literalArgument()
+			if !ok {
+				*sc = value
+				computed = true
+				continue
 			}
-			return "", 0
+			name, line = v, sc.lineAt(off)
 		}
 	}
-	return "", 0
-}
-
-// setupCall returns the offset just after the "(" of the first call of
-// setup(...) or setuptools.setup(...) in a setup.py, or -1 when there is
-// none. A definition, def setup(...), is not a call.
-func setupCall(s string) int {
-	for off := 0; ; {
-		i := strings.Index(s[off:], "setup")
-		if i < 0 {
-			return -1
-		}
-		i += off
-		off = i + len("setup")
-		if before := s[:i]; before != "" && identByte(before[len(before)-1]) &&
-			!strings.HasSuffix(before, "setuptools.") && !strings.HasSuffix(before, "distutils.core.") {
-			continue
-		}
-		j := off
-		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
-			j++
-		}
-		if j >= len(s) || s[j] != '(' {
-			continue
-		}
-		if strings.HasSuffix(strings.TrimRight(s[:i], " \t"), "def") {
-			continue
-		}
-		return j + 1
+	// Python compiles the whole file before it runs any of it.
+	if sc.skipRest(); sc.invalid() {
+		return "", 0, true
 	}
+	if name != "" {
+		return name, line, false
+	}
+	return "", 0, computed
 }
 
-// pyString reads the Python string literal that starts at s[i], a quote,
-// and returns its contents and the offset after its closing quote. An
-// unclosed literal ends at the end of s.
-func pyString(s string, i int) (string, int) {
+// pyScanner splits Python source into names, string literals and
+// operators, skipping white space, comments and line continuations. It
+// records an unclosed string literal and unbalanced or too deeply nested
+// brackets, which make the file invalid.
+type pyScanner struct {
+	s          string
+	pos        int
+	unclosed   bool
+	depth      int
+	unbalanced bool
+}
+
+// maxPyNesting is the maximum depth of brackets that CPython accepts.
+// CPython 3.11.7 runs 200 nested parentheses and rejects 201 with "too
+// many nested parentheses".
+const maxPyNesting = 200
+
+// pyToken is one token of Python source. A string token's text is its
+// contents, and plain is true when the contents are the value: a str
+// literal (no b or f prefix) without escapes.
+type pyToken struct {
+	kind  int
+	text  string
+	plain bool
+	off   int
+}
+
+const (
+	pyName = iota + 1
+	pyString
+	pyOp
+)
+
+func (sc *pyScanner) invalid() bool { return sc.unclosed || sc.unbalanced || sc.depth != 0 }
+
+// next returns the next token, or false at the end of the source and
+// once the source is known to be invalid.
+func (sc *pyScanner) next() (pyToken, bool) {
+	if sc.unclosed || sc.unbalanced {
+		return pyToken{}, false
+	}
+	s := sc.s
+	for sc.pos < len(s) {
+		i := sc.pos
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\\':
+			sc.pos++
+		case c == '#':
+			for sc.pos < len(s) && s[sc.pos] != '\n' && s[sc.pos] != '\r' {
+				sc.pos++
+			}
+		case c == '\'' || c == '"':
+			return sc.stringAt(i, ""), true
+		case nameByte(c):
+			end := i
+			for end < len(s) && nameByte(s[end]) {
+				end++
+			}
+			word := s[i:end]
+			if end < len(s) && (s[end] == '\'' || s[end] == '"') && stringPrefix(word) {
+				return sc.stringAt(end, strings.ToLower(word)), true
+			}
+			sc.pos = end
+			return pyToken{kind: pyName, text: word, off: i}, true
+		default:
+			n := 1
+			if i+1 < len(s) && (s[i+1] == '=' && strings.IndexByte("=!<>:+-*/%&|^@", c) >= 0 || c == '*' && s[i+1] == '*') {
+				n = 2
+			}
+			sc.pos = i + n
+			switch c {
+			case '(', '[', '{':
+				sc.depth++
+				if sc.depth > maxPyNesting {
+					sc.unbalanced = true
+				}
+			case ')', ']', '}':
+				sc.depth--
+				if sc.depth < 0 {
+					sc.unbalanced = true
+				}
+			}
+			return pyToken{kind: pyOp, text: s[i : i+n], off: i}, true
+		}
+	}
+	return pyToken{}, false
+}
+
+// stringAt reads the string literal whose opening quote is at s[i] and
+// whose prefix, lower case, is prefix.
+func (sc *pyScanner) stringAt(i int, prefix string) pyToken {
+	s := sc.s
 	q := s[i : i+1]
-	if strings.HasPrefix(s[i:], q+q+q) {
-		q = q + q + q
+	if i+2 < len(s) && s[i+1] == s[i] && s[i+2] == s[i] {
+		q = s[i : i+3]
 	}
 	body := i + len(q)
+	tok := pyToken{kind: pyString, off: i, plain: !strings.ContainsAny(prefix, "bf")}
 	for k := body; k < len(s); k++ {
-		if s[k] == '\\' {
+		switch {
+		case s[k] == '\\':
+			tok.plain = false
+			if strings.HasPrefix(s[k+1:], "\r\n") {
+				k++
+			}
 			k++
-			continue
-		}
-		if strings.HasPrefix(s[k:], q) {
-			return s[body:k], k + len(q)
-		}
-		if len(q) == 1 && s[k] == '\n' {
-			return s[body:k], k
+		case strings.HasPrefix(s[k:], q):
+			tok.text = s[body:k]
+			sc.pos = k + len(q)
+			return tok
+		case len(q) == 1 && (s[k] == '\n' || s[k] == '\r'):
+			k = len(s)
 		}
 	}
-	return s[body:], len(s)
+	sc.unclosed = true
+	sc.pos = len(s)
+	tok.text = s[body:]
+	return tok
 }
 
-// identByte reports whether c may be part of a Python name or of a
-// dotted one.
-func identByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.'
+// findSetupCall moves the scanner past the "(" of the first call of
+// setup(...), setuptools.setup(...) or distutils.core.setup(...), and
+// reports whether there is one. A definition, def setup(...), is not a
+// call, nor is a method such as self.setup(...).
+func (sc *pyScanner) findSetupCall() bool {
+	var before [4]pyToken // the tokens before tok, latest last
+	for {
+		tok, ok := sc.next()
+		if !ok {
+			return false
+		}
+		if tok.kind == pyName && tok.text == "setup" && qualifiesSetup(before) {
+			after := *sc
+			if open, _ := sc.next(); open.kind == pyOp && open.text == "(" {
+				return true
+			}
+			*sc = after
+		}
+		copy(before[:], before[1:])
+		before[3] = tok
+	}
+}
+
+// qualifiesSetup reports whether the tokens before a name "setup" make it
+// setuptools' setup function: nothing qualifies it, or setuptools. or
+// distutils.core. does, and it is not the name of a definition.
+func qualifiesSetup(before [4]pyToken) bool {
+	isOp := func(t pyToken, op string) bool { return t.kind == pyOp && t.text == op }
+	isName := func(t pyToken, name string) bool { return t.kind == pyName && t.text == name }
+	last := before[3]
+	if !isOp(last, ".") {
+		return !isName(last, "def") && !isName(last, "class")
+	}
+	if isName(before[2], "setuptools") {
+		return !isOp(before[1], ".")
+	}
+	return isName(before[2], "core") && isOp(before[1], ".") && isName(before[0], "distutils")
+}
+
+// literalArgument reads an argument value that is one or more adjacent
+// plain string literals, optionally in parentheses, and then a "," or
+// ")" that ends the argument. It returns their joined value and the
+// offset of the first, leaving the scanner before the "," or ")".
+func (sc *pyScanner) literalArgument() (string, int, bool) {
+	var b strings.Builder
+	off := -1
+	parens := false
+	for {
+		at := *sc
+		tok, ok := sc.next()
+		switch {
+		case !ok:
+			return "", 0, false
+		case tok.kind == pyString && tok.plain:
+			if off < 0 {
+				off = tok.off
+			}
+			b.WriteString(tok.text)
+		case tok.kind == pyOp && tok.text == "(" && off < 0 && !parens:
+			parens = true
+		case tok.kind == pyOp && tok.text == ")" && parens && off >= 0:
+			parens = false
+		case tok.kind == pyOp && (tok.text == "," || tok.text == ")") && !parens && off >= 0:
+			*sc = at
+			return b.String(), off, true
+		default:
+			return "", 0, false
+		}
+	}
+}
+
+// skipRest scans the source after the setup() call for an unclosed
+// string or bracket.
+func (sc *pyScanner) skipRest() {
+	for {
+		if _, ok := sc.next(); !ok {
+			return
+		}
+	}
+}
+
+// lineAt returns the 1-based line of offset off, counting "\n", "\r\n"
+// and a lone "\r" as line breaks, as Python does.
+func (sc *pyScanner) lineAt(off int) int {
+	head := sc.s[:off]
+	return 1 + strings.Count(head, "\n") + strings.Count(head, "\r") - strings.Count(head, "\r\n")
+}
+
+// stringPrefix reports whether a name just before a quote is a string
+// literal prefix (r, u, b, f and their combinations, in any case).
+func stringPrefix(word string) bool {
+	switch strings.ToLower(word) {
+	case "r", "u", "b", "f", "br", "rb", "fr", "rf":
+		return true
+	}
+	return false
+}
+
+// nameByte reports whether c may be part of a Python name or a number.
+// Bytes of non-ASCII characters count, since names may contain them.
+func nameByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
