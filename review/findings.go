@@ -505,8 +505,12 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 		if len(secrets) == 1 {
 			secretCount = "1 secret"
 		}
-		f.Detail = fmt.Sprintf("third-party code %s is referenced by a tag, branch or version range in %s, which hold %s; pin it to a full commit SHA or an exact release",
-			id, firstFew(jobsOf, 3), secretCount)
+		hold := "hold"
+		if len(jobsOf) == 1 {
+			hold = "holds"
+		}
+		f.Detail = fmt.Sprintf("third-party code %s is referenced by a tag, branch or version range in %s, which %s %s; pin it to a full commit SHA or an exact release",
+			id, firstFew(jobsOf, 3), hold, secretCount)
 		out = append(out, f)
 	}
 	return out, nil

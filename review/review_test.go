@@ -150,6 +150,10 @@ func TestRunFindings(t *testing.T) {
 		if f.Kind == FindingGrant && f.Detail != "can make "+deployer+" administrator by AttachUserPolicy; whoever holds one of them becomes administrator" {
 			t.Errorf("administrator grant detail %q", f.Detail)
 		}
+		// Each action runs in one job here: the verb agrees with it.
+		if f.Kind == FindingTagPinned && !strings.Contains(f.Detail, ", which holds ") {
+			t.Errorf("tag-pinned detail %q, want one job that holds", f.Detail)
+		}
 	}
 
 	// The bucket is tagged high (5); the escalator's admin scope is a
