@@ -293,6 +293,9 @@ type jobState struct {
 	literals map[string]string
 	steps    int
 	quiet    int // above zero while reading steps handed to an orb: unknown steps are not reported
+	// checkedOut is set once a checkout step has cloned the project into
+	// the job's working directory, where run steps start by default.
+	checkedOut bool
 }
 
 func (j *jobState) useOrb(o *orb, elem string, line int) {
@@ -739,6 +742,12 @@ func (c *converter) steps(j *jobState, list *yaml.Node, scope map[string]*yaml.N
 			c.steps(j, params, scope, depth+1)
 		case name == "add_ssh_keys":
 			c.sshKeys(j, params)
+		case name == "checkout":
+			// A checkout into another folder (path:) leaves the top of
+			// the working directory without the project.
+			if p := text(lookup(params, "path")); p == "" || p == "." {
+				j.checkedOut = true
+			}
 		case builtinSteps[name]:
 		default:
 			c.commandStep(j, st, name, params, scope, depth)
@@ -853,7 +862,7 @@ func (c *converter) runStep(j *jobState, params *yaml.Node, scope map[string]*ya
 		env = c.stepEnvironment(j, lookup(params, "environment"), scope)
 	}
 	lines := strings.Count(cmd, "\n")
-	s := script{line: j.line, params: c.paramValues(cmd, scope)}
+	s := script{line: j.line, params: c.paramValues(cmd, scope), top: j.checkedOut && wd == "."}
 	cmd, _ = c.subst(cmd, scope)
 	j.scan.ScanEnv(cmd, wd, env)
 	s.text = cmd

@@ -20,6 +20,10 @@ type script struct {
 	command int
 	// params are the parameter values put into the command.
 	params []paramValue
+	// top is set when the command starts at the top of the project's
+	// checkout: a checkout step ran before it, and it sets no
+	// working_directory of its own.
+	top bool
 }
 
 // paramValue is the value of a parameter and the file line that holds it.
@@ -115,9 +119,15 @@ func (c *converter) registryReleases(j *jobState) {
 					host = registry.PyPIRegistry
 				}
 			}
-			// NOTE: the job's NPM_CONFIG_REGISTRY and the folder its
-			// checkout step writes to are not read, so a release claims
-			// no project package here.
+			// A release at the top of the checkout, with no cd before it,
+			// publishes the project's own package.
+			// NOTE: the job's NPM_CONFIG_REGISTRY is not read, so a
+			// release that it sends elsewhere still counts for the
+			// ecosystem's registry.
+			project := ""
+			if r.Top && s.top {
+				project = c.repo
+			}
 			vars := append([]string(nil), r.Vars...)
 			if r.Eco == "npm" {
 				vars = append(vars, tokenVars...)
@@ -129,7 +139,7 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 				id := c.registryAccount(j, host, v, s.line)
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with $" + v,
-					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line})
+					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line, Project: project})
 			}
 			// A token written into the step logs in as it would from a
 			// variable, certainly: the job holds it.
@@ -142,7 +152,7 @@ func (c *converter) registryReleases(j *jobState) {
 					graph.AttrReason: "the job publishes to " + host + " with a token written into its run step",
 				})
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with a token written into its run step",
-					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line})
+					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line, Project: project})
 			}
 		}
 		npmrcLits = append(npmrcLits, lits.NPMRCTokens(j.literals)...)

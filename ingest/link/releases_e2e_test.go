@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,7 +163,7 @@ func TestReleasePublishesManifestName(t *testing.T) {
 			"setup.py":                      "from setuptools import setup\nsetup(**metadata)\n",
 			"setup.cfg":                     "[metadata]\nname = cfg-name\n",
 		},
-		// A [project] table names the package whatever setup.cfg says.
+		// A [project] table names the package, whatever name setup.cfg gives.
 		"pep621setup": {
 			".github/workflows/release.yml": pypiRelease,
 			"pyproject.toml":                "[project]\nname = \"pep621-wins\"\n",
@@ -319,5 +320,49 @@ jobs:
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("CAN_PUBLISH edges (-want +got):\n%s", diff)
+	}
+}
+
+// A CircleCI run step that publishes at the top of the project's checkout
+// releases the project's own package, with a project variable or with a
+// token written into the step. A release in a step with a
+// working_directory of its own, or in a job without checkout, does not.
+func TestCircleCIReleasePublishesProject(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("C1r7", 9)
+	job := func(steps string) string {
+		return "version: 2.1\njobs:\n  release:\n    docker:\n      - image: cimg/node:20.11\n    steps:\n" + steps +
+			"workflows:\n  main:\n    jobs:\n      - release\n"
+	}
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{
+		"variable": {
+			".circleci/config.yml": job("      - checkout\n      - run: npm publish --//registry.npmjs.org/:_authToken=$NPM_TOKEN\n"),
+			"package.json":         `{"name": "@o/variable", "version": "1.0.0"}`,
+		},
+		"literal": {
+			".circleci/config.yml": job("      - checkout\n      - run: |\n          echo \"//registry.npmjs.org/:_authToken=" + npmToken + "\" > ~/.npmrc\n          npm publish\n"),
+			"package.json":         `{"name": "literal-pkg", "version": "1.0.0"}`,
+		},
+		"subfolder": {
+			".circleci/config.yml": job("      - checkout\n      - run:\n          working_directory: packages/lib\n          command: npm publish --//registry.npmjs.org/:_authToken=$NPM_TOKEN\n"),
+			"package.json":         `{"name": "subfolder-root", "version": "1.0.0"}`,
+		},
+		"nocheckout": {
+			".circleci/config.yml": job("      - run: npm publish --//registry.npmjs.org/:_authToken=$NPM_TOKEN\n"),
+			"package.json":         `{"name": "nocheckout-pkg", "version": "1.0.0"}`,
+		},
+	})
+	s, _ := ingestDir(t, dir)
+	vars := func(repo string) string {
+		return graph.RegistryAccountID("registry.npmjs.org", graph.CircleCIProjectVariablesID("o/"+repo)+"/NPM_TOKEN")
+	}
+	literal := graph.RegistryAccountID("registry.npmjs.org",
+		graph.CircleCIInlineSecretID(graph.CircleCIJobID("o/literal", ".circleci/config.yml", "release"), "run@8"))
+	want := []string{
+		literal + " -> pkg:npm/literal-pkg certain",
+		vars("variable") + " -> pkg:npm/%40o/variable certain",
+	}
+	if diff := cmp.Diff(want, canPublish(t, s)); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
 	}
 }
