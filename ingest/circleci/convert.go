@@ -16,6 +16,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // oidcIssuer is the issuer of CircleCI OIDC tokens. The organisation id
@@ -296,6 +297,10 @@ type jobState struct {
 	// checkedOut is set once a checkout step has cloned the project into
 	// the job's working directory, where run steps start by default.
 	checkedOut bool
+	// npmRegistry is the value of NPM_CONFIG_REGISTRY when an environment
+	// of the job sets it (npmRegistrySet).
+	npmRegistry    string
+	npmRegistrySet bool
 }
 
 func (j *jobState) useOrb(o *orb, elem string, line int) {
@@ -673,6 +678,10 @@ func (c *converter) stepEnvironment(j *jobState, n *yaml.Node, scope map[string]
 		c.envValue(j, p.key.Value, p.key, p.val, scope)
 		if v, ok := scalar(p.val); ok {
 			env[p.key.Value] = v
+			if strings.EqualFold(p.key.Value, registry.NPMRegistryEnv) {
+				j.npmRegistry, _ = c.subst(v, scope)
+				j.npmRegistrySet = true
+			}
 		}
 	}
 	return env

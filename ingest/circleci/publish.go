@@ -3,6 +3,7 @@ package circleci
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
@@ -95,6 +96,30 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 	return id
 }
 
+// releaseHost returns the registry a release goes to: the one its options
+// name, else for npm the one NPM_CONFIG_REGISTRY names when an environment
+// of the job sets it, else the ecosystem's. unknown is set when the one
+// that applies is set at run time; host is then the registry the release
+// goes to without it.
+// NOTE: an NPM_CONFIG_REGISTRY that one step's environment sets counts
+// for every release of the job.
+func releaseHost(j *jobState, r registry.Release) (host string, unknown bool) {
+	host, unknown = r.Host, r.HostUnknown
+	if host == "" && !unknown && r.Eco == "npm" && j.npmRegistrySet {
+		if h := registry.URLHost(j.npmRegistry); h != "" {
+			return h, false
+		}
+		unknown = strings.Contains(j.npmRegistry, "$")
+	}
+	if host == "" {
+		host = registry.NPMRegistry
+		if r.Eco == "pypi" {
+			host = registry.PyPIRegistry
+		}
+	}
+	return host, unknown
+}
+
 // registryReleases writes the npm and PyPI releases of the job's run steps.
 // A release logs in with the variables its command line reads and, for
 // npm, those that earlier lines writing a token to .npmrc read. Each such
@@ -112,18 +137,9 @@ func (c *converter) registryReleases(j *jobState) {
 			lits = ciscan.ScanLiterals(s.text)
 		}
 		for _, r := range releases {
-			host := r.Host
-			if host == "" {
-				host = registry.NPMRegistry
-				if r.Eco == "pypi" {
-					host = registry.PyPIRegistry
-				}
-			}
+			host, unknown := releaseHost(j, r)
 			// A release at the top of the checkout, with no cd before it,
 			// publishes the project's own package.
-			// NOTE: the job's NPM_CONFIG_REGISTRY is not read, so a
-			// release that it sends elsewhere still counts for the
-			// ecosystem's registry.
 			project := ""
 			if r.Top && s.top {
 				project = c.repo
@@ -139,7 +155,7 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 				id := c.registryAccount(j, host, v, s.line)
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with $" + v,
-					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line, Project: project})
+					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project})
 			}
 			// A token written into the step logs in as it would from a
 			// variable, certainly: the job holds it.
@@ -152,7 +168,7 @@ func (c *converter) registryReleases(j *jobState) {
 					graph.AttrReason: "the job publishes to " + host + " with a token written into its run step",
 				})
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with a token written into its run step",
-					Maybe: r.Maybe, HostUnknown: r.HostUnknown, Line: s.line, Project: project})
+					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project})
 			}
 		}
 		npmrcLits = append(npmrcLits, lits.NPMRCTokens(j.literals)...)

@@ -347,6 +347,12 @@ func TestCircleCIReleasePublishesProject(t *testing.T) {
 			".circleci/config.yml": job("      - checkout\n      - run:\n          working_directory: packages/lib\n          command: npm publish --//registry.npmjs.org/:_authToken=$NPM_TOKEN\n"),
 			"package.json":         `{"name": "subfolder-root", "version": "1.0.0"}`,
 		},
+		// The job's environment sends npm publish to another registry:
+		// the account there publishes no package of npmjs.org.
+		"private": {
+			".circleci/config.yml": "version: 2.1\njobs:\n  release:\n    docker:\n      - image: cimg/node:20.11\n    environment:\n      NPM_CONFIG_REGISTRY: https://npm.internal.example.com/\n    steps:\n      - checkout\n      - run: npm publish --//npm.internal.example.com/:_authToken=$NPM_TOKEN\nworkflows:\n  main:\n    jobs:\n      - release\n",
+			"package.json":         `{"name": "private-pkg", "version": "1.0.0"}`,
+		},
 		"nocheckout": {
 			".circleci/config.yml": job("      - run: npm publish --//registry.npmjs.org/:_authToken=$NPM_TOKEN\n"),
 			"package.json":         `{"name": "nocheckout-pkg", "version": "1.0.0"}`,
@@ -364,5 +370,9 @@ func TestCircleCIReleasePublishesProject(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, canPublish(t, s)); diff != "" {
 		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+	internal := graph.RegistryAccountID("npm.internal.example.com", graph.CircleCIProjectVariablesID("o/private")+"/NPM_TOKEN")
+	if ns, _ := s.Nodes(context.Background(), []string{internal}); len(ns) != 1 {
+		t.Errorf("no account %s on the registry the job's environment names", internal)
 	}
 }
