@@ -3,7 +3,6 @@ package circleci
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
@@ -96,30 +95,6 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 	return id
 }
 
-// releaseHost returns the registry a release goes to: the one its options
-// name, else for npm the one NPM_CONFIG_REGISTRY names when an environment
-// of the job sets it, else the ecosystem's. unknown is set when the one
-// that applies is set at run time; host is then the registry the release
-// goes to without it.
-// NOTE: an NPM_CONFIG_REGISTRY that one step's environment sets counts
-// for every release of the job.
-func releaseHost(j *jobState, r registry.Release) (host string, unknown bool) {
-	host, unknown = r.Host, r.HostUnknown
-	if host == "" && !unknown && r.Eco == "npm" && j.npmRegistrySet {
-		if h := registry.URLHost(j.npmRegistry); h != "" {
-			return h, false
-		}
-		unknown = strings.Contains(j.npmRegistry, "$")
-	}
-	if host == "" {
-		host = registry.NPMRegistry
-		if r.Eco == "pypi" {
-			host = registry.PyPIRegistry
-		}
-	}
-	return host, unknown
-}
-
 // registryReleases writes the npm and PyPI releases of the job's run steps.
 // A release logs in with the variables its command line reads and, for
 // npm, those that earlier lines writing a token to .npmrc read. Each such
@@ -137,7 +112,9 @@ func (c *converter) registryReleases(j *jobState) {
 			lits = ciscan.ScanLiterals(s.text)
 		}
 		for _, r := range releases {
-			host, unknown := releaseHost(j, r)
+			// NOTE: an NPM_CONFIG_REGISTRY that one step's environment
+			// sets counts for every release of the job.
+			host, unknown := registry.Destination(r, j.npmRegistry, j.npmRegistrySet)
 			// A release at the top of the checkout, with no cd before it,
 			// publishes the project's own package.
 			project := ""

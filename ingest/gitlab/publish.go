@@ -200,32 +200,13 @@ func (c *converter) releaseAccount(j *jobState, r registry.Release, host string,
 	c.b.ReleaseReach(rel)
 }
 
-// releaseHost returns the registry a release goes to: the one its options
-// name, else for npm the one the job's NPM_CONFIG_REGISTRY names, else
-// the ecosystem's. unknown is set when the one that applies is set at run
-// time; host is then the registry the release goes to without it.
+// releaseHost returns the registry a release goes to (see
+// registry.Destination), with the job's NPM_CONFIG_REGISTRY variable.
 func (c *converter) releaseHost(j *jobState, r registry.Release) (host string, unknown bool) {
-	if r.Host != "" || r.HostUnknown {
-		host = r.Host
-		if host == "" {
-			host = registry.NPMRegistry
-			if r.Eco == "pypi" {
-				host = registry.PyPIRegistry
-			}
-		}
-		return host, r.HostUnknown
-	}
-	if r.Eco == "pypi" {
-		return registry.PyPIRegistry, false
-	}
 	for name, v := range j.vars {
-		if !strings.EqualFold(name, registry.NPMRegistryEnv) {
-			continue
+		if strings.EqualFold(name, registry.NPMRegistryEnv) {
+			return registry.Destination(r, v.value, true)
 		}
-		if h := registry.URLHost(v.value); h != "" {
-			return h, false
-		}
-		return registry.NPMRegistry, strings.Contains(v.value, "$")
 	}
-	return registry.NPMRegistry, false
+	return registry.Destination(r, "", false)
 }

@@ -145,6 +145,34 @@ func AtTop(wd string) bool {
 // and below --registry. npm reads npm_config_* without regard to case.
 const NPMRegistryEnv = "NPM_CONFIG_REGISTRY"
 
+// Destination returns the registry a release goes to: the one its options
+// name, else for npm the one that NPM_CONFIG_REGISTRY names when the job
+// sets it (npmRegistry, when set), else the ecosystem's. unknown is set
+// when the registry that applies is chosen at run time, and host is then
+// the one the release goes to without it.
+func Destination(r Release, npmRegistry string, set bool) (host string, unknown bool) {
+	if r.Host != "" || r.HostUnknown {
+		host = r.Host
+		if host == "" {
+			host = NPMRegistry
+			if r.Eco == "pypi" {
+				host = PyPIRegistry
+			}
+		}
+		return host, r.HostUnknown
+	}
+	if r.Eco == "pypi" {
+		return PyPIRegistry, false
+	}
+	if !set {
+		return NPMRegistry, false
+	}
+	if h := URLHost(npmRegistry); h != "" {
+		return h, false
+	}
+	return NPMRegistry, strings.Contains(npmRegistry, "$")
+}
+
 // TrustedPublishing reports whether a registry accepts a workflow's OIDC
 // token in place of a stored token (see graph.OffersTrustedPublishing).
 func TrustedPublishing(host string) bool { return graph.OffersTrustedPublishing(host) }
