@@ -253,12 +253,7 @@ func TestUnusedDefinitionLiterals(t *testing.T) {
 		t.Errorf("literal credential lines (-want +got):\n%s", diff)
 	}
 
-	var exposed []string
-	for _, e := range res.Edges {
-		if e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:circleci:inline:") {
-			exposed = append(exposed, e.From+" -> "+e.To)
-		}
-	}
+	exposed := resulttest.Edges(res, graph.EdgeExposes, "secret:circleci:inline:")
 	if diff := cmp.Diff([]string{release + " -> " + graph.CircleCIInlineSecretID(release, "run@8")}, exposed); diff != "" {
 		t.Errorf("exposed literals (-want +got):\n%s", diff)
 	}

@@ -246,12 +246,7 @@ func TestTemplateLiterals(t *testing.T) {
 		}
 	}
 
-	var exposed []string
-	for _, e := range res.Edges {
-		if e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:gitlab:inline:") {
-			exposed = append(exposed, e.From+" -> "+e.To)
-		}
-	}
+	exposed := resulttest.Edges(res, graph.EdgeExposes, "secret:gitlab:inline:")
 	if diff := cmp.Diff([]string{jobID(".gitlab-ci.yml", "build") + " -> " + used}, exposed); diff != "" {
 		t.Errorf("exposed literals (-want +got):\n%s", diff)
 	}

@@ -279,6 +279,7 @@ func TestLockfileExecutesWithSharedLockMaps(t *testing.T) {
 		node("pkg:npm/b@1.0.0", graph.NodePackage, "ecosystem", "npm", "install_script", "true"),
 		node("pkg:npm/c@1.0.0", graph.NodePackage, "ecosystem", "npm"),
 	}
+
 	shared := map[string]string{"lockfile": "package-lock.json", "direct": "true"}
 	var edges []graph.Edge
 	for _, repo := range []string{"o/api", "o/web"} {
@@ -288,7 +289,9 @@ func TestLockfileExecutesWithSharedLockMaps(t *testing.T) {
 			edges = append(edges, e)
 		}
 	}
-	// One worker sees every job, so the jobs share what it remembers.
+
+	// With one worker, a single view derives every job's edges, so the
+	// jobs share its attribute maps.
 	s := memstore.New()
 	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes, Edges: edges}, (&Linker{Workers: 1}).Derive); err != nil {
 		t.Fatal(err)
@@ -302,6 +305,7 @@ func TestLockfileExecutesWithSharedLockMaps(t *testing.T) {
 		got = append(got, e.From+" -> "+e.To+": "+e.Attr(graph.AttrReason))
 	}
 	sort.Strings(got)
+
 	pins := ": the job installs npm dependencies and package-lock.json pins "
 	hook := "; install script runs when the job installs dependencies"
 	want := []string{

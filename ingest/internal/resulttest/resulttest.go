@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
@@ -33,4 +34,16 @@ func NoValues(t testing.TB, res *ingest.Result, values ...string) {
 			t.Errorf("value %s found in the result", v)
 		}
 	}
+}
+
+// Edges returns the result's edges of a kind whose target id starts with
+// prefix, as "from -> to" lines in the parser's order.
+func Edges(res *ingest.Result, kind graph.EdgeKind, prefix string) []string {
+	var out []string
+	for _, e := range res.Edges {
+		if e.Kind == kind && strings.HasPrefix(e.To, prefix) {
+			out = append(out, e.From+" -> "+e.To)
+		}
+	}
+	return out
 }
