@@ -1,6 +1,9 @@
 package graph
 
-import "time"
+import (
+	"time"
+	"unsafe"
+)
 
 // NodeFact is one source's assertion about a node. Stores keep a node's
 // facts sorted by Source and show readers the result of MergeNode.
@@ -60,6 +63,9 @@ func MergeAttrs(base, add map[string]string) map[string]string {
 // (see DropObservedUnlessAll).
 func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
 	n := Node{ID: id, FirstSeen: first, LastSeen: last}
+	if len(facts) > 1 {
+		n.Also = make([]Pos, 0, len(facts)-1)
+	}
 	for i, f := range facts {
 		if i == 0 {
 			n.Pos = f.Pos
@@ -72,7 +78,9 @@ func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
 		if n.Label == "" {
 			n.Label = f.Label
 		}
-		n.Attrs = MergeAttrs(n.Attrs, f.Attrs)
+		if i == 0 || !sameMap(f.Attrs, facts[i-1].Attrs) {
+			n.Attrs = addMissing(n.Attrs, f.Attrs)
+		}
 	}
 	if len(facts) > 1 {
 		attrs := make([]map[string]string, len(facts))
@@ -84,6 +92,35 @@ func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
 	return n
 }
 
+// addMissing adds to merged the entries of add whose keys it lacks, and
+// returns it. It makes merged when it is nil and add is not empty, so the
+// result never shares a fact's map.
+func addMissing(merged, add map[string]string) map[string]string {
+	if len(add) == 0 {
+		return merged
+	}
+	if merged == nil {
+		merged = make(map[string]string, len(add))
+		for k, v := range add {
+			merged[k] = v
+		}
+		return merged
+	}
+	for k, v := range add {
+		if _, ok := merged[k]; !ok {
+			merged[k] = v
+		}
+	}
+	return merged
+}
+
+// sameMap reports whether a and b are one map. Facts of one id from
+// different files often share an interned map, whose entries a merge has
+// then already added.
+func sameMap(a, b map[string]string) bool {
+	return a != nil && b != nil && *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
+}
+
 // MergeEdge merges facts sorted by source. The edge is certain when any
 // source asserts it as certain, and carries the evidence of every source.
 // A single source's evidence is shared with the result, so readers must
@@ -91,6 +128,9 @@ func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
 func MergeEdge(k EdgeKey, facts []EdgeFact, first, last time.Time) Edge {
 	e := Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: Possible, FirstSeen: first, LastSeen: last}
 	shared := false
+	if len(facts) > 1 {
+		e.Also = make([]Pos, 0, len(facts)-1)
+	}
 	for i, f := range facts {
 		if i == 0 {
 			e.Pos = f.Pos
@@ -100,7 +140,9 @@ func MergeEdge(k EdgeKey, facts []EdgeFact, first, last time.Time) Edge {
 		if f.Confidence == Certain {
 			e.Confidence = Certain
 		}
-		e.Attrs = MergeAttrs(e.Attrs, f.Attrs)
+		if i == 0 || !sameMap(f.Attrs, facts[i-1].Attrs) {
+			e.Attrs = addMissing(e.Attrs, f.Attrs)
+		}
 		switch {
 		case f.Evidence == nil:
 		case e.Evidence == nil:

@@ -1,0 +1,59 @@
+package graph
+
+import (
+	"maps"
+	"testing"
+	"time"
+)
+
+func TestMergeNodeSharedMaps(t *testing.T) {
+	shared := map[string]string{"name": "left-pad", AttrObserved: "true"}
+	own := map[string]string{"name": "other", "licence": "MIT"}
+	facts := []NodeFact{
+		{Source: "a/package-lock.json", Pos: Pos{File: "a/package-lock.json", Line: 3}, Kind: NodePackage, Label: "left-pad", Attrs: shared},
+		{Source: "b/package-lock.json", Pos: Pos{File: "b/package-lock.json", Line: 7}, Kind: NodePackage, Attrs: shared},
+		{Source: "c/package-lock.json", Pos: Pos{File: "c/package-lock.json", Line: 9}, Kind: NodePackage, Attrs: own},
+		{Source: "d/package-lock.json", Pos: Pos{File: "d/package-lock.json", Line: 1}, Kind: NodePackage, Attrs: shared},
+	}
+	n := MergeNode("pkg:npm/left-pad@1.3.0", facts, time.Unix(10, 0), time.Unix(20, 0))
+
+	// The first source sets name; licence comes from the third; observed
+	// is dropped because the third fact does not say it.
+	want := map[string]string{"name": "left-pad", "licence": "MIT"}
+	if !maps.Equal(n.Attrs, want) {
+		t.Errorf("attrs = %v, want %v", n.Attrs, want)
+	}
+	if n.Pos.Line != 3 || len(n.Also) != 3 || n.Also[0].Line != 7 || n.Also[2].Line != 1 {
+		t.Errorf("positions = %v then %v", n.Pos, n.Also)
+	}
+	// The merged map is the node's own: changing it leaves the facts as
+	// they were.
+	n.Attrs["name"] = "changed"
+	if shared["name"] != "left-pad" || shared[AttrObserved] != "true" || own["name"] != "other" {
+		t.Errorf("a fact's map changed: %v, %v", shared, own)
+	}
+}
+
+func TestMergeEdgeSharedMaps(t *testing.T) {
+	shared := map[string]string{"lockfile": "package-lock.json"}
+	facts := []EdgeFact{
+		{Source: "a", Pos: Pos{File: "a", Line: 1}, Confidence: Possible, Attrs: shared},
+		{Source: "b", Pos: Pos{File: "b", Line: 2}, Confidence: Certain, Attrs: shared},
+	}
+	e := MergeEdge(EdgeKey{From: "x", To: "y", Kind: EdgeLocks}, facts, time.Unix(1, 0), time.Unix(2, 0))
+	if e.Confidence != Certain || len(e.Also) != 1 || e.Also[0].Line != 2 {
+		t.Errorf("edge = %+v", e)
+	}
+	if !maps.Equal(e.Attrs, shared) {
+		t.Errorf("attrs = %v, want %v", e.Attrs, shared)
+	}
+	e.Attrs["lockfile"] = "changed"
+	if shared["lockfile"] != "package-lock.json" {
+		t.Errorf("a fact's map changed: %v", shared)
+	}
+
+	none := MergeEdge(EdgeKey{From: "x", To: "y", Kind: EdgeLocks}, []EdgeFact{{Source: "a"}, {Source: "b"}}, time.Time{}, time.Time{})
+	if none.Attrs != nil {
+		t.Errorf("facts without attributes merged to %v, want nil", none.Attrs)
+	}
+}
