@@ -197,10 +197,13 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 	}
 }
 
-// readScriptPublish records the docker login and docker push commands of
-// a run: script. A login counts when it names a registry that accepts the
-// GITHUB_TOKEN and its line (the pipeline that feeds it, say) names the
-// token. A push counts once the job has logged in to the image's registry.
+// readScriptPublish records the registry logins and image writes of a
+// run: script: docker, podman and buildah logins and pushes, and the
+// logins and writes of skopeo, crane, oras, regctl and Kaniko (see
+// registry.Writes). A login counts when it names a registry that accepts
+// the GITHUB_TOKEN and its line (the pipeline that feeds it, say) names
+// the token, or when its line reads a secret. A push counts once the job
+// has logged in to the image's registry.
 //
 // literals maps the credentials written into the script to their inline
 // secrets (writeScriptLiterals); a login whose line holds one logs in
@@ -208,22 +211,22 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 func (w *workflow) readScriptPublish(j *job, script, step string, line int, env map[string]string, literals map[string]string) {
 	for _, ln := range strings.Split(w.expandRepo(joinContinued(script)), "\n") {
 		for _, cmd := range splitCommands(ln) {
-			w.readDockerCommand(j, cmd, ln, step, line, env, literals)
+			w.readRegistryCommand(j, cmd, ln, step, line, env, literals)
 		}
 	}
 }
 
-// readDockerCommand reads one command of a script line. A login counts
+// readRegistryCommand reads one command of a script line. A login counts
 // for the token when its line names the GITHUB_TOKEN, and for each secret
-// its line reads.
-func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env map[string]string, literals map[string]string) {
+// its line reads. A command that writes images with credentials of its own
+// options (skopeo copy --dest-creds, say) logs in with those alone.
+func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, env map[string]string, literals map[string]string) {
 	words, _ := commandWords(cmd)
-	if len(words) < 2 || words[0] != "docker" {
+	if len(words) < 2 {
 		return
 	}
-	switch {
-	case words[1] == "login":
-		host := registry.LoginHost(words[2:])
+	if args, ok := registry.LoginArgs(words); ok {
+		host := registry.LoginHost(args)
 		if strings.Contains(host, "$") {
 			return
 		}
@@ -236,7 +239,13 @@ func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env
 				}
 			}
 		}
-	case words[1] == "push", len(words) > 2 && words[1] == "image" && words[2] == "push":
+		return
+	}
+	switch tool := words[0]; {
+	case tool == "docker" || tool == "podman" || tool == "buildah":
+		if words[1] != "push" && (len(words) < 3 || words[1] != "image" || words[2] != "push") {
+			return
+		}
 		for _, a := range words[2:] {
 			if strings.HasPrefix(a, "-") || a == "push" {
 				continue
@@ -247,6 +256,19 @@ func (w *workflow) readDockerCommand(j *job, cmd, ln, step string, line int, env
 				j.pushUnnamed(line, step, false)
 			}
 			return
+		}
+	default:
+		wr := registry.Writes(words, func(s string) string { return strings.ToLower(w.expandRepo(s)) })
+		if len(wr.Images) == 0 {
+			return
+		}
+		if len(wr.Creds) > 0 {
+			creds := strings.Join(wr.Creds, " ")
+			h := registry.ImageHost(wr.Images[0])
+			j.login(h, tokenRegistries[h] && tokenRef(creds, env), secretNames(creds, env))
+		}
+		for _, img := range wr.Images {
+			j.push(img, line, step, false)
 		}
 	}
 }

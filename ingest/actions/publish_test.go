@@ -132,6 +132,42 @@ func TestPublishLoginToQuay(t *testing.T) {
 	}
 }
 
+func TestPublishWithCopyTools(t *testing.T) {
+	// crane logs in with the job's token and pushes to its registry;
+	// skopeo writes with the credentials of its own options, and the
+	// secret of its source registry logs in nowhere.
+	src := `on: push
+permissions:
+  packages: write
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          crane auth login ghcr.io -u "${{ github.actor }}" -p "${{ secrets.GITHUB_TOKEN }}"
+          crane push image.tar ghcr.io/example-org/app:1.0
+      - run: >-
+          skopeo copy --src-creds "reader:${{ secrets.SOURCE_TOKEN }}" --dest-creds "bot:${{ secrets.QUAY_TOKEN }}"
+          docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := graph.GHATokenIdentityID(jobID("rel.yml", "rel"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, token, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's token (-want +got):\n%s", diff)
+	}
+	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+	source := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "SOURCE_TOKEN"))
+	if got := targets(res, source, graph.EdgeCanPublish); len(got) != 0 {
+		t.Errorf("the source registry's secret publishes %v, want nothing", got)
+	}
+}
+
 // A password written into a docker login logs in to a registry account
 // that can push the images the job pushes there afterwards.
 func TestLiteralLoginPublishes(t *testing.T) {

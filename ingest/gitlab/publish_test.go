@@ -48,6 +48,47 @@ func TestRegistryPublish(t *testing.T) {
 	}
 }
 
+func TestKanikoAndCopyToolsPublish(t *testing.T) {
+	// The GitLab documentation's Kaniko job writes the job's registry
+	// credentials into Kaniko's config file; skopeo and crane log in and
+	// write images with their own commands.
+	src := `build:
+  image:
+    name: gcr.io/kaniko-project/executor:v1.23.2-debug
+    entrypoint: [""]
+  script:
+    - echo "{\"auths\":{\"${CI_REGISTRY}\":{\"auth\":\"$(printf "%s:%s" "${CI_REGISTRY_USER}" "${CI_REGISTRY_PASSWORD}" | base64 | tr -d '\n')\"}}}" > /kaniko/.docker/config.json
+    - /kaniko/executor --context "${CI_PROJECT_DIR}" --dockerfile "${CI_PROJECT_DIR}/Dockerfile" --destination "${CI_REGISTRY_IMAGE}:${CI_COMMIT_TAG}"
+mirror:
+  image: quay.io/skopeo/stable
+  script:
+    - skopeo copy --dest-creds "bot:$QUAY_TOKEN" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
+crane:
+  script:
+    - crane auth login ghcr.io -u bot -p "$GHCR_TOKEN"
+    - crane push image.tar ghcr.io/example-org/app:1.0
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	token := graph.GitLabJobTokenIdentityID(jobID(".gitlab-ci.yml", "build"))
+	own := "pkg:docker/example-org/app?repository_url=registry.gitlab.com"
+	if e := findEdge(t, res, token, graph.EdgeCanPublish, own); e.Confidence != graph.Certain {
+		t.Errorf("the Kaniko job's token publishes the project's image with %s, want certain", e.Confidence)
+	}
+	quay := graph.RegistryAccountID("quay.io", graph.GitLabVariableID(testProject, "QUAY_TOKEN"))
+	findEdge(t, res, graph.GitLabVariableID(testProject, "QUAY_TOKEN"), graph.EdgeAuthenticatesAs, quay)
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+	ghcr := graph.RegistryAccountID("ghcr.io", graph.GitLabVariableID(testProject, "GHCR_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, ghcr, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the ghcr.io account (-want +got):\n%s", diff)
+	}
+}
+
 func TestAWSCredentialsOfVariables(t *testing.T) {
 	src := `release s3:
   environment:

@@ -7,7 +7,9 @@
 package registry
 
 import (
+	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
@@ -76,6 +78,10 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 	}
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
+		if cl, ok := configLogin(ln, expand); ok {
+			cl.Line = start + 1
+			logins = append(logins, cl)
+		}
 		// Commands first, then the stages of each command's pipeline, so
 		// that only the stages piped into a login feed its password.
 		for _, cmd := range splitCommands(ln) {
@@ -88,14 +94,34 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 				if len(words) < 2 {
 					continue
 				}
-				switch tool := words[0]; {
-				case (tool == "docker" || tool == "podman" || tool == "buildah") && words[1] == "login":
-					if l, ok := login(words[2:], stages[:si], expand); ok {
+				if args, ok := LoginArgs(words); ok {
+					if l, ok := login(args, stages[:si], expand); ok {
 						l.Line = start + 1
 						logins = append(logins, l)
 					}
+					continue
+				}
+				switch tool := words[0]; {
 				case tool == "docker" || tool == "podman" || tool == "buildah":
 					for _, ref := range pushed(words[1:], expand) {
+						pushes = append(pushes, Push{Image: ref, Line: start + 1, Direct: true})
+					}
+				case copyTools[tool] || path.Base(tool) == "executor":
+					w := Writes(words, expand)
+					if len(w.Images) == 0 {
+						continue
+					}
+					// A login of the command's own options is to the
+					// registry it writes.
+					var l Login
+					for _, c := range w.Creds {
+						l.password(c)
+					}
+					if len(l.Vars) > 0 || l.Literal != "" {
+						l.Host, l.Line = ImageHost(w.Images[0]), start+1
+						logins = append(logins, l)
+					}
+					for _, ref := range w.Images {
 						pushes = append(pushes, Push{Image: ref, Line: start + 1, Direct: true})
 					}
 				default:
@@ -112,7 +138,197 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 }
 
 // containerTools are the commands that log in to registries and push.
-var containerTools = map[string]bool{"docker": true, "podman": true, "buildah": true}
+var containerTools = map[string]bool{
+	"docker": true, "podman": true, "buildah": true,
+	"skopeo": true, "crane": true, "oras": true, "regctl": true,
+}
+
+// copyTools are the commands, other than the container engines, that
+// write images to a registry (see copied). Kaniko's executor is known by
+// its file name.
+var copyTools = map[string]bool{"skopeo": true, "crane": true, "oras": true, "regctl": true}
+
+// LoginArgs returns the arguments of a registry login command after its
+// subcommand. regctl names its password options --pass and --pass-stdin,
+// so they are renamed to the options that the other tools use.
+func LoginArgs(words []string) ([]string, bool) {
+	switch {
+	case words[1] == "login" && (words[0] == "docker" || words[0] == "podman" || words[0] == "buildah" ||
+		words[0] == "skopeo"):
+		return words[2:], true
+	case words[1] == "login" && words[0] == "oras":
+		// An identity token is the password of a token login.
+		args := slices.Clone(words[2:])
+		for i, a := range args {
+			if a == "--identity-token" {
+				args[i] = "--password"
+			} else if v, ok := strings.CutPrefix(a, "--identity-token="); ok {
+				args[i] = "--password=" + v
+			}
+		}
+		return args, true
+	case len(words) > 2 && words[0] == "crane" && words[1] == "auth" && words[2] == "login":
+		return words[3:], true
+	case len(words) > 2 && words[0] == "regctl" && words[1] == "registry" && words[2] == "login":
+		args := slices.Clone(words[3:])
+		for i, a := range args {
+			switch {
+			case a == "--pass":
+				args[i] = "--password"
+			case a == "--pass-stdin":
+				args[i] = "--password-stdin"
+			case strings.HasPrefix(a, "--pass="):
+				args[i] = "--password=" + strings.TrimPrefix(a, "--pass=")
+			}
+		}
+		return args, true
+	}
+	return nil, false
+}
+
+// copyValueOptions are the options of copied's commands, by tool, that
+// take their value as the next word, so that the value is not read as an
+// image.
+var copyValueOptions = map[string]map[string]bool{
+	"skopeo": {"--authfile": true, "--src-authfile": true, "--dest-authfile": true, "--src-creds": true, "--dest-creds": true,
+		"--src-registry-token": true, "--dest-registry-token": true, "--src-cert-dir": true, "--dest-cert-dir": true,
+		"--format": true, "-f": true, "--sign-by": true, "--sign-by-sigstore": true, "--sign-by-sigstore-private-key": true,
+		"--sign-passphrase-file": true, "--sign-identity": true, "--additional-tag": true, "--multi-arch": true,
+		"--retry-times": true, "--retry-delay": true, "--encryption-key": true, "--decryption-key": true,
+		"--dest-compress-format": true, "--dest-compress-level": true, "--digestfile": true,
+		"--image-parallel-copies": true, "--src-shared-blob-dir": true, "--dest-shared-blob-dir": true},
+	"crane": {"--platform": true, "--new_layer": true, "-b": true, "--base": true, "--annotation": true,
+		"--append": true, "--entrypoint": true, "--cmd": true, "--env": true, "--label": true, "-l": true,
+		"--workdir": true, "--user": true, "--jobs": true, "-j": true, "--old_base": true, "--new_base": true,
+		"--set-base-image-annotations": true, "-o": true, "--output": true, "-t": true, "--tag": true, "--new_tag": true,
+		"-f": true},
+	"oras": {"--artifact-type": true, "-a": true, "--annotation-file": true, "--config": true, "--export-manifest": true,
+		"--concurrency": true, "--username": true, "-u": true, "--password": true, "-p": true,
+		"--identity-token": true, "--registry-config": true, "--from-username": true, "--from-password": true,
+		"--to-username": true, "--to-password": true, "--distribution-spec": true, "--image-spec": true},
+	"regctl": {"--platform": true, "--referrers-src": true, "--referrers-tgt": true, "--digest-tags": true},
+	"executor": {"--context": true, "-c": true, "--dockerfile": true, "--build-arg": true, "--cache-repo": true,
+		"--target": true, "--tar-path": true, "--digest-file": true, "--image-name-with-digest-file": true,
+		"--image-name-tag-with-digest-file": true, "--registry-mirror": true, "--kaniko-dir": true,
+		"--snapshot-mode": true, "--verbosity": true, "--custom-platform": true, "--label-file": true,
+		"--insecure-registry": true, "--skip-tls-verify-registry": true, "--registry-certificate": true,
+		"--registry-client-cert": true, "--ignore-path": true, "--cache-dir": true, "--cache-ttl": true,
+		"--git": true, "--compression": true, "--compression-level": true, "--push-retry": true,
+		"--image-fs-extract-retry": true, "--reproducible-time": true, "--log-format": true, "--log-timestamp": true,
+		"--destination": true, "-d": true},
+}
+
+// Write is what a command that writes images to a registry does.
+type Write struct {
+	// Images are the images it writes.
+	Images []image.Ref
+	// Creds are the passwords and tokens its own options give for the
+	// registry it writes, as written (a variable, an expression or a
+	// value). Callers must not keep a value.
+	Creds []string
+}
+
+// Writes reads a command, split into words, that writes images to a
+// registry:
+//   - skopeo copy SRC DST, whose destination is written when it is a
+//     docker:// reference, with the credentials of --dest-creds or
+//     --dest-registry-token;
+//   - crane push TARBALL IMAGE, crane copy|cp SRC DST, crane tag IMAGE TAG,
+//     and crane append|mutate|rebase with -t, --tag or --new_tag;
+//   - oras push REF FILES, oras cp|copy SRC DST, with --to-password or,
+//     for push, --password;
+//   - regctl image copy|cp SRC DST;
+//   - Kaniko's executor with --destination (-d), unless --no-push is given.
+//
+// expand replaces the variables of the CI system in image names.
+func Writes(words []string, expand func(string) string) Write {
+	var w Write
+	if len(words) < 2 {
+		return w
+	}
+	tool, args := words[0], words[1:]
+	if !copyTools[tool] {
+		tool = path.Base(tool)
+	}
+	var sub string
+	switch {
+	case copyTools[tool] && len(args) > 0:
+		sub, args = args[0], args[1:]
+		if tool == "regctl" && (sub == "image" || sub == "artifact") && len(args) > 0 {
+			sub, args = sub+" "+args[0], args[1:]
+		}
+	case tool != "executor":
+		return w
+	}
+	valueOpts := copyValueOptions[tool]
+	var pos, tags, dests []string
+	opts := map[string][]string{}
+	noPush := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--no-push":
+			noPush = true
+		case strings.HasPrefix(a, "-"):
+			name, value, hasValue := strings.Cut(a, "=")
+			if !hasValue && valueOpts[name] {
+				if i+1 >= len(args) {
+					continue
+				}
+				i++
+				value, hasValue = args[i], true
+			}
+			if hasValue {
+				opts[name] = append(opts[name], value)
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	for _, name := range []string{"-t", "--tag", "--new_tag"} {
+		tags = append(tags, opts[name]...)
+	}
+	switch {
+	case tool == "skopeo" && sub == "copy" && len(pos) >= 2:
+		dst, ok := strings.CutPrefix(pos[len(pos)-1], "docker://")
+		if !ok {
+			return w
+		}
+		dests = append(dests, dst)
+		for _, c := range opts["--dest-creds"] {
+			// USER:PASSWORD, or USER alone, which makes skopeo ask.
+			if _, pw, ok := strings.Cut(c, ":"); ok {
+				w.Creds = append(w.Creds, pw)
+			}
+		}
+		w.Creds = append(w.Creds, opts["--dest-registry-token"]...)
+	case tool == "crane" && sub == "push" && len(pos) >= 2:
+		dests = append(dests, pos[1])
+	case tool == "crane" && (sub == "copy" || sub == "cp") && len(pos) >= 2:
+		dests = append(dests, pos[1])
+	case tool == "crane" && sub == "tag" && len(pos) >= 1:
+		dests = append(dests, pos[0])
+	case tool == "crane" && (sub == "append" || sub == "mutate" || sub == "rebase"):
+		dests = append(dests, tags...)
+	case tool == "oras" && sub == "push" && len(pos) >= 1:
+		dests = append(dests, pos[0])
+		w.Creds = append(append(w.Creds, opts["--password"]...), opts["-p"]...)
+	case tool == "oras" && (sub == "cp" || sub == "copy") && len(pos) >= 2:
+		dests = append(dests, pos[1])
+		w.Creds = append(w.Creds, opts["--to-password"]...)
+	case tool == "regctl" && (sub == "image copy" || sub == "image cp" || sub == "artifact copy") && len(pos) >= 2:
+		dests = append(dests, pos[1])
+	case tool == "executor" && !noPush:
+		dests = append(dests, opts["-d"]...)
+		dests = append(dests, opts["--destination"]...)
+	}
+	for _, d := range dests {
+		if r, ok := parseImage(expand(d)); ok && !strings.Contains(r.Name(), "$") {
+			w.Images = append(w.Images, r)
+		}
+	}
+	return w
+}
 
 // valueOptions are the options of those tools, global or of login, that
 // take their value as the next word.
@@ -122,7 +338,7 @@ var valueOptions = map[string]bool{
 	"--root": true, "--runroot": true, "--storage-driver": true, "--storage-opt": true, "--url": true,
 	"--connection": true, "--identity": true, "--tmpdir": true, "--runtime": true, "--cgroup-manager": true,
 	"--authfile": true, "--cert-dir": true, "--compat-auth-file": true, "--registries-conf": true,
-	"--registries-conf-dir": true,
+	"--registries-conf-dir": true, "--registry-config": true,
 }
 
 // options returns the words after a tool's global options.
@@ -236,6 +452,54 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 	}
 	l.Host = NormalHost(host)
 	return l, len(l.Vars) > 0 || l.AWS || l.Literal != ""
+}
+
+var (
+	// configAuths finds the first registry of the "auths" object of a
+	// Docker config file that a script writes, with its quotes escaped
+	// or not.
+	configAuths = regexp.MustCompile(`\\?"auths\\?"\s*:\s*\{\s*\\?"([^"\\]+)\\?"\s*:`)
+	// configPassword finds the "password" field of a registry's entry, up
+	// to the entry's end: a script often closes its quotes around the
+	// variable ("'"$PW"'").
+	configPassword = regexp.MustCompile(`\\?"password\\?"\s*:([^}]*)`)
+	// configWrite finds the redirection or tee that writes the file.
+	configWrite = regexp.MustCompile(`(?:>>?|\btee(?:\s+-a)?)\s*["']?[^\s"']*config\.json\b`)
+)
+
+// configLogin reads a line that writes registry credentials into a Docker
+// config file, as a Kaniko build does before its executor runs:
+//
+//	echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(printf "%s:%s" "$USER" "$PASS" | base64)\"}}}" > /kaniko/.docker/config.json
+//
+// The password comes from the variables of the entry's "password" field,
+// or else from those of its "auth" value after the first, which is the
+// user name when the value joins two. Kaniko, crane and the container
+// engines then log in to the registry with it.
+//
+// NOTE: only the first registry of the object is read, and a file
+// written by a here-document, over several lines, is not.
+func configLogin(ln string, expand func(string) string) (Login, bool) {
+	w := configWrite.FindStringIndex(ln)
+	m := configAuths.FindStringSubmatchIndex(ln)
+	if w == nil || m == nil || m[1] > w[0] {
+		return Login{}, false
+	}
+	host := expand(ln[m[2]:m[3]])
+	if strings.Contains(host, "$") {
+		return Login{}, false
+	}
+	entry := ln[m[1]:w[0]]
+	var l Login
+	if pm := configPassword.FindStringSubmatch(entry); pm != nil {
+		l.Vars = refs(pm[1])
+	} else if vars := refs(entry); len(vars) > 1 {
+		l.Vars = vars[1:]
+	} else {
+		l.Vars = vars
+	}
+	l.Host = NormalHost(host)
+	return l, len(l.Vars) > 0
 }
 
 // password records the value of a password option: the variables it

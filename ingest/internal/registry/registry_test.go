@@ -177,3 +177,84 @@ func TestLoginHost(t *testing.T) {
 		}
 	}
 }
+
+func TestScanCopyTools(t *testing.T) {
+	// Each tool's destination is the image it writes; its sources, the
+	// files it reads and the values of its options are not.
+	script := `skopeo login -u bot -p "$QUAY_PASSWORD" quay.io
+skopeo copy --all --src-creds "reader:$SRC_PW" docker://src.example.org/team/app:1.0 docker://quay.io/acme/app:1.0
+skopeo copy -a --dest-creds "bot:$DEST_PW" docker://src.example.org/team/app:1.0 docker://dest.example.org/acme/app:1.0
+skopeo copy --dest-registry-token "$REG_TOKEN" docker://src.example.org/a:1 docker://tok.example.org/acme/a:1
+skopeo copy docker://src.example.org/team/app:1.0 oci:local-dir:1.0
+crane auth login ghcr.io -u bot -p "$GHCR_TOKEN"
+crane push image.tar ghcr.io/acme/app:1.0
+crane copy src.example.org/team/app:1.0 ghcr.io/acme/copy:1.0
+crane tag ghcr.io/acme/app:1.0 latest
+crane append --platform linux/amd64 -f layer.tar -b src.example.org/base:1 -t ghcr.io/acme/appended:1
+crane digest ghcr.io/acme/read-only:1
+echo "$ORAS_PW" | oras login --password-stdin -u bot zot.example.org
+oras push zot.example.org/acme/artifact:v1 --artifact-type application/x-tool ./dist/tool.tgz
+oras cp --to-password "$TO_PW" --to-username bot src.example.org/a:1 cp.example.org/acme/a:1
+regctl registry login reg.example.org -u bot --pass "$REGCTL_PW"
+regctl image copy src.example.org/a:1 reg.example.org/acme/a:1
+/kaniko/executor --context "$CI_PROJECT_DIR" --dockerfile Dockerfile --destination kaniko.example.org/acme/app:1 -d=kaniko.example.org/acme/app:latest
+/kaniko/executor --context . --destination kaniko.example.org/acme/not-pushed:1 --no-push`
+	logins, pushes := Scan(script, nil)
+	wantLogins := []Login{
+		{Host: "quay.io", Vars: []string{"QUAY_PASSWORD"}, Line: 1},
+		{Host: "dest.example.org", Vars: []string{"DEST_PW"}, Line: 3},
+		{Host: "tok.example.org", Vars: []string{"REG_TOKEN"}, Line: 4},
+		{Host: "ghcr.io", Vars: []string{"GHCR_TOKEN"}, Line: 6},
+		{Host: "zot.example.org", Vars: []string{"ORAS_PW"}, Line: 12},
+		{Host: "cp.example.org", Vars: []string{"TO_PW"}, Line: 14},
+		{Host: "reg.example.org", Vars: []string{"REGCTL_PW"}, Line: 15},
+	}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, p := range pushes {
+		got = append(got, fmt.Sprintf("%s %v %d", p.Image.Name(), p.Direct, p.Line))
+	}
+	want := []string{
+		"quay.io/acme/app true 2",
+		"dest.example.org/acme/app true 3",
+		"tok.example.org/acme/a true 4",
+		"ghcr.io/acme/app true 7",
+		"ghcr.io/acme/copy true 8",
+		"ghcr.io/acme/app true 9",
+		"ghcr.io/acme/appended true 10",
+		"zot.example.org/acme/artifact true 13",
+		"cp.example.org/acme/a true 14",
+		"reg.example.org/acme/a true 16",
+		"kaniko.example.org/acme/app true 17",
+		"kaniko.example.org/acme/app true 17",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
+
+func TestScanConfigFileLogin(t *testing.T) {
+	// A Docker config file written by the script logs in to its first
+	// registry with the password part of the entry: the second variable of
+	// an auth value that joins user and password, or the password field.
+	script := `mkdir -p /kaniko/.docker
+echo "{\"auths\":{\"${CI_REGISTRY}\":{\"auth\":\"$(printf "%s:%s" "${CI_REGISTRY_USER}" "${CI_REGISTRY_PASSWORD}" | base64 | tr -d '\n')\"}}}" > /kaniko/.docker/config.json
+echo '{"auths": {"quay.io": {"username": "bot", "password": "'"$QUAY_PW"'"}}}' > $DOCKER_CONFIG/config.json
+echo "{\"auths\":{\"ghcr.io\":{\"auth\":\"$GHCR_AUTH\"}}}" | tee /root/.docker/config.json
+echo "{\"auths\":{\"$OTHER_REGISTRY\":{\"auth\":\"$X\"}}}" > /kaniko/.docker/config.json
+echo "{\"auths\":{\"unwritten.example.org\":{\"auth\":\"$Y\"}}}"`
+	expand := func(s string) string {
+		return strings.ReplaceAll(s, "${CI_REGISTRY}", "registry.gitlab.com")
+	}
+	logins, _ := Scan(script, expand)
+	want := []Login{
+		{Host: "registry.gitlab.com", Vars: []string{"CI_REGISTRY_PASSWORD"}, Line: 2},
+		{Host: "quay.io", Vars: []string{"QUAY_PW"}, Line: 3},
+		{Host: "ghcr.io", Vars: []string{"GHCR_AUTH"}, Line: 4},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
