@@ -133,12 +133,8 @@ podman --root /var/lib/ci push auth.example.org/team/app:1`
 	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
-	var got []string
-	for _, p := range pushes {
-		got = append(got, fmt.Sprintf("%s %v %d", p.Image.Name(), p.Direct, p.Line))
-	}
 	wantPushes := []string{"cfg.example.org/team/app true 3", "auth.example.org/team/app true 4"}
-	if diff := cmp.Diff(wantPushes, got); diff != "" {
+	if diff := cmp.Diff(wantPushes, pushLines(pushes)); diff != "" {
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
@@ -212,10 +208,6 @@ regctl image copy src.example.org/a:1 reg.example.org/acme/a:1
 	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
-	var got []string
-	for _, p := range pushes {
-		got = append(got, fmt.Sprintf("%s %v %d", p.Image.Name(), p.Direct, p.Line))
-	}
 	want := []string{
 		"quay.io/acme/app true 2",
 		"dest.example.org/acme/app true 3",
@@ -230,7 +222,7 @@ regctl image copy src.example.org/a:1 reg.example.org/acme/a:1
 		"kaniko.example.org/acme/app true 17",
 		"kaniko.example.org/acme/app true 17",
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
@@ -257,4 +249,13 @@ echo "{\"auths\":{\"unwritten.example.org\":{\"auth\":\"$Y\"}}}"`
 	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
+}
+
+// pushLines describes each push as "image direct line".
+func pushLines(pushes []Push) []string {
+	var out []string
+	for _, p := range pushes {
+		out = append(out, fmt.Sprintf("%s %v %d", p.Image.Name(), p.Direct, p.Line))
+	}
+	return out
 }
