@@ -81,9 +81,10 @@ var settings = []shape{
 	// must follow a word that is not an option waiting for its value, so
 	// that docker run --name login -p 5432:5432 and cargo test -p login
 	// are not logins.
-	// NOTE: a login after a global flag without a value, such as
-	// docker --debug login, is missed for the same reason.
 	{loginKind, regexp.MustCompile(`(?:^|[\s;&|(])(?:[^\s;&|()-][^\s;&|()]*|-[^\s;&|()=]*=[^\s;&|()]*)\s+login\s(?:[^;&|]*?\s)?` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"login"}, false},
+	// The same logins after a global flag of docker, podman, buildah or
+	// nerdctl that takes no value, as in docker --debug login.
+	{loginKind, regexp.MustCompile(`\b(?:docker|podman|buildah|nerdctl)\s(?:[^;&|]*?\s)?` + flagWithoutValue + `\s+login\s(?:[^;&|]*?\s)?` + passwordOption + `("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"login"}, false},
 	// .npmrc lines and npm config set: //host/:_authToken=VALUE,
 	// //host/:_authToken VALUE, _password=VALUE.
 	{"npm registry token", regexp.MustCompile(`:_(?:authToken|password|auth)(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{":_"}, false},
@@ -171,6 +172,12 @@ func namesLoopback(command string) bool {
 	}
 	return false
 }
+
+// flagWithoutValue matches the global flags of docker, podman, buildah
+// and nerdctl that take no value: docker's -D, --debug, --tls and
+// --tlsverify, podman's -r, --remote, --syslog and --noout, and nerdctl's
+// --debug-full, --experimental and --insecure-registry.
+const flagWithoutValue = `(?:-D|--debug|--debug-full|--tls|--tlsverify|-r|--remote|--syslog|--noout|--experimental|--insecure-registry)`
 
 // passwordOption matches -p or --password followed by = or spaces, and
 // -p joined to its value, before the value's group.

@@ -177,6 +177,8 @@ func TestScanNotCredentials(t *testing.T) {
 		`cargo test -p login -p billing-service`,
 		`pytest -m login -p no:cacheprovider`,
 		`docker compose -f login/compose.yml -p login-tests up -d`,
+		`docker --debug run -d --name login -p 127.0.0.1:5432:5432 postgres:16`,
+		`docker --debug login -u ci --password-stdin registry.example.com`,
 		`terraform -chdir=infra/login plan -parallelism=20`,
 		`poetry run pytest -p no:cacheprovider`,
 		`poetry run pytest -pno:randomly tests`,
@@ -200,8 +202,8 @@ func TestScanNotCredentials(t *testing.T) {
 	}
 }
 
-// Quoted keys, options before the key, npm set, global options before
-// a subcommand, tabs, the colour codes of echo -e's octal and \E forms,
+// Quoted keys, options before the key, npm set, global options with and
+// without a value before a subcommand, tabs, the colour codes of echo -e's octal and \E forms,
 // and .npmrc lines without a registry.
 func TestScanOtherForms(t *testing.T) {
 	for _, tt := range []struct {
@@ -219,6 +221,10 @@ func TestScanOtherForms(t *testing.T) {
 		{"poetry publish \\\n  --build \\\n  --password=Upl0ad-Passw0rd", Finding{3, "PyPI upload password", "Upl0ad-Passw0rd"}},
 		{`docker --config=/tmp/ci login -u ci -pS3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
 		{`helm registry login registry.example.com --username ci --password 'S3cr3t Passw0rd'`, Finding{1, "registry login password", "S3cr3t Passw0rd"}},
+		{`docker --debug login -u ci -p S3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
+		{`docker --config /tmp/ci -D login --password=S3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
+		{`podman --log-level debug login -p S3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
+		{`nerdctl --insecure-registry login -u ci -p S3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
 		{`echo -e "\0033[32m` + npmToken + `\0033[0m"`, Finding{1, "npm token", npmToken}},
 		{`echo -e "\E[32m` + npmToken + `\E[0m"`, Finding{1, "npm token", npmToken}},
 		{`echo "_authToken=q1w2e3r4t5y6u7i8" >> ~/.npmrc`, Finding{1, "npm registry token", "q1w2e3r4t5y6u7i8"}},
