@@ -222,6 +222,27 @@ func loopback(host string) bool {
 	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }
 
+// azLogin matches the start of an Azure CLI login, whose -p is a
+// service principal's client secret or the path of its certificate file.
+var azLogin = regexp.MustCompile(`^[\s;&|(]?az\s+login\s`)
+
+// filePath reports whether a value is the path of a file: it starts with
+// /, ./, ../ or ~/, or ends in a certificate file's extension.
+func filePath(v string) bool {
+	for _, prefix := range []string{"/", "./", "../", "~/"} {
+		if strings.HasPrefix(v, prefix) {
+			return true
+		}
+	}
+	lower := strings.ToLower(v)
+	for _, ext := range []string{".pem", ".crt", ".pfx"} {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
 // minSetting is the shortest value of a setting taken for a credential.
 // Shorter values are taken for the test passwords of local services.
 const minSetting = 8
@@ -295,6 +316,9 @@ func scanLine(line string) []offsetFinding {
 				continue
 			}
 			if optionWord(line, m[2]) || (s.kind == loginKind || s.kind == uploadKind) && namesLoopback(line[m[0]:]) {
+				continue
+			}
+			if s.kind == loginKind && azLogin.MatchString(line[m[0]:]) && filePath(unquote(line[m[2]:m[3]])) {
 				continue
 			}
 			if v := unquote(line[m[2]:m[3]]); literalValue(v) {

@@ -168,8 +168,8 @@ func TestScanOptionsAndConfig(t *testing.T) {
 
 // Options of other tools that follow a word "login", test runners run
 // by poetry, lines that only read a setting, options where a value was
-// expected, yq's env() and strenv(), and logins and uploads to a registry
-// on this machine.
+// expected, yq's env() and strenv(), logins and uploads to a registry
+// on this machine, and certificate files that az login takes with -p.
 func TestScanNotCredentials(t *testing.T) {
 	for _, script := range []string{
 		`docker run -d --name login -p 127.0.0.1:5432:5432 postgres:16`,
@@ -195,6 +195,10 @@ func TestScanNotCredentials(t *testing.T) {
 		`yq -i '.npmScopes.acme.npmAuthToken = strenv(NPM_TOKEN)' .yarnrc.yml`,
 		`echo "_authToken=${NPM_TOKEN}" >> ~/.npmrc`,
 		`export my_auth=q1w2e3r4t5y6u7i8 > out.txt`,
+		`az login --service-principal -u APPID -p /path/cert.pem --tenant T`,
+		`az login --service-principal -u 0f1e2d3c --password=./certs/sp-login.pem --tenant T`,
+		`az login --service-principal -u 0f1e2d3c -p ~/sp-login.pfx --tenant T`,
+		`az login --service-principal -u 0f1e2d3c -p sp-login.crt --tenant T`,
 	} {
 		if got := Scan(script); len(got) > 0 {
 			t.Errorf("Scan(%q) = %v, want nothing", script, got)
@@ -203,7 +207,8 @@ func TestScanNotCredentials(t *testing.T) {
 }
 
 // Quoted keys, options before the key, npm set, global options with and
-// without a value before a subcommand, tabs, the colour codes of echo -e's octal and \E forms,
+// without a value before a subcommand, a docker password that looks like
+// a path, tabs, the colour codes of echo -e's octal and \E forms,
 // and .npmrc lines without a registry.
 func TestScanOtherForms(t *testing.T) {
 	for _, tt := range []struct {
@@ -221,6 +226,8 @@ func TestScanOtherForms(t *testing.T) {
 		{"poetry publish \\\n  --build \\\n  --password=Upl0ad-Passw0rd", Finding{3, "PyPI upload password", "Upl0ad-Passw0rd"}},
 		{`docker --config=/tmp/ci login -u ci -pS3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
 		{`helm registry login registry.example.com --username ci --password 'S3cr3t Passw0rd'`, Finding{1, "registry login password", "S3cr3t Passw0rd"}},
+		{`az login --service-principal -u 0f1e2d3c -p Cl1ent-S3cret.pem2 --tenant T`, Finding{1, "registry login password", "Cl1ent-S3cret.pem2"}},
+		{`docker login -u ci -p ./S3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "./S3cr3t-Passw0rd"}},
 		{`docker --debug login -u ci -p S3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
 		{`docker --config /tmp/ci -D login --password=S3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
 		{`podman --log-level debug login -p S3cr3t-Passw0rd registry.example.com`, Finding{1, "registry login password", "S3cr3t-Passw0rd"}},
