@@ -253,7 +253,7 @@ const minSetting = 8
 // next, as in the shell, and a finding's line is the one that holds the
 // start of the value. A value that refers to a variable ($NAME, ${NAME},
 // ${{ secrets.NAME }}) or looks like a placeholder (<token>, {{ token }},
-// %TOKEN%, ***) is not literal.
+// %TOKEN%, ***, [MASKED], your-password, changeme) is not literal.
 func Scan(script string) []Finding {
 	var out []Finding
 	lines := strings.Split(script, "\n")
@@ -460,7 +460,30 @@ func literalValue(v string) bool {
 	if strings.HasPrefix(v, "env(") || strings.HasPrefix(v, "strenv(") {
 		return false
 	}
-	return distinctAlnum(v) > 2
+	return distinctAlnum(v) > 2 && !placeholder(v)
+}
+
+// placeholder reports whether a value with no digit reads as a
+// placeholder: in square brackets or parentheses, as GitLab prints masked
+// variables in job logs ([MASKED]), starting with "your" (your-password),
+// or a word that examples use, such as changeme. A value with a digit is
+// read as written.
+func placeholder(v string) bool {
+	if strings.ContainsAny(v, "0123456789") {
+		return false
+	}
+	if first, last := v[0], v[len(v)-1]; first == '[' && last == ']' || first == '(' && last == ')' {
+		return true
+	}
+	word := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(v))
+	if strings.HasPrefix(word, "your") {
+		return true
+	}
+	switch word {
+	case "changeme", "changeit", "password", "placeholder", "redacted":
+		return true
+	}
+	return false
 }
 
 // distinctAlnum returns how many different ASCII letters and digits s

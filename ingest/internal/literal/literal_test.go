@@ -243,6 +243,40 @@ func TestScanOtherForms(t *testing.T) {
 	}
 }
 
+// Placeholders in lower case or in brackets are not credentials, but a
+// value with digits in them is read as written.
+func TestScanPlaceholders(t *testing.T) {
+	for _, script := range []string{
+		`docker login -u ci -p your-password registry.example.com`,
+		`docker login -u ci -p yourpassword registry.example.com`,
+		`docker login -u ci -p '<password>' registry.example.com`,
+		`docker login -u ci -p '[MASKED]' registry.example.com`,
+		`docker login -u ci -p changeme registry.example.com`,
+		`docker login -u ci -p xxxxxx registry.example.com`,
+		`docker login -u ci -p '***' registry.example.com`,
+		`npm config set //registry.npmjs.org/:_authToken Your_Npm_Token`,
+		`curl -u ci:password https://api.example.com`,
+		`curl -H "Authorization: Bearer [REDACTED]" https://api.example.com`,
+		`git push https://ci:change-me@git.example.com/acme/app.git`,
+	} {
+		if got := Scan(script); len(got) > 0 {
+			t.Errorf("Scan(%q) = %v, want nothing", script, got)
+		}
+	}
+	for _, tt := range []struct {
+		script string
+		want   Finding
+	}{
+		{`docker login -u ci -p yourT0ken1234567890 registry.example.com`, Finding{1, "registry login password", "yourT0ken1234567890"}},
+		{`docker login -u ci -p '[q1w2e3r4t5y6u7i8]' registry.example.com`, Finding{1, "registry login password", "[q1w2e3r4t5y6u7i8]"}},
+		{`curl -u ci:changeme4f9a2b7c1d3e https://api.example.com`, Finding{1, "password in curl's --user", "changeme4f9a2b7c1d3e"}},
+	} {
+		if diff := cmp.Diff([]Finding{tt.want}, Scan(tt.script)); diff != "" {
+			t.Errorf("Scan(%q) (-want +got):\n%s", tt.script, diff)
+		}
+	}
+}
+
 // BenchmarkScanTypical scans a script of the kind most jobs run, which
 // holds no credential: the cost every run step of a large organisation
 // pays.
