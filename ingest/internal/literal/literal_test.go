@@ -152,6 +152,7 @@ func TestScanOptionsAndConfig(t *testing.T) {
 	for _, script := range []string{
 		`twine upload -u __token__ -p "$TWINE_PASSWORD" dist/*`,
 		`npm config set _authToken "${NPM_TOKEN}"`,
+		`printf '//registry.npmjs.org/:_authToken=%s\n' "$NPM_TOKEN" >> ~/.npmrc`,
 		`npm config set registry https://npm.example.com/`,
 		`yarn config set npmAuthToken "${NPM_TOKEN}"`,
 		`poetry config pypi-token.pypi $PYPI_TOKEN`,
@@ -168,8 +169,9 @@ func TestScanOptionsAndConfig(t *testing.T) {
 
 // Options of other tools that follow a word "login", test runners run
 // by poetry, lines that only read a setting, options where a value was
-// expected, yq's env() and strenv(), logins and uploads to a registry
-// on this machine, and certificate files that az login takes with -p.
+// expected, yq's env() and strenv(), and logins and uploads to a registry
+// on this machine. Certificate files that az login takes with -p are no
+// passwords either.
 func TestScanNotCredentials(t *testing.T) {
 	for _, script := range []string{
 		`docker run -d --name login -p 127.0.0.1:5432:5432 postgres:16`,
@@ -207,9 +209,10 @@ func TestScanNotCredentials(t *testing.T) {
 }
 
 // Quoted keys, options before the key, npm set, global options with and
-// without a value before a subcommand, a docker password that looks like
-// a path, tabs, the colour codes of echo -e's octal and \E forms,
-// and .npmrc lines without a registry.
+// without a value before a subcommand, tabs, the colour codes of echo
+// -e's octal and \E forms, and .npmrc lines without a registry. A docker
+// password that looks like a path is still a password, and printf writes
+// a token as the argument of its format's conversion.
 func TestScanOtherForms(t *testing.T) {
 	for _, tt := range []struct {
 		script string
@@ -236,6 +239,9 @@ func TestScanOtherForms(t *testing.T) {
 		{`echo -e "\E[32m` + npmToken + `\E[0m"`, Finding{1, "npm token", npmToken}},
 		{`echo "_authToken=q1w2e3r4t5y6u7i8" >> ~/.npmrc`, Finding{1, "npm registry token", "q1w2e3r4t5y6u7i8"}},
 		{`echo _auth=ZGVwbG95OnMzY3IzdA== > .npmrc`, Finding{1, "npm registry token", "ZGVwbG95OnMzY3IzdA=="}},
+		{`printf '//registry.npmjs.org/:_authToken=%s\n' q1w2e3r4t5y6u7i8 >> ~/.npmrc`, Finding{1, "npm registry token", "q1w2e3r4t5y6u7i8"}},
+		{`printf "_auth=%s\n" "ZGVwbG95OnMzY3IzdA==" > .npmrc`, Finding{1, "npm registry token", "ZGVwbG95OnMzY3IzdA=="}},
+		{`printf 'npmAuthToken: %s\n' z9x8c7v6b5n4m3l2 >> .yarnrc.yml`, Finding{1, "npm registry token", "z9x8c7v6b5n4m3l2"}},
 	} {
 		if diff := cmp.Diff([]Finding{tt.want}, Scan(tt.script)); diff != "" {
 			t.Errorf("Scan(%q) (-want +got):\n%s", tt.script, diff)
