@@ -119,29 +119,31 @@ func computed(v string) bool { return strings.Contains(v, "$") }
 // the registry tokens it writes to .npmrc for later steps.
 //
 // literals maps each literal registry token of the script to its inline
-// secret. A release logs in with such a token when its command line holds
-// it or an earlier line wrote it to .npmrc.
+// secret. A release logs in with such a token when its own command
+// receives it or an earlier command wrote it to .npmrc.
 func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string, literals map[string]string) {
 	state := newScriptState(wd, env)
 	script = joinContinued(script)
 	for _, ln := range strings.Split(script, "\n") {
-		var onLine []literal.Finding
-		if len(literals) > 0 {
-			onLine = literal.Scan(ln)
-		}
 		if strings.Contains(ln, "_authToken") {
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
 			j.npmrcToken = j.npmrcToken || tokenRef(ln, state.vars)
-			for _, f := range onLine {
-				if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
-					j.npmrcLiterals = append(j.npmrcLiterals, id)
-				}
-			}
 		}
 		for _, part := range splitScript(ln) {
 			if part.subshell != 0 {
 				state = state.subshell(part.subshell)
 				continue
+			}
+			var found []literal.Finding
+			if len(literals) > 0 {
+				found = literal.Scan(part.cmd)
+			}
+			if strings.Contains(part.cmd, "_authToken") {
+				for _, f := range found {
+					if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
+						j.npmrcLiterals = append(j.npmrcLiterals, id)
+					}
+				}
 			}
 			words, assigned := commandWords(part.cmd)
 			if state.apply(words, assigned) {
@@ -164,7 +166,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				credLine = strings.Replace(ln, option, "", 1)
 			}
 			var lits []string
-			for _, f := range onLine {
+			for _, f := range found {
 				if id := literals[f.Value]; id != "" && literal.RegistryToken(eco, f.Kind) {
 					lits = append(lits, id)
 				}

@@ -453,6 +453,49 @@ func TestReleaseWithLiteralUploadPassword(t *testing.T) {
 	}
 }
 
+// A token on a release's line logs in only when the release command, or
+// a command before it that writes the token to .npmrc, receives it. The
+// token that echo prints, and the one written after the last release,
+// are literals that log in nowhere.
+func TestReleaseWithLiteralElsewhere(t *testing.T) {
+	printed := "npm_" + strings.Repeat("P1r2", 9)
+	configured := "npm_" + strings.Repeat("C3f4", 9)
+	late := "npm_" + strings.Repeat("L5t6", 9)
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: echo " + printed + " > /dev/null && npm publish", // 6
+		"      - run: npm config set //registry.npmjs.org/:_authToken " + configured + " && npm publish",
+		"      - run: npm publish && npm config set //registry.npmjs.org/:_authToken " + late, // 8
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID("rel.yml", "publish")
+	for _, tt := range []struct {
+		secret string
+		login  bool
+	}{
+		{graph.GHAInlineSecretID(job, "run@6"), false},
+		{graph.GHAInlineSecretID(job, "run@7"), true},
+		{graph.GHAInlineSecretID(job, "run@8"), false},
+	} {
+		findNode(t, res, tt.secret)
+		var want []string
+		if tt.login {
+			want = []string{graph.RegistryAccountID("registry.npmjs.org", tt.secret)}
+		}
+		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}
+
 // A release to GitHub Packages with the job's GITHUB_TOKEN logs in to an
 // account of the repository there when the token may write packages. The
 // login is certain with packages: write and possible with the

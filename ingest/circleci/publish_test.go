@@ -191,3 +191,50 @@ workflows:
 		}
 	}
 }
+
+// A token on a release's line logs in only when the release command, or
+// a command before it that writes the token to .npmrc, receives it. The
+// token that echo prints, and the one written after the last release,
+// are literals that log in nowhere.
+func TestReleaseWithLiteralElsewhere(t *testing.T) {
+	printed := "npm_" + strings.Repeat("P1r2", 9)
+	configured := "npm_" + strings.Repeat("C3f4", 9)
+	late := "npm_" + strings.Repeat("L5t6", 9)
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/node:20.11
+    steps:
+      - run: echo ` + printed + ` > /dev/null && npm publish
+      - run: npm config set //registry.npmjs.org/:_authToken ` + configured + ` && npm publish
+      - run: npm publish && npm config set //registry.npmjs.org/:_authToken ` + late + `
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID("release")
+	for _, tt := range []struct {
+		secret string
+		login  bool
+	}{
+		{graph.CircleCIInlineSecretID(job, "run@7"), false},
+		{graph.CircleCIInlineSecretID(job, "run@8"), true},
+		{graph.CircleCIInlineSecretID(job, "run@9"), false},
+	} {
+		findNode(t, res, tt.secret)
+		var want []string
+		if tt.login {
+			want = []string{graph.RegistryAccountID("registry.npmjs.org", tt.secret)}
+		}
+		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}

@@ -184,6 +184,46 @@ func TestLiteralReleaseTokens(t *testing.T) {
 	resulttest.NoValues(t, res, npmToken, pypiToken)
 }
 
+// A token on a release's line logs in only when the release command, or
+// a command before it that writes the token to .npmrc, receives it. The
+// token that echo prints, and the one written after the last release,
+// are literals that log in nowhere.
+func TestLiteralReleaseElsewhere(t *testing.T) {
+	printed := "npm_" + strings.Repeat("P1r2", 9)
+	configured := "npm_" + strings.Repeat("C3f4", 9)
+	late := "npm_" + strings.Repeat("L5t6", 9)
+	ci := strings.Join([]string{
+		"release:",
+		"  script:",
+		"    - echo " + printed + " > /dev/null && npm publish", // 3
+		"    - npm config set //registry.npmjs.org/:_authToken " + configured + " && npm publish",
+		"    - npm publish && npm config set //registry.npmjs.org/:_authToken " + late, // 5
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct {
+		secret string
+		login  bool
+	}{
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"), false},
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@4"), true},
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@5"), false},
+	} {
+		findNode(t, res, tt.secret)
+		var want []string
+		if tt.login {
+			want = []string{graph.RegistryAccountID("registry.npmjs.org", tt.secret)}
+		}
+		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+	resulttest.NoValues(t, res, printed, configured, late)
+}
+
 // A script item that YAML reads as a mapping, an unquoted line with ": "
 // in it, is reported: GitLab rejects it, and its command is not read.
 func TestScriptMappingItem(t *testing.T) {

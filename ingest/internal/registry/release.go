@@ -39,6 +39,32 @@ type Release struct {
 	Maybe bool
 	// Line is the script's line, from 1.
 	Line int
+	// Index is the position of the release's command in
+	// Commands(script), from 0.
+	Index int
+}
+
+// Command is one command of a script: a part of a logical line between
+// ;, && and ||, without the parentheses of the subshells that it opens or
+// closes.
+type Command struct {
+	Text string
+	// Line is the script's line that the command's logical line starts
+	// on, from 1.
+	Line int
+}
+
+// Commands returns the commands of a script in order, without its comment
+// lines, as ScanReleases reads them.
+func Commands(script string) []Command {
+	var out []Command
+	for _, l := range logicalLines(script) {
+		for _, part := range splitOutside(l.text, ";", "&&", "||") {
+			cmd, _, _ := subshellCommand(part)
+			out = append(out, Command{Text: cmd, Line: l.start + 1})
+		}
+	}
+	return out
 }
 
 // ScanReleases returns the package releases of a script, in order, and
@@ -56,6 +82,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	// A cd in a subshell, ( ... ), moves only that subshell, so each
 	// subshell saves top when it opens and gives it back when it closes.
 	var saved []bool
+	index := -1
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if strings.Contains(ln, "_authToken") {
@@ -80,9 +107,12 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			}
 			option := ReleaseOption(eco, words)
 			return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Vars: credentialRefs(ln, option),
-				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1}, true
+				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1, Index: index}, true
 		}
+		// The loops are those of Commands, so that index counts the same
+		// commands.
 		for _, part := range splitOutside(ln, ";", "&&", "||") {
+			index++
 			cmd, opens, closes := subshellCommand(part)
 			for range opens {
 				saved = append(saved, top)

@@ -19,13 +19,27 @@ npm run publish
 npm publish --workspaces`
 	releases, tokenVars := ScanReleases(script)
 	want := []Release{
-		{Eco: "npm", Top: true, Line: 3},
-		{Eco: "npm", Host: "npm.example.com", Line: 4},
-		{Eco: "pypi", Host: "pypi.org", Vars: []string{"PYPI_TOKEN"}, Line: 5},
-		{Eco: "npm", Line: 10},
+		{Eco: "npm", Top: true, Line: 3, Index: 1},
+		{Eco: "npm", Host: "npm.example.com", Line: 4, Index: 3},
+		{Eco: "pypi", Host: "pypi.org", Vars: []string{"PYPI_TOKEN"}, Line: 5, Index: 4},
+		{Eco: "npm", Line: 10, Index: 8},
 	}
 	if diff := cmp.Diff(want, releases); diff != "" {
 		t.Errorf("releases (-want +got):\n%s", diff)
+	}
+	commands := Commands(script)
+	if len(commands) != 9 {
+		t.Fatalf("got %d commands, want 9: %+v", len(commands), commands)
+	}
+	for i, text := range []string{
+		"npm publish --access public",
+		"pnpm --filter cli publish --registry https://npm.example.com/",
+		`sudo python3 -m twine upload    --repository-url https://upload.pypi.org/legacy/ -p "$PYPI_TOKEN" dist/*`,
+		"npm publish --workspaces",
+	} {
+		if got := commands[want[i].Index]; got.Text != text || got.Line != want[i].Line {
+			t.Errorf("command of release %d = %+v, want %q on line %d", i, got, text, want[i].Line)
+		}
 	}
 	if diff := cmp.Diff([]string{"NPM_TOKEN"}, tokenVars); diff != "" {
 		t.Errorf("variables written to .npmrc (-want +got):\n%s", diff)
