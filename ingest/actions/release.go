@@ -120,12 +120,13 @@ func computed(v string) bool { return strings.Contains(v, "$") }
 //
 // literals maps each literal registry token of the script to its inline
 // secret. A release logs in with such a token when its own command
-// receives it or an earlier command wrote it to .npmrc.
+// receives it, or an earlier command wrote it into the configuration that
+// the release tool reads (.npmrc, .yarnrc.yml, Poetry's credentials).
 func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string, literals map[string]string) {
 	state := newScriptState(wd, env)
 	script = joinContinued(script)
 	for _, ln := range strings.Split(script, "\n") {
-		if strings.Contains(ln, "_authToken") {
+		if registry.WritesNPMToken(ln) {
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
 			j.npmrcToken = j.npmrcToken || tokenRef(ln, state.vars)
 		}
@@ -134,18 +135,12 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				state = state.subshell(part.subshell)
 				continue
 			}
+			words, assigned := commandWords(part.cmd)
 			var found []literal.Finding
 			if len(literals) > 0 {
 				found = literal.Scan(part.cmd)
+				j.configLiterals(part.cmd, words, found, literals)
 			}
-			if strings.Contains(part.cmd, "_authToken") {
-				for _, f := range found {
-					if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
-						j.npmrcLiterals = append(j.npmrcLiterals, id)
-					}
-				}
-			}
-			words, assigned := commandWords(part.cmd)
 			if state.apply(words, assigned) {
 				continue
 			}
@@ -174,12 +169,37 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if eco == "npm" {
 				lits = append(lits, j.npmrcLiterals...)
 			}
+			if repo := registry.PoetryRepository(words); repo != "" {
+				lits = append(lits, j.poetryLiterals[repo]...)
+			}
 			slices.Sort(lits)
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
 				creds: j.releaseCreds(eco, credLine, cmdEnv), literals: slices.Compact(lits), githubToken: j.releaseToken(eco, credLine, cmdEnv),
 				dir: state.dir, current: !inWorkspaces && registry.ReleasesCurrent(words), maybe: maybe,
 			})
+		}
+	}
+}
+
+// configLiterals records the registry tokens among the literals found
+// in a command that writes them into the configuration of release tools,
+// for the releases after it.
+func (j *job) configLiterals(cmd string, words []string, found []literal.Finding, literals map[string]string) {
+	npmrc, poetry := registry.WritesNPMToken(cmd), registry.PoetryConfigRepository(words)
+	for _, f := range found {
+		id := literals[f.Value]
+		if id == "" {
+			continue
+		}
+		if npmrc && literal.RegistryToken("npm", f.Kind) {
+			j.npmrcLiterals = append(j.npmrcLiterals, id)
+		}
+		if poetry != "" && literal.RegistryToken("pypi", f.Kind) {
+			if j.poetryLiterals == nil {
+				j.poetryLiterals = map[string][]string{}
+			}
+			j.poetryLiterals[poetry] = append(j.poetryLiterals[poetry], id)
 		}
 	}
 }

@@ -496,6 +496,54 @@ func TestReleaseWithLiteralElsewhere(t *testing.T) {
 	}
 }
 
+// A token set with yarn config set npmAuthToken logs in to the npm
+// account of a later yarn npm publish, and one set with poetry config
+// pypi-token.pypi to the PyPI account of a later poetry publish. A token
+// of another Poetry repository, and a Poetry token for twine, which does
+// not read Poetry's configuration, log in nowhere.
+func TestReleaseWithLiteralToolConfig(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: yarn config set npmAuthToken z9x8c7v6b5n4m3l2", // 6
+		"      - run: yarn npm publish",
+		"      - run: poetry config pypi-token.pypi t0ken-f0r-the-index", // 8
+		"      - run: poetry config pypi-token.internal t0ken-f0r-internal",
+		"      - run: poetry publish --build",
+		"  twine:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: poetry config pypi-token.pypi t0ken-n0t-f0r-twine", // 14
+		"      - run: twine upload dist/*",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID("rel.yml", "publish")
+	for _, tt := range []struct {
+		secret, host string
+	}{
+		{graph.GHAInlineSecretID(job, "run@6"), "registry.npmjs.org"},
+		{graph.GHAInlineSecretID(job, "run@8"), "pypi.org"},
+		{graph.GHAInlineSecretID(job, "run@9"), ""},
+		{graph.GHAInlineSecretID(jobID("rel.yml", "twine"), "run@14"), ""},
+	} {
+		findNode(t, res, tt.secret)
+		var want []string
+		if tt.host != "" {
+			want = []string{graph.RegistryAccountID(tt.host, tt.secret)}
+		}
+		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}
+
 // A release to GitHub Packages with the job's GITHUB_TOKEN logs in to an
 // account of the repository there when the token may write packages. The
 // login is certain with packages: write and possible with the

@@ -200,10 +200,13 @@ type job struct {
 	npmHost    string
 	npmrcCreds []string
 	// npmrcLiterals are the inline secrets of literal tokens that steps
-	// wrote to .npmrc, and npmrcToken is set when a step wrote the job's
-	// GITHUB_TOKEN there.
+	// wrote to .npmrc or .yarnrc.yml, and npmrcToken is set when a step
+	// wrote the job's GITHUB_TOKEN there.
 	npmrcLiterals []string
 	npmrcToken    bool
+	// poetryLiterals are the inline secrets of literal tokens that steps
+	// set with poetry config, by Poetry repository.
+	poetryLiterals map[string][]string
 	// npmHostComputed is set when actions/setup-node's registry-url is
 	// set at run time.
 	npmHostComputed bool

@@ -97,13 +97,15 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 
 // registryReleases writes the npm and PyPI releases of the job's run steps.
 // A release logs in with the variables its command line reads and, for
-// npm, those that earlier lines writing a token to .npmrc read. Each such
-// variable that the job's own environment does not set gives an account
-// on the registry, as for image logins, which can publish the packages
-// there. Files such as .npmrc are not read, so a release goes to the
-// ecosystem's registry unless its options name another.
+// npm, those that earlier lines writing a token to .npmrc or .yarnrc.yml
+// read. Each such variable that the job's own environment does not set
+// gives an account on the registry, as for image logins, which can
+// publish the packages there. Files such as .npmrc are not read, so a
+// release goes to the ecosystem's registry unless its options name
+// another.
 func (c *converter) registryReleases(j *jobState) {
-	var tokenVars, npmrcLits []string
+	var tokenVars []string
+	var configured ciscan.ConfigTokens
 	for _, s := range j.scripts {
 		releases, writes := registry.ScanReleases(s.text)
 		tokenVars = append(tokenVars, writes...)
@@ -136,7 +138,7 @@ func (c *converter) registryReleases(j *jobState) {
 			}
 			// A token written into the step logs in as it would from a
 			// variable, certainly: the job holds it.
-			for _, lit := range lits.Tokens(j.literals, r, npmrcLits) {
+			for _, lit := range lits.Tokens(j.literals, r, configured) {
 				id := graph.RegistryAccountID(host, lit)
 				c.b.Node(id, graph.NodeIdentity, host+" account of a token written into a run step", s.line, attrs{
 					graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": r.Eco,
@@ -148,6 +150,6 @@ func (c *converter) registryReleases(j *jobState) {
 					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project})
 			}
 		}
-		npmrcLits = append(npmrcLits, lits.NPMRCTokens(j.literals)...)
+		lits.AddConfigTokens(&configured, j.literals)
 	}
 }

@@ -238,3 +238,56 @@ workflows:
 		}
 	}
 }
+
+// A token set with yarn config set npmAuthToken logs in to the npm
+// account of a later yarn npm publish, and one set with poetry config
+// pypi-token.pypi to the PyPI account of a later poetry publish. A token
+// of another Poetry repository, and a Poetry token for twine, which does
+// not read Poetry's configuration, log in nowhere.
+func TestReleaseWithLiteralToolConfig(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/python:3.12-node
+    steps:
+      - run: yarn config set npmAuthToken z9x8c7v6b5n4m3l2
+      - run: yarn npm publish
+      - run: poetry config pypi-token.pypi t0ken-f0r-the-index
+      - run: poetry config pypi-token.internal t0ken-f0r-internal
+      - run: poetry publish --build
+  twine:
+    docker:
+      - image: cimg/python:3.12
+    steps:
+      - run: poetry config pypi-token.pypi t0ken-n0t-f0r-twine
+      - run: twine upload dist/*
+workflows:
+  main:
+    jobs:
+      - release
+      - twine
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct {
+		secret, host string
+	}{
+		{graph.CircleCIInlineSecretID(jobID("release"), "run@7"), "registry.npmjs.org"},
+		{graph.CircleCIInlineSecretID(jobID("release"), "run@9"), "pypi.org"},
+		{graph.CircleCIInlineSecretID(jobID("release"), "run@10"), ""},
+		{graph.CircleCIInlineSecretID(jobID("twine"), "run@16"), ""},
+	} {
+		findNode(t, res, tt.secret)
+		var want []string
+		if tt.host != "" {
+			want = []string{graph.RegistryAccountID(tt.host, tt.secret)}
+		}
+		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}

@@ -224,6 +224,50 @@ func TestLiteralReleaseElsewhere(t *testing.T) {
 	resulttest.NoValues(t, res, printed, configured, late)
 }
 
+// A token set with yarn config set npmAuthToken logs in to the npm
+// account of a later yarn npm publish, and one set with poetry config
+// pypi-token.pypi to the PyPI account of a later poetry publish. A token
+// of another Poetry repository, and a Poetry token for twine, which does
+// not read Poetry's configuration, log in nowhere.
+func TestLiteralReleaseToolConfig(t *testing.T) {
+	ci := strings.Join([]string{
+		"release:",
+		"  before_script:",
+		"    - yarn config set npmAuthToken z9x8c7v6b5n4m3l2", // 3
+		"    - poetry config pypi-token.pypi t0ken-f0r-the-index",
+		"    - poetry config pypi-token.internal t0ken-f0r-internal", // 5
+		"  script:",
+		"    - yarn npm publish",
+		"    - poetry publish --build",
+		"twine:",
+		"  script:",
+		"    - poetry config pypi-token.pypi t0ken-n0t-f0r-twine", // 11
+		"    - twine upload dist/*",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct {
+		secret, host string
+	}{
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"), "registry.npmjs.org"},
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@4"), "pypi.org"},
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@5"), ""},
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "twine", "script@11"), ""},
+	} {
+		findNode(t, res, tt.secret)
+		var want []string
+		if tt.host != "" {
+			want = []string{graph.RegistryAccountID(tt.host, tt.secret)}
+		}
+		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}
+
 // A script item that YAML reads as a mapping, an unquoted line with ": "
 // in it, is reported: GitLab rejects it, and its command is not read.
 func TestScriptMappingItem(t *testing.T) {

@@ -131,12 +131,14 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 
 // registryReleases writes the npm and PyPI releases of the job's scripts.
 // A release logs in with the CI/CD variables its command line reads, those
-// that earlier lines writing an npm token to .npmrc read, and those that
-// the job's variables named for release tools take their values from.
+// that earlier lines writing an npm token to .npmrc or .yarnrc.yml read,
+// and those that the job's variables named for release tools take their
+// values from.
 // Files such as .npmrc are not read, so a release goes to the ecosystem's
 // registry unless its options name another.
 func (c *converter) registryReleases(j *jobState) {
-	var tokenVars, npmrcLits []string
+	var tokenVars []string
+	var configured ciscan.ConfigTokens
 	// before_script and script items run in one shell, so a cd in one
 	// moves the releases after it. after_script starts afresh at the top,
 	// and a release there after a cd claims no project: less, not more.
@@ -168,11 +170,11 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 				c.releaseAccount(j, r, host, unknown, graph.GitLabVariableID(c.project, name), name, "the token in "+name, base)
 			}
-			for _, lit := range lits.Tokens(j.literals, r, npmrcLits) {
+			for _, lit := range lits.Tokens(j.literals, r, configured) {
 				c.releaseAccount(j, r, host, unknown, lit, "a token written into a script", "a token written into its script", base)
 			}
 		}
-		npmrcLits = append(npmrcLits, lits.NPMRCTokens(j.literals)...)
+		lits.AddConfigTokens(&configured, j.literals)
 	}
 }
 

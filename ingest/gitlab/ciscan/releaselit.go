@@ -2,7 +2,6 @@ package ciscan
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
@@ -16,12 +15,26 @@ type ScriptLiterals struct {
 }
 
 // commandLiterals are the literal credentials of one command of a script
-// (registry.Commands).
+// (registry.Commands), and the release tool configuration it writes them
+// to.
 type commandLiterals struct {
 	found []literal.Finding
 	// npmrc is set when the command writes an npm auth token, as
-	// `npm config set` or an echo into .npmrc does.
+	// `npm config set`, an echo into .npmrc or `yarn config set
+	// npmAuthToken` does.
 	npmrc bool
+	// poetry is the repository whose credentials the command sets with
+	// poetry config, "" for other commands.
+	poetry string
+}
+
+// ConfigTokens are the inline secrets of the registry tokens that a job's
+// scripts wrote into the configuration of release tools, for the releases
+// of later scripts: npm's and Yarn's, and Poetry's by repository. The zero
+// value has none.
+type ConfigTokens struct {
+	npm    []string
+	poetry map[string][]string
 }
 
 // ScanLiterals reads the literal credentials of a script.
@@ -29,30 +42,40 @@ func ScanLiterals(script string) ScriptLiterals {
 	var sl ScriptLiterals
 	for _, c := range registry.Commands(script) {
 		sl.commands = append(sl.commands, commandLiterals{
-			found: literal.Scan(c.Text),
-			npmrc: strings.Contains(c.Text, "_authToken"),
+			found:  literal.Scan(c.Text),
+			npmrc:  registry.WritesNPMToken(c.Text),
+			poetry: registry.PoetryConfigRepository(c.Words),
 		})
 	}
 	return sl
 }
 
+// configures reports whether the command writes the configuration that
+// release r reads its token from.
+func (c commandLiterals) configures(r registry.Release) bool {
+	return r.Eco == "npm" && c.npmrc || r.PoetryRepository != "" && c.poetry == r.PoetryRepository
+}
+
 // Tokens returns the inline secrets of the registry tokens that release r
 // of the script logs in with. literals maps each literal value of the job
 // to its inline secret. The tokens are those that the release's own
-// command receives. For npm they are also those written to .npmrc before
-// it: by earlier commands of the script, or by earlier scripts of the job
-// (npmrc). A token that another command on the release's line receives,
-// as echo does, logs in nowhere.
-func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, npmrc []string) []string {
+// command receives, and those that earlier commands wrote into the
+// configuration that the release tool reads: commands of the script, or
+// of earlier scripts of the job (earlier). A token that another command
+// on the release's line receives, as echo does, logs in nowhere.
+func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, earlier ConfigTokens) []string {
 	var out []string
 	if r.Eco == "npm" {
-		out = append(out, npmrc...)
+		out = append(out, earlier.npm...)
+	}
+	if r.PoetryRepository != "" {
+		out = append(out, earlier.poetry[r.PoetryRepository]...)
 	}
 	for i, c := range sl.commands {
 		if i > r.Index {
 			break
 		}
-		if i < r.Index && !(r.Eco == "npm" && c.npmrc) {
+		if i < r.Index && !c.configures(r) {
 			continue
 		}
 		for _, f := range c.found {
@@ -65,19 +88,25 @@ func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, 
 	return slices.Compact(out)
 }
 
-// NPMRCTokens returns the inline secrets of the npm tokens the script
-// writes to .npmrc, for the releases of later scripts.
-func (sl ScriptLiterals) NPMRCTokens(literals map[string]string) []string {
-	var out []string
+// AddConfigTokens adds to ct the inline secrets of the registry tokens
+// that the script writes into the configuration of release tools, for
+// the releases of later scripts.
+func (sl ScriptLiterals) AddConfigTokens(ct *ConfigTokens, literals map[string]string) {
 	for _, c := range sl.commands {
-		if !c.npmrc {
-			continue
-		}
 		for _, f := range c.found {
-			if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
-				out = append(out, id)
+			id := literals[f.Value]
+			if id == "" {
+				continue
+			}
+			if c.npmrc && literal.RegistryToken("npm", f.Kind) {
+				ct.npm = append(ct.npm, id)
+			}
+			if c.poetry != "" && literal.RegistryToken("pypi", f.Kind) {
+				if ct.poetry == nil {
+					ct.poetry = map[string][]string{}
+				}
+				ct.poetry[c.poetry] = append(ct.poetry[c.poetry], id)
 			}
 		}
 	}
-	return out
 }

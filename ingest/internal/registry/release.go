@@ -42,6 +42,9 @@ type Release struct {
 	// Index is the position of the release's command in
 	// Commands(script), from 0.
 	Index int
+	// PoetryRepository is the repository that poetry publish publishes
+	// to (PoetryRepository), "" for other tools.
+	PoetryRepository string
 }
 
 // Command is one command of a script: a part of a logical line between
@@ -49,6 +52,10 @@ type Release struct {
 // closes.
 type Command struct {
 	Text string
+	// Words are the command's words without quotes and without the
+	// prefixes that only change how it runs: assignments, sudo, command,
+	// exec and time.
+	Words []string
 	// Line is the script's line that the command's logical line starts
 	// on, from 1.
 	Line int
@@ -61,7 +68,7 @@ func Commands(script string) []Command {
 	for _, l := range logicalLines(script) {
 		for _, part := range splitOutside(l.text, ";", "&&", "||") {
 			cmd, _, _ := subshellCommand(part)
-			out = append(out, Command{Text: cmd, Line: l.start + 1})
+			out = append(out, Command{Text: cmd, Words: command(fields(cmd)), Line: l.start + 1})
 		}
 	}
 	return out
@@ -85,7 +92,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	index := -1
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
-		if strings.Contains(ln, "_authToken") {
+		if WritesNPMToken(ln) {
 			tokenVars = append(tokenVars, refs(ln)...)
 		}
 		release := func(cmd string) (Release, bool) {
@@ -107,7 +114,8 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			}
 			option := ReleaseOption(eco, words)
 			return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Vars: credentialRefs(ln, option),
-				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1, Index: index}, true
+				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1, Index: index,
+				PoetryRepository: PoetryRepository(words)}, true
 		}
 		// The loops are those of Commands, so that index counts the same
 		// commands.
@@ -340,6 +348,53 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 		}
 	}
 	return "", false
+}
+
+// WritesNPMToken reports whether a command or line writes an npm auth
+// token into configuration: an .npmrc setting such as
+// //host/:_authToken, which npm config set also writes, or Yarn's
+// npmAuthToken in .yarnrc.yml, which yarn config set also writes.
+// NOTE: the releases of every tool are taken to read both files, but npm
+// and pnpm do not read .yarnrc.yml, and Yarn 2 and later do not read
+// .npmrc (Verdaccio's Yarn setup guide, docs 6.x).
+func WritesNPMToken(cmd string) bool {
+	return strings.Contains(cmd, "_authToken") || strings.Contains(cmd, "npmAuthToken")
+}
+
+// PoetryRepository returns the repository that a poetry publish command
+// publishes to: the one that -r or --repository names, else pypi. It
+// returns "" for other commands.
+func PoetryRepository(words []string) string {
+	if len(words) == 0 || toolName(words[0]) != "poetry" {
+		return ""
+	}
+	if args := WithoutOptions(words[1:]); len(args) == 0 || args[0] != "publish" {
+		return ""
+	}
+	if repo := flagValue(words, "--repository", "-r"); repo != "" {
+		return repo
+	}
+	return "pypi"
+}
+
+// PoetryConfigRepository returns the repository whose credentials a
+// poetry config command sets with the key pypi-token.NAME or
+// http-basic.NAME: NAME. It returns "" for other commands, and for
+// poetry config --unset.
+func PoetryConfigRepository(words []string) string {
+	if len(words) < 3 || toolName(words[0]) != "poetry" || words[1] != "config" || slices.Contains(words, "--unset") {
+		return ""
+	}
+	args := WithoutOptions(words[2:])
+	if len(args) < 2 {
+		return ""
+	}
+	for _, prefix := range []string{"pypi-token.", "http-basic."} {
+		if name, ok := strings.CutPrefix(args[0], prefix); ok && name != "" {
+			return name
+		}
+	}
+	return ""
 }
 
 // publishValueFlags are the options of npm, pnpm and yarn publish that

@@ -142,3 +142,43 @@ func TestAuthEnv(t *testing.T) {
 		}
 	}
 }
+
+// Yarn's npmAuthToken is an npm token setting as .npmrc's _authToken is,
+// and poetry publish names the Poetry repository whose token it reads.
+func TestScanReleasesToolConfig(t *testing.T) {
+	script := `yarn config set npmAuthToken "$YARN_NPM_TOKEN"
+yarn npm publish
+poetry publish --build
+poetry publish -r internal --build`
+	releases, tokenVars := ScanReleases(script)
+	if diff := cmp.Diff([]string{"YARN_NPM_TOKEN"}, tokenVars); diff != "" {
+		t.Errorf("variables written as npm tokens (-want +got):\n%s", diff)
+	}
+	want := []string{"", "pypi", "internal"}
+	if len(releases) != len(want) {
+		t.Fatalf("got %d releases, want %d: %+v", len(releases), len(want), releases)
+	}
+	for i, r := range releases {
+		if r.PoetryRepository != want[i] {
+			t.Errorf("release on line %d: PoetryRepository = %q, want %q", r.Line, r.PoetryRepository, want[i])
+		}
+	}
+}
+
+func TestPoetryConfigRepository(t *testing.T) {
+	for _, tt := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"poetry", "config", "pypi-token.pypi", "t0ken"}, "pypi"},
+		{[]string{"poetry", "config", "--local", "http-basic.internal", "deploy", "passw0rd"}, "internal"},
+		{[]string{"poetry", "config", "--unset", "pypi-token.pypi"}, ""},
+		{[]string{"poetry", "config", "repositories.internal", "https://pypi.example.com/"}, ""},
+		{[]string{"poetry", "publish"}, ""},
+		{[]string{"pip", "config", "pypi-token.pypi", "t0ken"}, ""},
+	} {
+		if got := PoetryConfigRepository(tt.words); got != tt.want {
+			t.Errorf("PoetryConfigRepository(%q) = %q, want %q", tt.words, got, tt.want)
+		}
+	}
+}
