@@ -120,11 +120,16 @@ func computed(v string) bool { return strings.Contains(v, "$") }
 //
 // literals maps each literal registry token of the script to its inline
 // secret. A release logs in with such a token when its own command
-// receives it, or an earlier command wrote it into the configuration that
-// the release tool reads (.npmrc, .yarnrc.yml, Poetry's credentials).
+// receives it, or when an earlier command of the script exported it to a
+// variable that release tools read. It also logs in with the tokens that
+// earlier commands of the job wrote into the configuration its tool reads
+// (.npmrc, .yarnrc.yml, Poetry's credentials).
 func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string, literals map[string]string) {
 	state := newScriptState(wd, env)
 	script = joinContinued(script)
+	// exported lists the inline secrets of the tokens that the script
+	// exported to variables that release tools read, by ecosystem.
+	exported := map[string][]string{}
 	for _, ln := range strings.Split(script, "\n") {
 		if registry.WritesNPMToken(ln) {
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
@@ -140,6 +145,11 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if len(literals) > 0 {
 				found = literal.Scan(part.cmd)
 				j.configLiterals(part.cmd, words, found, literals)
+				for _, eco := range []string{"npm", "pypi"} {
+					if registry.ExportsAuthEnv(eco, part.cmd) {
+						exported[eco] = append(exported[eco], registryTokens(eco, found, literals)...)
+					}
+				}
 			}
 			if state.apply(words, assigned) {
 				continue
@@ -160,12 +170,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if option := registry.ReleaseOption(eco, words); option != "" {
 				credLine = strings.Replace(ln, option, "", 1)
 			}
-			var lits []string
-			for _, f := range found {
-				if id := literals[f.Value]; id != "" && literal.RegistryToken(eco, f.Kind) {
-					lits = append(lits, id)
-				}
-			}
+			lits := append(registryTokens(eco, found, literals), exported[eco]...)
 			if eco == "npm" {
 				lits = append(lits, j.npmrcLiterals...)
 			}
@@ -186,22 +191,27 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 // in a command that writes them into the configuration of release tools,
 // for the releases after it.
 func (j *job) configLiterals(cmd string, words []string, found []literal.Finding, literals map[string]string) {
-	npmrc, poetry := registry.WritesNPMToken(cmd), registry.PoetryConfigRepository(words)
+	if registry.WritesNPMToken(cmd) {
+		j.npmrcLiterals = append(j.npmrcLiterals, registryTokens("npm", found, literals)...)
+	}
+	if repo := registry.PoetryConfigRepository(words); repo != "" {
+		if j.poetryLiterals == nil {
+			j.poetryLiterals = map[string][]string{}
+		}
+		j.poetryLiterals[repo] = append(j.poetryLiterals[repo], registryTokens("pypi", found, literals)...)
+	}
+}
+
+// registryTokens returns the inline secrets (literals) of the findings
+// that are tokens the registries of an ecosystem take.
+func registryTokens(eco string, found []literal.Finding, literals map[string]string) []string {
+	var out []string
 	for _, f := range found {
-		id := literals[f.Value]
-		if id == "" {
-			continue
-		}
-		if npmrc && literal.RegistryToken("npm", f.Kind) {
-			j.npmrcLiterals = append(j.npmrcLiterals, id)
-		}
-		if poetry != "" && literal.RegistryToken("pypi", f.Kind) {
-			if j.poetryLiterals == nil {
-				j.poetryLiterals = map[string][]string{}
-			}
-			j.poetryLiterals[poetry] = append(j.poetryLiterals[poetry], id)
+		if id := literals[f.Value]; id != "" && literal.RegistryToken(eco, f.Kind) {
+			out = append(out, id)
 		}
 	}
+	return out
 }
 
 // scriptState is the working directory (as cd, pushd and popd leave it)

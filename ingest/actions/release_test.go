@@ -544,6 +544,39 @@ func TestReleaseWithLiteralToolConfig(t *testing.T) {
 	}
 }
 
+// A token exported to a variable that release tools read logs in the
+// releases after it in the same script.
+func TestReleaseWithLiteralExported(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("E7x8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Ex9-", 13)
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 6
+		"          export NPM_TOKEN=" + npmToken,
+		"          npm publish",
+		"          export TWINE_PASSWORD=" + pypiToken + " && twine upload dist/*",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID("rel.yml", "publish")
+	for _, tt := range []struct{ secret, host string }{
+		{graph.GHAInlineSecretID(job, "run@6"), "registry.npmjs.org"},
+		{graph.GHAInlineSecretID(job, "run@6/2"), "pypi.org"},
+	} {
+		account := graph.RegistryAccountID(tt.host, tt.secret)
+		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}
+
 // A release to GitHub Packages with the job's GITHUB_TOKEN logs in to an
 // account of the repository there when the token may write packages. The
 // login is certain with packages: write and possible with the

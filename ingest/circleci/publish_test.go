@@ -291,3 +291,39 @@ workflows:
 		}
 	}
 }
+
+// A token exported to a variable that release tools read logs in the
+// releases after it in the same run step.
+func TestReleaseWithLiteralExported(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("E7x8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Ex9-", 13)
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/python:3.12-node
+    steps:
+      - run: |
+          export NPM_TOKEN=` + npmToken + `
+          npm publish
+          export TWINE_PASSWORD=` + pypiToken + ` && twine upload dist/*
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct{ secret, host string }{
+		{graph.CircleCIInlineSecretID(jobID("release"), "run@7"), "registry.npmjs.org"},
+		{graph.CircleCIInlineSecretID(jobID("release"), "run@7/2"), "pypi.org"},
+	} {
+		account := graph.RegistryAccountID(tt.host, tt.secret)
+		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}

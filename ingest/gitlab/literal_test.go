@@ -268,6 +268,35 @@ func TestLiteralReleaseToolConfig(t *testing.T) {
 	}
 }
 
+// A token exported to a variable that release tools read logs in the
+// releases after it in the same script item.
+func TestLiteralReleaseExported(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("E7x8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Ex9-", 13)
+	ci := strings.Join([]string{
+		"release:",
+		"  script:",
+		"    - |", // 3
+		"      export NPM_TOKEN=" + npmToken,
+		"      npm publish",
+		"      export TWINE_PASSWORD=" + pypiToken + " && twine upload dist/*",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct{ secret, host string }{
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"), "registry.npmjs.org"},
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3/2"), "pypi.org"},
+	} {
+		account := graph.RegistryAccountID(tt.host, tt.secret)
+		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}
+
 // A script item that YAML reads as a mapping, an unquoted line with ": "
 // in it, is reported: GitLab rejects it, and its command is not read.
 func TestScriptMappingItem(t *testing.T) {

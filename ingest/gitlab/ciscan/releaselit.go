@@ -18,6 +18,7 @@ type ScriptLiterals struct {
 // (registry.Commands), and the release tool configuration it writes them
 // to.
 type commandLiterals struct {
+	text  string
 	found []literal.Finding
 	// npmrc is set when the command writes an npm auth token, as
 	// `npm config set`, an echo into .npmrc or `yarn config set
@@ -42,6 +43,7 @@ func ScanLiterals(script string) ScriptLiterals {
 	var sl ScriptLiterals
 	for _, c := range registry.Commands(script) {
 		sl.commands = append(sl.commands, commandLiterals{
+			text:   c.Text,
 			found:  literal.Scan(c.Text),
 			npmrc:  registry.WritesNPMToken(c.Text),
 			poetry: registry.PoetryConfigRepository(c.Words),
@@ -51,18 +53,25 @@ func ScanLiterals(script string) ScriptLiterals {
 }
 
 // configures reports whether the command writes the configuration that
-// release r reads its token from.
+// release r reads its token from, or exports a variable that r's tools
+// read (release r runs later in the same script).
 func (c commandLiterals) configures(r registry.Release) bool {
-	return r.Eco == "npm" && c.npmrc || r.PoetryRepository != "" && c.poetry == r.PoetryRepository
+	return r.Eco == "npm" && c.npmrc || r.PoetryRepository != "" && c.poetry == r.PoetryRepository ||
+		registry.ExportsAuthEnv(r.Eco, c.text)
 }
 
 // Tokens returns the inline secrets of the registry tokens that release r
 // of the script logs in with. literals maps each literal value of the job
 // to its inline secret. The tokens are those that the release's own
-// command receives, and those that earlier commands wrote into the
-// configuration that the release tool reads: commands of the script, or
-// of earlier scripts of the job (earlier). A token that another command
-// on the release's line receives, as echo does, logs in nowhere.
+// command receives, and those that earlier commands of the script
+// exported to variables that release tools read. They are also those
+// that earlier commands wrote into the configuration that the release
+// tool reads, in the script or in earlier scripts of the job (earlier).
+// A token that another command on the release's line receives, as echo
+// does, logs in nowhere.
+// NOTE: GitLab runs the items of before_script and script in one shell,
+// so a variable that one item exports holds for the later items too, but
+// only the exports of the release's own item are counted.
 func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, earlier ConfigTokens) []string {
 	var out []string
 	if r.Eco == "npm" {

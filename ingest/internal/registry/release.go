@@ -361,6 +361,26 @@ func WritesNPMToken(cmd string) bool {
 	return strings.Contains(cmd, "_authToken") || strings.Contains(cmd, "npmAuthToken")
 }
 
+// ExportsAuthEnv reports whether a command only sets variables, as
+// export NAME=VALUE or NAME=VALUE alone does, and one of them carries a
+// registry token to the release tools of an ecosystem (AuthEnv). The
+// variables hold for the rest of the shell's script.
+func ExportsAuthEnv(eco, cmd string) bool {
+	words := fields(cmd)
+	if len(words) > 0 && words[0] == "export" {
+		words = words[1:]
+	}
+	carries := false
+	for _, w := range words {
+		if !assignment.MatchString(w) {
+			return false
+		}
+		name, _, _ := strings.Cut(w, "=")
+		carries = carries || AuthEnv(eco, name)
+	}
+	return carries
+}
+
 // PoetryRepository returns the repository that a poetry publish command
 // publishes to: the one that -r or --repository names, else pypi. It
 // returns "" for other commands.

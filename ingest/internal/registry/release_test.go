@@ -182,3 +182,22 @@ func TestPoetryConfigRepository(t *testing.T) {
 		}
 	}
 }
+
+func TestExportsAuthEnv(t *testing.T) {
+	for _, tt := range []struct {
+		eco, cmd string
+		want     bool
+	}{
+		{"pypi", "export TWINE_PASSWORD=t0ken", true},
+		{"pypi", "TWINE_USERNAME=__token__ TWINE_PASSWORD=t0ken", true},
+		{"npm", "export NPM_TOKEN=t0ken", true},
+		{"npm", "export TWINE_PASSWORD=t0ken", false},
+		{"npm", "export NPM_CONFIG_REGISTRY=https://npm.example.com/", false},
+		{"pypi", "TWINE_PASSWORD=t0ken twine upload dist/*", false},
+		{"pypi", "export", false},
+	} {
+		if got := ExportsAuthEnv(tt.eco, tt.cmd); got != tt.want {
+			t.Errorf("ExportsAuthEnv(%q, %q) = %v, want %v", tt.eco, tt.cmd, got, tt.want)
+		}
+	}
+}
