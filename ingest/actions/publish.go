@@ -225,6 +225,10 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 	if len(words) < 2 {
 		return
 	}
+	words = registry.WithoutGlobalOptions(words)
+	if len(words) < 2 {
+		return
+	}
 	if args, ok := registry.LoginArgs(words); ok {
 		host := registry.LoginHost(args)
 		if strings.Contains(host, "$") {

@@ -197,3 +197,31 @@ func TestLiteralLoginPublishes(t *testing.T) {
 
 	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
 }
+
+// Global options of docker, with or without a value, may come before
+// login and push.
+func TestLiteralLoginAfterGlobalOptions(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  build:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: docker --debug login -u acme-ci -p S3cr3t-Passw0rd ghcr.io", // 6
+		"      - run: docker --config /tmp/ci push ghcr.io/example-org/app:latest",
+	}, "\n")
+
+	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := graph.GHAInlineSecretID(jobID("ci.yml", "build"), "run@6")
+	account := graph.RegistryAccountID("ghcr.io", secret)
+	if diff := cmp.Diff([]string{account}, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("the password logs in as (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("the account publishes (-want +got):\n%s", diff)
+	}
+}

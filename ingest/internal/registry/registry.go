@@ -88,9 +88,7 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 			stages := splitOutside(cmd, "|")
 			for si, stage := range stages {
 				words := command(fields(strings.TrimSpace(strings.Trim(strings.TrimSpace(stage), "()"))))
-				if len(words) > 0 && containerTools[words[0]] {
-					words = append(words[:1], options(words[1:])...)
-				}
+				words = WithoutGlobalOptions(words)
 				if len(words) < 2 {
 					continue
 				}
@@ -339,6 +337,17 @@ var valueOptions = map[string]bool{
 	"--connection": true, "--identity": true, "--tmpdir": true, "--runtime": true, "--cgroup-manager": true,
 	"--authfile": true, "--cert-dir": true, "--compat-auth-file": true, "--registries-conf": true,
 	"--registries-conf-dir": true, "--registry-config": true,
+}
+
+// WithoutGlobalOptions returns the words of a command line without the
+// global options of a registry tool (docker, podman, buildah, skopeo,
+// crane, oras or regctl) before its subcommand. The words of other
+// commands are returned as they are.
+func WithoutGlobalOptions(words []string) []string {
+	if len(words) == 0 || !containerTools[words[0]] {
+		return words
+	}
+	return append(words[:1:1], options(words[1:])...)
 }
 
 // options returns the words after a tool's global options.
