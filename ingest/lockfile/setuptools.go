@@ -74,28 +74,19 @@ func (*Setuptools) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, r
 // continues the value, and [DEFAULT] keys apply to every section. A file
 // that configparser rejects gives no name, because setuptools stops:
 // invalid UTF-8, a line outside any section or without a delimiter, or a
-// repeated section or key.
-//
-// NOTE: "%" interpolation is not expanded, so a name written with it
-// gets the invalid-name warning, and an interpolation error in another
-// section, which also stops setuptools, is not detected.
+// repeated section or key. Values are expanded as configparser's
+// BasicInterpolation expands them, and an interpolation error in any
+// value that setuptools reads also gives no name (see interpolationValid).
 func setupCfgName(data []byte) (string, int) {
 	if !utf8.Valid(data) {
 		return "", 0
 	}
-	type option struct {
-		section, key string
-	}
 	var (
-		section     string
-		inSection   bool
-		key         string // the option whose value an indented line continues
-		indent      int    // the indentation of the last key or header
-		seen        = map[option]bool{}
-		sections    = map[string]bool{}
-		names       = map[string]cfgValue{} // "metadata" and "DEFAULT"
-		private     bool
-		hasMetadata bool
+		section   string
+		inSection bool
+		key       string // the option whose value an indented line continues
+		indent    int    // the indentation of the last key or header
+		file      = newCfgFile()
 	)
 	for i, line := range cfgLines(string(data)) {
 		trimmed := strings.TrimSpace(line)
@@ -105,63 +96,53 @@ func setupCfgName(data []byte) (string, int) {
 		lineIndent := len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace))
 		if key != "" && lineIndent > indent {
 			// A continuation line of key's value.
-			if v, ok := names[section]; ok && strings.EqualFold(key, "name") {
-				v.lines = append(v.lines, trimmed)
-				names[section] = v
-			}
-			if section == "metadata" && strings.EqualFold(key, "classifiers") && strings.HasPrefix(trimmed, "Private ::") {
-				private = true
-			}
+			v := file.values[cfgOption{section, key}]
+			v.lines = append(v.lines, trimmed)
 			continue
 		}
 		indent = lineIndent
 		if header, ok := cfgHeader(trimmed); ok {
-			if sections[header] && header != "DEFAULT" {
+			if !file.addSection(header) {
 				return "", 0
 			}
-			sections[header] = true
 			section, inSection, key = header, true, ""
-			hasMetadata = hasMetadata || header == "metadata"
 			continue
 		}
 		k, v, ok := cutSetting(trimmed)
 		if !inSection || !ok {
 			return "", 0
 		}
-		if seen[option{section, k}] {
+		if !file.addValue(section, k, &cfgValue{lines: []string{v}, line: i + 1}) {
 			return "", 0
 		}
-		seen[option{section, k}] = true
 		key = k
-		if section != "metadata" && section != "DEFAULT" {
-			continue
+	}
+	if file.sections["metadata"] == nil || !file.interpolationValid() {
+		return "", 0
+	}
+	expander := file.newExpander("metadata")
+	if classifiers := file.metadataValue("classifiers"); classifiers != nil {
+		text, ok := expander.expand(classifiers.text())
+		if !ok {
+			return "", 0
 		}
-		switch strings.ToLower(k) {
-		case "name":
-			names[section] = cfgValue{lines: []string{v}, line: i + 1}
-		case "classifiers":
-			if section == "metadata" && strings.HasPrefix(v, "Private ::") {
-				private = true
+		for _, c := range strings.Split(text, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(c), "Private ::") {
+				return "", 0
 			}
 		}
 	}
-	value, ok := names["metadata"]
-	if !ok {
-		value = names["DEFAULT"]
+	value := file.metadataValue("name")
+	if value == nil {
+		return "", 0
 	}
-	name := strings.Join(value.lines, "\n")
-	// setuptools reads "attr:" and "file:" values from elsewhere.
-	if !hasMetadata || private || strings.HasPrefix(name, "attr:") || strings.HasPrefix(name, "file:") {
+	name, ok := expander.expand(value.text())
+	// setuptools 65.5.0 keeps a name that starts with "attr:" or "file:"
+	// as text, which is not a valid name. Such a name gets no warning.
+	if !ok || strings.HasPrefix(name, "attr:") || strings.HasPrefix(name, "file:") {
 		return "", 0
 	}
 	return name, value.line
-}
-
-// cfgValue is the value of a setup.cfg key, one string per line, and
-// the line of the key.
-type cfgValue struct {
-	lines []string
-	line  int
 }
 
 // cfgLines splits a file into lines as Python's text files do: at "\n",

@@ -45,6 +45,39 @@ func TestSetupCfgName(t *testing.T) {
 		{"line before any section", "name = x\n[metadata]\nname = y\n", "", nil},
 		{"line without a delimiter", "[metadata]\nname = x\ngarbage\n", "", nil},
 		{"invalid UTF-8", "[metadata]\nname = x\ndescription = \xff\n", "", nil},
+		// configparser's BasicInterpolation expands "%(key)s" from the
+		// same section or [DEFAULT], and "%%" to "%".
+		{"interpolated name", "[metadata]\nname = %(base)s-tool\nbase = acme\n", "acme-tool", nil},
+		{"interpolated name twice", "[metadata]\nname = %(a)s%(a)s\na = ab\n", "abab", nil},
+		{"interpolation from DEFAULT", "[DEFAULT]\nbase = acme\n[metadata]\nname = %(base)s-x\n", "acme-x", nil},
+		{"DEFAULT name from metadata", "[DEFAULT]\nname = %(base)s-d\n[metadata]\nbase = meta\n", "meta-d", nil},
+		{"escaped percent before a key", "[metadata]\nname = acme\nx = %%(missing)s\n", "acme", nil},
+		{"interpolated line break", "[metadata]\nname = %(d)s\nd = a\n  b\n", "", []int{2}},
+		{"nine nested references", "[metadata]\nname = %(a1)s\na1 = %(a2)s\na2 = %(a3)s\na3 = %(a4)s\na4 = %(a5)s\na5 = %(a6)s\na6 = %(a7)s\na7 = %(a8)s\na8 = %(a9)s\na9 = deep%(e)s\ne =\n", "deep", nil},
+		{"private classifier interpolated", "[metadata]\nname = acme\nclassifiers = %(p)s\np = Private :: x\n", "", nil},
+		{"private classifier in DEFAULT", "[DEFAULT]\nclassifiers = Private :: x\n[metadata]\nname = acme\n", "", nil},
+		{"bad value in a comment", "[metadata]\nname = acme\n[options]\n# x = %(nope)s\n", "acme", nil},
+		{"DEFAULT reference in its only section", "[DEFAULT]\nx = %(y)s\n[metadata]\nname = acme\ny = 1\n", "acme", nil},
+		{"setuptools skips __name__", "[metadata]\nname = acme\n[tool]\n__name__ = %(nope)s\n", "acme", nil},
+		// An interpolation error in any value of any section other than
+		// [DEFAULT] stops setuptools, so it reads no name. [DEFAULT]
+		// values are read in every other section.
+		{"key case in a reference", "[metadata]\nname = %(Base)s\nbase = acme\n", "", nil},
+		{"missing key in options", "[metadata]\nname = acme\n[options]\nx = %(nope)s\n", "", nil},
+		{"missing key on a continuation line", "[metadata]\nname = acme\n[options]\nx = a\n  %(nope)s\n", "", nil},
+		{"lone percent in another tool", "[metadata]\nname = acme\n[flake8]\nx = 100%\n", "", nil},
+		{"lone percent in DEFAULT", "[metadata]\nname = acme\n[DEFAULT]\nx = %\n", "", nil},
+		{"DEFAULT reference missing in a section", "[DEFAULT]\nx = %(y)s\n[metadata]\nname = acme\ny = 1\n[options]\nz = 2\n", "", nil},
+		{"reference without s", "[metadata]\nname = acme\nx = %(y)\n", "", nil},
+		{"empty reference", "[metadata]\nname = acme\nx = %()s\n", "", nil},
+		{"reference with d", "[metadata]\nname = acme\nx = %(y)d\ny = 1\n", "", nil},
+		{"space in a reference", "[metadata]\nname = acme\nx = %(y )s\ny = 1\n", "", nil},
+		{"reference across lines", "[metadata]\nname = acme\nx = %(a\n  b)s\n", "", nil},
+		{"__name__ reference", "[metadata]\nname = %(__name__)s\n", "", nil},
+		{"self reference", "[metadata]\nname = %(name)s\n", "", nil},
+		{"reference cycle", "[metadata]\nname = %(a)s\na = %(b)s\nb = %(a)s\n", "", nil},
+		// configparser stops after 10 nested values that contain "%".
+		{"ten nested references", "[metadata]\nname = %(a1)s\na1 = %(a2)s\na2 = %(a3)s\na3 = %(a4)s\na4 = %(a5)s\na5 = %(a6)s\na6 = %(a7)s\na7 = %(a8)s\na8 = %(a9)s\na9 = %(a10)s\na10 = deep%(e)s\ne =\n", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,7 +230,55 @@ func hostileSetupInputs() []struct {
 		{"many sections", "setup.cfg", manySections(n/16) + "[metadata]\nname = acme\n", "acme"},
 		{"long header", "setup.cfg", "[" + strings.Repeat("[", 2*n) + "]\nname = acme\n", ""},
 		{"binary", "setup.cfg", string(binary), ""},
+		// configparser expands each reference again, so it would need
+		// 16384^8 steps for these two. The first expands to "acme", and
+		// the second to a name too long to read.
+		{"references to empty values", "setup.cfg", nestedReferences(1<<14, ""), "acme"},
+		{"exponential expansion", "setup.cfg", nestedReferences(1<<14, "x"), ""},
+		{"DEFAULT read in many sections", "setup.cfg", defaultInManySections(1 << 15), "acme"},
+		{"long reference chain", "setup.cfg", referenceChain(n / 8), ""},
 	}
+}
+
+// nestedReferences returns a setup.cfg whose name is "acme" followed by
+// the value of a1, where each of a1 to a8 is count references to the
+// next, and a9 is last.
+func nestedReferences(count int, last string) string {
+	var b strings.Builder
+	b.WriteString("[metadata]\nname = acme%(a1)s\n")
+	for k := 1; k < 9; k++ {
+		fmt.Fprintf(&b, "a%d = %s\n", k, strings.Repeat(fmt.Sprintf("%%(a%d)s", k+1), count))
+	}
+	fmt.Fprintf(&b, "a9 = %s\n", last)
+	return b.String()
+}
+
+// defaultInManySections returns a setup.cfg with count DEFAULT keys that
+// reference b, and count sections that set b, so that configparser reads
+// count*count values.
+func defaultInManySections(count int) string {
+	var b strings.Builder
+	b.WriteString("[DEFAULT]\n")
+	for i := range count {
+		fmt.Fprintf(&b, "d%d = %%(b)s\n", i)
+	}
+	b.WriteString("[metadata]\nname = acme\nb = 1\n")
+	for i := range count {
+		fmt.Fprintf(&b, "[s%d]\nb = 1\n", i)
+	}
+	return b.String()
+}
+
+// referenceChain returns a setup.cfg whose name references a chain of
+// count keys, deeper than configparser expands.
+func referenceChain(count int) string {
+	var b strings.Builder
+	b.WriteString("[metadata]\nname = %(a0)s\n")
+	for i := range count {
+		fmt.Fprintf(&b, "a%d = %%(a%d)s\n", i, i+1)
+	}
+	fmt.Fprintf(&b, "a%d = acme\n", count)
+	return b.String()
 }
 
 // manySections returns count setup.cfg sections with one key each.
