@@ -360,16 +360,28 @@ func (sc *pyScanner) stringAt(i int, prefix string) pyToken {
 
 // findSetupCall moves the scanner past the "(" of the first call of
 // setup(...), setuptools.setup(...) or distutils.core.setup(...), and
-// reports whether there is one. A definition, def setup(...), is not a
-// call, nor is a method such as self.setup(...).
+// reports whether there is one. Names that an earlier import binds to
+// setup, setuptools or distutils.core count too, as in
+// "from setuptools import setup as s" and "import setuptools as st". A
+// definition, def setup(...), is not a call, nor is a method such as
+// self.setup(...).
+//
+// NOTE: an alias counts from its import on, even where later code binds
+// the name to something else or the import is never run.
 func (sc *pyScanner) findSetupCall() bool {
+	aliases := setupAliases{functions: map[string]bool{"setup": true}, modules: map[string]bool{}}
 	var before [4]pyToken // the tokens before tok, latest last
 	for {
 		tok, ok := sc.next()
 		if !ok {
 			return false
 		}
-		if tok.kind == pyName && tok.text == "setup" && qualifiesSetup(before) {
+		if (isPyName(tok, "import") || isPyName(tok, "from")) && !isPyOp(before[3], ".") {
+			sc.readImport(tok.text, &aliases)
+			before = [4]pyToken{}
+			continue
+		}
+		if tok.kind == pyName && aliases.qualify(tok.text, before) {
 			after := *sc
 			if open, _ := sc.next(); open.kind == pyOp && open.text == "(" {
 				return true
@@ -381,21 +393,140 @@ func (sc *pyScanner) findSetupCall() bool {
 	}
 }
 
-// qualifiesSetup reports whether the tokens before a name "setup" make it
-// setuptools' setup function: nothing qualifies it, or setuptools. or
-// distutils.core. does, and it is not the name of a definition.
-func qualifiesSetup(before [4]pyToken) bool {
-	isOp := func(t pyToken, op string) bool { return t.kind == pyOp && t.text == op }
-	isName := func(t pyToken, name string) bool { return t.kind == pyName && t.text == name }
-	last := before[3]
-	if !isOp(last, ".") {
-		return !isName(last, "def") && !isName(last, "class")
-	}
-	if isName(before[2], "setuptools") {
-		return !isOp(before[1], ".")
-	}
-	return isName(before[2], "core") && isOp(before[1], ".") && isName(before[0], "distutils")
+// setupAliases is the names that setup.py binds to setuptools' setup
+// function and to the setuptools or distutils.core module.
+type setupAliases struct {
+	functions map[string]bool
+	modules   map[string]bool
 }
+
+// qualify reports whether name, after the tokens before, is setuptools'
+// setup function: a function alias that nothing qualifies, or "setup"
+// after "setuptools.", "distutils.core." or a module alias and ".", and
+// not the name of a definition.
+func (a *setupAliases) qualify(name string, before [4]pyToken) bool {
+	last := before[3]
+	if !isPyOp(last, ".") {
+		return a.functions[name] && !isPyName(last, "def") && !isPyName(last, "class")
+	}
+	if name != "setup" {
+		return false
+	}
+	if isPyName(before[2], "setuptools") || before[2].kind == pyName && a.modules[before[2].text] {
+		return !isPyOp(before[1], ".")
+	}
+	return isPyName(before[2], "core") && isPyOp(before[1], ".") && isPyName(before[0], "distutils")
+}
+
+// readImport reads the rest of an import statement whose first token,
+// "import" or "from", the scanner has just returned. It records the
+// names that the statement binds to setup from setuptools or
+// distutils.core, and to those modules. The scanner stops before the
+// first token that does not fit the statement, and a "from" not followed
+// by a module name and "import" is left unread.
+func (sc *pyScanner) readImport(keyword string, aliases *setupAliases) {
+	if keyword == "from" {
+		start := *sc
+		module, ok := sc.dottedName()
+		if !ok || !sc.accept(pyName, "import") {
+			// "yield from" and "raise ... from" take an expression.
+			*sc = start
+			return
+		}
+		sc.accept(pyOp, "(")
+		for {
+			name, ok := sc.acceptName()
+			if !ok {
+				return
+			}
+			bound := name
+			if sc.accept(pyName, "as") {
+				if bound, ok = sc.acceptName(); !ok {
+					return
+				}
+			}
+			if name == "setup" && isSetupModule(module) {
+				aliases.functions[bound] = true
+			}
+			if !sc.accept(pyOp, ",") {
+				return
+			}
+		}
+	}
+	for {
+		module, ok := sc.dottedName()
+		if !ok {
+			return
+		}
+		if sc.accept(pyName, "as") {
+			bound, ok := sc.acceptName()
+			if !ok {
+				return
+			}
+			if isSetupModule(module) {
+				aliases.modules[bound] = true
+			}
+		}
+		if !sc.accept(pyOp, ",") {
+			return
+		}
+	}
+}
+
+// accept moves the scanner past the next token when it has kind and
+// text, and reports whether it did.
+func (sc *pyScanner) accept(kind int, text string) bool {
+	at := *sc
+	tok, ok := sc.next()
+	if ok && tok.kind == kind && tok.text == text {
+		return true
+	}
+	*sc = at
+	return false
+}
+
+// acceptName moves the scanner past the next token when it is a name
+// other than "import" and "from", and returns the name.
+func (sc *pyScanner) acceptName() (string, bool) {
+	at := *sc
+	tok, ok := sc.next()
+	if ok && tok.kind == pyName && tok.text != "import" && tok.text != "from" {
+		return tok.text, true
+	}
+	*sc = at
+	return "", false
+}
+
+// dottedName reads a module name such as "distutils.core". It stops at
+// "import" and "from", so that each of those keywords starts at most one
+// read and the source is read a bounded number of times. The returned
+// name stops growing once it is longer than "distutils.core", which keeps
+// it longer than any module that isSetupModule accepts.
+func (sc *pyScanner) dottedName() (string, bool) {
+	name, ok := sc.acceptName()
+	if !ok {
+		return "", false
+	}
+	for sc.accept(pyOp, ".") {
+		part, ok := sc.acceptName()
+		if !ok {
+			return "", false
+		}
+		if len(name) <= len("distutils.core") {
+			name += "." + part
+		}
+	}
+	return name, true
+}
+
+// isSetupModule reports whether module provides setuptools' setup.
+func isSetupModule(module string) bool {
+	return module == "setuptools" || module == "distutils.core"
+}
+
+func isPyName(t pyToken, name string) bool { return t.kind == pyName && t.text == name }
+
+func isPyOp(t pyToken, op string) bool { return t.kind == pyOp && t.text == op }
 
 // literalArgument reads an argument value that is one or more adjacent
 // plain string literals, optionally in parentheses, and then a "," or

@@ -131,6 +131,18 @@ func TestSetupPyName(t *testing.T) {
 		{"backslash continuation", "setup(name=\"bs\" \\\n)\n", "bs"},
 		{"comment ended by a CR", "setup(\r# note\rname=\"cr\")\r", "cr"},
 		{"escape in the name", "setup(name=\"ac\\x6de\")\n", ""},
+		// setup imported under another name, or called through an alias
+		// of its module.
+		{"function alias", "from setuptools import setup as s\ns(name=\"alias-call\")\n", "alias-call"},
+		{"module alias", "import setuptools as st\nst.setup(name=\"module-alias\")\n", "module-alias"},
+		{"distutils import", "from distutils.core import setup\nsetup(name=\"distutils-call\")\n", "distutils-call"},
+		{"distutils function alias", "from distutils.core import setup as ds\nds(name=\"distutils-alias\")\n", "distutils-alias"},
+		{"distutils module alias", "import distutils.core as dc\ndc.setup(name=\"distutils-module\")\n", "distutils-module"},
+		{"alias as second item", "from setuptools import find_packages, setup as s\ns(name=\"second-item\", packages=find_packages())\n", "second-item"},
+		{"alias in parentheses", "from setuptools import (\n    find_packages,\n    setup as s,\n)\ns(name=\"parenthesised-import\")\n", "parenthesised-import"},
+		{"module alias as second item", "import os, setuptools as st\nst.setup(name=\"second-module\")\n", "second-module"},
+		{"method named as the alias", "from setuptools import setup as s\nclass X:\n    def s(self, name):\n        pass\nX().s(name=\"wrong\")\ns(name=\"right\")\n", "right"},
+		{"alias of a submodule", "import setuptools.command as st\nst.setup(name=\"wrong\")\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,6 +236,10 @@ func hostileSetupInputs() []struct {
 		{"many name tokens", "setup.py", "setup(" + strings.Repeat("name ", n) + ")\n", ""},
 		{"many setup names", "setup.py", strings.Repeat("setup.", n) + "setup(name='acme')\n", ""},
 		{"backslashes", "setup.py", strings.Repeat("\\", 2*n) + "setup(name='acme')\n", "acme"},
+		{"many imported modules", "setup.py", "import setuptools as st" + strings.Repeat(", os", n/4) + "\nst.setup(name='acme')\n", "acme"},
+		{"many names from setuptools", "setup.py", "from setuptools import (" + strings.Repeat("find_packages, ", n/16) + "setup as s)\ns(name='acme')\n", "acme"},
+		{"many yield from", "setup.py", strings.Repeat("def f():\n    yield from g\n", n/32) + "from setuptools import setup\nsetup(name='acme')\n", "acme"},
+		{"long yield from", "setup.py", "def f():\n    yield from os" + strings.Repeat(".path", n/4) + "\nfrom setuptools import setup\nsetup(name='acme')\n", "acme"},
 		{"CRLF", "setup.py", "from setuptools import setup\r\nsetup(\r\n    name='acme',\r\n)\r\n", "acme"},
 		{"long continuation", "setup.cfg", "[metadata]\nname = acme\nclassifiers =\n    " + strings.Repeat("x", 4*n) + "\n", "acme"},
 		{"name continued many times", "setup.cfg", "[metadata]\nname = acme\n" + strings.Repeat("    x\n", n/2), ""},
