@@ -255,12 +255,13 @@ type pyScanner struct {
 const maxPyNesting = 200
 
 // pyToken is one token of Python source. A string token's text is its
-// contents, and plain is true when the contents are the value: a str
-// literal (no b or f prefix) without escapes.
+// contents between the quotes. plain is true for a str literal (no b or
+// f prefix), whose value pyStringValue decodes, and raw for an r prefix.
 type pyToken struct {
 	kind  int
 	text  string
 	plain bool
+	raw   bool
 	off   int
 }
 
@@ -335,11 +336,10 @@ func (sc *pyScanner) stringAt(i int, prefix string) pyToken {
 		q = s[i : i+3]
 	}
 	body := i + len(q)
-	tok := pyToken{kind: pyString, off: i, plain: !strings.ContainsAny(prefix, "bf")}
+	tok := pyToken{kind: pyString, off: i, plain: !strings.ContainsAny(prefix, "bf"), raw: strings.Contains(prefix, "r")}
 	for k := body; k < len(s); k++ {
 		switch {
 		case s[k] == '\\':
-			tok.plain = false
 			if strings.HasPrefix(s[k+1:], "\r\n") {
 				k++
 			}
@@ -543,10 +543,14 @@ func (sc *pyScanner) literalArgument() (string, int, bool) {
 		case !ok:
 			return "", 0, false
 		case tok.kind == pyString && tok.plain:
+			value, ok := pyStringValue(tok.text, tok.raw)
+			if !ok {
+				return "", 0, false
+			}
 			if off < 0 {
 				off = tok.off
 			}
-			b.WriteString(tok.text)
+			b.WriteString(value)
 		case tok.kind == pyOp && tok.text == "(" && off < 0 && !parens:
 			parens = true
 		case tok.kind == pyOp && tok.text == ")" && parens && off >= 0:

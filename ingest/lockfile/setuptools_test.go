@@ -130,7 +130,22 @@ func TestSetupPyName(t *testing.T) {
 		{"line break before the equals sign", "setup(name\n=\"nl\")\n", "nl"},
 		{"backslash continuation", "setup(name=\"bs\" \\\n)\n", "bs"},
 		{"comment ended by a CR", "setup(\r# note\rname=\"cr\")\r", "cr"},
-		{"escape in the name", "setup(name=\"ac\\x6de\")\n", ""},
+		// Python decodes the escapes of a str literal, and joins
+		// adjacent literals.
+		{"escape in the name", "setup(name=\"ac\\x6de\")\n", "acme"},
+		{"hex escape", `setup(name="my\x2dpkg")`, "my-pkg"},
+		{"octal escape", `setup(name="acme\055tool")`, "acme-tool"},
+		{"three octal digits at most", `setup(name="acme\1010")`, "acmea0"},
+		{"u escape", `setup(name="acme\u002dtool")`, "acme-tool"},
+		{"U escape", `setup(name="acme\U0000002dtool")`, "acme-tool"},
+		{"escaped line break", "setup(name=\"acme\\\ntool\")\n", "acmetool"},
+		{"escaped CRLF", "setup(name=\"acme\\\r\ntool\")\r\n", "acmetool"},
+		{"adjacent literals with escapes", `setup(name="my" '\x2dpkg')`, "my-pkg"},
+		{"u prefix with escape", `setup(name=u"acme\x2dtool")`, "acme-tool"},
+		{"triple quotes with escape", `setup(name="""acme\x2dtool""")`, "acme-tool"},
+		{"escaped backslash", `setup(name="acme\\x2d")`, ""},
+		{"backslash in a raw string", `setup(name=r"acme\-tool")`, ""},
+		{"unknown escape kept", `setup(name="acme\dtool")`, ""},
 		// setup imported under another name, or called through an alias
 		// of its module.
 		{"function alias", "from setuptools import setup as s\ns(name=\"alias-call\")\n", "alias-call"},
@@ -189,6 +204,16 @@ func TestSetupPyNameUnknown(t *testing.T) {
 		{"unpacked dict and a literal", "setup(name=\"acme\", **metadata)\n", false},
 		{"unclosed call", "setup(version=\"1\",\n", true},
 		{"unclosed triple quote", "\"\"\"doc\nsetup(name=\"acme\")\n", true},
+		{"escaped quote", `setup(name='a\'b')`, false},
+		{"hex escape", `setup(name="my\x2dpkg")`, false},
+		{"truncated hex escape", `setup(name="acme\x2")`, true},
+		{"code point past U+10FFFF", `setup(name="acme\U00110000")`, true},
+		// Character names are not decoded, although Python reads this
+		// name as "acme-tool".
+		{"named character escape", `setup(name="acme\N{HYPHEN-MINUS}tool")`, true},
+		{"percent format", `setup(name="acme-%s" % x)`, true},
+		{"format method", `setup(name="acme-{}".format(x))`, true},
+		{"f-string after a literal", `setup(name="acme" f"-tool")`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
