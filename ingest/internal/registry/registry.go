@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
@@ -212,7 +213,7 @@ var copyValueOptions = map[string]map[string]bool{
 		"--insecure-registry": true, "--skip-tls-verify-registry": true, "--registry-certificate": true,
 		"--registry-client-cert": true, "--ignore-path": true, "--cache-dir": true, "--cache-ttl": true,
 		"--git": true, "--compression": true, "--compression-level": true, "--push-retry": true,
-		"--image-fs-extract-retry": true, "--reproducible-time": true, "--log-format": true, "--log-timestamp": true,
+		"--image-fs-extract-retry": true, "--reproducible-time": true, "--log-format": true,
 		"--destination": true, "-d": true},
 }
 
@@ -236,7 +237,7 @@ type Write struct {
 //   - oras push REF FILES, oras cp|copy SRC DST, with --to-password or,
 //     for push, --password;
 //   - regctl image copy|cp SRC DST;
-//   - Kaniko's executor with --destination (-d), unless --no-push is given.
+//   - Kaniko's executor with --destination (-d), unless --no-push is set.
 //
 // expand replaces the variables of the CI system in image names.
 func Writes(words []string, expand func(string) string) Write {
@@ -267,6 +268,10 @@ func Writes(words []string, expand func(string) string) Write {
 		switch {
 		case a == "--no-push":
 			noPush = true
+		case strings.HasPrefix(a, "--no-push="):
+			// A boolean option takes an explicit value after "=" only,
+			// in any spelling strconv.ParseBool reads.
+			noPush, _ = strconv.ParseBool(strings.TrimPrefix(a, "--no-push="))
 		case strings.HasPrefix(a, "-"):
 			name, value, hasValue := strings.Cut(a, "=")
 			if !hasValue && valueOpts[name] {

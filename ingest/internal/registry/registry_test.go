@@ -259,3 +259,16 @@ func pushLines(pushes []Push) []string {
 	}
 	return out
 }
+
+func TestScanKanikoBooleanOptions(t *testing.T) {
+	// Kaniko's --no-push and --log-timestamp are boolean options: an
+	// explicit value goes after "=", and the next word is never theirs.
+	script := `/kaniko/executor --context . --destination k.example.org/acme/a:1 --no-push=true
+/kaniko/executor --context . --destination k.example.org/acme/b:1 --no-push=false
+/kaniko/executor --log-timestamp --destination k.example.org/acme/c:1`
+	_, pushes := Scan(script, nil)
+	want := []string{"k.example.org/acme/b true 2", "k.example.org/acme/c true 3"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
