@@ -660,15 +660,39 @@ func splitOutside(s string, seps ...string) []string {
 	return append(out, s[start:])
 }
 
-// fields splits a command into words and strips their quotes.
+// fields splits a command into words at blanks outside quotes and removes
+// the quotes, as the shell does: --destination="a b" is the one word
+// --destination=a b. A backslash outside single quotes escapes the next
+// character. Empty words are left out.
 func fields(s string) []string {
 	var out []string
-	for _, w := range strings.Fields(s) {
-		w = strings.Trim(w, `"'`)
-		if w != "" {
-			out = append(out, w)
+	var word strings.Builder
+	var quote byte
+	flush := func() {
+		if word.Len() > 0 {
+			out = append(out, word.String())
+			word.Reset()
 		}
 	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && quote != '\'' && i+1 < len(s):
+			i++
+			word.WriteByte(s[i])
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+			word.WriteByte(c)
+		case c == '\'' || c == '"':
+			quote = c
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			flush()
+		default:
+			word.WriteByte(c)
+		}
+	}
+	flush()
 	return out
 }
 

@@ -272,3 +272,15 @@ func TestScanKanikoBooleanOptions(t *testing.T) {
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanQuotedWords(t *testing.T) {
+	// The shell removes quotes inside a word and keeps a quoted blank in
+	// its word, so a quoted option value is one whole word.
+	script := `/kaniko/executor --context . --destination="k.example.org/acme/app:$TAG"
+oras push --annotation-file "release notes.json" zot.example.org/acme/artifact:v1 tool.tgz`
+	_, pushes := Scan(script, nil)
+	want := []string{"k.example.org/acme/app true 1", "zot.example.org/acme/artifact true 2"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
