@@ -284,3 +284,15 @@ oras push --annotation-file "release notes.json" zot.example.org/acme/artifact:v
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanRegctlCopyOptions(t *testing.T) {
+	// regctl image copy's --digest-tags takes no value, and its -p
+	// (--platform) does: each copy writes its second image.
+	script := `regctl image copy --digest-tags src.example.org/a:1 reg.example.org/acme/a:1
+regctl image copy -p linux/amd64 src.example.org/b:1 reg.example.org/acme/b:1`
+	_, pushes := Scan(script, nil)
+	want := []string{"reg.example.org/acme/a true 1", "reg.example.org/acme/b true 2"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
