@@ -148,8 +148,9 @@ var containerTools = map[string]bool{
 var copyTools = map[string]bool{"skopeo": true, "crane": true, "oras": true, "regctl": true}
 
 // LoginArgs returns the arguments of a registry login command after its
-// subcommand. regctl names its password options --pass and --pass-stdin,
-// so they are renamed to the options that the other tools use.
+// subcommand. regctl names its user and password options --user, --pass
+// and --pass-stdin, so they are renamed to the options that the other
+// tools use.
 func LoginArgs(words []string) ([]string, bool) {
 	switch {
 	case words[1] == "login" && (words[0] == "docker" || words[0] == "podman" || words[0] == "buildah" ||
@@ -172,6 +173,8 @@ func LoginArgs(words []string) ([]string, bool) {
 		args := slices.Clone(words[3:])
 		for i, a := range args {
 			switch {
+			case a == "--user":
+				args[i] = "--username"
 			case a == "--pass":
 				args[i] = "--password"
 			case a == "--pass-stdin":

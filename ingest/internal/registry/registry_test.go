@@ -296,3 +296,13 @@ regctl image copy -p linux/amd64 src.example.org/b:1 reg.example.org/acme/b:1`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanRegctlLoginUser(t *testing.T) {
+	// regctl names its user option --user, whose value is no registry.
+	script := `regctl registry login --user bot --pass "$REGCTL_PW" reg.example.org`
+	logins, _ := Scan(script, nil)
+	want := []Login{{Host: "reg.example.org", Vars: []string{"REGCTL_PW"}, Line: 1}}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
