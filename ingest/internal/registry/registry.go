@@ -160,10 +160,13 @@ func LoginArgs(words []string) ([]string, bool) {
 		// An identity token is the password of a token login.
 		args := slices.Clone(words[2:])
 		for i, a := range args {
-			if a == "--identity-token" {
+			switch {
+			case a == "--identity-token":
 				args[i] = "--password"
-			} else if v, ok := strings.CutPrefix(a, "--identity-token="); ok {
-				args[i] = "--password=" + v
+			case a == "--identity-token-stdin":
+				args[i] = "--password-stdin"
+			case strings.HasPrefix(a, "--identity-token="):
+				args[i] = "--password=" + strings.TrimPrefix(a, "--identity-token=")
 			}
 		}
 		return args, true
@@ -346,6 +349,7 @@ var valueOptions = map[string]bool{
 	"--connection": true, "--identity": true, "--tmpdir": true, "--runtime": true, "--cgroup-manager": true,
 	"--authfile": true, "--cert-dir": true, "--compat-auth-file": true, "--registries-conf": true,
 	"--registries-conf-dir": true, "--registry-config": true,
+	"--ca-file": true, "--cert-file": true, "--key-file": true, "--resolve": true, "--header": true,
 }
 
 // WithoutGlobalOptions returns the words of a command line without the

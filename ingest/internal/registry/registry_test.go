@@ -306,3 +306,18 @@ func TestScanRegctlLoginUser(t *testing.T) {
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanOrasLoginOptions(t *testing.T) {
+	// The value of oras login --ca-file is a file, not the registry, and
+	// an identity token read from stdin is the password of its login.
+	script := `oras login --ca-file /certs/ca.crt -u bot -p "$ORAS_PW" zot.example.org
+echo "$ORAS_TOKEN" | oras login --identity-token-stdin tok.example.org`
+	logins, _ := Scan(script, nil)
+	want := []Login{
+		{Host: "zot.example.org", Vars: []string{"ORAS_PW"}, Line: 1},
+		{Host: "tok.example.org", Vars: []string{"ORAS_TOKEN"}, Line: 2},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
