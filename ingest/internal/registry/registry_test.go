@@ -321,3 +321,21 @@ echo "$ORAS_TOKEN" | oras login --identity-token-stdin tok.example.org`
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanOrasOptionValues(t *testing.T) {
+	// The values of oras's options are no images: each command writes the
+	// reference after them, and the cp destination logs in with
+	// --to-password.
+	script := `oras push --annotation "org.opencontainers.image.title=tool" zot.example.org/acme/a:1 tool.tgz
+oras push --format json zot.example.org/acme/b:1 tool.tgz
+oras cp --to-ca-file /certs/ca.crt --to-password "$TO_PW" src.example.org/a:1 cp.example.org/acme/c:1`
+	logins, pushes := Scan(script, nil)
+	wantLogins := []Login{{Host: "cp.example.org", Vars: []string{"TO_PW"}, Line: 3}}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	want := []string{"zot.example.org/acme/a true 1", "zot.example.org/acme/b true 2", "cp.example.org/acme/c true 3"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
