@@ -250,7 +250,8 @@ type Write struct {
 //   - crane push TARBALL IMAGE, crane copy|cp SRC DST, crane tag IMAGE TAG,
 //     and crane append|mutate|rebase with -t, --tag or --new_tag;
 //   - oras push REF FILES, oras cp|copy SRC DST, with --to-password or,
-//     for push, --password;
+//     for push, --password, unless the target is an OCI image layout
+//     (--oci-layout, --to-oci-layout);
 //   - regctl image copy|cp SRC DST;
 //   - Kaniko's executor with --destination (-d), unless --no-push is set.
 //
@@ -296,9 +297,10 @@ func Writes(words []string, expand func(string) string) Write {
 				i++
 				value, hasValue = args[i], true
 			}
-			if hasValue {
-				opts[name] = append(opts[name], value)
+			if !hasValue {
+				value = "true" // a boolean option
 			}
+			opts[name] = append(opts[name], value)
 		default:
 			pos = append(pos, a)
 		}
@@ -328,10 +330,10 @@ func Writes(words []string, expand func(string) string) Write {
 		dests = append(dests, pos[0])
 	case tool == "crane" && (sub == "append" || sub == "mutate" || sub == "rebase"):
 		dests = append(dests, tags...)
-	case tool == "oras" && sub == "push" && len(pos) >= 1:
+	case tool == "oras" && sub == "push" && len(pos) >= 1 && !layoutTarget(opts, "--"):
 		dests = append(dests, pos[0])
 		w.Creds = append(append(w.Creds, opts["--password"]...), opts["-p"]...)
-	case tool == "oras" && (sub == "cp" || sub == "copy") && len(pos) >= 2:
+	case tool == "oras" && (sub == "cp" || sub == "copy") && len(pos) >= 2 && !layoutTarget(opts, "--to-"):
 		dests = append(dests, pos[1])
 		w.Creds = append(w.Creds, opts["--to-password"]...)
 	case tool == "regctl" && (sub == "image copy" || sub == "image cp" || sub == "artifact copy") && len(pos) >= 2:
@@ -346,6 +348,21 @@ func Writes(words []string, expand func(string) string) Write {
 		}
 	}
 	return w
+}
+
+// layoutTarget reports whether the options of an oras command, those of
+// its target or with prefix "--to-" those of a copy's destination, make
+// the target an OCI image layout on disk, which is no registry.
+func layoutTarget(opts map[string][]string, prefix string) bool {
+	if len(opts[prefix+"oci-layout-path"]) > 0 {
+		return true
+	}
+	v := opts[prefix+"oci-layout"]
+	if len(v) == 0 {
+		return false
+	}
+	on, err := strconv.ParseBool(v[len(v)-1])
+	return err == nil && on
 }
 
 // valueOptions are the options of those tools, global or of login, that

@@ -339,3 +339,18 @@ oras cp --to-ca-file /certs/ca.crt --to-password "$TO_PW" src.example.org/a:1 cp
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanOrasLayoutTargets(t *testing.T) {
+	// An oras target that is an OCI image layout on disk is written to
+	// no registry: push --oci-layout and cp --to-oci-layout write files,
+	// and cp --from-oci-layout writes its registry destination.
+	script := `oras push --oci-layout layout-dir:v1 tool.tgz
+oras push --oci-layout-path ./layout v1 tool.tgz
+oras cp --to-oci-layout src.example.org/a:1 layout-dir:v1
+oras cp --from-oci-layout layout-dir:v1 dst.example.org/acme/a:1`
+	_, pushes := Scan(script, nil)
+	want := []string{"dst.example.org/acme/a true 4"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
