@@ -206,7 +206,7 @@ var copyValueOptions = map[string]map[string]bool{
 		"--append": true, "--entrypoint": true, "--cmd": true, "--env": true, "--label": true, "-l": true,
 		"--workdir": true, "--user": true, "--jobs": true, "-j": true, "--old_base": true, "--new_base": true,
 		"--set-base-image-annotations": true, "-o": true, "--output": true, "-t": true, "--tag": true, "--new_tag": true,
-		"-f": true},
+		"-f": true, "--image-refs": true},
 	"oras": {"--artifact-type": true, "-a": true, "--annotation": true, "--annotation-file": true, "--config": true,
 		"--export-manifest": true, "--concurrency": true, "--format": true, "--template": true, "--platform": true,
 		"--artifact-platform": true, "--oci-layout-path": true, "--username": true, "-u": true, "--password": true,

@@ -354,3 +354,14 @@ oras cp --from-oci-layout layout-dir:v1 dst.example.org/acme/a:1`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanCranePushImageRefs(t *testing.T) {
+	// crane push --image-refs takes a file to write, so the tarball and
+	// the image are the two words after it.
+	script := `crane push --image-refs refs.txt image.tar ghcr.io/acme/app:1`
+	_, pushes := Scan(script, nil)
+	want := []string{"ghcr.io/acme/app true 1"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
