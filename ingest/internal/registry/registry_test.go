@@ -365,3 +365,14 @@ func TestScanCranePushImageRefs(t *testing.T) {
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanCraneAppendBaseAnnotations(t *testing.T) {
+	// crane append's --set-base-image-annotations is a boolean option, so
+	// the -t after it still names the image the append pushes.
+	script := `crane append --set-base-image-annotations -t ghcr.io/acme/appended:1 -b src.example.org/base:1 -f layer.tar`
+	_, pushes := Scan(script, nil)
+	want := []string{"ghcr.io/acme/appended true 1"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
