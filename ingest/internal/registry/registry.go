@@ -247,7 +247,8 @@ type Write struct {
 //     docker:// reference, with the credentials of --dest-creds or
 //     --dest-registry-token;
 //   - crane push TARBALL IMAGE, crane copy|cp SRC DST, crane tag IMAGE TAG,
-//     and crane append|mutate|rebase with -t, --tag or --new_tag;
+//     and crane append|mutate|rebase with -t, --tag or --new_tag, unless
+//     append or mutate saves to a tarball with -o (--output);
 //   - oras push REF FILES, oras cp|copy SRC DST, with --to-password or,
 //     for push, --password, unless the target is an OCI image layout
 //     (--oci-layout, --to-oci-layout);
@@ -327,6 +328,8 @@ func Writes(words []string, expand func(string) string) Write {
 		dests = append(dests, pos[1])
 	case tool == "crane" && sub == "tag" && len(pos) >= 1:
 		dests = append(dests, pos[0])
+	case tool == "crane" && (sub == "append" || sub == "mutate") && len(opts["-o"])+len(opts["--output"]) > 0:
+		// The image is saved to the output tarball, not pushed.
 	case tool == "crane" && (sub == "append" || sub == "mutate" || sub == "rebase"):
 		dests = append(dests, tags...)
 	case tool == "oras" && sub == "push" && len(pos) >= 1 && !layoutTarget(opts, "--"):

@@ -376,3 +376,14 @@ func TestScanCraneAppendBaseAnnotations(t *testing.T) {
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanCraneOutputFile(t *testing.T) {
+	// With -o (--output), crane append and mutate save the image to a
+	// tarball in place of pushing it.
+	script := `crane append -f layer.tar -t ghcr.io/acme/app:3 -o out.tar
+crane mutate ghcr.io/acme/app:1 -t ghcr.io/acme/app:2 --output=out.tar`
+	_, pushes := Scan(script, nil)
+	if got := pushLines(pushes); len(got) != 0 {
+		t.Errorf("pushes = %q, want none", got)
+	}
+}
