@@ -205,7 +205,8 @@ var copyValueOptions = map[string]map[string]bool{
 	"crane": {"--platform": true, "--new_layer": true, "-b": true, "--base": true, "--annotation": true,
 		"--append": true, "--entrypoint": true, "--cmd": true, "--env": true, "--label": true, "-l": true,
 		"--workdir": true, "--user": true, "--jobs": true, "-j": true, "--old_base": true, "--new_base": true,
-		"-o": true, "--output": true, "-t": true, "--tag": true, "--new_tag": true, "-f": true, "--image-refs": true},
+		"-o": true, "--output": true, "-t": true, "--tag": true, "--new_tag": true, "-f": true, "--image-refs": true,
+		"-r": true, "--repo": true, "-e": true, "-u": true, "--original": true, "--rebased": true},
 	"oras": {"--artifact-type": true, "-a": true, "--annotation": true, "--annotation-file": true, "--config": true,
 		"--export-manifest": true, "--concurrency": true, "--format": true, "--template": true, "--platform": true,
 		"--artifact-platform": true, "--oci-layout-path": true, "--username": true, "-u": true, "--password": true,
@@ -247,8 +248,10 @@ type Write struct {
 //     docker:// reference, with the credentials of --dest-creds or
 //     --dest-registry-token;
 //   - crane push TARBALL IMAGE, crane copy|cp SRC DST, crane tag IMAGE TAG,
-//     and crane append|mutate|rebase with -t, --tag or --new_tag, unless
-//     append or mutate saves to a tarball with -o (--output);
+//     crane append with -t (--new_tag), crane mutate with -t (--tag) or
+//     -r (--repo) or else over its images, and crane rebase with -t or
+//     else over its image, unless append or mutate saves to a tarball
+//     with -o (--output);
 //   - oras push REF FILES, oras cp|copy SRC DST, with --to-password or,
 //     for push, --password, unless the target is an OCI image layout
 //     (--oci-layout, --to-oci-layout);
@@ -330,8 +333,29 @@ func Writes(words []string, expand func(string) string) Write {
 		dests = append(dests, pos[0])
 	case tool == "crane" && (sub == "append" || sub == "mutate") && len(opts["-o"])+len(opts["--output"]) > 0:
 		// The image is saved to the output tarball, not pushed.
-	case tool == "crane" && (sub == "append" || sub == "mutate" || sub == "rebase"):
+	case tool == "crane" && sub == "append":
 		dests = append(dests, tags...)
+	case tool == "crane" && sub == "mutate":
+		// Without a tag, mutate pushes by digest to the repository of
+		// -r, or else over each image it is given.
+		repos := append(slices.Clone(opts["-r"]), opts["--repo"]...)
+		switch {
+		case len(tags) > 0:
+			dests = append(dests, tags...)
+		case len(repos) > 0:
+			dests = append(dests, repos...)
+		default:
+			dests = append(dests, pos...)
+		}
+	case tool == "crane" && sub == "rebase":
+		// --rebased is the older name of -t, and --original of the
+		// image, which is pushed over when no tag is given.
+		tags = append(tags, opts["--rebased"]...)
+		if len(tags) > 0 {
+			dests = append(dests, tags...)
+		} else {
+			dests = append(append(dests, opts["--original"]...), pos...)
+		}
 	case tool == "oras" && sub == "push" && len(pos) >= 1 && !layoutTarget(opts, "--"):
 		dests = append(dests, pos[0])
 		w.Creds = append(append(w.Creds, opts["--password"]...), opts["-p"]...)

@@ -387,3 +387,25 @@ crane mutate ghcr.io/acme/app:1 -t ghcr.io/acme/app:2 --output=out.tar`
 		t.Errorf("pushes = %q, want none", got)
 	}
 }
+
+func TestScanCraneMutateRebaseTargets(t *testing.T) {
+	// Without a tag, crane mutate pushes over each image it is given, or
+	// to the repository of -r (--repo), and crane rebase over its image,
+	// positional or --original. --rebased is rebase's older name for -t.
+	script := `crane mutate ghcr.io/acme/app:1 --label org.example.x=y -u 1000
+crane mutate -r ghcr.io/acme/other ghcr.io/acme/app:1 -e A=b
+crane rebase ghcr.io/acme/base-app:1 --old_base src.example.org/b:1 --new_base src.example.org/b:2
+crane rebase --original ghcr.io/acme/orig:1 --old_base src.example.org/b:1 --new_base src.example.org/b:2
+crane rebase ghcr.io/acme/app:1 --rebased ghcr.io/acme/rebased:1`
+	_, pushes := Scan(script, nil)
+	want := []string{
+		"ghcr.io/acme/app true 1",
+		"ghcr.io/acme/other true 2",
+		"ghcr.io/acme/base-app true 3",
+		"ghcr.io/acme/orig true 4",
+		"ghcr.io/acme/rebased true 5",
+	}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
