@@ -201,7 +201,9 @@ var copyValueOptions = map[string]map[string]bool{
 		"--sign-passphrase-file": true, "--sign-identity": true, "--additional-tag": true, "--multi-arch": true,
 		"--retry-times": true, "--retry-delay": true, "--encryption-key": true, "--decryption-key": true,
 		"--dest-compress-format": true, "--dest-compress-level": true, "--digestfile": true,
-		"--image-parallel-copies": true, "--src-shared-blob-dir": true, "--dest-shared-blob-dir": true},
+		"--image-parallel-copies": true, "--src-shared-blob-dir": true, "--dest-shared-blob-dir": true,
+		"--src-username": true, "--src-password": true, "--dest-username": true, "--dest-password": true,
+		"--src-daemon-host": true, "--dest-daemon-host": true, "--encrypt-layer": true},
 	"crane": {"--platform": true, "--new_layer": true, "-b": true, "--base": true, "--annotation": true,
 		"--append": true, "--entrypoint": true, "--cmd": true, "--env": true, "--label": true, "-l": true,
 		"--workdir": true, "--user": true, "--jobs": true, "-j": true, "--old_base": true, "--new_base": true,
@@ -245,8 +247,8 @@ type Write struct {
 // Writes reads a command, split into words, that writes images to a
 // registry:
 //   - skopeo copy SRC DST, whose destination is written when it is a
-//     docker:// reference, with the credentials of --dest-creds or
-//     --dest-registry-token;
+//     docker:// reference, with the credentials of --dest-creds,
+//     --dest-password or --dest-registry-token;
 //   - crane push TARBALL IMAGE, crane copy|cp SRC DST, crane tag IMAGE TAG,
 //     crane append with -t (--new_tag), crane mutate with -t (--tag) or
 //     -r (--repo) or else over its images, and crane rebase with -t or
@@ -324,6 +326,7 @@ func Writes(words []string, expand func(string) string) Write {
 				w.Creds = append(w.Creds, pw)
 			}
 		}
+		w.Creds = append(w.Creds, opts["--dest-password"]...)
 		w.Creds = append(w.Creds, opts["--dest-registry-token"]...)
 	case tool == "crane" && sub == "push" && len(pos) >= 2:
 		dests = append(dests, pos[1])

@@ -409,3 +409,20 @@ crane rebase ghcr.io/acme/app:1 --rebased ghcr.io/acme/rebased:1`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanSkopeoUserOptions(t *testing.T) {
+	// skopeo copy's --dest-password logs in to the destination registry,
+	// and the user and password options of either side take a value, even
+	// after the images.
+	script := `skopeo copy --dest-username bot --dest-password "$SKOPEO_PW" docker://src.example.org/a:1 docker://dst.example.org/acme/a:1
+skopeo copy docker://src.example.org/a:1 docker://dst.example.org/acme/b:1 --src-username reader --src-password "$SRC_PW"`
+	logins, pushes := Scan(script, nil)
+	wantLogins := []Login{{Host: "dst.example.org", Vars: []string{"SKOPEO_PW"}, Line: 1}}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	want := []string{"dst.example.org/acme/a true 1", "dst.example.org/acme/b true 2"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
