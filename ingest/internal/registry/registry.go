@@ -404,6 +404,8 @@ var valueOptions = map[string]bool{
 	"--authfile": true, "--cert-dir": true, "--compat-auth-file": true, "--registries-conf": true,
 	"--registries-conf-dir": true, "--registry-config": true,
 	"--ca-file": true, "--cert-file": true, "--key-file": true, "--resolve": true, "--header": true,
+	"--command-timeout": true, "--override-arch": true, "--override-os": true, "--override-variant": true,
+	"--policy": true, "--registries.d": true, "--platform": true,
 }
 
 // WithoutGlobalOptions returns the words of a command line without the

@@ -426,3 +426,16 @@ skopeo copy docker://src.example.org/a:1 docker://dst.example.org/acme/b:1 --src
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanGlobalOptionValues(t *testing.T) {
+	// skopeo's and crane's global options that take a value come before
+	// the subcommand and hide none of it.
+	script := `skopeo --override-arch arm64 copy docker://src.example.org/a:1 docker://dst.example.org/acme/a:1
+skopeo --policy /etc/ci/policy.json copy docker://src.example.org/a:1 docker://dst.example.org/acme/b:1
+crane --platform linux/amd64 copy src.example.org/a:1 ghcr.io/acme/c:1`
+	_, pushes := Scan(script, nil)
+	want := []string{"dst.example.org/acme/a true 1", "dst.example.org/acme/b true 2", "ghcr.io/acme/c true 3"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
