@@ -430,15 +430,26 @@ func options(words []string) []string {
 	return words
 }
 
+// prefixValueOptions are the options of sudo and env that take their
+// value as the next word (sudo -u USER, env -u NAME).
+var prefixValueOptions = map[string]map[string]bool{
+	"sudo": {"-u": true, "-g": true, "-C": true, "-D": true, "-h": true, "-p": true, "-r": true, "-t": true,
+		"-T": true, "-U": true, "--user": true, "--group": true, "--chdir": true, "--prompt": true},
+	"env": {"-u": true, "-C": true, "-S": true, "--unset": true, "--chdir": true, "--split-string": true},
+}
+
 // command returns the words of a command without the prefixes that run
-// it: variable assignments, sudo and its options, and the command, exec
-// and time builtins.
+// it: variable assignments, sudo and env with their options, and the
+// command, exec and time builtins.
 func command(words []string) []string {
 	for len(words) > 0 {
 		switch w := words[0]; {
-		case w == "sudo":
+		case w == "sudo" || w == "env":
 			words = words[1:]
 			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+				if prefixValueOptions[w][words[0]] && len(words) > 1 {
+					words = words[1:]
+				}
 				words = words[1:]
 			}
 		case w == "command" || w == "exec" || w == "time":

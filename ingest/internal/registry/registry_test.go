@@ -439,3 +439,15 @@ crane --platform linux/amd64 copy src.example.org/a:1 ghcr.io/acme/c:1`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanCommandPrefixes(t *testing.T) {
+	// env and sudo run the command after their options, whose values
+	// (sudo -u USER) are no command.
+	script := `env DOCKER_CONFIG=/tmp/d crane copy src.example.org/a:1 ghcr.io/acme/a:1
+sudo -u ci skopeo copy docker://src.example.org/a:1 docker://dst.example.org/acme/b:1`
+	_, pushes := Scan(script, nil)
+	want := []string{"ghcr.io/acme/a true 1", "dst.example.org/acme/b true 2"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
