@@ -552,6 +552,9 @@ var (
 	// to the entry's end: a script often closes its quotes around the
 	// variable ("'"$PW"'").
 	configPassword = regexp.MustCompile(`\\?"password\\?"\s*:([^}]*)`)
+	// configEntry finds the start of a registry's entry, "host": {, which
+	// ends the entry before it.
+	configEntry = regexp.MustCompile(`\\?"[^"\\]+\\?"\s*:\s*\{`)
 	// configWrite finds the redirection or tee that writes the file.
 	configWrite = regexp.MustCompile(`(?:>>?|\btee(?:\s+-a)?)\s*["']?[^\s"']*config\.json\b`)
 )
@@ -579,6 +582,9 @@ func configLogin(ln string, expand func(string) string) (Login, bool) {
 		return Login{}, false
 	}
 	entry := ln[m[1]:w[0]]
+	if next := configEntry.FindStringIndex(entry); next != nil {
+		entry = entry[:next[0]]
+	}
 	var l Login
 	if pm := configPassword.FindStringSubmatch(entry); pm != nil {
 		l.Vars = refs(pm[1])

@@ -451,3 +451,18 @@ sudo -u ci skopeo copy docker://src.example.org/a:1 docker://dst.example.org/acm
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanConfigFileEntries(t *testing.T) {
+	// The login to the first registry of a config file takes its
+	// password from that registry's entry, not from the entries after it.
+	script := `echo "{\"auths\":{\"a.example.org\":{\"auth\":\"$A_AUTH\"},\"b.example.org\":{\"auth\":\"$B_AUTH\"}}}" > /kaniko/.docker/config.json
+echo "{\"auths\":{\"c.example.org\":{\"auth\":\"$C_AUTH\"},\"d.example.org\":{\"username\":\"bot\",\"password\":\"$D_PW\"}}}" > /kaniko/.docker/config.json`
+	logins, _ := Scan(script, nil)
+	want := []Login{
+		{Host: "a.example.org", Vars: []string{"A_AUTH"}, Line: 1},
+		{Host: "c.example.org", Vars: []string{"C_AUTH"}, Line: 2},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
