@@ -222,9 +222,6 @@ func (w *workflow) readScriptPublish(j *job, script, step string, line int, env 
 // options (skopeo copy --dest-creds, say) logs in with those alone.
 func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, env map[string]string, literals map[string]string) {
 	words, _ := commandWords(cmd)
-	if len(words) < 2 {
-		return
-	}
 	words = registry.WithoutGlobalOptions(words)
 	if len(words) < 2 {
 		return

@@ -168,6 +168,33 @@ jobs:
 	}
 }
 
+func TestPublishToolGlobalOptions(t *testing.T) {
+	// A tool's global options before its subcommand, with or without a
+	// value, leave the copy and the login that follow them.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: skopeo --insecure-policy copy --dest-creds "bot:${{ secrets.QUAY_TOKEN }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
+      - run: |
+          crane --platform linux/amd64 auth login ghcr.io -u bot -p "${{ secrets.GHCR_PAT }}"
+          crane push image.tar ghcr.io/example-org/app:1.0
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+	ghcr := graph.RegistryAccountID("ghcr.io", graph.GHASecretID(testRepo, "GHCR_PAT"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, ghcr, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the ghcr.io account (-want +got):\n%s", diff)
+	}
+}
+
 // A password written into a docker login logs in to a registry account
 // that can push the images the job pushes there afterwards.
 func TestLiteralLoginPublishes(t *testing.T) {
