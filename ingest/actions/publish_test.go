@@ -195,6 +195,26 @@ jobs:
 	}
 }
 
+func TestPublishSkopeoCredsSecret(t *testing.T) {
+	// One secret that holds USER:PASSWORD, given whole to --dest-creds,
+	// logs in to the destination registry.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: skopeo copy --dest-creds "${{ secrets.QUAY_CREDS }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_CREDS"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+}
+
 // A password written into a docker login logs in to a registry account
 // that can push the images the job pushes there afterwards.
 func TestLiteralLoginPublishes(t *testing.T) {

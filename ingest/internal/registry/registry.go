@@ -66,6 +66,9 @@ func ImageHost(r image.Ref) string { return NormalHost(r.Registry) }
 var (
 	varRef   = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 	awsLogin = regexp.MustCompile(`\baws\b.*\becr(-public)?\s+get-login-password\b`)
+	// wholeReference is a word that is one shell variable or one GitHub
+	// Actions expression.
+	wholeReference = regexp.MustCompile(`^(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\{\{[^}]*\}\})$`)
 	// assignment is a shell variable assignment before a command.
 	assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 )
@@ -321,9 +324,13 @@ func Writes(words []string, expand func(string) string) Write {
 		}
 		dests = append(dests, dst)
 		for _, c := range opts["--dest-creds"] {
-			// USER:PASSWORD, or USER alone, which makes skopeo ask.
+			// USER:PASSWORD, or USER alone, which makes skopeo ask. A
+			// value that is one variable or expression is expanded before
+			// skopeo splits it, so it holds both.
 			if _, pw, ok := strings.Cut(c, ":"); ok {
 				w.Creds = append(w.Creds, pw)
+			} else if wholeReference.MatchString(c) {
+				w.Creds = append(w.Creds, c)
 			}
 		}
 		w.Creds = append(w.Creds, opts["--dest-password"]...)

@@ -466,3 +466,15 @@ echo "{\"auths\":{\"c.example.org\":{\"auth\":\"$C_AUTH\"},\"d.example.org\":{\"
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanSkopeoCredsVariable(t *testing.T) {
+	// The shell expands --dest-creds "$DEST_CREDS" before skopeo splits
+	// it at its first colon, so a value that is one variable holds the
+	// user and the password.
+	script := `skopeo copy --dest-creds "$DEST_CREDS" docker://src.example.org/a:1 docker://dst.example.org/acme/a:1`
+	logins, _ := Scan(script, nil)
+	want := []Login{{Host: "dst.example.org", Vars: []string{"DEST_CREDS"}, Line: 1}}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
