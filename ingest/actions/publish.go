@@ -263,8 +263,13 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 		if len(wr.Images) == 0 {
 			return
 		}
-		if len(wr.Creds) > 0 {
+		if len(wr.Creds) > 0 || wr.PasswordStdin {
+			// A password read from stdin comes from the command's line,
+			// as for a login.
 			creds := strings.Join(wr.Creds, " ")
+			if wr.PasswordStdin {
+				creds += " " + ln
+			}
 			h := registry.ImageHost(wr.Images[0])
 			j.login(h, tokenRegistries[h] && tokenRef(creds, env), secretNames(creds, env))
 		}

@@ -215,6 +215,26 @@ jobs:
 	}
 }
 
+func TestPublishOrasPasswordStdin(t *testing.T) {
+	// The secret piped into oras push --password-stdin logs in to the
+	// registry it pushes to.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "${{ secrets.ZOT_TOKEN }}" | oras push -u bot --password-stdin zot.example.org/example-org/tool:1 tool.tgz
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zot := graph.RegistryAccountID("zot.example.org", graph.GHASecretID(testRepo, "ZOT_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/tool?repository_url=zot.example.org"}, targets(res, zot, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the zot.example.org account (-want +got):\n%s", diff)
+	}
+}
+
 // A password written into a docker login logs in to a registry account
 // that can push the images the job pushes there afterwards.
 func TestLiteralLoginPublishes(t *testing.T) {

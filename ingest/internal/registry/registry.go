@@ -119,7 +119,10 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 					for _, c := range w.Creds {
 						l.password(c)
 					}
-					if len(l.Vars) > 0 || l.Literal != "" {
+					if w.PasswordStdin {
+						l.stdin(stages[:si])
+					}
+					if len(l.Vars) > 0 || l.Literal != "" || l.AWS {
 						l.Host, l.Line = ImageHost(w.Images[0]), start+1
 						logins = append(logins, l)
 					}
@@ -245,6 +248,9 @@ type Write struct {
 	// registry it writes, as written (a variable, an expression or a
 	// value). Callers must not keep a value.
 	Creds []string
+	// PasswordStdin marks a password read from standard input (oras push
+	// --password-stdin).
+	PasswordStdin bool
 }
 
 // Writes reads a command, split into words, that writes images to a
@@ -258,8 +264,8 @@ type Write struct {
 //     else over its image, unless append or mutate saves to a tarball
 //     with -o (--output);
 //   - oras push REF FILES, oras cp|copy SRC DST, with --to-password or,
-//     for push, --password, unless the target is an OCI image layout
-//     (--oci-layout, --to-oci-layout);
+//     for push, --password or --password-stdin, unless the target is an
+//     OCI image layout (--oci-layout, --to-oci-layout);
 //   - regctl image copy|cp SRC DST;
 //   - Kaniko's executor with --destination (-d), unless --no-push is set.
 //
@@ -368,6 +374,7 @@ func Writes(words []string, expand func(string) string) Write {
 		}
 	case tool == "oras" && sub == "push" && len(pos) >= 1 && !layoutTarget(opts, "--"):
 		dests = append(dests, pos[0])
+		w.PasswordStdin = len(opts["--password-stdin"]) > 0
 		w.Creds = append(append(w.Creds, opts["--password"]...), opts["-p"]...)
 	case tool == "oras" && (sub == "cp" || sub == "copy") && len(pos) >= 2 && !layoutTarget(opts, "--to-"):
 		dests = append(dests, pos[1])
@@ -531,16 +538,7 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 	}
 	host := expand(LoginHost(args))
 	if stdin {
-		for _, s := range before {
-			if awsLogin.MatchString(s) {
-				// The password comes from the job's AWS credentials, so the
-				// variables this command reads, such as its region, are no
-				// password.
-				l.AWS = true
-				continue
-			}
-			l.Vars = append(l.Vars, refs(s)...)
-		}
+		l.stdin(before)
 		l.Vars = append(l.Vars, hereVars...)
 	}
 	if strings.Contains(host, "$") {
@@ -602,6 +600,21 @@ func configLogin(ln string, expand func(string) string) (Login, bool) {
 	}
 	l.Host = NormalHost(host)
 	return l, len(l.Vars) > 0
+}
+
+// stdin records a password read from standard input, which the pipeline
+// stages before the command feed.
+func (l *Login) stdin(before []string) {
+	for _, s := range before {
+		if awsLogin.MatchString(s) {
+			// The password comes from the job's AWS credentials, so the
+			// variables this command reads, such as its region, are no
+			// password.
+			l.AWS = true
+			continue
+		}
+		l.Vars = append(l.Vars, refs(s)...)
+	}
 }
 
 // password records the value of a password option: the variables it

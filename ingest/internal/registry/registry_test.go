@@ -478,3 +478,17 @@ func TestScanSkopeoCredsVariable(t *testing.T) {
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanOrasPushPasswordStdin(t *testing.T) {
+	// oras push --password-stdin reads the password from the stages piped
+	// into it, and logs in to the registry it pushes to.
+	script := `echo "$ORAS_PW" | oras push -u bot --password-stdin zot.example.org/acme/a:1 tool.tgz`
+	logins, pushes := Scan(script, nil)
+	want := []Login{{Host: "zot.example.org", Vars: []string{"ORAS_PW"}, Line: 1}}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"zot.example.org/acme/a true 1"}, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
