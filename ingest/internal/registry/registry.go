@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
@@ -572,7 +573,8 @@ var (
 // The password comes from the variables of the entry's "password" field,
 // or else from those of its "auth" value after the first, which is the
 // user name when the value joins two. Kaniko, crane and the container
-// engines then log in to the registry with it.
+// engines then log in to the registry with it. A printf format's
+// conversions are read as the arguments that fill them.
 //
 // NOTE: only the first registry of the object is read, and a file
 // written by a here-document, over several lines, is not.
@@ -581,6 +583,15 @@ func configLogin(ln string, expand func(string) string) (Login, bool) {
 	m := configAuths.FindStringSubmatchIndex(ln)
 	if w == nil || m == nil || m[1] > w[0] {
 		return Login{}, false
+	}
+	if strings.Contains(ln[m[2]:m[3]], "%") {
+		// A printf format: the file holds its arguments in place of its
+		// conversions.
+		text, ok := printfOutput(ln[:w[0]])
+		if !ok {
+			return Login{}, false
+		}
+		return configLogin(text+" "+ln[w[0]:], expand)
 	}
 	host := expand(ln[m[2]:m[3]])
 	if strings.Contains(host, "$") {
@@ -615,6 +626,43 @@ func (l *Login) stdin(before []string) {
 		}
 		l.Vars = append(l.Vars, refs(s)...)
 	}
+}
+
+// printfOutput returns what the printf command of a script line whose
+// format holds an "auths" object prints: the format with each conversion
+// replaced by its argument as written. Escapes in the format are kept.
+func printfOutput(ln string) (string, bool) {
+	for _, cmd := range splitCommands(ln) {
+		for _, stage := range splitOutside(cmd, "|") {
+			words := command(fields(stage))
+			if len(words) < 2 || words[0] != "printf" || !strings.Contains(words[1], "auths") {
+				continue
+			}
+			format, args := words[1], words[2:]
+			var out strings.Builder
+			for i := 0; i < len(format); i++ {
+				if format[i] != '%' || i+1 == len(format) {
+					out.WriteByte(format[i])
+					continue
+				}
+				i++
+				if format[i] == '%' {
+					out.WriteByte('%')
+					continue
+				}
+				// Flags, width and precision come before the verb letter.
+				for i < len(format)-1 && !unicode.IsLetter(rune(format[i])) {
+					i++
+				}
+				if len(args) > 0 && !strings.HasPrefix(args[0], ">") && !strings.HasPrefix(args[0], "<") {
+					out.WriteString(args[0])
+					args = args[1:]
+				}
+			}
+			return out.String(), true
+		}
+	}
+	return "", false
 }
 
 // password records the value of a password option: the variables it

@@ -492,3 +492,22 @@ func TestScanOrasPushPasswordStdin(t *testing.T) {
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanConfigFilePrintf(t *testing.T) {
+	// printf writes its arguments in place of the format's conversions,
+	// so the registry and the password are the arguments of the
+	// conversions in the "auths" object.
+	script := `printf '{"auths":{"%s":{"auth":"%s"}}}' "$CI_REGISTRY" "$(printf '%s:%s' "$CI_REGISTRY_USER" "$CI_REGISTRY_PASSWORD" | base64)" > /kaniko/.docker/config.json
+printf '{"auths":{"%s":{"username":"%s","password":"%s"}}}' quay.io bot "$QUAY_PW" | tee /root/.docker/config.json`
+	expand := func(s string) string {
+		return strings.ReplaceAll(s, "$CI_REGISTRY", "registry.gitlab.com")
+	}
+	logins, _ := Scan(script, expand)
+	want := []Login{
+		{Host: "registry.gitlab.com", Vars: []string{"CI_REGISTRY_PASSWORD"}, Line: 1},
+		{Host: "quay.io", Vars: []string{"QUAY_PW"}, Line: 2},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
