@@ -237,6 +237,14 @@ func substitutionEnd(script string, i int) int {
 	return len(script)
 }
 
+// prefixValueOptions are the options of sudo and env that take their
+// value as the next word (sudo -u USER, env -u NAME).
+var prefixValueOptions = map[string]map[string]bool{
+	"sudo": {"-u": true, "-g": true, "-C": true, "-D": true, "-h": true, "-p": true, "-r": true, "-t": true,
+		"-T": true, "-U": true, "--user": true, "--group": true, "--chdir": true, "--prompt": true},
+	"env": {"-u": true, "-C": true, "-S": true, "--unset": true, "--chdir": true, "--split-string": true},
+}
+
 // commandWords splits a simple command into words, unquoting them, and drops
 // the prefixes that only change how the real command runs: variable
 // assignments (returned apart as NAME=value), sudo, env, time, exec,
@@ -249,6 +257,9 @@ func commandWords(cmd string) (words, assigned []string) {
 		case w == "sudo" || w == "env" || w == "time" || w == "exec" || w == "command" || w == "nohup":
 			words = words[1:]
 			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+				if prefixValueOptions[w][words[0]] && len(words) > 1 {
+					words = words[1:]
+				}
 				words = words[1:]
 			}
 		case w == "then" || w == "do" || w == "else" || w == "if" || w == "elif" || w == "while" || w == "until" || w == "!":

@@ -235,6 +235,25 @@ jobs:
 	}
 }
 
+func TestPublishSudoUser(t *testing.T) {
+	// sudo -u USER runs the command after the user name.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sudo -u runner skopeo copy --dest-creds "bot:${{ secrets.QUAY_TOKEN }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+}
+
 // A password written into a docker login logs in to a registry account
 // that can push the images the job pushes there afterwards.
 func TestLiteralLoginPublishes(t *testing.T) {
