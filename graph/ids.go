@@ -1,12 +1,34 @@
 package graph
 
 import (
+	"net/url"
 	"strings"
 )
 
 // Node ids are human-readable and derived the same way by every ingester,
 // so that facts from different files meet without a join table. The
 // functions below are the only places that spell them.
+
+// ReadableID returns a package id (a purl) with the percent-encoding of
+// its type, namespace, name and version decoded, for text that people
+// read: pkg:npm/%40acme/tool@1.0.0 reads pkg:npm/@acme/tool@1.0.0.
+// Qualifiers and subpath stay as they are, and so does any other id, or
+// a purl whose encoding is invalid. Ids that are stored or looked up keep
+// the canonical form.
+func ReadableID(id string) string {
+	if !strings.HasPrefix(id, "pkg:") || !strings.Contains(id, "%") {
+		return id
+	}
+	end := strings.IndexAny(id, "?#")
+	if end < 0 {
+		end = len(id)
+	}
+	path, err := url.PathUnescape(id[:end])
+	if err != nil {
+		return id
+	}
+	return path + id[end:]
+}
 
 // RepoID returns the id of a repository given as "owner/name" on a host
 // (github.com when host is empty).

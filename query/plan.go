@@ -561,9 +561,9 @@ func containItem(group []*Reached, res *Result) *Item {
 		}
 		viaPublish := slices.ContainsFunc(x.Path[:last], func(h Hop) bool { return h.Kind == graph.EdgeCanPublish })
 		if viaPublish {
-			pinned = append(pinned, x.Path[last].To)
+			pinned = append(pinned, graph.ReadableID(x.Path[last].To))
 		} else {
-			pkgs = append(pkgs, x.Path[last].To)
+			pkgs = append(pkgs, graph.ReadableID(x.Path[last].To))
 		}
 	}
 	switch rt.Node.Attr("type") {

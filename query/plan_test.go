@@ -809,7 +809,9 @@ func TestPlanHoldsLockfileOfPublishedPackage(t *testing.T) {
 	}
 
 	it := planItem(t, plan, jobB)
-	want := "Hold updates of the lockfile of o/b, by people and by dependency bots, until the versions of " + pinned +
+	// The text names the package as people write it, without the
+	// percent-encoding of its id.
+	want := "Hold updates of the lockfile of o/b, by people and by dependency bots, until the versions of pkg:npm/@acme/widget@1.0.0" +
 		" published since the compromise are checked (see the last step): the versions it pins stay as built, and a new resolve may pick the attacker's"
 	if it.Action != want {
 		t.Errorf("action of job b\n got %q\nwant %q", it.Action, want)

@@ -413,9 +413,10 @@ func (v *view) execAttrs(lock graph.Edge, eco string, x execution) map[string]st
 	}
 	m[graph.AttrVia] = "install"
 	m[attrPhase] = x.phase
-	locked := "pins " + lock.To
+	pkg := graph.ReadableID(lock.To)
+	locked := "pins " + pkg
 	if allowed := lock.Attr("range"); allowed != "" {
-		locked = "requires " + lock.To + " in range " + allowed
+		locked = "requires " + pkg + " in range " + allowed
 	}
 	m[graph.AttrReason] = "the job installs " + eco + " dependencies and " + lockfile + " " + locked + "; " + x.how
 	if v.execMemo == nil {

@@ -277,13 +277,13 @@ func TestLockfileExecutesWithSharedLockMaps(t *testing.T) {
 		node(lint, graph.NodeRuntime, "repository", "o/web", "installs", "npm", "may_run_code", "npm"),
 		node("pkg:npm/a@1.0.0", graph.NodePackage, "ecosystem", "npm", "install_script", "true"),
 		node("pkg:npm/b@1.0.0", graph.NodePackage, "ecosystem", "npm", "install_script", "true"),
-		node("pkg:npm/c@1.0.0", graph.NodePackage, "ecosystem", "npm"),
+		node("pkg:npm/%40o/c@1.0.0", graph.NodePackage, "ecosystem", "npm"),
 	}
 
 	shared := map[string]string{"lockfile": "package-lock.json", "direct": "true"}
 	var edges []graph.Edge
 	for _, repo := range []string{"o/api", "o/web"} {
-		for _, pkg := range []string{"pkg:npm/a@1.0.0", "pkg:npm/b@1.0.0", "pkg:npm/c@1.0.0"} {
+		for _, pkg := range []string{"pkg:npm/a@1.0.0", "pkg:npm/b@1.0.0", "pkg:npm/%40o/c@1.0.0"} {
 			e := edge(graph.RepoID("", repo), graph.EdgeLocks, pkg)
 			e.Attrs = shared
 			edges = append(edges, e)
@@ -313,10 +313,11 @@ func TestLockfileExecutesWithSharedLockMaps(t *testing.T) {
 		build + " -> pkg:npm/b@1.0.0" + pins + "pkg:npm/b@1.0.0" + hook,
 		lint + " -> pkg:npm/a@1.0.0" + pins + "pkg:npm/a@1.0.0" + hook,
 		lint + " -> pkg:npm/b@1.0.0" + pins + "pkg:npm/b@1.0.0" + hook,
-		lint + " -> pkg:npm/c@1.0.0" + pins + "pkg:npm/c@1.0.0; the job may run it: a step runs code the input does not show",
+		// The reason names a scoped package as people write it.
+		lint + " -> pkg:npm/%40o/c@1.0.0" + pins + "pkg:npm/@o/c@1.0.0; the job may run it: a step runs code the input does not show",
 		test + " -> pkg:npm/a@1.0.0" + pins + "pkg:npm/a@1.0.0" + hook,
 		test + " -> pkg:npm/b@1.0.0" + pins + "pkg:npm/b@1.0.0" + hook,
-		test + " -> pkg:npm/c@1.0.0" + pins + "pkg:npm/c@1.0.0; imported by the code the job builds and tests: the job runs the project's code",
+		test + " -> pkg:npm/%40o/c@1.0.0" + pins + "pkg:npm/@o/c@1.0.0; imported by the code the job builds and tests: the job runs the project's code",
 	}
 	sort.Strings(want)
 	if diff := cmp.Diff(want, got); diff != "" {

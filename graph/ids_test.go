@@ -1,0 +1,19 @@
+package graph
+
+import "testing"
+
+func TestReadableID(t *testing.T) {
+	tests := map[string]string{
+		"pkg:npm/%40acme/tool@1.0.0":                          "pkg:npm/@acme/tool@1.0.0",
+		"pkg:npm/left-pad@1.3.0":                              "pkg:npm/left-pad@1.3.0",
+		"pkg:docker/acme/app?repository_url=quay.io%2Fmirror": "pkg:docker/acme/app?repository_url=quay.io%2Fmirror",
+		"pkg:golang/example.org/a%20b@v1.0.0#sub%2Fdir":       "pkg:golang/example.org/a b@v1.0.0#sub%2Fdir",
+		"pkg:npm/bad%zzencoding@1":                            "pkg:npm/bad%zzencoding@1",
+		"secret:gha:acme/repo/A%40B":                          "secret:gha:acme/repo/A%40B",
+	}
+	for id, want := range tests {
+		if got := ReadableID(id); got != want {
+			t.Errorf("ReadableID(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
