@@ -183,6 +183,9 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 		if !named {
 			j.pushUnnamed(line, step, maybe)
 		}
+	case "imjasonh/setup-crane":
+		// The action logs crane in to ghcr.io with the job's token.
+		j.login("ghcr.io", tokenRegistries["ghcr.io"], nil)
 	case "elgohr/publish-docker-github-action":
 		host := registry.NormalHost(input("registry"))
 		pw := input("password")

@@ -254,6 +254,30 @@ jobs:
 	}
 }
 
+func TestPublishWithSetupCrane(t *testing.T) {
+	// imjasonh/setup-crane runs "crane login ghcr.io" with the job's
+	// token, so a later crane copy to ghcr.io publishes with it.
+	src := `on: push
+permissions:
+  packages: write
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: imjasonh/setup-crane@v0.4
+      - run: crane copy ubuntu ghcr.io/${{ github.repository }}/ubuntu-copy
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := graph.GHATokenIdentityID(jobID("rel.yml", "rel"))
+	want := []string{"pkg:docker/" + testRepo + "/ubuntu-copy?repository_url=ghcr.io"}
+	if diff := cmp.Diff(want, targets(res, token, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's token (-want +got):\n%s", diff)
+	}
+}
+
 // A password written into a docker login logs in to a registry account
 // that can push the images the job pushes there afterwards.
 func TestLiteralLoginPublishes(t *testing.T) {

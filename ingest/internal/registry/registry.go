@@ -179,6 +179,9 @@ func LoginArgs(words []string) ([]string, bool) {
 		return args, true
 	case len(words) > 2 && words[0] == "crane" && words[1] == "auth" && words[2] == "login":
 		return words[3:], true
+	case words[0] == "crane" && words[1] == "login":
+		// An alias of crane auth login.
+		return words[2:], true
 	case len(words) > 2 && words[0] == "regctl" && words[1] == "registry" && words[2] == "login":
 		args := slices.Clone(words[3:])
 		for i, a := range args {

@@ -511,3 +511,12 @@ printf '{"auths":{"%s":{"username":"%s","password":"%s"}}}' quay.io bot "$QUAY_P
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanCraneLoginAlias(t *testing.T) {
+	// crane login is an alias of crane auth login.
+	logins, _ := Scan(`echo "$GHCR_TOKEN" | crane login ghcr.io --username bot --password-stdin`, nil)
+	want := []Login{{Host: "ghcr.io", Vars: []string{"GHCR_TOKEN"}, Line: 1}}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
