@@ -157,10 +157,11 @@ func withoutVariableTag(ref string) string {
 }
 
 // readActionPublish records what a step of a publishing action does with
-// the job's GITHUB_TOKEN. docker/login-action logs in to a registry with
-// it. docker/build-push-action with push: true pushes its tags to the
-// registries the job logged in to. elgohr/publish-docker-github-action
-// logs in and pushes in one step.
+// the job's GITHUB_TOKEN. docker/login-action, redhat-actions/podman-login
+// and Azure/docker-login log in to a registry with it. docker/build-push-action
+// with push: true pushes its tags to the registries the job logged in to.
+// elgohr/publish-docker-github-action and redhat-actions/push-to-registry
+// log in (when given a password) and push in one step.
 func (w *workflow) readActionPublish(j *job, name, step string, line int, input func(string) string, env map[string]string) {
 	switch strings.ToLower(name) {
 	case "docker/login-action":
@@ -183,6 +184,34 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 		if !named {
 			j.pushUnnamed(line, step, maybe)
 		}
+	case "redhat-actions/podman-login":
+		host := registry.NormalHost(input("registry"))
+		pw := input("password")
+		j.login(host, tokenRegistries[host] && tokenRef(pw, env), secretNames(pw, env))
+	case "azure/docker-login":
+		// login-server defaults to Docker Hub.
+		host := registry.NormalHost(input("login-server"))
+		pw := input("password")
+		j.login(host, tokenRegistries[host] && tokenRef(pw, env), secretNames(pw, env))
+	case "redhat-actions/push-to-registry":
+		// registry is a host with an optional namespace, which the image
+		// name follows; without it, image names its registry itself.
+		ref := input("image")
+		if reg := strings.TrimSuffix(strings.TrimSpace(input("registry")), "/"); reg != "" {
+			ref = reg + "/" + ref
+		}
+		img, ok := w.pushedImage(ref)
+		if !ok {
+			if strings.Contains(ref, "${{") {
+				j.pushUnnamed(line, step, false)
+			}
+			return
+		}
+		if pw := input("password"); pw != "" {
+			host := registry.ImageHost(img)
+			j.login(host, tokenRegistries[host] && tokenRef(pw, env), secretNames(pw, env))
+		}
+		j.push(img, line, step, false)
 	case "imjasonh/setup-crane":
 		// The action logs crane in to ghcr.io with the job's token.
 		j.login("ghcr.io", tokenRegistries["ghcr.io"], nil)

@@ -278,6 +278,59 @@ jobs:
 	}
 }
 
+func TestPublishWithRedHatAndAzureActions(t *testing.T) {
+	src := `on: push
+permissions:
+  packages: write
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: redhat-actions/podman-login@v1
+        with:
+          registry: quay.io
+          username: bot
+          password: ${{ secrets.QUAY_TOKEN }}
+      - run: podman push quay.io/example-org/api:1
+      - uses: redhat-actions/push-to-registry@v2
+        with:
+          image: worker
+          tags: latest v1
+          registry: quay.io/example-org
+      - uses: Azure/docker-login@v2
+        with:
+          login-server: acme.azurecr.io
+          username: ci
+          password: ${{ secrets.ACR_PASSWORD }}
+      - uses: redhat-actions/push-to-registry@v2
+        with:
+          image: acme.azurecr.io/team/web
+      - uses: redhat-actions/push-to-registry@v2
+        with:
+          image: tool
+          registry: ghcr.io/example-org
+          username: ${{ github.actor }}
+          password: ${{ secrets.GITHUB_TOKEN }}
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
+	wantQuay := []string{"pkg:docker/example-org/api?repository_url=quay.io", "pkg:docker/example-org/worker?repository_url=quay.io"}
+	if diff := cmp.Diff(wantQuay, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+	acr := graph.RegistryAccountID("acme.azurecr.io", graph.GHASecretID(testRepo, "ACR_PASSWORD"))
+	if diff := cmp.Diff([]string{"pkg:docker/team/web?repository_url=acme.azurecr.io"}, targets(res, acr, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the ACR account (-want +got):\n%s", diff)
+	}
+	token := graph.GHATokenIdentityID(jobID("rel.yml", "rel"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/tool?repository_url=ghcr.io"}, targets(res, token, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's token (-want +got):\n%s", diff)
+	}
+}
+
 // A password written into a docker login logs in to a registry account
 // that can push the images the job pushes there afterwards.
 func TestLiteralLoginPublishes(t *testing.T) {
