@@ -332,59 +332,41 @@ jobs:
 }
 
 // A password written into a docker login logs in to a registry account
-// that can push the images the job pushes there afterwards.
+// that can push the images the job pushes there afterwards. Global
+// options of docker, with or without a value, may come before login and
+// push.
 func TestLiteralLoginPublishes(t *testing.T) {
-	wf := strings.Join([]string{
-		"on: push",
-		"jobs:",
-		"  build:",
-		"    runs-on: ubuntu-latest",
-		"    steps:",
-		"      - run: docker login -u acme-ci -p S3cr3t-Passw0rd ghcr.io", // 6
-		"      - run: docker push ghcr.io/example-org/app:latest",
-	}, "\n")
+	tests := map[string][2]string{
+		"plain":          {"docker login -u acme-ci -p S3cr3t-Passw0rd ghcr.io", "docker push ghcr.io/example-org/app:latest"},
+		"global options": {"docker --debug login -u acme-ci -p S3cr3t-Passw0rd ghcr.io", "docker --config /tmp/ci push ghcr.io/example-org/app:latest"},
+	}
+	for name, lines := range tests {
+		t.Run(name, func(t *testing.T) {
+			wf := strings.Join([]string{
+				"on: push",
+				"jobs:",
+				"  build:",
+				"    runs-on: ubuntu-latest",
+				"    steps:",
+				"      - run: " + lines[0], // 6
+				"      - run: " + lines[1],
+			}, "\n")
 
-	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkResult(t, res)
-	secret := graph.GHAInlineSecretID(jobID("ci.yml", "build"), "run@6")
-	account := graph.RegistryAccountID("ghcr.io", secret)
-	if diff := cmp.Diff([]string{account}, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
-		t.Errorf("the password logs in as (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("the account publishes (-want +got):\n%s", diff)
-	}
+			res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkResult(t, res)
+			secret := graph.GHAInlineSecretID(jobID("ci.yml", "build"), "run@6")
+			account := graph.RegistryAccountID("ghcr.io", secret)
+			if diff := cmp.Diff([]string{account}, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+				t.Errorf("the password logs in as (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
+				t.Errorf("the account publishes (-want +got):\n%s", diff)
+			}
 
-	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
-}
-
-// Global options of docker, with or without a value, may come before
-// login and push.
-func TestLiteralLoginAfterGlobalOptions(t *testing.T) {
-	wf := strings.Join([]string{
-		"on: push",
-		"jobs:",
-		"  build:",
-		"    runs-on: ubuntu-latest",
-		"    steps:",
-		"      - run: docker --debug login -u acme-ci -p S3cr3t-Passw0rd ghcr.io", // 6
-		"      - run: docker --config /tmp/ci push ghcr.io/example-org/app:latest",
-	}, "\n")
-
-	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkResult(t, res)
-	secret := graph.GHAInlineSecretID(jobID("ci.yml", "build"), "run@6")
-	account := graph.RegistryAccountID("ghcr.io", secret)
-	if diff := cmp.Diff([]string{account}, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
-		t.Errorf("the password logs in as (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("the account publishes (-want +got):\n%s", diff)
+			resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
+		})
 	}
 }
