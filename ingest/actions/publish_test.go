@@ -168,89 +168,42 @@ jobs:
 	}
 }
 
-func TestPublishToolGlobalOptions(t *testing.T) {
-	// A tool's global options before its subcommand, with or without a
-	// value, leave the copy and the login that follow them.
-	src := `on: push
-jobs:
-  rel:
-    runs-on: ubuntu-latest
-    steps:
-      - run: skopeo --insecure-policy copy --dest-creds "bot:${{ secrets.QUAY_TOKEN }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
-      - run: |
-          crane --platform linux/amd64 auth login ghcr.io -u bot -p "${{ secrets.GHCR_PAT }}"
-          crane push image.tar ghcr.io/example-org/app:1.0
-`
-	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
+func TestPublishScriptSecretLogins(t *testing.T) {
+	// Each script logs in with one secret, and the image it writes to
+	// that registry is published by the secret's account.
+	tests := []struct {
+		name, script, secret, host, image string
+	}{
+		// A tool's global options before its subcommand, with or without
+		// a value, leave the copy and the login that follow them.
+		{"skopeo global option", `skopeo --insecure-policy copy --dest-creds "bot:${{ secrets.QUAY_TOKEN }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0`,
+			"QUAY_TOKEN", "quay.io", "pkg:docker/example-org/app?repository_url=quay.io"},
+		{"crane global option", "crane --platform linux/amd64 auth login ghcr.io -u bot -p \"${{ secrets.GHCR_PAT }}\"\n          crane push image.tar ghcr.io/example-org/app:1.0",
+			"GHCR_PAT", "ghcr.io", "pkg:docker/example-org/app?repository_url=ghcr.io"},
+		// One secret that holds USER:PASSWORD, given whole to --dest-creds,
+		// logs in to the destination registry.
+		{"skopeo creds in one secret", `skopeo copy --dest-creds "${{ secrets.QUAY_CREDS }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0`,
+			"QUAY_CREDS", "quay.io", "pkg:docker/example-org/app?repository_url=quay.io"},
+		// The secret piped into oras push --password-stdin logs in to the
+		// registry it pushes to.
+		{"oras password on stdin", `echo "${{ secrets.ZOT_TOKEN }}" | oras push -u bot --password-stdin zot.example.org/example-org/tool:1 tool.tgz`,
+			"ZOT_TOKEN", "zot.example.org", "pkg:docker/example-org/tool?repository_url=zot.example.org"},
+		// sudo -u USER runs the command after the user name.
+		{"sudo user", `sudo -u runner skopeo copy --dest-creds "bot:${{ secrets.QUAY_TOKEN }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0`,
+			"QUAY_TOKEN", "quay.io", "pkg:docker/example-org/app?repository_url=quay.io"},
 	}
-	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
-	}
-	ghcr := graph.RegistryAccountID("ghcr.io", graph.GHASecretID(testRepo, "GHCR_PAT"))
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, ghcr, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("CAN_PUBLISH from the ghcr.io account (-want +got):\n%s", diff)
-	}
-}
-
-func TestPublishSkopeoCredsSecret(t *testing.T) {
-	// One secret that holds USER:PASSWORD, given whole to --dest-creds,
-	// logs in to the destination registry.
-	src := `on: push
-jobs:
-  rel:
-    runs-on: ubuntu-latest
-    steps:
-      - run: skopeo copy --dest-creds "${{ secrets.QUAY_CREDS }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
-`
-	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_CREDS"))
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
-	}
-}
-
-func TestPublishOrasPasswordStdin(t *testing.T) {
-	// The secret piped into oras push --password-stdin logs in to the
-	// registry it pushes to.
-	src := `on: push
-jobs:
-  rel:
-    runs-on: ubuntu-latest
-    steps:
-      - run: echo "${{ secrets.ZOT_TOKEN }}" | oras push -u bot --password-stdin zot.example.org/example-org/tool:1 tool.tgz
-`
-	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	zot := graph.RegistryAccountID("zot.example.org", graph.GHASecretID(testRepo, "ZOT_TOKEN"))
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/tool?repository_url=zot.example.org"}, targets(res, zot, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("CAN_PUBLISH from the zot.example.org account (-want +got):\n%s", diff)
-	}
-}
-
-func TestPublishSudoUser(t *testing.T) {
-	// sudo -u USER runs the command after the user name.
-	src := `on: push
-jobs:
-  rel:
-    runs-on: ubuntu-latest
-    steps:
-      - run: sudo -u runner skopeo copy --dest-creds "bot:${{ secrets.QUAY_TOKEN }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
-`
-	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
-	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
-		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "on: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          " + tt.script + "\n"
+			res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			account := graph.RegistryAccountID(tt.host, graph.GHASecretID(testRepo, tt.secret))
+			if diff := cmp.Diff([]string{tt.image}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
+				t.Errorf("CAN_PUBLISH from the %s account (-want +got):\n%s", tt.host, diff)
+			}
+		})
 	}
 }
 
