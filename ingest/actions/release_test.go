@@ -477,21 +477,25 @@ func TestReleaseWithLiteralElsewhere(t *testing.T) {
 	}
 	checkResult(t, res)
 	job := jobID("rel.yml", "publish")
-	for _, tt := range []struct {
-		secret string
-		login  bool
-	}{
-		{graph.GHAInlineSecretID(job, "run@6"), false},
-		{graph.GHAInlineSecretID(job, "run@7"), true},
-		{graph.GHAInlineSecretID(job, "run@8"), false},
-	} {
-		findNode(t, res, tt.secret)
+	checkLiteralLogins(t, res, map[string]string{
+		graph.GHAInlineSecretID(job, "run@6"): "",
+		graph.GHAInlineSecretID(job, "run@7"): "registry.npmjs.org",
+		graph.GHAInlineSecretID(job, "run@8"): "",
+	})
+}
+
+// checkLiteralLogins checks that each inline secret exists and logs in to
+// its account on the host given, or to no account when the host is "".
+func checkLiteralLogins(t *testing.T, res *ingest.Result, hosts map[string]string) {
+	t.Helper()
+	for secret, host := range hosts {
+		findNode(t, res, secret)
 		var want []string
-		if tt.login {
-			want = []string{graph.RegistryAccountID("registry.npmjs.org", tt.secret)}
+		if host != "" {
+			want = []string{graph.RegistryAccountID(host, secret)}
 		}
-		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		if diff := cmp.Diff(want, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", secret, diff)
 		}
 	}
 }
@@ -525,23 +529,12 @@ func TestReleaseWithLiteralToolConfig(t *testing.T) {
 	}
 	checkResult(t, res)
 	job := jobID("rel.yml", "publish")
-	for _, tt := range []struct {
-		secret, host string
-	}{
-		{graph.GHAInlineSecretID(job, "run@6"), "registry.npmjs.org"},
-		{graph.GHAInlineSecretID(job, "run@8"), "pypi.org"},
-		{graph.GHAInlineSecretID(job, "run@9"), ""},
-		{graph.GHAInlineSecretID(jobID("rel.yml", "twine"), "run@14"), ""},
-	} {
-		findNode(t, res, tt.secret)
-		var want []string
-		if tt.host != "" {
-			want = []string{graph.RegistryAccountID(tt.host, tt.secret)}
-		}
-		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
-		}
-	}
+	checkLiteralLogins(t, res, map[string]string{
+		graph.GHAInlineSecretID(job, "run@6"):                        "registry.npmjs.org",
+		graph.GHAInlineSecretID(job, "run@8"):                        "pypi.org",
+		graph.GHAInlineSecretID(job, "run@9"):                        "",
+		graph.GHAInlineSecretID(jobID("rel.yml", "twine"), "run@14"): "",
+	})
 }
 
 // A token exported to a variable that release tools read logs in the
