@@ -165,40 +165,38 @@ func LoginArgs(words []string) ([]string, bool) {
 		return words[2:], true
 	case words[1] == "login" && words[0] == "oras":
 		// An identity token is the password of a token login.
-		args := slices.Clone(words[2:])
-		for i, a := range args {
-			switch {
-			case a == "--identity-token":
-				args[i] = "--password"
-			case a == "--identity-token-stdin":
-				args[i] = "--password-stdin"
-			case strings.HasPrefix(a, "--identity-token="):
-				args[i] = "--password=" + strings.TrimPrefix(a, "--identity-token=")
-			}
-		}
-		return args, true
+		return renameOptions(words[2:], map[string]string{
+			"--identity-token": "--password", "--identity-token-stdin": "--password-stdin",
+		}), true
 	case len(words) > 2 && words[0] == "crane" && words[1] == "auth" && words[2] == "login":
 		return words[3:], true
 	case words[0] == "crane" && words[1] == "login":
 		// An alias of crane auth login.
 		return words[2:], true
 	case len(words) > 2 && words[0] == "regctl" && words[1] == "registry" && words[2] == "login":
-		args := slices.Clone(words[3:])
-		for i, a := range args {
-			switch {
-			case a == "--user":
-				args[i] = "--username"
-			case a == "--pass":
-				args[i] = "--password"
-			case a == "--pass-stdin":
-				args[i] = "--password-stdin"
-			case strings.HasPrefix(a, "--pass="):
-				args[i] = "--password=" + strings.TrimPrefix(a, "--pass=")
-			}
-		}
-		return args, true
+		return renameOptions(words[3:], map[string]string{
+			"--user": "--username", "--pass": "--password", "--pass-stdin": "--password-stdin",
+		}), true
 	}
 	return nil, false
+}
+
+// renameOptions returns a copy of args with the options that names maps
+// renamed, written alone or with "=VALUE".
+func renameOptions(args []string, names map[string]string) []string {
+	out := slices.Clone(args)
+	for i, a := range out {
+		name, value, hasValue := strings.Cut(a, "=")
+		to, ok := names[name]
+		switch {
+		case !ok:
+		case hasValue:
+			out[i] = to + "=" + value
+		default:
+			out[i] = to
+		}
+	}
+	return out
 }
 
 // copyValueOptions are the options of copied's commands, by tool, that
