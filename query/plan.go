@@ -61,6 +61,17 @@ func (it *Item) IDs() []string { return append([]string{it.Node.ID}, it.Also...)
 // credential types that die with the job that holds them.
 var jobScoped = map[string]bool{"github-token": true, "oidc-token": true}
 
+// loggedAssume reports whether an OBSERVED edge records its target role
+// being assumed.
+func loggedAssume(e graph.Edge) bool {
+	if e.Attr("session_keys") != "" {
+		return true
+	}
+	return e.Evidence != nil && slices.ContainsFunc(e.Evidence.Actions, func(a string) bool {
+		return strings.HasPrefix(a, "sts:AssumeRole")
+	})
+}
+
 // BuildPlan orders the containment and revocation of a blast radius.
 func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) {
 	plan := &Plan{Query: res.Query}
@@ -78,9 +89,17 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	// reached credential is a place to put the replacement, not a
 	// credential of its own) and roles whose sessions the attacker holds.
 	holds := map[string][]string{}
+	// Roles that a walked log record shows being assumed: the linker ties
+	// the session to its caller (session_keys), or the record is an
+	// sts:AssumeRole call. Their sessions are the attacker's as those of
+	// a role whose trust policy admits the caller are.
+	assumed := map[string]bool{}
 	for _, e := range walked {
 		if e.Kind == graph.EdgeHolds {
 			holds[e.From] = append(holds[e.From], e.To)
+		}
+		if e.Kind == graph.EdgeObserved && loggedAssume(e) {
+			assumed[e.To] = true
 		}
 	}
 	isCred := map[string]bool{}
@@ -102,6 +121,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		case graph.NodeIdentity:
 			switch t := x.Node.Attr("type"); {
 			case t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume,
+				t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeObserved && assumed[x.Node.ID],
 				t == "admin-grant", t == "administrator":
 				// An administrator grant lasts until it is undone, and
 				// undoing it before its grantor is revoked lets the

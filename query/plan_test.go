@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -907,5 +908,54 @@ func TestPlanGitHubPackagesToken(t *testing.T) {
 	}
 	if !strings.Contains(action, "personal access token") {
 		t.Errorf("GPR_TOKEN action %q, want one that revokes the personal access token", action)
+	}
+}
+
+func TestPlanRevokesRoleAssumedInLogs(t *testing.T) {
+	// No trust policy is in the input, but the logs show the job's OIDC
+	// subject assuming the role, and the role reading a secret. The role's
+	// sessions are then revoked before the secret is rotated, since they
+	// can read it again. A role that the logs show only being read (an
+	// iam:GetRole call) holds no session of the attacker's.
+	const (
+		job     = "runtime:gha:o/a/.github/workflows/ci.yml#deploy"
+		token   = "secret:gha:oidc:o/a/.github/workflows/ci.yml#deploy"
+		subject = "oidc:gha:o/a/.github/workflows/ci.yml#deploy"
+		role    = "arn:aws:iam::444455556666:role/deploy"
+		other   = "arn:aws:iam::444455556666:role/audit"
+		secret  = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:db-password"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(token, "type", "oidc-token").
+		node(subject, "type", "oidc-subject").
+		node(role, "type", "role", "name", "deploy", "account", "444455556666").
+		node(other, "type", "role", "name", "audit", "account", "444455556666").
+		node(secret, "type", "secretsmanager-secret", "long_lived", "true").
+		edge(job, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, subject).
+		edge(subject, graph.EdgeObserved, role, "session_keys=ASIAEXAMPLE0000001", "sub=repo:o/a:ref:refs/heads/main").
+		edge(role, graph.EdgeObserved, secret).
+		edge(role, graph.EdgeObserved, other).
+		store(t)
+
+	res := blast(t, s, job, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roleItem := planItem(t, plan, role)
+	if !strings.HasPrefix(roleItem.Command, "aws iam put-role-policy --role-name deploy --policy-name AWSRevokeOlderSessions ") {
+		t.Errorf("command of the assumed role %q, want a put-role-policy on role deploy", roleItem.Command)
+	}
+	if got := planItem(t, plan, secret).YieldedBy; !slices.Contains(got, role) {
+		t.Errorf("the secret comes after %v, want after the role that can read it again", got)
+	}
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID == other {
+				t.Errorf("the role that was only read has a plan item: %+v", it)
+			}
+		}
 	}
 }

@@ -31,8 +31,8 @@ func WriteHTML(w io.Writer, rv *Review, top int) error {
 	b.WriteString("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
 	b.WriteString("<title>Reach review</title>\n<style>" + htmlStyle + "</style>\n</head>\n<body>\n")
 	b.WriteString("<h1>Reach review</h1>\n")
-	fmt.Fprintf(&b, "<p>As of %s: %d credentials and %d package versions ranked by the live services and resources they reach, weighted by criticality; %d findings.</p>\n",
-		esc(rv.AsOf.UTC().Format(time.RFC3339)), creds, pkgs, len(rv.Findings))
+	fmt.Fprintf(&b, "<p>As of %s: %s and %s ranked by the live services and resources they reach, weighted by criticality; %s.</p>\n",
+		esc(rv.AsOf.UTC().Format(time.RFC3339)), counted(creds, "credential"), counted(pkgs, "package version"), counted(len(rv.Findings), "finding"))
 
 	b.WriteString("<h2>Reach distribution</h2>\n")
 	histogram(&b, rv)

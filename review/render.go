@@ -67,8 +67,8 @@ func mdName(label, id string) string {
 func WriteMarkdown(w io.Writer, rv *Review, top int) error {
 	creds, pkgs := rv.Counts()
 	fmt.Fprintf(w, "# Reach review\n\n")
-	fmt.Fprintf(w, "As of %s: %d credentials and %d package versions ranked by the live services and resources they reach, weighted by criticality; %d findings.\n",
-		rv.AsOf.UTC().Format(time.RFC3339), creds, pkgs, len(rv.Findings))
+	fmt.Fprintf(w, "As of %s: %s and %s ranked by the live services and resources they reach, weighted by criticality; %s.\n",
+		rv.AsOf.UTC().Format(time.RFC3339), counted(creds, "credential"), counted(pkgs, "package version"), counted(len(rv.Findings), "finding"))
 	list := rv.Entries
 	if top > 0 && len(list) > top {
 		list = list[:top]
@@ -151,4 +151,12 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// counted writes a count with its noun: "1 finding", "3 findings".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -306,6 +306,8 @@ func TestWriteMarkdown(t *testing.T) {
 		"| 1 | package | =cmd\\|' /C calc'!A0 `pkg:npm/<b>evil</b>@1.0.0` | 12 | 2 | 9 | tag-pinned-action |",
 		"pinned by tag \\| &lt;script&gt;alert(1)&lt;/script&gt;",
 		"## Since the review of 2026-09-01T00:00:00Z",
+		// One of each, in the singular.
+		"1 credential and 1 package version ranked by the live services and resources they reach, weighted by criticality; 1 finding.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, got)

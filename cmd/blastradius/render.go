@@ -359,7 +359,7 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 				flags = append(flags, "long-lived")
 			}
 			if it.Reach > 0 {
-				flags = append(flags, fmt.Sprintf("reaches %d nodes", it.Reach))
+				flags = append(flags, "reaches "+plural(int64(it.Reach), "node"))
 			}
 			sort.Strings(flags)
 			prefix, sub := "  - ", "      "
