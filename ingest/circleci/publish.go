@@ -151,5 +151,7 @@ func (c *converter) registryReleases(j *jobState) {
 			}
 		}
 		lits.AddConfigTokens(&configured, j.literals)
+		// Each run step runs in a shell of its own.
+		configured.NewShell()
 	}
 }

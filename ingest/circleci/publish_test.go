@@ -327,3 +327,32 @@ workflows:
 		}
 	}
 }
+
+// Each run step runs in a shell of its own, so a token that one step
+// exports logs in no release of a later step.
+func TestReleaseWithLiteralExportedEarlierStep(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("S7t8", 9)
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - run: export NPM_TOKEN=` + npmToken + `
+      - run: npm publish
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := graph.CircleCIInlineSecretID(jobID("release"), "run@7")
+	findNode(t, res, secret)
+	if got := targets(res, secret, graph.EdgeAuthenticatesAs); len(got) != 0 {
+		t.Errorf("token exported in an earlier step logs in as %v, want nothing", got)
+	}
+}

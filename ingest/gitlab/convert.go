@@ -118,6 +118,10 @@ type jobState struct {
 	attrs   attrs
 	reads   []ciscan.Read
 	scripts []*value // script lines, for positions
+	// shellStarts are the indexes of scripts at which a new shell starts:
+	// the first of the pre-clone hook, of before_script and script
+	// together, and of after_script.
+	shellStarts []int
 	// literals maps the credentials written into the job's scripts to
 	// their inline secrets, while the job is converted.
 	literals map[string]string
@@ -278,6 +282,7 @@ func (c *converter) scanScripts(j *jobState, v *value) {
 		}
 		if len(lines) > 0 {
 			sc.Scan(strings.Join(lines, "\n"), ".")
+			j.shellStarts = append(j.shellStarts, len(j.scripts))
 		}
 		j.scripts = append(j.scripts, part...)
 	}

@@ -297,6 +297,44 @@ func TestLiteralReleaseExported(t *testing.T) {
 	}
 }
 
+// before_script and script items run in one shell, so a token that one
+// item exports logs in the releases of later items. after_script runs in
+// a shell of its own, which does not have the variables that the other
+// items exported.
+func TestLiteralReleaseExportedItems(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("I7t8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("It9-", 13)
+	ci := strings.Join([]string{
+		"release:",
+		"  before_script:",
+		"    - export NPM_TOKEN=" + npmToken, // 3
+		"  script:",
+		"    - npm publish",
+		"    - export TWINE_PASSWORD=" + pypiToken, // 6
+		"  after_script:",
+		"    - npm publish --registry https://npm.example.com",
+		"    - twine upload dist/*",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	npmSecret := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3")
+	pypiSecret := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@6")
+	findNode(t, res, npmSecret)
+	findNode(t, res, pypiSecret)
+
+	want := []string{graph.RegistryAccountID("registry.npmjs.org", npmSecret)}
+	if diff := cmp.Diff(want, targets(res, npmSecret, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("exported npm token logs in as (-want +got):\n%s", diff)
+	}
+	if got := targets(res, pypiSecret, graph.EdgeAuthenticatesAs); len(got) != 0 {
+		t.Errorf("token exported before after_script logs in as %v, want nothing", got)
+	}
+	resulttest.NoValues(t, res, npmToken, pypiToken)
+}
+
 // A script item that YAML reads as a mapping, an unquoted line with ": "
 // in it, is reported: GitLab rejects it, and its command is not read.
 func TestScriptMappingItem(t *testing.T) {

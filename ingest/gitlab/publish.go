@@ -143,7 +143,10 @@ func (c *converter) registryReleases(j *jobState) {
 	// moves the releases after it. after_script starts afresh at the top,
 	// and a release there after a cd claims no project: less, not more.
 	top := true
-	for _, s := range j.scripts {
+	for i, s := range j.scripts {
+		if slices.Contains(j.shellStarts, i) {
+			configured.NewShell()
+		}
 		base := c.lineOf(j, s)
 		releases, writes, stillTop := registry.ScanReleasesFrom(s.str, top)
 		top = stillTop

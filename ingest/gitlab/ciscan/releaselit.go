@@ -31,12 +31,20 @@ type commandLiterals struct {
 
 // ConfigTokens are the inline secrets of the registry tokens that a job's
 // scripts wrote into the configuration of release tools, for the releases
-// of later scripts: npm's and Yarn's, and Poetry's by repository. The zero
-// value has none.
+// of later scripts: npm's and Yarn's, and Poetry's by repository. They
+// also hold the tokens that the scripts exported to variables that
+// release tools read, until the shell that ran the scripts ends
+// (NewShell). The zero value has none.
 type ConfigTokens struct {
 	npm    []string
 	poetry map[string][]string
+	// exported are the exported tokens, by ecosystem.
+	exported map[string][]string
 }
+
+// NewShell drops the tokens that earlier scripts exported, for scripts
+// that run in a new shell. Files that the earlier scripts wrote remain.
+func (ct *ConfigTokens) NewShell() { ct.exported = nil }
 
 // ScanLiterals reads the literal credentials of a script.
 func ScanLiterals(script string) ScriptLiterals {
@@ -66,17 +74,16 @@ func (c commandLiterals) configures(r registry.Release) bool {
 // command receives, and those that earlier commands of the script
 // exported to variables that release tools read. They are also those
 // that earlier commands wrote into the configuration that the release
-// tool reads, in the script or in earlier scripts of the job (earlier).
+// tool reads, in the script or in earlier scripts of the job, and those
+// that earlier scripts of the same shell exported (earlier).
 // A token that another command on the release's line receives, as echo
 // does, logs in nowhere.
-// NOTE: GitLab runs the items of before_script and script in one shell,
-// so a variable that one item exports holds for the later items too, but
-// only the exports of the release's own item are counted.
 func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, earlier ConfigTokens) []string {
 	var out []string
 	if r.Eco == "npm" {
 		out = append(out, earlier.npm...)
 	}
+	out = append(out, earlier.exported[r.Eco]...)
 	if r.PoetryRepository != "" {
 		out = append(out, earlier.poetry[r.PoetryRepository]...)
 	}
@@ -98,14 +105,23 @@ func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, 
 }
 
 // AddConfigTokens adds to ct the inline secrets of the registry tokens
-// that the script writes into the configuration of release tools, for
-// the releases of later scripts.
+// that the script writes into the configuration of release tools, or
+// exports to variables that they read, for the releases of later
+// scripts.
 func (sl ScriptLiterals) AddConfigTokens(ct *ConfigTokens, literals map[string]string) {
 	for _, c := range sl.commands {
 		for _, f := range c.found {
 			id := literals[f.Value]
 			if id == "" {
 				continue
+			}
+			for _, eco := range []string{"npm", "pypi"} {
+				if literal.RegistryToken(eco, f.Kind) && registry.ExportsAuthEnv(eco, c.text) {
+					if ct.exported == nil {
+						ct.exported = map[string][]string{}
+					}
+					ct.exported[eco] = append(ct.exported[eco], id)
+				}
 			}
 			if c.npmrc && literal.RegistryToken("npm", f.Kind) {
 				ct.npm = append(ct.npm, id)
