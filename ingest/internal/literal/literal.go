@@ -95,10 +95,6 @@ var settings = []shape{
 	// token of the default registry, or with a quoted
 	// '//host/:_authToken' key, after options such as --location=user.
 	{"npm registry token", regexp.MustCompile(`\b(?:npm\s+(?:config\s+)?set|pnpm\s+config\s+set)\s+(?:-\S+\s+)*["']?(?://[^\s"']*:)?_(?:authToken|password|auth)["']?(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"_auth", "_password"}, false},
-	// printf with a format that writes such a line and a token as the
-	// argument of its first conversion, as in printf
-	// '//host/:_authToken=%s\n' VALUE >> ~/.npmrc.
-	{"npm registry token", regexp.MustCompile(`\bprintf\s+(?:--\s+)?(?:"[^"%]*` + tokenConversion + `[^"]*"|'[^'%]*` + tokenConversion + `[^']*')\s+("[^"]*"|'[^']*'|[^\s"';&|]+)`), []string{"printf"}, false},
 	// Yarn's npmAuthToken, written to .yarnrc.yml as npmAuthToken: VALUE
 	// or set with yarn config set, whose key may be a path to a scope's
 	// or a registry's npmAuthToken. Elsewhere, a word after npmAuthToken
@@ -182,11 +178,6 @@ func namesLoopback(command string) bool {
 // --tlsverify, podman's -r, --remote, --syslog and --noout, and nerdctl's
 // --debug-full, --experimental and --insecure-registry.
 const flagWithoutValue = `(?:-D|--debug|--debug-full|--tls|--tlsverify|-r|--remote|--syslog|--noout|--experimental|--insecure-registry)`
-
-// tokenConversion matches the part of a printf format that writes an npm
-// token setting with the %s conversion: _authToken=%s, _auth=%s,
-// _password=%s or npmAuthToken: %s.
-const tokenConversion = `(?:_(?:authToken|password|auth)\s*=|npmAuthToken\s*:)\s*%s`
 
 // passwordOption matches -p or --password followed by = or spaces, and
 // -p joined to its value, before the value's group.
@@ -333,6 +324,11 @@ func scanLine(line string) []offsetFinding {
 			if v := unquote(line[m[2]:m[3]]); literalValue(v) {
 				add(s.kind, v, m[2])
 			}
+		}
+	}
+	if strings.Contains(line, "printf") {
+		for _, f := range printfTokens(line) {
+			add(f.Kind, f.Value, f.offset)
 		}
 	}
 	if strings.Contains(line, "curl") {

@@ -249,6 +249,44 @@ func TestScanOtherForms(t *testing.T) {
 	}
 }
 
+// printf writes a token as the argument that fills the conversion right
+// after the token's key. Each conversion before it takes one argument
+// (%*s two), %% takes none, and printf reuses its format while
+// arguments remain.
+func TestScanPrintfConversions(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		want   []Finding
+	}{
+		{`printf '//%s/:_authToken=%s\n' registry.example.com q1w2e3r4t5y6u7i8 >> ~/.npmrc`,
+			[]Finding{{1, "npm registry token", "q1w2e3r4t5y6u7i8"}}},
+		{`printf "//%s/:_authToken=%s\n" "$NPM_HOST" q1w2e3r4t5y6u7i8 >> .npmrc`,
+			[]Finding{{1, "npm registry token", "q1w2e3r4t5y6u7i8"}}},
+		{`printf 'email=%s\n_auth=%s\n' ci@example.com ZGVwbG95OnMzY3IzdA== >> .npmrc`,
+			[]Finding{{1, "npm registry token", "ZGVwbG95OnMzY3IzdA=="}}},
+		{`printf '# 100%% generated\n//%s/:_password=%s\n' npm.example.com UzNjcjN0LVBhc3N3MHJk >> .npmrc`,
+			[]Finding{{1, "npm registry token", "UzNjcjN0LVBhc3N3MHJk"}}},
+		{`printf 'always-auth=%d\n//%s/:_authToken=%s\n' 1 npm.example.com q1w2e3r4t5y6u7i8 >> .npmrc`,
+			[]Finding{{1, "npm registry token", "q1w2e3r4t5y6u7i8"}}},
+		{`printf '%*s//%s/:_authToken=%s\n' 0 '' npm.example.com q1w2e3r4t5y6u7i8 >> .npmrc`,
+			[]Finding{{1, "npm registry token", "q1w2e3r4t5y6u7i8"}}},
+		{`printf 'npmRegistryServer: "https://%s"\nnpmAuthToken: %s\n' npm.example.com z9x8c7v6b5n4m3l2 >> .yarnrc.yml`,
+			[]Finding{{1, "npm registry token", "z9x8c7v6b5n4m3l2"}}},
+		{`printf 'npmAuthToken: "%s"\n' z9x8c7v6b5n4m3l2 >> .yarnrc.yml`,
+			[]Finding{{1, "npm registry token", "z9x8c7v6b5n4m3l2"}}},
+		{`printf '//%s/:_authToken=%s\n' a.example.com q1w2e3r4t5y6u7i8 b.example.com p0o9i8u7y6t5r4e3 >> .npmrc`,
+			[]Finding{{1, "npm registry token", "q1w2e3r4t5y6u7i8"}, {1, "npm registry token", "p0o9i8u7y6t5r4e3"}}},
+		// The host fills the first conversion, and the token is a variable.
+		{`printf '%s:_authToken=%s\n' //npm.example.com/ "$NPM_TOKEN" >> .npmrc`, nil},
+		// %%s is the text %s, so the key's value is no argument.
+		{`printf '_authToken=%%s %s\n' q1w2e3r4t5y6u7i8 >> .npmrc`, nil},
+	} {
+		if diff := cmp.Diff(tt.want, Scan(tt.script)); diff != "" {
+			t.Errorf("Scan(%q) (-want +got):\n%s", tt.script, diff)
+		}
+	}
+}
+
 // Placeholders in lower case or in brackets are not credentials, but a
 // value with digits in them is read as written.
 func TestScanPlaceholders(t *testing.T) {
