@@ -297,6 +297,42 @@ func TestLiteralReleaseExported(t *testing.T) {
 	}
 }
 
+// npm logs in with basic authentication from an .npmrc _auth or
+// _password, so a later release logs in with the value written there.
+func TestLiteralReleaseBasicAuth(t *testing.T) {
+	ci := strings.Join([]string{
+		"scoped:",
+		"  script:",
+		`    - echo "//npm.example.com/:_auth=ZGVwbG95OnMzY3IzdA==" >> ~/.npmrc`, // 3
+		"    - npm publish --registry https://npm.example.com/",
+		"password:",
+		"  script:",
+		`    - echo "//npm.example.com/:_password=UzNjcjN0LVBhc3N3MHJk" >> ~/.npmrc`, // 7
+		"    - npm publish --registry https://npm.example.com/",
+		"bare:",
+		"  script:",
+		"    - echo _auth=YnVpbGQ6UzNjcjN0Mg== > .npmrc", // 11
+		"    - npm publish",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct{ job, key, host string }{
+		{"scoped", "script@3", "npm.example.com"},
+		{"password", "script@7", "npm.example.com"},
+		{"bare", "script@11", "registry.npmjs.org"},
+	} {
+		secret := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", tt.job, tt.key)
+		findNode(t, res, secret)
+		want := []string{graph.RegistryAccountID(tt.host, secret)}
+		if diff := cmp.Diff(want, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", secret, diff)
+		}
+	}
+}
+
 // before_script and script items run in one shell, so a token that one
 // item exports logs in the releases of later items. after_script runs in
 // a shell of its own, which does not have the variables that the other

@@ -3,6 +3,7 @@ package registry
 import (
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -353,13 +354,30 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 // WritesNPMToken reports whether a command or line writes an npm auth
 // token into configuration: an .npmrc setting such as
 // //host/:_authToken, which npm config set also writes, or Yarn's
-// npmAuthToken in .yarnrc.yml, which yarn config set also writes.
+// npmAuthToken in .yarnrc.yml, which yarn config set also writes. The
+// .npmrc settings _auth and _password, from which npm logs in with basic
+// authentication, count too: after a registry (//host/:_auth), or alone
+// on a line that names .npmrc or runs npm config set.
 // NOTE: the releases of every tool are taken to read both files, but npm
 // and pnpm do not read .yarnrc.yml, and Yarn 2 and later do not read
-// .npmrc (Verdaccio's Yarn setup guide, docs 6.x).
+// .npmrc (Verdaccio's Yarn setup guide, docs 6.x). npm 9 and later also
+// reject an auth setting without a registry (npm's npmrc documentation,
+// "Auth related configuration").
 func WritesNPMToken(cmd string) bool {
-	return strings.Contains(cmd, "_authToken") || strings.Contains(cmd, "npmAuthToken")
+	if strings.Contains(cmd, "_authToken") || strings.Contains(cmd, "npmAuthToken") || npmRegistryBasicAuth.MatchString(cmd) {
+		return true
+	}
+	return npmBasicAuth.MatchString(cmd) && (strings.Contains(cmd, ".npmrc") || npmConfigSet.MatchString(cmd))
 }
+
+// npmRegistryBasicAuth matches the .npmrc keys of a registry's basic
+// authentication, as in //host/:_auth, and npmBasicAuth the same keys
+// without a registry. npmConfigSet matches the commands that set them.
+var (
+	npmRegistryBasicAuth = regexp.MustCompile(`:_(?:auth|password)\b`)
+	npmBasicAuth         = regexp.MustCompile(`(?:^|[\s"'])_(?:auth|password)\b`)
+	npmConfigSet         = regexp.MustCompile(`\b(?:npm\s+(?:config\s+)?set|pnpm\s+config\s+set)\s`)
+)
 
 // ExportsAuthEnv reports whether a command only sets variables, as
 // export NAME=VALUE or NAME=VALUE alone does, and one of them carries a

@@ -201,3 +201,31 @@ func TestExportsAuthEnv(t *testing.T) {
 		}
 	}
 }
+
+// npm logs in with basic authentication from _auth, or from _password
+// with a user name, as it does with a token from _authToken.
+func TestWritesNPMToken(t *testing.T) {
+	for _, tt := range []struct {
+		cmd  string
+		want bool
+	}{
+		{`echo "//registry.npmjs.org/:_authToken=$NPM_TOKEN" >> .npmrc`, true},
+		{`yarn config set npmAuthToken "$NPM_TOKEN"`, true},
+		{`echo "//npm.example.com/:_auth=$NPM_AUTH" >> ~/.npmrc`, true},
+		{`echo "//npm.example.com/:_password=$NPM_PASS" >> ~/.npmrc`, true},
+		{`echo "_auth=$NPM_AUTH" > .npmrc`, true},
+		{`echo _password=$NPM_PASS >> "$HOME/.npmrc"`, true},
+		{`npm config set _auth "$NPM_AUTH"`, true},
+		{`pnpm config set _password "$NPM_PASS"`, true},
+		{`npm config set //npm.example.com/:_password "$NPM_PASS"`, true},
+		// Settings of other tools that end in _auth or _password.
+		{`export db_password=$DB_PASS`, false},
+		{`echo "_password=$DB_PASS" > db.conf`, false},
+		{`echo "admin_password=$ADMIN_PASS" >> .npmrc`, false},
+		{`terraform apply -var _auth=$AUTH`, false},
+	} {
+		if got := WritesNPMToken(tt.cmd); got != tt.want {
+			t.Errorf("WritesNPMToken(%q) = %v, want %v", tt.cmd, got, tt.want)
+		}
+	}
+}
