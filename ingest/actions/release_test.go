@@ -570,6 +570,49 @@ func TestReleaseWithLiteralExported(t *testing.T) {
 	}
 }
 
+// A release that reads its input from a pipe logs in as any other. A
+// token that echo pipes to npm publish logs in nowhere, because npm
+// reads no token from its input.
+func TestReleaseWithLiteralPiped(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("P7p8", 9)
+	piped := "npm_" + strings.Repeat("Q7q8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Pp9-", 13)
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=` + npmToken + `" > .npmrc`, // 6
+		"      - run: echo y | npm publish",
+		"      - run: yes | twine upload -u __token__ -p " + pypiToken + " dist/*", // 8
+		"  piped:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: echo " + piped + " | npm publish", // 12
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID("rel.yml", "publish")
+	for _, tt := range []struct{ secret, host string }{
+		{graph.GHAInlineSecretID(job, "run@6"), "registry.npmjs.org"},
+		{graph.GHAInlineSecretID(job, "run@8"), "pypi.org"},
+		{graph.GHAInlineSecretID(jobID("rel.yml", "piped"), "run@12"), ""},
+	} {
+		findNode(t, res, tt.secret)
+		var want []string
+		if tt.host != "" {
+			want = []string{graph.RegistryAccountID(tt.host, tt.secret)}
+		}
+		if diff := cmp.Diff(want, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}
+
 // A release to GitHub Packages with the job's GITHUB_TOKEN logs in to an
 // account of the repository there when the token may write packages. The
 // login is certain with packages: write and possible with the

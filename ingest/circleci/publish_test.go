@@ -356,3 +356,38 @@ workflows:
 		t.Errorf("token exported in an earlier step logs in as %v, want nothing", got)
 	}
 }
+
+// A release that reads its input from a pipe logs in as any other.
+func TestReleaseWithLiteralPiped(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("P7p8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Pp9-", 13)
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/python:3.12-node
+    steps:
+      - run: echo "//registry.npmjs.org/:_authToken=` + npmToken + `" > .npmrc
+      - run: echo y | npm publish
+      - run: yes | twine upload -u __token__ -p ` + pypiToken + ` dist/*
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct{ secret, host string }{
+		{graph.CircleCIInlineSecretID(jobID("release"), "run@7"), "registry.npmjs.org"},
+		{graph.CircleCIInlineSecretID(jobID("release"), "run@9"), "pypi.org"},
+	} {
+		findNode(t, res, tt.secret)
+		account := graph.RegistryAccountID(tt.host, tt.secret)
+		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
+		}
+	}
+}

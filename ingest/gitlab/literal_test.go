@@ -333,6 +333,46 @@ func TestLiteralReleaseBasicAuth(t *testing.T) {
 	}
 }
 
+// A release that reads its input from a pipe logs in as any other. A
+// token that echo pipes to npm publish logs in nowhere, because npm
+// reads no token from its input.
+func TestLiteralReleasePiped(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("P7p8", 9)
+	piped := "npm_" + strings.Repeat("Q7q8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Pp9-", 13)
+	ci := strings.Join([]string{
+		"release:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=` + npmToken + `" > .npmrc`, // 3
+		"    - echo y | npm publish",
+		"    - yes | twine upload -u __token__ -p " + pypiToken + " dist/*", // 5
+		"piped:",
+		"  script:",
+		"    - echo " + piped + " | npm publish", // 8
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct{ job, key, host string }{
+		{"release", "script@3", "registry.npmjs.org"},
+		{"release", "script@5", "pypi.org"},
+		{"piped", "script@8", ""},
+	} {
+		secret := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", tt.job, tt.key)
+		findNode(t, res, secret)
+		var want []string
+		if tt.host != "" {
+			want = []string{graph.RegistryAccountID(tt.host, secret)}
+		}
+		if diff := cmp.Diff(want, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", secret, diff)
+		}
+	}
+	resulttest.NoValues(t, res, npmToken, piped, pypiToken)
+}
+
 // before_script and script items run in one shell, so a token that one
 // item exports logs in the releases of later items. after_script runs in
 // a shell of its own, which does not have the variables that the other

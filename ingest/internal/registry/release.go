@@ -49,8 +49,8 @@ type Release struct {
 }
 
 // Command is one command of a script: a part of a logical line between
-// ;, && and ||, without the parentheses of the subshells that it opens or
-// closes.
+// ;, &&, || and the | of a pipeline, without the parentheses of the
+// subshells that it opens or closes.
 type Command struct {
 	Text string
 	// Words are the command's words without quotes and without the
@@ -67,13 +67,18 @@ type Command struct {
 func Commands(script string) []Command {
 	var out []Command
 	for _, l := range logicalLines(script) {
-		for _, part := range splitOutside(l.text, ";", "&&", "||") {
+		for _, part := range splitOutside(l.text, commandSeparators...) {
 			cmd, _, _ := subshellCommand(part)
 			out = append(out, Command{Text: cmd, Words: command(fields(cmd)), Line: l.start + 1})
 		}
 	}
 	return out
 }
+
+// commandSeparators are the separators of the commands of a line. Each
+// command of a pipeline runs as a command of its own, as in
+// echo y | npm publish.
+var commandSeparators = []string{";", "&&", "||", "|"}
 
 // ScanReleases returns the package releases of a script, in order, and
 // the variables its lines that write an npm token to .npmrc read.
@@ -120,7 +125,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 		}
 		// The loops are those of Commands, so that index counts the same
 		// commands.
-		for _, part := range splitOutside(ln, ";", "&&", "||") {
+		for _, part := range splitOutside(ln, commandSeparators...) {
 			index++
 			cmd, opens, closes := subshellCommand(part)
 			for range opens {

@@ -46,6 +46,38 @@ npm publish --workspaces`
 	}
 }
 
+// Each command of a pipeline is a command of its own, so a release that
+// reads its input from a pipe, or writes its output to one, counts. The
+// two halves of || are no pipeline.
+func TestScanReleasesPipeline(t *testing.T) {
+	script := `echo y | npm publish
+yes | twine upload -u __token__ -p "$PYPI_TOKEN" dist/*
+npm test || npm publish --dry-run
+npm publish | tee publish.log`
+	releases, _ := ScanReleases(script)
+	want := []Release{
+		{Eco: "npm", Top: true, Line: 1, Index: 1},
+		{Eco: "pypi", Vars: []string{"PYPI_TOKEN"}, Top: true, Line: 2, Index: 3},
+		{Eco: "npm", Top: true, Line: 4, Index: 6},
+	}
+	if diff := cmp.Diff(want, releases); diff != "" {
+		t.Errorf("releases (-want +got):\n%s", diff)
+	}
+	var texts []string
+	for _, c := range Commands(script) {
+		texts = append(texts, c.Text)
+	}
+	wantTexts := []string{
+		"echo y", "npm publish",
+		"yes", `twine upload -u __token__ -p "$PYPI_TOKEN" dist/*`,
+		"npm test", "npm publish --dry-run",
+		"npm publish", "tee publish.log",
+	}
+	if diff := cmp.Diff(wantTexts, texts); diff != "" {
+		t.Errorf("commands (-want +got):\n%s", diff)
+	}
+}
+
 func TestScanReleasesRegistryVariable(t *testing.T) {
 	// A variable in --registry or --repository-url contains the registry's
 	// address, so it is no credential of the release. A token variable on
