@@ -562,8 +562,10 @@ var (
 	// configEntry finds the start of a registry's entry, "host": {, which
 	// ends the entry before it.
 	configEntry = regexp.MustCompile(`\\?"[^"\\]+\\?"\s*:\s*\{`)
-	// configWrite finds the redirection or tee that writes the file.
-	configWrite = regexp.MustCompile(`(?:>>?|\btee(?:\s+-a)?)\s*["']?[^\s"']*config\.json\b`)
+	// configWrite finds the redirection or tee that writes the file: a
+	// path whose last element is exactly config.json, so that
+	// tsconfig.json and config.json.bak are not matched.
+	configWrite = regexp.MustCompile(`(?:>>?|\btee(?:\s+-a)?)\s*["']?(?:[^\s"']*/)?config\.json(?:["'\s;&|)]|$)`)
 )
 
 // configLogin reads a line that writes registry credentials into a Docker

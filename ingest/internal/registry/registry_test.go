@@ -520,3 +520,20 @@ func TestScanCraneLoginAlias(t *testing.T) {
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanConfigFileName(t *testing.T) {
+	// Docker reads its credentials from a file named config.json, so a
+	// write to a file whose name only contains it is no login.
+	script := `echo "{\"auths\":{\"bak.example.org\":{\"auth\":\"$BAK_AUTH\"}}}" > /kaniko/.docker/config.json.bak
+echo "{\"auths\":{\"ts.example.org\":{\"auth\":\"$TS_AUTH\"}}}" > tsconfig.json
+echo "{\"auths\":{\"dir.example.org\":{\"auth\":\"$DIR_AUTH\"}}}" | tee -a "$HOME/.docker/config.json"
+echo "{\"auths\":{\"bare.example.org\":{\"auth\":\"$BARE_AUTH\"}}}" >config.json`
+	logins, _ := Scan(script, nil)
+	want := []Login{
+		{Host: "dir.example.org", Vars: []string{"DIR_AUTH"}, Line: 3},
+		{Host: "bare.example.org", Vars: []string{"BARE_AUTH"}, Line: 4},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+}
