@@ -122,6 +122,9 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 					}
 					if w.PasswordStdin {
 						l.stdin(stages[:si])
+						for _, h := range w.HereStrings {
+							l.Vars = append(l.Vars, refs(h)...)
+						}
 					}
 					if len(l.Vars) > 0 || l.Literal != "" || l.AWS {
 						l.Host, l.Line = ImageHost(w.Images[0]), start+1
@@ -253,6 +256,9 @@ type Write struct {
 	// PasswordStdin marks a password read from standard input (oras push
 	// --password-stdin).
 	PasswordStdin bool
+	// HereStrings are the words that here-strings (<<< WORD) feed to the
+	// command's standard input, as written.
+	HereStrings []string
 }
 
 // Writes reads a command, split into words, that writes images to a
@@ -298,6 +304,18 @@ func Writes(words []string, expand func(string) string) Write {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
+		case strings.HasPrefix(a, "<<<"):
+			src := strings.TrimPrefix(a, "<<<")
+			if src == "" && i+1 < len(args) {
+				i++
+				src = args[i]
+			}
+			w.HereStrings = append(w.HereStrings, src)
+		case strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">") || strings.HasPrefix(a, "2>"):
+			// A redirection, whose file is no argument of the command.
+			if a == "<" || a == ">" || a == ">>" || a == "2>" {
+				i++
+			}
 		case a == "--no-push":
 			noPush = true
 		case strings.HasPrefix(a, "--no-push="):

@@ -537,3 +537,23 @@ echo "{\"auths\":{\"bare.example.org\":{\"auth\":\"$BARE_AUTH\"}}}" >config.json
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanOrasPushHereString(t *testing.T) {
+	// bash feeds a here-string (<<<) to the command's standard input, so
+	// oras push --password-stdin reads its password from it. The
+	// here-string and a redirection's file are no arguments of oras.
+	script := `oras push --password-stdin -u bot zot.example.org/acme/a:1 tool.tgz <<< "$ORAS_TOKEN"
+oras push -u bot --password-stdin <<<"$OTHER_TOKEN" zot.example.org/acme/b:1 tool.tgz 2>/dev/null`
+	logins, pushes := Scan(script, nil)
+	want := []Login{
+		{Host: "zot.example.org", Vars: []string{"ORAS_TOKEN"}, Line: 1},
+		{Host: "zot.example.org", Vars: []string{"OTHER_TOKEN"}, Line: 2},
+	}
+	if diff := cmp.Diff(want, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	wantPushes := []string{"zot.example.org/acme/a true 1", "zot.example.org/acme/b true 2"}
+	if diff := cmp.Diff(wantPushes, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
