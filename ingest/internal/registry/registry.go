@@ -271,9 +271,10 @@ type Write struct {
 //     -r (--repo) or else over its images, and crane rebase with -t or
 //     else over its image, unless append or mutate saves to a tarball
 //     with -o (--output);
-//   - oras push REF FILES, oras cp|copy SRC DST, with --to-password or,
-//     for push, --password or --password-stdin, unless the target is an
-//     OCI image layout (--oci-layout, --to-oci-layout);
+//   - oras push|attach REF FILES, oras tag REF TAGS, oras cp|copy SRC
+//     DST, with --to-password or, for the others, --password or
+//     --password-stdin, unless the target is an OCI image layout
+//     (--oci-layout, --to-oci-layout);
 //   - regctl image copy|cp SRC DST;
 //   - Kaniko's executor with --destination (-d), unless --no-push is set.
 //
@@ -392,7 +393,9 @@ func Writes(words []string, expand func(string) string) Write {
 		} else {
 			dests = append(append(dests, opts["--original"]...), pos...)
 		}
-	case tool == "oras" && sub == "push" && len(pos) >= 1 && !layoutTarget(opts, "--"):
+	case tool == "oras" && (sub == "push" || sub == "attach" || sub == "tag") && len(pos) >= 1 && !layoutTarget(opts, "--"):
+		// attach pushes an artifact that refers to REF, and tag adds
+		// tags, both in REF's repository.
 		dests = append(dests, pos[0])
 		w.PasswordStdin = len(opts["--password-stdin"]) > 0
 		w.Creds = append(append(w.Creds, opts["--password"]...), opts["-p"]...)

@@ -557,3 +557,27 @@ oras push -u bot --password-stdin <<<"$OTHER_TOKEN" zot.example.org/acme/b:1 too
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanOrasAttachTag(t *testing.T) {
+	// oras attach pushes an artifact that refers to REF into REF's
+	// repository, and oras tag adds tags in REF's repository. Both take
+	// the push command's credentials and write no registry with
+	// --oci-layout.
+	script := `oras attach --artifact-type doc/example -p "$ATTACH_PW" zot.example.org/acme/app:v1 sbom.json
+oras tag zot.example.org/acme/tool:v1.0.1 v1.0.2 latest
+echo "$TAG_PW" | oras tag --password-stdin -u bot reg.example.org/acme/cli:1 stable
+oras attach --oci-layout --artifact-type doc/example layout-dir:v1 hi.txt
+oras tag --oci-layout layout-dir:v1 v2`
+	logins, pushes := Scan(script, nil)
+	wantLogins := []Login{
+		{Host: "zot.example.org", Vars: []string{"ATTACH_PW"}, Line: 1},
+		{Host: "reg.example.org", Vars: []string{"TAG_PW"}, Line: 3},
+	}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	want := []string{"zot.example.org/acme/app true 1", "zot.example.org/acme/tool true 2", "reg.example.org/acme/cli true 3"}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
