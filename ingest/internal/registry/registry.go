@@ -233,7 +233,18 @@ var copyValueOptions = map[string]map[string]bool{
 		"--to-cert-file": true, "--to-key-file": true, "--to-resolve": true, "--to-header": true,
 		"--to-distribution-spec": true, "--to-oci-layout-path": true},
 	"regctl": {"--platform": true, "-p": true, "--platforms": true, "--format": true, "--referrers-src": true,
-		"--referrers-tgt": true},
+		"--referrers-tgt": true, "--name": true,
+		// image mod
+		"--create": true, "--annotation": true, "--annotation-base": true, "--buildarg-rm": true,
+		"--buildarg-rm-regex": true, "--config-platform": true, "--config-time": true, "--config-time-max": true,
+		"--data-max": true, "--expose-add": true, "--expose-rm": true, "--file-tar-time": true,
+		"--file-tar-time-max": true, "--label": true, "--layer-rm-created-by": true, "--layer-rm-index": true,
+		"--layer-strip-file": true, "--layer-time": true, "--layer-time-max": true, "--rebase-ref": true,
+		"--time": true, "--time-max": true, "--volume-add": true, "--volume-rm": true,
+		// artifact put
+		"--artifact-type": true, "--config-file": true, "--config-media-type": true, "--file": true, "-f": true,
+		"--file-media-type": true, "-m": true, "--manifest-media-type": true, "--media-type": true,
+		"--subject": true, "--refers": true},
 	"executor": {"--context": true, "-c": true, "--dockerfile": true, "--build-arg": true, "--cache-repo": true,
 		"--target": true, "--tar-path": true, "--digest-file": true, "--image-name-with-digest-file": true,
 		"--image-name-tag-with-digest-file": true, "--registry-mirror": true, "--kaniko-dir": true,
@@ -275,7 +286,9 @@ type Write struct {
 //     DST, with --to-password or, for the others, --password or
 //     --password-stdin, unless the target is an OCI image layout
 //     (--oci-layout, --to-oci-layout);
-//   - regctl image copy|cp SRC DST;
+//   - regctl image copy|cp SRC DST, regctl image mod REF (to --create
+//     NEW, or else REF's repository), regctl image import REF TAR and
+//     regctl artifact put|push REF (or, without REF, its --subject);
 //   - Kaniko's executor with --destination (-d), unless --no-push is set.
 //
 // expand replaces the variables of the CI system in image names.
@@ -404,6 +417,27 @@ func Writes(words []string, expand func(string) string) Write {
 		w.Creds = append(w.Creds, opts["--to-password"]...)
 	case tool == "regctl" && (sub == "image copy" || sub == "image cp" || sub == "artifact copy") && len(pos) >= 2:
 		dests = append(dests, pos[1])
+	case tool == "regctl" && sub == "image mod" && len(pos) >= 1:
+		// The modified image goes to --create, which names a tag of
+		// REF's repository unless it holds a "/" or ":", or else to
+		// REF's repository (regctl's runImageMod).
+		dest := pos[0]
+		if c := opts["--create"]; len(c) > 0 && strings.ContainsAny(c[len(c)-1], "/:") {
+			dest = c[len(c)-1]
+		}
+		dests = append(dests, dest)
+	case tool == "regctl" && sub == "image import" && len(pos) >= 1:
+		dests = append(dests, pos[0])
+	case tool == "regctl" && (sub == "artifact put" || sub == "artifact push"):
+		// Without REF, the artifact goes to its subject's repository.
+		switch {
+		case len(pos) >= 1:
+			dests = append(dests, pos[0])
+		case len(opts["--subject"]) > 0:
+			dests = append(dests, opts["--subject"]...)
+		default:
+			dests = append(dests, opts["--refers"]...)
+		}
 	case tool == "executor" && !noPush:
 		dests = append(dests, opts["-d"]...)
 		dests = append(dests, opts["--destination"]...)

@@ -581,3 +581,29 @@ oras tag --oci-layout layout-dir:v1 v2`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanRegctlWrites(t *testing.T) {
+	// regctl image mod pushes to --create (a tag of REF's repository when
+	// it names no repository) or else to REF's repository, image import
+	// and artifact put to REF, and artifact put without REF to its
+	// --subject. The values of their options are no images.
+	script := `regctl image mod reg.example.org/acme/a:1 --label org.example.x=y --create v1-mod
+regctl image mod src.example.org/alpine:3.5 --to-oci --create reg.example.org/acme/alpine:3.5
+regctl image mod --time "set=2021-02-03T04:05:06Z" reg.example.org/acme/b:1 --replace
+regctl image import reg.example.org/acme/c:1 image.tar
+regctl artifact put --artifact-type application/x-sbom -f sbom.json reg.example.org/acme/d:sbom
+regctl artifact put --annotation a=b --file-media-type text/plain -f notes.txt --subject reg.example.org/acme/e:1
+regctl image inspect reg.example.org/acme/read-only:1`
+	_, pushes := Scan(script, nil)
+	want := []string{
+		"reg.example.org/acme/a true 1",
+		"reg.example.org/acme/alpine true 2",
+		"reg.example.org/acme/b true 3",
+		"reg.example.org/acme/c true 4",
+		"reg.example.org/acme/d true 5",
+		"reg.example.org/acme/e true 6",
+	}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
