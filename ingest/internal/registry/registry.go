@@ -214,7 +214,9 @@ var copyValueOptions = map[string]map[string]bool{
 		"--dest-compress-format": true, "--dest-compress-level": true, "--digestfile": true,
 		"--image-parallel-copies": true, "--src-shared-blob-dir": true, "--dest-shared-blob-dir": true,
 		"--src-username": true, "--src-password": true, "--dest-username": true, "--dest-password": true,
-		"--src-daemon-host": true, "--dest-daemon-host": true, "--encrypt-layer": true},
+		"--src-daemon-host": true, "--dest-daemon-host": true, "--encrypt-layer": true,
+		// sync
+		"--src": true, "-s": true, "--dest": true, "-d": true, "--append-suffix": true},
 	"crane": {"--platform": true, "--new_layer": true, "-b": true, "--base": true, "--annotation": true,
 		"--append": true, "--entrypoint": true, "--cmd": true, "--env": true, "--label": true, "-l": true,
 		"--workdir": true, "--user": true, "--jobs": true, "-j": true, "--old_base": true, "--new_base": true,
@@ -275,8 +277,9 @@ type Write struct {
 // Writes reads a command, split into words, that writes images to a
 // registry:
 //   - skopeo copy SRC DST, whose destination is written when it is a
-//     docker:// reference, with the credentials of --dest-creds,
-//     --dest-password or --dest-registry-token;
+//     docker:// reference, and skopeo sync --src docker --dest docker
+//     SRC DEST (see skopeoSyncDestination), with the credentials of
+//     --dest-creds, --dest-password or --dest-registry-token;
 //   - crane push TARBALL IMAGE, crane copy|cp SRC DST, crane tag IMAGE TAG,
 //     crane append with -t (--new_tag), crane mutate with -t (--tag) or
 //     -r (--repo) or else over its images, and crane rebase with -t or
@@ -363,18 +366,14 @@ func Writes(words []string, expand func(string) string) Write {
 			return w
 		}
 		dests = append(dests, dst)
-		for _, c := range opts["--dest-creds"] {
-			// USER:PASSWORD, or USER alone, which makes skopeo ask. A
-			// value that is one variable or expression is expanded before
-			// skopeo splits it, so it holds both.
-			if _, pw, ok := strings.Cut(c, ":"); ok {
-				w.Creds = append(w.Creds, pw)
-			} else if wholeReference.MatchString(c) {
-				w.Creds = append(w.Creds, c)
-			}
+		w.Creds = skopeoDestCreds(opts)
+	case tool == "skopeo" && sub == "sync" && len(pos) >= 2:
+		dst, ok := skopeoSyncDestination(opts, pos[0], pos[1], expand)
+		if !ok {
+			return w
 		}
-		w.Creds = append(w.Creds, opts["--dest-password"]...)
-		w.Creds = append(w.Creds, opts["--dest-registry-token"]...)
+		dests = append(dests, dst)
+		w.Creds = skopeoDestCreds(opts)
 	case tool == "crane" && sub == "push" && len(pos) >= 2:
 		dests = append(dests, pos[1])
 	case tool == "crane" && (sub == "copy" || sub == "cp") && len(pos) >= 2:
@@ -448,6 +447,70 @@ func Writes(words []string, expand func(string) string) Write {
 		}
 	}
 	return w
+}
+
+// skopeoDestCreds returns the passwords and tokens that skopeo's
+// options give for the destination registry.
+func skopeoDestCreds(opts map[string][]string) []string {
+	var creds []string
+	for _, c := range opts["--dest-creds"] {
+		// USER:PASSWORD, or USER alone, which makes skopeo ask. A value
+		// that is one variable or expression is expanded before skopeo
+		// splits it, so it holds both.
+		if _, pw, ok := strings.Cut(c, ":"); ok {
+			creds = append(creds, pw)
+		} else if wholeReference.MatchString(c) {
+			creds = append(creds, c)
+		}
+	}
+	creds = append(creds, opts["--dest-password"]...)
+	return append(creds, opts["--dest-registry-token"]...)
+}
+
+// skopeoSyncDestination returns the repository that skopeo sync writes
+// from a docker source to a docker destination: DEST joined with the
+// last path element of the source repository, or with its whole
+// normalized name under --scoped (skopeo's cmd/skopeo/sync.go). It
+// reports false for --dry-run, for other transports, and for a source
+// it cannot parse.
+//
+// NOTE: a yaml or dir source names its images in files that are not
+// read, so such a sync writes images under DEST that no Push names.
+func skopeoSyncDestination(opts map[string][]string, src, dest string, expand func(string) string) (string, bool) {
+	last := func(names ...string) string {
+		var v []string
+		for _, n := range names {
+			v = append(v, opts[n]...)
+		}
+		if len(v) == 0 {
+			return ""
+		}
+		return v[len(v)-1]
+	}
+	if last("--src", "-s") != "docker" || last("--dest", "-d") != "docker" {
+		return "", false
+	}
+	if on, err := strconv.ParseBool(last("--dry-run")); err == nil && on {
+		return "", false
+	}
+	r, ok := parseImage(expand(src))
+	if !ok || strings.Contains(r.Name(), "$") {
+		return "", false
+	}
+	suffix := path.Base(r.Path)
+	if on, err := strconv.ParseBool(last("--scoped")); err == nil && on {
+		// The normalized name spells out Docker Hub and its library/
+		// namespace.
+		host, repo := r.Registry, r.Path
+		if host == "" {
+			host = DockerHub
+			if !strings.Contains(repo, "/") {
+				repo = "library/" + repo
+			}
+		}
+		suffix = host + "/" + repo
+	}
+	return strings.TrimSuffix(dest, "/") + "/" + suffix, true
 }
 
 // layoutTarget reports whether the options of an oras command, those of

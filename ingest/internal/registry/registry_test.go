@@ -607,3 +607,33 @@ regctl image inspect reg.example.org/acme/read-only:1`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanSkopeoSync(t *testing.T) {
+	// skopeo sync from docker to docker copies SRC's repository to DEST
+	// joined with the repository's last path element, or with its full
+	// name (registry included) under --scoped. It logs in with the
+	// destination's credential options, as copy does.
+	script := `skopeo sync --src docker --dest docker --dest-creds "bot:$MIRROR_PW" registry.example.com/team/busybox mirror.example.org/acme
+skopeo sync --scoped --src docker --dest docker registry.example.com/team/busybox:1.36 mirror.example.org/acme
+skopeo sync -s docker -d docker alpine mirror.example.org/hub --scoped
+skopeo sync --src docker --dest docker --append-suffix -mirror registry.example.com/team/app mirror.example.org/acme
+skopeo sync --src docker --dest dir registry.example.com/team/busybox /media/usb
+skopeo sync --dry-run --src docker --dest docker registry.example.com/team/busybox mirror.example.org/dry
+skopeo sync --src yaml --dest docker sync.yml mirror.example.org/from-yaml`
+	logins, pushes := Scan(script, nil)
+	wantLogins := []Login{{Host: "mirror.example.org", Vars: []string{"MIRROR_PW"}, Line: 1}}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	// The images a yaml source names are in its file, which is not read,
+	// and the destination alone is no image.
+	want := []string{
+		"mirror.example.org/acme/busybox true 1",
+		"mirror.example.org/acme/registry.example.com/team/busybox true 2",
+		"mirror.example.org/hub/docker.io/library/alpine true 3",
+		"mirror.example.org/acme/app true 4",
+	}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
