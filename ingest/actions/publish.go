@@ -232,7 +232,8 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 // readScriptPublish records the registry logins and image writes of a
 // run: script: docker, podman and buildah logins and pushes, and the
 // logins and writes of skopeo, crane, oras, regctl and Kaniko (see
-// registry.Writes). A login counts when it names a registry that accepts
+// registry.Writes), also when docker run starts them from their images
+// (registry.RunTool). A login counts when it names a registry that accepts
 // the GITHUB_TOKEN and its line (the pipeline that feeds it, say) names
 // the token, or when its line reads a secret. A push counts once the job
 // has logged in to the image's registry.
@@ -274,7 +275,16 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 		}
 		return
 	}
+	expand := func(s string) string { return strings.ToLower(w.expandRepo(s)) }
+	run, mountsAuth, isRun := registry.RunTool(words)
 	switch tool := words[0]; {
+	case isRun:
+		wr := registry.Writes(run, expand)
+		if !mountsAuth && len(wr.Creds) == 0 && !wr.PasswordStdin {
+			// The container sees none of the job's logins.
+			return
+		}
+		w.readWrite(j, wr, ln, step, line, env)
 	case tool == "docker" || tool == "podman" || tool == "buildah":
 		if words[1] != "push" && (len(words) < 3 || words[1] != "image" || words[2] != "push") {
 			return
@@ -291,23 +301,28 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 			return
 		}
 	default:
-		wr := registry.Writes(words, func(s string) string { return strings.ToLower(w.expandRepo(s)) })
-		if len(wr.Images) == 0 {
-			return
+		w.readWrite(j, registry.Writes(words, expand), ln, step, line, env)
+	}
+}
+
+// readWrite records the login that a write command's own credential
+// options make, to the registry it writes, and the images it writes.
+func (w *workflow) readWrite(j *job, wr registry.Write, ln, step string, line int, env map[string]string) {
+	if len(wr.Images) == 0 {
+		return
+	}
+	if len(wr.Creds) > 0 || wr.PasswordStdin {
+		// A password read from stdin comes from the command's line, as
+		// for a login.
+		creds := strings.Join(wr.Creds, " ")
+		if wr.PasswordStdin {
+			creds += " " + ln
 		}
-		if len(wr.Creds) > 0 || wr.PasswordStdin {
-			// A password read from stdin comes from the command's line,
-			// as for a login.
-			creds := strings.Join(wr.Creds, " ")
-			if wr.PasswordStdin {
-				creds += " " + ln
-			}
-			h := registry.ImageHost(wr.Images[0])
-			j.login(h, tokenRegistries[h] && tokenRef(creds, env), secretNames(creds, env))
-		}
-		for _, img := range wr.Images {
-			j.push(img, line, step, false)
-		}
+		h := registry.ImageHost(wr.Images[0])
+		j.login(h, tokenRegistries[h] && tokenRef(creds, env), secretNames(creds, env))
+	}
+	for _, img := range wr.Images {
+		j.push(img, line, step, false)
 	}
 }
 

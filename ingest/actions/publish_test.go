@@ -323,3 +323,32 @@ func TestLiteralLoginPublishes(t *testing.T) {
 		})
 	}
 }
+
+func TestPublishCopyToolContainers(t *testing.T) {
+	// A copy tool run from its image writes with the secrets of its own
+	// options, or with the job's logins when their Docker config file is
+	// mounted into the container.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker run --rm quay.io/skopeo/stable copy --dest-creds "bot:${{ secrets.QUAY_TOKEN }}" docker://registry.example.org/app:1.0 docker://quay.io/example-org/app:1.0
+      - run: |
+          echo "${{ secrets.GHCR_PAT }}" | docker login ghcr.io -u bot --password-stdin
+          docker run --rm -v "$HOME/.docker/config.json:/root/.docker/config.json:ro" gcr.io/go-containerregistry/crane copy registry.example.org/app:1.0 ghcr.io/example-org/app:1.0
+          docker run --rm gcr.io/go-containerregistry/crane copy registry.example.org/app:1.0 ghcr.io/example-org/unmounted:1.0
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+	ghcr := graph.RegistryAccountID("ghcr.io", graph.GHASecretID(testRepo, "GHCR_PAT"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, ghcr, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the ghcr.io account (-want +got):\n%s", diff)
+	}
+}

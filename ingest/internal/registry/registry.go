@@ -104,35 +104,21 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 					}
 					continue
 				}
+				run, mountsAuth, isRun := RunTool(words)
 				switch tool := words[0]; {
+				case isRun:
+					w := Writes(run, expand)
+					if !mountsAuth && len(w.Creds) == 0 && !w.PasswordStdin {
+						// The container sees none of the job's logins.
+						continue
+					}
+					logins, pushes = appendWrite(logins, pushes, w, stages[:si], start+1)
 				case tool == "docker" || tool == "podman" || tool == "buildah":
 					for _, ref := range pushed(words[1:], expand) {
 						pushes = append(pushes, Push{Image: ref, Line: start + 1, Direct: true})
 					}
 				case copyTools[tool] || path.Base(tool) == "executor":
-					w := Writes(words, expand)
-					if len(w.Images) == 0 {
-						continue
-					}
-					// A login of the command's own options is to the
-					// registry it writes.
-					var l Login
-					for _, c := range w.Creds {
-						l.password(c)
-					}
-					if w.PasswordStdin {
-						l.stdin(stages[:si])
-						for _, h := range w.HereStrings {
-							l.Vars = append(l.Vars, refs(h)...)
-						}
-					}
-					if len(l.Vars) > 0 || l.Literal != "" || l.AWS {
-						l.Host, l.Line = ImageHost(w.Images[0]), start+1
-						logins = append(logins, l)
-					}
-					for _, ref := range w.Images {
-						pushes = append(pushes, Push{Image: ref, Line: start + 1, Direct: true})
-					}
+					logins, pushes = appendWrite(logins, pushes, Writes(words, expand), stages[:si], start+1)
 				default:
 					for _, w := range words[1:] {
 						if r, ok := namedImage(expand(w)); ok {
@@ -142,6 +128,33 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 				}
 			}
 		}
+	}
+	return logins, pushes
+}
+
+// appendWrite appends the login that a write command's own credential
+// options make, to the registry it writes, and the images it writes.
+// before are the pipeline stages that feed the command.
+func appendWrite(logins []Login, pushes []Push, w Write, before []string, line int) ([]Login, []Push) {
+	if len(w.Images) == 0 {
+		return logins, pushes
+	}
+	var l Login
+	for _, c := range w.Creds {
+		l.password(c)
+	}
+	if w.PasswordStdin {
+		l.stdin(before)
+		for _, h := range w.HereStrings {
+			l.Vars = append(l.Vars, refs(h)...)
+		}
+	}
+	if len(l.Vars) > 0 || l.Literal != "" || l.AWS {
+		l.Host, l.Line = ImageHost(w.Images[0]), line
+		logins = append(logins, l)
+	}
+	for _, ref := range w.Images {
+		pushes = append(pushes, Push{Image: ref, Line: line, Direct: true})
 	}
 	return logins, pushes
 }

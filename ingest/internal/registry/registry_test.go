@@ -637,3 +637,38 @@ skopeo sync --src yaml --dest docker sync.yml mirror.example.org/from-yaml`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanCopyToolContainers(t *testing.T) {
+	// A copy tool run from its image writes like the tool itself, with
+	// the credentials of its own options or of a Docker or containers
+	// auth file mounted into the container. Without either, the container
+	// sees none of the job's logins. Another entrypoint runs no copy tool,
+	// and the tool's name after the image is the tool, not its argument.
+	script := `docker run --rm quay.io/skopeo/stable:v1.16 copy --dest-creds "bot:$QUAY_PW" docker://src.example.org/a:1 docker://quay.io/acme/a:1
+docker login -u bot -p "$GHCR_PW" ghcr.io
+docker run --rm -v "$HOME/.docker/config.json:/root/.docker/config.json:ro" gcr.io/go-containerregistry/crane:debug copy src.example.org/b:1 ghcr.io/acme/b:1
+podman run --rm --mount type=bind,source=/run/user/1000/containers/auth.json,target=/auth.json registry.redhat.io/rhel8/skopeo skopeo copy docker://src.example.org/c:1 docker://ghcr.io/acme/c:1
+docker run -v $HOME/.docker/config.json:/kaniko/.docker/config.json:ro -v $PWD:/workspace gcr.io/kaniko-project/executor:latest --dockerfile /workspace/Dockerfile --destination ghcr.io/acme/d:1
+docker container run --rm --volume=/home/ci/.docker:/root/.docker gcr.io/go-containerregistry/crane push image.tar ghcr.io/acme/e:1
+docker run --rm gcr.io/go-containerregistry/crane copy src.example.org/f:1 ghcr.io/acme/no-creds:1
+docker run --rm -v "$HOME/.docker:/root/.docker" --entrypoint sh gcr.io/go-containerregistry/crane:debug -c "crane copy a b"
+docker run --rm -v "$HOME/.docker:/root/.docker" quay.io/skopeo/stable inspect docker://ghcr.io/acme/read-only:1`
+	logins, pushes := Scan(script, nil)
+	wantLogins := []Login{
+		{Host: "quay.io", Vars: []string{"QUAY_PW"}, Line: 1},
+		{Host: "ghcr.io", Vars: []string{"GHCR_PW"}, Line: 2},
+	}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	want := []string{
+		"quay.io/acme/a true 1",
+		"ghcr.io/acme/b true 3",
+		"ghcr.io/acme/c true 4",
+		"ghcr.io/acme/d true 5",
+		"ghcr.io/acme/e true 6",
+	}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
