@@ -305,7 +305,8 @@ type Write struct {
 //   - regctl image copy|cp SRC DST, regctl image mod REF (to --create
 //     NEW, or else REF's repository), regctl image import REF TAR and
 //     regctl artifact put|push REF (or, without REF, its --subject);
-//   - Kaniko's executor with --destination (-d), unless --no-push is set.
+//   - Kaniko's executor with --destination (-d), unless --no-push is set,
+//     and its cache repository with --cache=true (see kanikoCacheRepo).
 //
 // expand replaces the variables of the CI system in image names.
 func Writes(words []string, expand func(string) string) Write {
@@ -363,6 +364,11 @@ func Writes(words []string, expand func(string) string) Write {
 			}
 			if !hasValue {
 				value = "true" // a boolean option
+			}
+			if tool == "executor" && name == "-d" {
+				// One list keeps Kaniko's destinations in order, because
+				// the first one names the default cache repository.
+				name = "--destination"
 			}
 			opts[name] = append(opts[name], value)
 		default:
@@ -450,9 +456,13 @@ func Writes(words []string, expand func(string) string) Write {
 		default:
 			dests = append(dests, opts["--refers"]...)
 		}
-	case tool == "executor" && !noPush:
-		dests = append(dests, opts["-d"]...)
-		dests = append(dests, opts["--destination"]...)
+	case tool == "executor":
+		if !noPush {
+			dests = append(dests, opts["--destination"]...)
+		}
+		if cache, ok := kanikoCacheRepo(opts, expand); ok {
+			dests = append(dests, cache)
+		}
 	}
 	for _, d := range dests {
 		if r, ok := parseImage(expand(d)); ok && !strings.Contains(r.Name(), "$") {
@@ -460,6 +470,36 @@ func Writes(words []string, expand func(string) string) Write {
 		}
 	}
 	return w
+}
+
+// kanikoCacheRepo returns the repository that Kaniko's executor pushes
+// cache layers to: with --cache=true, unless --no-push-cache is set, the
+// --cache-repo, or else the first destination's repository with /cache
+// appended (Kaniko's --cache-repo help and its pkg/cache). --no-push does
+// not stop it. A --cache-repo with the oci: prefix is an OCI layout on
+// disk, which is no registry.
+func kanikoCacheRepo(opts map[string][]string, expand func(string) string) (string, bool) {
+	on := func(name string) bool {
+		v := opts[name]
+		if len(v) == 0 {
+			return false
+		}
+		b, err := strconv.ParseBool(v[len(v)-1])
+		return err == nil && b
+	}
+	if !on("--cache") || on("--no-push-cache") {
+		return "", false
+	}
+	if repos := opts["--cache-repo"]; len(repos) > 0 {
+		repo := repos[len(repos)-1]
+		return repo, !strings.HasPrefix(repo, "oci:")
+	}
+	if dests := opts["--destination"]; len(dests) > 0 {
+		if r, ok := parseImage(expand(dests[0])); ok {
+			return r.Name() + "/cache", true
+		}
+	}
+	return "", false
 }
 
 // skopeoDestCreds returns the passwords and tokens that skopeo's

@@ -672,3 +672,31 @@ docker run --rm -v "$HOME/.docker:/root/.docker" quay.io/skopeo/stable inspect d
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanKanikoCacheRepo(t *testing.T) {
+	// With --cache=true, Kaniko pushes cache layers to --cache-repo, or
+	// else to the first destination's repository with /cache appended,
+	// also with --no-push. --no-push-cache and an oci: cache repository
+	// push no cache.
+	script := `/kaniko/executor --context . --cache=true --cache-repo k.example.org/acme/build-cache --destination k.example.org/acme/a:1
+/kaniko/executor --context . --cache --destination k.example.org/acme/b:1 -d k.example.org/acme/b2:1
+/kaniko/executor --context . --cache=true --no-push --destination k.example.org/acme/c:1
+/kaniko/executor --context . --cache=true --no-push-cache --destination k.example.org/acme/d:1
+/kaniko/executor --context . --cache=true --cache-repo oci:/cache/layout --destination k.example.org/acme/e:1
+/kaniko/executor --context . --cache=false --destination k.example.org/acme/f:1`
+	_, pushes := Scan(script, nil)
+	want := []string{
+		"k.example.org/acme/a true 1",
+		"k.example.org/acme/build-cache true 1",
+		"k.example.org/acme/b true 2",
+		"k.example.org/acme/b2 true 2",
+		"k.example.org/acme/b/cache true 2",
+		"k.example.org/acme/c/cache true 3",
+		"k.example.org/acme/d true 4",
+		"k.example.org/acme/e true 5",
+		"k.example.org/acme/f true 6",
+	}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
