@@ -235,14 +235,22 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 // registry.Writes), also when docker run starts them from their images
 // (registry.RunTool). A login counts when it names a registry that accepts
 // the GITHUB_TOKEN and its line (the pipeline that feeds it, say) names
-// the token, or when its line reads a secret. A push counts once the job
-// has logged in to the image's registry.
+// the token, or when its line reads a secret. A line that writes a
+// Docker config file (registry.ConfigLogin) logs in the same way with the
+// password of its entry. A push counts once the job has logged in to the
+// image's registry.
 //
 // literals maps the credentials written into the script to their inline
 // secrets (writeScriptLiterals); a login whose line holds one logs in
 // with it.
 func (w *workflow) readScriptPublish(j *job, script, step string, line int, env map[string]string, literals map[string]string) {
+	expand := func(s string) string { return strings.ToLower(w.expandRepo(s)) }
 	for _, ln := range strings.Split(w.expandRepo(joinContinued(script)), "\n") {
+		if host, password, ok := registry.ConfigLogin(ln, expand); ok {
+			// A Docker config file logs in with the token or the secrets
+			// of its entry's password.
+			j.login(host, tokenRegistries[host] && tokenRef(password, env), secretNames(password, env))
+		}
 		for _, cmd := range splitCommands(ln) {
 			w.readRegistryCommand(j, cmd, ln, step, line, env, literals)
 		}

@@ -352,3 +352,41 @@ jobs:
 		t.Errorf("CAN_PUBLISH from the ghcr.io account (-want +got):\n%s", diff)
 	}
 }
+
+func TestPublishConfigFileLogin(t *testing.T) {
+	// A Docker config file written by a run: script logs in to its first
+	// registry with the secret or the token of the entry's password: the
+	// auth value's part after the user name, or the password field.
+	src := `on: push
+permissions:
+  packages: write
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    env:
+      QUAY_PW: ${{ secrets.QUAY_ROBOT_TOKEN }}
+    steps:
+      - run: |
+          mkdir -p /kaniko/.docker
+          echo "{\"auths\":{\"ghcr.io\":{\"auth\":\"$(printf "%s:%s" "${{ github.actor }}" "${{ secrets.GITHUB_TOKEN }}" | base64 -w0)\"}}}" > /kaniko/.docker/config.json
+          echo '{"auths":{"quay.io":{"username":"bot","password":"'"$QUAY_PW"'"}}}' > $HOME/.docker/config.json
+          echo "{\"auths\":{\"hub.example.org\":{\"auth\":\"${{ secrets.HUB_AUTH }}\"}}}" > tsconfig.json
+          /kaniko/executor --context . --destination ghcr.io/example-org/app:1 --destination quay.io/example-org/app:1 --destination hub.example.org/example-org/app:1
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := graph.GHATokenIdentityID(jobID("rel.yml", "rel"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=ghcr.io"}, targets(res, token, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's token (-want +got):\n%s", diff)
+	}
+	quay := graph.RegistryAccountID("quay.io", graph.GHASecretID(testRepo, "QUAY_ROBOT_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/app?repository_url=quay.io"}, targets(res, quay, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the quay.io account (-want +got):\n%s", diff)
+	}
+	hub := graph.RegistryAccountID("hub.example.org", graph.GHASecretID(testRepo, "HUB_AUTH"))
+	if got := targets(res, hub, graph.EdgeCanPublish); len(got) != 0 {
+		t.Errorf("a secret written to tsconfig.json publishes %v, want nothing", got)
+	}
+}

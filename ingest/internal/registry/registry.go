@@ -733,57 +733,70 @@ var (
 	// configEntry finds the start of a registry's entry, "host": {, which
 	// ends the entry before it.
 	configEntry = regexp.MustCompile(`\\?"[^"\\]+\\?"\s*:\s*\{`)
+	// credentialRef finds a reference that a credential comes from: a
+	// GitHub Actions expression or a shell variable.
+	credentialRef = regexp.MustCompile(`\$\{\{[^}]*\}\}|\$\{?[A-Za-z_][A-Za-z0-9_]*`)
 	// configWrite finds the redirection or tee that writes the file: a
 	// path whose last element is exactly config.json, so that
 	// tsconfig.json and config.json.bak are not matched.
 	configWrite = regexp.MustCompile(`(?:>>?|\btee(?:\s+-a)?)\s*["']?(?:[^\s"']*/)?config\.json(?:["'\s;&|)]|$)`)
 )
 
-// configLogin reads a line that writes registry credentials into a Docker
-// config file, as a Kaniko build does before its executor runs:
+// ConfigLogin reads a line that writes registry credentials into a
+// Docker config file, as a Kaniko build does before its executor runs:
 //
 //	echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(printf "%s:%s" "$USER" "$PASS" | base64)\"}}}" > /kaniko/.docker/config.json
 //
-// The password comes from the variables of the entry's "password" field,
-// or else from those of its "auth" value after the first, which is the
-// user name when the value joins two. Kaniko, crane and the container
-// engines then log in to the registry with it. A printf format's
-// conversions are read as the arguments that fill them.
+// It returns the registry of the file's first entry (DockerHub for Docker
+// Hub) and the text of the entry that holds the password: its "password"
+// field, or else its "auth" value from the second reference on, because
+// the first is the user name when the value joins two. A reference is a
+// shell variable or a GitHub Actions expression. Kaniko, crane and the
+// container engines then log in to the registry with it. A printf
+// format's conversions are read as the arguments that fill them.
 //
 // NOTE: only the first registry of the object is read, and a file
 // written by a here-document, over several lines, is not.
-func configLogin(ln string, expand func(string) string) (Login, bool) {
+func ConfigLogin(ln string, expand func(string) string) (host, password string, ok bool) {
 	w := configWrite.FindStringIndex(ln)
 	m := configAuths.FindStringSubmatchIndex(ln)
 	if w == nil || m == nil || m[1] > w[0] {
-		return Login{}, false
+		return "", "", false
 	}
 	if strings.Contains(ln[m[2]:m[3]], "%") {
 		// A printf format: the file holds its arguments in place of its
 		// conversions.
 		text, ok := printfOutput(ln[:w[0]])
 		if !ok {
-			return Login{}, false
+			return "", "", false
 		}
-		return configLogin(text+" "+ln[w[0]:], expand)
+		return ConfigLogin(text+" "+ln[w[0]:], expand)
 	}
-	host := expand(ln[m[2]:m[3]])
+	host = expand(ln[m[2]:m[3]])
 	if strings.Contains(host, "$") {
-		return Login{}, false
+		return "", "", false
 	}
 	entry := ln[m[1]:w[0]]
 	if next := configEntry.FindStringIndex(entry); next != nil {
 		entry = entry[:next[0]]
 	}
-	var l Login
+	password = entry
 	if pm := configPassword.FindStringSubmatch(entry); pm != nil {
-		l.Vars = refs(pm[1])
-	} else if vars := refs(entry); len(vars) > 1 {
-		l.Vars = vars[1:]
-	} else {
-		l.Vars = vars
+		password = pm[1]
+	} else if all := credentialRef.FindAllStringIndex(entry, 2); len(all) > 1 {
+		password = entry[all[1][0]:]
 	}
-	l.Host = NormalHost(host)
+	return NormalHost(host), password, true
+}
+
+// configLogin returns the login of a line that writes a Docker config file
+// (ConfigLogin), whose password comes from the variables of the entry.
+func configLogin(ln string, expand func(string) string) (Login, bool) {
+	host, password, ok := ConfigLogin(ln, expand)
+	if !ok {
+		return Login{}, false
+	}
+	l := Login{Host: host, Vars: refs(password)}
 	return l, len(l.Vars) > 0
 }
 
