@@ -289,7 +289,7 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 	case isRun:
 		wr := registry.Writes(run, expand)
 		if !mountsAuth && len(wr.Creds) == 0 && !wr.PasswordStdin {
-			// The container sees none of the job's logins.
+			// The job's logins are not available in the container.
 			return
 		}
 		w.readWrite(j, wr, ln, step, line, env)

@@ -109,7 +109,7 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 				case isRun:
 					w := Writes(run, expand)
 					if !mountsAuth && len(w.Creds) == 0 && !w.PasswordStdin {
-						// The container sees none of the job's logins.
+						// The job's logins are not available in the container.
 						continue
 					}
 					logins, pushes = appendWrite(logins, pushes, w, stages[:si], start+1)

@@ -641,9 +641,10 @@ skopeo sync --src yaml --dest docker sync.yml mirror.example.org/from-yaml`
 func TestScanCopyToolContainers(t *testing.T) {
 	// A copy tool run from its image writes like the tool itself, with
 	// the credentials of its own options or of a Docker or containers
-	// auth file mounted into the container. Without either, the container
-	// sees none of the job's logins. Another entrypoint runs no copy tool,
-	// and the tool's name after the image is the tool, not its argument.
+	// auth file mounted into the container. Without either, the job's
+	// logins are not available in the container. Another entrypoint runs
+	// no copy tool, and the tool's name after the image is the tool, not
+	// its argument.
 	script := `docker run --rm quay.io/skopeo/stable:v1.16 copy --dest-creds "bot:$QUAY_PW" docker://src.example.org/a:1 docker://quay.io/acme/a:1
 docker login -u bot -p "$GHCR_PW" ghcr.io
 docker run --rm -v "$HOME/.docker/config.json:/root/.docker/config.json:ro" gcr.io/go-containerregistry/crane:debug copy src.example.org/b:1 ghcr.io/acme/b:1
