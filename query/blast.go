@@ -103,18 +103,31 @@ type Result struct {
 	edges []graph.Edge
 	lazy  *lazyEdges
 	index map[string]*Reached
+	// modifiable holds the nodes the walk reached through CAN_MODIFY, and
+	// its starts: only from these did it take DEFINES edges.
+	modifiable map[string]bool
 	// accounts maps a credential to the registry account it logs in as,
 	// built by registryAccountOf on first use.
 	accounts map[string]graph.Node
 }
 
 // walked returns the edges inside the blast radius in the order the walk
-// took them.
+// took them. The walk also meets the DEFINES edges of repositories that
+// it reached with read access only, and does not take them: read access
+// runs none of the repository's jobs, so they are left out.
 func (r *Result) walked() []graph.Edge {
+	all := r.edges
 	if r.lazy != nil {
-		return r.lazy.all()
+		all = r.lazy.all()
 	}
-	return r.edges
+	out := make([]graph.Edge, 0, len(all))
+	for _, e := range all {
+		if e.Kind == graph.EdgeDefines && !r.modifiable[e.From] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // walkedOf returns the walked edges of one kind whose ends keep accepts,
@@ -372,8 +385,12 @@ func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit,
 	starts := map[string]*visit{}
 	res.Reached = make([]*Reached, 0, len(all))
 	res.index = make(map[string]*Reached, len(all))
+	res.modifiable = map[string]bool{}
 	for _, v := range all {
 		id := v.id
+		if v.modifiable {
+			res.modifiable[id] = true
+		}
 		n, ok := load(v)
 		if !ok {
 			n = graph.Node{ID: id, Kind: kindFromID(id), Label: id}

@@ -959,3 +959,36 @@ func TestPlanRevokesRoleAssumedInLogs(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanReadAccessDoesNotOrderJobSecrets(t *testing.T) {
+	// The compromised job holds a token that can only read its own
+	// repository, and a secret. Reading a repository does not run its
+	// jobs, so the token cannot read the secret again: both are revoked
+	// in the first step, neither after the other.
+	const (
+		job   = "runtime:gha:o/a/.github/workflows/ci.yml#build"
+		pat   = "secret:gha:o/a/READ_PAT"
+		user  = "github:user:reader"
+		repo  = "repo:github.com/o/a"
+		other = "secret:gha:o/a/DEPLOY_KEY"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(pat, "type", "actions-secret", "name", "READ_PAT", "repository", "o/a", "long_lived", "true").
+		node(other, "type", "actions-secret", "name", "DEPLOY_KEY", "repository", "o/a", "long_lived", "true").
+		edge(job, graph.EdgeExposes, pat).
+		edge(job, graph.EdgeExposes, other).
+		edge(pat, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAccess, repo, "level=read").
+		edge(repo, graph.EdgeDefines, job).
+		store(t)
+
+	res := blast(t, s, job, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := planItem(t, plan, other).YieldedBy; len(got) != 0 {
+		t.Errorf("DEPLOY_KEY comes after %v, want after nothing: read access runs no job", got)
+	}
+}
