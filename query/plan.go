@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -59,7 +60,7 @@ type Item struct {
 func (it *Item) IDs() []string { return append([]string{it.Node.ID}, it.Also...) }
 
 // credential types that die with the job that holds them.
-var jobScoped = map[string]bool{"github-token": true, "oidc-token": true}
+var jobScoped = map[string]bool{"github-token": true, "job-token": true, "oidc-token": true}
 
 // loggedAssume reports whether an OBSERVED edge records its target role
 // being assumed.
@@ -538,8 +539,19 @@ func containItems(runtimes []*Reached, res *Result) []*Item {
 	byWorkflow := map[string]int{} // repository and workflow -> group
 	for _, rt := range runtimes {
 		repo, wf := rt.Node.Attr(graph.AttrRepository), rt.Node.Attr("workflow")
-		if rt.Node.Attr("type") == "gha-job" && repo != "" && wf != "" {
-			key := repo + "\x00" + wf
+		key := ""
+		switch rt.Node.Attr("type") {
+		case "gha-job":
+			if repo != "" && wf != "" {
+				key = repo + "\x00" + wf
+			}
+		case "gitlab-job":
+			// CI/CD is turned off for a whole project.
+			if repo != "" {
+				key = "gitlab\x00" + repo
+			}
+		}
+		if key != "" {
 			if g, ok := byWorkflow[key]; ok {
 				groups[g] = append(groups[g], rt)
 				continue
@@ -556,7 +568,7 @@ func containItems(runtimes []*Reached, res *Result) []*Item {
 }
 
 // containItem returns the item that contains the runtimes of a group: one
-// runtime, or jobs of one workflow.
+// runtime, jobs of one workflow, or GitLab jobs of one project.
 func containItem(group []*Reached, res *Result) *Item {
 	rt := group[0]
 	it := &Item{Node: rt.Node, Kind: "contain"}
@@ -586,10 +598,11 @@ func containItem(group []*Reached, res *Result) *Item {
 			pkgs = append(pkgs, graph.ReadableID(x.Path[last].To))
 		}
 	}
-	switch rt.Node.Attr("type") {
-	case "gha-job":
+	typ := rt.Node.Attr("type")
+	cause := ""
+	if typ == "gha-job" || typ == "gitlab-job" {
 		pkgs = uniqueSorted(pkgs)
-		cause := strings.Join(pkgs, ", ") + " is removed or pinned to a known-good version"
+		cause = strings.Join(pkgs, ", ") + " is removed or pinned to a known-good version"
 		switch {
 		case len(pkgs) > 1:
 			cause = strings.Join(pkgs, ", ") + " are removed or pinned to known-good versions"
@@ -602,6 +615,27 @@ func containItem(group []*Reached, res *Result) *Item {
 			// package of the graph.
 			cause = "the cause of its compromise is removed"
 		}
+	}
+	switch typ {
+	case "gitlab-job":
+		repo := rt.Node.Attr(graph.AttrRepository)
+		jobs := labels[0]
+		if len(labels) > 1 {
+			last := len(labels) - 1
+			jobs = strings.Join(labels[:last], ", ") + " and " + labels[last]
+		}
+		it.Action = fmt.Sprintf("Turn off CI/CD of project %s, which runs %s, and cancel its running and pending pipelines until %s; download the job logs first",
+			repo, jobs, cause)
+		if repo == "" {
+			break
+		}
+		// Turning CI/CD off starts no new pipeline; the running and
+		// pending ones are cancelled one by one.
+		project := "projects/" + url.PathEscape(repo)
+		it.Command = shellCommand("glab", "api", "--method", "PUT", project, "--raw-field", "builds_access_level=disabled") +
+			" && for status in running pending; do " + shellCommand("glab", "api", project+"/pipelines?status=") + `"$status"` +
+			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand("glab", "api", "--method", "POST", project+"/pipelines/{}/cancel")
+	case "gha-job":
 		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s; download its job logs first",
 			rt.Node.Label, cause)
 		if len(group) > 1 {
@@ -655,6 +689,9 @@ func tokenItem(t *Reached) *Item {
 	switch t.Node.Attr("type") {
 	case "github-token":
 		it.Action = "Expires when the job ends; cancelling the run revokes it. Check what it pushed or published while valid (permissions: " + t.Node.Attr("permissions") + ")"
+	case "job-token":
+		// GitLab's CI_JOB_TOKEN.
+		it.Action = "Expires when the job ends; cancelling the job revokes it. Check what it pushed or published while valid: the project's container and package registries accept it"
 	case "oidc-token":
 		it.Action = "Expires minutes after it is issued; the cloud sessions it was exchanged for live longer and are revoked below"
 	}

@@ -992,3 +992,85 @@ func TestPlanReadAccessDoesNotOrderJobSecrets(t *testing.T) {
 		t.Errorf("DEPLOY_KEY comes after %v, want after nothing: read access runs no job", got)
 	}
 }
+
+func TestPlanExpiresGitLabJobToken(t *testing.T) {
+	// CI_JOB_TOKEN lives as long as its job: it is expired with the
+	// containment, not rotated at an issuer.
+	const (
+		job   = "runtime:gitlab:o/a/.gitlab-ci.yml#test"
+		token = "secret:gitlab:token:o/a/.gitlab-ci.yml#test"
+	)
+	s := newG().
+		node(job, "type", "gitlab-job", "repository", "o/a").
+		node(token, "type", "job-token", "name", "CI_JOB_TOKEN", "long_lived", "false").
+		edge(job, graph.EdgeExposes, token).
+		store(t)
+
+	res := blast(t, s, job, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := planItem(t, plan, token)
+	if it.Kind != "expire" || !strings.HasPrefix(it.Action, "Expires when the job ends") {
+		t.Errorf("CI_JOB_TOKEN item is %q: %q, want expire when the job ends", it.Kind, it.Action)
+	}
+	if plan.Steps[0].Items[len(plan.Steps[0].Items)-1].Node.ID != token {
+		t.Errorf("CI_JOB_TOKEN is not in the containment step: %+v", plan.Steps[0].Items)
+	}
+}
+
+func TestPlanContainsGitLabProject(t *testing.T) {
+	// Two jobs of one GitLab project run the package: one item turns off
+	// the project's CI/CD and cancels its running and pending pipelines.
+	const (
+		bad   = "pkg:npm/evil@1.0.0"
+		test  = "runtime:gitlab:o/a/.gitlab-ci.yml#test"
+		build = "runtime:gitlab:o/a/.gitlab-ci.yml#build"
+	)
+	s := newG().
+		node(test, "type", "gitlab-job", "repository", "o/a").
+		node(build, "type", "gitlab-job", "repository", "o/a").
+		edge(test, graph.EdgeExecutes, bad).
+		edge(build, graph.EdgeExecutes, bad).
+		store(t)
+
+	res := blast(t, s, bad, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := plan.Steps[0].Items[0]
+	if len(plan.Steps[0].Items) != 1 || len(it.Also) != 1 {
+		t.Fatalf("containment items %+v, want one for both jobs", plan.Steps[0].Items)
+	}
+	want := "Turn off CI/CD of project o/a, which runs " + build + " and " + test +
+		", and cancel its running and pending pipelines until pkg:npm/evil@1.0.0 is removed or pinned to a known-good version; download the job logs first"
+	if it.Action != want {
+		t.Errorf("action\n got %q\nwant %q", it.Action, want)
+	}
+	// Stand-ins print each glab call; the running list holds pipeline 7
+	// and the pending list is empty.
+	calls := runShell(t, `glab() {
+  case "$*" in
+    *status=running) echo '[{"id":7}]' ;;
+    *status=pending) echo '[]' ;;
+    *) echo "glab $*" ;;
+  esac
+}
+jq() { sed -n 's/.*"id":\([0-9]*\).*/\1/p'; }
+xargs() {
+  shift # -I{}
+  while read -r id; do
+    cmd=""
+    for a in "$@"; do cmd="$cmd $(printf '%s' "$a" | sed "s/{}/$id/g")"; done
+    eval "$cmd"
+  done
+}
+`+it.Command)
+	wantCalls := "glab api --method PUT projects/o%2Fa --raw-field builds_access_level=disabled\n" +
+		"glab api --method POST projects/o%2Fa/pipelines/7/cancel\n"
+	if calls != wantCalls {
+		t.Errorf("commands ran\n%s\nwant\n%s", calls, wantCalls)
+	}
+}
