@@ -676,7 +676,10 @@ func engineProvider(engine string) string {
 }
 
 // jobToken writes the job's CI_JOB_TOKEN and what it can do: read the
-// project's repository.
+// project's repository and, on GitLab.com, push to the project's container
+// registry. GitLab gives every job the token as CI_REGISTRY_PASSWORD when
+// the project's registry is on, which the input does not show, so that
+// edge is possible.
 func (c *converter) jobToken(j *jobState) {
 	tok := graph.GitLabJobTokenID(j.rid)
 	ident := graph.GitLabJobTokenIdentityID(j.rid)
@@ -699,6 +702,16 @@ func (c *converter) jobToken(j *jobState) {
 		graph.AttrActions: "read_repository",
 		graph.AttrReason:  "a job token can clone its own project",
 	})
+	if c.issuer != defaultIssuer {
+		return // the registry's host is not in the input
+	}
+	if ref, ok := image.Parse("registry.gitlab.com/" + strings.ToLower(c.project)); ok {
+		name := ref.PURL(false)
+		c.b.Node(name, graph.NodePackage, ref.Name(), j.line, attrs{"ecosystem": "docker", "name": ref.Name()})
+		c.b.Edge(ident, graph.EdgeCanPublish, name, graph.Possible, j.line, attrs{
+			graph.AttrReason: "a job token can push to its own project's container registry (CI_REGISTRY_PASSWORD), when the project's registry is on",
+		})
+	}
 }
 
 // idTokens writes the ID tokens of id_tokens: and the subject each one

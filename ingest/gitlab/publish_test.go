@@ -40,11 +40,17 @@ func TestRegistryPublish(t *testing.T) {
 		t.Errorf("a tool that only names the image publishes it as %s, want possible", e.Confidence)
 	}
 	// CI_REGISTRY_PASSWORD is the job token, which pushes to the project's
-	// own registry.
+	// own registry: to the image the job pushes, and possibly to the
+	// project's own image, which every job's token can push when the
+	// project's registry is on.
 	token := graph.GitLabJobTokenIdentityID(job)
 	cache := "pkg:docker/example-org/app/cache?repository_url=registry.gitlab.com"
-	if diff := cmp.Diff([]string{cache}, targets(res, token, graph.EdgeCanPublish)); diff != "" {
+	own := "pkg:docker/example-org/app?repository_url=registry.gitlab.com"
+	if diff := cmp.Diff([]string{cache, own}, targets(res, token, graph.EdgeCanPublish)); diff != "" {
 		t.Errorf("CAN_PUBLISH from the job token (-want +got):\n%s", diff)
+	}
+	if e := findEdge(t, res, token, graph.EdgeCanPublish, own); e.Confidence != graph.Possible {
+		t.Errorf("the job token publishes the project's image with %s, want possible", e.Confidence)
 	}
 }
 
