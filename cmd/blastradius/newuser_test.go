@@ -1,10 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/query"
 )
 
 // TestQueryWarnsOfUnknownOwner ingests the example without --org, so the
@@ -41,5 +49,50 @@ func TestIngestMissingInputIsUsageError(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Errorf("ingest of a missing path wrote %s", db)
+	}
+}
+
+// TestWarnSplitARNs checks the warning for a role and a secret that
+// Terraform names without an account while logs name them in one. A
+// resource whose account is known, or whose region differs, is no pair.
+func TestWarnSplitARNs(t *testing.T) {
+	ctx := context.Background()
+	const (
+		tfRole     = "arn:aws:iam:::role/deploy"
+		logRole    = "arn:aws:iam::444455556666:role/deploy"
+		tfSecret   = "arn:aws:secretsmanager:eu-west-1::secret:db"
+		logSecret  = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:db"
+		elsewhere  = "arn:aws:secretsmanager:us-east-1:444455556666:secret:db"
+		knownRole  = "arn:aws:iam::111122223333:role/audit"
+		knownTwin  = "arn:aws:iam::444455556666:role/audit"
+		pos        = "test"
+		identities = graph.NodeIdentity
+	)
+	var nodes []graph.Node
+	for _, id := range []string{tfRole, logRole, knownRole, knownTwin} {
+		nodes = append(nodes, graph.Node{ID: id, Kind: identities, Pos: graph.Pos{File: pos}})
+	}
+	for _, id := range []string{tfSecret, logSecret, elsewhere} {
+		nodes = append(nodes, graph.Node{ID: id, Kind: graph.NodeSecret, Pos: graph.Pos{File: pos}})
+	}
+	s := memstore.New()
+	if err := s.Write(ctx, &graph.Batch{Time: time.Now(), Nodes: nodes}, nil); err != nil {
+		t.Fatal(err)
+	}
+	res := &query.Result{Reached: []*query.Reached{
+		{Node: graph.Node{ID: tfRole, Kind: identities}},
+		{Node: graph.Node{ID: tfSecret, Kind: graph.NodeSecret}},
+		{Node: graph.Node{ID: knownRole, Kind: identities}},
+	}}
+	var buf bytes.Buffer
+	if err := warnSplitARNs(ctx, slog.New(slog.NewTextHandler(&buf, nil)), s, res); err != nil {
+		t.Fatal(err)
+	}
+	want := `pairs="` + tfRole + " and " + logRole + "; " + tfSecret + " and " + logSecret + `"`
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("warning %q, want it to name %s", buf.String(), want)
+	}
+	if strings.Contains(buf.String(), elsewhere) || strings.Contains(buf.String(), knownTwin) {
+		t.Errorf("warning %q names a resource of another region or a known account", buf.String())
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -97,6 +98,9 @@ func runQuery(cmd *cobra.Command, o *options, q *queryFlags, s graph.Store) (*qu
 		return nil, &exitError{code: exitUsage, err: err}
 	case err == nil:
 		warnUnknownOwners(o.logger, res)
+		if err := warnSplitARNs(cmd.Context(), o.logger, s, res); err != nil {
+			return nil, err
+		}
 	}
 	return res, err
 }
@@ -121,6 +125,65 @@ func warnUnknownOwners(log *slog.Logger, res *query.Result) {
 	sort.Strings(repos)
 	log.Warn("blast radius contains jobs of repositories with no known owner, so what they reach through secrets, trust policies and OIDC subjects may be missing: ingest again with --org OWNER",
 		"repositories", strings.Join(repos, ","))
+}
+
+// warnSplitARNs logs a warning when the blast radius holds an AWS ARN
+// without an account, as Terraform that names no account writes it, and
+// the graph holds the same ARN in an account, as access logs name it.
+// Both nodes stand for one role or secret, so the paths and the use that
+// go through the other node are missing from the result.
+func warnSplitARNs(ctx context.Context, log *slog.Logger, r graph.Reader, res *query.Result) error {
+	type name struct{ service, resource string }
+	type split struct{ id, region string }
+	noAccount := map[name]split{}
+	kinds := map[graph.NodeKind]bool{}
+	nodes := res.Starts
+	for _, x := range res.Reached {
+		nodes = append(nodes, x.Node)
+	}
+	for _, n := range nodes {
+		if service, region, account, resource, ok := splitARN(n.ID); ok && account == "" {
+			noAccount[name{service, resource}] = split{n.ID, region}
+			kinds[n.Kind] = true
+		}
+	}
+	if len(noAccount) == 0 {
+		return nil
+	}
+	var pairs []string
+	for _, kind := range graph.NodeKinds {
+		if !kinds[kind] {
+			continue
+		}
+		ns, err := r.NodesByKind(ctx, kind)
+		if err != nil {
+			return err
+		}
+		for _, n := range ns {
+			service, region, account, resource, ok := splitARN(n.ID)
+			sp, found := noAccount[name{service, resource}]
+			if ok && found && account != "" && (sp.region == "" || sp.region == region) {
+				pairs = append(pairs, sp.id+" and "+n.ID)
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	sort.Strings(pairs)
+	log.Warn("blast radius holds AWS ARNs without an account that other inputs name in an account: each pair may be one role or secret split in two, so paths and use through the other may be missing; set allowed_account_ids and region in the aws provider and ingest again",
+		"pairs", strings.Join(pairs, "; "))
+	return nil
+}
+
+// splitARN returns the parts of an ARN whose region or account may be
+// empty: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE.
+func splitARN(id string) (service, region, account, resource string, ok bool) {
+	parts := strings.SplitN(id, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return "", "", "", "", false
+	}
+	return parts[2], parts[3], parts[4], parts[5], true
 }
 
 func newQueryCommand(o *options) *cobra.Command {
