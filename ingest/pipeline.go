@@ -582,7 +582,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 		}
 		if !info.IsDir() {
 			clean := filepath.Clean(root)
-			add(&foundFile{path: clean, given: root, inputRoot: filepath.Dir(clean), info: info})
+			add(&foundFile{path: clean, given: root, inputRoot: filepath.Dir(clean), fileInput: true, info: info})
 			continue
 		}
 		walked = append(walked, filepath.Clean(root))
@@ -643,7 +643,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	for _, ff := range found {
 		if ff.file != nil {
 			place.Go(func() error {
-				p.place(ff.file, ff.inputRoot, finder)
+				p.place(ff.file, ff.inputRoot, ff.fileInput, finder)
 				return nil
 			})
 		}
@@ -705,10 +705,13 @@ func (p *Pipeline) storeFiles() func(path, name string) bool {
 // also has the file or the reason it is skipped.
 type foundFile struct {
 	path, given, inputRoot string
-	info                   fs.FileInfo
-	walkSkip               string
-	file                   *File
-	skip                   string
+	// fileInput marks a file given as an input itself, not found in a
+	// given folder.
+	fileInput bool
+	info      fs.FileInfo
+	walkSkip  string
+	file      *File
+	skip      string
 }
 
 // walkError starts the reason of a path the walk could not read.
@@ -743,8 +746,8 @@ func (p *Pipeline) file(path string, info fs.FileInfo) (*File, string) {
 }
 
 // place sets the repository of a file and its path in the repository.
-func (p *Pipeline) place(f *File, inputRoot string, finder *repoFinder) {
-	root, repo := p.repoOf(f.Path, inputRoot, finder)
+func (p *Pipeline) place(f *File, inputRoot string, fileInput bool, finder *repoFinder) {
+	root, repo := p.repoOf(f.Path, inputRoot, fileInput, finder)
 	rel := filepath.Base(f.Path)
 	if root != "" {
 		if r, err := filepath.Rel(root, f.Path); err == nil {
@@ -939,25 +942,48 @@ func (finder *repoFinder) name(p *Pipeline, root string) string {
 }
 
 // repoOf finds the repository a file belongs to: the nearest folder at or
-// below the input root that holds .git or .github, else the input root.
-func (p *Pipeline) repoOf(path, inputRoot string, finder *repoFinder) (root, repo string) {
+// below the input root that holds .git, .github, .circleci or
+// .gitlab-ci.yml, else the input root. A file given as an input itself
+// (fileInput) is looked up above its folder too: a workflow given as
+// repo/.github/workflows/ci.yml belongs to repo.
+func (p *Pipeline) repoOf(path, inputRoot string, fileInput bool, finder *repoFinder) (root, repo string) {
 	inputRoot = filepath.Clean(inputRoot)
 	dir := filepath.Dir(path)
+	if fileInput {
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+	}
 	for {
 		if finder.isRepoRoot(dir) {
 			root = dir
 			break
 		}
 		parent := filepath.Dir(dir)
-		if dir == inputRoot || parent == dir {
+		if (dir == inputRoot && !fileInput) || parent == dir {
 			break
 		}
 		dir = parent
+	}
+	if root != "" && fileInput && !filepath.IsAbs(inputRoot) {
+		// Name the root as the input was given, relative when it was.
+		if rel, err := filepath.Rel(mustAbs(inputRoot), root); err == nil {
+			root = filepath.Join(inputRoot, rel)
+		}
 	}
 	if root == "" {
 		root = inputRoot
 	}
 	return root, finder.name(p, root)
+}
+
+// mustAbs returns the absolute form of a path, or the path when the
+// working folder is unknown.
+func mustAbs(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // repoName names the repository whose top folder is root.

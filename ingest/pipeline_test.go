@@ -317,6 +317,53 @@ func TestRepoRootFromCIConfig(t *testing.T) {
 	}
 }
 
+// A file given as an input itself belongs to the repository above it,
+// as it would when its folder is the input: a workflow given as
+// repo/.github/workflows/ci.yml is repo's. A file with no repository
+// above it belongs to its own folder.
+func TestRepoOfFileInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{
+		"org/shop-api/.github/workflows/ci.fake",
+		"org/shop-api/deep/er/d.fake",
+		"loose/e.fake",
+	} {
+		path := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store := memstore.New()
+	p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Org: "example-org"}
+	inputs := []string{
+		filepath.Join(dir, "org/shop-api/.github/workflows/ci.fake"),
+		filepath.Join(dir, "org/shop-api/deep/er/d.fake"),
+		filepath.Join(dir, "loose/e.fake"),
+	}
+	if _, err := p.Run(context.Background(), inputs); err != nil {
+		t.Fatal(err)
+	}
+	ns, err := store.NodesByKind(context.Background(), graph.NodeRuntime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range ns {
+		got = append(got, n.ID)
+	}
+	want := []string{
+		"runtime:example-org/loose/e.fake",
+		"runtime:example-org/shop-api/.github/workflows/ci.fake",
+		"runtime:example-org/shop-api/deep/er/d.fake",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runtimes (-want +got):\n%s", diff)
+	}
+}
+
 // BeforeWrite runs once, after every file is parsed and before the write
 // links the batch.
 func TestPipelineBeforeWrite(t *testing.T) {
