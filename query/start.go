@@ -229,12 +229,90 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 	if len(out) == 0 {
 		names := make([]string, len(specs))
 		for i, sp := range specs {
-			names[i] = sp.String()
+			names[i] = graph.ReadableID(sp.String())
 		}
-		return nil, fmt.Errorf("%w: no ingested lockfile, workflow or SBOM pins a version matching %s; `blastradius nodes --kind Package` lists the packages read",
-			ErrNoMatch, strings.Join(names, ", "))
+		hint := "`blastradius nodes --kind Package` lists the packages read"
+		near, err := nearPackages(ctx, r, specs)
+		if err != nil {
+			return nil, err
+		}
+		if len(near) > 0 {
+			hint = "the graph holds " + strings.Join(near, ", ")
+		}
+		return nil, fmt.Errorf("%w: no ingested lockfile, workflow or SBOM pins a version matching %s; %s",
+			ErrNoMatch, strings.Join(names, ", "), hint)
 	}
 	return out, nil
+}
+
+// maxNear bounds the packages a failed match suggests.
+const maxNear = 5
+
+// nearPackages returns, for specs that matched nothing, what the graph
+// holds instead: the versions of the name when the name is there, else
+// the names of the same ecosystem that end in the same name (an npm
+// package given without its @scope, say). Ids are in readable form.
+func nearPackages(ctx context.Context, r graph.Reader, specs []PackageSpec) ([]string, error) {
+	var out []string
+	var unknown []PackageSpec
+	for _, s := range specs {
+		versions, err := r.Expand(ctx, []string{s.Name}, graph.In, graph.EdgeVersionOf)
+		if err != nil {
+			return nil, err
+		}
+		if len(versions) == 0 {
+			unknown = append(unknown, s)
+			continue
+		}
+		for _, e := range versions {
+			out = append(out, graph.ReadableID(e.From))
+		}
+	}
+	if len(unknown) > 0 {
+		pkgs, err := r.NodesByKind(ctx, graph.NodePackage)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range unknown {
+			typ, name, ok := purlTypeAndLastName(s.Name)
+			if !ok {
+				continue
+			}
+			for _, n := range pkgs {
+				t, nm, ok := purlTypeAndLastName(n.ID)
+				if ok && t == typ && strings.EqualFold(nm, name) && !strings.Contains(n.ID, "@") {
+					out = append(out, graph.ReadableID(n.ID))
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > maxNear {
+		out = append(out[:maxNear], fmt.Sprintf("and %d more", len(out)-maxNear))
+	}
+	return out, nil
+}
+
+// purlTypeAndLastName returns the type of a package id and the last part
+// of its name, without version, qualifiers or subpath.
+func purlTypeAndLastName(id string) (typ, name string, ok bool) {
+	rest, ok := strings.CutPrefix(id, "pkg:")
+	if !ok {
+		return "", "", false
+	}
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	typ, path, ok := strings.Cut(rest, "/")
+	if !ok {
+		return "", "", false
+	}
+	name = path[strings.LastIndexByte(path, '/')+1:]
+	if i := strings.IndexByte(name, '@'); i >= 0 {
+		name = name[:i]
+	}
+	return typ, name, name != ""
 }
 
 // AttrRangeMatch is the attribute of a start node that a manifest locks to

@@ -350,3 +350,27 @@ func TestNoMatchNamesThePackage(t *testing.T) {
 		t.Errorf("error = %v, want ErrNoMatch naming pkg:npm/left-pad@1.3.0", err)
 	}
 }
+
+func TestNoMatchSuggestsWhatTheGraphHolds(t *testing.T) {
+	// The graph pins @acme/evil at 1.0.3 and 1.0.5. A query for another
+	// version lists those; one that leaves out the scope finds the scoped
+	// name; one for an unknown name keeps the pointer to the node list.
+	const name = "pkg:npm/%40acme/evil"
+	s := newG().
+		node(name, "ecosystem", "npm").
+		edge(name+"@1.0.3", graph.EdgeVersionOf, name).
+		edge(name+"@1.0.5", graph.EdgeVersionOf, name).
+		edge(jobA, graph.EdgeExecutes, name+"@1.0.3").
+		store(t)
+	tests := map[string]string{
+		"pkg:npm/@acme/evil@1.0.4":    "matching pkg:npm/@acme/evil@1.0.4; the graph holds pkg:npm/@acme/evil@1.0.3, pkg:npm/@acme/evil@1.0.5",
+		"pkg:npm/acme/evil@1.0.3":     "matching pkg:npm/acme/evil@1.0.3; the graph holds pkg:npm/@acme/evil",
+		"pkg:npm/no-such-thing@1.0.0": "lists the packages read",
+	}
+	for pkg, want := range tests {
+		_, err := Run(context.Background(), s, Start{Packages: []string{pkg}}, Options{})
+		if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), want) {
+			t.Errorf("query %s: error = %v, want ErrNoMatch with %q", pkg, err, want)
+		}
+	}
+}
