@@ -437,3 +437,37 @@ func TestRunbookNamesPlaceholders(t *testing.T) {
 		t.Errorf("runbook without placeholders mentions them:\n%s", b.String())
 	}
 }
+
+// TestRunbookChecksOnlySteps checks that a token that expires by itself
+// and the order of an item are plain text, while the steps to carry out
+// are checklist items.
+func TestRunbookChecksOnlySteps(t *testing.T) {
+	plan := &query.Plan{Query: "package pkg:npm/x@1.0.0", Steps: []*query.Step{
+		{Number: 1, Title: "Contain", Items: []*query.Item{
+			{Node: graph.Node{ID: "runtime:j"}, Kind: "contain", Action: "Disable the workflow"},
+			{Node: graph.Node{ID: "secret:t"}, Kind: "expire", Action: "Expires when the job ends"},
+		}},
+		{Number: 2, Title: "Revoke", Items: []*query.Item{
+			{Node: graph.Node{ID: "secret:s"}, Kind: "revoke", Action: "Rotate it", YieldedBy: []string{"secret:k"}, Consumers: []string{"runtime:j"}},
+		}},
+	}}
+	var b bytes.Buffer
+	if err := WriteRunbook(&b, plan); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{
+		"- [ ] Disable the workflow\n",
+		"\nExpires when the job ends\n",
+		"- [ ] Rotate it\n",
+		"\nOnly after revoking `secret:k`, each of which can re-read or re-mint it.\n",
+		"- [ ] Put the replacement only in `runtime:j`\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("runbook lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "- [ ] Expires") || strings.Contains(got, "- [ ] Only after") {
+		t.Errorf("runbook checks a statement:\n%s", got)
+	}
+}

@@ -50,22 +50,28 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 			if len(flags) > 0 {
 				fmt.Fprintf(bw, "Note: %s.\n\n", strings.Join(flags, "; "))
 			}
-			fmt.Fprintf(bw, "- [ ] %s\n", inline(it.Action))
+			// Steps to carry out get a checkbox; what only informs them
+			// (a token that expires by itself, the order) is plain text.
+			if it.Kind == "expire" {
+				fmt.Fprintf(bw, "%s\n", inline(it.Action))
+			} else {
+				fmt.Fprintf(bw, "- [ ] %s\n", inline(it.Action))
+			}
 			if len(it.Also) > 0 {
 				if it.Kind == "contain" {
-					fmt.Fprintf(bw, "- [ ] The same command also contains %s\n", codes(it.Also))
+					fmt.Fprintf(bw, "\nThe same command also contains %s.\n", codes(it.Also))
 				} else {
-					fmt.Fprintf(bw, "- [ ] The same holds for %s\n", codes(it.Also))
+					fmt.Fprintf(bw, "\nThe same holds for %s.\n", codes(it.Also))
 				}
 			}
 			if it.Command != "" {
 				fmt.Fprintf(bw, "\n%s\n", fenced(it.Command))
 			}
 			if len(it.YieldedBy) > 0 {
-				fmt.Fprintf(bw, "- [ ] Only after revoking %s, each of which can re-read or re-mint it\n", codes(it.YieldedBy))
+				fmt.Fprintf(bw, "\nOnly after revoking %s, each of which can re-read or re-mint it.\n\n", codes(it.YieldedBy))
 			}
 			if len(it.Consumers) > 0 {
-				fmt.Fprintf(bw, "- [ ] The replacement goes only to %s\n", codes(it.Consumers))
+				fmt.Fprintf(bw, "- [ ] Put the replacement only in %s\n", codes(it.Consumers))
 			}
 			if len(it.ReadBy) > 0 {
 				fmt.Fprintf(bw, "- [ ] Check that %s, which read it from there, work with the replacement\n", codes(it.ReadBy))
