@@ -109,6 +109,11 @@ restores Go's own settings.`,
 			if err != nil {
 				return err
 			}
+			// The table counts skipped files by reason; the debug log
+			// names each, as the JSON summary does.
+			for _, sk := range sum.Skipped {
+				o.logger.Debug("file skipped", "path", sk.Path, "reason", sk.Reason)
+			}
 			if err := printSummary(o.stdout, o.format, sum); err != nil {
 				return err
 			}

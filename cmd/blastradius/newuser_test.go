@@ -96,3 +96,17 @@ func TestWarnSplitARNs(t *testing.T) {
 		t.Errorf("warning %q names a resource of another region or a known account", buf.String())
 	}
 }
+
+// TestIngestNamesSkippedFilesInDebugLog checks that the debug log names
+// each skipped file, which the summary table only counts.
+func TestIngestNamesSkippedFilesInDebugLog(t *testing.T) {
+	dir := t.TempDir()
+	odd := filepath.Join(dir, "notes.xyz")
+	if err := os.WriteFile(odd, []byte("nothing to read\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, _ := run(t, "--db", filepath.Join(dir, "graph.db"), "--log-level", "debug", "ingest", dir)
+	if !strings.Contains(errs, "file skipped") || !strings.Contains(errs, odd) {
+		t.Errorf("debug log %q, want a line naming %s", errs, odd)
+	}
+}
