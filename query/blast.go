@@ -80,6 +80,10 @@ type Reached struct {
 	// Evidence merges the access-log records of identities in the blast
 	// radius acting on this node, or of this identity acting.
 	Evidence *graph.Evidence `json:"evidence,omitempty"`
+	// UsedBy lists the identities whose logged calls on this node make up
+	// Evidence, in the order met. They need not be on Path: another
+	// identity of the blast radius may have made the calls.
+	UsedBy []string `json:"usedBy,omitempty"`
 	// UsedAfter is true when the evidence shows use after Options.Since.
 	UsedAfter bool `json:"usedAfter,omitempty"`
 	// NewSources lists addresses and agents first seen after Since.
@@ -651,6 +655,9 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 				x.Evidence = &graph.Evidence{}
 			}
 			x.Evidence.Merge(e.Evidence)
+			if id == e.To && e.From != e.To && !containsString(x.UsedBy, e.From) {
+				x.UsedBy = append(x.UsedBy, e.From)
+			}
 			used = true
 		}
 	}

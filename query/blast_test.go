@@ -526,3 +526,29 @@ func TestPublishedNameReachesLockersPossibly(t *testing.T) {
 		}
 	}
 }
+
+func TestUsedByNamesTheCaller(t *testing.T) {
+	// The bucket is reached through the role, but the logs show only the
+	// user calling it: its use names the user, not the role on the path.
+	e := &graph.Evidence{}
+	e.Add(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), "s3:PutObject", "198.51.100.1", "cli", "AKIAEXAMPLE00000001", false, graph.Pos{})
+	b := newG().
+		edge(jobA, graph.EdgeExposes, keyA).
+		edge(keyA, graph.EdgeAuthenticatesAs, user).
+		edge(jobA, graph.EdgeExposes, keyB).
+		edge(keyB, graph.EdgeAuthenticatesAs, role).
+		edge(role, graph.EdgeCanAccess, bkt).
+		edge(user, graph.EdgeObserved, bkt)
+	b.edges[len(b.edges)-1].Evidence = e
+	res := blast(t, b.store(t), jobA, Options{})
+	r := res.Get(bkt)
+	if r == nil || r.Evidence == nil {
+		t.Fatalf("bucket = %+v, want reached with the user's calls", r)
+	}
+	if !cmp.Equal(r.UsedBy, []string{user}) {
+		t.Errorf("bucket used by %v, want [%s]", r.UsedBy, user)
+	}
+	if u := res.Get(user); u == nil || len(u.UsedBy) != 0 {
+		t.Errorf("user = %+v, want its own calls with no other caller", u)
+	}
+}

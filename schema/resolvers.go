@@ -391,6 +391,7 @@ type reached struct {
 	Declared            bool
 	UsedAfterCompromise bool
 	NewSources          []string
+	UsedBy              []nodeID
 	Evidence            *evidenceView
 	Path                []hop
 }
@@ -464,7 +465,11 @@ func (r *resolver) viewResult(res *query.Result) *blastRadius {
 	for _, x := range list {
 		rv := &reached{Node: r.node(x.Node), Depth: clamp(int64(x.Depth)), Confidence: string(x.Confidence),
 			Live: x.Live(), Declared: x.Declared, UsedAfterCompromise: x.UsedAfter, NewSources: x.NewSources,
+			UsedBy:   make([]nodeID, 0, len(x.UsedBy)),
 			Evidence: viewEvidence(x.Evidence), Path: make([]hop, 0, len(x.Path))}
+		for _, id := range x.UsedBy {
+			rv.UsedBy = append(rv.UsedBy, nodeID(id))
+		}
 		for _, h := range x.Path {
 			rv.Path = append(rv.Path, hop{From: nodeID(h.From), Kind: string(h.Kind), To: nodeID(h.To),
 				Reversed: h.Reversed, Confidence: string(h.Confidence), Reason: optString(h.Reason),

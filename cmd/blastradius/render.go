@@ -216,6 +216,7 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 			// the access keys whose calls the logs show.
 			used += keysSuffix(r.Evidence.Keys)
 		}
+		used += usedBySuffix(res, r.UsedBy)
 		tags = append(tags, used)
 	}
 	if r.UsedAfter {
@@ -506,6 +507,27 @@ func alsoLabel(kind string) string {
 		return "also contains"
 	}
 	return "also"
+}
+
+// usedBySuffix names the identities whose logged calls a node's use
+// counts: " by NAME", or the first three and how many more. The path
+// shown may lead through another identity of the blast radius.
+func usedBySuffix(res *query.Result, ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	names := make([]string, 0, min(len(ids), 3))
+	for _, id := range ids[:min(len(ids), 3)] {
+		name := id
+		if x := res.Get(id); x != nil && x.Node.Label != "" {
+			name = x.Node.Label
+		}
+		names = append(names, name)
+	}
+	if len(ids) > 3 {
+		return fmt.Sprintf(" by %s and %d more", strings.Join(names, ", "), len(ids)-3)
+	}
+	return " by " + strings.Join(names, ", ")
 }
 
 // keysSuffix names the access key ids behind logged calls: " with key K",
