@@ -63,12 +63,14 @@ func (it *Item) IDs() []string { return append([]string{it.Node.ID}, it.Also...)
 var jobScoped = map[string]bool{"github-token": true, "job-token": true, "oidc-token": true}
 
 // loggedAssume reports whether an OBSERVED edge records its target role
-// being assumed.
+// being assumed. The evidence lists denied calls' actions too and does not
+// say which action was denied, so an sts:AssumeRole action counts only
+// when no call on the edge was denied.
 func loggedAssume(e graph.Edge) bool {
 	if e.Attr("session_keys") != "" {
 		return true
 	}
-	return e.Evidence != nil && slices.ContainsFunc(e.Evidence.Actions, func(a string) bool {
+	return e.Evidence != nil && e.Evidence.Denied == 0 && slices.ContainsFunc(e.Evidence.Actions, func(a string) bool {
 		return strings.HasPrefix(a, "sts:AssumeRole")
 	})
 }

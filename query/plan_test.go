@@ -1074,3 +1074,47 @@ xargs() {
 		t.Errorf("commands ran\n%s\nwant\n%s", calls, wantCalls)
 	}
 }
+
+func TestPlanDeniedAssumeRevokesNothing(t *testing.T) {
+	// The logs show the deploy role reading the audit role (iam:GetRole,
+	// allowed) and trying to assume it (sts:AssumeRole, denied). The
+	// denied call gave no session, so the audit role has nothing to
+	// revoke.
+	const (
+		job     = "runtime:gha:o/a/.github/workflows/ci.yml#deploy"
+		token   = "secret:gha:oidc:o/a/.github/workflows/ci.yml#deploy"
+		subject = "oidc:gha:o/a/.github/workflows/ci.yml#deploy"
+		role    = "arn:aws:iam::444455556666:role/deploy"
+		other   = "arn:aws:iam::444455556666:role/audit"
+	)
+	b := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(token, "type", "oidc-token").
+		node(subject, "type", "oidc-subject").
+		node(role, "type", "role", "name", "deploy", "account", "444455556666").
+		node(other, "type", "role", "name", "audit", "account", "444455556666").
+		edge(job, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, subject).
+		edge(subject, graph.EdgeObserved, role, "session_keys=ASIAEXAMPLE0000001").
+		edge(role, graph.EdgeObserved, other)
+	ev := &graph.Evidence{}
+	at := time.Date(2026, 11, 3, 2, 40, 0, 0, time.UTC)
+	ev.Add(at, "iam:GetRole", "203.0.113.66", "aws-cli/2.15.30", "ASIAEXAMPLE0000001", false, graph.Pos{File: "trail.json"})
+	ev.Add(at.Add(time.Minute), "sts:AssumeRole", "203.0.113.66", "aws-cli/2.15.30", "ASIAEXAMPLE0000001", true, graph.Pos{File: "trail.json"})
+	b.edges[len(b.edges)-1].Evidence = ev
+	s := b.store(t)
+
+	res := blast(t, s, job, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planItem(t, plan, role)
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID == other {
+				t.Errorf("the role whose assumption was denied has a plan item: %s %s", it.Kind, it.Action)
+			}
+		}
+	}
+}
