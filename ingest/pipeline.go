@@ -991,7 +991,8 @@ func (p *Pipeline) repoName(root string) string {
 	if p.Repo != "" {
 		return p.Repo
 	}
-	if name := originRepo(filepath.Join(root, ".git", "config")); name != "" {
+	gitlab := isFile(filepath.Join(root, ".gitlab-ci.yml"))
+	if name := originRepo(filepath.Join(root, ".git", "config"), gitlab); name != "" {
 		return name
 	}
 	abs, err := filepath.Abs(root)
@@ -1028,8 +1029,9 @@ func isDir(path string) bool {
 	return err == nil && info.IsDir()
 }
 
-// originRepo reads "owner/name" from the origin remote of a git config.
-func originRepo(configPath string) string {
+// originRepo reads the repository from the origin remote of a git
+// config, as repoFromURL names it.
+func originRepo(configPath string, gitlab bool) string {
 	data, err := os.ReadFile(configPath)
 	if err != nil {
 		return ""
@@ -1048,25 +1050,32 @@ func originRepo(configPath string) string {
 		if !ok {
 			continue
 		}
-		return repoFromURL(strings.TrimSpace(url))
+		return repoFromURL(strings.TrimSpace(url), gitlab)
 	}
 	return ""
 }
 
-// repoFromURL extracts "owner/name" from an https or ssh clone URL.
-func repoFromURL(url string) string {
+// repoFromURL extracts "owner/name" from an https or ssh clone URL. A
+// GitLab project (gitlab set, or a host whose name contains "gitlab")
+// keeps its whole path, groups and subgroups included
+// ("group/subgroup/name"), since GitLab names the project by that path.
+func repoFromURL(url string, gitlab bool) string {
 	url = strings.TrimSuffix(strings.TrimSuffix(url, "/"), ".git")
+	host := ""
 	if i := strings.Index(url, "://"); i >= 0 {
 		url = url[i+3:]
 		if j := strings.Index(url, "/"); j >= 0 {
-			url = url[j+1:]
+			host, url = url[:j], url[j+1:]
 		}
 	} else if i := strings.Index(url, ":"); i >= 0 {
-		url = url[i+1:]
+		host, url = url[:i], url[i+1:]
 	}
 	parts := strings.Split(url, "/")
 	if len(parts) < 2 {
 		return ""
+	}
+	if gitlab || strings.Contains(strings.ToLower(host), "gitlab") {
+		return url
 	}
 	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
 }

@@ -91,8 +91,27 @@ func TestRepoFromURL(t *testing.T) {
 		"ssh://git@github.com/example-org/api":   "example-org/api",
 		"nonsense":                               "",
 	} {
-		if got := repoFromURL(url); got != want {
+		if got := repoFromURL(url, false); got != want {
 			t.Errorf("repoFromURL(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
+
+func TestRepoFromURLGitLabGroups(t *testing.T) {
+	// A GitLab project's path contains its groups and subgroups: the OIDC
+	// subject, the API and the registry all name it by the whole path.
+	for _, c := range []struct {
+		url    string
+		gitlab bool
+		want   string
+	}{
+		{"git@gitlab.com:Acme-Corp/platform/Web-App.git", false, "Acme-Corp/platform/Web-App"},
+		{"https://gitlab.com/acme/platform/tools/api.git", false, "acme/platform/tools/api"},
+		{"ssh://git@git.example.com:2222/payments/core/api.git", true, "payments/core/api"},
+		{"https://git.example.com/scm/payments/api.git", false, "payments/api"},
+	} {
+		if got := repoFromURL(c.url, c.gitlab); got != c.want {
+			t.Errorf("repoFromURL(%q, %v) = %q, want %q", c.url, c.gitlab, got, c.want)
 		}
 	}
 }
@@ -518,5 +537,25 @@ func TestPipelineManyRepositories(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantSkipped, skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+}
+
+func TestRepoNameGitLabSubgroup(t *testing.T) {
+	// A clone of a GitLab project in a subgroup, on a host whose name
+	// does not say GitLab: its .gitlab-ci.yml marks it as a GitLab project.
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config := "[remote \"origin\"]\n\turl = git@git.example.com:Acme-Corp/platform/Web-App.git\n"
+	if err := os.WriteFile(filepath.Join(root, ".git", "config"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, ".gitlab-ci.yml"), []byte("test:\n  script: [make]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &Pipeline{}
+	if got, want := p.repoName(root), "Acme-Corp/platform/Web-App"; got != want {
+		t.Errorf("repository %q, want %q", got, want)
 	}
 }
