@@ -48,15 +48,35 @@ func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, p *pipeli
 		repoID:  graph.RepoID("", f.Repo),
 		issuer:  defaultIssuer,
 	}
-	if u := p.config.get("variables").get("CI_SERVER_URL"); u != nil {
-		if s := readVariable("CI_SERVER_URL", u).value; strings.HasPrefix(s, "https://") && !strings.Contains(s, "$") {
-			c.issuer = strings.TrimSuffix(s, "/")
-		}
+	if u := serverURL(p.config.get("variables")); u != "" {
+		c.issuer = u
 	}
 	if wr := p.config.get("workflow").get("rules"); wr != nil {
 		c.wf = parseRules(p.resolveRefs(wr, 0).v)
 	}
 	return c
+}
+
+// serverURL returns the URL of the GitLab server that the top-level
+// variables name (CI_SERVER_URL, else CI_SERVER_HOST or CI_SERVER_FQDN
+// with https), or "" when they name none or use another variable.
+func serverURL(vars *value) string {
+	if u := vars.get("CI_SERVER_URL"); u != nil {
+		s := readVariable("CI_SERVER_URL", u).value
+		if (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && !strings.Contains(s, "$") {
+			return strings.TrimSuffix(s, "/")
+		}
+		return ""
+	}
+	for _, name := range []string{"CI_SERVER_FQDN", "CI_SERVER_HOST"} {
+		if h := vars.get(name); h != nil {
+			s := readVariable(name, h).value
+			if s != "" && !strings.ContainsAny(s, "$/ ") {
+				return "https://" + s
+			}
+		}
+	}
+	return ""
 }
 
 // inRepo turns a path relative to the pipeline's root folder into one

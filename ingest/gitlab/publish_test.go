@@ -129,3 +129,35 @@ images:
 		t.Errorf("CAN_PUBLISH from the AWS identity (-want +got):\n%s", diff)
 	}
 }
+
+func TestSelfManagedJobTokenPublishesNothing(t *testing.T) {
+	// The file names a server other than GitLab.com, whose registry host
+	// the input does not show: the job token gets no CAN_PUBLISH to an
+	// image on registry.gitlab.com, and the ID token's issuer is that
+	// server.
+	for _, c := range []struct{ variable, value, issuer string }{
+		{"CI_SERVER_HOST", "gitlab.example.com", "https://gitlab.example.com"},
+		{"CI_SERVER_FQDN", "gitlab.example.com:8443", "https://gitlab.example.com:8443"},
+		{"CI_SERVER_URL", "http://gitlab.internal", "http://gitlab.internal"},
+	} {
+		src := "variables:\n  " + c.variable + ": " + c.value + "\n\n" + `test:
+  id_tokens:
+    AWS_TOKEN:
+      aud: sts.amazonaws.com
+  script:
+    - npm ci
+`
+		res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		job := jobID(".gitlab-ci.yml", "test")
+		if got := targets(res, graph.GitLabJobTokenIdentityID(job), graph.EdgeCanPublish); len(got) != 0 {
+			t.Errorf("%s: the job token publishes %v, want nothing", c.variable, got)
+		}
+		n := findNode(t, res, graph.GitLabOIDCSubjectID(job, "AWS_TOKEN"))
+		if got := n.Attr("issuer"); got != c.issuer {
+			t.Errorf("%s: issuer %q, want %q", c.variable, got, c.issuer)
+		}
+	}
+}
