@@ -43,6 +43,9 @@ type File struct {
 	RelPath string
 	// Repo is the "owner/name" of the repository the file belongs to, or "".
 	Repo string
+	// RepoHost is the host name of the origin remote of the repository's
+	// clone (gitlab.example.com), or "" when there is no such remote.
+	RepoHost string
 	// Head holds the first bytes of the (decompressed) content.
 	Head []byte
 	// Size is the size on disk.

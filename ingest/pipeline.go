@@ -567,7 +567,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	}
 	// The walk lists every folder's entries, so it records which folders
 	// are repository roots without a stat call per folder.
-	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}}
+	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, hosts: map[string]string{}}
 	isStore := p.storeFiles()
 	for _, root := range paths {
 		info, err := os.Stat(root)
@@ -756,6 +756,9 @@ func (p *Pipeline) place(f *File, inputRoot string, fileInput bool, finder *repo
 	}
 	f.RelPath = filepath.ToSlash(strings.TrimSuffix(rel, ".gz"))
 	f.Repo = repo
+	if root != "" {
+		f.RepoHost = finder.host(root)
+	}
 }
 
 // readHead returns the first HeadSize bytes of a file's (decompressed)
@@ -886,6 +889,7 @@ type repoFinder struct {
 	// follows.
 	unsure map[string]bool
 	names  map[string]string
+	hosts  map[string]string
 }
 
 // walked records an entry the walk found in folder dir, before any
@@ -939,6 +943,19 @@ func (finder *repoFinder) name(p *Pipeline, root string) string {
 		finder.names[root] = name
 	}
 	return name
+}
+
+// host returns the host of the origin remote of the clone whose top
+// folder is root, reading it once.
+func (finder *repoFinder) host(root string) string {
+	finder.mu.Lock()
+	defer finder.mu.Unlock()
+	host, ok := finder.hosts[root]
+	if !ok {
+		host = hostFromURL(originURL(filepath.Join(root, ".git", "config")))
+		finder.hosts[root] = host
+	}
+	return host
 }
 
 // repoOf finds the repository a file belongs to: the nearest folder at or
@@ -1032,6 +1049,14 @@ func isDir(path string) bool {
 // originRepo reads the repository from the origin remote of a git
 // config, as repoFromURL names it.
 func originRepo(configPath string, gitlab bool) string {
+	if url := originURL(configPath); url != "" {
+		return repoFromURL(url, gitlab)
+	}
+	return ""
+}
+
+// originURL reads the URL of the origin remote of a git config, or "".
+func originURL(configPath string) string {
 	data, err := os.ReadFile(configPath)
 	if err != nil {
 		return ""
@@ -1050,9 +1075,27 @@ func originRepo(configPath string, gitlab bool) string {
 		if !ok {
 			continue
 		}
-		return repoFromURL(strings.TrimSpace(url), gitlab)
+		return strings.TrimSpace(url)
 	}
 	return ""
+}
+
+// hostFromURL returns the host name of an https or ssh clone URL, without
+// user or port, or "" when the URL names none.
+func hostFromURL(url string) string {
+	host := ""
+	if i := strings.Index(url, "://"); i >= 0 {
+		host, _, _ = strings.Cut(url[i+3:], "/")
+		host = host[strings.LastIndexByte(host, '@')+1:]
+		host, _, _ = strings.Cut(host, ":")
+	} else if i := strings.Index(url, ":"); i >= 0 {
+		host = url[:i]
+		host = host[strings.LastIndexByte(host, '@')+1:]
+	}
+	if strings.Contains(host, "/") {
+		return ""
+	}
+	return strings.ToLower(host)
 }
 
 // repoFromURL extracts "owner/name" from an https or ssh clone URL. A

@@ -559,3 +559,38 @@ func TestRepoNameGitLabSubgroup(t *testing.T) {
 		t.Errorf("repository %q, want %q", got, want)
 	}
 }
+
+func TestHostFromURL(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://github.com/example-org/api.git":                "github.com",
+		"git@gitlab.example.com:payments/core/api.git":          "gitlab.example.com",
+		"ssh://git@GitLab.Example.com:2222/payments/api.git":    "gitlab.example.com",
+		"https://oauth2:glpat-x@gitlab.example.com/grp/api.git": "gitlab.example.com",
+		"/srv/git/api.git": "",
+		"../api":           "",
+	} {
+		if got := hostFromURL(url); got != want {
+			t.Errorf("hostFromURL(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
+
+func TestPlaceSetsRemoteHost(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config := "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@gitlab.example.com:payments/api.git\n"
+	if err := os.WriteFile(filepath.Join(root, ".git", "config"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, hosts: map[string]string{}}
+	f := &File{Path: filepath.Join(root, "package-lock.json")}
+	(&Pipeline{}).place(f, root, false, finder)
+	if f.Repo != "payments/api" {
+		t.Errorf("repository %q, want payments/api", f.Repo)
+	}
+	if f.RepoHost != "gitlab.example.com" {
+		t.Errorf("remote host %q, want gitlab.example.com", f.RepoHost)
+	}
+}

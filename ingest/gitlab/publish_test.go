@@ -1,11 +1,15 @@
 package gitlab
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 func TestRegistryPublish(t *testing.T) {
@@ -158,6 +162,47 @@ func TestSelfManagedJobTokenPublishesNothing(t *testing.T) {
 		n := findNode(t, res, graph.GitLabOIDCSubjectID(job, "AWS_TOKEN"))
 		if got := n.Attr("issuer"); got != c.issuer {
 			t.Errorf("%s: issuer %q, want %q", c.variable, got, c.issuer)
+		}
+	}
+}
+
+func TestRemoteHostNamesServer(t *testing.T) {
+	// A clone whose origin remote is on a self-managed server: the job
+	// token pushes to that server's registry, whose host the input does
+	// not show, and ID tokens are issued by that server. A remote on
+	// gitlab.com, or an ssh alias without a dot, is GitLab.com.
+	src := []byte("test:\n  id_tokens:\n    AWS_TOKEN:\n      aud: sts.amazonaws.com\n  script:\n    - npm ci\n")
+	own := "pkg:docker/example-org/app?repository_url=registry.gitlab.com"
+	for _, c := range []struct {
+		host, issuer string
+		publish      []string
+	}{
+		{"gitlab.example.com", "https://gitlab.example.com", nil},
+		{"gitlab.com", "https://gitlab.com", []string{own}},
+		{"gitlab-work", "https://gitlab.com", []string{own}},
+		{"", "https://gitlab.com", []string{own}},
+	} {
+		f := &ingest.File{
+			Path:     "in/.gitlab-ci.yml",
+			RelPath:  ".gitlab-ci.yml",
+			Repo:     testProject,
+			RepoHost: c.host,
+			Head:     src,
+			Size:     int64(len(src)),
+			Open:     func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(src)), nil },
+		}
+		res := &ingest.Result{}
+		env := &ingest.Env{Fingerprint: func(v string) string { return "fp" }}
+		if err := New().Parse(context.Background(), f, env, res); err != nil {
+			t.Fatal(err)
+		}
+		job := jobID(".gitlab-ci.yml", "test")
+		if diff := cmp.Diff(c.publish, targets(res, graph.GitLabJobTokenIdentityID(job), graph.EdgeCanPublish)); diff != "" {
+			t.Errorf("remote host %q: CAN_PUBLISH from the job token (-want +got):\n%s", c.host, diff)
+		}
+		n := findNode(t, res, graph.GitLabOIDCSubjectID(job, "AWS_TOKEN"))
+		if got := n.Attr("issuer"); got != c.issuer {
+			t.Errorf("remote host %q: issuer %q, want %q", c.host, got, c.issuer)
 		}
 	}
 }
