@@ -632,10 +632,11 @@ func containItem(group []*Reached, res *Result) *Item {
 			break
 		}
 		// Turning CI/CD off starts no new pipeline; the running and
-		// pending ones are cancelled one by one.
+		// pending ones are cancelled one by one. The list follows every
+		// page, since GitLab returns 20 pipelines a page by default.
 		project := "projects/" + url.PathEscape(repo)
 		it.Command = shellCommand("glab", "api", "--method", "PUT", project, "--raw-field", "builds_access_level=disabled") +
-			" && for status in running pending; do " + shellCommand("glab", "api", project+"/pipelines?status=") + `"$status"` +
+			" && for status in running pending; do " + shellCommand("glab", "api", "--paginate", project+"/pipelines?status=") + `"$status"` +
 			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand("glab", "api", "--method", "POST", project+"/pipelines/{}/cancel")
 	case "gha-job":
 		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s; download its job logs first",

@@ -1118,3 +1118,45 @@ func TestPlanDeniedAssumeRevokesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanCancelsEveryPageOfPipelines(t *testing.T) {
+	// GitLab lists 20 pipelines a page unless asked for more. The stand-in
+	// glab returns the running pipelines in two pages, and the second page
+	// only to a call that follows the pages.
+	const (
+		bad  = "pkg:npm/evil@1.0.0"
+		test = "runtime:gitlab:o/a/.gitlab-ci.yml#test"
+	)
+	s := newG().
+		node(test, "type", "gitlab-job", "repository", "o/a").
+		edge(test, graph.EdgeExecutes, bad).
+		store(t)
+	res := blast(t, s, bad, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := runShell(t, `glab() {
+  case "$*" in
+    *--paginate*status=running) echo '[{"id":7}]'; echo '[{"id":8}]' ;;
+    *status=running) echo '[{"id":7}]' ;;
+    *status=pending) echo '[]' ;;
+    *--method\ POST*) echo "cancel $*" ;;
+  esac
+}
+jq() { sed -n 's/.*"id":\([0-9]*\).*/\1/p'; }
+xargs() {
+  shift # -I{}
+  while read -r id; do
+    cmd=""
+    for a in "$@"; do cmd="$cmd $(printf '%s' "$a" | sed "s/{}/$id/g")"; done
+    eval "$cmd"
+  done
+}
+`+planItem(t, plan, test).Command)
+	want := "cancel api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
+		"cancel api --method POST projects/o%2Fa/pipelines/8/cancel\n"
+	if calls != want {
+		t.Errorf("cancelled\n%s\nwant\n%s", calls, want)
+	}
+}
