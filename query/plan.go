@@ -635,9 +635,15 @@ func containItem(group []*Reached, res *Result) *Item {
 		// pending ones are cancelled one by one. The list follows every
 		// page, since GitLab returns 20 pipelines a page by default.
 		project := "projects/" + url.PathEscape(repo)
-		it.Command = shellCommand("glab", "api", "--method", "PUT", project, "--raw-field", "builds_access_level=disabled") +
-			" && for status in running pending; do " + shellCommand("glab", "api", "--paginate", project+"/pipelines?status=") + `"$status"` +
-			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand("glab", "api", "--method", "POST", project+"/pipelines/{}/cancel")
+		// Outside a clone of the project, glab sends its calls to
+		// gitlab.com unless --hostname names the project's server.
+		glab := []string{"glab", "api"}
+		if server := rt.Node.Attr("server"); server != "" {
+			glab = append(glab, "--hostname", server)
+		}
+		it.Command = shellCommand(slices.Concat(glab, []string{"--method", "PUT", project, "--raw-field", "builds_access_level=disabled"})...) +
+			" && for status in running pending; do " + shellCommand(slices.Concat(glab, []string{"--paginate", project + "/pipelines?status="})...) + `"$status"` +
+			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand(slices.Concat(glab, []string{"--method", "POST", project + "/pipelines/{}/cancel"})...)
 	case "gha-job":
 		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s; download its job logs first",
 			rt.Node.Label, cause)

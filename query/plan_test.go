@@ -1160,3 +1160,49 @@ xargs() {
 		t.Errorf("cancelled\n%s\nwant\n%s", calls, want)
 	}
 }
+
+func TestPlanContainsSelfManagedGitLabProject(t *testing.T) {
+	// A job of a project on a self-managed server: every glab call names
+	// that server, or glab sends it to gitlab.com outside a clone of the
+	// project.
+	const (
+		bad  = "pkg:npm/evil@1.0.0"
+		test = "runtime:gitlab:payments/api/.gitlab-ci.yml#test"
+	)
+	s := newG().
+		node(test, "type", "gitlab-job", "repository", "payments/api", "server", "gitlab.example.com").
+		edge(test, graph.EdgeExecutes, bad).
+		store(t)
+	res := blast(t, s, bad, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The stand-in glab logs each call; the running list holds pipeline 7.
+	calls := runShell(t, `log=$(mktemp)
+glab() {
+  echo "glab $*" >>"$log"
+  case "$*" in
+    *status=running) echo '[{"id":7}]' ;;
+    *status=pending) echo '[]' ;;
+  esac
+}
+jq() { sed -n 's/.*"id":\([0-9]*\).*/\1/p'; }
+xargs() {
+  shift # -I{}
+  while read -r id; do
+    cmd=""
+    for a in "$@"; do cmd="$cmd $(printf '%s' "$a" | sed "s/{}/$id/g")"; done
+    eval "$cmd"
+  done
+}
+`+planItem(t, plan, test).Command+`
+sort "$log"; rm -f "$log"`)
+	want := "glab api --hostname gitlab.example.com --method POST projects/payments%2Fapi/pipelines/7/cancel\n" +
+		"glab api --hostname gitlab.example.com --method PUT projects/payments%2Fapi --raw-field builds_access_level=disabled\n" +
+		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=pending\n" +
+		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=running\n"
+	if calls != want {
+		t.Errorf("commands ran, sorted\n%s\nwant\n%s", calls, want)
+	}
+}

@@ -195,6 +195,10 @@ func (c *converter) job(name string) {
 		"pipeline_sources":   strings.Join(j.runs.sources, ","),
 		"protected_ref":      j.runs.protected,
 	}
+	if c.issuer != defaultIssuer {
+		// The host of a self-managed server, for commands that call its API.
+		j.attrs["server"] = strings.TrimPrefix(strings.TrimPrefix(c.issuer, "https://"), "http://")
+	}
 	if v.has("trigger") {
 		j.attrs["type"] = "gitlab-bridge"
 		j.attrs["trigger"] = triggerOf(v.get("trigger"))

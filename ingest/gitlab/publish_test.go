@@ -174,13 +174,13 @@ func TestRemoteHostNamesServer(t *testing.T) {
 	src := []byte("test:\n  id_tokens:\n    AWS_TOKEN:\n      aud: sts.amazonaws.com\n  script:\n    - npm ci\n")
 	own := "pkg:docker/example-org/app?repository_url=registry.gitlab.com"
 	for _, c := range []struct {
-		host, issuer string
-		publish      []string
+		host, issuer, server string
+		publish              []string
 	}{
-		{"gitlab.example.com", "https://gitlab.example.com", nil},
-		{"gitlab.com", "https://gitlab.com", []string{own}},
-		{"gitlab-work", "https://gitlab.com", []string{own}},
-		{"", "https://gitlab.com", []string{own}},
+		{"gitlab.example.com", "https://gitlab.example.com", "gitlab.example.com", nil},
+		{"gitlab.com", "https://gitlab.com", "", []string{own}},
+		{"gitlab-work", "https://gitlab.com", "", []string{own}},
+		{"", "https://gitlab.com", "", []string{own}},
 	} {
 		f := &ingest.File{
 			Path:     "in/.gitlab-ci.yml",
@@ -203,6 +203,9 @@ func TestRemoteHostNamesServer(t *testing.T) {
 		n := findNode(t, res, graph.GitLabOIDCSubjectID(job, "AWS_TOKEN"))
 		if got := n.Attr("issuer"); got != c.issuer {
 			t.Errorf("remote host %q: issuer %q, want %q", c.host, got, c.issuer)
+		}
+		if got := findNode(t, res, job).Attr("server"); got != c.server {
+			t.Errorf("remote host %q: job's server %q, want %q", c.host, got, c.server)
 		}
 	}
 }
