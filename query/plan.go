@@ -82,8 +82,17 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	walked := res.walked()
 	for _, e := range walked {
 		from, to := e.From, e.To
-		if e.Kind == graph.EdgeDependsOn || e.Kind == graph.EdgeExecutes {
+		switch {
+		case e.Kind == graph.EdgeDependsOn || e.Kind == graph.EdgeExecutes:
 			from, to = e.To, e.From
+		case e.Kind == graph.EdgeDefines:
+			// Only write access runs a repository's jobs. A repository
+			// that one credential reads and another modifies leads on to
+			// its jobs from the modifier only.
+			from = modifyNode(from)
+		case e.Kind == graph.EdgeCanModify && kindFromID(to) == graph.NodeRepository:
+			adj[modifyNode(to)] = append(adj[modifyNode(to)], to)
+			to = modifyNode(to)
 		}
 		adj[from] = append(adj[from], to)
 	}
@@ -323,6 +332,7 @@ func publishedStep(res *Result) *Step {
 func countReach(adj map[string][]string, start string) int {
 	seen := map[string]bool{start: true}
 	queue := []string{start}
+	count := 0
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
@@ -330,11 +340,23 @@ func countReach(adj map[string][]string, start string) int {
 			if !seen[to] {
 				seen[to] = true
 				queue = append(queue, to)
+				if !strings.HasSuffix(to, modifySuffix) {
+					count++
+				}
 			}
 		}
 	}
-	return len(seen) - 1
+	return count
 }
+
+// modifySuffix marks the node of the ordering graph that stands for write
+// access to a repository, next to the repository's own node.
+const modifySuffix = "\x00modify"
+
+// modifyNode returns the node of the ordering graph that stands for write
+// access to a repository: CAN_MODIFY edges lead to it, and the
+// repository's DEFINES edges leave from it.
+func modifyNode(repo string) string { return repo + modifySuffix }
 
 func containsStr(list []string, s string) bool {
 	for _, x := range list {

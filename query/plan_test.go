@@ -1206,3 +1206,48 @@ sort "$log"; rm -f "$log"`)
 		t.Errorf("commands ran, sorted\n%s\nwant\n%s", calls, want)
 	}
 }
+
+func TestPlanReadAndWritePathsToRepository(t *testing.T) {
+	// The compromised job holds a token that can read repository o/b and
+	// one that can push to it. Pushing runs o/b's deploy job, which reads
+	// PROD_KEY, so PROD_KEY comes after the push token. Reading o/b runs
+	// nothing, so it does not come after the read token.
+	const (
+		job     = "runtime:gha:o/a/.github/workflows/ci.yml#build"
+		readPAT = "secret:gha:o/a/READ_PAT"
+		pushPAT = "secret:gha:o/a/PUSH_PAT"
+		reader  = "github:user:reader"
+		pusher  = "github:user:pusher"
+		repo    = "repo:github.com/o/b"
+		deploy  = "runtime:gha:o/b/.github/workflows/deploy.yml#deploy"
+		prodKey = "secret:gha:o/b/PROD_KEY"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(deploy, "type", "gha-job", "workflow", ".github/workflows/deploy.yml", "repository", "o/b").
+		node(readPAT, "type", "actions-secret", "name", "READ_PAT", "repository", "o/a", "long_lived", "true").
+		node(pushPAT, "type", "actions-secret", "name", "PUSH_PAT", "repository", "o/a", "long_lived", "true").
+		node(prodKey, "type", "actions-secret", "name", "PROD_KEY", "repository", "o/b", "long_lived", "true").
+		edge(job, graph.EdgeExposes, readPAT).
+		edge(job, graph.EdgeExposes, pushPAT).
+		edge(readPAT, graph.EdgeAuthenticatesAs, reader).
+		edge(pushPAT, graph.EdgeAuthenticatesAs, pusher).
+		edge(reader, graph.EdgeCanAccess, repo, "level=read").
+		edge(pusher, graph.EdgeCanModify, repo).
+		edge(repo, graph.EdgeDefines, deploy).
+		edge(deploy, graph.EdgeExposes, prodKey).
+		store(t)
+
+	res := blast(t, s, job, Options{})
+	plan, err := BuildPlan(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := planItem(t, plan, prodKey).YieldedBy
+	if !slices.Contains(got, pushPAT) {
+		t.Errorf("PROD_KEY comes after %v, want after PUSH_PAT, which can run the deploy job", got)
+	}
+	if slices.Contains(got, readPAT) {
+		t.Errorf("PROD_KEY comes after %v, want not after READ_PAT: read access runs no job", got)
+	}
+}
