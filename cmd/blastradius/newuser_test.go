@@ -110,3 +110,36 @@ func TestIngestNamesSkippedFilesInDebugLog(t *testing.T) {
 		t.Errorf("debug log %q, want a line naming %s", errs, odd)
 	}
 }
+
+// TestWarnSplitARNsFromLoggedRole starts from the role as CloudTrail
+// names it, in its account, while Terraform without an account wrote the
+// same role's trust and permissions on another node: the blast radius
+// misses those, so the pair is named too.
+func TestWarnSplitARNsFromLoggedRole(t *testing.T) {
+	ctx := context.Background()
+	const (
+		tfRole  = "arn:aws:iam:::role/deploy"
+		logRole = "arn:aws:iam::444455556666:role/deploy"
+		other   = "arn:aws:iam::444455556666:role/audit"
+	)
+	var nodes []graph.Node
+	for _, id := range []string{tfRole, logRole, other} {
+		nodes = append(nodes, graph.Node{ID: id, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "test"}})
+	}
+	s := memstore.New()
+	if err := s.Write(ctx, &graph.Batch{Time: time.Now(), Nodes: nodes}, nil); err != nil {
+		t.Fatal(err)
+	}
+	res := &query.Result{
+		Starts:  []graph.Node{{ID: logRole, Kind: graph.NodeIdentity}},
+		Reached: []*query.Reached{{Node: graph.Node{ID: other, Kind: graph.NodeIdentity}}},
+	}
+	var buf bytes.Buffer
+	if err := warnSplitARNs(ctx, slog.New(slog.NewTextHandler(&buf, nil)), s, res); err != nil {
+		t.Fatal(err)
+	}
+	want := `pairs="` + tfRole + " and " + logRole + `"`
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("warning %q, want it to name %s", buf.String(), want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -129,26 +130,48 @@ func warnUnknownOwners(log *slog.Logger, res *query.Result) {
 
 // warnSplitARNs logs a warning when the blast radius holds an AWS ARN
 // without an account, as Terraform that names no account writes it, and
-// the graph holds the same ARN in an account, as access logs name it.
-// Both nodes stand for one role or secret, so the paths and the use that
-// go through the other node are missing from the result.
+// the graph holds the same ARN in an account, as access logs name it, or
+// the other way round. Both nodes stand for one role or secret, so the
+// paths and the use that go through the other node are missing from the
+// result.
 func warnSplitARNs(ctx context.Context, log *slog.Logger, r graph.Reader, res *query.Result) error {
-	type name struct{ service, resource string }
-	type split struct{ id, region string }
-	noAccount := map[name]split{}
-	kinds := map[graph.NodeKind]bool{}
-	nodes := res.Starts
+	nodes := slices.Clone(res.Starts)
 	for _, x := range res.Reached {
 		nodes = append(nodes, x.Node)
 	}
-	for _, n := range nodes {
-		if service, region, account, resource, ok := splitARN(n.ID); ok && account == "" {
-			noAccount[name{service, resource}] = split{n.ID, region}
-			kinds[n.Kind] = true
-		}
+	pairs, err := splitARNPairs(ctx, r, nodes)
+	if err != nil || len(pairs) == 0 {
+		return err
 	}
-	if len(noAccount) == 0 {
-		return nil
+	log.Warn("blast radius holds AWS ARNs that the graph also holds with the account missing, or in an account: each pair may be one role or secret split in two, so paths and use through the other may be missing; set allowed_account_ids and region in the aws provider and ingest again",
+		"pairs", strings.Join(pairs, "; "))
+	return nil
+}
+
+// splitARNPairs returns, sorted, each ARN of nodes paired with an ARN of
+// the graph that names the same resource with the account missing on one
+// side: "ARN-without-account and ARN-in-account".
+func splitARNPairs(ctx context.Context, r graph.Reader, nodes []graph.Node) ([]string, error) {
+	type name struct{ service, resource string }
+	type split struct{ id, region string }
+	noAccount := map[name]split{}
+	inAccount := map[name][]split{}
+	kinds := map[graph.NodeKind]bool{}
+	for _, n := range nodes {
+		service, region, account, resource, ok := splitARN(n.ID)
+		switch {
+		case !ok:
+			continue
+		case account == "":
+			noAccount[name{service, resource}] = split{n.ID, region}
+		default:
+			key := name{service, resource}
+			inAccount[key] = append(inAccount[key], split{n.ID, region})
+		}
+		kinds[n.Kind] = true
+	}
+	if len(noAccount) == 0 && len(inAccount) == 0 {
+		return nil, nil
 	}
 	var pairs []string
 	for _, kind := range graph.NodeKinds {
@@ -157,23 +180,29 @@ func warnSplitARNs(ctx context.Context, log *slog.Logger, r graph.Reader, res *q
 		}
 		ns, err := r.NodesByKind(ctx, kind)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, n := range ns {
 			service, region, account, resource, ok := splitARN(n.ID)
-			sp, found := noAccount[name{service, resource}]
-			if ok && found && account != "" && (sp.region == "" || sp.region == region) {
+			if !ok {
+				continue
+			}
+			key := name{service, resource}
+			if sp, found := noAccount[key]; found && account != "" && (sp.region == "" || sp.region == region) {
 				pairs = append(pairs, sp.id+" and "+n.ID)
+			}
+			if account != "" {
+				continue
+			}
+			for _, sp := range inAccount[key] {
+				if region == "" || region == sp.region {
+					pairs = append(pairs, n.ID+" and "+sp.id)
+				}
 			}
 		}
 	}
-	if len(pairs) == 0 {
-		return nil
-	}
 	sort.Strings(pairs)
-	log.Warn("blast radius holds AWS ARNs without an account that other inputs name in an account: each pair may be one role or secret split in two, so paths and use through the other may be missing; set allowed_account_ids and region in the aws provider and ingest again",
-		"pairs", strings.Join(pairs, "; "))
-	return nil
+	return slices.Compact(pairs), nil
 }
 
 // splitARN returns the parts of an ARN whose region or account may be
