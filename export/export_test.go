@@ -471,3 +471,26 @@ func TestRunbookChecksOnlySteps(t *testing.T) {
 		t.Errorf("runbook checks a statement:\n%s", got)
 	}
 }
+
+// TestRunbookChecksTokenPushes checks that an expiring job token's action
+// keeps its step, checking what the token pushed while it was valid, as a
+// checklist item, while the expiry itself is plain text.
+func TestRunbookChecksTokenPushes(t *testing.T) {
+	plan := &query.Plan{Query: "package pkg:npm/x@1.0.0", Steps: []*query.Step{
+		{Number: 1, Title: "Contain", Items: []*query.Item{
+			{Node: graph.Node{ID: "secret:gha:token:o/a/.github/workflows/ci.yml#build"}, Kind: "expire",
+				Action: "Expires when the job ends; cancelling the run revokes it. Check what it pushed or published while valid (permissions: contents: write)"},
+		}},
+	}}
+	var b bytes.Buffer
+	if err := WriteRunbook(&b, plan); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if want := "\nExpires when the job ends; cancelling the run revokes it.\n"; !strings.Contains(got, want) {
+		t.Errorf("runbook lacks %q:\n%s", want, got)
+	}
+	if want := "- [ ] Check what it pushed or published while valid (permissions: contents: write)\n"; !strings.Contains(got, want) {
+		t.Errorf("runbook lacks %q:\n%s", want, got)
+	}
+}

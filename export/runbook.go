@@ -52,8 +52,17 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 			}
 			// Steps to carry out get a checkbox; what only informs them
 			// (a token that expires by itself, the order) is plain text.
+			// An expiring token's action may end with a check of what the
+			// token pushed, which is a step.
 			if it.Kind == "expire" {
-				fmt.Fprintf(bw, "%s\n", inline(it.Action))
+				expiry, check, found := strings.Cut(it.Action, ". Check ")
+				if found {
+					expiry += "."
+				}
+				fmt.Fprintf(bw, "%s\n", inline(expiry))
+				if found {
+					fmt.Fprintf(bw, "- [ ] Check %s\n", inline(check))
+				}
 			} else {
 				fmt.Fprintf(bw, "- [ ] %s\n", inline(it.Action))
 			}

@@ -715,6 +715,8 @@ func tokenItems(tokens []*Reached) []*Item {
 	return items
 }
 
+// tokenItem returns the item of a job-scoped token. The runbook prints a
+// sentence of its action that starts with "Check " as a checklist item.
 func tokenItem(t *Reached) *Item {
 	it := &Item{Node: t.Node, Kind: "expire"}
 	switch t.Node.Attr("type") {
