@@ -594,9 +594,41 @@ func chainPath(v *visit, hop func(v *visit) Hop) []Hop {
 // inspectsIdentity reports whether an edge reaches an identity as the
 // target of an action (iam:GetRole, or iam:PassRole alone) without making
 // the caller act as it. CAN_ACCESS edges of an escalation method (those
-// with a method attribute) do make the caller act as the identity.
+// with a method attribute) do make the caller act as the identity. An
+// OBSERVED edge inspects when its log records only read the identity's
+// definition.
 func inspectsIdentity(e *graph.Edge, rev bool, to string) bool {
-	return !rev && e.Kind == graph.EdgeCanAccess && e.Attr("method") == "" && kindFromID(to) == graph.NodeIdentity
+	if rev || kindFromID(to) != graph.NodeIdentity {
+		return false
+	}
+	switch e.Kind {
+	case graph.EdgeCanAccess:
+		return e.Attr("method") == ""
+	case graph.EdgeObserved:
+		return readsDefinitionOnly(e)
+	}
+	return false
+}
+
+// readsDefinitionOnly reports whether an OBSERVED edge records only IAM
+// calls that read an identity's definition (iam:Get*, iam:List*), and
+// sts:AssumeRole calls that loggedAssume does not count. None of them
+// gives the caller a session or key of the identity. An action list that
+// reached its cap may have left other actions out, so it does not.
+func readsDefinitionOnly(e *graph.Edge) bool {
+	if e.Evidence == nil || loggedAssume(*e) {
+		return false
+	}
+	actions := e.Evidence.Actions
+	if len(actions) == 0 || len(actions) >= graph.MaxSeen {
+		return false
+	}
+	for _, a := range actions {
+		if !strings.HasPrefix(a, "iam:Get") && !strings.HasPrefix(a, "iam:List") && !strings.HasPrefix(a, "sts:AssumeRole") {
+			return false
+		}
+	}
+	return true
 }
 
 // traversable filters edges the walk must not take: lockfile-scoped

@@ -1251,3 +1251,56 @@ func TestPlanReadAndWritePathsToRepository(t *testing.T) {
 		t.Errorf("PROD_KEY comes after %v, want not after READ_PAT: read access runs no job", got)
 	}
 }
+
+func TestPlanRoleOnlyReadInLogsLeadsNowhere(t *testing.T) {
+	// The logs show the deploy role reading the audit role's definition
+	// (iam:GetRole), alone or with an sts:AssumeRole call that was denied:
+	// neither makes a session of the audit role. The walk does not act as
+	// the audit role, so the secret only it can read is out of the blast
+	// radius, and nothing is ordered after the deploy role because of it.
+	const (
+		job     = "runtime:gha:o/a/.github/workflows/ci.yml#deploy"
+		token   = "secret:gha:oidc:o/a/.github/workflows/ci.yml#deploy"
+		subject = "oidc:gha:o/a/.github/workflows/ci.yml#deploy"
+		role    = "arn:aws:iam::444455556666:role/deploy"
+		other   = "arn:aws:iam::444455556666:role/audit"
+		secret  = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:audit-key"
+	)
+	at := time.Date(2026, 11, 3, 2, 40, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		second string
+		denied bool
+	}{
+		{"read twice", "iam:ListRolePolicies", false},
+		{"denied assume", "sts:AssumeRole", true},
+	} {
+		b := newG().
+			node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+			node(token, "type", "oidc-token").
+			node(subject, "type", "oidc-subject").
+			node(role, "type", "role", "name", "deploy", "account", "444455556666").
+			node(other, "type", "role", "name", "audit", "account", "444455556666").
+			node(secret, "type", "secretsmanager-secret", "long_lived", "true").
+			edge(job, graph.EdgeExposes, token).
+			edge(token, graph.EdgeAuthenticatesAs, subject).
+			edge(subject, graph.EdgeObserved, role, "session_keys=ASIAEXAMPLE0000001").
+			edge(other, graph.EdgeCanReadSecret, secret).
+			edge(role, graph.EdgeObserved, other)
+		ev := &graph.Evidence{}
+		ev.Add(at, "iam:GetRole", "203.0.113.66", "aws-cli/2.15.30", "ASIAEXAMPLE0000001", false, graph.Pos{File: "trail.json"})
+		ev.Add(at.Add(time.Minute), c.second, "203.0.113.66", "aws-cli/2.15.30", "ASIAEXAMPLE0000001", c.denied, graph.Pos{File: "trail.json"})
+		b.edges[len(b.edges)-1].Evidence = ev
+		s := b.store(t)
+
+		for _, st := range []graph.Store{s, generic{s}} {
+			res := blast(t, st, job, Options{})
+			if x := res.Get(secret); x != nil {
+				t.Errorf("%s, %T: the audit role's secret is reached: %+v", c.name, st, x.Path)
+			}
+			if x := res.Get(other); x == nil || !x.Inspected {
+				t.Errorf("%s, %T: the audit role is %+v, want reached as inspected", c.name, st, x)
+			}
+		}
+	}
+}

@@ -227,6 +227,11 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			}
 			modifies := kind == graph.EdgeCanModify
 			inspects := !rev && kind == graph.EdgeCanAccess && !method && kindFromID(rows.ID(to)) == graph.NodeIdentity
+			if !rev && kind == graph.EdgeObserved && kindFromID(rows.ID(to)) == graph.NodeIdentity {
+				// The merged edge carries the evidence that decides.
+				e := rows.Edge(ref)
+				inspects = readsDefinitionOnly(&e)
+			}
 			cur := w.get(to)
 			ok := cur != nil
 			if ok && inspects && !cur.inspected {
