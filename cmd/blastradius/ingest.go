@@ -124,7 +124,7 @@ restores Go's own settings.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&repo, "repo", "", "repository (OWNER/NAME) of every input file")
+	f.StringVar(&repo, "repo", "", "repository (OWNER/NAME, or GROUP/SUBGROUP/NAME on GitLab) of every input file")
 	f.StringVar(&org, "org", "local", "owner of repositories found without a git remote")
 	f.IntVar(&workers, "workers", 0, "files parsed at once (default: the number of CPUs)")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
@@ -195,9 +195,14 @@ func checkIngestFlags(repo, org string, workers int) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("invalid --workers %d: use 0 (one per CPU) or more", workers)}
 	}
 	if repo != "" {
-		owner, name, ok := strings.Cut(repo, "/")
-		if !ok || !namePart.MatchString(owner) || !namePart.MatchString(name) {
-			return &exitError{code: exitUsage, err: fmt.Errorf("invalid --repo %q: use OWNER/NAME, e.g. example-org/api", repo)}
+		// A GitLab project's path has its groups before the name.
+		parts := strings.Split(repo, "/")
+		valid := len(parts) >= 2
+		for _, part := range parts {
+			valid = valid && namePart.MatchString(part)
+		}
+		if !valid {
+			return &exitError{code: exitUsage, err: fmt.Errorf("invalid --repo %q: use OWNER/NAME, e.g. example-org/api, or GROUP/SUBGROUP/NAME for a GitLab project", repo)}
 		}
 	}
 	if !namePart.MatchString(org) {

@@ -143,3 +143,25 @@ func TestWarnSplitARNsFromLoggedRole(t *testing.T) {
 		t.Errorf("warning %q, want it to name %s", buf.String(), want)
 	}
 }
+
+// TestRepoFlagTakesGitLabGroups checks that --repo takes the path of a
+// GitLab project in a subgroup, and still rejects names that are no path.
+func TestRepoFlagTakesGitLabGroups(t *testing.T) {
+	for repo, valid := range map[string]bool{
+		"example-org/api":            true,
+		"Acme-Corp/platform/Web-App": true,
+		"acme/platform/tools/api":    true,
+		"api":                        false,
+		"acme//api":                  false,
+		"acme/api/":                  false,
+		"/acme/api":                  false,
+	} {
+		err := checkIngestFlags(repo, "local", 0)
+		if valid && err != nil {
+			t.Errorf("--repo %q: %v, want accepted", repo, err)
+		}
+		if !valid && err == nil {
+			t.Errorf("--repo %q accepted, want rejected", repo)
+		}
+	}
+}
