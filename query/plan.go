@@ -648,14 +648,17 @@ func containItem(group []*Reached, res *Result) *Item {
 			last := len(labels) - 1
 			jobs = strings.Join(labels[:last], ", ") + " and " + labels[last]
 		}
-		it.Action = fmt.Sprintf("Turn off CI/CD of project %s, which runs %s, and cancel its running and pending pipelines until %s; download the job logs first",
+		it.Action = fmt.Sprintf("Cancel the running and pending pipelines of project %s, which runs %s, then turn off its CI/CD until %s; download the job logs first",
 			repo, jobs, cause)
 		if repo == "" {
 			break
 		}
-		// Turning CI/CD off starts no new pipeline; the running and
-		// pending ones are cancelled one by one. The list follows every
-		// page, since GitLab returns 20 pipelines a page by default.
+		// The running and pending pipelines are cancelled one by one,
+		// then CI/CD is turned off, so that no new pipeline starts: once
+		// it is off, GitLab no longer lets the API read the project's
+		// pipelines. The list follows every page, since GitLab returns
+		// 20 pipelines a page by default. The turn-off runs even when a
+		// cancel fails, for a pipeline that ended meanwhile.
 		project := "projects/" + url.PathEscape(repo)
 		// Outside a clone of the project, glab sends its calls to
 		// gitlab.com unless --hostname names the project's server.
@@ -663,9 +666,9 @@ func containItem(group []*Reached, res *Result) *Item {
 		if server := rt.Node.Attr("server"); server != "" {
 			glab = append(glab, "--hostname", server)
 		}
-		it.Command = shellCommand(slices.Concat(glab, []string{"--method", "PUT", project, "--raw-field", "builds_access_level=disabled"})...) +
-			" && for status in running pending; do " + shellCommand(slices.Concat(glab, []string{"--paginate", project + "/pipelines?status="})...) + `"$status"` +
-			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand(slices.Concat(glab, []string{"--method", "POST", project + "/pipelines/{}/cancel"})...)
+		it.Command = "for status in running pending; do " + shellCommand(slices.Concat(glab, []string{"--paginate", project + "/pipelines?status="})...) + `"$status"` +
+			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand(slices.Concat(glab, []string{"--method", "POST", project + "/pipelines/{}/cancel"})...) +
+			"; " + shellCommand(slices.Concat(glab, []string{"--method", "PUT", project, "--raw-field", "builds_access_level=disabled"})...)
 	case "gha-job":
 		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s; download its job logs first",
 			rt.Node.Label, cause)

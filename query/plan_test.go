@@ -1044,8 +1044,8 @@ func TestPlanContainsGitLabProject(t *testing.T) {
 	if len(plan.Steps[0].Items) != 1 || len(it.Also) != 1 {
 		t.Fatalf("containment items %+v, want one for both jobs", plan.Steps[0].Items)
 	}
-	want := "Turn off CI/CD of project o/a, which runs " + build + " and " + test +
-		", and cancel its running and pending pipelines until pkg:npm/evil@1.0.0 is removed or pinned to a known-good version; download the job logs first"
+	want := "Cancel the running and pending pipelines of project o/a, which runs " + build + " and " + test +
+		", then turn off its CI/CD until pkg:npm/evil@1.0.0 is removed or pinned to a known-good version; download the job logs first"
 	if it.Action != want {
 		t.Errorf("action\n got %q\nwant %q", it.Action, want)
 	}
@@ -1068,8 +1068,10 @@ xargs() {
   done
 }
 `+it.Command)
-	wantCalls := "glab api --method PUT projects/o%2Fa --raw-field builds_access_level=disabled\n" +
-		"glab api --method POST projects/o%2Fa/pipelines/7/cancel\n"
+	// The pipelines are cancelled before CI/CD is turned off, since GitLab
+	// hides a project's pipelines from the API once it is off.
+	wantCalls := "glab api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
+		"glab api --method PUT projects/o%2Fa --raw-field builds_access_level=disabled\n"
 	if calls != wantCalls {
 		t.Errorf("commands ran\n%s\nwant\n%s", calls, wantCalls)
 	}
