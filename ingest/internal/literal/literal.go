@@ -110,6 +110,16 @@ var settings = []shape{
 	{uploadKind, regexp.MustCompile(`\buv\s+publish\b[^;&|]*?\s(?:--token|-t|--password|-p)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"uv"}, false},
 	// helm repo add NAME URL --password VALUE, a chart repository's login.
 	{loginKind, regexp.MustCompile(`\bhelm\s+repo\s+add\b[^;&|]*?\s--password(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"helm"}, false},
+	// The password options of the registry copy tools: oras (push, cp,
+	// attach, tag, login), skopeo's --dest-password and registry tokens,
+	// and regctl registry login --pass. skopeo's --creds USER:PASSWORD is
+	// read apart (skopeoCreds).
+	{loginKind, regexp.MustCompile(`\boras\s+(?:push|cp|copy|attach|tag|login|manifest|blob)\b[^;&|]*?\s(?:--password|-p|--to-password|--from-password)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"oras"}, false},
+	{loginKind, regexp.MustCompile(`\bskopeo\b[^;&|]*?\s--(?:dest-|src-)?(?:password|registry-token)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"skopeo"}, false},
+	{loginKind, regexp.MustCompile(`\bregctl\s+registry\s+(?:login|set)\b[^;&|]*?\s--pass(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"regctl"}, false},
+	// The base64 "auth" of a registry in a Docker config file that a
+	// script writes: user and password, encoded, not encrypted.
+	{"registry auth in a Docker config", regexp.MustCompile(`\\?"auth\\?"\s*:\s*\\?"([A-Za-z0-9+/]{8,}={0,2})\\?"`), []string{"auths"}, false},
 	// cargo publish, owner and yank with --token VALUE, and cargo login
 	// VALUE, which stores the token for later commands.
 	{"crates.io token", regexp.MustCompile(`\bcargo\s+(?:publish|owner|yank|login)\b[^;&|]*?\s--token(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"cargo"}, false},
@@ -182,6 +192,10 @@ const flagWithoutValue = `(?:-D|--debug|--debug-full|--tls|--tlsverify|-r|--remo
 // passwordOption matches -p or --password followed by = or spaces, and
 // -p joined to its value, before the value's group.
 const passwordOption = `(?:(?:-p|--password)(?:=|\s+)|-p)`
+
+// skopeoCreds matches skopeo's --creds, --src-creds and --dest-creds
+// USER:PASSWORD; group 1 is the pair.
+var skopeoCreds = regexp.MustCompile(`\bskopeo\b[^;&|]*?\s--(?:dest-|src-)?creds(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`)
 
 // curlUser matches curl's -u USER:PASSWORD and --user; group 1 is the
 // pair, quoted or bare.
@@ -329,6 +343,14 @@ func scanLine(line string) []offsetFinding {
 	if strings.Contains(line, "printf") {
 		for _, f := range printfTokens(line) {
 			add(f.Kind, f.Value, f.offset)
+		}
+	}
+	if strings.Contains(line, "skopeo") {
+		for _, m := range skopeoCreds.FindAllStringSubmatchIndex(line, -1) {
+			pair := unquote(line[m[2]:m[3]])
+			if _, pass, ok := strings.Cut(pair, ":"); ok && literalValue(pass) {
+				add(loginKind, pass, m[2])
+			}
 		}
 	}
 	if strings.Contains(line, "curl") {
