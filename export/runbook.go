@@ -20,10 +20,10 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 	fmt.Fprintf(bw, "# Incident runbook: %s\n\n", inline(p.Query))
 	fmt.Fprintln(bw, "Work through the steps in order; items within a step can be done in any order.")
 	fmt.Fprintln(bw, "Every command is printed for you to review and run; blastradius never runs them.")
-	if names := placeholders(p); len(names) > 0 {
+	if names := Placeholders(p); len(names) > 0 {
 		fmt.Fprintf(bw, "Replace these placeholders in the commands before you run them: %s.\n", codes(names))
-		if slices.Contains(names, revocationTime) {
-			fmt.Fprintf(bw, "%s is the time you carried out the item, in RFC 3339 (2026-11-03T12:00:00Z).\n", code(revocationTime))
+		if slices.Contains(names, RevocationTime) {
+			fmt.Fprintf(bw, "%s is the time you carried out the item, in RFC 3339 (2026-11-03T12:00:00Z).\n", code(RevocationTime))
 		}
 	}
 	if len(p.Steps) == 0 {
@@ -93,17 +93,17 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 	return bw.Flush()
 }
 
-// revocationTime is the placeholder that the plan's log queries use for
+// RevocationTime is the placeholder that the plan's log queries use for
 // the time a credential was revoked, a time that only the responder has.
-const revocationTime = "<revocation time>"
+const RevocationTime = "<revocation time>"
 
 // placeholderPattern matches the placeholders the plan writes into
 // commands, such as <region> or <id of ci>.
 var placeholderPattern = regexp.MustCompile(`<[a-z][^<>'"]*>`)
 
-// placeholders returns the distinct placeholders of the plan's commands
+// Placeholders returns the distinct placeholders of the plan's commands
 // and log queries, in the order they first appear.
-func placeholders(p *query.Plan) []string {
+func Placeholders(p *query.Plan) []string {
 	var found []string
 	for _, s := range p.Steps {
 		for _, it := range s.Items {

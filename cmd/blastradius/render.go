@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -337,6 +338,18 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 		fmt.Fprintf(w, "# Revocation plan for %s\n\n", oneLine(p.Query))
 	} else {
 		fmt.Fprintf(w, "REVOCATION PLAN for %s\n", oneLine(p.Query))
+	}
+	// The commands leave what only the responder knows as placeholders.
+	if names := export.Placeholders(p); len(names) > 0 {
+		note := "replace these placeholders in the commands before you run them: " + strings.Join(names, ", ")
+		if slices.Contains(names, export.RevocationTime) {
+			note += "; " + export.RevocationTime + " is the time you carried out the item, in RFC 3339 (2026-11-03T12:00:00Z)"
+		}
+		if md {
+			fmt.Fprintf(w, "Note: %s.\n", strings.ReplaceAll(strings.ReplaceAll(note, "<", "`<"), ">", ">`"))
+		} else {
+			fmt.Fprintf(w, "note: %s\n", note)
+		}
 	}
 	for _, s := range p.Steps {
 		if md {
