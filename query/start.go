@@ -248,10 +248,10 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 // maxNear bounds the packages a failed match suggests.
 const maxNear = 5
 
-// nearPackages returns, for specs that matched nothing, what the graph
-// holds instead: the versions of the name when the name is there, else
-// the names of the same ecosystem that end in the same name (an npm
-// package given without its @scope, say). Ids are in readable form.
+// nearPackages returns, in readable form, the packages of the graph that
+// are near specs that matched nothing. These are the versions of the name
+// when the graph contains the name, else the names of the same ecosystem
+// with the same last part (an npm package given without its @scope).
 func nearPackages(ctx context.Context, r graph.Reader, specs []PackageSpec) ([]string, error) {
 	var out []string
 	var unknown []PackageSpec

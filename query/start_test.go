@@ -353,8 +353,8 @@ func TestNoMatchNamesThePackage(t *testing.T) {
 
 func TestNoMatchSuggestsWhatTheGraphHolds(t *testing.T) {
 	// The graph pins @acme/evil at 1.0.3 and 1.0.5. A query for another
-	// version lists those; one that leaves out the scope finds the scoped
-	// name; one for an unknown name keeps the pointer to the node list.
+	// version lists those. A query that leaves out the scope finds the
+	// scoped name, and one for an unknown name keeps the node list hint.
 	const name = "pkg:npm/%40acme/evil"
 	s := newG().
 		node(name, "ecosystem", "npm").

@@ -128,12 +128,11 @@ func warnUnknownOwners(log *slog.Logger, res *query.Result) {
 		"repositories", strings.Join(repos, ","))
 }
 
-// warnSplitARNs logs a warning when the blast radius holds an AWS ARN
-// without an account, as Terraform that names no account writes it, and
-// the graph holds the same ARN in an account, as access logs name it, or
-// the other way round. Both nodes stand for one role or secret, so the
-// paths and the use that go through the other node are missing from the
-// result.
+// warnSplitARNs logs a warning when the blast radius contains an AWS ARN
+// that the graph also contains in another form: without an account, as
+// Terraform that names no account writes it, and in an account, as access
+// logs name it. Both nodes are one role or secret, so the result misses
+// the paths and the use that go through the other node.
 func warnSplitARNs(ctx context.Context, log *slog.Logger, r graph.Reader, res *query.Result) error {
 	nodes := slices.Clone(res.Starts)
 	for _, x := range res.Reached {
@@ -143,7 +142,7 @@ func warnSplitARNs(ctx context.Context, log *slog.Logger, r graph.Reader, res *q
 	if err != nil || len(pairs) == 0 {
 		return err
 	}
-	log.Warn("blast radius holds AWS ARNs that the graph also holds with the account missing, or in an account: each pair may be one role or secret split in two, so paths and use through the other may be missing; set allowed_account_ids and region in the aws provider and ingest again",
+	log.Warn("AWS ARNs split in two: each pair may be one role or secret, with and without its account, so paths and use through the other node may be missing; set allowed_account_ids and region in the aws provider and ingest again",
 		"pairs", strings.Join(pairs, "; "))
 	return nil
 }

@@ -339,7 +339,7 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 	} else {
 		fmt.Fprintf(w, "REVOCATION PLAN for %s\n", oneLine(p.Query))
 	}
-	// The commands leave what only the responder knows as placeholders.
+	// The commands keep placeholders for values that only the responder has.
 	if names := export.Placeholders(p); len(names) > 0 {
 		note := "replace these placeholders in the commands before you run them: " + strings.Join(names, ", ")
 		if slices.Contains(names, export.RevocationTime) {

@@ -133,8 +133,8 @@ func TestPublishLoginToQuay(t *testing.T) {
 }
 
 func TestPublishWithCopyTools(t *testing.T) {
-	// crane logs in with the job's token and pushes to its registry;
-	// skopeo writes with the credentials of its own options, and the
+	// crane logs in with the job's token and pushes to its registry.
+	// skopeo writes with the credentials of its own options, so the
 	// secret of its source registry logs in nowhere.
 	src := `on: push
 permissions:

@@ -59,8 +59,8 @@ func TestRegistryPublish(t *testing.T) {
 }
 
 func TestKanikoAndCopyToolsPublish(t *testing.T) {
-	// The GitLab documentation's Kaniko job writes the job's registry
-	// credentials into Kaniko's config file; skopeo and crane log in and
+	// The Kaniko job of GitLab's documentation writes the job's registry
+	// credentials into Kaniko's config file. skopeo and crane log in and
 	// write images with their own commands.
 	src := `build:
   image:

@@ -9,7 +9,7 @@ import (
 // the tool's name, as Writes reads it. The sources are the skopeo image
 // README (containers/image_build), Red Hat's "Running Skopeo in a
 // container using authfiles", crane's README ("Images") and Kaniko's
-// README, which says the executor is meant to be run as its image.
+// README, which documents running the executor as its image.
 var toolImages = map[string]string{
 	"quay.io/skopeo/stable":             "skopeo",
 	"quay.io/skopeo/testing":            "skopeo",

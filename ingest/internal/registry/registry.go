@@ -132,9 +132,9 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 	return logins, pushes
 }
 
-// appendWrite appends the login that a write command's own credential
-// options make, to the registry it writes, and the images it writes.
-// before are the pipeline stages that feed the command.
+// appendWrite appends the images that a write command writes, and the
+// login to their registry that its own credential options make. before
+// are the pipeline stages that feed the command.
 func appendWrite(logins []Login, pushes []Push, w Write, before []string, line int) ([]Login, []Push) {
 	if len(w.Images) == 0 {
 		return logins, pushes
@@ -166,7 +166,7 @@ var containerTools = map[string]bool{
 }
 
 // copyTools are the commands, other than the container engines, that
-// write images to a registry (see copied). Kaniko's executor is known by
+// write images to a registry (see Writes). Kaniko's executor is known by
 // its file name.
 var copyTools = map[string]bool{"skopeo": true, "crane": true, "oras": true, "regctl": true}
 
@@ -215,9 +215,9 @@ func renameOptions(args []string, names map[string]string) []string {
 	return out
 }
 
-// copyValueOptions are the options of copied's commands, by tool, that
-// take their value as the next word, so that the value is not read as an
-// image.
+// copyValueOptions are, by tool, the options of the commands that Writes
+// reads that take their value as the next word, so that the value is not
+// read as an image.
 var copyValueOptions = map[string]map[string]bool{
 	"skopeo": {"--authfile": true, "--src-authfile": true, "--dest-authfile": true, "--src-creds": true, "--dest-creds": true,
 		"--src-registry-token": true, "--dest-registry-token": true, "--src-cert-dir": true, "--dest-cert-dir": true,
@@ -271,7 +271,8 @@ var copyValueOptions = map[string]map[string]bool{
 		"--destination": true, "-d": true},
 }
 
-// Write is what a command that writes images to a registry does.
+// Write describes the images that one command writes to a registry, and
+// the credentials that its own options give.
 type Write struct {
 	// Images are the images it writes.
 	Images []image.Ref
@@ -328,53 +329,11 @@ func Writes(words []string, expand func(string) string) Write {
 	case tool != "executor":
 		return w
 	}
-	valueOpts := copyValueOptions[tool]
-	var pos, tags, dests []string
-	opts := map[string][]string{}
-	noPush := false
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case strings.HasPrefix(a, "<<<"):
-			src := strings.TrimPrefix(a, "<<<")
-			if src == "" && i+1 < len(args) {
-				i++
-				src = args[i]
-			}
-			w.HereStrings = append(w.HereStrings, src)
-		case strings.HasPrefix(a, "<") || strings.HasPrefix(a, ">") || strings.HasPrefix(a, "2>"):
-			// A redirection, whose file is no argument of the command.
-			if a == "<" || a == ">" || a == ">>" || a == "2>" {
-				i++
-			}
-		case a == "--no-push":
-			noPush = true
-		case strings.HasPrefix(a, "--no-push="):
-			// A boolean option takes an explicit value after "=" only,
-			// in any spelling strconv.ParseBool reads.
-			noPush, _ = strconv.ParseBool(strings.TrimPrefix(a, "--no-push="))
-		case strings.HasPrefix(a, "-"):
-			name, value, hasValue := strings.Cut(a, "=")
-			if !hasValue && valueOpts[name] {
-				if i+1 >= len(args) {
-					continue
-				}
-				i++
-				value, hasValue = args[i], true
-			}
-			if !hasValue {
-				value = "true" // a boolean option
-			}
-			if tool == "executor" && name == "-d" {
-				// One list keeps Kaniko's destinations in order, because
-				// the first one names the default cache repository.
-				name = "--destination"
-			}
-			opts[name] = append(opts[name], value)
-		default:
-			pos = append(pos, a)
-		}
-	}
+	parsed := readArgs(args, tool, copyValueOptions[tool])
+	pos, opts, noPush := parsed.positional, parsed.options, parsed.noPush
+	w.HereStrings = parsed.hereStrings
+	var tags, dests []string
+
 	for _, name := range []string{"-t", "--tag", "--new_tag"} {
 		tags = append(tags, opts[name]...)
 	}
@@ -470,6 +429,67 @@ func Writes(words []string, expand func(string) string) Write {
 		}
 	}
 	return w
+}
+
+// writeArgs are the arguments of a command that Writes reads, sorted out.
+type writeArgs struct {
+	positional []string
+	// options maps each option to its values, "true" for a boolean one.
+	options map[string][]string
+	// hereStrings are the words that here-strings feed, as written.
+	hereStrings []string
+	noPush      bool
+}
+
+// readArgs sorts the arguments of a tool's command after its subcommand
+// into positional words, options and here-strings. valueOptions are the
+// tool's options that take the next word as their value.
+func readArgs(args []string, tool string, valueOptions map[string]bool) writeArgs {
+	out := writeArgs{options: map[string][]string{}}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case strings.HasPrefix(arg, "<<<"):
+			src := strings.TrimPrefix(arg, "<<<")
+			if src == "" && i+1 < len(args) {
+				i++
+				src = args[i]
+			}
+			out.hereStrings = append(out.hereStrings, src)
+		case strings.HasPrefix(arg, "<") || strings.HasPrefix(arg, ">") || strings.HasPrefix(arg, "2>"):
+			// A redirection, whose file is no argument of the command.
+			if arg == "<" || arg == ">" || arg == ">>" || arg == "2>" {
+				i++
+			}
+		case arg == "--no-push":
+			out.noPush = true
+		case strings.HasPrefix(arg, "--no-push="):
+			// A boolean option takes an explicit value after "=" only,
+			// in any spelling strconv.ParseBool reads.
+			out.noPush, _ = strconv.ParseBool(strings.TrimPrefix(arg, "--no-push="))
+		case strings.HasPrefix(arg, "-"):
+			name, value, hasValue := strings.Cut(arg, "=")
+			if !hasValue && valueOptions[name] {
+				if i+1 >= len(args) {
+					continue
+				}
+				i++
+				value, hasValue = args[i], true
+			}
+			if !hasValue {
+				value = "true" // a boolean option
+			}
+			if tool == "executor" && name == "-d" {
+				// One list keeps Kaniko's destinations in order, because
+				// the first one names the default cache repository.
+				name = "--destination"
+			}
+			out.options[name] = append(out.options[name], value)
+		default:
+			out.positional = append(out.positional, arg)
+		}
+	}
+	return out
 }
 
 // kanikoCacheRepo returns the repository that Kaniko's executor pushes
@@ -748,9 +768,9 @@ var (
 //	echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(printf "%s:%s" "$USER" "$PASS" | base64)\"}}}" > /kaniko/.docker/config.json
 //
 // It returns the registry of the file's first entry (DockerHub for Docker
-// Hub) and the text of the entry that holds the password: its "password"
-// field, or else its "auth" value from the second reference on, because
-// the first is the user name when the value joins two. A reference is a
+// Hub) and the text of the entry that contains the password. That is the
+// "password" field, or else the "auth" value from its second reference
+// on, because the first is the user name when the value joins two. A reference is a
 // shell variable or a GitHub Actions expression. Kaniko, crane and the
 // container engines then log in to the registry with it. A printf
 // format's conversions are read as the arguments that fill them.
