@@ -17,11 +17,7 @@ import (
 
 func planSteps(t *testing.T, s graph.Store, start string) [][]string {
 	t.Helper()
-	res := blast(t, s, start, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, start, Options{})
 	var out [][]string
 	for _, st := range plan.Steps {
 		var ids []string
@@ -35,6 +31,16 @@ func planSteps(t *testing.T, s graph.Store, start string) [][]string {
 
 // planItem returns the plan's item for a node, failing the test when the
 // plan has none.
+// planFrom builds the plan of the blast radius from start.
+func planFrom(t *testing.T, s graph.Store, start string, opt Options) *Plan {
+	t.Helper()
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, start, opt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
 func planItem(t *testing.T, plan *Plan, id string) *Item {
 	t.Helper()
 	for _, st := range plan.Steps {
@@ -305,11 +311,7 @@ func TestPlanContainsAndRevokesStarts(t *testing.T) {
 	if diff := cmp.Diff(want, planSteps(t, s, role)); diff != "" {
 		t.Errorf("plan from the role (-want +got):\n%s", diff)
 	}
-	res := blast(t, s, jobA, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, jobA, Options{})
 	if a := plan.Steps[0].Items[0].Action; !strings.Contains(a, "until the cause of its compromise is removed") {
 		t.Errorf("contain action %q names no cause", a)
 	}
@@ -454,11 +456,7 @@ func TestPlanContainsWorkflowOnce(t *testing.T) {
 		edge(test, graph.EdgeExecutes, bad).
 		edge(release, graph.EdgeExecutes, bad).
 		store(t)
-	res := blast(t, s, bad, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, bad, Options{})
 	if len(plan.Steps) == 0 {
 		t.Fatal("empty plan")
 	}
@@ -573,11 +571,7 @@ func TestPlanContainJobActionOrder(t *testing.T) {
 		node(jobA, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
 		edge(jobA, graph.EdgeExecutes, bad).
 		store(t)
-	res := blast(t, s, bad, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, bad, Options{})
 	if len(plan.Steps) == 0 || len(plan.Steps[0].Items) != 1 {
 		t.Fatalf("plan steps %+v, want one contain item", plan.Steps)
 	}
@@ -610,11 +604,7 @@ func TestPlanExpiresLikeTokensOnce(t *testing.T) {
 		edge(jobB, graph.EdgeExposes, tokB).
 		edge(deploy, graph.EdgeExposes, tokWrite).
 		store(t)
-	res := blast(t, s, bad, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, bad, Options{})
 
 	got := map[string][]string{} // permissions -> tokens of the item
 	expires := 0
@@ -653,11 +643,7 @@ func TestPlanReplacementGoesToStoresAndDirectReaders(t *testing.T) {
 		edge(jobB, graph.EdgeExposes, keyU).
 		edge(keyU, graph.EdgeAuthenticatesAs, user).
 		store(t)
-	res := blast(t, s, bad, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, bad, Options{})
 	item := planItem(t, plan, keyU)
 	if diff := cmp.Diff([]string{jobB, keyA}, item.Consumers); diff != "" {
 		t.Errorf("consumers (-want +got):\n%s", diff)
@@ -939,11 +925,7 @@ func TestPlanRevokesRoleAssumedInLogs(t *testing.T) {
 		edge(role, graph.EdgeObserved, other).
 		store(t)
 
-	res := blast(t, s, job, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, job, Options{})
 	roleItem := planItem(t, plan, role)
 	if !strings.HasPrefix(roleItem.Command, "aws iam put-role-policy --role-name deploy --policy-name AWSRevokeOlderSessions ") {
 		t.Errorf("command of the assumed role %q, want a put-role-policy on role deploy", roleItem.Command)
@@ -983,11 +965,7 @@ func TestPlanReadAccessDoesNotOrderJobSecrets(t *testing.T) {
 		edge(repo, graph.EdgeDefines, job).
 		store(t)
 
-	res := blast(t, s, job, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, job, Options{})
 	if got := planItem(t, plan, other).YieldedBy; len(got) != 0 {
 		t.Errorf("DEPLOY_KEY comes after %v, want after nothing: read access runs no job", got)
 	}
@@ -1006,11 +984,7 @@ func TestPlanExpiresGitLabJobToken(t *testing.T) {
 		edge(job, graph.EdgeExposes, token).
 		store(t)
 
-	res := blast(t, s, job, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, job, Options{})
 	it := planItem(t, plan, token)
 	if it.Kind != "expire" || !strings.HasPrefix(it.Action, "Expires when the job ends") {
 		t.Errorf("CI_JOB_TOKEN item is %q: %q, want expire when the job ends", it.Kind, it.Action)
@@ -1035,11 +1009,7 @@ func TestPlanContainsGitLabProject(t *testing.T) {
 		edge(build, graph.EdgeExecutes, bad).
 		store(t)
 
-	res := blast(t, s, bad, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, bad, Options{})
 	it := plan.Steps[0].Items[0]
 	if len(plan.Steps[0].Items) != 1 || len(it.Also) != 1 {
 		t.Fatalf("containment items %+v, want one for both jobs", plan.Steps[0].Items)
@@ -1106,11 +1076,7 @@ func TestPlanDeniedAssumeRevokesNothing(t *testing.T) {
 	b.edges[len(b.edges)-1].Evidence = ev
 	s := b.store(t)
 
-	res := blast(t, s, job, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, job, Options{})
 	planItem(t, plan, role)
 	for _, st := range plan.Steps {
 		for _, it := range st.Items {
@@ -1133,11 +1099,7 @@ func TestPlanCancelsEveryPageOfPipelines(t *testing.T) {
 		node(test, "type", "gitlab-job", "repository", "o/a").
 		edge(test, graph.EdgeExecutes, bad).
 		store(t)
-	res := blast(t, s, bad, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, bad, Options{})
 	calls := runShell(t, `glab() {
   case "$*" in
     *--paginate*status=running) echo '[{"id":7}]'; echo '[{"id":8}]' ;;
@@ -1175,11 +1137,7 @@ func TestPlanContainsSelfManagedGitLabProject(t *testing.T) {
 		node(test, "type", "gitlab-job", "repository", "payments/api", "server", "gitlab.example.com").
 		edge(test, graph.EdgeExecutes, bad).
 		store(t)
-	res := blast(t, s, bad, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, bad, Options{})
 	// The stand-in glab logs each call; the running list holds pipeline 7.
 	calls := runShell(t, `log=$(mktemp)
 glab() {
@@ -1240,11 +1198,7 @@ func TestPlanReadAndWritePathsToRepository(t *testing.T) {
 		edge(deploy, graph.EdgeExposes, prodKey).
 		store(t)
 
-	res := blast(t, s, job, Options{})
-	plan, err := BuildPlan(context.Background(), s, res)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planFrom(t, s, job, Options{})
 	got := planItem(t, plan, prodKey).YieldedBy
 	if !slices.Contains(got, pushPAT) {
 		t.Errorf("PROD_KEY comes after %v, want after PUSH_PAT, which can run the deploy job", got)
