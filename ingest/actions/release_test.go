@@ -9,6 +9,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
 func TestReleaseAccounts(t *testing.T) {
@@ -442,15 +443,10 @@ func TestReleaseWithLiteralUploadPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	job := jobID("rel.yml", "publish")
-	for _, tt := range []struct{ secret, host string }{
-		{graph.GHAInlineSecretID(job, "run@6"), "registry.npmjs.org"},
-		{graph.GHAInlineSecretID(job, "run@8"), "pypi.org"},
-	} {
-		account := graph.RegistryAccountID(tt.host, tt.secret)
-		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
-		}
-	}
+	resulttest.Logins(t, res, map[string]string{
+		graph.GHAInlineSecretID(job, "run@6"): "registry.npmjs.org",
+		graph.GHAInlineSecretID(job, "run@8"): "pypi.org",
+	})
 }
 
 // A token on a release's line logs in only when the release command, or
@@ -477,27 +473,11 @@ func TestReleaseWithLiteralElsewhere(t *testing.T) {
 	}
 	checkResult(t, res)
 	job := jobID("rel.yml", "publish")
-	checkLiteralLogins(t, res, map[string]string{
+	resulttest.Logins(t, res, map[string]string{
 		graph.GHAInlineSecretID(job, "run@6"): "",
 		graph.GHAInlineSecretID(job, "run@7"): "registry.npmjs.org",
 		graph.GHAInlineSecretID(job, "run@8"): "",
 	})
-}
-
-// checkLiteralLogins checks that each inline secret exists and logs in to
-// its account on the host given, or to no account when the host is "".
-func checkLiteralLogins(t *testing.T, res *ingest.Result, hosts map[string]string) {
-	t.Helper()
-	for secret, host := range hosts {
-		findNode(t, res, secret)
-		var want []string
-		if host != "" {
-			want = []string{graph.RegistryAccountID(host, secret)}
-		}
-		if diff := cmp.Diff(want, targets(res, secret, graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s logs in as (-want +got):\n%s", secret, diff)
-		}
-	}
 }
 
 // A token set with yarn config set npmAuthToken logs in to the npm
@@ -529,7 +509,7 @@ func TestReleaseWithLiteralToolConfig(t *testing.T) {
 	}
 	checkResult(t, res)
 	job := jobID("rel.yml", "publish")
-	checkLiteralLogins(t, res, map[string]string{
+	resulttest.Logins(t, res, map[string]string{
 		graph.GHAInlineSecretID(job, "run@6"):                        "registry.npmjs.org",
 		graph.GHAInlineSecretID(job, "run@8"):                        "pypi.org",
 		graph.GHAInlineSecretID(job, "run@9"):                        "",
@@ -559,15 +539,10 @@ func TestReleaseWithLiteralExported(t *testing.T) {
 	}
 	checkResult(t, res)
 	job := jobID("rel.yml", "publish")
-	for _, tt := range []struct{ secret, host string }{
-		{graph.GHAInlineSecretID(job, "run@6"), "registry.npmjs.org"},
-		{graph.GHAInlineSecretID(job, "run@6/2"), "pypi.org"},
-	} {
-		account := graph.RegistryAccountID(tt.host, tt.secret)
-		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
-		}
-	}
+	resulttest.Logins(t, res, map[string]string{
+		graph.GHAInlineSecretID(job, "run@6"):   "registry.npmjs.org",
+		graph.GHAInlineSecretID(job, "run@6/2"): "pypi.org",
+	})
 }
 
 // A release that reads its input from a pipe logs in as any other. A

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
 func TestRegistryPublish(t *testing.T) {
@@ -317,15 +318,10 @@ workflows:
 		t.Fatal(err)
 	}
 	checkResult(t, res)
-	for _, tt := range []struct{ secret, host string }{
-		{graph.CircleCIInlineSecretID(jobID("release"), "run@7"), "registry.npmjs.org"},
-		{graph.CircleCIInlineSecretID(jobID("release"), "run@7/2"), "pypi.org"},
-	} {
-		account := graph.RegistryAccountID(tt.host, tt.secret)
-		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
-		}
-	}
+	resulttest.Logins(t, res, map[string]string{
+		graph.CircleCIInlineSecretID(jobID("release"), "run@7"):   "registry.npmjs.org",
+		graph.CircleCIInlineSecretID(jobID("release"), "run@7/2"): "pypi.org",
+	})
 }
 
 // Each run step runs in a shell of its own, so a token that one step
@@ -380,14 +376,8 @@ workflows:
 		t.Fatal(err)
 	}
 	checkResult(t, res)
-	for _, tt := range []struct{ secret, host string }{
-		{graph.CircleCIInlineSecretID(jobID("release"), "run@7"), "registry.npmjs.org"},
-		{graph.CircleCIInlineSecretID(jobID("release"), "run@9"), "pypi.org"},
-	} {
-		findNode(t, res, tt.secret)
-		account := graph.RegistryAccountID(tt.host, tt.secret)
-		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
-		}
-	}
+	resulttest.Logins(t, res, map[string]string{
+		graph.CircleCIInlineSecretID(jobID("release"), "run@7"): "registry.npmjs.org",
+		graph.CircleCIInlineSecretID(jobID("release"), "run@9"): "pypi.org",
+	})
 }

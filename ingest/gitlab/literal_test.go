@@ -286,15 +286,10 @@ func TestLiteralReleaseExported(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
-	for _, tt := range []struct{ secret, host string }{
-		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"), "registry.npmjs.org"},
-		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3/2"), "pypi.org"},
-	} {
-		account := graph.RegistryAccountID(tt.host, tt.secret)
-		if diff := cmp.Diff([]string{account}, targets(res, tt.secret, graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
-		}
-	}
+	resulttest.Logins(t, res, map[string]string{
+		graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"):   "registry.npmjs.org",
+		graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3/2"): "pypi.org",
+	})
 }
 
 // npm logs in with basic authentication from an .npmrc _auth or

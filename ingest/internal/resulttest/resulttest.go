@@ -47,3 +47,31 @@ func Edges(res *ingest.Result, kind graph.EdgeKind, prefix string) []string {
 	}
 	return out
 }
+
+// Logins checks that each inline secret of hosts is a node of the result
+// and logs in to its account on the host given (graph.RegistryAccountID),
+// or to no account when the host is "".
+func Logins(t testing.TB, res *ingest.Result, hosts map[string]string) {
+	t.Helper()
+	for secret, host := range hosts {
+		found := false
+		for _, n := range res.Nodes {
+			found = found || n.ID == secret
+		}
+		if !found {
+			t.Errorf("no node %s", secret)
+		}
+		var want, got []string
+		if host != "" {
+			want = []string{graph.RegistryAccountID(host, secret)}
+		}
+		for _, e := range res.Edges {
+			if e.From == secret && e.Kind == graph.EdgeAuthenticatesAs {
+				got = append(got, e.To)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s logs in as %v, want %v", secret, got, want)
+		}
+	}
+}
