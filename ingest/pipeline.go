@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -1087,7 +1088,11 @@ func hostFromURL(url string) string {
 	if i := strings.Index(url, "://"); i >= 0 {
 		host, _, _ = strings.Cut(url[i+3:], "/")
 		host = host[strings.LastIndexByte(host, '@')+1:]
-		host, _, _ = strings.Cut(host, ":")
+		if v6, ok := strings.CutPrefix(host, "["); ok {
+			host, _, _ = strings.Cut(v6, "]")
+		} else {
+			host, _, _ = strings.Cut(host, ":")
+		}
 	} else if i := strings.Index(url, ":"); i >= 0 {
 		host = url[:i]
 		host = host[strings.LastIndexByte(host, '@')+1:]
@@ -1095,7 +1100,26 @@ func hostFromURL(url string) string {
 	if strings.Contains(host, "/") {
 		return ""
 	}
-	return strings.ToLower(host)
+	return unalias(strings.ToLower(host))
+}
+
+// unalias returns the host an ssh alias stands for, when the alias starts
+// with the name of a public forge ("gitlab.com-work" in ~/.ssh/config
+// for a second account), "" for another alias, and host itself when it
+// may be a real name. A public name's last label is letters only, or
+// punycode ("xn--"); an alias's often has a hyphen, an underscore or a
+// digit. An IP address is a server's.
+func unalias(host string) string {
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if net.ParseIP(host) != nil || strings.HasPrefix(last, "xn--") || !strings.ContainsFunc(last, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return host
+	}
+	for _, forge := range []string{"gitlab.com", "github.com"} {
+		if rest, ok := strings.CutPrefix(host, forge); ok && rest != "" && (rest[0] == '-' || rest[0] == '_') {
+			return forge
+		}
+	}
+	return ""
 }
 
 // repoFromURL extracts "owner/name" from an https or ssh clone URL. A

@@ -568,6 +568,15 @@ func TestHostFromURL(t *testing.T) {
 		"https://oauth2:glpat-x@gitlab.example.com/grp/api.git": "gitlab.example.com",
 		"/srv/git/api.git": "",
 		"../api":           "",
+		// ssh host aliases from ~/.ssh/config: no public name ends in a
+		// label with a hyphen or a digit, so none is a server's name.
+		"git@gitlab.com-work:payments/api.git":         "gitlab.com",
+		"git@github.com_personal:example-org/api.git":  "github.com",
+		"ssh://git@gitlab.com-ci/payments/api.git":     "gitlab.com",
+		"git@git.corp-2:payments/api.git":              "",
+		"git@gitlab.example.xn--p1ai:payments/api.git": "gitlab.example.xn--p1ai",
+		"git@10.20.0.5:payments/api.git":               "10.20.0.5",
+		"ssh://git@[fd00::5]:2222/payments/api.git":    "fd00::5",
 	} {
 		if got := hostFromURL(url); got != want {
 			t.Errorf("hostFromURL(%q) = %q, want %q", url, got, want)

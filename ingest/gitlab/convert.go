@@ -50,9 +50,9 @@ func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, p *pipeli
 	}
 	if u := serverURL(p.config.get("variables")); u != "" {
 		c.issuer = u
-	} else if h := f.RepoHost; strings.Contains(h, ".") && h != "gitlab.com" {
-		// NOTE: an ssh host alias with a dot (gitlab.com-work, set in
-		// ~/.ssh/config) is read as a server of that name.
+	} else if h := f.RepoHost; strings.Contains(h, ":") {
+		c.issuer = "https://[" + h + "]"
+	} else if strings.Contains(h, ".") && h != "gitlab.com" {
 		c.issuer = "https://" + h
 	}
 	if wr := p.config.get("workflow").get("rules"); wr != nil {

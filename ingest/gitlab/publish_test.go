@@ -180,6 +180,8 @@ func TestRemoteHostNamesServer(t *testing.T) {
 		{"gitlab.example.com", "https://gitlab.example.com", "gitlab.example.com", nil},
 		{"gitlab.com", "https://gitlab.com", "", []string{own}},
 		{"gitlab-work", "https://gitlab.com", "", []string{own}},
+		{"10.20.0.5", "https://10.20.0.5", "10.20.0.5", nil},
+		{"fd00::5", "https://[fd00::5]", "[fd00::5]", nil},
 		{"", "https://gitlab.com", "", []string{own}},
 	} {
 		f := &ingest.File{
