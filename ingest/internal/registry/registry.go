@@ -215,6 +215,33 @@ func renameOptions(args []string, names map[string]string) []string {
 	return out
 }
 
+// groupCommands are, by tool, the commands whose subcommand is the next
+// word (regctl image copy, oras manifest push).
+var groupCommands = map[string]map[string]bool{
+	"regctl": {"image": true, "artifact": true, "manifest": true, "tag": true, "index": true},
+	"oras":   {"manifest": true, "blob": true},
+}
+
+// orasRefWrites are the oras commands that write to the repository of
+// their first argument, REF.
+var orasRefWrites = map[string]bool{
+	"push": true, "attach": true, "tag": true, "manifest push": true, "blob push": true,
+}
+
+// regctlRefWrites are the regctl commands, with their aliases, that write
+// to the repository of their one argument, REF. manifest put pushes the
+// manifest read from stdin, and index create, add and delete push an
+// index. tag delete deletes a tag, and on a registry without the tag
+// delete API it pushes a placeholder manifest first. The source is
+// regctl's cmd/regctl/manifest.go, tag.go and index.go.
+var regctlRefWrites = map[string]bool{
+	"manifest put": true, "manifest push": true,
+	"tag delete": true, "tag del": true, "tag rm": true, "tag remove": true,
+	"index create": true, "index init": true, "index new": true, "index put": true,
+	"index add": true, "index append": true, "index insert": true,
+	"index delete": true, "index del": true, "index rm": true, "index remove": true,
+}
+
 // copyValueOptions are, by tool, the options of the commands that Writes
 // reads that take their value as the next word, so that the value is not
 // read as an image.
@@ -246,7 +273,9 @@ var copyValueOptions = map[string]map[string]bool{
 		"--from-distribution-spec": true, "--from-oci-layout-path": true,
 		"--to-username": true, "--to-password": true, "--to-registry-config": true, "--to-ca-file": true,
 		"--to-cert-file": true, "--to-key-file": true, "--to-resolve": true, "--to-header": true,
-		"--to-distribution-spec": true, "--to-oci-layout-path": true},
+		"--to-distribution-spec": true, "--to-oci-layout-path": true,
+		// manifest push, blob push
+		"--media-type": true, "--size": true},
 	"regctl": {"--platform": true, "-p": true, "--platforms": true, "--format": true, "--referrers-src": true,
 		"--referrers-tgt": true, "--name": true,
 		// image mod
@@ -259,7 +288,11 @@ var copyValueOptions = map[string]map[string]bool{
 		// artifact put
 		"--artifact-type": true, "--config-file": true, "--config-media-type": true, "--file": true, "-f": true,
 		"--file-media-type": true, "-m": true, "--manifest-media-type": true, "--media-type": true,
-		"--subject": true, "--refers": true},
+		"--subject": true, "--refers": true,
+		// manifest put
+		"--content-type": true, "-t": true,
+		// index create, add and delete
+		"--ref": true, "--digest": true, "--desc-annotation": true, "--desc-platform": true},
 	"executor": {"--context": true, "-c": true, "--dockerfile": true, "--build-arg": true, "--cache-repo": true,
 		"--target": true, "--tar-path": true, "--digest-file": true, "--image-name-with-digest-file": true,
 		"--image-name-tag-with-digest-file": true, "--registry-mirror": true, "--kaniko-dir": true,
@@ -299,13 +332,16 @@ type Write struct {
 //     -r (--repo) or else over its images, and crane rebase with -t or
 //     else over its image, unless append or mutate saves to a tarball
 //     with -o (--output);
-//   - oras push|attach REF FILES, oras tag REF TAGS, oras cp|copy SRC
-//     DST, with --to-password or, for the others, --password or
-//     --password-stdin, unless the target is an OCI image layout
-//     (--oci-layout, --to-oci-layout);
+//   - oras push|attach REF FILES, oras tag REF TAGS, oras manifest push
+//     REF FILE, oras blob push REF FILE, oras cp|copy SRC DST, with
+//     --to-password or, for the others, --password or --password-stdin,
+//     unless the target is an OCI image layout (--oci-layout,
+//     --to-oci-layout);
 //   - regctl image copy|cp SRC DST, regctl image mod REF (to --create
-//     NEW, or else REF's repository), regctl image import REF TAR and
-//     regctl artifact put|push REF (or, without REF, its --subject);
+//     NEW, or else REF's repository), regctl image import REF TAR,
+//     regctl artifact put|push REF (or, without REF, its --subject), and
+//     the commands of regctlRefWrites (manifest put, tag delete, index
+//     create|add|delete REF);
 //   - Kaniko's executor with --destination (-d), unless --no-push is set,
 //     and its cache repository with --cache=true (see kanikoCacheRepo).
 //
@@ -323,7 +359,7 @@ func Writes(words []string, expand func(string) string) Write {
 	switch {
 	case copyTools[tool] && len(args) > 0:
 		sub, args = args[0], args[1:]
-		if tool == "regctl" && (sub == "image" || sub == "artifact") && len(args) > 0 {
+		if groupCommands[tool][sub] && len(args) > 0 {
 			sub, args = sub+" "+args[0], args[1:]
 		}
 	case tool != "executor":
@@ -383,10 +419,12 @@ func Writes(words []string, expand func(string) string) Write {
 		} else {
 			dests = append(append(dests, opts["--original"]...), pos...)
 		}
-	case tool == "oras" && (sub == "push" || sub == "attach" || sub == "tag") && len(pos) >= 1 && !layoutTarget(opts, "--"):
+	case tool == "oras" && orasRefWrites[sub] && len(pos) >= 1 && !layoutTarget(opts, "--"):
 		// attach pushes an artifact that refers to REF, and tag adds
-		// tags, both in REF's repository.
-		dests = append(dests, pos[0])
+		// tags, both in REF's repository. push and manifest push take
+		// the tags of REF as a comma-separated list (name:v1,v2).
+		ref, _, _ := strings.Cut(pos[0], ",")
+		dests = append(dests, ref)
 		w.PasswordStdin = len(opts["--password-stdin"]) > 0
 		w.Creds = append(append(w.Creds, opts["--password"]...), opts["-p"]...)
 	case tool == "oras" && (sub == "cp" || sub == "copy") && len(pos) >= 2 && !layoutTarget(opts, "--to-"):
@@ -403,7 +441,7 @@ func Writes(words []string, expand func(string) string) Write {
 			dest = c[len(c)-1]
 		}
 		dests = append(dests, dest)
-	case tool == "regctl" && sub == "image import" && len(pos) >= 1:
+	case tool == "regctl" && (sub == "image import" || regctlRefWrites[sub]) && len(pos) >= 1:
 		dests = append(dests, pos[0])
 	case tool == "regctl" && (sub == "artifact put" || sub == "artifact push"):
 		// Without REF, the artifact goes to its subject's repository.

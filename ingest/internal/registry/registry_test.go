@@ -701,3 +701,45 @@ func TestScanKanikoCacheRepo(t *testing.T) {
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanManifestBlobTagWrites(t *testing.T) {
+	// oras manifest push REF FILE and oras blob push REF FILE push to
+	// REF's repository, whose tag list may name several tags after a
+	// comma. regctl manifest put (alias push), tag delete (alias rm),
+	// index create and index add write REF's repository, and the images
+	// of index's --ref are sources. Commands that only read write nothing.
+	script := `oras manifest push zot.example.org/acme/m:v1 manifest.json
+oras manifest push --media-type application/vnd.oci.image.manifest.v1+json zot.example.org/acme/n:v1,latest manifest.json
+echo "$BLOB_PW" | oras blob push -u bot --password-stdin zot.example.org/acme/b layer.tar
+oras blob push --size 12 zot.example.org/acme/c@sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5 -
+oras blob push --oci-layout layout-dir hi.txt
+oras manifest fetch zot.example.org/acme/read-only:v1
+regctl manifest put --content-type application/vnd.oci.image.manifest.v1+json reg.example.org/acme/m:v1 < manifest.json
+regctl manifest push -t application/vnd.oci.image.index.v1+json reg.example.org/acme/p:v1 <index.json
+regctl tag delete reg.example.org/acme/t:old
+regctl tag rm reg.example.org/acme/t2:old
+regctl index create --ref src.example.org/alpine:3 --platform linux/amd64 reg.example.org/acme/i:v1
+regctl index add reg.example.org/acme/j:v1 --ref reg.example.org/acme/j:arm64 --digest sha256:9a201d228ebd966211f7d1131be19f152be428bd373a92071c71d8deaf83b3e5
+regctl manifest get reg.example.org/acme/read-only:v1
+regctl tag ls reg.example.org/acme/read-only`
+	logins, pushes := Scan(script, nil)
+	wantLogins := []Login{{Host: "zot.example.org", Vars: []string{"BLOB_PW"}, Line: 3}}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	want := []string{
+		"zot.example.org/acme/m true 1",
+		"zot.example.org/acme/n true 2",
+		"zot.example.org/acme/b true 3",
+		"zot.example.org/acme/c true 4",
+		"reg.example.org/acme/m true 7",
+		"reg.example.org/acme/p true 8",
+		"reg.example.org/acme/t true 9",
+		"reg.example.org/acme/t2 true 10",
+		"reg.example.org/acme/i true 11",
+		"reg.example.org/acme/j true 12",
+	}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
