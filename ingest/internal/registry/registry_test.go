@@ -743,3 +743,24 @@ regctl tag ls reg.example.org/acme/read-only`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanKanikoTarPath(t *testing.T) {
+	// Since v1.6.0, Kaniko writes the tarball of --tar-path (or its
+	// deprecated spelling --tarPath) and then still pushes to each
+	// destination unless --no-push is set (pkg/executor/push.go, DoPush).
+	script := `/kaniko/executor --context . --tar-path /workspace/image.tar --destination k.example.org/acme/a:1
+/kaniko/executor --context . --tar-path=/workspace/image.tar -d k.example.org/acme/b:1 -d k.example.org/acme/b:latest
+/kaniko/executor --context . --tar-path /workspace/image.tar --destination k.example.org/acme/c:1 --no-push
+/kaniko/executor --context . --tarPath /workspace/image.tar --destination k.example.org/acme/d:1
+/kaniko/executor --context . --tarPath=/workspace/image.tar --destination k.example.org/acme/e:1 --no-push`
+	_, pushes := Scan(script, nil)
+	want := []string{
+		"k.example.org/acme/a true 1",
+		"k.example.org/acme/b true 2",
+		"k.example.org/acme/b true 2",
+		"k.example.org/acme/d true 4",
+	}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
