@@ -233,9 +233,10 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 // run: script: docker, podman and buildah logins and pushes, and the
 // logins and writes of skopeo, crane, oras, regctl and Kaniko (see
 // registry.Writes), also when docker run starts them from their images
-// (registry.RunTool). A login counts when it names a registry that accepts
-// the GITHUB_TOKEN and its line (the pipeline that feeds it, say) names
-// the token, or when its line reads a secret. A line that writes a
+// (registry.RunTool). In such a container the job's logins count only
+// when their Docker config is mounted. A login counts when it names a
+// registry that accepts the GITHUB_TOKEN and its line (the pipeline that
+// feeds it, say) names the token, or when its line reads a secret. A line that writes a
 // Docker config file (registry.ConfigLogin) logs in the same way with the
 // password of its entry. A push counts once the job has logged in to the
 // image's registry.
@@ -287,12 +288,9 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 	run, mountsAuth, isRun := registry.RunTool(words)
 	switch tool := words[0]; {
 	case isRun:
-		wr := registry.Writes(run, expand)
-		if !mountsAuth && len(wr.Creds) == 0 && !wr.PasswordStdin {
-			// The job's logins are not available in the container.
-			return
-		}
-		w.readWrite(j, wr, ln, step, line, env)
+		c := j.container(mountsAuth)
+		w.readWrite(c, registry.Writes(run, expand), ln, step, line, env)
+		j.pushes = append(j.pushes, c.pushes...)
 	case tool == "docker" || tool == "podman" || tool == "buildah":
 		if words[1] != "push" && (len(words) < 3 || words[1] != "image" || words[2] != "push") {
 			return
@@ -311,6 +309,27 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 	default:
 		w.readWrite(j, registry.Writes(words, expand), ln, step, line, env)
 	}
+}
+
+// container returns a job that records the logins and pushes made inside
+// a container that the job starts. It starts with the job's logins when
+// the job's Docker config is mounted into the container (mountsAuth), or
+// else with none. Its logins stay in the container.
+func (j *job) container(mountsAuth bool) *job {
+	c := &job{logins: map[string]bool{}, secretLogins: map[string][]string{}, literalLogins: map[string][]string{}}
+	if !mountsAuth {
+		return c
+	}
+	for h, ok := range j.logins {
+		c.logins[h] = ok
+	}
+	for h, creds := range j.secretLogins {
+		c.secretLogins[h] = slices.Clone(creds)
+	}
+	for h, ids := range j.literalLogins {
+		c.literalLogins[h] = slices.Clone(ids)
+	}
+	return c
 }
 
 // readWrite records the login that a write command's own credential

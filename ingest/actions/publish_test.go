@@ -390,3 +390,32 @@ jobs:
 		t.Errorf("a secret written to tsconfig.json publishes %v, want nothing", got)
 	}
 }
+
+func TestPublishContainerLoginsNeedMountedConfig(t *testing.T) {
+	// A tool in a container sees the job's docker login only when the
+	// Docker config is mounted into it, here through DOCKER_CONFIG and
+	// the folder it names. Otherwise only the container's own
+	// credentials push, and they log in to nothing outside it.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "${{ secrets.GHCR_PAT }}" | docker login ghcr.io -u bot --password-stdin
+          docker run --rm quay.io/skopeo/stable copy --dest-creds "bot:${{ secrets.OWN_PAT }}" docker://registry.example.org/a:1 docker://ghcr.io/example-org/own:1
+          docker run --rm -e DOCKER_CONFIG -v "$DOCKER_CONFIG:$DOCKER_CONFIG" gcr.io/go-containerregistry/crane copy registry.example.org/b:1 ghcr.io/example-org/env-config:1
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := graph.RegistryAccountID("ghcr.io", graph.GHASecretID(testRepo, "GHCR_PAT"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/env-config?repository_url=ghcr.io"}, targets(res, host, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's docker login (-want +got):\n%s", diff)
+	}
+	own := graph.RegistryAccountID("ghcr.io", graph.GHASecretID(testRepo, "OWN_PAT"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/own?repository_url=ghcr.io"}, targets(res, own, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the container's --dest-creds (-want +got):\n%s", diff)
+	}
+}

@@ -39,34 +39,27 @@ type paramValue struct {
 // command pushes, or names, on that registry gets CAN_PUBLISH from the
 // account: certain for a push command, possible for a command that only
 // names the image. A variable the job's own environment sets is not a
-// secret of the project and gives no account.
+// secret of the project and gives no account. A push from a container that
+// the job's Docker config does not reach counts only the container's own
+// credentials.
 func (c *converter) registryPublish(j *jobState) {
 	accounts := map[string][]string{} // registry host -> account ids
 	for _, s := range j.scripts {
 		logins, pushes := registry.Scan(s.text, nil)
 		for _, l := range logins {
-			for _, v := range l.Vars {
-				if j.envKeys[v] {
-					continue
-				}
-				id := c.registryAccount(j, l.Host, v, s.line)
-				accounts[l.Host] = append(accounts[l.Host], id)
-			}
-			if lit := j.literals[l.Literal]; l.Literal != "" && lit != "" {
-				id := graph.RegistryAccountID(l.Host, lit)
-				c.b.Node(id, graph.NodeIdentity, l.Host+" account of a password written into a run step", s.line, attrs{
-					graph.AttrProvider: "registry", "type": "registry-account", "registry": l.Host,
-				})
-				c.b.Edge(lit, graph.EdgeAuthenticatesAs, id, graph.Certain, s.line, attrs{
-					graph.AttrReason: "the job logs in to " + l.Host + " with a password written into a run step",
-				})
-				accounts[l.Host] = append(accounts[l.Host], id)
-			}
+			accounts[l.Host] = append(accounts[l.Host], c.loginAccounts(j, l, s.line)...)
 		}
 		for _, p := range pushes {
 			host := registry.ImageHost(p.Image)
 			name := p.Image.PURL(false)
-			for _, id := range accounts[host] {
+			var counted []string
+			for _, l := range p.Logins {
+				counted = append(counted, c.loginAccounts(j, l, s.line)...)
+			}
+			if !p.Isolated {
+				counted = append(counted, accounts[host]...)
+			}
+			for _, id := range counted {
 				conf, text := graph.Certain, "the job logs in to "+host+" and pushes "+p.Image.Name()
 				if !p.Direct {
 					conf = graph.Possible
@@ -77,6 +70,29 @@ func (c *converter) registryPublish(j *jobState) {
 			}
 		}
 	}
+}
+
+// loginAccounts returns the accounts that one login logs in as, writing
+// their nodes and AUTHENTICATES_AS edges.
+func (c *converter) loginAccounts(j *jobState, l registry.Login, line int) []string {
+	var out []string
+	for _, v := range l.Vars {
+		if j.envKeys[v] {
+			continue
+		}
+		out = append(out, c.registryAccount(j, l.Host, v, line))
+	}
+	if lit := j.literals[l.Literal]; l.Literal != "" && lit != "" {
+		id := graph.RegistryAccountID(l.Host, lit)
+		c.b.Node(id, graph.NodeIdentity, l.Host+" account of a password written into a run step", line, attrs{
+			graph.AttrProvider: "registry", "type": "registry-account", "registry": l.Host,
+		})
+		c.b.Edge(lit, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
+			graph.AttrReason: "the job logs in to " + l.Host + " with a password written into a run step",
+		})
+		out = append(out, id)
+	}
+	return out
 }
 
 // registryAccount writes the account a variable's password logs in as, and

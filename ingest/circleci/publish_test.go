@@ -381,3 +381,34 @@ workflows:
 		graph.CircleCIInlineSecretID(jobID("release"), "run@9"): "pypi.org",
 	})
 }
+
+func TestContainerLoginsNeedMountedConfig(t *testing.T) {
+	// A tool in a container sees the job's docker login only when the
+	// Docker config is mounted into it. Otherwise only the container's
+	// own credentials push, and they log in to nothing outside it.
+	src := `version: 2.1
+jobs:
+  mirror:
+    docker:
+      - image: cimg/base:2024.01
+    steps:
+      - run: echo "$GHCR_PW" | docker login -u bot --password-stdin ghcr.io
+      - run: docker run --rm quay.io/skopeo/stable copy --dest-creds "bot:$OWN_PW" docker://registry.example.org/a:1 docker://ghcr.io/example-org/own:1
+      - run: docker run --rm -v ~/.docker:/root/.docker gcr.io/go-containerregistry/crane copy registry.example.org/b:1 ghcr.io/example-org/mounted:1
+workflows:
+  main:
+    jobs: [mirror]
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := graph.RegistryAccountID("ghcr.io", graph.CircleCIProjectVariablesID(testRepo)+"/GHCR_PW")
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/mounted?repository_url=ghcr.io"}, targets(res, host, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's docker login (-want +got):\n%s", diff)
+	}
+	own := graph.RegistryAccountID("ghcr.io", graph.CircleCIProjectVariablesID(testRepo)+"/OWN_PW")
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/own?repository_url=ghcr.io"}, targets(res, own, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the container's --dest-creds (-want +got):\n%s", diff)
+	}
+}

@@ -25,7 +25,9 @@ type registryLogin struct {
 // or passes to another command, on a registry it logged in to before gets
 // CAN_PUBLISH from that account: certain for a push command, possible for
 // a command that only names the image. The logins of every script count,
-// since a login lasts for the job.
+// since a login lasts for the job, except for a push from a container that
+// the job's Docker config does not reach: only the container's own
+// credentials count for it.
 func (c *converter) registryPublish(j *jobState) {
 	logins := map[string][]registryLogin{} // by registry host
 	expand := func(s string) string { return c.expand(j, s) }
@@ -40,7 +42,14 @@ func (c *converter) registryPublish(j *jobState) {
 		for _, p := range pushes {
 			host := registry.ImageHost(p.Image)
 			name := p.Image.PURL(false)
-			for _, rl := range logins[host] {
+			var counted []registryLogin
+			for _, l := range p.Logins {
+				counted = append(counted, c.loginIdentities(j, l, base)...)
+			}
+			if !p.Isolated {
+				counted = append(counted, logins[host]...)
+			}
+			for _, rl := range counted {
 				conf, text := graph.Certain, fmt.Sprintf("the job logs in to %s with %s and pushes %s", host, rl.credential, p.Image.Name())
 				if !p.Direct {
 					conf = graph.Possible

@@ -211,3 +211,30 @@ func TestRemoteHostNamesServer(t *testing.T) {
 		}
 	}
 }
+
+func TestContainerLoginsNeedMountedConfig(t *testing.T) {
+	// A tool in a container sees the job's docker login only when the
+	// Docker config is mounted into it, here through DOCKER_CONFIG and
+	// the folder it names. Otherwise only the container's own
+	// credentials push, and they log in to nothing outside it.
+	src := `mirror:
+  script:
+    - echo "$GHCR_PW" | docker login -u bot --password-stdin ghcr.io
+    - docker run --rm quay.io/skopeo/stable copy --dest-creds "bot:$OWN_PW" docker://registry.example.org/a:1 docker://ghcr.io/example-org/own:1
+    - docker run --rm -e DOCKER_CONFIG=/cfg -v "$DOCKER_CONFIG:/cfg" gcr.io/go-containerregistry/crane copy registry.example.org/b:1 ghcr.io/example-org/env-config:1
+    - docker run --rm -e DOCKER_CONFIG=/cfg gcr.io/go-containerregistry/crane copy registry.example.org/c:1 ghcr.io/example-org/unmounted:1
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	host := graph.RegistryAccountID("ghcr.io", graph.GitLabVariableID(testProject, "GHCR_PW"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/env-config?repository_url=ghcr.io"}, targets(res, host, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's docker login (-want +got):\n%s", diff)
+	}
+	own := graph.RegistryAccountID("ghcr.io", graph.GitLabVariableID(testProject, "OWN_PW"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/own?repository_url=ghcr.io"}, targets(res, own, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the container's --dest-creds (-want +got):\n%s", diff)
+	}
+}

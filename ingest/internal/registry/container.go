@@ -28,50 +28,137 @@ var authFileNames = map[string]bool{"config.json": true, "auth.json": true, ".do
 
 // RunTool reads a docker or podman run command (or container run) whose
 // image runs a registry copy tool (toolImages). It returns the tool's
-// command line with the tool's name first, and reports whether a volume
-// or bind mount puts a registry auth file, or a .docker directory, into
-// the container, which gives the tool the logins written there. It
-// reports false for other commands and for a run whose --entrypoint is
-// another program.
+// command line with the tool's name first, and reports whether the job's
+// Docker config reaches the container (see containerRun.mountsAuth), which
+// gives the tool the logins written there. It reports false for other
+// commands and for a run whose --entrypoint is another program.
 func RunTool(words []string) (cmd []string, mountsAuth, ok bool) {
-	if len(words) < 3 || words[0] != "docker" && words[0] != "podman" {
+	run, ok := parseRun(words)
+	if !ok || run.tool == "" {
 		return nil, false, false
+	}
+	if run.entrypoint != "" && path.Base(run.entrypoint) != run.tool {
+		return nil, false, false
+	}
+	rest := run.rest
+	if len(rest) > 0 && path.Base(rest[0]) == run.tool {
+		// The tool named again, as for an image without an
+		// entrypoint: skopeo copy ...
+		rest = rest[1:]
+	}
+	return append([]string{run.tool}, rest...), run.mountsAuth, true
+}
+
+// containerRun is a docker or podman run command, read up to its image.
+type containerRun struct {
+	// tool is the registry copy tool that the image runs (toolImages),
+	// or "" for another image.
+	tool string
+	// rest are the words after the image: the command, or the
+	// entrypoint's arguments.
+	rest       []string
+	entrypoint string
+	// mountsAuth is set when a volume or bind mount puts a registry auth
+	// file or a .docker directory into the container, or the folder that
+	// the DOCKER_CONFIG passed in with -e names.
+	mountsAuth bool
+}
+
+// runValueOptions are the options of docker run and podman run that take
+// their value as the next word, from the docker-run(1) man page of Docker
+// 26 and podman's podman-run.1.md.in.
+//
+// NOTE: an option missing here makes its value read as the image, so the
+// command after the real image is not read.
+var runValueOptions = map[string]bool{
+	"--add-host": true, "--annotation": true, "-a": true, "--attach": true, "--blkio-weight": true,
+	"--blkio-weight-device": true, "--cap-add": true, "--cap-drop": true, "--cgroup-parent": true,
+	"--cgroupns": true, "--cidfile": true, "--cpu-period": true, "--cpu-quota": true, "--cpu-rt-period": true,
+	"--cpu-rt-runtime": true, "--cpu-count": true, "--cpu-percent": true, "-c": true, "--cpu-shares": true,
+	"--cpus": true, "--cpuset-cpus": true, "--cpuset-mems": true, "--detach-keys": true, "--device": true, "--device-cgroup-rule": true,
+	"--device-read-bps": true, "--device-read-iops": true, "--device-write-bps": true,
+	"--device-write-iops": true, "--dns": true, "--dns-option": true, "--dns-opt": true, "--dns-search": true,
+	"--domainname": true, "--entrypoint": true, "-e": true, "--env": true, "--env-file": true,
+	"--expose": true, "--gpus": true, "--group-add": true, "--health-cmd": true, "--health-interval": true,
+	"--health-retries": true, "--health-start-period": true, "--health-start-interval": true,
+	"--health-timeout": true, "-h": true, "--hostname": true, "--ip": true, "--ip6": true, "--ipc": true,
+	"--isolation": true, "--kernel-memory": true, "-l": true, "--label": true, "--label-file": true,
+	"--link": true, "--link-local-ip": true, "--log-driver": true, "--log-opt": true, "--mac-address": true,
+	"-m": true, "--memory": true, "--memory-reservation": true, "--memory-swap": true,
+	"--memory-swappiness": true, "--mount": true, "--name": true, "--network": true, "--net": true,
+	"--network-alias": true, "--net-alias": true, "--oom-score-adj": true, "--pid": true,
+	"--pids-limit": true, "--platform": true, "-p": true, "--publish": true, "--pull": true,
+	"--restart": true, "--runtime": true, "--security-opt": true, "--shm-size": true,
+	"--stop-signal": true, "--stop-timeout": true, "--storage-opt": true, "--sysctl": true,
+	"--tmpfs": true, "--ulimit": true, "-u": true, "--user": true, "--userns": true, "--uts": true,
+	"-v": true, "--volume": true, "--volume-driver": true, "--volumes-from": true, "-w": true,
+	"--workdir": true,
+	// podman run
+	"--arch": true, "--authfile": true, "--cgroup-conf": true, "--cgroups": true, "--chrootdirs": true,
+	"--conmon-pidfile": true, "--creds": true, "--decryption-key": true, "--env-merge": true,
+	"--gidmap": true, "--group-entry": true, "--hostuser": true, "--image-volume": true,
+	"--init-path": true, "--os": true, "--passwd-entry": true, "--personality": true, "--pod": true,
+	"--pod-id-file": true, "--preserve-fds": true, "--rdt-class": true, "--requires": true,
+	"--retry": true, "--retry-delay": true, "--sdnotify": true, "--seccomp-policy": true,
+	"--secret": true, "--subgidname": true, "--subuidname": true, "--timeout": true, "--tz": true,
+	"--uidmap": true, "--umask": true, "--unsetenv": true, "--variant": true,
+}
+
+// parseRun reads a docker or podman [container] run command. The image is
+// the first word that names a copy tool's image (toolImages), which no
+// option value does, or else the first word that is no option or option
+// value (runValueOptions).
+func parseRun(words []string) (containerRun, bool) {
+	var run containerRun
+	if len(words) < 3 || words[0] != "docker" && words[0] != "podman" {
+		return run, false
 	}
 	args := words[1:]
 	if args[0] == "container" {
 		args = args[1:]
 	}
 	if len(args) == 0 || args[0] != "run" {
-		return nil, false, false
+		return run, false
 	}
 	args = args[1:]
-	entrypoint := ""
+	image := -1
 	for i, a := range args {
-		// The values of docker's and podman's run options are not
-		// listed, so the image is the first word that names a tool's
-		// image: no option value does.
 		if r, isImage := parseImage(a); isImage && toolImages[r.Name()] != "" {
-			tool := toolImages[r.Name()]
-			if entrypoint != "" && path.Base(entrypoint) != tool {
-				return nil, false, false
-			}
-			rest := args[i+1:]
-			if len(rest) > 0 && path.Base(rest[0]) == tool {
-				// The tool named again, as for an image without an
-				// entrypoint: skopeo copy ...
-				rest = rest[1:]
-			}
-			return append([]string{tool}, rest...), mountsAuth, true
+			image, run.tool = i, toolImages[r.Name()]
+			break
 		}
+	}
+	if image < 0 {
+		for i := 0; i < len(args); i++ {
+			a := args[i]
+			if !strings.HasPrefix(a, "-") {
+				image = i
+				break
+			}
+			if !strings.Contains(a, "=") && runValueOptions[a] {
+				i++
+			}
+		}
+	}
+	if image < 0 {
+		return run, false
+	}
+	run.rest = args[image+1:]
+
+	var targets []string // the container paths that mounts write
+	dockerConfig := ""   // the DOCKER_CONFIG that -e passes in
+	for i, a := range args[:image] {
 		name, value, hasValue := strings.Cut(a, "=")
-		if !hasValue && i+1 < len(args) {
+		if !hasValue && i+1 < image {
 			value = args[i+1]
 		}
 		switch {
 		case name == "-v" || name == "--volume":
-			mountsAuth = mountsAuth || mountsAuthFile(strings.Split(value, ":"))
+			run.mountsAuth = run.mountsAuth || mountsAuthFile(strings.Split(value, ":"))
+			targets = append(targets, volumeTarget(value))
 		case strings.HasPrefix(a, "-v") && !strings.HasPrefix(a, "--"):
-			mountsAuth = mountsAuth || mountsAuthFile(strings.Split(a[2:], ":"))
+			run.mountsAuth = run.mountsAuth || mountsAuthFile(strings.Split(a[2:], ":"))
+			targets = append(targets, volumeTarget(a[2:]))
 		case name == "--mount":
 			// A comma-separated list of key=value fields, whose source
 			// and target are paths.
@@ -79,16 +166,58 @@ func RunTool(words []string) (cmd []string, mountsAuth, ok bool) {
 			for _, field := range strings.Split(value, ",") {
 				k, v, _ := strings.Cut(field, "=")
 				switch k {
-				case "source", "src", "target", "destination", "dst":
+				case "source", "src":
 					paths = append(paths, v)
+				case "target", "destination", "dst":
+					paths = append(paths, v)
+					targets = append(targets, v)
 				}
 			}
-			mountsAuth = mountsAuth || mountsAuthFile(paths)
+			run.mountsAuth = run.mountsAuth || mountsAuthFile(paths)
 		case name == "--entrypoint":
-			entrypoint = value
+			run.entrypoint = value
+		case name == "-e" || name == "--env":
+			// -e NAME passes the job's value, and -e NAME=VALUE sets one.
+			envName, envValue, set := strings.Cut(value, "=")
+			if envName == "DOCKER_CONFIG" {
+				dockerConfig = "$DOCKER_CONFIG"
+				if set {
+					dockerConfig = envValue
+				}
+			}
 		}
 	}
-	return nil, false, false
+	if dockerConfig != "" {
+		for _, t := range targets {
+			if samePath(t, dockerConfig) {
+				run.mountsAuth = true
+			}
+		}
+	}
+	return run, true
+}
+
+// volumeTarget returns the container path of a -v value,
+// SOURCE:TARGET[:OPTIONS], or TARGET alone for an anonymous volume.
+func volumeTarget(v string) string {
+	fields := strings.Split(v, ":")
+	if len(fields) > 1 {
+		return fields[1]
+	}
+	return fields[0]
+}
+
+// samePath reports whether two paths, as written, name one folder:
+// ${DOCKER_CONFIG} is $DOCKER_CONFIG, and a trailing slash is dropped.
+func samePath(a, b string) bool {
+	clean := func(p string) string {
+		p = strings.ReplaceAll(p, "${DOCKER_CONFIG}", "$DOCKER_CONFIG")
+		if len(p) > 1 {
+			p = strings.TrimSuffix(p, "/")
+		}
+		return p
+	}
+	return clean(a) == clean(b)
 }
 
 // mountsAuthFile reports whether one of the paths of a mount is a registry

@@ -47,6 +47,14 @@ type Push struct {
 	// it, a command other than docker only names the image among its
 	// arguments, as a release tool that pushes it does.
 	Direct bool
+	// Isolated marks a write from inside a container that the job's
+	// Docker config does not reach, so the job's logins do not count for
+	// it.
+	Isolated bool
+	// Logins are the logins that count for this push alone, to its
+	// image's registry: the credentials given to the container it runs
+	// in.
+	Logins []Login
 }
 
 // NormalHost returns the host a registry name logs in to: a login to
@@ -107,12 +115,7 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 				run, mountsAuth, isRun := RunTool(words)
 				switch tool := words[0]; {
 				case isRun:
-					w := Writes(run, expand)
-					if !mountsAuth && len(w.Creds) == 0 && !w.PasswordStdin {
-						// The job's logins are not available in the container.
-						continue
-					}
-					logins, pushes = appendWrite(logins, pushes, w, stages[:si], start+1)
+					pushes = appendContainerWrite(pushes, Writes(run, expand), mountsAuth, stages[:si], start+1)
 				case tool == "docker" || tool == "podman" || tool == "buildah":
 					for _, ref := range pushed(words[1:], expand) {
 						pushes = append(pushes, Push{Image: ref, Line: start + 1, Direct: true})
@@ -139,6 +142,43 @@ func appendWrite(logins []Login, pushes []Push, w Write, before []string, line i
 	if len(w.Images) == 0 {
 		return logins, pushes
 	}
+	if l, ok := ownLogin(w, before, line); ok {
+		logins = append(logins, l)
+	}
+	for _, ref := range w.Images {
+		pushes = append(pushes, Push{Image: ref, Line: line, Direct: true})
+	}
+	return logins, pushes
+}
+
+// appendContainerWrite appends the images that a write command run in a
+// container writes. The login of its own credential options counts for
+// these images alone, because it is made inside the container. The job's
+// logins count too when its Docker config is mounted (mountsAuth).
+// Without either, nothing the input shows logs the container in, so no
+// image is appended.
+func appendContainerWrite(pushes []Push, w Write, mountsAuth bool, before []string, line int) []Push {
+	if len(w.Images) == 0 {
+		return pushes
+	}
+	l, own := ownLogin(w, before, line)
+	if !own && !mountsAuth {
+		return pushes
+	}
+	for _, ref := range w.Images {
+		p := Push{Image: ref, Line: line, Direct: true, Isolated: !mountsAuth}
+		if own && ImageHost(ref) == l.Host {
+			p.Logins = []Login{l}
+		}
+		pushes = append(pushes, p)
+	}
+	return pushes
+}
+
+// ownLogin returns the login that a write command's own credential options
+// make, to the registry of its first image. before are the pipeline
+// stages that feed the command.
+func ownLogin(w Write, before []string, line int) (Login, bool) {
 	var l Login
 	for _, c := range w.Creds {
 		l.password(c)
@@ -149,14 +189,11 @@ func appendWrite(logins []Login, pushes []Push, w Write, before []string, line i
 			l.Vars = append(l.Vars, refs(h)...)
 		}
 	}
-	if len(l.Vars) > 0 || l.Literal != "" || l.AWS {
-		l.Host, l.Line = ImageHost(w.Images[0]), line
-		logins = append(logins, l)
+	if len(l.Vars) == 0 && l.Literal == "" && !l.AWS {
+		return Login{}, false
 	}
-	for _, ref := range w.Images {
-		pushes = append(pushes, Push{Image: ref, Line: line, Direct: true})
-	}
-	return logins, pushes
+	l.Host, l.Line = ImageHost(w.Images[0]), line
+	return l, true
 }
 
 // containerTools are the commands that log in to registries and push.

@@ -655,10 +655,9 @@ docker run --rm gcr.io/go-containerregistry/crane copy src.example.org/f:1 ghcr.
 docker run --rm -v "$HOME/.docker:/root/.docker" --entrypoint sh gcr.io/go-containerregistry/crane:debug -c "crane copy a b"
 docker run --rm -v "$HOME/.docker:/root/.docker" quay.io/skopeo/stable inspect docker://ghcr.io/acme/read-only:1`
 	logins, pushes := Scan(script, nil)
-	wantLogins := []Login{
-		{Host: "quay.io", Vars: []string{"QUAY_PW"}, Line: 1},
-		{Host: "ghcr.io", Vars: []string{"GHCR_PW"}, Line: 2},
-	}
+	// The container's --dest-creds log in inside the container, for its
+	// own push alone.
+	wantLogins := []Login{{Host: "ghcr.io", Vars: []string{"GHCR_PW"}, Line: 2}}
 	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("logins (-want +got):\n%s", diff)
 	}
@@ -670,6 +669,52 @@ docker run --rm -v "$HOME/.docker:/root/.docker" quay.io/skopeo/stable inspect d
 		"ghcr.io/acme/e true 6",
 	}
 	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+	wantContainers := []string{
+		"quay.io/acme/a isolated [quay.io QUAY_PW]",
+		"ghcr.io/acme/b job []",
+		"ghcr.io/acme/c job []",
+		"ghcr.io/acme/d job []",
+		"ghcr.io/acme/e job []",
+	}
+	if diff := cmp.Diff(wantContainers, containerLines(pushes)); diff != "" {
+		t.Errorf("the logins that count for each push (-want +got):\n%s", diff)
+	}
+}
+
+// containerLines describes each push as "image logins [own logins]":
+// "isolated" when only its own logins count, "job" when the job's count
+// too.
+func containerLines(pushes []Push) []string {
+	var out []string
+	for _, p := range pushes {
+		scope := "job"
+		if p.Isolated {
+			scope = "isolated"
+		}
+		var own []string
+		for _, l := range p.Logins {
+			own = append(own, l.Host+" "+strings.Join(l.Vars, ","))
+		}
+		out = append(out, fmt.Sprintf("%s %s [%s]", p.Image.Name(), scope, strings.Join(own, "; ")))
+	}
+	return out
+}
+
+func TestScanContainerDockerConfig(t *testing.T) {
+	// The job's logins reach a container through DOCKER_CONFIG only when
+	// -e passes the variable in and a mount puts a folder at the path it
+	// names. A mount of the job's $DOCKER_CONFIG elsewhere, with no
+	// DOCKER_CONFIG passed in, is not where the tool looks.
+	script := `docker run --rm -e DOCKER_CONFIG=/cfg -v "$DOCKER_CONFIG:/cfg" gcr.io/go-containerregistry/crane copy src.example.org/a:1 ghcr.io/acme/a:1
+docker run --rm --env DOCKER_CONFIG -v "${DOCKER_CONFIG}:$DOCKER_CONFIG/" gcr.io/go-containerregistry/crane copy src.example.org/b:1 ghcr.io/acme/b:1
+podman run --rm --env=DOCKER_CONFIG=/cfg --mount type=bind,src=/tmp/docker-ci,dst=/cfg gcr.io/go-containerregistry/crane copy src.example.org/c:1 ghcr.io/acme/c:1
+docker run --rm -e DOCKER_CONFIG=/cfg -v "$PWD:/workspace" gcr.io/go-containerregistry/crane copy src.example.org/d:1 ghcr.io/acme/d:1
+docker run --rm -v "$DOCKER_CONFIG:/cfg" gcr.io/go-containerregistry/crane copy src.example.org/e:1 ghcr.io/acme/e:1`
+	_, pushes := Scan(script, nil)
+	want := []string{"ghcr.io/acme/a job []", "ghcr.io/acme/b job []", "ghcr.io/acme/c job []"}
+	if diff := cmp.Diff(want, containerLines(pushes)); diff != "" {
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
