@@ -233,8 +233,9 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 // run: script: docker, podman and buildah logins and pushes, and the
 // logins and writes of skopeo, crane, oras, regctl and Kaniko (see
 // registry.Writes), also when docker run starts them from their images
-// (registry.RunTool). In such a container the job's logins count only
-// when their Docker config is mounted. A login counts when it names a
+// (registry.RunTool), and in the shell script that a container runs
+// (registry.RunShell). In a container the job's logins count only when
+// their Docker config is mounted, and the logins made there stay there. A login counts when it names a
 // registry that accepts the GITHUB_TOKEN and its line (the pipeline that
 // feeds it, say) names the token, or when its line reads a secret. A line that writes a
 // Docker config file (registry.ConfigLogin) logs in the same way with the
@@ -245,6 +246,13 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 // secrets (writeScriptLiterals); a login whose line holds one logs in
 // with it.
 func (w *workflow) readScriptPublish(j *job, script, step string, line int, env map[string]string, literals map[string]string) {
+	w.readScript(j, script, step, line, env, literals, false)
+}
+
+// readScript reads a script for readScriptPublish. nested is set for the
+// script of a container's shell (registry.RunShell), whose own
+// containers' shell scripts are not read.
+func (w *workflow) readScript(j *job, script, step string, line int, env map[string]string, literals map[string]string, nested bool) {
 	expand := func(s string) string { return strings.ToLower(w.expandRepo(s)) }
 	for _, ln := range strings.Split(w.expandRepo(joinContinued(script)), "\n") {
 		if host, password, ok := registry.ConfigLogin(ln, expand); ok {
@@ -253,7 +261,7 @@ func (w *workflow) readScriptPublish(j *job, script, step string, line int, env 
 			j.login(host, tokenRegistries[host] && tokenRef(password, env), secretNames(password, env))
 		}
 		for _, cmd := range splitCommands(ln) {
-			w.readRegistryCommand(j, cmd, ln, step, line, env, literals)
+			w.readRegistryCommand(j, cmd, ln, step, line, env, literals, nested)
 		}
 	}
 }
@@ -262,7 +270,7 @@ func (w *workflow) readScriptPublish(j *job, script, step string, line int, env 
 // for the token when its line names the GITHUB_TOKEN, and for each secret
 // its line reads. A command that writes images with credentials of its own
 // options (skopeo copy --dest-creds, say) logs in with those alone.
-func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, env map[string]string, literals map[string]string) {
+func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, env map[string]string, literals map[string]string, nested bool) {
 	words, _ := commandWords(cmd)
 	words = registry.WithoutGlobalOptions(words)
 	if len(words) < 2 {
@@ -282,6 +290,13 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 				}
 			}
 		}
+		return
+	}
+	if script, mountsAuth, isShell := registry.RunShell(words); isShell && !nested {
+		// The script's logins stay in the container.
+		c := j.container(mountsAuth)
+		w.readScript(c, script, step, line, env, literals, true)
+		j.pushes = append(j.pushes, c.pushes...)
 		return
 	}
 	expand := func(s string) string { return strings.ToLower(w.expandRepo(s)) }

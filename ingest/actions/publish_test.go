@@ -419,3 +419,32 @@ jobs:
 		t.Errorf("CAN_PUBLISH from the container's --dest-creds (-want +got):\n%s", diff)
 	}
 }
+
+func TestPublishContainerShellScript(t *testing.T) {
+	// The script of a container's sh -c is read as a script of its own.
+	// Its docker login counts for its own pushes, and the job's login
+	// counts for a container that mounts the Docker config.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo "${{ secrets.HOST_PAT }}" | docker login ghcr.io -u bot --password-stdin
+          docker run --rm --entrypoint sh alpine:3 -c "echo ${{ secrets.INNER_PAT }} | docker login ghcr.io -u bot --password-stdin && docker push ghcr.io/example-org/inner:1"
+          docker run --rm -v "$HOME/.docker:/root/.docker" alpine:3 sh -c "crane push x.tar ghcr.io/example-org/mounted:1"
+          docker run --rm alpine:3 sh -c "crane push x.tar ghcr.io/example-org/unmounted:1"
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := graph.RegistryAccountID("ghcr.io", graph.GHASecretID(testRepo, "HOST_PAT"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/mounted?repository_url=ghcr.io"}, targets(res, host, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's docker login (-want +got):\n%s", diff)
+	}
+	inner := graph.RegistryAccountID("ghcr.io", graph.GHASecretID(testRepo, "INNER_PAT"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/inner?repository_url=ghcr.io"}, targets(res, inner, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the container's docker login (-want +got):\n%s", diff)
+	}
+}

@@ -238,3 +238,29 @@ func TestContainerLoginsNeedMountedConfig(t *testing.T) {
 		t.Errorf("CAN_PUBLISH from the container's --dest-creds (-want +got):\n%s", diff)
 	}
 }
+
+func TestContainerShellScriptPublish(t *testing.T) {
+	// The script of a container's sh -c is read as a script of its own.
+	// Its docker login counts for its own pushes, and the job's login
+	// counts for a container that mounts the Docker config.
+	src := `mirror:
+  script:
+    - echo "$HOST_PW" | docker login -u bot --password-stdin ghcr.io
+    - docker run --rm --entrypoint sh alpine:3 -c "echo \"$INNER_PW\" | docker login -u bot --password-stdin ghcr.io && docker push ghcr.io/example-org/inner:1"
+    - docker run --rm -v "$HOME/.docker:/root/.docker" alpine:3 sh -c "skopeo copy docker://registry.example.org/a:1 docker://ghcr.io/example-org/mounted:1"
+    - docker run --rm alpine:3 sh -c "crane push x.tar ghcr.io/example-org/unmounted:1"
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	host := graph.RegistryAccountID("ghcr.io", graph.GitLabVariableID(testProject, "HOST_PW"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/mounted?repository_url=ghcr.io"}, targets(res, host, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the job's docker login (-want +got):\n%s", diff)
+	}
+	inner := graph.RegistryAccountID("ghcr.io", graph.GitLabVariableID(testProject, "INNER_PW"))
+	if diff := cmp.Diff([]string{"pkg:docker/example-org/inner?repository_url=ghcr.io"}, targets(res, inner, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the container's docker login (-want +got):\n%s", diff)
+	}
+}

@@ -49,6 +49,68 @@ func RunTool(words []string) (cmd []string, mountsAuth, ok bool) {
 	return append([]string{run.tool}, rest...), run.mountsAuth, true
 }
 
+// RunShell reads a docker or podman run command whose container runs a
+// shell script: the entrypoint is a shell (--entrypoint sh IMAGE -c
+// SCRIPT), or the command after the image is one (IMAGE sh -c SCRIPT). It
+// returns the script and reports whether the job's Docker config reaches
+// the container (see containerRun.mountsAuth).
+//
+// NOTE: IMAGE sh -c SCRIPT is read as a shell also for an image whose own
+// entrypoint is another program, which the input does not show.
+func RunShell(words []string) (script string, mountsAuth, ok bool) {
+	run, ok := parseRun(words)
+	if !ok {
+		return "", false, false
+	}
+	args := run.rest
+	switch {
+	case run.entrypoint != "":
+		if !shells[path.Base(run.entrypoint)] {
+			return "", false, false
+		}
+	case len(args) > 0 && shells[path.Base(args[0])]:
+		args = args[1:]
+	default:
+		return "", false, false
+	}
+	script, ok = shellScript(args)
+	return script, run.mountsAuth, ok
+}
+
+// shells are the shells whose -c option takes the script to run.
+var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true}
+
+// shellScript returns the script that a shell's arguments run: the word
+// after the option cluster that holds -c (sh -c, bash -euc). -o and a
+// cluster that holds o take an option name as the next word (bash -euo
+// pipefail -c). It reports false when the shell runs a script file.
+func shellScript(args []string) (string, bool) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--rcfile" || a == "--init-file":
+			i++
+		case strings.HasPrefix(a, "--"):
+			// A long option of bash, such as --login or --norc.
+		case len(a) > 1 && (a[0] == '-' || a[0] == '+'):
+			script := i + 1
+			if strings.ContainsRune(a[1:], 'o') {
+				script++
+				i++
+			}
+			if strings.ContainsRune(a[1:], 'c') {
+				if script < len(args) {
+					return args[script], true
+				}
+				return "", false
+			}
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
 // containerRun is a docker or podman run command, read up to its image.
 type containerRun struct {
 	// tool is the registry copy tool that the image runs (toolImages),

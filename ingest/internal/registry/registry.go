@@ -85,10 +85,20 @@ var (
 // Scan returns the logins and pushes of a script, in order. expand, when
 // not nil, replaces the variables the CI system sets in registry hosts and
 // image names; variable names of passwords are read before it.
+//
+// The shell script that a docker or podman run command runs (RunShell) is
+// scanned as a script of its own, one level deep: a shell script inside it
+// is not read.
 func Scan(script string, expand func(string) string) (logins []Login, pushes []Push) {
 	if expand == nil {
 		expand = func(s string) string { return s }
 	}
+	return scan(script, expand, false)
+}
+
+// scan reads a script for Scan. nested is set for the script of a
+// container's shell, whose own containers' shell scripts are not read.
+func scan(script string, expand func(string) string, nested bool) (logins []Login, pushes []Push) {
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if cl, ok := configLogin(ln, expand); ok {
@@ -110,6 +120,10 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 						l.Line = start + 1
 						logins = append(logins, l)
 					}
+					continue
+				}
+				if inner, mountsAuth, isShell := RunShell(words); isShell && !nested {
+					pushes = appendContainerScript(pushes, inner, mountsAuth, expand, start+1)
 					continue
 				}
 				run, mountsAuth, isRun := RunTool(words)
@@ -169,6 +183,37 @@ func appendContainerWrite(pushes []Push, w Write, mountsAuth bool, before []stri
 		p := Push{Image: ref, Line: line, Direct: true, Isolated: !mountsAuth}
 		if own && ImageHost(ref) == l.Host {
 			p.Logins = []Login{l}
+		}
+		pushes = append(pushes, p)
+	}
+	return pushes
+}
+
+// appendContainerScript appends the pushes of the shell script that a
+// container runs, all at the line of its run command. The logins that the
+// script makes stay in the container, so each counts for the script's
+// pushes to its registry alone. The job's logins count too when its Docker
+// config is mounted (mountsAuth). A push that no login the input shows
+// would count for is not appended.
+func appendContainerScript(pushes []Push, script string, mountsAuth bool, expand func(string) string, line int) []Push {
+	innerLogins, innerPushes := scan(script, expand, true)
+	for _, p := range innerPushes {
+		p.Line = line
+		if !p.Isolated {
+			// A push from a container that this one starts sees
+			// none of this container's logins.
+			for _, l := range innerLogins {
+				if l.Host == ImageHost(p.Image) {
+					p.Logins = append(p.Logins, l)
+				}
+			}
+		}
+		p.Isolated = p.Isolated || !mountsAuth
+		for i := range p.Logins {
+			p.Logins[i].Line = line
+		}
+		if p.Isolated && len(p.Logins) == 0 {
+			continue
 		}
 		pushes = append(pushes, p)
 	}

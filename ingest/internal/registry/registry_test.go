@@ -652,7 +652,7 @@ podman run --rm --mount type=bind,source=/run/user/1000/containers/auth.json,tar
 docker run -v $HOME/.docker/config.json:/kaniko/.docker/config.json:ro -v $PWD:/workspace gcr.io/kaniko-project/executor:latest --dockerfile /workspace/Dockerfile --destination ghcr.io/acme/d:1
 docker container run --rm --volume=/home/ci/.docker:/root/.docker gcr.io/go-containerregistry/crane push image.tar ghcr.io/acme/e:1
 docker run --rm gcr.io/go-containerregistry/crane copy src.example.org/f:1 ghcr.io/acme/no-creds:1
-docker run --rm -v "$HOME/.docker:/root/.docker" --entrypoint sh gcr.io/go-containerregistry/crane:debug -c "crane copy a b"
+docker run --rm -v "$HOME/.docker:/root/.docker" --entrypoint cat gcr.io/go-containerregistry/crane:debug copy src.example.org/g:1 ghcr.io/acme/not-crane:1
 docker run --rm -v "$HOME/.docker:/root/.docker" quay.io/skopeo/stable inspect docker://ghcr.io/acme/read-only:1`
 	logins, pushes := Scan(script, nil)
 	// The container's --dest-creds log in inside the container, for its
@@ -807,5 +807,45 @@ func TestScanKanikoTarPath(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
 		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}
+
+func TestScanContainerShellScripts(t *testing.T) {
+	// The script of a container's sh -c or bash -c, as the entrypoint's
+	// arguments or as the command after the image, is read as a script
+	// of its own. Its logins are made inside the container, so they count
+	// for its pushes alone, and the job's logins count only when the
+	// Docker config is mounted. A shell's script file, and a sh -c inside
+	// that script, are not read.
+	script := `docker run --rm --entrypoint sh quay.io/skopeo/stable:latest -c "skopeo copy --dest-creds bot:$SKOPEO_PW docker://src.example.org/a:1 docker://registry.example.com/x:1"
+docker run --rm -v "$HOME/.docker:/root/.docker" alpine:3 sh -c "crane push x.tar registry.example.com/y:1"
+docker run --rm -w /src alpine:3 sh -c 'echo "$PW" | docker login -u bot --password-stdin registry.example.com && docker push registry.example.com/z:1'
+docker run --rm -e DOCKER_CONFIG=/cfg -v "$DOCKER_CONFIG:/cfg" --entrypoint=/bin/bash alpine:3 -euo pipefail -c "crane copy src.example.org/w:1 registry.example.com/w:1"
+docker run --rm -v ~/.docker:/root/.docker alpine:3 sh -c "echo \$Q_PW | docker login -u bot --password-stdin quay.io; docker push quay.io/acme/q:1"
+docker run --rm -v ~/.docker:/root/.docker alpine:3 sh -c "docker run --rm alpine:3 sh -c 'docker push registry.example.com/nested:1'"
+docker run --rm -v ~/.docker:/root/.docker alpine:3 sh ./push.sh registry.example.com/file:1`
+	logins, pushes := Scan(script, nil)
+	if len(logins) != 0 {
+		t.Errorf("logins = %v, want none: the containers' logins stay in them", logins)
+	}
+	want := []string{
+		"registry.example.com/x true 1",
+		"registry.example.com/y true 2",
+		"registry.example.com/z true 3",
+		"registry.example.com/w true 4",
+		"quay.io/acme/q true 5",
+	}
+	if diff := cmp.Diff(want, pushLines(pushes)); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+	wantContainers := []string{
+		"registry.example.com/x isolated [registry.example.com SKOPEO_PW]",
+		"registry.example.com/y job []",
+		"registry.example.com/z isolated [registry.example.com PW]",
+		"registry.example.com/w job []",
+		"quay.io/acme/q job [quay.io Q_PW]",
+	}
+	if diff := cmp.Diff(wantContainers, containerLines(pushes)); diff != "" {
+		t.Errorf("the logins that count for each push (-want +got):\n%s", diff)
 	}
 }
