@@ -170,9 +170,20 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if option := registry.ReleaseOption(eco, words); option != "" {
 				credLine = strings.Replace(ln, option, "", 1)
 			}
+			var target registry.NPMTarget
+			if eco == "npm" {
+				target = j.npmTarget(words, cmdEnv, host, known)
+				if registry.WritesNPMToken(part.cmd) {
+					found = scopedTo(part.cmd, target, found)
+				}
+			}
 			lits := append(registryTokens(eco, found, literals), exported[eco]...)
 			if eco == "npm" {
-				lits = append(lits, j.npmrcLiterals...)
+				for _, l := range j.npmrcLiterals {
+					if l.scope.Reaches(target) {
+						lits = append(lits, l.id)
+					}
+				}
 			}
 			if repo := registry.PoetryRepository(words); repo != "" {
 				lits = append(lits, j.poetryLiterals[repo]...)
@@ -192,7 +203,11 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 // for the releases after it.
 func (j *job) configLiterals(cmd string, words []string, found []literal.Finding, literals map[string]string) {
 	if registry.WritesNPMToken(cmd) {
-		j.npmrcLiterals = append(j.npmrcLiterals, registryTokens("npm", found, literals)...)
+		for _, f := range found {
+			if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
+				j.npmrcLiterals = append(j.npmrcLiterals, npmrcLiteral{id, registry.NPMTokenScope(cmd, f.Value)})
+			}
+		}
 	}
 	if repo := registry.PoetryConfigRepository(words); repo != "" {
 		if j.poetryLiterals == nil {
@@ -200,6 +215,50 @@ func (j *job) configLiterals(cmd string, words []string, found []literal.Finding
 		}
 		j.poetryLiterals[repo] = append(j.poetryLiterals[repo], registryTokens("pypi", found, literals)...)
 	}
+}
+
+// npmrcLiteral is the inline secret of a literal token that a step wrote
+// to an .npmrc auth setting, and the registry the setting scopes it to.
+type npmrcLiteral struct {
+	id    string
+	scope registry.TokenScope
+}
+
+// npmTarget returns the registry that an npm release command sends to,
+// for the scopes of .npmrc tokens: host, which releaseHost chose, with the
+// path that --registry or NPM_CONFIG_REGISTRY gives. The path of
+// actions/setup-node's registry-url is not kept, so a release to it
+// matches a scope by host alone.
+func (j *job) npmTarget(words []string, env map[string]string, host string, known bool) registry.NPMTarget {
+	def, defKnown := j.releaseHost("npm", nil, env)
+	t := registry.NPMTarget{URL: host, Default: host == def && defKnown, Unknown: !known}
+	if option := registry.ReleaseOption("npm", words); option != "" {
+		t.URL = option
+		return t
+	}
+	for k, v := range env {
+		if strings.EqualFold(k, registry.NPMRegistryEnv) && registry.URLHost(v) != "" {
+			t.URL = v
+			return t
+		}
+	}
+	if j.npmHost == "" {
+		t.URL = "https://" + registry.NPMRegistry + "/"
+	}
+	return t
+}
+
+// scopedTo returns the findings of a command that writes npm auth
+// settings, less the values of settings scoped to a registry other than
+// target.
+func scopedTo(cmd string, target registry.NPMTarget, found []literal.Finding) []literal.Finding {
+	var out []literal.Finding
+	for _, f := range found {
+		if registry.NPMTokenScope(cmd, f.Value).Reaches(target) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // registryTokens returns the inline secrets (literals) of the findings

@@ -697,3 +697,63 @@ func TestReleaseSubshellCd(t *testing.T) {
 		})
 	}
 }
+
+// npm sends a token of an .npmrc key scoped to a registry
+// (//host/path/:_authToken) only to that host, under that path. It sends
+// a token with no scope only to the default registry (npm's npmrc
+// documentation, "Auth related configuration", and npm-registry-fetch's
+// auth.js). So each token below logs in only to the registry it is
+// scoped to, whatever registry the publishes after it name.
+func TestReleaseWithLiteralScopedToken(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  same-host:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=s4m3h0stT0ken1234" > ~/.npmrc`, // 6
+		"      - run: npm publish",
+		"      - run: npm publish --registry https://registry.npmjs.org/",
+		"  other-host:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=0th3rh0stT0ken5678" > ~/.npmrc`, // 12
+		"      - run: npm publish --registry https://npm.pkg.github.com",
+		"      - run: NPM_CONFIG_REGISTRY=https://npm.pkg.github.com npm publish",
+		"  config-set:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: npm config set //npm.pkg.github.com/:_authToken c0nf1gS3tT0ken9012", // 18
+		"      - run: npm publish",
+		"      - run: npm publish --registry=https://npm.pkg.github.com/",
+		"  path:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: printf '//npm.example.com/team/:_authToken=%s\n' p4thT0ken3456abcd >> .npmrc`, // 24
+		"      - run: npm publish --registry https://npm.example.com/team/",
+		"  other-path:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: printf '//npm.example.com/team/:_authToken=%s\n' 0th3rP4thT0ken12 >> .npmrc`, // 29
+		"      - run: npm publish --registry https://npm.example.com/other/",
+		"  unscoped:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: echo _authToken=unsc0p3dT0ken7890 >> .npmrc", // 34
+		"      - run: npm publish --registry https://npm.pkg.github.com",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string { return graph.GHAInlineSecretID(jobID("rel.yml", job), key) }
+	resulttest.Logins(t, res, map[string]string{
+		secret("same-host", "run@6"):   "registry.npmjs.org",
+		secret("other-host", "run@12"): "",
+		secret("config-set", "run@18"): "npm.pkg.github.com",
+		secret("path", "run@24"):       "npm.example.com",
+		secret("other-path", "run@29"): "",
+		secret("unscoped", "run@34"):   "",
+	})
+}

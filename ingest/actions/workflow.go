@@ -202,7 +202,7 @@ type job struct {
 	// npmrcLiterals are the inline secrets of literal tokens that steps
 	// wrote to .npmrc or .yarnrc.yml, and npmrcToken is set when a step
 	// wrote the job's GITHUB_TOKEN there.
-	npmrcLiterals []string
+	npmrcLiterals []npmrcLiteral
 	npmrcToken    bool
 	// poetryLiterals are the inline secrets of literal tokens that steps
 	// set with poetry config, by Poetry repository.

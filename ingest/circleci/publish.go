@@ -154,7 +154,8 @@ func (c *converter) registryReleases(j *jobState) {
 			}
 			// A token written into the step logs in as it would from a
 			// variable, certainly: the job holds it.
-			for _, lit := range lits.Tokens(j.literals, r, configured) {
+			target := registry.Target(r, j.npmRegistry, j.npmRegistrySet)
+			for _, lit := range lits.Tokens(j.literals, r, target, configured) {
 				id := graph.RegistryAccountID(host, lit)
 				c.b.Node(id, graph.NodeIdentity, host+" account of a token written into a run step", s.line, attrs{
 					graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": r.Eco,

@@ -484,3 +484,57 @@ func TestTemplateLiterals(t *testing.T) {
 	}
 	resulttest.NoValues(t, res, npmToken, "S3cr3t-Passw0rd", "Sup3rS3cret")
 }
+
+// npm sends a token of an .npmrc key scoped to a registry
+// (//host/path/:_authToken) only to that host, under that path. It sends
+// a token with no scope only to the default registry (npm's npmrc
+// documentation, "Auth related configuration"). So each token below logs
+// in only to the registry it is scoped to, whatever registry the
+// publishes after it name.
+func TestLiteralReleaseScopedToken(t *testing.T) {
+	ci := strings.Join([]string{
+		"same-host:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=s4m3h0stT0ken1234" > ~/.npmrc`, // 3
+		"    - npm publish",
+		"    - npm publish --registry https://registry.npmjs.org/",
+		"other-host:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=0th3rh0stT0ken5678" > ~/.npmrc`, // 8
+		"    - npm publish --registry https://npm.pkg.github.com",
+		"job-registry:",
+		"  variables:",
+		"    NPM_CONFIG_REGISTRY: https://npm.pkg.github.com/",
+		"  script:",
+		`    - npm config set //registry.npmjs.org/:_authToken j0bR3g1stryT0ken12 && npm publish`, // 14
+		"config-set:",
+		"  script:",
+		"    - npm config set //npm.pkg.github.com/:_authToken c0nf1gS3tT0ken9012", // 17
+		"    - npm publish",
+		"    - npm publish --registry=https://npm.pkg.github.com/",
+		"other-path:",
+		"  script:",
+		`    - printf '//npm.example.com/team/:_authToken=%s\n' 0th3rP4thT0ken12 >> .npmrc`, // 22
+		"    - npm publish --registry https://npm.example.com/other/",
+		"unscoped:",
+		"  script:",
+		"    - echo _authToken=unsc0p3dT0ken7890 >> .npmrc", // 26
+		"    - npm publish --registry https://npm.pkg.github.com",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string {
+		return graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", job, key)
+	}
+	resulttest.Logins(t, res, map[string]string{
+		secret("same-host", "script@3"):     "registry.npmjs.org",
+		secret("other-host", "script@8"):    "",
+		secret("job-registry", "script@14"): "",
+		secret("config-set", "script@17"):   "npm.pkg.github.com",
+		secret("other-path", "script@22"):   "",
+		secret("unscoped", "script@26"):     "",
+	})
+}

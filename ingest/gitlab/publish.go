@@ -182,7 +182,7 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 				c.releaseAccount(j, r, host, unknown, graph.GitLabVariableID(c.project, name), name, "the token in "+name, base)
 			}
-			for _, lit := range lits.Tokens(j.literals, r, configured) {
+			for _, lit := range lits.Tokens(j.literals, r, c.releaseTarget(j, r), configured) {
 				c.releaseAccount(j, r, host, unknown, lit, "a token written into a script", "a token written into its script", base)
 			}
 		}
@@ -212,6 +212,17 @@ func (c *converter) releaseAccount(j *jobState, r registry.Release, host string,
 		rel.Project = c.project
 	}
 	c.b.ReleaseReach(rel)
+}
+
+// releaseTarget returns the registry a release goes to, for the scopes
+// of .npmrc tokens (see registry.Target).
+func (c *converter) releaseTarget(j *jobState, r registry.Release) registry.NPMTarget {
+	for name, v := range j.vars {
+		if strings.EqualFold(name, registry.NPMRegistryEnv) {
+			return registry.Target(r, v.value, true)
+		}
+	}
+	return registry.Target(r, "", false)
 }
 
 // releaseHost returns the registry a release goes to (see

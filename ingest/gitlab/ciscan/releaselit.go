@@ -36,10 +36,17 @@ type commandLiterals struct {
 // release tools read, until the shell that ran the scripts ends
 // (NewShell). The zero value has none.
 type ConfigTokens struct {
-	npm    []string
+	npm    []npmToken
 	poetry map[string][]string
 	// exported are the exported tokens, by ecosystem.
 	exported map[string][]string
+}
+
+// npmToken is the inline secret of a token written to an .npmrc auth
+// setting, and the registry the setting scopes it to.
+type npmToken struct {
+	id    string
+	scope registry.TokenScope
 }
 
 // NewShell drops the tokens that earlier scripts exported, for scripts
@@ -69,19 +76,24 @@ func (c commandLiterals) configures(r registry.Release) bool {
 }
 
 // Tokens returns the inline secrets of the registry tokens that release r
-// of the script logs in with. literals maps each literal value of the job
-// to its inline secret. The tokens are those that the release's own
+// of the script logs in with, when it sends its package to target.
+// literals maps each literal value of the job to its inline secret. The tokens are those that the release's own
 // command receives, and those that earlier commands of the script
 // exported to variables that release tools read. They are also those
 // that earlier commands wrote into the configuration that the release
 // tool reads, in the script or in earlier scripts of the job, and those
 // that earlier scripts of the same shell exported (earlier).
 // A token that another command on the release's line receives, as echo
-// does, logs in nowhere.
-func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, earlier ConfigTokens) []string {
+// does, logs in nowhere, and neither does a token of an .npmrc setting
+// scoped to another registry than target.
+func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, target registry.NPMTarget, earlier ConfigTokens) []string {
 	var out []string
 	if r.Eco == "npm" {
-		out = append(out, earlier.npm...)
+		for _, t := range earlier.npm {
+			if t.scope.Reaches(target) {
+				out = append(out, t.id)
+			}
+		}
 	}
 	out = append(out, earlier.exported[r.Eco]...)
 	if r.PoetryRepository != "" {
@@ -95,9 +107,14 @@ func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, 
 			continue
 		}
 		for _, f := range c.found {
-			if id := literals[f.Value]; id != "" && literal.RegistryToken(r.Eco, f.Kind) {
-				out = append(out, id)
+			id := literals[f.Value]
+			if id == "" || !literal.RegistryToken(r.Eco, f.Kind) {
+				continue
 			}
+			if r.Eco == "npm" && c.npmrc && !registry.NPMTokenScope(c.text, f.Value).Reaches(target) {
+				continue
+			}
+			out = append(out, id)
 		}
 	}
 	slices.Sort(out)
@@ -124,7 +141,7 @@ func (sl ScriptLiterals) AddConfigTokens(ct *ConfigTokens, literals map[string]s
 				}
 			}
 			if c.npmrc && literal.RegistryToken("npm", f.Kind) {
-				ct.npm = append(ct.npm, id)
+				ct.npm = append(ct.npm, npmToken{id, registry.NPMTokenScope(c.text, f.Value)})
 			}
 			if c.poetry != "" && literal.RegistryToken("pypi", f.Kind) {
 				if ct.poetry == nil {

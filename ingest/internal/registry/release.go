@@ -29,6 +29,9 @@ type Release struct {
 	// HostUnknown is set when an option names the registry with a
 	// variable, whose value the script does not show.
 	HostUnknown bool
+	// Option is the value of the option that names the registry, as
+	// written, "" when there is none.
+	Option string
 	// Vars are the variables the command line reads.
 	Vars []string
 	// Top is set when the release publishes the package in the folder
@@ -119,7 +122,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 				return Release{}, false
 			}
 			option := ReleaseOption(eco, words)
-			return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Vars: credentialRefs(ln, option),
+			return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Option: option, Vars: credentialRefs(ln, option),
 				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1, Index: index,
 				PoetryRepository: PoetryRepository(words)}, true
 		}
@@ -215,6 +218,24 @@ func Destination(r Release, npmRegistry string, set bool) (host string, unknown 
 		return h, false
 	}
 	return NPMRegistry, strings.Contains(npmRegistry, "$")
+}
+
+// Target returns the registry that an npm release sends its package to,
+// as Destination chooses it, for matching the scopes of .npmrc tokens
+// (TokenScope.Reaches).
+func Target(r Release, npmRegistry string, set bool) NPMTarget {
+	host, unknown := Destination(r, npmRegistry, set)
+	def, defUnknown := Destination(Release{Eco: r.Eco}, npmRegistry, set)
+	t := NPMTarget{URL: host, Default: host == def && !defUnknown, Unknown: unknown}
+	switch {
+	case r.Option != "":
+		t.URL = r.Option
+	case set && URLHost(npmRegistry) != "":
+		t.URL = npmRegistry
+	case !set:
+		t.URL = "https://" + NPMRegistry + "/"
+	}
+	return t
 }
 
 // TrustedPublishing reports whether a registry accepts a workflow's OIDC

@@ -20,8 +20,8 @@ npm publish --workspaces`
 	releases, tokenVars := ScanReleases(script)
 	want := []Release{
 		{Eco: "npm", Top: true, Line: 3, Index: 1},
-		{Eco: "npm", Host: "npm.example.com", Line: 4, Index: 3},
-		{Eco: "pypi", Host: "pypi.org", Vars: []string{"PYPI_TOKEN"}, Line: 5, Index: 4},
+		{Eco: "npm", Host: "npm.example.com", Option: "https://npm.example.com/", Line: 4, Index: 3},
+		{Eco: "pypi", Host: "pypi.org", Option: "https://upload.pypi.org/legacy/", Vars: []string{"PYPI_TOKEN"}, Line: 5, Index: 4},
 		{Eco: "npm", Line: 10, Index: 8},
 	}
 	if diff := cmp.Diff(want, releases); diff != "" {
@@ -258,6 +258,52 @@ func TestWritesNPMToken(t *testing.T) {
 	} {
 		if got := WritesNPMToken(tt.cmd); got != tt.want {
 			t.Errorf("WritesNPMToken(%q) = %v, want %v", tt.cmd, got, tt.want)
+		}
+	}
+}
+
+// A token of an .npmrc key goes to the registries under the key's host
+// and path, and one of a key with no scope to the default registry only
+// (npm's npmrc documentation, "Auth related configuration";
+// npm-registry-fetch walks up the registry's path to find the key).
+func TestTokenScopeReaches(t *testing.T) {
+	npmjs := NPMTarget{URL: "https://registry.npmjs.org/", Default: true}
+	github := NPMTarget{URL: "https://npm.pkg.github.com"}
+	team := NPMTarget{URL: "https://npm.example.com/team/"}
+	other := NPMTarget{URL: "https://npm.example.com/other/"}
+	port := NPMTarget{URL: "https://npm.example.com:8443/team/"}
+	hostOnly := NPMTarget{URL: "npm.example.com"}
+	computed := NPMTarget{URL: "registry.npmjs.org", Unknown: true}
+	for _, tt := range []struct {
+		cmd    string
+		target NPMTarget
+		want   bool
+	}{
+		{`echo "//registry.npmjs.org/:_authToken=VALUE" > ~/.npmrc`, npmjs, true},
+		{`echo "//registry.npmjs.org/:_authToken=VALUE" > ~/.npmrc`, github, false},
+		{`echo "//REGISTRY.npmjs.org/:_authToken=VALUE" > ~/.npmrc`, npmjs, true},
+		{`npm config set //npm.pkg.github.com/:_authToken VALUE`, github, true},
+		{`npm config set '//npm.pkg.github.com/:_authToken' VALUE`, npmjs, false},
+		{`echo //npm.example.com/team/:_authToken=VALUE >> .npmrc`, team, true},
+		{`echo //npm.example.com/team/:_authToken=VALUE >> .npmrc`, other, false},
+		{`echo //npm.example.com/team:_authToken=VALUE >> .npmrc`, team, true},
+		{`echo //npm.example.com/te:_authToken=VALUE >> .npmrc`, team, false},
+		{`echo //npm.example.com/:_authToken=VALUE >> .npmrc`, other, true},
+		{`echo //npm.example.com/:_authToken=VALUE >> .npmrc`, port, false},
+		{`echo //npm.example.com/team/:_authToken=VALUE >> .npmrc`, hostOnly, true},
+		{`printf '//npm.example.com/team/:_authToken=%s\n' VALUE >> .npmrc`, other, false},
+		{`printf '//%s/:_authToken=%s\n' npm.example.com VALUE >> .npmrc`, github, true},
+		{`echo "//${REGISTRY}/:_authToken=VALUE" > .npmrc`, github, true},
+		{`echo "//registry.npmjs.org/:_authToken=VALUE" > .npmrc`, computed, true},
+		{`//registry.npmjs.org/:_authToken=VALUE`, github, false},
+		{`//npm.pkg.github.com/:_authToken=VALUE`, github, true},
+		{`echo _authToken=VALUE > .npmrc`, npmjs, true},
+		{`echo _authToken=VALUE > .npmrc`, github, false},
+		{`npm config set _auth VALUE`, npmjs, true},
+		{`yarn config set npmAuthToken VALUE`, github, true},
+	} {
+		if got := NPMTokenScope(tt.cmd, "VALUE").Reaches(tt.target); got != tt.want {
+			t.Errorf("%s reaches %s: %v, want %v", tt.cmd, tt.target.URL, got, tt.want)
 		}
 	}
 }

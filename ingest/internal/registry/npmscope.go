@@ -1,0 +1,113 @@
+package registry
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// TokenScope is the registry that an .npmrc auth setting (_authToken,
+// _auth or _password) scopes its value to. npm sends the value only to
+// registries under that scope (npm's npmrc documentation, "Auth related
+// configuration").
+type TokenScope struct {
+	// Key is the URI fragment that the setting's key starts with, without
+	// its colon, as //registry.npmjs.org/ or //npm.example.com/team/, or
+	// "" for a key with none, which only the default registry takes.
+	Key string
+	// Unknown is set when the key is computed at run time, or the command
+	// does not show which setting it writes the value to.
+	Unknown bool
+}
+
+// npmAuthKey matches an .npmrc auth key and what separates it from its
+// value, at the end of the text before the value: the fragment, if any,
+// is group 1, as in //host/:_authToken= or npm config set
+// '//host/:_authToken' .
+var npmAuthKey = regexp.MustCompile(`(?:^|[\s"'=])([^\s"'=]*:)?_(?:authToken|auth|password)["']?(?:\s*=\s*|\s+)["']?$`)
+
+// printfAuthKey matches an .npmrc auth key right before a conversion of a
+// printf format, as in '//host/:_authToken=%s\n'.
+var printfAuthKey = regexp.MustCompile(`(?:^|[\s"'=])([^\s"'=]*:)?_(?:authToken|auth|password)\s*=\s*\\?["']?%`)
+
+// NPMTokenScope returns the scope of a value that a command writes to an
+// npm auth setting: from the key right before the value, as in
+// //host/:_authToken=VALUE or npm config set //host/:_authToken VALUE, or
+// from the key in the format of a printf command that prints the value.
+func NPMTokenScope(cmd, value string) TokenScope {
+	at := strings.Index(cmd, value)
+	if at < 0 {
+		return TokenScope{Unknown: true}
+	}
+	m := npmAuthKey.FindStringSubmatch(cmd[:at])
+	if m == nil && strings.Contains(cmd[:at], "printf") {
+		m = printfAuthKey.FindStringSubmatch(cmd[:at])
+	}
+	if m == nil {
+		return TokenScope{Unknown: true}
+	}
+	key := strings.TrimSuffix(m[1], ":")
+	if strings.ContainsAny(key, "$%{}`") {
+		return TokenScope{Unknown: true}
+	}
+	return TokenScope{Key: key}
+}
+
+// NPMTarget is the registry that an npm release sends its package to.
+type NPMTarget struct {
+	// URL is the registry's URL, or its host alone when its path is not
+	// known.
+	URL string
+	// Default is set when the registry is the job's default one: the one
+	// the job's configuration names, or registry.npmjs.org.
+	Default bool
+	// Unknown is set when the registry is chosen at run time.
+	Unknown bool
+}
+
+// Reaches reports whether npm sends a value of scope s to the registry of
+// target t. A scoped value goes to a registry on the scope's host (with
+// its port) whose path starts with the scope's path, as npm-registry-fetch
+// matches keys by walking up the registry's path. A value with no scope
+// goes to the default registry only.
+// NOTE: npm 8 and earlier take the registry that --registry names as the
+// default for a value with no scope. npm 9 and later reject such a value
+// (ERR_INVALID_AUTH).
+func (s TokenScope) Reaches(t NPMTarget) bool {
+	if s.Unknown || t.Unknown {
+		return true
+	}
+	if s.Key == "" {
+		return t.Default
+	}
+	scope, err := url.Parse("https:" + s.Key)
+	if err != nil {
+		return true
+	}
+	raw := t.URL
+	pathKnown := strings.Contains(raw, "://")
+	if !pathKnown {
+		raw = "https://" + raw
+	}
+	reg, err := url.Parse(raw)
+	if err != nil {
+		return true
+	}
+	if !strings.EqualFold(hostWithPort(scope), hostWithPort(reg)) {
+		return false
+	}
+	if !pathKnown {
+		return true
+	}
+	return strings.HasPrefix(strings.TrimSuffix(reg.Path, "/")+"/", strings.TrimSuffix(scope.Path, "/")+"/")
+}
+
+// hostWithPort returns a URL's host and its port, without the port that
+// its scheme implies, as a WHATWG URL's host is.
+func hostWithPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" || u.Scheme == "https" && port == "443" || u.Scheme == "http" && port == "80" {
+		return u.Hostname()
+	}
+	return u.Host
+}
