@@ -121,7 +121,8 @@ func computed(v string) bool { return strings.Contains(v, "$") }
 // literals maps each literal registry token of the script to its inline
 // secret. A release logs in with such a token when its own command
 // receives it, or when an earlier command of the script exported it to a
-// variable that release tools read. It also logs in with the tokens that
+// variable that release tools read, directly or through the script's
+// variables (literal.Variables). It also logs in with the tokens that
 // earlier commands of the job wrote into the configuration its tool reads
 // (.npmrc, .yarnrc.yml, Poetry's credentials).
 func (w *workflow) readScriptRelease(j *job, script, step string, line int, env map[string]string, wd string, literals map[string]string) {
@@ -130,6 +131,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 	// exported lists the inline secrets of the tokens that the script
 	// exported to variables that release tools read, by ecosystem.
 	exported := map[string][]string{}
+	var vars literal.Variables
 	for _, ln := range strings.Split(script, "\n") {
 		if registry.WritesNPMToken(ln) {
 			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
@@ -141,12 +143,17 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				continue
 			}
 			words, assigned := commandWords(part.cmd)
+			// expanded is the command with the literal values of the
+			// script's variables in place of their references.
+			expanded := part.cmd
 			var found []literal.Finding
 			if len(literals) > 0 {
-				found = literal.Scan(part.cmd)
-				j.configLiterals(part.cmd, words, found, literals)
+				expanded = vars.Expand(part.cmd)
+				found = literal.Scan(expanded)
+				vars.Assign(part.cmd, found)
+				j.configLiterals(expanded, words, found, literals)
 				for _, eco := range []string{"npm", "pypi"} {
-					if registry.ExportsAuthEnv(eco, part.cmd) {
+					if registry.ExportsAuthEnv(eco, expanded) {
 						exported[eco] = append(exported[eco], registryTokens(eco, found, literals)...)
 					}
 				}
@@ -173,8 +180,8 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			var target registry.NPMTarget
 			if eco == "npm" {
 				target = j.npmTarget(words, cmdEnv, host, known)
-				if registry.WritesNPMToken(part.cmd) {
-					found = scopedTo(part.cmd, target, found)
+				if registry.WritesNPMToken(expanded) {
+					found = scopedTo(expanded, target, found)
 				}
 			}
 			lits := append(registryTokens(eco, found, literals), exported[eco]...)

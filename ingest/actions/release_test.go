@@ -757,3 +757,70 @@ func TestReleaseWithLiteralScopedToken(t *testing.T) {
 		secret("unscoped", "run@34"):   "",
 	})
 }
+
+// A token assigned to a variable reaches a release through plain
+// assignments of that variable to others (NAME=$OTHER, export
+// NAME="${OTHER}") in the same script, as bash expands them, up to an
+// .npmrc line that writes it. npm expands ${NAME} in .npmrc from the
+// environment, so a single-quoted line takes the value of an exported
+// variable. A value from a command substitution, or a variable set
+// after the release, is not followed.
+func TestReleaseWithLiteralThroughVariables(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  export:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 6
+		"          TOKEN=abcd1234efgh5678ijkl9012",
+		"          export NPM_TOKEN=$TOKEN",
+		`          echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc`,
+		"          npm publish",
+		"  chain:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 14
+		"          export TOKEN=ch41nT0ken5678abcd",
+		`          FIRST="${TOKEN}"`,
+		"          export NPM_TOKEN=$FIRST",
+		`          echo '//registry.npmjs.org/:_authToken=${NPM_TOKEN}' > .npmrc`,
+		"          npm publish",
+		"  shaped:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 23
+		"          T=npm_" + strings.Repeat("V7v8", 9),
+		"          export NPM_TOKEN=$T",
+		"          npm publish",
+		"  substituted:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 30
+		"          TOKEN=subst1tut3dT0ken90",
+		"          NPM_TOKEN=$(echo $TOKEN | tr -d x)",
+		`          echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc`,
+		"          npm publish",
+		"  reassigned:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 38
+		"          TOKEN=r34ss1gn3dT0ken123",
+		"          TOKEN=$(cat token.txt)",
+		`          echo "//registry.npmjs.org/:_authToken=${TOKEN}" > .npmrc`,
+		"          npm publish",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string { return graph.GHAInlineSecretID(jobID("rel.yml", job), key) }
+	resulttest.Logins(t, res, map[string]string{
+		secret("export", "run@6"):       "registry.npmjs.org",
+		secret("chain", "run@14"):       "registry.npmjs.org",
+		secret("shaped", "run@23"):      "registry.npmjs.org",
+		secret("substituted", "run@30"): "",
+		secret("reassigned", "run@38"):  "",
+	})
+}

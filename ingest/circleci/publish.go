@@ -127,7 +127,7 @@ func (c *converter) registryReleases(j *jobState) {
 		tokenVars = append(tokenVars, writes...)
 		var lits ciscan.ScriptLiterals
 		if len(j.literals) > 0 {
-			lits = ciscan.ScanLiterals(s.text)
+			lits = ciscan.ScanLiterals(s.text, &configured)
 		}
 		for _, r := range releases {
 			// NOTE: an NPM_CONFIG_REGISTRY that one step's environment

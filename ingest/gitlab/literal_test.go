@@ -538,3 +538,34 @@ func TestLiteralReleaseScopedToken(t *testing.T) {
 		secret("unscoped", "script@26"):     "",
 	})
 }
+
+// A token assigned to a variable reaches a release through plain
+// assignments of that variable to others in the items of a job's
+// before_script and script, which run in one shell, as bash expands
+// them. after_script runs in a shell of its own, where the variables of
+// the script are unset.
+func TestLiteralReleaseThroughVariables(t *testing.T) {
+	ci := strings.Join([]string{
+		"release:",
+		"  before_script:",
+		"    - TOKEN=abcd1234efgh5678ijkl9012", // 3
+		"  script:",
+		"    - export NPM_TOKEN=$TOKEN",
+		`    - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc`,
+		"    - npm publish",
+		"after:",
+		"  script:",
+		"    - export TOKEN=4ft3rScr1ptT0ken56", // 10
+		"  after_script:",
+		`    - echo "//registry.npmjs.org/:_authToken=${TOKEN}" > ~/.npmrc`,
+		"    - npm publish",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resulttest.Logins(t, res, map[string]string{
+		graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"): "registry.npmjs.org",
+		graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "after", "script@10"):  "",
+	})
+}

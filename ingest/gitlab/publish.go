@@ -162,7 +162,7 @@ func (c *converter) registryReleases(j *jobState) {
 		tokenVars = append(tokenVars, writes...)
 		var lits ciscan.ScriptLiterals
 		if len(j.literals) > 0 {
-			lits = ciscan.ScanLiterals(s.str)
+			lits = ciscan.ScanLiterals(s.str, &configured)
 		}
 		for _, r := range releases {
 			vars := append([]string(nil), r.Vars...)

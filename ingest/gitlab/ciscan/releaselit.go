@@ -40,6 +40,8 @@ type ConfigTokens struct {
 	poetry map[string][]string
 	// exported are the exported tokens, by ecosystem.
 	exported map[string][]string
+	// vars are the shell's variables that contain literal values.
+	vars literal.Variables
 }
 
 // npmToken is the inline secret of a token written to an .npmrc auth
@@ -49,18 +51,28 @@ type npmToken struct {
 	scope registry.TokenScope
 }
 
-// NewShell drops the tokens that earlier scripts exported, for scripts
-// that run in a new shell. Files that the earlier scripts wrote remain.
-func (ct *ConfigTokens) NewShell() { ct.exported = nil }
+// NewShell drops the tokens that earlier scripts exported, and the
+// variables they set, for scripts that run in a new shell. Files that the
+// earlier scripts wrote remain.
+func (ct *ConfigTokens) NewShell() {
+	ct.exported = nil
+	ct.vars.Reset()
+}
 
-// ScanLiterals reads the literal credentials of a script.
-func ScanLiterals(script string) ScriptLiterals {
+// ScanLiterals reads the literal credentials of a script, with the
+// references to the variables of ct's shell that contain literal values
+// replaced by those values (literal.Variables). It records in ct the
+// variables that the script sets, for the scripts after it.
+func ScanLiterals(script string, ct *ConfigTokens) ScriptLiterals {
 	var sl ScriptLiterals
 	for _, c := range registry.Commands(script) {
+		text := ct.vars.Expand(c.Text)
+		found := literal.Scan(text)
+		ct.vars.Assign(c.Text, found)
 		sl.commands = append(sl.commands, commandLiterals{
-			text:   c.Text,
-			found:  literal.Scan(c.Text),
-			npmrc:  registry.WritesNPMToken(c.Text),
+			text:   text,
+			found:  found,
+			npmrc:  registry.WritesNPMToken(text),
 			poetry: registry.PoetryConfigRepository(c.Words),
 		})
 	}
