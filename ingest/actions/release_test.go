@@ -824,3 +824,36 @@ func TestReleaseWithLiteralThroughVariables(t *testing.T) {
 		secret("reassigned", "run@38"):  "",
 	})
 }
+
+// bash's printf -v NAME stores the formatted text in NAME, so a token
+// that it formats into an .npmrc line logs in when the script writes
+// the variable to .npmrc, to the registry the line scopes it to.
+func TestReleaseWithLiteralPrintfVariable(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  npmjs:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 6
+		`          printf -v line '//registry.npmjs.org/:_authToken=%s\n' pr1ntfV4rT0ken123`,
+		`          echo "$line" >> ~/.npmrc`,
+		"          npm publish",
+		"  github:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 13
+		`          printf -v line '//registry.npmjs.org/:_authToken=%s\n' pr1ntfV4rT0ken456`,
+		`          echo "$line" >> ~/.npmrc`,
+		"          npm publish --registry https://npm.pkg.github.com",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	resulttest.Logins(t, res, map[string]string{
+		graph.GHAInlineSecretID(jobID("rel.yml", "npmjs"), "run@6"):   "registry.npmjs.org",
+		graph.GHAInlineSecretID(jobID("rel.yml", "github"), "run@13"): "",
+	})
+}

@@ -300,6 +300,29 @@ func TestScanPrintfConversions(t *testing.T) {
 	}
 }
 
+// bash's printf -v VAR (bash manual, "Bash Builtin Commands") stores the
+// formatted text in VAR instead of printing it, so the format follows the
+// variable's name, joined to -v or not, and an optional --.
+func TestScanPrintfToVariable(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		want   []Finding
+	}{
+		{`printf -v line '//registry.npmjs.org/:_authToken=%s' q1w2e3r4t5y6u7i8; echo "$line" >> ~/.npmrc`,
+			[]Finding{{1, "npm registry token", "q1w2e3r4t5y6u7i8"}}},
+		{`printf -vline '_auth=%s\n' ZGVwbG95OnMzY3IzdA== && echo "$line" > .npmrc`,
+			[]Finding{{1, "npm registry token", "ZGVwbG95OnMzY3IzdA=="}}},
+		{`printf -v line -- '//%s/:_authToken=%s\n' npm.example.com q1w2e3r4t5y6u7i8`,
+			[]Finding{{1, "npm registry token", "q1w2e3r4t5y6u7i8"}}},
+		// The format has no token key.
+		{`printf -v line '%s\n' q1w2e3r4t5y6u7i8`, nil},
+	} {
+		if diff := cmp.Diff(tt.want, Scan(tt.script)); diff != "" {
+			t.Errorf("Scan(%q) (-want +got):\n%s", tt.script, diff)
+		}
+	}
+}
+
 // Placeholders in lower case or in brackets are not credentials, but a
 // value with digits in them is read as written.
 func TestScanPlaceholders(t *testing.T) {

@@ -6,7 +6,9 @@ import (
 )
 
 // printfCommand matches the start of a printf command, up to its format.
-var printfCommand = regexp.MustCompile(`(?:^|[\s;&|(])printf\s+(?:--\s+)?`)
+// bash's printf -v NAME (-vNAME too) stores the text in the variable NAME
+// instead of printing it.
+var printfCommand = regexp.MustCompile(`(?:^|[\s;&|(])printf\s+(?:-v\s*[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]\s]*\])?\s+)?(?:--\s+)?`)
 
 // tokenKey matches the end of a printf format's text that writes an npm
 // token setting: _authToken=, _auth=, _password= or npmAuthToken:, and
