@@ -220,8 +220,20 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		plan.Steps = append(plan.Steps, st)
 	}
 
+	// yieldedBy inverts yields, so that each item finds the credentials
+	// that yield it without a pass over all of them.
+	yieldedBy := map[string][]string{}
+	for _, c := range creds {
+		for _, y := range yields[c.Node.ID] {
+			yieldedBy[y] = append(yieldedBy[y], c.Node.ID)
+		}
+	}
 	levels := layer(creds, yields)
 	for k, lv := range levels {
+		inLevel := make(map[string]bool, len(lv))
+		for _, id := range lv {
+			inLevel[id] = true
+		}
 		// A later level waits for the one before it, which is the
 		// previous step.
 		st := &Step{Title: "Revoke"}
@@ -238,11 +250,9 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 					return nil, err
 				}
 			}
-			for _, c := range creds {
-				for _, y := range yields[c.Node.ID] {
-					if y == id && !containsStr(lv, c.Node.ID) {
-						it.YieldedBy = append(it.YieldedBy, c.Node.ID)
-					}
+			for _, c := range yieldedBy[id] {
+				if !inLevel[c] {
+					it.YieldedBy = append(it.YieldedBy, c)
 				}
 			}
 			sort.Strings(it.YieldedBy)
@@ -255,7 +265,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		} else {
 			st.Why = "Each of these can be re-read or re-minted through a credential of an earlier step, so they are rotated only after those are revoked."
 		}
-		if len(lv) > 1 && inCycle(lv, yields) {
+		if len(lv) > 1 && inCycle(lv, inLevel, yields) {
 			st.Why += " Some of them yield each other, so they must be revoked together."
 		}
 		plan.Steps = append(plan.Steps, st)
@@ -357,15 +367,6 @@ const modifySuffix = "\x00modify"
 // access to a repository: CAN_MODIFY edges lead to it, and the
 // repository's DEFINES edges leave from it.
 func modifyNode(repo string) string { return repo + modifySuffix }
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // layer orders credentials so that each comes after every credential that
 // yields it; credentials that yield each other (a cycle) share a layer.
@@ -474,10 +475,12 @@ func scc(ids []string, edges map[string][]string) [][]string {
 	return out
 }
 
-func inCycle(lv []string, yields map[string][]string) bool {
+// inCycle reports whether a credential of a level yields another of the
+// same level (inLevel holds the level's ids).
+func inCycle(lv []string, inLevel map[string]bool, yields map[string][]string) bool {
 	for _, a := range lv {
 		for _, b := range yields[a] {
-			if containsStr(lv, b) {
+			if inLevel[b] {
 				return true
 			}
 		}
