@@ -114,8 +114,10 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 // registryReleases writes the npm and PyPI releases of the job's run steps.
 // A release logs in with the variables its command line reads and, for
 // npm, those that earlier lines writing a token to .npmrc or .yarnrc.yml
-// read. Each such variable that the job's own environment does not set
-// gives an account on the registry, as for image logins, which can
+// read. A variable that the run steps assign is replaced by the variables its
+// values read (ciscan.Scanner.Sources). Each such variable that the job's
+// own environment does not set gives an account on the registry, as for
+// image logins, which can
 // publish the packages there. Files such as .npmrc are not read, so a
 // release goes to the ecosystem's registry unless its options name
 // another.
@@ -139,9 +141,15 @@ func (c *converter) registryReleases(j *jobState) {
 			if r.Top && s.top {
 				project = c.repo
 			}
-			vars := append([]string(nil), r.Vars...)
+			read := r.Vars
 			if r.Eco == "npm" {
-				vars = append(vars, tokenVars...)
+				read = append(slices.Clip(read), tokenVars...)
+			}
+			// A variable that the run steps assign contains the variables
+			// its values read, and none for a literal, which lits finds.
+			var vars []string
+			for _, v := range read {
+				vars = append(vars, j.scan.Sources(v)...)
 			}
 			slices.Sort(vars)
 			for _, v := range slices.Compact(vars) {

@@ -412,3 +412,62 @@ workflows:
 		t.Errorf("CAN_PUBLISH from the container's --dest-creds (-want +got):\n%s", diff)
 	}
 }
+
+// A variable that a run step assigns holds the value assigned to it, so it
+// is no project variable: a literal token assigned to it logs in as the
+// literal, and a variable assigned from another, here CI_NPM, as that one.
+// Exports appended to $BASH_ENV hold for the later steps.
+func TestReleaseThroughAssignedVariable(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  literal:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - run: |
+          TOKEN=abcd1234efgh5678ijkl9012
+          export NPM_TOKEN=$TOKEN
+          echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc
+          npm publish
+  variable:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - run: |
+          export NPM_TOKEN=$CI_NPM
+          echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc
+          npm publish
+  bash-env:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - run: echo "export PUBLISH_TOKEN=$CI_PUBLISH" >> $BASH_ENV
+      - run: npm publish --//registry.npmjs.org/:_authToken=$PUBLISH_TOKEN
+workflows:
+  main:
+    jobs: [literal, variable, bash-env]
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	resulttest.Logins(t, res, map[string]string{
+		graph.CircleCIInlineSecretID(jobID("literal"), "run@7"): "registry.npmjs.org",
+	})
+	vars := graph.CircleCIProjectVariablesID(testRepo)
+	var accounts []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeAuthenticatesAs && e.From == vars {
+			accounts = append(accounts, e.To)
+		}
+	}
+	sort.Strings(accounts)
+	want := []string{
+		graph.RegistryAccountID("registry.npmjs.org", vars+"/CI_NPM"),
+		graph.RegistryAccountID("registry.npmjs.org", vars+"/CI_PUBLISH"),
+	}
+	if diff := cmp.Diff(want, accounts); diff != "" {
+		t.Errorf("accounts of project variables (-want +got):\n%s", diff)
+	}
+}

@@ -141,6 +141,8 @@ type jobState struct {
 	env     string
 	attrs   attrs
 	reads   []ciscan.Read
+	// scan is the scanner that read the job's scripts.
+	scan    *ciscan.Scanner
 	scripts []*value // script lines, for positions
 	// shellStarts are the indexes of scripts at which a new shell starts:
 	// the first of the pre-clone hook, of before_script and script
@@ -319,6 +321,7 @@ func (c *converter) scanScripts(j *jobState, v *value) {
 	}
 	j.attrs["commands"] = graph.JoinList(sc.Commands())
 	j.reads = sc.Reads()
+	j.scan = sc
 
 	// The job's variables are in its environment too, and GitLab expands
 	// the references in their values.

@@ -564,8 +564,44 @@ func TestLiteralReleaseThroughVariables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkResult(t, res)
 	resulttest.Logins(t, res, map[string]string{
 		graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"): "registry.npmjs.org",
 		graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "after", "script@10"):  "",
 	})
+	// The script sets NPM_TOKEN, so it is no CI/CD variable of the project.
+	variable := graph.GitLabVariableID(testProject, "NPM_TOKEN")
+	if got := targets(res, variable, graph.EdgeAuthenticatesAs); len(got) != 0 {
+		t.Errorf("%s logs in as %v, want nothing", variable, got)
+	}
+}
+
+// A variable that the script assigns from a CI/CD variable holds that
+// variable's value, so a release that reads it logs in with the CI/CD
+// variable.
+func TestReleaseThroughAssignedVariable(t *testing.T) {
+	ci := strings.Join([]string{
+		"release:",
+		"  script:",
+		"    - export NPM_TOKEN=$CI_NPM",
+		`    - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc`,
+		"    - npm publish",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	source := graph.GitLabVariableID(testProject, "CI_NPM")
+	want := []string{graph.RegistryAccountID("registry.npmjs.org", source)}
+	if diff := cmp.Diff(want, targets(res, source, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("CI_NPM logs in as (-want +got):\n%s", diff)
+	}
+	assigned := graph.GitLabVariableID(testProject, "NPM_TOKEN")
+	if hasNode(res, assigned) {
+		t.Errorf("node %s written for a variable the script sets", assigned)
+	}
+	if got := targets(res, assigned, graph.EdgeAuthenticatesAs); len(got) != 0 {
+		t.Errorf("NPM_TOKEN logs in as %v, want nothing", got)
+	}
 }

@@ -142,7 +142,8 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 // A release logs in with the CI/CD variables its command line reads, those
 // that earlier lines writing an npm token to .npmrc or .yarnrc.yml read,
 // and those that the job's variables named for release tools take their
-// values from.
+// values from. A variable that the scripts assign is replaced by the CI/CD
+// variables its values read (ciscan.Scanner.Sources).
 // Files such as .npmrc are not read, so a release goes to the ecosystem's
 // registry unless its options name another.
 func (c *converter) registryReleases(j *jobState) {
@@ -165,9 +166,16 @@ func (c *converter) registryReleases(j *jobState) {
 			lits = ciscan.ScanLiterals(s.str, &configured)
 		}
 		for _, r := range releases {
-			vars := append([]string(nil), r.Vars...)
+			read := r.Vars
 			if r.Eco == "npm" {
-				vars = append(vars, tokenVars...)
+				read = append(slices.Clip(read), tokenVars...)
+			}
+			// A variable that the scripts assign contains the CI/CD
+			// variables its values read, and none for a literal, which
+			// lits finds.
+			var vars []string
+			for _, name := range read {
+				vars = append(vars, j.scan.Sources(name)...)
 			}
 			for name, v := range j.vars {
 				if registry.AuthEnv(r.Eco, name) {

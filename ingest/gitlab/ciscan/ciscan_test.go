@@ -73,6 +73,40 @@ func TestScanReads(t *testing.T) {
 	}
 }
 
+// A variable that a script assigns before reading it contains what its
+// values read, as bash expands them: $B is read when A is assigned.
+func TestScanSources(t *testing.T) {
+	tests := []struct {
+		name     string
+		scripts  []string
+		variable string
+		want     []string
+	}{
+		{"never assigned", []string{"echo $A"}, "A", []string{"A"}},
+		{"read before assigned", []string{"echo $A", "A=$B"}, "A", []string{"A"}},
+		{"assigned a literal", []string{"A=abc123", "echo $A"}, "A", nil},
+		{"assigned a variable", []string{`export A="${B}"`}, "A", []string{"B"}},
+		{"through two assignments", []string{"B=$C", "A=prefix-$B"}, "A", []string{"C"}},
+		{"every value counts", []string{"A=$B", "echo $A", "A=$C"}, "A", []string{"B", "C"}},
+		{"own earlier value", []string{"A=$B", "A=$A:$C"}, "A", []string{"B", "C"}},
+		{"command output", []string{"A=$(vault read -field=token $VAULT_PATH)"}, "A", nil},
+		{"read input", []string{"read -r A"}, "A", nil},
+		{"argument of another command", []string{"docker run -e A=$B image", "echo $A"}, "A", []string{"A"}},
+		{"bash env export", []string{`echo "export A=$B" >> $BASH_ENV`}, "A", []string{"B"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewScanner()
+			for _, sc := range tt.scripts {
+				s.Scan(sc, "")
+			}
+			if diff := cmp.Diff(tt.want, s.Sources(tt.variable), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("sources of %s (-want +got):\n%s", tt.variable, diff)
+			}
+		})
+	}
+}
+
 func TestScanCommands(t *testing.T) {
 	s := NewScanner()
 	s.Scan("make release_s3\nsudo -E make x | tee log\n$TOOL run\n./ci/touch_git", "")

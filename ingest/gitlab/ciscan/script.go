@@ -11,6 +11,7 @@ package ciscan
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
@@ -53,14 +54,17 @@ type Scanner struct {
 	reads    []Read
 	readAt   map[string]int
 	set      map[string]bool
-	seenCmd  map[string]bool
-	count    int
+	// from maps each variable that a script assigned a value to the
+	// variables those values read (Sources).
+	from    map[string][]string
+	seenCmd map[string]bool
+	count   int
 }
 
 // NewScanner returns an empty Scanner.
 func NewScanner() *Scanner {
-	return &Scanner{readAt: map[string]int{}, set: map[string]bool{}, seenCmd: map[string]bool{},
-		env: pkgcmd.Env{}}
+	return &Scanner{readAt: map[string]int{}, set: map[string]bool{}, from: map[string][]string{},
+		seenCmd: map[string]bool{}, env: pkgcmd.Env{}}
 }
 
 // Installs returns the installs found so far.
@@ -103,6 +107,24 @@ func (s *Scanner) Reads() []Read { return s.reads }
 
 // Sets reports whether a script assigned the variable.
 func (s *Scanner) Sets(name string) bool { return s.set[name] }
+
+// Sources returns the variables of the job's environment whose values a
+// variable that the scripts read contains. That is the variable itself
+// unless a script assigned it before any script read it. Otherwise they
+// are the variables that the values assigned to it read outside command
+// substitutions, followed back to the environment in the same way. A
+// value that reads no variable (a literal, read's input, a command's
+// output) adds none. Every value assigned counts, wherever it was
+// assigned.
+// NOTE: like Reads, this takes a variable that an earlier shell of the
+// job assigned as assigned in the later shells too (GitLab's after_script,
+// CircleCI's run steps without $BASH_ENV).
+func (s *Scanner) Sources(name string) []string {
+	if _, read := s.readAt[name]; read || !s.set[name] {
+		return []string{name}
+	}
+	return s.from[name]
+}
 
 // Scan reads one script that runs in directory wd ("" or "." for the
 // checkout root).
@@ -147,6 +169,7 @@ func (s *Scanner) ScanEnv(script, wd string, env map[string]string) {
 func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars pkgcmd.Env) string {
 	s.reads1(words, 0)
 	args, assigned := program(words)
+	s.recordSources(words, args)
 	for _, name := range assigned {
 		s.assign(name)
 	}
@@ -258,6 +281,67 @@ func (s *Scanner) read(r Read) {
 	}
 	s.readAt[r.Name] = len(s.reads)
 	s.reads = append(s.reads, r)
+}
+
+// recordSources records the variables that the values a command assigns
+// read (Sources): those of the assignments in front of its program, of
+// the NAME=VALUE arguments of export, local, declare, readonly and
+// typeset, and of the export lines it appends to $BASH_ENV. args are the
+// program and its arguments, as program returns them.
+func (s *Scanner) recordSources(words []word, args []string) {
+	prefix := len(words) - len(args)
+	valued := words[:prefix]
+	if len(args) > 0 {
+		switch args[0] {
+		case "export", "local", "declare", "readonly", "typeset":
+			valued = words
+		}
+	}
+	sources := map[string][]string{}
+	var order []string
+	add := func(name, value string) {
+		if _, ok := sources[name]; !ok {
+			order = append(order, name)
+		}
+		names, _ := refsIn(value)
+		list := sources[name]
+		for _, n := range names {
+			list = append(list, s.Sources(n)...)
+		}
+		sources[name] = list
+	}
+	for _, w := range valued {
+		if name := assignmentName(w.text); name != "" {
+			_, value, _ := strings.Cut(w.raw, "=")
+			add(name, value)
+		}
+	}
+	for _, w := range words {
+		if !strings.Contains(w.raw, "BASH_ENV") {
+			continue
+		}
+		for _, ww := range words {
+			for _, m := range exportRE.FindAllStringSubmatchIndex(ww.text, -1) {
+				value, _, _ := strings.Cut(ww.text[m[1]:], " ")
+				add(ww.text[m[2]:m[3]], value)
+			}
+		}
+		break
+	}
+	// The values are read before any of them is assigned, as for
+	// reads1, so that A=$A reads the value A had before.
+	for _, name := range order {
+		if _, ok := s.from[name]; !ok && len(s.from) >= maxNames {
+			continue
+		}
+		list := append(s.from[name], sources[name]...)
+		slices.Sort(list)
+		list = slices.Compact(list)
+		if len(list) > maxNames {
+			list = list[:maxNames]
+		}
+		s.from[name] = list
+	}
 }
 
 func (s *Scanner) assign(name string) {
