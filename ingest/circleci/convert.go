@@ -63,6 +63,9 @@ type converter struct {
 	// reported, by line and value: workflows may run one job under
 	// several names.
 	warned map[string]bool
+	// pkgRegistry is the publishConfig registry of the repository's top
+	// package.json, once withPackageRegistry has read it.
+	pkgRegistry *packageRegistry
 }
 
 func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, rel string, root *yaml.Node) *converter {

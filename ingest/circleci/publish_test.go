@@ -1,6 +1,8 @@
 package circleci
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -469,5 +471,54 @@ workflows:
 	}
 	if diff := cmp.Diff(want, accounts); diff != "" {
 		t.Errorf("accounts of project variables (-want +got):\n%s", diff)
+	}
+}
+
+// npm publishes to the registry that publishConfig.registry in the
+// package's package.json names, unless --registry names another (npm's
+// package.json documentation, "publishConfig", and npm/cli
+// lib/commands/publish.js). So a token scoped to that registry logs in,
+// and one scoped to registry.npmjs.org does not.
+func TestReleasePublishConfigRegistry(t *testing.T) {
+	dir := t.TempDir()
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - checkout
+      - run: echo "//npm.example.com/:_authToken=h3r3T0kenAbcd1234efgh" > ~/.npmrc
+      - run: npm publish
+      - run: echo "//registry.npmjs.org/:_authToken=npmj5T0kenAbcd1234efgh" > ~/.npmrc
+      - run: npm publish
+      - run: npm publish --//npm.example.com/:_authToken=$NPM_TOKEN
+workflows:
+  main:
+    jobs: [release]
+`
+	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.example.com/"}}`
+	if err := os.MkdirAll(filepath.Join(dir, ".circleci"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".circleci", "config.yml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseAt(t, dir, ".circleci/config.yml", testRepo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	resulttest.Logins(t, res, map[string]string{
+		graph.CircleCIInlineSecretID(jobID("release"), "run@8"):  "npm.example.com",
+		graph.CircleCIInlineSecretID(jobID("release"), "run@10"): "",
+	})
+	vars := graph.CircleCIProjectVariablesID(testRepo)
+	want := []string{graph.RegistryAccountID("npm.example.com", vars+"/NPM_TOKEN")}
+	if diff := cmp.Diff(want, targets(res, vars, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("project variables log in as (-want +got):\n%s", diff)
 	}
 }

@@ -33,6 +33,9 @@ type converter struct {
 	// warned holds the literal credentials of scripts already reported:
 	// jobs that extend one template share its script.
 	warned map[string]bool
+	// pkgRegistry is the publishConfig registry of the project's
+	// package.json, once withPackageRegistry has read it.
+	pkgRegistry *packageRegistry
 }
 
 func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, p *pipeline) *converter {

@@ -145,7 +145,9 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 // values from. A variable that the scripts assign is replaced by the CI/CD
 // variables its values read (ciscan.Scanner.Sources).
 // Files such as .npmrc are not read, so a release goes to the ecosystem's
-// registry unless its options name another.
+// registry unless its options, the job's NPM_CONFIG_REGISTRY or, for the
+// package at the top of the project, the publishConfig of its
+// package.json name another.
 func (c *converter) registryReleases(j *jobState) {
 	var tokenVars []string
 	var configured ciscan.ConfigTokens
@@ -166,6 +168,9 @@ func (c *converter) registryReleases(j *jobState) {
 			lits = ciscan.ScanLiterals(s.str, &configured)
 		}
 		for _, r := range releases {
+			if r.Top {
+				r = c.withPackageRegistry(r)
+			}
 			read := r.Vars
 			if r.Eco == "npm" {
 				read = append(slices.Clip(read), tokenVars...)
@@ -220,6 +225,29 @@ func (c *converter) releaseAccount(j *jobState, r registry.Release, host string,
 		rel.Project = c.project
 	}
 	c.b.ReleaseReach(rel)
+}
+
+// withPackageRegistry returns a release of the package at the top of the
+// project sent to the registry that its package.json's publishConfig
+// names (registry.WithPackageRegistry). The file is read once, from the
+// pipeline's root folder, where a job starts.
+// NOTE: a release from another folder is taken to go where its options
+// or the job send it, because the folder's package.json is not read.
+func (c *converter) withPackageRegistry(r registry.Release) registry.Release {
+	if c.pkgRegistry == nil {
+		c.pkgRegistry = &packageRegistry{}
+		if data, err := c.p.repo.read("package.json"); err == nil {
+			c.pkgRegistry.url, c.pkgRegistry.scoped = registry.PackageRegistry(data)
+		}
+	}
+	return registry.WithPackageRegistry(r, c.pkgRegistry.url, c.pkgRegistry.scoped)
+}
+
+// packageRegistry is the registry that the publishConfig of a
+// package.json names, and whether it is the one for the package's scope.
+type packageRegistry struct {
+	url    string
+	scoped bool
 }
 
 // releaseTarget returns the registry a release goes to, for the scopes

@@ -1,11 +1,15 @@
 package gitlab
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
 func TestReleases(t *testing.T) {
@@ -126,5 +130,57 @@ semrel:
 		if tt.project && n.Attr(graph.AttrRepository) != testProject {
 			t.Errorf("%s: repository %q, want %s", tt.variable, n.Attr(graph.AttrRepository), testProject)
 		}
+	}
+}
+
+// npm publishes to the registry that publishConfig.registry in the
+// package's package.json names, unless --registry names another (npm's
+// package.json documentation, "publishConfig", and npm/cli
+// lib/commands/publish.js). So a token scoped to that registry logs in,
+// and one scoped to registry.npmjs.org does not.
+func TestReleasePublishConfigRegistry(t *testing.T) {
+	dir := t.TempDir()
+	ci := strings.Join([]string{
+		"here:",
+		"  script:",
+		`    - echo "//npm.example.com/:_authToken=h3r3T0kenAbcd1234efgh" > ~/.npmrc`, // 3
+		"    - npm publish",
+		"npmjs:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=npmj5T0kenAbcd1234efgh" > ~/.npmrc`, // 7
+		"    - npm publish",
+		"option:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=0pt10nT0kenAbcd1234ef" > ~/.npmrc`, // 11
+		"    - npm publish --registry https://registry.npmjs.org/",
+		"variable:",
+		"  script:",
+		`    - echo "//npm.example.com/:_authToken=${NPM_TOKEN}" > ~/.npmrc`,
+		"    - npm publish",
+	}, "\n")
+	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.example.com/"}}`
+	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(ci), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseAt(t, dir, ".gitlab-ci.yml", testProject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string {
+		return graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", job, key)
+	}
+	resulttest.Logins(t, res, map[string]string{
+		secret("here", "script@3"):    "npm.example.com",
+		secret("npmjs", "script@7"):   "",
+		secret("option", "script@11"): "registry.npmjs.org",
+	})
+	variable := graph.GitLabVariableID(testProject, "NPM_TOKEN")
+	want := []string{graph.RegistryAccountID("npm.example.com", variable)}
+	if diff := cmp.Diff(want, targets(res, variable, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("NPM_TOKEN logs in as (-want +got):\n%s", diff)
 	}
 }
