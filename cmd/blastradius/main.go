@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -22,8 +23,15 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	root, o := newRoot(os.Stdout, os.Stderr)
+	// Results are written in many small pieces (a table row, a path
+	// step), and a blast radius of a large organisation has millions of
+	// them: a buffer makes them a few large writes.
+	stdout := bufio.NewWriterSize(os.Stdout, 64<<10)
+	root, o := newRoot(stdout, os.Stderr)
 	err := root.ExecuteContext(ctx)
+	if ferr := stdout.Flush(); ferr != nil && err == nil {
+		err = fmt.Errorf("write results: %w", ferr)
+	}
 	o.profile.stop(func(what string, err error) {
 		fmt.Fprintf(safeWriter{os.Stderr}, "blastradius: %s: %v\n", what, err)
 	})
