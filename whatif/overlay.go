@@ -3,6 +3,7 @@ package whatif
 import (
 	"context"
 	"sort"
+	"sync"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
@@ -17,6 +18,16 @@ type Overlay struct {
 	delNodes map[string]bool
 	edges    map[graph.EdgeKey]graph.Edge
 	delEdges map[graph.EdgeKey]bool
+
+	// ends indexes the keys of edges by each end for Expand, built on the
+	// first read after a change. A re-derived overlay holds every derived
+	// edge, 1.8 million in the generated organisation of a million nodes.
+	mu   sync.Mutex
+	ends *edgeEnds
+}
+
+type edgeEnds struct {
+	out, in map[string][]graph.EdgeKey
 }
 
 // NewOverlay returns an overlay with no changes over base.
@@ -40,13 +51,41 @@ func (o *Overlay) DeleteNode(id string) {
 // PutEdge adds an edge or replaces the base's edge of the same key.
 func (o *Overlay) PutEdge(e graph.Edge) {
 	delete(o.delEdges, e.Key())
+	if _, ok := o.edges[e.Key()]; !ok {
+		o.dropEnds()
+	}
 	o.edges[e.Key()] = e
 }
 
 // DeleteEdge hides an edge.
 func (o *Overlay) DeleteEdge(k graph.EdgeKey) {
-	delete(o.edges, k)
+	if _, ok := o.edges[k]; ok {
+		o.dropEnds()
+		delete(o.edges, k)
+	}
 	o.delEdges[k] = true
+}
+
+func (o *Overlay) dropEnds() {
+	o.mu.Lock()
+	o.ends = nil
+	o.mu.Unlock()
+}
+
+// endIndex returns the index of the overlay's edges by end, building it
+// when a change dropped it.
+func (o *Overlay) endIndex() *edgeEnds {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ends == nil {
+		ix := &edgeEnds{out: map[string][]graph.EdgeKey{}, in: map[string][]graph.EdgeKey{}}
+		for k := range o.edges {
+			ix.out[k.From] = append(ix.out[k.From], k)
+			ix.in[k.To] = append(ix.in[k.To], k)
+		}
+		o.ends = ix
+	}
+	return o.ends
 }
 
 func (o *Overlay) edgeVisible(k graph.EdgeKey) bool {
@@ -116,21 +155,28 @@ func (o *Overlay) Expand(ctx context.Context, ids []string, dir graph.Direction,
 		}
 		out = append(out, e)
 	}
-	at := map[string]bool{}
-	for _, id := range ids {
-		at[id] = true
+	if len(o.edges) == 0 {
+		return out, nil
 	}
 	want := map[graph.EdgeKind]bool{}
 	for _, k := range kinds {
 		want[k] = true
 	}
-	for k, e := range o.edges {
-		end := k.From
-		if dir == graph.In {
-			end = k.To
+	ix := o.endIndex()
+	byEnd := ix.out
+	if dir == graph.In {
+		byEnd = ix.in
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
 		}
-		if at[end] && (len(kinds) == 0 || want[k.Kind]) && o.edgeVisible(k) {
-			out = append(out, e)
+		seen[id] = true
+		for _, k := range byEnd[id] {
+			if (len(kinds) == 0 || want[k.Kind]) && o.edgeVisible(k) {
+				out = append(out, o.edges[k])
+			}
 		}
 	}
 	return out, nil

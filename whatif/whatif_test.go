@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,52 @@ func reachedIDs(t *testing.T, r graph.Reader, pkg string) []string {
 		out = append(out, x.Node.ID)
 	}
 	return out
+}
+
+func TestOverlayExpandAfterChanges(t *testing.T) {
+	ctx := context.Background()
+	o := NewOverlay(testStore(t))
+	keys := func(ids []string, dir graph.Direction, kinds ...graph.EdgeKind) []string {
+		t.Helper()
+		es, err := o.Expand(ctx, ids, dir, kinds...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			if e.From == "x:a" || e.To == "x:b" || e.To == "x:c" {
+				out = append(out, e.Key().String())
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	ab := graph.EdgeKey{From: "x:a", Kind: graph.EdgeCanAccess, To: "x:b"}
+	ac := graph.EdgeKey{From: "x:a", Kind: graph.EdgeCanAccess, To: "x:c"}
+	ac2 := graph.EdgeKey{From: "x:a", Kind: graph.EdgeAuthenticatesAs, To: "x:c"}
+	put := func(k graph.EdgeKey) {
+		o.PutEdge(graph.Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: graph.Certain})
+	}
+
+	put(ab)
+	if diff := cmp.Diff([]string{ab.String()}, keys([]string{"x:a"}, graph.Out)); diff != "" {
+		t.Errorf("after one put (-want +got):\n%s", diff)
+	}
+	// An edge put after a read is found by the next read, once for a
+	// node named twice.
+	put(ac)
+	put(ac2)
+	if diff := cmp.Diff([]string{ab.String(), ac.String()}, keys([]string{"x:a", "x:a"}, graph.Out, graph.EdgeCanAccess)); diff != "" {
+		t.Errorf("CAN_ACCESS after three puts (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{ac2.String(), ac.String()}, keys([]string{"x:c"}, graph.In)); diff != "" {
+		t.Errorf("into x:c (-want +got):\n%s", diff)
+	}
+	o.DeleteEdge(ab)
+	o.DeleteNode("x:c")
+	if got := keys([]string{"x:a"}, graph.Out); len(got) != 0 {
+		t.Errorf("after deleting the edge and x:c, x:a still leads to %v", got)
+	}
 }
 
 func TestOverlayLeavesBaseAlone(t *testing.T) {
