@@ -144,6 +144,59 @@ func TestParseAge(t *testing.T) {
 	}
 }
 
+func TestCompareAcrossKinds(t *testing.T) {
+	ctx := context.Background()
+	pos := graph.Pos{File: "main.tf", Line: 1}
+	node := func(id string, kind graph.NodeKind) graph.Node { return graph.Node{ID: id, Kind: kind, Pos: pos} }
+	edge := func(from string, kind graph.EdgeKind, to string) graph.Edge {
+		return graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: pos}
+	}
+	// "moved" is a secret in the older graph and an identity in the newer
+	// one: the same id, so neither added nor removed. The added nodes and
+	// edges are listed in the order of their ids and keys, not of their
+	// kinds (secrets come before identities, EXPOSES before CAN_ACCESS).
+	older := memstore.New()
+	if err := older.Write(ctx, &graph.Batch{Time: t0, Nodes: []graph.Node{node("moved", graph.NodeSecret), node("job", graph.NodeRuntime)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	newer := memstore.New()
+	nodes := []graph.Node{node("moved", graph.NodeIdentity), node("job", graph.NodeRuntime),
+		node("a-identity", graph.NodeIdentity), node("z-secret", graph.NodeSecret), node("b-bucket", graph.NodeResource)}
+	edges := []graph.Edge{edge("job", graph.EdgeExposes, "z-secret"), edge("a-identity", graph.EdgeCanAccess, "b-bucket")}
+	if err := newer.Write(ctx, &graph.Batch{Time: t0, Nodes: nodes, Edges: edges}, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	d, err := Compare(ctx, older, newer, query.Start{}, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var added, removed, addedEdges []string
+	for _, n := range d.NodesAdded {
+		added = append(added, n.ID)
+	}
+	for _, n := range d.NodesRemoved {
+		removed = append(removed, n.ID)
+	}
+	for _, e := range d.EdgesAdded {
+		addedEdges = append(addedEdges, e.Key().String())
+	}
+
+	if diff := cmp.Diff([]string{"a-identity", "b-bucket", "z-secret"}, added); diff != "" {
+		t.Errorf("nodes added (-want +got):\n%s", diff)
+	}
+	if len(removed) != 0 {
+		t.Errorf("nodes removed %v, want none", removed)
+	}
+	if diff := cmp.Diff([]string{"a-identity -CAN_ACCESS-> b-bucket", "job -EXPOSES-> z-secret"}, addedEdges); diff != "" {
+		t.Errorf("edges added (-want +got):\n%s", diff)
+	}
+	if len(d.EdgesRemoved) != 0 {
+		t.Errorf("edges removed %v, want none", d.EdgesRemoved)
+	}
+}
+
 func TestCompare(t *testing.T) {
 	ctx := context.Background()
 	pos := graph.Pos{File: "deploy.yml", Line: 3}
