@@ -494,3 +494,62 @@ func TestRunbookChecksTokenPushes(t *testing.T) {
 		t.Errorf("runbook lacks %q:\n%s", want, got)
 	}
 }
+
+// TestOpenGraphStreamedAsWhole checks the streamed document against the
+// text encoding/json gives for the whole document at once, indented and
+// without HTML escapes: for an empty graph, and for one with a start,
+// attributes and characters that HTML escaping would change.
+func TestOpenGraphStreamedAsWhole(t *testing.T) {
+	_, radiusGraph := radius(t, testStore(t))
+	odd := &Graph{
+		Nodes: []graph.Node{
+			{ID: "pkg:npm/<b>x</b>@1.0.0", Kind: graph.NodePackage, Attrs: map[string]string{"note": "a & b", "z": "\u2028"}},
+			{ID: "role/r"},
+		},
+		Edges:  []graph.Edge{{From: "pkg:npm/<b>x</b>@1.0.0", To: "role/r", Kind: graph.EdgeCanAssume, Confidence: graph.Possible, Attrs: map[string]string{"confidence": "from attrs"}}},
+		Starts: map[string]bool{"role/r": true},
+	}
+	for name, g := range map[string]*Graph{"empty": {}, "radius": radiusGraph, "odd": odd} {
+		var got bytes.Buffer
+		if err := WriteOpenGraph(&got, g); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(wholeOpenGraph(g)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: streamed document differs from the whole one:\n%s\nwant:\n%s", name, got.String(), want.String())
+		}
+	}
+}
+
+// wholeOpenGraph builds the OpenGraph document as one value, for
+// encoding/json to write whole.
+func wholeOpenGraph(g *Graph) ogFile {
+	var f ogFile
+	f.Metadata.SourceKind = OpenGraphSourceKind
+	f.Graph.Nodes, f.Graph.Edges = []ogNode{}, []ogEdge{}
+	for _, n := range g.Nodes {
+		props := map[string]string{}
+		for k, v := range n.Attrs {
+			props[k] = v
+		}
+		props["name"], props["objectid"] = label(n), n.ID
+		if g.Starts[n.ID] {
+			props["start"] = "true"
+		}
+		f.Graph.Nodes = append(f.Graph.Nodes, ogNode{ID: n.ID, Kinds: []string{kindOf(n)}, Properties: props})
+	}
+	for _, e := range g.Edges {
+		props := map[string]string{"confidence": string(e.Confidence)}
+		for k, v := range e.Attrs {
+			props[k] = v
+		}
+		f.Graph.Edges = append(f.Graph.Edges, ogEdge{Start: ogEnd{Value: e.From, MatchBy: "id"}, End: ogEnd{Value: e.To, MatchBy: "id"}, Kind: string(e.Kind), Properties: props})
+	}
+	return f
+}

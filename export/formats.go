@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
@@ -276,13 +277,47 @@ type ogFile struct {
 // string properties (name and the attributes). Each edge matches its
 // start and end by node id and carries its kind, confidence and
 // attributes.
+//
+// The document is written one node and one edge at a time, indented as
+// encoding/json indents the whole document, so that a graph of millions
+// of nodes is never held twice, nor its whole text.
 func WriteOpenGraph(w io.Writer, g *Graph) error {
-	var f ogFile
-	f.Metadata.SourceKind = OpenGraphSourceKind
-	f.Graph.Nodes = []ogNode{}
-	f.Graph.Edges = []ogEdge{}
-	for _, n := range g.Nodes {
-		props := map[string]string{}
+	bw := bufio.NewWriter(w)
+	var head ogFile
+	head.Metadata.SourceKind = OpenGraphSourceKind
+	meta, err := json.MarshalIndent(head.Metadata, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, "{\n  \"metadata\": %s,\n  \"graph\": {\n    \"nodes\": ", meta)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("      ", "  ")
+	enc.SetEscapeHTML(false)
+	// element writes one member of a list: "[" before the first, "," and
+	// a new line between members.
+	element := func(i int, v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		if i == 0 {
+			bw.WriteString("[\n      ")
+		} else {
+			bw.WriteString(",\n      ")
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+	closeList := func(n int) {
+		if n == 0 {
+			bw.WriteString("[]")
+		} else {
+			bw.WriteString("\n    ]")
+		}
+	}
+	for i, n := range g.Nodes {
+		props := make(map[string]string, len(n.Attrs)+3)
 		for k, v := range n.Attrs {
 			props[k] = v
 		}
@@ -291,18 +326,25 @@ func WriteOpenGraph(w io.Writer, g *Graph) error {
 		if g.Starts[n.ID] {
 			props["start"] = "true"
 		}
-		f.Graph.Nodes = append(f.Graph.Nodes, ogNode{ID: n.ID, Kinds: []string{kindOf(n)}, Properties: props})
+		if err := element(i, ogNode{ID: n.ID, Kinds: []string{kindOf(n)}, Properties: props}); err != nil {
+			return err
+		}
 	}
-	for _, e := range g.Edges {
-		props := map[string]string{"confidence": string(e.Confidence)}
+	closeList(len(g.Nodes))
+	bw.WriteString(",\n    \"edges\": ")
+	for i, e := range g.Edges {
+		props := make(map[string]string, len(e.Attrs)+1)
+		props["confidence"] = string(e.Confidence)
 		for k, v := range e.Attrs {
 			props[k] = v
 		}
-		f.Graph.Edges = append(f.Graph.Edges, ogEdge{Start: ogEnd{Value: e.From, MatchBy: "id"}, End: ogEnd{Value: e.To, MatchBy: "id"},
-			Kind: string(e.Kind), Properties: props})
+		edge := ogEdge{Start: ogEnd{Value: e.From, MatchBy: "id"}, End: ogEnd{Value: e.To, MatchBy: "id"},
+			Kind: string(e.Kind), Properties: props}
+		if err := element(i, edge); err != nil {
+			return err
+		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(f)
+	closeList(len(g.Edges))
+	bw.WriteString("\n  }\n}\n")
+	return bw.Flush()
 }
