@@ -15,7 +15,7 @@
 //
 // A Terraform module is a folder: its files refer to each other's blocks.
 // The first Parse call for a file reads and evaluates every .tf and .tfvars
-// file of that file's folder, once. Each Parse call then returns the facts
+// file of that file's folder (gzip-compressed ones too), once. Each Parse call then returns the facts
 // of the blocks declared in its own file. A file with a syntax error is
 // rejected on its own Parse call and left out of the evaluation of the rest.
 // A .tfvars file yields no facts. Values from terraform.tfvars and then

@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"bufio"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -179,7 +181,17 @@ func readSource(path string) ([]byte, error) {
 		return nil, fmt.Errorf("reading the file failed: %w", err)
 	}
 	defer fh.Close()
-	return readLimited(fh)
+	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
+		return readLimited(fh)
+	}
+	// readLimited bounds the decompressed size, so a small file that
+	// inflates without end is cut off as a large one is.
+	zr, err := gzip.NewReader(bufio.NewReader(fh))
+	if err != nil {
+		return nil, fmt.Errorf("not a gzip file: %w", err)
+	}
+	defer zr.Close()
+	return readLimited(zr)
 }
 
 func readOpen(f *ingest.File) ([]byte, error) {

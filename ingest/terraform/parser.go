@@ -42,14 +42,18 @@ func New() *Parser {
 // Format returns "terraform".
 func (p *Parser) Format() string { return "terraform" }
 
-// Detect claims .tf and .tfvars files.
+// Detect claims .tf and .tfvars files, gzip-compressed or not.
 func (p *Parser) Detect(f *ingest.File) bool {
 	return isConfig(f.Path) || isVars(f.Path)
 }
 
-func isConfig(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".tf") }
+// isConfig and isVars read a name without its .gz suffix: a module's
+// files may be gzip-compressed, as any input file may.
+func isConfig(path string) bool { return strings.HasSuffix(plainName(path), ".tf") }
 
-func isVars(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".tfvars") }
+func isVars(path string) bool { return strings.HasSuffix(plainName(path), ".tfvars") }
+
+func plainName(path string) string { return strings.TrimSuffix(strings.ToLower(path), ".gz") }
 
 // Parse evaluates the module that holds f, on the first call for its
 // folder, and appends the facts of the blocks declared in f.

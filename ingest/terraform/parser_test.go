@@ -653,7 +653,9 @@ func TestDetect(t *testing.T) {
 		{"infra/prod.auto.tfvars", true},
 		{"infra/MAIN.TF", true},
 		{"infra/main.tf.json", false},
-		{"infra/main.tf.gz", false},
+		{"infra/main.tf.gz", true},
+		{"infra/terraform.tfvars.GZ", true},
+		{"infra/main.tf.json.gz", false},
 		{"infra/plan.json", false},
 		{"infra/tf", false},
 	}
