@@ -60,7 +60,7 @@ func (o *options) recordSnapshot(ret history.Retention) error {
 	if err != nil {
 		return fmt.Errorf("the graph was written, but its snapshot was not: %w", err)
 	}
-	o.logger.Info("snapshot recorded", "time", snap.Time.Format(time.RFC3339), "file", snap.Path, "removed", len(removed))
+	o.logger.Info("snapshot recorded", "snapshot", snap.Time.Format(time.RFC3339), "file", snap.Path, "removed", len(removed))
 	return nil
 }
 
@@ -76,7 +76,7 @@ func withAsOf(cmd *cobra.Command, o *options) {
 			if err != nil {
 				return err
 			}
-			o.logger.Info("reading snapshot", "time", snap.Time.Format(time.RFC3339), "file", snap.Path)
+			o.logger.Info("reading snapshot", "snapshot", snap.Time.Format(time.RFC3339), "file", snap.Path)
 			o.db = snap.Path
 		}
 		return run(c, args)

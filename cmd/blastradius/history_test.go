@@ -395,3 +395,52 @@ func TestServeMountsViewAndExplorer(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONLogKeysUnique reads every JSON log line of an ingest that
+// records a snapshot and of a query that reads one: a key given twice
+// (a "time" attribute beside the record's own time) leaves a JSON reader
+// with only one of the values.
+func TestJSONLogKeysUnique(t *testing.T) {
+	db := exampleDB(t)
+	_, ingestLog, code := run(t, "--db", db, "--log-format", "json", "ingest", "--org", "example-org", exampleDir)
+	if code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, ingestLog)
+	}
+	_, queryLog, code := run(t, "--db", db, "--log-format", "json", "query", "--package", examplePkg, "--as-of", "now")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, queryLog)
+	}
+	lines := strings.Split(strings.TrimSpace(ingestLog+"\n"+queryLog), "\n")
+	snapshots := 0
+	for _, line := range lines {
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		dec := json.NewDecoder(strings.NewReader(line))
+		if _, err := dec.Token(); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				t.Fatalf("log line %q: %v", line, err)
+			}
+			key := tok.(string)
+			if seen[key] {
+				t.Errorf("key %q twice in log line %s", key, line)
+			}
+			seen[key] = true
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				t.Fatalf("log line %q: %v", line, err)
+			}
+		}
+		if seen["snapshot"] {
+			snapshots++
+		}
+	}
+	if snapshots < 2 {
+		t.Errorf("%d log lines name a snapshot, want the one recorded and the one read:\n%s", snapshots, strings.Join(lines, "\n"))
+	}
+}

@@ -60,7 +60,7 @@ rotated since an earlier review written with --format json.`,
 				if err != nil {
 					return err
 				}
-				o.logger.Info("reading snapshot", "time", snap.Time.Format(time.RFC3339), "file", snap.Path)
+				o.logger.Info("reading snapshot", "snapshot", snap.Time.Format(time.RFC3339), "file", snap.Path)
 				o.db = snap.Path
 				if now == "" {
 					t, _ := history.ParseTime(asOf)

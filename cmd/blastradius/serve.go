@@ -159,7 +159,7 @@ func (o *options) serveReader(ctx context.Context, asOf string) (graph.Reader, f
 		if err != nil {
 			return nil, nil, err
 		}
-		o.logger.Info("serving snapshot", "time", snap.Time.Format(time.RFC3339), "file", snap.Path)
+		o.logger.Info("serving snapshot", "snapshot", snap.Time.Format(time.RFC3339), "file", snap.Path)
 		o.db = snap.Path
 		defer func() { o.db = db }()
 	}
