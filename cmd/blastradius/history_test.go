@@ -444,3 +444,28 @@ func TestJSONLogKeysUnique(t *testing.T) {
 		t.Errorf("%d log lines name a snapshot, want the one recorded and the one read:\n%s", snapshots, strings.Join(lines, "\n"))
 	}
 }
+
+// TestNewSaltBesideStoreWarns removes the salt of an existing store: the
+// next ingest makes a new one and says so, while the first ingest into a
+// new store makes one silently.
+func TestNewSaltBesideStoreWarns(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "graph.db")
+	_, first, code := run(t, "--db", db, "--log-format", "json", "ingest", "--org", "example-org", exampleDir)
+	if code != exitOK {
+		t.Fatalf("first ingest exit %d: %s", code, first)
+	}
+	if strings.Contains(first, "salt") {
+		t.Errorf("first ingest into a new store mentions the salt:\n%s", first)
+	}
+	if err := os.Remove(filepath.Join(dir, "salt")); err != nil {
+		t.Fatal(err)
+	}
+	_, second, code := run(t, "--db", db, "--log-format", "json", "ingest", "--org", "example-org", exampleDir)
+	if code != exitOK {
+		t.Fatalf("second ingest exit %d: %s", code, second)
+	}
+	if !strings.Contains(second, `"level":"WARN","msg":"fingerprint salt not found beside an existing store`) {
+		t.Errorf("no warning about the new salt:\n%s", second)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -174,9 +175,26 @@ func (o *options) openExistingStore(ctx context.Context) (graph.Store, error) {
 	return o.openStore(ctx)
 }
 
-// fingerprinter loads the installation's salt, kept beside the store.
+// fingerprinter loads the installation's salt, kept beside the store,
+// and makes one when there is none. A new salt beside an embedded store
+// that already exists gives its literal secrets new fingerprints, so the
+// run warns.
 func (o *options) fingerprinter() (*secret.Fingerprinter, error) {
-	return secret.LoadSalt(o.saltPath())
+	path := o.saltPath()
+	_, saltErr := os.Stat(path)
+	fp, err := secret.LoadSalt(path)
+	if err != nil {
+		return nil, err
+	}
+	if errors.Is(saltErr, fs.ErrNotExist) && o.store == "" {
+		if _, err := os.Stat(o.db); err == nil {
+			o.logger.Warn("fingerprint salt not found beside an existing store, so a new one was made",
+				"salt", path, "db", o.db,
+				"effect", "literal secrets read before get new fingerprints, and review --compare reports them as rotated",
+				"fix", "put the store's old salt file back before the next ingest")
+		}
+	}
+	return fp, nil
 }
 
 func checkFormat(format string, allowed ...string) error {

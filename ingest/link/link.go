@@ -160,6 +160,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		v.linkPodNetwork,
 		v.linkSessions,
 		v.linkObservedSubjects,
+		v.linkSameValues,
 	} {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
