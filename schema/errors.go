@@ -75,7 +75,7 @@ func timeoutError(err error, limit time.Duration) *codedError {
 	if errors.Is(err, context.Canceled) {
 		return &codedError{code: CodeTimeout, msg: "request canceled by the client"}
 	}
-	return &codedError{code: CodeTimeout, msg: fmt.Sprintf("request timed out after %v: ask for a smaller maxDepth or fewer fields", limit)}
+	return &codedError{code: CodeTimeout, msg: fmt.Sprintf("request timed out after %v: ask for a smaller maxDepth or fewer fields, or run the server with a longer --timeout (a what-if that edits a policy or a trust re-derives the whole graph)", limit)}
 }
 
 // panicHandler turns a panic inside a resolver into an INTERNAL error
