@@ -249,8 +249,14 @@ func rulesOf(v *value) *ruleList {
 	return parseRules(v.get("rules"))
 }
 
-// collectDefined adds the variables parallel:matrix and rules: set.
+// collectDefined adds the variables parallel:matrix, rules: and
+// id_tokens: set. GitLab puts each ID token in the variable its
+// id_tokens: entry names, and v already holds default:id_tokens when the
+// job inherits it.
 func (c *converter) collectDefined(j *jobState, v *value) {
+	for _, k := range v.get("id_tokens").keysOf() {
+		j.defined[k] = true
+	}
 	for _, m := range v.get("parallel").get("matrix").items() {
 		for _, k := range m.keysOf() {
 			j.defined[k] = true

@@ -328,3 +328,62 @@ unknown-template:
 		t.Errorf("%d jobs, want 3", res.Records)
 	}
 }
+
+func TestIDTokenNamesAreSet(t *testing.T) {
+	// GitLab sets the variable of each id_tokens: entry in the job, and
+	// default:id_tokens gives its entries to every job that inherits the
+	// default, so reading one is not reading a CI/CD variable. A job with
+	// inherit:default false gets no default token, so a name it reads is
+	// a CI/CD variable of the project, if one exists.
+	src := `default:
+  id_tokens:
+    VAULT_ID_TOKEN:
+      aud: https://vault.example.com
+
+deploy:
+  id_tokens:
+    AWS_ID_TOKEN:
+      aud: sts.amazonaws.com
+  script:
+    - aws sts assume-role-with-web-identity --web-identity-token "$AWS_ID_TOKEN" --role-arn "$ROLE_ARN" --role-session-name ci
+
+vault:
+  script:
+    - vault write auth/jwt/login role=ci jwt=$VAULT_ID_TOKEN
+
+own:
+  inherit:
+    default: false
+  script:
+    - vault write auth/jwt/login role=ci jwt=$VAULT_ID_TOKEN
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	all := graph.GitLabAllVariablesID(testProject)
+	tests := []struct {
+		job, token string
+		reads      string
+	}{
+		{"deploy", "AWS_ID_TOKEN", "ROLE_ARN"},
+		{"vault", "VAULT_ID_TOKEN", ""},
+		{"own", "", "VAULT_ID_TOKEN"},
+	}
+	for _, tt := range tests {
+		job := jobID(".gitlab-ci.yml", tt.job)
+		if got := findEdge(t, res, job, graph.EdgeExposes, all).Attr("reads"); got != tt.reads {
+			t.Errorf("%s: CI/CD variables read = %q, want %q", tt.job, got, tt.reads)
+		}
+		if tt.token != "" {
+			findEdge(t, res, job, graph.EdgeExposes, graph.GitLabOIDCTokenID(job, tt.token))
+		}
+	}
+	if hasNode(res, graph.GitLabVariableID(testProject, "AWS_ID_TOKEN")) {
+		t.Errorf("CI/CD variable AWS_ID_TOKEN recorded, want none: id_tokens sets it")
+	}
+	if !hasNode(res, graph.GitLabVariableID(testProject, "VAULT_ID_TOKEN")) {
+		t.Errorf("no CI/CD variable VAULT_ID_TOKEN: job own does not inherit the default token and reads it")
+	}
+}
