@@ -12,6 +12,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // oidcIssuer is the issuer of GitHub Actions OIDC tokens.
@@ -470,6 +471,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 				wd = jobWD
 			}
 			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
+			w.readContainerRuns(j, run, step, lookup(st, "run").Line)
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
@@ -571,13 +573,30 @@ func (w *workflow) actionPackage(u usesRef, reusable bool, line int) string {
 }
 
 func (w *workflow) dockerPackage(j *job, step string, u usesRef, line int) {
-	ver := u.Image.PURL(true)
-	name := u.Image.PURL(false)
-	a := attrs{"ecosystem": "docker", "name": u.Image.Name(), "version": u.Image.Version()}
-	w.b.node(ver, graph.NodePackage, u.Image.Name()+"@"+u.Image.Version(), line, a)
-	w.b.node(name, graph.NodePackage, u.Image.Name(), line, attrs{"ecosystem": "docker", "name": u.Image.Name()})
-	w.b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+	ver := w.imagePackage(u.Image, line)
 	j.execute(ver, step, line, attrs{graph.AttrVia: "uses", "pinned": u.Pinned()})
+}
+
+// imagePackage writes an image's version and name packages and returns
+// the version's id.
+func (w *workflow) imagePackage(img image.Ref, line int) string {
+	ver := img.PURL(true)
+	name := img.PURL(false)
+	a := attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()}
+	w.b.node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, a)
+	w.b.node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
+	w.b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+	return ver
+}
+
+// readContainerRuns records the images that a run: script starts with
+// docker run, docker container run or podman run as packages the job
+// executes (registry.Runs), with the rules of a docker:// step.
+func (w *workflow) readContainerRuns(j *job, script, step string, line int) {
+	for _, r := range registry.Runs(w.expandRepo(script), nil) {
+		ver := w.imagePackage(r.Image, line)
+		j.execute(ver, step, line, attrs{graph.AttrVia: "container-run", "pinned": r.Image.Pinned()})
+	}
 }
 
 // readReusableCall reads a job that calls a reusable workflow: the called

@@ -362,6 +362,7 @@ func (c *converter) job(inv *invocation) {
 	j.literals = c.scriptLiterals(j)
 	c.registryPublish(j)
 	c.registryReleases(j)
+	c.containerRuns(j)
 	c.oidc(j)
 }
 
@@ -415,8 +416,15 @@ func (s script) lineOf(f literal.Finding) int {
 			return p.line
 		}
 	}
+	return s.lineAt(f.Line)
+}
+
+// lineAt returns the file line of the command's line n, counted from 1:
+// exact in a literal block, else the line of the command's value or of
+// the step.
+func (s script) lineAt(n int) int {
 	if s.block > 0 {
-		return s.block + f.Line - 1
+		return s.block + n - 1
 	}
 	if s.command > 0 {
 		return s.command
@@ -629,11 +637,7 @@ func (c *converter) dockerImage(j *jobState, n *yaml.Node, scope map[string]*yam
 	if !ok {
 		c.warnf(n, "job %s: image not recorded: it uses a parameter or variable the file does not resolve, or is not an image reference", j.inv.name)
 	} else {
-		ver, name := img.PURL(true), img.PURL(false)
-		c.b.Node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
-		c.b.Node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
-		c.b.Edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
-		c.b.Edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
+		c.executeImage(j, img, line, via)
 		j.images = append(j.images, img.Name()+":"+img.Version())
 	}
 	for _, key := range []string{"auth", "aws_auth"} {
@@ -643,6 +647,27 @@ func (c *converter) dockerImage(j *jobState, n *yaml.Node, scope map[string]*yam
 	}
 
 	c.environment(j, lookup(n, "environment"), scope)
+}
+
+// executeImage writes an image's version and name packages and the
+// job's EXECUTES edge to the version.
+func (c *converter) executeImage(j *jobState, img image.Ref, line int, via string) {
+	ver, name := img.PURL(true), img.PURL(false)
+	c.b.Node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
+	c.b.Node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
+	c.b.Edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+	c.b.Edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
+}
+
+// containerRuns writes the images that the job's run steps start with
+// docker run, docker container run or podman run as packages the job
+// executes (registry.Runs), with the rules of docker: images.
+func (c *converter) containerRuns(j *jobState) {
+	for _, s := range j.scripts {
+		for _, r := range registry.Runs(s.text, nil) {
+			c.executeImage(j, r.Image, s.lineAt(r.Line), "container-run")
+		}
+	}
 }
 
 // machineImage records a CircleCI machine image as

@@ -12,6 +12,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // defaultIssuer is the issuer of ID tokens on GitLab.com.
@@ -229,6 +230,7 @@ func (c *converter) job(name string) {
 	if j.attrs["type"] == "gitlab-bridge" {
 		return // a trigger job runs no code of its own
 	}
+	c.containerRuns(j)
 	c.variableExposures(j)
 	c.inlineSecrets(j)
 	c.externalSecrets(j, v)
@@ -928,11 +930,7 @@ func (c *converter) images(j *jobState, v *value) {
 			return
 		}
 		names = append(names, img.Name()+":"+img.Version())
-		ver, name := img.PURL(true), img.PURL(false)
-		c.b.Node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
-		c.b.Node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
-		c.b.Edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
-		c.b.Edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
+		c.executeImage(j, img, line, via)
 	}
 	if iv := v.get("image"); iv != nil {
 		add(iv, "image")
@@ -943,6 +941,28 @@ func (c *converter) images(j *jobState, v *value) {
 		add(sv, "service")
 	}
 	j.attrs["services"] = graph.JoinList(names)
+}
+
+// executeImage writes an image's version and name packages and the
+// job's EXECUTES edge to the version.
+func (c *converter) executeImage(j *jobState, img image.Ref, line int, via string) {
+	ver, name := img.PURL(true), img.PURL(false)
+	c.b.Node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
+	c.b.Node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
+	c.b.Edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
+	c.b.Edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
+}
+
+// containerRuns writes the images that the job's scripts start with
+// docker run, docker container run or podman run as packages the job
+// executes (registry.Runs), with the rules of image:.
+func (c *converter) containerRuns(j *jobState) {
+	expand := func(s string) string { return c.expand(j, s) }
+	for _, s := range j.scripts {
+		for _, r := range registry.Runs(s.str, expand) {
+			c.executeImage(j, r.Image, c.lineOf(j, s), "container-run")
+		}
+	}
 }
 
 // expand replaces the variables of an image name with the values the file

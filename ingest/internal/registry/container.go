@@ -3,6 +3,8 @@ package registry
 import (
 	"path"
 	"strings"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
 // toolImages maps the images whose entrypoint is a registry copy tool to
@@ -47,6 +49,45 @@ func RunTool(words []string) (cmd []string, mountsAuth, ok bool) {
 		rest = rest[1:]
 	}
 	return append([]string{run.tool}, rest...), run.mountsAuth, true
+}
+
+// Run is a container that a script starts with docker run, docker
+// container run or podman run.
+type Run struct {
+	Image image.Ref
+	// Line is the script's line that the command starts on, from 1.
+	Line int
+}
+
+// Runs returns the containers that a script's docker run, docker
+// container run and podman run commands start, in order. expand replaces
+// the CI system's variables in the image reference. A reference that still
+// holds a variable after expand is left out, as the CI readers leave out
+// such an image: key. Docker and podman reject repository names with
+// upper-case letters, so the name is lower-cased: a variable that expands
+// to a mixed-case repository path still names the image that ran.
+//
+// NOTE: the shell script that a container runs (RunShell) is not read for
+// further runs, and a run on a line that only an if branch or a function
+// reaches counts as run.
+func Runs(script string, expand func(string) string) []Run {
+	if expand == nil {
+		expand = func(s string) string { return s }
+	}
+	var out []Run
+	for _, c := range Commands(script) {
+		run, ok := parseRun(WithoutGlobalOptions(c.Words))
+		if !ok {
+			continue
+		}
+		ref, ok := image.Parse(expand(run.image))
+		if !ok {
+			continue
+		}
+		ref.Registry, ref.Path = strings.ToLower(ref.Registry), strings.ToLower(ref.Path)
+		out = append(out, Run{Image: ref, Line: c.Line})
+	}
+	return out
 }
 
 // RunShell reads a docker or podman run command whose container runs a
@@ -116,6 +157,8 @@ type containerRun struct {
 	// tool is the registry copy tool that the image runs (toolImages),
 	// or "" for another image.
 	tool string
+	// image is the image reference as written.
+	image string
 	// rest are the words after the image: the command, or the
 	// entrypoint's arguments.
 	rest       []string
@@ -205,7 +248,7 @@ func parseRun(words []string) (containerRun, bool) {
 	if image < 0 {
 		return run, false
 	}
-	run.rest = args[image+1:]
+	run.image, run.rest = args[image], args[image+1:]
 
 	var targets []string // the container paths that mounts write
 	dockerConfig := ""   // the DOCKER_CONFIG that -e passes in

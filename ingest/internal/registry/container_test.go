@@ -1,0 +1,49 @@
+package registry
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRunsImages(t *testing.T) {
+	// The image of docker [GLOBAL OPTIONS] [container] run [OPTIONS] IMAGE
+	// [COMMAND] is the first word after run that is no option or option
+	// value. Other subcommands that take a run word (compose run) start
+	// no image of that name.
+	script := `docker --log-level debug run --network host -e A=1 -it ubuntu:22.04 bash
+docker run --platform linux/amd64 --entrypoint sh Registry.Example.com/Team/App:V1 -c 'make test'
+docker compose run web
+docker run --rm \
+  quay.io/skopeo/stable:v1.14 copy docker://a.example.org/x docker://b.example.org/x
+A=1 sudo -u ci podman run $IMAGE
+docker run $IMAGE
+# docker run commented:1
+docker image ls; podman container run docker.io/library/redis@sha256:abcd
+`
+	expand := func(s string) string {
+		if s == "$IMAGE" {
+			return "ghcr.io/example-org/runner:2"
+		}
+		return s
+	}
+	var got []string
+	for _, r := range Runs(script, expand) {
+		got = append(got, fmt.Sprintf("%s %s %d", r.Image.PURL(true), r.Image.Pinned(), r.Line))
+	}
+	want := []string{
+		"pkg:docker/ubuntu@22.04 tag 1",
+		"pkg:docker/team/app@V1?repository_url=registry.example.com tag 2",
+		"pkg:docker/skopeo/stable@v1.14?repository_url=quay.io tag 4",
+		"pkg:docker/example-org/runner@2?repository_url=ghcr.io tag 6",
+		"pkg:docker/example-org/runner@2?repository_url=ghcr.io tag 7",
+		"pkg:docker/redis@sha256:abcd digest 9",
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Runs (-got +want):\n%s", diff)
+	}
+	if got := Runs("docker run $UNSET", nil); len(got) != 0 {
+		t.Errorf("Runs of an unexpanded image = %v, want none", got)
+	}
+}
