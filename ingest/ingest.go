@@ -52,6 +52,9 @@ type File struct {
 	Size int64
 	// Open returns the (decompressed) content from the start.
 	Open func() (io.ReadCloser, error)
+	// Named is set when the user gave the file itself as an input, and
+	// unset when a walk of a given folder found it.
+	Named bool
 
 	binary bool
 }

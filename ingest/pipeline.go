@@ -757,6 +757,7 @@ func (p *Pipeline) place(f *File, inputRoot string, fileInput bool, finder *repo
 	}
 	f.RelPath = filepath.ToSlash(strings.TrimSuffix(rel, ".gz"))
 	f.Repo = repo
+	f.Named = fileInput
 	if root != "" {
 		f.RepoHost = finder.host(root)
 	}

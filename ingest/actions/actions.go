@@ -50,15 +50,13 @@ func (p *Parser) Format() string { return "github-actions" }
 // Detect accepts .github/workflows/*.yml and *.yaml, action.yml and
 // action.yaml files that look like action metadata, and other YAML files
 // whose top level has on: and jobs: with a job that runs somewhere or calls
-// a workflow.
+// a workflow. GitHub runs only the workflow files directly in
+// .github/workflows, so such a file elsewhere is accepted only when the
+// user names it (ingest.File.Named), or when the walk started inside a
+// .github/workflows folder. Skip gives the reason for the others.
 func (p *Parser) Detect(f *ingest.File) bool {
-	rel := f.RelPath
-	if rel == "" {
-		rel = f.Path
-	}
-	rel = strings.ReplaceAll(rel, "\\", "/")
-	ext := path.Ext(rel)
-	if ext != ".yml" && ext != ".yaml" {
+	rel, ok := yamlPath(f)
+	if !ok {
 		return false
 	}
 	if isWorkflowPath(rel) {
@@ -70,6 +68,43 @@ func (p *Parser) Detect(f *ingest.File) bool {
 		return keys["runs"] || keys["inputs"] || keys["outputs"] || keys["branding"] ||
 			(keys["name"] && keys["description"])
 	}
+	return workflowShaped(f, keys) && (f.Named || isWorkflowPath(slashes(f.Path)))
+}
+
+// Skip returns why a workflow file that a walk found outside
+// .github/workflows is not read, or "" for any other file.
+func (p *Parser) Skip(f *ingest.File) string {
+	rel, ok := yamlPath(f)
+	if !ok || p.Detect(f) {
+		return ""
+	}
+	switch path.Base(rel) {
+	case "action.yml", "action.yaml":
+		return ""
+	}
+	if workflowShaped(f, topLevelKeys(f.Head)) {
+		return "not in .github/workflows: GitHub does not run it"
+	}
+	return ""
+}
+
+// yamlPath returns the file's path in its repository, with forward
+// slashes, and reports whether it names a .yml or .yaml file.
+func yamlPath(f *ingest.File) (string, bool) {
+	rel := f.RelPath
+	if rel == "" {
+		rel = f.Path
+	}
+	rel = slashes(rel)
+	ext := path.Ext(rel)
+	return rel, ext == ".yml" || ext == ".yaml"
+}
+
+func slashes(p string) string { return strings.ReplaceAll(p, "\\", "/") }
+
+// workflowShaped reports whether a file's top level has on: and jobs:,
+// with a job that runs somewhere or calls a workflow.
+func workflowShaped(f *ingest.File, keys map[string]bool) bool {
 	return keys["on"] && keys["jobs"] &&
 		(bytes.Contains(f.Head, []byte("runs-on:")) || bytes.Contains(f.Head, []byte("uses:")))
 }

@@ -28,8 +28,8 @@ func TestDetect(t *testing.T) {
 		{"action.yml", "name: x\ndescription: y\nruns:\n  using: node20\n", true},
 		{".github/actions/setup/action.yaml", "inputs:\n  a: {}\n", true},
 		{"action.yml", "apiVersion: v1\nkind: Pod\n", false},
-		{"ci/build.yml", "on:\n  push:\njobs:\n  a:\n    runs-on: x\n", true},
-		{"ci/call.yml", "\"on\": push\njobs:\n  a:\n    uses: o/r/.github/workflows/x.yml@v1\n", true},
+		{"ci/build.yml", "on:\n  push:\njobs:\n  a:\n    runs-on: x\n", false},
+		{"ci/call.yml", "\"on\": push\njobs:\n  a:\n    uses: o/r/.github/workflows/x.yml@v1\n", false},
 		{"k8s/deploy.yml", "apiVersion: apps/v1\nkind: Deployment\n", false},
 		{"ci/other.yml", "on: push\nsteps: []\n", false},
 	}
@@ -37,6 +37,45 @@ func TestDetect(t *testing.T) {
 		f := &ingest.File{Path: tt.rel, RelPath: tt.rel, Head: []byte(tt.head)}
 		if got := New().Detect(f); got != tt.want {
 			t.Errorf("Detect(%s) = %v, want %v", tt.rel, got, tt.want)
+		}
+	}
+
+	// A workflow-shaped file outside .github/workflows is read when the
+	// user names it. A walk that starts in a .github/workflows folder
+	// gives its files a path of only their name, and they are read too.
+	head := []byte("on:\n  push:\njobs:\n  a:\n    runs-on: x\n")
+	named := &ingest.File{Path: "ci/build.yml", RelPath: "ci/build.yml", Head: head, Named: true}
+	if !New().Detect(named) {
+		t.Errorf("Detect(ci/build.yml named alone) = false, want true")
+	}
+	inFolder := &ingest.File{Path: "app/.github/workflows/ci.yml", RelPath: "ci.yml", Head: head}
+	if !New().Detect(inFolder) {
+		t.Errorf("Detect(ci.yml of a walk of .github/workflows) = false, want true")
+	}
+}
+
+func TestSkipReason(t *testing.T) {
+	head := []byte("on:\n  push:\njobs:\n  a:\n    runs-on: x\n")
+	const reason = "not in .github/workflows: GitHub does not run it"
+	tests := []struct {
+		rel   string
+		named bool
+		head  []byte
+		want  string
+	}{
+		{".github/workflow/ci.yml", false, head, reason},
+		{".github/workflows/sub/ci.yml", false, head, reason},
+		{".gitea/workflows/ci.yaml", false, head, reason},
+		{".github/workflow/ci.yml", true, head, ""},
+		{".github/workflows/ci.yml", false, head, ""},
+		{"k8s/deploy.yml", false, []byte("apiVersion: apps/v1\nkind: Deployment\n"), ""},
+		{"action.yml", false, head, ""},
+		{"ci/build.txt", false, head, ""},
+	}
+	for _, tt := range tests {
+		f := &ingest.File{Path: "repo/" + tt.rel, RelPath: tt.rel, Head: tt.head, Named: tt.named}
+		if got := New().Skip(f); got != tt.want {
+			t.Errorf("Skip(%s, named %v) = %q, want %q", tt.rel, tt.named, got, tt.want)
 		}
 	}
 }
