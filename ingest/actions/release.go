@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"cmp"
 	"maps"
 	"path"
 	"slices"
@@ -22,7 +23,7 @@ type release struct {
 	creds []string
 	// literals are the inline secrets (see writeScriptLiterals) of
 	// tokens written into the workflow that the release uses.
-	literals []string
+	literals []npmrcLiteral
 	// githubToken is set when the release authenticates with the job's
 	// GITHUB_TOKEN, as releases to GitHub Packages do.
 	githubToken bool
@@ -151,7 +152,15 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				expanded = vars.Expand(part.cmd)
 				found = literal.Scan(expanded)
 				vars.Assign(part.cmd, found)
-				j.configLiterals(expanded, words, found, literals)
+				for _, l := range j.configLiterals(expanded, words, found, literals) {
+					def, known := j.releaseHost("npm", nil, state.with(assigned))
+					if !known {
+						def = ""
+					}
+					if h, ok := l.scope.LoginHost(def); ok {
+						w.npmrcLogin(h, l.id, line)
+					}
+				}
 				for _, eco := range []string{"npm", "pypi"} {
 					if registry.ExportsAuthEnv(eco, expanded) {
 						exported[eco] = append(exported[eco], registryTokens(eco, found, literals)...)
@@ -177,25 +186,26 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if option := registry.ReleaseOption(eco, words); option != "" {
 				credLine = strings.Replace(ln, option, "", 1)
 			}
-			var target registry.NPMTarget
+			var lits []npmrcLiteral
 			if eco == "npm" {
-				target = j.npmTarget(words, cmdEnv, host, known)
+				target := j.npmTarget(words, cmdEnv, host, known)
+				// The tokens of this command's own .npmrc settings are
+				// among j.npmrcLiterals, with their scopes.
 				if registry.WritesNPMToken(expanded) {
-					found = scopedTo(expanded, target, found)
+					found = nil
 				}
-			}
-			lits := append(registryTokens(eco, found, literals), exported[eco]...)
-			if eco == "npm" {
 				for _, l := range j.npmrcLiterals {
 					if l.scope.Reaches(target) {
-						lits = append(lits, l.id)
+						lits = append(lits, l)
 					}
 				}
 			}
+			lits = append(lits, anyRegistry(registryTokens(eco, found, literals))...)
+			lits = append(lits, anyRegistry(exported[eco])...)
 			if repo := registry.PoetryRepository(words); repo != "" {
-				lits = append(lits, j.poetryLiterals[repo]...)
+				lits = append(lits, anyRegistry(j.poetryLiterals[repo])...)
 			}
-			slices.Sort(lits)
+			slices.SortFunc(lits, compareLiterals)
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
 				creds: j.releaseCreds(eco, credLine, cmdEnv), literals: slices.Compact(lits), githubToken: j.releaseToken(eco, credLine, cmdEnv),
@@ -207,14 +217,17 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 
 // configLiterals records the registry tokens among the literals found
 // in a command that writes them into the configuration of release tools,
-// for the releases after it.
-func (j *job) configLiterals(cmd string, words []string, found []literal.Finding, literals map[string]string) {
+// for the releases after it. It returns the tokens that the command writes
+// into npm auth settings.
+func (j *job) configLiterals(cmd string, words []string, found []literal.Finding, literals map[string]string) []npmrcLiteral {
+	var npmrc []npmrcLiteral
 	if registry.WritesNPMToken(cmd) {
 		for _, f := range found {
 			if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
-				j.npmrcLiterals = append(j.npmrcLiterals, npmrcLiteral{id, registry.NPMTokenScope(cmd, f.Value)})
+				npmrc = append(npmrc, npmrcLiteral{id, registry.NPMTokenScope(cmd, f.Value)})
 			}
 		}
+		j.npmrcLiterals = append(j.npmrcLiterals, npmrc...)
 	}
 	if repo := registry.PoetryConfigRepository(words); repo != "" {
 		if j.poetryLiterals == nil {
@@ -222,13 +235,56 @@ func (j *job) configLiterals(cmd string, words []string, found []literal.Finding
 		}
 		j.poetryLiterals[repo] = append(j.poetryLiterals[repo], registryTokens("pypi", found, literals)...)
 	}
+	return npmrc
 }
 
 // npmrcLiteral is the inline secret of a literal token that a step wrote
-// to an .npmrc auth setting, and the registry the setting scopes it to.
+// to an .npmrc auth setting, and the registry the setting scopes it to. A
+// release's token that comes from elsewhere, as its command line or an
+// exported variable, has an Unknown scope: it goes wherever the release
+// goes.
 type npmrcLiteral struct {
 	id    string
 	scope registry.TokenScope
+}
+
+// anyRegistry returns inline secrets as tokens that go to any registry.
+func anyRegistry(ids []string) []npmrcLiteral {
+	var out []npmrcLiteral
+	for _, id := range ids {
+		out = append(out, npmrcLiteral{id: id, scope: registry.TokenScope{Unknown: true}})
+	}
+	return out
+}
+
+// compareLiterals orders tokens by inline secret, then by scope.
+func compareLiterals(a, b npmrcLiteral) int {
+	return cmp.Or(strings.Compare(a.id, b.id), strings.Compare(a.scope.Key, b.scope.Key), compareBool(a.scope.Unknown, b.scope.Unknown))
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// npmrcLogin writes the account on a registry that a literal token of an
+// .npmrc auth setting for that registry logs in as. npm sends the token
+// only to that registry, so it is a token of an account there whatever
+// the job publishes, and whether it publishes at all.
+func (w *workflow) npmrcLogin(host, cred string, line int) {
+	id := graph.RegistryAccountID(host, cred)
+	w.b.node(id, graph.NodeIdentity, host+" account of a token written in "+w.rel, line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": "npm",
+	})
+	w.b.edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
+		graph.AttrReason: "the job writes the token into an .npmrc auth setting for " + host + ", the only registry npm sends it to",
+	})
 }
 
 // npmTarget returns the registry that an npm release command sends to,
@@ -253,19 +309,6 @@ func (j *job) npmTarget(words []string, env map[string]string, host string, know
 		t.URL = "https://" + registry.NPMRegistry + "/"
 	}
 	return t
-}
-
-// scopedTo returns the findings of a command that writes npm auth
-// settings, less the values of settings scoped to a registry other than
-// target.
-func scopedTo(cmd string, target registry.NPMTarget, found []literal.Finding) []literal.Finding {
-	var out []literal.Finding
-	for _, f := range found {
-		if registry.NPMTokenScope(cmd, f.Value).Reaches(target) {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // registryTokens returns the inline secrets (literals) of the findings
@@ -452,14 +495,20 @@ func (w *workflow) writeReleases(j *job) {
 			w.releaseReach(account, r, "the job publishes to "+r.host+" with secret "+cred, false)
 		}
 		for _, lit := range r.literals {
-			account := graph.RegistryAccountID(r.host, lit)
-			w.b.node(account, graph.NodeIdentity, r.host+" account of a token written in "+w.rel, r.line, attrs{
-				graph.AttrProvider: "registry", "type": "registry-account", "registry": r.host,
+			// A token of an .npmrc key that names a registry logs in
+			// there, also when the registry is set at run time.
+			login := r
+			if h, ok := lit.scope.LoginHost(r.host); ok {
+				login.host = h
+			}
+			account := graph.RegistryAccountID(login.host, lit.id)
+			w.b.node(account, graph.NodeIdentity, login.host+" account of a token written in "+w.rel, r.line, attrs{
+				graph.AttrProvider: "registry", "type": "registry-account", "registry": login.host,
 			})
-			w.b.edge(lit, graph.EdgeAuthenticatesAs, account, graph.Certain, r.line, attrs{
-				graph.AttrReason: "the job logs in to " + r.host + " with a token written into the workflow",
+			w.b.edge(lit.id, graph.EdgeAuthenticatesAs, account, graph.Certain, r.line, attrs{
+				graph.AttrReason: "the job logs in to " + login.host + " with a token written into the workflow",
 			})
-			w.releaseReach(account, r, "the job publishes to "+r.host+" with a token written into the workflow", false)
+			w.releaseReach(account, login, "the job publishes to "+login.host+" with a token written into the workflow", false)
 		}
 		if r.githubToken {
 			w.githubPackagesRelease(j, r)

@@ -449,10 +449,13 @@ func TestReleaseWithLiteralUploadPassword(t *testing.T) {
 	})
 }
 
-// A token on a release's line logs in only when the release command, or
-// a command before it that writes the token to .npmrc, receives it. The
-// token that echo prints, and the one written after the last release,
-// are literals that log in nowhere.
+// A token on a release's line logs in for the release only when the
+// release command, or a command before it that writes the token to
+// .npmrc, receives it. The token that echo prints is a literal that logs
+// in nowhere. The one written to .npmrc after the last release logs in to
+// registry.npmjs.org, the registry its key names and the only one npm
+// sends it to (npm's npmrc documentation, "Auth related configuration"),
+// but no release uses it.
 func TestReleaseWithLiteralElsewhere(t *testing.T) {
 	printed := "npm_" + strings.Repeat("P1r2", 9)
 	configured := "npm_" + strings.Repeat("C3f4", 9)
@@ -476,7 +479,10 @@ func TestReleaseWithLiteralElsewhere(t *testing.T) {
 	resulttest.Logins(t, res, map[string]string{
 		graph.GHAInlineSecretID(job, "run@6"): "",
 		graph.GHAInlineSecretID(job, "run@7"): "registry.npmjs.org",
-		graph.GHAInlineSecretID(job, "run@8"): "",
+		graph.GHAInlineSecretID(job, "run@8"): "registry.npmjs.org",
+	})
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		graph.RegistryAccountID("registry.npmjs.org", graph.GHAInlineSecretID(job, "run@8")): {},
 	})
 }
 
@@ -702,8 +708,9 @@ func TestReleaseSubshellCd(t *testing.T) {
 // (//host/path/:_authToken) only to that host, under that path. It sends
 // a token with no scope only to the default registry (npm's npmrc
 // documentation, "Auth related configuration", and npm-registry-fetch's
-// auth.js). So each token below logs in only to the registry it is
-// scoped to, whatever registry the publishes after it name.
+// auth.js). So each token below logs in to the registry it is scoped to,
+// whatever registry the publishes after it name, and its account
+// publishes only when a release goes to that registry.
 func TestReleaseWithLiteralScopedToken(t *testing.T) {
 	wf := strings.Join([]string{
 		"on: push",
@@ -750,11 +757,20 @@ func TestReleaseWithLiteralScopedToken(t *testing.T) {
 	secret := func(job, key string) string { return graph.GHAInlineSecretID(jobID("rel.yml", job), key) }
 	resulttest.Logins(t, res, map[string]string{
 		secret("same-host", "run@6"):   "registry.npmjs.org",
-		secret("other-host", "run@12"): "",
+		secret("other-host", "run@12"): "registry.npmjs.org",
 		secret("config-set", "run@18"): "npm.pkg.github.com",
 		secret("path", "run@24"):       "npm.example.com",
-		secret("other-path", "run@29"): "",
-		secret("unscoped", "run@34"):   "",
+		secret("other-path", "run@29"): "npm.example.com",
+		secret("unscoped", "run@34"):   "registry.npmjs.org",
+	})
+	account := func(host, job, key string) string { return graph.RegistryAccountID(host, secret(job, key)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "same-host", "run@6"):   {Registry: true, Project: true},
+		account("registry.npmjs.org", "other-host", "run@12"): {},
+		account("npm.pkg.github.com", "config-set", "run@18"): {Registry: true},
+		account("npm.example.com", "path", "run@24"):          {Registry: true},
+		account("npm.example.com", "other-path", "run@29"):    {},
+		account("registry.npmjs.org", "unscoped", "run@34"):   {},
 	})
 }
 
@@ -826,8 +842,9 @@ func TestReleaseWithLiteralThroughVariables(t *testing.T) {
 }
 
 // bash's printf -v NAME stores the formatted text in NAME, so a token
-// that it formats into an .npmrc line logs in when the script writes
-// the variable to .npmrc, to the registry the line scopes it to.
+// that it formats into an .npmrc line logs in to the registry the line
+// scopes it to. Its account publishes when the script writes the
+// variable to .npmrc and publishes to that registry.
 func TestReleaseWithLiteralPrintfVariable(t *testing.T) {
 	wf := strings.Join([]string{
 		"on: push",
@@ -854,6 +871,76 @@ func TestReleaseWithLiteralPrintfVariable(t *testing.T) {
 	checkResult(t, res)
 	resulttest.Logins(t, res, map[string]string{
 		graph.GHAInlineSecretID(jobID("rel.yml", "npmjs"), "run@6"):   "registry.npmjs.org",
-		graph.GHAInlineSecretID(jobID("rel.yml", "github"), "run@13"): "",
+		graph.GHAInlineSecretID(jobID("rel.yml", "github"), "run@13"): "registry.npmjs.org",
 	})
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		graph.RegistryAccountID("registry.npmjs.org", graph.GHAInlineSecretID(jobID("rel.yml", "npmjs"), "run@6")):   {Registry: true, Project: true},
+		graph.RegistryAccountID("registry.npmjs.org", graph.GHAInlineSecretID(jobID("rel.yml", "github"), "run@13")): {},
+	})
+}
+
+// npm sends the value of an .npmrc auth setting only to the registry its
+// key names, and the value of a key with no registry only to the default
+// registry (npm's npmrc documentation, "Auth related configuration"). So
+// a token scoped to registry.npmjs.org is a registry.npmjs.org token
+// whatever the job publishes: it logs in there even when --registry sends
+// the release elsewhere, or when the job publishes nothing. Only a release
+// to the token's registry lets its account publish.
+func TestReleaseTokenLogsInWhereScoped(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  other-host:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=0th3rH0stT0kenAbcd12" > ~/.npmrc`, // 6
+		"      - run: npm publish --registry https://npm.pkg.github.com",
+		"  unscoped:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: echo _authToken=unsc0p3dT0kenAbcd1234 >> .npmrc", // 11
+		"      - run: npm publish --registry https://npm.pkg.github.com",
+		"  setup-node:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/setup-node@v4",
+		"        with:",
+		"          registry-url: https://npm.example.com/",
+		"      - run: echo _authToken=s3tupN0d3T0kenAbcd12 >> .npmrc", // 19
+		"      - run: npm publish --registry https://npm.pkg.github.com",
+		"  install:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=1n5t4llT0kenAbcd1234" > ~/.npmrc`, // 24
+		"      - run: npm ci",
+		"  reached:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=r34ch3dT0kenAbcd1234" > ~/.npmrc`, // 29
+		"      - run: npm publish",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string { return graph.GHAInlineSecretID(jobID("rel.yml", job), key) }
+	resulttest.Logins(t, res, map[string]string{
+		secret("other-host", "run@6"):  "registry.npmjs.org",
+		secret("unscoped", "run@11"):   "registry.npmjs.org",
+		secret("setup-node", "run@19"): "npm.example.com",
+		secret("install", "run@24"):    "registry.npmjs.org",
+		secret("reached", "run@29"):    "registry.npmjs.org",
+	})
+	account := func(host, job, key string) string { return graph.RegistryAccountID(host, secret(job, key)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "other-host", "run@6"): {},
+		account("registry.npmjs.org", "unscoped", "run@11"):  {},
+		account("npm.example.com", "setup-node", "run@19"):   {},
+		account("registry.npmjs.org", "install", "run@24"):   {},
+		account("registry.npmjs.org", "reached", "run@29"):   {Registry: true, Project: true},
+	})
+	if eco := findNode(t, res, account("registry.npmjs.org", "other-host", "run@6")).Attr("ecosystem"); eco != "npm" {
+		t.Errorf("ecosystem of the account of the other-host job's token: %q, want npm", eco)
+	}
 }

@@ -172,21 +172,50 @@ func (c *converter) registryReleases(j *jobState) {
 			// variable, certainly: the job holds it.
 			target := registry.Target(r, j.npmRegistry, j.npmRegistrySet)
 			for _, lit := range lits.Tokens(j.literals, r, target, configured) {
-				id := graph.RegistryAccountID(host, lit)
-				c.b.Node(id, graph.NodeIdentity, host+" account of a token written into a run step", s.line, attrs{
-					graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": r.Eco,
+				// A token of an .npmrc key that names a registry logs
+				// in there, also when the registry is set at run time.
+				login := host
+				if h, ok := lit.Scope.LoginHost(host); ok {
+					login = h
+				}
+				id := graph.RegistryAccountID(login, lit.ID)
+				c.b.Node(id, graph.NodeIdentity, login+" account of a token written into a run step", s.line, attrs{
+					graph.AttrProvider: "registry", "type": "registry-account", "registry": login, "ecosystem": r.Eco,
 				})
-				c.b.Edge(lit, graph.EdgeAuthenticatesAs, id, graph.Certain, s.line, attrs{
-					graph.AttrReason: "the job publishes to " + host + " with a token written into its run step",
+				c.b.Edge(lit.ID, graph.EdgeAuthenticatesAs, id, graph.Certain, s.line, attrs{
+					graph.AttrReason: "the job publishes to " + login + " with a token written into its run step",
 				})
-				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with a token written into its run step",
+				c.b.ReleaseReach(ciscan.Release{Account: id, Host: login, Eco: r.Eco, Login: "with a token written into its run step",
 					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project})
+			}
+		}
+		def, unknown := registry.Destination(registry.Release{Eco: "npm"}, j.npmRegistry, j.npmRegistrySet)
+		if unknown {
+			def = ""
+		}
+		for _, lit := range lits.NPMRCTokens(j.literals) {
+			if h, ok := lit.Scope.LoginHost(def); ok {
+				c.npmrcLogin(h, lit.ID, s.line)
 			}
 		}
 		lits.AddConfigTokens(&configured, j.literals)
 		// Each run step runs in a shell of its own.
 		configured.NewShell()
 	}
+}
+
+// npmrcLogin writes the account on a registry that a literal token of an
+// .npmrc auth setting for that registry logs in as. npm sends the token
+// only to that registry, so it is a token of an account there whatever
+// the job publishes, and whether it publishes at all.
+func (c *converter) npmrcLogin(host, cred string, line int) {
+	id := graph.RegistryAccountID(host, cred)
+	c.b.Node(id, graph.NodeIdentity, host+" account of a token written into a run step", line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": "npm",
+	})
+	c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
+		graph.AttrReason: "the job writes the token into an .npmrc auth setting for " + host + ", the only registry npm sends it to",
+	})
 }
 
 // maxManifestSize bounds the bytes of the package.json that

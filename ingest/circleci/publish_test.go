@@ -195,10 +195,13 @@ workflows:
 	}
 }
 
-// A token on a release's line logs in only when the release command, or
-// a command before it that writes the token to .npmrc, receives it. The
-// token that echo prints, and the one written after the last release,
-// are literals that log in nowhere.
+// A token on a release's line logs in for the release only when the
+// release command, or a command before it that writes the token to
+// .npmrc, receives it. The token that echo prints is a literal that logs
+// in nowhere. The one written to .npmrc after the last release logs in to
+// registry.npmjs.org, the registry its key names and the only one npm
+// sends it to (npm's npmrc documentation, "Auth related configuration"),
+// but no release uses it.
 func TestReleaseWithLiteralElsewhere(t *testing.T) {
 	printed := "npm_" + strings.Repeat("P1r2", 9)
 	configured := "npm_" + strings.Repeat("C3f4", 9)
@@ -229,7 +232,7 @@ workflows:
 	}{
 		{graph.CircleCIInlineSecretID(job, "run@7"), false},
 		{graph.CircleCIInlineSecretID(job, "run@8"), true},
-		{graph.CircleCIInlineSecretID(job, "run@9"), false},
+		{graph.CircleCIInlineSecretID(job, "run@9"), true},
 	} {
 		findNode(t, res, tt.secret)
 		var want []string
@@ -240,6 +243,9 @@ workflows:
 			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
 		}
 	}
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		graph.RegistryAccountID("registry.npmjs.org", graph.CircleCIInlineSecretID(job, "run@9")): {},
+	})
 }
 
 // A token set with yarn config set npmAuthToken logs in to the npm
@@ -477,8 +483,9 @@ workflows:
 // npm publishes to the registry that publishConfig.registry in the
 // package's package.json names, unless --registry names another (npm's
 // package.json documentation, "publishConfig", and npm/cli
-// lib/commands/publish.js). So a token scoped to that registry logs in,
-// and one scoped to registry.npmjs.org does not.
+// lib/commands/publish.js). So a token scoped to that registry publishes
+// there, and one scoped to registry.npmjs.org only logs in to
+// registry.npmjs.org.
 func TestReleasePublishConfigRegistry(t *testing.T) {
 	dir := t.TempDir()
 	src := `version: 2.1
@@ -514,11 +521,84 @@ workflows:
 	checkResult(t, res)
 	resulttest.Logins(t, res, map[string]string{
 		graph.CircleCIInlineSecretID(jobID("release"), "run@8"):  "npm.example.com",
-		graph.CircleCIInlineSecretID(jobID("release"), "run@10"): "",
+		graph.CircleCIInlineSecretID(jobID("release"), "run@10"): "registry.npmjs.org",
+	})
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		graph.RegistryAccountID("registry.npmjs.org", graph.CircleCIInlineSecretID(jobID("release"), "run@10")): {},
 	})
 	vars := graph.CircleCIProjectVariablesID(testRepo)
 	want := []string{graph.RegistryAccountID("npm.example.com", vars+"/NPM_TOKEN")}
 	if diff := cmp.Diff(want, targets(res, vars, graph.EdgeAuthenticatesAs)); diff != "" {
 		t.Errorf("project variables log in as (-want +got):\n%s", diff)
+	}
+}
+
+// npm sends the value of an .npmrc auth setting only to the registry its
+// key names, and the value of a key with no registry only to the default
+// registry (npm's npmrc documentation, "Auth related configuration"). So
+// a token scoped to registry.npmjs.org is a registry.npmjs.org token
+// whatever the job publishes: it logs in there even when publishConfig
+// (npm's package.json documentation, "publishConfig") sends the release
+// elsewhere. Only a release to the token's registry lets its account
+// publish.
+func TestReleaseTokenLogsInWhereScoped(t *testing.T) {
+	dir := t.TempDir()
+	src := `version: 2.1
+jobs:
+  internal:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - checkout
+      - run: echo "//registry.npmjs.org/:_authToken=1nt3rn4lT0kenAbcd1234" > ~/.npmrc
+      - run: npm publish
+  job-default:
+    docker:
+      - image: cimg/node:22.0
+    environment:
+      NPM_CONFIG_REGISTRY: https://npm.example.com/
+    steps:
+      - run: echo _authToken=j0bD3f4ultT0kenAbcd12 >> .npmrc
+      - run: npm publish --registry https://npm.pkg.github.com
+  reached:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - checkout
+      - run: echo "//npm.internal.example.com/:_authToken=r34ch3dT0kenAbcd1234" > ~/.npmrc
+      - run: npm publish
+workflows:
+  main:
+    jobs: [internal, job-default, reached]
+`
+	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
+	if err := os.MkdirAll(filepath.Join(dir, ".circleci"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".circleci", "config.yml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseAt(t, dir, ".circleci/config.yml", testRepo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string { return graph.CircleCIInlineSecretID(jobID(job), key) }
+	resulttest.Logins(t, res, map[string]string{
+		secret("internal", "run@8"):     "registry.npmjs.org",
+		secret("job-default", "run@16"): "npm.example.com",
+		secret("reached", "run@23"):     "npm.internal.example.com",
+	})
+	account := func(host, job, key string) string { return graph.RegistryAccountID(host, secret(job, key)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "internal", "run@8"):       {},
+		account("npm.example.com", "job-default", "run@16"):      {},
+		account("npm.internal.example.com", "reached", "run@23"): {Registry: true},
+	})
+	if eco := findNode(t, res, account("registry.npmjs.org", "internal", "run@8")).Attr("ecosystem"); eco != "npm" {
+		t.Errorf("ecosystem of the account of the internal job's token: %q, want npm", eco)
 	}
 }

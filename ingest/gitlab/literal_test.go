@@ -184,10 +184,13 @@ func TestLiteralReleaseTokens(t *testing.T) {
 	resulttest.NoValues(t, res, npmToken, pypiToken)
 }
 
-// A token on a release's line logs in only when the release command, or
-// a command before it that writes the token to .npmrc, receives it. The
-// token that echo prints, and the one written after the last release,
-// are literals that log in nowhere.
+// A token on a release's line logs in for the release only when the
+// release command, or a command before it that writes the token to
+// .npmrc, receives it. The token that echo prints is a literal that logs
+// in nowhere. The one written to .npmrc after the last release logs in to
+// registry.npmjs.org, the registry its key names and the only one npm
+// sends it to (npm's npmrc documentation, "Auth related configuration"),
+// but no release uses it.
 func TestLiteralReleaseElsewhere(t *testing.T) {
 	printed := "npm_" + strings.Repeat("P1r2", 9)
 	configured := "npm_" + strings.Repeat("C3f4", 9)
@@ -210,7 +213,7 @@ func TestLiteralReleaseElsewhere(t *testing.T) {
 	}{
 		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"), false},
 		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@4"), true},
-		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@5"), false},
+		{graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@5"), true},
 	} {
 		findNode(t, res, tt.secret)
 		var want []string
@@ -221,6 +224,10 @@ func TestLiteralReleaseElsewhere(t *testing.T) {
 			t.Errorf("%s logs in as (-want +got):\n%s", tt.secret, diff)
 		}
 	}
+	lateID := graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@5")
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		graph.RegistryAccountID("registry.npmjs.org", lateID): {},
+	})
 	resulttest.NoValues(t, res, printed, configured, late)
 }
 
@@ -489,8 +496,9 @@ func TestTemplateLiterals(t *testing.T) {
 // (//host/path/:_authToken) only to that host, under that path. It sends
 // a token with no scope only to the default registry (npm's npmrc
 // documentation, "Auth related configuration"). So each token below logs
-// in only to the registry it is scoped to, whatever registry the
-// publishes after it name.
+// in to the registry it is scoped to, whatever registry the publishes
+// after it name, and its account publishes only when a release goes to
+// that registry.
 func TestLiteralReleaseScopedToken(t *testing.T) {
 	ci := strings.Join([]string{
 		"same-host:",
@@ -531,11 +539,20 @@ func TestLiteralReleaseScopedToken(t *testing.T) {
 	}
 	resulttest.Logins(t, res, map[string]string{
 		secret("same-host", "script@3"):     "registry.npmjs.org",
-		secret("other-host", "script@8"):    "",
-		secret("job-registry", "script@14"): "",
+		secret("other-host", "script@8"):    "registry.npmjs.org",
+		secret("job-registry", "script@14"): "registry.npmjs.org",
 		secret("config-set", "script@17"):   "npm.pkg.github.com",
-		secret("other-path", "script@22"):   "",
-		secret("unscoped", "script@26"):     "",
+		secret("other-path", "script@22"):   "npm.example.com",
+		secret("unscoped", "script@26"):     "registry.npmjs.org",
+	})
+	account := func(host, job, key string) string { return graph.RegistryAccountID(host, secret(job, key)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "same-host", "script@3"):     {Registry: true, Project: true},
+		account("registry.npmjs.org", "other-host", "script@8"):    {},
+		account("registry.npmjs.org", "job-registry", "script@14"): {},
+		account("npm.pkg.github.com", "config-set", "script@17"):   {Registry: true},
+		account("npm.example.com", "other-path", "script@22"):      {},
+		account("registry.npmjs.org", "unscoped", "script@26"):     {},
 	})
 }
 

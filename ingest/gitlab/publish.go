@@ -196,11 +196,40 @@ func (c *converter) registryReleases(j *jobState) {
 				c.releaseAccount(j, r, host, unknown, graph.GitLabVariableID(c.project, name), name, "the token in "+name, base)
 			}
 			for _, lit := range lits.Tokens(j.literals, r, c.releaseTarget(j, r), configured) {
-				c.releaseAccount(j, r, host, unknown, lit, "a token written into a script", "a token written into its script", base)
+				// A token of an .npmrc key that names a registry logs
+				// in there, also when the registry is set at run time.
+				login := host
+				if h, ok := lit.Scope.LoginHost(host); ok {
+					login = h
+				}
+				c.releaseAccount(j, r, login, unknown, lit.ID, "a token written into a script", "a token written into its script", base)
+			}
+		}
+		def, unknown := c.releaseHost(j, registry.Release{Eco: "npm"})
+		if unknown {
+			def = ""
+		}
+		for _, lit := range lits.NPMRCTokens(j.literals) {
+			if h, ok := lit.Scope.LoginHost(def); ok {
+				c.npmrcLogin(h, lit.ID, base)
 			}
 		}
 		lits.AddConfigTokens(&configured, j.literals)
 	}
+}
+
+// npmrcLogin writes the account on a registry that a literal token of an
+// .npmrc auth setting for that registry logs in as. npm sends the token
+// only to that registry, so it is a token of an account there whatever
+// the job publishes, and whether it publishes at all.
+func (c *converter) npmrcLogin(host, cred string, line int) {
+	id := graph.RegistryAccountID(host, cred)
+	c.b.Node(id, graph.NodeIdentity, host+" account of a token written into a script", line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": "npm",
+	})
+	c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
+		graph.AttrReason: "the job writes the token into an .npmrc auth setting for " + host + ", the only registry npm sends it to",
+	})
 }
 
 // releaseAccount writes the account a CI/CD variable logs in as on a

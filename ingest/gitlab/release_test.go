@@ -136,8 +136,9 @@ semrel:
 // npm publishes to the registry that publishConfig.registry in the
 // package's package.json names, unless --registry names another (npm's
 // package.json documentation, "publishConfig", and npm/cli
-// lib/commands/publish.js). So a token scoped to that registry logs in,
-// and one scoped to registry.npmjs.org does not.
+// lib/commands/publish.js). So a token scoped to that registry publishes
+// there, and one scoped to registry.npmjs.org only logs in to
+// registry.npmjs.org.
 func TestReleasePublishConfigRegistry(t *testing.T) {
 	dir := t.TempDir()
 	ci := strings.Join([]string{
@@ -175,12 +176,86 @@ func TestReleasePublishConfigRegistry(t *testing.T) {
 	}
 	resulttest.Logins(t, res, map[string]string{
 		secret("here", "script@3"):    "npm.example.com",
-		secret("npmjs", "script@7"):   "",
+		secret("npmjs", "script@7"):   "registry.npmjs.org",
 		secret("option", "script@11"): "registry.npmjs.org",
+	})
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		graph.RegistryAccountID("registry.npmjs.org", secret("npmjs", "script@7")): {},
 	})
 	variable := graph.GitLabVariableID(testProject, "NPM_TOKEN")
 	want := []string{graph.RegistryAccountID("npm.example.com", variable)}
 	if diff := cmp.Diff(want, targets(res, variable, graph.EdgeAuthenticatesAs)); diff != "" {
 		t.Errorf("NPM_TOKEN logs in as (-want +got):\n%s", diff)
+	}
+}
+
+// npm sends the value of an .npmrc auth setting only to the registry its
+// key names, and the value of a key with no registry only to the default
+// registry (npm's npmrc documentation, "Auth related configuration"). So
+// a token scoped to registry.npmjs.org is a registry.npmjs.org token
+// whatever the job publishes: it logs in there even when publishConfig
+// (npm's package.json documentation, "publishConfig") or --registry sends
+// the release elsewhere. Only a release to the token's registry lets its
+// account publish.
+func TestReleaseTokenLogsInWhereScoped(t *testing.T) {
+	dir := t.TempDir()
+	ci := strings.Join([]string{
+		"internal:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=1nt3rn4lT0kenAbcd1234" > ~/.npmrc`, // 3
+		"    - npm publish",
+		"unscoped:",
+		"  script:",
+		"    - echo _authToken=unsc0p3dT0kenAbcd1234 >> .npmrc", // 7
+		"    - npm publish --registry https://npm.pkg.github.com",
+		"job-default:",
+		"  variables:",
+		"    NPM_CONFIG_REGISTRY: https://npm.example.com/",
+		"  script:",
+		"    - echo _authToken=j0bD3f4ultT0kenAbcd12 >> .npmrc", // 13
+		"    - npm publish --registry https://npm.pkg.github.com",
+		"reached:",
+		"  script:",
+		`    - echo "//npm.internal.example.com/:_authToken=r34ch3dT0kenAbcd1234" > ~/.npmrc`, // 17
+		"    - npm publish",
+		"install:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=1n5t4llT0kenAbcd1234" > ~/.npmrc`, // 21
+		"    - npm ci",
+	}, "\n")
+	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
+	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(ci), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseAt(t, dir, ".gitlab-ci.yml", testProject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string {
+		return graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", job, key)
+	}
+	resulttest.Logins(t, res, map[string]string{
+		secret("internal", "script@3"):     "registry.npmjs.org",
+		secret("unscoped", "script@7"):     "registry.npmjs.org",
+		secret("job-default", "script@13"): "npm.example.com",
+		secret("reached", "script@17"):     "npm.internal.example.com",
+		secret("install", "script@21"):     "registry.npmjs.org",
+	})
+	account := func(host, job, key string) string { return graph.RegistryAccountID(host, secret(job, key)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "internal", "script@3"):       {},
+		account("registry.npmjs.org", "unscoped", "script@7"):       {},
+		account("npm.example.com", "job-default", "script@13"):      {},
+		account("npm.internal.example.com", "reached", "script@17"): {Registry: true},
+		account("registry.npmjs.org", "install", "script@21"):       {},
+	})
+	// The plan's revoke step for the token names the registry of an npm
+	// account.
+	if eco := findNode(t, res, account("registry.npmjs.org", "internal", "script@3")).Attr("ecosystem"); eco != "npm" {
+		t.Errorf("ecosystem of the account of the internal job's token: %q, want npm", eco)
 	}
 }

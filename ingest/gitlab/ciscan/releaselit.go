@@ -1,7 +1,9 @@
 package ciscan
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
@@ -87,6 +89,16 @@ func (c commandLiterals) configures(r registry.Release) bool {
 		registry.ExportsAuthEnv(r.Eco, c.text)
 }
 
+// Token is the inline secret of a registry token that a release logs in
+// with, and the registry that the .npmrc auth setting it comes from scopes
+// it to. A token that the release receives another way (on its command
+// line, from an exported variable or from Yarn's npmAuthToken) has an
+// Unknown scope: it goes wherever the release goes.
+type Token struct {
+	ID    string
+	Scope registry.TokenScope
+}
+
 // Tokens returns the inline secrets of the registry tokens that release r
 // of the script logs in with, when it sends its package to target.
 // literals maps each literal value of the job to its inline secret. The tokens are those that the release's own
@@ -98,18 +110,23 @@ func (c commandLiterals) configures(r registry.Release) bool {
 // A token that another command on the release's line receives, as echo
 // does, logs in nowhere, and neither does a token of an .npmrc setting
 // scoped to another registry than target.
-func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, target registry.NPMTarget, earlier ConfigTokens) []string {
-	var out []string
+func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, target registry.NPMTarget, earlier ConfigTokens) []Token {
+	var out []Token
+	anywhere := func(ids ...string) {
+		for _, id := range ids {
+			out = append(out, Token{ID: id, Scope: registry.TokenScope{Unknown: true}})
+		}
+	}
 	if r.Eco == "npm" {
 		for _, t := range earlier.npm {
 			if t.scope.Reaches(target) {
-				out = append(out, t.id)
+				out = append(out, Token{ID: t.id, Scope: t.scope})
 			}
 		}
 	}
-	out = append(out, earlier.exported[r.Eco]...)
+	anywhere(earlier.exported[r.Eco]...)
 	if r.PoetryRepository != "" {
-		out = append(out, earlier.poetry[r.PoetryRepository]...)
+		anywhere(earlier.poetry[r.PoetryRepository]...)
 	}
 	for i, c := range sl.commands {
 		if i > r.Index {
@@ -123,14 +140,39 @@ func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, 
 			if id == "" || !literal.RegistryToken(r.Eco, f.Kind) {
 				continue
 			}
-			if r.Eco == "npm" && c.npmrc && !registry.NPMTokenScope(c.text, f.Value).Reaches(target) {
+			if r.Eco != "npm" || !c.npmrc {
+				anywhere(id)
 				continue
 			}
-			out = append(out, id)
+			scope := registry.NPMTokenScope(c.text, f.Value)
+			if scope.Reaches(target) {
+				out = append(out, Token{ID: id, Scope: scope})
+			}
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b Token) int {
+		return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.Scope.Key, b.Scope.Key), compareBool(a.Scope.Unknown, b.Scope.Unknown))
+	})
 	return slices.Compact(out)
+}
+
+// NPMRCTokens returns the inline secrets of the npm registry tokens that
+// the script writes into .npmrc auth settings, with the registry that
+// each setting scopes its token to. literals maps each literal value of
+// the job to its inline secret.
+func (sl ScriptLiterals) NPMRCTokens(literals map[string]string) []Token {
+	var out []Token
+	for _, c := range sl.commands {
+		if !c.npmrc {
+			continue
+		}
+		for _, f := range c.found {
+			if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
+				out = append(out, Token{ID: id, Scope: registry.NPMTokenScope(c.text, f.Value)})
+			}
+		}
+	}
+	return out
 }
 
 // AddConfigTokens adds to ct the inline secrets of the registry tokens
@@ -163,4 +205,15 @@ func (sl ScriptLiterals) AddConfigTokens(ct *ConfigTokens, literals map[string]s
 			}
 		}
 	}
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }

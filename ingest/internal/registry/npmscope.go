@@ -20,6 +20,22 @@ type TokenScope struct {
 	Unknown bool
 }
 
+// LoginHost returns the host of the registry that npm sends a value of
+// scope s to, whatever registry a release names. That is the host of the
+// key's registry, or def, the host of the job's default registry, for a
+// key with no registry. ok is false when the key is computed at run time,
+// or when it names no registry and def is "".
+func (s TokenScope) LoginHost(def string) (host string, ok bool) {
+	switch {
+	case s.Unknown:
+		return "", false
+	case s.Key == "":
+		return def, def != ""
+	}
+	host = URLHost("https:" + s.Key)
+	return host, host != ""
+}
+
 // npmAuthKey matches an .npmrc auth key and what separates it from its
 // value, at the end of the text before the value: the fragment, if any,
 // is group 1, as in //host/:_authToken= or npm config set

@@ -307,3 +307,26 @@ func TestTokenScopeReaches(t *testing.T) {
 		}
 	}
 }
+
+// A scoped token logs in to the host of its key, port and path aside, and
+// a token with no scope to the default registry (npm's npmrc
+// documentation, "Auth related configuration").
+func TestTokenScopeLoginHost(t *testing.T) {
+	for _, tt := range []struct {
+		scope TokenScope
+		def   string
+		host  string
+		ok    bool
+	}{
+		{TokenScope{Key: "//registry.npmjs.org/"}, "npm.example.com", "registry.npmjs.org", true},
+		{TokenScope{Key: "//NPM.example.com:8443/team/"}, "", "npm.example.com", true},
+		{TokenScope{}, "npm.example.com", "npm.example.com", true},
+		{TokenScope{}, "", "", false},
+		{TokenScope{Unknown: true}, "registry.npmjs.org", "", false},
+	} {
+		host, ok := tt.scope.LoginHost(tt.def)
+		if host != tt.host || ok != tt.ok {
+			t.Errorf("%+v with default %q: %q, %v, want %q, %v", tt.scope, tt.def, host, ok, tt.host, tt.ok)
+		}
+	}
+}

@@ -75,3 +75,39 @@ func Logins(t testing.TB, res *ingest.Result, hosts map[string]string) {
 		}
 	}
 }
+
+// Reach is the expected publishing reach of a registry account. Registry
+// is a CAN_ACCESS edge to its registry's packages (graph.RegistryScopeID).
+// Project is the releases_project attribute, from which the linker writes
+// CAN_PUBLISH of the repository's own package.
+type Reach struct {
+	Registry, Project bool
+}
+
+// Releases checks what each registry account may publish. An account
+// that is not a node of the result fails the check.
+func Releases(t testing.TB, res *ingest.Result, accounts map[string]Reach) {
+	t.Helper()
+	for account, want := range accounts {
+		var node *graph.Node
+		for i := range res.Nodes {
+			if res.Nodes[i].ID == account {
+				node = &res.Nodes[i]
+			}
+		}
+		if node == nil {
+			t.Errorf("no node %s", account)
+			continue
+		}
+		if got := node.Attr(graph.AttrReleasesProject) == "true"; got != want.Project {
+			t.Errorf("%s releases the project: %v, want %v", account, got, want.Project)
+		}
+		got := false
+		for _, e := range res.Edges {
+			got = got || e.From == account && e.Kind == graph.EdgeCanAccess && strings.HasPrefix(e.To, "registry:") && strings.HasSuffix(e.To, "/*")
+		}
+		if got != want.Registry {
+			t.Errorf("%s may publish on its registry: %v, want %v", account, got, want.Registry)
+		}
+	}
+}
