@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -160,4 +161,31 @@ func attrString(a map[string]string) string {
 	}
 	sort.Strings(kv)
 	return strings.Join(kv, " ")
+}
+
+// parseAt parses the file rel under the folder root as a file of repo, so
+// that the parser can read the other files of the repository there.
+func parseAt(t testing.TB, root, rel, repo string) (*ingest.Result, error) {
+	t.Helper()
+	full := filepath.Join(root, filepath.FromSlash(rel))
+	data, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := data
+	if len(head) > ingest.HeadSize {
+		head = head[:ingest.HeadSize]
+	}
+	f := &ingest.File{
+		Path:    full,
+		RelPath: rel,
+		Repo:    repo,
+		Head:    head,
+		Size:    int64(len(data)),
+		Open:    func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil },
+	}
+	env := &ingest.Env{Fingerprint: func(v string) string { return "fp" }}
+	res := &ingest.Result{}
+	err = New().Parse(context.Background(), f, env, res)
+	return res, err
 }

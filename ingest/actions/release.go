@@ -180,6 +180,14 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			}
 			cmdEnv := state.with(assigned)
 			host, known := j.releaseHost(eco, words, cmdEnv)
+			current := !inWorkspaces && registry.ReleasesCurrent(words)
+			pkgURL := ""
+			if current && j.atRepoTop(state.dir) {
+				pkgURL = w.packageRegistry(eco, words)
+			}
+			if pkgURL != "" {
+				host, known = registry.URLHost(pkgURL), true
+			}
 			// The option naming the registry contains its address, so the
 			// secrets in it are no credentials of the release.
 			credLine := ln
@@ -189,6 +197,9 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			var lits []npmrcLiteral
 			if eco == "npm" {
 				target := j.npmTarget(words, cmdEnv, host, known)
+				if pkgURL != "" {
+					target.URL = pkgURL
+				}
 				// The tokens of this command's own .npmrc settings are
 				// among j.npmrcLiterals, with their scopes.
 				if registry.WritesNPMToken(expanded) {
@@ -209,7 +220,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
 				creds: j.releaseCreds(eco, credLine, cmdEnv), literals: slices.Compact(lits), githubToken: j.releaseToken(eco, credLine, cmdEnv),
-				dir: state.dir, current: !inWorkspaces && registry.ReleasesCurrent(words), maybe: maybe,
+				dir: state.dir, current: current, maybe: maybe,
 			})
 		}
 	}
@@ -236,6 +247,35 @@ func (j *job) configLiterals(cmd string, words []string, found []literal.Finding
 		j.poetryLiterals[repo] = append(j.poetryLiterals[repo], registryTokens("pypi", found, literals)...)
 	}
 	return npmrc
+}
+
+// packageRegistry returns the registry URL that the publishConfig of the
+// repository's top package.json sends an npm release command to
+// (registry.WithPackageRegistry), or "" when the command's --registry
+// option or the file's absence leaves the registry to the job. The file
+// is read once, and not when it resolves outside the repository.
+// NOTE: a release from another folder is taken to go where its options
+// or the job send it, because the folder's package.json is not read.
+func (w *workflow) packageRegistry(eco string, words []string) string {
+	if w.pkgRegistry == nil {
+		w.pkgRegistry = &packageRegistry{}
+		if data, err := registry.ReadTopFile(w.f.Path, w.f.RelPath, "package.json"); err == nil {
+			w.pkgRegistry.url, w.pkgRegistry.scoped = registry.PackageRegistry(data)
+		}
+	}
+	option := registry.ReleaseOption(eco, words)
+	r := registry.WithPackageRegistry(registry.Release{Eco: eco, Option: option}, w.pkgRegistry.url, w.pkgRegistry.scoped)
+	if r.Option == option {
+		return ""
+	}
+	return r.Option
+}
+
+// packageRegistry is the registry that the publishConfig of a
+// package.json names, and whether it is the one for the package's scope.
+type packageRegistry struct {
+	url    string
+	scoped bool
 }
 
 // npmrcLiteral is the inline secret of a literal token that a step wrote
@@ -474,6 +514,11 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 		words, _ := commandWords(input("publish"))
 		words, inWorkspaces := registry.RunnerTarget(words)
 		r.dir, r.current = cleanDir(input("cwd")), !inWorkspaces && registry.ReleasesCurrent(words)
+		if r.current && j.atRepoTop(r.dir) {
+			if url := w.packageRegistry("npm", words); url != "" {
+				r.host, r.hostUnknown = registry.URLHost(url), false
+			}
+		}
 	case "pypa/gh-action-pypi-publish":
 		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))
 		r.hostUnknown = computed(input("repository-url"))

@@ -1,6 +1,8 @@
 package actions
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -942,5 +944,98 @@ func TestReleaseTokenLogsInWhereScoped(t *testing.T) {
 	})
 	if eco := findNode(t, res, account("registry.npmjs.org", "other-host", "run@6")).Attr("ecosystem"); eco != "npm" {
 		t.Errorf("ecosystem of the account of the other-host job's token: %q, want npm", eco)
+	}
+}
+
+// npm publish sends the package to the registry that publishConfig.registry
+// in its package.json names, above .npmrc and the environment, unless
+// --registry names another (npm's package.json documentation,
+// "publishConfig"). Only the package.json at the top of the repository
+// is read, for a release of the package there. So a token scoped to
+// registry.npmjs.org logs in there but does not publish the project, and
+// one scoped to the internal registry, or a secret the release reads,
+// publishes to the internal registry. changesets/action runs its publish
+// command, which publishes with npm, so the same holds for it.
+func TestReleasePublishConfigRegistry(t *testing.T) {
+	dir := t.TempDir()
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  npmjs-token:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		`      - run: echo "//registry.npmjs.org/:_authToken=npmj5T0kenAbcd1234efgh" > ~/.npmrc`, // 7
+		"      - run: npm publish",
+		"  internal-token:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		`      - run: echo "//npm.internal.example.com/:_authToken=1nt3rn4lT0kenAbcd1234" > ~/.npmrc`, // 13
+		"      - run: npm publish",
+		"  option:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		`      - run: echo "//registry.npmjs.org/:_authToken=0pt10nT0kenAbcd1234ef" > ~/.npmrc`, // 19
+		"      - run: npm publish --registry https://registry.npmjs.org/",
+		"  folder:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		`      - run: echo "//registry.npmjs.org/:_authToken=f0ld3rT0kenAbcd1234ef" > ~/.npmrc`, // 25
+		"      - run: cd packages/lib && npm publish",
+		"  secret:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		"      - run: npm publish",
+		"        env:",
+		"          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}",
+		"  changesets:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		"      - uses: changesets/action@v1",
+		"        with:",
+		"          publish: npx changeset publish",
+		"        env:",
+		"          NPM_TOKEN: ${{ secrets.CHANGESETS_NPM_TOKEN }}",
+	}, "\n")
+	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
+	if err := os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".github", "workflows", "rel.yml"), []byte(wf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseAt(t, dir, ".github/workflows/rel.yml", testRepo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string { return graph.GHAInlineSecretID(jobID("rel.yml", job), key) }
+	resulttest.Logins(t, res, map[string]string{
+		secret("npmjs-token", "run@7"):     "registry.npmjs.org",
+		secret("internal-token", "run@13"): "npm.internal.example.com",
+		secret("option", "run@19"):         "registry.npmjs.org",
+		secret("folder", "run@25"):         "registry.npmjs.org",
+	})
+	account := func(host, job, key string) string { return graph.RegistryAccountID(host, secret(job, key)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "npmjs-token", "run@7"):           {},
+		account("npm.internal.example.com", "internal-token", "run@13"): {Registry: true},
+		account("registry.npmjs.org", "option", "run@19"):               {Registry: true, Project: true},
+		account("registry.npmjs.org", "folder", "run@25"):               {Registry: true},
+	})
+	for _, name := range []string{"NPM_TOKEN", "CHANGESETS_NPM_TOKEN"} {
+		id := graph.GHASecretID(testRepo, name)
+		want := []string{graph.RegistryAccountID("npm.internal.example.com", id)}
+		if diff := cmp.Diff(want, targets(res, id, graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s logs in as (-want +got):\n%s", name, diff)
+		}
 	}
 }

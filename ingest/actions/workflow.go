@@ -55,6 +55,9 @@ type workflow struct {
 	// triggerText and branchText are triggerList and pushBranches, which
 	// every job's attributes repeat.
 	triggerText, branchText string
+	// pkgRegistry is the publishConfig registry of the repository's top
+	// package.json, once packageRegistry has read it.
+	pkgRegistry *packageRegistry
 
 	work      int
 	truncated bool

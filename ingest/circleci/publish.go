@@ -1,13 +1,8 @@
 package circleci
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
@@ -218,10 +213,6 @@ func (c *converter) npmrcLogin(host, cred string, line int) {
 	})
 }
 
-// maxManifestSize bounds the bytes of the package.json that
-// withPackageRegistry reads.
-const maxManifestSize = 1 << 20
-
 // withPackageRegistry returns a release of the package at the top of the
 // project's checkout sent to the registry that the publishConfig of the
 // repository's top package.json names (registry.WithPackageRegistry). The
@@ -232,7 +223,7 @@ const maxManifestSize = 1 << 20
 func (c *converter) withPackageRegistry(r registry.Release) registry.Release {
 	if c.pkgRegistry == nil {
 		c.pkgRegistry = &packageRegistry{}
-		if data, err := c.readTopFile("package.json"); err == nil {
+		if data, err := registry.ReadTopFile(c.f.Path, c.f.RelPath, "package.json"); err == nil {
 			c.pkgRegistry.url, c.pkgRegistry.scoped = registry.PackageRegistry(data)
 		}
 	}
@@ -244,40 +235,4 @@ func (c *converter) withPackageRegistry(r registry.Release) registry.Release {
 type packageRegistry struct {
 	url    string
 	scoped bool
-}
-
-// readTopFile returns the content of a file at the top of the
-// repository on disk, the configuration's path without its path in the
-// repository. It fails when that top is unknown, the file resolves
-// outside it, or the file is larger than maxManifestSize.
-func (c *converter) readTopFile(name string) ([]byte, error) {
-	full := filepath.ToSlash(c.f.Path)
-	if c.f.RelPath == "" || !strings.HasSuffix(full, "/"+c.f.RelPath) {
-		return nil, errors.New("repository root is unknown")
-	}
-	root := filepath.FromSlash(strings.TrimSuffix(full, "/"+c.f.RelPath))
-	rootReal, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil, err
-	}
-	real, err := filepath.EvalSymlinks(filepath.Join(root, name))
-	if err != nil {
-		return nil, err
-	}
-	if rel, err := filepath.Rel(rootReal, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return nil, errors.New("path leaves the repository")
-	}
-	fh, err := os.Open(real)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxManifestSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxManifestSize {
-		return nil, fmt.Errorf("larger than %d bytes", maxManifestSize)
-	}
-	return data, nil
 }

@@ -2,6 +2,11 @@ package registry
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -55,4 +60,44 @@ func WithPackageRegistry(r Release, url string, scoped bool) Release {
 	}
 	r.Host, r.HostUnknown, r.Option = host, false, url
 	return r
+}
+
+// MaxManifestSize bounds the bytes of a file that ReadTopFile reads.
+const MaxManifestSize = 1 << 20
+
+// ReadTopFile returns the content of the file name at the top of a
+// repository on disk. The top is path, a CI configuration file as the
+// input names it, less rel, that file's path inside the repository. It
+// fails when the top is unknown, the file resolves outside it, or the
+// file is larger than MaxManifestSize.
+func ReadTopFile(path, rel, name string) ([]byte, error) {
+	full := filepath.ToSlash(path)
+	if rel == "" || !strings.HasSuffix(full, "/"+rel) {
+		return nil, errors.New("repository root is unknown")
+	}
+	root := filepath.FromSlash(strings.TrimSuffix(full, "/"+rel))
+	rootReal, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, err
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(root, name))
+	if err != nil {
+		return nil, err
+	}
+	if inside, err := filepath.Rel(rootReal, real); err != nil || inside == ".." || strings.HasPrefix(inside, ".."+string(filepath.Separator)) {
+		return nil, errors.New("path leaves the repository")
+	}
+	fh, err := os.Open(real)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, MaxManifestSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxManifestSize {
+		return nil, fmt.Errorf("larger than %d bytes", MaxManifestSize)
+	}
+	return data, nil
 }
