@@ -298,6 +298,25 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+func TestSkipPolicyWithoutStatement(t *testing.T) {
+	const reason = "IAM policy document without a Statement key, which IAM rejects"
+	for _, tt := range []struct {
+		name, head, want string
+	}{
+		{"misspelt statement", `{"Version":"2012-10-17","Statment":[{"Effect":"Allow"}]}`, reason},
+		{"version only", `{"Version":"2012-10-17"}`, reason},
+		{"policy", `{"Version":"2012-10-17","Statement":[]}`, ""},
+		{"terraform state", `{"version":4,"terraform_version":"1.5.0","resources":[]}`, ""},
+		{"many keys", `{"Version":"1","name":"x","scripts":{},"dependencies":{}}`, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := New().Skip(bytesFile("x.json", "", "x.json", []byte(tt.head))); got != tt.want {
+				t.Errorf("Skip = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestRejects(t *testing.T) {
 	tests := []struct {
 		name, input, want string
