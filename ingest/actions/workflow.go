@@ -446,6 +446,16 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 		w.warnf(sn, "job %s: invalid steps: expected a list", j.id)
 		return
 	}
+	if len(items(sn)) == 0 {
+		// GitHub refuses a workflow with such a job. The job is kept,
+		// since the file in the repository may be whole where this copy
+		// is cut off.
+		at := sn
+		if at == nil {
+			at = n
+		}
+		w.warnf(at, "job %s has no steps and calls no workflow, so GitHub reports the workflow as invalid and runs none of its jobs; check that the file is complete", j.id)
+	}
 	for i, st := range items(sn) {
 		if !isMap(st) {
 			if !w.spend(0) {
