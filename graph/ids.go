@@ -39,6 +39,21 @@ func RepoID(host, fullName string) string {
 	return "repo:" + host + "/" + fullName
 }
 
+// RepoHostAttr returns the AttrRepositoryHost value of a fact of a
+// repository on host: "", which leaves the attribute out, for github.com.
+func RepoHostAttr(host string) string {
+	if host == "github.com" {
+		return ""
+	}
+	return host
+}
+
+// RepoIDOf returns the id of the repository a node belongs to, from its
+// AttrRepository and AttrRepositoryHost attributes.
+func RepoIDOf(n Node) string {
+	return RepoID(n.Attr(AttrRepositoryHost), n.Attr(AttrRepository))
+}
+
 // GHAJobID returns the id of a GitHub Actions job: the repository, the
 // workflow file relative to the repository root, and the job id.
 func GHAJobID(repo, workflowPath, job string) string {

@@ -149,6 +149,10 @@ const (
 	AttrProvider     = "provider"      // aws, gcp, github, npm ...
 	AttrAccount      = "account"       // cloud account or project
 	AttrRepository   = "repository"    // owner/name of the repository a fact belongs to
+	// AttrRepositoryHost is the host of the forge of AttrRepository
+	// (gitlab.com, a GitLab server, bitbucket.org), unset for github.com.
+	// RepoIDOf reads the two.
+	AttrRepositoryHost = "repository_host"
 	// AttrNPMProject and AttrPyPIProject, on a repository, are the package
 	// name that its top-level package.json or pyproject.toml gives, which a
 	// release from the top publishes. AttrNPMManifest and AttrPyPIManifest

@@ -46,6 +46,10 @@ type File struct {
 	// RepoHost is the host name of the origin remote of the repository's
 	// clone (gitlab.example.com), or "" when there is no such remote.
 	RepoHost string
+	// GitLabProject marks a file of a GitLab project found by its folder,
+	// which holds .gitlab-ci.yml and no .github folder. ForgeHost takes an
+	// origin host that contains "gitlab" as a GitLab project too.
+	GitLabProject bool
 	// Head holds the first bytes of the (decompressed) content.
 	Head []byte
 	// Size is the size on disk.

@@ -568,7 +568,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	}
 	// The walk lists every folder's entries, so it records which folders
 	// are repository roots without a stat call per folder.
-	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, hosts: map[string]string{}}
+	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, forges: map[string]forge{}}
 	isStore := p.storeFiles()
 	for _, root := range paths {
 		info, err := os.Stat(root)
@@ -759,7 +759,9 @@ func (p *Pipeline) place(f *File, inputRoot string, fileInput bool, finder *repo
 	f.Repo = repo
 	f.Named = fileInput
 	if root != "" {
-		f.RepoHost = finder.host(root)
+		fg := finder.forge(root)
+		f.RepoHost = fg.host
+		f.GitLabProject = fg.gitlab
 	}
 }
 
@@ -891,7 +893,14 @@ type repoFinder struct {
 	// follows.
 	unsure map[string]bool
 	names  map[string]string
-	hosts  map[string]string
+	forges map[string]forge
+}
+
+// forge is the origin host of a repository's clone, and whether its top
+// folder holds .gitlab-ci.yml and no .github folder.
+type forge struct {
+	host   string
+	gitlab bool
 }
 
 // walked records an entry the walk found in folder dir, before any
@@ -947,17 +956,20 @@ func (finder *repoFinder) name(p *Pipeline, root string) string {
 	return name
 }
 
-// host returns the host of the origin remote of the clone whose top
-// folder is root, reading it once.
-func (finder *repoFinder) host(root string) string {
+// forge returns the forge of the repository whose top folder is root,
+// reading it once.
+func (finder *repoFinder) forge(root string) forge {
 	finder.mu.Lock()
 	defer finder.mu.Unlock()
-	host, ok := finder.hosts[root]
+	fg, ok := finder.forges[root]
 	if !ok {
-		host = hostFromURL(originURL(filepath.Join(root, ".git", "config")))
-		finder.hosts[root] = host
+		fg = forge{
+			host:   hostFromURL(originURL(filepath.Join(root, ".git", "config"))),
+			gitlab: isFile(filepath.Join(root, ".gitlab-ci.yml")) && !isDir(filepath.Join(root, ".github")),
+		}
+		finder.forges[root] = fg
 	}
-	return host
+	return fg
 }
 
 // repoOf finds the repository a file belongs to: the nearest folder at or

@@ -593,7 +593,7 @@ func TestPlaceSetsRemoteHost(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, ".git", "config"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, hosts: map[string]string{}}
+	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, forges: map[string]forge{}}
 	f := &File{Path: filepath.Join(root, "package-lock.json")}
 	(&Pipeline{}).place(f, root, false, finder)
 	if f.Repo != "payments/api" {
@@ -601,5 +601,40 @@ func TestPlaceSetsRemoteHost(t *testing.T) {
 	}
 	if f.RepoHost != "gitlab.example.com" {
 		t.Errorf("remote host %q, want gitlab.example.com", f.RepoHost)
+	}
+	if got := f.RepoID(); got != "repo:gitlab.example.com/payments/api" {
+		t.Errorf("repository id %q, want repo:gitlab.example.com/payments/api", got)
+	}
+}
+
+// A folder that holds .gitlab-ci.yml and no .github folder is a GitLab
+// project, and one that holds both is not.
+func TestPlaceFindsGitLabProject(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		github bool
+		want   string
+	}{
+		{"web", false, "repo:gitlab.com/acme/web"},
+		{"both", true, "repo:github.com/acme/both"},
+	} {
+		root := filepath.Join(t.TempDir(), c.name)
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, ".gitlab-ci.yml"), []byte("test:\n  script: make\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if c.github {
+			if err := os.MkdirAll(filepath.Join(root, ".github"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, forges: map[string]forge{}}
+		f := &File{Path: filepath.Join(root, "package-lock.json")}
+		(&Pipeline{Org: "acme"}).place(f, root, false, finder)
+		if got := f.RepoID(); got != c.want {
+			t.Errorf("%s: repository id %q, want %q", c.name, got, c.want)
+		}
 	}
 }

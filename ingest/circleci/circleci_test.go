@@ -1,8 +1,12 @@
 package circleci
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -281,5 +285,41 @@ func TestECROrbPipeline(t *testing.T) {
 	findEdge(t, res, job("orb-tools/publish"), graph.EdgeExposes, graph.CircleCIContextID("CircleCI-Public", "orb-publisher"))
 	if got := findNode(t, res, job("pre-integration")).Attr("job_ref"); got != "pre-integration-checkout-workspace-job" {
 		t.Errorf("pre-integration runs %q, want pre-integration-checkout-workspace-job", got)
+	}
+}
+
+// A job names its repository on the host of the clone's origin remote:
+// github.com when the remote is unknown or another server.
+func TestRepositoryHost(t *testing.T) {
+	src := []byte("version: 2.1\njobs:\n  test:\n    docker:\n      - image: cimg/node:20.11\n    steps:\n      - run: npm ci\nworkflows:\n  main:\n    jobs:\n      - test\n")
+	for _, c := range []struct {
+		origin, repo, attr string
+	}{
+		{"bitbucket.org", "repo:bitbucket.org/example-org/app", "bitbucket.org"},
+		{"github.com", "repo:github.com/example-org/app", ""},
+		{"", "repo:github.com/example-org/app", ""},
+		{"gitlab.example.com", "repo:gitlab.example.com/example-org/app", "gitlab.example.com"},
+	} {
+		f := &ingest.File{
+			Path: ".circleci/config.yml", RelPath: ".circleci/config.yml", Repo: testRepo, RepoHost: c.origin,
+			Head: src, Size: int64(len(src)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(src)), nil },
+		}
+		res := &ingest.Result{}
+		if err := New().Parse(context.Background(), f, &ingest.Env{Fingerprint: func(string) string { return "fp" }}, res); err != nil {
+			t.Fatal(err)
+		}
+		var definers []string
+		for _, e := range res.Edges {
+			if e.Kind == graph.EdgeDefines && e.To == jobID("test") {
+				definers = append(definers, e.From)
+			}
+		}
+		if !slices.Equal(definers, []string{c.repo}) {
+			t.Errorf("origin %q: job defined by %v, want %s", c.origin, definers, c.repo)
+		}
+		if got := findNode(t, res, jobID("test")).Attr(graph.AttrRepositoryHost); got != c.attr {
+			t.Errorf("origin %q: job's repository host %q, want %q", c.origin, got, c.attr)
+		}
 	}
 }

@@ -51,6 +51,8 @@ type converter struct {
 	repo   string
 	org    string
 	repoID string
+	// repoHost is the forge host that names the repository in repoID.
+	repoHost string
 
 	orbs      map[string]*orb
 	inline    map[string]*yaml.Node // inline orbs by alias
@@ -75,7 +77,8 @@ func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, rel strin
 		b:         newBuilder(f.Path, res),
 		repo:      f.Repo,
 		org:       org,
-		repoID:    graph.RepoID("", f.Repo),
+		repoHost:  f.Forge(),
+		repoID:    f.RepoID(),
 		orbs:      map[string]*orb{},
 		inline:    map[string]*yaml.Node{},
 		commands:  map[string]*yaml.Node{},
@@ -328,14 +331,15 @@ func (c *converter) job(inv *invocation) {
 		ctxNames = append(ctxNames, cu.name)
 	}
 	j.attrs = attrs{
-		graph.AttrProvider:   "circleci",
-		"type":               "circleci-job",
-		graph.AttrRepository: c.repo,
-		"file":               c.rel,
-		"job":                inv.name,
-		"job_ref":            inv.ref,
-		"workflows":          graph.JoinList(inv.workflows),
-		"contexts":           graph.JoinList(ctxNames),
+		graph.AttrProvider:       "circleci",
+		"type":                   "circleci-job",
+		graph.AttrRepository:     c.repo,
+		graph.AttrRepositoryHost: graph.RepoHostAttr(c.repoHost),
+		"file":                   c.rel,
+		"job":                    inv.name,
+		"job_ref":                inv.ref,
+		"workflows":              graph.JoinList(inv.workflows),
+		"contexts":               graph.JoinList(ctxNames),
 	}
 	if c.setup {
 		j.attrs["setup"] = "true"

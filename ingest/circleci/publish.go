@@ -161,7 +161,7 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 				id := c.registryAccount(j, host, v, s.line)
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with $" + v,
-					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project})
+					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project, ProjectHost: c.repoHost})
 			}
 			// A token written into the step logs in as it would from a
 			// variable, certainly: the job holds it.
@@ -181,7 +181,7 @@ func (c *converter) registryReleases(j *jobState) {
 					graph.AttrReason: "the job publishes to " + login + " with a token written into its run step",
 				})
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: login, Eco: r.Eco, Login: "with a token written into its run step",
-					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project})
+					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project, ProjectHost: c.repoHost})
 			}
 		}
 		def, unknown := registry.Destination(registry.Release{Eco: "npm"}, j.npmRegistry, j.npmRegistrySet)

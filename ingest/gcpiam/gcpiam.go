@@ -323,6 +323,9 @@ func readKey(f *ingest.File, r *reader, b *builder) error {
 		graph.AttrRepository: f.Repo,
 		"file":               f.RelPath,
 	}
+	if host := graph.RepoHostAttr(f.Forge()); host != "" {
+		attrs[graph.AttrRepositoryHost] = host
+	}
 	if private == "" {
 		b.warnf(line, "key file without a private key: it holds no credential")
 		return nil

@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,8 +30,10 @@ type converter struct {
 	prefix  string // the pipeline's root folder, relative to the repository
 	project string
 	repoID  string
-	issuer  string
-	wf      *ruleList
+	// repoHost is the GitLab server that names the project in repoID.
+	repoHost string
+	issuer   string
+	wf       *ruleList
 	// warned holds the literal credentials of scripts already reported:
 	// jobs that extend one template share its script.
 	warned map[string]bool
@@ -49,16 +52,24 @@ func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, p *pipeli
 		self:    p.repo.self,
 		prefix:  p.repo.prefix,
 		project: f.Repo,
-		repoID:  graph.RepoID("", f.Repo),
-		issuer:  defaultIssuer,
+	}
+	host := ingest.ForgeHost(f.RepoHost, true)
+	c.issuer = "https://" + host
+	if strings.Contains(host, ":") {
+		c.issuer = "https://[" + host + "]"
 	}
 	if u := serverURL(p.config.get("variables")); u != "" {
 		c.issuer = u
-	} else if h := f.RepoHost; strings.Contains(h, ":") {
-		c.issuer = "https://[" + h + "]"
-	} else if strings.Contains(h, ".") && h != "gitlab.com" {
-		c.issuer = "https://" + h
+		if parsed, err := url.Parse(u); err == nil && parsed.Hostname() != "" {
+			host = strings.ToLower(parsed.Hostname())
+		}
 	}
+	// The project is named on the server its ID tokens name.
+	// NOTE: other files of the project (lockfiles) know only the origin
+	// host, so when the variables name a server that the origin does not,
+	// their repository id names another host.
+	c.repoHost = host
+	c.repoID = graph.RepoID(host, f.Repo)
 	if wr := p.config.get("workflow").get("rules"); wr != nil {
 		c.wf = parseRules(p.resolveRefs(wr, 0).v)
 	}
@@ -188,18 +199,19 @@ func (c *converter) job(name string) {
 		except:   parseFilter(v.get("except")),
 	})
 	j.attrs = attrs{
-		graph.AttrProvider:   "gitlab",
-		"type":               "gitlab-job",
-		graph.AttrRepository: c.project,
-		"pipeline":           c.inRepo(c.p.rootRel),
-		"file":               c.inRepo(c.self),
-		"job":                name,
-		"stage":              v.get("stage").text(),
-		"when":               v.get("when").text(),
-		"extends":            strings.Join(dedup(r.extends), ","),
-		"tags":               graph.JoinList(v.get("tags").strings()),
-		"pipeline_sources":   strings.Join(j.runs.sources, ","),
-		"protected_ref":      j.runs.protected,
+		graph.AttrProvider:       "gitlab",
+		"type":                   "gitlab-job",
+		graph.AttrRepository:     c.project,
+		graph.AttrRepositoryHost: c.repoHost,
+		"pipeline":               c.inRepo(c.p.rootRel),
+		"file":                   c.inRepo(c.self),
+		"job":                    name,
+		"stage":                  v.get("stage").text(),
+		"when":                   v.get("when").text(),
+		"extends":                strings.Join(dedup(r.extends), ","),
+		"tags":                   graph.JoinList(v.get("tags").strings()),
+		"pipeline_sources":       strings.Join(j.runs.sources, ","),
+		"protected_ref":          j.runs.protected,
 	}
 	if c.issuer != defaultIssuer {
 		// The host of a self-managed server, for commands that call its API.

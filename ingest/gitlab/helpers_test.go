@@ -114,6 +114,18 @@ func targets(res *ingest.Result, from string, kind graph.EdgeKind) []string {
 	return out
 }
 
+// sources lists the ids an edge kind leads from to a node, sorted.
+func sources(res *ingest.Result, to string, kind graph.EdgeKind) []string {
+	var out []string
+	for _, e := range res.Edges {
+		if e.To == to && e.Kind == kind {
+			out = append(out, e.From)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func findNode(t testing.TB, res *ingest.Result, id string) graph.Node {
 	t.Helper()
 	for _, n := range res.Nodes {

@@ -252,6 +252,7 @@ func (c *converter) releaseAccount(j *jobState, r registry.Release, host string,
 	// top is the pipeline's root folder when that folder is the project's.
 	if r.Top && c.prefix == "" {
 		rel.Project = c.project
+		rel.ProjectHost = c.repoHost
 	}
 	c.b.ReleaseReach(rel)
 }

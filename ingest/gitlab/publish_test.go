@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -138,11 +139,12 @@ func TestSelfManagedJobTokenPublishesNothing(t *testing.T) {
 	// The file names a server other than GitLab.com, whose registry host
 	// the input does not show: the job token gets no CAN_PUBLISH to an
 	// image on registry.gitlab.com, and the ID token's issuer is that
-	// server.
-	for _, c := range []struct{ variable, value, issuer string }{
-		{"CI_SERVER_HOST", "gitlab.example.com", "https://gitlab.example.com"},
-		{"CI_SERVER_FQDN", "gitlab.example.com:8443", "https://gitlab.example.com:8443"},
-		{"CI_SERVER_URL", "http://gitlab.internal", "http://gitlab.internal"},
+	// server. The project's repository is named on that server, without
+	// the port, as a clone's origin host is.
+	for _, c := range []struct{ variable, value, issuer, repo string }{
+		{"CI_SERVER_HOST", "gitlab.example.com", "https://gitlab.example.com", "repo:gitlab.example.com/example-org/app"},
+		{"CI_SERVER_FQDN", "gitlab.example.com:8443", "https://gitlab.example.com:8443", "repo:gitlab.example.com/example-org/app"},
+		{"CI_SERVER_URL", "http://gitlab.internal", "http://gitlab.internal", "repo:gitlab.internal/example-org/app"},
 	} {
 		src := "variables:\n  " + c.variable + ": " + c.value + "\n\n" + `test:
   id_tokens:
@@ -163,26 +165,32 @@ func TestSelfManagedJobTokenPublishesNothing(t *testing.T) {
 		if got := n.Attr("issuer"); got != c.issuer {
 			t.Errorf("%s: issuer %q, want %q", c.variable, got, c.issuer)
 		}
+		if got := sources(res, job, graph.EdgeDefines); !slices.Equal(got, []string{c.repo}) {
+			t.Errorf("%s: job defined by %v, want %s", c.variable, got, c.repo)
+		}
 	}
 }
 
 func TestRemoteHostNamesServer(t *testing.T) {
 	// A clone whose origin remote is on a self-managed server: the job
 	// token pushes to that server's registry, whose host the input does
-	// not show, and ID tokens are issued by that server. A remote on
-	// gitlab.com, or an ssh alias without a dot, is GitLab.com.
+	// not show, and ID tokens are issued by that server, which also names
+	// the project's repository. A remote on gitlab.com, an ssh alias
+	// without a dot, or another forge (a GitHub repository that GitLab CI
+	// builds) is GitLab.com.
 	src := []byte("test:\n  id_tokens:\n    AWS_TOKEN:\n      aud: sts.amazonaws.com\n  script:\n    - npm ci\n")
 	own := "pkg:docker/example-org/app?repository_url=registry.gitlab.com"
 	for _, c := range []struct {
-		host, issuer, server string
-		publish              []string
+		host, issuer, server, repo string
+		publish                    []string
 	}{
-		{"gitlab.example.com", "https://gitlab.example.com", "gitlab.example.com", nil},
-		{"gitlab.com", "https://gitlab.com", "", []string{own}},
-		{"gitlab-work", "https://gitlab.com", "", []string{own}},
-		{"10.20.0.5", "https://10.20.0.5", "10.20.0.5", nil},
-		{"fd00::5", "https://[fd00::5]", "[fd00::5]", nil},
-		{"", "https://gitlab.com", "", []string{own}},
+		{"gitlab.example.com", "https://gitlab.example.com", "gitlab.example.com", "gitlab.example.com", nil},
+		{"gitlab.com", "https://gitlab.com", "", "gitlab.com", []string{own}},
+		{"gitlab-work", "https://gitlab.com", "", "gitlab.com", []string{own}},
+		{"github.com", "https://gitlab.com", "", "gitlab.com", []string{own}},
+		{"10.20.0.5", "https://10.20.0.5", "10.20.0.5", "10.20.0.5", nil},
+		{"fd00::5", "https://[fd00::5]", "[fd00::5]", "fd00::5", nil},
+		{"", "https://gitlab.com", "", "gitlab.com", []string{own}},
 	} {
 		f := &ingest.File{
 			Path:     "in/.gitlab-ci.yml",
@@ -208,6 +216,13 @@ func TestRemoteHostNamesServer(t *testing.T) {
 		}
 		if got := findNode(t, res, job).Attr("server"); got != c.server {
 			t.Errorf("remote host %q: job's server %q, want %q", c.host, got, c.server)
+		}
+		repo := "repo:" + c.repo + "/example-org/app"
+		if got := sources(res, job, graph.EdgeDefines); !slices.Equal(got, []string{repo}) {
+			t.Errorf("remote host %q: job defined by %v, want %s", c.host, got, repo)
+		}
+		if got := findNode(t, res, job).Attr(graph.AttrRepositoryHost); got != c.repo {
+			t.Errorf("remote host %q: job's repository host %q, want %q", c.host, got, c.repo)
 		}
 	}
 }

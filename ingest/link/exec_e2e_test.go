@@ -26,7 +26,8 @@ import (
 
 // execStore ingests the files under testdata/exec, laid out as
 // <owner>/<repo>/<path in the repository>, with the CI and npm lockfile
-// parsers, and links them.
+// parsers, and links them. A repository folder that holds .gitlab-ci.yml
+// and no .github folder is a GitLab project, as the pipeline takes it.
 func execStore(t *testing.T) graph.Store {
 	t.Helper()
 	root := filepath.Join("testdata", "exec")
@@ -42,8 +43,12 @@ func execStore(t *testing.T) graph.Store {
 		if err != nil {
 			return err
 		}
+		repoDir := filepath.Join(root, parts[0], parts[1])
+		_, ciErr := os.Stat(filepath.Join(repoDir, ".gitlab-ci.yml"))
+		_, githubErr := os.Stat(filepath.Join(repoDir, ".github"))
 		f := &ingest.File{Path: path, RelPath: parts[2], Repo: parts[0] + "/" + parts[1], Head: data,
-			Size: int64(len(data)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+			Size: int64(len(data)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil },
+			GitLabProject: ciErr == nil && githubErr != nil}
 		for _, p := range parsers {
 			if !p.Detect(f) {
 				continue
@@ -75,7 +80,8 @@ func TestLockfileExecutionPhases(t *testing.T) {
 	s := execStore(t)
 	const repo = "example-org/web"
 	gha := func(job string) string { return graph.GHAJobID(repo, ".github/workflows/ci.yml", job) }
-	gl := func(job string) string { return graph.GitLabJobID(repo, ".gitlab-ci.yml", job) }
+	// The GitLab project pins the same packages in a lockfile of its own.
+	gl := func(job string) string { return graph.GitLabJobID("example-org/lab", ".gitlab-ci.yml", job) }
 	cci := func(job string) string { return graph.CircleCIJobID(repo, ".circleci/config.yml", job) }
 	const hooked, plain = "pkg:npm/hooked@1.0.0", "pkg:npm/plain@2.0.0"
 
@@ -182,7 +188,7 @@ func TestLockfileExecutionReasons(t *testing.T) {
 			pins + "pkg:npm/hooked@1.0.0; no install in the job runs install scripts; imported by the code the job builds and tests: the job runs npm test"},
 		{graph.GHAJobID(repo, ".github/workflows/ci.yml", "env-off"), "pkg:npm/plain@2.0.0",
 			pins + "pkg:npm/plain@2.0.0; the job may run it: the action example-org/deploy-action runs code the input does not show"},
-		{graph.GitLabJobID(repo, ".gitlab-ci.yml", "test"), "pkg:npm/plain@2.0.0",
+		{graph.GitLabJobID("example-org/lab", ".gitlab-ci.yml", "test"), "pkg:npm/plain@2.0.0",
 			pins + "pkg:npm/plain@2.0.0; imported by the code the job builds and tests: the job runs npx"},
 	}
 	for _, tt := range tests {

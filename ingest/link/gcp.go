@@ -1051,14 +1051,15 @@ func (g *gcpView) linkKeyFiles() {
 	byRepo := map[string][]graph.Node{}
 	for _, s := range g.v.byKind[graph.NodeSecret] {
 		if isGCP(s) && s.Attr("type") == "sa-key" && s.Attr(graph.AttrStoredInline) == "true" && s.Attr(graph.AttrRepository) != "" {
-			byRepo[s.Attr(graph.AttrRepository)] = append(byRepo[s.Attr(graph.AttrRepository)], s)
+			repo := graph.RepoIDOf(s)
+			byRepo[repo] = append(byRepo[repo], s)
 		}
 	}
 	if len(byRepo) == 0 {
 		return
 	}
 	for _, rt := range g.v.byKind[graph.NodeRuntime] {
-		for _, s := range byRepo[rt.Attr(graph.AttrRepository)] {
+		for _, s := range byRepo[graph.RepoIDOf(rt)] {
 			e := graph.Edge{From: rt.ID, To: s.ID, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: s.Pos}
 			e.SetAttr(graph.AttrVia, "file")
 			e.SetAttr(graph.AttrReason, fmt.Sprintf("the key file %s is committed to %s; undecided: whether the job checks the repository out",

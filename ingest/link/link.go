@@ -335,7 +335,7 @@ func (v *view) linkLockfiles() {
 		if len(job.installs) == 0 {
 			return
 		}
-		repo := graph.RepoID("", rt.Attr(graph.AttrRepository))
+		repo := graph.RepoIDOf(rt)
 		// A job executes every package of one ecosystem in the same way,
 		// except for install scripts, so each decision is made once.
 		type execKey struct {

@@ -28,7 +28,7 @@ func (v *view) linkProjectReleases() {
 			continue
 		}
 		repo := n.Attr(graph.AttrRepository)
-		name, file := projectName(v.get(graph.RepoID("", repo)), eco)
+		name, file := projectName(v.get(graph.RepoIDOf(n)), eco)
 		if name == "" {
 			continue
 		}

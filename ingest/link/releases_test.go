@@ -93,3 +93,30 @@ func TestProjectReleasePublishesUVName(t *testing.T) {
 		t.Errorf("CAN_PUBLISH is %s, want certain", e.Confidence)
 	}
 }
+
+func TestProjectReleaseOnItsOwnForge(t *testing.T) {
+	// A GitHub repository and a GitLab project are both o/a. The GitLab
+	// project's account releases the name the GitLab project's lockfile
+	// gives, not the GitHub repository's.
+	repo := func(host, project string) graph.Node {
+		return graph.Node{ID: graph.RepoID(host, "o/a"), Kind: graph.NodeRepository, Pos: graph.Pos{File: host + "/package-lock.json"},
+			Attrs: map[string]string{graph.AttrRepository: "o/a", graph.AttrNPMLockProject: project, graph.AttrNPMLockProjectFile: "package-lock.json"}}
+	}
+	const account = "registry:registry.npmjs.org/secret:gitlab:o/a/NPM_TOKEN"
+	nodes := []graph.Node{
+		repo("github.com", "github-name"), repo("gitlab.com", "gitlab-name"),
+		{ID: account, Kind: graph.NodeIdentity, Pos: graph.Pos{File: ".gitlab-ci.yml", Line: 3},
+			Attrs: map[string]string{"type": "registry-account", "ecosystem": "npm", graph.AttrRepository: "o/a",
+				graph.AttrRepositoryHost: "gitlab.com", graph.AttrReleasesProject: "true", graph.AttrReleasesProjectCertain: "true"}},
+	}
+	_, edges := deriveEdges(t, nodes, nil)
+	var got []string
+	for k := range edges {
+		if k.Kind == graph.EdgeCanPublish && k.From == account {
+			got = append(got, k.To)
+		}
+	}
+	if want := "pkg:npm/gitlab-name"; len(got) != 1 || got[0] != want {
+		t.Errorf("CAN_PUBLISH from the GitLab account to %v, want only %s", got, want)
+	}
+}

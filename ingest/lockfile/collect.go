@@ -373,7 +373,7 @@ func (c *collector) emit(res *ingest.Result) error {
 	chains := c.chains()
 	repoID := ""
 	if f.Repo != "" {
-		repoID = graph.RepoID("", f.Repo)
+		repoID = f.RepoID()
 	}
 
 	// Count the facts first, so that the result grows once. names holds

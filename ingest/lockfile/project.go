@@ -118,7 +118,7 @@ func parseTopManifest(f *ingest.File, res *ingest.Result) error {
 func addProjectRepo(f *ingest.File, res *ingest.Result, attrs map[string]string) {
 	attrs[graph.AttrRepository] = f.Repo
 	res.AddNode(graph.Node{
-		ID: graph.RepoID("", f.Repo), Kind: graph.NodeRepository, Label: f.Repo,
+		ID: f.RepoID(), Kind: graph.NodeRepository, Label: f.Repo,
 		Attrs: attrs,
 		Pos:   graph.Pos{File: f.Path},
 	})

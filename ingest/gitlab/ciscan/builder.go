@@ -86,7 +86,9 @@ type Release struct {
 	// publishes, or "" when it publishes another (a folder, workspaces, a
 	// package on another registry).
 	Project string
-	Line    int
+	// ProjectHost is the forge host of Project, as graph.RepoID takes it.
+	ProjectHost string
+	Line        int
 }
 
 // ReleaseReach writes what a registry account that a release of a CI job
@@ -98,6 +100,7 @@ func (b *Builder) ReleaseReach(r Release) {
 	a := Attrs{"ecosystem": r.Eco}
 	if r.Project != "" && !r.HostUnknown && (r.Eco == "npm" && r.Host == "registry.npmjs.org" || r.Eco == "pypi" && r.Host == "pypi.org") {
 		a[graph.AttrRepository] = r.Project
+		a[graph.AttrRepositoryHost] = graph.RepoHostAttr(r.ProjectHost)
 		a[graph.AttrReleasesProject] = "true"
 		if !r.Maybe {
 			a[graph.AttrReleasesProjectCertain] = "true"

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// writeTree writes files, keyed by slash-separated paths, under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// npmLock returns a package-lock.json that pins one package.
+func npmLock(name, version string) string {
+	return `{"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+ "packages": {"": {"name": "app", "version": "1.0.0", "dependencies": {"` + name + `": "` + version + `"}},
+  "node_modules/` + name + `": {"version": "` + version + `", "resolved": "https://registry.npmjs.org/` + name + `/-/` + name + `-` + version + `.tgz"}}}`
+}
+
+// A GitHub repository and a GitLab project of the same path are two
+// repositories: a GitHub job that can push to its repository does not
+// reach the GitLab project's jobs, and each repository's lockfile is
+// installed only by its own jobs.
+func TestGitLabProjectApartFromGitHubRepo(t *testing.T) {
+	dir := t.TempDir()
+	gitlabJob := "deploy:\n  script:\n    - npm ci\n    - ./deploy.sh\n  id_tokens:\n    AWS_TOKEN:\n      aud: https://sts.amazonaws.com\n"
+	writeTree(t, dir, map[string]string{
+		"gh/.git/config": "[remote \"origin\"]\n\turl = git@github.com:acme/web.git\n",
+		"gh/.github/workflows/ci.yml": `on: push
+permissions:
+  contents: write
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci
+`,
+		"gh/package-lock.json": npmLock("left-pad", "1.3.0"),
+		"gl/.git/config":       "[remote \"origin\"]\n\turl = git@gitlab.com:acme/web.git\n",
+		"gl/.gitlab-ci.yml":    gitlabJob,
+		"gl/package-lock.json": npmLock("is-odd", "3.0.1"),
+		// A GitLab project known only by its .gitlab-ci.yml: no remote,
+		// no .github folder.
+		"svc/.gitlab-ci.yml":    gitlabJob,
+		"svc/package-lock.json": npmLock("is-even", "1.0.0"),
+		// A clone of a self-managed server's project with no pipeline of
+		// its own.
+		"sm/.git/config":       "[remote \"origin\"]\n\turl = https://gitlab.example.com/platform/tools/api.git\n",
+		"sm/package-lock.json": npmLock("is-number", "7.0.0"),
+	})
+	db := filepath.Join(dir, "graph.db")
+	args := []string{"--db", db, "--log-level", "error", "ingest", "--org", "acme"}
+	for _, repo := range []string{"gh", "gl", "svc", "sm"} {
+		args = append(args, filepath.Join(dir, repo))
+	}
+	if out, errs, code := run(t, args...); code != exitOK {
+		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+
+	out, errs, code := run(t, "--db", db, "nodes", "--kind", "Repository")
+	if code != exitOK {
+		t.Fatalf("nodes exit %d: %s", code, errs)
+	}
+	var repos []string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "Repository" {
+			repos = append(repos, f[1])
+		}
+	}
+	slices.Sort(repos)
+	wantRepos := []string{
+		"repo:github.com/acme/web",
+		"repo:gitlab.com/acme/svc",
+		"repo:gitlab.com/acme/web",
+		"repo:gitlab.example.com/platform/tools/api",
+	}
+	if !slices.Equal(repos, wantRepos) {
+		t.Errorf("repositories %v, want %v", repos, wantRepos)
+	}
+
+	const (
+		githubJob  = "runtime:gha:acme/web/.github/workflows/ci.yml#build"
+		webDeploy  = "runtime:gitlab:acme/web/.gitlab-ci.yml#deploy"
+		svcDeploy  = "runtime:gitlab:acme/svc/.gitlab-ci.yml#deploy"
+		gitlabRepo = "repo:gitlab.com/acme/web"
+	)
+	out, errs, code = run(t, "--db", db, "query", "--runtime", githubJob)
+	if code != exitOK {
+		t.Fatalf("query --runtime exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "repo:github.com/acme/web") {
+		t.Errorf("the GitHub job does not reach its own repository:\n%s", out)
+	}
+	if strings.Contains(out, webDeploy) {
+		t.Errorf("the GitHub job reaches the GitLab project's job:\n%s", out)
+	}
+	if strings.Contains(out, gitlabRepo) {
+		t.Errorf("the GitHub job reaches the GitLab project:\n%s", out)
+	}
+
+	// Each package runs in the jobs of the repository whose lockfile pins
+	// it, and in no other.
+	for _, c := range []struct {
+		pkg      string
+		reach    string
+		notReach []string
+	}{
+		{"pkg:npm/left-pad@1.3.0", githubJob, []string{webDeploy, svcDeploy}},
+		{"pkg:npm/is-odd@3.0.1", webDeploy, []string{githubJob, svcDeploy}},
+		{"pkg:npm/is-even@1.0.0", svcDeploy, []string{githubJob, webDeploy}},
+	} {
+		out, errs, code := run(t, "--db", db, "query", "--package", c.pkg)
+		if code != exitOK {
+			t.Fatalf("query --package %s exit %d: %s", c.pkg, code, errs)
+		}
+		if !strings.Contains(out, c.reach) {
+			t.Errorf("%s does not reach %s:\n%s", c.pkg, c.reach, out)
+		}
+		for _, id := range c.notReach {
+			if strings.Contains(out, id) {
+				t.Errorf("%s reaches %s of another repository:\n%s", c.pkg, id, out)
+			}
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package ingest
+
+import (
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// Hosts of the public forges, as repository ids name them.
+const (
+	GitHubHost    = "github.com"
+	GitLabHost    = "gitlab.com"
+	BitbucketHost = "bitbucket.org"
+)
+
+// ForgeHost returns the host that names a repository in its id
+// (graph.RepoID). originHost is the host of the clone's origin remote, or
+// "" when unknown. gitlab marks a GitLab project found by its files.
+// A GitLab project, or a clone whose origin host contains "gitlab", gets
+// the origin host. It gets gitlab.com when the origin names no server:
+// there is no origin, it is another public forge, or it is an ssh alias
+// without a dot. A Bitbucket clone gets bitbucket.org. Any other
+// repository gets github.com, GitHub Enterprise servers included, as the
+// GitHub readers name them.
+func ForgeHost(originHost string, gitlab bool) string {
+	if gitlab || strings.Contains(originHost, "gitlab") {
+		switch {
+		case originHost == "", originHost == GitHubHost, originHost == BitbucketHost,
+			!strings.ContainsAny(originHost, ".:"):
+			return GitLabHost
+		}
+		return originHost
+	}
+	if originHost == BitbucketHost {
+		return BitbucketHost
+	}
+	return GitHubHost
+}
+
+// Forge returns the host ForgeHost picks for the file's repository.
+func (f *File) Forge() string {
+	return ForgeHost(f.RepoHost, f.GitLabProject)
+}
+
+// RepoID returns the id of the repository the file belongs to.
+func (f *File) RepoID() string {
+	return graph.RepoID(f.Forge(), f.Repo)
+}

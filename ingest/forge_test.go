@@ -1,0 +1,35 @@
+package ingest
+
+import "testing"
+
+func TestForgeHost(t *testing.T) {
+	for _, c := range []struct {
+		origin string
+		gitlab bool
+		want   string
+	}{
+		{"github.com", false, "github.com"},
+		{"", false, "github.com"},
+		// A GitHub Enterprise server: GitHub readers name every GitHub
+		// repository on github.com.
+		{"git.corp.example", false, "github.com"},
+		{"bitbucket.org", false, "bitbucket.org"},
+		{"gitlab.com", false, "gitlab.com"},
+		{"gitlab.example.com", false, "gitlab.example.com"},
+		// An ssh alias without a dot names no server.
+		{"gitlab", false, "gitlab.com"},
+		// A folder with .gitlab-ci.yml and no .github folder.
+		{"", true, "gitlab.com"},
+		{"git.corp.example", true, "git.corp.example"},
+		{"10.20.0.5", true, "10.20.0.5"},
+		{"fd00::5", true, "fd00::5"},
+		// GitLab CI building a repository of another forge runs on
+		// gitlab.com unless the input names a server.
+		{"github.com", true, "gitlab.com"},
+		{"bitbucket.org", true, "gitlab.com"},
+	} {
+		if got := ForgeHost(c.origin, c.gitlab); got != c.want {
+			t.Errorf("ForgeHost(%q, %v) = %q, want %q", c.origin, c.gitlab, got, c.want)
+		}
+	}
+}
