@@ -220,6 +220,10 @@ func (c *converter) job(name string) {
 	if v.has("trigger") {
 		j.attrs["type"] = "gitlab-bridge"
 		j.attrs["trigger"] = triggerOf(v.get("trigger"))
+	} else if !v.has("script") && !v.has("run") && c.p.whole() && len(r.missing) == 0 {
+		// GitLab refuses the pipeline then. The job is kept, since the
+		// file in the repository may be whole where this copy is cut off.
+		c.warnf(j.line, "job %s has no script, run or trigger, so GitLab reports the pipeline as invalid and runs none of its jobs; check that the file is complete", name)
 	}
 	c.readEnvironment(j, v)
 	c.scanScripts(j, v)

@@ -143,9 +143,20 @@ type pipeline struct {
 	selfErr error // why the parsed file itself cannot be read
 	budget  int
 	over    bool // a size limit cut the pipeline short
+	// partial is set when an included file the pipeline names is not in
+	// the input or cannot be read.
+	partial bool
 
 	extended map[string]expansion
 	resolved map[*value]expansion
+}
+
+// whole reports whether the input holds the whole pipeline: it starts at
+// the repository's .gitlab-ci.yml (another file may be included by one
+// that defines the rest of its jobs), and every file it includes was read.
+// Remote, template, component and other projects' includes are not.
+func (p *pipeline) whole() bool {
+	return path.Base(p.rootRel) == ".gitlab-ci.yml" && len(p.remotes) == 0 && !p.partial && !p.over
 }
 
 func (p *pipeline) warn(file string, line int, format string, args ...any) {
@@ -194,6 +205,7 @@ func (p *pipeline) load(rel, from string, fromLine, depth int) {
 			return
 		}
 		p.warn(from, fromLine, "included file is not in the input; its jobs and templates are missing")
+		p.partial = true
 		return
 	}
 	top, err := p.decode(rel, data)
@@ -203,6 +215,7 @@ func (p *pipeline) load(rel, from string, fromLine, depth int) {
 			return
 		}
 		p.warn(from, fromLine, "included file is not valid yaml; its jobs and templates are missing")
+		p.partial = true
 		return
 	}
 	for _, inc := range includes(top.get("include")) {
