@@ -299,18 +299,7 @@ func anyRegistry(ids []string) []npmrcLiteral {
 
 // compareLiterals orders tokens by inline secret, then by scope.
 func compareLiterals(a, b npmrcLiteral) int {
-	return cmp.Or(strings.Compare(a.id, b.id), strings.Compare(a.scope.Key, b.scope.Key), compareBool(a.scope.Unknown, b.scope.Unknown))
-}
-
-// compareBool orders false before true.
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
+	return cmp.Or(strings.Compare(a.id, b.id), a.scope.Compare(b.scope))
 }
 
 // npmrcLogin writes the account on a registry that a literal token of an

@@ -151,7 +151,7 @@ func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, 
 		}
 	}
 	slices.SortFunc(out, func(a, b Token) int {
-		return cmp.Or(strings.Compare(a.ID, b.ID), strings.Compare(a.Scope.Key, b.Scope.Key), compareBool(a.Scope.Unknown, b.Scope.Unknown))
+		return cmp.Or(strings.Compare(a.ID, b.ID), a.Scope.Compare(b.Scope))
 	})
 	return slices.Compact(out)
 }
@@ -205,15 +205,4 @@ func (sl ScriptLiterals) AddConfigTokens(ct *ConfigTokens, literals map[string]s
 			}
 		}
 	}
-}
-
-// compareBool orders false before true.
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }

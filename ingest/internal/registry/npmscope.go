@@ -20,6 +20,21 @@ type TokenScope struct {
 	Unknown bool
 }
 
+// Compare orders scopes by key, then known before unknown, so that lists
+// of tokens and their scopes sort the same in every reader.
+func (s TokenScope) Compare(o TokenScope) int {
+	if c := strings.Compare(s.Key, o.Key); c != 0 {
+		return c
+	}
+	switch {
+	case s.Unknown == o.Unknown:
+		return 0
+	case s.Unknown:
+		return 1
+	}
+	return -1
+}
+
 // LoginHost returns the host of the registry that npm sends a value of
 // scope s to, whatever registry a release names. That is the host of the
 // key's registry, or def, the host of the job's default registry, for a
