@@ -1,8 +1,10 @@
 package circleci
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
@@ -118,11 +120,14 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 // values read (ciscan.Scanner.Sources). Each such variable that the job's
 // own environment does not set gives an account on the registry, as for
 // image logins, which can
-// publish the packages there. Files such as .npmrc are not read, so a
-// release goes to the ecosystem's registry unless its options name
-// another.
+// publish the packages there. A variable written into an .npmrc auth
+// setting whose key names a registry, or names none, logs in on that
+// registry or the job's default one, whatever the job publishes, and a
+// release uses it only when it goes there. Files such as .npmrc are not
+// read, so a release goes to the ecosystem's registry unless its options
+// name another.
 func (c *converter) registryReleases(j *jobState) {
-	var tokenVars []string
+	var tokenVars []registry.TokenVar
 	var configured ciscan.ConfigTokens
 	for _, s := range j.scripts {
 		releases, writes := registry.ScanReleases(s.text)
@@ -138,37 +143,50 @@ func (c *converter) registryReleases(j *jobState) {
 			// NOTE: an NPM_CONFIG_REGISTRY that one step's environment
 			// sets counts for every release of the job.
 			host, unknown := registry.Destination(r, j.npmRegistry, j.npmRegistrySet)
+			target := registry.Target(r, j.npmRegistry, j.npmRegistrySet)
 			// A release at the top of the checkout, with no cd before it,
 			// publishes the project's own package.
 			project := ""
 			if r.Top && s.top {
 				project = c.repo
 			}
-			read := r.Vars
-			if r.Eco == "npm" {
-				read = append(slices.Clip(read), tokenVars...)
-			}
 			// A variable that the run steps assign contains the variables
 			// its values read, and none for a literal, which lits finds.
-			var vars []string
-			for _, v := range read {
-				vars = append(vars, j.scan.Sources(v)...)
+			// A token of an .npmrc key that names a registry logs in
+			// there, also when the registry is set at run time.
+			var logins []variableLogin
+			add := func(name string, scope registry.TokenScope) {
+				if !scope.Reaches(target) {
+					return
+				}
+				login := host
+				if h, ok := scope.LoginHost(host); ok {
+					login = h
+				}
+				for _, source := range j.scan.Sources(name) {
+					logins = append(logins, variableLogin{name: source, host: login})
+				}
 			}
-			slices.Sort(vars)
-			for _, v := range slices.Compact(vars) {
-				if j.envKeys[v] {
+			for _, v := range r.Vars {
+				add(v, registry.TokenScope{Unknown: true})
+			}
+			if r.Eco == "npm" {
+				for _, tv := range tokenVars {
+					add(tv.Name, tv.Scope)
+				}
+			}
+			slices.SortFunc(logins, compareVariableLogins)
+			for _, l := range slices.Compact(logins) {
+				if j.envKeys[l.name] {
 					continue
 				}
-				id := c.registryAccount(j, host, v, s.line)
-				c.b.ReleaseReach(ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with $" + v,
+				id := c.registryAccount(j, l.host, l.name, s.line)
+				c.b.ReleaseReach(ciscan.Release{Account: id, Host: l.host, Eco: r.Eco, Login: "with $" + l.name,
 					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project, ProjectHost: c.repoHost})
 			}
 			// A token written into the step logs in as it would from a
 			// variable, certainly: the job holds it.
-			target := registry.Target(r, j.npmRegistry, j.npmRegistrySet)
 			for _, lit := range lits.Tokens(j.literals, r, target, configured) {
-				// A token of an .npmrc key that names a registry logs
-				// in there, also when the registry is set at run time.
 				login := host
 				if h, ok := lit.Scope.LoginHost(host); ok {
 					login = h
@@ -193,10 +211,33 @@ func (c *converter) registryReleases(j *jobState) {
 				c.npmrcLogin(h, lit.ID, s.line)
 			}
 		}
+		for _, tv := range writes {
+			h, ok := tv.Scope.LoginHost(def)
+			if !ok {
+				continue
+			}
+			for _, name := range j.scan.Sources(tv.Name) {
+				if j.envKeys[name] {
+					continue
+				}
+				id := c.registryAccount(j, h, name, s.line)
+				c.b.Node(id, graph.NodeIdentity, "", s.line, attrs{"ecosystem": "npm"})
+			}
+		}
 		lits.AddConfigTokens(&configured, j.literals)
 		// Each run step runs in a shell of its own.
 		configured.NewShell()
 	}
+}
+
+// variableLogin is a variable that a release logs in with, and the
+// registry it logs in on.
+type variableLogin struct {
+	name, host string
+}
+
+func compareVariableLogins(a, b variableLogin) int {
+	return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.host, b.host))
 }
 
 // npmrcLogin writes the account on a registry that a literal token of an

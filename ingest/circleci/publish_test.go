@@ -602,3 +602,93 @@ workflows:
 		t.Errorf("ecosystem of the account of the internal job's token: %q, want npm", eco)
 	}
 }
+
+// A token that a run step writes into .npmrc from a project or context
+// variable follows the same rule as a literal one: npm sends the value of
+// an auth setting only to the registry its key names, and the value of a
+// key with no registry only to the default registry, expanding ${NAME} in
+// .npmrc from the environment (npm's npmrc documentation, "Files" and
+// "Auth related configuration"). So each variable below logs in on its
+// key's registry whatever the job publishes, and its account publishes
+// only when a release goes there. A variable that reaches npm with no
+// .npmrc line the step shows logs in wherever the release goes.
+func TestReleaseVariableLogsInWhereScoped(t *testing.T) {
+	dir := t.TempDir()
+	src := `version: 2.1
+jobs:
+  internal:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - checkout
+      - run: echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc
+      - run: npm publish
+  reached:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - checkout
+      - run: echo "//npm.internal.example.com/:_authToken=${INTERNAL_TOKEN}" > ~/.npmrc
+      - run: npm publish
+  job-default:
+    docker:
+      - image: cimg/node:22.0
+    environment:
+      NPM_CONFIG_REGISTRY: https://npm.example.com/
+    steps:
+      - run: echo "_authToken=${DEFAULT_TOKEN}" >> .npmrc
+      - run: npm publish --registry https://npm.pkg.github.com
+  install:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - run: npm config set //registry.npmjs.org/:_authToken "$INSTALL_TOKEN"
+      - run: npm ci
+  command-line:
+    docker:
+      - image: cimg/node:22.0
+    steps:
+      - checkout
+      - run: NPM_TOKEN=$LINE_TOKEN npm publish
+workflows:
+  main:
+    jobs: [internal, reached, job-default, install, command-line]
+`
+	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
+	if err := os.MkdirAll(filepath.Join(dir, ".circleci"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".circleci", "config.yml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseAt(t, dir, ".circleci/config.yml", testRepo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	vars := graph.CircleCIProjectVariablesID(testRepo)
+	account := func(host, name string) string { return graph.RegistryAccountID(host, vars+"/"+name) }
+	want := []string{
+		account("npm.example.com", "DEFAULT_TOKEN"),
+		account("npm.internal.example.com", "INTERNAL_TOKEN"),
+		account("npm.internal.example.com", "LINE_TOKEN"),
+		account("registry.npmjs.org", "INSTALL_TOKEN"),
+		account("registry.npmjs.org", "NPM_TOKEN"),
+	}
+	if diff := cmp.Diff(want, targets(res, vars, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("project variables log in as (-want +got):\n%s", diff)
+	}
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "NPM_TOKEN"):            {},
+		account("npm.internal.example.com", "INTERNAL_TOKEN"): {Registry: true},
+		account("npm.example.com", "DEFAULT_TOKEN"):           {},
+		account("registry.npmjs.org", "INSTALL_TOKEN"):        {},
+		account("npm.internal.example.com", "LINE_TOKEN"):     {Registry: true},
+	})
+	if eco := findNode(t, res, account("registry.npmjs.org", "NPM_TOKEN")).Attr("ecosystem"); eco != "npm" {
+		t.Errorf("ecosystem of the account of NPM_TOKEN: %q, want npm", eco)
+	}
+}

@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -143,13 +144,18 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 // that earlier lines writing an npm token to .npmrc or .yarnrc.yml read,
 // and those that the job's variables named for release tools take their
 // values from. A variable that the scripts assign is replaced by the CI/CD
-// variables its values read (ciscan.Scanner.Sources).
+// variables its values read (ciscan.Scanner.Sources). A variable written
+// into an .npmrc auth setting whose key names a registry, or names none,
+// logs in on that registry or the job's default one, whatever the job
+// publishes, and a release uses it only when it goes there.
+// NOTE: the scripts' .npmrc lines count for every release of the script
+// that writes them, also for the releases before the line.
 // Files such as .npmrc are not read, so a release goes to the ecosystem's
 // registry unless its options, the job's NPM_CONFIG_REGISTRY or, for the
 // package at the top of the project, the publishConfig of its
 // package.json name another.
 func (c *converter) registryReleases(j *jobState) {
-	var tokenVars []string
+	var tokenVars []registry.TokenVar
 	var configured ciscan.ConfigTokens
 	// before_script and script items run in one shell, so a cd in one
 	// moves the releases after it. after_script starts afresh at the top,
@@ -171,33 +177,49 @@ func (c *converter) registryReleases(j *jobState) {
 			if r.Top {
 				r = c.withPackageRegistry(r)
 			}
-			read := r.Vars
-			if r.Eco == "npm" {
-				read = append(slices.Clip(read), tokenVars...)
-			}
+			host, unknown := c.releaseHost(j, r)
+			target := c.releaseTarget(j, r)
 			// A variable that the scripts assign contains the CI/CD
 			// variables its values read, and none for a literal, which
-			// lits finds.
-			var vars []string
-			for _, name := range read {
-				vars = append(vars, j.scan.Sources(name)...)
+			// lits finds. A token of an .npmrc key that names a registry
+			// logs in there, also when the registry is set at run time.
+			var logins []variableLogin
+			add := func(name string, scope registry.TokenScope) {
+				if !scope.Reaches(target) {
+					return
+				}
+				login := host
+				if h, ok := scope.LoginHost(host); ok {
+					login = h
+				}
+				for _, source := range j.scan.Sources(name) {
+					logins = append(logins, variableLogin{name: source, host: login})
+				}
+			}
+			anyRegistry := registry.TokenScope{Unknown: true}
+			for _, name := range r.Vars {
+				add(name, anyRegistry)
+			}
+			if r.Eco == "npm" {
+				for _, tv := range tokenVars {
+					add(tv.Name, tv.Scope)
+				}
 			}
 			for name, v := range j.vars {
 				if registry.AuthEnv(r.Eco, name) {
-					vars = append(vars, registry.VarRefs(v.value)...)
+					for _, ref := range registry.VarRefs(v.value) {
+						logins = append(logins, variableLogin{name: ref, host: host})
+					}
 				}
 			}
-			host, unknown := c.releaseHost(j, r)
-			slices.Sort(vars)
-			for _, name := range slices.Compact(vars) {
-				if !projectVariable(name) || j.defined[name] {
+			slices.SortFunc(logins, compareVariableLogins)
+			for _, l := range slices.Compact(logins) {
+				if !projectVariable(l.name) || j.defined[l.name] {
 					continue
 				}
-				c.releaseAccount(j, r, host, unknown, graph.GitLabVariableID(c.project, name), name, "the token in "+name, base)
+				c.releaseAccount(j, r, l.host, unknown, graph.GitLabVariableID(c.project, l.name), l.name, "the token in "+l.name, base)
 			}
-			for _, lit := range lits.Tokens(j.literals, r, c.releaseTarget(j, r), configured) {
-				// A token of an .npmrc key that names a registry logs
-				// in there, also when the registry is set at run time.
+			for _, lit := range lits.Tokens(j.literals, r, target, configured) {
 				login := host
 				if h, ok := lit.Scope.LoginHost(host); ok {
 					login = h
@@ -211,24 +233,47 @@ func (c *converter) registryReleases(j *jobState) {
 		}
 		for _, lit := range lits.NPMRCTokens(j.literals) {
 			if h, ok := lit.Scope.LoginHost(def); ok {
-				c.npmrcLogin(h, lit.ID, base)
+				c.npmrcLogin(h, lit.ID, "a token written into a script", "the token", base)
+			}
+		}
+		for _, tv := range writes {
+			h, ok := tv.Scope.LoginHost(def)
+			if !ok {
+				continue
+			}
+			for _, name := range j.scan.Sources(tv.Name) {
+				if projectVariable(name) && !j.defined[name] {
+					c.npmrcLogin(h, graph.GitLabVariableID(c.project, name), name, "the token in "+name, base)
+				}
 			}
 		}
 		lits.AddConfigTokens(&configured, j.literals)
 	}
 }
 
-// npmrcLogin writes the account on a registry that a literal token of an
-// .npmrc auth setting for that registry logs in as. npm sends the token
-// only to that registry, so it is a token of an account there whatever
-// the job publishes, and whether it publishes at all.
-func (c *converter) npmrcLogin(host, cred string, line int) {
+// variableLogin is a variable that a release logs in with, and the
+// registry it logs in on.
+type variableLogin struct {
+	name, host string
+}
+
+func compareVariableLogins(a, b variableLogin) int {
+	return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.host, b.host))
+}
+
+// npmrcLogin writes the account on a registry that a token of an .npmrc
+// auth setting for that registry logs in as. npm sends the token only to
+// that registry, so it is a token of an account there whatever the job
+// publishes, and whether it publishes at all. name is the account's
+// label for the credential and how the way the job holds it, as for
+// releaseAccount.
+func (c *converter) npmrcLogin(host, cred, name, how string, line int) {
 	id := graph.RegistryAccountID(host, cred)
-	c.b.Node(id, graph.NodeIdentity, host+" account of a token written into a script", line, attrs{
+	c.b.Node(id, graph.NodeIdentity, host+" account of "+name, line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": "npm",
 	})
 	c.b.Edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
-		graph.AttrReason: "the job writes the token into an .npmrc auth setting for " + host + ", the only registry npm sends it to",
+		graph.AttrReason: "the job writes " + how + " into an .npmrc auth setting for " + host + ", the only registry npm sends it to",
 	})
 }
 

@@ -259,3 +259,77 @@ func TestReleaseTokenLogsInWhereScoped(t *testing.T) {
 		t.Errorf("ecosystem of the account of the internal job's token: %q, want npm", eco)
 	}
 }
+
+// A token that a script writes into .npmrc from a CI/CD variable follows
+// the same rule as a literal one: npm sends the value of an auth setting
+// only to the registry its key names, and the value of a key with no
+// registry only to the default registry, expanding ${NAME} in .npmrc from
+// the environment (npm's npmrc documentation, "Files" and "Auth related
+// configuration"). So each variable below logs in on its key's registry
+// whatever the job publishes, and its account publishes only when a
+// release goes there. A variable that reaches npm with no .npmrc line the
+// script shows, or through a key computed at run time, logs in wherever
+// the release goes.
+func TestReleaseVariableLogsInWhereScoped(t *testing.T) {
+	dir := t.TempDir()
+	ci := strings.Join([]string{
+		"internal:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc`,
+		"    - npm publish",
+		"reached:",
+		"  script:",
+		`    - echo "//npm.internal.example.com/:_authToken=${INTERNAL_TOKEN}" > ~/.npmrc`,
+		"    - npm publish",
+		"unscoped:",
+		"  script:",
+		`    - echo "_authToken=${UNSCOPED_TOKEN}" >> .npmrc`,
+		"    - npm publish --registry https://npm.pkg.github.com",
+		"install:",
+		"  script:",
+		`    - npm config set //registry.npmjs.org/:_authToken "$INSTALL_TOKEN"`,
+		"    - npm ci",
+		"computed:",
+		"  script:",
+		`    - echo "//${NPM_HOST}/:_authToken=${COMPUTED_TOKEN}" > ~/.npmrc`,
+		"    - npm publish",
+		"command-line:",
+		"  script:",
+		`    - NPM_TOKEN=$LINE_TOKEN npm publish`,
+	}, "\n")
+	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
+	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(ci), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseAt(t, dir, ".gitlab-ci.yml", testProject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	variable := func(name string) string { return graph.GitLabVariableID(testProject, name) }
+	resulttest.Logins(t, res, map[string]string{
+		variable("NPM_TOKEN"):      "registry.npmjs.org",
+		variable("INTERNAL_TOKEN"): "npm.internal.example.com",
+		variable("UNSCOPED_TOKEN"): "registry.npmjs.org",
+		variable("INSTALL_TOKEN"):  "registry.npmjs.org",
+		variable("COMPUTED_TOKEN"): "npm.internal.example.com",
+		variable("LINE_TOKEN"):     "npm.internal.example.com",
+	})
+	account := func(host, name string) string { return graph.RegistryAccountID(host, variable(name)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "NPM_TOKEN"):            {},
+		account("npm.internal.example.com", "INTERNAL_TOKEN"): {Registry: true},
+		account("registry.npmjs.org", "UNSCOPED_TOKEN"):       {},
+		account("registry.npmjs.org", "INSTALL_TOKEN"):        {},
+		account("npm.internal.example.com", "COMPUTED_TOKEN"): {Registry: true},
+		account("npm.internal.example.com", "LINE_TOKEN"):     {Registry: true},
+	})
+	// The plan's revoke step for the token names the registry of an npm
+	// account.
+	if eco := findNode(t, res, account("registry.npmjs.org", "NPM_TOKEN")).Attr("ecosystem"); eco != "npm" {
+		t.Errorf("ecosystem of the account of NPM_TOKEN: %q, want npm", eco)
+	}
+}

@@ -70,6 +70,12 @@ func NPMTokenScope(cmd, value string) TokenScope {
 	if at < 0 {
 		return TokenScope{Unknown: true}
 	}
+	return npmTokenScopeAt(cmd, at)
+}
+
+// npmTokenScopeAt returns the scope of a value that starts at byte at of
+// cmd, as NPMTokenScope does.
+func npmTokenScopeAt(cmd string, at int) TokenScope {
 	m := npmAuthKey.FindStringSubmatch(cmd[:at])
 	if m == nil && strings.Contains(cmd[:at], "printf") {
 		m = printfAuthKey.FindStringSubmatch(cmd[:at])
@@ -82,6 +88,28 @@ func NPMTokenScope(cmd, value string) TokenScope {
 		return TokenScope{Unknown: true}
 	}
 	return TokenScope{Key: key}
+}
+
+// TokenVar is a shell variable that a command reads while it writes an
+// npm token into configuration (WritesNPMToken), and the registry that
+// the auth setting it is written to scopes its value to.
+type TokenVar struct {
+	Name  string
+	Scope TokenScope
+}
+
+// NPMTokenVars returns the variables that a command or line which writes
+// an npm token reads, in order, each with the scope of the setting right
+// before it (NPMTokenScope). npm expands ${NAME} in .npmrc from the
+// environment (npm's npmrc documentation, "Files"), so a reference that
+// the line writes into the file has the same scope. A variable read
+// elsewhere, as HOST in //${HOST}/:_authToken, has an Unknown scope.
+func NPMTokenVars(cmd string) []TokenVar {
+	var out []TokenVar
+	for _, m := range varRef.FindAllStringSubmatchIndex(cmd, -1) {
+		out = append(out, TokenVar{Name: cmd[m[2]:m[3]], Scope: npmTokenScopeAt(cmd, m[0])})
+	}
+	return out
 }
 
 // NPMTarget is the registry that an npm release sends its package to.

@@ -84,8 +84,9 @@ func Commands(script string) []Command {
 var commandSeparators = []string{";", "&&", "||", "|"}
 
 // ScanReleases returns the package releases of a script, in order, and
-// the variables its lines that write an npm token to .npmrc read.
-func ScanReleases(script string) (releases []Release, tokenVars []string) {
+// the variables its lines that write an npm token to .npmrc read, with
+// the registries the settings scope them to (NPMTokenVars).
+func ScanReleases(script string) (releases []Release, tokenVars []TokenVar) {
 	releases, tokenVars, _ = ScanReleasesFrom(script, true)
 	return releases, tokenVars
 }
@@ -94,7 +95,7 @@ func ScanReleases(script string) (releases []Release, tokenVars []string) {
 // the workspace when top is set, and elsewhere when not. stillTop reports
 // whether the script ends where it started, for the next script of a job
 // that runs its scripts in one shell.
-func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []string, stillTop bool) {
+func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []TokenVar, stillTop bool) {
 	// A cd in a subshell, ( ... ), moves only that subshell, so each
 	// subshell saves top when it opens and gives it back when it closes.
 	var saved []bool
@@ -102,7 +103,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if WritesNPMToken(ln) {
-			tokenVars = append(tokenVars, refs(ln)...)
+			tokenVars = append(tokenVars, NPMTokenVars(ln)...)
 		}
 		release := func(cmd string) (Release, bool) {
 			words := command(fields(cmd))

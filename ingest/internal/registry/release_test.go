@@ -41,7 +41,8 @@ npm publish --workspaces`
 			t.Errorf("command of release %d = %+v, want %q on line %d", i, got, text, want[i].Line)
 		}
 	}
-	if diff := cmp.Diff([]string{"NPM_TOKEN"}, tokenVars); diff != "" {
+	wantVars := []TokenVar{{Name: "NPM_TOKEN", Scope: TokenScope{Key: "//registry.npmjs.org/"}}}
+	if diff := cmp.Diff(wantVars, tokenVars); diff != "" {
 		t.Errorf("variables written to .npmrc (-want +got):\n%s", diff)
 	}
 }
@@ -183,7 +184,9 @@ yarn npm publish
 poetry publish --build
 poetry publish -r internal --build`
 	releases, tokenVars := ScanReleases(script)
-	if diff := cmp.Diff([]string{"YARN_NPM_TOKEN"}, tokenVars); diff != "" {
+	// Yarn sends npmAuthToken to any registry it publishes to.
+	wantVars := []TokenVar{{Name: "YARN_NPM_TOKEN", Scope: TokenScope{Unknown: true}}}
+	if diff := cmp.Diff(wantVars, tokenVars); diff != "" {
 		t.Errorf("variables written as npm tokens (-want +got):\n%s", diff)
 	}
 	want := []string{"", "pypi", "internal"}
@@ -304,6 +307,30 @@ func TestTokenScopeReaches(t *testing.T) {
 	} {
 		if got := NPMTokenScope(tt.cmd, "VALUE").Reaches(tt.target); got != tt.want {
 			t.Errorf("%s reaches %s: %v, want %v", tt.cmd, tt.target.URL, got, tt.want)
+		}
+	}
+}
+
+// A variable that a line writes into an auth setting has the scope of
+// that setting's key, and one that the key itself reads has none known.
+func TestNPMTokenVars(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want []TokenVar
+	}{
+		{`echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc`,
+			[]TokenVar{{Name: "NPM_TOKEN", Scope: TokenScope{Key: "//registry.npmjs.org/"}}}},
+		{`npm config set //npm.example.com/team/:_authToken "$TEAM_TOKEN"`,
+			[]TokenVar{{Name: "TEAM_TOKEN", Scope: TokenScope{Key: "//npm.example.com/team/"}}}},
+		{`echo _authToken=$TOKEN >> .npmrc`,
+			[]TokenVar{{Name: "TOKEN", Scope: TokenScope{}}}},
+		{`printf '//registry.npmjs.org/:_authToken=%s\n' "$NPM_TOKEN" > .npmrc`,
+			[]TokenVar{{Name: "NPM_TOKEN", Scope: TokenScope{Key: "//registry.npmjs.org/"}}}},
+		{`echo "//${NPM_HOST}/:_authToken=${NPM_TOKEN}" > .npmrc`,
+			[]TokenVar{{Name: "NPM_HOST", Scope: TokenScope{Unknown: true}}, {Name: "NPM_TOKEN", Scope: TokenScope{Unknown: true}}}},
+	} {
+		if diff := cmp.Diff(tt.want, NPMTokenVars(tt.line)); diff != "" {
+			t.Errorf("NPMTokenVars(%q) (-want +got):\n%s", tt.line, diff)
 		}
 	}
 }
