@@ -24,6 +24,9 @@ type release struct {
 	// literals are the inline secrets (see writeScriptLiterals) of
 	// tokens written into the workflow that the release uses.
 	literals []npmrcLiteral
+	// npmrcLogins are the secrets that reach npm through .npmrc auth
+	// settings, with the registry each logs in on.
+	npmrcLogins []npmrcLogin
 	// githubToken is set when the release authenticates with the job's
 	// GITHUB_TOKEN, as releases to GitHub Packages do.
 	githubToken bool
@@ -44,21 +47,31 @@ type release struct {
 	hostUnknown bool
 }
 
-// releaseCreds returns the secrets a release step authenticates with: those
-// its command line reads, those held by variables of env that the
-// ecosystem's tools read, and, for npm, those written to .npmrc earlier.
-func (j *job) releaseCreds(eco, line string, env map[string]string) []string {
-	creds := secretNames(line, env)
+// releaseCreds returns the secrets a release step authenticates with
+// wherever it publishes: those its command line reads and those held by
+// variables of env that the ecosystem's tools read. npmrc are the secrets
+// that reach npm through .npmrc auth settings instead, with their scopes:
+// those that steps wrote there, and NODE_AUTH_TOKEN's after
+// actions/setup-node wrote its .npmrc for a registry-url.
+func (j *job) releaseCreds(eco, line string, env map[string]string) (creds []string, npmrc []npmrcSecret) {
+	creds = secretNames(line, env)
 	for k, v := range env {
-		if registry.AuthEnv(eco, k) {
-			creds = append(creds, secretNames(v, nil)...)
+		if !registry.AuthEnv(eco, k) {
+			continue
 		}
+		if eco == "npm" && k == "NODE_AUTH_TOKEN" && j.nodeAuthScoped {
+			for _, name := range secretNames(v, nil) {
+				npmrc = append(npmrc, npmrcSecret{name: name, scope: j.nodeAuthScope})
+			}
+			continue
+		}
+		creds = append(creds, secretNames(v, nil)...)
 	}
 	if eco == "npm" {
-		creds = append(creds, j.npmrcCreds...)
+		npmrc = append(npmrc, j.npmrcCreds...)
 	}
 	slices.Sort(creds)
-	return slices.Compact(creds)
+	return slices.Compact(creds), npmrc
 }
 
 // releaseToken reports whether a release authenticates with the job's
@@ -135,8 +148,18 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 	var vars literal.Variables
 	for _, ln := range strings.Split(script, "\n") {
 		if registry.WritesNPMToken(ln) {
-			j.npmrcCreds = append(j.npmrcCreds, secretNames(ln, state.vars)...)
+			secrets := npmrcSecrets(ln, state.vars)
+			j.npmrcCreds = append(j.npmrcCreds, secrets...)
 			j.npmrcToken = j.npmrcToken || tokenRef(ln, state.vars)
+			def, known := j.releaseHost("npm", nil, state.vars)
+			if !known {
+				def = ""
+			}
+			for _, s := range secrets {
+				if h, ok := s.scope.LoginHost(def); ok {
+					w.npmrcSecretLogin(line, h, s.name)
+				}
+			}
 		}
 		for _, part := range splitScript(ln) {
 			if part.subshell != 0 {
@@ -194,12 +217,15 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if option := registry.ReleaseOption(eco, words); option != "" {
 				credLine = strings.Replace(ln, option, "", 1)
 			}
+			creds, npmrc := j.releaseCreds(eco, credLine, cmdEnv)
 			var lits []npmrcLiteral
+			var logins []npmrcLogin
 			if eco == "npm" {
 				target := j.npmTarget(words, cmdEnv, host, known)
 				if pkgURL != "" {
 					target.URL = pkgURL
 				}
+				logins = npmrcLogins(npmrc, target, host, j.defaultNPMHost(cmdEnv))
 				// The tokens of this command's own .npmrc settings are
 				// among j.npmrcLiterals, with their scopes.
 				if registry.WritesNPMToken(expanded) {
@@ -219,7 +245,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			slices.SortFunc(lits, compareLiterals)
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
-				creds: j.releaseCreds(eco, credLine, cmdEnv), literals: slices.Compact(lits), githubToken: j.releaseToken(eco, credLine, cmdEnv),
+				creds: creds, literals: slices.Compact(lits), npmrcLogins: logins, githubToken: j.releaseToken(eco, credLine, cmdEnv),
 				dir: state.dir, current: current, maybe: maybe,
 			})
 		}
@@ -314,6 +340,27 @@ func (w *workflow) npmrcLogin(host, cred string, line int) {
 	w.b.edge(cred, graph.EdgeAuthenticatesAs, id, graph.Certain, line, attrs{
 		graph.AttrReason: "the job writes the token into an .npmrc auth setting for " + host + ", the only registry npm sends it to",
 	})
+}
+
+// defaultNPMHost returns the job's default npm registry for a command
+// with the variables env, or "" when it is set at run time.
+func (j *job) defaultNPMHost(env map[string]string) string {
+	def, known := j.releaseHost("npm", nil, env)
+	if !known {
+		return ""
+	}
+	return def
+}
+
+// actionTarget returns the registry that a releasing action sends to, for
+// the scopes of .npmrc tokens: host, which the action's inputs or the job
+// chose, with url as its address when the inputs name one.
+func (j *job) actionTarget(env map[string]string, host string, unknown bool, url string) registry.NPMTarget {
+	t := j.npmTarget(nil, env, host, !unknown)
+	if registry.URLHost(url) != "" {
+		t.URL = url
+	}
+	return t
 }
 
 // npmTarget returns the registry that an npm release command sends to,
@@ -473,6 +520,9 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 			j.npmHost = h
 		}
 		j.npmHostComputed = computed(input("registry-url"))
+		if strings.TrimSpace(input("registry-url")) != "" {
+			j.nodeAuthScope, j.nodeAuthScoped = setupNodeScope(input("registry-url")), true
+		}
 		return
 	case "js-devtools/npm-publish":
 		r.eco = "npm"
@@ -481,7 +531,9 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 			r.host = h
 		}
 		r.hostUnknown = r.hostUnknown || computed(input("registry"))
-		r.creds = j.releaseCreds("npm", input("token"), env)
+		var npmrc []npmrcSecret
+		r.creds, npmrc = j.releaseCreds("npm", input("token"), env)
+		r.npmrcLogins = npmrcLogins(npmrc, j.actionTarget(env, r.host, r.hostUnknown, input("registry")), r.host, j.defaultNPMHost(env))
 		r.githubToken = j.releaseToken("npm", input("token"), env)
 		// package names the package's folder, its package.json or a
 		// tarball, which is taken to be of the package at the top.
@@ -498,16 +550,20 @@ func (w *workflow) readActionRelease(j *job, name, step string, line int, input 
 		}
 		r.eco = "npm"
 		r.host, r.hostUnknown = j.actionHost(env)
-		r.creds = j.releaseCreds("npm", input("publish"), env)
+		var npmrc []npmrcSecret
+		r.creds, npmrc = j.releaseCreds("npm", input("publish"), env)
 		r.githubToken = j.releaseToken("npm", input("publish"), env)
 		words, _ := commandWords(input("publish"))
 		words, inWorkspaces := registry.RunnerTarget(words)
 		r.dir, r.current = cleanDir(input("cwd")), !inWorkspaces && registry.ReleasesCurrent(words)
+		pkgURL := ""
 		if r.current && j.atRepoTop(r.dir) {
-			if url := w.packageRegistry("npm", words); url != "" {
-				r.host, r.hostUnknown = registry.URLHost(url), false
-			}
+			pkgURL = w.packageRegistry("npm", words)
 		}
+		if pkgURL != "" {
+			r.host, r.hostUnknown = registry.URLHost(pkgURL), false
+		}
+		r.npmrcLogins = npmrcLogins(npmrc, j.actionTarget(env, r.host, r.hostUnknown, pkgURL), r.host, j.defaultNPMHost(env))
 	case "pypa/gh-action-pypi-publish":
 		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))
 		r.hostUnknown = computed(input("repository-url"))
@@ -528,6 +584,17 @@ func (w *workflow) writeReleases(j *job) {
 			account := w.registryAccount(r.line, r.host, cred)
 			w.releaseReach(account, r, "the job publishes to "+r.host+" with secret "+cred, false)
 		}
+		publishes := false
+		for _, l := range r.npmrcLogins {
+			account := w.npmrcSecretLogin(r.line, l.host, l.name)
+			if !l.publishes {
+				continue
+			}
+			publishes = true
+			login := r
+			login.host = l.host
+			w.releaseReach(account, login, "the job publishes to "+l.host+" with secret "+l.name, false)
+		}
 		for _, lit := range r.literals {
 			// A token of an .npmrc key that names a registry logs in
 			// there, also when the registry is set at run time.
@@ -547,7 +614,7 @@ func (w *workflow) writeReleases(j *job) {
 		if r.githubToken {
 			w.githubPackagesRelease(j, r)
 		}
-		if len(r.creds) > 0 || len(r.literals) > 0 || r.githubToken || j.perms.Default || !j.perms.has("id-token", "write") || !registry.TrustedPublishing(r.host) {
+		if len(r.creds) > 0 || len(r.literals) > 0 || publishes || r.githubToken || j.perms.Default || !j.perms.has("id-token", "write") || !registry.TrustedPublishing(r.host) {
 			continue
 		}
 		// With no token, the tools exchange the job's OIDC token for a

@@ -1039,3 +1039,127 @@ func TestReleasePublishConfigRegistry(t *testing.T) {
 		}
 	}
 }
+
+// A token that a step writes into .npmrc from a secret follows the same
+// rule as a literal one: npm sends the value of an auth setting only to
+// the registry its key names, and the value of a key with no registry
+// only to the default registry, expanding ${NAME} in .npmrc from the
+// environment (npm's npmrc documentation, "Files" and "Auth related
+// configuration"). actions/setup-node with registry-url writes an .npmrc
+// whose //HOST/PATH/:_authToken=${NODE_AUTH_TOKEN} line scopes
+// NODE_AUTH_TOKEN to that registry (setup-node's action.yml, registry-url,
+// and src/authutil.ts). So each secret below logs in on its key's
+// registry whatever the job publishes, and its account publishes only
+// when a release goes there. NODE_AUTH_TOKEN with no .npmrc line the
+// workflow shows logs in wherever the release goes.
+func TestReleaseSecretLogsInWhereScoped(t *testing.T) {
+	dir := t.TempDir()
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  internal:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		`      - run: echo "//registry.npmjs.org/:_authToken=${{ secrets.NPM_TOKEN }}" > ~/.npmrc`,
+		"      - run: npm publish",
+		"  reached:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		`      - run: echo "//npm.internal.example.com/:_authToken=${{ secrets.INTERNAL_TOKEN }}" > ~/.npmrc`,
+		"      - run: npm publish",
+		"  step-env:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		`      - run: echo "//registry.npmjs.org/:_authToken=$TOKEN" > ~/.npmrc`,
+		"        env:",
+		"          TOKEN: ${{ secrets.ENV_TOKEN }}",
+		"      - run: npm publish",
+		"  unscoped:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/setup-node@v4",
+		"        with:",
+		"          registry-url: https://npm.example.com/",
+		`      - run: echo "_authToken=${{ secrets.UNSCOPED_TOKEN }}" >> .npmrc`,
+		"      - run: npm publish --registry https://npm.pkg.github.com",
+		"  install:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: npm config set //registry.npmjs.org/:_authToken ${{ secrets.INSTALL_TOKEN }}",
+		"      - run: npm ci",
+		"  setup-node:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		"      - uses: actions/setup-node@v4",
+		"        with:",
+		"          registry-url: https://registry.npmjs.org",
+		"      - run: npm publish",
+		"        env:",
+		"          NODE_AUTH_TOKEN: ${{ secrets.SETUP_TOKEN }}",
+		"  setup-node-reached:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		"      - uses: actions/setup-node@v4",
+		"        with:",
+		"          registry-url: https://npm.internal.example.com/",
+		"      - run: npm publish",
+		"        env:",
+		"          NODE_AUTH_TOKEN: ${{ secrets.SETUP_INTERNAL_TOKEN }}",
+		"  no-setup-node:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/checkout@v4",
+		"      - run: npm publish",
+		"        env:",
+		"          NODE_AUTH_TOKEN: ${{ secrets.ENV_ONLY_TOKEN }}",
+	}, "\n")
+	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
+	if err := os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".github", "workflows", "rel.yml"), []byte(wf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseAt(t, dir, ".github/workflows/rel.yml", testRepo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(name string) string { return graph.GHASecretID(testRepo, name) }
+	resulttest.Logins(t, res, map[string]string{
+		secret("NPM_TOKEN"):            "registry.npmjs.org",
+		secret("INTERNAL_TOKEN"):       "npm.internal.example.com",
+		secret("ENV_TOKEN"):            "registry.npmjs.org",
+		secret("UNSCOPED_TOKEN"):       "npm.example.com",
+		secret("INSTALL_TOKEN"):        "registry.npmjs.org",
+		secret("SETUP_TOKEN"):          "registry.npmjs.org",
+		secret("SETUP_INTERNAL_TOKEN"): "npm.internal.example.com",
+		secret("ENV_ONLY_TOKEN"):       "npm.internal.example.com",
+	})
+	account := func(host, name string) string { return graph.RegistryAccountID(host, secret(name)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("registry.npmjs.org", "NPM_TOKEN"):                  {},
+		account("npm.internal.example.com", "INTERNAL_TOKEN"):       {Registry: true},
+		account("registry.npmjs.org", "ENV_TOKEN"):                  {},
+		account("npm.example.com", "UNSCOPED_TOKEN"):                {},
+		account("registry.npmjs.org", "INSTALL_TOKEN"):              {},
+		account("registry.npmjs.org", "SETUP_TOKEN"):                {},
+		account("npm.internal.example.com", "SETUP_INTERNAL_TOKEN"): {Registry: true},
+		account("npm.internal.example.com", "ENV_ONLY_TOKEN"):       {Registry: true},
+	})
+	// The plan's revoke step for the token names the registry of an npm
+	// account.
+	for _, name := range []string{"NPM_TOKEN", "SETUP_TOKEN"} {
+		if eco := findNode(t, res, account("registry.npmjs.org", name)).Attr("ecosystem"); eco != "npm" {
+			t.Errorf("ecosystem of the account of %s: %q, want npm", name, eco)
+		}
+	}
+}

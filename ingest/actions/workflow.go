@@ -202,7 +202,12 @@ type job struct {
 	// npmHost is the npm registry actions/setup-node set up, and
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
-	npmrcCreds []string
+	npmrcCreds []npmrcSecret
+	// nodeAuthScope is the registry that the .npmrc of
+	// actions/setup-node's registry-url scopes NODE_AUTH_TOKEN to, and
+	// nodeAuthScoped is set once such a step ran.
+	nodeAuthScope  registry.TokenScope
+	nodeAuthScoped bool
 	// npmrcLiterals are the inline secrets of literal tokens that steps
 	// wrote to .npmrc or .yarnrc.yml, and npmrcToken is set when a step
 	// wrote the job's GITHUB_TOKEN there.
