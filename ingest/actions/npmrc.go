@@ -95,3 +95,14 @@ func (w *workflow) npmrcSecretLogin(line int, host, name string) string {
 	w.b.node(account, graph.NodeIdentity, "", line, attrs{"ecosystem": "npm"})
 	return account
 }
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
