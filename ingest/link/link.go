@@ -57,6 +57,9 @@ type view struct {
 
 	// workers bounds the goroutines of forEach.
 	workers int
+	// ctx ends the derivation early: forEach stops starting chunks once
+	// it is done, and Derive returns its error after the rule.
+	ctx context.Context
 	// parent is the view a worker's view was forked from, nil for the
 	// view of the whole derivation.
 	parent *view
@@ -94,6 +97,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		cacheMu:   &sync.Mutex{},
 		arns:      &arnLists{},
 		workers:   l.Workers,
+		ctx:       ctx,
 	}
 	byKind := make([][]graph.Node, len(graph.NodeKinds))
 	total := 0
@@ -166,6 +170,10 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 			return nil, nil, err
 		}
 		rule()
+	}
+	// A rule cut short by the context derived only part of its edges.
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
 	if l.Logger != nil {
 		l.Logger.Info("edges derived", "nodes", len(v.derivedNodes), "edges", len(v.derivedEdges))

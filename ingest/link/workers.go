@@ -53,6 +53,11 @@ func forEachIn[T any](v *view, items []T, fn func(w *view, item T), collecting b
 		go func() {
 			defer wg.Done()
 			for c := range next {
+				if v.ctx != nil && v.ctx.Err() != nil {
+					// Derive returns the context's error after the
+					// rule; the chunks left are not worth the time.
+					continue
+				}
 				w := v.fork()
 				w.collecting = collecting
 				for _, item := range items[c*size : min((c+1)*size, len(items))] {
@@ -72,7 +77,9 @@ func forEachIn[T any](v *view, items []T, fn func(w *view, item T), collecting b
 	// organisation derives millions of edges here.
 	nn, ne := 0, 0
 	for _, w := range done {
-		nn, ne = nn+len(w.derivedNodes), ne+len(w.derivedEdges)
+		if w != nil {
+			nn, ne = nn+len(w.derivedNodes), ne+len(w.derivedEdges)
+		}
 	}
 	v.derivedNodes = slices.Grow(v.derivedNodes, nn)
 	v.derivedEdges = slices.Grow(v.derivedEdges, ne)
@@ -84,6 +91,9 @@ func forEachIn[T any](v *view, items []T, fn func(w *view, item T), collecting b
 		v.seenEdges = seen
 	}
 	for _, w := range done {
+		if w == nil {
+			continue // skipped after the context ended
+		}
 		for _, n := range w.derivedNodes {
 			v.addNode(n)
 		}
