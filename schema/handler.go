@@ -246,9 +246,34 @@ func (h *handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	budget := &atomic.Int32{}
 	budget.Store(MaxTraversalsPerRequest)
 	ctx = context.WithValue(ctx, budgetKey{}, budget)
-	resp := h.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
-	finishErrors(ctx, h.opt.RequestTimeout, resp.Errors)
-	writeJSON(w, http.StatusOK, resp)
+	// The request is answered at its deadline even when a resolver is
+	// still busy (a what-if re-deriving a large graph): past it, the
+	// server's write timeout would drop the answer. The resolver stops
+	// at its next look at the context.
+	type outcome struct {
+		resp     *graphql.Response
+		panicked any
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- outcome{panicked: v}
+			}
+		}()
+		done <- outcome{resp: h.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)}
+	}()
+	select {
+	case out := <-done:
+		if out.panicked != nil {
+			panic(out.panicked)
+		}
+		finishErrors(ctx, h.opt.RequestTimeout, out.resp.Errors)
+		writeJSON(w, http.StatusOK, out.resp)
+	case <-ctx.Done():
+		e := timeoutError(ctx.Err(), h.opt.RequestTimeout)
+		writeError(w, http.StatusOK, e.code, e.msg)
+	}
 }
 
 func (h *handler) authorized(r *http.Request) bool {

@@ -202,6 +202,33 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
+// stuckReader blocks every read, whatever the context, until release is
+// closed: a resolver busy with work that does not look at the context.
+type stuckReader struct {
+	graph.Reader
+	release chan struct{}
+}
+
+func (r stuckReader) Expand(context.Context, []string, graph.Direction, ...graph.EdgeKind) ([]graph.Edge, error) {
+	<-r.release
+	return nil, nil
+}
+
+// TestTimeoutWhileResolverBusy answers TIMEOUT at the request's deadline
+// while the resolver is still blocked: the answer arrives before the test
+// lets the resolver go.
+func TestTimeoutWhileResolverBusy(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := newServer(t, stuckReader{newTestStore(t), release}, Options{RequestTimeout: 50 * time.Millisecond})
+	_, body := post(t, srv, `query($s: StartInput!) { blastRadius(start: $s) { total } }`,
+		map[string]any{"s": map[string]any{"packages": []string{pkgV1}}})
+	r := decode(t, body)
+	if diff := cmp.Diff(r.codes(), []string{"TIMEOUT"}); diff != "" {
+		t.Errorf("codes (-got +want):\n%s\n%s", diff, body)
+	}
+}
+
 // failingReader fails or panics on Stats with a text that must not reach
 // the client.
 type failingReader struct {
