@@ -73,6 +73,7 @@ var timeSeries = []series{
 	{"ingest-s", "ingest from files", "#1f77b4", 1000},
 	{"write-s", "write generated graph", "#17becf", 1000},
 	{"open-ms", "open store file", "#2ca02c", 1},
+	{"review-s", "review of every entry", "#bcbd22", 1000},
 	{"p50-ms", "blast radius p50", "#d62728", 1},
 	{"p99-ms", "blast radius p99", "#ff7f0e", 1},
 	{"neo4j-p50-ms", "Neo4j Cypher p50", "#9467bd", 1},
