@@ -550,6 +550,21 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	for range readers {
 		heads.Go(func() error {
 			for ff := range work {
+				if ff.info == nil {
+					info, err := os.Lstat(ff.path)
+					if err != nil {
+						ff.skip = "cannot read: " + err.Error()
+						continue
+					}
+					if !info.Mode().IsRegular() {
+						// Replaced by another kind of file since the
+						// walk listed it; the walk reads only regular
+						// files.
+						ff.skip = "not a regular file"
+						continue
+					}
+					ff.info = info
+				}
 				ff.file, ff.skip = p.file(ff.path, ff.info)
 			}
 			return nil
@@ -568,7 +583,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	}
 	// The walk lists every folder's entries, so it records which folders
 	// are repository roots without a stat call per folder.
-	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, forges: map[string]forge{}}
+	finder := newRepoFinder()
 	isStore := p.storeFiles()
 	for _, root := range paths {
 		info, err := os.Stat(root)
@@ -611,6 +626,12 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 				return nil
 			}
 			finder.walked(filepath.Dir(path), d)
+			if d.Type().IsRegular() {
+				// The readers stat a regular file, beside the walk:
+				// a large tree has hundreds of thousands of them.
+				add(&foundFile{path: path, given: path, inputRoot: root})
+				return nil
+			}
 			info, err := d.Info()
 			if err == nil && d.Type()&fs.ModeSymlink != 0 {
 				// A link to a file is read; a link to a folder is not
@@ -759,7 +780,7 @@ func (p *Pipeline) place(f *File, inputRoot string, fileInput bool, finder *repo
 	f.Repo = repo
 	f.Named = fileInput
 	if root != "" {
-		fg := finder.forge(root)
+		fg := finder.entry(p, root).forge
 		f.RepoHost = fg.host
 		f.GitLabProject = fg.gitlab
 	}
@@ -892,8 +913,43 @@ type repoFinder struct {
 	// unsure holds folders whose marker is a link, which isRepoRoot
 	// follows.
 	unsure map[string]bool
-	names  map[string]string
-	forges map[string]forge
+	// repos holds what is known of each repository's top folder, read
+	// once.
+	repos map[string]*repoEntry
+}
+
+// newRepoFinder returns a finder that knows no folder yet.
+func newRepoFinder() *repoFinder {
+	return &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, repos: map[string]*repoEntry{}}
+}
+
+// repoEntry is a repository's name and forge, worked out from its top
+// folder by the first file that asks: its git config is read once, and
+// outside the finder's lock, so that the readers of other repositories
+// do not wait for it.
+type repoEntry struct {
+	once  sync.Once
+	name  string
+	forge forge
+}
+
+// entry returns the name and forge of the repository whose top folder is
+// root.
+func (finder *repoFinder) entry(p *Pipeline, root string) *repoEntry {
+	finder.mu.Lock()
+	e := finder.repos[root]
+	if e == nil {
+		e = &repoEntry{}
+		finder.repos[root] = e
+	}
+	finder.mu.Unlock()
+	e.once.Do(func() {
+		url := originURL(filepath.Join(root, ".git", "config"))
+		gitlab := isFile(filepath.Join(root, ".gitlab-ci.yml"))
+		e.name = p.repoNameFrom(root, url, gitlab)
+		e.forge = forge{host: hostFromURL(url), gitlab: gitlab && !isDir(filepath.Join(root, ".github"))}
+	})
+	return e
 }
 
 // forge is the origin host of a repository's clone, and whether its top
@@ -944,34 +1000,6 @@ func (finder *repoFinder) isRepoRoot(dir string) bool {
 	return is
 }
 
-// name returns the repository whose top folder is root, naming it once.
-func (finder *repoFinder) name(p *Pipeline, root string) string {
-	finder.mu.Lock()
-	defer finder.mu.Unlock()
-	name, ok := finder.names[root]
-	if !ok {
-		name = p.repoName(root)
-		finder.names[root] = name
-	}
-	return name
-}
-
-// forge returns the forge of the repository whose top folder is root,
-// reading it once.
-func (finder *repoFinder) forge(root string) forge {
-	finder.mu.Lock()
-	defer finder.mu.Unlock()
-	fg, ok := finder.forges[root]
-	if !ok {
-		fg = forge{
-			host:   hostFromURL(originURL(filepath.Join(root, ".git", "config"))),
-			gitlab: isFile(filepath.Join(root, ".gitlab-ci.yml")) && !isDir(filepath.Join(root, ".github")),
-		}
-		finder.forges[root] = fg
-	}
-	return fg
-}
-
 // repoOf finds the repository a file belongs to: the nearest folder at or
 // below the input root that holds .git, .github, .circleci or
 // .gitlab-ci.yml, else the input root. A file given as an input itself
@@ -1005,7 +1033,7 @@ func (p *Pipeline) repoOf(path, inputRoot string, fileInput bool, finder *repoFi
 	if root == "" {
 		root = inputRoot
 	}
-	return root, finder.name(p, root)
+	return root, finder.entry(p, root).name
 }
 
 // mustAbs returns the absolute form of a path, or the path when the
@@ -1019,12 +1047,19 @@ func mustAbs(path string) string {
 
 // repoName names the repository whose top folder is root.
 func (p *Pipeline) repoName(root string) string {
+	return p.repoNameFrom(root, originURL(filepath.Join(root, ".git", "config")), isFile(filepath.Join(root, ".gitlab-ci.yml")))
+}
+
+// repoNameFrom is repoName given the URL of the clone's origin remote
+// and whether root holds .gitlab-ci.yml.
+func (p *Pipeline) repoNameFrom(root, origin string, gitlab bool) string {
 	if p.Repo != "" {
 		return p.Repo
 	}
-	gitlab := isFile(filepath.Join(root, ".gitlab-ci.yml"))
-	if name := originRepo(filepath.Join(root, ".git", "config"), gitlab); name != "" {
-		return name
+	if origin != "" {
+		if name := repoFromURL(origin, gitlab); name != "" {
+			return name
+		}
 	}
 	abs, err := filepath.Abs(root)
 	if err != nil {
@@ -1058,15 +1093,6 @@ func isFile(path string) bool {
 func isDir(path string) bool {
 	info, err := os.Stat(path)
 	return err == nil && info.IsDir()
-}
-
-// originRepo reads the repository from the origin remote of a git
-// config, as repoFromURL names it.
-func originRepo(configPath string, gitlab bool) string {
-	if url := originURL(configPath); url != "" {
-		return repoFromURL(url, gitlab)
-	}
-	return ""
 }
 
 // originURL reads the URL of the origin remote of a git config, or "".

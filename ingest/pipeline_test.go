@@ -593,7 +593,7 @@ func TestPlaceSetsRemoteHost(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, ".git", "config"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, forges: map[string]forge{}}
+	finder := newRepoFinder()
 	f := &File{Path: filepath.Join(root, "package-lock.json")}
 	(&Pipeline{}).place(f, root, false, finder)
 	if f.Repo != "payments/api" {
@@ -630,7 +630,7 @@ func TestPlaceFindsGitLabProject(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		finder := &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, names: map[string]string{}, forges: map[string]forge{}}
+		finder := newRepoFinder()
 		f := &File{Path: filepath.Join(root, "package-lock.json")}
 		(&Pipeline{Org: "acme"}).place(f, root, false, finder)
 		if got := f.RepoID(); got != c.want {
