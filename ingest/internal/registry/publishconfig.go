@@ -68,8 +68,8 @@ const MaxManifestSize = 1 << 20
 // ReadTopFile returns the content of the file name at the top of a
 // repository on disk. The top is path, a CI configuration file as the
 // input names it, less rel, that file's path inside the repository. It
-// fails when the top is unknown, the file resolves outside it, or the
-// file is larger than MaxManifestSize.
+// fails when the top is unknown, the file resolves outside it, is not a
+// regular file, or is larger than MaxManifestSize.
 func ReadTopFile(path, rel, name string) ([]byte, error) {
 	full := filepath.ToSlash(path)
 	if rel == "" || !strings.HasSuffix(full, "/"+rel) {
@@ -86,6 +86,15 @@ func ReadTopFile(path, rel, name string) ([]byte, error) {
 	}
 	if inside, err := filepath.Rel(rootReal, real); err != nil || inside == ".." || strings.HasPrefix(inside, ".."+string(filepath.Separator)) {
 		return nil, errors.New("path leaves the repository")
+	}
+	// Opening a named pipe or a device would block until a writer
+	// appears, so only a regular file is read.
+	info, err := os.Stat(real)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
 	}
 	fh, err := os.Open(real)
 	if err != nil {

@@ -1,6 +1,12 @@
 package registry
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
 
 // npm copies publishConfig into its configuration at publish time and
 // picks @SCOPE:registry for a scoped package before registry (npm/cli
@@ -53,5 +59,31 @@ func TestWithPackageRegistry(t *testing.T) {
 	pypi := Release{Eco: "pypi"}
 	if got := WithPackageRegistry(pypi, "https://npm.example.com/", false); got.Host != "" {
 		t.Errorf("PyPI release: host %q, want unchanged", got.Host)
+	}
+}
+
+// A package.json that is a named pipe has no writer, so opening it to read
+// would block the ingest forever. ReadTopFile reads regular files only.
+func TestReadTopFileFIFO(t *testing.T) {
+	root := t.TempDir()
+	config := filepath.Join(root, ".gitlab-ci.yml")
+	if err := os.WriteFile(config, []byte("build:\n  script: [npm publish]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "package.json"), 0o644); err != nil {
+		t.Skipf("cannot make a FIFO: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := ReadTopFile(config, ".gitlab-ci.yml", "package.json")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("ReadTopFile of a FIFO returned no error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("ReadTopFile of a FIFO did not return within 5s")
 	}
 }
