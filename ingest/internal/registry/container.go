@@ -209,10 +209,35 @@ var runValueOptions = map[string]bool{
 	"--uidmap": true, "--umask": true, "--unsetenv": true, "--variant": true,
 }
 
+// runFlagOptions are common options of docker run and podman run that
+// take no value, from the same sources as runValueOptions.
+var runFlagOptions = map[string]bool{
+	"--": true, "--rm": true, "-d": true, "--detach": true, "-i": true, "--interactive": true,
+	"-t": true, "--tty": true, "-it": true, "-ti": true, "--init": true, "--privileged": true,
+	"--read-only": true, "-P": true, "--publish-all": true, "--no-healthcheck": true,
+	"--oom-kill-disable": true, "-q": true, "--quiet": true, "--disable-content-trust": true,
+	// podman run
+	"--replace": true, "--rootfs": true, "--env-host": true, "--no-hosts": true,
+	"--read-only-tmpfs": true,
+}
+
+// takesValue reports whether the option word a takes the next word as
+// its value (runValueOptions).
+func takesValue(a string) bool {
+	return !strings.Contains(a, "=") && runValueOptions[a]
+}
+
+// mayTakeValue reports whether the word after a may be a's value: a is
+// an option without an attached value that is not known to take none.
+func mayTakeValue(a string) bool {
+	return strings.HasPrefix(a, "-") && !strings.Contains(a, "=") && !runFlagOptions[a]
+}
+
 // parseRun reads a docker or podman [container] run command. The image is
-// the first word that names a copy tool's image (toolImages), which no
-// option value does, or else the first word that is no option or option
-// value (runValueOptions).
+// a copy tool's image (toolImages) in a place an image may be: after
+// options, where no known option takes it as a value, and before any word
+// that no option may take. Otherwise it is the first word that is no
+// option or option value (runValueOptions).
 func parseRun(words []string) (containerRun, bool) {
 	var run containerRun
 	if len(words) < 3 || words[0] != "docker" && words[0] != "podman" {
@@ -228,8 +253,12 @@ func parseRun(words []string) (containerRun, bool) {
 	args = args[1:]
 	image := -1
 	for i, a := range args {
-		if r, isImage := parseImage(a); isImage && toolImages[r.Name()] != "" {
+		if r, isImage := parseImage(a); isImage && toolImages[r.Name()] != "" && (i == 0 || !takesValue(args[i-1])) {
 			image, run.tool = i, toolImages[r.Name()]
+			break
+		}
+		if !strings.HasPrefix(a, "-") && (i == 0 || !mayTakeValue(args[i-1])) {
+			// a is the image, so the words after it are its command.
 			break
 		}
 	}
@@ -240,7 +269,7 @@ func parseRun(words []string) (containerRun, bool) {
 				image = i
 				break
 			}
-			if !strings.Contains(a, "=") && runValueOptions[a] {
+			if takesValue(a) {
 				i++
 			}
 		}

@@ -47,3 +47,22 @@ docker image ls; podman container run docker.io/library/redis@sha256:abcd
 		t.Errorf("Runs of an unexpanded image = %v, want none", got)
 	}
 }
+
+// A copy tool's image named in the command after the image, here the
+// image that trivy scans, is an argument: the container runs trivy.
+func TestRunsToolImageAsArgument(t *testing.T) {
+	script := "docker run --rm aquasec/trivy:0.50.0 image gcr.io/kaniko-project/executor:v1.23.0\n" +
+		"docker run --rm anchore/grype quay.io/skopeo/stable:v1.14\n"
+	var got []string
+	for _, r := range Runs(script, nil) {
+		got = append(got, r.Image.PURL(true))
+	}
+	want := []string{"pkg:docker/aquasec/trivy@0.50.0", "pkg:docker/anchore/grype@latest"}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Runs (-got +want):\n%s", diff)
+	}
+	words := []string{"docker", "run", "--rm", "aquasec/trivy:0.50.0", "image", "gcr.io/kaniko-project/executor:v1.23.0"}
+	if cmd, _, ok := RunTool(words); ok {
+		t.Errorf("RunTool(%q) = %q, want no copy tool", words, cmd)
+	}
+}
