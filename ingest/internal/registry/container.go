@@ -222,14 +222,47 @@ var runFlagOptions = map[string]bool{
 }
 
 // takesValue reports whether the option word a takes the next word as
-// its value (runValueOptions).
+// its value (runValueOptions). In a cluster of short options (-dp), as
+// pflag reads it, the first letter that takes a value takes the rest of
+// the cluster, or the next word when it is the last letter.
 func takesValue(a string) bool {
-	return !strings.Contains(a, "=") && runValueOptions[a]
+	if strings.Contains(a, "=") {
+		return false
+	}
+	if runValueOptions[a] {
+		return true
+	}
+	if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+		return false
+	}
+	for i := 1; i < len(a); i++ {
+		if runValueOptions["-"+a[i:i+1]] {
+			return i == len(a)-1
+		}
+	}
+	return false
 }
 
 // mayTakeValue reports whether the word after a may be a's value: a is
 // an option without an attached value that is not known to take none.
 func mayTakeValue(a string) bool {
+	if takesValue(a) {
+		return true
+	}
+	if len(a) > 2 && a[0] == '-' && a[1] != '-' && !strings.Contains(a, "=") {
+		// A cluster of known flags (-dit), or one whose value follows
+		// its letter (-p80:80), takes no value. An unknown letter may.
+		for i := 1; i < len(a); i++ {
+			letter := "-" + a[i:i+1]
+			if runValueOptions[letter] {
+				return false
+			}
+			if !runFlagOptions[letter] {
+				return true
+			}
+		}
+		return false
+	}
 	return strings.HasPrefix(a, "-") && !strings.Contains(a, "=") && !runFlagOptions[a]
 }
 

@@ -66,3 +66,24 @@ func TestRunsToolImageAsArgument(t *testing.T) {
 		t.Errorf("RunTool(%q) = %q, want no copy tool", words, cmd)
 	}
 }
+
+// A cluster of short options whose last letter takes a value (-dp in
+// docker run -dp 3000:3000 IMAGE) takes the next word, as pflag reads it.
+// A letter with more letters after it takes them as its value.
+func TestRunsShortOptionCluster(t *testing.T) {
+	script := "docker run -dp 127.0.0.1:3000:3000 getting-started\n" +
+		"docker run -itv /src:/src alpine:3 sh\n" +
+		"docker run -dp3000:3000 nginx:1.27\n"
+	var got []string
+	for _, r := range Runs(script, nil) {
+		got = append(got, fmt.Sprintf("%s %d", r.Image.PURL(true), r.Line))
+	}
+	want := []string{
+		"pkg:docker/getting-started@latest 1",
+		"pkg:docker/alpine@3 2",
+		"pkg:docker/nginx@1.27 3",
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Runs (-got +want):\n%s", diff)
+	}
+}
