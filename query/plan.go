@@ -75,6 +75,18 @@ func loggedAssume(e graph.Edge) bool {
 	})
 }
 
+// sameValueCopy reports whether HOLDS edge e joins two copies of one
+// value, as the linker joins secrets of one fingerprint. A copy does not
+// store the other one: each is the credential, so both are revoked. A
+// secret of several values still stores the copy of one of them.
+func sameValueCopy(res *Result, e graph.Edge) bool {
+	if e.Attr(graph.AttrVia) != "same-value" {
+		return false
+	}
+	from := res.index[e.From]
+	return from != nil && len(graph.SplitList(from.Node.Attr(graph.AttrFingerprint))) == 1
+}
+
 // BuildPlan orders the containment and revocation of a blast radius.
 func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) {
 	plan := &Plan{Query: res.Query}
@@ -107,7 +119,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	// a role whose trust policy admits the caller are.
 	assumed := map[string]bool{}
 	for _, e := range walked {
-		if e.Kind == graph.EdgeHolds {
+		if e.Kind == graph.EdgeHolds && !sameValueCopy(res, e) {
 			holds[e.From] = append(holds[e.From], e.To)
 		}
 		if e.Kind == graph.EdgeObserved && loggedAssume(e) {

@@ -1260,3 +1260,31 @@ func TestPlanRoleOnlyReadInLogsLeadsNowhere(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanRevokesSameValueCopies(t *testing.T) {
+	// One token written in a CI script and in a Kubernetes secret: the
+	// linker joins the two copies with HOLDS both ways. Each copy is the
+	// credential, so both are revoked, in one step.
+	inline := "secret:gitlab:inline:acme/one/.gitlab-ci.yml#build/script@3"
+	k8s := "secret:k8s:ci/gh"
+	sameValue := []string{"via=same-value", "reason=both hold the same value"}
+	s := newG().
+		node(inline, "type", "inline-value", graph.AttrFingerprint, "fp:1").
+		node(k8s, "type", "Opaque", graph.AttrFingerprint, "fp:1").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, inline).
+		edge(inline, graph.EdgeHolds, k8s, append(sameValue, "possible")...).
+		edge(k8s, graph.EdgeHolds, inline, append(sameValue, "possible")...).
+		store(t)
+	want := [][]string{
+		{"contain " + jobA},
+		{"revoke " + inline, "revoke " + k8s},
+	}
+	if diff := cmp.Diff(want, planSteps(t, s, bad)); diff != "" {
+		t.Errorf("plan from the package (-want +got):\n%s", diff)
+	}
+	want = [][]string{{"revoke " + inline, "revoke " + k8s}}
+	if diff := cmp.Diff(want, planSteps(t, s, k8s)); diff != "" {
+		t.Errorf("plan from the Kubernetes secret (-want +got):\n%s", diff)
+	}
+}
