@@ -63,3 +63,24 @@ jobs:
 		t.Errorf("check EXECUTES (-got +want):\n%s", diff)
 	}
 }
+
+func TestScriptContainerRunExpressionOption(t *testing.T) {
+	// GitHub replaces ${{ }} before the shell splits the script, so an
+	// expression with spaces inside an option value is one word of it:
+	// the image is alpine:3, not a word of the expression.
+	data := []byte(`on: push
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker run --rm -e TOKEN=${{ secrets.TOK }} --name ${{ matrix.name }} alpine:3 env
+`)
+	res, err := parseBytes(t, testRepo, ".github/workflows/check.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := graph.GHAJobID(testRepo, ".github/workflows/check.yml", "check")
+	if diff := cmp.Diff(targets(res, job, graph.EdgeExecutes), []string{"pkg:docker/alpine@3"}); diff != "" {
+		t.Errorf("check EXECUTES (-got +want):\n%s", diff)
+	}
+}

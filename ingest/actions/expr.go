@@ -35,6 +35,26 @@ func secretRefs(s string, whole bool) []secretRef {
 	return refs
 }
 
+// withoutExpressions replaces each ${{ }} expression in a run: script with
+// the shell variable $GITHUB_EXPRESSION. GitHub substitutes expressions
+// before the shell splits the script, so spaces inside the markers do not
+// split a word, and a word that holds the placeholder has an unknown value.
+func withoutExpressions(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${{")
+		if i < 0 {
+			break
+		}
+		_, end := scanExpr(s, i+3, true)
+		b.WriteString(s[:i])
+		b.WriteString("$GITHUB_EXPRESSION")
+		s = s[end:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
 // scanExpr reads one expression from s[i:] up to the closing }} (when
 // closed is set) or to the end of s. It returns the secret references found
 // and the offset just past the expression. Unterminated strings and

@@ -611,7 +611,7 @@ func (w *workflow) imagePackage(img image.Ref, line int) string {
 // docker run, docker container run or podman run as packages the job
 // executes (registry.Runs), with the rules of a docker:// step.
 func (w *workflow) readContainerRuns(j *job, script, step string, line int) {
-	for _, r := range registry.Runs(w.expandRepo(script), nil) {
+	for _, r := range registry.Runs(withoutExpressions(w.expandRepo(script)), nil) {
 		ver := w.imagePackage(r.Image, line)
 		j.execute(ver, step, line, attrs{graph.AttrVia: "container-run", "pinned": r.Image.Pinned()})
 	}
