@@ -36,8 +36,8 @@ type repo struct {
 	listErr  bool
 }
 
-// read returns the content of a file of the repository. Paths must stay
-// inside the repository root.
+// read returns the content of a regular file of the repository. Paths
+// must stay inside the repository root.
 func (r *repo) read(rel string) ([]byte, error) {
 	if rel == r.self {
 		return r.selfData, nil
@@ -56,6 +56,15 @@ func (r *repo) read(rel string) ([]byte, error) {
 	}
 	if rel, err := filepath.Rel(rootReal, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, errors.New("path leaves the repository")
+	}
+	// Opening a named pipe or a device would block until a writer
+	// appears, so only a regular file is read.
+	info, err := os.Stat(real)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
 	}
 	fh, err := os.Open(real)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -331,5 +333,32 @@ func TestReleaseVariableLogsInWhereScoped(t *testing.T) {
 	// account.
 	if eco := findNode(t, res, account("registry.npmjs.org", "NPM_TOKEN")).Attr("ecosystem"); eco != "npm" {
 		t.Errorf("ecosystem of the account of NPM_TOKEN: %q, want npm", eco)
+	}
+}
+
+// A package.json that is a named pipe has no writer, so opening it would
+// block the parse forever. It is skipped as an unreadable package.json is,
+// and the release goes to the default registry.
+func TestReleasePackageJSONFIFO(t *testing.T) {
+	dir := t.TempDir()
+	ci := "publish:\n  script:\n    - echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc\n    - npm publish\n"
+	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(ci), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "package.json"), 0o644); err != nil {
+		t.Skipf("cannot make a FIFO: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := parseAt(t, dir, ".gitlab-ci.yml", testProject)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("parse: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("parse with a FIFO package.json did not return within 5s")
 	}
 }
