@@ -207,6 +207,9 @@ var runValueOptions = map[string]bool{
 	"--retry": true, "--retry-delay": true, "--sdnotify": true, "--seccomp-policy": true,
 	"--secret": true, "--subgidname": true, "--subuidname": true, "--timeout": true, "--tz": true,
 	"--uidmap": true, "--umask": true, "--unsetenv": true, "--variant": true,
+	// podman run's health check options, from podman-healthcheck(1)
+	"--health-on-failure": true, "--health-startup-cmd": true, "--health-startup-interval": true,
+	"--health-startup-retries": true, "--health-startup-success": true, "--health-startup-timeout": true,
 }
 
 // runFlagOptions are common options of docker run and podman run that

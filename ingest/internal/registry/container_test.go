@@ -87,3 +87,20 @@ func TestRunsShortOptionCluster(t *testing.T) {
 		t.Errorf("Runs (-got +want):\n%s", diff)
 	}
 }
+
+// podman run's health check options take a value (podman-healthcheck(1)
+// and Red Hat's "Monitoring containers", Podman 4.2 and later), so the
+// word after one is no image.
+func TestRunsPodmanHealthOptions(t *testing.T) {
+	script := "podman run -d --health-cmd true --health-on-failure kill nginx:1.27\n" +
+		"podman run --health-startup-cmd 'curl -f localhost' --health-startup-interval 2s --health-startup-retries 3 " +
+		"--health-startup-success 1 --health-startup-timeout 5s redis:7\n"
+	var got []string
+	for _, r := range Runs(script, nil) {
+		got = append(got, r.Image.PURL(true))
+	}
+	want := []string{"pkg:docker/nginx@1.27", "pkg:docker/redis@7"}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Runs (-got +want):\n%s", diff)
+	}
+}
