@@ -135,3 +135,39 @@ jobs:
 		}
 	}
 }
+
+func TestGitLabProjectsOnTwoServersApart(t *testing.T) {
+	// One project path on GitLab.com and on a self-managed server: two
+	// projects, whose jobs run apart. Each lockfile's package runs in its
+	// own project's job, whose job token clones that project only.
+	dir := t.TempDir()
+	job := "deploy:\n  script:\n    - npm ci\n"
+	writeTree(t, dir, map[string]string{
+		"com/.git/config":       "[remote \"origin\"]\n\turl = git@gitlab.com:acme/web.git\n",
+		"com/.gitlab-ci.yml":    job,
+		"com/package-lock.json": npmLock("is-odd", "3.0.1"),
+		"sm/.git/config":        "[remote \"origin\"]\n\turl = https://gitlab.example.com/acme/web.git\n",
+		"sm/.gitlab-ci.yml":     job,
+		"sm/package-lock.json":  npmLock("is-number", "7.0.0"),
+	})
+	db := filepath.Join(dir, "graph.db")
+	args := []string{"--db", db, "--log-level", "error", "ingest", filepath.Join(dir, "com"), filepath.Join(dir, "sm")}
+	if out, errs, code := run(t, args...); code != exitOK {
+		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	for _, c := range []struct{ pkg, own, other string }{
+		{"pkg:npm/is-odd@3.0.1", "repo:gitlab.com/acme/web", "repo:gitlab.example.com/acme/web"},
+		{"pkg:npm/is-number@7.0.0", "repo:gitlab.example.com/acme/web", "repo:gitlab.com/acme/web"},
+	} {
+		out, errs, code := run(t, "--db", db, "query", "--package", c.pkg)
+		if code != exitOK {
+			t.Fatalf("query --package %s exit %d: %s", c.pkg, code, errs)
+		}
+		if !strings.Contains(out, c.own+"\n") && !strings.Contains(out, c.own+" ") {
+			t.Errorf("%s does not reach its own project %s:\n%s", c.pkg, c.own, out)
+		}
+		if strings.Contains(out, c.other+"\n") || strings.Contains(out, c.other+" ") {
+			t.Errorf("%s reaches the other server's project %s:\n%s", c.pkg, c.other, out)
+		}
+	}
+}

@@ -177,12 +177,25 @@ func (c *converter) lineOf(j *jobState, v *value) int {
 	return j.line
 }
 
+// jobProject returns the project as the ids of its jobs name it: the
+// path alone on GitLab.com, and host/path on another server, so that the
+// jobs of two servers' projects of one path stay apart.
+// NOTE: the ids of CI/CD variables and literals still name the path
+// alone, as the linker builds them from a job's repository attribute, so
+// two servers' projects of one path share those nodes.
+func (c *converter) jobProject() string {
+	if c.repoHost == ingest.GitLabHost {
+		return c.project
+	}
+	return c.repoHost + "/" + c.project
+}
+
 func (c *converter) job(name string) {
 	r := c.p.resolve(name)
 	v := r.v
 	j := &jobState{
 		r:       r,
-		rid:     graph.GitLabJobID(c.project, c.inRepo(c.self), name),
+		rid:     graph.GitLabJobID(c.jobProject(), c.inRepo(c.self), name),
 		line:    r.raw.line,
 		vars:    c.p.variables(v),
 		defined: map[string]bool{},

@@ -212,7 +212,7 @@ func TestLegacyTokens(t *testing.T) {
 
 func TestSelfManagedIssuer(t *testing.T) {
 	res := mustParse(t, "selfmanaged", ".gitlab-ci.yml")
-	job := jobID(".gitlab-ci.yml", "deploy")
+	job := serverJobID("gitlab.example.com", ".gitlab-ci.yml", "deploy")
 	n := findNode(t, res, graph.GitLabOIDCSubjectID(job, "AWS_ID_TOKEN"))
 	p := "project_path:" + testProject + ":ref_type:"
 	got := [2]string{n.Attr("issuer"), n.Attr("subs")}

@@ -102,6 +102,12 @@ func checkResult(t testing.TB, res *ingest.Result) {
 // jobID is the Runtime id of a job of the file rel of testProject.
 func jobID(rel, job string) string { return graph.GitLabJobID(testProject, rel, job) }
 
+// serverJobID is jobID for testProject on a server other than GitLab.com,
+// whose job ids name the project host/path.
+func serverJobID(host, rel, job string) string {
+	return graph.GitLabJobID(host+"/"+testProject, rel, job)
+}
+
 // targets lists the ids an edge kind leads to from a node, sorted.
 func targets(res *ingest.Result, from string, kind graph.EdgeKind) []string {
 	var out []string

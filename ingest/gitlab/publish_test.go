@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -157,7 +158,8 @@ func TestSelfManagedJobTokenPublishesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		job := jobID(".gitlab-ci.yml", "test")
+		host, _, _ := strings.Cut(strings.TrimPrefix(c.repo, "repo:"), "/")
+		job := serverJobID(host, ".gitlab-ci.yml", "test")
 		if got := targets(res, graph.GitLabJobTokenIdentityID(job), graph.EdgeCanPublish); len(got) != 0 {
 			t.Errorf("%s: the job token publishes %v, want nothing", c.variable, got)
 		}
@@ -207,6 +209,9 @@ func TestRemoteHostNamesServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		job := jobID(".gitlab-ci.yml", "test")
+		if c.repo != "gitlab.com" {
+			job = serverJobID(c.repo, ".gitlab-ci.yml", "test")
+		}
 		if diff := cmp.Diff(c.publish, targets(res, graph.GitLabJobTokenIdentityID(job), graph.EdgeCanPublish)); diff != "" {
 			t.Errorf("remote host %q: CAN_PUBLISH from the job token (-want +got):\n%s", c.host, diff)
 		}
