@@ -171,3 +171,46 @@ func TestGitLabProjectsOnTwoServersApart(t *testing.T) {
 		}
 	}
 }
+
+func TestCircleCIProjectsOnTwoForgesApart(t *testing.T) {
+	// One repository path on GitHub and on Bitbucket: CircleCI builds
+	// them as two projects, so each lockfile's package runs in the job of
+	// its own project, and the two jobs and environment variables differ.
+	dir := t.TempDir()
+	config := "version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/node:20.0\n    steps:\n      - checkout\n      - run: npm ci\nworkflows:\n  main:\n    jobs: [build]\n"
+	writeTree(t, dir, map[string]string{
+		"gh/.git/config":          "[remote \"origin\"]\n\turl = git@github.com:acme/app.git\n",
+		"gh/.circleci/config.yml": config,
+		"gh/package-lock.json":    npmLock("is-odd", "3.0.1"),
+		"bb/.git/config":          "[remote \"origin\"]\n\turl = git@bitbucket.org:acme/app.git\n",
+		"bb/.circleci/config.yml": config,
+		"bb/package-lock.json":    npmLock("is-number", "7.0.0"),
+	})
+	db := filepath.Join(dir, "graph.db")
+	args := []string{"--db", db, "--log-level", "error", "ingest", filepath.Join(dir, "gh"), filepath.Join(dir, "bb")}
+	if out, errs, code := run(t, args...); code != exitOK {
+		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	ran := map[string][]string{}
+	for _, pkg := range []string{"pkg:npm/is-odd@3.0.1", "pkg:npm/is-number@7.0.0"} {
+		out, errs, code := run(t, "--db", db, "query", "--package", pkg)
+		if code != exitOK {
+			t.Fatalf("query --package %s exit %d: %s", pkg, code, errs)
+		}
+		for _, f := range strings.Fields(out) {
+			if strings.HasPrefix(f, "runtime:circleci:") || strings.HasPrefix(f, "secret:circleci:project:") {
+				ran[pkg] = append(ran[pkg], f)
+			}
+		}
+		slices.Sort(ran[pkg])
+		ran[pkg] = slices.Compact(ran[pkg])
+		if len(ran[pkg]) != 2 {
+			t.Errorf("%s reaches circleci nodes %v, want its job and its project's variables", pkg, ran[pkg])
+		}
+	}
+	for _, id := range ran["pkg:npm/is-odd@3.0.1"] {
+		if slices.Contains(ran["pkg:npm/is-number@7.0.0"], id) {
+			t.Errorf("the GitHub and the Bitbucket project share %s", id)
+		}
+	}
+}

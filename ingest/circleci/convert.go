@@ -88,6 +88,16 @@ func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, rel strin
 	}
 }
 
+// idRepo returns the repository as the ids of its CircleCI project name
+// it: the path alone on GitHub, and host/path on another forge, since
+// CircleCI keeps a project per forge (gh/ORG/NAME, bb/ORG/NAME).
+func (c *converter) idRepo() string {
+	if c.repoHost == ingest.GitHubHost {
+		return c.repo
+	}
+	return c.repoHost + "/" + c.repo
+}
+
 func (c *converter) warnf(n *yaml.Node, format string, args ...any) {
 	c.res.Warnf(position(c.f.Path, n), format, args...)
 }
@@ -319,7 +329,7 @@ func (j *jobState) useOrb(o *orb, elem string, line int) {
 func (c *converter) job(inv *invocation) {
 	j := &jobState{
 		inv:     inv,
-		rid:     graph.CircleCIJobID(c.repo, c.rel, inv.name),
+		rid:     graph.CircleCIJobID(c.idRepo(), c.rel, inv.name),
 		line:    inv.line,
 		scan:    ciscan.NewScanner(),
 		orbUses: map[string][]string{},
@@ -924,7 +934,7 @@ func (c *converter) runStep(j *jobState, params *yaml.Node, scope map[string]*ya
 func (c *converter) sshKeys(j *jobState, params *yaml.Node) {
 	fps := items(lookup(params, "fingerprints"))
 	if len(fps) == 0 {
-		id := graph.CircleCISSHKeyID(c.repo, "*")
+		id := graph.CircleCISSHKeyID(c.idRepo(), "*")
 		c.sshKey(j, id, "every SSH key of the project", j.line)
 		return
 	}
@@ -933,7 +943,7 @@ func (c *converter) sshKeys(j *jobState, params *yaml.Node) {
 		if !ok || strings.Contains(s, "<<") {
 			continue
 		}
-		c.sshKey(j, graph.CircleCISSHKeyID(c.repo, s), "SSH key "+s, deref(fp).Line)
+		c.sshKey(j, graph.CircleCISSHKeyID(c.idRepo(), s), "SSH key "+s, deref(fp).Line)
 	}
 }
 
@@ -1014,7 +1024,7 @@ func (c *converter) writeOrbs(j *jobState) {
 // projectVariables exposes the project's environment variables, which
 // CircleCI hands to every job.
 func (c *converter) projectVariables(j *jobState) {
-	id := graph.CircleCIProjectVariablesID(c.repo)
+	id := graph.CircleCIProjectVariablesID(c.idRepo())
 	c.b.Node(id, graph.NodeSecret, c.repo+" project environment variables", j.line, attrs{
 		graph.AttrProvider:   "circleci",
 		"type":               "project-variables",

@@ -101,12 +101,12 @@ func (c *converter) loginAccounts(j *jobState, l registry.Login, line int) []str
 // the possible AUTHENTICATES_AS edges from the project's variables and
 // from each context of the job, which may hold it.
 func (c *converter) registryAccount(j *jobState, host, variable string, line int) string {
-	id := graph.RegistryAccountID(host, graph.CircleCIProjectVariablesID(c.repo)+"/"+variable)
+	id := graph.RegistryAccountID(host, graph.CircleCIProjectVariablesID(c.idRepo())+"/"+variable)
 	c.b.Node(id, graph.NodeIdentity, host+" account of "+variable, line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
 	})
 	reason := fmt.Sprintf("the job logs in to %s with $%s; undecided: whether the project or this context holds it", host, variable)
-	c.b.Edge(graph.CircleCIProjectVariablesID(c.repo), graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
+	c.b.Edge(graph.CircleCIProjectVariablesID(c.idRepo()), graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
 	for _, cu := range j.inv.contexts {
 		c.b.Edge(graph.CircleCIContextID(c.org, cu.name), graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
 	}

@@ -77,7 +77,7 @@ func (c *converter) stepLiterals(owner string, params *yaml.Node) {
 		return
 	}
 
-	rid := graph.CircleCIJobID(c.repo, c.rel, owner)
+	rid := graph.CircleCIJobID(c.idRepo(), c.rel, owner)
 	for i, f := range literal.Scan(s.text) {
 		line := s.lineOf(f)
 		key := strconv.Itoa(line) + " " + f.Value
