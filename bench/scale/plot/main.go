@@ -87,11 +87,15 @@ var memSeries = []series{
 }
 
 const (
-	width, height = 1000, 440
-	panelW        = 400
-	panelH        = 300
-	top           = 50
+	width  = 1000
+	panelW = 400
+	panelH = 300
+	top    = 50
 )
+
+// height leaves room below the panels for the legend of the longer
+// series list, two entries to a row of 16 pixels.
+var height = top + panelH + 52 + (max(len(timeSeries), len(memSeries))+1)/2*16
 
 func main() {
 	pts, err := parse(os.Stdin)
