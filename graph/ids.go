@@ -54,6 +54,16 @@ func RepoIDOf(n Node) string {
 	return RepoID(n.Attr(AttrRepositoryHost), n.Attr(AttrRepository))
 }
 
+// CheckoutRepoIDOf returns the id under which the files of a job's
+// checkout were read: RepoIDOf, on the host of AttrCheckoutHost when the
+// job has one.
+func CheckoutRepoIDOf(n Node) string {
+	if h, ok := n.Attrs[AttrCheckoutHost]; ok {
+		return RepoID(h, n.Attr(AttrRepository))
+	}
+	return RepoIDOf(n)
+}
+
 // GHAJobID returns the id of a GitHub Actions job: the repository, the
 // workflow file relative to the repository root, and the job id.
 func GHAJobID(repo, workflowPath, job string) string {

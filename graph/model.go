@@ -153,6 +153,13 @@ const (
 	// (gitlab.com, a GitLab server, bitbucket.org), unset for github.com.
 	// RepoIDOf reads the two.
 	AttrRepositoryHost = "repository_host"
+	// AttrCheckoutHost, on a CI job, is the forge host under which the
+	// files of its checkout (lockfiles, manifests, key files) were read,
+	// when it differs from AttrRepositoryHost. That happens to a GitLab
+	// pipeline in a folder that also holds .github, and to one whose
+	// variables name a server the origin does not. CheckoutRepoIDOf reads
+	// it.
+	AttrCheckoutHost = "checkout_host"
 	// AttrNPMProject and AttrPyPIProject, on a repository, are the package
 	// name that its top-level package.json or pyproject.toml gives, which a
 	// release from the top publishes. AttrNPMManifest and AttrPyPIManifest

@@ -214,3 +214,47 @@ func TestCircleCIProjectsOnTwoForgesApart(t *testing.T) {
 		}
 	}
 }
+
+// A folder that holds both a GitHub workflow and a GitLab pipeline, with
+// no origin remote, is named on GitHub; its GitLab jobs still install its
+// lockfile, and a GitLab release of its top package publishes the name
+// its package.json gives. So does a pipeline whose variables name a
+// self-managed server that the clone's origin does not.
+func TestGitLabJobsInstallTheirFolderLockfile(t *testing.T) {
+	dir := t.TempDir()
+	release := "release:\n  script:\n    - npm ci\n    - echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc\n    - npm publish\n"
+	writeTree(t, dir, map[string]string{
+		"both/.github/workflows/ci.yml": "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n",
+		"both/.gitlab-ci.yml":           release,
+		"both/package-lock.json":        npmLock("left-pad", "1.3.0"),
+		"both/package.json":             `{"name": "both-app", "version": "1.0.0"}`,
+		"sm/.git/config":                "[remote \"origin\"]\n\turl = git@gitlab.com:acme/sm.git\n",
+		"sm/.gitlab-ci.yml":             "variables:\n  CI_SERVER_URL: https://gitlab.example.com\n" + release,
+		"sm/package-lock.json":          npmLock("is-odd", "3.0.1"),
+	})
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme",
+		filepath.Join(dir, "both"), filepath.Join(dir, "sm")); code != exitOK {
+		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	for _, c := range []struct{ pkg, job string }{
+		{"pkg:npm/left-pad@1.3.0", "runtime:gitlab:acme/both/.gitlab-ci.yml#release"},
+		{"pkg:npm/left-pad@1.3.0", "runtime:gha:acme/both/.github/workflows/ci.yml#build"},
+		{"pkg:npm/is-odd@3.0.1", "gitlab.example.com/acme/sm/.gitlab-ci.yml#release"},
+	} {
+		out, errs, code := run(t, "--db", db, "query", "--package", c.pkg)
+		if code != exitOK {
+			t.Fatalf("query --package %s exit %d: %s", c.pkg, code, errs)
+		}
+		if !strings.Contains(out, c.job) {
+			t.Errorf("%s does not run in %s:\n%s", c.pkg, c.job, out)
+		}
+	}
+	out, errs, code := run(t, "--db", db, "query", "--runtime", "runtime:gitlab:acme/both/.gitlab-ci.yml#release")
+	if code != exitOK {
+		t.Fatalf("query --runtime exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "pkg:npm/both-app") {
+		t.Errorf("the GitLab release does not reach the package its folder's package.json names:\n%s", out)
+	}
+}

@@ -64,16 +64,27 @@ func newConverter(f *ingest.File, env *ingest.Env, res *ingest.Result, p *pipeli
 			host = strings.ToLower(parsed.Hostname())
 		}
 	}
-	// The project is named on the server its ID tokens name.
-	// NOTE: other files of the project (lockfiles) know only the origin
-	// host, so when the variables name a server that the origin does not,
-	// their repository id names another host.
+	// The project is named on the server its ID tokens name. Other files
+	// of its folder (lockfiles) are named on the origin's host; jobs keep
+	// that host as their checkout host (see checkoutHost).
 	c.repoHost = host
 	c.repoID = graph.RepoID(host, f.Repo)
 	if wr := p.config.get("workflow").get("rules"); wr != nil {
 		c.wf = parseRules(p.resolveRefs(wr, 0).v)
 	}
 	return c
+}
+
+// checkoutHost returns the forge host under which the other files of the
+// project's folder were read (ingest.File.Forge), or "" when it is the
+// project's own. It differs in a folder that also holds .github, which
+// the pipeline names on GitHub, and when the variables name a server that
+// the clone's origin does not.
+func (c *converter) checkoutHost() string {
+	if h := c.f.Forge(); c.f.Repo != "" && h != c.repoHost {
+		return h
+	}
+	return ""
 }
 
 // serverURL returns the URL of the GitLab server that the top-level
@@ -216,6 +227,7 @@ func (c *converter) job(name string) {
 		"type":                   "gitlab-job",
 		graph.AttrRepository:     c.project,
 		graph.AttrRepositoryHost: c.repoHost,
+		graph.AttrCheckoutHost:   c.checkoutHost(),
 		"pipeline":               c.inRepo(c.p.rootRel),
 		"file":                   c.inRepo(c.self),
 		"job":                    name,

@@ -297,7 +297,9 @@ func (c *converter) releaseAccount(j *jobState, r registry.Release, host string,
 	// top is the pipeline's root folder when that folder is the project's.
 	if r.Top && c.prefix == "" {
 		rel.Project = c.project
-		rel.ProjectHost = c.repoHost
+		// The project's package name is read from the files of its
+		// folder, which are named on the checkout's host.
+		rel.ProjectHost = c.f.Forge()
 	}
 	c.b.ReleaseReach(rel)
 }

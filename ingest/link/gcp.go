@@ -1059,7 +1059,7 @@ func (g *gcpView) linkKeyFiles() {
 		return
 	}
 	for _, rt := range g.v.byKind[graph.NodeRuntime] {
-		for _, s := range byRepo[graph.RepoIDOf(rt)] {
+		for _, s := range byRepo[graph.CheckoutRepoIDOf(rt)] {
 			e := graph.Edge{From: rt.ID, To: s.ID, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: s.Pos}
 			e.SetAttr(graph.AttrVia, "file")
 			e.SetAttr(graph.AttrReason, fmt.Sprintf("the key file %s is committed to %s; undecided: whether the job checks the repository out",

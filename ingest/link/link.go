@@ -343,7 +343,7 @@ func (v *view) linkLockfiles() {
 		if len(job.installs) == 0 {
 			return
 		}
-		repo := graph.RepoIDOf(rt)
+		repo := graph.CheckoutRepoIDOf(rt)
 		// A job executes every package of one ecosystem in the same way,
 		// except for install scripts, so each decision is made once.
 		type execKey struct {
