@@ -74,6 +74,11 @@ func Runs(script string, expand func(string) string) []Run {
 	if expand == nil {
 		expand = func(s string) string { return s }
 	}
+	// Only docker and podman commands start containers here, and most
+	// scripts name neither: they are not split into commands.
+	if !strings.Contains(script, "docker") && !strings.Contains(script, "podman") {
+		return nil
+	}
 	var out []Run
 	for _, c := range Commands(script) {
 		run, ok := parseRun(WithoutGlobalOptions(c.Words))
