@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,5 +103,33 @@ func TestRunsPodmanHealthOptions(t *testing.T) {
 	want := []string{"pkg:docker/nginx@1.27", "pkg:docker/redis@7"}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("Runs (-got +want):\n%s", diff)
+	}
+}
+
+// Commands after a reserved word of sh are read as any other: if, then,
+// do and ! come before the command in one list.
+func TestScanAfterShellKeywords(t *testing.T) {
+	script := `if docker login -u bot -p $QUAY_TOKEN quay.io; then docker push quay.io/example-org/api:1; fi
+for tag in 1 2; do docker push quay.io/example-org/web:$tag; done
+! docker run --rm alpine:3.20 true
+while false; do podman run busybox:1.36; done
+`
+	logins, pushes := Scan(script, nil)
+	if len(logins) != 1 || logins[0].Host != "quay.io" || !slices.Equal(logins[0].Vars, []string{"QUAY_TOKEN"}) {
+		t.Errorf("logins %+v, want one to quay.io with QUAY_TOKEN", logins)
+	}
+	var pushed []string
+	for _, p := range pushes {
+		pushed = append(pushed, fmt.Sprintf("%s %d", p.Image.Name(), p.Line))
+	}
+	if diff := cmp.Diff([]string{"quay.io/example-org/api 1", "quay.io/example-org/web 2"}, pushed); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+	var ran []string
+	for _, r := range Runs(script, nil) {
+		ran = append(ran, fmt.Sprintf("%s %d", r.Image.PURL(true), r.Line))
+	}
+	if diff := cmp.Diff([]string{"pkg:docker/alpine@3.20 3", "pkg:docker/busybox@1.36 4"}, ran); diff != "" {
+		t.Errorf("runs (-want +got):\n%s", diff)
 	}
 }

@@ -768,6 +768,11 @@ var prefixValueOptions = map[string]map[string]bool{
 // command returns the words of a command without the prefixes that run
 // it: variable assignments, sudo and env with their options, and the
 // command, exec and time builtins.
+// shellKeywords are the reserved words of sh that may come before a
+// command in one list: if docker login ...; then docker push ...; fi.
+var shellKeywords = map[string]bool{"if": true, "then": true, "else": true, "elif": true, "do": true,
+	"while": true, "until": true, "!": true, "{": true}
+
 func command(words []string) []string {
 	for len(words) > 0 {
 		switch w := words[0]; {
@@ -779,7 +784,7 @@ func command(words []string) []string {
 				}
 				words = words[1:]
 			}
-		case w == "command" || w == "exec" || w == "time":
+		case w == "command" || w == "exec" || w == "time" || shellKeywords[w]:
 			words = words[1:]
 		case assignment.MatchString(w):
 			words = words[1:]
