@@ -74,6 +74,12 @@ func Runs(script string, expand func(string) string) []Run {
 	if expand == nil {
 		expand = func(s string) string { return s }
 	}
+	return runs(script, expand, false)
+}
+
+// runs reads a script for Runs. nested is set for the script of a shell's
+// -c, whose own shells are not read.
+func runs(script string, expand func(string) string, nested bool) []Run {
 	// Only docker and podman commands start containers here, and most
 	// scripts name neither: they are not split into commands.
 	if !strings.Contains(script, "docker") && !strings.Contains(script, "podman") {
@@ -81,7 +87,17 @@ func Runs(script string, expand func(string) string) []Run {
 	}
 	var out []Run
 	for _, c := range Commands(script) {
-		run, ok := parseRun(WithoutGlobalOptions(c.Words))
+		words := WithoutGlobalOptions(c.Words)
+		if len(words) > 0 && shells[path.Base(words[0])] && !nested {
+			if inner, ok := shellScript(words[1:]); ok {
+				for _, r := range runs(inner, expand, true) {
+					r.Line = c.Line
+					out = append(out, r)
+				}
+				continue
+			}
+		}
+		run, ok := parseRun(words)
 		if !ok {
 			continue
 		}

@@ -133,3 +133,30 @@ while false; do podman run busybox:1.36; done
 		t.Errorf("runs (-want +got):\n%s", diff)
 	}
 }
+
+// A shell's -c script runs in the job: its logins, pushes and container
+// runs are the job's, at the line of the shell. A shell in that script is
+// not read again.
+func TestScanShellScriptOfJob(t *testing.T) {
+	script := `bash -euo pipefail -c 'docker login -u bot -p "$QUAY_TOKEN" quay.io && docker push quay.io/example-org/api:1'
+sh -c "docker run --rm alpine:3.20 true; sh -c 'docker push quay.io/example-org/hidden:1'"
+`
+	logins, pushes := Scan(script, nil)
+	if len(logins) != 1 || logins[0].Host != "quay.io" || logins[0].Line != 1 || !slices.Equal(logins[0].Vars, []string{"QUAY_TOKEN"}) {
+		t.Errorf("logins %+v, want one to quay.io with QUAY_TOKEN at line 1", logins)
+	}
+	var pushed []string
+	for _, p := range pushes {
+		pushed = append(pushed, fmt.Sprintf("%s %d", p.Image.Name(), p.Line))
+	}
+	if diff := cmp.Diff([]string{"quay.io/example-org/api 1"}, pushed); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+	var ran []string
+	for _, r := range Runs(script, nil) {
+		ran = append(ran, fmt.Sprintf("%s %d", r.Image.PURL(true), r.Line))
+	}
+	if diff := cmp.Diff([]string{"pkg:docker/alpine@3.20 2"}, ran); diff != "" {
+		t.Errorf("runs (-want +got):\n%s", diff)
+	}
+}

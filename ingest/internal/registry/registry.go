@@ -122,6 +122,21 @@ func scan(script string, expand func(string) string, nested bool) (logins []Logi
 					}
 					continue
 				}
+				if shells[path.Base(words[0])] && !nested {
+					// sh -c SCRIPT runs its script in the job: its logins
+					// and writes are the job's. One level is read.
+					if inner, ok := shellScript(words[1:]); ok {
+						il, ip := scan(inner, expand, true)
+						for i := range il {
+							il[i].Line = start + 1
+						}
+						for i := range ip {
+							ip[i].Line = start + 1
+						}
+						logins, pushes = append(logins, il...), append(pushes, ip...)
+						continue
+					}
+				}
 				if inner, mountsAuth, isShell := RunShell(words); isShell && !nested {
 					pushes = appendContainerScript(pushes, inner, mountsAuth, expand, start+1)
 					continue
