@@ -10,7 +10,6 @@ package query
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -823,14 +822,6 @@ func dedupe(ids []string) []string {
 		}
 	}
 	return out
-}
-
-// describe renders a node for messages.
-func describe(n graph.Node) string {
-	if n.Label != "" && n.Label != n.ID {
-		return fmt.Sprintf("%s (%s)", n.Label, n.ID)
-	}
-	return n.ID
 }
 
 // startConfidence returns how sure a start is compromised: possible for a

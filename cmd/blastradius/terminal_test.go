@@ -13,8 +13,8 @@ func TestSafeWriterEscapes(t *testing.T) {
 		{"bad \xff byte", `bad \xff byte`},
 		{"c1 \u009b control", `c1 \xc2\x9b control`},
 		{"ünïcode stays", "ünïcode stays"},
-		{"evil‮gnp.js", `evil\xe2\x80\xaegnp.js`},
-		{"isolate ⁦x⁩", `isolate \xe2\x81\xa6x\xe2\x81\xa9`},
+		{"evil\u202egnp.js", `evil\xe2\x80\xaegnp.js`},
+		{"isolate \u2066x\u2069", `isolate \xe2\x81\xa6x\xe2\x81\xa9`},
 	}
 	for _, tc := range tests {
 		var b bytes.Buffer

@@ -41,9 +41,6 @@ func newRuns(lens []uint32) runs {
 	return r
 }
 
-// len returns the number of runs.
-func (r *runs) len() int { return len(r.n) }
-
 // size returns the length of run i.
 func (r *runs) size(i uint32) uint32 {
 	if l := r.n[i]; l != runMany {

@@ -210,8 +210,6 @@ func position(file string, n *yaml.Node) ingest.Position {
 func readAll(f *ingest.File) ([]byte, error) { return yamlfile.ReadAll(f, maxFileSize) }
 
 var (
-	decode      = yamlfile.Decode
-	syntaxError = yamlfile.SyntaxError
-	firstColumn = yamlfile.FirstColumn
-	lineStarts  = yamlfile.LineStarts
+	decode     = yamlfile.Decode
+	lineStarts = yamlfile.LineStarts
 )

@@ -120,8 +120,4 @@ func position(file string, n *yaml.Node) ingest.Position {
 
 func readAll(f *ingest.File) ([]byte, error) { return yamlfile.ReadAll(f, maxFileSize) }
 
-var (
-	decode      = yamlfile.Decode
-	syntaxError = yamlfile.SyntaxError
-	firstColumn = yamlfile.FirstColumn
-)
+var decode = yamlfile.Decode

@@ -175,7 +175,4 @@ func repoRoot(full, rel string) string {
 
 func readAll(f *ingest.File) ([]byte, error) { return yamlfile.ReadAll(f, maxFileSize) }
 
-var (
-	syntaxError = yamlfile.SyntaxError
-	firstColumn = yamlfile.FirstColumn
-)
+var syntaxError = yamlfile.SyntaxError

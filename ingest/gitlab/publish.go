@@ -36,9 +36,7 @@ func (c *converter) registryPublish(j *jobState) {
 		base := c.lineOf(j, s)
 		ls, pushes := registry.Scan(s.str, expand)
 		for _, l := range ls {
-			for _, rl := range c.loginIdentities(j, l, base) {
-				logins[l.Host] = append(logins[l.Host], rl)
-			}
+			logins[l.Host] = append(logins[l.Host], c.loginIdentities(j, l, base)...)
 		}
 		for _, p := range pushes {
 			host := registry.ImageHost(p.Image)

@@ -99,13 +99,12 @@ type rule struct {
 
 // refFilter is an only: or except: value.
 type refFilter struct {
-	refs     []string // nil: the default for only (branches and tags)
-	hasRefs  bool
-	vars     []*expr
-	hasVars  bool
-	badVars  bool
-	other    bool // changes: or kubernetes:
-	patterns []*regexp.Regexp
+	refs    []string // nil: the default for only (branches and tags)
+	hasRefs bool
+	vars    []*expr
+	hasVars bool
+	badVars bool
+	other   bool // changes: or kubernetes:
 }
 
 // parseRules reads a rules: list. Entries nested by !reference are

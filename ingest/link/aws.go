@@ -832,13 +832,6 @@ func confidence(d awspolicy.Decision) graph.Confidence {
 	return graph.Possible
 }
 
-func undecided(d awspolicy.Decision) string {
-	if d.Effect == awspolicy.MaybeAllowed && d.Why != "" {
-		return "; undecided: " + d.Why
-	}
-	return ""
-}
-
 func (v *view) policyPos(ref *awspolicy.Ref) graph.Pos {
 	if ref == nil {
 		return graph.Pos{}
@@ -1544,12 +1537,5 @@ func readView(ctx context.Context, r graph.Reader) (*view, error) {
 	return v, nil
 }
 
-// rootAccount returns the account of a principal that names a whole
-// account ("111122223333" or arn:aws:iam::111122223333:root), else "".
-func rootAccount(val string) string { return awspolicy.RootAccount(val) }
-
 // accountOf returns the account part of an ARN, "" when it has none.
 func accountOf(arn string) string { return awspolicy.AccountOf(arn) }
-
-// serviceOf returns the service of an ARN ("s3" for arn:aws:s3:::b).
-func serviceOf(arn string) string { return awspolicy.ServiceOf(arn) }

@@ -15,7 +15,6 @@ import (
 	"log/slog"
 	"path"
 	"reflect"
-	"sort"
 	"strings"
 	"sync"
 	"unsafe"
@@ -527,15 +526,6 @@ func copyAttrs(m map[string]string) map[string]string {
 	for k, v := range m {
 		out[k] = v
 	}
-	return out
-}
-
-func sortedIDs(ns []graph.Node) []string {
-	out := make([]string, len(ns))
-	for i, n := range ns {
-		out[i] = n.ID
-	}
-	sort.Strings(out)
 	return out
 }
 

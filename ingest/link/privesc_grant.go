@@ -204,10 +204,9 @@ func escTagConditioned(actor *principal, action, arn string) bool {
 // escTagChoice is a set of tag values that meets a statement's tag
 // conditions.
 type escTagChoice struct {
-	keys          []string
-	values        map[string]string
-	set, unset    bool // whether a tag must be set to a value, or removed
-	unsatisfiable bool
+	keys       []string
+	values     map[string]string
+	set, unset bool // whether a tag must be set to a value, or removed
 }
 
 // escRemovedTag is the value of a tag the attacker removes or changes. No

@@ -180,13 +180,6 @@ func newLineIndex(data []byte) lineIndex {
 	return idx
 }
 
-// line returns the 1-based line of the byte just before offset, which is
-// the last byte of the token the decoder has read.
-func (idx lineIndex) line(offset int64) int {
-	l, _ := idx.position(offset - 1)
-	return l
-}
-
 // position returns the 1-based line and column of offset.
 func (idx lineIndex) position(offset int64) (int, int) {
 	if offset < 0 {

@@ -121,35 +121,6 @@ func decidingShortNotResource(in Input, mine string) bool {
 	return false
 }
 
-// withoutDenies drops every Deny statement from every layer.
-func withoutDenies(in Input) Input {
-	strip := func(ps []Named) []Named {
-		if ps == nil {
-			return nil
-		}
-		out := []Named{}
-		for _, p := range ps {
-			q := &Policy{Version: p.Policy.Version}
-			for _, st := range p.Policy.Statements {
-				if st.Effect == "Allow" {
-					q.Statements = append(q.Statements, st)
-				}
-			}
-			out = append(out, Named{Name: p.Name, Policy: q})
-		}
-		return out
-	}
-	in.Identity, in.Boundary, in.Resource, in.Session = strip(in.Identity), strip(in.Boundary), strip(in.Resource), strip(in.Session)
-	scps := make([]PolicySet, len(in.SCPs))
-	for i, set := range in.SCPs {
-		scps[i] = PolicySet{Name: set.Name, Policies: strip(set.Policies)}
-	}
-	if in.SCPs != nil {
-		in.SCPs = scps
-	}
-	return in
-}
-
 func TestOracle(t *testing.T) {
 	node, err := exec.LookPath("node")
 	pkg := filepath.Join("oracle", "node_modules", "@cloud-copilot", "iam-simulate")

@@ -81,16 +81,6 @@ func (p Principal) roleName() string {
 	return ""
 }
 
-func (p Principal) sessionName() string {
-	if p.kind() == "session" {
-		res := partOf(p.ARN, 5)
-		if i := strings.LastIndex(res, "/"); i >= 0 {
-			return res[i+1:]
-		}
-	}
-	return p.Session
-}
-
 // reach says how a Principal element names the requesting principal.
 // Session-level names (the user itself, a role session, "*", a service)
 // let a resource policy grant on its own within an account; a role ARN
