@@ -6,7 +6,7 @@ EXAMPLE   := examples/example-org
 DEMO_DB   := $(EXAMPLE)/.blastradius/graph.db
 DEMO_ARGS := --package pkg:npm/color-streamer@2.4.1 --since 2026-11-03T00:00:00Z
 
-.PHONY: help build test vet demo clean corpus neo4j-start neo4j-stop test-neo4j bench-stores fuzz bench-logs bench-load bench bench-smoke orggen
+.PHONY: help build test vet lint demo clean corpus neo4j-start neo4j-stop test-neo4j bench-stores fuzz bench-logs bench-load bench bench-smoke orggen
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,6 +16,11 @@ build: ## build bin/blastradius
 
 vet: ## run go vet
 	$(GO) vet ./...
+
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+lint: vet ## run go vet and staticcheck (the version pinned here; its checks are in staticcheck.conf)
+	$(GO) run $(STATICCHECK) ./...
 
 test: vet ## run every test (reads ../shared when present; the Neo4j store's tests need `make neo4j-start`)
 	$(GO) test -count=1 ./...

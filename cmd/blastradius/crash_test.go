@@ -23,8 +23,8 @@ const crashKills = 20
 // buildBinary compiles the command into a temporary folder.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
 		t.Skipf("no go tool to build the binary: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "blastradius")

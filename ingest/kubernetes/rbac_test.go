@@ -511,10 +511,7 @@ func TestTokens(t *testing.T) {
 
 	// Two pods take over the node, so it reaches every Secret any pod
 	// exposes, possibly: which pods share it is not in the input.
-	var node []string
-	for _, e := range from(derived, graph.K8sNodeID()) {
-		node = append(node, e)
-	}
+	node := from(derived, graph.K8sNodeID())
 	wantNode := []string{
 		"EXPOSES -> secret:k8s:apps/api-key (possible)",
 		"EXPOSES -> secret:k8s:apps/bundle-a (possible)",

@@ -88,7 +88,8 @@ type escWay struct {
 type escFact int
 
 const (
-	factNone escFact = iota
+	// The zero value stands for no fact.
+	_ escFact = iota
 	// factProfile: an instance profile holds the passed role.
 	factProfile
 	// factSpareProfile: an instance profile that the principal can put

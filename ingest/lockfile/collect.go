@@ -336,8 +336,7 @@ func (c *collector) inferDirect(candidate func(id string) bool) {
 		}
 	}
 	reached := map[string]bool{}
-	var visit func(string)
-	visit = func(id string) {
+	visit := func(id string) {
 		stack := []string{id}
 		for len(stack) > 0 {
 			n := stack[len(stack)-1]
