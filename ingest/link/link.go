@@ -156,6 +156,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		v.linkLockfiles,
 		v.linkAWS,
 		v.linkPrivesc,
+		v.linkECRPublish,
 		v.linkAppInput,
 		v.linkGCP,
 		v.linkKubernetes,

@@ -112,6 +112,9 @@ func (e *emitter) resource(b *block, bv *blockVal) {
 	if s, _ := attrStr(bv, "manage_master_user_password"); s == "true" {
 		attrs["password_managed"] = "true"
 	}
+	if s, _ := attrStr(bv, "image_tag_mutability"); b.typ == "aws_ecr_repository" && s != "" {
+		attrs["image_tag_mutability"] = s
+	}
 	e.node(graph.NodeResource, arn, name, b.syn.DefRange(), attrs)
 }
 

@@ -1,0 +1,63 @@
+package link
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+)
+
+// linkECRPublish turns write access to an ECR repository into the image
+// it publishes. An identity that may call ecr:PutImage on
+// arn:aws:ecr:REGION:ACCOUNT:repository/NAME can point any tag of
+// ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME at an image of its own, which
+// the workloads that run the image pull next. So the identity
+// CAN_PUBLISH the image's name package, when a runtime or a file names
+// that image, with the confidence of its access. A repository whose tags
+// are immutable (image_tag_mutability IMMUTABLE) takes new tags only,
+// which reach the workloads that deploy them later: possible.
+func (v *view) linkECRPublish() {
+	var found []graph.Edge
+	for _, e := range v.derivedEdges {
+		if e.Kind != graph.EdgeCanAccess || !strings.HasPrefix(e.To, "arn:aws:ecr:") {
+			continue
+		}
+		if !slices.Contains(graph.SplitList(e.Attr(graph.AttrActions)), "ecr:PutImage") {
+			continue
+		}
+		pkg, ok := ecrImage(e.To)
+		if !ok {
+			continue
+		}
+		if _, ok := v.node(pkg); !ok {
+			continue
+		}
+		conf := e.Confidence
+		reason := "ecr:PutImage on " + e.To + " moves the image's tags to an image of the caller's, which workloads pull next"
+		if repo, ok := v.node(e.To); ok && repo.Attr("image_tag_mutability") == "IMMUTABLE" {
+			conf = graph.Possible
+			reason = "ecr:PutImage on " + e.To + " adds new tags only, since its tags are immutable: workloads that deploy a new tag run the caller's image"
+		}
+		found = append(found, graph.Edge{From: e.From, To: pkg, Kind: graph.EdgeCanPublish, Confidence: conf, Pos: e.Pos,
+			Attrs: map[string]string{graph.AttrVia: "ecr-push", graph.AttrReason: reason}})
+	}
+	for _, e := range found {
+		v.addEdge(e)
+	}
+}
+
+// ecrImage returns the id of the name package of the images an ECR
+// repository ARN holds, and reports false for another ARN.
+func ecrImage(arn string) (string, bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "ecr" || parts[3] == "" || parts[4] == "" {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(parts[5], "repository/")
+	if !ok || name == "" || strings.ContainsAny(name, "*?") {
+		return "", false
+	}
+	ref := image.Ref{Registry: parts[4] + ".dkr.ecr." + parts[3] + ".amazonaws.com", Path: name}
+	return ref.PURL(false), true
+}
