@@ -7,8 +7,8 @@
 // radius and revocation plan before and after, with the paths each edit
 // closes.
 //
-// The linker is passed in as a graph.DeriveFunc, so this package depends
-// only on graph and query. Re-deriving runs the linker twice, over the
+// The linker is passed in as a graph.DeriveFunc, so of this project's
+// packages this one depends only on graph, query and internal/yamlerr. Re-deriving runs the linker twice, over the
 // graph and over the overlay, which takes as long as two ingest runs' link
 // step.
 //
@@ -28,6 +28,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/internal/yamlerr"
 )
 
 // Edit kinds, as the change file names them.
@@ -91,7 +93,8 @@ var sha1Hex = regexp.MustCompile(`^[0-9a-f]{40}$`)
 func ParseChanges(name string, data []byte) ([]Edit, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s:%d: change file is not valid YAML", name, yamlLine(err))
+		line, msg := yamlerr.Split(err)
+		return nil, fmt.Errorf("%s:%d: change file is not valid YAML: %s", name, line, msg)
 	}
 	if len(doc.Content) == 0 {
 		return nil, fmt.Errorf("%s: change file is empty: list edits under changes:", name)
@@ -229,16 +232,6 @@ func stringList(v *yaml.Node) ([]string, error) {
 
 func kindNames() []string {
 	return []string{EditRemoveSecret, EditPinAction, EditReplaceKeyWithOIDC, EditAddTrustCondition, EditTightenPolicy, EditDeleteStatement, EditMoveSecretToEnv, EditTrustedPublishing}
-}
-
-// yamlLine returns the line a YAML syntax error names, or 0; the rest of
-// the decoder's message may quote the input and is dropped.
-func yamlLine(err error) int {
-	var line int
-	if _, e := fmt.Sscanf(err.Error(), "yaml: line %d:", &line); e == nil {
-		return line
-	}
-	return 0
 }
 
 func contains(list []string, s string) bool {

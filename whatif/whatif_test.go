@@ -521,3 +521,25 @@ func TestTrustedPublishingEdit(t *testing.T) {
 		t.Errorf("edit of APP_TOKEN: %v, want an edit error naming the missing registry", err)
 	}
 }
+
+// TestParseChangesSyntaxDetail names the decoder's complaint in a syntax
+// error, without the quoted input text it would carry.
+func TestParseChangesSyntaxDetail(t *testing.T) {
+	in := "changes:\n  - remove_secret: {job: \"a / b\", secret: hunter2-token\n  - pin_action: {action: x@v1\n"
+	_, err := ParseChanges("c.yaml", []byte(in))
+	if err == nil {
+		t.Fatal("no error for an unclosed flow mapping")
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "c.yaml:") || !strings.Contains(msg, "change file is not valid YAML: ") {
+		t.Errorf("error %q, want the file, a line and the decoder's complaint", msg)
+	}
+	if detail := msg[strings.Index(msg, "YAML: ")+len("YAML: "):]; len(detail) < 10 {
+		t.Errorf("error %q names no complaint", msg)
+	}
+	for _, text := range []string{"hunter2", "a / b", "x@v1"} {
+		if strings.Contains(msg, text) {
+			t.Errorf("error %q quotes the input %q", msg, text)
+		}
+	}
+}

@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/internal/yamlerr"
 )
 
 // ReadAll reads a whole file, rejecting one larger than limit bytes.
@@ -60,51 +60,31 @@ func Decode(file string, data []byte) (*yaml.Node, error) {
 	return root, nil
 }
 
-var (
-	yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	anchorRE   = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
-	quotedRE   = regexp.MustCompile("'[^']*'|\"[^\"]*\"|`[^`]*`")
-)
+// anchorRE finds the anchor that an alias names but no node defines.
+var anchorRE = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
 
-// SyntaxError turns a decoder error into a positioned *ingest.Error.
-// Quoted input text is dropped from the message; quoted punctuation (the
-// token the decoder expected, such as ',' or ']') is kept, since it cannot
-// be a secret.
+// SyntaxError turns a decoder error into a positioned *ingest.Error, with
+// the decoder's message less the input text it quotes (yamlerr.Split).
 //
 // NOTE: the decoder reports a line but no column, so the column given is
 // that of the line's first non-blank character. It can be left of the
 // offending character, and for an unclosed scalar the line is where the
 // scalar starts.
 func SyntaxError(file string, data []byte, err error) error {
-	msg := err.Error()
 	pos := ingest.Position{File: file}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-		pos.Col = FirstColumn(data, pos.Line)
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
+	line, msg := yamlerr.Split(err)
+	if line > 0 {
+		pos.Line, pos.Col = line, FirstColumn(data, line)
+	} else if m := anchorRE.FindStringSubmatch(err.Error()); m != nil {
 		// The decoder gives no line for an alias of an unknown anchor:
 		// the first alias of that name is the place to look.
-		if m := anchorRE.FindStringSubmatch(msg); m != nil {
-			pos.Line, pos.Col = aliasPosition(data, m[1])
-		}
+		pos.Line, pos.Col = aliasPosition(data, m[1])
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		msg = "unexpected value type"
 	}
-	msg = strings.Join(strings.Fields(quotedRE.ReplaceAllStringFunc(msg, punctuationOnly)), " ")
 	return ingest.Errorf(pos, "yaml syntax: %s", msg)
-}
-
-func punctuationOnly(q string) string {
-	for _, r := range q[1 : len(q)-1] {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127 {
-			return ""
-		}
-	}
-	return q
 }
 
 // FirstColumn returns the 1-based column of the first character of a line
