@@ -292,6 +292,11 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 		}
 		return
 	}
+	if script, ok := registry.ShellScript(words); ok && !nested {
+		// The job's own shell: what its script does is the job's.
+		w.readScript(j, script, step, line, env, literals, true)
+		return
+	}
 	if script, mountsAuth, isShell := registry.RunShell(words); isShell && !nested {
 		// The script's logins stay in the container.
 		c := j.container(mountsAuth)

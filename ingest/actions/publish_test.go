@@ -448,3 +448,25 @@ jobs:
 		t.Errorf("CAN_PUBLISH from the container's docker login (-want +got):\n%s", diff)
 	}
 }
+
+func TestPublishJobShellScript(t *testing.T) {
+	// A run: step's own bash -c script runs in the job: its login and its
+	// push are the job's, as they are without the shell.
+	src := `on: push
+jobs:
+  rel:
+    runs-on: ubuntu-latest
+    steps:
+      - run: bash -c 'docker login -u bot -p "$REG_TOKEN" registry.example.com && docker push registry.example.com/acme/app:1'
+        env:
+          REG_TOKEN: ${{ secrets.REG_TOKEN }}
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := graph.RegistryAccountID("registry.example.com", graph.GHASecretID(testRepo, "REG_TOKEN"))
+	if diff := cmp.Diff([]string{"pkg:docker/acme/app?repository_url=registry.example.com"}, targets(res, account, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the login in bash -c (-want +got):\n%s", diff)
+	}
+}

@@ -142,6 +142,15 @@ func RunShell(words []string) (script string, mountsAuth, ok bool) {
 // shells are the shells whose -c option takes the script to run.
 var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true}
 
+// ShellScript returns the script of a command that runs a shell on one
+// (sh -c SCRIPT, bash -euc SCRIPT), and reports false for another command.
+func ShellScript(words []string) (string, bool) {
+	if len(words) < 2 || !shells[path.Base(words[0])] {
+		return "", false
+	}
+	return shellScript(words[1:])
+}
+
 // shellScript returns the script that a shell's arguments run: the word
 // after the option cluster that holds -c (sh -c, bash -euc). -o and a
 // cluster that holds o take an option name as the next word (bash -euo
