@@ -23,7 +23,8 @@ func (v *view) linkECRPublish() {
 		if e.Kind != graph.EdgeCanAccess || !strings.HasPrefix(e.To, "arn:aws:ecr:") {
 			continue
 		}
-		if !slices.Contains(graph.SplitList(e.Attr(graph.AttrActions)), "ecr:PutImage") {
+		actions := graph.SplitList(e.Attr(graph.AttrActions))
+		if !slices.Contains(actions, "ecr:PutImage") {
 			continue
 		}
 		pkg, ok := ecrImage(e.To)
@@ -34,7 +35,13 @@ func (v *view) linkECRPublish() {
 			continue
 		}
 		conf := e.Confidence
-		reason := "ecr:PutImage on " + e.To + " moves the image's tags to an image of the caller's, which workloads pull next"
+		reason := "ecr:PutImage and the layer uploads on " + e.To + " move the image's tags to an image of the caller's, which workloads pull next"
+		if !uploadsLayers(actions) {
+			// PutImage takes a manifest whose layers the repository holds
+			// already: the caller re-points tags at images pushed before.
+			conf = graph.Possible
+			reason = "ecr:PutImage on " + e.To + " without the layer uploads re-points the image's tags at images the repository already holds"
+		}
 		if repo, ok := v.node(e.To); ok && repo.Attr("image_tag_mutability") == "IMMUTABLE" {
 			conf = graph.Possible
 			reason = "ecr:PutImage on " + e.To + " adds new tags only, since its tags are immutable: workloads that deploy a new tag run the caller's image"
@@ -45,6 +52,18 @@ func (v *view) linkECRPublish() {
 	for _, e := range found {
 		v.addEdge(e)
 	}
+}
+
+// uploadsLayers reports whether actions hold the three calls that upload
+// an image's layers to ECR, which a push of new content needs besides
+// PutImage.
+func uploadsLayers(actions []string) bool {
+	for _, a := range []string{"ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"} {
+		if !slices.Contains(actions, a) {
+			return false
+		}
+	}
+	return true
 }
 
 // ecrImage returns the id of the name package of the images an ECR

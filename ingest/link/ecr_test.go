@@ -58,6 +58,17 @@ func TestECRPushPublishesImage(t *testing.T) {
 	}
 	nodes[2].Attrs["image_tag_mutability"] = "MUTABLE"
 
+	// PutImage alone takes manifests whose layers are in the repository
+	// already: tags move to images pushed before, possibly the caller's.
+	putOnly, hasPutOnly := inline(user.ID, "push", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"ecr:PutImage","Resource":"`+repoARN("app")+`"}]}`)
+	withPutOnly := append([]graph.Node{user, putOnly}, nodes[2:]...)
+	got = derive(t, withPutOnly, append([]graph.Edge{hasPutOnly}, edges[1:]...), graph.EdgeCanPublish)
+	want = []string{user.ID + " -> " + appName + " (possible)"}
+	if len(got) != 1 || got[0] != want[0] {
+		t.Errorf("CAN_PUBLISH with PutImage alone %v, want %v", got, want)
+	}
+
 	s := store(t, nodes, edges)
 	if !reaches(t, s, user.ID, "runtime:ecs:api") {
 		t.Errorf("the blast radius of %s misses the workload that runs the image it can push", user.ID)
