@@ -713,7 +713,12 @@ func (w *workflow) writeExecutions(j *job) {
 			a = attrs{}
 		}
 		a["step"] = strings.Join(ex.steps, ",")
-		w.b.edge(j.rid, graph.EdgeExecutes, pkg, graph.Certain, ex.line, a)
+		conf := graph.Certain
+		if a[graph.AttrVia] == "container-run" {
+			conf = graph.Possible
+			a[graph.AttrReason] = registry.ContainerRunReason
+		}
+		w.b.edge(j.rid, graph.EdgeExecutes, pkg, conf, ex.line, a)
 	}
 }
 

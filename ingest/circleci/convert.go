@@ -670,7 +670,11 @@ func (c *converter) executeImage(j *jobState, img image.Ref, line int, via strin
 	c.b.Node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
 	c.b.Node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
 	c.b.Edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
-	c.b.Edge(j.rid, graph.EdgeExecutes, ver, graph.Certain, line, attrs{graph.AttrVia: via, "pinned": img.Pinned()})
+	conf, a := graph.Certain, attrs{graph.AttrVia: via, "pinned": img.Pinned()}
+	if via == "container-run" {
+		conf, a[graph.AttrReason] = graph.Possible, registry.ContainerRunReason
+	}
+	c.b.Edge(j.rid, graph.EdgeExecutes, ver, conf, line, a)
 }
 
 // containerRuns writes the images that the job's run steps start with

@@ -142,6 +142,11 @@ func RunShell(words []string) (script string, mountsAuth, ok bool) {
 // shells are the shells whose -c option takes the script to run.
 var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true}
 
+// ContainerRunReason explains why a job that starts an image with docker
+// run executes it only possibly: the job's code, with its secrets, does
+// not run in the container.
+const ContainerRunReason = "the job starts the image in a container of its own, which sees the job's secrets and files only through what the run passes in (-e, --env-file, mounts, the Docker socket)"
+
 // ShellScript returns the script of a command that runs a shell on one
 // (sh -c SCRIPT, bash -euc SCRIPT), and reports false for another command.
 func ShellScript(words []string) (string, bool) {
