@@ -169,6 +169,11 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 			// A compromised role's sessions are revoked with the first step.
 			creds = append([]*Reached{x}, creds...)
 			isCred[s.ID] = true
+		case s.Kind == graph.NodeIdentity && s.Attr("type") == "user" && strings.HasPrefix(s.ID, "arn:aws:iam::") && !isCred[s.ID]:
+			// A compromised IAM user's keys and password are revoked with
+			// the first step, also those the input does not declare.
+			creds = append([]*Reached{x}, creds...)
+			isCred[s.ID] = true
 		case s.Kind == graph.NodeRuntime && !slices.ContainsFunc(runtimes, func(r *Reached) bool { return r.Node.ID == s.ID }):
 			// A compromised runtime is contained like those it reaches.
 			runtimes = append([]*Reached{x}, runtimes...)
@@ -887,6 +892,14 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			return it
 		}
 		name := iamName(n.ID)
+		if n.Attr("type") == "user" {
+			it.Action = fmt.Sprintf("Deactivate every access key of IAM user %s and delete its console password: the input may not show all of its keys", name)
+			it.Command = shellCommand("aws", "iam", "list-access-keys", "--user-name", name) + "; " +
+				shellCommand("aws", "iam", "update-access-key", "--user-name", name, "--access-key-id", "<key id>", "--status", "Inactive") + "; " +
+				shellCommand("aws", "iam", "delete-login-profile", "--user-name", name)
+			it.Verify = trailLookup("Username", name, "<revocation time>", true)
+			return it
+		}
 		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = roleUseLookup(n.ID, name, "<revocation time>")

@@ -1288,3 +1288,30 @@ func TestPlanRevokesSameValueCopies(t *testing.T) {
 		t.Errorf("plan from the Kubernetes secret (-want +got):\n%s", diff)
 	}
 }
+
+// TestPlanRevokesCompromisedUser starts from an IAM user whose keys the
+// input does not declare: the plan's first revoke step deactivates every
+// key of the user and deletes its password, by the user's name.
+func TestPlanRevokesCompromisedUser(t *testing.T) {
+	const (
+		pusher = "arn:aws:iam::111122223333:user/ci-pusher"
+		bucket = "arn:aws:s3:::builds"
+	)
+	s := newG().
+		node(pusher, "type", "user", "provider", "aws").
+		edge(pusher, graph.EdgeCanAccess, bucket).
+		store(t)
+	plan := planFrom(t, s, pusher, Options{})
+	item := planItem(t, plan, pusher)
+	if item.Kind != "revoke" {
+		t.Errorf("item kind %q, want revoke", item.Kind)
+	}
+	// A stand-in aws function prints each call's arguments.
+	got := runShell(t, `aws() { echo "$@"; }; `+item.Command)
+	want := "iam list-access-keys --user-name ci-pusher\n" +
+		"iam update-access-key --user-name ci-pusher --access-key-id <key id> --status Inactive\n" +
+		"iam delete-login-profile --user-name ci-pusher\n"
+	if got != want {
+		t.Errorf("commands ran as\n%s\nwant\n%s", got, want)
+	}
+}
