@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -16,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // Limits on the pipeline one file belongs to.
@@ -45,40 +45,7 @@ func (r *repo) read(rel string) ([]byte, error) {
 	if r.root == "" {
 		return nil, errors.New("repository root is unknown")
 	}
-	full := filepath.Join(r.root, filepath.FromSlash(rel))
-	real, err := filepath.EvalSymlinks(full)
-	if err != nil {
-		return nil, err
-	}
-	rootReal, err := filepath.EvalSymlinks(r.root)
-	if err != nil {
-		return nil, err
-	}
-	if rel, err := filepath.Rel(rootReal, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return nil, errors.New("path leaves the repository")
-	}
-	// Opening a named pipe or a device would block until a writer
-	// appears, so only a regular file is read.
-	info, err := os.Stat(real)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	fh, err := os.Open(real)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("larger than %d bytes", maxFileSize)
-	}
-	return data, nil
+	return registry.ReadInside(r.root, filepath.FromSlash(rel), maxFileSize)
 }
 
 // files lists the regular files below the root, relative to it, for

@@ -68,19 +68,25 @@ const MaxManifestSize = 1 << 20
 // ReadTopFile returns the content of the file name at the top of a
 // repository on disk. The top is path, a CI configuration file as the
 // input names it, less rel, that file's path inside the repository. It
-// fails when the top is unknown, the file resolves outside it, is not a
-// regular file, or is larger than MaxManifestSize.
+// fails as ReadInside does, and when the top is unknown.
 func ReadTopFile(path, rel, name string) ([]byte, error) {
 	full := filepath.ToSlash(path)
 	if rel == "" || !strings.HasSuffix(full, "/"+rel) {
 		return nil, errors.New("repository root is unknown")
 	}
 	root := filepath.FromSlash(strings.TrimSuffix(full, "/"+rel))
+	return ReadInside(root, name, MaxManifestSize)
+}
+
+// ReadInside returns the content of the file at rel below root. It fails
+// when the file resolves outside root, is not a regular file, or is larger
+// than limit bytes.
+func ReadInside(root, rel string, limit int) ([]byte, error) {
 	rootReal, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return nil, err
 	}
-	real, err := filepath.EvalSymlinks(filepath.Join(root, name))
+	real, err := filepath.EvalSymlinks(filepath.Join(root, rel))
 	if err != nil {
 		return nil, err
 	}
@@ -101,12 +107,13 @@ func ReadTopFile(path, rel, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxManifestSize+1))
+
+	data, err := io.ReadAll(io.LimitReader(fh, int64(limit)+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxManifestSize {
-		return nil, fmt.Errorf("larger than %d bytes", MaxManifestSize)
+	if len(data) > limit {
+		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
 	return data, nil
 }
