@@ -918,15 +918,14 @@ type repoFinder struct {
 	repos map[string]*repoEntry
 }
 
-// newRepoFinder returns a finder that knows no folder yet.
+// newRepoFinder returns a finder with no folder recorded yet.
 func newRepoFinder() *repoFinder {
 	return &repoFinder{roots: map[string]bool{}, unsure: map[string]bool{}, repos: map[string]*repoEntry{}}
 }
 
 // repoEntry is a repository's name and forge, worked out from its top
-// folder by the first file that asks: its git config is read once, and
-// outside the finder's lock, so that the readers of other repositories
-// do not wait for it.
+// folder for the first file placed in it. Its git config is read once,
+// outside the finder's lock, so readers of other repositories do not wait.
 type repoEntry struct {
 	once  sync.Once
 	name  string
@@ -1142,12 +1141,12 @@ func hostFromURL(url string) string {
 	return unalias(strings.ToLower(host))
 }
 
-// unalias returns the host an ssh alias stands for, when the alias starts
-// with the name of a public forge ("gitlab.com-work" in ~/.ssh/config
-// for a second account), "" for another alias, and host itself when it
-// may be a real name. A public name's last label is letters only, or
-// punycode ("xn--"); an alias's often has a hyphen, an underscore or a
-// digit. An IP address is a server's.
+// unalias returns the forge that an ssh alias names when the alias starts
+// with a public forge's name ("gitlab.com-work" in ~/.ssh/config for a
+// second account), "" for another alias, and host itself for a possible
+// real name or an IP address. A public name's last label is letters or
+// punycode ("xn--"), while an alias's often has a hyphen, an underscore or
+// a digit.
 func unalias(host string) string {
 	last := host[strings.LastIndexByte(host, '.')+1:]
 	if net.ParseIP(host) != nil || strings.HasPrefix(last, "xn--") || !strings.ContainsFunc(last, func(r rune) bool { return r < 'a' || r > 'z' }) {

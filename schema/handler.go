@@ -246,10 +246,10 @@ func (h *handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	budget := &atomic.Int32{}
 	budget.Store(MaxTraversalsPerRequest)
 	ctx = context.WithValue(ctx, budgetKey{}, budget)
-	// The request is answered at its deadline even when a resolver is
-	// still busy (a what-if re-deriving a large graph): past it, the
-	// server's write timeout would drop the answer. The resolver stops
-	// at its next look at the context.
+	// The handler responds at the deadline even when a resolver is still
+	// busy, as a what-if re-deriving a large graph may be, because the
+	// server's write timeout would drop a later response. The resolver
+	// stops at its next check of the context.
 	type outcome struct {
 		resp     *graphql.Response
 		panicked any

@@ -214,9 +214,9 @@ func (r stuckReader) Expand(context.Context, []string, graph.Direction, ...graph
 	return nil, nil
 }
 
-// TestTimeoutWhileResolverBusy answers TIMEOUT at the request's deadline
-// while the resolver is still blocked: the answer arrives before the test
-// lets the resolver go.
+// TestTimeoutWhileResolverBusy expects a TIMEOUT response at the request's
+// deadline while the resolver is still blocked, so the response arrives
+// before the test releases the resolver.
 func TestTimeoutWhileResolverBusy(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)

@@ -150,11 +150,14 @@ func TestGitLabProjectsOnTwoServersApart(t *testing.T) {
 		"sm/.gitlab-ci.yml":     job,
 		"sm/package-lock.json":  npmLock("is-number", "7.0.0"),
 	})
+
 	db := filepath.Join(dir, "graph.db")
 	args := []string{"--db", db, "--log-level", "error", "ingest", filepath.Join(dir, "com"), filepath.Join(dir, "sm")}
+
 	if out, errs, code := run(t, args...); code != exitOK {
 		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
+
 	for _, c := range []struct{ pkg, own, other string }{
 		{"pkg:npm/is-odd@3.0.1", "repo:gitlab.com/acme/web", "repo:gitlab.example.com/acme/web"},
 		{"pkg:npm/is-number@7.0.0", "repo:gitlab.example.com/acme/web", "repo:gitlab.com/acme/web"},
@@ -186,8 +189,10 @@ func TestCircleCIProjectsOnTwoForgesApart(t *testing.T) {
 		"bb/.circleci/config.yml": config,
 		"bb/package-lock.json":    npmLock("is-number", "7.0.0"),
 	})
+
 	db := filepath.Join(dir, "graph.db")
 	args := []string{"--db", db, "--log-level", "error", "ingest", filepath.Join(dir, "gh"), filepath.Join(dir, "bb")}
+
 	if out, errs, code := run(t, args...); code != exitOK {
 		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -215,11 +220,11 @@ func TestCircleCIProjectsOnTwoForgesApart(t *testing.T) {
 	}
 }
 
-// A folder that holds both a GitHub workflow and a GitLab pipeline, with
-// no origin remote, is named on GitHub; its GitLab jobs still install its
-// lockfile, and a GitLab release of its top package publishes the name
-// its package.json gives. So does a pipeline whose variables name a
-// self-managed server that the clone's origin does not.
+// A folder that contains both a GitHub workflow and a GitLab pipeline,
+// with no origin remote, is named on GitHub. Its GitLab jobs still install
+// its lockfile, and a GitLab release publishes the name its package.json
+// gives. The same holds for a pipeline whose variables name a self-managed
+// server that the clone's origin does not.
 func TestGitLabJobsInstallTheirFolderLockfile(t *testing.T) {
 	dir := t.TempDir()
 	release := "release:\n  script:\n    - npm ci\n    - echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc\n    - npm publish\n"
@@ -232,11 +237,14 @@ func TestGitLabJobsInstallTheirFolderLockfile(t *testing.T) {
 		"sm/.gitlab-ci.yml":             "variables:\n  CI_SERVER_URL: https://gitlab.example.com\n" + release,
 		"sm/package-lock.json":          npmLock("is-odd", "3.0.1"),
 	})
+
 	db := filepath.Join(dir, "graph.db")
+
 	if out, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme",
 		filepath.Join(dir, "both"), filepath.Join(dir, "sm")); code != exitOK {
 		t.Fatalf("ingest exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
+
 	for _, c := range []struct{ pkg, job string }{
 		{"pkg:npm/left-pad@1.3.0", "runtime:gitlab:acme/both/.gitlab-ci.yml#release"},
 		{"pkg:npm/left-pad@1.3.0", "runtime:gha:acme/both/.github/workflows/ci.yml#build"},
@@ -250,6 +258,7 @@ func TestGitLabJobsInstallTheirFolderLockfile(t *testing.T) {
 			t.Errorf("%s does not run in %s:\n%s", c.pkg, c.job, out)
 		}
 	}
+
 	out, errs, code := run(t, "--db", db, "query", "--runtime", "runtime:gitlab:acme/both/.gitlab-ci.yml#release")
 	if code != exitOK {
 		t.Fatalf("query --runtime exit %d: %s", code, errs)

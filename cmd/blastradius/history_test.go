@@ -397,9 +397,9 @@ func TestServeMountsViewAndExplorer(t *testing.T) {
 }
 
 // TestJSONLogKeysUnique reads every JSON log line of an ingest that
-// records a snapshot and of a query that reads one: a key given twice
-// (a "time" attribute beside the record's own time) leaves a JSON reader
-// with only one of the values.
+// records a snapshot and of a query that reads one. A key given twice,
+// such as a "time" attribute beside the record's own time, leaves a JSON
+// reader with only one of the values.
 func TestJSONLogKeysUnique(t *testing.T) {
 	db := exampleDB(t)
 	_, ingestLog, code := run(t, "--db", db, "--log-format", "json", "ingest", "--org", "example-org", exampleDir)
@@ -445,9 +445,9 @@ func TestJSONLogKeysUnique(t *testing.T) {
 	}
 }
 
-// TestNewSaltBesideStoreWarns removes the salt of an existing store: the
-// next ingest makes a new one and says so, while the first ingest into a
-// new store makes one silently.
+// TestNewSaltBesideStoreWarns removes the salt of an existing store. The
+// next ingest makes a new one and warns, while the first ingest into a new
+// store makes one without a warning.
 func TestNewSaltBesideStoreWarns(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "graph.db")

@@ -1002,6 +1002,7 @@ func TestReleasePublishConfigRegistry(t *testing.T) {
 		"        env:",
 		"          NPM_TOKEN: ${{ secrets.CHANGESETS_NPM_TOKEN }}",
 	}, "\n")
+
 	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
 	if err := os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755); err != nil {
 		t.Fatal(err)
@@ -1012,19 +1013,24 @@ func TestReleasePublishConfigRegistry(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
+
 	res, err := parseAt(t, dir, ".github/workflows/rel.yml", testRepo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
+
 	secret := func(job, key string) string { return graph.GHAInlineSecretID(jobID("rel.yml", job), key) }
+
 	resulttest.Logins(t, res, map[string]string{
 		secret("npmjs-token", "run@7"):     "registry.npmjs.org",
 		secret("internal-token", "run@13"): "npm.internal.example.com",
 		secret("option", "run@19"):         "registry.npmjs.org",
 		secret("folder", "run@25"):         "registry.npmjs.org",
 	})
+
 	account := func(host, job, key string) string { return graph.RegistryAccountID(host, secret(job, key)) }
+
 	resulttest.Releases(t, res, map[string]resulttest.Reach{
 		account("registry.npmjs.org", "npmjs-token", "run@7"):           {},
 		account("npm.internal.example.com", "internal-token", "run@13"): {Registry: true},
@@ -1118,6 +1124,7 @@ func TestReleaseSecretLogsInWhereScoped(t *testing.T) {
 		"        env:",
 		"          NODE_AUTH_TOKEN: ${{ secrets.ENV_ONLY_TOKEN }}",
 	}, "\n")
+
 	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
 	if err := os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755); err != nil {
 		t.Fatal(err)
@@ -1128,12 +1135,15 @@ func TestReleaseSecretLogsInWhereScoped(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
+
 	res, err := parseAt(t, dir, ".github/workflows/rel.yml", testRepo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
+
 	secret := func(name string) string { return graph.GHASecretID(testRepo, name) }
+
 	resulttest.Logins(t, res, map[string]string{
 		secret("NPM_TOKEN"):            "registry.npmjs.org",
 		secret("INTERNAL_TOKEN"):       "npm.internal.example.com",
@@ -1144,7 +1154,9 @@ func TestReleaseSecretLogsInWhereScoped(t *testing.T) {
 		secret("SETUP_INTERNAL_TOKEN"): "npm.internal.example.com",
 		secret("ENV_ONLY_TOKEN"):       "npm.internal.example.com",
 	})
+
 	account := func(host, name string) string { return graph.RegistryAccountID(host, secret(name)) }
+
 	resulttest.Releases(t, res, map[string]resulttest.Reach{
 		account("registry.npmjs.org", "NPM_TOKEN"):                  {},
 		account("npm.internal.example.com", "INTERNAL_TOKEN"):       {Registry: true},

@@ -63,11 +63,11 @@ func (*Parser) Detect(f *ingest.File) bool {
 	return layoutOf(topKeys(f.Head)) != layoutNone
 }
 
-// Skip gives the reason a JSON object that starts like a policy document
-// (a Version key and at most two other keys, none of them Statement) is
-// not read: IAM rejects a policy without a Statement, so a misspelt key
+// Skip returns why a JSON object that starts like a policy document (a
+// Version key and at most two other keys, none of them Statement) is not
+// read. IAM rejects a policy without a Statement, so a misspelt key
 // (Statment) means that the file is not the policy in force. The reason
-// names no key, since the file's text stays out of the output.
+// names no key, because the file's text stays out of the output.
 func (*Parser) Skip(f *ingest.File) string {
 	keys := topKeys(f.Head)
 	if len(keys) == 0 || len(keys) > 3 || !slices.Contains(keys, "Version") || slices.Contains(keys, "Statement") {

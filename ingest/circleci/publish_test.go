@@ -391,7 +391,7 @@ workflows:
 }
 
 func TestContainerLoginsNeedMountedConfig(t *testing.T) {
-	// A tool in a container sees the job's docker login only when the
+	// A tool in a container gets the job's docker login only when the
 	// Docker config is mounted into it. Otherwise only the container's
 	// own credentials push, and they log in to nothing outside it.
 	src := `version: 2.1
@@ -421,10 +421,10 @@ workflows:
 	}
 }
 
-// A variable that a run step assigns holds the value assigned to it, so it
-// is no project variable: a literal token assigned to it logs in as the
-// literal, and a variable assigned from another, here CI_NPM, as that one.
-// Exports appended to $BASH_ENV hold for the later steps.
+// A variable that a run step assigns is no project variable. A literal
+// token assigned to it logs in as the literal, and a variable assigned
+// from another, here CI_NPM, logs in as that one. Exports appended to
+// $BASH_ENV apply to the later steps.
 func TestReleaseThroughAssignedVariable(t *testing.T) {
 	src := `version: 2.1
 jobs:

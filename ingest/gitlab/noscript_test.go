@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// TestJobWithoutScript warns at a job with no script, run or trigger when
-// the input holds the whole pipeline, and not when an include the input
-// does not hold (a template, a component, a missing local file) may give
-// the job its script.
+// TestJobWithoutScript expects a warning at a job with no script, run or
+// trigger when the input contains the whole pipeline. An include that the
+// input lacks (a template, a component, a missing local file) may give
+// the job its script, so then there is no warning.
 func TestJobWithoutScript(t *testing.T) {
 	for _, tc := range []struct {
 		name, root string

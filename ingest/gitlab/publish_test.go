@@ -233,7 +233,7 @@ func TestRemoteHostNamesServer(t *testing.T) {
 }
 
 func TestContainerLoginsNeedMountedConfig(t *testing.T) {
-	// A tool in a container sees the job's docker login only when the
+	// A tool in a container gets the job's docker login only when the
 	// Docker config is mounted into it, here through DOCKER_CONFIG and
 	// the folder it names. Otherwise only the container's own
 	// credentials push, and they log in to nothing outside it.

@@ -161,6 +161,7 @@ func TestReleasePublishConfigRegistry(t *testing.T) {
 		`    - echo "//npm.example.com/:_authToken=${NPM_TOKEN}" > ~/.npmrc`,
 		"    - npm publish",
 	}, "\n")
+
 	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.example.com/"}}`
 	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(ci), 0o644); err != nil {
 		t.Fatal(err)
@@ -168,22 +169,27 @@ func TestReleasePublishConfigRegistry(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
+
 	res, err := parseAt(t, dir, ".gitlab-ci.yml", testProject)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
+
 	secret := func(job, key string) string {
 		return graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", job, key)
 	}
+
 	resulttest.Logins(t, res, map[string]string{
 		secret("here", "script@3"):    "npm.example.com",
 		secret("npmjs", "script@7"):   "registry.npmjs.org",
 		secret("option", "script@11"): "registry.npmjs.org",
 	})
+
 	resulttest.Releases(t, res, map[string]resulttest.Reach{
 		graph.RegistryAccountID("registry.npmjs.org", secret("npmjs", "script@7")): {},
 	})
+
 	variable := graph.GitLabVariableID(testProject, "NPM_TOKEN")
 	want := []string{graph.RegistryAccountID("npm.example.com", variable)}
 	if diff := cmp.Diff(want, targets(res, variable, graph.EdgeAuthenticatesAs)); diff != "" {
@@ -225,6 +231,7 @@ func TestReleaseTokenLogsInWhereScoped(t *testing.T) {
 		`    - echo "//registry.npmjs.org/:_authToken=1n5t4llT0kenAbcd1234" > ~/.npmrc`, // 21
 		"    - npm ci",
 	}, "\n")
+
 	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
 	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(ci), 0o644); err != nil {
 		t.Fatal(err)
@@ -232,14 +239,17 @@ func TestReleaseTokenLogsInWhereScoped(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
+
 	res, err := parseAt(t, dir, ".gitlab-ci.yml", testProject)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
+
 	secret := func(job, key string) string {
 		return graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", job, key)
 	}
+
 	resulttest.Logins(t, res, map[string]string{
 		secret("internal", "script@3"):     "registry.npmjs.org",
 		secret("unscoped", "script@7"):     "registry.npmjs.org",
@@ -247,7 +257,9 @@ func TestReleaseTokenLogsInWhereScoped(t *testing.T) {
 		secret("reached", "script@17"):     "npm.internal.example.com",
 		secret("install", "script@21"):     "registry.npmjs.org",
 	})
+
 	account := func(host, job, key string) string { return graph.RegistryAccountID(host, secret(job, key)) }
+
 	resulttest.Releases(t, res, map[string]resulttest.Reach{
 		account("registry.npmjs.org", "internal", "script@3"):       {},
 		account("registry.npmjs.org", "unscoped", "script@7"):       {},
@@ -299,6 +311,7 @@ func TestReleaseVariableLogsInWhereScoped(t *testing.T) {
 		"  script:",
 		`    - NPM_TOKEN=$LINE_TOKEN npm publish`,
 	}, "\n")
+
 	manifest := `{"name": "app", "version": "1.0.0", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
 	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(ci), 0o644); err != nil {
 		t.Fatal(err)
@@ -306,12 +319,15 @@ func TestReleaseVariableLogsInWhereScoped(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
+
 	res, err := parseAt(t, dir, ".gitlab-ci.yml", testProject)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
+
 	variable := func(name string) string { return graph.GitLabVariableID(testProject, name) }
+
 	resulttest.Logins(t, res, map[string]string{
 		variable("NPM_TOKEN"):      "registry.npmjs.org",
 		variable("INTERNAL_TOKEN"): "npm.internal.example.com",
@@ -320,7 +336,9 @@ func TestReleaseVariableLogsInWhereScoped(t *testing.T) {
 		variable("COMPUTED_TOKEN"): "npm.internal.example.com",
 		variable("LINE_TOKEN"):     "npm.internal.example.com",
 	})
+
 	account := func(host, name string) string { return graph.RegistryAccountID(host, variable(name)) }
+
 	resulttest.Releases(t, res, map[string]resulttest.Reach{
 		account("registry.npmjs.org", "NPM_TOKEN"):            {},
 		account("npm.internal.example.com", "INTERNAL_TOKEN"): {Registry: true},

@@ -8,9 +8,9 @@ import (
 
 // TestECRPushPublishesImage gives a user ecr:PutImage on one repository
 // and read access to another. A workload runs an image of each. The user
-// can replace the first image's tags, so it CAN_PUBLISH that image, and
-// the workload that runs it is in its blast radius; the second image,
-// which it can only pull, it cannot publish.
+// can replace the first image's tags, so it CAN_PUBLISH that image and
+// reaches the workload that runs it. It can only pull the second image,
+// so it cannot publish that one.
 func TestECRPushPublishesImage(t *testing.T) {
 	const (
 		acct   = "111122223333"

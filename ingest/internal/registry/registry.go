@@ -215,7 +215,7 @@ func appendContainerScript(pushes []Push, script string, mountsAuth bool, expand
 	for _, p := range innerPushes {
 		p.Line = line
 		if !p.Isolated {
-			// A push from a container that this one starts sees
+			// A push from a container that this one starts gets
 			// none of this container's logins.
 			for _, l := range innerLogins {
 				if l.Host == ImageHost(p.Image) {
