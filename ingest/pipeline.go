@@ -244,11 +244,12 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		f.Head = nil
 		jobs = append(jobs, &job{file: f, parser: ps, rereadHead: true})
 	}
-	log.Info("files detected", "count", len(jobs), "skipped", len(sum.Skipped))
+	log.Info("files detected", "count", len(jobs), "skipped", len(sum.Skipped), "took", time.Since(start).Round(time.Millisecond))
 	if p.Progress != nil {
 		p.track(jobs)
 	}
 
+	parseStart := time.Now()
 	g, gctx := errgroup.WithContext(ctx)
 	workers := p.Workers
 	if workers <= 0 {
@@ -291,7 +292,7 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		return nil, ctx.Err()
 	}
 
-	log.Debug("files parsed", "count", len(jobs))
+	log.Debug("files parsed", "count", len(jobs), "took", time.Since(parseStart).Round(time.Millisecond))
 	b := &graph.Batch{Time: now().UTC().Truncate(time.Second), Parts: make([]graph.Facts, 0, len(jobs))}
 	in = nil
 	for _, j := range jobs {

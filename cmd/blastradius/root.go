@@ -133,7 +133,12 @@ func (o *options) usesNeo4j() bool {
 // openStore opens the store for reading and writing.
 func (o *options) openStore(ctx context.Context) (graph.Store, error) {
 	if !o.usesNeo4j() {
-		return memstore.Open(o.db)
+		s, err := memstore.Open(o.db)
+		if err != nil {
+			return nil, err
+		}
+		s.SetLogger(o.logger)
+		return s, nil
 	}
 	if !strings.Contains(o.store, "://") {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("invalid --store %q: use bolt://HOST:7687 or neo4j://HOST:7687", o.store)}

@@ -17,9 +17,11 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
@@ -30,6 +32,19 @@ type Store struct {
 	wmu  sync.Mutex // serialises writers
 	path string     // "" when the store is not persisted
 	cur  atomic.Pointer[base]
+	log  *slog.Logger
+}
+
+// SetLogger makes Write log how long each of its parts took, at debug
+// level.
+func (s *Store) SetLogger(l *slog.Logger) { s.log = l }
+
+// logger returns the store's logger, or one that drops every record.
+func (s *Store) logger() *slog.Logger {
+	if s.log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.log
 }
 
 // New returns an empty store that lives only in memory.
@@ -54,6 +69,8 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	log := s.logger()
+	start := time.Now()
 
 	// Nothing below reads the batch after its facts are in the overlay,
 	// so a caller that drops it lets the collector free it while the
@@ -98,6 +115,7 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		ov.putEdge(e.Pos.File, e)
 	}
 	wg.Wait()
+	log.Debug("facts put", "nodes", len(ov.nodes), "edges", len(ov.edges), "took", since(start))
 
 	bl := ov.newBuilder()
 	if derive != nil {
@@ -108,11 +126,14 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 			// when ctx is done.
 			_ = bl.prime(ctx)
 		}()
+		stepStart := time.Now()
 		nodes, edges, err := derive(ctx, &view{b: ov.b, ov: ov})
 		<-primed
 		if err != nil {
 			return fmt.Errorf("derive edges: %w", err)
 		}
+		log.Debug("facts derived", "took", since(stepStart))
+		stepStart = time.Now()
 		ov.phase = 2
 		ov.byKind = nil
 		ov.retire(graph.DerivedSource)
@@ -122,23 +143,31 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		for i := range edges {
 			ov.putEdge(graph.DerivedSource, &edges[i])
 		}
+		log.Debug("derived facts put", "took", since(stepStart))
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	stepStart := time.Now()
 	next, err := bl.build()
 	if err != nil {
 		return err
 	}
+	log.Debug("store built", "took", since(stepStart))
 	next.lastWrite = now
 	if s.path != "" {
+		stepStart = time.Now()
 		if err := save(s.path, next); err != nil {
 			return err
 		}
+		log.Debug("store file written", "took", since(stepStart))
 	}
 	s.cur.Store(next)
 	return nil
 }
+
+// since returns the time from t to now, rounded for a log line.
+func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
 func (s *Store) view() *view { return &view{b: s.cur.Load()} }
 

@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -83,6 +84,7 @@ var readKinds = []graph.EdgeKind{
 
 // Derive implements graph.DeriveFunc.
 func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+	begin := time.Now()
 	v := &view{
 		nodes:     map[string]*graph.Node{},
 		byKind:    map[graph.NodeKind][]graph.Node{},
@@ -145,31 +147,41 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	}
 
 	if l.Logger != nil {
-		l.Logger.Debug("graph read", "nodes", len(v.nodes), "policies", len(v.policies))
+		l.Logger.Debug("graph read", "nodes", len(v.nodes), "policies", len(v.policies),
+			"took", time.Since(begin).Round(time.Millisecond))
 	}
-	for _, rule := range []func(){
-		v.linkReusableCalls,
-		v.linkSecrets,
-		v.linkCI,
-		v.linkRegistryAccounts,
-		v.linkProjectReleases,
-		v.linkLockfiles,
-		v.linkAWS,
-		v.linkPrivesc,
-		v.linkECRPublish,
-		v.linkAppInput,
-		v.linkGCP,
-		v.linkKubernetes,
-		v.linkInstallNamespace,
-		v.linkPodNetwork,
-		v.linkSessions,
-		v.linkObservedSubjects,
-		v.linkSameValues,
-	} {
+	rules := []struct {
+		name string
+		run  func()
+	}{
+		{"reusable calls", v.linkReusableCalls},
+		{"secrets", v.linkSecrets},
+		{"CI", v.linkCI},
+		{"registry accounts", v.linkRegistryAccounts},
+		{"project releases", v.linkProjectReleases},
+		{"lockfiles", v.linkLockfiles},
+		{"AWS", v.linkAWS},
+		{"privilege escalation", v.linkPrivesc},
+		{"ECR publish", v.linkECRPublish},
+		{"application input", v.linkAppInput},
+		{"GCP", v.linkGCP},
+		{"Kubernetes", v.linkKubernetes},
+		{"install namespace", v.linkInstallNamespace},
+		{"pod network", v.linkPodNetwork},
+		{"sessions", v.linkSessions},
+		{"observed subjects", v.linkObservedSubjects},
+		{"same values", v.linkSameValues},
+	}
+	for _, rule := range rules {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		rule()
+		start, before := time.Now(), len(v.derivedEdges)
+		rule.run()
+		if l.Logger != nil {
+			l.Logger.Debug("rule applied", "rule", rule.name, "edges", len(v.derivedEdges)-before,
+				"took", time.Since(start).Round(time.Millisecond))
+		}
 	}
 	// A rule cut short by the context derived only part of its edges.
 	if err := ctx.Err(); err != nil {
