@@ -507,22 +507,16 @@ func (j *job) atRepoTop(dir string) bool {
 	return registry.AtTop(dir)
 }
 
-// readActionRelease records what a step of a releasing action does:
-// actions/setup-node names the npm registry later steps use,
+// readActionRelease records what a step of a releasing action, at ref,
+// does: actions/setup-node names the npm registry later steps use,
 // JS-DevTools/npm-publish and changesets/action publish to npm, and
 // pypa/gh-action-pypi-publish uploads to PyPI, with a token when given
 // one and by trusted publishing otherwise.
-func (w *workflow) readActionRelease(j *job, name, step string, line int, input func(string) string, env map[string]string) {
+func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, input func(string) string, env map[string]string) {
 	r := release{line: line, step: step, dir: ".", current: true}
 	switch strings.ToLower(name) {
 	case "actions/setup-node":
-		if h := registry.URLHost(input("registry-url")); h != "" {
-			j.npmHost = h
-		}
-		j.npmHostComputed = computed(input("registry-url"))
-		if strings.TrimSpace(input("registry-url")) != "" {
-			j.nodeAuthScope, j.nodeAuthScoped = setupNodeScope(input("registry-url")), true
-		}
+		j.readSetupNode(ref, input, env)
 		return
 	case "js-devtools/npm-publish":
 		r.eco = "npm"

@@ -208,6 +208,9 @@ type job struct {
 	// nodeAuthScoped is set once such a step ran.
 	nodeAuthScope  registry.TokenScope
 	nodeAuthScoped bool
+	// exported holds the variables that steps exported to the later
+	// steps of the job, as a write to $GITHUB_ENV does.
+	exported map[string]string
 	// npmrcLiterals are the inline secrets of literal tokens that steps
 	// wrote to .npmrc or .yarnrc.yml, and npmrcToken is set when a step
 	// wrote the job's GITHUB_TOKEN there.
@@ -474,7 +477,14 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			return
 		}
 		step := strconv.Itoa(i)
+		// A step's env comes before what earlier steps exported, which
+		// comes before the job's and the workflow's env.
 		env := w.envOf(nil, lookup(st, "env"))
+		for k, v := range j.exported {
+			if _, ok := env[k]; !ok {
+				env[k] = v
+			}
+		}
 		for k, v := range jobEnv {
 			if _, ok := env[k]; !ok {
 				env[k] = v
@@ -539,7 +549,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 			j.caches = append(j.caches, c)
 		}
 		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
-		w.readActionRelease(j, u.Name(), step, un.Line, input, env)
+		w.readActionRelease(j, u.Name(), u.Ref, step, un.Line, input, env)
 		if e, ok := actionEffect(u.Name(), input); ok {
 			e.Dir = input("working-directory")
 			if e.Dir == "" {
