@@ -52,16 +52,20 @@ type release struct {
 // variables of env that the ecosystem's tools read. npmrc are the secrets
 // that reach npm through .npmrc auth settings instead, with their scopes:
 // those that steps wrote there, and NODE_AUTH_TOKEN's after
-// actions/setup-node wrote its .npmrc for a registry-url.
-func (j *job) releaseCreds(eco, line string, env map[string]string) (creds []string, npmrc []npmrcSecret) {
+// actions/setup-node wrote its .npmrc for a registry-url. The scopes of
+// NODE_AUTH_TOKEN are the keys that npm sends it with to target
+// (nodeAuthKeysFor).
+func (j *job) releaseCreds(eco, line string, env map[string]string, target registry.NPMTarget) (creds []string, npmrc []npmrcSecret) {
 	creds = secretNames(line, env)
 	for k, v := range env {
 		if !registry.AuthEnv(eco, k) {
 			continue
 		}
-		if eco == "npm" && k == "NODE_AUTH_TOKEN" && j.nodeAuthScoped {
+		if eco == "npm" && k == "NODE_AUTH_TOKEN" && len(j.nodeAuthKeys) > 0 {
 			for _, name := range secretNames(v, nil) {
-				npmrc = append(npmrc, npmrcSecret{name: name, scope: j.nodeAuthScope})
+				for _, key := range j.nodeAuthKeysFor(target) {
+					npmrc = append(npmrc, npmrcSecret{name: name, scope: key})
+				}
 			}
 			continue
 		}
@@ -204,12 +208,17 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			cmdEnv := state.with(assigned)
 			host, known := j.releaseHost(eco, words, cmdEnv)
 			current := !inWorkspaces && registry.ReleasesCurrent(words)
-			pkgURL := ""
-			if current && j.atRepoTop(state.dir) {
-				pkgURL = w.packageRegistry(eco, words)
-			}
+			pkgURL, pkgKnown := w.releaseRegistry(j, eco, words, current && j.atRepoTop(state.dir))
 			if pkgURL != "" {
 				host, known = registry.URLHost(pkgURL), true
+			}
+			known = known && pkgKnown
+			var target registry.NPMTarget
+			if eco == "npm" {
+				target = j.npmTarget(words, cmdEnv, host, known)
+				if pkgURL != "" {
+					target.URL = pkgURL
+				}
 			}
 			// The option naming the registry contains its address, so the
 			// secrets in it are no credentials of the release.
@@ -217,14 +226,10 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if option := registry.ReleaseOption(eco, words); option != "" {
 				credLine = strings.Replace(ln, option, "", 1)
 			}
-			creds, npmrc := j.releaseCreds(eco, credLine, cmdEnv)
+			creds, npmrc := j.releaseCreds(eco, credLine, cmdEnv, target)
 			var lits []npmrcLiteral
 			var logins []npmrcLogin
 			if eco == "npm" {
-				target := j.npmTarget(words, cmdEnv, host, known)
-				if pkgURL != "" {
-					target.URL = pkgURL
-				}
 				logins = npmrcLogins(npmrc, target, host, j.defaultNPMHost(cmdEnv))
 				// The tokens of this command's own .npmrc settings are
 				// among j.npmrcLiterals, with their scopes.
@@ -275,6 +280,34 @@ func (j *job) configLiterals(cmd string, words []string, found []literal.Finding
 	return npmrc
 }
 
+// releaseRegistry returns the registry URL that the package's own
+// configuration picks for a release: the @scope:registry line of
+// actions/setup-node's .npmrc (job.scopeRegistry), else publishConfig
+// (packageRegistry). atTop is set for a release of the package at the
+// top of the repository, whose package.json is read. It returns "" when
+// neither applies, and known is false when the line's URL is set at run
+// time.
+func (w *workflow) releaseRegistry(j *job, eco string, words []string, atTop bool) (url string, known bool) {
+	if eco != "npm" {
+		return "", true
+	}
+	var m registry.Manifest
+	read := false
+	if atTop {
+		m, read = w.topManifest()
+	}
+	if u, ok := j.scopeRegistry(m, read, registry.ReleaseOption(eco, words)); ok {
+		if registry.URLHost(u) == "" || computed(u) {
+			return "", false
+		}
+		return u, true
+	}
+	if !atTop {
+		return "", true
+	}
+	return w.packageRegistry(eco, words), true
+}
+
 // packageRegistry returns the registry URL that the publishConfig of the
 // repository's top package.json sends an npm release command to
 // (registry.WithPackageRegistry), or "" when the command's --registry
@@ -283,25 +316,37 @@ func (j *job) configLiterals(cmd string, words []string, found []literal.Finding
 // NOTE: a release from another folder is taken to go where its options
 // or the job send it, because the folder's package.json is not read.
 func (w *workflow) packageRegistry(eco string, words []string) string {
-	if w.pkgRegistry == nil {
-		w.pkgRegistry = &packageRegistry{}
-		if data, err := registry.ReadTopFile(w.f.Path, w.f.RelPath, "package.json"); err == nil {
-			w.pkgRegistry.url, w.pkgRegistry.scoped = registry.PackageRegistry(data)
-		}
+	m, _ := w.topManifest()
+	url, scoped := m.ScopeRegistry, true
+	if url == "" {
+		url, scoped = m.Registry, false
 	}
 	option := registry.ReleaseOption(eco, words)
-	r := registry.WithPackageRegistry(registry.Release{Eco: eco, Option: option}, w.pkgRegistry.url, w.pkgRegistry.scoped)
+	r := registry.WithPackageRegistry(registry.Release{Eco: eco, Option: option}, url, scoped)
 	if r.Option == option {
 		return ""
 	}
 	return r.Option
 }
 
-// packageRegistry is the registry that the publishConfig of a
-// package.json names, and whether it is the one for the package's scope.
-type packageRegistry struct {
-	url    string
-	scoped bool
+// topManifest returns the repository's top package.json, read once. ok
+// is false when the file is missing, resolves outside the repository or
+// is not valid JSON.
+func (w *workflow) topManifest() (m registry.Manifest, ok bool) {
+	if w.manifest == nil {
+		w.manifest = &topManifest{}
+		if data, err := registry.ReadTopFile(w.f.Path, w.f.RelPath, "package.json"); err == nil {
+			w.manifest.m, w.manifest.ok = registry.ParseManifest(data)
+		}
+	}
+	return w.manifest.m, w.manifest.ok
+}
+
+// topManifest is the repository's top package.json, and whether it was
+// read.
+type topManifest struct {
+	m  registry.Manifest
+	ok bool
 }
 
 // npmrcLiteral is the inline secret of a literal token that a step wrote
@@ -516,7 +561,8 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 	r := release{line: line, step: step, dir: ".", current: true}
 	switch strings.ToLower(name) {
 	case "actions/setup-node":
-		j.readSetupNode(ref, input, env)
+		owner, _, _ := strings.Cut(w.repo, "/")
+		j.readSetupNode(owner, ref, input, env)
 		return
 	case "js-devtools/npm-publish":
 		r.eco = "npm"
@@ -525,9 +571,10 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 			r.host = h
 		}
 		r.hostUnknown = r.hostUnknown || computed(input("registry"))
+		target := j.actionTarget(env, r.host, r.hostUnknown, input("registry"))
 		var npmrc []npmrcSecret
-		r.creds, npmrc = j.releaseCreds("npm", input("token"), env)
-		r.npmrcLogins = npmrcLogins(npmrc, j.actionTarget(env, r.host, r.hostUnknown, input("registry")), r.host, j.defaultNPMHost(env))
+		r.creds, npmrc = j.releaseCreds("npm", input("token"), env, target)
+		r.npmrcLogins = npmrcLogins(npmrc, target, r.host, j.defaultNPMHost(env))
 		r.githubToken = j.releaseToken("npm", input("token"), env)
 		// package names the package's folder, its package.json or a
 		// tarball, which is taken to be of the package at the top.
@@ -544,20 +591,19 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		}
 		r.eco = "npm"
 		r.host, r.hostUnknown = j.actionHost(env)
-		var npmrc []npmrcSecret
-		r.creds, npmrc = j.releaseCreds("npm", input("publish"), env)
 		r.githubToken = j.releaseToken("npm", input("publish"), env)
 		words, _ := commandWords(input("publish"))
 		words, inWorkspaces := registry.RunnerTarget(words)
 		r.dir, r.current = cleanDir(input("cwd")), !inWorkspaces && registry.ReleasesCurrent(words)
-		pkgURL := ""
-		if r.current && j.atRepoTop(r.dir) {
-			pkgURL = w.packageRegistry("npm", words)
-		}
+		pkgURL, pkgKnown := w.releaseRegistry(j, "npm", words, r.current && j.atRepoTop(r.dir))
 		if pkgURL != "" {
 			r.host, r.hostUnknown = registry.URLHost(pkgURL), false
 		}
-		r.npmrcLogins = npmrcLogins(npmrc, j.actionTarget(env, r.host, r.hostUnknown, pkgURL), r.host, j.defaultNPMHost(env))
+		r.hostUnknown = r.hostUnknown || !pkgKnown
+		target := j.actionTarget(env, r.host, r.hostUnknown, pkgURL)
+		var npmrc []npmrcSecret
+		r.creds, npmrc = j.releaseCreds("npm", input("publish"), env, target)
+		r.npmrcLogins = npmrcLogins(npmrc, target, r.host, j.defaultNPMHost(env))
 	case "pypa/gh-action-pypi-publish":
 		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))
 		r.hostUnknown = computed(input("repository-url"))

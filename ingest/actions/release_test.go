@@ -609,7 +609,7 @@ func TestReleaseWithGitHubToken(t *testing.T) {
 	wf := "on: push\njobs:\n" +
 		"  env-token:\n" + job(write, "      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n") +
 		"  npmrc:\n" + job(write, "      - run: echo \"//npm.pkg.github.com/:_authToken=${{ github.token }}\" > .npmrc\n      - run: npm publish\n") +
-		"  action:\n" + job(write, "      - uses: JS-DevTools/npm-publish@v3\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n") +
+		"  action:\n" + job(write, "      - uses: JS-DevTools/npm-publish@v3\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n          registry: https://npm.pkg.github.com\n") +
 		"  default:\n" + job("", "      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n") +
 		"  read-only:\n" + job(read, "      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n")
 

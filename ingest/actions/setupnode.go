@@ -2,6 +2,7 @@ package actions
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
@@ -10,16 +11,38 @@ import (
 // readSetupNode records the .npmrc that actions/setup-node at ref writes
 // for a registry-url, and the NODE_AUTH_TOKEN it exports to later steps
 // (its src/authutil.ts). env contains the step's variables.
-func (j *job) readSetupNode(ref string, input func(string) string, env map[string]string) {
+func (j *job) readSetupNode(owner, ref string, input func(string) string, env map[string]string) {
 	url := strings.TrimSpace(input("registry-url"))
 	if url == "" {
 		return
 	}
-	if h := registry.URLHost(url); h != "" {
-		j.npmHost = h
+	// A later setup-node keeps the auth lines of earlier ones.
+	key := setupNodeScope(url)
+	j.nodeAuthKeys = slices.DeleteFunc(j.nodeAuthKeys, func(k registry.TokenScope) bool { return k == key })
+	j.nodeAuthKeys = append(j.nodeAuthKeys, key)
+
+	// The registry line is @scope:registry with a scope, which defaults
+	// to the repository's owner on GitHub Packages, and else registry.
+	scope := strings.TrimSpace(input("scope"))
+	if scope == "" && strings.Contains(url, "npm.pkg.github.com") {
+		scope = owner
 	}
-	j.npmHostComputed = computed(url)
-	j.nodeAuthScope, j.nodeAuthScoped = setupNodeScope(url), true
+	if scope == "" {
+		if h := registry.URLHost(url); h != "" {
+			j.npmHost = h
+		}
+		j.npmHostComputed = computed(url)
+	} else {
+		if !strings.HasPrefix(scope, "@") {
+			scope = "@" + scope
+		}
+		scope = strings.ToLower(scope)
+		if computed(scope) {
+			scope = ""
+		}
+		j.npmScopes = slices.DeleteFunc(j.npmScopes, func(s npmScope) bool { return scope != "" && s.scope == scope })
+		j.npmScopes = append(j.npmScopes, npmScope{scope: scope, url: url})
+	}
 
 	// From v2.1.4 on, setup-node exports the value that NODE_AUTH_TOKEN
 	// has in its own step. Earlier versions export a placeholder.
@@ -31,6 +54,69 @@ func (j *job) readSetupNode(ref string, input func(string) string, env map[strin
 	} else if v, ok := env["NODE_AUTH_TOKEN"]; ok {
 		j.exported["NODE_AUTH_TOKEN"] = v
 	}
+}
+
+// npmScope is an @scope:registry line of actions/setup-node's .npmrc.
+type npmScope struct {
+	// scope is the lower-case scope with its @, as @acme, or "" when an
+	// expression sets it.
+	scope string
+	url   string
+}
+
+// scopeRegistry returns the URL of the @scope:registry line of
+// actions/setup-node's .npmrc that npm publishes a package to. npm picks
+// that line for a package of the scope before publishConfig's registry
+// and --registry, and after publishConfig's @scope:registry. m is the
+// package's package.json, when known is set. Without its name, the
+// package is taken to be of the latest scope set up, unless the command
+// names a registry (option).
+// NOTE: that assumption holds when the job publishes the package it set
+// the scope up for. A release of an unscoped package from a folder whose
+// package.json is not read goes to the default registry instead.
+func (j *job) scopeRegistry(m registry.Manifest, known bool, option string) (url string, ok bool) {
+	if len(j.npmScopes) == 0 {
+		return "", false
+	}
+	if !known || m.Name == "" {
+		if option != "" {
+			return "", false
+		}
+		return j.npmScopes[len(j.npmScopes)-1].url, true
+	}
+	scope := strings.ToLower(m.Scope())
+	if scope == "" || m.ScopeRegistry != "" {
+		return "", false
+	}
+	for _, s := range slices.Backward(j.npmScopes) {
+		if s.scope == scope {
+			return s.url, true
+		}
+	}
+	// A scope set by an expression may be the package's.
+	for _, s := range slices.Backward(j.npmScopes) {
+		if s.scope == "" {
+			return s.url, true
+		}
+	}
+	return "", false
+}
+
+// nodeAuthKeysFor returns the keys of actions/setup-node's .npmrc that npm
+// sends NODE_AUTH_TOKEN's value with to a release's target. With none,
+// the value is the token of the latest key's registry, where it logs in
+// without publishing.
+func (j *job) nodeAuthKeysFor(target registry.NPMTarget) []registry.TokenScope {
+	var out []registry.TokenScope
+	for _, k := range j.nodeAuthKeys {
+		if k.Reaches(target) {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 && len(j.nodeAuthKeys) > 0 {
+		out = append(out, j.nodeAuthKeys[len(j.nodeAuthKeys)-1])
+	}
+	return out
 }
 
 // setupNodePlaceholder matches the tags of actions/setup-node that export

@@ -1,12 +1,201 @@
 package actions
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
+
+// releaseInRepo parses a workflow of one job whose steps are steps, in a
+// repository whose top package.json contains manifest (none when "").
+func releaseInRepo(t *testing.T, steps, manifest string) *ingest.Result {
+	t.Helper()
+	dir := t.TempDir()
+	wf := "on: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n" + steps
+	if err := os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".github", "workflows", "rel.yml"), []byte(wf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if manifest != "" {
+		if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := parseAt(t, dir, ".github/workflows/rel.yml", testRepo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	return res
+}
+
+// releaseCase is a job's steps, its repository's package.json, the
+// registry each secret logs in to ("" for none), and the reach of the
+// accounts, keyed by "host secret".
+type releaseCase struct {
+	name, steps, manifest string
+	logins                map[string]string
+	reach                 map[string]resulttest.Reach
+}
+
+func (tt releaseCase) check(t *testing.T) {
+	res := releaseInRepo(t, tt.steps, tt.manifest)
+	logins := map[string]string{}
+	for name, host := range tt.logins {
+		logins[graph.GHASecretID(testRepo, name)] = host
+	}
+	resulttest.Logins(t, res, logins)
+	reach := map[string]resulttest.Reach{}
+	for key, r := range tt.reach {
+		host, name, _ := strings.Cut(key, " ")
+		reach[graph.RegistryAccountID(host, graph.GHASecretID(testRepo, name))] = r
+	}
+	resulttest.Releases(t, res, reach)
+}
+
+// actions/setup-node with registry-url writes to its .npmrc the line
+// //HOST/PATH/:_authToken=${NODE_AUTH_TOKEN}, and then registry=URL, or,
+// with a scope input, @scope:registry=URL, the scope lower-cased and
+// given its @ (src/authutil.ts). For a registry-url on
+// npm.pkg.github.com the scope defaults to the repository's owner. A later
+// setup-node keeps the earlier lines, except those that set the same
+// registry key. npm publishes a package named @scope/NAME to the
+// registry of @scope:registry when one is set, before publishConfig's
+// registry and --registry, and below publishConfig["@scope:registry"];
+// other packages go to the registry setting (npm-registry-fetch's
+// pickRegistry, npm's publish command). The token goes with the
+// release only when its key matches the registry; else it logs in on its
+// key's registry alone.
+func TestReleaseSetupNodeScope(t *testing.T) {
+	setup := func(url, scope string) string {
+		s := "      - uses: actions/setup-node@v4\n        with:\n          registry-url: " + url + "\n"
+		if scope != "" {
+			s += "          scope: '" + scope + "'\n"
+		}
+		return s
+	}
+	publish := func(secret, args string) string {
+		return "      - run: npm publish" + args + "\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets." + secret + " }}\n"
+	}
+	const acme = "https://npm.acme.example/"
+	const inScope = `{"name": "@acme/app", "version": "1.0.0"}`
+	const unscoped = `{"name": "app", "version": "1.0.0"}`
+	tests := []releaseCase{
+		{
+			name: "package in the scope", steps: setup(acme, "@acme") + publish("TOK", ""), manifest: inScope,
+			logins: map[string]string{"TOK": "npm.acme.example"},
+			reach:  map[string]resulttest.Reach{"npm.acme.example TOK": {Registry: true}},
+		},
+		{
+			name: "scope without its @", steps: setup(acme, "acme") + publish("TOK", ""), manifest: inScope,
+			logins: map[string]string{"TOK": "npm.acme.example"},
+			reach:  map[string]resulttest.Reach{"npm.acme.example TOK": {Registry: true}},
+		},
+		{
+			name: "scope in capitals", steps: setup(acme, "@ACME") + publish("TOK", ""), manifest: inScope,
+			logins: map[string]string{"TOK": "npm.acme.example"},
+			reach:  map[string]resulttest.Reach{"npm.acme.example TOK": {Registry: true}},
+		},
+		{
+			// The package goes to registry.npmjs.org, which the token's
+			// key does not name.
+			name: "unscoped package", steps: setup(acme, "@acme") + publish("TOK", ""), manifest: unscoped,
+			logins: map[string]string{"TOK": "npm.acme.example"},
+			reach:  map[string]resulttest.Reach{"npm.acme.example TOK": {}},
+		},
+		{
+			name: "package of another scope", steps: setup(acme, "@acme") + publish("TOK", ""), manifest: `{"name": "@other/app"}`,
+			logins: map[string]string{"TOK": "npm.acme.example"},
+			reach:  map[string]resulttest.Reach{"npm.acme.example TOK": {}},
+		},
+		{
+			name: "GitHub Packages in the owner's scope", steps: setup("https://npm.pkg.github.com", "") + publish("TOK", ""),
+			manifest: `{"name": "@example-org/app"}`,
+			logins:   map[string]string{"TOK": "npm.pkg.github.com"},
+			reach:    map[string]resulttest.Reach{"npm.pkg.github.com TOK": {Registry: true}},
+		},
+		{
+			name: "GitHub Packages, unscoped package", steps: setup("https://npm.pkg.github.com", "") + publish("TOK", ""), manifest: unscoped,
+			logins: map[string]string{"TOK": "npm.pkg.github.com"},
+			reach:  map[string]resulttest.Reach{"npm.pkg.github.com TOK": {}},
+		},
+		{
+			name: "scope registry before publishConfig's registry", steps: setup(acme, "@acme") + publish("TOK", ""),
+			manifest: `{"name": "@acme/app", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`,
+			logins:   map[string]string{"TOK": "npm.acme.example"},
+			reach:    map[string]resulttest.Reach{"npm.acme.example TOK": {Registry: true}},
+		},
+		{
+			name: "publishConfig's scope registry first", steps: setup(acme, "@acme") + publish("TOK", ""),
+			manifest: `{"name": "@acme/app", "publishConfig": {"@acme:registry": "https://npm.internal.example.com/"}}`,
+			logins:   map[string]string{"TOK": "npm.acme.example"},
+			reach:    map[string]resulttest.Reach{"npm.acme.example TOK": {}},
+		},
+		{
+			name: "scope registry before --registry", steps: setup(acme, "@acme") + publish("TOK", " --registry https://registry.npmjs.org/"), manifest: inScope,
+			logins: map[string]string{"TOK": "npm.acme.example"},
+			reach:  map[string]resulttest.Reach{"npm.acme.example TOK": {Registry: true}},
+		},
+		{
+			// The scope leaves the default registry as it was, so a token
+			// for registry.npmjs.org publishes the unscoped project there.
+			name: "unscoped package with a token for registry.npmjs.org",
+			steps: setup(acme, "@acme") +
+				"      - run: echo \"//registry.npmjs.org/:_authToken=${{ secrets.NPMJS_TOKEN }}\" >> .npmrc\n" +
+				publish("TOK", ""),
+			manifest: unscoped,
+			logins:   map[string]string{"TOK": "npm.acme.example", "NPMJS_TOKEN": "registry.npmjs.org"},
+			reach: map[string]resulttest.Reach{
+				"npm.acme.example TOK":           {},
+				"registry.npmjs.org NPMJS_TOKEN": {Registry: true, Project: true},
+			},
+		},
+		{
+			// Without the package's name, the release is taken to be of
+			// the scope the job set up.
+			name: "name not in the input", steps: setup(acme, "@acme") + publish("TOK", ""),
+			logins: map[string]string{"TOK": "npm.acme.example"},
+			reach:  map[string]resulttest.Reach{"npm.acme.example TOK": {Registry: true}},
+		},
+		{
+			// The second setup-node adds the owner's scope for GitHub
+			// Packages and keeps registry.npmjs.org as the default.
+			name: "registry.npmjs.org, then GitHub Packages",
+			steps: setup("https://registry.npmjs.org", "") + publish("NPMJS_TOKEN", "") +
+				setup("https://npm.pkg.github.com", "") + publish("GPR_TOKEN", ""),
+			manifest: `{"name": "@example-org/app"}`,
+			logins:   map[string]string{"NPMJS_TOKEN": "registry.npmjs.org", "GPR_TOKEN": "npm.pkg.github.com"},
+			reach: map[string]resulttest.Reach{
+				"registry.npmjs.org NPMJS_TOKEN": {Registry: true, Project: true},
+				"npm.pkg.github.com GPR_TOKEN":   {Registry: true},
+			},
+		},
+		{
+			// The second setup-node replaces the registry line, not the
+			// owner's scope line, so the package still goes to GitHub
+			// Packages, with the second token.
+			name: "GitHub Packages, then registry.npmjs.org",
+			steps: setup("https://npm.pkg.github.com", "") + publish("GPR_TOKEN", "") +
+				setup("https://registry.npmjs.org", "") + publish("NPMJS_TOKEN", ""),
+			manifest: `{"name": "@example-org/app"}`,
+			logins:   map[string]string{"NPMJS_TOKEN": "npm.pkg.github.com", "GPR_TOKEN": "npm.pkg.github.com"},
+			reach: map[string]resulttest.Reach{
+				"npm.pkg.github.com NPMJS_TOKEN": {Registry: true},
+				"npm.pkg.github.com GPR_TOKEN":   {Registry: true},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, tt.check)
+	}
+}
 
 // actions/setup-node with registry-url exports NODE_AUTH_TOKEN to the
 // later steps of the job (src/authutil.ts). From v2.1.4 on, it exports the

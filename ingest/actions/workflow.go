@@ -55,9 +55,9 @@ type workflow struct {
 	// triggerText and branchText are triggerList and pushBranches, which
 	// every job's attributes repeat.
 	triggerText, branchText string
-	// pkgRegistry is the publishConfig registry of the repository's top
-	// package.json, once packageRegistry has read it.
-	pkgRegistry *packageRegistry
+	// manifest is the repository's top package.json, once topManifest
+	// has read it.
+	manifest *topManifest
 
 	work      int
 	truncated bool
@@ -203,11 +203,13 @@ type job struct {
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
 	npmrcCreds []npmrcSecret
-	// nodeAuthScope is the registry that the .npmrc of
-	// actions/setup-node's registry-url scopes NODE_AUTH_TOKEN to, and
-	// nodeAuthScoped is set once such a step ran.
-	nodeAuthScope  registry.TokenScope
-	nodeAuthScoped bool
+	// nodeAuthKeys are the registries that the .npmrc of
+	// actions/setup-node's registry-url scopes NODE_AUTH_TOKEN to, the
+	// latest last.
+	nodeAuthKeys []registry.TokenScope
+	// npmScopes are the @scope:registry lines of that .npmrc, the latest
+	// last.
+	npmScopes []npmScope
 	// exported holds the variables that steps exported to the later
 	// steps of the job, as a write to $GITHUB_ENV does.
 	exported map[string]string

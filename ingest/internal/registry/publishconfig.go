@@ -24,26 +24,58 @@ import (
 // NOTE: a @SCOPE:registry that .npmrc or the environment sets also comes
 // before publishConfig's registry, and neither is read here.
 func PackageRegistry(manifest []byte) (url string, scoped bool) {
+	m, ok := ParseManifest(manifest)
+	if !ok {
+		return "", false
+	}
+	if m.ScopeRegistry != "" {
+		return m.ScopeRegistry, true
+	}
+	return m.Registry, false
+}
+
+// Manifest is the part of a package.json that decides where npm
+// publishes the package.
+type Manifest struct {
+	// Name is the package's name, "" when it has none.
+	Name string
+	// Registry is publishConfig's registry, and ScopeRegistry its
+	// @SCOPE:registry for the scope of Name. Each is "" when absent.
+	Registry, ScopeRegistry string
+}
+
+// ParseManifest reads a package.json. ok is false when it is not valid
+// JSON.
+func ParseManifest(data []byte) (m Manifest, ok bool) {
 	var pkg struct {
 		Name          string                     `json:"name"`
 		PublishConfig map[string]json.RawMessage `json:"publishConfig"`
 	}
-	if json.Unmarshal(manifest, &pkg) != nil {
-		return "", false
+	if json.Unmarshal(data, &pkg) != nil {
+		return Manifest{}, false
 	}
-	text := func(key string) string {
+	text := func(raw json.RawMessage) string {
 		var s string
-		if json.Unmarshal(pkg.PublishConfig[key], &s) != nil {
+		if json.Unmarshal(raw, &s) != nil {
 			return ""
 		}
 		return strings.TrimSpace(s)
 	}
-	if scope, _, ok := strings.Cut(pkg.Name, "/"); ok && strings.HasPrefix(scope, "@") {
-		if u := text(scope + ":registry"); u != "" {
-			return u, true
-		}
+	m.Name = strings.TrimSpace(pkg.Name)
+	m.Registry = text(pkg.PublishConfig["registry"])
+	if scope := m.Scope(); scope != "" {
+		m.ScopeRegistry = text(pkg.PublishConfig[scope+":registry"])
 	}
-	return text("registry"), false
+	return m, true
+}
+
+// Scope returns the scope of the package's name, as @acme, or "" for a
+// name without one.
+func (m Manifest) Scope() string {
+	if scope, _, ok := strings.Cut(m.Name, "/"); ok && strings.HasPrefix(scope, "@") {
+		return scope
+	}
+	return ""
 }
 
 // WithPackageRegistry returns npm release r sent to the registry that

@@ -87,3 +87,35 @@ func TestReadTopFileFIFO(t *testing.T) {
 		t.Fatal("ReadTopFile of a FIFO did not return within 5s")
 	}
 }
+
+// A package.json gives npm the package's name, whose scope picks
+// publishConfig's @SCOPE:registry, and publishConfig's registry.
+func TestParseManifest(t *testing.T) {
+	tests := []struct {
+		name, manifest string
+		want           Manifest
+		scope          string
+	}{
+		{"scoped", `{"name":"@acme/app","publishConfig":{"registry":"https://a.example/","@acme:registry":"https://b.example/"}}`,
+			Manifest{Name: "@acme/app", Registry: "https://a.example/", ScopeRegistry: "https://b.example/"}, "@acme"},
+		{"unscoped", `{"name":"app","publishConfig":{"@app:registry":"https://b.example/"}}`, Manifest{Name: "app"}, ""},
+		{"no name", `{"version":"1.0.0"}`, Manifest{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, ok := ParseManifest([]byte(tt.manifest))
+			if !ok {
+				t.Fatal("not read")
+			}
+			if m != tt.want {
+				t.Errorf("manifest = %+v, want %+v", m, tt.want)
+			}
+			if got := m.Scope(); got != tt.scope {
+				t.Errorf("scope = %q, want %q", got, tt.scope)
+			}
+		})
+	}
+	if _, ok := ParseManifest([]byte(`{"name":`)); ok {
+		t.Error("invalid JSON read as a manifest")
+	}
+}
