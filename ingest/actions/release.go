@@ -566,16 +566,6 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		return
 	case "js-devtools/npm-publish":
 		r.eco = "npm"
-		r.host, r.hostUnknown = j.actionHost(env)
-		if h := registry.URLHost(input("registry")); h != "" {
-			r.host = h
-		}
-		r.hostUnknown = r.hostUnknown || computed(input("registry"))
-		target := j.actionTarget(env, r.host, r.hostUnknown, input("registry"))
-		var npmrc []npmrcSecret
-		r.creds, npmrc = j.releaseCreds("npm", input("token"), env, target)
-		r.npmrcLogins = npmrcLogins(npmrc, target, r.host, j.defaultNPMHost(env))
-		r.githubToken = j.releaseToken("npm", input("token"), env)
 		// package names the package's folder, its package.json or a
 		// tarball, which is taken to be of the package at the top.
 		switch pkg := strings.TrimSpace(input("package")); {
@@ -585,6 +575,7 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		default:
 			r.dir = cleanDir(pkg)
 		}
+		w.npmPublishAction(j, &r, ref, input, env)
 	case "changesets/action":
 		if strings.TrimSpace(input("publish")) == "" {
 			return

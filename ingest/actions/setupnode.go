@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -123,3 +124,70 @@ func (j *job) nodeAuthKeysFor(target registry.NPMTarget) []registry.TokenScope {
 // a placeholder as NODE_AUTH_TOKEN: v1.x, v2-beta, and v2.0.0 to v2.1.3.
 // A branch or commit does not match, so it is taken to be a later version.
 var setupNodePlaceholder = regexp.MustCompile(`^v1(\.\d+){0,2}$|^v2-beta$|^v2\.0(\.\d+)?$|^v2\.1\.[0-3]$`)
+
+// npmPublishAction records the registry and tokens of a release by
+// JS-DevTools/npm-publish at ref. The action writes an .npmrc of its own
+// for its token input. v1 writes it into npm's user configuration, in
+// place of the registry and _authToken lines there (its src/npm-config.ts).
+// v2 and later write a file that replaces the user configuration (their
+// src/npm/use-npm-environment.ts). Its key and registry line name the
+// registry input, else, from v2 on, publishConfig's registry, else
+// registry.npmjs.org. So actions/setup-node's .npmrc and NODE_AUTH_TOKEN
+// play no part. npm still sends the package where publishConfig names, and
+// else to NPM_CONFIG_REGISTRY, which comes before the user configuration.
+// NOTE: v1 keeps the @scope:registry lines of setup-node's .npmrc, which
+// are not followed here.
+func (w *workflow) npmPublishAction(j *job, r *release, ref string, input func(string) string, env map[string]string) {
+	v1 := actionV1.MatchString(strings.ToLower(ref))
+	atTop := j.atRepoTop(r.dir)
+	url := strings.TrimSpace(input("registry"))
+	if url == "" && atTop && !v1 {
+		m, _ := w.topManifest()
+		url = m.Registry
+	}
+	if url == "" {
+		url = "https://" + registry.NPMRegistry + "/"
+	}
+	key := setupNodeScope(url)
+	if v1 && !key.Unknown {
+		// v1's key is the registry's origin.
+		key.Key = "//" + registry.URLHost(url) + "/"
+	}
+
+	// The default registry is the action's, unless NPM_CONFIG_REGISTRY
+	// names another.
+	def := url
+	for k, v := range env {
+		if strings.EqualFold(k, registry.NPMRegistryEnv) && strings.TrimSpace(v) != "" {
+			def = strings.TrimSpace(v)
+		}
+	}
+	target := registry.NPMTarget{URL: def, Default: true, Unknown: computed(def)}
+	if atTop {
+		if u := w.packageRegistry("npm", nil); u != "" {
+			target = registry.NPMTarget{URL: u, Unknown: computed(u)}
+		}
+	}
+	r.host, r.hostUnknown = registry.URLHost(target.URL), target.Unknown
+	defHost := registry.URLHost(def)
+	if r.host == "" {
+		r.host, r.hostUnknown = registry.NPMRegistry, true
+	}
+	if computed(def) {
+		defHost = ""
+	}
+
+	// The token input replaces NODE_AUTH_TOKEN.
+	others := maps.Clone(env)
+	delete(others, "NODE_AUTH_TOKEN")
+	var npmrc []npmrcSecret
+	r.creds, npmrc = j.releaseCreds("npm", "", others, target)
+	for _, name := range secretNames(input("token"), env) {
+		npmrc = append(npmrc, npmrcSecret{name: name, scope: key})
+	}
+	r.npmrcLogins = npmrcLogins(npmrc, target, r.host, defHost)
+	r.githubToken = j.releaseToken("npm", "", others) || tokenRef(input("token"), env) && key.Reaches(target)
+}
+
+// actionV1 matches the v1 tags of an action: v1, v1.2, v1.2.3.
+var actionV1 = regexp.MustCompile(`^v1(\.\d+){0,2}$`)

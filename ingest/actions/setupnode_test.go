@@ -247,3 +247,62 @@ func TestReleaseSetupNodeExportsToken(t *testing.T) {
 		account("V2_JOB_TOKEN"):    {Registry: true, Project: true},
 	})
 }
+
+// JS-DevTools/npm-publish publishes with an .npmrc of its own. v1 rewrites
+// the user configuration's registry and _authToken lines (src/npm-config.ts).
+// v2 and v3 point npm_config_userconfig at a file of their own
+// (src/npm/use-npm-environment.ts). Each writes //HOST/PATH/:_authToken for
+// its token and registry=URL. The registry is the registry input, else in
+// v2 and v3 publishConfig's registry, else registry.npmjs.org
+// (src/normalize-options.ts). So actions/setup-node's registry-url plays no
+// part, and the token input replaces NODE_AUTH_TOKEN. npm then still sends
+// the package where publishConfig names, and NPM_CONFIG_REGISTRY in the
+// environment comes before the user configuration's registry.
+func TestReleaseNPMPublishAction(t *testing.T) {
+	action := func(ref, with string) string {
+		return "      - uses: JS-DevTools/npm-publish@" + ref + "\n        with:\n          token: ${{ secrets.JS_TOKEN }}\n" + with
+	}
+	const gpr = "      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://npm.pkg.github.com\n"
+	const internal = `{"name": "app", "publishConfig": {"registry": "https://npm.internal.example.com/"}}`
+	tests := []releaseCase{
+		{
+			name:   "setup-node's registry-url ignored",
+			steps:  "      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://npm.internal.example.com/\n" + action("v3", ""),
+			logins: map[string]string{"JS_TOKEN": "registry.npmjs.org"},
+			reach:  map[string]resulttest.Reach{"registry.npmjs.org JS_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name: "registry input", steps: gpr + action("v3", "          registry: https://npm.pkg.github.com/\n"),
+			logins: map[string]string{"JS_TOKEN": "npm.pkg.github.com"},
+			reach:  map[string]resulttest.Reach{"npm.pkg.github.com JS_TOKEN": {Registry: true}},
+		},
+		{
+			name: "publishConfig in v3", steps: action("v3", ""), manifest: internal,
+			logins: map[string]string{"JS_TOKEN": "npm.internal.example.com"},
+			reach:  map[string]resulttest.Reach{"npm.internal.example.com JS_TOKEN": {Registry: true}},
+		},
+		{
+			// v1's .npmrc is for registry.npmjs.org, where npm does not
+			// send the package.
+			name: "publishConfig in v1", steps: action("v1", ""), manifest: internal,
+			logins: map[string]string{"JS_TOKEN": "registry.npmjs.org"},
+			reach:  map[string]resulttest.Reach{"registry.npmjs.org JS_TOKEN": {}},
+		},
+		{
+			name: "NODE_AUTH_TOKEN replaced",
+			steps: "      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://registry.npmjs.org\n" +
+				action("v3", "") + "        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NODE_ENV_TOKEN }}\n",
+			logins: map[string]string{"JS_TOKEN": "registry.npmjs.org", "NODE_ENV_TOKEN": ""},
+			reach:  map[string]resulttest.Reach{"registry.npmjs.org JS_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name:   "NPM_CONFIG_REGISTRY",
+			steps:  action("v3", "") + "        env:\n          NPM_CONFIG_REGISTRY: https://npm.internal.example.com/\n",
+			logins: map[string]string{"JS_TOKEN": "registry.npmjs.org"},
+			reach:  map[string]resulttest.Reach{"registry.npmjs.org JS_TOKEN": {}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, tt.check)
+	}
+}
