@@ -122,3 +122,9 @@ func GCPGrantID(resourceID, role, member, condition string) string {
 	}
 	return id
 }
+
+// GCPArtifactRepositoryID returns the id of an Artifact Registry
+// repository: the full resource name, as GCPResourceID spells it.
+func GCPArtifactRepositoryID(project, location, repository string) string {
+	return GCPResourceID("//artifactregistry.googleapis.com/projects/" + project + "/locations/" + location + "/repositories/" + repository)
+}

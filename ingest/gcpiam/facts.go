@@ -123,6 +123,11 @@ func (b *builder) resource(r resource, line int) {
 		attrs[graph.AttrName] = strings.TrimPrefix(r.name, "projects/_/buckets/")
 	case typeProject:
 		attrs[graph.AttrAccount] = r.project
+	case typeArtifactRepo:
+		// resource.name reads projects/P/locations/L/repositories/R.
+		parts := strings.Split(r.name, "/")
+		attrs["location"] = parts[3]
+		attrs[graph.AttrName] = parts[5]
 	}
 	for k, v := range r.attrs {
 		attrs[k] = v

@@ -1,8 +1,9 @@
 // Package gcpiam reads Google Cloud IAM data in JSON, and converts the
 // google_* Terraform resources that ingest/terraform evaluates. Both give
 // allow policies (who holds which role on which project, folder,
-// organization, service account, bucket or secret), service accounts and
-// their keys, custom roles, workload identity pool providers and GKE
+// organization, service account, bucket, secret or Artifact Registry
+// repository), service accounts and their keys, custom roles, workload
+// identity pool providers, Artifact Registry repositories and GKE
 // clusters.
 //
 // Each grant (one role for one member on one resource, under an optional
@@ -270,6 +271,9 @@ func readAsset(r *reader, b *builder, v *jval) {
 		}
 		res.attrs = map[string]string{"number": number, "parent": parentOf(v, data)}
 	}
+	if res.typ == typeArtifactRepo {
+		res.attrs = artifactRepoAttrs(data)
+	}
 	if res.project == "" {
 		if pr := v.getStr("project"); strings.HasPrefix(pr, "projects/") {
 			res.project = strings.TrimPrefix(pr, "projects/")
@@ -284,6 +288,24 @@ func readAsset(r *reader, b *builder, v *jval) {
 			b.policy(r, res, pol, nil)
 		}
 	}
+}
+
+// artifactRepoAttrs reads the settings of an Artifact Registry repository
+// asset that decide whether a push moves its images' tags: format, mode
+// and the immutable tags of a Docker repository.
+func artifactRepoAttrs(data *jval) map[string]string {
+	a := map[string]string{"format": data.getStr("format"), "mode": data.getStr("mode")}
+	if it := data.get("dockerConfig").get("immutableTags"); it != nil && it.kind == 'b' {
+		a["immutable_tags"] = boolText(it.b)
+	}
+	return a
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
 }
 
 // parentOf returns the parent of a project asset (folders/N or

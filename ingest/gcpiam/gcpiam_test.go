@@ -373,3 +373,28 @@ func TestMembers(t *testing.T) {
 		}
 	}
 }
+
+// TestArtifactRegistryAssets reads a repository from an asset export with
+// its settings, and one from search-all-iam-policies output, which shows
+// the repository's name and allow policy only.
+func TestArtifactRegistryAssets(t *testing.T) {
+	data := []byte(`{"name":"//artifactregistry.googleapis.com/projects/example-prod/locations/europe/repositories/app","asset_type":"artifactregistry.googleapis.com/Repository","resource":{"data":{"format":"DOCKER","mode":"STANDARD_REPOSITORY","dockerConfig":{"immutableTags":true}}}}
+{"resource":"//artifactregistry.googleapis.com/projects/example-prod/locations/us/repositories/jars","assetType":"artifactregistry.googleapis.com/Repository","policy":{"bindings":[{"role":"roles/artifactregistry.writer","members":["user:wendy@example.com"]}]}}
+`)
+	f := bytesFile("assets.json", "", "assets.json", data)
+	var res ingest.Result
+	if err := New().Parse(context.Background(), f, testEnv(), &res); err != nil {
+		t.Fatal(err)
+	}
+	app := "gcp:resource:artifactregistry.googleapis.com/projects/example-prod/locations/europe/repositories/app"
+	jars := "gcp:resource:artifactregistry.googleapis.com/projects/example-prod/locations/us/repositories/jars"
+	if diff := cmp.Diff([]string{app, jars}, nodeIDs(&res, graph.NodeResource)); diff != "" {
+		t.Errorf("resources (-want +got):\n%s", diff)
+	}
+	checkAttrs(t, findNode(t, &res, app), map[string]string{"type": "artifact-repository", "project": "example-prod",
+		"location": "europe", "name": "app", "format": "DOCKER", "mode": "STANDARD_REPOSITORY", "immutable_tags": "true",
+		"resource_name": "projects/example-prod/locations/europe/repositories/app"})
+	checkAttrs(t, findNode(t, &res, jars), map[string]string{"type": "artifact-repository", "location": "us", "name": "jars",
+		"format": "", "immutable_tags": ""})
+	findNode(t, &res, graph.GCPGrantID(jars, "roles/artifactregistry.writer", "user:wendy@example.com", ""))
+}

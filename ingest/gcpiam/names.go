@@ -16,6 +16,7 @@ const (
 	typeSecret         = "secretmanager"
 	typeServiceAccount = "service-account"
 	typeCluster        = "gke-cluster"
+	typeArtifactRepo   = "artifact-repository"
 	typeOther          = "resource"
 	typeUser           = "user"
 	typeGroup          = "group"
@@ -92,6 +93,30 @@ func clusterRes(project, location, name string) resource {
 		assetType: "container.googleapis.com/Cluster", project: project, label: "cluster " + name}
 }
 
+// artifactRepoRes returns an Artifact Registry repository.
+func artifactRepoRes(project, location, name string) resource {
+	return resource{id: graph.GCPArtifactRepositoryID(project, location, name), kind: graph.NodeResource, typ: typeArtifactRepo,
+		name:      "projects/" + project + "/locations/" + location + "/repositories/" + name,
+		assetType: assetArtifactRepo, project: project, label: "repository " + name}
+}
+
+// assetArtifactRepo is the asset type of an Artifact Registry repository.
+const assetArtifactRepo = "artifactregistry.googleapis.com/Repository"
+
+// artifactRepoFromName reads projects/P/locations/L/repositories/R.
+func artifactRepoFromName(rel string) (resource, bool) {
+	parts := strings.Split(strings.TrimPrefix(rel, "//artifactregistry.googleapis.com/"), "/")
+	if len(parts) != 6 || parts[0] != "projects" || parts[2] != "locations" || parts[4] != "repositories" {
+		return resource{}, false
+	}
+	for _, p := range parts {
+		if p == "" {
+			return resource{}, false
+		}
+	}
+	return artifactRepoRes(parts[1], parts[3], parts[5]), true
+}
+
 // projectOfEmail returns the project of a user-managed service account
 // (NAME@PROJECT.iam.gserviceaccount.com) or of the App Engine default
 // service account (PROJECT@appspot.gserviceaccount.com).
@@ -152,6 +177,10 @@ func resourceFromName(name, assetType string) resource {
 		return secretRes(parts[1], parts[3])
 	case n == 6 && parts[0] == "projects" && (parts[4] == "clusters") && (parts[2] == "locations" || parts[2] == "zones"):
 		return clusterRes(parts[1], parts[3], parts[5])
+	case svc == "artifactregistry" || svc == "" && assetType == assetArtifactRepo:
+		if r, ok := artifactRepoFromName(rel); ok {
+			return r
+		}
 	}
 	if svc == "" && assetType == "storage.googleapis.com/Bucket" && n == 1 {
 		return bucketRes(parts[0], "")

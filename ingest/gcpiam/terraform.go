@@ -45,6 +45,9 @@ var TerraformTypes = map[string]bool{
 	"google_storage_bucket":    true,
 	"google_container_cluster": true, "google_container_node_pool": true,
 	"google_project_iam_custom_role": true, "google_organization_iam_custom_role": true,
+	"google_artifact_registry_repository":            true,
+	"google_artifact_registry_repository_iam_member": true, "google_artifact_registry_repository_iam_binding": true,
+	"google_artifact_registry_repository_iam_policy": true,
 }
 
 // TerraformResource converts one evaluated google_* resource block into
@@ -123,6 +126,8 @@ func (t *tfBlock) convert() {
 			t.b.resource(r, t.Line)
 			t.b.records++
 		}
+	case typ == "google_artifact_registry_repository":
+		t.artifactRepo()
 	case typ == "google_container_cluster":
 		t.cluster()
 	case typ == "google_container_node_pool":
@@ -197,8 +202,55 @@ func (t *tfBlock) iamTarget() (resource, bool) {
 	case "secret_manager_secret":
 		id, ok := t.require("secret_id")
 		return t.secret(id), ok
+	case "artifact_registry_repository":
+		id, ok := t.require("repository")
+		if !ok {
+			return resource{}, false
+		}
+		return t.artifactRepoRef(id)
 	}
 	return resource{}, false
+}
+
+// artifactRepoRef reads a repository given by its id, with the block's
+// location and project, or by projects/P/locations/L/repositories/R.
+func (t *tfBlock) artifactRepoRef(id string) (resource, bool) {
+	if r, ok := artifactRepoFromName(id); ok {
+		return r, true
+	}
+	if strings.Contains(id, "/") {
+		t.warnf("repository is not a repository id or name; block skipped")
+		return resource{}, false
+	}
+	p, loc := t.project(), t.location()
+	if p == "" || loc == "" {
+		t.warnf("the repository's project or location is missing or not known; block skipped")
+		return resource{}, false
+	}
+	return artifactRepoRes(p, loc, id), true
+}
+
+// artifactRepo adds an Artifact Registry repository with the settings
+// that decide whether a push moves its images' tags.
+func (t *tfBlock) artifactRepo() {
+	id, ok := t.require("repository_id")
+	if !ok {
+		return
+	}
+	r, ok := t.artifactRepoRef(id)
+	if !ok {
+		return
+	}
+	r.attrs = t.extra()
+	r.attrs["format"] = tfStr(t.Attrs, "format")
+	r.attrs["mode"] = tfStr(t.Attrs, "mode")
+	if dc := tfBlockAttr(t.Attrs, "docker_config"); dc != nil {
+		if it, ok := dc["immutable_tags"].(bool); ok {
+			r.attrs["immutable_tags"] = boolText(it)
+		}
+	}
+	t.b.resource(r, t.Line)
+	t.b.records++
 }
 
 // serviceAccountRef reads a service account given by email or by
@@ -493,6 +545,11 @@ func TerraformComputed(typ string, data bool, attrs map[string]any, project stri
 		set("id", "projects/"+id)
 		set("project_id", id)
 		unknown = append(unknown, "number")
+	case typ == "google_artifact_registry_repository":
+		id := tfStr(attrs, "repository_id")
+		set("id", "projects/"+p+"/locations/"+tfStr(attrs, "location")+"/repositories/"+id)
+		set("name", id)
+		set("project", p)
 	case typ == "google_container_cluster":
 		name := "projects/" + p + "/locations/" + firstStr(attrs, "location", "zone", "region") + "/clusters/" + tfStr(attrs, "name")
 		set("id", name)

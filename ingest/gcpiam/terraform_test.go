@@ -201,6 +201,10 @@ func TestTerraformComputed(t *testing.T) {
 			"id":   "projects/example-prod/locations/global/workloadIdentityPools/github",
 			"name": "projects/example-prod/locations/global/workloadIdentityPools/github"}, nil},
 		{"google_iam_policy", true, map[string]any{}, map[string]string{"policy_data": `{"bindings":null}`}, nil},
+		// The provider's name is the repository id; its id is the full name.
+		{"google_artifact_registry_repository", false, map[string]any{"repository_id": "app", "location": "us-central1"},
+			map[string]string{"id": "projects/example-prod/locations/us-central1/repositories/app", "name": "app",
+				"project": "example-prod"}, nil},
 	}
 	for _, tt := range tests {
 		known, unknown := TerraformComputed(tt.typ, tt.data, tt.attrs, "example-prod")
@@ -210,5 +214,45 @@ func TestTerraformComputed(t *testing.T) {
 		if diff := cmp.Diff(tt.unknown, unknown); diff != "" {
 			t.Errorf("%s unknown (-want +got):\n%s", tt.typ, diff)
 		}
+	}
+}
+
+// TestTerraformArtifactRegistry reads repositories and grants on them,
+// the repository given by id (with the block's location) or by full name.
+func TestTerraformArtifactRegistry(t *testing.T) {
+	res := tfConvert(t,
+		block("google_artifact_registry_repository", "app", 1, map[string]any{
+			"repository_id": "app", "location": "us-central1", "format": "DOCKER"}),
+		block("google_artifact_registry_repository", "tools", 6, map[string]any{
+			"repository_id": "tools", "location": "us", "format": "DOCKER", "project": "example-ops",
+			"docker_config": []any{map[string]any{"immutable_tags": true}}}),
+		block("google_artifact_registry_repository_iam_member", "push", 12, map[string]any{
+			"location": "us-central1", "repository": "app", "role": "roles/artifactregistry.writer",
+			"member": "user:wendy@example.com"}),
+		block("google_artifact_registry_repository_iam_binding", "tools", 18, map[string]any{
+			"repository": "projects/example-ops/locations/us/repositories/tools", "role": "roles/artifactregistry.reader",
+			"members": []any{"user:reed@example.com"}}),
+		block("google_artifact_registry_repository_iam_member", "nowhere", 24, map[string]any{
+			"repository": "app", "role": "roles/artifactregistry.writer", "member": "user:nina@example.com"}),
+	)
+	app := "gcp:resource:artifactregistry.googleapis.com/projects/example-prod/locations/us-central1/repositories/app"
+	tools := "gcp:resource:artifactregistry.googleapis.com/projects/example-ops/locations/us/repositories/tools"
+	checkAttrs(t, findNode(t, res, app), map[string]string{"type": "artifact-repository", "project": "example-prod",
+		"location": "us-central1", "name": "app", "format": "DOCKER",
+		"resource_name": "projects/example-prod/locations/us-central1/repositories/app",
+		"resource_type": "artifactregistry.googleapis.com/Repository"})
+	checkAttrs(t, findNode(t, res, tools), map[string]string{"project": "example-ops", "location": "us",
+		"immutable_tags": "true"})
+	want := []string{
+		graph.GCPGrantID(tools, "roles/artifactregistry.reader", "user:reed@example.com", ""),
+		graph.GCPGrantID(app, "roles/artifactregistry.writer", "user:wendy@example.com", ""),
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, nodeIDs(res, graph.NodePolicy)); diff != "" {
+		t.Errorf("grants (-want +got):\n%s", diff)
+	}
+	// The last grant names no location, so its repository is not known.
+	if len(res.Diags) != 1 || res.Diags[0].Pos.Line != 24 {
+		t.Errorf("diagnostics = %v, want one at line 24", res.Diags)
 	}
 }

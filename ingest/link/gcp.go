@@ -115,7 +115,7 @@ func (g *gcpView) index() {
 				if p := n.Attr("parent"); p != "" {
 					g.addChild(scopeID(p), n)
 				}
-			case "bucket", "gke-cluster", "resource", "secretmanager", "service-account":
+			case "bucket", "gke-cluster", "resource", "secretmanager", "service-account", typeArtifactRepo:
 				if p := n.Attr("project"); p != "" && !strings.Contains(p, "${") {
 					g.addChild(g.canon(graph.GCPProjectID(p)), n)
 				}
@@ -303,6 +303,10 @@ func (g *gcpView) nodeOf(id string) graph.Node {
 	return n
 }
 
+// typeArtifactRepo is the type ingest/gcpiam gives an Artifact Registry
+// repository.
+const typeArtifactRepo = "artifact-repository"
+
 // service returns the service whose permissions act on a node.
 func service(n graph.Node) string {
 	switch n.Attr("type") {
@@ -314,6 +318,8 @@ func service(n graph.Node) string {
 		return "iam"
 	case "gke-cluster":
 		return "container"
+	case typeArtifactRepo:
+		return "artifactregistry"
 	case "project", "folder", "organization":
 		return "resourcemanager"
 	}

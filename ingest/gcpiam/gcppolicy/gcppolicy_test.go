@@ -154,6 +154,23 @@ func TestRoles(t *testing.T) {
 	if Lookup("projects/p/roles/x").Known {
 		t.Error("an unknown custom role should not be Known")
 	}
+
+	// Uploads to Artifact Registry, from Google's list of the roles that
+	// hold artifactregistry.repositories.uploadArtifacts.
+	for role, upload := range map[string]bool{
+		"roles/owner": true, "roles/editor": true, "roles/viewer": false,
+		"roles/artifactregistry.admin": true, "roles/artifactregistry.repoAdmin": true,
+		"roles/artifactregistry.writer": true, "roles/artifactregistry.createOnPushWriter": true,
+		"roles/artifactregistry.createOnPushRepoAdmin": true, "roles/cloudbuild.builds.builder": true,
+		"roles/artifactregistry.reader": false, "roles/storage.admin": false,
+	} {
+		if Lookup(role).Has(PermUploadArtifacts) != upload {
+			t.Errorf("%s holds %s: %v, want %v", role, PermUploadArtifacts, !upload, upload)
+		}
+	}
+	if l := Lookup("roles/artifactregistry.reader").Level; l != LevelRead {
+		t.Errorf("roles/artifactregistry.reader level = %s, want read", l)
+	}
 }
 
 func TestGlob(t *testing.T) {

@@ -8,8 +8,9 @@
 // # Limitations
 //
 // The role table lists only the permissions that move an attacker: token
-// creation, actAs, key creation, secret access, setIamPolicy and the
-// permissions that deploy code as a service account. Other predefined roles
+// creation, actAs, key creation, secret access, setIamPolicy, uploads to
+// Artifact Registry and the permissions that deploy code as a service
+// account. Other predefined roles
 // get a level from their name and nothing else. Only a subset of CEL is
 // evaluated (see Parse); anything else evaluates to unknown.
 package gcppolicy
@@ -35,6 +36,9 @@ const (
 	PermObjectsGet      = "storage.objects.get"
 	PermObjectsCreate   = "storage.objects.create"
 	PermClustersGetCred = "container.clusters.getCredentials"
+	// PermUploadArtifacts uploads to an Artifact Registry repository: for
+	// a Docker repository, pushes an image and moves its tags.
+	PermUploadArtifacts = "artifactregistry.repositories.uploadArtifacts"
 )
 
 // DeployPermissions create or change a compute resource that runs as a
@@ -159,9 +163,9 @@ func join(lists ...[]string) []string {
 // payloads is left open: the table does not settle it.
 var predefined = map[string]entry{
 	"roles/owner": {LevelAdmin, []string{"*"}, join(setAllIam, DeployPermissions,
-		[]string{PermActAs, PermKeysCreate, PermObjectsGet, PermObjectsCreate, PermClustersGetCred}), nil},
+		[]string{PermActAs, PermKeysCreate, PermObjectsGet, PermObjectsCreate, PermClustersGetCred, PermUploadArtifacts}), nil},
 	"roles/editor": {LevelAdmin, []string{"*"}, join(DeployPermissions,
-		[]string{PermActAs, PermKeysCreate, PermObjectsGet, PermObjectsCreate, PermClustersGetCred}),
+		[]string{PermActAs, PermKeysCreate, PermObjectsGet, PermObjectsCreate, PermClustersGetCred, PermUploadArtifacts}),
 		[]string{PermSecretAccess}},
 	"roles/viewer":  {LevelRead, []string{"*"}, nil, nil},
 	"roles/browser": {LevelRead, []string{"resourcemanager"}, nil, nil},
@@ -218,13 +222,23 @@ var predefined = map[string]entry{
 	"roles/cloudfunctions.admin":      {LevelAdmin, []string{"cloudfunctions"}, []string{"cloudfunctions.functions.create", "cloudfunctions.functions.update"}, nil},
 	"roles/cloudfunctions.developer":  {LevelWrite, []string{"cloudfunctions"}, []string{"cloudfunctions.functions.create", "cloudfunctions.functions.update"}, nil},
 	"roles/cloudbuild.builds.editor":  {LevelWrite, []string{"cloudbuild"}, []string{"cloudbuild.builds.create"}, nil},
-	"roles/cloudbuild.builds.builder": {LevelWrite, []string{"cloudbuild"}, []string{"cloudbuild.builds.create"}, nil},
+	"roles/cloudbuild.builds.builder": {LevelWrite, []string{"cloudbuild"}, []string{"cloudbuild.builds.create", PermUploadArtifacts}, nil},
 	"roles/composer.admin":            {LevelAdmin, []string{"composer"}, []string{"composer.environments.create"}, nil},
 	"roles/dataflow.admin":            {LevelAdmin, []string{"dataflow"}, []string{"dataflow.jobs.create"}, nil},
 	"roles/dataflow.developer":        {LevelWrite, []string{"dataflow"}, []string{"dataflow.jobs.create"}, nil},
 	"roles/appengine.deployer":        {LevelWrite, []string{"appengine"}, []string{"appengine.versions.create"}, nil},
 	"roles/appengine.appAdmin":        {LevelAdmin, []string{"appengine"}, []string{"appengine.versions.create"}, nil},
 	"roles/cloudscheduler.admin":      {LevelAdmin, []string{"cloudscheduler"}, []string{"cloudscheduler.jobs.create"}, nil},
+
+	// Every Artifact Registry role that writes to repositories may upload
+	// to them. The create-on-push roles may also create a repository by
+	// pushing to it.
+	"roles/artifactregistry.reader":                {LevelRead, []string{"artifactregistry"}, nil, nil},
+	"roles/artifactregistry.writer":                {LevelWrite, []string{"artifactregistry"}, []string{PermUploadArtifacts}, nil},
+	"roles/artifactregistry.createOnPushWriter":    {LevelWrite, []string{"artifactregistry"}, []string{PermUploadArtifacts}, nil},
+	"roles/artifactregistry.repoAdmin":             {LevelAdmin, []string{"artifactregistry"}, []string{PermUploadArtifacts}, nil},
+	"roles/artifactregistry.createOnPushRepoAdmin": {LevelAdmin, []string{"artifactregistry"}, []string{PermUploadArtifacts}, nil},
+	"roles/artifactregistry.admin":                 {LevelAdmin, []string{"artifactregistry"}, []string{PermUploadArtifacts}, nil},
 }
 
 // serviceAliases maps the service part of a predefined role name to the
