@@ -46,6 +46,9 @@ type gcpView struct {
 	domains      map[string][]string
 	accounts     []string
 	below        map[string][]graph.Node // descendants, by scope
+	// images lists the image names under Artifact Registry Docker hosts,
+	// by project id.
+	images map[string][]arImage
 }
 
 func isGCP(n graph.Node) bool { return n.Attr(graph.AttrProvider) == "gcp" }
@@ -57,6 +60,9 @@ func (v *view) linkGCP() {
 		deploys: map[string]map[string]bool{}, groupMembers: map[string][]graph.Edge{},
 		domains: map[string][]string{}, below: map[string][]graph.Node{}}
 	g.index()
+	if len(g.grants) > 0 {
+		g.indexArtifactImages()
+	}
 	for _, gr := range g.grants {
 		g.linkGrant(gr)
 	}
@@ -435,6 +441,7 @@ func (g *gcpView) grantEdges(gr *gcpGrant, m grantee, tg target, conf graph.Conf
 			g.edge(gr, m, tg, graph.EdgeCanReadSecret, graph.Possible, orWhy(why, "the custom role "+r.Name+" is not in the input"), "", "may let it read the value of")
 		}
 	default:
+		g.linkArtifactPublish(gr, m, tg, conf, why)
 		if tg.scope != "" && !setIam && !r.AppliesTo(service(t)) {
 			return
 		}
@@ -505,19 +512,26 @@ func (g *gcpView) edge(gr *gcpGrant, m grantee, tg target, kind graph.EdgeKind, 
 	if m.via != "" {
 		reason += "; it reaches " + m.id + " " + m.via
 	}
+	reason += conditionReason(gr, &e, conf, why)
+	e.SetAttr(graph.AttrReason, reason)
+	g.v.addEdge(e)
+}
+
+// conditionReason returns the end of a reason that describes how a
+// grant's condition was decided, and records the condition on the edge.
+func conditionReason(gr *gcpGrant, e *graph.Edge, conf graph.Confidence, why string) string {
 	if gr.condText != "" {
 		title := gr.node.Attr("condition_title")
 		e.SetAttr(graph.AttrCondition, gr.condText)
 		if conf == graph.Possible && why != "" {
-			reason += fmt.Sprintf("; condition %q is undecided: %s", title, why)
-		} else {
-			reason += fmt.Sprintf("; condition %q holds", title)
+			return fmt.Sprintf("; condition %q is undecided: %s", title, why)
 		}
-	} else if conf == graph.Possible && why != "" {
-		reason += "; undecided: " + why
+		return fmt.Sprintf("; condition %q holds", title)
 	}
-	e.SetAttr(graph.AttrReason, reason)
-	g.v.addEdge(e)
+	if conf == graph.Possible && why != "" {
+		return "; undecided: " + why
+	}
+	return ""
 }
 
 // mint adds CAN_MINT to a new key of a service account.

@@ -1,0 +1,165 @@
+package link
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/gcpiam/gcppolicy"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+)
+
+// arImage is the name package of an image that a workload or a file names
+// under an Artifact Registry Docker host,
+// LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE.
+type arImage struct {
+	id, location, repo string
+}
+
+// indexArtifactImages lists the image name packages under Artifact
+// Registry Docker hosts, by project id. A domain-scoped project
+// (example.com:name) appears in the path as example.com/name.
+func (g *gcpView) indexArtifactImages() {
+	g.images = map[string][]arImage{}
+	for _, n := range g.v.byKind[graph.NodePackage] {
+		if n.Attr("ecosystem") != "docker" || n.Attr("version") != "" {
+			continue
+		}
+		ref, ok := image.Parse(n.Attr(graph.AttrName))
+		if !ok || ref.PURL(false) != n.ID {
+			continue
+		}
+		location, ok := strings.CutSuffix(ref.Registry, "-docker.pkg.dev")
+		if !ok || location == "" {
+			continue
+		}
+		parts := strings.Split(ref.Path, "/")
+		if len(parts) >= 4 && strings.Contains(parts[0], ".") {
+			parts = append([]string{parts[0] + ":" + parts[1]}, parts[2:]...)
+		}
+		if len(parts) < 3 {
+			continue
+		}
+		g.images[parts[0]] = append(g.images[parts[0]], arImage{id: n.ID, location: location, repo: parts[1]})
+	}
+	for _, list := range g.images {
+		sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
+	}
+}
+
+// repoOf reads project, location and repository from an Artifact Registry
+// repository's resource name, projects/P/locations/L/repositories/R.
+func repoOf(n graph.Node) (project, location, repo string, ok bool) {
+	parts := strings.Split(n.Attr("resource_name"), "/")
+	if len(parts) != 6 || parts[0] != "projects" || parts[2] != "locations" || parts[4] != "repositories" {
+		return "", "", "", false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Contains(p, "${") {
+			return "", "", "", false
+		}
+	}
+	return parts[1], parts[3], parts[5], true
+}
+
+// linkArtifactPublish derives CAN_PUBLISH from a grant that lets a member
+// upload to Artifact Registry repositories. A Docker push to
+// LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE moves any tag of the
+// image to an image of the pusher's, which the workloads that run the
+// image pull next: the member CAN_PUBLISH each image name under the
+// repository that the graph holds. The target is a declared repository,
+// or a project, whose repositories the input may not declare.
+func (g *gcpView) linkArtifactPublish(gr *gcpGrant, m grantee, tg target, conf graph.Confidence, why string) {
+	t := tg.node
+	switch {
+	case t.Attr("type") == typeArtifactRepo:
+		project, location, repo, ok := repoOf(t)
+		// Asset names may give the project by number.
+		project = strings.TrimPrefix(g.canon(graph.GCPProjectID(project)), "gcp:project:")
+		// A custom role that the input does not define may hold the
+		// permission. Only its grants on the repository itself count.
+		unknown := !gr.role.Known && tg.scope == ""
+		if !ok || !gr.role.Has(gcppolicy.PermUploadArtifacts) && !unknown {
+			return
+		}
+		g.publishRepo(gr, m, t, project, location, repo, conf, why)
+	case strings.HasPrefix(t.ID, "gcp:project:"):
+		if !gr.role.Has(gcppolicy.PermUploadArtifacts) {
+			return
+		}
+		project := strings.TrimPrefix(t.ID, "gcp:project:")
+		for _, img := range g.images[project] {
+			id := graph.GCPArtifactRepositoryID(project, img.location, img.repo)
+			if _, ok := g.v.node(id); ok {
+				// A declared repository is a target of its own.
+				continue
+			}
+			repo := graph.Node{ID: id, Kind: graph.NodeResource, Attrs: map[string]string{
+				"resource_name": "projects/" + project + "/locations/" + img.location + "/repositories/" + img.repo,
+				"resource_type": "artifactregistry.googleapis.com/Repository",
+			}}
+			d, condWhy := g.decide(gr, repo, false)
+			if d == gcppolicy.False {
+				continue
+			}
+			g.publishEdge(gr, m, img.id, id, graph.Possible, condWhy,
+				"the input does not declare the repository, so its format and tag settings are unknown")
+		}
+	}
+}
+
+// publishRepo adds CAN_PUBLISH from a member that may upload to a declared
+// repository to the images under it.
+func (g *gcpView) publishRepo(gr *gcpGrant, m grantee, t graph.Node, project, location, repo string, conf graph.Confidence, why string) {
+	var notes []string
+	if !gr.role.Has(gcppolicy.PermUploadArtifacts) {
+		conf = graph.Possible
+		notes = append(notes, "the custom role "+gr.role.Name+" is not in the input")
+	}
+	switch mode := strings.ToUpper(t.Attr("mode")); mode {
+	case "REMOTE_REPOSITORY", "VIRTUAL_REPOSITORY":
+		// Remote and virtual repositories take no uploads.
+		return
+	}
+	switch format := strings.ToUpper(t.Attr("format")); format {
+	case "DOCKER":
+	case "":
+		conf = graph.Possible
+		notes = append(notes, "the input does not show the repository's format")
+	default:
+		return
+	}
+	if t.Attr("immutable_tags") == "true" {
+		conf = graph.Possible
+		notes = append(notes, "its tags are immutable, so a push adds new tags only, which reach the workloads that deploy them later")
+	}
+	for _, img := range g.images[project] {
+		if img.location == location && img.repo == repo {
+			g.publishEdge(gr, m, img.id, t.ID, conf, why, notes...)
+		}
+	}
+}
+
+// publishEdge adds one CAN_PUBLISH edge of a grant to an image name.
+func (g *gcpView) publishEdge(gr *gcpGrant, m grantee, img, repo string, conf graph.Confidence, why string, notes ...string) {
+	e := graph.Edge{From: m.id, To: img, Kind: graph.EdgeCanPublish, Confidence: conf, Pos: gr.node.Pos}
+	perm := gcppolicy.PermUploadArtifacts
+	e.SetAttr(graph.AttrActions, graph.JoinList([]string{gr.role.Name, perm}))
+	e.SetAttr(graph.AttrVia, "artifact-registry-push")
+	where := "to " + repo
+	if repo == gr.resource {
+		where = "to it"
+	}
+	reason := fmt.Sprintf("%s: %s on %s lets it upload %s (%s), so it can point any tag of the image at an image of its own, which workloads pull next",
+		gr.node.ID, gr.role.Name, gr.resource, where, perm)
+	if m.via != "" {
+		reason += "; it reaches " + m.id + " " + m.via
+	}
+	for _, n := range notes {
+		reason += "; " + n
+	}
+	reason += conditionReason(gr, &e, conf, why)
+	e.SetAttr(graph.AttrReason, reason)
+	g.v.addEdge(e)
+}

@@ -1,0 +1,140 @@
+package link
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+)
+
+// arRepo builds an Artifact Registry repository of example-prod in
+// us-central1 as ingest/gcpiam writes it, with extra attributes.
+func arRepo(name string, attrs ...string) graph.Node {
+	base := []string{"provider", "gcp", "type", "artifact-repository", "project", "example-prod",
+		"location", "us-central1", "name", name,
+		"resource_name", "projects/example-prod/locations/us-central1/repositories/" + name,
+		"resource_type", "artifactregistry.googleapis.com/Repository"}
+	return node(graph.GCPArtifactRepositoryID("example-prod", "us-central1", name), graph.NodeResource, append(base, attrs...)...)
+}
+
+// imageName returns the name package of an image and its node.
+func imageName(ref string) (string, graph.Node) {
+	r, ok := image.Parse(ref)
+	if !ok {
+		panic(ref)
+	}
+	id := r.PURL(false)
+	return id, node(id, graph.NodePackage, "ecosystem", "docker", "name", r.Name())
+}
+
+// TestGCPArtifactRegistryPublish grants upload access to Artifact
+// Registry repositories of example-prod, on one repository and on the
+// project and the folder above it, and checks which image names each
+// grantee CAN_PUBLISH. Workloads name the images, and each image's
+// expected edge follows from the repository that contains it.
+func TestGCPArtifactRegistryPublish(t *testing.T) {
+	withNow(t)
+	const central = "us-central1-docker.pkg.dev/example-prod/"
+	api, apiNode := imageName(central + "app/api")
+	worker, workerNode := imageName(central + "app/team/worker")
+	runtimeImg, runtimeNode := imageName(central + "base/runtime")
+	frozen, frozenNode := imageName(central + "frozen/api")
+	loose, looseNode := imageName(central + "loose/api")
+	_, jarsNode := imageName(central + "jars/api")
+	_, mirrorNode := imageName(central + "mirror/api")
+	// A repository the input does not declare, in another location.
+	legacy, legacyNode := imageName("us-docker.pkg.dev/example-prod/legacy/tool")
+	// Another project's repository of the same name.
+	_, foreignNode := imageName("us-central1-docker.pkg.dev/other-prod/app/api")
+	apiRef, _ := image.Parse(central + "app/api:1.4")
+	apiVer := apiRef.PURL(true)
+
+	repoApp := graph.GCPArtifactRepositoryID("example-prod", "us-central1", "app")
+	repoBase := graph.GCPArtifactRepositoryID("example-prod", "us-central1", "base")
+	folder := graph.GCPFolderID("42")
+	berlin := `request.time.getHours("Europe/Berlin") < 18`
+	onlyBase := `resource.name.endsWith("/repositories/base")`
+	nodes := []graph.Node{
+		node(gProject, graph.NodeResource, "provider", "gcp", "type", "project", "project", "example-prod",
+			"resource_name", "projects/example-prod", "parent", "folders/42"),
+		arRepo("app", "format", "DOCKER"),
+		arRepo("base", "format", "DOCKER"),
+		arRepo("frozen", "format", "DOCKER", "immutable_tags", "true"),
+		arRepo("loose"),
+		arRepo("jars", "format", "MAVEN"),
+		arRepo("mirror", "format", "DOCKER", "mode", "REMOTE_REPOSITORY"),
+		apiNode, workerNode, runtimeNode, frozenNode, looseNode, jarsNode, mirrorNode, legacyNode, foreignNode,
+		node(apiVer, graph.NodePackage, "ecosystem", "docker", "name", central+"app/api", "version", "1.4"),
+		node("runtime:k8s:prod/deployment/api", graph.NodeRuntime),
+		node(guser("wendy"), graph.NodeIdentity, "provider", "gcp", "type", "user", "email", "wendy@example.com"),
+		node(guser("reed"), graph.NodeIdentity, "provider", "gcp", "type", "user", "email", "reed@example.com"),
+
+		userGrant(repoApp, "roles/artifactregistry.writer", "wendy", ""),
+		userGrant(repoApp, "roles/artifactregistry.reader", "reed", ""),
+		userGrant(repoApp, "roles/artifactregistry.writer", "cora", berlin),
+		userGrant(repoApp, "roles/artifactregistry.writer", "nora", onlyBase),
+		userGrant(repoBase, "projects/example-prod/roles/pusher", "kit", ""),
+		node(graph.GCPRoleID("projects/example-prod/roles/pusher"), graph.NodePolicy, "provider", "gcp",
+			"type", "custom-role", "name", "projects/example-prod/roles/pusher",
+			"permissions", "artifactregistry.repositories.downloadArtifacts,artifactregistry.repositories.uploadArtifacts"),
+		// The input does not define this custom role.
+		userGrant(repoApp, "projects/example-prod/roles/missing", "uma", ""),
+		userGrant(gProject, "roles/artifactregistry.writer", "pat", ""),
+		userGrant(folder, "roles/artifactregistry.repoAdmin", "fay", ""),
+	}
+	edges := []graph.Edge{
+		edge(apiVer, graph.EdgeVersionOf, api),
+		edge("runtime:k8s:prod/deployment/api", graph.EdgeExecutes, apiVer),
+	}
+	line := func(user, to, conf string) string { return guser(user) + " -> " + to + " (" + conf + ")" }
+	// A grant on the whole project gives these edges, and so does a grant
+	// on the folder above it.
+	wholeProject := func(user string) []string {
+		return []string{
+			line(user, api, "certain"), line(user, worker, "certain"), line(user, runtimeImg, "certain"),
+			line(user, frozen, "possible"), // immutable tags: new tags only
+			line(user, loose, "possible"),  // format unknown
+			// jars is a Maven repository, mirror a remote one: no push.
+			line(user, legacy, "possible"), // not declared: format and settings unknown
+			// foreign belongs to another project.
+		}
+	}
+	want := []string{
+		line("wendy", api, "certain"), line("wendy", worker, "certain"),
+		// reed only reads, and nora's condition admits only the base repository.
+		line("cora", api, "possible"), line("cora", worker, "possible"),
+		line("kit", runtimeImg, "certain"),
+		line("uma", api, "possible"), line("uma", worker, "possible"),
+	}
+	want = append(want, wholeProject("pat")...)
+	want = append(want, wholeProject("fay")...)
+	sort.Strings(want)
+	got := derive(t, nodes, edges, graph.EdgeCanPublish)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+
+	s := store(t, nodes, edges)
+	if !reaches(t, s, guser("wendy"), "runtime:k8s:prod/deployment/api") {
+		t.Errorf("the blast radius of wendy misses the workload that runs the image she can push")
+	}
+	if reaches(t, s, guser("reed"), "runtime:k8s:prod/deployment/api") {
+		t.Errorf("the blast radius of reed, who can only pull, holds the workload that runs the image")
+	}
+	e := edgeOf(t, s, graph.EdgeCanPublish, guser("wendy"), api)
+	if e == nil {
+		t.Fatal("no CAN_PUBLISH from wendy")
+	}
+	for _, part := range []string{"artifactregistry.repositories.uploadArtifacts", repoApp} {
+		if r := e.Attr(graph.AttrReason); !strings.Contains(r, part) {
+			t.Errorf("reason %q does not name %s", r, part)
+		}
+	}
+	if e.Attr(graph.AttrVia) != "artifact-registry-push" {
+		t.Errorf("via = %q, want artifact-registry-push", e.Attr(graph.AttrVia))
+	}
+}
