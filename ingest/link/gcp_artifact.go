@@ -67,11 +67,15 @@ func repoOf(n graph.Node) (project, location, repo string, ok bool) {
 // upload to Artifact Registry repositories. A Docker push to
 // LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE moves any tag of the
 // image to an image of the pusher's, which the workloads that run the
-// image pull next: the member CAN_PUBLISH each image name under the
+// image pull next. So the member CAN_PUBLISH each image name under the
 // repository that the graph holds. The target is a declared repository,
-// or a project, whose repositories the input may not declare.
+// or a project, whose repositories the input may not declare. A member
+// that may change the allow policy of the project (or of a folder or
+// organization above it) can grant itself roles/artifactregistry.writer
+// there, which gives the same.
 func (g *gcpView) linkArtifactPublish(gr *gcpGrant, m grantee, tg target, conf graph.Confidence, why string) {
 	t := tg.node
+	how := pushWay(gr.role, t, tg)
 	switch {
 	case t.Attr("type") == typeArtifactRepo:
 		project, location, repo, ok := repoOf(t)
@@ -79,13 +83,15 @@ func (g *gcpView) linkArtifactPublish(gr *gcpGrant, m grantee, tg target, conf g
 		project = strings.TrimPrefix(g.canon(graph.GCPProjectID(project)), "gcp:project:")
 		// A custom role that the input does not define may hold the
 		// permission. Only its grants on the repository itself count.
-		unknown := !gr.role.Known && tg.scope == ""
-		if !ok || !gr.role.Has(gcppolicy.PermUploadArtifacts) && !unknown {
+		if !gr.role.Known && tg.scope == "" && how.perm == "" {
+			how = pushHow{perm: gcppolicy.PermUploadArtifacts, text: "may let it upload", unknown: true}
+		}
+		if !ok || how.perm == "" {
 			return
 		}
-		g.publishRepo(gr, m, t, project, location, repo, conf, why)
+		g.publishRepo(gr, m, t, project, location, repo, how, conf, why)
 	case strings.HasPrefix(t.ID, "gcp:project:"):
-		if !gr.role.Has(gcppolicy.PermUploadArtifacts) {
+		if how.perm == "" {
 			return
 		}
 		project := strings.TrimPrefix(t.ID, "gcp:project:")
@@ -103,17 +109,38 @@ func (g *gcpView) linkArtifactPublish(gr *gcpGrant, m grantee, tg target, conf g
 			if d == gcppolicy.False {
 				continue
 			}
-			g.publishEdge(gr, m, img.id, id, graph.Possible, condWhy,
+			g.publishEdge(gr, m, img.id, id, how, graph.Possible, condWhy,
 				"the input does not declare the repository, so its format and tag settings are unknown")
 		}
 	}
 }
 
-// publishRepo adds CAN_PUBLISH from a member that may upload to a declared
+// pushHow is the way a grant lets its member push to a repository: the
+// deciding permission and the words that the reason uses for it.
+type pushHow struct {
+	perm, text string
+	unknown    bool // the role is a custom role the input does not define
+}
+
+// pushWay returns the way a role lets its member push to the repositories
+// a target covers, with an empty perm when it does not. Changing the
+// allow policy of the project or a scope above it lets the member grant
+// itself a writer role first.
+func pushWay(r gcppolicy.Role, t graph.Node, tg target) pushHow {
+	if r.Has(gcppolicy.PermUploadArtifacts) {
+		return pushHow{perm: gcppolicy.PermUploadArtifacts, text: "lets it upload"}
+	}
+	if tg.scope != "" && r.SetsIamPolicy("resourcemanager") || service(t) == "resourcemanager" && r.SetsIamPolicy("resourcemanager") {
+		return pushHow{perm: setIamPerm(t, tg), text: "lets it grant itself roles/artifactregistry.writer and upload"}
+	}
+	return pushHow{}
+}
+
+// publishRepo adds CAN_PUBLISH from a member that may push to a declared
 // repository to the images under it.
-func (g *gcpView) publishRepo(gr *gcpGrant, m grantee, t graph.Node, project, location, repo string, conf graph.Confidence, why string) {
+func (g *gcpView) publishRepo(gr *gcpGrant, m grantee, t graph.Node, project, location, repo string, how pushHow, conf graph.Confidence, why string) {
 	var notes []string
-	if !gr.role.Has(gcppolicy.PermUploadArtifacts) {
+	if how.unknown {
 		conf = graph.Possible
 		notes = append(notes, "the custom role "+gr.role.Name+" is not in the input")
 	}
@@ -136,23 +163,22 @@ func (g *gcpView) publishRepo(gr *gcpGrant, m grantee, t graph.Node, project, lo
 	}
 	for _, img := range g.images[project] {
 		if img.location == location && img.repo == repo {
-			g.publishEdge(gr, m, img.id, t.ID, conf, why, notes...)
+			g.publishEdge(gr, m, img.id, t.ID, how, conf, why, notes...)
 		}
 	}
 }
 
 // publishEdge adds one CAN_PUBLISH edge of a grant to an image name.
-func (g *gcpView) publishEdge(gr *gcpGrant, m grantee, img, repo string, conf graph.Confidence, why string, notes ...string) {
+func (g *gcpView) publishEdge(gr *gcpGrant, m grantee, img, repo string, how pushHow, conf graph.Confidence, why string, notes ...string) {
 	e := graph.Edge{From: m.id, To: img, Kind: graph.EdgeCanPublish, Confidence: conf, Pos: gr.node.Pos}
-	perm := gcppolicy.PermUploadArtifacts
-	e.SetAttr(graph.AttrActions, graph.JoinList([]string{gr.role.Name, perm}))
+	e.SetAttr(graph.AttrActions, graph.JoinList([]string{gr.role.Name, how.perm}))
 	e.SetAttr(graph.AttrVia, "artifact-registry-push")
 	where := "to " + repo
 	if repo == gr.resource {
 		where = "to it"
 	}
-	reason := fmt.Sprintf("%s: %s on %s lets it upload %s (%s), so it can point any tag of the image at an image of its own, which workloads pull next",
-		gr.node.ID, gr.role.Name, gr.resource, where, perm)
+	reason := fmt.Sprintf("%s: %s on %s %s %s (%s), so it can point any tag of the image at an image of its own, which workloads pull next",
+		gr.node.ID, gr.role.Name, gr.resource, how.text, where, how.perm)
 	if m.via != "" {
 		reason += "; it reaches " + m.id + " " + m.via
 	}

@@ -138,3 +138,42 @@ func TestGCPArtifactRegistryPublish(t *testing.T) {
 		t.Errorf("via = %q, want artifact-registry-push", e.Attr(graph.AttrVia))
 	}
 }
+
+// TestGCPArtifactRegistryGrantItself gives a user the right to change the
+// project's allow policy. It can grant itself roles/artifactregistry.writer
+// on the project and then push, as a writer on the project can, while a
+// viewer of the project can do neither.
+func TestGCPArtifactRegistryGrantItself(t *testing.T) {
+	withNow(t)
+	api, apiNode := imageName("us-central1-docker.pkg.dev/example-prod/app/api")
+	legacy, legacyNode := imageName("us-docker.pkg.dev/example-prod/legacy/tool")
+	nodes := []graph.Node{
+		node(gProject, graph.NodeResource, "provider", "gcp", "type", "project", "project", "example-prod",
+			"resource_name", "projects/example-prod"),
+		arRepo("app", "format", "DOCKER"),
+		apiNode, legacyNode,
+		userGrant(gProject, "roles/resourcemanager.projectIamAdmin", "pia", ""),
+		userGrant(gProject, "roles/viewer", "vic", ""),
+	}
+	want := []string{
+		guser("pia") + " -> " + api + " (certain)",
+		// The input does not declare the legacy repository.
+		guser("pia") + " -> " + legacy + " (possible)",
+	}
+	got := derive(t, nodes, nil, graph.EdgeCanPublish)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+
+	s := store(t, nodes, nil)
+	e := edgeOf(t, s, graph.EdgeCanPublish, guser("pia"), api)
+	if e == nil {
+		t.Fatal("no CAN_PUBLISH from pia")
+	}
+	for _, part := range []string{"resourcemanager.projects.setIamPolicy", "roles/artifactregistry.writer",
+		graph.GCPArtifactRepositoryID("example-prod", "us-central1", "app")} {
+		if r := e.Attr(graph.AttrReason); !strings.Contains(r, part) {
+			t.Errorf("reason %q does not name %s", r, part)
+		}
+	}
+}
