@@ -128,6 +128,11 @@ func RegistryAccountID(host, credential string) string {
 // project's CI/CD variables, say).
 func CIAWSIdentityID(credential string) string { return "aws:identity-of:" + credential }
 
+// CIGCPIdentityID returns the id of the Google Cloud identity that a CI
+// credential acts as when the input does not name it (the service account
+// of a key stored as a secret, say).
+func CIGCPIdentityID(credential string) string { return "gcp:identity-of:" + credential }
+
 // RegistryScopeID returns the id of the images an account can push to a
 // registry host, for pushes whose image names the input does not show.
 func RegistryScopeID(host string) string { return "registry:" + host + "/*" }

@@ -25,6 +25,8 @@ var canaries = []string{
 	"canary-ct-request-F2h8",    // CloudTrail request parameter
 	"canary-ct-session-L5p1",    // CloudTrail session token
 	"canary-ct-secretkey-D7g3",  // CloudTrail secret access key
+	"canary-aws-secret-W2j8",    // configure-aws-credentials literal key
+	"canary-gcp-key-B6s2",       // google-github-actions/auth literal key
 }
 
 func TestCanariesNeverLeak(t *testing.T) {
@@ -73,6 +75,13 @@ func TestCanariesNeverLeak(t *testing.T) {
 	// nothing: each literal leaves a fingerprint.
 	if n := strings.Count(all.String(), `"fingerprint": "fp:`); n < 5 {
 		t.Errorf("found %d fingerprints in the nodes output, want at least 5 (one per literal credential)", n)
+	}
+	// The literal cloud keys must have been read as the credentials that
+	// log in to the registries the job pushes to.
+	for _, want := range []string{"aws:identity-of:secret:gha:inline:", "gcp:identity-of:secret:gha:inline:"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no identity %s... in the nodes output: the literal key was not read as a cloud login", want)
+		}
 	}
 	// The run must have read the files that hold the canaries.
 	for _, want := range []string{"terraform", "github-actions", "npm-lockfile", "pip-requirements", "cloudtrail"} {

@@ -32,6 +32,9 @@ type imagePush struct {
 	// scope is set, to the registry host, for a push whose image names
 	// the input does not show (tags computed at run time).
 	scope string
+	// clouds are the cloud identities that logged in to the image's
+	// registry.
+	clouds []cloudCredit
 }
 
 // secretNames returns the names of the secrets s reads, directly or
@@ -87,7 +90,15 @@ func (j *job) push(img image.Ref, line int, step string, maybe bool) {
 	p := imagePush{image: img, line: line, step: step, maybe: maybe,
 		token: tokenRegistries[host] && j.logins[host], creds: slices.Clone(j.secretLogins[host]),
 		literals: slices.Clone(j.literalLogins[host])}
-	if p.token || len(p.creds) > 0 || len(p.literals) > 0 {
+	for _, l := range j.cloudLogins {
+		if !l.matches(host) {
+			continue
+		}
+		for _, id := range l.idents {
+			p.clouds = append(p.clouds, cloudCredit{ident: id, maybe: l.maybe || id.maybe, how: l.how})
+		}
+	}
+	if p.token || len(p.creds) > 0 || len(p.literals) > 0 || len(p.clouds) > 0 {
 		j.pushes = append(j.pushes, p)
 	}
 }
@@ -167,7 +178,16 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 	case "docker/login-action":
 		host := registry.NormalHost(input("registry"))
 		pw := input("password")
+		if w.cloudActionLogin(j, host, input("username"), pw, line, env) {
+			return
+		}
 		j.login(host, tokenRegistries[host] && tokenRef(pw, env), secretNames(pw, env))
+	case "aws-actions/configure-aws-credentials":
+		w.readAWSCredentials(j, input, env, line, j.cond)
+	case "aws-actions/amazon-ecr-login":
+		w.ecrLogin(j, input, env, line, j.cond)
+	case "google-github-actions/auth":
+		w.readGCPCredentials(j, input, env, line, j.cond)
 	case "docker/build-push-action":
 		push := strings.TrimSpace(input("push"))
 		maybe := strings.Contains(push, "${{")
@@ -282,6 +302,9 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 			return
 		}
 		h := registry.NormalHost(host)
+		if w.cloudScriptLogin(j, h, ln, line, env) {
+			return
+		}
 		j.login(h, tokenRegistries[h] && tokenRef(ln, env), secretNames(ln, env))
 		if len(literals) > 0 {
 			for _, f := range literal.Scan(cmd) {
@@ -302,6 +325,12 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 		c := j.container(mountsAuth)
 		w.readScript(c, script, step, line, env, literals, true)
 		j.pushes = append(j.pushes, c.pushes...)
+		return
+	}
+	if hosts, ok := registry.ConfigureDockerHosts(words); ok {
+		for _, h := range hosts {
+			j.cloudLogin(cloudLogin{host: h, idents: j.gcpIdents, maybe: j.cond, how: "gcloud auth configure-docker"})
+		}
 		return
 	}
 	expand := func(s string) string { return strings.ToLower(w.expandRepo(s)) }
@@ -349,6 +378,7 @@ func (j *job) container(mountsAuth bool) *job {
 	for h, ids := range j.literalLogins {
 		c.literalLogins[h] = slices.Clone(ids)
 	}
+	c.cloudLogins = slices.Clone(j.cloudLogins)
 	return c
 }
 
@@ -422,6 +452,9 @@ func (w *workflow) writePublish(j *job) {
 		for _, lit := range p.literals {
 			w.literalPublish(p, lit, name)
 		}
+		for _, c := range p.clouds {
+			w.cloudPublish(j, p, c, name)
+		}
 	}
 }
 
@@ -484,21 +517,8 @@ func (w *workflow) secretPushScope(p imagePush, cred string) {
 // registryAccount writes the account a secret logs in as on a registry
 // host, with its AUTHENTICATES_AS edge, and returns its id.
 func (w *workflow) registryAccount(line int, host, cred string) string {
-	sid := graph.GHASecretID(w.repo, cred)
+	sid := w.secretNode(line, cred)
 	account := graph.RegistryAccountID(host, sid)
-	// In a workflow that only runs when called, the name is a parameter
-	// whose value the caller passes, the type the linker gives it too.
-	typ := "actions-secret"
-	if w.calledOnly() {
-		typ = "workflow-call-secret"
-	}
-	w.b.node(sid, graph.NodeSecret, cred, line, attrs{
-		graph.AttrProvider:   "github",
-		"type":               typ,
-		graph.AttrName:       cred,
-		graph.AttrRepository: w.repo,
-		graph.AttrLongLived:  "true",
-	})
 	w.b.node(account, graph.NodeIdentity, host+" account of "+cred, line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
 	})
@@ -506,4 +526,24 @@ func (w *workflow) registryAccount(line int, host, cred string) string {
 		graph.AttrReason: "the job logs in to " + host + " with secret " + cred,
 	})
 	return account
+}
+
+// secretNode writes the repository's secret of a name that the job logs
+// in with, and returns its id.
+func (w *workflow) secretNode(line int, name string) string {
+	sid := graph.GHASecretID(w.repo, name)
+	// In a workflow that only runs when called, the name is a parameter
+	// whose value the caller passes, the type the linker gives it too.
+	typ := "actions-secret"
+	if w.calledOnly() {
+		typ = "workflow-call-secret"
+	}
+	w.b.node(sid, graph.NodeSecret, name, line, attrs{
+		graph.AttrProvider:   "github",
+		"type":               typ,
+		graph.AttrName:       name,
+		graph.AttrRepository: w.repo,
+		graph.AttrLongLived:  "true",
+	})
+	return sid
 }

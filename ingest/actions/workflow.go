@@ -198,7 +198,14 @@ type job struct {
 	// passwords written into the workflow that the job logged in with.
 	literalLogins map[string][]string
 	pushes        []imagePush
-	releases      []release
+	// awsIdents and gcpIdents are the cloud identities the job acts as
+	// after the steps read so far, awsRegion the region that
+	// configure-aws-credentials set, and cloudLogins the registry logins
+	// made with those identities.
+	awsIdents, gcpIdents []cloudIdentity
+	awsRegion            string
+	cloudLogins          []cloudLogin
+	releases             []release
 	// npmHost is the npm registry actions/setup-node set up, and
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
@@ -227,6 +234,9 @@ type job struct {
 	// checkouts lists the folders, relative to the workspace, that
 	// actions/checkout puts the workflow's own repository in.
 	checkouts []string
+
+	// cond is set while a step with an if: condition is read.
+	cond bool
 
 	// permText is perms as the permissions attribute writes it.
 	permText string
@@ -324,6 +334,9 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 		j.attrs["workflow_call_secrets"] = graph.JoinList(names)
 	}
 
+	if ids := j.oidcIdentities(); len(ids) > 0 {
+		j.attrs["oidc_identities"] = graph.JoinList(ids)
+	}
 	w.b.node(j.rid, graph.NodeRuntime, w.name+" / "+j.id, j.line, j.attrs)
 	w.b.edge(w.repID, graph.EdgeDefines, j.rid, graph.Certain, j.line, nil)
 	w.writeExecutions(j)
@@ -492,6 +505,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 				env[k] = v
 			}
 		}
+		j.cond = conditional(st)
 		if un := lookup(st, "uses"); un != nil {
 			w.readStepUses(j, step, un, st, env)
 		}

@@ -1,0 +1,382 @@
+package actions
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+)
+
+// cloudIdentity is a cloud identity that the job acts as once a step has
+// set up its credentials: the role that aws-actions/configure-aws-credentials
+// assumes, the AWS identity of the access keys it is given, or the
+// service account of google-github-actions/auth.
+type cloudIdentity struct {
+	id, label string
+	attrs     attrs
+	line      int
+	// maybe is set when a condition decides whether the job acts as it:
+	// the step that sets it up has an if:, or the identity is computed
+	// at run time.
+	maybe bool
+	// holder is the identity whose credentials assume this one, and
+	// holderText the reason of that CAN_ASSUME edge. holder is nil when
+	// the job holds the identity through a credential of its own.
+	holder     *cloudIdentity
+	holderText string
+	// secret is the credential the job holds that acts as the identity:
+	// a repository secret (secretName) or an inline secret (inlineID).
+	secretName, inlineID string
+	// oidcToken is set when the job's OIDC token stands for the
+	// identity, whose name the workflow computes.
+	oidcToken bool
+	// oidcRole is set for a role assumed with the job's OIDC token.
+	oidcRole bool
+}
+
+// cloudLogin is a registry login that a step made with the job's cloud
+// identities current at the time.
+type cloudLogin struct {
+	// host is the registry logged in to. ecr is set instead for
+	// amazon-ecr-login, which logs in to the registries of accounts
+	// (ecrAccounts, every account when empty) in the job's region
+	// (ecrRegion, any when empty).
+	host        string
+	ecr         bool
+	ecrAccounts []string
+	ecrRegion   string
+	idents      []cloudIdentity
+	maybe       bool
+	how         string
+}
+
+// matches reports whether the login counts for a push to host.
+func (l cloudLogin) matches(host string) bool {
+	if !l.ecr {
+		return l.host == host
+	}
+	account, region, ok := registry.ECRHost(host)
+	if !ok {
+		return false
+	}
+	return (len(l.ecrAccounts) == 0 || slices.Contains(l.ecrAccounts, account)) && (l.ecrRegion == "" || l.ecrRegion == region)
+}
+
+// cloudCredit is a cloud identity that pushes an image, and how it logged
+// in to the image's registry.
+type cloudCredit struct {
+	ident cloudIdentity
+	maybe bool
+	how   string
+}
+
+// roleARN matches the ARN of an IAM role written out in full.
+var roleARN = regexp.MustCompile(`^arn:aws(?:-[a-z]+)*:iam::([0-9]{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$`)
+
+// serviceAccountEmail matches the email of a Google Cloud service account.
+var serviceAccountEmail = regexp.MustCompile(`^[a-z0-9-]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$`)
+
+// conditional reports whether a step's if: decides whether it runs.
+// success() is the condition of every step, and always() runs the step
+// also after a failure, so neither makes the step conditional.
+func conditional(st *yaml.Node) bool {
+	n := lookup(st, "if")
+	if n == nil || isNull(n) {
+		return false
+	}
+	s, _ := scalar(n)
+	s = strings.TrimSpace(s)
+	if inner, ok := strings.CutPrefix(s, "${{"); ok {
+		s = strings.TrimSpace(strings.TrimSuffix(inner, "}}"))
+	}
+	return s != "success()" && s != "always()" && s != "true"
+}
+
+// setIdentity makes ident the job's identity of one cloud (*idents). An
+// unconditional step replaces the identities before it; a conditional one
+// leaves them possible, beside its own.
+func setIdentity(idents *[]cloudIdentity, ident cloudIdentity) {
+	if !ident.maybe {
+		*idents = []cloudIdentity{ident}
+		return
+	}
+	for i := range *idents {
+		(*idents)[i].maybe = true
+	}
+	*idents = append(*idents, ident)
+}
+
+// credentialOf returns the credential that an input of a step holds: the
+// name of the one secret it reads, or the inline secret of a value
+// written into the workflow. It returns "" for neither.
+func (w *workflow) credentialOf(j *job, key, value string, env map[string]string) (secretName, inlineID string) {
+	if names := secretNames(value, env); len(names) == 1 {
+		return names[0], ""
+	}
+	if looksLikeCredential(key, value) {
+		return "", graph.GHAInlineSecretID(j.rid, key)
+	}
+	return "", ""
+}
+
+// awsKeys returns the AWS identity of access keys that the job holds as
+// the secret or inline value of key, or nil.
+func (w *workflow) awsKeys(j *job, key, value string, env map[string]string, line int) *cloudIdentity {
+	name, inline := w.credentialOf(j, key, value, env)
+	cred := inline
+	label := "a secret access key written into the workflow"
+	if name != "" {
+		cred = graph.GHASecretID(w.repo, name)
+		label = "secret " + name
+	}
+	if cred == "" {
+		return nil
+	}
+	return &cloudIdentity{
+		id: graph.CIAWSIdentityID(cred), label: "the AWS identity of " + label, line: line,
+		attrs:      attrs{graph.AttrProvider: "aws", "type": "ci-credentials"},
+		secretName: name, inlineID: inline,
+	}
+}
+
+// readAWSCredentials records the AWS identity that a step of
+// aws-actions/configure-aws-credentials gives the job: the role of
+// role-to-assume, assumed with the access keys of aws-secret-access-key
+// or else with the job's OIDC token, or the keys' own identity without a
+// role. A role that an expression names is not known: the keys' identity,
+// or the job's OIDC token, stands for it, as a possible one. It also
+// records aws-region, the region of amazon-ecr-login.
+func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map[string]string, line int, cond bool) {
+	if r := strings.TrimSpace(input("aws-region")); r != "" && !strings.Contains(r, "$") {
+		j.awsRegion = r
+	} else if r != "" {
+		j.awsRegion = ""
+	}
+	keys := w.awsKeys(j, "aws-secret-access-key", input("aws-secret-access-key"), env, line)
+	role := strings.TrimSpace(input("role-to-assume"))
+	var ident cloudIdentity
+	switch m := roleARN.FindStringSubmatch(role); {
+	case m != nil:
+		ident = cloudIdentity{id: role, label: "role " + role, line: line,
+			attrs: attrs{graph.AttrProvider: "aws", "type": "role", "account": m[1], graph.AttrName: m[2]}}
+		switch {
+		case keys != nil:
+			ident.holder = keys
+			ident.holderText = "configure-aws-credentials assumes " + role + " with " + strings.TrimPrefix(keys.label, "the AWS identity of ") +
+				"; the role's trust policy decides whether that identity may"
+		case input("web-identity-token-file") == "":
+			ident.oidcRole = true
+		}
+	case role != "" && keys != nil:
+		ident = *keys
+		ident.maybe = true
+	case role != "":
+		if j.perms.Default || !j.perms.has("id-token", "write") {
+			return
+		}
+		tok := graph.GHAOIDCTokenID(j.rid)
+		ident = cloudIdentity{id: graph.CIAWSIdentityID(tok), label: "the AWS role that the OIDC token of " + j.id + " assumes", line: line,
+			attrs: attrs{graph.AttrProvider: "aws", "type": "ci-credentials"}, maybe: true, oidcToken: true}
+	case keys != nil:
+		ident = *keys
+	default:
+		return
+	}
+	ident.maybe = ident.maybe || cond
+	setIdentity(&j.awsIdents, ident)
+}
+
+// readGCPCredentials records the Google Cloud identity that a step of
+// google-github-actions/auth gives the job: the service account of a
+// credentials_json key, or the service_account that workload identity
+// federation impersonates. Without either, the job acts as a principal
+// of the workload identity pool, which the job's OIDC token stands for.
+func (w *workflow) readGCPCredentials(j *job, input func(string) string, env map[string]string, line int, cond bool) {
+	sa := strings.ToLower(strings.TrimSpace(input("service_account")))
+	var ident cloudIdentity
+	name, inline := w.credentialOf(j, "credentials_json", input("credentials_json"), env)
+	switch {
+	case name != "" || inline != "":
+		cred, label := inline, "a key written into the workflow"
+		if name != "" {
+			cred, label = graph.GHASecretID(w.repo, name), "secret "+name
+		}
+		ident = cloudIdentity{id: graph.CIGCPIdentityID(cred), label: "the service account of " + label, line: line,
+			attrs: attrs{graph.AttrProvider: "gcp", "type": "ci-credentials"}, secretName: name, inlineID: inline}
+	case input("workload_identity_provider") == "":
+		return
+	case serviceAccountEmail.MatchString(sa):
+		ident = cloudIdentity{id: graph.GCPServiceAccountID(sa), label: "service account " + sa, line: line,
+			attrs: attrs{graph.AttrProvider: "gcp", "type": "service-account", "email": sa}, oidcRole: true}
+	default:
+		if j.perms.Default || !j.perms.has("id-token", "write") {
+			return
+		}
+		tok := graph.GHAOIDCTokenID(j.rid)
+		ident = cloudIdentity{id: graph.CIGCPIdentityID(tok), label: "the Google Cloud principal of the OIDC token of " + j.id, line: line,
+			attrs: attrs{graph.AttrProvider: "gcp", "type": "ci-credentials"}, maybe: true, oidcToken: true}
+	}
+	ident.maybe = ident.maybe || cond
+	setIdentity(&j.gcpIdents, ident)
+}
+
+// awsIdentities returns the AWS identities the job acts as: those that
+// configure-aws-credentials set up, or else the access keys of the
+// AWS_SECRET_ACCESS_KEY variable of env, which the AWS tools read.
+func (w *workflow) awsIdentities(j *job, env map[string]string, line int) []cloudIdentity {
+	if len(j.awsIdents) > 0 {
+		return j.awsIdents
+	}
+	if v, ok := env["AWS_SECRET_ACCESS_KEY"]; ok {
+		if keys := w.awsKeys(j, "AWS_SECRET_ACCESS_KEY", v, env, line); keys != nil {
+			return []cloudIdentity{*keys}
+		}
+	}
+	return nil
+}
+
+// cloudLogin records a login to a registry host made with idents.
+func (j *job) cloudLogin(l cloudLogin) {
+	if len(l.idents) > 0 {
+		l.idents = slices.Clone(l.idents)
+		j.cloudLogins = append(j.cloudLogins, l)
+	}
+}
+
+// ecrLogin records the login of aws-actions/amazon-ecr-login. With
+// registry-type public it logs in to ECR Public. Otherwise it logs in to
+// the private registries of the accounts that registries lists, or else of
+// each identity's account, in the region of the job's AWS configuration.
+func (w *workflow) ecrLogin(j *job, input func(string) string, env map[string]string, line int, cond bool) {
+	idents := w.awsIdentities(j, env, line)
+	l := cloudLogin{idents: idents, maybe: cond, how: "aws-actions/amazon-ecr-login"}
+	if strings.EqualFold(strings.TrimSpace(input("registry-type")), "public") {
+		l.host = registry.PublicECR
+		j.cloudLogin(l)
+		return
+	}
+	l.ecr = true
+	l.ecrRegion = j.awsRegion
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if r, ok := env[k]; ok {
+			l.ecrRegion = ""
+			if !strings.Contains(r, "$") {
+				l.ecrRegion = strings.TrimSpace(r)
+			}
+			break
+		}
+	}
+	reg := input("registries")
+	if strings.Contains(reg, "$") {
+		reg = "" // The accounts are computed at run time, so any may match.
+	}
+	for _, a := range strings.Split(reg, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			l.ecrAccounts = append(l.ecrAccounts, a)
+		}
+	}
+	if len(l.ecrAccounts) == 0 {
+		for _, id := range idents {
+			if id.attrs["account"] == "" {
+				l.ecrAccounts = nil
+				break
+			}
+			l.ecrAccounts = append(l.ecrAccounts, id.attrs["account"])
+		}
+	}
+	j.cloudLogin(l)
+}
+
+// writeCloudIdentity writes an identity that pushes an image, with the
+// credential the job holds that acts as it.
+func (w *workflow) writeCloudIdentity(j *job, ident cloudIdentity) {
+	w.b.node(ident.id, graph.NodeIdentity, ident.label, ident.line, ident.attrs)
+	switch {
+	case ident.secretName != "":
+		sid := w.secretNode(ident.line, ident.secretName)
+		w.b.edge(sid, graph.EdgeAuthenticatesAs, ident.id, graph.Certain, ident.line, attrs{
+			graph.AttrReason: "the job gives secret " + ident.secretName + " to the cloud's tools as its credentials",
+		})
+	case ident.inlineID != "":
+		w.b.edge(ident.inlineID, graph.EdgeAuthenticatesAs, ident.id, graph.Certain, ident.line, attrs{
+			graph.AttrReason: "the job gives the value written into the workflow to the cloud's tools as its credentials",
+		})
+	case ident.oidcToken:
+		w.b.edge(graph.GHAOIDCTokenID(j.rid), graph.EdgeAuthenticatesAs, ident.id, graph.Possible, ident.line, attrs{
+			graph.AttrReason: "the job exchanges its OIDC token for the credentials of an identity that an expression names",
+		})
+	}
+	if h := ident.holder; h != nil {
+		w.writeCloudIdentity(j, *h)
+		w.b.edge(h.id, graph.EdgeCanAssume, ident.id, graph.Possible, ident.line, attrs{graph.AttrReason: ident.holderText})
+	}
+}
+
+// oidcIdentities lists the identities that publish an image of the job
+// and that the job assumes with its OIDC token, for the linker (attr
+// oidc_identities).
+func (j *job) oidcIdentities() []string {
+	var out []string
+	for _, p := range j.pushes {
+		for _, c := range p.clouds {
+			if c.ident.oidcRole && !slices.Contains(out, c.ident.id) {
+				out = append(out, c.ident.id)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// cloudPublish writes CAN_PUBLISH from a cloud identity to an image the
+// job pushes after logging in with it: certain when neither the login,
+// the identity nor the push depends on a condition.
+func (w *workflow) cloudPublish(j *job, p imagePush, c cloudCredit, name string) {
+	w.writeCloudIdentity(j, c.ident)
+	host := registry.ImageHost(p.image)
+	conf, text := graph.Certain, "the job logs in to "+host+" with "+c.how+" as "+c.ident.label+" and pushes the image"
+	if c.maybe || p.maybe {
+		conf = graph.Possible
+		text += "; a condition decides whether the job acts as that identity, logs in or pushes"
+	}
+	w.b.node(name, graph.NodePackage, p.image.Name(), p.line, attrs{"ecosystem": "docker", "name": p.image.Name()})
+	w.b.edge(c.ident.id, graph.EdgeCanPublish, name, conf, p.line, attrs{graph.AttrReason: text, "step": p.step})
+}
+
+// cloudActionLogin reads a docker/login-action step that logs in with the
+// job's cloud credentials, and reports whether it does. Given an ECR host
+// and no password, the action logs in with the job's AWS credentials. To
+// Google's registries, the user oauth2accesstoken logs in with an access
+// token that google-github-actions/auth returned as a step output.
+func (w *workflow) cloudActionLogin(j *job, host, user, pw string, line int, env map[string]string) bool {
+	_, _, ecr := registry.ECRHost(host)
+	switch {
+	case (ecr || host == registry.PublicECR) && strings.TrimSpace(pw) == "":
+		j.cloudLogin(cloudLogin{host: host, idents: w.awsIdentities(j, env, line), maybe: j.cond, how: "docker/login-action"})
+		return true
+	case registry.GoogleHost(host) && strings.TrimSpace(user) == "oauth2accesstoken" && len(secretNames(pw, env)) == 0 && strings.Contains(pw, "steps."):
+		j.cloudLogin(cloudLogin{host: host, idents: j.gcpIdents, maybe: j.cond, how: "docker/login-action"})
+		return true
+	}
+	return false
+}
+
+// cloudScriptLogin reads a script's login to a registry whose password a
+// cloud's tool prints on the same line: aws ecr get-login-password, from
+// the job's AWS credentials, or gcloud auth print-access-token, from its
+// Google Cloud ones. It reports whether the line logged in so.
+func (w *workflow) cloudScriptLogin(j *job, host, ln string, line int, env map[string]string) bool {
+	switch {
+	case registry.AWSPassword(ln):
+		j.cloudLogin(cloudLogin{host: host, idents: w.awsIdentities(j, env, line), maybe: j.cond, how: "aws ecr get-login-password"})
+		return true
+	case registry.GCloudPassword(ln):
+		j.cloudLogin(cloudLogin{host: host, idents: j.gcpIdents, maybe: j.cond, how: "gcloud auth print-access-token"})
+		return true
+	}
+	return false
+}

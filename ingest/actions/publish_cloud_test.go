@@ -1,0 +1,95 @@
+package actions
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// TestPublishWithCloudIdentity checks that an image pushed to ECR or
+// Artifact Registry after a login made with the job's cloud identity is
+// published by that identity. The identity is the role that
+// configure-aws-credentials assumes, the AWS identity of the access keys it
+// is given, or the service account of google-github-actions/auth.
+func TestPublishWithCloudIdentity(t *testing.T) {
+	res := parseFile(t, "publish-cloud.yml")
+	keys := graph.GHASecretID(testRepo, "AWS_SECRET_ACCESS_KEY")
+	tests := []struct {
+		name     string
+		identity string
+		want     []string
+		conf     graph.Confidence
+	}{
+		// amazon-ecr-login logs in to the registry of the role's account
+		// in the region configure-aws-credentials sets.
+		{"amazon-ecr-login", "arn:aws:iam::111122223333:role/gha-ecr-push",
+			[]string{"pkg:docker/web?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"}, graph.Certain},
+		// aws ecr get-login-password prints a password of the keys'
+		// identity; the login is to the host the command names.
+		{"get-login-password", graph.CIAWSIdentityID(keys),
+			[]string{"pkg:docker/team/api?repository_url=444455556666.dkr.ecr.eu-west-1.amazonaws.com"}, graph.Certain},
+		// gcloud auth configure-docker hands the service account's
+		// tokens to Docker for the host it names.
+		{"configure-docker", graph.GCPServiceAccountID("pusher@example-proj.iam.gserviceaccount.com"),
+			[]string{"pkg:docker/example-proj/images/app?repository_url=europe-west1-docker.pkg.dev"}, graph.Certain},
+		// The role is assumed only when an if: allows it.
+		{"conditional identity", "arn:aws:iam::111122223333:role/gha-release",
+			[]string{"pkg:docker/release?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"}, graph.Possible},
+		// The login step runs only when an if: allows it.
+		{"conditional login", "arn:aws:iam::111122223333:role/gha-nightly",
+			[]string{"pkg:docker/nightly?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"}, graph.Possible},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := targets(res, tt.identity, graph.EdgeCanPublish)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Fatalf("CAN_PUBLISH from %s (-want +got):\n%s", tt.identity, diff)
+			}
+			if e := findEdge(t, res, tt.identity, graph.EdgeCanPublish, tt.want[0]); e.Confidence != tt.conf {
+				t.Errorf("CAN_PUBLISH to %s is %s, want %s", tt.want[0], e.Confidence, tt.conf)
+			}
+			if n := findNode(t, res, tt.identity); n.Kind != graph.NodeIdentity {
+				t.Errorf("%s is a %s, want an Identity", tt.identity, n.Kind)
+			}
+		})
+	}
+
+	// The secret access key acts as its AWS identity; neither key secret
+	// is a registry password.
+	if e := findEdge(t, res, keys, graph.EdgeAuthenticatesAs, graph.CIAWSIdentityID(keys)); e.Confidence != graph.Certain {
+		t.Errorf("AWS_SECRET_ACCESS_KEY authenticates as its identity with %s, want certain", e.Confidence)
+	}
+	for _, n := range res.Nodes {
+		if strings.HasPrefix(n.ID, "registry:") {
+			t.Errorf("registry account %s written, want none: every login is made with a cloud identity", n.ID)
+		}
+	}
+
+	// The roles and service accounts assumed with the job's OIDC token are
+	// listed for the linker; the keys' identity is not.
+	for job, want := range map[string]string{
+		"ecr-action": "arn:aws:iam::111122223333:role/gha-ecr-push",
+		"gar":        graph.GCPServiceAccountID("pusher@example-proj.iam.gserviceaccount.com"),
+		"ecr-script": "",
+	} {
+		if got := findNode(t, res, jobID("publish-cloud.yml", job)).Attr("oidc_identities"); got != want {
+			t.Errorf("job %s lists oidc_identities %q, want %q", job, got, want)
+		}
+	}
+
+	// A login to another host than the image's credits nothing.
+	for _, img := range []string{
+		"pkg:docker/web?repository_url=999988887777.dkr.ecr.us-east-1.amazonaws.com",
+		"pkg:docker/web?repository_url=111122223333.dkr.ecr.eu-west-1.amazonaws.com",
+		"pkg:docker/example-proj/images/worker?repository_url=europe-west1-docker.pkg.dev",
+	} {
+		for _, e := range res.Edges {
+			if e.To == img {
+				t.Errorf("%s %s %s, want no edge: the job logged in to another host", e.From, e.Kind, img)
+			}
+		}
+	}
+}
