@@ -179,7 +179,8 @@ func (v *view) exists(id string) bool {
 
 // linkRegistryAccounts lets every secret a job reads under a name log in
 // to the registry accounts that the repository's secret of that name logs
-// in to. The workflow parser hangs a registry account off the
+// in to, and act as the cloud identity of the keys it holds
+// (type ci-credentials). The workflow parser hangs such an identity off the
 // repository's secret, but the job may read an environment's or the
 // organisation's secret of the same name instead.
 func (v *view) linkRegistryAccounts() {
@@ -189,7 +190,7 @@ func (v *view) linkRegistryAccounts() {
 			continue
 		}
 		for _, e := range es {
-			if n, ok := v.node(e.To); ok && n.Attr("type") == "registry-account" {
+			if n, ok := v.node(e.To); ok && (n.Attr("type") == "registry-account" || n.Attr("type") == "ci-credentials") {
 				accounts[from] = append(accounts[from], e)
 			}
 		}

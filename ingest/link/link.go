@@ -165,6 +165,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"ECR publish", v.linkECRPublish},
 		{"application input", v.linkAppInput},
 		{"GCP", v.linkGCP},
+		{"cloud logins", v.linkCloudLogins},
 		{"Kubernetes", v.linkKubernetes},
 		{"install namespace", v.linkInstallNamespace},
 		{"pod network", v.linkPodNetwork},

@@ -1,0 +1,57 @@
+package link
+
+import (
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// linkCloudLogins gives a GitHub Actions job's OIDC subject CAN_ASSUME to
+// each role or service account that its workflow assumes with the job's
+// OIDC token to push images (the job's oidc_identities). The edge is
+// possible, and is added only when no input shows who may assume the
+// identity, so that the push the workflow makes is still reached. A role
+// whose trust policy is in the input is left to linkAssume. A service
+// account that some principal may impersonate by a grant in the input is
+// left to linkGCP, which runs before.
+func (v *view) linkCloudLogins() {
+	impersonated := map[string]bool{}
+	for _, e := range v.derivedEdges {
+		if e.Kind == graph.EdgeCanAssume && strings.HasPrefix(e.To, "gcp:sa:") {
+			impersonated[e.To] = true
+		}
+	}
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		if rt.Attr("type") != "gha-job" || rt.Attr("oidc_identities") == "" {
+			continue
+		}
+		subject := graph.GHAOIDCSubjectID(rt.ID)
+		if _, ok := v.node(subject); !ok {
+			continue
+		}
+		for _, id := range graph.SplitList(rt.Attr("oidc_identities")) {
+			n, ok := v.node(id)
+			if !ok {
+				continue
+			}
+			e := graph.Edge{From: subject, To: id, Kind: graph.EdgeCanAssume, Confidence: graph.Possible, Pos: rt.Pos}
+			switch {
+			case strings.HasPrefix(id, "arn:aws:"):
+				if n.Attr("trust_policy") != "" {
+					continue
+				}
+				e.SetAttr(graph.AttrActions, "sts:AssumeRoleWithWebIdentity")
+				e.SetAttr(graph.AttrReason, "the workflow assumes "+id+" with the job's OIDC token (aws-actions/configure-aws-credentials) and pushes images as it; undecided: the role's trust policy is not in the input")
+			case strings.HasPrefix(id, "gcp:sa:"):
+				if impersonated[id] {
+					continue
+				}
+				e.SetAttr(graph.AttrActions, "sts.googleapis.com/token.exchange,iam.serviceAccounts.getAccessToken")
+				e.SetAttr(graph.AttrReason, "the workflow impersonates "+n.Label+" through workload identity federation with the job's OIDC token (google-github-actions/auth) and pushes images as it; undecided: no grant that lets a principal impersonate it is in the input")
+			default:
+				continue
+			}
+			v.addEdge(e)
+		}
+	}
+}
