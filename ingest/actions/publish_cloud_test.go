@@ -38,6 +38,21 @@ func TestPublishWithCloudIdentity(t *testing.T) {
 		// The role is assumed only when an if: allows it.
 		{"conditional identity", "arn:aws:iam::111122223333:role/gha-release",
 			[]string{"pkg:docker/release?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"}, graph.Possible},
+		// docker/login-action to ECR without a password logs in with the
+		// role that the access keys assume.
+		{"login-action to ECR", "arn:aws:iam::555566667777:role/ci/image-push",
+			[]string{"pkg:docker/batch?repository_url=555566667777.dkr.ecr.eu-central-1.amazonaws.com"}, graph.Certain},
+		// oauth2accesstoken with the auth step's token, and gcloud's token
+		// piped into docker login.
+		{"access token", graph.GCPServiceAccountID("builder@example-proj.iam.gserviceaccount.com"),
+			[]string{
+				"pkg:docker/example-proj/images/builder?repository_url=us-docker.pkg.dev",
+				"pkg:docker/example-proj/legacy?repository_url=gcr.io",
+			}, graph.Certain},
+		// A role that an expression names: the job's OIDC token stands
+		// for it.
+		{"computed role", graph.CIAWSIdentityID(graph.GHAOIDCTokenID(jobID("publish-cloud.yml", "ecr-public"))),
+			[]string{"pkg:docker/example-org/tool?repository_url=public.ecr.aws"}, graph.Possible},
 		// The login step runs only when an if: allows it.
 		{"conditional login", "arn:aws:iam::111122223333:role/gha-nightly",
 			[]string{"pkg:docker/nightly?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"}, graph.Possible},
@@ -66,6 +81,20 @@ func TestPublishWithCloudIdentity(t *testing.T) {
 		if strings.HasPrefix(n.ID, "registry:") {
 			t.Errorf("registry account %s written, want none: every login is made with a cloud identity", n.ID)
 		}
+	}
+
+	// The access keys assume the role, as its trust policy allows.
+	role := "arn:aws:iam::555566667777:role/ci/image-push"
+	keysRole := graph.CIAWSIdentityID(graph.GHASecretID(testRepo, "CI_AWS_SECRET"))
+	if e := findEdge(t, res, keysRole, graph.EdgeCanAssume, role); e.Confidence != graph.Possible {
+		t.Errorf("the keys assume %s with %s, want possible", role, e.Confidence)
+	}
+	if n := findNode(t, res, role); n.Attr("account") != "555566667777" || n.Attr("name") != "image-push" {
+		t.Errorf("role node has account %q, name %q; want 555566667777, image-push", n.Attr("account"), n.Attr("name"))
+	}
+	tok := graph.GHAOIDCTokenID(jobID("publish-cloud.yml", "ecr-public"))
+	if e := findEdge(t, res, tok, graph.EdgeAuthenticatesAs, graph.CIAWSIdentityID(tok)); e.Confidence != graph.Possible {
+		t.Errorf("the OIDC token acts as the computed role with %s, want possible", e.Confidence)
 	}
 
 	// The roles and service accounts assumed with the job's OIDC token are
