@@ -73,8 +73,7 @@ func NormalHost(s string) string {
 func ImageHost(r image.Ref) string { return NormalHost(r.Registry) }
 
 var (
-	varRef   = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
-	awsLogin = regexp.MustCompile(`\baws\b.*\becr(-public)?\s+get-login-password\b`)
+	varRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 	// wholeReference is a word that is one shell variable or one GitHub
 	// Actions expression.
 	wholeReference = regexp.MustCompile(`^(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\{\{[^}]*\}\})$`)
@@ -964,7 +963,7 @@ func configLogin(ln string, expand func(string) string) (Login, bool) {
 // stages before the command feed.
 func (l *Login) stdin(before []string) {
 	for _, s := range before {
-		if awsLogin.MatchString(s) {
+		if AWSPassword(s) {
 			// The password comes from the job's AWS credentials, so the
 			// variables this command reads, such as its region, are no
 			// password.
