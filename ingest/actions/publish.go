@@ -73,6 +73,9 @@ func (j *job) login(host string, token bool, creds []string) {
 
 // pushUnnamed records a push whose image names are computed at run time:
 // it may go to any registry the job logged in to with a secret.
+//
+// NOTE: logins made with the job's cloud identity (cloudLogins) do not
+// count here, so such a push reaches no image of the identity's registry.
 func (j *job) pushUnnamed(line int, step string, maybe bool) {
 	hosts := make([]string, 0, len(j.secretLogins))
 	for h := range j.secretLogins {
@@ -365,7 +368,7 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 // the job's Docker config is mounted into the container (mountsAuth), or
 // else with none. Its logins stay in the container.
 func (j *job) container(mountsAuth bool) *job {
-	c := &job{logins: map[string]bool{}, secretLogins: map[string][]string{}, literalLogins: map[string][]string{}}
+	c := &job{logins: map[string]bool{}, secretLogins: map[string][]string{}, literalLogins: map[string][]string{}, cond: j.cond}
 	if !mountsAuth {
 		return c
 	}

@@ -53,6 +53,10 @@ func TestPublishWithCloudIdentity(t *testing.T) {
 		// for it.
 		{"computed role", graph.CIAWSIdentityID(graph.GHAOIDCTokenID(jobID("publish-cloud.yml", "ecr-public"))),
 			[]string{"pkg:docker/example-org/tool?repository_url=public.ecr.aws"}, graph.Possible},
+		// A container's login in a conditional step, with the keys of the
+		// step's env.
+		{"container in a conditional step", graph.CIAWSIdentityID(graph.GHASecretID(testRepo, "MIRROR_AWS_SECRET")),
+			[]string{"pkg:docker/mirror?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"}, graph.Possible},
 		// The login step runs only when an if: allows it.
 		{"conditional login", "arn:aws:iam::111122223333:role/gha-nightly",
 			[]string{"pkg:docker/nightly?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"}, graph.Possible},
