@@ -146,6 +146,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 			switch t := x.Node.Attr("type"); {
 			case t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume,
 				t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeObserved && assumed[x.Node.ID],
+				t == "service-account" && strings.HasPrefix(x.Node.ID, "gcp:sa:") && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume,
 				t == "admin-grant", t == "administrator":
 				// An administrator grant lasts until it is undone, and
 				// undoing it before its grantor is revoked lets the
@@ -891,6 +892,10 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Verify = trailLookup("EventSource", "iam.amazonaws.com", "<revocation time>", false)
 			return it
 		}
+		if n.Attr("type") == "service-account" {
+			serviceAccountItem(it, strings.TrimPrefix(n.ID, "gcp:sa:"))
+			return it
+		}
 		name := iamName(n.ID)
 		if n.Attr("type") == "user" {
 			it.Action = fmt.Sprintf("Deactivate every access key of IAM user %s and delete its console password: the input may not show all of its keys", name)
@@ -991,6 +996,22 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Action += fmt.Sprintf("; its value is written in %s, so keep the replacement in a secret store and remove the old value from the file and its history", n.Pos)
 	}
 	return it
+}
+
+// serviceAccountItem fills in the item that stops the tokens of a Google
+// Cloud service account that the attacker can impersonate. A disabled
+// account gets no new token. Tokens issued before it was disabled may
+// stay valid until they expire, one hour after issue by default.
+func serviceAccountItem(it *Item, email string) {
+	it.Action = fmt.Sprintf("Disable service account %s so that no new token is issued for it, remove the bindings that let the principals in the blast radius impersonate it, then enable it again. Tokens issued before may stay valid until they expire", email)
+	it.Command = shellCommand("gcloud", "iam", "service-accounts", "disable", email) + "; " +
+		shellCommand("gcloud", "iam", "service-accounts", "get-iam-policy", email)
+	args := []string{"gcloud", "logging", "read",
+		`protoPayload.authenticationInfo.principalEmail="` + email + `" AND timestamp>="<revocation time>"`}
+	if project, ok := strings.CutSuffix(email[strings.IndexByte(email, '@')+1:], ".iam.gserviceaccount.com"); ok && project != "" {
+		args = append(args, "--project", project)
+	}
+	it.Verify = shellCommand(args...)
 }
 
 // sessionRole returns the id of the IAM role that the role credentials

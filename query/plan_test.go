@@ -1315,3 +1315,50 @@ func TestPlanRevokesCompromisedUser(t *testing.T) {
 		t.Errorf("commands ran as\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestPlanStopsImpersonatedServiceAccount(t *testing.T) {
+	// The job's OIDC token is exchanged for tokens of a service account
+	// that pushes an image. Stopping the publish needs the account stopped
+	// too, because its tokens outlive the job. An account that is only
+	// reached by CAN_ACCESS is not acted as, so it has no item.
+	const (
+		job     = "runtime:gha:o/a/.github/workflows/images.yml#push"
+		token   = "secret:gha:oidc:o/a/.github/workflows/images.yml#push"
+		subject = "oidc:gha:o/a/.github/workflows/images.yml#push"
+		sa      = "gcp:sa:pusher@example-proj.iam.gserviceaccount.com"
+		viewed  = "gcp:sa:viewer@example-proj.iam.gserviceaccount.com"
+		image   = "pkg:docker/example-proj/images/app?repository_url=europe-west1-docker.pkg.dev"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/images.yml", "repository", "o/a").
+		node(token, "type", "oidc-token").
+		node(subject, "type", "oidc-subject").
+		node(sa, "type", "service-account", "email", "pusher@example-proj.iam.gserviceaccount.com").
+		node(viewed, "type", "service-account", "email", "viewer@example-proj.iam.gserviceaccount.com").
+		node(image, "ecosystem", "docker", "name", "europe-west1-docker.pkg.dev/example-proj/images/app").
+		edge(job, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, subject).
+		edge(subject, graph.EdgeCanAssume, sa, "possible").
+		edge(sa, graph.EdgeCanPublish, image).
+		edge(sa, graph.EdgeCanAccess, viewed, "level=read").
+		store(t)
+
+	plan := planFrom(t, s, job, Options{})
+	it := planItem(t, plan, sa)
+	if it.Kind != "revoke" {
+		t.Errorf("item kind %q, want revoke", it.Kind)
+	}
+	if want := "gcloud iam service-accounts disable pusher@example-proj.iam.gserviceaccount.com"; !strings.Contains(it.Command, want) {
+		t.Errorf("command %q does not contain %q", it.Command, want)
+	}
+	if !strings.Contains(it.Verify, `protoPayload.authenticationInfo.principalEmail="pusher@example-proj.iam.gserviceaccount.com"`) {
+		t.Errorf("verify %q does not look up the account's calls", it.Verify)
+	}
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID == viewed {
+				t.Errorf("the account that is only read has a plan item: %+v", it)
+			}
+		}
+	}
+}
