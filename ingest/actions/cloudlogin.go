@@ -16,9 +16,11 @@ import (
 // assumes, the AWS identity of the access keys it is given, or the
 // service account of google-github-actions/auth.
 type cloudIdentity struct {
-	id, label string
-	attrs     attrs
-	line      int
+	// label names the identity in reasons, and name in its node's label
+	// when other inputs label it so (a role's name), else label does.
+	id, label, name string
+	attrs           attrs
+	line            int
 	// maybe is set when a condition decides whether the job acts as it:
 	// the step that sets it up has an if:, or the identity is computed
 	// at run time.
@@ -28,13 +30,14 @@ type cloudIdentity struct {
 	// the job holds the identity through a credential of its own.
 	holder     *cloudIdentity
 	holderText string
-	// secret is the credential the job holds that acts as the identity:
-	// a repository secret (secretName) or an inline secret (inlineID).
+	// secretName and inlineID name the credential the job holds that
+	// acts as the identity: a repository secret or an inline secret.
 	secretName, inlineID string
 	// oidcToken is set when the job's OIDC token stands for the
 	// identity, whose name the workflow computes.
 	oidcToken bool
-	// oidcRole is set for a role assumed with the job's OIDC token.
+	// oidcRole is set for a role or service account that the job
+	// assumes with its OIDC token.
 	oidcRole bool
 }
 
@@ -161,7 +164,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	var ident cloudIdentity
 	switch m := roleARN.FindStringSubmatch(role); {
 	case m != nil:
-		ident = cloudIdentity{id: role, label: "role " + role, line: line,
+		ident = cloudIdentity{id: role, label: "role " + role, name: m[2], line: line,
 			attrs: attrs{graph.AttrProvider: "aws", "type": "role", "account": m[1], graph.AttrName: m[2]}}
 		switch {
 		case keys != nil:
@@ -210,7 +213,7 @@ func (w *workflow) readGCPCredentials(j *job, input func(string) string, env map
 	case input("workload_identity_provider") == "":
 		return
 	case serviceAccountEmail.MatchString(sa):
-		ident = cloudIdentity{id: graph.GCPServiceAccountID(sa), label: "service account " + sa, line: line,
+		ident = cloudIdentity{id: graph.GCPServiceAccountID(sa), label: "service account " + sa, name: sa, line: line,
 			attrs: attrs{graph.AttrProvider: "gcp", "type": "service-account", "email": sa}, oidcRole: true}
 	default:
 		if j.perms.Default || !j.perms.has("id-token", "write") {
@@ -294,7 +297,11 @@ func (w *workflow) ecrLogin(j *job, input func(string) string, env map[string]st
 // writeCloudIdentity writes an identity that pushes an image, with the
 // credential the job holds that acts as it.
 func (w *workflow) writeCloudIdentity(j *job, ident cloudIdentity) {
-	w.b.node(ident.id, graph.NodeIdentity, ident.label, ident.line, ident.attrs)
+	label := ident.label
+	if ident.name != "" {
+		label = ident.name
+	}
+	w.b.node(ident.id, graph.NodeIdentity, label, ident.line, ident.attrs)
 	switch {
 	case ident.secretName != "":
 		sid := w.secretNode(ident.line, ident.secretName)

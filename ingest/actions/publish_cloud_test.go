@@ -96,6 +96,14 @@ func TestPublishWithCloudIdentity(t *testing.T) {
 	if n := findNode(t, res, role); n.Attr("account") != "555566667777" || n.Attr("name") != "image-push" {
 		t.Errorf("role node has account %q, name %q; want 555566667777, image-push", n.Attr("account"), n.Attr("name"))
 	}
+	// A role is labelled with its name and a service account with its
+	// email, as the IAM readers label them.
+	if n := findNode(t, res, role); n.Label != "image-push" {
+		t.Errorf("role label %q, want image-push", n.Label)
+	}
+	if n := findNode(t, res, graph.GCPServiceAccountID("pusher@example-proj.iam.gserviceaccount.com")); n.Label != "pusher@example-proj.iam.gserviceaccount.com" {
+		t.Errorf("service account label %q, want its email", n.Label)
+	}
 	tok := graph.GHAOIDCTokenID(jobID("publish-cloud.yml", "ecr-public"))
 	if e := findEdge(t, res, tok, graph.EdgeAuthenticatesAs, graph.CIAWSIdentityID(tok)); e.Confidence != graph.Possible {
 		t.Errorf("the OIDC token acts as the computed role with %s, want possible", e.Confidence)

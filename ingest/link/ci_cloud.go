@@ -36,7 +36,7 @@ func (v *view) linkCloudLogins() {
 			}
 			e := graph.Edge{From: subject, To: id, Kind: graph.EdgeCanAssume, Confidence: graph.Possible, Pos: rt.Pos}
 			switch {
-			case strings.HasPrefix(id, "arn:aws:"):
+			case strings.HasPrefix(id, "arn:aws"):
 				if n.Attr("trust_policy") != "" {
 					continue
 				}
