@@ -69,6 +69,19 @@ func (l cloudLogin) matches(host string) bool {
 	return (len(l.ecrAccounts) == 0 || slices.Contains(l.ecrAccounts, account)) && (l.ecrRegion == "" || l.ecrRegion == region)
 }
 
+// registryHost returns the one registry host the login covers, or "" when
+// it covers the ECR registries of accounts or regions the input does not
+// show, or of several accounts.
+func (l cloudLogin) registryHost() string {
+	if !l.ecr {
+		return l.host
+	}
+	if len(l.ecrAccounts) != 1 || l.ecrRegion == "" {
+		return ""
+	}
+	return l.ecrAccounts[0] + ".dkr.ecr." + l.ecrRegion + ".amazonaws.com"
+}
+
 // cloudCredit is a cloud identity that pushes an image, and how it logged
 // in to the image's registry.
 type cloudCredit struct {
@@ -386,4 +399,23 @@ func (w *workflow) cloudScriptLogin(j *job, host, ln string, line int, env map[s
 		return true
 	}
 	return false
+}
+
+// cloudPushScope writes CAN_ACCESS from a cloud identity to the images it
+// can push to a registry, for a push whose image names are computed at
+// run time.
+func (w *workflow) cloudPushScope(j *job, p imagePush, c cloudCredit) {
+	w.writeCloudIdentity(j, c.ident)
+	scope := graph.RegistryScopeID(p.scope)
+	w.b.node(scope, graph.NodeResource, "images pushed to "+p.scope, p.line, attrs{
+		graph.AttrProvider: "registry", "type": "registry-scope", "registry": p.scope, "scope": "true",
+	})
+	conf, text := graph.Certain, "the job logs in to "+p.scope+" with "+c.how+" as "+c.ident.label+" and pushes images whose names are computed at run time"
+	if c.maybe || p.maybe {
+		conf = graph.Possible
+		text += "; a condition decides whether the job acts as that identity, logs in or pushes"
+	}
+	w.b.edge(c.ident.id, graph.EdgeCanAccess, scope, conf, p.line, attrs{
+		graph.AttrReason: text, graph.AttrLevel: "write", "step": p.step,
+	})
 }

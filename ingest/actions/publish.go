@@ -72,10 +72,9 @@ func (j *job) login(host string, token bool, creds []string) {
 }
 
 // pushUnnamed records a push whose image names are computed at run time:
-// it may go to any registry the job logged in to with a secret.
-//
-// NOTE: logins made with the job's cloud identity (cloudLogins) do not
-// count here, so such a push reaches no image of the identity's registry.
+// it may go to any registry the job logged in to with a secret, or with
+// its cloud identity when the login names one registry (see
+// cloudLogin.registryHost).
 func (j *job) pushUnnamed(line int, step string, maybe bool) {
 	hosts := make([]string, 0, len(j.secretLogins))
 	for h := range j.secretLogins {
@@ -84,6 +83,17 @@ func (j *job) pushUnnamed(line int, step string, maybe bool) {
 	slices.Sort(hosts)
 	for _, h := range hosts {
 		j.pushes = append(j.pushes, imagePush{line: line, step: step, maybe: maybe, scope: h, creds: slices.Clone(j.secretLogins[h])})
+	}
+	for _, l := range j.cloudLogins {
+		h := l.registryHost()
+		if h == "" {
+			continue
+		}
+		p := imagePush{line: line, step: step, maybe: maybe, scope: h}
+		for _, id := range l.idents {
+			p.clouds = append(p.clouds, cloudCredit{ident: id, maybe: l.maybe || id.maybe, how: l.how})
+		}
+		j.pushes = append(j.pushes, p)
 	}
 }
 
@@ -433,6 +443,9 @@ func (w *workflow) writePublish(j *job) {
 		if p.scope != "" {
 			for _, cred := range p.creds {
 				w.secretPushScope(p, cred)
+			}
+			for _, c := range p.clouds {
+				w.cloudPushScope(j, p, c)
 			}
 			continue
 		}

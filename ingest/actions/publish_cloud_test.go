@@ -1,7 +1,6 @@
 package actions
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -82,7 +81,7 @@ func TestPublishWithCloudIdentity(t *testing.T) {
 		t.Errorf("AWS_SECRET_ACCESS_KEY authenticates as its identity with %s, want certain", e.Confidence)
 	}
 	for _, n := range res.Nodes {
-		if strings.HasPrefix(n.ID, "registry:") {
+		if n.Attr("type") == "registry-account" {
 			t.Errorf("registry account %s written, want none: every login is made with a cloud identity", n.ID)
 		}
 	}
@@ -96,6 +95,16 @@ func TestPublishWithCloudIdentity(t *testing.T) {
 	if n := findNode(t, res, role); n.Attr("account") != "555566667777" || n.Attr("name") != "image-push" {
 		t.Errorf("role node has account %q, name %q; want 555566667777, image-push", n.Attr("account"), n.Attr("name"))
 	}
+	// A push whose image name is computed at run time reaches the images
+	// of the registry that the login covers.
+	scopeRole := "arn:aws:iam::111122223333:role/gha-scope"
+	scope := graph.RegistryScopeID("111122223333.dkr.ecr.us-east-1.amazonaws.com")
+	if diff := cmp.Diff([]string{scope}, targets(res, scopeRole, graph.EdgeCanAccess)); diff != "" {
+		t.Errorf("CAN_ACCESS from %s (-want +got):\n%s", scopeRole, diff)
+	} else if e := findEdge(t, res, scopeRole, graph.EdgeCanAccess, scope); e.Confidence != graph.Certain || e.Attr(graph.AttrLevel) != "write" {
+		t.Errorf("registry scope edge is %s, level %q; want certain, write", e.Confidence, e.Attr(graph.AttrLevel))
+	}
+
 	// A role is labelled with its name and a service account with its
 	// email, as the IAM readers label them.
 	if n := findNode(t, res, role); n.Label != "image-push" {
