@@ -15,6 +15,10 @@ import (
 type npmrcSecret struct {
 	name  string
 	scope registry.TokenScope
+	// home is set for a setting written to the home folder's .npmrc,
+	// which npm stops reading once actions/setup-node has moved the user
+	// configuration (job.homeNPMRCHidden).
+	home bool
 }
 
 // npmrcLogin is a secret of an .npmrc auth setting, the registry it logs
@@ -57,13 +61,32 @@ func npmrcLogins(npmrc []npmrcSecret, target registry.NPMTarget, host, def strin
 // variable, which may hold a secret through env.
 func npmrcSecrets(line string, env map[string]string) []npmrcSecret {
 	var out []npmrcSecret
+	home := registry.WritesHomeNPMRC(line)
 	for _, ref := range secretReference.FindAllString(line, -1) {
 		scope := registry.NPMTokenScope(line, ref)
 		for _, name := range secretNames(ref, env) {
-			out = append(out, npmrcSecret{name: name, scope: scope})
+			out = append(out, npmrcSecret{name: name, scope: scope, home: home})
 		}
 	}
 	return out
+}
+
+// homeNPMRCHidden reports whether npm, run with the variables of env,
+// skips the home folder's .npmrc. actions/setup-node with a registry-url
+// exports NPM_CONFIG_USERCONFIG, naming the .npmrc it writes in
+// RUNNER_TEMP, to the later steps of the job (its src/authutil.ts). A
+// step that sets the variable itself may name any file, so its releases
+// keep the home folder's settings.
+func (j *job) homeNPMRCHidden(env map[string]string) bool {
+	if len(j.nodeAuthKeys) == 0 {
+		return false
+	}
+	for k := range env {
+		if strings.EqualFold(k, "NPM_CONFIG_USERCONFIG") {
+			return false
+		}
+	}
+	return true
 }
 
 // secretReference matches an expression or a shell variable reference.

@@ -72,7 +72,12 @@ func (j *job) releaseCreds(eco, line string, env map[string]string, target regis
 		creds = append(creds, secretNames(v, nil)...)
 	}
 	if eco == "npm" {
-		npmrc = append(npmrc, j.npmrcCreds...)
+		hidden := j.homeNPMRCHidden(env)
+		for _, c := range j.npmrcCreds {
+			if !c.home || !hidden {
+				npmrc = append(npmrc, c)
+			}
+		}
 	}
 	slices.Sort(creds)
 	return slices.Compact(creds), npmrc
@@ -236,8 +241,9 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				if registry.WritesNPMToken(expanded) {
 					found = nil
 				}
+				hidden := j.homeNPMRCHidden(cmdEnv)
 				for _, l := range j.npmrcLiterals {
-					if l.scope.Reaches(target) {
+					if l.scope.Reaches(target) && (!l.home || !hidden) {
 						lits = append(lits, l)
 					}
 				}
@@ -266,7 +272,7 @@ func (j *job) configLiterals(cmd string, words []string, found []literal.Finding
 	if registry.WritesNPMToken(cmd) {
 		for _, f := range found {
 			if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
-				npmrc = append(npmrc, npmrcLiteral{id, registry.NPMTokenScope(cmd, f.Value)})
+				npmrc = append(npmrc, npmrcLiteral{id: id, scope: registry.NPMTokenScope(cmd, f.Value), home: registry.WritesHomeNPMRC(cmd)})
 			}
 		}
 		j.npmrcLiterals = append(j.npmrcLiterals, npmrc...)
@@ -357,6 +363,7 @@ type topManifest struct {
 type npmrcLiteral struct {
 	id    string
 	scope registry.TokenScope
+	home  bool // as in npmrcSecret
 }
 
 // anyRegistry returns inline secrets as tokens that go to any registry.

@@ -306,3 +306,91 @@ func TestReleaseNPMPublishAction(t *testing.T) {
 		t.Run(tt.name, tt.check)
 	}
 }
+
+// With a registry-url, actions/setup-node points NPM_CONFIG_USERCONFIG at
+// the .npmrc it writes in RUNNER_TEMP and exports it to later steps
+// (src/authutil.ts), so npm in those steps no longer reads ~/.npmrc. A token
+// written to ~/.npmrc is still a token of its account, but a publish after
+// setup-node does not send it. The project's .npmrc, and a token that
+// npm config set writes to the user configuration npm then reads, still
+// count.
+func TestReleaseSetupNodeHidesHomeNpmrc(t *testing.T) {
+	const setup = "      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://registry.npmjs.org\n"
+	write := func(secret, file string) string {
+		return "      - run: echo \"//registry.npmjs.org/:_authToken=${{ secrets." + secret + " }}\" > " + file + "\n"
+	}
+	const publish = "      - run: npm publish\n"
+	job := func(name, steps string) string {
+		return "  " + name + ":\n    runs-on: ubuntu-latest\n    steps:\n" + steps
+	}
+	wf := "on: push\njobs:\n" +
+		job("home-after-setup", setup+write("HOME_TOKEN", "~/.npmrc")+publish) +
+		job("home-var-after-setup", setup+write("HOME_VAR_TOKEN", "$HOME/.npmrc")+publish) +
+		job("home-before-setup", write("EARLY_HOME_TOKEN", "~/.npmrc")+setup+publish) +
+		job("home-without-setup", write("PLAIN_HOME_TOKEN", "~/.npmrc")+publish) +
+		job("project-after-setup", setup+write("PROJECT_TOKEN", ".npmrc")+publish) +
+		job("config-set-after-setup", setup+
+			"      - run: npm config set //registry.npmjs.org/:_authToken ${{ secrets.CONFIG_TOKEN }}\n"+publish)
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(name string) string { return graph.GHASecretID(testRepo, name) }
+	resulttest.Logins(t, res, map[string]string{
+		secret("HOME_TOKEN"):       "registry.npmjs.org",
+		secret("HOME_VAR_TOKEN"):   "registry.npmjs.org",
+		secret("EARLY_HOME_TOKEN"): "registry.npmjs.org",
+		secret("PLAIN_HOME_TOKEN"): "registry.npmjs.org",
+		secret("PROJECT_TOKEN"):    "registry.npmjs.org",
+		secret("CONFIG_TOKEN"):     "registry.npmjs.org",
+	})
+	account := func(name string) string { return graph.RegistryAccountID("registry.npmjs.org", secret(name)) }
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("HOME_TOKEN"):       {},
+		account("HOME_VAR_TOKEN"):   {},
+		account("EARLY_HOME_TOKEN"): {},
+		account("PLAIN_HOME_TOKEN"): {Registry: true, Project: true},
+		account("PROJECT_TOKEN"):    {Registry: true, Project: true},
+		account("CONFIG_TOKEN"):     {Registry: true, Project: true},
+	})
+}
+
+// A literal token written to the home folder's .npmrc is hidden from a
+// later publish by actions/setup-node's registry-url in the same way.
+func TestReleaseSetupNodeHidesHomeNpmrcLiteral(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  after-setup:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/setup-node@v4",
+		"        with:",
+		"          registry-url: https://registry.npmjs.org",
+		`      - run: echo "//registry.npmjs.org/:_authToken=h0m3L1tT0kenAbcd1234ef" > ~/.npmrc`, // 9
+		"      - run: npm publish",
+		"  without-setup:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=pl41nT0kenAbcd1234efgh" > ~/.npmrc`, // 14
+		"      - run: npm publish",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := func(job, key string) string { return graph.GHAInlineSecretID(jobID("rel.yml", job), key) }
+	resulttest.Logins(t, res, map[string]string{
+		secret("after-setup", "run@9"):    "registry.npmjs.org",
+		secret("without-setup", "run@14"): "registry.npmjs.org",
+	})
+	account := func(job, key string) string {
+		return graph.RegistryAccountID("registry.npmjs.org", secret(job, key))
+	}
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		account("after-setup", "run@9"):    {},
+		account("without-setup", "run@14"): {Registry: true, Project: true},
+	})
+}
