@@ -280,9 +280,14 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 				return
 			}
 			conf := pv.reached.Confidence.Weaker(e.Confidence)
-			if rev && pv.parent != nil && republished(e.Kind, pv.parent.Kind, from) {
-				conf = graph.Possible
-				e = withReason(e, graph.Possible, publishedVersion)
+			if rev && pv.parent != nil {
+				if republished(e.Kind, pv.parent.Kind, from) {
+					conf = graph.Possible
+					e = withReason(e, graph.Possible, publishedVersion)
+				} else if repushed(e.Kind, pv.parent.Kind, from, to) {
+					conf = graph.Possible
+					e = withReason(e, graph.Possible, pinnedDigest)
+				}
 			}
 			if e.Kind == graph.EdgeCanGrant {
 				holder := e.Attr(graph.AttrHolder)
@@ -490,6 +495,22 @@ const publishedVersion = "a registry never replaces a published version, so the 
 // tag is moved by a push, so it counts in full.
 func republished(kind, parent graph.EdgeKind, name string) bool {
 	return kind == graph.EdgeVersionOf && parent == graph.EdgeCanPublish && !strings.HasPrefix(name, "pkg:docker/")
+}
+
+// pinnedDigest explains the step from an image name that the attacker can
+// push to a reference that pins a digest.
+const pinnedDigest = "a digest names one image's content, which no push changes, so the attacker's image reaches what pins this digest only when the reference is changed"
+
+// repushed reports whether a backward VERSION_OF step goes from an image
+// name that the attacker can push to a reference that pins a digest. A
+// Docker tag has no colon, so a version that contains one is a digest.
+func repushed(kind, parent graph.EdgeKind, name, version string) bool {
+	if kind != graph.EdgeVersionOf || parent != graph.EdgeCanPublish || !strings.HasPrefix(name, "pkg:docker/") {
+		return false
+	}
+	v, _, _ := strings.Cut(version, "?")
+	at := strings.LastIndexByte(v, '@')
+	return at >= 0 && strings.ContainsAny(v[at+1:], ":")
 }
 
 // withReason returns a copy of e with the given confidence and a reason

@@ -527,6 +527,51 @@ func TestPublishedNameReachesLockersPossibly(t *testing.T) {
 	}
 }
 
+func TestPublishedImageReachesDigestPinsPossibly(t *testing.T) {
+	// The token can push image app. Job b runs app:1, job c runs app by
+	// its digest. A push moves tag 1 to the attacker's image, but a digest
+	// names one image's content, which no push changes: job c runs the
+	// attacker's image only once its digest is replaced.
+	const (
+		token   = "secret:gha:o/a/TOKEN"
+		account = "github:registry-account-test"
+		app     = "pkg:docker/app?repository_url=us-docker.pkg.dev"
+		appTag  = "pkg:docker/app@1?repository_url=us-docker.pkg.dev"
+		appDig  = "pkg:docker/app@sha256:4b9c1a4a1e5d7e9b3d3d6f8c6a3e0c2b7d9e1f0a2b3c4d5e6f708192a3b4c5d6?repository_url=us-docker.pkg.dev"
+		jobB    = "runtime:gha:o/b/ci.yml#tag"
+		jobC    = "runtime:gha:o/c/ci.yml#digest"
+	)
+	s := newG().
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanPublish, app).
+		edge(appTag, graph.EdgeVersionOf, app).
+		edge(appDig, graph.EdgeVersionOf, app).
+		edge(jobB, graph.EdgeExecutes, appTag).
+		edge(jobC, graph.EdgeExecutes, appDig).
+		store(t)
+	for _, st := range []graph.Store{s, generic{s}} {
+		res := blast(t, st, bad, Options{})
+		for id, want := range map[string]graph.Confidence{app: graph.Certain, appTag: graph.Certain, jobB: graph.Certain, appDig: graph.Possible, jobC: graph.Possible} {
+			x := res.Get(id)
+			if x == nil {
+				t.Errorf("%T: %s not reached", st, id)
+				continue
+			}
+			if x.Confidence != want {
+				t.Errorf("%T: %s reached %s, want %s", st, id, x.Confidence, want)
+			}
+		}
+		if x := res.Get(appDig); x != nil {
+			last := x.Path[len(x.Path)-1]
+			if last.Confidence != graph.Possible || !strings.Contains(last.Reason, "digest") {
+				t.Errorf("%T: last hop to %s is %s, %q; want possible, saying why", st, appDig, last.Confidence, last.Reason)
+			}
+		}
+	}
+}
+
 func TestUsedByNamesTheCaller(t *testing.T) {
 	// The bucket is reached through the role, but the logs show only the
 	// user calling it: its use names the user, not the role on the path.

@@ -208,7 +208,8 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			}
 			conf := pv.reached.Confidence.Weaker(econf)
 			published := rev && pv.hasParent && republished(kind, pv.hop.Kind, pv.id)
-			if published {
+			pinned := rev && pv.hasParent && !published && kind == graph.EdgeVersionOf && repushed(kind, pv.hop.Kind, pv.id, rows.ID(to))
+			if published || pinned {
 				conf = graph.Possible
 			}
 			if kind == graph.EdgeCanGrant {
@@ -259,6 +260,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			if published {
 				cur.hop.Confidence = graph.Possible
 				cur.hop.Reason = joinReason(cur.hop.Reason, publishedVersion)
+			}
+			if pinned {
+				cur.hop.Confidence = graph.Possible
+				cur.hop.Reason = joinReason(cur.hop.Reason, pinnedDigest)
 			}
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects
