@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -79,6 +81,10 @@ func SyntaxError(file string, data []byte, err error) error {
 		// The decoder gives no line for an alias of an unknown anchor:
 		// the first alias of that name is the place to look.
 		pos.Line, pos.Col = aliasPosition(data, m[1])
+	} else if readerErrRE.MatchString(err.Error()) {
+		// The decoder gives no line for a character that YAML does not
+		// allow either: the first such character is the place to look.
+		pos.Line, pos.Col = badCharPosition(data)
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -126,6 +132,43 @@ func LineStarts(data []byte) []int {
 		}
 	}
 	return starts
+}
+
+// readerErrRE matches the decoder's errors for a character that YAML does
+// not allow or a byte sequence that is not UTF-8.
+var readerErrRE = regexp.MustCompile(`control characters are not allowed|UTF-8 octet|length of a UTF-8 sequence|invalid Unicode character`)
+
+// badCharPosition returns the line and 1-based column, in characters, of
+// the first character of UTF-8 data that YAML does not allow, or zeros.
+// A file with a UTF-16 byte order mark gives zeros, since the decoder
+// reads it as UTF-16.
+func badCharPosition(data []byte) (line, col int) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return 0, 0
+	}
+	starts := LineStarts(data)
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 || !yamlPrintable(r) {
+			line = sort.Search(len(starts), func(k int) bool { return starts[k] > i })
+			return line, utf8.RuneCount(data[starts[line-1]:i]) + 1
+		}
+		i += size
+	}
+	return 0, 0
+}
+
+// yamlPrintable reports whether YAML allows character r in a stream: tab,
+// line breaks, and the printable characters of the YAML 1.1 specification
+// (production c-printable).
+func yamlPrintable(r rune) bool {
+	switch {
+	case r == '\t', r == '\n', r == '\r', r == 0x85:
+		return true
+	case r >= 0x20 && r <= 0x7E, r >= 0xA0 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000 && r <= 0x10FFFF:
+		return true
+	}
+	return false
 }
 
 // aliasPosition returns the line and column of the first alias *name in

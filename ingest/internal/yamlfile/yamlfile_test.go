@@ -28,3 +28,39 @@ func TestUnknownAnchorPositioned(t *testing.T) {
 		t.Errorf("col = %d, want 22 (the alias *bb)", pe.Pos.Col)
 	}
 }
+
+// The decoder rejects a character that YAML does not allow (a control
+// character, a byte that is not UTF-8) without a line, so the error points
+// at the first such character.
+func TestBadCharacterPositioned(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      string
+		line, col int
+	}{
+		{"control character", "on: push\njobs:\n  a:\n    name: \"ab\x01c\"\n", 4, 14},
+		{"escape after a multi-byte letter", "on: push\nname: é\x1b[31m\n", 2, 8},
+		{"NUL byte", "a: 1\r\nb: \x00\r\n", 2, 4},
+		{"byte that is not UTF-8", "a: 1\nb: 2\nc: x\xffy\n", 3, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(tt.data)
+			var doc yaml.Node
+			err := yaml.Unmarshal(data, &doc)
+			if err == nil {
+				t.Fatal("decoding succeeded")
+			}
+			var pe *ingest.Error
+			if !errors.As(SyntaxError("ci.yml", data, err), &pe) {
+				t.Fatalf("SyntaxError returned no *ingest.Error")
+			}
+			if pe.Pos.Line != tt.line {
+				t.Errorf("line = %d, want %d", pe.Pos.Line, tt.line)
+			}
+			if pe.Pos.Col != tt.col {
+				t.Errorf("col = %d, want %d", pe.Pos.Col, tt.col)
+			}
+		})
+	}
+}
