@@ -245,8 +245,14 @@ func (t *tfBlock) artifactRepo() {
 	r.attrs["format"] = tfStr(t.Attrs, "format")
 	r.attrs["mode"] = tfStr(t.Attrs, "mode")
 	if dc := tfBlockAttr(t.Attrs, "docker_config"); dc != nil {
-		if it, ok := dc["immutable_tags"].(bool); ok {
+		// Terraform converts the text "true" or "false" to the bool the
+		// argument takes. Other text is a value the input does not
+		// resolve, which is kept so that the linker can tell.
+		switch it := dc["immutable_tags"].(type) {
+		case bool:
 			r.attrs["immutable_tags"] = boolText(it)
+		case string:
+			r.attrs["immutable_tags"] = it
 		}
 	}
 	t.b.resource(r, t.Line)

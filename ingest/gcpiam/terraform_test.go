@@ -256,3 +256,21 @@ func TestTerraformArtifactRegistry(t *testing.T) {
 		t.Errorf("diagnostics = %v, want one at line 24", res.Diags)
 	}
 }
+
+// TestTerraformArtifactRegistryImmutableText reads immutable_tags given as
+// text: Terraform converts "true" and "false" to the bool the argument
+// takes, and a value that the input does not resolve stays open.
+func TestTerraformArtifactRegistryImmutableText(t *testing.T) {
+	repo := func(name string, line int, immutable any) TerraformBlock {
+		return block("google_artifact_registry_repository", name, line, map[string]any{
+			"repository_id": name, "location": "us-central1", "format": "DOCKER",
+			"docker_config": []any{map[string]any{"immutable_tags": immutable}}})
+	}
+	res := tfConvert(t, repo("text", 1, "true"), repo("mutable", 8, "false"), repo("open", 15, "${var.immutable}"))
+	id := func(name string) string {
+		return "gcp:resource:artifactregistry.googleapis.com/projects/example-prod/locations/us-central1/repositories/" + name
+	}
+	checkAttrs(t, findNode(t, res, id("text")), map[string]string{"immutable_tags": "true"})
+	checkAttrs(t, findNode(t, res, id("mutable")), map[string]string{"immutable_tags": "false"})
+	checkAttrs(t, findNode(t, res, id("open")), map[string]string{"immutable_tags": "${var.immutable}"})
+}

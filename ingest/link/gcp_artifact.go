@@ -157,9 +157,15 @@ func (g *gcpView) publishRepo(gr *gcpGrant, m grantee, t graph.Node, project, lo
 	default:
 		return
 	}
-	if t.Attr("immutable_tags") == "true" {
+	switch t.Attr("immutable_tags") {
+	case "", "false":
+	case "true":
 		conf = graph.Possible
 		notes = append(notes, "its tags are immutable, so a push adds new tags only, which reach the workloads that deploy them later")
+	default:
+		// A value that the input does not resolve.
+		conf = graph.Possible
+		notes = append(notes, "the input does not show whether its tags are immutable, in which case a push adds new tags only")
 	}
 	for _, img := range g.images[project] {
 		if img.location == location && img.repo == repo {

@@ -177,3 +177,28 @@ func TestGCPArtifactRegistryGrantItself(t *testing.T) {
 		}
 	}
 }
+
+// TestGCPArtifactRegistryImmutableOpen grants a writer on a repository
+// whose immutable_tags the input does not resolve. The tags may be
+// immutable, so a push may add new tags only, as for a repository whose
+// tags are immutable.
+func TestGCPArtifactRegistryImmutableOpen(t *testing.T) {
+	withNow(t)
+	open, openNode := imageName("us-central1-docker.pkg.dev/example-prod/open/api")
+	mutable, mutableNode := imageName("us-central1-docker.pkg.dev/example-prod/mutable/api")
+	nodes := []graph.Node{
+		arRepo("open", "format", "DOCKER", "immutable_tags", "${var.immutable}"),
+		arRepo("mutable", "format", "DOCKER", "immutable_tags", "false"),
+		openNode, mutableNode,
+		userGrant(graph.GCPArtifactRepositoryID("example-prod", "us-central1", "open"), "roles/artifactregistry.writer", "wendy", ""),
+		userGrant(graph.GCPArtifactRepositoryID("example-prod", "us-central1", "mutable"), "roles/artifactregistry.writer", "wendy", ""),
+	}
+	want := []string{
+		guser("wendy") + " -> " + mutable + " (certain)",
+		guser("wendy") + " -> " + open + " (possible)",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, derive(t, nodes, nil, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+}
