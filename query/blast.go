@@ -502,15 +502,29 @@ func republished(kind, parent graph.EdgeKind, name string) bool {
 const pinnedDigest = "a digest names one image's content, which no push changes, so the attacker's image reaches what pins this digest only when the reference is changed"
 
 // repushed reports whether a backward VERSION_OF step goes from an image
-// name that the attacker can push to a reference that pins a digest. A
-// Docker tag has no colon, so a version that contains one is a digest.
+// name that the attacker can push to a reference that pins a digest.
 func repushed(kind, parent graph.EdgeKind, name, version string) bool {
-	if kind != graph.EdgeVersionOf || parent != graph.EdgeCanPublish || !strings.HasPrefix(name, "pkg:docker/") {
-		return false
+	return kind == graph.EdgeVersionOf && parent == graph.EdgeCanPublish && strings.HasPrefix(name, "pkg:docker/") &&
+		imageVersion(version) == "digest"
+}
+
+// imageVersion returns "digest" for the package id of an image reference
+// that pins a digest, "tag" for one that names a tag, and "" for any other
+// id. A Docker tag has no colon, so a version that contains one is a
+// digest (sha256:...).
+func imageVersion(id string) string {
+	if !strings.HasPrefix(id, "pkg:docker/") {
+		return ""
 	}
-	v, _, _ := strings.Cut(version, "?")
+	v, _, _ := strings.Cut(id, "?")
 	at := strings.LastIndexByte(v, '@')
-	return at >= 0 && strings.ContainsAny(v[at+1:], ":")
+	switch {
+	case at < 0:
+		return ""
+	case strings.Contains(v[at+1:], ":"):
+		return "digest"
+	}
+	return "tag"
 }
 
 // withReason returns a copy of e with the given confidence and a reason

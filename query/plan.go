@@ -636,8 +636,10 @@ func containItem(group []*Reached, res *Result) *Item {
 		if last < 0 {
 			continue
 		}
+		// A push moves an image tag at once, so a job that runs one is
+		// contained as if it ran the bad package itself.
 		viaPublish := slices.ContainsFunc(x.Path[:last], func(h Hop) bool { return h.Kind == graph.EdgeCanPublish })
-		if viaPublish {
+		if viaPublish && imageVersion(x.Path[last].To) != "tag" {
 			pinned = append(pinned, graph.ReadableID(x.Path[last].To))
 		} else {
 			pkgs = append(pkgs, graph.ReadableID(x.Path[last].To))

@@ -808,6 +808,56 @@ func TestPlanHoldsLockfileOfPublishedPackage(t *testing.T) {
 	}
 }
 
+func TestPlanDisablesJobOfPushedImageTag(t *testing.T) {
+	// Job a runs the bad package and holds a token that can push image
+	// tool. Job b runs tool:2, a tag that a push moves at once, so its
+	// next run pulls the attacker's image: its workflow is disabled, as
+	// for a job that runs the bad package itself. Job c pins tool by
+	// digest, which no push changes, so only its reference is held.
+	const (
+		secret  = "secret:gha:o/a/PUSH_TOKEN"
+		account = "registry:us-docker.pkg.dev/secret:gha:o/a/PUSH_TOKEN"
+		tool    = "pkg:docker/p/app/tool?repository_url=us-docker.pkg.dev"
+		tagged  = "pkg:docker/p/app/tool@2?repository_url=us-docker.pkg.dev"
+		digest  = "pkg:docker/p/app/tool@sha256:4b9c1a4a1e5d7e9b3d3d6f8c6a3e0c2b7d9e1f0a2b3c4d5e6f708192a3b4c5d6?repository_url=us-docker.pkg.dev"
+		jobC    = "runtime:gha:o/c/.github/workflows/ci.yml#pinned"
+	)
+	gr := newG().
+		node(secret, "type", "actions-secret", "name", "PUSH_TOKEN", "repository", "o/a").
+		node(tool, "ecosystem", "docker", "name", "us-docker.pkg.dev/p/app/tool").
+		node(jobB, "type", "gha-job", graph.AttrRepository, "o/b", "workflow", ".github/workflows/ci.yml").
+		node(jobC, "type", "gha-job", graph.AttrRepository, "o/c", "workflow", ".github/workflows/ci.yml").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, secret).
+		edge(secret, graph.EdgeAuthenticatesAs, account).
+		edge(account, graph.EdgeCanPublish, tool).
+		edge(tagged, graph.EdgeVersionOf, tool).
+		edge(digest, graph.EdgeVersionOf, tool).
+		edge(jobB, graph.EdgeExecutes, tagged).
+		edge(jobC, graph.EdgeExecutes, digest)
+
+	s := gr.store(t)
+	plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b := planItem(t, plan, jobB)
+	if !strings.HasPrefix(b.Action, "Disable the workflow that runs ") {
+		t.Errorf("action of job b = %q, want its workflow disabled", b.Action)
+	}
+	if !strings.Contains(b.Action, "tool@2") {
+		t.Errorf("action of job b = %q, want it to name the image tag it runs", b.Action)
+	}
+	if b.Command == "" {
+		t.Errorf("job b gets no command, want the one that disables its workflow")
+	}
+	c := planItem(t, plan, jobC)
+	if !strings.HasPrefix(c.Action, "Hold updates of ") {
+		t.Errorf("action of job c = %q, want its reference held", c.Action)
+	}
+}
+
 func TestPlanLiteralNPMToken(t *testing.T) {
 	// Job a writes an npm token into its script and publishes with it:
 	// the token is revoked on the registry, and the plan names where the
