@@ -28,6 +28,9 @@ type TerraformBlock struct {
 	// Project is the project of the default google provider, "" when the
 	// input does not show it.
 	Project string
+	// Region is the region of the google provider the block uses, "" when
+	// the input does not show it.
+	Region string
 }
 
 // TerraformTypes lists the resource types TerraformResource converts.
@@ -222,7 +225,13 @@ func (t *tfBlock) artifactRepoRef(id string) (resource, bool) {
 		t.warnf("repository is not a repository id or name; block skipped")
 		return resource{}, false
 	}
+	// Without a location, Terraform takes the provider's region.
+	// NOTE: the provider documents this for the _iam_ resources; a
+	// repository block without location is taken to behave alike.
 	p, loc := t.project(), t.location()
+	if loc == "" {
+		loc = t.Region
+	}
 	if p == "" || loc == "" {
 		t.warnf("the repository's project or location is missing or not known; block skipped")
 		return resource{}, false
@@ -489,8 +498,9 @@ func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
 // carry credential values or are known only after apply. data is true for
 // data sources. Workload identity pool names carry the project id where
 // Google Cloud puts the project number, which the input does not show;
-// the pool id, all that the linker reads from them, is right.
-func TerraformComputed(typ string, data bool, attrs map[string]any, project string) (known map[string]string, unknown []string) {
+// the pool id, all that the linker reads from them, is right. project and
+// region are those of the google provider the block uses.
+func TerraformComputed(typ string, data bool, attrs map[string]any, project, region string) (known map[string]string, unknown []string) {
 	known = map[string]string{}
 	p := tfStr(attrs, "project")
 	if p == "" {
@@ -553,7 +563,12 @@ func TerraformComputed(typ string, data bool, attrs map[string]any, project stri
 		unknown = append(unknown, "number")
 	case typ == "google_artifact_registry_repository":
 		id := tfStr(attrs, "repository_id")
-		set("id", "projects/"+p+"/locations/"+tfStr(attrs, "location")+"/repositories/"+id)
+		location := tfStr(attrs, "location")
+		if location == "" {
+			location = region
+			set("location", region)
+		}
+		set("id", "projects/"+p+"/locations/"+location+"/repositories/"+id)
 		set("name", id)
 		set("project", p)
 	case typ == "google_container_cluster":

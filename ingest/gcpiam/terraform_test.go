@@ -207,7 +207,7 @@ func TestTerraformComputed(t *testing.T) {
 				"project": "example-prod"}, nil},
 	}
 	for _, tt := range tests {
-		known, unknown := TerraformComputed(tt.typ, tt.data, tt.attrs, "example-prod")
+		known, unknown := TerraformComputed(tt.typ, tt.data, tt.attrs, "example-prod", "")
 		if diff := cmp.Diff(tt.known, known); diff != "" {
 			t.Errorf("%s known (-want +got):\n%s", tt.typ, diff)
 		}

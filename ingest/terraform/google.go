@@ -41,6 +41,7 @@ func (e *emitter) google(b *block, bv *blockVal) {
 		Attrs:   attrs,
 		Line:    b.syn.DefRange().Start.Line,
 		Project: e.ev.googleProject(b),
+		Region:  e.ev.googleRegion(b),
 	}
 	if drng, ok := firstDynamic(b.syn.Body); ok {
 		e.warnf(drng, "%s: dynamic blocks are not expanded", b.addr)
@@ -63,7 +64,7 @@ func (e *emitter) google(b *block, bv *blockVal) {
 // computeGoogle adds the attributes Terraform computes for a google_*
 // block that other blocks read, as ingest/gcpiam names them.
 func (ev *evaluator) computeGoogle(b *block, a map[string]cty.Value, set setFunc, unknown unknownFunc) {
-	known, unk := gcpiam.TerraformComputed(b.typ, b.data, ev.anyAttrs(b, a), ev.googleProject(b))
+	known, unk := gcpiam.TerraformComputed(b.typ, b.data, ev.anyAttrs(b, a), ev.googleProject(b), ev.googleRegion(b))
 	for k, v := range known {
 		set(k, v)
 	}
@@ -73,11 +74,23 @@ func (ev *evaluator) computeGoogle(b *block, a map[string]cty.Value, set setFunc
 // googleProject returns the project of the google provider configuration
 // a block uses, "" when the input does not show it.
 func (ev *evaluator) googleProject(b *block) string {
+	return ev.googleProviderArg(b, "project")
+}
+
+// googleRegion returns the region of the google provider configuration a
+// block uses, "" when the input does not show it.
+func (ev *evaluator) googleRegion(b *block) string {
+	return ev.googleProviderArg(b, "region")
+}
+
+// googleProviderArg returns a string argument of the google provider
+// configuration a block uses, "" when the input does not show it.
+func (ev *evaluator) googleProviderArg(b *block, name string) string {
 	p := ev.m.providerFor(b, "google")
 	if p == nil {
 		return ""
 	}
-	a := p.Body.Attributes["project"]
+	a := p.Body.Attributes[name]
 	if a == nil {
 		return ""
 	}

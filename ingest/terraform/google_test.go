@@ -3,6 +3,7 @@ package terraform
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -122,5 +123,37 @@ func TestGoogleFacts(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("got:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+// TestGoogleArtifactRegistryRegion declares a repository and grants on it
+// without a location. Each is taken to be in the google provider's region,
+// so they meet on the repository in europe-west1.
+func TestGoogleArtifactRegistryRegion(t *testing.T) {
+	var res ingest.Result
+	f := filepath.Join("testdata", "gcp-ar-region", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	for _, d := range res.Diags {
+		t.Errorf("diagnostic: %s", d)
+	}
+	repo := graph.GCPArtifactRepositoryID("example-prod", "europe-west1", "app")
+	want := []string{
+		repo,
+		graph.GCPGrantID(repo, "roles/artifactregistry.reader", "user:reed@example.com", ""),
+		graph.GCPGrantID(repo, "roles/artifactregistry.writer", "user:wendy@example.com", ""),
+	}
+	sort.Strings(want)
+	var got []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodePolicy || n.Kind == graph.NodeResource && n.Attr("type") == "artifact-repository" {
+			got = append(got, n.ID)
+		}
+	}
+	sort.Strings(got)
+	got = slices.Compact(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("repository and grants (-want +got):\n%s", diff)
 	}
 }
