@@ -270,12 +270,33 @@ func (t *tfBlock) artifactRepo() {
 
 // serviceAccountRef reads a service account given by email or by
 // projects/P/serviceAccounts/EMAIL.
-func (t *tfBlock) serviceAccountRef(id string) (resource, bool) {
+// TerraformKeyID returns the id of the key that a google_service_account_key
+// block named name makes for the service account its service_account_id
+// gives, by email or by projects/P/serviceAccounts/EMAIL. It reports false
+// for an account given by unique id, whose email the input does not show.
+func TerraformKeyID(serviceAccountID, name string) (string, bool) {
+	r, ok := serviceAccountOf(serviceAccountID)
+	if !ok {
+		return "", false
+	}
+	return graph.GCPServiceAccountKeyID(r.label, name), true
+}
+
+// serviceAccountOf reads a service account given by email or by
+// projects/P/serviceAccounts/EMAIL.
+func serviceAccountOf(id string) (resource, bool) {
 	if r := resourceFromName(id, ""); r.valid() && r.typ == typeServiceAccount {
 		return r, true
 	}
 	if strings.Contains(id, "@") {
 		return serviceAccountRes(id, ""), true
+	}
+	return resource{}, false
+}
+
+func (t *tfBlock) serviceAccountRef(id string) (resource, bool) {
+	if r, ok := serviceAccountOf(id); ok {
+		return r, true
 	}
 	t.warnf("service account is given by unique id or cannot be resolved; block skipped")
 	return resource{}, false

@@ -11,6 +11,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
 )
 
 // emitter turns the evaluated blocks of one file into facts.
@@ -505,9 +506,9 @@ type heldSecret struct {
 	id, doubt string
 }
 
-// heldBy returns the credentials a value reads: access keys, Secrets
-// Manager secrets, SSM parameters, console passwords, API keys and
-// database master passwords (read directly, or through the random_password
+// heldBy returns the credentials a value reads: access keys, Google Cloud
+// service account keys, Secrets Manager secrets, SSM parameters, console
+// passwords, API keys and database master passwords (read directly, or through the random_password
 // or the variable the password is made of).
 func (e *emitter) heldBy(ri refInfo) []heldSecret {
 	var out []heldSecret
@@ -543,6 +544,11 @@ func (e *emitter) heldBy(ri refInfo) []heldSecret {
 			add(e.loginProfileID(bv), r.doubt)
 		case b.typ == "aws_api_gateway_api_key" && r.attr == "value":
 			add(e.apiKeyID(bv), r.doubt)
+		case b.typ == "google_service_account_key" && !b.data && (r.attr == "" || r.attr == "private_key"):
+			sa, _ := attrStr(bv, "service_account_id")
+			if id, ok := gcpiam.TerraformKeyID(sa, b.name); ok {
+				add(id, r.doubt)
+			}
 		case b.typ == "random_password" && !b.data && randomAttrs[r.attr]:
 			for _, id := range e.idx.randomDBs[r.addr] {
 				add(id, r.doubt)

@@ -157,3 +157,27 @@ func TestGoogleArtifactRegistryRegion(t *testing.T) {
 		t.Errorf("repository and grants (-want +got):\n%s", diff)
 	}
 }
+
+// TestGoogleServiceAccountKeyInSecret stores the private key of a service
+// account key in GitHub Actions secrets: each secret HOLDS the key, so a
+// job that reads it acts as the account. The public key is no credential.
+func TestGoogleServiceAccountKeyInSecret(t *testing.T) {
+	var res ingest.Result
+	f := filepath.Join("testdata", "gcp-sa-key-secret", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	key := graph.GCPServiceAccountKeyID("pusher@example-prod.iam.gserviceaccount.com", "ci")
+	var got []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeHolds && e.To == key {
+			_, name, _ := strings.Cut(e.From, "/api/")
+			got = append(got, name+" ("+string(e.Confidence)+")")
+		}
+	}
+	sort.Strings(got)
+	want := []string{"GCP_SA_JSON (certain)", "GCP_SA_KEY (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("secrets that hold %s (-want +got):\n%s", key, diff)
+	}
+}
