@@ -394,3 +394,64 @@ func TestReleaseSetupNodeHidesHomeNpmrcLiteral(t *testing.T) {
 		account("without-setup", "run@14"): {Registry: true, Project: true},
 	})
 }
+
+// A step that appends NAME=VALUE to the file $GITHUB_ENV names sets the
+// variable for the later steps of the job, in place of what earlier steps
+// exported, actions/setup-node's NODE_AUTH_TOKEN included. A value that
+// the input does not show, as one that printf or a here-document writes,
+// leaves no secret in the variable.
+func TestReleaseGitHubEnvReplacesExport(t *testing.T) {
+	setup := "      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://registry.npmjs.org\n" +
+		"        env:\n          NODE_AUTH_TOKEN: ${{ secrets.SETUP_TOKEN }}\n"
+	const publish = "      - run: npm publish\n"
+	const unscoped = `{"name": "app", "version": "1.0.0"}`
+	tests := []releaseCase{
+		{
+			name:     "echo with quotes",
+			steps:    setup + "      - run: echo \"NODE_AUTH_TOKEN=${{ secrets.ENV_TOKEN }}\" >> \"$GITHUB_ENV\"\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name:     "echo without quotes, braces around the file's variable",
+			steps:    setup + "      - run: |\n          echo building\n          echo NODE_AUTH_TOKEN=${{ secrets.ENV_TOKEN }} >> ${GITHUB_ENV}\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name: "variable of the writing step",
+			steps: setup + "      - run: echo \"NODE_AUTH_TOKEN=${NPM_TOKEN}\" >> $GITHUB_ENV\n" +
+				"        env:\n          NPM_TOKEN: ${{ secrets.ENV_TOKEN }}\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name:     "value the input does not show",
+			steps:    setup + "      - run: printf 'NODE_AUTH_TOKEN=%s\\n' \"$(cat token.txt)\" >> $GITHUB_ENV\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": ""},
+		},
+		{
+			// Another file, whose name starts as GITHUB_ENV's does.
+			name:     "other file",
+			steps:    setup + "      - run: echo \"NODE_AUTH_TOKEN=${{ secrets.ENV_TOKEN }}\" >> $GITHUB_ENV_COPY\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "registry.npmjs.org", "ENV_TOKEN": ""},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org SETUP_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			// Another variable leaves the exported token in place.
+			name:     "other variable",
+			steps:    setup + "      - run: echo \"NODE_ENV=production\" >> $GITHUB_ENV\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org SETUP_TOKEN": {Registry: true, Project: true}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, tt.check)
+	}
+}

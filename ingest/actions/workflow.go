@@ -519,6 +519,12 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
+			for k, v := range githubEnvWrites(run, env) {
+				if j.exported == nil {
+					j.exported = map[string]string{}
+				}
+				j.exported[k] = v
+			}
 		}
 	}
 }
