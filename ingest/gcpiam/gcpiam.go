@@ -291,13 +291,19 @@ func readAsset(r *reader, b *builder, v *jval) {
 }
 
 // artifactRepoAttrs reads the settings of an Artifact Registry repository
-// asset that decide whether a push moves its images' tags: format, mode
-// and the immutable tags of a Docker repository.
+// asset that decide whether a push moves its images' tags: format, mode,
+// the immutable tags of a Docker repository, and the upstreams a virtual
+// repository serves images from.
 func artifactRepoAttrs(data *jval) map[string]string {
 	a := map[string]string{"format": data.getStr("format"), "mode": data.getStr("mode")}
 	if it := data.get("dockerConfig").get("immutableTags"); it != nil && it.kind == 'b' {
 		a["immutable_tags"] = boolText(it.b)
 	}
+	var upstreams []string
+	for _, p := range data.get("virtualRepositoryConfig").items("upstreamPolicies") {
+		upstreams = append(upstreams, upstreamID(p.getStr("repository")))
+	}
+	a["upstreams"] = graph.JoinList(upstreams)
 	return a
 }
 

@@ -398,3 +398,18 @@ func TestArtifactRegistryAssets(t *testing.T) {
 		"format": "", "immutable_tags": ""})
 	findNode(t, &res, graph.GCPGrantID(jars, "roles/artifactregistry.writer", "user:wendy@example.com", ""))
 }
+
+// TestArtifactRegistryVirtualAsset reads the upstream repositories of a
+// virtual repository from an asset export.
+func TestArtifactRegistryVirtualAsset(t *testing.T) {
+	data := []byte(`{"name":"//artifactregistry.googleapis.com/projects/example-prod/locations/us/repositories/all","asset_type":"artifactregistry.googleapis.com/Repository","resource":{"data":{"format":"DOCKER","mode":"VIRTUAL_REPOSITORY","virtualRepositoryConfig":{"upstreamPolicies":[{"id":"a","repository":"projects/example-prod/locations/us/repositories/app","priority":10},{"id":"b","repository":"projects/example-ops/locations/us/repositories/base","priority":5}]}}}}
+`)
+	f := bytesFile("assets.json", "", "assets.json", data)
+	var res ingest.Result
+	if err := New().Parse(context.Background(), f, testEnv(), &res); err != nil {
+		t.Fatal(err)
+	}
+	all := graph.GCPArtifactRepositoryID("example-prod", "us", "all")
+	checkAttrs(t, findNode(t, &res, all), map[string]string{"mode": "VIRTUAL_REPOSITORY",
+		"upstreams": graph.GCPArtifactRepositoryID("example-ops", "us", "base") + "," + graph.GCPArtifactRepositoryID("example-prod", "us", "app")})
+}

@@ -264,8 +264,25 @@ func (t *tfBlock) artifactRepo() {
 			r.attrs["immutable_tags"] = it
 		}
 	}
+	if vc := tfBlockAttr(t.Attrs, "virtual_repository_config"); vc != nil {
+		var upstreams []string
+		for _, p := range tfBlocks(vc, "upstream_policies") {
+			upstreams = append(upstreams, upstreamID(tfStr(p, "repository")))
+		}
+		r.attrs["upstreams"] = graph.JoinList(upstreams)
+	}
 	t.b.resource(r, t.Line)
 	t.b.records++
+}
+
+// upstreamID returns the id of the upstream repository of a virtual
+// repository's upstream policy, given as projects/P/locations/L/repositories/R,
+// or "" for another value.
+func upstreamID(name string) string {
+	if u, ok := artifactRepoFromName(name); ok {
+		return u.id
+	}
+	return ""
 }
 
 // serviceAccountRef reads a service account given by email or by

@@ -274,3 +274,17 @@ func TestTerraformArtifactRegistryImmutableText(t *testing.T) {
 	checkAttrs(t, findNode(t, res, id("mutable")), map[string]string{"immutable_tags": "false"})
 	checkAttrs(t, findNode(t, res, id("open")), map[string]string{"immutable_tags": "${var.immutable}"})
 }
+
+// TestTerraformArtifactRegistryVirtual reads the upstream repositories of
+// a virtual repository, which the provider takes by full name.
+func TestTerraformArtifactRegistryVirtual(t *testing.T) {
+	res := tfConvert(t, block("google_artifact_registry_repository", "all", 1, map[string]any{
+		"repository_id": "all", "location": "us", "format": "DOCKER", "mode": "VIRTUAL_REPOSITORY",
+		"virtual_repository_config": []any{map[string]any{"upstream_policies": []any{
+			map[string]any{"id": "a", "repository": "projects/example-prod/locations/us/repositories/app", "priority": 10.0},
+			map[string]any{"id": "b", "repository": "projects/example-ops/locations/us/repositories/base", "priority": 5.0},
+		}}}}))
+	all := graph.GCPArtifactRepositoryID("example-prod", "us", "all")
+	checkAttrs(t, findNode(t, res, all), map[string]string{"mode": "VIRTUAL_REPOSITORY",
+		"upstreams": graph.GCPArtifactRepositoryID("example-ops", "us", "base") + "," + graph.GCPArtifactRepositoryID("example-prod", "us", "app")})
+}

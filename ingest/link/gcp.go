@@ -49,6 +49,9 @@ type gcpView struct {
 	// images lists the image names under Artifact Registry Docker hosts,
 	// by project id.
 	images map[string][]arImage
+	// virtuals lists the virtual Artifact Registry repositories that read
+	// from a repository, by the upstream's id.
+	virtuals map[string][]graph.Node
 }
 
 func isGCP(n graph.Node) bool { return n.Attr(graph.AttrProvider) == "gcp" }

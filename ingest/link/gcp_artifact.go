@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,6 +46,14 @@ func (g *gcpView) indexArtifactImages() {
 	}
 	for _, list := range g.images {
 		sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
+	}
+	g.virtuals = map[string][]graph.Node{}
+	for _, n := range g.v.byKind[graph.NodeResource] {
+		if n.Attr("type") == typeArtifactRepo && strings.EqualFold(n.Attr("mode"), "VIRTUAL_REPOSITORY") {
+			for _, up := range graph.SplitList(n.Attr("upstreams")) {
+				g.virtuals[up] = append(g.virtuals[up], n)
+			}
+		}
 	}
 }
 
@@ -170,6 +179,27 @@ func (g *gcpView) publishRepo(gr *gcpGrant, m grantee, t graph.Node, project, lo
 	for _, img := range g.images[project] {
 		if img.location == location && img.repo == repo {
 			g.publishEdge(gr, m, img.id, t.ID, how, conf, why, notes...)
+		}
+	}
+
+	// A virtual repository serves each image from the first of its
+	// upstreams, by priority, that holds it. With other upstreams, an
+	// image of theirs may come first.
+	for _, vr := range g.virtuals[t.ID] {
+		vProject, vLocation, vRepo, ok := repoOf(vr)
+		if !ok {
+			continue
+		}
+		vProject = strings.TrimPrefix(g.canon(graph.GCPProjectID(vProject)), "gcp:project:")
+		vConf, vNotes := conf, append(slices.Clip(notes), "the virtual repository "+vr.ID+" serves its images")
+		if len(graph.SplitList(vr.Attr("upstreams"))) > 1 {
+			vConf = graph.Possible
+			vNotes = append(vNotes, "another of its upstreams may hold the image first")
+		}
+		for _, img := range g.images[vProject] {
+			if img.location == vLocation && img.repo == vRepo {
+				g.publishEdge(gr, m, img.id, t.ID, how, vConf, why, vNotes...)
+			}
 		}
 	}
 }

@@ -202,3 +202,37 @@ func TestGCPArtifactRegistryImmutableOpen(t *testing.T) {
 		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
 	}
 }
+
+// TestGCPArtifactRegistryVirtualUpstream grants a writer on a standard
+// repository that two virtual repositories read from. A virtual repository
+// takes no uploads, but serves each image from its upstreams by priority,
+// so a push to its only upstream reaches the images pulled through it, and
+// a push to one of several may be shadowed by another upstream's image.
+func TestGCPArtifactRegistryVirtualUpstream(t *testing.T) {
+	withNow(t)
+	repo := func(name string) string { return graph.GCPArtifactRepositoryID("example-prod", "us-central1", name) }
+	const central = "us-central1-docker.pkg.dev/example-prod/"
+	up, upNode := imageName(central + "upstream/api")
+	only, onlyNode := imageName(central + "only/api")
+	shared, sharedNode := imageName(central + "shared/api")
+	_, otherNode := imageName(central + "other/api")
+	nodes := []graph.Node{
+		arRepo("upstream", "format", "DOCKER", "mode", "STANDARD_REPOSITORY"),
+		arRepo("other", "format", "DOCKER"),
+		arRepo("only", "format", "DOCKER", "mode", "VIRTUAL_REPOSITORY", "upstreams", repo("upstream")),
+		arRepo("shared", "format", "DOCKER", "mode", "VIRTUAL_REPOSITORY", "upstreams", repo("other")+","+repo("upstream")),
+		upNode, onlyNode, sharedNode, otherNode,
+		userGrant(repo("upstream"), "roles/artifactregistry.writer", "wendy", ""),
+		// A writer on a virtual repository cannot upload to it.
+		userGrant(repo("only"), "roles/artifactregistry.writer", "vera", ""),
+	}
+	want := []string{
+		guser("wendy") + " -> " + only + " (certain)",
+		guser("wendy") + " -> " + shared + " (possible)",
+		guser("wendy") + " -> " + up + " (certain)",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, derive(t, nodes, nil, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+}
