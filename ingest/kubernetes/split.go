@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
 )
 
 // document is one YAML document of a file: its text and the file line its
@@ -88,6 +89,11 @@ func (d document) decode(file string) (*yaml.Node, *docError) {
 			if quotesNoInput(m[2]) {
 				msg = "invalid YAML: " + m[2]
 			}
+		} else if line, col := yamlfile.BadCharPosition(d.text, err); line > 0 {
+			// The decoder gives no line for a character that YAML does
+			// not allow, and its message quotes no input.
+			pos.Line, pos.Col = d.line+line-1, col
+			msg = "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")
 		}
 		return nil, &docError{pos: pos, msg: msg}
 	}

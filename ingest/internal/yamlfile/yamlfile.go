@@ -81,10 +81,10 @@ func SyntaxError(file string, data []byte, err error) error {
 		// The decoder gives no line for an alias of an unknown anchor:
 		// the first alias of that name is the place to look.
 		pos.Line, pos.Col = aliasPosition(data, m[1])
-	} else if readerErrRE.MatchString(err.Error()) {
+	} else if l, c := BadCharPosition(data, err); l > 0 {
 		// The decoder gives no line for a character that YAML does not
 		// allow either: the first such character is the place to look.
-		pos.Line, pos.Col = badCharPosition(data)
+		pos.Line, pos.Col = l, c
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -138,12 +138,13 @@ func LineStarts(data []byte) []int {
 // not allow or a byte sequence that is not UTF-8.
 var readerErrRE = regexp.MustCompile(`control characters are not allowed|UTF-8 octet|length of a UTF-8 sequence|invalid Unicode character`)
 
-// badCharPosition returns the line and 1-based column, in characters, of
-// the first character of UTF-8 data that YAML does not allow, or zeros.
-// A file with a UTF-16 byte order mark gives zeros, since the decoder
-// reads it as UTF-16.
-func badCharPosition(data []byte) (line, col int) {
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+// BadCharPosition returns, for a decoder error about a character that
+// YAML does not allow or a byte sequence that is not UTF-8, the line and
+// 1-based column, in characters, of the first such character of data. It
+// returns zeros for other errors, and for data with a UTF-16 byte order
+// mark, which the decoder reads as UTF-16.
+func BadCharPosition(data []byte, err error) (line, col int) {
+	if !readerErrRE.MatchString(err.Error()) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		return 0, 0
 	}
 	starts := LineStarts(data)
