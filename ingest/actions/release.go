@@ -45,6 +45,9 @@ type release struct {
 	// hostUnknown is set when the registry is set at run time; host is
 	// then the registry the release would go to without that setting.
 	hostUnknown bool
+	// scopeAssumed is set when host is that of the scope the job set up,
+	// because the package's name was not read (job.scopeRegistry).
+	scopeAssumed bool
 }
 
 // releaseCreds returns the secrets a release step authenticates with
@@ -213,7 +216,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			cmdEnv := state.with(assigned)
 			host, known := j.releaseHost(eco, words, cmdEnv)
 			current := !inWorkspaces && registry.ReleasesCurrent(words)
-			pkgURL, pkgKnown := w.releaseRegistry(j, eco, words, current && j.atRepoTop(state.dir))
+			pkgURL, pkgKnown, assumed := w.releaseRegistry(j, eco, words, current && j.atRepoTop(state.dir))
 			if pkgURL != "" {
 				host, known = registry.URLHost(pkgURL), true
 			}
@@ -257,7 +260,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
 				creds: creds, literals: slices.Compact(lits), npmrcLogins: logins, githubToken: j.releaseToken(eco, credLine, cmdEnv),
-				dir: state.dir, current: current, maybe: maybe,
+				dir: state.dir, current: current, maybe: maybe, scopeAssumed: assumed,
 			})
 		}
 	}
@@ -292,26 +295,27 @@ func (j *job) configLiterals(cmd string, words []string, found []literal.Finding
 // (packageRegistry). atTop is set for a release of the package at the
 // top of the repository, whose package.json is read. It returns "" when
 // neither applies, and known is false when the line's URL is set at run
-// time.
-func (w *workflow) releaseRegistry(j *job, eco string, words []string, atTop bool) (url string, known bool) {
+// time. assumed is set when the package's name was not read and the
+// release is taken to be of the scope the job set up.
+func (w *workflow) releaseRegistry(j *job, eco string, words []string, atTop bool) (url string, known, assumed bool) {
 	if eco != "npm" {
-		return "", true
+		return "", true, false
 	}
 	var m registry.Manifest
 	read := false
 	if atTop {
 		m, read = w.topManifest()
 	}
-	if u, ok := j.scopeRegistry(m, read, registry.ReleaseOption(eco, words)); ok {
+	if u, ok, guess := j.scopeRegistry(m, read, registry.ReleaseOption(eco, words)); ok {
 		if registry.URLHost(u) == "" || computed(u) {
-			return "", false
+			return "", false, false
 		}
-		return u, true
+		return u, true, guess
 	}
 	if !atTop {
-		return "", true
+		return "", true, false
 	}
-	return w.packageRegistry(eco, words), true
+	return w.packageRegistry(eco, words), true, false
 }
 
 // packageRegistry returns the registry URL that the publishConfig of the
@@ -593,7 +597,8 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		words, _ := commandWords(input("publish"))
 		words, inWorkspaces := registry.RunnerTarget(words)
 		r.dir, r.current = cleanDir(input("cwd")), !inWorkspaces && registry.ReleasesCurrent(words)
-		pkgURL, pkgKnown := w.releaseRegistry(j, "npm", words, r.current && j.atRepoTop(r.dir))
+		pkgURL, pkgKnown, assumed := w.releaseRegistry(j, "npm", words, r.current && j.atRepoTop(r.dir))
+		r.scopeAssumed = assumed
 		if pkgURL != "" {
 			r.host, r.hostUnknown = registry.URLHost(pkgURL), false
 		}
@@ -731,7 +736,7 @@ func (w *workflow) releaseReach(account string, r release, reason string, truste
 	if r.root && ((r.eco == "npm" && r.host == registry.NPMRegistry) || (r.eco == "pypi" && r.host == registry.PyPIRegistry)) {
 		a[graph.AttrRepository] = w.repo
 		a[graph.AttrReleasesProject] = "true"
-		if !r.maybe {
+		if !r.maybe && !r.scopeAssumed {
 			a[graph.AttrReleasesProjectCertain] = "true"
 		}
 	}
@@ -752,9 +757,12 @@ func (w *workflow) releaseReach(account string, r release, reason string, truste
 	if r.hostUnknown {
 		text += "; the registry is set at run time, and taken here to be " + r.host
 	}
+	if r.scopeAssumed {
+		text += "; the package's name was not read, so it is taken to be of the scope the job set up for " + r.host
+	}
 
 	conf := graph.Certain
-	if r.maybe || r.hostUnknown {
+	if r.maybe || r.hostUnknown || r.scopeAssumed {
 		conf = graph.Possible
 	}
 	w.b.edge(account, graph.EdgeCanAccess, scope, conf, r.line, attrs{

@@ -27,7 +27,9 @@ func TestReleaseAccounts(t *testing.T) {
 		project bool
 	}{
 		{"setup-node registry", account("registry.npmjs.org", "NPM_TOKEN"), "registry.npmjs.org", graph.Certain, true},
-		{"GitHub Packages", account("npm.pkg.github.com", "GPR_TOKEN"), "npm.pkg.github.com", graph.Certain, false},
+		// No package.json is read, so the release is taken to be of the
+		// owner's scope that setup-node sets up for GitHub Packages.
+		{"GitHub Packages", account("npm.pkg.github.com", "GPR_TOKEN"), "npm.pkg.github.com", graph.Possible, false},
 		{".npmrc written earlier, in a subfolder", account("registry.npmjs.org", "NPMRC_TOKEN"), "registry.npmjs.org", graph.Certain, false},
 		{"cd to a subfolder first", account("registry.npmjs.org", "CLIENT_NPM_TOKEN"), "registry.npmjs.org", graph.Certain, false},
 		{"semantic-release", account("registry.npmjs.org", "SEMREL_NPM_TOKEN"), "registry.npmjs.org", graph.Possible, true},

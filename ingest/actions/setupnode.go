@@ -72,35 +72,35 @@ type npmScope struct {
 // package's package.json, when known is set. Without its name, the
 // package is taken to be of the latest scope set up, unless the command
 // names a registry (option).
-// NOTE: that assumption holds when the job publishes the package it set
-// the scope up for. A release of an unscoped package from a folder whose
-// package.json is not read goes to the default registry instead.
-func (j *job) scopeRegistry(m registry.Manifest, known bool, option string) (url string, ok bool) {
+// That assumption holds when the job publishes the package it set the
+// scope up for, but a release of an unscoped package goes to the default
+// registry instead, so assumed is set and the release is possible.
+func (j *job) scopeRegistry(m registry.Manifest, known bool, option string) (url string, ok, assumed bool) {
 	if len(j.npmScopes) == 0 {
-		return "", false
+		return "", false, false
 	}
 	if !known || m.Name == "" {
 		if option != "" {
-			return "", false
+			return "", false, false
 		}
-		return j.npmScopes[len(j.npmScopes)-1].url, true
+		return j.npmScopes[len(j.npmScopes)-1].url, true, true
 	}
 	scope := strings.ToLower(m.Scope())
 	if scope == "" || m.ScopeRegistry != "" {
-		return "", false
+		return "", false, false
 	}
 	for _, s := range slices.Backward(j.npmScopes) {
 		if s.scope == scope {
-			return s.url, true
+			return s.url, true, false
 		}
 	}
 	// A scope set by an expression may be the package's.
 	for _, s := range slices.Backward(j.npmScopes) {
 		if s.scope == "" {
-			return s.url, true
+			return s.url, true, false
 		}
 	}
-	return "", false
+	return "", false, false
 }
 
 // nodeAuthKeysFor returns the keys of actions/setup-node's .npmrc that npm

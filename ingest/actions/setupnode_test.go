@@ -455,3 +455,33 @@ func TestReleaseGitHubEnvReplacesExport(t *testing.T) {
 		t.Run(tt.name, tt.check)
 	}
 }
+
+// A release whose package.json is not read is taken to be of the scope
+// that actions/setup-node set up, a guess: its publish is possible. With
+// the package's name read, the scope decides, and the publish is certain.
+func TestReleaseAssumedScopeIsPossible(t *testing.T) {
+	const steps = "      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://npm.acme.example/\n          scope: '@acme'\n" +
+		"      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.TOK }}\n"
+	account := graph.RegistryAccountID("npm.acme.example", graph.GHASecretID(testRepo, "TOK"))
+	scope := graph.RegistryScopeID("npm.acme.example")
+	for _, tt := range []struct {
+		name, manifest string
+		want           graph.Confidence
+	}{
+		{"name not read", "", graph.Possible},
+		{"name of the scope", `{"name": "@acme/app", "version": "1.0.0"}`, graph.Certain},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := releaseInRepo(t, steps, tt.manifest)
+			var got graph.Confidence
+			for _, e := range res.Edges {
+				if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+					got = e.Confidence
+				}
+			}
+			if got != tt.want {
+				t.Errorf("publish of %s on npm.acme.example: %q, want %q", account, got, tt.want)
+			}
+		})
+	}
+}
