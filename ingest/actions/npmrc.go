@@ -19,6 +19,27 @@ type npmrcSecret struct {
 	// which npm stops reading once actions/setup-node has moved the user
 	// configuration (job.homeNPMRCHidden).
 	home bool
+	// yarnrc is set for Yarn's npmAuthToken, which only Yarn 2 and later
+	// read. unsure is set for an .npmrc setting that a Yarn 2 release
+	// reads only if .yarnrc.yml, which is not read, names it.
+	yarnrc, unsure bool
+}
+
+// readBy keeps the settings that a release reads: for yarn npm publish
+// (berry) every one, those of .npmrc as unsure, and for the other tools
+// those of .npmrc.
+func readBy(npmrc []npmrcSecret, berry bool) []npmrcSecret {
+	var out []npmrcSecret
+	for _, s := range npmrc {
+		switch {
+		case berry && !s.yarnrc:
+			s.unsure = true
+		case !berry && s.yarnrc:
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // npmrcLogin is a secret of an .npmrc auth setting, the registry it logs
@@ -26,6 +47,7 @@ type npmrcSecret struct {
 type npmrcLogin struct {
 	name, host string
 	publishes  bool
+	unsure     bool // as in npmrcSecret
 }
 
 // npmrcLogins returns where each secret of npmrc logs in for a release
@@ -42,7 +64,7 @@ func npmrcLogins(npmrc []npmrcSecret, target registry.NPMTarget, host, def strin
 			if h, ok := s.scope.LoginHost(host); ok {
 				login = h
 			}
-			out = append(out, npmrcLogin{name: s.name, host: login, publishes: true})
+			out = append(out, npmrcLogin{name: s.name, host: login, publishes: true, unsure: s.unsure})
 			continue
 		}
 		if h, ok := s.scope.LoginHost(def); ok {
@@ -61,11 +83,11 @@ func npmrcLogins(npmrc []npmrcSecret, target registry.NPMTarget, host, def strin
 // variable, which may hold a secret through env.
 func npmrcSecrets(line string, env map[string]string) []npmrcSecret {
 	var out []npmrcSecret
-	home := registry.WritesHomeNPMRC(line)
+	home, yarnrc := registry.WritesHomeNPMRC(line), registry.WritesYarnrcToken(line)
 	for _, ref := range secretReference.FindAllString(line, -1) {
 		scope := registry.NPMTokenScope(line, ref)
 		for _, name := range secretNames(ref, env) {
-			out = append(out, npmrcSecret{name: name, scope: scope, home: home})
+			out = append(out, npmrcSecret{name: name, scope: scope, home: home, yarnrc: yarnrc})
 		}
 	}
 	return out

@@ -48,6 +48,9 @@ type release struct {
 	// scopeAssumed is set when host is that of the scope the job set up,
 	// because the package's name was not read (job.scopeRegistry).
 	scopeAssumed bool
+	// yarnrcUnread is set for the login of an .npmrc token by yarn npm
+	// publish, which reads it only if .yarnrc.yml names it.
+	yarnrcUnread bool
 }
 
 // releaseCreds returns the secrets a release step authenticates with
@@ -58,7 +61,7 @@ type release struct {
 // actions/setup-node wrote its .npmrc for a registry-url. The scopes of
 // NODE_AUTH_TOKEN are the keys that npm sends it with to target
 // (nodeAuthKeysFor).
-func (j *job) releaseCreds(eco, line string, env map[string]string, target registry.NPMTarget) (creds []string, npmrc []npmrcSecret) {
+func (j *job) releaseCreds(eco, line string, env map[string]string, target registry.NPMTarget, berry bool) (creds []string, npmrc []npmrcSecret) {
 	creds = secretNames(line, env)
 	for k, v := range env {
 		if !registry.AuthEnv(eco, k) {
@@ -81,6 +84,7 @@ func (j *job) releaseCreds(eco, line string, env map[string]string, target regis
 				npmrc = append(npmrc, c)
 			}
 		}
+		npmrc = readBy(npmrc, berry)
 	}
 	slices.Sort(creds)
 	return slices.Compact(creds), npmrc
@@ -234,7 +238,8 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if option := registry.ReleaseOption(eco, words); option != "" {
 				credLine = strings.Replace(ln, option, "", 1)
 			}
-			creds, npmrc := j.releaseCreds(eco, credLine, cmdEnv, target)
+			berry := registry.YarnBerryPublish(words)
+			creds, npmrc := j.releaseCreds(eco, credLine, cmdEnv, target, berry)
 			var lits []npmrcLiteral
 			var logins []npmrcLogin
 			if eco == "npm" {
@@ -246,9 +251,11 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				}
 				hidden := j.homeNPMRCHidden(cmdEnv)
 				for _, l := range j.npmrcLiterals {
-					if l.scope.Reaches(target) && (!l.home || !hidden) {
-						lits = append(lits, l)
+					if !l.scope.Reaches(target) || l.home && hidden || l.yarnrc && !berry {
+						continue
 					}
+					l.unsure = berry && !l.yarnrc
+					lits = append(lits, l)
 				}
 			}
 			lits = append(lits, anyRegistry(registryTokens(eco, found, literals))...)
@@ -275,7 +282,8 @@ func (j *job) configLiterals(cmd string, words []string, found []literal.Finding
 	if registry.WritesNPMToken(cmd) {
 		for _, f := range found {
 			if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
-				npmrc = append(npmrc, npmrcLiteral{id: id, scope: registry.NPMTokenScope(cmd, f.Value), home: registry.WritesHomeNPMRC(cmd)})
+				npmrc = append(npmrc, npmrcLiteral{id: id, scope: registry.NPMTokenScope(cmd, f.Value),
+					home: registry.WritesHomeNPMRC(cmd), yarnrc: registry.WritesYarnrcToken(cmd)})
 			}
 		}
 		j.npmrcLiterals = append(j.npmrcLiterals, npmrc...)
@@ -365,9 +373,9 @@ type topManifest struct {
 // exported variable, has an Unknown scope: it goes wherever the release
 // goes.
 type npmrcLiteral struct {
-	id    string
-	scope registry.TokenScope
-	home  bool // as in npmrcSecret
+	id                   string
+	scope                registry.TokenScope
+	home, yarnrc, unsure bool // as in npmrcSecret
 }
 
 // anyRegistry returns inline secrets as tokens that go to any registry.
@@ -605,7 +613,7 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		r.hostUnknown = r.hostUnknown || !pkgKnown
 		target := j.actionTarget(env, r.host, r.hostUnknown, pkgURL)
 		var npmrc []npmrcSecret
-		r.creds, npmrc = j.releaseCreds("npm", input("publish"), env, target)
+		r.creds, npmrc = j.releaseCreds("npm", input("publish"), env, target, registry.YarnBerryPublish(words))
 		r.npmrcLogins = npmrcLogins(npmrc, target, r.host, j.defaultNPMHost(env))
 	case "pypa/gh-action-pypi-publish":
 		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))
@@ -635,13 +643,14 @@ func (w *workflow) writeReleases(j *job) {
 			}
 			publishes = true
 			login := r
-			login.host = l.host
+			login.host, login.yarnrcUnread = l.host, l.unsure
 			w.releaseReach(account, login, "the job publishes to "+l.host+" with secret "+l.name, false)
 		}
 		for _, lit := range r.literals {
 			// A token of an .npmrc key that names a registry logs in
 			// there, also when the registry is set at run time.
 			login := r
+			login.yarnrcUnread = lit.unsure
 			if h, ok := lit.scope.LoginHost(r.host); ok {
 				login.host = h
 			}
@@ -736,7 +745,7 @@ func (w *workflow) releaseReach(account string, r release, reason string, truste
 	if r.root && ((r.eco == "npm" && r.host == registry.NPMRegistry) || (r.eco == "pypi" && r.host == registry.PyPIRegistry)) {
 		a[graph.AttrRepository] = w.repo
 		a[graph.AttrReleasesProject] = "true"
-		if !r.maybe && !r.scopeAssumed {
+		if !r.maybe && !r.scopeAssumed && !r.yarnrcUnread {
 			a[graph.AttrReleasesProjectCertain] = "true"
 		}
 	}
@@ -760,9 +769,12 @@ func (w *workflow) releaseReach(account string, r release, reason string, truste
 	if r.scopeAssumed {
 		text += "; the package's name was not read, so it is taken to be of the scope the job set up for " + r.host
 	}
+	if r.yarnrcUnread {
+		text += "; yarn npm publish reads the token only if .yarnrc.yml, which the input does not show, names it"
+	}
 
 	conf := graph.Certain
-	if r.maybe || r.hostUnknown || r.scopeAssumed {
+	if r.maybe || r.hostUnknown || r.scopeAssumed || r.yarnrcUnread {
 		conf = graph.Possible
 	}
 	w.b.edge(account, graph.EdgeCanAccess, scope, conf, r.line, attrs{

@@ -1177,3 +1177,96 @@ func TestReleaseSecretLogsInWhereScoped(t *testing.T) {
 		}
 	}
 }
+
+// Yarn 2 and later read registry tokens from .yarnrc.yml (npmAuthToken),
+// never from .npmrc, and npm reads no .yarnrc.yml. So a token that only
+// .npmrc holds, NODE_AUTH_TOKEN after actions/setup-node included,
+// publishes with yarn npm publish only if .yarnrc.yml, which is not read,
+// names it: possible. A token set with yarn config set npmAuthToken
+// publishes with yarn npm publish for certain, and not with npm publish.
+func TestReleaseYarnBerryReadsYarnrc(t *testing.T) {
+	const setup = "      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://registry.npmjs.org\n"
+	job := func(name, steps string) string {
+		return "  " + name + ":\n    runs-on: ubuntu-latest\n    steps:\n" + steps
+	}
+	wf := "on: push\njobs:\n" +
+		job("berry-node-auth", setup+"      - run: yarn npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NODE_TOKEN }}\n") +
+		job("berry-npmrc", "      - run: echo \"//registry.npmjs.org/:_authToken=${{ secrets.NPMRC_TOKEN }}\" > .npmrc\n      - run: yarn npm publish\n") +
+		job("berry-yarnrc", "      - run: yarn config set npmAuthToken ${{ secrets.YARNRC_TOKEN }}\n      - run: yarn npm publish\n") +
+		job("npm-yarnrc", "      - run: yarn config set npmAuthToken ${{ secrets.NPM_YARNRC_TOKEN }}\n      - run: npm publish\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		secret string
+		want   graph.Confidence // "" for no publish
+	}{
+		{"NODE_TOKEN", graph.Possible},
+		{"NPMRC_TOKEN", graph.Possible},
+		{"YARNRC_TOKEN", graph.Certain},
+		{"NPM_YARNRC_TOKEN", ""},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GHASecretID(testRepo, tt.secret))
+		var got graph.Confidence
+		for _, e := range res.Edges {
+			if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+				got = e.Confidence
+			}
+		}
+		if got != tt.want {
+			t.Errorf("publish with %s: %q, want %q", tt.secret, got, tt.want)
+		}
+	}
+}
+
+// Literal tokens follow the same rule as secrets: yarn npm publish reads
+// an .npmrc token only possibly, and npm publish no npmAuthToken.
+func TestReleaseYarnBerryReadsYarnrcLiteral(t *testing.T) {
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  berry-npmrc:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		`      - run: echo "//registry.npmjs.org/:_authToken=b3rryT0kenAbcd1234efgh" > .npmrc`, // 6
+		"      - run: yarn npm publish",
+		"  npm-yarnrc:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: yarn config set npmAuthToken y4rnrcT0kenAbcd1234ef", // 11
+		"      - run: npm publish",
+		"  berry-yarnrc:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: yarn config set npmAuthToken y4rnB3rryT0kenAbcd123", // 16
+		"      - run: yarn npm publish",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		job, key string
+		want     graph.Confidence // "" for no publish
+	}{
+		{"berry-npmrc", "run@6", graph.Possible},
+		{"npm-yarnrc", "run@11", ""},
+		{"berry-yarnrc", "run@16", graph.Certain},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GHAInlineSecretID(jobID("rel.yml", tt.job), tt.key))
+		var got graph.Confidence
+		for _, e := range res.Edges {
+			if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+				got = e.Confidence
+			}
+		}
+		if got != tt.want {
+			t.Errorf("publish of job %s: %q, want %q", tt.job, got, tt.want)
+		}
+	}
+}

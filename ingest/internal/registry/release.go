@@ -378,6 +378,22 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 	return "", false
 }
 
+// YarnBerryPublish reports whether a release command, as RunnerTarget
+// returns it, is yarn npm publish, which only Yarn 2 and later have. Those
+// versions read registry tokens from .yarnrc.yml (npmAuthToken) and the
+// YARN_NPM_AUTH_TOKEN variable, never from .npmrc.
+func YarnBerryPublish(words []string) bool {
+	if len(words) == 0 || toolName(words[0]) != "yarn" {
+		return false
+	}
+	args := WithoutOptions(words[1:])
+	return len(args) > 1 && args[0] == "npm" && args[1] == "publish"
+}
+
+// WritesYarnrcToken reports whether a command or line writes Yarn's
+// npmAuthToken, which only Yarn 2 and later read, from .yarnrc.yml.
+func WritesYarnrcToken(cmd string) bool { return strings.Contains(cmd, "npmAuthToken") }
+
 // WritesNPMToken reports whether a command or line writes an npm auth
 // token into configuration: an .npmrc setting such as
 // //host/:_authToken, which npm config set also writes, or Yarn's
@@ -385,11 +401,13 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 // .npmrc settings _auth and _password, from which npm logs in with basic
 // authentication, count too: after a registry (//host/:_auth), or alone
 // on a line that names .npmrc or runs npm config set.
-// NOTE: the releases of every tool are taken to read both files, but npm
-// and pnpm do not read .yarnrc.yml, and Yarn 2 and later do not read
-// .npmrc (Verdaccio's Yarn setup guide, docs 6.x). npm 9 and later also
-// reject an auth setting without a registry (npm's npmrc documentation,
-// "Auth related configuration").
+// The GitHub Actions reader tells the two files apart (YarnBerryPublish,
+// WritesYarnrcToken).
+// NOTE: the GitLab and CircleCI readers take the releases of every tool to
+// read both files, but npm and pnpm do not read .yarnrc.yml, and Yarn 2
+// and later do not read .npmrc (Verdaccio's Yarn setup guide, docs 6.x).
+// npm 9 and later also reject an auth setting without a registry (npm's
+// npmrc documentation, "Auth related configuration").
 func WritesNPMToken(cmd string) bool {
 	if strings.Contains(cmd, "_authToken") || strings.Contains(cmd, "npmAuthToken") || npmRegistryBasicAuth.MatchString(cmd) {
 		return true
