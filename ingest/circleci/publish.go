@@ -131,6 +131,7 @@ func (c *converter) registryReleases(j *jobState) {
 	var configured ciscan.ConfigTokens
 	for _, s := range j.scripts {
 		releases, writes := registry.ScanReleases(s.text)
+		earlier := len(tokenVars)
 		tokenVars = append(tokenVars, writes...)
 		var lits ciscan.ScriptLiterals
 		if len(j.literals) > 0 {
@@ -171,7 +172,7 @@ func (c *converter) registryReleases(j *jobState) {
 				add(v, registry.TokenScope{Unknown: true})
 			}
 			if r.Eco == "npm" {
-				for _, tv := range tokenVars {
+				for _, tv := range registry.WrittenBefore(tokenVars, earlier, r.Line) {
 					add(tv.Name, tv.Scope)
 				}
 			}

@@ -3,6 +3,7 @@ package circleci
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -690,5 +691,43 @@ workflows:
 	})
 	if eco := findNode(t, res, account("registry.npmjs.org", "NPM_TOKEN")).Attr("ecosystem"); eco != "npm" {
 		t.Errorf("ecosystem of the account of NPM_TOKEN: %q, want npm", eco)
+	}
+}
+
+// An .npmrc line counts for the releases after it, in its own run step
+// too: a release before the line sends no token of it.
+func TestReleaseNpmrcLineOrder(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/node:20.11
+    steps:
+      - run: echo "//registry.npmjs.org/:_authToken=${EARLY_TOKEN}" > ~/.npmrc
+      - run: |
+          npm publish
+          echo "//registry.npmjs.org/:_authToken=${LATE_TOKEN}" > ~/.npmrc
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		name      string
+		publishes bool
+	}{
+		{"EARLY_TOKEN", true},
+		{"LATE_TOKEN", false},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.CircleCIProjectVariablesID(testRepo)+"/"+tt.name)
+		if got := slices.Contains(targets(res, account, graph.EdgeCanAccess), scope); got != tt.publishes {
+			t.Errorf("%s publishes on registry.npmjs.org: %v, want %v", tt.name, got, tt.publishes)
+		}
 	}
 }

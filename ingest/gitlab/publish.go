@@ -146,8 +146,6 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 // into an .npmrc auth setting whose key names a registry, or names none,
 // logs in on that registry or the job's default one, whatever the job
 // publishes, and a release uses it only when it goes there.
-// NOTE: the scripts' .npmrc lines count for every release of the script
-// that writes them, also for the releases before the line.
 // Files such as .npmrc are not read, so a release goes to the ecosystem's
 // registry unless its options, the job's NPM_CONFIG_REGISTRY or, for the
 // package at the top of the project, the publishConfig of its
@@ -166,6 +164,7 @@ func (c *converter) registryReleases(j *jobState) {
 		base := c.lineOf(j, s)
 		releases, writes, stillTop := registry.ScanReleasesFrom(s.str, top)
 		top = stillTop
+		earlier := len(tokenVars)
 		tokenVars = append(tokenVars, writes...)
 		var lits ciscan.ScriptLiterals
 		if len(j.literals) > 0 {
@@ -199,7 +198,7 @@ func (c *converter) registryReleases(j *jobState) {
 				add(name, anyRegistry)
 			}
 			if r.Eco == "npm" {
-				for _, tv := range tokenVars {
+				for _, tv := range registry.WrittenBefore(tokenVars, earlier, r.Line) {
 					add(tv.Name, tv.Scope)
 				}
 			}

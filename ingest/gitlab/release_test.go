@@ -3,6 +3,7 @@ package gitlab
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -378,5 +379,41 @@ func TestReleasePackageJSONFIFO(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("parse with a FIFO package.json did not return within 5s")
+	}
+}
+
+// An .npmrc line counts for the releases after it: a release before the
+// line sends no token of it, though the token still logs in on its
+// registry. That holds within one script item as well as across items.
+func TestReleaseNpmrcLineOrder(t *testing.T) {
+	src := `publish:
+  script:
+    - echo "//registry.npmjs.org/:_authToken=${EARLY_TOKEN}" > .npmrc
+    - |
+      npm publish
+      echo "//registry.npmjs.org/:_authToken=${LATE_TOKEN}" > .npmrc
+    - echo "//registry.npmjs.org/:_authToken=${LAST_TOKEN}" > .npmrc
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		name      string
+		publishes bool
+	}{
+		{"EARLY_TOKEN", true},
+		{"LATE_TOKEN", false},
+		{"LAST_TOKEN", false},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GitLabVariableID(testProject, tt.name))
+		if got := targets(res, graph.GitLabVariableID(testProject, tt.name), graph.EdgeAuthenticatesAs); !cmp.Equal(got, []string{account}) {
+			t.Errorf("%s authenticates as %v, want %s", tt.name, got, account)
+		}
+		if got := slices.Contains(targets(res, account, graph.EdgeCanAccess), scope); got != tt.publishes {
+			t.Errorf("%s publishes on registry.npmjs.org: %v, want %v", tt.name, got, tt.publishes)
+		}
 	}
 }

@@ -96,6 +96,9 @@ func npmTokenScopeAt(cmd string, at int) TokenScope {
 type TokenVar struct {
 	Name  string
 	Scope TokenScope
+	// Line is the script's line that writes the setting, from 1, when
+	// ScanReleases found it.
+	Line int
 }
 
 // NPMTokenVars returns the variables that a command or line which writes
@@ -108,6 +111,19 @@ func NPMTokenVars(cmd string) []TokenVar {
 	var out []TokenVar
 	for _, m := range varRef.FindAllStringSubmatchIndex(cmd, -1) {
 		out = append(out, TokenVar{Name: cmd[m[2]:m[3]], Scope: npmTokenScopeAt(cmd, m[0])})
+	}
+	return out
+}
+
+// WrittenBefore returns the settings of vars that a release on line of a
+// script sends: vars[:earlier] come from the scripts before it, the rest
+// from the release's own script, of which those up to its line count.
+func WrittenBefore(vars []TokenVar, earlier, line int) []TokenVar {
+	out := vars[:earlier:earlier]
+	for _, tv := range vars[earlier:] {
+		if tv.Line <= line {
+			out = append(out, tv)
+		}
 	}
 	return out
 }

@@ -103,7 +103,10 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if WritesNPMToken(ln) {
-			tokenVars = append(tokenVars, NPMTokenVars(ln)...)
+			for _, tv := range NPMTokenVars(ln) {
+				tv.Line = start + 1
+				tokenVars = append(tokenVars, tv)
+			}
 		}
 		release := func(cmd string) (Release, bool) {
 			words := command(fields(cmd))

@@ -41,7 +41,7 @@ npm publish --workspaces`
 			t.Errorf("command of release %d = %+v, want %q on line %d", i, got, text, want[i].Line)
 		}
 	}
-	wantVars := []TokenVar{{Name: "NPM_TOKEN", Scope: TokenScope{Key: "//registry.npmjs.org/"}}}
+	wantVars := []TokenVar{{Name: "NPM_TOKEN", Scope: TokenScope{Key: "//registry.npmjs.org/"}, Line: 2}}
 	if diff := cmp.Diff(wantVars, tokenVars); diff != "" {
 		t.Errorf("variables written to .npmrc (-want +got):\n%s", diff)
 	}
@@ -185,7 +185,7 @@ poetry publish --build
 poetry publish -r internal --build`
 	releases, tokenVars := ScanReleases(script)
 	// Yarn sends npmAuthToken to any registry it publishes to.
-	wantVars := []TokenVar{{Name: "YARN_NPM_TOKEN", Scope: TokenScope{Unknown: true}}}
+	wantVars := []TokenVar{{Name: "YARN_NPM_TOKEN", Scope: TokenScope{Unknown: true}, Line: 1}}
 	if diff := cmp.Diff(wantVars, tokenVars); diff != "" {
 		t.Errorf("variables written as npm tokens (-want +got):\n%s", diff)
 	}
