@@ -979,6 +979,8 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Action = fmt.Sprintf("Revoke every active session of role %s, which this runtime hands out, after the runtime is contained: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = roleUseLookup(role, name, "<revocation time>")
+	case "sa-key":
+		serviceAccountKeyItem(it, n)
 	case "inline-value":
 		it.Action = "Rotate the credential at the service that issued it"
 		switch acct := registryAccountOf(res, n.ID); {
@@ -1014,6 +1016,51 @@ func serviceAccountItem(it *Item, email string) {
 		args = append(args, "--project", project)
 	}
 	it.Verify = shellCommand(args...)
+}
+
+// serviceAccountKeyItem fills in the item that revokes a key of a Google
+// Cloud service account. A key whose id the input shows is disabled by
+// id. A key the attacker can create has no id yet, so every key created
+// since the compromise is listed for deletion.
+func serviceAccountKeyItem(it *Item, n graph.Node) {
+	email, label, _ := strings.Cut(strings.TrimPrefix(n.ID, "secret:gcp:sa-key:"), "/")
+	if n.Attr("minted") == "true" {
+		it.Action = fmt.Sprintf("Delete any key of service account %s created since the compromise; the attacker can create them", email)
+		it.Command = shellCommand("gcloud", "iam", "service-accounts", "keys", "list", "--iam-account", email, "--managed-by", "user")
+		return
+	}
+	keyID := n.Attr("key_id")
+	if keyID == "" && isKeyID(label) {
+		keyID = label
+	}
+	list := ""
+	if keyID == "" {
+		// The listing shows the id to fill in.
+		keyID = "<id of " + label + ">"
+		list = shellCommand("gcloud", "iam", "service-accounts", "keys", "list", "--iam-account", email, "--managed-by", "user") + "; "
+	}
+	it.Action = fmt.Sprintf("Disable the key of service account %s, create a replacement, store it only where the replacement goes (listed), then delete the old key", email)
+	it.Command = list + shellCommand("gcloud", "iam", "service-accounts", "keys", "disable", keyID, "--iam-account", email)
+	args := []string{"gcloud", "logging", "read",
+		`protoPayload.authenticationInfo.serviceAccountKeyName:"` + keyID + `" AND timestamp>="<revocation time>"`}
+	if project, ok := strings.CutSuffix(email[strings.IndexByte(email, '@')+1:], ".iam.gserviceaccount.com"); ok && project != "" {
+		args = append(args, "--project", project)
+	}
+	it.Verify = shellCommand(args...)
+}
+
+// isKeyID reports whether s has the form of a service account key's id:
+// 40 hexadecimal digits.
+func isKeyID(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
 }
 
 // sessionRole returns the id of the IAM role that the role credentials

@@ -1412,3 +1412,43 @@ func TestPlanStopsImpersonatedServiceAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanDisablesServiceAccountKey(t *testing.T) {
+	// A job holds two keys of a service account that pushes an image: one
+	// whose id the input shows, and one the linker found can be created.
+	// The first is disabled by id; for the second every key made since the
+	// compromise is listed for deletion.
+	const (
+		job    = "runtime:gha:o/a/.github/workflows/images.yml#push"
+		email  = "pusher@example-proj.iam.gserviceaccount.com"
+		sa     = "gcp:sa:" + email
+		key    = "secret:gcp:sa-key:" + email + "/0123456789abcdef0123456789abcdef01234567"
+		minted = "secret:gcp:sa-key:" + email + "/new"
+		image  = "pkg:docker/example-proj/images/app?repository_url=europe-west1-docker.pkg.dev"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/images.yml", "repository", "o/a").
+		node(key, "provider", "gcp", "type", "sa-key", "key_id", "0123456789abcdef0123456789abcdef01234567").
+		node(minted, "provider", "gcp", "type", "sa-key", "minted", "true").
+		node(sa, "type", "service-account", "email", email).
+		node(image, "ecosystem", "docker", "name", "europe-west1-docker.pkg.dev/example-proj/images/app").
+		edge(job, graph.EdgeExposes, key).
+		edge(job, graph.EdgeExposes, minted).
+		edge(key, graph.EdgeAuthenticatesAs, sa).
+		edge(minted, graph.EdgeAuthenticatesAs, sa).
+		edge(sa, graph.EdgeCanPublish, image).
+		store(t)
+
+	plan := planFrom(t, s, job, Options{})
+	it := planItem(t, plan, key)
+	if want := "gcloud iam service-accounts keys disable 0123456789abcdef0123456789abcdef01234567 --iam-account " + email; !strings.Contains(it.Command, want) {
+		t.Errorf("command %q does not contain %q", it.Command, want)
+	}
+	if !strings.Contains(it.Verify, `protoPayload.authenticationInfo.serviceAccountKeyName:"0123456789abcdef0123456789abcdef01234567"`) {
+		t.Errorf("verify %q does not look up the key's calls", it.Verify)
+	}
+	it = planItem(t, plan, minted)
+	if want := "gcloud iam service-accounts keys list --iam-account " + email + " --managed-by user"; !strings.Contains(it.Command, want) {
+		t.Errorf("command %q does not contain %q", it.Command, want)
+	}
+}
