@@ -86,6 +86,12 @@ func GCPNodePoolID(clusterID, pool string) string {
 	return "runtime:gcp:gke:" + strings.TrimPrefix(clusterID, "gcp:gke:") + "/nodePools/" + pool
 }
 
+// GCPCloudRunID returns the id of a Cloud Run service or job, by its
+// project, region and name.
+func GCPCloudRunID(project, location, name string) string {
+	return "runtime:gcp:run:" + project + "/" + location + "/" + name
+}
+
 // GCPMetadataCredentialsID returns the id of the service account
 // credentials a runtime's metadata server hands to code running there.
 func GCPMetadataCredentialsID(runtimeID string) string {

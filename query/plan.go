@@ -717,6 +717,16 @@ func containItem(group []*Reached, res *Result) *Item {
 		it.Command = shellCommand("aws", "lambda", "put-function-concurrency", "--function-name", lastSegment(strings.TrimPrefix(rt.Node.ID, "runtime:aws:lambda:")), "--reserved-concurrent-executions", "0")
 	case "ec2-instance":
 		it.Action = "Isolate the instance (restrictive security group) and snapshot its volumes before rebuilding it"
+	case "cloud-run-service":
+		// A revision keeps the image it was deployed with, so traffic moves
+		// to a revision of a clean image.
+		it.Action = "Send all traffic to a revision built from a clean image, or delete the service, until it is rebuilt; download its request and container logs first"
+		it.Command = shellCommand("gcloud", "run", "services", "update-traffic", rt.Node.Attr(graph.AttrName), "--to-revisions", "<clean revision>=100",
+			"--region", rt.Node.Attr("location"), "--project", rt.Node.Attr("project"))
+	case "cloud-run-job":
+		it.Action = "Point the job at a clean image before its next execution, and cancel the executions running now"
+		it.Command = shellCommand("gcloud", "run", "jobs", "update", rt.Node.Attr(graph.AttrName), "--image", "<clean image>",
+			"--region", rt.Node.Attr("location"), "--project", rt.Node.Attr("project"))
 	default:
 		it.Action = "Stop the runtime from running the compromised code until it is rebuilt from a clean version"
 	}
@@ -981,6 +991,14 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Verify = roleUseLookup(role, name, "<revocation time>")
 	case "sa-key":
 		serviceAccountKeyItem(it, n)
+	case "metadata-token":
+		email := strings.TrimPrefix(tokenAccount(res, n.ID), "gcp:sa:")
+		if email == "" {
+			it.Action = "Metadata server tokens expire about an hour after issue; stop the runtime first, then the account it runs as"
+			break
+		}
+		serviceAccountItem(it, email)
+		it.Action = fmt.Sprintf("Metadata server tokens expire about an hour after issue and cannot be revoked one by one: disable service account %s so that none is issued or refreshed, and enable it again once the runtime runs a clean build", email)
 	case "inline-value":
 		it.Action = "Rotate the credential at the service that issued it"
 		switch acct := registryAccountOf(res, n.ID); {
@@ -1061,6 +1079,23 @@ func isKeyID(s string) bool {
 		}
 	}
 	return true
+}
+
+// tokenAccount returns the id of the Google Cloud service account that
+// the metadata credentials cred authenticate as in the blast radius, or ""
+// when none is reached.
+func tokenAccount(res *Result, cred string) string {
+	for _, r := range res.Reached {
+		if !strings.HasPrefix(r.Node.ID, "gcp:sa:") {
+			continue
+		}
+		for _, h := range r.Path {
+			if h.Kind == graph.EdgeAuthenticatesAs && h.From == cred && h.To == r.Node.ID {
+				return r.Node.ID
+			}
+		}
+	}
+	return ""
 }
 
 // sessionRole returns the id of the IAM role that the role credentials

@@ -1452,3 +1452,46 @@ func TestPlanDisablesServiceAccountKey(t *testing.T) {
 		t.Errorf("command %q does not contain %q", it.Command, want)
 	}
 }
+
+func TestPlanStopsCloudRun(t *testing.T) {
+	// A Cloud Run service runs the compromised image and hands its code
+	// the tokens of its service account through the metadata server. The
+	// service's traffic goes to a clean revision; the tokens, which cannot
+	// be revoked one by one, stop being issued while the account is off.
+	const (
+		email = "api-runner@example-prod.iam.gserviceaccount.com"
+		image = "pkg:docker/example-prod/app/api@1.4.0?repository_url=europe-west1-docker.pkg.dev"
+		run   = "runtime:gcp:run:example-prod/europe-west1/api"
+		job   = "runtime:gcp:run:example-prod/europe-west1/report"
+		cred  = "secret:gcp:metadata-token:gcp:run:example-prod/europe-west1/api"
+		sa    = "gcp:sa:" + email
+	)
+	s := newG().
+		node(image, "ecosystem", "docker").
+		node(run, "provider", "gcp", "type", "cloud-run-service", "project", "example-prod", "location", "europe-west1", "name", "api").
+		node(job, "provider", "gcp", "type", "cloud-run-job", "project", "example-prod", "location", "europe-west1", "name", "report").
+		node(cred, "provider", "gcp", "type", "metadata-token").
+		node(sa, "type", "service-account", "email", email).
+		edge(run, graph.EdgeExecutes, image).
+		edge(job, graph.EdgeExecutes, image).
+		edge(run, graph.EdgeExposes, cred).
+		edge(cred, graph.EdgeAuthenticatesAs, sa).
+		store(t)
+
+	plan := planFrom(t, s, image, Options{})
+	it := planItem(t, plan, run)
+	if want := "gcloud run services update-traffic api --to-revisions '<clean revision>=100' --region europe-west1 --project example-prod"; it.Command != want {
+		t.Errorf("service command %q, want %q", it.Command, want)
+	}
+	it = planItem(t, plan, job)
+	if want := "gcloud run jobs update report --image '<clean image>' --region europe-west1 --project example-prod"; it.Command != want {
+		t.Errorf("job command %q, want %q", it.Command, want)
+	}
+	it = planItem(t, plan, cred)
+	if want := "gcloud iam service-accounts disable " + email; !strings.Contains(it.Command, want) {
+		t.Errorf("token command %q does not contain %q", it.Command, want)
+	}
+	if !strings.Contains(it.Verify, `protoPayload.authenticationInfo.principalEmail="`+email+`"`) {
+		t.Errorf("verify %q does not look up the account's calls", it.Verify)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/gcpiam/gcppolicy"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
 // Attribute keys of this format; docs/facts.md lists them.
@@ -82,6 +83,23 @@ func (b *builder) node(kind graph.NodeKind, id, label string, line int, attrs ma
 	}
 	b.nodeIdx[id] = len(b.nodes)
 	b.nodes = append(b.nodes, n)
+}
+
+// executesImage adds EXECUTES from a runtime to the container image it
+// runs, with the image's name node, as the other readers write them. A
+// reference that does not parse adds nothing.
+func (b *builder) executesImage(runtime, ref string, line int) {
+	img, ok := image.Parse(ref)
+	if !ok {
+		return
+	}
+	ver, name := img.PURL(true), img.PURL(false)
+	b.node(graph.NodePackage, ver, img.Name()+"@"+img.Version(), line, map[string]string{
+		"ecosystem": "docker", graph.AttrName: img.Name(), "version": img.Version(),
+	})
+	b.node(graph.NodePackage, name, img.Name(), line, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
+	b.edge(ver, graph.EdgeVersionOf, name, line, nil)
+	b.edge(runtime, graph.EdgeExecutes, ver, line, map[string]string{graph.AttrVia: "image", "pinned": img.Pinned()})
 }
 
 func (b *builder) edge(from string, kind graph.EdgeKind, to string, line int, attrs map[string]string) {

@@ -51,6 +51,7 @@ var TerraformTypes = map[string]bool{
 	"google_artifact_registry_repository":            true,
 	"google_artifact_registry_repository_iam_member": true, "google_artifact_registry_repository_iam_binding": true,
 	"google_artifact_registry_repository_iam_policy": true,
+	"google_cloud_run_v2_service":                    true, "google_cloud_run_v2_job": true,
 }
 
 // TerraformResource converts one evaluated google_* resource block into
@@ -131,6 +132,8 @@ func (t *tfBlock) convert() {
 		}
 	case typ == "google_artifact_registry_repository":
 		t.artifactRepo()
+	case typ == "google_cloud_run_v2_service", typ == "google_cloud_run_v2_job":
+		t.cloudRun()
 	case typ == "google_container_cluster":
 		t.cluster()
 	case typ == "google_container_node_pool":
@@ -521,6 +524,62 @@ func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
 	t.b.resource(acct, t.Line)
 	cred := graph.GCPMetadataCredentialsID(rt)
 	t.b.node(graph.NodeSecret, cred, "metadata credentials of "+pool, t.Line, map[string]string{
+		graph.AttrProvider:  providerGCP,
+		attrType:            "metadata-token",
+		graph.AttrVia:       "metadata",
+		graph.AttrLongLived: "false",
+	})
+	t.b.edge(rt, graph.EdgeExposes, cred, t.Line, map[string]string{graph.AttrVia: "metadata"})
+	t.b.edge(cred, graph.EdgeAuthenticatesAs, acct.id, t.Line, nil)
+}
+
+// cloudRun adds the Runtime of a Cloud Run service or job, the container
+// images it runs, and the credentials of its service account that the
+// metadata server hands to its code. A job's containers sit one template
+// deeper than a service's. Without a service account, Cloud Run runs as
+// the Compute Engine default account, which is named by the project's
+// number that the configuration does not show.
+func (t *tfBlock) cloudRun() {
+	name, ok := t.require("name")
+	if !ok {
+		return
+	}
+	location := t.location()
+	if location == "" {
+		location = t.Region
+	}
+	if location == "" {
+		t.warnf("location is missing and the provider sets no region; block skipped")
+		return
+	}
+	tmpl := tfBlockAttr(t.Attrs, "template")
+	kind := "cloud-run-service"
+	if t.Type == "google_cloud_run_v2_job" {
+		kind = "cloud-run-job"
+		tmpl = tfBlockAttr(tmpl, "template")
+	}
+	rt := graph.GCPCloudRunID(t.project(), location, name)
+	sa := tfStr(tmpl, "service_account")
+	t.b.node(graph.NodeRuntime, rt, "Cloud Run "+name, t.Line, map[string]string{
+		graph.AttrProvider: providerGCP,
+		attrType:           kind,
+		attrProject:        t.project(),
+		"location":         location,
+		graph.AttrName:     name,
+		"service_account":  sa,
+		attrTFAddress:      t.Address,
+	})
+	t.b.records++
+	for _, c := range tfBlocks(tmpl, "containers") {
+		t.b.executesImage(rt, tfStr(c, "image"), t.Line)
+	}
+	if sa == "" {
+		return
+	}
+	acct := serviceAccountRes(sa, "")
+	t.b.resource(acct, t.Line)
+	cred := graph.GCPMetadataCredentialsID(rt)
+	t.b.node(graph.NodeSecret, cred, "metadata credentials of Cloud Run "+name, t.Line, map[string]string{
 		graph.AttrProvider:  providerGCP,
 		attrType:            "metadata-token",
 		graph.AttrVia:       "metadata",

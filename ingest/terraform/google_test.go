@@ -14,6 +14,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/ingest"
+	imageref "github.com/blastradius-dev/blastradius/ingest/internal/image"
 	"github.com/blastradius-dev/blastradius/ingest/link"
 )
 
@@ -179,5 +180,56 @@ func TestGoogleServiceAccountKeyInSecret(t *testing.T) {
 	want := []string{"GCP_SA_JSON (certain)", "GCP_SA_KEY (certain)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("secrets that hold %s (-want +got):\n%s", key, diff)
+	}
+}
+
+// TestGoogleCloudRun reads Cloud Run services and jobs: each is a runtime
+// that executes its containers' images and, through the metadata server,
+// holds the tokens of its service account. A service without one runs as
+// the Compute Engine default account, whose email the input does not show.
+func TestGoogleCloudRun(t *testing.T) {
+	var res ingest.Result
+	f := filepath.Join("testdata", "gcp-cloud-run", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	for _, d := range res.Diags {
+		t.Errorf("diagnostic: %s", d)
+	}
+	api := graph.GCPCloudRunID("example-prod", "europe-west1", "api")
+	report := graph.GCPCloudRunID("example-prod", "europe-west1", "report")
+	plain := graph.GCPCloudRunID("example-prod", "europe-west1", "plain")
+	var got []string
+	for _, e := range res.Edges {
+		switch e.Kind {
+		case graph.EdgeExecutes, graph.EdgeExposes, graph.EdgeAuthenticatesAs:
+			if strings.Contains(e.From, ":run:") {
+				got = append(got, e.From+" "+string(e.Kind)+" "+e.To)
+			}
+		}
+	}
+	sort.Strings(got)
+	// Package ids are those of the images' references, as every reader
+	// writes them.
+	pkg := func(ref string) string {
+		img, ok := imageref.Parse(ref)
+		if !ok {
+			t.Fatalf("image reference %q does not parse", ref)
+		}
+		return img.PURL(true)
+	}
+	want := []string{
+		api + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/api:1.4.0"),
+		api + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/sidecar@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"),
+		api + " EXPOSES " + graph.GCPMetadataCredentialsID(api),
+		plain + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/plain:1"),
+		report + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/report:2"),
+		report + " EXPOSES " + graph.GCPMetadataCredentialsID(report),
+		graph.GCPMetadataCredentialsID(api) + " AUTHENTICATES_AS " + graph.GCPServiceAccountID("api-runner@example-prod.iam.gserviceaccount.com"),
+		graph.GCPMetadataCredentialsID(report) + " AUTHENTICATES_AS " + graph.GCPServiceAccountID("reporter@example-prod.iam.gserviceaccount.com"),
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Cloud Run edges (-want +got):\n%s", diff)
 	}
 }
