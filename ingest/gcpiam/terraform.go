@@ -52,6 +52,7 @@ var TerraformTypes = map[string]bool{
 	"google_artifact_registry_repository_iam_member": true, "google_artifact_registry_repository_iam_binding": true,
 	"google_artifact_registry_repository_iam_policy": true,
 	"google_cloud_run_v2_service":                    true, "google_cloud_run_v2_job": true,
+	"google_cloud_run_service": true,
 }
 
 // TerraformResource converts one evaluated google_* resource block into
@@ -132,7 +133,7 @@ func (t *tfBlock) convert() {
 		}
 	case typ == "google_artifact_registry_repository":
 		t.artifactRepo()
-	case typ == "google_cloud_run_v2_service", typ == "google_cloud_run_v2_job":
+	case typ == "google_cloud_run_v2_service", typ == "google_cloud_run_v2_job", typ == "google_cloud_run_service":
 		t.cloudRun()
 	case typ == "google_container_cluster":
 		t.cluster()
@@ -536,7 +537,9 @@ func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
 // cloudRun adds the Runtime of a Cloud Run service or job, the container
 // images it runs, and the credentials of its service account that the
 // metadata server hands to its code. A job's containers sit one template
-// deeper than a service's. Without a service account, Cloud Run runs as
+// deeper than a service's, and those of a service of the v1 API
+// (google_cloud_run_service) in template.spec, which names the account
+// service_account_name. Without a service account, Cloud Run runs as
 // the Compute Engine default account, which is named by the project's
 // number that the configuration does not show.
 func (t *tfBlock) cloudRun() {
@@ -558,8 +561,12 @@ func (t *tfBlock) cloudRun() {
 		kind = "cloud-run-job"
 		tmpl = tfBlockAttr(tmpl, "template")
 	}
-	rt := graph.GCPCloudRunID(t.project(), location, name)
 	sa := tfStr(tmpl, "service_account")
+	if t.Type == "google_cloud_run_service" {
+		tmpl = tfBlockAttr(tmpl, "spec")
+		sa = tfStr(tmpl, "service_account_name")
+	}
+	rt := graph.GCPCloudRunID(t.project(), location, name)
 	t.b.node(graph.NodeRuntime, rt, "Cloud Run "+name, t.Line, map[string]string{
 		graph.AttrProvider: providerGCP,
 		attrType:           kind,

@@ -183,9 +183,9 @@ func TestGoogleServiceAccountKeyInSecret(t *testing.T) {
 	}
 }
 
-// TestGoogleCloudRun reads Cloud Run services and jobs: each is a runtime
-// that executes its containers' images and, through the metadata server,
-// holds the tokens of its service account. A service without one runs as
+// TestGoogleCloudRun reads Cloud Run services, of both APIs, and jobs:
+// each is a runtime that executes its containers' images and, through the
+// metadata server, holds the tokens of its service account. A service without one runs as
 // the Compute Engine default account, whose email the input does not show.
 func TestGoogleCloudRun(t *testing.T) {
 	var res ingest.Result
@@ -199,6 +199,7 @@ func TestGoogleCloudRun(t *testing.T) {
 	api := graph.GCPCloudRunID("example-prod", "europe-west1", "api")
 	report := graph.GCPCloudRunID("example-prod", "europe-west1", "report")
 	plain := graph.GCPCloudRunID("example-prod", "europe-west1", "plain")
+	legacy := graph.GCPCloudRunID("example-prod", "europe-west1", "legacy")
 	var got []string
 	for _, e := range res.Edges {
 		switch e.Kind {
@@ -227,6 +228,9 @@ func TestGoogleCloudRun(t *testing.T) {
 		report + " EXPOSES " + graph.GCPMetadataCredentialsID(report),
 		graph.GCPMetadataCredentialsID(api) + " AUTHENTICATES_AS " + graph.GCPServiceAccountID("api-runner@example-prod.iam.gserviceaccount.com"),
 		graph.GCPMetadataCredentialsID(report) + " AUTHENTICATES_AS " + graph.GCPServiceAccountID("reporter@example-prod.iam.gserviceaccount.com"),
+		legacy + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/legacy:3"),
+		legacy + " EXPOSES " + graph.GCPMetadataCredentialsID(legacy),
+		graph.GCPMetadataCredentialsID(legacy) + " AUTHENTICATES_AS " + graph.GCPServiceAccountID("legacy-runner@example-prod.iam.gserviceaccount.com"),
 	}
 	sort.Strings(want)
 	if diff := cmp.Diff(want, got); diff != "" {

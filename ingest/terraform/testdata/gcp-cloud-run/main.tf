@@ -45,3 +45,17 @@ resource "google_cloud_run_v2_service" "default_account" {
     }
   }
 }
+
+resource "google_cloud_run_service" "legacy" {
+  name     = "legacy"
+  location = "europe-west1"
+
+  template {
+    spec {
+      service_account_name = "legacy-runner@example-prod.iam.gserviceaccount.com"
+      containers {
+        image = "europe-west1-docker.pkg.dev/example-prod/app/legacy:3"
+      }
+    }
+  }
+}
