@@ -326,6 +326,9 @@ func TestReleaseSetupNodeHidesHomeNpmrc(t *testing.T) {
 	wf := "on: push\njobs:\n" +
 		job("home-after-setup", setup+write("HOME_TOKEN", "~/.npmrc")+publish) +
 		job("home-var-after-setup", setup+write("HOME_VAR_TOKEN", "$HOME/.npmrc")+publish) +
+		job("home-quoted-var-after-setup", setup+write("QUOTED_HOME_TOKEN", "\"${HOME}\"/.npmrc")+publish) +
+		job("home-tee-append-after-setup", setup+
+			"      - run: echo \"//registry.npmjs.org/:_authToken=${{ secrets.TEE_HOME_TOKEN }}\" | tee --append ~/.npmrc\n"+publish) +
 		job("home-before-setup", write("EARLY_HOME_TOKEN", "~/.npmrc")+setup+publish) +
 		job("home-without-setup", write("PLAIN_HOME_TOKEN", "~/.npmrc")+publish) +
 		job("project-after-setup", setup+write("PROJECT_TOKEN", ".npmrc")+publish) +
@@ -338,21 +341,25 @@ func TestReleaseSetupNodeHidesHomeNpmrc(t *testing.T) {
 	checkResult(t, res)
 	secret := func(name string) string { return graph.GHASecretID(testRepo, name) }
 	resulttest.Logins(t, res, map[string]string{
-		secret("HOME_TOKEN"):       "registry.npmjs.org",
-		secret("HOME_VAR_TOKEN"):   "registry.npmjs.org",
-		secret("EARLY_HOME_TOKEN"): "registry.npmjs.org",
-		secret("PLAIN_HOME_TOKEN"): "registry.npmjs.org",
-		secret("PROJECT_TOKEN"):    "registry.npmjs.org",
-		secret("CONFIG_TOKEN"):     "registry.npmjs.org",
+		secret("HOME_TOKEN"):        "registry.npmjs.org",
+		secret("HOME_VAR_TOKEN"):    "registry.npmjs.org",
+		secret("QUOTED_HOME_TOKEN"): "registry.npmjs.org",
+		secret("TEE_HOME_TOKEN"):    "registry.npmjs.org",
+		secret("EARLY_HOME_TOKEN"):  "registry.npmjs.org",
+		secret("PLAIN_HOME_TOKEN"):  "registry.npmjs.org",
+		secret("PROJECT_TOKEN"):     "registry.npmjs.org",
+		secret("CONFIG_TOKEN"):      "registry.npmjs.org",
 	})
 	account := func(name string) string { return graph.RegistryAccountID("registry.npmjs.org", secret(name)) }
 	resulttest.Releases(t, res, map[string]resulttest.Reach{
-		account("HOME_TOKEN"):       {},
-		account("HOME_VAR_TOKEN"):   {},
-		account("EARLY_HOME_TOKEN"): {},
-		account("PLAIN_HOME_TOKEN"): {Registry: true, Project: true},
-		account("PROJECT_TOKEN"):    {Registry: true, Project: true},
-		account("CONFIG_TOKEN"):     {Registry: true, Project: true},
+		account("HOME_TOKEN"):        {},
+		account("HOME_VAR_TOKEN"):    {},
+		account("QUOTED_HOME_TOKEN"): {},
+		account("TEE_HOME_TOKEN"):    {},
+		account("EARLY_HOME_TOKEN"):  {},
+		account("PLAIN_HOME_TOKEN"):  {Registry: true, Project: true},
+		account("PROJECT_TOKEN"):     {Registry: true, Project: true},
+		account("CONFIG_TOKEN"):      {Registry: true, Project: true},
 	})
 }
 

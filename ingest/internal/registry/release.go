@@ -419,12 +419,13 @@ func WritesNPMToken(cmd string) bool {
 }
 
 // WritesHomeNPMRC reports whether a command writes to the .npmrc of the
-// home folder by path (~/.npmrc, $HOME/.npmrc, /home/NAME/.npmrc or
-// /root/.npmrc), through a redirection or tee. npm reads that file as its
-// user configuration unless NPM_CONFIG_USERCONFIG names another.
+// home folder by path (~/.npmrc, $HOME/.npmrc or "$HOME"/.npmrc,
+// /home/NAME/.npmrc or /root/.npmrc), through a redirection or tee with
+// its options. npm reads that file as its user configuration unless
+// NPM_CONFIG_USERCONFIG names another.
 func WritesHomeNPMRC(cmd string) bool { return homeNPMRC.MatchString(cmd) }
 
-var homeNPMRC = regexp.MustCompile(`(?:>>?|\btee\s+(?:-a\s+)?)\s*["']?(?:~|\$HOME|\$\{HOME\}|/home/[A-Za-z0-9_.-]+|/root)/\.npmrc\b`)
+var homeNPMRC = regexp.MustCompile(`(?:>>?|\btee(?:\s+-[-A-Za-z]*)*\s)\s*["']?(?:~|\$HOME|\$\{HOME\}|/home/[A-Za-z0-9_.-]+|/root)["']?/\.npmrc\b`)
 
 // npmRegistryBasicAuth matches the .npmrc keys of a registry's basic
 // authentication, as in //host/:_auth, and npmBasicAuth the same keys
