@@ -5,28 +5,40 @@ import (
 	"strings"
 )
 
-// githubEnvWrite matches a redirection that appends to the file that
-// $GITHUB_ENV names: >> $GITHUB_ENV, >> "$GITHUB_ENV", >> ${GITHUB_ENV}.
-var githubEnvWrite = regexp.MustCompile(`>>\s*["']?\$(?:GITHUB_ENV\b|\{GITHUB_ENV\})`)
+// githubEnvWrite matches a command that appends to the file that
+// $GITHUB_ENV names: a redirection (>> $GITHUB_ENV, >> "$GITHUB_ENV",
+// >> ${GITHUB_ENV}), or tee with its options after a pipe (| tee -a
+// "$GITHUB_ENV"). The runner gives each step a file of its own, so > and
+// tee without -a set the variables too.
+var githubEnvWrite = regexp.MustCompile(`(?:>>?|\|\s*tee(?:\s+-[-A-Za-z]*)*)\s*["']?\$(?:GITHUB_ENV\b|\{GITHUB_ENV\})`)
 
-// envAssignment matches NAME=VALUE, and envName the NAME= or NAME<< that
-// starts a line of the $GITHUB_ENV file.
+// envAssignment matches NAME=VALUE, envBlock the NAME<<DELIMITER line that
+// starts a multi-line value, and envName the NAME= or NAME<< that starts a
+// line of the $GITHUB_ENV file.
 var (
 	envAssignment = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+	envBlock      = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)<<(\S+)$`)
 	envName       = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)(?:=|<<)`)
 )
 
 // githubEnvWrites returns the variables that a run: script sets for the
 // later steps of its job by appending NAME=VALUE lines to $GITHUB_ENV, with
 // their values as written. A line written by echo gives its value, with
-// the step's variables that it reads replaced by their values in env. A name
-// that another command writes (printf, a here-document delimiter
-// NAME<<EOF) gets "", a value that holds no secret the input shows.
-// NOTE: only lines that redirect to $GITHUB_ENV themselves are read: a
+// the step's variables that it reads replaced by their values in env
+// (outside single quotes). A multi-line value is the lines that echo
+// writes between NAME<<DELIMITER and DELIMITER. A name that another
+// command writes (printf, say), or whose delimiter line is missing, gets
+// "", a value that holds no secret the input shows.
+// NOTE: only lines that write to $GITHUB_ENV themselves are read: a
 // block or a here-document redirected as a whole, and PowerShell's
 // Out-File, are not.
 func githubEnvWrites(run string, env map[string]string) map[string]string {
 	var out map[string]string
+	// block is the variable of the multi-line value being read, delim
+	// its delimiter, and value its lines, or nil once a line the input
+	// does not show is part of it.
+	var block, delim string
+	var value []string
 	for _, line := range strings.Split(run, "\n") {
 		loc := githubEnvWrite.FindStringIndex(line)
 		if loc == nil {
@@ -36,14 +48,34 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 			out = map[string]string{}
 		}
 		cmd := strings.TrimSpace(line[:loc[0]])
-		if name, value, ok := echoAssignment(cmd); ok {
-			out[name] = shellVar.ReplaceAllStringFunc(value, func(ref string) string {
-				if v, ok := env[strings.Trim(ref, "${}")]; ok {
-					return v
+		arg, quote, isEcho := echoArgument(cmd)
+		if isEcho && quote != '\'' {
+			arg = expandShellVars(arg, env)
+		}
+		if block != "" {
+			switch {
+			case isEcho && arg == delim:
+				if value != nil {
+					out[block] = strings.Join(value, "\n")
 				}
-				return ref
-			})
+				block = ""
+			case isEcho && value != nil:
+				value = append(value, arg)
+			default:
+				value = nil
+			}
 			continue
+		}
+		if isEcho {
+			if m := envAssignment.FindStringSubmatch(arg); m != nil {
+				out[m[1]] = m[2]
+				continue
+			}
+			if m := envBlock.FindStringSubmatch(arg); m != nil {
+				block, delim, value = m[1], m[2], []string{}
+				out[block] = ""
+				continue
+			}
 		}
 		for _, m := range envName.FindAllStringSubmatch(cmd, -1) {
 			out[m[1]] = ""
@@ -55,22 +87,32 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 // shellVar matches a shell variable reference, $NAME or ${NAME}.
 var shellVar = regexp.MustCompile(`\$\{?[A-Za-z_][A-Za-z0-9_]*\}?`)
 
-// echoAssignment reads echo NAME=VALUE, the argument in quotes or not.
-func echoAssignment(cmd string) (name, value string, ok bool) {
+// expandShellVars replaces the variables of env that s reads by their
+// values, and leaves the others as written.
+func expandShellVars(s string, env map[string]string) string {
+	return shellVar.ReplaceAllStringFunc(s, func(ref string) string {
+		if v, ok := env[strings.Trim(ref, "${}")]; ok {
+			return v
+		}
+		return ref
+	})
+}
+
+// echoArgument reads the argument of an echo command without the quotes
+// around it, and returns the quote character, or 0 when it has none. A
+// pipe after the argument (echo X=Y | tee) ends the command.
+func echoArgument(cmd string) (arg string, quote byte, ok bool) {
+	cmd = strings.TrimSpace(strings.TrimSuffix(cmd, "|"))
 	words := strings.Fields(cmd)
 	if len(words) < 2 || words[0] != "echo" {
-		return "", "", false
+		return "", 0, false
 	}
 	rest := strings.TrimSpace(strings.TrimPrefix(cmd, "echo"))
 	for _, flag := range []string{"-e ", "-n ", "-E "} {
 		rest = strings.TrimSpace(strings.TrimPrefix(rest, flag))
 	}
 	if len(rest) >= 2 && (rest[0] == '"' || rest[0] == '\'') && rest[len(rest)-1] == rest[0] {
-		rest = rest[1 : len(rest)-1]
+		return rest[1 : len(rest)-1], rest[0], true
 	}
-	m := envAssignment.FindStringSubmatch(rest)
-	if m == nil {
-		return "", "", false
-	}
-	return m[1], m[2], true
+	return rest, 0, true
 }

@@ -436,6 +436,43 @@ func TestReleaseGitHubEnvReplacesExport(t *testing.T) {
 			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
 		},
 		{
+			name:     "tee -a",
+			steps:    setup + "      - run: echo \"NODE_AUTH_TOKEN=${{ secrets.ENV_TOKEN }}\" | tee -a \"$GITHUB_ENV\"\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			// NAME<<DELIMITER, the value's lines, then DELIMITER alone.
+			name: "multi-line value",
+			steps: setup + "      - run: |\n" +
+				"          echo \"NODE_AUTH_TOKEN<<EOF\" >> \"$GITHUB_ENV\"\n" +
+				"          echo \"${{ secrets.ENV_TOKEN }}\" >> \"$GITHUB_ENV\"\n" +
+				"          echo \"EOF\" >> \"$GITHUB_ENV\"\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			// Without its delimiter line the runner rejects the file, and
+			// the step fails.
+			name: "multi-line value without its delimiter",
+			steps: setup + "      - run: |\n" +
+				"          echo \"NODE_AUTH_TOKEN<<EOF\" >> \"$GITHUB_ENV\"\n" +
+				"          echo \"${{ secrets.ENV_TOKEN }}\" >> \"$GITHUB_ENV\"\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": ""},
+		},
+		{
+			// The shell leaves $NPM_TOKEN in single quotes as it is, and npm
+			// does not expand a variable's value again.
+			name: "single quotes",
+			steps: setup + "      - run: echo 'NODE_AUTH_TOKEN=$NPM_TOKEN' >> $GITHUB_ENV\n" +
+				"        env:\n          NPM_TOKEN: ${{ secrets.ENV_TOKEN }}\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": ""},
+		},
+		{
 			name:     "value the input does not show",
 			steps:    setup + "      - run: printf 'NODE_AUTH_TOKEN=%s\\n' \"$(cat token.txt)\" >> $GITHUB_ENV\n" + publish,
 			manifest: unscoped,
