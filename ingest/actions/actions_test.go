@@ -3,6 +3,7 @@ package actions
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -675,4 +676,39 @@ func TestCalledWorkflowToken(t *testing.T) {
 			t.Errorf("%s: token, CAN_MODIFY, CAN_ACCESS (-got +want):\n%s", tt.name, diff)
 		}
 	}
+}
+
+// TestExportedVariablesAreBounded has one step write 20,000 variables to
+// $GITHUB_ENV and 500 later steps read them. Each step receives every
+// variable, so the reading is charged to the file's work limit, and it
+// stops with a diagnostic.
+func TestExportedVariablesAreBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "          echo VAR_%d=value%d >> $GITHUB_ENV\n", i, i)
+	}
+	for i := range 500 {
+		fmt.Fprintf(&b, "      - run: echo %d\n", i)
+	}
+
+	start := time.Now()
+	res, err := parseBytes(t, testRepo, ".github/workflows/env.yml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("parse took %v", d)
+	}
+
+	var truncated bool
+	for _, d := range res.Diags {
+		if strings.Contains(d.Msg, "too large or too nested") {
+			truncated = true
+		}
+	}
+	if !truncated {
+		t.Errorf("no truncation diagnostic; diagnostics %v", res.Diags)
+	}
+	checkResult(t, res)
 }

@@ -505,6 +505,16 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 				env[k] = v
 			}
 		}
+		// The step's readers copy and search env, so its size counts
+		// for each step: thousands of exported variables read by
+		// thousands of steps would otherwise take minutes.
+		size := 0
+		for k, v := range env {
+			size += len(k) + len(v)
+		}
+		if !w.spend(size) {
+			return
+		}
 		j.cond = conditional(st)
 		if un := lookup(st, "uses"); un != nil {
 			w.readStepUses(j, step, un, st, env)
