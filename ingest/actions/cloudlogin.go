@@ -53,8 +53,21 @@ type cloudLogin struct {
 	ecrAccounts []string
 	ecrRegion   string
 	idents      []cloudIdentity
-	maybe       bool
-	how         string
+	// helper is set for gcloud auth configure-docker, which makes gcloud
+	// Docker's credential helper: each push then logs in as the Google
+	// Cloud identity the job has at that time, and idents is empty.
+	helper bool
+	maybe  bool
+	how    string
+}
+
+// identsAt returns the identities the login acts as for a push of j made
+// now.
+func (l cloudLogin) identsAt(j *job) []cloudIdentity {
+	if l.helper {
+		return j.gcpIdents
+	}
+	return l.idents
 }
 
 // matches reports whether the login counts for a push to host.
@@ -257,7 +270,7 @@ func (w *workflow) awsIdentities(j *job, env map[string]string, line int) []clou
 
 // cloudLogin records a login to a registry host made with idents.
 func (j *job) cloudLogin(l cloudLogin) {
-	if len(l.idents) > 0 {
+	if len(l.idents) > 0 || l.helper {
 		l.idents = slices.Clone(l.idents)
 		j.cloudLogins = append(j.cloudLogins, l)
 	}
@@ -379,11 +392,22 @@ func (w *workflow) cloudActionLogin(j *job, host, user, pw string, line int, env
 		j.cloudLogin(cloudLogin{host: host, idents: w.awsIdentities(j, env, line), maybe: j.cond, how: "docker/login-action"})
 		return true
 	case registry.GoogleHost(host) && strings.TrimSpace(user) == "oauth2accesstoken" && len(secretNames(pw, env)) == 0 && strings.Contains(pw, "steps."):
+		if m := accessTokenOutput.FindStringSubmatch(pw); m != nil {
+			if tokens, ok := j.gcpAuthSteps[m[1]]; ok && !tokens {
+				// The auth step returns no access token, so the password
+				// is empty and the login fails.
+				return true
+			}
+		}
 		j.cloudLogin(cloudLogin{host: host, idents: j.gcpIdents, maybe: j.cond, how: "docker/login-action"})
 		return true
 	}
 	return false
 }
+
+// accessTokenOutput matches the access_token output of a step, and
+// captures the step's id.
+var accessTokenOutput = regexp.MustCompile(`\bsteps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.access_token\b`)
 
 // cloudScriptLogin reads a script's login to a registry whose password a
 // cloud's tool prints on the same line: aws ecr get-login-password, from

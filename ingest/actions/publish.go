@@ -90,10 +90,12 @@ func (j *job) pushUnnamed(line int, step string, maybe bool) {
 			continue
 		}
 		p := imagePush{line: line, step: step, maybe: maybe, scope: h}
-		for _, id := range l.idents {
+		for _, id := range l.identsAt(j) {
 			p.clouds = append(p.clouds, cloudCredit{ident: id, maybe: l.maybe || id.maybe, how: l.how})
 		}
-		j.pushes = append(j.pushes, p)
+		if len(p.clouds) > 0 {
+			j.pushes = append(j.pushes, p)
+		}
 	}
 }
 
@@ -107,7 +109,7 @@ func (j *job) push(img image.Ref, line int, step string, maybe bool) {
 		if !l.matches(host) {
 			continue
 		}
-		for _, id := range l.idents {
+		for _, id := range l.identsAt(j) {
 			p.clouds = append(p.clouds, cloudCredit{ident: id, maybe: l.maybe || id.maybe, how: l.how})
 		}
 	}
@@ -342,7 +344,7 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 	}
 	if hosts, ok := registry.ConfigureDockerHosts(words); ok {
 		for _, h := range hosts {
-			j.cloudLogin(cloudLogin{host: h, idents: j.gcpIdents, maybe: j.cond, how: "gcloud auth configure-docker"})
+			j.cloudLogin(cloudLogin{host: h, helper: true, maybe: j.cond, how: "gcloud auth configure-docker"})
 		}
 		return
 	}

@@ -143,3 +143,55 @@ func TestPublishWithCloudIdentity(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishCloudLoginTiming checks when a login's identity is fixed.
+// gcloud auth configure-docker makes gcloud Docker's credential helper,
+// which gcloud runs at each push with the credentials current then, so an
+// auth step after it still pushes. google-github-actions/auth returns an
+// access token only with token_format: access_token, so docker/login-action
+// given its output without that input gets an empty password and fails.
+func TestPublishCloudLoginTiming(t *testing.T) {
+	const wif = "          workload_identity_provider: projects/1/locations/global/workloadIdentityPools/p/providers/gh\n"
+	wf := "on: push\npermissions:\n  id-token: write\n  contents: read\njobs:\n" +
+		"  helper-before-auth:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - uses: google-github-actions/setup-gcloud@v2\n" +
+		"      - run: gcloud auth configure-docker us-docker.pkg.dev --quiet\n" +
+		"      - uses: google-github-actions/auth@v2\n        with:\n" + wif +
+		"          service_account: late@example-proj.iam.gserviceaccount.com\n" +
+		"      - run: docker push us-docker.pkg.dev/example-proj/images/late:1\n" +
+		"  token-without-format:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - id: auth\n        uses: google-github-actions/auth@v2\n        with:\n" + wif +
+		"          service_account: notoken@example-proj.iam.gserviceaccount.com\n" +
+		"      - uses: docker/login-action@v3\n        with:\n          registry: europe-docker.pkg.dev\n" +
+		"          username: oauth2accesstoken\n          password: ${{ steps.auth.outputs.access_token }}\n" +
+		"      - run: docker push europe-docker.pkg.dev/example-proj/images/notoken:1\n" +
+		"  token-with-format:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - id: auth\n        uses: google-github-actions/auth@v2\n        with:\n" + wif +
+		"          service_account: withtoken@example-proj.iam.gserviceaccount.com\n" +
+		"          token_format: access_token\n" +
+		"      - uses: docker/login-action@v3\n        with:\n          registry: europe-docker.pkg.dev\n" +
+		"          username: oauth2accesstoken\n          password: ${{ steps.auth.outputs.access_token }}\n" +
+		"      - run: docker push europe-docker.pkg.dev/example-proj/images/withtoken:1\n"
+	res, err := parseBytes(t, testRepo, ".github/workflows/gar.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for sa, want := range map[string][]string{
+		"late@example-proj.iam.gserviceaccount.com":      {"pkg:docker/example-proj/images/late?repository_url=us-docker.pkg.dev"},
+		"notoken@example-proj.iam.gserviceaccount.com":   nil,
+		"withtoken@example-proj.iam.gserviceaccount.com": {"pkg:docker/example-proj/images/withtoken?repository_url=europe-docker.pkg.dev"},
+	} {
+		id := graph.GCPServiceAccountID(sa)
+		got := targets(res, id, graph.EdgeCanPublish)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("CAN_PUBLISH from %s (-want +got):\n%s", sa, diff)
+			continue
+		}
+		if len(want) > 0 {
+			if e := findEdge(t, res, id, graph.EdgeCanPublish, want[0]); e.Confidence != graph.Certain {
+				t.Errorf("CAN_PUBLISH from %s is %s, want certain", sa, e.Confidence)
+			}
+		}
+	}
+}

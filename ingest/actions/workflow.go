@@ -205,7 +205,10 @@ type job struct {
 	awsIdents, gcpIdents []cloudIdentity
 	awsRegion            string
 	cloudLogins          []cloudLogin
-	releases             []release
+	// gcpAuthSteps maps the id of each google-github-actions/auth step
+	// to whether it returns an access token (token_format: access_token).
+	gcpAuthSteps map[string]bool
+	releases     []release
 	// npmHost is the npm registry actions/setup-node set up, and
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
@@ -579,6 +582,13 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		}
 		if c := stepCache(u.Name(), u.Path, input); len(c.Saves)+len(c.Restores) > 0 {
 			j.caches = append(j.caches, c)
+		}
+		if id, _ := scalar(lookup(st, "id")); id != "" && strings.EqualFold(u.Name(), "google-github-actions/auth") {
+			if j.gcpAuthSteps == nil {
+				j.gcpAuthSteps = map[string]bool{}
+			}
+			format := strings.TrimSpace(input("token_format"))
+			j.gcpAuthSteps[id] = format == "access_token" || computed(format)
 		}
 		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
 		w.readActionRelease(j, u.Name(), u.Ref, step, un.Line, input, env)
