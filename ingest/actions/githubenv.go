@@ -47,7 +47,10 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 		if out == nil {
 			out = map[string]string{}
 		}
-		cmd := strings.TrimSpace(line[:loc[0]])
+		cmd, ok := lastCommand(line[:loc[0]])
+		if !ok {
+			continue
+		}
 		arg, quote, isEcho := echoArgument(cmd)
 		if isEcho && quote != '\'' {
 			arg = expandShellVars(arg, env)
@@ -82,6 +85,21 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// lastCommand returns the simple command that ends s, after the last
+// operator (; & | && ||) outside quotes and without a then, do or else
+// before it. It reports false when s contains no command, as in a comment.
+func lastCommand(s string) (string, bool) {
+	parts := splitCommands(s)
+	if len(parts) == 0 {
+		return "", false
+	}
+	cmd := parts[len(parts)-1]
+	for _, keyword := range []string{"then ", "do ", "else "} {
+		cmd = strings.TrimPrefix(cmd, keyword)
+	}
+	return strings.TrimSpace(cmd), true
 }
 
 // shellVar matches a shell variable reference, $NAME or ${NAME}.

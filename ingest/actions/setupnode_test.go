@@ -473,6 +473,27 @@ func TestReleaseGitHubEnvReplacesExport(t *testing.T) {
 			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": ""},
 		},
 		{
+			name:     "after a test",
+			steps:    setup + "      - run: '[ -n \"$CI\" ] && echo \"NODE_AUTH_TOKEN=${{ secrets.ENV_TOKEN }}\" >> \"$GITHUB_ENV\"'\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name:     "in an if",
+			steps:    setup + "      - run: if true; then echo \"NODE_AUTH_TOKEN=${{ secrets.ENV_TOKEN }}\" >> \"$GITHUB_ENV\"; fi\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name:     "comment",
+			steps:    setup + "      - run: '# echo \"NODE_AUTH_TOKEN=${{ secrets.ENV_TOKEN }}\" >> \"$GITHUB_ENV\"'\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "registry.npmjs.org", "ENV_TOKEN": ""},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org SETUP_TOKEN": {Registry: true, Project: true}},
+		},
+		{
 			name:     "value the input does not show",
 			steps:    setup + "      - run: printf 'NODE_AUTH_TOKEN=%s\\n' \"$(cat token.txt)\" >> $GITHUB_ENV\n" + publish,
 			manifest: unscoped,
