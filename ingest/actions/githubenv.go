@@ -23,12 +23,12 @@ var (
 
 // githubEnvWrites returns the variables that a run: script sets for the
 // later steps of its job by appending NAME=VALUE lines to $GITHUB_ENV, with
-// their values as written. A line written by echo gives its value, with
-// the step's variables that it reads replaced by their values in env
-// (outside single quotes). A multi-line value is the lines that echo
-// writes between NAME<<DELIMITER and DELIMITER. A name that another
-// command writes (printf, say), or whose delimiter line is missing, gets
-// "", a value that holds no secret the input shows.
+// their values as written. The lines that echo or printf write give their
+// values, with the step's variables that they read replaced by their
+// values in env (outside single quotes, for echo). A multi-line value is
+// the lines written between NAME<<DELIMITER and DELIMITER. A name that
+// another command writes, or whose delimiter line is missing, gets "", a
+// value that contains no secret the input shows.
 // NOTE: only lines that write to $GITHUB_ENV themselves are read: a
 // block or a here-document redirected as a whole, and PowerShell's
 // Out-File, are not.
@@ -51,40 +51,92 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 		if !ok {
 			continue
 		}
-		arg, quote, isEcho := echoArgument(cmd)
-		if isEcho && quote != '\'' {
-			arg = expandShellVars(arg, env)
+		written, known := writtenLines(cmd, env)
+		if !known {
+			if block != "" {
+				value = nil
+				continue
+			}
+			for _, m := range envName.FindAllStringSubmatch(cmd, -1) {
+				out[m[1]] = ""
+			}
+			continue
 		}
-		if block != "" {
+		for _, w := range written {
 			switch {
-			case isEcho && arg == delim:
+			case block != "" && w == delim:
 				if value != nil {
 					out[block] = strings.Join(value, "\n")
 				}
 				block = ""
-			case isEcho && value != nil:
-				value = append(value, arg)
+			case block != "":
+				if value != nil {
+					value = append(value, w)
+				}
 			default:
-				value = nil
+				if m := envAssignment.FindStringSubmatch(w); m != nil {
+					out[m[1]] = m[2]
+				} else if m := envBlock.FindStringSubmatch(w); m != nil {
+					block, delim, value = m[1], m[2], []string{}
+					out[block] = ""
+				}
 			}
-			continue
-		}
-		if isEcho {
-			if m := envAssignment.FindStringSubmatch(arg); m != nil {
-				out[m[1]] = m[2]
-				continue
-			}
-			if m := envBlock.FindStringSubmatch(arg); m != nil {
-				block, delim, value = m[1], m[2], []string{}
-				out[block] = ""
-				continue
-			}
-		}
-		for _, m := range envName.FindAllStringSubmatch(cmd, -1) {
-			out[m[1]] = ""
 		}
 	}
 	return out
+}
+
+// writtenLines returns the lines that an echo or printf command writes,
+// and reports false for another command.
+func writtenLines(cmd string, env map[string]string) ([]string, bool) {
+	if arg, quote, ok := echoArgument(cmd); ok {
+		if quote != '\'' {
+			arg = expandShellVars(arg, env)
+		}
+		return []string{arg}, true
+	}
+	if text, ok := printfOutput(cmd); ok {
+		return strings.Split(strings.TrimSuffix(expandShellVars(text, env), "\n"), "\n"), true
+	}
+	return nil, false
+}
+
+// printfOutput returns what printf FORMAT ARGS... prints when the format
+// uses only %s, %% and \n: each %s takes the next argument. It reports
+// false for another command or format.
+func printfOutput(cmd string) (string, bool) {
+	words, _ := commandWords(cmd)
+	if len(words) < 2 || words[0] != "printf" {
+		return "", false
+	}
+	format, args := words[1], words[2:]
+	var b strings.Builder
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		next := byte(0)
+		if i+1 < len(format) {
+			next = format[i+1]
+		}
+		switch {
+		case c == '%' && next == 's':
+			if len(args) > 0 {
+				b.WriteString(args[0])
+				args = args[1:]
+			}
+			i++
+		case c == '%' && next == '%':
+			b.WriteByte('%')
+			i++
+		case c == '\\' && next == 'n':
+			b.WriteByte('\n')
+			i++
+		case c == '%' || c == '\\':
+			return "", false
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
 }
 
 // lastCommand returns the simple command that ends s, after the last

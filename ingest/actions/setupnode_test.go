@@ -405,7 +405,7 @@ func TestReleaseSetupNodeHidesHomeNpmrcLiteral(t *testing.T) {
 // A step that appends NAME=VALUE to the file $GITHUB_ENV names sets the
 // variable for the later steps of the job, in place of what earlier steps
 // exported, actions/setup-node's NODE_AUTH_TOKEN included. A value that
-// the input does not show, as one that printf or a here-document writes,
+// the input does not show, as the output of a command substitution,
 // leaves no secret in the variable.
 func TestReleaseGitHubEnvReplacesExport(t *testing.T) {
 	setup := "      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://registry.npmjs.org\n" +
@@ -492,6 +492,20 @@ func TestReleaseGitHubEnvReplacesExport(t *testing.T) {
 			manifest: unscoped,
 			logins:   map[string]string{"SETUP_TOKEN": "registry.npmjs.org", "ENV_TOKEN": ""},
 			reach:    map[string]resulttest.Reach{"registry.npmjs.org SETUP_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name:     "printf",
+			steps:    setup + "      - run: printf 'NODE_AUTH_TOKEN=%s\\n' \"${{ secrets.ENV_TOKEN }}\" >> \"$GITHUB_ENV\"\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			name:     "printf of a multi-line value",
+			steps:    setup + "      - run: printf 'NODE_AUTH_TOKEN<<EOF\\n%s\\nEOF\\n' \"${{ secrets.ENV_TOKEN }}\" >> \"$GITHUB_ENV\"\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
 		},
 		{
 			name:     "value the input does not show",
