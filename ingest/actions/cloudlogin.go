@@ -178,12 +178,23 @@ func (w *workflow) awsKeys(j *job, key, value string, env map[string]string, lin
 // or else with the job's OIDC token, or the keys' own identity without a
 // role. A role that an expression names is not known: the keys' identity,
 // or the job's OIDC token, stands for it, as a possible one. It also
-// records aws-region, the region of amazon-ecr-login.
+// records aws-region, the region of amazon-ecr-login, which the action
+// exports as AWS_REGION and AWS_DEFAULT_REGION.
 func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map[string]string, line int, cond bool) {
 	if r := strings.TrimSpace(input("aws-region")); r != "" && !strings.Contains(r, "$") {
 		j.awsRegion = r
 	} else if r != "" {
 		j.awsRegion = ""
+	}
+	if r := strings.TrimSpace(input("aws-region")); r != "" && strings.TrimSpace(input("output-env-credentials")) != "false" {
+		// The action exports the region to the later steps, in place of
+		// the job's env of those names, unless output-env-credentials is
+		// false.
+		if j.exported == nil {
+			j.exported = map[string]string{}
+		}
+		j.exported["AWS_REGION"] = r
+		j.exported["AWS_DEFAULT_REGION"] = r
 	}
 	keys := w.awsKeys(j, "aws-secret-access-key", input("aws-secret-access-key"), env, line)
 	role := strings.TrimSpace(input("role-to-assume"))

@@ -195,3 +195,35 @@ func TestPublishCloudLoginTiming(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishECRRegionExported checks the region of amazon-ecr-login.
+// configure-aws-credentials exports AWS_REGION and AWS_DEFAULT_REGION
+// for the later steps, which replaces the job's env of those names, so the
+// login is to the configured region. A step's own env still comes first.
+func TestPublishECRRegionExported(t *testing.T) {
+	configure := func(role string) string {
+		return "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n" +
+			"          role-to-assume: arn:aws:iam::111122223333:role/" + role + "\n          aws-region: us-east-1\n"
+	}
+	wf := "on: push\npermissions:\n  id-token: write\n  contents: read\njobs:\n" +
+		"  job-env:\n    runs-on: ubuntu-latest\n    env:\n      AWS_REGION: us-west-2\n    steps:\n" + configure("job-env") +
+		"      - uses: aws-actions/amazon-ecr-login@v2\n" +
+		"      - run: docker push 111122223333.dkr.ecr.us-east-1.amazonaws.com/a:1\n" +
+		"  step-env:\n    runs-on: ubuntu-latest\n    steps:\n" + configure("step-env") +
+		"      - uses: aws-actions/amazon-ecr-login@v2\n        env:\n          AWS_REGION: us-west-2\n" +
+		"      - run: docker push 111122223333.dkr.ecr.us-west-2.amazonaws.com/b:1\n"
+	res, err := parseBytes(t, testRepo, ".github/workflows/ecr.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for role, want := range map[string]string{
+		"job-env":  "pkg:docker/a?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com",
+		"step-env": "pkg:docker/b?repository_url=111122223333.dkr.ecr.us-west-2.amazonaws.com",
+	} {
+		id := "arn:aws:iam::111122223333:role/" + role
+		if diff := cmp.Diff([]string{want}, targets(res, id, graph.EdgeCanPublish)); diff != "" {
+			t.Errorf("CAN_PUBLISH from %s (-want +got):\n%s", role, diff)
+		}
+	}
+}
