@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -145,6 +146,11 @@ func (j *job) actionHost(env map[string]string) (host string, unknown bool) {
 // a shell variable.
 func computed(v string) bool { return strings.Contains(v, "$") }
 
+// hereDocument matches the start of a here-document, <<DELIMITER or
+// <<-DELIMITER with the delimiter quoted or not, and captures the
+// delimiter.
+var hereDocument = regexp.MustCompile(`<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?`)
+
 // readScriptRelease records the package releases of a run: script, and
 // the registry tokens it writes to .npmrc for later steps.
 //
@@ -162,9 +168,28 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 	// exported to variables that release tools read, by ecosystem.
 	exported := map[string][]string{}
 	var vars literal.Variables
+	// homeDelim is the delimiter of a here-document written to the home
+	// folder's .npmrc, while its lines are read.
+	var homeDelim string
 	for _, ln := range strings.Split(script, "\n") {
+		inHome := false
+		switch {
+		case homeDelim != "":
+			if strings.TrimSpace(ln) == homeDelim {
+				homeDelim = ""
+			} else {
+				inHome = true
+			}
+		case registry.WritesHomeNPMRC(ln):
+			if m := hereDocument.FindStringSubmatch(ln); m != nil {
+				homeDelim = m[1]
+			}
+		}
 		if registry.WritesNPMToken(ln) {
 			secrets := npmrcSecrets(ln, state.vars)
+			for i := range secrets {
+				secrets[i].home = secrets[i].home || inHome
+			}
 			j.npmrcCreds = append(j.npmrcCreds, secrets...)
 			j.npmrcToken = j.npmrcToken || tokenRef(ln, state.vars)
 			def, known := j.releaseHost("npm", nil, state.vars)
@@ -191,7 +216,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				expanded = vars.Expand(part.cmd)
 				found = literal.Scan(expanded)
 				vars.Assign(part.cmd, found)
-				for _, l := range j.configLiterals(expanded, words, found, literals) {
+				for _, l := range j.configLiterals(expanded, words, found, literals, inHome) {
 					def, known := j.releaseHost("npm", nil, state.with(assigned))
 					if !known {
 						def = ""
@@ -276,14 +301,15 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 // configLiterals records the registry tokens among the literals found
 // in a command that writes them into the configuration of release tools,
 // for the releases after it. It returns the tokens that the command writes
-// into npm auth settings.
-func (j *job) configLiterals(cmd string, words []string, found []literal.Finding, literals map[string]string) []npmrcLiteral {
+// into npm auth settings. home is set for a line of a here-document that
+// goes to the home folder's .npmrc.
+func (j *job) configLiterals(cmd string, words []string, found []literal.Finding, literals map[string]string, home bool) []npmrcLiteral {
 	var npmrc []npmrcLiteral
 	if registry.WritesNPMToken(cmd) {
 		for _, f := range found {
 			if id := literals[f.Value]; id != "" && literal.RegistryToken("npm", f.Kind) {
 				npmrc = append(npmrc, npmrcLiteral{id: id, scope: registry.NPMTokenScope(cmd, f.Value),
-					home: registry.WritesHomeNPMRC(cmd), yarnrc: registry.WritesYarnrcToken(cmd)})
+					home: home || registry.WritesHomeNPMRC(cmd), yarnrc: registry.WritesYarnrcToken(cmd)})
 			}
 		}
 		j.npmrcLiterals = append(j.npmrcLiterals, npmrc...)

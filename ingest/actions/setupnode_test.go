@@ -319,6 +319,10 @@ func TestReleaseSetupNodeHidesHomeNpmrc(t *testing.T) {
 	write := func(secret, file string) string {
 		return "      - run: echo \"//registry.npmjs.org/:_authToken=${{ secrets." + secret + " }}\" > " + file + "\n"
 	}
+	heredoc := func(secret, file string) string {
+		return "      - run: |\n          cat > " + file + " <<'EOF'\n" +
+			"          //registry.npmjs.org/:_authToken=${{ secrets." + secret + " }}\n          EOF\n"
+	}
 	const publish = "      - run: npm publish\n"
 	job := func(name, steps string) string {
 		return "  " + name + ":\n    runs-on: ubuntu-latest\n    steps:\n" + steps
@@ -330,6 +334,8 @@ func TestReleaseSetupNodeHidesHomeNpmrc(t *testing.T) {
 		job("home-tee-append-after-setup", setup+
 			"      - run: echo \"//registry.npmjs.org/:_authToken=${{ secrets.TEE_HOME_TOKEN }}\" | tee --append ~/.npmrc\n"+publish) +
 		job("home-before-setup", write("EARLY_HOME_TOKEN", "~/.npmrc")+setup+publish) +
+		job("home-heredoc-after-setup", setup+heredoc("HEREDOC_HOME_TOKEN", "~/.npmrc")+publish) +
+		job("project-heredoc-after-setup", setup+heredoc("HEREDOC_PROJECT_TOKEN", ".npmrc")+publish) +
 		job("home-without-setup", write("PLAIN_HOME_TOKEN", "~/.npmrc")+publish) +
 		job("project-after-setup", setup+write("PROJECT_TOKEN", ".npmrc")+publish) +
 		job("config-set-after-setup", setup+
@@ -341,25 +347,29 @@ func TestReleaseSetupNodeHidesHomeNpmrc(t *testing.T) {
 	checkResult(t, res)
 	secret := func(name string) string { return graph.GHASecretID(testRepo, name) }
 	resulttest.Logins(t, res, map[string]string{
-		secret("HOME_TOKEN"):        "registry.npmjs.org",
-		secret("HOME_VAR_TOKEN"):    "registry.npmjs.org",
-		secret("QUOTED_HOME_TOKEN"): "registry.npmjs.org",
-		secret("TEE_HOME_TOKEN"):    "registry.npmjs.org",
-		secret("EARLY_HOME_TOKEN"):  "registry.npmjs.org",
-		secret("PLAIN_HOME_TOKEN"):  "registry.npmjs.org",
-		secret("PROJECT_TOKEN"):     "registry.npmjs.org",
-		secret("CONFIG_TOKEN"):      "registry.npmjs.org",
+		secret("HOME_TOKEN"):            "registry.npmjs.org",
+		secret("HOME_VAR_TOKEN"):        "registry.npmjs.org",
+		secret("QUOTED_HOME_TOKEN"):     "registry.npmjs.org",
+		secret("TEE_HOME_TOKEN"):        "registry.npmjs.org",
+		secret("EARLY_HOME_TOKEN"):      "registry.npmjs.org",
+		secret("HEREDOC_HOME_TOKEN"):    "registry.npmjs.org",
+		secret("HEREDOC_PROJECT_TOKEN"): "registry.npmjs.org",
+		secret("PLAIN_HOME_TOKEN"):      "registry.npmjs.org",
+		secret("PROJECT_TOKEN"):         "registry.npmjs.org",
+		secret("CONFIG_TOKEN"):          "registry.npmjs.org",
 	})
 	account := func(name string) string { return graph.RegistryAccountID("registry.npmjs.org", secret(name)) }
 	resulttest.Releases(t, res, map[string]resulttest.Reach{
-		account("HOME_TOKEN"):        {},
-		account("HOME_VAR_TOKEN"):    {},
-		account("QUOTED_HOME_TOKEN"): {},
-		account("TEE_HOME_TOKEN"):    {},
-		account("EARLY_HOME_TOKEN"):  {},
-		account("PLAIN_HOME_TOKEN"):  {Registry: true, Project: true},
-		account("PROJECT_TOKEN"):     {Registry: true, Project: true},
-		account("CONFIG_TOKEN"):      {Registry: true, Project: true},
+		account("HOME_TOKEN"):            {},
+		account("HOME_VAR_TOKEN"):        {},
+		account("QUOTED_HOME_TOKEN"):     {},
+		account("TEE_HOME_TOKEN"):        {},
+		account("EARLY_HOME_TOKEN"):      {},
+		account("HEREDOC_HOME_TOKEN"):    {},
+		account("HEREDOC_PROJECT_TOKEN"): {Registry: true, Project: true},
+		account("PLAIN_HOME_TOKEN"):      {Registry: true, Project: true},
+		account("PROJECT_TOKEN"):         {Registry: true, Project: true},
+		account("CONFIG_TOKEN"):          {Registry: true, Project: true},
 	})
 }
 
