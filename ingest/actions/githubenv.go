@@ -23,15 +23,15 @@ var (
 
 // githubEnvWrites returns the variables that a run: script sets for the
 // later steps of its job by appending NAME=VALUE lines to $GITHUB_ENV, with
-// their values as written. The lines that echo or printf write give their
-// values, with the step's variables that they read replaced by their
-// values in env (outside single quotes, for echo). A multi-line value is
-// the lines written between NAME<<DELIMITER and DELIMITER. A name that
-// another command writes, or whose delimiter line is missing, gets "", a
-// value that contains no secret the input shows.
+// their values as written. The lines that echo or printf write, and those
+// of a here-document, give their values. The step's variables that they
+// read are replaced by their values in env, except in single quotes for
+// echo and under a quoted delimiter for a here-document. A
+// multi-line value is the lines written between NAME<<DELIMITER and
+// DELIMITER. A name that another command writes, or whose delimiter line
+// is missing, gets "", a value that contains no secret the input shows.
 // NOTE: only lines that write to $GITHUB_ENV themselves are read: a
-// block or a here-document redirected as a whole, and PowerShell's
-// Out-File, are not.
+// block redirected as a whole, and PowerShell's Out-File, are not.
 func githubEnvWrites(run string, env map[string]string) map[string]string {
 	var out map[string]string
 	// block is the variable of the multi-line value being read, delim
@@ -39,7 +39,46 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 	// does not show is part of it.
 	var block, delim string
 	var value []string
+	feed := func(w string) {
+		switch {
+		case block != "" && w == delim:
+			if value != nil {
+				out[block] = strings.Join(value, "\n")
+			}
+			block = ""
+		case block != "":
+			if value != nil {
+				value = append(value, w)
+			}
+		default:
+			if m := envAssignment.FindStringSubmatch(w); m != nil {
+				out[m[1]] = m[2]
+			} else if m := envBlock.FindStringSubmatch(w); m != nil {
+				block, delim, value = m[1], m[2], []string{}
+				out[block] = ""
+			}
+		}
+	}
+
+	// docEnd is the delimiter of a here-document written to $GITHUB_ENV
+	// while its lines are read, and docExpand is set when the shell
+	// expands variables in it.
+	var docEnd string
+	var docExpand bool
+
 	for _, line := range strings.Split(run, "\n") {
+		if docEnd != "" {
+			w := strings.TrimLeft(line, "\t")
+			if w == docEnd {
+				docEnd = ""
+				continue
+			}
+			if docExpand {
+				w = expandShellVars(w, env)
+			}
+			feed(w)
+			continue
+		}
 		loc := githubEnvWrite.FindStringIndex(line)
 		if loc == nil {
 			continue
@@ -49,6 +88,11 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 		}
 		cmd, ok := lastCommand(line[:loc[0]])
 		if !ok {
+			continue
+		}
+		if m := hereDocument.FindStringSubmatch(line); m != nil && strings.HasPrefix(cmd, "cat") {
+			docEnd = m[1]
+			docExpand = !strings.ContainsAny(m[0], `"'`)
 			continue
 		}
 		written, known := writtenLines(cmd, env)
@@ -63,24 +107,7 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 			continue
 		}
 		for _, w := range written {
-			switch {
-			case block != "" && w == delim:
-				if value != nil {
-					out[block] = strings.Join(value, "\n")
-				}
-				block = ""
-			case block != "":
-				if value != nil {
-					value = append(value, w)
-				}
-			default:
-				if m := envAssignment.FindStringSubmatch(w); m != nil {
-					out[m[1]] = m[2]
-				} else if m := envBlock.FindStringSubmatch(w); m != nil {
-					block, delim, value = m[1], m[2], []string{}
-					out[block] = ""
-				}
-			}
+			feed(w)
 		}
 	}
 	return out

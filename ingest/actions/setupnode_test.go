@@ -518,6 +518,34 @@ func TestReleaseGitHubEnvReplacesExport(t *testing.T) {
 			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
 		},
 		{
+			name: "here-document",
+			steps: setup + "      - run: |\n          cat >> \"$GITHUB_ENV\" <<EOF\n" +
+				"          NODE_AUTH_TOKEN=${{ secrets.ENV_TOKEN }}\n          EOF\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			// The shell expands $NPM_TOKEN in a here-document whose
+			// delimiter is not quoted.
+			name: "here-document with a variable",
+			steps: setup + "      - run: |\n          cat <<EOF >> $GITHUB_ENV\n" +
+				"          NODE_AUTH_TOKEN<<END\n          $NPM_TOKEN\n          END\n          EOF\n" +
+				"        env:\n          NPM_TOKEN: ${{ secrets.ENV_TOKEN }}\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": "registry.npmjs.org"},
+			reach:    map[string]resulttest.Reach{"registry.npmjs.org ENV_TOKEN": {Registry: true, Project: true}},
+		},
+		{
+			// With a quoted delimiter the shell writes $NPM_TOKEN as it is.
+			name: "here-document with a quoted delimiter",
+			steps: setup + "      - run: |\n          cat >> $GITHUB_ENV <<'EOF'\n" +
+				"          NODE_AUTH_TOKEN=$NPM_TOKEN\n          EOF\n" +
+				"        env:\n          NPM_TOKEN: ${{ secrets.ENV_TOKEN }}\n" + publish,
+			manifest: unscoped,
+			logins:   map[string]string{"SETUP_TOKEN": "", "ENV_TOKEN": ""},
+		},
+		{
 			name:     "value the input does not show",
 			steps:    setup + "      - run: printf 'NODE_AUTH_TOKEN=%s\\n' \"$(cat token.txt)\" >> $GITHUB_ENV\n" + publish,
 			manifest: unscoped,
