@@ -51,6 +51,37 @@ func (w *workflow) writeInlineSecrets(j *job, jn *yaml.Node) {
 	}
 }
 
+// readEnvLiterals records, before the steps are read, the literal
+// credentials of the env blocks that the job's steps see (the workflow's,
+// the job's and each step's), by name and value. writeInlineSecrets writes
+// each as the inline secret that envLiteral names.
+func (w *workflow) readEnvLiterals(j *job, jn *yaml.Node) {
+	blocks := []*yaml.Node{lookup(w.root, "env"), lookup(jn, "env")}
+	for _, st := range items(lookup(jn, "steps")) {
+		blocks = append(blocks, lookup(st, "env"))
+	}
+	for _, b := range blocks {
+		for _, p := range pairs(b) {
+			if v, ok := scalar(p.val); ok && looksLikeCredential(p.key.Value, v) {
+				if j.envLiterals == nil {
+					j.envLiterals = map[[2]string]bool{}
+				}
+				j.envLiterals[[2]string{p.key.Value, v}] = true
+			}
+		}
+	}
+}
+
+// envLiteral returns the inline secret of a variable whose value is a
+// literal credential of an env block, or "" for any other value, such as
+// one a step exported.
+func (j *job) envLiteral(name, value string) string {
+	if !j.envLiterals[[2]string{name, value}] {
+		return ""
+	}
+	return graph.GHAInlineSecretID(j.rid, name)
+}
+
 // writeScriptLiterals records the literal credentials of a step's run
 // script (see package literal), as writeInlineSecrets does those of env
 // blocks. A value in a literal block scalar (run: |) is placed on its own

@@ -62,10 +62,22 @@ type release struct {
 // actions/setup-node wrote its .npmrc for a registry-url. The scopes of
 // NODE_AUTH_TOKEN are the keys that npm sends it with to target
 // (nodeAuthKeysFor).
-func (j *job) releaseCreds(eco, line string, env map[string]string, target registry.NPMTarget, berry bool) (creds []string, npmrc []npmrcSecret) {
+func (j *job) releaseCreds(eco, line string, env map[string]string, target registry.NPMTarget, berry bool) (creds []string, npmrc []npmrcSecret, lits []npmrcLiteral) {
 	creds = secretNames(line, env)
 	for k, v := range env {
 		if !registry.AuthEnv(eco, k) {
+			continue
+		}
+		if id := j.envLiteral(k, v); id != "" {
+			// A literal token of an env block, with the keys that npm
+			// sends NODE_AUTH_TOKEN with after setup-node.
+			if eco == "npm" && k == "NODE_AUTH_TOKEN" && len(j.nodeAuthKeys) > 0 {
+				for _, key := range j.nodeAuthKeysFor(target) {
+					lits = append(lits, npmrcLiteral{id: id, scope: key, unsure: berry})
+				}
+			} else {
+				lits = append(lits, anyRegistry([]string{id})...)
+			}
 			continue
 		}
 		if eco == "npm" && k == "NODE_AUTH_TOKEN" && len(j.nodeAuthKeys) > 0 {
@@ -88,7 +100,7 @@ func (j *job) releaseCreds(eco, line string, env map[string]string, target regis
 		npmrc = readBy(npmrc, berry)
 	}
 	slices.Sort(creds)
-	return slices.Compact(creds), npmrc
+	return slices.Compact(creds), npmrc, lits
 }
 
 // releaseToken reports whether a release authenticates with the job's
@@ -264,8 +276,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				credLine = strings.Replace(ln, option, "", 1)
 			}
 			berry := registry.YarnBerryPublish(words)
-			creds, npmrc := j.releaseCreds(eco, credLine, cmdEnv, target, berry)
-			var lits []npmrcLiteral
+			creds, npmrc, lits := j.releaseCreds(eco, credLine, cmdEnv, target, berry)
 			var logins []npmrcLogin
 			if eco == "npm" {
 				logins = npmrcLogins(npmrc, target, host, j.defaultNPMHost(cmdEnv))
@@ -639,7 +650,7 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		r.hostUnknown = r.hostUnknown || !pkgKnown
 		target := j.actionTarget(env, r.host, r.hostUnknown, pkgURL)
 		var npmrc []npmrcSecret
-		r.creds, npmrc = j.releaseCreds("npm", input("publish"), env, target, registry.YarnBerryPublish(words))
+		r.creds, npmrc, r.literals = j.releaseCreds("npm", input("publish"), env, target, registry.YarnBerryPublish(words))
 		r.npmrcLogins = npmrcLogins(npmrc, target, r.host, j.defaultNPMHost(env))
 	case "pypa/gh-action-pypi-publish":
 		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))

@@ -181,7 +181,7 @@ func (w *workflow) npmPublishAction(j *job, r *release, ref string, input func(s
 	others := maps.Clone(env)
 	delete(others, "NODE_AUTH_TOKEN")
 	var npmrc []npmrcSecret
-	r.creds, npmrc = j.releaseCreds("npm", "", others, target, false)
+	r.creds, npmrc, r.literals = j.releaseCreds("npm", "", others, target, false)
 	for _, name := range secretNames(input("token"), env) {
 		npmrc = append(npmrc, npmrcSecret{name: name, scope: key})
 	}

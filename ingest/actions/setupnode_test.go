@@ -602,3 +602,34 @@ func TestReleaseAssumedScopeIsPossible(t *testing.T) {
 		})
 	}
 }
+
+// A literal token in an env block reaches a release as a secret reference
+// does: after setup-node's registry-url, NODE_AUTH_TOKEN's literal logs in
+// with setup-node's key and publishes there. The literal's inline secret
+// is the one the workflow's warning names.
+func TestReleaseLiteralNodeAuthToken(t *testing.T) {
+	token := "npm_" + strings.Repeat("L1t3", 9)
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  step-env:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - uses: actions/setup-node@v4",
+		"        with:",
+		"          registry-url: https://registry.npmjs.org",
+		"      - run: npm publish",
+		"        env:",
+		"          NODE_AUTH_TOKEN: " + token,
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	secret := graph.GHAInlineSecretID(jobID("rel.yml", "step-env"), "NODE_AUTH_TOKEN")
+	resulttest.Logins(t, res, map[string]string{secret: "registry.npmjs.org"})
+	resulttest.Releases(t, res, map[string]resulttest.Reach{
+		graph.RegistryAccountID("registry.npmjs.org", secret): {Registry: true, Project: true},
+	})
+}

@@ -220,6 +220,9 @@ type job struct {
 	// npmScopes are the @scope:registry lines of that .npmrc, the latest
 	// last.
 	npmScopes []npmScope
+	// envLiterals holds the literal credentials of the env blocks the
+	// steps see, by name and value (readEnvLiterals).
+	envLiterals map[[2]string]bool
 	// exported holds the variables that steps exported to the later
 	// steps of the job, as a write to $GITHUB_ENV does.
 	exported map[string]string
@@ -322,6 +325,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 	if un := lookup(n, "uses"); un != nil {
 		w.readReusableCall(j, n, un)
 	} else {
+		w.readEnvLiterals(j, n)
 		w.readSteps(j, n)
 	}
 	for k, v := range pkgcmd.Attrs(repoRelative(j.effects, j.checkouts)) {
