@@ -226,7 +226,11 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	default:
 		return
 	}
-	ident.maybe = ident.maybe || cond
+	// With output-env-credentials false the action exports no
+	// credentials, so later steps act as the identity only when they pass
+	// its outputs on, which is not read.
+	noEnv := strings.TrimSpace(input("output-env-credentials")) == "false"
+	ident.maybe = ident.maybe || cond || noEnv
 	setIdentity(&j.awsIdents, ident)
 }
 

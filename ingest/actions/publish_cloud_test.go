@@ -227,3 +227,27 @@ func TestPublishECRRegionExported(t *testing.T) {
 		}
 	}
 }
+
+// With output-env-credentials: false, configure-aws-credentials exports no
+// credentials to later steps, so amazon-ecr-login and docker push use them
+// only if a step passes the action's outputs on, which is not read: the
+// push is credited to the role as possible.
+func TestPublishECRWithoutEnvCredentials(t *testing.T) {
+	wf := "on: push\npermissions:\n  id-token: write\n  contents: read\njobs:\n" +
+		"  push:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n" +
+		"          role-to-assume: arn:aws:iam::111122223333:role/pusher\n          aws-region: us-east-1\n" +
+		"          output-env-credentials: false\n" +
+		"      - uses: aws-actions/amazon-ecr-login@v2\n" +
+		"      - run: docker push 111122223333.dkr.ecr.us-east-1.amazonaws.com/a:1\n"
+	res, err := parseBytes(t, testRepo, ".github/workflows/ecr.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	e := findEdge(t, res, "arn:aws:iam::111122223333:role/pusher", graph.EdgeCanPublish,
+		"pkg:docker/a?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com")
+	if e.Confidence != graph.Possible {
+		t.Errorf("push credited to the role as %s, want possible", e.Confidence)
+	}
+}
