@@ -86,3 +86,27 @@ func TestCanariesNeverLeakFromReports(t *testing.T) {
 		}
 	}
 }
+
+// --revoked-at fills in the time of revocation in every log query of the
+// plan, so the runbook lists no such placeholder; a time that is not RFC
+// 3339 is a usage error.
+func TestPlanRevokedAt(t *testing.T) {
+	db := exampleDB(t)
+	const at = "2026-11-04T10:30:00Z"
+	for _, format := range []string{"table", "runbook"} {
+		out, errs, code := run(t, "--db", db, "plan", "--package", examplePkg, "--revoked-at", at, "--format", format)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", format, code, errs)
+		}
+		if strings.Contains(out, "<revocation time>") {
+			t.Errorf("%s: the placeholder is still in the plan", format)
+		}
+		if !strings.Contains(out, "--start-time '"+at+"'") {
+			t.Errorf("%s: no log query starts at %s", format, at)
+		}
+	}
+	_, errs, code := run(t, "--db", db, "plan", "--package", examplePkg, "--revoked-at", "yesterday")
+	if code != exitUsage || !strings.Contains(errs, "--revoked-at") {
+		t.Errorf("invalid time: exit %d, stderr %q; want exit %d naming --revoked-at", code, errs, exitUsage)
+	}
+}

@@ -250,6 +250,7 @@ the input), whether it is live, and whether logs show use after --since.`,
 
 func newPlanCommand(o *options) *cobra.Command {
 	q := &queryFlags{}
+	var revokedAt string
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Print the order in which to contain and revoke",
@@ -264,6 +265,14 @@ replacement, and the log query that shows use has stopped.`,
 			if err := checkFormat(o.format, "table", "json", "markdown", "runbook"); err != nil {
 				return err
 			}
+			revoked := ""
+			if revokedAt != "" {
+				at, err := time.Parse(time.RFC3339, revokedAt)
+				if err != nil {
+					return &exitError{code: exitUsage, err: fmt.Errorf("invalid --revoked-at %q: use RFC 3339, e.g. 2026-10-05T09:00:00Z", revokedAt)}
+				}
+				revoked = at.UTC().Format(time.RFC3339)
+			}
 			return withStore(cmd.Context(), o, func(s graph.Store) error {
 				res, err := runQuery(cmd, o, q, s)
 				if err != nil {
@@ -272,6 +281,9 @@ replacement, and the log query that shows use has stopped.`,
 				plan, err := query.BuildPlan(cmd.Context(), s, res)
 				if err != nil {
 					return err
+				}
+				if revoked != "" {
+					fillRevocationTime(plan, revoked)
 				}
 				if o.format == "runbook" {
 					return export.WriteRunbook(o.stdout, plan)
@@ -282,6 +294,18 @@ replacement, and the log query that shows use has stopped.`,
 	}
 	q.register(cmd)
 	cmd.Flags().StringVar(&o.format, "format", "table", "output format: table, json, markdown or runbook")
+	cmd.Flags().StringVar(&revokedAt, "revoked-at", "", "time the credentials were revoked (RFC 3339), filled in for <revocation time> in the log queries")
 	withAsOf(cmd, o)
 	return cmd
+}
+
+// fillRevocationTime puts the time of revocation in place of its
+// placeholder in every command and log query of the plan.
+func fillRevocationTime(p *query.Plan, at string) {
+	for _, st := range p.Steps {
+		for _, it := range st.Items {
+			it.Command = strings.ReplaceAll(it.Command, export.RevocationTime, at)
+			it.Verify = strings.ReplaceAll(it.Verify, export.RevocationTime, at)
+		}
+	}
 }
