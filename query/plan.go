@@ -693,21 +693,25 @@ func containItem(group []*Reached, res *Result) *Item {
 			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand(slices.Concat(glab, []string{"--method", "POST", project + "/pipelines/{}/cancel"})...) +
 			"; " + shellCommand(slices.Concat(glab, []string{"--method", "PUT", project, "--raw-field", "builds_access_level=disabled"})...)
 	case "gha-job":
-		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s; download its job logs first",
+		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",
 			rt.Node.Label, cause)
 		if len(group) > 1 {
 			last := len(labels) - 1
 			jobs := strings.Join(labels[:last], ", ") + " and " + labels[last]
-			it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s; download their job logs first",
+			it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",
 				jobs, cause)
 		}
 		wf, repo := rt.Node.Attr("workflow"), rt.Node.Attr(graph.AttrRepository)
 		// Disabling stops new runs; the runs already queued or going are
 		// cancelled one by one.
+		// Cancelling keeps a run's logs, so they are saved after the
+		// workflow is stopped, one file a run in the current folder.
 		it.Command = shellCommand("gh", "workflow", "disable", wf, "--repo", repo) + " && " +
 			shellCommand("gh", "run", "list", "--repo", repo, "--workflow", wf, "--limit", "100", "--json", "databaseId,status",
 				"--jq", `.[] | select(.status != "completed") | .databaseId`) +
-			" | xargs -n1 " + shellCommand("gh", "run", "cancel", "--repo", repo)
+			" | xargs -n1 " + shellCommand("gh", "run", "cancel", "--repo", repo) +
+			"; for id in $(" + shellCommand("gh", "run", "list", "--repo", repo, "--workflow", wf, "--limit", "100", "--json", "databaseId", "--jq", ".[].databaseId") +
+			`); do gh run view "$id" ` + shellCommand("--repo", repo, "--log") + ` > "run-$id.log"; done`
 	case "lambda":
 		it.Action = "Set the function's reserved concurrency to 0 until a clean build is deployed"
 		if len(rt.Path) > 0 && appInput(rt.Path[len(rt.Path)-1].Kind) {

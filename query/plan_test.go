@@ -471,6 +471,12 @@ func TestPlanContainsWorkflowOnce(t *testing.T) {
 		if !strings.HasPrefix(it.Command, "gh workflow disable "+wf+" ") {
 			t.Errorf("%s: command %q, want one that disables %s", it.Node.ID, it.Command, wf)
 		}
+		// The runs' logs are saved after the workflow is stopped, since
+		// cancelling keeps them.
+		saveLogs := "for id in $(gh run list --repo o/a --workflow " + wf + " --limit 100 --json databaseId --jq '.[].databaseId'); do gh run view \"$id\" --repo o/a --log > \"run-$id.log\"; done"
+		if !strings.HasSuffix(it.Command, "; "+saveLogs) {
+			t.Errorf("%s: command %q does not end by saving the runs' logs", it.Node.ID, it.Command)
+		}
 	}
 
 	want := map[string][]string{
