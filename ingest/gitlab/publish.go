@@ -93,7 +93,28 @@ func (c *converter) loginIdentities(j *jobState, l registry.Login, line int) []r
 		id := c.awsIdentity(j, line)
 		out = append(out, registryLogin{identity: id, credential: "the AWS credentials of the CI/CD variables", conf: graph.Possible, line: line})
 	}
+	if l.GCP {
+		id := c.gcpIdentity(line)
+		out = append(out, registryLogin{identity: id, credential: "the Google Cloud credentials of the CI/CD variables", conf: graph.Possible, line: line})
+	}
 	return out
+}
+
+// gcpIdentity returns the Google Cloud identity that the project's CI/CD
+// variables act as, writing it and its AUTHENTICATES_AS edge from the
+// variables, as awsIdentity does for AWS. gcloud may also act as the
+// runner's own account or an account a step impersonates, which the input
+// does not show either.
+func (c *converter) gcpIdentity(line int) string {
+	all := graph.GitLabAllVariablesID(c.project)
+	id := graph.CIGCPIdentityID(all)
+	c.b.Node(id, graph.NodeIdentity, "Google Cloud identity of "+c.project+" CI/CD variables", line, attrs{
+		graph.AttrProvider: "gcp", "type": "ci-credentials",
+	})
+	c.b.Edge(all, graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{
+		graph.AttrReason: "the job logs in to a Google registry with gcloud's credentials, which it does not set itself, so CI/CD variables hold them; which ones, and whose they are, is not in the input",
+	})
+	return id
 }
 
 // awsIdentity returns the AWS identity that the project's CI/CD variables

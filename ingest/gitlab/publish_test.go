@@ -284,3 +284,40 @@ func TestContainerShellScriptPublish(t *testing.T) {
 		t.Errorf("CAN_PUBLISH from the container's docker login (-want +got):\n%s", diff)
 	}
 }
+
+// gcloud logs Docker in to Google's registries with the job's Google Cloud
+// credentials: as its credential helper after gcloud auth configure-docker,
+// or with gcloud auth print-access-token fed to docker login. Which CI/CD
+// variables hold those credentials, and whose they are, is not in the
+// input, so the push is credited to the variables' Google Cloud identity,
+// possibly, as for AWS. A push to a host configure-docker did not name
+// credits nothing.
+func TestGoogleCredentialsOfVariables(t *testing.T) {
+	src := `helper:
+  script:
+    - gcloud auth configure-docker europe-west1-docker.pkg.dev --quiet
+    - docker push europe-west1-docker.pkg.dev/example-proj/images/app:1
+    - docker push us-docker.pkg.dev/example-proj/images/other:1
+token:
+  script:
+    - gcloud auth print-access-token | docker login -u oauth2accesstoken --password-stdin https://us-docker.pkg.dev
+    - docker push us-docker.pkg.dev/example-proj/images/tool:2
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	all := graph.GitLabAllVariablesID(testProject)
+	gcp := graph.CIGCPIdentityID(all)
+	if e := findEdge(t, res, all, graph.EdgeAuthenticatesAs, gcp); e.Confidence != graph.Possible {
+		t.Errorf("the variables act as their Google Cloud identity with %s, want possible", e.Confidence)
+	}
+	want := []string{
+		"pkg:docker/example-proj/images/app?repository_url=europe-west1-docker.pkg.dev",
+		"pkg:docker/example-proj/images/tool?repository_url=us-docker.pkg.dev",
+	}
+	if diff := cmp.Diff(want, targets(res, gcp, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH from the Google Cloud identity (-want +got):\n%s", diff)
+	}
+}

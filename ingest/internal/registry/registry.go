@@ -31,6 +31,10 @@ type Login struct {
 	// AWS marks a password that `aws ecr get-login-password` (or
 	// ecr-public) prints from the job's AWS credentials.
 	AWS bool
+	// GCP marks a login with the job's Google Cloud credentials: gcloud
+	// as Docker's credential helper after `gcloud auth configure-docker`,
+	// or a password that `gcloud auth print-access-token` prints.
+	GCP bool
 	// Literal is a password written into the script itself (-p VALUE
 	// naming no variable). Callers match it to the script's literal
 	// credentials and must not keep it.
@@ -113,6 +117,11 @@ func scan(script string, expand func(string) string, nested bool) (logins []Logi
 				words = WithoutGlobalOptions(words)
 				if len(words) < 2 {
 					continue
+				}
+				if hosts, ok := ConfigureDockerHosts(words); ok {
+					for _, h := range hosts {
+						logins = append(logins, Login{Host: h, GCP: true, Line: start + 1})
+					}
 				}
 				if args, ok := LoginArgs(words); ok {
 					if l, ok := login(args, stages[:si], expand); ok {
@@ -248,7 +257,7 @@ func ownLogin(w Write, before []string, line int) (Login, bool) {
 			l.Vars = append(l.Vars, refs(h)...)
 		}
 	}
-	if len(l.Vars) == 0 && l.Literal == "" && !l.AWS {
+	if len(l.Vars) == 0 && l.Literal == "" && !l.AWS && !l.GCP {
 		return Login{}, false
 	}
 	l.Host, l.Line = ImageHost(w.Images[0]), line
@@ -877,7 +886,7 @@ func login(args, before []string, expand func(string) string) (Login, bool) {
 		return l, false // a registry the script computes
 	}
 	l.Host = NormalHost(host)
-	return l, len(l.Vars) > 0 || l.AWS || l.Literal != ""
+	return l, len(l.Vars) > 0 || l.AWS || l.GCP || l.Literal != ""
 }
 
 var (
@@ -968,6 +977,10 @@ func (l *Login) stdin(before []string) {
 			// variables this command reads, such as its region, are no
 			// password.
 			l.AWS = true
+			continue
+		}
+		if GCloudPassword(s) {
+			l.GCP = true
 			continue
 		}
 		l.Vars = append(l.Vars, refs(s)...)
