@@ -84,6 +84,12 @@ func (c *converter) loginAccounts(j *jobState, l registry.Login, line int) []str
 		}
 		out = append(out, c.registryAccount(j, l.Host, v, line))
 	}
+	if l.AWS {
+		out = append(out, c.cloudIdentity(j, graph.CIAWSIdentityID, "aws", "AWS", line))
+	}
+	if l.GCP {
+		out = append(out, c.cloudIdentity(j, graph.CIGCPIdentityID, "gcp", "Google Cloud", line))
+	}
 	if lit := j.literals[l.Literal]; l.Literal != "" && lit != "" {
 		id := graph.RegistryAccountID(l.Host, lit)
 		c.b.Node(id, graph.NodeIdentity, l.Host+" account of a password written into a run step", line, attrs{
@@ -95,6 +101,26 @@ func (c *converter) loginAccounts(j *jobState, l registry.Login, line int) []str
 		out = append(out, id)
 	}
 	return out
+}
+
+// cloudIdentity writes the cloud identity whose credentials a login with
+// aws ecr get-login-password or gcloud uses: that of the variables the
+// project or a context of the job holds. Each possibly AUTHENTICATES_AS
+// it, since which variables hold the credentials, and whose they are, is
+// not in the input. idOf makes the identity's id from the project's
+// variables, and provider and cloud name it.
+func (c *converter) cloudIdentity(j *jobState, idOf func(string) string, provider, cloud string, line int) string {
+	project := graph.CircleCIProjectVariablesID(c.idRepo())
+	id := idOf(project)
+	c.b.Node(id, graph.NodeIdentity, cloud+" identity of "+c.idRepo()+" CircleCI variables", line, attrs{
+		graph.AttrProvider: provider, "type": "ci-credentials",
+	})
+	reason := "the job logs in to a registry with " + cloud + " credentials it does not set itself, so the project's or a context's variables hold them; which ones, and whose they are, is not in the input"
+	c.b.Edge(project, graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
+	for _, cu := range j.inv.contexts {
+		c.b.Edge(graph.CircleCIContextID(c.org, cu.name), graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
+	}
+	return id
 }
 
 // registryAccount writes the account a variable's password logs in as, and

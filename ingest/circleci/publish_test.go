@@ -731,3 +731,47 @@ workflows:
 		}
 	}
 }
+
+// A login with the job's cloud credentials, aws ecr get-login-password or
+// gcloud, acts as the cloud identity of the variables the project or a
+// context of the job holds, possibly: which variables hold the keys, and
+// whose they are, is not in the input. Its push is credited to that
+// identity.
+func TestCloudLoginsOfVariables(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  push:
+    docker:
+      - image: cimg/base:2024.01
+    steps:
+      - run: aws ecr get-login-password | docker login --username AWS --password-stdin 111122223333.dkr.ecr.us-east-1.amazonaws.com
+      - run: docker push 111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1
+      - run: gcloud auth configure-docker europe-west1-docker.pkg.dev
+      - run: docker push europe-west1-docker.pkg.dev/example-proj/images/app:1
+workflows:
+  main:
+    jobs:
+      - push:
+          context: cloud
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	project := graph.CircleCIProjectVariablesID(testRepo)
+	for _, tt := range []struct {
+		identity, image string
+	}{
+		{graph.CIAWSIdentityID(project), "pkg:docker/app?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"},
+		{graph.CIGCPIdentityID(project), "pkg:docker/example-proj/images/app?repository_url=europe-west1-docker.pkg.dev"},
+	} {
+		if e := findEdge(t, res, project, graph.EdgeAuthenticatesAs, tt.identity); e.Confidence != graph.Possible {
+			t.Errorf("the project's variables act as %s with %s, want possible", tt.identity, e.Confidence)
+		}
+		findEdge(t, res, graph.CircleCIContextID("example-org", "cloud"), graph.EdgeAuthenticatesAs, tt.identity)
+		if diff := cmp.Diff([]string{tt.image}, targets(res, tt.identity, graph.EdgeCanPublish)); diff != "" {
+			t.Errorf("CAN_PUBLISH from %s (-want +got):\n%s", tt.identity, diff)
+		}
+	}
+}
