@@ -1032,12 +1032,18 @@ func serviceAccountItem(it *Item, email string) {
 	it.Action = fmt.Sprintf("Disable service account %s so that no new token is issued for it, remove the bindings that let the principals in the blast radius impersonate it, then enable it again. Tokens issued before may stay valid until they expire", email)
 	it.Command = shellCommand("gcloud", "iam", "service-accounts", "disable", email) + "; " +
 		shellCommand("gcloud", "iam", "service-accounts", "get-iam-policy", email)
-	args := []string{"gcloud", "logging", "read",
-		`protoPayload.authenticationInfo.principalEmail="` + email + `" AND timestamp>="<revocation time>"`}
+	it.Verify = logLookup(`protoPayload.authenticationInfo.principalEmail="`+email+`"`, email)
+}
+
+// logLookup returns the Cloud Logging command that lists the calls matching
+// filter since the revocation, in the project of service account email
+// when its address names one.
+func logLookup(filter, email string) string {
+	args := []string{"gcloud", "logging", "read", filter + ` AND timestamp>="<revocation time>"`}
 	if project, ok := strings.CutSuffix(email[strings.IndexByte(email, '@')+1:], ".iam.gserviceaccount.com"); ok && project != "" {
 		args = append(args, "--project", project)
 	}
-	it.Verify = shellCommand(args...)
+	return shellCommand(args...)
 }
 
 // serviceAccountKeyItem fills in the item that revokes a key of a Google
@@ -1063,12 +1069,7 @@ func serviceAccountKeyItem(it *Item, n graph.Node) {
 	}
 	it.Action = fmt.Sprintf("Disable the key of service account %s, create a replacement, store it only where the replacement goes (listed), then delete the old key", email)
 	it.Command = list + shellCommand("gcloud", "iam", "service-accounts", "keys", "disable", keyID, "--iam-account", email)
-	args := []string{"gcloud", "logging", "read",
-		`protoPayload.authenticationInfo.serviceAccountKeyName:"` + keyID + `" AND timestamp>="<revocation time>"`}
-	if project, ok := strings.CutSuffix(email[strings.IndexByte(email, '@')+1:], ".iam.gserviceaccount.com"); ok && project != "" {
-		args = append(args, "--project", project)
-	}
-	it.Verify = shellCommand(args...)
+	it.Verify = logLookup(`protoPayload.authenticationInfo.serviceAccountKeyName:"`+keyID+`"`, email)
 }
 
 // isKeyID reports whether s has the form of a service account key's id:

@@ -521,10 +521,16 @@ func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
 		// which the configuration does not show.
 		return
 	}
+	t.metadataCredentials(rt, pool, sa)
+}
+
+// metadataCredentials adds the credentials of service account sa that the
+// metadata server hands to the code of runtime rt, named name.
+func (t *tfBlock) metadataCredentials(rt, name, sa string) {
 	acct := serviceAccountRes(sa, "")
 	t.b.resource(acct, t.Line)
 	cred := graph.GCPMetadataCredentialsID(rt)
-	t.b.node(graph.NodeSecret, cred, "metadata credentials of "+pool, t.Line, map[string]string{
+	t.b.node(graph.NodeSecret, cred, "metadata credentials of "+name, t.Line, map[string]string{
 		graph.AttrProvider:  providerGCP,
 		attrType:            "metadata-token",
 		graph.AttrVia:       "metadata",
@@ -555,6 +561,7 @@ func (t *tfBlock) cloudRun() {
 		t.warnf("location is missing and the provider sets no region; block skipped")
 		return
 	}
+
 	tmpl := tfBlockAttr(t.Attrs, "template")
 	kind := "cloud-run-service"
 	if t.Type == "google_cloud_run_v2_job" {
@@ -566,6 +573,7 @@ func (t *tfBlock) cloudRun() {
 		tmpl = tfBlockAttr(tmpl, "spec")
 		sa = tfStr(tmpl, "service_account_name")
 	}
+
 	rt := graph.GCPCloudRunID(t.project(), location, name)
 	t.b.node(graph.NodeRuntime, rt, "Cloud Run "+name, t.Line, map[string]string{
 		graph.AttrProvider: providerGCP,
@@ -577,23 +585,13 @@ func (t *tfBlock) cloudRun() {
 		attrTFAddress:      t.Address,
 	})
 	t.b.records++
+
 	for _, c := range tfBlocks(tmpl, "containers") {
 		t.b.executesImage(rt, tfStr(c, "image"), t.Line)
 	}
-	if sa == "" {
-		return
+	if sa != "" {
+		t.metadataCredentials(rt, "Cloud Run "+name, sa)
 	}
-	acct := serviceAccountRes(sa, "")
-	t.b.resource(acct, t.Line)
-	cred := graph.GCPMetadataCredentialsID(rt)
-	t.b.node(graph.NodeSecret, cred, "metadata credentials of Cloud Run "+name, t.Line, map[string]string{
-		graph.AttrProvider:  providerGCP,
-		attrType:            "metadata-token",
-		graph.AttrVia:       "metadata",
-		graph.AttrLongLived: "false",
-	})
-	t.b.edge(rt, graph.EdgeExposes, cred, t.Line, map[string]string{graph.AttrVia: "metadata"})
-	t.b.edge(cred, graph.EdgeAuthenticatesAs, acct.id, t.Line, nil)
 }
 
 // TerraformComputed returns the attributes Terraform computes for a

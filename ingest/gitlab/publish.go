@@ -90,7 +90,7 @@ func (c *converter) loginIdentities(j *jobState, l registry.Login, line int) []r
 			fmt.Sprintf("the job logs in to %s with a password written into its script", l.Host))
 	}
 	if l.AWS {
-		id := c.awsIdentity(j, line)
+		id := c.awsIdentity(line)
 		out = append(out, registryLogin{identity: id, credential: "the AWS credentials of the CI/CD variables", conf: graph.Possible, line: line})
 	}
 	if l.GCP {
@@ -101,35 +101,33 @@ func (c *converter) loginIdentities(j *jobState, l registry.Login, line int) []r
 }
 
 // gcpIdentity returns the Google Cloud identity that the project's CI/CD
-// variables act as, writing it and its AUTHENTICATES_AS edge from the
-// variables, as awsIdentity does for AWS. gcloud may also act as the
+// variables act as (variablesIdentity). gcloud may also act as the
 // runner's own account or an account a step impersonates, which the input
 // does not show either.
 func (c *converter) gcpIdentity(line int) string {
-	all := graph.GitLabAllVariablesID(c.project)
-	id := graph.CIGCPIdentityID(all)
-	c.b.Node(id, graph.NodeIdentity, "Google Cloud identity of "+c.project+" CI/CD variables", line, attrs{
-		graph.AttrProvider: "gcp", "type": "ci-credentials",
-	})
-	c.b.Edge(all, graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{
-		graph.AttrReason: "the job logs in to a Google registry with gcloud's credentials, which it does not set itself, so CI/CD variables hold them; which ones, and whose they are, is not in the input",
-	})
-	return id
+	return c.variablesIdentity(graph.CIGCPIdentityID, "gcp", "Google Cloud", line,
+		"the job logs in to a Google registry with gcloud's credentials, which it does not set itself, so CI/CD variables hold them; which ones, and whose they are, is not in the input")
 }
 
 // awsIdentity returns the AWS identity that the project's CI/CD variables
-// act as, writing it and its AUTHENTICATES_AS edge from the variables.
-// Possible: which variables hold AWS keys, and whose they are, is not in
-// the input.
-func (c *converter) awsIdentity(j *jobState, line int) string {
+// act as (variablesIdentity).
+func (c *converter) awsIdentity(line int) string {
+	return c.variablesIdentity(graph.CIAWSIdentityID, "aws", "AWS", line,
+		"the job uses AWS credentials it does not set itself, so CI/CD variables hold them; which ones, and whose they are, is not in the input")
+}
+
+// variablesIdentity returns the cloud identity that the project's CI/CD
+// variables act as, writing it and its AUTHENTICATES_AS edge from the
+// variables. The edge is possible, because which variables hold the
+// credentials, and whose they are, is not in the input. idOf makes the
+// identity's id from the variables' id, and provider and cloud name it.
+func (c *converter) variablesIdentity(idOf func(string) string, provider, cloud string, line int, reason string) string {
 	all := graph.GitLabAllVariablesID(c.project)
-	id := graph.CIAWSIdentityID(all)
-	c.b.Node(id, graph.NodeIdentity, "AWS identity of "+c.project+" CI/CD variables", line, attrs{
-		graph.AttrProvider: "aws", "type": "ci-credentials",
+	id := idOf(all)
+	c.b.Node(id, graph.NodeIdentity, cloud+" identity of "+c.project+" CI/CD variables", line, attrs{
+		graph.AttrProvider: provider, "type": "ci-credentials",
 	})
-	c.b.Edge(all, graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{
-		graph.AttrReason: "the job uses AWS credentials it does not set itself, so CI/CD variables hold them; which ones, and whose they are, is not in the input",
-	})
+	c.b.Edge(all, graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
 	return id
 }
 
@@ -150,7 +148,7 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 	line := c.lineOf(j, ev.get("url"))
 	bucket := "arn:aws:s3:::" + m[1]
 	c.b.Node(bucket, graph.NodeResource, m[1], line, attrs{graph.AttrProvider: "aws", "type": "s3-bucket"})
-	id := c.awsIdentity(j, line)
+	id := c.awsIdentity(line)
 	c.b.Edge(id, graph.EdgeCanAccess, bucket, graph.Possible, line, attrs{
 		graph.AttrLevel: "write",
 		graph.AttrReason: fmt.Sprintf("the job deploys to environment %s, whose URL %s is the bucket's address; "+
