@@ -88,7 +88,7 @@ func TestCanariesNeverLeakFromReports(t *testing.T) {
 }
 
 // --revoked-at fills in the time of revocation in every log query of the
-// plan, so the runbook lists no such placeholder; a time that is not RFC
+// plan, so the runbook lists no such placeholder. A time that is not RFC
 // 3339 is a usage error.
 func TestPlanRevokedAt(t *testing.T) {
 	db := exampleDB(t)

@@ -58,7 +58,7 @@ type cloudLogin struct {
 	// Cloud identity the job has at that time, and idents is empty.
 	helper bool
 	maybe  bool
-	how    string
+	tool   string
 }
 
 // identsAt returns the identities the login acts as for a push of j made
@@ -95,12 +95,12 @@ func (l cloudLogin) registryHost() string {
 	return l.ecrAccounts[0] + ".dkr.ecr." + l.ecrRegion + ".amazonaws.com"
 }
 
-// cloudCredit is a cloud identity that pushes an image, and how it logged
-// in to the image's registry.
+// cloudCredit is a cloud identity that pushes an image, and the tool it
+// logged in to the image's registry with.
 type cloudCredit struct {
 	ident cloudIdentity
 	maybe bool
-	how   string
+	tool  string
 }
 
 // roleARN matches the ARN of an IAM role written out in full.
@@ -196,6 +196,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 		j.exported["AWS_REGION"] = r
 		j.exported["AWS_DEFAULT_REGION"] = r
 	}
+
 	keys := w.awsKeys(j, "aws-secret-access-key", input("aws-secret-access-key"), env, line)
 	role := strings.TrimSpace(input("role-to-assume"))
 	var ident cloudIdentity
@@ -226,6 +227,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	default:
 		return
 	}
+
 	// With output-env-credentials false the action exports no
 	// credentials, so later steps act as the identity only when they pass
 	// its outputs on, which is not read.
@@ -297,7 +299,7 @@ func (j *job) cloudLogin(l cloudLogin) {
 // each identity's account, in the region of the job's AWS configuration.
 func (w *workflow) ecrLogin(j *job, input func(string) string, env map[string]string, line int, cond bool) {
 	idents := w.awsIdentities(j, env, line)
-	l := cloudLogin{idents: idents, maybe: cond, how: "aws-actions/amazon-ecr-login"}
+	l := cloudLogin{idents: idents, maybe: cond, tool: "aws-actions/amazon-ecr-login"}
 	if strings.EqualFold(strings.TrimSpace(input("registry-type")), "public") {
 		l.host = registry.PublicECR
 		j.cloudLogin(l)
@@ -386,7 +388,7 @@ func (j *job) oidcIdentities() []string {
 func (w *workflow) cloudPublish(j *job, p imagePush, c cloudCredit, name string) {
 	w.writeCloudIdentity(j, c.ident)
 	host := registry.ImageHost(p.image)
-	conf, text := graph.Certain, "the job logs in to "+host+" with "+c.how+" as "+c.ident.label+" and pushes the image"
+	conf, text := graph.Certain, "the job logs in to "+host+" with "+c.tool+" as "+c.ident.label+" and pushes the image"
 	if c.maybe || p.maybe {
 		conf = graph.Possible
 		text += "; a condition decides whether the job acts as that identity, logs in or pushes"
@@ -404,7 +406,7 @@ func (w *workflow) cloudActionLogin(j *job, host, user, pw string, line int, env
 	_, _, ecr := registry.ECRHost(host)
 	switch {
 	case (ecr || host == registry.PublicECR) && strings.TrimSpace(pw) == "":
-		j.cloudLogin(cloudLogin{host: host, idents: w.awsIdentities(j, env, line), maybe: j.cond, how: "docker/login-action"})
+		j.cloudLogin(cloudLogin{host: host, idents: w.awsIdentities(j, env, line), maybe: j.cond, tool: "docker/login-action"})
 		return true
 	case registry.GoogleHost(host) && strings.TrimSpace(user) == "oauth2accesstoken" && len(secretNames(pw, env)) == 0 && strings.Contains(pw, "steps."):
 		if m := accessTokenOutput.FindStringSubmatch(pw); m != nil {
@@ -414,7 +416,7 @@ func (w *workflow) cloudActionLogin(j *job, host, user, pw string, line int, env
 				return true
 			}
 		}
-		j.cloudLogin(cloudLogin{host: host, idents: j.gcpIdents, maybe: j.cond, how: "docker/login-action"})
+		j.cloudLogin(cloudLogin{host: host, idents: j.gcpIdents, maybe: j.cond, tool: "docker/login-action"})
 		return true
 	}
 	return false
@@ -431,10 +433,10 @@ var accessTokenOutput = regexp.MustCompile(`\bsteps\.([A-Za-z_][A-Za-z0-9_-]*)\.
 func (w *workflow) cloudScriptLogin(j *job, host, ln string, line int, env map[string]string) bool {
 	switch {
 	case registry.AWSPassword(ln):
-		j.cloudLogin(cloudLogin{host: host, idents: w.awsIdentities(j, env, line), maybe: j.cond, how: "aws ecr get-login-password"})
+		j.cloudLogin(cloudLogin{host: host, idents: w.awsIdentities(j, env, line), maybe: j.cond, tool: "aws ecr get-login-password"})
 		return true
 	case registry.GCloudPassword(ln):
-		j.cloudLogin(cloudLogin{host: host, idents: j.gcpIdents, maybe: j.cond, how: "gcloud auth print-access-token"})
+		j.cloudLogin(cloudLogin{host: host, idents: j.gcpIdents, maybe: j.cond, tool: "gcloud auth print-access-token"})
 		return true
 	}
 	return false
@@ -449,7 +451,7 @@ func (w *workflow) cloudPushScope(j *job, p imagePush, c cloudCredit) {
 	w.b.node(scope, graph.NodeResource, "images pushed to "+p.scope, p.line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-scope", "registry": p.scope, "scope": "true",
 	})
-	conf, text := graph.Certain, "the job logs in to "+p.scope+" with "+c.how+" as "+c.ident.label+" and pushes images whose names are computed at run time"
+	conf, text := graph.Certain, "the job logs in to "+p.scope+" with "+c.tool+" as "+c.ident.label+" and pushes images whose names are computed at run time"
 	if c.maybe || p.maybe {
 		conf = graph.Possible
 		text += "; a condition decides whether the job acts as that identity, logs in or pushes"

@@ -91,7 +91,7 @@ func (j *job) pushUnnamed(line int, step string, maybe bool) {
 		}
 		p := imagePush{line: line, step: step, maybe: maybe, scope: h}
 		for _, id := range l.identsAt(j) {
-			p.clouds = append(p.clouds, cloudCredit{ident: id, maybe: l.maybe || id.maybe, how: l.how})
+			p.clouds = append(p.clouds, cloudCredit{ident: id, maybe: l.maybe || id.maybe, tool: l.tool})
 		}
 		if len(p.clouds) > 0 {
 			j.pushes = append(j.pushes, p)
@@ -110,7 +110,7 @@ func (j *job) push(img image.Ref, line int, step string, maybe bool) {
 			continue
 		}
 		for _, id := range l.identsAt(j) {
-			p.clouds = append(p.clouds, cloudCredit{ident: id, maybe: l.maybe || id.maybe, how: l.how})
+			p.clouds = append(p.clouds, cloudCredit{ident: id, maybe: l.maybe || id.maybe, tool: l.tool})
 		}
 	}
 	if p.token || len(p.creds) > 0 || len(p.literals) > 0 || len(p.clouds) > 0 {
@@ -344,7 +344,7 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 	}
 	if hosts, ok := registry.ConfigureDockerHosts(words); ok {
 		for _, h := range hosts {
-			j.cloudLogin(cloudLogin{host: h, helper: true, maybe: j.cond, how: "gcloud auth configure-docker"})
+			j.cloudLogin(cloudLogin{host: h, helper: true, maybe: j.cond, tool: "gcloud auth configure-docker"})
 		}
 		return
 	}

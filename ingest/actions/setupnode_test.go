@@ -340,11 +340,13 @@ func TestReleaseSetupNodeHidesHomeNpmrc(t *testing.T) {
 		job("project-after-setup", setup+write("PROJECT_TOKEN", ".npmrc")+publish) +
 		job("config-set-after-setup", setup+
 			"      - run: npm config set //registry.npmjs.org/:_authToken ${{ secrets.CONFIG_TOKEN }}\n"+publish)
+
 	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResult(t, res)
+
 	secret := func(name string) string { return graph.GHASecretID(testRepo, name) }
 	resulttest.Logins(t, res, map[string]string{
 		secret("HOME_TOKEN"):            "registry.npmjs.org",
@@ -358,6 +360,7 @@ func TestReleaseSetupNodeHidesHomeNpmrc(t *testing.T) {
 		secret("PROJECT_TOKEN"):         "registry.npmjs.org",
 		secret("CONFIG_TOKEN"):          "registry.npmjs.org",
 	})
+
 	account := func(name string) string { return graph.RegistryAccountID("registry.npmjs.org", secret(name)) }
 	resulttest.Releases(t, res, map[string]resulttest.Reach{
 		account("HOME_TOKEN"):            {},

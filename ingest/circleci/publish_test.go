@@ -732,11 +732,11 @@ workflows:
 	}
 }
 
-// A login with the job's cloud credentials, aws ecr get-login-password or
-// gcloud, acts as the cloud identity of the variables the project or a
-// context of the job holds, possibly: which variables hold the keys, and
-// whose they are, is not in the input. Its push is credited to that
-// identity.
+// A login with the job's cloud credentials (aws ecr get-login-password or
+// gcloud) acts as the cloud identity of the variables that the project or
+// a context of the job holds. That is possible only, because which
+// variables hold the keys, and whose they are, is not in the input. The
+// push after the login is credited to that identity.
 func TestCloudLoginsOfVariables(t *testing.T) {
 	src := `version: 2.1
 jobs:

@@ -205,9 +205,9 @@ func TestGCPArtifactRegistryImmutableOpen(t *testing.T) {
 
 // TestGCPArtifactRegistryVirtualUpstream grants a writer on a standard
 // repository that two virtual repositories read from. A virtual repository
-// takes no uploads, but serves each image from its upstreams by priority,
-// so a push to its only upstream reaches the images pulled through it, and
-// a push to one of several may be shadowed by another upstream's image.
+// takes no uploads, but serves each image from its upstreams by priority.
+// So a push to its only upstream reaches the images pulled through it. A
+// push to one of several may be shadowed by another upstream's image.
 func TestGCPArtifactRegistryVirtualUpstream(t *testing.T) {
 	withNow(t)
 	repo := func(name string) string { return graph.GCPArtifactRepositoryID("example-prod", "us-central1", name) }

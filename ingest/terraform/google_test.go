@@ -196,6 +196,7 @@ func TestGoogleCloudRun(t *testing.T) {
 	for _, d := range res.Diags {
 		t.Errorf("diagnostic: %s", d)
 	}
+
 	api := graph.GCPCloudRunID("example-prod", "europe-west1", "api")
 	report := graph.GCPCloudRunID("example-prod", "europe-west1", "report")
 	plain := graph.GCPCloudRunID("example-prod", "europe-west1", "plain")
@@ -210,6 +211,7 @@ func TestGoogleCloudRun(t *testing.T) {
 		}
 	}
 	sort.Strings(got)
+
 	// Package ids are those of the images' references, as every reader
 	// writes them.
 	pkg := func(ref string) string {
