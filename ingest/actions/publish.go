@@ -138,6 +138,11 @@ func tokenRef(s string, env map[string]string) bool {
 // envContextRef reports whether s reads the variable name through the env
 // context: env.NAME or env['NAME'].
 func envContextRef(s, name string) bool {
+	// Most steps do not name the variable, and a substring test costs far
+	// less than compiling the pattern.
+	if !strings.Contains(s, name) {
+		return false
+	}
 	re := regexp.MustCompile(`\benv(\.` + regexp.QuoteMeta(name) + `\b|\[\s*['"]` + regexp.QuoteMeta(name) + `['"]\s*\])`)
 	return re.MatchString(s)
 }
