@@ -31,12 +31,11 @@ type npmrcSecret struct {
 func readBy(npmrc []npmrcSecret, berry bool) []npmrcSecret {
 	var out []npmrcSecret
 	for _, s := range npmrc {
-		switch {
-		case berry && !s.yarnrc:
-			s.unsure = true
-		case !berry && s.yarnrc:
+		reads, unsure := registry.Release{Berry: berry}.ReadsSetting(s.yarnrc)
+		if !reads {
 			continue
 		}
+		s.unsure = s.unsure || unsure
 		out = append(out, s)
 	}
 	return out

@@ -287,10 +287,11 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				}
 				hidden := j.homeNPMRCHidden(cmdEnv)
 				for _, l := range j.npmrcLiterals {
-					if !l.scope.Reaches(target) || l.home && hidden || l.yarnrc && !berry {
+					reads, unsure := registry.Release{Berry: berry}.ReadsSetting(l.yarnrc)
+					if !reads || !l.scope.Reaches(target) || l.home && hidden {
 						continue
 					}
-					l.unsure = berry && !l.yarnrc
+					l.unsure = unsure
 					lits = append(lits, l)
 				}
 			}

@@ -182,7 +182,7 @@ func (c *converter) registryReleases(j *jobState) {
 			// A token of an .npmrc key that names a registry logs in
 			// there, also when the registry is set at run time.
 			var logins []variableLogin
-			add := func(name string, scope registry.TokenScope) {
+			add := func(name string, scope registry.TokenScope, unsure bool) {
 				if !scope.Reaches(target) {
 					return
 				}
@@ -191,25 +191,27 @@ func (c *converter) registryReleases(j *jobState) {
 					login = h
 				}
 				for _, source := range j.scan.Sources(name) {
-					logins = append(logins, variableLogin{name: source, host: login})
+					logins = append(logins, variableLogin{name: source, host: login, unsure: unsure})
 				}
 			}
 			for _, v := range r.Vars {
-				add(v, registry.TokenScope{Unknown: true})
+				add(v, registry.TokenScope{Unknown: true}, false)
 			}
 			if r.Eco == "npm" {
 				for _, tv := range registry.WrittenBefore(tokenVars, earlier, r.Line) {
-					add(tv.Name, tv.Scope)
+					if reads, unsure := r.ReadsSetting(tv.Yarnrc); reads {
+						add(tv.Name, tv.Scope, unsure)
+					}
 				}
 			}
 			slices.SortFunc(logins, compareVariableLogins)
-			for _, l := range slices.Compact(logins) {
+			for _, l := range slices.CompactFunc(logins, sameVariableLogin) {
 				if j.envKeys[l.name] {
 					continue
 				}
 				id := c.registryAccount(j, l.host, l.name, s.line)
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: l.host, Eco: r.Eco, Login: "with $" + l.name,
-					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project, ProjectHost: c.repoHost})
+					Maybe: r.Maybe, HostUnknown: unknown, YarnrcUnread: l.unsure, Line: s.line, Project: project, ProjectHost: c.repoHost})
 			}
 			// A token written into the step logs in as it would from a
 			// variable, certainly: the job holds it.
@@ -226,7 +228,7 @@ func (c *converter) registryReleases(j *jobState) {
 					graph.AttrReason: "the job publishes to " + login + " with a token written into its run step",
 				})
 				c.b.ReleaseReach(ciscan.Release{Account: id, Host: login, Eco: r.Eco, Login: "with a token written into its run step",
-					Maybe: r.Maybe, HostUnknown: unknown, Line: s.line, Project: project, ProjectHost: c.repoHost})
+					Maybe: r.Maybe, HostUnknown: unknown, YarnrcUnread: lit.Unsure, Line: s.line, Project: project, ProjectHost: c.repoHost})
 			}
 		}
 		def, unknown := registry.Destination(registry.Release{Eco: "npm"}, j.npmRegistry, j.npmRegistrySet)
@@ -261,11 +263,20 @@ func (c *converter) registryReleases(j *jobState) {
 // registry it logs in on.
 type variableLogin struct {
 	name, host string
+	// unsure is set for an .npmrc token of a Yarn 2 release
+	// (registry.Release.ReadsSetting).
+	unsure bool
 }
 
+// compareVariableLogins orders logins by variable and registry, a sure
+// login before an unsure one of the same token.
 func compareVariableLogins(a, b variableLogin) int {
-	return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.host, b.host))
+	return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.host, b.host), ciscan.CompareBool(a.unsure, b.unsure))
 }
+
+// sameVariableLogin reports whether a and b log in with one variable on
+// one registry.
+func sameVariableLogin(a, b variableLogin) bool { return a.name == b.name && a.host == b.host }
 
 // npmrcLogin writes the account on a registry that a literal token of an
 // .npmrc auth setting for that registry logs in as. npm sends the token

@@ -622,3 +622,43 @@ func TestReleaseThroughAssignedVariable(t *testing.T) {
 		t.Errorf("NPM_TOKEN logs in as %v, want nothing", got)
 	}
 }
+
+// A literal token follows the same files as a variable's: npm publish
+// sends no token written for Yarn's npmAuthToken, and yarn npm publish
+// sends an .npmrc token only if .yarnrc.yml names it, so possibly.
+func TestLiteralReleaseNpmrcAndYarnrc(t *testing.T) {
+	ci := strings.Join([]string{
+		"npm-release:",
+		"  script:",
+		"    - yarn config set npmAuthToken npm_" + strings.Repeat("y", 36), // 3
+		"    - npm publish",
+		"yarn-release:",
+		"  script:",
+		`    - echo "//registry.npmjs.org/:_authToken=npmrcL1t3ralT0k3n99" > .npmrc`, // 7
+		"    - yarn npm publish",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		job, key string
+		want     graph.Confidence // "" for no release with the token
+	}{
+		{"npm-release", "script@3", ""},
+		{"yarn-release", "script@7", graph.Possible},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", tt.job, tt.key))
+		var got graph.Confidence
+		for _, e := range res.Edges {
+			if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+				got = e.Confidence
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: the token publishes on registry.npmjs.org with confidence %q, want %q", tt.job, got, tt.want)
+		}
+	}
+}

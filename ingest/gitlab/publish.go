@@ -200,7 +200,7 @@ func (c *converter) registryReleases(j *jobState) {
 			// lits finds. A token of an .npmrc key that names a registry
 			// logs in there, also when the registry is set at run time.
 			var logins []variableLogin
-			add := func(name string, scope registry.TokenScope) {
+			add := func(name string, scope registry.TokenScope, unsure bool) {
 				if !scope.Reaches(target) {
 					return
 				}
@@ -209,16 +209,18 @@ func (c *converter) registryReleases(j *jobState) {
 					login = h
 				}
 				for _, source := range j.scan.Sources(name) {
-					logins = append(logins, variableLogin{name: source, host: login})
+					logins = append(logins, variableLogin{name: source, host: login, unsure: unsure})
 				}
 			}
 			anyRegistry := registry.TokenScope{Unknown: true}
 			for _, name := range r.Vars {
-				add(name, anyRegistry)
+				add(name, anyRegistry, false)
 			}
 			if r.Eco == "npm" {
 				for _, tv := range registry.WrittenBefore(tokenVars, earlier, r.Line) {
-					add(tv.Name, tv.Scope)
+					if reads, unsure := r.ReadsSetting(tv.Yarnrc); reads {
+						add(tv.Name, tv.Scope, unsure)
+					}
 				}
 			}
 			for name, v := range j.vars {
@@ -229,18 +231,18 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 			}
 			slices.SortFunc(logins, compareVariableLogins)
-			for _, l := range slices.Compact(logins) {
+			for _, l := range slices.CompactFunc(logins, sameVariableLogin) {
 				if !projectVariable(l.name) || j.defined[l.name] {
 					continue
 				}
-				c.releaseAccount(j, r, l.host, unknown, graph.GitLabVariableID(c.project, l.name), l.name, "the token in "+l.name, base)
+				c.releaseAccount(j, r, l.host, unknown, l.unsure, graph.GitLabVariableID(c.project, l.name), l.name, "the token in "+l.name, base)
 			}
 			for _, lit := range lits.Tokens(j.literals, r, target, configured) {
 				login := host
 				if h, ok := lit.Scope.LoginHost(host); ok {
 					login = h
 				}
-				c.releaseAccount(j, r, login, unknown, lit.ID, "a token written into a script", "a token written into its script", base)
+				c.releaseAccount(j, r, login, unknown, lit.Unsure, lit.ID, "a token written into a script", "a token written into its script", base)
 			}
 		}
 		def, unknown := c.releaseHost(j, registry.Release{Eco: "npm"})
@@ -271,11 +273,20 @@ func (c *converter) registryReleases(j *jobState) {
 // registry it logs in on.
 type variableLogin struct {
 	name, host string
+	// unsure is set for an .npmrc token of a Yarn 2 release
+	// (registry.Release.ReadsSetting).
+	unsure bool
 }
 
+// compareVariableLogins orders logins by variable and registry, a sure
+// login before an unsure one of the same token.
 func compareVariableLogins(a, b variableLogin) int {
-	return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.host, b.host))
+	return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.host, b.host), ciscan.CompareBool(a.unsure, b.unsure))
 }
+
+// sameVariableLogin reports whether a and b log in with one variable on
+// one registry.
+func sameVariableLogin(a, b variableLogin) bool { return a.name == b.name && a.host == b.host }
 
 // npmrcLogin writes the account on a registry that a token of an .npmrc
 // auth setting for that registry logs in as. npm sends the token only to
@@ -299,7 +310,7 @@ func (c *converter) npmrcLogin(host, cred, name, how string, line int) {
 // cred is the credential's node and name the account's label for it
 // ("NPM_TOKEN"). how is the way the job holds it, for reasons ("the token
 // in NPM_TOKEN").
-func (c *converter) releaseAccount(j *jobState, r registry.Release, host string, unknown bool, cred, name, how string, line int) {
+func (c *converter) releaseAccount(j *jobState, r registry.Release, host string, unknown, unsure bool, cred, name, how string, line int) {
 	id := graph.RegistryAccountID(host, cred)
 	c.b.Node(id, graph.NodeIdentity, host+" account of "+name, line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-account", "registry": host, "ecosystem": r.Eco,
@@ -308,7 +319,7 @@ func (c *converter) releaseAccount(j *jobState, r registry.Release, host string,
 		graph.AttrReason: fmt.Sprintf("the job publishes to %s with %s", host, how),
 	})
 	rel := ciscan.Release{Account: id, Host: host, Eco: r.Eco, Login: "with " + how,
-		Maybe: r.Maybe, HostUnknown: unknown, Line: line}
+		Maybe: r.Maybe, HostUnknown: unknown, YarnrcUnread: unsure, Line: line}
 	// A job starts in the clone of its project (CI_PROJECT_DIR), whose
 	// top is the pipeline's root folder when that folder is the project's.
 	if r.Top && c.prefix == "" {

@@ -417,3 +417,46 @@ func TestReleaseNpmrcLineOrder(t *testing.T) {
 		}
 	}
 }
+
+// Yarn 2 and later read the registry token from .yarnrc.yml
+// (npmAuthToken), and npm from .npmrc. An npm release sends no token that
+// the job wrote for Yarn. yarn npm publish sends a token written into
+// .npmrc only if .yarnrc.yml names it, which the input does not show, so
+// that release publishes possibly.
+func TestReleaseNpmrcAndYarnrc(t *testing.T) {
+	src := `npm-release:
+  script:
+    - yarn config set npmAuthToken "${YARN_ONLY_TOKEN}"
+    - npm publish
+yarn-release:
+  script:
+    - echo "//registry.npmjs.org/:_authToken=${NPMRC_TOKEN}" > .npmrc
+    - yarn config set npmAuthToken "${YARNRC_TOKEN}"
+    - yarn npm publish
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		name string
+		want graph.Confidence // "" for no release with the token
+	}{
+		{"YARN_ONLY_TOKEN", ""},
+		{"NPMRC_TOKEN", graph.Possible},
+		{"YARNRC_TOKEN", graph.Certain},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GitLabVariableID(testProject, tt.name))
+		var got graph.Confidence
+		for _, e := range res.Edges {
+			if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+				got = e.Confidence
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s publishes on registry.npmjs.org with confidence %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -82,6 +82,9 @@ type Release struct {
 	// enables it. HostUnknown marks a registry set at run time, for which
 	// Host is the registry the release goes to without that setting.
 	Maybe, HostUnknown bool
+	// YarnrcUnread marks the login of an .npmrc token by yarn npm
+	// publish, which sends it only if .yarnrc.yml names it.
+	YarnrcUnread bool
 	// Project is the repository whose top-level package the release
 	// publishes, or "" when it publishes another (a folder, workspaces, a
 	// package on another registry).
@@ -102,7 +105,7 @@ func (b *Builder) ReleaseReach(r Release) {
 		a[graph.AttrRepository] = r.Project
 		a[graph.AttrRepositoryHost] = graph.RepoHostAttr(r.ProjectHost)
 		a[graph.AttrReleasesProject] = "true"
-		if !r.Maybe {
+		if !r.Maybe && !r.YarnrcUnread {
 			a[graph.AttrReleasesProjectCertain] = "true"
 		}
 	}
@@ -120,6 +123,10 @@ func (b *Builder) ReleaseReach(r Release) {
 	if r.HostUnknown {
 		conf = graph.Possible
 		text += "; the registry is set at run time, and taken here to be " + r.Host
+	}
+	if r.YarnrcUnread {
+		conf = graph.Possible
+		text += "; yarn npm publish sends the token only if .yarnrc.yml, which the input does not show, names it"
 	}
 	b.Edge(r.Account, graph.EdgeCanAccess, scope, conf, r.Line, Attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
 }

@@ -26,6 +26,9 @@ type commandLiterals struct {
 	// `npm config set`, an echo into .npmrc or `yarn config set
 	// npmAuthToken` does.
 	npmrc bool
+	// yarnrc is set when the token goes to Yarn's npmAuthToken in
+	// .yarnrc.yml rather than to .npmrc.
+	yarnrc bool
 	// poetry is the repository whose credentials the command sets with
 	// poetry config, "" for other commands.
 	poetry string
@@ -49,8 +52,9 @@ type ConfigTokens struct {
 // npmToken is the inline secret of a token written to an .npmrc auth
 // setting, and the registry the setting scopes it to.
 type npmToken struct {
-	id    string
-	scope registry.TokenScope
+	id     string
+	scope  registry.TokenScope
+	yarnrc bool // as in commandLiterals
 }
 
 // NewShell drops the tokens that earlier scripts exported, and the
@@ -75,6 +79,7 @@ func ScanLiterals(script string, ct *ConfigTokens) ScriptLiterals {
 			text:   text,
 			found:  found,
 			npmrc:  registry.WritesNPMToken(text),
+			yarnrc: registry.WritesYarnrcToken(text),
 			poetry: registry.PoetryConfigRepository(c.Words),
 		})
 	}
@@ -97,6 +102,9 @@ func (c commandLiterals) configures(r registry.Release) bool {
 type Token struct {
 	ID    string
 	Scope registry.TokenScope
+	// Unsure is set for an .npmrc token of a Yarn 2 release, which sends
+	// it only if .yarnrc.yml names it (registry.Release.ReadsSetting).
+	Unsure bool
 }
 
 // Tokens returns the inline secrets of the registry tokens that release r
@@ -119,8 +127,9 @@ func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, 
 	}
 	if r.Eco == "npm" {
 		for _, t := range earlier.npm {
-			if t.scope.Reaches(target) {
-				out = append(out, Token{ID: t.id, Scope: t.scope})
+			reads, unsure := r.ReadsSetting(t.yarnrc)
+			if reads && t.scope.Reaches(target) {
+				out = append(out, Token{ID: t.id, Scope: t.scope, Unsure: unsure})
 			}
 		}
 	}
@@ -145,15 +154,17 @@ func (sl ScriptLiterals) Tokens(literals map[string]string, r registry.Release, 
 				continue
 			}
 			scope := registry.NPMTokenScope(c.text, f.Value)
-			if scope.Reaches(target) {
-				out = append(out, Token{ID: id, Scope: scope})
+			reads, unsure := r.ReadsSetting(c.yarnrc)
+			if reads && scope.Reaches(target) {
+				out = append(out, Token{ID: id, Scope: scope, Unsure: unsure})
 			}
 		}
 	}
 	slices.SortFunc(out, func(a, b Token) int {
-		return cmp.Or(strings.Compare(a.ID, b.ID), a.Scope.Compare(b.Scope))
+		return cmp.Or(strings.Compare(a.ID, b.ID), a.Scope.Compare(b.Scope), CompareBool(a.Unsure, b.Unsure))
 	})
-	return slices.Compact(out)
+	// Of one token sent both ways, the sure one is kept.
+	return slices.CompactFunc(out, func(a, b Token) bool { return a.ID == b.ID && a.Scope == b.Scope })
 }
 
 // NPMRCTokens returns the inline secrets of the npm registry tokens that
@@ -195,7 +206,7 @@ func (sl ScriptLiterals) AddConfigTokens(ct *ConfigTokens, literals map[string]s
 				}
 			}
 			if c.npmrc && literal.RegistryToken("npm", f.Kind) {
-				ct.npm = append(ct.npm, npmToken{id, registry.NPMTokenScope(c.text, f.Value)})
+				ct.npm = append(ct.npm, npmToken{id, registry.NPMTokenScope(c.text, f.Value), c.yarnrc})
 			}
 			if c.poetry != "" && literal.RegistryToken("pypi", f.Kind) {
 				if ct.poetry == nil {
@@ -205,4 +216,15 @@ func (sl ScriptLiterals) AddConfigTokens(ct *ConfigTokens, literals map[string]s
 			}
 		}
 	}
+}
+
+// CompareBool orders false before true.
+func CompareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }

@@ -96,6 +96,9 @@ func npmTokenScopeAt(cmd string, at int) TokenScope {
 type TokenVar struct {
 	Name  string
 	Scope TokenScope
+	// Yarnrc is set for Yarn's npmAuthToken, which only Yarn 2 and later
+	// read, from .yarnrc.yml, and unset for an .npmrc setting.
+	Yarnrc bool
 	// Line is the script's line that writes the setting, from 1, when
 	// ScanReleases found it.
 	Line int

@@ -49,6 +49,24 @@ type Release struct {
 	// PoetryRepository is the repository that poetry publish publishes
 	// to (PoetryRepository), "" for other tools.
 	PoetryRepository string
+	// Berry is set for yarn npm publish, the release command of Yarn 2
+	// and later (YarnBerryPublish).
+	Berry bool
+}
+
+// ReadsSetting reports whether the release sends a token that an earlier
+// command wrote into configuration: into .yarnrc.yml (npmAuthToken) when
+// yarnrc is set, else into .npmrc. Only Yarn 2 and later read .yarnrc.yml.
+// They send an .npmrc token only if .yarnrc.yml, which the readers do not
+// read, names it too, so for them such a token is unsure.
+func (r Release) ReadsSetting(yarnrc bool) (reads, unsure bool) {
+	switch {
+	case r.Berry && !yarnrc:
+		return true, true
+	case !r.Berry && yarnrc:
+		return false, false
+	}
+	return true, false
 }
 
 // Command is one command of a script: a part of a logical line between
@@ -103,8 +121,9 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if WritesNPMToken(ln) {
+			yarnrc := WritesYarnrcToken(ln)
 			for _, tv := range NPMTokenVars(ln) {
-				tv.Line = start + 1
+				tv.Line, tv.Yarnrc = start+1, yarnrc
 				tokenVars = append(tokenVars, tv)
 			}
 		}
@@ -128,7 +147,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			option := ReleaseOption(eco, words)
 			return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Option: option, Vars: credentialRefs(ln, option),
 				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1, Index: index,
-				PoetryRepository: PoetryRepository(words)}, true
+				PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words)}, true
 		}
 		// The loops are those of Commands, so that index counts the same
 		// commands.
@@ -404,11 +423,10 @@ func WritesYarnrcToken(cmd string) bool { return strings.Contains(cmd, "npmAuthT
 // .npmrc settings _auth and _password, from which npm logs in with basic
 // authentication, count too: after a registry (//host/:_auth), or alone
 // on a line that names .npmrc or runs npm config set.
-// The GitHub Actions reader tells the two files apart (YarnBerryPublish,
-// WritesYarnrcToken).
-// NOTE: the GitLab and CircleCI readers take the releases of every tool to
-// read both files, but npm and pnpm do not read .yarnrc.yml, and Yarn 2
-// and later do not read .npmrc (Verdaccio's Yarn setup guide, docs 6.x).
+// The readers tell the two files apart (Release.ReadsSetting): npm and
+// pnpm do not read .yarnrc.yml, and Yarn 2 and later send a token of
+// .npmrc only if .yarnrc.yml names the same token (Verdaccio's Yarn setup
+// guide, docs 6.x).
 // npm 9 and later also reject an auth setting without a registry (npm's
 // npmrc documentation, "Auth related configuration").
 func WritesNPMToken(cmd string) bool {

@@ -184,8 +184,9 @@ yarn npm publish
 poetry publish --build
 poetry publish -r internal --build`
 	releases, tokenVars := ScanReleases(script)
-	// Yarn sends npmAuthToken to any registry it publishes to.
-	wantVars := []TokenVar{{Name: "YARN_NPM_TOKEN", Scope: TokenScope{Unknown: true}, Line: 1}}
+	// Yarn sends npmAuthToken, which it keeps in .yarnrc.yml, to any
+	// registry it publishes to.
+	wantVars := []TokenVar{{Name: "YARN_NPM_TOKEN", Scope: TokenScope{Unknown: true}, Yarnrc: true, Line: 1}}
 	if diff := cmp.Diff(wantVars, tokenVars); diff != "" {
 		t.Errorf("variables written as npm tokens (-want +got):\n%s", diff)
 	}
@@ -196,6 +197,9 @@ poetry publish -r internal --build`
 	for i, r := range releases {
 		if r.PoetryRepository != want[i] {
 			t.Errorf("release on line %d: PoetryRepository = %q, want %q", r.Line, r.PoetryRepository, want[i])
+		}
+		if berry := i == 0; r.Berry != berry {
+			t.Errorf("release on line %d: Berry = %v, want %v", r.Line, r.Berry, berry)
 		}
 	}
 }
@@ -354,6 +358,27 @@ func TestTokenScopeLoginHost(t *testing.T) {
 		host, ok := tt.scope.LoginHost(tt.def)
 		if host != tt.host || ok != tt.ok {
 			t.Errorf("%+v with default %q: %q, %v, want %q, %v", tt.scope, tt.def, host, ok, tt.host, tt.ok)
+		}
+	}
+}
+
+// npm reads .npmrc and Yarn 2 reads .yarnrc.yml. Yarn 2 sends an .npmrc
+// token only if .yarnrc.yml names it, which the readers do not read.
+func TestReadsSetting(t *testing.T) {
+	for _, tt := range []struct {
+		berry, yarnrc, reads, unsure bool
+	}{
+		{berry: false, yarnrc: false, reads: true, unsure: false},
+		{berry: false, yarnrc: true, reads: false, unsure: false},
+		{berry: true, yarnrc: true, reads: true, unsure: false},
+		{berry: true, yarnrc: false, reads: true, unsure: true},
+	} {
+		reads, unsure := Release{Eco: "npm", Berry: tt.berry}.ReadsSetting(tt.yarnrc)
+		if reads != tt.reads {
+			t.Errorf("Berry %v, yarnrc %v: reads = %v, want %v", tt.berry, tt.yarnrc, reads, tt.reads)
+		}
+		if unsure != tt.unsure {
+			t.Errorf("Berry %v, yarnrc %v: unsure = %v, want %v", tt.berry, tt.yarnrc, unsure, tt.unsure)
 		}
 	}
 }
