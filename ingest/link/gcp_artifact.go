@@ -13,14 +13,27 @@ import (
 
 // arImage is the name package of an image that a workload or a file names
 // under an Artifact Registry Docker host,
-// LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE.
+// LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE, or under a gcr.io
+// host, HOST/PROJECT/IMAGE.
 type arImage struct {
 	id, location, repo string
+	gcr                bool // named under a gcr.io host
+}
+
+// gcrRepos maps each gcr.io host to the location and name of the Artifact
+// Registry repository that serves it in the image's project. These
+// repositories have served the gcr.io names since Container Registry shut
+// down on 18 March 2025.
+var gcrRepos = map[string]struct{ location, repo string }{
+	"gcr.io":      {"us", "gcr.io"},
+	"us.gcr.io":   {"us", "us.gcr.io"},
+	"eu.gcr.io":   {"europe", "eu.gcr.io"},
+	"asia.gcr.io": {"asia", "asia.gcr.io"},
 }
 
 // indexArtifactImages lists the image name packages under Artifact
-// Registry Docker hosts, by project id. A domain-scoped project
-// (example.com:name) appears in the path as example.com/name.
+// Registry Docker hosts and gcr.io hosts, by project id. A domain-scoped
+// project (example.com:name) appears in the path as example.com/name.
 func (g *gcpView) indexArtifactImages() {
 	g.images = map[string][]arImage{}
 	for _, n := range g.v.byKind[graph.NodePackage] {
@@ -31,11 +44,22 @@ func (g *gcpView) indexArtifactImages() {
 		if !ok || ref.PURL(false) != n.ID {
 			continue
 		}
+		parts := strings.Split(ref.Path, "/")
+		if gcr, ok := gcrRepos[ref.Registry]; ok {
+			// HOST/PROJECT/IMAGE, where IMAGE may hold slashes.
+			if len(parts) >= 3 && strings.Contains(parts[0], ".") {
+				parts = append([]string{parts[0] + ":" + parts[1]}, parts[2:]...)
+			}
+			if len(parts) < 2 {
+				continue
+			}
+			g.images[parts[0]] = append(g.images[parts[0]], arImage{id: n.ID, location: gcr.location, repo: gcr.repo, gcr: true})
+			continue
+		}
 		location, ok := strings.CutSuffix(ref.Registry, "-docker.pkg.dev")
 		if !ok || location == "" {
 			continue
 		}
-		parts := strings.Split(ref.Path, "/")
 		if len(parts) >= 4 && strings.Contains(parts[0], ".") {
 			parts = append([]string{parts[0] + ":" + parts[1]}, parts[2:]...)
 		}
@@ -118,8 +142,12 @@ func (g *gcpView) linkArtifactPublish(gr *gcpGrant, m grantee, tg target, conf g
 			if d == gcppolicy.False {
 				continue
 			}
-			g.publishEdge(gr, m, img.id, id, how, graph.Possible, condWhy,
-				"the input does not declare the repository, so its format and tag settings are unknown")
+			note := "the input does not declare the repository, so its format and tag settings are unknown"
+			if img.gcr {
+				// A gcr.io repository is always a Docker one.
+				note = "the input does not declare the repository, so whether its tags are immutable is unknown"
+			}
+			g.publishEdge(gr, m, img.id, id, how, graph.Possible, condWhy, note)
 		}
 	}
 }

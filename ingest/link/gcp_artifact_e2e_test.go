@@ -137,20 +137,17 @@ spec:
               image: us-central1-docker.pkg.dev/example-prod/ops/backup:7
 `
 
-// arStore ingests the Terraform configuration, the manifests and the
-// asset export with their parsers and links them.
-func arStore(t *testing.T) *memstore.Store {
+// ingestInput is one file for ingestFiles: its name, its text and the
+// parser that reads it.
+type ingestInput struct {
+	name, data string
+	p          ingest.Parser
+}
+
+// ingestFiles parses each file with its parser and links the facts.
+func ingestFiles(t *testing.T, files []ingestInput) *memstore.Store {
 	t.Helper()
 	dir := t.TempDir()
-	files := []struct {
-		name, data string
-		p          ingest.Parser
-	}{
-		{"main.tf", arTerraform, terraform.New()},
-		{"deploy.yaml", arManifest, kubernetes.New()},
-		{"ops.yaml", arOpsManifest, kubernetes.New()},
-		{"assets.json", arAssets, gcpiam.New()},
-	}
 	b := &graph.Batch{Time: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
@@ -178,6 +175,18 @@ func arStore(t *testing.T) *memstore.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// arStore ingests the Terraform configuration, the manifests and the
+// asset export with their parsers and links them.
+func arStore(t *testing.T) *memstore.Store {
+	t.Helper()
+	return ingestFiles(t, []ingestInput{
+		{"main.tf", arTerraform, terraform.New()},
+		{"deploy.yaml", arManifest, kubernetes.New()},
+		{"ops.yaml", arOpsManifest, kubernetes.New()},
+		{"assets.json", arAssets, gcpiam.New()},
+	})
 }
 
 // TestGCPArtifactRegistryEndToEnd follows a writer on an Artifact Registry
@@ -219,5 +228,132 @@ func TestGCPArtifactRegistryEndToEnd(t *testing.T) {
 	}
 	if reaches(t, s, sa("tooler"), deployment) {
 		t.Errorf("the blast radius of tooler, a writer on another repository, holds %s", deployment)
+	}
+}
+
+// gcrTerraform grants upload access on example-prod, on the folder above
+// it and on other-prod, and read access on example-prod. A Cloud Run
+// service of example-prod runs an image under gcr.io. The input declares
+// no gcr.io repository: Google creates them when a project moves from
+// Container Registry.
+const gcrTerraform = `
+provider "google" {
+  project = "example-prod"
+  region  = "us-central1"
+}
+
+resource "google_project" "prod" {
+  project_id = "example-prod"
+  folder_id  = "folders/42"
+}
+
+resource "google_service_account" "pusher" {
+  account_id = "ci-pusher"
+}
+
+resource "google_service_account" "puller" {
+  account_id = "puller"
+}
+
+resource "google_service_account" "outsider" {
+  account_id = "outsider"
+}
+
+resource "google_service_account" "runner" {
+  account_id = "runner"
+}
+
+resource "google_project_iam_member" "push" {
+  role   = "roles/artifactregistry.writer"
+  member = google_service_account.pusher.member
+}
+
+resource "google_project_iam_member" "pull" {
+  role   = "roles/artifactregistry.reader"
+  member = google_service_account.puller.member
+}
+
+resource "google_project_iam_member" "other" {
+  project = "other-prod"
+  role    = "roles/artifactregistry.writer"
+  member  = google_service_account.outsider.member
+}
+
+resource "google_folder_iam_member" "platform" {
+  folder = "folders/42"
+  role   = "roles/artifactregistry.writer"
+  member = "user:fay@example.com"
+}
+
+resource "google_cloud_run_v2_service" "app" {
+  name     = "app"
+  location = "us-central1"
+  template {
+    service_account = google_service_account.runner.email
+    containers {
+      image = "gcr.io/example-prod/app:1.0"
+    }
+  }
+}
+`
+
+// gcrManifest runs an image under eu.gcr.io on GKE.
+const gcrManifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: prod
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: eu.gcr.io/example-prod/api:2.1
+`
+
+// TestGCPArtifactRegistryGCREndToEnd follows a writer on a project to the
+// Cloud Run service and the GKE workload that run images of the project
+// under gcr.io hosts, and to the service account of the Cloud Run service.
+func TestGCPArtifactRegistryGCREndToEnd(t *testing.T) {
+	withNow(t)
+	s := ingestFiles(t, []ingestInput{
+		{"main.tf", gcrTerraform, terraform.New()},
+		{"deploy.yaml", gcrManifest, kubernetes.New()},
+	})
+	sa := func(name string) string {
+		return graph.GCPServiceAccountID(name + "@example-prod.iam.gserviceaccount.com")
+	}
+	const (
+		app = "pkg:docker/example-prod/app?repository_url=gcr.io"
+		api = "pkg:docker/example-prod/api?repository_url=eu.gcr.io"
+	)
+	fay := graph.GCPUserID("fay@example.com")
+	// The repositories are not declared: possible. puller only reads,
+	// and outsider writes to another project.
+	want := []string{
+		sa("ci-pusher") + " -> " + api + " (possible)",
+		sa("ci-pusher") + " -> " + app + " (possible)",
+		fay + " -> " + api + " (possible)",
+		fay + " -> " + app + " (possible)",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, derivedOf(t, s, graph.EdgeCanPublish)); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+
+	cloudRun := graph.GCPCloudRunID("example-prod", "us-central1", "app")
+	deployment := graph.K8sWorkloadID("prod", "Deployment", "api")
+	for _, target := range []string{cloudRun, deployment, sa("runner")} {
+		if !reaches(t, s, sa("ci-pusher"), target) {
+			t.Errorf("the blast radius of ci-pusher misses %s", target)
+		}
+		if !reaches(t, s, fay, target) {
+			t.Errorf("the blast radius of fay misses %s", target)
+		}
+		for _, other := range []string{sa("puller"), sa("outsider")} {
+			if reaches(t, s, other, target) {
+				t.Errorf("the blast radius of %s holds %s", other, target)
+			}
+		}
 	}
 }

@@ -236,3 +236,93 @@ func TestGCPArtifactRegistryVirtualUpstream(t *testing.T) {
 		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
 	}
 }
+
+// TestGCPArtifactRegistryGCRHosts grants upload access on projects and on
+// the Artifact Registry repositories that serve the gcr.io hosts. The host
+// names the repository: gcr.io and us.gcr.io are the repositories of those
+// names in location us, eu.gcr.io is in europe and asia.gcr.io in asia.
+// The path names the project, and then the image.
+func TestGCPArtifactRegistryGCRHosts(t *testing.T) {
+	withNow(t)
+	app, appNode := imageName("gcr.io/example-prod/app")
+	worker, workerNode := imageName("us.gcr.io/example-prod/team/worker")
+	euAPI, euAPINode := imageName("eu.gcr.io/example-prod/api")
+	batch, batchNode := imageName("asia.gcr.io/example-prod/batch")
+	// Another project's image of the same name.
+	_, foreignNode := imageName("gcr.io/other-prod/app")
+	// A domain-scoped project, example.com:corp-prod.
+	corp, corpNode := imageName("gcr.io/example.com/corp-prod/app")
+	// Hosts of the Container Registry domain that serve no project's
+	// repository.
+	_, k8sNode := imageName("k8s.gcr.io/example-prod/pause")
+	_, mirrorNode := imageName("mirror.gcr.io/example-prod/tool")
+
+	// repo builds a repository of example-prod as ingest/gcpiam writes
+	// it, with extra attributes.
+	repo := func(location, name string, attrs ...string) graph.Node {
+		base := []string{"provider", "gcp", "type", "artifact-repository", "project", "example-prod",
+			"location", location, "name", name,
+			"resource_name", "projects/example-prod/locations/" + location + "/repositories/" + name,
+			"resource_type", "artifactregistry.googleapis.com/Repository"}
+		return node(graph.GCPArtifactRepositoryID("example-prod", location, name), graph.NodeResource, append(base, attrs...)...)
+	}
+	euRepo := graph.GCPArtifactRepositoryID("example-prod", "europe", "eu.gcr.io")
+	// A repository of that name in a location no host maps to.
+	wrongRepo := graph.GCPArtifactRepositoryID("example-prod", "eu", "eu.gcr.io")
+	corpProject := graph.GCPProjectID("example.com:corp-prod")
+	nodes := []graph.Node{
+		node(gProject, graph.NodeResource, "provider", "gcp", "type", "project", "project", "example-prod",
+			"resource_name", "projects/example-prod"),
+		repo("us", "gcr.io", "format", "DOCKER"),
+		// Only their grants declare these two, without a format.
+		repo("europe", "eu.gcr.io"), repo("eu", "eu.gcr.io"),
+		appNode, workerNode, euAPINode, batchNode, foreignNode, corpNode, k8sNode, mirrorNode,
+		userGrant(gProject, "roles/artifactregistry.writer", "pat", ""),
+		userGrant(gProject, "roles/artifactregistry.reader", "reed", ""),
+		userGrant(graph.GCPArtifactRepositoryID("example-prod", "us", "gcr.io"), "roles/artifactregistry.writer", "gus", ""),
+		userGrant(euRepo, "roles/artifactregistry.writer", "eve", ""),
+		userGrant(wrongRepo, "roles/artifactregistry.writer", "ewan", ""),
+		userGrant(corpProject, "roles/artifactregistry.writer", "cody", ""),
+	}
+	line := func(user, to, conf string) string { return guser(user) + " -> " + to + " (" + conf + ")" }
+	want := []string{
+		// The input declares the gcr.io repository, a Docker one with
+		// mutable tags, and eu.gcr.io without its format. It does not
+		// declare the others.
+		line("pat", app, "certain"),
+		line("pat", worker, "possible"),
+		line("pat", euAPI, "possible"),
+		line("pat", batch, "possible"),
+		// gcr.io is not us.gcr.io, though both are in us.
+		line("gus", app, "certain"),
+		// The input does not show the format of eu.gcr.io.
+		line("eve", euAPI, "possible"),
+		// The domain-scoped project's repository is not declared.
+		line("cody", corp, "possible"),
+		// reed only reads, and ewan writes to a repository in eu. The
+		// images under k8s.gcr.io and mirror.gcr.io, and other-prod's,
+		// are in no repository of example-prod.
+	}
+	sort.Strings(want)
+	got := derive(t, nodes, nil, graph.EdgeCanPublish)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+
+	// A gcr.io repository holds Docker images only, so of an undeclared
+	// one only the tag setting is unknown.
+	s := store(t, nodes, nil)
+	e := edgeOf(t, s, graph.EdgeCanPublish, guser("pat"), worker)
+	if e == nil {
+		t.Fatal("no CAN_PUBLISH from pat to the us.gcr.io image")
+	}
+	r := e.Attr(graph.AttrReason)
+	for _, part := range []string{graph.GCPArtifactRepositoryID("example-prod", "us", "us.gcr.io"), "tags are immutable"} {
+		if !strings.Contains(r, part) {
+			t.Errorf("reason %q does not name %s", r, part)
+		}
+	}
+	if strings.Contains(r, "format") {
+		t.Errorf("reason %q says the format of a gcr.io repository is unknown", r)
+	}
+}
