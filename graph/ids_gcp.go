@@ -92,6 +92,21 @@ func GCPCloudRunID(project, location, name string) string {
 	return "runtime:gcp:run:" + project + "/" + location + "/" + name
 }
 
+// GCPComputeInstanceID returns the id of a Compute Engine instance, a
+// Runtime, by its project, zone and name.
+func GCPComputeInstanceID(project, zone, name string) string {
+	return "runtime:gcp:gce:projects/" + project + "/zones/" + zone + "/instances/" + name
+}
+
+// GCPInstanceTemplateID returns the id of a Compute Engine instance
+// template, a Runtime. region is empty for a global template.
+func GCPInstanceTemplateID(project, region, name string) string {
+	if region == "" {
+		return "runtime:gcp:gce:projects/" + project + "/global/instanceTemplates/" + name
+	}
+	return "runtime:gcp:gce:projects/" + project + "/regions/" + region + "/instanceTemplates/" + name
+}
+
 // GCPMetadataCredentialsID returns the id of the service account
 // credentials a runtime's metadata server hands to code running there.
 func GCPMetadataCredentialsID(runtimeID string) string {

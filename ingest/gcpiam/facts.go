@@ -89,6 +89,12 @@ func (b *builder) node(kind graph.NodeKind, id, label string, line int, attrs ma
 // runs, with the image's name node, as the other readers write them. A
 // reference that does not parse adds nothing.
 func (b *builder) executesImage(runtime, ref string, line int) {
+	b.executesImageWith(runtime, ref, line, graph.Certain, "")
+}
+
+// executesImageWith adds EXECUTES as executesImage does, with a confidence
+// and the reason for it.
+func (b *builder) executesImageWith(runtime, ref string, line int, conf graph.Confidence, reason string) {
 	img, ok := image.Parse(ref)
 	if !ok {
 		return
@@ -99,11 +105,20 @@ func (b *builder) executesImage(runtime, ref string, line int) {
 	})
 	b.node(graph.NodePackage, name, img.Name(), line, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
 	b.edge(ver, graph.EdgeVersionOf, name, line, nil)
-	b.edge(runtime, graph.EdgeExecutes, ver, line, map[string]string{graph.AttrVia: "image", "pinned": img.Pinned()})
+	b.edgeWith(runtime, graph.EdgeExecutes, ver, conf, line, map[string]string{
+		graph.AttrVia: "image", "pinned": img.Pinned(), graph.AttrReason: reason,
+	})
 }
 
+// edge adds a certain edge.
 func (b *builder) edge(from string, kind graph.EdgeKind, to string, line int, attrs map[string]string) {
-	e := graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{File: b.file, Line: line}}
+	b.edgeWith(from, kind, to, graph.Certain, line, attrs)
+}
+
+// edgeWith adds an edge of the given confidence. Of two edges with the
+// same key, the first is kept.
+func (b *builder) edgeWith(from string, kind graph.EdgeKind, to string, conf graph.Confidence, line int, attrs map[string]string) {
+	e := graph.Edge{From: from, To: to, Kind: kind, Confidence: conf, Pos: graph.Pos{File: b.file, Line: line}}
 	if b.edgeIdx[e.Key()] {
 		return
 	}

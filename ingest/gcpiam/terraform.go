@@ -31,6 +31,9 @@ type TerraformBlock struct {
 	// Region is the region of the google provider the block uses, "" when
 	// the input does not show it.
 	Region string
+	// Zone is the zone of the google provider the block uses, "" when the
+	// input does not show it.
+	Zone string
 }
 
 // TerraformTypes lists the resource types TerraformResource converts.
@@ -53,6 +56,8 @@ var TerraformTypes = map[string]bool{
 	"google_artifact_registry_repository_iam_policy": true,
 	"google_cloud_run_v2_service":                    true, "google_cloud_run_v2_job": true,
 	"google_cloud_run_service": true,
+	"google_compute_instance":  true, "google_compute_instance_template": true,
+	"google_compute_region_instance_template": true,
 }
 
 // TerraformResource converts one evaluated google_* resource block into
@@ -135,6 +140,10 @@ func (t *tfBlock) convert() {
 		t.artifactRepo()
 	case typ == "google_cloud_run_v2_service", typ == "google_cloud_run_v2_job", typ == "google_cloud_run_service":
 		t.cloudRun()
+	case typ == "google_compute_instance":
+		t.computeInstance()
+	case typ == "google_compute_instance_template", typ == "google_compute_region_instance_template":
+		t.instanceTemplate()
 	case typ == "google_container_cluster":
 		t.cluster()
 	case typ == "google_container_node_pool":
@@ -521,12 +530,14 @@ func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
 		// which the configuration does not show.
 		return
 	}
-	t.metadataCredentials(rt, pool, sa)
+	t.metadataCredentials(rt, pool, sa, "")
 }
 
 // metadataCredentials adds the credentials of service account sa that the
-// metadata server hands to the code of runtime rt, named name.
-func (t *tfBlock) metadataCredentials(rt, name, sa string) {
+// metadata server hands to the code of runtime rt, named name. A non-empty
+// limit is the reason why the credentials may not reach all that the
+// account reaches, and makes AUTHENTICATES_AS possible.
+func (t *tfBlock) metadataCredentials(rt, name, sa, limit string) {
 	acct := serviceAccountRes(sa, "")
 	t.b.resource(acct, t.Line)
 	cred := graph.GCPMetadataCredentialsID(rt)
@@ -537,7 +548,11 @@ func (t *tfBlock) metadataCredentials(rt, name, sa string) {
 		graph.AttrLongLived: "false",
 	})
 	t.b.edge(rt, graph.EdgeExposes, cred, t.Line, map[string]string{graph.AttrVia: "metadata"})
-	t.b.edge(cred, graph.EdgeAuthenticatesAs, acct.id, t.Line, nil)
+	if limit == "" {
+		t.b.edge(cred, graph.EdgeAuthenticatesAs, acct.id, t.Line, nil)
+		return
+	}
+	t.b.edgeWith(cred, graph.EdgeAuthenticatesAs, acct.id, graph.Possible, t.Line, map[string]string{graph.AttrReason: limit})
 }
 
 // cloudRun adds the Runtime of a Cloud Run service or job, the container
@@ -590,7 +605,7 @@ func (t *tfBlock) cloudRun() {
 		t.b.executesImage(rt, tfStr(c, "image"), t.Line)
 	}
 	if sa != "" {
-		t.metadataCredentials(rt, "Cloud Run "+name, sa)
+		t.metadataCredentials(rt, "Cloud Run "+name, sa, "")
 	}
 }
 

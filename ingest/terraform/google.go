@@ -42,6 +42,7 @@ func (e *emitter) google(b *block, bv *blockVal) {
 		Line:    b.syn.DefRange().Start.Line,
 		Project: e.ev.googleProject(b),
 		Region:  e.ev.googleRegion(b),
+		Zone:    e.ev.googleProviderArg(b, "zone"),
 	}
 	if drng, ok := firstDynamic(b.syn.Body); ok {
 		e.warnf(drng, "%s: dynamic blocks are not expanded", b.addr)

@@ -1,7 +1,9 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -237,5 +239,118 @@ func TestGoogleCloudRun(t *testing.T) {
 	sort.Strings(want)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Cloud Run edges (-want +got):\n%s", diff)
+	}
+}
+
+// TestGoogleComputeInstances reads Compute Engine instances and instance
+// templates. Container-Optimized OS runs the container that the metadata
+// key gce-container-declaration names, and the metadata server hands the
+// tokens of the attached service account to any code on the instance.
+func TestGoogleComputeInstances(t *testing.T) {
+	var res ingest.Result
+	f := filepath.Join("testdata", "gcp-compute", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+
+	const (
+		web     = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/web"
+		batch   = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-c/instances/batch"
+		bastion = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/bastion"
+		plain   = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/plain"
+		broken  = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/broken"
+		dflt    = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/dflt"
+		worker  = "runtime:gcp:gce:projects/example-prod/global/instanceTemplates/worker"
+		edge    = "runtime:gcp:gce:projects/example-prod/regions/europe-west1/instanceTemplates/edge-"
+	)
+	runtimes := map[string]string{}
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeRuntime {
+			runtimes[n.ID] = n.Attr("type")
+		}
+	}
+	for id, typ := range map[string]string{web: "gce-instance", batch: "gce-instance", bastion: "gce-instance",
+		plain: "gce-instance", broken: "gce-instance", dflt: "gce-instance", worker: "gce-instance-template", edge: "gce-instance-template"} {
+		if runtimes[id] != typ {
+			t.Errorf("runtime %s has type %q, want %q", id, runtimes[id], typ)
+		}
+	}
+
+	var got []string
+	for _, e := range res.Edges {
+		switch e.Kind {
+		case graph.EdgeExecutes, graph.EdgeExposes, graph.EdgeAuthenticatesAs:
+			if strings.Contains(e.From, ":gce:") {
+				got = append(got, e.From+" "+string(e.Kind)+" "+e.To+" ("+string(e.Confidence)+")")
+			}
+		}
+	}
+	sort.Strings(got)
+	pkg := func(ref string) string {
+		img, ok := imageref.Parse(ref)
+		if !ok {
+			t.Fatalf("image reference %q does not parse", ref)
+		}
+		return img.PURL(true)
+	}
+	cred := func(rt string) string { return "secret:gcp:metadata-token:" + strings.TrimPrefix(rt, "runtime:") }
+	sa := func(name string) string { return "gcp:sa:" + name + "@example-prod.iam.gserviceaccount.com" }
+	want := []string{
+		web + " EXECUTES " + pkg("gcr.io/example-prod/web:1.2") + " (certain)",
+		web + " EXPOSES " + cred(web) + " (certain)",
+		cred(web) + " AUTHENTICATES_AS " + sa("web-vm") + " (certain)",
+		// The boot image is not known, and the scopes leave out cloud-platform.
+		batch + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/batch:3") + " (possible)",
+		batch + " EXPOSES " + cred(batch) + " (certain)",
+		cred(batch) + " AUTHENTICATES_AS " + sa("batch") + " (possible)",
+		// bastion declares no container.
+		bastion + " EXPOSES " + cred(bastion) + " (certain)",
+		cred(bastion) + " AUTHENTICATES_AS " + sa("bastion") + " (certain)",
+		// plain and dflt run as the default account, whose email is not
+		// known.
+		plain + " EXECUTES " + pkg("gcr.io/example-prod/plain:1") + " (certain)",
+		// broken's declaration does not parse.
+		broken + " EXPOSES " + cred(broken) + " (certain)",
+		cred(broken) + " AUTHENTICATES_AS " + sa("broken") + " (certain)",
+		worker + " EXECUTES " + pkg("us-docker.pkg.dev/example-prod/jobs/worker:5") + " (certain)",
+		worker + " EXECUTES " + pkg("us-docker.pkg.dev/example-prod/jobs/agent@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9") + " (certain)",
+		worker + " EXPOSES " + cred(worker) + " (certain)",
+		cred(worker) + " AUTHENTICATES_AS " + sa("worker") + " (certain)",
+		// edge has no service account.
+		edge + " EXECUTES " + pkg("gcr.io/example-prod/edge:2") + " (certain)",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Compute Engine edges (-want +got):\n%s", diff)
+	}
+
+	for _, e := range res.Edges {
+		possible := e.Confidence == graph.Possible && strings.Contains(e.From, ":gce:")
+		if possible && e.Attr(graph.AttrReason) == "" {
+			t.Errorf("%s -%s-> %s is possible without a reason", e.From, e.Kind, e.To)
+		}
+		if e.From == cred(batch) && !strings.Contains(e.Attr(graph.AttrReason), "storage-ro") {
+			t.Errorf("reason %q does not name the scopes", e.Attr(graph.AttrReason))
+		}
+	}
+
+	var brokenDiags int
+	for _, d := range res.Diags {
+		if strings.Contains(d.Msg, "google_compute_instance.broken") && strings.Contains(d.Msg, "gce-container-declaration") {
+			brokenDiags++
+		} else {
+			t.Errorf("unexpected diagnostic: %s", d)
+		}
+	}
+	if brokenDiags != 1 {
+		t.Errorf("%d diagnostics for the declaration that does not parse, want 1", brokenDiags)
+	}
+
+	out, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("tok-7f3a9c1e5b2d4680")) {
+		t.Error("the value of a container's environment variable reached the result")
 	}
 }

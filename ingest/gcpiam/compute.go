@@ -1,0 +1,191 @@
+package gcpiam
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// containerDeclarationKey is the metadata key whose value Container-Optimized
+// OS reads to start a container when the instance boots.
+const containerDeclarationKey = "gce-container-declaration"
+
+// cloudPlatformScope is the access scope that lets a token call every
+// Google Cloud API. Its short name is "cloud-platform".
+const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform"
+
+// computeInstance adds the Runtime of a Compute Engine instance, the
+// container it declares and the credentials of its service account.
+func (t *tfBlock) computeInstance() {
+	name, ok := t.require("name")
+	if !ok {
+		return
+	}
+	zone := tfStr(t.Attrs, "zone")
+	if zone == "" {
+		zone = t.Zone
+	}
+	if zone == "" {
+		t.warnf("zone is missing and the provider sets no zone; block skipped")
+		return
+	}
+	rt := graph.GCPComputeInstanceID(t.project(), zone, name)
+	// The boot disk is made from initialize_params.image, or is an
+	// existing disk (source) whose image the block does not show.
+	bootImage := tfStr(tfBlockAttr(tfBlockAttr(t.Attrs, "boot_disk"), "initialize_params"), "image")
+	t.computeRuntime(rt, "gce-instance", "Compute Engine instance "+name, map[string]string{"zone": zone, graph.AttrName: name}, bootImage)
+}
+
+// instanceTemplate adds the Runtime of a Compute Engine instance template,
+// global or regional, which the instances made from it run as. A template
+// named by name_prefix gets the prefix as its name.
+func (t *tfBlock) instanceTemplate() {
+	name := firstStr(t.Attrs, "name", "name_prefix")
+	if name == "" {
+		t.warnf("name and name_prefix are missing, empty or not known; block skipped")
+		return
+	}
+	region := ""
+	if t.Type == "google_compute_region_instance_template" {
+		region = tfStr(t.Attrs, "region")
+		if region == "" {
+			region = t.Region
+		}
+		if region == "" {
+			t.warnf("region is missing and the provider sets no region; block skipped")
+			return
+		}
+	}
+	// The boot disk is the disk block with boot = true, else the first.
+	disks := tfBlocks(t.Attrs, "disk")
+	var boot map[string]any
+	for _, d := range disks {
+		if b, _ := d["boot"].(bool); b {
+			boot = d
+			break
+		}
+	}
+	if boot == nil && len(disks) > 0 {
+		boot = disks[0]
+	}
+	rt := graph.GCPInstanceTemplateID(t.project(), region, name)
+	t.computeRuntime(rt, "gce-instance-template", "Compute Engine instance template "+name,
+		map[string]string{"region": region, graph.AttrName: name}, tfStr(boot, "source_image"))
+}
+
+// computeRuntime adds the Runtime rt of an instance or template, EXECUTES
+// to the images that its container declaration names, and the metadata
+// credentials of its service account when the block names it by email.
+// A service_account block without email, or with email "default",
+// attaches the Compute Engine default account, whose email holds the
+// project number that the configuration does not show. Without the block
+// the provider attaches no account. Either way no credentials are written.
+func (t *tfBlock) computeRuntime(rt, kind, label string, attrs map[string]string, bootImage string) {
+	sa := tfBlockAttr(t.Attrs, "service_account")
+	email := tfStr(sa, "email")
+	scopes := tfStrings(sa, "scopes")
+	nodeAttrs := map[string]string{
+		graph.AttrProvider: providerGCP,
+		attrType:           kind,
+		attrProject:        t.project(),
+		"service_account":  email,
+		"scopes":           graph.JoinList(scopes),
+		"boot_image":       bootImage,
+		attrTFAddress:      t.Address,
+	}
+	for k, v := range attrs {
+		nodeAttrs[k] = v
+	}
+	t.b.node(graph.NodeRuntime, rt, label, t.Line, nodeAttrs)
+	t.b.records++
+
+	if decl, ok := tfMap(t.Attrs, "metadata")[containerDeclarationKey].(string); ok {
+		conf, reason := graph.Certain, ""
+		if !isContainerOptimizedOS(bootImage) {
+			conf = graph.Possible
+			reason = "only Container-Optimized OS starts the container of " + containerDeclarationKey +
+				", and the input does not show that the boot image is Container-Optimized OS"
+		}
+		for _, ref := range t.declaredImages(decl) {
+			t.b.executesImageWith(rt, ref, t.Line, conf, reason)
+		}
+	}
+	// The provider sends "default" for a block without email.
+	if sa != nil && email != "" && email != "default" {
+		t.metadataCredentials(rt, label, email, scopeLimit(sa, scopes))
+	}
+}
+
+// declaredImages returns the images of the containers that a
+// gce-container-declaration value names in spec.containers[].image. A
+// value that the input does not resolve or that is not such a YAML
+// document gives a warning. The warning quotes no part of the value,
+// because container environment variables may hold credentials.
+func (t *tfBlock) declaredImages(decl string) []string {
+	text := strings.TrimSpace(decl)
+	if strings.HasPrefix(text, "${") && strings.HasSuffix(text, "}") && !strings.Contains(text, "\n") {
+		t.warnf("metadata %s is not known; the images it names are left out", containerDeclarationKey)
+		return nil
+	}
+	var doc struct {
+		Spec struct {
+			Containers []struct {
+				Image string `yaml:"image"`
+			} `yaml:"containers"`
+		} `yaml:"spec"`
+	}
+	if err := yaml.Unmarshal([]byte(decl), &doc); err != nil {
+		t.warnf("metadata %s is not a YAML container declaration; the images it names are left out", containerDeclarationKey)
+		return nil
+	}
+	var out []string
+	for _, c := range doc.Spec.Containers {
+		out = append(out, c.Image)
+	}
+	return out
+}
+
+// isContainerOptimizedOS reports whether a boot image, as the provider
+// takes it (a URL, projects/P/global/images/..., P/IMAGE or
+// P/FAMILY), is one of the cos-cloud project. The provider looks up a
+// name without a project (cos-stable, family/cos-stable, global/images/...)
+// in the instance's own project, which may hold any image of that name.
+func isContainerOptimizedOS(img string) bool {
+	img = strings.ToLower(img)
+	if img == "" || strings.Contains(img, "${") {
+		return false
+	}
+	if i := strings.Index(img, "projects/"); i >= 0 {
+		img = img[i+len("projects/"):]
+	}
+	project, _, _ := strings.Cut(img, "/")
+	return project == "cos-cloud" && strings.Contains(img, "/")
+}
+
+// scopeLimit returns why a token that the metadata server issues with an
+// instance's access scopes may not reach what its service account
+// reaches, or "" when the scopes include cloud-platform.
+func scopeLimit(sa map[string]any, scopes []string) string {
+	if _, ok := sa["scopes"]; !ok {
+		return "the input does not show the instance's access scopes, which bound the APIs its tokens can call"
+	}
+	open := false
+	for _, s := range scopes {
+		switch {
+		case s == "cloud-platform" || s == cloudPlatformScope:
+			return ""
+		case strings.Contains(s, "${"):
+			open = true
+		}
+	}
+	if open {
+		return "the input does not show all of the instance's access scopes, which bound the APIs its tokens can call"
+	}
+	if len(scopes) == 0 {
+		return "the instance has no access scopes, so its tokens may call no API"
+	}
+	return "the instance's access scopes (" + strings.Join(scopes, ", ") +
+		") leave out cloud-platform, so its tokens call only the APIs those scopes cover"
+}
