@@ -671,16 +671,17 @@ func containItem(group []*Reached, res *Result) *Item {
 			last := len(labels) - 1
 			jobs = strings.Join(labels[:last], ", ") + " and " + labels[last]
 		}
-		it.Action = fmt.Sprintf("Cancel the running and pending pipelines of project %s, which runs %s, then turn off its CI/CD until %s; download the job logs first",
+		it.Action = fmt.Sprintf("Cancel the running and pending pipelines of project %s, which runs %s, save the logs of its last 100 jobs, then turn off its CI/CD until %s",
 			repo, jobs, cause)
 		if repo == "" {
 			break
 		}
-		// The running and pending pipelines are cancelled one by one,
-		// then CI/CD is turned off, so that no new pipeline starts: once
-		// it is off, GitLab no longer lets the API read the project's
-		// pipelines. The list follows every page, since GitLab returns
-		// 20 pipelines a page by default. The turn-off runs even when a
+		// The running and pending pipelines are cancelled one by one.
+		// The logs of the last 100 jobs are saved next, one file a job
+		// in the current folder, because once CI/CD is turned off GitLab
+		// no longer lets the API read the project's pipelines and jobs.
+		// The pipeline list follows every page, since GitLab returns 20
+		// pipelines a page by default. The later calls run even when a
 		// cancel fails, for a pipeline that ended meanwhile.
 		project := "projects/" + url.PathEscape(repo)
 		// Outside a clone of the project, glab sends its calls to
@@ -691,6 +692,8 @@ func containItem(group []*Reached, res *Result) *Item {
 		}
 		it.Command = "for status in running pending; do " + shellCommand(slices.Concat(glab, []string{"--paginate", project + "/pipelines?status="})...) + `"$status"` +
 			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand(slices.Concat(glab, []string{"--method", "POST", project + "/pipelines/{}/cancel"})...) +
+			"; for id in $(" + shellCommand(slices.Concat(glab, []string{project + "/jobs?per_page=100"})...) + " | jq -r '.[].id'); do " +
+			shellCommand(glab...) + " " + shellQuote(project+"/jobs/") + `"$id"` + shellQuote("/trace") + ` > "job-$id.log"; done` +
 			"; " + shellCommand(slices.Concat(glab, []string{"--method", "PUT", project, "--raw-field", "builds_access_level=disabled"})...)
 	case "gha-job":
 		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",

@@ -1071,17 +1071,21 @@ func TestPlanContainsGitLabProject(t *testing.T) {
 		t.Fatalf("containment items %+v, want one for both jobs", plan.Steps[0].Items)
 	}
 	want := "Cancel the running and pending pipelines of project o/a, which runs " + build + " and " + test +
-		", then turn off its CI/CD until pkg:npm/evil@1.0.0 is removed or pinned to a known-good version; download the job logs first"
+		", save the logs of its last 100 jobs, then turn off its CI/CD until pkg:npm/evil@1.0.0 is removed or pinned to a known-good version"
 	if it.Action != want {
 		t.Errorf("action\n got %q\nwant %q", it.Action, want)
 	}
-	// Stand-ins print each glab call; the running list holds pipeline 7
-	// and the pending list is empty.
-	calls := runShell(t, `glab() {
+	// Stand-ins record each glab call in calls.txt. The running list
+	// holds pipeline 7 and the pending list is empty. The last jobs are 41
+	// and 40, and each log reads "log of" and the job's trace path.
+	calls := runShell(t, `cd "$(mktemp -d)"
+glab() {
   case "$*" in
     *status=running) echo '[{"id":7}]' ;;
     *status=pending) echo '[]' ;;
-    *) echo "glab $*" ;;
+    *per_page=100) printf '[{"id":41},\n{"id":40}]\n' ;;
+    */trace) echo "glab $*" >> calls.txt; echo "log of $2" ;;
+    *) echo "glab $*" >> calls.txt ;;
   esac
 }
 jq() { sed -n 's/.*"id":\([0-9]*\).*/\1/p'; }
@@ -1093,11 +1097,17 @@ xargs() {
     eval "$cmd"
   done
 }
-`+it.Command)
-	// The pipelines are cancelled before CI/CD is turned off, since GitLab
-	// hides a project's pipelines from the API once it is off.
+`+it.Command+`
+cat calls.txt job-41.log job-40.log`)
+	// The pipelines are cancelled and the logs saved before CI/CD is
+	// turned off, since GitLab hides a project's pipelines and jobs from
+	// the API once it is off.
 	wantCalls := "glab api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
-		"glab api --method PUT projects/o%2Fa --raw-field builds_access_level=disabled\n"
+		"glab api projects/o%2Fa/jobs/41/trace\n" +
+		"glab api projects/o%2Fa/jobs/40/trace\n" +
+		"glab api --method PUT projects/o%2Fa --raw-field builds_access_level=disabled\n" +
+		"log of projects/o%2Fa/jobs/41/trace\n" +
+		"log of projects/o%2Fa/jobs/40/trace\n"
 	if calls != wantCalls {
 		t.Errorf("commands ran\n%s\nwant\n%s", calls, wantCalls)
 	}
@@ -1217,7 +1227,8 @@ sort "$log"; rm -f "$log"`)
 	want := "glab api --hostname gitlab.example.com --method POST projects/payments%2Fapi/pipelines/7/cancel\n" +
 		"glab api --hostname gitlab.example.com --method PUT projects/payments%2Fapi --raw-field builds_access_level=disabled\n" +
 		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=pending\n" +
-		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=running\n"
+		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=running\n" +
+		"glab api --hostname gitlab.example.com projects/payments%2Fapi/jobs?per_page=100\n"
 	if calls != want {
 		t.Errorf("commands ran, sorted\n%s\nwant\n%s", calls, want)
 	}
