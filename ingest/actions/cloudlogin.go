@@ -174,12 +174,13 @@ func (w *workflow) awsKeys(j *job, key, value string, env map[string]string, lin
 
 // readAWSCredentials records the AWS identity that a step of
 // aws-actions/configure-aws-credentials gives the job: the role of
-// role-to-assume, assumed with the access keys of aws-secret-access-key
-// or else with the job's OIDC token, or the keys' own identity without a
-// role. A role that an expression names is not known: the keys' identity,
-// or the job's OIDC token, stands for it, as a possible one. It also
-// records aws-region, the region of amazon-ecr-login, which the action
-// exports as AWS_REGION and AWS_DEFAULT_REGION.
+// role-to-assume, assumed with the access keys of aws-secret-access-key,
+// with the session of the job's current identity (role-chaining), or else
+// with the job's OIDC token, or the keys' own identity without a role. A
+// role that an expression names is not known: the keys' identity, or the
+// job's OIDC token, stands for it, as a possible one. It also records
+// aws-region, the region of amazon-ecr-login, which the action exports as
+// AWS_REGION and AWS_DEFAULT_REGION.
 func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map[string]string, line int, cond bool) {
 	if r := strings.TrimSpace(input("aws-region")); r != "" && !strings.Contains(r, "$") {
 		j.awsRegion = r
@@ -199,6 +200,37 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 
 	keys := w.awsKeys(j, "aws-secret-access-key", input("aws-secret-access-key"), env, line)
 	role := strings.TrimSpace(input("role-to-assume"))
+	// role-chaining assumes the role with the credentials the job holds
+	// already; access keys given to the step take their place.
+	var session *cloudIdentity
+	sessionMaybe := false
+	if keys == nil && strings.TrimSpace(input("role-chaining")) == "true" {
+		if n := len(j.awsIdents); n > 0 {
+			last := j.awsIdents[n-1]
+			session, sessionMaybe = &last, n > 1 || last.maybe
+		}
+	}
+	if role != "" && !strings.HasPrefix(role, "arn:aws") && !strings.Contains(role, "$") {
+		// The action makes a role name an ARN in the account of the
+		// credentials it starts from. The OIDC token and a web identity
+		// token file give it none, so then the step fails.
+		switch {
+		case keys != nil:
+			// The keys' account is not in the workflow: the case of a
+			// computed role below stands for it.
+		case session != nil && session.attrs["account"] != "":
+			role = "arn:aws:iam::" + session.attrs["account"] + ":role/" + role
+		case session != nil:
+			// The session's account is not in the workflow either: the
+			// session stands for the role below.
+		default:
+			// The OIDC token and a web identity token file name no
+			// account, so the step fails.
+			// NOTE: role-chaining from credentials the workflow does not
+			// show (a self-hosted runner's) is not read.
+			return
+		}
+	}
 	var ident cloudIdentity
 	switch m := roleARN.FindStringSubmatch(role); {
 	case m != nil:
@@ -209,11 +241,22 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 			ident.holder = keys
 			ident.holderText = "configure-aws-credentials assumes " + role + " with " + strings.TrimPrefix(keys.label, "the AWS identity of ") +
 				"; the role's trust policy decides whether that identity may"
+		case session != nil:
+			ident.holder = session
+			ident.maybe = sessionMaybe
+			ident.holderText = "configure-aws-credentials assumes " + role + " with the session of " + session.label +
+				" (role-chaining); the role's trust policy decides whether that identity may"
+		case strings.TrimSpace(input("role-chaining")) == "true":
+			// Chained from credentials the workflow does not show.
+			ident.maybe = true
 		case input("web-identity-token-file") == "":
 			ident.oidcRole = true
 		}
 	case role != "" && keys != nil:
 		ident = *keys
+		ident.maybe = true
+	case role != "" && session != nil:
+		ident = *session
 		ident.maybe = true
 	case role != "":
 		if j.perms.Default || !j.perms.has("id-token", "write") {
