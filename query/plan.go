@@ -671,7 +671,7 @@ func containItem(group []*Reached, res *Result) *Item {
 			last := len(labels) - 1
 			jobs = strings.Join(labels[:last], ", ") + " and " + labels[last]
 		}
-		it.Action = fmt.Sprintf("Cancel the running and pending pipelines of project %s, which runs %s, save the logs of its last 100 jobs, then turn off its CI/CD until %s",
+		it.Action = fmt.Sprintf("Cancel the running and pending pipelines of project %s, which runs %s, save the logs of its last 100 jobs, cancel what started meanwhile, then turn off its CI/CD until %s",
 			repo, jobs, cause)
 		if repo == "" {
 			break
@@ -690,10 +690,14 @@ func containItem(group []*Reached, res *Result) *Item {
 		if server := rt.Node.Attr("server"); server != "" {
 			glab = append(glab, "--hostname", server)
 		}
-		it.Command = "for status in running pending; do " + shellCommand(slices.Concat(glab, []string{"--paginate", project + "/pipelines?status="})...) + `"$status"` +
-			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand(slices.Concat(glab, []string{"--method", "POST", project + "/pipelines/{}/cancel"})...) +
+		cancel := "for status in running pending; do " + shellCommand(slices.Concat(glab, []string{"--paginate", project + "/pipelines?status="})...) + `"$status"` +
+			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand(slices.Concat(glab, []string{"--method", "POST", project + "/pipelines/{}/cancel"})...)
+		// A pipeline that starts while the logs are saved is cancelled by
+		// the second pass, right before CI/CD is turned off.
+		it.Command = cancel +
 			"; for id in $(" + shellCommand(slices.Concat(glab, []string{project + "/jobs?per_page=100"})...) + " | jq -r '.[].id'); do " +
 			shellCommand(glab...) + " " + shellQuote(project+"/jobs/") + `"$id"` + shellQuote("/trace") + ` > "job-$id.log"; done` +
+			"; " + cancel +
 			"; " + shellCommand(slices.Concat(glab, []string{"--method", "PUT", project, "--raw-field", "builds_access_level=disabled"})...)
 	case "gha-job":
 		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",

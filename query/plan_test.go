@@ -1071,7 +1071,7 @@ func TestPlanContainsGitLabProject(t *testing.T) {
 		t.Fatalf("containment items %+v, want one for both jobs", plan.Steps[0].Items)
 	}
 	want := "Cancel the running and pending pipelines of project o/a, which runs " + build + " and " + test +
-		", save the logs of its last 100 jobs, then turn off its CI/CD until pkg:npm/evil@1.0.0 is removed or pinned to a known-good version"
+		", save the logs of its last 100 jobs, cancel what started meanwhile, then turn off its CI/CD until pkg:npm/evil@1.0.0 is removed or pinned to a known-good version"
 	if it.Action != want {
 		t.Errorf("action\n got %q\nwant %q", it.Action, want)
 	}
@@ -1102,9 +1102,12 @@ cat calls.txt job-41.log job-40.log`)
 	// The pipelines are cancelled and the logs saved before CI/CD is
 	// turned off, since GitLab hides a project's pipelines and jobs from
 	// the API once it is off.
+	// A second cancel pass, right before the turn-off, catches a
+	// pipeline that started while the logs were saved.
 	wantCalls := "glab api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
 		"glab api projects/o%2Fa/jobs/41/trace\n" +
 		"glab api projects/o%2Fa/jobs/40/trace\n" +
+		"glab api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
 		"glab api --method PUT projects/o%2Fa --raw-field builds_access_level=disabled\n" +
 		"log of projects/o%2Fa/jobs/41/trace\n" +
 		"log of projects/o%2Fa/jobs/40/trace\n"
@@ -1184,8 +1187,11 @@ xargs() {
   done
 }
 `+planItem(t, plan, test).Command)
+	// Both cancel passes read both pages: the stand-in lists the same
+	// pipelines again in the second pass.
 	want := "cancel api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
 		"cancel api --method POST projects/o%2Fa/pipelines/8/cancel\n"
+	want += want
 	if calls != want {
 		t.Errorf("cancelled\n%s\nwant\n%s", calls, want)
 	}
@@ -1225,8 +1231,11 @@ xargs() {
 `+planItem(t, plan, test).Command+`
 sort "$log"; rm -f "$log"`)
 	want := "glab api --hostname gitlab.example.com --method POST projects/payments%2Fapi/pipelines/7/cancel\n" +
+		"glab api --hostname gitlab.example.com --method POST projects/payments%2Fapi/pipelines/7/cancel\n" +
 		"glab api --hostname gitlab.example.com --method PUT projects/payments%2Fapi --raw-field builds_access_level=disabled\n" +
 		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=pending\n" +
+		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=pending\n" +
+		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=running\n" +
 		"glab api --hostname gitlab.example.com --paginate projects/payments%2Fapi/pipelines?status=running\n" +
 		"glab api --hostname gitlab.example.com projects/payments%2Fapi/jobs?per_page=100\n"
 	if calls != want {
