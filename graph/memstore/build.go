@@ -22,8 +22,11 @@ type builder struct {
 	newWords map[string]uint32
 	times    []time.Time
 	timeIdx  map[[2]int64]uint32
-	sets     attrTable
-	setIdx   attrIndex
+	// nowIdx is the index of the write's time in times, once hasNow.
+	nowIdx uint32
+	hasNow bool
+	sets   attrTable
+	setIdx attrIndex
 	// keys, kw and vw are scratch space of attrSet.
 	keys      []string
 	kw, vw    []uint32
@@ -89,6 +92,20 @@ func (bl *builder) word(s string) uint32 {
 }
 
 func timeKey(t time.Time) [2]int64 { return [2]int64{t.Unix(), int64(t.Nanosecond())} }
+
+// seen returns the first-seen and last-seen times of an overlay record, as
+// indexes of bl.times. The builder keeps the old base's time numbers, so a
+// kept first-seen time is its base index, and every record was last seen
+// at the write's time.
+func (bl *builder) seen(keepsFirst bool, oldFirst uint16) (first, last uint32) {
+	if !bl.hasNow {
+		bl.nowIdx, bl.hasNow = bl.time(bl.ov.now), true
+	}
+	if keepsFirst {
+		return uint32(oldFirst), bl.nowIdx
+	}
+	return bl.nowIdx, bl.nowIdx
+}
 
 func (bl *builder) time(t time.Time) uint32 {
 	k := timeKey(t)
@@ -435,7 +452,7 @@ func (bl *builder) build() (*base, error) {
 				var fs []edgeFact
 				if rec := ov.hitE[e]; rec != nil {
 					fs = ov.edgeFactsOf(rec)
-					it.first, it.last = bl.time(rec.first), bl.time(rec.last)
+					it.first, it.last = bl.seen(rec.keepsFirst, rec.oldFirst)
 				} else {
 					fs = ov.baseEdgeFacts(e, 2)
 				}
@@ -535,7 +552,7 @@ func (bl *builder) build() (*base, error) {
 				return nil, err
 			}
 			if rec := ov.hitN[i]; rec != nil {
-				first, last = bl.time(rec.first), bl.time(rec.last)
+				first, last = bl.seen(rec.keepsFirst, rec.oldFirst)
 			}
 			firsts, lasts = append(firsts, first), append(lasts, last)
 			i++
@@ -549,7 +566,7 @@ func (bl *builder) build() (*base, error) {
 			if err := bl.addRecordNodeFacts(nf, rec); err != nil {
 				return nil, err
 			}
-			first, last = bl.time(rec.first), bl.time(rec.last)
+			first, last = bl.seen(rec.keepsFirst, rec.oldFirst)
 		}
 		firsts, lasts = append(firsts, first), append(lasts, last)
 		j++
@@ -571,8 +588,8 @@ func (bl *builder) build() (*base, error) {
 		if err != nil {
 			return nil, err
 		}
-		it := edgeItem{from: row(rec.key.From), to: row(rec.key.To), kind: k,
-			first: bl.time(rec.first), last: bl.time(rec.last), lo: ef.len()}
+		it := edgeItem{from: row(rec.key.From), to: row(rec.key.To), kind: k, lo: ef.len()}
+		it.first, it.last = bl.seen(rec.keepsFirst, rec.oldFirst)
 		if err := bl.addRecordEdgeFacts(ef, rec); err != nil {
 			return nil, err
 		}

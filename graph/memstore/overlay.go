@@ -52,27 +52,32 @@ type overlay struct {
 }
 
 type ovNode struct {
-	id          string
-	facts       []nodeFact // sorted by source; all from retired sources
-	first, last time.Time
-	row         uint32
+	id    string
+	facts []nodeFact // sorted by source; all from retired sources
+	row   uint32
 	// pre is 1 plus the index of the record's first fact in the numbered
 	// facts of a primed builder, 0 when they are not numbered (see prime).
 	pre    uint32
 	inBase bool
+	// keepsFirst is set when the record keeps the first-seen time of its
+	// base row, base time oldFirst. Otherwise it was first seen at the
+	// write's time, and every record was last seen then.
+	keepsFirst bool
+	oldFirst   uint16
 	// inline holds the first fact, so that a record with one fact (most of
 	// them) needs no second allocation.
 	inline [1]nodeFact
 }
 
 type ovEdge struct {
-	key         graph.EdgeKey
-	facts       []edgeFact
-	first, last time.Time
-	row         uint32
-	pre         uint32 // as in ovNode
-	inBase      bool
-	inline      [1]edgeFact
+	key        graph.EdgeKey
+	facts      []edgeFact
+	row        uint32
+	pre        uint32 // as in ovNode
+	inBase     bool
+	keepsFirst bool   // as in ovNode
+	oldFirst   uint16 // as in ovNode
+	inline     [1]edgeFact
 }
 
 // slab hands out zeroed values of T from arrays of slabSize.
@@ -252,10 +257,10 @@ func (ov *overlay) baseEdgeUntouched(e uint32) bool {
 }
 
 // firstSeen is when a record that the write asserts was first seen: kept
-// from the base while the record lives on, now when it starts anew (also
-// when the batch dropped it and the linker asserts it again).
-func (ov *overlay) firstSeen(inBase, alive bool, old uint16) time.Time {
-	if inBase && alive {
+// from the base while the record lives on (keepsFirst), now when it starts
+// anew (also when the batch dropped it and the linker asserts it again).
+func (ov *overlay) firstSeen(keepsFirst bool, old uint16) time.Time {
+	if keepsFirst {
 		return ov.b.times[old]
 	}
 	return ov.now
@@ -274,10 +279,8 @@ func (ov *overlay) node(id string) *ovNode {
 		alive = ov.phase == 1 || len(ov.baseNodeFacts(rec.row, 1)) > 0
 	}
 	if rec.inBase {
-		rec.first = ov.firstSeen(true, alive, ov.b.nFirst[rec.row])
+		rec.keepsFirst, rec.oldFirst = alive, ov.b.nFirst[rec.row]
 		ov.hitN[rec.row] = rec
-	} else {
-		rec.first = ov.now
 	}
 	ov.nodes[id] = rec
 	ov.nodeList = append(ov.nodeList, rec)
@@ -290,7 +293,7 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 		return rec
 	}
 	rec = ov.edgeSlab.next()
-	rec.key, rec.first = k, ov.now
+	rec.key = k
 	b := ov.b
 	from, okF := b.lookup(k.From)
 	to, okT := b.lookup(k.To)
@@ -300,7 +303,7 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 	}
 	if rec.inBase {
 		alive := ov.phase == 1 || len(ov.baseEdgeFacts(rec.row, 1)) > 0
-		rec.first = ov.firstSeen(true, alive, b.eFirst[rec.row])
+		rec.keepsFirst, rec.oldFirst = alive, b.eFirst[rec.row]
 		ov.hitE[rec.row] = rec
 	} else {
 		ov.ends = nil
@@ -314,7 +317,7 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 // the two may run at once; the caller clears byKind.
 func (ov *overlay) putNode(src string, n *graph.Node) {
 	rec := ov.node(n.ID)
-	rec.last, rec.pre = ov.now, 0
+	rec.pre = 0
 	i := factIndex(rec.facts, src, nodeSource)
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
@@ -336,7 +339,7 @@ func (ov *overlay) putNode(src string, n *graph.Node) {
 
 func (ov *overlay) putEdge(src string, e *graph.Edge) {
 	rec := ov.edge(e.Key())
-	rec.last, rec.pre = ov.now, 0
+	rec.pre = 0
 	conf := e.Confidence
 	if conf == "" {
 		conf = graph.Certain
@@ -430,9 +433,9 @@ func (ov *overlay) readRec(rec *ovNode) (graph.Node, bool) {
 		return graph.Node{}, false
 	}
 	if len(fs) == 1 {
-		return oneFactNode(rec.id, fs[0], rec.first, rec.last), true
+		return oneFactNode(rec.id, fs[0], ov.firstSeen(rec.keepsFirst, rec.oldFirst), ov.now), true
 	}
-	return graph.MergeNode(rec.id, fs, rec.first, rec.last), true
+	return graph.MergeNode(rec.id, fs, ov.firstSeen(rec.keepsFirst, rec.oldFirst), ov.now), true
 }
 
 // oneFactNode is graph.MergeNode of a single fact, except that it shares
@@ -492,9 +495,9 @@ func (ov *overlay) readEdgeRec(rec *ovEdge) (graph.Edge, bool) {
 		return graph.Edge{}, false
 	}
 	if len(fs) == 1 {
-		return oneFactEdge(rec.key, fs[0], rec.first, rec.last), true
+		return oneFactEdge(rec.key, fs[0], ov.firstSeen(rec.keepsFirst, rec.oldFirst), ov.now), true
 	}
-	return graph.MergeEdge(rec.key, fs, rec.first, rec.last), true
+	return graph.MergeEdge(rec.key, fs, ov.firstSeen(rec.keepsFirst, rec.oldFirst), ov.now), true
 }
 
 func mergeNodeFacts(a, b []nodeFact) []nodeFact {
