@@ -38,10 +38,16 @@ type overlay struct {
 	// ends indexes the edges the base does not hold by each end; nil
 	// until Expand reads it after a change (see newEnds).
 	ends *edgeEnds
-	// The records each source asserts, for retire. Nodes and edges have
+	// The records that the derived source asserts, for its retire in
+	// phase 2. A write retires every other source before it puts any of
+	// that source's facts (see Store.Write), so no other source needs its
+	// records listed. nodesPut and edgesPut hold those other sources, so
+	// that retire can tell when that order is broken. Nodes and edges have
 	// an index each, so that a write can put both at once.
-	nodesBy bySource[*ovNode]
-	edgesBy bySource[*ovEdge]
+	nodesBy  bySource[*ovNode]
+	edgesBy  bySource[*ovEdge]
+	nodesPut sourceSet
+	edgesPut sourceSet
 	// The records are cut from slabs: the collector then finds the
 	// pointers to a run of records in one span instead of one span each.
 	nodeSlab slab[ovNode]
@@ -141,6 +147,29 @@ func (s *bySource[R]) add(src string, r R) {
 	*s.list = append(*s.list, r)
 }
 
+// sourceSet is a set of sources. Puts come in runs of one source, so a
+// source equal to the last one added is not looked up again.
+type sourceSet struct {
+	m    map[string]struct{}
+	last string
+}
+
+func (s *sourceSet) add(src string) {
+	if s.m != nil && src == s.last {
+		return
+	}
+	if s.m == nil {
+		s.m = map[string]struct{}{}
+	}
+	s.m[src] = struct{}{}
+	s.last = src
+}
+
+func (s *sourceSet) has(src string) bool {
+	_, ok := s.m[src]
+	return ok
+}
+
 // take returns the records of a source and removes them from the index.
 func (s *bySource[R]) take(src string) []R {
 	l := s.m[src]
@@ -179,6 +208,10 @@ func newOverlay(b *base, now time.Time, nodes, edges int) *overlay {
 // retire removes every fact the source asserts, in the base and in the
 // overlay.
 func (ov *overlay) retire(src string) {
+	if src != graph.DerivedSource && (ov.nodesPut.has(src) || ov.edgesPut.has(src)) {
+		// Only the derived source's records are listed (see nodesBy).
+		panic("memstore: source " + src + " retired after its facts were put")
+	}
 	ov.byKind = nil
 	if ov.retired[src] == 0 {
 		ov.retired[src] = ov.phase
@@ -334,7 +367,11 @@ func (ov *overlay) putNode(src string, n *graph.Node) {
 		rec.facts = rec.inline[:0]
 	}
 	rec.facts = insertFact(rec.facts, i, f)
-	ov.nodesBy.add(src, rec)
+	if src == graph.DerivedSource {
+		ov.nodesBy.add(src, rec)
+	} else {
+		ov.nodesPut.add(src)
+	}
 }
 
 func (ov *overlay) putEdge(src string, e *graph.Edge) {
@@ -368,7 +405,11 @@ func (ov *overlay) putEdge(src string, e *graph.Edge) {
 		rec.facts = rec.inline[:0]
 	}
 	rec.facts = insertFact(rec.facts, i, f)
-	ov.edgesBy.add(src, rec)
+	if src == graph.DerivedSource {
+		ov.edgesBy.add(src, rec)
+	} else {
+		ov.edgesPut.add(src)
+	}
 }
 
 func nodeSource(f *nodeFact) string { return f.Source }

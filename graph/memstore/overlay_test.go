@@ -41,3 +41,29 @@ func TestOneFactMatchesMerge(t *testing.T) {
 		}
 	}
 }
+
+// The overlay lists the records of the derived source only, since a write
+// retires every other source before it puts that source's facts. A
+// retire of the derived source after its puts removes them; a retire of
+// another source after its puts would keep them, so it panics.
+func TestRetireAfterPut(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	ov := newOverlay(emptyBase(), now, 0, 0)
+	ov.putNode(graph.DerivedSource, &graph.Node{ID: "id:1", Kind: graph.NodeIdentity})
+	ov.putEdge(graph.DerivedSource, &graph.Edge{From: "id:1", To: "id:2", Kind: graph.EdgeCanAssume})
+	ov.retire(graph.DerivedSource)
+	if n := len(ov.nodes["id:1"].facts); n != 0 {
+		t.Errorf("node keeps %d facts of the derived source after its retire, want 0", n)
+	}
+	if n := len(ov.edges[graph.EdgeKey{From: "id:1", Kind: graph.EdgeCanAssume, To: "id:2"}].facts); n != 0 {
+		t.Errorf("edge keeps %d facts of the derived source after its retire, want 0", n)
+	}
+
+	ov.putNode("a.tf", &graph.Node{ID: "id:3", Kind: graph.NodeIdentity})
+	defer func() {
+		if recover() == nil {
+			t.Error("retire of a.tf after its put did not panic")
+		}
+	}()
+	ov.retire("a.tf")
+}
