@@ -52,6 +52,11 @@ func forEachIn[T any](v *view, items []T, fn func(w *view, item T), collecting b
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Chunks of one rule derive about as many edges each, so a
+			// chunk's list starts as large as the last one grew: growing
+			// it by doubling copies every edge again, millions at a
+			// million nodes.
+			last := 0
 			for c := range next {
 				if v.ctx != nil && v.ctx.Err() != nil {
 					// Derive returns the context's error after the
@@ -60,9 +65,13 @@ func forEachIn[T any](v *view, items []T, fn func(w *view, item T), collecting b
 				}
 				w := v.fork()
 				w.collecting = collecting
+				if collecting && last > 0 {
+					w.derivedEdges = make([]graph.Edge, 0, last+last/8)
+				}
 				for _, item := range items[c*size : min((c+1)*size, len(items))] {
 					fn(w, item)
 				}
+				last = len(w.derivedEdges)
 				done[c] = w
 			}
 		}()
