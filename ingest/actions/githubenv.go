@@ -2,14 +2,16 @@ package actions
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
-// githubEnvWrite matches a command that appends to the file that
+// githubEnvWrite matches a command that writes to the file that
 // $GITHUB_ENV names: a redirection (>> $GITHUB_ENV, >> "$GITHUB_ENV",
 // >> ${GITHUB_ENV}), or tee with its options after a pipe (| tee -a
-// "$GITHUB_ENV"). The runner gives each step a file of its own, so > and
-// tee without -a set the variables too.
+// "$GITHUB_ENV"). The runner gives each step a file of its own and reads
+// it after the step, so > and tee without -a set the variables too, in
+// place of what the step wrote there before.
 var githubEnvWrite = regexp.MustCompile(`(?:>>?|\|\s*tee(?:\s+-[-A-Za-z]*)*)\s*["']?\$(?:GITHUB_ENV\b|\{GITHUB_ENV\})`)
 
 // envAssignment matches NAME=VALUE, envBlock the NAME<<DELIMITER line that
@@ -21,96 +23,471 @@ var (
 	envName       = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)(?:=|<<)`)
 )
 
-// githubEnvWrites returns the variables that a run: script sets for the
-// later steps of its job by appending NAME=VALUE lines to $GITHUB_ENV, with
-// their values as written. The lines that echo or printf write, and those
-// of a here-document, give their values. The step's variables that they
-// read are replaced by their values in env, except in single quotes for
-// echo and under a quoted delimiter for a here-document. A
-// multi-line value is the lines written between NAME<<DELIMITER and
-// DELIMITER. A name that another command writes, or whose delimiter line
-// is missing, gets "", a value that contains no secret the input shows.
-// NOTE: only lines that write to $GITHUB_ENV themselves are read: a
-// block redirected as a whole, and PowerShell's Out-File, are not.
+// githubEnvWrites returns the variables that a bash or sh run: script sets
+// for the later steps of its job by writing NAME=VALUE lines to
+// $GITHUB_ENV, with their values as written. The lines that echo or printf
+// write, and those of a here-document, give their values, also inside a
+// brace group or a subshell whose output goes to the file. The step's
+// variables that they read are replaced by their values in env, except in
+// single quotes for echo and under a quoted delimiter for a
+// here-document. A multi-line value is the lines written between
+// NAME<<DELIMITER and DELIMITER. A name that another command writes, or
+// whose delimiter line is missing, gets "", a value that contains no
+// secret the input shows. A write with > or tee without -a replaces what
+// the step wrote before.
+// NOTE: an if, case, for or while redirected as a whole (done >>
+// "$GITHUB_ENV") is not read, so the variables its commands write are
+// missing.
 func githubEnvWrites(run string, env map[string]string) map[string]string {
-	var out map[string]string
-	// block is the variable of the multi-line value being read, delim
-	// its delimiter, and value its lines, or nil once a line the input
-	// does not show is part of it.
-	var block, delim string
-	var value []string
-	feed := func(w string) {
-		switch {
-		case block != "" && w == delim:
-			if value != nil {
-				out[block] = strings.Join(value, "\n")
-			}
-			block = ""
-		case block != "":
-			if value != nil {
-				value = append(value, w)
-			}
-		default:
-			if m := envAssignment.FindStringSubmatch(w); m != nil {
-				out[m[1]] = m[2]
-			} else if m := envBlock.FindStringSubmatch(w); m != nil {
-				block, delim, value = m[1], m[2], []string{}
-				out[block] = ""
-			}
-		}
-	}
-
+	var f envFile
+	var groups groupReader
 	// docEnd is the delimiter of a here-document written to $GITHUB_ENV
-	// while its lines are read, and docExpand is set when the shell
-	// expands variables in it.
-	var docEnd string
+	// or by a command of a group while its lines are read, docExpand is
+	// set when the shell expands variables in it, and docItem is the
+	// command of the group. skipEnd is the delimiter of another
+	// here-document, whose lines are no commands.
+	var docEnd, skipEnd string
 	var docExpand bool
+	var docItem *groupItem
 
 	for _, line := range strings.Split(run, "\n") {
 		if docEnd != "" {
 			w := strings.TrimLeft(line, "\t")
-			if w == docEnd {
-				docEnd = ""
+			switch {
+			case w == docEnd:
+				docEnd, docItem = "", nil
+			case docItem != nil:
+				docItem.lines = append(docItem.lines, w)
+			default:
+				if docExpand {
+					w = expandShellVars(w, env)
+				}
+				f.line(w)
+			}
+			continue
+		}
+		var closed map[int]*groupFrame
+		if skipEnd != "" {
+			if strings.TrimLeft(line, "\t") == skipEnd {
+				skipEnd = ""
+			}
+		} else {
+			var doc *groupItem
+			var delim string
+			closed, doc, delim = groups.scan(line)
+			if doc != nil {
+				docEnd, docItem = delim, doc
 				continue
 			}
-			if docExpand {
-				w = expandShellVars(w, env)
+			skipEnd = delim
+		}
+		// prev is the end of the line's previous write, before which the
+		// command of the next write does not start.
+		prev := 0
+		writes := githubEnvWrite.FindAllStringIndex(line, -1)
+		for i, loc := range writes {
+			// next is where the line's next write starts.
+			next := len(line)
+			if i+1 < len(writes) {
+				next = writes[i+1][0]
 			}
-			feed(w)
+			f.start()
+			appends := appendsToFile(line[loc[0]:loc[1]])
+			from := prev
+			prev = loc[1]
+			if prev < len(line) && (line[prev] == '"' || line[prev] == '\'') {
+				prev++ // the quote that closes the file's name
+			}
+			if g := closed[len(strings.TrimRight(line[:loc[0]], " \t"))]; g != nil {
+				if !appends {
+					f.replace()
+				}
+				g.writeTo(&f, env)
+				continue
+			}
+			cmd, ok := lastCommand(line[from:loc[0]])
+			if !ok {
+				continue
+			}
+			if !appends {
+				f.replace()
+			}
+			var m []string
+			if strings.HasPrefix(cmd, "cat") {
+				m = hereDocument.FindStringSubmatch(line[from:next])
+			}
+			if m != nil {
+				docEnd, docItem, skipEnd = m[1], nil, ""
+				docExpand = !strings.ContainsAny(m[0], `"'`)
+				break
+			}
+			written, known := writtenLines(cmd, env)
+			if !known {
+				f.unknown(cmd)
+				continue
+			}
+			for _, w := range written {
+				f.line(w)
+			}
+		}
+	}
+	return f.out
+}
+
+// appendsToFile reports whether a write that githubEnvWrite matched
+// appends to the file: >> does, and tee with -a or --append.
+func appendsToFile(write string) bool {
+	if strings.HasPrefix(write, ">>") {
+		return true
+	}
+	if !strings.HasPrefix(write, "|") {
+		return false
+	}
+	for _, opt := range strings.Fields(write) {
+		if opt == "--append" || strings.HasPrefix(opt, "-") && !strings.HasPrefix(opt, "--") && strings.Contains(opt, "a") {
+			return true
+		}
+	}
+	return false
+}
+
+// envFile is the contents of a step's $GITHUB_ENV file, read line by
+// line as the runner reads it after the step.
+type envFile struct {
+	out map[string]string
+	// block is the variable of the multi-line value being read, delim
+	// its delimiter, and value its lines, or nil once a line the input
+	// does not show is part of it.
+	block, delim string
+	value        []string
+}
+
+// start records that the step writes to the file.
+func (f *envFile) start() {
+	if f.out == nil {
+		f.out = map[string]string{}
+	}
+}
+
+// line reads one line written to the file.
+func (f *envFile) line(w string) {
+	f.start()
+	switch {
+	case f.block != "" && w == f.delim:
+		if f.value != nil {
+			f.out[f.block] = strings.Join(f.value, "\n")
+		}
+		f.block = ""
+	case f.block != "":
+		if f.value != nil {
+			f.value = append(f.value, w)
+		}
+	default:
+		if m := envAssignment.FindStringSubmatch(w); m != nil {
+			f.out[m[1]] = m[2]
+		} else if m := envBlock.FindStringSubmatch(w); m != nil {
+			f.block, f.delim, f.value = m[1], m[2], []string{}
+			f.out[f.block] = ""
+		}
+	}
+}
+
+// unknown reads a write by a command whose output the input does not
+// show: each NAME= or NAME<< in its text gets "", and a multi-line value
+// being read gets a line that is not known.
+func (f *envFile) unknown(cmd string) {
+	f.start()
+	if f.block != "" {
+		f.value = nil
+		return
+	}
+	for _, m := range envName.FindAllStringSubmatch(cmd, -1) {
+		f.out[m[1]] = ""
+	}
+}
+
+// replace empties the file, as a write that replaces its contents does
+// before its own lines.
+func (f *envFile) replace() {
+	f.out = map[string]string{}
+	f.block, f.delim, f.value = "", "", nil
+}
+
+// groupFrame is a brace group or a subshell of a script, with the
+// commands whose output is the group's output, in order.
+type groupFrame struct {
+	paren bool
+	items []*groupItem
+}
+
+// groupItem is a command of a group, and the lines of the here-document
+// of a cat command, which are what it writes, or a group inside the group.
+type groupItem struct {
+	cmd       string
+	doc       bool
+	docExpand bool
+	lines     []string
+	group     *groupFrame
+}
+
+// writeTo writes the output of a group's commands to the file, those of
+// the groups inside it included.
+func (g *groupFrame) writeTo(f *envFile, env map[string]string) {
+	// todo lists the items left to write, the next last, so that deep
+	// nesting takes no deep recursion.
+	todo := slices.Clone(g.items)
+	slices.Reverse(todo)
+	for len(todo) > 0 {
+		it := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if it.group != nil {
+			for i := len(it.group.items) - 1; i >= 0; i-- {
+				todo = append(todo, it.group.items[i])
+			}
 			continue
 		}
-		loc := githubEnvWrite.FindStringIndex(line)
-		if loc == nil {
+		if it.doc {
+			for _, w := range it.lines {
+				if it.docExpand {
+					w = expandShellVars(w, env)
+				}
+				f.line(w)
+			}
 			continue
 		}
-		if out == nil {
-			out = map[string]string{}
-		}
-		cmd, ok := lastCommand(line[:loc[0]])
-		if !ok {
-			continue
-		}
-		if m := hereDocument.FindStringSubmatch(line); m != nil && strings.HasPrefix(cmd, "cat") {
-			docEnd = m[1]
-			docExpand = !strings.ContainsAny(m[0], `"'`)
-			continue
-		}
-		written, known := writtenLines(cmd, env)
+		written, known := writtenLines(withoutOtherOutputs(it.cmd), env)
 		if !known {
-			if block != "" {
-				value = nil
-				continue
-			}
-			for _, m := range envName.FindAllStringSubmatch(cmd, -1) {
-				out[m[1]] = ""
-			}
+			f.unknown(it.cmd)
 			continue
 		}
 		for _, w := range written {
-			feed(w)
+			f.line(w)
 		}
 	}
-	return out
+}
+
+// groupReader follows the brace groups and subshells of a script, line
+// by line.
+type groupReader struct {
+	frames []*groupFrame
+}
+
+// scan reads a line of a script. It returns the groups that close on the
+// line, by the offset just past their closing bracket. delim is the
+// delimiter of a here-document that a command of the line starts, and doc
+// that command when it is a cat of a group whose output is the group's.
+// A group's commands are those whose output is not piped or redirected
+// elsewhere. A group closed without a redirection passes its commands on
+// to the group around it.
+func (g *groupReader) scan(line string) (closed map[int]*groupFrame, doc *groupItem, delim string) {
+	var cur strings.Builder
+	// blank is set while cur holds only blanks.
+	blank := true
+	docAt := -1
+	flush := func(piped bool) {
+		raw := cur.String()
+		cur.Reset()
+		blank = true
+		at := docAt
+		docAt = -1
+		if at >= 0 && delim == "" {
+			if m := hereDocument.FindStringSubmatch(raw[at:]); m != nil {
+				delim = m[1]
+			} else {
+				at = -1
+			}
+		}
+		cmd := strings.TrimSpace(raw)
+		for _, keyword := range []string{"then ", "do ", "else "} {
+			cmd = strings.TrimSpace(strings.TrimPrefix(cmd, keyword))
+		}
+		if cmd == "" || piped || len(g.frames) == 0 || redirectsOutput(cmd) || writesNothing(cmd) {
+			return
+		}
+		it := &groupItem{cmd: cmd}
+		if at >= 0 {
+			if words, _ := commandWords(cmd); len(words) == 0 || words[0] != "cat" {
+				return
+			}
+			it.doc = true
+			it.docExpand = !strings.ContainsAny(raw[at:], `"'`)
+			doc = it
+		}
+		top := g.frames[len(g.frames)-1]
+		top.items = append(top.items, it)
+	}
+	closeGroup := func(paren bool, end int) {
+		flush(false)
+		n := len(g.frames)
+		if n == 0 || g.frames[n-1].paren != paren {
+			return
+		}
+		fr := g.frames[n-1]
+		g.frames = g.frames[:n-1]
+		if closed == nil {
+			closed = map[int]*groupFrame{}
+		}
+		closed[end] = fr
+		rest := strings.TrimLeft(line[end:], " \t")
+		if n > 1 && !strings.HasPrefix(rest, ">") && !strings.HasPrefix(rest, "|") && !strings.HasPrefix(rest, "&>") {
+			parent := g.frames[n-2]
+			parent.items = append(parent.items, &groupItem{group: fr})
+		}
+	}
+	var quote byte
+	textParens := 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if quote != 0 {
+			cur.WriteByte(c)
+			switch {
+			case c == quote:
+				quote = 0
+			case c == '\\' && quote == '"' && i+1 < len(line):
+				i++
+				cur.WriteByte(line[i])
+			}
+			continue
+		}
+		atStart := blank
+		if c != ' ' && c != '\t' && c != '\r' {
+			blank = false
+		}
+		switch {
+		case c == '\'' || c == '"':
+			quote = c
+			cur.WriteByte(c)
+		case c == '\\' && i+1 < len(line):
+			cur.WriteByte(c)
+			i++
+			cur.WriteByte(line[i])
+		case c == '$':
+			end := substitutionEnd(line, i)
+			cur.WriteString(line[i:end])
+			i = end - 1
+		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+			flush(false)
+			return closed, doc, delim
+		case c == '<' && strings.HasPrefix(line[i:], "<<") && !strings.HasPrefix(line[i:], "<<<"):
+			if docAt < 0 {
+				docAt = cur.Len()
+			}
+			cur.WriteString("<<")
+			i++
+		case c == '(' && atStart:
+			flush(false)
+			g.frames = append(g.frames, &groupFrame{paren: true})
+		case c == '(':
+			textParens++
+			cur.WriteByte(c)
+		case c == ')' && textParens > 0:
+			textParens--
+			cur.WriteByte(c)
+		case c == ')':
+			closeGroup(true, i+1)
+		case c == '{' && atStart && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'):
+			flush(false)
+			g.frames = append(g.frames, &groupFrame{})
+		case c == '}' && atStart && len(g.frames) > 0 && !g.frames[len(g.frames)-1].paren:
+			closeGroup(false, i+1)
+		case c == '|':
+			if strings.HasPrefix(line[i:], "||") {
+				flush(false)
+				i++
+			} else {
+				flush(true)
+			}
+		case c == '&' && (i > 0 && line[i-1] == '>' || strings.HasPrefix(line[i:], "&>")):
+			cur.WriteByte(c)
+		case c == '&' || c == ';':
+			flush(false)
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	flush(false)
+	return closed, doc, delim
+}
+
+// redirectsOutput reports whether a simple command sends its output
+// elsewhere than its standard output: a redirection with >, >>, &> or
+// >&, except those of another descriptor, as 2>/dev/null.
+func redirectsOutput(cmd string) bool {
+	var quote byte
+	for i := 0; i < len(cmd); i++ {
+		c := cmd[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '$':
+			i = substitutionEnd(cmd, i) - 1
+		case c == '>':
+			if i > 0 && cmd[i-1] >= '0' && cmd[i-1] <= '9' && cmd[i-1] != '1' {
+				if strings.HasPrefix(cmd[i:], ">>") {
+					i++
+				}
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// withoutOtherOutputs removes from a simple command the redirections of
+// descriptors other than its output, as 2>/dev/null and 2>&1, which
+// redirectsOutput lets through.
+func withoutOtherOutputs(cmd string) string {
+	var b strings.Builder
+	var quote byte
+	for i := 0; i < len(cmd); i++ {
+		c := cmd[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '$':
+			end := substitutionEnd(cmd, i)
+			b.WriteString(cmd[i:end])
+			i = end - 1
+			continue
+		case c >= '0' && c <= '9' && (i == 0 || cmd[i-1] == ' ' || cmd[i-1] == '\t') && strings.HasPrefix(strings.TrimLeft(cmd[i:], "0123456789"), ">"):
+			// The descriptor, > or >>, then &N or a blank and a file.
+			j := i + len(cmd[i:]) - len(strings.TrimLeft(cmd[i:], "0123456789>"))
+			for j < len(cmd) && (cmd[j] == ' ' || cmd[j] == '\t' || cmd[j] == '&') {
+				j++
+			}
+			for j < len(cmd) && !strings.ContainsRune(" \t;&|", rune(cmd[j])) {
+				j++
+			}
+			i = j - 1
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// writesNothing reports whether a simple command writes nothing to its
+// output: a variable assignment, or a builtin that sets or declares
+// variables or changes the directory.
+func writesNothing(cmd string) bool {
+	words, _ := commandWords(cmd)
+	if len(words) == 0 {
+		return true
+	}
+	switch words[0] {
+	case "export", "local", "readonly", "declare", "typeset", "unset", "set", "cd", ":", "true", "false":
+		return true
+	}
+	return false
 }
 
 // writtenLines returns the lines that an echo or printf command writes,

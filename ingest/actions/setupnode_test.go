@@ -15,8 +15,17 @@ import (
 // repository whose top package.json contains manifest (none when "").
 func releaseInRepo(t *testing.T, steps, manifest string) *ingest.Result {
 	t.Helper()
+	return releaseWorkflow(t, releaseHead+steps, manifest)
+}
+
+// releaseHead starts the workflow of releaseInRepo, up to its steps.
+const releaseHead = "on: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n"
+
+// releaseWorkflow parses the workflow wf, whose job rel has the steps, in
+// a repository whose package.json is manifest, if any.
+func releaseWorkflow(t *testing.T, wf, manifest string) *ingest.Result {
+	t.Helper()
 	dir := t.TempDir()
-	wf := "on: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n" + steps
 	if err := os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -43,10 +52,17 @@ type releaseCase struct {
 	name, steps, manifest string
 	logins                map[string]string
 	reach                 map[string]resulttest.Reach
+	// head is the workflow up to the steps of its job rel, releaseHead
+	// when empty.
+	head string
 }
 
 func (tt releaseCase) check(t *testing.T) {
-	res := releaseInRepo(t, tt.steps, tt.manifest)
+	head := tt.head
+	if head == "" {
+		head = releaseHead
+	}
+	res := releaseWorkflow(t, head+tt.steps, tt.manifest)
 	logins := map[string]string{}
 	for name, host := range tt.logins {
 		logins[graph.GHASecretID(testRepo, name)] = host
