@@ -48,6 +48,7 @@ type workflow struct {
 	perms    *permissions // nil when the workflow sets none
 	envRefs  []refAt      // secret references in the workflow-level env
 	defWD    string       // defaults.run.working-directory
+	defShell string       // defaults.run.shell
 	// callSecrets are the secret names a workflow_call trigger declares.
 	// In a called run, secrets.NAME reads the value the caller passed.
 	callSecrets map[string]bool
@@ -121,6 +122,7 @@ func (w *workflow) convert(ctx context.Context) error {
 		w.perms = &perm
 	}
 	w.defWD, _ = scalar(lookup(lookup(lookup(w.root, "defaults"), "run"), "working-directory"))
+	w.defShell, _ = scalar(lookup(lookup(lookup(w.root, "defaults"), "run"), "shell"))
 	w.collectRefs(lookup(w.root, "env"), "", 0, &w.envRefs)
 
 	w.b.node(w.repID, graph.NodeRepository, w.repo, 0, attrs{
@@ -240,6 +242,10 @@ type job struct {
 	// checkouts lists the folders, relative to the workspace, that
 	// actions/checkout puts the workflow's own repository in.
 	checkouts []string
+
+	// windows is set when the job runs on a Windows runner, and
+	// runnerComputed when an expression names its runner.
+	windows, runnerComputed bool
 
 	// cond is set while a step with an if: condition is read.
 	cond bool
@@ -436,9 +442,14 @@ func (w *workflow) readRunner(j *job, n *yaml.Node) {
 	}
 	j.attrs["runs_on"] = graph.JoinList(labels)
 	for _, l := range labels {
-		if strings.Contains(strings.ToLower(l), "self-hosted") {
+		l = strings.ToLower(l)
+		if strings.Contains(l, "self-hosted") {
 			j.attrs["self_hosted"] = "true"
 		}
+		// GitHub's Windows runners are windows-latest, windows-2025 and
+		// the like, and self-hosted ones carry the label windows.
+		j.windows = j.windows || l == "windows" || strings.HasPrefix(l, "windows-")
+		j.runnerComputed = j.runnerComputed || strings.Contains(l, "${{")
 	}
 }
 
@@ -469,6 +480,10 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 	jobWD, _ := scalar(lookup(lookup(lookup(n, "defaults"), "run"), "working-directory"))
 	if jobWD == "" {
 		jobWD = w.defWD
+	}
+	jobShell, _ := scalar(lookup(lookup(lookup(n, "defaults"), "run"), "shell"))
+	if jobShell == "" {
+		jobShell = w.defShell
 	}
 	jobEnv := w.envOf(lookup(w.root, "env"), lookup(n, "env"))
 	sn := lookup(n, "steps")
@@ -536,7 +551,11 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
-			for k, v := range githubEnvWrites(run, env) {
+			shell, _ := scalar(lookup(st, "shell"))
+			if shell == "" {
+				shell = jobShell
+			}
+			for k, v := range j.envWrites(shell, run, env) {
 				if j.exported == nil {
 					j.exported = map[string]string{}
 				}
