@@ -27,6 +27,9 @@ var canaries = []string{
 	"canary-ct-secretkey-D7g3",  // CloudTrail secret access key
 	"canary-aws-secret-W2j8",    // configure-aws-credentials literal key
 	"canary-gcp-key-B6s2",       // google-github-actions/auth literal key
+	// npm token that a PowerShell step exports through $GITHUB_ENV
+	"npm_canaryGhenvPwsh7k2000000000000000000",
+	"canary-ghenv-aws-T4r8", // AWS key that a brace group exports through $GITHUB_ENV
 }
 
 func TestCanariesNeverLeak(t *testing.T) {
@@ -75,6 +78,16 @@ func TestCanariesNeverLeak(t *testing.T) {
 	// nothing: each literal leaves a fingerprint.
 	if n := strings.Count(all.String(), `"fingerprint": "fp:`); n < 5 {
 		t.Errorf("found %d fingerprints in the nodes output, want at least 5 (one per literal credential)", n)
+	}
+	// The literals exported through $GITHUB_ENV must have been read as
+	// the npm token of the release and the key of the ECR login.
+	for _, want := range []string{
+		"registry:registry.npmjs.org/secret:gha:inline:example-org/repo/.github/workflows/ci.yml#publish/run@",
+		"aws:identity-of:secret:gha:inline:example-org/repo/.github/workflows/ci.yml#publish/run@",
+	} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no node %s... in the nodes output: the exported literal was not read", want)
+		}
 	}
 	// The literal cloud keys must have been read as the credentials that
 	// log in to the registries the job pushes to.

@@ -139,12 +139,16 @@ func setIdentity(idents *[]cloudIdentity, ident cloudIdentity) {
 	*idents = append(*idents, ident)
 }
 
-// credentialOf returns the credential that an input of a step holds: the
-// name of the one secret it reads, or the inline secret of a value
-// written into the workflow. It returns "" for neither.
+// credentialOf returns the credential that an input or a variable of a
+// step holds: the name of the one secret it reads, or the inline secret of
+// a value written into the workflow, also one that a step exported. It
+// returns "" for neither.
 func (w *workflow) credentialOf(j *job, key, value string, env map[string]string) (secretName, inlineID string) {
 	if names := secretNames(value, env); len(names) == 1 {
 		return names[0], ""
+	}
+	if id := j.envLiteral(key, value); id != "" {
+		return "", id
 	}
 	if looksLikeCredential(key, value) {
 		return "", graph.GHAInlineSecretID(j.rid, key)

@@ -64,22 +64,64 @@ func (w *workflow) readEnvLiterals(j *job, jn *yaml.Node) {
 		for _, p := range pairs(b) {
 			if v, ok := scalar(p.val); ok && looksLikeCredential(p.key.Value, v) {
 				if j.envLiterals == nil {
-					j.envLiterals = map[[2]string]bool{}
+					j.envLiterals = map[[2]string]string{}
 				}
-				j.envLiterals[[2]string{p.key.Value, v}] = true
+				j.envLiterals[[2]string{p.key.Value, v}] = graph.GHAInlineSecretID(j.rid, p.key.Value)
 			}
 		}
 	}
 }
 
 // envLiteral returns the inline secret of a variable whose value is a
-// literal credential of an env block, or "" for any other value, such as
-// one a step exported.
+// literal credential of an env block, or one that a step exported through
+// $GITHUB_ENV (exportLiteral), or "" for any other value.
 func (j *job) envLiteral(name, value string) string {
-	if !j.envLiterals[[2]string{name, value}] {
-		return ""
+	return j.envLiterals[[2]string{name, value}]
+}
+
+// exportLiteral records the inline secret of a literal credential that a
+// step exports as name through $GITHUB_ENV, for the steps after it. The
+// secret is the literal of the step's script of that value, else the
+// literal of the step's env block that the value copies (envIDs, by
+// value). Else a value that looks like a credential, by the rule of env
+// blocks, becomes an inline secret named by the run: key's line and the
+// variable. literals are the script's literals by value
+// (writeScriptLiterals), and run the run: key.
+func (w *workflow) exportLiteral(j *job, step, name, value string, envIDs, literals map[string]string, run *yaml.Node) {
+	id := literals[value]
+	if id == "" {
+		id = envIDs[value]
 	}
-	return graph.GHAInlineSecretID(j.rid, name)
+	if id == "" {
+		if computed(value) || !looksLikeCredential(name, value) {
+			return
+		}
+		line := deref(run).Line
+		id = graph.GHAInlineSecretID(j.rid, literal.Key("run", line, 0)+"/"+name)
+		a := attrs(literal.SecretAttrs(w.env, "github", name, w.repo, value))
+		a["step"] = step
+		w.b.node(id, graph.NodeSecret, name+" (literal in "+j.id+", line "+strconv.Itoa(line)+")", line, a)
+		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "env"})
+		w.warnf(run, "job %s: step %s exports %s with a literal credential; store it as a secret and rotate it", j.id, stepNumber(step), name)
+	}
+	if j.envLiterals == nil {
+		j.envLiterals = map[[2]string]string{}
+	}
+	j.envLiterals[[2]string{name, value}] = id
+}
+
+// envLiteralIDs returns the inline secrets of the literal credentials of
+// a step's variables, by value. Of two with one value, the first id in
+// sort order is kept.
+func (j *job) envLiteralIDs(env map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range env {
+		id := j.envLiteral(k, v)
+		if prev, ok := out[v]; id != "" && (!ok || id < prev) {
+			out[v] = id
+		}
+	}
+	return out
 }
 
 // writeScriptLiterals records the literal credentials of a step's run

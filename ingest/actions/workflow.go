@@ -2,6 +2,8 @@ package actions
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -222,9 +224,10 @@ type job struct {
 	// npmScopes are the @scope:registry lines of that .npmrc, the latest
 	// last.
 	npmScopes []npmScope
-	// envLiterals holds the literal credentials of the env blocks the
-	// steps see, by name and value (readEnvLiterals).
-	envLiterals map[[2]string]bool
+	// envLiterals maps the name and value of each literal credential of
+	// the env blocks the steps see (readEnvLiterals), and of those that
+	// steps exported (exportLiteral), to its inline secret.
+	envLiterals map[[2]string]string
 	// exported holds the variables that steps exported to the later
 	// steps of the job, as a write to $GITHUB_ENV does.
 	exported map[string]string
@@ -555,11 +558,17 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			if shell == "" {
 				shell = jobShell
 			}
-			for k, v := range j.envWrites(shell, run, env) {
+			written := j.envWrites(shell, run, env)
+			var envIDs map[string]string
+			if len(written) > 0 {
+				envIDs = j.envLiteralIDs(env)
+			}
+			for _, k := range slices.Sorted(maps.Keys(written)) {
 				if j.exported == nil {
 					j.exported = map[string]string{}
 				}
-				j.exported[k] = v
+				j.exported[k] = written[k]
+				w.exportLiteral(j, step, k, written[k], envIDs, literals, lookup(st, "run"))
 			}
 		}
 	}
