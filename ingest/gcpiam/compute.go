@@ -114,7 +114,8 @@ func (t *tfBlock) computeRuntime(rt, kind, label string, attrs map[string]string
 	}
 	// The provider sends "default" for a block without email.
 	if sa != nil && email != "" && email != "default" {
-		t.metadataCredentials(rt, label, email, scopeLimit(sa, scopes))
+		_, declared := sa["scopes"]
+		t.metadataCredentials(rt, label, email, scopeLimit("the instance's", declared, scopes))
 	}
 }
 
@@ -164,12 +165,14 @@ func isContainerOptimizedOS(img string) bool {
 	return project == "cos-cloud" && strings.Contains(img, "/")
 }
 
-// scopeLimit returns why a token that the metadata server issues with an
-// instance's access scopes may not reach what its service account
-// reaches, or "" when the scopes include cloud-platform.
-func scopeLimit(sa map[string]any, scopes []string) string {
-	if _, ok := sa["scopes"]; !ok {
-		return "the input does not show the instance's access scopes, which bound the APIs its tokens can call"
+// scopeLimit returns why a token that the metadata server issues with the
+// access scopes of an instance or of GKE nodes may not reach what their
+// service account reaches, or "" when the scopes include cloud-platform.
+// holder names what has the scopes, as in "the instance's". declared is
+// false when the input does not show the scopes.
+func scopeLimit(holder string, declared bool, scopes []string) string {
+	if !declared {
+		return "the input does not show " + holder + " access scopes, which bound the APIs the metadata tokens can call"
 	}
 	open := false
 	for _, s := range scopes {
@@ -181,11 +184,11 @@ func scopeLimit(sa map[string]any, scopes []string) string {
 		}
 	}
 	if open {
-		return "the input does not show all of the instance's access scopes, which bound the APIs its tokens can call"
+		return "the input does not show all of " + holder + " access scopes, which bound the APIs the metadata tokens can call"
 	}
 	if len(scopes) == 0 {
-		return "the instance has no access scopes, so its tokens may call no API"
+		return holder + " access scopes are empty, so the metadata tokens may call no API"
 	}
-	return "the instance's access scopes (" + strings.Join(scopes, ", ") +
-		") leave out cloud-platform, so its tokens call only the APIs those scopes cover"
+	return holder + " access scopes (" + strings.Join(scopes, ", ") +
+		") leave out cloud-platform, so the metadata tokens call only the APIs those scopes cover"
 }

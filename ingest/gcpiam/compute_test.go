@@ -46,12 +46,13 @@ func TestScopeLimit(t *testing.T) {
 		{"short name", map[string]any{"scopes": []any{"cloud-platform"}}, ""},
 		{"URL", map[string]any{"scopes": []any{"storage-ro", "https://www.googleapis.com/auth/cloud-platform"}}, ""},
 		{"narrow", map[string]any{"scopes": []any{"storage-ro", "logging-write"}}, "the instance's access scopes (storage-ro, logging-write)"},
-		{"none", map[string]any{"scopes": []any{}}, "the instance has no access scopes"},
+		{"none", map[string]any{"scopes": []any{}}, "the instance's access scopes are empty"},
 		{"open element", map[string]any{"scopes": []any{"storage-ro", "${var.scope}"}}, "the input does not show all"},
 		{"missing", map[string]any{"email": "a@example-prod.iam.gserviceaccount.com"}, "the input does not show the instance's access scopes"},
 	}
 	for _, tt := range tests {
-		got := scopeLimit(tt.sa, tfStrings(tt.sa, "scopes"))
+		_, declared := tt.sa["scopes"]
+		got := scopeLimit("the instance's", declared, tfStrings(tt.sa, "scopes"))
 		if tt.prefix == "" && got != "" {
 			t.Errorf("%s: limit %q, want none", tt.name, got)
 		}

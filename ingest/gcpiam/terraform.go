@@ -524,13 +524,18 @@ func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
 		attrs["workload_metadata"] = tfStr(wm, "mode")
 	}
 	attrs["service_account"] = sa
+	scopes := tfStrings(nc, "oauth_scopes")
+	attrs["scopes"] = graph.JoinList(scopes)
 	t.b.node(graph.NodeRuntime, rt, "GKE node pool "+pool, t.Line, attrs)
 	if sa == "" || sa == "default" {
 		// The Compute Engine default account is named by project number,
 		// which the configuration does not show.
 		return
 	}
-	t.metadataCredentials(rt, pool, sa, "")
+	// The nodes are Compute Engine instances: their oauth_scopes bound
+	// the tokens as an instance's scopes do.
+	_, declared := nc["oauth_scopes"]
+	t.metadataCredentials(rt, pool, sa, scopeLimit("the nodes'", declared, scopes))
 }
 
 // metadataCredentials adds the credentials of service account sa that the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -287,4 +288,74 @@ func TestTerraformArtifactRegistryVirtual(t *testing.T) {
 	all := graph.GCPArtifactRepositoryID("example-prod", "us", "all")
 	checkAttrs(t, findNode(t, res, all), map[string]string{"mode": "VIRTUAL_REPOSITORY",
 		"upstreams": graph.GCPArtifactRepositoryID("example-ops", "us", "base") + "," + graph.GCPArtifactRepositoryID("example-prod", "us", "app")})
+}
+
+// TestTerraformNodePoolScopes checks that the access scopes of GKE nodes
+// bound their metadata tokens as they bound an instance's: only
+// cloud-platform lets the tokens act with all that the account holds.
+func TestTerraformNodePoolScopes(t *testing.T) {
+	const readOnly = "https://www.googleapis.com/auth/devstorage.read_only"
+	res := tfConvert(t,
+		block("google_container_node_pool", "apps", 3, map[string]any{
+			"name": "apps", "cluster": "prod", "location": "europe-west1",
+			"node_config": []any{map[string]any{
+				"service_account": "n@p.iam.gserviceaccount.com",
+				"oauth_scopes":    []any{readOnly},
+			}},
+		}),
+		block("google_container_node_pool", "open", 12, map[string]any{
+			"name": "open", "cluster": "prod", "location": "europe-west1",
+			"node_config": []any{map[string]any{
+				"service_account": "o@p.iam.gserviceaccount.com",
+				"oauth_scopes":    []any{readOnly, "https://www.googleapis.com/auth/cloud-platform"},
+			}},
+		}),
+		block("google_container_node_pool", "bare", 20, map[string]any{
+			"name": "bare", "cluster": "prod", "location": "europe-west1",
+			"node_config": []any{map[string]any{"service_account": "b@p.iam.gserviceaccount.com"}},
+		}),
+		block("google_container_cluster", "prod", 30, map[string]any{
+			"name": "prod", "location": "europe-west1",
+			"node_config": []any{map[string]any{
+				"service_account": "c@p.iam.gserviceaccount.com",
+				"oauth_scopes":    []any{"cloud-platform"},
+			}},
+		}),
+	)
+	pools := "gcp:gke:projects/example-prod/locations/europe-west1/clusters/prod/nodePools/"
+	type want struct {
+		conf   graph.Confidence
+		reason string // a part of the reason, "" for none
+	}
+	wants := map[string]want{
+		"secret:gcp:metadata-token:" + pools + "apps -AUTHENTICATES_AS-> gcp:sa:n@p.iam.gserviceaccount.com": {
+			graph.Possible, "access scopes (" + readOnly + ") leave out cloud-platform"},
+		"secret:gcp:metadata-token:" + pools + "open -AUTHENTICATES_AS-> gcp:sa:o@p.iam.gserviceaccount.com": {graph.Certain, ""},
+		"secret:gcp:metadata-token:" + pools + "bare -AUTHENTICATES_AS-> gcp:sa:b@p.iam.gserviceaccount.com": {
+			graph.Possible, "the input does not show the nodes' access scopes"},
+		"secret:gcp:metadata-token:" + pools + "default-pool -AUTHENTICATES_AS-> gcp:sa:c@p.iam.gserviceaccount.com": {graph.Certain, ""},
+	}
+	for _, e := range res.Edges {
+		if e.Kind != graph.EdgeAuthenticatesAs {
+			continue
+		}
+		key := e.Key().String()
+		w, ok := wants[key]
+		if !ok {
+			t.Errorf("unexpected edge %s", key)
+			continue
+		}
+		delete(wants, key)
+		if e.Confidence != w.conf {
+			t.Errorf("%s: confidence %s, want %s", key, e.Confidence, w.conf)
+		}
+		got := e.Attrs[graph.AttrReason]
+		if (w.reason == "") != (got == "") || !strings.Contains(got, w.reason) {
+			t.Errorf("%s: reason %q, want one containing %q", key, got, w.reason)
+		}
+	}
+	for key := range wants {
+		t.Errorf("missing edge %s", key)
+	}
+	checkAttrs(t, findNode(t, res, "runtime:"+pools+"apps"), map[string]string{"scopes": readOnly})
 }
