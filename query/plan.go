@@ -738,10 +738,50 @@ func containItem(group []*Reached, res *Result) *Item {
 		it.Action = "Point the job at a clean image before its next execution, and cancel the executions running now"
 		it.Command = shellCommand("gcloud", "run", "jobs", "update", rt.Node.Attr(graph.AttrName), "--image", "<clean image>",
 			"--region", rt.Node.Attr("location"), "--project", rt.Node.Attr("project"))
+	case "gce-instance":
+		// The serial port output holds the instance's console log since
+		// boot. It is saved before the stop, one file an instance in the
+		// current folder.
+		name := gcloudValue(rt.Node.Attr(graph.AttrName), "<instance name>")
+		where := []string{"--zone", gcloudValue(rt.Node.Attr("zone"), "<zone>"), "--project", gcloudValue(rt.Node.Attr("project"), "<project>")}
+		file := "serial-" + fileWord(where[3]) + "-" + fileWord(where[1]) + "-" + fileWord(name) + ".log"
+		it.Action = "Save the instance's serial port output as evidence, then stop the instance until it is rebuilt from a clean image"
+		it.Command = shellCommand(slices.Concat([]string{"gcloud", "compute", "instances", "get-serial-port-output", name}, where)...) +
+			" > " + shellQuote(file) + "; " +
+			shellCommand(slices.Concat([]string{"gcloud", "compute", "instances", "stop", name}, where)...)
+	case "gce-instance-template":
+		// A template is only the configuration that instances are made
+		// from, so containing it means stopping those instances.
+		it.Action = fmt.Sprintf("Instance template %s runs nothing itself, so stop the instances made from it: resize each managed instance group that uses it to 0, "+
+			"or point the group at a clean template and replace its instances, and stop the instances created from it outside a group. "+
+			"The input names no group that uses it", orPlaceholder(rt.Node.Attr(graph.AttrName), rt.Node.Label))
 	default:
 		it.Action = "Stop the runtime from running the compromised code until it is rebuilt from a clean version"
 	}
 	return it
+}
+
+// gcloudValue returns a value from the input for a gcloud command, or the
+// placeholder when the input does not give it or gives one that gcloud
+// would read as a flag. No Compute Engine name, zone or project id starts
+// with "-".
+func gcloudValue(s, placeholder string) string {
+	if s == "" || strings.HasPrefix(s, "-") || strings.Contains(s, "${") {
+		return placeholder
+	}
+	return s
+}
+
+// fileWord returns s for use in a file name: each character other than a
+// lowercase letter, a digit or "-" becomes "_", so that a value from the
+// input cannot name another folder.
+func fileWord(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 // tokenItems returns an item for each job-scoped token. Tokens whose items

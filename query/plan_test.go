@@ -1521,3 +1521,96 @@ func TestPlanStopsCloudRun(t *testing.T) {
 		t.Errorf("verify %q does not look up the account's calls", it.Verify)
 	}
 }
+
+func TestPlanStopsComputeInstance(t *testing.T) {
+	// A Compute Engine instance runs the compromised image. Its serial
+	// port output is saved, then the instance is stopped, which ends the
+	// container and stops it from taking new metadata tokens.
+	const (
+		image = "pkg:docker/example-prod/app/web@1.2?repository_url=europe-west1-docker.pkg.dev"
+		vm    = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/web"
+	)
+	s := newG().
+		node(image, "ecosystem", "docker").
+		node(vm, "provider", "gcp", "type", "gce-instance", "project", "example-prod", "zone", "europe-west1-b", "name", "web").
+		edge(vm, graph.EdgeExecutes, image).
+		store(t)
+
+	it := planItem(t, planFrom(t, s, image, Options{}), vm)
+	if it.Kind != "contain" {
+		t.Errorf("item kind %q, want contain", it.Kind)
+	}
+	if !strings.Contains(it.Action, "serial port output") || !strings.Contains(it.Action, "stop the instance") {
+		t.Errorf("action %q, want one that saves the serial port output and stops the instance", it.Action)
+	}
+	// The stand-in gcloud logs each call and prints "output of" and the
+	// instance for the serial port; the saved file is listed after.
+	calls := runShell(t, `cd "$(mktemp -d)"
+gcloud() {
+  echo "gcloud $*" >> calls.txt
+  case "$3" in get-serial-port-output) echo "output of $4" ;; esac
+}
+`+it.Command+`
+cat calls.txt; for f in *.log; do echo "$f: $(cat "$f")"; done`)
+	want := "gcloud compute instances get-serial-port-output web --zone europe-west1-b --project example-prod\n" +
+		"gcloud compute instances stop web --zone europe-west1-b --project example-prod\n" +
+		"serial-example-prod-europe-west1-b-web.log: output of web\n"
+	if calls != want {
+		t.Errorf("commands ran\n%s\nwant\n%s", calls, want)
+	}
+}
+
+func TestPlanComputeInstanceQuotesInput(t *testing.T) {
+	// Every value of the command comes from the input. A name that would
+	// run a command in the shell stays literal text. A value that starts
+	// with "-" would be read as a gcloud flag, and no Compute Engine
+	// name or zone starts with one, so a placeholder stands in for it.
+	const (
+		image = "pkg:docker/example-prod/app/web@1.2?repository_url=europe-west1-docker.pkg.dev"
+		vm    = "runtime:gcp:gce:projects/x/zones/z/instances/y"
+	)
+	s := newG().
+		node(image, "ecosystem", "docker").
+		node(vm, "provider", "gcp", "type", "gce-instance", "project", "p'; touch owned; '", "zone", "--verbosity=debug",
+			"name", "$(touch owned)/../x").
+		edge(vm, graph.EdgeExecutes, image).
+		store(t)
+
+	it := planItem(t, planFrom(t, s, image, Options{}), vm)
+	calls := runShell(t, `cd "$(mktemp -d)"
+gcloud() { for a in "$@"; do printf '[%s]' "$a"; done; echo; }
+`+it.Command+`
+cat ./*.log; ls`)
+	args := "[--zone][<zone>][--project][p'; touch owned; ']"
+	want := "[compute][instances][stop][$(touch owned)/../x]" + args + "\n" +
+		"[compute][instances][get-serial-port-output][$(touch owned)/../x]" + args + "\n" +
+		"serial-p___touch_owned___-_zone_-__touch_owned_____x.log\n"
+	if calls != want {
+		t.Errorf("commands ran\n%s\nwant\n%s", calls, want)
+	}
+}
+
+func TestPlanInstanceTemplateStopsItsInstances(t *testing.T) {
+	// An instance template runs nothing itself: the instances made from
+	// it do. The input names no group that uses it, so the item says what
+	// to do without a command.
+	const (
+		image = "pkg:docker/example-prod/jobs/worker@5?repository_url=us-docker.pkg.dev"
+		tmpl  = "runtime:gcp:gce:projects/example-prod/global/instanceTemplates/worker"
+	)
+	s := newG().
+		node(image, "ecosystem", "docker").
+		node(tmpl, "provider", "gcp", "type", "gce-instance-template", "project", "example-prod", "region", "", "name", "worker").
+		edge(tmpl, graph.EdgeExecutes, image).
+		store(t)
+
+	it := planItem(t, planFrom(t, s, image, Options{}), tmpl)
+	if it.Command != "" {
+		t.Errorf("command %q, want none", it.Command)
+	}
+	for _, part := range []string{"instances made from it", "managed instance group", "resize", "clean template"} {
+		if !strings.Contains(it.Action, part) {
+			t.Errorf("action %q does not contain %q", it.Action, part)
+		}
+	}
+}
