@@ -35,7 +35,36 @@ func (t *tfBlock) computeInstance() {
 	// The boot disk is made from initialize_params.image, or is an
 	// existing disk (source) whose image the block does not show.
 	bootImage := tfStr(tfBlockAttr(tfBlockAttr(t.Attrs, "boot_disk"), "initialize_params"), "image")
+	if _, own := t.Attrs["boot_disk"]; !own && t.Type == "google_compute_instance_from_template" {
+		bootImage = templateBootImage(t.Template)
+	}
 	t.computeRuntime(rt, "gce-instance", "Compute Engine instance "+name, map[string]string{"zone": zone, graph.AttrName: name}, bootImage)
+}
+
+// instanceFromTemplate adds the Runtime of an instance made from an
+// instance template. The instance runs what the template declares, except
+// that its own metadata, service_account and boot_disk replace the
+// template's. A template that the input does not declare gives a warning,
+// and the instance is read from its own arguments alone.
+func (t *tfBlock) instanceFromTemplate() {
+	if t.Template == nil {
+		t.warnf("source_instance_template names no instance template of the input; what the template declares is left out")
+		t.computeInstance()
+		return
+	}
+	attrs := make(map[string]any, len(t.Attrs)+2)
+	for k, v := range t.Attrs {
+		attrs[k] = v
+	}
+	for _, k := range []string{"metadata", "service_account"} {
+		if _, own := attrs[k]; !own {
+			if v, ok := t.Template[k]; ok {
+				attrs[k] = v
+			}
+		}
+	}
+	t.Attrs = attrs
+	t.computeInstance()
 }
 
 // instanceTemplate adds the Runtime of a Compute Engine instance template,
@@ -58,8 +87,15 @@ func (t *tfBlock) instanceTemplate() {
 			return
 		}
 	}
-	// The boot disk is the disk block with boot = true, else the first.
-	disks := tfBlocks(t.Attrs, "disk")
+	rt := graph.GCPInstanceTemplateID(t.project(), region, name)
+	t.computeRuntime(rt, "gce-instance-template", "Compute Engine instance template "+name,
+		map[string]string{"region": region, graph.AttrName: name}, templateBootImage(t.Attrs))
+}
+
+// templateBootImage returns the source_image of an instance template's
+// boot disk: the disk block with boot = true, else the first.
+func templateBootImage(attrs map[string]any) string {
+	disks := tfBlocks(attrs, "disk")
 	var boot map[string]any
 	for _, d := range disks {
 		if b, _ := d["boot"].(bool); b {
@@ -70,9 +106,7 @@ func (t *tfBlock) instanceTemplate() {
 	if boot == nil && len(disks) > 0 {
 		boot = disks[0]
 	}
-	rt := graph.GCPInstanceTemplateID(t.project(), region, name)
-	t.computeRuntime(rt, "gce-instance-template", "Compute Engine instance template "+name,
-		map[string]string{"region": region, graph.AttrName: name}, tfStr(boot, "source_image"))
+	return tfStr(boot, "source_image")
 }
 
 // computeRuntime adds the Runtime rt of an instance or template, EXECUTES

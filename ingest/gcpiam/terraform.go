@@ -34,6 +34,10 @@ type TerraformBlock struct {
 	// Zone is the zone of the google provider the block uses, "" when the
 	// input does not show it.
 	Zone string
+	// Template holds, in the form of Attrs, the arguments of the instance
+	// template that a google_compute_instance_from_template block names.
+	// It is nil when the input does not declare that template.
+	Template map[string]any
 }
 
 // TerraformTypes lists the resource types TerraformResource converts.
@@ -57,7 +61,7 @@ var TerraformTypes = map[string]bool{
 	"google_cloud_run_v2_service":                    true, "google_cloud_run_v2_job": true,
 	"google_cloud_run_service": true,
 	"google_compute_instance":  true, "google_compute_instance_template": true,
-	"google_compute_region_instance_template": true,
+	"google_compute_region_instance_template": true, "google_compute_instance_from_template": true,
 }
 
 // TerraformResource converts one evaluated google_* resource block into
@@ -142,6 +146,8 @@ func (t *tfBlock) convert() {
 		t.cloudRun()
 	case typ == "google_compute_instance":
 		t.computeInstance()
+	case typ == "google_compute_instance_from_template":
+		t.instanceFromTemplate()
 	case typ == "google_compute_instance_template", typ == "google_compute_region_instance_template":
 		t.instanceTemplate()
 	case typ == "google_container_cluster":

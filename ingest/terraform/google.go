@@ -44,6 +44,9 @@ func (e *emitter) google(b *block, bv *blockVal) {
 		Region:  e.ev.googleRegion(b),
 		Zone:    e.ev.googleProviderArg(b, "zone"),
 	}
+	if b.typ == "google_compute_instance_from_template" {
+		tb.Template = e.sourceTemplate(b)
+	}
 	if drng, ok := firstDynamic(b.syn.Body); ok {
 		e.warnf(drng, "%s: dynamic blocks are not expanded", b.addr)
 	}
@@ -245,4 +248,33 @@ func boolWord(b bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// sourceTemplate returns the arguments of the instance template that the
+// source_instance_template of block b refers to, in the form ingest/gcpiam
+// reads, or nil unless the reference reads exactly one template block.
+func (e *emitter) sourceTemplate(b *block) map[string]any {
+	a := b.attr("source_instance_template")
+	if a == nil {
+		return nil
+	}
+	var tmpl *block
+	for _, r := range e.ev.refs(a.Expr).blocks {
+		rb := e.ev.m.blocks[r.addr]
+		if rb == nil || rb.data || rb.typ != "google_compute_instance_template" && rb.typ != "google_compute_region_instance_template" {
+			continue
+		}
+		if tmpl != nil && tmpl != rb {
+			return nil
+		}
+		tmpl = rb
+	}
+	if tmpl == nil {
+		return nil
+	}
+	tv := e.ev.objs[tmpl.addr]
+	if tv == nil {
+		return nil
+	}
+	return e.ev.anyAttrs(tmpl, tv.attrs)
 }

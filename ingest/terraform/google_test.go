@@ -354,3 +354,88 @@ func TestGoogleComputeInstances(t *testing.T) {
 		t.Error("the value of a container's environment variable reached the result")
 	}
 }
+
+// TestGoogleInstanceFromTemplate reads instances made from an instance
+// template of the input: each runs what the template declares, except
+// the metadata, service account or boot disk that it sets itself.
+func TestGoogleInstanceFromTemplate(t *testing.T) {
+	var res ingest.Result
+	f := filepath.Join("testdata", "gcp-compute-from-template", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+
+	const zoneB = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/"
+	var (
+		cp        = zoneB + "copy"
+		meta      = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-c/instances/meta"
+		account   = zoneB + "account"
+		disk      = zoneB + "disk"
+		elsewhere = zoneB + "elsewhere"
+	)
+	for _, id := range []string{cp, meta, account, disk, elsewhere} {
+		found := false
+		for _, n := range res.Nodes {
+			if n.ID == id {
+				found = true
+				if n.Kind != graph.NodeRuntime || n.Attr("type") != "gce-instance" {
+					t.Errorf("%s is a %s of type %q, want a gce-instance Runtime", id, n.Kind, n.Attr("type"))
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no node %s", id)
+		}
+	}
+
+	var got []string
+	for _, e := range res.Edges {
+		switch e.Kind {
+		case graph.EdgeExecutes, graph.EdgeExposes, graph.EdgeAuthenticatesAs:
+			if strings.Contains(e.From, "/instances/") {
+				got = append(got, e.From+" "+string(e.Kind)+" "+e.To+" ("+string(e.Confidence)+")")
+			}
+		}
+	}
+	sort.Strings(got)
+	pkg := func(ref string) string {
+		img, ok := imageref.Parse(ref)
+		if !ok {
+			t.Fatalf("image reference %q does not parse", ref)
+		}
+		return img.PURL(true)
+	}
+	cred := func(rt string) string { return "secret:gcp:metadata-token:" + strings.TrimPrefix(rt, "runtime:") }
+	sa := func(name string) string { return "gcp:sa:" + name + "@example-prod.iam.gserviceaccount.com" }
+	worker := pkg("us-docker.pkg.dev/example-prod/jobs/worker:5")
+	want := []string{
+		cp + " EXECUTES " + worker + " (certain)",
+		cp + " EXPOSES " + cred(cp) + " (certain)",
+		cred(cp) + " AUTHENTICATES_AS " + sa("worker") + " (certain)",
+		meta + " EXECUTES " + pkg("us-docker.pkg.dev/example-prod/jobs/other:1") + " (certain)",
+		meta + " EXPOSES " + cred(meta) + " (certain)",
+		cred(meta) + " AUTHENTICATES_AS " + sa("worker") + " (certain)",
+		account + " EXECUTES " + worker + " (certain)",
+		account + " EXPOSES " + cred(account) + " (certain)",
+		cred(account) + " AUTHENTICATES_AS " + sa("narrow") + " (possible)",
+		disk + " EXECUTES " + worker + " (possible)",
+		disk + " EXPOSES " + cred(disk) + " (certain)",
+		cred(disk) + " AUTHENTICATES_AS " + sa("worker") + " (certain)",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("edges of instances made from templates (-want +got):\n%s", diff)
+	}
+
+	var elsewhereDiags int
+	for _, d := range res.Diags {
+		if strings.Contains(d.Msg, "google_compute_instance_from_template.elsewhere") && strings.Contains(d.Msg, "source_instance_template") {
+			elsewhereDiags++
+		} else {
+			t.Errorf("unexpected diagnostic: %s", d)
+		}
+	}
+	if elsewhereDiags != 1 {
+		t.Errorf("%d diagnostics for the template that the input does not declare, want 1", elsewhereDiags)
+	}
+}
