@@ -752,13 +752,62 @@ func containItem(group []*Reached, res *Result) *Item {
 	case "gce-instance-template":
 		// A template is only the configuration that instances are made
 		// from, so containing it means stopping those instances.
-		it.Action = fmt.Sprintf("Instance template %s runs nothing itself, so stop the instances made from it: resize each managed instance group that uses it to 0, "+
-			"or point the group at a clean template and replace its instances, and stop the instances created from it outside a group. "+
-			"The input names no group that uses it", orPlaceholder(rt.Node.Attr(graph.AttrName), rt.Node.Label))
+		name := orPlaceholder(rt.Node.Attr(graph.AttrName), rt.Node.Label)
+		var groups, cmds []string
+		for _, g := range graph.SplitList(rt.Node.Attr("instance_groups")) {
+			cmd, label, ok := resizeGroupCommand(g)
+			if ok {
+				groups = append(groups, label)
+				cmds = append(cmds, cmd)
+			}
+		}
+		if len(groups) == 0 {
+			it.Action = fmt.Sprintf("Instance template %s runs nothing itself, so stop the instances made from it: resize each managed instance group that uses it to 0, "+
+				"or point the group at a clean template and replace its instances, and stop the instances created from it outside a group. "+
+				"The input names no group that uses it", name)
+			break
+		}
+		it.Action = fmt.Sprintf("Instance template %s runs nothing itself, so stop the instances made from it. For each managed instance group that uses it (%s), "+
+			"save the serial port output of its instances, then resize the group to 0 or point it at a clean template and replace its instances, "+
+			"after turning off its autoscaling if it has any. Stop the instances created from it outside a group too", name, strings.Join(groups, ", "))
+		it.Command = strings.Join(cmds, "; ")
 	default:
 		it.Action = "Stop the runtime from running the compromised code until it is rebuilt from a clean version"
 	}
 	return it
+}
+
+// resizeGroupCommand returns the command that saves the serial port
+// output of the instances of a managed instance group, given as
+// projects/P/zones/Z/instanceGroupManagers/N or
+// projects/P/regions/R/instanceGroupManagers/N, and then resizes the group
+// to 0, with the label of the group for the action. It reports false for
+// any other text.
+func resizeGroupCommand(group string) (cmd, label string, ok bool) {
+	parts := strings.Split(group, "/")
+	if len(parts) != 6 || parts[0] != "projects" || parts[4] != "instanceGroupManagers" {
+		return "", "", false
+	}
+	var where []string
+	switch parts[2] {
+	case "zones":
+		where = []string{"--zone", gcloudValue(parts[3], "<zone>")}
+	case "regions":
+		where = []string{"--region", gcloudValue(parts[3], "<region>")}
+	default:
+		return "", "", false
+	}
+	name := gcloudValue(parts[5], "<group name>")
+	where = append(where, "--project", gcloudValue(parts[1], "<project>"))
+	// The list gives each instance's URL, .../zones/ZONE/instances/NAME,
+	// from which the shell takes the name and zone. These come from the
+	// API, which accepts only valid names, so they name the saved file.
+	project := where[len(where)-1]
+	list := shellCommand(slices.Concat([]string{"gcloud", "compute", "instance-groups", "managed", "list-instances", name}, where, []string{"--format", "value(instance)"})...)
+	cmd = "for i in $(" + list + `); do z=${i%/instances/*}; gcloud compute instances get-serial-port-output "${i##*/}" --zone "${z##*/}" --project ` +
+		shellQuote(project) + ` > "serial-${i##*/}.log"; done; ` +
+		shellCommand(slices.Concat([]string{"gcloud", "compute", "instance-groups", "managed", "resize", name, "--size", "0"}, where)...)
+	return cmd, parts[5] + " in " + parts[3], true
 }
 
 // gcloudValue returns a value from the input for a gcloud command, or the

@@ -1564,7 +1564,7 @@ func TestPlanComputeInstanceQuotesInput(t *testing.T) {
 	// Every value of the command comes from the input. A name that would
 	// run a command in the shell stays literal text. A value that starts
 	// with "-" would be read as a gcloud flag, and no Compute Engine
-	// name or zone starts with one, so a placeholder stands in for it.
+	// name or zone starts with one, so the command has a placeholder there.
 	const (
 		image = "pkg:docker/example-prod/app/web@1.2?repository_url=europe-west1-docker.pkg.dev"
 		vm    = "runtime:gcp:gce:projects/x/zones/z/instances/y"
@@ -1592,8 +1592,8 @@ cat ./*.log; ls`)
 
 func TestPlanInstanceTemplateStopsItsInstances(t *testing.T) {
 	// An instance template runs nothing itself: the instances made from
-	// it do. The input names no group that uses it, so the item says what
-	// to do without a command.
+	// it do. The input names no group that uses it, so the item only
+	// describes what to do, without a command.
 	const (
 		image = "pkg:docker/example-prod/jobs/worker@5?repository_url=us-docker.pkg.dev"
 		tmpl  = "runtime:gcp:gce:projects/example-prod/global/instanceTemplates/worker"
@@ -1612,5 +1612,81 @@ func TestPlanInstanceTemplateStopsItsInstances(t *testing.T) {
 		if !strings.Contains(it.Action, part) {
 			t.Errorf("action %q does not contain %q", it.Action, part)
 		}
+	}
+}
+
+func TestPlanInstanceTemplateResizesGroups(t *testing.T) {
+	// Two managed instance groups use the template: a zonal one and a
+	// regional one. The command saves the serial port output of each
+	// group's instances, then resizes the group to 0.
+	const (
+		image = "pkg:docker/example-prod/jobs/worker@5?repository_url=us-docker.pkg.dev"
+		tmpl  = "runtime:gcp:gce:projects/example-prod/global/instanceTemplates/worker"
+	)
+	s := newG().
+		node(image, "ecosystem", "docker").
+		node(tmpl, "provider", "gcp", "type", "gce-instance-template", "project", "example-prod", "name", "worker",
+			"instance_groups", "projects/example-prod/regions/europe-west1/instanceGroupManagers/canary,"+
+				"projects/example-prod/zones/europe-west1-b/instanceGroupManagers/workers").
+		edge(tmpl, graph.EdgeExecutes, image).
+		store(t)
+
+	it := planItem(t, planFrom(t, s, image, Options{}), tmpl)
+	for _, part := range []string{"canary", "workers", "serial port output", "resize", "clean template", "outside a group"} {
+		if !strings.Contains(it.Action, part) {
+			t.Errorf("action %q does not contain %q", it.Action, part)
+		}
+	}
+	// The stand-in gcloud logs each call. Each group lists the URL of one
+	// instance in europe-west1-c, whose serial port output reads "output
+	// of" and the instance's name.
+	calls := runShell(t, `cd "$(mktemp -d)"
+gcloud() {
+  echo "gcloud $*" >> calls.txt
+  case "$4" in
+    list-instances) echo "https://www.googleapis.com/compute/v1/projects/example-prod/zones/europe-west1-c/instances/$5-x1" ;;
+  esac
+  case "$3" in get-serial-port-output) echo "output of $4" ;; esac
+}
+`+it.Command+`
+cat calls.txt; for f in *.log; do echo "$f: $(cat "$f")"; done`)
+	want := "gcloud compute instance-groups managed list-instances canary --region europe-west1 --project example-prod --format value(instance)\n" +
+		"gcloud compute instances get-serial-port-output canary-x1 --zone europe-west1-c --project example-prod\n" +
+		"gcloud compute instance-groups managed resize canary --size 0 --region europe-west1 --project example-prod\n" +
+		"gcloud compute instance-groups managed list-instances workers --zone europe-west1-b --project example-prod --format value(instance)\n" +
+		"gcloud compute instances get-serial-port-output workers-x1 --zone europe-west1-c --project example-prod\n" +
+		"gcloud compute instance-groups managed resize workers --size 0 --zone europe-west1-b --project example-prod\n" +
+		"serial-canary-x1.log: output of canary-x1\n" +
+		"serial-workers-x1.log: output of workers-x1\n"
+	if calls != want {
+		t.Errorf("commands ran\n%s\nwant\n%s", calls, want)
+	}
+}
+
+func TestPlanInstanceGroupQuotesInput(t *testing.T) {
+	// The group comes from the input: its name stays literal text, and a
+	// zone that gcloud would read as a flag gives way to a placeholder.
+	const (
+		image = "pkg:docker/example-prod/jobs/worker@5?repository_url=us-docker.pkg.dev"
+		tmpl  = "runtime:gcp:gce:projects/example-prod/global/instanceTemplates/worker"
+	)
+	s := newG().
+		node(image, "ecosystem", "docker").
+		node(tmpl, "provider", "gcp", "type", "gce-instance-template", "name", "worker",
+			"instance_groups", "projects/p'x/zones/-z/instanceGroupManagers/$(touch owned)").
+		edge(tmpl, graph.EdgeExecutes, image).
+		store(t)
+
+	it := planItem(t, planFrom(t, s, image, Options{}), tmpl)
+	// The stand-in records each call's arguments and lists no instance.
+	calls := runShell(t, `cd "$(mktemp -d)"
+gcloud() { for a in "$@"; do printf '[%s]' "$a"; done >> calls.txt; echo >> calls.txt; }
+`+it.Command+`
+cat calls.txt; ls`)
+	want := "[compute][instance-groups][managed][list-instances][$(touch owned)][--zone][<zone>][--project][p'x][--format][value(instance)]\n" +
+		"[compute][instance-groups][managed][resize][$(touch owned)][--size][0][--zone][<zone>][--project][p'x]\n" +
+		"calls.txt\n"
+	if calls != want {
+		t.Errorf("commands ran\n%s\nwant\n%s", calls, want)
 	}
 }

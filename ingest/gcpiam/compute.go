@@ -89,7 +89,7 @@ func (t *tfBlock) instanceTemplate() {
 	}
 	rt := graph.GCPInstanceTemplateID(t.project(), region, name)
 	t.computeRuntime(rt, "gce-instance-template", "Compute Engine instance template "+name,
-		map[string]string{"region": region, graph.AttrName: name}, templateBootImage(t.Attrs))
+		map[string]string{"region": region, graph.AttrName: name, "instance_groups": graph.JoinList(t.Groups)}, templateBootImage(t.Attrs))
 }
 
 // templateBootImage returns the source_image of an instance template's

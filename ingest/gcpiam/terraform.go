@@ -38,6 +38,10 @@ type TerraformBlock struct {
 	// template that a google_compute_instance_from_template block names.
 	// It is nil when the input does not declare that template.
 	Template map[string]any
+	// Groups lists the managed instance groups whose versions use an
+	// instance template, as projects/P/zones/Z/instanceGroupManagers/N or
+	// projects/P/regions/R/instanceGroupManagers/N.
+	Groups []string
 }
 
 // TerraformTypes lists the resource types TerraformResource converts.

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -44,8 +45,11 @@ func (e *emitter) google(b *block, bv *blockVal) {
 		Region:  e.ev.googleRegion(b),
 		Zone:    e.ev.googleProviderArg(b, "zone"),
 	}
-	if b.typ == "google_compute_instance_from_template" {
+	switch b.typ {
+	case "google_compute_instance_from_template":
 		tb.Template = e.sourceTemplate(b)
+	case "google_compute_instance_template", "google_compute_region_instance_template":
+		tb.Groups = e.templateGroups(b)
 	}
 	if drng, ok := firstDynamic(b.syn.Body); ok {
 		e.warnf(drng, "%s: dynamic blocks are not expanded", b.addr)
@@ -277,4 +281,69 @@ func (e *emitter) sourceTemplate(b *block) map[string]any {
 		return nil
 	}
 	return e.ev.anyAttrs(tmpl, tv.attrs)
+}
+
+// templateGroups lists the managed instance groups of the module that
+// refer to instance template tmpl in a version block, or in the top-level
+// instance_template that older providers took. Each is given as
+// projects/P/zones/Z/instanceGroupManagers/N or
+// projects/P/regions/R/instanceGroupManagers/N. A group whose name,
+// location or project the input does not resolve to a plain value is left
+// out.
+func (e *emitter) templateGroups(tmpl *block) []string {
+	var out []string
+	for _, typ := range []string{"google_compute_instance_group_manager", "google_compute_region_instance_group_manager"} {
+		for _, g := range e.m.blocksOfType(typ) {
+			gv := e.ev.objs[g.addr]
+			if gv == nil || !e.usesTemplate(g, tmpl) {
+				continue
+			}
+			scope, arg := "zones", "zone"
+			if typ == "google_compute_region_instance_group_manager" {
+				scope, arg = "regions", "region"
+			}
+			name, _ := attrStr(gv, "name")
+			location, ok := attrStr(gv, arg)
+			if !ok {
+				location = e.ev.googleProviderArg(g, arg)
+			}
+			project, ok := attrStr(gv, "project")
+			if !ok {
+				project = e.ev.googleProject(g)
+			}
+			project = strings.TrimPrefix(project, "projects/")
+			if !plainSegment(name) || !plainSegment(location) || !plainSegment(project) {
+				continue
+			}
+			out = append(out, "projects/"+project+"/"+scope+"/"+location+"/instanceGroupManagers/"+name)
+		}
+	}
+	return out
+}
+
+// usesTemplate reports whether a managed instance group block refers to
+// instance template tmpl in a version block or in instance_template.
+func (e *emitter) usesTemplate(g, tmpl *block) bool {
+	exprs := []hcl.Expression{}
+	if a := g.attr("instance_template"); a != nil {
+		exprs = append(exprs, a.Expr)
+	}
+	for _, v := range g.nested("version") {
+		if a := v.Body.Attributes["instance_template"]; a != nil {
+			exprs = append(exprs, a.Expr)
+		}
+	}
+	for _, x := range exprs {
+		if slices.Contains(e.ev.refsTo(x, tmpl.typ), tmpl) {
+			return true
+		}
+	}
+	return false
+}
+
+// plainSegment reports whether s can stand as one segment of a resource
+// name: not empty, and without a reference the input leaves open, a
+// slash or a comma.
+func plainSegment(s string) bool {
+	return s != "" && !strings.ContainsAny(s, "/,") && !strings.Contains(s, "${")
 }

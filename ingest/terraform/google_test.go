@@ -439,3 +439,32 @@ func TestGoogleInstanceFromTemplate(t *testing.T) {
 		t.Errorf("%d diagnostics for the template that the input does not declare, want 1", elsewhereDiags)
 	}
 }
+
+// TestGoogleInstanceTemplateGroups names, on each instance template, the
+// managed instance groups whose versions use it.
+func TestGoogleInstanceTemplateGroups(t *testing.T) {
+	var res ingest.Result
+	f := filepath.Join("testdata", "gcp-compute-from-template", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	want := map[string]string{
+		"runtime:gcp:gce:projects/example-prod/global/instanceTemplates/worker": "projects/example-prod/regions/europe-west1/instanceGroupManagers/canary," +
+			"projects/example-prod/zones/europe-west1-b/instanceGroupManagers/workers",
+		"runtime:gcp:gce:projects/example-prod/global/instanceTemplates/other": "projects/example-prod/regions/europe-west1/instanceGroupManagers/canary," +
+			"projects/example-prod/zones/europe-west1-d/instanceGroupManagers/solo",
+	}
+	for _, n := range res.Nodes {
+		groups, ok := want[n.ID]
+		if !ok {
+			continue
+		}
+		delete(want, n.ID)
+		if got := n.Attr("instance_groups"); got != groups {
+			t.Errorf("%s: instance_groups %q, want %q", n.ID, got, groups)
+		}
+	}
+	for id := range want {
+		t.Errorf("no node %s", id)
+	}
+}

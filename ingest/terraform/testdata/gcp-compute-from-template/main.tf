@@ -76,3 +76,58 @@ resource "google_compute_instance_from_template" "elsewhere" {
   name                     = "elsewhere"
   source_instance_template = "projects/example-prod/global/instanceTemplates/base"
 }
+
+# A second template, used by the canary group and by solo.
+resource "google_compute_instance_template" "other" {
+  name         = "other"
+  machine_type = "e2-small"
+
+  disk {
+    source_image = "cos-cloud/cos-stable"
+  }
+
+  network_interface {
+    network = "default"
+  }
+}
+
+# A zonal group in the provider's zone that runs worker.
+resource "google_compute_instance_group_manager" "workers" {
+  name               = "workers"
+  base_instance_name = "worker"
+  target_size        = 3
+
+  version {
+    instance_template = google_compute_instance_template.worker.self_link_unique
+  }
+}
+
+# A regional group that runs other, with worker as its canary.
+resource "google_compute_region_instance_group_manager" "canary" {
+  name               = "canary"
+  region             = "europe-west1"
+  base_instance_name = "canary"
+
+  version {
+    instance_template = google_compute_instance_template.other.id
+  }
+
+  version {
+    name              = "canary"
+    instance_template = google_compute_instance_template.worker.id
+    target_size {
+      fixed = 1
+    }
+  }
+}
+
+# A zonal group that runs other only.
+resource "google_compute_instance_group_manager" "solo" {
+  name               = "solo"
+  zone               = "europe-west1-d"
+  base_instance_name = "solo"
+
+  version {
+    instance_template = google_compute_instance_template.other.self_link
+  }
+}
