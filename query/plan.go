@@ -732,11 +732,13 @@ func containItem(group []*Reached, res *Result) *Item {
 		// A revision keeps the image it was deployed with, so traffic moves
 		// to a revision of a clean image.
 		it.Action = "Send all traffic to a revision built from a clean image, or delete the service, until it is rebuilt; download its request and container logs first"
-		it.Command = shellCommand("gcloud", "run", "services", "update-traffic", rt.Node.Attr(graph.AttrName), "--to-revisions", "<clean revision>=100",
+		// A name is a positional argument, so one that starts with "-"
+		// would be read as a flag (see gcloudValue).
+		it.Command = shellCommand("gcloud", "run", "services", "update-traffic", gcloudValue(rt.Node.Attr(graph.AttrName), "<service name>"), "--to-revisions", "<clean revision>=100",
 			"--region", rt.Node.Attr("location"), "--project", rt.Node.Attr("project"))
 	case "cloud-run-job":
 		it.Action = "Point the job at a clean image before its next execution, and cancel the executions running now"
-		it.Command = shellCommand("gcloud", "run", "jobs", "update", rt.Node.Attr(graph.AttrName), "--image", "<clean image>",
+		it.Command = shellCommand("gcloud", "run", "jobs", "update", gcloudValue(rt.Node.Attr(graph.AttrName), "<job name>"), "--image", "<clean image>",
 			"--region", rt.Node.Attr("location"), "--project", rt.Node.Attr("project"))
 	case "gce-instance":
 		// The serial port output holds the instance's console log since
@@ -1126,8 +1128,9 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 // stay valid until they expire, one hour after issue by default.
 func serviceAccountItem(it *Item, email string) {
 	it.Action = fmt.Sprintf("Disable service account %s so that no new token is issued for it, remove the bindings that let the principals in the blast radius impersonate it, then enable it again. Tokens issued before may stay valid until they expire", email)
-	it.Command = shellCommand("gcloud", "iam", "service-accounts", "disable", email) + "; " +
-		shellCommand("gcloud", "iam", "service-accounts", "get-iam-policy", email)
+	account := gcloudValue(email, "<service account email>")
+	it.Command = shellCommand("gcloud", "iam", "service-accounts", "disable", account) + "; " +
+		shellCommand("gcloud", "iam", "service-accounts", "get-iam-policy", account)
 	it.Verify = logLookup(`protoPayload.authenticationInfo.principalEmail="`+email+`"`, email)
 }
 
@@ -1164,7 +1167,7 @@ func serviceAccountKeyItem(it *Item, n graph.Node) {
 		list = shellCommand("gcloud", "iam", "service-accounts", "keys", "list", "--iam-account", email, "--managed-by", "user") + "; "
 	}
 	it.Action = fmt.Sprintf("Disable the key of service account %s, create a replacement, store it only where the replacement goes (listed), then delete the old key", email)
-	it.Command = list + shellCommand("gcloud", "iam", "service-accounts", "keys", "disable", keyID, "--iam-account", email)
+	it.Command = list + shellCommand("gcloud", "iam", "service-accounts", "keys", "disable", gcloudValue(keyID, "<key id>"), "--iam-account", email)
 	it.Verify = logLookup(`protoPayload.authenticationInfo.serviceAccountKeyName:"`+keyID+`"`, email)
 }
 

@@ -1522,6 +1522,46 @@ func TestPlanStopsCloudRun(t *testing.T) {
 	}
 }
 
+func TestPlanCloudRunNamesAreNotFlags(t *testing.T) {
+	// Names from the input are positional arguments of gcloud, which reads
+	// a word that starts with "-" as a flag: a service so named would make
+	// the responder's command act as another account. Such values become
+	// placeholders.
+	const (
+		flag  = "--impersonate-service-account=x@p.iam.gserviceaccount.com"
+		image = "pkg:docker/p/app/api@1.4.0?repository_url=europe-west1-docker.pkg.dev"
+		run   = "runtime:gcp:run:p/europe-west1/svc"
+		job   = "runtime:gcp:run:p/europe-west1/job"
+		cred  = "secret:gcp:metadata-token:gcp:run:p/europe-west1/svc"
+		sa    = "gcp:sa:" + flag
+	)
+	s := newG().
+		node(image, "ecosystem", "docker").
+		node(run, "provider", "gcp", "type", "cloud-run-service", "project", "p", "location", "europe-west1", "name", flag).
+		node(job, "provider", "gcp", "type", "cloud-run-job", "project", "p", "location", "europe-west1", "name", flag).
+		node(cred, "provider", "gcp", "type", "metadata-token").
+		node(sa, "type", "service-account", "email", flag).
+		edge(run, graph.EdgeExecutes, image).
+		edge(job, graph.EdgeExecutes, image).
+		edge(run, graph.EdgeExposes, cred).
+		edge(cred, graph.EdgeAuthenticatesAs, sa).
+		store(t)
+
+	plan := planFrom(t, s, image, Options{})
+	for _, tt := range []struct {
+		id, want string
+	}{
+		{run, "gcloud run services update-traffic '<service name>' --to-revisions"},
+		{job, "gcloud run jobs update '<job name>' --image"},
+		{cred, "gcloud iam service-accounts disable '<service account email>'; gcloud iam service-accounts get-iam-policy '<service account email>'"},
+	} {
+		it := planItem(t, plan, tt.id)
+		if !strings.HasPrefix(it.Command, tt.want) {
+			t.Errorf("command of %s\n got %q\nwant it to start with %q", tt.id, it.Command, tt.want)
+		}
+	}
+}
+
 func TestPlanStopsComputeInstance(t *testing.T) {
 	// A Compute Engine instance runs the compromised image. Its serial
 	// port output is saved, then the instance is stopped, which ends the
