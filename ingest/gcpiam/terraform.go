@@ -494,8 +494,25 @@ func (t *tfBlock) cluster() {
 		r.attrs[attrWorkloadPool] = tfStr(wi, "workload_pool")
 	}
 	t.b.resource(r, t.Line)
-	if nc := tfBlockAttr(t.Attrs, "node_config"); nc != nil {
+	// GKE makes a default pool from the cluster's node_config only when no
+	// node pool is given inline, and remove_default_node_pool deletes it
+	// once the cluster is made.
+	pools := tfBlocks(t.Attrs, "node_pool")
+	removed, _ := t.Attrs["remove_default_node_pool"].(bool)
+	if nc := tfBlockAttr(t.Attrs, "node_config"); nc != nil && len(pools) == 0 && !removed {
 		t.nodes(r, "default-pool", nc)
+	}
+	for i, np := range pools {
+		// A pool without a name gets one that the provider makes from
+		// name_prefix, or wholly.
+		name := tfStr(np, "name")
+		if name == "" {
+			name = tfStr(np, "name_prefix")
+		}
+		if name == "" {
+			name = fmt.Sprintf("node_pool[%d]", i)
+		}
+		t.nodes(r, name, tfBlockAttr(np, "node_config"))
 	}
 	t.b.records++
 }

@@ -3,6 +3,7 @@ package gcpiam
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -358,4 +359,42 @@ func TestTerraformNodePoolScopes(t *testing.T) {
 		t.Errorf("missing edge %s", key)
 	}
 	checkAttrs(t, findNode(t, res, "runtime:"+pools+"apps"), map[string]string{"scopes": readOnly})
+}
+
+// A cluster's inline node_pool blocks are node pools like those of
+// google_container_node_pool. GKE uses the cluster's own node_config for
+// a default pool only when no node pool is given, and deletes that pool
+// when remove_default_node_pool is set.
+func TestTerraformInlineNodePools(t *testing.T) {
+	res := tfConvert(t,
+		block("google_container_cluster", "inline", 3, map[string]any{
+			"name": "inline", "location": "europe-west1",
+			"node_config": []any{map[string]any{"service_account": "unused@p.iam.gserviceaccount.com", "oauth_scopes": []any{"cloud-platform"}}},
+			"node_pool": []any{
+				map[string]any{"name": "web", "node_config": []any{map[string]any{
+					"service_account": "web@p.iam.gserviceaccount.com", "oauth_scopes": []any{"cloud-platform"}}}},
+				map[string]any{"name_prefix": "batch-", "node_config": []any{map[string]any{
+					"service_account": "batch@p.iam.gserviceaccount.com", "oauth_scopes": []any{"cloud-platform"}}}},
+			},
+		}),
+		block("google_container_cluster", "removed", 20, map[string]any{
+			"name": "removed", "location": "europe-west1", "remove_default_node_pool": true,
+			"node_config": []any{map[string]any{"service_account": "gone@p.iam.gserviceaccount.com", "oauth_scopes": []any{"cloud-platform"}}},
+		}),
+	)
+	clusters := "gcp:gke:projects/example-prod/locations/europe-west1/clusters/"
+	want := []string{
+		"secret:gcp:metadata-token:" + clusters + "inline/nodePools/batch- -AUTHENTICATES_AS-> gcp:sa:batch@p.iam.gserviceaccount.com",
+		"secret:gcp:metadata-token:" + clusters + "inline/nodePools/web -AUTHENTICATES_AS-> gcp:sa:web@p.iam.gserviceaccount.com",
+	}
+	var got []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeAuthenticatesAs {
+			got = append(got, e.Key().String())
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("node credentials\n got %q\nwant %q", got, want)
+	}
 }
