@@ -115,7 +115,7 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		ov.putEdge(e.Pos.File, e)
 	}
 	wg.Wait()
-	log.Debug("facts put", "nodes", len(ov.nodes), "edges", len(ov.edges), "took", since(start))
+	log.Debug("facts put", "node_facts", nn, "edge_facts", ne, "nodes", len(ov.nodes), "edges", len(ov.edges), "took", since(start))
 
 	bl := ov.newBuilder()
 	if derive != nil {
