@@ -1222,6 +1222,46 @@ func TestReleaseYarnBerryReadsYarnrc(t *testing.T) {
 	}
 }
 
+// The file a token goes to is that of its own command, also when one line
+// writes both files.
+func TestReleaseNpmrcAndYarnrcOnOneLine(t *testing.T) {
+	job := func(name, steps string) string {
+		return "  " + name + ":\n    runs-on: ubuntu-latest\n    steps:\n" + steps
+	}
+	both := func(npmrc, yarnrc string) string {
+		return "      - run: echo \"//registry.npmjs.org/:_authToken=${{ secrets." + npmrc + " }}\" > .npmrc; yarn config set npmAuthToken ${{ secrets." + yarnrc + " }}\n"
+	}
+	wf := "on: push\njobs:\n" +
+		job("npm", both("NPMRC_TOKEN", "YARNRC_TOKEN")+"      - run: npm publish\n") +
+		job("berry", both("NPM_TOKEN", "YARN_TOKEN")+"      - run: yarn npm publish\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		secret string
+		want   graph.Confidence // "" for no publish
+	}{
+		{"NPMRC_TOKEN", graph.Certain},
+		{"YARNRC_TOKEN", ""},
+		{"NPM_TOKEN", graph.Possible},
+		{"YARN_TOKEN", graph.Certain},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GHASecretID(testRepo, tt.secret))
+		var got graph.Confidence
+		for _, e := range res.Edges {
+			if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+				got = e.Confidence
+			}
+		}
+		if got != tt.want {
+			t.Errorf("publish with %s: %q, want %q", tt.secret, got, tt.want)
+		}
+	}
+}
+
 // Literal tokens follow the same rule as secrets: yarn npm publish reads
 // an .npmrc token only possibly, and npm publish no npmAuthToken.
 func TestReleaseYarnBerryReadsYarnrcLiteral(t *testing.T) {

@@ -460,3 +460,45 @@ yarn-release:
 		}
 	}
 }
+
+// A line may write both files, one command each. The file a token goes to
+// is that of its own command: npm publish sends NPMRC_TOKEN, written into
+// .npmrc, and not YARNRC_TOKEN; yarn npm publish sends YARNRC_TOKEN, and
+// NPMRC_TOKEN only possibly.
+func TestReleaseNpmrcAndYarnrcOnOneLine(t *testing.T) {
+	src := `npm-release:
+  script:
+    - echo "//registry.npmjs.org/:_authToken=${NPMRC_TOKEN}" > .npmrc; yarn config set npmAuthToken "${YARNRC_TOKEN}"
+    - npm publish
+yarn-release:
+  script:
+    - yarn config set npmAuthToken "${YARN_TOKEN}" && echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc
+    - yarn npm publish
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		name string
+		want graph.Confidence // "" for no release with the token
+	}{
+		{"NPMRC_TOKEN", graph.Certain},
+		{"YARNRC_TOKEN", ""},
+		{"YARN_TOKEN", graph.Certain},
+		{"NPM_TOKEN", graph.Possible},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GitLabVariableID(testProject, tt.name))
+		var got graph.Confidence
+		for _, e := range res.Edges {
+			if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+				got = e.Confidence
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s publishes on registry.npmjs.org with confidence %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -110,10 +110,12 @@ type TokenVar struct {
 // environment (npm's npmrc documentation, "Files"), so a reference that
 // the line writes into the file has the same scope. A variable read
 // elsewhere, as HOST in //${HOST}/:_authToken, has an Unknown scope.
+// Yarnrc is set for a reference in a command that writes Yarn's
+// npmAuthToken (WritesYarnrcTokenAt).
 func NPMTokenVars(cmd string) []TokenVar {
 	var out []TokenVar
 	for _, m := range varRef.FindAllStringSubmatchIndex(cmd, -1) {
-		out = append(out, TokenVar{Name: cmd[m[2]:m[3]], Scope: npmTokenScopeAt(cmd, m[0])})
+		out = append(out, TokenVar{Name: cmd[m[2]:m[3]], Scope: npmTokenScopeAt(cmd, m[0]), Yarnrc: WritesYarnrcTokenAt(cmd, m[0])})
 	}
 	return out
 }

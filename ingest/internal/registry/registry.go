@@ -1138,6 +1138,16 @@ func splitCommands(s string) []string {
 // half of "||" is no pipe.
 func splitOutside(s string, seps ...string) []string {
 	var out []string
+	for _, r := range splitOutsideIndex(s, seps...) {
+		out = append(out, s[r[0]:r[1]])
+	}
+	return out
+}
+
+// splitOutsideIndex returns the start and end offsets of the parts that
+// splitOutside returns.
+func splitOutsideIndex(s string, seps ...string) [][2]int {
+	var out [][2]int
 	var quote byte
 	start := 0
 	for i := 0; i < len(s); i++ {
@@ -1159,13 +1169,13 @@ func splitOutside(s string, seps ...string) []string {
 			if sep == "|" && (strings.HasPrefix(s[i:], "||") || i > 0 && s[i-1] == '|') {
 				continue
 			}
-			out = append(out, s[start:i])
+			out = append(out, [2]int{start, i})
 			start = i + len(sep)
 			i = start - 1
 			break
 		}
 	}
-	return append(out, s[start:])
+	return append(out, [2]int{start, len(s)})
 }
 
 // fields splits a command into words at blanks outside quotes and removes

@@ -121,9 +121,8 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if WritesNPMToken(ln) {
-			yarnrc := WritesYarnrcToken(ln)
 			for _, tv := range NPMTokenVars(ln) {
-				tv.Line, tv.Yarnrc = start+1, yarnrc
+				tv.Line = start + 1
 				tokenVars = append(tokenVars, tv)
 			}
 		}
@@ -415,6 +414,20 @@ func YarnBerryPublish(words []string) bool {
 // WritesYarnrcToken reports whether a command or line writes Yarn's
 // npmAuthToken, which only Yarn 2 and later read, from .yarnrc.yml.
 func WritesYarnrcToken(cmd string) bool { return strings.Contains(cmd, "npmAuthToken") }
+
+// WritesYarnrcTokenAt reports whether the command of line that holds the
+// byte at offset at writes Yarn's npmAuthToken (WritesYarnrcToken). The
+// commands of a line end at ;, && and || outside quotes, so that in
+// echo "//host/:_authToken=$A" > .npmrc; yarn config set npmAuthToken "$B"
+// only $B goes to .yarnrc.yml. The commands of a pipeline count as one.
+func WritesYarnrcTokenAt(line string, at int) bool {
+	for _, r := range splitOutsideIndex(line, ";", "&&", "||") {
+		if at >= r[0] && at < r[1] {
+			return WritesYarnrcToken(line[r[0]:r[1]])
+		}
+	}
+	return WritesYarnrcToken(line)
+}
 
 // WritesNPMToken reports whether a command or line writes an npm auth
 // token into configuration: an .npmrc setting such as

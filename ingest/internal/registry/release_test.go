@@ -382,3 +382,22 @@ func TestReadsSetting(t *testing.T) {
 		}
 	}
 }
+
+// Each variable goes to the file of its own command: a line may write an
+// .npmrc token and Yarn's npmAuthToken, one command each, and the
+// commands of a pipeline count as one.
+func TestScanReleasesTokenFilePerCommand(t *testing.T) {
+	script := `echo "//npm.example.com/:_authToken=${NPMRC_TOKEN}" > .npmrc; yarn config set npmAuthToken "${YARNRC_TOKEN}"
+echo "$PIPED_TOKEN" | xargs yarn config set npmAuthToken && npm config set //npm.example.com/:_authToken "$NPM_TOKEN"`
+	_, tokenVars := ScanReleases(script)
+	npmrc := TokenScope{Key: "//npm.example.com/"}
+	want := []TokenVar{
+		{Name: "NPMRC_TOKEN", Scope: npmrc, Line: 1},
+		{Name: "YARNRC_TOKEN", Scope: TokenScope{Unknown: true}, Yarnrc: true, Line: 1},
+		{Name: "PIPED_TOKEN", Scope: TokenScope{Unknown: true}, Yarnrc: true, Line: 2},
+		{Name: "NPM_TOKEN", Scope: npmrc, Line: 2},
+	}
+	if diff := cmp.Diff(want, tokenVars); diff != "" {
+		t.Errorf("variables written as npm tokens (-want +got):\n%s", diff)
+	}
+}
