@@ -1,6 +1,9 @@
 package gcpiam
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -69,12 +72,18 @@ func (t *tfBlock) instanceFromTemplate() {
 
 // instanceTemplate adds the Runtime of a Compute Engine instance template,
 // global or regional, which the instances made from it run as. A template
-// named by name_prefix gets the prefix as its name.
+// named by name_prefix gets the prefix as its name. Without either, the
+// provider generates a unique name, so the template is named by its
+// Terraform address and a digest of what its instances run and run as
+// (generatedName).
 func (t *tfBlock) instanceTemplate() {
 	name := firstStr(t.Attrs, "name", "name_prefix")
+	label := "Compute Engine instance template " + name
+	attrs := map[string]string{graph.AttrName: name}
 	if name == "" {
-		t.warnf("name and name_prefix are missing, empty or not known; block skipped")
-		return
+		name = t.generatedName()
+		label = "Compute Engine instance template " + t.Address + " (generated name)"
+		attrs = map[string]string{}
 	}
 	region := ""
 	if t.Type == "google_compute_region_instance_template" {
@@ -88,8 +97,30 @@ func (t *tfBlock) instanceTemplate() {
 		}
 	}
 	rt := graph.GCPInstanceTemplateID(t.project(), region, name)
-	t.computeRuntime(rt, "gce-instance-template", "Compute Engine instance template "+name,
-		map[string]string{"region": region, graph.AttrName: name, "instance_groups": graph.JoinList(t.Groups)}, templateBootImage(t.Attrs))
+	attrs["region"] = region
+	attrs["instance_groups"] = graph.JoinList(t.Groups)
+	t.computeRuntime(rt, "gce-instance-template", label, attrs, templateBootImage(t.Attrs))
+}
+
+// generatedName returns the name that stands for a template's generated
+// one: its Terraform address and a digest of the images it declares, its
+// boot disks, service account and scopes. Unnamed templates at one address
+// in several folders then stay apart, and share a node only when they run
+// the same images as the same account, which gives the same paths. The
+// digest covers no environment variable, which may hold a credential.
+func (t *tfBlock) generatedName() string {
+	h := sha256.New()
+	decl, _ := tfMap(t.Attrs, "metadata")[containerDeclarationKey].(string)
+	images, _ := parseDeclaration(decl)
+	sa := tfBlockAttr(t.Attrs, "service_account")
+	var disks []string
+	for _, d := range tfBlocks(t.Attrs, "disk") {
+		disks = append(disks, tfStr(d, "source_image"))
+	}
+	for _, part := range [][]string{images, disks, {tfStr(sa, "email")}, tfStrings(sa, "scopes")} {
+		fmt.Fprintf(h, "%q\n", part)
+	}
+	return t.Address + "-" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // templateBootImage returns the source_image of an instance template's
@@ -159,10 +190,19 @@ func (t *tfBlock) computeRuntime(rt, kind, label string, attrs map[string]string
 // document gives a warning. The warning quotes no part of the value,
 // because container environment variables may hold credentials.
 func (t *tfBlock) declaredImages(decl string) []string {
+	images, warning := parseDeclaration(decl)
+	if warning != "" {
+		t.warnf("metadata %s %s; the images it names are left out", containerDeclarationKey, warning)
+	}
+	return images
+}
+
+// parseDeclaration returns the images that a gce-container-declaration
+// value names, or why it names none that the input shows.
+func parseDeclaration(decl string) (images []string, warning string) {
 	text := strings.TrimSpace(decl)
 	if strings.HasPrefix(text, "${") && strings.HasSuffix(text, "}") && !strings.Contains(text, "\n") {
-		t.warnf("metadata %s is not known; the images it names are left out", containerDeclarationKey)
-		return nil
+		return nil, "is not known"
 	}
 	var doc struct {
 		Spec struct {
@@ -172,14 +212,12 @@ func (t *tfBlock) declaredImages(decl string) []string {
 		} `yaml:"spec"`
 	}
 	if err := yaml.Unmarshal([]byte(decl), &doc); err != nil {
-		t.warnf("metadata %s is not a YAML container declaration; the images it names are left out", containerDeclarationKey)
-		return nil
+		return nil, "is not a YAML container declaration"
 	}
-	var out []string
 	for _, c := range doc.Spec.Containers {
-		out = append(out, c.Image)
+		images = append(images, c.Image)
 	}
-	return out
+	return images, ""
 }
 
 // isContainerOptimizedOS reports whether a boot image, as the provider

@@ -151,6 +151,9 @@ func ingestFiles(t *testing.T, files []ingestInput) *memstore.Store {
 	b := &graph.Batch{Time: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(path, []byte(f.data), 0o600); err != nil {
 			t.Fatal(err)
 		}
