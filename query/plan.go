@@ -713,7 +713,13 @@ func containItem(group []*Reached, res *Result) *Item {
 		// cancelled one by one.
 		// Cancelling keeps a run's logs, so they are saved after the
 		// workflow is stopped, one file a run in the current folder.
-		it.Command = shellCommand("gh", "workflow", "disable", wf, "--repo", repo) + " && " +
+		disable := shellCommand("gh", "workflow", "disable", wf, "--repo", repo)
+		if strings.HasPrefix(wf, "-") {
+			// After "--" gh reads the path as the workflow, not as an
+			// option.
+			disable = shellCommand("gh", "workflow", "disable", "--repo", repo, "--", wf)
+		}
+		it.Command = disable + " && " +
 			shellCommand("gh", "run", "list", "--repo", repo, "--workflow", wf, "--limit", "100", "--json", "databaseId,status",
 				"--jq", `.[] | select(.status != "completed") | .databaseId`) +
 			" | xargs -n1 " + shellCommand("gh", "run", "cancel", "--repo", repo) +

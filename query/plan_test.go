@@ -569,6 +569,24 @@ func TestGHSecretCommandEndsOptions(t *testing.T) {
 	}
 }
 
+// TestPlanContainWorkflowEndsOptions checks that a workflow path with a
+// leading '-', as a workflow file named alone on the command line can
+// have, reaches gh workflow disable as the workflow and not as an option.
+func TestPlanContainWorkflowEndsOptions(t *testing.T) {
+	s := newG().
+		node(jobA, "type", "gha-job", "workflow", "--repo=x.yml", "repository", "o/a").
+		edge(jobA, graph.EdgeExecutes, bad).
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	if len(plan.Steps) == 0 || len(plan.Steps[0].Items) != 1 {
+		t.Fatalf("plan steps %+v, want one contain item", plan.Steps)
+	}
+	want := "gh workflow disable --repo o/a -- --repo=x.yml && "
+	if got := plan.Steps[0].Items[0].Command; !strings.HasPrefix(got, want) {
+		t.Errorf("command %q, want it to start %q", got, want)
+	}
+}
+
 func TestPlanContainJobActionOrder(t *testing.T) {
 	// The command disables the workflow before it cancels the runs, so
 	// no new run starts in between. The action names the steps in the
