@@ -684,12 +684,16 @@ func containItem(group []*Reached, res *Result) *Item {
 		// pipelines a page by default. The later calls run even when a
 		// cancel fails, for a pipeline that ended meanwhile.
 		project := "projects/" + url.PathEscape(repo)
-		// Outside a clone of the project, glab sends its calls to
-		// gitlab.com unless --hostname names the project's server.
-		glab := []string{"glab", "api"}
-		if server := rt.Node.Attr("server"); server != "" {
-			glab = append(glab, "--hostname", server)
+		// Without --hostname, glab sends its calls to the server of the
+		// clone it runs in, else gitlab.com, so every call names the
+		// project's server: gitlab.com unless a self-managed one is known.
+		// Run in a clone of another server's project, the calls would
+		// otherwise reach a project of the same path there.
+		server := rt.Node.Attr("server")
+		if server == "" {
+			server = "gitlab.com"
 		}
+		glab := []string{"glab", "api", "--hostname", server}
 		cancel := "for status in running pending; do " + shellCommand(slices.Concat(glab, []string{"--paginate", project + "/pipelines?status="})...) + `"$status"` +
 			" | jq -r '.[].id'; done | xargs -I{} " + shellCommand(slices.Concat(glab, []string{"--method", "POST", project + "/pipelines/{}/cancel"})...)
 		// A pipeline that starts while the logs are saved is cancelled by

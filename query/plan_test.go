@@ -1095,14 +1095,16 @@ func TestPlanContainsGitLabProject(t *testing.T) {
 	}
 	// Stand-ins record each glab call in calls.txt. The running list
 	// holds pipeline 7 and the pending list is empty. The last jobs are 41
-	// and 40, and each log reads "log of" and the job's trace path.
+	// and 40, and each log reads "log of" and the job's trace path. Every
+	// call names gitlab.com, where the project is, since glab otherwise
+	// sends it to the server of the clone it runs in.
 	calls := runShell(t, `cd "$(mktemp -d)"
 glab() {
   case "$*" in
     *status=running) echo '[{"id":7}]' ;;
     *status=pending) echo '[]' ;;
     *per_page=100) printf '[{"id":41},\n{"id":40}]\n' ;;
-    */trace) echo "glab $*" >> calls.txt; echo "log of $2" ;;
+    */trace) echo "glab $*" >> calls.txt; for a; do last=$a; done; echo "log of $last" ;;
     *) echo "glab $*" >> calls.txt ;;
   esac
 }
@@ -1122,11 +1124,11 @@ cat calls.txt job-41.log job-40.log`)
 	// the API once it is off.
 	// A second cancel pass, right before the turn-off, catches a
 	// pipeline that started while the logs were saved.
-	wantCalls := "glab api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
-		"glab api projects/o%2Fa/jobs/41/trace\n" +
-		"glab api projects/o%2Fa/jobs/40/trace\n" +
-		"glab api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
-		"glab api --method PUT projects/o%2Fa --raw-field builds_access_level=disabled\n" +
+	wantCalls := "glab api --hostname gitlab.com --method POST projects/o%2Fa/pipelines/7/cancel\n" +
+		"glab api --hostname gitlab.com projects/o%2Fa/jobs/41/trace\n" +
+		"glab api --hostname gitlab.com projects/o%2Fa/jobs/40/trace\n" +
+		"glab api --hostname gitlab.com --method POST projects/o%2Fa/pipelines/7/cancel\n" +
+		"glab api --hostname gitlab.com --method PUT projects/o%2Fa --raw-field builds_access_level=disabled\n" +
 		"log of projects/o%2Fa/jobs/41/trace\n" +
 		"log of projects/o%2Fa/jobs/40/trace\n"
 	if calls != wantCalls {
@@ -1207,8 +1209,8 @@ xargs() {
 `+planItem(t, plan, test).Command)
 	// Both cancel passes read both pages: the stand-in lists the same
 	// pipelines again in the second pass.
-	want := "cancel api --method POST projects/o%2Fa/pipelines/7/cancel\n" +
-		"cancel api --method POST projects/o%2Fa/pipelines/8/cancel\n"
+	want := "cancel api --hostname gitlab.com --method POST projects/o%2Fa/pipelines/7/cancel\n" +
+		"cancel api --hostname gitlab.com --method POST projects/o%2Fa/pipelines/8/cancel\n"
 	want += want
 	if calls != want {
 		t.Errorf("cancelled\n%s\nwant\n%s", calls, want)
