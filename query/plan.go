@@ -1141,7 +1141,7 @@ func serviceAccountItem(it *Item, email string) {
 	account := gcloudValue(email, "<service account email>")
 	it.Command = shellCommand("gcloud", "iam", "service-accounts", "disable", account) + "; " +
 		shellCommand("gcloud", "iam", "service-accounts", "get-iam-policy", account)
-	it.Verify = logLookup(`protoPayload.authenticationInfo.principalEmail="`+email+`"`, email)
+	it.Verify = logLookup("protoPayload.authenticationInfo.principalEmail="+loggingString(email), email)
 }
 
 // logLookup returns the Cloud Logging command that lists the calls matching
@@ -1153,6 +1153,13 @@ func logLookup(filter, email string) string {
 		args = append(args, "--project", project)
 	}
 	return shellCommand(args...)
+}
+
+// loggingString returns s as a string of the Cloud Logging query language:
+// in double quotes, with '\' and '"' escaped by '\', so that a value from
+// the input cannot end the string and add conditions of its own.
+func loggingString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
 // serviceAccountKeyItem fills in the item that revokes a key of a Google
@@ -1178,7 +1185,7 @@ func serviceAccountKeyItem(it *Item, n graph.Node) {
 	}
 	it.Action = fmt.Sprintf("Disable the key of service account %s, create a replacement, store it only where the replacement goes (listed), then delete the old key", email)
 	it.Command = list + shellCommand("gcloud", "iam", "service-accounts", "keys", "disable", gcloudValue(keyID, "<key id>"), "--iam-account", email)
-	it.Verify = logLookup(`protoPayload.authenticationInfo.serviceAccountKeyName:"`+keyID+`"`, email)
+	it.Verify = logLookup("protoPayload.authenticationInfo.serviceAccountKeyName:"+loggingString(keyID), email)
 }
 
 // isKeyID reports whether s has the form of a service account key's id:
@@ -1369,8 +1376,15 @@ func inEveryRegion(cmds ...string) string {
 func roleUseLookup(role, name, start string) string {
 	byRole := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+shorthandValue(role), "--start-time", start)
 	bySession := shellCommand("aws", "cloudtrail", "lookup-events", "--start-time", start,
-		"--query", "Events[?contains(CloudTrailEvent, ':assumed-role/"+name+"/')]")
+		"--query", "Events[?contains(CloudTrailEvent, ':assumed-role/"+jmespathRaw(name)+"/')]")
 	return inEveryRegion(byRole, bySession)
+}
+
+// jmespathRaw escapes s for a JMESPath raw string literal ('...'), in
+// which a backslash escapes a quote or a backslash, so that a name from
+// the input cannot end the literal and add conditions of its own.
+func jmespathRaw(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s)
 }
 
 // shorthandValue returns value as a value of the AWS CLI's shorthand

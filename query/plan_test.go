@@ -587,6 +587,38 @@ func TestPlanContainWorkflowEndsOptions(t *testing.T) {
 	}
 }
 
+// TestLogLookupQuotesValues checks that a key id or email from the input
+// stays one string of the Cloud Logging query. Its double quotes and
+// backslashes are escaped with a backslash, so a value such as
+// x" OR "a" = "a cannot add a condition that matches every entry.
+func TestLogLookupQuotesValues(t *testing.T) {
+	key := graph.Node{ID: `secret:gcp:sa-key:a@p.iam.gserviceaccount.com/x" OR "a" = "a`, Kind: graph.NodeSecret}
+	key.SetAttr("key_id", `x" OR "a" = "a\`)
+	it := &Item{}
+	serviceAccountKeyItem(it, key)
+	want := `gcloud logging read 'protoPayload.authenticationInfo.serviceAccountKeyName:"x\" OR \"a\" = \"a\\" AND timestamp>="<revocation time>"' --project p`
+	if it.Verify != want {
+		t.Errorf("verify\n got %s\nwant %s", it.Verify, want)
+	}
+	serviceAccountItem(it, `b"c@p.iam.gserviceaccount.com`)
+	want = `gcloud logging read 'protoPayload.authenticationInfo.principalEmail="b\"c@p.iam.gserviceaccount.com" AND timestamp>="<revocation time>"' --project p`
+	if it.Verify != want {
+		t.Errorf("verify\n got %s\nwant %s", it.Verify, want)
+	}
+}
+
+// TestRoleUseLookupQuotesName checks that a role name from the input
+// stays one raw string of the JMESPath query: its quotes and backslashes
+// are escaped with a backslash, so a name such as
+// x') || contains(CloudTrailEvent, ' cannot add conditions.
+func TestRoleUseLookupQuotesName(t *testing.T) {
+	got := roleUseLookup("arn:aws:iam::111122223333:role/r", `x') || contains(CloudTrailEvent, '\`, "<revocation time>")
+	want := `--query 'Events[?contains(CloudTrailEvent, '\'':assumed-role/x\'\'') || contains(CloudTrailEvent, \'\''\\/'\'')]'`
+	if !strings.Contains(got, want) {
+		t.Errorf("lookup\n%s\ndoes not contain\n%s", got, want)
+	}
+}
+
 func TestPlanContainJobActionOrder(t *testing.T) {
 	// The command disables the workflow before it cancels the runs, so
 	// no new run starts in between. The action names the steps in the
