@@ -92,6 +92,7 @@ func functions(mf *moduleFiles, bu *evalBudget) map[string]function.Function {
 		"try":             tryfunc.TryFunc,
 		"upper":           keepPlaceholders(stdlib.UpperFunc),
 		"values":          stdlib.ValuesFunc,
+		"yamlencode":      yamlEncodeFunc,
 		"zipmap":          stdlib.ZipmapFunc,
 	}
 	if bu != nil {
@@ -111,6 +112,11 @@ func functions(mf *moduleFiles, bu *evalBudget) map[string]function.Function {
 	}
 	return funcs
 }
+
+// yamlEncodeFunc stands for Terraform's yamlencode. It writes the value
+// as JSON, which YAML 1.2 reads in flow style, so a reader that parses the
+// text as YAML gets the same value as from Terraform's block style.
+var yamlEncodeFunc = stdlib.JSONEncodeFunc
 
 // keepPlaceholders applies a string function to the text around the
 // "${reference}" placeholders of its first argument and leaves each

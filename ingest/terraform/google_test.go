@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -466,5 +467,76 @@ func TestGoogleInstanceTemplateGroups(t *testing.T) {
 	}
 	for id := range want {
 		t.Errorf("no node %s", id)
+	}
+}
+
+// TestGoogleComputeYAMLEncodedDeclaration reads a container declaration
+// that yamlencode writes, as Terraform configurations for
+// Container-Optimized OS usually do. Its image is run as any other's.
+func TestGoogleComputeYAMLEncodedDeclaration(t *testing.T) {
+	const src = `
+provider "google" {
+  project = "example-prod"
+  zone    = "europe-west1-b"
+}
+
+resource "google_compute_instance" "web" {
+  name         = "web"
+  machine_type = "e2-small"
+  boot_disk {
+    initialize_params {
+      image = "cos-cloud/cos-stable"
+    }
+  }
+  network_interface {
+    network = "default"
+  }
+  metadata = {
+    gce-container-declaration = yamlencode({
+      spec = {
+        containers = [{
+          image = "gcr.io/example-prod/web:1.2"
+          env   = [{ name = "API_TOKEN", value = "tok-0c4f2a9e7b1d3568" }]
+        }]
+        restartPolicy = "Always"
+      }
+    })
+  }
+}
+`
+	f := filepath.Join(t.TempDir(), "main.tf")
+	if err := os.WriteFile(f, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var res ingest.Result
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	web := "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/web"
+	img, ok := imageref.Parse("gcr.io/example-prod/web:1.2")
+	if !ok {
+		t.Fatal("image reference does not parse")
+	}
+	var found bool
+	for _, e := range res.Edges {
+		if e.From == web && e.Kind == graph.EdgeExecutes && e.To == img.PURL(true) {
+			found = true
+			if e.Confidence != graph.Certain {
+				t.Errorf("EXECUTES %s is %s, want certain", e.To, e.Confidence)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("%s does not execute %s", web, img.PURL(true))
+	}
+	for _, d := range res.Diags {
+		t.Errorf("unexpected diagnostic: %s", d)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("tok-0c4f2a9e7b1d3568")) {
+		t.Error("the value of a container's environment variable reached the result")
 	}
 }
