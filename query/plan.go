@@ -683,7 +683,10 @@ func containItem(group []*Reached, res *Result) *Item {
 		// The pipeline list follows every page, since GitLab returns 20
 		// pipelines a page by default. The later calls run even when a
 		// cancel fails, for a pipeline that ended meanwhile.
-		project := "projects/" + url.PathEscape(repo)
+		// glab api replaces :id, :branch and its other placeholders in
+		// the endpoint with values of the clone it runs in, so a colon is
+		// percent-encoded too.
+		project := "projects/" + strings.ReplaceAll(url.PathEscape(repo), ":", "%3A")
 		// Without --hostname, glab sends its calls to the server of the
 		// clone it runs in, else gitlab.com, so every call names the
 		// project's server: gitlab.com unless a self-managed one is known.

@@ -619,6 +619,28 @@ func TestRoleUseLookupQuotesName(t *testing.T) {
 	}
 }
 
+// TestPlanContainGitLabPathPlaceholder checks that a project path with a
+// colon reaches GitLab as that path. glab api replaces :id, :branch and
+// its other placeholders in the endpoint with values of the clone it runs
+// in, so the colon is percent-encoded, which GitLab decodes.
+func TestPlanContainGitLabPathPlaceholder(t *testing.T) {
+	const (
+		bad  = "pkg:npm/evil@1.0.0"
+		test = "runtime:gitlab:o/a:id/.gitlab-ci.yml#test"
+	)
+	s := newG().
+		node(test, "type", "gitlab-job", "repository", "o/a:id").
+		edge(test, graph.EdgeExecutes, bad).
+		store(t)
+	cmd := planItem(t, planFrom(t, s, bad, Options{}), test).Command
+	if strings.Contains(cmd, ":id") {
+		t.Errorf("command %q names a glab placeholder", cmd)
+	}
+	if want := "glab api --hostname gitlab.com --method PUT projects/o%2Fa%3Aid "; !strings.Contains(cmd, want) {
+		t.Errorf("command %q does not contain %q", cmd, want)
+	}
+}
+
 func TestPlanContainJobActionOrder(t *testing.T) {
 	// The command disables the workflow before it cancels the runs, so
 	// no new run starts in between. The action names the steps in the
