@@ -79,14 +79,14 @@ func npmrcLogins(npmrc []npmrcSecret, target registry.NPMTarget, host, def strin
 // npmrcSecrets returns the secrets that a line which writes an npm token
 // reads, each with the scope of the auth setting its reference is written
 // to (registry.NPMTokenScope). A reference is an expression or a shell
-// variable, which may hold a secret through env. A reference goes to
-// .yarnrc.yml when its own command writes Yarn's npmAuthToken.
+// variable, which may hold a secret through env. A reference goes to the
+// home folder's .npmrc or to .yarnrc.yml when its own command writes there.
 func npmrcSecrets(line string, env map[string]string) []npmrcSecret {
 	var out []npmrcSecret
-	home := registry.WritesHomeNPMRC(line)
 	for _, m := range secretReference.FindAllStringIndex(line, -1) {
 		ref := line[m[0]:m[1]]
 		scope := registry.NPMTokenScope(line, ref)
+		home := registry.WritesHomeNPMRCAt(line, m[0])
 		yarnrc := registry.WritesYarnrcTokenAt(line, m[0])
 		for _, name := range secretNames(ref, env) {
 			out = append(out, npmrcSecret{name: name, scope: scope, home: home, yarnrc: yarnrc})

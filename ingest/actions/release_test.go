@@ -1262,6 +1262,41 @@ func TestReleaseNpmrcAndYarnrcOnOneLine(t *testing.T) {
 	}
 }
 
+// After actions/setup-node, npm reads the project's .npmrc but not the
+// home folder's. A line that writes both, one command each, sends each
+// token to the file of its own command.
+func TestReleaseProjectAndHomeNpmrcOnOneLine(t *testing.T) {
+	wf := "on: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://registry.npmjs.org\n" +
+		"      - run: echo \"//registry.npmjs.org/:_authToken=${{ secrets.PROJECT_TOKEN }}\" > .npmrc; " +
+		"echo \"//registry.npmjs.org/:_authToken=${{ secrets.HOME_TOKEN }}\" > ~/.npmrc\n" +
+		"      - run: npm publish\n"
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		secret string
+		want   graph.Confidence // "" for no publish
+	}{
+		{"PROJECT_TOKEN", graph.Certain},
+		{"HOME_TOKEN", ""},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GHASecretID(testRepo, tt.secret))
+		var got graph.Confidence
+		for _, e := range res.Edges {
+			if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+				got = e.Confidence
+			}
+		}
+		if got != tt.want {
+			t.Errorf("publish with %s: %q, want %q", tt.secret, got, tt.want)
+		}
+	}
+}
+
 // Literal tokens follow the same rule as secrets: yarn npm publish reads
 // an .npmrc token only possibly, and npm publish no npmAuthToken.
 func TestReleaseYarnBerryReadsYarnrcLiteral(t *testing.T) {

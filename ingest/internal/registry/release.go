@@ -456,6 +456,18 @@ func WritesNPMToken(cmd string) bool {
 // NPM_CONFIG_USERCONFIG names another.
 func WritesHomeNPMRC(cmd string) bool { return homeNPMRC.MatchString(cmd) }
 
+// WritesHomeNPMRCAt reports whether the command of line that holds the
+// byte at offset at writes to the home folder's .npmrc (WritesHomeNPMRC).
+// The commands of a line end at ;, && and || outside quotes.
+func WritesHomeNPMRCAt(line string, at int) bool {
+	for _, r := range splitOutsideIndex(line, ";", "&&", "||") {
+		if at >= r[0] && at < r[1] {
+			return WritesHomeNPMRC(line[r[0]:r[1]])
+		}
+	}
+	return WritesHomeNPMRC(line)
+}
+
 var homeNPMRC = regexp.MustCompile(`(?:>>?|\btee(?:\s+-[-A-Za-z]*)*\s)\s*["']?(?:~|\$HOME|\$\{HOME\}|/home/[A-Za-z0-9_.-]+|/root)["']?/\.npmrc\b`)
 
 // npmRegistryBasicAuth matches the .npmrc keys of a registry's basic
