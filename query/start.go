@@ -239,6 +239,24 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 		if len(near) > 0 {
 			hint = "the graph holds " + strings.Join(near, ", ")
 		}
+		// A runtime whose image tag the input computes runs the name
+		// itself, at a version no input shows.
+		for _, sp := range specs {
+			if sp.Version == "" && sp.Range == "" {
+				continue
+			}
+			runs, err := r.Expand(ctx, []string{sp.Name}, graph.In, graph.EdgeExecutes)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case len(runs) == 1:
+				hint += "; 1 runtime runs " + graph.ReadableID(sp.Name) + " at a version the input does not show: ask for the name without a version to see it"
+			case len(runs) > 1:
+				hint += fmt.Sprintf("; %d runtimes run %s at a version the input does not show: ask for the name without a version to see them",
+					len(runs), graph.ReadableID(sp.Name))
+			}
+		}
 		return nil, fmt.Errorf("%w: no ingested lockfile, workflow or SBOM pins a version matching %s; %s",
 			ErrNoMatch, strings.Join(names, ", "), hint)
 	}

@@ -374,3 +374,20 @@ func TestNoMatchSuggestsWhatTheGraphHolds(t *testing.T) {
 		}
 	}
 }
+
+func TestNoMatchPointsAtComputedVersions(t *testing.T) {
+	// A runtime runs the image name itself: its tag is computed when the
+	// configuration is applied. A query for one version finds no node, and
+	// its error says that a runtime runs the name at a version the input
+	// does not show.
+	const name = "pkg:docker/p/app?repository_url=gcr.io"
+	s := newG().
+		node(name, "ecosystem", "docker").
+		edge(jobA, graph.EdgeExecutes, name).
+		store(t)
+	_, err := Run(context.Background(), s, Start{Packages: []string{"pkg:docker/p/app@1.2?repository_url=gcr.io"}}, Options{})
+	want := "1 runtime runs pkg:docker/p/app?repository_url=gcr.io at a version the input does not show"
+	if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v, want ErrNoMatch with %q", err, want)
+	}
+}

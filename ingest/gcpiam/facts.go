@@ -97,6 +97,19 @@ func (b *builder) executesImage(runtime, ref string, line int) {
 func (b *builder) executesImageWith(runtime, ref string, line int, conf graph.Confidence, reason string) {
 	img, ok := image.Parse(ref)
 	if !ok {
+		// A tag that a variable sets still names the image, whose
+		// publisher reaches the runtime through its name node.
+		if img, ok := image.ParseComputedVersion(ref); ok {
+			name := img.PURL(false)
+			b.node(graph.NodePackage, name, img.Name(), line, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
+			computed := image.ComputedVersionReason
+			if reason != "" {
+				computed = reason + "; " + computed
+			}
+			b.edgeWith(runtime, graph.EdgeExecutes, name, graph.Possible, line, map[string]string{
+				graph.AttrVia: "image", graph.AttrReason: computed,
+			})
+		}
 		return
 	}
 	ver, name := img.PURL(true), img.PURL(false)

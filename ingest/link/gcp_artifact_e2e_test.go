@@ -360,3 +360,71 @@ func TestGCPArtifactRegistryGCREndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// computedTagTerraform runs images whose tags a variable sets: a Cloud Run
+// service and an ECS task, beside a writer on the project of the first.
+const computedTagTerraform = `
+provider "google" {
+  project = "example-prod"
+  region  = "europe-west1"
+}
+
+variable "tag" {}
+
+resource "google_service_account" "runner" {
+  account_id = "runner"
+}
+
+resource "google_project_iam_member" "pusher" {
+  project = "example-prod"
+  role    = "roles/artifactregistry.writer"
+  member  = "serviceAccount:ci-pusher@example-prod.iam.gserviceaccount.com"
+}
+
+resource "google_cloud_run_v2_service" "api" {
+  name     = "api"
+  location = "europe-west1"
+  template {
+    service_account = google_service_account.runner.email
+    containers {
+      image = "europe-west1-docker.pkg.dev/example-prod/images/api:${var.tag}"
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "web" {
+  family = "web"
+  container_definitions = jsonencode([{
+    name  = "web"
+    image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/web:${var.tag}"
+  }])
+}
+`
+
+// TestComputedImageTagEndToEnd follows a writer to a workload whose image
+// tag a variable sets. The workload runs some tag of the image, so it
+// executes the image's name, possibly, and the writer reaches it and the
+// service account it runs as.
+func TestComputedImageTagEndToEnd(t *testing.T) {
+	withNow(t)
+	s := ingestFiles(t, []ingestInput{{"main.tf", computedTagTerraform, terraform.New()}})
+	cloudRun := graph.GCPCloudRunID("example-prod", "europe-west1", "api")
+	for _, tt := range []struct{ runtime, image string }{
+		{cloudRun, "pkg:docker/example-prod/images/api?repository_url=europe-west1-docker.pkg.dev"},
+		{"runtime:aws:ecs-task:web", "pkg:docker/web?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"},
+	} {
+		es, err := s.Expand(context.Background(), []string{tt.runtime}, graph.Out, graph.EdgeExecutes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != 1 || es[0].To != tt.image || es[0].Confidence != graph.Possible {
+			t.Errorf("%s executes %+v, want only %s, possible", tt.runtime, es, tt.image)
+		}
+	}
+	pusher := graph.GCPServiceAccountID("ci-pusher@example-prod.iam.gserviceaccount.com")
+	for _, target := range []string{cloudRun, graph.GCPServiceAccountID("runner@example-prod.iam.gserviceaccount.com")} {
+		if !reaches(t, s, pusher, target) {
+			t.Errorf("the blast radius of ci-pusher misses %s", target)
+		}
+	}
+}

@@ -175,6 +175,14 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 func (e *emitter) executesImage(runtime, image string, rng hcl.Range) {
 	img, ok := imageref.Parse(image)
 	if !ok {
+		// A tag that a variable sets still names the image, whose
+		// publisher reaches the runtime through its name node.
+		if img, ok := imageref.ParseComputedVersion(image); ok {
+			name := img.PURL(false)
+			e.node(graph.NodePackage, name, img.Name(), rng, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
+			e.edge(runtime, graph.EdgeExecutes, name, rng, map[string]string{graph.AttrVia: "image", graph.AttrReason: imageref.ComputedVersionReason})
+			e.ff.edges[len(e.ff.edges)-1].Confidence = graph.Possible
+		}
 		return
 	}
 	ver, name := img.PURL(true), img.PURL(false)

@@ -57,6 +57,40 @@ func Parse(s string) (Ref, bool) {
 	return r, true
 }
 
+// ParseComputedVersion parses a reference whose tag or digest is an
+// unexpanded variable, as in app:${var.tag}, to the image name it names.
+// The name part must hold no variable. It reports false for any other
+// reference; Parse reads those.
+func ParseComputedVersion(s string) (Ref, bool) {
+	i := strings.Index(s, "${")
+	if i < 0 {
+		return Ref{}, false
+	}
+	// The name ends where its tag or digest starts: at an '@', else at
+	// the last ':' after the last '/' (a ':' before it ends the host,
+	// as in registry:5000/app).
+	head := s[:i]
+	cut := strings.IndexByte(head, '@')
+	if cut < 0 {
+		cut = strings.LastIndexByte(head, ':')
+		if cut < strings.LastIndexByte(head, '/') {
+			return Ref{}, false
+		}
+	}
+	if cut <= 0 {
+		return Ref{}, false
+	}
+	r, ok := Parse(s[:cut])
+	if !ok || r.Tag != "" || r.Digest != "" {
+		return Ref{}, false
+	}
+	return r, true
+}
+
+// ComputedVersionReason explains an EXECUTES edge to an image name whose
+// tag or digest the input computes (ParseComputedVersion).
+const ComputedVersionReason = "the tag or digest is computed when the configuration is applied, which the input does not show: the runtime runs some version of this image"
+
 func refChar(c rune) bool {
 	switch {
 	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':

@@ -55,3 +55,30 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// A reference whose tag or digest is a Terraform variable names its image
+// still; one whose name holds a variable names none.
+func TestParseComputedVersion(t *testing.T) {
+	for _, tt := range []struct {
+		ref, name string // name "" for no image
+	}{
+		{"gcr.io/p1/app:${var.tag}", "gcr.io/p1/app"},
+		{"registry.example.com:5000/team/app:${local.version}", "registry.example.com:5000/team/app"},
+		{"europe-west1-docker.pkg.dev/p/r/app@${var.digest}", "europe-west1-docker.pkg.dev/p/r/app"},
+		{"nginx:v${var.major}.2", "nginx"},
+		{"gcr.io/p1/app:${var.tag}@${var.digest}", "gcr.io/p1/app"},
+		{"gcr.io/${var.project}/app:1.0", ""},
+		{"${var.image}", ""},
+		{"gcr.io/p1/app:1.0", ""},
+		{"gcr.io/p1/${var.name}", ""},
+	} {
+		r, ok := ParseComputedVersion(tt.ref)
+		got := ""
+		if ok {
+			got = r.Name()
+		}
+		if got != tt.name {
+			t.Errorf("ParseComputedVersion(%q) names %q, want %q", tt.ref, got, tt.name)
+		}
+	}
+}
