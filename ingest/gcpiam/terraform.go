@@ -3,7 +3,9 @@ package gcpiam
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -42,6 +44,9 @@ type TerraformBlock struct {
 	// instance template, as projects/P/zones/Z/instanceGroupManagers/N or
 	// projects/P/regions/R/instanceGroupManagers/N.
 	Groups []string
+	// Unevaluated holds the arguments whose expressions the evaluator
+	// failed on, each with why. They are left out of Attrs.
+	Unevaluated map[string]string
 }
 
 // TerraformTypes lists the resource types TerraformResource converts.
@@ -79,6 +84,15 @@ func TerraformResource(b TerraformBlock, env *ingest.Env) ([]graph.Node, []graph
 	bl := newBuilder(b.File, sourceTerraform, env)
 	t := tfBlock{TerraformBlock: b, b: bl}
 	t.convert()
+	if !t.skipped {
+		// The block was read without these arguments: warn once about each
+		// that no check named already.
+		for _, k := range slices.Sorted(maps.Keys(t.Unevaluated)) {
+			if !t.reported[k] {
+				t.warnf("%s could not be evaluated: %s; read without it", k, t.Unevaluated[k])
+			}
+		}
+	}
 	for i := range bl.nodes {
 		markUnresolved(&bl.nodes[i])
 	}
@@ -88,6 +102,10 @@ func TerraformResource(b TerraformBlock, env *ingest.Env) ([]graph.Node, []graph
 type tfBlock struct {
 	TerraformBlock
 	b *builder
+	// skipped is set when a required argument is missing, and reported
+	// holds the unevaluated arguments that a warning named already.
+	skipped  bool
+	reported map[string]bool
 }
 
 func (t *tfBlock) extra() map[string]string { return map[string]string{attrTFAddress: t.Address} }
@@ -100,6 +118,15 @@ func (t *tfBlock) warnf(format string, args ...any) {
 func (t *tfBlock) require(key string) (string, bool) {
 	if s := tfStr(t.Attrs, key); s != "" {
 		return s, true
+	}
+	t.skipped = true
+	if why, ok := t.Unevaluated[key]; ok {
+		if t.reported == nil {
+			t.reported = map[string]bool{}
+		}
+		t.reported[key] = true
+		t.warnf("%s could not be evaluated: %s; block skipped", key, why)
+		return "", false
 	}
 	t.warnf("%s is missing, empty or not known; block skipped", key)
 	return "", false

@@ -21,6 +21,7 @@ func (e *emitter) google(b *block, bv *blockVal) {
 	// Arguments that computeGoogle made unknown, so that no other block
 	// copies a credential (secret_data), are read here from the block.
 	attrs := e.ev.anyAttrs(b, bv.attrs)
+	var unevaluated map[string]string
 	for name, a := range b.syn.Body.Attributes {
 		switch name {
 		case "count", "for_each", "depends_on", "provider":
@@ -29,10 +30,18 @@ func (e *emitter) google(b *block, bv *blockVal) {
 		if v := bv.attrs[name]; v != cty.NilVal && v.IsKnown() {
 			continue
 		}
-		if v, diags := e.ev.value(a.Expr, b); !diags.HasErrors() {
-			if x, ok := toAny(v, 0); ok {
-				attrs[name] = x
+		v, diags := e.ev.value(a.Expr, b)
+		if diags.HasErrors() {
+			// The reader says whether it skips the block or goes on
+			// without the argument.
+			if unevaluated == nil {
+				unevaluated = map[string]string{}
 			}
+			unevaluated[name] = summary(diags)
+			continue
+		}
+		if x, ok := toAny(v, 0); ok {
+			attrs[name] = x
 		}
 	}
 	tb := gcpiam.TerraformBlock{
@@ -44,6 +53,8 @@ func (e *emitter) google(b *block, bv *blockVal) {
 		Project: e.ev.googleProject(b),
 		Region:  e.ev.googleRegion(b),
 		Zone:    e.ev.googleProviderArg(b, "zone"),
+
+		Unevaluated: unevaluated,
 	}
 	switch b.typ {
 	case "google_compute_instance_from_template":

@@ -540,3 +540,64 @@ resource "google_compute_instance" "web" {
 		t.Error("the value of a container's environment variable reached the result")
 	}
 }
+
+// TestGoogleUnevaluatedArguments reads blocks with an argument whose
+// expression fails. A block that needs the argument is skipped and one
+// that does not is read without it; each warning names the argument and
+// the block's line.
+func TestGoogleUnevaluatedArguments(t *testing.T) {
+	const src = `
+provider "google" {
+  project = "example-prod"
+  zone    = "europe-west1-b"
+}
+
+resource "google_compute_instance" "web" {
+  name         = "web"
+  machine_type = "e2-small"
+  metadata     = upper("a", "b")
+  service_account {
+    email  = "web@example-prod.iam.gserviceaccount.com"
+    scopes = ["cloud-platform"]
+  }
+}
+
+resource "google_project_iam_member" "bad" {
+  project = "example-prod"
+  role    = "roles/viewer"
+  member  = lower("a", "b")
+}
+`
+	f := filepath.Join(t.TempDir(), "main.tf")
+	if err := os.WriteFile(f, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var res ingest.Result
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	want := map[string]int{
+		"google_compute_instance.web: metadata could not be evaluated": 7,
+		"google_project_iam_member.bad: member could not be evaluated": 17,
+	}
+	for _, d := range res.Diags {
+		for prefix, line := range want {
+			if strings.HasPrefix(d.Msg, prefix) {
+				if d.Pos.Line != line {
+					t.Errorf("%q at line %d, want %d", d.Msg, d.Pos.Line, line)
+				}
+				delete(want, prefix)
+			}
+		}
+	}
+	for prefix := range want {
+		t.Errorf("no warning starting %q among %v", prefix, res.Diags)
+	}
+	found := false
+	for _, n := range res.Nodes {
+		found = found || n.ID == "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/web"
+	}
+	if !found {
+		t.Error("the instance was not read without its metadata")
+	}
+}
