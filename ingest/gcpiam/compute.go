@@ -123,13 +123,25 @@ func (t *tfBlock) generatedName() string {
 	return t.Address + "-" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
+// tfTrue reports whether a boolean argument is true. Terraform converts
+// the string "true" to a bool argument's true, so both count.
+func tfTrue(attrs map[string]any, key string) bool {
+	switch v := attrs[key].(type) {
+	case bool:
+		return v
+	case string:
+		return v == "true"
+	}
+	return false
+}
+
 // templateBootImage returns the source_image of an instance template's
 // boot disk: the disk block with boot = true, else the first.
 func templateBootImage(attrs map[string]any) string {
 	disks := tfBlocks(attrs, "disk")
 	var boot map[string]any
 	for _, d := range disks {
-		if b, _ := d["boot"].(bool); b {
+		if tfTrue(d, "boot") {
 			boot = d
 			break
 		}

@@ -61,3 +61,28 @@ func TestScopeLimit(t *testing.T) {
 		}
 	}
 }
+
+// A template's boot disk is the disk with boot = true, given as a bool or
+// as the string Terraform converts to one, else the first disk.
+func TestTemplateBootImage(t *testing.T) {
+	disk := func(image string, boot any) map[string]any {
+		d := map[string]any{"source_image": image}
+		if boot != nil {
+			d["boot"] = boot
+		}
+		return d
+	}
+	for _, tt := range []struct {
+		name  string
+		disks []any
+		want  string
+	}{
+		{"bool", []any{disk("data", nil), disk("cos-cloud/cos-stable", true)}, "cos-cloud/cos-stable"},
+		{"string", []any{disk("data", "false"), disk("cos-cloud/cos-stable", "true")}, "cos-cloud/cos-stable"},
+		{"first", []any{disk("debian-cloud/debian-12", nil), disk("data", nil)}, "debian-cloud/debian-12"},
+	} {
+		if got := templateBootImage(map[string]any{"disk": tt.disks}); got != tt.want {
+			t.Errorf("%s: boot image %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -525,7 +525,7 @@ func (t *tfBlock) cluster() {
 	// node pool is given inline, and remove_default_node_pool deletes it
 	// once the cluster is made.
 	pools := tfBlocks(t.Attrs, "node_pool")
-	removed, _ := t.Attrs["remove_default_node_pool"].(bool)
+	removed := tfTrue(t.Attrs, "remove_default_node_pool")
 	if nc := tfBlockAttr(t.Attrs, "node_config"); nc != nil && len(pools) == 0 && !removed {
 		t.nodes(r, "default-pool", nc)
 	}
