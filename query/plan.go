@@ -1080,6 +1080,8 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 	case "all-actions-secrets":
 		it.Action = "The job received every secret of the repository: rotate each of them at its issuer"
 		it.Command = shellCommand("gh", "secret", "list", "--repo", n.Attr(graph.AttrRepository))
+	case "secretmanager":
+		secretManagerItem(it, n)
 	case "secretsmanager":
 		it.Action = "Rotate the secret's value at its issuer and in Secrets Manager"
 		region, account, name := arnRegion(n.ID)
@@ -1163,6 +1165,26 @@ func logLookup(filter, email string) string {
 // the input cannot end the string and add conditions of its own.
 func loggingString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// secretManagerItem fills in the item that rotates a Google Cloud Secret
+// Manager secret: a new version with the new value, then the versions
+// before it disabled. Reads of the secret appear in Cloud Logging only
+// when its Data Access audit logs are on.
+func secretManagerItem(it *Item, n graph.Node) {
+	project, secret, ok := strings.Cut(strings.TrimPrefix(n.Attr("resource_name"), "projects/"), "/secrets/")
+	if !ok {
+		project, secret = "", ""
+	}
+	project = gcloudValue(project, "<project>")
+	name := gcloudValue(secret, "<secret>")
+	it.Action = "Rotate the secret's value at its issuer, add the new value as a version of the secret, then disable the versions before it. Reads of the secret since the compromise are in Cloud Logging if its Data Access audit logs are on"
+	it.Command = shellCommand("gcloud", "secrets", "versions", "add", name, "--project", project, "--data-file", "<file with the new value>") + " && " +
+		shellCommand("gcloud", "secrets", "versions", "list", name, "--project", project, "--filter", "state=ENABLED") + "; " +
+		shellCommand("gcloud", "secrets", "versions", "disable", "<old version>", "--secret", name, "--project", project)
+	it.Verify = shellCommand("gcloud", "logging", "read",
+		`protoPayload.methodName="google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion" AND protoPayload.resourceName:`+
+			loggingString("projects/"+project+"/secrets/"+secret+"/")+` AND timestamp>="<revocation time>"`, "--project", project)
 }
 
 // serviceAccountKeyItem fills in the item that revokes a key of a Google

@@ -1804,3 +1804,35 @@ cat calls.txt; ls`)
 		t.Errorf("commands ran\n%s\nwant\n%s", calls, want)
 	}
 }
+
+func TestPlanRotatesSecretManagerSecret(t *testing.T) {
+	// A Cloud Run service reads a Secret Manager secret. Its item adds
+	// a new version and disables the ones before it; a secret named like
+	// a flag becomes a placeholder.
+	const (
+		image = "pkg:docker/p/app/api@1.0?repository_url=europe-west1-docker.pkg.dev"
+		run   = "runtime:gcp:run:p/europe-west1/api"
+		db    = "gcp:secret:projects/p/secrets/db-password"
+		odd   = "gcp:secret:projects/p/secrets/--impersonate-service-account=x"
+	)
+	s := newG().
+		node(image, "ecosystem", "docker").
+		node(run, "provider", "gcp", "type", "cloud-run-service", "project", "p", "location", "europe-west1", "name", "api").
+		node(db, "provider", "gcp", "type", "secretmanager", "resource_name", "projects/p/secrets/db-password").
+		node(odd, "provider", "gcp", "type", "secretmanager", "resource_name", "projects/p/secrets/--impersonate-service-account=x").
+		edge(run, graph.EdgeExecutes, image).
+		edge(run, graph.EdgeExposes, db).
+		edge(run, graph.EdgeExposes, odd).
+		store(t)
+	plan := planFrom(t, s, image, Options{})
+	it := planItem(t, plan, db)
+	if want := "gcloud secrets versions add db-password --project p --data-file '<file with the new value>' && gcloud secrets versions list db-password --project p --filter state=ENABLED; gcloud secrets versions disable '<old version>' --secret db-password --project p"; it.Command != want {
+		t.Errorf("command\n got %q\nwant %q", it.Command, want)
+	}
+	if want := `protoPayload.resourceName:"projects/p/secrets/db-password/"`; !strings.Contains(it.Verify, want) {
+		t.Errorf("verify %q does not contain %q", it.Verify, want)
+	}
+	if it := planItem(t, plan, odd); !strings.HasPrefix(it.Command, "gcloud secrets versions add '<secret>' --project p") {
+		t.Errorf("command of a secret named like a flag: %q", it.Command)
+	}
+}

@@ -662,10 +662,48 @@ func (t *tfBlock) cloudRun() {
 
 	for _, c := range tfBlocks(tmpl, "containers") {
 		t.b.executesImage(rt, tfStr(c, "image"), t.Line)
+		// Secret Manager values in the environment: value_source in v2,
+		// value_from in v1.
+		for _, env := range tfBlocks(c, "env") {
+			ref := tfStr(tfBlockAttr(tfBlockAttr(env, "value_source"), "secret_key_ref"), "secret")
+			if ref == "" {
+				ref = tfStr(tfBlockAttr(tfBlockAttr(env, "value_from"), "secret_key_ref"), "name")
+			}
+			t.exposesSecret(rt, ref, "env", tfStr(env, graph.AttrName))
+		}
+	}
+	for _, v := range tfBlocks(tmpl, "volumes") {
+		s := tfBlockAttr(v, "secret")
+		t.exposesSecret(rt, firstStr(s, "secret", "secret_name"), "file", tfStr(v, graph.AttrName))
 	}
 	if sa != "" {
 		t.metadataCredentials(rt, "Cloud Run "+name, sa, "")
 	}
+}
+
+// exposesSecret adds EXPOSES from runtime rt to the Secret Manager secret
+// that ref names: a secret id in the block's project, or
+// projects/P/secrets/S. via and name tell how the runtime's code gets it.
+// A ref that is empty or that the input leaves open adds nothing.
+func (t *tfBlock) exposesSecret(rt, ref, via, name string) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" || strings.Contains(ref, "${") {
+		return
+	}
+	project, secret := t.project(), ref
+	if rest, ok := strings.CutPrefix(ref, "projects/"); ok {
+		var found bool
+		project, secret, found = strings.Cut(rest, "/secrets/")
+		if !found || project == "" {
+			return
+		}
+	}
+	if secret == "" || strings.Contains(secret, "/") {
+		return
+	}
+	r := secretRes(project, secret)
+	t.b.resource(r, t.Line)
+	t.b.edge(rt, graph.EdgeExposes, r.id, t.Line, map[string]string{graph.AttrVia: via, graph.AttrName: name})
 }
 
 // TerraformComputed returns the attributes Terraform computes for a

@@ -398,3 +398,67 @@ func TestTerraformInlineNodePools(t *testing.T) {
 		t.Errorf("node credentials\n got %q\nwant %q", got, want)
 	}
 }
+
+// A Cloud Run service or job reads the Secret Manager secrets that its
+// containers take as environment variables or mount as volumes, by secret
+// id in the service's project or by full name.
+func TestTerraformCloudRunSecrets(t *testing.T) {
+	res := tfConvert(t,
+		block("google_cloud_run_v2_service", "api", 3, map[string]any{
+			"name": "api", "location": "europe-west1",
+			"template": []any{map[string]any{
+				"containers": []any{map[string]any{
+					"image": "gcr.io/example-prod/api:1.0",
+					"env": []any{
+						map[string]any{"name": "DB_PASSWORD", "value_source": []any{map[string]any{
+							"secret_key_ref": []any{map[string]any{"secret": "db-password", "version": "latest"}}}}},
+						map[string]any{"name": "PLAIN", "value": "not-a-secret"},
+						map[string]any{"name": "OTHER", "value_source": []any{map[string]any{
+							"secret_key_ref": []any{map[string]any{"secret": "projects/shared-prod/secrets/api-key", "version": "3"}}}}},
+					},
+				}},
+				"volumes": []any{map[string]any{"name": "certs", "secret": []any{map[string]any{"secret": "tls-cert"}}}},
+			}},
+		}),
+		block("google_cloud_run_service", "legacy", 30, map[string]any{
+			"name": "legacy", "location": "europe-west1",
+			"template": []any{map[string]any{"spec": []any{map[string]any{
+				"containers": []any{map[string]any{
+					"image": "gcr.io/example-prod/legacy:1.0",
+					"env": []any{map[string]any{"name": "TOKEN", "value_from": []any{map[string]any{
+						"secret_key_ref": []any{map[string]any{"name": "legacy-token", "key": "latest"}}}}}},
+				}},
+				"volumes": []any{map[string]any{"name": "cfg", "secret": []any{map[string]any{"secret_name": "legacy-config"}}}},
+			}}}},
+		}),
+	)
+	api := graph.GCPCloudRunID("example-prod", "europe-west1", "api")
+	legacy := graph.GCPCloudRunID("example-prod", "europe-west1", "legacy")
+	want := []string{
+		api + " -> " + graph.GCPSecretID("example-prod", "db-password") + " (env DB_PASSWORD)",
+		api + " -> " + graph.GCPSecretID("example-prod", "tls-cert") + " (file certs)",
+		api + " -> " + graph.GCPSecretID("shared-prod", "api-key") + " (env OTHER)",
+		legacy + " -> " + graph.GCPSecretID("example-prod", "legacy-config") + " (file cfg)",
+		legacy + " -> " + graph.GCPSecretID("example-prod", "legacy-token") + " (env TOKEN)",
+	}
+	var got []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeExposes && e.Attrs[graph.AttrVia] != "metadata" {
+			got = append(got, e.From+" -> "+e.To+" ("+e.Attrs[graph.AttrVia]+" "+e.Attrs[graph.AttrName]+")")
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("secrets exposed\n got %q\nwant %q", got, want)
+	}
+	for _, id := range []string{graph.GCPSecretID("example-prod", "db-password"), graph.GCPSecretID("shared-prod", "api-key")} {
+		found := false
+		for _, n := range res.Nodes {
+			found = found || n.ID == id && n.Kind == graph.NodeSecret
+		}
+		if !found {
+			t.Errorf("no Secret node %s", id)
+		}
+	}
+}
