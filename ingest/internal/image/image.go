@@ -77,7 +77,7 @@ func ParseComputedVersion(s string) (Ref, bool) {
 			return Ref{}, false
 		}
 	}
-	if cut <= 0 {
+	if cut <= 0 || slashOutsideVariables(s[cut:]) {
 		return Ref{}, false
 	}
 	r, ok := Parse(s[:cut])
@@ -85,6 +85,27 @@ func ParseComputedVersion(s string) (Ref, bool) {
 		return Ref{}, false
 	}
 	return r, true
+}
+
+// slashOutsideVariables reports whether s contains a '/' outside its ${...}
+// sequences. Tags and digests contain no '/', so such a '/' means the ':'
+// before it ended a registry host, as in host:${var.port}/app.
+func slashOutsideVariables(s string) bool {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case strings.HasPrefix(s[i:], "${"):
+			depth++
+			i++
+		case s[i] == '{' && depth > 0:
+			depth++
+		case s[i] == '}' && depth > 0:
+			depth--
+		case s[i] == '/' && depth == 0:
+			return true
+		}
+	}
+	return false
 }
 
 // ComputedVersionReason explains an EXECUTES edge to an image name whose

@@ -71,6 +71,15 @@ func TestParseComputedVersion(t *testing.T) {
 		{"${var.image}", ""},
 		{"gcr.io/p1/app:1.0", ""},
 		{"gcr.io/p1/${var.name}", ""},
+		// A '/' after the variable puts the variable in the name, because
+		// the ':' before it ends a registry host and the variable sets its port.
+		{"registry.example.com:${var.port}/team/app:${var.tag}", ""},
+		{"localhost:${var.port}/app:1.0", ""},
+		{"registry.example.com:50${var.port_suffix}/app:1.0", ""},
+		{"gcr.io/p1/app:${var.tag}/x", ""},
+		{"gcr.io/p1/app@${var.digest}/x", ""},
+		// A '/' inside the variable's text is not part of the name.
+		{`gcr.io/p1/app:${var.tags["team/app"]}`, "gcr.io/p1/app"},
 	} {
 		r, ok := ParseComputedVersion(tt.ref)
 		got := ""
