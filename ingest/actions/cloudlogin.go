@@ -179,8 +179,9 @@ func (w *workflow) awsKeys(j *job, key, value string, env map[string]string, lin
 // readAWSCredentials records the AWS identity that a step of
 // aws-actions/configure-aws-credentials gives the job: the role of
 // role-to-assume, assumed with the access keys of aws-secret-access-key,
-// with the session of the job's current identity (role-chaining), or else
-// with the job's OIDC token, or the keys' own identity without a role. A
+// with the session of the job's current identity (role-chaining, or a job
+// without the id-token permission), or else with the job's OIDC token, or
+// the keys' own identity without a role. A
 // role that an expression names is not known: the keys' identity, or the
 // job's OIDC token, stands for it, as a possible one. It also records
 // aws-region, the region of amazon-ecr-login, which the action exports as
@@ -205,10 +206,15 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	keys := w.awsKeys(j, "aws-secret-access-key", input("aws-secret-access-key"), env, line)
 	role := strings.TrimSpace(input("role-to-assume"))
 	// role-chaining assumes the role with the credentials the job holds
-	// already; access keys given to the step take their place.
+	// already; access keys given to the step take their place. A job that
+	// may not request an OIDC token assumes it the same way, because the
+	// action then falls back to the credentials the environment gives.
 	var session *cloudIdentity
 	sessionMaybe := false
-	if keys == nil && strings.TrimSpace(input("role-chaining")) == "true" {
+	chaining := strings.TrimSpace(input("role-chaining")) == "true"
+	noOIDC := j.perms.Default || !j.perms.has("id-token", "write")
+	ambient := !chaining && role != "" && noOIDC && input("web-identity-token-file") == ""
+	if keys == nil && (chaining || ambient) {
 		if n := len(j.awsIdents); n > 0 {
 			last := j.awsIdents[n-1]
 			session, sessionMaybe = &last, n > 1 || last.maybe
@@ -248,9 +254,13 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 		case session != nil:
 			ident.holder = session
 			ident.maybe = sessionMaybe
+			via := " (role-chaining)"
+			if ambient {
+				via = ", because the job may not request an OIDC token"
+			}
 			ident.holderText = "configure-aws-credentials assumes " + role + " with the session of " + session.label +
-				" (role-chaining); the role's trust policy decides whether that identity may"
-		case strings.TrimSpace(input("role-chaining")) == "true":
+				via + "; the role's trust policy decides whether that identity may"
+		case chaining:
 			// Chained from credentials the workflow does not show.
 			ident.maybe = true
 		case input("web-identity-token-file") == "":

@@ -50,3 +50,56 @@ func TestConfigureAWSRoleNames(t *testing.T) {
 		t.Errorf("%s publishes %s with %s, want possible", keys, fromKeys, e.Confidence)
 	}
 }
+
+// A job without the id-token permission gets no OIDC token, so
+// configure-aws-credentials assumes a role with the credentials the job
+// already has, as with role-chaining, and makes a role name an ARN in
+// their account.
+func TestConfigureAWSWithoutOIDCChains(t *testing.T) {
+	const workflow = `
+name: no oidc
+on: push
+permissions:
+  contents: read
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-access-key-id: ${{ secrets.DEPLOY_KEY_ID }}
+          aws-secret-access-key: ${{ secrets.DEPLOY_SECRET }}
+          aws-region: us-east-1
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::111122223333:role/deploy
+          aws-region: us-east-1
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: publish
+          aws-region: us-east-1
+      - uses: aws-actions/amazon-ecr-login@v2
+      - run: docker push 111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/deploy.yml", []byte(workflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := graph.CIAWSIdentityID(graph.GHASecretID(testRepo, "DEPLOY_SECRET"))
+	deploy := "arn:aws:iam::111122223333:role/deploy"
+	publish := "arn:aws:iam::111122223333:role/publish"
+	image := "pkg:docker/app?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"
+	if !hasEdge(res, keys, graph.EdgeCanAssume, deploy) {
+		t.Errorf("%s does not assume %s, want the keys to assume it", keys, deploy)
+	}
+	if !hasEdge(res, deploy, graph.EdgeCanAssume, publish) {
+		t.Errorf("%s does not assume %s, want the role name made an ARN in the account of %s", deploy, publish, deploy)
+	}
+	if got := targets(res, publish, graph.EdgeCanPublish); !slices.Equal(got, []string{image}) {
+		t.Errorf("%s publishes %v, want %s", publish, got, image)
+	}
+	job := findNode(t, res, graph.GHAJobID(testRepo, ".github/workflows/deploy.yml", "deploy"))
+	if got := job.Attr("oidc_identities"); got != "" {
+		t.Errorf("the job's oidc_identities are %q, want none: it may not request an OIDC token", got)
+	}
+}
