@@ -41,7 +41,7 @@ type cloudIdentity struct {
 	oidcRole bool
 }
 
-// cloudLogin is a registry login that a step made with the job's cloud
+// cloudLogin is a registry login that a step assumed with the job's cloud
 // identities current at the time.
 type cloudLogin struct {
 	// host is the registry logged in to. ecr is set instead for
@@ -61,7 +61,7 @@ type cloudLogin struct {
 	tool   string
 }
 
-// identsAt returns the identities the login acts as for a push of j made
+// identsAt returns the identities the login acts as for a push of j assumed
 // now.
 func (l cloudLogin) identsAt(j *job) []cloudIdentity {
 	if l.helper {
@@ -209,17 +209,57 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	// already; access keys given to the step take their place. A job that
 	// may not request an OIDC token assumes it the same way, because the
 	// action then falls back to the credentials the environment gives.
-	var session *cloudIdentity
-	sessionMaybe := false
 	chaining := strings.TrimSpace(input("role-chaining")) == "true"
 	noOIDC := j.perms.Default || !j.perms.has("id-token", "write")
 	ambient := !chaining && role != "" && noOIDC && input("web-identity-token-file") == ""
+	var sessions []cloudIdentity
 	if keys == nil && (chaining || ambient) {
-		if n := len(j.awsIdents); n > 0 {
-			last := j.awsIdents[n-1]
-			session, sessionMaybe = &last, n > 1 || last.maybe
+		sessions = slices.Clone(j.awsIdents)
+	}
+	var assumed []cloudIdentity
+	if len(sessions) == 0 {
+		if ident, ok := w.assumedAWSRole(j, input, keys, nil, false, chaining, ambient, role, line); ok {
+			assumed = append(assumed, ident)
 		}
 	}
+	// Each identity the job may have when the step runs is a session the
+	// role may be assumed with.
+	for i := range sessions {
+		session := &sessions[i]
+		sessionMaybe := len(sessions) > 1 || session.maybe
+		if ident, ok := w.assumedAWSRole(j, input, keys, session, sessionMaybe, chaining, ambient, role, line); ok {
+			assumed = append(assumed, ident)
+		}
+	}
+	if len(assumed) == 0 {
+		return
+	}
+
+	// With output-env-credentials false the action exports no
+	// credentials, so later steps act as the identity only when they pass
+	// its outputs on, which is not read.
+	noEnv := strings.TrimSpace(input("output-env-credentials")) == "false"
+	for i := range assumed {
+		assumed[i].maybe = assumed[i].maybe || cond || noEnv
+	}
+	// The step replaces the job's credentials with those it sets up, also
+	// when it is not known which identity they are, unless it may not run
+	// or does not export them.
+	if !cond && !noEnv {
+		j.awsIdents = assumed
+		return
+	}
+	for i := range j.awsIdents {
+		j.awsIdents[i].maybe = true
+	}
+	j.awsIdents = append(j.awsIdents, assumed...)
+}
+
+// assumedAWSRole returns the identity a step of configure-aws-credentials
+// gives the job when it starts from keys, else from session (nil for none,
+// possible when sessionMaybe is set), else from the job's OIDC token. It
+// reports false when the step fails or sets up no identity.
+func (w *workflow) assumedAWSRole(j *job, input func(string) string, keys, session *cloudIdentity, sessionMaybe, chaining, ambient bool, role string, line int) (cloudIdentity, bool) {
 	if role != "" && !strings.HasPrefix(role, "arn:aws") && !strings.Contains(role, "$") {
 		// The action makes a role name an ARN in the account of the
 		// credentials it starts from. The OIDC token and a web identity
@@ -238,7 +278,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 			// account, so the step fails.
 			// NOTE: role-chaining from credentials the workflow does not
 			// show (a self-hosted runner's) is not read.
-			return
+			return cloudIdentity{}, false
 		}
 	}
 	var ident cloudIdentity
@@ -274,7 +314,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 		ident.maybe = true
 	case role != "":
 		if j.perms.Default || !j.perms.has("id-token", "write") {
-			return
+			return cloudIdentity{}, false
 		}
 		tok := graph.GHAOIDCTokenID(j.rid)
 		ident = cloudIdentity{id: graph.CIAWSIdentityID(tok), label: "the AWS role that the OIDC token of " + j.id + " assumes", line: line,
@@ -282,15 +322,9 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	case keys != nil:
 		ident = *keys
 	default:
-		return
+		return cloudIdentity{}, false
 	}
-
-	// With output-env-credentials false the action exports no
-	// credentials, so later steps act as the identity only when they pass
-	// its outputs on, which is not read.
-	noEnv := strings.TrimSpace(input("output-env-credentials")) == "false"
-	ident.maybe = ident.maybe || cond || noEnv
-	setIdentity(&j.awsIdents, ident)
+	return ident, true
 }
 
 // readGCPCredentials records the Google Cloud identity that a step of
@@ -342,7 +376,7 @@ func (w *workflow) awsIdentities(j *job, env map[string]string, line int) []clou
 	return nil
 }
 
-// cloudLogin records a login to a registry host made with idents.
+// cloudLogin records a login to a registry host assumed with idents.
 func (j *job) cloudLogin(l cloudLogin) {
 	if len(l.idents) > 0 || l.helper {
 		l.idents = slices.Clone(l.idents)

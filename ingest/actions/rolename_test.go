@@ -103,3 +103,55 @@ jobs:
 		t.Errorf("the job's oidc_identities are %q, want none: it may not request an OIDC token", got)
 	}
 }
+
+// role-chaining assumes the role with whichever session the job has when
+// the step runs. After a conditional step that is the session of either of
+// two roles, so a role name makes an ARN in either account, and the job
+// then acts as the chained role only.
+func TestConfigureAWSChainAfterConditional(t *testing.T) {
+	const workflow = `
+name: chain after a condition
+on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::111111111111:role/entry
+          aws-region: us-east-1
+      - if: github.ref == 'refs/heads/main'
+        uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::222222222222:role/other
+          aws-region: us-east-1
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: chained
+          role-chaining: true
+          aws-region: us-east-1
+      - uses: aws-actions/amazon-ecr-login@v2
+      - run: docker push 111111111111.dkr.ecr.us-east-1.amazonaws.com/app:1
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/deploy.yml", []byte(workflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := "pkg:docker/app?repository_url=111111111111.dkr.ecr.us-east-1.amazonaws.com"
+	for _, tt := range []struct{ session, chained string }{
+		{"arn:aws:iam::111111111111:role/entry", "arn:aws:iam::111111111111:role/chained"},
+		{"arn:aws:iam::222222222222:role/other", "arn:aws:iam::222222222222:role/chained"},
+	} {
+		if e := findEdge(t, res, tt.session, graph.EdgeCanAssume, tt.chained); e.Confidence != graph.Possible {
+			t.Errorf("%s assumes %s with %s, want possible", tt.session, tt.chained, e.Confidence)
+		}
+		if e := findEdge(t, res, tt.chained, graph.EdgeCanPublish, image); e.Confidence != graph.Possible {
+			t.Errorf("%s publishes %s with %s, want possible", tt.chained, image, e.Confidence)
+		}
+		if hasEdge(res, tt.session, graph.EdgeCanPublish, image) {
+			t.Errorf("%s publishes %s, want only the chained roles to: the push runs after the chained step", tt.session, image)
+		}
+	}
+}
