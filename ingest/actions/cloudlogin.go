@@ -125,6 +125,17 @@ func conditional(st *yaml.Node) bool {
 	return s != "success()" && s != "always()" && s != "true"
 }
 
+// continuesOnError reports whether a step's continue-on-error lets the job
+// go on when the step fails: any value but false, expressions included.
+func continuesOnError(st *yaml.Node) bool {
+	n := lookup(st, "continue-on-error")
+	if n == nil || isNull(n) {
+		return false
+	}
+	s, _ := scalar(n)
+	return strings.TrimSpace(s) != "false"
+}
+
 // setIdentity makes ident the job's identity of one cloud (*idents). An
 // unconditional step replaces the identities before it; a conditional one
 // leaves them possible, beside its own.

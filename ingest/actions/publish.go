@@ -203,11 +203,13 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 		}
 		j.login(host, tokenRegistries[host] && tokenRef(pw, env), secretNames(pw, env))
 	case "aws-actions/configure-aws-credentials":
-		w.readAWSCredentials(j, input, env, line, j.cond)
+		// A step that may fail without stopping the job leaves the
+		// credentials before it possibly in effect.
+		w.readAWSCredentials(j, input, env, line, j.cond || j.mayFail)
 	case "aws-actions/amazon-ecr-login":
 		w.ecrLogin(j, input, env, line, j.cond)
 	case "google-github-actions/auth":
-		w.readGCPCredentials(j, input, env, line, j.cond)
+		w.readGCPCredentials(j, input, env, line, j.cond || j.mayFail)
 	case "docker/build-push-action":
 		push := strings.TrimSpace(input("push"))
 		maybe := strings.Contains(push, "${{")

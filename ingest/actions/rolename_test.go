@@ -155,3 +155,45 @@ jobs:
 		}
 	}
 }
+
+// A step with continue-on-error may fail without stopping the job, so the
+// credentials the job had before it may still be the ones a later push uses.
+func TestConfigureAWSContinueOnError(t *testing.T) {
+	const workflow = `
+name: continue on error
+on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-access-key-id: ${{ secrets.DEPLOY_KEY_ID }}
+          aws-secret-access-key: ${{ secrets.DEPLOY_SECRET }}
+          aws-region: us-east-1
+      - uses: aws-actions/configure-aws-credentials@v4
+        continue-on-error: true
+        with:
+          role-to-assume: arn:aws:iam::111122223333:role/deploy
+          aws-region: us-east-1
+      - uses: aws-actions/amazon-ecr-login@v2
+      - run: docker push 111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/deploy.yml", []byte(workflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := "pkg:docker/app?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"
+	keys := graph.CIAWSIdentityID(graph.GHASecretID(testRepo, "DEPLOY_SECRET"))
+	for _, id := range []string{keys, "arn:aws:iam::111122223333:role/deploy"} {
+		if !hasEdge(res, id, graph.EdgeCanPublish, image) {
+			t.Errorf("%s does not publish %s, want it to, possibly", id, image)
+			continue
+		}
+		if e := findEdge(t, res, id, graph.EdgeCanPublish, image); e.Confidence != graph.Possible {
+			t.Errorf("%s publishes %s with %s, want possible", id, image, e.Confidence)
+		}
+	}
+}

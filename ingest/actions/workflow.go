@@ -252,6 +252,9 @@ type job struct {
 
 	// cond is set while a step with an if: condition is read.
 	cond bool
+	// mayFail is set while a step is read whose continue-on-error lets
+	// the job go on when it fails.
+	mayFail bool
 
 	// permText is perms as the permissions attribute writes it.
 	permText string
@@ -541,6 +544,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			return
 		}
 		j.cond = conditional(st)
+		j.mayFail = continuesOnError(st)
 		if un := lookup(st, "uses"); un != nil {
 			w.readStepUses(j, step, un, st, env)
 		}
