@@ -136,6 +136,26 @@ func continuesOnError(st *yaml.Node) bool {
 	return strings.TrimSpace(s) != "false"
 }
 
+// isTrue reports whether a boolean input of configure-aws-credentials is
+// true, which the action takes as true, True or TRUE.
+func isTrue(s string) bool {
+	switch strings.TrimSpace(s) {
+	case "true", "True", "TRUE":
+		return true
+	}
+	return false
+}
+
+// isFalse reports whether a boolean input of configure-aws-credentials is
+// false, which the action takes as false, False or FALSE.
+func isFalse(s string) bool {
+	switch strings.TrimSpace(s) {
+	case "false", "False", "FALSE":
+		return true
+	}
+	return false
+}
+
 // setIdentity makes ident the job's identity of one cloud (*idents). An
 // unconditional step replaces the identities before it; a conditional one
 // leaves them possible, beside its own.
@@ -203,7 +223,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	} else if r != "" {
 		j.awsRegion = ""
 	}
-	if r := strings.TrimSpace(input("aws-region")); r != "" && strings.TrimSpace(input("output-env-credentials")) != "false" {
+	if r := strings.TrimSpace(input("aws-region")); r != "" && !isFalse(input("output-env-credentials")) {
 		// The action exports the region to the later steps, in place of
 		// the job's env of those names, unless output-env-credentials is
 		// false.
@@ -220,7 +240,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	// already; access keys given to the step take their place. A job that
 	// may not request an OIDC token assumes it the same way, because the
 	// action then falls back to the credentials the environment gives.
-	chaining := strings.TrimSpace(input("role-chaining")) == "true"
+	chaining := isTrue(input("role-chaining"))
 	noOIDC := j.perms.Default || !j.perms.has("id-token", "write")
 	ambient := !chaining && role != "" && noOIDC && input("web-identity-token-file") == ""
 	var sessions []cloudIdentity
@@ -249,7 +269,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	// With output-env-credentials false the action exports no
 	// credentials, so later steps act as the identity only when they pass
 	// its outputs on, which is not read.
-	noEnv := strings.TrimSpace(input("output-env-credentials")) == "false"
+	noEnv := isFalse(input("output-env-credentials"))
 	for i := range assumed {
 		assumed[i].maybe = assumed[i].maybe || cond || noEnv
 	}

@@ -197,3 +197,42 @@ jobs:
 		}
 	}
 }
+
+// The action reads its boolean inputs as true, True or TRUE and false,
+// False or FALSE.
+func TestConfigureAWSBooleanSpellings(t *testing.T) {
+	const workflow = `
+name: spellings
+on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::111122223333:role/entry
+          aws-region: us-east-1
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: chained
+          role-chaining: True
+          output-env-credentials: TRUE
+          aws-region: us-east-1
+      - uses: aws-actions/amazon-ecr-login@v2
+      - run: docker push 111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/deploy.yml", []byte(workflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chained := "arn:aws:iam::111122223333:role/chained"
+	image := "pkg:docker/app?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"
+	if !hasEdge(res, "arn:aws:iam::111122223333:role/entry", graph.EdgeCanAssume, chained) {
+		t.Errorf("role/entry does not assume %s, want role-chaining: True read as true", chained)
+	}
+	if e := findEdge(t, res, chained, graph.EdgeCanPublish, image); e.Confidence != graph.Certain {
+		t.Errorf("%s publishes %s with %s, want certain", chained, image, e.Confidence)
+	}
+}
