@@ -510,12 +510,47 @@ func (t *tfBlock) location() string {
 	return ""
 }
 
+// clusterLocation returns the location of a cluster or node pool as the
+// provider finds it: location, else region, else zone, else the
+// provider's zone. It warns and reports false when none is known.
+func (t *tfBlock) clusterLocation() (string, bool) {
+	keys := []string{"location", "region", "zone"}
+	for _, k := range keys {
+		if s := tfStr(t.Attrs, k); s != "" {
+			return s, true
+		}
+	}
+	// An argument that failed to evaluate names a location the input
+	// does not show, so the provider's zone is not used in its place.
+	for _, k := range keys {
+		if reason, ok := t.Unevaluated[k]; ok {
+			t.skipped = true
+			if t.reported == nil {
+				t.reported = map[string]bool{}
+			}
+			t.reported[k] = true
+			t.warnf("%s could not be evaluated: %s; block skipped", k, reason)
+			return "", false
+		}
+	}
+	if t.Zone != "" {
+		return t.Zone, true
+	}
+	t.skipped = true
+	t.warnf("location is missing and the provider sets no zone; block skipped")
+	return "", false
+}
+
 func (t *tfBlock) cluster() {
 	name, ok := t.require("name")
 	if !ok {
 		return
 	}
-	r := clusterRes(t.project(), t.location(), name)
+	location, ok := t.clusterLocation()
+	if !ok {
+		return
+	}
+	r := clusterRes(t.project(), location, name)
 	r.attrs = t.extra()
 	if wi := tfBlockAttr(t.Attrs, "workload_identity_config"); wi != nil {
 		r.attrs[attrWorkloadPool] = tfStr(wi, "workload_pool")
@@ -555,7 +590,11 @@ func (t *tfBlock) nodePool() {
 	}
 	r := resourceFromName(cluster, "")
 	if !r.valid() || r.typ != typeCluster {
-		r = clusterRes(t.project(), t.location(), cluster)
+		location, ok := t.clusterLocation()
+		if !ok {
+			return
+		}
+		r = clusterRes(t.project(), location, cluster)
 	}
 	t.b.resource(r, t.Line)
 	t.nodes(r, name, tfBlockAttr(t.Attrs, "node_config"))

@@ -462,3 +462,53 @@ func TestTerraformCloudRunSecrets(t *testing.T) {
 		}
 	}
 }
+
+// The provider puts a cluster, and a node pool that names its cluster
+// alone, at location, else region, else zone, else the provider's zone.
+// Without any of them the apply fails.
+func TestTerraformClusterLocation(t *testing.T) {
+	zonal := block("google_container_cluster", "zonal", 3, map[string]any{
+		"name":        "zonal",
+		"node_config": []any{map[string]any{"service_account": "nodes@p.iam.gserviceaccount.com"}},
+	})
+	zonal.Zone = "europe-west1-b"
+	pool := block("google_container_node_pool", "extra", 10, map[string]any{
+		"name": "extra", "cluster": "zonal",
+		"node_config": []any{map[string]any{"service_account": "extra@p.iam.gserviceaccount.com"}},
+	})
+	pool.Zone = "europe-west1-b"
+	nowhere := block("google_container_cluster", "nowhere", 20, map[string]any{
+		"name":        "nowhere",
+		"node_config": []any{map[string]any{"service_account": "nowhere@p.iam.gserviceaccount.com"}},
+	})
+	computed := block("google_container_cluster", "computed", 30, map[string]any{
+		"name":        "computed",
+		"node_config": []any{map[string]any{"service_account": "computed@p.iam.gserviceaccount.com"}},
+	})
+	computed.Zone = "europe-west1-b"
+	computed.Unevaluated = map[string]string{"location": "invalid function argument"}
+	res := tfConvert(t, zonal, pool, nowhere, computed)
+
+	cluster := "gcp:gke:projects/example-prod/locations/europe-west1-b/clusters/zonal"
+	for _, id := range []string{cluster, "runtime:" + cluster + "/nodePools/default-pool", "runtime:" + cluster + "/nodePools/extra"} {
+		findNode(t, res, id)
+	}
+	for _, n := range res.Nodes {
+		if strings.Contains(n.ID, "locations//") || strings.Contains(n.ID, "/nowhere") || strings.Contains(n.ID, "/computed") {
+			t.Errorf("node %s, want none for a cluster whose location is not known", n.ID)
+		}
+	}
+	var warnings []string
+	for _, d := range res.Diags {
+		warnings = append(warnings, d.String())
+	}
+	slices.Sort(warnings)
+	want := []string{
+		"main.tf:20: google_container_cluster.nowhere: location is missing and the provider sets no zone; block skipped",
+		"main.tf:30: google_container_cluster.computed: location could not be evaluated: invalid function argument; block skipped",
+	}
+	slices.Sort(want)
+	if !slices.Equal(warnings, want) {
+		t.Errorf("warnings\n got %q\nwant %q", warnings, want)
+	}
+}
