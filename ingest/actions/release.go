@@ -64,8 +64,9 @@ type release struct {
 // (nodeAuthKeysFor).
 func (j *job) releaseCreds(eco, line string, env map[string]string, target registry.NPMTarget, berry bool) (creds []string, npmrc []npmrcSecret, lits []npmrcLiteral) {
 	creds = secretNames(line, env)
+	release := registry.Release{Eco: eco, Berry: berry}
 	for k, v := range env {
-		if !registry.AuthEnv(eco, k) {
+		if !release.ReadsEnv(k) {
 			continue
 		}
 		if id := j.envLiteral(k, v); id != "" {

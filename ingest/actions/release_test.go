@@ -1345,3 +1345,42 @@ func TestReleaseYarnBerryReadsYarnrcLiteral(t *testing.T) {
 		}
 	}
 }
+
+// YARN_NPM_AUTH_TOKEN is Yarn's npmAuthToken setting, which only yarn npm
+// publish sends. npm and Yarn 1 do not read it.
+func TestReleaseYarnAuthTokenEnv(t *testing.T) {
+	const workflow = `
+name: release
+on: push
+jobs:
+  npm:
+    runs-on: ubuntu-latest
+    env:
+      YARN_NPM_AUTH_TOKEN: ${{ secrets.NPM_JOB_TOKEN }}
+    steps:
+      - run: npm publish
+  berry:
+    runs-on: ubuntu-latest
+    env:
+      YARN_NPM_AUTH_TOKEN: ${{ secrets.BERRY_JOB_TOKEN }}
+    steps:
+      - run: yarn npm publish
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/release.yml", []byte(workflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		name      string
+		publishes bool
+	}{
+		{"NPM_JOB_TOKEN", false},
+		{"BERRY_JOB_TOKEN", true},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GHASecretID(testRepo, tt.name))
+		if got := hasEdge(res, account, graph.EdgeCanAccess, scope); got != tt.publishes {
+			t.Errorf("%s publishes on registry.npmjs.org: %v, want %v", tt.name, got, tt.publishes)
+		}
+	}
+}

@@ -224,7 +224,7 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 			}
 			for name, v := range j.vars {
-				if registry.AuthEnv(r.Eco, name) {
+				if r.ReadsEnv(name) {
 					for _, ref := range registry.VarRefs(v.value) {
 						logins = append(logins, variableLogin{name: ref, host: host})
 					}

@@ -502,3 +502,50 @@ yarn-release:
 		}
 	}
 }
+
+// Yarn 2 and later take most settings from the variable of their name in upper
+// snake case after YARN_, so YARN_NPM_AUTH_TOKEN is npmAuthToken, which
+// only yarn npm publish sends. npm and Yarn 1 do not read it.
+func TestReleaseYarnAuthTokenVariable(t *testing.T) {
+	src := `npm-release:
+  variables:
+    YARN_NPM_AUTH_TOKEN: $NPM_RELEASE_TOKEN
+  script:
+    - npm publish
+classic-release:
+  variables:
+    YARN_NPM_AUTH_TOKEN: $CLASSIC_RELEASE_TOKEN
+  script:
+    - yarn publish
+berry-release:
+  variables:
+    YARN_NPM_AUTH_TOKEN: $BERRY_RELEASE_TOKEN
+  script:
+    - yarn npm publish
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("registry.npmjs.org")
+	for _, tt := range []struct {
+		name string
+		want graph.Confidence // "" for no release with the token
+	}{
+		{"NPM_RELEASE_TOKEN", ""},
+		{"CLASSIC_RELEASE_TOKEN", ""},
+		{"BERRY_RELEASE_TOKEN", graph.Certain},
+	} {
+		account := graph.RegistryAccountID("registry.npmjs.org", graph.GitLabVariableID(testProject, tt.name))
+		var got graph.Confidence
+		for _, e := range res.Edges {
+			if e.From == account && e.To == scope && e.Kind == graph.EdgeCanAccess {
+				got = e.Confidence
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s publishes on registry.npmjs.org with confidence %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -69,6 +69,18 @@ func (r Release) ReadsSetting(yarnrc bool) (reads, unsure bool) {
 	return true, false
 }
 
+// ReadsEnv reports whether the release reads a token from the variable
+// name (AuthEnv). Yarn 2 and later take most settings from a variable of
+// its name in upper snake case after YARN_ (Yarn's .yarnrc.yml
+// documentation), so YARN_NPM_AUTH_TOKEN is npmAuthToken, which npm and
+// Yarn 1 do not read.
+func (r Release) ReadsEnv(name string) bool {
+	if !AuthEnv(r.Eco, name) {
+		return false
+	}
+	return r.Berry || !strings.HasPrefix(strings.ToUpper(name), "YARN_")
+}
+
 // Command is one command of a script: a part of a logical line between
 // ;, &&, || and the | of a pipeline, without the parentheses of the
 // subshells that it opens or closes.
