@@ -241,13 +241,19 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 		}
 		// A runtime whose image tag the input computes runs the name
 		// itself, at a version no input shows.
+		asked := map[string]bool{}
 		for _, sp := range specs {
-			if sp.Version == "" && sp.Range == "" {
+			if sp.Version == "" && sp.Range == "" || asked[sp.Name] {
 				continue
 			}
-			runs, err := r.Expand(ctx, []string{sp.Name}, graph.In, graph.EdgeExecutes)
+			asked[sp.Name] = true
+			edges, err := r.Expand(ctx, []string{sp.Name}, graph.In, graph.EdgeExecutes)
 			if err != nil {
 				return nil, err
+			}
+			runs := map[string]bool{}
+			for _, e := range edges {
+				runs[e.From] = true
 			}
 			switch {
 			case len(runs) == 1:

@@ -391,3 +391,23 @@ func TestNoMatchPointsAtComputedVersions(t *testing.T) {
 		t.Errorf("error = %v, want ErrNoMatch with %q", err, want)
 	}
 }
+
+func TestNoMatchComputedVersionsOncePerName(t *testing.T) {
+	// Two versions of one image name the same runtimes, so the error names
+	// them once.
+	const name = "pkg:docker/p/app?repository_url=gcr.io"
+	s := newG().
+		node(name, "ecosystem", "docker").
+		edge(jobA, graph.EdgeExecutes, name).
+		store(t)
+	_, err := Run(context.Background(), s, Start{Packages: []string{
+		"pkg:docker/p/app@1.2?repository_url=gcr.io", "pkg:docker/p/app@1.3?repository_url=gcr.io",
+	}}, Options{})
+	if !errors.Is(err, ErrNoMatch) {
+		t.Fatalf("error = %v, want ErrNoMatch", err)
+	}
+	want := "1 runtime runs pkg:docker/p/app?repository_url=gcr.io"
+	if got := strings.Count(err.Error(), want); got != 1 {
+		t.Errorf("error %q names the runtimes %d times, want once", err, got)
+	}
+}
