@@ -31,7 +31,7 @@ func (t *tfBlock) computeInstance() {
 		zone = t.Zone
 	}
 	if zone == "" {
-		t.warnf("zone is missing and the provider sets no zone; block skipped")
+		t.skipf("zone is missing and the provider sets no zone; block skipped")
 		return
 	}
 	rt := graph.GCPComputeInstanceID(t.project(), zone, name)
@@ -92,7 +92,7 @@ func (t *tfBlock) instanceTemplate() {
 			region = t.Region
 		}
 		if region == "" {
-			t.warnf("region is missing and the provider sets no region; block skipped")
+			t.skipf("region is missing and the provider sets no region; block skipped")
 			return
 		}
 	}

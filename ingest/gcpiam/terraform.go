@@ -83,6 +83,14 @@ func TerraformResource(b TerraformBlock, env *ingest.Env) ([]graph.Node, []graph
 	}
 	bl := newBuilder(b.File, sourceTerraform, env)
 	t := tfBlock{TerraformBlock: b, b: bl}
+	// An argument that places the block and failed to evaluate leaves its
+	// place unknown, so the provider's defaults are not used in its place.
+	for _, k := range []string{"project", "location", "region", "zone"} {
+		if reason, ok := t.Unevaluated[k]; ok {
+			t.warnf("%s could not be evaluated: %s; block skipped", k, reason)
+			return bl.nodes, bl.edges, bl.diags
+		}
+	}
 	t.convert()
 	if !t.skipped {
 		// The block was read without these arguments: warn once about each
@@ -112,6 +120,12 @@ func (t *tfBlock) extra() map[string]string { return map[string]string{attrTFAdd
 
 func (t *tfBlock) warnf(format string, args ...any) {
 	t.b.warnf(t.Line, "%s: "+format, append([]any{t.Address}, args...)...)
+}
+
+// skipf warns that the block is skipped, and why.
+func (t *tfBlock) skipf(format string, args ...any) {
+	t.skipped = true
+	t.warnf(format, args...)
 }
 
 // require returns a string argument the block cannot do without.
@@ -233,7 +247,7 @@ func (t *tfBlock) iamTarget() (resource, bool) {
 	case "project":
 		p := t.project()
 		if p == "" {
-			t.warnf("project is missing and the provider sets none; block skipped")
+			t.skipf("project is missing and the provider sets none; block skipped")
 			return resource{}, false
 		}
 		return projectRes(p), true
@@ -272,7 +286,7 @@ func (t *tfBlock) artifactRepoRef(id string) (resource, bool) {
 		return r, true
 	}
 	if strings.Contains(id, "/") {
-		t.warnf("repository is not a repository id or name; block skipped")
+		t.skipf("repository is not a repository id or name; block skipped")
 		return resource{}, false
 	}
 	// Without a location, Terraform takes the provider's region.
@@ -283,7 +297,7 @@ func (t *tfBlock) artifactRepoRef(id string) (resource, bool) {
 		loc = t.Region
 	}
 	if p == "" || loc == "" {
-		t.warnf("the repository's project or location is missing or not known; block skipped")
+		t.skipf("the repository's project or location is missing or not known; block skipped")
 		return resource{}, false
 	}
 	return artifactRepoRes(p, loc, id), true
@@ -365,7 +379,7 @@ func (t *tfBlock) serviceAccountRef(id string) (resource, bool) {
 	if r, ok := serviceAccountOf(id); ok {
 		return r, true
 	}
-	t.warnf("service account is given by unique id or cannot be resolved; block skipped")
+	t.skipf("service account is given by unique id or cannot be resolved; block skipped")
 	return resource{}, false
 }
 
@@ -520,24 +534,10 @@ func (t *tfBlock) clusterLocation() (string, bool) {
 			return s, true
 		}
 	}
-	// An argument that failed to evaluate names a location the input
-	// does not show, so the provider's zone is not used in its place.
-	for _, k := range keys {
-		if reason, ok := t.Unevaluated[k]; ok {
-			t.skipped = true
-			if t.reported == nil {
-				t.reported = map[string]bool{}
-			}
-			t.reported[k] = true
-			t.warnf("%s could not be evaluated: %s; block skipped", k, reason)
-			return "", false
-		}
-	}
 	if t.Zone != "" {
 		return t.Zone, true
 	}
-	t.skipped = true
-	t.warnf("location is missing and the provider sets no zone; block skipped")
+	t.skipf("location is missing and the provider sets no zone; block skipped")
 	return "", false
 }
 
@@ -671,7 +671,7 @@ func (t *tfBlock) cloudRun() {
 		location = t.Region
 	}
 	if location == "" {
-		t.warnf("location is missing and the provider sets no region; block skipped")
+		t.skipf("location is missing and the provider sets no region; block skipped")
 		return
 	}
 

@@ -512,3 +512,40 @@ func TestTerraformClusterLocation(t *testing.T) {
 		t.Errorf("warnings\n got %q\nwant %q", warnings, want)
 	}
 }
+
+// An argument that places a block (project, location, zone or region)
+// and failed to evaluate leaves the block's place unknown. The block is
+// skipped with one warning rather than put where the provider's defaults
+// are, and no other warning repeats the problem.
+func TestTerraformUnevaluatedPlacement(t *testing.T) {
+	run := block("google_cloud_run_v2_service", "api", 3, map[string]any{"name": "api"})
+	run.Unevaluated = map[string]string{"location": "invalid function argument"}
+	vm := block("google_compute_instance", "vm", 10, map[string]any{"name": "vm"})
+	vm.Unevaluated = map[string]string{"zone": "invalid function argument"}
+	grant := block("google_project_iam_member", "ci", 20, map[string]any{
+		"role": "roles/editor", "member": "serviceAccount:ci@example-prod.iam.gserviceaccount.com",
+	})
+	grant.Unevaluated = map[string]string{"project": "error in function call"}
+	// Skipped for a reason of its own, a block gets no warning about an
+	// argument it did not read.
+	bare := block("google_cloud_run_v2_service", "bare", 30, map[string]any{"name": "bare"})
+	bare.Unevaluated = map[string]string{"template": "error in function call"}
+	res := tfConvert(t, run, vm, grant, bare)
+
+	var warnings []string
+	for _, d := range res.Diags {
+		warnings = append(warnings, d.String())
+	}
+	want := []string{
+		"main.tf:3: google_cloud_run_v2_service.api: location could not be evaluated: invalid function argument; block skipped",
+		"main.tf:10: google_compute_instance.vm: zone could not be evaluated: invalid function argument; block skipped",
+		"main.tf:20: google_project_iam_member.ci: project could not be evaluated: error in function call; block skipped",
+		"main.tf:30: google_cloud_run_v2_service.bare: location is missing and the provider sets no region; block skipped",
+	}
+	if !slices.Equal(warnings, want) {
+		t.Errorf("warnings\n got %q\nwant %q", warnings, want)
+	}
+	for _, e := range res.Edges {
+		t.Errorf("edge %s, want none from blocks whose place is not known", e.Key())
+	}
+}
