@@ -237,15 +237,16 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	keys := w.awsKeys(j, "aws-secret-access-key", input("aws-secret-access-key"), env, line)
 	role := strings.TrimSpace(input("role-to-assume"))
 	// role-chaining assumes the role with the credentials the job holds
-	// already; access keys given to the step take their place. A job that
-	// may not request an OIDC token assumes it the same way, because the
-	// action then falls back to the credentials the environment gives.
+	// already, those of earlier steps or of its env; access keys given to
+	// the step take their place. A job that may not request an OIDC token
+	// assumes it the same way, because the action then falls back to the
+	// credentials the environment gives.
 	chaining := isTrue(input("role-chaining"))
 	noOIDC := j.perms.Default || !j.perms.has("id-token", "write")
 	ambient := !chaining && role != "" && noOIDC && input("web-identity-token-file") == ""
 	var sessions []cloudIdentity
 	if keys == nil && (chaining || ambient) {
-		sessions = slices.Clone(j.awsIdents)
+		sessions = slices.Clone(w.awsIdentities(j, env, line))
 	}
 	var assumed []cloudIdentity
 	if len(sessions) == 0 {

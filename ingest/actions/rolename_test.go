@@ -236,3 +236,36 @@ jobs:
 		t.Errorf("%s publishes %s with %s, want certain", chained, image, e.Confidence)
 	}
 }
+
+// Without an OIDC token or access key inputs, the action assumes the role
+// with the access keys that the step's environment gives the AWS SDK.
+func TestConfigureAWSWithEnvKeys(t *testing.T) {
+	const workflow = `
+name: env keys
+on: push
+permissions:
+  contents: read
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    env:
+      AWS_ACCESS_KEY_ID: ${{ secrets.ENV_KEY_ID }}
+      AWS_SECRET_ACCESS_KEY: ${{ secrets.ENV_SECRET }}
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::111122223333:role/deploy
+          aws-region: us-east-1
+      - uses: aws-actions/amazon-ecr-login@v2
+      - run: docker push 111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1
+`
+	res, err := parseBytes(t, testRepo, ".github/workflows/deploy.yml", []byte(workflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := graph.CIAWSIdentityID(graph.GHASecretID(testRepo, "ENV_SECRET"))
+	deploy := "arn:aws:iam::111122223333:role/deploy"
+	if !hasEdge(res, keys, graph.EdgeCanAssume, deploy) {
+		t.Errorf("%s does not assume %s, want the environment's keys to assume it", keys, deploy)
+	}
+}
