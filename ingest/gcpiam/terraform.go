@@ -574,6 +574,10 @@ func (t *tfBlock) cluster() {
 		if name == "" {
 			name = fmt.Sprintf("node_pool[%d]", i)
 		}
+		if removed && name == "default-pool" {
+			// The provider deletes the pool of that name, inline or not.
+			continue
+		}
 		t.nodes(r, name, tfBlockAttr(np, "node_config"))
 	}
 	t.b.records++

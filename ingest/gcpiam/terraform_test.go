@@ -549,3 +549,25 @@ func TestTerraformUnevaluatedPlacement(t *testing.T) {
 		t.Errorf("edge %s, want none from blocks whose place is not known", e.Key())
 	}
 }
+
+// remove_default_node_pool makes the provider delete the cluster's node
+// pool named default-pool once the cluster is made, also one given inline
+// under that name.
+func TestTerraformRemovedInlineDefaultPool(t *testing.T) {
+	res := tfConvert(t, block("google_container_cluster", "named", 3, map[string]any{
+		"name": "named", "location": "europe-west1", "remove_default_node_pool": true,
+		"node_pool": []any{
+			map[string]any{"name": "default-pool", "node_config": []any{map[string]any{
+				"service_account": "gone@p.iam.gserviceaccount.com"}}},
+			map[string]any{"name": "web", "node_config": []any{map[string]any{
+				"service_account": "web@p.iam.gserviceaccount.com"}}},
+		},
+	}))
+	pools := "runtime:gcp:gke:projects/example-prod/locations/europe-west1/clusters/named/nodePools/"
+	findNode(t, res, pools+"web")
+	for _, n := range res.Nodes {
+		if n.ID == pools+"default-pool" {
+			t.Errorf("node %s, want none: the provider deletes that pool", n.ID)
+		}
+	}
+}
