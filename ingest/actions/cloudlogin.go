@@ -332,8 +332,10 @@ func (w *workflow) assumedAWSRole(j *job, input func(string) string, keys, sessi
 			}
 			ident.holderText = "configure-aws-credentials assumes " + role + " with the session of " + session.label +
 				via + "; the role's trust policy decides whether that identity may"
-		case chaining:
-			// Chained from credentials the workflow does not show.
+		case chaining || ambient:
+			// Assumed with credentials the workflow does not show (a
+			// self-hosted runner's); on a GitHub-hosted runner there are
+			// none, and the step fails.
 			ident.maybe = true
 		case input("web-identity-token-file") == "":
 			ident.oidcRole = true

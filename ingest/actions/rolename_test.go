@@ -2,6 +2,7 @@ package actions
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -267,5 +268,21 @@ jobs:
 	deploy := "arn:aws:iam::111122223333:role/deploy"
 	if !hasEdge(res, keys, graph.EdgeCanAssume, deploy) {
 		t.Errorf("%s does not assume %s, want the environment's keys to assume it", keys, deploy)
+	}
+}
+
+// A job that may not request an OIDC token assumes a role with the
+// runner's own credentials, which the workflow does not show: the role is
+// possible, and not one the job assumes with its OIDC token.
+func TestConfigureAWSRoleWithoutOIDCOrSession(t *testing.T) {
+	res := parseFile(t, "aws-role-names.yml")
+	role := "arn:aws:iam::111122223333:role/gha-no-oidc"
+	image := "pkg:docker/nooidc?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com"
+	if e := findEdge(t, res, role, graph.EdgeCanPublish, image); e.Confidence != graph.Possible {
+		t.Errorf("%s publishes %s with %s, want possible", role, image, e.Confidence)
+	}
+	job := findNode(t, res, jobID("aws-role-names.yml", "no-oidc-arn"))
+	if ids := job.Attr("oidc_identities"); strings.Contains(ids, role) {
+		t.Errorf("oidc_identities %q names %s, which the job cannot assume with an OIDC token", ids, role)
 	}
 }
