@@ -561,7 +561,10 @@ func (t *tfBlock) cluster() {
 	// once the cluster is made.
 	pools := tfBlocks(t.Attrs, "node_pool")
 	removed := tfTrue(t.Attrs, "remove_default_node_pool")
-	if nc := tfBlockAttr(t.Attrs, "node_config"); nc != nil && len(pools) == 0 && !removed {
+	// Pools of a dynamic block are not read (the evaluator warns), but
+	// they exist, so there is no default pool either.
+	dynamicPools := slices.Contains(tfStrings(t.Attrs, "dynamic"), "node_pool")
+	if nc := tfBlockAttr(t.Attrs, "node_config"); nc != nil && len(pools) == 0 && !removed && !dynamicPools {
 		t.nodes(r, "default-pool", nc)
 	}
 	for i, np := range pools {

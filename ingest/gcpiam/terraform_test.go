@@ -571,3 +571,20 @@ func TestTerraformRemovedInlineDefaultPool(t *testing.T) {
 		}
 	}
 }
+
+// A cluster whose node pools a dynamic block writes has those pools, so
+// GKE makes no default pool from its node_config.
+func TestTerraformDynamicNodePools(t *testing.T) {
+	res := tfConvert(t,
+		block("google_container_cluster", "dyn", 3, map[string]any{
+			"name": "dyn", "location": "europe-west1",
+			"dynamic":     []any{"node_pool"},
+			"node_config": []any{map[string]any{"service_account": "unused@p.iam.gserviceaccount.com", "oauth_scopes": []any{"cloud-platform"}}},
+		}),
+	)
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeAuthenticatesAs {
+			t.Errorf("unexpected node credentials %s", e.Key())
+		}
+	}
+}

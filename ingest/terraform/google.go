@@ -143,9 +143,17 @@ func (ev *evaluator) nestedAny(b *block, body *hclsyntax.Body, out map[string]an
 	if depth > maxAnyDepth {
 		return
 	}
+	var dynamic []any
 	for _, nb := range body.Blocks {
 		switch nb.Type {
-		case "dynamic", "lifecycle", "provisioner", "connection":
+		case "dynamic":
+			// Not expanded, but a reader may need to know that blocks
+			// of this type exist (a cluster's node pools).
+			if len(nb.Labels) > 0 {
+				dynamic = append(dynamic, nb.Labels[0])
+			}
+			continue
+		case "lifecycle", "provisioner", "connection":
 			continue
 		}
 		m := map[string]any{}
@@ -161,6 +169,10 @@ func (ev *evaluator) nestedAny(b *block, body *hclsyntax.Body, out map[string]an
 		ev.nestedAny(b, nb.Body, m, depth+1)
 		list, _ := out[nb.Type].([]any)
 		out[nb.Type] = append(list, m)
+	}
+	if len(dynamic) > 0 {
+		// No google_* block has an argument of this name.
+		out["dynamic"] = dynamic
 	}
 }
 
