@@ -263,6 +263,12 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		// every store. Edges the walk never takes are left out first.
 		out = walkable(out[:0], outEdges, false)
 		in = walkable(in[:0], inEdges, true)
+		if depth == 1 {
+			in = slices.DeleteFunc(in, func(e *graph.Edge) bool {
+				v := visits[e.To]
+				return e.Kind != graph.EdgeExecutes && v != nil && onlyExecutors(v.reached.Node)
+			})
+		}
 		next = next[:0]
 		var pv *visit
 		var step func(e *graph.Edge, from, to string, rev, replay bool)
@@ -863,8 +869,14 @@ func dedupe(ids []string) []string {
 // package name node that only a manifest's version range ties to the
 // compromised version, certain otherwise.
 func startConfidence(s graph.Node) graph.Confidence {
-	if s.Attr(AttrRangeMatch) != "" {
+	if s.Attr(AttrRangeMatch) != "" || s.Attr(AttrComputedMatch) != "" {
 		return graph.Possible
 	}
 	return graph.Certain
+}
+
+// onlyExecutors reports whether the walk leaves start s only to the
+// runtimes that execute it (see AttrComputedMatch).
+func onlyExecutors(s graph.Node) bool {
+	return s.Attr(AttrComputedMatch) != "" && s.Attr(AttrRangeMatch) == ""
 }

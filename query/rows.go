@@ -122,6 +122,9 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 
 	var frontier, next []uint32
 	startIDs := map[string]bool{}
+	// executorsOnly holds the start rows that the walk leaves only to the
+	// runtimes executing them (onlyExecutors).
+	executorsOnly := map[uint32]bool{}
 	for _, s := range res.Starts {
 		if startIDs[s.ID] {
 			continue
@@ -130,6 +133,9 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 		row, ok := rows.Lookup(s.ID)
 		if !ok {
 			row = noRow
+		}
+		if ok && onlyExecutors(s) {
+			executorsOnly[row] = true
 		}
 		v := w.add(s.ID, row)
 		v.reached = Reached{Node: s, Confidence: startConfidence(s)}
@@ -168,7 +174,11 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 		}
 		in = in[:0]
 		for _, ref := range refs {
-			if w.traversable(ref, rows.Kind(ref.Edge)) {
+			kind := rows.Kind(ref.Edge)
+			if depth == 1 && kind != graph.EdgeExecutes && executorsOnly[ref.To] {
+				continue
+			}
+			if w.traversable(ref, kind) {
 				in = append(in, ref)
 			}
 		}

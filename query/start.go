@@ -176,6 +176,11 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 				return nil, err
 			}
 			out = append(out, ranged...)
+			computed, err := computedStarts(ctx, r, s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, computed...)
 			continue
 		}
 		versions, err := r.Expand(ctx, []string{s.Name}, graph.In, graph.EdgeVersionOf)
@@ -206,6 +211,11 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 				return nil, err
 			}
 			out = append(out, ranged...)
+			computed, err := computedStarts(ctx, r, s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, computed...)
 		}
 		if s.Range == "" && suffix == "" {
 			// Every version is compromised, so are the manifests that
@@ -223,9 +233,22 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 		if out[i].ID != out[j].ID {
 			return out[i].ID < out[j].ID
 		}
-		return out[i].Attr(AttrRangeMatch) == "" && out[j].Attr(AttrRangeMatch) != ""
+		return startConfidence(out[i]) == graph.Certain && startConfidence(out[j]) != graph.Certain
 	})
-	out = slices.CompactFunc(out, func(a, b graph.Node) bool { return a.ID == b.ID })
+	// Of two possible starts of one node, a range match is walked as any
+	// name node is, a computed match only to its runtimes: the range
+	// match covers both.
+	kept := out[:0]
+	for _, n := range out {
+		if k := len(kept) - 1; k >= 0 && kept[k].ID == n.ID {
+			if onlyExecutors(kept[k]) && n.Attr(AttrRangeMatch) != "" {
+				kept[k] = n
+			}
+			continue
+		}
+		kept = append(kept, n)
+	}
+	out = kept
 	if len(out) == 0 {
 		names := make([]string, len(specs))
 		for i, sp := range specs {
@@ -239,8 +262,8 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 		if len(near) > 0 {
 			hint = "the graph holds " + strings.Join(near, ", ")
 		}
-		// A runtime whose image tag the input computes runs the name
-		// itself, at a version no input shows.
+		// A runtime that runs the name itself (npx with no version, say)
+		// runs a version that no input shows.
 		asked := map[string]bool{}
 		for _, sp := range specs {
 			if sp.Version == "" && sp.Range == "" || asked[sp.Name] {
@@ -360,6 +383,36 @@ func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.No
 		return rangeStartsOf(ctx, r, s.Name, rangeVersions(s.Range), s.Matches)
 	}
 	return nil, nil
+}
+
+// AttrComputedMatch marks a start that is a package name node which
+// runtimes execute at a version the input computes (an image tag that a
+// variable sets, EXECUTES with pinned=computed): they may run the
+// compromised version. The walk leaves such a start only to runtimes.
+const AttrComputedMatch = "computed_match"
+
+// computedStarts returns the name node of a versioned or ranged spec,
+// marked with AttrComputedMatch, when runtimes execute the name itself.
+func computedStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.Node, error) {
+	if s.Subpath != "" {
+		return nil, nil
+	}
+	runs, err := r.Expand(ctx, []string{s.Name}, graph.In, graph.EdgeExecutes)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(runs, func(e graph.Edge) bool { return e.Attr("pinned") == "computed" }) {
+		return nil, nil
+	}
+	ns, err := r.Nodes(ctx, []string{s.Name})
+	if err != nil {
+		return nil, err
+	}
+	for i := range ns {
+		ns[i].Attrs = cloneAttrs(ns[i].Attrs)
+		ns[i].SetAttr(AttrComputedMatch, "true")
+	}
+	return ns, nil
 }
 
 // rangeStartsOf returns the name node marked with AttrRangeMatch when a

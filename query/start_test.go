@@ -411,3 +411,44 @@ func TestNoMatchComputedVersionsOncePerName(t *testing.T) {
 		t.Errorf("error %q names the runtimes %d times, want once", err, got)
 	}
 }
+
+func TestVersionQueryReachesComputedVersions(t *testing.T) {
+	// Runtime jobA runs image app at a tag a variable sets; jobB runs the
+	// pinned tag 1.0. A query for tag 1.2 reaches jobA possibly, and its
+	// secret, but not jobB, which runs another tag. A query for 1.0
+	// reaches jobB for certain and jobA possibly. Both walks agree.
+	const (
+		name   = "pkg:docker/p/app?repository_url=gcr.io"
+		v10    = "pkg:docker/p/app@1.0?repository_url=gcr.io"
+		secret = "secret:gha:example-org/a/TOKEN"
+	)
+	s := newG().
+		node(name, "ecosystem", "docker").
+		node(v10, "ecosystem", "docker", "version", "1.0").
+		edge(v10, graph.EdgeVersionOf, name).
+		edge(jobA, graph.EdgeExecutes, name, "possible", "pinned=computed").
+		edge(jobB, graph.EdgeExecutes, v10).
+		edge(jobA, graph.EdgeExposes, secret).
+		store(t)
+	for _, r := range []graph.Reader{s, generic{s}} {
+		for _, tt := range []struct {
+			spec string
+			want map[string]graph.Confidence
+		}{
+			{"pkg:docker/p/app@1.2?repository_url=gcr.io", map[string]graph.Confidence{jobA: graph.Possible, secret: graph.Possible}},
+			{"pkg:docker/p/app@1.0?repository_url=gcr.io", map[string]graph.Confidence{jobA: graph.Possible, secret: graph.Possible, jobB: graph.Certain}},
+		} {
+			res, err := Run(context.Background(), r, Start{Packages: []string{tt.spec}}, Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", tt.spec, err)
+			}
+			got := map[string]graph.Confidence{}
+			for _, x := range res.Reached {
+				got[x.Node.ID] = x.Confidence
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s (%T): reached (-want +got):\n%s", tt.spec, r, diff)
+			}
+		}
+	}
+}

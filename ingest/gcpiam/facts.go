@@ -107,7 +107,7 @@ func (b *builder) executesImageWith(runtime, ref string, line int, conf graph.Co
 				computed = reason + "; " + computed
 			}
 			b.edgeWith(runtime, graph.EdgeExecutes, name, graph.Possible, line, map[string]string{
-				graph.AttrVia: "image", graph.AttrReason: computed,
+				graph.AttrVia: "image", "pinned": image.PinnedComputed, graph.AttrReason: computed,
 			})
 		}
 		return

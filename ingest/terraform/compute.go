@@ -180,7 +180,9 @@ func (e *emitter) executesImage(runtime, image string, rng hcl.Range) {
 		if img, ok := imageref.ParseComputedVersion(image); ok {
 			name := img.PURL(false)
 			e.node(graph.NodePackage, name, img.Name(), rng, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
-			e.edge(runtime, graph.EdgeExecutes, name, rng, map[string]string{graph.AttrVia: "image", graph.AttrReason: imageref.ComputedVersionReason})
+			e.edge(runtime, graph.EdgeExecutes, name, rng, map[string]string{
+				graph.AttrVia: "image", "pinned": imageref.PinnedComputed, graph.AttrReason: imageref.ComputedVersionReason,
+			})
 			e.ff.edges[len(e.ff.edges)-1].Confidence = graph.Possible
 		}
 		return

@@ -108,6 +108,11 @@ func slashOutsideVariables(s string) bool {
 	return false
 }
 
+// PinnedComputed is the pinned attribute of an EXECUTES edge to an image
+// name whose tag or digest the input computes, beside Pinned's "digest"
+// and "tag".
+const PinnedComputed = "computed"
+
 // ComputedVersionReason explains an EXECUTES edge to an image name whose
 // tag or digest the input computes (ParseComputedVersion).
 const ComputedVersionReason = "the tag or digest is computed when the configuration is applied, which the input does not show: the runtime runs some version of this image"
