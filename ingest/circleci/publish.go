@@ -156,6 +156,7 @@ func (c *converter) registryReleases(j *jobState) {
 	var tokenVars []registry.TokenVar
 	var configured ciscan.ConfigTokens
 	for _, s := range j.scripts {
+		commands := registry.Commands(s.text)
 		releases, writes := registry.ScanReleases(s.text)
 		earlier := len(tokenVars)
 		tokenVars = append(tokenVars, writes...)
@@ -196,6 +197,17 @@ func (c *converter) registryReleases(j *jobState) {
 			}
 			for _, v := range r.Vars {
 				add(v, registry.TokenScope{Unknown: true}, false)
+			}
+			// Variables the step exported before the release: each run
+			// step runs in a shell of its own.
+			exported := map[string]string{}
+			ciscan.RecordAuthExports(exported, commands[:min(max(r.Index, 0), len(commands))], r.Eco)
+			for name, value := range exported {
+				if r.ReadsEnv(name) {
+					for _, ref := range registry.VarRefs(value) {
+						add(ref, registry.TokenScope{Unknown: true}, false)
+					}
+				}
 			}
 			if r.Eco == "npm" {
 				for _, tv := range registry.WrittenBefore(tokenVars, earlier, r.Line) {

@@ -829,3 +829,43 @@ workflows:
 		}
 	}
 }
+
+// A variable that release tools read, exported earlier in the release's
+// run step, carries the variable its value reads to the release. A run
+// step of its own exports it to nothing after it.
+func TestReleaseExportedAuthVariable(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/python:3.12
+    steps:
+      - run: |
+          export TWINE_PASSWORD="${PYPI_UPLOAD_TOKEN}"
+          twine upload dist/*
+      - run: export TWINE_PASSWORD="${OTHER_STEP_TOKEN}"
+      - run: twine upload dist/*
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	scope := graph.RegistryScopeID("pypi.org")
+	for _, tt := range []struct {
+		name      string
+		publishes bool
+	}{
+		{"PYPI_UPLOAD_TOKEN", true},
+		{"OTHER_STEP_TOKEN", false},
+	} {
+		account := graph.RegistryAccountID("pypi.org", graph.CircleCIProjectVariablesID(testRepo)+"/"+tt.name)
+		if got := slices.Contains(targets(res, account, graph.EdgeCanAccess), scope); got != tt.publishes {
+			t.Errorf("%s publishes on pypi.org: %v, want %v", tt.name, got, tt.publishes)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package gitlab
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -176,11 +177,16 @@ func (c *converter) registryReleases(j *jobState) {
 	// moves the releases after it. after_script starts afresh at the top,
 	// and a release there after a cd claims no project: less, not more.
 	top := true
+	// exported holds the values that earlier scripts of the shell gave
+	// to variables release tools read, by variable.
+	exported := map[string]string{}
 	for i, s := range j.scripts {
 		if slices.Contains(j.shellStarts, i) {
 			configured.NewShell()
+			clear(exported)
 		}
 		base := c.lineOf(j, s)
+		commands := registry.Commands(s.str)
 		releases, writes, stillTop := registry.ScanReleasesFrom(s.str, top)
 		top = stillTop
 		earlier := len(tokenVars)
@@ -230,6 +236,17 @@ func (c *converter) registryReleases(j *jobState) {
 					}
 				}
 			}
+			// Variables the shell exported before the release, the
+			// release's own script up to its command included.
+			before := maps.Clone(exported)
+			ciscan.RecordAuthExports(before, commands[:min(max(r.Index, 0), len(commands))], r.Eco)
+			for name, value := range before {
+				if r.ReadsEnv(name) {
+					for _, ref := range registry.VarRefs(value) {
+						add(ref, anyRegistry, false)
+					}
+				}
+			}
 			slices.SortFunc(logins, compareVariableLogins)
 			for _, l := range slices.CompactFunc(logins, sameVariableLogin) {
 				if !projectVariable(l.name) || j.defined[l.name] {
@@ -266,6 +283,9 @@ func (c *converter) registryReleases(j *jobState) {
 			}
 		}
 		lits.AddConfigTokens(&configured, j.literals)
+		for _, eco := range []string{"npm", "pypi"} {
+			ciscan.RecordAuthExports(exported, commands, eco)
+		}
 	}
 }
 

@@ -549,3 +549,43 @@ berry-release:
 		}
 	}
 }
+
+// A variable that release tools read (TWINE_PASSWORD, NPM_TOKEN) exported
+// by an earlier line of the job's shell carries the CI/CD variable its
+// value reads to the release. An export after the release, or in
+// after_script, which starts a new shell, carries nothing.
+func TestReleaseExportedAuthVariable(t *testing.T) {
+	src := `pypi:
+  before_script:
+    - export TWINE_PASSWORD="${PYPI_UPLOAD_TOKEN}"
+  script:
+    - twine upload dist/*
+    - export TWINE_PASSWORD="${LATE_TOKEN}"
+  after_script:
+    - export TWINE_PASSWORD="${AFTER_TOKEN}"
+yarn:
+  script:
+    - export YARN_NPM_AUTH_TOKEN="${YARN_TOKEN}"
+    - yarn npm publish
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct {
+		name, host string
+		publishes  bool
+	}{
+		{"PYPI_UPLOAD_TOKEN", "pypi.org", true},
+		{"LATE_TOKEN", "pypi.org", false},
+		{"AFTER_TOKEN", "pypi.org", false},
+		{"YARN_TOKEN", "registry.npmjs.org", true},
+	} {
+		account := graph.RegistryAccountID(tt.host, graph.GitLabVariableID(testProject, tt.name))
+		got := slices.Contains(targets(res, account, graph.EdgeCanAccess), graph.RegistryScopeID(tt.host))
+		if got != tt.publishes {
+			t.Errorf("%s publishes on %s: %v, want %v", tt.name, tt.host, got, tt.publishes)
+		}
+	}
+}

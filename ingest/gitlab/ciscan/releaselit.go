@@ -228,3 +228,20 @@ func CompareBool(a, b bool) int {
 	}
 	return 1
 }
+
+// RecordAuthExports records in exported the values that commands give,
+// by export NAME=VALUE or NAME=VALUE alone, to variables that the
+// release tools of an ecosystem read (registry.ExportsAuthEnv). A later
+// value replaces an earlier one.
+func RecordAuthExports(exported map[string]string, commands []registry.Command, eco string) {
+	for _, cmd := range commands {
+		if !registry.ExportsAuthEnv(eco, cmd.Text) {
+			continue
+		}
+		for _, w := range cmd.Words {
+			if name, value, ok := strings.Cut(w, "="); ok && registry.AuthEnv(eco, name) {
+				exported[name] = value
+			}
+		}
+	}
+}
