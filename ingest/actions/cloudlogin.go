@@ -223,7 +223,15 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	} else if r != "" {
 		j.awsRegion = ""
 	}
-	if r := strings.TrimSpace(input("aws-region")); r != "" && !isFalse(input("output-env-credentials")) {
+	// The action exports credentials and region to the environment unless
+	// output-env-credentials is false. With aws-profile it writes them to
+	// that profile instead, unless output-env-credentials is true (the
+	// action's action.yml, inputs aws-profile and output-env-credentials).
+	envOutput := !isFalse(input("output-env-credentials"))
+	if strings.TrimSpace(input("aws-profile")) != "" {
+		envOutput = isTrue(input("output-env-credentials"))
+	}
+	if r := strings.TrimSpace(input("aws-region")); r != "" && envOutput {
 		// The action exports the region to the later steps, in place of
 		// the job's env of those names, unless output-env-credentials is
 		// false.
@@ -267,10 +275,10 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 		return
 	}
 
-	// With output-env-credentials false the action exports no
-	// credentials, so later steps act as the identity only when they pass
-	// its outputs on, which is not read.
-	noEnv := isFalse(input("output-env-credentials"))
+	// Without credentials in the environment, later steps act as the
+	// identity only when they pass its outputs on or name its profile,
+	// which is not read.
+	noEnv := !envOutput
 	for i := range assumed {
 		assumed[i].maybe = assumed[i].maybe || cond || noEnv
 	}

@@ -286,3 +286,21 @@ func TestConfigureAWSRoleWithoutOIDCOrSession(t *testing.T) {
 		t.Errorf("oidc_identities %q names %s, which the job cannot assume with an OIDC token", ids, role)
 	}
 }
+
+// With aws-profile, configure-aws-credentials writes the credentials to
+// the profile and not to the environment unless output-env-credentials
+// is true, so a later login acts as the role only possibly.
+func TestConfigureAWSProfile(t *testing.T) {
+	res := parseFile(t, "aws-role-names.yml")
+	for _, tt := range []struct {
+		role, image string
+		want        graph.Confidence
+	}{
+		{"arn:aws:iam::111122223333:role/gha-profile", "pkg:docker/profile?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com", graph.Possible},
+		{"arn:aws:iam::111122223333:role/gha-profile-env", "pkg:docker/profileenv?repository_url=111122223333.dkr.ecr.us-east-1.amazonaws.com", graph.Certain},
+	} {
+		if e := findEdge(t, res, tt.role, graph.EdgeCanPublish, tt.image); e.Confidence != tt.want {
+			t.Errorf("%s publishes %s with %s, want %s", tt.role, tt.image, e.Confidence, tt.want)
+		}
+	}
+}
