@@ -20,8 +20,8 @@ func isGoogle(typ string) bool { return gcpiam.TerraformTypes[typ] }
 func (e *emitter) google(b *block, bv *blockVal) {
 	// Arguments that computeGoogle made unknown, so that no other block
 	// copies a credential (secret_data), are read here from the block.
-	attrs := e.ev.anyAttrs(b, bv.attrs)
-	var unevaluated map[string]string
+	unevaluated := map[string]string{}
+	attrs := e.ev.anyAttrsNoting(b, bv.attrs, unevaluated)
 	for name, a := range b.syn.Body.Attributes {
 		switch name {
 		case "count", "for_each", "depends_on", "provider":
@@ -34,9 +34,6 @@ func (e *emitter) google(b *block, bv *blockVal) {
 		if diags.HasErrors() {
 			// The reader says whether it skips the block or goes on
 			// without the argument.
-			if unevaluated == nil {
-				unevaluated = map[string]string{}
-			}
 			unevaluated[name] = summary(diags)
 			continue
 		}
@@ -126,20 +123,27 @@ func (ev *evaluator) googleProviderArg(b *block, name string) string {
 // map[string]any, each nested block type as []any of map[string]any.
 // Unknown values are left out.
 func (ev *evaluator) anyAttrs(b *block, attrs map[string]cty.Value) map[string]any {
+	return ev.anyAttrsNoting(b, attrs, nil)
+}
+
+// anyAttrsNoting is anyAttrs that also notes in unevaluated, unless it is
+// nil, the arguments of nested blocks whose expressions fail, by their
+// path (node_pool.node_config.service_account), each with why.
+func (ev *evaluator) anyAttrsNoting(b *block, attrs map[string]cty.Value, unevaluated map[string]string) map[string]any {
 	out := map[string]any{}
 	for k, v := range attrs {
 		if x, ok := toAny(v, 0); ok {
 			out[k] = x
 		}
 	}
-	ev.nestedAny(b, b.syn.Body, out, 0)
+	ev.nestedAny(b, b.syn.Body, out, 0, "", unevaluated)
 	return out
 }
 
 // maxAnyDepth bounds the nesting that anyAttrs converts.
 const maxAnyDepth = 32
 
-func (ev *evaluator) nestedAny(b *block, body *hclsyntax.Body, out map[string]any, depth int) {
+func (ev *evaluator) nestedAny(b *block, body *hclsyntax.Body, out map[string]any, depth int, path string, unevaluated map[string]string) {
 	if depth > maxAnyDepth {
 		return
 	}
@@ -160,13 +164,16 @@ func (ev *evaluator) nestedAny(b *block, body *hclsyntax.Body, out map[string]an
 		for name, a := range nb.Body.Attributes {
 			v, diags := ev.value(a.Expr, b)
 			if diags.HasErrors() {
+				if unevaluated != nil {
+					unevaluated[path+nb.Type+"."+name] = summary(diags)
+				}
 				continue
 			}
 			if x, ok := toAny(v, 0); ok {
 				m[name] = x
 			}
 		}
-		ev.nestedAny(b, nb.Body, m, depth+1)
+		ev.nestedAny(b, nb.Body, m, depth+1, path+nb.Type+".", unevaluated)
 		list, _ := out[nb.Type].([]any)
 		out[nb.Type] = append(list, m)
 	}

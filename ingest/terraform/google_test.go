@@ -567,6 +567,17 @@ resource "google_project_iam_member" "bad" {
   role    = "roles/viewer"
   member  = lower("a", "b")
 }
+
+resource "google_container_cluster" "nested" {
+  name     = "nested"
+  location = "europe-west1"
+  node_pool {
+    name = "web"
+    node_config {
+      service_account = base64decode("x!")
+    }
+  }
+}
 `
 	f := filepath.Join(t.TempDir(), "main.tf")
 	if err := os.WriteFile(f, []byte(src), 0o600); err != nil {
@@ -577,8 +588,9 @@ resource "google_project_iam_member" "bad" {
 		t.Fatalf("Parse(%s): %v", f, err)
 	}
 	want := map[string]int{
-		"google_compute_instance.web: metadata could not be evaluated": 7,
-		"google_project_iam_member.bad: member could not be evaluated": 17,
+		"google_compute_instance.web: metadata could not be evaluated":                                  7,
+		"google_project_iam_member.bad: member could not be evaluated":                                  17,
+		"google_container_cluster.nested: node_pool.node_config.service_account could not be evaluated": 23,
 	}
 	for _, d := range res.Diags {
 		for prefix, line := range want {
