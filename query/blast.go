@@ -190,6 +190,11 @@ type visit struct {
 	expanded bool
 	// queued is the depth whose frontier holds the node, or 0.
 	queued int
+	// partial marks a start that the walk left only to the runtimes
+	// executing it (onlyExecutors). Reached again by an edge, it is
+	// expanded again along every edge, and the in-edges left out the
+	// first time are then new.
+	partial bool
 	// done marks reached.Path as final. cyclic marks a path built hop by
 	// hop because the parent chain loops.
 	done, cyclic bool
@@ -228,7 +233,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		if _, ok := visits[s.ID]; ok {
 			continue
 		}
-		v := &visit{id: s.ID, reached: Reached{Node: s, Confidence: startConfidence(s)}, modifiable: true}
+		v := &visit{id: s.ID, reached: Reached{Node: s, Confidence: startConfidence(s)}, modifiable: true, partial: onlyExecutors(s)}
 		visits[s.ID] = v
 		all = append(all, v)
 		frontier = append(frontier, v)
@@ -266,7 +271,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		if depth == 1 {
 			in = slices.DeleteFunc(in, func(e *graph.Edge) bool {
 				v := visits[e.To]
-				return e.Kind != graph.EdgeExecutes && v != nil && onlyExecutors(v.reached.Node)
+				return e.Kind != graph.EdgeExecutes && v != nil && v.partial
 			})
 		}
 		next = next[:0]
@@ -276,7 +281,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			if pv == nil || pv.id != from {
 				pv = visits[from]
 			}
-			if !pv.expanded && !replay {
+			if !replay && (!pv.expanded || pv.partial && rev && e.Kind != graph.EdgeExecutes) {
 				// A store returns an edge only from the Expand of the node
 				// the walk leaves it from, and a frontier lists a node once,
 				// so the edge is new unless that node was expanded before.
@@ -320,7 +325,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			// as it.
 			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) ||
 				(modifies && !cur.modifiable && kindFromID(to) == graph.NodeRepository) ||
-				(cur.inspected && !inspects))
+				(cur.inspected && !inspects) || (cur.partial && !cur.hasParent))
 			if ok && !upgrade {
 				return
 			}
@@ -361,6 +366,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			step(e, e.To, e.From, true, false)
 		}
 		for _, v := range frontier {
+			v.partial = v.partial && !v.expanded
 			v.expanded = true
 		}
 		// The frontier needs no order because each level sorts its edges.
@@ -427,8 +433,12 @@ func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit,
 	for _, v := range all {
 		v.parent = nil
 	}
+	// A start reached again by an edge (a possible start reached for
+	// certain, or a start left only to its runtimes) keeps that entry.
 	for _, s := range res.Starts {
-		res.index[s.ID] = &starts[s.ID].reached
+		if v, ok := starts[s.ID]; ok {
+			res.index[s.ID] = &v.reached
+		}
 	}
 	if err := attachEvidence(ctx, r, res, res.Since); err != nil {
 		return nil, err

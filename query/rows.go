@@ -122,9 +122,6 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 
 	var frontier, next []uint32
 	startIDs := map[string]bool{}
-	// executorsOnly holds the start rows that the walk leaves only to the
-	// runtimes executing them (onlyExecutors).
-	executorsOnly := map[uint32]bool{}
 	for _, s := range res.Starts {
 		if startIDs[s.ID] {
 			continue
@@ -134,12 +131,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 		if !ok {
 			row = noRow
 		}
-		if ok && onlyExecutors(s) {
-			executorsOnly[row] = true
-		}
 		v := w.add(s.ID, row)
 		v.reached = Reached{Node: s, Confidence: startConfidence(s)}
 		v.modifiable = true
+		v.partial = ok && onlyExecutors(s)
 		if ok {
 			frontier = append(frontier, row)
 		}
@@ -175,7 +170,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 		in = in[:0]
 		for _, ref := range refs {
 			kind := rows.Kind(ref.Edge)
-			if depth == 1 && kind != graph.EdgeExecutes && executorsOnly[ref.To] {
+			if depth == 1 && kind != graph.EdgeExecutes && w.get(ref.To).partial {
 				continue
 			}
 			if w.traversable(ref, kind) {
@@ -199,10 +194,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			if pv == nil || pv.row != from {
 				pv = w.get(from)
 			}
-			if !pv.expanded && !replay {
+			kind := rows.Kind(ref.Edge)
+			if !replay && (!pv.expanded || pv.partial && rev && kind != graph.EdgeExecutes) {
 				lazy.refs = append(lazy.refs, ref)
 			}
-			kind := rows.Kind(ref.Edge)
 			if kind == graph.EdgeDefines && !pv.modifiable {
 				return
 			}
@@ -250,7 +245,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			}
 			upgrade := ok && ((cur.reached.Confidence == graph.Possible && conf == graph.Certain) ||
 				(modifies && !cur.modifiable && kindFromID(cur.id) == graph.NodeRepository) ||
-				(cur.inspected && !inspects))
+				(cur.inspected && !inspects) || (cur.partial && !cur.hasParent))
 			if ok && !upgrade {
 				return
 			}
@@ -294,7 +289,9 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			step(ref, ref.To, ref.From, true, false)
 		}
 		for _, row := range frontier {
-			w.get(row).expanded = true
+			v := w.get(row)
+			v.partial = v.partial && !v.expanded
+			v.expanded = true
 		}
 		frontier, next = next, frontier
 	}

@@ -452,3 +452,50 @@ func TestVersionQueryReachesComputedVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestComputedStartReachedAgainWalksEveryVersion(t *testing.T) {
+	// jobA runs image app at a tag a variable sets, jobB runs app:1.0 and
+	// jobC app:2.0. jobB's token can push app. A query for 1.0 starts at
+	// app:1.0 and at app, left only to jobA. The push reaches app again:
+	// from there the attacker moves tag 2.0, so jobC is reached as surely
+	// as the push, as it was when app was no start, and the walk keeps
+	// the edge from app:2.0 to app.
+	const (
+		name    = "pkg:docker/p/app?repository_url=gcr.io"
+		v10     = "pkg:docker/p/app@1.0?repository_url=gcr.io"
+		v20     = "pkg:docker/p/app@2.0?repository_url=gcr.io"
+		token   = "secret:gha:o/b/TOKEN"
+		account = "github:registry-account-test"
+		jobC    = "runtime:gha:o/c/ci.yml#run"
+	)
+	for _, push := range []graph.Confidence{graph.Possible, graph.Certain} {
+		s := newG().
+			node(name, "ecosystem", "docker").
+			node(v10, "ecosystem", "docker", "version", "1.0").
+			node(v20, "ecosystem", "docker", "version", "2.0").
+			edge(v10, graph.EdgeVersionOf, name).
+			edge(v20, graph.EdgeVersionOf, name).
+			edge(jobA, graph.EdgeExecutes, name, "possible", "pinned=computed").
+			edge(jobB, graph.EdgeExecutes, v10).
+			edge(jobC, graph.EdgeExecutes, v20).
+			edge(jobB, graph.EdgeExposes, token).
+			edge(token, graph.EdgeAuthenticatesAs, account).
+			edge(account, graph.EdgeCanPublish, name, string(push)).
+			store(t)
+		want := map[string]graph.Confidence{jobA: graph.Possible, name: push, v20: push, jobC: push}
+		for _, r := range []graph.Reader{s, generic{s}} {
+			res, err := Run(context.Background(), r, Start{Packages: []string{v10}}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for id, conf := range want {
+				if x := res.Get(id); x == nil || x.Confidence != conf {
+					t.Errorf("%s push (%T): %s reached as %v, want %s", push, r, id, x, conf)
+				}
+			}
+			if !slices.ContainsFunc(res.walked(), func(e graph.Edge) bool { return e.From == v20 && e.To == name }) {
+				t.Errorf("%s push (%T): walked edges lack %s VERSION_OF %s", push, r, v20, name)
+			}
+		}
+	}
+}
