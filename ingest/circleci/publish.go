@@ -3,6 +3,7 @@ package circleci
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -155,6 +156,9 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 func (c *converter) registryReleases(j *jobState) {
 	var tokenVars []registry.TokenVar
 	var configured ciscan.ConfigTokens
+	// bashEnv holds the values that earlier run steps exported through
+	// $BASH_ENV to variables release tools read, by variable.
+	bashEnv := map[string]string{}
 	for _, s := range j.scripts {
 		commands := registry.Commands(s.text)
 		releases, writes := registry.ScanReleases(s.text)
@@ -198,9 +202,10 @@ func (c *converter) registryReleases(j *jobState) {
 			for _, v := range r.Vars {
 				add(v, registry.TokenScope{Unknown: true}, false)
 			}
-			// Variables the step exported before the release: each run
-			// step runs in a shell of its own.
-			exported := map[string]string{}
+			// Variables the step exported before the release, and those
+			// of earlier steps' $BASH_ENV lines: each run step runs in a
+			// shell of its own.
+			exported := maps.Clone(bashEnv)
 			ciscan.RecordAuthExports(exported, commands[:min(max(r.Index, 0), len(commands))], r.Eco)
 			for name, value := range exported {
 				if r.ReadsEnv(name) {
@@ -268,6 +273,9 @@ func (c *converter) registryReleases(j *jobState) {
 		lits.AddConfigTokens(&configured, j.literals)
 		// Each run step runs in a shell of its own.
 		configured.NewShell()
+		for _, eco := range []string{"npm", "pypi"} {
+			ciscan.RecordBashEnvExports(bashEnv, commands, eco)
+		}
 	}
 }
 

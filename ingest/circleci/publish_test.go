@@ -869,3 +869,42 @@ workflows:
 		}
 	}
 }
+
+// An export line that a run step appends to $BASH_ENV holds for the later
+// run steps of the job, which source that file, and not for the step
+// itself.
+func TestReleaseBashEnvAuthVariable(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/python:3.12
+    steps:
+      - run: |
+          echo "export TWINE_PASSWORD=\"${BASH_ENV_TOKEN}\"" >> "$BASH_ENV"
+          echo 'export NPM_TOKEN=$SAME_STEP_TOKEN' >> $BASH_ENV
+          npm publish
+      - run: twine upload dist/*
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct {
+		name, host string
+		publishes  bool
+	}{
+		{"BASH_ENV_TOKEN", "pypi.org", true},
+		{"SAME_STEP_TOKEN", "registry.npmjs.org", false},
+	} {
+		account := graph.RegistryAccountID(tt.host, graph.CircleCIProjectVariablesID(testRepo)+"/"+tt.name)
+		if got := slices.Contains(targets(res, account, graph.EdgeCanAccess), graph.RegistryScopeID(tt.host)); got != tt.publishes {
+			t.Errorf("%s publishes on %s: %v, want %v", tt.name, tt.host, got, tt.publishes)
+		}
+	}
+}

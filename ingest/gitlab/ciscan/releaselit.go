@@ -2,6 +2,7 @@ package ciscan
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -245,3 +246,24 @@ func RecordAuthExports(exported map[string]string, commands []registry.Command, 
 		}
 	}
 }
+
+// RecordBashEnvExports records in exported the values of the
+// export NAME=VALUE lines that commands append to $BASH_ENV, for the
+// variables that the release tools of an ecosystem read. CircleCI
+// sources that file at the start of each later run step of the job.
+func RecordBashEnvExports(exported map[string]string, commands []registry.Command, eco string) {
+	for _, cmd := range commands {
+		if !strings.Contains(cmd.Text, "BASH_ENV") {
+			continue
+		}
+		for _, m := range bashEnvExport.FindAllStringSubmatch(cmd.Text, -1) {
+			if registry.AuthEnv(eco, m[1]) {
+				exported[m[1]] = m[2]
+			}
+		}
+	}
+}
+
+// bashEnvExport matches an export NAME=VALUE line in the text that a
+// command appends to $BASH_ENV. VALUE ends at the first space.
+var bashEnvExport = regexp.MustCompile(`\bexport\s+([A-Za-z_][A-Za-z0-9_]*)=(\S*)`)
