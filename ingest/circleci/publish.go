@@ -209,7 +209,7 @@ func (c *converter) registryReleases(j *jobState) {
 			ciscan.RecordAuthExports(exported, commands[:min(max(r.Index, 0), len(commands))], r.Eco)
 			for name, value := range exported {
 				if r.ReadsEnv(name) {
-					for _, ref := range registry.VarRefs(value) {
+					for _, ref := range ciscan.ValueRefs(value) {
 						add(ref, registry.TokenScope{Unknown: true}, false)
 					}
 				}

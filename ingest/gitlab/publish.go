@@ -242,7 +242,7 @@ func (c *converter) registryReleases(j *jobState) {
 			ciscan.RecordAuthExports(before, commands[:min(max(r.Index, 0), len(commands))], r.Eco)
 			for name, value := range before {
 				if r.ReadsEnv(name) {
-					for _, ref := range registry.VarRefs(value) {
+					for _, ref := range ciscan.ValueRefs(value) {
 						add(ref, anyRegistry, false)
 					}
 				}

@@ -589,3 +589,47 @@ yarn:
 		}
 	}
 }
+
+// An exported value reads variables as the shell expands it: not inside
+// single quotes, which keep $NAME as it is, and not through a command's
+// output, which holds no variable's value (a file path read by cat). A
+// NAME=VALUE line without export counts as an export does.
+func TestReleaseExportedValueQuoting(t *testing.T) {
+	src := `single:
+  script:
+    - export TWINE_PASSWORD='$SINGLE_QUOTED'
+    - twine upload dist/*
+output:
+  script:
+    - export TWINE_PASSWORD="$(cat "$TOKEN_PATH")"
+    - twine upload dist/*
+double:
+  script:
+    - export NPM_TOKEN="pre-${DOUBLE_QUOTED}"
+    - npm publish
+plain:
+  script:
+    - TWINE_PASSWORD="${PLAIN_ASSIGNED}"
+    - twine upload dist/*
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	for _, tt := range []struct {
+		name, host string
+		publishes  bool
+	}{
+		{"SINGLE_QUOTED", "pypi.org", false},
+		{"TOKEN_PATH", "pypi.org", false},
+		{"DOUBLE_QUOTED", "registry.npmjs.org", true},
+		{"PLAIN_ASSIGNED", "pypi.org", true},
+	} {
+		account := graph.RegistryAccountID(tt.host, graph.GitLabVariableID(testProject, tt.name))
+		got := slices.Contains(targets(res, account, graph.EdgeCanAccess), graph.RegistryScopeID(tt.host))
+		if got != tt.publishes {
+			t.Errorf("%s publishes on %s: %v, want %v", tt.name, tt.host, got, tt.publishes)
+		}
+	}
+}

@@ -232,19 +232,33 @@ func CompareBool(a, b bool) int {
 
 // RecordAuthExports records in exported the values that commands give,
 // by export NAME=VALUE or NAME=VALUE alone, to variables that the
-// release tools of an ecosystem read (registry.ExportsAuthEnv). A later
-// value replaces an earlier one.
+// release tools of an ecosystem read (registry.ExportsAuthEnv). Values
+// are kept as written, quotes included, for ValueRefs. A later value
+// replaces an earlier one.
 func RecordAuthExports(exported map[string]string, commands []registry.Command, eco string) {
 	for _, cmd := range commands {
 		if !registry.ExportsAuthEnv(eco, cmd.Text) {
 			continue
 		}
-		for _, w := range cmd.Words {
-			if name, value, ok := strings.Cut(w, "="); ok && registry.AuthEnv(eco, name) {
+		for _, it := range lex(cmd.Text) {
+			for _, w := range it.words {
+				name, _, ok := strings.Cut(w.text, "=")
+				if !ok || !registry.AuthEnv(eco, name) {
+					continue
+				}
+				_, value, _ := strings.Cut(w.raw, "=")
 				exported[name] = value
 			}
 		}
 	}
+}
+
+// ValueRefs returns the variables that a value as written in a script
+// reads: none inside single quotes, and none inside command
+// substitutions, whose output holds no variable's value (as Sources).
+func ValueRefs(value string) []string {
+	names, _ := refsIn(value)
+	return names
 }
 
 // RecordBashEnvExports records in exported the values of the
