@@ -633,3 +633,22 @@ plain:
 		}
 	}
 }
+
+// A variable that the shell unsets before the release carries nothing.
+func TestReleaseUnsetAuthVariable(t *testing.T) {
+	src := `pypi:
+  script:
+    - export TWINE_PASSWORD="${UNSET_TOKEN}"
+    - unset TWINE_PASSWORD
+    - twine upload dist/*
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	account := graph.RegistryAccountID("pypi.org", graph.GitLabVariableID(testProject, "UNSET_TOKEN"))
+	if slices.Contains(targets(res, account, graph.EdgeCanAccess), graph.RegistryScopeID("pypi.org")) {
+		t.Error("UNSET_TOKEN publishes on pypi.org, want nothing: the shell unset the variable before the release")
+	}
+}

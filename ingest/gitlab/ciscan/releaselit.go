@@ -234,9 +234,16 @@ func CompareBool(a, b bool) int {
 // by export NAME=VALUE or NAME=VALUE alone, to variables that the
 // release tools of an ecosystem read (registry.ExportsAuthEnv). Values
 // are kept as written, quotes included, for ValueRefs. A later value
-// replaces an earlier one.
+// replaces an earlier one, and unset removes it.
 func RecordAuthExports(exported map[string]string, commands []registry.Command, eco string) {
 	for _, cmd := range commands {
+		if len(cmd.Words) > 1 && cmd.Words[0] == "unset" {
+			// unset NAME, or unset -v NAME, removes the variable.
+			for _, name := range cmd.Words[1:] {
+				delete(exported, name)
+			}
+			continue
+		}
 		if !registry.ExportsAuthEnv(eco, cmd.Text) {
 			continue
 		}
