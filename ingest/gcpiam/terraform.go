@@ -565,7 +565,11 @@ func (t *tfBlock) cluster() {
 	// they exist, so there is no default pool either.
 	dynamicPools := slices.Contains(tfStrings(t.Attrs, "dynamic"), "node_pool")
 	if nc := tfBlockAttr(t.Attrs, "node_config"); nc != nil && len(pools) == 0 && !removed && !dynamicPools {
-		t.nodes(r, "default-pool", nc)
+		doubt := ""
+		if v, _ := t.Attrs["remove_default_node_pool"].(string); strings.Contains(v, "${") {
+			doubt = "the input does not show whether remove_default_node_pool deletes this default pool"
+		}
+		t.nodesWithDoubt(r, "default-pool", nc, doubt)
 	}
 	for i, np := range pools {
 		// A pool without a name gets one that the provider makes from
@@ -611,6 +615,12 @@ func (t *tfBlock) nodePool() {
 // nodes adds the Runtime of a node pool and the credentials of its
 // service account that the metadata server hands to code on the nodes.
 func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
+	t.nodesWithDoubt(cluster, pool, nc, "")
+}
+
+// nodesWithDoubt is nodes for a pool that may not exist: a non-empty
+// doubt says why, and makes the nodes' credentials possible.
+func (t *tfBlock) nodesWithDoubt(cluster resource, pool string, nc map[string]any, doubt string) {
 	rt := graph.GCPNodePoolID(cluster.id, pool)
 	attrs := map[string]string{
 		graph.AttrProvider: providerGCP,
@@ -635,7 +645,14 @@ func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
 	// The nodes are Compute Engine instances: their oauth_scopes bound
 	// the tokens as an instance's scopes do.
 	_, declared := nc["oauth_scopes"]
-	t.metadataCredentials(rt, pool, sa, scopeLimit("the nodes'", declared, scopes))
+	limit := scopeLimit("the nodes'", declared, scopes)
+	switch {
+	case doubt != "" && limit != "":
+		limit = doubt + "; " + limit
+	case doubt != "":
+		limit = doubt
+	}
+	t.metadataCredentials(rt, pool, sa, limit)
 }
 
 // metadataCredentials adds the credentials of service account sa that the

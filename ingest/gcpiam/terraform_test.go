@@ -588,3 +588,27 @@ func TestTerraformDynamicNodePools(t *testing.T) {
 		}
 	}
 }
+
+// A default pool that remove_default_node_pool may delete, by a value the
+// input does not show, hands out its nodes' credentials possibly.
+func TestTerraformDefaultPoolMaybeRemoved(t *testing.T) {
+	res := tfConvert(t,
+		block("google_container_cluster", "maybe", 3, map[string]any{
+			"name": "maybe", "location": "europe-west1", "remove_default_node_pool": "${var.remove}",
+			"node_config": []any{map[string]any{"service_account": "n@p.iam.gserviceaccount.com", "oauth_scopes": []any{"cloud-platform"}}},
+		}),
+	)
+	found := false
+	for _, e := range res.Edges {
+		if e.Kind != graph.EdgeAuthenticatesAs {
+			continue
+		}
+		found = true
+		if e.Confidence != graph.Possible || !strings.Contains(e.Attrs[graph.AttrReason], "remove_default_node_pool") {
+			t.Errorf("%s is %s with reason %q, want possible naming remove_default_node_pool", e.Key(), e.Confidence, e.Attrs[graph.AttrReason])
+		}
+	}
+	if !found {
+		t.Error("no node credentials for the default pool")
+	}
+}
