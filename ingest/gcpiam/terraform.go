@@ -619,7 +619,7 @@ func (t *tfBlock) nodes(cluster resource, pool string, nc map[string]any) {
 }
 
 // nodesWithDoubt is nodes for a pool that may not exist: a non-empty
-// doubt says why, and makes the nodes' credentials possible.
+// doubt gives the reason, and makes the nodes' credentials possible.
 func (t *tfBlock) nodesWithDoubt(cluster resource, pool string, nc map[string]any, doubt string) {
 	rt := graph.GCPNodePoolID(cluster.id, pool)
 	attrs := map[string]string{
