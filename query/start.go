@@ -235,20 +235,19 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 		}
 		return startConfidence(out[i]) == graph.Certain && startConfidence(out[j]) != graph.Certain
 	})
-	// Of two possible starts of one node, a range match is walked as any
-	// name node is, a computed match only to its runtimes: the range
-	// match covers both.
-	kept := out[:0]
+	// Of two possible starts of one node, the range match is kept: the walk
+	// leaves it along every edge, and a computed match only to runtimes.
+	merged := out[:0]
 	for _, n := range out {
-		if k := len(kept) - 1; k >= 0 && kept[k].ID == n.ID {
-			if onlyExecutors(kept[k]) && n.Attr(AttrRangeMatch) != "" {
-				kept[k] = n
+		if k := len(merged) - 1; k >= 0 && merged[k].ID == n.ID {
+			if onlyExecutors(merged[k]) && n.Attr(AttrRangeMatch) != "" {
+				merged[k] = n
 			}
 			continue
 		}
-		kept = append(kept, n)
+		merged = append(merged, n)
 	}
-	out = kept
+	out = merged
 	if len(out) == 0 {
 		names := make([]string, len(specs))
 		for i, sp := range specs {
@@ -264,12 +263,12 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 		}
 		// A runtime that runs the name itself (npx with no version, say)
 		// runs a version that no input shows.
-		asked := map[string]bool{}
+		checked := map[string]bool{}
 		for _, sp := range specs {
-			if sp.Version == "" && sp.Range == "" || asked[sp.Name] {
+			if sp.Version == "" && sp.Range == "" || checked[sp.Name] {
 				continue
 			}
-			asked[sp.Name] = true
+			checked[sp.Name] = true
 			edges, err := r.Expand(ctx, []string{sp.Name}, graph.In, graph.EdgeExecutes)
 			if err != nil {
 				return nil, err
@@ -280,9 +279,9 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 			}
 			switch {
 			case len(runs) == 1:
-				hint += "; 1 runtime runs " + graph.ReadableID(sp.Name) + " at a version the input does not show: ask for the name without a version to see it"
+				hint += "; 1 runtime runs " + graph.ReadableID(sp.Name) + " at a version the input does not show: query the name without a version to see it"
 			case len(runs) > 1:
-				hint += fmt.Sprintf("; %d runtimes run %s at a version the input does not show: ask for the name without a version to see them",
+				hint += fmt.Sprintf("; %d runtimes run %s at a version the input does not show: query the name without a version to see them",
 					len(runs), graph.ReadableID(sp.Name))
 			}
 		}

@@ -376,9 +376,9 @@ func TestNoMatchSuggestsWhatTheGraphHolds(t *testing.T) {
 }
 
 func TestNoMatchPointsAtComputedVersions(t *testing.T) {
-	// A runtime runs the image name itself: its tag is computed when the
-	// configuration is applied. A query for one version finds no node, and
-	// its error says that a runtime runs the name at a version the input
+	// A runtime runs the name itself, with no version and without
+	// pinned=computed. A query for one version finds no node, and its
+	// error reports that a runtime runs the name at a version the input
 	// does not show.
 	const name = "pkg:docker/p/app?repository_url=gcr.io"
 	s := newG().

@@ -681,9 +681,9 @@ func TestCalledWorkflowToken(t *testing.T) {
 // TestExportedVariablesAreBounded has one step write 20,000 variables to
 // $GITHUB_ENV and 500 later steps read them. Each step receives every
 // variable, so the reading is charged to the file's work limit, and it
-// stops with a diagnostic. Unbounded, such a file took minutes; bounded,
-// about 2.5 s on a 2-core machine, so the limit below leaves room for a
-// machine busy with other test packages.
+// stops with a diagnostic. Unbounded, such a file took minutes. Bounded, it
+// takes about 2.5 s on a 2-core machine, so the limit below leaves room for
+// a machine busy with other test packages.
 func TestExportedVariablesAreBounded(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n")

@@ -245,7 +245,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	keys := w.awsKeys(j, "aws-secret-access-key", input("aws-secret-access-key"), env, line)
 	role := strings.TrimSpace(input("role-to-assume"))
 	// role-chaining assumes the role with the credentials the job holds
-	// already, those of earlier steps or of its env; access keys given to
+	// already, those of earlier steps or of its env. Access keys given to
 	// the step take their place. A job that may not request an OIDC token
 	// assumes it the same way, because the action then falls back to the
 	// credentials the environment gives.

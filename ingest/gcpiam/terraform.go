@@ -45,7 +45,8 @@ type TerraformBlock struct {
 	// projects/P/regions/R/instanceGroupManagers/N.
 	Groups []string
 	// Unevaluated holds the arguments whose expressions the evaluator
-	// failed on, each with why. They are left out of Attrs.
+	// failed on, each with the evaluator's reason. They are left out of
+	// Attrs.
 	Unevaluated map[string]string
 }
 
@@ -134,12 +135,12 @@ func (t *tfBlock) require(key string) (string, bool) {
 		return s, true
 	}
 	t.skipped = true
-	if why, ok := t.Unevaluated[key]; ok {
+	if reason, ok := t.Unevaluated[key]; ok {
 		if t.reported == nil {
 			t.reported = map[string]bool{}
 		}
 		t.reported[key] = true
-		t.warnf("%s could not be evaluated: %s; block skipped", key, why)
+		t.warnf("%s could not be evaluated: %s; block skipped", key, reason)
 		return "", false
 	}
 	t.warnf("%s is missing, empty or not known; block skipped", key)

@@ -542,8 +542,8 @@ resource "google_compute_instance" "web" {
 }
 
 // TestGoogleUnevaluatedArguments reads blocks with an argument whose
-// expression fails. A block that needs the argument is skipped and one
-// that does not is read without it; each warning names the argument and
+// expression fails. A block that needs the argument is skipped, and one
+// that does not is read without it. Each warning names the argument and
 // the block's line.
 func TestGoogleUnevaluatedArguments(t *testing.T) {
 	const src = `
