@@ -618,15 +618,19 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 		if !sameIssuer(subj.Attr("issuer"), host) {
 			continue
 		}
-		best, bestSub, bestWhy := awspolicy.False, "", ""
+		best, bestSub := awspolicy.False, ""
+		// One context serves every candidate subject: only its sub
+		// changes. Most candidates fail, and only the subject kept is
+		// explained.
+		sub := []string{""}
+		ctx := awspolicy.Context{Values: map[string][]string{host + ":sub": sub}}
+		if repo := subj.Attr(graph.AttrRepository); repo != "" {
+			ctx.Values[host+":repository"] = []string{repo}
+		}
 		for _, cand := range candidateSubs(subj, host, cond) {
-			ctx := awspolicy.Context{Values: map[string][]string{host + ":sub": {cand}}}
-			if repo := subj.Attr(graph.AttrRepository); repo != "" {
-				ctx.Values[host+":repository"] = []string{repo}
-			}
-			r, why := awspolicy.EvalConditions(cond, ctx)
-			if r > best {
-				best, bestSub, bestWhy = r, cand, why
+			sub[0] = cand
+			if r := awspolicy.ConditionsHold(cond, ctx); r > best {
+				best, bestSub = r, cand
 			}
 		}
 		if best == awspolicy.False {
@@ -636,7 +640,9 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 		reason := fmt.Sprintf("trust policy of %s (statement %d) admits OIDC subject %s", role.Label, idx+1, bestSub)
 		if best == awspolicy.Unknown {
 			conf = graph.Possible
-			reason += "; undecided: " + bestWhy
+			sub[0] = bestSub
+			_, why := awspolicy.EvalConditions(cond, ctx)
+			reason += "; undecided: " + why
 		}
 		if len(cond) == 0 {
 			reason = fmt.Sprintf("trust policy of %s (statement %d) admits every subject of %s: it has no subject condition", role.Label, idx+1, host)

@@ -106,6 +106,45 @@ func TestOIDCTrustConditions(t *testing.T) {
 	}
 }
 
+// TestOIDCTrustReasons checks the subject and reason an OIDC edge keeps:
+// the first subject the condition admits for certain, else the first it
+// may admit, with what left it undecided.
+func TestOIDCTrustReasons(t *testing.T) {
+	nodes := []graph.Node{
+		subject("o/api/ci.yml#test", "repo:o/api:pull_request,repo:o/api:ref:refs/heads/main"),
+		role("main-only", trust(`{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:o/api:ref:refs/heads/*"}}`)),
+		role("claim", trust(`{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:o/api:pull_*"},"StringEquals":{"token.actions.githubusercontent.com:job_workflow_ref":"o/api/.github/workflows/deploy.yml@refs/heads/main"}}`)),
+	}
+	s := memstore.New()
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes}, (&Linker{}).Derive); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanAssume)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct{ Conf, Subject, Reason string }
+	byRole := map[string]got{}
+	for _, e := range es {
+		byRole[e.To] = got{string(e.Confidence), e.Attr("subject"), e.Attr(graph.AttrReason)}
+	}
+	r := func(n string) string { return graph.IAMARN(acct, "role", "", n) }
+	want := map[string]got{
+		// The pull request subject fails, and the branch subject matches.
+		r("main-only"): {"certain", "repo:o/api:ref:refs/heads/main",
+			"trust policy of " + r("main-only") + " (statement 1) admits OIDC subject repo:o/api:ref:refs/heads/main"},
+		// Only the pull request subject matches the sub pattern, and the
+		// workflow claim is not in the input: undecided, explained for
+		// that subject, not for the last one tried.
+		r("claim"): {"possible", "repo:o/api:pull_request",
+			"trust policy of " + r("claim") + " (statement 1) admits OIDC subject repo:o/api:pull_request; undecided: " +
+				"StringEquals token.actions.githubusercontent.com:job_workflow_ref o/api/.github/workflows/deploy.yml@refs/heads/main is unknown"},
+	}
+	if diff := cmp.Diff(want, byRole); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
+
 func TestAWSTrust(t *testing.T) {
 	user := func(name, policy string) (graph.Node, []graph.Node, []graph.Edge) {
 		u := node(graph.IAMARN(acct, "user", "", name), graph.NodeIdentity, "provider", "aws", "type", "user", "account", acct)

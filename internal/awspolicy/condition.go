@@ -50,6 +50,24 @@ func EvalConditions(cond map[string]map[string][]string, ctx Context) (Tri, stri
 	return evalConditions(cond, ctx, true)
 }
 
+// ConditionsHold is EvalConditions without the explanation. A caller
+// that tests one block against many contexts and explains only the one it
+// keeps spares formatting a reason for every context that fails.
+func ConditionsHold(cond map[string]map[string][]string, ctx Context) Tri {
+	result := True
+	for op, keys := range cond {
+		for key, want := range keys {
+			// The result does not depend on the order: False wins over
+			// Unknown, and Unknown over True.
+			result = and(result, evalOne(op, key, want, ctx, true))
+			if result == False {
+				return False
+			}
+		}
+	}
+	return result
+}
+
 func evalConditions(cond map[string]map[string][]string, ctx Context, vars bool) (Tri, string) {
 	result := True
 	var why []string

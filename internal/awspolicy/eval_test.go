@@ -171,9 +171,35 @@ func TestConditionOperators(t *testing.T) {
 		{"NoSuchOperator", sub, []string{"x"}, Unknown},
 	}
 	for _, tc := range tests {
-		got, _ := EvalConditions(map[string]map[string][]string{tc.op: {tc.key: tc.want}}, ctx)
+		cond := map[string]map[string][]string{tc.op: {tc.key: tc.want}}
+		got, _ := EvalConditions(cond, ctx)
 		if got != tc.res {
 			t.Errorf("%s %s %v = %v, want %v", tc.op, tc.key, tc.want, got, tc.res)
+		}
+		if got := ConditionsHold(cond, ctx); got != tc.res {
+			t.Errorf("ConditionsHold: %s %s %v = %v, want %v", tc.op, tc.key, tc.want, got, tc.res)
+		}
+	}
+	// Blocks of several operators and keys: every one must hold, a false
+	// one decides whatever else is unknown.
+	blocks := []struct {
+		name string
+		cond map[string]map[string][]string
+		res  Tri
+	}{
+		{"all true", map[string]map[string][]string{"StringLike": {sub: {"repo:example-org/*"}}, "Bool": {"aws:SecureTransport": {"true"}}}, True},
+		{"one false", map[string]map[string][]string{"StringLike": {sub: {"repo:example-org/*"}}, "Bool": {"aws:SecureTransport": {"false"}}}, False},
+		{"unknown and true", map[string]map[string][]string{"StringLike": {sub: {"repo:example-org/*"}}, "NoSuchOperator": {sub: {"x"}}}, Unknown},
+		{"unknown and false", map[string]map[string][]string{"NoSuchOperator": {sub: {"x"}}, "StringEquals": {sub: {"repo:other/api"}}}, False},
+		{"two keys, one false", map[string]map[string][]string{"StringEquals": {"aws:username": {"quinn"}, "aws:PrincipalTag/team": {"ops"}}}, False},
+	}
+	for _, b := range blocks {
+		got, _ := EvalConditions(b.cond, ctx)
+		if got != b.res {
+			t.Errorf("%s: EvalConditions = %v, want %v", b.name, got, b.res)
+		}
+		if got := ConditionsHold(b.cond, ctx); got != b.res {
+			t.Errorf("%s: ConditionsHold = %v, want %v", b.name, got, b.res)
 		}
 	}
 
