@@ -743,7 +743,7 @@ func (c *converter) envValue(j *jobState, key string, kn, vn *yaml.Node, scope m
 	v, _ = c.subst(v, scope)
 	j.scan.Scan("true "+shellQuote(v), ".")
 	field := key[strings.LastIndexByte(key, '.')+1:]
-	if !ciscan.LooksLikeCredential(field, v) || strings.Contains(v, "<<") {
+	if !literal.LooksLikeCredential(field, v) || strings.Contains(v, "<<") {
 		return
 	}
 	id := graph.CircleCIInlineSecretID(j.rid, key)

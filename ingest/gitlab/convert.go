@@ -529,7 +529,7 @@ func projectVariable(n string) bool {
 func (c *converter) inlineSecrets(j *jobState) {
 	for _, k := range sortedKeys(j.vars) {
 		vr := j.vars[k]
-		if vr.v == nil || !ciscan.LooksLikeCredential(k, vr.value) {
+		if vr.v == nil || !literal.LooksLikeCredential(k, vr.value) {
 			continue
 		}
 		owner := vr.v.owner
@@ -667,7 +667,7 @@ func (c *converter) warnLiterals() {
 		for _, b := range blocks {
 			for i, k := range b.keysOf() {
 				vr := readVariable(k, b.vals[i])
-				if ciscan.LooksLikeCredential(k, vr.value) {
+				if literal.LooksLikeCredential(k, vr.value) {
 					c.warnf(b.vals[i].line, "variable %s holds a literal credential; store it as a masked CI/CD variable and rotate it", k)
 				}
 			}

@@ -1,6 +1,6 @@
 // Package ciscan reads the parts of CI configuration that GitLab CI and
-// CircleCI share: the shell scripts jobs run, the container images they
-// name, and literal values shaped like credentials.
+// CircleCI share: the shell scripts jobs run and the container images
+// they name.
 //
 // Scripts are read roughly, the way a reviewer skims them: split into
 // simple commands at newlines and shell operators, with quoting and
@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
@@ -376,7 +377,7 @@ var builtins = map[string]bool{
 
 func (s *Scanner) command1(name string) {
 	if builtins[name] || s.seenCmd[name] || len(s.commands) >= maxNames || !commandName.MatchString(name) ||
-		digits(name) > 4 || credentialShape.MatchString(name) {
+		digits(name) > 4 || literal.HasCredentialShape(name) {
 		return
 	}
 	s.seenCmd[name] = true

@@ -1,4 +1,4 @@
-package ciscan
+package literal
 
 import (
 	"regexp"
@@ -39,3 +39,7 @@ func LooksLikeCredential(key, value string) bool {
 	}
 	return !strings.ContainsAny(value, " \n\t<>")
 }
+
+// HasCredentialShape reports whether s has the shape of a well-known
+// token or key id, whatever name it is written under.
+func HasCredentialShape(s string) bool { return credentialShape.MatchString(s) }
