@@ -113,6 +113,18 @@ func GCPMetadataCredentialsID(runtimeID string) string {
 	return "secret:gcp:metadata-token:" + strings.TrimPrefix(runtimeID, "runtime:")
 }
 
+// GCPInlineSecretID returns the id of a credential written as a literal
+// into the environment of a container of a runtime, named by the
+// container and the variable. container is empty for a runtime's only
+// container.
+func GCPInlineSecretID(runtimeID, container, variable string) string {
+	id := "secret:gcp:inline:" + strings.TrimPrefix(runtimeID, "runtime:gcp:") + "/"
+	if container != "" {
+		id += container + "/"
+	}
+	return id + variable
+}
+
 // GCPServiceAccountKeyID returns the id of a service account key. label
 // is the key id when known, else a name local to the input such as the
 // Terraform resource name, or "new" for a key the linker finds can be created.

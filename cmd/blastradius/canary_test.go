@@ -30,6 +30,8 @@ var canaries = []string{
 	// npm token that a PowerShell step exports through $GITHUB_ENV
 	"npm_canaryGhenvPwsh7k2000000000000000000",
 	"canary-ghenv-aws-T4r8", // AWS key that a brace group exports through $GITHUB_ENV
+	"canary-run-env-G8d4",   // Cloud Run container environment
+	"canary-gce-env-Y3u7",   // Compute Engine container declaration environment
 }
 
 func TestCanariesNeverLeak(t *testing.T) {
@@ -87,6 +89,15 @@ func TestCanariesNeverLeak(t *testing.T) {
 	} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("no node %s... in the nodes output: the exported literal was not read", want)
+		}
+	}
+	// The literals of container environments must have been read.
+	for _, want := range []string{
+		"secret:gcp:inline:run:canary-project/europe-west1/api/PAYMENTS_API_KEY",
+		"secret:gcp:inline:gce:projects/canary-project/zones/europe-west1-b/instances/vm/DB_PASSWORD",
+	} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no node %s in the nodes output: the container's literal was not read", want)
 		}
 	}
 	// The literal cloud keys must have been read as the credentials that

@@ -111,7 +111,10 @@ func (t *tfBlock) instanceTemplate() {
 func (t *tfBlock) generatedName() string {
 	h := sha256.New()
 	decl, _ := tfMap(t.Attrs, "metadata")[containerDeclarationKey].(string)
-	images, _ := parseDeclaration(decl)
+	var images []string
+	for _, c := range parseDeclaration(decl) {
+		images = append(images, c.Image)
+	}
 	sa := tfBlockAttr(t.Attrs, "service_account")
 	var disks []string
 	for _, d := range tfBlocks(t.Attrs, "disk") {
@@ -185,8 +188,10 @@ func (t *tfBlock) computeRuntime(rt, kind, label string, attrs map[string]string
 			reason = "only Container-Optimized OS starts the container of " + containerDeclarationKey +
 				", and the input does not show that the boot image is Container-Optimized OS"
 		}
-		for _, ref := range t.declaredImages(decl) {
-			t.b.executesImageWith(rt, ref, t.Line, conf, reason)
+		containers := t.declaredContainers(decl)
+		for i, c := range containers {
+			t.b.executesImageWith(rt, c.Image, t.Line, conf, reason)
+			t.envLiterals(rt, label, containerKey(containers, i, c.Name), c.Env)
 		}
 	}
 	// The provider sends "default" for a block without email.
@@ -196,40 +201,49 @@ func (t *tfBlock) computeRuntime(rt, kind, label string, attrs map[string]string
 	}
 }
 
-// declaredImages returns the images of the containers that a
-// gce-container-declaration value names in spec.containers[].image. A
-// value that the input does not resolve or that is not such a YAML
-// document gives a warning. The warning quotes no part of the value,
-// because container environment variables may hold credentials.
-func (t *tfBlock) declaredImages(decl string) []string {
-	images, warning := parseDeclaration(decl)
+// declaredContainer is a container of a gce-container-declaration.
+type declaredContainer struct {
+	Name  string   `yaml:"name"`
+	Image string   `yaml:"image"`
+	Env   []envVar `yaml:"env"`
+}
+
+// declaredContainers returns the containers that a
+// gce-container-declaration value names in spec.containers. A value that
+// the input does not resolve or that is not such a YAML document gives a
+// warning. The warning quotes no part of the value, because container
+// environment variables may hold credentials.
+func (t *tfBlock) declaredContainers(decl string) []declaredContainer {
+	containers, warning := readDeclaration(decl)
 	if warning != "" {
 		t.warnf("metadata %s %s; the images it names are left out", containerDeclarationKey, warning)
 	}
-	return images
+	return containers
 }
 
-// parseDeclaration returns the images that a gce-container-declaration
+// parseDeclaration returns the containers that a gce-container-declaration
+// value names, or none when the input does not show them.
+func parseDeclaration(decl string) []declaredContainer {
+	containers, _ := readDeclaration(decl)
+	return containers
+}
+
+// readDeclaration returns the containers that a gce-container-declaration
 // value names, or why it names none that the input shows.
-func parseDeclaration(decl string) (images []string, warning string) {
+func readDeclaration(decl string) (containers []declaredContainer, warning string) {
 	text := strings.TrimSpace(decl)
 	if strings.HasPrefix(text, "${") && strings.HasSuffix(text, "}") && !strings.Contains(text, "\n") {
 		return nil, "is not known"
 	}
 	var doc struct {
 		Spec struct {
-			Containers []struct {
-				Image string `yaml:"image"`
-			} `yaml:"containers"`
+			Containers []declaredContainer `yaml:"containers"`
 		} `yaml:"spec"`
 	}
 	if err := yaml.Unmarshal([]byte(decl), &doc); err != nil {
 		return nil, "is not a YAML container declaration"
 	}
-	for _, c := range doc.Spec.Containers {
-		images = append(images, c.Image)
-	}
-	return images, ""
+	return doc.Spec.Containers, ""
 }
 
 // isContainerOptimizedOS reports whether a boot image, as the provider

@@ -7,10 +7,12 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // TerraformBlock is one google_* block as ingest/terraform evaluates it.
@@ -724,8 +726,10 @@ func (t *tfBlock) cloudRun() {
 	})
 	t.b.records++
 
-	for _, c := range tfBlocks(tmpl, "containers") {
+	containers := tfBlocks(tmpl, "containers")
+	for i, c := range containers {
 		t.b.executesImage(rt, tfStr(c, "image"), t.Line)
+		var literals []envVar
 		// Secret Manager values in the environment: value_source in v2,
 		// value_from in v1.
 		for _, env := range tfBlocks(c, "env") {
@@ -734,7 +738,9 @@ func (t *tfBlock) cloudRun() {
 				ref = tfStr(tfBlockAttr(tfBlockAttr(env, "value_from"), "secret_key_ref"), "name")
 			}
 			t.exposesSecret(rt, ref, "env", tfStr(env, graph.AttrName))
+			literals = append(literals, envVar{Name: tfStr(env, graph.AttrName), Value: tfStr(env, "value")})
 		}
+		t.envLiterals(rt, "Cloud Run "+name, containerKey(containers, i, tfStr(c, graph.AttrName)), literals)
 	}
 	for _, v := range tfBlocks(tmpl, "volumes") {
 		s := tfBlockAttr(v, "secret")
@@ -742,6 +748,48 @@ func (t *tfBlock) cloudRun() {
 	}
 	if sa != "" {
 		t.metadataCredentials(rt, "Cloud Run "+name, sa, "")
+	}
+}
+
+// envVar is a variable of a container's environment with a literal value.
+type envVar struct {
+	Name  string `yaml:"name"`
+	Value string `yaml:"value"`
+}
+
+// containerKey names the i-th of a runtime's containers in the ids of its
+// literal credentials: by its name, by its position when it has none, and
+// not at all when it is the only one.
+func containerKey[T any](containers []T, i int, name string) string {
+	switch {
+	case len(containers) == 1:
+		return ""
+	case name != "":
+		return name
+	}
+	return strconv.Itoa(i)
+}
+
+// envLiterals adds a Secret for each credential that a container's
+// environment holds as a literal value, EXPOSED to runtime rt through the
+// environment, with a warning. Only the value's salted fingerprint is
+// kept. A value that the input leaves open is no literal.
+func (t *tfBlock) envLiterals(rt, label, container string, vars []envVar) {
+	for _, v := range vars {
+		if v.Name == "" || strings.Contains(v.Value, "${") || !literal.LooksLikeCredential(v.Name, v.Value) {
+			continue
+		}
+		id := graph.GCPInlineSecretID(rt, container, v.Name)
+		t.b.node(graph.NodeSecret, id, v.Name+" (literal in "+label+")", t.Line, map[string]string{
+			graph.AttrProvider:     providerGCP,
+			attrType:               "env-literal",
+			graph.AttrName:         v.Name,
+			graph.AttrLongLived:    "true",
+			graph.AttrStoredInline: "true",
+			graph.AttrFingerprint:  t.b.fingerprint(v.Value),
+		})
+		t.b.edge(rt, graph.EdgeExposes, id, t.Line, map[string]string{graph.AttrVia: "env", graph.AttrName: v.Name})
+		t.warnf("environment variable %s of %s holds a literal credential; store it in Secret Manager and rotate it", v.Name, label)
 	}
 }
 

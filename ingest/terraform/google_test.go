@@ -196,8 +196,29 @@ func TestGoogleCloudRun(t *testing.T) {
 	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
 		t.Fatalf("Parse(%s): %v", f, err)
 	}
+	// The api service writes two credentials into its containers'
+	// environment: one under a name that says so, one in the shape of an
+	// AWS access key id. LOG_LEVEL holds a setting.
+	wantDiags := []string{
+		"testdata/gcp-cloud-run/main.tf:10: google_cloud_run_v2_service.api: environment variable KEY_ID of Cloud Run api holds a literal credential; store it in Secret Manager and rotate it",
+		"testdata/gcp-cloud-run/main.tf:10: google_cloud_run_v2_service.api: environment variable PAYMENTS_API_KEY of Cloud Run api holds a literal credential; store it in Secret Manager and rotate it",
+	}
+	var diags []string
 	for _, d := range res.Diags {
-		t.Errorf("diagnostic: %s", d)
+		diags = append(diags, d.String())
+	}
+	sort.Strings(diags)
+	if diff := cmp.Diff(wantDiags, diags); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"pk-canary-5e2a9c7d1b3f4086", "AKIAIOSFODNN7CANARY1"} {
+		if bytes.Contains(out, []byte(v)) {
+			t.Errorf("a literal value of the environment reached the result")
+		}
 	}
 
 	api := graph.GCPCloudRunID("example-prod", "europe-west1", "api")
@@ -228,6 +249,9 @@ func TestGoogleCloudRun(t *testing.T) {
 		api + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/api:1.4.0"),
 		api + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/sidecar@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"),
 		api + " EXPOSES " + graph.GCPMetadataCredentialsID(api),
+		// Containers are named in the ids by name, else by position.
+		api + " EXPOSES secret:gcp:inline:run:example-prod/europe-west1/api/api/PAYMENTS_API_KEY",
+		api + " EXPOSES secret:gcp:inline:run:example-prod/europe-west1/api/1/KEY_ID",
 		plain + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/plain:1"),
 		report + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/report:2"),
 		report + " EXPOSES " + graph.GCPMetadataCredentialsID(report),
@@ -300,6 +324,8 @@ func TestGoogleComputeInstances(t *testing.T) {
 		web + " EXECUTES " + pkg("gcr.io/example-prod/web:1.2") + " (certain)",
 		web + " EXPOSES " + cred(web) + " (certain)",
 		cred(web) + " AUTHENTICATES_AS " + sa("web-vm") + " (certain)",
+		// The declaration writes a token into the container's environment.
+		web + " EXPOSES secret:gcp:inline:gce:projects/example-prod/zones/europe-west1-b/instances/web/API_TOKEN (certain)",
 		// The boot image is not known, and the scopes leave out cloud-platform.
 		batch + " EXECUTES " + pkg("europe-west1-docker.pkg.dev/example-prod/app/batch:3") + " (possible)",
 		batch + " EXPOSES " + cred(batch) + " (certain)",
@@ -335,16 +361,22 @@ func TestGoogleComputeInstances(t *testing.T) {
 		}
 	}
 
-	var brokenDiags int
+	var brokenDiags, literalDiags int
 	for _, d := range res.Diags {
-		if strings.Contains(d.Msg, "google_compute_instance.broken") && strings.Contains(d.Msg, "gce-container-declaration") {
+		switch {
+		case strings.Contains(d.Msg, "google_compute_instance.broken") && strings.Contains(d.Msg, "gce-container-declaration"):
 			brokenDiags++
-		} else {
+		case d.Msg == "google_compute_instance.web: environment variable API_TOKEN of Compute Engine instance web holds a literal credential; store it in Secret Manager and rotate it":
+			literalDiags++
+		default:
 			t.Errorf("unexpected diagnostic: %s", d)
 		}
 	}
 	if brokenDiags != 1 {
 		t.Errorf("%d diagnostics for the declaration that does not parse, want 1", brokenDiags)
+	}
+	if literalDiags != 1 {
+		t.Errorf("%d diagnostics for the literal token, want 1", literalDiags)
 	}
 
 	out, err := json.Marshal(res)
@@ -529,8 +561,23 @@ resource "google_compute_instance" "web" {
 	if !found {
 		t.Errorf("%s does not execute %s", web, img.PURL(true))
 	}
-	for _, d := range res.Diags {
-		t.Errorf("unexpected diagnostic: %s", d)
+	// The token in the environment is a literal credential: a Secret the
+	// instance exposes, kept by fingerprint, with a warning at the block.
+	token := "secret:gcp:inline:gce:projects/example-prod/zones/europe-west1-b/instances/web/API_TOKEN"
+	var exposed bool
+	for _, e := range res.Edges {
+		exposed = exposed || (e.From == web && e.Kind == graph.EdgeExposes && e.To == token && e.Attr(graph.AttrVia) == "env")
+	}
+	if !exposed {
+		t.Errorf("%s does not expose %s through its environment", web, token)
+	}
+	for _, n := range res.Nodes {
+		if n.ID == token && (n.Attr(graph.AttrFingerprint) == "" || n.Attr(graph.AttrStoredInline) != "true") {
+			t.Errorf("%s has fingerprint %q and stored_inline %q, want a fingerprint and true", token, n.Attr(graph.AttrFingerprint), n.Attr(graph.AttrStoredInline))
+		}
+	}
+	if len(res.Diags) != 1 || res.Diags[0].Pos.Line != 7 || !strings.Contains(res.Diags[0].Msg, "API_TOKEN") {
+		t.Errorf("diagnostics %v, want one at line 7 naming API_TOKEN", res.Diags)
 	}
 	out, err := json.Marshal(res)
 	if err != nil {

@@ -14,10 +14,23 @@ resource "google_cloud_run_v2_service" "api" {
   template {
     service_account = google_service_account.run.email
     containers {
+      name  = "api"
       image = "europe-west1-docker.pkg.dev/example-prod/app/api:1.4.0"
+      env {
+        name  = "LOG_LEVEL"
+        value = "debug"
+      }
+      env {
+        name  = "PAYMENTS_API_KEY"
+        value = "pk-canary-5e2a9c7d1b3f4086"
+      }
     }
     containers {
       image = "europe-west1-docker.pkg.dev/example-prod/app/sidecar@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+      env {
+        name  = "KEY_ID"
+        value = "AKIAIOSFODNN7CANARY1"
+      }
     }
   }
 }

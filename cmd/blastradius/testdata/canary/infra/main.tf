@@ -50,3 +50,43 @@ resource "aws_instance" "box" {
   ami       = "ami-12345678"
   user_data = "export AWS_SECRET_ACCESS_KEY=canary-userdata-N5b7"
 }
+
+resource "google_cloud_run_v2_service" "api" {
+  project  = "canary-project"
+  name     = "api"
+  location = "europe-west1"
+  template {
+    containers {
+      image = "europe-west1-docker.pkg.dev/canary-project/app/api:1"
+      env {
+        name  = "PAYMENTS_API_KEY"
+        value = "canary-run-env-G8d4"
+      }
+    }
+  }
+}
+
+resource "google_compute_instance" "vm" {
+  project      = "canary-project"
+  zone         = "europe-west1-b"
+  name         = "vm"
+  machine_type = "e2-small"
+  boot_disk {
+    initialize_params {
+      image = "cos-cloud/cos-stable"
+    }
+  }
+  network_interface {
+    network = "default"
+  }
+  metadata = {
+    gce-container-declaration = yamlencode({
+      spec = {
+        containers = [{
+          image = "gcr.io/canary-project/vm:1"
+          env   = [{ name = "DB_PASSWORD", value = "canary-gce-env-Y3u7" }]
+        }]
+      }
+    })
+  }
+}
