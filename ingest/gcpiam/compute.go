@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // containerDeclarationKey is the metadata key whose value Container-Optimized
@@ -194,10 +195,43 @@ func (t *tfBlock) computeRuntime(rt, kind, label string, attrs map[string]string
 			t.envLiterals(rt, label, containerKey(containers, i, c.Name), c.Env)
 		}
 	}
+	t.startupScriptLiterals(rt, label)
 	// The provider sends "default" for a block without email.
 	if sa != nil && email != "" && email != "default" {
 		_, declared := sa["scopes"]
 		t.metadataCredentials(rt, label, email, scopeLimit("the instance's", declared, scopes))
+	}
+}
+
+// startupScriptLiterals adds a Secret for each credential written as a
+// literal into the instance's startup script (metadata_startup_script, or
+// the startup-script metadata key). Any process on the instance can read
+// its metadata from the metadata server, so the runtime EXPOSES each one
+// via metadata. Only the value's salted fingerprint is kept.
+func (t *tfBlock) startupScriptLiterals(rt, label string) {
+	for _, key := range []string{"metadata_startup_script", "startup-script"} {
+		script := tfStr(t.Attrs, key)
+		if key == "startup-script" {
+			script, _ = tfMap(t.Attrs, "metadata")[key].(string)
+		}
+		if text := strings.TrimSpace(script); text == "" || strings.HasPrefix(text, "${") && strings.HasSuffix(text, "}") && !strings.Contains(text, "\n") {
+			// Empty, or a value the input does not show.
+			continue
+		}
+		for i, f := range literal.Scan(script) {
+			name := literal.Key(key, f.Line, i)
+			id := graph.GCPInlineSecretID(rt, "", name)
+			t.b.node(graph.NodeSecret, id, f.Kind+" (literal in the startup script of "+label+")", t.Line, map[string]string{
+				graph.AttrProvider:     providerGCP,
+				attrType:               "script-literal",
+				graph.AttrName:         f.Kind,
+				graph.AttrLongLived:    "true",
+				graph.AttrStoredInline: "true",
+				graph.AttrFingerprint:  t.b.fingerprint(f.Value),
+			})
+			t.b.edge(rt, graph.EdgeExposes, id, t.Line, map[string]string{graph.AttrVia: "metadata", graph.AttrName: key})
+			t.warnf("line %d of the startup script of %s holds a literal %s; store it in Secret Manager and rotate it", f.Line, label, f.Kind)
+		}
 	}
 }
 

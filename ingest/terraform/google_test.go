@@ -592,6 +592,69 @@ resource "google_compute_instance" "web" {
 // expression fails. A block that needs the argument is skipped, and one
 // that does not is read without it. Each warning names the argument and
 // the block's line.
+// TestGoogleComputeStartupScript reads the literal credentials of an
+// instance's startup scripts, which any process on the instance can read
+// from the metadata server.
+func TestGoogleComputeStartupScript(t *testing.T) {
+	const src = `
+provider "google" {
+  project = "example-prod"
+  zone    = "europe-west1-b"
+}
+
+resource "google_compute_instance" "web" {
+  name         = "web"
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+  metadata_startup_script = <<-EOT
+    #!/bin/bash
+    export AWS_SECRET_ACCESS_KEY=canary7Ks9Lm2Qp4Rt6Vw8Xy0Za1Bc3De5Fg7Hj9
+    echo "home is $${HOME}"
+  EOT
+  metadata = {
+    startup-script = "git clone https://x-access-token:ghp_canaryX0000000000000000000000000001@github.com/o/r"
+  }
+}
+`
+	f := filepath.Join(t.TempDir(), "main.tf")
+	if err := os.WriteFile(f, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var res ingest.Result
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	web := "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/web"
+	want := []string{
+		"secret:gcp:inline:gce:projects/example-prod/zones/europe-west1-b/instances/web/metadata_startup_script@2 via metadata",
+		"secret:gcp:inline:gce:projects/example-prod/zones/europe-west1-b/instances/web/startup-script@1 via metadata",
+	}
+	var got []string
+	for _, e := range res.Edges {
+		if e.From == web && e.Kind == graph.EdgeExposes && strings.Contains(e.To, ":inline:") {
+			got = append(got, e.To+" via "+e.Attr(graph.AttrVia))
+		}
+	}
+	sort.Strings(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("startup script literals (-want +got):\n%s", diff)
+	}
+	if len(res.Diags) != 2 {
+		t.Errorf("diagnostics %v, want two, one per literal", res.Diags)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"canary7Ks9Lm2Qp4Rt6Vw8Xy0Za1Bc3De5Fg7Hj9", "ghp_canaryX0000000000000000000000000001"} {
+		if bytes.Contains(out, []byte(v)) {
+			t.Error("a literal of the startup script reached the result")
+		}
+	}
+}
+
 func TestGoogleUnevaluatedArguments(t *testing.T) {
 	const src = `
 provider "google" {
