@@ -114,9 +114,9 @@ func GCPMetadataCredentialsID(runtimeID string) string {
 }
 
 // GCPInlineSecretID returns the id of a credential written as a literal
-// into the environment of a container of a runtime, named by the
-// container and the variable. container is empty for a runtime's only
-// container.
+// into a runtime's configuration, named by the container and the variable
+// of its environment, or by the script and line. container is empty for a
+// runtime's only container and for a script.
 func GCPInlineSecretID(runtimeID, container, variable string) string {
 	id := "secret:gcp:inline:" + strings.TrimPrefix(runtimeID, "runtime:gcp:") + "/"
 	if container != "" {

@@ -112,8 +112,9 @@ func (t *tfBlock) instanceTemplate() {
 func (t *tfBlock) generatedName() string {
 	h := sha256.New()
 	decl, _ := tfMap(t.Attrs, "metadata")[containerDeclarationKey].(string)
+	containers, _ := readDeclaration(decl)
 	var images []string
-	for _, c := range parseDeclaration(decl) {
+	for _, c := range containers {
 		images = append(images, c.Image)
 	}
 	sa := tfBlockAttr(t.Attrs, "service_account")
@@ -207,32 +208,35 @@ func (t *tfBlock) computeRuntime(rt, kind, label string, attrs map[string]string
 // literal into the instance's startup script (metadata_startup_script, or
 // the startup-script metadata key). Any process on the instance can read
 // its metadata from the metadata server, so the runtime EXPOSES each one
-// via metadata. Only the value's salted fingerprint is kept.
+// via metadata.
 func (t *tfBlock) startupScriptLiterals(rt, label string) {
-	for _, key := range []string{"metadata_startup_script", "startup-script"} {
-		script := tfStr(t.Attrs, key)
-		if key == "startup-script" {
-			script, _ = tfMap(t.Attrs, "metadata")[key].(string)
-		}
-		if text := strings.TrimSpace(script); text == "" || strings.HasPrefix(text, "${") && strings.HasSuffix(text, "}") && !strings.Contains(text, "\n") {
-			// Empty, or a value the input does not show.
+	metadataScript, _ := tfMap(t.Attrs, "metadata")["startup-script"].(string)
+	scripts := []struct{ key, text string }{
+		{"metadata_startup_script", tfStr(t.Attrs, "metadata_startup_script")},
+		{"startup-script", metadataScript},
+	}
+	for _, script := range scripts {
+		if strings.TrimSpace(script.text) == "" || unresolved(script.text) {
 			continue
 		}
-		for i, f := range literal.Scan(script) {
-			name := literal.Key(key, f.Line, i)
-			id := graph.GCPInlineSecretID(rt, "", name)
-			t.b.node(graph.NodeSecret, id, f.Kind+" (literal in the startup script of "+label+")", t.Line, map[string]string{
-				graph.AttrProvider:     providerGCP,
-				attrType:               "script-literal",
-				graph.AttrName:         f.Kind,
-				graph.AttrLongLived:    "true",
-				graph.AttrStoredInline: "true",
-				graph.AttrFingerprint:  t.b.fingerprint(f.Value),
-			})
-			t.b.edge(rt, graph.EdgeExposes, id, t.Line, map[string]string{graph.AttrVia: "metadata", graph.AttrName: key})
+		// A finding is named by its line in the script, and by its
+		// place on that line after the first.
+		onLine := map[int]int{}
+		for _, f := range literal.Scan(script.text) {
+			name := literal.Key(script.key, f.Line, onLine[f.Line])
+			onLine[f.Line]++
+			t.literalSecret(rt, graph.GCPInlineSecretID(rt, "", name), f.Kind+" (literal in the startup script of "+label+")",
+				"script-literal", f.Kind, f.Value, map[string]string{graph.AttrVia: "metadata", graph.AttrName: script.key})
 			t.warnf("line %d of the startup script of %s holds a literal %s; store it in Secret Manager and rotate it", f.Line, label, f.Kind)
 		}
 	}
+}
+
+// unresolved reports whether a value is a single reference that the input
+// does not resolve, as the Terraform reader leaves it.
+func unresolved(value string) bool {
+	text := strings.TrimSpace(value)
+	return strings.HasPrefix(text, "${") && strings.HasSuffix(text, "}") && !strings.Contains(text, "\n")
 }
 
 // declaredContainer is a container of a gce-container-declaration.
@@ -255,18 +259,10 @@ func (t *tfBlock) declaredContainers(decl string) []declaredContainer {
 	return containers
 }
 
-// parseDeclaration returns the containers that a gce-container-declaration
-// value names, or none when the input does not show them.
-func parseDeclaration(decl string) []declaredContainer {
-	containers, _ := readDeclaration(decl)
-	return containers
-}
-
 // readDeclaration returns the containers that a gce-container-declaration
 // value names, or why it names none that the input shows.
 func readDeclaration(decl string) (containers []declaredContainer, warning string) {
-	text := strings.TrimSpace(decl)
-	if strings.HasPrefix(text, "${") && strings.HasSuffix(text, "}") && !strings.Contains(text, "\n") {
+	if unresolved(decl) {
 		return nil, "is not known"
 	}
 	var doc struct {

@@ -771,26 +771,33 @@ func containerKey[T any](containers []T, i int, name string) string {
 }
 
 // envLiterals adds a Secret for each credential that a container's
-// environment holds as a literal value, EXPOSED to runtime rt through the
-// environment, with a warning. Only the value's salted fingerprint is
-// kept. A value that the input leaves open is no literal.
+// environment contains as a literal value, EXPOSED to runtime rt through the
+// environment, with a warning. LooksLikeCredential rejects a value that
+// refers to a variable, as one the input leaves open does.
 func (t *tfBlock) envLiterals(rt, label, container string, vars []envVar) {
 	for _, v := range vars {
-		if v.Name == "" || strings.Contains(v.Value, "${") || !literal.LooksLikeCredential(v.Name, v.Value) {
+		if v.Name == "" || !literal.LooksLikeCredential(v.Name, v.Value) {
 			continue
 		}
-		id := graph.GCPInlineSecretID(rt, container, v.Name)
-		t.b.node(graph.NodeSecret, id, v.Name+" (literal in "+label+")", t.Line, map[string]string{
-			graph.AttrProvider:     providerGCP,
-			attrType:               "env-literal",
-			graph.AttrName:         v.Name,
-			graph.AttrLongLived:    "true",
-			graph.AttrStoredInline: "true",
-			graph.AttrFingerprint:  t.b.fingerprint(v.Value),
-		})
-		t.b.edge(rt, graph.EdgeExposes, id, t.Line, map[string]string{graph.AttrVia: "env", graph.AttrName: v.Name})
+		t.literalSecret(rt, graph.GCPInlineSecretID(rt, container, v.Name), v.Name+" (literal in "+label+")",
+			"env-literal", v.Name, v.Value, map[string]string{graph.AttrVia: "env", graph.AttrName: v.Name})
 		t.warnf("environment variable %s of %s holds a literal credential; store it in Secret Manager and rotate it", v.Name, label)
 	}
+}
+
+// literalSecret adds Secret id, a credential written as a literal into the
+// input, and the runtime's EXPOSES of it with the given attributes. Only
+// the value's salted fingerprint is kept.
+func (t *tfBlock) literalSecret(rt, id, label, typ, name, value string, exposes map[string]string) {
+	t.b.node(graph.NodeSecret, id, label, t.Line, map[string]string{
+		graph.AttrProvider:     providerGCP,
+		attrType:               typ,
+		graph.AttrName:         name,
+		graph.AttrLongLived:    "true",
+		graph.AttrStoredInline: "true",
+		graph.AttrFingerprint:  t.b.fingerprint(value),
+	})
+	t.b.edge(rt, graph.EdgeExposes, id, t.Line, exposes)
 }
 
 // exposesSecret adds EXPOSES from runtime rt to the Secret Manager secret

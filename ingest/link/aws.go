@@ -619,9 +619,9 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 			continue
 		}
 		best, bestSub := awspolicy.False, ""
-		// One context serves every candidate subject: only its sub
-		// changes. Most candidates fail, and only the subject kept is
-		// explained.
+		// All candidate subjects share one context, in which only the
+		// sub changes. Most candidates fail, so only the subject kept
+		// is explained.
 		sub := []string{""}
 		ctx := awspolicy.Context{Values: map[string][]string{host + ":sub": sub}}
 		if repo := subj.Attr(graph.AttrRepository); repo != "" {
@@ -641,8 +641,8 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 		if best == awspolicy.Unknown {
 			conf = graph.Possible
 			sub[0] = bestSub
-			_, why := awspolicy.EvalConditions(cond, ctx)
-			reason += "; undecided: " + why
+			_, undecided := awspolicy.EvalConditions(cond, ctx)
+			reason += "; undecided: " + undecided
 		}
 		if len(cond) == 0 {
 			reason = fmt.Sprintf("trust policy of %s (statement %d) admits every subject of %s: it has no subject condition", role.Label, idx+1, host)

@@ -92,7 +92,7 @@ func forEachIn[T any](v *view, items []T, fn func(w *view, item T), collecting b
 	}
 	v.derivedNodes = slices.Grow(v.derivedNodes, nn)
 	// An eighth more room lets later rules add their edges without
-	// copying these again. After the lockfile rule the list holds 1.8
+	// copying these again. After the lockfile rule the list contains 1.8
 	// million edges at a million nodes.
 	v.derivedEdges = slices.Grow(v.derivedEdges, ne+(len(v.derivedEdges)+ne)/8)
 	if ne > 2*len(v.seenEdges) {

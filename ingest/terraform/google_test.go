@@ -614,7 +614,7 @@ resource "google_compute_instance" "web" {
     echo "home is $${HOME}"
   EOT
   metadata = {
-    startup-script = "git clone https://x-access-token:ghp_canaryX0000000000000000000000000001@github.com/o/r"
+    startup-script = "git clone https://x-access-token:ghp_canaryX0000000000000000000000000001@github.com/o/r && git clone https://x-access-token:ghp_canaryX0000000000000000000000000002@github.com/o/s"
   }
 }
 `
@@ -630,6 +630,8 @@ resource "google_compute_instance" "web" {
 	want := []string{
 		"secret:gcp:inline:gce:projects/example-prod/zones/europe-west1-b/instances/web/metadata_startup_script@2 via metadata",
 		"secret:gcp:inline:gce:projects/example-prod/zones/europe-west1-b/instances/web/startup-script@1 via metadata",
+		// The second token on the same line.
+		"secret:gcp:inline:gce:projects/example-prod/zones/europe-west1-b/instances/web/startup-script@1/2 via metadata",
 	}
 	var got []string
 	for _, e := range res.Edges {
@@ -641,14 +643,14 @@ resource "google_compute_instance" "web" {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("startup script literals (-want +got):\n%s", diff)
 	}
-	if len(res.Diags) != 2 {
-		t.Errorf("diagnostics %v, want two, one per literal", res.Diags)
+	if len(res.Diags) != 3 {
+		t.Errorf("diagnostics %v, want three, one per literal", res.Diags)
 	}
 	out, err := json.Marshal(res)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []string{"canary7Ks9Lm2Qp4Rt6Vw8Xy0Za1Bc3De5Fg7Hj9", "ghp_canaryX0000000000000000000000000001"} {
+	for _, v := range []string{"canary7Ks9Lm2Qp4Rt6Vw8Xy0Za1Bc3De5Fg7Hj9", "ghp_canaryX0000000000000000000000000001", "ghp_canaryX0000000000000000000000000002"} {
 		if bytes.Contains(out, []byte(v)) {
 			t.Error("a literal of the startup script reached the result")
 		}
