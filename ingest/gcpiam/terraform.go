@@ -79,7 +79,9 @@ var TerraformTypes = map[string]bool{
 // TerraformResource converts one evaluated google_* resource block into
 // facts. Blocks of other types give nothing. Problems that leave out part
 // of the block come back as diagnostics at the block's line; they never
-// quote argument values.
+// quote argument values. A block whose project neither it nor its
+// provider sets is read in the project "${provider.google.project}"
+// (providerProject), except a grant on a project, which is skipped.
 func TerraformResource(b TerraformBlock, env *ingest.Env) ([]graph.Node, []graph.Edge, []ingest.Diagnostic) {
 	if !TerraformTypes[b.Type] {
 		return nil, nil, nil
@@ -149,12 +151,30 @@ func (t *tfBlock) require(key string) (string, bool) {
 	return "", false
 }
 
-// project returns the block's project argument, else the provider's.
-func (t *tfBlock) project() string {
+// providerProject is the placeholder project of a block when neither the
+// block nor its google provider sets one. Terraform then takes the project
+// from the environment (GOOGLE_PROJECT and others) or the credentials,
+// which the input does not show. The placeholder keeps the ids of one
+// configuration's blocks equal (an instance, its account, the secret it
+// reads), and markUnresolved lists it on each node that contains it.
+const providerProject = "${provider.google.project}"
+
+// shownProject returns the block's project argument, else the provider's,
+// else "".
+func (t *tfBlock) shownProject() string {
 	if p := tfStr(t.Attrs, "project"); p != "" {
 		return strings.TrimPrefix(p, "projects/")
 	}
 	return t.Project
+}
+
+// project returns the block's project: shownProject, else
+// providerProject. Every reader uses it except that of project grants.
+func (t *tfBlock) project() string {
+	if p := t.shownProject(); p != "" {
+		return p
+	}
+	return providerProject
 }
 
 func (t *tfBlock) convert() {
@@ -248,7 +268,10 @@ func (t *tfBlock) iamTarget() (resource, bool) {
 	kind = kind[:strings.Index(kind, "_iam_")]
 	switch kind {
 	case "project":
-		p := t.project()
+		// Without a project argument the provider's project is used.
+		// Without either, the block is skipped, because current
+		// provider versions require project on these blocks.
+		p := t.shownProject()
 		if p == "" {
 			t.skipf("project is missing and the provider sets none; block skipped")
 			return resource{}, false
@@ -295,15 +318,15 @@ func (t *tfBlock) artifactRepoRef(id string) (resource, bool) {
 	// Without a location, Terraform takes the provider's region.
 	// NOTE: the provider documents this for the _iam_ resources; a
 	// repository block without location is taken to behave alike.
-	p, loc := t.project(), t.location()
+	loc := t.location()
 	if loc == "" {
 		loc = t.Region
 	}
-	if p == "" || loc == "" {
-		t.skipf("the repository's project or location is missing or not known; block skipped")
+	if loc == "" {
+		t.skipf("the repository's location is missing or not known; block skipped")
 		return resource{}, false
 	}
-	return artifactRepoRes(p, loc, id), true
+	return artifactRepoRes(t.project(), loc, id), true
 }
 
 // artifactRepo adds an Artifact Registry repository with the settings
@@ -803,10 +826,12 @@ func (t *tfBlock) literalSecret(rt, id, label, typ, name, value string, exposes 
 // exposesSecret adds EXPOSES from runtime rt to the Secret Manager secret
 // that ref names: a secret id in the block's project, or
 // projects/P/secrets/S. via and name tell how the runtime's code gets it.
-// A ref that is empty or that the input leaves open adds nothing.
+// A ref that is empty, or whose secret id the input leaves open, adds
+// nothing. A project that the input leaves open stays a placeholder, as
+// the block's own project does.
 func (t *tfBlock) exposesSecret(rt, ref, via, name string) {
 	ref = strings.TrimSpace(ref)
-	if ref == "" || strings.Contains(ref, "${") {
+	if ref == "" {
 		return
 	}
 	project, secret := t.project(), ref
@@ -817,7 +842,7 @@ func (t *tfBlock) exposesSecret(rt, ref, via, name string) {
 			return
 		}
 	}
-	if secret == "" || strings.Contains(secret, "/") {
+	if secret == "" || strings.Contains(secret, "/") || strings.Contains(secret, "${") {
 		return
 	}
 	r := secretRes(project, secret)
@@ -832,7 +857,9 @@ func (t *tfBlock) exposesSecret(rt, ref, via, name string) {
 // data sources. Workload identity pool names carry the project id where
 // Google Cloud puts the project number, which the input does not show;
 // the pool id, all that the linker reads from them, is right. project and
-// region are those of the google provider the block uses.
+// region are those of the google provider the block uses. When neither
+// project nor attrs sets a project, names contain providerProject, as
+// the ids that TerraformResource gives do.
 func TerraformComputed(typ string, data bool, attrs map[string]any, project, region string) (known map[string]string, unknown []string) {
 	known = map[string]string{}
 	p := tfStr(attrs, "project")
@@ -840,6 +867,9 @@ func TerraformComputed(typ string, data bool, attrs map[string]any, project, reg
 		p = project
 	}
 	p = strings.TrimPrefix(p, "projects/")
+	if p == "" {
+		p = providerProject
+	}
 	set := func(k, v string) { known[k] = v }
 	switch {
 	case typ == "google_iam_policy" && data:

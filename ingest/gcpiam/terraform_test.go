@@ -612,3 +612,134 @@ func TestTerraformDefaultPoolMaybeRemoved(t *testing.T) {
 		t.Error("no node credentials for the default pool")
 	}
 }
+
+// TestTerraformProjectNotShown reads blocks that set no project under a
+// google provider that sets none either. Terraform then takes the project
+// from the environment or the credentials, so each id holds the
+// placeholder of the provider's project, and the nodes name it in
+// unresolved. A block's own project argument still wins, and a project
+// grant, whose project the provider never fills in, is skipped.
+func TestTerraformProjectNotShown(t *testing.T) {
+	noProject := func(typ, name string, line int, attrs map[string]any) TerraformBlock {
+		b := block(typ, name, line, attrs)
+		b.Project = ""
+		return b
+	}
+	res := tfConvert(t,
+		noProject("google_compute_instance", "web", 1, map[string]any{
+			"name": "web", "zone": "europe-west1-b",
+			"service_account": []any{map[string]any{
+				"email": "app@${provider.google.project}.iam.gserviceaccount.com", "scopes": []any{"cloud-platform"}}},
+		}),
+		noProject("google_cloud_run_v2_service", "api", 10, map[string]any{
+			"name": "api", "location": "europe-west1",
+			"template": []any{map[string]any{
+				"containers": []any{map[string]any{
+					"image": "gcr.io/example-prod/api:1.0",
+					"env": []any{
+						map[string]any{"name": "DB_PASSWORD", "value_source": []any{map[string]any{
+							"secret_key_ref": []any{map[string]any{"secret": "db-password", "version": "latest"}}}}},
+						map[string]any{"name": "API_KEY", "value_source": []any{map[string]any{
+							"secret_key_ref": []any{map[string]any{"secret": "projects/${provider.google.project}/secrets/api-key"}}}}},
+					},
+				}},
+			}},
+		}),
+		noProject("google_compute_instance_template", "worker", 20, map[string]any{"name": "worker"}),
+		noProject("google_secret_manager_secret", "db", 30, map[string]any{"secret_id": "db-password"}),
+		noProject("google_service_account", "app", 35, map[string]any{"account_id": "app"}),
+		noProject("google_compute_instance", "dev", 40, map[string]any{
+			"name": "dev", "zone": "europe-west1-b", "project": "example-dev"}),
+		block("google_compute_instance", "prod", 45, map[string]any{"name": "prod", "zone": "europe-west1-b"}),
+		noProject("google_project_iam_member", "owner", 50, map[string]any{
+			"role": "roles/owner", "member": "user:erin@example.com"}),
+		noProject("google_artifact_registry_repository", "app", 55, map[string]any{
+			"repository_id": "app", "location": "us", "format": "DOCKER"}),
+		noProject("google_container_cluster", "prod", 60, map[string]any{"name": "prod", "location": "europe-west1"}),
+		noProject("google_project_iam_custom_role", "deployer", 65, map[string]any{
+			"role_id": "deployer", "permissions": []any{"run.services.update"}}),
+		noProject("google_storage_bucket", "logs", 70, map[string]any{"name": "example-logs"}),
+	)
+	const unknown = "provider.google.project"
+	web := "runtime:gcp:gce:projects/${provider.google.project}/zones/europe-west1-b/instances/web"
+	api := "runtime:gcp:run:${provider.google.project}/europe-west1/api"
+	worker := "runtime:gcp:gce:projects/${provider.google.project}/global/instanceTemplates/worker"
+	db := "gcp:secret:projects/${provider.google.project}/secrets/db-password"
+	apiKey := "gcp:secret:projects/${provider.google.project}/secrets/api-key"
+	app := "gcp:sa:app@${provider.google.project}.iam.gserviceaccount.com"
+	for _, id := range []string{web, api, worker} {
+		checkAttrs(t, findNode(t, res, id), map[string]string{"project": "${provider.google.project}", "unresolved": unknown})
+	}
+	for _, id := range []string{db, apiKey, app, "secret:gcp:metadata-token:gcp:gce:projects/${provider.google.project}/zones/europe-west1-b/instances/web",
+		"gcp:resource:artifactregistry.googleapis.com/projects/${provider.google.project}/locations/us/repositories/app",
+		"gcp:gke:projects/${provider.google.project}/locations/europe-west1/clusters/prod",
+		"gcp:role:projects/${provider.google.project}/roles/deployer"} {
+		checkAttrs(t, findNode(t, res, id), map[string]string{"unresolved": unknown})
+	}
+	// A bucket's name is global: only its project is open.
+	checkAttrs(t, findNode(t, res, "gcp:bucket:example-logs"), map[string]string{
+		"project": "${provider.google.project}", "unresolved": unknown})
+	checkAttrs(t, findNode(t, res, "runtime:gcp:gce:projects/example-dev/zones/europe-west1-b/instances/dev"),
+		map[string]string{"project": "example-dev", "unresolved": ""})
+	checkAttrs(t, findNode(t, res, "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/prod"),
+		map[string]string{"project": "example-prod", "unresolved": ""})
+
+	want := []string{
+		api + " -> " + apiKey + " (env API_KEY)",
+		api + " -> " + db + " (env DB_PASSWORD)",
+	}
+	var got []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeExposes && e.Attrs[graph.AttrVia] == "env" {
+			got = append(got, e.From+" -> "+e.To+" ("+e.Attrs[graph.AttrVia]+" "+e.Attrs[graph.AttrName]+")")
+		}
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("secrets exposed (-want +got):\n%s", diff)
+	}
+	for _, n := range res.Nodes {
+		if strings.Contains(n.ID, "projects//") || strings.Contains(n.ID, ":run:/") || strings.Contains(n.ID, "@.iam.") {
+			t.Errorf("node %s has an empty project", n.ID)
+		}
+	}
+	for _, id := range nodeIDs(res, graph.NodePolicy) {
+		if strings.HasPrefix(id, "gcp:grant:") {
+			t.Errorf("grant %s, want none: the project grant names no project", id)
+		}
+	}
+	if len(res.Diags) != 1 || res.Diags[0].Pos.Line != 50 {
+		t.Errorf("diagnostics = %v, want one at line 50 for the project grant", res.Diags)
+	}
+}
+
+// TestTerraformComputedProjectNotShown checks that the names other blocks
+// read contain the placeholder of the provider's project when neither the
+// block nor its provider sets a project, as the ids of the blocks do.
+func TestTerraformComputedProjectNotShown(t *testing.T) {
+	tests := []struct {
+		typ   string
+		attrs map[string]any
+		known map[string]string
+	}{
+		{"google_service_account", map[string]any{"account_id": "app"}, map[string]string{
+			"email":   "app@${provider.google.project}.iam.gserviceaccount.com",
+			"member":  "serviceAccount:app@${provider.google.project}.iam.gserviceaccount.com",
+			"name":    "projects/${provider.google.project}/serviceAccounts/app@${provider.google.project}.iam.gserviceaccount.com",
+			"id":      "projects/${provider.google.project}/serviceAccounts/app@${provider.google.project}.iam.gserviceaccount.com",
+			"project": "${provider.google.project}"}},
+		{"google_secret_manager_secret", map[string]any{"secret_id": "db"}, map[string]string{
+			"id": "projects/${provider.google.project}/secrets/db", "name": "projects/${provider.google.project}/secrets/db",
+			"project": "${provider.google.project}"}},
+		{"google_secret_manager_secret", map[string]any{"secret_id": "db", "project": "example-dev"}, map[string]string{
+			"id": "projects/example-dev/secrets/db", "name": "projects/example-dev/secrets/db", "project": "example-dev"}},
+		{"google_project_iam_custom_role", map[string]any{"role_id": "deployer"}, map[string]string{
+			"id": "projects/${provider.google.project}/roles/deployer", "name": "projects/${provider.google.project}/roles/deployer"}},
+	}
+	for _, tt := range tests {
+		known, _ := TerraformComputed(tt.typ, false, tt.attrs, "", "")
+		if diff := cmp.Diff(tt.known, known); diff != "" {
+			t.Errorf("%s %v known (-want +got):\n%s", tt.typ, tt.attrs, diff)
+		}
+	}
+}

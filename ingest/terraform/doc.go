@@ -5,8 +5,11 @@
 //
 // google_* resources are evaluated here and converted by ingest/gcpiam,
 // so that they give the nodes and edges gcloud output gives; their
-// project is that of the google provider configuration they use
-// (provider = google.alias, else the default one). A
+// project is their own project argument, else that of the google
+// provider configuration they use (provider = google.alias, else the
+// default one), else the text "${provider.google.project}". Terraform
+// then takes it from the environment or the credentials, which the input
+// does not show. A
 // kubernetes_service_account gives the service account identity the
 // Kubernetes ingester gives, with its GKE workload identity and IRSA
 // annotations.

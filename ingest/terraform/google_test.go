@@ -725,3 +725,104 @@ resource "google_container_cluster" "nested" {
 		t.Error("the instance was not read without its metadata")
 	}
 }
+
+// TestGoogleProjectNotShown reads a module whose google provider sets no
+// project and whose blocks set none either. Each project takes the
+// placeholder of the provider's project, so that the service, the
+// instance, the account they run as and the secret they read meet on the
+// same ids, and the nodes name the placeholder in unresolved.
+func TestGoogleProjectNotShown(t *testing.T) {
+	const (
+		sa     = "gcp:sa:app@${provider.google.project}.iam.gserviceaccount.com"
+		db     = "gcp:secret:projects/${provider.google.project}/secrets/db-password"
+		api    = "runtime:gcp:run:${provider.google.project}/europe-west1/api"
+		web    = "runtime:gcp:gce:projects/${provider.google.project}/zones/europe-west1-b/instances/web"
+		worker = "runtime:gcp:gce:projects/${provider.google.project}/global/instanceTemplates/worker"
+		dev    = "runtime:gcp:gce:projects/example-dev/zones/europe-west1-b/instances/dev"
+	)
+	apiToken := "secret:gcp:metadata-token:gcp:run:${provider.google.project}/europe-west1/api"
+	webToken := "secret:gcp:metadata-token:gcp:gce:projects/${provider.google.project}/zones/europe-west1-b/instances/web"
+
+	var res ingest.Result
+	f := filepath.Join("testdata", "gcp-no-project", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	for _, d := range res.Diags {
+		t.Errorf("unexpected diagnostic %s", d)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("CANARY-terraform-gproj-4b1d")) {
+		t.Error("the secret version's value reached the result")
+	}
+
+	// Several blocks give the secret's node. The first node of each id
+	// is kept, and the version's fingerprint is looked for in all.
+	nodes := map[string]graph.Node{}
+	fingerprinted := false
+	for _, n := range res.Nodes {
+		if _, ok := nodes[n.ID]; !ok {
+			nodes[n.ID] = n
+		}
+		if n.ID == db && n.Attr(graph.AttrFingerprint) != "" && n.Attr(graph.AttrStoredInline) == "true" {
+			fingerprinted = true
+		}
+	}
+	for _, id := range []string{sa, db, api, web, worker, apiToken, webToken} {
+		n, ok := nodes[id]
+		if !ok {
+			t.Errorf("no node %s", id)
+			continue
+		}
+		if got := n.Attr("unresolved"); got != "provider.google.project" {
+			t.Errorf("%s unresolved = %q, want provider.google.project", id, got)
+		}
+	}
+	for _, id := range []string{api, web, worker} {
+		if got := nodes[id].Attr("project"); got != "${provider.google.project}" {
+			t.Errorf("%s project = %q, want ${provider.google.project}", id, got)
+		}
+	}
+	if got := nodes[dev].Attr("project"); got != "example-dev" {
+		t.Errorf("%s project = %q, want example-dev", dev, got)
+	}
+	if got := nodes[dev].Attr("unresolved"); got != "" {
+		t.Errorf("%s unresolved = %q, want none", dev, got)
+	}
+	// The version names its secret by the secret's id, which contains
+	// the same placeholder.
+	if !fingerprinted {
+		t.Errorf("secret %s has no fingerprint of the version's value", db)
+	}
+
+	var got []string
+	for _, e := range res.Edges {
+		switch e.Kind {
+		case graph.EdgeExposes, graph.EdgeAuthenticatesAs:
+			got = append(got, e.From+" "+string(e.Kind)+" "+e.To)
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		api + " EXPOSES " + apiToken,
+		api + " EXPOSES " + db,
+		web + " EXPOSES " + webToken,
+		apiToken + " AUTHENTICATES_AS " + sa,
+		webToken + " AUTHENTICATES_AS " + sa,
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+
+	// The grant on the secret, which names it by id, reaches the same
+	// secret.
+	derived := deriveDir(t, "gcp-no-project", graph.EdgeCanReadSecret)
+	wantDerived := []string{sa + " -CAN_READ_SECRET-> " + db + " (certain)"}
+	if diff := cmp.Diff(wantDerived, derived); diff != "" {
+		t.Errorf("derived edges (-want +got):\n%s", diff)
+	}
+}
