@@ -9,7 +9,9 @@
 // provider configuration they use (provider = google.alias, else the
 // default one), else the text "${provider.google.project}". Terraform
 // then takes it from the environment or the credentials, which the input
-// does not show. A
+// does not show. A project, location, region or zone argument whose value
+// is not known is the text "${ADDRESS.ARGUMENT}", since the provider's
+// setting applies only to an argument that is not set. A
 // kubernetes_service_account gives the service account identity the
 // Kubernetes ingester gives, with its GKE workload identity and IRSA
 // annotations.

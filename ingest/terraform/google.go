@@ -41,6 +41,7 @@ func (e *emitter) google(b *block, bv *blockVal) {
 			attrs[name] = x
 		}
 	}
+	placeUnknown(b, bv.attrs, attrs)
 	tb := gcpiam.TerraformBlock{
 		Type:    b.typ,
 		Name:    b.name,
@@ -80,11 +81,33 @@ func (e *emitter) google(b *block, bv *blockVal) {
 // computeGoogle adds the attributes Terraform computes for a google_*
 // block that other blocks read, as ingest/gcpiam names them.
 func (ev *evaluator) computeGoogle(b *block, a map[string]cty.Value, set setFunc, unknown unknownFunc) {
-	known, unk := gcpiam.TerraformComputed(b.typ, b.data, ev.anyAttrs(b, a), ev.googleProject(b), ev.googleRegion(b))
+	attrs := ev.anyAttrs(b, a)
+	placeUnknown(b, a, attrs)
+	known, unk := gcpiam.TerraformComputed(b.typ, b.data, attrs, ev.googleProject(b), ev.googleRegion(b))
 	for k, v := range known {
 		set(k, v)
 	}
 	unknown(unk...)
+}
+
+// placeArgs lists the arguments that place a google_* block. Where one is
+// missing or null, the provider's setting applies.
+var placeArgs = []string{"project", "location", "region", "zone"}
+
+// placeUnknown sets in attrs the text "${ADDRESS.ARGUMENT}" for each
+// argument of placeArgs that block b sets and whose value in vals is not
+// known. The provider's setting does not apply to an argument that is set.
+func placeUnknown(b *block, vals map[string]cty.Value, attrs map[string]any) {
+	for _, name := range placeArgs {
+		if _, ok := attrs[name]; ok || b.attr(name) == nil {
+			continue
+		}
+		if v := vals[name]; v != cty.NilVal && v.IsKnown() {
+			// A known value absent from attrs is null.
+			continue
+		}
+		attrs[name] = "${" + b.addr + "." + name + "}"
+	}
 }
 
 // googleProject returns the project of the google provider configuration

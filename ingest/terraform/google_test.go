@@ -826,3 +826,109 @@ func TestGoogleProjectNotShown(t *testing.T) {
 		t.Errorf("derived edges (-want +got):\n%s", diff)
 	}
 }
+
+// TestGoogleProjectNotKnown reads blocks whose project or zone argument
+// the evaluator leaves unknown: lookup in a map variable without a default,
+// and a condition on a number variable without one. The provider's default
+// does not apply to an argument that is set, so the value is a placeholder
+// naming the argument, in the block's ids and in the names that other
+// blocks read from it. A null argument is not set.
+func TestGoogleProjectNotKnown(t *testing.T) {
+	const src = `
+provider "google" {
+  project = "example-prod"
+  zone    = "europe-west1-b"
+}
+
+variable "projects" {
+  type = map(string)
+}
+
+variable "replicas" {
+  type = number
+}
+
+resource "google_service_account" "runner" {
+  account_id = "runner"
+  project    = lookup(var.projects, "app")
+}
+
+resource "google_compute_instance" "web" {
+  name         = "web"
+  project      = lookup(var.projects, "app")
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+  service_account {
+    email  = google_service_account.runner.email
+    scopes = ["cloud-platform"]
+  }
+}
+
+resource "google_compute_instance" "edge" {
+  name         = "edge"
+  zone         = var.replicas > 1 ? "europe-west1-c" : "europe-west1-d"
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+}
+
+resource "google_compute_instance" "plain" {
+  name         = "plain"
+  project      = null
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+}
+`
+	f := filepath.Join(t.TempDir(), "main.tf")
+	if err := os.WriteFile(f, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var res ingest.Result
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	const (
+		web    = "runtime:gcp:gce:projects/${google_compute_instance.web.project}/zones/europe-west1-b/instances/web"
+		runner = "gcp:sa:runner@${google_service_account.runner.project}.iam.gserviceaccount.com"
+		edge   = "runtime:gcp:gce:projects/example-prod/zones/${google_compute_instance.edge.zone}/instances/edge"
+		plain  = "runtime:gcp:gce:projects/example-prod/zones/europe-west1-b/instances/plain"
+	)
+	nodes := map[string]graph.Node{}
+	for _, n := range res.Nodes {
+		if _, ok := nodes[n.ID]; !ok {
+			nodes[n.ID] = n
+		}
+	}
+	for id, want := range map[string]string{
+		// The instance's service_account attribute is the runner's email.
+		web:    "google_compute_instance.web.project,google_service_account.runner.project",
+		runner: "google_service_account.runner.project",
+		edge:   "google_compute_instance.edge.zone",
+		plain:  "",
+	} {
+		n, ok := nodes[id]
+		if !ok {
+			t.Errorf("no node %s", id)
+			continue
+		}
+		if got := n.Attr("unresolved"); got != want {
+			t.Errorf("%s unresolved = %q, want %q", id, got, want)
+		}
+	}
+	token := "secret:gcp:metadata-token:gcp:gce:projects/${google_compute_instance.web.project}/zones/europe-west1-b/instances/web"
+	found := false
+	for _, e := range res.Edges {
+		found = found || e.From == token && e.Kind == graph.EdgeAuthenticatesAs && e.To == runner
+	}
+	if !found {
+		t.Errorf("no edge %s AUTHENTICATES_AS %s", token, runner)
+	}
+	for _, d := range res.Diags {
+		t.Errorf("unexpected diagnostic %s", d)
+	}
+}
