@@ -921,6 +921,10 @@ func TerraformComputed(typ string, data bool, attrs map[string]any, project, reg
 		set("name", name)
 	case typ == "google_project":
 		id := tfStr(attrs, "project_id")
+		if id == "" && data {
+			// The data source reads the provider's project then.
+			id = p
+		}
 		set("id", "projects/"+id)
 		set("project_id", id)
 		unknown = append(unknown, "number")

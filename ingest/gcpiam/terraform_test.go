@@ -743,3 +743,26 @@ func TestTerraformComputedProjectNotShown(t *testing.T) {
 		}
 	}
 }
+
+// TestTerraformComputedProjectData checks the google_project data source:
+// without project_id it reads the provider's project.
+func TestTerraformComputedProjectData(t *testing.T) {
+	tests := []struct {
+		attrs    map[string]any
+		provider string
+		known    map[string]string
+	}{
+		{map[string]any{}, "example-prod", map[string]string{"id": "projects/example-prod", "project_id": "example-prod"}},
+		{map[string]any{}, "", map[string]string{"id": "projects/${provider.google.project}", "project_id": "${provider.google.project}"}},
+		{map[string]any{"project_id": "example-dev"}, "example-prod", map[string]string{"id": "projects/example-dev", "project_id": "example-dev"}},
+	}
+	for _, tt := range tests {
+		known, unknown := TerraformComputed("google_project", true, tt.attrs, tt.provider, "")
+		if diff := cmp.Diff(tt.known, known); diff != "" {
+			t.Errorf("%v under provider project %q known (-want +got):\n%s", tt.attrs, tt.provider, diff)
+		}
+		if !slices.Equal(unknown, []string{"number"}) {
+			t.Errorf("%v unknown = %v, want [number]", tt.attrs, unknown)
+		}
+	}
+}
