@@ -29,14 +29,14 @@ type TerraformBlock struct {
 	Attrs   map[string]any
 	Line    int    // line of the block header
 	File    string // file path for positions; the pipeline sets it anyway
-	// Project is the project of the default google provider, "" when the
-	// input does not show it.
+	// Project is the project of the google or google-beta provider
+	// configuration the block uses, "" when the input does not show it.
 	Project string
-	// Region is the region of the google provider the block uses, "" when
-	// the input does not show it.
+	// Region is the region of the provider configuration the block uses,
+	// "" when the input does not show it.
 	Region string
-	// Zone is the zone of the google provider the block uses, "" when the
-	// input does not show it.
+	// Zone is the zone of the provider configuration the block uses, ""
+	// when the input does not show it.
 	Zone string
 	// Template holds, in the form of Attrs, the arguments of the instance
 	// template that a google_compute_instance_from_template block names.
@@ -79,9 +79,10 @@ var TerraformTypes = map[string]bool{
 // TerraformResource converts one evaluated google_* resource block into
 // facts. Blocks of other types give nothing. Problems that leave out part
 // of the block come back as diagnostics at the block's line; they never
-// quote argument values. A block whose project neither it nor its
-// provider sets is read in the project "${provider.google.project}"
-// (providerProject), except a grant on a project, which is skipped.
+// quote argument values. A block whose project neither it nor the
+// provider configuration it uses sets is read in the project
+// "${provider.google.project}" (providerProject), except a grant on a
+// project, which is skipped.
 func TerraformResource(b TerraformBlock, env *ingest.Env) ([]graph.Node, []graph.Edge, []ingest.Diagnostic) {
 	if !TerraformTypes[b.Type] {
 		return nil, nil, nil
@@ -152,11 +153,16 @@ func (t *tfBlock) require(key string) (string, bool) {
 }
 
 // providerProject is the placeholder project of a block when neither the
-// block nor its google provider sets one. Terraform then takes the project
-// from the environment (GOOGLE_PROJECT and others) or the credentials,
-// which the input does not show. The placeholder keeps the ids of one
-// configuration's blocks equal (an instance, its account, the secret it
-// reads), and markUnresolved lists it on each node that contains it.
+// block nor the provider configuration it uses sets one. Terraform then
+// takes the project from the environment (GOOGLE_PROJECT and others) or
+// the credentials, which the input does not show. The google and
+// google-beta providers read the same environment, so every configuration
+// without a project (google, google-beta, or an alias of either) gets
+// this placeholder. That holds even when another configuration sets a
+// project, because the placeholder is the environment's project and not
+// that one. It keeps the ids of the blocks that run in that project equal
+// (an instance, its account, the secret it reads), and markUnresolved
+// lists it on each node that contains it.
 const providerProject = "${provider.google.project}"
 
 // shownProject returns the block's project argument, else the provider's,
@@ -857,7 +863,7 @@ func (t *tfBlock) exposesSecret(rt, ref, via, name string) {
 // data sources. Workload identity pool names carry the project id where
 // Google Cloud puts the project number, which the input does not show;
 // the pool id, all that the linker reads from them, is right. project and
-// region are those of the google provider the block uses. When neither
+// region are those of the provider configuration the block uses. When neither
 // project nor attrs sets a project, names contain providerProject, as
 // the ids that TerraformResource gives do.
 func TerraformComputed(typ string, data bool, attrs map[string]any, project, region string) (known map[string]string, unknown []string) {

@@ -5,13 +5,17 @@
 //
 // google_* resources are evaluated here and converted by ingest/gcpiam,
 // so that they give the nodes and edges gcloud output gives; their
-// project is their own project argument, else that of the google
-// provider configuration they use (provider = google.alias, else the
-// default one), else the text "${provider.google.project}". Terraform
-// then takes it from the environment or the credentials, which the input
-// does not show. A project, location, region or zone argument whose value
-// is not known is the text "${ADDRESS.ARGUMENT}", since the provider's
-// setting applies only to an argument that is not set. A
+// project is their own project argument, else that of the provider
+// configuration they use, else the text "${provider.google.project}".
+// That configuration is the one their provider argument names
+// (google.alias, google-beta, google-beta.alias), else the default google
+// one, even in a module that configures only google-beta. Its region and
+// zone also place blocks that set none. Without a project, Terraform
+// takes it from the environment or the credentials, which the input does
+// not show. The google and google-beta providers read these alike, so
+// the text is the same for either provider. A project, location, region or zone argument
+// whose value is not known is the text "${ADDRESS.ARGUMENT}", since the
+// provider's setting applies only to an argument that is not set. A
 // kubernetes_service_account gives the service account identity the
 // Kubernetes ingester gives, with its GKE workload identity and IRSA
 // annotations.

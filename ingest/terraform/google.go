@@ -110,22 +110,23 @@ func placeUnknown(b *block, vals map[string]cty.Value, attrs map[string]any) {
 	}
 }
 
-// googleProject returns the project of the google provider configuration
-// a block uses, "" when the input does not show it.
+// googleProject returns the project of the google or google-beta
+// provider configuration a block uses, "" when the input does not show it.
 func (ev *evaluator) googleProject(b *block) string {
 	return ev.googleProviderArg(b, "project")
 }
 
-// googleRegion returns the region of the google provider configuration a
-// block uses, "" when the input does not show it.
+// googleRegion returns the region of the google or google-beta provider
+// configuration a block uses, "" when the input does not show it.
 func (ev *evaluator) googleRegion(b *block) string {
 	return ev.googleProviderArg(b, "region")
 }
 
-// googleProviderArg returns a string argument of the google provider
-// configuration a block uses, "" when the input does not show it.
+// googleProviderArg returns a string argument of the google or
+// google-beta provider configuration a block uses (providerFor), "" when
+// the input does not show it.
 func (ev *evaluator) googleProviderArg(b *block, name string) string {
-	p := ev.m.providerFor(b, "google")
+	p := ev.m.providerFor(b)
 	if p == nil {
 		return ""
 	}

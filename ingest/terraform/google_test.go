@@ -932,3 +932,264 @@ resource "google_compute_instance" "plain" {
 		t.Errorf("unexpected diagnostic %s", d)
 	}
 }
+
+// parseSource parses one main.tf of the given text in a folder of its own.
+func parseSource(t *testing.T, src string) ingest.Result {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "main.tf")
+	if err := os.WriteFile(f, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var res ingest.Result
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	return res
+}
+
+// TestGoogleBetaProvider checks that a block whose provider argument names
+// a google-beta configuration, the default one or an alias, takes the
+// project, region and zone of that configuration. A block without the
+// argument, or with provider = google, takes the default google ones. A
+// google-beta configuration without a project gets the placeholder, not
+// the google provider's project.
+func TestGoogleBetaProvider(t *testing.T) {
+	const src = `
+provider "google" {
+  project = "example-prod"
+  region  = "us-central1"
+  zone    = "us-central1-a"
+}
+
+provider "google-beta" {
+  project = "example-beta"
+  region  = "europe-west1"
+  zone    = "europe-west1-b"
+}
+
+provider "google-beta" {
+  alias   = "asia"
+  project = "example-asia"
+  region  = "asia-east1"
+  zone    = "asia-east1-a"
+}
+
+provider "google-beta" {
+  alias = "loose"
+  zone  = "europe-west4-a"
+}
+
+resource "google_service_account" "runner" {
+  provider   = google-beta
+  account_id = "runner"
+}
+
+resource "google_compute_instance" "web" {
+  provider     = google-beta
+  name         = "web"
+  machine_type = "e2-small"
+  boot_disk {
+    initialize_params {
+      image = "debian-cloud/debian-12"
+    }
+  }
+  network_interface {
+    network = "default"
+  }
+  service_account {
+    email  = google_service_account.runner.email
+    scopes = ["cloud-platform"]
+  }
+}
+
+resource "google_compute_instance" "batch" {
+  provider     = google-beta.asia
+  name         = "batch"
+  machine_type = "e2-small"
+  boot_disk {
+    initialize_params {
+      image = "debian-cloud/debian-12"
+    }
+  }
+  network_interface {
+    network = "default"
+  }
+}
+
+resource "google_compute_instance" "plain" {
+  name         = "plain"
+  machine_type = "e2-small"
+  boot_disk {
+    initialize_params {
+      image = "debian-cloud/debian-12"
+    }
+  }
+  network_interface {
+    network = "default"
+  }
+}
+
+resource "google_compute_instance" "ga" {
+  provider     = google
+  name         = "ga"
+  machine_type = "e2-small"
+  boot_disk {
+    initialize_params {
+      image = "debian-cloud/debian-12"
+    }
+  }
+  network_interface {
+    network = "default"
+  }
+}
+
+resource "google_compute_instance" "stray" {
+  provider     = google-beta.loose
+  name         = "stray"
+  machine_type = "e2-small"
+  boot_disk {
+    initialize_params {
+      image = "debian-cloud/debian-12"
+    }
+  }
+  network_interface {
+    network = "default"
+  }
+}
+
+resource "google_compute_region_instance_template" "worker" {
+  provider     = google-beta
+  name         = "worker"
+  machine_type = "e2-small"
+  disk {
+    source_image = "debian-cloud/debian-12"
+  }
+  network_interface {
+    network = "default"
+  }
+}
+`
+	res := parseSource(t, src)
+	for _, d := range res.Diags {
+		t.Errorf("unexpected diagnostic %s", d)
+	}
+	const (
+		// The default google-beta configuration: example-beta,
+		// europe-west1, europe-west1-b.
+		web    = "runtime:gcp:gce:projects/example-beta/zones/europe-west1-b/instances/web"
+		runner = "gcp:sa:runner@example-beta.iam.gserviceaccount.com"
+		worker = "runtime:gcp:gce:projects/example-beta/regions/europe-west1/instanceTemplates/worker"
+		// google-beta.asia: example-asia, asia-east1-a.
+		batch = "runtime:gcp:gce:projects/example-asia/zones/asia-east1-a/instances/batch"
+		// No provider argument, and provider = google: the default google
+		// configuration, example-prod and us-central1-a.
+		plain = "runtime:gcp:gce:projects/example-prod/zones/us-central1-a/instances/plain"
+		ga    = "runtime:gcp:gce:projects/example-prod/zones/us-central1-a/instances/ga"
+		// google-beta.loose sets a zone but no project.
+		stray = "runtime:gcp:gce:projects/${provider.google.project}/zones/europe-west4-a/instances/stray"
+	)
+	nodes := map[string]graph.Node{}
+	for _, n := range res.Nodes {
+		if _, ok := nodes[n.ID]; !ok {
+			nodes[n.ID] = n
+		}
+	}
+	for id, unresolved := range map[string]string{
+		web: "", runner: "", worker: "", batch: "", plain: "", ga: "",
+		stray: "provider.google.project",
+	} {
+		n, ok := nodes[id]
+		if !ok {
+			t.Errorf("no node %s", id)
+			continue
+		}
+		if got := n.Attr("unresolved"); got != unresolved {
+			t.Errorf("%s unresolved = %q, want %q", id, got, unresolved)
+		}
+	}
+	if got := nodes[stray].Attr("project"); got != "${provider.google.project}" {
+		t.Errorf("%s project = %q, want ${provider.google.project}", stray, got)
+	}
+	// The instance runs as the account the same configuration creates.
+	token := "secret:gcp:metadata-token:gcp:gce:projects/example-beta/zones/europe-west1-b/instances/web"
+	found := false
+	for _, e := range res.Edges {
+		found = found || e.From == token && e.Kind == graph.EdgeAuthenticatesAs && e.To == runner
+	}
+	if !found {
+		t.Errorf("no edge %s AUTHENTICATES_AS %s", token, runner)
+	}
+	if t.Failed() {
+		var ids []string
+		for id := range nodes {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		t.Logf("nodes:\n%s", strings.Join(ids, "\n"))
+	}
+}
+
+// TestGoogleBetaOnly checks a module that configures only google-beta. A
+// block without a provider argument uses the empty default google
+// configuration, so its project is the placeholder and it has no zone
+// unless it sets one. A block with provider = google-beta takes the
+// google-beta settings.
+func TestGoogleBetaOnly(t *testing.T) {
+	const src = `
+provider "google-beta" {
+  project = "example-beta"
+  zone    = "europe-west1-b"
+}
+
+resource "google_compute_instance" "plain" {
+  name         = "plain"
+  zone         = "europe-west1-c"
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+}
+
+resource "google_compute_instance" "beta" {
+  provider     = google-beta
+  name         = "beta"
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+}
+
+resource "google_compute_instance" "nozone" {
+  name         = "nozone"
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+}
+`
+	res := parseSource(t, src)
+	want := []string{
+		"runtime:gcp:gce:projects/${provider.google.project}/zones/europe-west1-c/instances/plain",
+		"runtime:gcp:gce:projects/example-beta/zones/europe-west1-b/instances/beta",
+	}
+	var got []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeRuntime {
+			got = append(got, n.ID)
+		}
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runtimes (-want +got):\n%s", diff)
+	}
+	// The instance without zone takes none from google-beta.
+	var diags []string
+	for _, d := range res.Diags {
+		diags = append(diags, d.Msg)
+	}
+	wantDiags := []string{"google_compute_instance.nozone: zone is missing and the provider sets no zone; block skipped"}
+	if diff := cmp.Diff(wantDiags, diags); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}

@@ -354,11 +354,11 @@ func (m *module) provider(name string) *hclsyntax.Block {
 	return nil
 }
 
-// providerFor returns the configuration of a provider that block b uses:
-// the one whose alias its provider argument names (google.prod), else
-// the default one.
-func (m *module) providerFor(b *block, name string) *hclsyntax.Block {
-	alias := providerAlias(b, name)
+// providerFor returns the provider configuration that block b uses (see
+// providerRef), or nil when the module declares no configuration of that
+// name and alias.
+func (m *module) providerFor(b *block) *hclsyntax.Block {
+	name, alias := providerRef(b)
 	if alias == "" {
 		return m.provider(name)
 	}
@@ -374,6 +374,32 @@ func (m *module) providerFor(b *block, name string) *hclsyntax.Block {
 		}
 	}
 	return nil
+}
+
+// providerRef returns the local name and alias ("" for the default
+// configuration) of the provider configuration that block b uses. These
+// are the ones its provider argument names (google-beta, google.prod,
+// google-beta.prod). Without that argument, Terraform uses the default
+// configuration of the provider whose local name is the first word of
+// the type (google for google_compute_instance), even in a module that
+// configures only other providers. An argument that is not a reference
+// Terraform accepts also gets that default.
+func providerRef(b *block) (name, alias string) {
+	name, _, _ = strings.Cut(b.typ, "_")
+	a := b.attr("provider")
+	if a == nil {
+		return name, ""
+	}
+	tr, diags := hcl.AbsTraversalForExpr(a.Expr)
+	if diags.HasErrors() || len(tr) > 2 {
+		return name, ""
+	}
+	if len(tr) == 2 {
+		if alias = stepName(tr, 1); alias == "" {
+			return name, ""
+		}
+	}
+	return tr.RootName(), alias
 }
 
 // providerAlias returns the alias that a block's provider argument names
