@@ -116,3 +116,44 @@ func TestECSPlacement(t *testing.T) {
 		t.Errorf("placement (-want +got):\n%s", diff)
 	}
 }
+
+// TestProviderQuotedAlias checks that the Terraform 0.11 form
+// provider = "aws.prod" gives the account and region of aws.prod.
+func TestProviderQuotedAlias(t *testing.T) {
+	const src = `
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+
+provider "aws" {
+  alias               = "prod"
+  region              = "us-east-1"
+  allowed_account_ids = ["444455556666"]
+}
+
+resource "aws_secretsmanager_secret" "db" {
+  provider = "aws.prod"
+  name     = "db"
+}
+`
+	res := parseSource(t, src)
+	const want = "arn:aws:secretsmanager:us-east-1:444455556666:secret:db"
+	found := false
+	for _, n := range res.Nodes {
+		if n.ID != want {
+			continue
+		}
+		found = true
+		if got := n.Attr("tf_provider"); got != "aws.prod" {
+			t.Errorf("%s tf_provider = %q, want aws.prod", want, got)
+		}
+	}
+	if !found {
+		var ids []string
+		for _, n := range res.Nodes {
+			ids = append(ids, n.ID)
+		}
+		t.Errorf("no node %s among %v", want, ids)
+	}
+}

@@ -1193,3 +1193,62 @@ resource "google_compute_instance" "nozone" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
+
+// TestGoogleQuotedProvider checks that the Terraform 0.11 forms
+// provider = "google-beta" and "google-beta.asia" name the same
+// configurations as the bare references.
+func TestGoogleQuotedProvider(t *testing.T) {
+	const src = `
+provider "google" {
+  project = "example-prod"
+  zone    = "us-central1-a"
+}
+
+provider "google-beta" {
+  project = "example-beta"
+  zone    = "europe-west1-b"
+}
+
+provider "google-beta" {
+  alias   = "asia"
+  project = "example-asia"
+  zone    = "asia-east1-a"
+}
+
+resource "google_compute_instance" "web" {
+  provider     = "google-beta"
+  name         = "web"
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+}
+
+resource "google_compute_instance" "batch" {
+  provider     = "google-beta.asia"
+  name         = "batch"
+  machine_type = "e2-small"
+  network_interface {
+    network = "default"
+  }
+}
+`
+	res := parseSource(t, src)
+	for _, d := range res.Diags {
+		t.Errorf("unexpected diagnostic %s", d)
+	}
+	want := []string{
+		"runtime:gcp:gce:projects/example-asia/zones/asia-east1-a/instances/batch",
+		"runtime:gcp:gce:projects/example-beta/zones/europe-west1-b/instances/web",
+	}
+	var got []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeRuntime {
+			got = append(got, n.ID)
+		}
+	}
+	sort.Strings(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runtimes (-want +got):\n%s", diff)
+	}
+}

@@ -390,8 +390,8 @@ func providerRef(b *block) (name, alias string) {
 	if a == nil {
 		return name, ""
 	}
-	tr, diags := hcl.AbsTraversalForExpr(a.Expr)
-	if diags.HasErrors() || len(tr) > 2 {
+	tr, ok := providerTraversal(a.Expr)
+	if !ok || len(tr) > 2 {
 		return name, ""
 	}
 	if len(tr) == 2 {
@@ -412,11 +412,27 @@ func providerAlias(b *block, name string) string {
 	if a == nil {
 		return ""
 	}
-	tr, diags := hcl.AbsTraversalForExpr(a.Expr)
-	if diags.HasErrors() || tr.RootName() != name || len(tr) != 2 {
+	tr, ok := providerTraversal(a.Expr)
+	if !ok || tr.RootName() != name || len(tr) != 2 {
 		return ""
 	}
 	return stepName(tr, 1)
+}
+
+// providerTraversal returns the reference that a provider argument makes.
+// A quoted reference ("aws.prod", the Terraform 0.11 form, which Terraform
+// still accepts with a warning) is read as the bare one.
+func providerTraversal(expr hclsyntax.Expression) (hcl.Traversal, bool) {
+	if t, ok := expr.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
+		v, diags := t.Value(nil)
+		if diags.HasErrors() {
+			return nil, false
+		}
+		tr, diags := hclsyntax.ParseTraversalAbs([]byte(v.AsString()), t.SrcRange.Filename, t.SrcRange.Start)
+		return tr, !diags.HasErrors()
+	}
+	tr, diags := hcl.AbsTraversalForExpr(expr)
+	return tr, !diags.HasErrors()
 }
 
 func (m *module) warnf(rng hcl.Range, format string, args ...any) {
