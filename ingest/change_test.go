@@ -17,9 +17,10 @@ import (
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 )
 
-// changingParser is a fakeParser that runs change on the first file named
-// change.fake it detects. Run detects every file after the walk
-// and before any parse, so change acts between the two.
+// changingParser is a fakeParser that, when it is asked about a.fake,
+// runs change on change.fake in the same folder. A run with one worker
+// reads a.fake before change.fake, so change acts between the walk that
+// found change.fake and the read of it.
 type changingParser struct {
 	fakeParser
 	change func(path string)
@@ -27,9 +28,9 @@ type changingParser struct {
 }
 
 func (c *changingParser) Detect(f *File) bool {
-	if !c.done && filepath.Base(f.Path) == "change.fake" {
+	if !c.done && filepath.Base(f.Path) == "a.fake" {
 		c.done = true
-		c.change(f.Path)
+		c.change(filepath.Join(filepath.Dir(f.Path), "change.fake"))
 	}
 	return c.fakeParser.Detect(f)
 }
@@ -74,7 +75,7 @@ func TestPipelineFileTurnsIntoPipeBeforeParse(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "change.fake"), []byte("one\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "other.fake"), []byte("two\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "a.fake"), []byte("two\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "change.fake")
@@ -86,21 +87,27 @@ func TestPipelineFileTurnsIntoPipeBeforeParse(t *testing.T) {
 			t.Error(err)
 		}
 	}}
-	p := &Pipeline{Parsers: []Parser{parser}, Store: memstore.New(), Org: "example-org"}
+	p := &Pipeline{Parsers: []Parser{parser}, Store: memstore.New(), Org: "example-org", Workers: 1}
 	sum := runBounded(t, p, dir, func() { releaseFIFO(fifo) })
-	if got := sum.Formats["fake"]; got == nil || got.Ingested != 1 || got.Rejected != 1 {
-		t.Fatalf("fake summary = %+v, want other.fake ingested and change.fake rejected", got)
+	if got := sum.Formats["fake"]; got == nil || got.Ingested != 1 || got.Rejected != 0 {
+		t.Fatalf("fake summary = %+v, want a.fake ingested", got)
 	}
-	if len(sum.Rejected) != 1 || sum.Rejected[0].Pos.File != fifo || !strings.Contains(sum.Rejected[0].Msg, "not a regular file") {
-		t.Errorf("rejected = %+v, want %s as not a regular file", sum.Rejected, fifo)
+	if got := sum.Formats["unreadable"]; got == nil || got.Rejected != 1 {
+		t.Fatalf("unreadable summary = %+v, want change.fake rejected", got)
+	}
+	if len(sum.Rejected) != 1 || sum.Rejected[0].Pos.File != fifo || !strings.Contains(sum.Rejected[0].Msg, "not a regular file") ||
+		strings.Contains(sum.Rejected[0].Msg, "permissions") {
+		t.Errorf("rejected = %+v, want %s as not a regular file, without advice on permissions", sum.Rejected, fifo)
 	}
 }
 
 func TestPipelineFileTurnsIntoFolderBeforeParse(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "change.fake")
-	if err := os.WriteFile(path, []byte("one\n"), 0o600); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{path, filepath.Join(dir, "a.fake")} {
+		if err := os.WriteFile(f, []byte("one\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	parser := &changingParser{change: func(path string) {
 		if err := os.Remove(path); err != nil {
@@ -110,7 +117,7 @@ func TestPipelineFileTurnsIntoFolderBeforeParse(t *testing.T) {
 			t.Error(err)
 		}
 	}}
-	p := &Pipeline{Parsers: []Parser{parser}, Store: memstore.New(), Org: "example-org"}
+	p := &Pipeline{Parsers: []Parser{parser}, Store: memstore.New(), Org: "example-org", Workers: 1}
 	sum := runBounded(t, p, dir, func() {})
 	if len(sum.Rejected) != 1 || sum.Rejected[0].Pos.File != path {
 		t.Errorf("rejected = %+v, want %s", sum.Rejected, path)
@@ -163,7 +170,7 @@ func (sizeParser) Parse(ctx context.Context, f *File, env *Env, res *Result) err
 	return nil
 }
 
-func TestRereadOfGrownFileIsBounded(t *testing.T) {
+func TestReadOfGrownFileIsBounded(t *testing.T) {
 	// The walk found 4 bytes, and the file has 32 MiB when the worker reads it.
 	const grown = 32 << 20
 	path := filepath.Join(t.TempDir(), "grown.fake")
@@ -180,11 +187,14 @@ func TestRereadOfGrownFileIsBounded(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	j := &job{file: &File{Path: path, Size: 4, Open: func() (io.ReadCloser, error) { return openFile(path, false) }}, parser: sizeParser{}, rereadHead: true}
+	j := &job{file: &File{Path: path, Size: 4, Open: func() (io.ReadCloser, error) { return openFile(path, false) }}, parser: sizeParser{}}
 
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
+	if err := readClaimed(j); err != nil {
+		t.Fatal(err)
+	}
 	if err := parseOne(context.Background(), j, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +210,7 @@ func TestRereadOfGrownFileIsBounded(t *testing.T) {
 	}
 }
 
-func TestRereadHoldsFilesUpToSmallFile(t *testing.T) {
+func TestReadHoldsFilesUpToSmallFile(t *testing.T) {
 	for _, size := range []int{0, 1, HeadSize + 1, smallFile, smallFile + 1} {
 		path := filepath.Join(t.TempDir(), "f.fake")
 		content := []byte(strings.Repeat("a", size))
@@ -208,7 +218,7 @@ func TestRereadHoldsFilesUpToSmallFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		j := &job{file: &File{Path: path, Size: int64(size), Open: func() (io.ReadCloser, error) { return openFile(path, false) }}}
-		if err := j.reread(); err != nil {
+		if err := readClaimed(j); err != nil {
 			t.Fatal(err)
 		}
 		if want := min(size, HeadSize); len(j.file.Head) != want {
@@ -231,4 +241,26 @@ func TestRereadHoldsFilesUpToSmallFile(t *testing.T) {
 			t.Errorf("size %d: held in memory = %v, want %v", size, inMemory, want)
 		}
 	}
+}
+
+func TestReadFailureAdvisesOnPermissionsOnly(t *testing.T) {
+	denied := readFailure(&os.PathError{Op: "open", Path: "a.yml", Err: syscall.EACCES})
+	if want := "cannot read: open a.yml: permission denied; check its permissions"; denied != want {
+		t.Errorf("denied: %q, want %q", denied, want)
+	}
+	gone := readFailure(&os.PathError{Op: "open", Path: "a.yml", Err: syscall.ENOENT})
+	if want := "cannot read: open a.yml: no such file or directory"; gone != want {
+		t.Errorf("gone: %q, want %q", gone, want)
+	}
+}
+
+// readClaimed reads a job's file as a worker does once a parser claims
+// it: the head, then the rest of a small file.
+func readClaimed(j *job) error {
+	fd, err := j.read()
+	if err != nil || fd == nil {
+		return err
+	}
+	defer fd.Close()
+	return j.load(fd)
 }

@@ -120,70 +120,79 @@ type Skip struct {
 }
 
 type job struct {
-	file   *File
+	file *File
+	// parser is the parser that claimed the file: nil until the file is
+	// read, and when no parser claims it.
 	parser Parser
 	res    Result
 	err    error
-	// rereadHead is set when the file's head was dropped after detection.
-	rereadHead bool
+	// skip is the reason no parser claimed the file, and unread the
+	// reason it could not be read.
+	skip, unread string
 	// prog counts the bytes read, when the run reports progress.
 	prog Progress
 }
 
 // smallFile is the size up to which a worker reads a whole file at once
-// and the parser reads it from memory: one read of the file instead of
-// one for the head and one for the content.
+// and the parser reads it from memory: one read of the file gives both
+// the head that parsers are chosen by and the content.
 const smallFile = 1 << 20
 
-// reread reads the head of a file whose head was dropped after detection,
-// and a small file's whole content.
-func (j *job) reread() error {
+// read opens the job's file and reads its head. It returns a file of up
+// to smallFile bytes that is not compressed still open, so that load can
+// read the rest once a parser claims it. The caller closes it. A file that
+// no parser claims is read no further than its head.
+func (j *job) read() (*os.File, error) {
 	f := j.file
-	if f.Size <= smallFile && !strings.HasSuffix(f.Path, ".gz") {
-		data, err := readSmall(f.Path)
+	if f.Size > smallFile || strings.HasSuffix(f.Path, ".gz") {
+		head, err := readHead(f.Path)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		// A file that grew since the walk is read from disk as usual.
-		if data != nil {
-			f.Head = data[:min(len(data), HeadSize)]
-			f.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-			if j.prog != nil {
-				j.prog.Add(int64(len(data)), 0)
-			}
-			return nil
-		}
+		f.Head = head
+		return nil, nil
 	}
-	head, err := readHead(f.Path)
+	fd, _, err := openRegular(f.Path)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	head, err := readHeadFrom(fd)
+	if err != nil {
+		fd.Close()
+		return nil, err
 	}
 	f.Head = head
-	return nil
+	return fd, nil
 }
 
-// readSmall returns the content of a file of up to smallFile bytes, or
-// nil for a larger one. It reads no more than one byte past smallFile, so
-// a file that grew since the walk costs no more memory than a small file.
-func readSmall(path string) ([]byte, error) {
-	f, info, err := openRegular(path)
-	if err != nil {
-		return nil, err
+// load reads the rest of a small file from fd, open after its head (see
+// read), and makes the file's Open return the content from memory. It
+// reads no more than one byte past smallFile: a file that grew larger
+// since the walk is left for the parser to read from disk, and costs no
+// more memory than a small file.
+func (j *job) load(fd *os.File) error {
+	f := j.file
+	data := f.Head
+	if len(f.Head) == HeadSize {
+		// The buffer has room for the whole file and the read that finds
+		// its end, so a file of the size the walk saw is read without
+		// growing it.
+		buf := bytes.NewBuffer(make([]byte, 0, max(f.Size, HeadSize)+bytes.MinRead))
+		buf.Write(f.Head)
+		if _, err := buf.ReadFrom(io.LimitReader(fd, smallFile+1-HeadSize)); err != nil {
+			return err
+		}
+		if buf.Len() > smallFile {
+			return nil
+		}
+		data = buf.Bytes()
+		f.Head = data[:HeadSize]
 	}
-	defer f.Close()
-	if info.Size() > smallFile {
-		return nil, nil
+	f.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	if j.prog != nil {
+		j.prog.Add(int64(len(data)), 0)
 	}
-	// The buffer has room for the whole file and the read that finds its
-	// end, so a file of the size the walk saw is read without growing it.
-	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(f, smallFile+1)); err != nil {
-		return nil, err
-	}
-	if buf.Len() > smallFile {
-		return nil, nil
-	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // errNotRegular reports a path that is no longer a regular file: the walk
@@ -228,23 +237,11 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	var jobs []*job
-	for _, f := range files {
-		ps := p.detect(f)
-		if ps == nil {
-			reason := p.skipReason(f)
-			if f.binary {
-				reason = "binary file"
-			}
-			sum.Skipped = append(sum.Skipped, Skip{Path: f.Path, Reason: reason})
-			continue
-		}
-		// A large run has many files, so the worker reads the head again
-		// just before parsing instead of holding every head until then.
-		f.Head = nil
-		jobs = append(jobs, &job{file: f, parser: ps, rereadHead: true})
+	log.Info("files found", "count", len(files), "skipped", len(sum.Skipped), "took", time.Since(start).Round(time.Millisecond))
+	jobs := make([]*job, len(files))
+	for i, f := range files {
+		jobs[i] = &job{file: f}
 	}
-	log.Info("files detected", "count", len(jobs), "skipped", len(sum.Skipped), "took", time.Since(start).Round(time.Millisecond))
 	if p.Progress != nil {
 		p.track(jobs)
 	}
@@ -259,8 +256,8 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	in := newInterner()
 	for _, j := range jobs {
 		g.Go(func() error {
-			j.err = parseOne(gctx, j, p.Env)
-			if j.err == nil {
+			p.runJob(gctx, j)
+			if j.parser != nil && j.err == nil {
 				// Share what the file repeats of earlier files as soon
 				// as it is parsed, so the run holds one copy while
 				// later files are read.
@@ -270,9 +267,6 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 				j.res.Nodes = clip(j.res.Nodes)
 				j.res.Edges = clip(j.res.Edges)
 			}
-			// No parser reads the head after parsing, and a large run
-			// has many files.
-			j.file.Head = nil
 			if p.Progress != nil {
 				p.Progress.Add(0, int64(j.res.Records))
 			}
@@ -292,10 +286,19 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		return nil, ctx.Err()
 	}
 
-	log.Debug("files parsed", "count", len(jobs), "took", time.Since(parseStart).Round(time.Millisecond))
 	b := &graph.Batch{Time: now().UTC().Truncate(time.Second), Parts: make([]graph.Facts, 0, len(jobs))}
 	in = nil
+	parsed := 0
 	for _, j := range jobs {
+		switch {
+		case j.unread != "":
+			unreadable(sum, j.file.Path, j.unread)
+			continue
+		case j.parser == nil:
+			sum.Skipped = append(sum.Skipped, Skip{Path: j.file.Path, Reason: j.skip})
+			continue
+		}
+		parsed++
 		fs := sum.Formats[j.parser.Format()]
 		if fs == nil {
 			fs = &FormatSummary{}
@@ -315,6 +318,7 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		// The batch holds the facts now: the job lets go of them.
 		j.res = Result{Records: j.res.Records}
 	}
+	log.Debug("files parsed", "count", parsed, "skipped", len(sum.Skipped), "took", time.Since(parseStart).Round(time.Millisecond))
 	SortDiagnostics(sum.Rejected)
 	SortDiagnostics(sum.Warnings)
 	if p.Prune {
@@ -359,7 +363,9 @@ func (p *Pipeline) gone(ctx context.Context, walked []string, jobs []*job, sum *
 	}
 	present := map[string]bool{}
 	for _, j := range jobs {
-		present[j.file.Path] = true
+		if j.parser != nil {
+			present[j.file.Path] = true
+		}
 	}
 	for _, d := range sum.Rejected {
 		present[d.Pos.File] = true
@@ -390,8 +396,49 @@ func under(path string, folders []string) bool {
 	return false
 }
 
-// parseOne runs one parser, turning a panic into a rejection so that one
-// hostile file cannot stop the run.
+// runJob reads a file, finds the parser that claims it and runs it.
+func (p *Pipeline) runJob(ctx context.Context, j *job) {
+	f := j.file
+	// The content must not outlive the parse: the run keeps every file
+	// until it ends.
+	open := f.Open
+	defer func() { f.Open, f.Head = open, nil }()
+	fd, err := j.read()
+	if err != nil {
+		j.unread = readFailure(err)
+		return
+	}
+	if fd != nil {
+		defer fd.Close()
+	}
+
+	// A NUL byte marks a binary file, skipped unless a parser claims it
+	// by name, which then rejects it with a position.
+	f.binary = bytes.IndexByte(f.Head, 0) >= 0
+	j.parser = p.detect(f)
+	if j.parser == nil {
+		j.skip = p.skipReason(f)
+		if f.binary {
+			j.skip = "binary file"
+		}
+		if j.prog != nil {
+			j.prog.Add(f.Size, 0)
+		}
+		return
+	}
+
+	if fd != nil {
+		if err := j.load(fd); err != nil {
+			j.parser, j.unread = nil, readFailure(err)
+			return
+		}
+	}
+	j.err = parseOne(ctx, j, p.Env)
+}
+
+// parseOne runs the job's parser on its file, which runJob has read. It
+// turns a panic into a rejection, so that one hostile file cannot stop the
+// run.
 func parseOne(ctx context.Context, j *job, env *Env) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -405,15 +452,6 @@ func parseOne(ctx context.Context, j *job, env *Env) (err error) {
 			err = Errorf(Position{File: j.file.Path}, "internal error while parsing as %s%s; the file was skipped, please report it", j.parser.Format(), detail)
 		}
 	}()
-	if j.rereadHead {
-		// The file's content must not outlive the parse: the run keeps
-		// every file until it ends.
-		open := j.file.Open
-		defer func() { j.file.Open = open }()
-		if err := j.reread(); err != nil {
-			return Errorf(Position{File: j.file.Path}, "failed to read the file again before parsing: %v", err)
-		}
-	}
 	if err := j.parser.Parse(ctx, j.file, env, &j.res); err != nil {
 		j.res = Result{}
 		return err
@@ -531,7 +569,16 @@ func unreadable(sum *Summary, path, reason string) {
 		sum.Formats["unreadable"] = fs
 	}
 	fs.Rejected++
-	sum.Rejected = append(sum.Rejected, Diagnostic{Pos: Position{File: path}, Msg: reason + "; check its permissions"})
+	sum.Rejected = append(sum.Rejected, Diagnostic{Pos: Position{File: path}, Msg: reason})
+}
+
+// readFailure is the reason a file could not be read: the error, and the
+// advice to check the file's permissions when access was denied.
+func readFailure(err error) string {
+	if errors.Is(err, fs.ErrPermission) {
+		return "cannot read: " + err.Error() + "; check its permissions"
+	}
+	return "cannot read: " + err.Error()
 }
 
 // skipDirs are folders that hold tool state or vendored code, not inputs.
@@ -541,20 +588,20 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform":
 // walked.
 func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, error) {
 	var walked []string
-	// The walk lists the files on one goroutine while workers read their
-	// heads: on a large tree each takes seconds.
+	// The walk lists the files on one goroutine while workers look up
+	// their sizes: on a large tree each takes seconds.
 	var found []*foundFile
 	work := make(chan *foundFile, 1024)
-	var heads errgroup.Group
-	// Opening files waits on the disk as much as on the processor.
+	var sizes errgroup.Group
+	// A lookup waits on the disk as much as on the processor.
 	readers := 2 * runtime.GOMAXPROCS(0)
 	for range readers {
-		heads.Go(func() error {
+		sizes.Go(func() error {
 			for ff := range work {
 				if ff.info == nil {
 					info, err := os.Lstat(ff.path)
 					if err != nil {
-						ff.skip = "cannot read: " + err.Error()
+						ff.skip = readFailure(err)
 						continue
 					}
 					if !info.Mode().IsRegular() {
@@ -573,7 +620,7 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	}
 	walkDone := sync.OnceFunc(func() {
 		close(work)
-		heads.Wait()
+		sizes.Wait()
 	})
 	defer walkDone()
 	add := func(ff *foundFile) {
@@ -724,7 +771,7 @@ func (p *Pipeline) storeFiles() func(path, name string) bool {
 }
 
 // foundFile is an entry the walk found: its path, the path to report it
-// by, and why the walk skipped it (walkSkip). Once the file is opened, it
+// by, and why the walk skipped it (walkSkip). Once its size is known, it
 // also has the file or the reason it is skipped.
 type foundFile struct {
 	path, given, inputRoot string
@@ -740,32 +787,14 @@ type foundFile struct {
 // walkError starts the reason of a path the walk could not read.
 const walkError = "cannot read"
 
-// file reads the head of one input file, or returns why it is skipped.
-// place gives it its repository.
+// file returns one input file, unread, or why it is skipped. place
+// gives it its repository; a parse worker reads it.
 func (p *Pipeline) file(path string, info fs.FileInfo) (*File, string) {
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Sprintf("larger than %d MiB", MaxFileSize>>20)
 	}
 	gz := strings.HasSuffix(path, ".gz")
-	open := func() (io.ReadCloser, error) { return openFile(path, gz) }
-	rc, err := open()
-	if err != nil {
-		return nil, "cannot read: " + err.Error()
-	}
-	head, err := readHeadFrom(rc)
-	rc.Close()
-	if err != nil {
-		return nil, "cannot read: " + err.Error()
-	}
-	return &File{
-		Path: path,
-		Head: head,
-		Size: info.Size(),
-		Open: open,
-		// A NUL byte marks a binary file, skipped unless a parser claims
-		// it by name, which then rejects it with a position.
-		binary: bytes.IndexByte(head, 0) >= 0,
-	}, ""
+	return &File{Path: path, Size: info.Size(), Open: func() (io.ReadCloser, error) { return openFile(path, gz) }}, ""
 }
 
 // place sets the repository of a file and its path in the repository.
