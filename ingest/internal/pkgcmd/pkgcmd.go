@@ -72,6 +72,9 @@ type Effect struct {
 	// RunCertain, or a clause ("npm ci runs the project's own lifecycle
 	// scripts") when Run is RunMaybe. Reasons quote it. It contains no comma.
 	Cause string
+	// Named are the packages the install names on its command line
+	// (pip install black==23.1.0), in the order it names them.
+	Named []NamedInstall
 }
 
 // Env is the environment a command runs with, as far as the input shows.
@@ -185,7 +188,7 @@ func Effects(argv []string, env Env) []Effect {
 	if e, ok := appRunner(argv); ok {
 		out = append(out, e)
 	}
-	return out
+	return withNamed(out, argv, env)
 }
 
 // cdkApps are the cdk subcommands that synthesise the app, which runs the
