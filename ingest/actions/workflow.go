@@ -266,6 +266,9 @@ type execution struct {
 	line  int
 	steps []string
 	attrs attrs
+	// possible is set when the input does not show for certain that
+	// the job runs this package (executeNamed).
+	possible bool
 }
 
 func (j *job) execute(pkg string, step string, line int, a attrs) {
@@ -553,11 +556,13 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			if wd == "" {
 				wd = jobWD
 			}
+			named := len(j.effects)
 			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
 			w.readContainerRuns(j, run, step, lookup(st, "run").Line)
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
+			w.executeNamed(j, j.effects[named:], step, lookup(st, "run").Line)
 			shell, _ := scalar(lookup(st, "shell"))
 			if shell == "" {
 				shell = jobShell
@@ -802,6 +807,9 @@ func (w *workflow) writeExecutions(j *job) {
 		}
 		a["step"] = strings.Join(ex.steps, ",")
 		conf := graph.Certain
+		if ex.possible {
+			conf = graph.Possible
+		}
 		if a[graph.AttrVia] == "container-run" {
 			conf = graph.Possible
 			a[graph.AttrReason] = registry.ContainerRunReason

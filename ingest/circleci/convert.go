@@ -377,6 +377,7 @@ func (c *converter) job(inv *invocation) {
 	c.registryPublish(j)
 	c.registryReleases(j)
 	c.containerRuns(j)
+	c.namedInstalls(j)
 	c.oidc(j)
 }
 

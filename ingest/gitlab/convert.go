@@ -272,6 +272,7 @@ func (c *converter) job(name string) {
 		return // a trigger job runs no code of its own
 	}
 	c.containerRuns(j)
+	c.namedInstalls(j)
 	c.variableExposures(j)
 	c.inlineSecrets(j)
 	c.externalSecrets(j, v)
