@@ -5,7 +5,9 @@
 //
 // The CI ingesters split scripts into commands their own way and hand each
 // command's words here, so that GitHub Actions, GitLab CI and CircleCI
-// agree on what a command does.
+// agree on what a command does. A tool command (npx, pnpm dlx, yarn dlx,
+// bunx, uvx, pipx run) also names the packages it fetches and runs
+// (Effect.Runs).
 //
 // Known limits: a repository's .npmrc (ignore-scripts=true) and a
 // package.json that lists the scripts a project defines are not read, so
@@ -67,6 +69,9 @@ type Effect struct {
 	// (npx, yarn dlx, pipx), which leaves the project's locked packages as
 	// they are.
 	Tool bool
+	// Runs are the packages a tool install fetches by name and runs
+	// (npx prettier@3.1.0, uvx ruff), in the order the command names them.
+	Runs []Package
 	Run  Run
 	// Cause is the command that runs the code ("npm test") when Run is
 	// RunCertain, or a clause ("npm ci runs the project's own lifecycle
@@ -138,6 +143,14 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 		e = bunCommand(args, env)
 	case name == "npx" || name == "pnpx" || name == "bunx":
 		e = Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: name}
+		switch name {
+		case "npx":
+			e.Runs = npxRuns(name, args, true)
+		case "pnpx":
+			e.Runs = dlxRuns(name, args, pnpmOptions, false)
+		default:
+			e.Runs = dlxRuns(name, args, bunxOptions, true)
+		}
 	case name == "node" || nodeTools[name]:
 		if !versionOnly(args) {
 			e = Effect{Eco: NPM, Run: RunCertain, Cause: name}
@@ -151,6 +164,12 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 	case name == "pipx" || name == "uvx":
 		if sub, _ := firstArg(args); name == "uvx" || sub == "install" || sub == "run" {
 			e = Effect{Eco: PyPI, Install: true, Tool: true}
+			switch {
+			case name == "uvx":
+				e.Runs = uvxRuns(name, args)
+			case sub == "run":
+				e.Runs = pipxRuns(afterWord(args, "run"))
+			}
 		}
 	case goTools[name]:
 		e = Effect{Eco: Go, Run: RunCertain, Cause: name}
@@ -294,6 +313,7 @@ func npmCommand(args []string, env Env) Effect {
 		e.Run, e.Cause = RunCertain, "npm "+sub
 	case "exec", "x":
 		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "npm exec"
+		e.Runs = npxRuns("npm exec", withoutWord(args, sub), false)
 	case "test", "t", "tst", "start", "stop", "restart", "explore":
 		e.Run, e.Cause = RunCertain, "npm "+sub
 	case "run", "run-script", "rum", "urn":
@@ -332,6 +352,9 @@ func yarnCommand(args []string, env Env) Effect {
 		}
 	case sub == "dlx" || sub == "create":
 		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "yarn "+sub
+		if sub == "dlx" {
+			e.Runs = dlxRuns("yarn dlx", withoutWord(args, sub), yarnDlxOptions, false)
+		}
 	case sub == "workspaces" || sub == "workspace":
 		switch {
 		case hasFlag(args, "focus"):
@@ -407,6 +430,9 @@ func pnpmCommand(args []string, env Env) Effect {
 		e.Run, e.Cause = RunCertain, "pnpm "+sub
 	case sub == "dlx" || sub == "x" || sub == "create":
 		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "pnpm "+sub
+		if sub == "dlx" {
+			e.Runs = dlxRuns("pnpm dlx", withoutWord(args, sub), pnpmOptions, false)
+		}
 	case sub == "publish" || sub == "pack":
 		if off {
 			return Effect{}
@@ -435,6 +461,7 @@ func bunCommand(args []string, env Env) Effect {
 		}
 	case "x":
 		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "bun x"
+		e.Runs = dlxRuns("bun x", withoutWord(args, sub), bunxOptions, true)
 	case "publish", "pack":
 		if off {
 			return Effect{}
@@ -534,6 +561,9 @@ func pyManagerCommand(name string, args []string) Effect {
 		e.Install = true
 	case name == "uv" && hasSeq(args, "pip", "install"):
 		e.Install = true
+	case name == "uv" && sub == "tool" && hasSeq(args, "tool", "run"):
+		e.Install, e.Tool = true, true
+		e.Runs = uvxRuns("uv tool run", afterWord(args, "run"))
 	case sub == "run" || (name == "hatch" && sub == "test"):
 		// uv run, rye run and pdm run bring the environment in line with
 		// the lockfile before they run.

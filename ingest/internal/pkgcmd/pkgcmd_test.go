@@ -5,7 +5,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
+
+var ignoreRuns = cmpopts.IgnoreFields(Effect{}, "Runs")
 
 func TestClassify(t *testing.T) {
 	ci := func(cmd string) string { return cmd + " runs the project's own lifecycle scripts" }
@@ -119,7 +122,8 @@ func TestClassify(t *testing.T) {
 		if ok != (tt.want.Eco != "") {
 			t.Errorf("Classify(%q) ok = %v", tt.cmd, ok)
 		}
-		if diff := cmp.Diff(got, tt.want); diff != "" {
+		// TestToolRunPackages checks Runs.
+		if diff := cmp.Diff(got, tt.want, ignoreRuns); diff != "" {
 			t.Errorf("Classify(%q) (-got +want):\n%s", tt.cmd, diff)
 		}
 	}
@@ -144,7 +148,7 @@ func TestEffectsCDK(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := Effects(strings.Fields(tt.cmd), nil)
-		if diff := cmp.Diff(got, tt.want); diff != "" {
+		if diff := cmp.Diff(got, tt.want, ignoreRuns); diff != "" {
 			t.Errorf("Effects(%q) (-got +want):\n%s", tt.cmd, diff)
 		}
 	}
@@ -186,7 +190,8 @@ func TestAttrs(t *testing.T) {
 
 func FuzzEffects(f *testing.F) {
 	for _, seed := range []string{"npm ci --ignore-scripts", "npx cdk synth", "python -m pytest", "yarn build",
-		"composer install --no-plugins", "./scripts/x.sh", "pnpm -r --filter web build", "cdk deploy --app"} {
+		"composer install --no-plugins", "./scripts/x.sh", "pnpm -r --filter web build", "cdk deploy --app",
+		"npx -p @a/b@1.0.0 c", "uvx --from x[y]==1 z", "pipx run --spec a>=1 b", "yarn dlx -p x@^1 y"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, cmd string) {
@@ -197,6 +202,152 @@ func FuzzEffects(f *testing.F) {
 			if (e.Run == RunNone) != (e.Cause == "") {
 				t.Errorf("Effects(%q) gave run %d with cause %q", cmd, e.Run, e.Cause)
 			}
+			for _, p := range e.Runs {
+				if p.Name == "" || strings.ContainsAny(p.Name+p.Version+p.Requested, "$`{}") {
+					t.Errorf("Effects(%q) gave package %+v", cmd, p)
+				}
+			}
 		}
 	})
+}
+
+// TestToolRunPackages checks the packages that tool commands fetch from a
+// registry and run. The expected values follow each tool's documentation:
+// npx and npm exec take the first positional argument as the package
+// unless --package (npx: -p) names the packages. pnpm dlx, yarn dlx and
+// bunx do the same with --package or -p. uvx takes NAME, NAME@VERSION or
+// --from SPEC, and pipx run takes NAME or --spec SPEC.
+func TestToolRunPackages(t *testing.T) {
+	pkg := func(tool, name, version, requested string) Package {
+		return Package{Tool: tool, Name: name, Version: version, Requested: requested}
+	}
+	local := func(p Package) Package { p.Local = true; return p }
+	computed := func(p Package) Package { p.Computed = true; return p }
+	tests := []struct {
+		cmd  string
+		want []Package
+	}{
+		{"npx cowsay hi", []Package{local(pkg("npx", "cowsay", "", ""))}},
+		{"npx prettier@3.1.0 --check .", []Package{local(pkg("npx", "prettier", "3.1.0", ""))}},
+		{"npx -y prettier@3.1.0", []Package{local(pkg("npx", "prettier", "3.1.0", ""))}},
+		{"npx --yes prettier@latest", []Package{local(pkg("npx", "prettier", "", "latest"))}},
+		{"npx prettier@^3 --write .", []Package{local(pkg("npx", "prettier", "", "^3"))}},
+		{"npx prettier@3", []Package{local(pkg("npx", "prettier", "", "3"))}},
+		{"npx @changesets/cli@2.27.1 version", []Package{local(pkg("npx", "@changesets/cli", "2.27.1", ""))}},
+		{"npx @angular/cli new app", []Package{local(pkg("npx", "@angular/cli", "", ""))}},
+		{"npx -p @angular/cli@17.0.0 ng new app", []Package{local(pkg("npx", "@angular/cli", "17.0.0", ""))}},
+		{"npx --package=typescript@5.4.2 --package ts-node tsc -v", []Package{
+			local(pkg("npx", "typescript", "5.4.2", "")), local(pkg("npx", "ts-node", "", ""))}},
+		{"npx --registry http://127.0.0.1:4873 cowsay", []Package{local(pkg("npx", "cowsay", "", ""))}},
+		// An option npm does not know is a flag without a value.
+		{"npx --no-wurbl cowsay@1.5.0", []Package{local(pkg("npx", "cowsay", "1.5.0", ""))}},
+		{"npx -- cowsay@1.5.0 hi", []Package{local(pkg("npx", "cowsay", "1.5.0", ""))}},
+		{"npx -c 'cowsay hi'", nil},
+		{"npx -p cowsay -c 'cowsay hi'", []Package{local(pkg("npx", "cowsay", "", ""))}},
+		{"npm exec -- prettier@3.1.0 --check .", []Package{local(pkg("npm exec", "prettier", "3.1.0", ""))}},
+		{"npm exec --package=prettier@3.1.0 -- prettier --check .", []Package{local(pkg("npm exec", "prettier", "3.1.0", ""))}},
+		{"npm --yes exec cowsay", []Package{local(pkg("npm exec", "cowsay", "", ""))}},
+		{"npm x -y cowsay@1.5.0", []Package{local(pkg("npm exec", "cowsay", "1.5.0", ""))}},
+		{"pnpm dlx create-vue@next my-app", []Package{pkg("pnpm dlx", "create-vue", "", "next")}},
+		{"pnpm dlx prettier@3.1.0 .", []Package{pkg("pnpm dlx", "prettier", "3.1.0", "")}},
+		{"pnpm --package=yo --package=generator-webapp@4.0.1 dlx yo webapp", []Package{
+			pkg("pnpm dlx", "yo", "", ""), pkg("pnpm dlx", "generator-webapp", "4.0.1", "")}},
+		{"pnpx cowsay@1.5.0 hi", []Package{pkg("pnpx", "cowsay", "1.5.0", "")}},
+		{"yarn dlx create-vite@5.2.0", []Package{pkg("yarn dlx", "create-vite", "5.2.0", "")}},
+		{"yarn dlx -p typescript -p ts-node@10.9.2 ts-node -e 1", []Package{
+			pkg("yarn dlx", "typescript", "", ""), pkg("yarn dlx", "ts-node", "10.9.2", "")}},
+		{"yarn dlx -q cowsay", []Package{pkg("yarn dlx", "cowsay", "", "")}},
+		{"bunx uglify-js@3.14.0 app.js", []Package{local(pkg("bunx", "uglify-js", "3.14.0", ""))}},
+		{"bunx -p @angular/cli ng new my-app", []Package{local(pkg("bunx", "@angular/cli", "", ""))}},
+		{"bunx --bun vite dev", []Package{local(pkg("bunx", "vite", "", ""))}},
+		{"bun x cowsay@1.5.0", []Package{local(pkg("bun x", "cowsay", "1.5.0", ""))}},
+
+		// PyPI, with PEP 503 names
+		{"uvx ruff check .", []Package{pkg("uvx", "ruff", "", "")}},
+		{"uvx ruff@0.3.0 check", []Package{pkg("uvx", "ruff", "0.3.0", "")}},
+		{"uvx ruff@latest check", []Package{pkg("uvx", "ruff", "", "latest")}},
+		{"uvx ruff==0.3.0 check", []Package{pkg("uvx", "ruff", "0.3.0", "")}},
+		{"uvx --from 'ruff>0.2.0,<0.3.0' ruff check", []Package{pkg("uvx", "ruff", "", ">0.2.0,<0.3.0")}},
+		{"uvx --from httpie http", []Package{pkg("uvx", "httpie", "", "")}},
+		{"uvx --from Django_Extensions==3.2.3 manage", []Package{pkg("uvx", "django-extensions", "3.2.3", "")}},
+		{"uvx --python 3.12 black[d]@24.2.0 .", []Package{pkg("uvx", "black", "24.2.0", "")}},
+		{"uv tool run pycowsay==0.0.0.2 moo", []Package{pkg("uv tool run", "pycowsay", "0.0.0.2", "")}},
+		{"pipx run pycowsay moo", []Package{pkg("pipx run", "pycowsay", "", "")}},
+		{"pipx run pycowsay==0.0.0.2 moo", []Package{pkg("pipx run", "pycowsay", "0.0.0.2", "")}},
+		{"pipx run --spec esptool==4.7.0 esptool.py version", []Package{pkg("pipx run", "esptool", "4.7.0", "")}},
+		{"pipx run --no-cache --python python3.11 black .", []Package{pkg("pipx run", "black", "", "")}},
+
+		// versions a variable sets, and what no registry name is
+		{"npx prettier@$PRETTIER_VERSION .", []Package{computed(local(pkg("npx", "prettier", "", "")))}},
+		{"npx prettier@${{ inputs.version }} .", []Package{computed(local(pkg("npx", "prettier", "", "")))}},
+		{"npx $TOOL", nil},
+		{"npx ${{ matrix.tool }}@1.0.0", nil},
+		{"uvx --from $SPEC tool", nil},
+		{"npx github:user/repo", nil},
+		{"npx user/repo", nil},
+		{"npx ./bin/tool.js", nil},
+		{"npx https://example.org/tool.tgz", nil},
+		{"uvx --from git+https://github.com/org/tool tool", nil},
+		{"uvx --from ./tools/lint lint", nil},
+		// An option uv does not know may take the next word as its value.
+		{"uvx --wurbl x ruff", nil},
+		{"pipx run --wurbl x black", nil},
+		{"pipx install black", nil},
+	}
+	for _, tt := range tests {
+		var got []Package
+		for _, e := range Effects(shellWords(tt.cmd), nil) {
+			got = append(got, e.Runs...)
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("packages of %q (-got +want):\n%s", tt.cmd, diff)
+		}
+	}
+}
+
+// shellWords splits a command at blanks outside single quotes, as the
+// CI readers hand commands over.
+func shellWords(s string) []string {
+	var out []string
+	for i, part := range strings.Split(s, "'") {
+		if i%2 == 1 {
+			out = append(out, part)
+			continue
+		}
+		out = append(out, strings.Fields(part)...)
+	}
+	return out
+}
+
+func TestPackageCommandID(t *testing.T) {
+	tests := []struct {
+		cmd, eco, quoted, id string
+	}{
+		{"npx -y prettier@v3.1.0 --check .", NPM, "npx prettier@3.1.0", "pkg:npm/prettier@3.1.0"},
+		{"npx @changesets/cli@^2", NPM, "npx @changesets/cli@^2", "pkg:npm/%40changesets/cli"},
+		{"pnpm dlx create-vue@next", NPM, "pnpm dlx create-vue@next", "pkg:npm/create-vue"},
+		{"npx prettier@$V", NPM, "npx prettier", "pkg:npm/prettier"},
+		{"uvx ruff@0.3.0", PyPI, "uvx ruff==0.3.0", "pkg:pypi/ruff@0.3.0"},
+		{"uvx ruff@latest", PyPI, "uvx ruff@latest", "pkg:pypi/ruff"},
+		{"pipx run --spec Black>=24 black", PyPI, "pipx run black>=24", "pkg:pypi/black"},
+	}
+	for _, tt := range tests {
+		var runs []Package
+		for _, e := range Effects(strings.Fields(tt.cmd), nil) {
+			if len(e.Runs) > 0 && e.Eco != tt.eco {
+				t.Errorf("%q: ecosystem %s, want %s", tt.cmd, e.Eco, tt.eco)
+			}
+			runs = append(runs, e.Runs...)
+		}
+		if len(runs) != 1 {
+			t.Errorf("%q: %d packages, want 1", tt.cmd, len(runs))
+			continue
+		}
+		if got := runs[0].Command(); got != tt.quoted {
+			t.Errorf("%q: Command() = %q, want %q", tt.cmd, got, tt.quoted)
+		}
+		if got := runs[0].ID(tt.eco); got != tt.id {
+			t.Errorf("%q: ID() = %q, want %q", tt.cmd, got, tt.id)
+		}
+	}
 }

@@ -1,0 +1,430 @@
+package pkgcmd
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/package-url/packageurl-go"
+)
+
+// Package is a package that a tool command fetches from a registry by
+// name and runs: npx prettier@3.1.0, pnpm dlx, yarn dlx, bunx, uvx ruff,
+// pipx run black. The ecosystem is the Effect's.
+type Package struct {
+	// Tool is the command as reasons quote it: npx, npm exec, pnpm dlx,
+	// pnpx, yarn dlx, bunx, bun x, uvx, uv tool run or pipx run.
+	Tool string
+	// Name is the registry's name: @scope/name on npm, the PEP 503
+	// normalised name on PyPI.
+	Name string
+	// Version is the exact version the command requests, or "".
+	Version string
+	// Requested is the range or tag (latest, next) the command requests
+	// instead of an exact version, as written. It is "" when the command
+	// names no version, and then the registry's latest version runs.
+	Requested string
+	// Computed is set when a variable sets the version, or when its text
+	// is not in a form that reasons quote.
+	Computed bool
+	// Local is set for npx, npm exec and bunx, which run the project's
+	// installed copy of the package when one fits the request. pnpm dlx,
+	// yarn dlx, uvx and pipx run always fetch the package.
+	Local bool
+}
+
+// Pinned reports whether the command fixes the version that runs.
+func (p Package) Pinned() bool { return p.Version != "" }
+
+// Command returns the command as reasons quote it: the tool and the
+// package with the version it requests (npx prettier@3.1.0, uvx
+// ruff==0.3.0).
+func (p Package) Command() string {
+	spec := p.Name
+	switch {
+	case p.Version != "" && pypiTool(p.Tool):
+		spec += "==" + p.Version
+	case p.Version != "":
+		spec += "@" + p.Version
+	case p.Requested != "" && pypiTool(p.Tool) && p.Requested != "latest":
+		spec += p.Requested
+	case p.Requested != "":
+		spec += "@" + p.Requested
+	}
+	return p.Tool + " " + spec
+}
+
+func pypiTool(tool string) bool {
+	return tool == "uvx" || tool == "uv tool run" || tool == "pipx run"
+}
+
+// ID returns the id of the Package node that the run executes: the
+// version's when the command pins one, else the name's. Ids follow the
+// lockfiles' scheme, so that a pinned run meets the locked version.
+func (p Package) ID(eco string) string {
+	if p.Version != "" {
+		return PackageID(eco, p.Name, p.Version)
+	}
+	return PackageID(eco, p.Name, "")
+}
+
+// PackageID returns the purl of an npm or PyPI package, without a
+// version when version is "". An npm scope becomes the namespace.
+func PackageID(eco, name, version string) string {
+	ns := ""
+	if eco == NPM && strings.HasPrefix(name, "@") {
+		if i := strings.IndexByte(name, '/'); i > 0 {
+			ns, name = name[:i], name[i+1:]
+		}
+	}
+	return packageurl.NewPackageURL(eco, ns, name, version, nil, "").ToString()
+}
+
+// Patterns of npm and PyPI names as the registries accept them, and of
+// the versions and ranges that follow them.
+var (
+	npmName    = regexp.MustCompile(`^(@[A-Za-z0-9~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9~-][A-Za-z0-9._~-]*$`)
+	npmVersion = regexp.MustCompile(`^[=v]?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$`)
+	npmRange   = regexp.MustCompile(`^[0-9A-Za-z.^~<>=*|, x+-]{1,64}$`)
+	pypiName   = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
+	pypiExact  = regexp.MustCompile(`^[0-9][0-9A-Za-z.!+_-]*$`)
+	pypiRange  = regexp.MustCompile(`^[0-9A-Za-z.*<>=!~, +_-]{1,64}$`)
+)
+
+// computedText reports whether a word is set at run time: a shell
+// variable, a command substitution or a CI expression.
+func computedText(s string) bool {
+	return strings.ContainsAny(s, "$`{}%")
+}
+
+// npmSpec reads NAME[@SPEC] as npm reads a package argument. ok is false
+// for what is not a registry package: a variable name, a folder, a
+// tarball, a git or GitHub reference, an alias.
+func npmSpec(tool, word string, local bool) (Package, bool) {
+	name, spec := word, ""
+	from := 0
+	if strings.HasPrefix(word, "@") {
+		from = strings.IndexByte(word, '/') + 1
+	}
+	if at := strings.IndexByte(word[from:], '@'); at >= 0 {
+		name, spec = word[:from+at], word[from+at+1:]
+	}
+	if computedText(name) || !npmName.MatchString(name) {
+		return Package{}, false
+	}
+	p := Package{Tool: tool, Name: name, Local: local}
+	switch {
+	case spec == "":
+	case computedText(spec):
+		p.Computed = true
+	case npmVersion.MatchString(spec):
+		p.Version = npmVersion.FindStringSubmatch(spec)[1]
+	case strings.Contains(spec, ":"):
+		// An alias of another package (npm:other@1.0.0).
+		return Package{}, false
+	case npmRange.MatchString(spec):
+		p.Requested = spec
+	default:
+		p.Computed = true
+	}
+	return p, true
+}
+
+// pypiSpec reads a PEP 508 requirement (NAME[EXTRAS] SPECIFIERS), and
+// NAME@VERSION as uv reads it when at is set. ok is false for a variable,
+// a URL, a path or a file.
+func pypiSpec(tool, word string, at bool) (Package, bool) {
+	if computedText(word) || strings.ContainsAny(word, "/\\:") {
+		return Package{}, false
+	}
+	name := pypiName.FindString(word)
+	rest := strings.TrimSpace(word[len(name):])
+	if name == "" || strings.HasSuffix(word, ".whl") ||
+		strings.HasSuffix(word, ".tar.gz") || strings.HasSuffix(word, ".zip") || strings.HasSuffix(word, ".py") {
+		return Package{}, false
+	}
+	if strings.HasPrefix(rest, "[") {
+		end := strings.IndexByte(rest, ']')
+		if end < 0 {
+			return Package{}, false
+		}
+		rest = strings.TrimSpace(rest[end+1:])
+	}
+	if i := strings.IndexByte(rest, ';'); i >= 0 {
+		rest = strings.TrimSpace(rest[:i])
+	}
+	p := Package{Tool: tool, Name: normalizePyPI(name)}
+	switch {
+	case rest == "":
+	case strings.HasPrefix(rest, "@"):
+		v := strings.TrimSpace(rest[1:])
+		switch {
+		case !at:
+			// A direct reference (NAME @ URL).
+			return Package{}, false
+		case v == "latest":
+			p.Requested = v
+		case pypiExact.MatchString(v):
+			p.Version = v
+		default:
+			return Package{}, false
+		}
+	case strings.HasPrefix(rest, "==") && !strings.HasPrefix(rest, "===") &&
+		pypiExact.MatchString(strings.TrimSpace(rest[2:])):
+		p.Version = strings.TrimSpace(rest[2:])
+	case strings.HasPrefix(rest, "===") && pypiExact.MatchString(strings.TrimSpace(rest[3:])):
+		p.Version = strings.TrimSpace(rest[3:])
+	case pypiRange.MatchString(rest):
+		p.Requested = rest
+	default:
+		p.Computed = true
+	}
+	return p, true
+}
+
+// normalizePyPI returns the PEP 503 normalised form of a name: lower
+// case, each run of '-', '_' and '.' one '-'.
+func normalizePyPI(name string) string {
+	var b strings.Builder
+	sep := false
+	for _, r := range strings.ToLower(name) {
+		if r == '-' || r == '_' || r == '.' {
+			sep = true
+			continue
+		}
+		if sep {
+			b.WriteByte('-')
+			sep = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// options describes a tool's options: those that take a value, and
+// whether an unknown option takes none. npm's and pnpm's option parser
+// (nopt) reads an unknown --name without =VALUE as a flag. uv and pipx
+// reject unknown options, so after one the next word may be its value.
+type options struct {
+	value        map[string]bool
+	pkg          map[string]bool // options whose value is a package (--package)
+	shell        map[string]bool // options that turn the positional argument into a shell command
+	unknownFlags bool
+}
+
+// npmExecOptions are the npm options that take a value, as npx and npm
+// exec read them. Every other option is a flag.
+var npmExecOptions = options{
+	value: set("--registry", "--cache", "--userconfig", "--globalconfig", "--prefix", "-C", "--workspace", "-w",
+		"--loglevel", "--node-options", "--script-shell", "--include", "--omit", "--tag", "--before", "--otp",
+		"--scope", "--shell", "--location", "--call", "-c", "--package"),
+	pkg:          set("--package"),
+	shell:        set("--call", "-c"),
+	unknownFlags: true,
+}
+
+// npxOptions adds npx's -p, which npm exec reads as --parseable.
+var npxOptions = options{
+	value:        union(npmExecOptions.value, set("-p")),
+	pkg:          set("--package", "-p"),
+	shell:        npmExecOptions.shell,
+	unknownFlags: true,
+}
+
+var pnpmOptions = options{
+	value: set("--package", "--allow-build", "--dir", "-C", "--filter", "-F", "--reporter", "--loglevel",
+		"--registry", "--store-dir", "--cache-dir", "--config-dir", "--workspace-dir"),
+	pkg:          set("--package"),
+	shell:        set("--shell-mode", "-c"),
+	unknownFlags: true,
+}
+
+var yarnDlxOptions = options{
+	value:        set("--package", "-p", "--cwd"),
+	pkg:          set("--package", "-p"),
+	unknownFlags: true,
+}
+
+var bunxOptions = options{
+	value:        set("--package", "-p", "--cwd", "--config"),
+	pkg:          set("--package", "-p"),
+	unknownFlags: true,
+}
+
+// uvxOptions are the options of uv tool run that take a value.
+var uvxOptions = options{
+	value: set("--from", "--with", "--with-editable", "--with-requirements", "-w", "--python", "-p",
+		"--index", "--index-url", "-i", "--extra-index-url", "--default-index", "--find-links", "-f",
+		"--constraints", "--constraint", "-c", "--overrides", "--override", "--build-constraints", "-b",
+		"--env-file", "--directory", "--project", "--config-file", "--cache-dir", "--color",
+		"--index-strategy", "--keyring-provider", "--resolution", "--prerelease", "--exclude-newer",
+		"--exclude-newer-package", "--link-mode", "--refresh-package", "--upgrade-package", "-P",
+		"--reinstall-package", "--no-binary-package", "--no-build-package", "--config-setting", "-C",
+		"--config-settings-package", "--no-build-isolation-package", "--allow-insecure-host",
+		"--python-platform", "--torch-backend", "--fork-strategy", "--python-preference"),
+	pkg: set("--from", "--with"),
+}
+
+// uvxFlags are the options of uv tool run without a value.
+var uvxFlags = set("--isolated", "--no-cache", "-n", "--offline", "--refresh", "--upgrade", "-U",
+	"--reinstall", "--no-build", "--no-binary", "--no-sources", "--no-build-isolation", "--quiet", "-q",
+	"--verbose", "-v", "--no-progress", "--native-tls", "--no-config", "--no-python-downloads",
+	"--managed-python", "--no-managed-python", "--no-env-file", "--show-resolution", "--compile-bytecode",
+	"--no-index", "--lfs", "--preview", "--no-preview", "-h", "--help")
+
+var pipxOptions = options{
+	value: set("--spec", "--python", "--index-url", "-i", "--pip-args", "--backend"),
+	pkg:   set("--spec"),
+}
+
+var pipxFlags = set("--no-cache", "--pypackages", "--system-site-packages", "--editable", "-e", "--verbose",
+	"-v", "--quiet", "-q", "--path", "--fetch-missing-python", "--global", "-h", "--help")
+
+func union(a, b map[string]bool) map[string]bool {
+	m := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
+}
+
+// toolArgs reads a tool's arguments up to the first positional one. It
+// returns the values of the package options, the positional argument
+// ("" when there is none, or when an unknown option leaves it in doubt)
+// and whether an option makes it a shell command.
+func toolArgs(args []string, opt options, flags map[string]bool) (pkgs []string, positional string, shell bool) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			if i+1 < len(args) {
+				positional = args[i+1]
+			}
+			return pkgs, positional, shell
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			return pkgs, a, shell
+		}
+		name, value, hasValue := strings.Cut(a, "=")
+		if opt.shell[name] {
+			shell = true
+		}
+		switch {
+		case opt.value[name]:
+			if !hasValue {
+				if i+1 >= len(args) {
+					return pkgs, "", shell
+				}
+				i++
+				value = args[i]
+			}
+			if opt.pkg[name] {
+				pkgs = append(pkgs, value)
+			}
+		case hasValue || flags[name] || opt.unknownFlags:
+		default:
+			// An option the tool does not know may take the next word.
+			return pkgs, "", shell
+		}
+	}
+	return pkgs, "", shell
+}
+
+// npxRuns reads the packages of npx ARGS or npm exec ARGS: those that
+// --package names, else the first positional argument.
+func npxRuns(tool string, args []string, npx bool) []Package {
+	opt := npmExecOptions
+	if npx {
+		opt = npxOptions
+	}
+	return npmRuns(tool, args, opt, true)
+}
+
+// dlxRuns reads the packages of pnpm dlx, yarn dlx and bunx, which read
+// their arguments as npx does.
+func dlxRuns(tool string, args []string, opt options, local bool) []Package {
+	return npmRuns(tool, args, opt, local)
+}
+
+func npmRuns(tool string, args []string, opt options, local bool) []Package {
+	specs, positional, shell := toolArgs(args, opt, nil)
+	if len(specs) == 0 && !shell && positional != "" {
+		specs = []string{positional}
+	}
+	var out []Package
+	for _, s := range specs {
+		if p, ok := npmSpec(tool, s, local); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// uvxRuns reads uvx ARGS: the packages that --from and --with name, and
+// the command's package NAME[@VERSION] when --from does not name it.
+func uvxRuns(tool string, args []string) []Package {
+	specs, positional, _ := toolArgs(args, uvxOptions, uvxFlags)
+	if positional == "" {
+		return nil
+	}
+	if !hasFrom(args) {
+		specs = append([]string{positional}, specs...)
+	}
+	return pypiRuns(tool, specs, true)
+}
+
+func hasFrom(args []string) bool {
+	for _, a := range args {
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			return false
+		}
+		if a == "--from" || strings.HasPrefix(a, "--from=") {
+			return true
+		}
+	}
+	return false
+}
+
+// pipxRuns reads the arguments of pipx run: the package --spec names,
+// else the app NAME[==VERSION].
+func pipxRuns(args []string) []Package {
+	specs, positional, _ := toolArgs(args, pipxOptions, pipxFlags)
+	if positional == "" {
+		return nil
+	}
+	if len(specs) == 0 {
+		specs = []string{positional}
+	}
+	return pypiRuns("pipx run", specs, false)
+}
+
+func pypiRuns(tool string, specs []string, at bool) []Package {
+	var out []Package
+	for _, s := range specs {
+		if p, ok := pypiSpec(tool, s, at); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// withoutWord returns args without the first word equal to w.
+func withoutWord(args []string, w string) []string {
+	for i, a := range args {
+		if a == w {
+			return append(append([]string(nil), args[:i]...), args[i+1:]...)
+		}
+	}
+	return args
+}
+
+// afterWord returns the words of args after the first word equal to w.
+func afterWord(args []string, w string) []string {
+	for i, a := range args {
+		if a == w {
+			return args[i+1:]
+		}
+	}
+	return nil
+}
