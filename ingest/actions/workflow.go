@@ -559,6 +559,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			named := len(j.effects)
 			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
 			w.readContainerRuns(j, run, step, lookup(st, "run").Line)
+			w.readToolRuns(j, run, step, lookup(st, "run").Line)
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
@@ -707,6 +708,24 @@ func (w *workflow) readContainerRuns(j *job, script, step string, line int) {
 	for _, r := range registry.Runs(withoutExpressions(w.expandRepo(script)), nil) {
 		ver := w.imagePackage(r.Image, line)
 		j.execute(ver, step, line, attrs{graph.AttrVia: "container-run", "pinned": r.Image.Pinned()})
+	}
+}
+
+// readToolRuns records the packages that a run: script fetches from a
+// registry by name and runs (npx, pnpm dlx, yarn dlx, bunx, uvx, pipx
+// run). The job executes the version that the command pins, or else the
+// package's name.
+func (w *workflow) readToolRuns(j *job, script, step string, line int) {
+	for _, r := range registry.ToolRuns(withoutExpressions(script)) {
+		name, ver := r.Nodes(r.Eco)
+		w.b.node(name.ID, graph.NodePackage, name.Label, line, name.Attrs)
+		target := name.ID
+		if ver != nil {
+			w.b.node(ver.ID, graph.NodePackage, ver.Label, line, ver.Attrs)
+			w.b.edge(ver.ID, graph.EdgeVersionOf, name.ID, graph.Certain, line, nil)
+			target = ver.ID
+		}
+		j.execute(target, step, line, r.EdgeAttrs())
 	}
 }
 

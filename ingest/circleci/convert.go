@@ -680,11 +680,16 @@ func (c *converter) executeImage(j *jobState, img image.Ref, line int, via strin
 
 // containerRuns writes the images that the job's run steps start with
 // docker run, docker container run or podman run as packages the job
-// executes (registry.Runs), with the rules of docker: images.
+// executes (registry.Runs), with the rules of docker: images. The
+// packages that tool commands fetch by name and run (registry.ToolRuns)
+// are executed too.
 func (c *converter) containerRuns(j *jobState) {
 	for _, s := range j.scripts {
 		for _, r := range registry.Runs(s.text, nil) {
 			c.executeImage(j, r.Image, s.lineAt(r.Line), "container-run")
+		}
+		for _, r := range registry.ToolRuns(s.text) {
+			c.b.ToolRun(j.rid, r, s.lineAt(r.Line))
 		}
 	}
 }

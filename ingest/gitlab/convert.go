@@ -1001,12 +1001,17 @@ func (c *converter) executeImage(j *jobState, img image.Ref, line int, via strin
 
 // containerRuns writes the images that the job's scripts start with
 // docker run, docker container run or podman run as packages the job
-// executes (registry.Runs), with the rules of image:.
+// executes (registry.Runs), with the rules of image:. The packages that
+// tool commands fetch by name and run (registry.ToolRuns) are executed
+// too.
 func (c *converter) containerRuns(j *jobState) {
 	expand := func(s string) string { return c.expand(j, s) }
 	for _, s := range j.scripts {
 		for _, r := range registry.Runs(s.str, expand) {
 			c.executeImage(j, r.Image, c.lineOf(j, s), "container-run")
+		}
+		for _, r := range registry.ToolRuns(s.str) {
+			c.b.ToolRun(j.rid, r, c.lineOf(j, s))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package ciscan
 import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // Builder appends facts to a Result once each. A node or edge met again
@@ -129,4 +130,19 @@ func (b *Builder) ReleaseReach(r Release) {
 		text += "; yarn npm publish sends the token only if .yarnrc.yml, which the input does not show, names it"
 	}
 	b.Edge(r.Account, graph.EdgeCanAccess, scope, conf, r.Line, Attrs{graph.AttrReason: text, graph.AttrLevel: "write"})
+}
+
+// ToolRun writes a package that a script of job fetches from a registry
+// by name and runs (registry.ToolRuns): its Package nodes and the job's
+// EXECUTES edge to the version the command pins, or else to the name.
+func (b *Builder) ToolRun(job string, r registry.ToolRun, line int) {
+	name, ver := r.Nodes(r.Eco)
+	b.Node(name.ID, graph.NodePackage, name.Label, line, name.Attrs)
+	target := name.ID
+	if ver != nil {
+		b.Node(ver.ID, graph.NodePackage, ver.Label, line, ver.Attrs)
+		b.Edge(ver.ID, graph.EdgeVersionOf, name.ID, graph.Certain, line, nil)
+		target = ver.ID
+	}
+	b.Edge(job, graph.EdgeExecutes, target, graph.Certain, line, r.EdgeAttrs())
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/package-url/packageurl-go"
+
+	"github.com/blastradius-dev/blastradius/graph"
 )
 
 // Package is a package that a tool command fetches from a registry by
@@ -427,4 +429,75 @@ func afterWord(args []string, w string) []string {
 		}
 	}
 	return nil
+}
+
+// Attribute keys and values of the EXECUTES edge from a job to a package
+// that a tool command runs.
+const (
+	// ViaToolRun is the edge's via.
+	ViaToolRun = "tool-run"
+	// PinnedVersion is the pinned attribute of an edge to the version
+	// that the command pins.
+	PinnedVersion = "version"
+	// PinnedFloating is the pinned attribute of an edge to the package's
+	// name: the registry decides the version when the job runs.
+	PinnedFloating = "floating"
+	// AttrRequested is the range or tag that a floating run requests.
+	AttrRequested = "requested"
+	// AttrPrefersInstalled is "true" on the edge of a tool that runs the
+	// project's installed copy when one fits (Package.Local).
+	AttrPrefersInstalled = "prefers_installed"
+)
+
+// PackageNode is a Package node that a tool run writes.
+type PackageNode struct {
+	ID, Label string
+	Attrs     map[string]string
+}
+
+// Nodes returns the Package nodes of a run of a package of eco: the
+// name's, and the version's when the command pins one, with the
+// attributes lockfiles give them.
+func (p Package) Nodes(eco string) (name PackageNode, version *PackageNode) {
+	name = PackageNode{ID: PackageID(eco, p.Name, ""), Label: p.Name,
+		Attrs: map[string]string{"ecosystem": eco, graph.AttrName: p.Name}}
+	if p.Version == "" {
+		return name, nil
+	}
+	return name, &PackageNode{ID: PackageID(eco, p.Name, p.Version), Label: p.Name + "@" + p.Version,
+		Attrs: map[string]string{"ecosystem": eco, graph.AttrName: p.Name, "version": p.Version}}
+}
+
+// EdgeAttrs returns the attributes of the EXECUTES edge from a job to the
+// node that ID names: via, pinned, requested, prefers_installed and a
+// reason that quotes the command.
+func (p Package) EdgeAttrs() map[string]string {
+	a := map[string]string{graph.AttrVia: ViaToolRun, "pinned": PinnedVersion}
+	cmd := p.Command()
+	var reason string
+	switch {
+	case p.Version != "":
+		reason = "the job runs " + cmd + ", which fetches that version from the registry"
+	case p.Computed:
+		reason = "the job runs " + cmd + " with a version that is set when the job runs"
+	case p.Requested == "":
+		reason = "the job runs " + cmd + " without a version, so the registry's latest version runs"
+	default:
+		reason = "the job runs " + cmd + ", and the registry decides when the job runs which version " +
+			p.Requested + " names"
+	}
+	if p.Version == "" {
+		a["pinned"] = PinnedFloating
+		if p.Requested != "" {
+			a[AttrRequested] = p.Requested
+		}
+	}
+	if p.Local {
+		a[AttrPrefersInstalled] = "true"
+		if p.Version == "" {
+			reason += "; " + p.Tool + " runs the project's installed copy instead when one fits"
+		}
+	}
+	a[graph.AttrReason] = reason
+	return a
 }

@@ -1,0 +1,78 @@
+package actions
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestScriptToolRuns(t *testing.T) {
+	// npx NAME[@VERSION] fetches NAME from the registry, unless the
+	// project installed a copy that fits, and runs it. Without a version
+	// the registry's latest runs, so the job executes the name. pnpm dlx
+	// and uvx always fetch.
+	data := []byte(`on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx cowsay hi
+      - run: npx prettier@3.1.0 --check .
+      - run: |
+          uvx ruff@latest check
+          pnpm dlx @example/tool@^2 build
+      - run: npx $TOOL
+      - run: npx prettier@${{ inputs.version }} --check .
+`)
+	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "lint")
+	latest := "the job runs npx cowsay without a version, so the registry's latest version runs; npx runs the project's installed copy instead when one fits"
+	tests := []struct {
+		to    string
+		line  int
+		attrs map[string]string
+	}{
+		{"pkg:npm/cowsay", 6, map[string]string{"via": "tool-run", "pinned": "floating", "step": "0",
+			"prefers_installed": "true", "reason": latest}},
+		{"pkg:npm/prettier@3.1.0", 7, map[string]string{"via": "tool-run", "pinned": "version", "step": "1",
+			"prefers_installed": "true", "reason": "the job runs npx prettier@3.1.0, which fetches that version from the registry"}},
+		{"pkg:pypi/ruff", 8, map[string]string{"via": "tool-run", "pinned": "floating", "step": "2", "requested": "latest",
+			"reason": "the job runs uvx ruff@latest, and the registry decides when the job runs which version latest names"}},
+		{"pkg:npm/%40example/tool", 8, map[string]string{"via": "tool-run", "pinned": "floating", "step": "2", "requested": "^2",
+			"reason": "the job runs pnpm dlx @example/tool@^2, and the registry decides when the job runs which version ^2 names"}},
+		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "pinned": "floating", "step": "4",
+			"prefers_installed": "true",
+			"reason":            "the job runs npx prettier with a version that is set when the job runs; npx runs the project's installed copy instead when one fits"}},
+	}
+	var want []string
+	for _, tt := range tests {
+		want = append(want, tt.to)
+		e := findEdge(t, res, job, graph.EdgeExecutes, tt.to)
+		if e.Confidence != graph.Certain {
+			t.Errorf("EXECUTES %s: %s, want certain", tt.to, e.Confidence)
+		}
+		if diff := cmp.Diff(e.Attrs, tt.attrs); diff != "" {
+			t.Errorf("EXECUTES %s attrs (-got +want):\n%s", tt.to, diff)
+		}
+		if e.Pos.Line != tt.line {
+			t.Errorf("EXECUTES %s: line %d, want %d", tt.to, e.Pos.Line, tt.line)
+		}
+	}
+	if diff := cmp.Diff(targets(res, job, graph.EdgeExecutes), sorted(want)); diff != "" {
+		t.Errorf("lint EXECUTES (-got +want):\n%s", diff)
+	}
+	v := findNode(t, res, "pkg:npm/prettier@3.1.0")
+	if diff := cmp.Diff(v.Attrs, map[string]string{"ecosystem": "npm", "name": "prettier", "version": "3.1.0"}); diff != "" {
+		t.Errorf("prettier@3.1.0 attrs (-got +want):\n%s", diff)
+	}
+	findEdge(t, res, "pkg:npm/prettier@3.1.0", graph.EdgeVersionOf, "pkg:npm/prettier")
+	if n := findNode(t, res, "pkg:npm/%40example/tool"); n.Label != "@example/tool" || n.Attr("name") != "@example/tool" {
+		t.Errorf("@example/tool: label %q, name %q", n.Label, n.Attr("name"))
+	}
+}

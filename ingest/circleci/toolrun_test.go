@@ -1,0 +1,69 @@
+package circleci
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestScriptToolRuns(t *testing.T) {
+	// yarn dlx -p NAME@VERSION runs that version. bunx NAME runs the
+	// registry's latest version unless the project installed one.
+	data := []byte(`version: 2.1
+jobs:
+  check:
+    docker:
+      - image: cimg/node:20.11
+    steps:
+      - run: yarn dlx -p @example/cli@1.2.3 example lint
+      - run:
+          name: format
+          command: |
+            echo formatting
+            bunx prettier --write .
+workflows:
+  main:
+    jobs:
+      - check
+`)
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := jobID("check")
+	tests := []struct {
+		to    string
+		line  int
+		attrs map[string]string
+	}{
+		{"pkg:npm/%40example/cli@1.2.3", 7, map[string]string{"via": "tool-run", "pinned": "version",
+			"reason": "the job runs yarn dlx @example/cli@1.2.3, which fetches that version from the registry"}},
+		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "pinned": "floating", "prefers_installed": "true",
+			"reason": "the job runs bunx prettier without a version, so the registry's latest version runs; bunx runs the project's installed copy instead when one fits"}},
+	}
+	want := []string{"pkg:docker/cimg/node@20.11"}
+	for _, tt := range tests {
+		want = append(want, tt.to)
+		e := findEdge(t, res, job, graph.EdgeExecutes, tt.to)
+		if e.Confidence != graph.Certain {
+			t.Errorf("EXECUTES %s: %s, want certain", tt.to, e.Confidence)
+		}
+		if diff := cmp.Diff(e.Attrs, tt.attrs); diff != "" {
+			t.Errorf("EXECUTES %s attrs (-got +want):\n%s", tt.to, diff)
+		}
+		if e.Pos.Line != tt.line {
+			t.Errorf("EXECUTES %s: line %d, want %d", tt.to, e.Pos.Line, tt.line)
+		}
+	}
+	sortStrings(want)
+	if diff := cmp.Diff(targets(res, job, graph.EdgeExecutes), want); diff != "" {
+		t.Errorf("check EXECUTES (-got +want):\n%s", diff)
+	}
+	n := findNode(t, res, "pkg:npm/%40example/cli@1.2.3")
+	if diff := cmp.Diff(n.Attrs, map[string]string{"ecosystem": "npm", "name": "@example/cli", "version": "1.2.3"}); diff != "" {
+		t.Errorf("@example/cli@1.2.3 attrs (-got +want):\n%s", diff)
+	}
+}
