@@ -271,7 +271,7 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 		if depth == 1 {
 			in = slices.DeleteFunc(in, func(e *graph.Edge) bool {
 				v := visits[e.To]
-				return e.Kind != graph.EdgeExecutes && v != nil && v.partial
+				return v != nil && v.partial && !leavesPartial(v.reached.Node, e.Kind, e.Attr("pinned"), e.Attr("requested"))
 			})
 		}
 		next = next[:0]
@@ -281,7 +281,8 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			if pv == nil || pv.id != from {
 				pv = visits[from]
 			}
-			if !replay && (!pv.expanded || pv.partial && rev && e.Kind != graph.EdgeExecutes) {
+			if !replay && (!pv.expanded || pv.partial && rev &&
+				!leavesPartial(pv.reached.Node, e.Kind, e.Attr("pinned"), e.Attr("requested"))) {
 				// A store returns an edge only from the Expand of the node
 				// the walk leaves it from, and a frontier lists a node once,
 				// so the edge is new unless that node was expanded before.
@@ -889,4 +890,15 @@ func startConfidence(s graph.Node) graph.Confidence {
 // runtimes that execute it (see AttrComputedMatch).
 func onlyExecutors(s graph.Node) bool {
 	return s.Attr(AttrComputedMatch) != "" && s.Attr(AttrRangeMatch) == ""
+}
+
+// leavesPartial reports whether the walk leaves a start that onlyExecutors
+// marks along an edge into it, of kind, with the pinned and requested
+// attributes: an EXECUTES edge, unless it is a floating run whose request
+// admits no version of the start's match.
+func leavesPartial(s graph.Node, kind graph.EdgeKind, pinned, requested string) bool {
+	if kind != graph.EdgeExecutes {
+		return false
+	}
+	return pinned != pinnedFloating || floatingAdmits(requested, s.Attr(AttrComputedMatch))
 }

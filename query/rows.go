@@ -170,8 +170,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 		in = in[:0]
 		for _, ref := range refs {
 			kind := rows.Kind(ref.Edge)
-			if depth == 1 && kind != graph.EdgeExecutes && w.get(ref.To).partial {
-				continue
+			if depth == 1 {
+				if v := w.get(ref.To); v.partial && !leavesPartial(v.reached.Node, kind, w.attr(ref, "pinned"), w.attr(ref, "requested")) {
+					continue
+				}
 			}
 			if w.traversable(ref, kind) {
 				in = append(in, ref)
@@ -195,7 +197,8 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				pv = w.get(from)
 			}
 			kind := rows.Kind(ref.Edge)
-			if !replay && (!pv.expanded || pv.partial && rev && kind != graph.EdgeExecutes) {
+			if !replay && (!pv.expanded || pv.partial && rev &&
+				!leavesPartial(pv.reached.Node, kind, w.attr(ref, "pinned"), w.attr(ref, "requested"))) {
 				lazy.refs = append(lazy.refs, ref)
 			}
 			if kind == graph.EdgeDefines && !pv.modifiable {

@@ -275,7 +275,11 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 			}
 			runs := map[string]bool{}
 			for _, e := range edges {
-				runs[e.From] = true
+				// A floating run whose request admitted a version of the
+				// spec made the name a start, so this one admits none.
+				if e.Attr("pinned") != pinnedFloating {
+					runs[e.From] = true
+				}
 			}
 			switch {
 			case len(runs) == 1:
@@ -385,13 +389,25 @@ func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.No
 }
 
 // AttrComputedMatch marks a start that is a package name node which
-// runtimes execute at a version the input computes (an image tag that a
-// variable sets, EXECUTES with pinned=computed): they may run the
-// compromised version. The walk leaves such a start only to runtimes.
+// runtimes execute at a version the input does not fix: an image tag that
+// a variable sets (EXECUTES with pinned=computed), or a package that a
+// tool command such as npx fetches without an exact version, which the
+// registry picks when the job runs (pinned=floating). They may run the
+// compromised version. Its value is the version or range of the query.
+// The walk leaves such a start only to those runtimes, and to a floating
+// run only when the range or tag it requests admits a compromised version
+// (floatingAdmits).
 const AttrComputedMatch = "computed_match"
 
+// Values of the pinned attribute of an EXECUTES edge to a package name.
+const (
+	pinnedComputed = "computed"
+	pinnedFloating = "floating"
+)
+
 // computedStarts returns the name node of a versioned or ranged spec,
-// marked with AttrComputedMatch, when runtimes execute the name itself.
+// marked with AttrComputedMatch, when runtimes execute the name itself at
+// a version that may be one the spec matches.
 func computedStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.Node, error) {
 	if s.Subpath != "" {
 		return nil, nil
@@ -400,7 +416,13 @@ func computedStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph
 	if err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(runs, func(e graph.Edge) bool { return e.Attr("pinned") == "computed" }) {
+	match := s.Version
+	if match == "" {
+		match = s.Range
+	}
+	if !slices.ContainsFunc(runs, func(e graph.Edge) bool {
+		return runsComputed(match, e.Attr("pinned"), e.Attr("requested"))
+	}) {
 		return nil, nil
 	}
 	ns, err := r.Nodes(ctx, []string{s.Name})
@@ -409,9 +431,49 @@ func computedStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph
 	}
 	for i := range ns {
 		ns[i].Attrs = cloneAttrs(ns[i].Attrs)
-		ns[i].SetAttr(AttrComputedMatch, "true")
+		ns[i].SetAttr(AttrComputedMatch, match)
 	}
 	return ns, nil
+}
+
+// runsComputed reports whether an EXECUTES edge with the given pinned and
+// requested attributes may run a version that match (a computed start's
+// AttrComputedMatch: a version or a range) admits.
+func runsComputed(match, pinned, requested string) bool {
+	switch pinned {
+	case pinnedComputed:
+		return true
+	case pinnedFloating:
+		return floatingAdmits(requested, match)
+	}
+	return false
+}
+
+// floatingAdmits reports whether a run that requests a range or tag (or
+// nothing) may fetch a version that match, a version or a range, admits.
+// A tag, no request, and a range or version that semantic versioning
+// cannot read (PyPI's ~=, a four-part version) admit every version.
+func floatingAdmits(requested, match string) bool {
+	if requested == "" || match == "" {
+		return true
+	}
+	if _, err := semverConstraint(requested); err != nil {
+		return true
+	}
+	request := PackageSpec{Range: requested}
+	if !isRange(match) {
+		if _, err := semverVersion(match); err != nil {
+			return true
+		}
+		return request.Matches(match)
+	}
+	query := PackageSpec{Range: match}
+	if _, err := semverConstraint(match); err != nil {
+		return true
+	}
+	return slices.ContainsFunc(append(rangeVersions(requested), rangeVersions(match)...), func(v string) bool {
+		return request.Matches(v) && query.Matches(v)
+	})
 }
 
 // rangeStartsOf returns the name node marked with AttrRangeMatch when a

@@ -499,3 +499,84 @@ func TestComputedStartReachedAgainWalksEveryVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionQueryReachesFloatingToolRuns(t *testing.T) {
+	// jobA runs npx cowsay (no version: the registry's latest), jobB
+	// npx cowsay@^1.4 and jobC npx cowsay@2.0.0, which pins a version.
+	// jobD runs pnpm dlx cowsay@next, a tag. A query for 1.5.0 reaches
+	// jobA, jobB and jobD possibly, since the registry may have served
+	// it, and not jobC. A query for 2.1.0 leaves out jobB, whose range
+	// ^1.4 (>=1.4.0 <2.0.0) excludes it. The range query >=1.4.2 <1.4.5
+	// shares 1.4.2 with ^1.4, so it reaches jobB. Both walks agree.
+	const (
+		name   = "pkg:npm/cowsay"
+		v200   = "pkg:npm/cowsay@2.0.0"
+		jobC   = "runtime:gha:o/c/ci.yml#run"
+		jobD   = "runtime:gha:o/d/ci.yml#run"
+		secret = "secret:gha:example-org/a/TOKEN"
+	)
+	s := newG().
+		node(name, "ecosystem", "npm").
+		node(v200, "ecosystem", "npm", "version", "2.0.0").
+		edge(v200, graph.EdgeVersionOf, name).
+		edge(jobA, graph.EdgeExecutes, name, "via=tool-run", "pinned=floating").
+		edge(jobB, graph.EdgeExecutes, name, "via=tool-run", "pinned=floating", "requested=^1.4").
+		edge(jobC, graph.EdgeExecutes, v200, "via=tool-run", "pinned=version").
+		edge(jobD, graph.EdgeExecutes, name, "via=tool-run", "pinned=floating", "requested=next").
+		edge(jobA, graph.EdgeExposes, secret).
+		store(t)
+	for _, r := range []graph.Reader{s, generic{s}} {
+		for _, tt := range []struct {
+			spec string
+			want map[string]graph.Confidence
+		}{
+			{"pkg:npm/cowsay@1.5.0", map[string]graph.Confidence{
+				jobA: graph.Possible, secret: graph.Possible, jobB: graph.Possible, jobD: graph.Possible}},
+			{"pkg:npm/cowsay@2.1.0", map[string]graph.Confidence{
+				jobA: graph.Possible, secret: graph.Possible, jobD: graph.Possible}},
+			{"pkg:npm/cowsay@>=1.4.2 <1.4.5", map[string]graph.Confidence{
+				jobA: graph.Possible, secret: graph.Possible, jobB: graph.Possible, jobD: graph.Possible}},
+			{"pkg:npm/cowsay@2.0.0", map[string]graph.Confidence{
+				jobA: graph.Possible, secret: graph.Possible, jobC: graph.Certain, jobD: graph.Possible}},
+			{"pkg:npm/cowsay", map[string]graph.Confidence{
+				jobA: graph.Certain, secret: graph.Certain, jobB: graph.Certain, jobC: graph.Certain,
+				jobD: graph.Certain}},
+		} {
+			res, err := Run(context.Background(), r, Start{Packages: []string{tt.spec}}, Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", tt.spec, err)
+			}
+			got := map[string]graph.Confidence{}
+			for _, x := range res.Reached {
+				got[x.Node.ID] = x.Confidence
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s (%T): reached (-want +got):\n%s", tt.spec, r, diff)
+			}
+		}
+	}
+}
+
+func TestNoMatchBesideToolRunPins(t *testing.T) {
+	// jobA runs npx prettier@3.0.0 and jobB npx prettier@^2. Neither can
+	// run 3.1.0, so a query for it matches nothing, and the error names
+	// the version the graph holds and no runtime of unknown version.
+	const name = "pkg:npm/prettier"
+	s := newG().
+		node(name, "ecosystem", "npm").
+		node(name+"@3.0.0", "ecosystem", "npm", "version", "3.0.0").
+		edge(name+"@3.0.0", graph.EdgeVersionOf, name).
+		edge(jobA, graph.EdgeExecutes, name+"@3.0.0", "via=tool-run", "pinned=version").
+		edge(jobB, graph.EdgeExecutes, name, "via=tool-run", "pinned=floating", "requested=^2").
+		store(t)
+	_, err := Run(context.Background(), s, Start{Packages: []string{name + "@3.1.0"}}, Options{})
+	if !errors.Is(err, ErrNoMatch) {
+		t.Fatalf("error = %v, want ErrNoMatch", err)
+	}
+	if want := "the graph holds pkg:npm/prettier@3.0.0"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	if strings.Contains(err.Error(), "runtime") {
+		t.Errorf("error %q names a runtime, want none", err)
+	}
+}
