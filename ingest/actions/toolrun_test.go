@@ -32,23 +32,24 @@ jobs:
 	}
 	checkResult(t, res)
 	job := graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "lint")
-	latest := "the job runs npx cowsay without a version, so the registry's latest version runs; npx runs the project's installed copy instead when one fits"
+	latest := "the job runs npx cowsay without a version, so the registry's latest version runs; npx runs the project's installed copy instead when there is one"
 	tests := []struct {
 		to    string
 		line  int
 		attrs map[string]string
 	}{
-		{"pkg:npm/cowsay", 6, map[string]string{"via": "tool-run", "pinned": "floating", "step": "0",
+		{"pkg:npm/cowsay", 6, map[string]string{"via": "tool-run", "tool": "npx", "pinned": "floating", "step": "0",
 			"prefers_installed": "true", "reason": latest}},
-		{"pkg:npm/prettier@3.1.0", 7, map[string]string{"via": "tool-run", "pinned": "version", "step": "1",
-			"prefers_installed": "true", "reason": "the job runs npx prettier@3.1.0, which fetches that version from the registry"}},
-		{"pkg:pypi/ruff", 8, map[string]string{"via": "tool-run", "pinned": "floating", "step": "2", "requested": "latest",
-			"reason": "the job runs uvx ruff@latest, and the registry decides when the job runs which version latest names"}},
-		{"pkg:npm/%40example/tool", 8, map[string]string{"via": "tool-run", "pinned": "floating", "step": "2", "requested": "^2",
-			"reason": "the job runs pnpm dlx @example/tool@^2, and the registry decides when the job runs which version ^2 names"}},
-		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "pinned": "floating", "step": "4",
-			"prefers_installed": "true",
-			"reason":            "the job runs npx prettier with a version that is set when the job runs; npx runs the project's installed copy instead when one fits"}},
+		{"pkg:npm/prettier@3.1.0", 7, map[string]string{"via": "tool-run", "tool": "npx", "pinned": "version", "step": "1",
+			"reason": "the job runs npx prettier@3.1.0, which fetches that version from the registry"}},
+		{"pkg:pypi/ruff", 8, map[string]string{"via": "tool-run", "tool": "uvx", "pinned": "floating", "step": "2",
+			"requested": "latest",
+			"reason":    "the job runs uvx ruff@latest, and the registry decides when the job runs which version latest names"}},
+		{"pkg:npm/%40example/tool", 8, map[string]string{"via": "tool-run", "tool": "pnpm dlx", "pinned": "floating", "step": "2",
+			"requested": "^2",
+			"reason":    "the job runs pnpm dlx @example/tool@^2, and the registry decides when the job runs which version ^2 names"}},
+		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "tool": "npx", "pinned": "floating", "step": "4",
+			"reason": "the job runs npx prettier with a version that is set when the job runs"}},
 	}
 	var want []string
 	for _, tt := range tests {

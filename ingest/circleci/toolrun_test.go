@@ -39,10 +39,10 @@ workflows:
 		line  int
 		attrs map[string]string
 	}{
-		{"pkg:npm/%40example/cli@1.2.3", 7, map[string]string{"via": "tool-run", "pinned": "version",
+		{"pkg:npm/%40example/cli@1.2.3", 7, map[string]string{"via": "tool-run", "tool": "yarn dlx", "pinned": "version",
 			"reason": "the job runs yarn dlx @example/cli@1.2.3, which fetches that version from the registry"}},
-		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "pinned": "floating", "prefers_installed": "true",
-			"reason": "the job runs bunx prettier without a version, so the registry's latest version runs; bunx runs the project's installed copy instead when one fits"}},
+		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "tool": "bunx", "pinned": "floating", "prefers_installed": "true",
+			"reason": "the job runs bunx prettier without a version, so the registry's latest version runs; bunx runs the project's installed copy instead when there is one"}},
 	}
 	want := []string{"pkg:docker/cimg/node@20.11"}
 	for _, tt := range tests {

@@ -35,9 +35,9 @@ never:
 		line  int
 		attrs map[string]string
 	}{
-		{"pkg:npm/prettier@3.1.0", 4, map[string]string{"via": "tool-run", "pinned": "version", "prefers_installed": "true",
+		{"pkg:npm/prettier@3.1.0", 4, map[string]string{"via": "tool-run", "tool": "npx", "pinned": "version",
 			"reason": "the job runs npx prettier@3.1.0, which fetches that version from the registry"}},
-		{"pkg:pypi/black", 5, map[string]string{"via": "tool-run", "pinned": "floating", "requested": ">=24",
+		{"pkg:pypi/black", 5, map[string]string{"via": "tool-run", "tool": "pipx run", "pinned": "floating", "requested": ">=24",
 			"reason": "the job runs pipx run black>=24, and the registry decides when the job runs which version >=24 names"}},
 	}
 	want := []string{"pkg:docker/node@20"}

@@ -83,6 +83,7 @@ func TestLockfileExecutionPhases(t *testing.T) {
 	// The GitLab project pins the same packages in a lockfile of its own.
 	gl := func(job string) string { return graph.GitLabJobID("example-org/lab", ".gitlab-ci.yml", job) }
 	cci := func(job string) string { return graph.CircleCIJobID(repo, ".circleci/config.yml", job) }
+	tools := func(job string) string { return graph.GHAJobID(repo, ".github/workflows/tools.yml", job) }
 	const hooked, plain = "pkg:npm/hooked@1.0.0", "pkg:npm/plain@2.0.0"
 
 	es, err := s.EdgesByKind(context.Background(), graph.EdgeExecutes)
@@ -129,6 +130,18 @@ func TestLockfileExecutionPhases(t *testing.T) {
 		// slack orb's steps are not in the input.
 		cci("notify") + " -> " + hooked + " run possible",
 		cci("notify") + " -> " + plain + " run possible",
+		// npx-only: npx plain installs none of the project's packages. It
+		// runs the project's installed copy of plain in place of the
+		// registry's latest when there is one, which no step of the job
+		// installs: possible.
+		tools("npx-only") + " -> " + plain + " run possible",
+		// npx-after-install: npm ci installs both with scripts off, and
+		// npx plain runs the installed copy.
+		tools("npx-after-install") + " -> " + hooked + " run certain",
+		tools("npx-after-install") + " -> " + plain + " run certain",
+		// npx-pinned: the command names the version itself.
+		tools("npx-pinned") + " -> " + plain + "  certain",
+		// dlx-only: pnpm dlx always fetches from the registry: nothing.
 	}
 	sort.Strings(want)
 	if diff := cmp.Diff(got, want); diff != "" {
@@ -190,6 +203,12 @@ func TestLockfileExecutionReasons(t *testing.T) {
 			pins + "pkg:npm/plain@2.0.0; the job may run it: the action example-org/deploy-action runs code the input does not show"},
 		{graph.GitLabJobID("example-org/lab", ".gitlab-ci.yml", "test"), "pkg:npm/plain@2.0.0",
 			pins + "pkg:npm/plain@2.0.0; imported by the code the job builds and tests: the job runs npx"},
+		{graph.GHAJobID(repo, ".github/workflows/tools.yml", "npx-only"), "pkg:npm/plain@2.0.0",
+			"package-lock.json pins pkg:npm/plain@2.0.0, and the job runs npx plain, which runs the project's " +
+				"installed copy in place of the registry's latest version when there is one: the job may run this locked version instead"},
+		{graph.GHAJobID(repo, ".github/workflows/tools.yml", "npx-after-install"), "pkg:npm/plain@2.0.0",
+			pins + "pkg:npm/plain@2.0.0; imported by the code the job builds and tests: the job runs npx; " +
+				"npx plain runs this installed copy in place of the registry's latest version"},
 	}
 	for _, tt := range tests {
 		if got := reasons[tt.job+" "+tt.pkg]; got != tt.want {

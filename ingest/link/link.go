@@ -21,6 +21,7 @@ import (
 	"unsafe"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
 )
 
@@ -349,11 +350,15 @@ var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "gol
 // the ecosystem in the job turned scripts off. Any package runs at run
 // time when the job runs the code that loads it (certain) or may run it
 // (possible). A job that provably runs none of its code does not execute
-// it.
+// it. A tool run without a version (npx cowsay) runs the project's
+// installed copy when there is one, so the job executes the locked
+// version of that name too. The install decides how, and without one the
+// edge is possible.
 func (v *view) linkLockfiles() {
 	forEachCollecting(v, v.byKind[graph.NodeRuntime], func(v *view, rt graph.Node) {
 		job := readJobExec(rt)
-		if len(job.installs) == 0 {
+		tools := installedFirst(v.edgesFrom(graph.EdgeExecutes, rt.ID))
+		if len(job.installs) == 0 && len(tools) == 0 {
 			return
 		}
 		repo := graph.CheckoutRepoIDOf(rt)
@@ -378,7 +383,14 @@ func (v *view) linkLockfiles() {
 				continue
 			}
 			eco := ecosystemOf[pkg.Attr("ecosystem")]
-			if eco == "" || !contains(job.installs, eco) {
+			if eco == "" {
+				continue
+			}
+			tool := tools[pkgcmd.PackageID(eco, pkg.Attr(graph.AttrName), "")]
+			if !contains(job.installs, eco) {
+				if tool != "" {
+					v.addEdge(toolCopyEdge(rt.ID, lock, tool, pkg.Attr(graph.AttrName)))
+				}
 				continue
 			}
 			k := execKey{eco, pkg.Attr(graph.AttrInstallHook) == "true"}
@@ -388,6 +400,13 @@ func (v *view) linkLockfiles() {
 				decided[k] = d
 			}
 			x := d.x
+			if tool != "" {
+				if !d.ok {
+					v.addEdge(toolCopyEdge(rt.ID, lock, tool, pkg.Attr(graph.AttrName)))
+					continue
+				}
+				x.how += "; " + tool + " " + pkg.Attr(graph.AttrName) + " runs this installed copy in place of the registry's latest version"
+			}
 			if !d.ok {
 				continue
 			}
@@ -401,6 +420,39 @@ func (v *view) linkLockfiles() {
 			v.addEdge(e)
 		}
 	})
+}
+
+// installedFirst returns, for a job's EXECUTES edges, the package names
+// that a tool runs without a version and in the project's installed copy
+// when there is one (pkgcmd.AttrPrefersInstalled), each with its tool.
+func installedFirst(runs []graph.Edge) map[string]string {
+	var out map[string]string
+	for _, e := range runs {
+		if e.Attr(graph.AttrVia) != pkgcmd.ViaToolRun || e.Attr(pkgcmd.AttrPrefersInstalled) != "true" {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[e.To] = e.Attr(pkgcmd.AttrTool)
+	}
+	return out
+}
+
+// toolCopyEdge returns the EXECUTES edge from a job that runs tool name
+// without a version to the version a LOCKS edge pins, when no install of
+// the job covers it. The edge is possible, because a cache or an image may
+// hold the project's installed packages.
+func toolCopyEdge(job string, lock graph.Edge, tool, name string) graph.Edge {
+	lockfile := lock.Attr(graph.AttrLockfile)
+	e := graph.Edge{From: job, To: lock.To, Kind: graph.EdgeExecutes, Confidence: graph.Possible, Pos: lock.Pos}
+	e.SetAttr(graph.AttrVia, pkgcmd.ViaToolRun)
+	e.SetAttr(graph.AttrLockfile, lockfile)
+	e.SetAttr(attrPhase, phaseRun)
+	e.SetAttr(graph.AttrReason, lockfile+" pins "+graph.ReadableID(lock.To)+", and the job runs "+tool+" "+name+
+		", which runs the project's installed copy in place of the registry's latest version when there is one: "+
+		"the job may run this locked version instead")
+	return e
 }
 
 // execAttrsKey holds the inputs of the attributes of an edge of

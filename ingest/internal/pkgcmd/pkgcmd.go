@@ -761,10 +761,12 @@ func Attrs(effects []Effect) map[string]string {
 	runVia := map[string]string{}
 	mayVia := map[string]string{}
 	for _, e := range effects {
-		if e.Install {
+		// A tool install fetches the tool, not the project's locked
+		// packages: the tool's own edges record it.
+		if e.Install && !e.Tool {
 			ecos = append(ecos, e.Eco)
 			dirs = append(dirs, e.Dir)
-			if !e.NoScripts && !e.Tool {
+			if !e.NoScripts {
 				on[e.Eco] = true
 			}
 		}

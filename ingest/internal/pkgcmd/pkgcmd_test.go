@@ -167,11 +167,12 @@ func TestAttrs(t *testing.T) {
 	}
 	got := Attrs(effects)
 	want := map[string]string{
-		AttrInstalls:    "cargo,npm,pypi",
+		// The cargo install fetched a tool, not the project's locked
+		// packages, so it is no install of them.
+		AttrInstalls:    "npm,pypi",
 		AttrInstallDirs: ".,web",
-		// One pypi install ran scripts. The cargo install fetched a tool,
-		// not the project's locked packages.
-		AttrScriptsOff: "cargo,npm",
+		// One pypi install ran scripts.
+		AttrScriptsOff: "npm",
 		AttrRuns:       "pypi",
 		AttrRunsVia:    "pypi=pytest",
 		AttrMayRun:     "*,npm",
@@ -228,26 +229,26 @@ func TestToolRunPackages(t *testing.T) {
 		want []Package
 	}{
 		{"npx cowsay hi", []Package{local(pkg("npx", "cowsay", "", ""))}},
-		{"npx prettier@3.1.0 --check .", []Package{local(pkg("npx", "prettier", "3.1.0", ""))}},
-		{"npx -y prettier@3.1.0", []Package{local(pkg("npx", "prettier", "3.1.0", ""))}},
-		{"npx --yes prettier@latest", []Package{local(pkg("npx", "prettier", "", "latest"))}},
-		{"npx prettier@^3 --write .", []Package{local(pkg("npx", "prettier", "", "^3"))}},
-		{"npx prettier@3", []Package{local(pkg("npx", "prettier", "", "3"))}},
-		{"npx @changesets/cli@2.27.1 version", []Package{local(pkg("npx", "@changesets/cli", "2.27.1", ""))}},
+		{"npx prettier@3.1.0 --check .", []Package{pkg("npx", "prettier", "3.1.0", "")}},
+		{"npx -y prettier@3.1.0", []Package{pkg("npx", "prettier", "3.1.0", "")}},
+		{"npx --yes prettier@latest", []Package{pkg("npx", "prettier", "", "latest")}},
+		{"npx prettier@^3 --write .", []Package{pkg("npx", "prettier", "", "^3")}},
+		{"npx prettier@3", []Package{pkg("npx", "prettier", "", "3")}},
+		{"npx @changesets/cli@2.27.1 version", []Package{pkg("npx", "@changesets/cli", "2.27.1", "")}},
 		{"npx @angular/cli new app", []Package{local(pkg("npx", "@angular/cli", "", ""))}},
-		{"npx -p @angular/cli@17.0.0 ng new app", []Package{local(pkg("npx", "@angular/cli", "17.0.0", ""))}},
+		{"npx -p @angular/cli@17.0.0 ng new app", []Package{pkg("npx", "@angular/cli", "17.0.0", "")}},
 		{"npx --package=typescript@5.4.2 --package ts-node tsc -v", []Package{
-			local(pkg("npx", "typescript", "5.4.2", "")), local(pkg("npx", "ts-node", "", ""))}},
+			pkg("npx", "typescript", "5.4.2", ""), local(pkg("npx", "ts-node", "", ""))}},
 		{"npx --registry http://127.0.0.1:4873 cowsay", []Package{local(pkg("npx", "cowsay", "", ""))}},
 		// An option npm does not know is a flag without a value.
-		{"npx --no-wurbl cowsay@1.5.0", []Package{local(pkg("npx", "cowsay", "1.5.0", ""))}},
-		{"npx -- cowsay@1.5.0 hi", []Package{local(pkg("npx", "cowsay", "1.5.0", ""))}},
+		{"npx --no-wurbl cowsay@1.5.0", []Package{pkg("npx", "cowsay", "1.5.0", "")}},
+		{"npx -- cowsay@1.5.0 hi", []Package{pkg("npx", "cowsay", "1.5.0", "")}},
 		{"npx -c 'cowsay hi'", nil},
 		{"npx -p cowsay -c 'cowsay hi'", []Package{local(pkg("npx", "cowsay", "", ""))}},
-		{"npm exec -- prettier@3.1.0 --check .", []Package{local(pkg("npm exec", "prettier", "3.1.0", ""))}},
-		{"npm exec --package=prettier@3.1.0 -- prettier --check .", []Package{local(pkg("npm exec", "prettier", "3.1.0", ""))}},
+		{"npm exec -- prettier@3.1.0 --check .", []Package{pkg("npm exec", "prettier", "3.1.0", "")}},
+		{"npm exec --package=prettier@3.1.0 -- prettier --check .", []Package{pkg("npm exec", "prettier", "3.1.0", "")}},
 		{"npm --yes exec cowsay", []Package{local(pkg("npm exec", "cowsay", "", ""))}},
-		{"npm x -y cowsay@1.5.0", []Package{local(pkg("npm exec", "cowsay", "1.5.0", ""))}},
+		{"npm x -y cowsay@1.5.0", []Package{pkg("npm exec", "cowsay", "1.5.0", "")}},
 		{"pnpm dlx create-vue@next my-app", []Package{pkg("pnpm dlx", "create-vue", "", "next")}},
 		{"pnpm dlx prettier@3.1.0 .", []Package{pkg("pnpm dlx", "prettier", "3.1.0", "")}},
 		{"pnpm --package=yo --package=generator-webapp@4.0.1 dlx yo webapp", []Package{
@@ -257,10 +258,10 @@ func TestToolRunPackages(t *testing.T) {
 		{"yarn dlx -p typescript -p ts-node@10.9.2 ts-node -e 1", []Package{
 			pkg("yarn dlx", "typescript", "", ""), pkg("yarn dlx", "ts-node", "10.9.2", "")}},
 		{"yarn dlx -q cowsay", []Package{pkg("yarn dlx", "cowsay", "", "")}},
-		{"bunx uglify-js@3.14.0 app.js", []Package{local(pkg("bunx", "uglify-js", "3.14.0", ""))}},
+		{"bunx uglify-js@3.14.0 app.js", []Package{pkg("bunx", "uglify-js", "3.14.0", "")}},
 		{"bunx -p @angular/cli ng new my-app", []Package{local(pkg("bunx", "@angular/cli", "", ""))}},
 		{"bunx --bun vite dev", []Package{local(pkg("bunx", "vite", "", ""))}},
-		{"bun x cowsay@1.5.0", []Package{local(pkg("bun x", "cowsay", "1.5.0", ""))}},
+		{"bun x cowsay@1.5.0", []Package{pkg("bun x", "cowsay", "1.5.0", "")}},
 
 		// PyPI, with PEP 503 names
 		{"uvx ruff check .", []Package{pkg("uvx", "ruff", "", "")}},
@@ -278,8 +279,8 @@ func TestToolRunPackages(t *testing.T) {
 		{"pipx run --no-cache --python python3.11 black .", []Package{pkg("pipx run", "black", "", "")}},
 
 		// versions a variable sets, and what no registry name is
-		{"npx prettier@$PRETTIER_VERSION .", []Package{computed(local(pkg("npx", "prettier", "", "")))}},
-		{"npx prettier@${{ inputs.version }} .", []Package{computed(local(pkg("npx", "prettier", "", "")))}},
+		{"npx prettier@$PRETTIER_VERSION .", []Package{computed(pkg("npx", "prettier", "", ""))}},
+		{"npx prettier@${{ inputs.version }} .", []Package{computed(pkg("npx", "prettier", "", ""))}},
 		{"npx $TOOL", nil},
 		{"npx ${{ matrix.tool }}@1.0.0", nil},
 		{"uvx --from $SPEC tool", nil},

@@ -28,14 +28,14 @@ type Package struct {
 	// Computed is set when a variable sets the version, or when its text
 	// is not in a form that reasons quote.
 	Computed bool
-	// Local is set for npx, npm exec and bunx, which run the project's
-	// installed copy of the package when one fits the request. pnpm dlx,
-	// yarn dlx, uvx and pipx run always fetch the package.
+	// Local is set when the command names no version and the tool runs
+	// the project's installed copy of the package, whatever its version,
+	// when there is one: npx, npm exec and bunx. With a version, range or
+	// tag npx runs an installed copy only when it is the version the
+	// registry gives. pnpm dlx, yarn dlx, uvx and pipx run always fetch
+	// the package.
 	Local bool
 }
-
-// Pinned reports whether the command fixes the version that runs.
-func (p Package) Pinned() bool { return p.Version != "" }
 
 // Command returns the command as reasons quote it: the tool and the
 // package with the version it requests (npx prettier@3.1.0, uvx
@@ -113,7 +113,7 @@ func npmSpec(tool, word string, local bool) (Package, bool) {
 	if computedText(name) || !npmName.MatchString(name) {
 		return Package{}, false
 	}
-	p := Package{Tool: tool, Name: name, Local: local}
+	p := Package{Tool: tool, Name: name, Local: local && spec == ""}
 	switch {
 	case spec == "":
 	case computedText(spec):
@@ -444,9 +444,11 @@ const (
 	PinnedFloating = "floating"
 	// AttrRequested is the range or tag that a floating run requests.
 	AttrRequested = "requested"
-	// AttrPrefersInstalled is "true" on the edge of a tool that runs the
-	// project's installed copy when one fits (Package.Local).
+	// AttrPrefersInstalled is "true" on the edge of a run that uses the
+	// project's installed copy when there is one (Package.Local).
 	AttrPrefersInstalled = "prefers_installed"
+	// AttrTool is the tool command: npx, pnpm dlx, uvx (Package.Tool).
+	AttrTool = "tool"
 )
 
 // PackageNode is a Package node that a tool run writes.
@@ -469,10 +471,10 @@ func (p Package) Nodes(eco string) (name PackageNode, version *PackageNode) {
 }
 
 // EdgeAttrs returns the attributes of the EXECUTES edge from a job to the
-// node that ID names: via, pinned, requested, prefers_installed and a
-// reason that quotes the command.
+// node that ID names: via, tool, pinned, requested, prefers_installed and
+// a reason that quotes the command.
 func (p Package) EdgeAttrs() map[string]string {
-	a := map[string]string{graph.AttrVia: ViaToolRun, "pinned": PinnedVersion}
+	a := map[string]string{graph.AttrVia: ViaToolRun, "pinned": PinnedVersion, AttrTool: p.Tool}
 	cmd := p.Command()
 	var reason string
 	switch {
@@ -494,9 +496,7 @@ func (p Package) EdgeAttrs() map[string]string {
 	}
 	if p.Local {
 		a[AttrPrefersInstalled] = "true"
-		if p.Version == "" {
-			reason += "; " + p.Tool + " runs the project's installed copy instead when one fits"
-		}
+		reason += "; " + p.Tool + " runs the project's installed copy instead when there is one"
 	}
 	a[graph.AttrReason] = reason
 	return a
