@@ -270,6 +270,11 @@ func TestToolRunPackages(t *testing.T) {
 		{"uvx ruff==0.3.0 check", []Package{pkg("uvx", "ruff", "0.3.0", "")}},
 		{"uvx --from 'ruff>0.2.0,<0.3.0' ruff check", []Package{pkg("uvx", "ruff", "", ">0.2.0,<0.3.0")}},
 		{"uvx --from httpie http", []Package{pkg("uvx", "httpie", "", "")}},
+		{"uvx --with mkdocs-material==9.5.3,pymdown-extensions -w 'a>=1,<2' mkdocs build", []Package{
+			pkg("uvx", "mkdocs", "", ""), pkg("uvx", "mkdocs-material", "9.5.3", ""),
+			pkg("uvx", "pymdown-extensions", "", ""), pkg("uvx", "a", "", ">=1,<2")}},
+		{"uvx --with black[d,jupyter]==24.2.0 nbqa", []Package{
+			pkg("uvx", "nbqa", "", ""), pkg("uvx", "black", "24.2.0", "")}},
 		{"uvx --from Django_Extensions==3.2.3 manage", []Package{pkg("uvx", "django-extensions", "3.2.3", "")}},
 		{"uvx --python 3.12 black[d]@24.2.0 .", []Package{pkg("uvx", "black", "24.2.0", "")}},
 		{"uv tool run pycowsay==0.0.0.2 moo", []Package{pkg("uv tool run", "pycowsay", "0.0.0.2", "")}},

@@ -263,7 +263,7 @@ var uvxOptions = options{
 		"--reinstall-package", "--no-binary-package", "--no-build-package", "--config-setting", "-C",
 		"--config-settings-package", "--no-build-isolation-package", "--allow-insecure-host",
 		"--python-platform", "--torch-backend", "--fork-strategy", "--python-preference"),
-	pkg: set("--from", "--with"),
+	pkg: set("--from", "--with", "-w"),
 }
 
 // uvxFlags are the options of uv tool run without a value.
@@ -373,7 +373,32 @@ func uvxRuns(tool string, args []string) []Package {
 	if !hasFrom(args) {
 		specs = append([]string{positional}, specs...)
 	}
-	return pypiRuns(tool, specs, true)
+	var split []string
+	for _, s := range specs {
+		split = append(split, requirementList(s)...)
+	}
+	return pypiRuns(tool, split, true)
+}
+
+// requirementList splits a --with value, which may list requirements
+// separated by commas. Outside the brackets of extras, a comma inside a
+// requirement comes before a version specifier's operator, not a name.
+func requirementList(s string) []string {
+	var out []string
+	start, depth := 0, 0
+	for i := 0; i+1 < len(s); i++ {
+		switch s[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		}
+		if c := s[i+1]; s[i] == ',' && depth == 0 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
 }
 
 func hasFrom(args []string) bool {
