@@ -32,7 +32,8 @@ jobs:
 	}
 	checkResult(t, res)
 	job := graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "lint")
-	latest := "the job runs npx cowsay without a version, so the registry's latest version runs; npx runs the project's installed copy instead when there is one"
+	latest := "the job runs npx cowsay without a version, so the registry's latest version runs; " +
+		"npx runs a command of that name from the project's installed packages instead when there is one"
 	tests := []struct {
 		to    string
 		line  int
@@ -75,5 +76,48 @@ jobs:
 	findEdge(t, res, "pkg:npm/prettier@3.1.0", graph.EdgeVersionOf, "pkg:npm/prettier")
 	if n := findNode(t, res, "pkg:npm/%40example/tool"); n.Label != "@example/tool" || n.Attr("name") != "@example/tool" {
 		t.Errorf("@example/tool: label %q, name %q", n.Label, n.Attr("name"))
+	}
+}
+
+func TestScriptToolRunAfterInstall(t *testing.T) {
+	// npx cdk without a version runs a cdk command of the project's
+	// installed packages when there is one (aws-cdk provides it), and
+	// only else fetches the cdk package. After npm ci the job may run
+	// either: possible. The job without an install fetches it: certain.
+	data := []byte(`on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm ci
+      - run: npx cdk deploy
+  bare:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx cdk deploy
+`)
+	res, err := parseBytes(t, testRepo, ".github/workflows/cd.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	tests := []struct {
+		job    string
+		conf   graph.Confidence
+		reason string
+	}{
+		{"deploy", graph.Possible, "the job runs npx cdk without a version, so the registry's latest version runs; " +
+			"npx runs a command of that name from the project's installed packages instead when there is one, and the job installs them"},
+		{"bare", graph.Certain, "the job runs npx cdk without a version, so the registry's latest version runs; " +
+			"npx runs a command of that name from the project's installed packages instead when there is one"},
+	}
+	for _, tt := range tests {
+		e := findEdge(t, res, graph.GHAJobID(testRepo, ".github/workflows/cd.yml", tt.job), graph.EdgeExecutes, "pkg:npm/cdk")
+		if e.Confidence != tt.conf {
+			t.Errorf("%s EXECUTES cdk: %s, want %s", tt.job, e.Confidence, tt.conf)
+		}
+		if got := e.Attr("reason"); got != tt.reason {
+			t.Errorf("%s EXECUTES cdk reason:\n got %q\nwant %q", tt.job, got, tt.reason)
+		}
 	}
 }

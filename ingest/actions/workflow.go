@@ -269,6 +269,10 @@ type execution struct {
 	// possible is set when the input does not show for certain that
 	// the job runs this package (executeNamed).
 	possible bool
+	// toolRun is set when a tool command runs the package, and
+	// certainRun when one of those commands runs it for certain: a tool
+	// run after an install may run an installed command instead.
+	toolRun, certainRun bool
 }
 
 func (j *job) execute(pkg string, step string, line int, a attrs) {
@@ -714,7 +718,8 @@ func (w *workflow) readContainerRuns(j *job, script, step string, line int) {
 // readToolRuns records the packages that a run: script fetches from a
 // registry by name and runs (npx, pnpm dlx, yarn dlx, bunx, uvx, pipx
 // run). The job executes the version that the command pins, or else the
-// package's name.
+// package's name. A run after an install of the project's packages of the
+// ecosystem may run an installed command instead (pkgcmd.Package.Exec).
 func (w *workflow) readToolRuns(j *job, script, step string, line int) {
 	for _, r := range registry.ToolRuns(withoutExpressions(script)) {
 		name, ver := r.Nodes(r.Eco)
@@ -725,7 +730,11 @@ func (w *workflow) readToolRuns(j *job, script, step string, line int) {
 			w.b.edge(ver.ID, graph.EdgeVersionOf, name.ID, graph.Certain, line, nil)
 			target = ver.ID
 		}
-		j.execute(target, step, line, r.EdgeAttrs())
+		conf, a := r.Exec(pkgcmd.ProjectInstall(j.effects, r.Eco))
+		j.execute(target, step, line, a)
+		ex := j.execs[target]
+		ex.toolRun = true
+		ex.certainRun = ex.certainRun || conf == graph.Certain
 	}
 }
 
@@ -832,6 +841,9 @@ func (w *workflow) writeExecutions(j *job) {
 		if a[graph.AttrVia] == "container-run" {
 			conf = graph.Possible
 			a[graph.AttrReason] = registry.ContainerRunReason
+		}
+		if ex.toolRun && !ex.certainRun {
+			conf = graph.Possible
 		}
 		w.b.edge(j.rid, graph.EdgeExecutes, pkg, conf, ex.line, a)
 	}

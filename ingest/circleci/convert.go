@@ -689,7 +689,7 @@ func (c *converter) containerRuns(j *jobState) {
 			c.executeImage(j, r.Image, s.lineAt(r.Line), "container-run")
 		}
 		for _, r := range registry.ToolRuns(s.text) {
-			c.b.ToolRun(j.rid, r, s.lineAt(r.Line))
+			c.b.ToolRun(j.rid, r, s.lineAt(r.Line), pkgcmd.ProjectInstall(j.scan.Effects(), r.Eco))
 		}
 	}
 }

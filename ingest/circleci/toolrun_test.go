@@ -42,7 +42,8 @@ workflows:
 		{"pkg:npm/%40example/cli@1.2.3", 7, map[string]string{"via": "tool-run", "tool": "yarn dlx", "pinned": "version",
 			"reason": "the job runs yarn dlx @example/cli@1.2.3, which fetches that version from the registry"}},
 		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "tool": "bunx", "pinned": "floating", "prefers_installed": "true",
-			"reason": "the job runs bunx prettier without a version, so the registry's latest version runs; bunx runs the project's installed copy instead when there is one"}},
+			"reason": "the job runs bunx prettier without a version, so the registry's latest version runs; " +
+				"bunx runs a command of that name from the project's installed packages instead when there is one"}},
 	}
 	want := []string{"pkg:docker/cimg/node@20.11"}
 	for _, tt := range tests {
@@ -65,5 +66,35 @@ workflows:
 	n := findNode(t, res, "pkg:npm/%40example/cli@1.2.3")
 	if diff := cmp.Diff(n.Attrs, map[string]string{"ecosystem": "npm", "name": "@example/cli", "version": "1.2.3"}); diff != "" {
 		t.Errorf("@example/cli@1.2.3 attrs (-got +want):\n%s", diff)
+	}
+}
+
+func TestScriptToolRunAfterOrbInstall(t *testing.T) {
+	// The node orb's install-packages step installs the project's
+	// packages, so npx tsc may run the installed typescript's tsc in place
+	// of the tsc package: possible.
+	data := []byte(`version: 2.1
+orbs:
+  node: circleci/node@5.2.0
+jobs:
+  build:
+    docker:
+      - image: cimg/node:20.11
+    steps:
+      - node/install-packages
+      - run: npx tsc -p .
+workflows:
+  main:
+    jobs:
+      - build
+`)
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	e := findEdge(t, res, jobID("build"), graph.EdgeExecutes, "pkg:npm/tsc")
+	if e.Confidence != graph.Possible {
+		t.Errorf("EXECUTES tsc: %s, want possible", e.Confidence)
 	}
 }

@@ -1011,7 +1011,7 @@ func (c *converter) containerRuns(j *jobState) {
 			c.executeImage(j, r.Image, c.lineOf(j, s), "container-run")
 		}
 		for _, r := range registry.ToolRuns(s.str) {
-			c.b.ToolRun(j.rid, r, c.lineOf(j, s))
+			c.b.ToolRun(j.rid, r, c.lineOf(j, s), pkgcmd.ProjectInstall(j.scan.Effects(), r.Eco))
 		}
 	}
 }

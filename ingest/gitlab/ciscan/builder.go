@@ -135,7 +135,9 @@ func (b *Builder) ReleaseReach(r Release) {
 // ToolRun writes a package that a script of job fetches from a registry
 // by name and runs (registry.ToolRuns): its Package nodes and the job's
 // EXECUTES edge to the version the command pins, or else to the name.
-func (b *Builder) ToolRun(job string, r registry.ToolRun, line int) {
+// installed reports whether the job installs the project's packages of
+// the run's ecosystem (pkgcmd.ProjectInstall).
+func (b *Builder) ToolRun(job string, r registry.ToolRun, line int, installed bool) {
 	name, ver := r.Nodes(r.Eco)
 	b.Node(name.ID, graph.NodePackage, name.Label, line, name.Attrs)
 	target := name.ID
@@ -144,5 +146,6 @@ func (b *Builder) ToolRun(job string, r registry.ToolRun, line int) {
 		b.Edge(ver.ID, graph.EdgeVersionOf, name.ID, graph.Certain, line, nil)
 		target = ver.ID
 	}
-	b.Edge(job, graph.EdgeExecutes, target, graph.Certain, line, r.EdgeAttrs())
+	conf, a := r.Exec(installed)
+	b.Edge(job, graph.EdgeExecutes, target, conf, line, a)
 }

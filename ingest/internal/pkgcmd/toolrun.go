@@ -495,10 +495,15 @@ func (p Package) Nodes(eco string) (name PackageNode, version *PackageNode) {
 		Attrs: map[string]string{"ecosystem": eco, graph.AttrName: p.Name, "version": p.Version}}
 }
 
-// EdgeAttrs returns the attributes of the EXECUTES edge from a job to the
-// node that ID names: via, tool, pinned, requested, prefers_installed and
-// a reason that quotes the command.
-func (p Package) EdgeAttrs() map[string]string {
+// Exec returns the confidence and the attributes of the EXECUTES edge
+// from a job to the node that ID names: via, tool, pinned, requested,
+// prefers_installed and a reason that quotes the command. installed
+// reports whether the job installs the project's packages of the run's
+// ecosystem (ProjectInstall). A run that prefers an installed command is
+// then possible, since npx looks the name up among the commands of the
+// installed packages (npx tsc runs typescript's tsc) before it fetches
+// the package of that name.
+func (p Package) Exec(installed bool) (graph.Confidence, map[string]string) {
 	a := map[string]string{graph.AttrVia: ViaToolRun, "pinned": PinnedVersion, AttrTool: p.Tool}
 	cmd := p.Command()
 	var reason string
@@ -519,10 +524,26 @@ func (p Package) EdgeAttrs() map[string]string {
 			a[AttrRequested] = p.Requested
 		}
 	}
+	conf := graph.Certain
 	if p.Local {
 		a[AttrPrefersInstalled] = "true"
-		reason += "; " + p.Tool + " runs the project's installed copy instead when there is one"
+		reason += "; " + p.Tool + " runs a command of that name from the project's installed packages instead when there is one"
+		if installed {
+			reason += ", and the job installs them"
+			conf = graph.Possible
+		}
 	}
 	a[graph.AttrReason] = reason
-	return a
+	return conf, a
+}
+
+// ProjectInstall reports whether effects install the project's packages
+// of eco, which a tool install does not.
+func ProjectInstall(effects []Effect, eco string) bool {
+	for _, e := range effects {
+		if e.Install && !e.Tool && e.Eco == eco {
+			return true
+		}
+	}
+	return false
 }
