@@ -216,3 +216,27 @@ func TestLockfileExecutionReasons(t *testing.T) {
 		}
 	}
 }
+
+// TestToolRunBesideManifestRange checks a job that runs npx cowsay in a
+// repository whose package.json only requires cowsay in a range: no
+// version is locked, so the job executes only the name, with the
+// workflow's reason.
+func TestToolRunBesideManifestRange(t *testing.T) {
+	s := execStore(t)
+	job := graph.GHAJobID("example-org/manifest", ".github/workflows/ci.yml", "hello")
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeExecutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if e.From == job {
+			got = append(got, fmt.Sprintf("%s %s %s", e.To, e.Confidence, e.Attr(graph.AttrReason)))
+		}
+	}
+	want := []string{"pkg:npm/cowsay certain the job runs npx cowsay without a version, so the registry's latest version runs; " +
+		"npx runs a command of that name from the project's installed packages instead when there is one"}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("EXECUTES of %s (-got +want):\n%s", job, diff)
+	}
+}

@@ -386,7 +386,12 @@ func (v *view) linkLockfiles() {
 			if eco == "" {
 				continue
 			}
-			tool := tools[pkgcmd.PackageID(eco, pkg.Attr(graph.AttrName), "")]
+			tool := ""
+			if pkg.Attr("version") != "" {
+				// A LOCKS edge to the name (a manifest's range) leads
+				// where the tool run's own edge goes.
+				tool = tools[pkgcmd.PackageID(eco, pkg.Attr(graph.AttrName), "")]
+			}
 			if !contains(job.installs, eco) {
 				if tool != "" {
 					v.addEdge(toolCopyEdge(rt.ID, lock, tool, pkg.Attr(graph.AttrName)))
