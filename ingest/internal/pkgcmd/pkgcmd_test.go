@@ -289,6 +289,13 @@ func TestToolRunPackages(t *testing.T) {
 		{"npx $TOOL", nil},
 		{"npx ${{ matrix.tool }}@1.0.0", nil},
 		{"uvx --from $SPEC tool", nil},
+		{"npx string_decoder@1.3.0", []Package{pkg("npx", "string_decoder", "1.3.0", "")}},
+		// A token pasted where a package belongs is no package name.
+		{"npx npm_" + strings.Repeat("a1B2", 9), nil},
+		{"npx cowsay@npm_" + strings.Repeat("a1B2", 9), []Package{computed(pkg("npx", "cowsay", "", ""))}},
+		{"uvx ghp_" + strings.Repeat("a1B2", 9), nil},
+		{"npx cowsay@AKIA" + strings.Repeat("A1B2", 4), []Package{computed(pkg("npx", "cowsay", "", ""))}},
+		{"uvx 'ruff>=1,!=ghp_" + strings.Repeat("a1B2", 9) + "'", []Package{computed(pkg("uvx", "ruff", "", ""))}},
 		{"npx github:user/repo", nil},
 		{"npx user/repo", nil},
 		{"npx ./bin/tool.js", nil},

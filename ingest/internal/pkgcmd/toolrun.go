@@ -7,6 +7,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // Package is a package that a tool command fetches from a registry by
@@ -92,6 +93,17 @@ var (
 	pypiRange  = regexp.MustCompile(`^[0-9A-Za-z.*<>=!~, +_-]{1,64}$`)
 )
 
+// credentialIn reports whether a version specifier holds a value shaped
+// like a well-known token, which reasons and attributes must not quote.
+func credentialIn(spec string) bool {
+	for _, part := range strings.FieldsFunc(spec, func(r rune) bool { return strings.ContainsRune(",| @", r) }) {
+		if literal.HasCredentialShape(strings.TrimLeft(part, "=<>!~^")) {
+			return true
+		}
+	}
+	return false
+}
+
 // computedText reports whether a word is set at run time: a shell
 // variable, a command substitution or a CI expression.
 func computedText(s string) bool {
@@ -110,13 +122,13 @@ func npmSpec(tool, word string, local bool) (Package, bool) {
 	if at := strings.IndexByte(word[from:], '@'); at >= 0 {
 		name, spec = word[:from+at], word[from+at+1:]
 	}
-	if computedText(name) || !npmName.MatchString(name) {
+	if computedText(name) || !npmName.MatchString(name) || literal.HasCredentialShape(name) {
 		return Package{}, false
 	}
 	p := Package{Tool: tool, Name: name, Local: local && spec == ""}
 	switch {
 	case spec == "":
-	case computedText(spec):
+	case computedText(spec) || credentialIn(spec):
 		p.Computed = true
 	case npmVersion.MatchString(spec):
 		p.Version = npmVersion.FindStringSubmatch(spec)[1]
@@ -140,7 +152,7 @@ func pypiSpec(tool, word string, at bool) (Package, bool) {
 	}
 	name := pypiName.FindString(word)
 	rest := strings.TrimSpace(word[len(name):])
-	if name == "" || strings.HasSuffix(word, ".whl") ||
+	if name == "" || literal.HasCredentialShape(name) || strings.HasSuffix(word, ".whl") ||
 		strings.HasSuffix(word, ".tar.gz") || strings.HasSuffix(word, ".zip") || strings.HasSuffix(word, ".py") {
 		return Package{}, false
 	}
@@ -157,6 +169,8 @@ func pypiSpec(tool, word string, at bool) (Package, bool) {
 	p := Package{Tool: tool, Name: normalizePyPI(name)}
 	switch {
 	case rest == "":
+	case credentialIn(rest):
+		p.Computed = true
 	case strings.HasPrefix(rest, "@"):
 		v := strings.TrimSpace(rest[1:])
 		switch {
