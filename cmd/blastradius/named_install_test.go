@@ -81,3 +81,41 @@ jobs:
 		t.Errorf("query of black 23.1.0 does not reach the job that installs it:\n%s", out)
 	}
 }
+
+// A global npm install fetches the named tool alone: the project's
+// locked packages are not installed, so their install scripts do not run
+// in the job. A job that runs npm ci does install them.
+func TestGlobalInstallLeavesLockfile(t *testing.T) {
+	lock := `{"name":"app","lockfileVersion":3,"packages":{"":{"dependencies":{"esbuild":"0.19.0"}},` +
+		`"node_modules/esbuild":{"version":"0.19.0","hasInstallScript":true}}}`
+	for _, tt := range []struct {
+		step    string
+		reached bool
+	}{
+		{"npm install -g semantic-release@22.0.0", false},
+		{"npm ci", true},
+	} {
+		dir := t.TempDir()
+		workflow := "name: ci\non: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n      - run: " + tt.step + "\n"
+		for rel, src := range map[string]string{".github/workflows/ci.yml": workflow, "package-lock.json": lock} {
+			full := filepath.Join(dir, filepath.FromSlash(rel))
+			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(full, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db := filepath.Join(t.TempDir(), "g.db")
+		if _, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "o", dir); code != exitOK {
+			t.Fatalf("%s: ingest exit %d: %s", tt.step, code, errs)
+		}
+		out, errs, code := run(t, "--db", db, "--log-level", "error", "query", "--package", "pkg:npm/esbuild@0.19.0")
+		if code != exitOK {
+			t.Fatalf("%s: query exit %d: %s", tt.step, code, errs)
+		}
+		if got := strings.Contains(out, "ci / rel"); got != tt.reached {
+			t.Errorf("%s: the job reached by esbuild 0.19.0 is %v, want %v:\n%s", tt.step, got, tt.reached, out)
+		}
+	}
+}

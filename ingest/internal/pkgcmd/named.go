@@ -3,6 +3,7 @@ package pkgcmd
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -105,10 +106,48 @@ func withNamed(effects []Effect, argv []string, env Env) []Effect {
 	for i := range effects {
 		if effects[i].Install && effects[i].Eco == named[0].Eco {
 			effects[i].Named = named
+			if !installsProjectToo(argv) {
+				// The command fetches the named packages alone, so the
+				// project's locked packages and its scripts do not run.
+				effects[i].Tool, effects[i].Run, effects[i].Cause = true, RunNone, ""
+			}
 			return effects
 		}
 	}
 	return append(effects, Effect{Eco: named[0].Eco, Install: true, Tool: true, Named: named})
+}
+
+// attachedRequirement reports whether a pip argument names a requirements
+// file in the same word: -rrequirements.txt.
+func attachedRequirement(a string) bool {
+	return strings.HasPrefix(a, "-r") && len(a) > 2
+}
+
+// installsProjectToo reports whether an install command that names
+// packages also installs the project's own dependencies. npm, yarn and
+// pnpm add the names to the project and install its whole tree, unless
+// they install globally, and go get changes the project's go.mod. pip
+// installs the project's packages only from a requirements file or a
+// folder. go install NAME@VERSION, cargo install NAME and gem install
+// NAME leave the project alone.
+func installsProjectToo(argv []string) bool {
+	name := strings.TrimSuffix(path.Base(strings.ReplaceAll(argv[0], `\`, "/")), ".exe")
+	name = strings.TrimSuffix(name, ".cmd")
+	args := argv[1:]
+	switch {
+	case name == "npm" || name == "yarn" || name == "pnpm":
+		return !hasFlag(args, "-g") && !hasFlag(args, "--global") && !hasFlag(args, "--location=global") &&
+			!hasSeq(args, "--location", "global")
+	case isPip(name) || isPython(name):
+		return installsProject(args) || hasFlag(args, "-r") || hasFlag(args, "--requirement") ||
+			slices.ContainsFunc(args, attachedRequirement)
+	case name == "go":
+		sub, _ := firstArg(args)
+		return sub != "install"
+	case name == "cargo":
+		return hasFlag(args, "--path")
+	}
+	return false
 }
 
 // optionSet lists the options of a command that take the next word as

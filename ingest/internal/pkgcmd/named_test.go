@@ -275,3 +275,42 @@ func FuzzNamedInstalls(f *testing.F) {
 		}
 	})
 }
+
+// TestNamedInstallProjectInstalls checks which named installs also
+// install the project's locked packages, as the package managers'
+// documentation describes them: npm, yarn and pnpm add a name to the
+// project and install its whole tree unless they install globally, pip
+// installs the project's packages only from a requirements file or a
+// folder, go install NAME@VERSION ignores the module of the current
+// folder, and cargo install and gem install fetch the named package alone.
+func TestNamedInstallProjectInstalls(t *testing.T) {
+	tests := []struct {
+		cmd      string
+		installs string // the installs attribute of a job that runs cmd alone
+	}{
+		{"npm install left-pad@1.3.0", "npm"},
+		{"npm install -g semantic-release@22.0.0", ""},
+		{"npm i --global semantic-release", ""},
+		{"npm install --location=global x@1.0.0", ""},
+		{"npm install --location global x@1.0.0", ""},
+		{"pnpm add -g x@1.0.0", ""},
+		{"yarn add x@1.0.0", "npm"},
+		{"pip install black==23.1.0", ""},
+		{"pip install -r requirements.txt black==23.1.0", "pypi"},
+		{"pip install --requirement=requirements.txt black", "pypi"},
+		{"pip install -rrequirements.txt black", "pypi"},
+		{"pip install -e . black", "pypi"},
+		{"python3 -m pip install black", ""},
+		{"go install golang.org/x/tools/cmd/goimports@v0.1.0", ""},
+		{"go get golang.org/x/tools@v0.1.0", "golang"},
+		{"cargo install ripgrep", ""},
+		{"cargo install --path . ripgrep", "cargo"},
+		{"gem install rubocop -v 1.50.0", ""},
+	}
+	for _, tt := range tests {
+		got := Attrs(Effects(strings.Fields(tt.cmd), nil))["installs"]
+		if got != tt.installs {
+			t.Errorf("%s: installs %q, want %q", tt.cmd, got, tt.installs)
+		}
+	}
+}
