@@ -298,7 +298,7 @@ func (bl *builder) prime(ctx context.Context) error {
 	for _, rec := range bl.ov.nodeList {
 		n += len(rec.facts)
 	}
-	for rec := range bl.ov.edgeRecords {
+	for _, rec := range bl.ov.edgeList {
 		n += len(rec.facts)
 	}
 	bl.pre = &numbered{src: make([]uint32, 0, n), file: make([]uint32, 0, n), val: make([]uint32, 0, n)}
@@ -320,9 +320,8 @@ func (bl *builder) prime(ctx context.Context) error {
 		}
 		rec.pre = uint32(start) + 1
 	}
-	k := 0
-	for rec := range bl.ov.edgeRecords {
-		if k++; k%primeCheck == 0 && ctx.Err() != nil {
+	for k, rec := range bl.ov.edgeList {
+		if k%primeCheck == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if rec.inBase || len(rec.facts) == 0 {
@@ -435,14 +434,14 @@ func (bl *builder) build() (*base, error) {
 	oldAlive := make([]bool, nOld)
 	// The new base holds about the old one's facts and the overlay's.
 	nEdgeFacts, nNodeFacts := int(old.ef.len()), int(old.nf.len())
-	for rec := range ov.edgeRecords {
+	for _, rec := range ov.edgeList {
 		nEdgeFacts += len(rec.facts)
 	}
 	for _, rec := range ov.nodeList {
 		nNodeFacts += len(rec.facts)
 	}
 	ef := newFactBuf(nEdgeFacts)
-	items := make([]edgeItem, 0, len(old.eKind)+ov.edgeCount())
+	items := make([]edgeItem, 0, len(old.eKind)+len(ov.edges))
 	for from := uint32(0); from < nOld; from++ {
 		for e := old.outStart[from]; e < old.outStart[from+1]; e++ {
 			it := edgeItem{from: from, to: old.eTo[e], kind: old.eKind[e], first: uint32(old.eFirst[e]), last: uint32(old.eLast[e]), lo: ef.len()}
@@ -451,7 +450,7 @@ func (bl *builder) build() (*base, error) {
 				ef.copyFrom(&old.ef, old.eVal[e], lo, hi, old.evidence)
 			} else {
 				var fs []edgeFact
-				if rec := ov.hitEdge(e); rec != nil {
+				if rec := ov.hitE[e]; rec != nil {
 					fs = ov.edgeFactsOf(rec)
 					it.first, it.last = bl.seen(rec.keepsFirst, rec.oldFirst)
 				} else {
@@ -470,7 +469,7 @@ func (bl *builder) build() (*base, error) {
 		}
 	}
 	nBaseEdges := len(items)
-	newEdges := make([]*ovEdge, 0, ov.edgeCount())
+	newEdges := make([]*ovEdge, 0, len(ov.edgeList))
 	newEnds := make([]string, 0, len(ov.nodeList)) // ids the old base lacks
 	// An end that is a new node with facts is listed with the nodes below,
 	// so only the other ends are listed here. Listing every end would give
@@ -478,7 +477,7 @@ func (bl *builder) build() (*base, error) {
 	// lists the edges from one node together, so an end equal to the last
 	// edge's source was handled already.
 	lastFrom := ""
-	for rec := range ov.edgeRecords {
+	for _, rec := range ov.edgeList {
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}

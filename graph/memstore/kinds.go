@@ -41,7 +41,7 @@ func (ov *overlay) kinds() *kindIndex {
 	for kind, recs := range ix.nodes {
 		ix.nodes[kind] = sortParallel(recs, func(a, b *ovNode) int { return strings.Compare(a.id, b.id) })
 	}
-	for rec := range ov.edgeRecords {
+	for _, rec := range ov.edgeList {
 		if rec.inBase || len(rec.facts) == 0 {
 			continue
 		}

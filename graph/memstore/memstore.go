@@ -62,13 +62,10 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 			return err
 		}
 	}
-	// The edge facts of each table, to size it.
-	var tableFacts [2]int
 	for e := range b.AllEdges() {
 		if err := graph.CheckEdge(*e); err != nil {
 			return err
 		}
-		tableFacts[edgeTableOf(e.Kind)]++
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -81,12 +78,11 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	now := b.Time
 	// Files repeat facts: in a generated organisation of 100k nodes, a
 	// node is asserted five times (a package by every lockfile that pins
-	// it). Table 0 gets about one record per fact, and is sized for as
-	// many derived edges again, about what the linker adds there, so that
-	// it does not grow while they are put. Table 1 gets about one record
-	// for twenty facts.
+	// it) and an edge twice. The edge map is sized for as many derived
+	// edges again, about what the linker adds there, so that it does not
+	// grow while they are put.
 	nn, ne := b.Len()
-	ov := newOverlay(s.cur.Load(), now, nn/4, [2]int{2 * tableFacts[0], tableFacts[1] / 16})
+	ov := newOverlay(s.cur.Load(), now, nn/4, ne)
 	replace := append([]string(nil), b.Replace...)
 	// A batch lists each file's facts together, so appending a source
 	// only when it differs from the last keeps the list short.
@@ -107,29 +103,19 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 	for _, src := range dedupe(replace) {
 		ov.retire(src)
 	}
-	// Node puts and the puts into each edge table share no state: they
-	// run at once.
+	// Node and edge puts share no state: they run on two cores.
+	ov.byKind = nil
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for n := range b.AllNodes() {
 			ov.putNode(n.Pos.File, n)
 		}
 	})
-	wg.Go(func() {
-		for e := range b.AllEdges() {
-			if edgeTableOf(e.Kind) == 1 {
-				ov.putEdge(e.Pos.File, e)
-			}
-		}
-	})
 	for e := range b.AllEdges() {
-		if edgeTableOf(e.Kind) == 0 {
-			ov.putEdge(e.Pos.File, e)
-		}
+		ov.putEdge(e.Pos.File, e)
 	}
 	wg.Wait()
-	ov.byKind, ov.ends = nil, nil
-	log.Debug("facts put", "node_facts", nn, "edge_facts", ne, "nodes", len(ov.nodes), "edges", ov.edgeCount(), "took", since(start))
+	log.Debug("facts put", "node_facts", nn, "edge_facts", ne, "nodes", len(ov.nodes), "edges", len(ov.edges), "took", since(start))
 
 	bl := ov.newBuilder()
 	if derive != nil {
@@ -157,7 +143,6 @@ func (s *Store) Write(ctx context.Context, b *graph.Batch, derive graph.DeriveFu
 		for i := range edges {
 			ov.putEdge(graph.DerivedSource, &edges[i])
 		}
-		ov.ends = nil
 		log.Debug("derived facts put", "took", since(stepStart))
 	}
 	if err := ctx.Err(); err != nil {

@@ -27,29 +27,31 @@ type overlay struct {
 	words    map[string]uint32
 
 	nodes map[string]*ovNode
-	// The records in the order they were made: a batch lists each
+	edges map[graph.EdgeKey]*ovEdge
+	// The same records in the order they were made: a batch lists each
 	// file's facts together, so walking these keeps a file's records
 	// together, where walking the maps would jump about the heap.
 	nodeList []*ovNode
+	edgeList []*ovEdge
 	hitN     map[uint32]*ovNode // base rows the write asserts
-	// The edge records, in two tables by kind (see edgeTableOf), so that
-	// two cores can put a batch's edges while a third puts its nodes.
-	et [2]edgeTable
+	hitE     map[uint32]*ovEdge // base edges the write asserts
 	// ends indexes the edges the base does not hold by each end; nil
 	// until Expand reads it after a change (see newEnds).
 	ends *edgeEnds
 	// The records that the derived source asserts, for its retire in
 	// phase 2. A write retires every other source before it puts any of
 	// that source's facts (see Store.Write), so no other source needs its
-	// records listed. nodesPut and each edge table's put hold those other
-	// sources, so that retire can tell when that order is broken. Nodes
-	// and edges have an index each, so that a write can put both at once.
+	// records listed. nodesPut and edgesPut hold those other sources, so
+	// that retire can tell when that order is broken. Nodes and edges have
+	// an index each, so that a write can put both at once.
 	nodesBy  bySource[*ovNode]
 	edgesBy  bySource[*ovEdge]
 	nodesPut sourceSet
+	edgesPut sourceSet
 	// The records are cut from slabs: the collector then finds the
 	// pointers to a run of records in one span instead of one span each.
 	nodeSlab slab[ovNode]
+	edgeSlab slab[ovEdge]
 	// byKind indexes the new records by kind while nothing changes; nil
 	// until read.
 	byKind *kindIndex
@@ -84,49 +86,6 @@ type ovEdge struct {
 	inline     [1]edgeFact
 }
 
-// edgeTable holds the overlay's edge records of some kinds: by key, in
-// the order they were made, and by the base edge they assert. A put
-// touches one table only, so puts into the two tables may run at once.
-type edgeTable struct {
-	m    map[graph.EdgeKey]*ovEdge
-	list []*ovEdge
-	hit  map[uint32]*ovEdge
-	slab slab[ovEdge]
-	put  sourceSet
-}
-
-// edgeTableOf returns the table of an edge kind. The two kinds of table 1
-// are asserted again by every lockfile that pins a package, so that in a
-// large organisation they carry as many facts as all other kinds, in a
-// few records: the tables then take about as long to fill.
-func edgeTableOf(k graph.EdgeKind) int {
-	if k == graph.EdgeDependsOn || k == graph.EdgeVersionOf {
-		return 1
-	}
-	return 0
-}
-
-// edgeRecords yields the edge records of both tables, each in the order
-// they were made.
-func (ov *overlay) edgeRecords(yield func(*ovEdge) bool) {
-	for t := range ov.et {
-		for _, rec := range ov.et[t].list {
-			if !yield(rec) {
-				return
-			}
-		}
-	}
-}
-
-// edgeCount returns the number of edge records.
-func (ov *overlay) edgeCount() int { return len(ov.et[0].list) + len(ov.et[1].list) }
-
-// hitEdge returns the record that asserts base edge e, or nil.
-func (ov *overlay) hitEdge(e uint32) *ovEdge {
-	t := edgeTableOf(ov.b.edgeKinds[ov.b.eKind[e]])
-	return ov.et[t].hit[e]
-}
-
 // slab hands out zeroed values of T from arrays of slabSize.
 type slab[T any] struct{ free []T }
 
@@ -155,7 +114,7 @@ func (ov *overlay) newEnds() *edgeEnds {
 		return ov.ends
 	}
 	ix := &edgeEnds{out: map[string][]*ovEdge{}, in: map[string][]*ovEdge{}}
-	for rec := range ov.edgeRecords {
+	for _, rec := range ov.edgeList {
 		if !rec.inBase {
 			ix.out[rec.key.From] = append(ix.out[rec.key.From], rec)
 			ix.in[rec.key.To] = append(ix.in[rec.key.To], rec)
@@ -225,21 +184,20 @@ func (s *bySource[R]) take(src string) []R {
 }
 
 // newOverlay returns an empty overlay on b. nodes and edges are how many
-// node records and edge records of each table the write is expected to
-// make: the maps are made that large at once instead of growing step by
-// step.
-func newOverlay(b *base, now time.Time, nodes int, edges [2]int) *overlay {
+// node and edge facts the write is expected to put: the maps are made
+// that large at once instead of growing step by step.
+func newOverlay(b *base, now time.Time, nodes, edges int) *overlay {
 	ov := &overlay{
 		b: b, now: now, phase: 1,
 		retired:  map[string]int{},
 		retiredW: make([]uint8, b.words.len()),
 		words:    make(map[string]uint32, b.words.len()),
 		nodes:    make(map[string]*ovNode, nodes),
+		edges:    make(map[graph.EdgeKey]*ovEdge, edges),
 		nodeList: make([]*ovNode, 0, nodes),
+		edgeList: make([]*ovEdge, 0, edges),
 		hitN:     map[uint32]*ovNode{},
-	}
-	for t, n := range edges {
-		ov.et[t] = edgeTable{m: make(map[graph.EdgeKey]*ovEdge, n), list: make([]*ovEdge, 0, n), hit: map[uint32]*ovEdge{}}
+		hitE:     map[uint32]*ovEdge{},
 	}
 	for i := 0; i < b.words.len(); i++ {
 		ov.words[b.words.at(uint32(i))] = uint32(i)
@@ -250,7 +208,7 @@ func newOverlay(b *base, now time.Time, nodes int, edges [2]int) *overlay {
 // retire removes every fact the source asserts, in the base and in the
 // overlay.
 func (ov *overlay) retire(src string) {
-	if src != graph.DerivedSource && (ov.nodesPut.has(src) || ov.et[0].put.has(src) || ov.et[1].put.has(src)) {
+	if src != graph.DerivedSource && (ov.nodesPut.has(src) || ov.edgesPut.has(src)) {
 		// Only the derived source's records are listed (see nodesBy).
 		panic("memstore: source " + src + " retired after its facts were put")
 	}
@@ -319,7 +277,7 @@ func (ov *overlay) baseRowUntouched(i uint32) bool {
 
 func (ov *overlay) baseEdgeUntouched(e uint32) bool {
 	b := ov.b
-	if ov.hitEdge(e) != nil {
+	if ov.hitE[e] != nil {
 		return false
 	}
 	lo, hi := b.eFact.bounds(e)
@@ -362,15 +320,12 @@ func (ov *overlay) node(id string) *ovNode {
 	return rec
 }
 
-// edge returns the record of an edge key, made when new. It touches the
-// key's table only, and not ends: the caller clears ends after its puts.
 func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
-	t := &ov.et[edgeTableOf(k.Kind)]
-	rec := t.m[k]
+	rec := ov.edges[k]
 	if rec != nil {
 		return rec
 	}
-	rec = t.slab.next()
+	rec = ov.edgeSlab.next()
 	rec.key = k
 	b := ov.b
 	from, okF := b.lookup(k.From)
@@ -382,10 +337,12 @@ func (ov *overlay) edge(k graph.EdgeKey) *ovEdge {
 	if rec.inBase {
 		alive := ov.phase == 1 || len(ov.baseEdgeFacts(rec.row, 1)) > 0
 		rec.keepsFirst, rec.oldFirst = alive, b.eFirst[rec.row]
-		t.hit[rec.row] = rec
+		ov.hitE[rec.row] = rec
+	} else {
+		ov.ends = nil
 	}
-	t.m[k] = rec
-	t.list = append(t.list, rec)
+	ov.edges[k] = rec
+	ov.edgeList = append(ov.edgeList, rec)
 	return rec
 }
 
@@ -417,9 +374,6 @@ func (ov *overlay) putNode(src string, n *graph.Node) {
 	}
 }
 
-// putEdge adds an edge fact. Apart from the derived source's list, it
-// touches only the table of the edge's kind, so puts into the two tables
-// may run at once, beside putNode; the caller clears byKind and ends.
 func (ov *overlay) putEdge(src string, e *graph.Edge) {
 	rec := ov.edge(e.Key())
 	rec.pre = 0
@@ -454,7 +408,7 @@ func (ov *overlay) putEdge(src string, e *graph.Edge) {
 	if src == graph.DerivedSource {
 		ov.edgesBy.add(src, rec)
 	} else {
-		ov.et[edgeTableOf(e.Kind)].put.add(src)
+		ov.edgesPut.add(src)
 	}
 }
 
@@ -566,7 +520,7 @@ func (ov *overlay) readEdge(e, from uint32) (graph.Edge, bool) {
 	if ov.baseEdgeUntouched(e) {
 		return ov.b.edge(e, from), true
 	}
-	if rec := ov.hitEdge(e); rec != nil {
+	if rec := ov.hitE[e]; rec != nil {
 		return ov.readEdgeRec(rec)
 	}
 	fs := ov.baseEdgeFacts(e, 2)

@@ -48,14 +48,14 @@ func TestOneFactMatchesMerge(t *testing.T) {
 // another source after its puts would keep them, so it panics.
 func TestRetireAfterPut(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	ov := newOverlay(emptyBase(), now, 0, [2]int{})
+	ov := newOverlay(emptyBase(), now, 0, 0)
 	ov.putNode(graph.DerivedSource, &graph.Node{ID: "id:1", Kind: graph.NodeIdentity})
 	ov.putEdge(graph.DerivedSource, &graph.Edge{From: "id:1", To: "id:2", Kind: graph.EdgeCanAssume})
 	ov.retire(graph.DerivedSource)
 	if n := len(ov.nodes["id:1"].facts); n != 0 {
 		t.Errorf("node keeps %d facts of the derived source after its retire, want 0", n)
 	}
-	if n := len(ov.et[0].m[graph.EdgeKey{From: "id:1", Kind: graph.EdgeCanAssume, To: "id:2"}].facts); n != 0 {
+	if n := len(ov.edges[graph.EdgeKey{From: "id:1", Kind: graph.EdgeCanAssume, To: "id:2"}].facts); n != 0 {
 		t.Errorf("edge keeps %d facts of the derived source after its retire, want 0", n)
 	}
 
@@ -66,22 +66,4 @@ func TestRetireAfterPut(t *testing.T) {
 		}
 	}()
 	ov.retire("a.tf")
-}
-
-// A source whose edge went into either edge table cannot be retired after
-// the put.
-func TestRetireAfterEdgePut(t *testing.T) {
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	for _, kind := range []graph.EdgeKind{graph.EdgeLocks, graph.EdgeDependsOn} {
-		ov := newOverlay(emptyBase(), now, 0, [2]int{})
-		ov.putEdge("package-lock.json", &graph.Edge{From: "pkg:npm/a@1.0.0", To: "pkg:npm/b@2.0.0", Kind: kind})
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("retire after the put of a %s edge did not panic", kind)
-				}
-			}()
-			ov.retire("package-lock.json")
-		}()
-	}
 }
