@@ -40,6 +40,10 @@ const (
 	// file of the input (a workflow, a CI script, Terraform, a manifest),
 	// where everyone who can read the file can read it.
 	FindingLiteral = "literal-credential"
+	// FindingFloating: a registry package that a job with secrets runs or
+	// installs by name without an exact version (npx NAME, pip install
+	// NAME), so the next version published to the registry runs there.
+	FindingFloating = "floating-package"
 )
 
 // Finding is one thing that widens a reach.
@@ -59,7 +63,7 @@ type finder func(context.Context, graph.Reader, *Review, Options) ([]*Finding, e
 
 // graphFindings are the finders that read only the graph, not the
 // entries of the review.
-var graphFindings = []finder{ciSecretKeys, oidcWildcards, tagPinnedActions, privesc, grants, unreferencedSecrets, literalCredentials}
+var graphFindings = []finder{ciSecretKeys, oidcWildcards, tagPinnedActions, floatingPackages, privesc, grants, unreferencedSecrets, literalCredentials}
 
 func sortFindings(fs []*Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
@@ -442,56 +446,100 @@ var ciJobTypes = map[string]bool{"gha-job": true, "gitlab-job": true, "circleci-
 // job refers to by a movable tag, branch or version range while it holds
 // secrets beyond its own job token.
 func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	jobs, err := jobsWithSecrets(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return jobs.findings(ctx, r, FindingTagPinned, func(e graph.Edge) bool {
+		if !floating[e.Attr(graph.AttrVia)][e.Attr("pinned")] {
+			return false
+		}
+		typ, owner := purlOwner(e.To)
+		return owner != "" && !firstParty[typ+"/"+owner] && !strings.EqualFold(owner, ownerOf(jobs.repoOf[e.From]))
+	}, func(id, jobList, hold, secrets string) string {
+		return fmt.Sprintf("third-party code %s is referenced by a tag, branch or version range in %s, which %s %s; pin it to a full commit SHA or an exact release",
+			id, jobList, hold, secrets)
+	})
+}
+
+// floatingPackages finds registry packages that a job runs or installs by
+// name without an exact version while it holds secrets beyond its own
+// job token: the registry decides the version when the job runs.
+func floatingPackages(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]*Finding, error) {
+	jobs, err := jobsWithSecrets(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return jobs.findings(ctx, r, FindingFloating, func(e graph.Edge) bool {
+		via := e.Attr(graph.AttrVia)
+		return (via == "tool-run" || via == "install") && e.Attr("pinned") == "floating"
+	}, func(id, jobList, hold, secrets string) string {
+		return fmt.Sprintf("%s is run or installed without an exact version in %s, which %s %s, so the next version published to the registry runs there; pin an exact version",
+			id, jobList, hold, secrets)
+	})
+}
+
+// ciJobs are the CI jobs of a graph, with their repositories and the
+// secrets each holds beyond its own job token.
+type ciJobs struct {
+	ids    []string
+	repoOf map[string]string
+	held   map[string][]string
+}
+
+func jobsWithSecrets(ctx context.Context, r graph.Reader) (*ciJobs, error) {
 	runtimes, err := r.NodesByKind(ctx, graph.NodeRuntime)
 	if err != nil {
 		return nil, err
 	}
-	var jobs []string
-	repoOf := map[string]string{}
+	jobs := &ciJobs{repoOf: map[string]string{}, held: map[string][]string{}}
 	for _, n := range runtimes {
 		if ciJobTypes[n.Attr("type")] {
-			jobs = append(jobs, n.ID)
-			repoOf[n.ID] = n.Attr(graph.AttrRepository)
+			jobs.ids = append(jobs.ids, n.ID)
+			jobs.repoOf[n.ID] = n.Attr(graph.AttrRepository)
 		}
 	}
-	exposes, err := r.Expand(ctx, jobs, graph.Out, graph.EdgeExposes)
+	exposes, err := r.Expand(ctx, jobs.ids, graph.Out, graph.EdgeExposes)
 	if err != nil {
 		return nil, err
 	}
-	held := map[string][]string{}
 	for _, e := range exposes {
 		if e.Attr(graph.AttrVia) != "token" {
-			held[e.From] = append(held[e.From], e.To)
+			jobs.held[e.From] = append(jobs.held[e.From], e.To)
 		}
 	}
+	return jobs, nil
+}
 
-	execs, err := r.Expand(ctx, jobs, graph.Out, graph.EdgeExecutes)
+// findings makes one finding of a kind for each package that a job with
+// secrets executes by an edge that match accepts. Related lists the jobs
+// and their secrets. detail writes the finding's text from the package,
+// the first jobs, the verb that agrees with them and the secrets' count.
+func (jobs *ciJobs) findings(ctx context.Context, r graph.Reader, kind string, match func(graph.Edge) bool,
+	detail func(id, jobList, hold, secrets string) string) ([]*Finding, error) {
+	execs, err := r.Expand(ctx, jobs.ids, graph.Out, graph.EdgeExecutes)
 	if err != nil {
 		return nil, err
 	}
-	byAction := map[string]*Finding{}
+	byPackage := map[string]*Finding{}
 	var order []string
 	for _, e := range execs {
-		if !floating[e.Attr(graph.AttrVia)][e.Attr("pinned")] || len(held[e.From]) == 0 {
+		if len(jobs.held[e.From]) == 0 || !match(e) {
 			continue
 		}
-		typ, owner := purlOwner(e.To)
-		if owner == "" || firstParty[typ+"/"+owner] || strings.EqualFold(owner, ownerOf(repoOf[e.From])) {
-			continue
-		}
-		f := byAction[e.To]
+		f := byPackage[e.To]
 		if f == nil {
-			f = &Finding{Kind: FindingTagPinned, Node: e.To, Pos: posOf(e.Pos)}
-			byAction[e.To] = f
+			f = &Finding{Kind: kind, Node: e.To, Pos: posOf(e.Pos)}
+			byPackage[e.To] = f
 			order = append(order, e.To)
 		}
 		f.Related = append(f.Related, e.From)
-		f.Related = append(f.Related, held[e.From]...)
+		f.Related = append(f.Related, jobs.held[e.From]...)
 	}
 
 	var out []*Finding
 	for _, id := range order {
-		f := byAction[id]
+		f := byPackage[id]
 		f.Related = uniqueSorted(f.Related)
 		var jobsOf, secrets []string
 		for _, rel := range f.Related {
@@ -509,8 +557,7 @@ func tagPinnedActions(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 		if len(jobsOf) == 1 {
 			hold = "holds"
 		}
-		f.Detail = fmt.Sprintf("third-party code %s is referenced by a tag, branch or version range in %s, which %s %s; pin it to a full commit SHA or an exact release",
-			id, firstFew(jobsOf, 3), hold, secretCount)
+		f.Detail = detail(id, firstFew(jobsOf, 3), hold, secretCount)
 		out = append(out, f)
 	}
 	return out, nil

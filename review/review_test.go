@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/net/html"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -583,5 +584,65 @@ func TestLiteralCredentials(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, found); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// A package that a job with secrets runs or installs without an exact
+// version is a finding, with the jobs and secrets it concerns. An exact
+// version, or a job that holds only its own token, is not.
+func TestFloatingPackages(t *testing.T) {
+	const (
+		lint     = "runtime:gha:example-org/app/.github/workflows/ci.yml#lint"
+		docs     = "runtime:gitlab:example-org/app/.gitlab-ci.yml#docs"
+		tokenJob = "runtime:gha:example-org/app/.github/workflows/ci.yml#check"
+		npmToken = "secret:gha:example-org/app/NPM_TOKEN"
+		jobToken = "secret:gha:token:example-org/app/.github/workflows/ci.yml#check"
+		cowsay   = "pkg:npm/cowsay"
+		black    = "pkg:pypi/black"
+		prettier = "pkg:npm/prettier@3.1.0"
+	)
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		node(lint, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
+		node(docs, graph.NodeRuntime, "type", "gitlab-job", graph.AttrRepository, "example-org/app"),
+		node(tokenJob, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
+		node(npmToken, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN"),
+		node(jobToken, graph.NodeSecret, "type", "github-token"),
+		node(cowsay, graph.NodePackage, "ecosystem", "npm"),
+		node(black, graph.NodePackage, "ecosystem", "pypi"),
+		node(prettier, graph.NodePackage, "ecosystem", "npm", "version", "3.1.0"),
+	}, Edges: []graph.Edge{
+		edge(lint, graph.EdgeExposes, npmToken, graph.AttrVia, "ci-secret"),
+		edge(docs, graph.EdgeExposes, npmToken, graph.AttrVia, "ci-secret"),
+		edge(tokenJob, graph.EdgeExposes, jobToken, graph.AttrVia, "token"),
+		edge(lint, graph.EdgeExecutes, cowsay, graph.AttrVia, "tool-run", "pinned", "floating"),
+		edge(docs, graph.EdgeExecutes, cowsay, graph.AttrVia, "tool-run", "pinned", "floating"),
+		edge(lint, graph.EdgeExecutes, prettier, graph.AttrVia, "tool-run", "pinned", "version"),
+		edge(docs, graph.EdgeExecutes, black, graph.AttrVia, "install", "pinned", "floating"),
+		edge(tokenJob, graph.EdgeExecutes, black, graph.AttrVia, "install", "pinned", "floating"),
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	rv, err := Run(context.Background(), s, Options{AsOf: asOf, UnusedDays: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []*Finding
+	for _, f := range rv.Findings {
+		if f.Kind == FindingFloating {
+			got = append(got, f)
+		}
+	}
+	want := []*Finding{
+		{Kind: FindingFloating, Node: cowsay, Related: []string{lint, docs, npmToken}, Pos: "test.tf:2",
+			Detail: cowsay + " is run or installed without an exact version in " + lint + ", " + docs +
+				", which hold 1 secret, so the next version published to the registry runs there; pin an exact version"},
+		{Kind: FindingFloating, Node: black, Related: []string{docs, npmToken}, Pos: "test.tf:2",
+			Detail: black + " is run or installed without an exact version in " + docs +
+				", which holds 1 secret, so the next version published to the registry runs there; pin an exact version"},
+	}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Finding{}, "Label")); diff != "" {
+		t.Errorf("floating findings (-want +got):\n%s", diff)
 	}
 }

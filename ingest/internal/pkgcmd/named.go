@@ -46,18 +46,10 @@ type NamedInstall struct {
 	ModuleKnown bool
 }
 
-// Attribute values of the EXECUTES edge from a job to a package that a
-// command installs by name.
-const (
-	// ViaInstall is the edge's via.
-	ViaInstall = "install"
-	// NamedPinned is the pinned attribute of an edge to the version the
-	// command names.
-	NamedPinned = "version"
-	// NamedFloating is the pinned attribute of an edge to the package's
-	// name, whose version the registry decides when the job runs.
-	NamedFloating = "floating"
-)
+// ViaInstall is the via of the EXECUTES edge from a job to a package
+// that a command installs by name. Its pinned attribute is PinnedVersion
+// or PinnedFloating, as for a tool run.
+const ViaInstall = "install"
 
 // NamedInstalls returns the packages that one simple command, given as
 // its words with the program first and run with env, installs by name
@@ -648,7 +640,7 @@ func (n NamedInstall) Confidence() graph.Confidence {
 // pinned, requested, install_scripts, package (Go) and a reason that
 // quotes the command.
 func (n NamedInstall) EdgeAttrs() map[string]string {
-	a := map[string]string{graph.AttrVia: ViaInstall, "pinned": NamedPinned, "install_scripts": "false"}
+	a := map[string]string{graph.AttrVia: ViaInstall, "pinned": PinnedVersion, "install_scripts": "false"}
 	var reason string
 	switch {
 	case n.Version != "":
@@ -662,7 +654,7 @@ func (n NamedInstall) EdgeAttrs() map[string]string {
 			n.Requested + " names"
 	}
 	if n.Version == "" {
-		a["pinned"] = NamedFloating
+		a["pinned"] = PinnedFloating
 		if n.Requested != "" {
 			a["requested"] = n.Requested
 		}
