@@ -600,8 +600,8 @@ var corpusPaths = []corpusPath{
 	// tj-actions / reviewdog chain of March 2025.
 	{lab: tja, start: pkg("pkg:githubactions/reviewdog/action-setup@v1"),
 		target: "pkg:githubactions/corpus/tj-actions__eslint-changed-files#%40f51e18d575ea", want: found,
-		hops: hops(dep), conf: graph.Possible,
-		note: "the composite action at f51e18d uses reviewdog/action-setup@v1; possible because which released versions contain that step is not in the input. Its token input (a PAT in practice) and the PAT's write access to tj-actions tags (CAN_PUBLISH) are not modelled"},
+		hops: hops(dep), conf: graph.Certain,
+		note: "the composite action at f51e18d uses reviewdog/action-setup@v1. The node is the action.yml in that folder, which only jobs of its own repository run, from their checkout of that file, so the step is certain. Its token input (a PAT in practice) and the PAT's write access to tj-actions tags (CAN_PUBLISH) are not modelled"},
 	{lab: tja, start: pkg("pkg:githubactions/reviewdog/action-setup@v1"),
 		target: "pkg:githubactions/corpus/tj-actions__eslint-changed-files", want: absent,
 		note: "HEAD action.yml pins reviewdog/action-setup by commit"},

@@ -311,11 +311,16 @@ func TestUses(t *testing.T) {
 	lint := "pkg:githubactions/example-vendor/tools@v2#lint"
 	ghcr := "pkg:docker/example-org/tool@1.2?repository_url=ghcr.io"
 	alpine := "pkg:docker/alpine@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+	// The local action is the Package node of the action.yml file in
+	// .github/actions/local of the job's own repository.
+	localAction := "pkg:githubactions/example-org/app#.github/actions/local"
 	tests := []struct {
 		to    string
 		attrs map[string]string
 	}{
 		{checkout, map[string]string{"via": "uses", "pinned": "sha", "step": "0,5"}},
+		{localAction, map[string]string{"via": "uses", "pinned": "local", "step": "4",
+			"reason": "a step runs the action in ./.github/actions/local from the job's checkout of example-org/app"}},
 		{lint, map[string]string{"via": "uses", "pinned": "tag-or-branch", "step": "1"}},
 		{ghcr, map[string]string{"via": "uses", "pinned": "tag", "step": "2"}},
 		{alpine, map[string]string{"via": "uses", "pinned": "digest", "step": "3"}},

@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"maps"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -615,6 +616,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 	case usesLocal:
 		j.locals = append(j.locals, u.Local)
 		j.afterInstall(opaqueStep("the local action " + u.Local))
+		w.localAction(j, step, u.Local, un.Line)
 	case usesDocker:
 		w.dockerPackage(j, step, u, un.Line)
 		j.afterInstall(opaqueStep("a container step"))
@@ -736,6 +738,48 @@ func (w *workflow) readToolRuns(j *job, script, step string, line int) {
 		ex.toolRun = true
 		ex.certainRun = ex.certainRun || conf == graph.Certain
 	}
+}
+
+// localAction makes the job execute an action of its own repository that
+// a step names by its folder (uses: ./.github/actions/setup): the Package
+// node that the action's metadata file gives (see convertAction), so that
+// what the action uses reaches the job. The folder is relative to the
+// workspace, where the job's checkout of its repository is, or under the
+// folder that its one checkout names. A folder outside that checkout, or
+// one a variable sets, is not recorded.
+func (w *workflow) localAction(j *job, step, local string, line int) {
+	owner, repo, ok := strings.Cut(strings.ToLower(w.f.Repo), "/")
+	if !ok || owner == "" || repo == "" || strings.ContainsAny(local, "${}") {
+		return
+	}
+	sub := path.Clean(strings.TrimPrefix(local, "./"))
+	if len(j.checkouts) == 1 && j.checkouts[0] != "." {
+		root := path.Clean(j.checkouts[0])
+		switch {
+		case sub == root:
+			sub = "."
+		case strings.HasPrefix(sub, root+"/"):
+			sub = strings.TrimPrefix(sub, root+"/")
+		default:
+			return
+		}
+	}
+	if sub == ".." || strings.HasPrefix(sub, "../") || path.IsAbs(sub) {
+		return
+	}
+	if sub == "." {
+		sub = ""
+	}
+	label := owner + "/" + repo
+	if sub != "" {
+		label += "/" + sub
+	}
+	id := actionPURL(owner, repo, "", sub)
+	w.b.node(id, graph.NodePackage, label, line, attrs{
+		"ecosystem": purlTypeActions, "name": owner + "/" + repo, "subpath": sub, graph.AttrRepository: w.f.Repo,
+	})
+	j.execute(id, step, line, attrs{graph.AttrVia: "uses", "pinned": "local",
+		graph.AttrReason: "a step runs the action in " + local + " from the job's checkout of " + w.f.Repo})
 }
 
 // readReusableCall reads a job that calls a reusable workflow: the called
@@ -1055,20 +1099,28 @@ func convertAction(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node,
 		graph.AttrRepository: f.Repo,
 		"using":              using,
 	})
-	// NOTE: an action in a subfolder is its own node, and workflows name
-	// versions of owner/repo/sub whose name node is owner/repo, so the
-	// steps of a composite action in a subfolder do not reach the jobs
-	// that use it yet; root actions do.
-	convertActionDependencies(f, env, b, id, runs)
+	// An action in a subfolder is its own node. Workflows of other
+	// repositories name versions of owner/repo/sub, whose name node is
+	// owner/repo, so this node reaches only the jobs of its own
+	// repository (see localAction).
+	convertActionDependencies(f, env, b, id, sub != "", runs)
 }
 
 // convertActionDependencies records what an action runs besides its own
 // code: the actions and images a composite action's steps use, and a
-// Docker action's image. The file is one version of the action (the one
-// in the input); which released versions contain the same steps is not
-// in the input, so the edges are possible.
-func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id string, runs *yaml.Node) {
+// Docker action's image. The file is one version of the action, the one
+// in the input. An action at the root of its repository is also the name
+// of its released versions, and which of them contain the same steps is
+// not in the input, so its edges are possible. Only the jobs of the
+// action's own repository run an action in a subfolder by this node, from
+// their checkout of the file in the input (localOnly), so its edges are
+// certain.
+func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id string, localOnly bool, runs *yaml.Node) {
 	depend := func(to string, line int, what string) {
+		if localOnly {
+			b.edge(id, graph.EdgeDependsOn, to, graph.Certain, line, attrs{graph.AttrReason: what + " in " + f.RelPath})
+			return
+		}
 		b.edge(id, graph.EdgeDependsOn, to, graph.Possible, line, attrs{
 			graph.AttrReason: what + " in " + f.RelPath + "; which released versions of the action do the same is not in the input",
 		})

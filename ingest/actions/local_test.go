@@ -1,0 +1,45 @@
+package actions
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// A step's local action is an action of the job's own repository, under
+// the workspace folder of the job's checkout. GitHub resolves ./PATH
+// against the workspace, so a checkout into a folder moves the action
+// under it, and a folder outside that checkout or one that a variable
+// sets names no action of the input.
+func TestLocalActionFolders(t *testing.T) {
+	tests := []struct {
+		name, steps string
+		want        []string
+	}{
+		{"root checkout", "- uses: actions/checkout@v4\n      - uses: ./.github/actions/setup/", []string{"#.github/actions/setup"}},
+		{"action at the root", "- uses: actions/checkout@v4\n      - uses: ./", []string{""}},
+		{"checkout into a folder", "- uses: actions/checkout@v4\n        with:\n          path: src\n      - uses: ./src/tools/lint", []string{"#tools/lint"}},
+		{"outside the checkout", "- uses: actions/checkout@v4\n        with:\n          path: src\n      - uses: ./other/lint", nil},
+		{"above the workspace", "- uses: ../lint", nil},
+		{"set by a variable", "- uses: ./${{ env.DIR }}", nil},
+	}
+	for _, tt := range tests {
+		wf := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      " + tt.steps + "\n"
+		res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var got []string
+		for _, id := range targets(res, graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "build"), graph.EdgeExecutes) {
+			if rest, ok := strings.CutPrefix(id, "pkg:githubactions/example-org/app"); ok {
+				got = append(got, rest)
+			}
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: local actions executed (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
