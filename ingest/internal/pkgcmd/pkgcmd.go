@@ -314,6 +314,14 @@ func npmCommand(args []string, env Env) Effect {
 	case "exec", "x":
 		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "npm exec"
 		e.Runs = npxRuns("npm exec", withoutWord(args, sub), false)
+	case "init", "create", "innit":
+		// npm runs an initializer as npm exec runs a package, and an
+		// installed copy when there is one.
+		e.Runs = initRuns("npm "+sub, withoutWord(args, sub), true)
+		if len(e.Runs) == 0 {
+			return Effect{}
+		}
+		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "npm "+sub
 	case "test", "t", "tst", "start", "stop", "restart", "explore":
 		e.Run, e.Cause = RunCertain, "npm "+sub
 	case "run", "run-script", "rum", "urn":
@@ -354,6 +362,8 @@ func yarnCommand(args []string, env Env) Effect {
 		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "yarn "+sub
 		if sub == "dlx" {
 			e.Runs = dlxRuns("yarn dlx", withoutWord(args, sub), yarnDlxOptions, false)
+		} else {
+			e.Runs = initRuns("yarn create", withoutWord(args, sub), false)
 		}
 	case sub == "workspaces" || sub == "workspace":
 		switch {
@@ -430,8 +440,11 @@ func pnpmCommand(args []string, env Env) Effect {
 		e.Run, e.Cause = RunCertain, "pnpm "+sub
 	case sub == "dlx" || sub == "x" || sub == "create":
 		e.Install, e.Tool, e.Run, e.Cause = true, true, RunCertain, "pnpm "+sub
-		if sub == "dlx" {
+		switch sub {
+		case "dlx":
 			e.Runs = dlxRuns("pnpm dlx", withoutWord(args, sub), pnpmOptions, false)
+		case "create":
+			e.Runs = initRuns("pnpm create", withoutWord(args, sub), false)
 		}
 	case sub == "publish" || sub == "pack":
 		if off {

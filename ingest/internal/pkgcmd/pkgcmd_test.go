@@ -224,6 +224,9 @@ func TestToolRunPackages(t *testing.T) {
 	}
 	local := func(p Package) Package { p.Local = true; return p }
 	computed := func(p Package) Package { p.Computed = true; return p }
+	initPkg := func(tool, initializer, name, version string) Package {
+		return Package{Tool: tool, Name: name, Version: version, Initializer: initializer}
+	}
 	tests := []struct {
 		cmd  string
 		want []Package
@@ -249,6 +252,20 @@ func TestToolRunPackages(t *testing.T) {
 		{"npm exec --package=prettier@3.1.0 -- prettier --check .", []Package{pkg("npm exec", "prettier", "3.1.0", "")}},
 		{"npm --yes exec cowsay", []Package{local(pkg("npm exec", "cowsay", "", ""))}},
 		{"npm x -y cowsay@1.5.0", []Package{pkg("npm exec", "cowsay", "1.5.0", "")}},
+		// npm init and npm create run the package that the initializer
+		// names (npm's documentation of npm init).
+		{"npm init react-app ./my-app", []Package{local(initPkg("npm init", "react-app", "create-react-app", ""))}},
+		{"npm create vite@5.2.0 app", []Package{initPkg("npm create", "vite@5.2.0", "create-vite", "5.2.0")}},
+		{"npm init @usr/foo", []Package{local(initPkg("npm init", "@usr/foo", "@usr/create-foo", ""))}},
+		{"npm init @usr", []Package{local(initPkg("npm init", "@usr", "@usr/create", ""))}},
+		{"npm init @usr@2.0.0", []Package{initPkg("npm init", "@usr@2.0.0", "@usr/create", "2.0.0")}},
+		{"npm init @usr/foo@2.0.0", []Package{initPkg("npm init", "@usr/foo@2.0.0", "@usr/create-foo", "2.0.0")}},
+		{"npm init --scope @me -y esm", []Package{local(initPkg("npm init", "esm", "create-esm", ""))}},
+		{"npm init -y", nil},
+		{"npm init owner/template", nil},
+		{"npm init npm_abcdefghijklmnopqrstuvwxyz0123456789", nil},
+		{"yarn create next-app@14.1.0 web", []Package{initPkg("yarn create", "next-app@14.1.0", "create-next-app", "14.1.0")}},
+		{"pnpm create vite", []Package{initPkg("pnpm create", "vite", "create-vite", "")}},
 		{"pnpm dlx create-vue@next my-app", []Package{pkg("pnpm dlx", "create-vue", "", "next")}},
 		{"pnpm dlx prettier@3.1.0 .", []Package{pkg("pnpm dlx", "prettier", "3.1.0", "")}},
 		{"pnpm --package=yo --package=generator-webapp@4.0.1 dlx yo webapp", []Package{

@@ -2,6 +2,7 @@ package pkgcmd
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -36,12 +37,20 @@ type Package struct {
 	// registry gives. pnpm dlx, yarn dlx, uvx and pipx run always fetch
 	// the package.
 	Local bool
+	// Initializer is the argument of npm init, npm create, yarn create or
+	// pnpm create as written (vite@5.2.0, for the package create-vite),
+	// or "" for other tools.
+	Initializer string
 }
 
 // Command returns the command as reasons quote it: the tool and the
 // package with the version it requests (npx prettier@3.1.0, uvx
-// ruff==0.3.0).
+// ruff==0.3.0), or the initializer and the package it names (npm create
+// vite@5.2.0 (package create-vite)).
 func (p Package) Command() string {
+	if p.Initializer != "" && !p.Computed {
+		return p.Tool + " " + p.Initializer + " (package " + p.Name + ")"
+	}
 	spec := p.Name
 	switch {
 	case p.Version != "" && pypiTool(p.Tool):
@@ -375,6 +384,64 @@ func npmRuns(tool string, args []string, opt options, local bool) []Package {
 		}
 	}
 	return out
+}
+
+// initOptions are the options of npm init, npm create, yarn create and
+// pnpm create that take a value. The tools read any other option as a
+// flag.
+var initOptions = options{
+	value: set("--scope", "-w", "--workspace", "--init-author-name", "--init-author-email", "--init-author-url",
+		"--init-license", "--init-module", "--init-version", "--registry", "--userconfig", "--cache", "--prefix",
+		"-C", "--dir", "--cwd", "--loglevel"),
+	unknownFlags: true,
+}
+
+// initRuns reads npm init ARGS, npm create ARGS, yarn create ARGS or pnpm
+// create ARGS. The first positional argument is an initializer, and the
+// tool runs the package it names: create-NAME for NAME, @scope/create-NAME
+// for @scope/NAME and @scope/create for @scope, each at the version the
+// initializer gives. Without an initializer npm init writes a
+// package.json and runs no package. An initializer that names a git
+// repository or a folder names no registry package.
+func initRuns(tool string, args []string, local bool) []Package {
+	_, word, _ := toolArgs(args, initOptions, nil)
+	if word == "" || strings.HasPrefix(word, ".") || strings.ContainsAny(word, ":\\") ||
+		slices.ContainsFunc(strings.FieldsFunc(word, func(r rune) bool { return r == '@' || r == '/' }), literal.HasCredentialShape) {
+		return nil
+	}
+	name, version := word, ""
+	scopeOnly := false
+	if scope, rest, ok := strings.Cut(strings.TrimPrefix(word, "@"), "/"); strings.HasPrefix(word, "@") && ok {
+		name = "@" + scope + "/create-" + rest
+	} else if strings.HasPrefix(word, "@") {
+		scopeOnly = true
+		scope, version, _ = strings.Cut(strings.TrimPrefix(word, "@"), "@")
+		name = "@" + scope + "/create"
+	} else if strings.Contains(word, "/") {
+		// owner/repo: a repository on GitHub.
+		return nil
+	} else {
+		name = "create-" + word
+	}
+	if !scopeOnly {
+		// The version follows the last @ that is not the scope's.
+		from := 0
+		if strings.HasPrefix(name, "@") {
+			from = strings.IndexByte(name, '/') + 1
+		}
+		if at := strings.IndexByte(name[from:], '@'); at >= 0 {
+			name, version = name[:from+at], name[from+at+1:]
+		}
+	}
+	spec := name
+	if version != "" {
+		spec += "@" + version
+	}
+	if p, ok := npmSpec(tool, spec, local); ok {
+		p.Initializer = word
+		return []Package{p}
+	}
+	return nil
 }
 
 // uvxRuns reads uvx ARGS: the packages that --from and --with name, and

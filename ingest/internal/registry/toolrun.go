@@ -18,7 +18,7 @@ type ToolRun struct {
 
 // toolWords lists words of which every tool command contains one, so
 // that a script without any is not split into commands.
-var toolWords = []string{"npx", "pnpx", "bunx", "dlx", "uvx", "pipx", "exec", "bun x", "npm x", "tool run"}
+var toolWords = []string{"npx", "pnpx", "bunx", "dlx", "uvx", "pipx", "exec", "bun x", "npm x", "tool run", "init", "create"}
 
 // ToolRuns returns the tool runs of a script, in order.
 func ToolRuns(script string) []ToolRun {
