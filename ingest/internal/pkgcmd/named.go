@@ -67,10 +67,14 @@ func NamedInstalls(argv []string, env Env) []NamedInstall {
 	name = strings.TrimSuffix(name, ".cmd")
 	args := argv[1:]
 	switch {
-	case name == "npm" || name == "yarn" || name == "pnpm":
+	case name == "npm" || name == "yarn" || name == "pnpm" || name == "bun":
 		return jsNamed(name, args, env)
 	case isPip(name):
 		return pipNamed(scriptName(name), args, env)
+	case name == "uv" && hasSeq(args, "pip", "install"):
+		return pipNamed("uv pip", afterWord(args, "pip"), env)
+	case name == "pipx":
+		return pipxNamed(args, env)
 	case isPython(name):
 		for i, a := range args {
 			if a == "-m" && i+1 < len(args) && args[i+1] == "pip" {
@@ -130,6 +134,11 @@ func installsProjectToo(argv []string) bool {
 	case name == "npm" || name == "yarn" || name == "pnpm":
 		return !hasFlag(args, "-g") && !hasFlag(args, "--global") && !hasFlag(args, "--location=global") &&
 			!hasSeq(args, "--location", "global")
+	case name == "bun":
+		return !hasFlag(args, "-g") && !hasFlag(args, "--global")
+	case name == "uv":
+		args = afterWord(args, "pip")
+		fallthrough
 	case isPip(name) || isPython(name):
 		return installsProject(args) || hasFlag(args, "-r") || hasFlag(args, "--requirement") ||
 			slices.ContainsFunc(args, attachedRequirement)
@@ -238,6 +247,7 @@ func jsNamed(tool string, args []string, env Env) []NamedInstall {
 	case tool == "yarn" && sub == "global" && len(specs) > 0 && specs[0] == "add":
 		sub, specs = "global add", specs[1:]
 	case tool == "pnpm" && sub == "add":
+	case tool == "bun" && (sub == "add" || sub == "a" || sub == "install" || sub == "i"):
 	default:
 		return nil
 	}
@@ -335,6 +345,29 @@ func pipNamed(tool string, args []string, env Env) []NamedInstall {
 		if n, ok := pypiRequirement(w); ok {
 			n.Text, n.Scripts = w, scripts
 			n.Command = tool + " install " + n.spec("==")
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// pipxValues are the options of pipx install that take a value.
+var pipxValues = optionSet(set("--python", "--pip-args", "--suffix", "--index-url", "-i", "--backend",
+	"--preinstall", "--spec"))
+
+// pipxNamed reads pipx install NAME[==VERSION]: pipx installs each named
+// package, as pip does, into an environment of its own.
+func pipxNamed(args []string, env Env) []NamedInstall {
+	words, _ := positionals(args, pipxValues, false)
+	if len(words) == 0 || words[0] != "install" {
+		return nil
+	}
+	scripts := !env.scriptsOff(PyPI)
+	var out []NamedInstall
+	for _, w := range words[1:] {
+		if n, ok := pypiRequirement(w); ok {
+			n.Text, n.Scripts = w, scripts
+			n.Command = "pipx install " + n.spec("==")
 			out = append(out, n)
 		}
 	}

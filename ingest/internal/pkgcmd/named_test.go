@@ -50,6 +50,12 @@ func TestNamedInstalls(t *testing.T) {
 		env  Env
 		want []NamedInstall
 	}{
+		// bun, uv pip and pipx
+		{"bun add -g cowsay@1.5.0", nil, []NamedInstall{cmd(exact(NPM, "cowsay", "1.5.0", "cowsay@1.5.0", true), "bun add cowsay@1.5.0")}},
+		{"uv pip install --system black==23.1.0", nil, []NamedInstall{cmd(exact(PyPI, "black", "23.1.0", "black==23.1.0", true), "uv pip install black==23.1.0")}},
+		{"pipx install --python python3.11 black==23.1.0", nil, []NamedInstall{cmd(exact(PyPI, "black", "23.1.0", "black==23.1.0", true), "pipx install black==23.1.0")}},
+		{"pipx install poetry", nil, []NamedInstall{cmd(floating(PyPI, "poetry", "", "poetry", true), "pipx install poetry")}},
+		{"pipx run black", nil, nil},
 		// npm, yarn and pnpm
 		{"npm install -g semantic-release@22.0.0", nil, []NamedInstall{cmd(
 			exact(NPM, "semantic-release", "22.0.0", "semantic-release@22.0.0", true),
@@ -306,6 +312,11 @@ func TestNamedInstallProjectInstalls(t *testing.T) {
 		{"cargo install ripgrep", ""},
 		{"cargo install --path . ripgrep", "cargo"},
 		{"gem install rubocop -v 1.50.0", ""},
+		{"bun add cowsay@1.5.0", "npm"},
+		{"bun add -g cowsay@1.5.0", ""},
+		{"uv pip install black==23.1.0", ""},
+		{"uv pip install -r requirements.txt black", "pypi"},
+		{"pipx install black==23.1.0", ""},
 	}
 	for _, tt := range tests {
 		got := Attrs(Effects(strings.Fields(tt.cmd), nil))["installs"]
