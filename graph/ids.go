@@ -181,3 +181,27 @@ func AWSAdminGrantID(identity string) string { return identity + "#administrator
 func AWSKeyPairID(region, account, name string) string {
 	return "secret:aws:key-pair:" + region + ":" + account + "/" + name
 }
+
+// PyPIName returns the normalised form of a Python package name that PEP
+// 503 defines, as package ids use it: lower case, with each run of '-',
+// '_' and '.' replaced by one '-'.
+func PyPIName(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	sep := false
+	for _, r := range strings.ToLower(name) {
+		if r == '-' || r == '_' || r == '.' {
+			sep = true
+			continue
+		}
+		if sep {
+			b.WriteByte('-')
+			sep = false
+		}
+		b.WriteRune(r)
+	}
+	if sep {
+		b.WriteByte('-')
+	}
+	return b.String()
+}

@@ -17,3 +17,17 @@ func TestReadableID(t *testing.T) {
 		}
 	}
 }
+
+func TestPyPIName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Django":             "django",
+		"zope.interface":     "zope-interface",
+		"typing_extensions":  "typing-extensions",
+		"Foo__Bar..Baz--Qux": "foo-bar-baz-qux",
+		"x.":                 "x-",
+	} {
+		if got := PyPIName(in); got != want {
+			t.Errorf("PyPIName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -33,15 +32,7 @@ runs:
     - uses: tj-actions/changed-files@v45
 `,
 	}
-	for rel, src := range files {
-		full := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	db := filepath.Join(t.TempDir(), "g.db")
 	if _, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "o", dir); code != exitOK {
 		t.Fatalf("ingest exit %d: %s", code, errs)

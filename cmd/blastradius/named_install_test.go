@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -35,15 +34,7 @@ jobs:
 		"package-lock.json": `{"name":"app","lockfileVersion":3,"packages":{"":{"name":"app","devDependencies":{"semantic-release":"22.0.0"}},` +
 			`"node_modules/semantic-release":{"version":"22.0.0","dev":true}}}`,
 	}
-	for rel, src := range files {
-		full := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	db := filepath.Join(t.TempDir(), "g.db")
 	if _, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "o", dir); code != exitOK {
 		t.Fatalf("ingest exit %d: %s", code, errs)
@@ -97,15 +88,7 @@ func TestGlobalInstallLeavesLockfile(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		workflow := "name: ci\non: push\njobs:\n  rel:\n    runs-on: ubuntu-latest\n    steps:\n      - run: " + tt.step + "\n"
-		for rel, src := range map[string]string{".github/workflows/ci.yml": workflow, "package-lock.json": lock} {
-			full := filepath.Join(dir, filepath.FromSlash(rel))
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(full, []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		writeTree(t, dir, map[string]string{".github/workflows/ci.yml": workflow, "package-lock.json": lock})
 		db := filepath.Join(t.TempDir(), "g.db")
 		if _, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "o", dir); code != exitOK {
 			t.Fatalf("%s: ingest exit %d: %s", tt.step, code, errs)

@@ -52,7 +52,7 @@ func (*Pipenv) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 	inDefault := map[string]bool{}
 	if d := root.get("default"); d != nil && d.Kind == jsonObject {
 		for _, m := range d.Members {
-			inDefault[normalizePyPI(m.Key)] = true
+			inDefault[graph.PyPIName(m.Key)] = true
 		}
 	}
 	for _, section := range []string{"default", "develop"} {
@@ -73,7 +73,7 @@ func (*Pipenv) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 			pf := pkgFacts{
 				Line:     m.Line,
 				Dev:      dev,
-				Possible: dev && !inDefault[normalizePyPI(m.Key)],
+				Possible: dev && !inDefault[graph.PyPIName(m.Key)],
 				Attrs:    map[string]string{},
 			}
 			if mk := e.str("markers"); mk != "" {

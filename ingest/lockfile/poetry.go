@@ -112,7 +112,7 @@ func (*Poetry) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 		}
 		p := poetryPkg{line: line}
 		p.id = c.add(pkgRef{Eco: ecoPyPI, Name: name, Version: version}, pf)
-		norm := normalizePyPI(name)
+		norm := graph.PyPIName(name)
 		if !slices.Contains(byName[norm], p.id) {
 			byName[norm] = append(byName[norm], p.id)
 		}
@@ -133,7 +133,7 @@ func (*Poetry) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 	// one per set of environment markers, so with several each is possible.
 	for _, p := range pkgs {
 		for _, dep := range p.deps {
-			targets := byName[normalizePyPI(dep)]
+			targets := byName[graph.PyPIName(dep)]
 			conf := graph.Certain
 			if len(targets) > 1 {
 				conf = graph.Possible

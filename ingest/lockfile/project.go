@@ -193,7 +193,7 @@ func pyprojectName(f *ingest.File, data []byte, doc map[string]any, res *ingest.
 			strings.Join(path, "."), quoteName(name))
 		return ""
 	}
-	return normalizePyPI(name)
+	return graph.PyPIName(name)
 }
 
 // pyprojectTable returns the table of a pyproject.toml that names the

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/package-url/packageurl-go"
+
+	"github.com/blastradius-dev/blastradius/graph"
 )
 
 // Ecosystem names, as purl types and as the ecosystem attribute.
@@ -41,7 +43,7 @@ func purlOf(ref pkgRef) string {
 			ns, name = name[:i], name[i+1:]
 		}
 	case ecoPyPI:
-		name = normalizePyPI(ref.Name)
+		name = graph.PyPIName(ref.Name)
 	case ecoComposer:
 		name = strings.ToLower(ref.Name)
 		if i := strings.IndexByte(name, '/'); i >= 0 {
@@ -51,27 +53,4 @@ func purlOf(ref pkgRef) string {
 		name = ref.Name
 	}
 	return packageurl.NewPackageURL(ref.Eco, ns, name, ref.Version, nil, "").ToString()
-}
-
-// normalizePyPI returns the PEP 503 normalised form of a Python package
-// name: lower case, with each run of '-', '_' and '.' replaced by '-'.
-func normalizePyPI(name string) string {
-	var b strings.Builder
-	b.Grow(len(name))
-	sep := false
-	for _, r := range strings.ToLower(name) {
-		if r == '-' || r == '_' || r == '.' {
-			sep = true
-			continue
-		}
-		if sep {
-			b.WriteByte('-')
-			sep = false
-		}
-		b.WriteRune(r)
-	}
-	if sep {
-		b.WriteByte('-')
-	}
-	return b.String()
 }

@@ -129,7 +129,7 @@ func (*Requirements) Parse(ctx context.Context, f *ingest.File, env *ingest.Env,
 	pinned := map[string]*pyReq{}
 	for _, r := range reqs {
 		if r.version != "" {
-			pinned[normalizePyPI(r.name)] = r
+			pinned[graph.PyPIName(r.name)] = r
 		}
 	}
 	ids := make([]string, len(reqs))
@@ -140,7 +140,7 @@ func (*Requirements) Parse(ctx context.Context, f *ingest.File, env *ingest.Env,
 			// the file is reported as direct rather than left without a chain.
 			direct = true
 			for _, p := range r.via {
-				if pinned[normalizePyPI(p)] != nil {
+				if pinned[graph.PyPIName(p)] != nil {
 					direct = false
 				}
 			}
@@ -161,7 +161,7 @@ func (*Requirements) Parse(ctx context.Context, f *ingest.File, env *ingest.Env,
 			continue
 		}
 		for _, p := range r.via {
-			if pr := pinned[normalizePyPI(p)]; pr != nil {
+			if pr := pinned[graph.PyPIName(p)]; pr != nil {
 				c.depend(purlOf(pkgRef{Eco: ecoPyPI, Name: pr.name, Version: pr.version}), ids[i], r.line, graph.Certain)
 			}
 		}

@@ -55,7 +55,7 @@ func (*Setuptools) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, r
 				"name %s is not a valid Python package name (letters and digits, with '.', '_' or '-' between them, as PEP 508 defines); no PyPI package is recorded for the repository",
 				quoteName(name))
 		} else {
-			attrs[key] = normalizePyPI(name)
+			attrs[key] = graph.PyPIName(name)
 		}
 	}
 	addProjectRepo(f, res, attrs)

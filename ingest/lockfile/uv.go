@@ -109,7 +109,7 @@ func (*UV) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *inge
 			res.Warnf(pos(line), "package table has no name or version; skipped")
 			continue
 		}
-		byName[normalizePyPI(p.name)] = append(byName[normalizePyPI(p.name)], p)
+		byName[graph.PyPIName(p.name)] = append(byName[graph.PyPIName(p.name)], p)
 		pkgs = append(pkgs, p)
 	}
 
@@ -257,7 +257,7 @@ func uvDeps(p *uvPkg, v any, byName map[string][]*uvPkg, res *ingest.Result, pos
 			continue
 		}
 		var targets []*uvPkg
-		for _, t := range byName[normalizePyPI(name)] {
+		for _, t := range byName[graph.PyPIName(name)] {
 			if v := tomlStr(d, "version"); v == "" || v == t.version {
 				targets = append(targets, t)
 			}
@@ -297,6 +297,6 @@ func (c *collector) uvProject(pkgs []*uvPkg) {
 		}
 	}
 	if len(names) == 1 {
-		c.repoAttrs = map[string]string{graph.AttrPyPILockProject: normalizePyPI(names[0])}
+		c.repoAttrs = map[string]string{graph.AttrPyPILockProject: graph.PyPIName(names[0])}
 	}
 }

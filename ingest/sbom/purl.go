@@ -1,13 +1,13 @@
 package sbom
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	packageurl "github.com/package-url/packageurl-go"
 
+	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 )
 
@@ -81,7 +81,7 @@ func readPurl(purl string) (pkg, bool) {
 			ns, name = full[:i], full[i+1:]
 		}
 	case "pypi":
-		name = normalizePyPI(name)
+		name = graph.PyPIName(name)
 	case "githubactions", "github":
 		ns, name = strings.ToLower(ns), strings.ToLower(name)
 	}
@@ -203,12 +203,4 @@ func stripScheme(s string) string {
 		s = strings.TrimPrefix(s, p)
 	}
 	return s
-}
-
-var pep503Separators = regexp.MustCompile(`[-_.]+`)
-
-// normalizePyPI returns the PEP 503 normalised form of a Python package
-// name: lower case, each run of '-', '_' and '.' replaced by '-'.
-func normalizePyPI(name string) string {
-	return pep503Separators.ReplaceAllString(strings.ToLower(name), "-")
 }

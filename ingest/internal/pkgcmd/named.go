@@ -401,7 +401,7 @@ func pypiRequirement(w string) (NamedInstall, bool) {
 		return NamedInstall{}, false
 	}
 
-	n := NamedInstall{Eco: PyPI, Name: pep503(name)}
+	n := NamedInstall{Eco: PyPI, Name: graph.PyPIName(name)}
 	switch {
 	case computedWord(rest):
 		n.Computed = true
@@ -416,25 +416,6 @@ func pypiRequirement(w string) (NamedInstall, bool) {
 		}
 	}
 	return n, true
-}
-
-// pep503 returns the normalised form of a Python package name: lower
-// case, each run of '-', '_' and '.' one '-'.
-func pep503(name string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range strings.ToLower(name) {
-		if r == '-' || r == '_' || r == '.' {
-			sep = true
-			continue
-		}
-		if sep {
-			b.WriteByte('-')
-			sep = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // goValues are the build flags of go install that take a value.

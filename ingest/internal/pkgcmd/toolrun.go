@@ -175,7 +175,7 @@ func pypiSpec(tool, word string, at bool) (Package, bool) {
 	if i := strings.IndexByte(rest, ';'); i >= 0 {
 		rest = strings.TrimSpace(rest[:i])
 	}
-	p := Package{Tool: tool, Name: normalizePyPI(name)}
+	p := Package{Tool: tool, Name: graph.PyPIName(name)}
 	switch {
 	case rest == "":
 	case credentialIn(rest):
@@ -204,25 +204,6 @@ func pypiSpec(tool, word string, at bool) (Package, bool) {
 		p.Computed = true
 	}
 	return p, true
-}
-
-// normalizePyPI returns the PEP 503 normalised form of a name: lower
-// case, each run of '-', '_' and '.' one '-'.
-func normalizePyPI(name string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range strings.ToLower(name) {
-		if r == '-' || r == '_' || r == '.' {
-			sep = true
-			continue
-		}
-		if sep {
-			b.WriteByte('-')
-			sep = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // options describes a tool's options: those that take a value, and
