@@ -900,5 +900,5 @@ func leavesPartial(s graph.Node, kind graph.EdgeKind, pinned, requested string) 
 	if kind != graph.EdgeExecutes {
 		return false
 	}
-	return pinned != pinnedFloating || floatingAdmits(requested, s.Attr(AttrComputedMatch))
+	return pinned != pinnedFloating || floatingAdmits(s.ID, requested, s.Attr(AttrComputedMatch))
 }

@@ -421,7 +421,7 @@ func computedStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph
 		match = s.Range
 	}
 	if !slices.ContainsFunc(runs, func(e graph.Edge) bool {
-		return runsComputed(match, e.Attr("pinned"), e.Attr("requested"))
+		return runsComputed(s.Name, match, e.Attr("pinned"), e.Attr("requested"))
 	}) {
 		return nil, nil
 	}
@@ -436,25 +436,32 @@ func computedStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph
 	return ns, nil
 }
 
-// runsComputed reports whether an EXECUTES edge with the given pinned and
-// requested attributes may run a version that match (a computed start's
-// AttrComputedMatch: a version or a range) admits.
-func runsComputed(match, pinned, requested string) bool {
+// runsComputed reports whether an EXECUTES edge to the name node id, with
+// the given pinned and requested attributes, may run a version that match
+// (a computed start's AttrComputedMatch: a version or a range) admits.
+func runsComputed(id, match, pinned, requested string) bool {
 	switch pinned {
 	case pinnedComputed:
 		return true
 	case pinnedFloating:
-		return floatingAdmits(requested, match)
+		return floatingAdmits(id, requested, match)
 	}
 	return false
 }
 
-// floatingAdmits reports whether a run that requests a range or tag (or
-// nothing) may fetch a version that match, a version or a range, admits.
-// A tag, no request, and a range or version that semantic versioning
-// cannot read (PyPI's ~=, a four-part version) admit every version.
-func floatingAdmits(requested, match string) bool {
+// floatingAdmits reports whether a run of the package whose name node is
+// id, which requests a range or tag (or nothing), may fetch a version
+// that match, a version or a range, admits. A PyPI request is read as a
+// PEP 440 specifier set when match is a version. A tag, no request, and a
+// range or version that neither reading understands admit every version.
+func floatingAdmits(id, requested, match string) bool {
 	if requested == "" || match == "" {
+		return true
+	}
+	if strings.HasPrefix(id, "pkg:pypi/") && !isRange(match) {
+		if admits, ok := pypiAdmits(requested, match); ok {
+			return admits
+		}
 		return true
 	}
 	if _, err := semverConstraint(requested); err != nil {
