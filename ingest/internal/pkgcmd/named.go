@@ -194,18 +194,15 @@ func computedWord(s string) bool {
 }
 
 var (
-	goVersioned     = regexp.MustCompile(`\.v\d+$`)
-	npmNamePattern  = regexp.MustCompile(`^(@[A-Za-z0-9~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9~-][A-Za-z0-9._~-]*$`)
-	semverPattern   = regexp.MustCompile(`^[=v]?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$`)
-	rangePattern    = regexp.MustCompile(`^[0-9A-Za-z.^~<>=!*|, x+_-]{1,64}$`)
-	pypiNamePattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
-	pypiPinned      = regexp.MustCompile(`^===?\s*([0-9][0-9A-Za-z.!+_-]*)$`)
-	goPathPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~+-]*\.[A-Za-z0-9._~+-]*(/[A-Za-z0-9._~+-]+)*$`)
-	goExact         = regexp.MustCompile(`^(v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+incompatible)?)$`)
-	goQuery         = regexp.MustCompile(`^[0-9A-Za-z.<>=_/+-]{1,64}$`)
-	crateName       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	gemName         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-	gemExact        = regexp.MustCompile(`^=?\s*(\d+(?:\.[0-9A-Za-z]+)*)$`)
+	goVersioned   = regexp.MustCompile(`\.v\d+$`)
+	rangePattern  = regexp.MustCompile(`^[0-9A-Za-z.^~<>=!*|, x+_-]{1,64}$`)
+	pypiPinned    = regexp.MustCompile(`^===?\s*([0-9][0-9A-Za-z.!+_-]*)$`)
+	goPathPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~+-]*\.[A-Za-z0-9._~+-]*(/[A-Za-z0-9._~+-]+)*$`)
+	goExact       = regexp.MustCompile(`^(v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+incompatible)?)$`)
+	goQuery       = regexp.MustCompile(`^[0-9A-Za-z.<>=_/+-]{1,64}$`)
+	crateName     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	gemName       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	gemExact      = regexp.MustCompile(`^=?\s*(\d+(?:\.[0-9A-Za-z]+)*)$`)
 )
 
 // jsValues are the options of npm, yarn and pnpm that take a value. npm
@@ -278,13 +275,13 @@ func npmInstallSpec(w string) (NamedInstall, bool) {
 	if rest, ok := strings.CutPrefix(ver, "npm:"); ok {
 		return npmInstallSpec(rest)
 	}
-	if computedWord(name) || !npmNamePattern.MatchString(name) || strings.HasSuffix(name, ".tgz") ||
+	if computedWord(name) || !npmName.MatchString(name) || strings.HasSuffix(name, ".tgz") ||
 		strings.HasSuffix(name, ".tar") || strings.HasSuffix(name, ".tar.gz") {
 		// npm reads a name ending in a tarball's extension as a file.
 		return NamedInstall{}, false
 	}
 	n := NamedInstall{Eco: NPM, Name: name}
-	return n, n.setVersion(ver, semverPattern, rangePattern)
+	return n, n.setVersion(ver, npmVersion, rangePattern)
 }
 
 // setVersion reads what a command writes after the name: an exact
@@ -381,7 +378,7 @@ func pypiRequirement(w string) (NamedInstall, bool) {
 	req, _, _ := strings.Cut(w, ";")
 	req = strings.TrimSpace(req)
 
-	name := pypiNamePattern.FindString(req)
+	name := pypiName.FindString(req)
 	if name == "" || strings.ContainsAny(req, "/\\:") {
 		return NamedInstall{}, false
 	}
