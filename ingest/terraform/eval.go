@@ -50,6 +50,9 @@ type evaluator struct {
 	depth int
 	// tooDeep is set once a chain of references passed maxRefDepth.
 	tooDeep bool
+	// iters holds the iterators of the dynamic blocks being expanded, by
+	// name (see docRenderer.dynamic).
+	iters map[string]cty.Value
 }
 
 // blockVal is the evaluated object of a block: its arguments and the
@@ -386,6 +389,9 @@ func (ev *evaluator) varObject() cty.Value {
 func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagnostics) {
 	trs := expr.Variables()
 	for _, tr := range trs {
+		if _, ok := ev.iters[tr.RootName()]; ok {
+			continue
+		}
 		if addr := refAddr(tr); addr != "" {
 			ev.ensure(addr)
 		}
@@ -396,6 +402,10 @@ func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagno
 		ctx.Variables = map[string]cty.Value{
 			"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(0)}),
 		}
+	}
+	if len(ev.iters) > 0 {
+		ctx = ctx.NewChild()
+		ctx.Variables = ev.iters
 	}
 
 	// Placeholders first; then unknowns only where a reference fails, so

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // policyDocument is an IAM policy in the key order the AWS provider
@@ -52,18 +55,15 @@ func (ev *evaluator) renderPolicyDocument(b *block) (string, bool) {
 			stmts = r.mergeJSON(stmts, src, name)
 		}
 	}
-	if rng, ok := hasDynamic(b.syn.Body, "statement"); ok {
-		ev.warnf(rng, "%s: dynamic statement blocks are not expanded", b.addr)
-	}
-	for _, sb := range b.nested("statement") {
-		st, sid := r.statement(sb)
+	r.blocks(b.syn.Body, "statement", func(body *hclsyntax.Body) {
+		st, sid := r.statement(body)
 		raw, err := marshalCompact(st)
 		if err != nil {
 			r.failed = true
-			continue
+			return
 		}
 		stmts = mergeStatement(stmts, sidStatement{sid: sid, raw: raw})
-	}
+	})
 	for _, name := range []string{"override_policy_documents", "override_json"} {
 		for _, src := range r.list(b.syn.Body, name) {
 			stmts = r.mergeJSON(stmts, src, name)
@@ -160,8 +160,7 @@ func (r *docRenderer) fail(rng hcl.Range, name, why string) {
 	r.ev.warnf(rng, "%s: %s could not be evaluated: %s", r.b.addr, name, why)
 }
 
-func (r *docRenderer) statement(sb *hclsyntax.Block) (policyStatement, string) {
-	body := sb.Body
+func (r *docRenderer) statement(body *hclsyntax.Body) (policyStatement, string) {
 	st := policyStatement{Effect: "Allow"}
 	if s, ok := r.str(body, "sid"); ok {
 		st.Sid = s
@@ -182,14 +181,11 @@ func (r *docRenderer) statement(sb *hclsyntax.Block) (policyStatement, string) {
 // principals renders principals blocks as a map from type to
 // identifiers; type "*" with identifier "*" is the bare "*".
 func (r *docRenderer) principals(body *hclsyntax.Body, typ string) any {
-	if rng, ok := hasDynamic(body, typ); ok {
-		r.ev.warnf(rng, "%s: dynamic %s blocks are not expanded", r.b.addr, typ)
-	}
 	byType := map[string][]string{}
-	for _, pb := range nestedBlocks(body, typ) {
-		t, _ := r.str(pb.Body, "type")
-		byType[t] = dedupe(append(byType[t], r.list(pb.Body, "identifiers")...))
-	}
+	r.blocks(body, typ, func(pb *hclsyntax.Body) {
+		t, _ := r.str(pb, "type")
+		byType[t] = dedupe(append(byType[t], r.list(pb, "identifiers")...))
+	})
 	if len(byType) == 0 {
 		return nil
 	}
@@ -205,18 +201,15 @@ func (r *docRenderer) principals(body *hclsyntax.Body, typ string) any {
 
 // conditions renders condition blocks as test -> variable -> values.
 func (r *docRenderer) conditions(body *hclsyntax.Body) any {
-	if rng, ok := hasDynamic(body, "condition"); ok {
-		r.ev.warnf(rng, "%s: dynamic condition blocks are not expanded", r.b.addr)
-	}
 	byTest := map[string]map[string][]string{}
-	for _, cb := range nestedBlocks(body, "condition") {
-		test, _ := r.str(cb.Body, "test")
-		variable, _ := r.str(cb.Body, "variable")
+	r.blocks(body, "condition", func(cb *hclsyntax.Body) {
+		test, _ := r.str(cb, "test")
+		variable, _ := r.str(cb, "variable")
 		if byTest[test] == nil {
 			byTest[test] = map[string][]string{}
 		}
-		byTest[test][variable] = dedupe(append(byTest[test][variable], r.list(cb.Body, "values")...))
-	}
+		byTest[test][variable] = dedupe(append(byTest[test][variable], r.list(cb, "values")...))
+	})
 	if len(byTest) == 0 {
 		return nil
 	}
@@ -228,6 +221,74 @@ func (r *docRenderer) conditions(body *hclsyntax.Body) any {
 		}
 	}
 	return out
+}
+
+// maxDynamicItems bounds the blocks that one dynamic block generates.
+const maxDynamicItems = 1000
+
+// blocks calls fn with the body of each block of typ in body, in the order
+// of the source: each block written out, and each block that a dynamic
+// block of typ generates, with the dynamic block's iterator bound as
+// Terraform binds it (NAME.key and NAME.value, NAME being the iterator
+// argument or else typ). A dynamic block whose for_each is not known is
+// left out with a warning.
+func (r *docRenderer) blocks(body *hclsyntax.Body, typ string, fn func(*hclsyntax.Body)) {
+	for _, nb := range body.Blocks {
+		switch {
+		case nb.Type == typ:
+			fn(nb.Body)
+		case nb.Type == "dynamic" && len(nb.Labels) == 1 && nb.Labels[0] == typ:
+			r.dynamic(nb, fn)
+		}
+	}
+}
+
+// dynamic calls fn with the content of dynamic block db once for each
+// element of its for_each.
+func (r *docRenderer) dynamic(db *hclsyntax.Block, fn func(*hclsyntax.Body)) {
+	typ := db.Labels[0]
+	skip := func(why string) {
+		r.ev.warnf(db.DefRange(), "%s: dynamic %s block not expanded: %s", r.b.addr, typ, why)
+	}
+	forEach := db.Body.Attributes["for_each"]
+	content := nestedBlocks(db.Body, "content")
+	if forEach == nil || len(content) != 1 {
+		skip("it needs for_each and one content block")
+		return
+	}
+	name := typ
+	if it := db.Body.Attributes["iterator"]; it != nil {
+		name = hcl.ExprAsKeyword(it.Expr)
+		if name == "" {
+			skip("its iterator is not a name")
+			return
+		}
+	}
+	v, diags := r.ev.value(forEach.Expr, r.b)
+	if diags.HasErrors() || v == cty.NilVal || !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+		skip("its for_each is not known")
+		return
+	}
+	v, _ = v.UnmarkDeep()
+	if v.LengthInt() > maxDynamicItems {
+		skip(fmt.Sprintf("its for_each has more than %d elements", maxDynamicItems))
+		return
+	}
+	outer := r.ev.iters
+	defer func() { r.ev.iters = outer }()
+	for it := v.ElementIterator(); it.Next(); {
+		key, val := it.Element()
+		if v.Type().IsSetType() {
+			// The key of a set element is the element.
+			key = val
+		}
+		r.ev.iters = maps.Clone(outer)
+		if r.ev.iters == nil {
+			r.ev.iters = map[string]cty.Value{}
+		}
+		r.ev.iters[name] = cty.ObjectVal(map[string]cty.Value{"key": key, "value": val})
+		fn(content[0].Body)
+	}
 }
 
 // mergeJSON merges the statements of a source or override document.

@@ -1,0 +1,129 @@
+package terraform
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestDynamicPolicyStatements checks that aws_iam_policy_document expands
+// dynamic statement, principals and condition blocks as Terraform does:
+// one block for each element of for_each, in source order among the
+// written blocks, with NAME.key and NAME.value bound (NAME the iterator, or
+// the block type). A set's key is its element. A for_each that is not known
+// leaves its dynamic block out with a warning; the other blocks stay.
+func TestDynamicPolicyStatements(t *testing.T) {
+	const src = `
+variable "buckets" {
+  default = {
+    logs  = ["s3:GetObject"]
+    state = ["s3:GetObject", "s3:PutObject"]
+  }
+}
+
+variable "clusters" {
+  default = ["blue"]
+}
+
+variable "extra" {}
+
+data "aws_iam_policy_document" "app" {
+  statement {
+    sid       = "First"
+    actions   = ["sqs:SendMessage"]
+    resources = ["*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.buckets
+    iterator = bucket
+    content {
+      sid       = "Bucket${bucket.key}"
+      actions   = bucket.value
+      resources = ["arn:aws:s3:::example-org-${bucket.key}/*"]
+
+      dynamic "condition" {
+        for_each = toset(var.clusters)
+        content {
+          test     = "StringEquals"
+          variable = "aws:ResourceTag/cluster/${condition.key}"
+          values   = [condition.value]
+        }
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.extra
+    content {
+      actions   = ["iam:PassRole"]
+      resources = ["*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    dynamic "principals" {
+      for_each = ["ec2.amazonaws.com", "lambda.amazonaws.com"]
+      content {
+        type        = "Service"
+        identifiers = [principals.value]
+      }
+    }
+  }
+}
+
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+
+resource "aws_iam_role_policy" "app" {
+  role   = aws_iam_role.app.name
+  name   = "app"
+  policy = data.aws_iam_policy_document.app.json
+}
+`
+	res := parseSource(t, src)
+	var doc, trust string
+	for _, n := range res.Nodes {
+		if strings.HasSuffix(n.ID, ":role/app#inline/app") {
+			doc = n.Attrs["document"]
+		}
+		if strings.HasSuffix(n.ID, ":role/app") && n.Attrs["trust_policy"] != "" {
+			trust = n.Attrs["trust_policy"]
+		}
+	}
+	wantDoc := `{"Version":"2012-10-17","Statement":[
+		{"Sid":"First","Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"},
+		{"Sid":"Bucketlogs","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-org-logs/*",
+		 "Condition":{"StringEquals":{"aws:ResourceTag/cluster/blue":"blue"}}},
+		{"Sid":"Bucketstate","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::example-org-state/*",
+		 "Condition":{"StringEquals":{"aws:ResourceTag/cluster/blue":"blue"}}}]}`
+	wantTrust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
+		"Principal":{"Service":["ec2.amazonaws.com","lambda.amazonaws.com"]}}]}`
+	for _, c := range []struct{ name, got, want string }{{"policy", doc, wantDoc}, {"trust policy", trust, wantTrust}} {
+		var got, want any
+		if err := json.Unmarshal([]byte(c.got), &got); err != nil {
+			t.Fatalf("%s %q is not JSON: %v", c.name, c.got, err)
+		}
+		if err := json.Unmarshal([]byte(c.want), &want); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.name, diff)
+		}
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, d.Msg)
+	}
+	want := []string{"data.aws_iam_policy_document.app: dynamic statement block not expanded: its for_each is not known"}
+	if diff := cmp.Diff(want, warned); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}
