@@ -1107,8 +1107,9 @@ func convertAction(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node,
 }
 
 // convertActionDependencies records what an action runs besides its own
-// code: the actions and images a composite action's steps use, and a
-// Docker action's image. The file is one version of the action, the one
+// code: the actions and images a composite action's steps use, what its
+// run steps install and fetch (see composite), and a Docker action's
+// image. The file is one version of the action, the one
 // in the input. An action at the root of its repository is also the name
 // of its released versions, and which of them contain the same steps is
 // not in the input, so its edges are possible. Only the jobs of the
@@ -1116,6 +1117,11 @@ func convertAction(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node,
 // their checkout of the file in the input (localOnly), so its edges are
 // certain.
 func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id string, localOnly bool, runs *yaml.Node) {
+	c := newComposite(b, id, graph.Possible, "which released versions of the action do the same is not in the input")
+	if localOnly {
+		c = newComposite(b, id, graph.Certain, "")
+	}
+	defer c.flush()
 	depend := func(to string, line int, what string) {
 		if localOnly {
 			b.edge(id, graph.EdgeDependsOn, to, graph.Certain, line, attrs{graph.AttrReason: what + " in " + f.RelPath})
@@ -1139,10 +1145,11 @@ func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id s
 	if s, ok := scalar(lookup(runs, "image")); ok && strings.HasPrefix(s, "docker://") {
 		image(s, lookup(runs, "image").Line)
 	}
-	for _, st := range items(lookup(runs, "steps")) {
+	for i, st := range items(lookup(runs, "steps")) {
 		if script, ok := scalar(lookup(st, "run")); ok {
 			actionLiterals(f, env, b, lookup(st, "run"), script)
 		}
+		c.step(i, st)
 		un := lookup(st, "uses")
 		s, ok := scalar(un)
 		if !ok {

@@ -651,17 +651,23 @@ func (n NamedInstall) Confidence() graph.Confidence {
 // pinned, requested, install_scripts, package (Go) and a reason that
 // quotes the command.
 func (n NamedInstall) EdgeAttrs() map[string]string {
+	return n.EdgeAttrsBy("the job")
+}
+
+// EdgeAttrsBy is EdgeAttrs for an install by who, "the job" or "the
+// action", whom the reason names.
+func (n NamedInstall) EdgeAttrsBy(who string) map[string]string {
 	a := map[string]string{graph.AttrVia: ViaInstall, "pinned": PinnedVersion, "install_scripts": "false"}
 	var reason string
 	switch {
 	case n.Version != "":
-		reason = "the job runs " + n.Command + ", which installs that version from the registry"
+		reason = who + " runs " + n.Command + ", which installs that version from the registry"
 	case n.Computed:
-		reason = "the job runs " + n.Command + " with a version that is set when the job runs"
+		reason = who + " runs " + n.Command + " with a version that is set when " + who + " runs"
 	case n.Requested == "":
-		reason = "the job runs " + n.Command + " without a version, so the registry's latest version is installed"
+		reason = who + " runs " + n.Command + " without a version, so the registry's latest version is installed"
 	default:
-		reason = "the job runs " + n.Command + ", and the registry decides when the job runs which version " +
+		reason = who + " runs " + n.Command + ", and the registry decides when " + who + " runs which version " +
 			n.Requested + " names"
 	}
 	if n.Version == "" {

@@ -566,18 +566,24 @@ func (p Package) Nodes(eco string) (name PackageNode, version *PackageNode) {
 // installed packages (npx tsc runs typescript's tsc) before it fetches
 // the package of that name.
 func (p Package) Exec(installed bool) (graph.Confidence, map[string]string) {
+	return p.ExecBy("the job", installed)
+}
+
+// ExecBy is Exec for a run by who, "the job" or "the action", whom the
+// reason names: the edge of a composite action's step leaves the action.
+func (p Package) ExecBy(who string, installed bool) (graph.Confidence, map[string]string) {
 	a := map[string]string{graph.AttrVia: ViaToolRun, "pinned": PinnedVersion, AttrTool: p.Tool}
 	cmd := p.Command()
 	var reason string
 	switch {
 	case p.Version != "":
-		reason = "the job runs " + cmd + ", which fetches that version from the registry"
+		reason = who + " runs " + cmd + ", which fetches that version from the registry"
 	case p.Computed:
-		reason = "the job runs " + cmd + " with a version that is set when the job runs"
+		reason = who + " runs " + cmd + " with a version that is set when " + who + " runs"
 	case p.Requested == "":
-		reason = "the job runs " + cmd + " without a version, so the registry's latest version runs"
+		reason = who + " runs " + cmd + " without a version, so the registry's latest version runs"
 	default:
-		reason = "the job runs " + cmd + ", and the registry decides when the job runs which version " +
+		reason = who + " runs " + cmd + ", and the registry decides when " + who + " runs which version " +
 			p.Requested + " names"
 	}
 	if p.Version == "" {
@@ -591,7 +597,7 @@ func (p Package) Exec(installed bool) (graph.Confidence, map[string]string) {
 		a[AttrPrefersInstalled] = "true"
 		reason += "; " + p.Tool + " runs a command of that name from the project's installed packages instead when there is one"
 		if installed {
-			reason += ", and the job installs them"
+			reason += ", and " + who + " installs them"
 			conf = graph.Possible
 		}
 	}
