@@ -43,3 +43,27 @@ func TestLocalActionFolders(t *testing.T) {
 		}
 	}
 }
+
+// A job that runs a local action after checking its repository out into
+// a folder records that folder on the edge, so that the linker can place
+// the action's installs, which run in the workspace, in the repository.
+func TestLocalActionCheckoutPath(t *testing.T) {
+	tests := []struct {
+		name, steps, want string
+	}{
+		{"root checkout", "- uses: actions/checkout@v4\n      - uses: ./.github/actions/setup", ""},
+		{"checkout into a folder", "- uses: actions/checkout@v4\n        with:\n          path: src\n      - uses: ./src/.github/actions/setup", "src"},
+	}
+	for _, tt := range tests {
+		wf := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      " + tt.steps + "\n"
+		res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		e := findEdge(t, res, graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "build"), graph.EdgeExecutes,
+			"pkg:githubactions/example-org/app#.github/actions/setup")
+		if got := e.Attr("checkout_path"); got != tt.want {
+			t.Errorf("%s: checkout_path = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -740,6 +740,11 @@ func (w *workflow) readToolRuns(j *job, script, step string, line int) {
 	}
 }
 
+// attrCheckoutPath on a job's EXECUTES edge to a local action is the
+// folder of the workspace that the job checks its repository out into,
+// when that is one folder other than the workspace itself.
+const attrCheckoutPath = "checkout_path"
+
 // localAction makes the job execute an action of its own repository that
 // a step names by its folder (uses: ./.github/actions/setup): the Package
 // node that the action's metadata file gives (see convertAction), so that
@@ -752,9 +757,11 @@ func (w *workflow) localAction(j *job, step, local string, line int) {
 	if !ok || owner == "" || repo == "" || strings.ContainsAny(local, "${}") {
 		return
 	}
+
 	sub := path.Clean(strings.TrimPrefix(local, "./"))
+	root := ""
 	if len(j.checkouts) == 1 && j.checkouts[0] != "." {
-		root := path.Clean(j.checkouts[0])
+		root = path.Clean(j.checkouts[0])
 		switch {
 		case sub == root:
 			sub = "."
@@ -770,6 +777,7 @@ func (w *workflow) localAction(j *job, step, local string, line int) {
 	if sub == "." {
 		sub = ""
 	}
+
 	label := owner + "/" + repo
 	if sub != "" {
 		label += "/" + sub
@@ -778,7 +786,11 @@ func (w *workflow) localAction(j *job, step, local string, line int) {
 	w.b.node(id, graph.NodePackage, label, line, attrs{
 		"ecosystem": purlTypeActions, "name": owner + "/" + repo, "subpath": sub, graph.AttrRepository: w.f.Repo,
 	})
-	j.execute(id, step, line, attrs{graph.AttrVia: "uses", "pinned": "local",
+
+	// The action's steps run in the workspace, so the linker makes the
+	// folders of their installs relative to the checkout (checkout_path),
+	// as repoRelative does for the job's own steps.
+	j.execute(id, step, line, attrs{graph.AttrVia: "uses", "pinned": "local", attrCheckoutPath: root,
 		graph.AttrReason: "a step runs the action in " + local + " from the job's checkout of " + w.f.Repo})
 }
 

@@ -1,6 +1,10 @@
 package link
 
 import (
+	"path"
+	"slices"
+	"strings"
+
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
@@ -24,11 +28,17 @@ type jobExec struct {
 	runsVia    string
 	mayRun     []string
 	mayRunVia  string
+	// own lists the ecosystems the job's own steps install, and actions,
+	// per ecosystem, the local actions that install it (withAction).
+	own     []string
+	actions map[string][]string
 }
 
 func readJobExec(rt graph.Node) jobExec {
+	installs := graph.SplitList(rt.Attr(pkgcmd.AttrInstalls))
 	return jobExec{
-		installs:   graph.SplitList(rt.Attr(pkgcmd.AttrInstalls)),
+		own:        installs,
+		installs:   installs,
 		dirs:       graph.SplitList(rt.Attr(pkgcmd.AttrInstallDirs)),
 		scriptsOff: graph.SplitList(rt.Attr(pkgcmd.AttrScriptsOff)),
 		runs:       graph.SplitList(rt.Attr(pkgcmd.AttrRuns)),
@@ -44,6 +54,7 @@ type execution struct {
 	phase string
 	conf  graph.Confidence
 	how   string // end of the reason
+	by    string // the local actions that install, from jobExec.installer
 }
 
 // execution decides how the job executes a package of eco that it
@@ -52,7 +63,7 @@ type execution struct {
 func (j jobExec) execution(eco string, hook bool) (x execution, ok bool) {
 	off := contains(j.scriptsOff, eco)
 	if hook && !off {
-		return execution{phaseInstall, graph.Certain, "install script runs when the job installs dependencies"}, true
+		return execution{phase: phaseInstall, conf: graph.Certain, how: "install script runs when the job installs dependencies"}, true
 	}
 	note := ""
 	if hook {
@@ -63,7 +74,7 @@ func (j jobExec) execution(eco string, hook bool) (x execution, ok bool) {
 		if what == "" {
 			what = "the project's code"
 		}
-		return execution{phaseRun, graph.Certain, note + "imported by the code the job builds and tests: the job runs " + what}, true
+		return execution{phase: phaseRun, conf: graph.Certain, how: note + "imported by the code the job builds and tests: the job runs " + what}, true
 	}
 	for _, key := range []string{eco, pkgcmd.AnyEco} {
 		if !contains(j.mayRun, key) {
@@ -73,7 +84,123 @@ func (j jobExec) execution(eco string, hook bool) (x execution, ok bool) {
 		if what == "" {
 			what = "a step runs code the input does not show"
 		}
-		return execution{phaseRun, graph.Possible, note + "the job may run it: " + what}, true
+		return execution{phase: phaseRun, conf: graph.Possible, how: note + "the job may run it: " + what}, true
 	}
 	return execution{}, false
+}
+
+// withAction returns the record of a job that also runs the steps of a
+// composite action of its repository, a, whose Package node carries the
+// same attributes as a job (a local action, EXECUTES via=uses,
+// pinned=local). name names the action in reasons. The action's steps
+// run in the workspace, so the folders of its installs are made relative
+// to the repository when the job checks it out into the workspace folder
+// checkout, as the ingester does for the job's own steps.
+//
+// NOTE: the action's effects are added to the job's as a whole, and where
+// the step comes among the job's other steps is not kept. A job that runs
+// npm test before the action installs is taken to run the installed
+// packages. A later step of the job whose code the input does not show is
+// not taken to run what the action installed.
+func (j jobExec) withAction(a jobExec, name, checkout string) jobExec {
+	if len(a.installs) == 0 && len(a.runs) == 0 && len(a.mayRun) == 0 {
+		return j
+	}
+
+	out := j
+	out.installs = appendNew(slices.Clip(j.installs), a.installs...)
+	out.dirs = slices.Clip(j.dirs)
+	for _, d := range a.dirs {
+		out.dirs = appendNew(out.dirs, underCheckout(d, checkout))
+	}
+
+	// An ecosystem's install scripts stay off only when every install of
+	// it, the job's and the action's, turns them off.
+	out.scriptsOff = nil
+	for _, eco := range out.installs {
+		if (!contains(j.installs, eco) || contains(j.scriptsOff, eco)) &&
+			(!contains(a.installs, eco) || contains(a.scriptsOff, eco)) {
+			out.scriptsOff = appendNew(out.scriptsOff, eco)
+		}
+	}
+
+	// pkgcmd.Via reads the first cause of an ecosystem, so the job's own
+	// come first.
+	out.runs = appendNew(slices.Clip(j.runs), a.runs...)
+	out.runsVia = joinVia(j.runsVia, a.runs, a.runsVia, name)
+	out.mayRun = appendNew(slices.Clip(j.mayRun), a.mayRun...)
+	out.mayRunVia = joinVia(j.mayRunVia, a.mayRun, a.mayRunVia, name)
+
+	out.actions = map[string][]string{}
+	for eco, names := range j.actions {
+		out.actions[eco] = names
+	}
+	for _, eco := range a.installs {
+		out.actions[eco] = appendNew(slices.Clip(out.actions[eco]), name)
+	}
+	return out
+}
+
+// installer returns how the job installs eco, for the reason of an edge:
+// "" when only its own steps do, else the local actions that install it.
+func (j jobExec) installer(eco string) string {
+	names := j.actions[eco]
+	switch {
+	case len(names) == 0:
+		return ""
+	case contains(j.own, eco):
+		return " itself and through " + strings.Join(names, " and ")
+	}
+	return " through " + strings.Join(names, " and ")
+}
+
+// joinVia adds to a runs_code_via or may_run_code_via list the causes of
+// a local action for ecos, each ending in the action's name.
+func joinVia(list string, ecos []string, via, name string) string {
+	for _, eco := range ecos {
+		cause := pkgcmd.Via(via, eco)
+		if cause == "" {
+			continue
+		}
+		if list != "" {
+			list += ","
+		}
+		list += eco + "=" + strings.ReplaceAll(cause+" in "+name, ",", ";")
+	}
+	return list
+}
+
+// underCheckout makes a folder of the workspace relative to the
+// repository that the job checks out into checkout. A folder outside the
+// checkout, or one that the input does not fix, is kept as it is.
+func underCheckout(dir, checkout string) string {
+	if checkout == "" || strings.ContainsAny(dir, "$~") {
+		return dir
+	}
+	d := path.Clean(dir)
+	switch {
+	case d == checkout:
+		return "."
+	case strings.HasPrefix(d, checkout+"/"):
+		return strings.TrimPrefix(d, checkout+"/")
+	}
+	return dir
+}
+
+// localActionName names the action of a Package node in reasons.
+func localActionName(act graph.Node) string {
+	if sub := act.Attr("subpath"); sub != "" {
+		return "the local action " + sub
+	}
+	return "the local action at the repository root"
+}
+
+// appendNew appends the items that list does not hold yet.
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if !contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
 }

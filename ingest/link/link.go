@@ -356,7 +356,7 @@ var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "gol
 // edge is possible.
 func (v *view) linkLockfiles() {
 	forEachCollecting(v, v.byKind[graph.NodeRuntime], func(v *view, rt graph.Node) {
-		job := readJobExec(rt)
+		job := v.withLocalActions(rt, readJobExec(rt))
 		tools := installedFirst(v.edgesFrom(graph.EdgeExecutes, rt.ID))
 		if len(job.installs) == 0 && len(tools) == 0 {
 			return
@@ -420,11 +420,30 @@ func (v *view) linkLockfiles() {
 				conf = conf.Weaker(graph.Possible)
 				x.how += "; possible: " + where
 			}
+			x.by = job.installer(eco)
 			e := graph.Edge{From: rt.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: conf, Pos: lock.Pos,
 				Attrs: v.execAttrs(lock, eco, x)}
 			v.addEdge(e)
 		}
 	})
+}
+
+// withLocalActions adds to a job's record the effects of the composite
+// actions of its repository that its steps run (jobExec.withAction). A
+// called workflow of the repository is no action: the linker joins its
+// jobs to the caller apart.
+func (v *view) withLocalActions(rt graph.Node, job jobExec) jobExec {
+	for _, e := range v.edgesFrom(graph.EdgeExecutes, rt.ID) {
+		if e.Attr(graph.AttrVia) != "uses" || e.Attr("pinned") != "local" || e.Attr("reusable") == "true" {
+			continue
+		}
+		act, ok := v.node(e.To)
+		if !ok || act.Kind != graph.NodePackage {
+			continue
+		}
+		job = job.withAction(readJobExec(act), localActionName(act), e.Attr("checkout_path"))
+	}
+	return job
 }
 
 // installedFirst returns, for a job's EXECUTES edges, the package names
@@ -465,9 +484,9 @@ func toolCopyEdge(job string, lock graph.Edge, tool, name string) graph.Edge {
 // shares between equal sets), its package, and how the job runs the
 // package.
 type execAttrsKey struct {
-	lock       unsafe.Pointer
-	pkg        string
-	phase, how string
+	lock           unsafe.Pointer
+	pkg            string
+	phase, how, by string
 }
 
 // execAttrs returns the attributes of the edge by which a job executes
@@ -477,7 +496,7 @@ type execAttrsKey struct {
 // 2,114 distinct sets. Nothing changes a derived edge's map once it is
 // made.
 func (v *view) execAttrs(lock graph.Edge, eco string, x execution) map[string]string {
-	k := execAttrsKey{reflect.ValueOf(lock.Attrs).UnsafePointer(), lock.To, x.phase, x.how}
+	k := execAttrsKey{reflect.ValueOf(lock.Attrs).UnsafePointer(), lock.To, x.phase, x.how, x.by}
 	if m, ok := v.execMemo[k]; ok {
 		return m
 	}
@@ -497,7 +516,7 @@ func (v *view) execAttrs(lock graph.Edge, eco string, x execution) map[string]st
 	if allowed := lock.Attr("range"); allowed != "" {
 		locked = "requires " + pkg + " in range " + allowed
 	}
-	m[graph.AttrReason] = "the job installs " + eco + " dependencies and " + lockfile + " " + locked + "; " + x.how
+	m[graph.AttrReason] = "the job installs " + eco + " dependencies" + x.by + " and " + lockfile + " " + locked + "; " + x.how
 	if v.execMemo == nil {
 		v.execMemo = map[execAttrsKey]map[string]string{}
 	}
