@@ -894,10 +894,18 @@ func onlyExecutors(s graph.Node) bool {
 
 // leavesPartial reports whether the walk leaves a start that onlyExecutors
 // marks along an edge into it, of kind, with the pinned and requested
-// attributes: an EXECUTES edge, unless it is a floating run whose request
-// admits no version of the start's match.
+// attributes. It does along an EXECUTES edge, unless it is a floating run
+// whose request admits no version of the start's match. The same holds
+// for a DEPENDS_ON edge of a floating or computed run (a composite
+// action's step).
 func leavesPartial(s graph.Node, kind graph.EdgeKind, pinned, requested string) bool {
-	if kind != graph.EdgeExecutes {
+	switch kind {
+	case graph.EdgeExecutes:
+	case graph.EdgeDependsOn:
+		if pinned != pinnedFloating && pinned != pinnedComputed {
+			return false
+		}
+	default:
 		return false
 	}
 	return pinned != pinnedFloating || floatingAdmits(s.ID, requested, s.Attr(AttrComputedMatch))

@@ -396,7 +396,9 @@ func rangeStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.No
 // compromised version. Its value is the version or range of the query.
 // The walk leaves such a start only to those runtimes, and to a floating
 // run only when the range or tag it requests admits a compromised version
-// (floatingAdmits).
+// (floatingAdmits). A composite action whose steps run such a package
+// depends on the name with the same pinned and requested attributes
+// (DEPENDS_ON), and the walk leaves the start to it in the same way.
 const AttrComputedMatch = "computed_match"
 
 // Values of the pinned attribute of an EXECUTES edge to a package name.
@@ -406,13 +408,14 @@ const (
 )
 
 // computedStarts returns the name node of a versioned or ranged spec,
-// marked with AttrComputedMatch, when runtimes execute the name itself at
-// a version that may be one the spec matches.
+// marked with AttrComputedMatch, when runtimes execute the name itself
+// (or composite actions depend on it) at a version that may be one the
+// spec matches.
 func computedStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph.Node, error) {
 	if s.Subpath != "" {
 		return nil, nil
 	}
-	runs, err := r.Expand(ctx, []string{s.Name}, graph.In, graph.EdgeExecutes)
+	runs, err := r.Expand(ctx, []string{s.Name}, graph.In, graph.EdgeExecutes, graph.EdgeDependsOn)
 	if err != nil {
 		return nil, err
 	}
@@ -436,9 +439,10 @@ func computedStarts(ctx context.Context, r graph.Reader, s PackageSpec) ([]graph
 	return ns, nil
 }
 
-// runsComputed reports whether an EXECUTES edge to the name node id, with
-// the given pinned and requested attributes, may run a version that match
-// (a computed start's AttrComputedMatch: a version or a range) admits.
+// runsComputed reports whether an EXECUTES or DEPENDS_ON edge to the name
+// node id, with the given pinned and requested attributes, may run a
+// version that match (a computed start's AttrComputedMatch: a version or a
+// range) admits.
 func runsComputed(id, match, pinned, requested string) bool {
 	switch pinned {
 	case pinnedComputed:

@@ -580,3 +580,46 @@ func TestNoMatchBesideToolRunPins(t *testing.T) {
 		t.Errorf("error %q names a runtime, want none", err)
 	}
 }
+
+func TestVersionQueryReachesFloatingRunsOfActions(t *testing.T) {
+	// The composite action actA runs npx cowsay (no version) and actB
+	// npx cowsay@^2. jobX runs actA and jobY actB. The package app
+	// depends on the name cowsay, which gives no version that runs. A
+	// query for 1.5.0 leaves the name only along the floating run that
+	// may fetch it: actA, then jobX and its secret, possibly. Both walks
+	// agree.
+	const (
+		name   = "pkg:npm/cowsay"
+		actA   = "pkg:githubactions/o/x#.github/actions/setup"
+		actB   = "pkg:githubactions/o/y#.github/actions/setup"
+		app    = "pkg:npm/app@1.0.0"
+		jobX   = "runtime:gha:o/x/ci.yml#build"
+		jobY   = "runtime:gha:o/y/ci.yml#build"
+		jobZ   = "runtime:gha:o/z/ci.yml#build"
+		secret = "secret:gha:o/x/NPM_TOKEN"
+	)
+	s := newG().
+		node(name, "ecosystem", "npm").
+		edge(actA, graph.EdgeDependsOn, name, "via=tool-run", "pinned=floating").
+		edge(actB, graph.EdgeDependsOn, name, "via=tool-run", "pinned=floating", "requested=^2").
+		edge(app, graph.EdgeDependsOn, name).
+		edge(jobX, graph.EdgeExecutes, actA, "via=uses", "pinned=local").
+		edge(jobY, graph.EdgeExecutes, actB, "via=uses", "pinned=local").
+		edge(jobZ, graph.EdgeExecutes, app).
+		edge(jobX, graph.EdgeExposes, secret).
+		store(t)
+	for _, r := range []graph.Reader{s, generic{s}} {
+		res, err := Run(context.Background(), r, Start{Packages: []string{"pkg:npm/cowsay@1.5.0"}}, Options{})
+		if err != nil {
+			t.Fatalf("%T: %v", r, err)
+		}
+		got := map[string]graph.Confidence{}
+		for _, x := range res.Reached {
+			got[x.Node.ID] = x.Confidence
+		}
+		want := map[string]graph.Confidence{actA: graph.Possible, jobX: graph.Possible, secret: graph.Possible}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%T: reached (-want +got):\n%s", r, diff)
+		}
+	}
+}
