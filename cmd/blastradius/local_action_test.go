@@ -96,15 +96,7 @@ runs:
 `,
 		"package-lock.json": `{"name":"app","lockfileVersion":3,"packages":{"":{"dependencies":{"esbuild":"0.19.0"}},"node_modules/esbuild":{"version":"0.19.0","hasInstallScript":true}}}`,
 	}
-	for rel, src := range files {
-		full := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	db := filepath.Join(t.TempDir(), "g.db")
 	if _, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "o", dir); code != exitOK {
 		t.Fatalf("ingest exit %d: %s", code, errs)
