@@ -487,6 +487,38 @@ type ciJobs struct {
 	held   map[string][]string
 }
 
+// withLocalActions adds to a job's EXECUTES edges what each local action
+// it runs (pinned=local: an action of its own repository, uses: ./dir)
+// uses and runs: the action's DEPENDS_ON edges, as if from the job.
+func withLocalActions(ctx context.Context, r graph.Reader, execs []graph.Edge) ([]graph.Edge, error) {
+	jobsOf := map[string][]string{}
+	var actions []string
+	for _, e := range execs {
+		if e.Attr("pinned") != "local" {
+			continue
+		}
+		if jobsOf[e.To] == nil {
+			actions = append(actions, e.To)
+		}
+		jobsOf[e.To] = append(jobsOf[e.To], e.From)
+	}
+	if len(actions) == 0 {
+		return execs, nil
+	}
+	deps, err := r.Expand(ctx, actions, graph.Out, graph.EdgeDependsOn)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range deps {
+		for _, job := range jobsOf[d.From] {
+			e := d
+			e.From = job
+			execs = append(execs, e)
+		}
+	}
+	return execs, nil
+}
+
 func jobsWithSecrets(ctx context.Context, r graph.Reader) (*ciJobs, error) {
 	runtimes, err := r.NodesByKind(ctx, graph.NodeRuntime)
 	if err != nil {
@@ -518,6 +550,10 @@ func jobsWithSecrets(ctx context.Context, r graph.Reader) (*ciJobs, error) {
 func (jobs *ciJobs) findings(ctx context.Context, r graph.Reader, kind string, match func(graph.Edge) bool,
 	detail func(id, jobList, hold, secrets string) string) ([]*Finding, error) {
 	execs, err := r.Expand(ctx, jobs.ids, graph.Out, graph.EdgeExecutes)
+	if err != nil {
+		return nil, err
+	}
+	execs, err = withLocalActions(ctx, r, execs)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -644,5 +645,52 @@ func TestFloatingPackages(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Finding{}, "Label")); diff != "" {
 		t.Errorf("floating findings (-want +got):\n%s", diff)
+	}
+}
+
+// A job that runs an action of its own repository (uses: ./dir) runs what
+// that action uses: a third-party action by tag and a package at a
+// floating version there are findings of the job.
+func TestFindingsThroughLocalAction(t *testing.T) {
+	const (
+		build   = "runtime:gha:example-org/app/.github/workflows/ci.yml#build"
+		token   = "secret:gha:example-org/app/NPM_TOKEN"
+		setup   = "pkg:githubactions/example-org/app#.github/actions/setup"
+		changed = "pkg:githubactions/tj-actions/changed-files@v45"
+		cowsay  = "pkg:npm/cowsay"
+	)
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		node(build, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
+		node(token, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN"),
+		node(setup, graph.NodePackage, "ecosystem", "githubactions"),
+		node(changed, graph.NodePackage, "ecosystem", "githubactions", "version", "v45"),
+		node(cowsay, graph.NodePackage, "ecosystem", "npm"),
+	}, Edges: []graph.Edge{
+		edge(build, graph.EdgeExposes, token, graph.AttrVia, "ci-secret"),
+		edge(build, graph.EdgeExecutes, setup, graph.AttrVia, "uses", "pinned", "local"),
+		edge(setup, graph.EdgeDependsOn, changed, graph.AttrVia, "uses", "pinned", "tag-or-branch"),
+		edge(setup, graph.EdgeDependsOn, cowsay, graph.AttrVia, "tool-run", "pinned", "floating"),
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	rv, err := Run(context.Background(), s, Options{AsOf: asOf, UnusedDays: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rv.Findings {
+		if f.Kind == FindingTagPinned || f.Kind == FindingFloating {
+			got = append(got, f.Kind+" "+f.Node+" "+strings.Join(f.Related, ","))
+		}
+	}
+	want := []string{
+		FindingFloating + " " + cowsay + " " + build + "," + token,
+		FindingTagPinned + " " + changed + " " + build + "," + token,
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }

@@ -78,7 +78,8 @@ func TestCompositeRunSteps(t *testing.T) {
 	}
 	gotEdges := map[string]edge{}
 	for _, e := range res.Edges {
-		if e.From != self || e.Kind != graph.EdgeDependsOn || e.Attr(graph.AttrVia) == "" {
+		// Edges of the steps' uses are not those of run steps.
+		if e.From != self || e.Kind != graph.EdgeDependsOn || e.Attr(graph.AttrVia) == "" || e.Attr(graph.AttrVia) == "uses" {
 			continue
 		}
 		gotEdges[e.To] = edge{e.Confidence, e.Attr("step"), e.Attr(graph.AttrVia), e.Attr("pinned"),

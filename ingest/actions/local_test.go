@@ -67,3 +67,33 @@ func TestLocalActionCheckoutPath(t *testing.T) {
 		}
 	}
 }
+
+// A composite action's steps record how they pin the actions and images
+// they use, as a job's steps do, so that the review can judge them.
+func TestCompositeUsesPinned(t *testing.T) {
+	const src = `name: setup
+runs:
+  using: composite
+  steps:
+    - uses: tj-actions/changed-files@v45
+    - uses: actions/cache@0123456789abcdef0123456789abcdef01234567
+`
+	res, err := parseBytes(t, testRepo, ".github/actions/setup/action.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := "pkg:githubactions/example-org/app#.github/actions/setup"
+	got := map[string]string{}
+	for _, e := range res.Edges {
+		if e.From == self && e.Kind == graph.EdgeDependsOn {
+			got[e.To] = e.Attr(graph.AttrVia) + " " + e.Attr("pinned")
+		}
+	}
+	want := map[string]string{
+		"pkg:githubactions/tj-actions/changed-files@v45":                           "uses tag-or-branch",
+		"pkg:githubactions/actions/cache@0123456789abcdef0123456789abcdef01234567": "uses sha",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DEPENDS_ON of the action (-want +got):\n%s", diff)
+	}
+}

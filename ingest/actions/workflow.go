@@ -1134,14 +1134,16 @@ func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id s
 		c = newComposite(b, id, graph.Certain, "")
 	}
 	defer c.flush()
-	depend := func(to string, line int, what string) {
+	// depend records a step's action or image with its pinned attribute,
+	// as a job's EXECUTES edge to it has.
+	depend := func(to string, line int, what, pinned string) {
+		a := attrs{graph.AttrVia: "uses", "pinned": pinned, graph.AttrReason: what + " in " + f.RelPath}
 		if localOnly {
-			b.edge(id, graph.EdgeDependsOn, to, graph.Certain, line, attrs{graph.AttrReason: what + " in " + f.RelPath})
+			b.edge(id, graph.EdgeDependsOn, to, graph.Certain, line, a)
 			return
 		}
-		b.edge(id, graph.EdgeDependsOn, to, graph.Possible, line, attrs{
-			graph.AttrReason: what + " in " + f.RelPath + "; which released versions of the action do the same is not in the input",
-		})
+		a[graph.AttrReason] += "; which released versions of the action do the same is not in the input"
+		b.edge(id, graph.EdgeDependsOn, to, graph.Possible, line, a)
 	}
 	image := func(s string, line int) {
 		img, ok := image.Parse(strings.TrimPrefix(s, "docker://"))
@@ -1152,7 +1154,7 @@ func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id s
 		b.node(ver, graph.NodePackage, img.Name()+"@"+img.Version(), line, attrs{"ecosystem": "docker", "name": img.Name(), "version": img.Version()})
 		b.node(name, graph.NodePackage, img.Name(), line, attrs{"ecosystem": "docker", "name": img.Name()})
 		b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, line, nil)
-		depend(ver, line, "the action runs image "+img.Name())
+		depend(ver, line, "the action runs image "+img.Name(), img.Pinned())
 	}
 	if s, ok := scalar(lookup(runs, "image")); ok && strings.HasPrefix(s, "docker://") {
 		image(s, lookup(runs, "image").Line)
@@ -1187,7 +1189,7 @@ func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id s
 			})
 			b.node(name, graph.NodePackage, u.Name(), un.Line, attrs{"ecosystem": purlTypeActions, "name": u.Name()})
 			b.edge(ver, graph.EdgeVersionOf, name, graph.Certain, un.Line, nil)
-			depend(ver, un.Line, "a composite step uses "+label+"@"+u.Ref+" (pinned by "+u.Pinned()+")")
+			depend(ver, un.Line, "a composite step uses "+label+"@"+u.Ref+" (pinned by "+u.Pinned()+")", u.Pinned())
 		}
 	}
 }
