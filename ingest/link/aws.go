@@ -379,9 +379,25 @@ func (p *principal) context() awspolicy.Context {
 		}
 	case "role":
 		vals["aws:PrincipalType"] = []string{"AssumedRole"}
+		// A role's session carries no user name, so a statement whose
+		// resource names ${aws:username} matches nothing for it.
+		vals["aws:username"] = []string{}
+	case "group":
+		// A group acts through the user who joins it, so ${aws:username}
+		// in its policies names that user and no other. The value is no
+		// valid IAM user name, so it matches no user of the graph.
+		// NOTE: a condition on aws:username is then false for the group,
+		// where the name of the user who joins is not known.
+		vals["aws:PrincipalType"] = []string{"User"}
+		vals["aws:username"] = []string{groupMemberName}
 	}
 	return awspolicy.Context{Values: vals}
 }
+
+// groupMemberName stands for the user who joins a group that acts (see
+// escalation.addGroupActor) where a policy of the group names the caller's
+// user name.
+const groupMemberName = "(the user who joins the group)"
 
 // resPolicy is a resource's own policy as the input gives it.
 type resPolicy struct {

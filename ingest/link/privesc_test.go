@@ -722,3 +722,63 @@ func TestEscalationCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// A group that a user can join acts with its policies, through that user.
+// A statement on the caller's own user (${aws:username}) then lets the
+// joiner mint keys for itself only: the group mints no other user's key.
+// A statement on every user does.
+func TestJoinedGroupMintsByUserName(t *testing.T) {
+	u, v, g := escUserARN("u"), escUserARN("v"), escGroupARN("g")
+	for _, tc := range []struct {
+		resource string
+		want     []string
+	}{
+		{"arn:aws:iam::" + escAcct + ":user/${aws:username}", nil},
+		{"arn:aws:iam::" + escAcct + ":user/*", []string{
+			g + " -> " + graph.AWSAccessKeyID(u, "new"), g + " -> " + graph.AWSAccessKeyID(v, "new")}},
+	} {
+		f := &escFixture{}
+		f.user("u", escDoc(escAllow(g, "iam:AddUserToGroup")))
+		f.user("v")
+		f.group("g", nil, escDoc(escAllow(tc.resource, "iam:CreateAccessKey")))
+		_, edges := escDerive(t, f)
+		var got []string
+		for _, e := range edges {
+			if e.Kind == graph.EdgeCanMint && e.From == g {
+				got = append(got, e.From+" -> "+e.To)
+			}
+		}
+		sort.Strings(got)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: CAN_MINT of the group (-want +got):\n%s", tc.resource, diff)
+		}
+	}
+}
+
+// A role's session carries no user name (aws:username is in the request
+// context of IAM users only), so a statement on user/${aws:username}
+// grants a role nothing, where on user/* it mints every user's key.
+func TestRoleMintsNoKeyByUserName(t *testing.T) {
+	r, v := escRoleARN("r"), escUserARN("v")
+	for _, tc := range []struct {
+		resource string
+		want     []string
+	}{
+		{"arn:aws:iam::" + escAcct + ":user/${aws:username}", nil},
+		{"arn:aws:iam::" + escAcct + ":user/*", []string{r + " -> " + graph.AWSAccessKeyID(v, "new")}},
+	} {
+		f := &escFixture{}
+		f.role("r", escTrustService("ec2.amazonaws.com"), escDoc(escAllow(tc.resource, "iam:CreateAccessKey")))
+		f.user("v")
+		_, edges := escDerive(t, f)
+		var got []string
+		for _, e := range edges {
+			if e.Kind == graph.EdgeCanMint && e.From == r {
+				got = append(got, e.From+" -> "+e.To)
+			}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: CAN_MINT of the role (-want +got):\n%s", tc.resource, diff)
+		}
+	}
+}

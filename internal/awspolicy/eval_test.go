@@ -63,6 +63,12 @@ func TestEvaluate(t *testing.T) {
 		{"policy variable of another user", []string{home}, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::home/quinn/notes", Context: user("ada")}, NoAllow},
 		{"policy variable unknown", []string{home}, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::home/quinn/notes"}, MaybeAllowed},
 		{"policy variable missing", []string{home}, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::home/quinn/notes", Context: Context{Complete: true}}, NoAllow},
+		// A key given with no value is known to be missing, as a role's
+		// session lacks aws:username, though other keys are not known.
+		{"policy variable known missing", []string{home}, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::home/quinn/notes",
+			Context: Context{Values: map[string][]string{"aws:username": {}}}}, NoAllow},
+		{"policy variable known missing, with a default", []string{strings.Replace(home, "${aws:username}", "${aws:username, 'quinn'}", 1)},
+			Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::home/quinn/notes", Context: Context{Values: map[string][]string{"aws:username": {}}}}, Allowed},
 		{"old version reads variables literally", []string{oldHome}, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::home/${aws:username}/x", Context: user("quinn")}, Allowed},
 		{"old version never resolves", []string{oldHome}, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::home/quinn/x", Context: user("quinn")}, NoAllow},
 		{"short ARN with a trailing star", []string{short}, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}, Allowed},

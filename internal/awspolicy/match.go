@@ -147,6 +147,13 @@ func resolveVar(body string, ctx Context) (string, Tri) {
 		// A multivalued key cannot stand in a policy variable.
 		return "", False
 	}
+	if ok && len(vals) == 0 && hasDef {
+		// The key is known to be missing, as conditions read it.
+		return def, True
+	}
+	if ok && len(vals) == 0 {
+		return "", False
+	}
 	if !ctx.Complete {
 		return "", Unknown
 	}
