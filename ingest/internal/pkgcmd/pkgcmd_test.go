@@ -319,6 +319,11 @@ func TestToolRunPackages(t *testing.T) {
 		{"npx https://example.org/tool.tgz", nil},
 		{"uvx --from git+https://github.com/org/tool tool", nil},
 		{"uvx --from ./tools/lint lint", nil},
+		// --from names the package after options that take a value too,
+		// and the positional argument is then only the command.
+		{"uvx --python 3.12 --from black==24.1.0 blackd", []Package{pkg("uvx", "black", "24.1.0", "")}},
+		{"uvx -p 3.12 --from git+https://github.com/org/tool tool", nil},
+		{"uvx --with ruff --from httpie http", []Package{pkg("uvx", "ruff", "", ""), pkg("uvx", "httpie", "", "")}},
 		// An option uv does not know may take the next word as its value.
 		{"uvx --wurbl x ruff", nil},
 		{"pipx run --wurbl x black", nil},

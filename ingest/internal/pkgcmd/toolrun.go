@@ -463,13 +463,20 @@ func requirementList(s string) []string {
 	return append(out, s[start:])
 }
 
+// hasFrom reports whether the options before the command name --from.
+// The value of an option is skipped, so --python 3.12 --from X reads X.
 func hasFrom(args []string) bool {
-	for _, a := range args {
-		if a == "--" || !strings.HasPrefix(a, "-") {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || a == "-" || !strings.HasPrefix(a, "-") {
 			return false
 		}
-		if a == "--from" || strings.HasPrefix(a, "--from=") {
+		name, _, hasValue := strings.Cut(a, "=")
+		if name == "--from" {
 			return true
+		}
+		if uvxOptions.value[name] && !hasValue {
+			i++
 		}
 	}
 	return false
