@@ -9,6 +9,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // NamedInstall is a package that an install command names on its command
@@ -275,7 +276,8 @@ func npmInstallSpec(w string) (NamedInstall, bool) {
 	if rest, ok := strings.CutPrefix(ver, "npm:"); ok {
 		return npmInstallSpec(rest)
 	}
-	if computedWord(name) || !npmName.MatchString(name) || strings.HasSuffix(name, ".tgz") ||
+	if computedWord(name) || !npmName.MatchString(name) || literal.HasCredentialShape(name) ||
+		strings.HasSuffix(name, ".tgz") ||
 		strings.HasSuffix(name, ".tar") || strings.HasSuffix(name, ".tar.gz") {
 		// npm reads a name ending in a tarball's extension as a file.
 		return NamedInstall{}, false
@@ -287,11 +289,12 @@ func npmInstallSpec(w string) (NamedInstall, bool) {
 // setVersion reads what a command writes after the name: an exact
 // version (exact's first group, or the whole text), a requested range or
 // tag, a version a variable sets, or nothing. It returns false for any other
-// text.
+// text. A version with a token-shaped word is taken as computed, so that
+// no attribute or reason quotes it.
 func (n *NamedInstall) setVersion(v string, exact, requested *regexp.Regexp) bool {
 	switch {
 	case v == "":
-	case computedWord(v):
+	case computedWord(v) || credentialIn(v):
 		n.Computed = true
 	case exact.MatchString(v):
 		m := exact.FindStringSubmatch(v)
@@ -379,7 +382,7 @@ func pypiRequirement(w string) (NamedInstall, bool) {
 	req = strings.TrimSpace(req)
 
 	name := pypiName.FindString(req)
-	if name == "" || strings.ContainsAny(req, "/\\:") {
+	if name == "" || strings.ContainsAny(req, "/\\:") || literal.HasCredentialShape(name) {
 		return NamedInstall{}, false
 	}
 	rest := strings.TrimSpace(req[len(name):])
@@ -400,7 +403,7 @@ func pypiRequirement(w string) (NamedInstall, bool) {
 
 	n := NamedInstall{Eco: PyPI, Name: graph.PyPIName(name)}
 	switch {
-	case computedWord(rest):
+	case computedWord(rest) || credentialIn(rest):
 		n.Computed = true
 	case strings.Contains(rest, "*") || strings.Contains(rest, ","):
 		if !rangePattern.MatchString(rest) {
@@ -432,7 +435,8 @@ func goNamed(args []string) []NamedInstall {
 	for _, w := range words[1:] {
 		pkg, ver, ok := strings.Cut(w, "@")
 		pkg = strings.TrimSuffix(pkg, "/...")
-		if !ok || computedWord(pkg) || !goPathPattern.MatchString(pkg) {
+		if !ok || computedWord(pkg) || !goPathPattern.MatchString(pkg) ||
+			slices.ContainsFunc(strings.Split(pkg, "/"), literal.HasCredentialShape) {
 			continue
 		}
 		mod, known := goModule(pkg)
@@ -523,7 +527,7 @@ func cargoNamed(args []string) []NamedInstall {
 	var out []NamedInstall
 	for _, w := range words[1:] {
 		name, ver, at := strings.Cut(w, "@")
-		if computedWord(name) || !crateName.MatchString(name) {
+		if computedWord(name) || !crateName.MatchString(name) || literal.HasCredentialShape(name) {
 			continue
 		}
 		n := NamedInstall{Eco: Cargo, Name: name, Text: w, Scripts: true}
@@ -572,7 +576,8 @@ func gemNamed(args []string) []NamedInstall {
 	var out []NamedInstall
 	for _, w := range words[1:] {
 		name, ver, colon := strings.Cut(w, ":")
-		if computedWord(name) || !gemName.MatchString(name) || strings.HasSuffix(name, ".gem") {
+		if computedWord(name) || !gemName.MatchString(name) || literal.HasCredentialShape(name) ||
+			strings.HasSuffix(name, ".gem") {
 			continue
 		}
 		n := NamedInstall{Eco: Gem, Name: name, Text: w, Scripts: true}

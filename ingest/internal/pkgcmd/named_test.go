@@ -33,6 +33,7 @@ func namedWords(s string) []string {
 // requirement operator. gem install takes NAME, NAME:VERSION and -v,
 // whose bare version is an exact requirement.
 func TestNamedInstalls(t *testing.T) {
+	token := strings.Repeat("a1B2", 9)
 	exact := func(eco, name, version, text string, scripts bool) NamedInstall {
 		return NamedInstall{Eco: eco, Name: name, Version: version, Text: text, Scripts: scripts}
 	}
@@ -171,6 +172,25 @@ func TestNamedInstalls(t *testing.T) {
 			floating(Gem, "mysql2", "", "mysql2", true), "gem install mysql2")}},
 		{"gem install ./pkg/x-1.0.gem", nil, nil},
 		{"gem list", nil, nil},
+
+		// A token pasted where a name belongs names no package, and one
+		// pasted where a version belongs is not quoted.
+		{"npm install -g npm_" + token, nil, nil},
+		{"npm install -g cowsay@ghp_" + token, nil, []NamedInstall{cmd(
+			computed(floating(NPM, "cowsay", "", "cowsay@ghp_"+token, true)), "npm install cowsay")}},
+		{"pip install ghp_" + token, nil, nil},
+		{"pip install 'black==ghp_" + token + "'", nil, []NamedInstall{cmd(
+			computed(floating(PyPI, "black", "", "black==ghp_"+token, true)), "pip install black")}},
+		{"go install example.org/ghp_" + token + "/cmd/x@v1.0.0", nil, nil},
+		{"go install golang.org/x/tools/cmd/goimports@ghp_" + token, nil, []NamedInstall{cmd(module(
+			computed(floating(Go, "golang.org/x/tools", "", "golang.org/x/tools/cmd/goimports@ghp_"+token, false)),
+			"golang.org/x/tools/cmd/goimports", false), "go install golang.org/x/tools/cmd/goimports")}},
+		{"cargo install ghp_" + token, nil, nil},
+		{"cargo install ripgrep --version ghp_" + token, nil, []NamedInstall{cmd(
+			computed(floating(Cargo, "ripgrep", "", "ripgrep", true)), "cargo install ripgrep")}},
+		{"gem install ghp_" + token, nil, nil},
+		{"gem install rubocop -v ghp_" + token, nil, []NamedInstall{cmd(
+			computed(floating(Gem, "rubocop", "", "rubocop", true)), "gem install rubocop")}},
 		{"bundle install", nil, nil},
 	}
 	for _, tt := range tests {
