@@ -276,7 +276,7 @@ func npmInstallSpec(w string) (NamedInstall, bool) {
 	if rest, ok := strings.CutPrefix(ver, "npm:"); ok {
 		return npmInstallSpec(rest)
 	}
-	if computedWord(name) || !npmName.MatchString(name) || literal.HasCredentialShape(name) ||
+	if computedWord(name) || !npmName.MatchString(name) || tokenInName(name) ||
 		strings.HasSuffix(name, ".tgz") ||
 		strings.HasSuffix(name, ".tar") || strings.HasSuffix(name, ".tar.gz") {
 		// npm reads a name ending in a tarball's extension as a file.
@@ -435,8 +435,7 @@ func goNamed(args []string) []NamedInstall {
 	for _, w := range words[1:] {
 		pkg, ver, ok := strings.Cut(w, "@")
 		pkg = strings.TrimSuffix(pkg, "/...")
-		if !ok || computedWord(pkg) || !goPathPattern.MatchString(pkg) ||
-			slices.ContainsFunc(strings.Split(pkg, "/"), literal.HasCredentialShape) {
+		if !ok || computedWord(pkg) || !goPathPattern.MatchString(pkg) || tokenInName(pkg) {
 			continue
 		}
 		mod, known := goModule(pkg)

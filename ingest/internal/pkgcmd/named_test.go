@@ -176,6 +176,8 @@ func TestNamedInstalls(t *testing.T) {
 		// A token pasted where a name belongs names no package, and one
 		// pasted where a version belongs is not quoted.
 		{"npm install -g npm_" + token, nil, nil},
+		{"npm install -g @ghp_" + token + "/x@1.0.0", nil, nil},
+		{"npm install -g x@npm:@npm_" + token + "/y@1.0.0", nil, nil},
 		{"npm install -g cowsay@ghp_" + token, nil, []NamedInstall{cmd(
 			computed(floating(NPM, "cowsay", "", "cowsay@ghp_"+token, true)), "npm install cowsay")}},
 		{"pip install ghp_" + token, nil, nil},

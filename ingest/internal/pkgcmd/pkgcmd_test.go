@@ -309,6 +309,8 @@ func TestToolRunPackages(t *testing.T) {
 		{"npx string_decoder@1.3.0", []Package{pkg("npx", "string_decoder", "1.3.0", "")}},
 		// A token pasted where a package belongs is no package name.
 		{"npx npm_" + strings.Repeat("a1B2", 9), nil},
+		{"npx @ghp_" + strings.Repeat("a1B2", 9) + "/x@1.0.0", nil},
+		{"pnpm dlx --package=@npm_" + strings.Repeat("a1B2", 9) + "/x y", nil},
 		{"npx cowsay@npm_" + strings.Repeat("a1B2", 9), []Package{computed(pkg("npx", "cowsay", "", ""))}},
 		{"uvx ghp_" + strings.Repeat("a1B2", 9), nil},
 		{"npx cowsay@AKIA" + strings.Repeat("A1B2", 4), []Package{computed(pkg("npx", "cowsay", "", ""))}},

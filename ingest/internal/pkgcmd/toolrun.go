@@ -113,6 +113,14 @@ func credentialIn(spec string) bool {
 	return false
 }
 
+// tokenInName reports whether a package name, or a part of it between
+// the "@" and "/" of an npm scope or a Go path, has the shape of a
+// well-known token. Such a name must not reach node ids.
+func tokenInName(name string) bool {
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '@' || r == '/' })
+	return slices.ContainsFunc(parts, literal.HasCredentialShape)
+}
+
 // computedText reports whether a word is set at run time: a shell
 // variable, a command substitution or a CI expression.
 func computedText(s string) bool {
@@ -131,7 +139,7 @@ func npmSpec(tool, word string, local bool) (Package, bool) {
 	if at := strings.IndexByte(word[from:], '@'); at >= 0 {
 		name, spec = word[:from+at], word[from+at+1:]
 	}
-	if computedText(name) || !npmName.MatchString(name) || literal.HasCredentialShape(name) {
+	if computedText(name) || !npmName.MatchString(name) || tokenInName(name) {
 		return Package{}, false
 	}
 	p := Package{Tool: tool, Name: name, Local: local && spec == ""}
