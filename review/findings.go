@@ -470,13 +470,40 @@ func floatingPackages(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 	if err != nil {
 		return nil, err
 	}
+	installed, err := installedCopies(ctx, r, jobs.ids)
+	if err != nil {
+		return nil, err
+	}
 	return jobs.findings(ctx, r, FindingFloating, func(e graph.Edge) bool {
 		via := e.Attr(graph.AttrVia)
+		if via == "tool-run" && e.Attr("prefers_installed") == "true" && installed[[2]string{e.From, e.To}] {
+			// npx NAME runs the locked copy that the job installs.
+			return false
+		}
 		return (via == "tool-run" || via == "install") && e.Attr("pinned") == "floating"
 	}, func(id, jobList, hold, secrets string) string {
 		return fmt.Sprintf("%s is run or installed without an exact version in %s, which %s %s, so the next version published to the registry runs there; pin an exact version",
 			id, jobList, hold, secrets)
 	})
+}
+
+// installedCopies returns the pairs of a job and a package name of which
+// the job certainly executes a version that a lockfile pins.
+func installedCopies(ctx context.Context, r graph.Reader, jobs []string) (map[[2]string]bool, error) {
+	execs, err := r.Expand(ctx, jobs, graph.Out, graph.EdgeExecutes)
+	if err != nil {
+		return nil, err
+	}
+	out := map[[2]string]bool{}
+	for _, e := range execs {
+		if e.Confidence != graph.Certain || e.Attr(graph.AttrLockfile) == "" {
+			continue
+		}
+		if at := strings.LastIndexByte(e.To, '@'); at > strings.LastIndexByte(e.To, '/') {
+			out[[2]string{e.From, e.To[:at]}] = true
+		}
+	}
+	return out, nil
 }
 
 // ciJobs are the CI jobs of a graph, with their repositories and the

@@ -694,3 +694,52 @@ func TestFindingsThroughLocalAction(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
+
+// A versionless tool run in a job that installs the project's locked copy
+// of the package runs that copy (npx eslint after npm ci), so it is no
+// floating finding. With only a possible locked copy, the run may still
+// fetch the registry's latest version, and it is one.
+func TestFloatingPackageInstalledCopy(t *testing.T) {
+	const (
+		lint     = "runtime:gha:example-org/app/.github/workflows/ci.yml#lint"
+		docs     = "runtime:gha:example-org/app/.github/workflows/ci.yml#docs"
+		npmToken = "secret:gha:example-org/app/NPM_TOKEN"
+		eslint   = "pkg:npm/%40scope/eslint"
+		locked   = "pkg:npm/%40scope/eslint@8.57.0"
+	)
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		node(lint, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
+		node(docs, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
+		node(npmToken, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN"),
+		node(eslint, graph.NodePackage, "ecosystem", "npm", graph.AttrName, "@scope/eslint"),
+		node(locked, graph.NodePackage, "ecosystem", "npm", graph.AttrName, "@scope/eslint", "version", "8.57.0"),
+	}, Edges: []graph.Edge{
+		edge(lint, graph.EdgeExposes, npmToken, graph.AttrVia, "ci-secret"),
+		edge(docs, graph.EdgeExposes, npmToken, graph.AttrVia, "ci-secret"),
+		edge(locked, graph.EdgeVersionOf, eslint),
+		edge(lint, graph.EdgeExecutes, eslint, graph.AttrVia, "tool-run", "pinned", "floating", "prefers_installed", "true"),
+		edge(lint, graph.EdgeExecutes, locked, graph.AttrLockfile, "package-lock.json"),
+		edge(docs, graph.EdgeExecutes, eslint, graph.AttrVia, "tool-run", "pinned", "floating", "prefers_installed", "true"),
+	}}
+	b.Edges = append(b.Edges, graph.Edge{From: docs, To: locked, Kind: graph.EdgeExecutes, Confidence: graph.Possible,
+		Pos: graph.Pos{File: "test.tf", Line: 2}})
+	b.Edges[len(b.Edges)-1].SetAttr(graph.AttrLockfile, "package-lock.json")
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	rv, err := Run(context.Background(), s, Options{AsOf: asOf, UnusedDays: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]string
+	for _, f := range rv.Findings {
+		if f.Kind == FindingFloating {
+			got = append(got, append([]string{f.Node}, f.Related...))
+		}
+	}
+	want := [][]string{{eslint, docs, npmToken}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("floating findings (-want +got):\n%s", diff)
+	}
+}
