@@ -45,6 +45,10 @@ type NamedInstall struct {
 	// alone shows that module.
 	GoPackage   string
 	ModuleKnown bool
+	// Marker is set on a PyPI requirement with an environment marker
+	// (black; python_version < "3.8"), which pip installs only where the
+	// marker holds.
+	Marker bool
 }
 
 // ViaInstall is the via of the EXECUTES edge from a job to a package
@@ -378,7 +382,7 @@ func pipxNamed(args []string, env Env) []NamedInstall {
 // NAME[EXTRAS]SPECIFIERS, with environment markers after ";". A
 // requirement by URL, a path and an archive name no registry package.
 func pypiRequirement(w string) (NamedInstall, bool) {
-	req, _, _ := strings.Cut(w, ";")
+	req, _, marker := strings.Cut(w, ";")
 	req = strings.TrimSpace(req)
 
 	name := pypiName.FindString(req)
@@ -401,7 +405,7 @@ func pypiRequirement(w string) (NamedInstall, bool) {
 		return NamedInstall{}, false
 	}
 
-	n := NamedInstall{Eco: PyPI, Name: graph.PyPIName(name)}
+	n := NamedInstall{Eco: PyPI, Name: graph.PyPIName(name), Marker: marker}
 	switch {
 	case computedWord(rest) || credentialIn(rest):
 		n.Computed = true
@@ -643,9 +647,9 @@ func (n NamedInstall) NodeAttrs() (name, version map[string]string) {
 
 // Confidence returns the confidence of the job's EXECUTES edge: possible
 // when go install names a package whose module the path alone does not
-// show.
+// show, and when an environment marker decides whether pip installs it.
 func (n NamedInstall) Confidence() graph.Confidence {
-	if n.Eco == Go && !n.ModuleKnown {
+	if n.Eco == Go && !n.ModuleKnown || n.Marker {
 		return graph.Possible
 	}
 	return graph.Certain
@@ -701,6 +705,9 @@ func (n NamedInstall) EdgeAttrsBy(who string) map[string]string {
 	}
 	if n.Eco == Go && n.GoPackage != n.Name {
 		a["package"] = n.GoPackage
+	}
+	if n.Marker {
+		reason += "; pip installs it only where its environment marker holds, and the input does not show the job's environment"
 	}
 	if n.Eco == Go && !n.ModuleKnown {
 		reason += "; the module is taken to be " + n.Name + ", since the path alone does not show which module holds the package"

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
 )
 
 // namedWords splits a command at blanks outside single quotes, as the CI
@@ -42,6 +44,7 @@ func TestNamedInstalls(t *testing.T) {
 	}
 	cmd := func(n NamedInstall, c string) NamedInstall { n.Command = c; return n }
 	computed := func(n NamedInstall) NamedInstall { n.Computed = true; return n }
+	marker := func(n NamedInstall) NamedInstall { n.Marker = true; return n }
 	module := func(n NamedInstall, pkg string, known bool) NamedInstall {
 		n.GoPackage, n.ModuleKnown = pkg, known
 		return n
@@ -106,7 +109,7 @@ func TestNamedInstalls(t *testing.T) {
 		{"pip3 install --upgrade pip 'Django_Extensions[all]>=3.2,<4' 'requests ; python_version < \"3.8\"'", nil, []NamedInstall{
 			cmd(floating(PyPI, "pip", "", "pip", true), "pip3 install pip"),
 			cmd(floating(PyPI, "django-extensions", ">=3.2,<4", "Django_Extensions[all]>=3.2,<4", true), "pip3 install django-extensions>=3.2,<4"),
-			cmd(floating(PyPI, "requests", "", "requests ; python_version < \"3.8\"", true), "pip3 install requests")}},
+			cmd(marker(floating(PyPI, "requests", "", "requests ; python_version < \"3.8\"", true)), "pip3 install requests")}},
 		{"python3 -m pip install --only-binary :all: ruff===0.3.0", nil, []NamedInstall{cmd(
 			exact(PyPI, "ruff", "0.3.0", "ruff===0.3.0", false), "python3 -m pip install ruff==0.3.0")}},
 		{"python -m pip install -i https://127.0.0.1/simple -r requirements.txt -c c.txt -e . x==1.*", nil, []NamedInstall{cmd(
@@ -344,6 +347,33 @@ func TestNamedInstallProjectInstalls(t *testing.T) {
 		got := Attrs(Effects(strings.Fields(tt.cmd), nil))["installs"]
 		if got != tt.installs {
 			t.Errorf("%s: installs %q, want %q", tt.cmd, got, tt.installs)
+		}
+	}
+}
+
+// pip installs a requirement with an environment marker only where the
+// marker holds, and the input does not show the job's Python, so the
+// install is possible. Without a marker it is certain.
+func TestNamedInstallMarker(t *testing.T) {
+	tests := []struct {
+		cmd  string
+		want graph.Confidence
+	}{
+		{"pip install 'black==23.1.0; python_version < \"3.0\"'", graph.Possible},
+		{"pip install 'black;sys_platform==\"win32\"'", graph.Possible},
+		{"pip install black==23.1.0", graph.Certain},
+	}
+	for _, tt := range tests {
+		got := NamedInstalls(namedWords(tt.cmd), nil)
+		if len(got) != 1 {
+			t.Fatalf("%q: %d packages, want 1", tt.cmd, len(got))
+		}
+		if c := got[0].Confidence(); c != tt.want {
+			t.Errorf("%q: confidence %s, want %s", tt.cmd, c, tt.want)
+		}
+		reason := got[0].EdgeAttrs()[graph.AttrReason]
+		if hasMarker := strings.Contains(reason, "environment marker"); hasMarker != (tt.want == graph.Possible) {
+			t.Errorf("%q: reason %q", tt.cmd, reason)
 		}
 	}
 }

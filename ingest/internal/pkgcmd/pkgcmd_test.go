@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/blastradius-dev/blastradius/graph"
 )
 
 var ignoreRuns = cmpopts.IgnoreFields(Effect{}, "Runs")
@@ -385,6 +387,24 @@ func TestPackageCommandID(t *testing.T) {
 		}
 		if got := runs[0].ID(tt.eco); got != tt.id {
 			t.Errorf("%q: ID() = %q, want %q", tt.cmd, got, tt.id)
+		}
+	}
+}
+
+// A uvx --with requirement with an environment marker is installed only
+// where the marker holds.
+func TestToolRunMarker(t *testing.T) {
+	var runs []Package
+	for _, e := range Effects(namedWords("uvx --with 'colorama; sys_platform == \"win32\"' --with rich ruff"), nil) {
+		runs = append(runs, e.Runs...)
+	}
+	want := map[string]graph.Confidence{"ruff": graph.Certain, "colorama": graph.Possible, "rich": graph.Certain}
+	if len(runs) != len(want) {
+		t.Fatalf("runs %+v, want %d", runs, len(want))
+	}
+	for _, p := range runs {
+		if c, _ := p.Exec(false); c != want[p.Name] {
+			t.Errorf("%s: confidence %s, want %s", p.Name, c, want[p.Name])
 		}
 	}
 }

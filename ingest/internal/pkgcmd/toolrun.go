@@ -41,6 +41,9 @@ type Package struct {
 	// pnpm create as written (vite@5.2.0, for the package create-vite),
 	// or "" for other tools.
 	Initializer string
+	// Marker is set on a PyPI requirement with an environment marker,
+	// which the tool installs only where the marker holds.
+	Marker bool
 }
 
 // Command returns the command as reasons quote it: the tool and the
@@ -180,10 +183,11 @@ func pypiSpec(tool, word string, at bool) (Package, bool) {
 		}
 		rest = strings.TrimSpace(rest[end+1:])
 	}
+	marker := false
 	if i := strings.IndexByte(rest, ';'); i >= 0 {
-		rest = strings.TrimSpace(rest[:i])
+		rest, marker = strings.TrimSpace(rest[:i]), true
 	}
-	p := Package{Tool: tool, Name: graph.PyPIName(name)}
+	p := Package{Tool: tool, Name: graph.PyPIName(name), Marker: marker}
 	switch {
 	case rest == "":
 	case credentialIn(rest):
@@ -608,6 +612,10 @@ func (p Package) ExecBy(who string, installed bool) (graph.Confidence, map[strin
 		}
 	}
 	conf := graph.Certain
+	if p.Marker {
+		reason += "; it is installed only where its environment marker holds, and the input does not show the job's environment"
+		conf = graph.Possible
+	}
 	if p.Local {
 		a[AttrPrefersInstalled] = "true"
 		reason += "; " + p.Tool + " runs a command of that name from the project's installed packages instead when there is one"
