@@ -337,13 +337,24 @@ var pipValues = optionSet(set("-r", "--requirement", "-c", "--constraint", "-e",
 	"--client-cert", "--cache-dir", "--report", "--python", "--keyring-provider", "--root-user-action",
 	"--use-feature", "--use-deprecated", "--build", "-b"))
 
-// pipNamed reads pip install's requirement specifiers.
+// uvPipValues are the options of uv pip install that take a value:
+// pip's, and uv's own (--python, --index-strategy, ...).
+var uvPipValues = optionSet(union(union(pipValues, uvxOptions.value),
+	set("--extra", "--group", "--target", "--prefix", "--python-version")))
+
+// pipNamed reads pip install's requirement specifiers, and those of uv pip
+// install, whose options that take a value are uv's and whose --no-build,
+// like --only-binary :all:, installs wheels only.
 func pipNamed(tool string, args []string, env Env) []NamedInstall {
-	words, _ := positionals(args, pipValues, false)
+	values := pipValues
+	if tool == "uv pip" {
+		values = uvPipValues
+	}
+	words, _ := positionals(args, values, false)
 	if len(words) == 0 || words[0] != "install" {
 		return nil
 	}
-	scripts := !onlyBinary(args) && !env.scriptsOff(PyPI)
+	scripts := !onlyBinary(args) && !env.scriptsOff(PyPI) && !(tool == "uv pip" && hasFlag(args, "--no-build"))
 	var out []NamedInstall
 	for _, w := range words[1:] {
 		if n, ok := pypiRequirement(w); ok {

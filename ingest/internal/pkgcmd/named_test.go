@@ -57,6 +57,12 @@ func TestNamedInstalls(t *testing.T) {
 		// bun, uv pip and pipx
 		{"bun add -g cowsay@1.5.0", nil, []NamedInstall{cmd(exact(NPM, "cowsay", "1.5.0", "cowsay@1.5.0", true), "bun add cowsay@1.5.0")}},
 		{"uv pip install --system black==23.1.0", nil, []NamedInstall{cmd(exact(PyPI, "black", "23.1.0", "black==23.1.0", true), "uv pip install black==23.1.0")}},
+		// uv's own options that take a value, and --no-build, which
+		// installs wheels only.
+		{"uv pip install -p 3.12 --index-strategy unsafe-best-match -P foo 'Black[d]>=24'", nil, []NamedInstall{cmd(
+			floating(PyPI, "black", ">=24", "Black[d]>=24", true), "uv pip install black>=24")}},
+		{"uv pip install --no-build ruff", nil, []NamedInstall{cmd(
+			floating(PyPI, "ruff", "", "ruff", false), "uv pip install ruff")}},
 		{"pipx install --python python3.11 black==23.1.0", nil, []NamedInstall{cmd(exact(PyPI, "black", "23.1.0", "black==23.1.0", true), "pipx install black==23.1.0")}},
 		{"pipx install poetry", nil, []NamedInstall{cmd(floating(PyPI, "poetry", "", "poetry", true), "pipx install poetry")}},
 		{"pipx run black", nil, nil},
