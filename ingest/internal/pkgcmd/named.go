@@ -280,7 +280,7 @@ func npmInstallSpec(w string) (NamedInstall, bool) {
 	if rest, ok := strings.CutPrefix(ver, "npm:"); ok {
 		return npmInstallSpec(rest)
 	}
-	if computedWord(name) || !npmName.MatchString(name) || tokenInName(name) ||
+	if computedWord(name) || len(name) > maxNPMName || !npmName.MatchString(name) || tokenInName(name) ||
 		strings.HasSuffix(name, ".tgz") ||
 		strings.HasSuffix(name, ".tar") || strings.HasSuffix(name, ".tar.gz") {
 		// npm reads a name ending in a tarball's extension as a file.

@@ -182,6 +182,9 @@ func TestNamedInstalls(t *testing.T) {
 		{"gem install ./pkg/x-1.0.gem", nil, nil},
 		{"gem list", nil, nil},
 
+		// npm names are at most 214 characters long.
+		{"npm install -g " + strings.Repeat("a", 215) + "@1.0.0", nil, nil},
+
 		// A token pasted where a name belongs names no package, and one
 		// pasted where a version belongs is not quoted.
 		{"npm install -g npm_" + token, nil, nil},

@@ -318,6 +318,12 @@ func TestToolRunPackages(t *testing.T) {
 		{"npx cowsay@AKIA" + strings.Repeat("A1B2", 4), []Package{computed(pkg("npx", "cowsay", "", ""))}},
 		{"uvx 'ruff>=1,!=ghp_" + strings.Repeat("a1B2", 9) + "'", []Package{computed(pkg("uvx", "ruff", "", ""))}},
 		{"npx github:user/repo", nil},
+		// npm names are at most 214 characters long, and a PyPI name ends
+		// where extras, a version or a marker begin.
+		{"npx " + strings.Repeat("a", 215) + "@1.0.0", nil},
+		{"npx " + strings.Repeat("a", 214) + "@1.0.0", []Package{pkg("npx", strings.Repeat("a", 214), "1.0.0", "")}},
+		{"uvx 'x\u200b@1.0'", nil},
+		{"pipx run 'black+extra'", nil},
 		{"npx user/repo", nil},
 		{"npx ./bin/tool.js", nil},
 		{"npx https://example.org/tool.tgz", nil},

@@ -116,6 +116,9 @@ func credentialIn(spec string) bool {
 	return false
 }
 
+// maxNPMName is the length of the longest name the npm registry accepts.
+const maxNPMName = 214
+
 // tokenInName reports whether a package name, or a part of it between
 // the "@" and "/" of an npm scope or a Go path, has the shape of a
 // well-known token. Such a name must not reach node ids.
@@ -142,7 +145,7 @@ func npmSpec(tool, word string, local bool) (Package, bool) {
 	if at := strings.IndexByte(word[from:], '@'); at >= 0 {
 		name, spec = word[:from+at], word[from+at+1:]
 	}
-	if computedText(name) || !npmName.MatchString(name) || tokenInName(name) {
+	if computedText(name) || len(name) > maxNPMName || !npmName.MatchString(name) || tokenInName(name) {
 		return Package{}, false
 	}
 	p := Package{Tool: tool, Name: name, Local: local && spec == ""}
@@ -182,6 +185,10 @@ func pypiSpec(tool, word string, at bool) (Package, bool) {
 			return Package{}, false
 		}
 		rest = strings.TrimSpace(rest[end+1:])
+	}
+	if rest != "" && !strings.ContainsAny(rest[:1], "@;=<>!~(") {
+		// The name goes on with a character no PyPI name has.
+		return Package{}, false
 	}
 	marker := false
 	if i := strings.IndexByte(rest, ';'); i >= 0 {
