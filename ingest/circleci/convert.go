@@ -969,6 +969,9 @@ func (c *converter) sshKey(j *jobState, id, label string, line int) {
 
 // finishAttrs writes what the steps found into the job's attributes.
 func (c *converter) finishAttrs(j *jobState) {
+	if j.scan.Truncated() {
+		c.warnf(at(j.line), "job %s: %s", j.inv.name, ciscan.TruncatedWarning)
+	}
 	for k, v := range pkgcmd.Attrs(j.scan.Effects()) {
 		j.attrs[k] = v
 	}

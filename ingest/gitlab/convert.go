@@ -375,6 +375,9 @@ func (c *converter) scanScripts(j *jobState, v *value) {
 	j.attrs["commands"] = graph.JoinList(sc.Commands())
 	j.reads = sc.Reads()
 	j.scan = sc
+	if sc.Truncated() {
+		c.warnf(j.line, "job %s: %s", j.r.name, ciscan.TruncatedWarning)
+	}
 
 	// The job's variables are in its environment too, and GitLab expands
 	// the references in their values.

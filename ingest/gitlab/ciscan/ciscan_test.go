@@ -1,6 +1,8 @@
 package ciscan
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -130,5 +132,43 @@ func TestRegexGlob(t *testing.T) {
 		if got := RegexGlob(re); got != want {
 			t.Errorf("RegexGlob(%q) = %q, want %q", re, got, want)
 		}
+	}
+}
+
+// A command longer than maxCommand is read up to its last whole word
+// before the limit: a word cut at the limit would name another package
+// (black-formatter==1.0 cut to black). The Scanner reports that it
+// stopped short.
+func TestScanLongCommand(t *testing.T) {
+	pad := strings.Repeat("x", maxCommand-len("pip install a==1.0 ")-len("black-f"))
+	s := NewScanner()
+	s.Scan("pip install a==1.0 "+pad[:len(pad)-1]+" black-formatter==1.0\nnpm ci", ".")
+	var named []string
+	for _, e := range s.Effects() {
+		for _, n := range e.Named {
+			named = append(named, n.Name+"=="+n.Version)
+		}
+	}
+	if want := []string{"a==1.0", pad[:len(pad)-1] + "=="}; !slices.Equal(named, want) {
+		t.Errorf("named installs %q, want %q", named, want)
+	}
+	if !s.Truncated() {
+		t.Error("Truncated() = false after a command over the limit")
+	}
+	if got := s.Installs(); len(got) != 2 || got[1].Eco != "npm" {
+		t.Errorf("installs %v: the command after the long one is not read", got)
+	}
+}
+
+// The Scanner stops after maxCommands commands and reports it.
+func TestScanManyCommands(t *testing.T) {
+	s := NewScanner()
+	s.Scan(strings.Repeat("echo a\n", maxCommands-1), ".")
+	if s.Truncated() {
+		t.Error("Truncated() = true below the limit")
+	}
+	s.Scan(strings.Repeat("echo a\n", 2), ".")
+	if !s.Truncated() {
+		t.Error("Truncated() = false past the limit")
 	}
 }

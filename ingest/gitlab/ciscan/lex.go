@@ -26,9 +26,17 @@ type item struct {
 // into words. Quoted strings, $( ), ${ }, $(( )) and backquotes stay
 // inside their word. Comments are dropped and escaped newlines join lines.
 func lex(script string) []item {
+	items, _ := lexAll(script)
+	return items
+}
+
+// lexAll is lex that also reports whether the script went past a limit:
+// maxCommands items, or a command of more than maxCommand bytes, whose
+// words from the one the limit cuts on are dropped.
+func lexAll(script string) ([]item, bool) {
 	l := lexer{src: script}
 	l.run()
-	return l.items
+	return l.items, l.truncated
 }
 
 type lexer struct {
@@ -39,10 +47,13 @@ type lexer struct {
 	raw   strings.Builder
 	in    bool // inside a word
 	size  int  // bytes of the current command
+	// cut is set once the current command is over maxCommand bytes, and
+	// truncated once any command was, or the script has too many.
+	cut, truncated bool
 }
 
 func (l *lexer) endWord() {
-	if l.in {
+	if l.in && !l.cut {
 		l.words = append(l.words, word{text: l.text.String(), raw: l.raw.String()})
 	}
 	l.text.Reset()
@@ -57,12 +68,16 @@ func (l *lexer) endCommand() {
 	}
 	l.words = nil
 	l.size = 0
+	l.cut = false
 }
 
 // add appends s to the current word, both raw and unquoted.
 func (l *lexer) add(raw, text string) {
 	l.in = true
-	if l.size > maxCommand {
+	if l.cut || l.size+len(raw) > maxCommand {
+		// A word cut short could name something else, so it is dropped
+		// with the rest of the command.
+		l.cut, l.truncated = true, true
 		return
 	}
 	l.size += len(raw)
@@ -75,6 +90,7 @@ func (l *lexer) run() {
 	var quote byte
 	for i := 0; i < len(s); i++ {
 		if len(l.items) >= maxCommands {
+			l.truncated = true
 			return
 		}
 		c := s[i]

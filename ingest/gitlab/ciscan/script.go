@@ -9,6 +9,7 @@
 package ciscan
 
 import (
+	"fmt"
 	"path"
 	"regexp"
 	"slices"
@@ -60,6 +61,8 @@ type Scanner struct {
 	from    map[string][]string
 	seenCmd map[string]bool
 	count   int
+	// truncated is set when a limit stopped the Scanner short.
+	truncated bool
 }
 
 // NewScanner returns an empty Scanner.
@@ -127,6 +130,15 @@ func (s *Scanner) Sources(name string) []string {
 	return s.from[name]
 }
 
+// Truncated reports whether a limit on the commands or on the length of
+// one command left part of the scripts unread.
+func (s *Scanner) Truncated() bool { return s.truncated }
+
+// TruncatedWarning is the text of the warning that CI readers give for a
+// job whose scripts a Scanner read only in part.
+var TruncatedWarning = fmt.Sprintf("its scripts have more than %d commands or a command longer than %d KiB, and the rest is not read, so packages, secrets and registry logins there are missing",
+	maxCommands, maxCommand>>10)
+
 // Scan reads one script that runs in directory wd ("" or "." for the
 // checkout root).
 func (s *Scanner) Scan(script, wd string) { s.ScanEnv(script, wd, nil) }
@@ -146,8 +158,11 @@ func (s *Scanner) ScanEnv(script, wd string, env map[string]string) {
 	}
 	dir := wd
 	var dirs []string // directories to return to when a subshell ends
-	for _, c := range lex(script) {
+	items, cut := lexAll(script)
+	s.truncated = s.truncated || cut
+	for _, c := range items {
 		if s.count >= maxCommands {
+			s.truncated = true
 			return
 		}
 		s.count++
@@ -256,8 +271,11 @@ func (s *Scanner) reads1(words []word, depth int) {
 			continue
 		}
 		for _, sub := range subs {
-			for _, it := range lex(sub) {
+			items, cut := lexAll(sub)
+			s.truncated = s.truncated || cut
+			for _, it := range items {
 				if s.count >= maxCommands {
+					s.truncated = true
 					return
 				}
 				s.count++
