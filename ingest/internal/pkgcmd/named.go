@@ -9,7 +9,6 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/blastradius-dev/blastradius/graph"
-	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // NamedInstall is a package that an install command names on its command
@@ -397,7 +396,7 @@ func pypiRequirement(w string) (NamedInstall, bool) {
 	req = strings.TrimSpace(req)
 
 	name := pypiName.FindString(req)
-	if name == "" || strings.ContainsAny(req, "/\\:") || literal.HasCredentialShape(name) {
+	if name == "" || strings.ContainsAny(req, "/\\:") || tokenShaped(name) {
 		return NamedInstall{}, false
 	}
 	rest := strings.TrimSpace(req[len(name):])
@@ -541,7 +540,7 @@ func cargoNamed(args []string) []NamedInstall {
 	var out []NamedInstall
 	for _, w := range words[1:] {
 		name, ver, at := strings.Cut(w, "@")
-		if computedWord(name) || !crateName.MatchString(name) || literal.HasCredentialShape(name) {
+		if computedWord(name) || !crateName.MatchString(name) || tokenShaped(name) {
 			continue
 		}
 		n := NamedInstall{Eco: Cargo, Name: name, Text: w, Scripts: true}
@@ -590,7 +589,7 @@ func gemNamed(args []string) []NamedInstall {
 	var out []NamedInstall
 	for _, w := range words[1:] {
 		name, ver, colon := strings.Cut(w, ":")
-		if computedWord(name) || !gemName.MatchString(name) || literal.HasCredentialShape(name) ||
+		if computedWord(name) || !gemName.MatchString(name) || tokenShaped(name) ||
 			strings.HasSuffix(name, ".gem") {
 			continue
 		}

@@ -193,6 +193,10 @@ func TestNamedInstalls(t *testing.T) {
 		{"npm install -g cowsay@ghp_" + token, nil, []NamedInstall{cmd(
 			computed(floating(NPM, "cowsay", "", "cowsay@ghp_"+token, true)), "npm install cowsay")}},
 		{"pip install ghp_" + token, nil, nil},
+		{"pip install pypi-AgEIcHlwaS5vcmc" + token, nil, nil},
+		{"pip install pypi-attestations==0.0.20", nil, []NamedInstall{cmd(
+			exact(PyPI, "pypi-attestations", "0.0.20", "pypi-attestations==0.0.20", true),
+			"pip install pypi-attestations==0.0.20")}},
 		{"pip install 'black==ghp_" + token + "'", nil, []NamedInstall{cmd(
 			computed(floating(PyPI, "black", "", "black==ghp_"+token, true)), "pip install black")}},
 		{"go install example.org/ghp_" + token + "/cmd/x@v1.0.0", nil, nil},

@@ -312,6 +312,9 @@ func TestToolRunPackages(t *testing.T) {
 		// A token pasted where a package belongs is no package name.
 		{"npx npm_" + strings.Repeat("a1B2", 9), nil},
 		{"npx @ghp_" + strings.Repeat("a1B2", 9) + "/x@1.0.0", nil},
+		// A PyPI token starts with pypi-AgE; other names may start with pypi-.
+		{"uvx pypi-attestations@0.0.20", []Package{pkg("uvx", "pypi-attestations", "0.0.20", "")}},
+		{"uvx pypi-AgEIcHlwaS5vcmc" + strings.Repeat("a1B2", 9), nil},
 		{"pnpm dlx --package=@npm_" + strings.Repeat("a1B2", 9) + "/x y", nil},
 		{"npx cowsay@npm_" + strings.Repeat("a1B2", 9), []Package{computed(pkg("npx", "cowsay", "", ""))}},
 		{"uvx ghp_" + strings.Repeat("a1B2", 9), nil},
