@@ -11,7 +11,7 @@ var credentialKey = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|pwd
 
 // credentialShape matches values shaped like well-known credentials: AWS
 // access key ids and GitHub, GitLab, npm, PyPI, Slack and CircleCI tokens.
-var credentialShape = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^gl(pat|dt|ptt|rt|cbt)-|^GR1348941|^npm_[A-Za-z0-9]{30,}|^pypi-|^xox[abpr]-|^CCIP(AT|RJ)_`)
+var credentialShape = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^gl(pat|dt|ptt|rt|cbt)-|^GR1348941|^npm_[A-Za-z0-9]{30,}|^pypi-AgE|^xox[abpr]-|^CCIP(AT|RJ)_`)
 
 // LooksLikeCredential reports whether a literal value written under key
 // is probably a credential: its shape is one of a well-known token, or

@@ -17,6 +17,10 @@ func TestLooksLikeCredential(t *testing.T) {
 		{"DOCKER_HOST", "unix:///certs/client/docker.sock", false},
 		{"SECRET", "short", false},
 		{"SECRET_NOTE", "two words here", false},
+		// A PyPI token is pypi-AgE and a macaroon; a package name that
+		// starts with pypi- is none.
+		{"PACKAGE", "pypi-attestations", false},
+		{"ANYTHING", "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA", true},
 	}
 	for _, tt := range tests {
 		if got := LooksLikeCredential(tt.key, tt.value); got != tt.want {

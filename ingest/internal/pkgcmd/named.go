@@ -9,6 +9,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // NamedInstall is a package that an install command names on its command
@@ -396,7 +397,7 @@ func pypiRequirement(w string) (NamedInstall, bool) {
 	req = strings.TrimSpace(req)
 
 	name := pypiName.FindString(req)
-	if name == "" || strings.ContainsAny(req, "/\\:") || tokenShaped(name) {
+	if name == "" || strings.ContainsAny(req, "/\\:") || literal.HasCredentialShape(name) {
 		return NamedInstall{}, false
 	}
 	rest := strings.TrimSpace(req[len(name):])
@@ -540,7 +541,7 @@ func cargoNamed(args []string) []NamedInstall {
 	var out []NamedInstall
 	for _, w := range words[1:] {
 		name, ver, at := strings.Cut(w, "@")
-		if computedWord(name) || !crateName.MatchString(name) || tokenShaped(name) {
+		if computedWord(name) || !crateName.MatchString(name) || literal.HasCredentialShape(name) {
 			continue
 		}
 		n := NamedInstall{Eco: Cargo, Name: name, Text: w, Scripts: true}
@@ -589,7 +590,7 @@ func gemNamed(args []string) []NamedInstall {
 	var out []NamedInstall
 	for _, w := range words[1:] {
 		name, ver, colon := strings.Cut(w, ":")
-		if computedWord(name) || !gemName.MatchString(name) || tokenShaped(name) ||
+		if computedWord(name) || !gemName.MatchString(name) || literal.HasCredentialShape(name) ||
 			strings.HasSuffix(name, ".gem") {
 			continue
 		}

@@ -109,7 +109,7 @@ var (
 // like a well-known token, which reasons and attributes must not quote.
 func credentialIn(spec string) bool {
 	for _, part := range strings.FieldsFunc(spec, func(r rune) bool { return strings.ContainsRune(",| @", r) }) {
-		if tokenShaped(strings.TrimLeft(part, "=<>!~^")) {
+		if literal.HasCredentialShape(strings.TrimLeft(part, "=<>!~^")) {
 			return true
 		}
 	}
@@ -119,22 +119,12 @@ func credentialIn(spec string) bool {
 // maxNPMName is the length of the longest name the npm registry accepts.
 const maxNPMName = 214
 
-// tokenShaped reports whether a word has the shape of a well-known token
-// or key id. A PyPI token is pypi-AgE and more (a macaroon in base64), so
-// a name such as pypi-attestations is no token.
-func tokenShaped(s string) bool {
-	if rest, ok := strings.CutPrefix(s, "pypi-"); ok {
-		return strings.HasPrefix(rest, "AgE")
-	}
-	return literal.HasCredentialShape(s)
-}
-
 // tokenInName reports whether a package name, or a part of it between
 // the "@" and "/" of an npm scope or a Go path, has the shape of a
 // well-known token. Such a name must not reach node ids.
 func tokenInName(name string) bool {
 	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '@' || r == '/' })
-	return slices.ContainsFunc(parts, tokenShaped)
+	return slices.ContainsFunc(parts, literal.HasCredentialShape)
 }
 
 // computedText reports whether a word is set at run time: a shell
@@ -185,7 +175,7 @@ func pypiSpec(tool, word string, at bool) (Package, bool) {
 	}
 	name := pypiName.FindString(word)
 	rest := strings.TrimSpace(word[len(name):])
-	if name == "" || tokenShaped(name) || strings.HasSuffix(word, ".whl") ||
+	if name == "" || literal.HasCredentialShape(name) || strings.HasSuffix(word, ".whl") ||
 		strings.HasSuffix(word, ".tar.gz") || strings.HasSuffix(word, ".zip") || strings.HasSuffix(word, ".py") {
 		return Package{}, false
 	}
