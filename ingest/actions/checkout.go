@@ -12,14 +12,55 @@ import (
 // folder. A checkout of another repository is left out, because installs
 // there read that repository's lockfiles.
 func (j *job) readCheckout(repository, dir string) {
-	if repository != "" && !strings.EqualFold(strings.Join(strings.Fields(repository), ""), "${{github.repository}}") {
-		return
-	}
 	dir = strings.Trim(path.Clean("/"+dir), "/")
 	if dir == "" {
 		dir = "."
 	}
-	j.checkouts = append(j.checkouts, dir)
+	own := repository == "" || strings.EqualFold(strings.Join(strings.Fields(repository), ""), "${{github.repository}}")
+	repo := ""
+	switch {
+	case own:
+		repo = ownRepository
+	case !strings.ContainsAny(repository, "${}") && strings.Count(repository, "/") == 1:
+		repo = strings.ToLower(strings.TrimSpace(repository))
+	}
+	j.workspace = append(j.workspace, checkout{dir: dir, repo: repo})
+	if own {
+		j.checkouts = append(j.checkouts, dir)
+	}
+}
+
+// ownRepository stands in checkout.repo for the repository of the
+// workflow.
+const ownRepository = "."
+
+// checkout is a repository that a step checks out into a folder of the
+// workspace: the workflow's own (ownRepository), another one as
+// owner/name, or "" when an expression names it.
+type checkout struct {
+	dir, repo string
+}
+
+// checkoutOf returns the checkout whose folder holds folder sub of the
+// workspace, and sub relative to it: of the checkouts into the deepest
+// folder that contains sub, the last. ok is false when no checkout holds
+// sub.
+func (j *job) checkoutOf(sub string) (c checkout, rel string, ok bool) {
+	for _, co := range j.workspace {
+		inside := co.dir == "." || sub == co.dir || strings.HasPrefix(sub, co.dir+"/")
+		if !inside || ok && len(co.dir) < len(c.dir) {
+			continue
+		}
+		c, ok = co, true
+	}
+	if !ok {
+		return checkout{}, "", false
+	}
+	rel = sub
+	if c.dir != "." {
+		rel = strings.TrimPrefix(strings.TrimPrefix(sub, c.dir), "/")
+	}
+	return c, rel, true
 }
 
 // repoRelative returns the effects with each folder made relative to the

@@ -25,6 +25,14 @@ func TestLocalActionFolders(t *testing.T) {
 		{"outside the checkout", "- uses: actions/checkout@v4\n        with:\n          path: src\n      - uses: ./other/lint", nil},
 		{"above the workspace", "- uses: ../lint", nil},
 		{"set by a variable", "- uses: ./${{ env.DIR }}", nil},
+		// Another repository checked out into the workspace: its action.
+		{"another repository at the root", "- uses: actions/checkout@v4\n        with:\n          repository: Example-Org/Other\n      - uses: ./.github/actions/x",
+			[]string{"other:pkg:githubactions/example-org/other#.github/actions/x"}},
+		{"another repository in a folder", "- uses: actions/checkout@v4\n      - uses: actions/checkout@v4\n        with:\n          repository: example-org/other\n          path: other\n      - uses: ./other/.github/actions/x",
+			[]string{"other:pkg:githubactions/example-org/other#.github/actions/x"}},
+		{"own repository twice", "- uses: actions/checkout@v4\n        with:\n          path: a\n      - uses: actions/checkout@v4\n        with:\n          path: b\n      - uses: ./a/.github/actions/y",
+			[]string{"#.github/actions/y"}},
+		{"repository from an expression", "- uses: actions/checkout@v4\n        with:\n          repository: ${{ inputs.repo }}\n      - uses: ./.github/actions/x", nil},
 	}
 	for _, tt := range tests {
 		wf := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      " + tt.steps + "\n"
@@ -36,6 +44,8 @@ func TestLocalActionFolders(t *testing.T) {
 		for _, id := range targets(res, graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "build"), graph.EdgeExecutes) {
 			if rest, ok := strings.CutPrefix(id, "pkg:githubactions/example-org/app"); ok {
 				got = append(got, rest)
+			} else if strings.HasPrefix(id, "pkg:githubactions/example-org/other#") {
+				got = append(got, "other:"+id)
 			}
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -95,5 +105,23 @@ runs:
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DEPENDS_ON of the action (-want +got):\n%s", diff)
+	}
+}
+
+// Without any checkout, the folder of a local action is there only if a
+// step that the input does not show put it there: the job may run it.
+func TestLocalActionWithoutCheckout(t *testing.T) {
+	wf := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/setup\n"
+	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "build")
+	e := findEdge(t, res, job, graph.EdgeExecutes, "pkg:githubactions/example-org/app#.github/actions/setup")
+	if e.Confidence != graph.Possible {
+		t.Errorf("EXECUTES is %s, want possible", e.Confidence)
+	}
+	if !strings.Contains(e.Attr(graph.AttrReason), "no earlier step checks out a repository") {
+		t.Errorf("reason %q does not say that no step checks out a repository", e.Attr(graph.AttrReason))
 	}
 }

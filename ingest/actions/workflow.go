@@ -243,6 +243,8 @@ type job struct {
 	// npmHostComputed is set when actions/setup-node's registry-url is
 	// set at run time.
 	npmHostComputed bool
+	// workspace lists every checkout of a step, in step order.
+	workspace []checkout
 	// checkouts lists the folders, relative to the workspace, that
 	// actions/checkout puts the workflow's own repository in.
 	checkouts []string
@@ -745,53 +747,74 @@ func (w *workflow) readToolRuns(j *job, script, step string, line int) {
 // when that is one folder other than the workspace itself.
 const attrCheckoutPath = "checkout_path"
 
-// localAction makes the job execute an action of its own repository that
-// a step names by its folder (uses: ./.github/actions/setup): the Package
-// node that the action's metadata file gives (see convertAction), so that
-// what the action uses reaches the job. The folder is relative to the
-// workspace, where the job's checkout of its repository is, or under the
-// folder that its one checkout names. A folder outside that checkout, or
-// one a variable sets, is not recorded.
+// localAction makes the job execute the action that a step names by its
+// folder (uses: ./.github/actions/setup): the Package node that the
+// action's metadata file gives (see convertAction), so that what the
+// action uses reaches the job. The folder is relative to the workspace.
+// The action belongs to the repository that the last checkout into the
+// deepest folder holding it put there, the job's own or another one. A
+// folder outside every checkout, one that a variable sets, or one of a
+// repository that an expression names is not recorded. Without any
+// checkout the action is taken to be the job's own repository's, and the
+// edge is possible.
 func (w *workflow) localAction(j *job, step, local string, line int) {
-	owner, repo, ok := strings.Cut(strings.ToLower(w.f.Repo), "/")
-	if !ok || owner == "" || repo == "" || strings.ContainsAny(local, "${}") {
+	if strings.ContainsAny(local, "${}") {
 		return
 	}
-
 	sub := path.Clean(strings.TrimPrefix(local, "./"))
-	root := ""
-	if len(j.checkouts) == 1 && j.checkouts[0] != "." {
-		root = path.Clean(j.checkouts[0])
-		switch {
-		case sub == root:
-			sub = "."
-		case strings.HasPrefix(sub, root+"/"):
-			sub = strings.TrimPrefix(sub, root+"/")
-		default:
-			return
-		}
-	}
 	if sub == ".." || strings.HasPrefix(sub, "../") || path.IsAbs(sub) {
 		return
 	}
 	if sub == "." {
 		sub = ""
 	}
-
-	label := owner + "/" + repo
-	if sub != "" {
-		label += "/" + sub
+	conf := graph.Certain
+	co, rel, ok := j.checkoutOf(sub)
+	reason := "a step runs the action in " + local + " from the job's checkout of "
+	switch {
+	case !ok && len(j.workspace) > 0:
+		// The folder is outside every checkout of the job.
+		return
+	case !ok:
+		// Without a checkout the folder is there only if a step the input
+		// does not show put it there, such as a git clone.
+		co, rel, conf = checkout{dir: ".", repo: ownRepository}, sub, graph.Possible
+		reason = "a step runs the action in " + local + ", though no earlier step checks out a repository; it runs only if another step put the folder there, and then it is taken to be of "
+	case co.repo == "":
+		return
 	}
-	id := actionPURL(owner, repo, "", sub)
+	repoName := co.repo
+	if repoName == ownRepository {
+		repoName = w.f.Repo
+	}
+	owner, repo, found := strings.Cut(strings.ToLower(repoName), "/")
+	if !found || owner == "" || repo == "" {
+		return
+	}
+	label := owner + "/" + repo
+	if rel != "" {
+		label += "/" + rel
+	}
+	id := actionPURL(owner, repo, "", rel)
 	w.b.node(id, graph.NodePackage, label, line, attrs{
-		"ecosystem": purlTypeActions, "name": owner + "/" + repo, "subpath": sub, graph.AttrRepository: w.f.Repo,
+		"ecosystem": purlTypeActions, "name": owner + "/" + repo, "subpath": rel, graph.AttrRepository: repoName,
 	})
 
-	// The action's steps run in the workspace, so the linker makes the
-	// folders of their installs relative to the checkout (checkout_path),
-	// as repoRelative does for the job's own steps.
-	j.execute(id, step, line, attrs{graph.AttrVia: "uses", "pinned": "local", attrCheckoutPath: root,
-		graph.AttrReason: "a step runs the action in " + local + " from the job's checkout of " + w.f.Repo})
+	a := attrs{graph.AttrVia: "uses", "pinned": "local", graph.AttrReason: reason + repoName}
+	if co.repo == ownRepository {
+		// The action's steps run in the workspace, so the linker makes the
+		// folders of their installs relative to the checkout
+		// (checkout_path), as repoRelative does for the job's own steps.
+		root := ""
+		if len(j.checkouts) == 1 && j.checkouts[0] != "." {
+			root = j.checkouts[0]
+		}
+		a[attrCheckoutPath] = root
+	}
+	j.execute(id, step, line, a)
+	if conf == graph.Possible {
+		j.execs[id].possible = true
+	}
 }
 
 // readReusableCall reads a job that calls a reusable workflow: the called
