@@ -195,11 +195,64 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 	return e, e.Eco != ""
 }
 
+// wrappers are the programs that run the command after their options and
+// arguments, with the options that take the next word as their value and
+// the number of arguments before the command: timeout DURATION CMD.
+var wrappers = map[string]struct {
+	values map[string]bool
+	args   int
+}{
+	"timeout": {set("-s", "--signal", "-k", "--kill-after"), 1},
+	"nice":    {set("-n", "--adjustment"), 0},
+	"ionice":  {set("-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid", "-u", "--uid"), 0},
+	"nohup":   {nil, 0},
+	"stdbuf":  {set("-i", "-o", "-e", "--input", "--output", "--error"), 0},
+	"xargs": {set("-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "-n", "--max-args",
+		"-P", "--max-procs", "-s", "--max-chars", "--process-slot-var"), 0},
+	"corepack": {nil, 0},
+	"time":     {set("-f", "--format", "-o", "--output"), 0},
+}
+
+// unwrap returns the command that a wrapper such as timeout, nice, nohup,
+// xargs or corepack runs, with its arguments (timeout 60 npx x runs npx
+// x; corepack pnpm dlx x runs pnpm dlx x). A wrapper without a command
+// gives nothing.
+func unwrap(argv []string) []string {
+	for range 8 {
+		if len(argv) == 0 {
+			return argv
+		}
+		w, ok := wrappers[path.Base(argv[0])]
+		if !ok {
+			return argv
+		}
+		i := 1
+		for i < len(argv) && strings.HasPrefix(argv[i], "-") && argv[i] != "-" {
+			if argv[i] == "--" {
+				i++
+				break
+			}
+			name, _, hasValue := strings.Cut(argv[i], "=")
+			if !hasValue && w.values[name] {
+				i++
+			}
+			i++
+		}
+		i += w.args
+		if i >= len(argv) {
+			return nil
+		}
+		argv = argv[i:]
+	}
+	return argv
+}
+
 // Effects returns every effect of one simple command, given as its words
 // with the program first, run with env: the one Classify finds, and for
 // a program that runs an application the input does not show (the AWS
 // CDK CLI synthesising an app), the effect of that application.
 func Effects(argv []string, env Env) []Effect {
+	argv = unwrap(argv)
 	var out []Effect
 	if e, ok := Classify(argv, env); ok {
 		out = append(out, e)

@@ -417,3 +417,38 @@ func TestToolRunMarker(t *testing.T) {
 		}
 	}
 }
+
+// A wrapper runs the command after its options and arguments, as its
+// manual page describes: timeout DURATION CMD, nice -n N CMD, xargs
+// [options] CMD, corepack CMD.
+func TestWrappedCommands(t *testing.T) {
+	tests := []struct {
+		cmd     string
+		install string // the ecosystem the command installs, or ""
+		run     string // the package a tool command runs, or ""
+	}{
+		{"timeout 60 npx cowsay@1.5.0 hi", NPM, "cowsay"},
+		{"timeout -s KILL 5m npm ci", NPM, ""},
+		{"nice -n 10 npm ci", NPM, ""},
+		{"nohup npx prettier@3.1.0 --check .", NPM, "prettier"},
+		{"xargs -n 1 npx prettier@3.1.0 --check", NPM, "prettier"},
+		{"corepack pnpm dlx cowsay@1.5.0", NPM, "cowsay"},
+		{"stdbuf -oL pip install black==23.1.0", PyPI, ""},
+		{"time -f %e npm ci", NPM, ""},
+		{"timeout 60", "", ""},
+	}
+	for _, tt := range tests {
+		install, run := "", ""
+		for _, e := range Effects(strings.Fields(tt.cmd), nil) {
+			if e.Install {
+				install = e.Eco
+			}
+			for _, p := range e.Runs {
+				run = p.Name
+			}
+		}
+		if install != tt.install || run != tt.run {
+			t.Errorf("%s: installs %q and runs %q, want %q and %q", tt.cmd, install, run, tt.install, tt.run)
+		}
+	}
+}
