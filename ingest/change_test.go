@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 )
@@ -263,4 +265,26 @@ func readClaimed(j *job) error {
 	}
 	defer fd.Close()
 	return j.load(fd)
+}
+
+// A named pipe in an input folder is skipped with its reason, and the
+// other files are read.
+func TestWalkSkipsPipe(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.fake"), []byte("one\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe.fake")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: memstore.New(), Org: "example-org"}
+	sum := runBounded(t, p, dir, func() { releaseFIFO(fifo) })
+	if got := sum.Formats["fake"]; got == nil || got.Ingested != 1 {
+		t.Errorf("fake summary = %+v, want a.fake ingested", got)
+	}
+	want := []Skip{{Path: fifo, Reason: "not a regular file (a named pipe)"}}
+	if diff := cmp.Diff(want, sum.Skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
 }

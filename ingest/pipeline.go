@@ -695,6 +695,9 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 				return nil
 			}
 			if !info.Mode().IsRegular() {
+				// A named pipe, socket or device is never read: opening a
+				// pipe waits for a writer.
+				add(&foundFile{given: path, walkSkip: "not a regular file (" + fileKind(info.Mode()) + ")"})
 				return nil
 			}
 			add(&foundFile{path: path, given: path, inputRoot: root, info: info})
@@ -737,6 +740,19 @@ func (p *Pipeline) collect(paths []string, sum *Summary) ([]*File, []string, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, walked, nil
+}
+
+// fileKind names the kind of a file that is not a regular one.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not readable as a file"
 }
 
 // storeFiles returns a test for the walk: whether the entry name at path
