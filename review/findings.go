@@ -515,36 +515,47 @@ type ciJobs struct {
 }
 
 // withLocalActions adds to a job's EXECUTES edges what each local action
-// it runs (pinned=local: an action of its own repository, uses: ./dir)
-// uses and runs: the action's DEPENDS_ON edges, as if from the job.
+// it runs (pinned=local: uses: ./dir) uses and runs: the action's
+// DEPENDS_ON edges, as if from the job, and so on through the local
+// actions that those use, to a depth of maxLocalDepth.
 func withLocalActions(ctx context.Context, r graph.Reader, execs []graph.Edge) ([]graph.Edge, error) {
-	jobsOf := map[string][]string{}
-	var actions []string
-	for _, e := range execs {
-		if e.Attr("pinned") != "local" {
-			continue
+	level := execs
+	seen := map[string]bool{}
+	for range maxLocalDepth {
+		jobsOf := map[string][]string{}
+		var actions []string
+		for _, e := range level {
+			if e.Attr("pinned") != "local" || seen[e.From+"\x00"+e.To] {
+				continue
+			}
+			seen[e.From+"\x00"+e.To] = true
+			if jobsOf[e.To] == nil {
+				actions = append(actions, e.To)
+			}
+			jobsOf[e.To] = append(jobsOf[e.To], e.From)
 		}
-		if jobsOf[e.To] == nil {
-			actions = append(actions, e.To)
+		if len(actions) == 0 {
+			break
 		}
-		jobsOf[e.To] = append(jobsOf[e.To], e.From)
-	}
-	if len(actions) == 0 {
-		return execs, nil
-	}
-	deps, err := r.Expand(ctx, actions, graph.Out, graph.EdgeDependsOn)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range deps {
-		for _, job := range jobsOf[d.From] {
-			e := d
-			e.From = job
-			execs = append(execs, e)
+		deps, err := r.Expand(ctx, actions, graph.Out, graph.EdgeDependsOn)
+		if err != nil {
+			return nil, err
 		}
+		level = level[:0:0]
+		for _, d := range deps {
+			for _, job := range jobsOf[d.From] {
+				e := d
+				e.From = job
+				level = append(level, e)
+			}
+		}
+		execs = append(execs, level...)
 	}
 	return execs, nil
 }
+
+// maxLocalDepth bounds the chain of local actions that use local actions.
+const maxLocalDepth = 8
 
 func jobsWithSecrets(ctx context.Context, r graph.Reader) (*ciJobs, error) {
 	runtimes, err := r.NodesByKind(ctx, graph.NodeRuntime)

@@ -649,13 +649,15 @@ func TestFloatingPackages(t *testing.T) {
 }
 
 // A job that runs an action of its own repository (uses: ./dir) runs what
-// that action uses: a third-party action by tag and a package at a
-// floating version there are findings of the job.
+// that action uses, and what a local action that it uses uses: a
+// third-party action by tag and a package at a floating version there are
+// findings of the job.
 func TestFindingsThroughLocalAction(t *testing.T) {
 	const (
 		build   = "runtime:gha:example-org/app/.github/workflows/ci.yml#build"
 		token   = "secret:gha:example-org/app/NPM_TOKEN"
 		setup   = "pkg:githubactions/example-org/app#.github/actions/setup"
+		inner   = "pkg:githubactions/example-org/app#.github/actions/inner"
 		changed = "pkg:githubactions/tj-actions/changed-files@v45"
 		cowsay  = "pkg:npm/cowsay"
 	)
@@ -663,12 +665,14 @@ func TestFindingsThroughLocalAction(t *testing.T) {
 		node(build, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
 		node(token, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN"),
 		node(setup, graph.NodePackage, "ecosystem", "githubactions"),
+		node(inner, graph.NodePackage, "ecosystem", "githubactions"),
 		node(changed, graph.NodePackage, "ecosystem", "githubactions", "version", "v45"),
 		node(cowsay, graph.NodePackage, "ecosystem", "npm"),
 	}, Edges: []graph.Edge{
 		edge(build, graph.EdgeExposes, token, graph.AttrVia, "ci-secret"),
 		edge(build, graph.EdgeExecutes, setup, graph.AttrVia, "uses", "pinned", "local"),
-		edge(setup, graph.EdgeDependsOn, changed, graph.AttrVia, "uses", "pinned", "tag-or-branch"),
+		edge(setup, graph.EdgeDependsOn, inner, graph.AttrVia, "uses", "pinned", "local"),
+		edge(inner, graph.EdgeDependsOn, changed, graph.AttrVia, "uses", "pinned", "tag-or-branch"),
 		edge(setup, graph.EdgeDependsOn, cowsay, graph.AttrVia, "tool-run", "pinned", "floating"),
 	}}
 	s := memstore.New()

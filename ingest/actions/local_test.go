@@ -125,3 +125,32 @@ func TestLocalActionWithoutCheckout(t *testing.T) {
 		t.Errorf("reason %q does not say that no step checks out a repository", e.Attr(graph.AttrReason))
 	}
 }
+
+// A composite action's step uses: ./dir runs the action in that folder of
+// the workspace, which the action's repository holds: the action
+// DEPENDS_ON it, so that what that action uses reaches the jobs.
+func TestCompositeUsesLocalAction(t *testing.T) {
+	const src = `name: setup
+runs:
+  using: composite
+  steps:
+    - uses: ./.github/actions/inner
+    - uses: ./.github/actions/setup
+`
+	res, err := parseBytes(t, testRepo, ".github/actions/setup/action.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := "pkg:githubactions/example-org/app#.github/actions/setup"
+	got := map[string]string{}
+	for _, e := range res.Edges {
+		if e.From == self && e.Kind == graph.EdgeDependsOn {
+			got[e.To] = string(e.Confidence) + " " + e.Attr("pinned")
+		}
+	}
+	// The step that names the action itself adds no edge.
+	want := map[string]string{"pkg:githubactions/example-org/app#.github/actions/inner": "certain local"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DEPENDS_ON of the action (-want +got):\n%s", diff)
+	}
+}

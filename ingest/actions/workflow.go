@@ -1200,6 +1200,27 @@ func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id s
 		switch u.Kind {
 		case usesDocker:
 			image(s, un.Line)
+		case usesLocal:
+			// A composite step's ./dir is in the workspace, as a job's
+			// is; it is taken to be of the action's own repository.
+			sub := path.Clean(strings.TrimPrefix(u.Local, "./"))
+			owner, repo, ok := strings.Cut(strings.ToLower(f.Repo), "/")
+			if !ok || strings.ContainsAny(u.Local, "${}") || sub == ".." || strings.HasPrefix(sub, "../") || path.IsAbs(sub) {
+				continue
+			}
+			if sub == "." {
+				sub = ""
+			}
+			label := owner + "/" + repo
+			if sub != "" {
+				label += "/" + sub
+			}
+			local := actionPURL(owner, repo, "", sub)
+			if local == id {
+				continue
+			}
+			b.node(local, graph.NodePackage, label, un.Line, attrs{"ecosystem": purlTypeActions, "name": owner + "/" + repo, "subpath": sub, graph.AttrRepository: f.Repo})
+			depend(local, un.Line, "a composite step uses the local action "+u.Local, "local")
 		case usesRemote:
 			ver := actionPURL(u.Owner, u.Repo, u.Ref, u.Path)
 			name := actionPURL(u.Owner, u.Repo, "", "")
