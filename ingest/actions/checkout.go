@@ -30,8 +30,8 @@ func (j *job) readCheckout(repository, dir string) {
 	}
 }
 
-// ownRepository stands in checkout.repo for the repository of the
-// workflow.
+// ownRepository is the checkout.repo of a checkout of the workflow's own
+// repository.
 const ownRepository = "."
 
 // checkout is a repository that a step checks out into a folder of the

@@ -226,12 +226,12 @@ func (r *docRenderer) conditions(body *hclsyntax.Body) any {
 // maxDynamicItems bounds the blocks that one dynamic block generates.
 const maxDynamicItems = 1000
 
-// blocks calls fn with the body of each block of typ in body, in the order
-// of the source: each block written out, and each block that a dynamic
-// block of typ generates, with the dynamic block's iterator bound as
-// Terraform binds it (NAME.key and NAME.value, NAME being the iterator
-// argument or else typ). A dynamic block whose for_each is not known is
-// left out with a warning.
+// blocks calls fn with the body of each block of typ in body, in source
+// order: each block written out, and each block that a dynamic block of
+// typ generates. While fn reads a generated block, the iterator is bound
+// as Terraform binds it: NAME.key and NAME.value, where NAME is the
+// iterator argument or else typ. A dynamic block whose for_each is not
+// known is left out with a warning.
 func (r *docRenderer) blocks(body *hclsyntax.Body, typ string, fn func(*hclsyntax.Body)) {
 	for _, nb := range body.Blocks {
 		switch {
@@ -264,6 +264,7 @@ func (r *docRenderer) dynamic(db *hclsyntax.Block, fn func(*hclsyntax.Body)) {
 			return
 		}
 	}
+
 	v, diags := r.ev.value(forEach.Expr, r.b)
 	if diags.HasErrors() || v == cty.NilVal || !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
 		skip("its for_each is not known")
@@ -274,6 +275,7 @@ func (r *docRenderer) dynamic(db *hclsyntax.Block, fn func(*hclsyntax.Body)) {
 		skip(fmt.Sprintf("its for_each has more than %d elements", maxDynamicItems))
 		return
 	}
+
 	outer := r.ev.iters
 	defer func() { r.ev.iters = outer }()
 	for it := v.ElementIterator(); it.Next(); {
