@@ -476,8 +476,10 @@ func floatingPackages(ctx context.Context, r graph.Reader, _ *Review, _ Options)
 	}
 	return jobs.findings(ctx, r, FindingFloating, func(e graph.Edge) bool {
 		via := e.Attr(graph.AttrVia)
-		if via == "tool-run" && e.Attr("prefers_installed") == "true" && installed[[2]string{e.From, e.To}] {
-			// npx NAME runs the locked copy that the job installs.
+		if via == "tool-run" && e.Attr("prefers_installed") == "true" && e.Attr("after_install") == "true" &&
+			installed[[2]string{e.From, e.To}] {
+			// npx NAME after an install runs the locked copy that the job
+			// installed.
 			return false
 		}
 		return (via == "tool-run" || via == "install") && e.Attr("pinned") == "floating"

@@ -707,6 +707,7 @@ func TestFloatingPackageInstalledCopy(t *testing.T) {
 	const (
 		lint     = "runtime:gha:example-org/app/.github/workflows/ci.yml#lint"
 		docs     = "runtime:gha:example-org/app/.github/workflows/ci.yml#docs"
+		early    = "runtime:gha:example-org/app/.github/workflows/ci.yml#early"
 		npmToken = "secret:gha:example-org/app/NPM_TOKEN"
 		eslint   = "pkg:npm/%40scope/eslint"
 		locked   = "pkg:npm/%40scope/eslint@8.57.0"
@@ -714,6 +715,7 @@ func TestFloatingPackageInstalledCopy(t *testing.T) {
 	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
 		node(lint, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
 		node(docs, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
+		node(early, graph.NodeRuntime, "type", "gha-job", graph.AttrRepository, "example-org/app"),
 		node(npmToken, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN"),
 		node(eslint, graph.NodePackage, "ecosystem", "npm", graph.AttrName, "@scope/eslint"),
 		node(locked, graph.NodePackage, "ecosystem", "npm", graph.AttrName, "@scope/eslint", "version", "8.57.0"),
@@ -721,8 +723,13 @@ func TestFloatingPackageInstalledCopy(t *testing.T) {
 		edge(lint, graph.EdgeExposes, npmToken, graph.AttrVia, "ci-secret"),
 		edge(docs, graph.EdgeExposes, npmToken, graph.AttrVia, "ci-secret"),
 		edge(locked, graph.EdgeVersionOf, eslint),
-		edge(lint, graph.EdgeExecutes, eslint, graph.AttrVia, "tool-run", "pinned", "floating", "prefers_installed", "true"),
+		edge(lint, graph.EdgeExecutes, eslint, graph.AttrVia, "tool-run", "pinned", "floating", "prefers_installed", "true", "after_install", "true"),
 		edge(lint, graph.EdgeExecutes, locked, graph.AttrLockfile, "package-lock.json"),
+		// early runs npx eslint before npm ci: nothing is installed yet,
+		// so npx fetches the registry's latest eslint.
+		edge(early, graph.EdgeExposes, npmToken, graph.AttrVia, "ci-secret"),
+		edge(early, graph.EdgeExecutes, eslint, graph.AttrVia, "tool-run", "pinned", "floating", "prefers_installed", "true"),
+		edge(early, graph.EdgeExecutes, locked, graph.AttrLockfile, "package-lock.json"),
 		edge(docs, graph.EdgeExecutes, eslint, graph.AttrVia, "tool-run", "pinned", "floating", "prefers_installed", "true"),
 	}}
 	b.Edges = append(b.Edges, graph.Edge{From: docs, To: locked, Kind: graph.EdgeExecutes, Confidence: graph.Possible,
@@ -742,7 +749,7 @@ func TestFloatingPackageInstalledCopy(t *testing.T) {
 			got = append(got, append([]string{f.Node}, f.Related...))
 		}
 	}
-	want := [][]string{{eslint, docs, npmToken}}
+	want := [][]string{{eslint, docs, early, npmToken}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("floating findings (-want +got):\n%s", diff)
 	}

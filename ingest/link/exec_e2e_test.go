@@ -139,6 +139,11 @@ func TestLockfileExecutionPhases(t *testing.T) {
 		// npx plain runs the installed copy.
 		tools("npx-after-install") + " -> " + hooked + " run certain",
 		tools("npx-after-install") + " -> " + plain + " run certain",
+		// npx-before-install: the same installs; the job's run of npx
+		// counts as running the project's code (order is not read there),
+		// but npx plain is not said to run the installed copy.
+		tools("npx-before-install") + " -> " + hooked + " run certain",
+		tools("npx-before-install") + " -> " + plain + " run certain",
 		// npx-pinned: the command names the version itself.
 		tools("npx-pinned") + " -> " + plain + "  certain",
 		// dlx-only: pnpm dlx always fetches from the registry: nothing.
@@ -209,6 +214,9 @@ func TestLockfileExecutionReasons(t *testing.T) {
 		{graph.GHAJobID(repo, ".github/workflows/tools.yml", "npx-after-install"), "pkg:npm/plain@2.0.0",
 			pins + "pkg:npm/plain@2.0.0; imported by the code the job builds and tests: the job runs npx; " +
 				"npx plain runs this installed copy in place of the registry's latest version"},
+		// Before the install, nothing is installed for npx plain to run.
+		{graph.GHAJobID(repo, ".github/workflows/tools.yml", "npx-before-install"), "pkg:npm/plain@2.0.0",
+			pins + "pkg:npm/plain@2.0.0; imported by the code the job builds and tests: the job runs npx"},
 	}
 	for _, tt := range tests {
 		if got := reasons[tt.job+" "+tt.pkg]; got != tt.want {

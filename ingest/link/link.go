@@ -386,12 +386,13 @@ func (v *view) linkLockfiles() {
 			if eco == "" {
 				continue
 			}
-			tool := ""
+			var run toolRun
 			if pkg.Attr("version") != "" {
 				// A LOCKS edge to the name (a manifest's range) leads
 				// where the tool run's own edge goes.
-				tool = tools[pkgcmd.PackageID(eco, pkg.Attr(graph.AttrName), "")]
+				run = tools[pkgcmd.PackageID(eco, pkg.Attr(graph.AttrName), "")]
 			}
+			tool := run.tool
 			if !contains(job.installs, eco) {
 				if tool != "" {
 					v.addEdge(toolCopyEdge(rt.ID, lock, tool, pkg.Attr(graph.AttrName)))
@@ -405,11 +406,11 @@ func (v *view) linkLockfiles() {
 				decided[k] = d
 			}
 			x := d.x
-			if tool != "" {
-				if !d.ok {
-					v.addEdge(toolCopyEdge(rt.ID, lock, tool, pkg.Attr(graph.AttrName)))
-					continue
-				}
+			switch {
+			case tool != "" && !d.ok:
+				v.addEdge(toolCopyEdge(rt.ID, lock, tool, pkg.Attr(graph.AttrName)))
+				continue
+			case tool != "" && run.afterInstall:
 				x.how += "; " + tool + " " + pkg.Attr(graph.AttrName) + " runs this installed copy in place of the registry's latest version"
 			}
 			if !d.ok {
@@ -446,19 +447,30 @@ func (v *view) withLocalActions(rt graph.Node, job jobExec) jobExec {
 	return job
 }
 
+// toolRun is a run of a package by a tool that prefers the project's
+// installed copy: the tool, and whether an install of the project's
+// packages came before it (pkgcmd.AttrAfterInstall).
+type toolRun struct {
+	tool         string
+	afterInstall bool
+}
+
 // installedFirst returns, for a job's EXECUTES edges, the package names
 // that a tool runs without a version and in the project's installed copy
-// when there is one (pkgcmd.AttrPrefersInstalled), each with its tool.
-func installedFirst(runs []graph.Edge) map[string]string {
-	var out map[string]string
+// when there is one (pkgcmd.AttrPrefersInstalled).
+func installedFirst(runs []graph.Edge) map[string]toolRun {
+	var out map[string]toolRun
 	for _, e := range runs {
 		if e.Attr(graph.AttrVia) != pkgcmd.ViaToolRun || e.Attr(pkgcmd.AttrPrefersInstalled) != "true" {
 			continue
 		}
 		if out == nil {
-			out = map[string]string{}
+			out = map[string]toolRun{}
 		}
-		out[e.To] = e.Attr(pkgcmd.AttrTool)
+		r := out[e.To]
+		r.tool = e.Attr(pkgcmd.AttrTool)
+		r.afterInstall = r.afterInstall || e.Attr(pkgcmd.AttrAfterInstall) == "true"
+		out[e.To] = r
 	}
 	return out
 }

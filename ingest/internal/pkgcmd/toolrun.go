@@ -560,6 +560,10 @@ const (
 	// AttrPrefersInstalled is "true" on the edge of a run that uses the
 	// project's installed copy when there is one (Package.Local).
 	AttrPrefersInstalled = "prefers_installed"
+	// AttrAfterInstall is "true" on the edge of such a run when a step
+	// before it installed the project's packages, so that the installed
+	// copy may be there when it runs.
+	AttrAfterInstall = "after_install"
 	// AttrTool is the tool command: npx, pnpm dlx, uvx (Package.Tool).
 	AttrTool = "tool"
 )
@@ -629,6 +633,7 @@ func (p Package) ExecBy(who string, installed bool) (graph.Confidence, map[strin
 		if installed {
 			reason += ", and " + who + " installs them"
 			conf = graph.Possible
+			a[AttrAfterInstall] = "true"
 		}
 	}
 	a[graph.AttrReason] = reason
