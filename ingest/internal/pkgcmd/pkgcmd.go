@@ -242,10 +242,19 @@ func unwrap(argv []string) []string {
 		if i >= len(argv) {
 			return nil
 		}
+		corepack := path.Base(argv[0]) == "corepack"
 		argv = argv[i:]
+		if name, _, versioned := strings.Cut(argv[0], "@"); corepack && versioned && corepackManagers[name] {
+			// corepack pnpm@8.15.0 ARGS runs that version of pnpm.
+			argv = append([]string{name}, argv[1:]...)
+		}
 	}
 	return argv
 }
+
+// corepackManagers are the programs that corepack runs in a version that
+// the command names after @ (corepack yarn@4.1.0 install).
+var corepackManagers = set("npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg")
 
 // Effects returns every effect of one simple command, given as its words
 // with the program first, run with env: the one Classify finds, and for

@@ -436,6 +436,11 @@ func TestWrappedCommands(t *testing.T) {
 		{"stdbuf -oL pip install black==23.1.0", PyPI, ""},
 		{"time -f %e npm ci", NPM, ""},
 		{"timeout 60", "", ""},
+		// corepack NAME@VERSION runs that version of the package manager.
+		{"corepack pnpm@8.15.0 dlx cowsay@1.5.0", NPM, "cowsay"},
+		{"corepack yarn@4.1.0 dlx cowsay@1.5.0", NPM, "cowsay"},
+		{"corepack npm@10.2.0 ci", NPM, ""},
+		{"corepack enable pnpm@8", "", ""},
 	}
 	for _, tt := range tests {
 		install, run := "", ""
