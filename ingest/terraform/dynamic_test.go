@@ -127,3 +127,97 @@ resource "aws_iam_role_policy" "app" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
+
+// TestDynamicBlockUnknownNarrowing checks that a document is not rendered
+// when a dynamic block that could narrow it is left out: a Deny statement
+// or a condition, whose for_each is not known. Without them the document
+// would allow more than Terraform's would. A left-out Allow statement
+// only allows less, so the rest of its document is still rendered.
+func TestDynamicBlockUnknownNarrowing(t *testing.T) {
+	const src = `
+variable "denied" {}
+
+data "aws_iam_policy_document" "deny" {
+  statement {
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = var.denied
+    content {
+      effect    = "Deny"
+      actions   = ["s3:*"]
+      resources = [statement.value]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "cond" {
+  statement {
+    actions   = ["s3:*"]
+    resources = ["*"]
+    dynamic "condition" {
+      for_each = var.denied
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/team"
+        values   = [condition.value]
+      }
+    }
+  }
+}
+
+data "aws_iam_policy_document" "allow" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = var.denied
+    content {
+      actions   = ["s3:PutObject"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "deny" {
+  role   = aws_iam_role.app.name
+  name   = "deny"
+  policy = data.aws_iam_policy_document.deny.json
+}
+
+resource "aws_iam_role_policy" "cond" {
+  role   = aws_iam_role.app.name
+  name   = "cond"
+  policy = data.aws_iam_policy_document.cond.json
+}
+
+resource "aws_iam_role_policy" "allow" {
+  role   = aws_iam_role.app.name
+  name   = "allow"
+  policy = data.aws_iam_policy_document.allow.json
+}
+`
+	res := parseSource(t, src)
+	docs := map[string]string{}
+	for _, n := range res.Nodes {
+		if _, name, ok := strings.Cut(n.ID, ":role/app#inline/"); ok {
+			docs[name] = n.Attrs["document"]
+		}
+	}
+	for _, name := range []string{"deny", "cond"} {
+		if strings.Contains(docs[name], "Statement") {
+			t.Errorf("policy %s rendered without its dynamic block: %s", name, docs[name])
+		}
+	}
+	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	if docs["allow"] != want {
+		t.Errorf("policy allow = %s, want %s", docs["allow"], want)
+	}
+}

@@ -231,7 +231,8 @@ const maxDynamicItems = 1000
 // typ generates. While fn reads a generated block, the iterator is bound
 // as Terraform binds it: NAME.key and NAME.value, where NAME is the
 // iterator argument or else typ. A dynamic block whose for_each is not
-// known is left out with a warning.
+// known is left out with a warning, and fails the document unless it
+// generates Allow statements (see dynamic).
 func (r *docRenderer) blocks(body *hclsyntax.Body, typ string, fn func(*hclsyntax.Body)) {
 	for _, nb := range body.Blocks {
 		switch {
@@ -247,11 +248,17 @@ func (r *docRenderer) blocks(body *hclsyntax.Body, typ string, fn func(*hclsynta
 // element of its for_each.
 func (r *docRenderer) dynamic(db *hclsyntax.Block, fn func(*hclsyntax.Body)) {
 	typ := db.Labels[0]
-	skip := func(why string) {
-		r.ev.warnf(db.DefRange(), "%s: dynamic %s block not expanded: %s", r.b.addr, typ, why)
-	}
 	forEach := db.Body.Attributes["for_each"]
 	content := nestedBlocks(db.Body, "content")
+	skip := func(why string) {
+		r.ev.warnf(db.DefRange(), "%s: dynamic %s block not expanded: %s", r.b.addr, typ, why)
+		// Without an Allow statement the document allows less than
+		// Terraform's. Without a Deny, a condition or a principal it may
+		// allow more, so the document is not rendered.
+		if typ != "statement" || len(content) != 1 || !allowsOnly(content[0].Body) {
+			r.failed = true
+		}
+	}
 	if forEach == nil || len(content) != 1 {
 		skip("it needs for_each and one content block")
 		return
@@ -291,6 +298,23 @@ func (r *docRenderer) dynamic(db *hclsyntax.Block, fn func(*hclsyntax.Body)) {
 		r.ev.iters[name] = cty.ObjectVal(map[string]cty.Value{"key": key, "value": val})
 		fn(content[0].Body)
 	}
+}
+
+// allowsOnly reports whether a statement block's effect is Allow whatever
+// its iterator is bound to: effect is absent or the literal "Allow".
+func allowsOnly(body *hclsyntax.Body) bool {
+	a := body.Attributes["effect"]
+	if a == nil {
+		return true
+	}
+	if len(a.Expr.Variables()) > 0 {
+		return false
+	}
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+		return false
+	}
+	return v.AsString() == "Allow"
 }
 
 // mergeJSON merges the statements of a source or override document.
