@@ -1,6 +1,7 @@
 package link
 
 import (
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -32,19 +33,25 @@ type jobExec struct {
 	// per ecosystem, the local actions that install it (withAction).
 	own     []string
 	actions map[string][]string
+	// certainInstalls lists the ecosystems that the job itself or a local
+	// action it certainly runs installs. possibleInstalls maps each other
+	// ecosystem that a local action installs to why the job may not run it.
+	certainInstalls  []string
+	possibleInstalls map[string]string
 }
 
 func readJobExec(rt graph.Node) jobExec {
 	installs := graph.SplitList(rt.Attr(pkgcmd.AttrInstalls))
 	return jobExec{
-		own:        installs,
-		installs:   installs,
-		dirs:       graph.SplitList(rt.Attr(pkgcmd.AttrInstallDirs)),
-		scriptsOff: graph.SplitList(rt.Attr(pkgcmd.AttrScriptsOff)),
-		runs:       graph.SplitList(rt.Attr(pkgcmd.AttrRuns)),
-		runsVia:    rt.Attr(pkgcmd.AttrRunsVia),
-		mayRun:     graph.SplitList(rt.Attr(pkgcmd.AttrMayRun)),
-		mayRunVia:  rt.Attr(pkgcmd.AttrMayRunVia),
+		own:             installs,
+		certainInstalls: installs,
+		installs:        installs,
+		dirs:            graph.SplitList(rt.Attr(pkgcmd.AttrInstallDirs)),
+		scriptsOff:      graph.SplitList(rt.Attr(pkgcmd.AttrScriptsOff)),
+		runs:            graph.SplitList(rt.Attr(pkgcmd.AttrRuns)),
+		runsVia:         rt.Attr(pkgcmd.AttrRunsVia),
+		mayRun:          graph.SplitList(rt.Attr(pkgcmd.AttrMayRun)),
+		mayRunVia:       rt.Attr(pkgcmd.AttrMayRunVia),
 	}
 }
 
@@ -61,6 +68,17 @@ type execution struct {
 // installs, given whether the package has an install script. ok is false
 // when the job provably runs none of its code.
 func (j jobExec) execution(eco string, hook bool) (x execution, ok bool) {
+	x, ok = j.executionSure(eco, hook)
+	if doubt := j.possibleInstalls[eco]; ok && doubt != "" && !contains(j.certainInstalls, eco) {
+		x.conf = graph.Possible
+		x.how += "; possible: " + doubt
+	}
+	return x, ok
+}
+
+// executionSure is execution for a job that certainly runs each local
+// action that installs eco.
+func (j jobExec) executionSure(eco string, hook bool) (x execution, ok bool) {
 	off := contains(j.scriptsOff, eco)
 	if hook && !off {
 		return execution{phase: phaseInstall, conf: graph.Certain, how: "install script runs when the job installs dependencies"}, true
@@ -102,9 +120,26 @@ func (j jobExec) execution(eco string, hook bool) (x execution, ok bool) {
 // npm test before the action installs is taken to run the installed
 // packages. A later step of the job whose code the input does not show is
 // not taken to run what the action installed.
-func (j jobExec) withAction(a jobExec, name, checkout string) jobExec {
+//
+// doubt, when not "", says why the job may not run the action: its runs
+// are then added as possible ones, and its installs make possible edges
+// unless the job or an action it certainly runs installs the same.
+func (j jobExec) withAction(a jobExec, name, checkout, doubt string) jobExec {
 	if len(a.installs) == 0 && len(a.runs) == 0 && len(a.mayRun) == 0 {
 		return j
+	}
+	if doubt != "" {
+		// The job may not run the action: what it runs the job may run.
+		for _, eco := range a.runs {
+			if cause := pkgcmd.Via(a.runsVia, eco); cause != "" && pkgcmd.Via(a.mayRunVia, eco) == "" {
+				if a.mayRunVia != "" {
+					a.mayRunVia += ","
+				}
+				a.mayRunVia += eco + "=" + cause
+			}
+		}
+		a.mayRun = appendNew(slices.Clip(a.mayRun), a.runs...)
+		a.runs, a.runsVia = nil, ""
 	}
 
 	out := j
@@ -137,6 +172,22 @@ func (j jobExec) withAction(a jobExec, name, checkout string) jobExec {
 	}
 	for _, eco := range a.installs {
 		out.actions[eco] = appendNew(slices.Clip(out.actions[eco]), name)
+	}
+
+	out.certainInstalls = slices.Clip(j.certainInstalls)
+	out.possibleInstalls = j.possibleInstalls
+	if doubt == "" {
+		out.certainInstalls = appendNew(out.certainInstalls, a.installs...)
+		return out
+	}
+	out.possibleInstalls = maps.Clone(j.possibleInstalls)
+	if out.possibleInstalls == nil {
+		out.possibleInstalls = map[string]string{}
+	}
+	for _, eco := range a.installs {
+		if out.possibleInstalls[eco] == "" {
+			out.possibleInstalls[eco] = doubt
+		}
 	}
 	return out
 }

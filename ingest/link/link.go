@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -133,6 +134,9 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 			return nil, nil, err
 		}
 		v.out[k] = bySource(es)
+	}
+	if err := v.readLocalActionUses(ctx, r); err != nil {
+		return nil, nil, err
 	}
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {
@@ -430,21 +434,115 @@ func (v *view) linkLockfiles() {
 }
 
 // withLocalActions adds to a job's record the effects of the composite
-// actions of its repository that its steps run (jobExec.withAction). A
-// called workflow of the repository is no action: the linker joins its
-// jobs to the caller apart.
+// actions of its repository that its steps run (jobExec.withAction), and
+// of the local actions that those use in turn (DEPENDS_ON pinned=local),
+// to a depth of maxLocalDepth. An action that the job runs only on a
+// possible edge adds its effects as possible ones. A called workflow of
+// the repository is no action: the linker joins its jobs to the caller
+// apart.
 func (v *view) withLocalActions(rt graph.Node, job jobExec) jobExec {
+	type visit struct {
+		id, checkout string
+		doubt        string // why the job may not run the action, or ""
+	}
+	name := func(id string) string {
+		if act, ok := v.node(id); ok {
+			return localActionName(act)
+		}
+		return id
+	}
+	var level []visit
 	for _, e := range v.edgesFrom(graph.EdgeExecutes, rt.ID) {
 		if e.Attr(graph.AttrVia) != "uses" || e.Attr("pinned") != "local" || e.Attr("reusable") == "true" {
 			continue
 		}
-		act, ok := v.node(e.To)
+		doubt := ""
+		if e.Confidence != graph.Certain {
+			doubt = "no step of the job checks out a repository before " + name(e.To) + " runs"
+		}
+		level = append(level, visit{id: e.To, checkout: e.Attr("checkout_path"), doubt: doubt})
+	}
+
+	// found keeps the surest way to each action: a certain one when there
+	// is one, else the first.
+	found := map[string]visit{}
+	var order []string
+	for range maxLocalDepth {
+		var next []visit
+		for _, at := range level {
+			if prev, seen := found[at.id]; seen && (prev.doubt == "" || at.doubt != "") {
+				continue
+			} else if !seen {
+				order = append(order, at.id)
+			}
+			found[at.id] = at
+			for _, d := range v.edgesFrom(graph.EdgeDependsOn, at.id) {
+				if d.Attr(graph.AttrVia) != "uses" || d.Attr("pinned") != "local" {
+					continue
+				}
+				doubt := at.doubt
+				if doubt == "" && d.Confidence != graph.Certain {
+					doubt = "the input does not show that the version of " + name(at.id) + " the job runs uses " + name(d.To)
+				}
+				next = append(next, visit{id: d.To, checkout: at.checkout, doubt: doubt})
+			}
+		}
+		level = next
+	}
+
+	for _, id := range order {
+		act, ok := v.node(id)
 		if !ok || act.Kind != graph.NodePackage {
 			continue
 		}
-		job = job.withAction(readJobExec(act), localActionName(act), e.Attr("checkout_path"))
+		at := found[id]
+		job = job.withAction(readJobExec(act), localActionName(act), at.checkout, at.doubt)
 	}
 	return job
+}
+
+// maxLocalDepth bounds the chain of local actions that use local actions.
+const maxLocalDepth = 8
+
+// readLocalActionUses reads the DEPENDS_ON edges by which the local
+// actions that jobs run use other local actions (pinned=local), to a
+// depth of maxLocalDepth, for withLocalActions. The other DEPENDS_ON
+// edges, a package's dependencies, stay unread.
+func (v *view) readLocalActionUses(ctx context.Context, r graph.Reader) error {
+	seen := map[string]bool{}
+	var ids []string
+	for _, es := range v.out[graph.EdgeExecutes] {
+		for _, e := range es {
+			if e.Attr("pinned") == "local" && !seen[e.To] {
+				seen[e.To] = true
+				ids = append(ids, e.To)
+			}
+		}
+	}
+	var uses []graph.Edge
+	for range maxLocalDepth {
+		if len(ids) == 0 {
+			break
+		}
+		slices.Sort(ids)
+		es, err := r.Expand(ctx, ids, graph.Out, graph.EdgeDependsOn)
+		if err != nil {
+			return err
+		}
+		ids = nil
+		for _, e := range es {
+			if e.Attr(graph.AttrVia) != "uses" || e.Attr("pinned") != "local" {
+				continue
+			}
+			uses = append(uses, e)
+			if !seen[e.To] {
+				seen[e.To] = true
+				ids = append(ids, e.To)
+			}
+		}
+	}
+	v.out[graph.EdgeDependsOn] = bySource(uses)
+	return nil
 }
 
 // toolRun is a run of a package by a tool that prefers the project's

@@ -16,7 +16,9 @@ import (
 // lockfiles through a composite action of the repository
 // (testdata/exec/example-org/composite). The action's npm ci runs in the
 // workspace, or in the folder its working-directory names, and the job
-// executes the locked packages as if the step were its own.
+// executes the locked packages as if the step were its own, also through
+// a local action that another one uses. Without a checkout the action runs
+// only if a step the input does not show put it there.
 func TestLocalActionInstalls(t *testing.T) {
 	s := execStore(t)
 	const repo = "example-org/composite"
@@ -56,6 +58,15 @@ func TestLocalActionInstalls(t *testing.T) {
 		job("both") + " -> " + plain + " run possible",
 		job("both") + " -> " + appDep + " install possible",
 		// quiet: npm test without any install: nothing.
+		// chain: the action outer runs setup, whose npm ci is as setup's.
+		job("chain") + " -> " + hook + " install certain",
+		job("chain") + " -> " + plain + " run possible",
+		job("chain") + " -> " + appDep + " install possible",
+		// bare: without a checkout the job runs setup only if a step the
+		// input does not show put it there, so every edge is possible.
+		job("bare") + " -> " + hook + " install possible",
+		job("bare") + " -> " + plain + " run possible",
+		job("bare") + " -> " + appDep + " install possible",
 	}
 	sort.Strings(want)
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -75,6 +86,11 @@ func TestLocalActionInstalls(t *testing.T) {
 		{job("setup"), appDep, "the job installs npm dependencies through " + setup +
 			" and app/package-lock.json pins pkg:npm/app-dep@1.0.0; install script runs when the job installs dependencies; " +
 			"possible: the job installs in ., outside the folder of app/package-lock.json"},
+		{job("chain"), hook, "the job installs npm dependencies through " + setup +
+			" and package-lock.json pins pkg:npm/hook-c@1.0.0; install script runs when the job installs dependencies"},
+		{job("bare"), hook, "the job installs npm dependencies through " + setup +
+			" and package-lock.json pins pkg:npm/hook-c@1.0.0; install script runs when the job installs dependencies; " +
+			"possible: no step of the job checks out a repository before " + setup + " runs"},
 		{job("both"), hook, "the job installs npm dependencies itself and through " + setup +
 			" and package-lock.json pins pkg:npm/hook-c@1.0.0; install script runs when the job installs dependencies"},
 	} {
