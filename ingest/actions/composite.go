@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,8 +26,12 @@ type composite struct {
 	id string
 	// conf is the confidence of the action's steps, and note the clause
 	// that gives the reason when they are possible.
-	conf    graph.Confidence
-	note    string
+	conf graph.Confidence
+	note string
+	// dir is the action's folder in its repository, which
+	// github.action_path names when a job runs the action from its
+	// checkout of the repository.
+	dir     string
 	effects []pkgcmd.Effect
 	deps    map[string]*compositeDep
 	order   []string
@@ -61,7 +66,7 @@ func (c *composite) step(i int, st *yaml.Node) {
 	wd, _ := scalar(lookup(st, "working-directory"))
 	env := pkgcmdEnv(lookup(st, "env"))
 	named := len(c.effects)
-	c.effects = append(c.effects, scriptEffects(script, wd, env)...)
+	c.effects = append(c.effects, scriptEffects(c.inActionPath(script), c.inActionPath(wd), env)...)
 	c.toolRuns(script, step, rn.Line)
 	for _, e := range c.effects[named:] {
 		for _, n := range e.Named {
@@ -74,6 +79,16 @@ func (c *composite) step(i int, st *yaml.Node) {
 			c.depend(n.ID(), step, rn.Line, n.Confidence(), n.EdgeAttrsBy("the action"))
 		}
 	}
+}
+
+// actionPath matches github.action_path and GITHUB_ACTION_PATH, the
+// folder of the running action, in a script or a working-directory.
+var actionPath = regexp.MustCompile(`\$\{\{\s*github\.action_path\s*\}\}|\$\{GITHUB_ACTION_PATH\}|\$GITHUB_ACTION_PATH\b`)
+
+// inActionPath returns s with the action's folder in place of the
+// references to it, so that installs there are read in that folder.
+func (c *composite) inActionPath(s string) string {
+	return actionPath.ReplaceAllLiteralString(s, c.dir)
 }
 
 // uses reads the effect of an action that a composite step uses, as

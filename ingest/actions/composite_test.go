@@ -115,3 +115,38 @@ func TestRootCompositeRunSteps(t *testing.T) {
 		t.Errorf("reason:\n got %q\nwant %q", got, want)
 	}
 }
+
+// A composite step that installs in the action's own folder, through
+// github.action_path or GITHUB_ACTION_PATH, installs there: for an action
+// of the repository in .github/actions/x, that folder of the repository.
+func TestCompositeActionPath(t *testing.T) {
+	const action = `name: x
+runs:
+  using: composite
+  steps:
+    - run: cd ${{ github.action_path }} && npm ci
+      shell: bash
+    - run: pip install -r requirements.txt
+      shell: bash
+      working-directory: ${{github.action_path}}/tools
+    - run: cd "$GITHUB_ACTION_PATH/../web" && yarn install
+      shell: bash
+`
+	for _, tt := range []struct{ rel, want string }{
+		{".github/actions/x/action.yml", ".github/actions/web,.github/actions/x,.github/actions/x/tools"},
+		// At the root the action's folder is the workspace itself.
+		{"action.yml", ".,../web,./tools"},
+	} {
+		res, err := parseBytes(t, testRepo, tt.rel, []byte(action))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := "pkg:githubactions/example-org/app"
+		if dir := pathDir(tt.rel); dir != "." {
+			id += "#" + dir
+		}
+		if got := findNode(t, res, id).Attr(pkgcmd.AttrInstallDirs); got != tt.want {
+			t.Errorf("%s: install folders %q, want %q", tt.rel, got, tt.want)
+		}
+	}
+}

@@ -1138,7 +1138,7 @@ func convertAction(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node,
 	// repositories name versions of owner/repo/sub, whose name node is
 	// owner/repo, so this node reaches only the jobs of its own
 	// repository (see localAction).
-	convertActionDependencies(f, env, b, id, sub != "", runs)
+	convertActionDependencies(f, env, b, id, sub, runs)
 }
 
 // convertActionDependencies records what an action runs besides its own
@@ -1150,11 +1150,16 @@ func convertAction(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node,
 // not in the input, so its edges are possible. Only the jobs of the
 // action's own repository run an action in a subfolder by this node, from
 // their checkout of the file in the input (localOnly), so its edges are
-// certain.
-func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id string, localOnly bool, runs *yaml.Node) {
+// certain. sub is the action's folder in the repository, "" at the root.
+func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id, sub string, runs *yaml.Node) {
+	localOnly := sub != ""
 	c := newComposite(b, id, graph.Possible, "which released versions of the action do the same is not in the input")
 	if localOnly {
 		c = newComposite(b, id, graph.Certain, "")
+	}
+	c.dir = "."
+	if localOnly {
+		c.dir = sub
 	}
 	defer c.flush()
 	// depend records a step's action or image with its pinned attribute,
