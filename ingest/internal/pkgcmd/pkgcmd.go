@@ -18,8 +18,10 @@
 package pkgcmd
 
 import (
+	"cmp"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -238,18 +240,49 @@ func unwrap(argv []string) []string {
 			}
 			i++
 		}
+		replace := ""
+		if path.Base(argv[0]) == "xargs" {
+			replace = xargsReplace(argv[1:min(i, len(argv))])
+		}
 		i += w.args
 		if i >= len(argv) {
 			return nil
 		}
 		corepack := path.Base(argv[0]) == "corepack"
 		argv = argv[i:]
+		if replace != "" {
+			// xargs -I R runs the command with each input line in place of
+			// R, and the input does not show those lines.
+			argv = slices.Clone(argv)
+			for k := 1; k < len(argv); k++ {
+				argv[k] = strings.ReplaceAll(argv[k], replace, "$XARGS_ITEM")
+			}
+		}
 		if name, _, versioned := strings.Cut(argv[0], "@"); corepack && versioned && corepackManagers[name] {
 			// corepack pnpm@8.15.0 ARGS runs that version of pnpm.
 			argv = append([]string{name}, argv[1:]...)
 		}
 	}
 	return argv
+}
+
+// xargsReplace returns the replace-str that the options of xargs set
+// (-I R, -IR, -i and --replace, whose default is {}), or "".
+func xargsReplace(opts []string) string {
+	replace := ""
+	for k, o := range opts {
+		switch {
+		case o == "-I" && k+1 < len(opts):
+			replace = opts[k+1]
+		case strings.HasPrefix(o, "-I") && o != "-I":
+			replace = o[len("-I"):]
+		case strings.HasPrefix(o, "-i"):
+			replace = cmp.Or(o[len("-i"):], "{}")
+		case o == "--replace" || strings.HasPrefix(o, "--replace="):
+			replace = cmp.Or(strings.TrimPrefix(strings.TrimPrefix(o, "--replace"), "="), "{}")
+		}
+	}
+	return replace
 }
 
 // corepackManagers are the programs that corepack runs in a version that

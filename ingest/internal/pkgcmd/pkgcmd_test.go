@@ -441,6 +441,13 @@ func TestWrappedCommands(t *testing.T) {
 		{"corepack yarn@4.1.0 dlx cowsay@1.5.0", NPM, "cowsay"},
 		{"corepack npm@10.2.0 ci", NPM, ""},
 		{"corepack enable pnpm@8", "", ""},
+		// xargs -I R puts each input line where R stands, so a word with R
+		// names no package that the input shows.
+		{"xargs -I pkg npx pkg", NPM, ""},
+		{"xargs -Ipkg npx pkg@1.0.0", NPM, ""},
+		{"xargs --replace=pkg npx pkg", NPM, ""},
+		{"xargs -I {} npx cowsay@1.5.0 {}", NPM, "cowsay"},
+		{"xargs -i npx cowsay@1.5.0 {}", NPM, "cowsay"},
 	}
 	for _, tt := range tests {
 		install, run := "", ""
