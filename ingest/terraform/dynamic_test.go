@@ -221,3 +221,62 @@ resource "aws_iam_role_policy" "allow" {
 		t.Errorf("policy allow = %s, want %s", docs["allow"], want)
 	}
 }
+
+// A sensitive variable's value, and a value passed through sensitive(),
+// is never kept: the documents built from them hold a placeholder.
+func TestSensitiveValuesNotKept(t *testing.T) {
+	const src = `
+variable "external_id" {
+  default   = "canary-sensitive-ext-4f2a"
+  sensitive = true
+}
+
+resource "aws_iam_role" "partner" {
+  name = "partner"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::444455556666:root" }
+      Condition = { StringEquals = { "sts:ExternalId" = var.external_id } }
+    }]
+  })
+}
+
+resource "aws_iam_role" "other" {
+  name = "other"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::444455556666:root" }
+      Condition = { StringEquals = { "sts:ExternalId" = sensitive("canary-sensitive-fn-9c1d") } }
+    }]
+  })
+}
+`
+	res := parseSource(t, src)
+	for _, n := range res.Nodes {
+		for k, v := range n.Attrs {
+			if strings.Contains(v, "canary-sensitive") {
+				t.Errorf("node %s attribute %s holds a sensitive value", n.ID, k)
+			}
+		}
+	}
+	for _, d := range res.Diags {
+		if strings.Contains(d.Msg, "canary-sensitive") {
+			t.Errorf("diagnostic holds a sensitive value: %s", d.Msg)
+		}
+	}
+	var roles int
+	for _, n := range res.Nodes {
+		if strings.HasSuffix(n.ID, ":role/partner") || strings.HasSuffix(n.ID, ":role/other") {
+			roles++
+		}
+	}
+	if roles != 2 {
+		t.Errorf("%d of the 2 roles read", roles)
+	}
+}

@@ -102,8 +102,15 @@ func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Ty
 }
 
 // variableValue is a variable's tfvars value, else its default, converted
-// to its declared type where possible; cty.DynamicVal when neither is set.
+// to its declared type where possible; cty.DynamicVal when neither is set
+// or the variable is sensitive (sensitive = true), whose value the reader
+// never keeps.
 func variableValue(m *module, name string, v *variable) cty.Value {
+	if a := v.syn.Body.Attributes["sensitive"]; a != nil {
+		if s, diags := a.Expr.Value(nil); !diags.HasErrors() && s.Type() == cty.Bool && s.IsKnown() && !s.IsNull() && s.True() {
+			return cty.DynamicVal
+		}
+	}
 	val, ok := m.tfvars[name]
 	if !ok {
 		a := v.syn.Body.Attributes["default"]

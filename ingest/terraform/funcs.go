@@ -65,7 +65,7 @@ func functions(mf *moduleFiles, bu *evalBudget) map[string]function.Function {
 		"regexall":        stdlib.RegexAllFunc,
 		"replace":         keepPlaceholders(replaceFunc),
 		"reverse":         stdlib.ReverseListFunc,
-		"sensitive":       identityFunc,
+		"sensitive":       sensitiveFunc,
 		"setintersection": stdlib.SetIntersectionFunc,
 		"setproduct":      boundedSetProduct,
 		"setsubtract":     stdlib.SetSubtractFunc,
@@ -264,12 +264,21 @@ func mustAtoi(s string) int {
 	return n
 }
 
-// identityFunc returns its argument; sensitive and nonsensitive only mark
-// values in Terraform.
+// identityFunc returns its argument; nonsensitive only removes a mark in
+// Terraform.
 var identityFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true}},
 	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
+})
+
+// sensitiveFunc returns an unknown value of its argument's type. Terraform
+// marks the value as sensitive; the reader keeps no sensitive value, so
+// whatever is built from it is not known and never stored.
+var sensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return cty.UnknownVal(args[0].Type()), nil },
 })
 
 // lengthFunc counts the characters of a string or the elements of a
