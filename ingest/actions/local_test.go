@@ -127,8 +127,11 @@ func TestLocalActionWithoutCheckout(t *testing.T) {
 }
 
 // A composite action's step uses: ./dir runs the action in that folder of
-// the workspace, which the action's repository holds: the action
-// DEPENDS_ON it, so that what that action uses reaches the jobs.
+// the workspace of the job that runs it. For an action in a folder, only
+// its own repository's jobs run it, so the action DEPENDS_ON that
+// repository's action in dir, possibly (the job may check the repository
+// out elsewhere). A root action, which other repositories run, gets no
+// such edge.
 func TestCompositeUsesLocalAction(t *testing.T) {
 	const src = `name: setup
 runs:
@@ -149,8 +152,21 @@ runs:
 		}
 	}
 	// The step that names the action itself adds no edge.
-	want := map[string]string{"pkg:githubactions/example-org/app#.github/actions/inner": "certain local"}
+	want := map[string]string{"pkg:githubactions/example-org/app#.github/actions/inner": "possible local"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DEPENDS_ON of the action (-want +got):\n%s", diff)
+	}
+}
+
+func TestRootCompositeUsesNoLocalAction(t *testing.T) {
+	const src = "name: tool\nruns:\n  using: composite\n  steps:\n    - uses: ./.github/actions/inner\n"
+	res, err := parseBytes(t, testRepo, "action.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeDependsOn && e.Attr("pinned") == "local" {
+			t.Errorf("root action DEPENDS_ON %s; its ./ path is in the workspace of another repository's job", e.To)
+		}
 	}
 }

@@ -1206,11 +1206,16 @@ func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id, 
 		case usesDocker:
 			image(s, un.Line)
 		case usesLocal:
-			// A composite step's ./dir is in the workspace, as a job's
-			// is; it is taken to be of the action's own repository.
+			// A composite step's ./dir is in the workspace of the job
+			// that runs the action, not in the action's repository. Only
+			// an action in a folder, which only its own repository's jobs
+			// reach, has a workspace known here: the job's checkout of
+			// the same repository, taken to be at the workspace root.
+			// The edge is possible, since a checkout into a folder moves
+			// the repository away from the root.
 			sub := path.Clean(strings.TrimPrefix(u.Local, "./"))
 			owner, repo, ok := strings.Cut(strings.ToLower(f.Repo), "/")
-			if !ok || strings.ContainsAny(u.Local, "${}") || sub == ".." || strings.HasPrefix(sub, "../") || path.IsAbs(sub) {
+			if !localOnly || !ok || strings.ContainsAny(u.Local, "${}") || sub == ".." || strings.HasPrefix(sub, "../") || path.IsAbs(sub) {
 				continue
 			}
 			if sub == "." {
@@ -1225,7 +1230,9 @@ func convertActionDependencies(f *ingest.File, env *ingest.Env, b *builder, id, 
 				continue
 			}
 			b.node(local, graph.NodePackage, label, un.Line, attrs{"ecosystem": purlTypeActions, "name": owner + "/" + repo, "subpath": sub, graph.AttrRepository: f.Repo})
-			depend(local, un.Line, "a composite step uses the local action "+u.Local, "local")
+			b.edge(id, graph.EdgeDependsOn, local, graph.Possible, un.Line, attrs{graph.AttrVia: "uses", "pinned": "local",
+				graph.AttrReason: "a composite step uses the local action " + u.Local + " in " + f.RelPath +
+					", found in the workspace of the job that runs the action; possible: it is this repository's when the job checks it out at the workspace root"})
 		case usesRemote:
 			ver := actionPURL(u.Owner, u.Repo, u.Ref, u.Path)
 			name := actionPURL(u.Owner, u.Repo, "", "")

@@ -58,8 +58,10 @@ func TestLocalActionInstalls(t *testing.T) {
 		job("both") + " -> " + plain + " run possible",
 		job("both") + " -> " + appDep + " install possible",
 		// quiet: npm test without any install: nothing.
-		// chain: the action outer runs setup, whose npm ci is as setup's.
-		job("chain") + " -> " + hook + " install certain",
+		// chain: the action outer runs setup, whose npm ci is as setup's,
+		// but possible: outer's ./ path names a folder of the workspace of
+		// the job, which the input shows only as the job's checkout.
+		job("chain") + " -> " + hook + " install possible",
 		job("chain") + " -> " + plain + " run possible",
 		job("chain") + " -> " + appDep + " install possible",
 		// bare: without a checkout the job runs setup only if a step the
@@ -87,7 +89,8 @@ func TestLocalActionInstalls(t *testing.T) {
 			" and app/package-lock.json pins pkg:npm/app-dep@1.0.0; install script runs when the job installs dependencies; " +
 			"possible: the job installs in ., outside the folder of app/package-lock.json"},
 		{job("chain"), hook, "the job installs npm dependencies through " + setup +
-			" and package-lock.json pins pkg:npm/hook-c@1.0.0; install script runs when the job installs dependencies"},
+			" and package-lock.json pins pkg:npm/hook-c@1.0.0; install script runs when the job installs dependencies; " +
+			"possible: the input does not show that the version of the local action .github/actions/outer the job runs uses the local action .github/actions/setup"},
 		{job("bare"), hook, "the job installs npm dependencies through " + setup +
 			" and package-lock.json pins pkg:npm/hook-c@1.0.0; install script runs when the job installs dependencies; " +
 			"possible: no step of the job checks out a repository before " + setup + " runs"},
