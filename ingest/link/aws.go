@@ -383,6 +383,8 @@ func (p *principal) context() awspolicy.Context {
 		// resource names ${aws:username} matches nothing for it.
 		vals["aws:username"] = []string{}
 	case "group":
+		// The user who joins acts, whose ARN is not known.
+		delete(vals, "aws:PrincipalArn")
 		// A group acts through the user who joins it, so ${aws:username}
 		// in its policies names that user and no other. The value is no
 		// valid IAM user name, so it matches no user of the graph.

@@ -782,3 +782,25 @@ func TestRoleMintsNoKeyByUserName(t *testing.T) {
 		}
 	}
 }
+
+// A group acts through the user who joins it, whose ARN is not known: a
+// condition on aws:PrincipalArn is undecided for the group, not judged
+// against the group's own ARN, which is never a caller.
+func TestJoinedGroupPrincipalArnUnknown(t *testing.T) {
+	v, g := escUserARN("v"), escGroupARN("g")
+	f := &escFixture{}
+	f.user("u", escDoc(escAllow(g, "iam:AddUserToGroup")))
+	f.user("v")
+	f.group("g", nil, escDoc(escAllowIf("arn:aws:iam::"+escAcct+":user/*",
+		`{"ArnEquals":{"aws:PrincipalArn":"`+g+`"}}`, "iam:CreateAccessKey")))
+	_, edges := escDerive(t, f)
+	var got []string
+	for _, e := range edges {
+		if e.Kind == graph.EdgeCanMint && e.From == g && e.To == graph.AWSAccessKeyID(v, "new") {
+			got = append(got, string(e.Confidence))
+		}
+	}
+	if diff := cmp.Diff([]string{"possible"}, got); diff != "" {
+		t.Errorf("CAN_MINT of the group to v's key (-want +got):\n%s", diff)
+	}
+}

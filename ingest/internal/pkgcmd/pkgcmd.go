@@ -213,7 +213,14 @@ var wrappers = map[string]struct {
 		"-P", "--max-procs", "-s", "--max-chars", "--process-slot-var"), 0},
 	"corepack": {nil, 0},
 	"time":     {set("-f", "--format", "-o", "--output"), 0},
+	"env":      {set("-u", "--unset", "-C", "--chdir", "-S", "--split-string"), 0},
+	"sudo": {set("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-T", "-U", "--user", "--group", "--chdir",
+		"--prompt"), 0},
 }
+
+// envAssignment matches the NAME=VALUE words that env reads before the
+// command.
+var envAssignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 
 // unwrap returns the command that a wrapper such as timeout, nice, nohup,
 // xargs or corepack runs, with its arguments (timeout 60 npx x runs npx
@@ -245,6 +252,12 @@ func unwrap(argv []string) []string {
 			replace = xargsReplace(argv[1:min(i, len(argv))])
 		}
 		i += w.args
+		if path.Base(argv[0]) == "env" {
+			// env NAME=VALUE CMD sets variables for the command.
+			for i < len(argv) && envAssignment.MatchString(argv[i]) {
+				i++
+			}
+		}
 		if i >= len(argv) {
 			return nil
 		}
