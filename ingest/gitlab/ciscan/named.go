@@ -20,6 +20,28 @@ func (b *Builder) NamedInstall(job string, n pkgcmd.NamedInstall, line int) {
 	b.Edge(job, graph.EdgeExecutes, n.ID(), n.Confidence(), line, n.EdgeAttrs())
 }
 
+// NamedInstalls writes each package that effects install by name
+// (NamedInstall), at the line of the script that holds its command.
+// scripts returns the job's scripts in the order they run. It is called
+// once, when the first package is found. line returns the line of script
+// i at byte offset at. A package whose script is not found is at
+// fallback, the job's line.
+func (b *Builder) NamedInstalls(job string, effects []pkgcmd.Effect, scripts func() []string, line func(i, at int) int, fallback int) {
+	var finder *NamedFinder
+	for _, e := range effects {
+		for _, n := range e.Named {
+			if finder == nil {
+				finder = NewNamedFinder(scripts())
+			}
+			l := fallback
+			if i, at := finder.Find(n); i >= 0 {
+				l = line(i, at)
+			}
+			b.NamedInstall(job, n, l)
+		}
+	}
+}
+
 // maxNamedMisses bounds the installs by name whose script Find
 // searches in vain, since each such search reads every script of a job.
 const maxNamedMisses = 64
