@@ -612,6 +612,37 @@ func containItems(runtimes []*Reached, res *Result) []*Item {
 	return items
 }
 
+// isLocalAction reports whether a package id is an action in a folder of
+// a repository, which a job runs as uses: ./dir (no version).
+func isLocalAction(id string) bool {
+	rest, ok := strings.CutPrefix(id, "pkg:githubactions/")
+	name, _, sub := strings.Cut(rest, "#")
+	return ok && sub && !strings.Contains(name, "@")
+}
+
+// localActionCause names the compromised package that the chain of local
+// actions at the end of path uses, as "X in ACTION". A local action has no
+// version of its own, so the package inside it is what is removed or
+// pinned.
+func localActionCause(path []Hop) string {
+	action := path[len(path)-1].To
+	used := action
+	for k := len(path) - 2; k >= 0; k-- {
+		h := path[k]
+		if h.Kind != graph.EdgeDependsOn || h.From != used {
+			break
+		}
+		used = h.To
+		if !isLocalAction(used) {
+			break
+		}
+	}
+	if used == action {
+		return graph.ReadableID(action)
+	}
+	return graph.ReadableID(used) + " in " + graph.ReadableID(action)
+}
+
 // containItem returns the item that contains the runtimes of a group: one
 // runtime, jobs of one workflow, or GitLab jobs of one project.
 func containItem(group []*Reached, res *Result) *Item {
@@ -639,9 +670,12 @@ func containItem(group []*Reached, res *Result) *Item {
 		// A push moves an image tag at once, so a job that runs one is
 		// contained as if it ran the bad package itself.
 		viaPublish := slices.ContainsFunc(x.Path[:last], func(h Hop) bool { return h.Kind == graph.EdgeCanPublish })
-		if viaPublish && imageVersion(x.Path[last].To) != "tag" {
+		switch {
+		case viaPublish && imageVersion(x.Path[last].To) != "tag":
 			pinned = append(pinned, graph.ReadableID(x.Path[last].To))
-		} else {
+		case isLocalAction(x.Path[last].To):
+			pkgs = append(pkgs, localActionCause(x.Path[:last+1]))
+		default:
 			pkgs = append(pkgs, graph.ReadableID(x.Path[last].To))
 		}
 	}

@@ -1836,3 +1836,34 @@ func TestPlanRotatesSecretManagerSecret(t *testing.T) {
 		t.Errorf("command of a secret named like a flag: %q", it.Command)
 	}
 }
+
+// A job that runs a compromised action through a composite action of its
+// own repository is contained until the action inside it is removed or
+// pinned: the local action itself has no version to pin.
+func TestPlanContainThroughLocalAction(t *testing.T) {
+	const (
+		job   = "runtime:gha:o/r/.github/workflows/ci.yml#build"
+		setup = "pkg:githubactions/o/r#.github/actions/setup"
+		inner = "pkg:githubactions/o/r#.github/actions/inner"
+		bad   = "pkg:githubactions/tj-actions/changed-files@v45"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "repository", "o/r", "workflow", ".github/workflows/ci.yml").
+		edge(job, graph.EdgeExecutes, setup, "via=uses", "pinned=local").
+		edge(setup, graph.EdgeDependsOn, inner, "via=uses", "pinned=local").
+		edge(inner, graph.EdgeDependsOn, bad, "via=uses", "pinned=tag-or-branch").
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	var action string
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Kind == "contain" && it.Node.ID == job {
+				action = it.Action
+			}
+		}
+	}
+	want := "until " + bad + " in " + setup + " is removed or pinned to a known-good version"
+	if !strings.Contains(action, want) {
+		t.Errorf("containment of the job\n got %q\nwant it to contain %q", action, want)
+	}
+}
