@@ -444,6 +444,9 @@ func TestScriptInstalls(t *testing.T) {
 		{"npm --prefix web ci", "", []install{{"npm", "web"}}},
 		{"CI=1 npm ci", "", []install{{"npm", "."}}},
 		{"if [ -f x ]; then npm ci; fi", "", []install{{"npm", "."}}},
+		// A shell's -c script runs in the step's folder.
+		{"bash -c 'cd web && npm ci'", "", []install{{"npm", "web"}}},
+		{"sh -ec \"pip install -r requirements.txt\"", "app", []install{{"pypi", "app"}}},
 		{"cd web\nnpm ci\ncd ..\ngo build", "", []install{{"npm", "web"}, {"golang", "."}}},
 		{"pushd web && npm ci && popd && go build", "", []install{{"npm", "web"}, {"golang", "."}}},
 		{"echo \"npm ci\" # npm ci", "", nil},

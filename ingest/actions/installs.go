@@ -38,6 +38,12 @@ func scriptInstalls(script, wd string) []install {
 // functions and subshells are read only roughly. Each effect's Dir is the
 // directory the command ran in.
 func scriptEffects(script, wd string, env pkgcmd.Env) []pkgcmd.Effect {
+	return scriptEffectsAt(script, wd, env, 0)
+}
+
+// scriptEffectsAt is scriptEffects for a script that depth shells run
+// with -c inside the step's script.
+func scriptEffectsAt(script, wd string, env pkgcmd.Env, depth int) []pkgcmd.Effect {
 	script = joinContinued(script)
 	base := wd
 	if base == "" {
@@ -95,6 +101,12 @@ func scriptEffects(script, wd string, env pkgcmd.Env) []pkgcmd.Effect {
 				k, v, _ := strings.Cut(a, "=")
 				cmdEnv[k] = v
 			}
+		}
+		if inner, ok := pkgcmd.ShellScript(words); ok && depth < pkgcmd.MaxShellDepth {
+			// bash -c '...' runs its script in this directory, with these
+			// variables.
+			out = append(out, scriptEffectsAt(inner, dir, cmdEnv, depth+1)...)
+			continue
 		}
 		for _, e := range pkgcmd.Effects(words, cmdEnv) {
 			if e.Dir != "" {

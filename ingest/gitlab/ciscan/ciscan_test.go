@@ -30,6 +30,7 @@ func TestScanInstalls(t *testing.T) {
 		{"go mod download", "go mod download", "", []Install{{"golang", "."}}},
 		{"redirect duplicate keeps command", "go test ./... 2>&1 | tee out", "", []Install{{"golang", "."}}},
 		{"pushd popd", "pushd a\npopd\ncargo build", "", []Install{{"cargo", "."}}},
+		{"shell -c script", "bash -c 'cd web && npm ci'\nnpm ci", "", []Install{{"npm", "web"}, {"npm", "."}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

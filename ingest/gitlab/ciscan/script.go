@@ -61,6 +61,9 @@ type Scanner struct {
 	from    map[string][]string
 	seenCmd map[string]bool
 	count   int
+	// depth counts the shells (bash -c '...') around the script being
+	// read.
+	depth int
 	// truncated is set when a limit stopped the Scanner short.
 	truncated bool
 }
@@ -218,6 +221,14 @@ func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars p
 				vars[k] = v
 			}
 		}
+	}
+	if inner, ok := pkgcmd.ShellScript(args); ok && s.depth < pkgcmd.MaxShellDepth {
+		// bash -c '...' runs its script in this directory, with these
+		// variables; a cd inside it ends with it.
+		s.depth++
+		s.ScanEnv(inner, dir, commandEnv(words, vars))
+		s.depth--
+		return dir
 	}
 	for _, e := range pkgcmd.Effects(args, commandEnv(words, vars)) {
 		if e.Dir != "" {

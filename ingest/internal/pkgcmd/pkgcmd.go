@@ -218,6 +218,44 @@ var wrappers = map[string]struct {
 		"--prompt"), 0},
 }
 
+// shells are the shells whose -c option takes the script to run.
+var shells = set("sh", "bash", "zsh", "dash", "ksh", "ash", "mksh")
+
+// MaxShellDepth bounds the scripts within scripts (bash -c '...') that a
+// reader follows.
+const MaxShellDepth = 8
+
+// ShellScript returns the script that a shell command runs with -c (bash
+// -c 'npm ci && npx x', sh -ec "..."): the first word that is no option
+// after an option cluster that holds c. ok is false for any other command.
+func ShellScript(argv []string) (script string, ok bool) {
+	argv = unwrap(argv)
+	if len(argv) < 2 || !shells[path.Base(argv[0])] {
+		return "", false
+	}
+	hasC := false
+	for i := 1; i < len(argv); i++ {
+		w := argv[i]
+		switch {
+		case w == "-o" || w == "+o" || w == "-O" || w == "+O" || w == "--rcfile" || w == "--init-file":
+			i++
+		case w == "--":
+		case strings.HasPrefix(w, "--"):
+		case len(w) > 1 && (w[0] == '-' || w[0] == '+'):
+			hasC = hasC || strings.ContainsRune(w[1:], 'c')
+			if strings.ContainsAny(w[1:], "oO") {
+				// -eo pipefail: o takes the next word.
+				i++
+			}
+		case hasC:
+			return w, true
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
 // envAssignment matches the NAME=VALUE words that env reads before the
 // command.
 var envAssignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)

@@ -464,3 +464,29 @@ func TestWrappedCommands(t *testing.T) {
 		}
 	}
 }
+
+// A shell runs the script that follows -c, or an option cluster that
+// holds c (sh -ec), after other options; bash -o pipefail takes a value.
+func TestShellScript(t *testing.T) {
+	tests := []struct {
+		argv   []string
+		script string
+		ok     bool
+	}{
+		{[]string{"bash", "-c", "npm ci && npx x"}, "npm ci && npx x", true},
+		{[]string{"sh", "-ec", "npm ci"}, "npm ci", true},
+		{[]string{"/bin/bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", "npm ci"}, "npm ci", true},
+		{[]string{"bash", "-o", "pipefail", "-c", "npm ci"}, "npm ci", true},
+		{[]string{"timeout", "60", "bash", "-c", "npm ci"}, "npm ci", true},
+		{[]string{"bash", "script.sh"}, "", false},
+		{[]string{"bash", "-e", "script.sh"}, "", false},
+		{[]string{"node", "-c", "x"}, "", false},
+		{[]string{"bash", "-c"}, "", false},
+	}
+	for _, tt := range tests {
+		script, ok := ShellScript(tt.argv)
+		if script != tt.script || ok != tt.ok {
+			t.Errorf("ShellScript(%q) = %q, %v; want %q, %v", tt.argv, script, ok, tt.script, tt.ok)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
 // Package registries that releases go to unless a command names another.
@@ -97,12 +98,30 @@ type Command struct {
 
 // Commands returns the commands of a script in order, without its comment
 // lines, as ScanReleases reads them.
+// The commands of a script that a shell runs with -c (bash -c '...') are
+// read as commands of the script, at the line of the shell's command.
 func Commands(script string) []Command {
+	return commandsAt(script, -1, 0)
+}
+
+// commandsAt returns the commands of a script. When line is 0 or more,
+// every command is at that line: the script is the argument of a shell's
+// -c on that line. depth counts the shells around the script.
+func commandsAt(script string, line, depth int) []Command {
 	var out []Command
 	for _, l := range logicalLines(script) {
+		at := l.start + 1
+		if line >= 0 {
+			at = line
+		}
 		for _, part := range splitOutside(l.text, commandSeparators...) {
 			cmd, _, _ := subshellCommand(part)
-			out = append(out, Command{Text: cmd, Words: command(fields(cmd)), Line: l.start + 1})
+			words := command(fields(cmd))
+			if inner, ok := pkgcmd.ShellScript(words); ok && depth < pkgcmd.MaxShellDepth {
+				out = append(out, commandsAt(inner, at, depth+1)...)
+				continue
+			}
+			out = append(out, Command{Text: cmd, Words: words, Line: at})
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,5 +30,20 @@ python -m pip install -r requirements.txt`
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("ToolRuns (-got +want):\n%s", diff)
+	}
+}
+
+// A shell's -c script is read as commands of the script, at the shell's
+// line, and shells within shells to a bounded depth.
+func TestToolRunsInShellScripts(t *testing.T) {
+	script := "echo start\nbash -c 'npm ci && npx cowsay@1.5.0 hi'\n" +
+		"sh -ec \"bash -c 'pnpm dlx prettier@3.1.0'\"\n"
+	var got []string
+	for _, r := range ToolRuns(script) {
+		got = append(got, fmt.Sprintf("%s@%s:%d", r.Name, r.Version, r.Line))
+	}
+	want := []string{"cowsay@1.5.0:2", "prettier@3.1.0:3"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tool runs (-want +got):\n%s", diff)
 	}
 }
