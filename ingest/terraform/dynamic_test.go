@@ -280,3 +280,35 @@ resource "aws_iam_role" "other" {
 		t.Errorf("%d of the 2 roles read", roles)
 	}
 }
+
+// Terraform converts the sensitive argument to a bool, so the string
+// "true" marks a variable as sensitive as true does.
+func TestSensitiveStringTrue(t *testing.T) {
+	const src = `
+variable "external_id" {
+  default   = "canary-sensitive-str-7b3e"
+  sensitive = "true"
+}
+
+resource "aws_iam_role" "partner" {
+  name = "partner"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::444455556666:root" }
+      Condition = { StringEquals = { "sts:ExternalId" = var.external_id } }
+    }]
+  })
+}
+`
+	res := parseSource(t, src)
+	for _, n := range res.Nodes {
+		for k, v := range n.Attrs {
+			if strings.Contains(v, "canary-sensitive") {
+				t.Errorf("node %s attribute %s contains a sensitive value", n.ID, k)
+			}
+		}
+	}
+}

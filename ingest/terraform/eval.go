@@ -107,7 +107,11 @@ func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Ty
 // never keeps.
 func variableValue(m *module, name string, v *variable) cty.Value {
 	if a := v.syn.Body.Attributes["sensitive"]; a != nil {
-		if s, diags := a.Expr.Value(nil); !diags.HasErrors() && s.Type() == cty.Bool && s.IsKnown() && !s.IsNull() && s.True() {
+		// Terraform converts the argument to a bool, so "true" counts too.
+		// Only a known false keeps the value.
+		s, diags := a.Expr.Value(nil)
+		b, err := convert.Convert(s, cty.Bool)
+		if diags.HasErrors() || err != nil || !b.IsKnown() || b.IsNull() || b.True() {
 			return cty.DynamicVal
 		}
 	}
