@@ -256,7 +256,7 @@ func ShellScript(argv []string) (script string, ok bool) {
 	return "", false
 }
 
-// envAssignment matches the NAME=VALUE words that env reads before the
+// envAssignment matches the NAME=VALUE words that env and sudo read before the
 // command.
 var envAssignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 
@@ -273,8 +273,10 @@ func unwrap(argv []string) []string {
 		if !ok {
 			return argv
 		}
+		prog := path.Base(argv[0])
 		i := 1
-		for i < len(argv) && strings.HasPrefix(argv[i], "-") && argv[i] != "-" {
+		// env reads a lone - as -i, an option before the command.
+		for i < len(argv) && strings.HasPrefix(argv[i], "-") && (argv[i] != "-" || prog == "env") {
 			if argv[i] == "--" {
 				i++
 				break
@@ -290,8 +292,9 @@ func unwrap(argv []string) []string {
 			replace = xargsReplace(argv[1:min(i, len(argv))])
 		}
 		i += w.args
-		if path.Base(argv[0]) == "env" {
-			// env NAME=VALUE CMD sets variables for the command.
+		if prog == "env" || prog == "sudo" {
+			// env NAME=VALUE CMD and sudo NAME=VALUE CMD set variables for
+			// the command.
 			for i < len(argv) && envAssignment.MatchString(argv[i]) {
 				i++
 			}

@@ -448,6 +448,13 @@ func TestWrappedCommands(t *testing.T) {
 		{"xargs --replace=pkg npx pkg", NPM, ""},
 		{"xargs -I {} npx cowsay@1.5.0 {}", NPM, "cowsay"},
 		{"xargs -i npx cowsay@1.5.0 {}", NPM, "cowsay"},
+		// env and sudo take NAME=VALUE words before the command, and env
+		// reads a lone - as -i.
+		{"timeout 5 env A=1 npx cowsay@1.5.0", NPM, "cowsay"},
+		{"env -i HOME=/tmp npm ci", NPM, ""},
+		{"env - PATH=/usr/bin npx cowsay@1.5.0", NPM, "cowsay"},
+		{"sudo NODE_ENV=production npx cowsay@1.5.0", NPM, "cowsay"},
+		{"sudo -E -u runner CI=1 npm ci", NPM, ""},
 	}
 	for _, tt := range tests {
 		install, run := "", ""
