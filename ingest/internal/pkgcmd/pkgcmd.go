@@ -19,6 +19,7 @@ package pkgcmd
 
 import (
 	"cmp"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -265,13 +266,32 @@ var envAssignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 // x; corepack pnpm dlx x runs pnpm dlx x). A wrapper without a command
 // gives nothing.
 func unwrap(argv []string) []string {
+	argv, _ = unwrapEnv(argv, nil)
+	return argv
+}
+
+// unwrapEnv returns the command as unwrap does, and the environment it
+// runs with when env is the environment of the wrappers. env -i empties
+// it, env -u NAME removes a variable, and NAME=VALUE after env or sudo
+// sets one. The map env is not modified.
+func unwrapEnv(argv []string, env Env) ([]string, Env) {
+	changed := false
+	change := func() {
+		if !changed {
+			env = maps.Clone(env)
+			if env == nil {
+				env = Env{}
+			}
+			changed = true
+		}
+	}
 	for range 8 {
 		if len(argv) == 0 {
-			return argv
+			return argv, env
 		}
 		w, ok := wrappers[path.Base(argv[0])]
 		if !ok {
-			return argv
+			return argv, env
 		}
 		prog := path.Base(argv[0])
 		i := 1
@@ -281,9 +301,23 @@ func unwrap(argv []string) []string {
 				i++
 				break
 			}
-			name, _, hasValue := strings.Cut(argv[i], "=")
-			if !hasValue && w.values[name] {
+			name, value, hasValue := strings.Cut(argv[i], "=")
+			if !hasValue && w.values[name] && i+1 < len(argv) {
+				value, hasValue = argv[i+1], true
 				i++
+			}
+			if prog == "env" {
+				switch {
+				case name == "-i" || name == "-" || name == "--ignore-environment":
+					change()
+					clear(env)
+				case (name == "-u" || name == "--unset") && hasValue:
+					change()
+					delete(env, value)
+				case strings.HasPrefix(name, "-u") && !strings.HasPrefix(name, "--"):
+					change()
+					delete(env, name[2:])
+				}
 			}
 			i++
 		}
@@ -296,11 +330,14 @@ func unwrap(argv []string) []string {
 			// env NAME=VALUE CMD and sudo NAME=VALUE CMD set variables for
 			// the command.
 			for i < len(argv) && envAssignment.MatchString(argv[i]) {
+				change()
+				k, v, _ := strings.Cut(argv[i], "=")
+				env[k] = v
 				i++
 			}
 		}
 		if i >= len(argv) {
-			return nil
+			return nil, env
 		}
 		corepack := path.Base(argv[0]) == "corepack"
 		argv = argv[i:]
@@ -317,7 +354,7 @@ func unwrap(argv []string) []string {
 			argv = append([]string{name}, argv[1:]...)
 		}
 	}
-	return argv
+	return argv, env
 }
 
 // xargsReplace returns the replace-str that the options of xargs set
@@ -348,7 +385,7 @@ var corepackManagers = set("npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg")
 // a program that runs an application the input does not show (the AWS
 // CDK CLI synthesising an app), the effect of that application.
 func Effects(argv []string, env Env) []Effect {
-	argv = unwrap(argv)
+	argv, env = unwrapEnv(argv, env)
 	var out []Effect
 	if e, ok := Classify(argv, env); ok {
 		out = append(out, e)

@@ -497,3 +497,36 @@ func TestShellScript(t *testing.T) {
 		}
 	}
 }
+
+// env changes the environment of the command it runs: -i and a lone -
+// empty it, -u removes a variable and NAME=VALUE sets one, so npm reads
+// npm_config_ignore_scripts from what env leaves.
+func TestEnvWrapperEnvironment(t *testing.T) {
+	off := Env{"npm_config_ignore_scripts": "true"}
+	tests := []struct {
+		cmd       string
+		env       Env
+		noScripts bool
+	}{
+		{"npm ci", off, true},
+		{"env -i npm ci", off, false},
+		{"env - npm ci", off, false},
+		{"env --ignore-environment npm ci", off, false},
+		{"env -u npm_config_ignore_scripts npm ci", off, false},
+		{"env --unset=npm_config_ignore_scripts npm ci", off, false},
+		{"env -i npm_config_ignore_scripts=true npm ci", off, true},
+		{"env npm_config_ignore_scripts=true npm ci", nil, true},
+		{"sudo npm_config_ignore_scripts=true npm ci", nil, true},
+		{"timeout 60 env -i npm ci", off, false},
+	}
+	for _, tt := range tests {
+		effects := Effects(strings.Fields(tt.cmd), tt.env)
+		if len(effects) != 1 {
+			t.Errorf("%s: %d effects, want 1", tt.cmd, len(effects))
+			continue
+		}
+		if effects[0].NoScripts != tt.noScripts {
+			t.Errorf("%s: NoScripts = %v, want %v", tt.cmd, effects[0].NoScripts, tt.noScripts)
+		}
+	}
+}
