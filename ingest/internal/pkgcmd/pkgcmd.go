@@ -60,7 +60,7 @@ const (
 type Effect struct {
 	Eco string
 	// Dir is the directory the command names for itself (npm --prefix
-	// DIR), or "".
+	// DIR) or a wrapper moves it to (env -C DIR), or "".
 	Dir string
 	// Install is set when the command fetches packages from a registry.
 	Install bool
@@ -266,15 +266,16 @@ var envAssignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 // x; corepack pnpm dlx x runs pnpm dlx x). A wrapper without a command
 // gives nothing.
 func unwrap(argv []string) []string {
-	argv, _ = unwrapEnv(argv, nil)
+	argv, _, _ = unwrapEnv(argv, nil)
 	return argv
 }
 
 // unwrapEnv returns the command as unwrap does, and the environment it
 // runs with when env is the environment of the wrappers. env -i empties
 // it, env -u NAME removes a variable, and NAME=VALUE after env or sudo
-// sets one. The map env is not modified.
-func unwrapEnv(argv []string, env Env) ([]string, Env) {
+// sets one. The map env is not modified. dir is the directory that env
+// -C DIR or sudo -D DIR moves the command to, or "".
+func unwrapEnv(argv []string, env Env) (_ []string, _ Env, dir string) {
 	changed := false
 	change := func() {
 		if !changed {
@@ -287,11 +288,11 @@ func unwrapEnv(argv []string, env Env) ([]string, Env) {
 	}
 	for range 8 {
 		if len(argv) == 0 {
-			return argv, env
+			return argv, env, dir
 		}
 		w, ok := wrappers[path.Base(argv[0])]
 		if !ok {
-			return argv, env
+			return argv, env, dir
 		}
 		prog := path.Base(argv[0])
 		i := 1
@@ -305,6 +306,18 @@ func unwrapEnv(argv []string, env Env) ([]string, Env) {
 			if !hasValue && w.values[name] && i+1 < len(argv) {
 				value, hasValue = argv[i+1], true
 				i++
+			}
+			if prog == "env" || prog == "sudo" {
+				chdir := "-C"
+				if prog == "sudo" {
+					chdir = "-D"
+				}
+				switch {
+				case (name == chdir || name == "--chdir") && hasValue:
+					dir = inDir(dir, value)
+				case strings.HasPrefix(name, chdir) && len(name) > 2:
+					dir = inDir(dir, name[2:])
+				}
 			}
 			if prog == "env" {
 				switch {
@@ -337,7 +350,7 @@ func unwrapEnv(argv []string, env Env) ([]string, Env) {
 			}
 		}
 		if i >= len(argv) {
-			return nil, env
+			return nil, env, dir
 		}
 		corepack := path.Base(argv[0]) == "corepack"
 		argv = argv[i:]
@@ -354,7 +367,19 @@ func unwrapEnv(argv []string, env Env) ([]string, Env) {
 			argv = append([]string{name}, argv[1:]...)
 		}
 	}
-	return argv, env
+	return argv, env, dir
+}
+
+// inDir returns the directory rel, relative to dir unless it is absolute
+// or starts with a variable or ~. An empty rel or dir leaves the other.
+func inDir(dir, rel string) string {
+	switch {
+	case rel == "":
+		return dir
+	case dir == "" || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "$") || strings.HasPrefix(rel, "~"):
+		return rel
+	}
+	return path.Join(dir, rel)
 }
 
 // xargsReplace returns the replace-str that the options of xargs set
@@ -385,7 +410,7 @@ var corepackManagers = set("npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg")
 // a program that runs an application the input does not show (the AWS
 // CDK CLI synthesising an app), the effect of that application.
 func Effects(argv []string, env Env) []Effect {
-	argv, env = unwrapEnv(argv, env)
+	argv, env, dir := unwrapEnv(argv, env)
 	var out []Effect
 	if e, ok := Classify(argv, env); ok {
 		out = append(out, e)
@@ -393,7 +418,11 @@ func Effects(argv []string, env Env) []Effect {
 	if e, ok := appRunner(argv); ok {
 		out = append(out, e)
 	}
-	return withNamed(out, argv, env)
+	out = withNamed(out, argv, env)
+	for k := range out {
+		out[k].Dir = inDir(dir, out[k].Dir)
+	}
+	return out
 }
 
 // cdkApps are the cdk subcommands that synthesise the app, which runs the

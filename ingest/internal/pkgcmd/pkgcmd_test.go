@@ -530,3 +530,30 @@ func TestEnvWrapperEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// env -C DIR and sudo -D DIR run the command in DIR, so its effects are
+// in DIR, joined with a directory the command names for itself.
+func TestWrapperChdir(t *testing.T) {
+	tests := []struct{ cmd, dir string }{
+		{"npm ci", ""},
+		{"env -C web npm ci", "web"},
+		{"env --chdir=web npm ci", "web"},
+		{"env -Cweb npm ci", "web"},
+		{"sudo -D web npm ci", "web"},
+		{"sudo --chdir=web npm ci", "web"},
+		{"env -C web npm --prefix app ci", "web/app"},
+		{"env -C /srv/web npm ci", "/srv/web"},
+		{"env -C web npm --prefix /opt/app ci", "/opt/app"},
+		{"timeout 60 env -C a env -C b npm ci", "a/b"},
+	}
+	for _, tt := range tests {
+		effects := Effects(strings.Fields(tt.cmd), nil)
+		if len(effects) != 1 {
+			t.Errorf("%s: %d effects, want 1", tt.cmd, len(effects))
+			continue
+		}
+		if effects[0].Dir != tt.dir {
+			t.Errorf("%s: Dir = %q, want %q", tt.cmd, effects[0].Dir, tt.dir)
+		}
+	}
+}
