@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -304,6 +306,51 @@ resource "aws_iam_role" "partner" {
 }
 `
 	res := parseSource(t, src)
+	for _, n := range res.Nodes {
+		for k, v := range n.Attrs {
+			if strings.Contains(v, "canary-sensitive") {
+				t.Errorf("node %s attribute %s contains a sensitive value", n.ID, k)
+			}
+		}
+	}
+}
+
+// A variable block in an override file replaces the arguments of the
+// original declaration, so sensitive = true there marks the variable as
+// sensitive.
+func TestSensitiveInOverrideFile(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"main.tf": `
+variable "external_id" {
+  default = "canary-sensitive-override-5d1c"
+}
+
+resource "aws_iam_role" "partner" {
+  name = "partner"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::444455556666:root" }
+      Condition = { StringEquals = { "sts:ExternalId" = var.external_id } }
+    }]
+  })
+}
+`,
+		"override.tf": `
+variable "external_id" {
+  sensitive = true
+}
+`,
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, _ := parseDir(t, dir)
 	for _, n := range res.Nodes {
 		for k, v := range n.Attrs {
 			if strings.Contains(v, "canary-sensitive") {

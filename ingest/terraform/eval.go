@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -106,12 +107,10 @@ func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Ty
 // or the variable is sensitive (sensitive = true), whose value the reader
 // never keeps.
 func variableValue(m *module, name string, v *variable) cty.Value {
-	if a := v.syn.Body.Attributes["sensitive"]; a != nil {
-		// Terraform converts the argument to a bool, so "true" counts too.
-		// Only a known false keeps the value.
-		s, diags := a.Expr.Value(nil)
-		b, err := convert.Convert(s, cty.Bool)
-		if diags.HasErrors() || err != nil || !b.IsKnown() || b.IsNull() || b.True() {
+	// An override file may set sensitive on a variable declared elsewhere,
+	// so a value is hidden when any block of the variable marks it.
+	for _, sb := range append([]*hclsyntax.Block{v.syn}, v.others...) {
+		if sensitiveBlock(sb) {
 			return cty.DynamicVal
 		}
 	}
@@ -134,6 +133,22 @@ func variableValue(m *module, name string, v *variable) cty.Value {
 		}
 	}
 	return bounded(val)
+}
+
+// sensitiveBlock reports whether a variable block sets sensitive to other
+// than a known false. Terraform converts the argument to a bool, so the
+// string "true" counts too.
+func sensitiveBlock(sb *hclsyntax.Block) bool {
+	a := sb.Body.Attributes["sensitive"]
+	if a == nil {
+		return false
+	}
+	s, diags := a.Expr.Value(nil)
+	if diags.HasErrors() {
+		return true
+	}
+	b, err := convert.Convert(s, cty.Bool)
+	return err != nil || !b.IsKnown() || b.IsNull() || b.True()
 }
 
 // variableType returns a variable's declared type.

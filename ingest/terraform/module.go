@@ -70,6 +70,9 @@ func hasDynamic(body *hclsyntax.Body, typ string) (hcl.Range, bool) {
 type variable struct {
 	syn  *hclsyntax.Block
 	file *srcFile
+	// others are the later blocks that declare the same variable, as
+	// override files do. Only their sensitive argument is read.
+	others []*hclsyntax.Block
 }
 
 // localDef is one entry of a locals block.
@@ -251,8 +254,9 @@ func (m *module) declare(f *srcFile) {
 				m.warnf(sb.DefRange(), "variable block needs a name label; block skipped")
 				continue
 			}
-			if m.vars[sb.Labels[0]] != nil {
-				m.warnf(sb.DefRange(), "duplicate declaration of var.%s; block skipped", sb.Labels[0])
+			if v := m.vars[sb.Labels[0]]; v != nil {
+				m.warnf(sb.DefRange(), "duplicate declaration of var.%s; block skipped except its sensitive argument", sb.Labels[0])
+				v.others = append(v.others, sb)
 				continue
 			}
 			m.vars[sb.Labels[0]] = &variable{syn: sb, file: f}
