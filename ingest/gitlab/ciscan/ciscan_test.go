@@ -31,6 +31,10 @@ func TestScanInstalls(t *testing.T) {
 		{"redirect duplicate keeps command", "go test ./... 2>&1 | tee out", "", []Install{{"golang", "."}}},
 		{"pushd popd", "pushd a\npopd\ncargo build", "", []Install{{"cargo", "."}}},
 		{"shell -c script", "bash -c 'cd web && npm ci'\nnpm ci", "", []Install{{"npm", "web"}, {"npm", "."}}},
+		// sudo -u USER and env -u NAME take the next word as their value.
+		{"sudo option value", "sudo -u runner npm ci", "", []Install{{"npm", "."}}},
+		{"env option value", "env -u CI npm ci", "", []Install{{"npm", "."}}},
+		{"sudo option value then shell", "sudo -u runner bash -c 'npm ci'", "", []Install{{"npm", "."}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -424,6 +424,10 @@ func program(words []word) (args []string, assigned []string) {
 		case w == "sudo" || w == "env" || w == "time" || w == "exec" || w == "command" || w == "nohup" || w == "builtin":
 			i++
 			for i < len(words) && strings.HasPrefix(words[i].text, "-") {
+				if pkgcmd.WrapperOptionValue(w, words[i].text) {
+					// The value of sudo -u USER is not the command.
+					i++
+				}
 				i++
 			}
 		case w == "then" || w == "do" || w == "else" || w == "if" || w == "elif" || w == "while" ||

@@ -219,6 +219,12 @@ var wrappers = map[string]struct {
 		"--prompt"), 0},
 }
 
+// WrapperOptionValue reports whether an option of a wrapper (sudo -u USER,
+// env -C DIR, time -o FILE) takes the next word as its value.
+func WrapperOptionValue(prog, option string) bool {
+	return wrappers[prog].values[option]
+}
+
 // shells are the shells whose -c option takes the script to run.
 var shells = set("sh", "bash", "zsh", "dash", "ksh", "ash", "mksh")
 
