@@ -447,6 +447,9 @@ func TestScriptInstalls(t *testing.T) {
 		// A shell's -c script runs in the step's folder.
 		{"bash -c 'cd web && npm ci'", "", []install{{"npm", "web"}}},
 		{"sh -ec \"pip install -r requirements.txt\"", "app", []install{{"pypi", "app"}}},
+		// A backslash in double quotes escapes a quote, so the quote does
+		// not end the string.
+		{`bash -c "cd \"my app\" && npm ci"`, "", []install{{"npm", "my app"}}},
 		{"cd web\nnpm ci\ncd ..\ngo build", "", []install{{"npm", "web"}, {"golang", "."}}},
 		{"pushd web && npm ci && popd && go build", "", []install{{"npm", "web"}, {"golang", "."}}},
 		{"echo \"npm ci\" # npm ci", "", nil},

@@ -188,6 +188,13 @@ func splitScript(script string) []scriptPart {
 		c := script[i]
 		if quote != 0 {
 			cur.WriteByte(c)
+			if quote == '"' && c == '\\' && i+1 < len(script) && dquoteEscaped(script[i+1]) {
+				// The backslash escapes the next character, so \" does
+				// not end the string.
+				i++
+				cur.WriteByte(script[i])
+				continue
+			}
 			if c == quote {
 				quote = 0
 			}
@@ -296,6 +303,9 @@ func splitWords(cmd string) []string {
 	for i := 0; i < len(cmd); i++ {
 		c := cmd[i]
 		switch {
+		case quote == '"' && c == '\\' && i+1 < len(cmd) && dquoteEscaped(cmd[i+1]):
+			i++
+			cur.WriteByte(cmd[i])
 		case quote != 0:
 			if c == quote {
 				quote = 0
@@ -325,6 +335,14 @@ func splitWords(cmd string) []string {
 		words = append(words, cur.String())
 	}
 	return words
+}
+
+// dquoteEscaped reports whether a backslash before c in double quotes
+// escapes it. POSIX shells escape only $, `, " and \ there.
+// NOTE: pwsh and cmd steps are read the same way, though a backslash
+// escapes nothing in their strings.
+func dquoteEscaped(c byte) bool {
+	return c == '"' || c == '\\' || c == '$' || c == '`'
 }
 
 // isAssignment reports whether a word is NAME=value.
