@@ -621,18 +621,18 @@ func isLocalAction(id string) bool {
 }
 
 // localActionCause names the compromised package that the chain of local
-// actions at the end of path uses, as "X in ACTION". A local action has no
-// version of its own, so the package inside it is what is removed or
-// pinned.
+// actions at the end of path uses, as "X in ACTION", ACTION being the local
+// action whose step uses X. A local action has no version of its own, so
+// the package inside it is what is removed or pinned.
 func localActionCause(path []Hop) string {
 	action := path[len(path)-1].To
-	used := action
+	holder, used := action, action
 	for k := len(path) - 2; k >= 0; k-- {
 		h := path[k]
 		if h.Kind != graph.EdgeDependsOn || h.From != used {
 			break
 		}
-		used = h.To
+		holder, used = used, h.To
 		if !isLocalAction(used) {
 			break
 		}
@@ -640,7 +640,7 @@ func localActionCause(path []Hop) string {
 	if used == action {
 		return graph.ReadableID(action)
 	}
-	return graph.ReadableID(used) + " in " + graph.ReadableID(action)
+	return graph.ReadableID(used) + " in " + graph.ReadableID(holder)
 }
 
 // containItem returns the item that contains the runtimes of a group: one

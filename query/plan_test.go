@@ -1862,7 +1862,8 @@ func TestPlanContainThroughLocalAction(t *testing.T) {
 			}
 		}
 	}
-	want := "until " + bad + " in " + setup + " is removed or pinned to a known-good version"
+	// inner's step uses the bad action: that is the line to change.
+	want := "until " + bad + " in " + inner + " is removed or pinned to a known-good version"
 	if !strings.Contains(action, want) {
 		t.Errorf("containment of the job\n got %q\nwant it to contain %q", action, want)
 	}
