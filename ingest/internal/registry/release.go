@@ -97,9 +97,9 @@ type Command struct {
 }
 
 // Commands returns the commands of a script in order, without its comment
-// lines, as ScanReleases reads them.
-// The commands of a script that a shell runs with -c (bash -c '...') are
-// read as commands of the script, at the line of the shell's command.
+// lines. The commands of a script that a shell runs with -c (bash -c
+// '...') count as commands of the script, at the line of the shell's
+// command; ScanReleases does not read those.
 func Commands(script string) []Command {
 	return commandsAt(script, -1, 0)
 }
