@@ -149,52 +149,67 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	// subshell saves top when it opens and gives it back when it closes.
 	var saved []bool
 	index := -1
-	for _, l := range logicalLines(script) {
-		start, ln := l.start, l.text
+	release := func(cmd, ln string, line int) (Release, bool) {
+		words := command(fields(cmd))
+		if len(words) == 0 {
+			return Release{}, false
+		}
+		if words[0] == "cd" || words[0] == "pushd" {
+			top = top && len(words) > 1 && AtTop(words[1])
+			return Release{}, false
+		}
+		words, inWorkspaces := RunnerTarget(words)
+		if len(words) == 0 {
+			return Release{}, false
+		}
+		eco, maybe := ReleaseTool(words)
+		if eco == "" || DryRun(words) {
+			return Release{}, false
+		}
+		option := ReleaseOption(eco, words)
+		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Option: option, Vars: credentialRefs(ln, option),
+			Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
+			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words)}, true
+	}
+	// scanLine reads one logical line at the given line of the script. The
+	// loops are those of commandsAt, so that index counts the same
+	// commands as Commands, and a shell's -c script is read as its
+	// commands, at the shell's line.
+	var scanLine func(ln string, line, depth int)
+	scanLine = func(ln string, line, depth int) {
 		if WritesNPMToken(ln) {
 			for _, tv := range NPMTokenVars(ln) {
-				tv.Line = start + 1
+				tv.Line = line
 				tokenVars = append(tokenVars, tv)
 			}
 		}
-		release := func(cmd string) (Release, bool) {
-			words := command(fields(cmd))
-			if len(words) == 0 {
-				return Release{}, false
-			}
-			if words[0] == "cd" || words[0] == "pushd" {
-				top = top && len(words) > 1 && AtTop(words[1])
-				return Release{}, false
-			}
-			words, inWorkspaces := RunnerTarget(words)
-			if len(words) == 0 {
-				return Release{}, false
-			}
-			eco, maybe := ReleaseTool(words)
-			if eco == "" || DryRun(words) {
-				return Release{}, false
-			}
-			option := ReleaseOption(eco, words)
-			return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Option: option, Vars: credentialRefs(ln, option),
-				Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: start + 1, Index: index,
-				PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words)}, true
-		}
-		// The loops are those of Commands, so that index counts the same
-		// commands.
 		for _, part := range splitOutside(ln, commandSeparators...) {
-			index++
 			cmd, opens, closes := subshellCommand(part)
 			for range opens {
 				saved = append(saved, top)
 			}
-			if r, ok := release(cmd); ok {
-				releases = append(releases, r)
+			if inner, ok := pkgcmd.ShellScript(command(fields(cmd))); ok && depth < pkgcmd.MaxShellDepth {
+				// The shell's script runs in a shell of its own: a cd
+				// there ends with it.
+				outer := top
+				for _, il := range logicalLines(inner) {
+					scanLine(il.text, line, depth+1)
+				}
+				top = outer
+			} else {
+				index++
+				if r, ok := release(cmd, ln, line); ok {
+					releases = append(releases, r)
+				}
 			}
 			for ; closes > 0 && len(saved) > 0; closes-- {
 				top = saved[len(saved)-1]
 				saved = saved[:len(saved)-1]
 			}
 		}
+	}
+	for _, l := range logicalLines(script) {
+		scanLine(l.text, l.start+1, 0)
 	}
 	return releases, tokenVars, top
 }

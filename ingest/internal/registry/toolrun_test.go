@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -45,5 +46,26 @@ func TestToolRunsInShellScripts(t *testing.T) {
 	want := []string{"cowsay@1.5.0:2", "prettier@3.1.0:3"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tool runs (-want +got):\n%s", diff)
+	}
+}
+
+// A release inside a shell's -c script is found, and a release's Index is
+// its command's position in Commands also when shells come before it.
+func TestReleasesInShellScripts(t *testing.T) {
+	script := "bash -c 'echo start && export X=1'\nnpm publish\nsh -c \"cd web && npm publish\"\n"
+	releases, _ := ScanReleases(script)
+	commands := Commands(script)
+	var got []string
+	for _, r := range releases {
+		text := ""
+		if r.Index >= 0 && r.Index < len(commands) {
+			text = commands[r.Index].Text
+		}
+		got = append(got, fmt.Sprintf("%s:%d:%s:%v", r.Eco, r.Line, strings.TrimSpace(text), r.Top))
+	}
+	// The second release runs in web, a folder of the shell's own.
+	want := []string{"npm:2:npm publish:true", "npm:3:npm publish:false"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("releases (-want +got):\n%s", diff)
 	}
 }
