@@ -250,9 +250,9 @@ func TestReadFailureAdvisesOnPermissionsOnly(t *testing.T) {
 	if want := "cannot read: open a.yml: permission denied; check its permissions"; denied != want {
 		t.Errorf("denied: %q, want %q", denied, want)
 	}
-	gone := readFailure(&os.PathError{Op: "open", Path: "a.yml", Err: syscall.ENOENT})
-	if want := "cannot read: open a.yml: no such file or directory"; gone != want {
-		t.Errorf("gone: %q, want %q", gone, want)
+	missing := readFailure(&os.PathError{Op: "open", Path: "a.yml", Err: syscall.ENOENT})
+	if want := "cannot read: open a.yml: no such file or directory"; missing != want {
+		t.Errorf("missing: %q, want %q", missing, want)
 	}
 }
 

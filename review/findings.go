@@ -511,9 +511,9 @@ func installedCopies(ctx context.Context, r graph.Reader, jobs []string) (map[[2
 // ciJobs are the CI jobs of a graph, with their repositories and the
 // secrets each holds beyond its own job token.
 type ciJobs struct {
-	ids    []string
-	repoOf map[string]string
-	held   map[string][]string
+	ids     []string
+	repoOf  map[string]string
+	secrets map[string][]string
 }
 
 // withLocalActions adds to a job's EXECUTES edges what each local action
@@ -564,7 +564,7 @@ func jobsWithSecrets(ctx context.Context, r graph.Reader) (*ciJobs, error) {
 	if err != nil {
 		return nil, err
 	}
-	jobs := &ciJobs{repoOf: map[string]string{}, held: map[string][]string{}}
+	jobs := &ciJobs{repoOf: map[string]string{}, secrets: map[string][]string{}}
 	for _, n := range runtimes {
 		if ciJobTypes[n.Attr("type")] {
 			jobs.ids = append(jobs.ids, n.ID)
@@ -577,7 +577,7 @@ func jobsWithSecrets(ctx context.Context, r graph.Reader) (*ciJobs, error) {
 	}
 	for _, e := range exposes {
 		if e.Attr(graph.AttrVia) != "token" {
-			jobs.held[e.From] = append(jobs.held[e.From], e.To)
+			jobs.secrets[e.From] = append(jobs.secrets[e.From], e.To)
 		}
 	}
 	return jobs, nil
@@ -600,7 +600,7 @@ func (jobs *ciJobs) findings(ctx context.Context, r graph.Reader, kind string, m
 	byPackage := map[string]*Finding{}
 	var order []string
 	for _, e := range execs {
-		if len(jobs.held[e.From]) == 0 || !match(e) {
+		if len(jobs.secrets[e.From]) == 0 || !match(e) {
 			continue
 		}
 		f := byPackage[e.To]
@@ -610,7 +610,7 @@ func (jobs *ciJobs) findings(ctx context.Context, r graph.Reader, kind string, m
 			order = append(order, e.To)
 		}
 		f.Related = append(f.Related, e.From)
-		f.Related = append(f.Related, jobs.held[e.From]...)
+		f.Related = append(f.Related, jobs.secrets[e.From]...)
 	}
 
 	var out []*Finding

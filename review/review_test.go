@@ -649,9 +649,9 @@ func TestFloatingPackages(t *testing.T) {
 }
 
 // A job that runs an action of its own repository (uses: ./dir) runs what
-// that action uses, and what a local action that it uses uses: a
-// third-party action by tag and a package at a floating version there are
-// findings of the job.
+// that action uses, and what the local actions it uses use. A third-party
+// action by tag and a package at a floating version there are findings of
+// the job.
 func TestFindingsThroughLocalAction(t *testing.T) {
 	const (
 		build   = "runtime:gha:example-org/app/.github/workflows/ci.yml#build"

@@ -110,16 +110,27 @@ func (c *composite) uses(un, st *yaml.Node) {
 	case usesRemote:
 		with := lookup(st, "with")
 		input := func(k string) string { v, _ := scalar(lookup(with, k)); return v }
-		if e, ok := actionEffect(u.Name(), input); ok {
-			e.Dir = input("working-directory")
-			if e.Dir == "" {
-				e.Dir = "."
-			}
+		if e, ok := stepActionEffect(u.Name(), input); ok {
 			c.effects = append(c.effects, e)
 		} else if !inertAction(u) {
 			c.afterInstall(opaqueStep("the action " + u.Name()))
 		}
 	}
+}
+
+// stepActionEffect returns the effect of a step that uses the action name
+// (actionEffect), in the folder that its working-directory input names, or
+// else the workspace.
+func stepActionEffect(name string, input func(string) string) (pkgcmd.Effect, bool) {
+	e, ok := actionEffect(name, input)
+	if !ok {
+		return e, false
+	}
+	e.Dir = input("working-directory")
+	if e.Dir == "" {
+		e.Dir = "."
+	}
+	return e, true
 }
 
 // afterInstall is job.afterInstall for the action's steps: a step whose

@@ -642,11 +642,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		}
 		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
 		w.readActionRelease(j, u.Name(), u.Ref, step, un.Line, input, env)
-		if e, ok := actionEffect(u.Name(), input); ok {
-			e.Dir = input("working-directory")
-			if e.Dir == "" {
-				e.Dir = "."
-			}
+		if e, ok := stepActionEffect(u.Name(), input); ok {
 			j.effects = append(j.effects, e)
 		} else if !inertAction(u) {
 			j.afterInstall(opaqueStep("the action " + u.Name()))

@@ -121,9 +121,9 @@ func (j jobExec) executionSure(eco string, hook bool) (x execution, ok bool) {
 // packages. A later step of the job whose code the input does not show is
 // not taken to run what the action installed.
 //
-// doubt, when not "", says why the job may not run the action: its runs
-// are then added as possible ones, and its installs make possible edges
-// unless the job or an action it certainly runs installs the same.
+// doubt, when not "", is the reason the job may not run the action. Its
+// runs are then added as possible ones, and its installs make possible
+// edges unless the job or an action it certainly runs installs the same.
 func (j jobExec) withAction(a jobExec, name, checkout, doubt string) jobExec {
 	if len(a.installs) == 0 && len(a.runs) == 0 && len(a.mayRun) == 0 {
 		return j

@@ -139,9 +139,9 @@ func TestLockfileExecutionPhases(t *testing.T) {
 		// npx plain runs the installed copy.
 		tools("npx-after-install") + " -> " + hooked + " run certain",
 		tools("npx-after-install") + " -> " + plain + " run certain",
-		// npx-before-install: the same installs; the job's run of npx
-		// counts as running the project's code (order is not read there),
-		// but npx plain is not said to run the installed copy.
+		// npx-before-install: the same installs. The job's run of npx
+		// counts as running the project's code, because order is not read
+		// there, but no reason claims that npx plain runs the installed copy.
 		tools("npx-before-install") + " -> " + hooked + " run certain",
 		tools("npx-before-install") + " -> " + plain + " run certain",
 		// npx-pinned: the command names the version itself.

@@ -17,8 +17,8 @@ func TestLooksLikeCredential(t *testing.T) {
 		{"DOCKER_HOST", "unix:///certs/client/docker.sock", false},
 		{"SECRET", "short", false},
 		{"SECRET_NOTE", "two words here", false},
-		// A PyPI token is pypi-AgE and a macaroon; a package name that
-		// starts with pypi- is none.
+		// A PyPI token is pypi-AgE and a macaroon. A package name that
+		// starts with pypi- is no token.
 		{"PACKAGE", "pypi-attestations", false},
 		{"ANYTHING", "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA", true},
 	}

@@ -673,20 +673,20 @@ func (n NamedInstall) EdgeAttrs() map[string]string {
 	return n.EdgeAttrsBy("the job")
 }
 
-// EdgeAttrsBy is EdgeAttrs for an install by who, "the job" or "the
+// EdgeAttrsBy is EdgeAttrs for an install by runner, "the job" or "the
 // action", whom the reason names.
-func (n NamedInstall) EdgeAttrsBy(who string) map[string]string {
+func (n NamedInstall) EdgeAttrsBy(runner string) map[string]string {
 	a := map[string]string{graph.AttrVia: ViaInstall, "pinned": PinnedVersion, "install_scripts": "false"}
 	var reason string
 	switch {
 	case n.Version != "":
-		reason = who + " runs " + n.Command + ", which installs that version from the registry"
+		reason = runner + " runs " + n.Command + ", which installs that version from the registry"
 	case n.Computed:
-		reason = who + " runs " + n.Command + " with a version that is set when " + who + " runs"
+		reason = runner + " runs " + n.Command + " with a version that is set when " + runner + " runs"
 	case n.Requested == "":
-		reason = who + " runs " + n.Command + " without a version, so the registry's latest version is installed"
+		reason = runner + " runs " + n.Command + " without a version, so the registry's latest version is installed"
 	default:
-		reason = who + " runs " + n.Command + ", and the registry decides when " + who + " runs which version " +
+		reason = runner + " runs " + n.Command + ", and the registry decides when " + runner + " runs which version " +
 			n.Requested + " names"
 	}
 	if n.Version == "" {

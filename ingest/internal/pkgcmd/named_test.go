@@ -322,11 +322,11 @@ func FuzzNamedInstalls(f *testing.F) {
 
 // TestNamedInstallProjectInstalls checks which named installs also
 // install the project's locked packages, as the package managers'
-// documentation describes them: npm, yarn and pnpm add a name to the
-// project and install its whole tree unless they install globally, pip
+// documentation describes them. npm, yarn and pnpm add a name to the
+// project and install its whole tree, unless they install globally. pip
 // installs the project's packages only from a requirements file or a
-// folder, go install NAME@VERSION ignores the module of the current
-// folder, and cargo install and gem install fetch the named package alone.
+// folder. go install NAME@VERSION ignores the module of the current folder,
+// and cargo install and gem install fetch the named package alone.
 func TestNamedInstallProjectInstalls(t *testing.T) {
 	tests := []struct {
 		cmd      string

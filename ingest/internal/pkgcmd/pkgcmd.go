@@ -268,9 +268,8 @@ func ShellScript(argv []string) (script string, ok bool) {
 var envAssignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 
 // unwrap returns the command that a wrapper such as timeout, nice, nohup,
-// xargs or corepack runs, with its arguments (timeout 60 npx x runs npx
-// x; corepack pnpm dlx x runs pnpm dlx x). A wrapper without a command
-// gives nothing.
+// xargs or corepack runs, with its arguments: timeout 60 npx x runs npx x.
+// A wrapper without a command gives nothing.
 func unwrap(argv []string) []string {
 	argv, _, _ = unwrapEnv(argv, nil)
 	return argv

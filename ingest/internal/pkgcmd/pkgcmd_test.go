@@ -441,8 +441,8 @@ func TestWrappedCommands(t *testing.T) {
 		{"corepack yarn@4.1.0 dlx cowsay@1.5.0", NPM, "cowsay"},
 		{"corepack npm@10.2.0 ci", NPM, ""},
 		{"corepack enable pnpm@8", "", ""},
-		// xargs -I R puts each input line where R stands, so a word with R
-		// names no package that the input shows.
+		// xargs -I R puts each input line in place of R, so a word that
+		// contains R names no package that the input shows.
 		{"xargs -I pkg npx pkg", NPM, ""},
 		{"xargs -Ipkg npx pkg@1.0.0", NPM, ""},
 		{"xargs --replace=pkg npx pkg", NPM, ""},
@@ -472,8 +472,9 @@ func TestWrappedCommands(t *testing.T) {
 	}
 }
 
-// A shell runs the script that follows -c, or an option cluster that
-// holds c (sh -ec), after other options; bash -o pipefail takes a value.
+// A shell runs the script that follows -c, or follows an option cluster
+// that contains c (sh -ec), after other options. In bash -o pipefail, the
+// option o takes a value.
 func TestShellScript(t *testing.T) {
 	tests := []struct {
 		argv   []string

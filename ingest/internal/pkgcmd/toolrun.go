@@ -599,21 +599,21 @@ func (p Package) Exec(installed bool) (graph.Confidence, map[string]string) {
 	return p.ExecBy("the job", installed)
 }
 
-// ExecBy is Exec for a run by who, "the job" or "the action", whom the
+// ExecBy is Exec for a run by runner, "the job" or "the action", whom the
 // reason names: the edge of a composite action's step leaves the action.
-func (p Package) ExecBy(who string, installed bool) (graph.Confidence, map[string]string) {
+func (p Package) ExecBy(runner string, installed bool) (graph.Confidence, map[string]string) {
 	a := map[string]string{graph.AttrVia: ViaToolRun, "pinned": PinnedVersion, AttrTool: p.Tool}
 	cmd := p.Command()
 	var reason string
 	switch {
 	case p.Version != "":
-		reason = who + " runs " + cmd + ", which fetches that version from the registry"
+		reason = runner + " runs " + cmd + ", which fetches that version from the registry"
 	case p.Computed:
-		reason = who + " runs " + cmd + " with a version that is set when " + who + " runs"
+		reason = runner + " runs " + cmd + " with a version that is set when " + runner + " runs"
 	case p.Requested == "":
-		reason = who + " runs " + cmd + " without a version, so the registry's latest version runs"
+		reason = runner + " runs " + cmd + " without a version, so the registry's latest version runs"
 	default:
-		reason = who + " runs " + cmd + ", and the registry decides when " + who + " runs which version " +
+		reason = runner + " runs " + cmd + ", and the registry decides when " + runner + " runs which version " +
 			p.Requested + " names"
 	}
 	if p.Version == "" {
@@ -631,7 +631,7 @@ func (p Package) ExecBy(who string, installed bool) (graph.Confidence, map[strin
 		a[AttrPrefersInstalled] = "true"
 		reason += "; " + p.Tool + " runs a command of that name from the project's installed packages instead when there is one"
 		if installed {
-			reason += ", and " + who + " installs them"
+			reason += ", and " + runner + " installs them"
 			conf = graph.Possible
 			a[AttrAfterInstall] = "true"
 		}
