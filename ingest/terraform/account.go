@@ -95,7 +95,7 @@ func (ev *evaluator) arnAccount() string {
 	ev.evaluateAll()
 	sc := &accountScan{ev: ev, accounts: map[string]bool{}, idents: map[string][]string{}}
 	for _, kind := range []string{"user", "role", "group"} {
-		for _, b := range ev.m.blocksOfType("aws_iam_" + kind) {
+		for _, b := range ev.instancesOf(ev.m.blocksOfType("aws_iam_" + kind)) {
 			a := ev.objs[b.addr].attrs
 			name, _ := str(a["name"])
 			sc.idents[kind] = append(sc.idents[kind], strings.TrimPrefix(pathOf(a)+name, "/"))

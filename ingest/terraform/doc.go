@@ -88,11 +88,20 @@
 //
 //   - Modules called with a module block are not read; their outputs stay
 //     unresolved.
-//   - A resource with count or for_each stands for one instance: count.index
-//     is 0 and each.key and each.value stay unresolved, so a for_each over
-//     several users yields one user named after "${each.key}".
-//   - dynamic blocks are not expanded; a policy document or role that uses
-//     them gets a warning and only its static blocks.
+//   - A resource with count or for_each gives each instance Terraform would
+//     create, at an address with its key (aws_iam_user.x["alice"],
+//     aws_instance.web[2]), when the value is known from the module and
+//     its tfvars files and names at most 1024 instances. A count of 1 keeps
+//     the block's own address. Otherwise the block stands for one
+//     instance: count.index is 0 and each.key and each.value stay
+//     unresolved, so a for_each over an unknown list of users yields one
+//     user named after "${each.key}". A count of 0 or an empty for_each
+//     that reads the default of a variable no tfvars file sets also
+//     stands for one instance, since a caller may set the variable.
+//   - dynamic blocks are expanded only in aws_iam_policy_document
+//     (statement, principals, condition). Elsewhere, as in a role's dynamic
+//     inline_policy, the block gets a warning and only its static blocks
+//     count.
 //   - Files outside the module folder's parent, and files larger than
 //     1 MiB, are not read; policies and templates there stay unresolved.
 //   - An ECS container's environment value counts as written out in the

@@ -179,7 +179,7 @@ func (e *emitter) secretRef(ref string) (string, bool) {
 // servicesOf lists the names of the ECS services that run a family.
 func (e *emitter) servicesOf(family string) []string {
 	var out []string
-	for _, sb := range e.m.blocksOfType("aws_ecs_service") {
+	for _, sb := range e.ev.instancesOf(e.m.blocksOfType("aws_ecs_service")) {
 		sv := e.ev.objs[sb.addr]
 		if e.serviceFamily(sb, sv) == family {
 			name, _ := attrStr(sv, "name")
@@ -307,7 +307,7 @@ func (e *emitter) clusterInstances(b *block) []*block {
 		}
 	}
 	var out []*block
-	for _, ib := range e.m.blocksOfType("aws_instance") {
+	for _, ib := range e.ev.instancesOf(e.m.blocksOfType("aws_instance")) {
 		ua := ib.attr("user_data")
 		if ua == nil {
 			continue

@@ -78,7 +78,7 @@ func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
 	}
 	for _, kind := range []string{"user", "role", "group"} {
 		idx.arns[kind] = map[string]string{}
-		for _, b := range m.blocksOfType("aws_iam_" + kind) {
+		for _, b := range ev.instancesOf(m.blocksOfType("aws_iam_" + kind)) {
 			bv := ev.objs[b.addr]
 			name, _ := str(bv.attrs["name"])
 			arn, _ := str(bv.attrs["arn"])
@@ -87,7 +87,7 @@ func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
 			}
 		}
 	}
-	for _, b := range m.blocksOfType("aws_iam_instance_profile") {
+	for _, b := range ev.instancesOf(m.blocksOfType("aws_iam_instance_profile")) {
 		bv := ev.objs[b.addr]
 		if name, ok := str(bv.attrs["name"]); ok {
 			idx.profiles[name] = b
@@ -201,8 +201,16 @@ func attrKey(attrs map[string]string) string {
 	return sb.String()
 }
 
-// block emits the facts of one resource block; data sources give none.
+// block emits the facts of one resource block, for each of its instances;
+// data sources give none.
 func (e *emitter) block(b *block) {
+	for _, ib := range e.ev.instancesOf([]*block{b}) {
+		e.blockInstance(ib)
+	}
+}
+
+// blockInstance emits the facts of one instance of a resource block.
+func (e *emitter) blockInstance(b *block) {
 	bv := e.ev.objs[b.addr]
 	if b.data || bv == nil {
 		return

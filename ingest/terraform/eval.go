@@ -37,8 +37,11 @@ type evaluator struct {
 	vars     map[string]cty.Value
 	varTypes map[string]cty.Type // declared types
 	locals   map[string]cty.Value
-	objs     map[string]*blockVal // by block address
-	state    map[string]uint8
+	objs     map[string]*blockVal // by block or instance address
+	// insts holds the instances of the blocks whose count or for_each is
+	// known, by block address; an empty list when there are none.
+	insts map[string][]*block
+	state map[string]uint8
 	// scopes holds the account and region of each aliased aws provider.
 	scopes map[string]awsScope
 
@@ -64,6 +67,8 @@ type blockVal struct {
 	diags map[string]hcl.Diagnostics
 	// ref is the value a reference to the block yields.
 	ref cty.Value
+	// key is the for_each key of an instance.
+	key string
 }
 
 // newEvaluator resolves the module's variables, account, region and GitHub
@@ -95,6 +100,7 @@ func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Ty
 		varTypes: types,
 		locals:   map[string]cty.Value{},
 		objs:     map[string]*blockVal{},
+		insts:    map[string][]*block{},
 		state:    map[string]uint8{},
 		scopes:   map[string]awsScope{},
 		diags:    map[string][]ingest.Diagnostic{},
@@ -227,13 +233,39 @@ func (ev *evaluator) ensure(addr string) {
 			return
 		}
 		ev.state[addr] = stateBusy
-		restore := ev.useScope(b)
+		ev.objs[addr] = ev.evaluateBlock(b)
+	}
+	ev.state[addr] = stateDone
+}
+
+// evaluateBlock evaluates a block and each of its instances when its
+// count or for_each is known.
+func (ev *evaluator) evaluateBlock(b *block) *blockVal {
+	restore := ev.useScope(b)
+	insts, expanded := ev.expand(b)
+	if !expanded {
 		bv := ev.blockObject(b)
 		restore()
 		bv.ref = ev.refValue(b, bv)
-		ev.objs[addr] = bv
+		return bv
 	}
-	ev.state[addr] = stateDone
+	vals := make([]*blockVal, len(insts))
+	for i, ib := range insts {
+		vals[i] = ev.blockObject(ib)
+		vals[i].ref = cty.ObjectVal(vals[i].attrs)
+		vals[i].key = ib.inst.key
+		ev.objs[ib.addr] = vals[i]
+	}
+	restore()
+	ev.insts[b.addr] = insts
+	// Readers that look the block up by its address get its first
+	// instance; references to it get every instance.
+	bv := &blockVal{attrs: map[string]cty.Value{}, diags: map[string]hcl.Diagnostics{}}
+	if len(vals) > 0 {
+		bv.attrs, bv.diags = vals[0].attrs, vals[0].diags
+	}
+	bv.ref = instancesRef(b, vals)
+	return bv
 }
 
 // blockObject evaluates a block's arguments and adds the attributes that
@@ -258,11 +290,10 @@ func (ev *evaluator) blockObject(b *block) *blockVal {
 	return bv
 }
 
-// refValue returns the value a reference to the block yields: its object,
-// a one-element tuple with count, an object keyed by for_each keys.
-//
-// NOTE: with count or for_each the block is one instance, so references
-// to other instances (x[1], x["other"]) all reach the same object.
+// refValue returns the value a reference to a block that stands for one
+// instance yields: its object, a one-element tuple with count, an object
+// keyed by for_each keys when they are known. References to other
+// instances (x[1], x["other"]) all reach the same object.
 func (ev *evaluator) refValue(b *block, bv *blockVal) cty.Value {
 	obj := cty.ObjectVal(bv.attrs)
 	if b.counted() {
@@ -413,6 +444,18 @@ func (ev *evaluator) varObject() cty.Value {
 // known. When that makes the expression fail (the reference was used as a
 // list, say), the expression is evaluated again without placeholders.
 func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagnostics) {
+	return ev.evaluate(expr, b, true)
+}
+
+// exactValue evaluates expr in the scope of block b, with unknown values
+// where value would put placeholders: for count and for_each, whose
+// value must not count the characters of a placeholder or take it for a
+// key.
+func (ev *evaluator) exactValue(expr hcl.Expression, b *block) (cty.Value, hcl.Diagnostics) {
+	return ev.evaluate(expr, b, false)
+}
+
+func (ev *evaluator) evaluate(expr hcl.Expression, b *block, withPlaceholders bool) (cty.Value, hcl.Diagnostics) {
 	trs := expr.Variables()
 	for _, tr := range trs {
 		if _, ok := ev.iters[tr.RootName()]; ok {
@@ -423,11 +466,9 @@ func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagno
 		}
 	}
 	ctx := ev.context(trs)
-	if b != nil && b.counted() {
+	if iv := instanceVars(b); iv != nil {
 		ctx = ctx.NewChild()
-		ctx.Variables = map[string]cty.Value{
-			"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(0)}),
-		}
+		ctx.Variables = iv
 	}
 	if len(ev.iters) > 0 {
 		ctx = ctx.NewChild()
@@ -457,7 +498,11 @@ func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagno
 			bu.at = &rng
 		}
 	}()
-	for _, overlay := range []map[string]cty.Value{placeholders, unknowns} {
+	overlays := []map[string]cty.Value{placeholders, unknowns}
+	if !withPlaceholders {
+		overlays = overlays[1:]
+	}
+	for _, overlay := range overlays {
 		if len(overlay) == 0 {
 			continue
 		}

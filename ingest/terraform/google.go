@@ -347,7 +347,7 @@ func (e *emitter) sourceTemplate(b *block) map[string]any {
 func (e *emitter) templateGroups(tmpl *block) []string {
 	var out []string
 	for _, typ := range []string{"google_compute_instance_group_manager", "google_compute_region_instance_group_manager"} {
-		for _, g := range e.m.blocksOfType(typ) {
+		for _, g := range e.ev.instancesOf(e.m.blocksOfType(typ)) {
 			gv := e.ev.objs[g.addr]
 			if gv == nil || !e.usesTemplate(g, tmpl) {
 				continue

@@ -1,0 +1,189 @@
+package terraform
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// maxInstances is the largest number of instances evaluated for one
+// block. A block with more is read as one instance, with a warning.
+const maxInstances = 1024
+
+// instance is the count.index, or each.key and each.value, of one instance
+// of a block with count or for_each.
+type instance struct {
+	index   int64
+	key     string
+	value   cty.Value
+	forEach bool
+}
+
+// expand returns the instances of b that Terraform would create, each a
+// copy of b whose address names the instance (x[1], x["alice"]). ok is
+// false when b is read as one instance: it has no count or for_each, their
+// value is unknown or too large, or count is 1 (whose instance keeps the
+// block's address).
+//
+// A count of 0 or an empty for_each gives no instances. The exception is a
+// value that reads a variable's default, because a caller of the module or
+// a -var flag may change it. The block is then read as one instance, so
+// that its access is not missed.
+func (ev *evaluator) expand(b *block) (insts []*block, ok bool) {
+	if a := b.attr("count"); a != nil {
+		n, known := ev.count(a, b)
+		switch {
+		case !known || n == 1:
+			return nil, false
+		case n == 0:
+			return nil, !ev.fromDefault(a)
+		case n > maxInstances:
+			ev.warnf(a.Expr.Range(), "%s: count of %d is more than %d instances, so the block is read as one instance", b.addr, n, maxInstances)
+			return nil, false
+		}
+		for i := range n {
+			insts = append(insts, b.instance(fmt.Sprintf("[%d]", i), &instance{index: i}))
+		}
+		return insts, true
+	}
+
+	a := b.attr("for_each")
+	if a == nil {
+		return nil, false
+	}
+	// The keys must be known. The values may contain attributes known
+	// only after apply, as when for_each reads another resource.
+	v, diags := ev.exactValue(a.Expr, b)
+	if diags.HasErrors() || !v.IsKnown() || v.IsNull() {
+		return nil, false
+	}
+	vals := map[string]cty.Value{}
+	ty := v.Type()
+	switch {
+	case ty.IsMapType() || ty.IsObjectType():
+		vals = v.AsValueMap()
+	case ty.IsSetType():
+		for _, e := range v.AsValueSlice() {
+			s, ok := str(e)
+			if !ok {
+				return nil, false
+			}
+			vals[s] = e
+		}
+	default:
+		return nil, false
+	}
+
+	switch {
+	case len(vals) == 0:
+		return nil, !ev.fromDefault(a)
+	case len(vals) > maxInstances:
+		ev.warnf(a.Expr.Range(), "%s: for_each of %d elements is more than %d instances, so the block is read as one instance", b.addr, len(vals), maxInstances)
+		return nil, false
+	}
+
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		insts = append(insts, b.instance("["+strconv.Quote(k)+"]", &instance{key: k, value: vals[k], forEach: true}))
+	}
+	return insts, true
+}
+
+// count evaluates a count argument. known is false unless it is a whole
+// number of at least 0.
+func (ev *evaluator) count(a *hclsyntax.Attribute, b *block) (n int64, known bool) {
+	v, diags := ev.exactValue(a.Expr, b)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
+		return 0, false
+	}
+	nv, err := convert.Convert(v, cty.Number)
+	if err != nil {
+		return 0, false
+	}
+	n, acc := nv.AsBigFloat().Int64()
+	if acc != big.Exact || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// fromDefault reports whether the expression reads a variable that no
+// tfvars file of the module sets.
+func (ev *evaluator) fromDefault(a *hclsyntax.Attribute) bool {
+	for _, r := range ev.refs(a.Expr).vars {
+		if _, set := ev.m.tfvars[r.addr[len("var."):]]; !set {
+			return true
+		}
+	}
+	return false
+}
+
+// instance returns a copy of b for the instance whose address ends in
+// suffix.
+func (b *block) instance(suffix string, in *instance) *block {
+	c := *b
+	c.addr += suffix
+	c.name += suffix
+	c.inst = in
+	return &c
+}
+
+// instanceVars returns the count or each object that expressions of b
+// read, or nil. A block with count read as one instance has count.index 0,
+// and with for_each its each is left unresolved.
+func instanceVars(b *block) map[string]cty.Value {
+	switch {
+	case b == nil:
+		return nil
+	case b.inst != nil && b.inst.forEach:
+		return map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{
+			"key": cty.StringVal(b.inst.key), "value": b.inst.value,
+		})}
+	case b.inst != nil:
+		return map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(b.inst.index)})}
+	case b.counted():
+		return map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(0)})}
+	}
+	return nil
+}
+
+// instancesRef returns the value a reference to an expanded block
+// yields: a tuple of its instances with count, an object keyed by
+// for_each keys.
+func instancesRef(b *block, vals []*blockVal) cty.Value {
+	if b.counted() {
+		list := make([]cty.Value, len(vals))
+		for i, bv := range vals {
+			list[i] = cty.ObjectVal(bv.attrs)
+		}
+		return cty.TupleVal(list)
+	}
+	byKey := map[string]cty.Value{}
+	for _, bv := range vals {
+		byKey[bv.key] = cty.ObjectVal(bv.attrs)
+	}
+	return cty.ObjectVal(byKey)
+}
+
+// instancesOf returns the instances of each block, or the block itself
+// when it is read as one instance.
+func (ev *evaluator) instancesOf(blocks []*block) []*block {
+	var out []*block
+	for _, b := range blocks {
+		if insts, ok := ev.insts[b.addr]; ok {
+			out = append(out, insts...)
+		} else {
+			out = append(out, b)
+		}
+	}
+	return out
+}

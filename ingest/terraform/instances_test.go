@@ -1,0 +1,178 @@
+package terraform
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// TestInstances checks that a resource with count or for_each gives the
+// facts of each instance Terraform would create, with count.index,
+// each.key and each.value set. References to its instances (x["key"],
+// x[1], a for_each over another resource) reach the right one. A count or
+// for_each known to be empty gives nothing, unless the value comes from a
+// variable's default, which a caller may change. The block is then read as
+// one instance, as when the value is unknown.
+func TestInstances(t *testing.T) {
+	const src = `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+variable "users" {
+  default = ["alice", "bob"]
+}
+
+variable "create_admin" {
+  default = false
+}
+
+variable "teams" {}
+
+resource "aws_iam_user" "dev" {
+  for_each = toset(var.users)
+  name     = each.key
+}
+
+resource "aws_iam_access_key" "dev" {
+  for_each = aws_iam_user.dev
+  user     = each.value.name
+}
+
+resource "aws_s3_bucket" "data" {
+  count  = 2
+  bucket = "example-data-${count.index}"
+}
+
+resource "aws_iam_user_policy" "read" {
+  for_each = { alice = 0, bob = 1 }
+  name     = "read"
+  user     = aws_iam_user.dev[each.key].name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "${aws_s3_bucket.data[each.value].arn}/*" }]
+  })
+}
+
+resource "aws_iam_user" "never" {
+  count = 0
+  name  = "never"
+}
+
+resource "aws_iam_user" "admin" {
+  count = var.create_admin ? 1 : 0
+  name  = "admin"
+}
+
+resource "aws_iam_user" "team" {
+  for_each = var.teams
+  name     = "team-${each.key}"
+}
+`
+	res := parseSource(t, src)
+	const acct = "arn:aws:iam::111122223333:"
+	var users, keys, buckets []string
+	docs := map[string]string{}
+	for _, n := range res.Nodes {
+		switch {
+		case n.Kind == graph.NodeIdentity && n.Attrs["type"] == "user":
+			users = append(users, n.ID)
+		case n.Kind == graph.NodeSecret && n.Attrs["type"] == "access-key":
+			keys = append(keys, n.ID)
+		case n.Kind == graph.NodeResource && n.Attrs["type"] == "aws_s3_bucket":
+			buckets = append(buckets, n.ID)
+		case strings.Contains(n.ID, "#inline/"):
+			docs[n.ID] = n.Attrs["document"]
+		}
+	}
+	slices.Sort(users)
+	slices.Sort(keys)
+	slices.Sort(buckets)
+	wantUsers := []string{
+		// The default of create_admin is false, but a caller may set it.
+		acct + "user/admin",
+		acct + "user/alice",
+		acct + "user/bob",
+		// var.teams is not known: one instance, named after each.key.
+		acct + "user/team-${each.key}",
+	}
+	if diff := cmp.Diff(wantUsers, users); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	wantKeys := []string{
+		graph.AWSAccessKeyID(acct+"user/alice", `dev["alice"]`),
+		graph.AWSAccessKeyID(acct+"user/bob", `dev["bob"]`),
+	}
+	if diff := cmp.Diff(wantKeys, keys); diff != "" {
+		t.Errorf("access keys (-want +got):\n%s", diff)
+	}
+	wantBuckets := []string{"arn:aws:s3:::example-data-0", "arn:aws:s3:::example-data-1"}
+	if diff := cmp.Diff(wantBuckets, buckets); diff != "" {
+		t.Errorf("buckets (-want +got):\n%s", diff)
+	}
+	for user, bucket := range map[string]string{"alice": "example-data-0", "bob": "example-data-1"} {
+		doc := docs[acct+"user/"+user+"#inline/read"]
+		if want := `"Resource":"arn:aws:s3:::` + bucket + `/*"`; !strings.Contains(doc, want) {
+			t.Errorf("policy of %s = %q, want it to contain %s", user, doc, want)
+		}
+	}
+	for _, n := range res.Nodes {
+		if n.Attrs["tf_address"] == `aws_iam_user.dev["alice"]` && n.ID != acct+"user/alice" {
+			t.Errorf("tf_address %s on %s", n.Attrs["tf_address"], n.ID)
+		}
+	}
+}
+
+// TestInstancesBounded checks that a block with more instances than the
+// reader evaluates is read as one instance, with a warning at the count or
+// for_each. A count that is not a whole number is treated as unknown.
+func TestInstancesBounded(t *testing.T) {
+	var keys []string
+	for i := range 1100 {
+		keys = append(keys, fmt.Sprintf("%q", fmt.Sprint("wide-", i)))
+	}
+	src := `
+resource "aws_iam_user" "many" {
+  count = 100000
+  name  = "many-${count.index}"
+}
+
+resource "aws_iam_user" "wide" {
+  for_each = toset([` + strings.Join(keys, ", ") + `])
+  name     = each.key
+}
+
+resource "aws_iam_user" "odd" {
+  count = 1.5
+  name  = "odd-${count.index}"
+}
+`
+	res := parseSource(t, src)
+	var users []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeIdentity {
+			users = append(users, strings.TrimPrefix(n.ID, "arn:aws:iam:::"))
+		}
+	}
+	slices.Sort(users)
+	want := []string{"user/${each.key}", "user/many-0", "user/odd-0"}
+	if diff := cmp.Diff(want, users); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, fmt.Sprintf("%d: %s", d.Pos.Line, d.Msg))
+	}
+	wantWarn := []string{
+		"3: aws_iam_user.many: count of 100000 is more than 1024 instances, so the block is read as one instance",
+		"8: aws_iam_user.wide: for_each of 1100 elements is more than 1024 instances, so the block is read as one instance",
+	}
+	if diff := cmp.Diff(wantWarn, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
