@@ -31,6 +31,23 @@
 // *.auto.tfvars (in name order) override variable defaults, as Terraform
 // loads them. Other .tfvars files are only checked for syntax.
 //
+// # Module calls
+//
+// A module block whose source is a local folder (./ or ../) inside the
+// repository, or inside the input folder outside a repository, calls
+// that folder's module. Its variables take the block's arguments, else
+// their defaults; Terraform reads no tfvars file for a called module. It
+// uses the caller's AWS account and region, or those of the aws provider
+// that the block passes in providers, unless it configures its default
+// aws provider. Its facts are the facts of the file that holds the module
+// block, at the block's line, and the addresses in them start with
+// module.NAME. (module.NAME.aws_iam_role.this). The caller reads its
+// outputs as module.NAME.OUTPUT. Calls nest up to 8 deep and number at
+// most 256 in one configuration, and a module that calls itself is read
+// once. Their for expressions count against the caller's evaluation
+// limit. The called module's own warnings are reported when its folder is
+// read on its own.
+//
 // # Evaluation
 //
 // Expressions are evaluated with var.*, local.*, path.* and the attributes
@@ -86,8 +103,11 @@
 //
 // # Limitations
 //
-//   - Modules called with a module block are not read; their outputs stay
-//     unresolved.
+//   - A module block with count or for_each calls one instance of its
+//     module. Modules from a registry or Git source are not read, so their
+//     outputs stay unresolved.
+//   - A module folder that another module calls is also read on its own,
+//     with its variables' defaults, as any folder of the input is.
 //   - A resource with count or for_each gives each instance Terraform would
 //     create, at an address with its key (aws_iam_user.x["alice"],
 //     aws_instance.web[2]), when the value is known from the module and

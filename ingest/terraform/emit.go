@@ -150,9 +150,18 @@ func emitModule(m *module, ev *evaluator, env *ingest.Env) map[string]*fileFacts
 				ff.records++
 				e.block(b)
 			}
-			ff.nodes = dedupeNodes(ff.nodes)
-			ff.edges = dedupeEdges(ff.edges)
 		}
+	}
+	callFacts(ev, out, func(cm *module, cev *evaluator) map[string]*fileFacts {
+		return emitModule(cm, cev, env)
+	})
+	for _, f := range m.files {
+		ff := out[f.name]
+		if f.err != nil {
+			continue
+		}
+		ff.nodes = dedupeNodes(ff.nodes)
+		ff.edges = dedupeEdges(ff.edges)
 		ff.diags = append(ff.diags, m.diags[f.name]...)
 		ff.diags = append(ff.diags, ev.diags[f.name]...)
 		ingest.SortDiagnostics(ff.diags)

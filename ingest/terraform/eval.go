@@ -57,6 +57,19 @@ type evaluator struct {
 	// iters holds the iterators of the dynamic blocks being expanded, by
 	// name (see docRenderer.dynamic).
 	iters map[string]cty.Value
+	// defaultAccount and defaultRegion are those of the default aws
+	// provider, which account and region leave while a block of an
+	// aliased provider is evaluated.
+	defaultAccount, defaultRegion string
+	// parent is the evaluator of the module whose module block called
+	// this one; tree is shared by all modules of one configuration.
+	parent *evaluator
+	tree   *callTree
+	called map[string]*called // by module block name
+	// setVars holds the variables whose value the input sets: in tfvars
+	// files, or in the arguments of the module block that calls the
+	// module.
+	setVars map[string]bool
 }
 
 // blockVal is the evaluated object of a block: its arguments and the
@@ -73,7 +86,7 @@ type blockVal struct {
 
 // newEvaluator resolves the module's variables, account, region and GitHub
 // owner, and returns an evaluator ready for blocks.
-func newEvaluator(m *module) *evaluator {
+func newEvaluator(m *module, root string) *evaluator {
 	vars := map[string]cty.Value{}
 	types := map[string]cty.Type{}
 	for name, v := range m.vars {
@@ -84,10 +97,16 @@ func newEvaluator(m *module) *evaluator {
 	}
 	files := newModuleFiles(m.dir)
 	pre := bareEvaluator(m, vars, types, files)
+	pre.tree = newCallTree(root)
 	ev := bareEvaluator(m, vars, types, files)
+	ev.tree = newCallTree(root)
 	ev.region = pre.providerRegion()
 	ev.account = pre.findAccount()
 	ev.owner = pre.githubOwner()
+	ev.defaultAccount, ev.defaultRegion = ev.account, ev.region
+	for name := range m.tfvars {
+		ev.setVars[name] = true
+	}
 	return ev
 }
 
@@ -101,6 +120,8 @@ func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Ty
 		locals:   map[string]cty.Value{},
 		objs:     map[string]*blockVal{},
 		insts:    map[string][]*block{},
+		called:   map[string]*called{},
+		setVars:  map[string]bool{},
 		state:    map[string]uint8{},
 		scopes:   map[string]awsScope{},
 		diags:    map[string][]ingest.Diagnostic{},
@@ -113,12 +134,8 @@ func bareEvaluator(m *module, vars map[string]cty.Value, types map[string]cty.Ty
 // or the variable is sensitive (sensitive = true), whose value the reader
 // never keeps.
 func variableValue(m *module, name string, v *variable) cty.Value {
-	// An override file may set sensitive on a variable declared elsewhere,
-	// so a value is hidden when any block of the variable marks it.
-	for _, sb := range append([]*hclsyntax.Block{v.syn}, v.others...) {
-		if sensitiveBlock(sb) {
-			return cty.DynamicVal
-		}
+	if sensitiveVariable(v) {
+		return cty.DynamicVal
 	}
 	val, ok := m.tfvars[name]
 	if !ok {
@@ -133,6 +150,24 @@ func variableValue(m *module, name string, v *variable) cty.Value {
 		}
 		val = d
 	}
+	return typedValue(v, val)
+}
+
+// sensitiveVariable reports whether a variable is marked sensitive. An
+// override file may set sensitive on a variable declared elsewhere, so a
+// value is hidden when any block of the variable marks it.
+func sensitiveVariable(v *variable) bool {
+	for _, sb := range append([]*hclsyntax.Block{v.syn}, v.others...) {
+		if sensitiveBlock(sb) {
+			return true
+		}
+	}
+	return false
+}
+
+// typedValue converts a variable's value to its declared type where
+// possible, within the bounds on values.
+func typedValue(v *variable, val cty.Value) cty.Value {
 	if ty, ok := variableType(v); ok {
 		if c, err := convert.Convert(val, ty); err == nil {
 			val = c
@@ -170,7 +205,7 @@ func variableType(v *variable) (cty.Type, bool) {
 	return ty, true
 }
 
-// evaluateAll evaluates every local and block.
+// evaluateAll evaluates every local, block and module call.
 func (ev *evaluator) evaluateAll() {
 	names := make([]string, 0, len(ev.m.locals))
 	for n := range ev.m.locals {
@@ -187,6 +222,14 @@ func (ev *evaluator) evaluateAll() {
 	sort.Strings(addrs)
 	for _, a := range addrs {
 		ev.ensure(a)
+	}
+	calls := make([]string, 0, len(ev.m.calls))
+	for name := range ev.m.calls {
+		calls = append(calls, name)
+	}
+	sort.Strings(calls)
+	for _, name := range calls {
+		ev.ensureCall(name)
 	}
 }
 
@@ -332,7 +375,7 @@ func (ev *evaluator) refValue(b *block, bv *blockVal) cty.Value {
 // number of its blocks for each expression.
 func (ev *evaluator) context(trs []hcl.Traversal) *hcl.EvalContext {
 	vars := map[string]cty.Value{}
-	var locals map[string]cty.Value
+	var locals, modules map[string]cty.Value
 	types := map[string]map[string]cty.Value{}
 	var data map[string]map[string]cty.Value
 	ref := func(b *block) cty.Value {
@@ -352,7 +395,7 @@ func (ev *evaluator) context(trs []hcl.Traversal) *hcl.EvalContext {
 			group[typ] = map[string]cty.Value{}
 		}
 		if name != "" {
-			if b := ev.m.blocks[key+"."+name]; b != nil {
+			if b := ev.m.blocks[ev.m.prefix+key+"."+name]; b != nil {
 				group[typ][name] = ref(b)
 			}
 			return
@@ -407,13 +450,23 @@ func (ev *evaluator) context(trs []hcl.Traversal) *hcl.EvalContext {
 				continue
 			}
 			add(data, t, "data."+t, stepName(tr, 2))
-		case "module", "each", "count", "self":
+		case "module":
+			if modules == nil {
+				modules = map[string]cty.Value{}
+			}
+			if name := stepName(tr, 1); name != "" && ev.m.calls[name] != nil {
+				modules[name] = ev.ensureCall(name)
+			}
+		case "each", "count", "self":
 		default:
 			add(types, root, root, stepName(tr, 1))
 		}
 	}
 	if locals != nil {
 		vars["local"] = cty.ObjectVal(locals)
+	}
+	if modules != nil {
+		vars["module"] = cty.ObjectVal(modules)
 	}
 	for typ, byName := range types {
 		vars[typ] = cty.ObjectVal(byName)
@@ -461,7 +514,7 @@ func (ev *evaluator) evaluate(expr hcl.Expression, b *block, withPlaceholders bo
 		if _, ok := ev.iters[tr.RootName()]; ok {
 			continue
 		}
-		if addr := refAddr(tr); addr != "" {
+		if addr := ev.blockAddr(tr); addr != "" {
 			ev.ensure(addr)
 		}
 	}
@@ -577,7 +630,7 @@ func addOverlay(overlay map[string]cty.Value, ctx *hcl.EvalContext, tr hcl.Trave
 // "${reference}", as a one-element list for a variable declared as a list
 // or set, and unknown for variables of other declared types.
 func (ev *evaluator) placeholder(tr hcl.Traversal) cty.Value {
-	text := cty.StringVal("${" + traversalText(tr) + "}")
+	text := cty.StringVal("${" + ev.m.prefix + traversalText(tr) + "}")
 	if tr.RootName() != "var" || len(tr) != 2 {
 		return text
 	}
@@ -615,6 +668,16 @@ func refAddr(tr hcl.Traversal) string {
 	return ""
 }
 
+// blockAddr returns the address of the local, data source or resource a
+// traversal starts with in the evaluator's module, or "".
+func (ev *evaluator) blockAddr(tr hcl.Traversal) string {
+	addr := refAddr(tr)
+	if addr == "" || strings.HasPrefix(addr, "local.") {
+		return addr
+	}
+	return ev.m.prefix + addr
+}
+
 // stepName returns the attribute name of step i of a traversal, or "".
 func stepName(tr hcl.Traversal, i int) string {
 	if i >= len(tr) {
@@ -638,7 +701,7 @@ func (ev *evaluator) checkDeclared(tr hcl.Traversal) {
 		}
 	case "module", "each", "count", "self", "path", "terraform":
 	default:
-		addr := refAddr(tr)
+		addr := ev.blockAddr(tr)
 		if addr == "" {
 			return
 		}

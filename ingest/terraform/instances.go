@@ -116,11 +116,11 @@ func (ev *evaluator) count(a *hclsyntax.Attribute, b *block) (n int64, known boo
 	return n, true
 }
 
-// fromDefault reports whether the expression reads a variable that no
-// tfvars file of the module sets.
+// fromDefault reports whether the expression reads a variable that
+// neither a tfvars file nor the module block calling the module sets.
 func (ev *evaluator) fromDefault(a *hclsyntax.Attribute) bool {
 	for _, r := range ev.refs(a.Expr).vars {
-		if _, set := ev.m.tfvars[r.addr[len("var."):]]; !set {
+		if !ev.setVars[r.addr[len("var."):]] {
 			return true
 		}
 	}

@@ -110,13 +110,44 @@ type module struct {
 	diags map[string][]ingest.Diagnostic
 	// budget counts what the module's for expressions iterate over.
 	budget *evalBudget
+	// prefix is "" for a module read from its own folder, and the
+	// address of the call (module.NAME.) for a module read through a
+	// module block. Every block address starts with it.
+	prefix string
+	// calls holds the module blocks by name, outputs the value of each
+	// output block.
+	calls   map[string]*moduleCall
+	outputs map[string]*hclsyntax.Attribute
 }
 
 // loadModule reads and parses the .tf and .tfvars files of dir. self is
 // read through its Open function when the folder gives no copy of it.
 func loadModule(dir string, self *ingest.File) *module {
 	owner, _, _ := strings.Cut(self.Repo, "/")
+	m := readModule(dir, owner, "", self)
+	m.loadValues()
+	return m
+}
+
+// loadCalled reads the module in dir that a module block of parent calls.
+// Terraform gives a called module no tfvars values: its variables take
+// the call's arguments, else their defaults.
+//
+// The called module spends the caller's budget for for expressions, so
+// that a configuration's calls together stay within one module's limit.
+func loadCalled(dir string, parent *module, prefix string) *module {
+	m := readModule(dir, parent.repoOwner, prefix, nil)
+	m.budget = parent.budget
+	return m
+}
+
+// readModule parses the files of dir. self, when set, is a file of dir
+// that is read through its Open function when the folder gives no copy.
+func readModule(dir, owner, prefix string, self *ingest.File) *module {
 	m := &module{
+		prefix:    prefix,
+		calls:     map[string]*moduleCall{},
+		outputs:   map[string]*hclsyntax.Attribute{},
 		repoOwner: owner,
 		dir:       dir,
 		vars:      map[string]*variable{},
@@ -128,8 +159,12 @@ func loadModule(dir string, self *ingest.File) *module {
 		diags:     map[string][]ingest.Diagnostic{},
 		budget:    &evalBudget{},
 	}
-	selfName := filepath.Base(self.Path)
-	names := map[string]bool{selfName: true}
+	selfName := ""
+	names := map[string]bool{}
+	if self != nil {
+		selfName = filepath.Base(self.Path)
+		names[selfName] = true
+	}
 	if entries, err := os.ReadDir(dir); err == nil {
 		for _, e := range entries {
 			if !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
@@ -148,7 +183,7 @@ func loadModule(dir string, self *ingest.File) *module {
 
 	for _, name := range sorted {
 		src, err := readSource(filepath.Join(dir, name))
-		if err != nil && name == selfName && self.Open != nil {
+		if err != nil && self != nil && name == selfName && self.Open != nil {
 			src, err = readOpen(self)
 		}
 		f := &srcFile{name: name, vars: isVars(name)}
@@ -178,7 +213,6 @@ func loadModule(dir string, self *ingest.File) *module {
 		}
 	}
 	m.index()
-	m.loadValues()
 	return m
 }
 
@@ -244,9 +278,9 @@ func (m *module) declare(f *srcFile) {
 				continue
 			}
 			b := &block{typ: sb.Labels[0], name: sb.Labels[1], data: sb.Type == "data", file: f, syn: sb}
-			b.addr = b.typ + "." + b.name
+			b.addr = m.prefix + b.typ + "." + b.name
 			if b.data {
-				b.addr = "data." + b.addr
+				b.addr = m.prefix + "data." + b.typ + "." + b.name
 			}
 			if m.blocks[b.addr] != nil {
 				m.warnf(sb.DefRange(), "duplicate declaration of %s; block skipped", b.addr)
@@ -278,6 +312,15 @@ func (m *module) declare(f *srcFile) {
 			}
 		case "import":
 			m.declareImport(sb)
+		case "module":
+			if len(sb.Labels) != 1 || m.calls[sb.Labels[0]] != nil {
+				continue
+			}
+			m.calls[sb.Labels[0]] = &moduleCall{name: sb.Labels[0], syn: sb, file: f}
+		case "output":
+			if a := sb.Body.Attributes["value"]; len(sb.Labels) == 1 && a != nil {
+				m.outputs[sb.Labels[0]] = a
+			}
 		}
 	}
 }

@@ -105,13 +105,26 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 // when the folder cannot be listed.
 func evaluateDir(dir string, self *ingest.File, env *ingest.Env) map[string]*fileFacts {
 	m := loadModule(dir, self)
-	ev := newEvaluator(m)
+	ev := newEvaluator(m, sourceRoot(dir, self))
 	ev.evaluateAll()
 	out := emitModule(m, ev, env)
 	if at := m.budget.at; at != nil {
 		budgetError(m, *at, out)
 	}
 	return out
+}
+
+// sourceRoot returns the folder that the local sources of module blocks
+// in dir must lie in: the root of the repository or input folder the file
+// was found in, else the parent of dir.
+func sourceRoot(dir string, self *ingest.File) string {
+	rel := filepath.FromSlash(self.RelPath)
+	if self.RelPath != "" && filepath.Dir(rel) != "." {
+		if root, ok := strings.CutSuffix(filepath.Clean(self.Path), string(filepath.Separator)+rel); ok {
+			return root
+		}
+	}
+	return filepath.Dir(dir)
 }
 
 func copyAttrs(a map[string]string) map[string]string {

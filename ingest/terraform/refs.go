@@ -68,7 +68,7 @@ func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[stri
 				ev.collectRefs(l.attr.Expr, ri, seen, refDoubt)
 			}
 		default:
-			addr := refAddr(tr)
+			addr := ev.blockAddr(tr)
 			b := ev.m.blocks[addr]
 			if b == nil {
 				ri.opaque = true

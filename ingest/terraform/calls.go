@@ -1,0 +1,277 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Bounds on the modules read through module blocks: how deep calls may
+// nest, and how many calls one module and the modules it calls may make
+// in all.
+const (
+	maxCallDepth = 8
+	maxCalls     = 256
+)
+
+// moduleCall is a module block.
+type moduleCall struct {
+	name string
+	syn  *hclsyntax.Block
+	file *srcFile
+}
+
+// called is the evaluation of a module call by one evaluator.
+type called struct {
+	// child evaluates the called module; nil when its source is not a
+	// folder the reader may read.
+	child   *evaluator
+	outputs cty.Value
+	state   uint8
+}
+
+// callTree is shared by a module read from its own folder and every
+// module it calls, directly or not.
+type callTree struct {
+	// root is the folder that module sources must lie in: the
+	// repository's root, else the parent of the first module's folder.
+	root  string
+	calls int
+	// warned holds the calls already reported as skipped.
+	warned map[*moduleCall]bool
+}
+
+func newCallTree(root string) *callTree {
+	return &callTree{root: root, warned: map[*moduleCall]bool{}}
+}
+
+// ensureCall evaluates the module that the module block name calls and
+// returns the object of its outputs, or cty.DynamicVal when the module is
+// not read. Only local sources (./ and ../ paths) are read, so a registry
+// or Git source gives unknown outputs.
+func (ev *evaluator) ensureCall(name string) cty.Value {
+	c := ev.m.calls[name]
+	if c == nil {
+		return cty.DynamicVal
+	}
+	st := ev.called[name]
+	if st == nil {
+		st = &called{}
+		ev.called[name] = st
+	}
+	switch st.state {
+	case stateDone:
+		return st.outputs
+	case stateBusy:
+		// A cycle through the call's own arguments.
+		return cty.DynamicVal
+	}
+	st.state = stateBusy
+	st.outputs = cty.DynamicVal
+	defer func() { st.state = stateDone }()
+
+	dir, ok := ev.callSource(c)
+	if !ok {
+		return st.outputs
+	}
+	if ev.tree.calls >= maxCalls {
+		ev.skipCall(c, "more than %d module calls in one configuration; module.%s is not read", maxCalls, c.name)
+		return st.outputs
+	}
+	ev.tree.calls++
+	child := ev.callEvaluator(c, loadCalled(dir, ev.m, ev.m.prefix+"module."+c.name+"."))
+	unspent := ev.m.budget.at == nil
+	child.evaluateAll()
+	outs := map[string]cty.Value{}
+	for out, a := range child.m.outputs {
+		v, diags := child.value(a.Expr, nil)
+		if diags.HasErrors() || v == cty.NilVal {
+			v = cty.DynamicVal
+		}
+		outs[out] = v
+	}
+	if unspent && ev.m.budget.at != nil {
+		// The limit was passed in a file of the called module: the
+		// caller's file is rejected at the module block.
+		rng := c.syn.DefRange()
+		ev.m.budget.at = &rng
+	}
+	st.child = child
+	st.outputs = cty.ObjectVal(outs)
+	return st.outputs
+}
+
+// callSource returns the folder a module block's source names, when it is
+// a local path to a folder inside the tree's root, not too deep and not
+// one of the modules that led to this call.
+func (ev *evaluator) callSource(c *moduleCall) (string, bool) {
+	a := c.syn.Body.Attributes["source"]
+	if a == nil {
+		return "", false
+	}
+	v, diags := a.Expr.Value(nil)
+	src, ok := str(v)
+	if diags.HasErrors() || !ok || !(strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../")) {
+		return "", false
+	}
+
+	dir := filepath.Clean(filepath.Join(ev.m.dir, filepath.FromSlash(src)))
+	if rel, err := filepath.Rel(ev.tree.root, dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		ev.skipCall(c, "module.%s: source %s is outside %s; the module is not read", c.name, src, ev.tree.root)
+		return "", false
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		ev.skipCall(c, "module.%s: source %s is not a folder; the module is not read", c.name, src)
+		return "", false
+	}
+
+	depth := 0
+	for p := ev; p != nil; p = p.parent {
+		if p.m.dir == dir {
+			ev.skipCall(c, "module.%s: source %s calls itself; the call is not read", c.name, src)
+			return "", false
+		}
+		depth++
+	}
+	if depth > maxCallDepth {
+		ev.skipCall(c, "module.%s: calls nest deeper than %d; the module is not read", c.name, maxCallDepth)
+		return "", false
+	}
+	return dir, true
+}
+
+// skipCall warns, once, at a module block that is not read.
+func (ev *evaluator) skipCall(c *moduleCall, format string, args ...any) {
+	if ev.tree.warned[c] {
+		return
+	}
+	ev.tree.warned[c] = true
+	ev.warnf(c.syn.DefRange(), format, args...)
+}
+
+// callEvaluator returns the evaluator of a called module. Its variables
+// take the call's arguments, evaluated in the calling module, else their
+// defaults. It takes the caller's GitHub owner and AWS account and region,
+// those of the aws provider the call passes in providers if any. A default
+// aws provider of the called module's own sets them instead.
+func (ev *evaluator) callEvaluator(c *moduleCall, m *module) *evaluator {
+	vars := map[string]cty.Value{}
+	types := map[string]cty.Type{}
+	for name, v := range m.vars {
+		if ty, ok := variableType(v); ok {
+			types[name] = ty
+		}
+		a := c.syn.Body.Attributes[name]
+		if a == nil || sensitiveVariable(v) {
+			vars[name] = variableValue(m, name, v)
+			continue
+		}
+		val, diags := ev.value(a.Expr, nil)
+		if diags.HasErrors() || val == cty.NilVal {
+			val = cty.DynamicVal
+		}
+		vars[name] = typedValue(v, val)
+	}
+
+	files := newModuleFiles(m.dir)
+	child := bareEvaluator(m, vars, types, files)
+	child.parent = ev
+	child.tree = ev.tree
+	for name := range m.vars {
+		if c.syn.Body.Attributes[name] != nil {
+			child.setVars[name] = true
+		}
+	}
+
+	scope := awsScope{account: ev.defaultAccount, region: ev.defaultRegion}
+	if alias := callProviderAlias(c); alias != "" {
+		scope = ev.aliasScope(alias)
+	}
+	child.owner = ev.owner
+	child.account, child.region = scope.account, scope.region
+	if m.provider("aws") != nil {
+		pre := bareEvaluator(m, vars, types, files)
+		pre.parent, pre.tree = ev, newCallTree(ev.tree.root)
+		pre.account, pre.region = scope.account, scope.region
+		if r := pre.providerRegion(); r != "" {
+			child.region = r
+		}
+		if p := m.provider("aws"); p != nil {
+			if acct := pre.providerAccount(p); acct != "" {
+				child.account = acct
+			}
+		}
+	}
+	child.defaultAccount, child.defaultRegion = child.account, child.region
+	return child
+}
+
+// callProviderAlias returns the alias of the aws provider configuration
+// a module block passes as aws in its providers argument, or "".
+func callProviderAlias(c *moduleCall) string {
+	a := c.syn.Body.Attributes["providers"]
+	if a == nil {
+		return ""
+	}
+	pairs, diags := hcl.ExprMap(a.Expr)
+	if diags.HasErrors() {
+		return ""
+	}
+	for _, p := range pairs {
+		if hcl.ExprAsKeyword(p.Key) != "aws" {
+			continue
+		}
+		tr, diags := hcl.AbsTraversalForExpr(p.Value)
+		if diags.HasErrors() || tr.RootName() != "aws" {
+			return ""
+		}
+		return stepName(tr, 1)
+	}
+	return ""
+}
+
+// callFacts adds the facts of every module that ev's module blocks call to
+// the facts of the file that holds the block, at the block's line. A
+// called module's own warnings are left out, because they are reported
+// when its folder is read. A file of it that cannot be read gets one
+// warning at the block.
+func callFacts(ev *evaluator, out map[string]*fileFacts, emit func(*module, *evaluator) map[string]*fileFacts) {
+	names := make([]string, 0, len(ev.called))
+	for name := range ev.called {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		c, child := ev.m.calls[name], ev.called[name].child
+		ff := out[c.file.name]
+		if child == nil || ff == nil {
+			continue
+		}
+		rng := c.syn.DefRange()
+		childOut := emit(child.m, child)
+		for _, f := range child.m.files {
+			cf := childOut[f.name]
+			if cf == nil {
+				continue
+			}
+			if cf.err != nil {
+				ff.diags = append(ff.diags, diagAt(rng, "module."+name+": "+f.name+" of its source was not read: "+cf.err.Msg))
+				continue
+			}
+			for _, n := range cf.nodes {
+				n.Pos.Line = rng.Start.Line
+				ff.nodes = append(ff.nodes, n)
+			}
+			for _, e := range cf.edges {
+				e.Pos.Line = rng.Start.Line
+				ff.edges = append(ff.edges, e)
+			}
+			ff.records += cf.records
+		}
+	}
+}

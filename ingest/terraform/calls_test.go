@@ -1,0 +1,286 @@
+package terraform
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// writeTree writes files, by path relative to a new folder, and returns
+// the folder.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for rel, text := range files {
+		path := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// parseIn parses the file at rel in root as a walk of root finds it.
+func parseIn(t *testing.T, root, rel string) ingest.Result {
+	t.Helper()
+	f := &ingest.File{Path: filepath.Join(root, filepath.FromSlash(rel)), RelPath: rel, Repo: "example-org/infra"}
+	var res ingest.Result
+	if err := New().Parse(context.Background(), f, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", rel, err)
+	}
+	return res
+}
+
+const roleModule = `
+variable "name" {}
+variable "bucket" {}
+
+variable "path" {
+  default = "/ci/"
+}
+
+resource "aws_iam_role" "this" {
+  name = var.name
+  path = var.path
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_role_policy" "this" {
+  role = aws_iam_role.this.name
+  name = "access"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::${var.bucket}/*" }]
+  })
+}
+
+output "role_arn" {
+  value = aws_iam_role.this.arn
+}
+`
+
+// TestModuleCalls checks that a module block with a local source gives the
+// facts of the module it calls. They are evaluated with the call's
+// arguments and the defaults, in the caller's account, at the line of the
+// module block, with addresses under module.NAME. The caller reads the
+// called module's outputs. A count of 0 that the call sets gives nothing.
+// Sources that are not local folders, or lie outside the repository, are
+// not read.
+func TestModuleCalls(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"modules/role/main.tf": roleModule,
+		"modules/store/main.tf": `
+variable "prefix" {}
+
+resource "aws_s3_bucket" "this" {
+  bucket = "${var.prefix}-data"
+}
+
+output "bucket_name" {
+  value = aws_s3_bucket.this.bucket
+}
+`,
+		"modules/optional/main.tf": `
+variable "create" {
+  default = true
+}
+
+resource "aws_iam_user" "this" {
+  count = var.create ? 1 : 0
+  name  = "optional"
+}
+`,
+		"envs/prod/main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+module "deploy" {
+  source = "../../modules/role"
+  name   = "deploy"
+  bucket = "example-artifacts"
+  path   = "/"
+}
+
+module "ci" {
+  source = "../../modules/role"
+  name   = "ci"
+  bucket = module.store.bucket_name
+}
+
+module "store" {
+  source = "../../modules/store"
+  prefix = "example"
+}
+
+module "registry" {
+  source = "terraform-aws-modules/iam/aws"
+}
+
+module "outside" {
+  source = "../../../elsewhere"
+}
+
+module "disabled" {
+  source = "../../modules/optional"
+  create = false
+}
+
+resource "aws_iam_user" "u" {
+  name = "u"
+}
+
+resource "aws_iam_user_policy" "u" {
+  user = aws_iam_user.u.name
+  name = "assume"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Resource = module.deploy.role_arn }]
+  })
+}
+`,
+	})
+	res := parseIn(t, root, "envs/prod/main.tf")
+
+	const acct = "arn:aws:iam::111122223333:"
+	var ids []string
+	nodes := map[string]graph.Node{}
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeIdentity || n.Kind == graph.NodeResource {
+			ids = append(ids, n.ID)
+		}
+		nodes[n.ID] = n
+	}
+	slices.Sort(ids)
+	want := []string{
+		acct + "role/ci/ci",
+		acct + "role/deploy",
+		acct + "user/u",
+		"arn:aws:s3:::example-data",
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("identities and resources (-want +got):\n%s", diff)
+	}
+
+	for id, where := range map[string]struct {
+		addr string
+		line int
+	}{
+		acct + "role/deploy":        {"module.deploy.aws_iam_role.this", 6},
+		acct + "role/ci/ci":         {"module.ci.aws_iam_role.this", 13},
+		"arn:aws:s3:::example-data": {"module.store.aws_s3_bucket.this", 19},
+	} {
+		n := nodes[id]
+		if got := n.Attrs["tf_address"]; got != where.addr {
+			t.Errorf("%s: tf_address = %q, want %q", id, got, where.addr)
+		}
+		if n.Pos.Line != where.line {
+			t.Errorf("%s: line = %d, want %d", id, n.Pos.Line, where.line)
+		}
+	}
+
+	docs := map[string]string{
+		acct + "role/ci/ci#inline/access":  `"Resource":"arn:aws:s3:::example-data/*"`,
+		acct + "role/deploy#inline/access": `"Resource":"arn:aws:s3:::example-artifacts/*"`,
+		acct + "user/u#inline/assume":      `"Resource":"` + acct + `role/deploy"`,
+	}
+	for id, want := range docs {
+		if doc := nodes[id].Attrs["document"]; !strings.Contains(doc, want) {
+			t.Errorf("document of %s = %q, want it to contain %s", id, doc, want)
+		}
+	}
+
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, d.Msg)
+	}
+	wantWarn := []string{"module.outside: source ../../../elsewhere is outside " + root + "; the module is not read"}
+	if diff := cmp.Diff(wantWarn, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+// TestModuleCallLimits checks that modules that call each other are each
+// read once, and the call back to the first is left out.
+func TestModuleCallLimits(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"a/main.tf": `
+module "b" {
+  source = "../b"
+}
+
+resource "aws_iam_user" "a" {
+  name = "a"
+}
+`,
+		"b/main.tf": `
+module "a" {
+  source = "../a"
+}
+
+resource "aws_iam_user" "b" {
+  name = "b"
+}
+`,
+	})
+	res := parseIn(t, root, "a/main.tf")
+	var ids []string
+	for _, n := range res.Nodes {
+		ids = append(ids, n.ID)
+	}
+	slices.Sort(ids)
+	if diff := cmp.Diff([]string{"arn:aws:iam:::user/a", "arn:aws:iam:::user/b"}, ids); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+}
+
+// TestModuleCallBudget checks that for expressions in a called module
+// spend the caller's evaluation limit, and that passing it rejects the
+// caller's file at the module block.
+func TestModuleCallBudget(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"modules/big/main.tf": `
+locals {
+  wide = [for i in range(1000) : [for j in range(1000) : "${i}-${j}"]]
+}
+
+resource "aws_iam_user" "big" {
+  name = "big-${length(local.wide)}"
+}
+`,
+		"envs/prod/main.tf": `
+resource "aws_iam_user" "u" {
+  name = "u"
+}
+
+module "big" {
+  source = "../../modules/big"
+}
+`,
+	})
+	f := &ingest.File{Path: filepath.Join(root, "envs", "prod", "main.tf"), RelPath: "envs/prod/main.tf"}
+	var res ingest.Result
+	err := New().Parse(context.Background(), f, testEnv(), &res)
+	var ie *ingest.Error
+	if !errors.As(err, &ie) {
+		t.Fatalf("Parse = %v, want an *ingest.Error", err)
+	}
+	if ie.Pos.Line != 6 || !strings.Contains(ie.Msg, "evaluation limit") {
+		t.Errorf("error at line %d: %s, want line 6 and the evaluation limit", ie.Pos.Line, ie.Msg)
+	}
+}
