@@ -92,6 +92,12 @@ func GCPCloudRunID(project, location, name string) string {
 	return "runtime:gcp:run:" + project + "/" + location + "/" + name
 }
 
+// GCPCloudFunctionID returns the id of a Cloud Functions function, a
+// Runtime, of either generation.
+func GCPCloudFunctionID(project, location, name string) string {
+	return "runtime:gcp:functions:" + project + "/" + location + "/" + name
+}
+
 // GCPComputeInstanceID returns the id of a Compute Engine instance, a
 // Runtime, by its project, zone and name.
 func GCPComputeInstanceID(project, zone, name string) string {

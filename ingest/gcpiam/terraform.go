@@ -71,8 +71,9 @@ var TerraformTypes = map[string]bool{
 	"google_artifact_registry_repository_iam_member": true, "google_artifact_registry_repository_iam_binding": true,
 	"google_artifact_registry_repository_iam_policy": true,
 	"google_cloud_run_v2_service":                    true, "google_cloud_run_v2_job": true,
-	"google_cloud_run_service": true,
-	"google_compute_instance":  true, "google_compute_instance_template": true,
+	"google_cloud_run_service":       true,
+	"google_cloudfunctions_function": true, "google_cloudfunctions2_function": true,
+	"google_compute_instance": true, "google_compute_instance_template": true,
 	"google_compute_region_instance_template": true, "google_compute_instance_from_template": true,
 }
 
@@ -218,6 +219,8 @@ func (t *tfBlock) convert() {
 		t.artifactRepo()
 	case typ == "google_cloud_run_v2_service", typ == "google_cloud_run_v2_job", typ == "google_cloud_run_service":
 		t.cloudRun()
+	case typ == "google_cloudfunctions_function", typ == "google_cloudfunctions2_function":
+		t.cloudFunction()
 	case typ == "google_compute_instance":
 		t.computeInstance()
 	case typ == "google_compute_instance_from_template":
@@ -778,6 +781,83 @@ func (t *tfBlock) cloudRun() {
 	if sa != "" {
 		t.metadataCredentials(rt, "Cloud Run "+name, sa, "")
 	}
+}
+
+// cloudFunction adds the Runtime of a Cloud Functions function, the
+// Secret Manager secrets its environment and volumes name, credentials
+// written as literals into its environment, and the credentials of its
+// service account that the metadata server hands to its code. A 2nd gen
+// function keeps these in service_config. Without service_account_email, a
+// 1st gen function runs as the App Engine default account,
+// PROJECT_ID@appspot.gserviceaccount.com. A 2nd gen one runs as the
+// Compute Engine default account, which is named by the project's number
+// that the configuration does not show, so it gets no credentials.
+func (t *tfBlock) cloudFunction() {
+	name, ok := t.require("name")
+	if !ok {
+		return
+	}
+	location := t.location()
+	if location == "" {
+		location = t.Region
+	}
+	if location == "" {
+		t.skipf("location is missing and the provider sets no region; block skipped")
+		return
+	}
+
+	cfg, kind := t.Attrs, "cloud-function"
+	if t.Type == "google_cloudfunctions2_function" {
+		cfg, kind = tfBlockAttr(t.Attrs, "service_config"), "cloud-function-2"
+	}
+	project := t.project()
+	sa := tfStr(cfg, "service_account_email")
+	if sa == "" && kind == "cloud-function" && project != "" && !strings.Contains(project, "${") {
+		sa = project + "@appspot.gserviceaccount.com"
+	}
+	rt := graph.GCPCloudFunctionID(project, location, name)
+	label := "Cloud Function " + name
+	t.b.node(graph.NodeRuntime, rt, label, t.Line, map[string]string{
+		graph.AttrProvider: providerGCP,
+		attrType:           kind,
+		attrProject:        project,
+		"location":         location,
+		graph.AttrName:     name,
+		"service_account":  sa,
+		attrTFAddress:      t.Address,
+	})
+	t.b.records++
+
+	for _, s := range tfBlocks(cfg, "secret_environment_variables") {
+		t.exposesSecret(rt, functionSecret(s), "env", tfStr(s, "key"))
+	}
+	for _, s := range tfBlocks(cfg, "secret_volumes") {
+		t.exposesSecret(rt, functionSecret(s), "file", tfStr(s, "mount_path"))
+	}
+	env := tfMap(cfg, "environment_variables")
+	names := make([]string, 0, len(env))
+	for k := range env {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	literals := make([]envVar, 0, len(names))
+	for _, k := range names {
+		literals = append(literals, envVar{Name: k, Value: tfStr(env, k)})
+	}
+	t.envLiterals(rt, label, "", literals)
+	if sa != "" {
+		t.metadataCredentials(rt, label, sa, "")
+	}
+}
+
+// functionSecret returns the secret a function's secret_environment_variables
+// or secret_volumes block names: its secret id, in project_id when set.
+func functionSecret(s map[string]any) string {
+	secret := tfStr(s, "secret")
+	if p := tfStr(s, "project_id"); p != "" && secret != "" {
+		return "projects/" + p + "/secrets/" + secret
+	}
+	return secret
 }
 
 // envVar is a variable of a container's environment with a literal value.

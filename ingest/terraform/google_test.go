@@ -1252,3 +1252,81 @@ resource "google_compute_instance" "batch" {
 		t.Errorf("runtimes (-want +got):\n%s", diff)
 	}
 }
+
+// TestGoogleCloudFunctions checks the runtimes of Cloud Functions of
+// both generations. Each exposes the metadata credentials of its service
+// account, the Secret Manager secrets of its environment and volumes, and
+// credentials written as literals into its environment. A 1st gen function
+// without an account runs as PROJECT_ID@appspot.gserviceaccount.com. A
+// 2nd gen one runs as the Compute Engine default account, whose email the
+// configuration does not show, so it gets no credentials.
+func TestGoogleCloudFunctions(t *testing.T) {
+	var res ingest.Result
+	f := filepath.Join("testdata", "gcp-functions", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("ghp_canaryZ0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4")) {
+		t.Errorf("a literal value of the environment reached the result")
+	}
+	var diags []string
+	for _, d := range res.Diags {
+		diags = append(diags, d.String())
+	}
+	wantDiags := []string{
+		"testdata/gcp-functions/main.tf:12: google_cloudfunctions_function.thumbs: environment variable UPLOAD_TOKEN of Cloud Function thumbs holds a literal credential; store it in Secret Manager and rotate it",
+	}
+	if diff := cmp.Diff(wantDiags, diags); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+
+	thumbs := graph.GCPCloudFunctionID("example-prod", "europe-west1", "thumbs")
+	legacy := graph.GCPCloudFunctionID("example-prod", "europe-west1", "legacy")
+	resize := graph.GCPCloudFunctionID("example-prod", "us-central1", "resize")
+	plain := graph.GCPCloudFunctionID("example-prod", "us-central1", "plain")
+	var runtimes []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeRuntime {
+			runtimes = append(runtimes, n.ID)
+		}
+	}
+	sort.Strings(runtimes)
+	wantRuntimes := []string{legacy, plain, resize, thumbs}
+	sort.Strings(wantRuntimes)
+	if diff := cmp.Diff(wantRuntimes, runtimes); diff != "" {
+		t.Errorf("runtimes (-want +got):\n%s", diff)
+	}
+
+	var got []string
+	for _, e := range res.Edges {
+		switch e.Kind {
+		case graph.EdgeExposes, graph.EdgeAuthenticatesAs:
+			if strings.Contains(e.From, ":functions:") {
+				got = append(got, e.From+" "+string(e.Kind)+" "+e.To+" "+e.Attrs[graph.AttrVia]+" "+e.Attrs[graph.AttrName])
+			}
+		}
+	}
+	sort.Strings(got)
+	sa := func(email string) string { return graph.GCPServiceAccountID(email) }
+	want := []string{
+		graph.GCPMetadataCredentialsID(legacy) + " AUTHENTICATES_AS " + sa("example-prod@appspot.gserviceaccount.com") + "  ",
+		graph.GCPMetadataCredentialsID(resize) + " AUTHENTICATES_AS " + sa("resizer@example-prod.iam.gserviceaccount.com") + "  ",
+		graph.GCPMetadataCredentialsID(thumbs) + " AUTHENTICATES_AS " + sa("thumbnailer@example-prod.iam.gserviceaccount.com") + "  ",
+		legacy + " EXPOSES " + graph.GCPMetadataCredentialsID(legacy) + " metadata ",
+		resize + " EXPOSES " + graph.GCPMetadataCredentialsID(resize) + " metadata ",
+		resize + " EXPOSES " + graph.GCPSecretID("example-prod", "resize-api") + " env API_KEY",
+		thumbs + " EXPOSES " + graph.GCPMetadataCredentialsID(thumbs) + " metadata ",
+		thumbs + " EXPOSES " + graph.GCPSecretID("example-prod", "thumbs-config") + " file /etc/thumbs",
+		thumbs + " EXPOSES " + graph.GCPSecretID("example-prod", "thumbs-db") + " env DB_PASSWORD",
+		thumbs + " EXPOSES " + graph.GCPSecretID("example-shared", "signing-key") + " env SHARED_KEY",
+		thumbs + " EXPOSES " + graph.GCPInlineSecretID(thumbs, "", "UPLOAD_TOKEN") + " env UPLOAD_TOKEN",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+}
