@@ -95,6 +95,12 @@ func TestGCPRoles(t *testing.T) {
 		node(graph.GCPRoleID("projects/example-prod/roles/keyMaker"), graph.NodePolicy, "provider", "gcp",
 			"type", "custom-role", "name", "projects/example-prod/roles/keyMaker",
 			"permissions", "iam.serviceAccountKeys.create,iam.serviceAccounts.get"),
+		// Rewriting an instance's metadata (its startup script) runs code
+		// as the instance's account, for a member that may act as it.
+		userGrant(gProject, "projects/example-prod/roles/metadataWriter", "meg", ""),
+		node(graph.GCPRoleID("projects/example-prod/roles/metadataWriter"), graph.NodePolicy, "provider", "gcp",
+			"type", "custom-role", "name", "projects/example-prod/roles/metadataWriter",
+			"permissions", "compute.instances.setMetadata,iam.serviceAccounts.actAs"),
 	)
 	d, c := gsa("deployer"), gsa("ci")
 	u := guser
@@ -107,6 +113,7 @@ func TestGCPRoles(t *testing.T) {
 			line(u("cat"), gProject, "certain"), // container.admin: the project only
 			line(u("dev"), gProject, "certain"),
 			line(u("ed"), gDev, "certain"), line(u("ed"), gProd, "certain"), line(u("ed"), gProject, "certain"),
+			line(u("meg"), gProject, "certain"),
 			line(u("own"), gDev, "certain"), line(u("own"), gProd, "certain"), line(u("own"), gProject, "certain"),
 			line(u("pia"), gDev, "certain"), line(u("pia"), gProd, "certain"), line(u("pia"), gProject, "certain"),
 			// The condition admits the prod bucket, refuses the dev bucket
@@ -124,6 +131,7 @@ func TestGCPRoles(t *testing.T) {
 		{graph.EdgeCanAssume, []string{
 			line(u("dev"), c, "certain"), line(u("dev"), d, "certain"), // actAs plus run.services.create
 			line(u("ed"), c, "certain"), line(u("ed"), d, "certain"), // editor holds both
+			line(u("meg"), c, "certain"), line(u("meg"), d, "certain"), // actAs plus setMetadata
 			line(u("own"), c, "certain"), line(u("own"), d, "certain"),
 			line(u("pia"), c, "certain"), line(u("pia"), d, "certain"), // setIamPolicy
 			line(u("tim"), c, "possible"),                                // the hour cannot be decided

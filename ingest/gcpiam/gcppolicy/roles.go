@@ -43,10 +43,14 @@ const (
 
 // DeployPermissions create or change a compute resource that runs as a
 // service account the caller may act as: together with actAs on that
-// account they let the caller run code as it.
+// account they let the caller run code as it. Setting an instance's
+// metadata, or the metadata every instance of a project reads, rewrites
+// the startup script that the instance runs as its account.
 var DeployPermissions = []string{
 	"compute.instances.create",
 	"compute.instances.setServiceAccount",
+	"compute.instances.setMetadata",
+	"compute.projects.setCommonInstanceMetadata",
 	"run.services.create",
 	"run.services.update",
 	"run.jobs.create",
