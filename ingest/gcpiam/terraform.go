@@ -693,8 +693,16 @@ func (t *tfBlock) nodesWithDoubt(cluster resource, pool string, nc map[string]an
 // metadataCredentials adds the credentials of service account sa that the
 // metadata server hands to the code of runtime rt, named name. A non-empty
 // limit is the reason why the credentials may not reach all that the
-// account reaches, and makes AUTHENTICATES_AS possible.
+// account reaches, and makes AUTHENTICATES_AS possible. So does an email
+// that is a placeholder for a reference the input does not resolve.
 func (t *tfBlock) metadataCredentials(rt, name, sa, limit string) {
+	if strings.Contains(sa, "${") {
+		unknown := "the service account " + sa + " is not resolved from the input"
+		if limit != "" {
+			unknown = limit + "; " + unknown
+		}
+		limit = unknown
+	}
 	acct := serviceAccountRes(sa, "")
 	t.b.resource(acct, t.Line)
 	cred := graph.GCPMetadataCredentialsID(rt)

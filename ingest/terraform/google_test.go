@@ -1288,6 +1288,7 @@ func TestGoogleCloudFunctions(t *testing.T) {
 	legacy := graph.GCPCloudFunctionID("example-prod", "europe-west1", "legacy")
 	resize := graph.GCPCloudFunctionID("example-prod", "us-central1", "resize")
 	plain := graph.GCPCloudFunctionID("example-prod", "us-central1", "plain")
+	worker := graph.GCPCloudFunctionID("example-prod", "europe-west1", "worker")
 	var runtimes []string
 	for _, n := range res.Nodes {
 		if n.Kind == graph.NodeRuntime {
@@ -1295,7 +1296,7 @@ func TestGoogleCloudFunctions(t *testing.T) {
 		}
 	}
 	sort.Strings(runtimes)
-	wantRuntimes := []string{legacy, plain, resize, thumbs}
+	wantRuntimes := []string{legacy, plain, resize, thumbs, worker}
 	sort.Strings(wantRuntimes)
 	if diff := cmp.Diff(wantRuntimes, runtimes); diff != "" {
 		t.Errorf("runtimes (-want +got):\n%s", diff)
@@ -1324,9 +1325,24 @@ func TestGoogleCloudFunctions(t *testing.T) {
 		thumbs + " EXPOSES " + graph.GCPSecretID("example-prod", "thumbs-db") + " env DB_PASSWORD",
 		thumbs + " EXPOSES " + graph.GCPSecretID("example-shared", "signing-key") + " env SHARED_KEY",
 		thumbs + " EXPOSES " + graph.GCPInlineSecretID(thumbs, "", "UPLOAD_TOKEN") + " env UPLOAD_TOKEN",
+		graph.GCPMetadataCredentialsID(worker) + " AUTHENTICATES_AS " + sa("${var.worker_sa}") + "  ",
+		worker + " EXPOSES " + graph.GCPMetadataCredentialsID(worker) + " metadata ",
 	}
 	sort.Strings(want)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+	// Only the account the input does not resolve is possible.
+	for _, e := range res.Edges {
+		if e.Kind != graph.EdgeAuthenticatesAs || !strings.Contains(e.From, ":functions:") {
+			continue
+		}
+		want := graph.Certain
+		if strings.Contains(e.To, "${") {
+			want = graph.Possible
+		}
+		if e.Confidence != want {
+			t.Errorf("%s -> %s is %s, want %s", e.From, e.To, e.Confidence, want)
+		}
 	}
 }

@@ -68,3 +68,11 @@ resource "google_cloudfunctions2_function" "plain" {
   name     = "plain"
   location = "us-central1"
 }
+
+variable "worker_sa" {}
+
+# An account the input does not resolve: its credentials are possible.
+resource "google_cloudfunctions_function" "worker" {
+  name                  = "worker"
+  service_account_email = var.worker_sa
+}
