@@ -273,7 +273,7 @@ module "big" {
 }
 `,
 	})
-	f := &ingest.File{Path: filepath.Join(root, "envs", "prod", "main.tf"), RelPath: "envs/prod/main.tf"}
+	f := &ingest.File{Path: filepath.Join(root, "envs", "prod", "main.tf"), RelPath: "envs/prod/main.tf", Repo: "example-org/infra"}
 	var res ingest.Result
 	err := New().Parse(context.Background(), f, testEnv(), &res)
 	var ie *ingest.Error
@@ -282,5 +282,27 @@ module "big" {
 	}
 	if ie.Pos.Line != 6 || !strings.Contains(ie.Msg, "evaluation limit") {
 		t.Errorf("error at line %d: %s, want line 6 and the evaluation limit", ie.Pos.Line, ie.Msg)
+	}
+}
+
+// TestSourceRoot checks the folder that module sources must lie in: the
+// repository's root, found from the file's path and its path in the
+// repository, else the parent of the module's folder.
+func TestSourceRoot(t *testing.T) {
+	sep := string(filepath.Separator)
+	for _, tc := range []struct {
+		path, rel, repo, want string
+	}{
+		{"work/infra/envs/prod/main.tf", "envs/prod/main.tf", "example-org/infra", "work" + sep + "infra"},
+		{"work/infra/main.tf", "main.tf", "example-org/infra", "work" + sep + "infra"},
+		{"main.tf", "main.tf", "example-org/infra", "."},
+		{"work/infra/main.tf", "main.tf", "", "work"},
+		{"work/infra/main.tf", "other/main.tf", "example-org/infra", "work"},
+	} {
+		p := filepath.FromSlash(tc.path)
+		got := sourceRoot(filepath.Dir(p), &ingest.File{Path: p, RelPath: tc.rel, Repo: tc.repo})
+		if got != tc.want {
+			t.Errorf("sourceRoot(%s, rel %s, repo %q) = %s, want %s", tc.path, tc.rel, tc.repo, got, tc.want)
+		}
 	}
 }

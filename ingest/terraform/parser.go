@@ -115,14 +115,19 @@ func evaluateDir(dir string, self *ingest.File, env *ingest.Env) map[string]*fil
 }
 
 // sourceRoot returns the folder that the local sources of module blocks
-// in dir must lie in: the root of the repository or input folder the file
-// was found in, else the parent of dir.
+// in dir must lie in: the root of the repository (or input folder) that
+// the file's Repo and RelPath place it in, else the parent of dir.
 func sourceRoot(dir string, self *ingest.File) string {
+	if self.Repo == "" || self.RelPath == "" {
+		return filepath.Dir(dir)
+	}
 	rel := filepath.FromSlash(self.RelPath)
-	if self.RelPath != "" && filepath.Dir(rel) != "." {
-		if root, ok := strings.CutSuffix(filepath.Clean(self.Path), string(filepath.Separator)+rel); ok {
-			return root
-		}
+	path := filepath.Clean(self.Path)
+	if path == rel {
+		return "."
+	}
+	if root, ok := strings.CutSuffix(path, string(filepath.Separator)+rel); ok {
+		return root
 	}
 	return filepath.Dir(dir)
 }
