@@ -11,15 +11,15 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
-// TestNoSecretValueLeaks parses every testdata module and checks that no
-// planted credential value reaches a node, edge, attribute, diagnostic or
-// error.
+// TestNoSecretValueLeaks parses every testdata module, in HCL and in JSON,
+// and checks that no planted credential value reaches a node, edge,
+// attribute, diagnostic or error.
 func TestNoSecretValueLeaks(t *testing.T) {
 	dirs, err := os.ReadDir("testdata")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var parsed int
+	var parsed, parsedJSON int
 	for _, d := range dirs {
 		if !d.IsDir() || d.Name() == "fuzz" {
 			continue
@@ -47,10 +47,13 @@ func TestNoSecretValueLeaks(t *testing.T) {
 				t.Errorf("%s: a planted credential value reached the output: %s", path, out)
 			}
 			parsed++
+			if isJSON(path) {
+				parsedJSON++
+			}
 		}
 	}
-	if parsed < 10 {
-		t.Errorf("parsed %d files, want the whole testdata", parsed)
+	if parsed < 10 || parsedJSON < 6 {
+		t.Errorf("parsed %d files, %d of them JSON, want the whole testdata", parsed, parsedJSON)
 	}
 }
 

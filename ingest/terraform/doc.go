@@ -1,5 +1,6 @@
 // Package terraform reads Terraform configuration (.tf files, with values
-// from .tfvars files) and turns the AWS identity, organization, secret,
+// from .tfvars files, and their JSON forms .tf.json and .tfvars.json) and
+// turns the AWS identity, organization, secret,
 // compute and data-store resources, the Google Cloud IAM resources and
 // the GitHub Actions secrets it declares into graph facts.
 //
@@ -23,13 +24,47 @@
 // # Modules
 //
 // A Terraform module is a folder: its files refer to each other's blocks.
-// The first Parse call for a file reads and evaluates every .tf and .tfvars
-// file of that file's folder (gzip-compressed ones too), once. Each Parse call then returns the facts
-// of the blocks declared in its own file. A file with a syntax error is
-// rejected on its own Parse call and left out of the evaluation of the rest.
-// A .tfvars file yields no facts. Values from terraform.tfvars and then
-// *.auto.tfvars (in name order) override variable defaults, as Terraform
-// loads them. Other .tfvars files are only checked for syntax.
+// The first Parse call for a file reads and evaluates every .tf, .tf.json,
+// .tfvars and .tfvars.json file of that file's folder (gzip-compressed
+// ones too), once. Each Parse call then returns the facts of the blocks
+// declared in its own file. A file with a syntax error is rejected on its
+// own Parse call and left out of the evaluation of the rest. A .tfvars
+// file yields no facts. Values from terraform.tfvars, terraform.tfvars.json
+// and then *.auto.tfvars and *.auto.tfvars.json (in name order) override
+// variable defaults, as Terraform loads them. Other .tfvars files are only
+// checked for syntax.
+//
+// Files are read in name order, override files (override.tf,
+// *_override.tf and their .tf.json forms) among the others. A block that
+// declares an address already declared is skipped with a warning, so an
+// override file's blocks are not merged into the ones they override, with
+// one exception: sensitive = true in any block of a variable hides its
+// value.
+//
+// # JSON syntax
+//
+// A .tf.json file is read as Terraform reads it, into the same blocks and
+// expressions a .tf file gives, so that both kinds may make up one module.
+// Its top-level properties are block types, and the levels of objects
+// under resource, data, variable, provider and the other labelled types
+// are the labels. A block's body is an object, or an array of objects for
+// several blocks of one type. Properties named "//" are comments. Strings
+// are templates: "${var.name}" is the value of the reference, of any
+// type, and "$${" is a literal "${". A variable's default and description
+// and the values of a .tfvars.json file are plain values, without
+// templates. A variable's type is a type expression in a string
+// ("list(string)"). Provider, depends_on, a dynamic block's iterator and
+// an import block's to are references in strings ("aws.prod").
+//
+// Terraform takes the nested block types of a resource from its provider's
+// schema, which is not in the input. The reader lists the nested block
+// types it reads (an aws_iam_role's inline_policy, the statement,
+// principals and condition of an aws_iam_policy_document, lifecycle,
+// provisioner, connection and dynamic blocks, and others). Every other
+// property is an argument, whose object or array value contains the same
+// values, and the google_* conversion reads it as it reads blocks. A
+// block's position is the property that opens it: the name of a resource,
+// or the object of one block in an array.
 //
 // # Module calls
 //
@@ -130,7 +165,6 @@
 //   - S3 objects and DynamoDB items are facts only when they hold
 //     credentials: a reference to one, or an access key, secret access key
 //     or PEM private key written in their content.
-//   - Override files and JSON configuration (.tf.json) are not read.
 //   - A block of an aliased aws provider (provider = aws.prod) takes that
 //     provider's account (allowed_account_ids, else the account of its
 //     assume_role role) and region; references between blocks still

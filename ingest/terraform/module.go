@@ -120,7 +120,8 @@ type module struct {
 	outputs map[string]*hclsyntax.Attribute
 }
 
-// loadModule reads and parses the .tf and .tfvars files of dir. self is
+// loadModule reads and parses the .tf, .tf.json, .tfvars and
+// .tfvars.json files of dir. self is
 // read through its Open function when the folder gives no copy of it.
 func loadModule(dir string, self *ingest.File) *module {
 	owner, _, _ := strings.Cut(self.Repo, "/")
@@ -197,12 +198,12 @@ func readModule(dir, owner, prefix string, self *ingest.File) *module {
 				Msg: fmt.Sprintf("expression nested deeper than %d levels; the file is skipped, split or simplify the expression", maxNesting)}
 			continue
 		}
-		file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+		body, diags := parseBody(src, name)
 		if diags.HasErrors() {
 			f.err = syntaxError(diags)
 			continue
 		}
-		f.body = file.Body.(*hclsyntax.Body)
+		f.body = body
 		m.boundLiterals(f)
 		countIterations(f.body)
 	}
@@ -214,6 +215,19 @@ func readModule(dir, owner, prefix string, self *ingest.File) *module {
 	}
 	m.index()
 	return m
+}
+
+// parseBody parses a file of a module, in the native syntax or, for a
+// .tf.json or .tfvars.json file, in Terraform's JSON syntax.
+func parseBody(src []byte, name string) (*hclsyntax.Body, hcl.Diagnostics) {
+	if isJSON(name) {
+		return parseJSONConfig(src, name, isVars(name))
+	}
+	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return file.Body.(*hclsyntax.Body), diags
 }
 
 func readSource(path string) ([]byte, error) {
@@ -343,17 +357,25 @@ func (m *module) declareImport(sb *hclsyntax.Block) {
 	}
 }
 
-// loadValues reads terraform.tfvars, then *.auto.tfvars in name order.
+// loadValues reads terraform.tfvars and terraform.tfvars.json, then
+// *.auto.tfvars and *.auto.tfvars.json in name order, as Terraform does.
 func (m *module) loadValues() {
+	rank := func(name string) int {
+		switch name {
+		case "terraform.tfvars":
+			return 0
+		case "terraform.tfvars.json":
+			return 1
+		}
+		return 2
+	}
 	var files []*srcFile
 	for _, f := range m.files {
-		if f.err == nil && f.vars && (f.name == "terraform.tfvars" || strings.HasSuffix(f.name, ".auto.tfvars")) {
+		if f.err == nil && f.vars && (rank(f.name) < 2 || strings.HasSuffix(f.name, ".auto.tfvars") || strings.HasSuffix(f.name, ".auto.tfvars.json")) {
 			files = append(files, f)
 		}
 	}
-	sort.SliceStable(files, func(i, j int) bool {
-		return files[i].name == "terraform.tfvars" && files[j].name != "terraform.tfvars"
-	})
+	sort.SliceStable(files, func(i, j int) bool { return rank(files[i].name) < rank(files[j].name) })
 	for _, f := range files {
 		for _, a := range sortedAttrs(f.body) {
 			v, diags := a.Expr.Value(nil)

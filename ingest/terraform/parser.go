@@ -42,16 +42,28 @@ func New() *Parser {
 // Format returns "terraform".
 func (p *Parser) Format() string { return "terraform" }
 
-// Detect claims .tf and .tfvars files, gzip-compressed or not.
+// Detect claims .tf and .tfvars files and their JSON forms, .tf.json and
+// .tfvars.json, gzip-compressed or not. Other JSON files are left to the
+// parsers of their formats.
 func (p *Parser) Detect(f *ingest.File) bool {
 	return isConfig(f.Path) || isVars(f.Path)
 }
 
-// isConfig and isVars read a name without its .gz suffix: a module's
-// files may be gzip-compressed, as any input file may.
-func isConfig(path string) bool { return strings.HasSuffix(plainName(path), ".tf") }
+// isConfig, isVars and isJSON read a name without its .gz suffix: a
+// module's files may be gzip-compressed, as any input file may.
+func isConfig(path string) bool {
+	name := plainName(path)
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+}
 
-func isVars(path string) bool { return strings.HasSuffix(plainName(path), ".tfvars") }
+func isVars(path string) bool {
+	name := plainName(path)
+	return strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")
+}
+
+// isJSON reports whether a configuration or variables file is written in
+// Terraform's JSON syntax.
+func isJSON(path string) bool { return strings.HasSuffix(plainName(path), ".json") }
 
 func plainName(path string) string { return strings.TrimSuffix(strings.ToLower(path), ".gz") }
 

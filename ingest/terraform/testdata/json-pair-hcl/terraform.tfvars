@@ -1,0 +1,2 @@
+secret_name = "orders/db"
+db_password = "CANARY-tfjson-tfvars"
