@@ -34,12 +34,12 @@
 // variable defaults, as Terraform loads them. Other .tfvars files are only
 // checked for syntax.
 //
-// Files are read in name order, override files (override.tf,
-// *_override.tf and their .tf.json forms) among the others. A block that
-// declares an address already declared is skipped with a warning, so an
-// override file's blocks are not merged into the ones they override, with
-// one exception: sensitive = true in any block of a variable hides its
-// value.
+// Files are read in name order, and override files (override.tf,
+// *_override.tf and their .tf.json forms) after the others, as Terraform
+// reads them. Their blocks are not merged into the blocks they override: a
+// block whose address is already declared is skipped with a warning, so
+// the declaration in the other files is the one read. The exception is
+// sensitive = true in any block of a variable, which hides its value.
 //
 // # JSON syntax
 //

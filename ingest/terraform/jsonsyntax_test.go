@@ -387,3 +387,60 @@ func TestJSONExpressions(t *testing.T) {
 		t.Errorf("unexpected diagnostic %s", d.Msg)
 	}
 }
+
+// TestOverrideFilesReadLast reads override files after the other files of
+// the module, as Terraform does, whatever their names: the declaration in
+// main.tf is the one read, and the override blocks are skipped with a
+// warning, in HCL and in JSON alike.
+func TestOverrideFilesReadLast(t *testing.T) {
+	for _, override := range []string{"a_override.tf", "a_override.tf.json"} {
+		t.Run(override, func(t *testing.T) {
+			src := "resource \"aws_iam_role\" \"app\" {\n  tags = { team = \"ops\" }\n}\n"
+			if isJSON(override) {
+				src = `{"resource": {"aws_iam_role": {"app": {"tags": {"team": "ops"}}}}}`
+			}
+			dir := writeModule(t, map[string]string{
+				"main.tf": "resource \"aws_iam_role\" \"app\" {\n  name               = \"app\"\n  assume_role_policy = \"{}\"\n}\n",
+				override:  src,
+			})
+			res, rejected := parseDir(t, dir)
+			if len(rejected) != 0 {
+				t.Fatalf("rejected: %v", rejected)
+			}
+			var ids []string
+			for _, n := range res.Nodes {
+				ids = append(ids, n.ID)
+			}
+			if diff := cmp.Diff([]string{"arn:aws:iam:::role/app"}, ids); diff != "" {
+				t.Errorf("nodes (-want +got):\n%s", diff)
+			}
+			var warned []string
+			for _, d := range res.Diags {
+				warned = append(warned, filepath.Base(d.Pos.File)+": "+d.Msg)
+			}
+			want := []string{override + ": duplicate declaration of aws_iam_role.app; block skipped"}
+			if diff := cmp.Diff(want, warned); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestIsOverride(t *testing.T) {
+	for name, want := range map[string]bool{
+		"override.tf":            true,
+		"infra/override.tf.json": true,
+		"db_override.tf":         true,
+		"db_override.tf.json":    true,
+		"db_override.tf.json.gz": true,
+		"myoverride.tf":          false,
+		"override_db.tf":         false,
+		"override.tfvars":        false,
+		"override.tfvars.json":   false,
+		"main.tf":                false,
+	} {
+		if got := isOverride(name); got != want {
+			t.Errorf("isOverride(%s) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -88,7 +88,7 @@ type localDef struct {
 // module is the parsed content of one folder.
 type module struct {
 	dir    string     // the folder, for files the configuration reads
-	files  []*srcFile // in name order
+	files  []*srcFile // in name order, override files last
 	vars   map[string]*variable
 	locals map[string]*localDef
 	blocks map[string]*block // resources and data sources by address
@@ -180,7 +180,14 @@ func readModule(dir, owner, prefix string, self *ingest.File) *module {
 	for n := range names {
 		sorted = append(sorted, n)
 	}
-	sort.Strings(sorted)
+	// Terraform reads override files after the others, each group in
+	// name order.
+	sort.Slice(sorted, func(i, j int) bool {
+		if oi, oj := isOverride(sorted[i]), isOverride(sorted[j]); oi != oj {
+			return oj
+		}
+		return sorted[i] < sorted[j]
+	})
 
 	for _, name := range sorted {
 		src, err := readSource(filepath.Join(dir, name))

@@ -61,6 +61,16 @@ func isVars(path string) bool {
 	return strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")
 }
 
+// isOverride reports whether a configuration file is an override file:
+// override.tf, *_override.tf, or their .tf.json forms.
+func isOverride(path string) bool {
+	if !isConfig(path) {
+		return false
+	}
+	stem := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(plainName(path)), ".json"), ".tf")
+	return stem == "override" || strings.HasSuffix(stem, "_override")
+}
+
 // isJSON reports whether a configuration or variables file is written in
 // Terraform's JSON syntax.
 func isJSON(path string) bool { return strings.HasSuffix(plainName(path), ".json") }
