@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,4 +61,67 @@ func TestHostileNesting(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("hostile_chain (-want +got):\n%s", diff)
 	}
+}
+
+// TestDeepExpressionsRejected checks that nesting the parser would follow
+// by recursion is bounded where brackets do not show it: inside strings
+// and templates, and in chains of unary operators, conditionals and
+// template directives. Deep enough, each would overflow the stack and end
+// the whole run.
+func TestDeepExpressionsRejected(t *testing.T) {
+	const n = maxNesting + 1
+	deep := map[string]string{
+		"interpolation": `"${` + strings.Repeat("(", n) + "1" + strings.Repeat(")", n) + `}"`,
+		"bangs":         strings.Repeat("!", n) + "true",
+		"minuses":       strings.Repeat("-", n) + "1",
+		"conditionals":  strings.Repeat("true ? 1 : ", n) + "1",
+		"directives":    `"` + strings.Repeat("%{ if true }", n) + "x" + strings.Repeat("%{ endif }", n) + `"`,
+		"parenthesized": "(" + strings.Repeat("!\n", n) + "true)",
+	}
+	for name, expr := range deep {
+		t.Run(name, func(t *testing.T) {
+			for file, src := range map[string]string{
+				"main.tf":      "locals {\n  x = " + expr + "\n}\n",
+				"main.tf.json": `{"locals": {"x": ` + jsonQuote(t, "${"+expr+"}") + "}}",
+			} {
+				dir := writeModule(t, map[string]string{file: src})
+				_, rejected := parseDir(t, dir)
+				if len(rejected) != 1 {
+					t.Fatalf("%s: rejected %v, want one rejection", file, rejected)
+				}
+				if !strings.Contains(rejected[0].Msg, "nested deeper than 1000 levels") {
+					t.Errorf("%s: rejected for %q, want the nesting", file, rejected[0].Msg)
+				}
+				if file == "main.tf" && rejected[0].Pos.Line < 2 {
+					t.Errorf("%s: rejected at line %d, want the expression's line or later", file, rejected[0].Pos.Line)
+				}
+			}
+		})
+	}
+}
+
+// TestLongFlatExpressionsRead checks that many operators that do not nest
+// are not taken for deep nesting.
+func TestLongFlatExpressionsRead(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("locals {\n")
+	for i := range 2 * maxNesting {
+		fmt.Fprintf(&body, "  x%d = !true ? -1 : -2\n", i)
+	}
+	body.WriteString("  list = [" + strings.Repeat("-1, ", 2*maxNesting) + "]\n")
+	body.WriteString("  sum = 1" + strings.Repeat(" - 1", 2*maxNesting) + "\n")
+	body.WriteString("}\n")
+	dir := writeModule(t, map[string]string{"main.tf": body.String()})
+	if _, rejected := parseDir(t, dir); len(rejected) != 0 {
+		t.Errorf("rejected %v, want none", rejected)
+	}
+}
+
+func jsonQuote(t *testing.T, s string) string {
+	t.Helper()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

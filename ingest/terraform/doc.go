@@ -179,6 +179,11 @@
 //     file whose expression passes the limit is rejected at that
 //     expression, and the other files of the module get a warning. A chain
 //     of references deeper than 512 is left unresolved.
+//   - A file whose expressions nest deeper than 1000 levels is rejected at
+//     the level past the bound, since the parser recurses once per level.
+//     Brackets, quotes, interpolations, if and for directives, and each
+//     unary operator or conditional in a chain count as levels, in the
+//     strings of a .tf.json file too.
 //   - Each expression is evaluated with only the variables, locals and
 //     blocks it names, so a module's evaluation time grows with its
 //     references, not with the square of its blocks.

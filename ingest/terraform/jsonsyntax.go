@@ -360,14 +360,20 @@ func (c *jsonConv) expr(v hcl.Expression, mode jsonMode) hclsyntax.Expression {
 		}
 		return tup
 	}
+
 	val, _ := v.Value(nil)
 	if val.Type() != cty.String || val.IsNull() {
 		return &hclsyntax.LiteralValueExpr{Val: val, SrcRange: rng}
 	}
+
 	s := val.AsString()
 	// The text starts after the opening quote. Escapes in the JSON text
 	// shift the later columns of their line, but not the lines.
 	start := hcl.Pos{Line: rng.Start.Line, Column: rng.Start.Column + 1, Byte: rng.Start.Byte + 1}
+	if mode != modeLiteral && c.tooDeep(s, mode, rng.Filename, start) {
+		return &hclsyntax.LiteralValueExpr{Val: cty.DynamicVal, SrcRange: rng}
+	}
+
 	switch mode {
 	case modeTraversal:
 		if tr, diags := hclsyntax.ParseTraversalAbs([]byte(s), rng.Filename, start); !diags.HasErrors() {
@@ -395,4 +401,28 @@ func (c *jsonConv) expr(v hcl.Expression, mode jsonMode) hclsyntax.Expression {
 		Parts:    []hclsyntax.Expression{&hclsyntax.LiteralValueExpr{Val: val, SrcRange: rng}},
 		SrcRange: rng,
 	}
+}
+
+// tooDeep reports whether the string s, read in mode, nests deeper than
+// maxNesting, and records an error if so. The parser would follow such
+// nesting by recursion, and the brackets inside a JSON string are not
+// counted with those of the file.
+func (c *jsonConv) tooDeep(s string, mode jsonMode, filename string, start hcl.Pos) bool {
+	lex := hclsyntax.LexExpression
+	if mode == modeTemplate {
+		if !strings.Contains(s, "${") && !strings.Contains(s, "%{") {
+			return false // literal text
+		}
+		lex = hclsyntax.LexTemplate
+	}
+	tokens, _ := lex([]byte(s), filename, start)
+	pos, deep := tokensTooDeep(tokens)
+	if deep {
+		c.diags = append(c.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  nestingMsg,
+			Subject:  &hcl.Range{Filename: filename, Start: pos, End: pos},
+		})
+	}
+	return deep
 }

@@ -200,9 +200,13 @@ func readModule(dir, owner, prefix string, self *ingest.File) *module {
 			f.err = &ingest.Error{Msg: err.Error()}
 			continue
 		}
-		if line, col, deep := tooDeep(src); deep {
+		deepAt := tooDeep
+		if isJSON(name) {
+			deepAt = jsonTooDeep
+		}
+		if line, col, deep := deepAt(src); deep {
 			f.err = &ingest.Error{Pos: ingest.Position{Line: line, Col: col},
-				Msg: fmt.Sprintf("expression nested deeper than %d levels; the file is skipped, split or simplify the expression", maxNesting)}
+				Msg: nestingMsg}
 			continue
 		}
 		body, diags := parseBody(src, name)
@@ -599,35 +603,134 @@ func redactQuoted(s string) string {
 	})
 }
 
-// maxNesting bounds the bracket nesting of a file. The HCL parser recurses
-// once per level, so a hostile file of a few hundred kilobytes of brackets
-// would otherwise overflow the stack and end the whole run. Real modules
-// stay below 30 levels.
+// maxNesting bounds the nesting of a file's expressions. The HCL parser
+// recurses once per level (a bracket, an interpolation, a template
+// directive, a unary operator or a conditional), so a hostile file of a
+// few hundred kilobytes would otherwise overflow the stack and end the
+// whole run. Real modules stay below 30 levels.
 const maxNesting = 1000
 
-// tooDeep reports where a file's brackets first nest deeper than
-// maxNesting. It counts (, [ and { outside strings and comments; heredocs
-// are rare enough in deep positions that their brackets are counted too,
-// which can only make the check stricter.
+// nestingMsg is the error of a file whose nesting passes maxNesting.
+var nestingMsg = fmt.Sprintf("expression nested deeper than %d levels; the file is skipped, split or simplify the expression", maxNesting)
+
+// tooDeep reports where the expressions of a file in the native syntax
+// first nest deeper than maxNesting.
 func tooDeep(src []byte) (line, col int, deep bool) {
+	tokens, _ := hclsyntax.LexConfig(src, "", hcl.InitialPos)
+	if pos, deep := tokensTooDeep(tokens); deep {
+		return pos.Line, pos.Column, true
+	}
+	return 0, 0, false
+}
+
+// tokensTooDeep reports where tokens first nest deeper than maxNesting.
+// Brackets, quotes, heredocs, interpolations and if and for directives
+// count as levels. So does each unary operator and conditional, from its
+// token to the end of the list item, line or bracket it is in, since the
+// parser's recursion for a chain of them ends only there.
+func tokensTooDeep(tokens hclsyntax.Tokens) (hcl.Pos, bool) {
+	type frame struct {
+		pending  int  // unary operators and conditionals open in this frame
+		newlines bool // newlines end items here, as in a body or an object
+	}
+	stack := []frame{{newlines: true}}
+	depth := 0 // brackets and directives, plus every frame's pending
+	endItem := func() {
+		top := &stack[len(stack)-1]
+		depth -= top.pending
+		top.pending = 0
+	}
+	prev := hclsyntax.TokenNil // the last token other than a newline or comment
+	for i, tok := range tokens {
+		switch tok.Type {
+		case hclsyntax.TokenOParen, hclsyntax.TokenOBrack, hclsyntax.TokenOBrace,
+			hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc,
+			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
+			stack = append(stack, frame{newlines: tok.Type == hclsyntax.TokenOBrace})
+			depth++
+			if tok.Type == hclsyntax.TokenTemplateControl {
+				switch directive(tokens[i+1:]) {
+				case "if", "for":
+					depth++ // until its end directive
+				}
+			}
+		case hclsyntax.TokenCParen, hclsyntax.TokenCBrack, hclsyntax.TokenCBrace,
+			hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc, hclsyntax.TokenTemplateSeqEnd:
+			if len(stack) > 1 {
+				endItem()
+				stack = stack[:len(stack)-1]
+				depth--
+			}
+		case hclsyntax.TokenComma:
+			endItem()
+		case hclsyntax.TokenNewline:
+			if stack[len(stack)-1].newlines {
+				endItem()
+			}
+		case hclsyntax.TokenBang, hclsyntax.TokenQuestion:
+			stack[len(stack)-1].pending++
+			depth++
+		case hclsyntax.TokenMinus:
+			if !endsOperand(prev) {
+				stack[len(stack)-1].pending++
+				depth++
+			}
+		}
+		if tok.Type != hclsyntax.TokenNewline && tok.Type != hclsyntax.TokenComment {
+			prev = tok.Type
+		}
+		if tok.Type == hclsyntax.TokenTemplateControl {
+			switch directive(tokens[i+1:]) {
+			case "endif", "endfor":
+				depth--
+			}
+		}
+		if depth > maxNesting {
+			return tok.Range.Start, true
+		}
+	}
+	return hcl.Pos{}, false
+}
+
+// endsOperand reports whether a token of type t can end an operand, so
+// that a minus after it subtracts instead of negating.
+func endsOperand(t hclsyntax.TokenType) bool {
+	switch t {
+	case hclsyntax.TokenIdent, hclsyntax.TokenNumberLit, hclsyntax.TokenCParen, hclsyntax.TokenCBrack,
+		hclsyntax.TokenCBrace, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
+		return true
+	}
+	return false
+}
+
+// directive returns the keyword of the template directive whose tokens
+// follow its %{, past a ~ strip marker.
+func directive(tokens hclsyntax.Tokens) string {
+	for _, tok := range tokens {
+		if tok.Type != hclsyntax.TokenBitwiseNot {
+			if tok.Type == hclsyntax.TokenIdent {
+				return string(tok.Bytes)
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// jsonTooDeep reports where the brackets of a JSON file first nest deeper
+// than maxNesting. It counts [ and { outside strings. The strings, which
+// may hold templates, are checked as the file is converted.
+func jsonTooDeep(src []byte) (line, col int, deep bool) {
 	depth := 0
 	line, col = 1, 0
-	inString, escaped, lineComment, blockComment := false, false, false, false
-	for i := 0; i < len(src); i++ {
-		c := src[i]
+	inString, escaped := false, false
+	for _, c := range src {
 		col++
 		if c == '\n' {
 			line, col = line+1, 0
-			lineComment = false
 			continue
 		}
 		switch {
-		case lineComment:
-		case blockComment:
-			if c == '*' && i+1 < len(src) && src[i+1] == '/' {
-				blockComment = false
-				i++
-			}
 		case inString:
 			switch {
 			case escaped:
@@ -639,17 +742,12 @@ func tooDeep(src []byte) (line, col int, deep bool) {
 			}
 		case c == '"':
 			inString = true
-		case c == '#' || (c == '/' && i+1 < len(src) && src[i+1] == '/'):
-			lineComment = true
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			blockComment = true
-			i++
-		case c == '(' || c == '[' || c == '{':
+		case c == '[' || c == '{':
 			depth++
 			if depth > maxNesting {
 				return line, col, true
 			}
-		case c == ')' || c == ']' || c == '}':
+		case c == ']' || c == '}':
 			depth--
 		}
 	}
