@@ -65,3 +65,36 @@ func TestGzipBombCutOff(t *testing.T) {
 		t.Errorf("rejected %v, want one rejection for size", rejected)
 	}
 }
+
+// TestGzippedJSONModule reads a .tf.json.gz file whose role takes its name
+// from a variable declared in a plain .tf file.
+func TestGzippedJSONModule(t *testing.T) {
+	dir := t.TempDir()
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write([]byte("{\"resource\": {\"aws_iam_role\": {\n  \"deploy\": {\"name\": \"${var.role_name}\", \"assume_role_policy\": \"{}\"}\n}}}\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json.gz"), zipped.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "variables.tf"), []byte("variable \"role_name\" {\n  default = \"gz-json-deploy\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	res, rejected := parseDir(t, dir)
+	if len(rejected) != 0 {
+		t.Fatalf("rejected: %v", rejected)
+	}
+	var role *graph.Node
+	for i, n := range res.Nodes {
+		if n.Kind == graph.NodeIdentity && n.Label == "gz-json-deploy" {
+			role = &res.Nodes[i]
+		}
+	}
+	if role == nil {
+		t.Fatalf("no role gz-json-deploy among %d nodes", len(res.Nodes))
+	}
+	if want := filepath.Join(dir, "cdk.tf.json.gz"); role.Pos.File != want || role.Pos.Line != 2 {
+		t.Errorf("role read at %s:%d, want %s:2", role.Pos.File, role.Pos.Line, want)
+	}
+}
