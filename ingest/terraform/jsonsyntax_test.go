@@ -331,7 +331,8 @@ func TestJSONVariableValues(t *testing.T) {
 
 // TestJSONExpressions checks how strings of a .tf.json file are read:
 // templates with interpolations and directives, "$${" for a literal "${",
-// references in provider, and a dynamic block nested in a statement.
+// references in provider and in an import block's to, and a dynamic block
+// nested in a statement.
 func TestJSONExpressions(t *testing.T) {
 	dir := writeModule(t, map[string]string{
 		"main.tf.json": `{
@@ -340,6 +341,7 @@ func TestJSONExpressions(t *testing.T) {
     {"alias": "prod", "allowed_account_ids": ["444455556666"]}
   ]},
   "locals": {"teams": ["ops", "dev"], "n": 2},
+  "import": [{"to": "aws_instance.web", "id": "i-0abc1234"}],
   "data": {"aws_iam_policy_document": {"trust": {
     "statement": {
       "actions": ["sts:AssumeRole"],
@@ -356,6 +358,7 @@ func TestJSONExpressions(t *testing.T) {
       "prod": {"provider": "aws.prod", "name": "prod"},
       "escaped": {"name": "esc-$${1 + 1}"}
     },
+    "aws_instance": {"web": {"ami": "ami-00000000000000000"}},
     "aws_iam_role": {
       "escaped": {"name": "escaped", "assume_role_policy": "${data.aws_iam_policy_document.trust.json}"}
     }
@@ -379,6 +382,10 @@ func TestJSONExpressions(t *testing.T) {
 		if _, ok := ids[id]; !ok {
 			t.Errorf("no node %s", id)
 		}
+	}
+	// The import block's to names the instance whose id it gives.
+	if got := ids["runtime:aws:ec2:111122223333:aws_instance.web"].Attrs["instance_id"]; got != "i-0abc1234" {
+		t.Errorf("instance_id = %q, want the imported i-0abc1234", got)
 	}
 	sameJSON(t, "trust policy", ids["arn:aws:iam::111122223333:role/escaped"].Attrs["trust_policy"], `{"Version":"2012-10-17","Statement":[{
 		"Effect":"Allow","Action":"sts:AssumeRole",
