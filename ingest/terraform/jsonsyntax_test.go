@@ -37,16 +37,18 @@ func factLines(t *testing.T, dir string) []string {
 	return lines
 }
 
-// TestJSONModuleSameFacts reads one module written in HCL and in
-// Terraform's JSON syntax: the facts must be the same.
+// TestJSONModuleSameFacts reads modules written in HCL and in Terraform's
+// JSON syntax: the facts of each pair must be the same.
 func TestJSONModuleSameFacts(t *testing.T) {
-	hclFacts := factLines(t, filepath.Join("testdata", "json-pair-hcl"))
-	jsonFacts := factLines(t, filepath.Join("testdata", "json-pair-json"))
-	if len(hclFacts) < 5 {
-		t.Fatalf("the HCL module gives only %v", hclFacts)
-	}
-	if diff := cmp.Diff(hclFacts, jsonFacts); diff != "" {
-		t.Errorf("facts (-hcl +json):\n%s", diff)
+	for _, pair := range []string{"json-pair", "json-pair2"} {
+		hclFacts := factLines(t, filepath.Join("testdata", pair+"-hcl"))
+		jsonFacts := factLines(t, filepath.Join("testdata", pair+"-json"))
+		if len(hclFacts) < 5 {
+			t.Fatalf("%s: the HCL module gives only %v", pair, hclFacts)
+		}
+		if diff := cmp.Diff(hclFacts, jsonFacts); diff != "" {
+			t.Errorf("%s: facts (-hcl +json):\n%s", pair, diff)
+		}
 	}
 }
 
