@@ -1,8 +1,8 @@
 // Package terraform reads Terraform configuration (.tf files, with values
 // from .tfvars files, and their JSON forms .tf.json and .tfvars.json) and
-// turns the AWS identity, organization, secret,
-// compute and data-store resources, the Google Cloud IAM resources and
-// the GitHub Actions secrets it declares into graph facts.
+// turns the AWS identity, organization, secret, compute and data-store
+// resources, the Google Cloud IAM resources and the GitHub Actions secrets
+// it declares into graph facts.
 //
 // google_* resources are evaluated here and converted by ingest/gcpiam,
 // so that they give the nodes and edges gcloud output gives; their

@@ -120,9 +120,9 @@ type module struct {
 	outputs map[string]*hclsyntax.Attribute
 }
 
-// loadModule reads and parses the .tf, .tf.json, .tfvars and
-// .tfvars.json files of dir. self is
-// read through its Open function when the folder gives no copy of it.
+// loadModule reads and parses the .tf, .tf.json, .tfvars and .tfvars.json
+// files of dir. self is read through its Open function when the folder
+// gives no copy of it.
 func loadModule(dir string, self *ingest.File) *module {
 	owner, _, _ := strings.Cut(self.Repo, "/")
 	m := readModule(dir, owner, "", self)
