@@ -31,8 +31,8 @@
 // own Parse call and left out of the evaluation of the rest. A .tfvars
 // file yields no facts. Values from terraform.tfvars, terraform.tfvars.json
 // and then *.auto.tfvars and *.auto.tfvars.json (in name order) override
-// variable defaults, as Terraform loads them. Other .tfvars files are only
-// checked for syntax.
+// variable defaults, as Terraform loads them, compressed or not. Other
+// .tfvars files are only checked for syntax.
 //
 // Files are read in name order, and override files (override.tf,
 // *_override.tf and their .tf.json forms) after the others, as Terraform

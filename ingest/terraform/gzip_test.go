@@ -98,3 +98,41 @@ func TestGzippedJSONModule(t *testing.T) {
 		t.Errorf("role read at %s:%d, want %s:2", role.Pos.File, role.Pos.Line, want)
 	}
 }
+
+// TestGzippedValues reads variable values from gzip-compressed
+// terraform.tfvars and *.auto.tfvars.json files, as from plain ones.
+func TestGzippedValues(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string, zip bool) {
+		t.Helper()
+		data := []byte(text)
+		if zip {
+			var zipped bytes.Buffer
+			zw := gzip.NewWriter(&zipped)
+			zw.Write(data)
+			zw.Close()
+			data = zipped.Bytes()
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("main.tf", "variable \"a\" {\n  default = \"default-a\"\n}\nvariable \"b\" {\n  default = \"default-b\"\n}\n"+
+		"resource \"aws_iam_user\" \"a\" {\n  name = var.a\n}\nresource \"aws_iam_user\" \"b\" {\n  name = var.b\n}\n", false)
+	write("terraform.tfvars.gz", "a = \"tfvars-a\"\nb = \"tfvars-b\"\n", true)
+	write("x.auto.tfvars.json.gz", `{"b": "auto-b"}`, true)
+
+	res, rejected := parseDir(t, dir)
+	if len(rejected) != 0 {
+		t.Fatalf("rejected: %v", rejected)
+	}
+	names := map[string]bool{}
+	for _, n := range res.Nodes {
+		names[n.Label] = true
+	}
+	for _, want := range []string{"tfvars-a", "auto-b"} {
+		if !names[want] {
+			t.Errorf("no user %s among %v", want, names)
+		}
+	}
+}

@@ -370,23 +370,30 @@ func (m *module) declareImport(sb *hclsyntax.Block) {
 
 // loadValues reads terraform.tfvars and terraform.tfvars.json, then
 // *.auto.tfvars and *.auto.tfvars.json in name order, as Terraform does.
+// A gzip-compressed file counts under its name without the .gz suffix.
 func (m *module) loadValues() {
-	rank := func(name string) int {
-		switch name {
-		case "terraform.tfvars":
-			return 0
-		case "terraform.tfvars.json":
-			return 1
+	rank := func(f *srcFile) int {
+		name := f.name
+		if strings.HasSuffix(strings.ToLower(name), ".gz") {
+			name = name[:len(name)-len(".gz")]
 		}
-		return 2
+		switch {
+		case name == "terraform.tfvars":
+			return 0
+		case name == "terraform.tfvars.json":
+			return 1
+		case strings.HasSuffix(name, ".auto.tfvars"), strings.HasSuffix(name, ".auto.tfvars.json"):
+			return 2
+		}
+		return 3 // not loaded
 	}
 	var files []*srcFile
 	for _, f := range m.files {
-		if f.err == nil && f.vars && (rank(f.name) < 2 || strings.HasSuffix(f.name, ".auto.tfvars") || strings.HasSuffix(f.name, ".auto.tfvars.json")) {
+		if f.err == nil && f.vars && rank(f) < 3 {
 			files = append(files, f)
 		}
 	}
-	sort.SliceStable(files, func(i, j int) bool { return rank(files[i].name) < rank(files[j].name) })
+	sort.SliceStable(files, func(i, j int) bool { return rank(files[i]) < rank(files[j]) })
 	for _, f := range files {
 		for _, a := range sortedAttrs(f.body) {
 			v, diags := a.Expr.Value(nil)
