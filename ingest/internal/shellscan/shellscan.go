@@ -1,0 +1,697 @@
+// Package shellscan parses the shell scripts of CI steps as bash and lists
+// their simple commands in the order they appear. Each comes with its
+// words, the assignments before it, the variables set before it, the
+// folder it runs in and its line.
+//
+// Every command is read once, wherever it is: in a list, a pipeline, a
+// brace group, a subshell, an if, case, while or for (whose body is read
+// once, with the loop variable unknown), a function body, and in command
+// and process substitutions. cd, pushd and popd move the folder of the
+// commands after them in the same shell; a cd inside a subshell, a
+// substitution, a pipeline stage or a background command moves only the
+// commands inside it. Assignments and export set variables the same way.
+// The script that a shell runs with -c (bash -c '...') is one word of
+// its command; readers scan it in turn.
+//
+// Words are unquoted as the shell does. A parameter expansion, command
+// substitution or arithmetic expansion is kept as written ($VERSION,
+// $(git describe)), and the word is marked Unknown: its value is not
+// worked out. GitHub Actions expressions (${{ matrix.dir }}) are kept as
+// written too, each as part of the word it appears in.
+package shellscan
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+)
+
+// Word is one word of a command after quote removal.
+type Word struct {
+	// Text is the word without its quotes. Expansions are kept as
+	// written.
+	Text string
+	// Unknown is set when the word contains an expansion whose value
+	// the script does not show.
+	Unknown bool
+}
+
+// Command is one simple command of a script.
+type Command struct {
+	// Words are the command's words, the program first. A command that
+	// only assigns variables has none.
+	Words []Word
+	// Assigns are the NAME=value assignments in front of the command,
+	// or the whole command when Words is empty, values unquoted.
+	Assigns []string
+	// Vars are the variables the script set before the command, with
+	// the environment given to Scan, and the command's own Assigns. The
+	// map is shared, so it is valid only during the call and must not be
+	// modified.
+	Vars pkgcmd.Env
+	// Dir is the folder the command runs in: the base folder given to
+	// Scan, moved by the cd, pushd and popd before it.
+	Dir string
+	// Line is the line of the script the command starts on, from 1.
+	Line int
+}
+
+// Args returns the command's words as strings, or nil.
+func (c *Command) Args() []string {
+	if len(c.Words) == 0 {
+		return nil
+	}
+	out := make([]string, len(c.Words))
+	for i, w := range c.Words {
+		out[i] = w.Text
+	}
+	return out
+}
+
+// Options bound what Scan reads.
+type Options struct {
+	// MaxCommands stops the scan after this many commands (0: no
+	// bound).
+	MaxCommands int
+}
+
+// maxNesting bounds how deep groups, compound commands and
+// substitutions nest before the commands inside are left unread.
+const maxNesting = 100
+
+// ParseError reports a script that does not parse as bash, or that
+// nests brackets or compound commands deeper than maxNesting, which the
+// parser would follow with a deep recursion. It names only the line,
+// since the parser's message quotes the script's text, which may hold a
+// secret.
+type ParseError struct {
+	Line int
+	Deep bool
+}
+
+func (e *ParseError) Error() string {
+	if e.Deep {
+		return fmt.Sprintf("line %d: shell script nests too deep to read", e.Line)
+	}
+	return fmt.Sprintf("line %d: shell script does not parse", e.Line)
+}
+
+// tooDeep returns the line where the brackets and compound commands of
+// a script nest deeper than maxNesting, or 0. Quotes are not skipped, so
+// the count errs high.
+func tooDeep(src string) int {
+	depth, line := 0, 1
+	wordStart := true
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch c {
+		case '\n':
+			line++
+		case '(', '{':
+			depth++
+		case ')', '}':
+			depth = max(depth-1, 0)
+		default:
+			if wordStart && c >= 'a' && c <= 'w' {
+				switch word(src[i:]) {
+				case "if", "case", "for", "while", "until", "select":
+					depth++
+				case "fi", "esac", "done":
+					depth = max(depth-1, 0)
+				}
+			}
+		}
+		if depth > maxNesting {
+			return line
+		}
+		wordStart = c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '{' || c == '}' || c == '`'
+	}
+	return 0
+}
+
+// word returns the keyword that s starts with, up to a blank or
+// operator.
+func word(s string) string {
+	for i := 0; i < len(s) && i < 7; i++ {
+		if c := s[i]; c < 'a' || c > 'z' {
+			return s[:i]
+		}
+	}
+	if len(s) <= 6 {
+		return s
+	}
+	return ""
+}
+
+// Scan parses script as bash and calls fn with each simple command, in
+// order, until fn returns false. base is the folder the script starts
+// in ("." for the checkout) and env the variables it starts with. It reports
+// whether it stopped short of the end (a bound, or fn), and a
+// *ParseError when the script does not parse; then fn was not called.
+func Scan(script, base string, env pkgcmd.Env, opt Options, fn func(*Command) bool) (stopped bool, err error) {
+	f, src, exprs, err := parse(script)
+	if err != nil {
+		return false, err
+	}
+	vars := pkgcmd.Env{}
+	for k, v := range env {
+		vars[k] = v
+	}
+	s := &scanner{src: src, exprs: exprs, opt: opt, fn: fn, base: base}
+	st := &state{dir: base, vars: vars}
+	s.stmts(f.Stmts, st, 0)
+	return s.stop || s.skipped, nil
+}
+
+// parsers keeps bash parsers for reuse, because a parser's buffers are
+// large next to a CI step's script.
+var parsers = sync.Pool{New: func() any {
+	return syntax.NewParser(syntax.Variant(syntax.LangBash))
+}}
+
+// exprOpen and exprClose wrap the index of a GitHub Actions expression
+// in the text handed to the parser: characters of the Unicode private
+// use area, which the parser reads as literal text.
+const (
+	exprOpen  = "\uE000"
+	exprClose = "\uE001"
+)
+
+// parse parses a script, with each ${{ }} expression replaced by a
+// placeholder first, and returns the text parsed and the expressions in
+// order.
+func parse(script string) (*syntax.File, string, []string, error) {
+	var exprs []string
+	src := script
+	if strings.Contains(script, "${{") {
+		var b strings.Builder
+		rest := script
+		for {
+			i := strings.Index(rest, "${{")
+			if i < 0 {
+				break
+			}
+			j := strings.Index(rest[i:], "}}")
+			if j < 0 {
+				break
+			}
+			b.WriteString(rest[:i])
+			b.WriteString(exprOpen + strconv.Itoa(len(exprs)) + exprClose)
+			// Newlines inside the expression are kept, so that lines
+			// of the text parsed are those of the script.
+			b.WriteString(strings.Repeat("\n", strings.Count(rest[i:i+j], "\n")))
+			exprs = append(exprs, rest[i:i+j+2])
+			rest = rest[i+j+2:]
+		}
+		b.WriteString(rest)
+		src = b.String()
+	}
+	if line := tooDeep(src); line > 0 {
+		return nil, "", nil, &ParseError{Line: line, Deep: true}
+	}
+	p := parsers.Get().(*syntax.Parser)
+	defer parsers.Put(p)
+	f, err := p.Parse(strings.NewReader(src), "")
+	if err != nil {
+		line := 0
+		if pe, ok := err.(syntax.ParseError); ok {
+			line = int(pe.Pos.Line())
+		} else if le, ok := err.(syntax.LangError); ok {
+			line = int(le.Pos.Line())
+		}
+		return nil, "", nil, &ParseError{Line: line}
+	}
+	return f, src, exprs, nil
+}
+
+// scanner walks the syntax tree of one script.
+type scanner struct {
+	// src is the text parsed, and exprs the expressions its
+	// placeholders stand for.
+	src   string
+	exprs []string
+	opt   Options
+	fn    func(*Command) bool
+	base  string
+	count int
+	// stop is set when the scan ends early, skipped when a part nested
+	// too deep was left unread.
+	stop, skipped bool
+}
+
+// state is the part of a shell's state that the scan tracks: its folder,
+// the folders pushd saved, and its variables.
+type state struct {
+	dir   string
+	stack []string
+	vars  pkgcmd.Env
+}
+
+// sub returns the state of a subshell, which starts as a copy of st.
+func (st *state) sub() *state {
+	vars := make(pkgcmd.Env, len(st.vars))
+	for k, v := range st.vars {
+		vars[k] = v
+	}
+	return &state{dir: st.dir, stack: append([]string(nil), st.stack...), vars: vars}
+}
+
+func (s *scanner) stmts(list []*syntax.Stmt, st *state, nest int) {
+	for _, x := range list {
+		if s.stop {
+			return
+		}
+		s.stmt(x, st, nest)
+	}
+}
+
+func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
+	if x == nil || s.stop {
+		return
+	}
+	if nest > maxNesting {
+		s.skipped = true
+		return
+	}
+	nest++
+	if x.Background {
+		// A command run in the background runs in a subshell.
+		st = st.sub()
+	}
+	for _, r := range x.Redirs {
+		s.word(r.Word, st, nest)
+	}
+	switch c := x.Cmd.(type) {
+	case *syntax.CallExpr:
+		s.call(c.Assigns, c.Args, nil, st, nest, x)
+	case *syntax.DeclClause:
+		s.call(nil, nil, c, st, nest, x)
+	case *syntax.Block:
+		s.stmts(c.Stmts, st, nest)
+	case *syntax.Subshell:
+		s.stmts(c.Stmts, st.sub(), nest)
+	case *syntax.BinaryCmd:
+		pipe := isPipe(c.Op)
+		for _, y := range chain(x, pipe) {
+			if pipe {
+				// Each stage of a pipeline runs in a subshell.
+				s.stmt(y, st.sub(), nest)
+			} else {
+				s.stmt(y, st, nest)
+			}
+		}
+	case *syntax.IfClause:
+		for ic := c; ic != nil && !s.stop; ic = ic.Else {
+			s.stmts(ic.Cond, st, nest)
+			s.stmts(ic.Then, st, nest)
+		}
+	case *syntax.WhileClause:
+		s.stmts(c.Cond, st, nest)
+		s.stmts(c.Do, st, nest)
+	case *syntax.ForClause:
+		if wi, ok := c.Loop.(*syntax.WordIter); ok {
+			for _, w := range wi.Items {
+				s.word(w, st, nest)
+			}
+			// The body is read once, with the variable unknown.
+			delete(st.vars, wi.Name.Value)
+		}
+		s.stmts(c.Do, st, nest)
+	case *syntax.CaseClause:
+		s.word(c.Word, st, nest)
+		for _, it := range c.Items {
+			s.stmts(it.Stmts, st, nest)
+		}
+	case *syntax.FuncDecl:
+		// A function's body runs where the function is called, which
+		// the script does not show. It is read once, in a shell of its
+		// own.
+		s.stmt(c.Body, st.sub(), nest)
+	case *syntax.TimeClause:
+		s.stmt(c.Stmt, st, nest)
+	case *syntax.CoprocClause:
+		s.stmt(c.Stmt, st.sub(), nest)
+	case *syntax.ArithmCmd, *syntax.TestClause, *syntax.LetClause, *syntax.TestDecl:
+		syntax.Walk(c, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.CmdSubst:
+				s.stmts(n.Stmts, st.sub(), nest)
+				return false
+			case *syntax.ProcSubst:
+				s.stmts(n.Stmts, st.sub(), nest)
+				return false
+			}
+			return !s.stop
+		})
+	}
+}
+
+func isPipe(op syntax.BinCmdOperator) bool {
+	return op == syntax.Pipe || op == syntax.PipeAll
+}
+
+// chain returns the commands of a list joined by && and || (or of a
+// pipeline, when pipe is set), in order, without the deep recursion that
+// the nesting of their syntax tree would take.
+func chain(x *syntax.Stmt, pipe bool) []*syntax.Stmt {
+	var out []*syntax.Stmt
+	todo := []*syntax.Stmt{x}
+	for len(todo) > 0 {
+		y := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		b, ok := y.Cmd.(*syntax.BinaryCmd)
+		if ok && isPipe(b.Op) == pipe && (y == x || len(y.Redirs) == 0 && !y.Negated && !y.Background) {
+			todo = append(todo, b.Y, b.X)
+			continue
+		}
+		out = append(out, y)
+	}
+	return out
+}
+
+// word reads the commands of the substitutions in a word.
+func (s *scanner) word(w *syntax.Word, st *state, nest int) {
+	if w == nil {
+		return
+	}
+	s.parts(w.Parts, st, nest)
+}
+
+func (s *scanner) parts(parts []syntax.WordPart, st *state, nest int) {
+	for _, p := range parts {
+		if s.stop {
+			return
+		}
+		switch p := p.(type) {
+		case *syntax.DblQuoted:
+			s.parts(p.Parts, st, nest)
+		case *syntax.CmdSubst:
+			s.stmts(p.Stmts, st.sub(), nest+1)
+		case *syntax.ProcSubst:
+			s.stmts(p.Stmts, st.sub(), nest+1)
+		case *syntax.ParamExp, *syntax.ArithmExp:
+			syntax.Walk(p, func(n syntax.Node) bool {
+				switch n := n.(type) {
+				case *syntax.CmdSubst:
+					s.stmts(n.Stmts, st.sub(), nest+1)
+					return false
+				case *syntax.ProcSubst:
+					s.stmts(n.Stmts, st.sub(), nest+1)
+					return false
+				}
+				return !s.stop
+			})
+		}
+	}
+}
+
+// call reads a simple command, or a declaration (export A=b) as the
+// command of its words.
+func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *syntax.DeclClause, st *state, nest int, x *syntax.Stmt) {
+	// The substitutions run before the command.
+	for _, a := range assigns {
+		s.word(a.Value, st, nest)
+	}
+	for _, w := range args {
+		s.word(w, st, nest)
+	}
+	if decl != nil {
+		for _, a := range decl.Args {
+			s.word(a.Value, st, nest)
+		}
+	}
+	if s.stop {
+		return
+	}
+
+	c := &Command{Dir: st.dir, Line: int(x.Pos().Line())}
+	for _, w := range args {
+		c.Words = append(c.Words, s.text(w))
+	}
+	for _, a := range assigns {
+		if a.Name == nil || a.Array != nil || a.Index != nil {
+			continue
+		}
+		c.Assigns = append(c.Assigns, a.Name.Value+"="+s.text(a.Value).Text)
+	}
+	if decl != nil {
+		c.Words = append(c.Words, Word{Text: decl.Variant.Value})
+		for _, a := range decl.Args {
+			switch {
+			case a.Name == nil:
+				c.Words = append(c.Words, s.text(a.Value))
+			case a.Naked:
+				c.Words = append(c.Words, Word{Text: a.Name.Value})
+			case a.Array == nil && a.Index == nil:
+				v := s.text(a.Value)
+				c.Words = append(c.Words, Word{Text: a.Name.Value + "=" + v.Text, Unknown: v.Unknown})
+			}
+		}
+	}
+
+	if len(c.Words) == 0 {
+		// NAME=value alone sets a variable of the shell.
+		for _, a := range c.Assigns {
+			k, v, _ := strings.Cut(a, "=")
+			st.vars[k] = v
+		}
+		c.Vars = st.vars
+		s.emit(c)
+		return
+	}
+
+	c.Vars = st.vars
+	if len(c.Assigns) > 0 {
+		c.Vars = make(pkgcmd.Env, len(st.vars)+len(c.Assigns))
+		for k, v := range st.vars {
+			c.Vars[k] = v
+		}
+		for _, a := range c.Assigns {
+			k, v, _ := strings.Cut(a, "=")
+			c.Vars[k] = v
+		}
+	}
+
+	argv := c.Args()
+	if !s.emit(c) {
+		return
+	}
+	switch path.Base(argv[0]) {
+	case "cd":
+		st.dir = ChangeDir(s.base, st.dir, argv[1:])
+	case "pushd":
+		st.stack = append(st.stack, st.dir)
+		st.dir = ChangeDir(s.base, st.dir, argv[1:])
+	case "popd":
+		if n := len(st.stack); n > 0 {
+			st.dir = st.stack[n-1]
+			st.stack = st.stack[:n-1]
+		}
+	case "export", "declare", "typeset", "readonly", "local":
+		for _, a := range argv[1:] {
+			if k, v, ok := strings.Cut(a, "="); ok && IsAssignment(a) {
+				st.vars[k] = v
+			}
+		}
+	}
+}
+
+// emit hands a command to fn, and reports whether the scan goes on.
+func (s *scanner) emit(c *Command) bool {
+	s.count++
+	if s.opt.MaxCommands > 0 && s.count > s.opt.MaxCommands {
+		s.stop = true
+		return false
+	}
+	if !s.fn(c) {
+		s.stop = true
+		return false
+	}
+	return true
+}
+
+// text returns a word without its quotes, with expansions as written.
+func (s *scanner) text(w *syntax.Word) Word {
+	if w == nil {
+		return Word{}
+	}
+	var b strings.Builder
+	unknown := s.writeParts(&b, w.Parts, false)
+	out := Word{Text: b.String(), Unknown: unknown}
+	if len(s.exprs) > 0 && strings.Contains(out.Text, exprOpen) {
+		out.Text = s.restore(out.Text)
+	}
+	return out
+}
+
+// writeParts writes the text of word parts and reports whether they
+// contain an expansion. quoted is set inside double quotes.
+func (s *scanner) writeParts(b *strings.Builder, parts []syntax.WordPart, quoted bool) bool {
+	unknown := false
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			writeLit(b, p.Value, quoted)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				b.WriteString(ansiC(p.Value))
+			} else {
+				b.WriteString(p.Value)
+			}
+		case *syntax.DblQuoted:
+			if s.writeParts(b, p.Parts, true) {
+				unknown = true
+			}
+		default:
+			// An expansion, kept as the script writes it.
+			b.WriteString(s.source(p))
+			unknown = true
+		}
+	}
+	return unknown
+}
+
+// source returns the text of a node as the parser read it, with
+// placeholders in place of expressions (text restores them).
+func (s *scanner) source(n syntax.Node) string {
+	from, to := int(n.Pos().Offset()), int(n.End().Offset())
+	if from < 0 || to > len(s.src) || from > to {
+		return ""
+	}
+	return s.src[from:to]
+}
+
+// restore puts the expressions back in place of their placeholders.
+func (s *scanner) restore(t string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(t, exprOpen)
+		if i < 0 {
+			break
+		}
+		j := strings.Index(t[i:], exprClose)
+		if j < 0 {
+			break
+		}
+		k, err := strconv.Atoi(t[i+len(exprOpen) : i+j])
+		b.WriteString(t[:i])
+		if err == nil && k < len(s.exprs) {
+			b.WriteString(s.exprs[k])
+		}
+		t = t[i+j+len(exprClose):]
+	}
+	b.WriteString(t)
+	return b.String()
+}
+
+// writeLit writes a literal without its backslash escapes. Outside
+// double quotes a backslash escapes any character. Inside them it
+// escapes only $, `, " and \, and removes a newline.
+func writeLit(b *strings.Builder, v string, quoted bool) {
+	if !strings.Contains(v, "\\") {
+		b.WriteString(v)
+		return
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c != '\\' || i+1 == len(v) {
+			b.WriteByte(c)
+			continue
+		}
+		n := v[i+1]
+		switch {
+		case n == '\n':
+			i++
+		case !quoted || n == '$' || n == '`' || n == '"' || n == '\\':
+			b.WriteByte(n)
+			i++
+		default:
+			b.WriteByte(c)
+		}
+	}
+}
+
+// ansiC returns the text of a $'...' string: its backslash escapes of
+// quotes, backslashes and common control characters replaced.
+func ansiC(v string) string {
+	if !strings.Contains(v, "\\") {
+		return v
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c != '\\' || i+1 == len(v) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch v[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\', '\'', '"':
+			b.WriteByte(v[i])
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String()
+}
+
+// ChangeDir applies cd ARG to dir. cd without an argument, or to ~,
+// goes back to the base folder.
+func ChangeDir(base, dir string, args []string) string {
+	var target string
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			target = a
+			break
+		}
+	}
+	if target == "" || target == "~" {
+		return base
+	}
+	return JoinDir(dir, target)
+}
+
+// JoinDir joins a relative folder onto dir. Absolute paths and paths
+// that start with a variable or ~ are kept as written. A folder that
+// holds a GitHub Actions expression is joined as text, since the
+// expression's value is not known.
+func JoinDir(dir, rel string) string {
+	if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "$") || strings.HasPrefix(rel, "~") {
+		return rel
+	}
+	if strings.Contains(dir, "${{") || strings.Contains(rel, "${{") {
+		if dir == "." || dir == "" {
+			return rel
+		}
+		return dir + "/" + rel
+	}
+	return path.Clean(path.Join(dir, rel))
+}
+
+// IsAssignment reports whether a word is NAME=value.
+func IsAssignment(w string) bool {
+	eq := strings.IndexByte(w, '=')
+	if eq <= 0 {
+		return false
+	}
+	for i := 0; i < eq; i++ {
+		c := w[i]
+		if !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,200 @@
+package shellscan
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+)
+
+// seen is what a test records of one command.
+type seen struct {
+	Args    []string
+	Unknown []int // indexes of the words marked Unknown
+	Assigns []string
+	Dir     string
+	Line    int
+}
+
+func scan(t *testing.T, script string, env pkgcmd.Env) []seen {
+	t.Helper()
+	var out []seen
+	_, err := Scan(script, ".", env, Options{}, func(c *Command) bool {
+		s := seen{Args: c.Args(), Assigns: c.Assigns, Dir: c.Dir, Line: c.Line}
+		for i, w := range c.Words {
+			if w.Unknown {
+				s.Unknown = append(s.Unknown, i)
+			}
+		}
+		out = append(out, s)
+		return true
+	})
+	if err != nil {
+		t.Fatalf("Scan(%q): %v", script, err)
+	}
+	return out
+}
+
+func TestScanWords(t *testing.T) {
+	tests := []struct {
+		script string
+		want   []seen
+	}{
+		{`npm  ci --prefix "my app"`, []seen{{Args: []string{"npm", "ci", "--prefix", "my app"}, Dir: ".", Line: 1}}},
+		// Backslashes escape any character outside quotes, and only $ ` " \
+		// inside double quotes; single quotes keep everything.
+		{`echo a\ b "c\d\"e" 'f\g'`, []seen{{Args: []string{"echo", "a b", `c\d"e`, `f\g`}, Dir: ".", Line: 1}}},
+		{`echo $'a\tb'`, []seen{{Args: []string{"echo", "a\tb"}, Dir: ".", Line: 1}}},
+		// Expansions are kept as written and mark their word.
+		{`echo "v=$V" ${W:-x} $(date) plain`, []seen{
+			{Args: []string{"date"}, Dir: ".", Line: 1},
+			{Args: []string{"echo", "v=$V", "${W:-x}", "$(date)", "plain"}, Unknown: []int{1, 2, 3}, Dir: ".", Line: 1},
+		}},
+		// A continued line is one command, on the line it starts.
+		{"true\nnpm \\\n  ci", []seen{
+			{Args: []string{"true"}, Dir: ".", Line: 1},
+			{Args: []string{"npm", "ci"}, Dir: ".", Line: 2},
+		}},
+		{"A=1 B='x y' npm ci", []seen{{Args: []string{"npm", "ci"}, Assigns: []string{"A=1", "B=x y"}, Dir: ".", Line: 1}}},
+		{"A=1", []seen{{Assigns: []string{"A=1"}, Dir: ".", Line: 1}}},
+		{"export A=1 B", []seen{{Args: []string{"export", "A=1", "B"}, Dir: ".", Line: 1}}},
+		// GitHub Actions expressions stay whole, spaces included.
+		{"cd ${{ matrix.dir }} && echo \"${{ secrets.X }}\"", []seen{
+			{Args: []string{"cd", "${{ matrix.dir }}"}, Dir: ".", Line: 1},
+			{Args: []string{"echo", "${{ secrets.X }}"}, Dir: "${{ matrix.dir }}", Line: 1},
+		}},
+		{"echo ${{\n a }}\nls", []seen{
+			{Args: []string{"echo", "${{\n a }}"}, Dir: ".", Line: 1},
+			{Args: []string{"ls"}, Dir: ".", Line: 3},
+		}},
+		// Comments and here-documents hold no commands.
+		{"# npm ci\ncat <<EOF\nnpm ci\nEOF\nls # npm ci", []seen{
+			{Args: []string{"cat"}, Dir: ".", Line: 2},
+			{Args: []string{"ls"}, Dir: ".", Line: 5},
+		}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(scan(t, tt.script, nil), tt.want); diff != "" {
+			t.Errorf("Scan(%q) (-got +want):\n%s", tt.script, diff)
+		}
+	}
+}
+
+func TestScanDirs(t *testing.T) {
+	tests := []struct {
+		script string
+		want   []string // the folder of each command but cd, pushd and popd
+	}{
+		{"cd web && npm ci\ncd ..\nnpm ci", []string{"web", "."}},
+		{"pushd web; npm ci; popd; npm ci", []string{"web", "."}},
+		// A subshell, a substitution, a pipeline stage and a background
+		// command run in a shell of their own.
+		{"(cd web && npm ci); npm ci", []string{"web", "."}},
+		{"x=$(cd web; pwd); npm ci", []string{"web", ".", "."}},
+		{"cd web | true; npm ci", []string{".", "."}},
+		{"cd web & npm ci", []string{"."}},
+		// A brace group and an if run in the same shell.
+		{"{ cd web; }; npm ci", []string{"web"}},
+		{"if true; then cd web; fi; npm ci", []string{".", "web"}},
+		{"for d in a b; do (cd $d && npm ci); done; npm ci", []string{"$d", "."}},
+		{"case $x in a) cd web;; esac; npm ci", []string{"web"}},
+		{"f() { cd web; npm ci; }; npm ci", []string{"web", "."}},
+		{"cd web; cd; npm ci", []string{"."}},
+		{"cd /opt; npm ci", []string{"/opt"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, c := range scan(t, tt.script, nil) {
+			if len(c.Args) == 0 || c.Args[0] != "cd" && c.Args[0] != "pushd" && c.Args[0] != "popd" {
+				got = append(got, c.Dir)
+			}
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("Scan(%q) folders (-got +want):\n%s", tt.script, diff)
+		}
+	}
+}
+
+func TestScanVars(t *testing.T) {
+	var got []pkgcmd.Env
+	script := "export A=1\nB=2\n(C=3; echo)\nD=4 echo\nfor A in x; do echo; done\necho"
+	_, err := Scan(script, ".", pkgcmd.Env{"E": "5"}, Options{}, func(c *Command) bool {
+		if len(c.Words) > 0 && c.Words[0].Text == "echo" {
+			got = append(got, clone(c.Vars))
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []pkgcmd.Env{
+		{"A": "1", "B": "2", "C": "3", "E": "5"},
+		{"A": "1", "B": "2", "D": "4", "E": "5"},
+		// The loop variable is unknown in the body and after it.
+		{"B": "2", "E": "5"},
+		{"B": "2", "E": "5"},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("variables (-got +want):\n%s", diff)
+	}
+}
+
+func clone(e pkgcmd.Env) pkgcmd.Env {
+	out := pkgcmd.Env{}
+	for k, v := range e {
+		out[k] = v
+	}
+	return out
+}
+
+func TestScanBounds(t *testing.T) {
+	n := 0
+	stopped, err := Scan(strings.Repeat("npm ci\n", 50), ".", nil, Options{MaxCommands: 10}, func(*Command) bool {
+		n++
+		return true
+	})
+	if err != nil || !stopped || n != 10 {
+		t.Errorf("MaxCommands 10: %d commands, stopped %v, err %v; want 10, true, nil", n, stopped, err)
+	}
+	// A long list takes no deep recursion.
+	n = 0
+	if _, err := Scan(strings.Repeat("true && ", 100000)+"true", ".", nil, Options{}, func(*Command) bool {
+		n++
+		return true
+	}); err != nil || n != 100001 {
+		t.Errorf("long list: %d commands, err %v; want 100001", n, err)
+	}
+	// Deep nesting is refused before the parser recurses into it.
+	for _, s := range []string{
+		strings.Repeat("(", 200000) + "true" + strings.Repeat(")", 200000),
+		"echo " + strings.Repeat(`"$(`, 200000),
+		"true\n" + strings.Repeat("if true; then ", 200) + "true" + strings.Repeat("; fi", 200),
+	} {
+		_, err := Scan(s, ".", nil, Options{}, func(*Command) bool { return true })
+		var pe *ParseError
+		if !errors.As(err, &pe) || !pe.Deep {
+			t.Errorf("Scan(%.20q...): err %v, want a ParseError for nesting", s, err)
+		}
+	}
+}
+
+func TestScanParseErrorQuotesNoSource(t *testing.T) {
+	const secret = "s3cr3t-token-value"
+	for _, script := range []string{
+		"echo " + secret + " )",
+		"x=$(echo " + secret + "\nif then",
+		"echo \"" + secret,
+	} {
+		_, err := Scan(script, ".", nil, Options{}, func(*Command) bool { return true })
+		if err == nil {
+			t.Errorf("Scan(%q): no error", script)
+			continue
+		}
+		if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("Scan(%q): error %q quotes the script", script, err)
+		}
+	}
+}
