@@ -14,6 +14,7 @@ import (
 var canaries = []string{
 	"canary-wf-env-Q7x9",        // workflow env literal
 	"canary-wf-run-Z3k1",        // workflow run script literal
+	"canary-wf-subst-C5e2",      // literal inside a command substitution, in a script that parses and one that does not
 	"canary-npm-url-P4m2",       // credentials in a lockfile's resolved URL
 	"canary-pip-url-R8t5",       // credentials in a requirements index URL
 	"canary-tfvar-default-M1n3", // Terraform variable default

@@ -454,7 +454,9 @@ func TestScriptInstalls(t *testing.T) {
 		{"pushd web && npm ci && popd && go build", "", []install{{"npm", "web"}, {"golang", "."}}},
 		{"echo \"npm ci\" # npm ci", "", nil},
 		{"npm \\\n  ci", "", []install{{"npm", "."}}},
-		{"VERSION=$(git describe; npm ci) make", "", nil},
+		// The commands of a substitution run before the command.
+		{"VERSION=$(git describe; npm ci) make", "", []install{{"npm", "."}}},
+		{"VERSION=$(npx semantic-release --dry-run)", "web", []install{{"npm", "web"}}},
 		{"cd ${{ matrix.dir }} && npm ci", "", []install{{"npm", "${{ matrix.dir }}"}}},
 	}
 	for _, tt := range tests {

@@ -65,3 +65,44 @@ func TestScriptEffects(t *testing.T) {
 		}
 	}
 }
+
+func TestScriptEffectsShell(t *testing.T) {
+	lifecycle := func(dir, cmd string) pkgcmd.Effect {
+		return pkgcmd.Effect{Eco: "npm", Dir: dir, Install: true, Run: pkgcmd.RunMaybe,
+			Cause: cmd + " runs the project's own lifecycle scripts"}
+	}
+	tests := []struct {
+		script string
+		env    pkgcmd.Env
+		want   []pkgcmd.Effect
+	}{
+		// Command substitutions run their commands.
+		{"VERSION=$(npm ci)", nil, []pkgcmd.Effect{lifecycle(".", "npm ci")}},
+		{`echo "$(npm ci)"`, nil, []pkgcmd.Effect{lifecycle(".", "npm ci")}},
+		{"x=`npm ci`", nil, []pkgcmd.Effect{lifecycle(".", "npm ci")}},
+		// A cd inside a substitution runs in a subshell and moves nothing
+		// after it.
+		{"v=$(cd web && npm ci)\nnpm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci"), lifecycle(".", "npm ci")}},
+		// env -C moves the command; env -i empties its environment, so
+		// the exported variable no longer turns install scripts off.
+		{"env -C web npm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci")}},
+		{"export npm_config_ignore_scripts=true\nenv -i npm ci", nil, []pkgcmd.Effect{lifecycle(".", "npm ci")}},
+		{"sudo -D web npm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci")}},
+		// A subshell's cd moves only its own commands; a brace group's
+		// moves the commands after it.
+		{"( cd web && npm ci )\nnpm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci"), lifecycle(".", "npm ci")}},
+		{"{ cd web; npm ci; }\nnpm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci"), lifecycle("web", "npm ci")}},
+		{"if [ -f package.json ]; then cd web; npm ci; fi", nil, []pkgcmd.Effect{lifecycle("web", "npm ci")}},
+		// A loop's body is read once, with its variable unknown.
+		{"for d in a b; do (cd $d && npm ci); done", nil, []pkgcmd.Effect{lifecycle("$d", "npm ci")}},
+		{"d=web\nfor d in a b; do (cd \"$d\" && npm ci); done", nil, []pkgcmd.Effect{lifecycle("$d", "npm ci")}},
+		// A here-document's lines are text, not commands.
+		{"cat <<EOF > notes.txt\nnpm ci\nEOF", nil, nil},
+	}
+	for _, tt := range tests {
+		got := scriptEffects(tt.script, "", tt.env)
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("scriptEffects(%q) (-got +want):\n%s", tt.script, diff)
+		}
+	}
+}

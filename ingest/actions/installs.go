@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
 // install is one package install found in a job: the ecosystem and the
@@ -32,11 +33,13 @@ func scriptInstalls(script, wd string) []install {
 // scriptEffects reads what the commands of a shell script do with
 // packages: installs, and code of the project or its dependencies run.
 // wd is the step's working directory ("" for the root) and env the
-// variables the step sets. The script is split into simple commands as a
-// shell would, and cd and pushd move the directory of later commands.
-// Assignments in front of a command and export set variables. Quoting,
-// functions and subshells are read only roughly. Each effect's Dir is the
-// directory the command ran in.
+// variables the step sets. The script is parsed as bash (shellscan), so
+// every simple command is read, those of groups, loops and substitutions
+// included. cd and pushd move the directory of later commands in the
+// same shell. Assignments in front of a command and export set
+// variables. Each effect's Dir is the directory the command ran in. A
+// script that does not parse as bash is split into commands roughly
+// instead (scriptEffectsSplit).
 func scriptEffects(script, wd string, env pkgcmd.Env) []pkgcmd.Effect {
 	return scriptEffectsAt(script, wd, env, 0)
 }
@@ -44,6 +47,65 @@ func scriptEffects(script, wd string, env pkgcmd.Env) []pkgcmd.Effect {
 // scriptEffectsAt is scriptEffects for a script that depth shells run
 // with -c inside the step's script.
 func scriptEffectsAt(script, wd string, env pkgcmd.Env, depth int) []pkgcmd.Effect {
+	base := wd
+	if base == "" {
+		base = "."
+	}
+	var out []pkgcmd.Effect
+	_, err := shellscan.Scan(script, base, env, shellscan.Options{MaxCommands: maxScriptCommands}, func(c *shellscan.Command) bool {
+		words := c.Args()
+		for len(words) > 0 && (words[0] == "exec" || words[0] == "command" || words[0] == "builtin") {
+			// exec and command run the command that follows, after
+			// their options.
+			words = words[1:]
+			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+				words = words[1:]
+			}
+		}
+		if len(words) == 0 {
+			return true
+		}
+		switch path.Base(words[0]) {
+		case "cd", "pushd", "popd", "export":
+			return true
+		}
+		out = append(out, commandEffects(words, c.Dir, c.Vars, depth)...)
+		return true
+	})
+	if err != nil {
+		return scriptEffectsSplit(script, wd, env, depth)
+	}
+	return out
+}
+
+// commandEffects returns the effects of one simple command run in dir
+// with the variables vars, those of the script it runs with -c included.
+func commandEffects(words []string, dir string, vars pkgcmd.Env, depth int) []pkgcmd.Effect {
+	if inner, ok := pkgcmd.ShellScript(words); ok {
+		if depth >= pkgcmd.MaxShellDepth {
+			return nil
+		}
+		// bash -c '...' runs its script in this directory, with these
+		// variables.
+		return scriptEffectsAt(inner, dir, vars, depth+1)
+	}
+	var out []pkgcmd.Effect
+	for _, e := range pkgcmd.Effects(words, vars) {
+		if e.Dir != "" {
+			e.Dir = joinDir(dir, e.Dir)
+		} else {
+			e.Dir = dir
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// scriptEffectsSplit is scriptEffectsAt for a script that does not parse
+// as bash. It splits the script into simple commands at operators and
+// brackets outside quotes, and reads substitutions, functions and
+// subshells only roughly.
+func scriptEffectsSplit(script, wd string, env pkgcmd.Env, depth int) []pkgcmd.Effect {
 	script = joinContinued(script)
 	base := wd
 	if base == "" {
@@ -102,20 +164,7 @@ func scriptEffectsAt(script, wd string, env pkgcmd.Env, depth int) []pkgcmd.Effe
 				cmdEnv[k] = v
 			}
 		}
-		if inner, ok := pkgcmd.ShellScript(words); ok && depth < pkgcmd.MaxShellDepth {
-			// bash -c '...' runs its script in this directory, with these
-			// variables.
-			out = append(out, scriptEffectsAt(inner, dir, cmdEnv, depth+1)...)
-			continue
-		}
-		for _, e := range pkgcmd.Effects(words, cmdEnv) {
-			if e.Dir != "" {
-				e.Dir = joinDir(dir, e.Dir)
-			} else {
-				e.Dir = dir
-			}
-			out = append(out, e)
-		}
+		out = append(out, commandEffects(words, dir, cmdEnv, depth)...)
 	}
 	return out
 }
