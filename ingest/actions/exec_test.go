@@ -96,6 +96,15 @@ func TestScriptEffectsShell(t *testing.T) {
 		// A loop's body is read once, with its variable unknown.
 		{"for d in a b; do (cd $d && npm ci); done", nil, []pkgcmd.Effect{lifecycle("$d", "npm ci")}},
 		{"d=web\nfor d in a b; do (cd \"$d\" && npm ci); done", nil, []pkgcmd.Effect{lifecycle("$d", "npm ci")}},
+		// A variable set without export is not in the environment of
+		// the commands after it, unless exported later.
+		{"npm_config_ignore_scripts=true\nnpm ci", nil, []pkgcmd.Effect{lifecycle(".", "npm ci")}},
+		{"npm_config_ignore_scripts=true\nexport npm_config_ignore_scripts\nnpm ci", nil,
+			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}}},
+		{"npm_config_ignore_scripts=true\nnpm ci", pkgcmd.Env{"npm_config_ignore_scripts": "false"},
+			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}}},
+		// A loop's header runs nothing.
+		{"for d in web api; do echo $d; done", nil, nil},
 		// A here-document's lines are text, not commands.
 		{"cat <<EOF > notes.txt\nnpm ci\nEOF", nil, nil},
 	}

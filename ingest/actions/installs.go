@@ -53,6 +53,9 @@ func scriptEffectsAt(script, wd string, env pkgcmd.Env, depth int) []pkgcmd.Effe
 	}
 	var out []pkgcmd.Effect
 	_, err := shellscan.Scan(script, base, env, shellscan.Options{MaxCommands: maxScriptCommands}, func(c *shellscan.Command) bool {
+		if c.Keyword {
+			return true
+		}
 		words := c.Args()
 		for len(words) > 0 && (words[0] == "exec" || words[0] == "command" || words[0] == "builtin") {
 			// exec and command run the command that follows, after

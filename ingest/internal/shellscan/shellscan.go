@@ -6,7 +6,8 @@
 // Every command is read once, wherever it is: in a list, a pipeline, a
 // brace group, a subshell, an if, case, while or for (whose body is read
 // once, with the loop variable unknown), a function body, and in command
-// and process substitutions. cd, pushd and popd move the folder of the
+// and process substitutions. cd, pushd and popd (and PowerShell's
+// Set-Location, Push-Location and Pop-Location) move the folder of the
 // commands after them in the same shell; a cd inside a subshell, a
 // substitution, a pipeline stage or a background command moves only the
 // commands inside it. Assignments and export set variables the same way.
@@ -40,6 +41,8 @@ type Word struct {
 	// Unknown is set when the word contains an expansion whose value
 	// the script does not show.
 	Unknown bool
+	// Raw is the word as the script writes it, quotes included.
+	Raw string
 }
 
 // Command is one simple command of a script.
@@ -50,16 +53,22 @@ type Command struct {
 	// Assigns are the NAME=value assignments in front of the command,
 	// or the whole command when Words is empty, values unquoted.
 	Assigns []string
-	// Vars are the variables the script set before the command, with
-	// the environment given to Scan, and the command's own Assigns. The
-	// map is shared, so it is valid only during the call and must not be
-	// modified.
+	// Prefix are the words of Assigns, with Raw as written.
+	Prefix []Word
+	// Vars are the environment the command runs with: the one given to
+	// Scan, the variables the script exported or changed in it before
+	// the command, and the command's own Assigns. The map is shared, so
+	// it is valid only during the call and must not be modified.
 	Vars pkgcmd.Env
 	// Dir is the folder the command runs in: the base folder given to
 	// Scan, moved by the cd, pushd and popd before it.
 	Dir string
 	// Line is the line of the script the command starts on, from 1.
 	Line int
+	// Keyword is set on the header of a for, select or case (for NAME
+	// in WORDS...) and on a [[ ]] test, which are listed as commands of
+	// their words so that readers see the variables they read and set.
+	Keyword bool
 }
 
 // Args returns the command's words as strings, or nil.
@@ -246,11 +255,13 @@ type scanner struct {
 }
 
 // state is the part of a shell's state that the scan tracks: its folder,
-// the folders pushd saved, and its variables.
+// the folders pushd saved, its environment (vars) and the variables it
+// set without exporting them (local).
 type state struct {
 	dir   string
 	stack []string
 	vars  pkgcmd.Env
+	local map[string]string
 }
 
 // sub returns the state of a subshell, which starts as a copy of st.
@@ -259,7 +270,46 @@ func (st *state) sub() *state {
 	for k, v := range st.vars {
 		vars[k] = v
 	}
-	return &state{dir: st.dir, stack: append([]string(nil), st.stack...), vars: vars}
+	var local map[string]string
+	if len(st.local) > 0 {
+		local = make(map[string]string, len(st.local))
+		for k, v := range st.local {
+			local[k] = v
+		}
+	}
+	return &state{dir: st.dir, stack: append([]string(nil), st.stack...), vars: vars, local: local}
+}
+
+// set assigns a variable of the shell. A variable of the environment
+// keeps its place there. Others stay the shell's own until exported.
+func (st *state) set(k, v string) {
+	if _, ok := st.vars[k]; ok {
+		st.vars[k] = v
+		return
+	}
+	if st.local == nil {
+		st.local = map[string]string{}
+	}
+	st.local[k] = v
+}
+
+// export moves a variable into the environment, with value v when the
+// command gives one.
+func (st *state) export(k, v string, hasValue bool) {
+	if !hasValue {
+		var ok bool
+		if v, ok = st.local[k]; !ok {
+			return
+		}
+	}
+	delete(st.local, k)
+	st.vars[k] = v
+}
+
+// unset removes a variable.
+func (st *state) unset(k string) {
+	delete(st.vars, k)
+	delete(st.local, k)
 }
 
 func (s *scanner) stmts(list []*syntax.Stmt, st *state, nest int) {
@@ -319,15 +369,38 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 			for _, w := range wi.Items {
 				s.word(w, st, nest)
 			}
+			keyword := "for"
+			if c.Select {
+				keyword = "select"
+			}
+			words := []Word{{Text: keyword, Raw: keyword}, {Text: wi.Name.Value, Raw: wi.Name.Value}}
+			if wi.InPos.IsValid() {
+				words = append(words, Word{Text: "in", Raw: "in"})
+			}
+			for _, w := range wi.Items {
+				words = append(words, s.text(w))
+			}
+			if !s.keyword(words, st, x) {
+				return
+			}
 			// The body is read once, with the variable unknown.
-			delete(st.vars, wi.Name.Value)
+			st.unset(wi.Name.Value)
 		}
 		s.stmts(c.Do, st, nest)
 	case *syntax.CaseClause:
 		s.word(c.Word, st, nest)
+		words := []Word{{Text: "case", Raw: "case"}, s.text(c.Word), {Text: "in", Raw: "in"}}
+		if !s.keyword(words, st, x) {
+			return
+		}
 		for _, it := range c.Items {
 			s.stmts(it.Stmts, st, nest)
 		}
+	case *syntax.TestClause:
+		words := []Word{{Text: "[[", Raw: "[["}}
+		words = s.testWords(words, c.X, st, nest, 0)
+		words = append(words, Word{Text: "]]", Raw: "]]"})
+		s.keyword(words, st, x)
 	case *syntax.FuncDecl:
 		// A function's body runs where the function is called, which
 		// the script does not show. It is read once, in a shell of its
@@ -337,7 +410,7 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		s.stmt(c.Stmt, st, nest)
 	case *syntax.CoprocClause:
 		s.stmt(c.Stmt, st.sub(), nest)
-	case *syntax.ArithmCmd, *syntax.TestClause, *syntax.LetClause, *syntax.TestDecl:
+	case *syntax.ArithmCmd, *syntax.LetClause, *syntax.TestDecl:
 		syntax.Walk(c, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.CmdSubst:
@@ -350,6 +423,38 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 			return !s.stop
 		})
 	}
+}
+
+// keyword lists the header of a compound command, or a test, as a
+// command of its words, and reports whether the scan goes on.
+func (s *scanner) keyword(words []Word, st *state, x *syntax.Stmt) bool {
+	return s.emit(&Command{Words: words, Vars: st.vars, Dir: st.dir, Line: int(x.Pos().Line()), Keyword: true})
+}
+
+// testWords appends the words and operators of a [[ ]] test to words,
+// reading the substitutions in them.
+func (s *scanner) testWords(words []Word, x syntax.TestExpr, st *state, nest, depth int) []Word {
+	if depth > maxNesting {
+		s.skipped = true
+		return words
+	}
+	switch x := x.(type) {
+	case *syntax.Word:
+		s.word(x, st, nest)
+		words = append(words, s.text(x))
+	case *syntax.UnaryTest:
+		op := x.Op.String()
+		words = append(words, Word{Text: op, Raw: op})
+		words = s.testWords(words, x.X, st, nest, depth+1)
+	case *syntax.BinaryTest:
+		words = s.testWords(words, x.X, st, nest, depth+1)
+		op := x.Op.String()
+		words = append(words, Word{Text: op, Raw: op})
+		words = s.testWords(words, x.Y, st, nest, depth+1)
+	case *syntax.ParenTest:
+		words = s.testWords(words, x.X, st, nest, depth+1)
+	}
+	return words
 }
 
 func isPipe(op syntax.BinCmdOperator) bool {
@@ -438,19 +543,20 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 		if a.Name == nil || a.Array != nil || a.Index != nil {
 			continue
 		}
-		c.Assigns = append(c.Assigns, a.Name.Value+"="+s.text(a.Value).Text)
+		w := s.assignWord(a)
+		c.Assigns = append(c.Assigns, w.Text)
+		c.Prefix = append(c.Prefix, w)
 	}
 	if decl != nil {
-		c.Words = append(c.Words, Word{Text: decl.Variant.Value})
+		c.Words = append(c.Words, Word{Text: decl.Variant.Value, Raw: decl.Variant.Value})
 		for _, a := range decl.Args {
 			switch {
 			case a.Name == nil:
 				c.Words = append(c.Words, s.text(a.Value))
 			case a.Naked:
-				c.Words = append(c.Words, Word{Text: a.Name.Value})
+				c.Words = append(c.Words, Word{Text: a.Name.Value, Raw: a.Name.Value})
 			case a.Array == nil && a.Index == nil:
-				v := s.text(a.Value)
-				c.Words = append(c.Words, Word{Text: a.Name.Value + "=" + v.Text, Unknown: v.Unknown})
+				c.Words = append(c.Words, s.assignWord(a))
 			}
 		}
 	}
@@ -459,7 +565,7 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 		// NAME=value alone sets a variable of the shell.
 		for _, a := range c.Assigns {
 			k, v, _ := strings.Cut(a, "=")
-			st.vars[k] = v
+			st.set(strings.TrimSuffix(k, "+"), v)
 		}
 		c.Vars = st.vars
 		s.emit(c)
@@ -474,7 +580,7 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 		}
 		for _, a := range c.Assigns {
 			k, v, _ := strings.Cut(a, "=")
-			c.Vars[k] = v
+			c.Vars[strings.TrimSuffix(k, "+")] = v
 		}
 	}
 
@@ -483,21 +589,34 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 		return
 	}
 	switch path.Base(argv[0]) {
-	case "cd":
+	case "cd", "chdir", "Set-Location":
 		st.dir = ChangeDir(s.base, st.dir, argv[1:])
-	case "pushd":
+	case "pushd", "Push-Location":
 		st.stack = append(st.stack, st.dir)
 		st.dir = ChangeDir(s.base, st.dir, argv[1:])
-	case "popd":
+	case "popd", "Pop-Location":
 		if n := len(st.stack); n > 0 {
 			st.dir = st.stack[n-1]
 			st.stack = st.stack[:n-1]
 		}
-	case "export", "declare", "typeset", "readonly", "local":
+	case "export":
+		for _, a := range argv[1:] {
+			k, v, hasValue := strings.Cut(a, "=")
+			if IsAssignment(k + "=") {
+				st.export(k, v, hasValue)
+			}
+		}
+	case "declare", "typeset", "readonly", "local":
+		// NOTE: declare -x, which exports, is read as an assignment
+		// that does not.
 		for _, a := range argv[1:] {
 			if k, v, ok := strings.Cut(a, "="); ok && IsAssignment(a) {
-				st.vars[k] = v
+				st.set(k, v)
 			}
+		}
+	case "unset":
+		for _, a := range argv[1:] {
+			st.unset(a)
 		}
 	}
 }
@@ -523,11 +642,32 @@ func (s *scanner) text(w *syntax.Word) Word {
 	}
 	var b strings.Builder
 	unknown := s.writeParts(&b, w.Parts, false)
-	out := Word{Text: b.String(), Unknown: unknown}
-	if len(s.exprs) > 0 && strings.Contains(out.Text, exprOpen) {
-		out.Text = s.restore(out.Text)
+	return s.restored(Word{Text: b.String(), Unknown: unknown, Raw: s.source(w)})
+}
+
+// assignWord returns an assignment NAME=value as a word, its value
+// unquoted.
+func (s *scanner) assignWord(a *syntax.Assign) Word {
+	op := "="
+	if a.Append {
+		op = "+="
 	}
-	return out
+	v := s.text(a.Value)
+	return s.restored(Word{Text: a.Name.Value + op + v.Text, Unknown: v.Unknown, Raw: s.source(a)})
+}
+
+// restored returns w with the expressions in place of their
+// placeholders.
+func (s *scanner) restored(w Word) Word {
+	if len(s.exprs) > 0 {
+		if strings.Contains(w.Text, exprOpen) {
+			w.Text = s.restore(w.Text)
+		}
+		if strings.Contains(w.Raw, exprOpen) {
+			w.Raw = s.restore(w.Raw)
+		}
+	}
+	return w
 }
 
 // writeParts writes the text of word parts and reports whether they
@@ -664,15 +804,16 @@ func ChangeDir(base, dir string, args []string) string {
 	return JoinDir(dir, target)
 }
 
-// JoinDir joins a relative folder onto dir. Absolute paths and paths
-// that start with a variable or ~ are kept as written. A folder that
-// holds a GitHub Actions expression is joined as text, since the
-// expression's value is not known.
+// JoinDir joins a relative folder onto dir. Backslashes separate folders
+// too. Absolute paths and paths that start with a variable or ~ are kept
+// as written. A folder that starts with a variable or contains a GitHub
+// Actions expression is joined as text, since its value is not known.
 func JoinDir(dir, rel string) string {
+	rel = strings.ReplaceAll(rel, `\`, "/")
 	if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "$") || strings.HasPrefix(rel, "~") {
 		return rel
 	}
-	if strings.Contains(dir, "${{") || strings.Contains(rel, "${{") {
+	if strings.HasPrefix(dir, "$") || strings.Contains(dir, "${{") || strings.Contains(rel, "${{") {
 		if dir == "." || dir == "" {
 			return rel
 		}

@@ -19,10 +19,15 @@ type seen struct {
 	Line    int
 }
 
+// scan returns the commands of a script, without the headers of compound
+// commands and tests.
 func scan(t *testing.T, script string, env pkgcmd.Env) []seen {
 	t.Helper()
 	var out []seen
 	_, err := Scan(script, ".", env, Options{}, func(c *Command) bool {
+		if c.Keyword {
+			return true
+		}
 		s := seen{Args: c.Args(), Assigns: c.Assigns, Dir: c.Dir, Line: c.Line}
 		for i, w := range c.Words {
 			if w.Unknown {
@@ -83,6 +88,47 @@ func TestScanWords(t *testing.T) {
 	}
 }
 
+func TestScanKeywords(t *testing.T) {
+	script := "for f in $LIST b; do :; done\ncase \"$X\" in a) ;; esac\nif [[ -f $KEY_FILE && $A == b ]]; then :; fi"
+	var got [][]string
+	_, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
+		if c.Keyword {
+			got = append(got, c.Args())
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"for", "f", "in", "$LIST", "b"},
+		{"case", "$X", "in"},
+		{"[[", "-f", "$KEY_FILE", "&&", "$A", "==", "b", "]]"},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("keyword commands (-got +want):\n%s", diff)
+	}
+}
+
+func TestScanRaw(t *testing.T) {
+	var got [][]string
+	_, err := Scan(`A="$B c" X+=1 echo "a $C" 'd'`+"\nexport E='f'", ".", nil, Options{}, func(c *Command) bool {
+		var raw []string
+		for _, w := range append(c.Prefix, c.Words...) {
+			raw = append(raw, w.Raw)
+		}
+		got = append(got, raw)
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{`A="$B c"`, `X+=1`, "echo", `"a $C"`, `'d'`}, {"export", "E='f'"}}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("raw words (-got +want):\n%s", diff)
+	}
+}
+
 func TestScanDirs(t *testing.T) {
 	tests := []struct {
 		script string
@@ -120,7 +166,7 @@ func TestScanDirs(t *testing.T) {
 
 func TestScanVars(t *testing.T) {
 	var got []pkgcmd.Env
-	script := "export A=1\nB=2\n(C=3; echo)\nD=4 echo\nfor A in x; do echo; done\necho"
+	script := "export A=1\nB=2\n(C=3; echo)\nD=4 echo\nexport B\necho\nfor A in x; do echo; done\nE=6\necho"
 	_, err := Scan(script, ".", pkgcmd.Env{"E": "5"}, Options{}, func(c *Command) bool {
 		if len(c.Words) > 0 && c.Words[0].Text == "echo" {
 			got = append(got, clone(c.Vars))
@@ -130,12 +176,15 @@ func TestScanVars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A variable set without export is the shell's own until exported,
+	// unless the environment has it already.
 	want := []pkgcmd.Env{
-		{"A": "1", "B": "2", "C": "3", "E": "5"},
-		{"A": "1", "B": "2", "D": "4", "E": "5"},
+		{"A": "1", "E": "5"},
+		{"A": "1", "D": "4", "E": "5"},
+		{"A": "1", "B": "2", "E": "5"},
 		// The loop variable is unknown in the body and after it.
 		{"B": "2", "E": "5"},
-		{"B": "2", "E": "5"},
+		{"B": "2", "E": "6"},
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("variables (-got +want):\n%s", diff)
