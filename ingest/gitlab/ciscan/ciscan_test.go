@@ -35,6 +35,17 @@ func TestScanInstalls(t *testing.T) {
 		{"sudo option value", "sudo -u runner npm ci", "", []Install{{"npm", "."}}},
 		{"env option value", "env -u CI npm ci", "", []Install{{"npm", "."}}},
 		{"sudo option value then shell", "sudo -u runner bash -c 'npm ci'", "", []Install{{"npm", "."}}},
+		// The commands of a substitution run, in a subshell of their own.
+		{"substitution", "VERSION=$(npx semantic-release --dry-run)", "", []Install{{"npm", "."}}},
+		{"substitution in quotes", `echo "$(cd web && npm ci)"` + "\nnpm ci", "", []Install{{"npm", "web"}, {"npm", "."}}},
+		{"backquotes", "echo `npm ci`", "", []Install{{"npm", "."}}},
+		// env -C and sudo -D move the command they run.
+		{"env chdir", "env -C web npm ci", "", []Install{{"npm", "web"}}},
+		{"sudo chdir", "sudo -D web npm ci", "", []Install{{"npm", "web"}}},
+		{"brace group cd stays", "{ cd web; npm ci; }\nnpm ci", "", []Install{{"npm", "web"}, {"npm", "web"}}},
+		{"if body", "if [ -f package.json ]; then npm ci; fi", "", []Install{{"npm", "."}}},
+		{"loop body once", "for d in a b; do (cd $d && npm ci); done\nnpm ci", "", []Install{{"npm", "$d"}, {"npm", "."}}},
+		{"here-document is text", "cat <<EOF > notes\nnpm ci\nEOF", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

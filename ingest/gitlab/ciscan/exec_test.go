@@ -27,6 +27,10 @@ func TestScanEffects(t *testing.T) {
 		{"make", nil, []string{"make check"}, []pkgcmd.Effect{
 			{Eco: "*", Dir: ".", Run: pkgcmd.RunMaybe, Cause: "make runs commands the input does not show"}}},
 		{"nothing", nil, []string{"echo npm ci"}, nil},
+		// env -i starts the command with no variables, so the exported one
+		// no longer turns install scripts off.
+		{"env -i", nil, []string{"export npm_config_ignore_scripts=true\nenv -i npm ci"}, []pkgcmd.Effect{
+			{Eco: "npm", Dir: ".", Install: true, Run: pkgcmd.RunMaybe, Cause: "npm ci runs the project's own lifecycle scripts"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

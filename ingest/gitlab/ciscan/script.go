@@ -2,10 +2,12 @@
 // CircleCI share: the shell scripts jobs run and the container images
 // they name.
 //
-// Scripts are read roughly, the way a reviewer skims them: split into
-// simple commands at newlines and shell operators, with quoting and
-// substitutions kept whole. Functions, aliases, here-documents and eval
-// are not followed.
+// Scripts are parsed as bash (shellscan), so every simple command is
+// read, those of groups, loops and substitutions included. A script that
+// does not parse as bash (PowerShell, cmd) is split into simple commands
+// at newlines and shell operators instead, with quoting and substitutions
+// kept whole. Aliases and eval are not followed, and a function's body is
+// read once where it is defined.
 package ciscan
 
 import (
@@ -17,6 +19,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
 // Install is one command that fetches packages from a registry: the
@@ -147,7 +150,10 @@ var TruncatedWarning = fmt.Sprintf("its scripts have more than %d commands or a 
 func (s *Scanner) Scan(script, wd string) { s.ScanEnv(script, wd, nil) }
 
 // ScanEnv reads one script that runs in directory wd with the variables
-// of env besides those of the job.
+// of env besides those of the job. The script is parsed as bash
+// (shellscan), so the commands of groups, loops and substitutions are
+// read too. A script that does not parse as bash (PowerShell, cmd) is
+// split into commands roughly instead (scanSplit).
 func (s *Scanner) ScanEnv(script, wd string, env map[string]string) {
 	if wd == "" {
 		wd = "."
@@ -159,6 +165,69 @@ func (s *Scanner) ScanEnv(script, wd string, env map[string]string) {
 	for k, v := range env {
 		vars[k] = v
 	}
+	_, err := shellscan.Scan(script, wd, vars, shellscan.Options{}, func(c *shellscan.Command) bool {
+		if s.count >= maxCommands {
+			s.truncated = true
+			return false
+		}
+		s.count++
+		words, cut := commandWords(c)
+		s.truncated = s.truncated || cut
+		// The commands of the substitutions were listed before this
+		// one, so its words' substitutions are not read again. The
+		// redirections count for what the command reads and writes.
+		args := s.record(append(words, redirWords(c)...), maxSubDepth)
+		if len(args) > 0 && !c.Keyword {
+			s.run(words, c.Dir, c.Vars)
+		}
+		return true
+	})
+	if err != nil {
+		s.scanSplit(script, wd, vars)
+	}
+}
+
+// commandWords returns the words of a command, the assignments in front
+// of it first, up to maxCommand bytes: the word that crosses the limit
+// and those after it are dropped, since a word cut short could name
+// something else. cut reports whether any were.
+func commandWords(c *shellscan.Command) (words []word, cut bool) {
+	words = make([]word, 0, len(c.Prefix)+len(c.Words))
+	size := 0
+	for _, list := range [][]shellscan.Word{c.Prefix, c.Words} {
+		for _, w := range list {
+			size += len(w.Raw)
+			if size > maxCommand {
+				return words, true
+			}
+			words = append(words, word{text: w.Text, raw: w.Raw})
+		}
+	}
+	return words, false
+}
+
+// redirWords returns the redirections of a command as the words that
+// the lexer gives them: the operator, then the file. A here-document
+// adds its text, whose variables the shell expands unless the delimiter
+// is quoted.
+func redirWords(c *shellscan.Command) []word {
+	var out []word
+	for _, r := range c.Redirs {
+		out = append(out, word{text: r.Op, raw: r.Op}, word{text: r.Word.Text, raw: r.Word.Raw})
+		if r.Doc == "" {
+			continue
+		}
+		doc := word{text: r.Doc}
+		if !strings.ContainsAny(r.Word.Raw, `"'\`) {
+			doc.raw = r.Doc
+		}
+		out = append(out, doc)
+	}
+	return out
+}
+
+// scanSplit is ScanEnv for a script that does not parse as bash.
+func (s *Scanner) scanSplit(script, wd string, vars pkgcmd.Env) {
 	dir := wd
 	var dirs []string // directories to return to when a subshell ends
 	items, cut := lexAll(script)
@@ -186,19 +255,12 @@ func (s *Scanner) ScanEnv(script, wd string, env map[string]string) {
 // command reads one simple command and returns the directory later
 // commands run in. vars holds the variables the shell has exported.
 func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars pkgcmd.Env) string {
-	s.reads1(words, 0)
-	args, assigned := program(words)
-	s.recordSources(words, args)
-	for _, name := range assigned {
-		s.assign(name)
-	}
+	args := s.record(words, 0)
 	if len(args) == 0 {
 		return dir
 	}
-	name := path.Base(strings.ReplaceAll(args[0], `\`, "/"))
-	s.command1(name)
 	rest := args[1:]
-	switch name {
+	switch path.Base(strings.ReplaceAll(args[0], `\`, "/")) {
 	case "cd", "Set-Location", "chdir":
 		return changeDir(base, dir, rest)
 	case "pushd", "Push-Location":
@@ -211,26 +273,63 @@ func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars p
 			return d
 		}
 		return dir
-	}
-	for _, n := range declared(name, rest, words) {
-		s.assign(n)
-	}
-	if name == "export" && len(vars) < maxNames {
+	case "export":
 		for _, a := range rest {
-			if k, v, ok := strings.Cut(a, "="); ok && validName(k) {
+			if k, v, ok := strings.Cut(a, "="); ok && validName(k) && len(vars) < maxNames {
 				vars[k] = v
 			}
 		}
 	}
-	if inner, ok := pkgcmd.ShellScript(args); ok && s.depth < pkgcmd.MaxShellDepth {
-		// bash -c '...' runs its script in this directory, with these
-		// variables; a cd inside it ends with it.
-		s.depth++
-		s.ScanEnv(inner, dir, commandEnv(words, vars))
-		s.depth--
-		return dir
+	s.run(words, dir, commandEnv(words, vars))
+	return dir
+}
+
+// record records what one simple command reads, assigns and runs
+// (Reads, Sources, Sets, Commands), following its command substitutions
+// from depth, and returns the program and its arguments as program
+// does.
+func (s *Scanner) record(words []word, depth int) []string {
+	s.reads1(words, depth)
+	args, assigned := program(words)
+	s.recordSources(words, args)
+	for _, name := range assigned {
+		s.assign(name)
 	}
-	for _, e := range pkgcmd.Effects(args, commandEnv(words, vars)) {
+	if len(args) == 0 {
+		return nil
+	}
+	name := path.Base(strings.ReplaceAll(args[0], `\`, "/"))
+	s.command1(name)
+	for _, n := range declared(name, args[1:], words) {
+		s.assign(n)
+	}
+	return args
+}
+
+// run records the effects on packages of one simple command run in dir
+// with the environment env. The whole command goes to pkgcmd, so that it
+// reads the wrappers in front of the program (env -C DIR, env -i, sudo
+// -D DIR).
+func (s *Scanner) run(words []word, dir string, env pkgcmd.Env) {
+	argv := wrapped(words)
+	if len(argv) == 0 {
+		return
+	}
+	switch path.Base(strings.ReplaceAll(argv[0], `\`, "/")) {
+	case "cd", "Set-Location", "chdir", "pushd", "Push-Location", "popd", "Pop-Location", "export":
+		return
+	}
+	if inner, ok := pkgcmd.ShellScript(argv); ok {
+		if s.depth < pkgcmd.MaxShellDepth {
+			// bash -c '...' runs its script in this directory, with
+			// these variables. A cd inside it ends with it.
+			s.depth++
+			s.ScanEnv(inner, dir, env)
+			s.depth--
+		}
+		return
+	}
+	for _, e := range pkgcmd.Effects(argv, env) {
 		if e.Dir != "" {
 			e.Dir = joinDir(dir, e.Dir)
 		} else {
@@ -241,7 +340,6 @@ func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars p
 			s.installs = append(s.installs, Install{Eco: e.Eco, Dir: e.Dir})
 		}
 	}
-	return dir
 }
 
 // commandEnv returns vars with the assignments written in front of a
@@ -411,6 +509,35 @@ func (s *Scanner) command1(name string) {
 	}
 	s.seenCmd[name] = true
 	s.commands = append(s.commands, name)
+}
+
+// wrapped returns the words of a command from the first that is neither
+// a shell keyword nor an assignment, without exec, command and builtin
+// and their options, which run the command that follows them.
+func wrapped(words []word) []string {
+	i := 0
+	for i < len(words) {
+		w := words[i].text
+		switch {
+		case w == "exec" || w == "command" || w == "builtin":
+			i++
+			for i < len(words) && strings.HasPrefix(words[i].text, "-") {
+				i++
+			}
+		case w == "then" || w == "do" || w == "else" || w == "if" || w == "elif" || w == "while" ||
+			w == "until" || w == "!" || w == "{" || w == "}" || w == "fi" || w == "done" || w == "esac":
+			i++
+		case assignmentName(w) != "":
+			i++
+		default:
+			out := make([]string, 0, len(words)-i)
+			for _, x := range words[i:] {
+				out = append(out, x.text)
+			}
+			return out
+		}
+	}
+	return nil
 }
 
 // program drops the words in front of the program a command runs

@@ -65,10 +65,24 @@ type Command struct {
 	Dir string
 	// Line is the line of the script the command starts on, from 1.
 	Line int
+	// Redirs are the command's redirections, in order.
+	Redirs []Redir
 	// Keyword is set on the header of a for, select or case (for NAME
 	// in WORDS...) and on a [[ ]] test, which are listed as commands of
 	// their words so that readers see the variables they read and set.
 	Keyword bool
+}
+
+// Redir is one redirection of a command (2>&1, >> "$GITHUB_ENV").
+type Redir struct {
+	// Op is the operator as written (>, >>, <, &>, >&, <<, <<<), and N
+	// the descriptor written before it, or "".
+	Op, N string
+	// Word is the file, descriptor or here-document delimiter.
+	Word Word
+	// Doc is the text of a here-document as the script writes it, without
+	// the leading tabs that <<- removes.
+	Doc string
 }
 
 // Args returns the command's words as strings, or nil.
@@ -536,6 +550,16 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 	}
 
 	c := &Command{Dir: st.dir, Line: int(x.Pos().Line())}
+	for _, r := range x.Redirs {
+		rd := Redir{Op: r.Op.String(), Word: s.text(r.Word)}
+		if r.N != nil {
+			rd.N = r.N.Value
+		}
+		if r.Hdoc != nil {
+			rd.Doc = s.docText(r.Hdoc, r.Op == syntax.DashHdoc)
+		}
+		c.Redirs = append(c.Redirs, rd)
+	}
 	for _, w := range args {
 		c.Words = append(c.Words, s.text(w))
 	}
@@ -643,6 +667,31 @@ func (s *scanner) text(w *syntax.Word) Word {
 	var b strings.Builder
 	unknown := s.writeParts(&b, w.Parts, false)
 	return s.restored(Word{Text: b.String(), Unknown: unknown, Raw: s.source(w)})
+}
+
+// docText returns the lines of a here-document as the script writes
+// them, without the leading tabs that <<- removes (dash). The end of its
+// word lies past the closing delimiter, so the text is that of its
+// parts, up to the last newline.
+func (s *scanner) docText(w *syntax.Word, dash bool) string {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		if l, ok := p.(*syntax.Lit); ok {
+			b.WriteString(l.Value)
+		} else {
+			b.WriteString(s.source(p))
+		}
+	}
+	text := b.String()
+	text = text[:strings.LastIndexByte(text, '\n')+1]
+	if dash {
+		lines := strings.SplitAfter(text, "\n")
+		for i, ln := range lines {
+			lines[i] = strings.TrimLeft(ln, "\t")
+		}
+		text = strings.Join(lines, "")
+	}
+	return s.restore(text)
 }
 
 // assignWord returns an assignment NAME=value as a word, its value

@@ -129,6 +129,25 @@ func TestScanRaw(t *testing.T) {
 	}
 }
 
+func TestScanRedirs(t *testing.T) {
+	var got [][]Redir
+	script := "go test 2>&1 >> \"$LOG\"\ncat <<-EOF\n\tA=$B\n\tEOF"
+	_, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
+		got = append(got, c.Redirs)
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]Redir{
+		{{Op: ">&", N: "2", Word: Word{Text: "1", Raw: "1"}}, {Op: ">>", Word: Word{Text: "$LOG", Unknown: true, Raw: `"$LOG"`}}},
+		{{Op: "<<-", Word: Word{Text: "EOF", Raw: "EOF"}, Doc: "A=$B\n"}},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("redirections (-got +want):\n%s", diff)
+	}
+}
+
 func TestScanDirs(t *testing.T) {
 	tests := []struct {
 		script string
