@@ -1,12 +1,14 @@
 // Package registry reads, from CI shell scripts, the logins to container
 // registries and the images pushed after them. A login names the
 // credential a job hands to a registry, and a push names an image that
-// credential can publish. Scripts are read line by line, as a reviewer
-// skims them: quotes are stripped and a pipeline's stages are split, but
-// nothing is run or expanded.
+// credential can publish. Scripts are parsed as bash (shellscan), so the
+// commands of groups, substitutions and pipelines over several lines are
+// read, and the lines of here-documents are not. Nothing is run or
+// expanded. A script that does not parse as bash is read line by line.
 package registry
 
 import (
+	"math"
 	"path"
 	"regexp"
 	"slices"
@@ -15,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
 // DockerHub is the host that stands for Docker Hub and its aliases.
@@ -101,7 +104,50 @@ func Scan(script string, expand func(string) string) (logins []Login, pushes []P
 
 // scan reads a script for Scan. nested is set for the script of a
 // container's shell, whose own containers' shell scripts are not read.
+// The script is parsed as bash (shellscan), so the commands of groups,
+// substitutions and pipelines over several lines are read. A script that
+// does not parse as bash is read line by line instead (scanLines).
 func scan(script string, expand func(string) string, nested bool) (logins []Login, pushes []Push) {
+	// The logins of Docker config files are read line by line. Each
+	// comes before the commands of its line.
+	var configs []Login
+	for _, l := range logicalLines(script) {
+		if cl, ok := configLogin(l.text, expand); ok {
+			cl.Line = l.start + 1
+			configs = append(configs, cl)
+		}
+	}
+	flush := func(line int) {
+		for len(configs) > 0 && configs[0].Line <= line {
+			logins = append(logins, configs[0])
+			configs = configs[1:]
+		}
+	}
+	_, err := shellscan.Scan(script, ".", nil, shellscan.Options{}, func(c *shellscan.Command) bool {
+		flush(c.Line)
+		if c.Keyword {
+			return true
+		}
+		words := c.Args()
+		for _, r := range c.Redirs {
+			// A redirection is one word, as the line reader gives it
+			// when written without blanks: 2>&1, <<<"$PW".
+			words = append(words, r.N+r.Op+r.Word.Text)
+		}
+		logins, pushes = scanCommand(logins, pushes, command(words), c.Piped, c.Line, expand, nested)
+		return true
+	})
+	if err != nil {
+		return scanLines(script, expand, nested)
+	}
+	flush(math.MaxInt)
+	return logins, pushes
+}
+
+// scanLines is scan for a script that does not parse as bash: each
+// logical line is split into commands at ;, && and || and into pipeline
+// stages at |, outside quotes.
+func scanLines(script string, expand func(string) string, nested bool) (logins []Login, pushes []Push) {
 	for _, l := range logicalLines(script) {
 		start, ln := l.start, l.text
 		if cl, ok := configLogin(ln, expand); ok {
@@ -114,58 +160,66 @@ func scan(script string, expand func(string) string, nested bool) (logins []Logi
 			stages := splitOutside(cmd, "|")
 			for si, stage := range stages {
 				words := command(fields(strings.TrimSpace(strings.Trim(strings.TrimSpace(stage), "()"))))
-				words = WithoutGlobalOptions(words)
-				if len(words) < 2 {
-					continue
-				}
-				if hosts, ok := ConfigureDockerHosts(words); ok {
-					for _, h := range hosts {
-						logins = append(logins, Login{Host: h, GCP: true, Line: start + 1})
-					}
-				}
-				if args, ok := LoginArgs(words); ok {
-					if l, ok := login(args, stages[:si], expand); ok {
-						l.Line = start + 1
-						logins = append(logins, l)
-					}
-					continue
-				}
-				if shells[path.Base(words[0])] && !nested {
-					// sh -c SCRIPT runs its script in the job: its logins
-					// and writes are the job's. One level is read.
-					if inner, ok := shellScript(words[1:]); ok {
-						il, ip := scan(inner, expand, true)
-						for i := range il {
-							il[i].Line = start + 1
-						}
-						for i := range ip {
-							ip[i].Line = start + 1
-						}
-						logins, pushes = append(logins, il...), append(pushes, ip...)
-						continue
-					}
-				}
-				if inner, mountsAuth, isShell := RunShell(words); isShell && !nested {
-					pushes = appendContainerScript(pushes, inner, mountsAuth, expand, start+1)
-					continue
-				}
-				run, mountsAuth, isRun := RunTool(words)
-				switch tool := words[0]; {
-				case isRun:
-					pushes = appendContainerWrite(pushes, Writes(run, expand), mountsAuth, stages[:si], start+1)
-				case tool == "docker" || tool == "podman" || tool == "buildah":
-					for _, ref := range pushed(words[1:], expand) {
-						pushes = append(pushes, Push{Image: ref, Line: start + 1, Direct: true})
-					}
-				case copyTools[tool] || path.Base(tool) == "executor":
-					logins, pushes = appendWrite(logins, pushes, Writes(words, expand), stages[:si], start+1)
-				default:
-					for _, w := range words[1:] {
-						if r, ok := namedImage(expand(w)); ok {
-							pushes = append(pushes, Push{Image: r, Line: start + 1})
-						}
-					}
-				}
+				logins, pushes = scanCommand(logins, pushes, words, stages[:si], start+1, expand, nested)
+			}
+		}
+	}
+	return logins, pushes
+}
+
+// scanCommand appends the logins and pushes of one command, given as its
+// words without the prefixes that run it (command). before are the
+// pipeline stages that feed it, and line its line.
+func scanCommand(logins []Login, pushes []Push, words, before []string, line int, expand func(string) string, nested bool) ([]Login, []Push) {
+	words = WithoutGlobalOptions(words)
+	if len(words) < 2 {
+		return logins, pushes
+	}
+	if hosts, ok := ConfigureDockerHosts(words); ok {
+		for _, h := range hosts {
+			logins = append(logins, Login{Host: h, GCP: true, Line: line})
+		}
+	}
+	if args, ok := LoginArgs(words); ok {
+		if l, ok := login(args, before, expand); ok {
+			l.Line = line
+			logins = append(logins, l)
+		}
+		return logins, pushes
+	}
+	if shells[path.Base(words[0])] && !nested {
+		// sh -c SCRIPT runs its script in the job: its logins
+		// and writes are the job's. One level is read.
+		if inner, ok := shellScript(words[1:]); ok {
+			il, ip := scan(inner, expand, true)
+			for i := range il {
+				il[i].Line = line
+			}
+			for i := range ip {
+				ip[i].Line = line
+			}
+			logins, pushes = append(logins, il...), append(pushes, ip...)
+			return logins, pushes
+		}
+	}
+	if inner, mountsAuth, isShell := RunShell(words); isShell && !nested {
+		pushes = appendContainerScript(pushes, inner, mountsAuth, expand, line)
+		return logins, pushes
+	}
+	run, mountsAuth, isRun := RunTool(words)
+	switch tool := words[0]; {
+	case isRun:
+		pushes = appendContainerWrite(pushes, Writes(run, expand), mountsAuth, before, line)
+	case tool == "docker" || tool == "podman" || tool == "buildah":
+		for _, ref := range pushed(words[1:], expand) {
+			pushes = append(pushes, Push{Image: ref, Line: line, Direct: true})
+		}
+	case copyTools[tool] || path.Base(tool) == "executor":
+		logins, pushes = appendWrite(logins, pushes, Writes(words, expand), before, line)
+	default:
+		for _, w := range words[1:] {
+			if r, ok := namedImage(expand(w)); ok {
+				pushes = append(pushes, Push{Image: r, Line: line})
 			}
 		}
 	}

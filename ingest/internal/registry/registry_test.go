@@ -849,3 +849,35 @@ docker run --rm -v ~/.docker:/root/.docker alpine:3 sh ./push.sh registry.exampl
 		t.Errorf("the logins that count for each push (-want +got):\n%s", diff)
 	}
 }
+
+// Commands are read wherever bash runs them: in a substitution, a group
+// or an if, over several lines. The lines of a here-document are text.
+func TestScanShellStructure(t *testing.T) {
+	script := `ID=$(docker push registry.example.com/app:1)
+if [ -n "$PW" ]; then
+  echo "$PW" |
+    docker login -u bot --password-stdin quay.io
+fi
+{ docker push quay.io/example-org/api:2; }
+cat <<EOF > notes.txt
+docker push ghcr.io/example-org/ignored:3
+EOF
+echo "$(docker push ghcr.io/example-org/web:4)"`
+	logins, pushes := Scan(script, nil)
+	wantLogins := []Login{{Host: "quay.io", Vars: []string{"PW"}, Line: 4}}
+	if diff := cmp.Diff(wantLogins, logins, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("logins (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, p := range pushes {
+		got = append(got, fmt.Sprintf("%s %v %d", p.Image.Name(), p.Direct, p.Line))
+	}
+	want := []string{
+		"registry.example.com/app true 1",
+		"quay.io/example-org/api true 6",
+		"ghcr.io/example-org/web true 10",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pushes (-want +got):\n%s", diff)
+	}
+}

@@ -67,6 +67,9 @@ type Command struct {
 	Line int
 	// Redirs are the command's redirections, in order.
 	Redirs []Redir
+	// Piped are the pipeline stages before the command, whose output
+	// it reads, as the script writes them.
+	Piped []string
 	// Keyword is set on the header of a for, select or case (for NAME
 	// in WORDS...) and on a [[ ]] test, which are listed as commands of
 	// their words so that readers see the variables they read and set.
@@ -266,6 +269,10 @@ type scanner struct {
 	// stop is set when the scan ends early, skipped when a part nested
 	// too deep was left unread.
 	stop, skipped bool
+	// stage is the pipeline stage being read, and before the stages
+	// before it.
+	stage  *syntax.Stmt
+	before []*syntax.Stmt
 }
 
 // state is the part of a shell's state that the scan tracks: its folder,
@@ -362,13 +369,15 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		s.stmts(c.Stmts, st.sub(), nest)
 	case *syntax.BinaryCmd:
 		pipe := isPipe(c.Op)
-		for _, y := range chain(x, pipe) {
-			if pipe {
-				// Each stage of a pipeline runs in a subshell.
-				s.stmt(y, st.sub(), nest)
-			} else {
+		stages := chain(x, pipe)
+		for i, y := range stages {
+			if !pipe {
 				s.stmt(y, st, nest)
+				continue
 			}
+			// Each stage of a pipeline runs in a subshell.
+			s.stage, s.before = y, stages[:i]
+			s.stmt(y, st.sub(), nest)
 		}
 	case *syntax.IfClause:
 		for ic := c; ic != nil && !s.stop; ic = ic.Else {
@@ -550,6 +559,11 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 	}
 
 	c := &Command{Dir: st.dir, Line: int(x.Pos().Line())}
+	if x == s.stage {
+		for _, b := range s.before {
+			c.Piped = append(c.Piped, s.restore(s.source(b)))
+		}
+	}
 	for _, r := range x.Redirs {
 		rd := Redir{Op: r.Op.String(), Word: s.text(r.Word)}
 		if r.N != nil {

@@ -148,6 +148,21 @@ func TestScanRedirs(t *testing.T) {
 	}
 }
 
+func TestScanPiped(t *testing.T) {
+	var got [][]string
+	_, err := Scan("echo \"$PW\" | base64 -d |\n  docker login --password-stdin; true && a | b", ".", nil, Options{}, func(c *Command) bool {
+		got = append(got, c.Piped)
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{nil, {`echo "$PW"`}, {`echo "$PW"`, "base64 -d"}, nil, nil, {"a"}}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("piped stages (-got +want):\n%s", diff)
+	}
+}
+
 func TestScanDirs(t *testing.T) {
 	tests := []struct {
 		script string
