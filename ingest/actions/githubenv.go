@@ -1,9 +1,13 @@
 package actions
 
 import (
+	"path"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
 // githubEnvWrite matches a command that writes to the file that
@@ -25,20 +29,136 @@ var (
 
 // githubEnvWrites returns the variables that a bash or sh run: script sets
 // for the later steps of its job by writing NAME=VALUE lines to
-// $GITHUB_ENV, with their values as written. The lines that echo or printf
-// write, and those of a here-document, give their values, also inside a
-// brace group or a subshell whose output goes to the file. The step's
-// variables that they read are replaced by their values in env, except in
-// single quotes for echo and under a quoted delimiter for a
-// here-document. A multi-line value is the lines written between
-// NAME<<DELIMITER and DELIMITER. A name that another command writes, or
-// whose delimiter line is missing, gets "", a value that contains no
-// secret the input shows. A write with > or tee without -a replaces what
-// the step wrote before.
-// NOTE: an if, case, for or while redirected as a whole (done >>
-// "$GITHUB_ENV") is not read, so the variables its commands write are
-// missing.
+// $GITHUB_ENV, with their values as written. The script is parsed as
+// bash (shellscan). The lines that echo and printf print, and those of a
+// cat of a here-document, give their values when their output goes to
+// the file. Their own redirection, tee, or the redirection of a group,
+// subshell, if or loop around them sends it there. The variables they read are
+// replaced by their values when the step or the script sets them, except
+// in single quotes and under a quoted here-document delimiter. A
+// multi-line value is the lines written between NAME<<DELIMITER and
+// DELIMITER. A name that another command writes, or whose delimiter
+// line is missing, gets "", a value that contains no secret the input
+// shows. A write with > or tee without -a replaces what the step wrote
+// before. A script that does not parse as bash is read line by line
+// (githubEnvWritesLines).
 func githubEnvWrites(run string, env map[string]string) map[string]string {
+	if !strings.Contains(run, "GITHUB_ENV") {
+		return nil
+	}
+	var f envFile
+	// replaced is the output whose write replaced the file last: the
+	// commands of a group redirected with > empty it once.
+	replaced := -1
+	_, err := shellscan.Scan(run, ".", pkgcmd.Env(env), shellscan.Options{Expand: true, MaxCommands: maxScriptCommands},
+		func(c *shellscan.Command) bool {
+			appends, ok := writesEnvFile(c.Stdout)
+			if !ok || c.Keyword {
+				return true
+			}
+			f.start()
+			if !appends && c.Stdout.ID != replaced {
+				f.replace()
+				replaced = c.Stdout.ID
+			}
+			args := c.Args()
+			if len(args) == 0 || writesNothingArgs(args) {
+				return true
+			}
+			if args[0] == "cat" && len(args) == 1 {
+				for _, r := range c.Redirs {
+					if r.Op == "<<" || r.Op == "<<-" {
+						for _, w := range strings.Split(strings.TrimSuffix(r.Doc, "\n"), "\n") {
+							f.line(w)
+						}
+						return true
+					}
+				}
+			}
+			written, known := printedLines(args)
+			if !known {
+				var raw []string
+				for _, w := range c.Words {
+					raw = append(raw, w.Raw)
+				}
+				f.unknown(strings.Join(raw, " "))
+				return true
+			}
+			for _, w := range written {
+				f.line(w)
+			}
+			return true
+		})
+	if err != nil {
+		return githubEnvWritesLines(run, env)
+	}
+	return f.out
+}
+
+// writesEnvFile reports whether an output goes to the file that
+// $GITHUB_ENV names, by a redirection or through tee, and whether the
+// write appends to it (>>, tee -a) rather than replacing it.
+func writesEnvFile(out shellscan.Output) (appends, ok bool) {
+	if r := out.Redir; r != nil {
+		if !isEnvFile(r.Word.Text) {
+			return false, false
+		}
+		return r.Op == ">>" || r.Op == "&>>", true
+	}
+	if len(out.Pipe) == 0 || path.Base(out.Pipe[0]) != "tee" {
+		return false, false
+	}
+	for _, a := range out.Pipe[1:] {
+		if isEnvFile(a) {
+			ok = true
+		}
+		if a == "--append" || strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "a") {
+			appends = true
+		}
+	}
+	return appends, ok
+}
+
+// isEnvFile reports whether a word names the file of $GITHUB_ENV.
+func isEnvFile(w string) bool {
+	return w == "$GITHUB_ENV" || w == "${GITHUB_ENV}"
+}
+
+// writesNothingArgs reports whether a command writes nothing to its
+// output: a builtin that sets or declares variables or changes the
+// directory.
+func writesNothingArgs(args []string) bool {
+	switch args[0] {
+	case "export", "local", "readonly", "declare", "typeset", "unset", "set", "cd", "pushd", "popd", ":", "true", "false":
+		return true
+	}
+	return false
+}
+
+// printedLines returns the lines that an echo or printf command prints,
+// given its words after quote removal, and reports false for another
+// command. echo prints its arguments joined by blanks.
+func printedLines(args []string) ([]string, bool) {
+	switch args[0] {
+	case "echo":
+		rest := args[1:]
+		for len(rest) > 0 && (rest[0] == "-e" || rest[0] == "-n" || rest[0] == "-E") {
+			rest = rest[1:]
+		}
+		return []string{strings.Join(rest, " ")}, true
+	case "printf":
+		if text, ok := printfText(args); ok {
+			return strings.Split(strings.TrimSuffix(text, "\n"), "\n"), true
+		}
+	}
+	return nil, false
+}
+
+// githubEnvWritesLines is githubEnvWrites for a script that does not
+// parse as bash. Its lines are split into commands roughly, and only the
+// step's variables are replaced by their values.
+// NOTE: an if, case, for or while redirected as a whole is not read here.
+func githubEnvWritesLines(run string, env map[string]string) map[string]string {
 	var f envFile
 	var groups groupReader
 	// docEnd is the delimiter of a here-document written to $GITHUB_ENV
@@ -510,6 +630,11 @@ func writtenLines(cmd string, env map[string]string) ([]string, bool) {
 // false for another command or format.
 func printfOutput(cmd string) (string, bool) {
 	words, _ := commandWords(cmd)
+	return printfText(words)
+}
+
+// printfText is printfOutput for the words of the command.
+func printfText(words []string) (string, bool) {
 	if len(words) < 2 || words[0] != "printf" {
 		return "", false
 	}

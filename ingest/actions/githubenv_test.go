@@ -109,6 +109,20 @@ func TestGitHubEnvWritesBash(t *testing.T) {
 		{"group closed on the next line", "( echo A=1\n) >> $GITHUB_ENV", map[string]string{"A": "1"}},
 		{"> empties the file", "echo A=1 >> $GITHUB_ENV\n{ echo B=2; } > $GITHUB_ENV", map[string]string{"B": "2"}},
 		{"tee -a keeps it", "echo A=1 >> $GITHUB_ENV\necho B=2 | tee --append $GITHUB_ENV", map[string]string{"A": "1", "B": "2"}},
+		// An if or a loop redirected as a whole writes what its commands
+		// print; its body is read once.
+		{"if redirected", "if [ -n \"$CI\" ]; then echo A=1; fi >> $GITHUB_ENV", map[string]string{"A": "1"}},
+		{"loop redirected", "for n in 1 2; do\n  echo B=2\ndone >> \"$GITHUB_ENV\"", map[string]string{"B": "2"}},
+		// A command of a substitution writes where its own redirection
+		// sends its output, and otherwise into the substitution.
+		{"write inside a substitution", "x=$(echo A=1 >> $GITHUB_ENV)", map[string]string{"A": "1"}},
+		{"substitution output is no write", "{ x=$(echo A=1); echo B=2; } >> $GITHUB_ENV", map[string]string{"B": "2"}},
+		// bash expands a variable the script set, exported or not.
+		{"variable of the script", "W=abc\necho \"A=$W\" >> $GITHUB_ENV", map[string]string{"A": "abc"}},
+		{"single quotes keep the name", "echo 'A=$V' >> $GITHUB_ENV", map[string]string{"A": "$V"}},
+		{"echo joins its arguments", "echo A=1   B=2 >> $GITHUB_ENV", map[string]string{"A": "1 B=2"}},
+		// The lines of a here-document are no commands.
+		{"here-document is text", "cat <<EOF > notes.txt\necho A=1 >> $GITHUB_ENV\nEOF", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -70,6 +70,8 @@ type Command struct {
 	// Piped are the pipeline stages before the command, whose output
 	// it reads, as the script writes them.
 	Piped []string
+	// Stdout is where the command's standard output goes.
+	Stdout Output
 	// Keyword is set on the header of a for, select or case (for NAME
 	// in WORDS...) and on a [[ ]] test, which are listed as commands of
 	// their words so that readers see the variables they read and set.
@@ -86,6 +88,25 @@ type Redir struct {
 	// Doc is the text of a here-document as the script writes it, without
 	// the leading tabs that <<- removes.
 	Doc string
+}
+
+// Output is where the standard output of a command goes: its own
+// redirection, or else that of the compound command, pipeline or
+// substitution around it. The zero Output is the script's own output.
+type Output struct {
+	// ID tells outputs apart: commands with the same ID write to the
+	// same open file or pipe. The script's own output is 0.
+	ID int
+	// Redir is the redirection that sends the output to a file or to
+	// another descriptor (>&2), or nil.
+	Redir *Redir
+	// Piped is set when the next stage of a pipeline reads the output.
+	// Pipe are that stage's words, or nil when it is no simple command.
+	Piped bool
+	Pipe  []string
+	// Captured is set inside a command or process substitution, whose
+	// output the script reads.
+	Captured bool
 }
 
 // Args returns the command's words as strings, or nil.
@@ -105,6 +126,10 @@ type Options struct {
 	// MaxCommands stops the scan after this many commands (0: no
 	// bound).
 	MaxCommands int
+	// Expand replaces $NAME and ${NAME} in words and here-documents by
+	// the value of a variable the shell has, as bash does. Other
+	// expansions, and variables without a value, are kept as written.
+	Expand bool
 }
 
 // maxNesting bounds how deep groups, compound commands and
@@ -190,7 +215,7 @@ func Scan(script, base string, env pkgcmd.Env, opt Options, fn func(*Command) bo
 		vars[k] = v
 	}
 	s := &scanner{src: src, exprs: exprs, opt: opt, fn: fn, base: base}
-	st := &state{dir: base, vars: vars}
+	st := &state{dir: base, vars: vars, out: &Output{}}
 	s.stmts(f.Stmts, st, 0)
 	return s.stop || s.skipped, nil
 }
@@ -273,16 +298,21 @@ type scanner struct {
 	// before it.
 	stage  *syntax.Stmt
 	before []*syntax.Stmt
+	// outputs counts the outputs made so far, for their IDs.
+	outputs int
+	// st is the state whose variables expand words (Options.Expand).
+	st *state
 }
 
 // state is the part of a shell's state that the scan tracks: its folder,
-// the folders pushd saved, its environment (vars) and the variables it
-// set without exporting them (local).
+// the folders pushd saved, its environment (vars), the variables it set
+// without exporting them (local), and where its output goes.
 type state struct {
 	dir   string
 	stack []string
 	vars  pkgcmd.Env
 	local map[string]string
+	out   *Output
 }
 
 // sub returns the state of a subshell, which starts as a copy of st.
@@ -298,7 +328,24 @@ func (st *state) sub() *state {
 			local[k] = v
 		}
 	}
-	return &state{dir: st.dir, stack: append([]string(nil), st.stack...), vars: vars, local: local}
+	return &state{dir: st.dir, stack: append([]string(nil), st.stack...), vars: vars, local: local, out: st.out}
+}
+
+// lookup returns the value of a variable the shell has.
+func (st *state) lookup(k string) (string, bool) {
+	if v, ok := st.vars[k]; ok {
+		return v, true
+	}
+	v, ok := st.local[k]
+	return v, ok
+}
+
+// captured returns the state of a command or process substitution.
+func (s *scanner) captured(st *state) *state {
+	sub := st.sub()
+	s.outputs++
+	sub.out = &Output{ID: s.outputs, Captured: true}
+	return sub
 }
 
 // set assigns a variable of the shell. A variable of the environment
@@ -358,6 +405,12 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 	for _, r := range x.Redirs {
 		s.word(r.Word, st, nest)
 	}
+	if out := s.stdout(x, st); out != nil {
+		// The redirection holds for this statement alone.
+		prev := st.out
+		st.out = out
+		defer func() { st.out = prev }()
+	}
 	switch c := x.Cmd.(type) {
 	case *syntax.CallExpr:
 		s.call(c.Assigns, c.Args, nil, st, nest, x)
@@ -376,8 +429,19 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 				continue
 			}
 			// Each stage of a pipeline runs in a subshell.
+			sub := st.sub()
+			if i+1 < len(stages) {
+				s.outputs++
+				sub.out = &Output{ID: s.outputs, Piped: true}
+				if call, ok := stages[i+1].Cmd.(*syntax.CallExpr); ok {
+					s.st = st
+					for _, w := range call.Args {
+						sub.out.Pipe = append(sub.out.Pipe, s.text(w).Text)
+					}
+				}
+			}
 			s.stage, s.before = y, stages[:i]
-			s.stmt(y, st.sub(), nest)
+			s.stmt(y, sub, nest)
 		}
 	case *syntax.IfClause:
 		for ic := c; ic != nil && !s.stop; ic = ic.Else {
@@ -392,6 +456,7 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 			for _, w := range wi.Items {
 				s.word(w, st, nest)
 			}
+			s.st = st
 			keyword := "for"
 			if c.Select {
 				keyword = "select"
@@ -412,6 +477,7 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		s.stmts(c.Do, st, nest)
 	case *syntax.CaseClause:
 		s.word(c.Word, st, nest)
+		s.st = st
 		words := []Word{{Text: "case", Raw: "case"}, s.text(c.Word), {Text: "in", Raw: "in"}}
 		if !s.keyword(words, st, x) {
 			return
@@ -437,10 +503,10 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		syntax.Walk(c, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.CmdSubst:
-				s.stmts(n.Stmts, st.sub(), nest)
+				s.stmts(n.Stmts, s.captured(st), nest)
 				return false
 			case *syntax.ProcSubst:
-				s.stmts(n.Stmts, st.sub(), nest)
+				s.stmts(n.Stmts, s.captured(st), nest)
 				return false
 			}
 			return !s.stop
@@ -448,10 +514,53 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 	}
 }
 
+// stdout returns the output that the redirections of a statement send
+// its standard output to, or nil when they leave it alone. The last
+// redirection of descriptor 1 counts.
+func (s *scanner) stdout(x *syntax.Stmt, st *state) *Output {
+	var out *Output
+	for _, r := range x.Redirs {
+		n := ""
+		if r.N != nil {
+			n = r.N.Value
+		}
+		switch r.Op {
+		case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.DplOut:
+			if n != "" && n != "1" {
+				continue
+			}
+		case syntax.RdrAll, syntax.AppAll, syntax.RdrAllClob, syntax.AppAllClob:
+		default:
+			continue
+		}
+		s.st = st
+		rd := s.redir(r)
+		if r.Op == syntax.DplOut && rd.Word.Text == "1" {
+			continue
+		}
+		s.outputs++
+		out = &Output{ID: s.outputs, Redir: &rd}
+	}
+	return out
+}
+
+// redir returns a redirection with its words.
+func (s *scanner) redir(r *syntax.Redirect) Redir {
+	rd := Redir{Op: r.Op.String(), Word: s.text(r.Word)}
+	if r.N != nil {
+		rd.N = r.N.Value
+	}
+	if r.Hdoc != nil {
+		rd.Doc = s.docText(r.Hdoc, r.Op == syntax.DashHdoc)
+	}
+	return rd
+}
+
 // keyword lists the header of a compound command, or a test, as a
 // command of its words, and reports whether the scan goes on.
 func (s *scanner) keyword(words []Word, st *state, x *syntax.Stmt) bool {
-	return s.emit(&Command{Words: words, Vars: st.vars, Dir: st.dir, Line: int(x.Pos().Line()), Keyword: true})
+	return s.emit(&Command{Words: words, Vars: st.vars, Dir: st.dir, Line: int(x.Pos().Line()), Keyword: true,
+		Stdout: *st.out})
 }
 
 // testWords appends the words and operators of a [[ ]] test to words,
@@ -464,6 +573,7 @@ func (s *scanner) testWords(words []Word, x syntax.TestExpr, st *state, nest, de
 	switch x := x.(type) {
 	case *syntax.Word:
 		s.word(x, st, nest)
+		s.st = st
 		words = append(words, s.text(x))
 	case *syntax.UnaryTest:
 		op := x.Op.String()
@@ -520,17 +630,17 @@ func (s *scanner) parts(parts []syntax.WordPart, st *state, nest int) {
 		case *syntax.DblQuoted:
 			s.parts(p.Parts, st, nest)
 		case *syntax.CmdSubst:
-			s.stmts(p.Stmts, st.sub(), nest+1)
+			s.stmts(p.Stmts, s.captured(st), nest+1)
 		case *syntax.ProcSubst:
-			s.stmts(p.Stmts, st.sub(), nest+1)
+			s.stmts(p.Stmts, s.captured(st), nest+1)
 		case *syntax.ParamExp, *syntax.ArithmExp:
 			syntax.Walk(p, func(n syntax.Node) bool {
 				switch n := n.(type) {
 				case *syntax.CmdSubst:
-					s.stmts(n.Stmts, st.sub(), nest+1)
+					s.stmts(n.Stmts, s.captured(st), nest+1)
 					return false
 				case *syntax.ProcSubst:
-					s.stmts(n.Stmts, st.sub(), nest+1)
+					s.stmts(n.Stmts, s.captured(st), nest+1)
 					return false
 				}
 				return !s.stop
@@ -558,21 +668,15 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 		return
 	}
 
-	c := &Command{Dir: st.dir, Line: int(x.Pos().Line())}
+	s.st = st
+	c := &Command{Dir: st.dir, Line: int(x.Pos().Line()), Stdout: *st.out}
 	if x == s.stage {
 		for _, b := range s.before {
 			c.Piped = append(c.Piped, s.restore(s.source(b)))
 		}
 	}
 	for _, r := range x.Redirs {
-		rd := Redir{Op: r.Op.String(), Word: s.text(r.Word)}
-		if r.N != nil {
-			rd.N = r.N.Value
-		}
-		if r.Hdoc != nil {
-			rd.Doc = s.docText(r.Hdoc, r.Op == syntax.DashHdoc)
-		}
-		c.Redirs = append(c.Redirs, rd)
+		c.Redirs = append(c.Redirs, s.redir(r))
 	}
 	for _, w := range args {
 		c.Words = append(c.Words, s.text(w))
@@ -690,9 +794,16 @@ func (s *scanner) text(w *syntax.Word) Word {
 func (s *scanner) docText(w *syntax.Word, dash bool) string {
 	var b strings.Builder
 	for _, p := range w.Parts {
-		if l, ok := p.(*syntax.Lit); ok {
-			b.WriteString(l.Value)
-		} else {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.ParamExp:
+			if v, ok := s.expand(p); ok {
+				b.WriteString(v)
+			} else {
+				b.WriteString(s.source(p))
+			}
+		default:
 			b.WriteString(s.source(p))
 		}
 	}
@@ -751,6 +862,13 @@ func (s *scanner) writeParts(b *strings.Builder, parts []syntax.WordPart, quoted
 			if s.writeParts(b, p.Parts, true) {
 				unknown = true
 			}
+		case *syntax.ParamExp:
+			if v, ok := s.expand(p); ok {
+				b.WriteString(v)
+				continue
+			}
+			b.WriteString(s.source(p))
+			unknown = true
 		default:
 			// An expansion, kept as the script writes it.
 			b.WriteString(s.source(p))
@@ -758,6 +876,16 @@ func (s *scanner) writeParts(b *strings.Builder, parts []syntax.WordPart, quoted
 		}
 	}
 	return unknown
+}
+
+// expand returns the value of $NAME or ${NAME} when Options.Expand is
+// set and the shell has the variable.
+func (s *scanner) expand(p *syntax.ParamExp) (string, bool) {
+	if !s.opt.Expand || s.st == nil || p.Param == nil || p.Excl || p.Length || p.Width || p.Index != nil ||
+		p.Slice != nil || p.Repl != nil || p.Names != 0 || p.Exp != nil || p.NestedParam != nil {
+		return "", false
+	}
+	return s.st.lookup(p.Param.Value)
 }
 
 // source returns the text of a node as the parser read it, with

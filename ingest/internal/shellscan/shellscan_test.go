@@ -163,6 +163,77 @@ func TestScanPiped(t *testing.T) {
 	}
 }
 
+func TestScanStdout(t *testing.T) {
+	script := `echo a
+echo b >> "$F" 2>/dev/null
+{ echo c; echo d >&2; echo e 2>&1; } > g
+echo f | tee -a "$F"
+x=$(echo h)
+if true; then echo i; fi &> j`
+	type out struct {
+		Cmd, File string
+		ID        int
+		Pipe      []string
+		Captured  bool
+	}
+	var got []out
+	_, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
+		if len(c.Words) == 0 || c.Words[0].Text != "echo" {
+			return true
+		}
+		o := out{Cmd: c.Words[1].Text, ID: c.Stdout.ID, Pipe: c.Stdout.Pipe, Captured: c.Stdout.Captured}
+		if r := c.Stdout.Redir; r != nil {
+			o.File = r.Op + r.Word.Text
+		}
+		got = append(got, o)
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []out{
+		{Cmd: "a"},
+		{Cmd: "b", File: ">>$F", ID: 1},
+		// The commands of a group share its output, unless their own
+		// redirection sends it elsewhere.
+		{Cmd: "c", File: ">g", ID: 2},
+		{Cmd: "d", File: ">&2", ID: 3},
+		{Cmd: "e", File: ">g", ID: 2},
+		{Cmd: "f", ID: 4, Pipe: []string{"tee", "-a", "$F"}},
+		{Cmd: "h", ID: 5, Captured: true},
+		{Cmd: "i", File: "&>j", ID: 6},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("outputs (-got +want):\n%s", diff)
+	}
+}
+
+func TestScanExpand(t *testing.T) {
+	script := "L=local\necho $E \"${L}\" '$E' ${E:-x} $U\ncat <<EOF\n$L\nEOF\ncat <<'EOF'\n$L\nEOF"
+	var got [][]string
+	_, err := Scan(script, ".", pkgcmd.Env{"E": "env"}, Options{Expand: true}, func(c *Command) bool {
+		words := c.Args()
+		for _, r := range c.Redirs {
+			words = append(words, r.Doc)
+		}
+		if len(words) > 0 {
+			got = append(got, words)
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"echo", "env", "local", "$E", "${E:-x}", "$U"},
+		{"cat", "local\n"},
+		{"cat", "$L\n"},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("expanded words (-got +want):\n%s", diff)
+	}
+}
+
 func TestScanDirs(t *testing.T) {
 	tests := []struct {
 		script string
@@ -280,4 +351,22 @@ func TestScanParseErrorQuotesNoSource(t *testing.T) {
 			t.Errorf("Scan(%q): error %q quotes the script", script, err)
 		}
 	}
+}
+
+// FuzzScan checks that Scan takes any script without a panic, and that a
+// script that parses gives each command a line within the script.
+func FuzzScan(f *testing.F) {
+	f.Add("cd web && npm ci\n( x=$(echo `date` | tee -a \"$F\") ) >> ${{ env.X }}")
+	f.Add("for d in a b; do [[ -f $d ]] && cat <<-EOF; done\n\t$d\n\tEOF\nexport A=${B:-c}")
+	f.Add("case $x in a) f() { echo ${{\n a }}; };; esac 2>&1 &> o")
+	f.Fuzz(func(t *testing.T, script string) {
+		lines := strings.Count(script, "\n") + 1
+		_, err := Scan(script, ".", pkgcmd.Env{"B": "b"}, Options{Expand: true, MaxCommands: 1000}, func(c *Command) bool {
+			if c.Line < 1 || c.Line > lines {
+				t.Errorf("line %d outside the script's %d lines", c.Line, lines)
+			}
+			return true
+		})
+		_ = err
+	})
 }
