@@ -201,7 +201,8 @@ func word(s string) string {
 }
 
 // Scan parses script as bash and calls fn with each simple command, in
-// order, until fn returns false. base is the folder the script starts
+// order, until fn returns false. The Command and its slices are valid
+// only during the call. base is the folder the script starts
 // in ("." for the checkout) and env the variables it starts with. It reports
 // whether it stopped short of the end (a bound, or fn), and a
 // *ParseError when the script does not parse; then fn was not called.
@@ -302,6 +303,8 @@ type scanner struct {
 	outputs int
 	// st is the state whose variables expand words (Options.Expand).
 	st *state
+	// cmd is the command handed to fn.
+	cmd Command
 }
 
 // state is the part of a shell's state that the scan tracks: its folder,
@@ -669,7 +672,11 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 	}
 
 	s.st = st
-	c := &Command{Dir: st.dir, Line: int(x.Pos().Line()), Stdout: *st.out}
+	// One Command is filled in for every call, so that its slices are
+	// allocated once per script.
+	c := &s.cmd
+	*c = Command{Words: c.Words[:0], Assigns: c.Assigns[:0], Prefix: c.Prefix[:0], Redirs: c.Redirs[:0],
+		Dir: st.dir, Line: int(x.Pos().Line()), Stdout: *st.out}
 	if x == s.stage {
 		for _, b := range s.before {
 			c.Piped = append(c.Piped, s.restore(s.source(b)))

@@ -2,6 +2,7 @@ package shellscan
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,7 +29,7 @@ func scan(t *testing.T, script string, env pkgcmd.Env) []seen {
 		if c.Keyword {
 			return true
 		}
-		s := seen{Args: c.Args(), Assigns: c.Assigns, Dir: c.Dir, Line: c.Line}
+		s := seen{Args: c.Args(), Assigns: slices.Clone(c.Assigns), Dir: c.Dir, Line: c.Line}
 		for i, w := range c.Words {
 			if w.Unknown {
 				s.Unknown = append(s.Unknown, i)
@@ -133,7 +134,7 @@ func TestScanRedirs(t *testing.T) {
 	var got [][]Redir
 	script := "go test 2>&1 >> \"$LOG\"\ncat <<-EOF\n\tA=$B\n\tEOF"
 	_, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
-		got = append(got, c.Redirs)
+		got = append(got, slices.Clone(c.Redirs))
 		return true
 	})
 	if err != nil {
@@ -369,4 +370,15 @@ func FuzzScan(f *testing.F) {
 		})
 		_ = err
 	})
+}
+
+// BenchmarkScan reads the script of a typical CI step.
+func BenchmarkScan(b *testing.B) {
+	script := "npm ci\nnpm run build --if-present\ncd web && npm test -- --coverage\necho \"VERSION=$(git describe --tags)\" >> \"$GITHUB_ENV\"\n"
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := Scan(script, ".", nil, Options{}, func(*Command) bool { return true }); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
