@@ -3,14 +3,15 @@
 // words, the assignments before it, the variables set before it, the
 // folder it runs in and its line.
 //
-// Every command is read once, wherever it is: in a list, a pipeline, a
-// brace group, a subshell, an if, case, while or for (whose body is read
-// once, with the loop variable unknown), a function body, and in command
-// and process substitutions. cd, pushd and popd (and PowerShell's
-// Set-Location, Push-Location and Pop-Location) move the folder of the
-// commands after them in the same shell; a cd inside a subshell, a
-// substitution, a pipeline stage or a background command moves only the
-// commands inside it. Assignments and export set variables the same way.
+// Every command is read once, wherever it is. That includes lists,
+// pipelines, brace groups, subshells, function bodies, command and
+// process substitutions, and the bodies of if, case, while and for. A
+// loop's body is read once, with the loop variable unknown. cd, pushd and
+// popd (and PowerShell's Set-Location, Push-Location and Pop-Location)
+// move the folder of the commands after them in the same shell. A cd
+// inside a subshell, a substitution, a pipeline stage or a background
+// command moves only the commands inside it. Assignments and export set
+// variables the same way.
 // The script that a shell runs with -c (bash -c '...') is one word of
 // its command; readers scan it in turn.
 //
@@ -70,7 +71,7 @@ type Command struct {
 	// Piped are the pipeline stages before the command, whose output
 	// it reads, as the script writes them.
 	Piped []string
-	// Stdout is where the command's standard output goes.
+	// Stdout is the destination of the command's standard output.
 	Stdout Output
 	// Keyword is set on the header of a for, select or case (for NAME
 	// in WORDS...) and on a [[ ]] test, which are listed as commands of
@@ -90,12 +91,12 @@ type Redir struct {
 	Doc string
 }
 
-// Output is where the standard output of a command goes: its own
-// redirection, or else that of the compound command, pipeline or
+// Output is the destination of a command's standard output, set by its
+// own redirection or else by the compound command, pipeline or
 // substitution around it. The zero Output is the script's own output.
 type Output struct {
-	// ID tells outputs apart: commands with the same ID write to the
-	// same open file or pipe. The script's own output is 0.
+	// ID identifies the output. Commands with the same ID write to the
+	// same open file or pipe. The script's own output has ID 0.
 	ID int
 	// Redir is the redirection that sends the output to a file or to
 	// another descriptor (>&2), or nil.
