@@ -88,6 +88,8 @@ func TestScriptEffectsShell(t *testing.T) {
 		{"env -C web npm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci")}},
 		{"export npm_config_ignore_scripts=true\nenv -i npm ci", nil, []pkgcmd.Effect{lifecycle(".", "npm ci")}},
 		{"sudo -D web npm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci")}},
+		{"export npm_config_ignore_scripts=true\nenv -i npm publish", nil, []pkgcmd.Effect{
+			{Eco: "npm", Dir: ".", Run: pkgcmd.RunMaybe, Cause: "npm publish runs the project's own lifecycle scripts"}}},
 		// A subshell's cd moves only its own commands; a brace group's
 		// moves the commands after it.
 		{"( cd web && npm ci )\nnpm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci"), lifecycle(".", "npm ci")}},
