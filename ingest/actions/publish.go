@@ -9,6 +9,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
 // tokenRegistries are the container registries that accept a job's
@@ -294,12 +295,74 @@ func (w *workflow) readScriptPublish(j *job, script, step string, line int, env 
 // readScript reads a script for readScriptPublish. nested is set for the
 // script of a container's shell (registry.RunShell), whose own
 // containers' shell scripts are not read.
+// The script is parsed as bash (shellscan), so the commands of groups,
+// substitutions and pipelines over several lines are read. A command's
+// line, for the token and the secrets it names, is its logical line with
+// the pipeline stages that feed it. A script that does not parse as bash
+// is split line by line instead.
 func (w *workflow) readScript(j *job, script, step string, line int, env map[string]string, literals map[string]string, nested bool) {
 	expand := func(s string) string { return strings.ToLower(w.expandRepo(s)) }
-	for _, ln := range strings.Split(w.expandRepo(joinContinued(script)), "\n") {
+	script = w.expandRepo(script)
+	// logical holds each line of the script joined with the lines that
+	// a trailing backslash continues it onto, at the index of each.
+	raw := strings.Split(script, "\n")
+	logical := make([]string, len(raw))
+	for i := 0; i < len(raw); {
+		k := i
+		ln := raw[i]
+		for strings.HasSuffix(strings.TrimSuffix(ln, "\r"), "\\") && k+1 < len(raw) {
+			k++
+			ln = strings.TrimSuffix(strings.TrimSuffix(ln, "\r"), "\\") + " " + raw[k]
+		}
+		for ; i <= k; i++ {
+			logical[i] = ln
+		}
+	}
+	// The Docker config files a line writes log in before the commands
+	// of the line run.
+	configDone := 0
+	configs := func(upTo int) {
+		for ; configDone < upTo && configDone < len(logical); configDone++ {
+			if configDone > 0 && logical[configDone] == logical[configDone-1] {
+				continue
+			}
+			if host, password, ok := registry.ConfigLogin(logical[configDone], expand); ok {
+				// A Docker config file logs in with the token or the
+				// secrets of its entry's password.
+				j.login(host, tokenRegistries[host] && tokenRef(password, env), secretNames(password, env))
+			}
+		}
+	}
+	_, err := shellscan.Scan(script, ".", nil, shellscan.Options{MaxCommands: maxScriptCommands}, func(c *shellscan.Command) bool {
+		configs(c.Line)
+		if c.Keyword || len(c.Words) == 0 {
+			return true
+		}
+		ln := ""
+		if c.Line >= 1 && c.Line <= len(logical) {
+			ln = logical[c.Line-1]
+		}
+		for _, p := range c.Piped {
+			if !strings.Contains(ln, p) {
+				ln = p + " | " + ln
+			}
+		}
+		var cmd []string
+		for _, w := range c.Words {
+			cmd = append(cmd, w.Raw)
+		}
+		for _, r := range c.Redirs {
+			cmd = append(cmd, r.N+r.Op+r.Word.Raw)
+		}
+		w.readRegistryCommand(j, strings.Join(cmd, " "), ln, step, line, env, literals, nested)
+		return true
+	})
+	if err == nil {
+		configs(len(logical))
+		return
+	}
+	for _, ln := range strings.Split(joinContinued(script), "\n") {
 		if host, password, ok := registry.ConfigLogin(ln, expand); ok {
-			// A Docker config file logs in with the token or the secrets
-			// of its entry's password.
 			j.login(host, tokenRegistries[host] && tokenRef(password, env), secretNames(password, env))
 		}
 		for _, cmd := range splitCommands(ln) {

@@ -470,3 +470,30 @@ jobs:
 		t.Errorf("CAN_PUBLISH from the login in bash -c (-want +got):\n%s", diff)
 	}
 }
+
+// The publish reader reads commands wherever bash runs them: a push in a
+// command substitution or a group pushes, and a login whose pipeline is
+// split over two lines reads its password from the stage before it. A
+// push written inside a here-document is text.
+func TestPublishShellStructure(t *testing.T) {
+	const login = "docker login ghcr.io -u x -p ${{ secrets.GH }}\n"
+	account := graph.RegistryAccountID("ghcr.io", graph.GHASecretID("example-org/app", "GH"))
+	const app = "pkg:docker/example-org/app?repository_url=ghcr.io"
+	tests := []struct {
+		name, script, account string
+		want                  []string
+	}{
+		{"substitution", login + "ID=$(docker push ghcr.io/example-org/app:1)", account, []string{app}},
+		{"group", login + "{ docker push ghcr.io/example-org/app:1; }", account, []string{app}},
+		{"pipeline over lines", "echo ${{ secrets.GH }} |\n  docker login ghcr.io -u x --password-stdin\ndocker push ghcr.io/example-org/app:1", account, []string{app}},
+		{"here-document", login + "cat <<EOF > notes\ndocker push ghcr.io/example-org/app:1\nEOF", account, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := releaseInRepo(t, "      - run: |\n          "+strings.ReplaceAll(tt.script, "\n", "\n          ")+"\n", "")
+			if diff := cmp.Diff(targets(res, tt.account, graph.EdgeCanPublish), tt.want); diff != "" {
+				t.Errorf("CAN_PUBLISH from %s (-got +want):\n%s", tt.account, diff)
+			}
+		})
+	}
+}
