@@ -303,6 +303,9 @@ func (w *workflow) readScriptPublish(j *job, script, step string, line int, env 
 func (w *workflow) readScript(j *job, script, step string, line int, env map[string]string, literals map[string]string, nested bool) {
 	expand := func(s string) string { return strings.ToLower(w.expandRepo(s)) }
 	script = w.expandRepo(script)
+	if !registry.MayWriteImages(script) {
+		return
+	}
 	// logical holds each line of the script joined with the lines that
 	// a trailing backslash continues it onto, at the index of each.
 	raw := strings.Split(script, "\n")

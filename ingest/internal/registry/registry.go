@@ -324,6 +324,20 @@ var containerTools = map[string]bool{
 	"skopeo": true, "crane": true, "oras": true, "regctl": true,
 }
 
+// MayWriteImages reports whether a script may log in to a registry or
+// write images as LoginArgs, Writes, RunTool, RunShell and
+// ConfigureDockerHosts read them, or write a Docker config file
+// (ConfigLogin): whether it names one of their tools, or an "auths"
+// object. A script for which it reports false does none of these.
+func MayWriteImages(script string) bool {
+	for _, tool := range []string{"docker", "podman", "buildah", "skopeo", "crane", "oras", "regctl", "executor", "gcloud", "auths"} {
+		if strings.Contains(script, tool) {
+			return true
+		}
+	}
+	return false
+}
+
 // copyTools are the commands, other than the container engines, that
 // write images to a registry (see Writes). Kaniko's executor is known by
 // its file name.

@@ -881,3 +881,26 @@ echo "$(docker push ghcr.io/example-org/web:4)"`
 		t.Errorf("pushes (-want +got):\n%s", diff)
 	}
 }
+
+// MayWriteImages is true for every script that logs in or writes an
+// image, and false for scripts that name none of the tools.
+func TestMayWriteImages(t *testing.T) {
+	for _, script := range []string{
+		"docker push ghcr.io/o/a:1", "podman login -u u -p $PW quay.io", "buildah push quay.io/o/a", "skopeo copy a docker://b",
+		"crane push t ghcr.io/o/a", "oras push ghcr.io/o/a:1 f", "regctl image copy a b",
+		"/kaniko/executor --destination ghcr.io/o/a", "gcloud auth configure-docker",
+		`echo '{"auths":{"ghcr.io":{"auth":"'"$A"'"}}}' > $HOME/cfg/config.json`,
+	} {
+		if !MayWriteImages(script) {
+			t.Errorf("MayWriteImages(%q) = false", script)
+		}
+		if logins, pushes := Scan(script, nil); len(logins)+len(pushes) == 0 {
+			t.Errorf("Scan(%q) finds no login or push: the case tests nothing", script)
+		}
+	}
+	for _, script := range []string{"npm ci", "go test ./...", "echo lint app", "aws s3 sync ./dist s3://b/"} {
+		if MayWriteImages(script) {
+			t.Errorf("MayWriteImages(%q) = true", script)
+		}
+	}
+}
