@@ -74,6 +74,7 @@ func TestScanReads(t *testing.T) {
 		{"file use", []string{`cat ${GPG_KEY_PATH}`, `gcloud auth --key-file=$KEY`, `curl --data @$BODY`, `echo $PLAIN`}, []Read{
 			{Name: "GPG_KEY_PATH", File: true}, {Name: "KEY", File: true}, {Name: "BODY", File: true}, {Name: "PLAIN"}}},
 		{"powershell env", []string{`$env:GOCACHE = (Resolve-Path $env:GOCACHE).Path`, `New-Item -Path "$Env:OTHER"`}, []Read{{Name: "GOCACHE"}, {Name: "OTHER", File: true}}},
+		{"arithmetic", []string{"(( N = $COUNT + 1 ))", "let M=$STEP+1"}, []Read{{Name: "COUNT"}, {Name: "STEP"}}},
 		{"cmd percent", []string{`echo %TOKEN% & date +%Y%m%d`}, []Read{{Name: "TOKEN"}}},
 		{"substitution inside quotes", []string{`echo "$(cat $F)"`}, []Read{{Name: "F", File: true}}},
 		{"bash env export", []string{`echo 'export NPM_TOKEN="x"' >> "$BASH_ENV"`, `npm publish --token $NPM_TOKEN`}, []Read{{Name: "BASH_ENV"}}},

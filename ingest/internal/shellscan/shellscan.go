@@ -74,8 +74,9 @@ type Command struct {
 	// Stdout is the destination of the command's standard output.
 	Stdout Output
 	// Keyword is set on the header of a for, select or case (for NAME
-	// in WORDS...) and on a [[ ]] test, which are listed as commands of
-	// their words so that readers see the variables they read and set.
+	// in WORDS...), on a [[ ]] test and on an arithmetic command or let.
+	// These are listed as commands of their words so that readers see
+	// the variables they read and set.
 	Keyword bool
 }
 
@@ -504,6 +505,7 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 	case *syntax.CoprocClause:
 		s.stmt(c.Stmt, st.sub(), nest)
 	case *syntax.ArithmCmd, *syntax.LetClause, *syntax.TestDecl:
+		var words []*syntax.Word
 		syntax.Walk(c, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.CmdSubst:
@@ -512,9 +514,26 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 			case *syntax.ProcSubst:
 				s.stmts(n.Stmts, s.captured(st), nest)
 				return false
+			case *syntax.Word:
+				words = append(words, n)
 			}
 			return !s.stop
 		})
+		if _, ok := c.(*syntax.TestDecl); ok || s.stop {
+			return
+		}
+		// An arithmetic command or let is listed as a command of its
+		// words, so that readers see the variables it reads.
+		keyword := "let"
+		if _, ok := c.(*syntax.ArithmCmd); ok {
+			keyword = "(("
+		}
+		s.st = st
+		list := []Word{{Text: keyword, Raw: keyword}}
+		for _, w := range words {
+			list = append(list, s.text(w))
+		}
+		s.keyword(list, st, x)
 	}
 }
 

@@ -90,7 +90,7 @@ func TestScanWords(t *testing.T) {
 }
 
 func TestScanKeywords(t *testing.T) {
-	script := "for f in $LIST b; do :; done\ncase \"$X\" in a) ;; esac\nif [[ -f $KEY_FILE && $A == b ]]; then :; fi"
+	script := "for f in $LIST b; do :; done\ncase \"$X\" in a) ;; esac\nif [[ -f $KEY_FILE && $A == b ]]; then :; fi\n(( N = $C + 1 ))"
 	var got [][]string
 	_, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
 		if c.Keyword {
@@ -105,6 +105,7 @@ func TestScanKeywords(t *testing.T) {
 		{"for", "f", "in", "$LIST", "b"},
 		{"case", "$X", "in"},
 		{"[[", "-f", "$KEY_FILE", "&&", "$A", "==", "b", "]]"},
+		{"((", "N", "$C", "1"},
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("keyword commands (-got +want):\n%s", diff)
