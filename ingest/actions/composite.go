@@ -67,7 +67,7 @@ func (c *composite) step(i int, st *yaml.Node) {
 	env := pkgcmdEnv(lookup(st, "env"))
 	named := len(c.effects)
 	c.effects = append(c.effects, scriptEffects(c.inActionPath(script), c.inActionPath(wd), env)...)
-	c.toolRuns(script, step, rn.Line)
+	c.toolRuns(script, step, rn.Line, env)
 	for _, e := range c.effects[named:] {
 		for _, n := range e.Named {
 			nameAttrs, verAttrs := n.NodeAttrs()
@@ -147,8 +147,8 @@ func (c *composite) afterInstall(e pkgcmd.Effect) {
 // toolRuns is readToolRuns for the action's steps. Whether a run may use
 // an installed command depends on the installs of the action's earlier
 // steps only.
-func (c *composite) toolRuns(script, step string, line int) {
-	for _, r := range registry.ToolRuns(withoutExpressions(script)) {
+func (c *composite) toolRuns(script, step string, line int, env pkgcmd.Env) {
+	for _, r := range registry.ToolRuns(withoutExpressions(script), env) {
 		name, ver := r.Nodes(r.Eco)
 		c.b.node(name.ID, graph.NodePackage, name.Label, line, name.Attrs)
 		target := name.ID

@@ -51,7 +51,7 @@ jobs:
 		"pkg:gem/rubocop@1.50.0":               {graph.Certain, 11, "4", "version", "", "true", ""},
 		"pkg:pypi/ruff":                        {graph.Certain, 12, "5", "floating", "", "true", ""},
 		"pkg:pypi/flake8":                      {graph.Certain, 12, "5", "floating", ">=7", "true", ""},
-		"pkg:npm/x":                            {graph.Certain, 12, "5", "floating", "", "true", ""},
+		"pkg:npm/x":                            {graph.Certain, 12, "5", "computed", "", "true", ""},
 		"pkg:npm/quiet@1.0.0":                  {graph.Certain, 15, "6", "version", "", "false", ""},
 	}
 	got := map[string]edge{}

@@ -49,7 +49,7 @@ jobs:
 		{"pkg:npm/%40example/tool", 8, map[string]string{"via": "tool-run", "tool": "pnpm dlx", "pinned": "floating", "step": "2",
 			"requested": "^2",
 			"reason":    "the job runs pnpm dlx @example/tool@^2, and the registry decides when the job runs which version ^2 names"}},
-		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "tool": "npx", "pinned": "floating", "step": "4",
+		{"pkg:npm/prettier", 12, map[string]string{"via": "tool-run", "tool": "npx", "pinned": "computed", "step": "4",
 			"reason": "the job runs npx prettier with a version that is set when the job runs"}},
 	}
 	var want []string
@@ -118,6 +118,41 @@ jobs:
 		}
 		if got := e.Attr("reason"); got != tt.reason {
 			t.Errorf("%s EXECUTES cdk reason:\n got %q\nwant %q", tt.job, got, tt.reason)
+		}
+	}
+}
+
+// TestScriptToolRunVariables checks that a version that the job's or the
+// step's env gives is read as the shell expands it, so the job executes
+// that version, and that one the input does not show is computed.
+func TestScriptToolRunVariables(t *testing.T) {
+	data := []byte(`on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    env:
+      PRETTIER_VERSION: 3.1.0
+    steps:
+      - run: npx prettier@$PRETTIER_VERSION --check .
+      - run: npx eslint@${ESLINT} .
+        env:
+          ESLINT: 9.1.0
+      - run: npx stylelint@$UNSET .
+`)
+	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	job := graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "lint")
+	for to, pinned := range map[string]string{
+		"pkg:npm/prettier@3.1.0": "version",
+		"pkg:npm/eslint@9.1.0":   "version",
+		"pkg:npm/stylelint":      "computed",
+	} {
+		e := findEdge(t, res, job, graph.EdgeExecutes, to)
+		if e.Confidence != graph.Certain || e.Attr("pinned") != pinned {
+			t.Errorf("EXECUTES %s: %s pinned=%q, want certain pinned=%q", to, e.Confidence, e.Attr("pinned"), pinned)
 		}
 	}
 }

@@ -566,7 +566,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			named := len(j.effects)
 			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
 			w.readContainerRuns(j, run, step, lookup(st, "run").Line)
-			w.readToolRuns(j, run, step, lookup(st, "run").Line)
+			w.readToolRuns(j, run, step, lookup(st, "run").Line, env)
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
@@ -720,8 +720,8 @@ func (w *workflow) readContainerRuns(j *job, script, step string, line int) {
 // run). The job executes the version that the command pins, or else the
 // package's name. A run after an install of the project's packages of the
 // ecosystem may run an installed command instead (pkgcmd.Package.Exec).
-func (w *workflow) readToolRuns(j *job, script, step string, line int) {
-	for _, r := range registry.ToolRuns(withoutExpressions(script)) {
+func (w *workflow) readToolRuns(j *job, script, step string, line int, env pkgcmd.Env) {
+	for _, r := range registry.ToolRuns(withoutExpressions(script), env) {
 		name, ver := r.Nodes(r.Eco)
 		w.b.node(name.ID, graph.NodePackage, name.Label, line, name.Attrs)
 		target := name.ID

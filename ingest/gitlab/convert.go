@@ -1013,7 +1013,7 @@ func (c *converter) containerRuns(j *jobState) {
 		for _, r := range registry.Runs(s.str, expand) {
 			c.executeImage(j, r.Image, c.lineOf(j, s), "container-run")
 		}
-		for _, r := range registry.ToolRuns(s.str) {
+		for _, r := range registry.ToolRuns(s.str, nil) {
 			c.b.ToolRun(j.rid, r, c.lineOf(j, s), pkgcmd.ProjectInstall(j.scan.Effects(), r.Eco))
 		}
 	}

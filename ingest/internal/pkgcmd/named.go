@@ -689,7 +689,10 @@ func (n NamedInstall) EdgeAttrsBy(runner string) map[string]string {
 		reason = runner + " runs " + n.Command + ", and the registry decides when " + runner + " runs which version " +
 			n.Requested + " names"
 	}
-	if n.Version == "" {
+	switch {
+	case n.Computed:
+		a["pinned"] = PinnedComputed
+	case n.Version == "":
 		a["pinned"] = PinnedFloating
 		if n.Requested != "" {
 			a["requested"] = n.Requested

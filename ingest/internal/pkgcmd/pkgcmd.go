@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // Ecosystems, named as the installs attribute of a runtime names them.
@@ -133,7 +134,7 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 	prog := strings.ReplaceAll(argv[0], `\`, "/")
 	name := strings.TrimSuffix(path.Base(prog), ".exe")
 	name = strings.TrimSuffix(name, ".cmd")
-	args := argv[1:]
+	args := expandVars(argv[1:], env)
 	var e Effect
 	switch {
 	case name == "npm":
@@ -196,6 +197,49 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 		e = opaqueCommand(prog, name, args)
 	}
 	return e, e.Eco != ""
+}
+
+// varRef matches a reference to a shell variable: $NAME or ${NAME}.
+var varRef = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))`)
+
+// plainValue matches a variable's value that expandVars puts into a word:
+// a name, version or range, without a path, space, quote or expansion of
+// its own.
+var plainValue = regexp.MustCompile(`^[0-9A-Za-z._~^<>=*|,+-]{1,64}$`)
+
+// expandVars returns args with the variables of each word replaced by
+// their values in env, as the shell expands them, when every variable of
+// the word has a plain value there. A value that is named or shaped like
+// a credential is never put into a word, since words reach reasons.
+func expandVars(args []string, env Env) []string {
+	var out []string
+	for i, a := range args {
+		if !strings.Contains(a, "$") {
+			continue
+		}
+		whole := true
+		x := varRef.ReplaceAllStringFunc(a, func(ref string) string {
+			m := varRef.FindStringSubmatch(ref)
+			name := m[1] + m[2]
+			v, ok := env[name]
+			if !ok || !plainValue.MatchString(v) || literal.LooksLikeCredential(name, v) || literal.HasCredentialShape(v) {
+				whole = false
+				return ref
+			}
+			return v
+		})
+		if !whole {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(args)
+		}
+		out[i] = x
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // wrappers are the programs that run the command after their options and

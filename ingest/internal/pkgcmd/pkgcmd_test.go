@@ -558,3 +558,52 @@ func TestWrapperChdir(t *testing.T) {
 		}
 	}
 }
+
+// TestToolRunVariables checks that a package argument built from a
+// variable whose value the environment gives is read with that value, as
+// the shell expands it: $VERSION, ${VERSION}, a name from $TOOL. A value
+// the input does not show, or one shaped or named like a credential, is
+// not expanded, and the run's version is computed: its edge is
+// pinned=computed, not floating.
+func TestToolRunVariables(t *testing.T) {
+	env := Env{"VERSION": "3.1.0", "RANGE": "^3", "TOOL": "cowsay", "EXPR": "${{ inputs.v }}",
+		"NPM_TOKEN": "abcdefgh12345678", "SHAPED": "npm_abcdefghijklmnopqrstuvwxyz0123456789"}
+	tests := []struct {
+		cmd, name, version, requested, pinned string
+	}{
+		{"npx prettier@$VERSION --check .", "prettier", "3.1.0", "", PinnedVersion},
+		{"npx prettier@${VERSION}", "prettier", "3.1.0", "", PinnedVersion},
+		{"npx prettier@$RANGE", "prettier", "", "^3", PinnedFloating},
+		{"npx $TOOL@1.5.0", "cowsay", "1.5.0", "", PinnedVersion},
+		{"npx prettier@$UNSET", "prettier", "", "", PinnedComputed},
+		{"npx prettier@$EXPR", "prettier", "", "", PinnedComputed},
+		{"npx prettier@$NPM_TOKEN", "prettier", "", "", PinnedComputed},
+		{"npx prettier@$SHAPED", "prettier", "", "", PinnedComputed},
+		{"uvx ruff==$VERSION check", "ruff", "3.1.0", "", PinnedVersion},
+	}
+	for _, tc := range tests {
+		var runs []Package
+		for _, e := range Effects(namedWords(tc.cmd), env) {
+			runs = append(runs, e.Runs...)
+		}
+		if len(runs) != 1 {
+			t.Errorf("%s: runs %+v, want one", tc.cmd, runs)
+			continue
+		}
+		p := runs[0]
+		if p.Name != tc.name || p.Version != tc.version || p.Requested != tc.requested {
+			t.Errorf("%s: %s@%s requested %q, want %s@%s requested %q", tc.cmd, p.Name, p.Version, p.Requested, tc.name, tc.version, tc.requested)
+		}
+		_, attrs := p.Exec(false)
+		if attrs["pinned"] != tc.pinned {
+			t.Errorf("%s: pinned = %q, want %q", tc.cmd, attrs["pinned"], tc.pinned)
+		}
+		for _, v := range []string{"abcdefgh12345678", "npm_abcdefghijklmnopqrstuvwxyz0123456789"} {
+			for k, a := range attrs {
+				if strings.Contains(a, v) {
+					t.Errorf("%s: attribute %s quotes a credential", tc.cmd, k)
+				}
+			}
+		}
+	}
+}

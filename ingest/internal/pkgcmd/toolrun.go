@@ -555,6 +555,10 @@ const (
 	// PinnedFloating is the pinned attribute of an edge to the package's
 	// name: the registry decides the version when the job runs.
 	PinnedFloating = "floating"
+	// PinnedComputed is the pinned attribute of an edge to the package's
+	// name when a variable or expression that the input does not show
+	// gives the version: it may name any version, an exact one too.
+	PinnedComputed = "computed"
 	// AttrRequested is the range or tag that a floating run requests.
 	AttrRequested = "requested"
 	// AttrPrefersInstalled is "true" on the edge of a run that uses the
@@ -616,7 +620,10 @@ func (p Package) ExecBy(runner string, installed bool) (graph.Confidence, map[st
 		reason = runner + " runs " + cmd + ", and the registry decides when " + runner + " runs which version " +
 			p.Requested + " names"
 	}
-	if p.Version == "" {
+	switch {
+	case p.Computed:
+		a["pinned"] = PinnedComputed
+	case p.Version == "":
 		a["pinned"] = PinnedFloating
 		if p.Requested != "" {
 			a[AttrRequested] = p.Requested

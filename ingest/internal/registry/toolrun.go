@@ -20,14 +20,16 @@ type ToolRun struct {
 // that a script without any is not split into commands.
 var toolWords = []string{"npx", "pnpx", "bunx", "dlx", "uvx", "pipx", "exec", "bun x", "npm x", "tool run", "init", "create"}
 
-// ToolRuns returns the tool runs of a script, in order.
-func ToolRuns(script string) []ToolRun {
+// ToolRuns returns the tool runs of a script, in order. env is the
+// environment the script runs with, whose variables a package argument
+// may name (npx prettier@$VERSION).
+func ToolRuns(script string, env pkgcmd.Env) []ToolRun {
 	if !containsAny(script, toolWords) {
 		return nil
 	}
 	var out []ToolRun
 	for _, c := range Commands(script) {
-		for _, e := range pkgcmd.Effects(c.Words, nil) {
+		for _, e := range pkgcmd.Effects(c.Words, env) {
 			for _, p := range e.Runs {
 				out = append(out, ToolRun{Eco: e.Eco, Package: p, Line: c.Line})
 			}

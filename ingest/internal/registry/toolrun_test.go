@@ -21,7 +21,7 @@ python -m pip install -r requirements.txt`
 		Line                          int
 	}
 	var got []run
-	for _, r := range ToolRuns(script) {
+	for _, r := range ToolRuns(script, nil) {
 		got = append(got, run{r.Eco, r.Name, r.Version, r.Requested, r.Line})
 	}
 	want := []run{
@@ -40,7 +40,7 @@ func TestToolRunsInShellScripts(t *testing.T) {
 	script := "echo start\nbash -c 'npm ci && npx cowsay@1.5.0 hi'\n" +
 		"sh -ec \"bash -c 'pnpm dlx prettier@3.1.0'\"\n"
 	var got []string
-	for _, r := range ToolRuns(script) {
+	for _, r := range ToolRuns(script, nil) {
 		got = append(got, fmt.Sprintf("%s@%s:%d", r.Name, r.Version, r.Line))
 	}
 	want := []string{"cowsay@1.5.0:2", "prettier@3.1.0:3"}
