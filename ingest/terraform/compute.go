@@ -83,7 +83,7 @@ func (e *emitter) exposesHeld(runtime string, b *block, via string, names ...str
 		if a == nil {
 			continue
 		}
-		for _, h := range e.heldBy(e.ev.refs(a.Expr)) {
+		for _, h := range e.heldBy(e.refs(a.Expr)) {
 			e.heldEdge(runtime, graph.EdgeExposes, h, a.Expr.Range(), map[string]string{graph.AttrVia: via})
 		}
 	}
@@ -114,7 +114,7 @@ func (e *emitter) roleCredentials(runtime, via, role string, rng hcl.Range, extr
 // expr (whose value is name) names, or "" with a warning when the module
 // does not show it.
 func (e *emitter) profileRole(b *block, expr hcl.Expression, name string) string {
-	profiles := e.ev.refsTo(expr, "aws_iam_instance_profile")
+	profiles := e.refsTo(expr, "aws_iam_instance_profile")
 	if len(profiles) == 0 {
 		if pb := e.idx.profiles[name]; pb != nil {
 			profiles = append(profiles, pb)
@@ -288,7 +288,7 @@ func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 	}
 	// The values come from one expression: its references hold for every
 	// variable, and each value is written out when the whole is.
-	ri := e.ev.refs(a.Expr)
+	ri := e.refs(a.Expr)
 	values := v.AsValueMap()
 	names := make([]string, 0, len(values))
 	for k := range values {

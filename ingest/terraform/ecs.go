@@ -197,7 +197,7 @@ func (e *emitter) serviceFamily(b *block, bv *blockVal) string {
 	if a == nil {
 		return ""
 	}
-	for _, t := range e.ev.refsTo(a.Expr, "aws_ecs_task_definition") {
+	for _, t := range e.refsTo(a.Expr, "aws_ecs_task_definition") {
 		if f, ok := attrStr(e.ev.objs[t.addr], "family"); ok {
 			return f
 		}
@@ -240,7 +240,7 @@ func (e *emitter) ecsService(b *block, bv *blockVal) {
 		if diags.HasErrors() || !ok || !strings.HasPrefix(strings.TrimSpace(expr), "ec2InstanceId") {
 			continue
 		}
-		for _, ib := range e.ev.refsTo(a.Expr, "aws_instance") {
+		for _, ib := range e.refsTo(a.Expr, "aws_instance") {
 			pinned = true
 			e.runsOn(b, family, ib, creds, a.Expr.Range(), "")
 		}
@@ -282,7 +282,7 @@ func (e *emitter) serviceCredentials(b *block) string {
 	if a == nil {
 		return ""
 	}
-	for _, t := range e.ev.refsTo(a.Expr, "aws_ecs_task_definition") {
+	for _, t := range e.refsTo(a.Expr, "aws_ecs_task_definition") {
 		if t.attr("task_role_arn") != nil {
 			if f, ok := attrStr(e.ev.objs[t.addr], "family"); ok {
 				return graph.AWSInstanceCredentialsID(ecsTaskID(f))
@@ -299,7 +299,7 @@ func (e *emitter) clusterInstances(b *block) []*block {
 	if a == nil {
 		return nil
 	}
-	clusters := e.ev.refsTo(a.Expr, "aws_ecs_cluster")
+	clusters := e.refsTo(a.Expr, "aws_ecs_cluster")
 	var names []string
 	for _, c := range clusters {
 		if n, ok := attrStr(e.ev.objs[c.addr], "name"); ok {
@@ -313,9 +313,9 @@ func (e *emitter) clusterInstances(b *block) []*block {
 			continue
 		}
 		joined := false
-		for _, r := range e.ev.refs(ua.Expr).blocks {
+		for _, r := range e.refs(ua.Expr).blocks {
 			for _, c := range clusters {
-				joined = joined || r.addr == c.addr
+				joined = joined || r.inst.addr == c.addr
 			}
 		}
 		if text, ok := attrStr(e.ev.objs[ib.addr], "user_data"); ok {
@@ -376,7 +376,7 @@ func (e *emitter) placeholderRefs(text string) refInfo {
 		if diags.HasErrors() {
 			continue
 		}
-		e.ev.collectRefs(expr, &ri, seen, "")
+		e.ev.collectRefs(expr, &ri, seen, "", nil)
 	}
 	sort.Slice(ri.blocks, func(i, j int) bool { return ri.blocks[i].addr < ri.blocks[j].addr })
 	return ri

@@ -24,6 +24,17 @@ type emitter struct {
 	// alias is the aws provider alias of the block being emitted, "" for
 	// the default provider.
 	alias string
+	// cur is the instance of the block being emitted.
+	cur *block
+}
+
+// refs returns what expr reads, in the instance being emitted when expr
+// is one of its arguments (see evaluator.refsIn).
+func (e *emitter) refs(expr hcl.Expression) refInfo { return e.ev.refsIn(expr, e.cur) }
+
+// refsTo returns the blocks of one type that expr reads, as refs does.
+func (e *emitter) refsTo(expr hcl.Expression, typ string) []*block {
+	return e.ev.refsToIn(expr, typ, e.cur)
 }
 
 // moduleIndex finds declared blocks by the names other blocks use.
@@ -224,6 +235,8 @@ func (e *emitter) blockInstance(b *block) {
 	if b.data || bv == nil {
 		return
 	}
+	e.cur = b
+	defer func() { e.cur = nil }()
 	if isGoogle(b.typ) {
 		e.google(b, bv)
 		return
@@ -496,7 +509,7 @@ func unresolvedRefs(texts ...string) []string {
 // from, and, when the value is written out in the input, its fingerprint
 // to attrs.
 func (e *emitter) holds(from string, b *block, expr hcl.Expression, attrs map[string]string, rng hcl.Range) {
-	ri := e.ev.refs(expr)
+	ri := e.refs(expr)
 	for _, h := range e.heldBy(ri) {
 		e.heldEdge(from, graph.EdgeHolds, h, rng, nil)
 	}
@@ -545,8 +558,8 @@ func (e *emitter) heldBy(ri refInfo) []heldSecret {
 		out = append(out, heldSecret{id: id, doubt: doubt})
 	}
 	for _, r := range ri.blocks {
-		b := e.m.blocks[r.addr]
-		bv := e.ev.objs[r.addr]
+		b := r.inst
+		bv := e.ev.objs[b.addr]
 		if bv == nil {
 			continue
 		}

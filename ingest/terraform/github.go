@@ -112,7 +112,7 @@ func (e *emitter) selectedRepos(b *block) string {
 		return ""
 	}
 	var names []string
-	for _, rb := range e.ev.refsTo(a.Expr, "github_repository") {
+	for _, rb := range e.refsTo(a.Expr, "github_repository") {
 		if full, ok := attrStr(e.ev.objs[rb.addr], "full_name"); ok {
 			names = append(names, full)
 		}

@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -317,7 +316,7 @@ func (e *emitter) sourceTemplate(b *block) map[string]any {
 		return nil
 	}
 	var tmpl *block
-	for _, r := range e.ev.refs(a.Expr).blocks {
+	for _, r := range e.refs(a.Expr).blocks {
 		rb := e.ev.m.blocks[r.addr]
 		if rb == nil || rb.data || rb.typ != "google_compute_instance_template" && rb.typ != "google_compute_region_instance_template" {
 			continue
@@ -388,8 +387,10 @@ func (e *emitter) usesTemplate(g, tmpl *block) bool {
 		}
 	}
 	for _, x := range exprs {
-		if slices.Contains(e.ev.refsTo(x, tmpl.typ), tmpl) {
-			return true
+		for _, rb := range e.refsTo(x, tmpl.typ) {
+			if rb.syn == tmpl.syn {
+				return true
+			}
 		}
 	}
 	return false

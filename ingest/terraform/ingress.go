@@ -60,11 +60,11 @@ func rank(level string) int {
 func (e *emitter) loadBalancersOf(inst *block) []*block {
 	groups := map[string]bool{}
 	for _, att := range e.blocksOf("aws_lb_target_group_attachment", "aws_alb_target_group_attachment") {
-		if a := att.attr("target_id"); a == nil || !refersTo(e.ev.refs(a.Expr), inst.addr) {
+		if a := att.attr("target_id"); a == nil || !refersTo(e.refs(a.Expr), inst.addr) {
 			continue
 		}
 		if a := att.attr("target_group_arn"); a != nil {
-			for _, r := range e.ev.refs(a.Expr).blocks {
+			for _, r := range e.refs(a.Expr).blocks {
 				groups[r.addr] = true
 			}
 		}
@@ -75,7 +75,7 @@ func (e *emitter) loadBalancersOf(inst *block) []*block {
 		forwards := false
 		for _, act := range l.nested("default_action") {
 			if a := act.Body.Attributes["target_group_arn"]; a != nil {
-				for _, r := range e.ev.refs(a.Expr).blocks {
+				for _, r := range e.refs(a.Expr).blocks {
 					forwards = forwards || groups[r.addr]
 				}
 			}
@@ -84,7 +84,7 @@ func (e *emitter) loadBalancersOf(inst *block) []*block {
 		if !forwards || a == nil {
 			continue
 		}
-		for _, r := range e.ev.refs(a.Expr).blocks {
+		for _, r := range e.refs(a.Expr).blocks {
 			if lb := e.ev.m.blocks[r.addr]; lb != nil && !seen[lb.addr] && (lb.typ == "aws_lb" || lb.typ == "aws_alb") {
 				seen[lb.addr] = true
 				out = append(out, lb)
@@ -115,7 +115,7 @@ func (e *emitter) blocksOf(types ...string) []*block {
 
 func refersTo(ri refInfo, addr string) bool {
 	for _, r := range ri.blocks {
-		if r.addr == addr {
+		if r.addr == addr || r.inst.addr == addr {
 			return true
 		}
 	}
@@ -133,7 +133,7 @@ func (e *emitter) groupsIngress(b *block, args ...string) string {
 			continue
 		}
 		named = true
-		groups := e.ev.refsTo(a.Expr, "aws_security_group")
+		groups := e.refsTo(a.Expr, "aws_security_group")
 		if len(groups) == 0 {
 			// Group ids given as variables or literals: rules unknown.
 			level = maxLevel(level, ingressUndecided)

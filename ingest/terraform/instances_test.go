@@ -176,3 +176,139 @@ resource "aws_iam_user" "odd" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// TestInstanceReferences checks that a reference to one instance of a
+// block with count or for_each reaches that instance and no other. The
+// instance is named by a literal key, by a key made of each.key or
+// count.index, or by each.value of a for_each over the block. A reference
+// without a key reads every instance. Both the credentials a secret
+// contains and the role an instance profile gives come from the named
+// instance.
+func TestInstanceReferences(t *testing.T) {
+	const src = `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+provider "github" {
+  owner = "example-org"
+}
+
+resource "aws_iam_user" "u" {
+  for_each = toset(["alice", "bob"])
+  name     = each.key
+}
+
+resource "aws_iam_access_key" "k" {
+  for_each = aws_iam_user.u
+  user     = each.value.name
+}
+
+resource "github_actions_secret" "each" {
+  for_each        = aws_iam_access_key.k
+  repository      = "each-${each.key}"
+  secret_name     = "KEY"
+  plaintext_value = each.value.secret
+}
+
+resource "github_actions_secret" "literal" {
+  repository      = "literal"
+  secret_name     = "KEY"
+  plaintext_value = aws_iam_access_key.k["bob"].secret
+}
+
+resource "github_actions_secret" "indexed" {
+  for_each        = toset(["alice", "bob"])
+  repository      = "indexed-${each.key}"
+  secret_name     = "KEY"
+  plaintext_value = aws_iam_access_key.k[each.key].secret
+}
+
+resource "github_actions_secret" "all" {
+  repository      = "all"
+  secret_name     = "KEYS"
+  plaintext_value = jsonencode(aws_iam_access_key.k)
+}
+
+resource "aws_iam_user" "c" {
+  count = 2
+  name  = "c${count.index}"
+}
+
+resource "aws_iam_access_key" "c" {
+  count = 2
+  user  = aws_iam_user.c[count.index].name
+}
+
+resource "github_actions_secret" "counted" {
+  count           = 2
+  repository      = "counted-${count.index}"
+  secret_name     = "KEY"
+  plaintext_value = aws_iam_access_key.c[count.index].secret
+}
+
+resource "aws_iam_role" "r" {
+  for_each = toset(["ci", "deploy"])
+  name     = each.key
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_instance_profile" "ip" {
+  for_each = aws_iam_role.r
+  name     = "ip-${each.key}"
+  role     = each.value.name
+}
+
+resource "aws_instance" "web" {
+  count                = 2
+  ami                  = "ami-12345678"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.ip["deploy"].name
+}
+`
+	res := parseSource(t, src)
+	const acct = "arn:aws:iam::111122223333:"
+	key := func(user, name string) string { return graph.AWSAccessKeyID(acct+"user/"+user, name) }
+	secret := func(repo, name string) string { return graph.GHASecretID("example-org/"+repo, name) }
+	var holds, roles []string
+	for _, e := range res.Edges {
+		switch e.Kind {
+		case graph.EdgeHolds:
+			holds = append(holds, e.From+" -> "+e.To)
+		case graph.EdgeAuthenticatesAs:
+			if strings.Contains(e.From, "aws_instance.web") {
+				roles = append(roles, e.From+" -> "+e.To)
+			}
+		}
+	}
+	slices.Sort(holds)
+	slices.Sort(roles)
+	wantHolds := []string{
+		secret("all", "KEYS") + " -> " + key("alice", `k["alice"]`),
+		secret("all", "KEYS") + " -> " + key("bob", `k["bob"]`),
+		secret("counted-0", "KEY") + " -> " + key("c0", "c[0]"),
+		secret("counted-1", "KEY") + " -> " + key("c1", "c[1]"),
+		secret("each-alice", "KEY") + " -> " + key("alice", `k["alice"]`),
+		secret("each-bob", "KEY") + " -> " + key("bob", `k["bob"]`),
+		secret("indexed-alice", "KEY") + " -> " + key("alice", `k["alice"]`),
+		secret("indexed-bob", "KEY") + " -> " + key("bob", `k["bob"]`),
+		secret("literal", "KEY") + " -> " + key("bob", `k["bob"]`),
+	}
+	slices.Sort(wantHolds)
+	if diff := cmp.Diff(wantHolds, holds); diff != "" {
+		t.Errorf("HOLDS (-want +got):\n%s", diff)
+	}
+	creds := func(i int) string {
+		return graph.AWSInstanceCredentialsID(fmt.Sprintf("runtime:aws:ec2:111122223333:aws_instance.web[%d]", i))
+	}
+	wantRoles := []string{
+		creds(0) + " -> " + acct + "role/deploy",
+		creds(1) + " -> " + acct + "role/deploy",
+	}
+	if diff := cmp.Diff(wantRoles, roles); diff != "" {
+		t.Errorf("AUTHENTICATES_AS of the instances (-want +got):\n%s", diff)
+	}
+}

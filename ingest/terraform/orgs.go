@@ -70,7 +70,7 @@ func (e *emitter) orgPolicyRef(b *block, bv *blockVal) (string, bool) {
 		e.warnf(b.syn.DefRange(), "%s: policy_id is missing; block skipped", b.addr)
 		return "", false
 	}
-	for _, pb := range e.ev.refsTo(a.Expr, "aws_organizations_policy") {
+	for _, pb := range e.refsTo(a.Expr, "aws_organizations_policy") {
 		if id, ok := attrStr(e.ev.objs[pb.addr], "id"); ok {
 			return id, true
 		}
@@ -102,7 +102,7 @@ func (e *emitter) orgTarget(b *block, bv *blockVal, arg string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	refs := func(typ string) bool { return len(e.ev.refsTo(a.Expr, typ)) > 0 }
+	refs := func(typ string) bool { return len(e.refsTo(a.Expr, typ)) > 0 }
 	switch {
 	case accountID.MatchString(v) || refs("aws_organizations_account"):
 		id := orgAccountID(v)

@@ -1,17 +1,24 @@
 package terraform
 
 import (
+	"math/big"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // ref is a reference to a block: its address and the first attribute read
 // from it ("" when the whole block is used).
 type ref struct {
 	addr, attr string
+	// inst is the instance read: the block's copy for that instance when
+	// its count or for_each is known (x["alice"]), else the block itself.
+	// It is nil for variables.
+	inst *block
 	// doubt, when set, says why the value may not contain what the
 	// reference gives: it is passed to a template that could not be read.
 	doubt string
@@ -33,13 +40,27 @@ type refInfo struct {
 func (ri refInfo) literal() bool { return len(ri.blocks) == 0 && !ri.opaque }
 
 // refs returns the blocks expr reads, whether or not it can be evaluated.
+// A reference to a block with instances reads every instance, unless it
+// names one (x["alice"], x[1]).
 func (ev *evaluator) refs(expr hcl.Expression) refInfo {
+	return ev.refsIn(expr, nil)
+}
+
+// refsIn returns the blocks expr reads when expr is an argument of
+// instance cur. An index made of count.index or each.key (x[each.key])
+// then names one instance, and each.value reads the element of cur's
+// for_each. cur is ignored when expr lies outside its block.
+func (ev *evaluator) refsIn(expr hcl.Expression, cur *block) refInfo {
+	if cur != nil && (cur.inst == nil || !within(expr.Range(), cur.syn.Range())) {
+		cur = nil
+	}
 	var ri refInfo
-	ev.collectRefs(expr, &ri, map[string]bool{}, "")
+	ev.collectRefs(expr, &ri, map[string]bool{}, "", cur)
 	return ri
 }
 
-func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[string]bool, doubt string) {
+func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[string]bool, doubt string, cur *block) {
+	keys := indexedRefs(expr)
 	for _, t := range ev.traversals(expr) {
 		tr, refDoubt := t.tr, firstOf(doubt, t.doubt)
 		switch root := tr.RootName(); root {
@@ -54,7 +75,13 @@ func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[stri
 				ri.vars = append(ri.vars, ref{addr: "var." + name, doubt: refDoubt})
 			}
 		case "count", "path", "terraform":
-		case "module", "each", "self":
+		case "each":
+			ri.opaque = true
+			if stepName(tr, 1) == "value" && cur != nil && cur.inst.forEach && !seen["each.value"] {
+				seen["each.value"] = true
+				ev.eachValueRefs(cur, stepName(tr, 2), ri, seen, refDoubt)
+			}
+		case "module", "self":
 			ri.opaque = true
 		case "local":
 			name := stepName(tr, 1)
@@ -65,7 +92,7 @@ func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[stri
 			}
 			if !seen["local."+name] {
 				seen["local."+name] = true
-				ev.collectRefs(l.attr.Expr, ri, seen, refDoubt)
+				ev.collectRefs(l.attr.Expr, ri, seen, refDoubt, nil)
 			}
 		default:
 			addr := ev.blockAddr(tr)
@@ -78,13 +105,31 @@ func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[stri
 			if b.data {
 				first = 3
 			}
-			ri.blocks = append(ri.blocks, ref{addr: addr, attr: firstAttr(tr, first), doubt: refDoubt})
+			attr := firstAttr(tr, first)
+			var key cty.Value
+			if len(tr) > first {
+				if ix, ok := tr[first].(hcl.TraverseIndex); ok {
+					key = ix.Key
+				}
+			} else if ix, ok := keys[tr.SourceRange().Start]; ok {
+				// In x[each.key].secret the key is evaluated in cur, and
+				// the attribute read follows the index.
+				attr = ix.attr
+				if cur != nil {
+					if v, diags := ev.exactValue(ix.key, cur); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+						key = v
+					}
+				}
+			}
+			for _, ib := range ev.instancesRead(b, key) {
+				ri.blocks = append(ri.blocks, ref{addr: addr, attr: attr, inst: ib, doubt: refDoubt})
+			}
 			// A data source passes on what its arguments read, e.g. a
 			// template rendered with an access key.
 			if b.data && !seen[addr] {
 				seen[addr] = true
 				for _, e := range bodyExprs(b.syn.Body) {
-					ev.collectRefs(e, ri, seen, refDoubt)
+					ev.collectRefs(e, ri, seen, refDoubt, nil)
 				}
 			}
 		}
@@ -214,21 +259,139 @@ func bodyExprs(body *hclsyntax.Body) []hcl.Expression {
 	return out
 }
 
-// refsTo returns the blocks of one type that expr reads, in address order.
+// refsTo returns the blocks of one type that expr reads, in address order;
+// for a block with instances, the instances it reads (see refsIn).
 func (ev *evaluator) refsTo(expr hcl.Expression, typ string) []*block {
+	return ev.refsToIn(expr, typ, nil)
+}
+
+func (ev *evaluator) refsToIn(expr hcl.Expression, typ string, cur *block) []*block {
 	seen := map[string]bool{}
 	var out []*block
-	for _, r := range ev.refs(expr).blocks {
-		b := ev.m.blocks[r.addr]
+	for _, r := range ev.refsIn(expr, cur).blocks {
+		b := r.inst
 		t := b.typ
 		if b.data {
 			t = "data." + t
 		}
-		if t == typ && !seen[r.addr] {
-			seen[r.addr] = true
+		if t == typ && !seen[b.addr] {
+			seen[b.addr] = true
 			out = append(out, b)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].addr < out[j].addr })
 	return out
+}
+
+// indexRef is an index with a computed key that follows a reference to a
+// block, as in aws_iam_access_key.x[each.key].secret: the key expression
+// and the attribute read after it.
+type indexRef struct {
+	key  hcl.Expression
+	attr string
+}
+
+// indexedRefs returns the indexes with computed keys of expr, by the start
+// of the reference they follow.
+func indexedRefs(expr hcl.Expression) map[hcl.Pos]indexRef {
+	node, ok := expr.(hclsyntax.Node)
+	if !ok {
+		return nil
+	}
+	out := map[hcl.Pos]indexRef{}
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch n := n.(type) {
+		case *hclsyntax.IndexExpr:
+			if st, ok := n.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+				start := st.Traversal.SourceRange().Start
+				if _, done := out[start]; !done {
+					out[start] = indexRef{key: n.Key}
+				}
+			}
+		case *hclsyntax.RelativeTraversalExpr:
+			ix, ok := n.Source.(*hclsyntax.IndexExpr)
+			if !ok {
+				return nil
+			}
+			if st, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+				out[st.Traversal.SourceRange().Start] = indexRef{key: ix.Key, attr: firstAttr(n.Traversal, 0)}
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// instancesRead returns the instances of b that a reference with index
+// key reads: the one the key names, or every instance when key is
+// cty.NilVal. A block read as one instance is read whatever the key.
+func (ev *evaluator) instancesRead(b *block, key cty.Value) []*block {
+	insts, ok := ev.insts[b.addr]
+	if !ok {
+		return []*block{b}
+	}
+	if key == cty.NilVal {
+		return insts
+	}
+	for _, ib := range insts {
+		if instanceKey(ib.inst, key) {
+			return []*block{ib}
+		}
+	}
+	return nil
+}
+
+// instanceKey reports whether an index key names instance in.
+func instanceKey(in *instance, key cty.Value) bool {
+	if !in.forEach {
+		n, err := convert.Convert(key, cty.Number)
+		if err != nil || !n.IsKnown() || n.IsNull() {
+			return false
+		}
+		i, acc := n.AsBigFloat().Int64()
+		return acc == big.Exact && i == in.index
+	}
+	s, ok := str(key)
+	return ok && s == in.key
+}
+
+// eachValueRefs adds the blocks that each.value (each.value.attr) reads
+// in instance cur. When for_each names a block, that is the block's
+// instance of the same key. When for_each is an object written out, it is
+// what the element of that key reads. Otherwise every block the for_each
+// expression reads is added, with a doubt, so its edges are possible.
+func (ev *evaluator) eachValueRefs(cur *block, attr string, ri *refInfo, seen map[string]bool, doubt string) {
+	fe := cur.attr("for_each")
+	if fe == nil {
+		return
+	}
+	switch x := fe.Expr.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		addr := ev.blockAddr(x.Traversal)
+		b := ev.m.blocks[addr]
+		if b == nil || b.counted() {
+			break
+		}
+		steps := 2
+		if b.data {
+			steps = 3
+		}
+		if _, ok := ev.insts[b.addr]; !ok || len(x.Traversal) != steps {
+			// Not expanded, or for_each reads an attribute of the block.
+			break
+		}
+		for _, ib := range ev.instancesRead(b, cty.StringVal(cur.inst.key)) {
+			ri.blocks = append(ri.blocks, ref{addr: addr, attr: attr, inst: ib, doubt: doubt})
+		}
+		return
+	case *hclsyntax.ObjectConsExpr:
+		for _, item := range x.Items {
+			kv, diags := item.KeyExpr.Value(nil)
+			if k, ok := str(kv); ok && !diags.HasErrors() && k == cur.inst.key {
+				ev.collectRefs(item.ValueExpr, ri, seen, doubt, nil)
+				return
+			}
+		}
+	}
+	ev.collectRefs(fe.Expr, ri, seen, firstOf(doubt, "each.value is one element of for_each, and which element holds this value is not worked out"), nil)
 }

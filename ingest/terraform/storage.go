@@ -142,7 +142,7 @@ func (e *emitter) dbPassword(b *block, dbARN string, expr hcl.Expression) string
 		graph.AttrAccount:   e.ev.account,
 		"tf_address":        b.addr,
 	}
-	ri := e.ev.refs(expr)
+	ri := e.refs(expr)
 	for _, h := range e.heldBy(ri) {
 		if h.id == id {
 			continue
@@ -234,7 +234,7 @@ func (e *emitter) targetARN(b *block, bv *blockVal, typ string) (string, bool) {
 		e.warnf(b.syn.DefRange(), "%s: %s is missing; block skipped", b.addr, arg)
 		return "", false
 	}
-	for _, t := range e.ev.refsTo(a.Expr, typ) {
+	for _, t := range e.refsTo(a.Expr, typ) {
 		if arn, ok := attrStr(e.ev.objs[t.addr], "arn"); ok {
 			return arn, true
 		}
@@ -301,7 +301,7 @@ func (e *emitter) s3Object(b *block, bv *blockVal) {
 		if a == nil {
 			continue
 		}
-		hs = append(hs, e.heldBy(e.ev.refs(a.Expr))...)
+		hs = append(hs, e.heldBy(e.refs(a.Expr))...)
 		texts = append(texts, e.texts(b, a.Expr)...)
 	}
 	if s, ok := attrStr(bv, "content_base64"); ok {
@@ -394,7 +394,7 @@ func (e *emitter) dynamoItem(b *block, bv *blockVal) {
 	if a == nil {
 		return
 	}
-	hs := e.heldBy(e.ev.refs(a.Expr))
+	hs := e.heldBy(e.refs(a.Expr))
 	found := e.credentialsIn(e.texts(b, a.Expr))
 	if len(hs) == 0 && len(found) == 0 {
 		return

@@ -26,13 +26,13 @@ func (e *emitter) triggers(fn *block) []string {
 		out = append(out, arn)
 	}
 	for _, m := range e.blocksOf("aws_lambda_event_source_mapping") {
-		if a := m.attr("function_name"); a != nil && refersTo(e.ev.refs(a.Expr), fn.addr) {
+		if a := m.attr("function_name"); a != nil && refersTo(e.refs(a.Expr), fn.addr) {
 			add(m, "event_source_arn")
 		}
 	}
 	for _, sub := range e.blocksOf("aws_sns_topic_subscription") {
 		a := sub.attr("endpoint")
-		if a == nil || !refersTo(e.ev.refs(a.Expr), fn.addr) {
+		if a == nil || !refersTo(e.refs(a.Expr), fn.addr) {
 			continue
 		}
 		if v, ok := attrStr(e.ev.objs[sub.addr], "protocol"); ok && v == "lambda" {
