@@ -19,6 +19,12 @@ const (
 	maxCalls     = 256
 )
 
+// maxCallBytes bounds the size of the files that the modules one
+// configuration calls read, all together. Each call reads its module
+// again, so without it a module of 1 MiB called 256 times would cost as
+// much as 256 MiB of input.
+var maxCallBytes = 8 << 20
+
 // moduleCall is a module block.
 type moduleCall struct {
 	name string
@@ -42,6 +48,8 @@ type callTree struct {
 	// repository's root, else the parent of the first module's folder.
 	root  string
 	calls int
+	// bytes is the size of the files the calls read.
+	bytes int
 	// warned holds the calls already reported as skipped.
 	warned map[*moduleCall]bool
 }
@@ -83,8 +91,14 @@ func (ev *evaluator) ensureCall(name string) cty.Value {
 		ev.skipCall(c, "more than %d module calls in one configuration; module.%s is not read", maxCalls, c.name)
 		return st.outputs
 	}
+	if ev.tree.bytes >= maxCallBytes {
+		ev.skipCall(c, "module.%s: the modules called read %d bytes of files, more than %d in all; the module is not read", c.name, ev.tree.bytes, maxCallBytes)
+		return st.outputs
+	}
 	ev.tree.calls++
-	child := ev.callEvaluator(c, loadCalled(dir, ev.m, ev.m.prefix+"module."+c.name+"."))
+	cm := loadCalled(dir, ev.m, ev.m.prefix+"module."+c.name+".")
+	ev.tree.bytes += cm.size
+	child := ev.callEvaluator(c, cm)
 	unspent := ev.m.budget.at == nil
 	child.evaluateAll()
 	outs := map[string]cty.Value{}

@@ -3,6 +3,7 @@ package terraform
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -304,5 +305,51 @@ func TestSourceRoot(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("sourceRoot(%s, rel %s, repo %q) = %s, want %s", tc.path, tc.rel, tc.repo, got, tc.want)
 		}
+	}
+}
+
+// TestModuleCallSize checks that the modules one configuration calls read
+// at most maxCallBytes of files in all. Once that much is read, each
+// further call is skipped with a warning.
+func TestModuleCallSize(t *testing.T) {
+	defer func(n int) { maxCallBytes = n }(maxCallBytes)
+	maxCallBytes = 3000
+
+	// The module's one file is 1200 bytes. The first three calls start
+	// with 0, 1200 and 2400 bytes read, so they are read. The fourth and
+	// fifth start with 3600, past the bound of 3000.
+	module := "variable \"name\" {}\n\nresource \"aws_iam_user\" \"this\" {\n  name = var.name\n}\n"
+	module += "#" + strings.Repeat("x", 1200-len(module)-2) + "\n"
+	caller := ""
+	for i := range 5 {
+		caller += fmt.Sprintf("module \"m%d\" {\n  source = \"../../modules/user\"\n  name   = \"user%d\"\n}\n", i, i)
+	}
+	root := writeTree(t, map[string]string{
+		"modules/user/main.tf": module,
+		"envs/prod/main.tf":    caller,
+	})
+	if len(module) != 1200 {
+		t.Fatalf("module is %d bytes, want 1200", len(module))
+	}
+	res := parseIn(t, root, "envs/prod/main.tf")
+	var users []string
+	for _, n := range res.Nodes {
+		users = append(users, n.ID)
+	}
+	slices.Sort(users)
+	want := []string{"arn:aws:iam:::user/user0", "arn:aws:iam:::user/user1", "arn:aws:iam:::user/user2"}
+	if diff := cmp.Diff(want, users); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, fmt.Sprintf("%d: %s", d.Pos.Line, d.Msg))
+	}
+	wantWarn := []string{
+		"13: module.m3: the modules called read 3600 bytes of files, more than 3000 in all; the module is not read",
+		"17: module.m4: the modules called read 3600 bytes of files, more than 3000 in all; the module is not read",
+	}
+	if diff := cmp.Diff(wantWarn, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }

@@ -78,9 +78,9 @@
 // aws provider. Its facts are the facts of the file that holds the module
 // block, at the block's line, and the addresses in them start with
 // module.NAME. (module.NAME.aws_iam_role.this). The caller reads its
-// outputs as module.NAME.OUTPUT. Calls nest up to 8 deep and number at
-// most 256 in one configuration, and a module that calls itself is read
-// once. Their for expressions count against the caller's evaluation
+// outputs as module.NAME.OUTPUT. Calls nest up to 8 deep, number at most
+// 256 in one configuration and read at most 8 MiB of files in all, and a
+// module that calls itself is read once. Their for expressions count against the caller's evaluation
 // limit. The called module's own warnings are reported when its folder is
 // read on its own.
 //

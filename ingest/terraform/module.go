@@ -118,6 +118,8 @@ type module struct {
 	// output block.
 	calls   map[string]*moduleCall
 	outputs map[string]*hclsyntax.Attribute
+	// size is the number of bytes of its files read, after decompression.
+	size int
 }
 
 // loadModule reads and parses the .tf, .tf.json, .tfvars and .tfvars.json
@@ -200,6 +202,7 @@ func readModule(dir, owner, prefix string, self *ingest.File) *module {
 			f.err = &ingest.Error{Msg: err.Error()}
 			continue
 		}
+		m.size += len(src)
 		deepAt := tooDeep
 		if isJSON(name) {
 			deepAt = jsonTooDeep
