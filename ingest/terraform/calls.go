@@ -46,8 +46,10 @@ type called struct {
 type callTree struct {
 	// root is the folder that module sources must lie in: the
 	// repository's root, else the parent of the first module's folder.
-	root  string
-	calls int
+	root string
+	// resolved is root with its symbolic links followed (see realRoot).
+	resolved string
+	calls    int
 	// bytes is the size of the files the calls read.
 	bytes int
 	// warned holds the calls already reported as skipped.
@@ -135,7 +137,7 @@ func (ev *evaluator) callSource(c *moduleCall) (string, bool) {
 	}
 
 	dir := filepath.Clean(filepath.Join(ev.m.dir, filepath.FromSlash(src)))
-	if rel, err := filepath.Rel(ev.tree.root, dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if !inside(ev.tree.root, dir) {
 		ev.skipCall(c, "module.%s: source %s is outside %s; the module is not read", c.name, src, ev.tree.root)
 		return "", false
 	}
@@ -143,10 +145,17 @@ func (ev *evaluator) callSource(c *moduleCall) (string, bool) {
 		ev.skipCall(c, "module.%s: source %s is not a folder; the module is not read", c.name, src)
 		return "", false
 	}
+	// The folder is where its symbolic links lead: a link may point out
+	// of the root, or back to a module of the call chain.
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil || !inside(ev.tree.realRoot(), dir) {
+		ev.skipCall(c, "module.%s: source %s is outside %s; the module is not read", c.name, src, ev.tree.root)
+		return "", false
+	}
 
 	depth := 0
 	for p := ev; p != nil; p = p.parent {
-		if p.m.dir == dir {
+		if realDir(p.m.dir) == dir {
 			ev.skipCall(c, "module.%s: source %s calls itself; the call is not read", c.name, src)
 			return "", false
 		}
@@ -157,6 +166,29 @@ func (ev *evaluator) callSource(c *moduleCall) (string, bool) {
 		return "", false
 	}
 	return dir, true
+}
+
+// inside reports whether path lies in folder root or is root itself.
+func inside(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// realDir returns dir with its symbolic links followed, or dir when they
+// cannot be.
+func realDir(dir string) string {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		return real
+	}
+	return dir
+}
+
+// realRoot returns the tree's root with its symbolic links followed.
+func (t *callTree) realRoot() string {
+	if t.resolved == "" {
+		t.resolved = realDir(t.root)
+	}
+	return t.resolved
 }
 
 // skipCall warns, once, at a module block that is not read.

@@ -353,3 +353,57 @@ func TestModuleCallSize(t *testing.T) {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// TestModuleCallSymlinks checks that a source is placed where its symbolic
+// links lead. A link to a folder outside the repository is not read,
+// and a link back to the module's own folder is a call of the module
+// to itself, which is left out.
+func TestModuleCallSymlinks(t *testing.T) {
+	outside := writeTree(t, map[string]string{"main.tf": `
+resource "aws_iam_user" "outside" {
+  name = "outside"
+}
+`})
+	root := writeTree(t, map[string]string{
+		"modules/a/main.tf": `
+module "again" {
+  source = "./again"
+}
+
+resource "aws_iam_user" "a" {
+  name = "a"
+}
+`,
+		"envs/prod/main.tf": `
+module "link" {
+  source = "./link"
+}
+
+module "a" {
+  source = "../../modules/a"
+}
+`,
+	})
+	if err := os.Symlink(outside, filepath.Join(root, "envs", "prod", "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(".", filepath.Join(root, "modules", "a", "again")); err != nil {
+		t.Fatal(err)
+	}
+	res := parseIn(t, root, "envs/prod/main.tf")
+	var addrs []string
+	for _, n := range res.Nodes {
+		addrs = append(addrs, n.Attrs["tf_address"])
+	}
+	if diff := cmp.Diff([]string{"module.a.aws_iam_user.a"}, addrs); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, fmt.Sprintf("%d: %s", d.Pos.Line, d.Msg))
+	}
+	wantWarn := []string{"2: module.link: source ./link is outside " + root + "; the module is not read"}
+	if diff := cmp.Diff(wantWarn, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}

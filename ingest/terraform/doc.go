@@ -71,7 +71,9 @@
 // A module block whose source is a local folder (./ or ../) inside the
 // repository, or inside the input folder outside a repository, calls
 // that folder's module. For a file named on its own outside a repository,
-// the source must lie inside the parent of the file's folder. Its variables take the block's arguments, else
+// the source must lie inside the parent of the file's folder. The folder
+// is where the source's symbolic links lead, so a link out of the
+// repository is not followed. Its variables take the block's arguments, else
 // their defaults; Terraform reads no tfvars file for a called module. It
 // uses the caller's AWS account and region, or those of the aws provider
 // that the block passes in providers, unless it configures its default
