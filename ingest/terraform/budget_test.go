@@ -125,3 +125,26 @@ func jsonQuote(t *testing.T, s string) string {
 	}
 	return string(b)
 }
+
+// TestBudgetCountedOnce checks that for expressions count against the
+// limit once, though a module without a known account is evaluated a
+// first time to find it. Here they iterate over 200 + 200*200 = 40200
+// elements, below the limit of 65536, and twice that is above it.
+func TestBudgetCountedOnce(t *testing.T) {
+	const src = `
+locals {
+  names = flatten([for i in range(200) : [for j in range(200) : "u${i}-${j}"]])
+}
+
+resource "aws_iam_user" "count" {
+  name = "users-${length(local.names)}"
+}
+`
+	var ids []string
+	for _, n := range parseSource(t, src).Nodes {
+		ids = append(ids, n.ID)
+	}
+	if diff := cmp.Diff([]string{"arn:aws:iam:::user/users-40000"}, ids); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+}

@@ -66,7 +66,7 @@ func newCallTree(root string) *callTree {
 // or Git source gives unknown outputs.
 func (ev *evaluator) ensureCall(name string) cty.Value {
 	c := ev.m.calls[name]
-	if c == nil {
+	if c == nil || ev.tree == nil {
 		return cty.DynamicVal
 	}
 	st := ev.called[name]
@@ -241,8 +241,10 @@ func (ev *evaluator) callEvaluator(c *moduleCall, m *module) *evaluator {
 	child.owner = ev.owner
 	child.account, child.region = scope.account, scope.region
 	if m.provider("aws") != nil {
+		spent := *m.budget
+		defer func() { *m.budget = spent }()
 		pre := bareEvaluator(m, vars, types, files)
-		pre.parent, pre.tree = ev, newCallTree(ev.tree.root)
+		pre.parent = ev
 		pre.account, pre.region = scope.account, scope.region
 		if r := pre.providerRegion(); r != "" {
 			child.region = r

@@ -62,7 +62,8 @@ type evaluator struct {
 	// aliased provider is evaluated.
 	defaultAccount, defaultRegion string
 	// parent is the evaluator of the module whose module block called
-	// this one; tree is shared by all modules of one configuration.
+	// this one. tree is shared by all modules of one configuration. It is
+	// nil in an evaluator that reads no module calls.
 	parent *evaluator
 	tree   *callTree
 	called map[string]*called // by module block name
@@ -96,13 +97,16 @@ func newEvaluator(m *module, root string) *evaluator {
 		}
 	}
 	files := newModuleFiles(m.dir)
+	// pre evaluates the module to find its account. It reads no module
+	// calls, and the budget is reset after it, so the module's for
+	// expressions count once against the limit.
 	pre := bareEvaluator(m, vars, types, files)
-	pre.tree = newCallTree(root)
 	ev := bareEvaluator(m, vars, types, files)
 	ev.tree = newCallTree(root)
 	ev.region = pre.providerRegion()
 	ev.account = pre.findAccount()
 	ev.owner = pre.githubOwner()
+	*m.budget = evalBudget{}
 	ev.defaultAccount, ev.defaultRegion = ev.account, ev.region
 	for name := range m.tfvars {
 		ev.setVars[name] = true
