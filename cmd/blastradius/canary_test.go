@@ -30,9 +30,12 @@ var canaries = []string{
 	"canary-gcp-key-B6s2",       // google-github-actions/auth literal key
 	// npm token that a PowerShell step exports through $GITHUB_ENV
 	"npm_canaryGhenvPwsh7k2000000000000000000",
-	"canary-ghenv-aws-T4r8", // AWS key that a brace group exports through $GITHUB_ENV
-	"canary-run-env-G8d4",   // Cloud Run container environment
-	"canary-gce-env-Y3u7",   // Compute Engine container declaration environment
+	"canary-ghenv-aws-T4r8",     // AWS key that a brace group exports through $GITHUB_ENV
+	"canary-run-env-G8d4",       // Cloud Run container environment
+	"canary-gce-env-Y3u7",       // Compute Engine container declaration environment
+	"canary-module-arg-C3x6",    // Terraform module argument for a sensitive variable
+	"canary-module-output-E5k9", // Terraform module output marked sensitive
+	"canary-for-each-A8f2",      // Terraform for_each value
 }
 
 func TestCanariesNeverLeak(t *testing.T) {

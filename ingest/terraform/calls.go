@@ -105,6 +105,11 @@ func (ev *evaluator) ensureCall(name string) cty.Value {
 	child.evaluateAll()
 	outs := map[string]cty.Value{}
 	for out, a := range child.m.outputs {
+		if child.m.sensitiveOutputs[out] {
+			// The reader keeps no sensitive value, so the output is unknown.
+			outs[out] = cty.DynamicVal
+			continue
+		}
 		v, diags := child.value(a.Expr, nil)
 		if diags.HasErrors() || v == cty.NilVal {
 			v = cty.DynamicVal

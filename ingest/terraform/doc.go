@@ -73,18 +73,20 @@
 // that folder's module. For a file named on its own outside a repository,
 // the source must lie inside the parent of the file's folder. The folder
 // is where the source's symbolic links lead, so a link out of the
-// repository is not followed. Its variables take the block's arguments, else
-// their defaults; Terraform reads no tfvars file for a called module. It
-// uses the caller's AWS account and region, or those of the aws provider
-// that the block passes in providers, unless it configures its default
-// aws provider. Its facts are the facts of the file that holds the module
-// block, at the block's line, and the addresses in them start with
-// module.NAME. (module.NAME.aws_iam_role.this). The caller reads its
-// outputs as module.NAME.OUTPUT. Calls nest up to 8 deep, number at most
-// 256 in one configuration and read at most 8 MiB of files in all, and a
-// module that calls itself is read once. Their for expressions count against the caller's evaluation
-// limit. The called module's own warnings are reported when its folder is
-// read on its own.
+// repository is not followed. The called module's variables take the
+// block's arguments, else their defaults; Terraform reads no tfvars file
+// for a called module. It uses the caller's AWS account and region, or
+// those of the aws provider that the block passes in providers, unless it
+// configures its default aws provider. Its facts are the facts of the file
+// that holds the module block, at the block's line, and the addresses in
+// them start with module.NAME. (module.NAME.aws_iam_role.this). The caller reads its
+// outputs as module.NAME.OUTPUT, except that an output declared with
+// sensitive = true is unknown, as a sensitive variable is. Calls nest up
+// to 8 deep, number at most 256 in one configuration and read at most
+// 8 MiB of files in all, and a module that calls itself is read once.
+// Their for expressions count against the caller's evaluation limit. The
+// called module's own warnings are reported when its folder is read on
+// its own.
 //
 // # Evaluation
 //

@@ -115,9 +115,11 @@ type module struct {
 	// module block. Every block address starts with it.
 	prefix string
 	// calls holds the module blocks by name, outputs the value of each
-	// output block.
-	calls   map[string]*moduleCall
-	outputs map[string]*hclsyntax.Attribute
+	// output block. sensitiveOutputs holds the outputs marked sensitive,
+	// whose value the reader never keeps.
+	calls            map[string]*moduleCall
+	outputs          map[string]*hclsyntax.Attribute
+	sensitiveOutputs map[string]bool
 	// size is the number of bytes of its files read, after decompression.
 	size int
 }
@@ -148,19 +150,20 @@ func loadCalled(dir string, parent *module, prefix string) *module {
 // that is read through its Open function when the folder gives no copy.
 func readModule(dir, owner, prefix string, self *ingest.File) *module {
 	m := &module{
-		prefix:    prefix,
-		calls:     map[string]*moduleCall{},
-		outputs:   map[string]*hclsyntax.Attribute{},
-		repoOwner: owner,
-		dir:       dir,
-		vars:      map[string]*variable{},
-		locals:    map[string]*localDef{},
-		blocks:    map[string]*block{},
-		providers: map[string][]*hclsyntax.Block{},
-		imports:   map[string]hcl.Expression{},
-		tfvars:    map[string]cty.Value{},
-		diags:     map[string][]ingest.Diagnostic{},
-		budget:    &evalBudget{},
+		prefix:           prefix,
+		calls:            map[string]*moduleCall{},
+		outputs:          map[string]*hclsyntax.Attribute{},
+		sensitiveOutputs: map[string]bool{},
+		repoOwner:        owner,
+		dir:              dir,
+		vars:             map[string]*variable{},
+		locals:           map[string]*localDef{},
+		blocks:           map[string]*block{},
+		providers:        map[string][]*hclsyntax.Block{},
+		imports:          map[string]hcl.Expression{},
+		tfvars:           map[string]cty.Value{},
+		diags:            map[string][]ingest.Diagnostic{},
+		budget:           &evalBudget{},
 	}
 	selfName := ""
 	names := map[string]bool{}
@@ -348,6 +351,9 @@ func (m *module) declare(f *srcFile) {
 		case "output":
 			if a := sb.Body.Attributes["value"]; len(sb.Labels) == 1 && a != nil {
 				m.outputs[sb.Labels[0]] = a
+				if sensitiveBlock(sb) {
+					m.sensitiveOutputs[sb.Labels[0]] = true
+				}
 			}
 		}
 	}
