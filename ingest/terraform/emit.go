@@ -46,9 +46,10 @@ type moduleIndex struct {
 	// roleProfiles maps a role ARN to the ARNs of the instance profiles
 	// that hold it.
 	roleProfiles map[string][]string
-	// dbPasswords maps a database block address to the id of its master
-	// password. randomDBs and varDBs map to those ids from the address of
-	// the random_password block or variable (var.x) a password is made of.
+	// dbPasswords maps the address of a database instance (the block's
+	// address when it is read as one) to the id of its master password.
+	// randomDBs and varDBs map to those ids from the address of the
+	// random_password instance or variable (var.x) a password is made of.
 	dbPasswords map[string]string
 	randomDBs   map[string][]string
 	varDBs      map[string][]string
@@ -110,7 +111,7 @@ func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
 		}
 	}
 	for _, typ := range []string{"aws_db_instance", "aws_rds_cluster"} {
-		for _, b := range m.blocksOfType(typ) {
+		for _, b := range ev.instancesOf(m.blocksOfType(typ)) {
 			a := b.attr(dbPasswordArg[typ])
 			arn, ok := str(ev.objs[b.addr].attrs["arn"])
 			if a == nil || !ok {
@@ -118,10 +119,10 @@ func newModuleIndex(m *module, ev *evaluator) *moduleIndex {
 			}
 			id := dbPasswordID(arn)
 			idx.dbPasswords[b.addr] = id
-			ri := ev.refs(a.Expr)
+			ri := ev.refsIn(a.Expr, b)
 			for _, r := range ri.blocks {
-				if rb := m.blocks[r.addr]; rb.typ == "random_password" && !rb.data && randomAttrs[r.attr] {
-					idx.randomDBs[r.addr] = append(idx.randomDBs[r.addr], id)
+				if rb := r.inst; rb.typ == "random_password" && !rb.data && randomAttrs[r.attr] {
+					idx.randomDBs[rb.addr] = append(idx.randomDBs[rb.addr], id)
 				}
 			}
 			if len(ri.blocks) == 0 && len(ri.vars) == 1 {
@@ -580,11 +581,11 @@ func (e *emitter) heldBy(ri refInfo) []heldSecret {
 				add(id, r.doubt)
 			}
 		case b.typ == "random_password" && !b.data && randomAttrs[r.attr]:
-			for _, id := range e.idx.randomDBs[r.addr] {
+			for _, id := range e.idx.randomDBs[b.addr] {
 				add(id, r.doubt)
 			}
 		case (b.typ == "aws_db_instance" || b.typ == "aws_rds_cluster") && !b.data && r.attr == dbPasswordArg[b.typ]:
-			add(e.idx.dbPasswords[r.addr], r.doubt)
+			add(e.idx.dbPasswords[b.addr], r.doubt)
 		}
 	}
 	for _, v := range ri.vars {

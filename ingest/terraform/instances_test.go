@@ -312,3 +312,65 @@ resource "aws_instance" "web" {
 		t.Errorf("AUTHENTICATES_AS of the instances (-want +got):\n%s", diff)
 	}
 }
+
+// TestInstanceDatabasePasswords checks that the master password of each
+// instance of a counted database is held by what reads that instance's
+// random_password, or that instance's password attribute, and by nothing
+// that reads another instance.
+func TestInstanceDatabasePasswords(t *testing.T) {
+	const src = `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+  region              = "us-east-1"
+}
+
+provider "github" {
+  owner = "example-org"
+}
+
+resource "random_password" "db" {
+  count  = 2
+  length = 32
+}
+
+resource "aws_db_instance" "db" {
+  count          = 2
+  identifier     = "db${count.index}"
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+  username       = "admin"
+  password       = random_password.db[count.index].result
+}
+
+resource "github_actions_secret" "random" {
+  count           = 2
+  repository      = "app${count.index}"
+  secret_name     = "DB_PASSWORD"
+  plaintext_value = random_password.db[count.index].result
+}
+
+resource "github_actions_secret" "attribute" {
+  repository      = "direct"
+  secret_name     = "DB_PASSWORD"
+  plaintext_value = aws_db_instance.db[1].password
+}
+`
+	password := func(i int) string {
+		return fmt.Sprintf("secret:aws:db-password:arn:aws:rds:us-east-1:111122223333:db:db%d", i)
+	}
+	var holds []string
+	for _, e := range parseSource(t, src).Edges {
+		if e.Kind == graph.EdgeHolds {
+			holds = append(holds, e.From+" -> "+e.To)
+		}
+	}
+	slices.Sort(holds)
+	want := []string{
+		graph.GHASecretID("example-org/app0", "DB_PASSWORD") + " -> " + password(0),
+		graph.GHASecretID("example-org/app1", "DB_PASSWORD") + " -> " + password(1),
+		graph.GHASecretID("example-org/direct", "DB_PASSWORD") + " -> " + password(1),
+	}
+	if diff := cmp.Diff(want, holds); diff != "" {
+		t.Errorf("HOLDS (-want +got):\n%s", diff)
+	}
+}
