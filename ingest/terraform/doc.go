@@ -157,8 +157,9 @@
 //     unresolved, so a for_each over an unknown list of users yields one
 //     user named after "${each.key}". A count of 0 or an empty for_each
 //     that reads the default of a variable no tfvars file sets also
-//     stands for one instance, since a caller may set the variable. A
-//     reference that names an instance (x["alice"], x[each.key],
+//     stands for one instance, since a caller may set the variable. So
+//     does a for_each over a list, which Terraform rejects, with a
+//     warning. A reference that names an instance (x["alice"], x[each.key],
 //     x[count.index], or each.value in a block whose for_each is x) reads
 //     that instance alone, and a reference without a key reads every
 //     instance.

@@ -75,6 +75,9 @@ func (ev *evaluator) expand(b *block) (insts []*block, ok bool) {
 			}
 			vals[s] = e
 		}
+	case ty.IsTupleType() || ty.IsListType():
+		ev.warnf(a.Expr.Range(), "%s: for_each is a list, which Terraform rejects: it takes a map or a set of strings (toset makes one); the block is read as one instance", b.addr)
+		return nil, false
 	default:
 		return nil, false
 	}

@@ -130,7 +130,9 @@ resource "aws_iam_user" "team" {
 
 // TestInstancesBounded checks that a block with more instances than the
 // reader evaluates is read as one instance, with a warning at the count or
-// for_each. A count that is not a whole number is treated as unknown.
+// for_each. A count that is not a whole number is treated as unknown. A
+// for_each over a list, which Terraform rejects, is read as one instance
+// with a warning.
 func TestInstancesBounded(t *testing.T) {
 	var keys []string
 	for i := range 1100 {
@@ -151,6 +153,11 @@ resource "aws_iam_user" "odd" {
   count = 1.5
   name  = "odd-${count.index}"
 }
+
+resource "aws_iam_user" "list" {
+  for_each = ["listed"]
+  name     = each.key
+}
 `
 	res := parseSource(t, src)
 	var users []string
@@ -160,7 +167,7 @@ resource "aws_iam_user" "odd" {
 		}
 	}
 	slices.Sort(users)
-	want := []string{"user/${each.key}", "user/many-0", "user/odd-0"}
+	want := []string{"user/${each.key}", "user/${each.key}", "user/many-0", "user/odd-0"}
 	if diff := cmp.Diff(want, users); diff != "" {
 		t.Errorf("users (-want +got):\n%s", diff)
 	}
@@ -171,6 +178,7 @@ resource "aws_iam_user" "odd" {
 	wantWarn := []string{
 		"3: aws_iam_user.many: count of 100000 is more than 1024 instances, so the block is read as one instance",
 		"8: aws_iam_user.wide: for_each of 1100 elements is more than 1024 instances, so the block is read as one instance",
+		"18: aws_iam_user.list: for_each is a list, which Terraform rejects: it takes a map or a set of strings (toset makes one); the block is read as one instance",
 	}
 	if diff := cmp.Diff(wantWarn, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
