@@ -32,13 +32,20 @@ type moduleCall struct {
 	file *srcFile
 }
 
+// block returns the module block as a block under prefix, whose count
+// and for_each expand as a resource's do.
+func (c *moduleCall) block(prefix string) *block {
+	return &block{typ: "module", name: c.name, addr: prefix + "module." + c.name, file: c.file, syn: c.syn}
+}
+
 // called is the evaluation of a module call by one evaluator.
 type called struct {
-	// child evaluates the called module; nil when its source is not a
+	// children evaluate the called module, one for each instance of the
+	// module block that is read. It is empty when the source is not a
 	// folder the reader may read.
-	child   *evaluator
-	outputs cty.Value
-	state   uint8
+	children []*evaluator
+	outputs  cty.Value
+	state    uint8
 }
 
 // callTree is shared by a module read from its own folder and every
@@ -64,6 +71,10 @@ func newCallTree(root string) *callTree {
 // returns the object of its outputs, or cty.DynamicVal when the module is
 // not read. Only local sources (./ and ../ paths) are read, so a registry
 // or Git source gives unknown outputs.
+//
+// A block with count or for_each calls the module once for each instance
+// (see evaluator.expand), and its outputs are a tuple (count) or an
+// object by key (for_each) of each instance's outputs.
 func (ev *evaluator) ensureCall(name string) cty.Value {
 	c := ev.m.calls[name]
 	if c == nil || ev.tree == nil {
@@ -89,20 +100,57 @@ func (ev *evaluator) ensureCall(name string) cty.Value {
 	if !ok {
 		return st.outputs
 	}
+	b := c.block(ev.m.prefix)
+	insts, expanded := ev.expand(b)
+	if !expanded {
+		insts = []*block{b}
+	}
+	outs := make([]cty.Value, len(insts))
+	for i, ib := range insts {
+		child, out := ev.callInstance(c, ib, dir)
+		if child != nil {
+			st.children = append(st.children, child)
+		}
+		outs[i] = out
+	}
+	switch {
+	case b.counted():
+		st.outputs = cty.TupleVal(outs)
+	case !expanded && b.attr("for_each") != nil:
+		// The for_each keys are not known, so the outputs stay unknown.
+	case !expanded:
+		st.outputs = outs[0]
+	default:
+		byKey := make(map[string]cty.Value, len(insts))
+		for i, ib := range insts {
+			byKey[ib.inst.key] = outs[i]
+		}
+		st.outputs = cty.ObjectVal(byKey)
+	}
+	return st.outputs
+}
+
+// callInstance evaluates the module in dir for instance ib of module
+// block c and returns its evaluator and the object of its outputs. The
+// evaluator is nil, and the outputs unknown, when a bound on calls leaves
+// the instance out.
+func (ev *evaluator) callInstance(c *moduleCall, ib *block, dir string) (*evaluator, cty.Value) {
 	if ev.tree.calls >= maxCalls {
 		ev.skipCall(c, "more than %d module calls in one configuration; module.%s is not read", maxCalls, c.name)
-		return st.outputs
+		return nil, cty.DynamicVal
 	}
 	if ev.tree.bytes >= maxCallBytes {
 		ev.skipCall(c, "module.%s: the modules called read %d bytes of files, more than %d in all; the module is not read", c.name, ev.tree.bytes, maxCallBytes)
-		return st.outputs
+		return nil, cty.DynamicVal
 	}
 	ev.tree.calls++
-	cm := loadCalled(dir, ev.m, ev.m.prefix+"module."+c.name+".")
+	cm := loadCalled(dir, ev.m, ib.addr+".")
 	ev.tree.bytes += cm.size
-	child := ev.callEvaluator(c, cm)
+
+	child := ev.callEvaluator(c, cm, ib)
 	unspent := ev.m.budget.at == nil
 	child.evaluateAll()
+
 	outs := map[string]cty.Value{}
 	for out, a := range child.m.outputs {
 		if child.m.sensitiveOutputs[out] {
@@ -122,9 +170,7 @@ func (ev *evaluator) ensureCall(name string) cty.Value {
 		rng := c.syn.DefRange()
 		ev.m.budget.at = &rng
 	}
-	st.child = child
-	st.outputs = cty.ObjectVal(outs)
-	return st.outputs
+	return child, cty.ObjectVal(outs)
 }
 
 // callSource returns the folder a module block's source names, when it is
@@ -205,12 +251,12 @@ func (ev *evaluator) skipCall(c *moduleCall, format string, args ...any) {
 	ev.warnf(c.syn.DefRange(), format, args...)
 }
 
-// callEvaluator returns the evaluator of a called module. Its variables
-// take the call's arguments, evaluated in the calling module, else their
-// defaults. It takes the caller's GitHub owner and AWS account and region,
+// callEvaluator returns the evaluator of a called module for instance ib
+// of module block c. Its variables take the call's arguments, evaluated in
+// the calling module with ib's count.index or each, else their defaults. It takes the caller's GitHub owner and AWS account and region,
 // those of the aws provider the call passes in providers if any. A default
 // aws provider of the called module's own sets them instead.
-func (ev *evaluator) callEvaluator(c *moduleCall, m *module) *evaluator {
+func (ev *evaluator) callEvaluator(c *moduleCall, m *module, ib *block) *evaluator {
 	vars := map[string]cty.Value{}
 	types := map[string]cty.Type{}
 	for name, v := range m.vars {
@@ -222,7 +268,7 @@ func (ev *evaluator) callEvaluator(c *moduleCall, m *module) *evaluator {
 			vars[name] = variableValue(m, name, v)
 			continue
 		}
-		val, diags := ev.value(a.Expr, nil)
+		val, diags := ev.value(a.Expr, ib)
 		if diags.HasErrors() || val == cty.NilVal {
 			val = cty.DynamicVal
 		}
@@ -300,31 +346,40 @@ func callFacts(ev *evaluator, out map[string]*fileFacts, emit func(*module, *eva
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		c, child := ev.m.calls[name], ev.called[name].child
+		c := ev.m.calls[name]
 		ff := out[c.file.name]
-		if child == nil || ff == nil {
+		if ff == nil {
 			continue
 		}
-		rng := c.syn.DefRange()
-		childOut := emit(child.m, child)
-		for _, f := range child.m.files {
-			cf := childOut[f.name]
-			if cf == nil {
-				continue
-			}
-			if cf.err != nil {
-				ff.diags = append(ff.diags, diagAt(rng, "module."+name+": "+f.name+" of its source was not read: "+cf.err.Msg))
-				continue
-			}
-			for _, n := range cf.nodes {
-				n.Pos.Line = rng.Start.Line
-				ff.nodes = append(ff.nodes, n)
-			}
-			for _, e := range cf.edges {
-				e.Pos.Line = rng.Start.Line
-				ff.edges = append(ff.edges, e)
-			}
-			ff.records += cf.records
+		for _, child := range ev.called[name].children {
+			instanceFacts(c, child, ff, emit)
 		}
+	}
+}
+
+// instanceFacts adds the facts of one instance of a called module to ff,
+// the facts of the file that holds module block c.
+func instanceFacts(c *moduleCall, child *evaluator, ff *fileFacts, emit func(*module, *evaluator) map[string]*fileFacts) {
+	rng := c.syn.DefRange()
+	label := strings.TrimSuffix(strings.TrimPrefix(child.m.prefix, child.parent.m.prefix), ".")
+	childOut := emit(child.m, child)
+	for _, f := range child.m.files {
+		cf := childOut[f.name]
+		if cf == nil {
+			continue
+		}
+		if cf.err != nil {
+			ff.diags = append(ff.diags, diagAt(rng, label+": "+f.name+" of its source was not read: "+cf.err.Msg))
+			continue
+		}
+		for _, n := range cf.nodes {
+			n.Pos.Line = rng.Start.Line
+			ff.nodes = append(ff.nodes, n)
+		}
+		for _, e := range cf.edges {
+			e.Pos.Line = rng.Start.Line
+			ff.edges = append(ff.edges, e)
+		}
+		ff.records += cf.records
 	}
 }

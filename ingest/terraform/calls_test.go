@@ -407,3 +407,115 @@ module "a" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// TestModuleCallInstances checks that a module block with count or
+// for_each calls its module once per instance, with count.index or
+// each.key and each.value set in its arguments and addresses under
+// module.NAME[KEY]. The caller reads the outputs of one instance as
+// module.NAME[KEY].OUTPUT. A count of 0 or an empty for_each calls
+// nothing, unless the value comes from a variable's default.
+func TestModuleCallInstances(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"modules/user/main.tf": `
+variable "name" {}
+
+resource "aws_iam_user" "this" {
+  name = var.name
+}
+
+output "arn" {
+  value = aws_iam_user.this.arn
+}
+`,
+		"envs/prod/terraform.tfvars": "enabled = false\n",
+		"envs/prod/main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+variable "enabled" {
+  default = true
+}
+
+variable "create" {
+  default = false
+}
+
+module "off" {
+  count  = 0
+  source = "../../modules/user"
+  name   = "off"
+}
+
+module "flag" {
+  count  = var.enabled ? 1 : 0
+  source = "../../modules/user"
+  name   = "flag"
+}
+
+module "fallback" {
+  count  = var.create ? 1 : 0
+  source = "../../modules/user"
+  name   = "fallback"
+}
+
+module "none" {
+  for_each = {}
+  source   = "../../modules/user"
+  name     = "none"
+}
+
+module "two" {
+  count  = 2
+  source = "../../modules/user"
+  name   = "two-${count.index}"
+}
+
+module "teams" {
+  for_each = toset(["a", "b"])
+  source   = "../../modules/user"
+  name     = "team-${each.key}"
+}
+
+resource "aws_iam_user" "admin" {
+  name = "admin"
+}
+
+resource "aws_iam_user_policy" "admin" {
+  user = aws_iam_user.admin.name
+  name = "assume"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Deny", Action = "iam:*", Resource = [module.two[1].arn, module.teams["b"].arn] }]
+  })
+}
+`,
+	})
+	res := parseIn(t, root, "envs/prod/main.tf")
+	const acct = "arn:aws:iam::111122223333:"
+	users := map[string]string{}
+	var doc string
+	for _, n := range res.Nodes {
+		switch {
+		case n.Kind == graph.NodeIdentity:
+			users[n.ID] = n.Attrs["tf_address"]
+		case n.Kind == graph.NodePolicy:
+			doc = n.Attrs["document"]
+		}
+	}
+	want := map[string]string{
+		acct + "user/admin":    "aws_iam_user.admin",
+		acct + "user/fallback": "module.fallback.aws_iam_user.this",
+		acct + "user/two-0":    "module.two[0].aws_iam_user.this",
+		acct + "user/two-1":    "module.two[1].aws_iam_user.this",
+		acct + "user/team-a":   `module.teams["a"].aws_iam_user.this`,
+		acct + "user/team-b":   `module.teams["b"].aws_iam_user.this`,
+	}
+	if diff := cmp.Diff(want, users); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	wantResource := `"Resource":["` + acct + `user/two-1","` + acct + `user/team-b"]`
+	if !strings.Contains(doc, wantResource) {
+		t.Errorf("policy document = %s, want it to contain %s", doc, wantResource)
+	}
+}

@@ -84,9 +84,12 @@
 // sensitive = true is unknown, as a sensitive variable is. Calls nest up
 // to 8 deep, number at most 256 in one configuration and read at most
 // 8 MiB of files in all, and a module that calls itself is read once.
-// Their for expressions count against the caller's evaluation limit. The
-// called module's own warnings are reported when its folder is read on
-// its own.
+// Their for expressions count against the caller's evaluation limit. A
+// module block with count or for_each calls its module once for each
+// instance, as a resource block gives its instances (see Limitations),
+// under module.NAME[KEY], and the caller reads module.NAME[KEY].OUTPUT.
+// The called module's own warnings are reported when its folder is read
+// on its own.
 //
 // # Evaluation
 //
@@ -143,8 +146,7 @@
 //
 // # Limitations
 //
-//   - A module block with count or for_each calls one instance of its
-//     module. Modules from a registry or Git source are not read, so their
+//   - Modules from a registry or Git source are not read, so their
 //     outputs stay unresolved.
 //   - A module folder that another module calls is also read on its own,
 //     with its variables' defaults, as any folder of the input is.
