@@ -59,12 +59,13 @@ type callTree struct {
 	calls    int
 	// bytes is the size of the files the calls read.
 	bytes int
-	// warned holds the calls already reported as skipped.
-	warned map[*moduleCall]bool
+	// warned contains the calls already reported as skipped, and the
+	// names of the bounds on calls already reported as passed.
+	warned map[any]bool
 }
 
 func newCallTree(root string) *callTree {
-	return &callTree{root: root, warned: map[*moduleCall]bool{}}
+	return &callTree{root: root, warned: map[any]bool{}}
 }
 
 // ensureCall evaluates the module that the module block name calls and
@@ -136,11 +137,11 @@ func (ev *evaluator) ensureCall(name string) cty.Value {
 // the instance out.
 func (ev *evaluator) callInstance(c *moduleCall, ib *block, dir string) (*evaluator, cty.Value) {
 	if ev.tree.calls >= maxCalls {
-		ev.skipCall(c, "more than %d module calls in one configuration; module.%s is not read", maxCalls, c.name)
+		ev.skipLimit(c, "calls", "more than %d module calls in one configuration; %s and the calls after it are not read", maxCalls, ev.callAddr(c))
 		return nil, cty.DynamicVal
 	}
 	if ev.tree.bytes >= maxCallBytes {
-		ev.skipCall(c, "module.%s: the modules called read %d bytes of files, more than %d in all; the module is not read", c.name, ev.tree.bytes, maxCallBytes)
+		ev.skipLimit(c, "bytes", "%s: the modules called read %d bytes of files, more than %d in all; it and the calls after it are not read", ev.callAddr(c), ev.tree.bytes, maxCallBytes)
 		return nil, cty.DynamicVal
 	}
 	ev.tree.calls++
@@ -213,7 +214,7 @@ func (ev *evaluator) callSource(c *moduleCall) (string, bool) {
 		depth++
 	}
 	if depth > maxCallDepth {
-		ev.skipCall(c, "module.%s: calls nest deeper than %d; the module is not read", c.name, maxCallDepth)
+		ev.skipLimit(c, c, "%s: calls nest deeper than %d; the module is not read", ev.callAddr(c), maxCallDepth)
 		return "", false
 	}
 	return dir, true
@@ -240,6 +241,26 @@ func (t *callTree) realRoot() string {
 		t.resolved = realDir(t.root)
 	}
 	return t.resolved
+}
+
+// callAddr returns the address of module block c, module.NAME in the
+// configuration read and module.A.module.NAME in the modules it calls.
+func (ev *evaluator) callAddr(c *moduleCall) string { return ev.m.prefix + "module." + c.name }
+
+// skipLimit warns, once for each key, that a bound on calls leaves module
+// block c out. The warning goes to the module block of the configuration
+// read that leads to c, because the warnings of called modules are not
+// reported.
+func (ev *evaluator) skipLimit(c *moduleCall, key any, format string, args ...any) {
+	if ev.tree.warned[key] {
+		return
+	}
+	ev.tree.warned[key] = true
+	top, at := ev, c
+	for top.parent != nil {
+		top, at = top.parent, top.via
+	}
+	top.warnf(at.syn.DefRange(), format, args...)
 }
 
 // skipCall warns, once, at a module block that is not read.
@@ -277,7 +298,7 @@ func (ev *evaluator) callEvaluator(c *moduleCall, m *module, ib *block) *evaluat
 
 	files := newModuleFiles(m.dir)
 	child := bareEvaluator(m, vars, types, files)
-	child.parent = ev
+	child.parent, child.via = ev, c
 	child.tree = ev.tree
 	for name := range m.vars {
 		if c.syn.Body.Attributes[name] != nil {

@@ -310,7 +310,7 @@ func TestSourceRoot(t *testing.T) {
 
 // TestModuleCallSize checks that the modules one configuration calls read
 // at most maxCallBytes of files in all. Once that much is read, each
-// further call is skipped with a warning.
+// further call is skipped, with one warning at the first.
 func TestModuleCallSize(t *testing.T) {
 	defer func(n int) { maxCallBytes = n }(maxCallBytes)
 	maxCallBytes = 3000
@@ -346,8 +346,7 @@ func TestModuleCallSize(t *testing.T) {
 		warned = append(warned, fmt.Sprintf("%d: %s", d.Pos.Line, d.Msg))
 	}
 	wantWarn := []string{
-		"13: module.m3: the modules called read 3600 bytes of files, more than 3000 in all; the module is not read",
-		"17: module.m4: the modules called read 3600 bytes of files, more than 3000 in all; the module is not read",
+		"13: module.m3: the modules called read 3600 bytes of files, more than 3000 in all; it and the calls after it are not read",
 	}
 	if diff := cmp.Diff(wantWarn, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
@@ -517,5 +516,40 @@ resource "aws_iam_user_policy" "admin" {
 	wantResource := `"Resource":["` + acct + `user/two-1","` + acct + `user/team-b"]`
 	if !strings.Contains(doc, wantResource) {
 		t.Errorf("policy document = %s, want it to contain %s", doc, wantResource)
+	}
+}
+
+// TestModuleCallDepthWarning checks that a call left out because calls
+// nest too deep is reported at the module block of the configuration
+// read, with the address of the call left out: the folder that makes the
+// call reads it when it is read on its own, so no warning would say that
+// this configuration misses it.
+func TestModuleCallDepthWarning(t *testing.T) {
+	files := map[string]string{
+		"envs/prod/main.tf": "module \"d0\" {\n  source = \"../../modules/d0\"\n}\n",
+	}
+	for i := range 10 {
+		files[fmt.Sprintf("modules/d%d/main.tf", i)] = fmt.Sprintf(
+			"module \"next\" {\n  source = \"../d%d\"\n}\n\nresource \"aws_iam_user\" \"d\" {\n  name = \"deep%d\"\n}\n", i+1, i)
+	}
+	root := writeTree(t, files)
+	res := parseIn(t, root, "envs/prod/main.tf")
+	var users []string
+	for _, n := range res.Nodes {
+		users = append(users, strings.TrimPrefix(n.ID, "arn:aws:iam:::user/"))
+	}
+	slices.Sort(users)
+	// The configuration's evaluator is the first of 8 levels: d0 to d7.
+	want := []string{"deep0", "deep1", "deep2", "deep3", "deep4", "deep5", "deep6", "deep7"}
+	if diff := cmp.Diff(want, users); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, fmt.Sprintf("%d: %s", d.Pos.Line, d.Msg))
+	}
+	wantWarn := []string{"1: module.d0" + strings.Repeat(".module.next", 8) + ": calls nest deeper than 8; the module is not read"}
+	if diff := cmp.Diff(wantWarn, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }

@@ -89,7 +89,9 @@
 // instance, as a resource block gives its instances (see Limitations),
 // under module.NAME[KEY], and the caller reads module.NAME[KEY].OUTPUT.
 // The called module's own warnings are reported when its folder is read
-// on its own.
+// on its own. A call that the bounds on calls leave out is reported at
+// the module block of the configuration read, since the folder that
+// makes it may read it on its own.
 //
 // # Evaluation
 //

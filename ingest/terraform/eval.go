@@ -65,6 +65,8 @@ type evaluator struct {
 	// this one. tree is shared by all modules of one configuration. It is
 	// nil in an evaluator that reads no module calls.
 	parent *evaluator
+	// via is the module block of parent that calls this module.
+	via    *moduleCall
 	tree   *callTree
 	called map[string]*called // by module block name
 	// setVars holds the variables whose value the input sets: in tfvars
