@@ -306,9 +306,12 @@ func (ev *evaluator) callEvaluator(c *moduleCall, m *module, ib *block) *evaluat
 		}
 	}
 
-	scope := awsScope{account: ev.defaultAccount, region: ev.defaultRegion}
-	if alias := callProviderAlias(c); alias != "" {
-		scope = ev.aliasScope(alias)
+	passed := callProviders(c)
+	scope := ev.passedScope(passed[""])
+	for alias, from := range passed {
+		if alias != "" {
+			child.scopes[alias] = ev.passedScope(from)
+		}
 	}
 	child.owner = ev.owner
 	child.account, child.region = scope.account, scope.region
@@ -331,28 +334,41 @@ func (ev *evaluator) callEvaluator(c *moduleCall, m *module, ib *block) *evaluat
 	return child
 }
 
-// callProviderAlias returns the alias of the aws provider configuration
-// a module block passes as aws in its providers argument, or "".
-func callProviderAlias(c *moduleCall) string {
+// callProviders maps the aws provider configurations that a module block
+// passes in its providers argument, by alias in the called module ("" for
+// its default aws provider), to the alias of the caller's configuration
+// passed ("" for the default one).
+func callProviders(c *moduleCall) map[string]string {
+	out := map[string]string{}
 	a := c.syn.Body.Attributes["providers"]
 	if a == nil {
-		return ""
+		return out
 	}
 	pairs, diags := hcl.ExprMap(a.Expr)
 	if diags.HasErrors() {
-		return ""
+		return out
 	}
 	for _, p := range pairs {
-		if hcl.ExprAsKeyword(p.Key) != "aws" {
+		key, diags := hcl.AbsTraversalForExpr(p.Key)
+		if diags.HasErrors() || key.RootName() != "aws" || len(key) > 2 {
 			continue
 		}
-		tr, diags := hcl.AbsTraversalForExpr(p.Value)
-		if diags.HasErrors() || tr.RootName() != "aws" {
-			return ""
+		val, diags := hcl.AbsTraversalForExpr(p.Value)
+		if diags.HasErrors() || val.RootName() != "aws" || len(val) > 2 {
+			continue
 		}
-		return stepName(tr, 1)
+		out[stepName(key, 1)] = stepName(val, 1)
 	}
-	return ""
+	return out
+}
+
+// passedScope returns the account and region of the caller's aws provider
+// configuration of that alias ("" for the default one).
+func (ev *evaluator) passedScope(alias string) awsScope {
+	if alias == "" {
+		return awsScope{account: ev.defaultAccount, region: ev.defaultRegion}
+	}
+	return ev.aliasScope(alias)
 }
 
 // callFacts adds the facts of every module that ev's module blocks call to

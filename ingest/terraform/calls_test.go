@@ -521,9 +521,9 @@ resource "aws_iam_user_policy" "admin" {
 
 // TestModuleCallDepthWarning checks that a call left out because calls
 // nest too deep is reported at the module block of the configuration
-// read, with the address of the call left out: the folder that makes the
-// call reads it when it is read on its own, so no warning would say that
-// this configuration misses it.
+// read, with the address of the call left out. The folder that makes the
+// call reads it when that folder is read on its own, so only this warning
+// reports that the configuration misses it.
 func TestModuleCallDepthWarning(t *testing.T) {
 	files := map[string]string{
 		"envs/prod/main.tf": "module \"d0\" {\n  source = \"../../modules/d0\"\n}\n",
@@ -551,5 +551,73 @@ func TestModuleCallDepthWarning(t *testing.T) {
 	wantWarn := []string{"1: module.d0" + strings.Repeat(".module.next", 8) + ": calls nest deeper than 8; the module is not read"}
 	if diff := cmp.Diff(wantWarn, warned); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+// TestModuleCallProviderAliases checks that a block of a called module
+// whose provider is an alias the module declares in
+// configuration_aliases takes the account of the provider configuration
+// that the module block passes for that alias in providers.
+func TestModuleCallProviderAliases(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"modules/pair/main.tf": `
+terraform {
+  required_providers {
+    aws = {
+      source                = "hashicorp/aws"
+      configuration_aliases = [aws.peer]
+    }
+  }
+}
+
+resource "aws_iam_user" "here" {
+  name = "here"
+}
+
+resource "aws_iam_user" "peer" {
+  provider = aws.peer
+  name     = "peer"
+}
+`,
+		"envs/prod/main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+provider "aws" {
+  alias               = "prod"
+  allowed_account_ids = ["444455556666"]
+}
+
+module "pair" {
+  source = "../../modules/pair"
+  providers = {
+    aws      = aws
+    aws.peer = aws.prod
+  }
+}
+
+module "swapped" {
+  source = "../../modules/pair"
+  providers = {
+    aws      = aws.prod
+    aws.peer = aws
+  }
+}
+`,
+	})
+	res := parseIn(t, root, "envs/prod/main.tf")
+	got := map[string]string{}
+	for _, n := range res.Nodes {
+		got[n.Attrs["tf_address"]] = n.ID
+	}
+	want := map[string]string{
+		"module.pair.aws_iam_user.here":    "arn:aws:iam::111122223333:user/here",
+		"module.pair.aws_iam_user.peer":    "arn:aws:iam::444455556666:user/peer",
+		"module.swapped.aws_iam_user.here": "arn:aws:iam::444455556666:user/here",
+		"module.swapped.aws_iam_user.peer": "arn:aws:iam::111122223333:user/peer",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("users by address (-want +got):\n%s", diff)
 	}
 }
