@@ -362,6 +362,37 @@ func callProviders(c *moduleCall) map[string]string {
 	return out
 }
 
+// callerProvider returns the caller's provider configuration, by local
+// name and alias, that a called module uses as its configuration name and
+// alias: the one the module block's providers argument passes. Without
+// that argument, Terraform passes the caller's default configurations, so
+// a default configuration is the caller's default one of the same name.
+func (ev *evaluator) callerProvider(name, alias string) (string, string, bool) {
+	if ev.via != nil {
+		if a := ev.via.syn.Body.Attributes["providers"]; a != nil {
+			pairs, diags := hcl.ExprMap(a.Expr)
+			if diags.HasErrors() {
+				return "", "", false
+			}
+			for _, p := range pairs {
+				key, diags := hcl.AbsTraversalForExpr(p.Key)
+				if diags.HasErrors() || key.RootName() != name || stepName(key, 1) != alias || len(key) > 2 {
+					continue
+				}
+				val, diags := hcl.AbsTraversalForExpr(p.Value)
+				if diags.HasErrors() || len(val) > 2 {
+					return "", "", false
+				}
+				return val.RootName(), stepName(val, 1), true
+			}
+			// A providers argument passes only the configurations it
+			// lists.
+			return "", "", false
+		}
+	}
+	return name, alias, alias == ""
+}
+
 // passedScope returns the account and region of the caller's aws provider
 // configuration of that alias ("" for the default one).
 func (ev *evaluator) passedScope(alias string) awsScope {

@@ -621,3 +621,69 @@ module "swapped" {
 		t.Errorf("users by address (-want +got):\n%s", diff)
 	}
 }
+
+// TestModuleCallGoogleProvider checks that google resources of a called
+// module that configures no google provider take the project of the
+// caller's: the default configuration, which Terraform passes to called
+// modules without a providers argument, or the one that providers
+// passes. A providers argument passes only the configurations it lists.
+func TestModuleCallGoogleProvider(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"modules/sa/main.tf": `
+variable "name" {}
+
+resource "google_service_account" "this" {
+  account_id = var.name
+}
+`,
+		"envs/prod/main.tf": `
+provider "google" {
+  project = "example-prod"
+}
+
+provider "google" {
+  alias   = "ops"
+  project = "example-ops"
+}
+
+module "inherited" {
+  source = "../../modules/sa"
+  name   = "inherited"
+}
+
+module "passed" {
+  source = "../../modules/sa"
+  name   = "passed"
+  providers = {
+    google = google.ops
+  }
+}
+
+module "unlisted" {
+  source = "../../modules/sa"
+  name   = "unlisted"
+  providers = {
+    aws = aws
+  }
+}
+`,
+	})
+	res := parseIn(t, root, "envs/prod/main.tf")
+	var ids []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeIdentity {
+			ids = append(ids, n.ID)
+		}
+	}
+	slices.Sort(ids)
+	want := []string{
+		"gcp:sa:inherited@example-prod.iam.gserviceaccount.com",
+		"gcp:sa:passed@example-ops.iam.gserviceaccount.com",
+		// A providers argument that lists no google configuration passes
+		// none, and the project comes from the environment.
+		"gcp:sa:unlisted@${provider.google.project}.iam.gserviceaccount.com",
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("service accounts (-want +got):\n%s", diff)
+	}
+}

@@ -42,7 +42,10 @@
 // caller's AWS account and region, or those of the aws provider that the
 // block passes in providers, unless it configures its default aws
 // provider. Its blocks of an aliased aws provider (provider = aws.peer)
-// take the account and region of the configuration passed as aws.peer. Its facts are the facts of the file that holds the module
+// take the account and region of the configuration passed as aws.peer.
+// Its google resources use the caller's google provider configurations
+// when it configures none of their name: those listed in providers, or
+// without that argument the caller's default ones. Its facts are the facts of the file that holds the module
 // block, at the block's line, and the addresses in them start with
 // module.NAME. (module.NAME.aws_iam_role.this). The caller reads its
 // outputs as module.NAME.OUTPUT, except that an output declared with

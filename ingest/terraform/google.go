@@ -123,9 +123,21 @@ func (ev *evaluator) googleRegion(b *block) string {
 
 // googleProviderArg returns a string argument of the google or
 // google-beta provider configuration a block uses (providerFor), "" when
-// the input does not show it.
+// the input does not show it. In a called module that does not configure
+// it, the configuration is the caller's that the module block passes (see
+// callerProvider).
 func (ev *evaluator) googleProviderArg(b *block, name string) string {
-	p := ev.m.providerFor(b)
+	pname, alias := providerRef(b)
+	owner := ev
+	p := owner.m.providerConfig(pname, alias)
+	for p == nil && owner.parent != nil {
+		var ok bool
+		if pname, alias, ok = owner.callerProvider(pname, alias); !ok {
+			return ""
+		}
+		owner = owner.parent
+		p = owner.m.providerConfig(pname, alias)
+	}
 	if p == nil {
 		return ""
 	}
@@ -133,7 +145,7 @@ func (ev *evaluator) googleProviderArg(b *block, name string) string {
 	if a == nil {
 		return ""
 	}
-	v, diags := ev.value(a.Expr, nil)
+	v, diags := owner.value(a.Expr, nil)
 	s, ok := str(v)
 	if diags.HasErrors() || !ok {
 		return ""
