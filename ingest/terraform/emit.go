@@ -34,7 +34,7 @@ func (e *emitter) refs(expr hcl.Expression) refInfo { return e.ev.refsIn(expr, e
 
 // refsTo returns the blocks of one type that expr reads, as refs does.
 func (e *emitter) refsTo(expr hcl.Expression, typ string) []*block {
-	return e.ev.refsToIn(expr, typ, e.cur)
+	return e.ev.refsTo(expr, typ, e.cur)
 }
 
 // moduleIndex finds declared blocks by the names other blocks use.

@@ -122,7 +122,7 @@ func (ev *evaluator) googleRegion(b *block) string {
 }
 
 // googleProviderArg returns a string argument of the google or
-// google-beta provider configuration a block uses (providerFor), "" when
+// google-beta provider configuration a block uses (providerRef), "" when
 // the input does not show it. In a called module that does not configure
 // it, the configuration is the caller's that the module block passes (see
 // callerProvider).

@@ -454,13 +454,6 @@ func (m *module) provider(name string) *hclsyntax.Block {
 	return nil
 }
 
-// providerFor returns the provider configuration that block b uses (see
-// providerRef), or nil when the module declares no configuration of that
-// name and alias.
-func (m *module) providerFor(b *block) *hclsyntax.Block {
-	return m.providerConfig(providerRef(b))
-}
-
 // providerConfig returns the module's configuration of a provider by
 // local name and alias ("" for the default one), or nil.
 func (m *module) providerConfig(name, alias string) *hclsyntax.Block {

@@ -259,13 +259,10 @@ func bodyExprs(body *hclsyntax.Body) []hcl.Expression {
 	return out
 }
 
-// refsTo returns the blocks of one type that expr reads, in address order;
-// for a block with instances, the instances it reads (see refsIn).
-func (ev *evaluator) refsTo(expr hcl.Expression, typ string) []*block {
-	return ev.refsToIn(expr, typ, nil)
-}
-
-func (ev *evaluator) refsToIn(expr hcl.Expression, typ string, cur *block) []*block {
+// refsTo returns the blocks of one type that expr reads in instance cur
+// (see refsIn), in address order. For a block with instances, these are
+// the instances read.
+func (ev *evaluator) refsTo(expr hcl.Expression, typ string, cur *block) []*block {
 	seen := map[string]bool{}
 	var out []*block
 	for _, r := range ev.refsIn(expr, cur).blocks {
