@@ -188,7 +188,8 @@ resource "aws_iam_user" "list" {
 // TestInstanceReferences checks that a reference to one instance of a
 // block with count or for_each reaches that instance and no other. The
 // instance is named by a literal key, by a key made of each.key or
-// count.index, or by each.value of a for_each over the block. A reference
+// count.index, or by each.value of a for_each over the block or over a
+// local whose object names it. A reference
 // without a key reads every instance. Both the credentials a secret
 // contains and the role an instance profile gives come from the named
 // instance.
@@ -230,6 +231,17 @@ resource "github_actions_secret" "indexed" {
   repository      = "indexed-${each.key}"
   secret_name     = "KEY"
   plaintext_value = aws_iam_access_key.k[each.key].secret
+}
+
+locals {
+  keys = { ops = aws_iam_access_key.k["alice"].secret }
+}
+
+resource "github_actions_secret" "local" {
+  for_each        = local.keys
+  repository      = "local-${each.key}"
+  secret_name     = "KEY"
+  plaintext_value = each.value
 }
 
 resource "github_actions_secret" "all" {
@@ -286,6 +298,9 @@ resource "aws_instance" "web" {
 		switch e.Kind {
 		case graph.EdgeHolds:
 			holds = append(holds, e.From+" -> "+e.To)
+			if e.Confidence != graph.Certain {
+				t.Errorf("HOLDS %s -> %s is %s, want certain", e.From, e.To, e.Confidence)
+			}
 		case graph.EdgeAuthenticatesAs:
 			if strings.Contains(e.From, "aws_instance.web") {
 				roles = append(roles, e.From+" -> "+e.To)
@@ -304,6 +319,7 @@ resource "aws_instance" "web" {
 		secret("indexed-alice", "KEY") + " -> " + key("alice", `k["alice"]`),
 		secret("indexed-bob", "KEY") + " -> " + key("bob", `k["bob"]`),
 		secret("literal", "KEY") + " -> " + key("bob", `k["bob"]`),
+		secret("local-ops", "KEY") + " -> " + key("alice", `k["alice"]`),
 	}
 	slices.Sort(wantHolds)
 	if diff := cmp.Diff(wantHolds, holds); diff != "" {

@@ -353,42 +353,63 @@ func instanceKey(in *instance, key cty.Value) bool {
 }
 
 // eachValueRefs adds the blocks that each.value (each.value.attr) reads
-// in instance cur. When for_each names a block, that is the block's
-// instance of the same key. When for_each is an object written out, it is
-// what the element of that key reads. Otherwise every block the for_each
-// expression reads is added, with a doubt, so its edges are possible.
+// in instance cur (see elementRefs). When the element is not worked out,
+// every block the for_each expression reads is added, with a doubt, so
+// its edges are possible.
 func (ev *evaluator) eachValueRefs(cur *block, attr string, ri *refInfo, seen map[string]bool, doubt string) {
 	fe := cur.attr("for_each")
 	if fe == nil {
 		return
 	}
-	switch x := fe.Expr.(type) {
+	if ev.elementRefs(fe.Expr, cur.inst.key, attr, ri, seen, doubt) {
+		return
+	}
+	ev.collectRefs(fe.Expr, ri, seen, firstOf(doubt, "each.value is one element of for_each, and which element holds this value is not worked out"), nil)
+}
+
+// elementRefs adds the blocks that the element of key of a for_each
+// expression reads, and reports whether it could tell. When the
+// expression names a block with for_each, that is the block's instance of
+// the same key. When it is an object written out, it is what the item of
+// that key reads. A local is followed to its expression.
+func (ev *evaluator) elementRefs(expr hcl.Expression, key, attr string, ri *refInfo, seen map[string]bool, doubt string) bool {
+	switch x := expr.(type) {
 	case *hclsyntax.ScopeTraversalExpr:
-		addr := ev.blockAddr(x.Traversal)
+		tr := x.Traversal
+		if tr.RootName() == "local" {
+			name := stepName(tr, 1)
+			l := ev.m.locals[name]
+			if l == nil || len(tr) != 2 || seen["element:local."+name] {
+				return false
+			}
+			seen["element:local."+name] = true
+			return ev.elementRefs(l.attr.Expr, key, attr, ri, seen, doubt)
+		}
+		addr := ev.blockAddr(tr)
 		b := ev.m.blocks[addr]
 		if b == nil || b.counted() {
-			break
+			return false
 		}
 		steps := 2
 		if b.data {
 			steps = 3
 		}
-		if _, ok := ev.insts[b.addr]; !ok || len(x.Traversal) != steps {
+		if _, ok := ev.insts[b.addr]; !ok || len(tr) != steps {
 			// Not expanded, or for_each reads an attribute of the block.
-			break
+			return false
 		}
-		for _, ib := range ev.instancesRead(b, cty.StringVal(cur.inst.key)) {
+		for _, ib := range ev.instancesRead(b, cty.StringVal(key)) {
 			ri.blocks = append(ri.blocks, ref{addr: addr, attr: attr, inst: ib, doubt: doubt})
 		}
-		return
+		return true
 	case *hclsyntax.ObjectConsExpr:
 		for _, item := range x.Items {
 			kv, diags := item.KeyExpr.Value(nil)
-			if k, ok := str(kv); ok && !diags.HasErrors() && k == cur.inst.key {
+			if k, ok := str(kv); ok && !diags.HasErrors() && k == key {
 				ev.collectRefs(item.ValueExpr, ri, seen, doubt, nil)
-				return
+				return true
 			}
 		}
 	}
-	ev.collectRefs(fe.Expr, ri, seen, firstOf(doubt, "each.value is one element of for_each, and which element holds this value is not worked out"), nil)
+	return false
 }
