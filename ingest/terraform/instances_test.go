@@ -398,3 +398,66 @@ resource "github_actions_secret" "attribute" {
 		t.Errorf("HOLDS (-want +got):\n%s", diff)
 	}
 }
+
+// TestInstanceLoadBalancerIngress checks that a target group attachment
+// naming one instance of a counted EC2 instance (web[0]) gives that
+// instance the internet ingress of the load balancer, and not the other.
+func TestInstanceLoadBalancerIngress(t *testing.T) {
+	const src = `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+resource "aws_security_group" "open" {
+  name = "open"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_instance" "web" {
+  count         = 2
+  ami           = "ami-12345678"
+  instance_type = "t3.micro"
+}
+
+resource "aws_lb" "front" {
+  name            = "front"
+  internal        = false
+  security_groups = [aws_security_group.open.id]
+}
+
+resource "aws_lb_target_group" "web" {
+  name = "web"
+}
+
+resource "aws_lb_target_group_attachment" "web" {
+  target_group_arn = aws_lb_target_group.web.arn
+  target_id        = aws_instance.web[0].id
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.front.arn
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+`
+	got := map[string]string{}
+	for _, n := range parseSource(t, src).Nodes {
+		if n.Kind == graph.NodeRuntime {
+			got[n.Attrs["tf_address"]] = n.Attrs["internet_ingress"] + " " + n.Attrs["internet_ingress_via"]
+		}
+	}
+	want := map[string]string{
+		"aws_instance.web[0]": "open aws_lb.front",
+		"aws_instance.web[1]": " ",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ingress by instance (-want +got):\n%s", diff)
+	}
+}
