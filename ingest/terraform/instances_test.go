@@ -461,3 +461,48 @@ resource "aws_lb_listener" "https" {
 		t.Errorf("ingress by instance (-want +got):\n%s", diff)
 	}
 }
+
+// TestInstanceReferenceMissing checks that a reference to an instance
+// that the block does not have (Terraform rejects it) is not read as a
+// value written out in the input: the secret set from it gets no
+// fingerprint and holds no key.
+func TestInstanceReferenceMissing(t *testing.T) {
+	const src = `
+provider "github" {
+  owner = "example-org"
+}
+
+resource "aws_iam_user" "u" {
+  for_each = toset(["alice"])
+  name     = each.key
+}
+
+resource "aws_iam_access_key" "k" {
+  for_each = aws_iam_user.u
+  user     = each.value.name
+}
+
+resource "github_actions_secret" "carol" {
+  repository      = "carol"
+  secret_name     = "KEY"
+  plaintext_value = aws_iam_access_key.k["carol"].secret
+}
+`
+	res := parseSource(t, src)
+	for _, n := range res.Nodes {
+		if n.Attrs["tf_address"] != "github_actions_secret.carol" {
+			continue
+		}
+		if fp := n.Attrs[graph.AttrFingerprint]; fp != "" {
+			t.Errorf("secret has fingerprint %s, want none", fp)
+		}
+		if n.Attrs[graph.AttrStoredInline] != "" {
+			t.Errorf("secret has stored_inline=%s, want none", n.Attrs[graph.AttrStoredInline])
+		}
+	}
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeHolds {
+			t.Errorf("HOLDS %s -> %s, want none", e.From, e.To)
+		}
+	}
+}

@@ -121,7 +121,13 @@ func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[stri
 					}
 				}
 			}
-			for _, ib := range ev.instancesRead(b, key) {
+			insts := ev.instancesRead(b, key)
+			if len(insts) == 0 {
+				// The block has no instance of that key, or none at all,
+				// so the value is not one written out in the input.
+				ri.opaque = true
+			}
+			for _, ib := range insts {
 				ri.blocks = append(ri.blocks, ref{addr: addr, attr: attr, inst: ib, doubt: refDoubt})
 			}
 			// A data source passes on what its arguments read, e.g. a
