@@ -1,7 +1,8 @@
 // Package terraform reads Terraform configuration (.tf files, with values
-// from .tfvars files) and turns the AWS identity, organization, secret,
-// compute and data-store resources, the Google Cloud IAM resources and
-// the GitHub Actions secrets it declares into graph facts.
+// from .tfvars files, and their JSON forms .tf.json and .tfvars.json) and
+// turns the AWS identity, organization, secret, compute and data-store
+// resources, the Google Cloud IAM resources and the GitHub Actions secrets
+// it declares into graph facts.
 //
 // google_* resources are evaluated here and converted by ingest/gcpiam,
 // so that they give the nodes and edges gcloud output gives; their
@@ -23,29 +24,65 @@
 // # Modules
 //
 // A Terraform module is a folder: its files refer to each other's blocks.
-// The first Parse call for a file reads and evaluates every .tf and .tfvars
-// file of that file's folder (gzip-compressed ones too), once. Each Parse call then returns the facts
-// of the blocks declared in its own file. A file with a syntax error is
-// rejected on its own Parse call and left out of the evaluation of the rest.
-// A .tfvars file yields no facts. Values from terraform.tfvars and then
-// *.auto.tfvars (in name order) override variable defaults, as Terraform
-// loads them. Other .tfvars files are only checked for syntax.
+// The first Parse call for a file reads and evaluates every .tf, .tf.json,
+// .tfvars and .tfvars.json file of that file's folder (gzip-compressed
+// ones too), once. Each Parse call then returns the facts of the blocks
+// declared in its own file. A file with a syntax error is rejected on its
+// own Parse call and left out of the evaluation of the rest. A .tfvars
+// file yields no facts. Values from terraform.tfvars, terraform.tfvars.json
+// and then *.auto.tfvars and *.auto.tfvars.json (in name order) override
+// variable defaults, as Terraform loads them, compressed or not. Other
+// .tfvars files are only checked for syntax.
+//
+// Files are read in name order, and override files (override.tf,
+// *_override.tf and their .tf.json forms) after the others, as Terraform
+// reads them. Their blocks are not merged into the blocks they override: a
+// block whose address is already declared is skipped with a warning, so
+// the declaration in the other files is the one read. The exception is
+// sensitive = true in any block of a variable, which hides its value.
+//
+// # JSON syntax
+//
+// A .tf.json file is read as Terraform reads it, into the same blocks and
+// expressions a .tf file gives, so that both kinds may make up one module.
+// Its top-level properties are block types, and the levels of objects
+// under resource, data, variable, provider and the other labelled types
+// are the labels. A block's body is an object, or an array of objects for
+// several blocks of one type. Properties named "//" are comments. Strings
+// are templates: "${var.name}" is the value of the reference, of any
+// type, and "$${" is a literal "${". A variable's default and description
+// and the values of a .tfvars.json file are plain values, without
+// templates. A variable's type is a type expression in a string
+// ("list(string)"). Provider, depends_on, a dynamic block's iterator and
+// an import block's to are references in strings ("aws.prod").
+//
+// Terraform takes the nested block types of a resource from its provider's
+// schema, which is not in the input. The reader lists the nested block
+// types it reads (an aws_iam_role's inline_policy, the statement,
+// principals and condition of an aws_iam_policy_document, lifecycle,
+// provisioner, connection and dynamic blocks, and others). Every other
+// property is an argument, whose object or array value contains the same
+// values, and the google_* conversion reads it as it reads blocks. A
+// block's position is the property that opens it: the name of a resource,
+// or the object of one block in an array.
 //
 // # Module calls
 //
 // A module block whose source is a local folder (./ or ../) inside the
 // repository, or inside the input folder outside a repository, calls
-// that folder's module. The folder is where the source's symbolic links
-// lead, so a link out of the repository is not followed. The called
-// module's variables take the block's arguments, else their defaults;
-// Terraform reads no tfvars file for a called module. It uses the
-// caller's AWS account and region, or those of the aws provider that the
-// block passes in providers, unless it configures its default aws
-// provider. Its blocks of an aliased aws provider (provider = aws.peer)
-// take the account and region of the configuration passed as aws.peer.
-// Its google resources use the caller's google provider configurations
-// when it configures none of their name: those listed in providers, or
-// without that argument the caller's default ones. Its facts are the facts of the file that holds the module
+// that folder's module. For a file named on its own outside a repository,
+// the source must lie inside the parent of the file's folder. The folder
+// is where the source's symbolic links lead, so a link out of the
+// repository is not followed. The called module's variables take the
+// block's arguments, else their defaults; Terraform reads no tfvars file
+// for a called module. It uses the caller's AWS account and region, or
+// those of the aws provider that the block passes in providers, unless it
+// configures its default aws provider. Its blocks of an aliased aws
+// provider (provider = aws.peer) take the account and region of the
+// configuration passed as aws.peer. Its google resources use the caller's
+// google provider configurations when it configures none of their name:
+// those listed in providers, or without that argument the caller's
+// default ones. Its facts are the facts of the file that holds the module
 // block, at the block's line, and the addresses in them start with
 // module.NAME. (module.NAME.aws_iam_role.this). The caller reads its
 // outputs as module.NAME.OUTPUT, except that an output declared with
@@ -146,7 +183,6 @@
 //   - S3 objects and DynamoDB items are facts only when they hold
 //     credentials: a reference to one, or an access key, secret access key
 //     or PEM private key written in their content.
-//   - Override files and JSON configuration (.tf.json) are not read.
 //   - A block of an aliased aws provider (provider = aws.prod) takes that
 //     provider's account (allowed_account_ids, else the account of its
 //     assume_role role) and region; references between blocks still
@@ -161,6 +197,11 @@
 //     file whose expression passes the limit is rejected at that
 //     expression, and the other files of the module get a warning. A chain
 //     of references deeper than 512 is left unresolved.
+//   - A file whose expressions nest deeper than 1000 levels is rejected at
+//     the level past the bound, since the parser recurses once per level.
+//     Brackets, quotes, interpolations, if and for directives, and each
+//     unary operator or conditional in a chain count as levels, in the
+//     strings of a .tf.json file too.
 //   - Each expression is evaluated with only the variables, locals and
 //     blocks it names, so a module's evaluation time grows with its
 //     references, not with the square of its blocks.

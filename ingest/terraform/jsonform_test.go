@@ -172,7 +172,9 @@ func (w *jsonWriter) argument(blockType, name string, e hclsyntax.Expression) an
 		return w.value(e)
 	case blockType == "variable" && name == "type":
 		return w.text(e)
-	case blockType == "terraform":
+	case blockType == "terraform",
+		blockType == "module" && (name == "source" || name == "version"),
+		blockType == "output" && (name == "description" || name == "sensitive"):
 		return w.value(e)
 	case name == "provider" || name == "iterator" || blockType == "import" && name == "to":
 		return strings.Trim(w.text(e), `"`)
