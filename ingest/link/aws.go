@@ -50,6 +50,10 @@ type principal struct {
 
 func (v *view) principals() []*principal {
 	var out []*principal
+	// The member accounts' policies are the same for every principal
+	// whose account is unknown, so they are gathered once.
+	var members map[string][]awspolicy.PolicySet
+	membersRead := false
 	for _, n := range v.byKind[graph.NodeIdentity] {
 		if n.Attr(graph.AttrProvider) != "aws" {
 			continue
@@ -77,7 +81,10 @@ func (v *view) principals() []*principal {
 		case acct != "":
 			p.scps = v.scpsFor(acct)
 		default:
-			p.scpsMaybe = v.memberSCPs()
+			if !membersRead {
+				members, membersRead = v.memberSCPs(), true
+			}
+			p.scpsMaybe = members
 		}
 		out = append(out, p)
 	}
@@ -170,6 +177,23 @@ func (p *principal) withMFA(d awspolicy.Decision, eval func(awspolicy.Context) a
 	out.Effect = awspolicy.MaybeAllowed
 	out.Why = whyAnd(alt.Why, p.mfa())
 	return out
+}
+
+// allowsAction reports whether an identity policy of the principal has an
+// Allow statement for the action, whatever its resources and conditions.
+// Without one, no request of the action is allowed on a resource without
+// a policy of its own, such as an IAM user, since permissions boundaries
+// and service control policies only narrow what identity policies allow.
+func (p *principal) allowsAction(action string) bool {
+	for _, n := range p.policies {
+		for i := range n.Policy.Statements {
+			st := &n.Policy.Statements[i]
+			if st.Effect == "Allow" && st.MatchesAction(action) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (v *view) collectPolicies(p *principal, id string) {
@@ -825,6 +849,9 @@ func (v *view) linkSecretAccess(p *principal, res map[string]resPolicy) {
 // linkMint derives CAN_MINT for principals that may create access keys for
 // other users: the new key acts as that user.
 func (v *view) linkMint(p *principal, ps []*principal) {
+	if !p.allowsAction("iam:CreateAccessKey") {
+		return
+	}
 	for _, u := range ps {
 		if u.node.Attr("type") != "user" || u.node.ID == p.node.ID {
 			continue

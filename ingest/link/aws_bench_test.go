@@ -47,3 +47,34 @@ func BenchmarkLinkAWS(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLinkManyUsers derives the AWS edges of a configuration that
+// declares many IAM users without policies and without a known account,
+// as a module that makes one user per team member does, and one
+// administrator. The administrator may mint a key of every user; the
+// other users may do nothing.
+func BenchmarkLinkManyUsers(b *testing.B) {
+	for _, users := range []int{1000, 4000} {
+		b.Run(fmt.Sprintf("users=%d", users), func(b *testing.B) {
+			admin := "arn:aws:iam:::user/admin"
+			nodes := []graph.Node{
+				awsNode(admin, graph.NodeIdentity, "type", "user", "name", "admin"),
+				awsNode("arn:aws:iam::aws:policy/AdministratorAccess", graph.NodePolicy),
+			}
+			edges := []graph.Edge{{From: admin, To: "arn:aws:iam::aws:policy/AdministratorAccess", Kind: graph.EdgeHasPolicy, Confidence: graph.Certain}}
+			for i := range users {
+				nodes = append(nodes, awsNode(fmt.Sprintf("arn:aws:iam:::user/member-%04d", i), graph.NodeIdentity, "type", "user"))
+			}
+			s := memstore.New()
+			if err := s.Write(context.Background(), &graph.Batch{Nodes: nodes, Edges: edges}, nil); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, _, err := (&Linker{}).Derive(context.Background(), s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
