@@ -506,3 +506,96 @@ resource "github_actions_secret" "carol" {
 		}
 	}
 }
+
+// TestInstanceHeld checks which instances of a credential with count or
+// for_each a GitHub Actions secret contains. A literal index names one
+// instance, and a reference to the whole block reads every instance. An
+// index that each.key gives names the instance of the secret's own key.
+func TestInstanceHeld(t *testing.T) {
+	const src = `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+provider "github" {
+  owner = "example-org"
+}
+
+variable "users" {
+  default = ["alice", "bob"]
+}
+
+resource "aws_iam_user" "dev" {
+  for_each = toset(var.users)
+  name     = each.key
+}
+
+resource "aws_iam_access_key" "dev" {
+  for_each = aws_iam_user.dev
+  user     = each.value.name
+}
+
+resource "aws_iam_user" "ci" {
+  name = "ci"
+}
+
+resource "aws_iam_access_key" "ci" {
+  count = 2
+  user  = aws_iam_user.ci.name
+}
+
+resource "github_actions_secret" "bob" {
+  repository      = "app"
+  secret_name     = "BOB_KEY"
+  plaintext_value = aws_iam_access_key.dev["bob"].secret
+}
+
+resource "github_actions_secret" "second" {
+  repository      = "app"
+  secret_name     = "CI_KEY_ID"
+  plaintext_value = aws_iam_access_key.ci[1].id
+}
+
+resource "github_actions_secret" "all" {
+  repository      = "app"
+  secret_name     = "ALL_KEYS"
+  plaintext_value = jsonencode({ for k, v in aws_iam_access_key.dev : k => v.secret })
+}
+
+resource "github_actions_secret" "each" {
+  for_each        = toset(["alice"])
+  repository      = "app"
+  secret_name     = "KEY_OF_${each.key}"
+  plaintext_value = aws_iam_access_key.dev[each.key].secret
+}
+`
+	res := parseSource(t, src)
+	const acct = "arn:aws:iam::111122223333:"
+	alice := graph.AWSAccessKeyID(acct+"user/alice", `dev["alice"]`)
+	bob := graph.AWSAccessKeyID(acct+"user/bob", `dev["bob"]`)
+	ci1 := graph.AWSAccessKeyID(acct+"user/ci", "ci[1]")
+	names := map[string]string{alice: "alice", bob: "bob", ci1: "ci[1]"}
+	var got []string
+	for _, e := range res.Edges {
+		if e.Kind != graph.EdgeHolds {
+			continue
+		}
+		_, secret, _ := strings.Cut(e.From, "example-org/app/")
+		to, ok := names[e.To]
+		if !ok {
+			to = e.To
+		}
+		got = append(got, secret+" > "+to+" ("+string(e.Confidence)+")")
+	}
+	slices.Sort(got)
+	want := []string{
+		"ALL_KEYS > alice (certain)",
+		"ALL_KEYS > bob (certain)",
+		"BOB_KEY > bob (certain)",
+		"CI_KEY_ID > ci[1] (certain)",
+		"KEY_OF_ALICE > alice (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("HOLDS edges (-want +got):\n%s", diff)
+	}
+}
