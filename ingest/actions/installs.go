@@ -287,6 +287,65 @@ func splitScript(script string) []scriptPart {
 	return out
 }
 
+// maxSubstitutionDepth bounds how deep command substitutions are read
+// inside each other, so that a deeply nested script costs time in
+// proportion to its length.
+const maxSubstitutionDepth = 16
+
+// withSubstitutions returns parts with the commands of each command
+// substitution ($(...)) of a command listed before it, in a subshell,
+// because they run first and a cd inside them does not move the command.
+// Substitutions in single quotes are text, and $(( )) is arithmetic.
+func withSubstitutions(parts []scriptPart, depth int) []scriptPart {
+	if depth >= maxSubstitutionDepth {
+		return parts
+	}
+	var out []scriptPart
+	for _, p := range parts {
+		if p.subshell == 0 {
+			for _, body := range substitutions(p.cmd) {
+				out = append(out, scriptPart{subshell: 1})
+				out = append(out, withSubstitutions(splitScript(body), depth+1)...)
+				out = append(out, scriptPart{subshell: -1})
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// substitutions returns the bodies of the outermost command substitutions
+// of a simple command, outside single quotes.
+func substitutions(cmd string) []string {
+	var out []string
+	var quote byte
+	for i := 0; i < len(cmd); i++ {
+		c := cmd[i]
+		switch {
+		case quote == '\'':
+			if c == '\'' {
+				quote = 0
+			}
+		case c == '\\':
+			i++
+		case c == '\'' && quote == 0:
+			quote = c
+		case c == '"':
+			if quote == 0 {
+				quote = c
+			} else {
+				quote = 0
+			}
+		case c == '$' && strings.HasPrefix(cmd[i+1:], "(") && !strings.HasPrefix(cmd[i+1:], "(("):
+			// An unclosed substitution runs to the end of the command.
+			end := substitutionEnd(cmd, i)
+			out = append(out, strings.TrimSuffix(cmd[i+2:end], ")"))
+			i = end - 1
+		}
+	}
+	return out
+}
+
 // substitutionEnd returns the offset just past a $( ), ${ } or ${{ }}
 // starting at script[i], or i+1 for a plain $.
 func substitutionEnd(script string, i int) int {

@@ -215,7 +215,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				}
 			}
 		}
-		for _, part := range splitScript(ln) {
+		for _, part := range withSubstitutions(splitScript(ln), 0) {
 			if part.subshell != 0 {
 				state = state.subshell(part.subshell)
 				continue

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -374,6 +375,32 @@ func TestReleaseInShellCommand(t *testing.T) {
 	steps := "      - run: bash -c \"npm publish --access public\"\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
 	if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); !ok {
 		t.Error("no account of TOK: bash -c runs npm publish")
+	}
+}
+
+// TestReleaseInCommandSubstitution checks that a release run inside a
+// command substitution, whose output the script uses, is read. A
+// substitution in single quotes is text, and runs nothing.
+func TestReleaseInCommandSubstitution(t *testing.T) {
+	tests := []struct {
+		run      string
+		releases bool
+	}{
+		{`echo "published: $(npm publish --access public)"`, true},
+		{`out=$(npm publish)`, true},
+		{`echo $(echo "$(npm publish)")`, true},
+		{`echo "$(cd client && npm publish)"`, true},
+		{`echo '$(npm publish)'`, false},
+		{`echo "$(( 1 + 2 ))"`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.run, func(t *testing.T) {
+			steps := "      - run: " + strconv.Quote(tt.run) + "\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+			_, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK")
+			if ok != tt.releases {
+				t.Errorf("release with TOK: %v, want %v", ok, tt.releases)
+			}
+		})
 	}
 }
 
