@@ -204,6 +204,11 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	yields := map[string][]string{}
 	reach := map[string]int{}
 	for _, c := range creds {
+		// Each credential walks the radius again, which takes long on a
+		// large radius, so a cancelled command stops between credentials.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		seen := map[string]bool{c.Node.ID: true}
 		queue := []string{c.Node.ID}
 		for len(queue) > 0 {

@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os/exec"
 	"slices"
 	"sort"
@@ -1866,5 +1868,28 @@ func TestPlanContainThroughLocalAction(t *testing.T) {
 	want := "until " + bad + " in " + inner + " is removed or pinned to a known-good version"
 	if !strings.Contains(action, want) {
 		t.Errorf("containment of the job\n got %q\nwant it to contain %q", action, want)
+	}
+}
+
+// TestPlanStopsWhenCancelled checks that ordering the credentials of a
+// blast radius stops once the context is cancelled, since that ordering
+// walks the radius once per credential and takes long on large ones.
+func TestPlanStopsWhenCancelled(t *testing.T) {
+	const (
+		pkg = "pkg:npm/evil@1.0.0"
+		job = "runtime:gha:example-org/app/.github/workflows/ci.yml#build"
+	)
+	g := newG().edge(job, graph.EdgeExecutes, pkg)
+	for i := range 50 {
+		g = g.edge(job, graph.EdgeExposes, fmt.Sprintf("secret:gha:example-org/app/TOKEN_%d", i))
+	}
+	s := g.store(t)
+	res := blast(t, s, pkg, Options{})
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	plan, err := BuildPlan(ctx, s, res)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("BuildPlan with a cancelled context = (%v, %v), want context.Canceled", plan != nil, err)
 	}
 }
