@@ -687,3 +687,166 @@ module "unlisted" {
 		t.Errorf("service accounts (-want +got):\n%s", diff)
 	}
 }
+
+// TestModuleOutputHeld checks that a value read from an output of a
+// called module holds the credentials the output's expression holds in
+// that module. An index into an output of several credentials makes each
+// possible, because which one it selects is not read.
+func TestModuleOutputHeld(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"envs/prod/main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+provider "github" {
+  owner = "example-org"
+}
+
+module "bots" {
+  source = "../../modules/bots"
+  users  = ["alice", "bob"]
+}
+
+resource "github_actions_secret" "one" {
+  repository      = "app"
+  secret_name     = "CI_KEY"
+  plaintext_value = module.bots.ci_secret
+}
+
+resource "github_actions_secret" "picked" {
+  repository      = "app"
+  secret_name     = "ALICE_KEY"
+  plaintext_value = module.bots.key_secrets["alice"]
+}
+
+resource "github_actions_secret" "plain" {
+  repository      = "app"
+  secret_name     = "NAME"
+  plaintext_value = module.bots.ci_name
+}
+`,
+		"modules/bots/main.tf": `
+variable "users" {
+  type = list(string)
+}
+
+resource "aws_iam_user" "bot" {
+  for_each = toset(var.users)
+  name     = each.key
+}
+
+resource "aws_iam_access_key" "bot" {
+  for_each = aws_iam_user.bot
+  user     = each.value.name
+}
+
+resource "aws_iam_user" "ci" {
+  name = "ci"
+}
+
+resource "aws_iam_access_key" "ci" {
+  user = aws_iam_user.ci.name
+}
+
+output "ci_secret" {
+  value     = aws_iam_access_key.ci.secret
+  sensitive = true
+}
+
+output "ci_name" {
+  value = aws_iam_user.ci.name
+}
+
+output "key_secrets" {
+  value     = { for name, key in aws_iam_access_key.bot : name => key.secret }
+  sensitive = true
+}
+`,
+	})
+	res := parseIn(t, root, "envs/prod/main.tf")
+	const acct = "arn:aws:iam::111122223333:"
+	names := map[string]string{
+		graph.AWSAccessKeyID(acct+"user/ci", "ci"):              "ci",
+		graph.AWSAccessKeyID(acct+"user/alice", `bot["alice"]`): "alice",
+		graph.AWSAccessKeyID(acct+"user/bob", `bot["bob"]`):     "bob",
+	}
+	var got []string
+	for _, e := range res.Edges {
+		if e.Kind != graph.EdgeHolds {
+			continue
+		}
+		_, secret, _ := strings.Cut(e.From, "example-org/app/")
+		to, ok := names[e.To]
+		if !ok {
+			to = e.To
+		}
+		got = append(got, secret+" > "+to+" ("+string(e.Confidence)+")")
+	}
+	slices.Sort(got)
+	want := []string{
+		"ALICE_KEY > alice (possible)",
+		"ALICE_KEY > bob (possible)",
+		"CI_KEY > ci (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("HOLDS edges (-want +got):\n%s", diff)
+	}
+}
+
+// TestModuleOutputHeldByInstance checks that a reference to an output of
+// one instance of a module block with for_each holds that instance's
+// credentials only.
+func TestModuleOutputHeldByInstance(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"envs/prod/main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+provider "github" {
+  owner = "example-org"
+}
+
+module "team" {
+  for_each = toset(["red", "blue"])
+  source   = "../../modules/team"
+  name     = each.key
+}
+
+resource "github_actions_secret" "red" {
+  repository      = "app"
+  secret_name     = "RED_KEY"
+  plaintext_value = module.team["red"].secret
+}
+`,
+		"modules/team/main.tf": `
+variable "name" {}
+
+resource "aws_iam_user" "this" {
+  name = "deploy-${var.name}"
+}
+
+resource "aws_iam_access_key" "this" {
+  user = aws_iam_user.this.name
+}
+
+output "secret" {
+  value     = aws_iam_access_key.this.secret
+  sensitive = true
+}
+`,
+	})
+	res := parseIn(t, root, "envs/prod/main.tf")
+	const acct = "arn:aws:iam::111122223333:"
+	var got []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeHolds {
+			got = append(got, e.To+" ("+string(e.Confidence)+")")
+		}
+	}
+	want := []string{graph.AWSAccessKeyID(acct+"user/deploy-red", "this") + " (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("HOLDS edges (-want +got):\n%s", diff)
+	}
+}

@@ -537,6 +537,40 @@ type heldSecret struct {
 	id, doubt string
 }
 
+// elementOfOutput is the doubt of each credential of a module output that
+// contains several, when a reference selects one element of the output.
+const elementOfOutput = "the value is one element of a module output that contains several credentials, and which one is not read"
+
+// outputHeld returns the credentials that an output of a called module
+// contains, read in the instances of the call that the reference names. A
+// call that was not read, such as one of a registry source, gives none.
+func (e *emitter) outputHeld(o outputRef) []heldSecret {
+	st := e.ev.called[o.call]
+	if st == nil {
+		return nil
+	}
+	prefix := e.ev.m.prefix + "module." + o.call + o.key
+	var held []heldSecret
+	for _, child := range st.children {
+		if o.key != "" && child.m.prefix != prefix+"." {
+			continue
+		}
+		a := child.m.outputs[o.output]
+		if a == nil {
+			continue
+		}
+		ce := &emitter{m: child.m, ev: child, env: e.env, idx: newModuleIndex(child.m, child), ff: e.ff}
+		held = append(held, ce.heldBy(child.refs(a.Expr))...)
+	}
+	for i := range held {
+		held[i].doubt = firstOf(o.doubt, held[i].doubt)
+		if o.element && len(held) > 1 {
+			held[i].doubt = firstOf(held[i].doubt, elementOfOutput)
+		}
+	}
+	return held
+}
+
 // heldBy returns the credentials a value reads: access keys, Google Cloud
 // service account keys, Secrets Manager secrets, SSM parameters, console
 // passwords, API keys and database master passwords (read directly, or through the random_password
@@ -586,6 +620,11 @@ func (e *emitter) heldBy(ri refInfo) []heldSecret {
 			}
 		case (b.typ == "aws_db_instance" || b.typ == "aws_rds_cluster") && !b.data && r.attr == dbPasswordArg[b.typ]:
 			add(e.idx.dbPasswords[b.addr], r.doubt)
+		}
+	}
+	for _, o := range ri.outputs {
+		for _, h := range e.outputHeld(o) {
+			add(h.id, h.doubt)
 		}
 	}
 	for _, v := range ri.vars {

@@ -3,6 +3,7 @@ package terraform
 import (
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -33,6 +34,51 @@ type refInfo struct {
 	// opaque is set when the value depends on something the input does
 	// not show: an unset variable, a module output, each, self.
 	opaque bool
+	// outputs are the outputs of called modules read.
+	outputs []outputRef
+}
+
+// outputRef is a reference to an output of a called module:
+// module.NAME.OUTPUT, or module.NAME[KEY].OUTPUT for one instance of a
+// module block with count or for_each.
+type outputRef struct {
+	call, output string
+	// key is the index of the instance as an address writes it
+	// (["alice"], [1]), or "" for every instance.
+	key   string
+	doubt string
+	// element is set when the reference selects part of the output
+	// (module.iam.keys["alice"]), which then is one of what the output
+	// contains.
+	element bool
+}
+
+// moduleOutputRef reads a traversal that starts with module.
+func moduleOutputRef(tr hcl.Traversal) (outputRef, bool) {
+	o := outputRef{call: stepName(tr, 1)}
+	i := 2
+	if i < len(tr) {
+		if ix, ok := tr[i].(hcl.TraverseIndex); ok {
+			switch k := ix.Key; {
+			case !k.IsKnown() || k.IsNull():
+				return o, false
+			case k.Type() == cty.String:
+				o.key = "[" + strconv.Quote(k.AsString()) + "]"
+			case k.Type() == cty.Number:
+				n, acc := k.AsBigFloat().Int64()
+				if acc != big.Exact {
+					return o, false
+				}
+				o.key = "[" + strconv.FormatInt(n, 10) + "]"
+			default:
+				return o, false
+			}
+			i++
+		}
+	}
+	o.output = stepName(tr, i)
+	o.element = len(tr) > i+1
+	return o, o.call != "" && o.output != ""
 }
 
 // literal reports whether the value is written out in the input: it reads
@@ -81,7 +127,13 @@ func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[stri
 				seen["each.value"] = true
 				ev.eachValueRefs(cur, stepName(tr, 2), ri, seen, refDoubt)
 			}
-		case "module", "self":
+		case "module":
+			ri.opaque = true
+			if o, ok := moduleOutputRef(tr); ok {
+				o.doubt = refDoubt
+				ri.outputs = append(ri.outputs, o)
+			}
+		case "self":
 			ri.opaque = true
 		case "local":
 			name := stepName(tr, 1)
