@@ -292,11 +292,23 @@ func splitScript(script string) []scriptPart {
 // proportion to its length.
 const maxSubstitutionDepth = 16
 
+// maxSubstitutions bounds the command substitutions read in one script
+// line, because each release command found costs a pass over the line.
+const maxSubstitutions = 64
+
 // withSubstitutions returns parts with the commands of each command
 // substitution ($(...)) of a command listed before it, in a subshell,
 // because they run first and a cd inside them does not move the command.
 // Substitutions in single quotes are text, and $(( )) is arithmetic.
+// Substitutions past the first maxSubstitutions are not read.
 func withSubstitutions(parts []scriptPart, depth int) []scriptPart {
+	budget := maxSubstitutions
+	return expandSubstitutions(parts, depth, &budget)
+}
+
+// expandSubstitutions is withSubstitutions with the number of
+// substitutions still to read in budget.
+func expandSubstitutions(parts []scriptPart, depth int, budget *int) []scriptPart {
 	if depth >= maxSubstitutionDepth {
 		return parts
 	}
@@ -304,8 +316,12 @@ func withSubstitutions(parts []scriptPart, depth int) []scriptPart {
 	for _, p := range parts {
 		if p.subshell == 0 {
 			for _, body := range substitutions(p.cmd) {
+				if *budget == 0 {
+					break
+				}
+				*budget--
 				out = append(out, scriptPart{subshell: 1})
-				out = append(out, withSubstitutions(splitScript(body), depth+1)...)
+				out = append(out, expandSubstitutions(splitScript(body), depth+1, budget)...)
 				out = append(out, scriptPart{subshell: -1})
 			}
 		}

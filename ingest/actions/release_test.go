@@ -1411,3 +1411,19 @@ jobs:
 		}
 	}
 }
+
+// TestSubstitutionsBounded checks that the commands read from the command
+// substitutions of one script line are bounded in number, since each
+// release found costs a pass over its line.
+func TestSubstitutionsBounded(t *testing.T) {
+	line := "echo" + strings.Repeat(" $(npm publish)", 1000)
+	commands := 0
+	for _, p := range withSubstitutions(splitScript(line), 0) {
+		if p.subshell == 0 && p.cmd == "npm publish" {
+			commands++
+		}
+	}
+	if commands != maxSubstitutions {
+		t.Errorf("read %d commands from 1000 substitutions, want the bound %d", commands, maxSubstitutions)
+	}
+}
