@@ -138,6 +138,15 @@ func (w *workflow) writeScriptLiterals(j *job, step string, run *yaml.Node, scri
 		if pos.Style&yaml.LiteralStyle != 0 {
 			line, col = pos.Line+f.Line, 0
 		}
+		if _, seen := ids[f.Value]; seen {
+			// The same credential written again is the same secret.
+			continue
+		}
+		if len(ids) == maxScriptLiterals {
+			w.res.Warnf(ingest.Position{File: w.f.Path, Line: line, Col: col},
+				"job %s: step %s: the script contains more than %d literal credentials; the rest are not recorded", j.id, stepNumber(step), maxScriptLiterals)
+			break
+		}
 		id := graph.GHAInlineSecretID(j.rid, literal.Key("run", pos.Line, i))
 		a := attrs(literal.SecretAttrs(w.env, "github", f.Kind, w.repo, f.Value))
 		a["step"] = step
@@ -148,12 +157,14 @@ func (w *workflow) writeScriptLiterals(j *job, step string, run *yaml.Node, scri
 		if ids == nil {
 			ids = map[string]string{}
 		}
-		if _, ok := ids[f.Value]; !ok {
-			ids[f.Value] = id
-		}
+		ids[f.Value] = id
 	}
 	return ids
 }
+
+// maxScriptLiterals is the largest number of distinct literal credentials
+// recorded for one step's script, each a secret with a warning.
+const maxScriptLiterals = 100
 
 func looksLikeCredential(key, value string) bool {
 	if value == "" || strings.Contains(value, "${{") || len(value) < 8 {

@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -173,4 +174,53 @@ func TestCompositeActionLiterals(t *testing.T) {
 	}
 
 	resulttest.NoValues(t, res, "S3cr3t-Passw0rd")
+}
+
+// TestScriptLiteralsRepeatedAndBounded checks that a credential written
+// several times in one step's script is one secret with one warning, and
+// that a step records at most maxScriptLiterals distinct ones, with a
+// warning about the rest.
+func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
+	token := "npm_" + strings.Repeat("k7Q2", 9)
+	lines := []string{"on: push", "jobs:", "  publish:", "    runs-on: ubuntu-latest", "    steps:", "      - run: |"}
+	for range 3 {
+		lines = append(lines, `          echo "//registry.npmjs.org/:_authToken=`+token+`" >> ~/.npmrc`)
+	}
+	lines = append(lines, "      - run: |")
+	for i := range maxScriptLiterals + 5 {
+		lines = append(lines, fmt.Sprintf(`          echo "//r%d.example.com/:_authToken=npm_%036d"`, i, i))
+	}
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := jobID("rel.yml", "publish")
+	perStep := map[string]int{}
+	for _, n := range res.Nodes {
+		if strings.HasPrefix(n.ID, "secret:gha:inline:") {
+			perStep[n.Attrs["step"]]++
+		}
+	}
+	if perStep["0"] != 1 || perStep["1"] != maxScriptLiterals {
+		t.Errorf("literal secrets by step %v, want 1 in step 0 and %d in step 1", perStep, maxScriptLiterals)
+	}
+	var bounded int
+	for _, w := range resulttest.Warnings(res) {
+		if strings.Contains(w, "more than 100 literal credentials") {
+			bounded++
+		}
+	}
+	if bounded != 1 {
+		t.Errorf("%d warnings about the bound, want 1", bounded)
+	}
+	exposed := 0
+	for _, id := range targets(res, job, graph.EdgeExposes) {
+		if strings.HasPrefix(id, "secret:gha:inline:") {
+			exposed++
+		}
+	}
+	if exposed != maxScriptLiterals+1 {
+		t.Errorf("the job exposes %d literal secrets, want %d", exposed, maxScriptLiterals+1)
+	}
+	resulttest.NoValues(t, res, token)
 }
