@@ -153,3 +153,33 @@ func TestManifestBad(t *testing.T) {
 		})
 	}
 }
+
+// TestNPMSkipReason checks why a package.json that the npm reader leaves
+// out is listed as skipped: a lockfile beside it is read instead, and a
+// package.json in node_modules is an installed package's copy.
+func TestNPMSkipReason(t *testing.T) {
+	root := t.TempDir()
+	for _, rel := range []string{"web/package.json", "web/package-lock.json", "web/node_modules/left-pad/package.json"} {
+		path := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &NPM{}
+	for rel, want := range map[string]string{
+		"web/package.json":                       "package.json covered by a lockfile beside it or above it, which is read instead",
+		"web/node_modules/left-pad/package.json": "package.json of an installed package in node_modules",
+		"web/package-lock.json":                  "",
+	} {
+		f := &ingest.File{Path: filepath.Join(root, filepath.FromSlash(rel)), RelPath: rel, Repo: "example-org/app"}
+		if p.Detect(f) != (rel == "web/package-lock.json") {
+			t.Errorf("Detect(%s) = %v", rel, p.Detect(f))
+		}
+		if got := p.Skip(f); got != want {
+			t.Errorf("Skip(%s) = %q, want %q", rel, got, want)
+		}
+	}
+}

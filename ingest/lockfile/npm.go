@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,20 @@ func (*NPM) Detect(f *ingest.File) bool {
 	b := baseName(f)
 	return b == "package-lock.json" || b == "npm-shrinkwrap.json" ||
 		b == "package.json" && (atRepoTop(f, "package.json") || manifestAlone(f))
+}
+
+// Skip says why a package.json that Detect leaves out is not read: a
+// lockfile beside it or in a folder above it pins what its install gets.
+// A package.json inside node_modules is an installed package's copy.
+func (*NPM) Skip(f *ingest.File) string {
+	if baseName(f) != "package.json" {
+		return ""
+	}
+	rel := filepath.ToSlash(f.RelPath)
+	if strings.HasPrefix(rel, "node_modules/") || strings.Contains(rel, "/node_modules/") {
+		return "package.json of an installed package in node_modules"
+	}
+	return "package.json covered by a lockfile beside it or above it, which is read instead"
 }
 
 // Parse implements ingest.Parser.
