@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
@@ -164,6 +165,11 @@ func computed(v string) bool { return strings.Contains(v, "$") }
 // delimiter.
 var hereDocument = regexp.MustCompile(`<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?`)
 
+// maxStepReleases bounds the release commands read from one step's script.
+// Reading one takes time in proportion to its line, so a line of many
+// releases would take time in proportion to its square.
+const maxStepReleases = 100
+
 // readScriptRelease records the package releases of a run: script, and
 // the registry tokens it writes to .npmrc for later steps.
 //
@@ -184,6 +190,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 	// homeDelim is the delimiter of a here-document written to the home
 	// folder's .npmrc, while its lines are read.
 	var homeDelim string
+	releases := 0
 	for _, ln := range strings.Split(script, "\n") {
 		inHome := false
 		switch {
@@ -255,6 +262,12 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			if eco == "" || registry.DryRun(words) {
 				continue
 			}
+			if releases == maxStepReleases {
+				w.res.Warnf(ingest.Position{File: w.f.Path, Line: line},
+					"job %s: step %s: more than %d release commands; the rest are not read", j.id, stepNumber(step), maxStepReleases)
+				return
+			}
+			releases++
 			cmdEnv := state.with(assigned)
 			host, known := j.releaseHost(eco, words, cmdEnv)
 			current := !inWorkspaces && registry.ReleasesCurrent(words)

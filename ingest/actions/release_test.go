@@ -1427,3 +1427,28 @@ func TestSubstitutionsBounded(t *testing.T) {
 		t.Errorf("read %d commands from 1000 substitutions, want the bound %d", commands, maxSubstitutions)
 	}
 }
+
+// TestStepReleasesBounded checks that one step's script is read for at
+// most maxStepReleases release commands, with one warning about the rest.
+func TestStepReleasesBounded(t *testing.T) {
+	wf := "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: " +
+		strings.Repeat("npm publish; ", maxStepReleases+20) + "\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n"
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bounded []string
+	for _, w := range resulttest.Warnings(res) {
+		if strings.Contains(w, "release commands") {
+			bounded = append(bounded, w)
+		}
+	}
+	want := []string{".github/workflows/rel.yml:6: job release: step 1: more than 100 release commands; the rest are not read"}
+	if diff := cmp.Diff(want, bounded); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	// The releases read still give the token its registry account.
+	if got := targets(res, graph.GHASecretID(testRepo, "NPM_TOKEN"), graph.EdgeAuthenticatesAs); len(got) == 0 {
+		t.Errorf("NPM_TOKEN authenticates as nothing, want the npm account the releases publish with")
+	}
+}
