@@ -195,6 +195,7 @@ func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	job := jobID("rel.yml", "publish")
+
 	perStep := map[string]int{}
 	for _, n := range res.Nodes {
 		if strings.HasPrefix(n.ID, "secret:gha:inline:") {
@@ -204,6 +205,7 @@ func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
 	if perStep["0"] != 1 || perStep["1"] != maxScriptLiterals {
 		t.Errorf("literal secrets by step %v, want 1 in step 0 and %d in step 1", perStep, maxScriptLiterals)
 	}
+
 	var bounded int
 	for _, w := range resulttest.Warnings(res) {
 		if strings.Contains(w, "more than 100 literal credentials") {
@@ -213,6 +215,7 @@ func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
 	if bounded != 1 {
 		t.Errorf("%d warnings about the bound, want 1", bounded)
 	}
+
 	exposed := 0
 	for _, id := range targets(res, job, graph.EdgeExposes) {
 		if strings.HasPrefix(id, "secret:gha:inline:") {

@@ -35,7 +35,7 @@ func (*NPM) Detect(f *ingest.File) bool {
 		b == "package.json" && (atRepoTop(f, "package.json") || manifestAlone(f))
 }
 
-// Skip says why a package.json that Detect leaves out is not read: a
+// Skip returns why a package.json that Detect leaves out is not read: a
 // lockfile beside it or in a folder above it pins what its install gets.
 // A package.json inside node_modules is an installed package's copy.
 func (*NPM) Skip(f *ingest.File) string {
