@@ -771,19 +771,7 @@ output "key_secrets" {
 		graph.AWSAccessKeyID(acct+"user/alice", `bot["alice"]`): "alice",
 		graph.AWSAccessKeyID(acct+"user/bob", `bot["bob"]`):     "bob",
 	}
-	var got []string
-	for _, e := range res.Edges {
-		if e.Kind != graph.EdgeHolds {
-			continue
-		}
-		_, secret, _ := strings.Cut(e.From, "example-org/app/")
-		to, ok := names[e.To]
-		if !ok {
-			to = e.To
-		}
-		got = append(got, secret+" > "+to+" ("+string(e.Confidence)+")")
-	}
-	slices.Sort(got)
+	got := heldLines(res, names)
 	want := []string{
 		"ALICE_KEY > alice (possible)",
 		"ALICE_KEY > bob (possible)",

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 // TestInstances checks that a resource with count or for_each gives the
@@ -575,19 +576,7 @@ resource "github_actions_secret" "each" {
 	bob := graph.AWSAccessKeyID(acct+"user/bob", `dev["bob"]`)
 	ci1 := graph.AWSAccessKeyID(acct+"user/ci", "ci[1]")
 	names := map[string]string{alice: "alice", bob: "bob", ci1: "ci[1]"}
-	var got []string
-	for _, e := range res.Edges {
-		if e.Kind != graph.EdgeHolds {
-			continue
-		}
-		_, secret, _ := strings.Cut(e.From, "example-org/app/")
-		to, ok := names[e.To]
-		if !ok {
-			to = e.To
-		}
-		got = append(got, secret+" > "+to+" ("+string(e.Confidence)+")")
-	}
-	slices.Sort(got)
+	got := heldLines(res, names)
 	want := []string{
 		"ALL_KEYS > alice (certain)",
 		"ALL_KEYS > bob (certain)",
@@ -598,4 +587,23 @@ resource "github_actions_secret" "each" {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("HOLDS edges (-want +got):\n%s", diff)
 	}
+}
+
+// heldLines lists the HOLDS edges of the secrets of example-org/app as
+// "SECRET > HELD (confidence)", sorted, with held ids named by names.
+func heldLines(res ingest.Result, names map[string]string) []string {
+	var out []string
+	for _, e := range res.Edges {
+		if e.Kind != graph.EdgeHolds {
+			continue
+		}
+		_, secret, _ := strings.Cut(e.From, "example-org/app/")
+		to, ok := names[e.To]
+		if !ok {
+			to = e.To
+		}
+		out = append(out, secret+" > "+to+" ("+string(e.Confidence)+")")
+	}
+	slices.Sort(out)
+	return out
 }
