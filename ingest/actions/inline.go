@@ -142,9 +142,9 @@ func (w *workflow) writeScriptLiterals(j *job, step string, run *yaml.Node, scri
 			// The same credential written again is the same secret.
 			continue
 		}
-		if len(ids) == maxScriptLiterals {
+		if len(ids) == literal.MaxPerScript {
 			w.res.Warnf(ingest.Position{File: w.f.Path, Line: line, Col: col},
-				"job %s: step %s: the script contains more than %d literal credentials; the rest are not recorded", j.id, stepNumber(step), maxScriptLiterals)
+				"job %s: step %s: the script contains more than %d literal credentials; the rest are not recorded", j.id, stepNumber(step), literal.MaxPerScript)
 			break
 		}
 		id := graph.GHAInlineSecretID(j.rid, literal.Key("run", pos.Line, i))
@@ -161,10 +161,6 @@ func (w *workflow) writeScriptLiterals(j *job, step string, run *yaml.Node, scri
 	}
 	return ids
 }
-
-// maxScriptLiterals is the largest number of distinct literal credentials
-// recorded for one step's script, each a secret with a warning.
-const maxScriptLiterals = 100
 
 func looksLikeCredential(key, value string) bool {
 	if value == "" || strings.Contains(value, "${{") || len(value) < 8 {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
@@ -178,7 +179,7 @@ func TestCompositeActionLiterals(t *testing.T) {
 
 // TestScriptLiteralsRepeatedAndBounded checks that a credential written
 // several times in one step's script is one secret with one warning, and
-// that a step records at most maxScriptLiterals distinct ones, with a
+// that a step records at most literal.MaxPerScript distinct ones, with a
 // warning about the rest.
 func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
 	token := "npm_" + strings.Repeat("k7Q2", 9)
@@ -187,7 +188,7 @@ func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
 		lines = append(lines, `          echo "//registry.npmjs.org/:_authToken=`+token+`" >> ~/.npmrc`)
 	}
 	lines = append(lines, "      - run: |")
-	for i := range maxScriptLiterals + 5 {
+	for i := range literal.MaxPerScript + 5 {
 		lines = append(lines, fmt.Sprintf(`          echo "//r%d.example.com/:_authToken=npm_%036d"`, i, i))
 	}
 	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(strings.Join(lines, "\n")))
@@ -202,8 +203,8 @@ func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
 			perStep[n.Attrs["step"]]++
 		}
 	}
-	if perStep["0"] != 1 || perStep["1"] != maxScriptLiterals {
-		t.Errorf("literal secrets by step %v, want 1 in step 0 and %d in step 1", perStep, maxScriptLiterals)
+	if perStep["0"] != 1 || perStep["1"] != literal.MaxPerScript {
+		t.Errorf("literal secrets by step %v, want 1 in step 0 and %d in step 1", perStep, literal.MaxPerScript)
 	}
 
 	var bounded int
@@ -222,8 +223,8 @@ func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
 			exposed++
 		}
 	}
-	if exposed != maxScriptLiterals+1 {
-		t.Errorf("the job exposes %d literal secrets, want %d", exposed, maxScriptLiterals+1)
+	if exposed != literal.MaxPerScript+1 {
+		t.Errorf("the job exposes %d literal secrets, want %d", exposed, literal.MaxPerScript+1)
 	}
 	resulttest.NoValues(t, res, token)
 }

@@ -398,11 +398,18 @@ func (c *converter) scriptLiterals(j *jobState) map[string]string {
 		findings := literal.Scan(s.text)
 		for i, f := range findings {
 			line := s.lineOf(f)
+			if _, seen := ids[f.Value]; seen {
+				// The same credential written again is the same secret.
+				continue
+			}
+			if len(ids) == literal.MaxPerScript {
+				c.res.Warnf(ingest.Position{File: c.f.Path, Line: line},
+					"job %s: the run steps contain more than %d literal credentials; the rest are not recorded", j.inv.name, literal.MaxPerScript)
+				return ids
+			}
 			id := graph.CircleCIInlineSecretID(j.rid, literal.Key("run", s.line, count[s.line]+i))
 			a := attrs(literal.SecretAttrs(c.env, "circleci", f.Kind, c.repo, f.Value))
-			if _, ok := ids[f.Value]; !ok {
-				ids[f.Value] = id
-			}
+			ids[f.Value] = id
 			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+j.inv.name+", line "+strconv.Itoa(line)+")", line, a)
 			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
 			// The key contains the value, but the map lives only while the

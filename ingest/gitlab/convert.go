@@ -590,15 +590,21 @@ func (c *converter) scriptLiterals(j *jobState) map[string]string {
 			if s.file == c.self && s.line > 0 {
 				line = valueLine
 			}
+			if _, seen := ids[f.Value]; seen {
+				// The same credential written again is the same secret.
+				continue
+			}
+			if len(ids) == literal.MaxPerScript {
+				c.warnf(line, "job %s: the scripts contain more than %d literal credentials; the rest are not recorded", j.r.name, literal.MaxPerScript)
+				return ids
+			}
 			owner := s.owner
 			if owner == "" {
 				owner = "script"
 			}
 			id := graph.GitLabInlineSecretID(c.project, c.inRepo(s.file), owner, literal.Key("script", s.line, i))
 			a := attrs(literal.SecretAttrs(c.env, "gitlab", f.Kind, c.project, f.Value))
-			if _, ok := ids[f.Value]; !ok {
-				ids[f.Value] = id
-			}
+			ids[f.Value] = id
 			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+c.inRepo(s.file)+", line "+strconv.Itoa(valueLine)+")", line, a)
 			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "script"}))
 			if c.warned == nil {

@@ -1,12 +1,14 @@
 package gitlab
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
@@ -661,4 +663,43 @@ func TestLiteralReleaseNpmrcAndYarnrc(t *testing.T) {
 			t.Errorf("%s: the token publishes on registry.npmjs.org with confidence %q, want %q", tt.job, got, tt.want)
 		}
 	}
+}
+
+// TestScriptLiteralsRepeatedAndBounded checks that a credential written
+// several times in a job's scripts is one secret, and that a job records
+// at most literal.MaxPerScript distinct ones, with a warning about the
+// rest.
+func TestScriptLiteralsRepeatedAndBounded(t *testing.T) {
+	token := "npm_" + strings.Repeat("k7Q2", 9)
+	lines := []string{"build:", "  script:"}
+	for range 3 {
+		lines = append(lines, `    - echo "//registry.npmjs.org/:_authToken=`+token+`" >> .npmrc`)
+	}
+	for i := range literal.MaxPerScript + 5 {
+		lines = append(lines, fmt.Sprintf(`    - echo "//r%d.example.com/:_authToken=npm_%036d"`, i, i))
+	}
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	secrets := 0
+	for _, n := range res.Nodes {
+		if strings.HasPrefix(n.ID, "secret:gitlab:inline:") {
+			secrets++
+		}
+	}
+	if secrets != literal.MaxPerScript {
+		t.Errorf("%d literal secrets, want %d: one for the repeated token and the rest up to the bound", secrets, literal.MaxPerScript)
+	}
+	bounded := 0
+	for _, w := range resulttest.Warnings(res) {
+		if strings.Contains(w, "more than 100 literal credentials") {
+			bounded++
+		}
+	}
+	if bounded != 1 {
+		t.Errorf("%d warnings about the bound, want 1", bounded)
+	}
+	resulttest.NoValues(t, res, token)
 }

@@ -261,6 +261,12 @@ func filePath(v string) bool {
 // Shorter values are taken for the test passwords of local services.
 const minSetting = 8
 
+// MaxPerScript is the largest number of distinct literal credentials that
+// the CI readers record for one job's scripts (one step's, for GitHub
+// Actions), each a secret with a warning. The same value written again
+// is the secret of its first finding.
+const MaxPerScript = 100
+
 // Scan returns the literal credentials of a script, in the order of the
 // values' positions. A line whose first word starts with # is a comment
 // and is not read. A line that ends with a backslash continues on the
