@@ -695,7 +695,7 @@ func (c *converter) containerRuns(j *jobState) {
 		for _, r := range registry.Runs(s.text, nil) {
 			c.executeImage(j, r.Image, s.lineAt(r.Line), "container-run")
 		}
-		for _, r := range registry.ToolRuns(s.text, nil) {
+		for _, r := range registry.ToolRuns(s.text, j.scan.Env()) {
 			c.b.ToolRun(j.rid, r, s.lineAt(r.Line), pkgcmd.ProjectInstall(j.scan.Effects(), r.Eco))
 		}
 	}

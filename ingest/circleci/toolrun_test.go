@@ -98,3 +98,35 @@ workflows:
 		t.Errorf("EXECUTES tsc: %s, want possible", e.Confidence)
 	}
 }
+
+// TestScriptToolRunVariables checks that a version that the job's
+// environment gives is read as the shell expands it, so the job executes
+// that version.
+func TestScriptToolRunVariables(t *testing.T) {
+	data := []byte(`version: 2.1
+jobs:
+  check:
+    docker:
+      - image: cimg/node:20.11
+    environment:
+      PRETTIER_VERSION: 3.1.0
+    steps:
+      - run: npx prettier@$PRETTIER_VERSION --check .
+      - run: npx stylelint@$UNSET .
+workflows:
+  main:
+    jobs:
+      - check
+`)
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := jobID("check")
+	for to, pinned := range map[string]string{"pkg:npm/prettier@3.1.0": "version", "pkg:npm/stylelint": "computed"} {
+		e := findEdge(t, res, job, graph.EdgeExecutes, to)
+		if e.Confidence != graph.Certain || e.Attr("pinned") != pinned {
+			t.Errorf("EXECUTES %s: %s pinned=%q, want certain pinned=%q", to, e.Confidence, e.Attr("pinned"), pinned)
+		}
+	}
+}

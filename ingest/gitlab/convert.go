@@ -1019,7 +1019,7 @@ func (c *converter) containerRuns(j *jobState) {
 		for _, r := range registry.Runs(s.str, expand) {
 			c.executeImage(j, r.Image, c.lineOf(j, s), "container-run")
 		}
-		for _, r := range registry.ToolRuns(s.str, nil) {
+		for _, r := range registry.ToolRuns(s.str, j.scan.Env()) {
 			c.b.ToolRun(j.rid, r, c.lineOf(j, s), pkgcmd.ProjectInstall(j.scan.Effects(), r.Eco))
 		}
 	}

@@ -63,3 +63,27 @@ never:
 		t.Errorf("a job that never runs EXECUTES %v, want nothing", got)
 	}
 }
+
+// TestScriptToolRunVariables checks that a version that the job's
+// variables give is read as the shell expands it, so the job executes
+// that version.
+func TestScriptToolRunVariables(t *testing.T) {
+	src := `lint:
+  variables:
+    PRETTIER_VERSION: "3.1.0"
+  script:
+    - npx prettier@$PRETTIER_VERSION --check .
+    - npx stylelint@$UNSET .
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := jobID(".gitlab-ci.yml", "lint")
+	for to, pinned := range map[string]string{"pkg:npm/prettier@3.1.0": "version", "pkg:npm/stylelint": "computed"} {
+		e := findEdge(t, res, job, graph.EdgeExecutes, to)
+		if e.Confidence != graph.Certain || e.Attr("pinned") != pinned {
+			t.Errorf("EXECUTES %s: %s pinned=%q, want certain pinned=%q", to, e.Confidence, e.Attr("pinned"), pinned)
+		}
+	}
+}

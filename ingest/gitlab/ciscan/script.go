@@ -91,6 +91,10 @@ func (s *Scanner) SetEnv(name, value string) {
 	}
 }
 
+// Env returns the variables set for every script of the job. The map is
+// the scanner's own and must not be modified.
+func (s *Scanner) Env() pkgcmd.Env { return s.env }
+
 // Add records the effect of a step that is not a script (an orb
 // command), as if a command in directory "." had it.
 func (s *Scanner) Add(e pkgcmd.Effect) {
