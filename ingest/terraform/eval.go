@@ -506,6 +506,11 @@ func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagno
 	return ev.evaluate(expr, b, true)
 }
 
+// isStructure reports whether a type is an object, map, tuple or list.
+func isStructure(ty cty.Type) bool {
+	return ty.IsObjectType() || ty.IsMapType() || ty.IsTupleType() || ty.IsListType()
+}
+
 // exactValue evaluates expr in the scope of block b, with unknown values
 // where value would put placeholders: for count and for_each, whose
 // value must not count the characters of a placeholder or take it for a
@@ -541,6 +546,13 @@ func (ev *evaluator) evaluate(expr hcl.Expression, b *block, withPlaceholders bo
 	for _, tr := range trs {
 		v, diags := tr.TraverseAbs(ctx)
 		if !diags.HasErrors() && v.IsWhollyKnown() {
+			continue
+		}
+		if !diags.HasErrors() && v.IsKnown() && !v.IsNull() && isStructure(v.Type()) {
+			// A block's object, or the instances of a block with count or
+			// for_each, whose attributes are partly known only after
+			// apply: its known parts and its shape (for length and keys)
+			// hold, and a placeholder string would stand for neither.
 			continue
 		}
 		if diags.HasErrors() {

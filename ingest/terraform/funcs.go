@@ -287,8 +287,15 @@ var lengthFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true}},
 	Type:   function.StaticReturnType(cty.Number),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		if args[0].Type() == cty.String {
+		switch ty := args[0].Type(); {
+		case ty == cty.String:
 			return cty.NumberIntVal(int64(utf8.RuneCountInString(args[0].AsString()))), nil
+		case ty.IsObjectType():
+			// An object's attributes, such as the instances of a
+			// for_each resource, are known from its type.
+			return cty.NumberIntVal(int64(len(ty.AttributeTypes()))), nil
+		case ty.IsTupleType():
+			return cty.NumberIntVal(int64(ty.Length())), nil
 		}
 		return stdlib.LengthFunc.Call(args)
 	},

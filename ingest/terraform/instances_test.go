@@ -129,6 +129,39 @@ resource "aws_iam_user" "team" {
 	}
 }
 
+// TestInstancesLength checks that length counts the instances of a block
+// with for_each (an object keyed by its keys) or count (a tuple), as
+// Terraform's length counts an object's attributes and a tuple's elements.
+func TestInstancesLength(t *testing.T) {
+	res := parseSource(t, `
+resource "aws_iam_user" "dev" {
+  for_each = toset(["alice", "bob", "carol"])
+  name     = each.key
+}
+
+resource "aws_iam_user" "ci" {
+  count = 2
+  name  = "ci-${count.index}"
+}
+
+resource "aws_iam_group" "devs" {
+  name = "devs-${length(aws_iam_user.dev)}-${length(aws_iam_user.ci)}-${length({ a = 1 })}"
+}
+`)
+	var groups []string
+	for _, n := range res.Nodes {
+		if n.Attrs["type"] == "group" {
+			groups = append(groups, n.ID)
+		}
+	}
+	if want := []string{"arn:aws:iam:::group/devs-3-2-1"}; !slices.Equal(groups, want) {
+		t.Errorf("groups %v, want %v", groups, want)
+	}
+	for _, d := range res.Diags {
+		t.Errorf("unexpected diagnostic %s", d)
+	}
+}
+
 // TestInstancesBounded checks that a block with more instances than the
 // reader evaluates is read as one instance, with a warning at the count or
 // for_each. A count that is not a whole number is treated as unknown. A
