@@ -237,7 +237,7 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	log.Info("files found", "count", len(files), "skipped", len(sum.Skipped), "took", time.Since(start).Round(time.Millisecond))
+	log.Info("files found", "count", len(files), "skipped_while_walking", len(sum.Skipped), "took", time.Since(start).Round(time.Millisecond))
 	jobs := make([]*job, len(files))
 	for i, f := range files {
 		jobs[i] = &job{file: f}
