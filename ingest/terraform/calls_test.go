@@ -838,3 +838,54 @@ output "secret" {
 		t.Errorf("HOLDS edges (-want +got):\n%s", diff)
 	}
 }
+
+// TestPathCwd checks path.cwd, the folder Terraform runs in: the root
+// module's folder, in it and in the modules it calls. basename gives the
+// folder's name, and files below it are read.
+func TestPathCwd(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"envs/prod/main.tf": `
+locals {
+  name = "ex-${basename(path.cwd)}"
+}
+
+resource "aws_iam_user" "u" {
+  name = local.name
+}
+
+resource "aws_iam_user_policy" "u" {
+  user   = aws_iam_user.u.name
+  name   = "read"
+  policy = file("${path.cwd}/policy.json")
+}
+
+module "child" {
+  source = "../../modules/child"
+}
+`,
+		"envs/prod/policy.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`,
+		"modules/child/main.tf": `
+resource "aws_iam_user" "c" {
+  name = "child-of-${basename(path.cwd)}"
+}
+`,
+	})
+	res := parseIn(t, root, "envs/prod/main.tf")
+	var ids []string
+	var doc string
+	for _, n := range res.Nodes {
+		if n.Attrs["type"] == "user" {
+			ids = append(ids, n.ID)
+		}
+		if strings.HasSuffix(n.ID, "#inline/read") {
+			doc = n.Attrs["document"]
+		}
+	}
+	slices.Sort(ids)
+	if want := []string{"arn:aws:iam:::user/child-of-prod", "arn:aws:iam:::user/ex-prod"}; !slices.Equal(ids, want) {
+		t.Errorf("users %v, want %v", ids, want)
+	}
+	if !strings.Contains(doc, `"Action":"s3:GetObject"`) {
+		t.Errorf("policy read through path.cwd = %q, want the file's document", doc)
+	}
+}

@@ -106,9 +106,12 @@
 // Expressions are evaluated with var.*, local.*, path.* and the attributes
 // of the resources modelled here: names, ARNs, ids, and an EC2 instance's
 // id when an import block gives it. path.module is the module folder,
-// ".". A small set of data sources is known: aws_caller_identity,
-// aws_region, aws_partition, aws_iam_policy_document and name lookups of
-// IAM principals and secrets. The functions are those of Terraform
+// ".". path.cwd, where Terraform runs, is the folder of the module read
+// from its own folder, as a path from the module's folder (../prod), so
+// that basename(path.cwd) names it as Terraform's absolute path does. A
+// small set of data sources is known: aws_caller_identity, aws_region,
+// aws_partition, aws_iam_policy_document and name lookups of IAM
+// principals and secrets. The functions are those of Terraform
 // that need no clock, randomness or network. Of those that read files,
 // file, fileexists and templatefile are known: they read files of up to
 // 1 MiB relative to the module folder, and only within the folder's

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"math/big"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -419,7 +420,7 @@ func (ev *evaluator) context(trs []hcl.Traversal) *hcl.EvalContext {
 		case "path":
 			// Paths are relative to the module folder, where files are read.
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+				"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal(ev.cwd()),
 			})
 		case "local":
 			if locals == nil {
@@ -684,6 +685,27 @@ func refAddr(tr hcl.Traversal) string {
 		}
 	}
 	return ""
+}
+
+// cwd returns path.cwd: the folder Terraform runs in, the folder of the
+// module read from its own folder, as a path relative to the module's
+// folder that names it (../prod for envs/prod). Terraform gives an
+// absolute path, which the input does not show, but basename(path.cwd)
+// and the files below it are the same.
+func (ev *evaluator) cwd() string {
+	top := ev
+	for top.parent != nil {
+		top = top.parent
+	}
+	base := filepath.Base(top.m.dir)
+	if base == "." || base == string(filepath.Separator) || base == "" {
+		return "."
+	}
+	rel, err := filepath.Rel(ev.m.dir, filepath.Join(filepath.Dir(top.m.dir), base))
+	if err != nil || rel == "." {
+		return "../" + base
+	}
+	return filepath.ToSlash(rel)
 }
 
 // blockAddr returns the address of the local, data source or resource a
