@@ -67,6 +67,9 @@ func (ev *evaluator) expand(b *block) (insts []*block, ok bool) {
 	switch {
 	case ty.IsMapType() || ty.IsObjectType():
 		vals = v.AsValueMap()
+	case ty.IsSetType() && ty.ElementType() != cty.String && ty.ElementType() != cty.DynamicPseudoType:
+		ev.warnf(a.Expr.Range(), "%s: for_each is a set of %s, which Terraform rejects: it takes a map or a set of strings; the block is read as one instance", b.addr, ty.ElementType().FriendlyName())
+		return nil, false
 	case ty.IsSetType():
 		for _, e := range v.AsValueSlice() {
 			s, ok := str(e)

@@ -640,3 +640,29 @@ func heldLines(res ingest.Result, names map[string]string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestInstancesSetOfNumbers checks that a for_each over a set of numbers,
+// which Terraform rejects, is read as one instance with a warning.
+func TestInstancesSetOfNumbers(t *testing.T) {
+	res := parseSource(t, `
+resource "aws_iam_user" "n" {
+  for_each = toset([1, 2])
+  name     = "n-${each.key}"
+}
+`)
+	var users []string
+	for _, n := range res.Nodes {
+		users = append(users, n.ID)
+	}
+	if want := []string{"arn:aws:iam:::user/n-${each.key}"}; !slices.Equal(users, want) {
+		t.Errorf("users %v, want %v", users, want)
+	}
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, d.Msg)
+	}
+	want := []string{"aws_iam_user.n: for_each is a set of number, which Terraform rejects: it takes a map or a set of strings; the block is read as one instance"}
+	if !slices.Equal(warned, want) {
+		t.Errorf("warnings %q, want %q", warned, want)
+	}
+}
