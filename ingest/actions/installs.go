@@ -95,7 +95,7 @@ func commandEffects(words []string, dir string, vars pkgcmd.Env, depth int) []pk
 	var out []pkgcmd.Effect
 	for _, e := range pkgcmd.Effects(words, vars) {
 		if e.Dir != "" {
-			e.Dir = joinDir(dir, e.Dir)
+			e.Dir = shellscan.JoinDir(dir, e.Dir)
 		} else {
 			e.Dir = dir
 		}
@@ -136,11 +136,11 @@ func scriptEffectsSplit(script, wd string, env pkgcmd.Env, depth int) []pkgcmd.E
 		args := words[1:]
 		switch path.Base(words[0]) {
 		case "cd":
-			dir = changeDir(base, dir, args)
+			dir = shellscan.ChangeDir(base, dir, args)
 			continue
 		case "pushd":
 			stack = append(stack, dir)
-			dir = changeDir(base, dir, args)
+			dir = shellscan.ChangeDir(base, dir, args)
 			continue
 		case "popd":
 			if len(stack) > 0 {
@@ -170,37 +170,6 @@ func scriptEffectsSplit(script, wd string, env pkgcmd.Env, depth int) []pkgcmd.E
 		out = append(out, commandEffects(words, dir, cmdEnv, depth)...)
 	}
 	return out
-}
-
-// changeDir applies cd ARG to dir. cd without an argument, or to a path
-// outside the checkout, goes back to the step's directory base.
-func changeDir(base, dir string, args []string) string {
-	var target string
-	for _, a := range args {
-		if !strings.HasPrefix(a, "-") {
-			target = a
-			break
-		}
-	}
-	if target == "" || target == "~" {
-		return base
-	}
-	return joinDir(dir, target)
-}
-
-// joinDir joins a relative directory onto dir. Absolute paths and paths
-// that start with a variable are kept as written.
-func joinDir(dir, rel string) string {
-	if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "$") || strings.HasPrefix(rel, "~") {
-		return rel
-	}
-	if strings.Contains(dir, "${{") || strings.Contains(rel, "${{") {
-		if dir == "." || dir == "" {
-			return rel
-		}
-		return dir + "/" + rel
-	}
-	return path.Clean(path.Join(dir, rel))
 }
 
 // splitCommands cuts a script into simple commands at newlines, at the

@@ -12,6 +12,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
 // release is a package release a step makes to a package registry (npm
@@ -568,7 +569,7 @@ func (s *scriptState) apply(words, assigned []string) bool {
 		if len(args) > 0 {
 			target = args[0]
 		}
-		s.dir = cleanDir(joinDir(s.dir, target))
+		s.dir = cleanDir(shellscan.JoinDir(s.dir, target))
 	case "popd":
 		if len(s.stack) > 0 {
 			s.dir = s.stack[len(s.stack)-1]

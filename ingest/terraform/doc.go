@@ -86,8 +86,8 @@
 // block, at the block's line, and the addresses in them start with
 // module.NAME. (module.NAME.aws_iam_role.this). A value read from an
 // output contains the credentials that the output's expression contains
-// in the module; an element of an output that contains several may be any
-// of them, so each is possible. The caller reads its
+// in the module. An element of an output that contains several may be
+// any of them, so each is possible. The caller reads its
 // outputs as module.NAME.OUTPUT, except that an output declared with
 // sensitive = true is unknown, as a sensitive variable is. Calls nest up
 // to 8 deep, number at most 256 in one configuration and read at most

@@ -34,9 +34,9 @@ type block struct {
 	data      bool
 	file      *srcFile
 	syn       *hclsyntax.Block
-	// inst is set on the copy of a block with count or for_each that
-	// stands for one of its instances (see evaluator.expand); its addr
-	// and name then carry the instance key, aws_iam_user.x["alice"].
+	// inst is set on the copy of a block with count or for_each that is
+	// one of its instances (see evaluator.expand). Its addr and name then
+	// end in the instance key, as in aws_iam_user.x["alice"].
 	inst *instance
 }
 

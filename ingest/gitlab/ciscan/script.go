@@ -266,10 +266,10 @@ func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars p
 	rest := args[1:]
 	switch path.Base(strings.ReplaceAll(args[0], `\`, "/")) {
 	case "cd", "Set-Location", "chdir":
-		return changeDir(base, dir, rest)
+		return shellscan.ChangeDir(base, dir, rest)
 	case "pushd", "Push-Location":
 		*dirs = append(*dirs, dir)
-		return changeDir(base, dir, rest)
+		return shellscan.ChangeDir(base, dir, rest)
 	case "popd", "Pop-Location":
 		if n := len(*dirs); n > 0 {
 			d := (*dirs)[n-1]
@@ -335,7 +335,7 @@ func (s *Scanner) run(words []word, dir string, env pkgcmd.Env) {
 	}
 	for _, e := range pkgcmd.Effects(argv, env) {
 		if e.Dir != "" {
-			e.Dir = joinDir(dir, e.Dir)
+			e.Dir = shellscan.JoinDir(dir, e.Dir)
 		} else {
 			e.Dir = dir
 		}
@@ -694,33 +694,4 @@ func fileUse(words []word, i int) bool {
 func fileName(name string) bool {
 	u := strings.ToUpper(name)
 	return strings.HasSuffix(u, "_FILE") || strings.HasSuffix(u, "_PATH") || strings.HasSuffix(u, "_FILENAME")
-}
-
-// changeDir applies cd ARG to dir. cd without an argument goes back to
-// base.
-func changeDir(base, dir string, args []string) string {
-	target := ""
-	for _, a := range args {
-		if !strings.HasPrefix(a, "-") {
-			target = a
-			break
-		}
-	}
-	if target == "" || target == "~" {
-		return base
-	}
-	return joinDir(dir, target)
-}
-
-// joinDir joins a relative directory onto dir. Absolute paths and paths
-// that start with a variable or ~ are kept as written.
-func joinDir(dir, rel string) string {
-	rel = strings.ReplaceAll(rel, `\`, "/")
-	if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "$") || strings.HasPrefix(rel, "~") {
-		return rel
-	}
-	if strings.HasPrefix(dir, "$") {
-		return dir + "/" + rel
-	}
-	return path.Clean(path.Join(dir, rel))
 }

@@ -324,11 +324,10 @@ var containerTools = map[string]bool{
 	"skopeo": true, "crane": true, "oras": true, "regctl": true,
 }
 
-// MayWriteImages reports whether a script may log in to a registry or
-// write images as LoginArgs, Writes, RunTool, RunShell and
-// ConfigureDockerHosts read them, or write a Docker config file
-// (ConfigLogin): whether it names one of their tools, or an "auths"
-// object. A script for which it reports false does none of these.
+// MayWriteImages reports whether a script names a tool that LoginArgs,
+// Writes, RunTool, RunShell or ConfigureDockerHosts read, or an "auths"
+// object that ConfigLogin reads. A script for which it reports false
+// logs in to no registry, writes no image and writes no Docker config.
 func MayWriteImages(script string) bool {
 	for _, tool := range []string{"docker", "podman", "buildah", "skopeo", "crane", "oras", "regctl", "executor", "gcloud", "auths"} {
 		if strings.Contains(script, tool) {
