@@ -729,16 +729,8 @@ func (t *tfBlock) metadataCredentials(rt, name, sa, limit string) {
 // the Compute Engine default account, which is named by the project's
 // number that the configuration does not show.
 func (t *tfBlock) cloudRun() {
-	name, ok := t.require("name")
+	name, location, ok := t.regionalName()
 	if !ok {
-		return
-	}
-	location := t.location()
-	if location == "" {
-		location = t.Region
-	}
-	if location == "" {
-		t.skipf("location is missing and the provider sets no region; block skipped")
 		return
 	}
 
@@ -791,6 +783,26 @@ func (t *tfBlock) cloudRun() {
 	}
 }
 
+// regionalName returns the name and location of a regional service (a
+// Cloud Run service or job, a function): its location, zone or region
+// argument, else the provider's region. ok is false, with a warning, when
+// either is missing.
+func (t *tfBlock) regionalName() (name, location string, ok bool) {
+	name, ok = t.require("name")
+	if !ok {
+		return "", "", false
+	}
+	location = t.location()
+	if location == "" {
+		location = t.Region
+	}
+	if location == "" {
+		t.skipf("location is missing and the provider sets no region; block skipped")
+		return "", "", false
+	}
+	return name, location, true
+}
+
 // cloudFunction adds the Runtime of a Cloud Functions function, the
 // Secret Manager secrets its environment and volumes name, credentials
 // written as literals into its environment, and the credentials of its
@@ -801,16 +813,8 @@ func (t *tfBlock) cloudRun() {
 // Compute Engine default account, which is named by the project's number
 // that the configuration does not show, so it gets no credentials.
 func (t *tfBlock) cloudFunction() {
-	name, ok := t.require("name")
+	name, location, ok := t.regionalName()
 	if !ok {
-		return
-	}
-	location := t.location()
-	if location == "" {
-		location = t.Region
-	}
-	if location == "" {
-		t.skipf("location is missing and the provider sets no region; block skipped")
 		return
 	}
 
