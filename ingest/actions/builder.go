@@ -5,6 +5,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // builder appends facts to a Result once each: a node or edge met again
@@ -124,4 +125,18 @@ func (b *builder) edge(from string, kind graph.EdgeKind, to string, conf graph.C
 		Attrs:      a.clean(),
 		Pos:        graph.Pos{File: b.file, Line: line},
 	})
+}
+
+// toolRunPackages adds the Package nodes of a tool run: the name's, and
+// the version's with its VERSION_OF when the command pins one. It returns
+// the node the run executes, the version's or else the name's.
+func (b *builder) toolRunPackages(r registry.ToolRun, line int) string {
+	name, ver := r.Nodes(r.Eco)
+	b.node(name.ID, graph.NodePackage, name.Label, line, name.Attrs)
+	if ver == nil {
+		return name.ID
+	}
+	b.node(ver.ID, graph.NodePackage, ver.Label, line, ver.Attrs)
+	b.edge(ver.ID, graph.EdgeVersionOf, name.ID, graph.Certain, line, nil)
+	return ver.ID
 }

@@ -149,14 +149,7 @@ func (c *composite) afterInstall(e pkgcmd.Effect) {
 // steps only.
 func (c *composite) toolRuns(script, step string, line int, env pkgcmd.Env) {
 	for _, r := range registry.ToolRuns(withoutExpressions(script), env) {
-		name, ver := r.Nodes(r.Eco)
-		c.b.node(name.ID, graph.NodePackage, name.Label, line, name.Attrs)
-		target := name.ID
-		if ver != nil {
-			c.b.node(ver.ID, graph.NodePackage, ver.Label, line, ver.Attrs)
-			c.b.edge(ver.ID, graph.EdgeVersionOf, name.ID, graph.Certain, line, nil)
-			target = ver.ID
-		}
+		target := c.b.toolRunPackages(r, line)
 		conf, a := r.ExecBy("the action", pkgcmd.ProjectInstall(c.effects, r.Eco))
 		c.depend(target, step, line, conf, a)
 	}

@@ -722,14 +722,7 @@ func (w *workflow) readContainerRuns(j *job, script, step string, line int) {
 // ecosystem may run an installed command instead (pkgcmd.Package.Exec).
 func (w *workflow) readToolRuns(j *job, script, step string, line int, env pkgcmd.Env) {
 	for _, r := range registry.ToolRuns(withoutExpressions(script), env) {
-		name, ver := r.Nodes(r.Eco)
-		w.b.node(name.ID, graph.NodePackage, name.Label, line, name.Attrs)
-		target := name.ID
-		if ver != nil {
-			w.b.node(ver.ID, graph.NodePackage, ver.Label, line, ver.Attrs)
-			w.b.edge(ver.ID, graph.EdgeVersionOf, name.ID, graph.Certain, line, nil)
-			target = ver.ID
-		}
+		target := w.b.toolRunPackages(r, line)
 		conf, a := r.Exec(pkgcmd.ProjectInstall(j.effects, r.Eco))
 		j.execute(target, step, line, a)
 		ex := j.execs[target]
