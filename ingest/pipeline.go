@@ -91,6 +91,14 @@ type Skipper interface {
 	Skip(f *File) string
 }
 
+// Preparer is implemented by parsers that look at the whole input before
+// any file is detected or parsed, such as the Terraform parser, which
+// learns which module folders other folders of the input call. Prepare
+// gets every file the walk found, with its path and repository only.
+type Preparer interface {
+	Prepare(files []*File)
+}
+
 // Summary reports what a run did, per format.
 type Summary struct {
 	Formats  map[string]*FormatSummary `json:"formats"`
@@ -238,6 +246,11 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		return nil, err
 	}
 	log.Info("files found", "count", len(files), "skipped_while_walking", len(sum.Skipped), "took", time.Since(start).Round(time.Millisecond))
+	for _, ps := range p.Parsers {
+		if pr, ok := ps.(Preparer); ok {
+			pr.Prepare(files)
+		}
+	}
 	jobs := make([]*job, len(files))
 	for i, f := range files {
 		jobs[i] = &job{file: f}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -178,36 +179,18 @@ func (ev *evaluator) callInstance(c *moduleCall, ib *block, dir string) (*evalua
 // a local path to a folder inside the tree's root, not too deep and not
 // one of the modules that led to this call.
 func (ev *evaluator) callSource(c *moduleCall) (string, bool) {
-	a := c.syn.Body.Attributes["source"]
-	if a == nil {
+	dir, problem, ok := localSource(c, ev.m.dir, ev.tree.root, ev.tree.realRoot())
+	if !ok {
 		return "", false
 	}
-	v, diags := a.Expr.Value(nil)
-	src, ok := str(v)
-	if diags.HasErrors() || !ok || !(strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../")) {
+	if problem != "" {
+		ev.skipCall(c, "%s", problem)
 		return "", false
 	}
-
-	dir := filepath.Clean(filepath.Join(ev.m.dir, filepath.FromSlash(src)))
-	if !inside(ev.tree.root, dir) {
-		ev.skipCall(c, "module.%s: source %s is outside %s; the module is not read", c.name, src, ev.tree.root)
-		return "", false
-	}
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		ev.skipCall(c, "module.%s: source %s is not a folder; the module is not read", c.name, src)
-		return "", false
-	}
-	// The folder is where its symbolic links lead: a link may point out
-	// of the root, or back to a module of the call chain.
-	dir, err := filepath.EvalSymlinks(dir)
-	if err != nil || !inside(ev.tree.realRoot(), dir) {
-		ev.skipCall(c, "module.%s: source %s is outside %s; the module is not read", c.name, src, ev.tree.root)
-		return "", false
-	}
-
 	depth := 0
 	for p := ev; p != nil; p = p.parent {
 		if realDir(p.m.dir) == dir {
+			src, _ := localPath(c)
 			ev.skipCall(c, "module.%s: source %s calls itself; the call is not read", c.name, src)
 			return "", false
 		}
@@ -218,6 +201,47 @@ func (ev *evaluator) callSource(c *moduleCall) (string, bool) {
 		return "", false
 	}
 	return dir, true
+}
+
+// localSource resolves the source of module block c, declared in the
+// module in dir, to the folder it names, with its symbolic links followed.
+// ok is false when the source is not a local path (./ or ../). problem is
+// the reason a local source names no folder inside root that can be read.
+func localSource(c *moduleCall, dir, root, realRoot string) (folder, problem string, ok bool) {
+	src, isLocal := localPath(c)
+	if !isLocal {
+		return "", "", false
+	}
+	folder = filepath.Clean(filepath.Join(dir, filepath.FromSlash(src)))
+	outside := fmt.Sprintf("module.%s: source %s is outside %s; the module is not read", c.name, src, root)
+	if !inside(root, folder) {
+		return "", outside, true
+	}
+	if info, err := os.Stat(folder); err != nil || !info.IsDir() {
+		return "", fmt.Sprintf("module.%s: source %s is not a folder; the module is not read", c.name, src), true
+	}
+	// The folder is where its symbolic links lead: a link may point out
+	// of the root, or back to a module of the call chain.
+	folder, err := filepath.EvalSymlinks(folder)
+	if err != nil || !inside(realRoot, folder) {
+		return "", outside, true
+	}
+	return folder, "", true
+}
+
+// localPath returns the source of module block c when it is a literal
+// local path (./ or ../).
+func localPath(c *moduleCall) (string, bool) {
+	a := c.syn.Body.Attributes["source"]
+	if a == nil {
+		return "", false
+	}
+	v, diags := a.Expr.Value(nil)
+	src, ok := str(v)
+	if diags.HasErrors() || !ok || !(strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../")) {
+		return "", false
+	}
+	return src, true
 }
 
 // inside reports whether path lies in folder root or is root itself.

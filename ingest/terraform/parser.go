@@ -16,6 +16,9 @@ import (
 type Parser struct {
 	mu   sync.Mutex
 	dirs map[string]*dirResult
+	// input is the Terraform folders of the input, as Prepare found
+	// them, or nil when Prepare was not called.
+	input *inputTree
 }
 
 // dirResult is the evaluated module of one folder.
@@ -43,10 +46,11 @@ func New() *Parser {
 func (p *Parser) Format() string { return "terraform" }
 
 // Detect claims .tf and .tfvars files and their JSON forms, .tf.json and
-// .tfvars.json, gzip-compressed or not. Other JSON files are left to the
-// parsers of their formats.
+// .tfvars.json, gzip-compressed or not, except those of a module that a
+// root module of the input calls (see Prepare). Other JSON files are left
+// to the parsers of their formats.
 func (p *Parser) Detect(f *ingest.File) bool {
-	return isConfig(f.Path) || isVars(f.Path)
+	return (isConfig(f.Path) || isVars(f.Path)) && p.caller(filepath.Dir(f.Path)) == ""
 }
 
 // isConfig, isVars and isJSON read a name without its .gz suffix: a

@@ -1,0 +1,162 @@
+package terraform
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// calledTree holds a root module (live) that calls two modules: users,
+// which only the call sets, and roles, which a tfvars file also sets for
+// being applied on its own.
+var calledTree = map[string]string{
+	"live/main.tf": `
+module "ci" {
+  source = "../modules/users"
+  name   = "alice"
+}
+module "deploy" {
+  source = "../modules/roles"
+  name   = "deploy"
+}
+`,
+	"modules/users/main.tf": `
+variable "name" {
+  default = "nobody"
+}
+resource "aws_iam_user" "this" {
+  name = var.name
+}
+`,
+	"modules/roles/main.tf": `
+variable "name" {}
+resource "aws_iam_role" "this" {
+  name = var.name
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+`,
+	"modules/roles/terraform.tfvars": `name = "ops"`,
+}
+
+// ingestTree runs an ingest of the given folders with the Terraform
+// parser alone and returns the identities and the run's summary.
+func ingestTree(t *testing.T, paths ...string) ([]string, *ingest.Summary) {
+	t.Helper()
+	store := memstore.New()
+	p := &ingest.Pipeline{Parsers: []ingest.Parser{New()}, Store: store, Env: testEnv(), Org: "example-org"}
+	sum, err := p.Run(context.Background(), paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, err := store.NodesByKind(context.Background(), graph.NodeIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, n := range ns {
+		ids = append(ids, n.ID)
+	}
+	return ids, sum
+}
+
+// A module that a root of the input calls is read through the call, with
+// the call's arguments, and not also on its own with its defaults: no
+// deployment has a user named "nobody". A module whose folder holds a
+// tfvars file is applied on its own too, so both of its roles exist.
+func TestCalledModuleReadThroughCallOnly(t *testing.T) {
+	root := writeTree(t, calledTree)
+	ids, sum := ingestTree(t, root)
+	want := []string{
+		"arn:aws:iam:::role/deploy",
+		"arn:aws:iam:::role/ops",
+		"arn:aws:iam:::user/alice",
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("identities (-want +got):\n%s", diff)
+	}
+	var skipped []string
+	for _, sk := range sum.Skipped {
+		rel, _ := filepath.Rel(root, sk.Path)
+		skipped = append(skipped, filepath.ToSlash(rel)+": "+strings.ReplaceAll(sk.Reason, root+string(filepath.Separator), ""))
+	}
+	wantSkipped := []string{"modules/users/main.tf: Terraform module that live calls; read through that call, not on its own"}
+	if diff := cmp.Diff(wantSkipped, skipped); diff != "" {
+		t.Errorf("skipped files (-want +got):\n%s", diff)
+	}
+}
+
+// With no caller in the input, a module folder is the root of what was
+// given and is read with its defaults.
+func TestUncalledModuleIsRoot(t *testing.T) {
+	root := writeTree(t, calledTree)
+	ids, sum := ingestTree(t, filepath.Join(root, "modules", "users"))
+	if !slices.Equal(ids, []string{"arn:aws:iam:::user/nobody"}) {
+		t.Errorf("identities = %v, want the user the default names", ids)
+	}
+	if len(sum.Skipped) != 0 {
+		t.Errorf("skipped = %v, want none", sum.Skipped)
+	}
+}
+
+// A chain of calls is followed: the module that a called module calls is
+// read through the chain only. Two folders that only call each other
+// have no root above them and are both read on their own.
+func TestCalledThroughChainAndCycle(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"live/main.tf": `
+module "a" {
+  source = "../mods/a"
+}
+`,
+		"mods/a/main.tf": `
+module "b" {
+  source = "../b"
+  name   = "from-a"
+}
+`,
+		"mods/b/main.tf": `
+variable "name" {
+  default = "b-default"
+}
+resource "aws_iam_user" "this" {
+  name = var.name
+}
+`,
+		"loop/x/main.tf": `
+module "y" {
+  source = "../y"
+}
+resource "aws_iam_user" "x" {
+  name = "x"
+}
+`,
+		"loop/y/main.tf": `
+module "x" {
+  source = "../x"
+}
+resource "aws_iam_user" "y" {
+  name = "y"
+}
+`,
+	})
+	ids, _ := ingestTree(t, root)
+	want := []string{
+		"arn:aws:iam:::user/from-a",
+		"arn:aws:iam:::user/x",
+		"arn:aws:iam:::user/y",
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("identities (-want +got):\n%s", diff)
+	}
+}
