@@ -11,6 +11,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
@@ -272,7 +273,12 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			cmdEnv := state.with(assigned)
 			host, known := j.releaseHost(eco, words, cmdEnv)
 			current := !inWorkspaces && registry.ReleasesCurrent(words)
-			pkgURL, pkgKnown, assumed := w.releaseRegistry(j, eco, words, current && j.atRepoTop(state.dir))
+			// env -C DIR moves its command alone.
+			dir := state.dir
+			if wd := pkgcmd.WrapperDir(splitWords(part.cmd)); wd != "" {
+				dir = shellscan.JoinDir(dir, wd)
+			}
+			pkgURL, pkgKnown, assumed := w.releaseRegistry(j, eco, words, current && j.atRepoTop(dir))
 			if pkgURL != "" {
 				host, known = registry.URLHost(pkgURL), true
 			}
@@ -319,7 +325,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
 				creds: creds, literals: slices.Compact(lits), npmrcLogins: logins, githubToken: j.releaseToken(eco, credLine, cmdEnv),
-				dir: state.dir, current: current, maybe: maybe, scopeAssumed: assumed,
+				dir: dir, current: current, maybe: maybe, scopeAssumed: assumed,
 			})
 		}
 	}

@@ -319,6 +319,17 @@ func unwrap(argv []string) []string {
 	return argv
 }
 
+// WrapperDir returns the directory that the wrappers at the start of a
+// command move it to (env -C DIR, sudo -D DIR), or "" when they move it
+// nowhere. Variable assignments before the first wrapper are skipped.
+func WrapperDir(argv []string) string {
+	for len(argv) > 0 && envAssignment.MatchString(argv[0]) {
+		argv = argv[1:]
+	}
+	_, _, dir := unwrapEnv(argv, nil)
+	return dir
+}
+
 // unwrapEnv returns the command as unwrap does, and the environment it
 // runs with when env is the environment of the wrappers. env -i empties
 // it, env -u NAME removes a variable, and NAME=VALUE after env or sudo

@@ -150,9 +150,15 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	var saved []bool
 	index := -1
 	release := func(cmd, ln string, line int) (Release, bool) {
-		words := command(fields(cmd))
+		raw := fields(cmd)
+		words := command(raw)
 		if len(words) == 0 {
 			return Release{}, false
+		}
+		// env -C DIR moves its command alone.
+		here := top
+		if dir := pkgcmd.WrapperDir(raw); dir != "" {
+			here = top && AtTop(dir)
 		}
 		if words[0] == "cd" || words[0] == "pushd" {
 			top = top && len(words) > 1 && AtTop(words[1])
@@ -168,7 +174,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 		}
 		option := ReleaseOption(eco, words)
 		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Option: option, Vars: credentialRefs(ln, option),
-			Top: top && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
+			Top: here && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
 			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words)}, true
 	}
 	// scanLine reads one logical line at the given line of the script. The

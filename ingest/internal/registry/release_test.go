@@ -127,6 +127,30 @@ npm publish`
 	}
 }
 
+func TestScanReleasesWrapperDir(t *testing.T) {
+	// env -C DIR and sudo -D DIR run only their own command in DIR, so
+	// the release after them is at the top again.
+	script := `env -C web npm publish
+env --chdir=web npm publish
+NODE_ENV=production env -C ./web npm publish
+env -C . npm publish
+sudo -D pkg npm publish
+npm publish`
+	releases, _, stillTop := ScanReleasesFrom(script, true)
+	wantTop := []bool{false, false, false, true, false, true}
+	if len(releases) != len(wantTop) {
+		t.Fatalf("got %d releases, want %d: %+v", len(releases), len(wantTop), releases)
+	}
+	for i, r := range releases {
+		if r.Top != wantTop[i] {
+			t.Errorf("release on line %d: Top = %v, want %v", r.Line, r.Top, wantTop[i])
+		}
+	}
+	if !stillTop {
+		t.Error("stillTop = false, want true: no command moved the script")
+	}
+}
+
 func TestReleaseTool(t *testing.T) {
 	tests := []struct {
 		cmd   []string
