@@ -402,6 +402,10 @@ func (p *Pipeline) gone(ctx context.Context, walked []string, jobs []*job, sum *
 // under reports whether path lies inside one of the folders.
 func under(path string, folders []string) bool {
 	for _, f := range folders {
+		if f == "." && !filepath.IsAbs(path) && path != ".." && !strings.HasPrefix(path, ".."+string(filepath.Separator)) {
+			// The walk of "." finds paths such as a/b.tf, with no "./".
+			return true
+		}
 		if strings.HasPrefix(path, strings.TrimSuffix(f, string(filepath.Separator))+string(filepath.Separator)) {
 			return true
 		}

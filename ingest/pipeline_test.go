@@ -638,3 +638,36 @@ func TestPlaceFindsGitLabProject(t *testing.T) {
 		}
 	}
 }
+
+// An input folder given as "." contains every relative path the walk finds
+// in it, so a file deleted from it loses its facts as in any other folder.
+func TestPipelinePrunesUnderCurrentFolder(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a/keep.fake", "a/gone.fake"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	store := memstore.New()
+	run := func() *Summary {
+		t.Helper()
+		p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Repo: "example-org/app", Prune: true}
+		sum, err := p.Run(context.Background(), []string{"."})
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		return sum
+	}
+	run()
+	if err := os.Remove(filepath.Join(dir, "a", "gone.fake")); err != nil {
+		t.Fatal(err)
+	}
+	sum := run()
+	if diff := cmp.Diff([]string{filepath.Join("a", "gone.fake")}, sum.Pruned); diff != "" {
+		t.Errorf("pruned (-want +got):\n%s", diff)
+	}
+}
