@@ -196,8 +196,11 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			}
 			if inner, ok := pkgcmd.ShellScript(command(fields(cmd))); ok && depth < pkgcmd.MaxShellDepth {
 				// The shell's script runs in a shell of its own: a cd
-				// there ends with it.
+				// there ends with it, as does the folder env -C gives it.
 				outer := top
+				if dir := pkgcmd.WrapperDir(fields(cmd)); dir != "" {
+					top = top && AtTop(dir)
+				}
 				for _, il := range logicalLines(inner) {
 					scanLine(il.text, line, depth+1)
 				}

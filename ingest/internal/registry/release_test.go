@@ -151,6 +151,27 @@ npm publish`
 	}
 }
 
+func TestScanReleasesWrapperDirShell(t *testing.T) {
+	// env -C web starts the shell in web, so the shell's script publishes
+	// from web, and the script after it is at the top again.
+	script := `env -C web sh -c 'npm publish'
+sudo -D web bash -c "npm publish"
+sh -c 'npm publish'`
+	releases, _, stillTop := ScanReleasesFrom(script, true)
+	wantTop := []bool{false, false, true}
+	if len(releases) != len(wantTop) {
+		t.Fatalf("got %d releases, want %d: %+v", len(releases), len(wantTop), releases)
+	}
+	for i, r := range releases {
+		if r.Top != wantTop[i] {
+			t.Errorf("release %d on line %d: Top = %v, want %v", i, r.Line, r.Top, wantTop[i])
+		}
+	}
+	if !stillTop {
+		t.Error("stillTop = false, want true: only the shells moved")
+	}
+}
+
 func TestReleaseTool(t *testing.T) {
 	tests := []struct {
 		cmd   []string
