@@ -652,3 +652,21 @@ func TestReleaseUnsetAuthVariable(t *testing.T) {
 		t.Error("UNSET_TOKEN publishes on pypi.org, want nothing: the shell unset the variable before the release")
 	}
 }
+
+// env -C web starts its shell in web, so the shell's npm publish releases
+// the package in web, not the one at the top of the clone.
+func TestReleaseShellInWrapperDir(t *testing.T) {
+	src := `shell:
+  script:
+    - env -C web sh -c 'npm publish --//registry.npmjs.org/:_authToken=$SHELL_TOKEN'
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	id := graph.RegistryAccountID("registry.npmjs.org", graph.GitLabVariableID(testProject, "SHELL_TOKEN"))
+	if n := findNode(t, res, id); n.Attr(graph.AttrReleasesProject) == "true" {
+		t.Error("SHELL_TOKEN releases the project at the top, want the package in web")
+	}
+}
