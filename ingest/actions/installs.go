@@ -352,38 +352,29 @@ func substitutionEnd(script string, i int) int {
 	return len(script)
 }
 
-// prefixValueOptions are the options of sudo and env that take their
-// value as the next word (sudo -u USER, env -u NAME).
-var prefixValueOptions = map[string]map[string]bool{
-	"sudo": {"-u": true, "-g": true, "-C": true, "-D": true, "-h": true, "-p": true, "-r": true, "-t": true,
-		"-T": true, "-U": true, "--user": true, "--group": true, "--chdir": true, "--prompt": true},
-	"env": {"-u": true, "-C": true, "-S": true, "--unset": true, "--chdir": true, "--split-string": true},
-}
-
 // commandWords splits a simple command into words, unquoting them, and drops
 // the prefixes that only change how the real command runs: variable
-// assignments (returned apart as NAME=value), sudo, env, time, exec,
-// command, nohup, and shell keywords.
+// assignments (returned apart as NAME=value), the exec and command
+// builtins, shell keywords, and wrappers with their options (sudo, env,
+// time, timeout, nice, nohup; see pkgcmd.SkipWrapper).
 func commandWords(cmd string) (words, assigned []string) {
 	words = splitWords(cmd)
 	for len(words) > 0 {
 		w := words[0]
 		switch {
-		case w == "sudo" || w == "env" || w == "time" || w == "exec" || w == "command" || w == "nohup":
+		case w == "exec" || w == "command":
 			words = words[1:]
-			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
-				if prefixValueOptions[w][words[0]] && len(words) > 1 {
-					words = words[1:]
-				}
-				words = words[1:]
-			}
 		case w == "then" || w == "do" || w == "else" || w == "if" || w == "elif" || w == "while" || w == "until" || w == "!":
 			words = words[1:]
 		case isAssignment(w):
 			assigned = append(assigned, w)
 			words = words[1:]
 		default:
-			return words, assigned
+			rest, ok := pkgcmd.SkipWrapper(words)
+			if !ok {
+				return words, assigned
+			}
+			words = rest
 		}
 	}
 	return nil, assigned

@@ -1456,3 +1456,23 @@ func TestStepReleasesBounded(t *testing.T) {
 		t.Errorf("NPM_TOKEN authenticates as nothing, want the npm account the releases publish with")
 	}
 }
+
+func TestReleaseUnderCommandWrappers(t *testing.T) {
+	// timeout and nice run the command that follows them, and env reads
+	// grouped short options (-vC web is -v -C web), so each line publishes
+	// with TOK, from the folder that env -C names.
+	tests := []struct {
+		run     string
+		project bool
+	}{
+		{"timeout 60 npm publish", true},
+		{"nice npm publish", true},
+		{"timeout 60 env -C web npm publish", false},
+		{"nice env -C web npm publish", false},
+		{"env -vC web npm publish", false},
+		{"env -vCweb npm publish", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.run, func(t *testing.T) { checkProjectRelease(t, tt.run, tt.project) })
+	}
+}

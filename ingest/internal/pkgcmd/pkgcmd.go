@@ -330,6 +330,56 @@ func WrapperDir(argv []string) string {
 	return dir
 }
 
+// SkipWrapper returns the words after the options and arguments of the
+// wrapper that argv starts with (sudo, env, timeout, nice, nohup, time,
+// xargs ...): timeout 60 npm publish gives npm publish. Grouped short
+// options are read as getopt reads them (env -iC web). The NAME=VALUE words
+// of env and sudo are left for the caller. ok is false when argv does not
+// start with a wrapper.
+func SkipWrapper(argv []string) (rest []string, ok bool) {
+	if len(argv) == 0 {
+		return nil, false
+	}
+	prog := path.Base(argv[0])
+	w, ok := wrappers[prog]
+	if !ok {
+		return argv, false
+	}
+	i := 1
+	for i < len(argv) && strings.HasPrefix(argv[i], "-") && (argv[i] != "-" || prog == "env") {
+		if argv[i] == "--" {
+			i++
+			break
+		}
+		opts := []string{argv[i]}
+		if !strings.HasPrefix(argv[i], "--") && len(argv[i]) > 2 {
+			opts = shortOptions(w.values, argv[i])
+		}
+		name, _, hasValue := strings.Cut(opts[len(opts)-1], "=")
+		if !hasValue && w.values[name] && i+1 < len(argv) {
+			i++
+		}
+		i++
+	}
+	i = min(i+w.args, len(argv))
+	return argv[i:], true
+}
+
+// shortOptions splits a cluster of short options as getopt reads it:
+// env -iC web is env -i -C web, and the first option of the cluster that
+// takes a value takes the rest of the word (-vCweb is -v -Cweb).
+func shortOptions(values map[string]bool, word string) []string {
+	var out []string
+	for i := 1; i < len(word); i++ {
+		opt := "-" + word[i:i+1]
+		if values[opt] {
+			return append(out, opt+word[i+1:])
+		}
+		out = append(out, opt)
+	}
+	return out
+}
+
 // unwrapEnv returns the command as unwrap does, and the environment it
 // runs with when env is the environment of the wrappers. env -i empties
 // it, env -u NAME removes a variable, and NAME=VALUE after env or sudo
@@ -358,6 +408,11 @@ func unwrapEnv(argv []string, env Env) (_ []string, _ Env, dir string) {
 		i := 1
 		// env reads a lone - as -i, an option before the command.
 		for i < len(argv) && strings.HasPrefix(argv[i], "-") && (argv[i] != "-" || prog == "env") {
+			if (prog == "env" || prog == "sudo") && !strings.HasPrefix(argv[i], "--") && len(argv[i]) > 2 {
+				if opts := shortOptions(w.values, argv[i]); len(opts) > 1 {
+					argv = slices.Concat(argv[:i], opts, argv[i+1:])
+				}
+			}
 			if argv[i] == "--" {
 				i++
 				break

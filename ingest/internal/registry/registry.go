@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
@@ -847,39 +848,27 @@ func options(words []string) []string {
 	return words
 }
 
-// prefixValueOptions are the options of sudo and env that take their
-// value as the next word (sudo -u USER, env -u NAME).
-var prefixValueOptions = map[string]map[string]bool{
-	"sudo": {"-u": true, "-g": true, "-C": true, "-D": true, "-h": true, "-p": true, "-r": true, "-t": true,
-		"-T": true, "-U": true, "--user": true, "--group": true, "--chdir": true, "--prompt": true},
-	"env": {"-u": true, "-C": true, "-S": true, "--unset": true, "--chdir": true, "--split-string": true},
-}
-
-// command returns the words of a command without the prefixes that run
-// it: variable assignments, sudo and env with their options, and the
-// command, exec and time builtins.
 // shellKeywords are the reserved words of sh that may come before a
 // command in one list: if docker login ...; then docker push ...; fi.
 var shellKeywords = map[string]bool{"if": true, "then": true, "else": true, "elif": true, "do": true,
 	"while": true, "until": true, "!": true, "{": true}
 
+// command returns the words of a command without the prefixes that run
+// it: variable assignments, shell keywords, the command and exec builtins,
+// and wrappers such as sudo, env, time and timeout with their options.
 func command(words []string) []string {
 	for len(words) > 0 {
 		switch w := words[0]; {
-		case w == "sudo" || w == "env":
-			words = words[1:]
-			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
-				if prefixValueOptions[w][words[0]] && len(words) > 1 {
-					words = words[1:]
-				}
-				words = words[1:]
-			}
-		case w == "command" || w == "exec" || w == "time" || shellKeywords[w]:
+		case w == "command" || w == "exec" || shellKeywords[w]:
 			words = words[1:]
 		case assignment.MatchString(w):
 			words = words[1:]
 		default:
-			return words
+			rest, ok := pkgcmd.SkipWrapper(words)
+			if !ok {
+				return words
+			}
+			words = rest
 		}
 	}
 	return words

@@ -9,6 +9,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
 // Package registries that releases go to unless a command names another.
@@ -145,9 +146,17 @@ func ScanReleases(script string) (releases []Release, tokenVars []TokenVar) {
 // whether the script ends where it started, for the next script of a job
 // that runs its scripts in one shell.
 func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []TokenVar, stillTop bool) {
-	// A cd in a subshell, ( ... ), moves only that subshell, so each
-	// subshell saves top when it opens and gives it back when it closes.
-	var saved []bool
+	// dir is the folder the script is in, relative to the top of the
+	// workspace. A script that starts elsewhere starts in a folder whose
+	// path is not known. A cd in a subshell, ( ... ), moves only that
+	// subshell, so each subshell saves dir when it opens and gives it back
+	// when it closes.
+	dir := "."
+	if !top {
+		dir = unknownStart
+	}
+	var saved []string
+	var folders folderStack
 	index := -1
 	release := func(cmd, ln string, line int) (Release, bool) {
 		raw := fields(cmd)
@@ -156,12 +165,12 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			return Release{}, false
 		}
 		// env -C DIR moves its command alone.
-		here := top
-		if dir := pkgcmd.WrapperDir(raw); dir != "" {
-			here = top && AtTop(dir)
+		here := dir
+		if wd := pkgcmd.WrapperDir(raw); wd != "" {
+			here = shellscan.JoinDir(dir, wd)
 		}
-		if words[0] == "cd" || words[0] == "pushd" {
-			top = top && len(words) > 1 && AtTop(words[1])
+		if moved, ok := folders.change(dir, words); ok {
+			dir = moved
 			return Release{}, false
 		}
 		words, inWorkspaces := RunnerTarget(words)
@@ -174,7 +183,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 		}
 		option := ReleaseOption(eco, words)
 		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Option: option, Vars: credentialRefs(ln, option),
-			Top: here && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
+			Top: AtTop(here) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
 			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words)}, true
 	}
 	// scanLine reads one logical line at the given line of the script. The
@@ -192,19 +201,19 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 		for _, part := range splitOutside(ln, commandSeparators...) {
 			cmd, opens, closes := subshellCommand(part)
 			for range opens {
-				saved = append(saved, top)
+				saved = append(saved, dir)
 			}
 			if inner, ok := pkgcmd.ShellScript(command(fields(cmd))); ok && depth < pkgcmd.MaxShellDepth {
 				// The shell's script runs in a shell of its own: a cd
 				// there ends with it, as does the folder env -C gives it.
-				outer := top
-				if dir := pkgcmd.WrapperDir(fields(cmd)); dir != "" {
-					top = top && AtTop(dir)
+				outer := dir
+				if wd := pkgcmd.WrapperDir(fields(cmd)); wd != "" {
+					dir = shellscan.JoinDir(dir, wd)
 				}
 				for _, il := range logicalLines(inner) {
 					scanLine(il.text, line, depth+1)
 				}
-				top = outer
+				dir = outer
 			} else {
 				index++
 				if r, ok := release(cmd, ln, line); ok {
@@ -212,7 +221,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 				}
 			}
 			for ; closes > 0 && len(saved) > 0; closes-- {
-				top = saved[len(saved)-1]
+				dir = saved[len(saved)-1]
 				saved = saved[:len(saved)-1]
 			}
 		}
@@ -220,7 +229,63 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	for _, l := range logicalLines(script) {
 		scanLine(l.text, l.start+1, 0)
 	}
-	return releases, tokenVars, top
+	return releases, tokenVars, AtTop(dir)
+}
+
+// unknownStart is the folder of a script that does not start at the top
+// of the workspace. It starts with $, so folders joined onto it stay text
+// and are never the top.
+const unknownStart = "$script_start"
+
+// folderStack is the stack of folders that pushd and popd keep, and the
+// folder before the last cd, which cd - returns to.
+type folderStack struct {
+	stack []string
+	prev  string
+}
+
+// change returns the folder that a cd, pushd or popd command moves the
+// script from dir to, and ok when words is such a command. cd without a
+// folder goes to the home folder.
+func (f *folderStack) change(dir string, words []string) (_ string, ok bool) {
+	args := words[1:]
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		args = args[1:]
+	}
+	target := "~"
+	if len(args) > 0 {
+		target = args[0]
+	}
+	switch words[0] {
+	case "cd":
+		if target == "-" {
+			if f.prev == "" {
+				return dir, true
+			}
+			target = f.prev
+		}
+		f.prev = dir
+		return shellscan.JoinDir(dir, target), true
+	case "pushd":
+		if len(args) == 0 {
+			if len(f.stack) == 0 {
+				return dir, true
+			}
+			top := f.stack[len(f.stack)-1]
+			f.stack[len(f.stack)-1] = dir
+			return top, true
+		}
+		f.stack = append(f.stack, dir)
+		return shellscan.JoinDir(dir, target), true
+	case "popd":
+		if len(f.stack) == 0 {
+			return dir, true
+		}
+		top := f.stack[len(f.stack)-1]
+		f.stack = f.stack[:len(f.stack)-1]
+		return top, true
+	}
+	return dir, false
 }
 
 // subshellCommand returns a command of a line split at ;, && and ||,

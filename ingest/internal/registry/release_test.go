@@ -446,3 +446,50 @@ echo "$PIPED_TOKEN" | xargs yarn config set npmAuthToken && npm config set //npm
 		t.Errorf("variables written as npm tokens (-want +got):\n%s", diff)
 	}
 }
+
+func TestScanReleasesUnderCommandWrappers(t *testing.T) {
+	// timeout and nice run the command that follows them, and env reads
+	// grouped short options (-vC web is -v -C web).
+	tests := []struct {
+		script string
+		top    bool
+	}{
+		{"timeout 60 npm publish", true},
+		{"nice npm publish", true},
+		{"timeout 60 env -C web npm publish", false},
+		{"nice env -C web npm publish", false},
+		{"env -vC web npm publish", false},
+		{"env -vCweb npm publish", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.script, func(t *testing.T) {
+			releases, _, _ := ScanReleasesFrom(tt.script, true)
+			if len(releases) != 1 {
+				t.Fatalf("got %d releases, want 1", len(releases))
+			}
+			if releases[0].Top != tt.top {
+				t.Errorf("Top = %v, want %v", releases[0].Top, tt.top)
+			}
+		})
+	}
+}
+
+func TestScanReleasesBackAtTop(t *testing.T) {
+	// cd .. from web, or env -C .. from web, comes back to the top, as the
+	// GitHub Actions reader already finds.
+	for _, script := range []string{
+		"cd web; cd ..; npm publish",
+		"cd web; env -C .. npm publish",
+		"pushd web; popd; npm publish",
+	} {
+		t.Run(script, func(t *testing.T) {
+			releases, _, _ := ScanReleasesFrom(script, true)
+			if len(releases) != 1 {
+				t.Fatalf("got %d releases, want 1", len(releases))
+			}
+			if !releases[0].Top {
+				t.Error("Top = false, want true")
+			}
+		})
+	}
+}
