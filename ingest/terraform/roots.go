@@ -104,26 +104,80 @@ func (t *inputTree) findCalls() {
 		}
 	}
 
+	// Each root reads the modules it reaches. A called folder that no
+	// root reads is deeper than the calls an evaluation follows, or in a
+	// cycle of calls. It is read as a root in turn, so that a folder is
+	// read either on its own or through calls, never both. A folder that
+	// a folder read already calls goes first; in a cycle that no folder
+	// read calls, the first by name.
 	t.callers = map[string]string{}
-	var level []string
+	isRoot := map[string]bool{}
 	for _, d := range dirs {
 		if !called[d] {
-			level = append(level, d)
+			isRoot[d] = true
+			t.reach(d, calls, called, isRoot)
 		}
 	}
+	callersOf := map[string][]string{}
+	for _, d := range dirs {
+		for _, child := range calls[d] {
+			callersOf[child] = append(callersOf[child], d)
+		}
+	}
+	read := func(d string) bool { return isRoot[d] || t.callers[d] != "" }
+	for {
+		var pending []string
+		for _, d := range dirs {
+			if !read(d) {
+				pending = append(pending, d)
+			}
+		}
+		if len(pending) == 0 {
+			return
+		}
+		next := pending[0]
+		for _, d := range pending {
+			if slices.ContainsFunc(callersOf[d], read) {
+				next = d
+				break
+			}
+		}
+		isRoot[next] = true
+		t.reach(next, calls, called, isRoot)
+	}
+}
 
+// reach marks the called folders that the root reads through its calls,
+// as deep as an evaluation follows calls. When the root reaches more
+// module calls or more bytes of files than one evaluation reads (maxCalls,
+// maxCallBytes), the evaluation leaves some calls out, so none of its
+// modules is marked and each is read on its own as before.
+func (t *inputTree) reach(root string, calls map[string][]string, called, isRoot map[string]bool) {
+	reached := map[string]string{}
+	level := []string{root}
+	n, size := 0, int64(0)
 	for depth := 0; depth < maxCallDepth && len(level) > 0; depth++ {
 		var next []string
 		for _, d := range level {
+			n += len(calls[d])
 			for _, child := range calls[d] {
-				if !called[child] || t.callers[child] != "" {
+				if !called[child] || isRoot[child] || t.callers[child] != "" || reached[child] != "" {
 					continue
 				}
-				t.callers[child] = d
+				reached[child] = d
+				for _, f := range t.configs[child] {
+					size += f.Size
+				}
 				next = append(next, child)
 			}
 		}
 		level = next
+	}
+	if n > maxCalls || size > int64(maxCallBytes) {
+		return
+	}
+	for child, by := range reached {
+		t.callers[child] = by
 	}
 }
 

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -158,5 +159,49 @@ resource "aws_iam_user" "y" {
 	}
 	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("identities (-want +got):\n%s", diff)
+	}
+}
+
+// A chain of calls is deeper than an evaluation follows. The first folder
+// past the bound is read as a root with its defaults, as the evaluation
+// warns. The folder it calls is read through that call only, not also on
+// its own.
+func TestCallsPastDepthReadOnce(t *testing.T) {
+	files := map[string]string{
+		"root/main.tf": "module \"next\" {\n  source = \"../l1\"\n  name = \"deep\"\n}\n",
+	}
+	for i := 1; i <= 10; i++ {
+		text := fmt.Sprintf("variable \"name\" {\n  default = \"dflt%d\"\n}\nresource \"aws_iam_user\" \"u\" {\n  name = \"${var.name}-%d\"\n}\n", i, i)
+		if i < 10 {
+			text += fmt.Sprintf("module \"next\" {\n  source = \"../l%d\"\n  name = var.name\n}\n", i+1)
+		}
+		files[fmt.Sprintf("l%d/main.tf", i)] = text
+	}
+	ids, _ := ingestTree(t, writeTree(t, files))
+	var want []string
+	for i := 1; i <= 8; i++ {
+		want = append(want, fmt.Sprintf("arn:aws:iam:::user/deep-%d", i))
+	}
+	want = append(want, "arn:aws:iam:::user/dflt9-10", "arn:aws:iam:::user/dflt9-9")
+	slices.Sort(want)
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("identities (-want +got):\n%s", diff)
+	}
+}
+
+// A root that calls more modules than one evaluation reads leaves some
+// calls out, so its modules are read on their own instead: none of the
+// 260 users is lost.
+func TestCallLimitReadsModulesAlone(t *testing.T) {
+	files := map[string]string{}
+	var root strings.Builder
+	for i := range maxCalls + 4 {
+		fmt.Fprintf(&root, "module \"m%d\" {\n  source = \"../modules/m%d\"\n}\n", i, i)
+		files[fmt.Sprintf("modules/m%d/main.tf", i)] = fmt.Sprintf("resource \"aws_iam_user\" \"u\" {\n  name = \"user%d\"\n}\n", i)
+	}
+	files["root/main.tf"] = root.String()
+	ids, _ := ingestTree(t, writeTree(t, files))
+	if len(ids) != maxCalls+4 {
+		t.Errorf("got %d identities, want %d, one user of each module", len(ids), maxCalls+4)
 	}
 }
