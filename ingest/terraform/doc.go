@@ -35,11 +35,17 @@
 // .tfvars files are only checked for syntax.
 //
 // Files are read in name order, and override files (override.tf,
-// *_override.tf and their .tf.json forms) after the others, as Terraform
-// reads them. Their blocks are not merged into the blocks they override: a
-// block whose address is already declared is skipped with a warning, so
-// the declaration in the other files is the one read. The exception is
-// sensitive = true in any block of a variable, which hides its value.
+// *_override.tf and their .tf.json forms) after the others, each in turn
+// in name order. Their blocks merge into the blocks of the other files
+// with the same type and labels, as Terraform merges them. Arguments
+// replace the original's of the same name. Nested blocks of a type
+// replace all the original's blocks of that type, dynamic ones counting
+// as the type they generate. Lifecycle arguments merge one by one, and
+// locals merge by name. An override block with nothing to merge into is
+// skipped with a warning, since Terraform rejects it. A merged block
+// keeps the file and line of the original block, and so do its facts.
+// sensitive = true in any block of a variable or output hides its value,
+// even when a later override block sets it to false.
 //
 // # JSON syntax
 //

@@ -350,12 +350,28 @@ func (e *emitter) node(kind graph.NodeKind, id, label string, rng hcl.Range, att
 	if e.alias != "" && clean[graph.AttrProvider] == providerAWS {
 		clean["tf_provider"] = "aws." + e.alias
 	}
-	e.ff.nodes = append(e.ff.nodes, graph.Node{ID: id, Kind: kind, Label: label, Attrs: clean, Pos: graph.Pos{Line: rng.Start.Line}})
+	e.ff.nodes = append(e.ff.nodes, graph.Node{ID: id, Kind: kind, Label: label, Attrs: clean, Pos: graph.Pos{Line: e.line(rng)}})
+}
+
+// inOtherFile reports whether rng lies in another file than the block
+// being emitted: in an override file whose arguments merged into it.
+func (e *emitter) inOtherFile(rng hcl.Range) bool {
+	return e.cur != nil && rng.Filename != "" && rng.Filename != e.cur.file.name
+}
+
+// line returns the line of a fact at rng. The facts of a block stay in
+// its file, so a fact at an argument that an override file merged into
+// the block is placed at the block's own line.
+func (e *emitter) line(rng hcl.Range) int {
+	if e.inOtherFile(rng) {
+		return e.cur.syn.DefRange().Start.Line
+	}
+	return rng.Start.Line
 }
 
 // edge adds an edge at rng.
 func (e *emitter) edge(from string, kind graph.EdgeKind, to string, rng hcl.Range, attrs map[string]string) {
-	ed := graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{Line: rng.Start.Line}}
+	ed := graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{Line: e.line(rng)}}
 	for k, v := range attrs {
 		if v != "" {
 			ed.SetAttr(k, v)
@@ -375,7 +391,13 @@ func (e *emitter) heldEdge(from string, kind graph.EdgeKind, h heldSecret, rng h
 	}
 }
 
+// warnf adds a warning at rng, in the file rng lies in: a warning about
+// an argument of an override file is the override file's.
 func (e *emitter) warnf(rng hcl.Range, format string, args ...any) {
+	if e.inOtherFile(rng) {
+		e.ev.warnf(rng, format, args...)
+		return
+	}
 	e.ff.diags = append(e.ff.diags, diagAt(rng, fmt.Sprintf(format, args...)))
 }
 

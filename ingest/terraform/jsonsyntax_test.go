@@ -202,7 +202,7 @@ resource "aws_iam_role" "app" {
 
 // TestJSONOverrideFiles reads override.tf.json and *_override.tf.json as
 // override.tf is read: a variable block there marks the variable
-// sensitive, and a block already declared keeps its first declaration.
+// sensitive.
 func TestJSONOverrideFiles(t *testing.T) {
 	for _, override := range []string{"override.tf.json", "secrets_override.tf.json"} {
 		t.Run(override, func(t *testing.T) {
@@ -398,15 +398,15 @@ func TestJSONExpressions(t *testing.T) {
 }
 
 // TestOverrideFilesReadLast reads override files after the other files of
-// the module, as Terraform does, whatever their names: the declaration in
-// main.tf is the one read, and the override blocks are skipped with a
-// warning, in HCL and in JSON alike.
+// the module, as Terraform does, whatever their names. a_override.tf sorts
+// before main.tf, yet its name argument merges into the block of main.tf,
+// whose position the role keeps. HCL and JSON override files behave alike.
 func TestOverrideFilesReadLast(t *testing.T) {
 	for _, override := range []string{"a_override.tf", "a_override.tf.json"} {
 		t.Run(override, func(t *testing.T) {
-			src := "resource \"aws_iam_role\" \"app\" {\n  tags = { team = \"ops\" }\n}\n"
+			src := "resource \"aws_iam_role\" \"app\" {\n  name = \"ops-app\"\n}\n"
 			if isJSON(override) {
-				src = `{"resource": {"aws_iam_role": {"app": {"tags": {"team": "ops"}}}}}`
+				src = `{"resource": {"aws_iam_role": {"app": {"name": "ops-app"}}}}`
 			}
 			dir := writeModule(t, map[string]string{
 				"main.tf": "resource \"aws_iam_role\" \"app\" {\n  name               = \"app\"\n  assume_role_policy = \"{}\"\n}\n",
@@ -416,20 +416,15 @@ func TestOverrideFilesReadLast(t *testing.T) {
 			if len(rejected) != 0 {
 				t.Fatalf("rejected: %v", rejected)
 			}
-			var ids []string
+			var nodes []string
 			for _, n := range res.Nodes {
-				ids = append(ids, n.ID)
+				nodes = append(nodes, fmt.Sprintf("%s %s:%d", n.ID, filepath.Base(n.Pos.File), n.Pos.Line))
 			}
-			if diff := cmp.Diff([]string{"arn:aws:iam:::role/app"}, ids); diff != "" {
+			if diff := cmp.Diff([]string{"arn:aws:iam:::role/ops-app main.tf:1"}, nodes); diff != "" {
 				t.Errorf("nodes (-want +got):\n%s", diff)
 			}
-			var warned []string
 			for _, d := range res.Diags {
-				warned = append(warned, filepath.Base(d.Pos.File)+": "+d.Msg)
-			}
-			want := []string{override + ": duplicate declaration of aws_iam_role.app; block skipped"}
-			if diff := cmp.Diff(want, warned); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s", diff)
+				t.Errorf("unexpected diagnostic %s: %s", filepath.Base(d.Pos.File), d.Msg)
 			}
 		})
 	}

@@ -74,8 +74,9 @@ func hasDynamic(body *hclsyntax.Body, typ string) (hcl.Range, bool) {
 type variable struct {
 	syn  *hclsyntax.Block
 	file *srcFile
-	// others are the later blocks that declare the same variable, as
-	// override files do. Only their sensitive argument is read.
+	// others are the later blocks that declare the same variable again,
+	// and the declaration as it was before each override block merged
+	// into syn. Only their sensitive argument is read.
 	others []*hclsyntax.Block
 }
 
@@ -225,8 +226,14 @@ func readModule(dir, owner, prefix string, self *ingest.File) *module {
 		countIterations(f.body)
 	}
 
+	// m.files holds the override files last, so that their blocks merge
+	// into declarations that every other file has made.
 	for _, f := range m.files {
-		if f.err == nil && !f.vars {
+		switch {
+		case f.err != nil || f.vars:
+		case isOverride(f.name):
+			m.applyOverrides(f)
+		default:
 			m.declare(f)
 		}
 	}
