@@ -126,10 +126,10 @@ resource "aws_instance" "web" {
 `
 
 // TestOverrideRenamesRole merges an override.tf that renames a role and
-// replaces an instance's user data: the role's ARN, the attachment, the
-// instance profile and the instance's credentials follow the new name,
-// and the access key id in the new user data is found, all at the lines
-// of main.tf.
+// replaces an instance's user data. The role's ARN, the attachment, the
+// instance profile and the instance's credentials follow the new name.
+// The access key id in the new user data is found. All these facts are at
+// the lines of main.tf.
 func TestOverrideRenamesRole(t *testing.T) {
 	override := `resource "aws_iam_role" "app" {
   name = "app-prod"
@@ -471,8 +471,8 @@ resource "aws_secretsmanager_secret" "db" {
 
 // TestOverrideWithoutOriginal warns at each block of an override file that
 // has no block of the other files to merge into, and at an import block,
-// which Terraform rejects in an override file; each is skipped, so no
-// role ghost appears and the role app keeps its facts.
+// which Terraform rejects in an override file. Each is skipped, so no role
+// ghost appears and the role app keeps its facts.
 func TestOverrideWithoutOriginal(t *testing.T) {
 	main := `resource "aws_iam_role" "app" {
   name               = "app"
@@ -839,5 +839,53 @@ func TestMergeBodyNestedBlocks(t *testing.T) {
 	}
 	if len(base.Blocks) != 6 || len(base.Attributes) != 2 {
 		t.Errorf("the original body changed: %d blocks, %d arguments", len(base.Blocks), len(base.Attributes))
+	}
+}
+
+// TestOverrideProviderAliasForEach merges an override of the aws provider
+// with alias prod, which changes its account but not the default
+// provider's, and an override of a user's for_each, which makes other
+// instances.
+func TestOverrideProviderAliasForEach(t *testing.T) {
+	main := `provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+provider "aws" {
+  alias               = "prod"
+  allowed_account_ids = ["222233334444"]
+}
+
+resource "aws_iam_user" "team" {
+  for_each = toset(["alice"])
+  name     = each.key
+}
+
+resource "aws_iam_user" "deploy" {
+  provider = aws.prod
+  name     = "deploy"
+}
+`
+	override := `provider "aws" {
+  alias               = "prod"
+  allowed_account_ids = ["555566667777"]
+}
+
+resource "aws_iam_user" "team" {
+  for_each = toset(["bob", "carol"])
+}
+`
+	got := overrideFacts(t, map[string]string{"main.tf": main, "override.tf": override})
+	want := []string{
+		`node Identity arn:aws:iam::111122223333:user/bob @10 account=111122223333 name=bob provider=aws tf_address=aws_iam_user.team["bob"] type=user`,
+		`node Identity arn:aws:iam::111122223333:user/carol @10 account=111122223333 name=carol provider=aws tf_address=aws_iam_user.team["carol"] type=user`,
+		"node Identity arn:aws:iam::555566667777:user/deploy @15 account=555566667777 name=deploy provider=aws tf_address=aws_iam_user.deploy tf_provider=aws.prod type=user",
+		"records 2",
+	}
+	if diff := cmp.Diff(want, got["main.tf"]); diff != "" {
+		t.Errorf("main.tf: facts (-want +got):\n%s", diff)
+	}
+	if len(got["override.tf"]) != 0 {
+		t.Errorf("override.tf: unexpected %v", got["override.tf"])
 	}
 }
