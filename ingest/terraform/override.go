@@ -10,8 +10,9 @@ import (
 // outside override files, by type and labels (by local name and alias for
 // a provider). One that matches none is skipped with a warning, because
 // Terraform rejects it. A merged block keeps the position of the block it
-// merges into, so its facts stay in that block's file and line; the
-// arguments that the override file sets keep their own positions.
+// merges into, so its facts stay in that block's file and line. The
+// arguments that the override file sets keep their positions in it, where
+// warnings about them point.
 func (m *module) applyOverrides(f *srcFile) {
 	for _, sb := range f.body.Blocks {
 		switch sb.Type {

@@ -615,9 +615,9 @@ locals {
 }
 
 // TestOverridePositions places the facts of an override file's nested
-// block at the line of the block it merged into, in main.tf, and a warning
-// about an override file's argument at that argument, in the override
-// file.
+// block at the line of the block it merged into, in main.tf. A warning
+// about an override file's argument is at that argument, in the override
+// file, and so is the warning at depends_on, which is skipped.
 func TestOverridePositions(t *testing.T) {
 	main := `provider "aws" {
   allowed_account_ids = ["111122223333"]
@@ -648,7 +648,8 @@ resource "aws_iam_policy" "broken" {
 }
 
 resource "aws_iam_policy" "broken" {
-  policy = "not a policy"
+  policy     = "not a policy"
+  depends_on = [aws_iam_role.app]
 }
 `
 	got := overrideFacts(t, map[string]string{"main.tf": main, "override.tf": override})
@@ -663,7 +664,10 @@ resource "aws_iam_policy" "broken" {
 			t.Errorf("main.tf: unexpected %s", l)
 		}
 	}
-	want := []string{"diag 12:12 aws_iam_policy.broken: policy is not a valid JSON policy document"}
+	want := []string{
+		"diag 12:16 aws_iam_policy.broken: policy is not a valid JSON policy document",
+		"diag 13:3 Terraform rejects depends_on in an override block; argument skipped",
+	}
 	if diff := cmp.Diff(want, got["override.tf"]); diff != "" {
 		t.Errorf("override.tf: facts (-want +got):\n%s", diff)
 	}
