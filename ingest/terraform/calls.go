@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 // Bounds on the modules read through module blocks: how deep calls may
@@ -460,10 +462,27 @@ func instanceFacts(c *moduleCall, child *evaluator, ff *fileFacts, emit func(*mo
 		if cf == nil {
 			continue
 		}
+		// The called module's own files are not read on their own, so
+		// their problems are reported here, where they are.
+		path := filepath.Join(child.m.dir, f.name)
+		call := "module." + c.name + ": "
 		if cf.err != nil {
 			ff.diags = append(ff.diags, diagAt(rng, label+": "+f.name+" of its source was not read: "+cf.err.Msg))
+			ff.called = append(ff.called, ingest.Diagnostic{
+				Pos: ingest.Position{File: path, Line: cf.err.Pos.Line, Col: cf.err.Pos.Col},
+				Msg: call + cf.err.Msg + "; the file is not read through this call"})
 			continue
 		}
+		for _, d := range cf.diags {
+			d.Pos.File = path
+			// Messages about a block name it by its address, which
+			// starts with the call already.
+			if !strings.HasPrefix(d.Msg, "module."+c.name) {
+				d.Msg = call + d.Msg
+			}
+			ff.called = append(ff.called, d)
+		}
+		ff.called = append(ff.called, cf.called...)
 		for _, n := range cf.nodes {
 			n.Pos.Line = rng.Start.Line
 			ff.nodes = append(ff.nodes, n)

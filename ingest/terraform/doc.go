@@ -102,10 +102,11 @@
 // module block with count or for_each calls its module once for each
 // instance, as a resource block gives its instances (see Limitations),
 // under module.NAME[KEY], and the caller reads module.NAME[KEY].OUTPUT.
-// The called module's own warnings are reported when its folder is read
-// on its own. A call that the bounds on calls leave out is reported at
-// the module block of the configuration read, since the folder that
-// makes it may read it on its own.
+// A folder that a root module of the input calls is read only through
+// its calls (see Parser.Prepare), so the warnings of its files are
+// reported through each call, at their own positions. A call that the
+// bounds on calls leave out is reported at the module block of the
+// configuration read.
 //
 // # Evaluation
 //
@@ -167,8 +168,9 @@
 //
 //   - Modules from a registry or Git source are not read, so their
 //     outputs stay unresolved.
-//   - A module folder that another module calls is also read on its own,
-//     with its variables' defaults, as any folder of the input is.
+//   - A module folder that a root of the input calls is not read on its
+//     own, even when it is also applied on its own with -var-file or a
+//     backend. Only a tfvars file in the folder marks it as a root too.
 //   - A resource with count or for_each gives each instance Terraform would
 //     create, at an address with its key (aws_iam_user.x["alice"],
 //     aws_instance.web[2]), when the value is known from the module and

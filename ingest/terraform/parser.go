@@ -30,10 +30,13 @@ type dirResult struct {
 // fileFacts are the facts of one file of a module, with positions that
 // name the file by its base name until Parse fills in the caller's path.
 type fileFacts struct {
-	err     *ingest.Error
-	nodes   []graph.Node
-	edges   []graph.Edge
-	diags   []ingest.Diagnostic
+	err   *ingest.Error
+	nodes []graph.Node
+	edges []graph.Edge
+	diags []ingest.Diagnostic
+	// called holds the problems of the modules that the file's module
+	// blocks call, at positions in those modules' own files.
+	called  []ingest.Diagnostic
 	records int
 }
 
@@ -121,6 +124,14 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 	for _, d := range ff.diags {
 		d.Pos.File = f.Path
 		res.Diags = append(res.Diags, d)
+	}
+	// A module called once for each instance reports its problems once.
+	seen := map[ingest.Diagnostic]bool{}
+	for _, d := range ff.called {
+		if !seen[d] {
+			seen[d] = true
+			res.Diags = append(res.Diags, d)
+		}
 	}
 	res.Records += ff.records
 	return nil

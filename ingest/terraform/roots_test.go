@@ -205,3 +205,23 @@ func TestCallLimitReadsModulesAlone(t *testing.T) {
 		t.Errorf("got %d identities, want %d, one user of each module", len(ids), maxCalls+4)
 	}
 }
+
+// The files of a called module are not read on their own, so their
+// problems are reported through the call, at their own positions.
+func TestCalledModuleProblemsAtTheirLines(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"live/main.tf": "module \"m\" {\n  source = \"../mod\"\n  name   = \"a\"\n}\n",
+		"mod/main.tf":  "variable \"name\" {}\nresource \"aws_iam_role\" \"r\" {\n  name = \n}\n",
+		"mod/other.tf": "resource \"aws_iam_user\" \"z\" {\n  name = var.undeclared\n}\n",
+	})
+	_, sum := ingestTree(t, root)
+	var got []string
+	for _, d := range sum.Warnings {
+		rel, _ := filepath.Rel(root, d.Pos.File)
+		got = append(got, fmt.Sprintf("%s:%d:%d", filepath.ToSlash(rel), d.Pos.Line, d.Pos.Col))
+	}
+	want := []string{"live/main.tf:1:1", "mod/main.tf:3:10", "mod/other.tf:2:10"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warning positions (-want +got):\n%s", diff)
+	}
+}
