@@ -16,11 +16,11 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
-// release is a package release a step makes to a package registry (npm
-// or PyPI), and what it authenticates with: secrets, or, with none, the
+// release is a package release a step makes to a package registry (npm,
+// PyPI, crates.io or RubyGems), and what it authenticates with: secrets, or, with none, the
 // job's OIDC token (trusted publishing).
 type release struct {
-	eco   string // npm or pypi
+	eco   string // npm, pypi, cargo or gem
 	host  string
 	line  int
 	step  string
@@ -129,12 +129,12 @@ func (j *job) releaseToken(eco, line string, env map[string]string) bool {
 // one of those is set at run time (an expression or a variable): the
 // release is then taken to go to the next one.
 func (j *job) releaseHost(eco string, words []string, env map[string]string) (host string, known bool) {
-	known = !computed(registry.ReleaseOption(eco, words))
+	known = !computed(registry.ReleaseOption(eco, words)) && !registry.ConfiguredRegistry(eco, words)
 	if h := registry.ReleaseHost(eco, words); h != "" {
 		return h, known
 	}
-	if eco == "pypi" {
-		return registry.PyPIRegistry, known
+	if eco != "npm" {
+		return registry.DefaultRegistry(eco), known
 	}
 	for k, v := range env {
 		if !strings.EqualFold(k, registry.NPMRegistryEnv) {
@@ -207,6 +207,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				homeDelim = m[1]
 			}
 		}
+		j.recordToolLogin(ln, state.vars)
 		if registry.WritesNPMToken(ln) {
 			secrets := npmrcSecrets(ln, state.vars)
 			for i := range secrets {
@@ -247,7 +248,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 						w.npmrcLogin(h, l.id, line)
 					}
 				}
-				for _, eco := range []string{"npm", "pypi"} {
+				for _, eco := range registry.Ecosystems {
 					if registry.ExportsAuthEnv(eco, expanded) {
 						exported[eco] = append(exported[eco], registryTokens(eco, found, literals)...)
 					}
@@ -298,6 +299,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			}
 			berry := registry.YarnBerryPublish(words)
 			creds, npmrc, lits := j.releaseCreds(eco, credLine, cmdEnv, target, berry)
+			creds = j.withToolLogins(creds, eco, words)
 			var logins []npmrcLogin
 			if eco == "npm" {
 				logins = npmrcLogins(npmrc, target, host, j.defaultNPMHost(cmdEnv))
@@ -797,11 +799,11 @@ func (w *workflow) githubPackagesRelease(j *job, r release) {
 // publish: every package the account may publish on the registry, and,
 // through the linker, the repository's own package when the release is
 // of the project at the top of the repository. That package is the one
-// on registry.npmjs.org or pypi.org, the registries pkg:npm and pkg:pypi
-// purls name. reason starts the edge's reason with how the job publishes.
+// on registry.npmjs.org, pypi.org, crates.io or rubygems.org, the
+// registries pkg:npm, pkg:pypi, pkg:cargo and pkg:gem purls name. reason starts the edge's reason with how the job publishes.
 func (w *workflow) releaseReach(account string, r release, reason string, trustedPub bool) {
 	a := attrs{graph.AttrProvider: "registry", "type": "registry-account", "registry": r.host, "ecosystem": r.eco}
-	if r.root && ((r.eco == "npm" && r.host == registry.NPMRegistry) || (r.eco == "pypi" && r.host == registry.PyPIRegistry)) {
+	if r.root && r.host == registry.DefaultRegistry(r.eco) {
 		a[graph.AttrRepository] = w.repo
 		a[graph.AttrReleasesProject] = "true"
 		if !r.maybe && !r.scopeAssumed && !r.yarnrcUnread {

@@ -240,6 +240,9 @@ type job struct {
 	// poetryLiterals are the inline secrets of literal tokens that steps
 	// set with poetry config, by Poetry repository.
 	poetryLiterals map[string][]string
+	// toolLogins are the secrets that steps stored where cargo and gem
+	// read their tokens (releasecfg.go).
+	toolLogins toolLogins
 	// npmHostComputed is set when actions/setup-node's registry-url is
 	// set at run time.
 	npmHostComputed bool

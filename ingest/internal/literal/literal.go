@@ -436,7 +436,8 @@ func SecretAttrs(env *ingest.Env, provider, name, repo, value string) map[string
 // RegistryToken reports whether a kind of finding (Finding.Kind) is a
 // token that the ecosystem's registries take: npm tokens, and GitHub and
 // GitLab tokens for the npm registries of GitHub Packages and GitLab; PyPI
-// tokens and upload passwords for PyPI.
+// tokens and upload passwords for PyPI; crates.io tokens for Cargo and
+// RubyGems API keys for gem.
 func RegistryToken(eco, kind string) bool {
 	switch eco {
 	case "npm":
@@ -446,6 +447,10 @@ func RegistryToken(eco, kind string) bool {
 		}
 	case "pypi":
 		return kind == "PyPI token" || kind == uploadKind
+	case "cargo":
+		return kind == "crates.io token"
+	case "gem":
+		return kind == "RubyGems API key"
 	}
 	return false
 }

@@ -14,16 +14,39 @@ import (
 
 // Package registries that releases go to unless a command names another.
 const (
-	NPMRegistry  = "registry.npmjs.org"
-	PyPIRegistry = "pypi.org"
+	NPMRegistry      = "registry.npmjs.org"
+	PyPIRegistry     = "pypi.org"
+	CratesIORegistry = "crates.io"
+	RubyGemsRegistry = "rubygems.org"
 	// GitHubPackagesNPM is GitHub Packages' npm registry, where a
 	// package's scope is its owner's name.
 	GitHubPackagesNPM = "npm.pkg.github.com"
 )
 
+// Ecosystems are the ecosystems whose releases are read, named as purl
+// types name them.
+var Ecosystems = []string{"npm", "pypi", "cargo", "gem"}
+
+// DefaultRegistry returns the registry that an ecosystem's releases go to
+// unless a command or setting names another, "" for an ecosystem whose
+// releases are not read.
+func DefaultRegistry(eco string) string {
+	switch eco {
+	case "npm":
+		return NPMRegistry
+	case "pypi":
+		return PyPIRegistry
+	case "cargo":
+		return CratesIORegistry
+	case "gem":
+		return RubyGemsRegistry
+	}
+	return ""
+}
+
 // Release is one package release a script makes to a package registry.
 type Release struct {
-	// Eco is "npm" or "pypi".
+	// Eco is "npm", "pypi", "cargo" (crates.io) or "gem" (RubyGems).
 	Eco string
 	// Host is the registry from the command's options, "" when they name
 	// none (the job's default registry, or the ecosystem's).
@@ -182,7 +205,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			return Release{}, false
 		}
 		option := ReleaseOption(eco, words)
-		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$"), Option: option, Vars: credentialRefs(ln, option),
+		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: credentialRefs(ln, option),
 			Top: AtTop(here) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
 			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words)}, true
 	}
@@ -343,15 +366,12 @@ func Destination(r Release, npmRegistry string, set bool) (host string, unknown 
 	if r.Host != "" || r.HostUnknown {
 		host = r.Host
 		if host == "" {
-			host = NPMRegistry
-			if r.Eco == "pypi" {
-				host = PyPIRegistry
-			}
+			host = DefaultRegistry(r.Eco)
 		}
 		return host, r.HostUnknown
 	}
-	if r.Eco == "pypi" {
-		return PyPIRegistry, false
+	if r.Eco != "npm" {
+		return DefaultRegistry(r.Eco), false
 	}
 	if !set {
 		return NPMRegistry, false
@@ -388,7 +408,10 @@ func TrustedPublishing(host string) bool { return graph.OffersTrustedPublishing(
 // token to the release tools of an ecosystem: the names that
 // actions/setup-node, semantic-release, twine, uv, Poetry, Flit, Hatch
 // and PDM read, and names that mention the registry. NPM_CONFIG_REGISTRY
-// is the registry's address, not a token.
+// is the registry's address, not a token. Cargo reads crates.io's token
+// from CARGO_REGISTRY_TOKEN and another registry's from
+// CARGO_REGISTRIES_<NAME>_TOKEN, and gem push reads GEM_HOST_API_KEY;
+// neither reads other names.
 func AuthEnv(eco, name string) bool {
 	up := strings.ToUpper(name)
 	switch eco {
@@ -400,9 +423,17 @@ func AuthEnv(eco, name string) bool {
 			return true
 		}
 		return strings.HasPrefix(up, "POETRY_PYPI_TOKEN_") || (strings.Contains(up, "PYPI") && credentialName(up))
+	case "cargo":
+		return up == "CARGO_REGISTRY_TOKEN" || cargoRegistriesToken.MatchString(up)
+	case "gem":
+		return up == "GEM_HOST_API_KEY"
 	}
 	return false
 }
+
+// cargoRegistriesToken matches the variables from which Cargo reads the
+// token of a registry its configuration names, in upper case.
+var cargoRegistriesToken = regexp.MustCompile(`^CARGO_REGISTRIES_[A-Z0-9_-]+_TOKEN$`)
 
 // credentialName reports whether an upper-case variable name says it holds
 // a credential (NPM_TOKEN, PYPI_API_KEY, NPM_AUTH), unlike the names of
@@ -421,7 +452,7 @@ var releaseTools = []string{"semantic-release", "changeset", "lerna"}
 
 // RunnerTarget returns the command that shells and package runners in
 // words run, else words. It unwraps bash -c or sh -c CMD, npx X, bunx X,
-// npm exec X, pnpm exec or dlx X, yarn exec or dlx X, and yarn or pnpm
+// bundle exec X, npm exec X, pnpm exec or dlx X, yarn exec or dlx X, and yarn or pnpm
 // with a release tool's name. inWorkspaces is set when yarn runs the
 // command in workspaces (yarn workspace NAME X, yarn workspaces foreach X).
 func RunnerTarget(words []string) (cmd []string, inWorkspaces bool) {
@@ -437,6 +468,8 @@ func RunnerTarget(words []string) (cmd []string, inWorkspaces bool) {
 			words = command(fields(words[2]))
 		case runner == "npx" || runner == "bunx":
 			words = args
+		case runner == "bundle" && sub == "exec":
+			words = WithoutOptions(args[1:])
 		case runner == "npm" && (sub == "exec" || sub == "x"),
 			runner == "pnpm" && (sub == "exec" || sub == "dlx"),
 			runner == "yarn" && (sub == "exec" || sub == "dlx"):
@@ -473,6 +506,8 @@ func toolName(arg string) string {
 // ReleaseTool returns the ecosystem a command releases to, "" for a
 // command that releases nothing, and whether the release depends on the
 // tool's configuration. Package runners are unwrapped first (RunnerTarget).
+// rake release is a release to RubyGems when the Rakefile loads Bundler's
+// gem tasks, which the input does not show, so it depends on configuration.
 func ReleaseTool(words []string) (eco string, maybe bool) {
 	switch words[0] {
 	case "python", "python3":
@@ -514,6 +549,26 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 	case "uv", "poetry", "flit", "hatch", "pdm":
 		if sub == "publish" {
 			return "pypi", false
+		}
+	case "cargo":
+		// cargo +TOOLCHAIN publish picks a toolchain through rustup.
+		if strings.HasPrefix(sub, "+") {
+			args = WithoutOptions(args[1:])
+		}
+		if len(args) > 0 && args[0] == "publish" {
+			return "cargo", false
+		}
+	case "gem":
+		if sub == "push" {
+			return "gem", false
+		}
+	case "rake":
+		// Bundler's gem tasks name the release release, with an optional
+		// remote (release[origin]), and its push release:rubygem_push.
+		for _, a := range args {
+			if a == "release" || strings.HasPrefix(a, "release[") || a == "release:rubygem_push" {
+				return "gem", true
+			}
 		}
 	}
 	return "", false
@@ -668,8 +723,11 @@ func ReleasesCurrent(words []string) bool {
 		return true
 	}
 	tool, args := toolName(words[0]), words[1:]
-	if tool == "lerna" {
+	switch tool {
+	case "lerna":
 		return false
+	case "cargo":
+		return cargoCurrent(args)
 	}
 	for _, a := range args {
 		name, _, _ := strings.Cut(a, "=")
@@ -696,12 +754,38 @@ func ReleasesCurrent(words []string) bool {
 	return true
 }
 
+// cargoCurrent reports whether cargo publish, with args after cargo,
+// publishes the package of its working directory: not when it picks a
+// package of a workspace (-p, --package, --workspace) or another
+// manifest (--manifest-path other than Cargo.toml).
+func cargoCurrent(args []string) bool {
+	for i, a := range args {
+		name, value, inline := strings.Cut(a, "=")
+		switch name {
+		case "-p", "--package", "--workspace", "--all":
+			return false
+		case "--manifest-path":
+			if !inline && i+1 < len(args) {
+				value = args[i+1]
+			}
+			if strings.TrimPrefix(value, "./") != "Cargo.toml" {
+				return false
+			}
+		}
+		if strings.HasPrefix(a, "-p") && len(a) > 2 && !strings.HasPrefix(a, "--") {
+			return false // -pNAME
+		}
+	}
+	return true
+}
+
 // DryRun reports whether a release command only shows what it would
-// publish: --dry-run (npm, pnpm, yarn, uv, semantic-release and others)
-// or semantic-release's -d.
+// publish: --dry-run (npm, pnpm, yarn, uv, cargo, semantic-release and
+// others), semantic-release's -d or cargo's -n.
 func DryRun(words []string) bool {
+	tool := toolName(words[0])
 	for _, w := range words[1:] {
-		if w == "--dry-run" || w == "--dry-run=true" || (w == "-d" && toolName(words[0]) == "semantic-release") {
+		if w == "--dry-run" || w == "--dry-run=true" || (w == "-d" && tool == "semantic-release") || (w == "-n" && tool == "cargo") {
 			return true
 		}
 	}
@@ -711,17 +795,45 @@ func DryRun(words []string) bool {
 // ReleaseOption returns the value of the option by which a release
 // command names its registry, or "".
 func ReleaseOption(eco string, words []string) string {
-	if eco == "npm" {
+	switch eco {
+	case "npm":
 		return flagValue(words, "--registry")
+	case "cargo":
+		return flagValue(words, "--index", "--registry")
+	case "gem":
+		return flagValue(words, "--host")
 	}
 	return flagValue(words, "--repository-url", "--publish-url", "--index-url")
+}
+
+// ConfiguredRegistry reports whether a release command names its registry
+// by a name that configuration the input does not show defines: cargo
+// publish --registry NAME, for any NAME but crates-io, which Cargo's
+// .cargo/config.toml maps to an index URL.
+func ConfiguredRegistry(eco string, words []string) bool {
+	if eco != "cargo" || flagValue(words, "--index") != "" {
+		return false
+	}
+	name := flagValue(words, "--registry")
+	return name != "" && name != "crates-io"
 }
 
 // ReleaseHost returns the registry a release command's options name, or
 // "" when they name none.
 func ReleaseHost(eco string, words []string) string {
-	if eco == "npm" {
+	switch eco {
+	case "npm":
 		return URLHost(flagValue(words, "--registry"))
+	case "cargo":
+		if raw := flagValue(words, "--index"); raw != "" {
+			return cargoIndexHost(raw)
+		}
+		if flagValue(words, "--registry") == "crates-io" {
+			return CratesIORegistry
+		}
+		return ""
+	case "gem":
+		return URLHost(flagValue(words, "--host"))
 	}
 	if repo := flagValue(words, "--repository", "-r"); repo == "testpypi" {
 		return "test.pypi.org"
@@ -730,6 +842,18 @@ func ReleaseHost(eco string, words []string) string {
 		return PyPIHost(raw)
 	}
 	return ""
+}
+
+// cargoIndexHost returns the registry of a Cargo index URL: crates.io for
+// its sparse index (sparse+https://index.crates.io/) and its Git index on
+// GitHub, else the URL's host without Cargo's sparse+ prefix.
+func cargoIndexHost(raw string) string {
+	raw = strings.TrimPrefix(strings.TrimSpace(raw), "sparse+")
+	h := URLHost(raw)
+	if h == "index.crates.io" || (h == "github.com" && strings.Contains(raw, "/rust-lang/crates.io-index")) {
+		return CratesIORegistry
+	}
+	return h
 }
 
 // PyPIHost returns the registry of a PyPI upload URL: pypi.org for its
