@@ -169,6 +169,13 @@ const (
 	AttrPyPIProject  = "pypi_project"
 	AttrNPMManifest  = "npm_manifest"
 	AttrPyPIManifest = "pypi_manifest"
+	// AttrCargoProject, on a repository, is the crate name that the
+	// [package] table of its top-level Cargo.toml gives, which cargo
+	// publish from the top publishes to crates.io. A workspace root
+	// without a [package] table, and a package that may not go to
+	// crates.io (publish = false, or a publish list without crates-io),
+	// give none.
+	AttrCargoProject = "cargo_project"
 	// AttrPyPISetupPyProject and AttrPyPISetupCfgProject are the package
 	// name that a top-level setup.py passes to setup() as a literal, and
 	// the one that setup.cfg's [metadata] gives. setuptools reads them

@@ -37,6 +37,7 @@ func All() []ingest.Parser {
 		lockfile.NewSetuptools(),
 		lockfile.NewPipenv(),
 		lockfile.NewCargo(),
+		lockfile.NewCargoManifest(),
 		lockfile.NewBundler(),
 		lockfile.NewComposer(),
 		sbom.NewCycloneDX(),

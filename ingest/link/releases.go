@@ -10,8 +10,8 @@ import (
 )
 
 // linkProjectReleases gives a registry account that releases the project
-// at the top of a repository CAN_PUBLISH to the npm or PyPI package that
-// the repository's top-level manifest or lockfile names. The workflow shows
+// at the top of a repository CAN_PUBLISH to the npm, PyPI or crates.io
+// package that the repository's top-level manifest or lockfile names. The workflow shows
 // the release and the file the name, so only the whole graph joins them.
 func (v *view) linkProjectReleases() {
 	// The accounts of called workflows' releases are derived
@@ -24,7 +24,7 @@ func (v *view) linkProjectReleases() {
 	}
 	for _, n := range slices.Concat(v.byKind[graph.NodeIdentity], derived) {
 		eco := n.Attr("ecosystem")
-		if n.Attr(graph.AttrReleasesProject) != "true" || (eco != "npm" && eco != "pypi") {
+		if n.Attr(graph.AttrReleasesProject) != "true" || (eco != "npm" && eco != "pypi" && eco != "cargo") {
 			continue
 		}
 		repo := n.Attr(graph.AttrRepository)
@@ -76,6 +76,9 @@ func ownerScope(name, repo string) bool {
 // which takes it from setup.py, else setup.cfg, unless setup.py may pass
 // a name that is not a literal.
 func projectName(repo graph.Node, eco string) (name, file string) {
+	if eco == "cargo" {
+		return repo.Attr(graph.AttrCargoProject), "Cargo.toml"
+	}
 	if eco == "pypi" {
 		switch {
 		case repo.Attr(graph.AttrPyPIManifest) == "true":
@@ -97,8 +100,8 @@ func projectName(repo graph.Node, eco string) (name, file string) {
 	return repo.Attr(graph.AttrNPMLockProject), repo.Attr(graph.AttrNPMLockProjectFile)
 }
 
-// packageID returns the purl of an npm or PyPI package name, without a
-// version; an npm scope becomes the purl's namespace.
+// packageID returns the purl of an npm, PyPI or crates.io package name,
+// without a version; an npm scope becomes the purl's namespace.
 func packageID(eco, name string) string {
 	ns := ""
 	if strings.HasPrefix(name, "@") {
@@ -106,8 +109,8 @@ func packageID(eco, name string) string {
 			ns, name = name[:i], name[i+1:]
 		}
 	}
-	if eco == "pypi" {
-		return packageurl.NewPackageURL("pypi", "", name, "", nil, "").ToString()
+	if eco == "pypi" || eco == "cargo" {
+		return packageurl.NewPackageURL(eco, "", name, "", nil, "").ToString()
 	}
 	return packageurl.NewPackageURL("npm", ns, name, "", nil, "").ToString()
 }
