@@ -273,7 +273,7 @@ func (c *converter) registryReleases(j *jobState) {
 		lits.AddConfigTokens(&configured, j.literals)
 		// Each run step runs in a shell of its own.
 		configured.NewShell()
-		for _, eco := range []string{"npm", "pypi"} {
+		for _, eco := range registry.Ecosystems {
 			ciscan.RecordBashEnvExports(bashEnv, commands, eco)
 		}
 	}

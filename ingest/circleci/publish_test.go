@@ -908,3 +908,54 @@ workflows:
 		}
 	}
 }
+
+// cargo publish logs in to crates.io with the variable its --token reads,
+// and gem push to rubygems.org with one that a step exports to
+// GEM_HOST_API_KEY. Both run at the top of the checkout, so they release
+// the project's own crate or gem. A dry run publishes nothing.
+func TestRegistryReleasesCargoGem(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/rust:1.80
+    steps:
+      - checkout
+      - run: cargo publish --token "$CRATES_TOKEN"
+      - run: cargo publish --dry-run --token "$DRY_CRATES_TOKEN"
+      - run: |
+          export GEM_HOST_API_KEY="$RUBYGEMS_KEY"
+          gem push pkg/widget-1.0.0.gem
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	vars := graph.CircleCIProjectVariablesID(testRepo)
+	var reach []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeCanAccess && (e.To == graph.RegistryScopeID("crates.io") || e.To == graph.RegistryScopeID("rubygems.org")) {
+			reach = append(reach, e.From+" "+e.To+" "+string(e.Confidence))
+		}
+	}
+	sort.Strings(reach)
+	crate := graph.RegistryAccountID("crates.io", vars+"/CRATES_TOKEN")
+	gem := graph.RegistryAccountID("rubygems.org", vars+"/RUBYGEMS_KEY")
+	want := []string{
+		crate + " " + graph.RegistryScopeID("crates.io") + " certain",
+		gem + " " + graph.RegistryScopeID("rubygems.org") + " certain",
+	}
+	if diff := cmp.Diff(want, reach); diff != "" {
+		t.Errorf("CAN_ACCESS to registry scopes (-want +got):\n%s", diff)
+	}
+	for _, id := range []string{crate, gem} {
+		if n := findNode(t, res, id); n.Attr(graph.AttrReleasesProject) != "true" || n.Attr(graph.AttrReleasesProjectCertain) != "true" {
+			t.Errorf("%s: releases_project %q, certain %q; want both true", id, n.Attr(graph.AttrReleasesProject), n.Attr(graph.AttrReleasesProjectCertain))
+		}
+	}
+}

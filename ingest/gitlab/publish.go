@@ -283,7 +283,7 @@ func (c *converter) registryReleases(j *jobState) {
 			}
 		}
 		lits.AddConfigTokens(&configured, j.literals)
-		for _, eco := range []string{"npm", "pypi"} {
+		for _, eco := range registry.Ecosystems {
 			ciscan.RecordAuthExports(exported, commands, eco)
 		}
 	}

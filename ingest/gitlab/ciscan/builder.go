@@ -75,7 +75,8 @@ func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.C
 type Release struct {
 	// Account is the registry account the release logs in as.
 	Account string
-	// Host is the registry, and Eco its ecosystem: "npm" or "pypi".
+	// Host is the registry, and Eco its ecosystem: "npm", "pypi", "cargo"
+	// or "gem".
 	Host, Eco string
 	// Login describes how the job logs in: "with $NPM_TOKEN".
 	Login string
@@ -102,7 +103,7 @@ type Release struct {
 // joins it to the name the repository's lockfile gives.
 func (b *Builder) ReleaseReach(r Release) {
 	a := Attrs{"ecosystem": r.Eco}
-	if r.Project != "" && !r.HostUnknown && (r.Eco == "npm" && r.Host == "registry.npmjs.org" || r.Eco == "pypi" && r.Host == "pypi.org") {
+	if r.Project != "" && !r.HostUnknown && r.Host == registry.DefaultRegistry(r.Eco) {
 		a[graph.AttrRepository] = r.Project
 		a[graph.AttrRepositoryHost] = graph.RepoHostAttr(r.ProjectHost)
 		a[graph.AttrReleasesProject] = "true"

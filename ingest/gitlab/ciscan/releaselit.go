@@ -198,7 +198,7 @@ func (sl ScriptLiterals) AddConfigTokens(ct *ConfigTokens, literals map[string]s
 			if id == "" {
 				continue
 			}
-			for _, eco := range []string{"npm", "pypi"} {
+			for _, eco := range registry.Ecosystems {
 				if literal.RegistryToken(eco, f.Kind) && registry.ExportsAuthEnv(eco, c.text) {
 					if ct.exported == nil {
 						ct.exported = map[string][]string{}
