@@ -55,6 +55,9 @@ type release struct {
 	// yarnrcUnread is set for the login of an .npmrc token by yarn npm
 	// publish, which reads it only if .yarnrc.yml names it.
 	yarnrcUnread bool
+	// oidc is set when the release authenticates with a token that an
+	// action exchanged the job's OIDC token for (oidcLogin).
+	oidc bool
 }
 
 // releaseCreds returns the secrets a release step authenticates with
@@ -300,6 +303,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			berry := registry.YarnBerryPublish(words)
 			creds, npmrc, lits := j.releaseCreds(eco, credLine, cmdEnv, target, berry)
 			creds = j.withToolLogins(creds, eco, words)
+			oidc := j.oidcLogin(eco, host, credLine, cmdEnv, creds)
 			var logins []npmrcLogin
 			if eco == "npm" {
 				logins = npmrcLogins(npmrc, target, host, j.defaultNPMHost(cmdEnv))
@@ -327,7 +331,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 			j.releases = append(j.releases, release{
 				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
 				creds: creds, literals: slices.Compact(lits), npmrcLogins: logins, githubToken: j.releaseToken(eco, credLine, cmdEnv),
-				dir: dir, current: current, maybe: maybe, scopeAssumed: assumed,
+				dir: dir, current: current, maybe: maybe, scopeAssumed: assumed, oidc: oidc,
 			})
 		}
 	}
@@ -727,7 +731,7 @@ func (w *workflow) writeReleases(j *job) {
 		if r.githubToken {
 			w.githubPackagesRelease(j, r)
 		}
-		if len(r.creds) > 0 || len(r.literals) > 0 || publishes || r.githubToken || j.perms.Default || !j.perms.has("id-token", "write") || !registry.TrustedPublishing(r.host) {
+		if len(r.creds) > 0 || len(r.literals) > 0 || publishes || r.githubToken || j.perms.Default || !j.perms.has("id-token", "write") || !(r.oidc || registry.TrustedPublishing(r.host)) {
 			continue
 		}
 		// With no token, the tools exchange the job's OIDC token for a

@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -80,5 +81,68 @@ func TestReleaseCargoGemWithoutCredentials(t *testing.T) {
 				t.Errorf("TOK authenticates as %s, want nothing", to)
 			}
 		})
+	}
+}
+
+// rust-lang/crates-io-auth-action exchanges the job's OIDC token for a
+// crates.io token (its token output), and rubygems/release-gem and
+// rubygems/configure-rubygems-credentials do so for rubygems.org, so a
+// release that uses them publishes as a trusted publisher, and only with
+// id-token: write. Whether the registry trusts the workflow is not in the
+// input, so the OIDC token acts as the publisher only possibly; release-gem
+// runs rake release, which publishes only through Bundler's gem tasks.
+func TestReleaseCargoGemTrustedPublishing(t *testing.T) {
+	const idToken = "    permissions: {id-token: write, contents: write}\n"
+	tests := []struct {
+		name, perms, steps, host string
+		trusted, project         bool
+		scope                    graph.Confidence
+	}{
+		{"crates-io-auth-action", idToken,
+			"      - uses: rust-lang/crates-io-auth-action@v1\n        id: auth\n      - run: cargo publish\n        env: {CARGO_REGISTRY_TOKEN: '${{ steps.auth.outputs.token }}'}\n",
+			"crates.io", true, true, graph.Certain},
+		{"crates-io-auth-action on the command line", idToken,
+			"      - uses: rust-lang/crates-io-auth-action@v1\n        id: auth\n      - run: cargo publish --token ${{ steps.auth.outputs.token }}\n",
+			"crates.io", true, true, graph.Certain},
+		{"crates-io-auth-action without id-token", "",
+			"      - uses: rust-lang/crates-io-auth-action@v1\n        id: auth\n      - run: cargo publish\n        env: {CARGO_REGISTRY_TOKEN: '${{ steps.auth.outputs.token }}'}\n",
+			"crates.io", false, false, ""},
+		// cargo publish with no token and no exchange sends none.
+		{"cargo publish alone", idToken, "      - run: cargo publish\n", "crates.io", false, false, ""},
+		{"release-gem", idToken, "      - uses: rubygems/release-gem@v1\n", "rubygems.org", true, true, graph.Possible},
+		{"release-gem without trusted publishing", idToken,
+			"      - uses: rubygems/release-gem@v1\n        with: {setup-trusted-publisher: false}\n", "rubygems.org", false, false, ""},
+		{"configure-rubygems-credentials", idToken,
+			"      - uses: rubygems/configure-rubygems-credentials@v1\n      - run: gem push pkg/widget-1.0.0.gem\n", "rubygems.org", true, true, graph.Certain},
+		{"configure-rubygems-credentials with a token", idToken,
+			"      - uses: rubygems/configure-rubygems-credentials@v1\n        with: {api-token: '${{ secrets.TOK }}'}\n      - run: gem push pkg/widget-1.0.0.gem\n", "rubygems.org", false, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _, _ := releaseOf(t, tt.perms, tt.steps, tt.host, "TOK")
+			tok := graph.GHAOIDCTokenID(graph.GHAJobID(testRepo, ".github/workflows/rel.yml", "rel"))
+			ident := graph.TrustedPublisherID(tt.host, testRepo, ".github/workflows/rel.yml")
+			got := slices.Contains(targets(res, tok, graph.EdgeAuthenticatesAs), ident)
+			if got != tt.trusted {
+				t.Fatalf("OIDC token acts as %s: %v, want %v", ident, got, tt.trusted)
+			}
+			if !tt.trusted {
+				return
+			}
+			if e := findEdge(t, res, tok, graph.EdgeAuthenticatesAs, ident); e.Confidence != graph.Possible {
+				t.Errorf("OIDC token acts as the trusted publisher with %s, want possible", e.Confidence)
+			}
+			if e := findEdge(t, res, ident, graph.EdgeCanAccess, graph.RegistryScopeID(tt.host)); e.Confidence != tt.scope {
+				t.Errorf("scope edge is %s, want %s", e.Confidence, tt.scope)
+			}
+			if got := findNode(t, res, ident).Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
+				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
+			}
+		})
+	}
+	// configure-rubygems-credentials' api-token is the release's token.
+	steps := "      - uses: rubygems/configure-rubygems-credentials@v1\n        with: {api-token: '${{ secrets.TOK }}'}\n      - run: gem push pkg/widget-1.0.0.gem\n"
+	if _, _, ok := releaseOf(t, idToken, steps, "rubygems.org", "TOK"); !ok {
+		t.Error("no account of TOK on rubygems.org: configure-rubygems-credentials gave gem push its api-token")
 	}
 }

@@ -94,3 +94,90 @@ func (j *job) withToolLogins(creds []string, eco string, words []string) []strin
 	slices.Sort(creds)
 	return slices.Compact(creds)
 }
+
+// tokenOutput matches a reference to the token output of a step.
+var tokenOutput = regexp.MustCompile(`\bsteps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.token\b`)
+
+// readRegistryAuthAction records what the actions that exchange the job's
+// OIDC token for a registry token do (trusted publishing).
+// rust-lang/crates-io-auth-action returns a crates.io token as its token
+// output, for the registry its url input names. rubygems/
+// configure-rubygems-credentials sets up the credentials that gem push
+// reads, for its gem-server input, with its api-token when given one and
+// by trusted publishing otherwise. rubygems/release-gem runs that action
+// unless setup-trusted-publisher is false, then Bundler's rake release.
+func (j *job) readRegistryAuthAction(name, id, step string, line int, input func(string) string, env map[string]string) {
+	host := func(key, def string) string {
+		if h := registry.URLHost(input(key)); h != "" {
+			return h
+		}
+		return def
+	}
+	switch strings.ToLower(name) {
+	case "rust-lang/crates-io-auth-action":
+		if id == "" {
+			return
+		}
+		if j.cratesAuthSteps == nil {
+			j.cratesAuthSteps = map[string]string{}
+		}
+		j.cratesAuthSteps[id] = host("url", registry.CratesIORegistry)
+	case "rubygems/configure-rubygems-credentials":
+		if secrets := secretNames(input("api-token"), env); len(secrets) > 0 {
+			j.toolLogins.gem = append(j.toolLogins.gem, secrets...)
+			return
+		}
+		j.gemOIDCHost = host("gem-server", registry.RubyGemsRegistry)
+	case "rubygems/release-gem":
+		r := release{eco: "gem", host: registry.RubyGemsRegistry, line: line, step: step, dir: ".", current: true, maybe: true}
+		if strings.TrimSpace(input("setup-trusted-publisher")) != "false" {
+			j.gemOIDCHost = registry.RubyGemsRegistry
+			r.oidc = true
+		} else {
+			r.creds = j.withToolLogins(secretNamesIn(env, "gem"), "gem", nil)
+			r.oidc = r.host == j.gemOIDCHost && len(r.creds) == 0
+		}
+		j.releases = append(j.releases, r)
+	}
+}
+
+// secretNamesIn returns the secrets held by the variables of env that an
+// ecosystem's release tools read.
+func secretNamesIn(env map[string]string, eco string) []string {
+	var out []string
+	for k, v := range env {
+		if registry.AuthEnv(eco, k) {
+			out = append(out, secretNames(v, nil)...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// oidcLogin reports whether a release to host authenticates with a token
+// that an earlier action exchanged the job's OIDC token for, as it does
+// when it has no secret: cargo reading the token output of
+// crates-io-auth-action (on its command line or in a variable it reads),
+// or gem after configure-rubygems-credentials logged in to that host.
+func (j *job) oidcLogin(eco, host, line string, env map[string]string, creds []string) bool {
+	if len(creds) > 0 {
+		return false
+	}
+	switch eco {
+	case "cargo":
+		refs := slices.Clone(tokenOutput.FindAllStringSubmatch(line, -1))
+		for k, v := range env {
+			if registry.AuthEnv(eco, k) {
+				refs = append(refs, tokenOutput.FindAllStringSubmatch(v, -1)...)
+			}
+		}
+		for _, m := range refs {
+			if h, ok := j.cratesAuthSteps[m[1]]; ok && h == host {
+				return true
+			}
+		}
+	case "gem":
+		return j.gemOIDCHost != "" && j.gemOIDCHost == host
+	}
+	return false
+}

@@ -243,6 +243,12 @@ type job struct {
 	// toolLogins are the secrets that steps stored where cargo and gem
 	// read their tokens (releasecfg.go).
 	toolLogins toolLogins
+	// cratesAuthSteps maps the id of each rust-lang/crates-io-auth-action
+	// step to the registry whose token it returns, and gemOIDCHost is the
+	// registry that rubygems/configure-rubygems-credentials logged in to
+	// with the job's OIDC token, "" before it.
+	cratesAuthSteps map[string]string
+	gemOIDCHost     string
 	// npmHostComputed is set when actions/setup-node's registry-url is
 	// set at run time.
 	npmHostComputed bool
@@ -645,6 +651,8 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		}
 		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
 		w.readActionRelease(j, u.Name(), u.Ref, step, un.Line, input, env)
+		id, _ := scalar(lookup(st, "id"))
+		j.readRegistryAuthAction(u.Name(), id, step, un.Line, input, env)
 		if e, ok := stepActionEffect(u.Name(), input); ok {
 			j.effects = append(j.effects, e)
 		} else if !inertAction(u) {
