@@ -176,6 +176,12 @@ const (
 	// crates.io (publish = false, or a publish list without crates-io),
 	// give none.
 	AttrCargoProject = "cargo_project"
+	// AttrGemProject, on a repository, is the gem name that the one
+	// .gemspec at its top assigns as a literal (spec.name = "..."), which
+	// gem push and Bundler's rake release from the top publish to
+	// rubygems.org. None when the top holds more than one .gemspec, or
+	// when the gemspec's allowed_push_host names another server.
+	AttrGemProject = "gem_project"
 	// AttrPyPISetupPyProject and AttrPyPISetupCfgProject are the package
 	// name that a top-level setup.py passes to setup() as a literal, and
 	// the one that setup.cfg's [metadata] gives. setuptools reads them

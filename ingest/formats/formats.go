@@ -38,6 +38,7 @@ func All() []ingest.Parser {
 		lockfile.NewPipenv(),
 		lockfile.NewCargo(),
 		lockfile.NewCargoManifest(),
+		lockfile.NewGemspec(),
 		lockfile.NewBundler(),
 		lockfile.NewComposer(),
 		sbom.NewCycloneDX(),

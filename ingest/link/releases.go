@@ -10,8 +10,8 @@ import (
 )
 
 // linkProjectReleases gives a registry account that releases the project
-// at the top of a repository CAN_PUBLISH to the npm, PyPI or crates.io
-// package that the repository's top-level manifest or lockfile names. The workflow shows
+// at the top of a repository CAN_PUBLISH to the npm, PyPI, crates.io or
+// RubyGems package that the repository's top-level manifest or lockfile names. The workflow shows
 // the release and the file the name, so only the whole graph joins them.
 func (v *view) linkProjectReleases() {
 	// The accounts of called workflows' releases are derived
@@ -24,7 +24,7 @@ func (v *view) linkProjectReleases() {
 	}
 	for _, n := range slices.Concat(v.byKind[graph.NodeIdentity], derived) {
 		eco := n.Attr("ecosystem")
-		if n.Attr(graph.AttrReleasesProject) != "true" || (eco != "npm" && eco != "pypi" && eco != "cargo") {
+		if n.Attr(graph.AttrReleasesProject) != "true" || !slices.Contains(projectEcosystems, eco) {
 			continue
 		}
 		repo := n.Attr(graph.AttrRepository)
@@ -67,17 +67,22 @@ func ownerScope(name, repo string) bool {
 	return ok && scoped && strings.EqualFold(scope, "@"+owner)
 }
 
-// projectName returns the npm or PyPI package name that a repository's
-// top-level files give, and the file it comes from. The manifest
-// (package.json, pyproject.toml) is what the release tool reads, so once
-// it was read the lockfile's name is not used, even when the manifest
-// names no package that the registry would accept. A pyproject.toml
+// projectName returns the package name of an ecosystem that a
+// repository's top-level files give, and the file it comes from: the
+// [package] name of Cargo.toml for crates.io, the gemspec's for RubyGems.
+// For npm and PyPI, the manifest (package.json, pyproject.toml) is what
+// the release tool reads, so once it was read the lockfile's name is not
+// used, even when the manifest names no package that the registry would
+// accept. A pyproject.toml
 // without a [project] or [tool.poetry] name leaves the name to setuptools,
 // which takes it from setup.py, else setup.cfg, unless setup.py may pass
 // a name that is not a literal.
 func projectName(repo graph.Node, eco string) (name, file string) {
-	if eco == "cargo" {
+	switch eco {
+	case "cargo":
 		return repo.Attr(graph.AttrCargoProject), "Cargo.toml"
+	case "gem":
+		return repo.Attr(graph.AttrGemProject), "gemspec"
 	}
 	if eco == "pypi" {
 		switch {
@@ -100,7 +105,11 @@ func projectName(repo graph.Node, eco string) (name, file string) {
 	return repo.Attr(graph.AttrNPMLockProject), repo.Attr(graph.AttrNPMLockProjectFile)
 }
 
-// packageID returns the purl of an npm, PyPI or crates.io package name,
+// projectEcosystems are the ecosystems whose releases of the project at
+// the top of a repository the linker joins to its package.
+var projectEcosystems = []string{"npm", "pypi", "cargo", "gem"}
+
+// packageID returns the purl of an npm, PyPI, crates.io or RubyGems name,
 // without a version; an npm scope becomes the purl's namespace.
 func packageID(eco, name string) string {
 	ns := ""
@@ -109,7 +118,7 @@ func packageID(eco, name string) string {
 			ns, name = name[:i], name[i+1:]
 		}
 	}
-	if eco == "pypi" || eco == "cargo" {
+	if eco != "npm" {
 		return packageurl.NewPackageURL(eco, "", name, "", nil, "").ToString()
 	}
 	return packageurl.NewPackageURL("npm", ns, name, "", nil, "").ToString()

@@ -57,3 +57,29 @@ func TestCargoReleasePublishesManifestName(t *testing.T) {
 		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
 	}
 }
+
+// TestGemReleasePublishesGemspecName ingests repositories whose gem push
+// or rake release at the top publishes the gem their one gemspec names.
+// rake release publishes only when the Rakefile loads Bundler's gem
+// tasks, so its edge is possible.
+func TestGemReleasePublishesGemspecName(t *testing.T) {
+	release := func(run string) string {
+		return "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: " + run +
+			"\n        env:\n          GEM_HOST_API_KEY: ${{ secrets.RUBYGEMS_KEY }}\n"
+	}
+	const gemspec = "Gem::Specification.new do |spec|\n  spec.name = \"acme-widget\"\n  spec.version = \"1.0.0\"\nend\n"
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{
+		"push":  {".github/workflows/release.yml": release("gem build acme-widget.gemspec && gem push acme-widget-1.0.0.gem"), "acme-widget.gemspec": gemspec},
+		"rake":  {".github/workflows/release.yml": release("bundle exec rake release"), "acme-widget.gemspec": gemspec},
+		"noGem": {".github/workflows/release.yml": release("gem push widget.gem")},
+	})
+	s, _ := ingestDir(t, dir)
+	want := []string{
+		"registry:rubygems.org/secret:gha:o/push/RUBYGEMS_KEY -> pkg:gem/acme-widget certain",
+		"registry:rubygems.org/secret:gha:o/rake/RUBYGEMS_KEY -> pkg:gem/acme-widget possible",
+	}
+	if diff := cmp.Diff(want, canPublish(t, s)); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+}
