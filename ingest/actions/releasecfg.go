@@ -10,9 +10,9 @@ import (
 
 // toolLogins are the secrets that earlier lines of a job stored in the
 // files that cargo and gem read a registry token from when no option or
-// variable gives one: cargo login writes $CARGO_HOME/credentials.toml, by
-// registry name ("" for crates.io), and gem push reads
-// ~/.gem/credentials (its rubygems_api_key).
+// variable gives one. cargo login writes $CARGO_HOME/credentials.toml,
+// kept here by registry name ("" for crates.io). gem push reads the
+// rubygems_api_key of ~/.gem/credentials.
 type toolLogins struct {
 	cargo map[string][]string
 	gem   []string

@@ -410,8 +410,8 @@ func TrustedPublishing(host string) bool { return graph.OffersTrustedPublishing(
 // and PDM read, and names that mention the registry. NPM_CONFIG_REGISTRY
 // is the registry's address, not a token. Cargo reads crates.io's token
 // from CARGO_REGISTRY_TOKEN and another registry's from
-// CARGO_REGISTRIES_<NAME>_TOKEN, and gem push reads GEM_HOST_API_KEY;
-// neither reads other names.
+// CARGO_REGISTRIES_<NAME>_TOKEN, and gem push reads GEM_HOST_API_KEY.
+// Their documentation names no other variable for a token.
 func AuthEnv(eco, name string) bool {
 	up := strings.ToUpper(name)
 	switch eco {

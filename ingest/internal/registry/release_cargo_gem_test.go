@@ -7,9 +7,10 @@ import (
 )
 
 // cargo publish goes to crates.io unless --index or --registry names
-// another registry; a name other than crates-io is defined in Cargo's
-// configuration, so the registry is unknown. gem push goes to rubygems.org
-// unless --host names another. --dry-run and cargo's -n publish nothing.
+// another registry. A registry name other than crates-io is defined in
+// Cargo's configuration, so the registry is unknown. gem push goes to
+// rubygems.org unless --host names another. --dry-run and cargo's -n
+// publish nothing.
 func TestScanReleasesCargoGem(t *testing.T) {
 	script := `cargo publish --token "$CRATES_TOKEN"
 cargo +nightly publish --locked
