@@ -64,19 +64,24 @@ func TestReleaseCargoGem(t *testing.T) {
 }
 
 // A dry run publishes nothing, and cargo and gem read no token from
-// variables of other names or from another tool's configuration.
+// variables of other names or from another tool's configuration. Each
+// case also has a release with CTRL that must be read.
 func TestReleaseCargoGemWithoutCredentials(t *testing.T) {
-	tests := []struct{ name, steps string }{
-		{"cargo --dry-run", "      - run: cargo publish --dry-run\n        env: {CARGO_REGISTRY_TOKEN: '${{ secrets.TOK }}'}\n"},
-		{"cargo -n", "      - run: cargo publish -n\n        env: {CARGO_REGISTRY_TOKEN: '${{ secrets.TOK }}'}\n"},
-		{"cargo with an npm token", "      - run: cargo publish\n        env: {NPM_TOKEN: '${{ secrets.TOK }}'}\n"},
-		{"gem build", "      - run: gem build widget.gemspec\n        env: {GEM_HOST_API_KEY: '${{ secrets.TOK }}'}\n"},
-		{"gem after cargo login", "      - run: cargo login ${{ secrets.TOK }}\n      - run: gem push widget-1.0.0.gem\n"},
-		{"cargo login for another registry", "      - run: cargo login --registry my-reg ${{ secrets.TOK }}\n      - run: cargo publish\n"},
+	const gemCtrl = "      - run: gem push ctrl-1.0.0.gem\n        env: {GEM_HOST_API_KEY: '${{ secrets.CTRL }}'}\n"
+	tests := []struct{ name, steps, ctrlHost string }{
+		{"cargo --dry-run", "      - run: cargo publish --dry-run\n        env: {CARGO_REGISTRY_TOKEN: '${{ secrets.TOK }}'}\n" + gemCtrl, "rubygems.org"},
+		{"cargo -n", "      - run: cargo publish -n\n        env: {CARGO_REGISTRY_TOKEN: '${{ secrets.TOK }}'}\n" + gemCtrl, "rubygems.org"},
+		{"cargo with an npm token", "      - run: cargo publish --token ${{ secrets.CTRL }}\n        env: {NPM_TOKEN: '${{ secrets.TOK }}'}\n", "crates.io"},
+		{"gem build", "      - run: gem build widget.gemspec\n        env: {GEM_HOST_API_KEY: '${{ secrets.TOK }}'}\n" + gemCtrl, "rubygems.org"},
+		{"gem after cargo login", "      - run: cargo login ${{ secrets.TOK }}\n" + gemCtrl, "rubygems.org"},
+		{"cargo login for another registry", "      - run: cargo login --registry my-reg ${{ secrets.TOK }}\n      - run: cargo publish --token ${{ secrets.CTRL }}\n", "crates.io"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, _, _ := releaseOf(t, "", tt.steps, "crates.io", "TOK")
+			res, _, ok := releaseOf(t, "", tt.steps, tt.ctrlHost, "CTRL")
+			if !ok {
+				t.Errorf("no account of CTRL on %s", tt.ctrlHost)
+			}
 			for _, to := range targets(res, graph.GHASecretID(testRepo, "TOK"), graph.EdgeAuthenticatesAs) {
 				t.Errorf("TOK authenticates as %s, want nothing", to)
 			}
