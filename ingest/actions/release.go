@@ -17,8 +17,8 @@ import (
 )
 
 // release is a package release a step makes to a package registry (npm,
-// PyPI, crates.io or RubyGems), and what it authenticates with: secrets, or, with none, the
-// job's OIDC token (trusted publishing).
+// PyPI, crates.io or RubyGems), and what it authenticates with: secrets,
+// or, with none, the job's OIDC token (trusted publishing).
 type release struct {
 	eco   string // npm, pypi, cargo or gem
 	host  string
