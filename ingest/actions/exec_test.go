@@ -105,6 +105,19 @@ func TestScriptEffectsShell(t *testing.T) {
 			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}}},
 		{"npm_config_ignore_scripts=true\nnpm ci", pkgcmd.Env{"npm_config_ignore_scripts": "false"},
 			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}}},
+		// declare -x exports as export does, and export -n takes the
+		// variable out of the environment again.
+		{"declare -x npm_config_ignore_scripts=true\nnpm ci", nil,
+			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}}},
+		{"export npm_config_ignore_scripts=true\nexport -n npm_config_ignore_scripts\nnpm ci", nil,
+			[]pkgcmd.Effect{lifecycle(".", "npm ci")}},
+		// A function's commands run where it is called, and its cd
+		// moves the commands after the call.
+		{"build() {\n  cd web\n  npm ci\n}\nbuild\nnpm publish", nil, []pkgcmd.Effect{lifecycle("web", "npm ci"),
+			{Eco: "npm", Dir: "web", Run: pkgcmd.RunMaybe, Cause: "npm publish runs the project's own lifecycle scripts"}}},
+		{"install() { npm ci; }\ncd web\ninstall", nil, []pkgcmd.Effect{lifecycle("web", "npm ci")}},
+		{"install() { local -x npm_config_ignore_scripts=true; npm ci; }\ninstall\nnpm ci", nil,
+			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}, lifecycle(".", "npm ci")}},
 		// A loop's header runs nothing.
 		{"for d in web api; do echo $d; done", nil, nil},
 		// A here-document's lines are text, not commands.

@@ -4,14 +4,23 @@
 // folder it runs in and its line.
 //
 // Every command is read once, wherever it is. That includes lists,
-// pipelines, brace groups, subshells, function bodies, command and
-// process substitutions, and the bodies of if, case, while and for. A
-// loop's body is read once, with the loop variable unknown. cd, pushd and
-// popd (and PowerShell's Set-Location, Push-Location and Pop-Location)
-// move the folder of the commands after them in the same shell. A cd
-// inside a subshell, a substitution, a pipeline stage or a background
-// command moves only the commands inside it. Assignments and export set
-// variables the same way.
+// pipelines, brace groups, subshells, command and process substitutions,
+// and the bodies of if, case, while and for. A loop's body is read once,
+// with the loop variable unknown. cd, pushd and popd (and PowerShell's
+// Set-Location, Push-Location and Pop-Location) move the folder of the
+// commands after them in the same shell. A cd inside a subshell, a
+// substitution, a pipeline stage or a background command moves only the
+// commands inside it. Assignments, export, declare -x and the like set
+// and export variables the same way.
+//
+// A function's body is read where the function is called, in the
+// caller's shell, after the call itself, so a cd in it moves the
+// commands after the call. A call is a command whose first word names,
+// without expansions, a function the shell has defined by then. A
+// function that the script never calls that way may still run, from a
+// trap or through a name in a variable. So its body is read once where it
+// is defined, in a shell of its own. Calls nest at most maxCallDepth deep
+// and are followed at most maxCalls times per script.
 // The script that a shell runs with -c (bash -c '...') is one word of
 // its command; readers scan it in turn.
 //
@@ -25,6 +34,7 @@ package shellscan
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,6 +148,18 @@ type Options struct {
 // substitutions nest before the commands inside are left unread.
 const maxNesting = 100
 
+// Bounds on function calls. maxCallDepth bounds how deep calls nest
+// (a function that calls itself), maxCalls the calls followed in one
+// script, maxCallStmts the statements read inside them, and maxFuncs the
+// definitions kept. A call past a bound is listed, and its body is not
+// read.
+const (
+	maxCallDepth = 16
+	maxCalls     = 1000
+	maxCallStmts = 100000
+	maxFuncs     = 1000
+)
+
 // ParseError reports a script that does not parse as bash, or that
 // nests brackets or compound commands deeper than maxNesting, which the
 // parser would follow with a deep recursion. It names only the line,
@@ -218,6 +240,9 @@ func Scan(script, base string, env pkgcmd.Env, opt Options, fn func(*Command) bo
 		vars[k] = v
 	}
 	s := &scanner{src: src, exprs: exprs, opt: opt, fn: fn, base: base}
+	if mayDefine(src) {
+		s.called = callNames(f.Stmts)
+	}
 	st := &state{dir: base, vars: vars, out: &Output{}}
 	s.stmts(f.Stmts, st, 0)
 	return s.stop || s.skipped, nil
@@ -307,17 +332,53 @@ type scanner struct {
 	st *state
 	// cmd is the command handed to fn.
 	cmd Command
+	// called are the names that the script calls as commands, written
+	// without expansions, when it may define functions.
+	called map[string]bool
+	// frames are the function bodies being read, innermost last, and
+	// inCall how many of them are calls.
+	frames []*frame
+	inCall int
+	// calls, callStmts and defs count the calls followed, the
+	// statements read inside them and the definitions kept.
+	calls, callStmts, defs int
 }
 
-// state is the part of a shell's state that the scan tracks: its folder,
-// the folders pushd saved, its environment (vars), the variables it set
-// without exporting them (local), and where its output goes.
+// frame is one function body being read: the variables it made its own
+// (local, or declare without -g), with the values to give them back when
+// it returns.
+type frame struct {
+	saved []binding
+	seen  map[binding]bool
+}
+
+// binding records a variable of a shell and its kind: exported ('x'),
+// the shell's own ('l'), marked for export without a value ('m') or unset
+// (0).
+type binding struct {
+	st   *state
+	name string
+	kind byte
+	val  string
+}
+
+// state is the part of a shell's state that the scan tracks. That is its
+// folder, the folders pushd saved, its environment (vars), the variables
+// it set without exporting them (local), the names it marked for export
+// before they have a value (marked), its functions, and where its output
+// goes.
 type state struct {
-	dir   string
-	stack []string
-	vars  pkgcmd.Env
-	local map[string]string
-	out   *Output
+	dir    string
+	stack  []string
+	vars   pkgcmd.Env
+	local  map[string]string
+	marked map[string]bool
+	// funcs maps the names of functions to their bodies. A subshell
+	// shares the map with the shell it copies until one of them defines
+	// a function (ownFuncs).
+	funcs    map[string]*syntax.Stmt
+	ownFuncs bool
+	out      *Output
 }
 
 // sub returns the state of a subshell, which starts as a copy of st.
@@ -333,7 +394,28 @@ func (st *state) sub() *state {
 			local[k] = v
 		}
 	}
-	return &state{dir: st.dir, stack: append([]string(nil), st.stack...), vars: vars, local: local, out: st.out}
+	var marked map[string]bool
+	if len(st.marked) > 0 {
+		marked = make(map[string]bool, len(st.marked))
+		for k := range st.marked {
+			marked[k] = true
+		}
+	}
+	st.ownFuncs = false
+	return &state{dir: st.dir, stack: append([]string(nil), st.stack...), vars: vars, local: local, marked: marked,
+		funcs: st.funcs, out: st.out}
+}
+
+// define sets the body of a function.
+func (st *state) define(name string, body *syntax.Stmt) {
+	if !st.ownFuncs {
+		funcs := make(map[string]*syntax.Stmt, len(st.funcs)+1)
+		for k, v := range st.funcs {
+			funcs[k] = v
+		}
+		st.funcs, st.ownFuncs = funcs, true
+	}
+	st.funcs[name] = body
 }
 
 // lookup returns the value of a variable the shell has.
@@ -354,12 +436,18 @@ func (s *scanner) captured(st *state) *state {
 }
 
 // set assigns a variable of the shell. A variable of the environment
-// keeps its place there. Others stay the shell's own until exported.
+// keeps its place there, and one marked for export goes there. Others
+// stay the shell's own until exported.
 func (st *state) set(k, v string) {
-	if _, ok := st.vars[k]; ok {
+	if _, ok := st.vars[k]; ok || st.marked[k] {
+		delete(st.marked, k)
 		st.vars[k] = v
 		return
 	}
+	st.setLocal(k, v)
+}
+
+func (st *state) setLocal(k, v string) {
 	if st.local == nil {
 		st.local = map[string]string{}
 	}
@@ -367,22 +455,104 @@ func (st *state) set(k, v string) {
 }
 
 // export moves a variable into the environment, with value v when the
-// command gives one.
+// command gives one. A name without a value is marked, so that the
+// value assigned to it later goes there.
 func (st *state) export(k, v string, hasValue bool) {
 	if !hasValue {
+		if _, ok := st.vars[k]; ok {
+			return
+		}
 		var ok bool
 		if v, ok = st.local[k]; !ok {
+			if st.marked == nil {
+				st.marked = map[string]bool{}
+			}
+			st.marked[k] = true
 			return
 		}
 	}
 	delete(st.local, k)
+	delete(st.marked, k)
 	st.vars[k] = v
+}
+
+// unexport takes a variable out of the environment (export -n,
+// declare +x). It keeps its value in the shell.
+func (st *state) unexport(k string) {
+	delete(st.marked, k)
+	if v, ok := st.vars[k]; ok {
+		delete(st.vars, k)
+		st.setLocal(k, v)
+	}
 }
 
 // unset removes a variable.
 func (st *state) unset(k string) {
 	delete(st.vars, k)
 	delete(st.local, k)
+	delete(st.marked, k)
+}
+
+// binding returns a variable of the shell as it is now.
+func (st *state) binding(k string) binding {
+	if v, ok := st.vars[k]; ok {
+		return binding{st: st, name: k, kind: 'x', val: v}
+	}
+	if v, ok := st.local[k]; ok {
+		return binding{st: st, name: k, kind: 'l', val: v}
+	}
+	if st.marked[k] {
+		return binding{st: st, name: k, kind: 'm'}
+	}
+	return binding{st: st, name: k}
+}
+
+// restore gives a variable back the kind and value that b records.
+func (b binding) restore() {
+	st := b.st
+	st.unset(b.name)
+	switch b.kind {
+	case 'x':
+		st.vars[b.name] = b.val
+	case 'l':
+		st.setLocal(b.name, b.val)
+	case 'm':
+		st.export(b.name, "", false)
+	}
+}
+
+// enter starts reading a function body, and leave ends it, giving the
+// variables the body made its own their earlier values back.
+func (s *scanner) enter() {
+	s.frames = append(s.frames, &frame{})
+}
+
+func (s *scanner) leave() {
+	f := s.frames[len(s.frames)-1]
+	s.frames = s.frames[:len(s.frames)-1]
+	for i := len(f.saved) - 1; i >= 0; i-- {
+		f.saved[i].restore()
+	}
+}
+
+// makeLocal makes a variable the own of the function body being read.
+// local NAME without a value unsets the shell's own variable of that
+// name. bash keeps an exported one in the environment of the commands
+// the function runs until it is assigned.
+func (s *scanner) makeLocal(st *state, k string, hasValue bool) {
+	f := s.frames[len(s.frames)-1]
+	key := binding{st: st, name: k}
+	if f.seen[key] {
+		return
+	}
+	if f.seen == nil {
+		f.seen = map[binding]bool{}
+	}
+	f.seen[key] = true
+	f.saved = append(f.saved, st.binding(k))
+	if !hasValue {
+		delete(st.local, k)
+	}
 }
 
 func (s *scanner) stmts(list []*syntax.Stmt, st *state, nest int) {
@@ -401,6 +571,12 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 	if nest > maxNesting {
 		s.skipped = true
 		return
+	}
+	if s.inCall > 0 {
+		if s.callStmts++; s.callStmts > maxCallStmts {
+			s.skipped = true
+			return
+		}
 	}
 	nest++
 	if x.Background {
@@ -496,10 +672,17 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		words = append(words, Word{Text: "]]", Raw: "]]"})
 		s.keyword(words, st, x)
 	case *syntax.FuncDecl:
-		// A function's body runs where the function is called, which
-		// the script does not show. It is read once, in a shell of its
-		// own.
+		if c.Name != nil && s.called[c.Name.Value] && s.defs < maxFuncs {
+			// The body is read at each call.
+			s.defs++
+			st.define(c.Name.Value, c.Body)
+			return
+		}
+		// The script does not show where the function runs, if at
+		// all: its body is read once, here, in a shell of its own.
+		s.enter()
 		s.stmt(c.Body, st.sub(), nest)
+		s.leave()
 	case *syntax.TimeClause:
 		s.stmt(c.Stmt, st, nest)
 	case *syntax.CoprocClause:
@@ -754,8 +937,18 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 	}
 
 	argv := c.Args()
+	var assigned []string
+	if len(c.Assigns) > 0 && len(st.funcs) > 0 {
+		assigned = slices.Clone(c.Assigns)
+	}
 	if !s.emit(c) {
 		return
+	}
+	if len(st.funcs) > 0 && len(args) > 0 {
+		if name, ok := litName(args[0]); ok && st.funcs[name] != nil {
+			s.invoke(st.funcs[name], st, assigned, nest)
+			return
+		}
 	}
 	switch path.Base(argv[0]) {
 	case "cd", "chdir", "Set-Location":
@@ -768,24 +961,104 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 			st.dir = st.stack[n-1]
 			st.stack = st.stack[:n-1]
 		}
-	case "export":
-		for _, a := range argv[1:] {
-			k, v, hasValue := strings.Cut(a, "=")
-			if IsAssignment(k + "=") {
-				st.export(k, v, hasValue)
-			}
-		}
-	case "declare", "typeset", "readonly", "local":
-		// NOTE: declare -x, which exports, is read as an assignment
-		// that does not.
-		for _, a := range argv[1:] {
-			if k, v, ok := strings.Cut(a, "="); ok && IsAssignment(a) {
-				st.set(k, v)
-			}
-		}
+	case "export", "declare", "typeset", "readonly", "local":
+		s.declare(st, argv[0], argv[1:])
 	case "unset":
 		for _, a := range argv[1:] {
 			st.unset(a)
+		}
+	}
+}
+
+// invoke reads the body of a function called in the shell st, with the
+// assignments written in front of the call, which bash exports to the
+// function's commands until it returns.
+// NOTE: the call's arguments are not given to $1, $2 and "$@", which stay
+// unknown in the body, and return does not end the body early.
+func (s *scanner) invoke(body *syntax.Stmt, st *state, assigned []string, nest int) {
+	if s.inCall >= maxCallDepth || s.calls >= maxCalls {
+		s.skipped = true
+		return
+	}
+	s.calls++
+	s.inCall++
+	s.enter()
+	for _, a := range assigned {
+		k, v, _ := strings.Cut(a, "=")
+		k = strings.TrimSuffix(k, "+")
+		s.makeLocal(st, k, true)
+		st.export(k, v, true)
+	}
+	s.stmt(body, st, nest)
+	s.leave()
+	s.inCall--
+}
+
+// declare reads export, declare, typeset, local and readonly with their
+// words (man bash, "Shell builtin commands"). -x marks the names for
+// export and +x takes the mark off, as export -n does. Inside a function,
+// local, and declare and typeset without -g, make the names the
+// function's own. local outside a function fails and sets nothing. -f,
+// -F and -p name functions or print, and declare -n makes references;
+// these set no variable here.
+func (s *scanner) declare(st *state, name string, args []string) {
+	exp := 0
+	if name == "export" {
+		exp = 1
+	}
+	own := len(s.frames) > 0 && (name == "local" || name == "declare" || name == "typeset")
+	if name == "local" && len(s.frames) == 0 {
+		return
+	}
+	i := 0
+	for ; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			i++
+			break
+		}
+		if len(a) < 2 || a[0] != '-' && a[0] != '+' {
+			break
+		}
+		on := a[0] == '-'
+		for _, c := range a[1:] {
+			switch {
+			case c == 'f' || c == 'F' || c == 'p':
+				return
+			case c == 'n' && name == "export":
+				if on {
+					exp = -1
+				}
+			case c == 'n':
+				return
+			case c == 'x' && name != "export" && name != "readonly":
+				exp = 1
+				if !on {
+					exp = -1
+				}
+			case c == 'g' && name != "local":
+				own = own && !on
+			}
+		}
+	}
+	for _, a := range args[i:] {
+		k, v, hasValue := strings.Cut(a, "=")
+		if !IsAssignment(k + "=") {
+			continue
+		}
+		if own {
+			s.makeLocal(st, k, hasValue)
+		}
+		switch {
+		case exp > 0:
+			st.export(k, v, hasValue)
+		case exp < 0:
+			st.unexport(k)
+			if hasValue {
+				st.setLocal(k, v)
+			}
+		case hasValue:
+			st.set(k, v)
 		}
 	}
 }
@@ -1038,6 +1311,87 @@ func JoinDir(dir, rel string) string {
 		return dir + "/" + rel
 	}
 	return path.Clean(path.Join(dir, rel))
+}
+
+// mayDefine reports whether a script may define a function: whether it
+// has the word function or an empty pair of parentheses.
+func mayDefine(src string) bool {
+	if strings.Contains(src, "function") {
+		return true
+	}
+	for {
+		i := strings.IndexByte(src, '(')
+		if i < 0 {
+			return false
+		}
+		src = strings.TrimLeft(src[i+1:], " \t")
+		if strings.HasPrefix(src, ")") {
+			return true
+		}
+	}
+}
+
+// callNames returns the names that the commands of a script call,
+// written without expansions, wherever the commands are. Lists and
+// pipelines are walked as chains, without the deep recursion their
+// syntax trees would take.
+func callNames(list []*syntax.Stmt) map[string]bool {
+	names := map[string]bool{}
+	var visit func(syntax.Node) bool
+	visit = func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Stmt:
+			b, ok := n.Cmd.(*syntax.BinaryCmd)
+			if !ok {
+				return true
+			}
+			for _, r := range n.Redirs {
+				syntax.Walk(r, visit)
+			}
+			for _, y := range chain(n, isPipe(b.Op)) {
+				syntax.Walk(y, visit)
+			}
+			return false
+		case *syntax.CallExpr:
+			if len(n.Args) > 0 {
+				if name, ok := litName(n.Args[0]); ok {
+					names[name] = true
+				}
+			}
+		}
+		return true
+	}
+	for _, x := range list {
+		syntax.Walk(x, visit)
+	}
+	return names
+}
+
+// litName returns a word without its quotes when it holds no expansion.
+func litName(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			writeLit(&b, p.Value, false)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				writeLit(&b, l.Value, true)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), b.Len() > 0
 }
 
 // IsAssignment reports whether a word is NAME=value.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -380,6 +381,211 @@ func BenchmarkScan(b *testing.B) {
 	for range b.N {
 		if _, err := Scan(script, ".", nil, Options{}, func(*Command) bool { return true }); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// envOf returns the environment and the expanded words of each echo of a
+// script, read with Options.Expand.
+func envOf(t *testing.T, script string) (envs []pkgcmd.Env, words [][]string) {
+	t.Helper()
+	_, err := Scan(script, ".", nil, Options{Expand: true}, func(c *Command) bool {
+		if len(c.Words) > 0 && c.Words[0].Text == "echo" {
+			envs = append(envs, clone(c.Vars))
+			var args []string
+			if len(c.Words) > 1 {
+				args = c.Args()[1:]
+			}
+			words = append(words, args)
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatalf("Scan(%q): %v", script, err)
+	}
+	return envs, words
+}
+
+func TestScanDeclareExport(t *testing.T) {
+	// man bash, declare: -x marks each name for export to the
+	// environment of later commands, and +x turns the attribute off, as
+	// export -n does. A variable without the attribute keeps its value in
+	// the shell.
+	tests := []struct {
+		script string
+		env    pkgcmd.Env
+		words  []string
+	}{
+		{"declare -x A=1\necho $A", pkgcmd.Env{"A": "1"}, []string{"1"}},
+		{"typeset -x A=1\necho $A", pkgcmd.Env{"A": "1"}, []string{"1"}},
+		{"declare -rx A=1\necho", pkgcmd.Env{"A": "1"}, nil},
+		{"declare -r -x A=1\necho", pkgcmd.Env{"A": "1"}, nil},
+		{"A=1\ndeclare -x A\necho", pkgcmd.Env{"A": "1"}, nil},
+		{"declare A=1\necho $A", pkgcmd.Env{}, []string{"1"}},
+		// The attribute holds for a value assigned later.
+		{"export A\nA=1\necho", pkgcmd.Env{"A": "1"}, nil},
+		{"declare -x A\nA=1\necho", pkgcmd.Env{"A": "1"}, nil},
+		{"export A=1\nexport -n A\necho $A", pkgcmd.Env{}, []string{"1"}},
+		{"export A=1\ndeclare +x A\necho $A", pkgcmd.Env{}, []string{"1"}},
+		{"export -n A=1\necho $A", pkgcmd.Env{}, []string{"1"}},
+		{"export A=1\nA=2\necho", pkgcmd.Env{"A": "2"}, nil},
+		{"export A\nunset A\nA=1\necho", pkgcmd.Env{}, nil},
+		// local works only inside a function.
+		{"local -x A=1\necho $A", pkgcmd.Env{}, []string{"$A"}},
+		// -f names functions and -p prints, so they set no variable.
+		{"declare -fx A=1\necho", pkgcmd.Env{}, nil},
+		{"declare -p A=1\necho", pkgcmd.Env{}, nil},
+	}
+	for _, tt := range tests {
+		envs, words := envOf(t, tt.script)
+		if len(envs) != 1 {
+			t.Errorf("Scan(%q): %d echo commands, want 1", tt.script, len(envs))
+			continue
+		}
+		if diff := cmp.Diff(envs[0], tt.env); diff != "" {
+			t.Errorf("Scan(%q) environment (-got +want):\n%s", tt.script, diff)
+		}
+		if diff := cmp.Diff(words[0], tt.words); diff != "" {
+			t.Errorf("Scan(%q) words (-got +want):\n%s", tt.script, diff)
+		}
+	}
+}
+
+func TestScanFunctionCalls(t *testing.T) {
+	// man bash, "Shell functions": a function's commands run when its
+	// name is called, in the caller's shell, so a cd in them moves the
+	// commands after the call. A body in parentheses runs in a subshell.
+	tests := []struct {
+		script string
+		want   []seen
+	}{
+		{"deploy() {\n  cd web\n  npm publish\n}\ndeploy\nnpm ci", []seen{
+			{Args: []string{"deploy"}, Dir: ".", Line: 5},
+			{Args: []string{"cd", "web"}, Dir: ".", Line: 2},
+			{Args: []string{"npm", "publish"}, Dir: "web", Line: 3},
+			{Args: []string{"npm", "ci"}, Dir: "web", Line: 6},
+		}},
+		{"f() ( cd web; npm ci )\nf\nnpm ci", []seen{
+			{Args: []string{"f"}, Dir: ".", Line: 2},
+			{Args: []string{"cd", "web"}, Dir: ".", Line: 1},
+			{Args: []string{"npm", "ci"}, Dir: "web", Line: 1},
+			{Args: []string{"npm", "ci"}, Dir: ".", Line: 3},
+		}},
+		// Each call runs the body in the caller's folder.
+		{"function f { npm ci; }\ncd a; f; cd ../b; f", []seen{
+			{Args: []string{"cd", "a"}, Dir: ".", Line: 2},
+			{Args: []string{"f"}, Dir: "a", Line: 2},
+			{Args: []string{"npm", "ci"}, Dir: "a", Line: 1},
+			{Args: []string{"cd", "../b"}, Dir: "a", Line: 2},
+			{Args: []string{"f"}, Dir: "b", Line: 2},
+			{Args: []string{"npm", "ci"}, Dir: "b", Line: 1},
+		}},
+		// A name is looked up when it is called: b is defined by then.
+		{"a() { b; }\nb() { cd web; }\na\nnpm ci", []seen{
+			{Args: []string{"a"}, Dir: ".", Line: 3},
+			{Args: []string{"b"}, Dir: ".", Line: 1},
+			{Args: []string{"cd", "web"}, Dir: ".", Line: 2},
+			{Args: []string{"npm", "ci"}, Dir: "web", Line: 4},
+		}},
+		// A call after && runs in the same shell, a pipeline stage in a
+		// subshell.
+		{"f() { cd web; }\ntrue && f; npm ci; cd ..; f | cat; npm ci", []seen{
+			{Args: []string{"true"}, Dir: ".", Line: 2},
+			{Args: []string{"f"}, Dir: ".", Line: 2},
+			{Args: []string{"cd", "web"}, Dir: ".", Line: 1},
+			{Args: []string{"npm", "ci"}, Dir: "web", Line: 2},
+			{Args: []string{"cd", ".."}, Dir: "web", Line: 2},
+			{Args: []string{"f"}, Dir: ".", Line: 2},
+			{Args: []string{"cd", "web"}, Dir: ".", Line: 1},
+			{Args: []string{"cat"}, Dir: ".", Line: 2},
+			{Args: []string{"npm", "ci"}, Dir: ".", Line: 2},
+		}},
+		// A call before the definition finds no function.
+		{"f\nf() { npm ci; }", []seen{{Args: []string{"f"}, Dir: ".", Line: 1}}},
+		// A function defined in a subshell is gone after it.
+		{"(f() { cd web; })\nf\nnpm ci", []seen{
+			{Args: []string{"f"}, Dir: ".", Line: 2},
+			{Args: []string{"npm", "ci"}, Dir: ".", Line: 3},
+		}},
+		// A function that the script never calls by name may still run
+		// from a trap or a name in a variable, so its body is read once
+		// where it is defined, in a shell of its own.
+		{"f() { cd web; npm ci; }\ntrap f EXIT\nnpm ci", []seen{
+			{Args: []string{"cd", "web"}, Dir: ".", Line: 1},
+			{Args: []string{"npm", "ci"}, Dir: "web", Line: 1},
+			{Args: []string{"trap", "f", "EXIT"}, Dir: ".", Line: 2},
+			{Args: []string{"npm", "ci"}, Dir: ".", Line: 3},
+		}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(scan(t, tt.script, nil), tt.want); diff != "" {
+			t.Errorf("Scan(%q) (-got +want):\n%s", tt.script, diff)
+		}
+	}
+}
+
+func TestScanFunctionVars(t *testing.T) {
+	// man bash, local: a variable declared with local, or with declare
+	// or typeset without -g, inside a function is the function's own and
+	// takes its earlier value back when the function returns. export sets
+	// the shell's variable.
+	tests := []struct {
+		script string
+		envs   []pkgcmd.Env
+	}{
+		{"f() { export T=1; }\nf\necho", []pkgcmd.Env{{"T": "1"}}},
+		{"f() { local -x T=1; echo; }\nf\necho", []pkgcmd.Env{{"T": "1"}, {}}},
+		{"f() { declare -x T=1; echo; }\nf\necho", []pkgcmd.Env{{"T": "1"}, {}}},
+		{"f() { typeset -x T=1; }\nf\necho", []pkgcmd.Env{{}}},
+		{"f() { declare -gx T=1; }\nf\necho", []pkgcmd.Env{{"T": "1"}}},
+		{"export T=a\nf() { local T=b; echo; }\nf\necho", []pkgcmd.Env{{"T": "b"}, {"T": "a"}}},
+		{"T=a\nf() { local -x T=b; echo; }\nf\necho $T", []pkgcmd.Env{{"T": "b"}, {}}},
+		// A variable made local in an outer call stays so in the calls
+		// it makes.
+		{"g() { export T=2; }\nf() { local T=1; g; echo; }\nf\necho", []pkgcmd.Env{{"T": "2"}, {}}},
+		// Assignments in front of a call hold for the function's commands.
+		{"f() { echo; }\nT=1 f\necho", []pkgcmd.Env{{"T": "1"}, {}}},
+		{"export T=0\nf() { echo; }\nT=1 f\necho", []pkgcmd.Env{{"T": "1"}, {"T": "0"}}},
+	}
+	for _, tt := range tests {
+		envs, _ := envOf(t, tt.script)
+		if diff := cmp.Diff(envs, tt.envs); diff != "" {
+			t.Errorf("Scan(%q) environments (-got +want):\n%s", tt.script, diff)
+		}
+	}
+	_, words := envOf(t, "T=a\nf() { local T=b; }\nf\necho $T")
+	if diff := cmp.Diff(words, [][]string{{"a"}}); diff != "" {
+		t.Errorf("local value after the call (-got +want):\n%s", diff)
+	}
+}
+
+func TestScanFunctionBounds(t *testing.T) {
+	// Recursive functions and calls that fan out end within the bounds
+	// on calls, and the scan reports that it stopped short.
+	for _, script := range []string{
+		"f() { npm ci; f; }\nf",
+		"f() { f; f; f; f; }\nf",
+		"a() { b; b; b; b; b; b; b; b; }\nb() { c; c; c; c; c; c; c; c; }\nc() { d; d; d; d; d; d; d; d; }\n" +
+			"d() { e; e; e; e; e; e; e; e; }\ne() { g; g; g; g; g; g; g; g; }\ng() { npm ci; }\na",
+		strings.Repeat("f() { f; f; }\n", 1000) + "f",
+		"f() {\n" + strings.Repeat("npm ci; f\n", 5000) + "}\nf",
+	} {
+		start := time.Now()
+		n := 0
+		stopped, err := Scan(script, ".", nil, Options{}, func(*Command) bool {
+			n++
+			return true
+		})
+		if err != nil || !stopped {
+			t.Errorf("Scan(%.30q...): stopped %v, err %v; want true, nil", script, stopped, err)
+		}
+		// The statements read inside calls are bounded, and those outside
+		// are the script's.
+		if limit := maxCallStmts + 10000; n > limit {
+			t.Errorf("Scan(%.30q...): %d commands, want at most %d", script, n, limit)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Scan(%.30q...) took %v", script, d)
 		}
 	}
 }
