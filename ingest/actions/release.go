@@ -587,7 +587,9 @@ func (s *scriptState) apply(words, assigned []string) bool {
 			s.dir = s.stack[len(s.stack)-1]
 			s.stack = s.stack[:len(s.stack)-1]
 		}
-	case "export":
+	case "export", "declare", "typeset", "local", "readonly":
+		// The NAME=VALUE words set variables, whatever the options
+		// (declare -x exports them).
 		for _, a := range args {
 			if k, v, ok := strings.Cut(a, "="); ok && isAssignment(a) {
 				s.vars[k] = v

@@ -256,6 +256,9 @@ func TestReleaseScriptState(t *testing.T) {
 		{"env -C moves one command", "env -C web npm run build\n          npm publish", tok, "registry.npmjs.org", true},
 		{"exported token", "export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          npm publish", "", "registry.npmjs.org", true},
 		{"assigned token", "NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          npm publish", "", "registry.npmjs.org", true},
+		{"declared exported token", "declare -x NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          npm publish", "", "registry.npmjs.org", true},
+		{"typeset exported token", "typeset -x NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          npm publish", "", "registry.npmjs.org", true},
+		{"token marked for export", "export NODE_AUTH_TOKEN\n          NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          npm publish", "", "registry.npmjs.org", true},
 		{"registry in front of the command", "NPM_CONFIG_REGISTRY=https://npm.pkg.github.com npm publish", tok, "npm.pkg.github.com", false},
 	}
 	for _, tt := range tests {
@@ -583,6 +586,30 @@ func TestReleaseWithLiteralExported(t *testing.T) {
 	resulttest.Logins(t, res, map[string]string{
 		graph.GHAInlineSecretID(job, "run@6"):   "registry.npmjs.org",
 		graph.GHAInlineSecretID(job, "run@6/2"): "pypi.org",
+	})
+}
+
+// A token that declare -x exports logs in the releases after it, as an
+// exported one does.
+func TestReleaseWithLiteralDeclared(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("D7x8", 9)
+	wf := strings.Join([]string{
+		"on: push",
+		"jobs:",
+		"  publish:",
+		"    runs-on: ubuntu-latest",
+		"    steps:",
+		"      - run: |", // 6
+		"          declare -x NPM_TOKEN=" + npmToken,
+		"          npm publish",
+	}, "\n")
+	res, err := parseBytes(t, testRepo, ".github/workflows/rel.yml", []byte(wf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	resulttest.Logins(t, res, map[string]string{
+		graph.GHAInlineSecretID(jobID("rel.yml", "publish"), "run@6"): "registry.npmjs.org",
 	})
 }
 

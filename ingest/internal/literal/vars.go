@@ -68,7 +68,8 @@ func (v *Variables) Expand(cmd string) string {
 }
 
 // Assign records the variables that a command of assignments alone sets
-// (NAME=VALUE ..., export NAME=VALUE ...), and those that unset drops.
+// (NAME=VALUE ..., export NAME=VALUE ..., declare -x NAME=VALUE ... and
+// the same with typeset, local or readonly), and those that unset drops.
 // found are the findings of Scan in the command, after Expand: a
 // variable whose value is one of them, or a reference to a variable of
 // v, contains a literal value. Any other value drops the variable.
@@ -81,6 +82,13 @@ func (v *Variables) Assign(cmd string, found []Finding) {
 	switch words[0].text {
 	case "export":
 		export, words = true, words[1:]
+	case "declare", "typeset", "local", "readonly":
+		// -x exports the names (man bash, declare).
+		words = words[1:]
+		for len(words) > 0 && (strings.HasPrefix(words[0].text, "-") || strings.HasPrefix(words[0].text, "+")) {
+			export = export || words[0].text[0] == '-' && strings.Contains(words[0].text, "x")
+			words = words[1:]
+		}
 	case "unset":
 		for _, w := range words[1:] {
 			delete(v.vars, w.text)

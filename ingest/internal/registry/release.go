@@ -655,13 +655,20 @@ var (
 )
 
 // ExportsAuthEnv reports whether a command only sets variables, as
-// export NAME=VALUE or NAME=VALUE alone does, and one of them carries a
-// registry token to the release tools of an ecosystem (AuthEnv). The
-// variables hold for the rest of the shell's script.
+// export NAME=VALUE, declare -x NAME=VALUE (also typeset, local and
+// readonly, after their options) or NAME=VALUE alone does, and one of them
+// carries a registry token to the release tools of an ecosystem (AuthEnv).
+// The variables hold for the rest of the shell's script.
 func ExportsAuthEnv(eco, cmd string) bool {
 	words := fields(cmd)
-	if len(words) > 0 && words[0] == "export" {
-		words = words[1:]
+	if len(words) > 0 {
+		switch words[0] {
+		case "export", "declare", "typeset", "local", "readonly":
+			words = words[1:]
+			for len(words) > 0 && (strings.HasPrefix(words[0], "-") || strings.HasPrefix(words[0], "+")) {
+				words = words[1:]
+			}
+		}
 	}
 	carries := false
 	for _, w := range words {

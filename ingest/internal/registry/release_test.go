@@ -279,6 +279,9 @@ func TestExportsAuthEnv(t *testing.T) {
 		{"npm", "export NPM_CONFIG_REGISTRY=https://npm.example.com/", false},
 		{"pypi", "TWINE_PASSWORD=t0ken twine upload dist/*", false},
 		{"pypi", "export", false},
+		{"npm", "declare -x NPM_TOKEN=t0ken", true},
+		{"npm", "typeset -g -x NODE_AUTH_TOKEN=t0ken", true},
+		{"npm", "declare -x", false},
 	} {
 		if got := ExportsAuthEnv(tt.eco, tt.cmd); got != tt.want {
 			t.Errorf("ExportsAuthEnv(%q, %q) = %v, want %v", tt.eco, tt.cmd, got, tt.want)
