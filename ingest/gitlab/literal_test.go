@@ -301,6 +301,30 @@ func TestLiteralReleaseExported(t *testing.T) {
 	})
 }
 
+// A token that declare -x or typeset -x exports logs in the releases
+// after it, as an exported one does.
+func TestLiteralReleaseDeclared(t *testing.T) {
+	npmToken := "npm_" + strings.Repeat("D7x8", 9)
+	pypiToken := "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("Dx9-", 13)
+	ci := strings.Join([]string{
+		"release:",
+		"  script:",
+		"    - |", // 3
+		"      declare -x NPM_TOKEN=" + npmToken,
+		"      npm publish",
+		"      typeset -rx TWINE_PASSWORD=" + pypiToken + " && twine upload dist/*",
+	}, "\n")
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(ci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	resulttest.Logins(t, res, map[string]string{
+		graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3"):   "registry.npmjs.org",
+		graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "release", "script@3/2"): "pypi.org",
+	})
+}
+
 // npm logs in with basic authentication from an .npmrc _auth or
 // _password, so a later release logs in with the value written there.
 func TestLiteralReleaseBasicAuth(t *testing.T) {
