@@ -118,6 +118,8 @@ func TestScriptEffectsShell(t *testing.T) {
 		{"install() { npm ci; }\ncd web\ninstall", nil, []pkgcmd.Effect{lifecycle("web", "npm ci")}},
 		{"install() { local -x npm_config_ignore_scripts=true; npm ci; }\ninstall\nnpm ci", nil,
 			[]pkgcmd.Effect{{Eco: "npm", Dir: ".", Install: true, NoScripts: true}, lifecycle(".", "npm ci")}},
+		// eval runs the text of its words in the same shell.
+		{"eval 'cd web'\neval npm ci", nil, []pkgcmd.Effect{lifecycle("web", "npm ci")}},
 		// A loop's header runs nothing.
 		{"for d in web api; do echo $d; done", nil, nil},
 		// A here-document's lines are text, not commands.

@@ -21,6 +21,9 @@
 // trap or through a name in a variable. So its body is read once where it
 // is defined, in a shell of its own. Calls nest at most maxCallDepth deep
 // and are followed at most maxCalls times per script.
+//
+// The text that eval runs, when its words hold no expansion, is parsed
+// and read as commands of the same shell, at the eval's line.
 // The script that a shell runs with -c (bash -c '...') is one word of
 // its command; readers scan it in turn.
 //
@@ -159,6 +162,9 @@ const (
 	maxCallStmts = 100000
 	maxFuncs     = 1000
 )
+
+// maxEvalBytes bounds the text of eval commands parsed in one script.
+const maxEvalBytes = 1 << 20
 
 // ParseError reports a script that does not parse as bash, or that
 // nests brackets or compound commands deeper than maxNesting, which the
@@ -342,6 +348,9 @@ type scanner struct {
 	// calls, callStmts and defs count the calls followed, the
 	// statements read inside them and the definitions kept.
 	calls, callStmts, defs int
+	// evalBytes counts the text of eval commands parsed, and evalLine is
+	// the line of the eval being read, or 0.
+	evalBytes, evalLine int
 }
 
 // frame is one function body being read: the variables it made its own
@@ -765,7 +774,7 @@ func (s *scanner) redir(r *syntax.Redirect) Redir {
 // keyword lists the header of a compound command, or a test, as a
 // command of its words, and reports whether the scan goes on.
 func (s *scanner) keyword(words []Word, st *state, x *syntax.Stmt) bool {
-	return s.emit(&Command{Words: words, Vars: st.vars, Dir: st.dir, Line: int(x.Pos().Line()), Keyword: true,
+	return s.emit(&Command{Words: words, Vars: st.vars, Dir: st.dir, Line: s.line(x), Keyword: true,
 		Stdout: *st.out})
 }
 
@@ -879,7 +888,7 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 	// allocated once per script.
 	c := &s.cmd
 	*c = Command{Words: c.Words[:0], Assigns: c.Assigns[:0], Prefix: c.Prefix[:0], Redirs: c.Redirs[:0],
-		Dir: st.dir, Line: int(x.Pos().Line()), Stdout: *st.out}
+		Dir: st.dir, Line: s.line(x), Stdout: *st.out}
 	if x == s.stage {
 		for _, b := range s.before {
 			c.Piped = append(c.Piped, s.restore(s.source(b)))
@@ -951,6 +960,10 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 		}
 	}
 	switch path.Base(argv[0]) {
+	case "eval":
+		if text, ok := evalText(c.Words[1:]); ok {
+			s.eval(text, st, nest, c.Line)
+		}
 	case "cd", "chdir", "Set-Location":
 		st.dir = ChangeDir(s.base, st.dir, argv[1:])
 	case "pushd", "Push-Location":
@@ -968,6 +981,52 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 			st.unset(a)
 		}
 	}
+}
+
+// line returns the line of the script that a node starts on. Inside the
+// text that an eval runs, that is the eval's line.
+func (s *scanner) line(n syntax.Node) int {
+	if s.evalLine > 0 {
+		return s.evalLine
+	}
+	return int(n.Pos().Line())
+}
+
+// evalText returns the text that eval runs: its words joined by blanks,
+// when none holds an expansion.
+func evalText(words []Word) (string, bool) {
+	if len(words) > 0 && words[0].Text == "--" {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return "", false
+	}
+	texts := make([]string, len(words))
+	for i, w := range words {
+		if w.Unknown {
+			return "", false
+		}
+		texts[i] = w.Text
+	}
+	return strings.Join(texts, " "), true
+}
+
+// eval reads the commands of the text that eval runs in the shell st, at
+// line. Text that does not parse runs nothing.
+func (s *scanner) eval(text string, st *state, nest, line int) {
+	if s.evalBytes += len(text); s.evalBytes > maxEvalBytes {
+		s.skipped = true
+		return
+	}
+	f, src, exprs, err := parse(text)
+	if err != nil {
+		return
+	}
+	// The words of the text are read from it, with its own expressions.
+	outer, outerExprs, outerLine, stage, before := s.src, s.exprs, s.evalLine, s.stage, s.before
+	s.src, s.exprs, s.evalLine = src, exprs, line
+	s.stmts(f.Stmts, st, nest+1)
+	s.src, s.exprs, s.evalLine, s.stage, s.before = outer, outerExprs, outerLine, stage, before
 }
 
 // invoke reads the body of a function called in the shell st, with the

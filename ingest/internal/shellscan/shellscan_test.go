@@ -589,3 +589,71 @@ func TestScanFunctionBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestScanEval(t *testing.T) {
+	// man bash, eval: the arguments are joined by blanks into one
+	// command, which the shell reads and runs, so a cd in it moves the
+	// commands after the eval. Its commands are listed at the eval's
+	// line.
+	tests := []struct {
+		script string
+		want   []seen
+	}{
+		{"eval 'cd web'\nnpm ci", []seen{
+			{Args: []string{"eval", "cd web"}, Dir: ".", Line: 1},
+			{Args: []string{"cd", "web"}, Dir: ".", Line: 1},
+			{Args: []string{"npm", "ci"}, Dir: "web", Line: 2},
+		}},
+		{"true\neval npm \"publish --tag\" next", []seen{
+			{Args: []string{"true"}, Dir: ".", Line: 1},
+			{Args: []string{"eval", "npm", "publish --tag", "next"}, Dir: ".", Line: 2},
+			{Args: []string{"npm", "publish", "--tag", "next"}, Dir: ".", Line: 2},
+		}},
+		{"true\neval 'cd web &&\n  npm ci'", []seen{
+			{Args: []string{"true"}, Dir: ".", Line: 1},
+			{Args: []string{"eval", "cd web &&\n  npm ci"}, Dir: ".", Line: 2},
+			{Args: []string{"cd", "web"}, Dir: ".", Line: 2},
+			{Args: []string{"npm", "ci"}, Dir: "web", Line: 2},
+		}},
+		{"eval \"echo '${{ secrets.X }}'\"", []seen{
+			{Args: []string{"eval", "echo '${{ secrets.X }}'"}, Dir: ".", Line: 1},
+			{Args: []string{"echo", "${{ secrets.X }}"}, Dir: ".", Line: 1},
+		}},
+		// The value of an expansion is not known, so the text to run is
+		// not either. The commands of a substitution run all the same.
+		{"eval \"$(ssh-agent -s)\"", []seen{
+			{Args: []string{"ssh-agent", "-s"}, Dir: ".", Line: 1},
+			{Args: []string{"eval", "$(ssh-agent -s)"}, Unknown: []int{1}, Dir: ".", Line: 1},
+		}},
+		// Text that does not parse runs nothing.
+		{"eval 'npm ci )'", []seen{{Args: []string{"eval", "npm ci )"}, Dir: ".", Line: 1}}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(scan(t, tt.script, nil), tt.want); diff != "" {
+			t.Errorf("Scan(%q) (-got +want):\n%s", tt.script, diff)
+		}
+	}
+	envs, _ := envOf(t, "eval 'export T=1'\necho")
+	if diff := cmp.Diff(envs, []pkgcmd.Env{{"T": "1"}}); diff != "" {
+		t.Errorf("environment after eval (-got +want):\n%s", diff)
+	}
+}
+
+func TestScanEvalBounds(t *testing.T) {
+	// An eval that a function runs at each of its calls parses its text
+	// each time, within a bound on the text parsed.
+	// So does an eval that runs an eval, and so on.
+	for _, script := range []string{
+		"f() { eval '" + strings.Repeat("true; ", 20000) + "'; f; f; }\nf",
+		strings.Repeat("eval ", 50000) + "true",
+	} {
+		start := time.Now()
+		stopped, err := Scan(script, ".", nil, Options{}, func(*Command) bool { return true })
+		if err != nil || !stopped {
+			t.Errorf("Scan(%.30q...): stopped %v, err %v; want true, nil", script, stopped, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("Scan(%.30q...) took %v", script, d)
+		}
+	}
+}
