@@ -256,13 +256,13 @@ func splitScript(script string) []scriptPart {
 	return out
 }
 
-// maxSubstitutionDepth bounds how deep command substitutions are read
-// inside each other, so that a deeply nested script costs time in
+// maxSubstitutionDepth bounds how deep command substitutions and evals are
+// read inside each other, so that a deeply nested script costs time in
 // proportion to its length.
 const maxSubstitutionDepth = 16
 
-// maxSubstitutions bounds the command substitutions read in one script
-// line, because each release command found costs a pass over the line.
+// maxSubstitutions bounds the command substitutions and evals read in one
+// script line, because each release command found costs a pass over the line.
 const maxSubstitutions = 64
 
 // withSubstitutions returns parts with the commands of each command
@@ -276,7 +276,9 @@ func withSubstitutions(parts []scriptPart, depth int) []scriptPart {
 }
 
 // expandSubstitutions is withSubstitutions with the number of
-// substitutions still to read in budget.
+// substitutions still to read in budget. An eval whose words hold no
+// expansion is replaced by the commands of the text it runs, in the same
+// shell. Each eval counts against the budget as a substitution does.
 func expandSubstitutions(parts []scriptPart, depth int, budget *int) []scriptPart {
 	if depth >= maxSubstitutionDepth {
 		return parts
@@ -293,10 +295,37 @@ func expandSubstitutions(parts []scriptPart, depth int, budget *int) []scriptPar
 				out = append(out, expandSubstitutions(splitScript(body), depth+1, budget)...)
 				out = append(out, scriptPart{subshell: -1})
 			}
+			if text, ok := evalText(p.cmd); ok && *budget > 0 {
+				*budget--
+				out = append(out, expandSubstitutions(splitScript(text), depth+1, budget)...)
+				continue
+			}
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// evalText returns the text that an eval command runs, its words joined
+// by blanks, when the command holds no shell expansion. GitHub Actions
+// expressions are substituted before the shell runs, so they count as
+// text.
+func evalText(cmd string) (string, bool) {
+	if !strings.HasPrefix(cmd, "eval") {
+		return "", false
+	}
+	if strings.ContainsAny(strings.ReplaceAll(withoutExpressions(cmd), "$GITHUB_EXPRESSION", ""), "$`") {
+		return "", false
+	}
+	words := splitWords(cmd)
+	if len(words) < 2 || words[0] != "eval" {
+		return "", false
+	}
+	words = words[1:]
+	if words[0] == "--" {
+		words = words[1:]
+	}
+	return strings.Join(words, " "), len(words) > 0
 }
 
 // substitutions returns the bodies of the outermost command substitutions
