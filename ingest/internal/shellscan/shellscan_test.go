@@ -362,6 +362,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("cd web && npm ci\n( x=$(echo `date` | tee -a \"$F\") ) >> ${{ env.X }}")
 	f.Add("for d in a b; do [[ -f $d ]] && cat <<-EOF; done\n\t$d\n\tEOF\nexport A=${B:-c}")
 	f.Add("case $x in a) f() { echo ${{\n a }}; };; esac 2>&1 &> o")
+	f.Add("f() { local -x A=1; cd a; f | g; }\ng() ( declare +x A; eval 'cd b; f' )\nf\nexport -n A")
 	f.Fuzz(func(t *testing.T, script string) {
 		lines := strings.Count(script, "\n") + 1
 		_, err := Scan(script, ".", pkgcmd.Env{"B": "b"}, Options{Expand: true, MaxCommands: 1000}, func(c *Command) bool {
