@@ -382,10 +382,10 @@ type state struct {
 	vars   pkgcmd.Env
 	local  map[string]string
 	marked map[string]bool
-	// funcs maps the names of functions to their bodies. A subshell
-	// shares the map with the shell it copies until one of them defines
-	// a function (ownFuncs).
-	funcs    map[string]*syntax.Stmt
+	// funcs maps the names of functions to their definitions. A
+	// subshell shares the map with the shell it copies until one of them
+	// defines a function (ownFuncs).
+	funcs    map[string]*function
 	ownFuncs bool
 	out      *Output
 }
@@ -415,16 +415,26 @@ func (st *state) sub() *state {
 		funcs: st.funcs, out: st.out}
 }
 
-// define sets the body of a function.
-func (st *state) define(name string, body *syntax.Stmt) {
+// function is the definition of a shell function: its body, and the
+// text parsed that the body's positions refer to, with its expressions
+// and the line of the eval that ran it (0 for the script's own text).
+type function struct {
+	body     *syntax.Stmt
+	src      string
+	exprs    []string
+	evalLine int
+}
+
+// define sets the definition of a function.
+func (st *state) define(name string, fn *function) {
 	if !st.ownFuncs {
-		funcs := make(map[string]*syntax.Stmt, len(st.funcs)+1)
+		funcs := make(map[string]*function, len(st.funcs)+1)
 		for k, v := range st.funcs {
 			funcs[k] = v
 		}
 		st.funcs, st.ownFuncs = funcs, true
 	}
-	st.funcs[name] = body
+	st.funcs[name] = fn
 }
 
 // lookup returns the value of a variable the shell has.
@@ -684,7 +694,7 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		if c.Name != nil && s.called[c.Name.Value] && s.defs < maxFuncs {
 			// The body is read at each call.
 			s.defs++
-			st.define(c.Name.Value, c.Body)
+			st.define(c.Name.Value, &function{body: c.Body, src: s.src, exprs: s.exprs, evalLine: s.evalLine})
 			return
 		}
 		// The script does not show where the function runs, if at
@@ -1034,7 +1044,7 @@ func (s *scanner) eval(text string, st *state, nest, line int) {
 // function's commands until it returns.
 // NOTE: the call's arguments are not given to $1, $2 and "$@", which stay
 // unknown in the body, and return does not end the body early.
-func (s *scanner) invoke(body *syntax.Stmt, st *state, assigned []string, nest int) {
+func (s *scanner) invoke(fn *function, st *state, assigned []string, nest int) {
 	if s.inCall >= maxCallDepth || s.calls >= maxCalls {
 		s.skipped = true
 		return
@@ -1048,7 +1058,11 @@ func (s *scanner) invoke(body *syntax.Stmt, st *state, assigned []string, nest i
 		s.makeLocal(st, k, true)
 		st.export(k, v, true)
 	}
-	s.stmt(body, st, nest)
+	// The body's words are read from the text it was defined in.
+	src, exprs, evalLine := s.src, s.exprs, s.evalLine
+	s.src, s.exprs, s.evalLine = fn.src, fn.exprs, fn.evalLine
+	s.stmt(fn.body, st, nest)
+	s.src, s.exprs, s.evalLine = src, exprs, evalLine
 	s.leave()
 	s.inCall--
 }

@@ -658,3 +658,30 @@ func TestScanEvalBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestScanEvalFunctionRaw(t *testing.T) {
+	// A function keeps the text it was defined in: an eval may call a
+	// function of the script, and the script a function an eval defined.
+	script := "f() { echo \"$A\"; }\nf\neval 'true; f'\neval 'g() { echo \"${B}\"; }'\ng"
+	var got [][]string
+	var lines []int
+	_, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
+		if len(c.Words) > 0 && c.Words[0].Text == "echo" {
+			got = append(got, []string{c.Words[1].Raw, c.Words[1].Text})
+			lines = append(lines, c.Line)
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{`"$A"`, "$A"}, {`"$A"`, "$A"}, {`"${B}"`, "${B}"}}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("words of the function bodies (-got +want):\n%s", diff)
+	}
+	// The commands of a body are at its lines, or at the line of the eval
+	// that defined it.
+	if diff := cmp.Diff(lines, []int{1, 1, 4}); diff != "" {
+		t.Errorf("lines of the function bodies (-got +want):\n%s", diff)
+	}
+}
