@@ -302,6 +302,10 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	return plan, nil
 }
 
+// packageRegistry marks the ecosystems whose registries hold packages,
+// not images, by purl type.
+var packageRegistry = map[string]bool{"npm": true, "pypi": true, "cargo": true, "gem": true}
+
 // publishedStep lists the packages and registries that a credential in
 // the blast radius can publish to, to check for what the attacker may
 // have published. It comes last: checking before the credentials are
@@ -326,7 +330,7 @@ func publishedStep(res *Result) *Step {
 		it := &Item{Node: x.Node, Kind: "check"}
 		name := x.Node.Attr(graph.AttrName)
 		switch {
-		case x.Node.Attr("type") == "registry-scope" && (x.Node.Attr("ecosystem") == "npm" || x.Node.Attr("ecosystem") == "pypi"):
+		case x.Node.Attr("type") == "registry-scope" && packageRegistry[x.Node.Attr("ecosystem")]:
 			it.Action = fmt.Sprintf("List the packages the accounts above can publish on %s and the versions published since the compromise, and %s those you did not build", x.Node.Attr("registry"), withdraw(x.Node.Attr("ecosystem")))
 		case x.Node.Attr("type") == "registry-scope":
 			it.Action = fmt.Sprintf("List the images pushed to %s since the compromise with the accounts above, and delete or re-sign those you did not build", x.Node.Attr("registry"))
@@ -1304,7 +1308,9 @@ func withdraw(eco string) string {
 	switch eco {
 	case "npm":
 		return "deprecate or unpublish"
-	case "pypi":
+	case "pypi", "cargo", "gem":
+		// PyPI, crates.io and RubyGems take a release back by
+		// yanking it.
 		return "yank"
 	}
 	return "deprecate or yank"

@@ -791,6 +791,48 @@ func TestPlanNPMTokenRelease(t *testing.T) {
 	}
 }
 
+func TestPlanCrateAndGemRelease(t *testing.T) {
+	// A crates.io token and a RubyGems key each log in to an account that
+	// publishes packages. Both registries take a release back by yanking
+	// it (cargo yank, gem yank); neither holds images.
+	for _, tt := range []struct{ eco, host, pkg, name string }{
+		{"cargo", "crates.io", "pkg:cargo/ferris-util", "ferris-util"},
+		{"gem", "rubygems.org", "pkg:gem/ferris", "ferris"},
+	} {
+		t.Run(tt.eco, func(t *testing.T) {
+			secret := "secret:gha:o/a/TOKEN"
+			account := "registry:" + tt.host + "/" + secret
+			scope := "registry:" + tt.host + "/*"
+			gr := newG().
+				node(secret, "type", "actions-secret", "name", "TOKEN", "repository", "o/a").
+				node(tt.pkg, "ecosystem", tt.eco, "name", tt.name).
+				node(scope, "type", "registry-scope", "registry", tt.host, "ecosystem", tt.eco).
+				edge(jobA, graph.EdgeExecutes, bad).
+				edge(jobA, graph.EdgeExposes, secret).
+				edge(secret, graph.EdgeAuthenticatesAs, account).
+				edge(account, graph.EdgeCanPublish, tt.pkg).
+				edge(account, graph.EdgeCanAccess, scope)
+			gr.account(account, tt.host, tt.eco)
+			s := gr.store(t)
+			plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			registry := planItem(t, plan, scope)
+			if want := "packages the accounts above can publish on " + tt.host; !strings.Contains(registry.Action, want) {
+				t.Errorf("check of the registry: %q, want one that contains %q", registry.Action, want)
+			}
+			if !strings.Contains(registry.Action, "yank") {
+				t.Errorf("check of the registry: %q, want the registry's way to take a release back (yank)", registry.Action)
+			}
+			check := planItem(t, plan, tt.pkg)
+			if !strings.Contains(check.Action, "yank") || strings.Contains(check.Action, "deprecate") {
+				t.Errorf("check of %s: %q, want yank alone", tt.name, check.Action)
+			}
+		})
+	}
+}
+
 func TestPlanNPMViewOfGitHubPackage(t *testing.T) {
 	// The job's GITHUB_TOKEN publishes @o/widget on GitHub Packages, so
 	// npm view queries that registry, not registry.npmjs.org.

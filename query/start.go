@@ -261,6 +261,13 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 		if len(near) > 0 {
 			hint = "the graph holds " + strings.Join(near, ", ")
 		}
+		for _, sp := range specs {
+			typ, _, _ := strings.Cut(strings.TrimPrefix(sp.Name, "pkg:"), "/")
+			if want := purlTypeFor[typ]; want != "" {
+				hint += fmt.Sprintf("; the purl type of %s is %s (pkg:%s/...)", typeNames[want], want, want)
+				break
+			}
+		}
 		// A runtime that runs the name itself (npx with no version, say)
 		// runs a version that no input shows.
 		checked := map[string]bool{}
@@ -293,6 +300,25 @@ func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) (
 			ErrNoMatch, strings.Join(names, ", "), hint)
 	}
 	return out, nil
+}
+
+// purlTypeFor maps names that users write as purl types to the purl type
+// the graph uses for that ecosystem: crates.io packages are pkg:cargo.
+var purlTypeFor = map[string]string{
+	"crates": "cargo", "crate": "cargo", "rust": "cargo",
+	"rubygems": "gem", "ruby": "gem", "gems": "gem",
+	"python": "pypi", "pip": "pypi",
+	"go": "golang", "gomod": "golang",
+	"github": "githubactions", "actions": "githubactions", "githubaction": "githubactions", "gha": "githubactions",
+	"node": "npm", "yarn": "npm", "pnpm": "npm",
+	"php": "composer", "packagist": "composer",
+	"oci": "docker", "container": "docker",
+}
+
+// typeNames names the ecosystem of each purl type in purlTypeFor.
+var typeNames = map[string]string{
+	"cargo": "crates.io packages", "gem": "RubyGems", "pypi": "PyPI packages", "golang": "Go modules",
+	"githubactions": "GitHub Actions", "npm": "npm packages", "composer": "Composer packages", "docker": "container images",
 }
 
 // maxNear bounds the packages a failed match suggests.

@@ -375,6 +375,24 @@ func TestNoMatchSuggestsWhatTheGraphHolds(t *testing.T) {
 	}
 }
 
+func TestNoMatchNamesThePurlType(t *testing.T) {
+	// crates.io packages are pkg:cargo and GitHub Actions
+	// pkg:githubactions in the purl specification; other names for the
+	// type point there.
+	s := newG().edge(jobA, graph.EdgeExecutes, bad).store(t)
+	tests := map[string]string{
+		"pkg:crates/serde@1.0.200":       "the purl type of crates.io packages is cargo (pkg:cargo/...)",
+		"pkg:github/actions/checkout@v4": "the purl type of GitHub Actions is githubactions (pkg:githubactions/...)",
+		"pkg:rubygems/rails@7.1.0":       "the purl type of RubyGems is gem (pkg:gem/...)",
+	}
+	for pkg, want := range tests {
+		_, err := Run(context.Background(), s, Start{Packages: []string{pkg}}, Options{})
+		if !errors.Is(err, ErrNoMatch) || !strings.Contains(err.Error(), want) {
+			t.Errorf("query %s: error = %v, want ErrNoMatch with %q", pkg, err, want)
+		}
+	}
+}
+
 func TestNoMatchPointsAtComputedVersions(t *testing.T) {
 	// A runtime runs the name itself, with no version and without
 	// pinned=computed. A query for one version finds no node, and its
