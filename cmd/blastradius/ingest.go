@@ -117,6 +117,9 @@ restores Go's own settings.`,
 			if err := printSummary(o.stdout, o.format, sum); err != nil {
 				return err
 			}
+			if err := o.recordRejected(args, sum, time.Now().UTC()); err != nil {
+				o.logger.Warn("the list of rejected files was not updated", "file", o.rejectedPath(), "err", err)
+			}
 			if len(sum.Rejected) > 0 {
 				return &exitError{code: exitRejected}
 			}

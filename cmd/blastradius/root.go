@@ -171,6 +171,7 @@ func (o *options) openStore(ctx context.Context) (graph.Store, error) {
 // openExistingStore opens the store for a query and says how to create it
 // when it does not exist yet.
 func (o *options) openExistingStore(ctx context.Context) (graph.Store, error) {
+	o.warnRejected(o.stderr)
 	if o.usesNeo4j() {
 		return o.openStore(ctx)
 	}

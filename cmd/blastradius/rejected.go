@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// A rejected file keeps the facts an earlier ingest read from it, or has
+// none, so a query result about it may be stale or empty. The ingest command
+// keeps the list of input files whose last ingest rejected them in a file
+// beside the store, and the commands that read the graph warn about them,
+// so that "nothing reachable" is not read as "safe".
+
+// rejection is one input file whose last ingest rejected it.
+type rejection struct {
+	Pos     string    `json:"pos"`
+	Message string    `json:"message"`
+	At      time.Time `json:"at"`
+}
+
+// rejectedPath returns the file that lists the rejected input files. Its
+// name starts with the store's, so an ingest of the store's folder skips
+// it as the tool's own state.
+func (o *options) rejectedPath() string { return o.db + ".rejected.json" }
+
+// recordRejected updates the list of rejected files after an ingest of
+// inputs: the files under inputs that this run did not reject leave it,
+// and those it rejected enter it.
+func (o *options) recordRejected(inputs []string, sum *ingest.Summary, at time.Time) error {
+	list, err := readRejected(o.rejectedPath())
+	if err != nil {
+		return err
+	}
+	for path := range list {
+		if slices.ContainsFunc(inputs, func(in string) bool { return inside(in, path) }) {
+			delete(list, path)
+		}
+	}
+	for _, d := range sum.Rejected {
+		list[d.Pos.File] = rejection{Pos: d.Pos.String(), Message: d.Msg, At: at}
+	}
+	if len(list) == 0 {
+		if err := os.Remove(o.rejectedPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	data, err := json.MarshalIndent(list, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := o.rejectedPath() + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, o.rejectedPath())
+}
+
+// inside reports whether path is the input in or a file under it, as the
+// walk of in names them.
+func inside(in, path string) bool {
+	if path == in {
+		return true
+	}
+	if filepath.Clean(in) == "." {
+		return !filepath.IsAbs(path) && path != ".." && !strings.HasPrefix(path, ".."+string(filepath.Separator))
+	}
+	return strings.HasPrefix(path, strings.TrimSuffix(in, string(filepath.Separator))+string(filepath.Separator))
+}
+
+// readRejected reads the list of rejected files, empty when there is none.
+func readRejected(path string) (map[string]rejection, error) {
+	list := map[string]rejection{}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return list, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, fmt.Errorf("%s: %w; delete the file and ingest again", path, err)
+	}
+	return list, nil
+}
+
+// maxRejectedShown bounds the files the warning names.
+const maxRejectedShown = 3
+
+// warnRejected writes a warning to w when input files were rejected at
+// their last ingest. A list that cannot be read is warned about too.
+func (o *options) warnRejected(w io.Writer) {
+	list, err := readRejected(o.rejectedPath())
+	if err != nil {
+		fmt.Fprintf(w, "blastradius: warning: %v\n", err)
+		return
+	}
+	if len(list) == 0 {
+		return
+	}
+	paths := make([]string, 0, len(list))
+	for p := range list {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	var shown []string
+	for _, p := range paths[:min(len(paths), maxRejectedShown)] {
+		shown = append(shown, list[p].Pos+": "+list[p].Message)
+	}
+	more := ""
+	if n := len(paths) - len(shown); n > 0 {
+		more = fmt.Sprintf(" (and %d more, listed in %s)", n, o.rejectedPath())
+	}
+	what, whose, they := "input file was", "its", "it describes"
+	if len(paths) > 1 {
+		what, whose, they = "input files were", "their", "they describe"
+	}
+	fmt.Fprintf(w, "blastradius: warning: %d %s rejected at the last ingest, so the graph holds none of %s facts or only those of an earlier run%s. Answers may miss what %s. Fix and ingest again:\n  %s\n",
+		len(paths), what, whose, more, they, strings.Join(shown, "\n  "))
+}

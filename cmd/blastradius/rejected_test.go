@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A workflow that the last ingest rejected leaves the graph without its
+// jobs, so a query that finds nothing warns about it until an ingest reads
+// the file again.
+func TestQueryWarnsOfRejectedFiles(t *testing.T) {
+	dir := t.TempDir()
+	repo := filepath.Join(dir, "repo")
+	wf := filepath.Join(repo, ".github", "workflows", "ci.yml")
+	if err := os.MkdirAll(filepath.Dir(wf), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	good := "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n"
+	write := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(wf, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "store", "graph.db")
+	query := func() string {
+		t.Helper()
+		_, stderr, _ := run(t, "--db", db, "query", "--package", "pkg:npm/x@1.0.0")
+		return stderr
+	}
+
+	write("on: push\njobs:\n  a: [\n")
+	if _, stderr, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme", repo); code != exitRejected {
+		t.Fatalf("ingest of a broken workflow: exit %d, want %d; stderr: %s", code, exitRejected, stderr)
+	}
+	want := "1 input file was rejected at the last ingest"
+	if got := query(); !strings.Contains(got, want) || !strings.Contains(got, "ci.yml:3:3") {
+		t.Errorf("query stderr = %q, want a warning with %q naming ci.yml:3:3", got, want)
+	}
+
+	write(good)
+	if _, stderr, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme", repo); code != 0 {
+		t.Fatalf("ingest of the fixed workflow: exit %d; stderr: %s", code, stderr)
+	}
+	if got := query(); strings.Contains(got, "rejected") {
+		t.Errorf("query stderr after the fix = %q, want no warning", got)
+	}
+	if _, err := os.Stat(db + ".rejected.json"); !os.IsNotExist(err) {
+		t.Errorf("list of rejected files still there after the fix: %v", err)
+	}
+}
+
+// An ingest of a folder clears the rejections of the files under it only.
+func TestInsideInput(t *testing.T) {
+	for _, tt := range []struct {
+		in, path string
+		inside   bool
+	}{
+		{"repo", "repo/a.yml", true},
+		{"repo", "repo2/a.yml", false},
+		{".", "repo/a.yml", true},
+		{".", "../other/a.yml", false},
+		{"repo/a.yml", "repo/a.yml", true},
+	} {
+		in, path := filepath.FromSlash(tt.in), filepath.FromSlash(tt.path)
+		if got := inside(in, path); got != tt.inside {
+			t.Errorf("inside(%q, %q) = %v, want %v", in, path, got, tt.inside)
+		}
+	}
+}
