@@ -274,6 +274,7 @@ func (w *workflow) readAWSCredentials(j *job, input func(string) string, env map
 	if len(assumed) == 0 {
 		return
 	}
+	w.assumedWithOIDC(j, assumed)
 
 	// Without credentials in the environment, later steps act as the
 	// identity only when they pass its outputs on or name its profile,
@@ -400,6 +401,7 @@ func (w *workflow) readGCPCredentials(j *job, input func(string) string, env map
 			attrs: attrs{graph.AttrProvider: "gcp", "type": "ci-credentials"}, maybe: true, oidcToken: true}
 	}
 	ident.maybe = ident.maybe || cond
+	w.assumedWithOIDC(j, []cloudIdentity{ident})
 	setIdentity(&j.gcpIdents, ident)
 }
 
@@ -499,11 +501,26 @@ func (w *workflow) writeCloudIdentity(j *job, ident cloudIdentity) {
 	}
 }
 
-// oidcIdentities lists the identities that publish an image of the job
-// and that the job assumes with its OIDC token, for the linker (attr
-// oidc_identities).
+// assumedWithOIDC writes the roles and service accounts that a step
+// assumes with the job's OIDC token, and lists them for the linker. When
+// the input holds no trust policy or grant that decides it, the linker
+// lets the job's OIDC subject assume them, possibly.
+func (w *workflow) assumedWithOIDC(j *job, assumed []cloudIdentity) {
+	for _, ident := range assumed {
+		if !ident.oidcRole {
+			continue
+		}
+		w.writeCloudIdentity(j, ident)
+		if !slices.Contains(j.oidcRoles, ident.id) {
+			j.oidcRoles = append(j.oidcRoles, ident.id)
+		}
+	}
+}
+
+// oidcIdentities lists the identities that the job assumes with its OIDC
+// token, for the linker (attr oidc_identities).
 func (j *job) oidcIdentities() []string {
-	var out []string
+	out := slices.Clone(j.oidcRoles)
 	for _, p := range j.pushes {
 		for _, c := range p.clouds {
 			if c.ident.oidcRole && !slices.Contains(out, c.ident.id) {

@@ -208,6 +208,9 @@ type job struct {
 	// configure-aws-credentials set, and cloudLogins the registry logins
 	// made with those identities.
 	awsIdents, gcpIdents []cloudIdentity
+	// oidcRoles are the roles and service accounts that the job assumes
+	// with its OIDC token, whether or not it pushes images as them.
+	oidcRoles []string
 	awsRegion            string
 	cloudLogins          []cloudLogin
 	// gcpAuthSteps maps the id of each google-github-actions/auth step

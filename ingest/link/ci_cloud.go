@@ -8,9 +8,9 @@ import (
 
 // linkCloudLogins gives a GitHub Actions job's OIDC subject CAN_ASSUME to
 // each role or service account that its workflow assumes with the job's
-// OIDC token to push images (the job's oidc_identities). The edge is
-// possible, and is added only when no input shows who may assume the
-// identity, so that the push the workflow makes is still reached. A role
+// OIDC token (the job's oidc_identities). The edge is possible, and is
+// added only when no input shows who may assume the identity, so that
+// what the workflow does as it is still reached. A role
 // whose trust policy is in the input is left to linkAssume. A service
 // account that some principal may impersonate by a grant in the input is
 // left to linkGCP, which runs before.
@@ -41,13 +41,13 @@ func (v *view) linkCloudLogins() {
 					continue
 				}
 				e.SetAttr(graph.AttrActions, "sts:AssumeRoleWithWebIdentity")
-				e.SetAttr(graph.AttrReason, "the workflow assumes "+id+" with the job's OIDC token (aws-actions/configure-aws-credentials) and pushes images as it; undecided: the role's trust policy is not in the input")
+				e.SetAttr(graph.AttrReason, "the workflow assumes "+id+" with the job's OIDC token (aws-actions/configure-aws-credentials); undecided: the role's trust policy is not in the input")
 			case strings.HasPrefix(id, "gcp:sa:"):
 				if impersonated[id] {
 					continue
 				}
 				e.SetAttr(graph.AttrActions, "sts.googleapis.com/token.exchange,iam.serviceAccounts.getAccessToken")
-				e.SetAttr(graph.AttrReason, "the workflow impersonates "+n.Label+" through workload identity federation with the job's OIDC token (google-github-actions/auth) and pushes images as it; undecided: no grant that lets a principal impersonate it is in the input")
+				e.SetAttr(graph.AttrReason, "the workflow impersonates "+n.Label+" through workload identity federation with the job's OIDC token (google-github-actions/auth); undecided: no grant that lets a principal impersonate it is in the input")
 			default:
 				continue
 			}

@@ -96,3 +96,43 @@ func TestCloudKeysOfEnvironmentSecret(t *testing.T) {
 		t.Errorf("AUTHENTICATES_AS (-want +got):\n%s", diff)
 	}
 }
+
+// TestOIDCRoleWithoutPush checks that a job that assumes a role or a
+// service account with its OIDC token reaches it when no input shows who
+// may assume it, though the job pushes no image. A trust policy in the
+// input decides instead.
+func TestOIDCRoleWithoutPush(t *testing.T) {
+	const (
+		role  = "arn:aws:iam::111122223333:role/site-deploy"
+		sa    = "gcp:sa:deployer@example-proj.iam.gserviceaccount.com"
+		start = "pkg:githubactions/example-vendor/build-tool@v1"
+	)
+	trust := func(sub string) graph.Node {
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},` +
+			`"Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"` + sub + `"}}}]}`
+		return node(role, graph.NodeIdentity, "provider", "aws", "type", "role", "account", "111122223333",
+			"name", "site-deploy", "trust_policy", doc)
+	}
+	tests := []struct {
+		name     string
+		declared []graph.Node
+		want     []string
+	}{
+		{"policies not in the input", nil, []string{role + " (possible)", sa + " (possible)"}},
+		{"trust admits the job", []graph.Node{trust("repo:example-org/app:ref:refs/heads/main")}, []string{role + " (certain)", sa + " (possible)"}},
+		{"trust admits another repository", []graph.Node{trust("repo:example-org/other:*")}, []string{sa + " (possible)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reached := radius(t, ciStore(t, "oidc-deploy", tt.declared...), pkgStart(start))
+			var got []string
+			for _, p := range []string{"arn:aws:iam::", "gcp:sa:"} {
+				got = append(got, pick(reached, p)...)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s reaches (-want +got):\n%s", start, diff)
+			}
+		})
+	}
+}
