@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,13 +26,19 @@ var levels = map[string]float64{"low": 1, "medium": 2, "high": 5, "critical": 10
 // node's own `criticality` attribute, or a `criticality` tag or label;
 // anything else weighs DefaultWeight.
 type Criticality struct {
-	exact map[string]float64
-	globs []weightedGlob
+	exact map[string]*entry
+	globs []*entry
+	// order lists the entries as the mapping gives them.
+	order []*entry
 }
 
-type weightedGlob struct {
+// entry is one key of the mapping, with whether Weight has used it. The
+// review weighs targets on every core, so used is atomic.
+type entry struct {
 	pattern string
 	weight  float64
+	line    int
+	used    atomic.Bool
 }
 
 // ParseCriticality reads a mapping: a YAML object whose keys are node ids
@@ -43,7 +50,7 @@ func ParseCriticality(name string, data []byte) (*Criticality, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s:%d: criticality mapping is not valid YAML", name, yamlLine(err))
 	}
-	c := &Criticality{exact: map[string]float64{}}
+	c := &Criticality{exact: map[string]*entry{}}
 	if len(doc.Content) == 0 {
 		return c, nil
 	}
@@ -60,10 +67,12 @@ func ParseCriticality(name string, data []byte) (*Criticality, error) {
 		if v.Kind != yaml.ScalarNode || !ok {
 			return nil, fmt.Errorf("%s:%d:%d: weight of the entry must be a number from 0 to 1000000 or low, medium, high, critical", name, v.Line, v.Column)
 		}
+		e := &entry{pattern: k.Value, weight: w, line: k.Line}
+		c.order = append(c.order, e)
 		if strings.ContainsAny(k.Value, "*?") {
-			c.globs = append(c.globs, weightedGlob{pattern: k.Value, weight: w})
+			c.globs = append(c.globs, e)
 		} else {
-			c.exact[k.Value] = w
+			c.exact[k.Value] = e
 		}
 	}
 	sort.SliceStable(c.globs, func(i, j int) bool { return len(c.globs[i].pattern) > len(c.globs[j].pattern) })
@@ -94,15 +103,15 @@ func parseWeight(s string) (float64, bool) {
 // Weight returns the weight of a node.
 func (c *Criticality) Weight(n graph.Node) float64 {
 	if c != nil {
-		if w, ok := c.exact[n.ID]; ok {
-			return w
+		if e, ok := c.exact[n.ID]; ok {
+			return e.use()
 		}
-		if w, ok := c.exact[n.Label]; ok && n.Label != "" {
-			return w
+		if e, ok := c.exact[n.Label]; ok && n.Label != "" {
+			return e.use()
 		}
 		for _, g := range c.globs {
 			if awspolicy.Glob(g.pattern, n.ID) || (n.Label != "" && awspolicy.Glob(g.pattern, n.Label)) {
-				return g.weight
+				return g.use()
 			}
 		}
 	}
@@ -117,6 +126,29 @@ func (c *Criticality) Weight(n graph.Node) float64 {
 		}
 	}
 	return DefaultWeight
+}
+
+func (e *entry) use() float64 {
+	if !e.used.Load() {
+		e.used.Store(true)
+	}
+	return e.weight
+}
+
+// Unused returns the keys of the mapping that weighed no target since it
+// was parsed, each with its line: keys that name nothing the review
+// reached, or nodes that are not targets, such as secrets and jobs.
+func (c *Criticality) Unused() []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	for _, e := range c.order {
+		if !e.used.Load() {
+			out = append(out, fmt.Sprintf("%d: %s", e.line, e.pattern))
+		}
+	}
+	return out
 }
 
 // tagValue reads one key from a tags or labels attribute written as a

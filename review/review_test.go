@@ -205,6 +205,24 @@ payroll: critical
 	}
 }
 
+func TestCriticalityUnused(t *testing.T) {
+	// Only the bucket is weighed: the secret is no target, and no node
+	// matches the other bucket's glob.
+	c, err := ParseCriticality("crit.yaml", []byte(`
+arn:aws:s3:::example-data: 7
+"arn:aws:secretsmanager:*:*:secret:prod/*": critical
+"arn:aws:s3:::no-such-*": high
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Weight(graph.Node{ID: "arn:aws:s3:::example-data"})
+	want := []string{"3: arn:aws:secretsmanager:*:*:secret:prod/*", "4: arn:aws:s3:::no-such-*"}
+	if diff := cmp.Diff(want, c.Unused()); diff != "" {
+		t.Errorf("Unused (-want +got):\n%s", diff)
+	}
+}
+
 func TestParseCriticalityErrors(t *testing.T) {
 	for _, tc := range []struct {
 		in, want string
@@ -408,9 +426,9 @@ func FuzzParseCriticality(f *testing.F) {
 			}
 			return
 		}
-		for _, w := range c.exact {
-			if w < 0 || w > 1e6 {
-				t.Fatalf("weight %v out of range", w)
+		for _, e := range c.exact {
+			if e.weight < 0 || e.weight > 1e6 {
+				t.Fatalf("weight %v out of range", e.weight)
 			}
 		}
 		for _, g := range c.globs {

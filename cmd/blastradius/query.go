@@ -102,8 +102,27 @@ func runQuery(cmd *cobra.Command, o *options, q *queryFlags, s graph.Store) (*qu
 		if err := warnSplitARNs(cmd.Context(), o.logger, s, res); err != nil {
 			return nil, err
 		}
+		if !opt.Since.IsZero() {
+			if err := warnNoLogs(cmd.Context(), o.logger, s); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return res, err
+}
+
+// warnNoLogs logs a warning when the graph holds no access-log evidence,
+// so that --since can flag no use after the compromise: its absence from
+// the result then shows nothing.
+func warnNoLogs(ctx context.Context, log *slog.Logger, s graph.Reader) error {
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	if st.EdgesByKind[graph.EdgeObserved] == 0 {
+		log.Warn("--since finds no use after the compromise because the graph holds no access logs; ingest CloudTrail, GCP audit, Kubernetes audit or GitHub audit logs to see which credentials were used")
+	}
+	return nil
 }
 
 // warnUnknownOwners logs a warning when the blast radius contains jobs of

@@ -98,6 +98,9 @@ rotated since an earlier review written with --format json.`,
 				if prev != nil {
 					review.Compare(rv, prev)
 				}
+				for _, key := range opt.Criticality.Unused() {
+					fmt.Fprintf(o.stderr, "blastradius: warning: %s:%s weighs nothing: it matches no resource or service that a reviewed credential or package reaches (secrets, jobs and identities are not weighed)\n", critFile, key)
+				}
 				switch format {
 				case "json":
 					return review.WriteJSON(o.stdout, rv)

@@ -70,3 +70,30 @@ func TestInsideInput(t *testing.T) {
 		}
 	}
 }
+
+// --since flags use after the compromise from access logs; a graph
+// without logs gets a warning instead of a silent empty answer.
+func TestSinceWarnsWithoutLogs(t *testing.T) {
+	const warning = "holds no access logs"
+	db := exampleDB(t)
+	if _, stderr, _ := run(t, "--db", db, "query", "--package", examplePkg, "--since", exampleTime); strings.Contains(stderr, warning) {
+		t.Errorf("query of the example, which has CloudTrail logs, warns: %s", stderr)
+	}
+
+	dir := t.TempDir()
+	repo := filepath.Join(dir, "repo")
+	wf := filepath.Join(repo, ".github", "workflows", "ci.yml")
+	if err := os.MkdirAll(filepath.Dir(wf), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(wf, []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx x@1.0.0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noLogs := filepath.Join(dir, "store", "graph.db")
+	if _, stderr, code := run(t, "--db", noLogs, "--log-level", "error", "ingest", "--org", "acme", repo); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, stderr)
+	}
+	if _, stderr, _ := run(t, "--db", noLogs, "query", "--package", "pkg:npm/x@1.0.0", "--since", exampleTime); !strings.Contains(stderr, warning) {
+		t.Errorf("query --since of a graph without logs: stderr %q, want a warning with %q", stderr, warning)
+	}
+}
