@@ -72,7 +72,7 @@ func TestInsideInput(t *testing.T) {
 }
 
 // --since flags use after the compromise from access logs; a graph
-// without logs gets a warning instead of a silent empty answer.
+// without logs gets a warning instead of a silent empty result.
 func TestSinceWarnsWithoutLogs(t *testing.T) {
 	const warning = "holds no access logs"
 	db := exampleDB(t)
