@@ -221,6 +221,10 @@ const (
 	AttrChain                  = "chain"          // LOCKS and EXECUTES: direct dependency that pulls it in
 	AttrInstallHook            = "install_script" // Package version: "true" when it runs code at install
 	AttrName                   = "name"           // a secret's name as its consumers refer to it
+	// AttrDefinedAt, on a node that a module call gives, is the file and
+	// line of the called module where the node's block is written. The
+	// node's own position is the calling module block's.
+	AttrDefinedAt = "defined_at"
 )
 
 // Values of AttrGPRRelease.

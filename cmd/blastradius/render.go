@@ -237,6 +237,9 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 	} else {
 		fmt.Fprintf(w, "  %s\n      [%s]\n", name, strings.Join(tags, "; "))
 	}
+	if at := r.Node.Attr(graph.AttrDefinedAt); at != "" {
+		fmt.Fprintf(w, "%sdefined at: %s, read through the module call at %s\n", indent, at, r.Node.Pos)
+	}
 
 	// The path to a node's parent is printed at the parent, so each node
 	// shows the whole chain by name and only its last hop in detail.

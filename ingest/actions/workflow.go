@@ -210,9 +210,9 @@ type job struct {
 	awsIdents, gcpIdents []cloudIdentity
 	// oidcRoles are the roles and service accounts that the job assumes
 	// with its OIDC token, whether or not it pushes images as them.
-	oidcRoles []string
-	awsRegion            string
-	cloudLogins          []cloudLogin
+	oidcRoles   []string
+	awsRegion   string
+	cloudLogins []cloudLogin
 	// gcpAuthSteps maps the id of each google-github-actions/auth step
 	// to whether it returns an access token (token_format: access_token).
 	gcpAuthSteps map[string]bool

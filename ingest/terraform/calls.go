@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
@@ -484,6 +485,15 @@ func instanceFacts(c *moduleCall, child *evaluator, ff *fileFacts, emit func(*mo
 		}
 		ff.called = append(ff.called, cf.called...)
 		for _, n := range cf.nodes {
+			// A node of a module that the called module calls in turn
+			// keeps the innermost block's place.
+			if n.Attrs[graph.AttrDefinedAt] == "" && n.Pos.Line > 0 {
+				n.Attrs = copyAttrs(n.Attrs)
+				if n.Attrs == nil {
+					n.Attrs = map[string]string{}
+				}
+				n.Attrs[graph.AttrDefinedAt] = fmt.Sprintf("%s:%d", path, n.Pos.Line)
+			}
 			n.Pos.Line = rng.Start.Line
 			ff.nodes = append(ff.nodes, n)
 		}

@@ -63,7 +63,13 @@ func TestTestdataInJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if diff := cmp.Diff(factLines(t, orig), factLines(t, conv)); diff != "" {
+		// A module call's facts name the called file by its path, which
+		// starts with the copy's folder.
+		converted := factLines(t, conv)
+		for i := range converted {
+			converted[i] = strings.ReplaceAll(converted[i], base+string(filepath.Separator), "")
+		}
+		if diff := cmp.Diff(factLines(t, orig), converted); diff != "" {
 			t.Errorf("%s: facts (-hcl +json):\n%s", name, diff)
 		}
 		compared++

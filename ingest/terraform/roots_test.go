@@ -225,3 +225,25 @@ func TestCalledModuleProblemsAtTheirLines(t *testing.T) {
 		t.Errorf("warning positions (-want +got):\n%s", diff)
 	}
 }
+
+// A node that a module call gives sits at the module block, and names
+// the block of the called module it comes from.
+func TestCalledNodeNamesItsBlock(t *testing.T) {
+	root := writeTree(t, calledTree)
+	store := memstore.New()
+	p := &ingest.Pipeline{Parsers: []ingest.Parser{New()}, Store: store, Env: testEnv(), Org: "example-org"}
+	if _, err := p.Run(context.Background(), []string{root}); err != nil {
+		t.Fatal(err)
+	}
+	ns, err := store.Nodes(context.Background(), []string{"arn:aws:iam:::user/alice"})
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("user alice: %v, %v", ns, err)
+	}
+	want := filepath.Join(root, "modules", "users", "main.tf") + ":5"
+	if got := ns[0].Attr(graph.AttrDefinedAt); got != want {
+		t.Errorf("defined_at = %q, want %q", got, want)
+	}
+	if got, wantPos := ns[0].Pos.String(), filepath.Join(root, "live", "main.tf")+":2"; got != wantPos {
+		t.Errorf("position = %s, want the module block at %s", got, wantPos)
+	}
+}
