@@ -74,6 +74,12 @@ restores Go's own settings.`,
 					return err
 				}
 				defer unlock()
+				// The store file is replaced by a new file in its folder
+				// at the end of the run, so a folder that takes no new
+				// file fails now rather than after every input is read.
+				if err := checkWritable(filepath.Dir(o.db)); err != nil {
+					return err
+				}
 			}
 			store, err := o.openStore(cmd.Context())
 			if err != nil {
@@ -260,6 +266,17 @@ func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
 		}
 	}
 	return nil
+}
+
+// checkWritable reports an error when no new file can be made in dir.
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("store folder %s takes no new files, which the store needs to save the graph: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }
 
 // watchPeak, when --memprofile is given, checks the heap every two seconds
