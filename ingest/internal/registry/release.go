@@ -788,11 +788,18 @@ func cargoCurrent(args []string) bool {
 
 // DryRun reports whether a release command only shows what it would
 // publish: --dry-run (npm, pnpm, yarn, uv, cargo, semantic-release and
-// others), semantic-release's -d or cargo's -n.
+// others), semantic-release's -d or cargo's -n. A command with --help or
+// -h before any -- prints its usage and publishes nothing.
 func DryRun(words []string) bool {
 	tool := toolName(words[0])
 	for _, w := range words[1:] {
+		if w == "--" {
+			break
+		}
 		if w == "--dry-run" || w == "--dry-run=true" || (w == "-d" && tool == "semantic-release") || (w == "-n" && tool == "cargo") {
+			return true
+		}
+		if w == "--help" || w == "-h" {
 			return true
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // another registry. A registry name other than crates-io is defined in
 // Cargo's configuration, so the registry is unknown. gem push goes to
 // rubygems.org unless --host names another. --dry-run and cargo's -n
-// publish nothing.
+// publish nothing, and so do --help and -h, which print the usage.
 func TestScanReleasesCargoGem(t *testing.T) {
 	script := `cargo publish --token "$CRATES_TOKEN"
 cargo +nightly publish --locked
@@ -23,7 +23,10 @@ gem push pkg/widget-1.0.0.gem
 gem push pkg/widget-1.0.0.gem --host https://gems.example.com
 bundle exec rake release
 rake build
-cd crates/core && cargo publish`
+cd crates/core && cargo publish
+cargo publish --help --token "$CRATES_TOKEN"
+gem push -h
+gem push --help`
 	releases, _ := ScanReleases(script)
 	want := []Release{
 		{Eco: "cargo", Top: true, Vars: []string{"CRATES_TOKEN"}, Line: 1, Index: 0},
