@@ -1368,11 +1368,23 @@ func ChangeDir(base, dir string, args []string) string {
 	return JoinDir(dir, target)
 }
 
+// maxDirLen bounds the length of a folder that cd, pushd and popd lead
+// to. Past it the folder is unknownDir, so that a script of many cds
+// costs time in proportion to its length. Linux's PATH_MAX is 4096.
+const maxDirLen = 4096
+
+// unknownDir is a folder whose path is not known. It starts with $, so
+// folders joined onto it stay text and are never the top.
+const unknownDir = "$PWD"
+
 // JoinDir joins a relative folder onto dir. Backslashes separate folders
 // too. Absolute paths and paths that start with a variable or ~ are kept
 // as written. A folder that starts with a variable or contains a GitHub
 // Actions expression is joined as text, since its value is not known.
 func JoinDir(dir, rel string) string {
+	if len(dir)+len(rel) > maxDirLen {
+		return unknownDir
+	}
 	rel = strings.ReplaceAll(rel, `\`, "/")
 	if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, "$") || strings.HasPrefix(rel, "~") {
 		return rel

@@ -685,3 +685,28 @@ func TestScanEvalFunctionRaw(t *testing.T) {
 		t.Errorf("lines of the function bodies (-got +want):\n%s", diff)
 	}
 }
+
+// A folder longer than maxDirLen is unknown, and each cd after it costs
+// no more than the bound: 200000 cds into one folder, each of which
+// would copy the whole path, finish at once.
+func TestScanLongFolderUnknown(t *testing.T) {
+	script := strings.Repeat("cd abcd; ", 200000) + "npm ci"
+	var dir string
+	start := time.Now()
+	_, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
+		dir = c.Dir
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(dir, "$") {
+		t.Errorf("npm ci runs in a folder of %d bytes, want one starting with $", len(dir))
+	}
+	if len(dir) > maxDirLen {
+		t.Errorf("folder has %d bytes, want at most %d", len(dir), maxDirLen)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("scan took %v, want under 10s", took)
+	}
+}
