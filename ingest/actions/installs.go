@@ -41,18 +41,30 @@ func scriptInstalls(script, wd string) []install {
 // script that does not parse as bash is split into commands roughly
 // instead (scriptEffectsSplit).
 func scriptEffects(script, wd string, env pkgcmd.Env) []pkgcmd.Effect {
-	return scriptEffectsAt(script, wd, env, 0)
+	effects, _ := scriptEffectsCut(script, wd, env)
+	return effects
+}
+
+// scriptEffectsCut is scriptEffects that also returns the line of the
+// script from which a bound of the scan (maxScriptCommands, or one of
+// shellscan's on nesting, function calls and eval text) left commands
+// unread, or 0 when it read them all.
+func scriptEffectsCut(script, wd string, env pkgcmd.Env) ([]pkgcmd.Effect, int) {
+	cut := 0
+	effects := scriptEffectsAt(script, wd, env, 0, func(line int) { cut = line })
+	return effects, cut
 }
 
 // scriptEffectsAt is scriptEffects for a script that depth shells run
-// with -c inside the step's script.
-func scriptEffectsAt(script, wd string, env pkgcmd.Env, depth int) []pkgcmd.Effect {
+// with -c inside the step's script. onLimit, when set, is shellscan's
+// Options.OnLimit.
+func scriptEffectsAt(script, wd string, env pkgcmd.Env, depth int, onLimit func(int)) []pkgcmd.Effect {
 	base := wd
 	if base == "" {
 		base = "."
 	}
 	var out []pkgcmd.Effect
-	_, err := shellscan.Scan(script, base, env, shellscan.Options{MaxCommands: maxScriptCommands}, func(c *shellscan.Command) bool {
+	_, err := shellscan.Scan(script, base, env, shellscan.Options{MaxCommands: maxScriptCommands, OnLimit: onLimit}, func(c *shellscan.Command) bool {
 		if c.Keyword {
 			return true
 		}
@@ -90,7 +102,7 @@ func commandEffects(words []string, dir string, vars pkgcmd.Env, depth int) []pk
 		}
 		// bash -c '...' runs its script in this directory, with these
 		// variables.
-		return scriptEffectsAt(inner, dir, vars, depth+1)
+		return scriptEffectsAt(inner, dir, vars, depth+1, nil)
 	}
 	var out []pkgcmd.Effect
 	for _, e := range pkgcmd.Effects(words, vars) {

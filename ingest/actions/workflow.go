@@ -94,6 +94,18 @@ func (w *workflow) warnf(n *yaml.Node, format string, args ...any) {
 	w.res.Warnf(position(w.f.Path, n), format, args...)
 }
 
+// warnScriptCut warns that a bound of the scan left commands of a step's
+// script unread from line cut of the script on. The warning sits on that
+// line of the file for a literal block scalar (run: |), else on the run
+// key's.
+func (w *workflow) warnScriptCut(j *job, step string, run *yaml.Node, cut int) {
+	pos := position(w.f.Path, run)
+	if n := deref(run); n != nil && n.Style&yaml.LiteralStyle != 0 {
+		pos.Line, pos.Col = n.Line+cut, 0
+	}
+	w.res.Warnf(pos, "job %s: step %s: the script passes a bound on commands, nesting, function calls or eval text at its line %d, so some of its installs and code runs may be missing; split the script into smaller steps", j.id, stepNumber(step), cut)
+}
+
 // convert reads the workflow-level keys, then each job.
 func (w *workflow) convert(ctx context.Context) error {
 	defer w.b.flush()
@@ -576,7 +588,11 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 				wd = jobWD
 			}
 			named := len(j.effects)
-			j.effects = append(j.effects, scriptEffects(run, wd, env)...)
+			effects, cut := scriptEffectsCut(run, wd, env)
+			j.effects = append(j.effects, effects...)
+			if cut > 0 {
+				w.warnScriptCut(j, step, lookup(st, "run"), cut)
+			}
 			w.readContainerRuns(j, run, step, lookup(st, "run").Line)
 			w.readToolRuns(j, run, step, lookup(st, "run").Line, env)
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)

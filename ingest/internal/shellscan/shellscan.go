@@ -145,6 +145,10 @@ type Options struct {
 	// the value of a variable the shell has, as bash does. Other
 	// expansions, and variables without a value, are kept as written.
 	Expand bool
+	// OnLimit, when set, is called once with the line of the first
+	// command that a bound leaves unread: MaxCommands, or a bound on
+	// nesting, function calls or eval text.
+	OnLimit func(line int)
 }
 
 // maxNesting bounds how deep groups, compound commands and
@@ -588,12 +592,12 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		return
 	}
 	if nest > maxNesting {
-		s.skipped = true
+		s.limit(s.line(x))
 		return
 	}
 	if s.inCall > 0 {
 		if s.callStmts++; s.callStmts > maxCallStmts {
-			s.skipped = true
+			s.limit(s.line(x))
 			return
 		}
 	}
@@ -691,6 +695,9 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		words = append(words, Word{Text: "]]", Raw: "]]"})
 		s.keyword(words, st, x)
 	case *syntax.FuncDecl:
+		if c.Name != nil && s.called[c.Name.Value] && s.defs >= maxFuncs {
+			s.limit(s.line(c))
+		}
 		if c.Name != nil && s.called[c.Name.Value] && s.defs < maxFuncs {
 			// The body is read at each call.
 			s.defs++
@@ -792,7 +799,7 @@ func (s *scanner) keyword(words []Word, st *state, x *syntax.Stmt) bool {
 // reading the substitutions in them.
 func (s *scanner) testWords(words []Word, x syntax.TestExpr, st *state, nest, depth int) []Word {
 	if depth > maxNesting {
-		s.skipped = true
+		s.limit(s.line(x))
 		return words
 	}
 	switch x := x.(type) {
@@ -965,7 +972,7 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 	}
 	if len(st.funcs) > 0 && len(args) > 0 {
 		if name, ok := litName(args[0]); ok && st.funcs[name] != nil {
-			s.invoke(st.funcs[name], st, assigned, nest)
+			s.invoke(st.funcs[name], st, assigned, nest, c.Line)
 			return
 		}
 	}
@@ -1025,7 +1032,7 @@ func evalText(words []Word) (string, bool) {
 // line. Text that does not parse runs nothing.
 func (s *scanner) eval(text string, st *state, nest, line int) {
 	if s.evalBytes += len(text); s.evalBytes > maxEvalBytes {
-		s.skipped = true
+		s.limit(line)
 		return
 	}
 	f, src, exprs, err := parse(text)
@@ -1044,9 +1051,9 @@ func (s *scanner) eval(text string, st *state, nest, line int) {
 // function's commands until it returns.
 // NOTE: the call's arguments are not given to $1, $2 and "$@", which stay
 // unknown in the body, and return does not end the body early.
-func (s *scanner) invoke(fn *function, st *state, assigned []string, nest int) {
+func (s *scanner) invoke(fn *function, st *state, assigned []string, nest, line int) {
 	if s.inCall >= maxCallDepth || s.calls >= maxCalls {
-		s.skipped = true
+		s.limit(line)
 		return
 	}
 	s.calls++
@@ -1136,10 +1143,20 @@ func (s *scanner) declare(st *state, name string, args []string) {
 	}
 }
 
+// limit marks the scan as stopped short by a bound at line, and tells
+// OnLimit of the first such line.
+func (s *scanner) limit(line int) {
+	if !s.skipped && s.opt.OnLimit != nil {
+		s.opt.OnLimit(line)
+	}
+	s.skipped = true
+}
+
 // emit hands a command to fn, and reports whether the scan goes on.
 func (s *scanner) emit(c *Command) bool {
 	s.count++
 	if s.opt.MaxCommands > 0 && s.count > s.opt.MaxCommands {
+		s.limit(c.Line)
 		s.stop = true
 		return false
 	}

@@ -710,3 +710,31 @@ func TestScanLongFolderUnknown(t *testing.T) {
 		t.Errorf("scan took %v, want under 10s", took)
 	}
 }
+
+// OnLimit gets the line of the first command that a bound leaves
+// unread, once per scan, and is not called when every command is read.
+func TestScanOnLimitLine(t *testing.T) {
+	tests := []struct {
+		script string
+		opt    Options
+		want   []int
+	}{
+		// The eleventh command, on line 11, passes MaxCommands.
+		{strings.Repeat("echo\n", 20), Options{MaxCommands: 10}, []int{11}},
+		// f calls itself on line 2 until calls nest maxCallDepth deep.
+		{"f() {\n  f\n}\nf\nnpm ci", Options{}, []int{2}},
+		// Inside eval text, the eval's line.
+		{"true\neval 'a; b; c'", Options{MaxCommands: 2}, []int{2}},
+		{"cd web\nnpm ci", Options{}, nil},
+	}
+	for _, tt := range tests {
+		var got []int
+		tt.opt.OnLimit = func(line int) { got = append(got, line) }
+		if _, err := Scan(tt.script, ".", nil, tt.opt, func(*Command) bool { return true }); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Scan(%q): OnLimit lines %v, want %v", tt.script, got, tt.want)
+		}
+	}
+}
