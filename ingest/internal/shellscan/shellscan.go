@@ -1434,11 +1434,19 @@ func mayDefine(src string) bool {
 }
 
 // callNames returns the names that the commands of a script call,
-// written without expansions, wherever the commands are. Lists and
-// pipelines are walked as chains, without the deep recursion their
-// syntax trees would take.
+// written without expansions, wherever the commands are, the text that
+// eval runs included. Lists and pipelines are walked as chains, without
+// the deep recursion their syntax trees would take.
 func callNames(list []*syntax.Stmt) map[string]bool {
 	names := map[string]bool{}
+	budget := maxEvalBytes
+	addCallNames(names, list, &budget)
+	return names
+}
+
+// addCallNames adds the names that list calls to names. The eval text
+// it parses is taken from budget, as Scan's is from maxEvalBytes.
+func addCallNames(names map[string]bool, list []*syntax.Stmt, budget *int) {
 	var visit func(syntax.Node) bool
 	visit = func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -1458,6 +1466,9 @@ func callNames(list []*syntax.Stmt) map[string]bool {
 			if len(n.Args) > 0 {
 				if name, ok := litName(n.Args[0]); ok {
 					names[name] = true
+					if name == "eval" {
+						addEvalCallNames(names, n.Args[1:], budget)
+					}
 				}
 			}
 		}
@@ -1466,7 +1477,29 @@ func callNames(list []*syntax.Stmt) map[string]bool {
 	for _, x := range list {
 		syntax.Walk(x, visit)
 	}
-	return names
+}
+
+// addEvalCallNames adds the names that the text of an eval with the
+// arguments args calls, when no argument holds an expansion.
+func addEvalCallNames(names map[string]bool, args []*syntax.Word, budget *int) {
+	texts := make([]string, 0, len(args))
+	for _, a := range args {
+		t, ok := litName(a)
+		if !ok {
+			return
+		}
+		texts = append(texts, t)
+	}
+	if len(texts) > 0 && texts[0] == "--" {
+		texts = texts[1:]
+	}
+	text := strings.Join(texts, " ")
+	if *budget -= len(text); *budget < 0 || text == "" {
+		return
+	}
+	if f, _, _, err := parse(text); err == nil {
+		addCallNames(names, f.Stmts, budget)
+	}
 }
 
 // litName returns a word without its quotes when it holds no expansion.

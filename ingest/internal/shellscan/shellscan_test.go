@@ -738,3 +738,28 @@ func TestScanOnLimitLine(t *testing.T) {
 		}
 	}
 }
+
+// man bash, eval: the text runs as commands of the shell, so a function
+// that it defines or calls is called as one written in the script is.
+// A cd in the function's body moves the commands after the call.
+func TestScanEvalCalls(t *testing.T) {
+	for _, script := range []string{
+		"eval 'g() { cd web; }; g'\nnpm ci",
+		"eval 'g() { cd web; }'\ng\nnpm ci",
+		"g() { cd web; }\neval g\nnpm ci",
+		"g() { cd web; }\neval \"eval 'g'\"\nnpm ci",
+	} {
+		dir := ""
+		if _, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
+			if len(c.Words) > 0 && c.Words[0].Text == "npm" {
+				dir = c.Dir
+			}
+			return true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if dir != "web" {
+			t.Errorf("Scan(%q): npm ci runs in %q, want web", script, dir)
+		}
+	}
+}
