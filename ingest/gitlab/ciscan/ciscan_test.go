@@ -189,3 +189,18 @@ func TestScanManyCommands(t *testing.T) {
 		t.Error("Truncated() = false past the limit")
 	}
 }
+
+// A function that calls itself passes shellscan's bound on calls, and
+// the Scanner reports the calls past it as unread. A call within the
+// bound leaves the scripts whole.
+func TestScanCallBoundTruncates(t *testing.T) {
+	s := NewScanner()
+	s.Scan("g() { cd web; }\ng\nnpm ci", ".")
+	if s.Truncated() {
+		t.Error("Truncated() = true for one call")
+	}
+	s.Scan("f() { f; }\nf\nnpm ci", ".")
+	if !s.Truncated() {
+		t.Error("Truncated() = false after calls past the bound")
+	}
+}

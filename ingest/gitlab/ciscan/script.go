@@ -141,12 +141,13 @@ func (s *Scanner) Sources(name string) []string {
 }
 
 // Truncated reports whether a limit on the commands or on the length of
-// one command left part of the scripts unread.
+// one command, or a bound of shellscan on nesting, function calls or eval
+// text, left part of the scripts unread.
 func (s *Scanner) Truncated() bool { return s.truncated }
 
 // TruncatedWarning is the text of the warning that CI readers give for a
 // job whose scripts a Scanner read only in part.
-var TruncatedWarning = fmt.Sprintf("its scripts have more than %d commands or a command longer than %d KiB, and the rest is not read, so packages, secrets and registry logins there are missing",
+var TruncatedWarning = fmt.Sprintf("its scripts have more than %d commands, a command longer than %d KiB, or nesting, function calls or eval text past the reader's bounds, and the rest is not read, so packages, secrets and registry logins there are missing",
 	maxCommands, maxCommand>>10)
 
 // Scan reads one script that runs in directory wd ("" or "." for the
@@ -169,7 +170,8 @@ func (s *Scanner) ScanEnv(script, wd string, env map[string]string) {
 	for k, v := range env {
 		vars[k] = v
 	}
-	_, err := shellscan.Scan(script, wd, vars, shellscan.Options{}, func(c *shellscan.Command) bool {
+	opt := shellscan.Options{OnLimit: func(int) { s.truncated = true }}
+	_, err := shellscan.Scan(script, wd, vars, opt, func(c *shellscan.Command) bool {
 		if s.count >= maxCommands {
 			s.truncated = true
 			return false
