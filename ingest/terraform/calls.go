@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -456,7 +457,11 @@ func callFacts(ev *evaluator, out map[string]*fileFacts, emit func(*module, *eva
 // the facts of the file that holds module block c.
 func instanceFacts(c *moduleCall, child *evaluator, ff *fileFacts, emit func(*module, *evaluator) map[string]*fileFacts) {
 	rng := c.syn.DefRange()
-	label := strings.TrimSuffix(strings.TrimPrefix(child.m.prefix, child.parent.m.prefix), ".")
+	// Every instance reads the same files, so their problems are reported
+	// once for the call: an instance's address in a message (module.m["a"].)
+	// becomes the call's (module.m.), and the same message is not repeated.
+	callPrefix := child.parent.m.prefix + "module." + c.name + "."
+	label := "module." + c.name
 	childOut := emit(child.m, child)
 	for _, f := range child.m.files {
 		cf := childOut[f.name]
@@ -468,7 +473,9 @@ func instanceFacts(c *moduleCall, child *evaluator, ff *fileFacts, emit func(*mo
 		path := filepath.Join(child.m.dir, f.name)
 		call := "module." + c.name + ": "
 		if cf.err != nil {
-			ff.diags = append(ff.diags, diagAt(rng, label+": "+f.name+" of its source was not read: "+cf.err.Msg))
+			if d := diagAt(rng, label+": "+f.name+" of its source was not read: "+cf.err.Msg); !slices.Contains(ff.diags, d) {
+				ff.diags = append(ff.diags, d)
+			}
 			ff.called = append(ff.called, ingest.Diagnostic{
 				Pos: ingest.Position{File: path, Line: cf.err.Pos.Line, Col: cf.err.Pos.Col},
 				Msg: call + cf.err.Msg + "; the file is not read through this call"})
@@ -476,14 +483,18 @@ func instanceFacts(c *moduleCall, child *evaluator, ff *fileFacts, emit func(*mo
 		}
 		for _, d := range cf.diags {
 			d.Pos.File = path
+			d.Msg = strings.ReplaceAll(d.Msg, child.m.prefix, callPrefix)
 			// Messages about a block name it by its address, which
-			// starts with the call already.
-			if !strings.HasPrefix(d.Msg, "module."+c.name) {
+			// holds the call already.
+			if !strings.HasPrefix(d.Msg, "module."+c.name) && !strings.Contains(d.Msg, callPrefix) {
 				d.Msg = call + d.Msg
 			}
 			ff.called = append(ff.called, d)
 		}
-		ff.called = append(ff.called, cf.called...)
+		for _, d := range cf.called {
+			d.Msg = strings.ReplaceAll(d.Msg, child.m.prefix, callPrefix)
+			ff.called = append(ff.called, d)
+		}
 		for _, n := range cf.nodes {
 			// A node of a module that the called module calls in turn
 			// keeps the innermost block's place.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -892,5 +893,45 @@ resource "aws_iam_user" "c" {
 	}
 	if !strings.Contains(doc, `"Action":"s3:GetObject"`) {
 		t.Errorf("policy read through path.cwd = %q, want the file's document", doc)
+	}
+}
+
+// A module called with for_each reads the same files for each instance,
+// so each problem in them is reported once, at its own line, and a file
+// that cannot be read gets one warning at the module block.
+func TestModuleCallInstancesWarnOnce(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"root/main.tf": `module "m" {
+  source   = "../mod"
+  for_each = toset(["a", "b", "c"])
+}
+`,
+		"mod/main.tf": `resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = "{}"
+}
+`,
+		"mod/x_override.tf": `resource "aws_iam_role" "ghost" {
+  name = "g"
+}
+`,
+		"mod/bad.tf": `resource "aws_iam_role" "b" {
+  name =
+}
+`,
+	})
+	res := parseIn(t, root, "root/main.tf")
+	var warned []string
+	for _, d := range res.Diags {
+		warned = append(warned, fmt.Sprintf("%s:%d:%d: %s", filepath.Base(d.Pos.File), d.Pos.Line, d.Pos.Col, d.Msg))
+	}
+	sort.Strings(warned)
+	want := []string{
+		"bad.tf:2:9: module.m: invalid expression: Expected the start of an expression, but found an invalid expression token; the file is not read through this call",
+		"main.tf:1:1: module.m: bad.tf of its source was not read: invalid expression: Expected the start of an expression, but found an invalid expression token",
+		"x_override.tf:1:1: no declaration of module.m.aws_iam_role.ghost outside override files; override block skipped",
+	}
+	if diff := cmp.Diff(want, warned); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
