@@ -509,6 +509,48 @@ func (st *state) unexport(k string) {
 	}
 }
 
+// unsetNames does what bash's unset does with the arguments args: -f
+// removes functions, -v (or -n) variables, and a name without either a
+// variable, else the function of that name. Both -f and -v are an error
+// that removes nothing.
+func (st *state) unsetNames(args []string) {
+	funcs, vars := false, false
+	i := 0
+	for ; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			i++
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			break
+		}
+		funcs = funcs || strings.Contains(a, "f")
+		vars = vars || strings.ContainsAny(a, "vn")
+	}
+	if funcs && vars {
+		return
+	}
+	for _, name := range args[i:] {
+		_, isVar := st.lookup(name)
+		isVar = isVar || st.marked[name]
+		if funcs || (!vars && !isVar) {
+			st.undefine(name)
+		} else {
+			st.unset(name)
+		}
+	}
+}
+
+// undefine removes the function name from the shell.
+func (st *state) undefine(name string) {
+	if st.funcs[name] == nil {
+		return
+	}
+	st.define(name, nil)
+	delete(st.funcs, name)
+}
+
 // unset removes a variable.
 func (st *state) unset(k string) {
 	delete(st.vars, k)
@@ -994,9 +1036,7 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 	case "export", "declare", "typeset", "readonly", "local":
 		s.declare(st, argv[0], argv[1:])
 	case "unset":
-		for _, a := range argv[1:] {
-			st.unset(a)
-		}
+		st.unsetNames(argv[1:])
 	}
 }
 

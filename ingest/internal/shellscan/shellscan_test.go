@@ -763,3 +763,37 @@ func TestScanEvalCalls(t *testing.T) {
 		}
 	}
 }
+
+// man bash, unset: -f removes functions and -v variables; a name with
+// neither is a variable, else the function of that name. A removed
+// function is no longer called, so its cd moves nothing.
+func TestScanUnsetFunction(t *testing.T) {
+	tests := []struct {
+		script, dir, x string
+	}{
+		{"f() { cd a; }\nunset -f f\nf\nnpm ci", ".", ""},
+		{"f() { cd a; }\nunset f\nf\nnpm ci", ".", ""},
+		// A variable of the name goes first, and the function stays.
+		{"export f=1\nf() { cd a; }\nunset f\nf\nnpm ci", "a", ""},
+		// unset -f removes no variable.
+		{"export X=1\nX() { cd a; }\nunset -f X\nnpm ci", ".", "1"},
+		{"export X=1\nunset -v X\nnpm ci", ".", ""},
+	}
+	for _, tt := range tests {
+		dir, x := "", ""
+		if _, err := Scan(tt.script, ".", nil, Options{}, func(c *Command) bool {
+			if len(c.Words) > 0 && c.Words[0].Text == "npm" {
+				dir, x = c.Dir, c.Vars["X"]
+			}
+			return true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if dir != tt.dir {
+			t.Errorf("Scan(%q): npm ci runs in %q, want %q", tt.script, dir, tt.dir)
+		}
+		if x != tt.x {
+			t.Errorf("Scan(%q): npm ci has X=%q, want %q", tt.script, x, tt.x)
+		}
+	}
+}
