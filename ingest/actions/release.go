@@ -587,11 +587,28 @@ func (s *scriptState) apply(words, assigned []string) bool {
 			s.dir = s.stack[len(s.stack)-1]
 			s.stack = s.stack[:len(s.stack)-1]
 		}
+	case "unset":
+		// unset -f removes functions; otherwise the names are variables,
+		// which later commands no longer receive.
+		if slices.Contains(words[1:], "-f") {
+			break
+		}
+		for _, a := range args {
+			delete(s.vars, a)
+		}
 	case "export", "declare", "typeset", "local", "readonly":
 		// The NAME=VALUE words set variables, whatever the options
-		// (declare -x exports them).
+		// (declare -x exports them). export -n and declare +x keep a
+		// variable in the shell but stop passing it to commands, and
+		// this reader keeps only what commands receive.
+		unexport := words[0] == "export" && slices.Contains(words[1:], "-n") ||
+			(words[0] == "declare" || words[0] == "typeset") && slices.Contains(words[1:], "+x")
 		for _, a := range args {
-			if k, v, ok := strings.Cut(a, "="); ok && isAssignment(a) {
+			k, v, ok := strings.Cut(a, "=")
+			switch {
+			case unexport:
+				delete(s.vars, k)
+			case ok && isAssignment(a):
 				s.vars[k] = v
 			}
 		}

@@ -1506,3 +1506,27 @@ func TestReleaseUnderCommandWrappers(t *testing.T) {
 		t.Run(tt.run, func(t *testing.T) { checkProjectRelease(t, tt.run, tt.project) })
 	}
 }
+
+func TestReleaseTokenTakenAway(t *testing.T) {
+	// unset, export -n and declare +x leave npm without the token, so
+	// the release does not log in with it (bash: export -n and declare
+	// +x keep the variable in the shell only).
+	for _, tt := range []struct{ name, script, env string }{
+		{"unset", "export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          unset NODE_AUTH_TOKEN", ""},
+		{"export -n", "export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          export -n NODE_AUTH_TOKEN", ""},
+		{"declare +x", "export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          declare +x NODE_AUTH_TOKEN", ""},
+		{"unset of the step's env", "unset NODE_AUTH_TOKEN", "        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			steps := "      - run: |\n          " + tt.script + "\n          npm publish\n" + tt.env
+			if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); ok {
+				t.Errorf("TOK logs in to registry.npmjs.org, want no login: npm does not receive it")
+			}
+		})
+	}
+	// unset -f removes a function, not the variable.
+	steps := "      - run: |\n          export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          unset -f NODE_AUTH_TOKEN\n          npm publish\n"
+	if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); !ok {
+		t.Errorf("unset -f took the token away; want the release to log in with TOK")
+	}
+}

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"maps"
 	"net/url"
 	"path"
 	"regexp"
@@ -77,6 +78,11 @@ type Release struct {
 	// Berry is set for yarn npm publish, the release command of Yarn 2
 	// and later (YarnBerryPublish).
 	Berry bool
+	// Removed are the variables that commands of the script before the
+	// release took out of the environment of later commands (unset,
+	// export -n, declare +x), so the release does not receive them
+	// however the job sets them.
+	Removed []string
 }
 
 // ReadsSetting reports whether the release sends a token that an earlier
@@ -100,7 +106,7 @@ func (r Release) ReadsSetting(yarnrc bool) (reads, unsure bool) {
 // documentation), so YARN_NPM_AUTH_TOKEN is npmAuthToken, which npm and
 // Yarn 1 do not read.
 func (r Release) ReadsEnv(name string) bool {
-	if !AuthEnv(r.Eco, name) {
+	if !AuthEnv(r.Eco, name) || slices.Contains(r.Removed, name) {
 		return false
 	}
 	return r.Berry || !strings.HasPrefix(strings.ToUpper(name), "YARN_")
@@ -173,16 +179,19 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	// workspace. A script that starts elsewhere starts in a folder whose
 	// path is not known. A cd in a subshell, ( ... ), moves only that
 	// subshell, so each subshell saves dir when it opens and gives it back
-	// when it closes.
+	// when it closes, and so does the set of variables taken out.
 	dir := "."
 	if !top {
 		dir = unknownStart
 	}
 	var saved []string
 	var folders folderStack
+	removed := removedVars{}
+	var savedRemoved []removedVars
 	index := -1
 	release := func(cmd, ln string, line int) (Release, bool) {
 		raw := fields(cmd)
+		removed.apply(raw)
 		words := command(raw)
 		if len(words) == 0 {
 			return Release{}, false
@@ -207,7 +216,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 		option := ReleaseOption(eco, words)
 		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: credentialRefs(ln, option),
 			Top: AtTop(here) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
-			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words)}, true
+			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words), Removed: removed.list()}, true
 	}
 	// scanLine reads one logical line at the given line of the script. The
 	// loops are those of commandsAt, so that index counts the same
@@ -225,6 +234,7 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			cmd, opens, closes := subshellCommand(part)
 			for range opens {
 				saved = append(saved, dir)
+				savedRemoved = append(savedRemoved, maps.Clone(removed))
 			}
 			if inner, ok := pkgcmd.ShellScript(command(fields(cmd))); ok && depth < pkgcmd.MaxShellDepth {
 				// The shell's script runs in a shell of its own: a cd
@@ -246,6 +256,8 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 			for ; closes > 0 && len(saved) > 0; closes-- {
 				dir = saved[len(saved)-1]
 				saved = saved[:len(saved)-1]
+				removed = savedRemoved[len(savedRemoved)-1]
+				savedRemoved = savedRemoved[:len(savedRemoved)-1]
 			}
 		}
 	}
@@ -253,6 +265,68 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 		scanLine(l.text, l.start+1, 0)
 	}
 	return releases, tokenVars, AtTop(dir)
+}
+
+// removedVars are the variables that a script took out of the environment
+// of its later commands.
+type removedVars map[string]bool
+
+// apply updates the set after one command: unset NAME (not unset -f,
+// which removes functions), export -n NAME and declare +x NAME take NAME
+// out, and a later assignment or export of NAME puts it back.
+func (r removedVars) apply(raw []string) {
+	i := 0
+	for i < len(raw) && assignment.MatchString(raw[i]) {
+		i++
+	}
+	if i == len(raw) {
+		// Assignments alone set the shell's variables.
+		for _, a := range raw {
+			name, _, _ := strings.Cut(a, "=")
+			delete(r, name)
+		}
+		return
+	}
+	prog, args := raw[i], raw[i+1:]
+	switch prog {
+	case "unset":
+		if slices.Contains(args, "-f") {
+			return
+		}
+		for _, a := range args {
+			if !strings.HasPrefix(a, "-") {
+				r[a] = true
+			}
+		}
+	case "export", "declare", "typeset", "local", "readonly":
+		off := prog == "export" && slices.Contains(args, "-n") ||
+			(prog == "declare" || prog == "typeset") && slices.Contains(args, "+x")
+		for _, a := range args {
+			if strings.HasPrefix(a, "-") || strings.HasPrefix(a, "+") {
+				continue
+			}
+			name, _, hasValue := strings.Cut(a, "=")
+			switch {
+			case off:
+				r[name] = true
+			case hasValue || prog == "export":
+				delete(r, name)
+			}
+		}
+	}
+}
+
+// list returns the set's names in order, or nil.
+func (r removedVars) list() []string {
+	if len(r) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(r))
+	for name := range r {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // unknownStart is the folder of a script that does not start at the top

@@ -496,3 +496,30 @@ func TestScanReleasesBackAtTop(t *testing.T) {
 		})
 	}
 }
+
+func TestScanReleasesRemovedVars(t *testing.T) {
+	// unset, export -n and declare +x take a token out of npm's
+	// environment. A later export puts it back, a subshell's unset ends
+	// with the subshell, and unset -f removes only functions.
+	tests := []struct {
+		script string
+		reads  bool
+	}{
+		{"unset NPM_TOKEN\nnpm publish", false},
+		{"export -n NPM_TOKEN\nnpm publish", false},
+		{"declare +x NPM_TOKEN\nnpm publish", false},
+		{"unset NPM_TOKEN\nexport NPM_TOKEN=abc\nnpm publish", true},
+		{"(unset NPM_TOKEN)\nnpm publish", true},
+		{"unset -f NPM_TOKEN\nnpm publish", true},
+		{"npm publish", true},
+	}
+	for _, tt := range tests {
+		releases, _, _ := ScanReleasesFrom(tt.script, true)
+		if len(releases) != 1 {
+			t.Fatalf("%q: got %d releases, want 1", tt.script, len(releases))
+		}
+		if got := releases[0].ReadsEnv("NPM_TOKEN"); got != tt.reads {
+			t.Errorf("%q: the release reads NPM_TOKEN: %v, want %v", tt.script, got, tt.reads)
+		}
+	}
+}
