@@ -196,146 +196,188 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 	// folder's .npmrc, while its lines are read.
 	var homeDelim string
 	releases := 0
-	for _, ln := range strings.Split(script, "\n") {
-		inHome := false
-		switch {
-		case homeDelim != "":
-			if strings.TrimSpace(ln) == homeDelim {
-				homeDelim = ""
-			} else {
-				inHome = true
-			}
-		case registry.WritesHomeNPMRC(ln):
-			if m := hereDocument.FindStringSubmatch(ln); m != nil {
-				homeDelim = m[1]
+	// A function's body runs where the script calls it, with the state of
+	// the call, as well as where it is written (a trap or a caller the
+	// reader does not see may run it there).
+	funcs := shellscan.FunctionLines(script)
+	// A call inside a definition, read where it is written, runs only
+	// when the function is called.
+	inDefinition := func(line int) bool {
+		for _, fn := range funcs {
+			if line >= fn.First && line <= fn.Last {
+				return true
 			}
 		}
-		j.recordToolLogin(ln, state.vars)
-		if registry.WritesNPMToken(ln) {
-			secrets := npmrcSecrets(ln, state.vars)
-			for i := range secrets {
-				secrets[i].home = secrets[i].home || inHome
-			}
-			j.npmrcCreds = append(j.npmrcCreds, secrets...)
-			j.npmrcToken = j.npmrcToken || tokenRef(ln, state.vars)
-			def, known := j.releaseHost("npm", nil, state.vars)
-			if !known {
-				def = ""
-			}
-			for _, s := range secrets {
-				if h, ok := s.scope.LoginHost(def); ok {
-					w.npmrcSecretLogin(line, h, s.name)
-				}
-			}
-		}
-		for _, part := range withSubstitutions(splitScript(ln), 0) {
-			if part.subshell != 0 {
-				state = state.subshell(part.subshell)
-				continue
-			}
-			words, assigned := commandWords(part.cmd)
-			// expanded is the command with the literal values of the
-			// script's variables in place of their references.
-			expanded := part.cmd
-			var found []literal.Finding
-			if len(literals) > 0 {
-				expanded = vars.Expand(part.cmd)
-				found = literal.Scan(expanded)
-				vars.Assign(part.cmd, found)
-				for _, l := range j.configLiterals(expanded, words, found, literals, inHome) {
-					def, known := j.releaseHost("npm", nil, state.with(assigned))
-					if !known {
-						def = ""
-					}
-					if h, ok := l.scope.LoginHost(def); ok {
-						w.npmrcLogin(h, l.id, line)
-					}
-				}
-				for _, eco := range registry.Ecosystems {
-					if registry.ExportsAuthEnv(eco, expanded) {
-						exported[eco] = append(exported[eco], registryTokens(eco, found, literals)...)
-					}
-				}
-			}
-			if state.apply(words, assigned) {
-				continue
-			}
-			words, inWorkspaces := registry.RunnerTarget(words)
-			if len(words) == 0 {
-				continue
-			}
-			eco, maybe := registry.ReleaseTool(words)
-			if eco == "" || registry.DryRun(words) {
-				continue
-			}
-			if releases == maxStepReleases {
-				w.res.Warnf(ingest.Position{File: w.f.Path, Line: line},
-					"job %s: step %s: more than %d release commands; the rest are not read", j.id, stepNumber(step), maxStepReleases)
-				return
-			}
-			releases++
-			cmdEnv := state.with(assigned)
-			host, known := j.releaseHost(eco, words, cmdEnv)
-			current := !inWorkspaces && registry.ReleasesCurrent(words)
-			// env -C DIR moves its command alone.
-			dir := state.dir
-			if wd := pkgcmd.WrapperDir(splitWords(part.cmd)); wd != "" {
-				dir = shellscan.JoinDir(dir, wd)
-			}
-			pkgURL, pkgKnown, assumed := w.releaseRegistry(j, eco, words, current && j.atRepoTop(dir))
-			if pkgURL != "" {
-				host, known = registry.URLHost(pkgURL), true
-			}
-			known = known && pkgKnown
-			var target registry.NPMTarget
-			if eco == "npm" {
-				target = j.npmTarget(words, cmdEnv, host, known)
-				if pkgURL != "" {
-					target.URL = pkgURL
-				}
-			}
-			// The option naming the registry contains its address, so the
-			// secrets in it are no credentials of the release.
-			credLine := ln
-			if option := registry.ReleaseOption(eco, words); option != "" {
-				credLine = strings.Replace(ln, option, "", 1)
-			}
-			berry := registry.YarnBerryPublish(words)
-			creds, npmrc, lits := j.releaseCreds(eco, credLine, cmdEnv, target, berry)
-			creds = j.withToolLogins(creds, eco, words)
-			oidc := j.oidcLogin(eco, host, credLine, cmdEnv, creds)
-			var logins []npmrcLogin
-			if eco == "npm" {
-				logins = npmrcLogins(npmrc, target, host, j.defaultNPMHost(cmdEnv))
-				// The tokens of this command's own .npmrc settings are
-				// among j.npmrcLiterals, with their scopes.
-				if registry.WritesNPMToken(expanded) {
-					found = nil
-				}
-				hidden := j.homeNPMRCHidden(cmdEnv)
-				for _, l := range j.npmrcLiterals {
-					reads, unsure := registry.Release{Berry: berry}.ReadsSetting(l.yarnrc)
-					if !reads || !l.scope.Reaches(target) || l.home && hidden {
-						continue
-					}
-					l.unsure = unsure
-					lits = append(lits, l)
-				}
-			}
-			lits = append(lits, anyRegistry(registryTokens(eco, found, literals))...)
-			lits = append(lits, anyRegistry(exported[eco])...)
-			if repo := registry.PoetryRepository(words); repo != "" {
-				lits = append(lits, anyRegistry(j.poetryLiterals[repo])...)
-			}
-			slices.SortFunc(lits, compareLiterals)
-			j.releases = append(j.releases, release{
-				eco: eco, host: host, hostUnknown: !known, line: line, step: step,
-				creds: creds, literals: slices.Compact(lits), npmrcLogins: logins, githubToken: j.releaseToken(eco, credLine, cmdEnv),
-				dir: dir, current: current, maybe: maybe, scopeAssumed: assumed, oidc: oidc,
-			})
-		}
+		return false
 	}
+	calls := 0
+	var readLines func(lines []string, depth int) bool
+	readLines = func(lines []string, depth int) bool {
+		for i, ln := range lines {
+			follow := depth > 0 || !inDefinition(i+1)
+			inHome := false
+			switch {
+			case homeDelim != "":
+				if strings.TrimSpace(ln) == homeDelim {
+					homeDelim = ""
+				} else {
+					inHome = true
+				}
+			case registry.WritesHomeNPMRC(ln):
+				if m := hereDocument.FindStringSubmatch(ln); m != nil {
+					homeDelim = m[1]
+				}
+			}
+			j.recordToolLogin(ln, state.vars)
+			if registry.WritesNPMToken(ln) {
+				secrets := npmrcSecrets(ln, state.vars)
+				for i := range secrets {
+					secrets[i].home = secrets[i].home || inHome
+				}
+				j.npmrcCreds = append(j.npmrcCreds, secrets...)
+				j.npmrcToken = j.npmrcToken || tokenRef(ln, state.vars)
+				def, known := j.releaseHost("npm", nil, state.vars)
+				if !known {
+					def = ""
+				}
+				for _, s := range secrets {
+					if h, ok := s.scope.LoginHost(def); ok {
+						w.npmrcSecretLogin(line, h, s.name)
+					}
+				}
+			}
+			for _, part := range withSubstitutions(splitScript(ln), 0) {
+				if part.subshell != 0 {
+					state = state.subshell(part.subshell)
+					continue
+				}
+				words, assigned := commandWords(part.cmd)
+				if fn, ok := funcs[firstWord(words)]; ok && follow && depth < maxFuncDepth && calls < maxFuncCalls {
+					calls++
+					if !readLines(fn.Body, depth+1) {
+						return false
+					}
+					continue
+				}
+				// expanded is the command with the literal values of the
+				// script's variables in place of their references.
+				expanded := part.cmd
+				var found []literal.Finding
+				if len(literals) > 0 {
+					expanded = vars.Expand(part.cmd)
+					found = literal.Scan(expanded)
+					vars.Assign(part.cmd, found)
+					for _, l := range j.configLiterals(expanded, words, found, literals, inHome) {
+						def, known := j.releaseHost("npm", nil, state.with(assigned))
+						if !known {
+							def = ""
+						}
+						if h, ok := l.scope.LoginHost(def); ok {
+							w.npmrcLogin(h, l.id, line)
+						}
+					}
+					for _, eco := range registry.Ecosystems {
+						if registry.ExportsAuthEnv(eco, expanded) {
+							exported[eco] = append(exported[eco], registryTokens(eco, found, literals)...)
+						}
+					}
+				}
+				if state.apply(words, assigned) {
+					continue
+				}
+				words, inWorkspaces := registry.RunnerTarget(words)
+				if len(words) == 0 {
+					continue
+				}
+				eco, maybe := registry.ReleaseTool(words)
+				if eco == "" || registry.DryRun(words) {
+					continue
+				}
+				if releases == maxStepReleases {
+					w.res.Warnf(ingest.Position{File: w.f.Path, Line: line},
+						"job %s: step %s: more than %d release commands; the rest are not read", j.id, stepNumber(step), maxStepReleases)
+					return false
+				}
+				releases++
+				cmdEnv := state.with(assigned)
+				host, known := j.releaseHost(eco, words, cmdEnv)
+				current := !inWorkspaces && registry.ReleasesCurrent(words)
+				// env -C DIR moves its command alone.
+				dir := state.dir
+				if wd := pkgcmd.WrapperDir(splitWords(part.cmd)); wd != "" {
+					dir = shellscan.JoinDir(dir, wd)
+				}
+				pkgURL, pkgKnown, assumed := w.releaseRegistry(j, eco, words, current && j.atRepoTop(dir))
+				if pkgURL != "" {
+					host, known = registry.URLHost(pkgURL), true
+				}
+				known = known && pkgKnown
+				var target registry.NPMTarget
+				if eco == "npm" {
+					target = j.npmTarget(words, cmdEnv, host, known)
+					if pkgURL != "" {
+						target.URL = pkgURL
+					}
+				}
+				// The option naming the registry contains its address, so the
+				// secrets in it are no credentials of the release.
+				credLine := ln
+				if option := registry.ReleaseOption(eco, words); option != "" {
+					credLine = strings.Replace(ln, option, "", 1)
+				}
+				berry := registry.YarnBerryPublish(words)
+				creds, npmrc, lits := j.releaseCreds(eco, credLine, cmdEnv, target, berry)
+				creds = j.withToolLogins(creds, eco, words)
+				oidc := j.oidcLogin(eco, host, credLine, cmdEnv, creds)
+				var logins []npmrcLogin
+				if eco == "npm" {
+					logins = npmrcLogins(npmrc, target, host, j.defaultNPMHost(cmdEnv))
+					// The tokens of this command's own .npmrc settings are
+					// among j.npmrcLiterals, with their scopes.
+					if registry.WritesNPMToken(expanded) {
+						found = nil
+					}
+					hidden := j.homeNPMRCHidden(cmdEnv)
+					for _, l := range j.npmrcLiterals {
+						reads, unsure := registry.Release{Berry: berry}.ReadsSetting(l.yarnrc)
+						if !reads || !l.scope.Reaches(target) || l.home && hidden {
+							continue
+						}
+						l.unsure = unsure
+						lits = append(lits, l)
+					}
+				}
+				lits = append(lits, anyRegistry(registryTokens(eco, found, literals))...)
+				lits = append(lits, anyRegistry(exported[eco])...)
+				if repo := registry.PoetryRepository(words); repo != "" {
+					lits = append(lits, anyRegistry(j.poetryLiterals[repo])...)
+				}
+				slices.SortFunc(lits, compareLiterals)
+				j.releases = append(j.releases, release{
+					eco: eco, host: host, hostUnknown: !known, line: line, step: step,
+					creds: creds, literals: slices.Compact(lits), npmrcLogins: logins, githubToken: j.releaseToken(eco, credLine, cmdEnv),
+					dir: dir, current: current, maybe: maybe, scopeAssumed: assumed, oidc: oidc,
+				})
+			}
+		}
+		return true
+	}
+	readLines(strings.Split(script, "\n"), 0)
 }
+
+// firstWord returns the first of words, or "".
+func firstWord(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	return words[0]
+}
+
+// Bounds on the function calls a release reader follows in one script.
+const (
+	maxFuncDepth = 8
+	maxFuncCalls = 100
+)
 
 // configLiterals records the registry tokens among the literals found
 // in a command that writes them into the configuration of release tools,

@@ -1530,3 +1530,18 @@ func TestReleaseTokenTakenAway(t *testing.T) {
 		t.Errorf("unset -f took the token away; want the release to log in with TOK")
 	}
 }
+
+func TestReleaseInCalledFunction(t *testing.T) {
+	// A function's body runs at its call, with the variables the script
+	// set before the call (bash: shell functions), so the release there
+	// logs in with TOK.
+	steps := "      - run: |\n          pub() { npm publish; }\n          declare -x NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          pub\n"
+	if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); !ok {
+		t.Errorf("TOK does not log in to registry.npmjs.org; want the release in pub to use it")
+	}
+	// A function that calls itself is followed a bounded number of times.
+	steps = "      - run: |\n          f() { f; f; npm publish; }\n          export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          f\n"
+	if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); !ok {
+		t.Errorf("TOK does not log in to registry.npmjs.org through the recursive function")
+	}
+}

@@ -258,6 +258,43 @@ func Scan(script, base string, env pkgcmd.Env, opt Options, fn func(*Command) bo
 	return s.stop || s.skipped, nil
 }
 
+// Function is a function that a script defines, for readers that take a
+// script line by line.
+type Function struct {
+	// Body holds the lines of the script from the body's first command
+	// to its last.
+	Body []string
+	// First and Last are the lines of the whole definition, from 1.
+	First, Last int
+}
+
+// FunctionLines returns the functions a script defines, by name. Readers
+// that take a script line by line read a body again where the function is
+// called. A script that does not parse defines none.
+func FunctionLines(script string) map[string]Function {
+	f, _, _, err := parse(script)
+	if err != nil {
+		return nil
+	}
+	lines := strings.Split(script, "\n")
+	out := map[string]Function{}
+	syntax.Walk(f, func(n syntax.Node) bool {
+		fn, ok := n.(*syntax.FuncDecl)
+		if !ok || fn.Name == nil || fn.Body == nil {
+			return true
+		}
+		first, last := fn.Body.Pos().Line(), fn.Body.End().Line()
+		if b, ok := fn.Body.Cmd.(*syntax.Block); ok && len(b.Stmts) > 0 {
+			first, last = b.Stmts[0].Pos().Line(), b.Stmts[len(b.Stmts)-1].End().Line()
+		}
+		if first >= 1 && first <= last && int(last) <= len(lines) {
+			out[fn.Name.Value] = Function{Body: lines[first-1 : last], First: int(fn.Pos().Line()), Last: int(fn.End().Line())}
+		}
+		return true
+	})
+	return out
+}
+
 // parsers keeps bash parsers for reuse, because a parser's buffers are
 // large next to a CI step's script.
 var parsers = sync.Pool{New: func() any {

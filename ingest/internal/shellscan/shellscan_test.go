@@ -797,3 +797,18 @@ func TestScanUnsetFunction(t *testing.T) {
 		}
 	}
 }
+
+func TestFunctionLines(t *testing.T) {
+	script := "deploy() {\n  cd web\n  npm publish\n}\nbuild() { make; }\necho ${{ secrets.X }}\ndeploy\n"
+	got := FunctionLines(script)
+	want := map[string]Function{
+		"deploy": {Body: []string{"  cd web", "  npm publish"}, First: 1, Last: 4},
+		"build":  {Body: []string{"build() { make; }"}, First: 5, Last: 5},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("FunctionLines (-want +got):\n%s", diff)
+	}
+	if got := FunctionLines("f() { ((( ;"); got != nil {
+		t.Errorf("FunctionLines of a script that does not parse = %v, want nil", got)
+	}
+}
