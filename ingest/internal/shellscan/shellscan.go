@@ -1220,8 +1220,8 @@ func (s *scanner) declare(st *state, name string, args []string) {
 	}
 }
 
-// limit marks the scan as stopped short by a bound at line, and tells
-// OnLimit of the first such line.
+// limit marks the scan as stopped short by a bound at line, and passes
+// the first such line to OnLimit.
 func (s *scanner) limit(line int) {
 	if !s.skipped && s.opt.OnLimit != nil {
 		s.opt.OnLimit(line)
