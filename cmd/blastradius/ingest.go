@@ -105,7 +105,7 @@ restores Go's own settings.`,
 			if !o.usesNeo4j() {
 				p.StorePath = o.db
 			}
-			p.OwnFiles = []string{o.saltPath()}
+			p.OwnFiles = []string{o.saltPath(), o.rejectedPath()}
 			bar := progress.New(o.rawStderr)
 			p.Progress = bar
 			stopWatch := o.profile.watchPeak(o.stderr)

@@ -28,10 +28,22 @@ type rejection struct {
 	At      time.Time `json:"at"`
 }
 
-// rejectedPath returns the file that lists the rejected input files. Its
-// name starts with the store's, so an ingest of the store's folder skips
-// it as the tool's own state.
-func (o *options) rejectedPath() string { return o.db + ".rejected.json" }
+// rejectedPath returns the file that lists the rejected input files. For
+// the embedded store its name starts with the store's, so an ingest of
+// the store's folder skips it as the tool's own state. A Neo4j graph gets
+// one list for each database and namespace, beside the salt.
+func (o *options) rejectedPath() string {
+	if !o.usesNeo4j() {
+		return o.db + ".rejected.json"
+	}
+	name := strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, o.neo4jDB+"-"+o.neo4jNS)
+	return filepath.Join(filepath.Dir(o.db), "neo4j-"+name+".rejected.json")
+}
 
 // recordRejected updates the list of rejected files after an ingest of
 // inputs: the files under inputs that this run did not reject leave it,

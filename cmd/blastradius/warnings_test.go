@@ -97,3 +97,17 @@ func TestSinceWarnsWithoutLogs(t *testing.T) {
 		t.Errorf("query --since of a graph without logs: stderr %q, want a warning with %q", stderr, warning)
 	}
 }
+
+// Each Neo4j database and namespace keeps its own list of rejected files,
+// beside the salt; the embedded store's sits beside its file.
+func TestRejectedPath(t *testing.T) {
+	db := filepath.Join("state", "graph.db")
+	embedded := &options{db: db}
+	if got, want := embedded.rejectedPath(), db+".rejected.json"; got != want {
+		t.Errorf("embedded store: %s, want %s", got, want)
+	}
+	neo := &options{db: db, store: "bolt://127.0.0.1:7687", neo4jDB: "neo4j", neo4jNS: "team/a b"}
+	if got, want := neo.rejectedPath(), filepath.Join("state", "neo4j-neo4j-team_a_b.rejected.json"); got != want {
+		t.Errorf("Neo4j store: %s, want %s", got, want)
+	}
+}
