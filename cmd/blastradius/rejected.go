@@ -54,12 +54,12 @@ func (o *options) recordRejected(inputs []string, sum *ingest.Summary, at time.T
 		return err
 	}
 	for path := range list {
-		if slices.ContainsFunc(inputs, func(in string) bool { return inside(in, path) }) {
+		if slices.ContainsFunc(inputs, func(in string) bool { return inside(absPath(in), absPath(path)) }) {
 			delete(list, path)
 		}
 	}
 	for _, d := range sum.Rejected {
-		list[d.Pos.File] = rejection{Pos: d.Pos.String(), Message: d.Msg, At: at}
+		list[absPath(d.Pos.File)] = rejection{Pos: d.Pos.String(), Message: d.Msg, At: at}
 	}
 	if len(list) == 0 {
 		if err := os.Remove(o.rejectedPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -78,14 +78,21 @@ func (o *options) recordRejected(inputs []string, sum *ingest.Summary, at time.T
 	return os.Rename(tmp, o.rejectedPath())
 }
 
-// inside reports whether path is the input in or a file under it, as the
-// walk of in names them.
+// absPath returns path as a clean absolute path, so that ./repo, repo/ and
+// /abs/repo name one file once. A path that cannot be made absolute is only cleaned.
+func absPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	return abs
+}
+
+// inside reports whether path is the input in or a file under it. Both are
+// clean absolute paths.
 func inside(in, path string) bool {
 	if path == in {
 		return true
-	}
-	if filepath.Clean(in) == "." {
-		return !filepath.IsAbs(path) && path != ".." && !strings.HasPrefix(path, ".."+string(filepath.Separator))
 	}
 	return strings.HasPrefix(path, strings.TrimSuffix(in, string(filepath.Separator))+string(filepath.Separator))
 }
@@ -102,6 +109,10 @@ func readRejected(path string) (map[string]rejection, error) {
 	}
 	if err := json.Unmarshal(data, &list); err != nil {
 		return nil, fmt.Errorf("%s: %w; delete the file and ingest again", path, err)
+	}
+	if list == nil {
+		// Unmarshal sets the map to nil for the JSON null.
+		list = map[string]rejection{}
 	}
 	return list, nil
 }

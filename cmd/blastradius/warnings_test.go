@@ -58,16 +58,111 @@ func TestInsideInput(t *testing.T) {
 		in, path string
 		inside   bool
 	}{
-		{"repo", "repo/a.yml", true},
-		{"repo", "repo2/a.yml", false},
-		{".", "repo/a.yml", true},
-		{".", "../other/a.yml", false},
-		{"repo/a.yml", "repo/a.yml", true},
+		{"/w/repo", "/w/repo/a.yml", true},
+		{"/w/repo/", "/w/repo/a.yml", true},
+		{"/w/repo", "/w/repo2/a.yml", false},
+		{"/w", "/w/repo/a.yml", true},
+		{"/w/repo/a.yml", "/w/repo/a.yml", true},
+		{"/", "/w/repo/a.yml", true},
 	} {
 		in, path := filepath.FromSlash(tt.in), filepath.FromSlash(tt.path)
 		if got := inside(in, path); got != tt.inside {
 			t.Errorf("inside(%q, %q) = %v, want %v", in, path, got, tt.inside)
 		}
+	}
+}
+
+// One folder spelt in another way at the next ingest (./repo, an absolute
+// path, "." from inside it) is the same folder: reading the fixed file
+// clears its rejection. An ingest of "." in another folder is not.
+func TestRejectionClearedAnySpelling(t *testing.T) {
+	broken := "on: push\njobs:\n  a: [\n"
+	good := "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n"
+	for _, tt := range []struct {
+		name         string
+		first, again func(dir string) (cwd, arg string)
+		cleared      bool
+	}{
+		{"dot slash", rel("repo"), rel("./repo"), true},
+		{"absolute then relative", abs("repo"), rel("repo"), true},
+		{"relative then absolute", rel("repo"), abs("repo"), true},
+		{"dot from inside", rel("repo"), inDir("repo", "."), true},
+		{"dot from inside, then from outside", inDir("repo", "."), rel("repo"), true},
+		{"dot in another folder", rel("repo"), inDir("other", "."), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			wf := filepath.Join(dir, "repo", ".github", "workflows", "ci.yml")
+			for _, f := range []string{wf, filepath.Join(dir, "other", ".github", "workflows", "ci.yml")} {
+				if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(f, []byte(good), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(wf, []byte(broken), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			db := filepath.Join(dir, "store", "graph.db")
+			cwd, arg := tt.first(dir)
+			t.Chdir(cwd)
+			if _, stderr, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme", arg); code != exitRejected {
+				t.Fatalf("ingest of the broken workflow: exit %d, want %d; stderr: %s", code, exitRejected, stderr)
+			}
+			if err := os.WriteFile(wf, []byte(good), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cwd, arg = tt.again(dir)
+			t.Chdir(cwd)
+			if _, stderr, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme", arg); code != 0 {
+				t.Fatalf("second ingest: exit %d; stderr: %s", code, stderr)
+			}
+			_, stderr, _ := run(t, "--db", db, "nodes")
+			if warned := strings.Contains(stderr, "rejected at the last ingest"); warned == tt.cleared {
+				t.Errorf("after the second ingest, stderr = %q; want a warning: %v", stderr, !tt.cleared)
+			}
+		})
+	}
+}
+
+// rel, abs and inDir name the folder sub of a test's folder to an ingest,
+// as the folder to run in and the argument to give.
+func rel(sub string) func(string) (string, string) {
+	return func(dir string) (string, string) { return dir, sub }
+}
+
+func abs(sub string) func(string) (string, string) {
+	return func(dir string) (string, string) { return dir, filepath.Join(dir, sub) }
+}
+
+func inDir(sub, arg string) func(string) (string, string) {
+	return func(dir string) (string, string) { return filepath.Join(dir, sub), arg }
+}
+
+// A list of rejected files that holds the JSON null is an empty list: an
+// ingest that rejects a file adds to it rather than failing.
+func TestRejectedListNull(t *testing.T) {
+	dir := t.TempDir()
+	wf := filepath.Join(dir, "repo", ".github", "workflows", "ci.yml")
+	if err := os.MkdirAll(filepath.Dir(wf), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(wf, []byte("on: push\njobs:\n  a: [\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "store", "graph.db")
+	if err := os.MkdirAll(filepath.Dir(db), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(db+".rejected.json", []byte("null\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme", filepath.Join(dir, "repo")); code != exitRejected {
+		t.Fatalf("ingest: exit %d, want %d; stderr: %s", code, exitRejected, stderr)
+	}
+	if _, stderr, _ := run(t, "--db", db, "nodes"); !strings.Contains(stderr, "1 input file was rejected") || !strings.Contains(stderr, "ci.yml:3:3") {
+		t.Errorf("nodes stderr = %q, want a warning naming ci.yml:3:3", stderr)
 	}
 }
 
