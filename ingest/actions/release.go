@@ -210,11 +210,49 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 		}
 		return false
 	}
+	// The lines of a definition read where it is written run in a shell of
+	// their own, so an unset or export there leaves the script's state as
+	// it was. outside keeps that state until line definitionEnd, 0 when
+	// no such lines are being read.
+	definitionEnd := 0
+	var outside *scriptState
+	lines := strings.Split(script, "\n")
+	// ownLines returns the first and last lines of fn that contain only
+	// its definition, an empty range for a definition on one line.
+	// NOTE: a line that may hold other commands beside the definition is
+	// read in the script's shell, so an unset in a one-line body still
+	// takes the variable away from later commands.
+	ownLines := func(name string, fn shellscan.Function) (int, int) {
+		first, last := fn.First, fn.Last
+		if first == last {
+			return first, first - 1
+		}
+		head := strings.TrimSpace(lines[first-1])
+		if !strings.HasPrefix(head, name) && !strings.HasPrefix(head, "function "+name) ||
+			!strings.HasSuffix(head, "{") && !strings.HasSuffix(head, "(") {
+			first++
+		}
+		if tail := strings.TrimSpace(lines[last-1]); tail != "}" && tail != ")" {
+			last--
+		}
+		return first, last
+	}
 	calls := 0
 	var readLines func(lines []string, depth int) bool
 	readLines = func(lines []string, depth int) bool {
 		for i, ln := range lines {
 			follow := depth > 0 || !inDefinition(i+1)
+			if depth == 0 && definitionEnd == 0 {
+				for name, fn := range funcs {
+					if first, last := ownLines(name, fn); first == i+1 && last >= first && last > definitionEnd {
+						definitionEnd = last
+					}
+				}
+				if definitionEnd != 0 {
+					outside = state
+					state = &scriptState{dir: state.dir, stack: slices.Clone(state.stack), vars: maps.Clone(state.vars)}
+				}
+			}
 			inHome := false
 			switch {
 			case homeDelim != "":
@@ -359,10 +397,13 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 					dir: dir, current: current, maybe: maybe, scopeAssumed: assumed, oidc: oidc,
 				})
 			}
+			if depth == 0 && definitionEnd == i+1 {
+				state, outside, definitionEnd = outside, nil, 0
+			}
 		}
 		return true
 	}
-	readLines(strings.Split(script, "\n"), 0)
+	readLines(lines, 0)
 }
 
 // firstWord returns the first of words, or "".

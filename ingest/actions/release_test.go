@@ -1545,3 +1545,27 @@ func TestReleaseInCalledFunction(t *testing.T) {
 		t.Errorf("TOK does not log in to registry.npmjs.org through the recursive function")
 	}
 }
+
+func TestReleaseUncalledFunctionState(t *testing.T) {
+	// The body of a function that is not called runs in no shell before
+	// the release (bash: shell functions), so its unset leaves TOK to npm
+	// and its export gives npm nothing. A call runs the body in the
+	// script's shell, so there the unset takes TOK away.
+	for _, tt := range []struct {
+		name, script string
+		login        bool
+	}{
+		{"unset in body", "export NODE_AUTH_TOKEN=${{ secrets.TOK }}\ncleanup() {\n  unset NODE_AUTH_TOKEN\n}\nnpm publish", true},
+		{"export in body", "setup() {\n  export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n}\nnpm publish", false},
+		{"unset in called body", "export NODE_AUTH_TOKEN=${{ secrets.TOK }}\ncleanup() {\n  unset NODE_AUTH_TOKEN\n}\ncleanup\nnpm publish", false},
+		{"export in called body", "setup() {\n  export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n}\nsetup\nnpm publish", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			script := "          " + strings.ReplaceAll(tt.script, "\n", "\n          ")
+			_, _, ok := releaseOf(t, "", "      - run: |\n"+script+"\n", "registry.npmjs.org", "TOK")
+			if ok != tt.login {
+				t.Errorf("TOK logs in to registry.npmjs.org: %v, want %v", ok, tt.login)
+			}
+		})
+	}
+}
