@@ -237,7 +237,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 		}
 		return first, last
 	}
-	calls := 0
+	calls, callLines := 0, 0
 	var readLines func(lines []string, depth int) bool
 	readLines = func(lines []string, depth int) bool {
 		for i, ln := range lines {
@@ -290,8 +290,9 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 					continue
 				}
 				words, assigned := commandWords(part.cmd)
-				if fn, ok := funcs[firstWord(words)]; ok && follow && depth < maxFuncDepth && calls < maxFuncCalls {
+				if fn, ok := funcs[firstWord(words)]; ok && follow && depth < maxFuncDepth && calls < maxFuncCalls && callLines+len(fn.Body) <= maxCallLines {
 					calls++
+					callLines += len(fn.Body)
 					if !readLines(fn.Body, depth+1) {
 						return false
 					}
@@ -415,9 +416,12 @@ func firstWord(words []string) string {
 }
 
 // Bounds on the function calls a release reader follows in one script.
+// maxCallLines bounds the lines of bodies read again at calls. Each line
+// read is scanned for literals: 100 calls of a 60000-line body took over a minute.
 const (
 	maxFuncDepth = 8
 	maxFuncCalls = 100
+	maxCallLines = 10000
 )
 
 // configLiterals records the registry tokens among the literals found

@@ -1569,3 +1569,22 @@ func TestReleaseUncalledFunctionState(t *testing.T) {
 		})
 	}
 }
+
+func TestReleaseCallLinesBound(t *testing.T) {
+	// Calls are followed while the bodies read again total at most
+	// maxCallLines lines. Past that, the release counts only where the
+	// body is written, before TOK is exported.
+	for _, tt := range []struct {
+		lines int
+		login bool
+	}{
+		{maxCallLines - 1, true},
+		{maxCallLines + 1, false},
+	} {
+		body := strings.Repeat("            echo step\n", tt.lines-1) + "            npm publish\n"
+		steps := "      - run: |\n          pub() {\n" + body + "          }\n          export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          pub\n"
+		if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); ok != tt.login {
+			t.Errorf("body of %d lines: TOK logs in: %v, want %v", tt.lines, ok, tt.login)
+		}
+	}
+}
