@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,21 +30,17 @@ type rejection struct {
 	At      time.Time `json:"at"`
 }
 
-// rejectedPath returns the file that lists the rejected input files. For
-// the embedded store its name starts with the store's, so an ingest of
-// the store's folder skips it as the tool's own state. A Neo4j graph gets
-// one list for each database and namespace, beside the salt.
+// rejectedPath returns the file that lists the rejected input files. Its
+// name starts with the store's, so an ingest of the store's folder skips
+// it as the tool's own state. A Neo4j graph, kept on a server, gets a
+// file of its own per server, database and namespace, so that graphs
+// sharing the folder of --db do not share their rejected files.
 func (o *options) rejectedPath() string {
 	if !o.usesNeo4j() {
 		return o.db + ".rejected.json"
 	}
-	name := strings.Map(func(r rune) rune {
-		if r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '_'
-	}, o.neo4jDB+"-"+o.neo4jNS)
-	return filepath.Join(filepath.Dir(o.db), "neo4j-"+name+".rejected.json")
+	sum := sha256.Sum256([]byte(o.store + "\x00" + o.neo4jDB + "\x00" + o.neo4jNS))
+	return o.db + ".neo4j-" + hex.EncodeToString(sum[:6]) + ".rejected.json"
 }
 
 // recordRejected updates the list of rejected files after an ingest of

@@ -193,16 +193,22 @@ func TestSinceWarnsWithoutLogs(t *testing.T) {
 	}
 }
 
-// Each Neo4j database and namespace keeps its own list of rejected files,
-// beside the salt; the embedded store's sits beside its file.
-func TestRejectedPath(t *testing.T) {
-	db := filepath.Join("state", "graph.db")
-	embedded := &options{db: db}
-	if got, want := embedded.rejectedPath(), db+".rejected.json"; got != want {
-		t.Errorf("embedded store: %s, want %s", got, want)
+// Graphs in two Neo4j namespaces keep separate lists of rejected files,
+// and neither uses the embedded store's list.
+func TestRejectedPathPerNeo4jGraph(t *testing.T) {
+	embedded := &options{db: "s/graph.db"}
+	first := &options{db: "s/graph.db", store: "bolt://127.0.0.1:7687", neo4jDB: "neo4j", neo4jNS: "a"}
+	second := &options{db: "s/graph.db", store: "bolt://127.0.0.1:7687", neo4jDB: "neo4j", neo4jNS: "b"}
+	if got := embedded.rejectedPath(); got != "s/graph.db.rejected.json" {
+		t.Errorf("embedded store: list at %q, want s/graph.db.rejected.json", got)
 	}
-	neo := &options{db: db, store: "bolt://127.0.0.1:7687", neo4jDB: "neo4j", neo4jNS: "team/a b"}
-	if got, want := neo.rejectedPath(), filepath.Join("state", "neo4j-neo4j-team_a_b.rejected.json"); got != want {
-		t.Errorf("Neo4j store: %s, want %s", got, want)
+	if first.rejectedPath() == second.rejectedPath() {
+		t.Errorf("namespaces a and b share the list %q", first.rejectedPath())
+	}
+	if first.rejectedPath() == embedded.rejectedPath() {
+		t.Errorf("Neo4j namespace a shares the embedded store's list %q", first.rejectedPath())
+	}
+	if dir := filepath.Dir(first.rejectedPath()); dir != "s" {
+		t.Errorf("Neo4j list in folder %q, want s, the folder of --db", dir)
 	}
 }
