@@ -60,7 +60,8 @@ func MergeAttrs(base, add map[string]string) map[string]string {
 // MergeNode merges facts sorted by source. The first source's position,
 // kind and label win, the others' positions follow in Also, and each
 // attribute comes from the first source that sets it, except AttrObserved
-// (see DropObservedUnlessAll).
+// (see DropObservedUnlessAll) and AttrDefinedAt, which only the first
+// source's fact gives.
 func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
 	n := Node{ID: id, FirstSeen: first, LastSeen: last}
 	if len(facts) > 1 {
@@ -88,6 +89,11 @@ func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
 			attrs[i] = f.Attrs
 		}
 		DropObservedUnlessAll(n.Attrs, attrs...)
+		// AttrDefinedAt is read with the node's position, the module call
+		// that gave it, so it comes from the first source alone.
+		if _, ok := facts[0].Attrs[AttrDefinedAt]; !ok {
+			delete(n.Attrs, AttrDefinedAt)
+		}
 	}
 	return n
 }

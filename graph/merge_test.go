@@ -57,3 +57,21 @@ func TestMergeEdgeSharedMaps(t *testing.T) {
 		t.Errorf("facts without attributes merged to %v, want nil", none.Attrs)
 	}
 }
+
+// defined_at names the module block behind the node's position, the
+// module call, so a first source without it leaves the node without it.
+func TestMergeNodeDefinedAtFirstSource(t *testing.T) {
+	export := NodeFact{Source: "aws/auth.json", Pos: Pos{File: "aws/auth.json", Line: 3}, Kind: NodeIdentity, Attrs: map[string]string{"name": "ci-user"}}
+	module := NodeFact{Source: "envs/prod/main.tf", Pos: Pos{File: "envs/prod/main.tf", Line: 5}, Kind: NodeIdentity,
+		Attrs: map[string]string{"name": "ci-user", AttrDefinedAt: "modules/user/main.tf:3"}}
+	n := MergeNode("arn:aws:iam::111122223333:user/ci-user", []NodeFact{export, module}, time.Unix(10, 0), time.Unix(20, 0))
+	if got, ok := n.Attrs[AttrDefinedAt]; ok {
+		t.Errorf("node at %v has defined_at %q, want none", n.Pos, got)
+	}
+
+	module.Source, module.Pos.File = "a/main.tf", "a/main.tf"
+	n = MergeNode("arn:aws:iam::111122223333:user/ci-user", []NodeFact{module, export}, time.Unix(10, 0), time.Unix(20, 0))
+	if got := n.Attrs[AttrDefinedAt]; got != "modules/user/main.tf:3" {
+		t.Errorf("node at %v has defined_at %q, want modules/user/main.tf:3", n.Pos, got)
+	}
+}
