@@ -57,6 +57,17 @@ func MergeAttrs(base, add map[string]string) map[string]string {
 	return out
 }
 
+// MergeSameSourceAttrs returns the attributes of a node that one source
+// gives twice: those of MergeAttrs, with AttrDefinedAt from base alone,
+// since the node keeps base's position.
+func MergeSameSourceAttrs(base, add map[string]string) map[string]string {
+	out := MergeAttrs(base, add)
+	if _, ok := base[AttrDefinedAt]; !ok && out != nil {
+		delete(out, AttrDefinedAt)
+	}
+	return out
+}
+
 // MergeNode merges facts sorted by source. The first source's position,
 // kind and label win, the others' positions follow in Also, and each
 // attribute comes from the first source that sets it, except AttrObserved

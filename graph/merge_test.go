@@ -75,3 +75,18 @@ func TestMergeNodeDefinedAtFirstSource(t *testing.T) {
 		t.Errorf("node at %v has defined_at %q, want modules/user/main.tf:3", n.Pos, got)
 	}
 }
+
+// A node one source gives twice keeps the first one's position, and so
+// defined_at from the first one alone.
+func TestMergeSameSourceAttrsDefinedAt(t *testing.T) {
+	root := map[string]string{"tf_address": "aws_s3_bucket.dup"}
+	module := map[string]string{"tf_address": "module.outer.aws_s3_bucket.logs", AttrDefinedAt: "modules/outer/main.tf:1"}
+	got := MergeSameSourceAttrs(root, module)
+	if want := map[string]string{"tf_address": "aws_s3_bucket.dup"}; !maps.Equal(got, want) {
+		t.Errorf("root then module: attrs %v, want %v", got, want)
+	}
+	got = MergeSameSourceAttrs(module, root)
+	if !maps.Equal(got, module) {
+		t.Errorf("module then root: attrs %v, want %v", got, module)
+	}
+}

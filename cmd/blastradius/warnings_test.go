@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -211,4 +212,52 @@ func TestRejectedPathPerNeo4jGraph(t *testing.T) {
 	if dir := filepath.Dir(first.rejectedPath()); dir != "s" {
 		t.Errorf("Neo4j list in folder %q, want s, the folder of --db", dir)
 	}
+}
+
+// A bucket that a root block and a module it calls both declare sits at
+// the root block, which is no module call, so it has no defined_at.
+func TestDefinedAtRootBlockFirst(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"root/main.tf":      "resource \"aws_s3_bucket\" \"dup\" {\n  bucket = \"acme-logs\"\n}\n\nmodule \"logs\" {\n  source = \"./logs\"\n}\n",
+		"root/logs/main.tf": "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"acme-logs\"\n}\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "store", "graph.db")
+	if _, stderr, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme", filepath.Join(dir, "root")); code != 0 {
+		t.Fatalf("ingest: exit %d; stderr: %s", code, stderr)
+	}
+	out, stderr, code := run(t, "--db", db, "nodes", "--format", "json")
+	if code != 0 {
+		t.Fatalf("nodes: exit %d; stderr: %s", code, stderr)
+	}
+	var nodes []struct {
+		ID    string            `json:"id"`
+		Pos   string            `json:"pos"`
+		Attrs map[string]string `json:"attrs"`
+	}
+	if err := json.Unmarshal([]byte(out), &nodes); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		if n.ID != "arn:aws:s3:::acme-logs" {
+			continue
+		}
+		if !strings.HasSuffix(n.Pos, "main.tf:1") {
+			t.Errorf("bucket at %s, want the root block at main.tf:1", n.Pos)
+		}
+		if at, ok := n.Attrs["defined_at"]; ok {
+			t.Errorf("bucket at the root block has defined_at %q, want none", at)
+		}
+		return
+	}
+	t.Errorf("no node arn:aws:s3:::acme-logs in %s", out)
 }

@@ -354,7 +354,7 @@ func (ov *overlay) putNode(src string, n *graph.Node) {
 	i := factIndex(rec.facts, src, nodeSource)
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
-		f.Attrs = graph.MergeAttrs(f.Attrs, n.Attrs)
+		f.Attrs = graph.MergeSameSourceAttrs(f.Attrs, n.Attrs)
 		if f.Label == "" {
 			f.Label = n.Label
 		}

@@ -82,7 +82,7 @@ func (c *change) putNode(src string, n graph.Node) {
 	i := sort.Search(len(rec.facts), func(i int) bool { return rec.facts[i].Source >= src })
 	if i < len(rec.facts) && rec.facts[i].Source == src {
 		f := &rec.facts[i]
-		f.Attrs = graph.MergeAttrs(f.Attrs, n.Attrs)
+		f.Attrs = graph.MergeSameSourceAttrs(f.Attrs, n.Attrs)
 		if f.Label == "" {
 			f.Label = n.Label
 		}
