@@ -176,7 +176,7 @@ func (c *converter) registryReleases(j *jobState) {
 	// before_script and script items run in one shell, so a cd in one
 	// moves the releases after it. after_script starts afresh at the top,
 	// and a release there after a cd claims no project: less, not more.
-	top := true
+	sh := &registry.Shell{Top: true}
 	// exported holds the values that earlier scripts of the shell gave
 	// to variables release tools read, by variable.
 	exported := map[string]string{}
@@ -184,11 +184,12 @@ func (c *converter) registryReleases(j *jobState) {
 		if slices.Contains(j.shellStarts, i) {
 			configured.NewShell()
 			clear(exported)
+			// Variables the earlier shell unset are set again in a new one.
+			sh = &registry.Shell{Top: sh.Top}
 		}
 		base := c.lineOf(j, s)
 		commands := registry.Commands(s.str)
-		releases, writes, stillTop := registry.ScanReleasesFrom(s.str, top)
-		top = stillTop
+		releases, writes := registry.ScanShellReleases(s.str, sh)
 		earlier := len(tokenVars)
 		tokenVars = append(tokenVars, writes...)
 		var lits ciscan.ScriptLiterals

@@ -670,3 +670,33 @@ func TestReleaseShellInWrapperDir(t *testing.T) {
 		t.Error("SHELL_TOKEN releases the project at the top, want the package in web")
 	}
 }
+
+// before_script and script items run in one shell, so an unset in an
+// earlier item takes the token from a later release. after_script and a
+// bash -c script run in shells of their own, whose unset is not theirs.
+func TestReleaseUnsetAcrossItems(t *testing.T) {
+	for _, tt := range []struct {
+		name, items string
+		publishes   bool
+	}{
+		{"before_script", "  before_script:\n    - unset NODE_AUTH_TOKEN\n  script:\n    - npm publish\n", false},
+		{"earlier item", "  script:\n    - unset NODE_AUTH_TOKEN\n    - npm publish\n", false},
+		{"after_script", "  script:\n    - unset NODE_AUTH_TOKEN\n  after_script:\n    - npm publish\n", true},
+		{"bash -c", "  script:\n    - bash -c 'unset NODE_AUTH_TOKEN'\n    - npm publish\n", true},
+		{"bash -c, same item", "  script:\n    - bash -c 'unset NODE_AUTH_TOKEN'; npm publish\n", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "npm:\n  variables:\n    NODE_AUTH_TOKEN: $NPM_TOKEN\n" + tt.items
+			res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkResult(t, res)
+			account := graph.RegistryAccountID("registry.npmjs.org", graph.GitLabVariableID(testProject, "NPM_TOKEN"))
+			got := slices.Contains(targets(res, account, graph.EdgeCanAccess), graph.RegistryScopeID("registry.npmjs.org"))
+			if got != tt.publishes {
+				t.Errorf("NPM_TOKEN publishes on registry.npmjs.org: %v, want %v", got, tt.publishes)
+			}
+		})
+	}
+}

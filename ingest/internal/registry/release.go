@@ -175,6 +175,24 @@ func ScanReleases(script string) (releases []Release, tokenVars []TokenVar) {
 // whether the script ends where it started, for the next script of a job
 // that runs its scripts in one shell.
 func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []TokenVar, stillTop bool) {
+	sh := &Shell{Top: top}
+	releases, tokenVars = ScanShellReleases(script, sh)
+	return releases, tokenVars, sh.Top
+}
+
+// Shell is the state that one script of a job leaves to the next script
+// that runs in the same shell, as GitLab CI runs before_script and script.
+type Shell struct {
+	// Top is set when the shell is at the top of the workspace.
+	Top     bool
+	removed removedVars
+}
+
+// ScanShellReleases is ScanReleases for a script that runs in sh after
+// the earlier scripts of sh, and updates sh for the next one: a variable
+// that an earlier script unset stays out of the releases.
+func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars []TokenVar) {
+	top := sh.Top
 	// dir is the folder the script is in, relative to the top of the
 	// workspace. A script that starts elsewhere starts in a folder whose
 	// path is not known. A cd in a subshell, ( ... ), moves only that
@@ -186,7 +204,10 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	}
 	var saved []string
 	var folders folderStack
-	removed := removedVars{}
+	removed := maps.Clone(sh.removed)
+	if removed == nil {
+		removed = removedVars{}
+	}
 	var savedRemoved []removedVars
 	index := -1
 	release := func(cmd, ln string, line int) (Release, bool) {
@@ -237,16 +258,17 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 				savedRemoved = append(savedRemoved, maps.Clone(removed))
 			}
 			if inner, ok := pkgcmd.ShellScript(command(fields(cmd))); ok && depth < pkgcmd.MaxShellDepth {
-				// The shell's script runs in a shell of its own: a cd
-				// there ends with it, as does the folder env -C gives it.
-				outer := dir
+				// The shell's script runs in a shell of its own: a cd or
+				// an unset there ends with it, as does the folder env -C
+				// gives it.
+				outer, outerRemoved := dir, maps.Clone(removed)
 				if wd := pkgcmd.WrapperDir(fields(cmd)); wd != "" {
 					dir = shellscan.JoinDir(dir, wd)
 				}
 				for _, il := range logicalLines(inner) {
 					scanLine(il.text, line, depth+1)
 				}
-				dir = outer
+				dir, removed = outer, outerRemoved
 			} else {
 				index++
 				if r, ok := release(cmd, ln, line); ok {
@@ -264,7 +286,8 @@ func ScanReleasesFrom(script string, top bool) (releases []Release, tokenVars []
 	for _, l := range logicalLines(script) {
 		scanLine(l.text, l.start+1, 0)
 	}
-	return releases, tokenVars, AtTop(dir)
+	sh.Top, sh.removed = AtTop(dir), removed
+	return releases, tokenVars
 }
 
 // removedVars are the variables that a script took out of the environment
