@@ -98,10 +98,17 @@ func inside(in, path string) bool {
 // readRejected reads the list of rejected files, empty when there is none.
 func readRejected(path string) (map[string]rejection, error) {
 	list := map[string]rejection{}
-	data, err := os.ReadFile(path)
+	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return list, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxRejectedList {
+		return nil, fmt.Errorf("%s is larger than %d MiB, more than the tool writes; delete the file and ingest again", path, maxRejectedList>>20)
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +121,10 @@ func readRejected(path string) (map[string]rejection, error) {
 	}
 	return list, nil
 }
+
+// maxRejectedList bounds the list's file: a rejection takes a few hundred
+// bytes, so 16 MiB holds tens of thousands of rejected files.
+const maxRejectedList = 16 << 20
 
 // maxRejectedShown bounds the files the warning names.
 const maxRejectedShown = 3

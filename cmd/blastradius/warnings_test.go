@@ -261,3 +261,19 @@ func TestDefinedAtRootBlockFirst(t *testing.T) {
 	}
 	t.Errorf("no node arn:aws:s3:::acme-logs in %s", out)
 }
+
+// A list larger than the tool writes is not read whole on every command.
+func TestRejectedListTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "graph.db.rejected.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(maxRejectedList + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := readRejected(path); err == nil || !strings.Contains(err.Error(), "larger than 16 MiB") {
+		t.Errorf("readRejected of a %d-byte list: %v, want an error naming the bound", maxRejectedList+1, err)
+	}
+}

@@ -6,6 +6,20 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
+// trustWithoutAccount reports whether the input holds the trust policy of
+// the role with ARN id under an ARN without an account: Terraform whose
+// provider names no account gives arn:aws:iam:::role/NAME. That trust
+// policy decides who may assume the role, so the workflow's use of the
+// role adds nothing.
+func (v *view) trustWithoutAccount(id string) bool {
+	_, rest, ok := strings.Cut(id, ":role/")
+	if !ok || strings.Contains(id, ":iam:::") {
+		return false
+	}
+	twin, ok := v.node("arn:aws:iam:::role/" + rest)
+	return ok && twin.Attr("trust_policy") != ""
+}
+
 // linkCloudLogins gives a GitHub Actions job's OIDC subject CAN_ASSUME to
 // each role or service account that its workflow assumes with the job's
 // OIDC token (the job's oidc_identities). The edge is possible, and is
@@ -37,7 +51,7 @@ func (v *view) linkCloudLogins() {
 			e := graph.Edge{From: subject, To: id, Kind: graph.EdgeCanAssume, Confidence: graph.Possible, Pos: rt.Pos}
 			switch {
 			case strings.HasPrefix(id, "arn:aws"):
-				if n.Attr("trust_policy") != "" {
+				if n.Attr("trust_policy") != "" || v.trustWithoutAccount(id) {
 					continue
 				}
 				e.SetAttr(graph.AttrActions, "sts:AssumeRoleWithWebIdentity")

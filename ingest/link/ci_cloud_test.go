@@ -107,19 +107,25 @@ func TestOIDCRoleWithoutPush(t *testing.T) {
 		sa    = "gcp:sa:deployer@example-proj.iam.gserviceaccount.com"
 		start = "pkg:githubactions/example-vendor/build-tool@v1"
 	)
-	trust := func(sub string) graph.Node {
+	const twin = "arn:aws:iam:::role/site-deploy"
+	trustOf := func(id, account, sub string) graph.Node {
 		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},` +
+			`"Principal":{"Federated":"arn:aws:iam::` + account + `:oidc-provider/token.actions.githubusercontent.com"},` +
 			`"Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"` + sub + `"}}}]}`
-		return node(role, graph.NodeIdentity, "provider", "aws", "type", "role", "account", "111122223333",
+		return node(id, graph.NodeIdentity, "provider", "aws", "type", "role", "account", account,
 			"name", "site-deploy", "trust_policy", doc)
 	}
+	trust := func(sub string) graph.Node { return trustOf(role, "111122223333", sub) }
 	tests := []struct {
 		name     string
 		declared []graph.Node
 		want     []string
 	}{
 		{"policies not in the input", nil, []string{role + " (possible)", sa + " (possible)"}},
+		// Terraform whose provider names no account gives the role an ARN
+		// without one; its trust policy decides as well.
+		{"account-less trust admits another repository", []graph.Node{trustOf(twin, "", "repo:example-org/other:*")}, []string{sa + " (possible)"}},
+		{"account-less trust admits the job", []graph.Node{trustOf(twin, "", "repo:example-org/app:ref:refs/heads/main")}, []string{twin + " (certain)", sa + " (possible)"}},
 		{"trust admits the job", []graph.Node{trust("repo:example-org/app:ref:refs/heads/main")}, []string{role + " (certain)", sa + " (possible)"}},
 		{"trust admits another repository", []graph.Node{trust("repo:example-org/other:*")}, []string{sa + " (possible)"}},
 	}

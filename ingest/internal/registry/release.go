@@ -296,18 +296,15 @@ type removedVars map[string]bool
 
 // apply updates the set after one command: unset NAME (not unset -f,
 // which removes functions), export -n NAME and declare +x NAME take NAME
-// out, and a later assignment or export of NAME puts it back.
+// out, and a later export or declare -x of NAME puts it back. A plain
+// assignment does not: after unset it makes a shell variable that is not
+// exported, and after export -n the variable stays unexported.
 func (r removedVars) apply(raw []string) {
 	i := 0
 	for i < len(raw) && assignment.MatchString(raw[i]) {
 		i++
 	}
 	if i == len(raw) {
-		// Assignments alone set the shell's variables.
-		for _, a := range raw {
-			name, _, _ := strings.Cut(a, "=")
-			delete(r, name)
-		}
 		return
 	}
 	prog, args := raw[i], raw[i+1:]
@@ -328,11 +325,11 @@ func (r removedVars) apply(raw []string) {
 			if strings.HasPrefix(a, "-") || strings.HasPrefix(a, "+") {
 				continue
 			}
-			name, _, hasValue := strings.Cut(a, "=")
+			name, _, _ := strings.Cut(a, "=")
 			switch {
 			case off:
 				r[name] = true
-			case hasValue || prog == "export":
+			case prog == "export" || slices.Contains(args, "-x"):
 				delete(r, name)
 			}
 		}
