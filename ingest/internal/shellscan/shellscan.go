@@ -272,6 +272,10 @@ type Function struct {
 // that take a script line by line read a body again where the function is
 // called. A script that does not parse defines none.
 func FunctionLines(script string) map[string]Function {
+	// Most scripts define no function, and need no second parse.
+	if !mayDefine(script) {
+		return nil
+	}
 	f, _, _, err := parse(script)
 	if err != nil {
 		return nil
