@@ -338,7 +338,8 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 					return false
 				}
 				releases++
-				cmdEnv := state.with(assigned)
+				// env -u NAME and env -i take variables from the release.
+				cmdEnv := map[string]string(pkgcmd.WrapperEnv(splitWords(part.cmd), state.with(assigned)))
 				host, known := j.releaseHost(eco, words, cmdEnv)
 				current := !inWorkspaces && registry.ReleasesCurrent(words)
 				// env -C DIR moves its command alone.

@@ -1524,8 +1524,19 @@ func TestReleaseTokenTakenAway(t *testing.T) {
 			}
 		})
 	}
+	// env -u and env -i run their own command without the variable.
+	for _, run := range []string{"env -u NODE_AUTH_TOKEN npm publish", "env -i npm publish", "env -iC web npm publish"} {
+		steps := "      - run: " + run + "\n        env: {NODE_AUTH_TOKEN: '${{ secrets.TOK }}'}\n"
+		if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); ok {
+			t.Errorf("%s: TOK logs in to registry.npmjs.org, want no login", run)
+		}
+	}
+	steps := "      - run: env -i NODE_AUTH_TOKEN=${{ secrets.TOK }} npm publish\n"
+	if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); !ok {
+		t.Errorf("env -i NODE_AUTH_TOKEN=... npm publish: TOK does not log in, want the variable env sets after emptying")
+	}
 	// unset -f removes a function, not the variable.
-	steps := "      - run: |\n          export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          unset -f NODE_AUTH_TOKEN\n          npm publish\n"
+	steps = "      - run: |\n          export NODE_AUTH_TOKEN=${{ secrets.TOK }}\n          unset -f NODE_AUTH_TOKEN\n          npm publish\n"
 	if _, _, ok := releaseOf(t, "", steps, "registry.npmjs.org", "TOK"); !ok {
 		t.Errorf("unset -f took the token away; want the release to log in with TOK")
 	}

@@ -365,6 +365,64 @@ func SkipWrapper(argv []string) (rest []string, ok bool) {
 	return argv[i:], true
 }
 
+// WrapperEnv returns the environment that the command after the wrappers
+// at the start of argv runs with, when env is that of argv: env -i empties
+// it, env -u NAME removes NAME, and NAME=VALUE after env or sudo sets
+// NAME. The map env is not modified.
+func WrapperEnv(argv []string, env Env) Env {
+	for len(argv) > 0 && envAssignment.MatchString(argv[0]) {
+		argv = argv[1:]
+	}
+	_, out, _ := unwrapEnv(argv, env)
+	return out
+}
+
+// WrapperUnsets returns the variables that env -u NAME in the wrappers at
+// the start of argv removes from the command's environment, and cleared
+// when env -i empties it.
+func WrapperUnsets(argv []string) (names []string, cleared bool) {
+	for len(argv) > 0 && envAssignment.MatchString(argv[0]) {
+		argv = argv[1:]
+	}
+	for range 8 {
+		if len(argv) == 0 {
+			return names, cleared
+		}
+		prog := path.Base(argv[0])
+		w, ok := wrappers[prog]
+		if !ok {
+			return names, cleared
+		}
+		for i := 1; prog == "env" && i < len(argv) && strings.HasPrefix(argv[i], "-") && argv[i] != "--"; i++ {
+			opts := []string{argv[i]}
+			if !strings.HasPrefix(argv[i], "--") && len(argv[i]) > 2 {
+				opts = shortOptions(w.values, argv[i])
+			}
+			for _, o := range opts {
+				name, value, hasValue := strings.Cut(o, "=")
+				if !hasValue && w.values[name] && i+1 < len(argv) {
+					i++
+					value = argv[i]
+				}
+				switch {
+				case name == "-i" || name == "-" || name == "--ignore-environment":
+					cleared = true
+				case name == "-u" || name == "--unset":
+					names = append(names, value)
+				case strings.HasPrefix(name, "-u") && !strings.HasPrefix(name, "--"):
+					names = append(names, name[2:])
+				}
+			}
+		}
+		rest, _ := SkipWrapper(argv)
+		for len(rest) > 0 && envAssignment.MatchString(rest[0]) {
+			rest = rest[1:]
+		}
+		argv = rest
+	}
+	return names, cleared
+}
+
 // shortOptions splits a cluster of short options as getopt reads it:
 // env -iC web is env -i -C web, and the first option of the cluster that
 // takes a value takes the rest of the word (-vCweb is -v -Cweb).

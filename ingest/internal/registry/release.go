@@ -83,6 +83,9 @@ type Release struct {
 	// export -n, declare +x), so the release does not receive them
 	// however the job sets them.
 	Removed []string
+	// EnvCleared is set when env -i runs the release with an empty
+	// environment, so it receives no variable of the job.
+	EnvCleared bool
 }
 
 // ReadsSetting reports whether the release sends a token that an earlier
@@ -106,7 +109,7 @@ func (r Release) ReadsSetting(yarnrc bool) (reads, unsure bool) {
 // documentation), so YARN_NPM_AUTH_TOKEN is npmAuthToken, which npm and
 // Yarn 1 do not read.
 func (r Release) ReadsEnv(name string) bool {
-	if !AuthEnv(r.Eco, name) || slices.Contains(r.Removed, name) {
+	if !AuthEnv(r.Eco, name) || r.EnvCleared || slices.Contains(r.Removed, name) {
 		return false
 	}
 	return r.Berry || !strings.HasPrefix(strings.ToUpper(name), "YARN_")
@@ -235,9 +238,11 @@ func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars 
 			return Release{}, false
 		}
 		option := ReleaseOption(eco, words)
+		unset, cleared := pkgcmd.WrapperUnsets(raw)
 		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: credentialRefs(ln, option),
 			Top: AtTop(here) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
-			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words), Removed: removed.list()}, true
+			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words),
+			Removed: slices.Compact(slices.Sorted(slices.Values(append(removed.list(), unset...)))), EnvCleared: cleared}, true
 	}
 	// scanLine reads one logical line at the given line of the script. The
 	// loops are those of commandsAt, so that index counts the same

@@ -515,6 +515,10 @@ func TestScanReleasesRemovedVars(t *testing.T) {
 		{"(unset NPM_TOKEN)\nnpm publish", true},
 		{"unset -f NPM_TOKEN\nnpm publish", true},
 		{"npm publish", true},
+		{"env -u NPM_TOKEN npm publish", false},
+		{"env -i npm publish", false},
+		{"env -u OTHER npm publish", true},
+		{"timeout 60 env -vu NPM_TOKEN npm publish", false},
 	}
 	for _, tt := range tests {
 		releases, _, _ := ScanReleasesFrom(tt.script, true)
