@@ -26,13 +26,16 @@ func (v *view) trustWithoutAccount(id string) bool {
 // added only when no input shows who may assume the identity, so that
 // what the workflow does as it is still reached. A role
 // whose trust policy is in the input is left to linkAssume. A service
-// account that some principal may impersonate by a grant in the input is
-// left to linkGCP, which runs before.
+// account that the job's subject may impersonate by a grant in the input
+// is left to linkGCP, which runs before.
 func (v *view) linkCloudLogins() {
-	impersonated := map[string]bool{}
+	// A service account's grants in Terraform (_member) add to those
+	// outside the input, so only a grant the Google Cloud rules matched to
+	// the job's own subject settles whether the job may impersonate it.
+	impersonated := map[[2]string]bool{}
 	for _, e := range v.derivedEdges {
 		if e.Kind == graph.EdgeCanAssume && strings.HasPrefix(e.To, "gcp:sa:") {
-			impersonated[e.To] = true
+			impersonated[[2]string{e.From, e.To}] = true
 		}
 	}
 	for _, rt := range v.byKind[graph.NodeRuntime] {
@@ -57,7 +60,7 @@ func (v *view) linkCloudLogins() {
 				e.SetAttr(graph.AttrActions, "sts:AssumeRoleWithWebIdentity")
 				e.SetAttr(graph.AttrReason, "the workflow assumes "+id+" with the job's OIDC token (aws-actions/configure-aws-credentials); undecided: the role's trust policy is not in the input")
 			case strings.HasPrefix(id, "gcp:sa:"):
-				if impersonated[id] {
+				if impersonated[[2]string{subject, id}] {
 					continue
 				}
 				e.SetAttr(graph.AttrActions, "sts.googleapis.com/token.exchange,iam.serviceAccounts.getAccessToken")

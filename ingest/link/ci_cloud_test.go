@@ -124,6 +124,13 @@ func TestOIDCRoleWithoutPush(t *testing.T) {
 		{"policies not in the input", nil, []string{role + " (possible)", sa + " (possible)"}},
 		// Terraform whose provider names no account gives the role an ARN
 		// without one; its trust policy decides as well.
+		// A grant that lets someone else impersonate the service account
+		// decides nothing for the job, because Terraform's _member grants
+		// add to those outside the input.
+		{"an unrelated grant on the service account", []graph.Node{
+			grantNode(sa, "roles/iam.serviceAccountTokenCreator", "user:alice@example.com", guser("alice"), ""),
+			node(guser("alice"), graph.NodeIdentity, "provider", "gcp", "type", "user"),
+		}, []string{role + " (possible)", sa + " (possible)"}},
 		{"account-less trust admits another repository", []graph.Node{trustOf(twin, "", "repo:example-org/other:*")}, []string{sa + " (possible)"}},
 		{"account-less trust admits the job", []graph.Node{trustOf(twin, "", "repo:example-org/app:ref:refs/heads/main")}, []string{twin + " (certain)", sa + " (possible)"}},
 		{"trust admits the job", []graph.Node{trust("repo:example-org/app:ref:refs/heads/main")}, []string{role + " (certain)", sa + " (possible)"}},
