@@ -57,7 +57,11 @@ func (o *options) recordRejected(inputs []string, sum *ingest.Summary, at time.T
 		}
 	}
 	for _, d := range sum.Rejected {
-		list[absPath(d.Pos.File)] = rejection{Pos: d.Pos.String(), Message: d.Msg, At: at}
+		// The position names the file by its absolute path, so that
+		// commands run from another folder name it rightly.
+		pos := d.Pos
+		pos.File = absPath(pos.File)
+		list[pos.File] = rejection{Pos: pos.String(), Message: d.Msg, At: at}
 	}
 	if len(list) == 0 {
 		if err := os.Remove(o.rejectedPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
