@@ -315,7 +315,14 @@ var envAssignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 // xargs or corepack runs, with its arguments: timeout 60 npx x runs npx x.
 // A wrapper without a command gives nothing.
 func unwrap(argv []string) []string {
-	argv, _, _ = unwrapEnv(argv, nil)
+	return unwrapEnv(argv, nil).argv
+}
+
+// withoutAssignments returns argv without the NAME=VALUE words in front.
+func withoutAssignments(argv []string) []string {
+	for len(argv) > 0 && envAssignment.MatchString(argv[0]) {
+		argv = argv[1:]
+	}
 	return argv
 }
 
@@ -323,11 +330,7 @@ func unwrap(argv []string) []string {
 // command move it to (env -C DIR, sudo -D DIR), or "" when they move it
 // nowhere. Variable assignments before the first wrapper are skipped.
 func WrapperDir(argv []string) string {
-	for len(argv) > 0 && envAssignment.MatchString(argv[0]) {
-		argv = argv[1:]
-	}
-	_, _, dir := unwrapEnv(argv, nil)
-	return dir
+	return unwrapEnv(withoutAssignments(argv), nil).dir
 }
 
 // SkipWrapper returns the words after the options and arguments of the
@@ -345,23 +348,7 @@ func SkipWrapper(argv []string) (rest []string, ok bool) {
 	if !ok {
 		return argv, false
 	}
-	i := 1
-	for i < len(argv) && strings.HasPrefix(argv[i], "-") && (argv[i] != "-" || prog == "env") {
-		if argv[i] == "--" {
-			i++
-			break
-		}
-		opts := []string{argv[i]}
-		if !strings.HasPrefix(argv[i], "--") && len(argv[i]) > 2 {
-			opts = shortOptions(w.values, argv[i])
-		}
-		name, _, hasValue := strings.Cut(opts[len(opts)-1], "=")
-		if !hasValue && w.values[name] && i+1 < len(argv) {
-			i++
-		}
-		i++
-	}
-	i = min(i+w.args, len(argv))
+	i := min(wrapperOptions(prog, argv, nil)+w.args, len(argv))
 	return argv[i:], true
 }
 
@@ -370,57 +357,47 @@ func SkipWrapper(argv []string) (rest []string, ok bool) {
 // it, env -u NAME removes NAME, and NAME=VALUE after env or sudo sets
 // NAME. The map env is not modified.
 func WrapperEnv(argv []string, env Env) Env {
-	for len(argv) > 0 && envAssignment.MatchString(argv[0]) {
-		argv = argv[1:]
-	}
-	_, out, _ := unwrapEnv(argv, env)
-	return out
+	return unwrapEnv(withoutAssignments(argv), env).env
 }
 
 // WrapperUnsets returns the variables that env -u NAME in the wrappers at
 // the start of argv removes from the command's environment, and cleared
 // when env -i empties it.
 func WrapperUnsets(argv []string) (names []string, cleared bool) {
-	for len(argv) > 0 && envAssignment.MatchString(argv[0]) {
-		argv = argv[1:]
-	}
-	for range 8 {
-		if len(argv) == 0 {
-			return names, cleared
+	u := unwrapEnv(withoutAssignments(argv), nil)
+	return u.unset, u.cleared
+}
+
+// wrapperOptions calls fn, when set, with each option of the wrapper prog
+// that argv starts with, and returns the index of the first word after
+// the options. Clusters of short options are split as getopt splits them,
+// and an option that takes a value and has none attached takes the next
+// word.
+func wrapperOptions(prog string, argv []string, fn func(name, value string, hasValue bool)) int {
+	w := wrappers[prog]
+	i := 1
+	// env reads a lone - as -i, an option before the command.
+	for i < len(argv) && strings.HasPrefix(argv[i], "-") && (argv[i] != "-" || prog == "env") {
+		if argv[i] == "--" {
+			return i + 1
 		}
-		prog := path.Base(argv[0])
-		w, ok := wrappers[prog]
-		if !ok {
-			return names, cleared
+		opts := []string{argv[i]}
+		if !strings.HasPrefix(argv[i], "--") && len(argv[i]) > 2 {
+			opts = shortOptions(w.values, argv[i])
 		}
-		for i := 1; prog == "env" && i < len(argv) && strings.HasPrefix(argv[i], "-") && argv[i] != "--"; i++ {
-			opts := []string{argv[i]}
-			if !strings.HasPrefix(argv[i], "--") && len(argv[i]) > 2 {
-				opts = shortOptions(w.values, argv[i])
+		for k, o := range opts {
+			name, value, hasValue := strings.Cut(o, "=")
+			if !hasValue && w.values[name] && k == len(opts)-1 && i+1 < len(argv) {
+				i++
+				value, hasValue = argv[i], true
 			}
-			for _, o := range opts {
-				name, value, hasValue := strings.Cut(o, "=")
-				if !hasValue && w.values[name] && i+1 < len(argv) {
-					i++
-					value = argv[i]
-				}
-				switch {
-				case name == "-i" || name == "-" || name == "--ignore-environment":
-					cleared = true
-				case name == "-u" || name == "--unset":
-					names = append(names, value)
-				case strings.HasPrefix(name, "-u") && !strings.HasPrefix(name, "--"):
-					names = append(names, name[2:])
-				}
+			if fn != nil {
+				fn(name, value, hasValue)
 			}
 		}
-		rest, _ := SkipWrapper(argv)
-		for len(rest) > 0 && envAssignment.MatchString(rest[0]) {
-			rest = rest[1:]
-		}
-		argv = rest
+		i++
 	}
-	return names, cleared
+	return i
 }
 
 // shortOptions splits a cluster of short options as getopt reads it:
@@ -438,77 +415,79 @@ func shortOptions(values map[string]bool, word string) []string {
 	return out
 }
 
+// unwrapped is what the wrappers at the start of a command do to it.
+type unwrapped struct {
+	// argv is the command the wrappers run, with its arguments.
+	argv []string
+	// env is the environment it runs with.
+	env Env
+	// dir is the directory that env -C DIR or sudo -D DIR moves it to,
+	// or "".
+	dir string
+	// unset lists the variables env -u removes, and cleared is set when
+	// env -i empties the environment.
+	unset   []string
+	cleared bool
+}
+
 // unwrapEnv returns the command as unwrap does, and the environment it
 // runs with when env is the environment of the wrappers. env -i empties
 // it, env -u NAME removes a variable, and NAME=VALUE after env or sudo
-// sets one. The map env is not modified. dir is the directory that env
-// -C DIR or sudo -D DIR moves the command to, or "".
-func unwrapEnv(argv []string, env Env) (_ []string, _ Env, dir string) {
+// sets one. The map env is not modified.
+func unwrapEnv(argv []string, env Env) unwrapped {
+	u := unwrapped{env: env}
 	changed := false
 	change := func() {
 		if !changed {
-			env = maps.Clone(env)
-			if env == nil {
-				env = Env{}
+			u.env = maps.Clone(u.env)
+			if u.env == nil {
+				u.env = Env{}
 			}
 			changed = true
 		}
 	}
 	for range 8 {
 		if len(argv) == 0 {
-			return argv, env, dir
-		}
-		w, ok := wrappers[path.Base(argv[0])]
-		if !ok {
-			return argv, env, dir
+			break
 		}
 		prog := path.Base(argv[0])
-		i := 1
-		// env reads a lone - as -i, an option before the command.
-		for i < len(argv) && strings.HasPrefix(argv[i], "-") && (argv[i] != "-" || prog == "env") {
-			if (prog == "env" || prog == "sudo") && !strings.HasPrefix(argv[i], "--") && len(argv[i]) > 2 {
-				if opts := shortOptions(w.values, argv[i]); len(opts) > 1 {
-					argv = slices.Concat(argv[:i], opts, argv[i+1:])
-				}
-			}
-			if argv[i] == "--" {
-				i++
-				break
-			}
-			name, value, hasValue := strings.Cut(argv[i], "=")
-			if !hasValue && w.values[name] && i+1 < len(argv) {
-				value, hasValue = argv[i+1], true
-				i++
-			}
+		w, ok := wrappers[prog]
+		if !ok {
+			break
+		}
+		chdir := "-C"
+		if prog == "sudo" {
+			chdir = "-D"
+		}
+		i := wrapperOptions(prog, argv, func(name, value string, hasValue bool) {
 			if prog == "env" || prog == "sudo" {
-				chdir := "-C"
-				if prog == "sudo" {
-					chdir = "-D"
-				}
 				switch {
 				case (name == chdir || name == "--chdir") && hasValue:
-					dir = inDir(dir, value)
+					u.dir = inDir(u.dir, value)
 				case strings.HasPrefix(name, chdir) && len(name) > 2:
-					dir = inDir(dir, name[2:])
+					u.dir = inDir(u.dir, name[2:])
 				}
 			}
-			if prog == "env" {
-				switch {
-				case name == "-i" || name == "-" || name == "--ignore-environment":
-					change()
-					clear(env)
-				case (name == "-u" || name == "--unset") && hasValue:
-					change()
-					delete(env, value)
-				case strings.HasPrefix(name, "-u") && !strings.HasPrefix(name, "--"):
-					change()
-					delete(env, name[2:])
-				}
+			if prog != "env" {
+				return
 			}
-			i++
-		}
+			switch {
+			case name == "-i" || name == "-" || name == "--ignore-environment":
+				change()
+				clear(u.env)
+				u.cleared = true
+			case (name == "-u" || name == "--unset") && hasValue:
+				change()
+				delete(u.env, value)
+				u.unset = append(u.unset, value)
+			case strings.HasPrefix(name, "-u") && !strings.HasPrefix(name, "--"):
+				change()
+				delete(u.env, name[2:])
+				u.unset = append(u.unset, name[2:])
+			}
+		})
 		replace := ""
-		if path.Base(argv[0]) == "xargs" {
+		if prog == "xargs" {
 			replace = xargsReplace(argv[1:min(i, len(argv))])
 		}
 		i += w.args
@@ -518,14 +497,14 @@ func unwrapEnv(argv []string, env Env) (_ []string, _ Env, dir string) {
 			for i < len(argv) && envAssignment.MatchString(argv[i]) {
 				change()
 				k, v, _ := strings.Cut(argv[i], "=")
-				env[k] = v
+				u.env[k] = v
 				i++
 			}
 		}
 		if i >= len(argv) {
-			return nil, env, dir
+			argv = nil
+			break
 		}
-		corepack := path.Base(argv[0]) == "corepack"
 		argv = argv[i:]
 		if replace != "" {
 			// xargs -I R runs the command with each input line in place of
@@ -535,12 +514,13 @@ func unwrapEnv(argv []string, env Env) (_ []string, _ Env, dir string) {
 				argv[k] = strings.ReplaceAll(argv[k], replace, "$XARGS_ITEM")
 			}
 		}
-		if name, _, versioned := strings.Cut(argv[0], "@"); corepack && versioned && corepackManagers[name] {
+		if name, _, versioned := strings.Cut(argv[0], "@"); prog == "corepack" && versioned && corepackManagers[name] {
 			// corepack pnpm@8.15.0 ARGS runs that version of pnpm.
 			argv = append([]string{name}, argv[1:]...)
 		}
 	}
-	return argv, env, dir
+	u.argv = argv
+	return u
 }
 
 // inDir returns the directory rel, relative to dir unless it is absolute
@@ -583,7 +563,8 @@ var corepackManagers = set("npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg")
 // a program that runs an application the input does not show (the AWS
 // CDK CLI synthesising an app), the effect of that application.
 func Effects(argv []string, env Env) []Effect {
-	argv, env, dir := unwrapEnv(argv, env)
+	u := unwrapEnv(argv, env)
+	argv, env, dir := u.argv, u.env, u.dir
 	var out []Effect
 	if e, ok := Classify(argv, env); ok {
 		out = append(out, e)
