@@ -402,15 +402,22 @@ func (p *Pipeline) gone(ctx context.Context, walked []string, jobs []*job, sum *
 // under reports whether path lies inside one of the folders.
 func under(path string, folders []string) bool {
 	for _, f := range folders {
-		if f == "." && !filepath.IsAbs(path) && path != ".." && !strings.HasPrefix(path, ".."+string(filepath.Separator)) {
-			// The walk of "." finds paths such as a/b.tf, with no "./".
-			return true
-		}
-		if strings.HasPrefix(path, strings.TrimSuffix(f, string(filepath.Separator))+string(filepath.Separator)) {
+		if Within(path, f) {
 			return true
 		}
 	}
 	return false
+}
+
+// Within reports whether path is folder or lies under it. Both are
+// relative, as a walk of a relative folder names its files (the walk of
+// "." gives a/b.tf, with no "./"), or both absolute.
+func Within(path, folder string) bool {
+	if filepath.IsAbs(path) != filepath.IsAbs(folder) {
+		return false
+	}
+	rel, err := filepath.Rel(folder, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // runJob reads a file, finds the parser that claims it and runs it.

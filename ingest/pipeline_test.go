@@ -671,3 +671,26 @@ func TestPipelinePrunesUnderCurrentFolder(t *testing.T) {
 		t.Errorf("pruned (-want +got):\n%s", diff)
 	}
 }
+
+func TestWithin(t *testing.T) {
+	for _, tt := range []struct {
+		path, folder string
+		within       bool
+	}{
+		{"/w/repo/a.yml", "/w/repo", true},
+		{"/w/repo/a.yml", "/w/repo/", true},
+		{"/w/repo2/a.yml", "/w/repo", false},
+		{"/w/repo/a.yml", "/w/repo/a.yml", true},
+		{"/w/repo/a.yml", "/", true},
+		{"a/b.tf", ".", true},
+		{"../other/a.tf", ".", false},
+		{"repo/a.yml", "repo", true},
+		{"repo2/a.yml", "repo", false},
+		{"/w/repo/a.yml", "repo", false},
+	} {
+		path, folder := filepath.FromSlash(tt.path), filepath.FromSlash(tt.folder)
+		if got := Within(path, folder); got != tt.within {
+			t.Errorf("Within(%q, %q) = %v, want %v", path, folder, got, tt.within)
+		}
+	}
+}

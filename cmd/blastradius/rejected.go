@@ -52,7 +52,7 @@ func (o *options) recordRejected(inputs []string, sum *ingest.Summary, at time.T
 		return err
 	}
 	for path := range list {
-		if slices.ContainsFunc(inputs, func(in string) bool { return inside(absPath(in), absPath(path)) }) {
+		if slices.ContainsFunc(inputs, func(in string) bool { return ingest.Within(absPath(path), absPath(in)) }) {
 			delete(list, path)
 		}
 	}
@@ -88,15 +88,6 @@ func absPath(path string) string {
 		return filepath.Clean(path)
 	}
 	return abs
-}
-
-// inside reports whether path is the input in or a file under it. Both are
-// clean absolute paths.
-func inside(in, path string) bool {
-	if path == in {
-		return true
-	}
-	return strings.HasPrefix(path, strings.TrimSuffix(in, string(filepath.Separator))+string(filepath.Separator))
 }
 
 // readRejected reads the list of rejected files, empty when there is none.

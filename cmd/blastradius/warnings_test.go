@@ -58,26 +58,6 @@ func TestQueryWarnsOfRejectedFiles(t *testing.T) {
 	}
 }
 
-// An ingest of a folder clears the rejections of the files under it only.
-func TestInsideInput(t *testing.T) {
-	for _, tt := range []struct {
-		in, path string
-		inside   bool
-	}{
-		{"/w/repo", "/w/repo/a.yml", true},
-		{"/w/repo/", "/w/repo/a.yml", true},
-		{"/w/repo", "/w/repo2/a.yml", false},
-		{"/w", "/w/repo/a.yml", true},
-		{"/w/repo/a.yml", "/w/repo/a.yml", true},
-		{"/", "/w/repo/a.yml", true},
-	} {
-		in, path := filepath.FromSlash(tt.in), filepath.FromSlash(tt.path)
-		if got := inside(in, path); got != tt.inside {
-			t.Errorf("inside(%q, %q) = %v, want %v", in, path, got, tt.inside)
-		}
-	}
-}
-
 // One folder spelt in another way at the next ingest (./repo, an absolute
 // path, "." from inside it) is the same folder: reading the fixed file
 // clears its rejection. An ingest of "." in another folder is not.

@@ -218,7 +218,7 @@ func localSource(c *moduleCall, dir, root, realRoot string) (folder, problem str
 	}
 	folder = filepath.Clean(filepath.Join(dir, filepath.FromSlash(src)))
 	outside := fmt.Sprintf("module.%s: source %s is outside %s; the module is not read", c.name, src, root)
-	if !inside(root, folder) {
+	if !ingest.Within(folder, root) {
 		return "", outside, true
 	}
 	if info, err := os.Stat(folder); err != nil || !info.IsDir() {
@@ -227,7 +227,7 @@ func localSource(c *moduleCall, dir, root, realRoot string) (folder, problem str
 	// The folder is where its symbolic links lead: a link may point out
 	// of the root, or back to a module of the call chain.
 	folder, err := filepath.EvalSymlinks(folder)
-	if err != nil || !inside(realRoot, folder) {
+	if err != nil || !ingest.Within(folder, realRoot) {
 		return "", outside, true
 	}
 	return folder, "", true
@@ -246,12 +246,6 @@ func localPath(c *moduleCall) (string, bool) {
 		return "", false
 	}
 	return src, true
-}
-
-// inside reports whether path lies in folder root or is root itself.
-func inside(root, path string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // realDir returns dir with its symbolic links followed, or dir when they
