@@ -250,7 +250,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				}
 				if definitionEnd != 0 {
 					outside = state
-					state = &scriptState{dir: state.dir, stack: slices.Clone(state.stack), vars: maps.Clone(state.vars)}
+					state = state.clone()
 				}
 			}
 			inHome := false
@@ -620,9 +620,9 @@ func registryTokens(eco string, found []literal.Finding, literals map[string]str
 // and the variables that the commands of a script so far set for the
 // next ones.
 type scriptState struct {
-	dir   string
-	stack []string
-	vars  map[string]string
+	dir     string
+	folders registry.Folders
+	vars    map[string]string
 	// outer is the state of the shell around a subshell, nil outside one.
 	outer *scriptState
 }
@@ -637,7 +637,14 @@ func (s *scriptState) subshell(step int) *scriptState {
 		}
 		return s.outer
 	}
-	return &scriptState{dir: s.dir, stack: slices.Clone(s.stack), vars: maps.Clone(s.vars), outer: s}
+	in := s.clone()
+	in.outer = s
+	return in
+}
+
+// clone returns a copy of s that changes apart from it.
+func (s *scriptState) clone() *scriptState {
+	return &scriptState{dir: s.dir, folders: s.folders.Clone(), vars: maps.Clone(s.vars)}
 }
 
 func newScriptState(wd string, env map[string]string) *scriptState {
@@ -658,23 +665,12 @@ func (s *scriptState) apply(words, assigned []string) bool {
 		}
 		return true
 	}
+	if dir, ok := s.folders.Change(s.dir, words); ok {
+		s.dir = cleanDir(dir)
+		return true
+	}
 	args := registry.WithoutOptions(words[1:])
 	switch words[0] {
-	case "cd", "pushd":
-		if words[0] == "pushd" {
-			s.stack = append(s.stack, s.dir)
-		}
-		// cd with no folder goes to the home directory.
-		target := "~"
-		if len(args) > 0 {
-			target = args[0]
-		}
-		s.dir = cleanDir(shellscan.JoinDir(s.dir, target))
-	case "popd":
-		if len(s.stack) > 0 {
-			s.dir = s.stack[len(s.stack)-1]
-			s.stack = s.stack[:len(s.stack)-1]
-		}
 	case "unset":
 		// unset -f removes functions; otherwise the names are variables,
 		// which later commands no longer receive.

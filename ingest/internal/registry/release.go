@@ -206,7 +206,7 @@ func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars 
 		dir = unknownStart
 	}
 	var saved []string
-	var folders folderStack
+	var folders Folders
 	removed := maps.Clone(sh.removed)
 	if removed == nil {
 		removed = removedVars{}
@@ -225,7 +225,7 @@ func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars 
 		if wd := pkgcmd.WrapperDir(raw); wd != "" {
 			here = shellscan.JoinDir(dir, wd)
 		}
-		if moved, ok := folders.change(dir, words); ok {
+		if moved, ok := folders.Change(dir, words); ok {
 			dir = moved
 			return Release{}, false
 		}
@@ -359,17 +359,17 @@ func (r removedVars) list() []string {
 // and are never the top.
 const unknownStart = "$script_start"
 
-// folderStack is the stack of folders that pushd and popd keep, and the
+// Folders is the stack of folders that pushd and popd keep, and the
 // folder before the last cd, which cd - returns to.
-type folderStack struct {
+type Folders struct {
 	stack []string
 	prev  string
 }
 
-// change returns the folder that a cd, pushd or popd command moves the
+// Change returns the folder that a cd, pushd or popd command moves the
 // script from dir to, and ok when words is such a command. cd without a
 // folder goes to the home folder.
-func (f *folderStack) change(dir string, words []string) (_ string, ok bool) {
+func (f *Folders) Change(dir string, words []string) (_ string, ok bool) {
 	args := words[1:]
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		args = args[1:]
@@ -408,6 +408,11 @@ func (f *folderStack) change(dir string, words []string) (_ string, ok bool) {
 		return top, true
 	}
 	return dir, false
+}
+
+// Clone returns a copy of f that changes apart from it, for a subshell.
+func (f Folders) Clone() Folders {
+	return Folders{stack: slices.Clone(f.stack), prev: f.prev}
 }
 
 // subshellCommand returns a command of a line split at ;, && and ||,
