@@ -120,7 +120,7 @@ func warnNoLogs(ctx context.Context, log *slog.Logger, s graph.Reader) error {
 		return err
 	}
 	if st.EdgesByKind[graph.EdgeObserved] == 0 {
-		log.Warn("--since finds no use after the compromise because the graph holds no access logs; ingest CloudTrail, GCP audit, Kubernetes audit or GitHub audit logs to see which credentials were used")
+		log.Warn("--since cannot show use after the compromise: the graph holds no access logs. Ingest CloudTrail, GCP audit, Kubernetes audit or GitHub audit logs to see which credentials were used")
 	}
 	return nil
 }

@@ -140,18 +140,18 @@ func (o *options) warnRejected(w io.Writer) {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
-	var shown []string
+	var listed []string
 	for _, p := range paths[:min(len(paths), maxRejectedShown)] {
-		shown = append(shown, list[p].Pos+": "+list[p].Message)
+		listed = append(listed, list[p].Pos+": "+list[p].Message)
 	}
 	more := ""
-	if n := len(paths) - len(shown); n > 0 {
+	if n := len(paths) - len(listed); n > 0 {
 		more = fmt.Sprintf(" (and %d more, listed in %s)", n, o.rejectedPath())
 	}
-	what, whose, they := "input file was", "its", "it describes"
+	subject, possessive, clause := "input file was", "its", "it describes"
 	if len(paths) > 1 {
-		what, whose, they = "input files were", "their", "they describe"
+		subject, possessive, clause = "input files were", "their", "they describe"
 	}
 	fmt.Fprintf(w, "blastradius: warning: %d %s rejected at the last ingest, so the graph holds none of %s facts or only those of an earlier run%s. Answers may miss what %s. Fix and ingest again:\n  %s\n",
-		len(paths), what, whose, more, they, strings.Join(shown, "\n  "))
+		len(paths), subject, possessive, more, clause, strings.Join(listed, "\n  "))
 }

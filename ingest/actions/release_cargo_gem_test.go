@@ -94,7 +94,7 @@ func TestReleaseCargoGemWithoutCredentials(t *testing.T) {
 // rubygems/configure-rubygems-credentials do so for rubygems.org, so a
 // release that uses them publishes as a trusted publisher, and only with
 // id-token: write. Whether the registry trusts the workflow is not in the
-// input, so the OIDC token acts as the publisher only possibly; release-gem
+// input, so the OIDC token acts as the publisher only possibly. release-gem
 // runs rake release, which publishes only through Bundler's gem tasks.
 func TestReleaseCargoGemTrustedPublishing(t *testing.T) {
 	const idToken = "    permissions: {id-token: write, contents: write}\n"

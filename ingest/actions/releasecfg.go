@@ -29,10 +29,10 @@ var (
 )
 
 // recordToolLogin records the secrets that a line of a script stores for
-// cargo or gem: a cargo login (its argument, or the input a pipe gives
-// it), a write to Cargo's credentials file (taken to be for crates.io),
-// and a line that writes ~/.gem/credentials or its :rubygems_api_key:
-// entry, as the body of a here-document does.
+// cargo or gem. They are a cargo login's (its argument, or the input a
+// pipe gives it), a write to Cargo's credentials file (taken to be for
+// crates.io), and a line that writes ~/.gem/credentials or its
+// :rubygems_api_key: entry, as the body of a here-document does.
 func (j *job) recordToolLogin(line string, env map[string]string) {
 	name, cargo := "", false
 	if m := cargoLogin.FindStringSubmatch(line); m != nil {
@@ -156,7 +156,7 @@ func secretNamesIn(env map[string]string, eco string) []string {
 
 // oidcLogin reports whether a release to host authenticates with a token
 // that an earlier action exchanged the job's OIDC token for, as it does
-// when it has no secret: cargo reading the token output of
+// when it has no secret. That is cargo reading the token output of
 // crates-io-auth-action (on its command line or in a variable it reads),
 // or gem after configure-rubygems-credentials logged in to that host.
 func (j *job) oidcLogin(eco, host, line string, env map[string]string, creds []string) bool {

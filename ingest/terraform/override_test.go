@@ -675,9 +675,9 @@ resource "aws_iam_policy" "broken" {
 
 // TestOverrideModuleCall merges a module block of an override file, which
 // changes the call's source and an argument, and an output block of an
-// override file in the called module, which changes the output's value:
-// the Actions secret holds the access key that the new output names, of
-// the user the new module names from the new argument.
+// override file in the called module, which changes the output's value.
+// The Actions secret then holds the access key that the new output names,
+// of the user that the new module names from the new argument.
 func TestOverrideModuleCall(t *testing.T) {
 	keyModule := func(prefix string) string {
 		return `variable "name" {}
@@ -755,9 +755,9 @@ resource "github_actions_secret" "key" {
 }
 
 // TestMergeBodyNestedBlocks merges a resource's nested blocks as Terraform
-// does: a type that the override has replaces all of the original's
-// blocks of that type, dynamic ones included; the other types stay; the
-// arguments of lifecycle merge one by one.
+// does. A type that the override has replaces all of the original's
+// blocks of that type, dynamic ones included, and the other types stay.
+// The arguments of lifecycle merge one by one.
 func TestMergeBodyNestedBlocks(t *testing.T) {
 	parse := func(name, src string) *hclsyntax.Body {
 		f, diags := hclsyntax.ParseConfig([]byte(src), name, hcl.InitialPos)

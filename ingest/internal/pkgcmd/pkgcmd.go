@@ -415,7 +415,8 @@ func shortOptions(values map[string]bool, word string) []string {
 	return out
 }
 
-// unwrapped is what the wrappers at the start of a command do to it.
+// unwrapped is the command that the wrappers at the start of argv run,
+// with the environment and folder they give it.
 type unwrapped struct {
 	// argv is the command the wrappers run, with its arguments.
 	argv []string

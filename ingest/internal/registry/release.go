@@ -221,9 +221,9 @@ func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars 
 			return Release{}, false
 		}
 		// env -C DIR moves its command alone.
-		here := dir
+		releaseDir := dir
 		if wd := pkgcmd.WrapperDir(raw); wd != "" {
-			here = shellscan.JoinDir(dir, wd)
+			releaseDir = shellscan.JoinDir(dir, wd)
 		}
 		if moved, ok := folders.Change(dir, words); ok {
 			dir = moved
@@ -240,7 +240,7 @@ func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars 
 		option := ReleaseOption(eco, words)
 		unset, cleared := pkgcmd.WrapperUnsets(raw)
 		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: credentialRefs(ln, option),
-			Top: AtTop(here) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
+			Top: AtTop(releaseDir) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
 			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words),
 			Removed: slices.Compact(slices.Sorted(slices.Values(append(removed.list(), unset...)))), EnvCleared: cleared}, true
 	}
