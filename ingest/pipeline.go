@@ -793,13 +793,19 @@ func (p *Pipeline) storeFiles() func(path, name string) bool {
 	for _, f := range p.OwnFiles {
 		add(exact, f)
 	}
+	// The walk tests every entry of a tree, and filepath.Abs would
+	// look the working folder up each time: two stat calls per entry.
+	wd, err := os.Getwd()
 	return func(path, name string) bool {
 		if len(prefixes)+len(exact) == 0 {
 			return false
 		}
-		abs, err := filepath.Abs(filepath.Dir(path))
-		if err != nil {
-			return false
+		abs := filepath.Dir(path)
+		if !filepath.IsAbs(abs) {
+			if err != nil {
+				return false
+			}
+			abs = filepath.Join(wd, abs)
 		}
 		for _, base := range prefixes[abs] {
 			if strings.HasPrefix(name, base) {

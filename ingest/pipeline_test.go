@@ -694,3 +694,48 @@ func TestWithin(t *testing.T) {
 		}
 	}
 }
+
+// The store's files inside the input are not input, whether the store and
+// the input are named from the current folder or by absolute paths.
+func TestPipelineSkipsStoreFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a/app.fake":            "x\n",
+		"a/graph.db":            "store\n",
+		"a/graph.db.lock":       "",
+		"a/graph.db.rejected.x": "",
+		"a/salt":                "salt\n",
+		"a/other.txt":           "other\n",
+	}
+	for name, body := range files {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	for _, tt := range []struct{ name, store, salt, input string }{
+		{"relative", filepath.Join("a", "graph.db"), filepath.Join("a", "salt"), "."},
+		{"relative input, absolute store", filepath.Join(dir, "a", "graph.db"), filepath.Join(dir, "a", "salt"), "a"},
+		{"absolute input, relative store", filepath.Join("a", "graph.db"), filepath.Join("a", "salt"), filepath.Join(dir, "a")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: memstore.New(), Repo: "example-org/app",
+				StorePath: tt.store, OwnFiles: []string{tt.salt}}
+			sum, err := p.Run(context.Background(), []string{tt.input})
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			var skipped []string
+			for _, sk := range sum.Skipped {
+				skipped = append(skipped, filepath.Base(sk.Path))
+			}
+			// Only the file that is neither the store's nor a format's.
+			if diff := cmp.Diff([]string{"other.txt"}, skipped); diff != "" {
+				t.Errorf("skipped (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
