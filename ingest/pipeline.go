@@ -153,12 +153,7 @@ const smallFile = 1 << 20
 func (j *job) read() (*os.File, error) {
 	f := j.file
 	if f.Size > smallFile || strings.HasSuffix(f.Path, ".gz") {
-		head, err := readHead(f.Path)
-		if err != nil {
-			return nil, err
-		}
-		f.Head = head
-		return nil, nil
+		return nil, j.readHead()
 	}
 	fd, _, err := openRegular(f.Path)
 	if err != nil {
@@ -169,8 +164,23 @@ func (j *job) read() (*os.File, error) {
 		fd.Close()
 		return nil, err
 	}
+	if hasUTF16Mark(head) {
+		// Read through Open, which gives the content as UTF-8.
+		fd.Close()
+		return nil, j.readHead()
+	}
 	f.Head = head
 	return fd, nil
+}
+
+// readHead sets the file's head from the content Open gives.
+func (j *job) readHead() error {
+	head, err := readHead(j.file.Path)
+	if err != nil {
+		return err
+	}
+	j.file.Head = head
+	return nil
 }
 
 // load reads the rest of a small file from fd, open after its head (see
@@ -921,15 +931,21 @@ func openFile(path string, gz bool) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
+	return content(f, gz)
+}
+
+// content returns the text of an open file: decompressed when gz is set,
+// and as UTF-8 when it is UTF-16 (see utf8Reader). Closing it closes f.
+func content(f io.ReadCloser, gz bool) (io.ReadCloser, error) {
 	if !gz {
-		return f, nil
+		return utf8Reader(f), nil
 	}
 	zr, err := gzip.NewReader(bufio.NewReader(f))
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("not a gzip file: %w", err)
 	}
-	return gzipFile{Reader: &limitedGzip{r: zr, left: MaxDecompressedSize}, f: f, z: zr}, nil
+	return utf8Reader(gzipFile{Reader: &limitedGzip{r: zr, left: MaxDecompressedSize}, f: f, z: zr}), nil
 }
 
 // openCounted opens a file as openFile does, reporting the bytes read
@@ -939,16 +955,7 @@ func openCounted(path string, gz bool, prog Progress) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &countingFile{f: f, prog: prog}
-	if !gz {
-		return c, nil
-	}
-	zr, err := gzip.NewReader(bufio.NewReader(c))
-	if err != nil {
-		c.Close()
-		return nil, fmt.Errorf("not a gzip file: %w", err)
-	}
-	return gzipFile{Reader: &limitedGzip{r: zr, left: MaxDecompressedSize}, f: c, z: zr}, nil
+	return content(&countingFile{f: f, prog: prog}, gz)
 }
 
 // countingFile reports the bytes read from a file in steps of at least
