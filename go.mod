@@ -21,6 +21,7 @@ require (
 	golang.org/x/net v0.61.0 // HTML parser for the review page's tests
 	golang.org/x/sync v0.25.0 // errgroup for bounded parallel parsing
 	golang.org/x/term v0.48.0 // detects a terminal for the progress bar and log format
+	golang.org/x/text v0.43.0 // UTF-16 decoding of input files that Windows PowerShell wrote
 	mvdan.cc/sh/v3 v3.14.1 // bash parser with positions, so CI step scripts are read as the shell reads them (groups, loops, substitutions); its syntax package needs only the standard library
 )
 
@@ -36,6 +37,5 @@ require (
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/text v0.43.0
 	golang.org/x/tools v0.52.0 // indirect
 )
