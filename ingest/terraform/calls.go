@@ -322,8 +322,12 @@ func (ev *evaluator) callEvaluator(c *moduleCall, m *module, ib *block) *evaluat
 	child := bareEvaluator(m, vars, types, files)
 	child.parent, child.via = ev, c
 	child.tree = ev.tree
+	// A variable the call leaves out keeps its default, since this call
+	// is the only one that reads the module with these arguments. One the
+	// call sets stays open when its argument reads an open variable of
+	// the caller.
 	for name := range m.vars {
-		if c.syn.Body.Attributes[name] != nil {
+		if a := c.syn.Body.Attributes[name]; a == nil || !ev.fromDefault(a) {
 			child.setVars[name] = true
 		}
 	}

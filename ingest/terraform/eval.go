@@ -70,9 +70,11 @@ type evaluator struct {
 	via    *moduleCall
 	tree   *callTree
 	called map[string]*called // by module block name
-	// setVars holds the variables whose value the input sets: in tfvars
-	// files, or in the arguments of the module block that calls the
-	// module.
+	// setVars holds the variables whose value the input decides. In a
+	// root module those are the variables a tfvars file sets; the others
+	// are open, since a -var flag may set them at apply. In a called
+	// module they are all but those whose argument in the module block
+	// reads an open variable of the caller.
 	setVars map[string]bool
 }
 

@@ -31,9 +31,11 @@ type instance struct {
 // block's address).
 //
 // A count of 0 or an empty for_each gives no instances. The exception is a
-// value that reads a variable's default, because a caller of the module or
-// a -var flag may change it. The block is then read as one instance, so
-// that its access is not missed.
+// value that a variable the input leaves open decides (a root module's
+// default, which a -var flag may change), and the block is then read as
+// one instance, so that its access is not missed. An open variable that
+// the value reads but that does not decide it (var.create && var.open,
+// with create set to false) leaves no instances.
 func (ev *evaluator) expand(b *block) (insts []*block, ok bool) {
 	if a := b.attr("count"); a != nil {
 		n, known := ev.count(a, b)
@@ -41,7 +43,7 @@ func (ev *evaluator) expand(b *block) (insts []*block, ok bool) {
 		case !known || n == 1:
 			return nil, false
 		case n == 0:
-			return nil, !ev.fromDefault(a)
+			return nil, !ev.fromDefault(a) || ev.openUnknown().noCount(a, b)
 		case n > maxInstances:
 			ev.warnf(a.Expr.Range(), "%s: count of %d is more than %d instances, so the block is read as one instance", b.addr, n, maxInstances)
 			return nil, false
@@ -87,7 +89,7 @@ func (ev *evaluator) expand(b *block) (insts []*block, ok bool) {
 
 	switch {
 	case len(vals) == 0:
-		return nil, !ev.fromDefault(a)
+		return nil, !ev.fromDefault(a) || ev.openUnknown().noElements(a, b)
 	case len(vals) > maxInstances:
 		ev.warnf(a.Expr.Range(), "%s: for_each of %d elements is more than %d instances, so the block is read as one instance", b.addr, len(vals), maxInstances)
 		return nil, false
@@ -122,8 +124,8 @@ func (ev *evaluator) count(a *hclsyntax.Attribute, b *block) (n int64, known boo
 	return n, true
 }
 
-// fromDefault reports whether the expression reads a variable that
-// neither a tfvars file nor the module block calling the module sets.
+// fromDefault reports whether the expression reads a variable whose value
+// the input leaves open (see evaluator.setVars).
 func (ev *evaluator) fromDefault(a *hclsyntax.Attribute) bool {
 	for _, r := range ev.refs(a.Expr).vars {
 		if !ev.setVars[r.addr[len("var."):]] {
@@ -131,6 +133,45 @@ func (ev *evaluator) fromDefault(a *hclsyntax.Attribute) bool {
 		}
 	}
 	return false
+}
+
+// openUnknown returns an evaluator of the module in which every
+// variable whose value the input leaves open is unknown. It reads no
+// module calls, so their outputs are unknown too. It shares the module's
+// budget for for expressions.
+func (ev *evaluator) openUnknown() *evaluator {
+	vars := make(map[string]cty.Value, len(ev.vars))
+	for name, v := range ev.vars {
+		if !ev.setVars[name] {
+			ty, ok := ev.varTypes[name]
+			if !ok {
+				ty = cty.DynamicPseudoType
+			}
+			v = cty.UnknownVal(ty)
+		}
+		vars[name] = v
+	}
+	alt := bareEvaluator(ev.m, vars, ev.varTypes, ev.files)
+	alt.setVars = ev.setVars
+	alt.account, alt.region, alt.owner = ev.account, ev.region, ev.owner
+	alt.defaultAccount, alt.defaultRegion = ev.defaultAccount, ev.defaultRegion
+	return alt
+}
+
+// noCount reports whether a count argument is known to be 0.
+func (ev *evaluator) noCount(a *hclsyntax.Attribute, b *block) bool {
+	n, known := ev.count(a, b)
+	return known && n == 0
+}
+
+// noElements reports whether a for_each argument is known to be empty.
+func (ev *evaluator) noElements(a *hclsyntax.Attribute, b *block) bool {
+	v, diags := ev.exactValue(a.Expr, b)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
+		return false
+	}
+	ty := v.Type()
+	return (ty.IsMapType() || ty.IsObjectType() || ty.IsSetType()) && v.LengthInt() == 0
 }
 
 // instance returns a copy of b for the instance whose address ends in

@@ -666,3 +666,102 @@ resource "aws_iam_user" "n" {
 		t.Errorf("warnings %q, want %q", warned, want)
 	}
 }
+
+// A count or for_each that reads variables' defaults gives no instances
+// when its value is 0 or empty whatever those defaults are: the module
+// block sets create = false, and false && anything is false. Instances
+// that a default decides are still read as one instance, because a -var
+// flag or another caller may change it.
+func TestInstancesOpenVariableNotDeciding(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"modules/group/main.tf": `
+variable "create" {
+  default = true
+}
+
+variable "name" {
+  default = ""
+}
+
+variable "permissions" {
+  default = null
+}
+
+variable "members" {
+  default = {}
+}
+
+locals {
+  create_policy = var.create && var.permissions != null
+}
+
+resource "aws_iam_group" "this" {
+  count = var.create ? 1 : 0
+  name  = var.name
+}
+
+resource "aws_iam_policy" "this" {
+  count  = local.create_policy ? 1 : 0
+  name   = "${var.name}-policy"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })
+}
+
+resource "aws_iam_user" "member" {
+  for_each = var.create ? var.members : {}
+  name     = each.key
+}
+`,
+		"envs/prod/main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+variable "admins" {
+  default = false
+}
+
+module "on" {
+  source      = "../../modules/group"
+  name        = "admins"
+  permissions = {}
+}
+
+module "off" {
+  source = "../../modules/group"
+  create = false
+}
+
+module "by_default" {
+  source  = "../../modules/group"
+  name    = "maybe"
+  create  = var.admins
+  members = { ops = "ops" }
+}
+`,
+	})
+	res := parseIn(t, root, "envs/prod/main.tf")
+	const acct = "arn:aws:iam::111122223333:"
+	var ids []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeIdentity || n.Kind == graph.NodePolicy {
+			ids = append(ids, n.ID)
+		}
+	}
+	slices.Sort(ids)
+	// module.off creates nothing, and module.on no members: the module
+	// block leaves members out, so it is {} whatever the root's
+	// variables are. module.by_default sets create to the root's
+	// var.admins, whose default a -var flag may change: its group and
+	// its member are read as one instance each, the member with an
+	// unknown key. Its policy's count also reads permissions, which is
+	// null, so it is 0 whatever admins is.
+	want := []string{
+		acct + "group/admins",
+		acct + "group/maybe",
+		acct + "policy/admins-policy",
+		acct + "user/${module.by_default.each.key}",
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("identities and policies (-want +got):\n%s", diff)
+	}
+}
