@@ -19,6 +19,10 @@ const (
 	PyPIRegistry     = "pypi.org"
 	CratesIORegistry = "crates.io"
 	RubyGemsRegistry = "rubygems.org"
+	// MavenCentralRegistry is Maven Central's publishing service, which
+	// also takes the uploads of the older OSSRH hosts (MavenHost).
+	MavenCentralRegistry = "central.sonatype.com"
+	NuGetRegistry        = "nuget.org"
 	// GitHubPackagesNPM is GitHub Packages' npm registry, where a
 	// package's scope is its owner's name.
 	GitHubPackagesNPM = "npm.pkg.github.com"
@@ -26,7 +30,7 @@ const (
 
 // Ecosystems are the ecosystems whose releases are read, named as purl
 // types name them.
-var Ecosystems = []string{"npm", "pypi", "cargo", "gem"}
+var Ecosystems = []string{"npm", "pypi", "cargo", "gem", "maven", "nuget"}
 
 // DefaultRegistry returns the registry that an ecosystem's releases go to
 // unless a command or setting names another, "" for an ecosystem whose
@@ -41,13 +45,18 @@ func DefaultRegistry(eco string) string {
 		return CratesIORegistry
 	case "gem":
 		return RubyGemsRegistry
+	case "maven":
+		return MavenCentralRegistry
+	case "nuget":
+		return NuGetRegistry
 	}
 	return ""
 }
 
 // Release is one package release a script makes to a package registry.
 type Release struct {
-	// Eco is "npm", "pypi", "cargo" (crates.io) or "gem" (RubyGems).
+	// Eco is "npm", "pypi", "cargo" (crates.io), "gem" (RubyGems),
+	// "maven" (Maven Central) or "nuget" (nuget.org).
 	Eco string
 	// Host is the registry from the command's options, "" when they name
 	// none (the job's default registry, or the ecosystem's).
@@ -531,6 +540,32 @@ func AuthEnv(eco, name string) bool {
 		return up == "CARGO_REGISTRY_TOKEN" || cargoRegistriesToken.MatchString(up)
 	case "gem":
 		return up == "GEM_HOST_API_KEY"
+	case "maven":
+		return mavenAuthEnv(name)
+	}
+	return false
+}
+
+// mavenAuthEnv reports whether a variable of this name carries a password
+// or token to a Maven or Gradle release. Maven reads a server's password
+// through settings.xml (${env.NAME}), and Gradle reads project properties
+// from ORG_GRADLE_PROJECT_<name> variables. Neither fixes the names, so a
+// credential name (credentialName) counts when it mentions Maven, Central,
+// OSSRH, Sonatype or Nexus, or is a Gradle project property. Signing keys
+// and passphrases (GPG, SIGNING) log in nowhere, and user names are not
+// secret.
+func mavenAuthEnv(name string) bool {
+	up := strings.ToUpper(name)
+	if !credentialName(up) || strings.Contains(up, "GPG") || strings.Contains(up, "SIGN") {
+		return false
+	}
+	if strings.HasPrefix(up, "ORG_GRADLE_PROJECT_") {
+		return true
+	}
+	for _, w := range []string{"MAVEN", "OSSRH", "SONATYPE", "NEXUS", "CENTRAL"} {
+		if strings.Contains(up, w) {
+			return true
+		}
 	}
 	return false
 }
@@ -674,8 +709,146 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 				return "gem", true
 			}
 		}
+	case "mvn", "mvnw", "mvnw.cmd", "mvn.cmd":
+		return mavenRelease(words[1:])
+	case "gradle", "gradlew", "gradlew.bat", "gradle.bat":
+		return gradleRelease(words[1:])
+	case "dotnet":
+		if len(args) > 1 && args[0] == "nuget" && args[1] == "push" && !localSource(nugetSource(words)) {
+			return "nuget", false
+		}
+	case "nuget", "nuget.exe":
+		if strings.EqualFold(sub, "push") && !localSource(nugetSource(words)) {
+			return "nuget", false
+		}
 	}
 	return "", false
+}
+
+// mavenValueOptions are the options of mvn that take the next word as
+// their value.
+var mavenValueOptions = []string{"-b", "--builder", "-D", "--define", "-f", "--file", "-gs", "--global-settings",
+	"-gt", "--global-toolchains", "-l", "--log-file", "-P", "--activate-profiles", "-pl", "--projects",
+	"-rf", "--resume-from", "-s", "--settings", "-t", "--toolchains", "-T", "--threads", "--color"}
+
+// gradleValueOptions are the options of gradle that take the next word
+// as their value. -x and --exclude-task name a task that does not run.
+var gradleValueOptions = []string{"-b", "--build-file", "-c", "--settings-file", "-g", "--gradle-user-home",
+	"-I", "--init-script", "-p", "--project-dir", "-x", "--exclude-task", "--console", "--warning-mode",
+	"--include-build", "--project-cache-dir", "--priority", "-F", "--dependency-verification", "-M", "--write-verification-metadata"}
+
+// operands returns the words of a command's arguments that are not
+// options or the values of options that take the next word.
+func operands(args, valueOptions []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case slices.Contains(valueOptions, a):
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// mavenRelease returns the release that mvn, with args after the
+// command, makes: the deploy phase, the deploy plugin's deploy goal and
+// release:perform (which deploys the tagged version) upload artifacts to
+// the repository of the pom's distributionManagement. The release readers
+// do not read the pom, so unless -DaltDeploymentRepository names the
+// repository, the release to Maven Central depends on configuration.
+// -Dmaven.deploy.skip=true skips the upload. install, verify and package
+// release nothing.
+func mavenRelease(args []string) (eco string, maybe bool) {
+	deploys := false
+	for _, g := range operands(args, mavenValueOptions) {
+		if g == "deploy" || g == "deploy:deploy" || g == "release:perform" ||
+			(strings.Contains(g, "maven-deploy-plugin:") && strings.HasSuffix(g, ":deploy")) {
+			deploys = true
+		}
+	}
+	if !deploys || slices.Contains(args, "-Dmaven.deploy.skip=true") {
+		return "", false
+	}
+	return "maven", mavenRepository(args) == ""
+}
+
+// mavenRepository returns the repository URL that the deploy plugin's
+// altDeploymentRepository (id::url, or id::layout::url in older
+// versions) or altReleaseDeploymentRepository names on the command line,
+// or "".
+func mavenRepository(args []string) string {
+	v := flagValue(args, "-DaltReleaseDeploymentRepository", "-DaltDeploymentRepository")
+	if v == "" {
+		return ""
+	}
+	if i := strings.LastIndex(v, "::"); i >= 0 {
+		return v[i+2:]
+	}
+	return v
+}
+
+// gradleRelease returns the release that gradle, with args after the
+// command, makes. publish runs every publication's task for every
+// repository that the build script declares, which the release readers
+// do not read, so its release to Maven Central depends on configuration.
+// publishToSonatype (Gradle Nexus Publish Plugin) and the Maven Central
+// tasks of the vanniktech plugin (publishToMavenCentral,
+// publishAndReleaseToMavenCentral, publishAllPublicationsToMavenCentralRepository)
+// upload to Maven Central. publishToMavenLocal and the tasks for
+// MavenLocal copy to the local repository. A task path (:lib:publish)
+// runs the task of that project.
+func gradleRelease(args []string) (eco string, maybe bool) {
+	found, central := false, false
+	for _, t := range operands(args, gradleValueOptions) {
+		if i := strings.LastIndexByte(t, ':'); i >= 0 {
+			t = t[i+1:]
+		}
+		switch {
+		case t == "publishToSonatype", t == "publishToMavenCentral", t == "publishAndReleaseToMavenCentral",
+			t == "publishAllPublicationsToMavenCentralRepository":
+			found, central = true, true
+		case t == "publish",
+			strings.HasPrefix(t, "publish") && strings.HasSuffix(t, "Repository") && !strings.HasSuffix(t, "ToMavenLocalRepository"):
+			found = true
+		}
+	}
+	if !found {
+		return "", false
+	}
+	return "maven", !central
+}
+
+// nugetSource returns the source that dotnet nuget push (--source, -s)
+// or nuget push (-Source, its options in any case) names, or "".
+func nugetSource(words []string) string {
+	for i, w := range words {
+		name, value, inline := strings.Cut(w, "=")
+		switch strings.ToLower(name) {
+		case "--source", "-s", "-source":
+			if inline {
+				return value
+			}
+			if i+1 < len(words) {
+				return words[i+1]
+			}
+		}
+	}
+	return ""
+}
+
+// localSource reports whether a NuGet source is a folder, which
+// nuget push copies the package into: a path, not a URL or the name of a
+// source that NuGet.Config defines.
+func localSource(src string) bool {
+	if src == "" || strings.Contains(src, "://") || strings.Contains(src, "$") {
+		return false
+	}
+	return strings.ContainsAny(src, "/\\") || strings.HasPrefix(src, ".") || strings.HasPrefix(src, "~") ||
+		(len(src) > 1 && src[1] == ':')
 }
 
 // YarnBerryPublish reports whether a release command, as RunnerTarget
@@ -839,6 +1012,11 @@ func ReleasesCurrent(words []string) bool {
 		return false
 	case "cargo":
 		return cargoCurrent(args)
+	case "mvn", "mvnw", "mvnw.cmd", "mvn.cmd":
+		return mavenCurrent(args)
+	case "gradle", "gradlew", "gradlew.bat", "gradle.bat":
+		// The build script names the publications, and it is not read.
+		return false
 	}
 	for _, a := range args {
 		name, _, _ := strings.Cut(a, "=")
@@ -890,9 +1068,34 @@ func cargoCurrent(args []string) bool {
 	return true
 }
 
+// mavenCurrent reports whether mvn, with args after mvn, deploys the
+// project of its working directory, whose pom.xml names it: not when -pl
+// picks modules, -f names another pom, or deploy:deploy-file uploads a
+// file that options name.
+func mavenCurrent(args []string) bool {
+	for i, a := range args {
+		name, value, inline := strings.Cut(a, "=")
+		switch name {
+		case "-pl", "--projects":
+			return false
+		case "-f", "--file":
+			if !inline && i+1 < len(args) {
+				value = args[i+1]
+			}
+			if v := strings.TrimSuffix(strings.TrimPrefix(value, "./"), "/"); v != "pom.xml" && v != "." {
+				return false
+			}
+		case "deploy:deploy-file":
+			return false
+		}
+	}
+	return true
+}
+
 // DryRun reports whether a release command only shows what it would
-// publish: --dry-run (npm, pnpm, yarn, uv, cargo, semantic-release and
-// others), semantic-release's -d or cargo's -n. A command with --help or
+// publish: --dry-run (npm, pnpm, yarn, uv, cargo, gradle,
+// semantic-release and others), semantic-release's -d, cargo's -n or
+// gradle's -m. A command with --help or
 // -h before any -- prints its usage and publishes nothing.
 func DryRun(words []string) bool {
 	tool := toolName(words[0])
@@ -900,7 +1103,8 @@ func DryRun(words []string) bool {
 		if w == "--" {
 			break
 		}
-		if w == "--dry-run" || w == "--dry-run=true" || (w == "-d" && tool == "semantic-release") || (w == "-n" && tool == "cargo") {
+		if w == "--dry-run" || w == "--dry-run=true" || (w == "-d" && tool == "semantic-release") || (w == "-n" && tool == "cargo") ||
+			(w == "-m" && strings.HasPrefix(tool, "gradle")) {
 			return true
 		}
 		if w == "--help" || w == "-h" {
@@ -920,15 +1124,24 @@ func ReleaseOption(eco string, words []string) string {
 		return flagValue(words, "--index", "--registry")
 	case "gem":
 		return flagValue(words, "--host")
+	case "maven":
+		return flagValue(words, "-DaltReleaseDeploymentRepository", "-DaltDeploymentRepository")
+	case "nuget":
+		return nugetSource(words)
 	}
 	return flagValue(words, "--repository-url", "--publish-url", "--index-url")
 }
 
 // ConfiguredRegistry reports whether a release command names its registry
-// by a name that configuration the input does not show defines: cargo
-// publish --registry NAME, for any NAME but crates-io, which Cargo's
-// .cargo/config.toml maps to an index URL.
+// by a name that configuration the input does not show defines. That is
+// cargo publish --registry NAME, for any NAME but crates-io, because
+// Cargo's .cargo/config.toml maps NAME to an index URL. It is also a NuGet
+// source's name other than nuget.org, which NuGet.Config maps to a URL.
 func ConfiguredRegistry(eco string, words []string) bool {
+	if eco == "nuget" {
+		src := nugetSource(words)
+		return src != "" && !strings.Contains(src, "://") && !strings.EqualFold(src, "nuget.org")
+	}
 	if eco != "cargo" || flagValue(words, "--index") != "" {
 		return false
 	}
@@ -952,6 +1165,20 @@ func ReleaseHost(eco string, words []string) string {
 		return ""
 	case "gem":
 		return URLHost(flagValue(words, "--host"))
+	case "maven":
+		if raw := mavenRepository(words); raw != "" {
+			return MavenHost(raw)
+		}
+		return ""
+	case "nuget":
+		src := nugetSource(words)
+		if strings.EqualFold(src, "nuget.org") {
+			return NuGetRegistry
+		}
+		if strings.Contains(src, "://") {
+			return NuGetHost(src)
+		}
+		return ""
 	}
 	if repo := flagValue(words, "--repository", "-r"); repo == "testpypi" {
 		return "test.pypi.org"
@@ -972,6 +1199,31 @@ func cargoIndexHost(raw string) string {
 		return CratesIORegistry
 	}
 	return h
+}
+
+// MavenHost returns the registry of a Maven repository URL: Maven
+// Central for the upload endpoints of its publishing service and of
+// Sonatype's OSSRH (oss.sonatype.org, s01.oss.sonatype.org), which
+// release to Maven Central, else the URL's host.
+func MavenHost(raw string) string {
+	switch h := URLHost(raw); h {
+	case "central.sonatype.com", "ossrh-staging-api.central.sonatype.com", "oss.sonatype.org", "s01.oss.sonatype.org":
+		return MavenCentralRegistry
+	default:
+		return h
+	}
+}
+
+// NuGetHost returns the registry of a NuGet source URL: nuget.org for its
+// V3 index (api.nuget.org) and V2 push endpoint (www.nuget.org), else the
+// URL's host.
+func NuGetHost(raw string) string {
+	switch h := URLHost(raw); h {
+	case "api.nuget.org", "www.nuget.org", "nuget.org":
+		return NuGetRegistry
+	default:
+		return h
+	}
 }
 
 // PyPIHost returns the registry of a PyPI upload URL: pypi.org for its
