@@ -72,7 +72,7 @@ func (j *job) releaseCreds(eco, line string, env map[string]string, target regis
 	creds = secretNames(line, env)
 	release := registry.Release{Eco: eco, Berry: berry}
 	for k, v := range env {
-		if !release.ReadsEnv(k) {
+		if !release.ReadsEnv(k) && !(eco == "maven" && slices.Contains(j.mavenPasswordEnv, k)) {
 			continue
 		}
 		if id := j.envLiteral(k, v); id != "" {

@@ -9,13 +9,19 @@ import (
 )
 
 // toolLogins are the secrets that earlier lines of a job stored in the
-// files that cargo and gem read a registry token from when no option or
-// variable gives one. cargo login writes $CARGO_HOME/credentials.toml,
-// kept here by registry name ("" for crates.io). gem push reads the
-// rubygems_api_key of ~/.gem/credentials.
+// files that cargo, gem, Maven, Gradle and NuGet read a registry token
+// from when no option or variable gives one. cargo login writes
+// $CARGO_HOME/credentials.toml, kept here by registry name ("" for
+// crates.io). gem push reads the rubygems_api_key of ~/.gem/credentials.
+// Maven reads server passwords from settings.xml and Gradle project
+// properties from gradle.properties. NuGet reads API keys and source
+// passwords from NuGet.Config, which nuget setapikey and dotnet nuget add
+// source write.
 type toolLogins struct {
 	cargo map[string][]string
 	gem   []string
+	maven []string
+	nuget []string
 }
 
 var (
@@ -26,13 +32,21 @@ var (
 	cargoCredentials = regexp.MustCompile(`\.cargo/credentials(?:\.toml)?\b`)
 	// gemCredentials matches RubyGems' credentials file and its key.
 	gemCredentials = regexp.MustCompile(`\.gem/credentials\b|:rubygems_api_key:`)
+	// mavenCredentials matches a write to Maven's settings.xml, a server
+	// password in it, and a write to Gradle's gradle.properties.
+	mavenCredentials = regexp.MustCompile(`\.m2/settings\.xml\b|<password>|\bgradle\.properties\b`)
+	// nugetCredentials matches the commands that store a NuGet API key or
+	// source password, and a NuGet.Config's stored password.
+	nugetCredentials = regexp.MustCompile(`(?i)\bnuget(?:\.exe)?\s+setapikey\b|\bnuget\s+(?:add|update)\s+source\b|\bClearTextPassword\b|\bnuget\.config\b`)
 )
 
 // recordToolLogin records the secrets that a line of a script stores for
-// cargo or gem. They are a cargo login's (its argument, or the input a
-// pipe gives it), a write to Cargo's credentials file (taken to be for
-// crates.io), and a line that writes ~/.gem/credentials or its
-// :rubygems_api_key: entry, as the body of a here-document does.
+// cargo, gem, Maven, Gradle or NuGet. They are a cargo login's (its
+// argument, or the input a pipe gives it), a write to Cargo's credentials
+// file (taken to be for crates.io), and a line that writes
+// ~/.gem/credentials or its :rubygems_api_key: entry, as the body of a
+// here-document does. For the others, they are a line that writes
+// settings.xml or gradle.properties, or stores a NuGet key or password.
 func (j *job) recordToolLogin(line string, env map[string]string) {
 	name, cargo := "", false
 	if m := cargoLogin.FindStringSubmatch(line); m != nil {
@@ -44,7 +58,9 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 		name = ""
 	}
 	gem := gemCredentials.MatchString(line)
-	if !cargo && !gem {
+	maven := mavenCredentials.MatchString(line)
+	nuget := nugetCredentials.MatchString(line)
+	if !cargo && !gem && !maven && !nuget {
 		return
 	}
 	secrets := secretNames(line, env)
@@ -60,11 +76,19 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 	if gem {
 		j.toolLogins.gem = append(j.toolLogins.gem, secrets...)
 	}
+	if maven {
+		j.toolLogins.maven = append(j.toolLogins.maven, secrets...)
+	}
+	if nuget {
+		j.toolLogins.nuget = append(j.toolLogins.nuget, secrets...)
+	}
 }
 
 // withToolLogins adds to creds the secrets stored earlier for the tool of
-// a release command: cargo's for the registry that --registry names (or
-// crates.io), gem's for gem push and rake release.
+// a release command. cargo's are those for the registry that --registry
+// names (or crates.io), and gem's count for gem push and rake release.
+// Maven's and Gradle's count for their releases, and NuGet's for a push
+// that gives no API key.
 func (j *job) withToolLogins(creds []string, eco string, words []string) []string {
 	switch eco {
 	case "cargo":
@@ -88,6 +112,13 @@ func (j *job) withToolLogins(creds []string, eco string, words []string) []strin
 		creds = append(creds, j.toolLogins.cargo[name]...)
 	case "gem":
 		creds = append(creds, j.toolLogins.gem...)
+	case "maven":
+		creds = append(creds, j.toolLogins.maven...)
+	case "nuget":
+		if registry.NuGetAPIKey(words) != "" {
+			return creds
+		}
+		creds = append(creds, j.toolLogins.nuget...)
 	default:
 		return creds
 	}
@@ -95,8 +126,12 @@ func (j *job) withToolLogins(creds []string, eco string, words []string) []strin
 	return slices.Compact(creds)
 }
 
-// tokenOutput matches a reference to the token output of a step.
-var tokenOutput = regexp.MustCompile(`\bsteps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.token\b`)
+// tokenOutput matches a reference to the token output of a step, and
+// nugetKeyOutput one to the NUGET_API_KEY output of a step.
+var (
+	tokenOutput    = regexp.MustCompile(`\bsteps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.token\b`)
+	nugetKeyOutput = regexp.MustCompile(`\bsteps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.NUGET_API_KEY\b`)
+)
 
 // readRegistryAuthAction records what the actions that exchange the job's
 // OIDC token for a registry token do (trusted publishing).
@@ -106,6 +141,10 @@ var tokenOutput = regexp.MustCompile(`\bsteps\.([A-Za-z_][A-Za-z0-9_-]*)\.output
 // reads, for its gem-server input, with its api-token when given one and
 // by trusted publishing otherwise. rubygems/release-gem runs that action
 // unless setup-trusted-publisher is false, then Bundler's rake release.
+// NuGet/login returns an API key of the server of its token-service-url
+// (nuget.org by default) as its NUGET_API_KEY output. actions/setup-java
+// writes a settings.xml whose server password Maven reads from the
+// variable that server-password names.
 func (j *job) readRegistryAuthAction(name, id, step string, line int, input func(string) string, env map[string]string) {
 	host := func(key, def string) string {
 		if h := registry.URLHost(input(key)); h != "" {
@@ -114,6 +153,21 @@ func (j *job) readRegistryAuthAction(name, id, step string, line int, input func
 		return def
 	}
 	switch strings.ToLower(name) {
+	case "actions/setup-java":
+		if name := strings.TrimSpace(input("server-password")); name != "" && !computed(name) {
+			j.mavenPasswordEnv = append(j.mavenPasswordEnv, name)
+		}
+	case "nuget/login":
+		if id == "" {
+			return
+		}
+		if j.nugetAuthSteps == nil {
+			j.nugetAuthSteps = map[string]string{}
+		}
+		j.nugetAuthSteps[id] = registry.NuGetRegistry
+		if raw := input("token-service-url"); raw != "" {
+			j.nugetAuthSteps[id] = registry.NuGetHost(raw)
+		}
 	case "rust-lang/crates-io-auth-action":
 		if id == "" {
 			return
@@ -178,6 +232,20 @@ func (j *job) oidcLogin(eco, host, line string, env map[string]string, creds []s
 		}
 	case "gem":
 		return j.gemOIDCHost != "" && j.gemOIDCHost == host
+	case "nuget":
+		// NuGet reads no variable for its key, so the output counts on
+		// the command line or in a variable that the line reads.
+		refs := slices.Clone(nugetKeyOutput.FindAllStringSubmatch(line, -1))
+		for k, v := range env {
+			if strings.Contains(line, "$"+k) || strings.Contains(line, "${"+k+"}") {
+				refs = append(refs, nugetKeyOutput.FindAllStringSubmatch(v, -1)...)
+			}
+		}
+		for _, m := range refs {
+			if h, ok := j.nugetAuthSteps[m[1]]; ok && h == host {
+				return true
+			}
+		}
 	}
 	return false
 }

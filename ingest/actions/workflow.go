@@ -264,6 +264,12 @@ type job struct {
 	// with the job's OIDC token, "" before it.
 	cratesAuthSteps map[string]string
 	gemOIDCHost     string
+	// nugetAuthSteps maps the id of each NuGet/login step to the
+	// registry whose API key it returns.
+	nugetAuthSteps map[string]string
+	// mavenPasswordEnv are the variables that actions/setup-java's
+	// server-password named, from which Maven reads a server's password.
+	mavenPasswordEnv []string
 	// npmHostComputed is set when actions/setup-node's registry-url is
 	// set at run time.
 	npmHostComputed bool

@@ -840,6 +840,24 @@ func nugetSource(words []string) string {
 	return ""
 }
 
+// NuGetAPIKey returns the API key that dotnet nuget push (--api-key, -k)
+// or nuget push (-ApiKey, its options in any case) gives, or "".
+func NuGetAPIKey(words []string) string {
+	for i, w := range words {
+		name, value, inline := strings.Cut(w, "=")
+		switch strings.ToLower(name) {
+		case "--api-key", "-k", "-apikey":
+			if inline {
+				return value
+			}
+			if i+1 < len(words) {
+				return words[i+1]
+			}
+		}
+	}
+	return ""
+}
+
 // localSource reports whether a NuGet source is a folder, which
 // nuget push copies the package into: a path, not a URL or the name of a
 // source that NuGet.Config defines.
