@@ -182,6 +182,17 @@ const (
 	// rubygems.org. None when the top holds more than one .gemspec, or
 	// when the gemspec's allowed_push_host names another server.
 	AttrGemProject = "gem_project"
+	// AttrMavenProject, on a repository, is the groupId:artifactId that
+	// its top-level pom.xml gives (the groupId may come from <parent>),
+	// which mvn deploy from the top publishes. None when either is not a
+	// literal, or when distributionManagement names a repository other
+	// than Maven Central's.
+	AttrMavenProject = "maven_project"
+	// AttrNuGetProject, on a repository, is the <PackageId> of the one
+	// .csproj at its top, which dotnet nuget push from the top is taken to
+	// publish. None without a literal PackageId, with IsPackable false,
+	// or when the top holds more than one .csproj.
+	AttrNuGetProject = "nuget_project"
 	// AttrPyPISetupPyProject and AttrPyPISetupCfgProject are the package
 	// name that a top-level setup.py passes to setup() as a literal, and
 	// the one that setup.cfg's [metadata] gives. setuptools reads them

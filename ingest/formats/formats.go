@@ -39,6 +39,8 @@ func All() []ingest.Parser {
 		lockfile.NewCargo(),
 		lockfile.NewCargoManifest(),
 		lockfile.NewGemspec(),
+		lockfile.NewPOM(),
+		lockfile.NewCSProj(),
 		lockfile.NewBundler(),
 		lockfile.NewComposer(),
 		sbom.NewCycloneDX(),

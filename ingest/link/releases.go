@@ -10,8 +10,9 @@ import (
 )
 
 // linkProjectReleases gives a registry account that releases the project
-// at the top of a repository CAN_PUBLISH to the npm, PyPI, crates.io or
-// RubyGems package that the repository's top-level manifest or lockfile names. The workflow shows
+// at the top of a repository CAN_PUBLISH to the npm, PyPI, crates.io,
+// RubyGems, Maven Central or NuGet package that the repository's
+// top-level manifest or lockfile names. The workflow shows
 // the release and the file the name, so only the whole graph joins them.
 func (v *view) linkProjectReleases() {
 	// The accounts of called workflows' releases are derived
@@ -68,8 +69,10 @@ func ownerScope(name, repo string) bool {
 }
 
 // projectName returns the package name of an ecosystem that a
-// repository's top-level files give, and the file it comes from: the
-// [package] name of Cargo.toml for crates.io, the gemspec's for RubyGems.
+// repository's top-level files give, and the file it comes from. That is
+// the [package] name of Cargo.toml for crates.io and the gemspec's for
+// RubyGems. For Maven Central it is pom.xml's groupId:artifactId, and for
+// NuGet the .csproj's PackageId.
 // For npm and PyPI, the manifest (package.json, pyproject.toml) is what
 // the release tool reads, so once it was read the lockfile's name is not
 // used, even when the manifest names no package that the registry would
@@ -83,6 +86,10 @@ func projectName(repo graph.Node, eco string) (name, file string) {
 		return repo.Attr(graph.AttrCargoProject), "Cargo.toml"
 	case "gem":
 		return repo.Attr(graph.AttrGemProject), "gemspec"
+	case "maven":
+		return repo.Attr(graph.AttrMavenProject), "pom.xml"
+	case "nuget":
+		return repo.Attr(graph.AttrNuGetProject), ".csproj"
 	}
 	if eco == "pypi" {
 		switch {
@@ -107,11 +114,16 @@ func projectName(repo graph.Node, eco string) (name, file string) {
 
 // projectEcosystems are the ecosystems whose releases of the project at
 // the top of a repository the linker joins to its package.
-var projectEcosystems = []string{"npm", "pypi", "cargo", "gem"}
+var projectEcosystems = []string{"npm", "pypi", "cargo", "gem", "maven", "nuget"}
 
-// packageID returns the purl of an npm, PyPI, crates.io or RubyGems name,
-// without a version; an npm scope becomes the purl's namespace.
+// packageID returns the purl of a package name, without a version. An npm
+// scope becomes the purl's namespace, and so does a Maven groupId
+// (groupId:artifactId).
 func packageID(eco, name string) string {
+	if eco == "maven" {
+		group, artifact, _ := strings.Cut(name, ":")
+		return packageurl.NewPackageURL("maven", group, artifact, "", nil, "").ToString()
+	}
 	ns := ""
 	if strings.HasPrefix(name, "@") {
 		if i := strings.IndexByte(name, '/'); i > 0 {

@@ -1,0 +1,113 @@
+package lockfile
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// CSProj reads the .csproj at the top of a repository for the NuGet
+// package id that dotnet pack gives the package a push from there
+// uploads. Its package references are not read.
+type CSProj struct{}
+
+// NewCSProj returns the .csproj parser.
+func NewCSProj() *CSProj { return &CSProj{} }
+
+// Format implements ingest.Parser.
+func (*CSProj) Format() string { return "csproj" }
+
+// Detect implements ingest.Parser. It claims only a .csproj at the top of
+// a repository.
+func (*CSProj) Detect(f *ingest.File) bool {
+	return f.Repo != "" && !strings.Contains(f.RelPath, "/") && strings.HasSuffix(f.RelPath, ".csproj") && len(f.RelPath) > len(".csproj")
+}
+
+// msbuildProject is the part of an MSBuild project file that gives its
+// package's id: the properties of its property groups, with their
+// conditions.
+type msbuildProject struct {
+	XMLName        xml.Name `xml:"Project"`
+	PropertyGroups []struct {
+		Condition  string            `xml:"Condition,attr"`
+		Properties []msbuildProperty `xml:",any"`
+	} `xml:"PropertyGroup"`
+}
+
+// msbuildProperty is one property of a property group.
+type msbuildProperty struct {
+	XMLName   xml.Name
+	Condition string `xml:"Condition,attr"`
+	Value     string `xml:",chardata"`
+}
+
+// nugetID matches the package ids nuget.org accepts: letters, digits,
+// '.', '-' and '_', at most 100 characters.
+var nugetID = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+
+// Parse implements ingest.Parser. The id is the last PackageId that the
+// project sets, because MSBuild keeps the last value of a property. A
+// PackageId under a condition or with a property reference ($(...)) is
+// not read, and IsPackable false packs nothing. Without a PackageId,
+// dotnet pack takes the assembly name, which is not read either. dotnet
+// pack needs one project file in its folder, so a top with more than one
+// .csproj names no package.
+func (*CSProj) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ingest.Result) error {
+	data, err := readAll(f)
+	if err != nil {
+		return err
+	}
+	var p msbuildProject
+	if err := decodeXML(data, &p); err != nil {
+		pos := ingest.Position{File: f.Path}
+		var se *xml.SyntaxError
+		if errors.As(err, &se) {
+			pos.Line = se.Line
+		}
+		return ingest.Errorf(pos, "invalid project file: %v", err)
+	}
+	id, known, packable := "", true, true
+	for _, g := range p.PropertyGroups {
+		for _, prop := range g.Properties {
+			conditional := strings.TrimSpace(g.Condition) != "" || strings.TrimSpace(prop.Condition) != ""
+			value := strings.TrimSpace(prop.Value)
+			switch prop.XMLName.Local {
+			case "PackageId":
+				id = value
+				known = known && !conditional && nugetID.MatchString(value)
+			case "IsPackable":
+				if strings.EqualFold(value, "false") {
+					packable = false
+				}
+			}
+		}
+	}
+	attrs := map[string]string{}
+	if id != "" && known && packable && onlyProjectFile(f) {
+		attrs[graph.AttrNuGetProject] = id
+	}
+	addProjectRepo(f, res, attrs)
+	return nil
+}
+
+// onlyProjectFile reports whether f is the only .csproj in its folder.
+func onlyProjectFile(f *ingest.File) bool {
+	matches, err := filepath.Glob(filepath.Join(filepath.Dir(f.Path), "*.csproj"))
+	if err != nil {
+		return false
+	}
+	n := 0
+	for _, m := range matches {
+		if st, err := os.Stat(m); err == nil && st.Mode().IsRegular() {
+			n++
+		}
+	}
+	return n == 1
+}
