@@ -959,3 +959,58 @@ workflows:
 		}
 	}
 }
+
+// mvn deploy logs in with the variable a step exports to MAVEN_PASSWORD,
+// which settings.xml reads, and goes where the pom's distributionManagement
+// names, taken to be Maven Central. dotnet nuget push logs in to nuget.org
+// with the variable its --api-key reads. Both run at the top of the
+// checkout, so they release the project's own package, the Maven one only
+// possibly. mvn install and dotnet pack publish nothing.
+func TestRegistryReleasesMavenNuGet(t *testing.T) {
+	src := `version: 2.1
+jobs:
+  release:
+    docker:
+      - image: cimg/openjdk:21.0
+    steps:
+      - checkout
+      - run: |
+          export MAVEN_PASSWORD="$CENTRAL_TOKEN"
+          mvn -B deploy
+      - run: MAVEN_PASSWORD="$INSTALL_TOKEN" mvn install
+      - run: dotnet nuget push out/Widget.1.0.0.nupkg --api-key "$NUGET_KEY"
+      - run: NUGET_API_KEY="$PACK_KEY" dotnet pack -c Release
+workflows:
+  main:
+    jobs:
+      - release
+`
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	vars := graph.CircleCIProjectVariablesID(testRepo)
+	var reach []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeCanAccess && (e.To == graph.RegistryScopeID("central.sonatype.com") || e.To == graph.RegistryScopeID("nuget.org")) {
+			reach = append(reach, e.From+" "+e.To+" "+string(e.Confidence))
+		}
+	}
+	sort.Strings(reach)
+	maven := graph.RegistryAccountID("central.sonatype.com", vars+"/CENTRAL_TOKEN")
+	nuget := graph.RegistryAccountID("nuget.org", vars+"/NUGET_KEY")
+	want := []string{
+		maven + " " + graph.RegistryScopeID("central.sonatype.com") + " possible",
+		nuget + " " + graph.RegistryScopeID("nuget.org") + " certain",
+	}
+	if diff := cmp.Diff(want, reach); diff != "" {
+		t.Errorf("CAN_ACCESS to registry scopes (-want +got):\n%s", diff)
+	}
+	if n := findNode(t, res, maven); n.Attr(graph.AttrReleasesProject) != "true" || n.Attr(graph.AttrReleasesProjectCertain) == "true" {
+		t.Errorf("%s: releases_project %q, certain %q; want true and unset", maven, n.Attr(graph.AttrReleasesProject), n.Attr(graph.AttrReleasesProjectCertain))
+	}
+	if n := findNode(t, res, nuget); n.Attr(graph.AttrReleasesProject) != "true" || n.Attr(graph.AttrReleasesProjectCertain) != "true" {
+		t.Errorf("%s: releases_project %q, certain %q; want both true", nuget, n.Attr(graph.AttrReleasesProject), n.Attr(graph.AttrReleasesProjectCertain))
+	}
+}

@@ -75,8 +75,8 @@ func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.C
 type Release struct {
 	// Account is the registry account the release logs in as.
 	Account string
-	// Host is the registry, and Eco its ecosystem: "npm", "pypi", "cargo"
-	// or "gem".
+	// Host is the registry, and Eco its ecosystem: "npm", "pypi", "cargo",
+	// "gem", "maven" or "nuget".
 	Host, Eco string
 	// Login describes how the job logs in: "with $NPM_TOKEN".
 	Login string

@@ -1,0 +1,82 @@
+package gitlab
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// mvn deploy logs in to the repository the pom names with a password that
+// settings.xml reads from a variable (MAVEN_PASSWORD), taken to be Maven
+// Central's. Gradle's Maven Central tasks read ORG_GRADLE_PROJECT_
+// properties. dotnet nuget push logs in to nuget.org with its --api-key.
+// install, --help and a variable unset before the command log in nowhere.
+func TestReleasesMavenNuGet(t *testing.T) {
+	src := `deploy:
+  variables:
+    MAVEN_PASSWORD: $CENTRAL_TOKEN
+  script:
+    - mvn -B deploy
+sonatype:
+  script:
+    - export ORG_GRADLE_PROJECT_sonatypePassword=$SONATYPE_TOKEN
+    - ./gradlew publishToSonatype
+nuget:
+  script:
+    - dotnet pack -c Release -o out
+    - dotnet nuget push out/*.nupkg --api-key "$NUGET_KEY" --source https://api.nuget.org/v3/index.json
+install:
+  variables:
+    MAVEN_PASSWORD: $INSTALL_TOKEN
+  script:
+    - mvn install
+help:
+  script:
+    - dotnet nuget push --help --api-key "$HELP_KEY"
+unset:
+  variables:
+    MAVEN_PASSWORD: $UNSET_TOKEN
+  before_script:
+    - unset MAVEN_PASSWORD
+  script:
+    - mvn deploy
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	tests := []struct {
+		variable, host   string
+		conf             graph.Confidence
+		project, certain bool
+	}{
+		{"CENTRAL_TOKEN", "central.sonatype.com", graph.Possible, true, false},
+		{"SONATYPE_TOKEN", "central.sonatype.com", graph.Certain, false, false},
+		{"NUGET_KEY", "nuget.org", graph.Certain, true, true},
+	}
+	for _, tt := range tests {
+		id := graph.RegistryAccountID(tt.host, graph.GitLabVariableID(testProject, tt.variable))
+		if diff := cmp.Diff([]string{id}, targets(res, graph.GitLabVariableID(testProject, tt.variable), graph.EdgeAuthenticatesAs)); diff != "" {
+			t.Errorf("%s authenticates as (-want +got):\n%s", tt.variable, diff)
+			continue
+		}
+		if e := findEdge(t, res, id, graph.EdgeCanAccess, graph.RegistryScopeID(tt.host)); e.Confidence != tt.conf {
+			t.Errorf("%s: scope edge is %s, want %s", tt.variable, e.Confidence, tt.conf)
+		}
+		n := findNode(t, res, id)
+		if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
+			t.Errorf("%s releases the project: %v, want %v", tt.variable, got, tt.project)
+		}
+		if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != tt.certain {
+			t.Errorf("%s releases the project for certain: %v, want %v", tt.variable, got, tt.certain)
+		}
+	}
+	for _, v := range []string{"INSTALL_TOKEN", "HELP_KEY", "UNSET_TOKEN"} {
+		if got := targets(res, graph.GitLabVariableID(testProject, v), graph.EdgeAuthenticatesAs); len(got) != 0 {
+			t.Errorf("%s authenticates as %v, want nothing", v, got)
+		}
+	}
+}
