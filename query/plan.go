@@ -304,7 +304,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 
 // packageRegistry marks the ecosystems whose registries hold packages,
 // not images, by purl type.
-var packageRegistry = map[string]bool{"npm": true, "pypi": true, "cargo": true, "gem": true}
+var packageRegistry = map[string]bool{"npm": true, "pypi": true, "cargo": true, "gem": true, "maven": true, "nuget": true}
 
 // publishedStep lists the packages and registries that a credential in
 // the blast radius can publish to, to check for what the attacker may
@@ -331,7 +331,7 @@ func publishedStep(res *Result) *Step {
 		name := x.Node.Attr(graph.AttrName)
 		switch {
 		case x.Node.Attr("type") == "registry-scope" && packageRegistry[x.Node.Attr("ecosystem")]:
-			it.Action = fmt.Sprintf("List the packages the accounts above can publish on %s and the versions published since the compromise, and %s those you did not build", x.Node.Attr("registry"), withdraw(x.Node.Attr("ecosystem")))
+			it.Action = fmt.Sprintf("List the packages the accounts above can publish on %s and the versions published since the compromise, and %s those you did not build", x.Node.Attr("registry"), withdrawFrom(x.Node.Attr("ecosystem"), x.Node.Attr("registry")))
 		case x.Node.Attr("type") == "registry-scope":
 			it.Action = fmt.Sprintf("List the images pushed to %s since the compromise with the accounts above, and delete or re-sign those you did not build", x.Node.Attr("registry"))
 		case x.Node.Attr("ecosystem") == "docker" && name != "":
@@ -1118,6 +1118,10 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Action = fmt.Sprintf("Revoke the token on %s (npm token list, then npm token revoke with its id, as the account it belongs to), create a replacement, then store it in the GitHub secret", acct.Attr("registry"))
 		case acct.Attr("ecosystem") == "pypi":
 			it.Action = fmt.Sprintf("Remove the API token on %s (account settings, API tokens), create a replacement, then store it in the GitHub secret", acct.Attr("registry"))
+		case acct.Attr("registry") == "nuget.org":
+			it.Action = "Delete the API key on nuget.org (account, API Keys, as the account it belongs to), create a replacement, then store it in the GitHub secret"
+		case acct.Attr("registry") == "central.sonatype.com":
+			it.Action = "Revoke the user token on central.sonatype.com (account, user tokens, as the account it belongs to), create a replacement, then store it in the GitHub secret"
 		}
 		it.Command = ghSecretCommand(n)
 	case "all-actions-secrets":
@@ -1303,8 +1307,13 @@ func sessionRole(res *Result, cred string) string {
 	return ""
 }
 
-// withdraw names how a registry of an ecosystem takes a release back.
-func withdraw(eco string) string {
+// withdraw names how the registry that an ecosystem's purls name takes
+// a release back.
+func withdraw(eco string) string { return withdrawFrom(eco, "") }
+
+// withdrawFrom names how a registry of an ecosystem takes a release back.
+// Host "" is the registry that the ecosystem's purls name.
+func withdrawFrom(eco, host string) string {
 	switch eco {
 	case "npm":
 		return "deprecate or unpublish"
@@ -1312,6 +1321,21 @@ func withdraw(eco string) string {
 		// PyPI, crates.io and RubyGems take a release back by
 		// yanking it.
 		return "yank"
+	case "maven":
+		if host != "" && host != "central.sonatype.com" {
+			// A repository manager of one's own deletes versions.
+			return "delete"
+		}
+		// Only Sonatype's administrators delete a release from Maven
+		// Central, never its publisher.
+		return "ask Sonatype, which runs Maven Central, to remove"
+	case "nuget":
+		if host != "" && host != "nuget.org" {
+			return "unlist or delete"
+		}
+		// nuget.org only unlists a package for its owner and deletes one
+		// through its support, as for harmful content.
+		return "unlist, deprecate and report to nuget.org support"
 	}
 	return "deprecate or yank"
 }

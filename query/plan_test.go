@@ -833,6 +833,56 @@ func TestPlanCrateAndGemRelease(t *testing.T) {
 	}
 }
 
+func TestPlanMavenAndNuGetRelease(t *testing.T) {
+	// A Maven Central token and a nuget.org API key each log in to an
+	// account that publishes packages. A publisher cannot take a release
+	// off Maven Central: Sonatype's administrators can. nuget.org unlists
+	// and deprecates for the owner and deletes only through its support.
+	// A repository manager of one's own deletes versions.
+	for _, tt := range []struct{ eco, host, pkg, name, revoke, scopeWants, pkgWants string }{
+		{"maven", "central.sonatype.com", "pkg:maven/com.example/widget", "widget", "user token on central.sonatype.com",
+			"ask Sonatype, which runs Maven Central, to remove", "ask Sonatype, which runs Maven Central, to remove"},
+		{"nuget", "nuget.org", "pkg:nuget/Example.Widget", "Example.Widget", "API key on nuget.org",
+			"unlist, deprecate and report to nuget.org support", "unlist, deprecate and report to nuget.org support"},
+		{"maven", "repo.example.com", "pkg:maven/com.example/widget", "widget", "Rotate the value at the service that issued it",
+			"and delete those", "ask Sonatype, which runs Maven Central, to remove"},
+	} {
+		t.Run(tt.host, func(t *testing.T) {
+			secret := "secret:gha:o/a/TOKEN"
+			account := "registry:" + tt.host + "/" + secret
+			scope := "registry:" + tt.host + "/*"
+			gr := newG().
+				node(secret, "type", "actions-secret", "name", "TOKEN", "repository", "o/a").
+				node(tt.pkg, "ecosystem", tt.eco, "name", tt.name).
+				node(scope, "type", "registry-scope", "registry", tt.host, "ecosystem", tt.eco).
+				edge(jobA, graph.EdgeExecutes, bad).
+				edge(jobA, graph.EdgeExposes, secret).
+				edge(secret, graph.EdgeAuthenticatesAs, account).
+				edge(account, graph.EdgeCanPublish, tt.pkg).
+				edge(account, graph.EdgeCanAccess, scope)
+			gr.account(account, tt.host, tt.eco)
+			s := gr.store(t)
+			plan, err := BuildPlan(context.Background(), s, blast(t, s, bad, Options{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if revoke := planItem(t, plan, secret); !strings.Contains(revoke.Action, tt.revoke) {
+				t.Errorf("revocation of TOKEN: %q, want one that contains %q", revoke.Action, tt.revoke)
+			}
+			registry := planItem(t, plan, scope)
+			if want := "packages the accounts above can publish on " + tt.host; !strings.Contains(registry.Action, want) {
+				t.Errorf("check of the registry: %q, want one that contains %q", registry.Action, want)
+			}
+			if !strings.Contains(registry.Action, tt.scopeWants) {
+				t.Errorf("check of the registry: %q, want one that contains %q", registry.Action, tt.scopeWants)
+			}
+			if check := planItem(t, plan, tt.pkg); !strings.Contains(check.Action, tt.pkgWants) {
+				t.Errorf("check of %s: %q, want one that contains %q", tt.name, check.Action, tt.pkgWants)
+			}
+		})
+	}
+}
+
 func TestPlanNPMViewOfGitHubPackage(t *testing.T) {
 	// The job's GITHUB_TOKEN publishes @o/widget on GitHub Packages, so
 	// npm view queries that registry, not registry.npmjs.org.

@@ -313,12 +313,15 @@ var purlTypeFor = map[string]string{
 	"node": "npm", "yarn": "npm", "pnpm": "npm",
 	"php": "composer", "packagist": "composer",
 	"oci": "docker", "container": "docker",
+	"java": "maven", "gradle": "maven", "mvn": "maven", "jar": "maven",
+	"dotnet": "nuget", "csharp": "nuget", "nupkg": "nuget",
 }
 
 // typeNames names the ecosystem of each purl type in purlTypeFor.
 var typeNames = map[string]string{
 	"cargo": "crates.io packages", "gem": "RubyGems", "pypi": "PyPI packages", "golang": "Go modules",
 	"githubactions": "GitHub Actions", "npm": "npm packages", "composer": "Composer packages", "docker": "container images",
+	"maven": "Maven packages", "nuget": "NuGet packages",
 }
 
 // maxNear bounds the packages a failed match suggests.

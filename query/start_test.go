@@ -381,9 +381,11 @@ func TestNoMatchNamesThePurlType(t *testing.T) {
 	// type point there.
 	s := newG().edge(jobA, graph.EdgeExecutes, bad).store(t)
 	tests := map[string]string{
-		"pkg:crates/serde@1.0.200":       "the purl type of crates.io packages is cargo (pkg:cargo/...)",
-		"pkg:github/actions/checkout@v4": "the purl type of GitHub Actions is githubactions (pkg:githubactions/...)",
-		"pkg:rubygems/rails@7.1.0":       "the purl type of RubyGems is gem (pkg:gem/...)",
+		"pkg:crates/serde@1.0.200":        "the purl type of crates.io packages is cargo (pkg:cargo/...)",
+		"pkg:github/actions/checkout@v4":  "the purl type of GitHub Actions is githubactions (pkg:githubactions/...)",
+		"pkg:rubygems/rails@7.1.0":        "the purl type of RubyGems is gem (pkg:gem/...)",
+		"pkg:java/com.example/widget@1.0": "the purl type of Maven packages is maven (pkg:maven/...)",
+		"pkg:dotnet/Example.Widget@1.0.0": "the purl type of NuGet packages is nuget (pkg:nuget/...)",
 	}
 	for pkg, want := range tests {
 		_, err := Run(context.Background(), s, Start{Packages: []string{pkg}}, Options{})
