@@ -1113,8 +1113,8 @@ func mavenCurrent(args []string) bool {
 // DryRun reports whether a release command only shows what it would
 // publish: --dry-run (npm, pnpm, yarn, uv, cargo, gradle,
 // semantic-release and others), semantic-release's -d, cargo's -n or
-// gradle's -m. A command with --help or
-// -h before any -- prints its usage and publishes nothing.
+// gradle's -m. A command with --help, -h or -? (also -help for nuget)
+// before any -- prints its usage and publishes nothing.
 func DryRun(words []string) bool {
 	tool := toolName(words[0])
 	for _, w := range words[1:] {
@@ -1125,7 +1125,7 @@ func DryRun(words []string) bool {
 			(w == "-m" && strings.HasPrefix(tool, "gradle")) {
 			return true
 		}
-		if w == "--help" || w == "-h" {
+		if w == "--help" || w == "-h" || w == "-?" || (strings.EqualFold(w, "-help") && strings.HasPrefix(tool, "nuget")) {
 			return true
 		}
 	}

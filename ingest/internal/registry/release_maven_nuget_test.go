@@ -86,6 +86,11 @@ func TestReleaseToolMavenNuGet(t *testing.T) {
 		{[]string{"nuget", "push", "a.nupkg", "-source", `C:\feed`}, "", false},
 		{[]string{"nuget.exe", "Push", "a.nupkg"}, "nuget", false},
 	}
+	for _, cmd := range [][]string{{"nuget", "push", "-?"}, {"nuget", "push", "-Help"}, {"dotnet", "nuget", "push", "-?"}, {"./mvnw", "-h", "deploy"}} {
+		if !DryRun(cmd) {
+			t.Errorf("DryRun(%q) = false, want true: the command prints its usage", cmd)
+		}
+	}
 	for _, tt := range tests {
 		cmd, _ := RunnerTarget(tt.cmd)
 		eco, maybe := ReleaseTool(cmd)
