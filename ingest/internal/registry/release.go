@@ -755,9 +755,10 @@ func operands(args, valueOptions []string) []string {
 }
 
 // mavenRelease returns the release that mvn, with args after the
-// command, makes: the deploy phase, the deploy plugin's deploy goal and
+// command, makes. The deploy phase, the deploy plugin's deploy goal and
 // release:perform (which deploys the tagged version) upload artifacts to
-// the repository of the pom's distributionManagement. The release readers
+// the repository of the pom's distributionManagement, and deploy-file
+// uploads a file to the repository its url option names. The release readers
 // do not read the pom, so unless -DaltDeploymentRepository names the
 // repository, the release to Maven Central depends on configuration.
 // -Dmaven.deploy.skip=true skips the upload. install, verify and package
@@ -765,7 +766,7 @@ func operands(args, valueOptions []string) []string {
 func mavenRelease(args []string) (eco string, maybe bool) {
 	deploys := false
 	for _, g := range operands(args, mavenValueOptions) {
-		if g == "deploy" || g == "deploy:deploy" || g == "release:perform" ||
+		if g == "deploy" || g == "deploy:deploy" || g == "deploy:deploy-file" || g == "release:perform" ||
 			(strings.Contains(g, "maven-deploy-plugin:") && strings.HasSuffix(g, ":deploy")) {
 			deploys = true
 		}
@@ -776,12 +777,24 @@ func mavenRelease(args []string) (eco string, maybe bool) {
 	return "maven", mavenRepository(args) == ""
 }
 
-// mavenRepository returns the repository URL that the deploy plugin's
-// altDeploymentRepository (id::url, or id::layout::url in older
-// versions) or altReleaseDeploymentRepository names on the command line,
-// or "".
+// mavenRepositoryOption returns the value of the option by which mvn
+// names its repository on the command line: the deploy plugin's
+// altReleaseDeploymentRepository or altDeploymentRepository (id::url, or
+// id::layout::url in older versions), or the url of deploy:deploy-file.
+func mavenRepositoryOption(args []string) string {
+	if v := flagValue(args, "-DaltReleaseDeploymentRepository", "-DaltDeploymentRepository"); v != "" {
+		return v
+	}
+	if slices.Contains(args, "deploy:deploy-file") {
+		return flagValue(args, "-Durl")
+	}
+	return ""
+}
+
+// mavenRepository returns the repository URL that mvn's options name
+// (mavenRepositoryOption), or "".
 func mavenRepository(args []string) string {
-	v := flagValue(args, "-DaltReleaseDeploymentRepository", "-DaltDeploymentRepository")
+	v := mavenRepositoryOption(args)
 	if v == "" {
 		return ""
 	}
@@ -1143,7 +1156,7 @@ func ReleaseOption(eco string, words []string) string {
 	case "gem":
 		return flagValue(words, "--host")
 	case "maven":
-		return flagValue(words, "-DaltReleaseDeploymentRepository", "-DaltDeploymentRepository")
+		return mavenRepositoryOption(words)
 	case "nuget":
 		return nugetSource(words)
 	}

@@ -39,7 +39,8 @@ dotnet nuget push out/*.nupkg --source github
 dotnet nuget push out/*.nupkg --source ./local-feed
 dotnet pack -c Release
 dotnet nuget push --help
-mvn -f other/pom.xml deploy`
+mvn -f other/pom.xml deploy
+mvn deploy:deploy-file -Dfile=lib.jar -DgroupId=com.example -DartifactId=lib -Dversion=1 -Durl=https://oss.sonatype.org/service/local/staging/deploy/maven2/`
 	releases, _ := ScanReleases(script)
 	want := []Release{
 		{Eco: "maven", Top: true, Maybe: true, Line: 1, Index: 0},
@@ -55,6 +56,7 @@ mvn -f other/pom.xml deploy`
 		{Eco: "nuget", Host: "nuget.pkg.github.com", Option: "https://nuget.pkg.github.com/example-org/index.json", Vars: []string{"NUGET_KEY"}, Top: true, Line: 18, Index: 17},
 		{Eco: "nuget", HostUnknown: true, Option: "github", Top: true, Line: 19, Index: 18},
 		{Eco: "maven", Maybe: true, Line: 23, Index: 22},
+		{Eco: "maven", Host: "central.sonatype.com", Option: "https://oss.sonatype.org/service/local/staging/deploy/maven2/", Line: 24, Index: 23},
 	}
 	if diff := cmp.Diff(want, releases); diff != "" {
 		t.Errorf("releases (-want +got):\n%s", diff)
@@ -75,6 +77,8 @@ func TestReleaseToolMavenNuGet(t *testing.T) {
 		{[]string{"mvn", "release:prepare"}, "", false},
 		{[]string{"mvn", "package"}, "", false},
 		{[]string{"./mvnw", "-DaltDeploymentRepository=central::https://central.sonatype.com/repository/maven-snapshots/", "deploy"}, "maven", false},
+		{[]string{"mvn", "deploy:deploy-file", "-Dfile=a.jar", "-Durl=https://repo.example.com/releases"}, "maven", false},
+		{[]string{"mvn", "deploy:deploy-file", "-Dfile=a.jar", "-DrepositoryId=internal"}, "maven", true},
 		{[]string{"gradle", ":lib:publish"}, "maven", true},
 		{[]string{"./gradlew", "publishMavenJavaPublicationToOssrhRepository"}, "maven", true},
 		{[]string{"./gradlew", "publishMavenJavaPublicationToMavenLocal"}, "", false},
