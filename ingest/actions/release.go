@@ -106,6 +106,12 @@ func (j *job) releaseCreds(eco, line string, env map[string]string, target regis
 		}
 		npmrc = readBy(npmrc, berry)
 	}
+	if eco == "maven" {
+		// Maven and Gradle releases sign what they upload, and the
+		// signing key's passphrase on the command line
+		// (-Dgpg.passphrase, -Psigning.password) logs in nowhere.
+		creds = slices.DeleteFunc(creds, registry.SigningSecret)
+	}
 	slices.Sort(creds)
 	return slices.Compact(creds), npmrc, lits
 }

@@ -88,6 +88,8 @@ func TestReleaseMavenNuGetWithoutCredentials(t *testing.T) {
 		{"publishToMavenLocal", "      - run: ./gradlew publishToMavenLocal\n        env: {ORG_GRADLE_PROJECT_mavenCentralPassword: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"gradle dry run", "      - run: ./gradlew publish -m\n        env: {ORG_GRADLE_PROJECT_mavenCentralPassword: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"GPG passphrase", "      - run: mvn deploy -Drepo.password=${{ secrets.CTRL }}\n        env: {MAVEN_GPG_PASSPHRASE: '${{ secrets.TOK }}'}\n", "central.sonatype.com"},
+		{"GPG passphrase on the command line", "      - run: mvn deploy -Dgpg.passphrase=${{ secrets.GPG_TOK }} -Drepo.password=${{ secrets.CTRL }}\n" + nugetCtrl, "central.sonatype.com"},
+		{"Gradle signing password on the command line", "      - run: ./gradlew publishToSonatype -Psigning.password=\"$SIGNING_PASSWORD\" -PsonatypePassword=${{ secrets.CTRL }}\n        env: {SIGNING_PASSWORD: '${{ secrets.SIGNING_TOK }}'}\n", "central.sonatype.com"},
 		{"MAVEN_PASSWORD unset first", "      - run: |\n          unset MAVEN_PASSWORD\n          mvn deploy\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"dotnet pack", "      - run: dotnet pack -c Release\n        env: {NUGET_API_KEY: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"NuGet key in an unread variable", "      - run: dotnet nuget push out/*.nupkg --api-key ${{ secrets.CTRL }}\n        env: {NUGET_API_KEY: '${{ secrets.TOK }}'}\n", "nuget.org"},
@@ -100,8 +102,10 @@ func TestReleaseMavenNuGetWithoutCredentials(t *testing.T) {
 			if !ok {
 				t.Errorf("no account of CTRL on %s", tt.ctrlHost)
 			}
-			for _, to := range targets(res, graph.GHASecretID(testRepo, "TOK"), graph.EdgeAuthenticatesAs) {
-				t.Errorf("TOK authenticates as %s, want nothing", to)
+			for _, secret := range []string{"TOK", "GPG_TOK", "SIGNING_TOK"} {
+				for _, to := range targets(res, graph.GHASecretID(testRepo, secret), graph.EdgeAuthenticatesAs) {
+					t.Errorf("%s authenticates as %s, want nothing", secret, to)
+				}
 			}
 		})
 	}

@@ -12,13 +12,14 @@ import (
 // settings.xml reads from a variable (MAVEN_PASSWORD), taken to be Maven
 // Central's. Gradle's Maven Central tasks read ORG_GRADLE_PROJECT_
 // properties. dotnet nuget push logs in to nuget.org with its --api-key.
-// install, --help and a variable unset before the command log in nowhere.
+// install, --help, a signing passphrase and a variable unset before the
+// command log in nowhere.
 func TestReleasesMavenNuGet(t *testing.T) {
 	src := `deploy:
   variables:
     MAVEN_PASSWORD: $CENTRAL_TOKEN
   script:
-    - mvn -B deploy
+    - mvn -B deploy -Dgpg.passphrase="$GPG_PASSPHRASE"
 sonatype:
   script:
     - export ORG_GRADLE_PROJECT_sonatypePassword=$SONATYPE_TOKEN
@@ -74,7 +75,7 @@ unset:
 			t.Errorf("%s releases the project for certain: %v, want %v", tt.variable, got, tt.certain)
 		}
 	}
-	for _, v := range []string{"INSTALL_TOKEN", "HELP_KEY", "UNSET_TOKEN"} {
+	for _, v := range []string{"INSTALL_TOKEN", "HELP_KEY", "UNSET_TOKEN", "GPG_PASSPHRASE"} {
 		if got := targets(res, graph.GitLabVariableID(testProject, v), graph.EdgeAuthenticatesAs); len(got) != 0 {
 			t.Errorf("%s authenticates as %v, want nothing", v, got)
 		}

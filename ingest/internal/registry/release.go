@@ -248,7 +248,12 @@ func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars 
 		}
 		option := ReleaseOption(eco, words)
 		unset, cleared := pkgcmd.WrapperUnsets(raw)
-		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: credentialRefs(ln, option),
+		vars := credentialRefs(ln, option)
+		if eco == "maven" {
+			// A signing passphrase on the line logs in nowhere.
+			vars = slices.DeleteFunc(vars, SigningSecret)
+		}
+		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: vars,
 			Top: AtTop(releaseDir) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
 			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words),
 			Removed: slices.Compact(slices.Sorted(slices.Values(append(removed.list(), unset...)))), EnvCleared: cleared}, true
@@ -556,7 +561,7 @@ func AuthEnv(eco, name string) bool {
 // secret.
 func mavenAuthEnv(name string) bool {
 	up := strings.ToUpper(name)
-	if !credentialName(up) || strings.Contains(up, "GPG") || strings.Contains(up, "SIGN") {
+	if !credentialName(up) || SigningSecret(name) {
 		return false
 	}
 	if strings.HasPrefix(up, "ORG_GRADLE_PROJECT_") {
@@ -723,6 +728,14 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 		}
 	}
 	return "", false
+}
+
+// SigningSecret reports whether a variable's or secret's name says it
+// holds a signing key or its passphrase (GPG, SIGNING), which Maven and
+// Gradle releases sign artifacts with but log in with nowhere.
+func SigningSecret(name string) bool {
+	up := strings.ToUpper(name)
+	return strings.Contains(up, "GPG") || strings.Contains(up, "SIGN")
 }
 
 // mavenValueOptions are the options of mvn that take the next word as
