@@ -730,9 +730,9 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 	return "", false
 }
 
-// SigningSecret reports whether a variable's or secret's name says it
-// holds a signing key or its passphrase (GPG, SIGNING), which Maven and
-// Gradle releases sign artifacts with but log in with nowhere.
+// SigningSecret reports whether a variable's or secret's name marks a
+// signing key or its passphrase (GPG, SIGNING). Maven and Gradle releases
+// sign artifacts with them but log in with them nowhere.
 func SigningSecret(name string) bool {
 	up := strings.ToUpper(name)
 	return strings.Contains(up, "GPG") || strings.Contains(up, "SIGN")
@@ -771,9 +771,9 @@ func operands(args, valueOptions []string) []string {
 // command, makes. The deploy phase, the deploy plugin's deploy goal and
 // release:perform (which deploys the tagged version) upload artifacts to
 // the repository of the pom's distributionManagement, and deploy-file
-// uploads a file to the repository its url option names. The release readers
-// do not read the pom, so unless -DaltDeploymentRepository names the
-// repository, the release to Maven Central depends on configuration.
+// uploads a file to the repository its url option names. The release
+// readers do not read the pom, so unless an option names the repository,
+// the release to Maven Central depends on configuration.
 // -Dmaven.deploy.skip=true skips the upload. install, verify and package
 // release nothing.
 func mavenRelease(args []string) (eco string, maybe bool) {
