@@ -35,6 +35,8 @@ func TestReleaseMavenNuGet(t *testing.T) {
 			"central.sonatype.com", graph.Possible, true, false},
 		{"settings.xml written earlier", "      - run: |\n          cat > ~/.m2/settings.xml <<EOF\n          <settings><servers><server><id>central</id><username>me</username><password>${{ secrets.TOK }}</password></server></servers></settings>\n          EOF\n      - run: mvn deploy\n",
 			"central.sonatype.com", graph.Possible, true, false},
+		{"gradle.properties written earlier", "      - run: |\n          cat >> ~/.gradle/gradle.properties <<EOF\n          mavenCentralUsername=me\n          mavenCentralPassword=${{ secrets.TOK }}\n          EOF\n          echo \"signing.password=${{ secrets.SIGNING_TOK }}\" >> ~/.gradle/gradle.properties\n      - run: ./gradlew publishAndReleaseToMavenCentral\n",
+			"central.sonatype.com", graph.Certain, false, false},
 		{"a module", "      - run: mvn -pl core deploy\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n",
 			"central.sonatype.com", graph.Possible, false, false},
 		// The build script, which is not read, names Gradle's publications.
@@ -59,6 +61,9 @@ func TestReleaseMavenNuGet(t *testing.T) {
 			res, n, ok := releaseOf(t, "", tt.steps, tt.host, "TOK")
 			if !ok {
 				t.Fatalf("no account of TOK on %s", tt.host)
+			}
+			if got := targets(res, graph.GHASecretID(testRepo, "SIGNING_TOK"), graph.EdgeAuthenticatesAs); len(got) != 0 {
+				t.Errorf("SIGNING_TOK authenticates as %v, want nothing", got)
 			}
 			id := graph.RegistryAccountID(tt.host, graph.GHASecretID(testRepo, "TOK"))
 			if e := findEdge(t, res, id, graph.EdgeCanAccess, graph.RegistryScopeID(tt.host)); e.Confidence != tt.conf {

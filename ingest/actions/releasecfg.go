@@ -33,8 +33,10 @@ var (
 	// gemCredentials matches RubyGems' credentials file and its key.
 	gemCredentials = regexp.MustCompile(`\.gem/credentials\b|:rubygems_api_key:`)
 	// mavenCredentials matches a write to Maven's settings.xml, a server
-	// password in it, and a write to Gradle's gradle.properties.
-	mavenCredentials = regexp.MustCompile(`\.m2/settings\.xml\b|<password>|\bgradle\.properties\b`)
+	// password in it, a write to Gradle's gradle.properties, and a line
+	// that sets a Maven Central, Sonatype or Nexus password property, as
+	// the body of a here-document does.
+	mavenCredentials = regexp.MustCompile(`\.m2/settings\.xml\b|<password>|\bgradle\.properties\b|\b(?:mavenCentral|sonatype|ossrh|nexus)[A-Za-z]*(?:Password|Token)\s*[=:]`)
 	// nugetCredentials matches the commands that store a NuGet API key or
 	// source password, and a NuGet.Config's stored password.
 	nugetCredentials = regexp.MustCompile(`(?i)\bnuget(?:\.exe)?\s+setapikey\b|\bnuget\s+(?:add|update)\s+source\b|\bClearTextPassword\b|\bnuget\.config\b`)
@@ -113,7 +115,13 @@ func (j *job) withToolLogins(creds []string, eco string, words []string) []strin
 	case "gem":
 		creds = append(creds, j.toolLogins.gem...)
 	case "maven":
-		creds = append(creds, j.toolLogins.maven...)
+		// A signing key's passphrase written beside the password logs in
+		// nowhere.
+		for _, c := range j.toolLogins.maven {
+			if !registry.SigningSecret(c) {
+				creds = append(creds, c)
+			}
+		}
 	case "nuget":
 		if registry.NuGetAPIKey(words) != "" {
 			return creds
