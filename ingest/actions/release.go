@@ -749,7 +749,9 @@ func (j *job) atRepoTop(dir string) bool {
 // does: actions/setup-node names the npm registry later steps use,
 // JS-DevTools/npm-publish and changesets/action publish to npm, and
 // pypa/gh-action-pypi-publish uploads to PyPI, with a token when given
-// one and by trusted publishing otherwise.
+// one and by trusted publishing otherwise. gradle/gradle-build-action
+// runs Gradle's arguments, and brandedoutcast/publish-nuget and its fork
+// alirezanet/publish-nuget push a package to NuGet.
 func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, input func(string) string, env map[string]string) {
 	r := release{line: line, step: step, dir: ".", current: true}
 	switch strings.ToLower(name) {
@@ -793,6 +795,30 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		r.eco, r.host = "pypi", registry.PyPIHost(input("repository-url"))
 		r.hostUnknown = computed(input("repository-url"))
 		r.creds = secretNames(input("password"), env)
+	case "gradle/gradle-build-action":
+		// Before v3 the action ran Gradle with its arguments input.
+		args := input("arguments")
+		words, _ := commandWords("gradle " + args)
+		eco, maybe := registry.ReleaseTool(words)
+		if eco == "" || registry.DryRun(words) {
+			return
+		}
+		r.eco, r.host, r.maybe = eco, registry.MavenCentralRegistry, maybe
+		r.current = registry.ReleasesCurrent(words)
+		r.creds, _, _ = j.releaseCreds(eco, args, env, registry.NPMTarget{}, false)
+		r.creds = j.withToolLogins(r.creds, eco, words)
+	case "brandedoutcast/publish-nuget", "alirezanet/publish-nuget":
+		// The action packs PROJECT_FILE_PATH and pushes it with NUGET_KEY
+		// to NUGET_SOURCE, https://api.nuget.org by default.
+		r.eco, r.host = "nuget", registry.NuGetRegistry
+		if src := input("NUGET_SOURCE"); src != "" {
+			if h := registry.NuGetHost(src); h != "" {
+				r.host = h
+			}
+			r.hostUnknown = computed(src)
+		}
+		r.dir = cleanDir(path.Dir(strings.TrimSpace(input("PROJECT_FILE_PATH"))))
+		r.creds = secretNames(input("NUGET_KEY"), env)
 	default:
 		return
 	}

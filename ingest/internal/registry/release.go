@@ -556,7 +556,8 @@ func AuthEnv(eco, name string) bool {
 // through settings.xml (${env.NAME}), and Gradle reads project properties
 // from ORG_GRADLE_PROJECT_<name> variables. Neither fixes the names, so a
 // credential name (credentialName) counts when it mentions Maven, Central,
-// OSSRH, Sonatype or Nexus, or is a Gradle project property. Signing keys
+// OSSRH, Sonatype, Nexus, deploy or publish, or is a Gradle project
+// property. Signing keys
 // and passphrases (GPG, SIGNING) log in nowhere, and user names are not
 // secret.
 func mavenAuthEnv(name string) bool {
@@ -567,7 +568,7 @@ func mavenAuthEnv(name string) bool {
 	if strings.HasPrefix(up, "ORG_GRADLE_PROJECT_") {
 		return true
 	}
-	for _, w := range []string{"MAVEN", "OSSRH", "SONATYPE", "NEXUS", "CENTRAL"} {
+	for _, w := range []string{"MAVEN", "OSSRH", "SONATYPE", "NEXUS", "CENTRAL", "DEPLOY", "PUBLISH"} {
 		if strings.Contains(up, w) {
 			return true
 		}

@@ -119,6 +119,8 @@ func TestAuthEnvMavenNuGet(t *testing.T) {
 		{"maven", "SONATYPE_PASSWORD", true},
 		{"maven", "ORG_GRADLE_PROJECT_mavenCentralPassword", true},
 		{"maven", "ORG_GRADLE_PROJECT_sonatypePassword", true},
+		{"maven", "DEPLOY_PASSWORD", true},
+		{"maven", "PUBLISH_TOKEN", true},
 		{"maven", "MAVEN_USERNAME", false},
 		{"maven", "OSSRH_USERNAME", false},
 		{"maven", "MAVEN_GPG_PASSPHRASE", false},
