@@ -374,6 +374,7 @@ func (w *workflow) readScriptRelease(j *job, script, step string, line int, env 
 				berry := registry.YarnBerryPublish(words)
 				creds, npmrc, lits := j.releaseCreds(eco, credLine, cmdEnv, target, berry)
 				creds = j.withToolLogins(creds, eco, words)
+				creds = j.withNuGetAuthToken(creds, eco, host, words, cmdEnv)
 				oidc := j.oidcLogin(eco, host, credLine, cmdEnv, creds)
 				var logins []npmrcLogin
 				if eco == "npm" {

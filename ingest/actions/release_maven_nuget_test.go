@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
@@ -61,6 +63,10 @@ func TestReleaseMavenNuGet(t *testing.T) {
 			"nuget.org", graph.Possible, false, false},
 		{"nuget setapikey earlier", "      - run: nuget setapikey ${{ secrets.TOK }} -Source https://api.nuget.org/v3/index.json\n      - run: nuget push Widget.1.0.0.nupkg -Source https://api.nuget.org/v3/index.json\n",
 			"nuget.org", graph.Certain, true, true},
+		{"dotnet nuget add source by name", "      - run: dotnet nuget add source https://nuget.example.com/v3/index.json --name internal --username ci --password ${{ secrets.TOK }} --store-password-in-clear-text\n      - run: dotnet nuget push out/*.nupkg --source internal\n",
+			"nuget.org", graph.Possible, false, false},
+		{"setup-dotnet source-url", "      - uses: actions/setup-dotnet@v4\n        with: {dotnet-version: '8.0.x', source-url: 'https://nuget.pkg.github.com/example-org/index.json'}\n      - run: dotnet nuget push out/*.nupkg --source https://nuget.pkg.github.com/example-org/index.json\n        env: {NUGET_AUTH_TOKEN: '${{ secrets.TOK }}'}\n",
+			"nuget.pkg.github.com", graph.Certain, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +111,8 @@ func TestReleaseMavenNuGetWithoutCredentials(t *testing.T) {
 		{"gradle-build-action build", "      - uses: gradle/gradle-build-action@v2\n        with: {arguments: build}\n        env: {DEPLOY_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"dotnet pack", "      - run: dotnet pack -c Release\n        env: {NUGET_API_KEY: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"NuGet key in an unread variable", "      - run: dotnet nuget push out/*.nupkg --api-key ${{ secrets.CTRL }}\n        env: {NUGET_API_KEY: '${{ secrets.TOK }}'}\n", "nuget.org"},
+		{"nuget setapikey for another source", "      - run: nuget setapikey ${{ secrets.TOK }} -Source https://nuget.example.com/v3/index.json\n      - run: dotnet nuget push out/*.nupkg\n" + nugetCtrl, "nuget.org"},
+		{"setup-dotnet for another source", "      - uses: actions/setup-dotnet@v4\n        with: {source-url: 'https://nuget.pkg.github.com/example-org/index.json'}\n      - run: dotnet nuget push out/*.nupkg\n        env: {NUGET_AUTH_TOKEN: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"push to a folder", "      - run: dotnet nuget push out/*.nupkg --api-key ${{ secrets.TOK }} --source ./feed\n" + nugetCtrl, "nuget.org"},
 		{"dotnet nuget push --help", "      - run: dotnet nuget push --help --api-key ${{ secrets.TOK }}\n" + nugetCtrl, "nuget.org"},
 	}
@@ -204,5 +212,25 @@ func TestReleaseMavenCorpus(t *testing.T) {
 	account := graph.RegistryAccountID("central.sonatype.com", graph.GHASecretID(testRepo, "TOK"))
 	if e := findEdge(t, res, account, graph.EdgeCanAccess, graph.RegistryScopeID("central.sonatype.com")); e.Confidence != graph.Possible {
 		t.Errorf("scope edge is %s, want possible", e.Confidence)
+	}
+}
+
+// nuget setapikey stores a key for the source its -Source names, nuget.org
+// without one, and dotnet nuget add source stores a password for its URL
+// and the name --name gives it.
+func TestNuGetLoginKeys(t *testing.T) {
+	tests := map[string][]string{
+		"nuget setapikey $KEY": {"nuget.org"},
+		"nuget setapikey $KEY -Source https://api.nuget.org/v3/index.json":                                {"nuget.org"},
+		"nuget setapikey $KEY -source https://nuget.example.com/index.json":                               {"nuget.example.com"},
+		"nuget SetApiKey $KEY -Source internal":                                                           {"source:internal"},
+		"dotnet nuget add source https://nuget.pkg.github.com/o/index.json --name GitHub --password $PAT": {"nuget.pkg.github.com", "source:github"},
+		"dotnet nuget update source internal --password $PAT":                                             {"source:internal"},
+		"echo '<add key=\"ClearTextPassword\" value=\"'$PAT'\" />' >> nuget.config":                       {"*"},
+	}
+	for line, want := range tests {
+		if diff := cmp.Diff(want, nugetLoginKeys(line)); diff != "" {
+			t.Errorf("nugetLoginKeys(%q) (-want +got):\n%s", line, diff)
+		}
 	}
 }

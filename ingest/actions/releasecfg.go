@@ -21,7 +21,10 @@ type toolLogins struct {
 	cargo map[string][]string
 	gem   []string
 	maven []string
-	nuget []string
+	// nuget is keyed by the registry a login is for, "source:NAME" for
+	// a source that a later push names, and "*" when the line does not
+	// show which (nugetLoginKeys).
+	nuget map[string][]string
 }
 
 var (
@@ -43,12 +46,13 @@ var (
 )
 
 // recordToolLogin records the secrets that a line of a script stores for
-// cargo, gem, Maven, Gradle or NuGet. They are a cargo login's (its
-// argument, or the input a pipe gives it), a write to Cargo's credentials
-// file (taken to be for crates.io), and a line that writes
-// ~/.gem/credentials or its :rubygems_api_key: entry, as the body of a
-// here-document does. For the others, they are a line that writes
-// settings.xml or gradle.properties, or stores a NuGet key or password.
+// cargo, gem, Maven, Gradle or NuGet. For cargo they are a cargo login's
+// (its argument, or the input a pipe gives it) and a write to Cargo's
+// credentials file (taken to be for crates.io). For gem they are a line
+// that writes ~/.gem/credentials or its :rubygems_api_key: entry, as the
+// body of a here-document does. For the others, they are a line that
+// writes settings.xml or gradle.properties, or stores a NuGet key or
+// password.
 func (j *job) recordToolLogin(line string, env map[string]string) {
 	name, cargo := "", false
 	if m := cargoLogin.FindStringSubmatch(line); m != nil {
@@ -59,6 +63,7 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 	if name == "crates-io" {
 		name = ""
 	}
+
 	gem := gemCredentials.MatchString(line)
 	maven := mavenCredentials.MatchString(line)
 	nuget := nugetCredentials.MatchString(line)
@@ -69,6 +74,7 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 	if len(secrets) == 0 {
 		return
 	}
+
 	if cargo {
 		if j.toolLogins.cargo == nil {
 			j.toolLogins.cargo = map[string][]string{}
@@ -82,7 +88,12 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 		j.toolLogins.maven = append(j.toolLogins.maven, secrets...)
 	}
 	if nuget {
-		j.toolLogins.nuget = append(j.toolLogins.nuget, secrets...)
+		if j.toolLogins.nuget == nil {
+			j.toolLogins.nuget = map[string][]string{}
+		}
+		for _, key := range nugetLoginKeys(line) {
+			j.toolLogins.nuget[key] = append(j.toolLogins.nuget[key], secrets...)
+		}
 	}
 }
 
@@ -126,12 +137,67 @@ func (j *job) withToolLogins(creds []string, eco string, words []string) []strin
 		if registry.NuGetAPIKey(words) != "" {
 			return creds
 		}
-		creds = append(creds, j.toolLogins.nuget...)
+		creds = append(creds, j.toolLogins.nuget["*"]...)
+		switch src := registry.ReleaseOption(eco, words); {
+		case registry.ConfiguredRegistry(eco, words):
+			creds = append(creds, j.toolLogins.nuget["source:"+strings.ToLower(src)]...)
+		case registry.ReleaseHost(eco, words) != "":
+			creds = append(creds, j.toolLogins.nuget[registry.ReleaseHost(eco, words)]...)
+		case src == "":
+			creds = append(creds, j.toolLogins.nuget[registry.NuGetRegistry]...)
+		}
 	default:
 		return creds
 	}
 	slices.Sort(creds)
 	return slices.Compact(creds)
+}
+
+var (
+	// nugetSetAPIKey matches nuget setapikey, whose key is for the
+	// source its -Source option names, nuget.org without one.
+	nugetSetAPIKey = regexp.MustCompile(`(?i)\bsetapikey\b`)
+	// nugetSourceOption captures the value of a NuGet -Source option.
+	nugetSourceOption = regexp.MustCompile(`(?i)\s-{1,2}(?:source|src|s)(?:=|\s+)["']?([^\s"';&|]+)`)
+	// nugetAddSource captures the URL of dotnet nuget add source.
+	nugetAddSource = regexp.MustCompile(`(?i)\bnuget\s+add\s+source\s+["']?([^\s"';&|]+)`)
+	// nugetSourceName captures the name that --name or -Name gives a
+	// source that nuget adds or updates.
+	nugetSourceName = regexp.MustCompile(`(?i)\bnuget\s+(?:add|update)\s+source\b[^;&|]*?\s-{1,2}n(?:ame)?(?:=|\s+)["']?([^\s"';&|]+)`)
+	// nugetUpdateSource captures the name of the source that dotnet nuget
+	// update source changes.
+	nugetUpdateSource = regexp.MustCompile(`(?i)\bnuget\s+update\s+source\s+["']?([^\s"';&|-][^\s"';&|]*)`)
+)
+
+// nugetLoginKeys returns the keys under which a line's NuGet login is
+// kept: the registry of nuget setapikey's -Source (nuget.org without one)
+// or of the URL that dotnet nuget add source adds, and "source:NAME" for
+// the name a source gets. A line that shows neither, as a NuGet.Config
+// write, gives "*", which a push to any source reads.
+func nugetLoginKeys(line string) []string {
+	var keys []string
+	if m := nugetAddSource.FindStringSubmatch(line); m != nil && strings.Contains(m[1], "://") {
+		keys = append(keys, registry.NuGetHost(m[1]))
+	}
+	if m := nugetSourceName.FindStringSubmatch(line); m != nil {
+		keys = append(keys, "source:"+strings.ToLower(m[1]))
+	} else if m := nugetUpdateSource.FindStringSubmatch(line); m != nil {
+		keys = append(keys, "source:"+strings.ToLower(m[1]))
+	}
+	if nugetSetAPIKey.MatchString(line) {
+		switch m := nugetSourceOption.FindStringSubmatch(line); {
+		case m == nil || strings.EqualFold(m[1], "nuget.org"):
+			keys = append(keys, registry.NuGetRegistry)
+		case strings.Contains(m[1], "://"):
+			keys = append(keys, registry.NuGetHost(m[1]))
+		default:
+			keys = append(keys, "source:"+strings.ToLower(m[1]))
+		}
+	}
+	if len(keys) == 0 {
+		return []string{"*"}
+	}
+	return keys
 }
 
 // tokenOutput matches a reference to the token output of a step, and
@@ -149,6 +215,8 @@ var (
 // reads, for its gem-server input, with its api-token when given one and
 // by trusted publishing otherwise. rubygems/release-gem runs that action
 // unless setup-trusted-publisher is false, then Bundler's rake release.
+// actions/setup-dotnet writes a NuGet.Config whose source-url logs in
+// with the NUGET_AUTH_TOKEN variable of the commands that read it.
 // NuGet/login returns an API key of the server of its token-service-url
 // (nuget.org by default) as its NUGET_API_KEY output. actions/setup-java
 // writes a settings.xml whose server password Maven reads from the
@@ -161,6 +229,13 @@ func (j *job) readRegistryAuthAction(name, id, step string, line int, input func
 		return def
 	}
 	switch strings.ToLower(name) {
+	case "actions/setup-dotnet":
+		if raw := strings.TrimSpace(input("source-url")); raw != "" {
+			j.nugetAuthTokenHost = registry.NuGetHost(raw)
+			if computed(raw) {
+				j.nugetAuthTokenHost = ""
+			}
+		}
 	case "actions/setup-java":
 		if name := strings.TrimSpace(input("server-password")); name != "" && !computed(name) {
 			j.mavenPasswordEnv = append(j.mavenPasswordEnv, name)
@@ -201,6 +276,18 @@ func (j *job) readRegistryAuthAction(name, id, step string, line int, input func
 		}
 		j.releases = append(j.releases, r)
 	}
+}
+
+// withNuGetAuthToken adds to creds the secrets of NUGET_AUTH_TOKEN in env
+// for a NuGet push to host without an API key option, when an earlier
+// actions/setup-dotnet step set up host as its source-url.
+func (j *job) withNuGetAuthToken(creds []string, eco, host string, words []string, env map[string]string) []string {
+	if eco != "nuget" || j.nugetAuthTokenHost == "" || j.nugetAuthTokenHost != host || registry.NuGetAPIKey(words) != "" {
+		return creds
+	}
+	creds = append(creds, secretNames(env["NUGET_AUTH_TOKEN"], nil)...)
+	slices.Sort(creds)
+	return slices.Compact(creds)
 }
 
 // secretNamesIn returns the secrets held by the variables of env that an

@@ -267,6 +267,9 @@ type job struct {
 	// nugetAuthSteps maps the id of each NuGet/login step to the
 	// registry whose API key it returns.
 	nugetAuthSteps map[string]string
+	// nugetAuthTokenHost is the registry that actions/setup-dotnet's
+	// source-url set up to log in with NUGET_AUTH_TOKEN, "" without one.
+	nugetAuthTokenHost string
 	// mavenPasswordEnv are the variables that actions/setup-java's
 	// server-password named, from which Maven reads a server's password.
 	mavenPasswordEnv []string
