@@ -27,7 +27,7 @@ func TestReleaseMavenNuGet(t *testing.T) {
 	}{
 		{"mvn deploy with MAVEN_PASSWORD", "      - run: mvn -B deploy\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n",
 			"central.sonatype.com", graph.Possible, true, false},
-		{"setup-java server-password", "      - uses: actions/setup-java@v4\n        with: {distribution: temurin, java-version: '21', server-id: central, server-username: DEPLOY_USER, server-password: DEPLOY_SECRET}\n      - run: ./mvnw deploy\n        env: {DEPLOY_SECRET: '${{ secrets.TOK }}'}\n",
+		{"setup-java server-password", "      - uses: actions/setup-java@v4\n        with: {distribution: temurin, java-version: '21', server-id: central, server-username: DEPLOY_USER, server-password: RELEASE_PW}\n      - run: ./mvnw deploy\n        env: {RELEASE_PW: '${{ secrets.TOK }}'}\n",
 			"central.sonatype.com", graph.Possible, true, false},
 		{"altDeploymentRepository on OSSRH", "      - run: mvn deploy -DaltDeploymentRepository=ossrh::https://oss.sonatype.org/service/local/staging/deploy/maven2/\n        env: {OSSRH_TOKEN: '${{ secrets.TOK }}'}\n",
 			"central.sonatype.com", graph.Certain, true, true},
