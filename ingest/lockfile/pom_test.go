@@ -95,6 +95,8 @@ func TestCSProjPackageID(t *testing.T) {
 			nil, "Example.Widget"},
 		{"last one wins", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><PackageId>First</PackageId></PropertyGroup><PropertyGroup><PackageId>Second</PackageId></PropertyGroup></Project>`,
 			nil, "Second"},
+		{"byte order mark", "\ufeff<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><PackageId>Bom.Widget</PackageId></PropertyGroup></Project>",
+			nil, "Bom.Widget"},
 		{"no package id", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><AssemblyName>Widget</AssemblyName></PropertyGroup></Project>`,
 			nil, ""},
 		{"conditional group", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><PackageId>Base</PackageId></PropertyGroup><PropertyGroup Condition="'$(Configuration)' == 'Release'"><PackageId>Release.Id</PackageId></PropertyGroup></Project>`,
