@@ -852,34 +852,29 @@ func gradleRelease(args []string) (eco string, maybe bool) {
 // nugetSource returns the source that dotnet nuget push (--source, -s)
 // or nuget push (-Source, its options in any case) names, or "".
 func nugetSource(words []string) string {
-	for i, w := range words {
-		name, value, inline := strings.Cut(w, "=")
-		switch strings.ToLower(name) {
-		case "--source", "-s", "-source":
-			if inline {
-				return value
-			}
-			if i+1 < len(words) {
-				return words[i+1]
-			}
-		}
-	}
-	return ""
+	return nugetOption(words, "--source", "-s", "-source")
 }
 
 // NuGetAPIKey returns the API key that dotnet nuget push (--api-key, -k)
 // or nuget push (-ApiKey, its options in any case) gives, or "".
 func NuGetAPIKey(words []string) string {
+	return nugetOption(words, "--api-key", "-k", "-apikey")
+}
+
+// nugetOption returns the value of the first option of a push command
+// line with one of the names (in lower case), written NAME VALUE or
+// NAME=VALUE, or "".
+func nugetOption(words []string, names ...string) string {
 	for i, w := range words {
 		name, value, inline := strings.Cut(w, "=")
-		switch strings.ToLower(name) {
-		case "--api-key", "-k", "-apikey":
-			if inline {
-				return value
-			}
-			if i+1 < len(words) {
-				return words[i+1]
-			}
+		if !slices.Contains(names, strings.ToLower(name)) {
+			continue
+		}
+		if inline {
+			return value
+		}
+		if i+1 < len(words) {
+			return words[i+1]
 		}
 	}
 	return ""
