@@ -169,8 +169,9 @@
 //   - Modules from a registry or Git source are not read, so their
 //     outputs stay unresolved.
 //   - A module folder that a root of the input calls is not read on its
-//     own, even when it is also applied on its own with -var-file or a
-//     backend. Only a tfvars file in the folder marks it as a root too.
+//     own, even when it is also applied on its own with -var-file. Only a
+//     tfvars file or a backend (or cloud) block in the folder marks it as
+//     a root too.
 //   - A resource with count or for_each gives each instance Terraform would
 //     create, at an address with its key (aws_iam_user.x["alice"],
 //     aws_instance.web[2]), when the value is known from the module and

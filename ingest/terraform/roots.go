@@ -18,7 +18,9 @@ import (
 // deployment creates, and policies no deployment attaches. So a folder of
 // the input that a root of the input calls, directly or through other
 // calls, is read only through those calls. A folder that holds a tfvars
-// file is applied on its own as well, and stays a root.
+// file, or whose terraform block names a backend or HCP Terraform (cloud),
+// is applied on its own as well, and stays a root: Terraform ignores a
+// child module's backend, so one is written only for a root.
 
 // inputTree is the Terraform folders of the input, as Prepare found them.
 type inputTree struct {
@@ -79,7 +81,7 @@ func (p *Parser) Skip(f *ingest.File) string {
 // findCalls fills callers: the folders that the roots of the input reach
 // through local module calls, as deep as an evaluation reads calls. The
 // roots are the folders no other folder of the input calls, and those
-// that hold a tfvars file.
+// that hold a tfvars file or a backend.
 func (t *inputTree) findCalls() {
 	dirs := make([]string, 0, len(t.configs))
 	for d := range t.configs {
@@ -95,10 +97,14 @@ func (t *inputTree) findCalls() {
 
 	calls := map[string][]string{}
 	called := map[string]bool{}
+	applied := map[string]bool{}
 	for _, d := range dirs {
 		for _, child := range t.calledBy(d, byReal) {
 			calls[d] = append(calls[d], child)
-			if !t.vars[child] {
+			if _, ok := applied[child]; !ok {
+				applied[child] = t.vars[child] || t.hasBackend(child)
+			}
+			if !applied[child] {
 				called[child] = true
 			}
 		}
@@ -217,4 +223,36 @@ func (t *inputTree) calledBy(dir string, byReal map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// hasBackend reports whether a configuration file of the folder has a
+// terraform block with a backend or cloud block. Files that never mention
+// either word are not parsed.
+func (t *inputTree) hasBackend(dir string) bool {
+	for _, f := range t.configs[dir] {
+		src, err := readSource(f.Path)
+		if err != nil || (!bytes.Contains(src, []byte("backend")) && !bytes.Contains(src, []byte("cloud"))) {
+			continue
+		}
+		body, diags := parseBody(src, filepath.Base(plainName(f.Path)))
+		if diags.HasErrors() || body == nil {
+			continue
+		}
+		for _, b := range body.Blocks {
+			if b.Type != "terraform" {
+				continue
+			}
+			// The JSON syntax reads the terraform block's settings as
+			// arguments, the native syntax as blocks.
+			for _, inner := range b.Body.Blocks {
+				if inner.Type == "backend" || inner.Type == "cloud" {
+					return true
+				}
+			}
+			if b.Body.Attributes["backend"] != nil || b.Body.Attributes["cloud"] != nil {
+				return true
+			}
+		}
+	}
+	return false
 }

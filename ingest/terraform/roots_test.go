@@ -97,6 +97,56 @@ func TestCalledModuleReadThroughCallOnly(t *testing.T) {
 	}
 }
 
+// A called folder whose terraform block names a backend (or HCP
+// Terraform, cloud) is applied on its own, since Terraform ignores a child
+// module's backend: it is read with its defaults as well as through the
+// call. A backend block elsewhere, or the word in a comment, changes
+// nothing.
+func TestCalledModuleWithBackendIsRoot(t *testing.T) {
+	user := func(def string) string {
+		return fmt.Sprintf("variable \"name\" {\n  default = %q\n}\nresource \"aws_iam_user\" \"this\" {\n  name = var.name\n}\n", def)
+	}
+	root := writeTree(t, map[string]string{
+		"live/main.tf": `
+module "s3" {
+  source = "../stacks/s3"
+  name   = "alice"
+}
+module "cloud" {
+  source = "../stacks/cloud"
+  name   = "bob"
+}
+module "json" {
+  source = "../stacks/json"
+  name   = "carol"
+}
+module "plain" {
+  source = "../stacks/plain"
+  name   = "dave"
+}
+`,
+		"stacks/s3/main.tf":         user("s3-own"),
+		"stacks/s3/backend.tf":      "terraform {\n  backend \"s3\" {\n    bucket = \"example-state\"\n  }\n}\n",
+		"stacks/cloud/main.tf":      user("cloud-own") + "terraform {\n  cloud {\n    organization = \"example-org\"\n  }\n}\n",
+		"stacks/json/main.tf":       user("json-own"),
+		"stacks/json/state.tf.json": `{"terraform": {"backend": {"local": {"path": "state"}}}}`,
+		"stacks/plain/main.tf":      user("plain-own") + "# no backend here: the cloud runs it\nlocals {\n  backend = \"none\"\n}\n",
+	})
+	ids, _ := ingestTree(t, root)
+	want := []string{
+		"arn:aws:iam:::user/alice",
+		"arn:aws:iam:::user/bob",
+		"arn:aws:iam:::user/carol",
+		"arn:aws:iam:::user/cloud-own",
+		"arn:aws:iam:::user/dave",
+		"arn:aws:iam:::user/json-own",
+		"arn:aws:iam:::user/s3-own",
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("identities (-want +got):\n%s", diff)
+	}
+}
+
 // With no caller in the input, a module folder is the root of what was
 // given and is read with its defaults.
 func TestUncalledModuleIsRoot(t *testing.T) {
