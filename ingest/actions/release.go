@@ -110,7 +110,7 @@ func (j *job) releaseCreds(eco, line string, env map[string]string, target regis
 		// Maven and Gradle releases sign what they upload, and the
 		// signing key's passphrase on the command line
 		// (-Dgpg.passphrase, -Psigning.password) logs in nowhere.
-		creds = slices.DeleteFunc(creds, registry.SigningSecret)
+		creds = slices.DeleteFunc(creds, registry.NotUploadSecret)
 	}
 	slices.Sort(creds)
 	return slices.Compact(creds), npmrc, lits

@@ -215,6 +215,36 @@ func TestReleaseMavenCorpus(t *testing.T) {
 	}
 }
 
+// The corpus holds a Maven release (mvn release:perform) whose command
+// line passes the Central password, a GPG passphrase, and the key and
+// secret of the Gradle Plugin Portal, to which the build also publishes
+// a plugin. Only the Central password logs in to Central.
+func TestReleaseMavenCorpusPluginPortalKeys(t *testing.T) {
+	path := "../../../shared/corpus/ossf__scorecard/checks/testdata/.github/workflows/github-workflow-permissions-contents-writes-release-mvn-release.yaml"
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		t.Skip("shared corpus not present")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseBytes(t, testRepo, ".github/workflows/release.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	var accounts []string
+	for _, n := range res.Nodes {
+		if n.Attr("type") == "registry-account" {
+			accounts = append(accounts, n.ID)
+		}
+	}
+	want := []string{graph.RegistryAccountID("central.sonatype.com", graph.GHASecretID(testRepo, "central_password"))}
+	if diff := cmp.Diff(want, accounts); diff != "" {
+		t.Errorf("registry accounts (-want +got):\n%s", diff)
+	}
+}
+
 // nuget setapikey stores a key for the source its -Source names, nuget.org
 // without one, and dotnet nuget add source stores a password for its URL
 // and the name --name gives it.

@@ -129,7 +129,7 @@ func (j *job) withToolLogins(creds []string, eco string, words []string) []strin
 		// A signing key's passphrase written beside the password logs in
 		// nowhere.
 		for _, c := range j.toolLogins.maven {
-			if !registry.SigningSecret(c) {
+			if !registry.NotUploadSecret(c) {
 				creds = append(creds, c)
 			}
 		}

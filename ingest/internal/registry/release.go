@@ -251,7 +251,7 @@ func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars 
 		vars := credentialRefs(ln, option)
 		if eco == "maven" {
 			// A signing passphrase on the line logs in nowhere.
-			vars = slices.DeleteFunc(vars, SigningSecret)
+			vars = slices.DeleteFunc(vars, NotUploadSecret)
 		}
 		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: vars,
 			Top: AtTop(releaseDir) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
@@ -562,7 +562,7 @@ func AuthEnv(eco, name string) bool {
 // secret.
 func mavenAuthEnv(name string) bool {
 	up := strings.ToUpper(name)
-	if !credentialName(up) || SigningSecret(name) {
+	if !credentialName(up) || NotUploadSecret(name) {
 		return false
 	}
 	if strings.HasPrefix(up, "ORG_GRADLE_PROJECT_") {
@@ -731,12 +731,20 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 	return "", false
 }
 
-// SigningSecret reports whether a variable's or secret's name marks a
-// signing key or its passphrase (GPG, SIGNING). Maven and Gradle releases
-// sign artifacts with them but log in with them nowhere.
-func SigningSecret(name string) bool {
+// NotUploadSecret reports whether a variable's or secret's name marks a
+// secret that a Maven or Gradle release holds but never logs in to its
+// repository with. Those are signing keys and their passphrases (GPG,
+// SIGNING), and keys of the Gradle Plugin Portal: gradle.publish.key and
+// .secret, GRADLE_PUBLISH_KEY, or GRADLE_KEY and GRADLE_SECRET, as Maven
+// builds that also publish a Gradle plugin name them.
+func NotUploadSecret(name string) bool {
 	up := strings.ToUpper(name)
-	return strings.Contains(up, "GPG") || strings.Contains(up, "SIGN")
+	if strings.Contains(up, "GPG") || strings.Contains(up, "SIGN") {
+		return true
+	}
+	up = strings.ReplaceAll(up, ".", "_")
+	return strings.Contains(up, "GRADLE_PUBLISH") || strings.Contains(up, "PLUGIN_PORTAL") ||
+		up == "GRADLE_KEY" || up == "GRADLE_SECRET"
 }
 
 // mavenValueOptions are the options of mvn that take the next word as
