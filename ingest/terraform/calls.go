@@ -325,9 +325,9 @@ func (ev *evaluator) callEvaluator(c *moduleCall, m *module, ib *block) *evaluat
 	// A variable the call leaves out keeps its default, since this call
 	// is the only one that reads the module with these arguments. One the
 	// call sets stays open when its argument reads an open variable of
-	// the caller.
+	// the caller, directly or through what it references (readsOpen).
 	for name := range m.vars {
-		if a := c.syn.Body.Attributes[name]; a == nil || !ev.fromDefault(a) {
+		if a := c.syn.Body.Attributes[name]; a == nil || !ev.readsOpen(a.Expr, ib, map[followed]bool{}) {
 			child.setVars[name] = true
 		}
 	}

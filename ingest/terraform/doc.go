@@ -180,8 +180,10 @@
 //     instance: count.index is 0 and each.key and each.value stay
 //     unresolved, so a for_each over an unknown list of users yields one
 //     user named after "${each.key}". A count of 0 or an empty for_each
-//     that reads the default of a variable no tfvars file sets also
-//     stands for one instance, since a caller may set the variable. So
+//     that a root module variable no tfvars file sets decides also stands
+//     for one instance, since a -var flag may set the variable; the value
+//     is followed through locals, module arguments and outputs, the
+//     arguments of blocks it reads, and each or count.index. So
 //     does a for_each over a list, which Terraform rejects, with a
 //     warning. A reference that names an instance (x["alice"], x[each.key],
 //     x[count.index], or each.value in a block whose for_each is x) reads

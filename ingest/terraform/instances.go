@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -127,8 +128,87 @@ func (ev *evaluator) count(a *hclsyntax.Attribute, b *block) (n int64, known boo
 // fromDefault reports whether the expression reads a variable whose value
 // the input leaves open (see evaluator.setVars).
 func (ev *evaluator) fromDefault(a *hclsyntax.Attribute) bool {
-	for _, r := range ev.refs(a.Expr).vars {
+	return ev.readsOpen(a.Expr, nil, map[followed]bool{})
+}
+
+// readsOpen reports whether expr, an argument of instance cur or of no
+// instance (nil), reads a variable whose value the input leaves open.
+// Besides variables and locals it follows the arguments of the blocks
+// expr reads, the outputs of called modules, and count.index or each back
+// to cur's count or for_each. seen contains what was followed already, so
+// a cycle ends.
+func (ev *evaluator) readsOpen(expr hcl.Expression, cur *block, seen map[followed]bool) bool {
+	ri := ev.refsIn(expr, cur)
+	for _, r := range ri.vars {
 		if !ev.setVars[r.addr[len("var."):]] {
+			return true
+		}
+	}
+	if cur != nil && readsRepetition(expr) && ev.repetitionOpen(cur, seen) {
+		return true
+	}
+	for _, r := range ri.blocks {
+		b := r.inst
+		if a := b.attr(r.attr); r.attr != "" && a != nil {
+			if ev.followOpen(followed{ev, b.addr, r.attr}, a.Expr, b, seen) {
+				return true
+			}
+		}
+		if ev.repetitionOpen(b, seen) {
+			return true
+		}
+	}
+	for _, o := range ri.outputs {
+		st := ev.called[o.call]
+		if st == nil {
+			continue
+		}
+		for _, child := range st.children {
+			a := child.m.outputs[o.output]
+			if a == nil {
+				continue
+			}
+			if child.followOpen(followed{child, "output", o.output}, a.Expr, nil, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// repetitionOpen reports whether b's count or for_each reads a variable
+// whose value the input leaves open.
+func (ev *evaluator) repetitionOpen(b *block, seen map[followed]bool) bool {
+	for _, name := range []string{"count", "for_each"} {
+		a := b.attr(name)
+		if a != nil && ev.followOpen(followed{ev, b.addr, name}, a.Expr, nil, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// followed names an argument that readsOpen followed: the evaluator of
+// its module, its block's address and its name.
+type followed struct {
+	ev         *evaluator
+	addr, name string
+}
+
+// followOpen is readsOpen for the expression of the argument key, when
+// seen does not hold key yet.
+func (ev *evaluator) followOpen(key followed, expr hcl.Expression, cur *block, seen map[followed]bool) bool {
+	if seen[key] {
+		return false
+	}
+	seen[key] = true
+	return ev.readsOpen(expr, cur, seen)
+}
+
+// readsRepetition reports whether expr reads count.index or each.
+func readsRepetition(expr hcl.Expression) bool {
+	for _, tr := range expr.Variables() {
+		if root := tr.RootName(); root == "count" || root == "each" {
 			return true
 		}
 	}

@@ -765,3 +765,132 @@ module "by_default" {
 		t.Errorf("identities and policies (-want +got):\n%s", diff)
 	}
 }
+
+// A count of 0 stays open when an open variable decides it through a
+// module output, a resource's argument, or the each or count.index of
+// the module block that passes it. A -var flag setting enable_x, users,
+// teams or n makes Terraform create each of these users.
+func TestInstancesOpenThroughReferences(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"modules/cfg/main.tf": `
+variable "enabled" {
+  default = false
+}
+
+output "enabled" {
+  value = var.enabled
+}
+`,
+		"modules/user/main.tf": `
+variable "on" {
+  default = true
+}
+
+variable "name" {}
+
+resource "aws_iam_user" "this" {
+  count = var.on ? 1 : 0
+  name  = var.name
+}
+`,
+		"main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+variable "enable_x" {
+  default = false
+}
+
+variable "teams" {
+  default = { ops = false }
+}
+
+variable "n" {
+  default = 1
+}
+
+module "cfg" {
+  source  = "./modules/cfg"
+  enabled = var.enable_x
+}
+
+module "fixed" {
+  source = "./modules/cfg"
+}
+
+resource "aws_iam_user" "by_output" {
+  count = module.cfg.enabled ? 1 : 0
+  name  = "by-output"
+}
+
+resource "aws_iam_user" "by_fixed_output" {
+  count = module.fixed.enabled ? 1 : 0
+  name  = "by-fixed-output"
+}
+
+module "argument_by_output" {
+  source = "./modules/user"
+  name   = "argument-by-output"
+  on     = module.cfg.enabled
+}
+
+resource "aws_iam_group" "settings" {
+  name = "settings"
+  path = var.enable_x ? "/on/" : "/off/"
+}
+
+resource "aws_iam_group" "fixed" {
+  name = "fixed"
+  path = "/off/"
+}
+
+resource "aws_iam_user" "by_resource" {
+  count = aws_iam_group.settings.path == "/on/" ? 1 : 0
+  name  = "by-resource"
+}
+
+resource "aws_iam_user" "by_fixed_resource" {
+  count = aws_iam_group.fixed.path == "/on/" ? 1 : 0
+  name  = "by-fixed-resource"
+}
+
+module "team" {
+  source   = "./modules/user"
+  for_each = var.teams
+  name     = "team-${each.key}"
+  on       = each.value
+}
+
+module "fixed_team" {
+  source   = "./modules/user"
+  for_each = { dev = false }
+  name     = "fixed-team-${each.key}"
+  on       = each.value
+}
+
+module "second" {
+  source = "./modules/user"
+  count  = var.n
+  name   = "second"
+  on     = count.index > 0
+}
+`,
+	})
+	res := parseIn(t, root, "main.tf")
+	const acct = "arn:aws:iam::111122223333:user/"
+	var users []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeIdentity && strings.HasPrefix(n.ID, acct) {
+			users = append(users, strings.TrimPrefix(n.ID, acct))
+		}
+	}
+	slices.Sort(users)
+	// The users whose count reads only fixed values (module.fixed's
+	// default, a path written out, a for_each written out) are not
+	// created.
+	want := []string{"argument-by-output", "by-output", "by-resource", "second", "team-ops"}
+	if diff := cmp.Diff(want, users); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+}
