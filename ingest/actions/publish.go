@@ -51,12 +51,19 @@ func secretNames(s string, env map[string]string) []string {
 	}
 	add(s)
 	for k, v := range env {
-		if strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k) {
+		if strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k) || powerShellEnvRef(s, k) {
 			add(v)
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// powerShellEnvRef reports whether s reads the variable k as PowerShell
+// does, $env:k, in which the drive name and the variable's name match in
+// any case.
+func powerShellEnvRef(s, k string) bool {
+	return strings.Contains(strings.ToLower(s), "$env:"+strings.ToLower(k))
 }
 
 // login records a login to a registry with the job's token or with

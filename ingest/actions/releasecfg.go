@@ -220,7 +220,7 @@ var (
 // NuGet/login returns an API key of the server of its token-service-url
 // (nuget.org by default) as its NUGET_API_KEY output. actions/setup-java
 // writes a settings.xml whose server password Maven reads from the
-// variable that server-password names.
+// variable that server-password-env-var names, GITHUB_TOKEN by default.
 func (j *job) readRegistryAuthAction(name, id, step string, line int, input func(string) string, env map[string]string) {
 	host := func(key, def string) string {
 		if h := registry.URLHost(input(key)); h != "" {
@@ -237,7 +237,16 @@ func (j *job) readRegistryAuthAction(name, id, step string, line int, input func
 			}
 		}
 	case "actions/setup-java":
-		if name := strings.TrimSpace(input("server-password")); name != "" && !computed(name) {
+		// server-password is the older name of server-password-env-var,
+		// and without either the password is GITHUB_TOKEN's value.
+		name := strings.TrimSpace(input("server-password-env-var"))
+		if name == "" {
+			name = strings.TrimSpace(input("server-password"))
+		}
+		if name == "" {
+			name = "GITHUB_TOKEN"
+		}
+		if !computed(name) {
 			j.mavenPasswordEnv = append(j.mavenPasswordEnv, name)
 		}
 	case "nuget/login":

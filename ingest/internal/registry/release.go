@@ -793,7 +793,8 @@ func mavenRelease(args []string) (eco string, maybe bool) {
 			deploys = true
 		}
 	}
-	if !deploys || slices.Contains(args, "-Dmaven.deploy.skip=true") {
+	// -Dname without a value sets the property to true.
+	if !deploys || slices.Contains(args, "-Dmaven.deploy.skip=true") || slices.Contains(args, "-Dmaven.deploy.skip") {
 		return "", false
 	}
 	return "maven", mavenRepository(args) == ""
