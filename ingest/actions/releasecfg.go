@@ -139,12 +139,12 @@ func (j *job) withToolLogins(creds []string, eco string, words []string) []strin
 		}
 		creds = append(creds, j.toolLogins.nuget["*"]...)
 		switch src := registry.ReleaseOption(eco, words); {
+		case src == "":
+			creds = append(creds, j.toolLogins.nuget[registry.NuGetRegistry]...)
 		case registry.ConfiguredRegistry(eco, words):
 			creds = append(creds, j.toolLogins.nuget["source:"+strings.ToLower(src)]...)
 		case registry.ReleaseHost(eco, words) != "":
 			creds = append(creds, j.toolLogins.nuget[registry.ReleaseHost(eco, words)]...)
-		case src == "":
-			creds = append(creds, j.toolLogins.nuget[registry.NuGetRegistry]...)
 		}
 	default:
 		return creds

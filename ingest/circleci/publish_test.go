@@ -978,7 +978,7 @@ jobs:
           export MAVEN_PASSWORD="$CENTRAL_TOKEN"
           mvn -B deploy
       - run: MAVEN_PASSWORD="$INSTALL_TOKEN" mvn install
-      - run: dotnet nuget push out/Widget.1.0.0.nupkg --api-key "$NUGET_KEY"
+      - run: dotnet nuget push out/Widget.1.0.0.nupkg --api-key "$NUGET_KEY" --source https://api.nuget.org/v3/index.json
       - run: NUGET_API_KEY="$PACK_KEY" dotnet pack -c Release
 workflows:
   main:

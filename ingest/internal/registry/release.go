@@ -1185,11 +1185,13 @@ func ReleaseOption(eco string, words []string) string {
 // by a name that configuration the input does not show defines. That is
 // cargo publish --registry NAME, for any NAME but crates-io, because
 // Cargo's .cargo/config.toml maps NAME to an index URL. It is also a NuGet
-// source's name other than nuget.org, which NuGet.Config maps to a URL.
+// source's name other than nuget.org, which NuGet.Config maps to a URL,
+// and a NuGet push without a source, which goes to NuGet.Config's
+// DefaultPushSource (NuGet's push command reference).
 func ConfiguredRegistry(eco string, words []string) bool {
 	if eco == "nuget" {
 		src := nugetSource(words)
-		return src != "" && !strings.Contains(src, "://") && !strings.EqualFold(src, "nuget.org")
+		return !strings.Contains(src, "://") && !strings.EqualFold(src, "nuget.org")
 	}
 	if eco != "cargo" || flagValue(words, "--index") != "" {
 		return false

@@ -11,9 +11,10 @@ import (
 // -DaltDeploymentRepository=id::url names one; OSSRH's hosts release to
 // Maven Central. gradle publish uploads to the repositories the build
 // script declares; publishToSonatype and the Maven Central tasks upload
-// to Maven Central. dotnet nuget push and nuget push go to nuget.org
-// unless --source or -Source names another source. NuGet.Config defines
-// the names of sources other than nuget.org, and a folder is no registry.
+// to Maven Central. dotnet nuget push and nuget push go to the source
+// that --source or -Source names. NuGet.Config defines the names of
+// sources other than nuget.org, and the source of a push without one
+// (DefaultPushSource), and a folder is no registry.
 // install, verify, package, build, pack, publishToMavenLocal, -m (Gradle's
 // dry run), -Dmaven.deploy.skip=true and --help release nothing.
 func TestScanReleasesMavenNuGet(t *testing.T) {
@@ -52,7 +53,7 @@ mvn deploy:deploy-file -Dfile=lib.jar -DgroupId=com.example -DartifactId=lib -Dv
 		{Eco: "maven", Line: 11, Index: 10},
 		{Eco: "maven", Line: 12, Index: 11},
 		{Eco: "nuget", Host: "nuget.org", Option: "https://api.nuget.org/v3/index.json", Vars: []string{"NUGET_KEY"}, Top: true, Line: 16, Index: 15},
-		{Eco: "nuget", Vars: []string{"NUGET_KEY"}, Top: true, Line: 17, Index: 16},
+		{Eco: "nuget", HostUnknown: true, Vars: []string{"NUGET_KEY"}, Top: true, Line: 17, Index: 16},
 		{Eco: "nuget", Host: "nuget.pkg.github.com", Option: "https://nuget.pkg.github.com/example-org/index.json", Vars: []string{"NUGET_KEY"}, Top: true, Line: 18, Index: 17},
 		{Eco: "nuget", HostUnknown: true, Option: "github", Top: true, Line: 19, Index: 18},
 		{Eco: "maven", Maybe: true, Line: 23, Index: 22},
