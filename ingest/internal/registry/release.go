@@ -733,18 +733,54 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 
 // NotUploadSecret reports whether a variable's or secret's name marks a
 // secret that a Maven or Gradle release holds but never logs in to its
-// repository with. Those are signing keys and their passphrases (GPG,
-// SIGNING), and keys of the Gradle Plugin Portal: gradle.publish.key and
-// .secret, GRADLE_PUBLISH_KEY, or GRADLE_KEY and GRADLE_SECRET, as Maven
-// builds that also publish a Gradle plugin name them.
+// repository with. Those are signing keys and their passphrases: a word
+// of the name is GPG or starts with SIGN (SIGNING_KEY, signingInMemoryKey,
+// MAVEN_GPG_PASSPHRASE), while a word that only contains SIGN, as DESIGN,
+// marks none. And they are keys of the Gradle Plugin Portal:
+// gradle.publish.key and .secret, GRADLE_PUBLISH_KEY, or GRADLE_KEY and
+// GRADLE_SECRET, as Maven builds that also publish a Gradle plugin name
+// them.
 func NotUploadSecret(name string) bool {
-	up := strings.ToUpper(name)
-	if strings.Contains(up, "GPG") || strings.Contains(up, "SIGN") {
-		return true
+	words := nameWords(name)
+	for i, w := range words {
+		if strings.Contains(w, "GPG") || strings.HasPrefix(w, "SIGN") {
+			return true
+		}
+		if i+1 < len(words) && (w == "GRADLE" && words[i+1] == "PUBLISH" || w == "PLUGIN" && words[i+1] == "PORTAL") {
+			return true
+		}
 	}
-	up = strings.ReplaceAll(up, ".", "_")
-	return strings.Contains(up, "GRADLE_PUBLISH") || strings.Contains(up, "PLUGIN_PORTAL") ||
-		up == "GRADLE_KEY" || up == "GRADLE_SECRET"
+	return slices.Equal(words, []string{"GRADLE", "KEY"}) || slices.Equal(words, []string{"GRADLE", "SECRET"})
+}
+
+// nameWords splits a name into upper-case words at characters other than
+// letters and digits, and where a lower-case letter meets an upper-case
+// one (signingKey is SIGNING and KEY).
+func nameWords(name string) []string {
+	var words []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			words = append(words, strings.ToUpper(cur.String()))
+			cur.Reset()
+		}
+	}
+	prevLower := false
+	for _, r := range name {
+		isLower, isUpper, isDigit := r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9'
+		switch {
+		case !isLower && !isUpper && !isDigit:
+			flush()
+		case isUpper && prevLower:
+			flush()
+			cur.WriteRune(r)
+		default:
+			cur.WriteRune(r)
+		}
+		prevLower = isLower
+	}
+	flush()
+	return words
 }
 
 // mavenValueOptions are the options of mvn that take the next word as
@@ -788,8 +824,8 @@ func operands(args, valueOptions []string) []string {
 func mavenRelease(args []string) (eco string, maybe bool) {
 	deploys := false
 	for _, g := range operands(args, mavenValueOptions) {
-		if g == "deploy" || g == "deploy:deploy" || g == "deploy:deploy-file" || g == "release:perform" ||
-			(strings.Contains(g, "maven-deploy-plugin:") && strings.HasSuffix(g, ":deploy")) {
+		g = deployGoal(g)
+		if g == "deploy" || g == "deploy:deploy" || g == "deploy:deploy-file" || g == "release:perform" {
 			deploys = true
 		}
 	}
@@ -800,6 +836,21 @@ func mavenRelease(args []string) (eco string, maybe bool) {
 	return "maven", mavenRepository(args) == ""
 }
 
+// deployGoal returns a goal of the deploy plugin that a command line names
+// by the plugin's coordinates
+// (org.apache.maven.plugins:maven-deploy-plugin:3.1.1:deploy-file) by its
+// prefix, as deploy:deploy-file, and any other goal or phase as it is.
+func deployGoal(g string) string {
+	if !strings.Contains(g, "maven-deploy-plugin:") {
+		return g
+	}
+	switch goal := g[strings.LastIndexByte(g, ':')+1:]; goal {
+	case "deploy", "deploy-file":
+		return "deploy:" + goal
+	}
+	return g
+}
+
 // mavenRepositoryOption returns the value of the option by which mvn
 // names its repository on the command line: the deploy plugin's
 // altReleaseDeploymentRepository or altDeploymentRepository (id::url, or
@@ -808,7 +859,7 @@ func mavenRepositoryOption(args []string) string {
 	if v := flagValue(args, "-DaltReleaseDeploymentRepository", "-DaltDeploymentRepository"); v != "" {
 		return v
 	}
-	if slices.Contains(args, "deploy:deploy-file") {
+	if slices.ContainsFunc(args, func(a string) bool { return deployGoal(a) == "deploy:deploy-file" }) {
 		return flagValue(args, "-Durl")
 	}
 	return ""
@@ -1124,7 +1175,7 @@ func cargoCurrent(args []string) bool {
 func mavenCurrent(args []string) bool {
 	for i, a := range args {
 		name, value, inline := strings.Cut(a, "=")
-		switch name {
+		switch deployGoal(name) {
 		case "-pl", "--projects":
 			return false
 		case "-f", "--file":

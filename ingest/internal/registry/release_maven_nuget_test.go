@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -197,5 +198,50 @@ func TestMavenNuGetHost(t *testing.T) {
 		if got := NuGetHost(raw); got != want {
 			t.Errorf("NuGetHost(%q) = %q, want %q", raw, got, want)
 		}
+	}
+}
+
+// A word of the name that is GPG or starts with SIGN marks a signing
+// secret, and the Gradle Plugin Portal's key names mark its keys. DESIGN
+// and ASSIGNEE only contain SIGN, so those deploy tokens log in, and so
+// does a Gradle project property for Maven Central.
+func TestNotUploadSecretWords(t *testing.T) {
+	for name, want := range map[string]bool{
+		"MAVEN_GPG_PASSPHRASE":                    true,
+		"SIGNING_KEY":                             true,
+		"signing.password":                        true,
+		"ORG_GRADLE_PROJECT_signingInMemoryKey":   true,
+		"ORG_GRADLE_PROJECT_signingKey":           true,
+		"GPG_PRIVATE_KEY":                         true,
+		"MAVEN_PASSWORD":                          false,
+		"DESIGN_SYSTEM_DEPLOY_TOKEN":              false,
+		"ASSIGNEE_DEPLOY_TOKEN":                   false,
+		"gradle.publish.key":                      true,
+		"GRADLE_PUBLISH_SECRET":                   true,
+		"gradle_key":                              true,
+		"GRADLE_SECRET":                           true,
+		"ORG_GRADLE_PROJECT_mavenCentralPassword": false,
+	} {
+		if got := NotUploadSecret(name); got != want {
+			t.Errorf("NotUploadSecret(%q) = %v, want %v", name, got, want)
+		}
+	}
+	if !AuthEnv("maven", "DESIGN_SYSTEM_DEPLOY_TOKEN") {
+		t.Error("DESIGN_SYSTEM_DEPLOY_TOKEN is not read as a Maven token")
+	}
+}
+
+// The deploy plugin's goals named by the plugin's coordinates are the
+// goals of its prefix: deploy-file uploads to the repository of -Durl.
+func TestMavenDeployPluginCoordinates(t *testing.T) {
+	words := strings.Fields("mvn org.apache.maven.plugins:maven-deploy-plugin:3.1.1:deploy-file -Durl=https://repo.example.com/releases -Dfile=widget.jar")
+	if eco, maybe := ReleaseTool(words); eco != "maven" || maybe {
+		t.Errorf("ReleaseTool = %q, maybe %v; want maven, not maybe", eco, maybe)
+	}
+	if got := ReleaseHost("maven", words); got != "repo.example.com" {
+		t.Errorf("ReleaseHost = %q, want repo.example.com", got)
+	}
+	if ReleasesCurrent(words) {
+		t.Error("deploy-file releases the project of the working folder")
 	}
 }
