@@ -164,7 +164,7 @@ func (j *job) read() (*os.File, error) {
 		fd.Close()
 		return nil, err
 	}
-	if hasUTF16Mark(head) {
+	if hasUnicodeMark(head) {
 		// Read through Open, which gives the content as UTF-8.
 		fd.Close()
 		return nil, j.readHead()

@@ -54,6 +54,21 @@ func encodeUTF16(s string, bigEndian bool) []byte {
 	return out
 }
 
+// encodeUTF32 writes s as UTF-32 with a byte order mark, as Windows
+// PowerShell's Out-File -Encoding UTF32 writes it little endian.
+func encodeUTF32(s string, bigEndian bool) []byte {
+	var out []byte
+	for _, r := range "\uFEFF" + s {
+		u := uint32(r)
+		if bigEndian {
+			out = append(out, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8), byte(u>>16), byte(u>>24))
+		}
+	}
+	return out
+}
+
 func gzipped(t *testing.T, data []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -67,8 +82,9 @@ func gzipped(t *testing.T, data []byte) []byte {
 	return buf.Bytes()
 }
 
-// A UTF-16 file is read as the text it holds, at its own line numbers,
-// whether it is small, large, compressed or read with a progress bar.
+// A UTF-16 or UTF-32 file is read as the text it holds, at its own line
+// numbers, whether it is small, large, compressed or read with a progress
+// bar.
 func TestPipelineReadsUTF16(t *testing.T) {
 	text := "LINES\nalpha\n\nbéta\n"
 	want := []struct {
@@ -89,6 +105,8 @@ func TestPipelineReadsUTF16(t *testing.T) {
 		{"large", "large.txt", encodeUTF16(large, false), false},
 		{"compressed", "le.txt.gz", gzipped(t, encodeUTF16(text, false)), false},
 		{"with progress", "le.txt", encodeUTF16(text, false), true},
+		{"UTF-32 little endian", "le32.txt", encodeUTF32(text, false), false},
+		{"UTF-32 big endian", "be32.txt", encodeUTF32(text, true), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
