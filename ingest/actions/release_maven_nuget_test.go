@@ -122,6 +122,11 @@ func TestReleaseMavenNuGetWithoutCredentials(t *testing.T) {
 		{"GPG passphrase", "      - run: mvn deploy -Drepo.password=${{ secrets.CTRL }}\n        env: {MAVEN_GPG_PASSPHRASE: '${{ secrets.TOK }}'}\n", "central.sonatype.com"},
 		{"GPG passphrase on the command line", "      - run: mvn deploy -Dgpg.passphrase=${{ secrets.GPG_TOK }} -Drepo.password=${{ secrets.CTRL }}\n" + nugetCtrl, "central.sonatype.com"},
 		{"Gradle signing password on the command line", "      - run: ./gradlew publishToSonatype -Psigning.password=\"$SIGNING_PASSWORD\" -PsonatypePassword=${{ secrets.CTRL }}\n        env: {SIGNING_PASSWORD: '${{ secrets.SIGNING_TOK }}'}\n", "central.sonatype.com"},
+		// Only the <password> of a settings.xml written on one line logs in:
+		// the user name and the GPG passphrase's server do not.
+		{"settings.xml user name and passphrase", "      - run: echo \"<settings><servers><server><id>central</id><username>${{ secrets.TOK }}</username><password>${{ secrets.CTRL }}</password></server><server><id>gpg.passphrase</id><passphrase>${{ secrets.GPG_TOK }}</passphrase></server></servers></settings>\" > ~/.m2/settings.xml\n      - run: mvn deploy\n", "central.sonatype.com"},
+		{"gradle.properties signing key ring", "      - run: echo \"signing.secretKeyRingFile=${{ secrets.TOK }}\" >> gradle.properties\n      - run: ./gradlew publish\n        env: {ORG_GRADLE_PROJECT_ossrhPassword: '${{ secrets.CTRL }}'}\n", "central.sonatype.com"},
+		{"gradle.properties user name", "      - run: |\n          echo \"ossrhUsername=${{ secrets.TOK }}\" >> gradle.properties\n          echo \"ossrhPassword=${{ secrets.CTRL }}\" >> gradle.properties\n      - run: ./gradlew publish\n", "central.sonatype.com"},
 		{"MAVEN_PASSWORD unset first", "      - run: |\n          unset MAVEN_PASSWORD\n          mvn deploy\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"gradle-build-action build", "      - uses: gradle/gradle-build-action@v2\n        with: {arguments: build}\n        env: {DEPLOY_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"dotnet pack", "      - run: dotnet pack -c Release\n        env: {NUGET_API_KEY: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},

@@ -85,7 +85,7 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 		j.toolLogins.gem = append(j.toolLogins.gem, secrets...)
 	}
 	if maven {
-		j.toolLogins.maven = append(j.toolLogins.maven, secrets...)
+		j.toolLogins.maven = append(j.toolLogins.maven, mavenLogins(line, env, secrets)...)
 	}
 	if nuget {
 		if j.toolLogins.nuget == nil {
@@ -95,6 +95,45 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 			j.toolLogins.nuget[key] = append(j.toolLogins.nuget[key], secrets...)
 		}
 	}
+}
+
+var (
+	// settingsElement captures an element of settings.xml written on one
+	// line and its text: <username>...</username>.
+	settingsElement = regexp.MustCompile(`<([A-Za-z][\w.-]*)>([^<]*)</([A-Za-z][\w.-]*)>`)
+	// propertyAssignment captures a Gradle property that a line sets
+	// (name=value or name: value) and its value, which may hold ${{ }}
+	// expressions.
+	propertyAssignment = regexp.MustCompile(`([A-Za-z][\w.-]*)\s*[=:]\s*("[^"]*"|'[^']*'|(?:\$\{\{[^}]*\}\}|[^\s"';&|])+)`)
+)
+
+// mavenLogins returns those of a line's secrets that log in to a Maven
+// repository. The text of a settings.xml <username>, <passphrase> or
+// <privateKey>, and the value of a user name or signing property
+// (ossrhUsername=, signing.password=, <gpg.passphrase>), log in nowhere.
+func mavenLogins(line string, env map[string]string, secrets []string) []string {
+	var skip []string
+	for _, m := range settingsElement.FindAllStringSubmatch(line, -1) {
+		if m[1] != m[3] {
+			continue
+		}
+		if tag := strings.ToLower(m[1]); tag == "username" || tag == "passphrase" || tag == "privatekey" || registry.SigningSecret(m[1]) {
+			skip = append(skip, secretNames(m[2], env)...)
+		}
+	}
+	for _, m := range propertyAssignment.FindAllStringSubmatch(line, -1) {
+		name := strings.ToLower(m[1])
+		if strings.HasSuffix(name, "username") || strings.HasSuffix(name, "user") || registry.SigningSecret(m[1]) {
+			skip = append(skip, secretNames(m[2], env)...)
+		}
+	}
+	var out []string
+	for _, s := range secrets {
+		if !slices.Contains(skip, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // withToolLogins adds to creds the secrets stored earlier for the tool of
