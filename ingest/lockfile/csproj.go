@@ -55,7 +55,8 @@ var nugetID = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
 // Parse implements ingest.Parser. The id is the last PackageId that the
 // project sets, because MSBuild keeps the last value of a property. A
 // PackageId under a condition or with a property reference ($(...)) is
-// not read, and IsPackable false packs nothing. Without a PackageId,
+// not read, and IsPackable false packs nothing, unless a value without a
+// condition follows it. Without a PackageId,
 // dotnet pack takes the assembly name, which is not read either. dotnet
 // pack needs one project file in its folder, so a top with more than one
 // .csproj names no package.
@@ -78,12 +79,16 @@ func (*CSProj) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 		for _, prop := range g.Properties {
 			conditional := strings.TrimSpace(g.Condition) != "" || strings.TrimSpace(prop.Condition) != ""
 			value := strings.TrimSpace(prop.Value)
-			switch prop.XMLName.Local {
-			case "PackageId":
+			// MSBuild reads property names in any case (PackageID).
+			switch name := prop.XMLName.Local; {
+			case strings.EqualFold(name, "PackageId"):
+				// A value set without a condition replaces every earlier one.
 				id = value
-				known = known && !conditional && nugetID.MatchString(value)
-			case "IsPackable":
-				if strings.EqualFold(value, "false") {
+				known = !conditional && nugetID.MatchString(value)
+			case strings.EqualFold(name, "IsPackable"):
+				if !conditional {
+					packable = !strings.EqualFold(value, "false")
+				} else if strings.EqualFold(value, "false") {
 					packable = false
 				}
 			}

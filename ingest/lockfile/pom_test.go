@@ -105,6 +105,16 @@ func TestCSProjPackageID(t *testing.T) {
 			nil, ""},
 		{"property reference", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><PackageId>$(AssemblyName).Core</PackageId></PropertyGroup></Project>`,
 			nil, ""},
+		// MSBuild property names match in any case, and a value without a
+		// condition replaces the conditional ones before it.
+		{"PackageID in another case", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><PackageID>Example.Cased</PackageID></PropertyGroup></Project>`,
+			nil, "Example.Cased"},
+		{"unconditional after conditional", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup Condition="'$(Configuration)' == 'Debug'"><PackageId>Debug.Id</PackageId></PropertyGroup><PropertyGroup><PackageId>Example.Final</PackageId></PropertyGroup></Project>`,
+			nil, "Example.Final"},
+		{"packable again", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><IsPackable>false</IsPackable></PropertyGroup><PropertyGroup><PackageId>Example.Packed</PackageId><IsPackable>true</IsPackable></PropertyGroup></Project>`,
+			nil, "Example.Packed"},
+		{"not packable in another case", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><PackageId>Internal.Tool</PackageId><ISPACKABLE>false</ISPACKABLE></PropertyGroup></Project>`,
+			nil, ""},
 		{"not packable", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><PackageId>Internal.Tool</PackageId><IsPackable>False</IsPackable></PropertyGroup></Project>`,
 			nil, ""},
 		{"second project at the top", `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><PackageId>Example.Widget</PackageId></PropertyGroup></Project>`,
