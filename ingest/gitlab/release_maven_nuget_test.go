@@ -11,7 +11,8 @@ import (
 // mvn deploy logs in to the repository the pom names with a password that
 // settings.xml reads from a variable (MAVEN_PASSWORD), taken to be Maven
 // Central's. Gradle's Maven Central tasks read ORG_GRADLE_PROJECT_
-// properties. dotnet nuget push logs in to nuget.org with its --api-key.
+// properties. dotnet nuget push logs in to nuget.org with its --api-key,
+// also when PowerShell reads it ($env:NAME).
 // install, --help, a signing passphrase and a variable unset before the
 // command log in nowhere.
 func TestReleasesMavenNuGet(t *testing.T) {
@@ -28,6 +29,10 @@ nuget:
   script:
     - dotnet pack -c Release -o out
     - dotnet nuget push out/*.nupkg --api-key "$NUGET_KEY" --source https://api.nuget.org/v3/index.json
+windows:
+  tags: [windows]
+  script:
+    - dotnet nuget push out\*.nupkg --api-key $env:WIN_NUGET_KEY --source https://api.nuget.org/v3/index.json
 install:
   variables:
     MAVEN_PASSWORD: $INSTALL_TOKEN
@@ -57,6 +62,9 @@ unset:
 		{"CENTRAL_TOKEN", "central.sonatype.com", graph.Possible, true, false},
 		{"SONATYPE_TOKEN", "central.sonatype.com", graph.Certain, false, false},
 		{"NUGET_KEY", "nuget.org", graph.Certain, true, true},
+		// PowerShell, the shell of GitLab's Windows runners, reads a
+		// variable as $env:NAME.
+		{"WIN_NUGET_KEY", "nuget.org", graph.Certain, true, true},
 	}
 	for _, tt := range tests {
 		id := graph.RegistryAccountID(tt.host, graph.GitLabVariableID(testProject, tt.variable))

@@ -81,7 +81,9 @@ func NormalHost(s string) string {
 func ImageHost(r image.Ref) string { return NormalHost(r.Registry) }
 
 var (
-	varRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+	// varRef captures a variable that a shell reads: $NAME or ${NAME},
+	// and PowerShell's $env:NAME, whose drive name matches in any case.
+	varRef = regexp.MustCompile(`\$\{?(?:[Ee][Nn][Vv]:)?([A-Za-z_][A-Za-z0-9_]*)`)
 	// wholeReference is a word that is one shell variable or one GitHub
 	// Actions expression.
 	wholeReference = regexp.MustCompile(`^(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\{\{[^}]*\}\})$`)
