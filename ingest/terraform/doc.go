@@ -183,7 +183,8 @@
 //     that a root module variable no tfvars file sets decides also stands
 //     for one instance, since a -var flag may set the variable; the value
 //     is followed through locals, module arguments and outputs, the
-//     arguments of blocks it reads, and each or count.index. So
+//     arguments of blocks it reads, and each or count.index. So does one
+//     that terraform.workspace decides, which is "default" elsewhere. So
 //     does a for_each over a list, which Terraform rejects, with a
 //     warning. A reference that names an instance (x["alice"], x[each.key],
 //     x[count.index], or each.value in a block whose for_each is x) reads

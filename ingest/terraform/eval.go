@@ -76,6 +76,12 @@ type evaluator struct {
 	// module they are all but those whose argument in the module block
 	// reads an open variable of the caller.
 	setVars map[string]bool
+	// openWorkspace makes terraform.workspace unknown, as the workspace
+	// selected at apply is, instead of "default".
+	openWorkspace bool
+	// exact makes value evaluate as exactValue does, without placeholders
+	// for unknown values.
+	exact bool
 }
 
 // blockVal is the evaluated object of a block: its arguments and the
@@ -418,7 +424,11 @@ func (ev *evaluator) context(trs []hcl.Traversal) *hcl.EvalContext {
 		case "var":
 			vars["var"] = ev.varObject()
 		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+			workspace := cty.StringVal("default")
+			if ev.openWorkspace {
+				workspace = cty.UnknownVal(cty.String)
+			}
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": workspace})
 		case "path":
 			// Paths are relative to the module folder, where files are read.
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
@@ -504,9 +514,10 @@ func (ev *evaluator) varObject() cty.Value {
 // A reference whose value is unknown (or undeclared) evaluates to the
 // placeholder text "${reference}", so that strings built from it stay
 // known. When that makes the expression fail (the reference was used as a
-// list, say), the expression is evaluated again without placeholders.
+// list, say), the expression is evaluated again without placeholders. An
+// exact evaluator (see openUnknown) uses no placeholders.
 func (ev *evaluator) value(expr hcl.Expression, b *block) (cty.Value, hcl.Diagnostics) {
-	return ev.evaluate(expr, b, true)
+	return ev.evaluate(expr, b, !ev.exact)
 }
 
 // isStructure reports whether a type is an object, map, tuple or list.

@@ -132,13 +132,18 @@ func (ev *evaluator) fromDefault(a *hclsyntax.Attribute) bool {
 }
 
 // readsOpen reports whether expr, an argument of instance cur or of no
-// instance (nil), reads a variable whose value the input leaves open.
+// instance (nil), reads a variable whose value the input leaves open, or
+// terraform.workspace.
 // Besides variables and locals it follows the arguments of the blocks
 // expr reads, the outputs of called modules, and count.index or each back
 // to cur's count or for_each. seen contains what was followed already, so
 // a cycle ends.
 func (ev *evaluator) readsOpen(expr hcl.Expression, cur *block, seen map[followed]bool) bool {
 	ri := ev.refsIn(expr, cur)
+	if ri.workspace {
+		// terraform workspace select or TF_WORKSPACE sets it at apply.
+		return true
+	}
 	for _, r := range ri.vars {
 		if !ev.setVars[r.addr[len("var."):]] {
 			return true
@@ -216,7 +221,9 @@ func readsRepetition(expr hcl.Expression) bool {
 }
 
 // openUnknown returns an evaluator of the module in which every
-// variable whose value the input leaves open is unknown. It reads no
+// variable whose value the input leaves open is unknown, and so is
+// terraform.workspace. It evaluates locals and arguments without
+// placeholders, so a comparison with an unknown value stays unknown. It reads no
 // module calls, so their outputs are unknown too. It shares the module's
 // budget for for expressions.
 func (ev *evaluator) openUnknown() *evaluator {
@@ -233,6 +240,8 @@ func (ev *evaluator) openUnknown() *evaluator {
 	}
 	alt := bareEvaluator(ev.m, vars, ev.varTypes, ev.files)
 	alt.setVars = ev.setVars
+	alt.openWorkspace = true
+	alt.exact = true
 	alt.account, alt.region, alt.owner = ev.account, ev.region, ev.owner
 	alt.defaultAccount, alt.defaultRegion = ev.defaultAccount, ev.defaultRegion
 	return alt

@@ -894,3 +894,66 @@ module "second" {
 		t.Errorf("users (-want +got):\n%s", diff)
 	}
 }
+
+// A count of 0 that an open variable decides through a local comparison
+// (local.is_prod = var.env == "prod") stays open: -var env=prod creates
+// the user. So does one that terraform.workspace decides, directly or
+// through a local, since terraform workspace select prod creates it. A
+// count that a tfvars value decides that way is final.
+func TestInstancesOpenThroughComparisons(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+variable "env" {
+  default = "dev"
+}
+
+variable "stage" {
+  default = "prod"
+}
+
+locals {
+  is_prod        = var.env == "prod"
+  prod_workspace = terraform.workspace == "prod"
+  stage_prod     = var.stage == "prod"
+}
+
+resource "aws_iam_user" "by_local" {
+  count = local.is_prod ? 1 : 0
+  name  = "by-local"
+}
+
+resource "aws_iam_user" "by_workspace" {
+  count = terraform.workspace == "prod" ? 1 : 0
+  name  = "by-workspace"
+}
+
+resource "aws_iam_user" "by_workspace_local" {
+  count = local.prod_workspace ? 1 : 0
+  name  = "by-workspace-local"
+}
+
+resource "aws_iam_user" "by_tfvars" {
+  count = local.stage_prod ? 1 : 0
+  name  = "by-tfvars"
+}
+`,
+		"terraform.tfvars": `stage = "dev"` + "\n",
+	})
+	res := parseIn(t, root, "main.tf")
+	const acct = "arn:aws:iam::111122223333:user/"
+	var users []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeIdentity && strings.HasPrefix(n.ID, acct) {
+			users = append(users, strings.TrimPrefix(n.ID, acct))
+		}
+	}
+	slices.Sort(users)
+	want := []string{"by-local", "by-workspace", "by-workspace-local"}
+	if diff := cmp.Diff(want, users); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+}

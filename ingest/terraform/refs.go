@@ -36,6 +36,8 @@ type refInfo struct {
 	opaque bool
 	// outputs are the outputs of called modules read.
 	outputs []outputRef
+	// workspace is set when terraform.workspace is read.
+	workspace bool
 }
 
 // outputRef is a reference to an output of a called module:
@@ -120,7 +122,11 @@ func (ev *evaluator) collectRefs(expr hcl.Expression, ri *refInfo, seen map[stri
 				seen["var."+name] = true
 				ri.vars = append(ri.vars, ref{addr: "var." + name, doubt: refDoubt})
 			}
-		case "count", "path", "terraform":
+		case "terraform":
+			if stepName(tr, 1) == "workspace" {
+				ri.workspace = true
+			}
+		case "count", "path":
 		case "each":
 			ri.opaque = true
 			if stepName(tr, 1) == "value" && cur != nil && cur.inst.forEach && !seen["each.value"] {
