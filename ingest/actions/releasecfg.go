@@ -117,13 +117,13 @@ func mavenLogins(line string, env map[string]string, secrets []string) []string 
 		if m[1] != m[3] {
 			continue
 		}
-		if tag := strings.ToLower(m[1]); tag == "username" || tag == "passphrase" || tag == "privatekey" || registry.SigningSecret(m[1]) {
+		if tag := strings.ToLower(m[1]); tag == "username" || tag == "passphrase" || tag == "privatekey" || registry.NotUploadSecret(m[1]) {
 			skip = append(skip, secretNames(m[2], env)...)
 		}
 	}
 	for _, m := range propertyAssignment.FindAllStringSubmatch(line, -1) {
 		name := strings.ToLower(m[1])
-		if strings.HasSuffix(name, "username") || strings.HasSuffix(name, "user") || registry.SigningSecret(m[1]) {
+		if strings.HasSuffix(name, "username") || strings.HasSuffix(name, "user") || registry.NotUploadSecret(m[1]) {
 			skip = append(skip, secretNames(m[2], env)...)
 		}
 	}
