@@ -668,7 +668,9 @@ func contains(list []string, s string) bool {
 }
 
 // linkObservedSubjects joins what access logs show a federated subject do
-// to the CI jobs whose tokens carry that subject.
+// to the CI jobs whose tokens carry that subject. A job whose subject
+// pattern matches several logged subjects (one per tag or branch it ran
+// on) gets one edge per target with the calls of all of them.
 func (v *view) linkObservedSubjects() {
 	var jobs []graph.Node
 	for _, n := range v.byKind[graph.NodeIdentity] {
@@ -676,6 +678,13 @@ func (v *view) linkObservedSubjects() {
 			jobs = append(jobs, n)
 		}
 	}
+	type merged struct {
+		edge     graph.Edge
+		subjects []string
+		denied   bool // every call of every subject was denied
+	}
+	byKey := map[graph.EdgeKey]*merged{}
+	var order []graph.EdgeKey
 	for _, n := range v.byKind[graph.NodeIdentity] {
 		if n.Attr("type") != "oidc-subject-observed" {
 			continue
@@ -686,14 +695,57 @@ func (v *view) linkObservedSubjects() {
 				continue
 			}
 			for _, obs := range v.edgesFrom(graph.EdgeObserved, n.ID) {
-				e := graph.Edge{From: j.ID, To: obs.To, Kind: graph.EdgeObserved, Confidence: graph.Certain,
-					Pos: obs.Pos, Evidence: obs.Evidence}
-				e.Attrs = copyAttrs(obs.Attrs)
-				e.SetAttr("subject", sub)
-				e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subject %s, which this job's tokens carry", sub))
-				v.addEdge(e)
+				edgeKey := graph.EdgeKey{From: j.ID, Kind: graph.EdgeObserved, To: obs.To}
+				entry := byKey[edgeKey]
+				if entry == nil {
+					e := graph.Edge{From: j.ID, To: obs.To, Kind: graph.EdgeObserved, Confidence: graph.Certain,
+						Pos: obs.Pos, Evidence: obs.Evidence}
+					e.Attrs = copyAttrs(obs.Attrs)
+					byKey[edgeKey] = &merged{edge: e, subjects: []string{sub}, denied: obs.Attr("denied_only") == "true"}
+					order = append(order, edgeKey)
+					continue
+				}
+				entry.subjects = append(entry.subjects, sub)
+				entry.denied = entry.denied && obs.Attr("denied_only") == "true"
+				if obs.Evidence != nil {
+					if entry.edge.Evidence == nil {
+						entry.edge.Evidence = obs.Evidence
+					} else {
+						// The first subject's evidence is shared with its
+						// own edge, so the merge works on a copy.
+						ev := entry.edge.Evidence.Clone()
+						ev.Merge(obs.Evidence)
+						entry.edge.Evidence = ev
+					}
+				}
+				// Attributes that differ between subjects (session keys,
+				// refs, claims) keep every value.
+				for name, value := range obs.Attrs {
+					if old, ok := entry.edge.Attrs[name]; ok && old != value {
+						entry.edge.SetAttr(name, graph.JoinList(append(graph.SplitList(old), graph.SplitList(value)...)))
+					} else if !ok {
+						entry.edge.SetAttr(name, value)
+					}
+				}
 			}
 		}
+	}
+	for _, edgeKey := range order {
+		entry := byKey[edgeKey]
+		e := entry.edge
+		if entry.denied {
+			e.SetAttr("denied_only", "true")
+		} else if e.Attrs["denied_only"] != "" {
+			delete(e.Attrs, "denied_only")
+		}
+		slices.Sort(entry.subjects)
+		e.SetAttr("subject", graph.JoinList(entry.subjects))
+		if len(entry.subjects) == 1 {
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subject %s, which this job's tokens carry", entry.subjects[0]))
+		} else {
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subjects %s, which this job's tokens carry", strings.Join(entry.subjects, ", ")))
+		}
+		v.addEdge(e)
 	}
 }
 

@@ -72,3 +72,68 @@ func TestSessionsAcrossFiles(t *testing.T) {
 		t.Errorf("deploy -> bucket has extra facts at %v, want the file's own link only", also)
 	}
 }
+
+// A job's tokens carry a new subject for each tag it runs on, so the logs
+// can show several subjects that the job's subject pattern matches
+// assuming one role. The job's edge to the role carries the calls of all
+// of them, so that a use after the compromise under a later tag shows.
+func TestObservedSubjectsMergePerJob(t *testing.T) {
+	release := graph.IAMARN(acct, "role", "", "release")
+	job := "oidc:gha:example-org/api/.github/workflows/release.yml#release"
+	issuer := "https://token.actions.githubusercontent.com"
+	subOld := "repo:example-org/api:ref:refs/tags/v1.3.0"
+	subNew := "repo:example-org/api:ref:refs/tags/v1.4.1"
+	observedID := func(sub string) string { return "oidc:sub:token.actions.githubusercontent.com:" + sub }
+	at := func(s string) time.Time {
+		ts, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	assume := func(sub, when, addr, key string) graph.Edge {
+		e := graph.Edge{From: observedID(sub), To: release, Kind: graph.EdgeObserved, Confidence: graph.Certain,
+			Pos: graph.Pos{File: "trail.json", Line: 1}}
+		ev := &graph.Evidence{}
+		ev.Add(at(when), "sts:AssumeRoleWithWebIdentity", addr, "aws-sdk-js/3.600.0", "", false, e.Pos)
+		e.Evidence = ev
+		e.SetAttr("sub", sub)
+		e.SetAttr(attrSessionKeys, key)
+		return e
+	}
+
+	nodes := []graph.Node{
+		node(job, graph.NodeIdentity, "type", "oidc-subject", "issuer", issuer, "subs", "repo:example-org/api:ref:refs/tags/v*"),
+		node(observedID(subOld), graph.NodeIdentity, "type", "oidc-subject-observed", "issuer", issuer, "sub", subOld),
+		node(observedID(subNew), graph.NodeIdentity, "type", "oidc-subject-observed", "issuer", issuer, "sub", subNew),
+		node(release, graph.NodeIdentity, "type", "role"),
+	}
+	edges := []graph.Edge{
+		assume(subOld, "2026-11-02T10:00:00Z", "192.0.2.10", "ASIAEXAMPLESESSION01"),
+		assume(subNew, "2026-11-04T08:00:00Z", "192.0.2.11", "ASIAEXAMPLESESSION02"),
+	}
+	s := memstore.New()
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes, Edges: edges}, (&Linker{}).Derive); err != nil {
+		t.Fatal(err)
+	}
+
+	e := edgeOf(t, s, graph.EdgeObserved, job, release)
+	if e == nil {
+		t.Fatal("no OBSERVED edge from the job's subject to the role")
+	}
+	if e.Evidence == nil || e.Evidence.Count != 2 {
+		t.Fatalf("evidence = %+v, want the 2 calls of both subjects", e.Evidence)
+	}
+	if !e.Evidence.Last.Equal(at("2026-11-04T08:00:00Z")) {
+		t.Errorf("last use = %v, want 2026-11-04T08:00:00Z, the call under the later tag", e.Evidence.Last)
+	}
+	if len(e.Evidence.Addrs) != 2 {
+		t.Errorf("addresses = %+v, want 192.0.2.10 and 192.0.2.11", e.Evidence.Addrs)
+	}
+	if got, want := e.Attr(attrSessionKeys), "ASIAEXAMPLESESSION01,ASIAEXAMPLESESSION02"; got != want {
+		t.Errorf("session_keys = %q, want %q", got, want)
+	}
+	if got, want := e.Attr("subject"), subOld+","+subNew; got != want {
+		t.Errorf("subject = %q, want %q", got, want)
+	}
+}
