@@ -146,6 +146,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 			switch t := x.Node.Attr("type"); {
 			case t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume,
 				t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeObserved && assumed[x.Node.ID],
+				t == "role" && len(x.Path) > 0 && webIdentityLogin(res, x.Path[len(x.Path)-1]),
 				t == "service-account" && strings.HasPrefix(x.Node.ID, "gcp:sa:") && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume,
 				t == "admin-grant", t == "administrator":
 				// An administrator grant lasts until it is undone, and
@@ -1153,6 +1154,8 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Action = fmt.Sprintf("Revoke every active session of role %s, which this runtime hands out, after the runtime is contained: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = roleUseLookup(role, name, "<revocation time>")
+	case "web-identity-token":
+		it.Action = "Cannot be revoked: AWS STS accepts a token already read until it expires. After the runtime is contained, revoke the sessions of the role it acts as (a later item), and again once the token has expired, since until then it can open new ones"
 	case "sa-key":
 		serviceAccountKeyItem(it, n)
 	case "metadata-token":
@@ -1305,6 +1308,16 @@ func sessionRole(res *Result, cred string) string {
 		}
 	}
 	return ""
+}
+
+// webIdentityLogin reports whether a hop is a web identity token (IRSA)
+// acting as an IAM role, whose STS sessions outlive the pod that held it.
+func webIdentityLogin(res *Result, hop Hop) bool {
+	if hop.Kind != graph.EdgeAuthenticatesAs {
+		return false
+	}
+	from := res.index[hop.From]
+	return from != nil && from.Node.Attr("type") == "web-identity-token"
 }
 
 // withdraw names how the registry that an ecosystem's purls name takes

@@ -1985,3 +1985,43 @@ func TestPlanStopsWhenCancelled(t *testing.T) {
 		t.Errorf("BuildPlan with a cancelled context = (%v, %v), want context.Canceled", plan != nil, err)
 	}
 }
+
+func TestPlanRevokesRoleOfWebIdentityToken(t *testing.T) {
+	// A pod of the compromised image holds its service account's web
+	// identity token, which AWS STS exchanges for sessions of the role the
+	// service account is annotated with. Those sessions outlive the pod,
+	// so the role's sessions are revoked, after the token that opens new
+	// ones, and the secret the role reads is rotated after the role.
+	const (
+		image  = "pkg:docker/orders@v1"
+		pod    = "k8s:workload:shop/Deployment/orders"
+		token  = "secret:k8s:irsa-token:shop/orders"
+		role   = "arn:aws:iam::111122223333:role/orders-app"
+		secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/orders-db"
+	)
+	s := newG().
+		node(pod, "type", "k8s-workload", "kind", "Deployment", "namespace", "shop", "name", "orders").
+		node(token, "type", "web-identity-token", "long_lived", "false").
+		node(role, "type", "role", "name", "orders-app", "account", "111122223333").
+		node(secret, "type", "secretsmanager", "long_lived", "true").
+		edge(pod, graph.EdgeExecutes, image).
+		edge(pod, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, role).
+		edge(role, graph.EdgeCanReadSecret, secret).
+		store(t)
+
+	plan := planFrom(t, s, image, Options{})
+	roleItem := planItem(t, plan, role)
+	if !strings.HasPrefix(roleItem.Command, "aws iam put-role-policy --role-name orders-app --policy-name AWSRevokeOlderSessions ") {
+		t.Errorf("command of role orders-app %q, want a put-role-policy that revokes its sessions", roleItem.Command)
+	}
+	if !slices.Contains(roleItem.YieldedBy, token) {
+		t.Errorf("role orders-app comes after %v, want after the web identity token", roleItem.YieldedBy)
+	}
+	if got := planItem(t, plan, secret).YieldedBy; !slices.Contains(got, role) {
+		t.Errorf("the secret comes after %v, want after role orders-app, which can read it again", got)
+	}
+	if tokenItem := planItem(t, plan, token); !strings.Contains(tokenItem.Action, "until it expires") {
+		t.Errorf("action for the web identity token %q, want one that says STS accepts it until it expires", tokenItem.Action)
+	}
+}
