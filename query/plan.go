@@ -1112,19 +1112,18 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Verify = trailLookup("Username", user, "<revocation time>", true)
 	case "actions-secret":
 		it.Action = "Rotate the value at the service that issued it, then store the new value in the GitHub secret"
-		switch acct := registryAccountOf(res, n.ID); {
-		case acct.Attr("registry") == "npm.pkg.github.com":
-			it.Action = "Revoke the personal access token at GitHub (Settings, Developer settings, Personal access tokens, as the user it belongs to), create a replacement, then store it in the GitHub secret"
-		case acct.Attr("ecosystem") == "npm":
-			it.Action = fmt.Sprintf("Revoke the token on %s (npm token list, then npm token revoke with its id, as the account it belongs to), create a replacement, then store it in the GitHub secret", acct.Attr("registry"))
-		case acct.Attr("ecosystem") == "pypi":
-			it.Action = fmt.Sprintf("Remove the API token on %s (account settings, API tokens), create a replacement, then store it in the GitHub secret", acct.Attr("registry"))
-		case acct.Attr("registry") == "nuget.org":
-			it.Action = "Delete the API key on nuget.org (account, API Keys, as the account it belongs to), create a replacement, then store it in the GitHub secret"
-		case acct.Attr("registry") == "central.sonatype.com":
-			it.Action = "Revoke the user token on central.sonatype.com (account, user tokens, as the account it belongs to), create a replacement, then store it in the GitHub secret"
+		if revoke := registryRevocation(registryAccountOf(res, n.ID)); revoke != "" {
+			it.Action = revoke + ", create a replacement, then store it in the GitHub secret"
 		}
 		it.Command = ghSecretCommand(n)
+	case "ci-variable":
+		// A GitLab CI/CD variable may be the project's or one of its
+		// groups', which the input does not show.
+		store := fmt.Sprintf("the CI/CD variable %s of %s (or of the group that defines it)", n.Attr(graph.AttrName), n.Attr(graph.AttrRepository))
+		it.Action = "Rotate the value at the service that issued it, then store the new value in " + store
+		if revoke := registryRevocation(registryAccountOf(res, n.ID)); revoke != "" {
+			it.Action = revoke + ", create a replacement, then store it in " + store
+		}
 	case "all-actions-secrets":
 		it.Action = "The job received every secret of the repository: rotate each of them at its issuer"
 		it.Command = shellCommand("gh", "secret", "list", "--repo", n.Attr(graph.AttrRepository))
@@ -1306,6 +1305,24 @@ func sessionRole(res *Result, cred string) string {
 				return r.Node.ID
 			}
 		}
+	}
+	return ""
+}
+
+// registryRevocation names where a token of a registry account is revoked,
+// or returns "" for a registry whose token page is not known.
+func registryRevocation(acct graph.Node) string {
+	switch {
+	case acct.Attr("registry") == "npm.pkg.github.com":
+		return "Revoke the personal access token at GitHub (Settings, Developer settings, Personal access tokens, as the user it belongs to)"
+	case acct.Attr("ecosystem") == "npm":
+		return fmt.Sprintf("Revoke the token on %s (npm token list, then npm token revoke with its id, as the account it belongs to)", acct.Attr("registry"))
+	case acct.Attr("ecosystem") == "pypi":
+		return fmt.Sprintf("Remove the API token on %s (account settings, API tokens)", acct.Attr("registry"))
+	case acct.Attr("registry") == "nuget.org":
+		return "Delete the API key on nuget.org (account, API Keys, as the account it belongs to)"
+	case acct.Attr("registry") == "central.sonatype.com":
+		return "Revoke the user token on central.sonatype.com (account, user tokens, as the account it belongs to)"
 	}
 	return ""
 }

@@ -2025,3 +2025,39 @@ func TestPlanRevokesRoleOfWebIdentityToken(t *testing.T) {
 		t.Errorf("action for the web identity token %q, want one that says STS accepts it until it expires", tokenItem.Action)
 	}
 }
+
+func TestPlanGitLabVariableRegistryToken(t *testing.T) {
+	// A GitLab CI/CD variable that logs in to a registry is revoked on
+	// that registry's own page, as a GitHub secret is, and the
+	// replacement goes back into the variable.
+	for _, tt := range []struct{ eco, host, revoke string }{
+		{"nuget", "nuget.org", "API key on nuget.org"},
+		{"maven", "central.sonatype.com", "user token on central.sonatype.com"},
+		{"npm", "registry.npmjs.org", "npm token revoke"},
+		{"pypi", "pypi.org", "API token on pypi.org"},
+	} {
+		t.Run(tt.host, func(t *testing.T) {
+			const (
+				job      = "runtime:gitlab:g/lib/.gitlab-ci.yml#publish"
+				variable = "secret:gitlab:g/lib/REGISTRY_KEY"
+			)
+			account := "registry:" + tt.host + "/" + variable
+			gr := newG().
+				node(job, "type", "gitlab-job", "repository", "g/lib").
+				node(variable, "provider", "gitlab", "type", "ci-variable", "name", "REGISTRY_KEY", "repository", "g/lib", "long_lived", "true").
+				edge(job, graph.EdgeExecutes, bad).
+				edge(job, graph.EdgeExposes, variable).
+				edge(variable, graph.EdgeAuthenticatesAs, account)
+			gr.account(account, tt.host, tt.eco)
+			s := gr.store(t)
+
+			item := planItem(t, planFrom(t, s, bad, Options{}), variable)
+			if !strings.Contains(item.Action, tt.revoke) {
+				t.Errorf("action %q, want one that contains %q", item.Action, tt.revoke)
+			}
+			if want := "CI/CD variable REGISTRY_KEY of g/lib"; !strings.Contains(item.Action, want) {
+				t.Errorf("action %q, want one that says where the replacement goes (%q)", item.Action, want)
+			}
+		})
+	}
+}
