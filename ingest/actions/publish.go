@@ -51,7 +51,7 @@ func secretNames(s string, env map[string]string) []string {
 	}
 	add(s)
 	for k, v := range env {
-		if strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k) || powerShellEnvRef(s, k) {
+		if strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k) || windowsShellRef(s, k) {
 			add(v)
 		}
 	}
@@ -59,11 +59,31 @@ func secretNames(s string, env map[string]string) []string {
 	return out
 }
 
-// powerShellEnvRef reports whether s reads the variable k as PowerShell
-// does, $env:k, in which the drive name and the variable's name match in
-// any case.
-func powerShellEnvRef(s, k string) bool {
-	return strings.Contains(strings.ToLower(s), "$env:"+strings.ToLower(k))
+// windowsShellRef reports whether s reads variable name as PowerShell
+// ($env:NAME, "env" in any case) or cmd.exe (%NAME%) does, the shells of
+// steps on Windows runners.
+func windowsShellRef(s, name string) bool {
+	if strings.Contains(s, "%"+name+"%") {
+		return true
+	}
+	lower, lowerName := strings.ToLower(s), strings.ToLower(name)
+	for i := strings.Index(lower, "$env:"+lowerName); i >= 0; {
+		end := i + len("$env:") + len(name)
+		// $env:NUGET_KEY_OLD reads another variable.
+		if end == len(s) || !isNameByte(s[end]) {
+			return true
+		}
+		next := strings.Index(lower[end:], "$env:"+lowerName)
+		if next < 0 {
+			break
+		}
+		i = end + next
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // login records a login to a registry with the job's token or with

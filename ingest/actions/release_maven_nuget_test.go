@@ -68,6 +68,12 @@ func TestReleaseMavenNuGet(t *testing.T) {
 			"nuget.org", graph.Possible, false, false},
 		{"api key from PowerShell's env drive", "      - run: dotnet nuget push out/*.nupkg --api-key $env:NUGET_KEY --source https://api.nuget.org/v3/index.json\n        shell: pwsh\n        env: {NUGET_KEY: '${{ secrets.TOK }}'}\n",
 			"nuget.org", graph.Certain, true, true},
+		// Windows runners run steps in PowerShell by default, which reads
+		// a variable as $env:NAME, and in cmd.exe with shell: cmd (%NAME%).
+		{"api key through a PowerShell variable", "      - run: dotnet nuget push out\\*.nupkg --api-key $env:NUGET_KEY --source https://api.nuget.org/v3/index.json\n        env: {NUGET_KEY: '${{ secrets.TOK }}'}\n",
+			"nuget.org", graph.Certain, true, true},
+		{"api key through a cmd variable", "      - run: nuget push out\\Widget.1.0.0.nupkg -ApiKey %NUGET_KEY% -Source https://api.nuget.org/v3/index.json\n        shell: cmd\n        env: {NUGET_KEY: '${{ secrets.TOK }}'}\n",
+			"nuget.org", graph.Certain, true, true},
 		{"nuget push to GitHub Packages", "      - run: nuget push Widget.1.0.0.nupkg -ApiKey ${{ secrets.TOK }} -Source https://nuget.pkg.github.com/example-org/index.json\n",
 			"nuget.pkg.github.com", graph.Certain, false, false},
 		// NuGet.Config, which is not read, defines the source's name.

@@ -84,6 +84,11 @@ var (
 	// varRef captures a variable that a shell reads: $NAME or ${NAME},
 	// and PowerShell's $env:NAME, whose drive name matches in any case.
 	varRef = regexp.MustCompile(`\$\{?(?:[Ee][Nn][Vv]:)?([A-Za-z_][A-Za-z0-9_]*)`)
+	// anyShellRef is a variable reference of a POSIX shell ($NAME,
+	// ${NAME}), PowerShell ($env:NAME, "env" in any case) or cmd.exe
+	// (%NAME%). A cmd.exe name has two or more upper-case letters, digits
+	// or underscores, so that a date format such as %Y%m%d does not match.
+	anyShellRef = regexp.MustCompile(`\$(?i:env):([A-Za-z_][A-Za-z0-9_]*)|\$\{?([A-Za-z_][A-Za-z0-9_]*)|%([A-Z_][A-Z0-9_]+)%`)
 	// wholeReference is a word that is one shell variable or one GitHub
 	// Actions expression.
 	wholeReference = regexp.MustCompile(`^(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\{\{[^}]*\}\})$`)
@@ -1170,11 +1175,17 @@ func parseImage(ref string) (image.Ref, bool) {
 	return image.Parse(ref)
 }
 
-// refs returns the names of the variables s reads.
+// refs returns the names of the variables s reads, in a POSIX shell,
+// PowerShell or cmd.exe.
 func refs(s string) []string {
 	var out []string
-	for _, m := range varRef.FindAllStringSubmatch(s, -1) {
-		out = append(out, m[1])
+	for _, m := range anyShellRef.FindAllStringSubmatch(s, -1) {
+		for _, name := range m[1:] {
+			if name != "" {
+				out = append(out, name)
+				break
+			}
+		}
 	}
 	return out
 }

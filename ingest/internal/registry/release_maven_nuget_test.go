@@ -245,3 +245,22 @@ func TestMavenDeployPluginCoordinates(t *testing.T) {
 		t.Error("deploy-file releases the project of the working folder")
 	}
 }
+
+// Windows runners run scripts in PowerShell, which reads a variable as
+// $env:NAME, or in cmd.exe, which reads it as %NAME%. A key given that way
+// is the release's token as $NAME is in a POSIX shell. A date format such
+// as %Y%m%d names no variable.
+func TestScanReleasesWindowsVariables(t *testing.T) {
+	script := `dotnet nuget push "out\*.nupkg" --api-key $env:NUGET_API_KEY --source https://api.nuget.org/v3/index.json
+nuget push out\Widget.nupkg -ApiKey %LEGACY_NUGET_KEY% -Source https://www.nuget.org/api/v2/package
+dotnet nuget push out\Widget.%Y%m%d.nupkg -k $Env:NUGET_KEY`
+	releases, _ := ScanReleases(script)
+	var got [][]string
+	for _, r := range releases {
+		got = append(got, r.Vars)
+	}
+	want := [][]string{{"NUGET_API_KEY"}, {"LEGACY_NUGET_KEY"}, {"NUGET_KEY"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("variables of the releases (-want +got):\n%s", diff)
+	}
+}
