@@ -830,10 +830,57 @@ func containItem(group []*Reached, res *Result) *Item {
 			"save the serial port output of its instances, then resize the group to 0 or point it at a clean template and replace its instances, "+
 			"after turning off its autoscaling if it has any. Stop the instances created from it outside a group too", name, strings.Join(groups, ", "))
 		it.Command = strings.Join(cmds, "; ")
+	case "k8s-workload":
+		k8sContainItem(it, rt.Node)
 	default:
 		it.Action = "Stop the runtime from running the compromised code until it is rebuilt from a clean version"
 	}
 	return it
+}
+
+// k8sContainItem fills in the item that saves a Kubernetes workload's logs
+// and stops it. The input does not name the cluster's kubectl context.
+func k8sContainItem(it *Item, n graph.Node) {
+	ns, name, kind := n.Attr("namespace"), n.Attr(graph.AttrName), n.Attr("kind")
+	it.Action = fmt.Sprintf("In the cluster of %s %s/%s, save its pods' logs, then stop it until it runs a clean image", kind, ns, name)
+	if ns == "" || name == "" {
+		return
+	}
+
+	resource := strings.ToLower(kind) + "/" + name
+	namespace := "--namespace=" + ns
+	var stop string
+	switch kind {
+	case "Deployment", "StatefulSet", "ReplicaSet", "ReplicationController":
+		stop = shellCommand("kubectl", "scale", namespace, resource, "--replicas=0")
+	case "CronJob":
+		// A suspended CronJob starts no new Job, but the Jobs it started
+		// keep running.
+		it.Action += ", and delete the Jobs it started that still run"
+		stop = shellCommand("kubectl", "patch", namespace, resource, "--type=merge", `--patch={"spec":{"suspend":true}}`)
+	case "Job", "Pod":
+		stop = shellCommand("kubectl", "delete", namespace, resource)
+	default:
+		// A DaemonSet does not scale: it runs a pod on every node it selects.
+		it.Action = fmt.Sprintf("In the cluster of %s %s/%s, save its pods' logs, then delete it, or change its node selector to match no node, until it runs a clean image", kind, ns, name)
+		return
+	}
+
+	file := shellQuote("k8s-" + fileWord(ns) + "-" + fileWord(name) + ".log")
+	var logs string
+	switch labels := n.Attr("pod_labels"); {
+	case kind == "Pod":
+		logs = shellCommand("kubectl", "logs", namespace, resource, "--all-containers", "--prefix") + " > " + file
+	case labels != "":
+		// With a selector, kubectl logs prints the last 10 lines of each
+		// pod unless --tail sets another count.
+		logs = shellCommand("kubectl", "logs", namespace, "--selector="+labels, "--all-containers", "--prefix", "--tail=-1") + " > " + file
+	}
+
+	it.Command = stop
+	if logs != "" {
+		it.Command = logs + "; " + stop
+	}
 }
 
 // resizeGroupCommand returns the command that saves the serial port

@@ -2061,3 +2061,33 @@ func TestPlanGitLabVariableRegistryToken(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanContainsKubernetesWorkload(t *testing.T) {
+	// A workload that runs an image the attacker can push is contained in
+	// its cluster. Its pods' logs are saved in full, since with a selector
+	// kubectl logs prints the last 10 lines by default. Then a controller
+	// that scales is scaled to 0, a CronJob suspended and a bare Pod deleted.
+	const selected = "kubectl logs --namespace=shop --selector=app=orders,tier=api --all-containers --prefix --tail=-1 > k8s-shop-orders.log"
+	tests := []struct {
+		kind, id, logs, stop string
+	}{
+		{"Deployment", "k8s:workload:shop/Deployment/orders", selected, "kubectl scale --namespace=shop deployment/orders --replicas=0"},
+		{"StatefulSet", "k8s:workload:shop/StatefulSet/orders", selected, "kubectl scale --namespace=shop statefulset/orders --replicas=0"},
+		{"CronJob", "k8s:workload:shop/CronJob/orders", selected, `kubectl patch --namespace=shop cronjob/orders --type=merge '--patch={"spec":{"suspend":true}}'`},
+		{"Pod", "k8s:workload:shop/Pod/orders", "kubectl logs --namespace=shop pod/orders --all-containers --prefix > k8s-shop-orders.log", "kubectl delete --namespace=shop pod/orders"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			const image = "pkg:docker/orders@v1"
+			s := newG().
+				node(tt.id, "type", "k8s-workload", "kind", tt.kind, "namespace", "shop", "name", "orders", "pod_labels", "app=orders,tier=api").
+				edge(tt.id, graph.EdgeExecutes, image).
+				store(t)
+
+			item := planItem(t, planFrom(t, s, image, Options{}), tt.id)
+			if want := tt.logs + "; " + tt.stop; item.Command != want {
+				t.Errorf("command %q, want %q", item.Command, want)
+			}
+		})
+	}
+}
