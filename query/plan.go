@@ -1200,6 +1200,11 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Action = fmt.Sprintf("Revoke every active session of role %s, which this runtime hands out, after the runtime is contained: deny tokens issued before now", name)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = roleUseLookup(role, name, "<revocation time>")
+	case "service-account-token":
+		// A bound token carries the uid of its pod and of its service
+		// account, and the API server rejects it once either is deleted.
+		account := n.Attr("namespace") + "/" + n.Attr(graph.AttrName)
+		it.Action = fmt.Sprintf("Cannot be revoked by itself: after the runtime is contained, delete the pods that held it, whose tokens then stop working, or delete and recreate service account %s, which ends every token issued for it", account)
 	case "web-identity-token":
 		it.Action = "Cannot be revoked: AWS STS accepts a token already read until it expires. After the runtime is contained, revoke the sessions of the role it acts as (a later item), and again once the token has expired, since until then it can open new ones"
 	case "sa-key":

@@ -2091,3 +2091,26 @@ func TestPlanContainsKubernetesWorkload(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanServiceAccountTokenNamesAccount(t *testing.T) {
+	// A Kubernetes service account token cannot be revoked by itself: the
+	// API server rejects it once the pod it is bound to is deleted, and
+	// every token of the account once the account is deleted.
+	const (
+		image = "pkg:docker/orders@v1"
+		pod   = "k8s:workload:shop/Deployment/orders"
+		token = "secret:k8s:sa-token:shop/orders"
+	)
+	s := newG().
+		node(pod, "type", "k8s-workload", "kind", "Deployment", "namespace", "shop", "name", "orders").
+		node(token, "type", "service-account-token", "namespace", "shop", "name", "orders", "long_lived", "false").
+		edge(pod, graph.EdgeExecutes, image).
+		edge(pod, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, "k8s:sa:shop/orders").
+		store(t)
+
+	item := planItem(t, planFrom(t, s, image, Options{}), token)
+	if want := "delete and recreate service account shop/orders"; !strings.Contains(item.Action, want) {
+		t.Errorf("action %q, want one that contains %q", item.Action, want)
+	}
+}
