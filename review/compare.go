@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+
+	"github.com/blastradius-dev/blastradius/internal/textenc"
 )
 
 // Path is one credential or package reaching one live target.
@@ -33,7 +35,7 @@ type Comparison struct {
 // ReadJSON reads a review as WriteJSON writes it.
 func ReadJSON(rd io.Reader) (*Review, error) {
 	var rv Review
-	dec := json.NewDecoder(io.LimitReader(rd, 1<<30))
+	dec := json.NewDecoder(textenc.Reader(io.LimitReader(rd, 1<<30)))
 	if err := dec.Decode(&rv); err != nil {
 		return nil, fmt.Errorf("earlier review is not a review JSON file: %w", err)
 	}

@@ -772,3 +772,21 @@ func TestFloatingPackageInstalledCopy(t *testing.T) {
 		t.Errorf("floating findings (-want +got):\n%s", diff)
 	}
 }
+
+// Windows PowerShell 5.1 writes `review --format json > 2026-q3.json` as
+// UTF-16LE with a byte order mark, and that file is the one --compare
+// reads a quarter later.
+func TestReadJSONUTF16(t *testing.T) {
+	text := `{"asOf": "2026-09-01T00:00:00Z", "entries": [{"id": "key-a", "kind": "credential"}]}`
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range text {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	rv, err := ReadJSON(bytes.NewReader(utf16))
+	if err != nil {
+		t.Fatalf("ReadJSON of a UTF-16 review: %v", err)
+	}
+	if len(rv.Entries) != 1 || rv.Entries[0].ID != "key-a" {
+		t.Errorf("entries %+v, want the one entry key-a", rv.Entries)
+	}
+}

@@ -26,6 +26,8 @@ import (
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/blastradius-dev/blastradius/internal/textenc"
 )
 
 // Advisory is one OSV record, reduced to what decides the packages it
@@ -105,7 +107,7 @@ type record struct {
 // Parse reads one OSV record. Problems that spoil only one affected
 // package are returned as warnings and that package is left out.
 func Parse(file string, data []byte) (*Advisory, []string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = textenc.Bytes(data)
 	var r record
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, nil, decodeError(file, data, err)

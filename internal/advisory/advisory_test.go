@@ -153,3 +153,20 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// An OSV record saved by Windows PowerShell 5.1 (Invoke-WebRequest ... >
+// mal.json) is UTF-16LE with a byte order mark.
+func TestParseUTF16(t *testing.T) {
+	text := `{"id": "MAL-2026-0001", "affected": [{"package": {"ecosystem": "npm", "name": "relnotes-gen"}, "versions": ["3.1.0"]}]}`
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range text {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	a, _, err := Parse("mal.json", utf16)
+	if err != nil {
+		t.Fatalf("Parse of a UTF-16 record: %v", err)
+	}
+	if len(a.Affected) != 1 || a.Affected[0].Purl != "pkg:npm/relnotes-gen" {
+		t.Errorf("affected %+v, want pkg:npm/relnotes-gen", a.Affected)
+	}
+}

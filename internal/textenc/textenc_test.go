@@ -1,0 +1,35 @@
+package textenc
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestBytesMarks(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"UTF-16LE", []byte{0xFF, 0xFE, '{', 0, '}', 0, '\r', 0, '\n', 0}, "{}\r\n"},
+		{"UTF-16BE", []byte{0xFE, 0xFF, 0, '{', 0, '}'}, "{}"},
+		{"UTF-8 mark", []byte{0xEF, 0xBB, 0xBF, '{', '}'}, "{}"},
+		{"no mark", []byte(`{"a": "é"}`), `{"a": "é"}`},
+		{"empty", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(Bytes(tt.in)); got != tt.want {
+				t.Errorf("Bytes = %q, want %q", got, tt.want)
+			}
+			got, err := io.ReadAll(Reader(strings.NewReader(string(tt.in))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("Reader gives %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
