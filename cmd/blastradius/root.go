@@ -18,6 +18,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/graph/neo4jstore"
 	"github.com/blastradius-dev/blastradius/internal/secret"
+	"github.com/blastradius-dev/blastradius/internal/textenc"
 )
 
 // options are the flags every command shares.
@@ -145,11 +146,10 @@ func (o *options) openStore(ctx context.Context) (graph.Store, error) {
 	}
 	var password string
 	if o.neo4jPass != "" {
-		data, err := os.ReadFile(o.neo4jPass)
-		if err != nil {
+		var err error
+		if password, err = readPasswordFile(o.neo4jPass); err != nil {
 			return nil, fmt.Errorf("read --neo4j-password-file: %w", err)
 		}
-		password = strings.TrimRight(string(data), "\r\n")
 	}
 	st, err := neo4jstore.Open(ctx, neo4jstore.Config{
 		URI:       o.store,
@@ -239,3 +239,14 @@ func isTerminal(w io.Writer) bool {
 // saltPath returns the file that holds the salt of fingerprints, beside the
 // embedded store's file.
 func (o *options) saltPath() string { return filepath.Join(filepath.Dir(o.db), "salt") }
+
+// readPasswordFile returns the password a file holds, without its line end
+// or a byte order mark. A file that Windows PowerShell 5.1 wrote with > is
+// UTF-16 and is decoded.
+func readPasswordFile(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(string(textenc.Bytes(data)), "\r\n"), nil
+}
