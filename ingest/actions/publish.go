@@ -51,7 +51,7 @@ func secretNames(s string, env map[string]string) []string {
 	}
 	add(s)
 	for k, v := range env {
-		if strings.Contains(s, "$"+k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k) || windowsShellRef(s, k) {
+		if shellVarRef(s, k) || strings.Contains(s, "${"+k+"}") || envContextRef(s, k) || windowsShellRef(s, k) {
 			add(v)
 		}
 	}
@@ -59,23 +59,27 @@ func secretNames(s string, env map[string]string) []string {
 	return out
 }
 
+// shellVarRef reports whether s reads variable name as $NAME.
+func shellVarRef(s, name string) bool { return wholeRef(s, "$"+name) }
+
 // windowsShellRef reports whether s reads variable name as PowerShell
 // ($env:NAME, "env" in any case) or cmd.exe (%NAME%) does, the shells of
 // steps on Windows runners.
 func windowsShellRef(s, name string) bool {
-	if strings.Contains(s, "%"+name+"%") {
-		return true
-	}
-	lower, lowerName := strings.ToLower(s), strings.ToLower(name)
-	for i := strings.Index(lower, "$env:"+lowerName); i >= 0; {
-		end := i + len("$env:") + len(name)
-		// $env:NUGET_KEY_OLD reads another variable.
+	return strings.Contains(s, "%"+name+"%") || wholeRef(strings.ToLower(s), strings.ToLower("$env:"+name))
+}
+
+// wholeRef reports whether s contains ref with no name character after
+// it, so that $NUGET_KEY_PROD does not read NUGET_KEY.
+func wholeRef(s, ref string) bool {
+	for i := strings.Index(s, ref); i >= 0; {
+		end := i + len(ref)
 		if end == len(s) || !isNameByte(s[end]) {
 			return true
 		}
-		next := strings.Index(lower[end:], "$env:"+lowerName)
+		next := strings.Index(s[end:], ref)
 		if next < 0 {
-			break
+			return false
 		}
 		i = end + next
 	}

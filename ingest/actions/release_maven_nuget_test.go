@@ -140,6 +140,9 @@ func TestReleaseMavenNuGetWithoutCredentials(t *testing.T) {
 		{"nuget setapikey for another source", "      - run: nuget setapikey ${{ secrets.TOK }} -Source https://nuget.example.com/v3/index.json\n      - run: dotnet nuget push out/*.nupkg\n" + nugetCtrl, "nuget.org"},
 		{"setup-dotnet for another source", "      - uses: actions/setup-dotnet@v4\n        with: {source-url: 'https://nuget.pkg.github.com/example-org/index.json'}\n      - run: dotnet nuget push out/*.nupkg\n        env: {NUGET_AUTH_TOKEN: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"push to a folder", "      - run: dotnet nuget push out/*.nupkg --api-key ${{ secrets.TOK }} --source ./feed\n" + nugetCtrl, "nuget.org"},
+		// $NUGET_KEY_PROD is another variable than NUGET_KEY.
+		{"variable whose name extends another", "      - run: dotnet nuget push out/*.nupkg --api-key \"$NUGET_KEY_PROD\"\n        env: {NUGET_KEY: '${{ secrets.TOK }}', NUGET_KEY_PROD: '${{ secrets.CTRL }}'}\n", "nuget.org"},
+		{"PowerShell variable whose name extends another", "      - run: dotnet nuget push out/*.nupkg --api-key $env:NUGET_KEY_PROD\n        env: {NUGET_KEY: '${{ secrets.TOK }}', NUGET_KEY_PROD: '${{ secrets.CTRL }}'}\n", "nuget.org"},
 		{"dotnet nuget push --help", "      - run: dotnet nuget push --help --api-key ${{ secrets.TOK }}\n" + nugetCtrl, "nuget.org"},
 	}
 	for _, tt := range tests {
