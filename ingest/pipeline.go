@@ -24,6 +24,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/textenc"
 )
 
 // Limits against hostile or accidental huge input.
@@ -164,7 +165,7 @@ func (j *job) read() (*os.File, error) {
 		fd.Close()
 		return nil, err
 	}
-	if hasUnicodeMark(head) {
+	if textenc.HasWideMark(head) {
 		// Read through Open, which gives the content as UTF-8.
 		fd.Close()
 		return nil, j.readHead()
