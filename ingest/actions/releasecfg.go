@@ -54,19 +54,8 @@ var (
 // writes settings.xml or gradle.properties, or stores a NuGet key or
 // password.
 func (j *job) recordToolLogin(line string, env map[string]string) {
-	name, cargo := "", false
-	if m := cargoLogin.FindStringSubmatch(line); m != nil {
-		name, cargo = m[1], true
-	} else if cargoCredentials.MatchString(line) {
-		cargo = true
-	}
-	if name == "crates-io" {
-		name = ""
-	}
-
-	gem := gemCredentials.MatchString(line)
-	maven := mavenCredentials.MatchString(line)
-	nuget := nugetCredentials.MatchString(line)
+	tl := toolLoginsOf(line)
+	name, cargo, gem, maven, nuget := tl.cargoRegistry, tl.cargo, tl.gem, tl.maven, tl.nuget
 	if !cargo && !gem && !maven && !nuget {
 		return
 	}
@@ -95,6 +84,36 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 			j.toolLogins.nuget[key] = append(j.toolLogins.nuget[key], secrets...)
 		}
 	}
+}
+
+// toolLogin is what one script line stores a credential for.
+type toolLogin struct {
+	// cargoRegistry is the registry that cargo login --registry names,
+	// "" for crates.io.
+	cargoRegistry            string
+	cargo, gem, maven, nuget bool
+}
+
+// toolLoginsOf reads which tools' credentials a script line stores. Every
+// script line comes here and few name a tool's credentials, so each
+// pattern runs only when a word it needs is on the line.
+func toolLoginsOf(line string) toolLogin {
+	var tl toolLogin
+	if strings.Contains(line, "cargo") {
+		if m := cargoLogin.FindStringSubmatch(line); m != nil {
+			tl.cargoRegistry, tl.cargo = m[1], true
+		} else if cargoCredentials.MatchString(line) {
+			tl.cargo = true
+		}
+	}
+	if tl.cargoRegistry == "crates-io" {
+		tl.cargoRegistry = ""
+	}
+	tl.gem = (strings.Contains(line, "credentials") || strings.Contains(line, "rubygems_api_key")) && gemCredentials.MatchString(line)
+	tl.maven = (strings.Contains(line, "settings.xml") || strings.Contains(line, "<password>") || strings.Contains(line, "gradle.properties") ||
+		strings.Contains(line, "Password") || strings.Contains(line, "Token")) && mavenCredentials.MatchString(line)
+	tl.nuget = (containsFold(line, "nuget") || containsFold(line, "cleartextpassword")) && nugetCredentials.MatchString(line)
+	return tl
 }
 
 var (
@@ -388,6 +407,17 @@ func (j *job) oidcLogin(eco, host, line string, env map[string]string, creds []s
 			if h, ok := j.nugetAuthSteps[m[1]]; ok && h == host {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w in
+// any case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return true
 		}
 	}
 	return false

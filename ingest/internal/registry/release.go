@@ -995,7 +995,14 @@ func WritesYarnrcTokenAt(line string, at int) bool {
 // npm 9 and later also reject an auth setting without a registry (npm's
 // npmrc documentation, "Auth related configuration").
 func WritesNPMToken(cmd string) bool {
-	if strings.Contains(cmd, "_authToken") || strings.Contains(cmd, "npmAuthToken") || npmRegistryBasicAuth.MatchString(cmd) {
+	if strings.Contains(cmd, "_authToken") || strings.Contains(cmd, "npmAuthToken") {
+		return true
+	}
+	// Both patterns need _auth or _password, which most lines lack.
+	if !strings.Contains(cmd, "_auth") && !strings.Contains(cmd, "_password") {
+		return false
+	}
+	if npmRegistryBasicAuth.MatchString(cmd) {
 		return true
 	}
 	return npmBasicAuth.MatchString(cmd) && (strings.Contains(cmd, ".npmrc") || npmConfigSet.MatchString(cmd))
@@ -1006,7 +1013,9 @@ func WritesNPMToken(cmd string) bool {
 // /home/NAME/.npmrc or /root/.npmrc), through a redirection or tee with
 // its options. npm reads that file as its user configuration unless
 // NPM_CONFIG_USERCONFIG names another.
-func WritesHomeNPMRC(cmd string) bool { return homeNPMRC.MatchString(cmd) }
+func WritesHomeNPMRC(cmd string) bool {
+	return strings.Contains(cmd, ".npmrc") && homeNPMRC.MatchString(cmd)
+}
 
 // WritesHomeNPMRCAt reports whether the command of line that holds the
 // byte at offset at writes to the home folder's .npmrc (WritesHomeNPMRC).
