@@ -86,7 +86,7 @@ func (j *job) recordToolLogin(line string, env map[string]string) {
 	}
 }
 
-// toolLogin is what one script line stores a credential for.
+// toolLogin lists the tools that one script line stores a credential for.
 type toolLogin struct {
 	// cargoRegistry is the registry that cargo login --registry names,
 	// "" for crates.io.

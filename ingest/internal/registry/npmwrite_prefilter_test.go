@@ -1,12 +1,10 @@
 package registry
 
 import (
-	"bufio"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
 // The word checks in front of the patterns skip only lines that the
@@ -26,28 +24,7 @@ func TestNPMWriteWordChecksMatchPatterns(t *testing.T) {
 		"cat .npmrc",
 		"npm ci && npm test",
 	}
-	root := "../../../../shared/corpus"
-	if _, err := os.Stat(root); err == nil {
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yml") || strings.HasSuffix(path, ".yaml")) {
-				return err
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			sc := bufio.NewScanner(f)
-			sc.Buffer(make([]byte, 1<<20), 1<<20)
-			for sc.Scan() {
-				lines = append(lines, sc.Text())
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	lines = append(lines, resulttest.YAMLLines(t, "../../../../shared/corpus")...)
 	for _, ln := range lines {
 		token := strings.Contains(ln, "_authToken") || strings.Contains(ln, "npmAuthToken") || npmRegistryBasicAuth.MatchString(ln) ||
 			npmBasicAuth.MatchString(ln) && (strings.Contains(ln, ".npmrc") || npmConfigSet.MatchString(ln))

@@ -4,6 +4,9 @@ package resulttest
 
 import (
 	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -110,4 +113,29 @@ func Releases(t testing.TB, res *ingest.Result, accounts map[string]Reach) {
 			t.Errorf("%s may publish on its registry: %v, want %v", account, got, want.Registry)
 		}
 	}
+}
+
+// YAMLLines returns every line of the .yml and .yaml files under root,
+// none when root does not exist (the shared corpus is optional).
+func YAMLLines(t testing.TB, root string) []string {
+	t.Helper()
+	if _, err := os.Stat(root); err != nil {
+		return nil
+	}
+	var lines []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yml") || strings.HasSuffix(path, ".yaml")) {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, strings.Split(string(data), "\n")...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lines
 }
