@@ -1375,6 +1375,10 @@ func registryRevocation(acct graph.Node) string {
 		return "Delete the API key on nuget.org (account, API Keys, as the account it belongs to)"
 	case acct.Attr("registry") == "central.sonatype.com":
 		return "Revoke the user token on central.sonatype.com (account, user tokens, as the account it belongs to)"
+	case acct.Attr("registry") == "crates.io":
+		return "Revoke the API token on crates.io (Account Settings, API Tokens, as the account it belongs to)"
+	case acct.Attr("registry") == "rubygems.org":
+		return "Delete the API key on rubygems.org (Settings, API keys, as the account it belongs to)"
 	}
 	return ""
 }

@@ -2035,6 +2035,8 @@ func TestPlanGitLabVariableRegistryToken(t *testing.T) {
 		{"maven", "central.sonatype.com", "user token on central.sonatype.com"},
 		{"npm", "registry.npmjs.org", "npm token revoke"},
 		{"pypi", "pypi.org", "API token on pypi.org"},
+		{"cargo", "crates.io", "API token on crates.io"},
+		{"gem", "rubygems.org", "API key on rubygems.org"},
 	} {
 		t.Run(tt.host, func(t *testing.T) {
 			const (
