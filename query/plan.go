@@ -1171,6 +1171,8 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		if revoke := registryRevocation(registryAccountOf(res, n.ID)); revoke != "" {
 			it.Action = revoke + ", create a replacement, then store it in " + store
 		}
+	case "project-variables", "context":
+		circleCIVariablesItem(it, res, n)
 	case "all-actions-secrets":
 		it.Action = "The job received every secret of the repository: rotate each of them at its issuer"
 		it.Command = shellCommand("gh", "secret", "list", "--repo", n.Attr(graph.AttrRepository))
@@ -1359,6 +1361,46 @@ func sessionRole(res *Result, cred string) string {
 		}
 	}
 	return ""
+}
+
+// circleCIVariablesItem fills the item of a CircleCI project's or
+// context's environment variables, which every job of the project (or
+// every job given the context) receives. For each variable that logs in
+// to a registry it names where that registry revokes the token.
+func circleCIVariablesItem(it *Item, res *Result, n graph.Node) {
+	store := fmt.Sprintf("the settings of %s (Project Settings, Environment Variables)", n.Attr(graph.AttrRepository))
+	owner := "of the CircleCI project " + n.Attr(graph.AttrRepository)
+	if n.Attr("type") == "context" {
+		store = fmt.Sprintf("the context (Organization Settings, Contexts, %s)", n.Attr(graph.AttrName))
+		owner = "of the CircleCI context " + n.Attr(graph.AttrName)
+	}
+	it.Action = "Rotate every environment variable " + owner + " at the service that issued it, then store the new values in " + store
+	var notes []string
+	for _, acct := range registryAccountsOf(res, n.ID) {
+		if revoke := registryRevocation(acct); revoke != "" {
+			variable := acct.ID[strings.LastIndex(acct.ID, "/")+1:]
+			notes = append(notes, fmt.Sprintf("$%s logs in to %s: %s", variable, acct.Attr("registry"), revoke))
+		}
+	}
+	if len(notes) > 0 {
+		it.Action += ". " + strings.Join(notes, ". ")
+	}
+}
+
+// registryAccountsOf returns the registry accounts that a credential
+// acts as in the blast radius, sorted by id.
+func registryAccountsOf(res *Result, cred string) []graph.Node {
+	var out []graph.Node
+	for _, r := range res.Reached {
+		if r.Node.Attr("type") != "registry-account" || len(r.Path) == 0 {
+			continue
+		}
+		if h := r.Path[len(r.Path)-1]; h.Kind == graph.EdgeAuthenticatesAs && h.From == cred {
+			out = append(out, r.Node)
+		}
+	}
+	slices.SortFunc(out, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 // registryRevocation names where a token of a registry account is revoked,

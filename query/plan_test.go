@@ -2116,3 +2116,40 @@ func TestPlanServiceAccountTokenNamesAccount(t *testing.T) {
 		t.Errorf("action %q, want one that contains %q", item.Action, want)
 	}
 }
+
+func TestPlanCircleCIVariablesRegistryToken(t *testing.T) {
+	// Every job of a CircleCI project receives all of the project's
+	// environment variables, and the jobs given a context all of its
+	// variables. The item says where the new values go, and names the
+	// registry's token page for each variable that logs in to one.
+	const job = "runtime:circleci:o/lib/.circleci/config.yml#publish"
+	project := graph.CircleCIProjectVariablesID("o/lib")
+	context := graph.CircleCIContextID("o", "release")
+	for _, tt := range []struct {
+		name, cred, store string
+		attrs                 []string
+	}{
+		{"project", project, "Project Settings, Environment Variables", []string{"provider", "circleci", "type", "project-variables", "name", "*", "repository", "o/lib", "long_lived", "true"}},
+		{"context", context, "Organization Settings, Contexts, release", []string{"provider", "circleci", "type", "context", "name", "release", "org", "o", "long_lived", "true"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			account := graph.RegistryAccountID("nuget.org", tt.cred+"/NUGET_KEY")
+			gr := newG().
+				node(job, "type", "circleci-job", "repository", "o/lib").
+				node(tt.cred, tt.attrs...).
+				edge(job, graph.EdgeExecutes, bad).
+				edge(job, graph.EdgeExposes, tt.cred).
+				edge(tt.cred, graph.EdgeAuthenticatesAs, account)
+			gr.account(account, "nuget.org", "nuget")
+			s := gr.store(t)
+
+			item := planItem(t, planFrom(t, s, bad, Options{}), tt.cred)
+			if !strings.Contains(item.Action, tt.store) {
+				t.Errorf("action %q, want one that says where the new values go (%q)", item.Action, tt.store)
+			}
+			if want := "$NUGET_KEY logs in to nuget.org: Delete the API key on nuget.org"; !strings.Contains(item.Action, want) {
+				t.Errorf("action %q, want one that contains %q", item.Action, want)
+			}
+		})
+	}
+}
