@@ -55,6 +55,9 @@ Times are RFC 3339, or now. blastradius history lists the snapshots.`,
 			if err != nil {
 				return err
 			}
+			if o.latestSnapshot(newer) {
+				o.warnRejected(o.stderr)
+			}
 			a, err := history.Open(older)
 			if err != nil {
 				return err

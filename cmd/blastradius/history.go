@@ -76,6 +76,11 @@ func withAsOf(cmd *cobra.Command, o *options) {
 			if err != nil {
 				return err
 			}
+			// The list of rejected files is the last ingest's, and the
+			// latest snapshot is that ingest's graph.
+			if o.latestSnapshot(snap) {
+				o.warnRejected(o.stderr)
+			}
 			o.logger.Info("reading snapshot", "snapshot", snap.Time.Format(time.RFC3339), "file", snap.Path)
 			o.db = snap.Path
 		}
@@ -84,6 +89,13 @@ func withAsOf(cmd *cobra.Command, o *options) {
 }
 
 // snapshotAt resolves a time flag to a snapshot of the embedded store.
+// latestSnapshot reports whether snap is the store's latest snapshot,
+// the graph of the last ingest.
+func (o *options) latestSnapshot(snap history.Snapshot) bool {
+	list, err := history.List(o.db)
+	return err == nil && len(list) > 0 && list[len(list)-1].Path == snap.Path
+}
+
 func (o *options) snapshotAt(flag, value string) (history.Snapshot, error) {
 	if o.usesNeo4j() {
 		return history.Snapshot{}, &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", flag, history.ErrNoHistory)}
@@ -121,6 +133,9 @@ The Neo4j store keeps no history.`,
 			if err != nil {
 				return err
 			}
+			// The latest snapshot lacks the facts of the files the last
+			// ingest rejected.
+			o.warnRejected(o.stderr)
 			return renderHistory(o.stdout, o.format, list)
 		},
 	}

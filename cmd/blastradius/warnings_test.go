@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/history"
 )
 
 // A workflow that the last ingest rejected leaves the graph without its
@@ -260,5 +263,55 @@ func TestRejectedListTooLarge(t *testing.T) {
 	f.Close()
 	if _, err := readRejected(path); err == nil || !strings.Contains(err.Error(), "larger than 16 MiB") {
 		t.Errorf("readRejected of a %d-byte list: %v, want an error naming the bound", maxRejectedList+1, err)
+	}
+}
+
+// The latest snapshot is the graph of the last ingest, so history, a diff
+// to it and a query as of it warn about the files that ingest rejected.
+// An earlier snapshot has no such list, so they print no warning.
+func TestSnapshotCommandsWarnOfRejectedFiles(t *testing.T) {
+	dir := t.TempDir()
+	wf := filepath.Join(dir, "repo", ".github", "workflows", "ci.yml")
+	if err := os.MkdirAll(filepath.Dir(wf), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "store", "graph.db")
+	ingest := func(text string, want int) {
+		t.Helper()
+		if err := os.WriteFile(wf, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, stderr, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "acme", filepath.Join(dir, "repo")); code != want {
+			t.Fatalf("ingest: exit %d, want %d; stderr: %s", code, want, stderr)
+		}
+	}
+	ingest("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n", exitOK)
+	list, err := history.List(db)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("snapshots after the first ingest: %v, %v", list, err)
+	}
+	first := list[0].Time.Format(time.RFC3339)
+	// Snapshots are named to the second.
+	time.Sleep(1100 * time.Millisecond)
+	ingest("on: push\njobs:\n  a: [\n", exitRejected)
+
+	const warning = "1 input file was rejected at the last ingest"
+	for _, tt := range []struct {
+		name string
+		args []string
+		warn bool
+	}{
+		{"history", []string{"history"}, true},
+		{"diff to the latest", []string{"diff", "--from", first}, true},
+		{"diff between earlier ones", []string{"diff", "--from", first, "--to", first}, false},
+		{"query as of the latest", []string{"query", "--as-of", "now", "--package", "pkg:npm/x@1.0.0"}, true},
+		{"query as of an earlier one", []string{"query", "--as-of", first, "--package", "pkg:npm/x@1.0.0"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, _ := run(t, append([]string{"--db", db, "--log-level", "error"}, tt.args...)...)
+			if got := strings.Count(stderr, warning); got != map[bool]int{true: 1, false: 0}[tt.warn] {
+				t.Errorf("stderr has the warning %d times, want it %v once: %q", got, tt.warn, stderr)
+			}
+		})
 	}
 }
