@@ -21,7 +21,7 @@ require (
 	golang.org/x/net v0.61.0 // HTML parser for the review page's tests
 	golang.org/x/sync v0.25.0 // errgroup for bounded parallel parsing
 	golang.org/x/term v0.48.0 // detects a terminal for the progress bar and log format
-	golang.org/x/text v0.43.0 // UTF-16 decoding of input files that Windows PowerShell wrote
+	golang.org/x/text v0.43.0 // UTF-16 and UTF-32 decoding of files that Windows PowerShell wrote
 	mvdan.cc/sh/v3 v3.14.1 // bash parser with positions, so CI step scripts are read as the shell reads them (groups, loops, substitutions); its syntax package needs only the standard library
 )
 
