@@ -751,8 +751,9 @@ func (j *job) atRepoTop(dir string) bool {
 // JS-DevTools/npm-publish and changesets/action publish to npm, and
 // pypa/gh-action-pypi-publish uploads to PyPI, with a token when given
 // one and by trusted publishing otherwise. gradle/gradle-build-action
-// runs Gradle's arguments, and brandedoutcast/publish-nuget and its fork
-// alirezanet/publish-nuget push a package to NuGet.
+// runs Gradle's arguments and jreleaser/release-action JReleaser's, and
+// brandedoutcast/publish-nuget and its fork alirezanet/publish-nuget push
+// a package to NuGet.
 func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, input func(string) string, env map[string]string) {
 	r := release{line: line, step: step, dir: ".", current: true}
 	switch strings.ToLower(name) {
@@ -798,16 +799,19 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		r.creds = secretNames(input("password"), env)
 	case "gradle/gradle-build-action":
 		// Before v3 the action ran Gradle with its arguments input.
-		args := input("arguments")
-		words, _ := commandWords("gradle " + args)
-		eco, maybe := registry.ReleaseTool(words)
-		if eco == "" || registry.DryRun(words) {
+		if !j.toolActionRelease(&r, "gradle", input("arguments"), env) {
 			return
 		}
-		r.eco, r.host, r.maybe = eco, registry.MavenCentralRegistry, maybe
-		r.current = registry.ReleasesCurrent(words)
-		r.creds, _, _ = j.releaseCreds(eco, args, env, registry.NPMTarget{}, false)
-		r.creds = j.withToolLogins(r.creds, eco, words)
+	case "jreleaser/release-action":
+		// The action runs JReleaser with its arguments input,
+		// full-release when it is empty.
+		args := input("arguments")
+		if strings.TrimSpace(args) == "" {
+			args = "full-release"
+		}
+		if !j.toolActionRelease(&r, "jreleaser", args, env) {
+			return
+		}
 	case "brandedoutcast/publish-nuget", "alirezanet/publish-nuget":
 		// The action packs PROJECT_FILE_PATH and pushes it with NUGET_KEY
 		// to NUGET_SOURCE, https://api.nuget.org by default.
@@ -824,6 +828,21 @@ func (w *workflow) readActionRelease(j *job, name, ref, step string, line int, i
 		return
 	}
 	j.releases = append(j.releases, r)
+}
+
+// toolActionRelease fills r for an action that runs a Maven release tool
+// with the given arguments, and reports whether they make a release.
+func (j *job) toolActionRelease(r *release, tool, args string, env map[string]string) bool {
+	words, _ := commandWords(tool + " " + args)
+	eco, maybe := registry.ReleaseTool(words)
+	if eco == "" || registry.DryRun(words) {
+		return false
+	}
+	r.eco, r.host, r.maybe = eco, registry.MavenCentralRegistry, maybe
+	r.current = registry.ReleasesCurrent(words)
+	r.creds, _, _ = j.releaseCreds(eco, args, env, registry.NPMTarget{}, false)
+	r.creds = j.withToolLogins(r.creds, eco, words)
+	return true
 }
 
 // writeReleases writes, for each release, the registry account that each

@@ -54,6 +54,12 @@ func TestReleaseMavenNuGet(t *testing.T) {
 			"central.sonatype.com", graph.Possible, false, false},
 		{"gradle-build-action publish", "      - uses: gradle/gradle-build-action@v2\n        with: {arguments: 'publish --stacktrace'}\n        env: {DEPLOY_PASSWORD: '${{ secrets.TOK }}'}\n",
 			"central.sonatype.com", graph.Possible, false, false},
+		// jreleaser/release-action runs full-release unless its
+		// arguments say otherwise; the deployers are in its configuration.
+		{"jreleaser-action", "      - uses: jreleaser/release-action@v2\n        env: {JRELEASER_MAVENCENTRAL_PASSWORD: '${{ secrets.TOK }}', JRELEASER_GPG_PASSPHRASE: '${{ secrets.SIGNING_TOK }}'}\n",
+			"central.sonatype.com", graph.Possible, true, false},
+		{"nexus-staging", "      - run: mvn -B clean deploy nexus-staging:release\n        env: {OSSRH_TOKEN: '${{ secrets.TOK }}'}\n",
+			"central.sonatype.com", graph.Possible, true, false},
 		{"publish-nuget", "      - uses: brandedoutcast/publish-nuget@v2\n        with: {PROJECT_FILE_PATH: Widget.csproj, NUGET_KEY: '${{ secrets.TOK }}'}\n",
 			"nuget.org", graph.Certain, true, true},
 		{"publish-nuget of a project in a folder", "      - uses: alirezanet/publish-nuget@v3.1.0\n        with: {PROJECT_FILE_PATH: Core/Core.csproj, NUGET_KEY: '${{ secrets.TOK }}', NUGET_SOURCE: 'https://api.nuget.org'}\n",
@@ -134,6 +140,7 @@ func TestReleaseMavenNuGetWithoutCredentials(t *testing.T) {
 		{"gradle.properties signing key ring", "      - run: echo \"signing.secretKeyRingFile=${{ secrets.TOK }}\" >> gradle.properties\n      - run: ./gradlew publish\n        env: {ORG_GRADLE_PROJECT_ossrhPassword: '${{ secrets.CTRL }}'}\n", "central.sonatype.com"},
 		{"gradle.properties user name", "      - run: |\n          echo \"ossrhUsername=${{ secrets.TOK }}\" >> gradle.properties\n          echo \"ossrhPassword=${{ secrets.CTRL }}\" >> gradle.properties\n      - run: ./gradlew publish\n", "central.sonatype.com"},
 		{"MAVEN_PASSWORD unset first", "      - run: |\n          unset MAVEN_PASSWORD\n          mvn deploy\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
+		{"jreleaser-action changelog", "      - uses: jreleaser/release-action@v2\n        with: {arguments: changelog}\n        env: {JRELEASER_MAVENCENTRAL_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"gradle-build-action build", "      - uses: gradle/gradle-build-action@v2\n        with: {arguments: build}\n        env: {DEPLOY_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"dotnet pack", "      - run: dotnet pack -c Release\n        env: {NUGET_API_KEY: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"NuGet key in an unread variable", "      - run: dotnet nuget push out/*.nupkg --api-key ${{ secrets.CTRL }}\n        env: {NUGET_API_KEY: '${{ secrets.TOK }}'}\n", "nuget.org"},

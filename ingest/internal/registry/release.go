@@ -719,6 +719,12 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 		return mavenRelease(words[1:])
 	case "gradle", "gradlew", "gradlew.bat", "gradle.bat":
 		return gradleRelease(words[1:])
+	case "jreleaser", "jreleaser-cli":
+		// JReleaser's deploy uploads to the Maven deployers its
+		// configuration names, which the script does not show.
+		if sub == "deploy" || sub == "full-release" {
+			return "maven", true
+		}
 	case "dotnet":
 		if len(args) > 1 && args[0] == "nuget" && args[1] == "push" && !localSource(nugetSource(words)) {
 			return "nuget", false
@@ -824,8 +830,13 @@ func operands(args, valueOptions []string) []string {
 func mavenRelease(args []string) (eco string, maybe bool) {
 	deploys := false
 	for _, g := range operands(args, mavenValueOptions) {
-		g = deployGoal(g)
-		if g == "deploy" || g == "deploy:deploy" || g == "deploy:deploy-file" || g == "release:perform" {
+		switch deployGoal(g) {
+		case "deploy", "deploy:deploy", "deploy:deploy-file", "release:perform",
+			// The Nexus Staging plugin uploads to a staging repository
+			// of Sonatype's (deploy) and publishes it (release);
+			// JReleaser's deploy uploads to its Maven deployers.
+			"nexus-staging:deploy", "nexus-staging:deploy-staged", "nexus-staging:release",
+			"jreleaser:deploy", "jreleaser:full-release":
 			deploys = true
 		}
 	}
@@ -898,7 +909,7 @@ func gradleRelease(args []string) (eco string, maybe bool) {
 		case t == "publishToSonatype", t == "publishToMavenCentral", t == "publishAndReleaseToMavenCentral",
 			t == "publishAllPublicationsToMavenCentralRepository":
 			found, central = true, true
-		case t == "publish",
+		case t == "publish", t == "jreleaserDeploy", t == "jreleaserFullRelease",
 			strings.HasPrefix(t, "publish") && strings.HasSuffix(t, "Repository") && !strings.HasSuffix(t, "ToMavenLocalRepository"):
 			found = true
 		}

@@ -86,13 +86,22 @@ func TestReleaseToolMavenNuGet(t *testing.T) {
 		{[]string{"./gradlew", "publishMavenJavaPublicationToMavenLocal"}, "", false},
 		{[]string{"./gradlew", "publishAndReleaseToMavenCentral"}, "maven", false},
 		{[]string{"./gradlew", "-x", "publishToSonatype", "test"}, "", false},
+		{[]string{"mvn", "-B", "clean", "deploy", "nexus-staging:release"}, "maven", true},
+		{[]string{"mvn", "nexus-staging:deploy-staged"}, "maven", true},
+		{[]string{"mvn", "nexus-staging:rc-list"}, "", false},
+		{[]string{"./mvnw", "-Prelease", "jreleaser:full-release"}, "maven", true},
+		{[]string{"./mvnw", "jreleaser:config"}, "", false},
+		{[]string{"./gradlew", "jreleaserDeploy"}, "maven", true},
+		{[]string{"jreleaser", "deploy"}, "maven", true},
+		{[]string{"jreleaser-cli", "full-release"}, "maven", true},
+		{[]string{"jreleaser", "changelog"}, "", false},
 		{[]string{"dotnet", "nuget", "push", "a.nupkg"}, "nuget", false},
 		{[]string{"dotnet", "nuget", "delete", "Widget", "1.0.0"}, "", false},
 		{[]string{"dotnet", "pack"}, "", false},
 		{[]string{"nuget", "push", "a.nupkg", "-source", `C:\feed`}, "", false},
 		{[]string{"nuget.exe", "Push", "a.nupkg"}, "nuget", false},
 	}
-	for _, cmd := range [][]string{{"nuget", "push", "-?"}, {"nuget", "push", "-Help"}, {"dotnet", "nuget", "push", "-?"}, {"./mvnw", "-h", "deploy"}} {
+	for _, cmd := range [][]string{{"nuget", "push", "-?"}, {"nuget", "push", "-Help"}, {"dotnet", "nuget", "push", "-?"}, {"./mvnw", "-h", "deploy"}, {"jreleaser", "deploy", "--dry-run"}} {
 		if !DryRun(cmd) {
 			t.Errorf("DryRun(%q) = false, want true: the command prints its usage", cmd)
 		}
