@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
@@ -412,9 +413,17 @@ func (j *job) oidcLogin(eco, host, line string, env map[string]string, creds []s
 	return false
 }
 
-// containsFold reports whether s contains the lower-case ASCII word w in
-// any case.
+// containsFold reports whether s may contain the lower-case ASCII word w
+// in any case as a (?i) pattern reads it. Such a pattern also matches
+// U+017F (long s) for s and U+212A (Kelvin sign) for k, which take more
+// bytes than the letters. So a line with any byte outside ASCII counts as
+// containing w, and the pattern decides.
 func containsFold(s, w string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
 	for i := 0; i+len(w) <= len(s); i++ {
 		if strings.EqualFold(s[i:i+len(w)], w) {
 			return true

@@ -25,6 +25,10 @@ func TestToolLoginWordChecksMatchPatterns(t *testing.T) {
 		"echo '<add key=\"cleartextpassword\" value=\"x\" />'",
 		"echo '<add key=\"ClearTextPassword\" value=\"x\" />' >> NuGet.Config",
 		"npm ci && npm test",
+		// (?i) folds U+017F (long s) to s and U+212A (Kelvin sign) to k.
+		"echo '<add key=\"ClearTextPa\u017Fsword\" value=\"x\" />'",
+		"dotnet nuget add \u017Fource https://x/index.json --password $P",
+		"\u017Fonatype: x",
 	}
 	lines = append(lines, resulttest.YAMLLines(t, "../../../shared/corpus")...)
 	for _, ln := range lines {
