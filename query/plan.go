@@ -1388,19 +1388,21 @@ func circleCIVariablesItem(it *Item, res *Result, n graph.Node) {
 }
 
 // registryAccountsOf returns the registry accounts that a credential
-// acts as in the blast radius, sorted by id.
+// acts as in the blast radius, sorted by id. It reads the walked edges
+// because an account that several variable sets may log in as is on the
+// path of only one of them.
 func registryAccountsOf(res *Result, cred string) []graph.Node {
 	var out []graph.Node
-	for _, r := range res.Reached {
-		if r.Node.Attr("type") != "registry-account" || len(r.Path) == 0 {
+	edges := res.walkedOf(graph.EdgeAuthenticatesAs, func(from, _ string) bool { return from == cred })
+	for _, e := range edges {
+		r := res.Get(e.To)
+		if r == nil || r.Node.Attr("type") != "registry-account" {
 			continue
 		}
-		if h := r.Path[len(r.Path)-1]; h.Kind == graph.EdgeAuthenticatesAs && h.From == cred {
-			out = append(out, r.Node)
-		}
+		out = append(out, r.Node)
 	}
 	slices.SortFunc(out, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
-	return out
+	return slices.CompactFunc(out, func(a, b graph.Node) bool { return a.ID == b.ID })
 }
 
 // registryRevocation names where a token of a registry account is revoked,

@@ -2127,7 +2127,7 @@ func TestPlanCircleCIVariablesRegistryToken(t *testing.T) {
 	context := graph.CircleCIContextID("o", "release")
 	for _, tt := range []struct {
 		name, cred, store string
-		attrs                 []string
+		attrs             []string
 	}{
 		{"project", project, "Project Settings, Environment Variables", []string{"provider", "circleci", "type", "project-variables", "name", "*", "repository", "o/lib", "long_lived", "true"}},
 		{"context", context, "Organization Settings, Contexts, release", []string{"provider", "circleci", "type", "context", "name", "release", "org", "o", "long_lived", "true"}},
@@ -2151,5 +2151,38 @@ func TestPlanCircleCIVariablesRegistryToken(t *testing.T) {
 				t.Errorf("action %q, want one that contains %q", item.Action, want)
 			}
 		})
+	}
+}
+
+func TestPlanCircleCIVariablesSharedAccount(t *testing.T) {
+	// A variable that a job logs in with may be the project's or any of
+	// the job's contexts', so the account has an AUTHENTICATES_AS edge
+	// from each. The walk's path reaches it through one of them only, and
+	// every item still names the variable's token page.
+	const job = "runtime:circleci:o/lib/.circleci/config.yml#publish"
+	project := graph.CircleCIProjectVariablesID("o/lib")
+	release := graph.CircleCIContextID("o", "release")
+	docker := graph.CircleCIContextID("o", "docker")
+	account := graph.RegistryAccountID("nuget.org", project+"/NUGET_KEY")
+	gr := newG().
+		node(job, "type", "circleci-job", "repository", "o/lib").
+		node(project, "provider", "circleci", "type", "project-variables", "name", "*", "repository", "o/lib", "long_lived", "true").
+		node(release, "provider", "circleci", "type", "context", "name", "release", "org", "o", "long_lived", "true").
+		node(docker, "provider", "circleci", "type", "context", "name", "docker", "org", "o", "long_lived", "true").
+		edge(job, graph.EdgeExecutes, bad).
+		edge(job, graph.EdgeExposes, project).
+		edge(job, graph.EdgeExposes, release).
+		edge(job, graph.EdgeExposes, docker).
+		edge(project, graph.EdgeAuthenticatesAs, account).
+		edge(release, graph.EdgeAuthenticatesAs, account).
+		edge(docker, graph.EdgeAuthenticatesAs, account)
+	gr.account(account, "nuget.org", "nuget")
+	p := planFrom(t, gr.store(t), bad, Options{})
+
+	const want = "$NUGET_KEY logs in to nuget.org: Delete the API key on nuget.org"
+	for _, cred := range []string{project, release, docker} {
+		if item := planItem(t, p, cred); !strings.Contains(item.Action, want) {
+			t.Errorf("%s: action %q, want one that contains %q", cred, item.Action, want)
+		}
 	}
 }
