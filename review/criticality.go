@@ -14,6 +14,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
+	"github.com/blastradius-dev/blastradius/internal/textenc"
 )
 
 // DefaultWeight is the weight of a resource without a rating.
@@ -44,8 +45,11 @@ type entry struct {
 // ParseCriticality reads a mapping: a YAML object whose keys are node ids
 // or labels, or globs (`*` and `?`, matched against both), and whose
 // values are weights, as numbers or as low, medium, high or critical.
-// Exact ids win over globs, and longer globs over shorter ones.
+// Exact ids win over globs, and longer globs over shorter ones. A mapping
+// in UTF-16 or UTF-32 with a byte order mark is decoded first, because the
+// YAML decoder reads UTF-8 and UTF-16 only.
 func ParseCriticality(name string, data []byte) (*Criticality, error) {
+	data = textenc.Bytes(data)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s:%d: criticality mapping is not valid YAML", name, yamlLine(err))

@@ -790,3 +790,28 @@ func TestReadJSONUTF16(t *testing.T) {
 		t.Errorf("entries %+v, want the one entry key-a", rv.Entries)
 	}
 }
+
+func TestParseCriticalityUTF32(t *testing.T) {
+	// Windows PowerShell's Out-File -Encoding UTF32 writes UTF-32LE with
+	// a byte order mark. The mapping reads as it does in UTF-8, and an
+	// error names the same line and column.
+	utf32 := func(s string) []byte {
+		out := []byte{0xFF, 0xFE, 0x00, 0x00}
+		for _, r := range s {
+			out = append(out, byte(r), byte(r>>8), byte(r>>16), 0)
+		}
+		return out
+	}
+	c, err := ParseCriticality("crit.yaml", utf32("arn:aws:s3:::example-data: 7\n"))
+	if err != nil {
+		t.Fatalf("ParseCriticality of a UTF-32 mapping: %v", err)
+	}
+	if w := c.Weight(graph.Node{ID: "arn:aws:s3:::example-data"}); w != 7 {
+		t.Errorf("weight %v, want 7", w)
+	}
+
+	_, err = ParseCriticality("crit.yaml", utf32("a: 1\nb: very\n"))
+	if want := "crit.yaml:2:4: weight of the entry"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want one starting %q", err, want)
+	}
+}
