@@ -1409,7 +1409,7 @@ func registryAccountsOf(res *Result, cred string) []graph.Node {
 // or returns "" for a registry whose token page is not known.
 func registryRevocation(acct graph.Node) string {
 	switch {
-	case acct.Attr("registry") == "npm.pkg.github.com":
+	case githubPackagesHost(acct.Attr("registry")):
 		return "Revoke the personal access token at GitHub (Settings, Developer settings, Personal access tokens, as the user it belongs to)"
 	case acct.Attr("ecosystem") == "npm":
 		return fmt.Sprintf("Revoke the token on %s (npm token list, then npm token revoke with its id, as the account it belongs to)", acct.Attr("registry"))
@@ -1425,6 +1425,14 @@ func registryRevocation(acct graph.Node) string {
 		return "Delete the API key on rubygems.org (Settings, API keys, as the account it belongs to)"
 	}
 	return ""
+}
+
+// githubPackagesHost reports whether host is GitHub's container registry
+// or one of GitHub Packages' registries (npm.pkg.github.com and the like).
+// A token stored for them is a personal access token, because a job's
+// GITHUB_TOKEN expires when the job ends.
+func githubPackagesHost(host string) bool {
+	return host == "ghcr.io" || strings.HasSuffix(host, ".pkg.github.com")
 }
 
 // webIdentityLogin reports whether a hop is a web identity token (IRSA)

@@ -2037,6 +2037,11 @@ func TestPlanGitLabVariableRegistryToken(t *testing.T) {
 		{"pypi", "pypi.org", "API token on pypi.org"},
 		{"cargo", "crates.io", "API token on crates.io"},
 		{"gem", "rubygems.org", "API key on rubygems.org"},
+		// A variable that logs in to GitHub's container or package
+		// registries holds a personal access token.
+		{"docker", "ghcr.io", "personal access token at GitHub"},
+		{"nuget", "nuget.pkg.github.com", "personal access token at GitHub"},
+		{"maven", "maven.pkg.github.com", "personal access token at GitHub"},
 	} {
 		t.Run(tt.host, func(t *testing.T) {
 			const (
