@@ -165,8 +165,9 @@ func (j *job) read() (*os.File, error) {
 		fd.Close()
 		return nil, err
 	}
-	if textenc.HasWideMark(head) {
-		// Read through Open, which gives the content as UTF-8.
+	if textenc.HasMark(head) {
+		// Read through Open, which gives the content as UTF-8 without
+		// the mark.
 		fd.Close()
 		return nil, j.readHead()
 	}

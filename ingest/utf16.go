@@ -6,12 +6,12 @@ import (
 	"github.com/blastradius-dev/blastradius/internal/textenc"
 )
 
-// utf8Reader returns rc's content as UTF-8 when it starts with a UTF-16
-// or UTF-32 byte order mark (see textenc), and as it is otherwise. Closing
-// it closes rc. Such files would look binary for their NUL bytes, so they
-// are decoded before detection and parsing.
+// utf8Reader returns rc's content as UTF-8 without a byte order mark
+// (see textenc). Closing it closes rc. A UTF-16 or UTF-32 file would look
+// binary for its NUL bytes, and a mark in front of JSON hides the format
+// from detection, so both are undone before detection and parsing.
 func utf8Reader(rc io.ReadCloser) io.ReadCloser {
-	return readCloser{Reader: textenc.Decode(rc), Closer: rc}
+	return readCloser{Reader: textenc.Reader(rc), Closer: rc}
 }
 
 type readCloser struct {

@@ -80,3 +80,54 @@ func TestIngestUTF16MatchesUTF8(t *testing.T) {
 		t.Errorf("blast radius of the UTF-16 files differs (-UTF-8 +UTF-16):\n%s", diff)
 	}
 }
+
+// Windows PowerShell 5.1's Out-File -Encoding utf8 starts UTF-8 text with a
+// byte order mark. IAM authorization details, a Cloud Asset Inventory
+// export and a kubectl dump saved that way give the graph the same files
+// give without the mark; with it, detection did not see their format.
+func TestIngestUTF8MarkMatchesPlain(t *testing.T) {
+	const corpus = "../../../shared/corpus/"
+	files := []string{
+		"salesforce__cloudsplaining/test/files/example-authz-details.json",
+		"GoogleCloudPlatform__policy-library/validator/test/fixtures/gcp_iam_restrict_service_account_creation/assets/data.json",
+		"someengineering__fixinventory/plugins/k8s/test/files/api_v1_serviceaccounts.json",
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(corpus + name)
+		if os.IsNotExist(err) {
+			t.Skip("shared corpus not present")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(filepath.Dir(filepath.Dir(name)))+"/"+filepath.Base(name), func(t *testing.T) {
+			graphOf := func(content []byte) string {
+				t.Helper()
+				dir := t.TempDir()
+				in := filepath.Join(dir, "in")
+				if err := os.MkdirAll(in, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(in, filepath.Base(name)), content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				db := filepath.Join(dir, "graph.db")
+				if out, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "example-org", in); code != exitOK {
+					t.Fatalf("ingest: exit %d\n%s\n%s", code, out, errs)
+				}
+				out, errs, code := run(t, "--db", db, "export", "--format", "csv")
+				if code != exitOK {
+					t.Fatalf("export: exit %d: %s", code, errs)
+				}
+				return strings.ReplaceAll(out, dir, "DIR")
+			}
+			want := graphOf(data)
+			if strings.Count(want, "\nnode,") < 2 {
+				t.Fatalf("the file without a mark gives no graph:\n%s", want)
+			}
+			if diff := cmp.Diff(want, graphOf(append([]byte("\uFEFF"), data...))); diff != "" {
+				t.Errorf("graph of the file with a UTF-8 mark differs (-without +with):\n%s", diff)
+			}
+		})
+	}
+}

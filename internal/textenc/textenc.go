@@ -17,7 +17,8 @@ import (
 // out.json, Out-File) as UTF-16LE with a byte order mark, and with
 // -Encoding UTF32 as UTF-32LE with one (Microsoft's
 // about_Character_Encoding: every Unicode encoding but UTF-7 gets a byte
-// order mark). Some Windows editors start UTF-8 text with a mark too.
+// order mark). Some Windows editors, and Out-File -Encoding utf8, start
+// UTF-8 text with a mark too.
 // Go's JSON decoder rejects all three. Decoding keeps every line break, so
 // line numbers still hold, and UTF-8 takes at most 1.5 times the bytes of
 // the UTF-16 or UTF-32 text it decodes.
@@ -30,16 +31,16 @@ var (
 	utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 )
 
-// HasWideMark reports whether content starts with a UTF-16 or UTF-32 byte
-// order mark.
-func HasWideMark(head []byte) bool {
-	return bytes.HasPrefix(head, utf16LE) || bytes.HasPrefix(head, utf16BE) || bytes.HasPrefix(head, utf32BE)
+// HasMark reports whether content starts with a byte order mark: UTF-8's,
+// UTF-16's or UTF-32's.
+func HasMark(head []byte) bool {
+	return bytes.HasPrefix(head, utf8BOM) || bytes.HasPrefix(head, utf16LE) || bytes.HasPrefix(head, utf16BE) || bytes.HasPrefix(head, utf32BE)
 }
 
-// Decode returns r's text as UTF-8 when it starts with a UTF-16 or UTF-32
+// decode returns r's text as UTF-8 when it starts with a UTF-16 or UTF-32
 // byte order mark, and as it is otherwise. Code units that are not valid
 // UTF-16 or UTF-32 become U+FFFD.
-func Decode(r io.Reader) io.Reader {
+func decode(r io.Reader) io.Reader {
 	br := bufio.NewReader(r)
 	mark, _ := br.Peek(4)
 	switch {
@@ -55,10 +56,10 @@ func Decode(r io.Reader) io.Reader {
 	return br
 }
 
-// Reader returns r's text as UTF-8 without a byte order mark: decoded as
-// Decode decodes it, with a UTF-8 mark dropped.
+// Reader returns r's text as UTF-8 without a byte order mark: decoded when
+// it starts with a UTF-16 or UTF-32 mark, with a UTF-8 mark dropped.
 func Reader(r io.Reader) io.Reader {
-	br := bufio.NewReader(Decode(r))
+	br := bufio.NewReader(decode(r))
 	if mark, _ := br.Peek(len(utf8BOM)); bytes.Equal(mark, utf8BOM) {
 		br.Discard(len(utf8BOM))
 	}

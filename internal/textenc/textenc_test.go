@@ -35,32 +35,28 @@ func TestBytesMarks(t *testing.T) {
 }
 
 // UTF-32 text with a byte order mark, as Out-File -Encoding UTF32 writes
-// it, is decoded in both byte orders. Decode keeps a UTF-8 mark, which
-// Reader drops.
-func TestDecodeUTF32AndUTF8Mark(t *testing.T) {
+// it, is decoded in both byte orders, and HasMark tells every mark from
+// text without one.
+func TestReaderUTF32AndHasMark(t *testing.T) {
 	le := []byte{0xFF, 0xFE, 0, 0, '{', 0, 0, 0, '}', 0, 0, 0}
 	be := []byte{0, 0, 0xFE, 0xFF, 0, 0, 0, '{', 0, 0, 0, '}'}
 	for name, in := range map[string][]byte{"UTF-32LE": le, "UTF-32BE": be} {
-		got, err := io.ReadAll(Decode(strings.NewReader(string(in))))
+		got, err := io.ReadAll(Reader(strings.NewReader(string(in))))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if string(got) != "{}" {
-			t.Errorf("%s: Decode gives %q, want {}", name, got)
-		}
-		if !HasWideMark(in) {
-			t.Errorf("%s: HasWideMark = false", name)
+			t.Errorf("%s: Reader gives %q, want {}", name, got)
 		}
 	}
-	marked := "\uFEFF{}"
-	got, err := io.ReadAll(Decode(strings.NewReader(marked)))
-	if err != nil {
-		t.Fatal(err)
+	for name, in := range map[string][]byte{
+		"UTF-32LE": le, "UTF-32BE": be, "UTF-16LE": {0xFF, 0xFE, '{', 0}, "UTF-16BE": {0xFE, 0xFF, 0, '{'}, "UTF-8": []byte("\uFEFF{}"),
+	} {
+		if !HasMark(in) {
+			t.Errorf("%s: HasMark = false", name)
+		}
 	}
-	if string(got) != marked {
-		t.Errorf("Decode of UTF-8 with a mark gives %q, want it unchanged", got)
-	}
-	if HasWideMark([]byte(marked)) {
-		t.Error("HasWideMark of a UTF-8 mark = true")
+	if HasMark([]byte("{}")) || HasMark(nil) {
+		t.Error("HasMark of text without a mark = true")
 	}
 }
