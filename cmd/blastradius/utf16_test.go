@@ -83,8 +83,8 @@ func TestIngestUTF16MatchesUTF8(t *testing.T) {
 
 // Windows PowerShell 5.1's Out-File -Encoding utf8 starts UTF-8 text with a
 // byte order mark. IAM authorization details, a Cloud Asset Inventory
-// export and a kubectl dump saved that way give the graph the same files
-// give without the mark; with it, detection did not see their format.
+// export and a kubectl dump saved that way give the same graph as without
+// the mark. Detection once missed the format of such files.
 func TestIngestUTF8MarkMatchesPlain(t *testing.T) {
 	const corpus = "../../../shared/corpus/"
 	files := []string{

@@ -71,7 +71,7 @@ func Bytes(data []byte) []byte {
 	out, err := io.ReadAll(Reader(bytes.NewReader(data)))
 	if err != nil {
 		// The decoders turn invalid input into U+FFFD instead of
-		// failing, so no error is expected here; the caller's parser
+		// failing, so no error is expected here. The caller's parser
 		// then reports what is wrong with the raw content.
 		return data
 	}
