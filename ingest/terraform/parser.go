@@ -57,16 +57,21 @@ func (p *Parser) Detect(f *ingest.File) bool {
 }
 
 // isConfig, isVars and isJSON read a name without its .gz suffix: a
-// module's files may be gzip-compressed, as any input file may.
+// module's files may be gzip-compressed, as any input file may. As
+// Terraform reads a module's folder, the suffixes match in lower case
+// only, and a name that starts with a dot (a hidden file) never matches.
 func isConfig(path string) bool {
 	name := plainName(path)
-	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+	return !hidden(name) && (strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"))
 }
 
 func isVars(path string) bool {
 	name := plainName(path)
-	return strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")
+	return !hidden(name) && (strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json"))
 }
+
+// hidden reports whether a file's name starts with a dot.
+func hidden(path string) bool { return strings.HasPrefix(filepath.Base(path), ".") }
 
 // isOverride reports whether a configuration file is an override file:
 // override.tf, *_override.tf, or their .tf.json forms.
@@ -82,7 +87,31 @@ func isOverride(path string) bool {
 // Terraform's JSON syntax.
 func isJSON(path string) bool { return strings.HasSuffix(plainName(path), ".json") }
 
-func plainName(path string) string { return strings.TrimSuffix(strings.ToLower(path), ".gz") }
+func plainName(path string) string {
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		return path[:len(path)-len(".gz")]
+	}
+	return path
+}
+
+// leftOut returns why Terraform leaves out a file whose name ends in a
+// configuration or variables suffix in some case (MAIN.TF, .draft.tf), or
+// "" for any other file.
+func leftOut(path string) string {
+	name := plainName(path)
+	lower := strings.ToLower(name)
+	if !strings.HasSuffix(lower, ".tf") && !strings.HasSuffix(lower, ".tf.json") &&
+		!strings.HasSuffix(lower, ".tfvars") && !strings.HasSuffix(lower, ".tfvars.json") {
+		return ""
+	}
+	switch {
+	case hidden(name):
+		return "Terraform leaves out files whose names start with a dot"
+	case !isConfig(path) && !isVars(path):
+		return "Terraform reads only names that end in .tf, .tf.json, .tfvars or .tfvars.json in lower case"
+	}
+	return ""
+}
 
 // Parse evaluates the module that holds f, on the first call for its
 // folder, and appends the facts of the blocks declared in f.

@@ -67,8 +67,12 @@ func (p *Parser) caller(dir string) string {
 }
 
 // Skip implements ingest.Skipper: it names the folder whose module call
-// reads the files of a called module.
+// reads the files of a called module, and gives why Terraform leaves out
+// a file named like one of its own (MAIN.TF, .draft.tf).
 func (p *Parser) Skip(f *ingest.File) string {
+	if reason := leftOut(f.Path); reason != "" {
+		return reason
+	}
 	if !isConfig(f.Path) && !isVars(f.Path) {
 		return ""
 	}

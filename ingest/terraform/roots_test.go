@@ -297,3 +297,38 @@ func TestCalledNodeNamesItsBlock(t *testing.T) {
 		t.Errorf("position = %s, want the module block at %s", got, wantPos)
 	}
 }
+
+// Terraform matches .tf, .tf.json, .tfvars and .tfvars.json in lower case
+// only, and leaves out hidden files, so a file named MAIN.TF,
+// Extra.Tf.json or .draft.tf is no configuration and gives nothing. It is
+// skipped with a reason that says so.
+func TestNamesTerraformLeavesOut(t *testing.T) {
+	user := func(name string) string {
+		return fmt.Sprintf("resource \"aws_iam_user\" %q {\n  name = %q\n}\n", name, name)
+	}
+	root := writeTree(t, map[string]string{
+		"live/main.tf":       user("alice"),
+		"live/EXTRA.TF":      user("bob"),
+		"live/Other.Tf.json": `{"resource": {"aws_iam_user": {"carol": {"name": "carol"}}}}`,
+		"live/PROD.TFVARS":   `name = "dave"`,
+		"live/.draft.tf":     user("frank"),
+	})
+	ids, sum := ingestTree(t, root)
+	want := []string{"arn:aws:iam:::user/alice"}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("identities (-want +got):\n%s", diff)
+	}
+	reasons := map[string]string{}
+	for _, sk := range sum.Skipped {
+		reasons[filepath.Base(sk.Path)] = sk.Reason
+	}
+	const reason = "Terraform reads only names that end in .tf, .tf.json, .tfvars or .tfvars.json in lower case"
+	for _, name := range []string{"EXTRA.TF", "Other.Tf.json", "PROD.TFVARS"} {
+		if reasons[name] != reason {
+			t.Errorf("%s skipped with %q, want %q", name, reasons[name], reason)
+		}
+	}
+	if got, want := reasons[".draft.tf"], "Terraform leaves out files whose names start with a dot"; got != want {
+		t.Errorf(".draft.tf skipped with %q, want %q", got, want)
+	}
+}
