@@ -1423,6 +1423,10 @@ func registryRevocation(acct graph.Node) string {
 		return "Revoke the API token on crates.io (Account Settings, API Tokens, as the account it belongs to)"
 	case acct.Attr("registry") == "rubygems.org":
 		return "Delete the API key on rubygems.org (Settings, API keys, as the account it belongs to)"
+	case acct.Attr("registry") == "docker.io":
+		// A Docker Hub login takes a personal access token, an
+		// organization access token or the account's password.
+		return "Delete the access token on Docker Hub (Account settings, Personal access tokens, or the organization's access tokens in the Admin Console), or change the account's password if that is what the secret holds"
 	}
 	return ""
 }

@@ -2041,6 +2041,9 @@ func TestPlanGitLabVariableRegistryToken(t *testing.T) {
 		// registries holds a personal access token.
 		{"docker", "ghcr.io", "personal access token at GitHub"},
 		{"nuget", "nuget.pkg.github.com", "personal access token at GitHub"},
+		// A Docker Hub login takes a personal or organization access
+		// token, or the account's password.
+		{"docker", "docker.io", "access token on Docker Hub"},
 		{"maven", "maven.pkg.github.com", "personal access token at GitHub"},
 	} {
 		t.Run(tt.host, func(t *testing.T) {
