@@ -2128,7 +2128,7 @@ func TestPlanServiceAccountTokenNamesAccount(t *testing.T) {
 func TestPlanCircleCIVariablesRegistryToken(t *testing.T) {
 	// Every job of a CircleCI project receives all of the project's
 	// environment variables, and the jobs given a context all of its
-	// variables. The item says where the new values go, and names the
+	// variables. The item names where the new values go, and the
 	// registry's token page for each variable that logs in to one.
 	const job = "runtime:circleci:o/lib/.circleci/config.yml#publish"
 	project := graph.CircleCIProjectVariablesID("o/lib")

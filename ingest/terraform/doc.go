@@ -181,7 +181,7 @@
 //     unresolved, so a for_each over an unknown list of users yields one
 //     user named after "${each.key}". A count of 0 or an empty for_each
 //     that a root module variable no tfvars file sets decides also stands
-//     for one instance, since a -var flag may set the variable; the value
+//     for one instance, since a -var flag may set the variable. The value
 //     is followed through locals, module arguments and outputs, the
 //     arguments of blocks it reads, and each or count.index. So does one
 //     that terraform.workspace decides, which is "default" elsewhere. So

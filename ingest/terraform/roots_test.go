@@ -301,7 +301,7 @@ func TestCalledNodeNamesItsBlock(t *testing.T) {
 // Terraform matches .tf, .tf.json, .tfvars and .tfvars.json in lower case
 // only, and leaves out hidden files, so a file named MAIN.TF,
 // Extra.Tf.json or .draft.tf is no configuration and gives nothing. It is
-// skipped with a reason that says so.
+// skipped with that reason.
 func TestNamesTerraformLeavesOut(t *testing.T) {
 	user := func(name string) string {
 		return fmt.Sprintf("resource \"aws_iam_user\" %q {\n  name = %q\n}\n", name, name)

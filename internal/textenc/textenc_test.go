@@ -35,8 +35,8 @@ func TestBytesMarks(t *testing.T) {
 }
 
 // UTF-32 text with a byte order mark, as Out-File -Encoding UTF32 writes
-// it, is decoded in both byte orders, and HasMark tells every mark from
-// text without one.
+// it, is decoded in both byte orders. HasMark reports every mark, and no
+// mark for text without one.
 func TestReaderUTF32AndHasMark(t *testing.T) {
 	le := []byte{0xFF, 0xFE, 0, 0, '{', 0, 0, 0, '}', 0, 0, 0}
 	be := []byte{0, 0, 0xFE, 0xFF, 0, 0, 0, '{', 0, 0, 0, '}'}
