@@ -13,11 +13,7 @@ import (
 // account can publish every crate or gem it maintains, and the
 // repository's own one when the release runs at the top.
 func TestReleaseCargoGem(t *testing.T) {
-	tests := []struct {
-		name, steps, host string
-		conf              graph.Confidence
-		project, certain  bool
-	}{
+	checkAccounts(t, []accountCase{
 		{"CARGO_REGISTRY_TOKEN", "      - run: cargo publish --locked\n        env: {CARGO_REGISTRY_TOKEN: '${{ secrets.TOK }}'}\n",
 			"crates.io", graph.Certain, true, true},
 		{"--token", "      - run: cargo publish --token ${{ secrets.TOK }}\n",
@@ -42,25 +38,7 @@ func TestReleaseCargoGem(t *testing.T) {
 		// Bundler's gem tasks, which the input does not show.
 		{"rake release with ~/.gem/credentials", "      - run: |\n          mkdir -p ~/.gem\n          cat > ~/.gem/credentials <<EOF\n          ---\n          :rubygems_api_key: ${{ secrets.TOK }}\n          EOF\n          chmod 0600 ~/.gem/credentials\n          bundle exec rake release\n",
 			"rubygems.org", graph.Possible, true, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, n, ok := releaseOf(t, "", tt.steps, tt.host, "TOK")
-			if !ok {
-				t.Fatalf("no account of TOK on %s", tt.host)
-			}
-			id := graph.RegistryAccountID(tt.host, graph.GHASecretID(testRepo, "TOK"))
-			if e := findEdge(t, res, id, graph.EdgeCanAccess, graph.RegistryScopeID(tt.host)); e.Confidence != tt.conf {
-				t.Errorf("scope edge is %s, want %s", e.Confidence, tt.conf)
-			}
-			if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
-				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
-			}
-			if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != tt.certain {
-				t.Errorf("releases the top-level project for certain: %v, want %v", got, tt.certain)
-			}
-		})
-	}
+	})
 }
 
 // A dry run publishes nothing, and cargo and gem read no token from
@@ -68,25 +46,14 @@ func TestReleaseCargoGem(t *testing.T) {
 // case also has a release with CTRL that must be read.
 func TestReleaseCargoGemWithoutCredentials(t *testing.T) {
 	const gemCtrl = "      - run: gem push ctrl-1.0.0.gem\n        env: {GEM_HOST_API_KEY: '${{ secrets.CTRL }}'}\n"
-	tests := []struct{ name, steps, ctrlHost string }{
+	checkNoAccounts(t, []noAccountCase{
 		{"cargo --dry-run", "      - run: cargo publish --dry-run\n        env: {CARGO_REGISTRY_TOKEN: '${{ secrets.TOK }}'}\n" + gemCtrl, "rubygems.org"},
 		{"cargo -n", "      - run: cargo publish -n\n        env: {CARGO_REGISTRY_TOKEN: '${{ secrets.TOK }}'}\n" + gemCtrl, "rubygems.org"},
 		{"cargo with an npm token", "      - run: cargo publish --token ${{ secrets.CTRL }}\n        env: {NPM_TOKEN: '${{ secrets.TOK }}'}\n", "crates.io"},
 		{"gem build", "      - run: gem build widget.gemspec\n        env: {GEM_HOST_API_KEY: '${{ secrets.TOK }}'}\n" + gemCtrl, "rubygems.org"},
 		{"gem after cargo login", "      - run: cargo login ${{ secrets.TOK }}\n" + gemCtrl, "rubygems.org"},
 		{"cargo login for another registry", "      - run: cargo login --registry my-reg ${{ secrets.TOK }}\n      - run: cargo publish --token ${{ secrets.CTRL }}\n", "crates.io"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, _, ok := releaseOf(t, "", tt.steps, tt.ctrlHost, "CTRL")
-			if !ok {
-				t.Errorf("no account of CTRL on %s", tt.ctrlHost)
-			}
-			for _, to := range targets(res, graph.GHASecretID(testRepo, "TOK"), graph.EdgeAuthenticatesAs) {
-				t.Errorf("TOK authenticates as %s, want nothing", to)
-			}
-		})
-	}
+	})
 }
 
 // rust-lang/crates-io-auth-action exchanges the job's OIDC token for a

@@ -20,11 +20,7 @@ import (
 // publish every package it owns, and the repository's own one when the
 // release runs at the top.
 func TestReleaseMavenNuGet(t *testing.T) {
-	tests := []struct {
-		name, steps, host string
-		conf              graph.Confidence
-		project, certain  bool
-	}{
+	checkAccounts(t, []accountCase{
 		{"mvn deploy with MAVEN_PASSWORD", "      - run: mvn -B deploy\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n",
 			"central.sonatype.com", graph.Possible, true, false},
 		{"setup-java server-password", "      - uses: actions/setup-java@v4\n        with: {distribution: temurin, java-version: '21', server-id: central, server-username: DEPLOY_USER, server-password: RELEASE_PW}\n      - run: ./mvnw deploy\n        env: {RELEASE_PW: '${{ secrets.TOK }}'}\n",
@@ -55,7 +51,8 @@ func TestReleaseMavenNuGet(t *testing.T) {
 		{"gradle-build-action publish", "      - uses: gradle/gradle-build-action@v2\n        with: {arguments: 'publish --stacktrace'}\n        env: {DEPLOY_PASSWORD: '${{ secrets.TOK }}'}\n",
 			"central.sonatype.com", graph.Possible, false, false},
 		// jreleaser/release-action runs full-release unless its
-		// arguments say otherwise; the deployers are in its configuration.
+		// arguments name another command. Its configuration names the
+		// deployers.
 		{"jreleaser-action", "      - uses: jreleaser/release-action@v2\n        env: {JRELEASER_MAVENCENTRAL_PASSWORD: '${{ secrets.TOK }}', JRELEASER_GPG_PASSPHRASE: '${{ secrets.SIGNING_TOK }}'}\n",
 			"central.sonatype.com", graph.Possible, true, false},
 		{"nexus-staging", "      - run: mvn -B clean deploy nexus-staging:release\n        env: {OSSRH_TOKEN: '${{ secrets.TOK }}'}\n",
@@ -93,28 +90,7 @@ func TestReleaseMavenNuGet(t *testing.T) {
 			"nuget.org", graph.Possible, false, false},
 		{"setup-dotnet source-url", "      - uses: actions/setup-dotnet@v4\n        with: {dotnet-version: '8.0.x', source-url: 'https://nuget.pkg.github.com/example-org/index.json'}\n      - run: dotnet nuget push out/*.nupkg --source https://nuget.pkg.github.com/example-org/index.json\n        env: {NUGET_AUTH_TOKEN: '${{ secrets.TOK }}'}\n",
 			"nuget.pkg.github.com", graph.Certain, false, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, n, ok := releaseOf(t, "", tt.steps, tt.host, "TOK")
-			if !ok {
-				t.Fatalf("no account of TOK on %s", tt.host)
-			}
-			if got := targets(res, graph.GHASecretID(testRepo, "SIGNING_TOK"), graph.EdgeAuthenticatesAs); len(got) != 0 {
-				t.Errorf("SIGNING_TOK authenticates as %v, want nothing", got)
-			}
-			id := graph.RegistryAccountID(tt.host, graph.GHASecretID(testRepo, "TOK"))
-			if e := findEdge(t, res, id, graph.EdgeCanAccess, graph.RegistryScopeID(tt.host)); e.Confidence != tt.conf {
-				t.Errorf("scope edge is %s, want %s", e.Confidence, tt.conf)
-			}
-			if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
-				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
-			}
-			if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != tt.certain {
-				t.Errorf("releases the top-level project for certain: %v, want %v", got, tt.certain)
-			}
-		})
-	}
+	})
 }
 
 // Builds, installs, packs, dry runs, --help and a push to a folder publish
@@ -123,7 +99,7 @@ func TestReleaseMavenNuGet(t *testing.T) {
 // reach it. Each case also has a release with CTRL that must be read.
 func TestReleaseMavenNuGetWithoutCredentials(t *testing.T) {
 	const nugetCtrl = "      - run: dotnet nuget push ctrl.1.0.0.nupkg --api-key ${{ secrets.CTRL }}\n"
-	tests := []struct{ name, steps, ctrlHost string }{
+	checkNoAccounts(t, []noAccountCase{
 		{"mvn install", "      - run: mvn -B install\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"mvn verify", "      - run: mvn verify\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
 		{"mvn --help", "      - run: mvn --help deploy\n        env: {MAVEN_PASSWORD: '${{ secrets.TOK }}'}\n" + nugetCtrl, "nuget.org"},
@@ -151,20 +127,7 @@ func TestReleaseMavenNuGetWithoutCredentials(t *testing.T) {
 		{"variable whose name extends another", "      - run: dotnet nuget push out/*.nupkg --api-key \"$NUGET_KEY_PROD\"\n        env: {NUGET_KEY: '${{ secrets.TOK }}', NUGET_KEY_PROD: '${{ secrets.CTRL }}'}\n", "nuget.org"},
 		{"PowerShell variable whose name extends another", "      - run: dotnet nuget push out/*.nupkg --api-key $env:NUGET_KEY_PROD\n        env: {NUGET_KEY: '${{ secrets.TOK }}', NUGET_KEY_PROD: '${{ secrets.CTRL }}'}\n", "nuget.org"},
 		{"dotnet nuget push --help", "      - run: dotnet nuget push --help --api-key ${{ secrets.TOK }}\n" + nugetCtrl, "nuget.org"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, _, ok := releaseOf(t, "", tt.steps, tt.ctrlHost, "CTRL")
-			if !ok {
-				t.Errorf("no account of CTRL on %s", tt.ctrlHost)
-			}
-			for _, secret := range []string{"TOK", "GPG_TOK", "SIGNING_TOK"} {
-				for _, to := range targets(res, graph.GHASecretID(testRepo, secret), graph.EdgeAuthenticatesAs) {
-					t.Errorf("%s authenticates as %s, want nothing", secret, to)
-				}
-			}
-		})
-	}
+	})
 }
 
 // NuGet/login exchanges the job's OIDC token for a nuget.org API key (its

@@ -96,6 +96,67 @@ func TestReleaseTrustedPublishing(t *testing.T) {
 	}
 }
 
+// accountCase is a workflow whose secret TOK logs in to host for a
+// release: conf is the confidence of the account's reach of the registry,
+// and project and certain whether it releases the repository's own
+// package, and for certain.
+type accountCase struct {
+	name, steps, host string
+	conf              graph.Confidence
+	project, certain  bool
+}
+
+// checkReleases checks each case's account of TOK, and that no signing
+// secret (SIGNING_TOK) logs in anywhere.
+func checkAccounts(t *testing.T, tests []accountCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, n, ok := releaseOf(t, "", tt.steps, tt.host, "TOK")
+			if !ok {
+				t.Fatalf("no account of TOK on %s", tt.host)
+			}
+			if got := targets(res, graph.GHASecretID(testRepo, "SIGNING_TOK"), graph.EdgeAuthenticatesAs); len(got) != 0 {
+				t.Errorf("SIGNING_TOK authenticates as %v, want nothing", got)
+			}
+			id := graph.RegistryAccountID(tt.host, graph.GHASecretID(testRepo, "TOK"))
+			if e := findEdge(t, res, id, graph.EdgeCanAccess, graph.RegistryScopeID(tt.host)); e.Confidence != tt.conf {
+				t.Errorf("scope edge is %s, want %s", e.Confidence, tt.conf)
+			}
+			if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
+				t.Errorf("releases the top-level project: %v, want %v", got, tt.project)
+			}
+			if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != tt.certain {
+				t.Errorf("releases the top-level project for certain: %v, want %v", got, tt.certain)
+			}
+		})
+	}
+}
+
+// noAccountCase is a workflow in which TOK (and GPG_TOK, SIGNING_TOK)
+// log in nowhere, while CTRL logs in to ctrlHost, so that a case cannot
+// pass by reading nothing at all.
+type noAccountCase struct{ name, steps, ctrlHost string }
+
+// checkNoReleases checks that each case's CTRL logs in and that TOK,
+// GPG_TOK and SIGNING_TOK do not.
+func checkNoAccounts(t *testing.T, tests []noAccountCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _, ok := releaseOf(t, "", tt.steps, tt.ctrlHost, "CTRL")
+			if !ok {
+				t.Errorf("no account of CTRL on %s", tt.ctrlHost)
+			}
+			for _, secret := range []string{"TOK", "GPG_TOK", "SIGNING_TOK"} {
+				for _, to := range targets(res, graph.GHASecretID(testRepo, secret), graph.EdgeAuthenticatesAs) {
+					t.Errorf("%s authenticates as %s, want nothing", secret, to)
+				}
+			}
+		})
+	}
+}
+
 // releaseOf parses a workflow with one job, rel, whose steps are steps,
 // and returns the registry account node that secret logs in as on host.
 func releaseOf(t *testing.T, perms, steps, host, secret string) (*ingest.Result, graph.Node, bool) {
