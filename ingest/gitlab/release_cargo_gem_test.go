@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 // cargo publish logs in to crates.io with --token or CARGO_REGISTRY_TOKEN,
@@ -41,16 +42,31 @@ dry:
 		t.Fatal(err)
 	}
 	checkResult(t, res)
-	tests := []struct {
-		variable, host   string
-		conf             graph.Confidence
-		project, certain bool
-	}{
+	checkVariableAccounts(t, res, []variableAccount{
 		{"CRATES_TOKEN", "crates.io", graph.Certain, true, true},
 		{"CORE_CRATES_TOKEN", "crates.io", graph.Certain, false, false},
 		{"RUBYGEMS_KEY", "rubygems.org", graph.Certain, true, true},
 		{"RAKE_GEM_KEY", "rubygems.org", graph.Possible, true, false},
+	})
+	if got := targets(res, graph.GitLabVariableID(testProject, "DRY_CRATES_TOKEN"), graph.EdgeAuthenticatesAs); len(got) != 0 {
+		t.Errorf("DRY_CRATES_TOKEN authenticates as %v, want nothing: a dry run publishes nothing", got)
 	}
+}
+
+// variableAccount is a GitLab CI/CD variable that logs in to host for a
+// release: conf is the confidence of the account's reach of the registry,
+// and project and certain whether it releases the project's own package,
+// and for certain.
+type variableAccount struct {
+	variable, host   string
+	conf             graph.Confidence
+	project, certain bool
+}
+
+// checkVariableAccounts checks that each variable authenticates as its
+// account on host, and that account's reach and release of the project.
+func checkVariableAccounts(t *testing.T, res *ingest.Result, tests []variableAccount) {
+	t.Helper()
 	for _, tt := range tests {
 		id := graph.RegistryAccountID(tt.host, graph.GitLabVariableID(testProject, tt.variable))
 		if diff := cmp.Diff([]string{id}, targets(res, graph.GitLabVariableID(testProject, tt.variable), graph.EdgeAuthenticatesAs)); diff != "" {
@@ -67,8 +83,5 @@ dry:
 		if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != tt.certain {
 			t.Errorf("%s releases the project for certain: %v, want %v", tt.variable, got, tt.certain)
 		}
-	}
-	if got := targets(res, graph.GitLabVariableID(testProject, "DRY_CRATES_TOKEN"), graph.EdgeAuthenticatesAs); len(got) != 0 {
-		t.Errorf("DRY_CRATES_TOKEN authenticates as %v, want nothing: a dry run publishes nothing", got)
 	}
 }

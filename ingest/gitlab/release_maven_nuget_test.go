@@ -3,8 +3,6 @@ package gitlab
 import (
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
@@ -54,35 +52,14 @@ unset:
 		t.Fatal(err)
 	}
 	checkResult(t, res)
-	tests := []struct {
-		variable, host   string
-		conf             graph.Confidence
-		project, certain bool
-	}{
+	checkVariableAccounts(t, res, []variableAccount{
 		{"CENTRAL_TOKEN", "central.sonatype.com", graph.Possible, true, false},
 		{"SONATYPE_TOKEN", "central.sonatype.com", graph.Certain, false, false},
 		{"NUGET_KEY", "nuget.org", graph.Certain, true, true},
 		// PowerShell, the shell of GitLab's Windows runners, reads a
 		// variable as $env:NAME.
 		{"WIN_NUGET_KEY", "nuget.org", graph.Certain, true, true},
-	}
-	for _, tt := range tests {
-		id := graph.RegistryAccountID(tt.host, graph.GitLabVariableID(testProject, tt.variable))
-		if diff := cmp.Diff([]string{id}, targets(res, graph.GitLabVariableID(testProject, tt.variable), graph.EdgeAuthenticatesAs)); diff != "" {
-			t.Errorf("%s authenticates as (-want +got):\n%s", tt.variable, diff)
-			continue
-		}
-		if e := findEdge(t, res, id, graph.EdgeCanAccess, graph.RegistryScopeID(tt.host)); e.Confidence != tt.conf {
-			t.Errorf("%s: scope edge is %s, want %s", tt.variable, e.Confidence, tt.conf)
-		}
-		n := findNode(t, res, id)
-		if got := n.Attr(graph.AttrReleasesProject) == "true"; got != tt.project {
-			t.Errorf("%s releases the project: %v, want %v", tt.variable, got, tt.project)
-		}
-		if got := n.Attr(graph.AttrReleasesProjectCertain) == "true"; got != tt.certain {
-			t.Errorf("%s releases the project for certain: %v, want %v", tt.variable, got, tt.certain)
-		}
-	}
+	})
 	for _, v := range []string{"INSTALL_TOKEN", "HELP_KEY", "UNSET_TOKEN", "GPG_PASSPHRASE"} {
 		if got := targets(res, graph.GitLabVariableID(testProject, v), graph.EdgeAuthenticatesAs); len(got) != 0 {
 			t.Errorf("%s authenticates as %v, want nothing", v, got)
