@@ -232,7 +232,9 @@ func TestRejects(t *testing.T) {
 		data string
 		line int
 	}{
-		{"bad indentation", "version: 2.1\njobs:\n  a: b\n c: d\n", 3},
+		// Line 4 is indented more than jobs and less than a: no key of
+		// either mapping can start there.
+		{"bad indentation", "version: 2.1\njobs:\n  a: b\n c: d\n", 4},
 		{"top-level list", "- a\n", 1},
 		{"no jobs or workflows", "version: 2.1\norbs: {}\n", 1},
 	}

@@ -273,7 +273,8 @@ func TestRejects(t *testing.T) {
 		data string
 		line int
 	}{
-		{"unclosed flow list", "job:\n  script: [a\n  image: x\n", 1},
+		// The flow list opens on line 2 and is never closed.
+		{"unclosed flow list", "job:\n  script: [a\n  image: x\n", 2},
 		{"bad indentation", "a: b\n c: d\n", 2},
 		{"top-level list", "- a\n- b\n", 1},
 		{"tab indentation", "job:\n\tscript: x\n", 2},

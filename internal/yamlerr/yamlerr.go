@@ -23,6 +23,9 @@ func Split(err error) (line int, msg string) {
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		if parserProblem(msg) {
+			line++
+		}
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
@@ -31,6 +34,34 @@ func Split(err error) (line int, msg string) {
 
 // clean drops quoted input text from a decoder message, keeping quoted
 // punctuation, and joins its words with single spaces.
+// parserProblems are the problems that the decoder's parser reports, as
+// opposed to its scanner. For these, go-yaml v3 counts lines from 0, and
+// the scanner from 1. The line is where the construct being parsed
+// begins (an unclosed flow mapping, a block mapping missing a key). When
+// that construct begins on the first line, it is the problem's line.
+var parserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"did not find expected key",
+	"did not find expected node content",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+func parserProblem(msg string) bool {
+	for _, p := range parserProblems {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func clean(msg string) string {
 	return strings.Join(strings.Fields(quotedRE.ReplaceAllStringFunc(msg, punctuationOnly)), " ")
 }

@@ -76,6 +76,12 @@ func SyntaxError(file string, data []byte, err error) error {
 	pos := ingest.Position{File: file}
 	line, msg := yamlerr.Split(err)
 	if line > 0 {
+		if last := lastTextLine(data); line > last && last > 0 {
+			// The decoder met the end of the input, after the last line
+			// that holds anything: that line is where the document
+			// stops short.
+			line = last
+		}
 		pos.Line, pos.Col = line, FirstColumn(data, line)
 	} else if m := anchorRE.FindStringSubmatch(err.Error()); m != nil {
 		// The decoder gives no line for an alias of an unknown anchor:
@@ -91,6 +97,22 @@ func SyntaxError(file string, data []byte, err error) error {
 		msg = "unexpected value type"
 	}
 	return ingest.Errorf(pos, "yaml syntax: %s", msg)
+}
+
+// lastTextLine returns the 1-based number of the last line that holds a
+// character other than a space or tab, or 0 when none does.
+func lastTextLine(data []byte) int {
+	starts := LineStarts(data)
+	for i := len(starts) - 1; i >= 0; i-- {
+		end := len(data)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		if len(bytes.TrimSpace(data[starts[i]:end])) > 0 {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // FirstColumn returns the 1-based column of the first character of a line
