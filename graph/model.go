@@ -236,6 +236,20 @@ const (
 	// line of the called module where the node's block is written. The
 	// node's own position is the calling module block's.
 	AttrDefinedAt = "defined_at"
+	// AttrPullPolicy, on an EXECUTES edge from a Kubernetes workload to an
+	// image, is the imagePullPolicy its containers run the image with:
+	// PullAlways, PullIfNotPresent or PullNever. Unset when unknown.
+	AttrPullPolicy = "pull_policy"
+)
+
+// Values of AttrPullPolicy, as Kubernetes spells them. A node pulls a tag
+// again each time it starts a container with PullAlways, only when it
+// has no image of that tag with PullIfNotPresent, and never with
+// PullNever.
+const (
+	PullAlways       = "Always"
+	PullIfNotPresent = "IfNotPresent"
+	PullNever        = "Never"
 )
 
 // Values of AttrGPRRelease.

@@ -79,9 +79,19 @@ func (r *reader) edge(e graph.Edge, ln int) {
 	if e.Confidence == graph.Certain {
 		cur.Confidence = graph.Certain
 	}
+	if e.Kind == graph.EdgeExecutes {
+		// Containers of one pod that run one image: the pod pulls it as
+		// often as the most eager of them.
+		if pull := eagerPull(cur.Attr(graph.AttrPullPolicy), e.Attr(graph.AttrPullPolicy)); pull != "" {
+			cur.SetAttr(graph.AttrPullPolicy, pull)
+		} else {
+			delete(cur.Attrs, graph.AttrPullPolicy)
+		}
+	}
 	for k, v := range e.Attrs {
 		old, ok := cur.Attrs[k]
 		switch {
+		case k == graph.AttrPullPolicy:
 		case !ok:
 			cur.SetAttr(k, v)
 		case listAttrs[k]:

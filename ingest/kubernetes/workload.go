@@ -144,7 +144,7 @@ func (p *pod) container(c *yaml.Node) {
 		img, ok := image.Parse(ref)
 		switch {
 		case ok:
-			p.image(img, name, line(in, ln))
+			p.image(img, name, p.pullPolicy(c, img, name, ln), line(in, ln))
 			p.images = append(p.images, ref)
 		case ref != "":
 			p.r.warnf(line(in, ln), "%s %s: container %s: image is not a plain image reference: not recorded", p.o.kind, label(p.o.ns, p.o.name), name)
@@ -243,7 +243,44 @@ func (p *pod) exposeSecret(name, via string, keys []string, ln int) {
 	p.r.edge(e, ln)
 }
 
-func (p *pod) image(img image.Ref, container string, ln int) {
+// pullRank orders the values of imagePullPolicy by how often a node pulls
+// the image again.
+var pullRank = map[string]int{graph.PullNever: 1, graph.PullIfNotPresent: 2, graph.PullAlways: 3}
+
+// pullPolicy returns the imagePullPolicy a container runs img with. A
+// container without one gets the API server's default: Always for the tag
+// latest or no tag, IfNotPresent for another tag or a digest. For a value
+// the API server rejects, pullPolicy warns and returns "".
+func (p *pod) pullPolicy(c *yaml.Node, img image.Ref, container string, ln int) string {
+	n := get(c, "imagePullPolicy")
+	if v := str(n); v != "" {
+		if pullRank[v] == 0 {
+			p.r.warnf(line(n, ln), "%s %s: container %s: invalid imagePullPolicy %q, expected Always, IfNotPresent or Never: the image counts as pulled at every start",
+				p.o.kind, label(p.o.ns, p.o.name), container, v)
+			return ""
+		}
+		return v
+	}
+	if img.Digest == "" && (img.Tag == "" || img.Tag == "latest") {
+		return graph.PullAlways
+	}
+	return graph.PullIfNotPresent
+}
+
+// eagerPull returns the pull policy of a pod whose containers run one
+// image with policies a and b: the one that pulls more often, or ""
+// when either is unknown.
+func eagerPull(a, b string) string {
+	if pullRank[a] == 0 || pullRank[b] == 0 {
+		return ""
+	}
+	if pullRank[a] >= pullRank[b] {
+		return a
+	}
+	return b
+}
+
+func (p *pod) image(img image.Ref, container, pull string, ln int) {
 	ver, name := img.PURL(true), img.PURL(false)
 	vn := newNode(ver, graph.NodePackage, img.Name()+"@"+img.Version(), "")
 	delete(vn.Attrs, graph.AttrProvider)
@@ -262,6 +299,9 @@ func (p *pod) image(img image.Ref, container string, ln int) {
 	e.SetAttr(graph.AttrVia, "image")
 	e.SetAttr("pinned", img.Pinned())
 	e.SetAttr("containers", container)
+	if pull != "" {
+		e.SetAttr(graph.AttrPullPolicy, pull)
+	}
 	p.r.edge(e, ln)
 }
 
