@@ -243,6 +243,11 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 	// takes each again whenever it reaches the holder or holds it more
 	// surely, because a grant counts only as surely as its holder is held.
 	grants := map[string][]metGrant{}
+	// neverPulled contains the EXECUTES edges the walk left untaken because
+	// the workload never pulls the pushed image (pushedRun). The walk
+	// records such an edge when it takes it after all, from an image
+	// version it reaches again in another way.
+	neverPulled := map[graph.EdgeKey]bool{}
 	fwd := forwardKinds(opt)
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
@@ -281,12 +286,23 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			if pv == nil || pv.id != from {
 				pv = visits[from]
 			}
-			if !replay && (!pv.expanded || pv.partial && rev &&
+			var never, cached bool
+			if rev && e.Kind == graph.EdgeExecutes && pv.parent != nil && pv.fromVisit != nil && pv.fromVisit.parent != nil &&
+				pushedVersion(pv.parent.Kind, pv.fromVisit.parent.Kind, pv.fromVisit.id) {
+				never, cached = pushedRun(from, e.Attr(graph.AttrPullPolicy))
+			}
+			if never {
+				neverPulled[e.Key()] = true
+				return
+			}
+			retaken := len(neverPulled) > 0 && e.Kind == graph.EdgeExecutes && neverPulled[e.Key()]
+			if !replay && (!pv.expanded || retaken || pv.partial && rev &&
 				!leavesPartial(pv.reached.Node, e.Kind, e.Attr("pinned"), e.Attr("requested"))) {
 				// A store returns an edge only from the Expand of the node
 				// the walk leaves it from, and a frontier lists a node once,
 				// so the edge is new unless that node was expanded before.
 				res.edges = append(res.edges, *e)
+				delete(neverPulled, e.Key())
 			}
 			if e.Kind == graph.EdgeDefines && !pv.modifiable {
 				return
@@ -300,6 +316,10 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 					conf = graph.Possible
 					e = withReason(e, graph.Possible, pinnedDigest)
 				}
+			}
+			if cached {
+				conf = graph.Possible
+				e = withReason(e, graph.Possible, notCached)
 			}
 			if e.Kind == graph.EdgeCanGrant {
 				holder := e.Attr(graph.AttrHolder)
@@ -523,6 +543,35 @@ const pinnedDigest = "a digest names one image's content, which no push changes,
 func repushed(kind, parent graph.EdgeKind, name, version string) bool {
 	return kind == graph.EdgeVersionOf && parent == graph.EdgeCanPublish && strings.HasPrefix(name, "pkg:docker/") &&
 		imageVersion(version) == "digest"
+}
+
+// notCached explains the step from a pushed image tag to a workload that
+// runs it with imagePullPolicy IfNotPresent.
+const notCached = "with imagePullPolicy IfNotPresent the workload runs the pushed tag only on a node that has not cached it, and a node that has it keeps running the image it pulled before"
+
+// pushedVersion reports whether the walk reached an image version from a
+// name the attacker can push: by a backward VERSION_OF step, kind, from
+// the name, which it reached by an edge of kind parent.
+func pushedVersion(kind, parent graph.EdgeKind, name string) bool {
+	return kind == graph.EdgeVersionOf && parent == graph.EdgeCanPublish && strings.HasPrefix(name, "pkg:docker/")
+}
+
+// pushedRun decides a backward EXECUTES step from an image version that
+// the walk reached from a name the attacker can push (pushedVersion),
+// along an edge with the given pull policy (graph.AttrPullPolicy). A
+// workload that never pulls the image never runs the attacker's, so the
+// walk does not take the step (never). A workload that pulls a tag only
+// on a node without it runs the attacker's image possibly (cached). The
+// step to a digest is possible already (repushed). An edge without a
+// policy counts as pulled at every start.
+func pushedRun(version, policy string) (never, cached bool) {
+	switch policy {
+	case graph.PullNever:
+		return true, false
+	case graph.PullIfNotPresent:
+		return false, imageVersion(version) == "tag"
+	}
+	return false, false
 }
 
 // imageVersion returns "digest" for the package id of an image reference

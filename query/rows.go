@@ -146,6 +146,9 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 	// walk takes each again whenever it reaches the holder or holds it
 	// more surely.
 	grants := map[uint32][]memstore.EdgeRef{}
+	// neverPulled contains the EXECUTES edges left untaken because the
+	// workload never pulls the pushed image, as in BlastRadius.
+	neverPulled := map[memstore.EdgeRef]bool{}
 	for depth := 1; len(frontier) > 0 && depth <= maxDepth; depth++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -197,9 +200,20 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				pv = w.get(from)
 			}
 			kind := rows.Kind(ref.Edge)
-			if !replay && (!pv.expanded || pv.partial && rev &&
+			var never, cached bool
+			if rev && kind == graph.EdgeExecutes && pv.hasParent && pv.fromVisit != nil && pv.fromVisit.hasParent &&
+				pushedVersion(pv.hop.Kind, pv.fromVisit.hop.Kind, pv.fromVisit.id) {
+				never, cached = pushedRun(pv.id, w.attr(ref, graph.AttrPullPolicy))
+			}
+			if never {
+				neverPulled[ref] = true
+				return
+			}
+			retaken := len(neverPulled) > 0 && neverPulled[ref]
+			if !replay && (!pv.expanded || retaken || pv.partial && rev &&
 				!leavesPartial(pv.reached.Node, kind, w.attr(ref, "pinned"), w.attr(ref, "requested"))) {
 				lazy.refs = append(lazy.refs, ref)
+				delete(neverPulled, ref)
 			}
 			if kind == graph.EdgeDefines && !pv.modifiable {
 				return
@@ -217,7 +231,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			conf := pv.reached.Confidence.Weaker(econf)
 			published := rev && pv.hasParent && republished(kind, pv.hop.Kind, pv.id)
 			pinned := rev && pv.hasParent && !published && kind == graph.EdgeVersionOf && repushed(kind, pv.hop.Kind, pv.id, rows.ID(to))
-			if published || pinned {
+			if published || pinned || cached {
 				conf = graph.Possible
 			}
 			if kind == graph.EdgeCanGrant {
@@ -272,6 +286,10 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			if pinned {
 				cur.hop.Confidence = graph.Possible
 				cur.hop.Reason = joinReason(cur.hop.Reason, pinnedDigest)
+			}
+			if cached {
+				cur.hop.Confidence = graph.Possible
+				cur.hop.Reason = joinReason(cur.hop.Reason, notCached)
 			}
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 		"pkg:npm/p", "repo:github.com/example-org/r", "runtime:gha:example-org/r/ci.yml#j",
 		"secret:gha:example-org/r/K", "arn:aws:iam::111122223333:role/r", "arn:aws:iam::111122223333:user/u",
 		"arn:aws:s3:::b", "k8s:sa:ns/s", "oidc:gha:example-org/r/j", "gcp:secret:s",
+		"pkg:docker/img", "pkg:docker/img@1.", "k8s:workload:ns/Pod/p",
 	}
 	var ids []string
 	for i := 0; i < 70; i++ {
@@ -73,6 +75,9 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 			e.Attrs = nil
 			if holder != "" {
 				e.SetAttr(graph.AttrHolder, holder)
+			}
+			if e.Kind == graph.EdgeExecutes {
+				setPullPolicy(rnd, &e)
 			}
 			if via != "" {
 				e.SetAttr(graph.AttrVia, via)
@@ -120,6 +125,9 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 			if e.Kind == graph.EdgeCanInvoke && rnd.Intn(2) == 0 {
 				e.SetAttr(graph.AttrVia, graph.ViaPodNetwork)
 			}
+			if e.Kind == graph.EdgeExecutes {
+				setPullPolicy(rnd, &e)
+			}
 			if rnd.Intn(5) == 0 {
 				ev := &graph.Evidence{}
 				if rnd.Intn(2) == 0 {
@@ -130,6 +138,28 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 				e.Evidence = ev
 			}
 			add(e)
+		}
+		// Pushes to image names that workloads run by tag, with every
+		// pull policy.
+		var names, versions []string
+		for _, id := range ids {
+			switch {
+			case strings.HasPrefix(id, "pkg:docker/img@"):
+				versions = append(versions, id)
+			case strings.HasPrefix(id, "pkg:docker/img"):
+				names = append(names, id)
+			}
+		}
+		for i := 0; i < 4 && len(names) > 0 && len(versions) > 0; i++ {
+			name, version := names[rnd.Intn(len(names))], versions[rnd.Intn(len(versions))]
+			pos := graph.Pos{File: file, Line: 300 + i}
+			add(graph.Edge{From: ids[rnd.Intn(len(ids))], To: name, Kind: graph.EdgeCanPublish, Confidence: graph.Certain, Pos: pos})
+			add(graph.Edge{From: version, To: name, Kind: graph.EdgeVersionOf, Confidence: graph.Certain, Pos: pos})
+			for j := 0; j < 2; j++ {
+				e := graph.Edge{From: ids[rnd.Intn(len(ids))], To: version, Kind: graph.EdgeExecutes, Confidence: graph.Certain, Pos: pos}
+				setPullPolicy(rnd, &e)
+				add(e)
+			}
 		}
 		return b
 	}
@@ -148,6 +178,13 @@ func randomStore(t *testing.T, seed int64) (*memstore.Store, []string) {
 		t.Fatal(err)
 	}
 	return s, ids
+}
+
+// setPullPolicy gives an EXECUTES edge a random pull policy, or none.
+func setPullPolicy(rnd *rand.Rand, e *graph.Edge) {
+	if p := []string{"", graph.PullAlways, graph.PullIfNotPresent, graph.PullNever}[rnd.Intn(4)]; p != "" {
+		e.SetAttr(graph.AttrPullPolicy, p)
+	}
 }
 
 // render returns as JSON everything a caller can read of a result, the edges
