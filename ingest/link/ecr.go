@@ -11,8 +11,9 @@ import (
 // linkECRPublish turns write access to an ECR repository into the image
 // it publishes. An identity that may call ecr:PutImage on
 // arn:aws:ecr:REGION:ACCOUNT:repository/NAME can point any tag of
-// ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME at an image of its own, which
-// the workloads that run the image pull next. So the identity
+// ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME at an image of its own. A
+// workload that runs the image starts the caller's once it pulls the tag
+// again (see pushedRun in package query). So the identity
 // CAN_PUBLISH the image's name package, when a runtime or a file names
 // that image, with the confidence of its access. A repository whose tags
 // are immutable (image_tag_mutability IMMUTABLE) takes new tags only,
@@ -35,7 +36,7 @@ func (v *view) linkECRPublish() {
 			continue
 		}
 		conf := e.Confidence
-		reason := "ecr:PutImage and the layer uploads on " + e.To + " move the image's tags to an image of the caller's, which workloads pull next"
+		reason := "ecr:PutImage and the layer uploads on " + e.To + " move the image's tags to an image of the caller's, which workloads run once they pull the tag again"
 		if !uploadsLayers(actions) {
 			// PutImage takes a manifest whose layers the repository holds
 			// already: the caller re-points tags at images pushed before.

@@ -99,8 +99,8 @@ func repoOf(n graph.Node) (project, location, repo string, ok bool) {
 // linkArtifactPublish derives CAN_PUBLISH from a grant that lets a member
 // upload to Artifact Registry repositories. A Docker push to
 // LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE moves any tag of the
-// image to an image of the pusher's, which the workloads that run the
-// image pull next. So the member CAN_PUBLISH each image name under the
+// image to an image of the pusher's. A workload that runs the image starts
+// the pusher's once it pulls the tag again. So the member CAN_PUBLISH each image name under the
 // repository that the graph holds. The target is a declared repository,
 // or a project, whose repositories the input may not declare. A member
 // that may change the allow policy of the project (or of a folder or
@@ -241,7 +241,7 @@ func (g *gcpView) publishEdge(gr *gcpGrant, m grantee, img, repo string, how pus
 	if repo == gr.resource {
 		where = "to it"
 	}
-	reason := fmt.Sprintf("%s: %s on %s %s %s (%s), so it can point any tag of the image at an image of its own, which workloads pull next",
+	reason := fmt.Sprintf("%s: %s on %s %s %s (%s), so it can point any tag of the image at an image of its own, which workloads run once they pull the tag again",
 		gr.node.ID, gr.role.Name, gr.resource, how.text, where, how.perm)
 	if m.via != "" {
 		reason += "; it reaches " + m.id + " " + m.via
