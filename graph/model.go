@@ -67,18 +67,24 @@ const (
 	EdgeCanReadSecret EdgeKind = "CAN_READ_SECRET"
 	// EdgeCanMint: Identity -> Secret it can create (a new access key, say).
 	EdgeCanMint EdgeKind = "CAN_MINT"
-	// EdgeCanModify: Identity -> Runtime or Repository whose code it can change.
+	// EdgeCanModify: Identity -> Runtime, Repository or Resource whose code
+	// or content it can change. A runner host, and a job whose cache a later
+	// job restores, modify the jobs they reach from a Runtime.
 	EdgeCanModify EdgeKind = "CAN_MODIFY"
 	// EdgeCanPublish: Identity -> Package it can publish new versions of.
 	EdgeCanPublish EdgeKind = "CAN_PUBLISH"
-	// EdgeCanAccess: Identity -> Resource it can read, write or administer.
+	// EdgeCanAccess: Identity -> Resource it can read, write or administer,
+	// Repository a job's token reaches, or Identity whose definition it
+	// can read.
 	EdgeCanAccess EdgeKind = "CAN_ACCESS"
 	// EdgeRunsOn: Runtime -> Runtime that hosts it (a job on a runner host).
 	EdgeRunsOn EdgeKind = "RUNS_ON"
 	// EdgeObserved: Identity -> Resource or Identity, seen in access logs.
 	EdgeObserved EdgeKind = "OBSERVED"
 	// EdgeCanInvoke: Identity -> Runtime it can send input to (invoke a
-	// function, reach a listening port, write code the runtime loads).
+	// function, reach a listening port, write code the runtime loads). A
+	// Kubernetes workload and its cluster's pod network (a Resource) reach
+	// each other the same way.
 	// Walks follow it only when they assume application flaws.
 	EdgeCanInvoke EdgeKind = "CAN_INVOKE"
 	// EdgeCanReceive: Identity -> Secret held by a runtime that sends

@@ -78,6 +78,13 @@ type Result struct {
 	// Records counts the units read (log records, packages, resources),
 	// for the summary.
 	Records int
+	// Needs lists node ids that the file's facts name and that another
+	// input may declare. When it is set, Check runs once every file of
+	// the run is parsed, before the write, with the kind of each of those
+	// ids that the run's facts or the store declare. Check may leave out
+	// facts of res whose ends it finds wrong, with a warning in res.Diags.
+	Needs []string                                           `json:"-"`
+	Check func(res *Result, known map[string]graph.NodeKind) `json:"-"`
 }
 
 // AddNode appends a node.

@@ -311,6 +311,9 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		return nil, ctx.Err()
 	}
 
+	if err := p.checkNeeds(ctx, jobs); err != nil {
+		return nil, err
+	}
 	b := &graph.Batch{Time: now().UTC().Truncate(time.Second), Parts: make([]graph.Facts, 0, len(jobs))}
 	in = nil
 	parsed := 0
@@ -372,6 +375,54 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	sum.Duration = time.Since(start)
 	log.Info("graph written", "nodes", st.Nodes, "edges", st.Edges, "duration", sum.Duration.Round(time.Millisecond))
 	return sum, nil
+}
+
+// checkNeeds hands each parsed file that names nodes other inputs may
+// declare (Result.Needs) the kinds of those that the run's facts or the
+// store declare, so that its Check leaves out facts that point nowhere.
+func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job) error {
+	need := map[string]bool{}
+	for _, j := range jobs {
+		if j.parser != nil && j.err == nil && j.res.Check != nil {
+			for _, id := range j.res.Needs {
+				need[id] = true
+			}
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	known := make(map[string]graph.NodeKind, len(need))
+	for _, j := range jobs {
+		for i := range j.res.Nodes {
+			if n := &j.res.Nodes[i]; need[n.ID] {
+				known[n.ID] = n.Kind
+			}
+		}
+	}
+	var rest []string
+	for id := range need {
+		if _, ok := known[id]; !ok {
+			rest = append(rest, id)
+		}
+	}
+	if len(rest) > 0 {
+		sort.Strings(rest)
+		stored, err := p.Store.Nodes(ctx, rest)
+		if err != nil {
+			return fmt.Errorf("read the nodes that input files name: %w", err)
+		}
+		for _, n := range stored {
+			known[n.ID] = n.Kind
+		}
+	}
+	for _, j := range jobs {
+		if j.parser != nil && j.err == nil && j.res.Check != nil {
+			j.res.Check(&j.res, known)
+			j.res.Check, j.res.Needs = nil, nil
+		}
+	}
+	return nil
 }
 
 // gone returns the sources under the walked folders that this run did not

@@ -15,6 +15,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/k8saudit"
 	"github.com/blastradius-dev/blastradius/ingest/kubernetes"
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
+	"github.com/blastradius-dev/blastradius/ingest/mapping"
 	"github.com/blastradius-dev/blastradius/ingest/sbom"
 	"github.com/blastradius-dev/blastradius/ingest/terraform"
 )
@@ -23,6 +24,7 @@ import (
 // first whose Detect accepts a file parses it.
 func All() []ingest.Parser {
 	return []ingest.Parser{
+		mapping.New(),
 		actions.New(),
 		gitlab.New(),
 		circleci.New(),
