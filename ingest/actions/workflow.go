@@ -255,9 +255,9 @@ type job struct {
 	// poetryLiterals are the inline secrets of literal tokens that steps
 	// set with poetry config, by Poetry repository.
 	poetryLiterals map[string][]string
-	// toolLogins are the secrets that steps stored where cargo and gem
-	// read their tokens (releasecfg.go).
-	toolLogins toolLogins
+	// toolLogins are the secrets that steps stored where cargo, gem,
+	// Maven, Gradle and NuGet read their tokens.
+	toolLogins registry.ToolLogins
 	// cratesAuthSteps maps the id of each rust-lang/crates-io-auth-action
 	// step to the registry whose token it returns, and gemOIDCHost is the
 	// registry that rubygems/configure-rubygems-credentials logged in to

@@ -1,4 +1,4 @@
-package actions
+package registry
 
 import (
 	"testing"
@@ -30,7 +30,7 @@ func TestToolLoginWordChecksMatchPatterns(t *testing.T) {
 		"dotnet nuget add \u017Fource https://x/index.json --password $P",
 		"\u017Fonatype: x",
 	}
-	lines = append(lines, resulttest.YAMLLines(t, "../../../shared/corpus")...)
+	lines = append(lines, resulttest.YAMLLines(t, "../../../../shared/corpus")...)
 	for _, ln := range lines {
 		var want toolLogin
 		if m := cargoLogin.FindStringSubmatch(ln); m != nil {

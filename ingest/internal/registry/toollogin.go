@@ -1,0 +1,284 @@
+package registry
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ToolLogins are the credentials that earlier lines of a job stored in
+// the files that cargo, gem, Maven, Gradle and NuGet read a registry token
+// from when no option or variable gives one. cargo login writes
+// $CARGO_HOME/credentials.toml, kept here by registry name ("" for
+// crates.io). gem push reads the rubygems_api_key of ~/.gem/credentials.
+// Maven reads server passwords from settings.xml and Gradle project
+// properties from gradle.properties. NuGet reads API keys and source
+// passwords from NuGet.Config, which nuget setapikey and dotnet nuget add
+// source write.
+//
+// The credentials are names, of secrets or variables, as the reader that
+// records them names them. A job's files outlive the script that writes
+// them, so one ToolLogins serves every script of a job, in order.
+type ToolLogins struct {
+	cargo map[string][]string
+	gem   []string
+	maven []string
+	// nuget is keyed by the registry a login is for, "source:NAME" for
+	// a source that a later push names, and "*" when the line does not
+	// show which (NuGetLoginKeys).
+	nuget map[string][]string
+}
+
+var (
+	// cargoLogin matches cargo login, with its toolchain and options, and
+	// captures the registry that --registry names.
+	cargoLogin = regexp.MustCompile(`\bcargo\s+(?:\+\S+\s+)?login\b(?:[^;&|]*?\s--registry(?:=|\s+)([A-Za-z0-9_-]+))?`)
+	// cargoCredentials matches a write to Cargo's credentials file.
+	cargoCredentials = regexp.MustCompile(`\.cargo/credentials(?:\.toml)?\b`)
+	// gemCredentials matches RubyGems' credentials file and its key.
+	gemCredentials = regexp.MustCompile(`\.gem/credentials\b|:rubygems_api_key:`)
+	// mavenCredentials matches a write to Maven's settings.xml, a server
+	// password in it, a write to Gradle's gradle.properties, and a line
+	// that sets a Maven Central, Sonatype or Nexus password property, as
+	// the body of a here-document does.
+	mavenCredentials = regexp.MustCompile(`\.m2/settings\.xml\b|<password>|\bgradle\.properties\b|\b(?:mavenCentral|sonatype|ossrh|nexus)[A-Za-z]*(?:Password|Token)\s*[=:]`)
+	// nugetCredentials matches the commands that store a NuGet API key or
+	// source password, and a NuGet.Config's stored password.
+	nugetCredentials = regexp.MustCompile(`(?i)\bnuget(?:\.exe)?\s+setapikey\b|\bnuget\s+(?:add|update)\s+source\b|\bClearTextPassword\b|\bnuget\.config\b`)
+)
+
+// Record records the credentials that one line of a script stores for
+// cargo, gem, Maven, Gradle or NuGet. For cargo they are a cargo login's
+// (its argument, or the input a pipe gives it) and a write to Cargo's
+// credentials file (taken to be for crates.io). For gem they are a line
+// that writes ~/.gem/credentials or its :rubygems_api_key: entry, as the
+// body of a here-document does. For the others, they are a line that
+// writes settings.xml or gradle.properties, or stores a NuGet key or
+// password. secrets returns the credentials that a text reads.
+func (t *ToolLogins) Record(line string, secrets func(string) []string) {
+	tl := toolLoginsOf(line)
+	if !tl.cargo && !tl.gem && !tl.maven && !tl.nuget {
+		return
+	}
+	found := secrets(line)
+	if len(found) == 0 {
+		return
+	}
+
+	if tl.cargo {
+		if t.cargo == nil {
+			t.cargo = map[string][]string{}
+		}
+		t.cargo[tl.cargoRegistry] = append(t.cargo[tl.cargoRegistry], found...)
+	}
+	if tl.gem {
+		t.gem = append(t.gem, found...)
+	}
+	if tl.maven {
+		t.maven = append(t.maven, mavenLogins(line, secrets, found)...)
+	}
+	if tl.nuget {
+		if t.nuget == nil {
+			t.nuget = map[string][]string{}
+		}
+		for _, key := range NuGetLoginKeys(line) {
+			t.nuget[key] = append(t.nuget[key], found...)
+		}
+	}
+}
+
+// AddGem records credentials that gem push reads from
+// ~/.gem/credentials, written there other than by a script line.
+func (t *ToolLogins) AddGem(creds []string) {
+	t.gem = append(t.gem, creds...)
+}
+
+// For returns the credentials stored earlier for the tool of a release
+// command of ecosystem eco. cargo's are those for the registry that
+// --registry names (or crates.io), and gem's count for gem push and rake
+// release. Maven's and Gradle's count for their releases, and NuGet's for
+// a push that gives no API key.
+func (t *ToolLogins) For(eco string, words []string) []string {
+	var out []string
+	switch eco {
+	case "cargo":
+		name := ""
+		for i, w := range words {
+			if v, ok := strings.CutPrefix(w, "--registry="); ok {
+				name = v
+			} else if w == "--registry" && i+1 < len(words) {
+				name = words[i+1]
+			}
+		}
+		if name == "crates-io" {
+			name = ""
+		}
+		if slices.ContainsFunc(words, func(w string) bool { return w == "--index" || strings.HasPrefix(w, "--index=") }) &&
+			ReleaseHost(eco, words) != CratesIORegistry {
+			// A login is stored by registry name; an index URL of
+			// another registry matches none that the input shows.
+			return nil
+		}
+		out = append(out, t.cargo[name]...)
+	case "gem":
+		out = append(out, t.gem...)
+	case "maven":
+		// A signing key's passphrase written beside the password logs in
+		// nowhere.
+		for _, c := range t.maven {
+			if !NotUploadSecret(c) {
+				out = append(out, c)
+			}
+		}
+	case "nuget":
+		if NuGetAPIKey(words) != "" {
+			return nil
+		}
+		out = append(out, t.nuget["*"]...)
+		switch src := ReleaseOption(eco, words); {
+		case src == "":
+			out = append(out, t.nuget[NuGetRegistry]...)
+		case ConfiguredRegistry(eco, words):
+			out = append(out, t.nuget["source:"+strings.ToLower(src)]...)
+		case ReleaseHost(eco, words) != "":
+			out = append(out, t.nuget[ReleaseHost(eco, words)]...)
+		}
+	}
+	return out
+}
+
+// toolLogin lists the tools that one script line stores a credential for.
+type toolLogin struct {
+	// cargoRegistry is the registry that cargo login --registry names,
+	// "" for crates.io.
+	cargoRegistry            string
+	cargo, gem, maven, nuget bool
+}
+
+// toolLoginsOf reads which tools' credentials a script line stores. Every
+// script line comes here and few name a tool's credentials, so each
+// pattern runs only when a word it needs is on the line.
+func toolLoginsOf(line string) toolLogin {
+	var tl toolLogin
+	if strings.Contains(line, "cargo") {
+		if m := cargoLogin.FindStringSubmatch(line); m != nil {
+			tl.cargoRegistry, tl.cargo = m[1], true
+		} else if cargoCredentials.MatchString(line) {
+			tl.cargo = true
+		}
+	}
+	if tl.cargoRegistry == "crates-io" {
+		tl.cargoRegistry = ""
+	}
+	tl.gem = (strings.Contains(line, "credentials") || strings.Contains(line, "rubygems_api_key")) && gemCredentials.MatchString(line)
+	tl.maven = (strings.Contains(line, "settings.xml") || strings.Contains(line, "<password>") || strings.Contains(line, "gradle.properties") ||
+		strings.Contains(line, "Password") || strings.Contains(line, "Token")) && mavenCredentials.MatchString(line)
+	tl.nuget = (containsFold(line, "nuget") || containsFold(line, "cleartextpassword")) && nugetCredentials.MatchString(line)
+	return tl
+}
+
+var (
+	// settingsElement captures an element of settings.xml written on one
+	// line and its text: <username>...</username>.
+	settingsElement = regexp.MustCompile(`<([A-Za-z][\w.-]*)>([^<]*)</([A-Za-z][\w.-]*)>`)
+	// propertyAssignment captures a Gradle property that a line sets
+	// (name=value or name: value) and its value, which may hold ${{ }}
+	// expressions.
+	propertyAssignment = regexp.MustCompile(`([A-Za-z][\w.-]*)\s*[=:]\s*("[^"]*"|'[^']*'|(?:\$\{\{[^}]*\}\}|[^\s"';&|])+)`)
+)
+
+// mavenLogins returns those of a line's credentials found that log in to a
+// Maven repository. The text of a settings.xml <username>, <passphrase> or
+// <privateKey>, and the value of a user name or signing property
+// (ossrhUsername=, signing.password=, <gpg.passphrase>), log in nowhere.
+func mavenLogins(line string, secrets func(string) []string, found []string) []string {
+	var skip []string
+	for _, m := range settingsElement.FindAllStringSubmatch(line, -1) {
+		if m[1] != m[3] {
+			continue
+		}
+		if tag := strings.ToLower(m[1]); tag == "username" || tag == "passphrase" || tag == "privatekey" || NotUploadSecret(m[1]) {
+			skip = append(skip, secrets(m[2])...)
+		}
+	}
+	for _, m := range propertyAssignment.FindAllStringSubmatch(line, -1) {
+		name := strings.ToLower(m[1])
+		if strings.HasSuffix(name, "username") || strings.HasSuffix(name, "user") || NotUploadSecret(m[1]) {
+			skip = append(skip, secrets(m[2])...)
+		}
+	}
+	var out []string
+	for _, s := range found {
+		if !slices.Contains(skip, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var (
+	// nugetSetAPIKey matches nuget setapikey, whose key is for the
+	// source its -Source option names, nuget.org without one.
+	nugetSetAPIKey = regexp.MustCompile(`(?i)\bsetapikey\b`)
+	// nugetSourceOption captures the value of a NuGet -Source option.
+	nugetSourceOption = regexp.MustCompile(`(?i)\s-{1,2}(?:source|src|s)(?:=|\s+)["']?([^\s"';&|]+)`)
+	// nugetAddSource captures the URL of dotnet nuget add source.
+	nugetAddSource = regexp.MustCompile(`(?i)\bnuget\s+add\s+source\s+["']?([^\s"';&|]+)`)
+	// nugetSourceName captures the name that --name or -Name gives a
+	// source that nuget adds or updates.
+	nugetSourceName = regexp.MustCompile(`(?i)\bnuget\s+(?:add|update)\s+source\b[^;&|]*?\s-{1,2}n(?:ame)?(?:=|\s+)["']?([^\s"';&|]+)`)
+	// nugetUpdateSource captures the name of the source that dotnet nuget
+	// update source changes.
+	nugetUpdateSource = regexp.MustCompile(`(?i)\bnuget\s+update\s+source\s+["']?([^\s"';&|-][^\s"';&|]*)`)
+)
+
+// NuGetLoginKeys returns the keys under which a line's NuGet login is
+// kept: the registry of nuget setapikey's -Source (nuget.org without one)
+// or of the URL that dotnet nuget add source adds, and "source:NAME" for
+// the name a source gets. A line that shows neither, as a NuGet.Config
+// write, gives "*", which a push to any source reads.
+func NuGetLoginKeys(line string) []string {
+	var keys []string
+	if m := nugetAddSource.FindStringSubmatch(line); m != nil && strings.Contains(m[1], "://") {
+		keys = append(keys, NuGetHost(m[1]))
+	}
+	if m := nugetSourceName.FindStringSubmatch(line); m != nil {
+		keys = append(keys, "source:"+strings.ToLower(m[1]))
+	} else if m := nugetUpdateSource.FindStringSubmatch(line); m != nil {
+		keys = append(keys, "source:"+strings.ToLower(m[1]))
+	}
+	if nugetSetAPIKey.MatchString(line) {
+		switch m := nugetSourceOption.FindStringSubmatch(line); {
+		case m == nil || strings.EqualFold(m[1], "nuget.org"):
+			keys = append(keys, NuGetRegistry)
+		case strings.Contains(m[1], "://"):
+			keys = append(keys, NuGetHost(m[1]))
+		default:
+			keys = append(keys, "source:"+strings.ToLower(m[1]))
+		}
+	}
+	if len(keys) == 0 {
+		return []string{"*"}
+	}
+	return keys
+}
+
+// containsFold reports whether s may contain the lower-case ASCII word w
+// in any case as a (?i) pattern reads it. Such a pattern also matches
+// U+017F (long s) for s and U+212A (Kelvin sign) for k, which take more
+// bytes than the letters. So a line with any byte outside ASCII counts as
+// containing w, and the pattern decides.
+func containsFold(s, w string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for i := 0; i+len(w) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
