@@ -8,11 +8,12 @@ import (
 )
 
 // ToolLogins are the credentials that earlier lines of a job stored in
-// the files that cargo, gem, Maven, Gradle and NuGet read a registry token
-// from when no option or variable gives one. cargo login writes
+// the files that cargo, gem, twine, Maven, Gradle and NuGet read a registry
+// token from when no option or variable gives one. cargo login writes
 // $CARGO_HOME/credentials.toml, kept here by registry name ("" for
 // crates.io). gem push reads the rubygems_api_key of ~/.gem/credentials.
-// Maven reads server passwords from settings.xml and Gradle project
+// twine reads the password of the ~/.pypirc section named for the
+// repository it uploads to. Maven reads server passwords from settings.xml and Gradle project
 // properties from gradle.properties. NuGet reads API keys and source
 // passwords from NuGet.Config, which nuget setapikey and dotnet nuget add
 // source write.
@@ -28,6 +29,13 @@ type ToolLogins struct {
 	// a source that a later push names, and "*" when the line does not
 	// show which (NuGetLoginKeys).
 	nuget map[string][]string
+	// pypi is keyed by the ~/.pypirc section that contains a password,
+	// "*" when the line does not show which.
+	pypi map[string][]string
+	// pypircDelim is the delimiter of a here-document that is being
+	// written to ~/.pypirc, "" outside one, and pypircSection is the
+	// section that the writes to the file opened last.
+	pypircDelim, pypircSection string
 }
 
 var (
@@ -49,14 +57,18 @@ var (
 )
 
 // Record records the credentials that one line of a script stores for
-// cargo, gem, Maven, Gradle or NuGet. For cargo they are a cargo login's
+// cargo, gem, twine, Maven, Gradle or NuGet. For cargo they are a cargo login's
 // (its argument, or the input a pipe gives it) and a write to Cargo's
 // credentials file (taken to be for crates.io). For gem they are a line
 // that writes ~/.gem/credentials or its :rubygems_api_key: entry, as the
-// body of a here-document does. For the others, they are a line that
-// writes settings.xml or gradle.properties, or stores a NuGet key or
+// body of a here-document does. For twine they are the passwords that a
+// line writes to ~/.pypirc (recordPyPIRC). For the others, they are a line
+// that writes settings.xml or gradle.properties, or stores a NuGet key or
 // password. secrets returns the credentials that a text reads.
 func (t *ToolLogins) Record(line string, secrets func(string) []string) {
+	if t.recordPyPIRC(line, secrets) {
+		return
+	}
 	tl := toolLoginsOf(line)
 	if !tl.cargo && !tl.gem && !tl.maven && !tl.nuget {
 		return
@@ -97,8 +109,9 @@ func (t *ToolLogins) AddGem(creds []string) {
 // For returns the credentials stored earlier for the tool of a release
 // command of ecosystem eco. cargo's are those for the registry that
 // --registry names (or crates.io), and gem's count for gem push and rake
-// release. Maven's and Gradle's count for their releases, and NuGet's for
-// a push that gives no API key.
+// release. twine's count for an upload to the ~/.pypirc section that -r
+// names, [pypi] without one. Maven's and Gradle's count for their
+// releases, and NuGet's for a push that gives no API key.
 func (t *ToolLogins) For(eco string, words []string) []string {
 	var out []string
 	switch eco {
@@ -144,8 +157,138 @@ func (t *ToolLogins) For(eco string, words []string) []string {
 		case ReleaseHost(eco, words) != "":
 			out = append(out, t.nuget[ReleaseHost(eco, words)]...)
 		}
+	case "pypi":
+		// twine takes no credentials from ~/.pypirc for an upload to a
+		// --repository-url. A section other than pypi and testpypi
+		// names its repository's URL in the file, and the release is not
+		// taken to go there (ReleaseHost), so its password counts for none.
+		if !twineUpload(words) || flagValue(words, "--repository-url") != "" {
+			return nil
+		}
+		section := flagValue(words, "--repository", "-r")
+		if section == "" {
+			section = "pypi"
+		}
+		if section != "pypi" && section != "testpypi" {
+			return nil
+		}
+		out = append(out, t.pypi["*"]...)
+		out = append(out, t.pypi[section]...)
 	}
 	return out
+}
+
+// twineUpload reports whether a release command is twine's, run as twine
+// or as python -m twine.
+func twineUpload(words []string) bool {
+	if len(words) > 2 && (words[0] == "python" || words[0] == "python3") && words[1] == "-m" {
+		words = words[2:]
+	}
+	return len(words) > 0 && toolName(words[0]) == "twine"
+}
+
+var (
+	// pypircFile matches the name of twine's settings file.
+	pypircFile = regexp.MustCompile(`\.pypirc\b`)
+	// hereDocument matches the start of a here-document, <<DELIMITER or
+	// <<-DELIMITER with the delimiter quoted or not, and captures the
+	// delimiter.
+	hereDocument = regexp.MustCompile(`<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?`)
+	// pypircHeader captures the name of a section header of .pypirc.
+	pypircHeader = regexp.MustCompile(`\[([A-Za-z0-9_.-]+)\]`)
+	// pypircKey captures a key of a .pypirc section and its value, which
+	// may hold ${{ }} expressions and ends at a quote or at a backslash, as
+	// that of printf's \n does.
+	pypircKey = regexp.MustCompile(`(username|password|repository)\s*[=:]\s*("[^"]*"|'[^']*'|(?:\$\{\{[^}]*\}\}|[^\s"'\\])+)`)
+)
+
+// recordPyPIRC records the passwords that a line writes to ~/.pypirc. It
+// reports whether the line belongs to a here-document written there, whose
+// lines are the file's content (pypircContent). Any other line that names
+// .pypirc is taken to write it, as echo, printf or cp do.
+func (t *ToolLogins) recordPyPIRC(line string, secrets func(string) []string) bool {
+	if t.pypircDelim != "" {
+		if strings.TrimSpace(line) == t.pypircDelim {
+			t.pypircDelim = ""
+		} else {
+			t.pypircContent(line, secrets, false)
+		}
+		return true
+	}
+	if !strings.Contains(line, ".pypirc") || !pypircFile.MatchString(line) {
+		return false
+	}
+	if m := hereDocument.FindStringSubmatch(line); m != nil {
+		t.pypircDelim, t.pypircSection = m[1], ""
+		return true
+	}
+	t.pypircContent(line, secrets, true)
+	return false
+}
+
+// pypircContent records the passwords of a line of ~/.pypirc content or,
+// when command is set, of a command that writes the file. A [section]
+// header opens a section, and the variables of a password value log in for
+// the section open before it. A command whose password values read no
+// variable, as printf with %s, gives its other variables instead, except
+// those of user names and repository URLs. They count for the section of
+// its last password key or header, or for any section when it shows
+// neither, as when the whole file comes from a variable.
+func (t *ToolLogins) pypircContent(line string, secrets func(string) []string, command bool) {
+	headers := pypircHeader.FindAllStringSubmatchIndex(line, -1)
+	sectionAt := func(at int) string {
+		section := t.pypircSection
+		for _, h := range headers {
+			if h[0] < at {
+				section = line[h[2]:h[3]]
+			}
+		}
+		return section
+	}
+	var skip []string
+	recorded := false
+	last := ""
+	for _, m := range pypircKey.FindAllStringSubmatchIndex(line, -1) {
+		value := line[m[4]:m[5]]
+		if line[m[2]:m[3]] != "password" {
+			skip = append(skip, secrets(value)...)
+			continue
+		}
+		last = sectionAt(m[0])
+		if found := secrets(value); len(found) > 0 {
+			t.addPyPI(last, found)
+			recorded = true
+		}
+	}
+	if command && !recorded {
+		var rest []string
+		for _, s := range secrets(line) {
+			if !slices.Contains(skip, s) {
+				rest = append(rest, s)
+			}
+		}
+		if last == "" && len(headers) > 0 {
+			last = sectionAt(len(line))
+		}
+		if len(rest) > 0 {
+			t.addPyPI(last, rest)
+		}
+	}
+	if len(headers) > 0 {
+		t.pypircSection = sectionAt(len(line))
+	}
+}
+
+// addPyPI records the passwords of a ~/.pypirc section, which is "" when
+// the line does not show it.
+func (t *ToolLogins) addPyPI(section string, creds []string) {
+	if section == "" {
+		section = "*"
+	}
+	if t.pypi == nil {
+		t.pypi = map[string][]string{}
+	}
+	t.pypi[section] = append(t.pypi[section], creds...)
 }
 
 // toolLogin lists the tools that one script line stores a credential for.

@@ -25,3 +25,50 @@ func TestNuGetLoginKeys(t *testing.T) {
 		}
 	}
 }
+
+// twine reads the password of the ~/.pypirc section named for the
+// repository it uploads to, which is [pypi] unless -r names another. It
+// reads none for an upload to a --repository-url. A here-document's lines
+// are the file's content. A command that writes the file gives the
+// variables of its password values, or with none its other variables,
+// except those of user names and repository URLs.
+func TestToolLoginsPyPIRC(t *testing.T) {
+	script := []string{
+		"cat > ~/.pypirc <<'EOF'",
+		"[distutils]",
+		"index-servers = pypi testpypi",
+		"[pypi]",
+		"username = $PYPI_USER",
+		"password = $PYPI_TOKEN",
+		"[testpypi]",
+		"password: ${TEST_TOKEN}",
+		"EOF",
+		"password = $AFTER_HEREDOC",
+		`printf '[testpypi]\nusername = __token__\npassword = %s\n' "$PRINTF_TOKEN" >> ~/.pypirc`,
+		`echo "repository = $REPO_URL" >> ~/.pypirc`,
+		`echo "$WHOLE_FILE" > ~/.pypirc`,
+		`echo "[pypi]" >> ~/.pypirc; echo "password = $SPLIT_TOKEN" >> ~/.pypirc`,
+	}
+	var tl ToolLogins
+	for _, ln := range script {
+		tl.Record(ln, VarRefs)
+	}
+	tests := []struct {
+		cmd  string
+		want []string
+	}{
+		{"twine upload dist/*", []string{"WHOLE_FILE", "PYPI_TOKEN", "SPLIT_TOKEN"}},
+		{"python3 -m twine upload --repository testpypi dist/*", []string{"WHOLE_FILE", "TEST_TOKEN", "PRINTF_TOKEN"}},
+		{"twine upload -r internal dist/*", nil},
+		{"twine upload --repository-url https://upload.pypi.org/legacy/ dist/*", nil},
+		{"uv publish", nil},
+		{"gem push x.gem", nil},
+	}
+	for _, tt := range tests {
+		words := fields(tt.cmd)
+		eco, _ := ReleaseTool(words)
+		if diff := cmp.Diff(tt.want, tl.For(eco, words)); diff != "" {
+			t.Errorf("For(%q) (-want +got):\n%s", tt.cmd, diff)
+		}
+	}
+}
