@@ -143,7 +143,9 @@ func (c *converter) registryAccount(j *jobState, host, variable string, line int
 // registryReleases writes the npm and PyPI releases of the job's run steps.
 // A release logs in with the variables its command line reads and, for
 // npm, those that earlier lines writing a token to .npmrc or .yarnrc.yml
-// read. A variable that the run steps assign is replaced by the variables its
+// read. It also logs in with those that earlier lines of the job stored in
+// the files its tool reads a token from, as cargo login and a write to
+// ~/.pypirc or ~/.gem/credentials do (registry.ToolLogins). A variable that the run steps assign is replaced by the variables its
 // values read (ciscan.Scanner.Sources). Each such variable that the job's
 // own environment does not set gives an account on the registry, as for
 // image logins, which can
@@ -159,6 +161,10 @@ func (c *converter) registryReleases(j *jobState) {
 	// bashEnv holds the values that earlier run steps exported through
 	// $BASH_ENV to variables release tools read, by variable.
 	bashEnv := map[string]string{}
+	// stored contains the variables that earlier lines of the job wrote into
+	// the files release tools read their tokens from, which outlive the
+	// run step that writes them.
+	var stored registry.ToolLogins
 	for _, s := range j.scripts {
 		commands := registry.Commands(s.text)
 		releases, writes := registry.ScanReleases(s.text)
@@ -168,7 +174,9 @@ func (c *converter) registryReleases(j *jobState) {
 		if len(j.literals) > 0 {
 			lits = ciscan.ScanLiterals(s.text, &configured)
 		}
+		storing := stored.Script(s.text, registry.VarRefs)
 		for _, r := range releases {
+			storing.Through(r.Line)
 			if r.Top && s.top {
 				r = c.withPackageRegistry(r)
 			}
@@ -200,6 +208,9 @@ func (c *converter) registryReleases(j *jobState) {
 				}
 			}
 			for _, v := range r.Vars {
+				add(v, registry.TokenScope{Unknown: true}, false)
+			}
+			for _, v := range stored.For(r.Eco, r.Words) {
 				add(v, registry.TokenScope{Unknown: true}, false)
 			}
 			// Variables the step exported before the release, and those
@@ -248,6 +259,7 @@ func (c *converter) registryReleases(j *jobState) {
 					Maybe: r.Maybe, HostUnknown: unknown, YarnrcUnread: lit.Unsure, Line: s.line, Project: project, ProjectHost: c.repoHost})
 			}
 		}
+		storing.Rest()
 		def, unknown := registry.Destination(registry.Release{Eco: "npm"}, j.npmRegistry, j.npmRegistrySet)
 		if unknown {
 			def = ""

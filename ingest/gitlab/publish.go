@@ -161,7 +161,10 @@ func (c *converter) s3Deploy(j *jobState, v *value) {
 // A release logs in with the CI/CD variables its command line reads, those
 // that earlier lines writing an npm token to .npmrc or .yarnrc.yml read,
 // and those that the job's variables named for release tools take their
-// values from. A variable that the scripts assign is replaced by the CI/CD
+// values from. It also logs in with those that earlier lines of the job
+// stored in the files its tool reads a token from, as cargo login and a
+// write to ~/.pypirc or ~/.gem/credentials do (registry.ToolLogins).
+// A variable that the scripts assign is replaced by the CI/CD
 // variables its values read (ciscan.Scanner.Sources). A variable written
 // into an .npmrc auth setting whose key names a registry, or names none,
 // logs in on that registry or the job's default one, whatever the job
@@ -180,6 +183,10 @@ func (c *converter) registryReleases(j *jobState) {
 	// exported holds the values that earlier scripts of the shell gave
 	// to variables release tools read, by variable.
 	exported := map[string]string{}
+	// stored contains the variables that earlier lines of the job wrote into
+	// the files release tools read their tokens from, which outlive the
+	// script and the shell that write them.
+	var stored registry.ToolLogins
 	for i, s := range j.scripts {
 		if slices.Contains(j.shellStarts, i) {
 			configured.NewShell()
@@ -196,7 +203,9 @@ func (c *converter) registryReleases(j *jobState) {
 		if len(j.literals) > 0 {
 			lits = ciscan.ScanLiterals(s.str, &configured)
 		}
+		storing := stored.Script(s.str, registry.VarRefs)
 		for _, r := range releases {
+			storing.Through(r.Line)
 			if r.Top {
 				r = c.withPackageRegistry(r)
 			}
@@ -221,6 +230,9 @@ func (c *converter) registryReleases(j *jobState) {
 			}
 			anyRegistry := registry.TokenScope{Unknown: true}
 			for _, name := range r.Vars {
+				add(name, anyRegistry, false)
+			}
+			for _, name := range stored.For(r.Eco, r.Words) {
 				add(name, anyRegistry, false)
 			}
 			if r.Eco == "npm" {
@@ -263,6 +275,7 @@ func (c *converter) registryReleases(j *jobState) {
 				c.releaseAccount(j, r, login, unknown, lit.Unsure, lit.ID, "a token written into a script", "a token written into its script", base)
 			}
 		}
+		storing.Rest()
 		def, unknown := c.releaseHost(j, registry.Release{Eco: "npm"})
 		if unknown {
 			def = ""

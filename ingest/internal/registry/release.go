@@ -69,6 +69,9 @@ type Release struct {
 	Option string
 	// Vars are the variables the command line reads.
 	Vars []string
+	// Words are the words of the release command, without the package
+	// runner that runs it (RunnerTarget).
+	Words []string
 	// Top is set when the release publishes the package in the folder
 	// the script starts in: no cd before it left that folder, and it
 	// names no other folder and no workspaces.
@@ -253,7 +256,7 @@ func ScanShellReleases(script string, sh *Shell) (releases []Release, tokenVars 
 			// A signing passphrase on the line logs in nowhere.
 			vars = slices.DeleteFunc(vars, NotUploadSecret)
 		}
-		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: vars,
+		return Release{Eco: eco, Host: ReleaseHost(eco, words), HostUnknown: strings.Contains(option, "$") || ConfiguredRegistry(eco, words), Option: option, Vars: vars, Words: words,
 			Top: AtTop(releaseDir) && !inWorkspaces && ReleasesCurrent(words), Maybe: maybe, Line: line, Index: index,
 			PoetryRepository: PoetryRepository(words), Berry: YarnBerryPublish(words),
 			Removed: slices.Compact(slices.Sorted(slices.Values(append(removed.list(), unset...)))), EnvCleared: cleared}, true

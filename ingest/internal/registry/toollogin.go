@@ -425,3 +425,38 @@ func containsFold(s, w string) bool {
 	}
 	return false
 }
+
+// ScriptLogins records the logins of one script's lines into a job's
+// ToolLogins in order, so that a release reads those of the lines before
+// it and of its own line.
+type ScriptLogins struct {
+	logins  *ToolLogins
+	lines   []logicalLine
+	secrets func(string) []string
+}
+
+// Script returns the ScriptLogins of a script. secrets returns the
+// credentials that a text reads, as for Record.
+func (t *ToolLogins) Script(script string, secrets func(string) []string) *ScriptLogins {
+	// A here-document ends with its script.
+	t.pypircDelim = ""
+	return &ScriptLogins{logins: t, lines: logicalLines(script), secrets: secrets}
+}
+
+// Through records the logical lines not yet recorded that start at or
+// before line, from 1, as Release.Line counts.
+func (s *ScriptLogins) Through(line int) {
+	for len(s.lines) > 0 && s.lines[0].start+1 <= line {
+		s.logins.Record(s.lines[0].text, s.secrets)
+		s.lines = s.lines[1:]
+	}
+}
+
+// Rest records the lines not yet recorded, for the scripts after this
+// one.
+func (s *ScriptLogins) Rest() {
+	for _, l := range s.lines {
+		s.logins.Record(l.text, s.secrets)
+	}
+	s.lines = nil
+}

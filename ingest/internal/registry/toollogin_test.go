@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // nuget setapikey stores a key for the source its -Source names, nuget.org
@@ -70,5 +71,23 @@ func TestToolLoginsPyPIRC(t *testing.T) {
 		if diff := cmp.Diff(tt.want, tl.For(eco, words)); diff != "" {
 			t.Errorf("For(%q) (-want +got):\n%s", tt.cmd, diff)
 		}
+	}
+}
+
+// ignoreWords leaves Release.Words out of comparisons of releases whose
+// command words a test does not list.
+var ignoreWords = cmpopts.IgnoreFields(Release{}, "Words")
+
+// A release's Words are its command's, without the runner around it, as
+// ToolLogins.For reads them.
+func TestScanReleasesWords(t *testing.T) {
+	releases, _ := ScanReleases("cd pkg\nnpx semantic-release --dry-run\nbundle exec rake release\npython -m twine upload -r testpypi dist/*")
+	var got [][]string
+	for _, r := range releases {
+		got = append(got, r.Words)
+	}
+	want := [][]string{{"rake", "release"}, {"python", "-m", "twine", "upload", "-r", "testpypi", "dist/*"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("release words (-want +got):\n%s", diff)
 	}
 }
