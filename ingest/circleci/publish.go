@@ -174,7 +174,7 @@ func (c *converter) registryReleases(j *jobState) {
 		if len(j.literals) > 0 {
 			lits = ciscan.ScanLiterals(s.text, &configured)
 		}
-		storing := stored.Script(s.text, registry.VarRefs)
+		storing := stored.Script(s.text, settingsVariables)
 		for _, r := range releases {
 			storing.Through(r.Line)
 			if r.Top && s.top {
@@ -289,6 +289,13 @@ func (c *converter) registryReleases(j *jobState) {
 			ciscan.RecordBashEnvExports(bashEnv, commands, eco)
 		}
 	}
+}
+
+// settingsVariables returns the variables that a text reads which the
+// project or a context may set, leaving out those of CircleCI and the
+// shell, as $HOME in the path of a settings file.
+func settingsVariables(text string) []string {
+	return slices.DeleteFunc(registry.VarRefs(text), func(name string) bool { return !environmentVariable(name) })
 }
 
 // variableLogin is a variable that a release logs in with, and the

@@ -38,6 +38,7 @@ jobs:
           username = __token__
           password = ${TEST_PYPI_TOKEN}
           EOF
+      - run: echo "$WHOLE_PYPIRC" >> "$HOME/.pypirc"
       - run: twine upload dist/*
       - run: |
           mkdir -p ~/.gem
@@ -74,6 +75,7 @@ workflows:
 	checkResult(t, res)
 	checkReleaseAccounts(t, res, []releaseAccount{
 		{"PYPI_TOKEN", "pypi.org", graph.Certain, true, true},
+		{"WHOLE_PYPIRC", "pypi.org", graph.Certain, true, true},
 		{"TESTPYPI_ONLY_TOKEN", "test.pypi.org", graph.Certain, false, false},
 		{"GEM_CRED_KEY", "rubygems.org", graph.Certain, true, true},
 		{"CARGO_LOGIN_TOKEN", "crates.io", graph.Certain, true, true},
@@ -81,9 +83,9 @@ workflows:
 		{"NUGET_STORED_KEY", "nuget.org", graph.Certain, true, true},
 		{"FEED_PASSWORD", "nuget.example.com", graph.Certain, false, false},
 	})
-	// twine uploads to pypi.org with [pypi]'s password, not [testpypi]'s,
-	// and user names log in nowhere.
-	checkNoReleaseAccounts(t, res, "TEST_PYPI_TOKEN", "TESTPYPI_USER", "MVN_USER")
+	// twine uploads to pypi.org with [pypi]'s password, not [testpypi]'s.
+	// User names and the path of the file log in nowhere.
+	checkNoReleaseAccounts(t, res, "TEST_PYPI_TOKEN", "TESTPYPI_USER", "MVN_USER", "HOME")
 }
 
 // A token stored in settings logs in only for a later release by the tool

@@ -30,6 +30,7 @@ func TestReleasesSettingsLogins(t *testing.T) {
       username = __token__
       password = ${TEST_PYPI_TOKEN}
       EOF
+    - echo "$WHOLE_PYPIRC" >> "$HOME/.pypirc"
     - twine upload dist/*
 testpypi:
   script:
@@ -67,6 +68,7 @@ feed:
 	checkResult(t, res)
 	checkVariableAccounts(t, res, []variableAccount{
 		{"PYPI_TOKEN", "pypi.org", graph.Certain, true, true},
+		{"WHOLE_PYPIRC", "pypi.org", graph.Certain, true, true},
 		{"TESTPYPI_ONLY_TOKEN", "test.pypi.org", graph.Certain, false, false},
 		{"GEM_CRED_KEY", "rubygems.org", graph.Certain, true, true},
 		{"CARGO_LOGIN_TOKEN", "crates.io", graph.Certain, true, true},
@@ -74,9 +76,9 @@ feed:
 		{"NUGET_STORED_KEY", "nuget.org", graph.Certain, true, true},
 		{"FEED_PASSWORD", "nuget.example.com", graph.Certain, false, false},
 	})
-	// twine uploads to pypi.org with [pypi]'s password, not [testpypi]'s,
-	// and user names log in nowhere.
-	for _, v := range []string{"TEST_PYPI_TOKEN", "TESTPYPI_USER", "MVN_USER"} {
+	// twine uploads to pypi.org with [pypi]'s password, not [testpypi]'s.
+	// User names and the path of the file log in nowhere.
+	for _, v := range []string{"TEST_PYPI_TOKEN", "TESTPYPI_USER", "MVN_USER", "HOME"} {
 		if got := targets(res, graph.GitLabVariableID(testProject, v), graph.EdgeAuthenticatesAs); len(got) != 0 {
 			t.Errorf("%s authenticates as %v, want nothing", v, got)
 		}

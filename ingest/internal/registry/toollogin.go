@@ -188,8 +188,9 @@ func twineUpload(words []string) bool {
 }
 
 var (
-	// pypircFile matches the name of twine's settings file.
-	pypircFile = regexp.MustCompile(`\.pypirc\b`)
+	// pypircWrite matches a write to twine's settings file: a redirection
+	// or tee into it, or a copy, move or link onto it.
+	pypircWrite = regexp.MustCompile(`(?:>|\btee\b|\b(?:cp|mv|install|ln)\s)[^|;&<>]*?["']?[^\s"'<>|;&]*\.pypirc\b`)
 	// hereDocument matches the start of a here-document, <<DELIMITER or
 	// <<-DELIMITER with the delimiter quoted or not, and captures the
 	// delimiter.
@@ -204,8 +205,9 @@ var (
 
 // recordPyPIRC records the passwords that a line writes to ~/.pypirc. It
 // reports whether the line belongs to a here-document written there, whose
-// lines are the file's content (pypircContent). Any other line that names
-// .pypirc is taken to write it, as echo, printf or cp do.
+// lines are the file's content (pypircContent). Any other line that writes
+// the file, as echo, printf or cp do, counts as one command (pypircContent).
+// A line that only reads it, as twine's --config-file does, stores nothing.
 func (t *ToolLogins) recordPyPIRC(line string, secrets func(string) []string) bool {
 	if t.pypircDelim != "" {
 		if strings.TrimSpace(line) == t.pypircDelim {
@@ -215,7 +217,7 @@ func (t *ToolLogins) recordPyPIRC(line string, secrets func(string) []string) bo
 		}
 		return true
 	}
-	if !strings.Contains(line, ".pypirc") || !pypircFile.MatchString(line) {
+	if !strings.Contains(line, ".pypirc") || !pypircWrite.MatchString(line) {
 		return false
 	}
 	if m := hereDocument.FindStringSubmatch(line); m != nil {

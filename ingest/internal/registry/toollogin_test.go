@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -32,7 +33,8 @@ func TestNuGetLoginKeys(t *testing.T) {
 // reads none for an upload to a --repository-url. A here-document's lines
 // are the file's content. A command that writes the file gives the
 // variables of its password values, or with none its other variables,
-// except those of user names and repository URLs.
+// except those of user names and repository URLs. A command that only
+// reads the file stores nothing.
 func TestToolLoginsPyPIRC(t *testing.T) {
 	script := []string{
 		"cat > ~/.pypirc <<'EOF'",
@@ -49,17 +51,27 @@ func TestToolLoginsPyPIRC(t *testing.T) {
 		`echo "repository = $REPO_URL" >> ~/.pypirc`,
 		`echo "$WHOLE_FILE" > ~/.pypirc`,
 		`echo "[pypi]" >> ~/.pypirc; echo "password = $SPLIT_TOKEN" >> ~/.pypirc`,
+		`cp "$PYPIRC_FILE" "$HOME/.pypirc"`,
+		`echo "$CONFIG_PASSWORD" | twine upload --config-file ~/.pypirc -u "$CONFIG_USER" dist/*`,
+		`tee -a ~/.pypirc <<EOF`,
+		"[testpypi]",
+		"password = $TEE_TOKEN",
+		"EOF",
+	}
+	// The readers leave out the shell's own variables, as $HOME.
+	secrets := func(text string) []string {
+		return slices.DeleteFunc(VarRefs(text), func(name string) bool { return name == "HOME" })
 	}
 	var tl ToolLogins
 	for _, ln := range script {
-		tl.Record(ln, VarRefs)
+		tl.Record(ln, secrets)
 	}
 	tests := []struct {
 		cmd  string
 		want []string
 	}{
-		{"twine upload dist/*", []string{"WHOLE_FILE", "PYPI_TOKEN", "SPLIT_TOKEN"}},
-		{"python3 -m twine upload --repository testpypi dist/*", []string{"WHOLE_FILE", "TEST_TOKEN", "PRINTF_TOKEN"}},
+		{"twine upload dist/*", []string{"WHOLE_FILE", "PYPIRC_FILE", "PYPI_TOKEN", "SPLIT_TOKEN"}},
+		{"python3 -m twine upload --repository testpypi dist/*", []string{"WHOLE_FILE", "PYPIRC_FILE", "TEST_TOKEN", "PRINTF_TOKEN", "TEE_TOKEN"}},
 		{"twine upload -r internal dist/*", nil},
 		{"twine upload --repository-url https://upload.pypi.org/legacy/ dist/*", nil},
 		{"uv publish", nil},
