@@ -36,6 +36,9 @@ var canaries = []string{
 	"canary-module-arg-C3x6",    // Terraform module argument for a sensitive variable
 	"canary-module-output-E5k9", // Terraform module output marked sensitive
 	"canary-for-each-A8f2",      // Terraform for_each value
+	// tokens pasted into a mapping file's reason and id
+	"ghp_canaryMappingReason0000000000000000X9x9",
+	"ghp_canaryMappingId000000000000000000000X9x9",
 }
 
 func TestCanariesNeverLeak(t *testing.T) {
