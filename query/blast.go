@@ -87,6 +87,10 @@ type Reached struct {
 	UsedAfter bool `json:"usedAfter,omitempty"`
 	// NewSources lists addresses and agents first seen after Since.
 	NewSources []string `json:"newSources,omitempty"`
+	// DeadEnd marks a credential from which the graph leads to no identity
+	// and no other credential: no input shows what it acts as. MarkDeadEnds
+	// sets it.
+	DeadEnd bool `json:"deadEnd,omitempty"`
 }
 
 // Live reports whether the node is declared or seen in logs.
@@ -958,4 +962,37 @@ func leavesPartial(s graph.Node, kind graph.EdgeKind, pinned, requested string) 
 		return false
 	}
 	return pinned != pinnedFloating || floatingAdmits(s.ID, requested, s.Attr(AttrComputedMatch))
+}
+
+// MarkDeadEnds sets DeadEnd on the credentials of res that no
+// AUTHENTICATES_AS or HOLDS edge of the graph leaves, and returns how many
+// it marked. A walk stops at such a credential because the input does
+// not show what it acts as (a CI secret set by hand, a vault entry whose
+// content no input names), not because it reaches nothing.
+func MarkDeadEnds(ctx context.Context, r graph.Reader, res *Result) (int, error) {
+	var ids []string
+	for _, x := range res.Reached {
+		if x.Node.Kind == graph.NodeSecret {
+			ids = append(ids, x.Node.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	out, err := r.Expand(ctx, ids, graph.Out, graph.EdgeAuthenticatesAs, graph.EdgeHolds)
+	if err != nil {
+		return 0, err
+	}
+	leads := make(map[string]bool, len(out))
+	for _, e := range out {
+		leads[e.From] = true
+	}
+	n := 0
+	for _, x := range res.Reached {
+		if x.Node.Kind == graph.NodeSecret && !leads[x.Node.ID] {
+			x.DeadEnd = true
+			n++
+		}
+	}
+	return n, nil
 }

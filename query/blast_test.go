@@ -597,3 +597,36 @@ func TestUsedByNamesTheCaller(t *testing.T) {
 		t.Errorf("user = %+v, want its own calls with no other caller", u)
 	}
 }
+
+// TestMarkDeadEnds: of three credentials a job exposes, one acts as a
+// user and one holds another credential. Only the third, and the held
+// credential, which lead nowhere, are dead ends.
+func TestMarkDeadEnds(t *testing.T) {
+	s := newG().
+		edge("runtime:job", graph.EdgeExecutes, "pkg:npm/x@1.0.0").
+		edge("runtime:job", graph.EdgeExposes, "secret:key").
+		edge("runtime:job", graph.EdgeExposes, "secret:vault").
+		edge("runtime:job", graph.EdgeExposes, "secret:hand-set").
+		edge("secret:key", graph.EdgeAuthenticatesAs, "arn:aws:iam::1:user/u").
+		edge("secret:vault", graph.EdgeHolds, "secret:held").
+		store(t)
+	res := blast(t, s, "pkg:npm/x@1.0.0", Options{})
+	n, err := MarkDeadEnds(context.Background(), s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dead []string
+	for _, r := range res.Reached {
+		if r.DeadEnd {
+			dead = append(dead, r.Node.ID)
+		}
+	}
+	sort.Strings(dead)
+	// held is reached through vault and leads nowhere either.
+	if diff := cmp.Diff([]string{"secret:hand-set", "secret:held"}, dead); diff != "" {
+		t.Errorf("dead ends (-want +got):\n%s", diff)
+	}
+	if n != 2 {
+		t.Errorf("MarkDeadEnds counted %d, want 2", n)
+	}
+}

@@ -257,6 +257,9 @@ the input), whether it is live, and whether logs show use after --since.`,
 				if err != nil {
 					return err
 				}
+				if _, err := query.MarkDeadEnds(cmd.Context(), s, res); err != nil {
+					return err
+				}
 				return renderResult(o.stdout, o.format, res)
 			})
 		},

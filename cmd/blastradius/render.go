@@ -56,7 +56,9 @@ type reachedView struct {
 	UsedAfter  bool             `json:"usedAfterCompromise,omitempty"`
 	NewSources []string         `json:"newSources,omitempty"`
 	Evidence   *graph.Evidence  `json:"evidence,omitempty"`
-	Path       []hopView        `json:"path"`
+	// DeadEnd marks a credential whose identity no input shows.
+	DeadEnd bool      `json:"deadEnd,omitempty"`
+	Path    []hopView `json:"path"`
 }
 
 type resultView struct {
@@ -77,7 +79,8 @@ func viewResult(res *query.Result) resultView {
 	}
 	for _, r := range res.Reached {
 		rv := reachedView{Node: viewNode(r.Node), Depth: r.Depth, Confidence: r.Confidence, Live: r.Live(),
-			Declared: r.Declared, Inspected: r.Inspected, UsedAfter: r.UsedAfter, NewSources: r.NewSources, Evidence: r.Evidence, Path: []hopView{}}
+			Declared: r.Declared, Inspected: r.Inspected, UsedAfter: r.UsedAfter, NewSources: r.NewSources, Evidence: r.Evidence,
+			DeadEnd: r.DeadEnd, Path: []hopView{}}
 		for _, h := range r.Path {
 			hv := hopView{From: h.From, Kind: h.Kind, To: h.To, Reversed: h.Reversed, Confidence: h.Confidence, Reason: h.Reason, Level: h.Level, Actions: h.Actions}
 			if h.Pos.File != "" && h.Pos.File != graph.DerivedSource {
@@ -174,7 +177,23 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 	if len(res.Reached) == 0 {
 		fmt.Fprintln(w, "\nnothing reachable: "+emptyReason(res.Starts))
 	}
+	if n := deadEnds(res); n > 0 {
+		fmt.Fprintf(w, "\n%s above: no input shows what they act as, so the walk stops there. "+
+			"Rotate them all the same. A mapping file (blastradius-map.yaml, see the README) "+
+			"can state what they act as, so that the walk follows them.\n", plural(int64(n), "credential"))
+	}
 	return nil
+}
+
+// deadEnds counts the credentials of res whose identity no input shows.
+func deadEnds(res *query.Result) int {
+	n := 0
+	for _, r := range res.Reached {
+		if r.DeadEnd {
+			n++
+		}
+	}
+	return n
 }
 
 // startsWithPackage reports whether a start of the walk is a package.
@@ -225,6 +244,9 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 	}
 	if len(r.NewSources) > 0 {
 		tags = append(tags, "new sources after compromise: "+strings.Join(r.NewSources, ", "))
+	}
+	if r.DeadEnd {
+		tags = append(tags, "no input shows what it acts as")
 	}
 	name := r.Node.ID
 	if r.Node.Label != "" && r.Node.Label != r.Node.ID {

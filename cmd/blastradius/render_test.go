@@ -334,3 +334,59 @@ jobs:
 		t.Errorf("the consumer's job is not listed as a runtime reached:\n%s", out)
 	}
 }
+
+// TestQueryNamesDeadEndCredentials: a GitHub secret set by hand leads to
+// no identity in the input. The query tags it and prints how to follow
+// it. Once a mapping file states whose key it is, the tag goes.
+func TestQueryNamesDeadEndCredentials(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"o/app/.git/config": "[remote \"origin\"]\n\turl = https://github.com/o/app.git\n",
+		"o/app/.github/workflows/ci.yml": `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: evil/action@v1
+        env:
+          AWS_ACCESS_KEY_ID: ${{ secrets.LEGACY_AWS_KEY }}
+`,
+	})
+	db := filepath.Join(t.TempDir(), "graph.db")
+	if _, errs, code := run(t, "--db", db, "ingest", dir); code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	out, errs, code := run(t, "--db", db, "query", "--package", "pkg:githubactions/evil/action@v1")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	tagged := "LEGACY_AWS_KEY  secret:gha:o/app/LEGACY_AWS_KEY\n      [certain; live; no input shows what it acts as]"
+	if !strings.Contains(out, tagged) {
+		t.Errorf("the hand-set secret is not tagged:\n%s", out)
+	}
+	if !strings.Contains(out, "\n1 credential above: no input shows what they act as") {
+		t.Errorf("no note on how to follow the credential:\n%s", out)
+	}
+	if strings.Contains(out, "GITHUB_TOKEN of build  secret:gha:token:o/app/.github/workflows/ci.yml#build\n      [certain; live; no input") {
+		t.Errorf("the job's token, which acts as its identity, is tagged:\n%s", out)
+	}
+	js, _, _ := run(t, "--db", db, "query", "--package", "pkg:githubactions/evil/action@v1", "--format", "json")
+	if !strings.Contains(js, `"deadEnd": true`) {
+		t.Errorf("the JSON output does not mark the dead end:\n%s", js)
+	}
+
+	writeTree(t, dir, map[string]string{"blastradius-map.yaml": `facts:
+  - node: {id: "arn:aws:iam::111122223333:user/legacy", kind: Identity}
+  - edge: {from: "secret:gha:o/app/LEGACY_AWS_KEY", kind: AUTHENTICATES_AS, to: "arn:aws:iam::111122223333:user/legacy"}
+`})
+	if _, errs, code := run(t, "--db", db, "ingest", dir); code != exitOK {
+		t.Fatalf("second ingest exit %d: %s", code, errs)
+	}
+	out, _, _ = run(t, "--db", db, "query", "--package", "pkg:githubactions/evil/action@v1")
+	if strings.Contains(out, "no input shows what") {
+		t.Errorf("the secret is still a dead end after the mapping file:\n%s", out)
+	}
+	if !strings.Contains(out, "arn:aws:iam::111122223333:user/legacy") {
+		t.Errorf("the stated user is not reached:\n%s", out)
+	}
+}
