@@ -132,6 +132,9 @@ func (r *resolver) BlastRadius(ctx context.Context, args radiusArgs) (*blastRadi
 	if err != nil {
 		return nil, err
 	}
+	if _, err := query.MarkDeadEnds(ctx, r.store, res); err != nil {
+		return nil, classify(ctx, r.log, r.timeout, err)
+	}
 	return r.viewResult(res), nil
 }
 
@@ -391,6 +394,7 @@ type reached struct {
 	Declared            bool
 	UsedAfterCompromise bool
 	NewSources          []string
+	DeadEnd             bool
 	UsedBy              []nodeID
 	Evidence            *evidenceView
 	Path                []hop
@@ -465,6 +469,7 @@ func (r *resolver) viewResult(res *query.Result) *blastRadius {
 	for _, x := range list {
 		rv := &reached{Node: r.node(x.Node), Depth: clamp(int64(x.Depth)), Confidence: string(x.Confidence),
 			Live: x.Live(), Declared: x.Declared, UsedAfterCompromise: x.UsedAfter, NewSources: x.NewSources,
+			DeadEnd:  x.DeadEnd,
 			UsedBy:   make([]nodeID, 0, len(x.UsedBy)),
 			Evidence: viewEvidence(x.Evidence), Path: make([]hop, 0, len(x.Path))}
 		for _, id := range x.UsedBy {
