@@ -364,6 +364,30 @@ func TestWebViewInChromium(t *testing.T) {
 	if diff := cmp.Diff(fixture.Edges, wantEdges); diff != "" {
 		t.Errorf("hand-made graph, edge styles (-got +want):\n%s", diff)
 	}
+
+	// No edge leaves the fixture's secrets, so the detail of one says that
+	// no input shows what it acts as, and that of the job does not.
+	badges := func(id string) string {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.Click(chromedp.CSS(`#graph .node[data-id="`+id+`"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#detail h2`)),
+		)
+		if err != nil {
+			t.Fatalf("click %s: %v", id, err)
+		}
+		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#detail .badge')].map(e => e.textContent).join("|")`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return text
+	}
+	if got := badges("secret:fixture/markup-in-label"); !strings.Contains(got, "no input shows what it acts as") {
+		t.Errorf("badges of a secret no edge leaves: %q, want the dead-end badge", got)
+	}
+	if got := badges("runtime:fixture/job"); strings.Contains(got, "no input shows") {
+		t.Errorf("badges of the job: %q, want no dead-end badge", got)
+	}
 	injected, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('img, #graph foreignObject').length`))
 	if err != nil {
 		t.Fatal(err)

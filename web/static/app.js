@@ -36,7 +36,7 @@
     counts { kind count }
     reached {
       node { id kind label pos }
-      depth confidence live declared usedAfterCompromise newSources
+      depth confidence live declared usedAfterCompromise newSources deadEnd
       evidence { first last count denied }
       path { from kind to reversed confidence reason level actions pos }
     }
@@ -348,6 +348,7 @@
       if (r.live) badges.append(el("span", { class: "badge live" }, "live"));
       if (r.evidence) badges.append(el("span", { class: "badge used" }, "used " + r.evidence.count + " times"));
       if (r.usedAfterCompromise) badges.append(el("span", { class: "badge used" }, "used after compromise"));
+      if (r.deadEnd) badges.append(el("span", { class: "badge dead-end" }, "no input shows what it acts as"));
     }
     const dl = el("dl", {},
       el("dt", {}, "id"), el("dd", {}, el("code", {}, n.id)),
