@@ -39,6 +39,7 @@ const (
 	Cargo    = "cargo"
 	Gem      = "gem"
 	Composer = "composer"
+	NuGet    = "nuget"
 	AnyEco   = "*"
 )
 
@@ -189,6 +190,8 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 		e = Effect{Eco: Gem, Run: RunCertain, Cause: name}
 	case name == "composer":
 		e = composerCommand(args)
+	case name == "dotnet" || strings.EqualFold(name, "msbuild") || strings.EqualFold(name, "nuget"):
+		e = dotnetCommand(strings.ToLower(name), args)
 	case name == "php" || phpTools[name]:
 		if !versionOnly(args) {
 			e = Effect{Eco: Composer, Run: RunCertain, Cause: phpWhat(name, args)}
@@ -1036,6 +1039,100 @@ func composerCommand(args []string) Effect {
 	default:
 		// composer NAME runs the project's script NAME.
 		e.Run, e.Cause = RunCertain, "composer "+scriptName(sub)
+	}
+	return e
+}
+
+// dotnetFetches lists the dotnet commands that restore the project's
+// packages first, unless --no-restore or --no-build is given. All but
+// restore then run package code: a build runs the packages' MSBuild
+// targets and tasks, Roslyn analyzers and source generators, and test,
+// run and watch load the packages.
+var dotnetFetches = set("restore", "build", "test", "run", "publish", "pack", "watch", "format")
+
+// dotnetCommand classifies dotnet, msbuild and nuget commands, with name
+// in lower case. A restore runs no package code, because PackageReference
+// packages have no install scripts.
+func dotnetCommand(name string, args []string) Effect {
+	e := Effect{Eco: NuGet}
+	if name == "msbuild" {
+		return msbuildEffect("msbuild", args)
+	}
+	sub, _ := firstArg(args)
+	if name == "nuget" {
+		if sub == "restore" || sub == "install" {
+			e.Install = true
+			return e
+		}
+		return Effect{}
+	}
+	switch {
+	case sub == "msbuild":
+		return msbuildEffect("dotnet msbuild", withoutWord(args, sub))
+	case sub == "tool":
+		// dotnet tool restore and install fetch tools, not the project's
+		// packages.
+		if hasSeq(args, "tool", "restore") || hasSeq(args, "tool", "install") || hasSeq(args, "tool", "update") {
+			e.Install, e.Tool = true, true
+			return e
+		}
+		return Effect{}
+	case sub == "add":
+		// dotnet add package restores unless --no-restore.
+		if !hasSeq(args, "add", "package") && !hasSeq(args, "add", "reference") {
+			return Effect{}
+		}
+		e.Install = !hasFlag(args, "--no-restore")
+		return e
+	case dotnetFetches[sub]:
+		e.Install = !hasFlag(args, "--no-restore") && !hasFlag(args, "--no-build")
+		if sub != "restore" {
+			e.Run, e.Cause = RunCertain, "dotnet "+sub
+		}
+		return e
+	case sub == "exec" || sub == "vstest" || strings.HasSuffix(strings.ToLower(sub), ".dll"):
+		// The built program or its tests load the packages.
+		e.Run, e.Cause = RunCertain, "dotnet "+scriptName(sub)
+		if strings.HasSuffix(strings.ToLower(sub), ".dll") {
+			e.Cause = "dotnet"
+		}
+		return e
+	}
+	// The other commands (--version, --info, nuget push, new, clean)
+	// neither fetch nor run packages.
+	return Effect{}
+}
+
+// msbuildEffect classifies the switches of msbuild or dotnet msbuild,
+// which cause names. -restore (-r) and -t:Restore restore the packages.
+// Any target but Restore builds, which runs the packages' MSBuild targets,
+// analyzers and source generators.
+func msbuildEffect(cause string, args []string) Effect {
+	e := Effect{Eco: NuGet}
+	onlyRestore := false
+	for _, a := range args {
+		if len(a) < 2 || (a[0] != '-' && a[0] != '/') {
+			continue
+		}
+		option, value, _ := strings.Cut(strings.ToLower(a[1:]), ":")
+		switch option {
+		case "restore", "r":
+			if value != "false" {
+				e.Install = true
+			}
+		case "t", "target":
+			targets := strings.Split(value, ";")
+			for i := range targets {
+				targets[i] = strings.TrimSpace(targets[i])
+			}
+			if slices.Contains(targets, "restore") {
+				e.Install = true
+				onlyRestore = !slices.ContainsFunc(targets, func(t string) bool { return t != "restore" && t != "" })
+			}
+		}
+	}
+	if !onlyRestore {
+		e.Run, e.Cause = RunCertain, cause
 	}
 	return e
 }
