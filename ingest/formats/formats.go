@@ -43,6 +43,7 @@ func All() []ingest.Parser {
 		lockfile.NewGemspec(),
 		lockfile.NewPOM(),
 		lockfile.NewCSProj(),
+		lockfile.NewNuGetLock(),
 		lockfile.NewBundler(),
 		lockfile.NewComposer(),
 		sbom.NewCycloneDX(),

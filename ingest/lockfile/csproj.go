@@ -13,9 +13,11 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
-// CSProj reads the .csproj at the top of a repository for the NuGet
-// package id that dotnet pack gives the package a push from there
-// uploads. Its package references are not read.
+// CSProj reads MSBuild project files (.csproj, .fsproj, .vbproj). The
+// .csproj at the top of a repository gives the NuGet package id that
+// dotnet pack gives the package a push from there uploads. A project
+// without a NuGet lock file beside it gives its PackageReference items as
+// direct dependencies, which the lock file would otherwise pin.
 type CSProj struct{}
 
 // NewCSProj returns the .csproj parser.
@@ -24,9 +26,26 @@ func NewCSProj() *CSProj { return &CSProj{} }
 // Format implements ingest.Parser.
 func (*CSProj) Format() string { return "csproj" }
 
-// Detect implements ingest.Parser. It claims only a .csproj at the top of
-// a repository.
+// Detect implements ingest.Parser. It claims the .csproj at the top of a
+// repository, and every project file without a NuGet lock file beside it.
 func (*CSProj) Detect(f *ingest.File) bool {
+	if projectExt(baseName(f)) == "" {
+		return false
+	}
+	return topCSProj(f) || !nugetLockBeside(f)
+}
+
+// Skip returns why a project file that Detect leaves out is not read: the
+// NuGet lock file beside it pins what its references only constrain.
+func (*CSProj) Skip(f *ingest.File) string {
+	if projectExt(baseName(f)) == "" || !nugetLockBeside(f) {
+		return ""
+	}
+	return "project file with a NuGet lock file beside it, which is read instead"
+}
+
+// topCSProj reports whether f is a .csproj at the top of a repository.
+func topCSProj(f *ingest.File) bool {
 	return f.Repo != "" && !strings.Contains(f.RelPath, "/") && strings.HasSuffix(f.RelPath, ".csproj") && len(f.RelPath) > len(".csproj")
 }
 
@@ -94,12 +113,29 @@ func (*CSProj) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 			}
 		}
 	}
+
 	attrs := map[string]string{}
-	if id != "" && known && packable && onlyProjectFile(f) {
+	if id != "" && known && packable && topCSProj(f) && onlyProjectFile(f) {
 		attrs[graph.AttrNuGetProject] = id
 	}
-	addProjectRepo(f, res, attrs)
-	return nil
+	if nugetLockBeside(f) {
+		// The lock file gives the packages, so only the package id is read.
+		addProjectRepo(f, res, attrs)
+		return nil
+	}
+
+	c := newCollector(f)
+	if err := addProjectReferences(c, f, data, res); err != nil {
+		return ingest.Errorf(ingest.Position{File: f.Path}, "invalid project file: %v", err)
+	}
+	if len(c.order) == 0 && topCSProj(f) {
+		addProjectRepo(f, res, attrs)
+		return nil
+	}
+	if topCSProj(f) {
+		c.repoAttrs = attrs
+	}
+	return c.emit(res)
 }
 
 // onlyProjectFile reports whether f is the only .csproj in its folder.

@@ -145,7 +145,10 @@ func TestCSProjPackageID(t *testing.T) {
 }
 
 func TestCSProjDetect(t *testing.T) {
-	for rel, want := range map[string]bool{"Widget.csproj": true, "src/Widget/Widget.csproj": false, ".csproj": false, "Widget.fsproj": false} {
+	// Every project file is read for its package references. Only the
+	// .csproj at the top gives a package id.
+	for rel, want := range map[string]bool{"Widget.csproj": true, "src/Widget/Widget.csproj": true, ".csproj": false, "Widget.fsproj": true,
+		"src/Lib/Lib.vbproj": true, "Widget.csproj.user": false} {
 		if got := NewCSProj().Detect(newFile(rel, nil)); got != want {
 			t.Errorf("Detect(%s) = %v, want %v", rel, got, want)
 		}
