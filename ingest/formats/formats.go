@@ -34,6 +34,7 @@ func All() []ingest.Parser {
 		lockfile.NewRequirements(),
 		lockfile.NewYarn(),
 		lockfile.NewPNPM(),
+		lockfile.NewBun(),
 		lockfile.NewUV(),
 		lockfile.NewPyProject(),
 		lockfile.NewSetuptools(),

@@ -13,7 +13,7 @@ import (
 
 // npmLockfiles are the files that pin what an npm install of a package.json
 // in the same folder, or in a folder below it, resolves to.
-var npmLockfiles = []string{"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"}
+var npmLockfiles = []string{"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock"}
 
 // maxManifestDepth bounds the folders walked up from a package.json in
 // search of a lockfile.
