@@ -346,7 +346,13 @@ func visibleToRepo(s graph.Node, repo string) bool {
 
 // ecosystemOf maps a package's ecosystem to the installer name used in a
 // runtime's "installs" attribute.
-var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "golang", "cargo": "cargo", "gem": "gem", "composer": "composer"}
+var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "golang", "cargo": "cargo", "gem": "gem", "composer": "composer",
+	// A PackageReference package has no install script, because
+	// install.ps1 runs only for packages.config projects in Visual Studio.
+	// So a job executes NuGet packages at phase run, when it builds
+	// (MSBuild targets, analyzers, source generators) or runs the code.
+	"nuget": "nuget",
+}
 
 // linkLockfiles makes the jobs that install an ecosystem's dependencies
 // execute the packages their repository's lockfiles pin for it. A package
