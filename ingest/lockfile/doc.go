@@ -2,9 +2,13 @@
 // packages: npm's package-lock.json and npm-shrinkwrap.json, yarn.lock
 // (Yarn 1 and Yarn 2 and later), pnpm-lock.yaml, Go's go.mod and go.sum,
 // pip requirements files, poetry.lock, uv.lock, Pipfile.lock, Cargo.lock,
-// Gemfile.lock and composer.lock. Each format has its own ingest.Parser.
-// The npm parser also reads a package.json that no lockfile covers: its
-// declared dependencies are locked at unpinned versions.
+// Gemfile.lock, composer.lock, Bun's bun.lock and NuGet's
+// packages.lock.json. Each format has its own ingest.Parser. The npm
+// parser also reads a package.json that no lockfile covers: its declared
+// dependencies are locked at unpinned versions. The MSBuild project
+// parser does the same for the PackageReference items of a .csproj,
+// .fsproj or .vbproj without a NuGet lock file beside it, with versions
+// from Directory.Packages.props, pinning a bare or exact version.
 //
 // The package.json and pyproject.toml at the top of a repository give the
 // name of the package a release from there publishes (npm_project and
@@ -49,6 +53,9 @@
 //     dependencies, so its LOCKS edges have direct=false.
 //   - Yarn 1 and Yarn 2 and later do not record install scripts; Yarn 2's
 //     dependenciesMeta built setting is read where the lockfile copies it.
+//     Neither does bun.lock: the packages trustedDependencies names are
+//     marked, and Bun's built-in list of trusted packages is not read.
+//     NuGet packages have no install scripts in PackageReference projects.
 //     Cargo build scripts and Ruby native extensions cannot be seen in
 //     their lockfiles and are not reported.
 //   - A file is rejected when it is larger than 64 MiB, or lists more than

@@ -33,6 +33,9 @@ var fuzzTargets = []struct {
 	{NewPyProject(), "pyproject.toml"},
 	{NewSetuptools(), "setup.cfg"},
 	{NewSetuptools(), "setup.py"},
+	{NewBun(), "bun.lock"},
+	{NewNuGetLock(), "packages.lock.json"},
+	{NewCSProj(), "src/App/App.csproj"},
 }
 
 // FuzzParse checks that every parser either rejects input with an
