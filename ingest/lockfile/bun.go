@@ -52,6 +52,9 @@ type bunLock struct {
 	c       *collector
 	ids     map[string]string // install path -> node id
 	entries []*bunEntry
+	// workspaces contains the names of the project's own packages, which
+	// have no node.
+	workspaces map[string]bool
 }
 
 // Parse implements ingest.Parser.
@@ -64,7 +67,7 @@ func (*Bun) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ing
 	if err != nil {
 		return jsonError(f, idx, err)
 	}
-	b := &bunLock{file: f, res: res, c: newCollector(f), ids: map[string]string{}}
+	b := &bunLock{file: f, res: res, c: newCollector(f), ids: map[string]string{}, workspaces: map[string]bool{}}
 	if root.Kind != jsonObject {
 		return ingest.Errorf(b.at(root), "top-level value is not an object")
 	}
@@ -188,6 +191,7 @@ func (b *bunLock) readEntry(m jsonMember, trusted map[string]bool) {
 	case strings.HasPrefix(spec, "workspace:") || strings.HasPrefix(spec, "root:"):
 		// The project's own packages: their dependencies are those the
 		// workspaces member lists.
+		b.workspaces[name] = true
 		return
 	case strings.HasPrefix(spec, "file:") || strings.HasPrefix(spec, "link:"):
 		pf.Local = true
@@ -260,7 +264,7 @@ func (b *bunLock) readDeps(e *bunEntry) {
 		for _, d := range deps.Members {
 			to := b.resolve(e.names, d.Key)
 			if to == "" {
-				if fd.field == "dependencies" {
+				if fd.field == "dependencies" && !b.workspaces[d.Key] {
 					b.res.Warnf(ingest.Position{File: b.file.Path, Line: d.Line, Col: d.Col}, "dependency %s is not in the lockfile", d.Key)
 				}
 				continue

@@ -130,3 +130,26 @@ func TestBunCoversManifest(t *testing.T) {
 		t.Error("package.json beside bun.lock is detected")
 	}
 }
+
+// A dependency on a workspace of the project resolves to no package and
+// gives no warning.
+func TestBunWorkspaceDependency(t *testing.T) {
+	lock := `{
+  "workspaces": {
+    "": { "name": "root", "dependencies": { "a": "^1" } },
+    "packages/shared": { "name": "shared" },
+  },
+  "packages": {
+    "a": ["a@1.0.0", "", { "dependencies": { "shared": "workspace:*", "gone": "^2" } }, "sha512-A"],
+    "shared": ["shared@workspace:packages/shared"],
+  },
+}`
+	res, err := parseBytes(t, NewBun(), "bun.lock", []byte(lock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 7: gone is in no entry.
+	if diff := cmp.Diff(diagLines(res), []int{7}); diff != "" {
+		t.Errorf("diagnostic lines (-got +want):\n%s", diff)
+	}
+}
