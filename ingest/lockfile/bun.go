@@ -177,7 +177,9 @@ func (b *bunLock) readEntry(m jsonMember, trusted map[string]bool) {
 		b.res.Warnf(pos, "package entry names no package and version; skipped")
 		return
 	}
-	for _, it := range v.Items {
+	// The source after the name and the registry may carry credentials.
+	b.c.checkURL(spec, m.Line, b.res)
+	for _, it := range v.Items[1:] {
 		if it.Kind == jsonString {
 			b.c.checkURL(it.Str, it.Line, b.res)
 		}

@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -151,5 +152,26 @@ func TestBunWorkspaceDependency(t *testing.T) {
 	// 7: gone is in no entry.
 	if diff := cmp.Diff(diagLines(res), []int{7}); diff != "" {
 		t.Errorf("diagnostic lines (-got +want):\n%s", diff)
+	}
+}
+
+// A Git source with credentials in the first element of an entry gives
+// a warning, and the address is not kept.
+func TestBunGitSourceCredentials(t *testing.T) {
+	lock := "{\n  \"workspaces\": { \"\": { \"dependencies\": { \"x\": \"git+https://git.example.com/x.git\" } } },\n" +
+		"  \"packages\": {\n    \"x\": [\"x@git+https://user:canary-bun-X9x9@git.example.com/x.git#abc1234\", {}, \"x-abc1234\"],\n  },\n}\n"
+	res, err := parseBytes(t, NewBun(), "bun.lock", []byte(lock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(diagLines(res), []int{4}); diff != "" {
+		t.Errorf("diagnostic lines (-got +want):\n%s", diff)
+	}
+	for _, e := range res.Edges {
+		for k, v := range e.Attrs {
+			if strings.Contains(v, "canary-bun") {
+				t.Errorf("edge %s keeps the credential in %s", e.Key(), k)
+			}
+		}
 	}
 }
