@@ -125,8 +125,7 @@ func readNuGetFramework(c *collector, fw *jsonValue, f *ingest.File, res *ingest
 			continue
 		}
 		for _, d := range deps.Members {
-			// A dependency the framework does not list is one that the
-			// framework itself provides.
+			// A dependency that the framework does not list gives no edge.
 			if to := ids[strings.ToLower(d.Key)]; to != "" {
 				c.depend(l.id, to, d.Line, graph.Certain)
 			}
