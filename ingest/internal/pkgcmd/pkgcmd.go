@@ -40,6 +40,7 @@ const (
 	Gem      = "gem"
 	Composer = "composer"
 	NuGet    = "nuget"
+	Maven    = "maven"
 	AnyEco   = "*"
 )
 
@@ -196,6 +197,8 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 		if !versionOnly(args) {
 			e = Effect{Eco: Composer, Run: RunCertain, Cause: phpWhat(name, args)}
 		}
+	case JavaTool(name) != "":
+		e = javaCommand(name, args)
 	default:
 		e = opaqueCommand(prog, name, args)
 	}

@@ -667,6 +667,12 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 		return "", false
 	}
 	tool := toolName(words[0])
+	switch pkgcmd.JavaTool(tool) {
+	case "mvn":
+		return mavenRelease(words[1:])
+	case "gradle":
+		return gradleRelease(words[1:])
+	}
 	args := WithoutOptions(words[1:])
 	sub := ""
 	if len(args) > 0 {
@@ -718,10 +724,6 @@ func ReleaseTool(words []string) (eco string, maybe bool) {
 				return "gem", true
 			}
 		}
-	case "mvn", "mvnw", "mvnw.cmd", "mvn.cmd":
-		return mavenRelease(words[1:])
-	case "gradle", "gradlew", "gradlew.bat", "gradle.bat":
-		return gradleRelease(words[1:])
 	case "jreleaser", "jreleaser-cli":
 		// JReleaser's deploy uploads to the Maven deployers its
 		// configuration names, which the script does not show.
@@ -792,18 +794,6 @@ func nameWords(name string) []string {
 	return words
 }
 
-// mavenValueOptions are the options of mvn that take the next word as
-// their value.
-var mavenValueOptions = []string{"-b", "--builder", "-D", "--define", "-f", "--file", "-gs", "--global-settings",
-	"-gt", "--global-toolchains", "-l", "--log-file", "-P", "--activate-profiles", "-pl", "--projects",
-	"-rf", "--resume-from", "-s", "--settings", "-t", "--toolchains", "-T", "--threads", "--color"}
-
-// gradleValueOptions are the options of gradle that take the next word
-// as their value. -x and --exclude-task name a task that does not run.
-var gradleValueOptions = []string{"-b", "--build-file", "-c", "--settings-file", "-g", "--gradle-user-home",
-	"-I", "--init-script", "-p", "--project-dir", "-x", "--exclude-task", "--console", "--warning-mode",
-	"--include-build", "--project-cache-dir", "--priority", "-F", "--dependency-verification", "-M", "--write-verification-metadata"}
-
 // operands returns the words of a command's arguments that are not
 // options or the values of options that take the next word.
 func operands(args, valueOptions []string) []string {
@@ -832,7 +822,7 @@ func operands(args, valueOptions []string) []string {
 // release nothing.
 func mavenRelease(args []string) (eco string, maybe bool) {
 	deploys := false
-	for _, g := range operands(args, mavenValueOptions) {
+	for _, g := range operands(args, pkgcmd.MavenValueOptions) {
 		switch deployGoal(g) {
 		case "deploy", "deploy:deploy", "deploy:deploy-file", "release:perform",
 			// The Nexus Staging plugin uploads to a staging repository
@@ -904,7 +894,7 @@ func mavenRepository(args []string) string {
 // runs the task of that project.
 func gradleRelease(args []string) (eco string, maybe bool) {
 	found, central := false, false
-	for _, t := range operands(args, gradleValueOptions) {
+	for _, t := range operands(args, pkgcmd.GradleValueOptions) {
 		if i := strings.LastIndexByte(t, ':'); i >= 0 {
 			t = t[i+1:]
 		}
@@ -1130,16 +1120,18 @@ func ReleasesCurrent(words []string) bool {
 		return true
 	}
 	tool, args := toolName(words[0]), words[1:]
+	switch pkgcmd.JavaTool(tool) {
+	case "mvn":
+		return mavenCurrent(args)
+	case "gradle":
+		// The build script names the publications, and it is not read.
+		return false
+	}
 	switch tool {
 	case "lerna":
 		return false
 	case "cargo":
 		return cargoCurrent(args)
-	case "mvn", "mvnw", "mvnw.cmd", "mvn.cmd":
-		return mavenCurrent(args)
-	case "gradle", "gradlew", "gradlew.bat", "gradle.bat":
-		// The build script names the publications, and it is not read.
-		return false
 	}
 	for _, a := range args {
 		name, _, _ := strings.Cut(a, "=")
@@ -1227,7 +1219,7 @@ func DryRun(words []string) bool {
 			break
 		}
 		if w == "--dry-run" || w == "--dry-run=true" || (w == "-d" && tool == "semantic-release") || (w == "-n" && tool == "cargo") ||
-			(w == "-m" && strings.HasPrefix(tool, "gradle")) {
+			(w == "-m" && pkgcmd.JavaTool(tool) == "gradle") {
 			return true
 		}
 		if w == "--help" || w == "-h" || w == "-?" || (strings.EqualFold(w, "-help") && strings.HasPrefix(tool, "nuget")) {
