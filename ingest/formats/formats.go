@@ -43,6 +43,7 @@ func All() []ingest.Parser {
 		lockfile.NewCargoManifest(),
 		lockfile.NewGemspec(),
 		lockfile.NewPOM(),
+		lockfile.NewGradle(),
 		lockfile.NewCSProj(),
 		lockfile.NewNuGetLock(),
 		lockfile.NewBundler(),

@@ -29,6 +29,8 @@ func TestRejectUnreadable(t *testing.T) {
 		{"pipenv default not an object", NewPipenv(), "Pipfile.lock", "{\n  \"default\": []\n}\n", 2},
 		{"composer bad value", NewComposer(), "composer.lock", "{\n  \"packages\": [\n    {\"name\": }\n", 3},
 		{"composer packages not an array", NewComposer(), "composer.lock", "{\n\n  \"packages\": {}\n}\n", 3},
+		{"pom unclosed dependency", NewPOM(), "pom.xml", "<project>\n<dependencies>\n<dependency>\n</project>\n", 4},
+		{"pom with another root", NewPOM(), "pom.xml", "<?xml version=\"1.0\"?>\n\n<settings/>\n", 3},
 		{"bundler text before a section", NewBundler(), "Gemfile.lock", "\n  rake (13.1.0)\nGEM\n", 2},
 	}
 	for _, tc := range tests {

@@ -21,7 +21,7 @@ func parsers() []ingest.Parser {
 	return []ingest.Parser{
 		NewNPM(), NewGoMod(), NewRequirements(), NewPoetry(), NewYarn(), NewPNPM(),
 		NewUV(), NewPipenv(), NewCargo(), NewBundler(), NewComposer(),
-		NewBun(), NewNuGetLock(), NewCSProj(),
+		NewBun(), NewNuGetLock(), NewCSProj(), NewPOM(), NewGradle(),
 	}
 }
 

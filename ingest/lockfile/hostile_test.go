@@ -33,6 +33,8 @@ var minimalLocks = []struct {
 	{"yarn berry", NewYarn(), "yarn.lock", "__metadata:\n  version: 6\n\n\"a@npm:^1\":\n  version: 1.0.0\n  resolution: \"a@npm:1.0.0\"\n", "pkg:npm/a@1.0.0"},
 	{"pnpm", NewPNPM(), "pnpm-lock.yaml", "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\npackages:\n  a@1.0.0:\n    resolution: {integrity: sha512-x}\nsnapshots:\n  a@1.0.0: {}\n", "pkg:npm/a@1.0.0"},
 	{"go.sum", NewGoMod(), "go.sum", "example.com/a v1.0.0 h1:abc=\n", "pkg:golang/example.com/a@v1.0.0"},
+	{"gradle", NewGradle(), "gradle.lockfile", "# comment\ncom.example:a:1.0.0=compileClasspath\nempty=\n", "pkg:maven/com.example/a@1.0.0"},
+	{"pom", NewPOM(), "pom.xml", "<?xml version=\"1.0\"?>\n<project>\n  <dependencies>\n    <dependency>\n      <groupId>com.example</groupId>\n      <artifactId>a</artifactId>\n      <version>1.0.0</version>\n    </dependency>\n  </dependencies>\n</project>\n", "pkg:maven/com.example/a@1.0.0"},
 }
 
 // A byte order mark and CR LF line ends, as editors on Windows write
@@ -71,6 +73,7 @@ func TestInvalidTextSkipped(t *testing.T) {
 		{"requirements nul", NewRequirements(), "requirements.txt", "a==1.0\x00\nb==2.0.0\n", []string{"pkg:pypi/b@2.0.0"}},
 		{"npm escape in version", NewNPM(), "package-lock.json", `{"lockfileVersion":3,"packages":{"":{},"node_modules/a":{"version":"1.0.0\u001b[2J"},"node_modules/b":{"version":"2.0.0"}}}`, []string{"pkg:npm/b@2.0.0"}},
 		{"cargo bidi override in name", NewCargo(), "Cargo.lock", "version = 3\n[[package]]\nname = \"a\u202e\"\nversion = \"1.0.0\"\n[[package]]\nname = \"b\"\nversion = \"2.0.0\"\n", []string{"pkg:cargo/b@2.0.0"}},
+		{"gradle nul in version", NewGradle(), "gradle.lockfile", "com.example:a:1.0\x00=runtimeClasspath\ncom.example:b:2.0.0=runtimeClasspath\n", []string{"pkg:maven/com.example/b@2.0.0"}},
 		{"bundler dependency on a skipped gem", NewBundler(), "Gemfile.lock", "GEM\n  remote: https://rubygems.org/\n  specs:\n    a\x01 (1.0)\n    rack (2.0.0)\n      a\x01\n\nDEPENDENCIES\n  rack\n", []string{"pkg:gem/rack@2.0.0"}},
 	}
 	for _, tc := range tests {

@@ -77,14 +77,6 @@ func TestPOMLatin1AndErrors(t *testing.T) {
 	}
 }
 
-func TestPOMDetect(t *testing.T) {
-	for rel, want := range map[string]bool{"pom.xml": true, "core/pom.xml": false, "pom.xml.bak": false} {
-		if got := NewPOM().Detect(newFile(rel, nil)); got != want {
-			t.Errorf("Detect(%s) = %v, want %v", rel, got, want)
-		}
-	}
-}
-
 func TestCSProjPackageID(t *testing.T) {
 	tests := []struct {
 		name, data string

@@ -16,6 +16,7 @@ const (
 	ecoCargo    = "cargo"
 	ecoGem      = "gem"
 	ecoComposer = "composer"
+	ecoMaven    = "maven"
 )
 
 // purlOf renders a package as a purl, without a version when ref has none.
@@ -26,6 +27,8 @@ const (
 // module path as written stays in the name attribute. PyPI names are
 // normalised as PEP 503 describes. Composer names split into vendor
 // (namespace) and name, both lowercased as the purl composer type requires.
+// Maven names (groupId:artifactId) split into the groupId (namespace) and
+// the artifactId, both kept as written, as the SBOM reader splits them.
 // Cargo crate and RubyGems names are kept as written.
 func purlOf(ref pkgRef) string {
 	var ns, name string
@@ -47,6 +50,11 @@ func purlOf(ref pkgRef) string {
 	case ecoComposer:
 		name = strings.ToLower(ref.Name)
 		if i := strings.IndexByte(name, '/'); i >= 0 {
+			ns, name = name[:i], name[i+1:]
+		}
+	case ecoMaven:
+		name = ref.Name
+		if i := strings.IndexByte(name, ':'); i >= 0 {
 			ns, name = name[:i], name[i+1:]
 		}
 	default:
