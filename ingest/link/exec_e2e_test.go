@@ -25,13 +25,13 @@ import (
 )
 
 // execStore ingests the files under testdata/exec, laid out as
-// <owner>/<repo>/<path in the repository>, with the CI and npm lockfile
+// <owner>/<repo>/<path in the repository>, with the CI, npm, pip, Maven and Gradle
 // parsers, and links them. A repository folder that holds .gitlab-ci.yml
 // and no .github folder is a GitLab project, as the pipeline takes it.
 func execStore(t *testing.T) graph.Store {
 	t.Helper()
 	root := filepath.Join("testdata", "exec")
-	parsers := []ingest.Parser{actions.New(), gitlab.New(), circleci.New(), lockfile.NewNPM(), lockfile.NewRequirements()}
+	parsers := []ingest.Parser{actions.New(), gitlab.New(), circleci.New(), lockfile.NewNPM(), lockfile.NewRequirements(), lockfile.NewPOM(), lockfile.NewGradle()}
 	b := &graph.Batch{Time: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

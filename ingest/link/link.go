@@ -351,7 +351,9 @@ var ecosystemOf = map[string]string{"npm": "npm", "pypi": "pypi", "golang": "gol
 	// install.ps1 runs only for packages.config projects in Visual Studio.
 	// So a job executes NuGet packages at phase run, when it builds
 	// (MSBuild targets, analyzers, source generators) or runs the code.
+	// Maven and Gradle packages have no install step of their own either.
 	"nuget": "nuget",
+	"maven": "maven",
 }
 
 // linkLockfiles makes the jobs that install an ecosystem's dependencies
