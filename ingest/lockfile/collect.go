@@ -33,23 +33,20 @@ var (
 const (
 	attrEcosystem  = "ecosystem"
 	attrVersion    = "version"
-	attrPaths      = "paths"          // npm: node_modules install paths in one lockfile
-	attrDev        = "dev"            // LOCKS: only development tooling needs it
-	attrOptional   = "optional"       // LOCKS: an optional dependency or extra
-	attrLocal      = "local"          // a package read from a folder, not a registry
-	attrOrigin     = "origin"         // LOCKS: "git" when fetched from a Git repository
-	attrAlias      = "alias"          // LOCKS: npm folder names the package is installed under
-	attrUnpinned   = "unpinned"       // LOCKS to a name node: no exact version is pinned
-	attrRange      = "range"          // LOCKS: the version specifier of an unpinned requirement
-	attrMarkers    = "markers"        // LOCKS: Python environment markers
-	attrExtras     = "extras"         // LOCKS: Python extras requested
-	attrReplacedBy = "replaced_by"    // LOCKS: go.mod replace target; this version does not run
-	attrReplaces   = "replaces"       // LOCKS: the module version a go.mod replacement is used in place of
-	attrBuilt      = "built"          // LOCKS: "false" when Yarn's dependenciesMeta turns its build scripts off
-	attrPlatforms  = "platforms"      // LOCKS: Gemfile.lock platforms the version is locked for
-	attrScope      = "scope"          // LOCKS: a pom.xml dependency's Maven scope
-	attrProfile    = "profile"        // LOCKS: the pom.xml profile a dependency is declared in
-	attrConfigs    = "configurations" // LOCKS: the Gradle configurations that resolve a module
+	attrPaths      = "paths"       // npm: node_modules install paths in one lockfile
+	attrDev        = "dev"         // LOCKS: only development tooling needs it
+	attrOptional   = "optional"    // LOCKS: an optional dependency or extra
+	attrLocal      = "local"       // a package read from a folder, not a registry
+	attrOrigin     = "origin"      // LOCKS: "git" when fetched from a Git repository
+	attrAlias      = "alias"       // LOCKS: npm folder names the package is installed under
+	attrUnpinned   = "unpinned"    // LOCKS to a name node: no exact version is pinned
+	attrRange      = "range"       // LOCKS: the version specifier of an unpinned requirement
+	attrMarkers    = "markers"     // LOCKS: Python environment markers
+	attrExtras     = "extras"      // LOCKS: Python extras requested
+	attrReplacedBy = "replaced_by" // LOCKS: go.mod replace target; this version does not run
+	attrReplaces   = "replaces"    // LOCKS: the module version a go.mod replacement is used in place of
+	attrBuilt      = "built"       // LOCKS: "false" when Yarn's dependenciesMeta turns its build scripts off
+	attrPlatforms  = "platforms"   // LOCKS: Gemfile.lock platforms the version is locked for
 )
 
 // pkgRef names one package: its ecosystem, its name as the ecosystem

@@ -2,13 +2,15 @@
 // packages: npm's package-lock.json and npm-shrinkwrap.json, yarn.lock
 // (Yarn 1 and Yarn 2 and later), pnpm-lock.yaml, Go's go.mod and go.sum,
 // pip requirements files, poetry.lock, uv.lock, Pipfile.lock, Cargo.lock,
-// Gemfile.lock, composer.lock, Bun's bun.lock and NuGet's
-// packages.lock.json. Each format has its own ingest.Parser. The npm
-// parser also reads a package.json that no lockfile covers: its declared
-// dependencies are locked at unpinned versions. The MSBuild project
-// parser does the same for the PackageReference items of a .csproj,
-// .fsproj or .vbproj without a NuGet lock file beside it, with versions
-// from Directory.Packages.props, pinning a bare or exact version.
+// Gemfile.lock, composer.lock, Bun's bun.lock, NuGet's packages.lock.json
+// and Gradle's gradle.lockfile. Each format has its own ingest.Parser.
+// Maven has no lockfile: a pom.xml gives its direct dependencies, at the
+// versions the pom itself states. The npm parser also reads a
+// package.json that no lockfile covers: its declared dependencies are
+// locked at unpinned versions. The MSBuild project parser does the same
+// for the PackageReference items of a .csproj, .fsproj or .vbproj without
+// a NuGet lock file beside it, with versions from
+// Directory.Packages.props, pinning a bare or exact version.
 //
 // The package.json and pyproject.toml at the top of a repository give the
 // name of the package a release from there publishes (npm_project and
@@ -42,6 +44,11 @@
 //     composer.lock do not list the project's own dependencies, so a package is taken as direct when no other locked
 //     package requires it. A package the project requires and another
 //     package requires too is reported as transitive.
+//   - pom.xml lists only direct dependencies: the transitive ones are in
+//     the dependencies' own POMs, which are not read. A version that a
+//     parent POM or an imported BOM sets is not read either. Gradle
+//     lockfiles list every resolved module but not which ones are direct,
+//     and build.gradle files are not read.
 //   - go.mod lists no dependency tree, and go.sum says nothing about
 //     direct dependencies: its LOCKS edges say direct=false, and the go.mod
 //     beside it says which modules are direct.

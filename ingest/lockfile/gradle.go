@@ -20,9 +20,9 @@ import (
 // lines are group:artifact:version.
 //
 // Every line is a module that a configuration resolves, direct or
-// transitive: the lockfile does not say which ones the build script
-// declares, so LOCKS edges say direct=false, and it records no dependency
-// tree. A module only test configurations resolve is marked dev. The
+// transitive. The lockfile does not record which ones the build script
+// declares, so LOCKS edges carry direct=false, and it records no
+// dependency tree. A module only test configurations resolve is marked dev. The
 // build scripts (build.gradle, build.gradle.kts) are not read, so a
 // project that does not lock its dependencies gives none.
 type Gradle struct{}
@@ -107,6 +107,10 @@ func (*Gradle) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 	}
 	return c.emit(res)
 }
+
+// attrConfigs, on LOCKS, lists the Gradle configurations that resolve a
+// module.
+const attrConfigs = "configurations"
 
 // maxConfigsText bounds the configurations attribute. An Android project
 // resolves a module in dozens of configurations.

@@ -154,6 +154,13 @@ func (*POM) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ing
 	return c.emit(res)
 }
 
+// Attribute keys of the LOCKS edges a pom.xml gives: the dependency's
+// Maven scope, and the profile that declares it.
+const (
+	attrScope   = "scope"
+	attrProfile = "profile"
+)
+
 // maxRangeText bounds the version specifiers and profile names that
 // attributes keep.
 const maxRangeText = 256

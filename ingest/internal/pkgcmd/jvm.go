@@ -9,7 +9,7 @@ import (
 
 // JavaTool returns "mvn" when name, a program's base name, is Maven's
 // command or the Maven Wrapper's script (mvn, mvnw, and their .cmd forms
-// for Windows), "gradle" when it is Gradle's command or the Gradle
+// for Windows). It returns "gradle" for Gradle's command and the Gradle
 // Wrapper's script (gradle, gradlew, and their .bat forms), else "".
 func JavaTool(name string) string {
 	name = strings.TrimSuffix(name, ".exe")
@@ -65,10 +65,10 @@ func javaName(s, placeholder string) string {
 }
 
 // javaCompiles is the clause for a build that compiles the project and
-// runs no tests. javac runs the annotation processors it finds on the
-// class path (Maven) or the processor path (Gradle's annotationProcessor
-// configuration); from JDK 23 on it runs them only when the build asks
-// for processing, which the command does not show.
+// runs no tests. Up to JDK 22, javac runs the annotation processors it
+// finds on the class path (Maven's default). From JDK 23 on, it runs them
+// only when the build names a processor path (Gradle's annotationProcessor
+// configuration) or enables processing, which the command does not show.
 func javaCompiles(cmd string) string {
 	return cmd + " compiles the project and javac may run annotation processors that dependencies provide"
 }
@@ -279,8 +279,8 @@ var gradleNone = set("clean", "help", "tasks", "projects", "properties", "wrappe
 	"resolvableConfigurations", "components", "model", "dependentComponents", "artifactTransforms")
 
 // gradleCommand reads gradle ARGS. A task may be given by its path
-// (:app:test), which runs that project's task. A task other than the
-// built-in ones that print reports resolves the project's dependencies,
+// (:app:test), which runs that project's task. Any task but the built-in
+// ones that print reports is taken to resolve the project's dependencies,
 // downloading the missing ones unless --offline. -x leaves a task out, so
 // build -x test compiles without running the tests. --dry-run (-m) runs
 // no task; -v and -h print and stop.
@@ -347,8 +347,8 @@ func taskName(t string) string {
 }
 
 // javaCommand reads mvn and gradle, run directly or through their wrapper
-// scripts. Maven and Gradle fetch the project's Maven packages; neither
-// runs code of a package while it downloads it.
+// scripts. Maven and Gradle fetch the project's Maven packages, and
+// neither runs code of a package while it downloads it.
 func javaCommand(name string, args []string) Effect {
 	prog := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, ".exe"), ".cmd"), ".bat")
 	if JavaTool(name) == "mvn" {

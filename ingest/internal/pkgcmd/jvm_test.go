@@ -8,12 +8,12 @@ import (
 )
 
 // Maven's default lifecycle runs every phase up to the one named. From
-// compile on it resolves the project's dependencies from the repositories,
-// and javac may run annotation processors that they provide; from test on
-// Surefire runs the tests with every dependency on the class path, unless
-// skipTests or maven.test.skip turns the tests off. -o resolves from the
-// local repository only. Gradle's test, check and build run the tests, run
-// and bootRun run the application, and -x leaves a task out.
+// compile on it resolves the project's dependencies, and javac may run
+// annotation processors that they provide. From test on, Surefire runs the
+// tests with every dependency on the class path, unless skipTests or
+// maven.test.skip turns the tests off. -o resolves from the local
+// repository only. Gradle's test, check and build run the tests, run and
+// bootRun run the application, and -x leaves a task out.
 func TestClassifyJava(t *testing.T) {
 	certain := func(cause string) Effect {
 		return Effect{Eco: Maven, Install: true, Run: RunCertain, Cause: cause}
