@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -180,5 +181,37 @@ func TestMavenPurl(t *testing.T) {
 	got := purlOf(pkgRef{Eco: ecoMaven, Name: "org.apache.logging.log4j:log4j-core", Version: "2.14.1"})
 	if want := "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"; got != want {
 		t.Errorf("purl = %q, want %q", got, want)
+	}
+}
+
+// Property values that nest into long text stop being put in once the
+// substitutions of a file have written maxPropertyWork characters. The
+// dependencies after that point pin nothing.
+func TestPOMPropertyWorkBound(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<project><groupId>g</groupId><artifactId>a</artifactId><properties><p0>" + strings.Repeat("1", 64) + "</p0>")
+	// p3 is 512 ones, built by doubling. Each version below takes four
+	// rounds that write about 590 characters, so the 16 MiB bound runs out
+	// after about 28,000 of them.
+	for i := 1; i <= 3; i++ {
+		fmt.Fprintf(&b, "<p%d>${p%d}${p%d}</p%d>", i, i-1, i-1, i)
+	}
+	b.WriteString("</properties><dependencies>\n")
+	const n = 40000
+	for i := range n {
+		fmt.Fprintf(&b, "<dependency><groupId>org.example</groupId><artifactId>a%d</artifactId><version>${p3}.%d</version></dependency>\n", i, i)
+	}
+	b.WriteString("</dependencies></project>\n")
+	res, err := parseBytes(t, NewPOM(), "pom.xml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := locks(res)
+	ones := strings.Repeat("1", 512)
+	if first := "pkg:maven/org.example/a0@" + ones + ".0"; got[first] == nil {
+		t.Errorf("the first dependency is not pinned at %s", first)
+	}
+	if last := fmt.Sprintf("pkg:maven/org.example/a%d", n-1); got[last]["unpinned"] != "true" {
+		t.Errorf("LOCKS %s = %v, want an unpinned edge once the bound is reached", last, got[last])
 	}
 }

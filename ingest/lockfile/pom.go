@@ -193,6 +193,16 @@ type pomFile struct {
 	props                    map[string]string
 	deps                     []pomDep
 	managed                  []pomDep
+	// resolved caches the results of resolve, and budget is what is left
+	// of maxPropertyWork.
+	resolved map[string]resolvedText
+	budget   int
+}
+
+// resolvedText is a result of pomFile.resolve.
+type resolvedText struct {
+	text string
+	ok   bool
 }
 
 // pomError is an error in a document that is well-formed XML but no POM.
@@ -221,7 +231,7 @@ const (
 // so that each dependency keeps the line where it starts.
 func readPOM(data []byte) (*pomFile, error) {
 	d := xmlDecoder(data)
-	p := &pomFile{props: map[string]string{}}
+	p := &pomFile{props: map[string]string{}, budget: maxPropertyWork}
 	var stack []string
 	var text strings.Builder
 	var dep *pomDep
@@ -342,11 +352,13 @@ func quoteXMLName(s string) string {
 	return s
 }
 
-// Bounds of the substitution of properties: rounds, and the length a
-// value may grow to.
+// Bounds of the substitution of properties: rounds, the length a value
+// may grow to, and the characters that all substitutions of one file may
+// write, so that many references to a long value cannot take minutes.
 const (
 	maxPropertyRounds = 10
 	maxPropertyText   = 1024
+	maxPropertyWork   = 16 << 20
 )
 
 // pomProperty matches a property reference: ${name}.
@@ -358,6 +370,22 @@ var pomProperty = regexp.MustCompile(`\$\{([^${}]*)\}`)
 // forms). ok is false when a reference is left that the pom does not
 // define, or when the values nest deeper or grow longer than the bounds.
 func (p *pomFile) resolve(s string) (string, bool) {
+	if !strings.Contains(s, "${") {
+		return s, true
+	}
+	if r, ok := p.resolved[s]; ok {
+		return r.text, r.ok
+	}
+	text, ok := p.substitute(s)
+	if p.resolved == nil {
+		p.resolved = map[string]resolvedText{}
+	}
+	p.resolved[s] = resolvedText{text, ok}
+	return text, ok
+}
+
+// substitute is resolve without the cache.
+func (p *pomFile) substitute(s string) (string, bool) {
 	for range maxPropertyRounds {
 		if !strings.Contains(s, "${") {
 			return s, true
@@ -371,7 +399,8 @@ func (p *pomFile) resolve(s string) (string, bool) {
 			}
 			return v
 		})
-		if !known || len(s) > maxPropertyText {
+		p.budget -= len(s)
+		if !known || len(s) > maxPropertyText || p.budget < 0 {
 			return s, false
 		}
 	}
