@@ -377,6 +377,21 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	return sum, nil
 }
 
+// declaredBeside reports whether a source other than the replaced files
+// declares the stored node: another input file, or the linker, which
+// derives its nodes again in the same write.
+func declaredBeside(n graph.Node, replaced map[string]bool) bool {
+	if !replaced[n.Pos.File] {
+		return true
+	}
+	for _, p := range n.Also {
+		if !replaced[p.File] {
+			return true
+		}
+	}
+	return false
+}
+
 // checkNeeds hands each parsed file that names nodes other inputs may
 // declare (Result.Needs) the kinds of those that the run's facts or the
 // store declare, so that its Check leaves out facts that point nowhere.
@@ -393,7 +408,14 @@ func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job) error {
 		return nil
 	}
 	known := make(map[string]graph.NodeKind, len(need))
+	// The facts of the files parsed now replace what the store holds of
+	// them, so a stored node counts only if another source declares it.
+	replaced := map[string]bool{}
 	for _, j := range jobs {
+		if j.parser == nil || j.err != nil {
+			continue
+		}
+		replaced[j.file.Path] = true
 		for i := range j.res.Nodes {
 			if n := &j.res.Nodes[i]; need[n.ID] {
 				known[n.ID] = n.Kind
@@ -413,7 +435,9 @@ func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job) error {
 			return fmt.Errorf("read the nodes that input files name: %w", err)
 		}
 		for _, n := range stored {
-			known[n.ID] = n.Kind
+			if declaredBeside(n, replaced) {
+				known[n.ID] = n.Kind
+			}
 		}
 	}
 	for _, j := range jobs {

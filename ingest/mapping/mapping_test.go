@@ -349,3 +349,37 @@ func TestEndsMatchTheReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestMappingChecksReplacedFiles: a node that only a file of the same run
+// declared before, and no longer does, is gone once the run is written,
+// so an edge to it is left out.
+func TestMappingChecksReplacedFiles(t *testing.T) {
+	s := memstore.New()
+	org := writeOrg(t, nil)
+	ingestInto(t, s, org)
+	wf := filepath.Join(org, "o", "app", ".github", "workflows", "ci.yml")
+	if err := os.WriteFile(wf, []byte(strings.Replace(workflow, "${{ secrets.LEGACY_AWS_KEY }}", "plain", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mapFile := `facts:
+  - node: {id: "arn:aws:iam::111122223333:user/legacy", kind: Identity}
+  - edge: {from: "secret:gha:o/app/LEGACY_AWS_KEY", kind: AUTHENTICATES_AS, to: "arn:aws:iam::111122223333:user/legacy"}
+`
+	if err := os.WriteFile(filepath.Join(org, "blastradius-map.yaml"), []byte(mapFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := ingestInto(t, s, org)
+	want := []string{
+		"blastradius-map.yaml:3: edge left out: no input declares the node from names (secret:gha:o/app/LEGACY_AWS_KEY); `blastradius nodes` lists the ids",
+	}
+	if diff := cmp.Diff(want, messages(sum.Warnings)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	ns, err := s.Nodes(context.Background(), []string{handSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 0 {
+		t.Errorf("the secret the workflow no longer names is still in the store")
+	}
+}
