@@ -3,6 +3,7 @@ package link
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -659,18 +660,27 @@ func (g *gcpView) federate(j, w graph.Node, ps []*wifProvider) {
 
 // federateUnseen links a job to a principal of a pool whose providers are
 // not in the input, when the principal names the job's repository, owner
-// or subject as GitHub's usual mapping gives them: possible, never certain.
+// or subject as the forge's usual mapping gives them (GitHub's repository
+// and repository_owner, GitLab's project_path and namespace_path):
+// possible, never certain.
 func (g *gcpView) federateUnseen(j, w graph.Node) {
 	repo := j.Attr(graph.AttrRepository)
 	owner, _, _ := strings.Cut(repo, "/")
 	val := w.Attr("value")
 	match := false
+	forge := "GitHub"
+	repoAttr, ownerAttr := "repository", "repository_owner"
+	if isGitLabSubject(j) {
+		forge = "GitLab"
+		repoAttr, ownerAttr = "project_path", "namespace_path"
+		owner = path.Dir(repo)
+	}
 	switch w.Attr("selector_kind") {
 	case "attribute":
 		switch w.Attr("attribute") {
-		case "repository":
+		case repoAttr:
 			match = val == repo
-		case "repository_owner":
+		case ownerAttr:
 			match = val == owner
 		}
 	case "subject":
@@ -681,8 +691,8 @@ func (g *gcpView) federateUnseen(j, w graph.Node) {
 	}
 	e := graph.Edge{From: j.ID, To: w.ID, Kind: graph.EdgeCanAssume, Confidence: graph.Possible, Pos: w.Pos}
 	e.SetAttr(graph.AttrActions, "sts.googleapis.com/token.exchange")
-	e.SetAttr(graph.AttrReason, fmt.Sprintf("%s names the job's %s as GitHub's usual attribute mapping gives it; undecided: no provider of pool %s is in the input, so its issuer, attribute_condition and mapping are not known",
-		w.ID, w.Attr("selector_kind"), w.Attr("pool")))
+	e.SetAttr(graph.AttrReason, fmt.Sprintf("%s names the job's %s as %s's usual attribute mapping gives it; undecided: no provider of pool %s is in the input, so its issuer, attribute_condition and mapping are not known",
+		w.ID, w.Attr("selector_kind"), forge, w.Attr("pool")))
 	g.v.addEdge(e)
 }
 
@@ -799,6 +809,9 @@ type scenario struct {
 // choose (the branch of a push to any branch) is tried at every literal
 // of the provider it can take, and once at a value none of them is.
 func (g *gcpView) claimSets(j graph.Node, lits []string) []claimSet {
+	if isGitLabSubject(j) {
+		return gitlabClaimSets(j, lits)
+	}
 	repo := j.Attr(graph.AttrRepository)
 	owner, _, _ := strings.Cut(repo, "/")
 	rt := g.v.get("runtime:gha:" + strings.TrimPrefix(j.ID, "oidc:gha:"))

@@ -385,3 +385,77 @@ func TestGCPMembers(t *testing.T) {
 		t.Errorf("owner's edge to the bucket: %v", e)
 	}
 }
+
+func glSubject(job, project, env, subs string) graph.Node {
+	n := node("oidc:gitlab:"+job, graph.NodeIdentity, "provider", "gitlab-oidc", "type", "oidc-subject",
+		"issuer", "https://gitlab.com", "repository", project, "subs", subs)
+	if env != "" {
+		n.SetAttr("environment", env)
+	}
+	return n
+}
+
+func glProviderNode(pool, cond string) graph.Node {
+	return node(graph.GCPWIFProviderID(pool, "gitlab"), graph.NodePolicy, "provider", "gcp", "type", "wif-provider",
+		"pool", pool, "provider_id", "gitlab", "issuer", "https://gitlab.com", "attribute_condition", cond,
+		"attribute_mapping", `{"attribute.project_path":"assertion.project_path","attribute.ref_type":"assertion.ref_type","google.subject":"assertion.sub"}`)
+}
+
+// GitLab ID tokens carry project_path, namespace_path, ref_type and ref,
+// and a sub of the form project_path:P:ref_type:T:ref:R, so a pool that
+// maps them admits the jobs of the projects it names.
+func TestGCPWorkloadIdentityFederationGitLab(t *testing.T) {
+	withNow(t)
+	api := wifPrincipal("gitlab", "project_path", "acme/payments-api")
+	tags := wifPrincipal("gitlab", "ref_type", "tag")
+	mainSub := node(graph.GCPWIFPrincipalID("gitlab", "subject/project_path:acme/payments-api:ref_type:branch:ref:main"),
+		graph.NodeIdentity, "provider", "gcp", "type", "wif-principal", "pool", "gitlab", "selector_kind", "subject",
+		"value", "project_path:acme/payments-api:ref_type:branch:ref:main")
+	prot := wifPrincipal("gitlab-protected", "project_path", "acme/payments-api")
+	nodes := append(gcpFixture(),
+		glProviderNode("gitlab", `assertion.namespace_path == 'acme'`),
+		glProviderNode("gitlab-protected", `assertion.ref_protected == 'true'`),
+		api, tags, mainSub, prot,
+		glSubject("acme/payments-api/.gitlab-ci.yml#deploy/ID", "acme/payments-api", "production",
+			"project_path:acme/payments-api:ref_type:tag:ref:*"),
+		glSubject("acme/payments-api/.gitlab-ci.yml#test/ID", "acme/payments-api", "",
+			"project_path:acme/payments-api:ref_type:branch:ref:main"),
+		// Another group: the condition on namespace_path shuts it out.
+		glSubject("other/payments-api/.gitlab-ci.yml#deploy/ID", "other/payments-api", "",
+			"project_path:other/payments-api:ref_type:tag:ref:*"),
+	)
+	got := derive(t, nodes, nil, graph.EdgeCanAssume)
+	want := []string{
+		"oidc:gitlab:acme/payments-api/.gitlab-ci.yml#deploy/ID -> " + api.ID + " (certain)",
+		"oidc:gitlab:acme/payments-api/.gitlab-ci.yml#deploy/ID -> " + prot.ID + " (possible)",
+		"oidc:gitlab:acme/payments-api/.gitlab-ci.yml#deploy/ID -> " + tags.ID + " (certain)",
+		"oidc:gitlab:acme/payments-api/.gitlab-ci.yml#test/ID -> " + api.ID + " (certain)",
+		"oidc:gitlab:acme/payments-api/.gitlab-ci.yml#test/ID -> " + mainSub.ID + " (certain)",
+		"oidc:gitlab:acme/payments-api/.gitlab-ci.yml#test/ID -> " + prot.ID + " (possible)",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
+
+// A pool whose providers are not in the input still names a GitLab
+// project or group through GitLab's own claims.
+func TestGCPFederationWithoutProviderGitLab(t *testing.T) {
+	withNow(t)
+	api := wifPrincipal("unseen", "project_path", "acme/payments-api")
+	group := wifPrincipal("unseen", "namespace_path", "acme")
+	nodes := []graph.Node{api, group,
+		glSubject("acme/payments-api/.gitlab-ci.yml#deploy/ID", "acme/payments-api", "", "project_path:acme/payments-api:ref_type:tag:ref:*"),
+		glSubject("other/web/.gitlab-ci.yml#deploy/ID", "other/web", "", "project_path:other/web:ref_type:tag:ref:*"),
+	}
+	got := derive(t, nodes, nil, graph.EdgeCanAssume)
+	want := []string{
+		"oidc:gitlab:acme/payments-api/.gitlab-ci.yml#deploy/ID -> " + api.ID + " (possible)",
+		"oidc:gitlab:acme/payments-api/.gitlab-ci.yml#deploy/ID -> " + group.ID + " (possible)",
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
