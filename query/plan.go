@@ -274,6 +274,11 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 					return nil, err
 				}
 			}
+			if x.Node.Attr("type") == "service-account" && strings.HasPrefix(id, "gcp:sa:") {
+				if err := namedUsedKeys(ctx, r, res, it); err != nil {
+					return nil, err
+				}
+			}
 			for _, c := range yieldedBy[id] {
 				if !inLevel[c] {
 					it.YieldedBy = append(it.YieldedBy, c)
@@ -1007,6 +1012,54 @@ func namedMintedKeys(ctx context.Context, r graph.Reader, res *Result, it *Item)
 	sort.Strings(cmds)
 	it.Action += "; logs show these created: " + strings.Join(keys, ", ")
 	it.Command = strings.Join(cmds, " && ")
+	return nil
+}
+
+// namedUsedKeys names, in the item of a Google Cloud service account, the
+// user-managed keys that logs show signing its calls (since the compromise
+// time when there is one), with the command that disables each. Disabling
+// the account stops its keys only until it is enabled again, so the keys
+// go too. A key that has an item of its own is left to that item.
+func namedUsedKeys(ctx context.Context, r graph.Reader, res *Result, it *Item) error {
+	email := strings.TrimPrefix(it.Node.ID, "gcp:sa:")
+	in, err := r.Expand(ctx, []string{it.Node.ID}, graph.In, graph.EdgeAuthenticatesAs)
+	if err != nil {
+		return err
+	}
+
+	var keyIDs []string
+	for _, e := range in {
+		if !strings.HasPrefix(e.From, "secret:gcp:sa-key:") || res.index[e.From] != nil || e.Evidence == nil {
+			continue
+		}
+		last := e.Evidence.LastAllowed
+		if last.IsZero() || (!res.Since.IsZero() && !last.After(res.Since)) {
+			continue
+		}
+		_, keyID, _ := strings.Cut(strings.TrimPrefix(e.From, "secret:gcp:sa-key:"), "/")
+		if isKeyID(keyID) {
+			keyIDs = append(keyIDs, keyID)
+		}
+	}
+	if len(keyIDs) == 0 {
+		return nil
+	}
+
+	keyIDs = uniqueSorted(keyIDs)
+	when := "in use"
+	if !res.Since.IsZero() {
+		when = "in use after the compromise"
+	}
+	noun, pronoun := "keys", "them"
+	if len(keyIDs) == 1 {
+		noun, pronoun = "key", "it"
+	}
+	it.Action += fmt.Sprintf(". Logs show its %s %s %s. A disabled account's keys work again once it is enabled, so disable %s first and delete %s once the replacement is in place",
+		noun, strings.Join(keyIDs, ", "), when, pronoun, pronoun)
+	account := gcloudValue(email, "<service account email>")
+	for _, keyID := range keyIDs {
+		it.Command += "; " + shellCommand("gcloud", "iam", "service-accounts", "keys", "disable", keyID, "--iam-account", account)
+	}
 	return nil
 }
 

@@ -2194,3 +2194,55 @@ func TestPlanCircleCIVariablesSharedAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanServiceAccountNamesKeysUsedAfter(t *testing.T) {
+	// The job's OIDC subject can impersonate a service account whose keys
+	// the audit logs show: one key signed calls after the compromise and
+	// one only before it. Disabling the account and enabling it again
+	// leaves its keys working, so the item names the key used after the
+	// compromise, with the command that disables it, and not the other.
+	const (
+		job     = "runtime:gitlab:acme/api/.gitlab-ci.yml#deploy"
+		token   = "secret:gitlab:oidc:acme/api/.gitlab-ci.yml#deploy/ID"
+		subject = "oidc:gitlab:acme/api/.gitlab-ci.yml#deploy/ID"
+		email   = "etl@example-proj.iam.gserviceaccount.com"
+		sa      = "gcp:sa:" + email
+		lateID  = "7f1e0d2c3b4a59687766554433221100aabbccdd"
+		earlyID = "0a9b8c7d6e5f40312233445566778899eeff0011"
+		late    = "secret:gcp:sa-key:" + email + "/" + lateID
+		early   = "secret:gcp:sa-key:" + email + "/" + earlyID
+	)
+	since := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	signed := func(at time.Time, key string) *graph.Evidence {
+		ev := &graph.Evidence{}
+		ev.Add(at, "AccessSecretVersion", "203.0.113.50", "python-requests/2.31.0", key, false, graph.Pos{File: "audit.json", Line: 1})
+		return ev
+	}
+	b := newG().
+		node(job, "type", "gitlab-job", "repository", "acme/api").
+		node(token, "type", "oidc-token").
+		node(subject, "type", "oidc-subject").
+		node(sa, "provider", "gcp", "type", "service-account", "email", email).
+		node(late, "provider", "gcp", "type", "sa-key", "key_id", lateID, "observed", "true", "long_lived", "true").
+		node(early, "provider", "gcp", "type", "sa-key", "key_id", earlyID, "observed", "true", "long_lived", "true").
+		edge(job, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, subject).
+		edge(subject, graph.EdgeCanAssume, sa).
+		edge(late, graph.EdgeAuthenticatesAs, sa)
+	b.edges[len(b.edges)-1].Evidence = signed(since.Add(27*time.Hour), lateID)
+	b.edge(early, graph.EdgeAuthenticatesAs, sa)
+	b.edges[len(b.edges)-1].Evidence = signed(since.Add(-18*24*time.Hour), earlyID)
+	s := b.store(t)
+
+	plan := planFrom(t, s, job, Options{Since: since})
+	it := planItem(t, plan, sa)
+	if want := "gcloud iam service-accounts keys disable " + lateID + " --iam-account " + email; !strings.Contains(it.Command, want) {
+		t.Errorf("command %q does not contain %q", it.Command, want)
+	}
+	if !strings.Contains(it.Action, lateID) {
+		t.Errorf("action %q does not name the key used after the compromise", it.Action)
+	}
+	if strings.Contains(it.Command, earlyID) || strings.Contains(it.Action, earlyID) {
+		t.Errorf("item names the key used only before the compromise: %q / %q", it.Action, it.Command)
+	}
+}
