@@ -647,6 +647,12 @@ func editStatement(ctx context.Context, o *Overlay, e Edit) error {
 		return err
 	}
 	for _, pol := range pols {
+		if pol.Attr(graph.AttrProvider) == "gcp" && pol.Attr("type") == "iam-grant" {
+			if err := deleteGrant(o, pol, e); err != nil {
+				return err
+			}
+			continue
+		}
 		doc := pol.Attr("document")
 		if doc == "" {
 			return editErr("policy %s has no document in the graph", pol.ID)
@@ -694,6 +700,21 @@ func editStatement(ctx context.Context, o *Overlay, e Edit) error {
 		n.SetAttr("document", out)
 		o.PutNode(n)
 	}
+	return nil
+}
+
+// deleteGrant removes a Google Cloud grant, one role given to one member
+// on one resource. The grant is its only statement, named 1 or by its
+// role, so it can be deleted but not tightened.
+func deleteGrant(o *Overlay, grant graph.Node, e Edit) error {
+	role := grant.Attr("role")
+	if e.Kind != EditDeleteStatement {
+		return editErr("%s is a Google Cloud grant of role %s to one member, which has no actions or resources to tighten: remove it with delete_statement and statement 1", grant.ID, role)
+	}
+	if e.Statement != "1" && e.Statement != role {
+		return editErr("Google Cloud grant %s has one statement, statement 1 (role %s)", grant.ID, role)
+	}
+	o.DeleteNode(grant.ID)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -542,4 +543,93 @@ func TestParseChangesSyntaxDetail(t *testing.T) {
 			t.Errorf("error %q quotes the input %q", msg, text)
 		}
 	}
+}
+
+func TestDeleteGCPGrant(t *testing.T) {
+	// A Google Cloud grant is one role given to one member on one
+	// resource: delete_statement with statement 1, or with its role,
+	// removes it, and the linker no longer derives what it allowed.
+	const (
+		deployer = "gcp:sa:deployer@example-proj.iam.gserviceaccount.com"
+		admin    = "gcp:sa:admin@example-proj.iam.gserviceaccount.com"
+		newKey   = "secret:gcp:sa-key:admin@example-proj.iam.gserviceaccount.com/new"
+		role     = "roles/iam.serviceAccountKeyAdmin"
+		grant    = "gcp:grant:sa:admin@example-proj.iam.gserviceaccount.com#" + role + "#serviceAccount:deployer@example-proj.iam.gserviceaccount.com"
+	)
+	ctx := context.Background()
+	newStore := func(t *testing.T) graph.Store {
+		s := testStore(t)
+		pos := graph.Pos{File: "policy.json", Line: 1}
+		b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+			{ID: deployer, Kind: graph.NodeIdentity, Pos: pos, Attrs: map[string]string{"provider": "gcp", "type": "service-account"}},
+			{ID: admin, Kind: graph.NodeIdentity, Pos: pos, Attrs: map[string]string{"provider": "gcp", "type": "service-account"}},
+			{ID: newKey, Kind: graph.NodeSecret, Pos: pos, Attrs: map[string]string{"provider": "gcp", "type": "sa-key", "minted": "true"}},
+			{ID: grant, Kind: graph.NodePolicy, Pos: pos, Attrs: map[string]string{"provider": "gcp", "type": "iam-grant", "role": role,
+				"member": "serviceAccount:deployer@example-proj.iam.gserviceaccount.com"}},
+		}, Edges: []graph.Edge{
+			{From: token, To: deployer, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: pos},
+			{From: admin, To: grant, Kind: graph.EdgeHasPolicy, Confidence: graph.Certain, Pos: pos},
+			{From: newKey, To: admin, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: pos},
+		}}
+		if err := s.Write(ctx, b, nil); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	// A stand-in linker: the deployer may mint keys of admin while the
+	// grant is in the graph.
+	derive := func(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		ns, err := r.Nodes(ctx, []string{grant})
+		if err != nil || len(ns) == 0 {
+			return nil, nil, err
+		}
+		return nil, []graph.Edge{{From: deployer, To: newKey, Kind: graph.EdgeCanMint, Confidence: graph.Certain}}, nil
+	}
+
+	before := reachedIDs(t, withDerived(t, newStore(t), derive), lib)
+	for _, id := range []string{newKey, admin} {
+		if !slices.Contains(before, id) {
+			t.Fatalf("reached before the edit %v, want %s in it", before, id)
+		}
+	}
+
+	for _, statement := range []string{"1", role} {
+		o, _, err := Apply(ctx, withDerived(t, newStore(t), derive), []Edit{{Kind: EditDeleteStatement, Policy: grant, Statement: statement}}, derive)
+		if err != nil {
+			t.Fatalf("statement %q: %v", statement, err)
+		}
+		after := reachedIDs(t, o, lib)
+		if !slices.Contains(after, deployer) {
+			t.Errorf("statement %q: reached %v, want the deployer still in it", statement, after)
+		}
+		for _, id := range []string{newKey, admin} {
+			if slices.Contains(after, id) {
+				t.Errorf("statement %q: reached %v, want %s gone", statement, after, id)
+			}
+		}
+	}
+
+	_, _, err := Apply(ctx, newStore(t), []Edit{{Kind: EditDeleteStatement, Policy: grant, Statement: "2"}}, derive)
+	if !errors.Is(err, ErrEdit) || !strings.Contains(err.Error(), "statement 1") {
+		t.Errorf("statement 2 of a grant: error %v, want an ErrEdit that names statement 1", err)
+	}
+
+	_, _, err = Apply(ctx, newStore(t), []Edit{{Kind: EditTightenPolicy, Policy: grant, Statement: "1", Actions: []string{"iam.serviceAccountKeys.list"}}}, derive)
+	if !errors.Is(err, ErrEdit) || !strings.Contains(err.Error(), "delete_statement") {
+		t.Errorf("tighten_policy on a grant: error %v, want an ErrEdit that points to delete_statement", err)
+	}
+}
+
+// withDerived writes what derive derives over s into s, as ingest does.
+func withDerived(t *testing.T, s graph.Store, derive graph.DeriveFunc) graph.Store {
+	t.Helper()
+	_, edges, err := derive(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Edges: edges}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -45,6 +45,10 @@ permissions, trusted for the environment or branch given. Binding to an
 environment puts the jobs in it, which changes their OIDC subject for
 every other trust too.
 
+delete_statement also removes a Google Cloud grant (one role given to one
+member on one resource, a gcp:grant:... id that blastradius nodes --kind
+Policy lists), with statement 1 or the grant's role.
+
 use_trusted_publishing takes an npm or PyPI token out of the jobs that
 publish with it (or the one named by job). Each then publishes with its
 OIDC token as the workflow's trusted publisher, which can publish the
