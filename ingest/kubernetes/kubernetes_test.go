@@ -390,7 +390,7 @@ func TestBadInput(t *testing.T) {
 		wantErr    string // the rejection, or "" when the file goes in
 		wantDiags  []string
 	}{
-		{name: "syntax", data: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: [a\n", wantErr: "syntax.yaml:3: invalid YAML: did not find expected ',' or ']'"},
+		{name: "syntax", data: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: [a\n", wantErr: "syntax.yaml:4: invalid YAML: did not find expected ',' or ']'"},
 		{name: "one bad of two", data: "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: x\n---\nkind: Secret\n  bad: [\n",
 			wantDiags: []string{"one bad of two.yaml:8: invalid YAML: mapping values are not allowed in this context; document skipped"}},
 		{name: "no name", data: "apiVersion: v1\nkind: ServiceAccount\nmetadata: {}\n",

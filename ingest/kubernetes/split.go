@@ -3,13 +3,13 @@ package kubernetes
 import (
 	"bytes"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
+	"github.com/blastradius-dev/blastradius/internal/yamlerr"
 )
 
 // document is one YAML document of a file: its text and the file line its
@@ -83,7 +83,7 @@ func (d document) decode(file string) (*yaml.Node, *docError) {
 		pos := ingest.Position{File: file, Line: d.line}
 		msg := "invalid YAML"
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+			if n, _ := yamlerr.Split(err); n > 0 {
 				pos.Line = d.line + n - 1
 			}
 			if quotesNoInput(m[2]) {
