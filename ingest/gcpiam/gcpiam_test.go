@@ -275,7 +275,10 @@ func TestRejects(t *testing.T) {
 		name, file, data string
 		line, col        int
 	}{
-		{"invalid JSON", "project-p.iam.json", "{\"bindings\": [\n  {\"role\": \"roles/owner\",, }]}", 2, 25},
+		// The second comma, at column 26, is the invalid byte.
+		{"invalid JSON", "project-p.iam.json", "{\"bindings\": [\n  {\"role\": \"roles/owner\",, }]}", 2, 26},
+		// A missing comma: the next key, at the start of line 3, is the invalid byte.
+		{"missing comma", "project-p.iam.json", "{\"bindings\": [\n{\"role\": \"roles/owner\"\n\"members\": []}]}", 3, 1},
 		{"no resource", "policy.json", "{\"bindings\": []}", 1, 0},
 		{"cut short", "project-p.iam.json", "{\"bindings\": [", 1, 15},
 		{"bindings not a list", "project-p.iam.json", "{\"bindings\": {}}", 1, 14},

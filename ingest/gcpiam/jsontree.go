@@ -108,10 +108,12 @@ type errSyntax struct{ off int64 }
 
 func (e *errSyntax) Error() string { return "invalid JSON" }
 
+// fail converts a decoder error into an errSyntax. The errors of
+// Decoder.Token give in Offset the offset of the invalid byte itself.
 func (r *reader) fail(err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return &errSyntax{off: max(se.Offset-1, 0)}
+		return &errSyntax{off: min(max(se.Offset, 0), int64(len(r.data)))}
 	}
 	return &errSyntax{off: int64(len(r.data))}
 }
