@@ -328,6 +328,8 @@ func (e *emitter) blockInstance(b *block) {
 		e.githubOrgSecret(b, bv)
 	case "github_actions_organization_secret_repositories":
 		e.githubOrgSecretRepos(b, bv)
+	case "gitlab_project_variable", "gitlab_group_variable":
+		e.gitlabVariable(b, bv)
 	}
 }
 

@@ -1346,3 +1346,62 @@ func TestGoogleCloudFunctions(t *testing.T) {
 		}
 	}
 }
+
+// TestGitLabVariables reads GitLab CI/CD variables, of a project and of a
+// group, with their protection, masking, environment scope and type. A
+// variable set from a service account key HOLDS that key.
+func TestGitLabVariables(t *testing.T) {
+	var res ingest.Result
+	f := filepath.Join("testdata", "gitlab-variables", "main.tf")
+	if err := New().Parse(context.Background(), &ingest.File{Path: f}, testEnv(), &res); err != nil {
+		t.Fatalf("Parse(%s): %v", f, err)
+	}
+	type variable struct {
+		repository, group, name, protected, masked, scope, varType string
+	}
+	want := map[string]variable{
+		graph.GitLabVariableID("acme/data-pipeline", "GCP_SA_KEY_B64"):              {"acme/data-pipeline", "", "GCP_SA_KEY_B64", "true", "true", "*", "env_var"},
+		graph.GitLabVariableID("acme/data-pipeline", "env/production/DEPLOY_TOKEN"): {"acme/data-pipeline", "", "DEPLOY_TOKEN", "false", "false", "production", "file"},
+		graph.GitLabVariableID("acme", "SHARED_GCP_KEY"):                            {"", "acme", "SHARED_GCP_KEY", "false", "false", "*", "env_var"},
+	}
+	got := map[string]variable{}
+	for _, n := range res.Nodes {
+		if n.Attr(graph.AttrProvider) != "gitlab" {
+			continue
+		}
+		if n.Attr("type") != "ci-variable" || n.Attr(graph.AttrLongLived) != "true" {
+			t.Errorf("%s: type %q, long_lived %q, want ci-variable and true", n.ID, n.Attr("type"), n.Attr(graph.AttrLongLived))
+		}
+		got[n.ID] = variable{n.Attr(graph.AttrRepository), n.Attr("group"), n.Attr(graph.AttrName), n.Attr("protected"),
+			n.Attr("masked"), n.Attr("environment_scope"), n.Attr("variable_type")}
+	}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(variable{})); diff != "" {
+		t.Errorf("variables (-want +got):\n%s", diff)
+	}
+
+	key := graph.GCPServiceAccountKeyID("etl@example-prod.iam.gserviceaccount.com", "etl")
+	var holders []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeHolds && e.To == key {
+			holders = append(holders, e.From+" ("+string(e.Confidence)+")")
+		}
+	}
+	sort.Strings(holders)
+	wantHolders := []string{
+		graph.GitLabVariableID("acme", "SHARED_GCP_KEY") + " (certain)",
+		graph.GitLabVariableID("acme/data-pipeline", "GCP_SA_KEY_B64") + " (certain)",
+	}
+	if diff := cmp.Diff(wantHolders, holders); diff != "" {
+		t.Errorf("variables that hold %s (-want +got):\n%s", key, diff)
+	}
+
+	var numeric []string
+	for _, d := range res.Diags {
+		if strings.Contains(d.String(), "gitlab_project_variable.by_id") {
+			numeric = append(numeric, d.String())
+		}
+	}
+	if len(numeric) != 1 || !strings.Contains(numeric[0], "project path") {
+		t.Errorf("diagnostics about the numeric project id: %q, want one that asks for the project path", numeric)
+	}
+}
