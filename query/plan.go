@@ -1226,6 +1226,14 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 	case "project-variables", "context":
 		circleCIVariablesItem(it, res, n)
+	case "all-ci-variables":
+		// GitLab hands every job all the CI/CD variables its project can
+		// see, so each of them that holds a credential is rotated.
+		project := n.Attr(graph.AttrRepository)
+		it.Action = fmt.Sprintf("The job received every CI/CD variable of project %s, of its groups and of the instance: rotate each that holds a credential at its issuer, then store the new value in the variable (Settings, CI/CD, Variables of the project or group that defines it)", project)
+		if project != "" {
+			it.Command = shellCommand("glab", "variable", "list", "--repo", project)
+		}
 	case "all-actions-secrets":
 		it.Action = "The job received every secret of the repository: rotate each of them at its issuer"
 		it.Command = shellCommand("gh", "secret", "list", "--repo", n.Attr(graph.AttrRepository))

@@ -2246,3 +2246,25 @@ func TestPlanServiceAccountNamesKeysUsedAfter(t *testing.T) {
 		t.Errorf("item names the key used only before the compromise: %q / %q", it.Action, it.Command)
 	}
 }
+
+func TestPlanGitLabAllVariablesNamesProject(t *testing.T) {
+	// Every job of a GitLab project receives all of the CI/CD variables of
+	// the project, its groups and the instance. The item says which
+	// variables to rotate and lists the project's.
+	const job = "runtime:gitlab:acme/api/.gitlab-ci.yml#test"
+	all := graph.GitLabAllVariablesID("acme/api")
+	s := newG().
+		node(job, "type", "gitlab-job", "repository", "acme/api").
+		node(all, "provider", "gitlab", "type", "all-ci-variables", "name", "*", "repository", "acme/api", "long_lived", "true").
+		edge(job, graph.EdgeExecutes, bad).
+		edge(job, graph.EdgeExposes, all).
+		store(t)
+
+	item := planItem(t, planFrom(t, s, bad, Options{}), all)
+	if want := "every CI/CD variable of project acme/api, of its groups and of the instance"; !strings.Contains(item.Action, want) {
+		t.Errorf("action %q, want one that contains %q", item.Action, want)
+	}
+	if want := "glab variable list --repo acme/api"; item.Command != want {
+		t.Errorf("command %q, want %q", item.Command, want)
+	}
+}
