@@ -64,3 +64,22 @@ func TestBadCharacterPositioned(t *testing.T) {
 		})
 	}
 }
+
+func TestSyntaxErrorAtEndOfInput(t *testing.T) {
+	// The unclosed list runs to the end of the input, where the decoder
+	// finds no content. The error points at the last line with text
+	// rather than past it.
+	data := []byte("on: push\njobs:\n  a: [\n")
+	var root yaml.Node
+	err := yaml.Unmarshal(data, &root)
+	if err == nil {
+		t.Fatal("decoding an unclosed list succeeded")
+	}
+	var pe *ingest.Error
+	if !errors.As(SyntaxError("ci.yml", data, err), &pe) {
+		t.Fatalf("SyntaxError returned no *ingest.Error")
+	}
+	if pe.Pos.Line != 3 || pe.Pos.Col != 3 {
+		t.Errorf("position = %d:%d, want 3:3 (the last line, which holds the unclosed list)", pe.Pos.Line, pe.Pos.Col)
+	}
+}
