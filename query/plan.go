@@ -302,6 +302,9 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	if st := publishedStep(res); st != nil {
 		plan.Steps = append(plan.Steps, st)
 	}
+	if st := gcpIAMStep(res); st != nil {
+		plan.Steps = append(plan.Steps, st)
+	}
 	for i, st := range plan.Steps {
 		st.Number = i + 1
 	}
@@ -369,6 +372,54 @@ func publishedStep(res *Result) *Step {
 	sortItems(items)
 	return &Step{Title: "Check what may have been published",
 		Why:   "Credentials in the blast radius can publish these packages and images, so a release the attacker pushed would reach everyone who installs them. Check once the credentials are revoked, so that nothing is published after the check.",
+		Items: items}
+}
+
+// gcpScopes maps the id prefix of a Google Cloud project, folder and
+// organization to the permission that sets its IAM policy and the
+// gcloud logging read flag that names it.
+var gcpScopes = []struct{ prefix, perm, flag, noun string }{
+	{"gcp:project:", "resourcemanager.projects.setIamPolicy", "--project", "project"},
+	{"gcp:folder:", "resourcemanager.folders.setIamPolicy", "--folder", "folder"},
+	{"gcp:organization:", "resourcemanager.organizations.setIamPolicy", "--organization", "organization"},
+}
+
+// gcpIAMStep lists the Google Cloud projects, folders and organizations
+// whose IAM policy an identity in the blast radius can set. Such an
+// identity can grant any role there, also to an identity of the
+// attacker's own, which outlives every credential the plan revokes. The
+// grants are reviewed once those are revoked, so that none is added
+// after the review.
+func gcpIAMStep(res *Result) *Step {
+	var items []*Item
+	for _, x := range res.Reached {
+		if len(x.Path) == 0 {
+			continue
+		}
+		last := x.Path[len(x.Path)-1]
+		if last.Kind != graph.EdgeCanAccess || last.Reversed {
+			continue
+		}
+		for _, sc := range gcpScopes {
+			name, ok := strings.CutPrefix(x.Node.ID, sc.prefix)
+			if !ok || name == "" || !slices.Contains(graph.SplitList(last.Actions), sc.perm) {
+				continue
+			}
+			query := `protoPayload.methodName:"SetIamPolicy" AND timestamp>="%s"`
+			it := &Item{Node: x.Node, Kind: "undo"}
+			it.Action = fmt.Sprintf("Review the IAM policy changes of %s %s since the compromise and undo the attacker's: %s can set its IAM policy (%s), so the attacker can grant any role there, also to an identity of their own",
+				sc.noun, name, last.From, sc.perm)
+			it.Command = shellCommand("gcloud", "logging", "read", fmt.Sprintf(query, compromiseTime(res)), sc.flag, name, "--format", "json")
+			it.Verify = shellCommand("gcloud", "logging", "read", fmt.Sprintf(query, "<revocation time>"), sc.flag, name, "--format", "json")
+			items = append(items, it)
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	sortItems(items)
+	return &Step{Title: "Undo the IAM grants the attacker could make",
+		Why:   "Identities in the blast radius can set the IAM policy of these projects, folders or organizations, and a role granted there stays after every credential above is revoked. Review once those are revoked, so that nothing is granted after the review.",
 		Items: items}
 }
 

@@ -2268,3 +2268,52 @@ func TestPlanGitLabAllVariablesNamesProject(t *testing.T) {
 		t.Errorf("command %q, want %q", item.Command, want)
 	}
 }
+
+// TestPlanUndoesGCPIAMGrants: the key a job holds acts as a service
+// account that owns project prod (it may set its IAM policy) and views
+// project dev. A role granted in prod outlives the key, so the plan ends
+// with a review of prod's IAM policy changes since the compromise, read
+// from the project's audit logs; dev, whose policy the account cannot
+// set, gets none.
+func TestPlanUndoesGCPIAMGrants(t *testing.T) {
+	const (
+		key  = "secret:gha:o/app/GCP_SA_KEY"
+		sa   = "gcp:sa:deployer@prod.iam.gserviceaccount.com"
+		prod = "gcp:project:prod"
+		dev  = "gcp:project:dev"
+	)
+	s := newG().
+		edge("runtime:job", graph.EdgeExecutes, "pkg:npm/x@1.0.0").
+		edge("runtime:job", graph.EdgeExposes, key).
+		edge(key, graph.EdgeAuthenticatesAs, sa).
+		edge(sa, graph.EdgeCanAccess, prod, "level=admin", "actions=roles/owner,resourcemanager.projects.setIamPolicy").
+		edge(sa, graph.EdgeCanAccess, dev, "level=read", "actions=roles/viewer").
+		store(t)
+	since := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	plan := planFrom(t, s, "pkg:npm/x@1.0.0", Options{Since: since})
+	last := plan.Steps[len(plan.Steps)-1]
+	if last.Title != "Undo the IAM grants the attacker could make" {
+		t.Fatalf("last step %q, want the IAM review", last.Title)
+	}
+	if len(last.Items) != 1 || last.Items[0].Node.ID != prod {
+		t.Fatalf("IAM review items %+v, want one for %s", last.Items, prod)
+	}
+	it := last.Items[0]
+	if it.Kind != "undo" {
+		t.Errorf("item kind %q, want undo", it.Kind)
+	}
+	wantCmd := `gcloud logging read 'protoPayload.methodName:"SetIamPolicy" AND timestamp>="2026-11-20T00:00:00Z"' --project prod --format json`
+	if it.Command != wantCmd {
+		t.Errorf("command\n%s\nwant\n%s", it.Command, wantCmd)
+	}
+	if !strings.Contains(it.Action, sa) || !strings.Contains(it.Action, "resourcemanager.projects.setIamPolicy") {
+		t.Errorf("action %q does not name the account and the permission", it.Action)
+	}
+	if !strings.Contains(it.Verify, `timestamp>="<revocation time>"`) {
+		t.Errorf("verify %q does not start at the revocation", it.Verify)
+	}
+	// The key is revoked in an earlier step.
+	if planItem(t, plan, key).Kind != "revoke" {
+		t.Errorf("the key is not revoked")
+	}
+}
