@@ -26,17 +26,28 @@ package gitlab
 
 import (
 	"context"
-	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
+	"errors"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
+	"github.com/blastradius-dev/blastradius/internal/textenc"
 )
 
 // Parser reads GitLab CI configuration files.
-type Parser struct{}
+type Parser struct {
+	mu    sync.Mutex
+	roots []*ingest.File
+	// included holds the paths of the files that the pipelines of roots
+	// include locally, once Detect has first needed them.
+	once     sync.Once
+	included map[string]bool
+}
 
 // New returns a Parser.
 func New() *Parser { return &Parser{} }
@@ -47,8 +58,9 @@ func (p *Parser) Format() string { return "gitlab-ci" }
 // rootName is the file GitLab reads a project's pipeline from.
 const rootName = ".gitlab-ci.yml"
 
-// Detect accepts .gitlab-ci.yml, files named *.gitlab-ci.yml, and YAML
-// files under a .gitlab/ci folder, where projects keep included files.
+// Detect accepts .gitlab-ci.yml, files named *.gitlab-ci.yml, YAML files
+// under a .gitlab/ci folder, where projects keep included files, and the
+// files that a .gitlab-ci.yml of the input includes from other folders.
 func (p *Parser) Detect(f *ingest.File) bool {
 	rel := relPath(f)
 	base := path.Base(rel)
@@ -58,7 +70,87 @@ func (p *Parser) Detect(f *ingest.File) bool {
 	if strings.HasSuffix(base, ".gitlab-ci.yml") || strings.HasSuffix(base, ".gitlab-ci.yaml") {
 		return true
 	}
-	return strings.HasPrefix(rel, ".gitlab/ci/") || strings.Contains(rel, "/.gitlab/ci/")
+	if strings.HasPrefix(rel, ".gitlab/ci/") || strings.Contains(rel, "/.gitlab/ci/") {
+		return true
+	}
+	return p.isIncluded(f.Path)
+}
+
+// Prepare implements ingest.Preparer. It records the pipeline roots of
+// the input, so that Detect also accepts the files they include from
+// anywhere in the repository (include: local: ci/test.yml). Each such
+// file is then parsed for the jobs written in it, in its root's pipeline.
+func (p *Parser) Prepare(files []*ingest.File) {
+	var roots []*ingest.File
+	for _, f := range files {
+		if isRoot(relPath(f)) {
+			roots = append(roots, f)
+		}
+	}
+	p.mu.Lock()
+	p.roots = roots
+	p.mu.Unlock()
+}
+
+// readRoot reads a pipeline root from disk for findIncluded, as text
+// (see textenc), up to the size a parse reads.
+func readRoot(name string) ([]byte, error) {
+	fd, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fd.Close()
+	data, err := io.ReadAll(io.LimitReader(fd, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSize {
+		return nil, errors.New("file too large")
+	}
+	return textenc.Bytes(data), nil
+}
+
+// isIncluded reports whether a pipeline root of the input includes the
+// file at path.
+func (p *Parser) isIncluded(path string) bool {
+	p.once.Do(p.findIncluded)
+	return p.included[filepath.Clean(path)]
+}
+
+// findIncluded loads the pipeline of each root that Prepare recorded and
+// fills included with the files it reads besides the root. A root that
+// cannot be read includes nothing here: its parse reports why.
+func (p *Parser) findIncluded() {
+	p.mu.Lock()
+	roots := p.roots
+	p.mu.Unlock()
+	p.included = map[string]bool{}
+	for _, f := range roots {
+		rel := relPath(f)
+		root := repoRoot(f.Path, rel)
+		if root == "" || f.Repo == "" {
+			continue
+		}
+		data, err := readRoot(f.Path)
+		if err != nil {
+			continue
+		}
+		r := &repo{root: root, self: rel, selfPath: f.Path, selfData: data}
+		if dir := path.Dir(rel); dir != "." {
+			r.root = filepath.Join(root, filepath.FromSlash(dir))
+			r.prefix = dir
+			r.self = path.Base(rel)
+		}
+		pl, err := loadPipeline(r, f.Repo, r.self)
+		if err != nil {
+			continue
+		}
+		for _, cf := range pl.files {
+			if cf.rel != r.self {
+				p.included[filepath.Clean(filepath.Join(r.root, filepath.FromSlash(cf.rel)))] = true
+			}
+		}
+	}
 }
 
 func relPath(f *ingest.File) string {
