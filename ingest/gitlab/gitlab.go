@@ -41,10 +41,15 @@ import (
 
 // Parser reads GitLab CI configuration files.
 type Parser struct {
-	mu    sync.Mutex
-	roots []*ingest.File
-	// included holds the paths of the files that the pipelines of roots
-	// include locally, once Detect has first needed them.
+	mu  sync.Mutex
+	inc *includedFiles
+}
+
+// includedFiles is what Prepare learns of one run's input: its pipeline roots,
+// and the paths of the files that their pipelines include locally, found
+// when Detect first needs them.
+type includedFiles struct {
+	roots    []*ingest.File
 	once     sync.Once
 	included map[string]bool
 }
@@ -88,11 +93,11 @@ func (p *Parser) Prepare(files []*ingest.File) {
 		}
 	}
 	p.mu.Lock()
-	p.roots = roots
+	p.inc = &includedFiles{roots: roots}
 	p.mu.Unlock()
 }
 
-// readRoot reads a pipeline root from disk for findIncluded, as text
+// readRoot reads a pipeline root from disk for includedFiles.find, as text
 // (see textenc), up to the size a parse reads.
 func readRoot(name string) ([]byte, error) {
 	fd, err := os.Open(name)
@@ -113,19 +118,22 @@ func readRoot(name string) ([]byte, error) {
 // isIncluded reports whether a pipeline root of the input includes the
 // file at path.
 func (p *Parser) isIncluded(path string) bool {
-	p.once.Do(p.findIncluded)
-	return p.included[filepath.Clean(path)]
+	p.mu.Lock()
+	inc := p.inc
+	p.mu.Unlock()
+	if inc == nil {
+		return false
+	}
+	inc.once.Do(inc.find)
+	return inc.included[filepath.Clean(path)]
 }
 
-// findIncluded loads the pipeline of each root that Prepare recorded and
-// fills included with the files it reads besides the root. A root that
-// cannot be read includes nothing here: its parse reports why.
-func (p *Parser) findIncluded() {
-	p.mu.Lock()
-	roots := p.roots
-	p.mu.Unlock()
-	p.included = map[string]bool{}
-	for _, f := range roots {
+// find loads the pipeline of each root and fills included with the files
+// it reads besides the root. A root that cannot be read includes nothing
+// here: its parse reports why.
+func (inc *includedFiles) find() {
+	inc.included = map[string]bool{}
+	for _, f := range inc.roots {
 		rel := relPath(f)
 		root := repoRoot(f.Path, rel)
 		if root == "" || f.Repo == "" {
@@ -147,7 +155,7 @@ func (p *Parser) findIncluded() {
 		}
 		for _, cf := range pl.files {
 			if cf.rel != r.self {
-				p.included[filepath.Clean(filepath.Join(r.root, filepath.FromSlash(cf.rel)))] = true
+				inc.included[filepath.Clean(filepath.Join(r.root, filepath.FromSlash(cf.rel)))] = true
 			}
 		}
 	}
