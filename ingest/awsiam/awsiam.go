@@ -27,6 +27,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/jsonstream"
 )
 
 // Parser reads AWS IAM JSON files.
@@ -188,7 +189,7 @@ func validJSON(file string, data []byte) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) && se.Offset < int64(len(data)) {
 		line, col := position(data, max(se.Offset-1, 0))
-		return ingest.Errorf(ingest.Position{File: file, Line: line, Col: col}, "invalid JSON")
+		return ingest.Errorf(ingest.Position{File: file, Line: line, Col: col}, "%s", jsonstream.Reason(err))
 	}
 	line, col := position(data, int64(len(data)))
 	return ingest.Errorf(ingest.Position{File: file, Line: line, Col: col}, "file ends in the middle of a JSON value")

@@ -321,7 +321,7 @@ func TestRejects(t *testing.T) {
 	tests := []struct {
 		name, input, want string
 	}{
-		{"invalid json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [x]\n}", "x.json:3:17: invalid JSON"},
+		{"invalid json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [x]\n}", "x.json:3:17: invalid JSON: invalid character 'x' looking for beginning of value"},
 		{"cut short", "{\"Statement\": [", "x.json:1:16: file ends in the middle of a JSON value"},
 		{"no statement", `{"Version": "2012-10-17"}`, "x.json:1: not an IAM policy document or authorization details: unexpected top-level keys"},
 		{"statement null", `{"Statement": null}`, "x.json:1: policy document: has no Statement"},

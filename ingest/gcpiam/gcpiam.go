@@ -148,7 +148,7 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 func (p *Parser) positioned(f *ingest.File, r *reader, err error) error {
 	if se, ok := err.(*errSyntax); ok {
 		line, col := r.pos(se.off)
-		return ingest.Errorf(ingest.Position{File: f.Path, Line: line, Col: col}, "invalid JSON")
+		return ingest.Errorf(ingest.Position{File: f.Path, Line: line, Col: col}, "%s", se.Error())
 	}
 	if _, ok := err.(*ingest.Error); ok {
 		return err

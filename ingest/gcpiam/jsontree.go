@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"sort"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/jsonstream"
 )
 
 // jval is a decoded JSON value that remembers where it starts.
@@ -103,17 +105,26 @@ func (r *reader) start() int64 {
 	return off
 }
 
-// errSyntax carries the offset of invalid input.
-type errSyntax struct{ off int64 }
+// errSyntax carries the offset of invalid input, and the decoder's reason
+// when it quotes no input (jsonstream.Reason).
+type errSyntax struct {
+	off    int64
+	reason string
+}
 
-func (e *errSyntax) Error() string { return "invalid JSON" }
+func (e *errSyntax) Error() string {
+	if e.reason != "" {
+		return e.reason
+	}
+	return "invalid JSON"
+}
 
 // fail converts a decoder error into an errSyntax. The errors of
 // Decoder.Token give in Offset the offset of the invalid byte itself.
 func (r *reader) fail(err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return &errSyntax{off: min(max(se.Offset, 0), int64(len(r.data)))}
+		return &errSyntax{off: min(max(se.Offset, 0), int64(len(r.data))), reason: jsonstream.Reason(err)}
 	}
 	return &errSyntax{off: int64(len(r.data))}
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/jsonstream"
 )
 
 // maxDepth bounds the nesting of an SBOM document. CycloneDX nests
@@ -160,7 +162,7 @@ func tokenError(d *json.Decoder, err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		return &syntaxError{offset: se.Offset, msg: "invalid JSON"}
+		return &syntaxError{offset: se.Offset, msg: jsonstream.Reason(err)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &syntaxError{offset: d.InputOffset(), msg: "file ends in the middle of a JSON value"}
 	}

@@ -47,7 +47,7 @@ func TestReject(t *testing.T) {
 		input  string
 		want   string
 	}{
-		{"syntax", NewCycloneDX(), "{\n  \"bomFormat\": \"CycloneDX\",\n  \"components\": [,]\n}", "x.json:3:18: invalid JSON"},
+		{"syntax", NewCycloneDX(), "{\n  \"bomFormat\": \"CycloneDX\",\n  \"components\": [,]\n}", "x.json:3:18: invalid JSON: invalid character ',' looking for beginning of value"},
 		{"cut", NewCycloneDX(), "{\n  \"bomFormat\": \"CycloneDX\",\n", "x.json:2:28: file ends in the middle of a JSON value"},
 		{"array", NewCycloneDX(), "[]", "x.json:1: top-level value is not an object"},
 		{"not cyclonedx", NewCycloneDX(), "{\n\"bomFormat\": \"Other\"}", "x.json:1: bomFormat is not CycloneDX"},
