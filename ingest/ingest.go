@@ -83,6 +83,10 @@ type Result struct {
 	// the run is parsed, before the write, with the kind of each of those
 	// ids that the run's facts or the store declare. Check may leave out
 	// facts of res whose ends it finds wrong, with a warning in res.Diags.
+	// A stored node counts only when a file the run does not replace or
+	// retire declares it. Before Check runs, each node of res that another
+	// input, or an earlier file with a Check, declares of another kind is
+	// left out with a warning.
 	Needs []string                                           `json:"-"`
 	Check func(res *Result, known map[string]graph.NodeKind) `json:"-"`
 }

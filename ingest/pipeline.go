@@ -311,7 +311,16 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 		return nil, ctx.Err()
 	}
 
-	if err := p.checkNeeds(ctx, jobs); err != nil {
+	// The files that an earlier run read from an input folder and that are
+	// gone now retire with this write, so their ids are no longer there for
+	// the checks below.
+	var pruned []string
+	if p.Prune {
+		if pruned, err = p.gone(ctx, walked, jobs, sum); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.checkNeeds(ctx, jobs, pruned); err != nil {
 		return nil, err
 	}
 	b := &graph.Batch{Time: now().UTC().Truncate(time.Second), Parts: make([]graph.Facts, 0, len(jobs))}
@@ -350,10 +359,6 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	SortDiagnostics(sum.Rejected)
 	SortDiagnostics(sum.Warnings)
 	if p.Prune {
-		pruned, err := p.gone(ctx, walked, jobs, sum)
-		if err != nil {
-			return nil, err
-		}
 		sum.Pruned = pruned
 		b.Replace = append(b.Replace, pruned...)
 		if len(pruned) > 0 {
@@ -377,30 +382,23 @@ func (p *Pipeline) Run(ctx context.Context, paths []string) (*Summary, error) {
 	return sum, nil
 }
 
-// declaredBeside reports whether a source other than the replaced files
-// declares the stored node: another input file, or the linker, which
-// derives its nodes again in the same write.
-func declaredBeside(n graph.Node, replaced map[string]bool) bool {
-	if !replaced[n.Pos.File] {
-		return true
-	}
-	for _, p := range n.Also {
-		if !replaced[p.File] {
-			return true
-		}
-	}
-	return false
-}
-
 // checkNeeds hands each parsed file that names nodes other inputs may
 // declare (Result.Needs) the kinds of those that the run's facts or the
 // store declare, so that its Check leaves out facts that point nowhere.
-func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job) error {
+// A stored node counts only when a file that this run neither replaces
+// nor retires (pruned) declares it. Such a file's own nodes come first:
+// one that an input without a Check, an earlier file with a Check, or the
+// store declares of another kind is left out with a warning.
+func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job, pruned []string) error {
+	checked := func(j *job) bool { return j.parser != nil && j.err == nil && j.res.Check != nil }
 	need := map[string]bool{}
 	for _, j := range jobs {
-		if j.parser != nil && j.err == nil && j.res.Check != nil {
+		if checked(j) {
 			for _, id := range j.res.Needs {
 				need[id] = true
+			}
+			for i := range j.res.Nodes {
+				need[j.res.Nodes[i].ID] = true
 			}
 		}
 	}
@@ -408,14 +406,18 @@ func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job) error {
 		return nil
 	}
 	known := make(map[string]graph.NodeKind, len(need))
-	// The facts of the files parsed now replace what the store holds of
-	// them, so a stored node counts only if another source declares it.
 	replaced := map[string]bool{}
+	for _, f := range pruned {
+		replaced[f] = true
+	}
 	for _, j := range jobs {
 		if j.parser == nil || j.err != nil {
 			continue
 		}
 		replaced[j.file.Path] = true
+		if j.res.Check != nil {
+			continue
+		}
 		for i := range j.res.Nodes {
 			if n := &j.res.Nodes[i]; need[n.ID] {
 				known[n.ID] = n.Kind
@@ -435,18 +437,49 @@ func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job) error {
 			return fmt.Errorf("read the nodes that input files name: %w", err)
 		}
 		for _, n := range stored {
-			if declaredBeside(n, replaced) {
+			if outlives(n, replaced) {
 				known[n.ID] = n.Kind
 			}
 		}
 	}
 	for _, j := range jobs {
-		if j.parser != nil && j.err == nil && j.res.Check != nil {
+		if !checked(j) {
+			continue
+		}
+		kept := j.res.Nodes[:0]
+		for _, n := range j.res.Nodes {
+			if k, ok := known[n.ID]; ok && k != n.Kind {
+				j.res.Warnf(Position{File: j.file.Path, Line: n.Pos.Line}, "node left out: another input declares %s a %s", n.ID, k)
+				continue
+			}
+			known[n.ID] = n.Kind
+			kept = append(kept, n)
+		}
+		clear(j.res.Nodes[len(kept):])
+		j.res.Nodes = kept
+	}
+	for _, j := range jobs {
+		if checked(j) {
 			j.res.Check(&j.res, known)
 			j.res.Check, j.res.Needs = nil, nil
 		}
 	}
 	return nil
+}
+
+// outlives reports whether a stored node keeps a fact from a source that
+// the run does not replace: a position in a file outside replaced, or a
+// fact the linker derived.
+func outlives(n graph.Node, replaced map[string]bool) bool {
+	if !replaced[n.Pos.File] {
+		return true
+	}
+	for _, at := range n.Also {
+		if !replaced[at.File] {
+			return true
+		}
+	}
+	return false
 }
 
 // gone returns the sources under the walked folders that this run did not
@@ -463,7 +496,7 @@ func (p *Pipeline) gone(ctx context.Context, walked []string, jobs []*job, sum *
 	}
 	present := map[string]bool{}
 	for _, j := range jobs {
-		if j.parser != nil {
+		if j.parser != nil || j.unread != "" {
 			present[j.file.Path] = true
 		}
 	}

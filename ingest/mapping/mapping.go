@@ -145,7 +145,9 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, _ *ingest.Env, res *in
 		r.item(item)
 	}
 	res.Records = len(list.Content)
-	if len(r.refs) > 0 {
+	// The pipeline checks the file's nodes against the kinds other inputs
+	// give them, and its edges' ends, once every file is parsed.
+	if len(r.refs) > 0 || len(res.Nodes) > 0 {
 		res.Needs = r.needs()
 		res.Check = r.check
 	}

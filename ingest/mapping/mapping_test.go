@@ -350,36 +350,77 @@ func TestEndsMatchTheReaders(t *testing.T) {
 	}
 }
 
-// TestMappingChecksReplacedFiles: a node that only a file of the same run
-// declared before, and no longer does, is gone once the run is written,
-// so an edge to it is left out.
-func TestMappingChecksReplacedFiles(t *testing.T) {
+// TestMappingEndOfAReplacedFile: an id that only an earlier version of a
+// file declared is gone once the run replaces that file, so an edge the
+// mapping file states from it in the same run is left out with a warning.
+func TestMappingEndOfAReplacedFile(t *testing.T) {
 	s := memstore.New()
 	org := writeOrg(t, nil)
 	ingestInto(t, s, org)
 	wf := filepath.Join(org, "o", "app", ".github", "workflows", "ci.yml")
-	if err := os.WriteFile(wf, []byte(strings.Replace(workflow, "${{ secrets.LEGACY_AWS_KEY }}", "plain", 1)), 0o644); err != nil {
+	if err := os.WriteFile(wf, []byte(strings.ReplaceAll(workflow, "LEGACY_AWS_KEY", "NEW_AWS_KEY")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mapFile := `facts:
+	mapPath := filepath.Join(t.TempDir(), "blastradius-map.yaml")
+	data := `facts:
   - node: {id: "arn:aws:iam::111122223333:user/legacy", kind: Identity}
   - edge: {from: "secret:gha:o/app/LEGACY_AWS_KEY", kind: AUTHENTICATES_AS, to: "arn:aws:iam::111122223333:user/legacy"}
 `
-	if err := os.WriteFile(filepath.Join(org, "blastradius-map.yaml"), []byte(mapFile), 0o644); err != nil {
+	if err := os.WriteFile(mapPath, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sum := ingestInto(t, s, org)
+	sum := ingestInto(t, s, org, mapPath)
 	want := []string{
 		"blastradius-map.yaml:3: edge left out: no input declares the node from names (secret:gha:o/app/LEGACY_AWS_KEY); `blastradius nodes` lists the ids",
 	}
 	if diff := cmp.Diff(want, messages(sum.Warnings)); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
-	ns, err := s.Nodes(context.Background(), []string{handSecret})
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeAuthenticatesAs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ns) != 0 {
-		t.Errorf("the secret the workflow no longer names is still in the store")
+	for _, e := range es {
+		if e.From == handSecret {
+			t.Errorf("edge %s -> %s is in the store", e.From, e.To)
+		}
+	}
+}
+
+// TestMappingNodeOfAnotherKind: a mapping file states what no input shows,
+// so it cannot give a node that another input declares another kind. Such
+// a node entry is left out with a warning, and the node keeps the kind the
+// workflow gives it. Of two mapping files that disagree, the first one
+// read keeps its entry.
+func TestMappingNodeOfAnotherKind(t *testing.T) {
+	s := memstore.New()
+	org := writeOrg(t, map[string]string{
+		"a.blastradius-map.yaml": `facts:
+  - node: {id: "secret:gha:o/app/LEGACY_AWS_KEY", kind: Identity}
+  - node: {id: "host:build-1", kind: Runtime}
+`,
+		"b.blastradius-map.yaml": `facts:
+  - node: {id: "host:build-1", kind: Resource}
+`,
+	})
+	sum := ingestInto(t, s, org)
+	want := []string{
+		"a.blastradius-map.yaml:2: node left out: another input declares secret:gha:o/app/LEGACY_AWS_KEY a Secret",
+		"b.blastradius-map.yaml:2: node left out: another input declares host:build-1 a Runtime",
+	}
+	if diff := cmp.Diff(want, messages(sum.Warnings)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	ns, err := s.Nodes(context.Background(), []string{handSecret, "host:build-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]graph.NodeKind{}
+	for _, n := range ns {
+		got[n.ID] = n.Kind
+	}
+	wantKinds := map[string]graph.NodeKind{handSecret: graph.NodeSecret, "host:build-1": graph.NodeRuntime}
+	if diff := cmp.Diff(wantKinds, got); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
 	}
 }
