@@ -154,7 +154,18 @@ func semverVersion(v string) (*semver.Version, error) {
 // versions no input pins (an action used by branch, say).
 func ResolvePackages(ctx context.Context, r graph.Reader, specs []PackageSpec) ([]graph.Node, error) {
 	var out []graph.Node
+	var all []PackageSpec
 	for _, s := range specs {
+		names, err := spellings(ctx, r, s.Name)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			s.Name = name
+			all = append(all, s)
+		}
+	}
+	for _, s := range all {
 		suffix := ""
 		if s.Subpath != "" {
 			suffix = "#" + s.Subpath
@@ -369,6 +380,28 @@ func nearPackages(ctx context.Context, r graph.Reader, specs []PackageSpec) ([]s
 	out = slices.Compact(out)
 	if len(out) > maxNear {
 		out = append(out[:maxNear], fmt.Sprintf("and %d more", len(out)-maxNear))
+	}
+	return out, nil
+}
+
+// spellings returns name and, for a NuGet package, the other spellings of
+// it that name packages of the graph. NuGet compares package ids without
+// regard to case, so a project file may write "newtonsoft.json" where a
+// lockfile, an SBOM or an advisory writes "Newtonsoft.Json".
+func spellings(ctx context.Context, r graph.Reader, name string) ([]string, error) {
+	const prefix = "pkg:nuget/"
+	if !strings.HasPrefix(name, prefix) || strings.ContainsAny(name, "@?#") {
+		return []string{name}, nil
+	}
+	pkgs, err := r.NodesByKind(ctx, graph.NodePackage)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{name}
+	for _, n := range pkgs {
+		if n.ID != name && strings.HasPrefix(n.ID, prefix) && !strings.ContainsAny(n.ID, "@?#") && strings.EqualFold(n.ID, name) {
+			out = append(out, n.ID)
+		}
 	}
 	return out, nil
 }
@@ -795,7 +828,11 @@ func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Adv
 				continue
 			}
 			names = append(names, spec.Name)
-			vs, err := r.Expand(ctx, []string{spec.Name}, graph.In, graph.EdgeVersionOf)
+			spelt, err := spellings(ctx, r, spec.Name)
+			if err != nil {
+				return nil, nil, err
+			}
+			vs, err := r.Expand(ctx, spelt, graph.In, graph.EdgeVersionOf)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -829,9 +866,13 @@ func ResolveAdvisories(ctx context.Context, r graph.Reader, advs []*advisory.Adv
 					bounds = append(bounds, rangeVersions(ev.Version)...)
 				}
 			}
-			ranged, err := rangeStartsOf(ctx, r, spec.Name, bounds, af.Affects)
-			if err != nil {
-				return nil, nil, err
+			var ranged []graph.Node
+			for _, name := range spelt {
+				more, err := rangeStartsOf(ctx, r, name, bounds, af.Affects)
+				if err != nil {
+					return nil, nil, err
+				}
+				ranged = append(ranged, more...)
 			}
 			for _, n := range ranged {
 				hit = true

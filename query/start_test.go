@@ -643,3 +643,61 @@ func TestVersionQueryReachesFloatingRunsOfActions(t *testing.T) {
 		}
 	}
 }
+
+// TestNuGetIDsIgnoreCase: NuGet package ids are case-insensitive, and a
+// project file may spell one in another case than the advisory, the query
+// or another project file. Each spelling in the graph is a match.
+func TestNuGetIDsIgnoreCase(t *testing.T) {
+	s := newG().
+		node("pkg:nuget/newtonsoft.json@13.0.1", "version", "13.0.1").
+		node("pkg:nuget/Newtonsoft.Json@13.0.1", "version", "13.0.1").
+		node("pkg:nuget/Newtonsoft.Json@12.0.3", "version", "12.0.3").
+		edge("pkg:nuget/newtonsoft.json@13.0.1", graph.EdgeVersionOf, "pkg:nuget/newtonsoft.json").
+		edge("pkg:nuget/Newtonsoft.Json@13.0.1", graph.EdgeVersionOf, "pkg:nuget/Newtonsoft.Json").
+		edge("pkg:nuget/Newtonsoft.Json@12.0.3", graph.EdgeVersionOf, "pkg:nuget/Newtonsoft.Json").
+		store(t)
+	ctx := context.Background()
+	ids := func(ns []graph.Node) []string {
+		var out []string
+		for _, n := range ns {
+			out = append(out, n.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	both := []string{"pkg:nuget/Newtonsoft.Json@13.0.1", "pkg:nuget/newtonsoft.json@13.0.1"}
+
+	adv := osv(t, `{"id": "EXAMPLE-7", "affected": [{"package": {"ecosystem": "NuGet", "name": "NEWTONSOFT.JSON"}, "versions": ["13.0.1"]}]}`)
+	ns, _, err := ResolveAdvisories(ctx, s, []*advisory.Advisory{adv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(both, ids(ns)); diff != "" {
+		t.Errorf("advisory starts (-want +got):\n%s", diff)
+	}
+
+	spec, err := ParsePackage("pkg:nuget/NewtonSoft.JSON@13.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, err = ResolvePackages(ctx, s, []PackageSpec{spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(both, ids(ns)); diff != "" {
+		t.Errorf("version starts (-want +got):\n%s", diff)
+	}
+
+	spec, err = ParsePackage("pkg:nuget/newtonsoft.JSON")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, err = ResolvePackages(ctx, s, []PackageSpec{spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"pkg:nuget/Newtonsoft.Json", "pkg:nuget/Newtonsoft.Json@12.0.3", "pkg:nuget/Newtonsoft.Json@13.0.1", "pkg:nuget/newtonsoft.json", "pkg:nuget/newtonsoft.json@13.0.1"}
+	if diff := cmp.Diff(want, ids(ns)); diff != "" {
+		t.Errorf("every-version starts (-want +got):\n%s", diff)
+	}
+}
