@@ -15,6 +15,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
 	"github.com/blastradius-dev/blastradius/internal/textenc"
+	"github.com/blastradius-dev/blastradius/internal/yamlerr"
 )
 
 // DefaultWeight is the weight of a resource without a rating.
@@ -86,11 +87,8 @@ func ParseCriticality(name string, data []byte) (*Criticality, error) {
 // yamlLine returns the line a YAML syntax error names, or 0. The rest of
 // the decoder's message may quote the input, so it is dropped.
 func yamlLine(err error) int {
-	var line int
-	if _, e := fmt.Sscanf(err.Error(), "yaml: line %d:", &line); e == nil {
-		return line
-	}
-	return 0
+	line, _ := yamlerr.Split(err)
+	return line
 }
 
 func parseWeight(s string) (float64, bool) {

@@ -231,6 +231,8 @@ func TestParseCriticalityErrors(t *testing.T) {
 		{"a: 1\nb: very\n", "crit.yaml:2:4: weight of the entry"},
 		{"a: -3\n", "crit.yaml:1:4: weight of the entry"},
 		{"a: [1\n", "crit.yaml:"},
+		// The flow mapping opened on line 2 is never closed.
+		{"a: high\nb: {c: 1\nd: low\n", "crit.yaml:2: criticality mapping is not valid YAML"},
 		{"a: {x: 1}\n", "crit.yaml:1:4: weight of the entry"},
 	} {
 		_, err := ParseCriticality("crit.yaml", []byte(tc.in))

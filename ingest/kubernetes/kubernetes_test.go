@@ -391,6 +391,10 @@ func TestBadInput(t *testing.T) {
 		wantDiags  []string
 	}{
 		{name: "syntax", data: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: [a\n", wantErr: "syntax.yaml:4: invalid YAML: did not find expected ',' or ']'"},
+		// The flow mapping opened on line 10, in the second document, is
+		// never closed.
+		{name: "unclosed in a later document", data: "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: x\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {b\n  namespace: x\n",
+			wantDiags: []string{"unclosed in a later document.yaml:10: invalid YAML: did not find expected ',' or '}'; document skipped"}},
 		{name: "one bad of two", data: "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: x\n---\nkind: Secret\n  bad: [\n",
 			wantDiags: []string{"one bad of two.yaml:8: invalid YAML: mapping values are not allowed in this context; document skipped"}},
 		{name: "no name", data: "apiVersion: v1\nkind: ServiceAccount\nmetadata: {}\n",

@@ -83,6 +83,8 @@ func (d document) decode(file string) (*yaml.Node, *docError) {
 		pos := ingest.Position{File: file, Line: d.line}
 		msg := "invalid YAML"
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			// yamlerr.Split corrects the line of the parser's problems,
+			// which the decoder counts from 0.
 			if n, _ := yamlerr.Split(err); n > 0 {
 				pos.Line = d.line + n - 1
 			}
