@@ -57,9 +57,9 @@ func New() *Parser { return &Parser{} }
 func (*Parser) Format() string { return "mapping" }
 
 // Detect accepts blastradius-map.yaml and NAME.blastradius-map.yaml, with
-// either YAML extension.
+// either YAML extension, and gzip-compressed (.gz) as any input may be.
 func (*Parser) Detect(f *ingest.File) bool {
-	base := path.Base(strings.ReplaceAll(f.Path, `\`, "/"))
+	base := strings.TrimSuffix(path.Base(strings.ReplaceAll(f.Path, `\`, "/")), ".gz")
 	for _, ext := range []string{".yaml", ".yml"} {
 		if name, ok := strings.CutSuffix(base, ext); ok {
 			return name == "blastradius-map" || strings.HasSuffix(name, ".blastradius-map")

@@ -297,6 +297,11 @@ func TestDetect(t *testing.T) {
 		"blastradius-map.json":            false,
 		"my-blastradius-map.yaml":         false,
 		"blastradius-map.yaml.bak":        false,
+		// Any input may be gzip-compressed.
+		"blastradius-map.yaml.gz":           true,
+		"ops/team-a.blastradius-map.yml.gz": true,
+		"blastradius-map.gz":                false,
+		"blastradius-map.yaml.gz.bak":       false,
 	} {
 		if got := p.Detect(&ingest.File{Path: name}); got != want {
 			t.Errorf("Detect(%s) = %v, want %v", name, got, want)
