@@ -16,7 +16,8 @@
 //	      reason: set by hand in the repository settings in 2023
 //	  - node: {id: "arn:aws:iam::444455556666:role/partner", kind: Identity}
 //
-// Ids are those that `blastradius nodes` lists. An edge's ends must be
+// Top-level keys that start with "." or "x-" may hold YAML anchors that
+// entries name with aliases. Ids are those that `blastradius nodes` lists. An edge's ends must be
 // nodes that an input of the same run, the store, or the file itself
 // declares, of the kinds the edge's kind joins. Otherwise a misspelt id
 // would add a path to nowhere and hide that the entry took no effect. An
@@ -121,6 +122,10 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, _ *ingest.Env, res *in
 	var list *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
+		if strings.HasPrefix(k.Value, ".") || strings.HasPrefix(k.Value, "x-") {
+			// A key that holds anchors for the entries (.ids: or x-ids:).
+			continue
+		}
 		if k.Value != "facts" {
 			r.warn(k, "unknown key %q: a mapping file lists its entries under facts", k.Value)
 			continue
@@ -184,12 +189,13 @@ func (r *reader) warn(n *yaml.Node, format string, args ...any) {
 }
 
 // item reads one entry: an object with one key, node or edge.
-func (r *reader) item(item *yaml.Node) {
+func (r *reader) item(at *yaml.Node) {
+	item := resolved(at)
 	if item.Kind != yaml.MappingNode || len(item.Content) != 2 {
-		r.warn(item, "entry left out: each entry is an object with one key, node or edge")
+		r.warn(at, "entry left out: each entry is an object with one key, node or edge")
 		return
 	}
-	key, body := item.Content[0], item.Content[1]
+	key, body := item.Content[0], resolved(item.Content[1])
 	var allowed []string
 	switch key.Value {
 	case "node":
@@ -206,7 +212,7 @@ func (r *reader) item(item *yaml.Node) {
 	}
 	fields := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(body.Content); i += 2 {
-		k, v := body.Content[i], body.Content[i+1]
+		k, v := body.Content[i], resolved(body.Content[i+1])
 		if !slices.Contains(allowed, k.Value) {
 			r.warn(k, "%s left out: it takes the fields %s, not %q", key.Value, strings.Join(allowed, ", "), k.Value)
 			return
@@ -223,10 +229,23 @@ func (r *reader) item(item *yaml.Node) {
 		fields[k.Value] = v
 	}
 	if key.Value == "node" {
-		r.node(item, fields)
+		r.node(at, fields)
 	} else {
-		r.edge(item, fields)
+		r.edge(at, fields)
 	}
+}
+
+// resolved returns the node that an alias (*name) stands for, or n
+// itself. YAML gives no alias an anchor of its own, so one step is enough;
+// the bound only guards against a decoder that did.
+func resolved(n *yaml.Node) *yaml.Node {
+	for range 8 {
+		if n.Kind != yaml.AliasNode || n.Alias == nil {
+			return n
+		}
+		n = n.Alias
+	}
+	return n
 }
 
 // hasCredentialWord reports whether a word of free text has the shape of

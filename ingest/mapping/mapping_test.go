@@ -429,3 +429,24 @@ func TestMappingNodeOfAnotherKind(t *testing.T) {
 		t.Errorf("kinds (-want +got):\n%s", diff)
 	}
 }
+
+// TestMappingAliases: an entry, or a field, given as a YAML alias counts
+// as what the alias names, at the line of the alias. The anchors may sit
+// under a top-level key that starts with a dot.
+func TestMappingAliases(t *testing.T) {
+	s := memstore.New()
+	sum := ingestInto(t, s, writeOrg(t, map[string]string{"blastradius-map.yaml": `.ids:
+  legacy: &user "arn:aws:iam::111122223333:user/legacy"
+facts:
+  - &declared
+    node: {id: *user, kind: Identity}
+  - edge: &acts {from: "secret:gha:o/app/LEGACY_AWS_KEY", kind: AUTHENTICATES_AS, to: *user}
+  - *declared
+`}))
+	if len(sum.Warnings) > 0 {
+		t.Errorf("warnings: %v", messages(sum.Warnings))
+	}
+	if got := reach(t, s)[legacyUser]; got != "blastradius-map.yaml:6" {
+		t.Errorf("user reached with last hop at %q, want blastradius-map.yaml:6", got)
+	}
+}
