@@ -242,9 +242,10 @@ const (
 	// line of the called module where the node's block is written. The
 	// node's own position is the calling module block's.
 	AttrDefinedAt = "defined_at"
-	// AttrPullPolicy, on an EXECUTES edge from a Kubernetes workload to an
-	// image, is the imagePullPolicy its containers run the image with:
-	// PullAlways, PullIfNotPresent or PullNever. Unset when unknown.
+	// AttrPullPolicy, on an EXECUTES edge from a runtime to an image, is
+	// when the runtime pulls the image's tag: a Kubernetes workload's
+	// imagePullPolicy (PullAlways, PullIfNotPresent or PullNever), or
+	// PullOnDeploy. Unset when unknown.
 	AttrPullPolicy = "pull_policy"
 )
 
@@ -256,6 +257,11 @@ const (
 	PullAlways       = "Always"
 	PullIfNotPresent = "IfNotPresent"
 	PullNever        = "Never"
+	// PullOnDeploy is no Kubernetes value. It marks a runtime that
+	// resolves the tag to an image digest when it is deployed and runs
+	// that digest until the next deploy: a Cloud Run revision, a Lambda
+	// function.
+	PullOnDeploy = "OnDeploy"
 )
 
 // Values of AttrGPRRelease.

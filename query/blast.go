@@ -290,7 +290,8 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			if pv == nil || pv.id != from {
 				pv = visits[from]
 			}
-			var never, cached bool
+			var never bool
+			var cached string
 			if rev && e.Kind == graph.EdgeExecutes && pv.parent != nil && pv.fromVisit != nil && pv.fromVisit.parent != nil &&
 				pushedVersion(pv.parent.Kind, pv.fromVisit.parent.Kind, pv.fromVisit.id) {
 				never, cached = pushedRun(from, e.Attr(graph.AttrPullPolicy))
@@ -321,9 +322,9 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 					e = withReason(e, graph.Possible, pinnedDigest)
 				}
 			}
-			if cached {
+			if cached != "" {
 				conf = graph.Possible
-				e = withReason(e, graph.Possible, notCached)
+				e = withReason(e, graph.Possible, cached)
 			}
 			if e.Kind == graph.EdgeCanGrant {
 				holder := e.Attr(graph.AttrHolder)
@@ -553,6 +554,10 @@ func repushed(kind, parent graph.EdgeKind, name, version string) bool {
 // runs it with imagePullPolicy IfNotPresent.
 const notCached = "with imagePullPolicy IfNotPresent the workload runs the pushed tag only on a node that has not cached it, and a node that has it keeps running the image it pulled before"
 
+// notRedeployed explains the step from a pushed image tag to a runtime
+// that resolved the tag to a digest when it was deployed.
+const notRedeployed = "the service resolved the tag to an image digest when it was deployed, so it runs the pushed image only once it is deployed again"
+
 // pushedVersion reports whether the walk reached an image version from a
 // name the attacker can push: by a backward VERSION_OF step, kind, from
 // the name, which it reached by an edge of kind parent.
@@ -565,17 +570,20 @@ func pushedVersion(kind, parent graph.EdgeKind, name string) bool {
 // along an edge with the given pull policy (graph.AttrPullPolicy). A
 // workload that never pulls the image never runs the attacker's, so the
 // walk does not take the step (never). A workload that pulls a tag only
-// on a node without it runs the attacker's image possibly (cached). The
-// step to a digest is possible already (repushed). An edge without a
-// policy counts as pulled at every start.
-func pushedRun(version, policy string) (never, cached bool) {
-	switch policy {
-	case graph.PullNever:
-		return true, false
-	case graph.PullIfNotPresent:
-		return false, imageVersion(version) == "tag"
+// on a node without it, or only at its next deploy, runs the attacker's
+// image possibly: why says how. The step to a digest is possible already
+// (repushed). An edge without a policy counts as pulled at every start.
+func pushedRun(version, policy string) (never bool, why string) {
+	switch {
+	case policy == graph.PullNever:
+		return true, ""
+	case imageVersion(version) != "tag":
+	case policy == graph.PullIfNotPresent:
+		return false, notCached
+	case policy == graph.PullOnDeploy:
+		return false, notRedeployed
 	}
-	return false, false
+	return false, ""
 }
 
 // imageVersion returns "digest" for the package id of an image reference

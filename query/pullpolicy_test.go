@@ -153,3 +153,39 @@ func TestNeverPullReachedOtherwise(t *testing.T) {
 		}
 	}
 }
+
+// TestPushedTagReachesDeployedServiceOnRedeploy: a Cloud Run service and a
+// Lambda function resolve the tag to a digest when they are deployed, so
+// a push to the tag reaches them only at their next deploy: possibly,
+// with that reason. One deployed by digest stays possible without it, as
+// no push moves a digest.
+func TestPushedTagReachesDeployedServiceOnRedeploy(t *testing.T) {
+	const (
+		run    = "runtime:gcp:run:projects/p/locations/us/services/api"
+		fn     = "runtime:aws:lambda:arn:aws:lambda:us-east-1:1:function:report"
+		runDig = "runtime:gcp:run:projects/p/locations/us/services/pinned"
+	)
+	s := pushGraph().
+		edge(run, graph.EdgeExecutes, pushAppTag, "pull_policy=OnDeploy").
+		edge(fn, graph.EdgeExecutes, pushAppTag, "pull_policy=OnDeploy").
+		edge(runDig, graph.EdgeExecutes, pushAppDig, "pull_policy=OnDeploy").
+		store(t)
+	for _, st := range []graph.Store{s, generic{s}} {
+		res := blast(t, st, bad, Options{})
+		for _, id := range []string{run, fn, runDig} {
+			x := res.Get(id)
+			if x == nil {
+				t.Errorf("%T: %s not reached", st, id)
+				continue
+			}
+			if x.Confidence != graph.Possible {
+				t.Errorf("%T: %s reached %s, want possible", st, id, x.Confidence)
+			}
+			last := x.Path[len(x.Path)-1]
+			redeploy := strings.Contains(last.Reason, "only once it is deployed again")
+			if want := id != runDig; redeploy != want {
+				t.Errorf("%T: %s last step reason %q: mentions the redeploy %v, want %v", st, id, last.Reason, redeploy, want)
+			}
+		}
+	}
+}

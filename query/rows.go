@@ -200,7 +200,8 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				pv = w.get(from)
 			}
 			kind := rows.Kind(ref.Edge)
-			var never, cached bool
+			var never bool
+			var cached string
 			if rev && kind == graph.EdgeExecutes && pv.hasParent && pv.fromVisit != nil && pv.fromVisit.hasParent &&
 				pushedVersion(pv.hop.Kind, pv.fromVisit.hop.Kind, pv.fromVisit.id) {
 				never, cached = pushedRun(pv.id, w.attr(ref, graph.AttrPullPolicy))
@@ -231,7 +232,7 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			conf := pv.reached.Confidence.Weaker(econf)
 			published := rev && pv.hasParent && republished(kind, pv.hop.Kind, pv.id)
 			pinned := rev && pv.hasParent && !published && kind == graph.EdgeVersionOf && repushed(kind, pv.hop.Kind, pv.id, rows.ID(to))
-			if published || pinned || cached {
+			if published || pinned || cached != "" {
 				conf = graph.Possible
 			}
 			if kind == graph.EdgeCanGrant {
@@ -287,9 +288,9 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 				cur.hop.Confidence = graph.Possible
 				cur.hop.Reason = joinReason(cur.hop.Reason, pinnedDigest)
 			}
-			if cached {
+			if cached != "" {
 				cur.hop.Confidence = graph.Possible
-				cur.hop.Reason = joinReason(cur.hop.Reason, notCached)
+				cur.hop.Reason = joinReason(cur.hop.Reason, cached)
 			}
 			cur.inspected = inspects
 			cur.reached.Inspected = inspects

@@ -192,7 +192,7 @@ func (t *tfBlock) computeRuntime(rt, kind, label string, attrs map[string]string
 		}
 		containers := t.declaredContainers(decl)
 		for i, c := range containers {
-			t.b.executesImageWith(rt, c.Image, t.Line, conf, reason)
+			t.b.executesImageWith(rt, c.Image, t.Line, conf, reason, "")
 			t.envLiterals(rt, label, containerKey(containers, i, c.Name), c.Env)
 		}
 	}

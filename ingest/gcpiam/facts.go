@@ -89,12 +89,13 @@ func (b *builder) node(kind graph.NodeKind, id, label string, line int, attrs ma
 // runs, with the image's name node, as the other readers write them. A
 // reference that does not parse adds nothing.
 func (b *builder) executesImage(runtime, ref string, line int) {
-	b.executesImageWith(runtime, ref, line, graph.Certain, "")
+	b.executesImageWith(runtime, ref, line, graph.Certain, "", "")
 }
 
 // executesImageWith adds EXECUTES as executesImage does, with a confidence
-// and the reason for it.
-func (b *builder) executesImageWith(runtime, ref string, line int, conf graph.Confidence, reason string) {
+// and the reason for it, and pull, when set, as the edge's
+// graph.AttrPullPolicy.
+func (b *builder) executesImageWith(runtime, ref string, line int, conf graph.Confidence, reason, pull string) {
 	img, ok := image.Parse(ref)
 	if !ok {
 		// A tag that a variable sets still names the image, whose
@@ -118,9 +119,11 @@ func (b *builder) executesImageWith(runtime, ref string, line int, conf graph.Co
 	})
 	b.node(graph.NodePackage, name, img.Name(), line, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
 	b.edge(ver, graph.EdgeVersionOf, name, line, nil)
-	b.edgeWith(runtime, graph.EdgeExecutes, ver, conf, line, map[string]string{
-		graph.AttrVia: "image", "pinned": img.Pinned(), graph.AttrReason: reason,
-	})
+	attrs := map[string]string{graph.AttrVia: "image", "pinned": img.Pinned(), graph.AttrReason: reason}
+	if pull != "" {
+		attrs[graph.AttrPullPolicy] = pull
+	}
+	b.edgeWith(runtime, graph.EdgeExecutes, ver, conf, line, attrs)
 }
 
 // edge adds a certain edge.

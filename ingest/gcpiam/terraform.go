@@ -760,7 +760,9 @@ func (t *tfBlock) cloudRun() {
 
 	containers := tfBlocks(tmpl, "containers")
 	for i, c := range containers {
-		t.b.executesImage(rt, tfStr(c, "image"), t.Line)
+		// Cloud Run resolves the tag to a digest when it deploys a
+		// revision, which runs that digest until the next deploy.
+		t.b.executesImageWith(rt, tfStr(c, "image"), t.Line, graph.Certain, "", graph.PullOnDeploy)
 		var literals []envVar
 		// Secret Manager values in the environment: value_source in v2,
 		// value_from in v1.

@@ -148,7 +148,9 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 		graph.AttrTriggeredBy: graph.JoinList(e.triggers(b)),
 	})
 	if image != "" {
-		e.executesImage(runtime, image, b.attr("image_uri").Expr.Range())
+		// Lambda resolves image_uri to a digest when the function's code
+		// is created or updated, and runs that digest until the next update.
+		e.executesImage(runtime, image, graph.PullOnDeploy, b.attr("image_uri").Expr.Range())
 	}
 
 	if a := b.attr("role"); a != nil {
@@ -171,8 +173,9 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 }
 
 // executesImage adds EXECUTES from a runtime to the container image it
-// runs, with the image's name node.
-func (e *emitter) executesImage(runtime, image string, rng hcl.Range) {
+// runs, with the image's name node. pull, when set, is when the runtime
+// pulls the tag again (graph.AttrPullPolicy).
+func (e *emitter) executesImage(runtime, image, pull string, rng hcl.Range) {
 	img, ok := imageref.Parse(image)
 	if !ok {
 		// A tag that a variable sets still names the image, whose
@@ -193,7 +196,11 @@ func (e *emitter) executesImage(runtime, image string, rng hcl.Range) {
 	})
 	e.node(graph.NodePackage, name, img.Name(), rng, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
 	e.edge(ver, graph.EdgeVersionOf, name, rng, nil)
-	e.edge(runtime, graph.EdgeExecutes, ver, rng, map[string]string{graph.AttrVia: "image", "pinned": img.Pinned()})
+	attrs := map[string]string{graph.AttrVia: "image", "pinned": img.Pinned()}
+	if pull != "" {
+		attrs[graph.AttrPullPolicy] = pull
+	}
+	e.edge(runtime, graph.EdgeExecutes, ver, rng, attrs)
 }
 
 // Beanstalk option namespaces read here.

@@ -101,7 +101,7 @@ func (e *emitter) ecsTask(b *block, bv *blockVal) {
 	crng := a.Expr.Range()
 	for _, c := range containers {
 		if c.Image != "" {
-			e.executesImage(runtime, c.Image, crng)
+			e.executesImage(runtime, c.Image, "", crng)
 		}
 		for _, env := range c.Environment {
 			if env.Name == "" {

@@ -265,6 +265,12 @@ func TestGoogleCloudRun(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Cloud Run edges (-want +got):\n%s", diff)
 	}
+	// A revision runs the digest its tag had when it was deployed.
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeExecutes && e.Attr(graph.AttrVia) == "image" && e.Attr(graph.AttrPullPolicy) != graph.PullOnDeploy {
+			t.Errorf("%s EXECUTES %s: pull_policy %q, want %s", e.From, e.To, e.Attr(graph.AttrPullPolicy), graph.PullOnDeploy)
+		}
+	}
 }
 
 // TestGoogleComputeInstances reads Compute Engine instances and instance

@@ -307,7 +307,7 @@ func TestParse(t *testing.T) {
 				`node Package ` + reportImage + `@1.4.2?` + ecrRepoURL + ` @36 ecosystem=docker name=111122223333.dkr.ecr.eu-central-1.amazonaws.com/report version=1.4.2`,
 				`node Package ` + reportImage + `?` + ecrRepoURL + ` @36 ecosystem=docker name=111122223333.dkr.ecr.eu-central-1.amazonaws.com/report`,
 				`edge VERSION_OF ` + reportImage + `@1.4.2?` + ecrRepoURL + ` -> ` + reportImage + `?` + ecrRepoURL + ` @36`,
-				`edge EXECUTES ` + lambdaFn + ` -> ` + reportImage + `@1.4.2?` + ecrRepoURL + ` @36 pinned=tag via=image`,
+				`edge EXECUTES ` + lambdaFn + ` -> ` + reportImage + `@1.4.2?` + ecrRepoURL + ` @36 pinned=tag pull_policy=OnDeploy via=image`,
 				`node Secret secret:aws:role-credentials:aws:lambda:arn:aws:lambda:eu-central-1:111122223333:function:report @32 long_lived=false provider=aws type=role-credentials via=env`,
 				`edge EXPOSES ` + lambdaFn + ` -> secret:aws:role-credentials:aws:lambda:arn:aws:lambda:eu-central-1:111122223333:function:report @32 via=env`,
 				`edge AUTHENTICATES_AS secret:aws:role-credentials:aws:lambda:arn:aws:lambda:eu-central-1:111122223333:function:report -> arn:aws:iam::111122223333:role/report-fn @32`,
