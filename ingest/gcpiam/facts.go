@@ -85,16 +85,10 @@ func (b *builder) node(kind graph.NodeKind, id, label string, line int, attrs ma
 	b.nodes = append(b.nodes, n)
 }
 
-// executesImage adds EXECUTES from a runtime to the container image it
-// runs, with the image's name node, as the other readers write them. A
-// reference that does not parse adds nothing.
-func (b *builder) executesImage(runtime, ref string, line int) {
-	b.executesImageWith(runtime, ref, line, graph.Certain, "", "")
-}
-
-// executesImageWith adds EXECUTES as executesImage does, with a confidence
-// and the reason for it, and pull, when set, as the edge's
-// graph.AttrPullPolicy.
+// executesImageWith adds EXECUTES from a runtime to the container image it
+// runs, with the image's name node, as the other readers write them, with
+// a confidence and the reason for it, and pull, when set, as the edge's
+// graph.AttrPullPolicy. A reference that does not parse adds nothing.
 func (b *builder) executesImageWith(runtime, ref string, line int, conf graph.Confidence, reason, pull string) {
 	img, ok := image.Parse(ref)
 	if !ok {
