@@ -382,10 +382,16 @@ var (
 // kept: the registry of nuget setapikey's -Source (nuget.org without one)
 // or of the URL that dotnet nuget add source adds, and "source:NAME" for
 // the name a source gets. A line that shows neither, as a NuGet.Config
-// write, gives "*", which a push to any source reads.
+// write, gives "*", which a push to any source reads. A password that
+// dotnet nuget add source stores for nuget.org gives none.
 func NuGetLoginKeys(line string) []string {
 	var keys []string
 	if m := nugetAddSource.FindStringSubmatch(line); m != nil && strings.Contains(m[1], "://") {
+		if NuGetHost(m[1]) == NuGetRegistry && !nugetSetAPIKey.MatchString(line) {
+			// nuget.org takes a push with an API key only, so a password
+			// stored for it logs in nowhere.
+			return nil
+		}
 		keys = append(keys, NuGetHost(m[1]))
 	}
 	if m := nugetSourceName.FindStringSubmatch(line); m != nil {

@@ -10,7 +10,7 @@ import (
 
 // nuget setapikey stores a key for the source its -Source names, nuget.org
 // without one, and dotnet nuget add source stores a password for its URL
-// and the name --name gives it.
+// and the name --name gives it, unless the URL is nuget.org's.
 func TestNuGetLoginKeys(t *testing.T) {
 	tests := map[string][]string{
 		"nuget setapikey $KEY": {"nuget.org"},
@@ -19,7 +19,9 @@ func TestNuGetLoginKeys(t *testing.T) {
 		"nuget SetApiKey $KEY -Source internal":                                                           {"source:internal"},
 		"dotnet nuget add source https://nuget.pkg.github.com/o/index.json --name GitHub --password $PAT": {"nuget.pkg.github.com", "source:github"},
 		"dotnet nuget update source internal --password $PAT":                                             {"source:internal"},
-		"echo '<add key=\"ClearTextPassword\" value=\"'$PAT'\" />' >> nuget.config":                       {"*"},
+		// nuget.org accepts pushes with an API key only.
+		"dotnet nuget add source https://api.nuget.org/v3/index.json --name nuget --password $PAT": nil,
+		"echo '<add key=\"ClearTextPassword\" value=\"'$PAT'\" />' >> nuget.config":                {"*"},
 	}
 	for line, want := range tests {
 		if diff := cmp.Diff(want, NuGetLoginKeys(line)); diff != "" {
