@@ -25,6 +25,7 @@ type jobExec struct {
 	installs   []string
 	dirs       []string // folders the installs run in
 	scriptsOff []string
+	devOff     []string // ecosystems whose every install leaves out development dependencies
 	runs       []string
 	runsVia    string
 	mayRun     []string
@@ -48,6 +49,7 @@ func readJobExec(rt graph.Node) jobExec {
 		installs:        installs,
 		dirs:            graph.SplitList(rt.Attr(pkgcmd.AttrInstallDirs)),
 		scriptsOff:      graph.SplitList(rt.Attr(pkgcmd.AttrScriptsOff)),
+		devOff:          graph.SplitList(rt.Attr(pkgcmd.AttrDevOff)),
 		runs:            graph.SplitList(rt.Attr(pkgcmd.AttrRuns)),
 		runsVia:         rt.Attr(pkgcmd.AttrRunsVia),
 		mayRun:          graph.SplitList(rt.Attr(pkgcmd.AttrMayRun)),
@@ -151,11 +153,17 @@ func (j jobExec) withAction(a jobExec, name, checkout, doubt string) jobExec {
 
 	// An ecosystem's install scripts stay off only when every install of
 	// it, the job's and the action's, turns them off.
-	out.scriptsOff = nil
+	out.scriptsOff, out.devOff = nil, nil
 	for _, eco := range out.installs {
 		if (!contains(j.installs, eco) || contains(j.scriptsOff, eco)) &&
 			(!contains(a.installs, eco) || contains(a.scriptsOff, eco)) {
 			out.scriptsOff = appendNew(out.scriptsOff, eco)
+		}
+		// Development dependencies stay out only when every install
+		// leaves them out, as install scripts do.
+		if (!contains(j.installs, eco) || contains(j.devOff, eco)) &&
+			(!contains(a.installs, eco) || contains(a.devOff, eco)) {
+			out.devOff = appendNew(out.devOff, eco)
 		}
 	}
 

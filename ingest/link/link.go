@@ -398,6 +398,11 @@ func (v *view) linkLockfiles() {
 			if eco == "" {
 				continue
 			}
+			if lock.Attr("dev") == "true" && contains(job.devOff, eco) {
+				// Only development needs the package, and every install
+				// of the job leaves such packages out.
+				continue
+			}
 			var run toolRun
 			if pkg.Attr("version") != "" {
 				// A LOCKS edge to the name (a manifest's range) leads

@@ -71,6 +71,10 @@ type Effect struct {
 	// packages it installs (npm ci --ignore-scripts, composer install
 	// --no-plugins, pip install --only-binary :all:).
 	NoScripts bool
+	// NoDev is set on an install that leaves out the packages only the
+	// project's development needs (npm ci --omit=dev, composer install
+	// --no-dev, uv sync --no-dev, pipenv install without --dev).
+	NoDev bool
 	// Tool is set on an install of a program named on the command line
 	// (npx, yarn dlx, pipx), which leaves the project's locked packages as
 	// they are.
@@ -166,7 +170,7 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 	case isPython(name):
 		e = pythonCommand(name, args, env)
 	case name == "poetry" || name == "pipenv" || name == "uv" || name == "pdm" || name == "hatch" || name == "rye":
-		e = pyManagerCommand(name, args)
+		e = pyManagerCommand(name, args, env)
 	case name == "pipx" || name == "uvx":
 		if sub, _ := firstArg(args); name == "uvx" || sub == "install" || sub == "run" {
 			e = Effect{Eco: PyPI, Install: true, Tool: true}
@@ -190,7 +194,7 @@ func Classify(argv []string, env Env) (eff Effect, ok bool) {
 	case rubyTools[name]:
 		e = Effect{Eco: Gem, Run: RunCertain, Cause: name}
 	case name == "composer":
-		e = composerCommand(args)
+		e = composerCommand(args, env)
 	case name == "dotnet" || strings.EqualFold(name, "msbuild") || strings.EqualFold(name, "nuget"):
 		e = dotnetCommand(strings.ToLower(name), args)
 	case name == "php" || phpTools[name]:
@@ -674,13 +678,71 @@ func lifecycle(cmd string) string {
 	return cmd + " runs the project's own lifecycle scripts"
 }
 
+// npmNoDev reports whether an npm install leaves out devDependencies:
+// --omit=dev, the older --production and --only=prod, or the same set by
+// configuration variables or NODE_ENV=production, unless --include=dev
+// brings them back.
+func npmNoDev(args []string, env Env) bool {
+	if hasFlag(args, "--include=dev") || hasSeq(args, "--include", "dev") {
+		return false
+	}
+	return hasFlag(args, "--omit=dev") || hasSeq(args, "--omit", "dev") || prodFlag(args, "--production") ||
+		hasFlag(args, "--only=prod") || hasFlag(args, "--only=production") ||
+		env.get("npm_config_omit") == "dev" || truthy(env.get("npm_config_production")) ||
+		env.get("NODE_ENV") == "production"
+}
+
+// prodFlag reports whether args hold one of the flags, bare or set to
+// true (--production=true).
+func prodFlag(args []string, flags ...string) bool {
+	for _, f := range flags {
+		if hasFlag(args, f) || hasFlag(args, f+"=true") {
+			return true
+		}
+	}
+	return false
+}
+
+// pyNoDev reports whether a Python project manager's install leaves out
+// the development dependencies. pipenv installs the dev packages only
+// with --dev (or PIPENV_DEV). poetry install --only main installs the main
+// group only, and uv sync --no-dev leaves out the dev group.
+func pyNoDev(name, sub string, args []string, env Env) bool {
+	switch name {
+	case "pipenv":
+		return (sub == "install" || sub == "sync") && !hasFlag(args, "--dev") && !hasFlag(args, "-d") &&
+			!truthy(env.get("PIPENV_DEV"))
+	case "poetry":
+		return sub == "install" && (hasFlag(args, "--only=main") || hasSeq(args, "--only", "main"))
+	case "uv":
+		return sub == "sync" && uvNoDev(args)
+	}
+	return false
+}
+
+// uvNoDev reports whether uv sync or uv run leaves out the dev group and
+// adds no other: --no-dev, or --no-default-groups, without --group,
+// --all-groups or --only-group.
+func uvNoDev(args []string) bool {
+	if !hasFlag(args, "--no-dev") && !hasFlag(args, "--no-default-groups") {
+		return false
+	}
+	for _, a := range args {
+		if a == "--group" || strings.HasPrefix(a, "--group=") || a == "--all-groups" ||
+			a == "--only-group" || strings.HasPrefix(a, "--only-group=") || a == "--dev" || a == "--only-dev" {
+			return false
+		}
+	}
+	return true
+}
+
 func npmCommand(args []string, env Env) Effect {
 	sub, dir := firstArg(args)
 	off := hasFlag(args, "--ignore-scripts") || env.scriptsOff(NPM)
 	e := Effect{Eco: NPM, Dir: dir}
 	switch sub {
 	case "ci", "clean-install", "install", "i", "add", "isntall", "update", "up", "upgrade", "rebuild", "rb":
-		e.Install, e.NoScripts = true, off
+		e.Install, e.NoScripts, e.NoDev = true, off, npmNoDev(args, env)
 		if !off {
 			e.Run, e.Cause = RunMaybe, lifecycle("npm "+sub)
 		}
@@ -731,6 +793,9 @@ func yarnCommand(args []string, env Env) Effect {
 	case sub == "" || sub == "install" || sub == "add" || sub == "up" || sub == "upgrade" ||
 		sub == "remove" || sub == "import" || sub == "rebuild" || sub == "dedupe" || sub == "unplug":
 		e.Install, e.NoScripts = true, off
+		// Yarn 1 leaves out devDependencies with --production or when
+		// NODE_ENV is production.
+		e.NoDev = (sub == "" || sub == "install") && (prodFlag(args, "--production", "--prod") || env.get("NODE_ENV") == "production")
 		if !off {
 			e.Run, e.Cause = RunMaybe, lifecycle("yarn "+orInstall(sub))
 		}
@@ -744,7 +809,7 @@ func yarnCommand(args []string, env Env) Effect {
 	case sub == "workspaces" || sub == "workspace":
 		switch {
 		case hasFlag(args, "focus"):
-			e.Install, e.NoScripts = true, off
+			e.Install, e.NoScripts, e.NoDev = true, off, hasFlag(args, "--production")
 			if !off {
 				e.Run, e.Cause = RunMaybe, lifecycle("yarn workspaces focus")
 			}
@@ -808,6 +873,8 @@ func pnpmCommand(args []string, env Env) Effect {
 		sub == "remove" || sub == "rm" || sub == "import" || sub == "fetch" || sub == "rebuild" || sub == "rb" ||
 		sub == "deploy":
 		e.Install, e.NoScripts = true, off
+		e.NoDev = (sub == "i" || sub == "install" || sub == "deploy") &&
+			(prodFlag(args, "--prod", "-P", "--production") || env.get("NODE_ENV") == "production") && !hasFlag(args, "--dev") && !hasFlag(args, "-D")
 		if !off {
 			e.Run, e.Cause = RunMaybe, lifecycle("pnpm "+sub)
 		}
@@ -845,6 +912,7 @@ func bunCommand(args []string, env Env) Effect {
 	switch sub {
 	case "i", "install", "add", "a", "update", "remove", "rm":
 		e.Install, e.NoScripts = true, off
+		e.NoDev = (sub == "i" || sub == "install") && prodFlag(args, "--production", "-p")
 		if !off {
 			e.Run, e.Cause = RunMaybe, lifecycle("bun "+sub)
 		}
@@ -942,12 +1010,13 @@ func pythonCommand(name string, args []string, env Env) Effect {
 }
 
 // pyManagerCommand reads poetry, pipenv, uv, pdm, hatch and rye.
-func pyManagerCommand(name string, args []string) Effect {
+func pyManagerCommand(name string, args []string, env Env) Effect {
 	sub, _ := firstArg(args)
 	e := Effect{Eco: PyPI}
 	switch {
 	case sub == "install" || sub == "sync" || sub == "add":
 		e.Install = true
+		e.NoDev = pyNoDev(name, sub, args, env)
 	case name == "uv" && hasSeq(args, "pip", "install"):
 		e.Install = true
 	case name == "uv" && sub == "tool" && hasSeq(args, "tool", "run"):
@@ -957,6 +1026,7 @@ func pyManagerCommand(name string, args []string) Effect {
 		// uv run, rye run and pdm run bring the environment in line with
 		// the lockfile before they run.
 		e.Install = name == "uv" || name == "rye" || name == "pdm"
+		e.NoDev = name == "uv" && uvNoDev(args)
 		e.Run, e.Cause = RunCertain, name+" "+sub
 	default:
 		return Effect{}
@@ -1019,7 +1089,7 @@ var composerBuiltins = set("validate", "show", "info", "outdated", "audit", "con
 // composerCommand reads composer ARGS. Composer runs the plugins among
 // the packages it installs (unless --no-plugins) and the project's own
 // scripts (unless --no-scripts).
-func composerCommand(args []string) Effect {
+func composerCommand(args []string, env Env) Effect {
 	sub, _ := firstArg(args)
 	e := Effect{Eco: Composer}
 	noScripts := hasFlag(args, "--no-scripts")
@@ -1027,6 +1097,8 @@ func composerCommand(args []string) Effect {
 	case sub == "install" || sub == "i" || sub == "update" || sub == "u" || sub == "upgrade" ||
 		sub == "require" || sub == "r" || sub == "remove" || sub == "reinstall" || sub == "create-project":
 		e.Install, e.NoScripts = true, hasFlag(args, "--no-plugins")
+		e.NoDev = (sub == "install" || sub == "i" || sub == "update" || sub == "u" || sub == "upgrade") &&
+			(hasFlag(args, "--no-dev") || truthy(env.get("COMPOSER_NO_DEV")))
 		if !noScripts {
 			e.Run, e.Cause = RunMaybe, lifecycle("composer "+sub)
 		}
@@ -1229,6 +1301,7 @@ const (
 	AttrInstalls    = "installs"            // ecosystems the job installs
 	AttrInstallDirs = "install_dirs"        // directories the installs ran in
 	AttrScriptsOff  = "install_scripts_off" // installed ecosystems whose locked packages' install scripts never run
+	AttrDevOff      = "install_dev_off"     // installed ecosystems whose every install leaves out development dependencies
 	AttrRuns        = "runs_code"           // ecosystems whose code the job certainly runs
 	AttrRunsVia     = "runs_code_via"       // ECO=cause, one per ecosystem
 	AttrMayRun      = "may_run_code"        // ecosystems (or *) whose code the job may run
@@ -1240,7 +1313,8 @@ const (
 // resolved by the caller against the job's working directory.
 func Attrs(effects []Effect) map[string]string {
 	var ecos, dirs, runs, may []string
-	on := map[string]bool{} // ecosystems with a project install that runs install scripts
+	on := map[string]bool{}  // ecosystems with a project install that runs install scripts
+	dev := map[string]bool{} // ecosystems with a project install that installs development dependencies
 	runVia := map[string]string{}
 	mayVia := map[string]string{}
 	for _, e := range effects {
@@ -1251,6 +1325,9 @@ func Attrs(effects []Effect) map[string]string {
 			dirs = append(dirs, e.Dir)
 			if !e.NoScripts {
 				on[e.Eco] = true
+			}
+			if !e.NoDev {
+				dev[e.Eco] = true
 			}
 		}
 		switch e.Run {
@@ -1266,16 +1343,20 @@ func Attrs(effects []Effect) map[string]string {
 			}
 		}
 	}
-	var scriptsOff []string
+	var scriptsOff, devOff []string
 	for _, eco := range ecos {
 		if !on[eco] {
 			scriptsOff = append(scriptsOff, eco)
+		}
+		if !dev[eco] {
+			devOff = append(devOff, eco)
 		}
 	}
 	return map[string]string{
 		AttrInstalls:    graph.JoinList(ecos),
 		AttrInstallDirs: graph.JoinList(dirs),
 		AttrScriptsOff:  graph.JoinList(scriptsOff),
+		AttrDevOff:      graph.JoinList(devOff),
 		AttrRuns:        graph.JoinList(runs),
 		AttrRunsVia:     viaList(runVia),
 		AttrMayRun:      graph.JoinList(may),

@@ -40,7 +40,7 @@ func TestClassify(t *testing.T) {
 		{"python3 -m pip install awscli", nil, Effect{Eco: PyPI, Install: true}},
 		{"poetry install --no-root", nil, Effect{Eco: PyPI, Install: true}},
 		{"poetry add x", nil, Effect{Eco: PyPI, Install: true}},
-		{"pipenv install", nil, Effect{Eco: PyPI, Install: true}},
+		{"pipenv install", nil, Effect{Eco: PyPI, Install: true, NoDev: true}},
 		{"uv sync", nil, Effect{Eco: PyPI, Install: true}},
 		{"uv pip install x", nil, Effect{Eco: PyPI, Install: true}},
 		{"uv run y", nil, Effect{Eco: PyPI, Install: true, Run: RunCertain, Cause: "uv run"}},
@@ -53,7 +53,7 @@ func TestClassify(t *testing.T) {
 		{"cargo fetch", nil, Effect{Eco: Cargo, Install: true}},
 		{"bundle", nil, Effect{Eco: Gem, Install: true}},
 		{"bundle install", nil, Effect{Eco: Gem, Install: true}},
-		{"composer install --no-dev", nil, Effect{Eco: Composer, Install: true, Run: RunMaybe, Cause: ci("composer install")}},
+		{"composer install --no-dev", nil, Effect{Eco: Composer, Install: true, NoDev: true, Run: RunMaybe, Cause: ci("composer install")}},
 
 		// install scripts disabled
 		{"npm ci --ignore-scripts", nil, Effect{Eco: NPM, Install: true, NoScripts: true}},
@@ -187,9 +187,9 @@ func TestEffectsCDK(t *testing.T) {
 
 func TestAttrs(t *testing.T) {
 	effects := []Effect{
-		{Eco: NPM, Dir: "web", Install: true, NoScripts: true},
+		{Eco: NPM, Dir: "web", Install: true, NoScripts: true, NoDev: true},
 		{Eco: NPM, Run: RunMaybe, Cause: "npm publish runs the project's own lifecycle scripts"},
-		{Eco: PyPI, Dir: ".", Install: true, NoScripts: true},
+		{Eco: PyPI, Dir: ".", Install: true, NoScripts: true, NoDev: true},
 		{Eco: PyPI, Dir: ".", Install: true},
 		{Eco: PyPI, Run: RunCertain, Cause: "pytest"},
 		{Eco: PyPI, Run: RunCertain, Cause: "tox"},
@@ -202,8 +202,10 @@ func TestAttrs(t *testing.T) {
 		// packages, so it is no install of them.
 		AttrInstalls:    "npm,pypi",
 		AttrInstallDirs: ".,web",
-		// One pypi install ran scripts.
+		// One pypi install ran scripts, and installed the development
+		// dependencies.
 		AttrScriptsOff: "npm",
+		AttrDevOff:     "npm",
 		AttrRuns:       "pypi",
 		AttrRunsVia:    "pypi=pytest",
 		AttrMayRun:     "*,npm",

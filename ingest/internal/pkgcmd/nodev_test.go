@@ -1,0 +1,70 @@
+package pkgcmd
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNoDev checks, per tool, which installs leave out the packages only
+// development needs, as each tool's documentation gives its options and
+// variables.
+func TestNoDev(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  string
+		env  Env
+		want bool
+	}{
+		{"npm ci --omit=dev", nil, true},
+		{"npm ci --omit dev", nil, true},
+		{"npm install --production", nil, true},
+		{"npm ci", nil, false},
+		// --include=dev wins over --omit=dev and NODE_ENV.
+		{"npm ci --omit=dev --include=dev", nil, false},
+		{"npm ci", Env{"NODE_ENV": "production"}, true},
+		{"npm ci", Env{"NPM_CONFIG_OMIT": "dev"}, true},
+		{"npm ci", Env{"NODE_ENV": "test"}, false},
+		{"yarn install --production", nil, true},
+		{"yarn --prod", nil, true},
+		{"yarn install", Env{"NODE_ENV": "production"}, true},
+		{"yarn add left-pad --production", nil, false},
+		{"yarn workspaces focus --production", nil, true},
+		{"yarn workspaces focus", nil, false},
+		{"pnpm install --prod", nil, true},
+		{"pnpm i -P", nil, true},
+		{"pnpm install", nil, false},
+		{"pnpm install", Env{"NODE_ENV": "production"}, true},
+		{"bun install --production", nil, true},
+		{"bun i -p", nil, true},
+		{"bun install", nil, false},
+		{"composer install --no-dev", nil, true},
+		{"composer update --no-dev", nil, true},
+		{"composer install", Env{"COMPOSER_NO_DEV": "1"}, true},
+		{"composer install", nil, false},
+		// pipenv installs the [dev-packages] only with --dev.
+		{"pipenv install", nil, true},
+		{"pipenv sync", nil, true},
+		{"pipenv install --dev", nil, false},
+		{"pipenv sync -d", nil, false},
+		{"pipenv install", Env{"PIPENV_DEV": "1"}, false},
+		{"poetry install --only main", nil, true},
+		{"poetry install --only=main", nil, true},
+		// Other groups than dev stay in.
+		{"poetry install --without dev", nil, false},
+		{"poetry install", nil, false},
+		{"uv sync --no-dev", nil, true},
+		{"uv sync --no-dev --group test", nil, false},
+		{"uv run --no-dev python app.py", nil, true},
+		{"uv sync", nil, false},
+	} {
+		effects := Effects(strings.Fields(tc.cmd), tc.env)
+		got := false
+		for _, e := range effects {
+			if e.Install && !e.Tool {
+				got = e.NoDev
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%q with %v: NoDev %v, want %v", tc.cmd, tc.env, got, tc.want)
+		}
+	}
+}

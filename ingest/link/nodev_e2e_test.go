@@ -1,0 +1,68 @@
+package link_test
+
+import (
+	"context"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// TestDevDependenciesLeftOut: the lockfile pins express for the app and
+// eslint-config-prettier for development only. The deploy job installs
+// with --omit=dev, so npm never fetches the development package there,
+// and only the test job, which installs everything and runs the tests,
+// executes it. Both run express.
+func TestDevDependenciesLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{
+		"app": {
+			".github/workflows/ci.yml": `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci && npm test
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci --omit=dev && node deploy.js
+        env:
+          DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }}
+`,
+			"package-lock.json": `{"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+ "packages": {
+  "": {"name": "app", "version": "1.0.0", "dependencies": {"express": "4.19.2"}, "devDependencies": {"eslint-config-prettier": "10.1.6"}},
+  "node_modules/express": {"version": "4.19.2", "resolved": "https://registry.npmjs.org/express/-/express-4.19.2.tgz"},
+  "node_modules/eslint-config-prettier": {"version": "10.1.6", "dev": true, "resolved": "https://registry.npmjs.org/eslint-config-prettier/-/eslint-config-prettier-10.1.6.tgz"}
+ }}`,
+		},
+	})
+	s, _ := ingestDir(t, dir)
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeExecutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, e := range es {
+		switch e.To {
+		case "pkg:npm/express@4.19.2", "pkg:npm/eslint-config-prettier@10.1.6":
+			got[e.To] = append(got[e.To], e.From)
+		}
+	}
+	for _, l := range got {
+		sort.Strings(l)
+	}
+	const wf = "runtime:gha:o/app/.github/workflows/ci.yml#"
+	want := map[string][]string{
+		"pkg:npm/express@4.19.2":                {wf + "deploy", wf + "test"},
+		"pkg:npm/eslint-config-prettier@10.1.6": {wf + "test"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("jobs that execute each package (-want +got):\n%s", diff)
+	}
+}
