@@ -20,6 +20,7 @@ func TestLockfileExecutionMaven(t *testing.T) {
 	const (
 		jackson = "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.17.1"
 		slf4j   = "pkg:maven/org.slf4j/slf4j-api@2.0.13"
+		junit   = "pkg:maven/org.junit.jupiter/junit-jupiter@5.10.2"
 	)
 	maven := func(job string) string {
 		return graph.GHAJobID("example-org/jvm-maven", ".github/workflows/ci.yml", job)
@@ -35,17 +36,22 @@ func TestLockfileExecutionMaven(t *testing.T) {
 	var got []string
 	reasons := map[string]string{}
 	for _, e := range es {
-		if e.To != jackson && e.To != slf4j {
+		if e.To != jackson && e.To != slf4j && e.To != junit {
 			continue
 		}
 		got = append(got, fmt.Sprintf("%s -> %s %s %s", e.From, e.To, e.Attr(attrPhase), e.Confidence))
-		reasons[e.From] = e.Attr(graph.AttrReason)
+		if e.To != junit {
+			reasons[e.From] = e.Attr(graph.AttrReason)
+		}
 	}
 	sort.Strings(got)
 	want := []string{
-		// ./mvnw -B verify runs the tests with jackson on the class path.
+		// ./mvnw -B verify runs the tests with jackson and the
+		// test-scoped junit on the class path.
 		maven("verify") + " -> " + jackson + " run certain",
-		// -DskipTests still compiles, and javac may run processors.
+		maven("verify") + " -> " + junit + " run certain",
+		// -DskipTests still compiles, and javac may run processors. No
+		// test runs, so junit does not.
 		maven("package-no-tests") + " -> " + jackson + " run possible",
 		// version: mvn -v prints Maven's version and runs nothing.
 		// ./gradlew build runs the tests.

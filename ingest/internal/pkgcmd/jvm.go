@@ -232,10 +232,13 @@ func mavenCommand(prog string, args []string) Effect {
 	}
 	offline := slices.Contains(args, "-o") || slices.Contains(args, "--offline")
 	e := Effect{Eco: Maven, Dir: mavenDir(args)}
-	fetch := false
+	fetch, tests := false, false
 	for _, g := range javaOperands(args, MavenValueOptions) {
 		g = mavenGoal(g)
 		phase := slices.Index(mavenPhases, g)
+		if mavenTestGoals[g] || phase >= mavenTestPhase && !mavenTestsOff(args) {
+			tests = true
+		}
 		switch {
 		case mavenRunGoals[g] || phase >= mavenTestPhase && !mavenTestsOff(args):
 			fetch = true
@@ -254,9 +257,14 @@ func mavenCommand(prog string, args []string) Effect {
 	if !fetch || offline && e.Run == RunNone {
 		return Effect{}
 	}
-	e.Install = !offline
+	// Only the tests load the test-scoped dependencies.
+	e.Install, e.NoDev = !offline, !tests
 	return e
 }
+
+// mavenTestGoals are the goals of mavenRunGoals that run the tests, with
+// the test-scoped dependencies on their class path.
+var mavenTestGoals = set("quarkus:test", "surefire:test", "failsafe:integration-test")
 
 // gradleCertain are Gradle tasks that run the project's code with its
 // dependencies: the tests (test, check, build and their kin, and any task
@@ -308,7 +316,7 @@ func gradleCommand(prog string, args []string) Effect {
 	if d, ok := optionValue(args, "-p", "--project-dir"); ok && d != "." {
 		e.Dir = d
 	}
-	fetch := false
+	fetch, tests := false, false
 	for _, t := range javaOperands(args, GradleValueOptions, gradleTaskValueOptions) {
 		name := taskName(t)
 		switch {
@@ -317,6 +325,9 @@ func gradleCommand(prog string, args []string) Effect {
 		case (gradleCertain[name] || strings.HasSuffix(name, "Test")) &&
 			!(gradleTestsIn[name] && (excluded["test"] || excluded["check"])):
 			fetch = true
+			// run, bootRun, jmh and quarkusDev start the application
+			// with its runtime class path; the others run tests.
+			tests = tests || !gradleApp[name]
 			if e.Run != RunCertain {
 				e.Run, e.Cause = RunCertain, prog+" "+javaName(t, "TASK")
 			}
@@ -328,6 +339,8 @@ func gradleCommand(prog string, args []string) Effect {
 			}
 		default:
 			fetch = true
+			// A task of the build script may run the tests.
+			tests = true
 			if e.Run == RunNone {
 				e.Run, e.Cause = RunMaybe, prog+" "+javaName(t, "TASK")+" runs a task of the build script that the input does not show"
 			}
@@ -336,9 +349,14 @@ func gradleCommand(prog string, args []string) Effect {
 	if !fetch || offline && e.Run == RunNone {
 		return Effect{}
 	}
-	e.Install = !offline
+	// Only the tests load the modules that test configurations resolve.
+	e.Install, e.NoDev = !offline, !tests
 	return e
 }
+
+// gradleApp are the tasks of gradleCertain that start the application
+// rather than tests.
+var gradleApp = set("run", "bootRun", "jmh", "quarkusDev")
 
 // taskName returns the name of a Gradle task given by its path
 // (:app:test is test).

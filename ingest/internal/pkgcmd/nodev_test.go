@@ -55,6 +55,21 @@ func TestNoDev(t *testing.T) {
 		{"uv sync --no-dev --group test", nil, false},
 		{"uv run --no-dev python app.py", nil, true},
 		{"uv sync", nil, false},
+		// Maven loads the test-scoped dependencies only to run the tests.
+		{"mvn -B verify", nil, false},
+		{"mvn package -DskipTests", nil, true},
+		{"mvn package -Dmaven.test.skip=true", nil, true},
+		{"mvn compile", nil, true},
+		{"mvn exec:java -Dexec.mainClass=com.example.Main", nil, true},
+		{"mvn surefire:test", nil, false},
+		// Gradle runs test configurations' modules only in the tests.
+		{"./gradlew build", nil, false},
+		{"./gradlew build -x test", nil, true},
+		{"./gradlew assemble", nil, true},
+		{"./gradlew bootRun", nil, true},
+		{"./gradlew integrationTest", nil, false},
+		// A task of the build script may run the tests.
+		{"./gradlew publishDocs", nil, false},
 	} {
 		effects := Effects(strings.Fields(tc.cmd), tc.env)
 		got := false
