@@ -1267,6 +1267,9 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Action = revoke + ", create a replacement, then store it in the GitHub secret"
 		}
 		it.Command = ghSecretCommand(n)
+		if u := iamUserOf(res, n.ID); u != "" {
+			storedKeyItem(it, u, "the GitHub secret")
+		}
 	case "ci-variable":
 		// A GitLab CI/CD variable may be the project's or one of its
 		// groups', which the input does not show.
@@ -1274,6 +1277,9 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Action = "Rotate the value at the service that issued it, then store the new value in " + store
 		if revoke := registryRevocation(registryAccountOf(res, n.ID)); revoke != "" {
 			it.Action = revoke + ", create a replacement, then store it in " + store
+		}
+		if u := iamUserOf(res, n.ID); u != "" {
+			storedKeyItem(it, u, store)
 		}
 	case "project-variables", "context":
 		circleCIVariablesItem(it, res, n)
@@ -1497,6 +1503,38 @@ func circleCIVariablesItem(it *Item, res *Result, n graph.Node) {
 	if len(notes) > 0 {
 		it.Action += ". " + strings.Join(notes, ". ")
 	}
+}
+
+// iamUserOf returns the AWS IAM user that a stored secret acts as in the
+// blast radius (a mapping file states it for a key set by hand), or ""
+// when it acts as none. Of several, it returns the first by ARN.
+func iamUserOf(res *Result, cred string) string {
+	var users []string
+	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs, func(from, _ string) bool { return from == cred }) {
+		r := res.Get(e.To)
+		// A node that only a mapping file declares has no type, so the
+		// resource part of its ARN identifies a user.
+		_, _, resource := arnRegion(e.To)
+		if r == nil || r.Node.Kind != graph.NodeIdentity || !strings.HasPrefix(e.To, "arn:aws:iam:") || !strings.HasPrefix(resource, "user/") {
+			continue
+		}
+		users = append(users, e.To)
+	}
+	if len(users) == 0 {
+		return ""
+	}
+	return slices.Min(users)
+}
+
+// storedKeyItem fills the item of a secret that holds an access key of
+// IAM user arn, whose key id the input does not show: rotating the
+// secret alone would leave the old key valid at AWS.
+func storedKeyItem(it *Item, arn, store string) {
+	name := iamName(arn)
+	it.Action = fmt.Sprintf("Deactivate the access key of IAM user %s that this secret holds (list-access-keys shows its id), create a replacement, store it in %s, then delete the old key", name, store)
+	it.Command = shellCommand("aws", "iam", "list-access-keys", "--user-name", name) + "; " +
+		shellCommand("aws", "iam", "update-access-key", "--user-name", name, "--access-key-id", "<key id>", "--status", "Inactive")
+	it.Verify = trailLookup("Username", name, "<revocation time>", true)
 }
 
 // registryAccountsOf returns the registry accounts that a credential

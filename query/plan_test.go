@@ -2317,3 +2317,45 @@ func TestPlanUndoesGCPIAMGrants(t *testing.T) {
 		t.Errorf("the key is not revoked")
 	}
 }
+
+func TestPlanMappedSecretDeactivatesUserKey(t *testing.T) {
+	// A key pair set by hand in the repository settings is stored in two
+	// secrets, and a mapping file states that both act as IAM user
+	// deployer. Rotating the secrets alone leaves the old key valid: each
+	// item deactivates the user's key, whose id the input does not show,
+	// and checks the user's activity after the revocation.
+	const (
+		deployer = "arn:aws:iam::111122223333:user/deployer"
+		idSecret = "secret:gha:o/a/AWS_ACCESS_KEY_ID"
+		skSecret = "secret:gha:o/a/AWS_SECRET_ACCESS_KEY"
+	)
+	s := newG().
+		node(idSecret, "type", "actions-secret", "name", "AWS_ACCESS_KEY_ID", "repository", "o/a").
+		node(skSecret, "type", "actions-secret", "name", "AWS_SECRET_ACCESS_KEY", "repository", "o/a").
+		// As in the mapping file, the user node carries no type.
+		node(deployer).
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, idSecret).
+		edge(jobA, graph.EdgeExposes, skSecret).
+		edge(idSecret, graph.EdgeAuthenticatesAs, deployer).
+		edge(skSecret, graph.EdgeAuthenticatesAs, deployer).
+		edge(deployer, graph.EdgeCanAccess, "arn:aws:s3:::artifacts").
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	for _, id := range []string{idSecret, skSecret} {
+		item := planItem(t, plan, id)
+		if !strings.Contains(item.Action, "access key of IAM user deployer") {
+			t.Errorf("%s: action %q, want it to name the access key of IAM user deployer", id, item.Action)
+		}
+		// A stand-in aws function prints each call's arguments.
+		got := runShell(t, `aws() { echo "$@"; }; `+item.Command)
+		want := "iam list-access-keys --user-name deployer\n" +
+			"iam update-access-key --user-name deployer --access-key-id <key id> --status Inactive\n"
+		if got != want {
+			t.Errorf("%s: commands ran as\n%s\nwant\n%s", id, got, want)
+		}
+		if !strings.Contains(item.Verify, "AttributeKey=Username,AttributeValue=deployer") {
+			t.Errorf("%s: verify %q, want a CloudTrail lookup of user deployer", id, item.Verify)
+		}
+	}
+}
