@@ -47,7 +47,7 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 	if a := b.attr("iam_instance_profile"); a != nil {
 		profile, _ := attrStr(bv, "iam_instance_profile")
 		role := e.profileRole(b, a.Expr, profile)
-		e.roleCredentials(runtime, "metadata", role, rng, map[string]string{"instance_profile": profile})
+		e.roleCredentials(runtime, name, "metadata", role, rng, map[string]string{"instance_profile": profile})
 	}
 	e.keyPairLogin(runtime, b, bv)
 	e.inlineKeys(runtime, b, "user_data", "user_data_base64")
@@ -90,9 +90,9 @@ func (e *emitter) exposesHeld(runtime string, b *block, via string, names ...str
 }
 
 // roleCredentials emits the role credentials a runtime hands to its code
-// (through the metadata endpoint or the environment), and AUTHENTICATES_AS
-// to the role when it is known.
-func (e *emitter) roleCredentials(runtime, via, role string, rng hcl.Range, extra map[string]string) {
+// (through the metadata endpoint or the environment), labelled with the
+// runtime's name, and AUTHENTICATES_AS to the role when it is known.
+func (e *emitter) roleCredentials(runtime, name, via, role string, rng hcl.Range, extra map[string]string) {
 	creds := graph.AWSInstanceCredentialsID(runtime)
 	attrs := map[string]string{
 		graph.AttrProvider:  providerAWS,
@@ -103,7 +103,11 @@ func (e *emitter) roleCredentials(runtime, via, role string, rng hcl.Range, extr
 	for k, v := range extra {
 		attrs[k] = v
 	}
-	e.node(graph.NodeSecret, creds, "", rng, attrs)
+	label := ""
+	if name != "" {
+		label = "role credentials of " + name
+	}
+	e.node(graph.NodeSecret, creds, label, rng, attrs)
 	e.edge(runtime, graph.EdgeExposes, creds, rng, map[string]string{graph.AttrVia: via})
 	if role != "" {
 		e.edge(creds, graph.EdgeAuthenticatesAs, role, rng, nil)
@@ -159,7 +163,7 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 			e.warnf(a.Expr.Range(), "%s: role could not be resolved", b.addr)
 			role = ""
 		}
-		e.roleCredentials(runtime, "env", role, rng, nil)
+		e.roleCredentials(runtime, name, "env", role, rng, nil)
 	}
 
 	if drng, ok := hasDynamic(b.syn.Body, "environment"); ok {
@@ -253,7 +257,7 @@ func (e *emitter) beanstalk(b *block, bv *blockVal) {
 		case ns == ebLaunch && name == "IamInstanceProfile":
 			profile := e.settingStr(b, sb, "value")
 			role := e.profileRole(b, va.Expr, profile)
-			e.roleCredentials(runtime, "metadata", role, sb.DefRange(), map[string]string{"instance_profile": profile})
+			e.roleCredentials(runtime, env, "metadata", role, sb.DefRange(), map[string]string{"instance_profile": profile})
 		}
 	}
 }

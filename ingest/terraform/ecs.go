@@ -84,7 +84,7 @@ func (e *emitter) ecsTask(b *block, bv *blockVal) {
 			e.warnf(a.Expr.Range(), "%s: task_role_arn could not be resolved", b.addr)
 			role = ""
 		}
-		e.roleCredentials(runtime, "metadata", role, rng, nil)
+		e.roleCredentials(runtime, family, "metadata", role, rng, nil)
 	}
 
 	a := b.attr("container_definitions")
