@@ -1125,6 +1125,69 @@ func composerCommand(args []string, env Env) Effect {
 // run and watch load the packages.
 var dotnetFetches = set("restore", "build", "test", "run", "publish", "pack", "watch", "format")
 
+// dotnetValueOptions lists the options of the dotnet commands in
+// dotnetFetches that take the next word as their value.
+var dotnetValueOptions = set("-c", "--configuration", "-f", "--framework", "-r", "--runtime", "-o", "--output",
+	"-v", "--verbosity", "-s", "--source", "--settings", "-a", "--arch", "--os", "--filter", "-l", "--logger",
+	"-d", "--diag", "--results-directory", "--collect", "--test-adapter-path", "--blame-crash-dump-type",
+	"--blame-hang-dump-type", "--blame-hang-timeout", "-e", "--environment", "--launch-profile", "-p", "--property",
+	"--version-suffix", "--packages", "--configfile", "--lock-file-path", "--artifacts-path", "--severity",
+	"--include", "--exclude", "--report", "--binarylog", "--verify-no-changes-level")
+
+// dotnetProjectDir returns the folder of the project or solution that a
+// dotnet command of dotnetFetches names, where its packages.lock.json
+// files are. That is the first argument (a folder, or a .csproj, .fsproj,
+// .vbproj, .proj, .sln or .slnx file), or --project for run and watch,
+// whose other arguments go to the program. It returns "" when the command
+// names none, the current folder, or a built .dll.
+func dotnetProjectDir(sub string, args []string) string {
+	project := ""
+	positional := sub != "run" && sub != "watch"
+	seenSub := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			i = len(args)
+		case a == "--project" && i+1 < len(args):
+			project = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--project="):
+			project = strings.TrimPrefix(a, "--project=")
+		case a == "--self-contained" || a == "--sc":
+			// An optional true or false follows.
+			if i+1 < len(args) && (args[i+1] == "true" || args[i+1] == "false") {
+				i++
+			}
+		case dotnetValueOptions[a]:
+			i++
+		case strings.HasPrefix(a, "-") || msbuildSwitch(a):
+		case !seenSub && a == sub:
+			seenSub = true
+		case positional && project == "":
+			project = a
+		}
+	}
+	project = path.Clean(strings.ReplaceAll(project, `\`, "/"))
+	switch strings.ToLower(path.Ext(project)) {
+	case ".dll", ".exe":
+		return ""
+	case ".csproj", ".fsproj", ".vbproj", ".proj", ".sln", ".slnx":
+		project = path.Dir(project)
+	}
+	if project == "." {
+		return ""
+	}
+	return project
+}
+
+// msbuildSwitch reports whether a word is an MSBuild switch written with
+// a slash (/p:Configuration=Release, /m), not an absolute path.
+func msbuildSwitch(a string) bool {
+	name, _, _ := strings.Cut(a, ":")
+	return strings.HasPrefix(name, "/") && !strings.Contains(name[1:], "/")
+}
+
 // dotnetCommand classifies dotnet, msbuild and nuget commands, with name
 // in lower case. A restore runs no package code, because PackageReference
 // packages have no install scripts.
@@ -1161,6 +1224,7 @@ func dotnetCommand(name string, args []string) Effect {
 		return e
 	case dotnetFetches[sub]:
 		e.Install = !hasFlag(args, "--no-restore") && !hasFlag(args, "--no-build")
+		e.Dir = dotnetProjectDir(sub, args)
 		if sub != "restore" {
 			e.Run, e.Cause = RunCertain, "dotnet "+sub
 		}
