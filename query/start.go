@@ -93,6 +93,13 @@ func ParsePackage(spec string) (PackageSpec, error) {
 		return PackageSpec{}, fmt.Errorf("%w: package %q has no name", ErrInvalid, spec)
 	}
 	out := PackageSpec{Name: p.ToString(), Subpath: subpath}
+	if (p.Type == "maven" || p.Type == "nuget") && (strings.HasPrefix(ver, "[") || strings.HasPrefix(ver, "(")) {
+		r, err := intervalRange(ver)
+		if err != nil {
+			return PackageSpec{}, fmt.Errorf("%w: package %q: range %q cannot be read: %v", ErrInvalid, spec, ver, err)
+		}
+		ver = r
+	}
 	if isRange(ver) {
 		if _, err := semverConstraint(ver); err != nil {
 			return PackageSpec{}, fmt.Errorf("%w: package %q: range %q cannot be read: %v", ErrInvalid, spec, ver, err)
@@ -116,6 +123,52 @@ func keptQualifiers(p packageurl.PackageURL) packageurl.Qualifiers {
 		return nil
 	}
 	return packageurl.QualifiersFromMap(map[string]string{"repository_url": registry})
+}
+
+// intervalRange rewrites a range in the interval notation of Maven and
+// NuGet ("[1.0,2.0)", "[1.2]", "(,1.0],[1.2,)") as a constraint in the
+// syntax of the other ranges (">=1.0 <2.0", "=1.2", "<=1.0 || >=1.2").
+// A bracket includes its bound and a parenthesis excludes it, an empty
+// bound is open, and a comma between intervals joins them.
+func intervalRange(r string) (string, error) {
+	r = strings.ReplaceAll(r, " ", "")
+	var alts []string
+	for r != "" {
+		end := strings.IndexAny(r, "])")
+		if end < 0 || (r[0] != '[' && r[0] != '(') {
+			return "", errors.New("an interval starts with [ or ( and ends with ] or )")
+		}
+		open, body, closing := r[0], r[1:end], r[end]
+		r = strings.TrimPrefix(r[end+1:], ",")
+		low, high, isPair := strings.Cut(body, ",")
+		if !isPair {
+			if open != '[' || closing != ']' || body == "" {
+				return "", errors.New("a single version is written [VERSION]")
+			}
+			alts = append(alts, "="+body)
+			continue
+		}
+		if low == "" && high == "" {
+			return "", errors.New("an interval needs at least one bound")
+		}
+		var parts []string
+		if low != "" {
+			op := ">"
+			if open == '[' {
+				op = ">="
+			}
+			parts = append(parts, op+low)
+		}
+		if high != "" {
+			op := "<"
+			if closing == ']' {
+				op = "<="
+			}
+			parts = append(parts, op+high)
+		}
+		alts = append(alts, strings.Join(parts, " "))
+	}
+	return strings.Join(alts, " || "), nil
 }
 
 func isRange(v string) bool {

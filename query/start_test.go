@@ -701,3 +701,47 @@ func TestNuGetIDsIgnoreCase(t *testing.T) {
 		t.Errorf("every-version starts (-want +got):\n%s", diff)
 	}
 }
+
+func TestParsePackageIntervalRanges(t *testing.T) {
+	// Maven and NuGet write ranges as intervals: [ and ] include the
+	// bound, ( and ) exclude it, an empty bound is open, [V] is V alone,
+	// and a comma between intervals joins them.
+	tests := []struct {
+		spec      string
+		matches   []string
+		unmatched []string
+	}{
+		{"pkg:maven/org.example/lib@[1.4.0,1.4.3)", []string{"1.4.0", "1.4.2"}, []string{"1.3.9", "1.4.3"}},
+		{"pkg:maven/org.example/lib@(1.4.0,1.4.3]", []string{"1.4.1", "1.4.3"}, []string{"1.4.0", "1.4.4"}},
+		{"pkg:maven/org.example/lib@[1.4.2]", []string{"1.4.2"}, []string{"1.4.1", "1.4.3"}},
+		{"pkg:maven/org.example/lib@[2.0,)", []string{"2.0.0", "3.1.0"}, []string{"1.9.9"}},
+		{"pkg:maven/org.example/lib@(,1.0],[1.2,)", []string{"0.9.0", "1.0.0", "1.2.0"}, []string{"1.1.0"}},
+		{"pkg:nuget/Example.Lib@[13.0.1, 13.0.3)", []string{"13.0.1", "13.0.2"}, []string{"13.0.3"}},
+	}
+	for _, tt := range tests {
+		s, err := ParsePackage(tt.spec)
+		if err != nil {
+			t.Errorf("ParsePackage(%s): %v", tt.spec, err)
+			continue
+		}
+		if s.Range == "" {
+			t.Errorf("ParsePackage(%s) read no range: %+v", tt.spec, s)
+			continue
+		}
+		for _, v := range tt.matches {
+			if !s.Matches(v) {
+				t.Errorf("%s does not match %s", tt.spec, v)
+			}
+		}
+		for _, v := range tt.unmatched {
+			if s.Matches(v) {
+				t.Errorf("%s matches %s", tt.spec, v)
+			}
+		}
+	}
+	for _, bad := range []string{"pkg:maven/org.example/lib@[1.0,2.0", "pkg:maven/org.example/lib@[,]"} {
+		if _, err := ParsePackage(bad); err == nil {
+			t.Errorf("ParsePackage(%s) read an incomplete interval", bad)
+		}
+	}
+}
