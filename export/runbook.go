@@ -82,8 +82,11 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 			if len(it.Consumers) > 0 {
 				fmt.Fprintf(bw, "- [ ] Put the replacement only in %s\n", codes(it.Consumers))
 			}
-			if len(it.ReadBy) > 0 {
+			switch {
+			case len(it.ReadBy) > 0 && len(it.Consumers) > 0:
 				fmt.Fprintf(bw, "- [ ] Check that %s, which read it from there, work with the replacement\n", codes(it.ReadBy))
+			case len(it.ReadBy) > 0:
+				fmt.Fprintf(bw, "- [ ] Check that %s, which read it, work with the replacement\n", codes(it.ReadBy))
 			}
 			if it.Verify != "" {
 				fmt.Fprintf(bw, "- [ ] Check that use has stopped:\n\n%s\n", fenced(it.Verify))

@@ -594,6 +594,14 @@ func sortItems(items []*Item) {
 // consumersOf lists, for each credential, where its replacement goes: the
 // secrets that store it and the runtimes given it directly. It also lists
 // the runtimes that read it through one of those secrets.
+// storedCredential marks the types of credentials that are stores of
+// their own value (a CI secret, a vault entry, a Kubernetes Secret): the
+// item that rotates one writes the new value into it.
+var storedCredential = map[string]bool{
+	"actions-secret": true, "ci-variable": true, "project-variables": true, "context": true,
+	"secretsmanager": true, "secretmanager": true, "ssm-parameter": true, "k8s-secret": true,
+}
+
 func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (consumers, readBy map[string][]string, err error) {
 	consumers, readBy = map[string][]string{}, map[string][]string{}
 	for _, c := range creds {
@@ -612,6 +620,12 @@ func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (consume
 			return nil, nil, err
 		}
 		for _, e := range direct {
+			if storedCredential[c.Node.Attr("type")] {
+				// The replacement goes into the credential's own store,
+				// which its item names; the runtimes read it from there.
+				readBy[id] = append(readBy[id], e.From)
+				continue
+			}
 			consumers[id] = append(consumers[id], e.From)
 		}
 		if len(stores) > 0 {

@@ -427,8 +427,11 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 			if len(it.Consumers) > 0 {
 				fmt.Fprintf(w, "%sreplacement goes to: %s\n", sub, oneLine(strings.Join(it.Consumers, ", ")))
 			}
-			if len(it.ReadBy) > 0 {
+			switch {
+			case len(it.ReadBy) > 0 && len(it.Consumers) > 0:
 				fmt.Fprintf(w, "%sread through those by: %s\n", sub, oneLine(strings.Join(it.ReadBy, ", ")))
+			case len(it.ReadBy) > 0:
+				fmt.Fprintf(w, "%sread from it by: %s\n", sub, oneLine(strings.Join(it.ReadBy, ", ")))
 			}
 			if it.Verify != "" {
 				if md {
