@@ -50,9 +50,11 @@ func TestLockfileExecutionMaven(t *testing.T) {
 		// test-scoped junit on the class path.
 		maven("verify") + " -> " + jackson + " run certain",
 		maven("verify") + " -> " + junit + " run certain",
-		// -DskipTests still compiles, and javac may run processors. No
-		// test runs, so junit does not.
+		// -DskipTests still compiles the main code and the tests, and
+		// javac may run processors it finds on either class path, the
+		// test one holding the test-scoped junit.
 		maven("package-no-tests") + " -> " + jackson + " run possible",
+		maven("package-no-tests") + " -> " + junit + " run possible",
 		// version: mvn -v prints Maven's version and runs nothing.
 		// ./gradlew build runs the tests.
 		gradle("build") + " -> " + slf4j + " run certain",

@@ -87,6 +87,9 @@ var (
 	mavenFetchPhase   = slices.Index(mavenPhases, "generate-sources")
 	mavenCompilePhase = slices.Index(mavenPhases, "compile")
 	mavenTestPhase    = slices.Index(mavenPhases, "test")
+	// mavenTestCompilePhase compiles the tests against the test-scoped
+	// dependencies.
+	mavenTestCompilePhase = slices.Index(mavenPhases, "test-compile")
 )
 
 // mavenRunGoals are plugin goals, by plugin prefix, that run the project's
@@ -157,6 +160,13 @@ func mavenTestsOff(args []string) bool {
 		}
 	}
 	return false
+}
+
+// mavenTestSkip reports whether -Dmaven.test.skip leaves the tests
+// uncompiled, as well as not run.
+func mavenTestSkip(args []string) bool {
+	v, ok := mavenProperty(args, "maven.test.skip")
+	return ok && !strings.EqualFold(v, "false")
 }
 
 // optionValue returns the value of the last of the options names, written
@@ -236,7 +246,10 @@ func mavenCommand(prog string, args []string) Effect {
 	for _, g := range javaOperands(args, MavenValueOptions) {
 		g = mavenGoal(g)
 		phase := slices.Index(mavenPhases, g)
-		if mavenTestGoals[g] || phase >= mavenTestPhase && !mavenTestsOff(args) {
+		// test-compile puts the test-scoped dependencies on javac's class
+		// path, where it looks for annotation processors. -DskipTests
+		// still compiles the tests, but -Dmaven.test.skip does not.
+		if mavenTestGoals[g] || phase >= mavenTestCompilePhase && !mavenTestSkip(args) {
 			tests = true
 		}
 		switch {
@@ -257,7 +270,8 @@ func mavenCommand(prog string, args []string) Effect {
 	if !fetch || offline && e.Run == RunNone {
 		return Effect{}
 	}
-	// Only the tests load the test-scoped dependencies.
+	// Only compiling and running the tests loads the test-scoped
+	// dependencies.
 	e.Install, e.NoDev = !offline, !tests
 	return e
 }

@@ -23,9 +23,23 @@ func TestNoDev(t *testing.T) {
 		{"npm ci", Env{"NODE_ENV": "production"}, true},
 		{"npm ci", Env{"NPM_CONFIG_OMIT": "dev"}, true},
 		{"npm ci", Env{"NODE_ENV": "test"}, false},
+		// npm's older spellings of --include=dev, and the same in
+		// variables, bring the devDependencies back over NODE_ENV.
+		{"npm ci --production=false", Env{"NODE_ENV": "production"}, false},
+		{"npm install --production false", Env{"NODE_ENV": "production"}, false},
+		{"npm ci --also=dev", Env{"NODE_ENV": "production"}, false},
+		{"npm ci --dev", Env{"NODE_ENV": "production"}, false},
+		{"npm ci --include dev", Env{"NODE_ENV": "production"}, false},
+		{"npm ci --omit=dev", Env{"npm_config_include": "dev"}, false},
+		{"npm ci", Env{"NODE_ENV": "production", "NPM_CONFIG_PRODUCTION": "false"}, false},
+		{"npm ci", Env{"NODE_ENV": "production", "npm_config_dev": "true"}, false},
+		{"npm ci", Env{"NPM_CONFIG_PRODUCTION": "true"}, true},
 		{"yarn install --production", nil, true},
 		{"yarn --prod", nil, true},
 		{"yarn install", Env{"NODE_ENV": "production"}, true},
+		// --production=false wins over NODE_ENV.
+		{"yarn install --production=false", Env{"NODE_ENV": "production"}, false},
+		{"yarn --prod=false", Env{"NODE_ENV": "production"}, false},
 		{"yarn add left-pad --production", nil, false},
 		{"yarn workspaces focus --production", nil, true},
 		{"yarn workspaces focus", nil, false},
@@ -57,7 +71,13 @@ func TestNoDev(t *testing.T) {
 		{"uv sync", nil, false},
 		// Maven loads the test-scoped dependencies only to run the tests.
 		{"mvn -B verify", nil, false},
-		{"mvn package -DskipTests", nil, true},
+		// -DskipTests still compiles the tests against the test-scoped
+		// dependencies, and javac may run annotation processors it finds
+		// among them.
+		{"mvn package -DskipTests", nil, false},
+		{"mvn install -DskipTests=true", nil, false},
+		{"mvn test-compile", nil, false},
+		{"mvn package -DskipTests -Dmaven.test.skip=true", nil, true},
 		{"mvn package -Dmaven.test.skip=true", nil, true},
 		{"mvn compile", nil, true},
 		{"mvn exec:java -Dexec.mainClass=com.example.Main", nil, true},

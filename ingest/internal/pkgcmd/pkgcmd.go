@@ -680,16 +680,51 @@ func lifecycle(cmd string) string {
 
 // npmNoDev reports whether an npm install leaves out devDependencies:
 // --omit=dev, the older --production and --only=prod, or the same set by
-// configuration variables or NODE_ENV=production, unless --include=dev
-// brings them back.
+// configuration variables or NODE_ENV=production, unless an option or
+// variable brings them back (npmIncludesDev).
 func npmNoDev(args []string, env Env) bool {
-	if hasFlag(args, "--include=dev") || hasSeq(args, "--include", "dev") {
+	if npmIncludesDev(args, env) {
 		return false
 	}
 	return hasFlag(args, "--omit=dev") || hasSeq(args, "--omit", "dev") || prodFlag(args, "--production") ||
 		hasFlag(args, "--only=prod") || hasFlag(args, "--only=production") ||
 		env.get("npm_config_omit") == "dev" || truthy(env.get("npm_config_production")) ||
 		env.get("NODE_ENV") == "production"
+}
+
+// npmIncludesDev reports whether an npm command's options or
+// configuration variables ask for the devDependencies, which wins over
+// any omission: --include=dev, and the older --production=false,
+// --also=dev and --dev.
+func npmIncludesDev(args []string, env Env) bool {
+	for _, a := range args {
+		switch {
+		case a == "--include=dev", a == "--production=false", a == "--dev", a == "--dev=true",
+			strings.HasPrefix(a, "--also=dev"):
+			return true
+		}
+	}
+	if hasSeq(args, "--include", "dev") || hasSeq(args, "--production", "false") || hasSeq(args, "--also", "dev") {
+		return true
+	}
+	prod := strings.ToLower(strings.TrimSpace(env.get("npm_config_production")))
+	return slices.Contains(strings.FieldsFunc(env.get("npm_config_include"), func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\n' || r == '\t'
+	}), "dev") || prod == "false" ||
+		strings.HasPrefix(env.get("npm_config_also"), "dev") || truthy(env.get("npm_config_dev"))
+}
+
+// yarnProdOff reports whether Yarn 1's options set production mode off
+// (--production=false, --prod=false).
+func yarnProdOff(args []string) bool {
+	for _, a := range args {
+		for _, f := range []string{"--production=", "--prod="} {
+			if v, ok := strings.CutPrefix(a, f); ok && !truthy(v) {
+				return true
+			}
+		}
+	}
+	return hasSeq(args, "--production", "false") || hasSeq(args, "--prod", "false")
 }
 
 // prodFlag reports whether args hold one of the flags, bare or set to
@@ -794,8 +829,10 @@ func yarnCommand(args []string, env Env) Effect {
 		sub == "remove" || sub == "import" || sub == "rebuild" || sub == "dedupe" || sub == "unplug":
 		e.Install, e.NoScripts = true, off
 		// Yarn 1 leaves out devDependencies with --production or when
-		// NODE_ENV is production.
-		e.NoDev = (sub == "" || sub == "install") && (prodFlag(args, "--production", "--prod") || env.get("NODE_ENV") == "production")
+		// NODE_ENV is production. --production=false installs them
+		// whatever the value of NODE_ENV.
+		e.NoDev = (sub == "" || sub == "install") && (prodFlag(args, "--production", "--prod") ||
+			env.get("NODE_ENV") == "production" && !yarnProdOff(args))
 		if !off {
 			e.Run, e.Cause = RunMaybe, lifecycle("yarn "+orInstall(sub))
 		}
