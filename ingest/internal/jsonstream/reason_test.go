@@ -28,3 +28,28 @@ func TestReason(t *testing.T) {
 		t.Errorf("Reason(nil) = %q", got)
 	}
 }
+
+// TestReasonPatternOneCharacter checks the pattern against messages that
+// quote one character, as Go escapes it, and against longer quotes that a
+// decoder could write and that must not reach a reason.
+func TestReasonPatternOneCharacter(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want bool
+	}{
+		{`invalid character 'c' looking for beginning of value`, true},
+		{`invalid character 'é' looking for beginning of value`, true},
+		{`invalid character '\x01' in string literal`, true},
+		{`invalid character '\'' looking for beginning of value`, true},
+		{`invalid character '\u2028' in string literal`, true},
+		{`invalid character 'X9x9' looking for beginning of value`, false},
+		{`invalid character 'ab' looking for beginning of value`, false},
+		{`invalid character 'éé' looking for beginning of value`, false},
+		{`invalid character '\xqq' looking for beginning of value`, false},
+		{`invalid character '\q9' looking for beginning of value`, false},
+	} {
+		if got := decoderReason.MatchString(tc.msg); got != tc.want {
+			t.Errorf("%s: match %v, want %v", tc.msg, got, tc.want)
+		}
+	}
+}
