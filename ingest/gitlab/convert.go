@@ -218,6 +218,7 @@ func (c *converter) job(name string) {
 
 	j.runs = analyse(conditions{
 		workflow: c.wf,
+		include:  c.p.includeRules[c.self],
 		rules:    rulesOf(v),
 		only:     parseFilter(v.get("only")),
 		except:   parseFilter(v.get("except")),

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -113,12 +114,15 @@ type pipeline struct {
 	rootRel string
 	files   []*cfgFile
 	loaded  map[string]bool
-	config  *value
-	remotes []remote
-	diags   []diag
-	selfErr error // why the parsed file itself cannot be read
-	budget  int
-	over    bool // a size limit cut the pipeline short
+	// includeRules lists, per file, the rules: of the include entries
+	// that led to it, which must all let a run include the file.
+	includeRules map[string][]*ruleList
+	config       *value
+	remotes      []remote
+	diags        []diag
+	selfErr      error // why the parsed file itself cannot be read
+	budget       int
+	over         bool // a size limit cut the pipeline short
 	// partial is set when an included file the pipeline names is not in
 	// the input or cannot be read.
 	partial bool
@@ -144,15 +148,16 @@ func (p *pipeline) warn(file string, line int, format string, args ...any) {
 // and a problem in another file only gives a warning.
 func loadPipeline(r *repo, project, rootRel string) (*pipeline, error) {
 	p := &pipeline{
-		repo:     r,
-		project:  project,
-		rootRel:  rootRel,
-		loaded:   map[string]bool{},
-		budget:   maxValues,
-		extended: map[string]expansion{},
-		resolved: map[*value]expansion{},
+		repo:         r,
+		project:      project,
+		rootRel:      rootRel,
+		loaded:       map[string]bool{},
+		includeRules: map[string][]*ruleList{},
+		budget:       maxValues,
+		extended:     map[string]expansion{},
+		resolved:     map[*value]expansion{},
 	}
-	p.load(rootRel, "", 0, 0)
+	p.load(rootRel, "", 0, 0, nil)
 	if p.selfErr != nil {
 		return nil, p.selfErr
 	}
@@ -165,8 +170,15 @@ func loadPipeline(r *repo, project, rootRel string) (*pipeline, error) {
 
 // load reads one file, then the files it includes, and appends it after
 // them: a file's own keys override what it includes.
-func (p *pipeline) load(rel, from string, fromLine, depth int) {
+func (p *pipeline) load(rel, from string, fromLine, depth int, rules []*ruleList) {
 	if p.loaded[rel] {
+		if !slices.Equal(p.includeRules[rel], rules) {
+			// The file is reached in two ways under different
+			// conditions, so it is taken to be included on every run.
+			// NOTE: the files it includes keep the conditions of the
+			// first way.
+			delete(p.includeRules, rel)
+		}
 		return
 	}
 	if len(p.files) >= maxIncludes || depth > maxIncludes {
@@ -174,6 +186,9 @@ func (p *pipeline) load(rel, from string, fromLine, depth int) {
 		return
 	}
 	p.loaded[rel] = true
+	if len(rules) > 0 {
+		p.includeRules[rel] = rules
+	}
 	data, err := p.repo.read(rel)
 	if err != nil {
 		if rel == p.repo.self {
@@ -283,7 +298,7 @@ func (p *pipeline) include(from string, inc includeEntry, depth int) {
 			p.addRemoteURL(from, inc.line, s)
 			return
 		}
-		p.includeLocal(from, inc.line, s, depth)
+		p.includeLocal(from, inc.line, s, depth, p.includeRules[from])
 		return
 	}
 	if !v.isMap() {
@@ -292,7 +307,11 @@ func (p *pipeline) include(from string, inc includeEntry, depth int) {
 	}
 	switch {
 	case v.has("local"):
-		p.includeLocal(from, inc.line, v.get("local").text(), depth)
+		rules := p.includeRules[from]
+		if v.has("rules") {
+			rules = append(slices.Clip(rules), parseRules(v.get("rules")))
+		}
+		p.includeLocal(from, inc.line, v.get("local").text(), depth, rules)
 	case v.has("project"):
 		p.addProject(from, inc.line, v)
 	case v.has("remote"):
@@ -308,7 +327,7 @@ func (p *pipeline) include(from string, inc includeEntry, depth int) {
 
 // includeLocal loads a file of the same repository. The path is relative
 // to the repository root and may use * and ** wildcards.
-func (p *pipeline) includeLocal(from string, line int, spec string, depth int) {
+func (p *pipeline) includeLocal(from string, line int, spec string, depth int, rules []*ruleList) {
 	spec = p.expandInclude(spec)
 	if spec == "" || strings.Contains(spec, "$") {
 		p.warn(from, line, "local include named by a variable the file does not set; it is not read")
@@ -316,7 +335,7 @@ func (p *pipeline) includeLocal(from string, line int, spec string, depth int) {
 	}
 	rel := strings.TrimPrefix(path.Clean("/"+spec), "/")
 	if !strings.Contains(rel, "*") {
-		p.load(rel, from, line, depth+1)
+		p.load(rel, from, line, depth+1, rules)
 		return
 	}
 	re := globRegexp(rel)
@@ -324,7 +343,7 @@ func (p *pipeline) includeLocal(from string, line int, spec string, depth int) {
 	for _, f := range p.repo.files() {
 		if re.MatchString(f) && (strings.HasSuffix(f, ".yml") || strings.HasSuffix(f, ".yaml")) {
 			found = true
-			p.load(f, from, line, depth+1)
+			p.load(f, from, line, depth+1, rules)
 		}
 	}
 	if !found {

@@ -80,9 +80,12 @@ type runSet struct {
 // conditions is a job's parsed conditions and the workflow's.
 type conditions struct {
 	workflow *ruleList // nil: no workflow rules
-	rules    *ruleList // nil: the job uses only/except or nothing
-	only     *refFilter
-	except   *refFilter
+	// include lists the rules: of the include entries that bring in the
+	// file the job is written in. Each must let the run include it.
+	include []*ruleList
+	rules   *ruleList // nil: the job uses only/except or nothing
+	only    *refFilter
+	except  *refFilter
 }
 
 // ruleList is a list of rules. The first rule that matches decides.
@@ -186,6 +189,9 @@ func analyse(c conditions) runSet {
 	rs.patterns = pats
 	for _, sc := range scenarios(lits, pats) {
 		r := c.workflowAllows(sc, pats).and(c.jobAllows(sc, pats))
+		for _, rl := range c.include {
+			r = r.and(rl.eval(sc, pats))
+		}
 		if r == no {
 			continue
 		}
@@ -258,7 +264,7 @@ func (c conditions) refTerms() ([]string, []pattern) {
 			}
 		})
 	}
-	for _, rl := range []*ruleList{c.workflow, c.rules} {
+	for _, rl := range append([]*ruleList{c.workflow, c.rules}, c.include...) {
 		if rl == nil {
 			continue
 		}
