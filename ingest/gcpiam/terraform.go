@@ -758,11 +758,17 @@ func (t *tfBlock) cloudRun() {
 	})
 	t.b.records++
 
+	// A service resolves the tag to a digest when it deploys a revision,
+	// which runs that digest until the next deploy. A job resolves it
+	// each time it is executed, so it runs a pushed tag at its next
+	// execution.
+	pull := graph.PullOnDeploy
+	if kind == "cloud-run-job" {
+		pull = ""
+	}
 	containers := tfBlocks(tmpl, "containers")
 	for i, c := range containers {
-		// Cloud Run resolves the tag to a digest when it deploys a
-		// revision, which runs that digest until the next deploy.
-		t.b.executesImageWith(rt, tfStr(c, "image"), t.Line, graph.Certain, "", graph.PullOnDeploy)
+		t.b.executesImageWith(rt, tfStr(c, "image"), t.Line, graph.Certain, "", pull)
 		var literals []envVar
 		// Secret Manager values in the environment: value_source in v2,
 		// value_from in v1.
