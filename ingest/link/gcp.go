@@ -409,6 +409,11 @@ func (g *gcpView) grantEdges(gr *gcpGrant, m grantee, tg target, conf graph.Conf
 	r := gr.role
 	t := tg.node
 	setIam := r.SetsIamPolicy(service(t)) || tg.scope != "" && r.SetsIamPolicy("resourcemanager")
+	if perm := scopeSetIamPerm(t); perm != "" && tg.scope == "" {
+		// A project, folder or organization has a permission of its own
+		// that sets its policy: folders.setIamPolicy sets no project's.
+		setIam = r.Has(perm)
+	}
 	unknownRole := !r.Known && tg.scope == ""
 
 	switch {
@@ -482,6 +487,9 @@ func setIamPerm(t graph.Node, tg target) string {
 		}
 		return gcppolicy.PermProjectSetIam
 	}
+	if perm := scopeSetIamPerm(t); perm != "" {
+		return perm
+	}
 	switch service(t) {
 	case "storage":
 		return gcppolicy.PermBucketSetIam
@@ -491,6 +499,20 @@ func setIamPerm(t graph.Node, tg target) string {
 		return gcppolicy.PermSASetIamPolicy
 	}
 	return gcppolicy.PermProjectSetIam
+}
+
+// scopeSetIamPerm returns the permission that sets the IAM policy of a
+// project, folder or organization node, or "" for any other node.
+func scopeSetIamPerm(t graph.Node) string {
+	switch t.Attr("type") {
+	case "project":
+		return gcppolicy.PermProjectSetIam
+	case "folder":
+		return gcppolicy.PermFolderSetIam
+	case "organization":
+		return gcppolicy.PermOrgSetIam
+	}
+	return ""
 }
 
 // edge adds one derived edge of a grant; level is set for CAN_ACCESS.
