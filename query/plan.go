@@ -302,7 +302,11 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	if st := publishedStep(res); st != nil {
 		plan.Steps = append(plan.Steps, st)
 	}
-	if st := gcpIAMStep(res); st != nil {
+	st, err := gcpIAMStep(ctx, r, res)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
 		plan.Steps = append(plan.Steps, st)
 	}
 	for i, st := range plan.Steps {
@@ -389,38 +393,81 @@ var gcpScopes = []struct{ prefix, perm, flag, noun string }{
 // identity can grant any role there, also to an identity of the
 // attacker's own, which outlives every credential the plan revokes. The
 // grants are reviewed once those are revoked, so that none is added
-// after the review.
-func gcpIAMStep(res *Result) *Step {
-	var items []*Item
+// after the review. The path that reached a scope may end in read
+// access while another identity of the radius can set its policy, so
+// every CAN_ACCESS edge into the scope is read.
+func gcpIAMStep(ctx context.Context, r graph.Reader, res *Result) (*Step, error) {
+	type scope struct {
+		x                      *Reached
+		name, perm, flag, noun string
+	}
+	var scopes []scope
+	var ids []string
 	for _, x := range res.Reached {
-		if len(x.Path) == 0 {
-			continue
+		for _, sc := range gcpScopes {
+			if name, ok := strings.CutPrefix(x.Node.ID, sc.prefix); ok && name != "" {
+				scopes = append(scopes, scope{x, name, sc.perm, sc.flag, sc.noun})
+				ids = append(ids, x.Node.ID)
+			}
 		}
-		last := x.Path[len(x.Path)-1]
-		if last.Kind != graph.EdgeCanAccess || last.Reversed {
+	}
+	if len(scopes) == 0 {
+		return nil, nil
+	}
+	in, err := r.Expand(ctx, ids, graph.In, graph.EdgeCanAccess)
+	if err != nil {
+		return nil, err
+	}
+	// setters[scope] lists the identities the attacker holds that can set
+	// the scope's IAM policy: reached by a forward walk, or a start.
+	setters := map[string][]string{}
+	for _, e := range in {
+		from := res.index[e.From]
+		if from == nil || len(from.Path) > 0 && from.Path[len(from.Path)-1].Reversed {
 			continue
 		}
 		for _, sc := range gcpScopes {
-			name, ok := strings.CutPrefix(x.Node.ID, sc.prefix)
-			if !ok || name == "" || !slices.Contains(graph.SplitList(last.Actions), sc.perm) {
-				continue
+			if strings.HasPrefix(e.To, sc.prefix) && slices.Contains(graph.SplitList(e.Attr(graph.AttrActions)), sc.perm) {
+				setters[e.To] = append(setters[e.To], e.From)
 			}
-			query := `protoPayload.methodName:"SetIamPolicy" AND timestamp>="%s"`
-			it := &Item{Node: x.Node, Kind: "undo"}
-			it.Action = fmt.Sprintf("Review the IAM policy changes of %s %s since the compromise and undo the attacker's: %s can set its IAM policy (%s), so the attacker can grant any role there, also to an identity of their own",
-				sc.noun, name, last.From, sc.perm)
-			it.Command = shellCommand("gcloud", "logging", "read", fmt.Sprintf(query, compromiseTime(res)), sc.flag, name, "--format", "json")
-			it.Verify = shellCommand("gcloud", "logging", "read", fmt.Sprintf(query, "<revocation time>"), sc.flag, name, "--format", "json")
-			items = append(items, it)
 		}
 	}
+
+	var items []*Item
+	for _, sc := range scopes {
+		x := sc.x
+		holder := ""
+		if len(x.Path) > 0 {
+			// The path's own last step names the holder when it sets the
+			// policy, so the item agrees with the path shown.
+			last := x.Path[len(x.Path)-1]
+			if last.Kind == graph.EdgeCanAccess && !last.Reversed && slices.Contains(graph.SplitList(last.Actions), sc.perm) {
+				holder = last.From
+			}
+		}
+		if holder == "" {
+			if l := setters[x.Node.ID]; len(l) > 0 {
+				holder = slices.Min(l)
+			}
+		}
+		if holder == "" {
+			continue
+		}
+		query := `protoPayload.methodName:"SetIamPolicy" AND timestamp>="%s"`
+		it := &Item{Node: x.Node, Kind: "undo"}
+		it.Action = fmt.Sprintf("Review the IAM policy changes of %s %s since the compromise and undo the attacker's: %s can set its IAM policy (%s), so the attacker can grant any role there, also to an identity of their own",
+			sc.noun, sc.name, holder, sc.perm)
+		it.Command = shellCommand("gcloud", "logging", "read", fmt.Sprintf(query, compromiseTime(res)), sc.flag, sc.name, "--format", "json")
+		it.Verify = shellCommand("gcloud", "logging", "read", fmt.Sprintf(query, "<revocation time>"), sc.flag, sc.name, "--format", "json")
+		items = append(items, it)
+	}
 	if len(items) == 0 {
-		return nil
+		return nil, nil
 	}
 	sortItems(items)
 	return &Step{Title: "Undo the IAM grants the attacker could make",
 		Why:   "Identities in the blast radius can set the IAM policy of these projects, folders or organizations, and a role granted there stays after every credential above is revoked. Review once those are revoked, so that nothing is granted after the review.",
-		Items: items}
+		Items: items}, nil
 }
 
 func countReach(adj map[string][]string, start string) int {

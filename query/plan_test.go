@@ -2359,3 +2359,38 @@ func TestPlanMappedSecretDeactivatesUserKey(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanGCPIAMReviewOtherSetter: the job's key acts as an account that
+// views project prod and can read a second key, whose account owns prod.
+// The walk reaches prod first through the viewer, but the owner is in the
+// blast radius too and can set prod's IAM policy, so the plan still
+// reviews prod's grants and names the owner.
+func TestPlanGCPIAMReviewOtherSetter(t *testing.T) {
+	const (
+		key    = "secret:gha:o/app/GCP_SA_KEY"
+		key2   = "secret:gcp:owner-key"
+		viewer = "gcp:sa:viewer@prod.iam.gserviceaccount.com"
+		owner  = "gcp:sa:owner@prod.iam.gserviceaccount.com"
+		prod   = "gcp:project:prod"
+	)
+	s := newG().
+		edge("runtime:job", graph.EdgeExecutes, "pkg:npm/x@1.0.0").
+		edge("runtime:job", graph.EdgeExposes, key).
+		edge(key, graph.EdgeAuthenticatesAs, viewer).
+		edge(viewer, graph.EdgeCanAccess, prod, "level=read", "actions=roles/viewer").
+		edge(viewer, graph.EdgeCanReadSecret, key2).
+		edge(key2, graph.EdgeAuthenticatesAs, owner).
+		edge(owner, graph.EdgeCanAccess, prod, "level=admin", "actions=roles/owner,resourcemanager.projects.setIamPolicy").
+		store(t)
+	plan := planFrom(t, s, "pkg:npm/x@1.0.0", Options{Since: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)})
+	last := plan.Steps[len(plan.Steps)-1]
+	if last.Title != "Undo the IAM grants the attacker could make" {
+		t.Fatalf("last step %q, want the IAM review", last.Title)
+	}
+	if len(last.Items) != 1 || last.Items[0].Node.ID != prod {
+		t.Fatalf("IAM review items %+v, want one for %s", last.Items, prod)
+	}
+	if !strings.Contains(last.Items[0].Action, owner) {
+		t.Errorf("action %q does not name %s", last.Items[0].Action, owner)
+	}
+}
