@@ -69,8 +69,10 @@ func TestUV(t *testing.T) {
 		sphinx   = "pkg:pypi/sphinx-lite@7.2.0"
 	)
 	// colorama is needed only on Windows, pysocks only with an extra and
-	// sphinx-lite only with the docs group. pytest and what it pulls in
-	// come from the default dev group. legacy-sdist has no wheel and the
+	// sphinx-lite only with the docs group, which uv sync installs, with
+	// --no-dev too, when pyproject.toml lists it in default-groups: so it
+	// is possible and not dev. pytest and what it pulls in come from the
+	// default dev group, which --no-dev leaves out. legacy-sdist has no wheel and the
 	// plugin comes from Git, so both are built at install.
 	want := fillLocks(map[string]map[string]string{
 		app:      {"line": "5", "direct": "true", "local": "true"},
@@ -83,7 +85,7 @@ func TestUV(t *testing.T) {
 		pytest:   {"line": "70", "direct": "true", "dev": "true"},
 		plugin: {"line": "79", "direct": "false", "dev": "true", "origin": "git", "install_script": "true",
 			"chain": pytest + " > " + plugin},
-		sphinx: {"line": "84", "direct": "true", "dev": "true", "confidence": "possible"},
+		sphinx: {"line": "84", "direct": "true", "confidence": "possible"},
 	}, "uv.lock")
 	if diff := cmp.Diff(locks(res), want); diff != "" {
 		t.Errorf("LOCKS (-got +want):\n%s", diff)

@@ -140,13 +140,15 @@ func (*UV) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *inge
 	}
 
 	// What the project's own dependencies and extras reach, without the
-	// groups, is what a production install gets; the rest is dev.
+	// dev group, is what uv sync --no-dev installs; the rest is dev. Other
+	// groups count as not dev: uv sync installs any that pyproject.toml
+	// lists in default-groups, which uv.lock does not record.
 	out := map[*uvPkg][]*uvPkg{}
 	prod := map[*uvPkg]bool{}
 	var stack []*uvPkg
 	for _, a := range arcs {
 		switch {
-		case a.from.root && a.group == "":
+		case a.from.root && graph.PyPIName(a.group) != "dev":
 			stack = append(stack, a.to)
 		case !a.from.root:
 			out[a.from] = append(out[a.from], a.to)
