@@ -108,7 +108,9 @@ var sections = []struct {
 	// permission (iam:GetRole), which the walk does not act as.
 	inspected bool
 	// published selects packages reached by publishing them (a path
-	// through CAN_PUBLISH), not by containing what was compromised.
+	// through CAN_PUBLISH), not by containing what was compromised, and
+	// runtimes reached by changing their code or what they run (a path
+	// through CAN_MODIFY, CAN_INVOKE or CAN_PUBLISH), not where it ran.
 	published bool
 }{
 	{graph.NodePackage, "Packages that contain it", false, false},
@@ -117,8 +119,21 @@ var sections = []struct {
 	{graph.NodeIdentity, "Identities those credentials act as", false, false},
 	{graph.NodeIdentity, "Identities it can inspect or change but not act as", true, false},
 	{graph.NodePackage, "Packages it can publish, and their versions in use", false, true},
+	{graph.NodeRuntime, "Runtimes it can take over", false, true},
 	{graph.NodeResource, "Services and resources reached", false, false},
 	{graph.NodeRepository, "Repositories reached", false, false},
+}
+
+// takenOver reports whether a path reaches a runtime by changing its
+// code, its input or a package it runs, rather than by running there.
+func takenOver(r *query.Reached) bool {
+	for _, h := range r.Path {
+		switch h.Kind {
+		case graph.EdgeCanModify, graph.EdgeCanInvoke, graph.EdgeCanPublish:
+			return true
+		}
+	}
+	return false
 }
 
 // published reports whether a path publishes: it goes through CAN_PUBLISH.
@@ -152,7 +167,11 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 	for _, sec := range sections {
 		var rs []*query.Reached
 		for _, r := range res.ByKind(sec.kind) {
-			if r.Inspected == sec.inspected && (sec.kind != graph.NodePackage || published(r) == sec.published) {
+			switch {
+			case r.Inspected != sec.inspected:
+			case sec.kind == graph.NodePackage && published(r) != sec.published:
+			case sec.kind == graph.NodeRuntime && takenOver(r) != sec.published:
+			default:
 				rs = append(rs, r)
 			}
 		}
@@ -160,7 +179,7 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 			continue
 		}
 		title := sec.title
-		if sec.kind == graph.NodeRuntime && !startsWithPackage(res.Starts) {
+		if sec.kind == graph.NodeRuntime && !sec.published && !startsWithPackage(res.Starts) {
 			// From a credential or an identity, runtimes are reached
 			// through what it can publish or change, not where it ran.
 			title = "Runtimes reached"

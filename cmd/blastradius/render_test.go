@@ -321,8 +321,8 @@ jobs:
 		t.Errorf("the package is not listed as one it can publish:\n%s", out)
 	}
 
-	// From the token, the consumer's job is reached through the package,
-	// not a place where the token ran.
+	// From the token, the consumer's job is reached through the package
+	// it can publish: one it can take over, not a place where it ran.
 	out, errs, code = run(t, "--db", db, "query", "--secret", "NPM_TOKEN")
 	if code != exitOK {
 		t.Fatalf("query --secret exit %d: %s", code, errs)
@@ -330,8 +330,11 @@ jobs:
 	if strings.Contains(out, "WHERE IT RAN") {
 		t.Errorf("runtimes reached from a credential are listed as where it ran:\n%s", out)
 	}
-	if !strings.Contains(out, "RUNTIMES REACHED (1)\n") {
-		t.Errorf("the consumer's job is not listed as a runtime reached:\n%s", out)
+	if !strings.Contains(out, "RUNTIMES IT CAN TAKE OVER (1)\n  .github/workflows/ci.yml / test") {
+		t.Errorf("the consumer's job is not listed as a runtime it can take over:\n%s", out)
+	}
+	if strings.Contains(out, "RUNTIMES REACHED") {
+		t.Errorf("the consumer's job is listed as a runtime reached otherwise:\n%s", out)
 	}
 }
 
@@ -388,5 +391,47 @@ jobs:
 	}
 	if !strings.Contains(out, "arn:aws:iam::111122223333:user/legacy") {
 		t.Errorf("the stated user is not reached:\n%s", out)
+	}
+}
+
+// TestQueryListsTakenOverRuntimesApart: the package ran in the deploy job,
+// whose key acts as a role that can replace the code of a Lambda function.
+// The function is reached by changing its code, not because the package
+// ran there, so it is listed apart from where it ran.
+func TestQueryListsTakenOverRuntimesApart(t *testing.T) {
+	const (
+		pkgID = "pkg:npm/bad@1.0.0"
+		job   = "runtime:gha:o/app/.github/workflows/ci.yml#deploy"
+		key   = "secret:gha:o/app/AWS_KEY"
+		role  = "arn:aws:iam::1:role/deployer"
+		fn    = "runtime:aws:lambda:arn:aws:lambda:us-east-1:1:function:orders"
+	)
+	hop := func(from string, kind graph.EdgeKind, to string, rev bool) query.Hop {
+		return query.Hop{From: from, Kind: kind, To: to, Reversed: rev, Confidence: graph.Certain}
+	}
+	toJob := hop(job, graph.EdgeExecutes, pkgID, true)
+	toKey := hop(job, graph.EdgeExposes, key, false)
+	toRole := hop(key, graph.EdgeAuthenticatesAs, role, false)
+	toFn := hop(role, graph.EdgeCanModify, fn, false)
+	res := &query.Result{
+		Query:  "package " + pkgID,
+		Starts: []graph.Node{{ID: pkgID, Kind: graph.NodePackage}},
+		Reached: []*query.Reached{
+			{Node: graph.Node{ID: job, Kind: graph.NodeRuntime, Label: "ci / deploy"}, Confidence: graph.Certain, Path: []query.Hop{toJob}},
+			{Node: graph.Node{ID: key, Kind: graph.NodeSecret, Label: "AWS_KEY"}, Confidence: graph.Certain, Path: []query.Hop{toJob, toKey}},
+			{Node: graph.Node{ID: role, Kind: graph.NodeIdentity}, Confidence: graph.Certain, Path: []query.Hop{toJob, toKey, toRole}},
+			{Node: graph.Node{ID: fn, Kind: graph.NodeRuntime, Label: "orders"}, Confidence: graph.Certain, Path: []query.Hop{toJob, toKey, toRole, toFn}},
+		},
+	}
+	var b strings.Builder
+	if err := renderResult(&b, "table", res); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "WHERE IT RAN (1)\n  ci / deploy  "+job) {
+		t.Errorf("the deploy job is not the one place it ran:\n%s", out)
+	}
+	if !strings.Contains(out, "RUNTIMES IT CAN TAKE OVER (1)\n  orders  "+fn) {
+		t.Errorf("the function is not listed as a runtime it can take over:\n%s", out)
 	}
 }
