@@ -141,6 +141,9 @@ func intervalRange(r string) (string, error) {
 		open, body, closing := r[0], r[1:end], r[end]
 		r = strings.TrimPrefix(r[end+1:], ",")
 		low, high, isPair := strings.Cut(body, ",")
+		if strings.Contains(high, ",") {
+			return "", errors.New("an interval has more than two bounds")
+		}
 		if !isPair {
 			if open != '[' || closing != ']' || body == "" {
 				return "", errors.New("a single version is written [VERSION]")
@@ -183,6 +186,11 @@ func (s PackageSpec) Matches(version string) bool {
 	case s.Range == "":
 		return true
 	}
+	if order := segmentOrder(s.Name); order != "" {
+		if in, ok := orderAdmits(order, s.Range, version); ok {
+			return in
+		}
+	}
 	if strings.HasPrefix(s.Name, "pkg:golang/") && !gosemver.IsValid(version) {
 		return false
 	}
@@ -192,6 +200,59 @@ func (s PackageSpec) Matches(version string) bool {
 	}
 	v, err := semverVersion(version)
 	return err == nil && c.Check(v)
+}
+
+// segmentOrder returns the version order of Maven and NuGet packages,
+// which compare segment by segment rather than as semantic versions, and
+// "" for other names.
+func segmentOrder(name string) string {
+	switch {
+	case strings.HasPrefix(name, "pkg:maven/"):
+		return "maven"
+	case strings.HasPrefix(name, "pkg:nuget/"):
+		return "nuget"
+	}
+	return ""
+}
+
+// orderAdmits reports whether a range of comparisons (">=1.0 <2.0",
+// ">=1.0, <2.0", "=1.2", alternatives joined by "||") admits a version in
+// the given order. ok is false when the range contains anything else, such
+// as a caret or a wildcard.
+func orderAdmits(order, r, version string) (in, ok bool) {
+	for alt := range strings.SplitSeq(r, "||") {
+		clauses := strings.FieldsFunc(alt, func(c rune) bool { return c == ' ' || c == ',' })
+		if len(clauses) == 0 {
+			return false, false
+		}
+		all := true
+		for _, clause := range clauses {
+			want := strings.TrimLeft(clause, "<>=")
+			op := clause[:len(clause)-len(want)]
+			c, read := advisory.Compare(order, version, want)
+			if !read || strings.ContainsAny(want, "^~*") || strings.HasSuffix(strings.ToLower(want), ".x") {
+				return false, false
+			}
+			switch op {
+			case "", "=":
+				all = all && c == 0
+			case ">=":
+				all = all && c >= 0
+			case "<=":
+				all = all && c <= 0
+			case ">":
+				all = all && c > 0
+			case "<":
+				all = all && c < 0
+			default:
+				return false, false
+			}
+		}
+		if all {
+			in = true
+		}
+	}
+	return in, true
 }
 
 func semverConstraint(r string) (*semver.Constraints, error) {

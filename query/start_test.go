@@ -745,3 +745,39 @@ func TestParsePackageIntervalRanges(t *testing.T) {
 		}
 	}
 }
+
+func TestIntervalRangeEcosystemOrder(t *testing.T) {
+	// Maven and NuGet order versions segment by segment: a fourth number
+	// follows the third (NuGet's 4.0.0.1 is above 4.0.0), a pre-release
+	// such as 2.0.0-rc1 or 1.5-SNAPSHOT comes before its release and after
+	// the release below it, and 1.4.1.RELEASE equals 1.4.1. An interval
+	// holds every version between its bounds in that order.
+	tests := []struct {
+		spec, version string
+		want          bool
+	}{
+		{"pkg:nuget/Example.Lib@[4.0.0,5.0.0)", "4.0.0.1", true},
+		{"pkg:nuget/Example.Lib@[4.0.0,5.0.0)", "4.5.0-beta1", true},
+		{"pkg:nuget/Example.Lib@[4.0.0,5.0.0)", "5.0.0.1", false},
+		{"pkg:maven/org.example/lib@[1.0,2.0)", "1.5.0-beta1", true},
+		{"pkg:maven/org.example/lib@[1.0,2.0)", "2.0.0-rc1", true},
+		{"pkg:maven/org.example/lib@[1.0,2.0)", "1.5-SNAPSHOT", true},
+		{"pkg:maven/org.example/lib@[1.0,2.0)", "1.4.1.RELEASE", true},
+		{"pkg:maven/org.example/lib@[1.0,2.0)", "1.0-alpha", false},
+		{"pkg:maven/org.example/lib@[1.0,2.0)", "2.0", false},
+		{"pkg:maven/org.example/lib@[1.2]", "1.2.0", true},
+	}
+	for _, tt := range tests {
+		s, err := ParsePackage(tt.spec)
+		if err != nil {
+			t.Errorf("ParsePackage(%s): %v", tt.spec, err)
+			continue
+		}
+		if got := s.Matches(tt.version); got != tt.want {
+			t.Errorf("%s matches %s = %v, want %v", tt.spec, tt.version, got, tt.want)
+		}
+	}
+	if _, err := ParsePackage("pkg:maven/org.example/lib@[1.0,2.0,3.0]"); err == nil {
+		t.Error("ParsePackage read an interval with three bounds")
+	}
+}
