@@ -638,17 +638,19 @@ func sortItems(items []*Item) {
 	})
 }
 
-// consumersOf lists, for each credential, where its replacement goes: the
-// secrets that store it and the runtimes given it directly. It also lists
-// the runtimes that read it through one of those secrets.
 // storedCredential marks the types of credentials that are stores of
 // their own value (a CI secret, a vault entry, a Kubernetes Secret): the
 // item that rotates one writes the new value into it.
 var storedCredential = map[string]bool{
-	"actions-secret": true, "ci-variable": true, "project-variables": true, "context": true,
+	"actions-secret": true, "all-actions-secrets": true, "ci-variable": true, "all-ci-variables": true,
+	"project-variables": true, "context": true, "external-secret": true,
 	"secretsmanager": true, "secretmanager": true, "ssm-parameter": true, "k8s-secret": true,
 }
 
+// consumersOf lists, for each credential, where its replacement goes: the
+// secrets that store it and the runtimes given it directly. It also lists
+// the runtimes that read it through one of those secrets, or from the
+// credential itself when it is a store of its own value.
 func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (consumers, readBy map[string][]string, err error) {
 	consumers, readBy = map[string][]string{}, map[string][]string{}
 	for _, c := range creds {
@@ -1353,8 +1355,12 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Command = shellCommand("glab", "variable", "list", "--repo", project)
 		}
 	case "all-actions-secrets":
-		it.Action = "The job received every secret of the repository: rotate each of them at its issuer"
+		it.Action = "The job received every secret of the repository: rotate each of them at its issuer, then store each new value in its GitHub secret"
 		it.Command = shellCommand("gh", "secret", "list", "--repo", n.Attr(graph.AttrRepository))
+	case "external-secret":
+		it.Action = fmt.Sprintf("Rotate the value at the service that issued it, then write the new value to the %s entry %s, which the job reads", n.Attr("engine"), n.Attr(graph.AttrName))
+	case "k8s-secret":
+		kubernetesSecretItem(it, n)
 	case "secretmanager":
 		secretManagerItem(it, n)
 	case "secretsmanager":
@@ -1912,4 +1918,16 @@ func ownCredentials(ctx context.Context, r graph.Reader, res *Result) ([]*Reache
 		out = append(out, x)
 	}
 	return out, nil
+}
+
+// kubernetesSecretItem fills in the item of a Kubernetes Secret. A
+// container reads a Secret's environment variables, and files mounted
+// with subPath, only when it starts, so the pods that read it restart.
+func kubernetesSecretItem(it *Item, n graph.Node) {
+	ns, name := n.Attr("namespace"), n.Attr(graph.AttrName)
+	if ns == "" || name == "" {
+		ns, name, _ = strings.Cut(strings.TrimPrefix(n.ID, "secret:k8s:"), "/")
+	}
+	it.Action = fmt.Sprintf("Rotate the value at the service that issued it, write the new value into Secret %s/%s, then restart the pods that read it: those given it as environment variables or a subPath mount keep the old value until they restart", ns, name)
+	it.Command = shellCommand("kubectl", "--namespace", ns, "edit", "secret", name)
 }

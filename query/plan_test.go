@@ -2394,3 +2394,51 @@ func TestPlanGCPIAMReviewOtherSetter(t *testing.T) {
 		t.Errorf("action %q does not name %s", last.Items[0].Action, owner)
 	}
 }
+
+func TestPlanStoreTypesListReaders(t *testing.T) {
+	// A job given every CI/CD variable of its project, every secret of its
+	// repository, or a vault entry, and a pod given a Kubernetes Secret,
+	// read the credential from a store that its item names: the
+	// replacement goes into that store, and the job or pod only reads it.
+	stores := []struct{ id, typ string }{
+		{"secret:gitlab:o/a/*", "all-ci-variables"},
+		{"secret:gha:o/a/*", "all-actions-secrets"},
+		{"secret:gitlab:external:vault:prod/db", "external-secret"},
+		{"secret:k8s:shop/api-creds", "k8s-secret"},
+	}
+	for _, st := range stores {
+		s := newG().
+			node(st.id, "type", st.typ, "long_lived", "true").
+			edge(jobA, graph.EdgeExecutes, bad).
+			edge(jobA, graph.EdgeExposes, st.id).
+			store(t)
+		item := planItem(t, planFrom(t, s, bad, Options{}), st.id)
+		if len(item.Consumers) != 0 {
+			t.Errorf("%s: replacement goes to %v, want its own store", st.typ, item.Consumers)
+		}
+		if diff := cmp.Diff([]string{jobA}, item.ReadBy); diff != "" {
+			t.Errorf("%s: read by (-want +got):\n%s", st.typ, diff)
+		}
+	}
+}
+
+func TestPlanKubernetesSecretItem(t *testing.T) {
+	// The new value goes into the Secret, and a container reads a Secret's
+	// environment variables only when it starts, so its pods restart.
+	sec := "secret:k8s:shop/api-creds"
+	s := newG().
+		node(sec, "type", "k8s-secret", "namespace", "shop", "name", "api-creds").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, sec).
+		store(t)
+	item := planItem(t, planFrom(t, s, bad, Options{}), sec)
+	if !strings.Contains(item.Action, "Secret shop/api-creds") {
+		t.Errorf("action %q does not name the Secret", item.Action)
+	}
+	if !strings.Contains(item.Action, "restart") {
+		t.Errorf("action %q does not restart the pods that read the Secret", item.Action)
+	}
+	if want := "kubectl --namespace shop edit secret api-creds"; item.Command != want {
+		t.Errorf("command %q, want %q", item.Command, want)
+	}
+}
