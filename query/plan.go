@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -1331,7 +1332,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 		it.Command = ghSecretCommand(n)
 		if u := iamUserOf(res, n.ID); u != "" {
-			storedKeyItem(it, u, "the GitHub secret")
+			storedKeyItem(it, u, "the GitHub secret", keySiblings(res, n.ID, u))
 		}
 	case "ci-variable":
 		// A GitLab CI/CD variable may be the project's or one of its
@@ -1342,7 +1343,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Action = revoke + ", create a replacement, then store it in " + store
 		}
 		if u := iamUserOf(res, n.ID); u != "" {
-			storedKeyItem(it, u, store)
+			storedKeyItem(it, u, store, keySiblings(res, n.ID, u))
 		}
 	case "project-variables", "context":
 		circleCIVariablesItem(it, res, n)
@@ -1596,12 +1597,31 @@ func iamUserOf(res *Result, cred string) string {
 // storedKeyItem fills the item of a secret that holds an access key of
 // IAM user arn, whose key id the input does not show: rotating the
 // secret alone would leave the old key valid at AWS.
-func storedKeyItem(it *Item, arn, store string) {
+func storedKeyItem(it *Item, arn, store string, siblings []string) {
 	name := iamName(arn)
 	it.Action = fmt.Sprintf("Deactivate the access key of IAM user %s that this secret holds (list-access-keys shows its id), create a replacement, store it in %s, then delete the old key", name, store)
+	if len(siblings) > 0 {
+		// IAM allows a user two access keys, inactive ones included, so
+		// the items of a key pair's secrets create one key between them.
+		it.Action = fmt.Sprintf("Deactivate the access key of IAM user %s that this secret and %s hold (list-access-keys shows its id), create one replacement key for all of them, store each of its parts where the old part was (this one in %s), then delete the old key", name, strings.Join(siblings, ", "), store)
+	}
 	it.Command = shellCommand("aws", "iam", "list-access-keys", "--user-name", name) + "; " +
 		shellCommand("aws", "iam", "update-access-key", "--user-name", name, "--access-key-id", "<key id>", "--status", "Inactive")
 	it.Verify = trailLookup("Username", name, "<revocation time>", true)
+}
+
+// keySiblings returns the names of the other secrets in the blast radius
+// that act as IAM user arn, such as the second half of a key pair.
+func keySiblings(res *Result, cred, arn string) []string {
+	var out []string
+	for _, x := range res.ByKind(graph.NodeSecret) {
+		if x.Node.ID == cred || iamUserOf(res, x.Node.ID) != arn {
+			continue
+		}
+		out = append(out, cmp.Or(x.Node.Attr(graph.AttrName), x.Node.ID))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // registryAccountsOf returns the registry accounts that a credential

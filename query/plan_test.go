@@ -2442,3 +2442,35 @@ func TestPlanKubernetesSecretItem(t *testing.T) {
 		t.Errorf("command %q, want %q", item.Command, want)
 	}
 }
+
+func TestPlanMappedKeyPairOneReplacement(t *testing.T) {
+	// Both halves of one access key sit in two secrets mapped to user
+	// deployer. IAM allows a user two access keys, inactive ones included,
+	// so the two items must create one replacement between them, and each
+	// names the other secret that takes a part of it.
+	const (
+		deployer = "arn:aws:iam::111122223333:user/deployer"
+		idSecret = "secret:gha:o/a/AWS_ACCESS_KEY_ID"
+		skSecret = "secret:gha:o/a/AWS_SECRET_ACCESS_KEY"
+	)
+	s := newG().
+		node(idSecret, "type", "actions-secret", "name", "AWS_ACCESS_KEY_ID", "repository", "o/a").
+		node(skSecret, "type", "actions-secret", "name", "AWS_SECRET_ACCESS_KEY", "repository", "o/a").
+		node(deployer).
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, idSecret).
+		edge(jobA, graph.EdgeExposes, skSecret).
+		edge(idSecret, graph.EdgeAuthenticatesAs, deployer).
+		edge(skSecret, graph.EdgeAuthenticatesAs, deployer).
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	for id, other := range map[string]string{idSecret: "AWS_SECRET_ACCESS_KEY", skSecret: "AWS_ACCESS_KEY_ID"} {
+		item := planItem(t, plan, id)
+		if !strings.Contains(item.Action, "one replacement") {
+			t.Errorf("%s: action %q does not create one replacement for the pair", id, item.Action)
+		}
+		if !strings.Contains(item.Action, other) {
+			t.Errorf("%s: action %q does not name %s", id, item.Action, other)
+		}
+	}
+}
