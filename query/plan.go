@@ -1417,6 +1417,9 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 	default:
 		it.Action = "Rotate the credential at the service that issued it"
+		if keyID := n.Attr("key_id"); strings.HasPrefix(keyID, "AKIA") {
+			literalKeyItem(it, keyID)
+		}
 	}
 	if n.Attr(graph.AttrStoredInline) == "true" && n.Pos.File != "" && n.Pos.File != graph.DerivedSource {
 		// Everyone who can read the file has the old value: the file's
@@ -1608,6 +1611,16 @@ func storedKeyItem(it *Item, arn, store string, siblings []string) {
 	it.Command = shellCommand("aws", "iam", "list-access-keys", "--user-name", name) + "; " +
 		shellCommand("aws", "iam", "update-access-key", "--user-name", name, "--access-key-id", "<key id>", "--status", "Inactive")
 	it.Verify = trailLookup("Username", name, "<revocation time>", true)
+}
+
+// literalKeyItem fills the item of a credential whose value is the
+// long-lived AWS access key id keyID, written out in the input. The input
+// does not name the key's user, and get-access-key-last-used returns it.
+func literalKeyItem(it *Item, keyID string) {
+	it.Action = fmt.Sprintf("Deactivate access key %s (get-access-key-last-used names the IAM user who owns it), create a replacement, store it only where the replacement goes (listed), then delete the old key", keyID)
+	it.Command = "user=$(" + shellCommand("aws", "iam", "get-access-key-last-used", "--access-key-id", keyID, "--query", "UserName", "--output", "text") + ") && " +
+		shellCommand("aws", "iam", "update-access-key", "--user-name") + ` "$user" ` + shellCommand("--access-key-id", keyID, "--status", "Inactive")
+	it.Verify = trailLookup("AccessKeyId", keyID, "<revocation time>", true)
 }
 
 // keySiblings returns the names of the other secrets in the blast radius

@@ -2474,3 +2474,33 @@ func TestPlanMappedKeyPairOneReplacement(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanLiteralKeyIDNamesKey(t *testing.T) {
+	// A function's environment variable holds a long-lived access key id
+	// written out in its file. The key is deactivated at IAM by that id:
+	// get-access-key-last-used names the user who owns it.
+	const (
+		fn  = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:worker"
+		env = "secret:aws:env:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:worker/PARTNER_KEY_ID"
+	)
+	s := newG().
+		node(env, "type", "env-var", "name", "PARTNER_KEY_ID", "key_id", "AKIAEXAMPLEWORKER123", "long_lived", "true").
+		edge(fn, graph.EdgeExecutes, bad).
+		edge(fn, graph.EdgeExposes, env).
+		store(t)
+	item := planItem(t, planFrom(t, s, bad, Options{}), env)
+	if !strings.Contains(item.Action, "AKIAEXAMPLEWORKER123") {
+		t.Errorf("action %q does not name the key", item.Action)
+	}
+	// A stand-in aws function prints each call's arguments and names
+	// user partner as the owner.
+	got := runShell(t, `aws() { echo "$@" >&2; echo partner; }; { `+item.Command+`; } 2>&1 >/dev/null`)
+	want := "iam get-access-key-last-used --access-key-id AKIAEXAMPLEWORKER123 --query UserName --output text\n" +
+		"iam update-access-key --user-name partner --access-key-id AKIAEXAMPLEWORKER123 --status Inactive\n"
+	if got != want {
+		t.Errorf("commands ran as\n%s\nwant\n%s", got, want)
+	}
+	if !strings.Contains(item.Verify, "AttributeKey=AccessKeyId,AttributeValue=AKIAEXAMPLEWORKER123") {
+		t.Errorf("verify %q, want a CloudTrail lookup of the key", item.Verify)
+	}
+}

@@ -157,3 +157,25 @@ resource "aws_secretsmanager_secret" "db" {
 		t.Errorf("no node %s among %v", want, ids)
 	}
 }
+
+// TestLambdaLiteralKeyID: an environment variable whose whole value is a
+// long-lived access key id keeps that id, which names the key at IAM and
+// in CloudTrail. A value that merely contains one keeps none.
+func TestLambdaLiteralKeyID(t *testing.T) {
+	const fn = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:worker"
+	got := parseFile(t, New(), filepath.Join("testdata", "lambdakey", "main.tf"))
+	keys := map[string]string{}
+	for _, l := range got {
+		for _, name := range []string{"PARTNER_KEY_ID", "PARTNER_NOTE"} {
+			if strings.HasPrefix(l, "node Secret "+graph.AWSEnvVarID(fn, name)+" ") {
+				keys[name] = l
+			}
+		}
+	}
+	if !strings.Contains(keys["PARTNER_KEY_ID"], " key_id=AKIAEXAMPLEWORKER123 ") {
+		t.Errorf("PARTNER_KEY_ID: %q, want key_id=AKIAEXAMPLEWORKER123", keys["PARTNER_KEY_ID"])
+	}
+	if keys["PARTNER_NOTE"] == "" || strings.Contains(keys["PARTNER_NOTE"], "key_id=") {
+		t.Errorf("PARTNER_NOTE: %q, want a node without key_id", keys["PARTNER_NOTE"])
+	}
+}

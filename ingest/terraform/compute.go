@@ -312,8 +312,7 @@ func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 			e.heldEdge(id, graph.EdgeHolds, h, a.Expr.Range(), nil)
 		}
 		if s, ok := str(values[name]); ok && s != "" && ri.literal() {
-			attrs[graph.AttrFingerprint] = e.fingerprint(s)
-			attrs[graph.AttrStoredInline] = "true"
+			inlineValueAttrs(attrs, e.fingerprint(s), s)
 		}
 		e.envVarDone(runtime, id, name, attrs, a.Expr.Range())
 	}

@@ -543,8 +543,18 @@ func (e *emitter) holds(from string, b *block, expr hcl.Expression, attrs map[st
 	}
 	v, diags := e.ev.value(expr, b)
 	if s, ok := str(v); ok && s != "" && !diags.HasErrors() {
-		attrs[graph.AttrFingerprint] = e.fingerprint(s)
-		attrs[graph.AttrStoredInline] = "true"
+		inlineValueAttrs(attrs, e.fingerprint(s), s)
+	}
+}
+
+// inlineValueAttrs marks a credential whose value is written out: its
+// fingerprint and, when the value is a long-lived AWS access key id, the
+// id, which names the key at IAM and in CloudTrail.
+func inlineValueAttrs(attrs map[string]string, fingerprint, value string) {
+	attrs[graph.AttrFingerprint] = fingerprint
+	attrs[graph.AttrStoredInline] = "true"
+	if longLivedKeyID.MatchString(value) {
+		attrs["key_id"] = value
 	}
 }
 

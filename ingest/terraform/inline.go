@@ -15,6 +15,9 @@ var (
 	// accessKeyIDPattern matches an AWS access key id: AKIA for long-lived
 	// keys, ASIA for temporary ones.
 	accessKeyIDPattern = regexp.MustCompile(`(?:^|[^A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?:[^A-Z0-9]|$)`)
+	// longLivedKeyID matches a value that is a long-lived access key id
+	// and nothing else.
+	longLivedKeyID = regexp.MustCompile(`^AKIA[A-Z0-9]{16}$`)
 	// secretKeyPattern matches a 40-character token shaped like a secret
 	// access key.
 	secretKeyPattern = regexp.MustCompile(`(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
