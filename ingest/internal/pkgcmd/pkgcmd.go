@@ -1169,7 +1169,12 @@ var dotnetValueOptions = set("-c", "--configuration", "-f", "--framework", "-r",
 	"-d", "--diag", "--results-directory", "--collect", "--test-adapter-path", "--blame-crash-dump-type",
 	"--blame-hang-dump-type", "--blame-hang-timeout", "-e", "--environment", "--launch-profile", "-p", "--property",
 	"--version-suffix", "--packages", "--configfile", "--lock-file-path", "--artifacts-path", "--severity",
-	"--include", "--exclude", "--report", "--binarylog", "--verify-no-changes-level")
+	"--include", "--exclude", "--report", "--binarylog", "--verify-no-changes-level",
+	"--diagnostics", "--exclude-diagnostics")
+
+// dotnetFormatSubcommands are the words that dotnet format takes before
+// its project to fix one kind of issue only.
+var dotnetFormatSubcommands = set("whitespace", "style", "analyzers")
 
 // dotnetProjectDir returns the folder of the project or solution that a
 // dotnet command of dotnetFetches names, where its packages.lock.json
@@ -1201,6 +1206,7 @@ func dotnetProjectDir(sub string, args []string) string {
 		case strings.HasPrefix(a, "-") || msbuildSwitch(a):
 		case !seenSub && a == sub:
 			seenSub = true
+		case sub == "format" && project == "" && dotnetFormatSubcommands[a]:
 		case positional && project == "":
 			project = a
 		}

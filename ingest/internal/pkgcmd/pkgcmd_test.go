@@ -124,6 +124,8 @@ func TestClassify(t *testing.T) {
 		{"dotnet restore App.sln", nil, Effect{Eco: NuGet, Install: true}},
 		{"dotnet build /p:Configuration=Release /m src/App", nil, Effect{Eco: NuGet, Dir: "src/App", Install: true, Run: RunCertain, Cause: "dotnet build"}},
 		{"dotnet build /work/src/App", nil, Effect{Eco: NuGet, Dir: "/work/src/App", Install: true, Run: RunCertain, Cause: "dotnet build"}},
+		{"dotnet format whitespace src/App", nil, Effect{Eco: NuGet, Dir: "src/App", Install: true, Run: RunCertain, Cause: "dotnet format"}},
+		{"dotnet format style --diagnostics IDE0005 src/App/App.csproj", nil, Effect{Eco: NuGet, Dir: "src/App", Install: true, Run: RunCertain, Cause: "dotnet format"}},
 		{"dotnet test tests/bin/Release/Tests.dll", nil, Effect{Eco: NuGet, Install: true, Run: RunCertain, Cause: "dotnet test"}},
 		{"dotnet publish -r linux-x64", nil, Effect{Eco: NuGet, Install: true, Run: RunCertain, Cause: "dotnet publish"}},
 		{"dotnet pack -o out", nil, Effect{Eco: NuGet, Install: true, Run: RunCertain, Cause: "dotnet pack"}},
