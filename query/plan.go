@@ -644,7 +644,7 @@ func sortItems(items []*Item) {
 // item that rotates one writes the new value into it.
 var storedCredential = map[string]bool{
 	"actions-secret": true, "all-actions-secrets": true, "ci-variable": true, "all-ci-variables": true,
-	"project-variables": true, "context": true, "external-secret": true,
+	"project-variables": true, "context": true, "external-secret": true, "ssh-key": true,
 	"secretsmanager": true, "secretmanager": true, "ssm-parameter": true, "k8s-secret": true,
 }
 
@@ -1362,6 +1362,8 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Action = fmt.Sprintf("Rotate the value at the service that issued it, then write the new value to the %s entry %s, which the job reads", n.Attr("engine"), n.Attr(graph.AttrName))
 	case "k8s-secret":
 		kubernetesSecretItem(it, n)
+	case "ssh-key":
+		it.Action = fmt.Sprintf("Remove the key from the settings of CircleCI project %s (Project Settings, SSH Keys) and its public key from every host or service that trusts it, then add a new key pair in both places", n.Attr(graph.AttrRepository))
 	case "secretmanager":
 		secretManagerItem(it, n)
 	case "secretsmanager":

@@ -2405,6 +2405,7 @@ func TestPlanStoreTypesListReaders(t *testing.T) {
 		{"secret:gha:o/a/*", "all-actions-secrets"},
 		{"secret:gitlab:external:vault:prod/db", "external-secret"},
 		{"secret:k8s:shop/api-creds", "k8s-secret"},
+		{"secret:circleci:ssh:o/a/*", "ssh-key"},
 	}
 	for _, st := range stores {
 		s := newG().
@@ -2502,5 +2503,23 @@ func TestPlanLiteralKeyIDNamesKey(t *testing.T) {
 	}
 	if !strings.Contains(item.Verify, "AttributeKey=AccessKeyId,AttributeValue=AKIAEXAMPLEWORKER123") {
 		t.Errorf("verify %q, want a CloudTrail lookup of the key", item.Verify)
+	}
+}
+
+func TestPlanCircleCISSHKeyItem(t *testing.T) {
+	// CircleCI keeps the private key of a project SSH key, and a job loads
+	// it with add_ssh_keys: the new key pair goes into the project settings
+	// and its public half to the host or service that trusts the old one.
+	key := "secret:circleci:ssh:o/a/*"
+	s := newG().
+		node(key, "type", "ssh-key", "repository", "o/a", "long_lived", "true").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, key).
+		store(t)
+	item := planItem(t, planFrom(t, s, bad, Options{}), key)
+	for _, want := range []string{"SSH Keys", "o/a", "public key"} {
+		if !strings.Contains(item.Action, want) {
+			t.Errorf("action %q does not mention %q", item.Action, want)
+		}
 	}
 }
