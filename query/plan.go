@@ -1367,15 +1367,22 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 	case "secretmanager":
 		secretManagerItem(it, n)
 	case "secretsmanager":
-		it.Action = "Rotate the secret's value at its issuer and in Secrets Manager"
+		it.Action = "Replace the secret's value: if the secret has rotation configured, rotate-secret has its rotation function do it; otherwise rotate the value at its issuer and write the new value with put-secret-value"
 		region, account, name := arnRegion(n.ID)
-		if region != "" && account != "" {
-			it.Command = shellCommand("aws", "secretsmanager", "rotate-secret", "--secret-id", n.ID)
-		} else {
+		args := []string{"--secret-id", n.ID}
+		if region == "" || account == "" {
 			// An ARN without its region or account is not a valid secret
 			// id, so the command names the secret in a region to fill in.
-			it.Command = shellCommand("aws", "secretsmanager", "rotate-secret", "--secret-id", strings.TrimPrefix(name, "secret:"), "--region", orPlaceholder(region, "<region>"))
+			args = []string{"--secret-id", strings.TrimPrefix(name, "secret:"), "--region", orPlaceholder(region, "<region>")}
 		}
+		// rotate-secret fails on a secret without rotation configured,
+		// and describe-secret prints None for RotationEnabled then.
+		sm := func(sub string, more ...string) string {
+			return shellCommand(append(append([]string{"aws", "secretsmanager", sub}, args...), more...)...)
+		}
+		it.Command = `if [ "$(` + sm("describe-secret", "--query", "RotationEnabled", "--output", "text") + `)" = True ]; ` +
+			"then " + sm("rotate-secret") + "; " +
+			"else " + sm("put-secret-value", "--secret-string", "file://<file with the new value>") + "; fi"
 	case "ssm-parameter":
 		it.Action = "Rotate the value at its issuer and overwrite the parameter"
 		region, _, resource := arnRegion(n.ID)

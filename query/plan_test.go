@@ -147,11 +147,11 @@ func TestCredentialCommands(t *testing.T) {
 		name, id, typ, want string
 	}{
 		{"secret with region", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db", "secretsmanager",
-			"aws secretsmanager rotate-secret --secret-id arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db"},
+			secretsManagerCommand("--secret-id arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db")},
 		{"secret without region", "arn:aws:secretsmanager::111122223333:secret:prod/db", "secretsmanager",
-			"aws secretsmanager rotate-secret --secret-id prod/db --region '<region>'"},
+			secretsManagerCommand("--secret-id prod/db --region '<region>'")},
 		{"secret without account", "arn:aws:secretsmanager:eu-west-1::secret:prod/db", "secretsmanager",
-			"aws secretsmanager rotate-secret --secret-id prod/db --region eu-west-1"},
+			secretsManagerCommand("--secret-id prod/db --region eu-west-1")},
 		{"hierarchical parameter", "arn:aws:ssm:eu-west-1:111122223333:parameter/prod/db/password", "ssm-parameter",
 			"aws ssm put-parameter --overwrite --type SecureString --name /prod/db/password --value '<new value>' --region eu-west-1"},
 		{"flat parameter", "arn:aws:ssm::111122223333:parameter/token", "ssm-parameter",
@@ -166,6 +166,34 @@ func TestCredentialCommands(t *testing.T) {
 				t.Errorf("command %q, want %q", it.Command, tt.want)
 			}
 		})
+	}
+}
+
+// secretsManagerCommand is the command that replaces the value of the
+// Secrets Manager secret that args name.
+func secretsManagerCommand(args string) string {
+	return `if [ "$(aws secretsmanager describe-secret ` + args + ` --query RotationEnabled --output text)" = True ]; ` +
+		`then aws secretsmanager rotate-secret ` + args + `; ` +
+		`else aws secretsmanager put-secret-value ` + args + ` --secret-string 'file://<file with the new value>'; fi`
+}
+
+func TestSecretsManagerCommandFollowsRotation(t *testing.T) {
+	// rotate-secret works only on a secret that has rotation configured,
+	// which describe-secret shows as RotationEnabled. Another secret gets
+	// its new value with put-secret-value.
+	n := graph.Node{ID: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db", Kind: graph.NodeSecret}
+	n.SetAttr("type", "secretsmanager")
+	it := credentialItem(&Reached{Node: n}, &Result{}, nil, nil, 0)
+	for enabled, want := range map[string]string{"True": "rotate-secret", "None": "put-secret-value"} {
+		// A stand-in aws function answers describe-secret and prints the
+		// other calls' subcommands.
+		got := runShell(t, `aws() { if [ "$2" = describe-secret ]; then echo `+enabled+`; else echo "$2"; fi; }; `+it.Command)
+		if got != want+"\n" {
+			t.Errorf("RotationEnabled %s: ran %q, want %s", enabled, got, want)
+		}
+	}
+	if !strings.Contains(it.Action, "put-secret-value") || !strings.Contains(it.Action, "rotate-secret") {
+		t.Errorf("action %q does not say when each command applies", it.Action)
 	}
 }
 
