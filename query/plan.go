@@ -639,6 +639,13 @@ func sortItems(items []*Item) {
 	})
 }
 
+// sessionCredential marks the types of credentials that a runtime is
+// handed for a session (a role's, a metadata server's, a service
+// account's token): revoking them needs no replacement put anywhere.
+var sessionCredential = map[string]bool{
+	"role-credentials": true, "metadata-token": true, "service-account-token": true, "web-identity-token": true,
+}
+
 // storedCredential marks the types of credentials that are stores of
 // their own value (a CI secret, a vault entry, a Kubernetes Secret): the
 // item that rotates one writes the new value into it.
@@ -670,6 +677,11 @@ func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (consume
 			return nil, nil, err
 		}
 		for _, e := range direct {
+			if sessionCredential[c.Node.Attr("type")] {
+				// The runtime gets new session credentials of its own
+				// once the old are revoked: there is no replacement.
+				continue
+			}
 			if storedCredential[c.Node.Attr("type")] {
 				// The replacement goes into the credential's own store,
 				// which its item names; the runtimes read it from there.

@@ -2551,3 +2551,26 @@ func TestPlanCircleCISSHKeyItem(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanSessionCredentialsHaveNoReplacement: a Lambda function hands its
+// code the credentials of its role. Revoking the role's sessions needs no
+// replacement put anywhere, as the function gets new ones itself, so the
+// item names no place for one.
+func TestPlanSessionCredentialsHaveNoReplacement(t *testing.T) {
+	const (
+		fn    = "runtime:aws:lambda:arn:aws:lambda:us-east-1:1:function:orders"
+		creds = "secret:aws:role-credentials:aws:lambda:arn:aws:lambda:us-east-1:1:function:orders"
+		role  = "arn:aws:iam::1:role/orders-fn"
+	)
+	s := newG().
+		node(creds, "type", "role-credentials").
+		node(role, "type", "role").
+		edge(fn, graph.EdgeExecutes, bad).
+		edge(fn, graph.EdgeExposes, creds).
+		edge(creds, graph.EdgeAuthenticatesAs, role).
+		store(t)
+	it := planItem(t, planFrom(t, s, bad, Options{}), creds)
+	if len(it.Consumers) > 0 || len(it.ReadBy) > 0 {
+		t.Errorf("consumers %v, readers %v: want none", it.Consumers, it.ReadBy)
+	}
+}
