@@ -278,6 +278,19 @@ func (e *emitter) settingStr(b *block, sb *hclsyntax.Block, name string) string 
 
 // envVars emits each environment variable of a function as a Secret the
 // function EXPOSES.
+// lambdaReserved are the environment variables that the Lambda runtime
+// sets itself and that a function's configuration may not set: Lambda
+// rejects the function, so such a variable holds nothing a deployed
+// function exposes. Among them are the keys of the execution role.
+var lambdaReserved = map[string]bool{
+	"_HANDLER": true, "_X_AMZN_TRACE_ID": true, "AWS_DEFAULT_REGION": true, "AWS_REGION": true,
+	"AWS_EXECUTION_ENV": true, "AWS_LAMBDA_FUNCTION_NAME": true, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
+	"AWS_LAMBDA_FUNCTION_VERSION": true, "AWS_LAMBDA_INITIALIZATION_TYPE": true, "AWS_LAMBDA_LOG_GROUP_NAME": true,
+	"AWS_LAMBDA_LOG_STREAM_NAME": true, "AWS_ACCESS_KEY": true, "AWS_ACCESS_KEY_ID": true,
+	"AWS_SECRET_ACCESS_KEY": true, "AWS_SESSION_TOKEN": true, "AWS_LAMBDA_RUNTIME_API": true,
+	"LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true,
+}
+
 func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 	if oc, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
 		for _, item := range oc.Items {
@@ -285,6 +298,10 @@ func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 			name, ok := str(k)
 			if diags.HasErrors() || !ok {
 				e.warnf(item.KeyExpr.Range(), "%s: environment variable name could not be resolved", b.addr)
+				continue
+			}
+			if lambdaReserved[name] {
+				e.warnf(item.KeyExpr.Range(), "%s: Lambda reserves the environment variable %s and rejects a function that sets it, so it is not read", b.addr, name)
 				continue
 			}
 			e.envVar(runtime, b, name, item.ValueExpr)
@@ -307,6 +324,10 @@ func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if lambdaReserved[name] {
+			e.warnf(a.Expr.Range(), "%s: Lambda reserves the environment variable %s and rejects a function that sets it, so it is not read", b.addr, name)
+			continue
+		}
 		id, attrs := e.envVarNode(runtime, name)
 		for _, h := range e.heldBy(ri) {
 			e.heldEdge(id, graph.EdgeHolds, h, a.Expr.Range(), nil)
