@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	imageref "github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // instance emits an EC2 instance, the role credentials its metadata
@@ -291,6 +293,17 @@ var lambdaReserved = map[string]bool{
 	"LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true,
 }
 
+// warnReserved warns of a variable that Lambda reserves, and asks for the
+// value to be rotated when it is a credential written into the
+// configuration, where anyone who reads it finds it.
+func (e *emitter) warnReserved(rng hcl.Range, b *block, name string, v cty.Value) {
+	msg := fmt.Sprintf("%s: Lambda reserves the environment variable %s and rejects a function that sets it, so it is not read", b.addr, name)
+	if s, ok := str(v); ok && literal.LooksLikeCredential(name, s) {
+		msg += "; its value is a credential written in the configuration: rotate it"
+	}
+	e.warnf(rng, "%s", msg)
+}
+
 func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 	if oc, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
 		for _, item := range oc.Items {
@@ -301,7 +314,8 @@ func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 				continue
 			}
 			if lambdaReserved[name] {
-				e.warnf(item.KeyExpr.Range(), "%s: Lambda reserves the environment variable %s and rejects a function that sets it, so it is not read", b.addr, name)
+				v, _ := e.ev.value(item.ValueExpr, b)
+				e.warnReserved(item.KeyExpr.Range(), b, name, v)
 				continue
 			}
 			e.envVar(runtime, b, name, item.ValueExpr)
@@ -325,7 +339,7 @@ func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 	sort.Strings(names)
 	for _, name := range names {
 		if lambdaReserved[name] {
-			e.warnf(a.Expr.Range(), "%s: Lambda reserves the environment variable %s and rejects a function that sets it, so it is not read", b.addr, name)
+			e.warnReserved(a.Expr.Range(), b, name, values[name])
 			continue
 		}
 		id, attrs := e.envVarNode(runtime, name)
