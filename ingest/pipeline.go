@@ -405,6 +405,7 @@ func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job, pruned []string)
 	if len(need) == 0 {
 		return nil
 	}
+
 	known := make(map[string]graph.NodeKind, len(need))
 	replaced := map[string]bool{}
 	for _, f := range pruned {
@@ -424,6 +425,7 @@ func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job, pruned []string)
 			}
 		}
 	}
+
 	var rest []string
 	for id := range need {
 		if _, ok := known[id]; !ok {
@@ -442,22 +444,28 @@ func (p *Pipeline) checkNeeds(ctx context.Context, jobs []*job, pruned []string)
 			}
 		}
 	}
+
+	// A checked file adds facts, so a node it declares of another kind
+	// than another input does is left out. Of two such files, the first
+	// one read keeps its node, and every node is in known before any
+	// edge is checked.
 	for _, j := range jobs {
 		if !checked(j) {
 			continue
 		}
-		kept := j.res.Nodes[:0]
+		valid := j.res.Nodes[:0]
 		for _, n := range j.res.Nodes {
 			if k, ok := known[n.ID]; ok && k != n.Kind {
 				j.res.Warnf(Position{File: j.file.Path, Line: n.Pos.Line}, "node left out: another input declares %s a %s", n.ID, k)
 				continue
 			}
 			known[n.ID] = n.Kind
-			kept = append(kept, n)
+			valid = append(valid, n)
 		}
-		clear(j.res.Nodes[len(kept):])
-		j.res.Nodes = kept
+		clear(j.res.Nodes[len(valid):])
+		j.res.Nodes = valid
 	}
+
 	for _, j := range jobs {
 		if checked(j) {
 			j.res.Check(&j.res, known)

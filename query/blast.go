@@ -571,7 +571,7 @@ func pushedVersion(kind, parent graph.EdgeKind, name string) bool {
 // workload that never pulls the image never runs the attacker's, so the
 // walk does not take the step (never). A workload that pulls a tag only
 // on a node without it, or only at its next deploy, runs the attacker's
-// image possibly: why says how. The step to a digest is possible already
+// image possibly, and why gives the reason. The step to a digest is possible already
 // (repushed). An edge without a policy counts as pulled at every start.
 func pushedRun(version, policy string) (never bool, why string) {
 	switch {

@@ -185,8 +185,8 @@ func TestSecretsManagerCommandFollowsRotation(t *testing.T) {
 	n.SetAttr("type", "secretsmanager")
 	it := credentialItem(&Reached{Node: n}, &Result{}, nil, nil, 0)
 	for enabled, want := range map[string]string{"True": "rotate-secret", "None": "put-secret-value"} {
-		// A stand-in aws function answers describe-secret and prints the
-		// other calls' subcommands.
+		// A stand-in aws function prints the rotation setting for
+		// describe-secret and the subcommand of every other call.
 		got := runShell(t, `aws() { if [ "$2" = describe-secret ]; then echo `+enabled+`; else echo "$2"; fi; }; `+it.Command)
 		if got != want+"\n" {
 			t.Errorf("RotationEnabled %s: ran %q, want %s", enabled, got, want)
@@ -2277,8 +2277,8 @@ func TestPlanServiceAccountNamesKeysUsedAfter(t *testing.T) {
 
 func TestPlanGitLabAllVariablesNamesProject(t *testing.T) {
 	// Every job of a GitLab project receives all of the CI/CD variables of
-	// the project, its groups and the instance. The item says which
-	// variables to rotate and lists the project's.
+	// the project, its groups and the instance. The item names the
+	// variables to rotate and the command that lists the project's.
 	const job = "runtime:gitlab:acme/api/.gitlab-ci.yml#test"
 	all := graph.GitLabAllVariablesID("acme/api")
 	s := newG().
@@ -2301,7 +2301,7 @@ func TestPlanGitLabAllVariablesNamesProject(t *testing.T) {
 // account that owns project prod (it may set its IAM policy) and views
 // project dev. A role granted in prod outlives the key, so the plan ends
 // with a review of prod's IAM policy changes since the compromise, read
-// from the project's audit logs; dev, whose policy the account cannot
+// from the project's audit logs. Dev, whose policy the account cannot
 // set, gets none.
 func TestPlanUndoesGCPIAMGrants(t *testing.T) {
 	const (
@@ -2317,6 +2317,7 @@ func TestPlanUndoesGCPIAMGrants(t *testing.T) {
 		edge(sa, graph.EdgeCanAccess, prod, "level=admin", "actions=roles/owner,resourcemanager.projects.setIamPolicy").
 		edge(sa, graph.EdgeCanAccess, dev, "level=read", "actions=roles/viewer").
 		store(t)
+
 	since := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	plan := planFrom(t, s, "pkg:npm/x@1.0.0", Options{Since: since})
 	last := plan.Steps[len(plan.Steps)-1]
@@ -2326,6 +2327,7 @@ func TestPlanUndoesGCPIAMGrants(t *testing.T) {
 	if len(last.Items) != 1 || last.Items[0].Node.ID != prod {
 		t.Fatalf("IAM review items %+v, want one for %s", last.Items, prod)
 	}
+
 	it := last.Items[0]
 	if it.Kind != "undo" {
 		t.Errorf("item kind %q, want undo", it.Kind)
@@ -2425,8 +2427,8 @@ func TestPlanGCPIAMReviewOtherSetter(t *testing.T) {
 
 func TestPlanStoreTypesListReaders(t *testing.T) {
 	// A job given every CI/CD variable of its project, every secret of its
-	// repository, or a vault entry, and a pod given a Kubernetes Secret,
-	// read the credential from a store that its item names: the
+	// repository or a vault entry, and a pod given a Kubernetes Secret,
+	// read the credential from a store that its item names. The
 	// replacement goes into that store, and the job or pod only reads it.
 	stores := []struct{ id, typ string }{
 		{"secret:gitlab:o/a/*", "all-ci-variables"},

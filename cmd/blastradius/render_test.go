@@ -413,6 +413,7 @@ func TestQueryListsTakenOverRuntimesApart(t *testing.T) {
 	toKey := hop(job, graph.EdgeExposes, key, false)
 	toRole := hop(key, graph.EdgeAuthenticatesAs, role, false)
 	toFn := hop(role, graph.EdgeCanModify, fn, false)
+
 	res := &query.Result{
 		Query:  "package " + pkgID,
 		Starts: []graph.Node{{ID: pkgID, Kind: graph.NodePackage}},
@@ -423,6 +424,7 @@ func TestQueryListsTakenOverRuntimesApart(t *testing.T) {
 			{Node: graph.Node{ID: fn, Kind: graph.NodeRuntime, Label: "orders"}, Confidence: graph.Certain, Path: []query.Hop{toJob, toKey, toRole, toFn}},
 		},
 	}
+
 	var b strings.Builder
 	if err := renderResult(&b, "table", res); err != nil {
 		t.Fatal(err)

@@ -365,7 +365,7 @@ func TestWebViewInChromium(t *testing.T) {
 		t.Errorf("hand-made graph, edge styles (-got +want):\n%s", diff)
 	}
 
-	// No edge leaves the fixture's secrets, so the detail of one says that
+	// No edge leaves the fixture's secrets, so the detail of one shows that
 	// no input shows what it acts as, and that of the job does not.
 	badges := func(id string) string {
 		t.Helper()

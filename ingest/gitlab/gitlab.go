@@ -45,9 +45,9 @@ type Parser struct {
 	inc *includedFiles
 }
 
-// includedFiles is what Prepare learns of one run's input: its pipeline roots,
-// and the paths of the files that their pipelines include locally, found
-// when Detect first needs them.
+// includedFiles is the record Prepare keeps of one run's input: its
+// pipeline roots, and the paths of the files that their pipelines include
+// locally. The paths are found when Detect first needs them.
 type includedFiles struct {
 	roots    []*ingest.File
 	once     sync.Once

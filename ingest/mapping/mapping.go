@@ -266,10 +266,12 @@ func value(fields map[string]*yaml.Node, name string) string {
 	return ""
 }
 
-func (r *reader) missing(item *yaml.Node, what string, fields map[string]*yaml.Node, names ...string) bool {
+// missing warns at the entry and returns true when fields lacks one of
+// the names.
+func (r *reader) missing(item *yaml.Node, entry string, fields map[string]*yaml.Node, names ...string) bool {
 	for _, n := range names {
 		if fields[n] == nil {
-			r.warn(item, "%s left out: it needs the field %s", what, n)
+			r.warn(item, "%s left out: it needs the field %s", entry, n)
 			return true
 		}
 	}
@@ -342,11 +344,11 @@ func (r *reader) needs() []string {
 // are not of the kinds the edge joins, with a warning at the end's line.
 // known holds the kind of each id that the run or the store declares.
 func (r *reader) check(res *ingest.Result, known map[string]graph.NodeKind) {
-	kept := res.Edges[:0]
+	valid := res.Edges[:0]
 	for _, e := range res.Edges {
 		ref, ok := r.refs[refKey{e.Key(), e.Pos.Line}]
 		if !ok {
-			kept = append(kept, e)
+			valid = append(valid, e)
 			continue
 		}
 		want := ends[e.Kind]
@@ -358,10 +360,10 @@ func (r *reader) check(res *ingest.Result, known map[string]graph.NodeKind) {
 			res.Warnf(ingest.Position{File: r.file, Line: ref.toLine}, "edge left out: %s", msg)
 			continue
 		}
-		kept = append(kept, e)
+		valid = append(valid, e)
 	}
-	clear(res.Edges[len(kept):])
-	res.Edges = kept
+	clear(res.Edges[len(valid):])
+	res.Edges = valid
 }
 
 func endProblem(kind graph.EdgeKind, end, id string, want []graph.NodeKind, known map[string]graph.NodeKind) string {

@@ -293,9 +293,9 @@ var lambdaReserved = map[string]bool{
 	"LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true,
 }
 
-// warnReserved warns of a variable that Lambda reserves, and asks for the
-// value to be rotated when it is a credential written into the
-// configuration, where anyone who reads it finds it.
+// warnReserved warns of a variable that Lambda reserves. When the value is
+// a credential written into the configuration, where anyone who reads the
+// file finds it, the warning adds that it must be rotated.
 func (e *emitter) warnReserved(rng hcl.Range, b *block, name string, v cty.Value) {
 	msg := fmt.Sprintf("%s: Lambda reserves the environment variable %s and rejects a function that sets it, so it is not read", b.addr, name)
 	if s, ok := str(v); ok && literal.LooksLikeCredential(name, s) {

@@ -325,11 +325,13 @@ func gradleCommand(prog string, args []string) Effect {
 			excluded[taskName(a[len("--exclude-task="):])] = true
 		}
 	}
+
 	offline := slices.Contains(args, "--offline")
 	e := Effect{Eco: Maven}
 	if d, ok := optionValue(args, "-p", "--project-dir"); ok && d != "." {
 		e.Dir = d
 	}
+
 	fetch, tests := false, false
 	for _, t := range javaOperands(args, GradleValueOptions, gradleTaskValueOptions) {
 		name := taskName(t)
