@@ -237,11 +237,20 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		return nil, err
 	}
 
-	if len(runtimes) > 0 || len(tokens) > 0 {
+	run, changed, hops := splitChanged(runtimes)
+	if len(run) > 0 || len(tokens) > 0 || len(changed) > 0 {
 		st := &Step{Title: "Contain the runtimes where the compromised code runs",
 			Why: "Until the compromised code is removed, every run can read the replacement credentials too. Keep job logs and artifacts as evidence before deleting anything."}
-		st.Items = append(st.Items, containItems(runtimes, res)...)
+		switch {
+		case len(changed) > 0 && len(run)+len(tokens) == 0:
+			st.Title = "Check the runtimes that the attacker could change"
+			st.Why = "The compromised code did not run in these runtimes, but credentials in the blast radius can change them. Contain each one that changed since the compromise before any credential is replaced: its new code could read the replacement."
+		case len(changed) > 0:
+			st.Why += " The runtimes to check ran no compromised code, but credentials in the blast radius can change them: contain each one that changed since the compromise before any credential is replaced."
+		}
+		st.Items = append(st.Items, containItems(run, res)...)
 		st.Items = append(st.Items, tokenItems(tokens)...)
+		st.Items = append(st.Items, changeItems(changed, hops, res)...)
 		plan.Steps = append(plan.Steps, st)
 	}
 
@@ -914,7 +923,14 @@ func containItem(group []*Reached, res *Result) *Item {
 			// Reached through its input, not through code it runs.
 			it.Action = "Set the function's reserved concurrency to 0 until its input handling is reviewed and fixed"
 		}
-		it.Command = shellCommand("aws", "lambda", "put-function-concurrency", "--function-name", lastSegment(strings.TrimPrefix(rt.Node.ID, "runtime:aws:lambda:")), "--reserved-concurrent-executions", "0")
+		// The function's ARN names it in any region, and the call goes
+		// to the ARN's region, not to the shell's default one.
+		fn := lastSegment(strings.TrimPrefix(rt.Node.ID, "runtime:aws:lambda:"))
+		args := []string{"aws", "lambda", "put-function-concurrency", "--function-name", fn, "--reserved-concurrent-executions", "0"}
+		if region, _, _ := arnRegion(fn); region != "" {
+			args = append(args, "--region", region)
+		}
+		it.Command = shellCommand(args...)
 	case "ec2-instance":
 		it.Action = "Isolate the instance (restrictive security group) and snapshot its volumes before rebuilding it"
 	case "cloud-run-service":

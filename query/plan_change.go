@@ -1,0 +1,155 @@
+package query
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// changeHop returns the step by which the path of a runtime gives an
+// identity the power to change it (CAN_MODIFY from an identity): push to
+// its repository, update a function's code, patch a workload. The
+// compromised code did not run there on that path; it runs there only if
+// the attacker made the change. A path that publishes a package or image
+// the runtime pulls (CAN_PUBLISH), or that reaches it through its input,
+// is contained as before, and so is a job that a runtime of the radius
+// can change (a self-hosted runner host, a cache it restores), since the
+// compromised code runs next to it.
+func changeHop(x *Reached) (Hop, bool) {
+	if x.Node.Kind != graph.NodeRuntime || len(x.Path) == 0 || appInput(x.Path[len(x.Path)-1].Kind) {
+		return Hop{}, false
+	}
+	var hop Hop
+	found := false
+	for _, h := range x.Path {
+		switch {
+		case h.Kind == graph.EdgeCanPublish:
+			return Hop{}, false
+		case h.Kind == graph.EdgeCanModify && !h.Reversed && kindFromID(h.From) == graph.NodeIdentity && !found:
+			hop, found = h, true
+		}
+	}
+	return hop, found
+}
+
+// changeItems returns a check item for each runtime that a credential of
+// the radius can change but where the compromised code did not run. The
+// jobs of one repository share the item of the first: one list of the
+// repository's pushes shows a change to any of them.
+func changeItems(runtimes []*Reached, hops map[string]Hop, res *Result) []*Item {
+	var items []*Item
+	byRepo := map[string]*Item{}
+	for _, rt := range runtimes {
+		key := ""
+		switch rt.Node.Attr("type") {
+		case "gha-job", "gitlab-job":
+			if repo := rt.Node.Attr(graph.AttrRepository); repo != "" {
+				key = rt.Node.Attr("type") + "\x00" + repo
+			}
+		}
+		if it := byRepo[key]; key != "" && it != nil {
+			it.Also = append(it.Also, rt.Node.ID)
+			continue
+		}
+		it := changeItem(rt, hops[rt.Node.ID], res)
+		if key != "" {
+			byRepo[key] = it
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// changeItem returns the item that checks whether a runtime was changed
+// since the compromise, through hop, and says how to contain it if it was.
+// The check runs again once the credentials that can change it are
+// revoked (Verify), since a change may come in between.
+func changeItem(rt *Reached, hop Hop, res *Result) *Item {
+	contain := containItem([]*Reached{rt}, res)
+	it := &Item{Node: rt.Node, Kind: "check"}
+	since := compromiseTime(res)
+	what, how := "its code or configuration", graph.ReadableID(hop.From)+" can change it"
+	n := rt.Node
+	switch n.Attr("type") {
+	case "gha-job":
+		what = "repository " + n.Attr(graph.AttrRepository)
+		how = graph.ReadableID(hop.From) + " can push to it, and a pushed workflow or script runs in its jobs"
+		contain.Action = "turn off GitHub Actions for it until the pushes you did not make are reverted"
+		if repo := n.Attr(graph.AttrRepository); strings.Count(repo, "/") == 1 {
+			// The activity list contains every push, force push and
+			// branch change. Its times are UTC like the compromise time,
+			// so their first 19 characters compare as text.
+			filter := fmt.Sprintf(`.[] | select(.timestamp[0:19] >= %q) | [.timestamp, .activity_type, .ref, .actor.login] | @tsv`, prefix19(since))
+			it.Command = shellCommand("gh", "api", "--paginate", "repos/"+repo+"/activity", "--jq", filter)
+		}
+	case "gitlab-job":
+		what = "project " + n.Attr(graph.AttrRepository)
+		how = graph.ReadableID(hop.From) + " can push to it, and a pushed pipeline or script runs in its jobs"
+		contain.Action = "turn off its CI/CD until the pushes you did not make are reverted"
+		if repo := n.Attr(graph.AttrRepository); repo != "" {
+			server := orPlaceholder(n.Attr("server"), "gitlab.com")
+			project := "projects/" + strings.ReplaceAll(url.PathEscape(repo), ":", "%3A")
+			filter := fmt.Sprintf(`.[] | select(.created_at[0:19] >= %q) | [.created_at, .author.username, .push_data.ref] | @tsv`, prefix19(since))
+			it.Command = shellCommand("glab", "api", "--hostname", server, "--paginate", project+"/events?action=pushed") + " | " + shellCommand("jq", "-r", filter)
+		}
+	case "lambda":
+		if arn := n.Attr("arn"); strings.HasPrefix(arn, "arn:aws:lambda:") && !strings.Contains(arn, "${") {
+			// LastModified moves with every update of the function's code
+			// or configuration.
+			region, _, _ := arnRegion(arn)
+			it.Command = shellCommand("aws", "lambda", "get-function-configuration", "--function-name", arn, "--region", region,
+				"--query", "[LastModified,CodeSha256]", "--output", "text")
+		}
+	case "k8s-workload":
+		switch n.Attr("kind") {
+		case "Deployment", "StatefulSet", "DaemonSet":
+			if ns, name := n.Attr("namespace"), n.Attr(graph.AttrName); ns != "" && name != "" {
+				it.Command = shellCommand("kubectl", "rollout", "history", "--namespace="+ns, strings.ToLower(n.Attr("kind"))+"/"+name)
+			}
+		}
+	}
+	it.Action = fmt.Sprintf("Check whether %s changed since the compromise: %s. If it did, %s. Check again once the credentials that can change it are revoked",
+		what, how, lowerFirst(strings.TrimSuffix(contain.Action, ".")))
+	it.Verify = it.Command
+	return it
+}
+
+// prefix19 returns the date and time of an RFC 3339 time, to the second,
+// or a placeholder as it is.
+func prefix19(t string) string {
+	if len(t) >= 19 && !strings.HasPrefix(t, "<") {
+		return t[:19]
+	}
+	return t
+}
+
+// lowerFirst returns s with its first letter in lower case, unless the
+// first word is a name in capitals (AWS, IAM).
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	word, _, _ := strings.Cut(s, " ")
+	if len(word) > 1 && strings.ToUpper(word) == word {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// splitChanged moves the runtimes that a credential can change, but where
+// the compromised code did not run, out of runtimes, with the hop of each.
+func splitChanged(runtimes []*Reached) (run, changed []*Reached, hops map[string]Hop) {
+	hops = map[string]Hop{}
+	for _, rt := range runtimes {
+		if h, ok := changeHop(rt); ok {
+			changed = append(changed, rt)
+			hops[rt.Node.ID] = h
+			continue
+		}
+		run = append(run, rt)
+	}
+	return slices.Clip(run), changed, hops
+}

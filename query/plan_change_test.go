@@ -1,0 +1,153 @@
+package query
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestPlanChecksFunctionItCanChange(t *testing.T) {
+	// The compromised job reads a key of user ci, which may update the
+	// code of function worker. The compromised code never ran in worker,
+	// so the plan checks whether worker changed instead of taking it out
+	// of service, and contains the job where the code ran.
+	const (
+		job = "runtime:gha:o/a/.github/workflows/ci.yml#build"
+		key = "secret:gha:o/a/AWS_KEY"
+		ci  = "arn:aws:iam::111122223333:user/ci"
+		arn = "arn:aws:lambda:eu-west-1:111122223333:function:worker"
+		fn  = "runtime:aws:lambda:" + arn
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(key, "type", "actions-secret", "name", "AWS_KEY", "repository", "o/a", "long_lived", "true").
+		node(ci, "type", "user", "name", "ci", "account", "111122223333").
+		node(fn, "type", "lambda", "arn", arn, "name", "worker").
+		edge(job, graph.EdgeExposes, key).
+		edge(key, graph.EdgeAuthenticatesAs, ci).
+		edge(ci, graph.EdgeCanModify, fn).
+		store(t)
+	since := time.Date(2026, 11, 30, 9, 15, 0, 0, time.UTC)
+	plan := planFrom(t, s, job, Options{Since: since})
+
+	first := plan.Steps[0]
+	var kinds []string
+	for _, it := range first.Items {
+		kinds = append(kinds, it.Kind+" "+it.Node.ID)
+	}
+	if want := []string{"contain " + job, "check " + fn}; !slices.Equal(kinds, want) {
+		t.Fatalf("first step %v, want %v", kinds, want)
+	}
+	if !strings.Contains(first.Why, "contain each one that changed since the compromise before any credential is replaced") {
+		t.Errorf("first step's why %q does not say when to contain a changed runtime", first.Why)
+	}
+	it := planItem(t, plan, fn)
+	want := "aws lambda get-function-configuration --function-name " + arn + " --region eu-west-1 --query '[LastModified,CodeSha256]' --output text"
+	if it.Command != want || it.Verify != want {
+		t.Errorf("command %q, verify %q, want both %q", it.Command, it.Verify, want)
+	}
+	for _, part := range []string{
+		"Check whether its code or configuration changed since the compromise",
+		"user/ci can change it",
+		"If it did, set the function's reserved concurrency to 0",
+		"Check again once the credentials that can change it are revoked",
+	} {
+		if !strings.Contains(it.Action, part) {
+			t.Errorf("action %q lacks %q", it.Action, part)
+		}
+	}
+	// The key that can change worker is still revoked, in a later step.
+	if k := planItem(t, plan, key); k.Kind != "revoke" && k.Kind != "rotate" {
+		t.Errorf("key item kind %q, want revoke or rotate", k.Kind)
+	}
+}
+
+func TestPlanChecksPushableRepository(t *testing.T) {
+	// The compromised job holds a token that can push to o/b. Both jobs of
+	// o/b's deploy workflow are reached through that push, not through
+	// code that ran there: one item lists the pushes to o/b since the
+	// compromise, and the step is a check, not a containment.
+	const (
+		start   = "secret:gha:o/a/PUSH_PAT"
+		pusher  = "github:user:pusher"
+		repo    = "repo:github.com/o/b"
+		build   = "runtime:gha:o/b/.github/workflows/deploy.yml#build"
+		release = "runtime:gha:o/b/.github/workflows/deploy.yml#release"
+	)
+	s := newG().
+		node(start, "type", "actions-secret", "name", "PUSH_PAT", "repository", "o/a", "long_lived", "true").
+		node(build, "type", "gha-job", "workflow", ".github/workflows/deploy.yml", "repository", "o/b").
+		node(release, "type", "gha-job", "workflow", ".github/workflows/deploy.yml", "repository", "o/b").
+		edge(start, graph.EdgeAuthenticatesAs, pusher).
+		edge(pusher, graph.EdgeCanModify, repo).
+		edge(repo, graph.EdgeDefines, build).
+		edge(repo, graph.EdgeDefines, release).
+		store(t)
+	plan := planFrom(t, s, start, Options{Since: time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)})
+
+	first := plan.Steps[0]
+	if first.Title != "Check the runtimes that the attacker could change" {
+		t.Errorf("first step %q", first.Title)
+	}
+	if len(first.Items) != 1 {
+		t.Fatalf("first step has %d items, want 1 for the repository: %+v", len(first.Items), first.Items)
+	}
+	it := first.Items[0]
+	if it.Kind != "check" || !slices.Equal(it.IDs(), []string{build, release}) && !slices.Equal(it.IDs(), []string{release, build}) {
+		t.Errorf("item %s %v, want check of both jobs", it.Kind, it.IDs())
+	}
+	want := `gh api --paginate repos/o/b/activity --jq '.[] | select(.timestamp[0:19] >= "2026-12-01T06:00:00") | [.timestamp, .activity_type, .ref, .actor.login] | @tsv'`
+	if it.Command != want {
+		t.Errorf("command\n%s\nwant\n%s", it.Command, want)
+	}
+	if !strings.Contains(it.Action, "Check whether repository o/b changed since the compromise: github:user:pusher can push to it") ||
+		!strings.Contains(it.Action, "If it did, turn off GitHub Actions for it until the pushes you did not make are reverted") {
+		t.Errorf("action %q", it.Action)
+	}
+}
+
+func TestPlanContainsPushableImageTag(t *testing.T) {
+	// A push moves a tag at once, so a workload that runs a tag the
+	// attacker can push is contained as before, not merely checked.
+	const (
+		start = "secret:gha:o/a/REGISTRY_TOKEN"
+		pub   = "github:user:publisher"
+		name  = "pkg:docker/ghcr.io/o/app"
+		tag   = "pkg:docker/ghcr.io/o/app@1.2"
+		pod   = "runtime:k8s:prod/Deployment/app"
+	)
+	s := newG().
+		node(start, "type", "actions-secret", "name", "REGISTRY_TOKEN", "repository", "o/a", "long_lived", "true").
+		node(pod, "type", "k8s-workload", "kind", "Deployment", "namespace", "prod", "name", "app").
+		edge(start, graph.EdgeAuthenticatesAs, pub).
+		edge(pub, graph.EdgeCanPublish, name).
+		edge(tag, graph.EdgeVersionOf, name).
+		edge(pod, graph.EdgeExecutes, tag).
+		store(t)
+	plan := planFrom(t, s, start, Options{})
+	if it := planItem(t, plan, pod); it.Kind != "contain" {
+		t.Errorf("workload item kind %q, want contain", it.Kind)
+	}
+}
+
+func TestPlanContainLambdaNamesRegion(t *testing.T) {
+	// The function's ARN names its region, which the command passes on so
+	// that the call does not go to the shell's default region.
+	const (
+		pkg = "pkg:npm/bad@1.0.0"
+		arn = "arn:aws:lambda:ap-southeast-2:111122223333:function:resize"
+		fn  = "runtime:aws:lambda:" + arn
+	)
+	s := newG().
+		node(fn, "type", "lambda", "arn", arn).
+		edge(fn, graph.EdgeExecutes, pkg).
+		store(t)
+	it := planItem(t, planFrom(t, s, pkg, Options{}), fn)
+	want := "aws lambda put-function-concurrency --function-name " + arn + " --reserved-concurrent-executions 0 --region ap-southeast-2"
+	if it.Kind != "contain" || it.Command != want {
+		t.Errorf("%s %q, want contain %q", it.Kind, it.Command, want)
+	}
+}
