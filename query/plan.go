@@ -691,9 +691,11 @@ func consumersOf(ctx context.Context, r graph.Reader, creds []*Reached) (consume
 				// once the old are revoked: there is no replacement.
 				continue
 			}
-			if storedCredential[c.Node.Attr("type")] {
+			if storedCredential[c.Node.Attr("type")] || c.Node.Attr(graph.AttrStoredInline) == "true" {
 				// The replacement goes into the credential's own store,
-				// which its item names; the runtimes read it from there.
+				// which its item names, or into a secret store in place
+				// of the file the old value is written in. The runtimes
+				// read it from there.
 				readBy[id] = append(readBy[id], e.From)
 				continue
 			}

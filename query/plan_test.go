@@ -961,8 +961,14 @@ func TestPlanLiteralRegistryPassword(t *testing.T) {
 	}
 	want := "Change the password or revoke the token that the job logs in to ghcr.io with, as the account it belongs to; " +
 		"its value is written in a/.github/workflows/ci.yml:6, so keep the replacement in a secret store and remove the old value from the file and its history"
-	if got := planItem(t, plan, literal).Action; got != want {
-		t.Errorf("action\n got %q\nwant %q", got, want)
+	it := planItem(t, plan, literal)
+	if it.Action != want {
+		t.Errorf("action\n got %q\nwant %q", it.Action, want)
+	}
+	// The replacement goes into a secret store, which the job then reads:
+	// the job is no place to put it.
+	if len(it.Consumers) != 0 || !slices.Equal(it.ReadBy, []string{jobA}) {
+		t.Errorf("consumers %v, read by %v, want none and [%s]", it.Consumers, it.ReadBy, jobA)
 	}
 }
 
