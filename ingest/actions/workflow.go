@@ -598,6 +598,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			}
 			named := len(j.effects)
 			effects, cut := scriptEffectsCut(run, wd, env)
+			w.deployIdentities(j, effects, env, lookup(st, "run").Line)
 			j.effects = append(j.effects, effects...)
 			if cut > 0 {
 				w.warnScriptCut(j, step, lookup(st, "run"), cut)
@@ -681,7 +682,13 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		w.readActionRelease(j, u.Name(), u.Ref, step, un.Line, input, env)
 		id, _ := scalar(lookup(st, "id"))
 		j.readRegistryAuthAction(u.Name(), id, step, un.Line, input, env)
-		if e, ok := stepActionEffect(u.Name(), input); ok {
+		if strings.EqualFold(u.Name(), "google-github-actions/auth") {
+			j.readGCPProject(input)
+		}
+		if e, ok := deployAction(u.Name(), input, env); ok {
+			w.deployIdentities(j, []pkgcmd.Effect{e}, env, un.Line)
+			j.effects = append(j.effects, e)
+		} else if e, ok := stepActionEffect(u.Name(), input); ok {
 			j.effects = append(j.effects, e)
 		} else if !inertAction(u) {
 			j.afterInstall(opaqueStep("the action " + u.Name()))

@@ -90,6 +90,9 @@ type Effect struct {
 	// Named are the packages the install names on its command line
 	// (pip install black==23.1.0), in the order it names them.
 	Named []NamedInstall
+	// Deploy is set on a command that ships a folder to a function or
+	// service (deployOf), whose Dir is that folder. Eco is then "".
+	Deploy *Deploy
 }
 
 // Env is the environment a command runs with, as far as the input shows.
@@ -572,7 +575,8 @@ var corepackManagers = set("npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg")
 // Effects returns every effect of one simple command, given as its words
 // with the program first, run with env: the one Classify finds, and for
 // a program that runs an application the input does not show (the AWS
-// CDK CLI synthesising an app), the effect of that application.
+// CDK CLI synthesising an app), the effect of that application, and for a
+// command that deploys a folder to a function or service, the deploy.
 func Effects(argv []string, env Env) []Effect {
 	u := unwrapEnv(argv, env)
 	argv, env, dir := u.argv, u.env, u.dir
@@ -581,6 +585,9 @@ func Effects(argv []string, env Env) []Effect {
 		out = append(out, e)
 	}
 	if e, ok := appRunner(argv); ok {
+		out = append(out, e)
+	}
+	if e, ok := deployOf(argv, env); ok {
 		out = append(out, e)
 	}
 	out = withNamed(out, argv, env)
@@ -1459,7 +1466,7 @@ func Attrs(effects []Effect) map[string]string {
 			devOff = append(devOff, eco)
 		}
 	}
-	return map[string]string{
+	out := map[string]string{
 		AttrInstalls:    graph.JoinList(ecos),
 		AttrInstallDirs: graph.JoinList(dirs),
 		AttrScriptsOff:  graph.JoinList(scriptsOff),
@@ -1469,6 +1476,10 @@ func Attrs(effects []Effect) map[string]string {
 		AttrMayRun:      graph.JoinList(may),
 		AttrMayRunVia:   viaList(mayVia),
 	}
+	if d := deployAttr(effects); d != "" {
+		out[AttrDeploys] = d
+	}
+	return out
 }
 
 func viaList(m map[string]string) string {

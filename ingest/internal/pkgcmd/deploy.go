@@ -1,0 +1,307 @@
+package pkgcmd
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// Services that a deploy ships a folder of the repository to.
+const (
+	// DeployLambda is an AWS Lambda function (aws lambda
+	// update-function-code, create-function).
+	DeployLambda = "lambda"
+	// DeployFunctions is a Cloud Functions function (gcloud functions
+	// deploy).
+	DeployFunctions = "cloud-functions"
+	// DeployRun is a Cloud Run service deployed from source (gcloud run
+	// deploy --source).
+	DeployRun = "cloud-run"
+)
+
+// AttrDeploys on a runtime lists the deploys its commands make, each an
+// EncodeDeploy item.
+const AttrDeploys = "deploys"
+
+// Deploy is code that a command ships from a folder of the checkout to a
+// function or service, which then loads the folder's packages each time
+// it runs. The Effect that carries it has the folder as its Dir.
+type Deploy struct {
+	Service string // DeployLambda, DeployFunctions or DeployRun
+	Name    string // the function's or service's name, as the command gives it
+	// Region, Account (AWS) and Project (Google Cloud) are those the
+	// command, its environment or the job's cloud login name, or "".
+	Region, Account, Project string
+	// As are the ids of the identities the job deploys as, and MayAs
+	// those it may deploy as. A CI reader fills them in from the job's
+	// cloud login.
+	As, MayAs []string
+	// Dir is the folder deployed, relative to the checkout. It is set
+	// from Effect.Dir when the deploy is recorded in a runtime's attributes.
+	Dir string
+}
+
+// EncodeDeploy writes a deploy as one item of the AttrDeploys list: a
+// query string, whose escapes keep commas out of it.
+func EncodeDeploy(d Deploy) string {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("service", d.Service)
+	set("name", d.Name)
+	set("dir", d.Dir)
+	set("region", d.Region)
+	set("account", d.Account)
+	set("project", d.Project)
+	for _, id := range d.As {
+		v.Add("as", id)
+	}
+	for _, id := range d.MayAs {
+		v.Add("may_as", id)
+	}
+	return v.Encode()
+}
+
+// DecodeDeploy reads an item of the AttrDeploys list. ok is false for an
+// item without a service or a name.
+func DecodeDeploy(item string) (d Deploy, ok bool) {
+	v, err := url.ParseQuery(item)
+	if err != nil {
+		return Deploy{}, false
+	}
+	d = Deploy{Service: v.Get("service"), Name: v.Get("name"), Dir: v.Get("dir"), Region: v.Get("region"),
+		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"]}
+	return d, d.Service != "" && d.Name != ""
+}
+
+// Deploys reads the AttrDeploys attribute of a runtime.
+func Deploys(attr string) []Deploy {
+	var out []Deploy
+	for _, it := range graph.SplitList(attr) {
+		if d, ok := DecodeDeploy(it); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// deployAttr sums up the deploys among a job's effects as the AttrDeploys
+// attribute.
+func deployAttr(effects []Effect) string {
+	var items []string
+	for _, e := range effects {
+		if e.Deploy == nil {
+			continue
+		}
+		d := *e.Deploy
+		d.Dir = e.Dir
+		items = append(items, EncodeDeploy(d))
+	}
+	return graph.JoinList(items)
+}
+
+// deployOf reads a command that deploys a folder to a function or
+// service, run with env. The Effect's Dir is the folder relative to the
+// command's, or "" for the command's own.
+func deployOf(argv []string, env Env) (Effect, bool) {
+	if len(argv) == 0 {
+		return Effect{}, false
+	}
+	var d *Deploy
+	var dir string
+	args := expandVars(argv[1:], env)
+	switch strings.TrimSuffix(path.Base(strings.ReplaceAll(argv[0], `\`, "/")), ".exe") {
+	case "aws":
+		d = awsLambdaDeploy(args, env)
+	case "gcloud", "gcloud.cmd":
+		d, dir = gcloudDeploy(args, env)
+	}
+	if d == nil {
+		return Effect{}, false
+	}
+	return Effect{Deploy: d, Dir: dir}, true
+}
+
+// cliArgs holds the words of a command line split into the positional
+// words and the options, as --name=value or --name value.
+type cliArgs struct {
+	words []string
+	opts  map[string]string
+}
+
+// splitCLI splits args at the options. valued lists the options that take
+// the next word as their value when they do not hold it after "=". Any
+// other option is a flag, whose value is "true".
+func splitCLI(args []string, valued map[string]bool) cliArgs {
+	c := cliArgs{opts: map[string]string{}}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			c.words = append(c.words, args[i+1:]...)
+			return c
+		case strings.HasPrefix(a, "--"):
+			if k, v, ok := strings.Cut(a, "="); ok {
+				c.opts[k] = v
+			} else if valued[a] && i+1 < len(args) {
+				c.opts[a] = args[i+1]
+				i++
+			} else {
+				c.opts[a] = "true"
+			}
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			c.opts[a] = "true"
+		default:
+			c.words = append(c.words, a)
+		}
+	}
+	return c
+}
+
+// awsValued are the options of the AWS CLI read here that take a value:
+// the global ones, and those of the lambda commands.
+var awsValued = set("--region", "--profile", "--output", "--endpoint-url", "--query", "--color", "--ca-bundle",
+	"--cli-read-timeout", "--cli-connect-timeout", "--cli-binary-format", "--function-name", "--zip-file",
+	"--s3-bucket", "--s3-key", "--s3-object-version", "--image-uri", "--code", "--package-type", "--role",
+	"--runtime", "--handler", "--revision-id", "--architectures", "--source-kms-key-arn", "--cli-input-json",
+	"--cli-input-yaml", "--description", "--timeout", "--memory-size", "--environment", "--layers", "--tags")
+
+// lambdaFunctionARN matches a function's ARN or partial ARN, with an
+// optional version or alias: arn:aws:lambda:REGION:ACCOUNT:function:NAME,
+// ACCOUNT:function:NAME.
+var lambdaFunctionARN = regexp.MustCompile(`^(?:arn:aws[a-z-]*:lambda:([a-z0-9-]*):)?([0-9]{12}):function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9$_-]+)?$`)
+
+// LambdaFunctionARN splits a Lambda function's ARN or partial ARN into
+// its region ("" in a partial one), account and name, and returns nil for
+// a plain name.
+func LambdaFunctionARN(name string) []string {
+	m := lambdaFunctionARN.FindStringSubmatch(name)
+	if m == nil {
+		return nil
+	}
+	return m[1:]
+}
+
+// awsLambdaDeploy reads aws lambda update-function-code and aws lambda
+// create-function, which upload a zip file. A deploy of an image
+// (--image-uri, --package-type Image, --code ImageUri=...) and a dry run
+// ship no folder, and give nil.
+func awsLambdaDeploy(args []string, env Env) *Deploy {
+	c := splitCLI(args, awsValued)
+	if len(c.words) < 2 || c.words[0] != "lambda" ||
+		(c.words[1] != "update-function-code" && c.words[1] != "create-function") {
+		return nil
+	}
+	if c.opts["--image-uri"] != "" || strings.EqualFold(c.opts["--package-type"], "Image") ||
+		strings.Contains(c.opts["--code"], "ImageUri") || c.opts["--dry-run"] == "true" {
+		return nil
+	}
+	name := c.opts["--function-name"]
+	if name == "" || name == "true" {
+		return nil
+	}
+	d := &Deploy{Service: DeployLambda, Name: name, Region: c.opts["--region"]}
+	if m := LambdaFunctionARN(name); m != nil {
+		d.Name, d.Account = m[2], m[1]
+		if d.Region == "" {
+			d.Region = m[0]
+		}
+	}
+	if d.Region == "" {
+		// The AWS CLI reads AWS_REGION before AWS_DEFAULT_REGION.
+		d.Region = firstKnown(env, "AWS_REGION", "AWS_DEFAULT_REGION")
+	}
+	return d
+}
+
+// gcloudValued are the options of gcloud read here that take a value: the
+// global ones, and those of functions deploy and run deploy.
+var gcloudValued = set("--account", "--billing-project", "--configuration", "--flags-file", "--flatten", "--format",
+	"--impersonate-service-account", "--project", "--verbosity", "--trace-token", "--region", "--source", "--image",
+	"--runtime", "--entry-point", "--trigger-topic", "--trigger-bucket", "--trigger-event", "--trigger-resource",
+	"--trigger-location", "--trigger-service-account", "--trigger-event-filters", "--memory", "--cpu", "--timeout",
+	"--service-account", "--run-service-account", "--build-service-account", "--env-vars-file", "--set-env-vars",
+	"--update-env-vars", "--remove-env-vars", "--set-secrets", "--update-secrets", "--build-env-vars-file",
+	"--set-build-env-vars", "--max-instances", "--min-instances", "--ingress-settings", "--vpc-connector",
+	"--egress-settings", "--docker-repository", "--platform", "--port", "--concurrency", "--labels",
+	"--update-labels", "--tag", "--revision-suffix", "--command", "--args", "--execution-environment",
+	"--add-cloudsql-instances", "--set-cloudsql-instances", "--namespace", "--base-image", "--function")
+
+// gcloudResource matches the full name of a function or service,
+// projects/PROJECT/locations/REGION/functions/NAME or .../services/NAME.
+var gcloudResource = regexp.MustCompile(`^projects/([^/]+)/locations/([^/]+)/(?:functions|services)/([^/]+)$`)
+
+// GCloudResource splits the full name of a function or service into its
+// project, region and name, and returns nil for a plain name.
+func GCloudResource(name string) []string {
+	m := gcloudResource.FindStringSubmatch(name)
+	if m == nil {
+		return nil
+	}
+	return m[1:]
+}
+
+// gcloudDeploy reads gcloud functions deploy NAME, whose source is
+// --source or else the current folder, and gcloud run deploy NAME
+// --source DIR. A deploy of an image, from Cloud Storage or from a
+// repository URL gives nil. dir is the folder deployed, or "" for the
+// command's own.
+func gcloudDeploy(args []string, env Env) (d *Deploy, dir string) {
+	c := splitCLI(args, gcloudValued)
+	words := c.words
+	if len(words) > 0 && (words[0] == "alpha" || words[0] == "beta") {
+		words = words[1:]
+	}
+	if len(words) < 3 || words[1] != "deploy" {
+		return nil, ""
+	}
+
+	d = &Deploy{Name: words[2], Region: c.opts["--region"], Project: c.opts["--project"]}
+	regionEnv := ""
+	switch words[0] {
+	case "functions":
+		d.Service, regionEnv = DeployFunctions, "CLOUDSDK_FUNCTIONS_REGION"
+	case "run":
+		if c.opts["--source"] == "" || c.opts["--image"] != "" {
+			return nil, ""
+		}
+		d.Service, regionEnv = DeployRun, "CLOUDSDK_RUN_REGION"
+	default:
+		return nil, ""
+	}
+	dir = c.opts["--source"]
+	if dir == "true" || strings.Contains(dir, "://") {
+		return nil, ""
+	}
+
+	if m := GCloudResource(d.Name); m != nil {
+		d.Project, d.Region, d.Name = m[0], m[1], m[2]
+	}
+	if d.Project == "" {
+		d.Project = firstKnown(env, "CLOUDSDK_CORE_PROJECT")
+	}
+	if d.Region == "" {
+		d.Region = firstKnown(env, regionEnv)
+	}
+	return d, dir
+}
+
+// firstKnown returns the value of the first of the variables that env
+// sets, or "" when that value is computed at run time.
+func firstKnown(env Env, names ...string) string {
+	for _, n := range names {
+		if v, ok := env[n]; ok {
+			if strings.Contains(v, "$") {
+				return ""
+			}
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,115 @@
+package pkgcmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestDeploys reads the commands that deploy a folder to a function or a
+// service, and those that look alike but deploy an image or nothing.
+func TestDeploys(t *testing.T) {
+	type want struct {
+		Deploy
+		Dir string // the Effect's folder, relative to the command's
+	}
+	tests := []struct {
+		cmd  string
+		env  Env
+		want *want
+	}{
+		{"aws lambda update-function-code --function-name api --zip-file fileb://api.zip", nil,
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api"}}},
+		// --region wins over the environment, and AWS_REGION over
+		// AWS_DEFAULT_REGION.
+		{"aws --region eu-west-1 lambda update-function-code --function-name api --zip-file fileb://a.zip",
+			Env{"AWS_REGION": "us-east-1"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "eu-west-1"}}},
+		{"aws lambda update-function-code --function-name=api --zip-file fileb://a.zip",
+			Env{"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-west-2"},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-east-1"}}},
+		{"aws lambda update-function-code --function-name api --zip-file fileb://a.zip",
+			Env{"AWS_DEFAULT_REGION": "us-west-2"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-west-2"}}},
+		// A computed region is not known.
+		{"aws lambda update-function-code --function-name api --zip-file fileb://a.zip",
+			Env{"AWS_REGION": "${{ vars.REGION }}"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api"}}},
+		// An ARN, with an alias, and a partial ARN give the account.
+		{"aws lambda update-function-code --function-name arn:aws:lambda:eu-central-1:111122223333:function:report:live --zip-file fileb://r.zip", nil,
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Region: "eu-central-1", Account: "111122223333"}}},
+		{"aws lambda update-function-code --function-name 111122223333:function:report --s3-bucket b --s3-key k", nil,
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Account: "111122223333"}}},
+		{"aws lambda create-function --function-name api --runtime nodejs20.x --role arn:aws:iam::111122223333:role/r --handler index.h --zip-file fileb://a.zip", nil,
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api"}}},
+		// env -C moves the command, and with it the folder deployed.
+		{"env -C services/api aws lambda update-function-code --function-name api --zip-file fileb://a.zip", nil,
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api"}, Dir: "services/api"}},
+		// Images, dry runs and other commands deploy no folder.
+		{"aws lambda update-function-code --function-name api --image-uri 111122223333.dkr.ecr.us-east-1.amazonaws.com/api:1", nil, nil},
+		{"aws lambda create-function --function-name api --package-type Image --code ImageUri=x --role r", nil, nil},
+		{"aws lambda update-function-code --function-name api --zip-file fileb://a.zip --dry-run", nil, nil},
+		{"aws lambda update-function-configuration --function-name api --timeout 30", nil, nil},
+		{"aws lambda invoke --function-name api out.json", nil, nil},
+
+		// gcloud functions deploy: the source defaults to the command's
+		// folder.
+		{"gcloud functions deploy api --gen2 --runtime nodejs20 --trigger-http", nil,
+			&want{Deploy: Deploy{Service: DeployFunctions, Name: "api"}}},
+		{"gcloud functions deploy api --source ./fn --region europe-west1 --project example-proj", nil,
+			&want{Deploy: Deploy{Service: DeployFunctions, Name: "api", Region: "europe-west1", Project: "example-proj"}, Dir: "./fn"}},
+		{"gcloud --project=example-proj beta functions deploy api --source=fn", Env{"CLOUDSDK_FUNCTIONS_REGION": "asia-east1"},
+			&want{Deploy: Deploy{Service: DeployFunctions, Name: "api", Region: "asia-east1", Project: "example-proj"}, Dir: "fn"}},
+		{"gcloud functions deploy projects/p1/locations/us-east1/functions/api --source .", Env{"CLOUDSDK_CORE_PROJECT": "p2"},
+			&want{Deploy: Deploy{Service: DeployFunctions, Name: "api", Region: "us-east1", Project: "p1"}, Dir: "."}},
+		{"gcloud functions deploy api --source .", Env{"CLOUDSDK_CORE_PROJECT": "p2"},
+			&want{Deploy: Deploy{Service: DeployFunctions, Name: "api", Project: "p2"}, Dir: "."}},
+		// Source in Cloud Storage is no folder of the checkout.
+		{"gcloud functions deploy api --source gs://bucket/api.zip", nil, nil},
+		// gcloud run deploy: only from source.
+		{"gcloud run deploy web --source web --region us-east1", Env{"CLOUDSDK_RUN_REGION": "europe-west1"},
+			&want{Deploy: Deploy{Service: DeployRun, Name: "web", Region: "us-east1"}, Dir: "web"}},
+		{"gcloud run deploy web --source .", Env{"CLOUDSDK_RUN_REGION": "europe-west1"},
+			&want{Deploy: Deploy{Service: DeployRun, Name: "web", Region: "europe-west1"}, Dir: "."}},
+		{"gcloud run deploy web --image us-docker.pkg.dev/p/r/web:1", nil, nil},
+		{"gcloud run deploy web --region us-east1", nil, nil},
+		{"gcloud run services update web --region us-east1", nil, nil},
+	}
+	for _, tt := range tests {
+		var got *want
+		for _, e := range Effects(strings.Fields(tt.cmd), tt.env) {
+			if e.Deploy == nil {
+				continue
+			}
+			if got != nil {
+				t.Errorf("%s: more than one deploy", tt.cmd)
+			}
+			got = &want{Deploy: *e.Deploy, Dir: e.Dir}
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s (-got +want):\n%s", tt.cmd, diff)
+		}
+	}
+}
+
+// TestDeploysAttr checks that a job's deploys survive the runtime
+// attribute, names with commas included, each with the folder it ran in.
+func TestDeploysAttr(t *testing.T) {
+	effects := []Effect{
+		{Eco: NPM, Install: true, Dir: "."},
+		{Deploy: &Deploy{Service: DeployLambda, Name: "api", Region: "us-east-1", Account: "111122223333",
+			As: []string{"arn:aws:iam::111122223333:role/deploy,ci"}}, Dir: "services/api"},
+		{Deploy: &Deploy{Service: DeployRun, Name: "web", MayAs: []string{"gcp:sa:ci@p.iam.gserviceaccount.com"}}, Dir: "web"},
+	}
+	attrs := Attrs(effects)
+	got := Deploys(attrs[AttrDeploys])
+	want := []Deploy{
+		{Service: DeployLambda, Name: "api", Region: "us-east-1", Account: "111122223333",
+			As: []string{"arn:aws:iam::111122223333:role/deploy,ci"}, Dir: "services/api"},
+		{Service: DeployRun, Name: "web", MayAs: []string{"gcp:sa:ci@p.iam.gserviceaccount.com"}, Dir: "web"},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("deploys (-got +want):\n%s", diff)
+	}
+	if attrs[AttrInstalls] != NPM {
+		t.Errorf("installs %q, want npm: a deploy is no install", attrs[AttrInstalls])
+	}
+}
