@@ -81,7 +81,7 @@ type view struct {
 var readKinds = []graph.EdgeKind{
 	graph.EdgeHasPolicy, graph.EdgeMemberOf, graph.EdgeExposes, graph.EdgeLocks,
 	graph.EdgeObserved, graph.EdgeAuthenticatesAs, graph.EdgeHolds, graph.EdgeDefines,
-	graph.EdgeExecutes,
+	graph.EdgeExecutes, graph.EdgeCanModify,
 }
 
 // Derive implements graph.DeriveFunc.
@@ -171,6 +171,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"application input", v.linkAppInput},
 		{"GCP", v.linkGCP},
 		{"cloud logins", v.linkCloudLogins},
+		{"deploys", func() { v.linkDeploys(l.Logger) }},
 		{"Kubernetes", v.linkKubernetes},
 		{"install namespace", v.linkInstallNamespace},
 		{"pod network", v.linkPodNetwork},
