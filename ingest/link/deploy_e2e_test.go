@@ -490,3 +490,93 @@ workflows:
 		}
 	}
 }
+
+// runTerraform declares the Cloud Run service web in example-proj, run as
+// web-sa.
+const runTerraform = `
+provider "google" {
+  project = "example-proj"
+}
+
+resource "google_cloud_run_v2_service" "web" {
+  name     = "web"
+  location = "europe-west1"
+  template {
+    service_account = "web-sa@example-proj.iam.gserviceaccount.com"
+    containers {
+      image = "europe-west1-docker.pkg.dev/example-proj/cloud-run-source-deploy/web:latest"
+    }
+  }
+}
+`
+
+// TestDeployedCloudRunFromSource deploys the folder web of a GitLab
+// project to the Cloud Run service web from source, which then runs the
+// folder's locked packages as its service account. A deploy of an image
+// ships no folder of the repository.
+func TestDeployedCloudRunFromSource(t *testing.T) {
+	withNow(t)
+	svc := graph.GCPCloudRunID("example-proj", "europe-west1", "web")
+	sa := graph.GCPServiceAccountID("web-sa@example-proj.iam.gserviceaccount.com")
+	tests := []struct {
+		name, script string
+		want         []string
+	}{
+		{"source", "gcloud run deploy web --source web --region europe-west1 --project example-proj",
+			[]string{svc + " -> " + runtimeDep + " certain"}},
+		{"image", "gcloud run deploy web --image europe-west1-docker.pkg.dev/example-proj/r/web:1 --region europe-west1", nil},
+	}
+	for _, tt := range tests {
+		s := deployStore(t, map[string]string{
+			"infra/main.tf":         runTerraform,
+			".gitlab-ci.yml":        "deploy:\n  script:\n    - " + tt.script + "\n",
+			"web/package-lock.json": deployLock,
+		}, nil)
+		if got := strings.Join(deployEdges(t, s), "\n"); got != strings.Join(tt.want, "\n") {
+			t.Errorf("%s: deploy edges:\n%s\nwant:\n%s", tt.name, got, strings.Join(tt.want, "\n"))
+		}
+		if got := reachedBy(t, s, runtimeDep)[sa] != nil; got != (tt.want != nil) {
+			t.Errorf("%s: %s reaches the service account %v, want %v", tt.name, runtimeDep, got, tt.want != nil)
+		}
+	}
+}
+
+// TestDeployedLockDir picks the lockfiles of a deployed folder: its own,
+// else those of the nearest folder above it as possible ones, and never
+// those of a folder below it.
+func TestDeployedLockDir(t *testing.T) {
+	locks := func(files ...string) []graph.Edge {
+		var out []graph.Edge
+		for _, f := range files {
+			e := graph.Edge{}
+			e.SetAttr(graph.AttrLockfile, f)
+			out = append(out, e)
+		}
+		return out
+	}
+	tests := []struct {
+		dir      string
+		locks    []graph.Edge
+		want     string
+		possible bool
+	}{
+		{".", locks("package-lock.json", "tools/package-lock.json"), ".", false},
+		{"./api/", locks("package-lock.json", "api/package-lock.json"), "api", false},
+		// A workspace member without a lockfile of its own.
+		{"packages/api", locks("package-lock.json", "tools/package-lock.json"), ".", true},
+		{"packages/api", locks("packages/package-lock.json", "package-lock.json"), "packages", true},
+		// The root folder does not run the lockfile of a folder below it.
+		{".", locks("api/package-lock.json"), ".", false},
+		// A computed folder may be any.
+		{"$SRC", locks("api/package-lock.json"), "*", true},
+	}
+	for _, tt := range tests {
+		got, doubt := deployedLockDir(tt.dir, tt.locks)
+		if got != tt.want {
+			t.Errorf("%s: folder %q, want %q", tt.dir, got, tt.want)
+		}
+		if (doubt != "") != tt.possible {
+			t.Errorf("%s: doubt %q, want possible %v", tt.dir, doubt, tt.possible)
+		}
+	}
+}

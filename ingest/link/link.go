@@ -2,8 +2,9 @@
 // identities may assume which roles (trust and identity policies, OIDC
 // conditions evaluated against each job's claims), which secrets and
 // resources each identity reaches, which packages each CI job executes
-// through its repository's lockfiles, and which environment or "all
-// secrets" references resolve to which declared secrets.
+// through its repository's lockfiles, which packages the functions that
+// jobs deploy load (linkDeploys), and which environment or "all secrets"
+// references resolve to which declared secrets.
 //
 // Derive runs over the whole graph after every ingest run, so facts from
 // files read in different runs still meet.

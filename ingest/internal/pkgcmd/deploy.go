@@ -206,6 +206,9 @@ func awsLambdaDeploy(args []string, env Env) *Deploy {
 	if name == "" || name == "true" {
 		return nil
 	}
+	// NOTE: the folder deployed is taken to be the command's own. The zip
+	// file may hold another folder (cd api && zip -r ../api.zip .), whose
+	// lockfile the linker then misses.
 	d := &Deploy{Service: DeployLambda, Name: name, Region: c.opts["--region"]}
 	if m := LambdaFunctionARN(name); m != nil {
 		d.Name, d.Account = m[2], m[1]

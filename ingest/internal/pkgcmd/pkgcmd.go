@@ -7,7 +7,9 @@
 // command's words here, so that GitHub Actions, GitLab CI and CircleCI
 // agree on what a command does. A tool command (npx, pnpm dlx, yarn dlx,
 // bunx, uvx, pipx run) also names the packages it fetches and runs
-// (Effect.Runs).
+// (Effect.Runs). A command that deploys a folder to a function or service
+// (aws lambda update-function-code, gcloud functions deploy, gcloud run
+// deploy --source) gives an Effect whose Deploy names the target.
 //
 // Known limits: a repository's .npmrc (ignore-scripts=true) and a
 // package.json that lists the scripts a project defines are not read, so
