@@ -580,3 +580,23 @@ func TestDeployedLockDir(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployZipOfSubfolder zips the folder api from inside it, and
+// uploads the zip from the repository's root. The function runs the
+// packages of api's lockfile, not those of the root's.
+func TestDeployZipOfSubfolder(t *testing.T) {
+	rootLock := strings.ReplaceAll(strings.ReplaceAll(deployLock, "runtime-dep", "root-dep"), "dev-dep", "root-dev-dep")
+	workflow := strings.ReplaceAll(lambdaWorkflow,
+		"npm ci && zip -r api.zip . && aws lambda",
+		"cd api && npm ci && zip -r ../api.zip . && cd .. && aws lambda")
+	s := deployStore(t, map[string]string{
+		"infra/main.tf":                lambdaTerraform,
+		".github/workflows/deploy.yml": workflow,
+		"package-lock.json":            rootLock,
+		"api/package-lock.json":        deployLock,
+	}, nil)
+	want := lambdaID + " -> " + runtimeDep + " certain"
+	if got := strings.Join(deployEdges(t, s), "\n"); got != want {
+		t.Errorf("deploy edges:\n%s\nwant:\n%s", got, want)
+	}
+}

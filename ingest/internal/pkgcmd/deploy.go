@@ -42,6 +42,10 @@ type Deploy struct {
 	// Dir is the folder deployed, relative to the checkout. It is set
 	// from Effect.Dir when the deploy is recorded in a runtime's attributes.
 	Dir string
+	// ZipFile is the zip file that a Lambda deploy uploads, relative to
+	// the command's folder, or "". A zip command of the same job that
+	// wrote that file names the folder deployed. It is not recorded.
+	ZipFile string
 }
 
 // EncodeDeploy writes a deploy as one item of the AttrDeploys list: a
@@ -92,18 +96,92 @@ func Deploys(attr string) []Deploy {
 }
 
 // deployAttr sums up the deploys among a job's effects as the AttrDeploys
-// attribute.
+// attribute. A Lambda deploy of a zip file that an earlier zip command
+// of the job wrote deploys the folder that command archived.
 func deployAttr(effects []Effect) string {
 	var items []string
+	archives := map[string]string{} // zip file -> folder archived, both relative to the checkout
 	for _, e := range effects {
+		if e.Zip != "" && fixedPath(e.Dir) {
+			archives[path.Join(e.Dir, e.Zip)] = e.Dir
+		}
 		if e.Deploy == nil {
 			continue
 		}
 		d := *e.Deploy
 		d.Dir = e.Dir
+		if d.ZipFile != "" && fixedPath(e.Dir) {
+			if dir, ok := archives[path.Join(e.Dir, d.ZipFile)]; ok {
+				d.Dir = dir
+			}
+		}
 		items = append(items, EncodeDeploy(d))
 	}
 	return graph.JoinList(items)
+}
+
+// fixedPath reports whether a relative path is written out, without a
+// variable, an expression or a home folder.
+func fixedPath(p string) bool {
+	return p != "" && !path.IsAbs(p) && !strings.ContainsAny(p, "$~{}")
+}
+
+// zipValued are the options of zip that take the next word as their
+// value. -x and -i take the rest of the words, and end the inputs.
+var zipValued = set("-b", "-n", "-t", "-tt", "-P", "-O", "--out", "-Z", "--compression-method")
+
+// zipOf reads a zip command that archives one folder (zip -r api.zip .,
+// zip -r ../api.zip dist), for deployAttr. The Effect's Dir is that
+// folder, relative to the command's, and its Zip the archive, relative
+// to the folder. Inputs that are files, or several inputs, archive the
+// command's own folder. A zip with a variable or an absolute path in the
+// archive's name or in the folder gives nothing.
+func zipOf(argv []string) (Effect, bool) {
+	if len(argv) < 3 || path.Base(argv[0]) != "zip" {
+		return Effect{}, false
+	}
+	var archive string
+	var inputs []string
+	for i := 1; i < len(argv); i++ {
+		a := argv[i]
+		if a == "-x" || a == "-i" || a == "--exclude" || a == "--include" || a == "-@" {
+			break
+		}
+		if strings.HasPrefix(a, "-") {
+			if zipValued[a] {
+				i++
+			}
+			continue
+		}
+		if archive == "" {
+			archive = a
+		} else {
+			inputs = append(inputs, a)
+		}
+	}
+
+	if len(inputs) == 0 || !fixedPath(archive) {
+		return Effect{}, false
+	}
+	if !strings.HasSuffix(archive, ".zip") {
+		// zip adds the suffix to an archive named without one.
+		archive += ".zip"
+	}
+
+	dir := "."
+	if in := path.Clean(inputs[0]); len(inputs) == 1 && path.Ext(in) == "" && !strings.ContainsAny(in, "*?[") {
+		dir = in
+	}
+	if !fixedPath(dir) || dir == ".." || strings.HasPrefix(dir, "../") {
+		return Effect{}, false
+	}
+	// The archive's name is relative to the command's folder, and Zip
+	// relative to dir, which lies below it.
+	up := ""
+	if dir != "." {
+		up = strings.Repeat("../", strings.Count(dir, "/")+1)
+	}
+	return Effect{Dir: dir, Zip: path.Clean(up + archive)}, true
 }
 
 // deployOf reads a command that deploys a folder to a function or
@@ -202,20 +280,26 @@ func awsLambdaDeploy(args []string, env Env) *Deploy {
 		strings.Contains(c.opts["--code"], "ImageUri") || c.opts["--dry-run"] == "true" {
 		return nil
 	}
+
 	name := c.opts["--function-name"]
 	if name == "" || name == "true" {
 		return nil
 	}
-	// NOTE: the folder deployed is taken to be the command's own. The zip
-	// file may hold another folder (cd api && zip -r ../api.zip .), whose
-	// lockfile the linker then misses.
+
+	// NOTE: without a zip command of the job that wrote --zip-file
+	// (deployAttr), the folder deployed is taken to be the command's own,
+	// and a zip file that another job or tool built may hold another.
 	d := &Deploy{Service: DeployLambda, Name: name, Region: c.opts["--region"]}
+	if z, ok := strings.CutPrefix(c.opts["--zip-file"], "fileb://"); ok && fixedPath(z) {
+		d.ZipFile = path.Clean(z)
+	}
 	if m := LambdaFunctionARN(name); m != nil {
 		d.Name, d.Account = m[2], m[1]
 		if d.Region == "" {
 			d.Region = m[0]
 		}
 	}
+
 	if d.Region == "" {
 		// The AWS CLI reads AWS_REGION before AWS_DEFAULT_REGION.
 		d.Region = firstKnown(env, "AWS_REGION", "AWS_DEFAULT_REGION")

@@ -1,6 +1,7 @@
 package pkgcmd
 
 import (
+	"path"
 	"strings"
 	"testing"
 
@@ -20,29 +21,29 @@ func TestDeploys(t *testing.T) {
 		want *want
 	}{
 		{"aws lambda update-function-code --function-name api --zip-file fileb://api.zip", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "api"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "api.zip"}}},
 		// --region wins over the environment, and AWS_REGION over
 		// AWS_DEFAULT_REGION.
 		{"aws --region eu-west-1 lambda update-function-code --function-name api --zip-file fileb://a.zip",
-			Env{"AWS_REGION": "us-east-1"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "eu-west-1"}}},
+			Env{"AWS_REGION": "us-east-1"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "eu-west-1", ZipFile: "a.zip"}}},
 		{"aws lambda update-function-code --function-name=api --zip-file fileb://a.zip",
 			Env{"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-west-2"},
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-east-1"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-east-1", ZipFile: "a.zip"}}},
 		{"aws lambda update-function-code --function-name api --zip-file fileb://a.zip",
-			Env{"AWS_DEFAULT_REGION": "us-west-2"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-west-2"}}},
+			Env{"AWS_DEFAULT_REGION": "us-west-2"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-west-2", ZipFile: "a.zip"}}},
 		// A computed region is not known.
 		{"aws lambda update-function-code --function-name api --zip-file fileb://a.zip",
-			Env{"AWS_REGION": "${{ vars.REGION }}"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api"}}},
+			Env{"AWS_REGION": "${{ vars.REGION }}"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip"}}},
 		// An ARN, with an alias, and a partial ARN give the account.
 		{"aws lambda update-function-code --function-name arn:aws:lambda:eu-central-1:111122223333:function:report:live --zip-file fileb://r.zip", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Region: "eu-central-1", Account: "111122223333"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Region: "eu-central-1", Account: "111122223333", ZipFile: "r.zip"}}},
 		{"aws lambda update-function-code --function-name 111122223333:function:report --s3-bucket b --s3-key k", nil,
 			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Account: "111122223333"}}},
 		{"aws lambda create-function --function-name api --runtime nodejs20.x --role arn:aws:iam::111122223333:role/r --handler index.h --zip-file fileb://a.zip", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "api"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip"}}},
 		// env -C moves the command, and with it the folder deployed.
 		{"env -C services/api aws lambda update-function-code --function-name api --zip-file fileb://a.zip", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "api"}, Dir: "services/api"}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip"}, Dir: "services/api"}},
 		// Images, dry runs and other commands deploy no folder.
 		{"aws lambda update-function-code --function-name api --image-uri 111122223333.dkr.ecr.us-east-1.amazonaws.com/api:1", nil, nil},
 		{"aws lambda create-function --function-name api --package-type Image --code ImageUri=x --role r", nil, nil},
@@ -111,5 +112,45 @@ func TestDeploysAttr(t *testing.T) {
 	}
 	if attrs[AttrInstalls] != NPM {
 		t.Errorf("installs %q, want npm: a deploy is no install", attrs[AttrInstalls])
+	}
+}
+
+// TestDeployZipFolder follows a Lambda deploy's zip file to the zip
+// command of the job that wrote it, whose folder is the one deployed.
+func TestDeployZipFolder(t *testing.T) {
+	type step struct{ dir, cmd string }
+	const deploy = "aws lambda update-function-code --function-name api --zip-file fileb://api.zip"
+	tests := []struct {
+		name  string
+		steps []step
+		want  string
+	}{
+		{"cd and back", []step{{"api", "zip -r ../api.zip ."}, {".", deploy}}, "api"},
+		{"folder input", []step{{".", "zip -r -q api.zip dist -x '*.map'"}, {".", deploy}}, "dist"},
+		{"nested folder", []step{{".", "zip -r out/api api/src"}, {".", "aws lambda update-function-code --function-name api --zip-file fileb://out/api.zip"}}, "api/src"},
+		{"files", []step{{".", "zip api.zip index.js package.json"}, {".", deploy}}, "."},
+		{"same folder", []step{{"fn", "zip -r api.zip ."}, {"fn", deploy}}, "fn"},
+		// Another archive: the command's own folder.
+		{"other zip", []step{{"api", "zip -r ../other.zip ."}, {".", deploy}}, "."},
+		{"no zip", []step{{"web", deploy}}, "web"},
+	}
+	for _, tt := range tests {
+		var effects []Effect
+		for _, st := range tt.steps {
+			for _, e := range Effects(strings.Fields(st.cmd), nil) {
+				// As the CI readers do: a folder the command names is
+				// relative to the one it runs in.
+				e.Dir = path.Join(st.dir, e.Dir)
+				effects = append(effects, e)
+			}
+		}
+		got := Deploys(Attrs(effects)[AttrDeploys])
+		if len(got) != 1 {
+			t.Errorf("%s: %d deploys, want 1", tt.name, len(got))
+			continue
+		}
+		if got[0].Dir != tt.want {
+			t.Errorf("%s: folder %q, want %q", tt.name, got[0].Dir, tt.want)
+		}
 	}
 }

@@ -95,6 +95,9 @@ type Effect struct {
 	// Deploy is set on a command that ships a folder to a function or
 	// service (deployOf), whose Dir is that folder. Eco is then "".
 	Deploy *Deploy
+	// Zip is set on a zip command that archives the folder Dir (zipOf):
+	// the archive file it writes, relative to Dir. Eco is then "".
+	Zip string
 }
 
 // Env is the environment a command runs with, as far as the input shows.
@@ -590,6 +593,9 @@ func Effects(argv []string, env Env) []Effect {
 		out = append(out, e)
 	}
 	if e, ok := deployOf(argv, env); ok {
+		out = append(out, e)
+	}
+	if e, ok := zipOf(argv); ok {
 		out = append(out, e)
 	}
 	out = withNamed(out, argv, env)
