@@ -71,12 +71,16 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 	contain := containItem([]*Reached{rt}, res)
 	it := &Item{Node: rt.Node, Kind: "check"}
 	since := compromiseTime(res)
-	what, how := "its code or configuration", graph.ReadableID(hop.From)+" can change it"
+	who := graph.ReadableID(hop.From)
+	if x := res.index[hop.From]; x != nil && x.Node.Label != "" && x.Node.Label != x.Node.ID {
+		who = x.Node.Label
+	}
+	what, how := "its code or configuration", who+" can change it"
 	n := rt.Node
 	switch n.Attr("type") {
 	case "gha-job":
 		what = "repository " + n.Attr(graph.AttrRepository)
-		how = graph.ReadableID(hop.From) + " can push to it, and a pushed workflow or script runs in its jobs"
+		how = who + " can push to it, and a pushed workflow or script runs in its jobs"
 		contain.Action = "turn off GitHub Actions for it until the pushes you did not make are reverted"
 		if repo := n.Attr(graph.AttrRepository); strings.Count(repo, "/") == 1 {
 			// The activity list contains every push, force push and
@@ -87,7 +91,7 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 		}
 	case "gitlab-job":
 		what = "project " + n.Attr(graph.AttrRepository)
-		how = graph.ReadableID(hop.From) + " can push to it, and a pushed pipeline or script runs in its jobs"
+		how = who + " can push to it, and a pushed pipeline or script runs in its jobs"
 		contain.Action = "turn off its CI/CD until the pushes you did not make are reverted"
 		if repo := n.Attr(graph.AttrRepository); repo != "" {
 			server := orPlaceholder(n.Attr("server"), "gitlab.com")
