@@ -205,3 +205,14 @@ func PyPIName(name string) string {
 	}
 	return b.String()
 }
+
+// DockerfileID returns the id of the Package node of a Dockerfile: the
+// repository's id without its "repo:" prefix and the file's path in the
+// repository, as in dockerfile:github.com/example-org/api/docker/Dockerfile.
+// A file outside any repository (repoID "") is named by its path alone.
+func DockerfileID(repoID, path string) string {
+	if repoID == "" {
+		return "dockerfile:" + path
+	}
+	return "dockerfile:" + strings.TrimPrefix(repoID, "repo:") + "/" + path
+}

@@ -31,3 +31,15 @@ func TestPyPIName(t *testing.T) {
 		}
 	}
 }
+
+func TestDockerfileID(t *testing.T) {
+	for _, tt := range []struct{ repo, path, want string }{
+		{RepoID("", "example-org/api"), "Dockerfile", "dockerfile:github.com/example-org/api/Dockerfile"},
+		{RepoID("gitlab.example.com", "team/sub/api"), "docker/Dockerfile.prod", "dockerfile:gitlab.example.com/team/sub/api/docker/Dockerfile.prod"},
+		{"", "build/Containerfile", "dockerfile:build/Containerfile"},
+	} {
+		if got := DockerfileID(tt.repo, tt.path); got != tt.want {
+			t.Errorf("DockerfileID(%q, %q) = %q, want %q", tt.repo, tt.path, got, tt.want)
+		}
+	}
+}

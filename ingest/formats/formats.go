@@ -8,6 +8,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/awsiam"
 	"github.com/blastradius-dev/blastradius/ingest/circleci"
 	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
+	"github.com/blastradius-dev/blastradius/ingest/dockerfile"
 	"github.com/blastradius-dev/blastradius/ingest/gcpaudit"
 	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
 	"github.com/blastradius-dev/blastradius/ingest/githubaudit"
@@ -48,6 +49,7 @@ func All() []ingest.Parser {
 		lockfile.NewNuGetLock(),
 		lockfile.NewBundler(),
 		lockfile.NewComposer(),
+		dockerfile.New(),
 		sbom.NewCycloneDX(),
 		sbom.NewSPDX(),
 		terraform.New(),

@@ -15,6 +15,7 @@ var only = map[string][]string{
 	"github.com/hashicorp/hcl":            {"ingest/terraform"},
 	"github.com/zclconf/go-cty":           {"ingest/terraform"},
 	"github.com/spf13/cobra":              {"cmd/blastradius"},
+	"github.com/moby/buildkit":            {"ingest/dockerfile"},
 }
 
 // never maps a package prefix to the project packages it must not import.

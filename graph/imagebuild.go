@@ -1,0 +1,20 @@
+package graph
+
+// Attributes of image builds. A Dockerfile is a Package node
+// (DockerfileID) that DEPENDS_ON the base images its final image is built
+// from and the packages its RUN instructions install. An image that a CI
+// job builds from it and pushes DEPENDS_ON it.
+const (
+	// AttrInstallSources, on a Dockerfile, lists one ECO=FOLDER@LINE entry
+	// per install of a RUN instruction (at LINE) whose lockfile or
+	// manifest a COPY or ADD put in place. FOLDER is the folder of the
+	// build context it was copied from, "." for the context's root.
+	AttrInstallSources = "install_sources"
+	// AttrBuildContext, on the DEPENDS_ON edge from an image to the
+	// Dockerfile it is built from, is the folder of the repository that
+	// the build hands to the builder as its context, "." for the root.
+	AttrBuildContext = "build_context"
+	// AttrDockerfile, on the same edge, is the Dockerfile's path in the
+	// repository.
+	AttrDockerfile = "dockerfile"
+)

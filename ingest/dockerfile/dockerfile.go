@@ -1,0 +1,146 @@
+// Package dockerfile reads Dockerfiles and Containerfiles. Each file gives
+// one Package node (graph.DockerfileID) that stands for the image a build
+// of its last stage makes. The node DEPENDS_ON:
+//
+//   - the base image of the last stage and of every stage it builds on
+//     (FROM stage), copies from (COPY --from) or mounts from (RUN
+//     --mount=from=...), transitively, and the images that COPY --from or
+//     a mount names directly;
+//   - the packages that its RUN instructions install by name with an
+//     exact version (npm install -g x@1.2.3, pip install x==1.0).
+//
+// Stages that the last stage does not use are left out, and FROM scratch
+// names no image. Its attributes record how the RUN instructions of the
+// stages it uses install a project's packages: the ecosystems
+// (pkgcmd.AttrInstalls), those whose every install leaves out development
+// or install scripts (pkgcmd.AttrDevOff, pkgcmd.AttrScriptsOff), and the
+// folder of the build context from which a COPY or ADD put the lockfile or
+// manifest in the install's folder (graph.AttrInstallSources). The linker
+// joins those to the lockfiles of the repository.
+//
+// RUN scripts are read with the shell scanner and the command classifier
+// that the CI readers use. The values of ARG and ENV are read only to
+// expand FROM and --from and to classify commands; nothing but their
+// names is stored.
+//
+// Limits: a build argument given at build time (--build-arg) is not seen,
+// so an ARG's default decides what FROM names, and a FROM whose argument
+// has no default names no image. A build of another stage (--target) is
+// taken to build the last one. RUN is read as a POSIX shell script
+// whatever SHELL says. ONBUILD instructions, of the file or of its base
+// images, are not read.
+package dockerfile
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+)
+
+// Parser reads Dockerfiles.
+type Parser struct{}
+
+// New returns the Dockerfile parser.
+func New() *Parser { return &Parser{} }
+
+// Format implements ingest.Parser.
+func (*Parser) Format() string { return "dockerfile" }
+
+// Detect implements ingest.Parser. It accepts Dockerfile and Containerfile,
+// NAME.Dockerfile and NAME.dockerfile, and Dockerfile.SUFFIX
+// (Dockerfile.prod), but not the per-file ignore list
+// Dockerfile.dockerignore.
+func (*Parser) Detect(f *ingest.File) bool {
+	name := path.Base(strings.ReplaceAll(f.RelPath, `\`, "/"))
+	switch {
+	case name == "Dockerfile" || name == "Containerfile":
+		return true
+	case strings.HasSuffix(name, ".dockerignore"):
+		return false
+	case strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerfile"):
+		return len(name) > len(".dockerfile")
+	case strings.HasPrefix(name, "Dockerfile.") || strings.HasPrefix(name, "Containerfile."):
+		return !strings.HasSuffix(name, ".")
+	}
+	return false
+}
+
+// maxSize bounds the Dockerfiles read. BuildKit itself refuses a file past
+// a few megabytes of instructions.
+const maxSize = 4 << 20
+
+// Parse implements ingest.Parser.
+func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ingest.Result) error {
+	data, err := read(f)
+	if err != nil {
+		return err
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line := bytes.Count(data[:i], []byte("\n")) + 1
+		return ingest.Errorf(ingest.Position{File: f.Path, Line: line}, "binary content where a Dockerfile was expected")
+	}
+	ast, err := parser.Parse(bytes.NewReader(data))
+	if err != nil {
+		// The parser's message may quote the file's text, which may hold
+		// a secret, so only its position is kept.
+		return ingest.Errorf(ingest.Position{File: f.Path, Line: errorLine(err)}, "the file does not parse as a Dockerfile")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d := newDocument(f, ast, res)
+	d.read()
+	d.emit()
+	return nil
+}
+
+// read returns the file's content, refusing one larger than maxSize.
+func read(f *ingest.File) ([]byte, error) {
+	if f.Size > maxSize {
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "the file is larger than %d bytes, more than a Dockerfile holds", maxSize)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxSize {
+		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "the file is larger than %d bytes, more than a Dockerfile holds", maxSize)
+	}
+	return data, nil
+}
+
+// errorLine returns the first line that a parser error points at, or 0.
+func errorLine(err error) int {
+	var le *parser.LocationError
+	if errors.As(err, &le) {
+		for _, rs := range le.Locations {
+			for _, r := range rs {
+				if r.Start.Line > 0 {
+					return r.Start.Line
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// id returns the id of the file's Package node.
+func id(f *ingest.File) string {
+	if f.Repo == "" {
+		return graph.DockerfileID("", f.RelPath)
+	}
+	return graph.DockerfileID(f.RepoID(), f.RelPath)
+}

@@ -1,0 +1,158 @@
+package dockerfile
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+)
+
+// emit writes the file's node and its DEPENDS_ON edges.
+func (d *document) emit() {
+	used := d.used()
+	ins := d.installs(used)
+	d.res.Records = len(d.stages)
+
+	attrs := map[string]string{
+		"ecosystem":    "dockerfile",
+		graph.AttrName: d.f.RelPath,
+		"path":         d.f.RelPath,
+	}
+	if d.f.Repo != "" {
+		attrs[graph.AttrRepository] = d.f.Repo
+		if h := graph.RepoHostAttr(d.f.Forge()); h != "" {
+			attrs[graph.AttrRepositoryHost] = h
+		}
+	}
+	if len(d.stages) > 0 {
+		attrs["stages"] = strconv.Itoa(len(d.stages))
+		attrs["last_stage"] = d.stages[len(d.stages)-1].label()
+	}
+	if len(d.args) > 0 {
+		attrs["build_args"] = graph.JoinList(d.args)
+	}
+	for k, v := range installAttrs(ins) {
+		if v != "" {
+			attrs[k] = v
+		}
+	}
+	label := d.f.RelPath
+	if d.f.Repo != "" {
+		label = d.f.Repo + "/" + d.f.RelPath
+	}
+	d.res.AddNode(graph.Node{ID: d.id, Kind: graph.NodePackage, Label: label, Attrs: attrs, Pos: graph.Pos{File: d.f.Path, Line: 1}})
+
+	w := &writer{d: d, nodes: map[string]bool{d.id: true}, edges: map[string]bool{}}
+	last := len(d.stages) - 1
+	for _, s := range used {
+		if s.hasImg {
+			reason := fmt.Sprintf("the image is built FROM %s, in stage %s", s.img.Name()+":"+s.img.Version(), s.label())
+			if s.index != last {
+				reason = fmt.Sprintf("stage %s is built FROM %s, and the image's last stage builds on, copies from or mounts it", s.label(), s.img.Name()+":"+s.img.Version())
+			}
+			w.image(s.img, viaBaseImage, s.label(), s.line, graph.Certain, reason)
+		}
+		for _, u := range s.uses {
+			if u.stage >= 0 {
+				continue
+			}
+			ref := u.img.Name() + ":" + u.img.Version()
+			if u.via == viaCopyFrom {
+				w.image(u.img, u.via, s.label(), u.line, graph.Certain, "COPY --from copies files of "+ref+" into stage "+s.label())
+				continue
+			}
+			w.image(u.img, u.via, s.label(), u.line, graph.Possible,
+				"a RUN of stage "+s.label()+" mounts "+ref+", whose files its commands may run or copy into the image")
+		}
+	}
+	for _, in := range ins {
+		for _, n := range in.eff.Named {
+			if n.Version != "" {
+				w.named(n, in.line)
+			}
+		}
+	}
+}
+
+// installAttrs sums up the project installs of the RUN commands: the
+// ecosystems, those whose installs all leave out development
+// dependencies or install scripts, and the build context folder each
+// install reads its lockfile from.
+func installAttrs(ins []install) map[string]string {
+	var effs []pkgcmd.Effect
+	var sources []string
+	for _, in := range ins {
+		e := in.eff
+		if !e.Install || e.Tool {
+			continue
+		}
+		effs = append(effs, e)
+		if in.folder != "" {
+			sources = append(sources, e.Eco+"="+in.folder+"@"+strconv.Itoa(in.line))
+		}
+	}
+	if len(effs) == 0 {
+		return nil
+	}
+	all := pkgcmd.Attrs(effs)
+	return map[string]string{
+		pkgcmd.AttrInstalls:      all[pkgcmd.AttrInstalls],
+		pkgcmd.AttrDevOff:        all[pkgcmd.AttrDevOff],
+		pkgcmd.AttrScriptsOff:    all[pkgcmd.AttrScriptsOff],
+		graph.AttrInstallSources: graph.JoinList(sources),
+	}
+}
+
+// writer writes nodes and edges once each.
+type writer struct {
+	d     *document
+	nodes map[string]bool
+	edges map[string]bool
+}
+
+func (w *writer) node(n graph.Node) {
+	if w.nodes[n.ID] {
+		return
+	}
+	w.nodes[n.ID] = true
+	w.d.res.AddNode(n)
+}
+
+// edge writes an edge unless one of the same kind joins the same nodes.
+func (w *writer) edge(e graph.Edge) {
+	k := string(e.Kind) + " " + e.From + " " + e.To
+	if w.edges[k] {
+		return
+	}
+	w.edges[k] = true
+	w.d.res.AddEdge(e)
+}
+
+// image writes an image's version and name nodes and the DEPENDS_ON edge
+// from the Dockerfile to the version.
+func (w *writer) image(img image.Ref, via, stage string, line int, conf graph.Confidence, reason string) {
+	pos := graph.Pos{File: w.d.f.Path, Line: line}
+	ver, name := img.PURL(true), img.PURL(false)
+	w.node(graph.Node{ID: ver, Kind: graph.NodePackage, Label: img.Name() + "@" + img.Version(), Pos: pos,
+		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: img.Name(), "version": img.Version()}})
+	w.node(graph.Node{ID: name, Kind: graph.NodePackage, Label: img.Name(), Pos: pos,
+		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()}})
+	w.edge(graph.Edge{From: ver, To: name, Kind: graph.EdgeVersionOf, Confidence: graph.Certain, Pos: pos})
+	w.edge(graph.Edge{From: w.d.id, To: ver, Kind: graph.EdgeDependsOn, Confidence: conf, Pos: pos, Attrs: map[string]string{
+		graph.AttrVia: via, "pinned": img.Pinned(), "stage": stage, graph.AttrReason: reason,
+	}})
+}
+
+// named writes a package that a RUN command installs by name with an
+// exact version, and the DEPENDS_ON edge to it.
+func (w *writer) named(n pkgcmd.NamedInstall, line int) {
+	pos := graph.Pos{File: w.d.f.Path, Line: line}
+	nameAttrs, verAttrs := n.NodeAttrs()
+	w.node(graph.Node{ID: n.NameID(), Kind: graph.NodePackage, Label: n.Name, Pos: pos, Attrs: nameAttrs})
+	w.node(graph.Node{ID: n.ID(), Kind: graph.NodePackage, Label: n.Name + "@" + n.Version, Pos: pos, Attrs: verAttrs})
+	w.edge(graph.Edge{From: n.ID(), To: n.NameID(), Kind: graph.EdgeVersionOf, Confidence: graph.Certain, Pos: pos})
+	w.edge(graph.Edge{From: w.d.id, To: n.ID(), Kind: graph.EdgeDependsOn, Confidence: n.Confidence(), Pos: pos,
+		Attrs: n.EdgeAttrsBy("the RUN instruction at line " + strconv.Itoa(line))})
+}
