@@ -215,6 +215,9 @@ type job struct {
 	// passwords written into the workflow that the job logged in with.
 	literalLogins map[string][]string
 	pushes        []imagePush
+	// buildSteps are the image builds and push commands of the steps, in
+	// order (readScriptBuilds, readActionBuild).
+	buildSteps []registry.BuildStep
 	// awsIdents and gcpIdents are the cloud identities the job acts as
 	// after the steps read so far, awsRegion the region that
 	// configure-aws-credentials set, and cloudLogins the registry logins
@@ -410,6 +413,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 	w.writeInlineSecrets(j, n)
 	w.writeToken(j)
 	w.writePublish(j)
+	w.writeImageBuilds(j)
 	w.writeOIDC(j)
 	w.writeReleases(j)
 }
@@ -608,6 +612,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
+			w.readScriptBuilds(j, run, wd, lookup(st, "run").Line)
 			w.executeNamed(j, j.effects[named:], step, lookup(st, "run").Line)
 			shell, _ := scalar(lookup(st, "shell"))
 			if shell == "" {
@@ -679,6 +684,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 			j.gcpAuthSteps[id] = format == "access_token" || computed(format)
 		}
 		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
+		w.readActionBuild(j, u.Name(), un.Line, input)
 		w.readActionRelease(j, u.Name(), u.Ref, step, un.Line, input, env)
 		id, _ := scalar(lookup(st, "id"))
 		j.readRegistryAuthAction(u.Name(), id, step, un.Line, input, env)

@@ -375,6 +375,7 @@ func (c *converter) job(inv *invocation) {
 	c.contexts(j)
 	j.literals = c.scriptLiterals(j)
 	c.registryPublish(j)
+	c.imageBuilds(j)
 	c.registryReleases(j)
 	c.containerRuns(j)
 	c.namedInstalls(j)

@@ -280,6 +280,7 @@ func (c *converter) job(name string) {
 	c.jobToken(j)
 	j.literals = c.scriptLiterals(j)
 	c.registryPublish(j)
+	c.imageBuilds(j)
 	c.registryReleases(j)
 	c.s3Deploy(j, v)
 	c.idTokens(j, v)

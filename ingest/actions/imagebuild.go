@@ -1,0 +1,103 @@
+package actions
+
+import (
+	"path"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+)
+
+// readScriptBuilds records the image builds and push commands of a run
+// step whose working directory is wd ("" for the workspace).
+func (w *workflow) readScriptBuilds(j *job, script, wd string, line int) {
+	dir := wd
+	if dir == "" {
+		dir = "."
+	}
+	for _, s := range registry.ScanBuilds(w.expandRepo(script), dir, w.pushedImage) {
+		s.Line = line
+		j.buildSteps = append(j.buildSteps, s)
+	}
+}
+
+// readActionBuild records the build of docker/build-push-action. Without
+// a context input the action builds the Git context, the repository's
+// root, and {{defaultContext}}:DIR names a folder of it. The file input is
+// read from the workspace and defaults to the context's Dockerfile. A
+// push input that an expression sets may push or not.
+func (w *workflow) readActionBuild(j *job, name string, line int, input func(string) string) {
+	if !strings.EqualFold(name, "docker/build-push-action") {
+		return
+	}
+	b := registry.Build{Line: line}
+	push := strings.TrimSpace(input("push"))
+	b.Maybe = strings.Contains(push, "${{")
+	b.Pushes = push == "true" || b.Maybe
+	for _, tag := range strings.FieldsFunc(input("tags"), func(r rune) bool { return r == ',' || r == '\n' }) {
+		if img, ok := w.pushedImage(tag); ok {
+			b.Tags = append(b.Tags, img)
+		}
+	}
+	ctx := strings.TrimSpace(input("context"))
+	switch {
+	case ctx == "" || ctx == "{{defaultContext}}":
+		ctx = "."
+	case strings.HasPrefix(ctx, "{{defaultContext}}:"):
+		ctx = strings.TrimPrefix(ctx, "{{defaultContext}}:")
+	}
+	var ok bool
+	if b.Context, ok = registry.RepoPath(ctx, "."); !ok {
+		return
+	}
+	if file := strings.TrimSpace(input("file")); file == "" {
+		b.Dockerfile = path.Join(b.Context, "Dockerfile")
+	} else if b.Dockerfile, ok = registry.RepoPath(file, "."); !ok {
+		return
+	}
+	j.buildSteps = append(j.buildSteps, registry.BuildStep{Build: &b, Line: line})
+}
+
+// writeImageBuilds writes, for each image the job builds and pushes, the
+// image's name node (the node CAN_PUBLISH targets) and its DEPENDS_ON edge
+// to the Dockerfile it is built from. Paths are made relative to the
+// repository when the job checks it out into a folder of the workspace.
+func (w *workflow) writeImageBuilds(j *job) {
+	root := ""
+	if len(j.checkouts) == 1 && j.checkouts[0] != "." && !strings.Contains(j.checkouts[0], "${{") {
+		root = j.checkouts[0]
+	}
+	for _, bi := range registry.PushedBuilds(j.buildSteps) {
+		file, ctx := underRoot(bi.Build.Dockerfile, root), underRoot(bi.Build.Context, root)
+		if file == "" || ctx == "" {
+			continue
+		}
+		name := bi.Image.PURL(false)
+		conf, reason := graph.Certain, "the job builds the image from "+file+" with context "+ctx+" and pushes it"
+		if bi.Build.Maybe {
+			conf, reason = graph.Possible, reason+"; an expression decides whether the step pushes"
+		}
+		w.b.node(name, graph.NodePackage, bi.Image.Name(), bi.Line, attrs{"ecosystem": "docker", graph.AttrName: bi.Image.Name()})
+		dockerfile := graph.DockerfileID(w.f.RepoID(), file)
+		w.b.node(dockerfile, graph.NodePackage, w.f.Repo+"/"+file, bi.Line, attrs{
+			"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: w.f.Repo,
+		})
+		w.b.edge(name, graph.EdgeDependsOn, dockerfile, conf, bi.Line, attrs{
+			graph.AttrBuildContext: ctx, graph.AttrDockerfile: file, graph.AttrReason: reason,
+		})
+	}
+}
+
+// underRoot makes a path of the workspace relative to the repository
+// checked out into root, or returns "" for a path outside it.
+func underRoot(p, root string) string {
+	switch {
+	case root == "":
+		return p
+	case p == root:
+		return "."
+	case strings.HasPrefix(p, root+"/"):
+		return strings.TrimPrefix(p, root+"/")
+	}
+	return ""
+}

@@ -1,0 +1,71 @@
+package actions
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+func TestImageBuildsOfWorkflow(t *testing.T) {
+	res, err := parseBytes(t, testRepo, ".github/workflows/release.yml", []byte(`on: push
+permissions:
+  packages: write
+jobs:
+  action:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          password: ${{ secrets.GITHUB_TOKEN }}
+      - uses: docker/build-push-action@v6
+        with:
+          context: services/api
+          file: services/api/docker/Dockerfile.prod
+          push: true
+          tags: ghcr.io/${{ github.repository_owner }}/api:${{ github.sha }}
+  script:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          path: src
+      - run: docker build -t ghcr.io/example-org/worker:$TAG .
+        working-directory: src/worker
+      - run: docker push ghcr.io/example-org/worker:$TAG
+  local-only:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker build -t ghcr.io/example-org/scratch .
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeDependsOn && e.Attr(graph.AttrBuildContext) != "" {
+			got = append(got, e.From+" -> "+e.To+" context="+e.Attr(graph.AttrBuildContext)+" ("+string(e.Confidence)+")")
+		}
+	}
+	repo := graph.RepoID("", testRepo)
+	want := []string{
+		"pkg:docker/example-org/api?repository_url=ghcr.io -> " + graph.DockerfileID(repo, "services/api/docker/Dockerfile.prod") + " context=services/api (certain)",
+		"pkg:docker/example-org/worker?repository_url=ghcr.io -> " + graph.DockerfileID(repo, "worker/Dockerfile") + " context=worker (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("images built from Dockerfiles (-want +got):\n%s", diff)
+	}
+	published := map[string]bool{}
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeCanPublish {
+			published[e.To] = true
+		}
+	}
+	if !published["pkg:docker/example-org/api?repository_url=ghcr.io"] {
+		t.Errorf("CAN_PUBLISH does not target the image the build names")
+	}
+}

@@ -1,0 +1,35 @@
+package gitlab
+
+import (
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+)
+
+// imageBuilds writes, for each image the job's scripts build from a
+// Dockerfile and push (docker build and push, Kaniko's executor), the
+// image's name node, which CAN_PUBLISH targets, and its DEPENDS_ON edge to
+// the Dockerfile. A job starts in the clone of its project, so paths are
+// read from the pipeline's root folder.
+func (c *converter) imageBuilds(j *jobState) {
+	ref := registry.ImageRef(func(s string) string { return c.expand(j, s) })
+	var steps []registry.BuildStep
+	for _, s := range j.scripts {
+		for _, st := range registry.ScanBuilds(s.str, ".", ref) {
+			st.Line = c.lineOf(j, s)
+			steps = append(steps, st)
+		}
+	}
+	for _, bi := range registry.PushedBuilds(steps) {
+		file, ctx := c.inRepo(bi.Build.Dockerfile), c.inRepo(bi.Build.Context)
+		name := bi.Image.PURL(false)
+		c.b.Node(name, graph.NodePackage, bi.Image.Name(), bi.Line, attrs{"ecosystem": "docker", graph.AttrName: bi.Image.Name()})
+		dockerfile := graph.DockerfileID(c.f.RepoID(), file)
+		c.b.Node(dockerfile, graph.NodePackage, c.f.Repo+"/"+file, bi.Line, attrs{
+			"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: c.f.Repo,
+		})
+		c.b.Edge(name, graph.EdgeDependsOn, dockerfile, graph.Certain, bi.Line, attrs{
+			graph.AttrBuildContext: ctx, graph.AttrDockerfile: file,
+			graph.AttrReason: "the job builds the image from " + file + " with context " + ctx + " and pushes it",
+		})
+	}
+}

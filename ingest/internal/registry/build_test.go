@@ -1,0 +1,68 @@
+package registry
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// built lists what PushedBuilds gives for a script as
+// "image <- dockerfile (context) line".
+func built(script, dir string) []string {
+	var out []string
+	for _, b := range PushedBuilds(ScanBuilds(script, dir, ImageRef(nil))) {
+		out = append(out, b.Image.Name()+" <- "+b.Build.Dockerfile+" ("+b.Build.Context+") "+string(rune('0'+b.Line)))
+	}
+	return out
+}
+
+func TestPushedBuilds(t *testing.T) {
+	for _, tt := range []struct {
+		name, script, dir string
+		want              []string
+	}{
+		{"build then push", "docker build -t ghcr.io/example-org/api:$TAG .\ndocker push ghcr.io/example-org/api:$TAG\n", ".",
+			[]string{"ghcr.io/example-org/api <- Dockerfile (.) 2"}},
+		{"buildx push with file", "docker buildx build --push -f docker/Dockerfile.prod --tag=ghcr.io/example-org/api:1 services/api", ".",
+			[]string{"ghcr.io/example-org/api <- docker/Dockerfile.prod (services/api) 1"}},
+		{"folder of the command", "cd services/api && podman build --file Containerfile -t quay.io/example-org/api . && podman push quay.io/example-org/api", ".",
+			[]string{"quay.io/example-org/api <- services/api/Containerfile (services/api) 1"}},
+		{"buildah bud", "buildah bud -t registry.example.com/team/app:2 -f build/Dockerfile .\nbuildah push registry.example.com/team/app:2", ".",
+			[]string{"registry.example.com/team/app <- build/Dockerfile (.) 2"}},
+		{"kaniko", `/kaniko/executor --context "${CI_PROJECT_DIR}/app" --dockerfile "${CI_PROJECT_DIR}/app/Dockerfile" --destination "registry.gitlab.com/example-org/api:${CI_COMMIT_TAG}"`, ".",
+			[]string{"registry.gitlab.com/example-org/api <- app/Dockerfile (app) 1"}},
+		{"kaniko relative dockerfile", `/kaniko/executor --context dir://$CI_PROJECT_DIR --dockerfile docker/Dockerfile --destination registry.gitlab.com/example-org/api`, ".",
+			[]string{"registry.gitlab.com/example-org/api <- docker/Dockerfile (.) 1"}},
+		{"kaniko without push", `/kaniko/executor --context . --no-push --destination registry.gitlab.com/example-org/api`, ".", nil},
+		{"built, not pushed", "docker build -t ghcr.io/example-org/api .\ndocker push ghcr.io/example-org/other", ".", nil},
+		{"push before the build", "docker push ghcr.io/example-org/api\ndocker build -t ghcr.io/example-org/api .", ".", nil},
+		{"remote context", "docker build --push -t ghcr.io/example-org/api https://github.com/example-org/api.git", ".", nil},
+		{"computed context", "docker build --push -t ghcr.io/example-org/api $CONTEXT", ".", nil},
+		{"outside the repository", "docker build --push -t ghcr.io/example-org/api /tmp/build", ".", nil},
+	} {
+		if diff := cmp.Diff(tt.want, built(tt.script, tt.dir)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+func TestRepoPath(t *testing.T) {
+	for _, tt := range []struct {
+		p, dir, want string
+		ok           bool
+	}{
+		{".", ".", ".", true},
+		{"./docker/Dockerfile", "services", "services/docker/Dockerfile", true},
+		{"${GITHUB_WORKSPACE}/api", "sub", "api", true},
+		{"$CI_PROJECT_DIR", "sub", ".", true},
+		{"${{ github.workspace }}/Dockerfile", ".", "Dockerfile", true},
+		{"../other", ".", "", false},
+		{"/abs/path", ".", "", false},
+		{"$DIR/x", ".", "", false},
+	} {
+		got, ok := RepoPath(tt.p, tt.dir)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("RepoPath(%q, %q) = %q, %v; want %q, %v", tt.p, tt.dir, got, ok, tt.want, tt.ok)
+		}
+	}
+}
