@@ -67,7 +67,7 @@ func (d *document) installs(stages []*stage) []install {
 			case "workdir":
 				if ws := words(n); len(ws) > 0 {
 					if dir, ok := d.word(ws[0], st.env); ok {
-						st.workdir = shellscan.JoinDir(st.workdir, dir)
+						st.workdir = imageDir(st.workdir, dir)
 					}
 				}
 			case "arg", "env":
@@ -139,7 +139,7 @@ func (d *document) copies(n *parser.Node, st state) []copied {
 		return nil
 	}
 	srcs := ws[:len(ws)-1]
-	destDir := shellscan.JoinDir(st.workdir, dest)
+	destDir := imageDir(st.workdir, dest)
 	single := len(srcs) == 1 && !strings.ContainsAny(srcs[0], "*?[")
 	if single && fileName(path.Base(srcs[0])) && !strings.HasSuffix(dest, "/") && dest != "." && fileName(path.Base(dest)) {
 		// One file copied to a file name: its folder is the parent.
@@ -160,6 +160,16 @@ func (d *document) copies(n *parser.Node, st state) []copied {
 			continue
 		}
 		out = append(out, copied{dest: destDir, src: src, dir: true})
+	}
+	return out
+}
+
+// imageDir joins a folder that an instruction names onto dir, a folder
+// in the image, and cleans the result: /srv/ is /srv.
+func imageDir(dir, rel string) string {
+	out := shellscan.JoinDir(dir, rel)
+	if strings.HasPrefix(out, "/") {
+		return path.Clean(out)
 	}
 	return out
 }

@@ -76,6 +76,9 @@ type view struct {
 	collecting bool
 	// execMemo holds the maps of execAttrs; each worker has its own.
 	execMemo map[execAttrsKey]map[string]string
+	// buildContexts maps a Dockerfile's node to the build context
+	// folders of the CI builds that name it (readImageBuilds).
+	buildContexts map[string][]string
 }
 
 // structural edge kinds the linker reads.
@@ -139,6 +142,9 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	if err := v.readLocalActionUses(ctx, r); err != nil {
 		return nil, nil, err
 	}
+	if err := v.readImageBuilds(ctx, r); err != nil {
+		return nil, nil, err
+	}
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {
 			p, err := awspolicy.Parse(doc)
@@ -166,6 +172,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"registry accounts", v.linkRegistryAccounts},
 		{"project releases", v.linkProjectReleases},
 		{"lockfiles", v.linkLockfiles},
+		{"image builds", v.linkImageBuilds},
 		{"AWS", v.linkAWS},
 		{"privilege escalation", v.linkPrivesc},
 		{"ECR publish", v.linkECRPublish},

@@ -1,0 +1,144 @@
+package link
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+)
+
+// ecosystemDockerfile is the ecosystem attribute of a Dockerfile's
+// Package node (graph.DockerfileID).
+const ecosystemDockerfile = "dockerfile"
+
+// readImageBuilds reads the build context folders of the images that CI
+// jobs build from each Dockerfile that installs packages: the
+// graph.AttrBuildContext of the DEPENDS_ON edges into it.
+func (v *view) readImageBuilds(ctx context.Context, r graph.Reader) error {
+	var ids []string
+	for _, n := range v.byKind[graph.NodePackage] {
+		if n.Attr("ecosystem") == ecosystemDockerfile && n.Attr(graph.AttrInstallSources) != "" {
+			ids = append(ids, n.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	es, err := r.Expand(ctx, ids, graph.In, graph.EdgeDependsOn)
+	if err != nil {
+		return err
+	}
+	v.buildContexts = map[string][]string{}
+	for _, e := range es {
+		if c := e.Attr(graph.AttrBuildContext); c != "" && !slices.Contains(v.buildContexts[e.To], c) {
+			v.buildContexts[e.To] = append(v.buildContexts[e.To], c)
+		}
+	}
+	for _, cs := range v.buildContexts {
+		slices.Sort(cs)
+	}
+	return nil
+}
+
+// installSource is one install of a Dockerfile's RUN instructions: the
+// ecosystem, the folder of the build context its lockfile was copied
+// from, and the line of the RUN instruction.
+type installSource struct {
+	eco, folder string
+	line        int
+}
+
+// installSources reads a Dockerfile's graph.AttrInstallSources.
+func installSources(n graph.Node) []installSource {
+	var out []installSource
+	for _, it := range graph.SplitList(n.Attr(graph.AttrInstallSources)) {
+		eco, rest, ok := strings.Cut(it, "=")
+		at := strings.LastIndexByte(rest, '@')
+		if !ok || at < 0 {
+			continue
+		}
+		line, err := strconv.Atoi(rest[at+1:])
+		if err != nil {
+			continue
+		}
+		out = append(out, installSource{eco: eco, folder: rest[:at], line: line})
+	}
+	return out
+}
+
+// linkImageBuilds makes each Dockerfile DEPENDS_ON the packages that its
+// repository's lockfiles pin where its RUN instructions install them from:
+// a lockfile of the installed ecosystem in the folder of the build context
+// that a COPY or ADD put in place. A package needed for development only
+// is left out when every install of its ecosystem leaves such packages
+// out. The contexts are those of the CI builds that name the Dockerfile;
+// without one, the Dockerfile's own folder is taken, as docker build
+// without arguments beside it does, and the edges are possible.
+func (v *view) linkImageBuilds() {
+	for _, n := range v.byKind[graph.NodePackage] {
+		if n.Attr("ecosystem") != ecosystemDockerfile {
+			continue
+		}
+		sources := installSources(n)
+		if len(sources) == 0 {
+			continue
+		}
+		file := n.Attr("path")
+		contexts, conf, doubt := v.buildContexts[n.ID], graph.Certain, ""
+		if len(contexts) == 0 {
+			contexts, conf = []string{path.Dir(file)}, graph.Possible
+			doubt = "; possible: no CI build in the input names this Dockerfile, so the build context is taken to be its folder"
+		}
+		devOff := graph.SplitList(n.Attr(pkgcmd.AttrDevOff))
+		for _, lock := range v.edgesFrom(graph.EdgeLocks, graph.RepoIDOf(n)) {
+			if lock.Attr("replaced_by") != "" {
+				continue
+			}
+			pkg, ok := v.node(lock.To)
+			if !ok {
+				continue
+			}
+			eco := ecosystemOf[pkg.Attr("ecosystem")]
+			if eco == "" || lock.Attr("dev") == "true" && contains(devOff, eco) {
+				continue
+			}
+			lockfile := lock.Attr(graph.AttrLockfile)
+			src, ctx, found := matchInstall(sources, contexts, eco, path.Dir(lockfile))
+			if !found {
+				continue
+			}
+			e := graph.Edge{From: n.ID, To: pkg.ID, Kind: graph.EdgeDependsOn, Confidence: lock.Confidence.Weaker(conf), Pos: lock.Pos}
+			e.SetAttr(graph.AttrVia, "install")
+			// Not graph.AttrLockfile: a walk does not take the DEPENDS_ON
+			// edges that a lockfile's tree gives, and it must take this one.
+			e.SetAttr("installed_from", lockfile)
+			e.SetAttr(graph.AttrBuildContext, ctx)
+			e.SetAttr("run_line", strconv.Itoa(src.line))
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the RUN instruction at line %d of %s installs %s dependencies from folder %s of the build context %s, where %s pins %s%s",
+				src.line, file, eco, src.folder, ctx, lockfile, graph.ReadableID(pkg.ID), doubt))
+			v.addEdge(e)
+		}
+	}
+}
+
+// matchInstall returns the first install of eco, and the build context,
+// whose folder is dir, a folder of the repository.
+func matchInstall(sources []installSource, contexts []string, eco, dir string) (installSource, string, bool) {
+	for _, s := range sources {
+		if s.eco != eco {
+			continue
+		}
+		for _, c := range contexts {
+			if path.Join(c, s.folder) == dir {
+				return s, c, true
+			}
+		}
+	}
+	return installSource{}, "", false
+}
