@@ -1,6 +1,6 @@
 // Package dockerfile reads Dockerfiles and Containerfiles. Each file gives
-// one Package node (graph.DockerfileID) that stands for the image a build
-// of its last stage makes. The node DEPENDS_ON:
+// one Package node (graph.DockerfileID), which is the image that a build of
+// its last stage makes. The node DEPENDS_ON:
 //
 //   - the base image of the last stage and of every stage it builds on
 //     (FROM stage), copies from (COPY --from) or mounts from (RUN
@@ -10,25 +10,26 @@
 //     exact version (npm install -g x@1.2.3, pip install x==1.0).
 //
 // Stages that the last stage does not use are left out, and FROM scratch
-// names no image. Its attributes record how the RUN instructions of the
-// stages it uses install a project's packages: the ecosystems
-// (pkgcmd.AttrInstalls), those whose every install leaves out development
-// or install scripts (pkgcmd.AttrDevOff, pkgcmd.AttrScriptsOff), and the
-// folder of the build context from which a COPY or ADD put the lockfile or
-// manifest in the install's folder (graph.AttrInstallSources). The linker
-// joins those to the lockfiles of the repository.
+// names no image. The node's attributes record how the RUN instructions of
+// the stages it uses install a project's packages. They list the
+// ecosystems (pkgcmd.AttrInstalls), and those whose every install leaves
+// out development packages or install scripts (pkgcmd.AttrDevOff,
+// pkgcmd.AttrScriptsOff). For each install, graph.AttrInstallSources gives
+// the folder of the build context from which a COPY or ADD put the
+// lockfile or manifest in place. The linker joins these to the lockfiles
+// of the repository.
 //
 // RUN scripts are read with the shell scanner and the command classifier
 // that the CI readers use. The values of ARG and ENV are read only to
-// expand FROM and --from and to classify commands; nothing but their
-// names is stored.
+// expand FROM and --from and to classify commands. Only their names are
+// stored.
 //
 // Limits: a build argument given at build time (--build-arg) is not seen,
 // so an ARG's default decides what FROM names, and a FROM whose argument
 // has no default names no image. A build of another stage (--target) is
-// taken to build the last one. RUN is read as a POSIX shell script
-// whatever SHELL says. ONBUILD instructions, of the file or of its base
-// images, are not read.
+// taken to build the last one. RUN is read as a POSIX shell script,
+// whatever shell a SHELL instruction sets. ONBUILD instructions, of the
+// file or of its base images, are not read.
 package dockerfile
 
 import (
@@ -73,8 +74,8 @@ func (*Parser) Detect(f *ingest.File) bool {
 	return false
 }
 
-// maxSize bounds the Dockerfiles read. BuildKit itself refuses a file past
-// a few megabytes of instructions.
+// maxSize is the size of the largest Dockerfile read, 4 MiB, far above the
+// few kilobytes of a usual Dockerfile.
 const maxSize = 4 << 20
 
 // Parse implements ingest.Parser.
@@ -102,10 +103,11 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 	return nil
 }
 
-// read returns the file's content, refusing one larger than maxSize.
+// read returns the file's content, and rejects a file larger than
+// maxSize.
 func read(f *ingest.File) ([]byte, error) {
 	if f.Size > maxSize {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "the file is larger than %d bytes, more than a Dockerfile holds", maxSize)
+		return nil, tooLarge(f)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -117,9 +119,13 @@ func read(f *ingest.File) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > maxSize {
-		return nil, ingest.Errorf(ingest.Position{File: f.Path}, "the file is larger than %d bytes, more than a Dockerfile holds", maxSize)
+		return nil, tooLarge(f)
 	}
 	return data, nil
+}
+
+func tooLarge(f *ingest.File) error {
+	return ingest.Errorf(ingest.Position{File: f.Path}, "file too large for a Dockerfile: more than %d bytes", maxSize)
 }
 
 // errorLine returns the first line that a parser error points at, or 0.

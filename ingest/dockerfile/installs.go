@@ -11,10 +11,10 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
-// state is what a stage's instructions have set up by some point: the
-// working folder, the variables RUN sees, and the folders of the build
-// context copied into the image. A stage built FROM another starts with
-// that stage's state.
+// state is the setup that a stage's instructions have made up to some
+// point: the working folder, the variables RUN expands and passes to its
+// commands, and the folders of the build context copied into the image. A
+// stage built FROM another starts with that stage's state.
 type state struct {
 	workdir string
 	env     vars
@@ -134,6 +134,7 @@ func (d *document) copies(n *parser.Node, st state) []copied {
 	if len(ws) < 2 {
 		return nil
 	}
+
 	dest, ok := d.word(ws[len(ws)-1], st.env)
 	if !ok {
 		return nil
@@ -145,6 +146,7 @@ func (d *document) copies(n *parser.Node, st state) []copied {
 		// One file copied to a file name: its folder is the parent.
 		destDir = path.Dir(destDir)
 	}
+
 	var out []copied
 	for _, w := range srcs {
 		src, ok := d.word(w, st.env)

@@ -20,8 +20,8 @@ type document struct {
 	root *parser.Node
 	lex  *shell.Lex
 	id   string
-	// meta holds the build arguments declared before the first FROM that
-	// have a default, which FROM may use.
+	// meta maps the build arguments declared before the first FROM that
+	// have a default to it. FROM may expand them.
 	meta vars
 	// args are the names of every build argument, for the node.
 	args   []string
@@ -147,7 +147,7 @@ func (d *document) addArg(name string) {
 // the file, and into its history. Only the name is reported.
 func (d *document) checkLiteral(line int, inst, name, value string) {
 	if fs := literal.Scan(value); len(fs) > 0 {
-		d.res.Warnf(d.pos(line), "%s %s has a value that looks like a credential (%s), which every image built from this file carries; the value is not stored", inst, name, fs[0].Kind)
+		d.res.Warnf(d.pos(line), "%s %s has a value that looks like a credential (%s), which every image built from this file contains; the value is not stored", inst, name, fs[0].Kind)
 	}
 }
 
@@ -184,7 +184,7 @@ func (d *document) from(n *parser.Node) *stage {
 
 // expand expands the build arguments in an image reference or stage
 // name. It warns and reports false when one has no value the input shows,
-// or when the result holds a credential.
+// or when the result contains a credential.
 func (d *document) expand(word string, env vars, line int, inst string) (string, bool) {
 	if !strings.Contains(word, "$") {
 		return word, true
@@ -209,7 +209,7 @@ func (d *document) expand(word string, env vars, line int, inst string) (string,
 		}
 	}
 	if fs := literal.Scan(r.Result); len(fs) > 0 {
-		d.res.Warnf(d.pos(line), "%s: the reference holds what looks like a credential (%s); nothing recorded", inst, fs[0].Kind)
+		d.res.Warnf(d.pos(line), "%s: the reference contains what looks like a credential (%s); nothing recorded", inst, fs[0].Kind)
 		return "", false
 	}
 	return r.Result, true
@@ -276,8 +276,9 @@ func (d *document) readUses(s *stage) {
 	}
 }
 
-// scope returns the variables a stage's instruction sees: the build
-// arguments before the first FROM, then the stage's own.
+// scope returns the variables that a stage's instructions expand: the
+// build arguments declared before the first FROM, overridden by the
+// stage's own.
 func (d *document) scope(env vars) vars {
 	out := vars{}
 	for k, v := range d.meta {

@@ -77,9 +77,9 @@ func installSources(n graph.Node) []installSource {
 // a lockfile of the installed ecosystem in the folder of the build context
 // that a COPY or ADD put in place. A package needed for development only
 // is left out when every install of its ecosystem leaves such packages
-// out. The contexts are those of the CI builds that name the Dockerfile;
-// without one, the Dockerfile's own folder is taken, as docker build
-// without arguments beside it does, and the edges are possible.
+// out. The contexts are those of the CI builds that name the Dockerfile.
+// Without such a build, the Dockerfile's own folder is taken as the
+// context, and the edges are possible.
 func (v *view) linkImageBuilds() {
 	for _, n := range v.byKind[graph.NodePackage] {
 		if n.Attr("ecosystem") != ecosystemDockerfile {

@@ -21,11 +21,10 @@ const imageLock = `{"name": "app", "version": "1.0.0", "lockfileVersion": 3, "re
   "node_modules/eslint-config-prettier": {"version": "10.1.6", "dev": true, "resolved": "https://registry.npmjs.org/eslint-config-prettier/-/eslint-config-prettier-10.1.6.tgz"}
  }}`
 
-// imageRepos are four repositories: api builds its image in one stage
-// and installs without development packages, web builds in stages and
-// runs its app on a distroless image, docs builds on python:3.12, and
-// infra runs the three images in Kubernetes, api and web with a Secret
-// each.
+// imageRepos are four repositories. api builds its image in one stage
+// and installs without development packages. web builds in stages and
+// runs its app on a distroless image. docs builds on python:3.12. infra
+// runs the three images in Kubernetes, api and web with a Secret each.
 var imageRepos = map[string]map[string]string{
 	"api": {
 		"package-lock.json": imageLock,

@@ -177,6 +177,7 @@ func ReadBuild(words []string, dir string, ref func(string) (image.Ref, bool)) (
 	if !ok {
 		return Build{}, false
 	}
+
 	var b Build
 	var file, context string
 	for i := 0; i < len(args); i++ {
@@ -205,6 +206,7 @@ func ReadBuild(words []string, dir string, ref func(string) (image.Ref, bool)) (
 			b.Pushes = b.Pushes || pushOutput(value)
 		}
 	}
+
 	if context == "" || remoteContext(context) || file == "-" {
 		return Build{}, false
 	}
@@ -231,6 +233,7 @@ func kanikoBuild(args []string, dir string, ref func(string) (image.Ref, bool)) 
 		}
 		return v
 	}
+
 	context := strings.TrimPrefix(last("--context", "-c"), "dir://")
 	if context == "" || remoteContext(context) {
 		return Build{}, false
@@ -240,6 +243,7 @@ func kanikoBuild(args []string, dir string, ref func(string) (image.Ref, bool)) 
 	if b.Context, ok = RepoPath(context, dir); !ok {
 		return Build{}, false
 	}
+
 	file := last("--dockerfile", "-f")
 	switch {
 	case file == "":
@@ -253,6 +257,7 @@ func kanikoBuild(args []string, dir string, ref func(string) (image.Ref, bool)) 
 			return Build{}, false
 		}
 	}
+
 	for _, d := range parsed.options["--destination"] {
 		if r, ok := ref(d); ok {
 			b.Tags = append(b.Tags, r)
