@@ -232,3 +232,18 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// NODE_ENV=production makes npm ci leave out development packages, in
+// either form of ENV.
+func TestEnvLeavesOutDev(t *testing.T) {
+	for _, env := range []string{"ENV NODE_ENV=production", "ENV NODE_ENV production"} {
+		res, err := parse(t, "Dockerfile", "FROM node:20\n"+env+"\nWORKDIR /app\nCOPY . .\nRUN npm ci\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"installs": "npm", "install_dev_off": "npm", graph.AttrInstallSources: "npm=.@5"}
+		if diff := cmp.Diff(want, installAttrsOf(t, res, "Dockerfile")); diff != "" {
+			t.Errorf("%s: install attributes (-want +got):\n%s", env, diff)
+		}
+	}
+}
