@@ -57,14 +57,14 @@ func (*Parser) Format() string { return "dockerfile" }
 
 // Detect implements ingest.Parser. It accepts Dockerfile and Containerfile,
 // NAME.Dockerfile and NAME.dockerfile, and Dockerfile.SUFFIX
-// (Dockerfile.prod), but not the per-file ignore list
-// Dockerfile.dockerignore.
+// (Dockerfile.prod). It leaves out the per-file ignore list
+// Dockerfile.dockerignore, and documents and templates (notSource).
 func (*Parser) Detect(f *ingest.File) bool {
 	name := path.Base(strings.ReplaceAll(f.RelPath, `\`, "/"))
 	switch {
 	case name == "Dockerfile" || name == "Containerfile":
 		return true
-	case strings.HasSuffix(name, ".dockerignore"):
+	case notSource[strings.ToLower(path.Ext(name))]:
 		return false
 	case strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerfile"):
 		return len(name) > len(".dockerfile")
@@ -72,6 +72,14 @@ func (*Parser) Detect(f *ingest.File) bool {
 		return !strings.HasSuffix(name, ".")
 	}
 	return false
+}
+
+// notSource are the extensions of files named like Dockerfiles that are
+// not one: ignore lists, documents, templates and editor backups.
+var notSource = map[string]bool{
+	".dockerignore": true, ".md": true, ".txt": true, ".rst": true, ".adoc": true, ".j2": true, ".jinja": true,
+	".jinja2": true, ".tmpl": true, ".tpl": true, ".template": true, ".erb": true, ".bak": true, ".orig": true,
+	".swp": true,
 }
 
 // maxSize is the size of the largest Dockerfile read, 4 MiB, far above the
@@ -99,6 +107,9 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 	}
 	d := newDocument(f, ast, res)
 	d.read()
+	if len(d.stages) == 0 {
+		return ingest.Errorf(ingest.Position{File: f.Path, Line: 1}, "missing FROM instruction: a Dockerfile needs one to start its first stage")
+	}
 	d.emit()
 	return nil
 }

@@ -207,6 +207,7 @@ func TestBadInputRejected(t *testing.T) {
 		{"binary", "FROM node:20\nRUN x\x00y\n", "api/Dockerfile:2: binary content where a Dockerfile was expected"},
 		{"unterminated here-document", "FROM node:20\nRUN <<EOF\nnpm ci\n", "api/Dockerfile:2: the file does not parse as a Dockerfile"},
 		{"bad escape", "# escape=x\nFROM node:20\n", "api/Dockerfile: the file does not parse as a Dockerfile"},
+		{"no FROM", "RUN npm ci\n", "api/Dockerfile:1: missing FROM instruction: a Dockerfile needs one to start its first stage"},
 	} {
 		_, err := parse(t, "Dockerfile", tt.src)
 		var ie *ingest.Error
@@ -224,7 +225,8 @@ func TestDetect(t *testing.T) {
 	for name, want := range map[string]bool{
 		"Dockerfile": true, "Containerfile": true, "docker/Dockerfile.prod": true, "api.Dockerfile": true,
 		"web.dockerfile": true, "Dockerfile.dockerignore": false, ".dockerignore": false, "Dockerfile.": false,
-		"Dockerfiles/readme.md": false, "docker-compose.yml": false,
+		"Dockerfiles/readme.md": false, "docker-compose.yml": false, "Dockerfile.md": false, "Dockerfile.j2": false,
+		"Dockerfile.prod.bak": false,
 	} {
 		f := &ingest.File{Path: name, RelPath: name}
 		if got := New().Detect(f); got != want {

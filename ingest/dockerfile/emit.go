@@ -48,9 +48,9 @@ func (d *document) emit() {
 	last := len(d.stages) - 1
 	for _, s := range used {
 		if s.hasImg {
-			reason := fmt.Sprintf("the image is built FROM %s, in stage %s", s.img.Name()+":"+s.img.Version(), s.label())
+			reason := fmt.Sprintf("the image is built FROM %s, in stage %s", refText(s.img), s.label())
 			if s.index != last {
-				reason = fmt.Sprintf("stage %s is built FROM %s, and the image's last stage builds on, copies from or mounts it", s.label(), s.img.Name()+":"+s.img.Version())
+				reason = fmt.Sprintf("stage %s is built FROM %s, and the image's last stage builds on, copies from or mounts it", s.label(), refText(s.img))
 			}
 			w.image(s.img, viaBaseImage, s.label(), s.line, graph.Certain, reason)
 		}
@@ -58,7 +58,7 @@ func (d *document) emit() {
 			if u.stage >= 0 {
 				continue
 			}
-			ref := u.img.Name() + ":" + u.img.Version()
+			ref := refText(u.img)
 			if u.via == viaCopyFrom {
 				w.image(u.img, u.via, s.label(), u.line, graph.Certain, "COPY --from copies files of "+ref+" into stage "+s.label())
 				continue
@@ -74,6 +74,15 @@ func (d *document) emit() {
 			}
 		}
 	}
+}
+
+// refText writes an image reference as Docker does: NAME@DIGEST, or
+// NAME:TAG.
+func refText(img image.Ref) string {
+	if img.Digest != "" {
+		return img.Name() + "@" + img.Digest
+	}
+	return img.Name() + ":" + img.Version()
 }
 
 // installAttrs sums up the project installs of the RUN commands: the
