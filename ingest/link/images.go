@@ -120,8 +120,8 @@ func (v *view) linkImageBuilds() {
 			e.SetAttr("installed_from", lockfile)
 			e.SetAttr(graph.AttrBuildContext, ctx)
 			e.SetAttr("run_line", strconv.Itoa(src.line))
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("the RUN instruction at line %d of %s installs %s dependencies from folder %s of the build context %s, where %s pins %s%s",
-				src.line, file, eco, src.folder, ctx, lockfile, graph.ReadableID(pkg.ID), doubt))
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the RUN instruction at line %d of %s installs %s dependencies from %s, which a COPY or ADD brings in from build context %s, and %s pins %s%s",
+				src.line, file, eco, lockfile, ctx, lockfile, graph.ReadableID(pkg.ID), doubt))
 			v.addEdge(e)
 		}
 	}

@@ -273,3 +273,26 @@ RUN npm ci
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// The edge from a Dockerfile to a locked package names the lockfile and
+// the RUN line.
+func TestImagePackageReason(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, imageRepos)
+	s, _ := ingestDir(t, dir)
+	es, err := s.Expand(context.Background(), []string{"dockerfile:github.com/o/api/Dockerfile"}, graph.Out, graph.EdgeDependsOn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range es {
+		got[e.To] = e.Attr(graph.AttrReason)
+	}
+	const want = "the RUN instruction at line 4 of Dockerfile installs npm dependencies from package-lock.json, which a COPY or ADD brings in from build context ., and package-lock.json pins pkg:npm/event-stream@3.3.6"
+	if got["pkg:npm/event-stream@3.3.6"] != want {
+		t.Errorf("reason %q, want %q", got["pkg:npm/event-stream@3.3.6"], want)
+	}
+	if _, ok := got["pkg:npm/eslint-config-prettier@10.1.6"]; ok {
+		t.Errorf("api's Dockerfile depends on the development package")
+	}
+}
