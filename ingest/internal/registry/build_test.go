@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,7 +12,7 @@ import (
 func built(script, dir string) []string {
 	var out []string
 	for _, b := range PushedBuilds(ScanBuilds(script, dir, ImageRef(nil))) {
-		out = append(out, b.Image.Name()+" <- "+b.Build.Dockerfile+" ("+b.Build.Context+") "+string(rune('0'+b.Line)))
+		out = append(out, b.Image.Name()+" <- "+b.Build.Dockerfile+" ("+b.Build.Context+") "+strconv.Itoa(b.Line))
 	}
 	return out
 }
