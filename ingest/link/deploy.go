@@ -223,6 +223,29 @@ func (v *view) deployExecutes(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, con
 		e.SetAttr(graph.AttrReason, reason)
 		v.addEdge(e)
 	}
+	v.deploySourceBuild(rt, d, fn, conf, deploy)
+}
+
+// deploySourceBuild makes a Cloud Run service that d deploys from source
+// execute the Dockerfile of the deployed folder, when the repository has
+// one there: Cloud Run builds the folder with it, so the service runs
+// what it builds on and installs. A folder without one is built with
+// Google's buildpacks, which no input shows.
+func (v *view) deploySourceBuild(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, conf graph.Confidence, deploy string) {
+	if d.Service != pkgcmd.DeployRun || d.Dir == "" || strings.ContainsAny(d.Dir, "$~") || path.IsAbs(d.Dir) {
+		return
+	}
+	file := path.Join(path.Clean(d.Dir), "Dockerfile")
+	df, ok := v.node(graph.DockerfileID(graph.CheckoutRepoIDOf(rt), file))
+	if !ok || df.Kind != graph.NodePackage {
+		return
+	}
+	e := graph.Edge{From: fn.ID, To: df.ID, Kind: graph.EdgeExecutes, Confidence: conf, Pos: df.Pos}
+	e.SetAttr(graph.AttrVia, "deploy")
+	e.SetAttr(attrPhase, phaseRun)
+	e.SetAttr("deployed_by", rt.ID)
+	e.SetAttr(graph.AttrReason, deploy+", and Cloud Run builds the folder with "+file+", so the service runs the image it describes")
+	v.addEdge(e)
 }
 
 // deployedLockDir returns the folder whose lockfiles the deployed folder

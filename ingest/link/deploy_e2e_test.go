@@ -16,6 +16,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/actions"
 	"github.com/blastradius-dev/blastradius/ingest/circleci"
+	"github.com/blastradius-dev/blastradius/ingest/dockerfile"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab"
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
 	"github.com/blastradius-dev/blastradius/ingest/terraform"
@@ -108,7 +109,7 @@ func deployStore(t *testing.T, files map[string]string, log *slog.Logger) *memst
 	t.Helper()
 	dir := t.TempDir()
 	_, gitlabProject := files[".gitlab-ci.yml"]
-	parsers := []ingest.Parser{terraform.New(), actions.New(), gitlab.New(), circleci.New(), lockfile.NewNPM()}
+	parsers := []ingest.Parser{terraform.New(), actions.New(), gitlab.New(), circleci.New(), lockfile.NewNPM(), dockerfile.New()}
 	b := &graph.Batch{Time: time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}
 	for name, text := range files {
 		path := filepath.Join(dir, name)
@@ -537,6 +538,39 @@ func TestDeployedCloudRunFromSource(t *testing.T) {
 		}
 		if got := reachedBy(t, s, runtimeDep)[sa] != nil; got != (tt.want != nil) {
 			t.Errorf("%s: %s reaches the service account %v, want %v", tt.name, runtimeDep, got, tt.want != nil)
+		}
+	}
+}
+
+// TestCloudRunSourceBuildsDockerfile deploys a folder with a Dockerfile
+// to Cloud Run from source. Cloud Run builds the folder with that
+// Dockerfile, so the service runs its base image: a compromised
+// node:20 reaches the service and its service account. Without --source
+// the command deploys an image, and the Dockerfile plays no part.
+func TestCloudRunSourceBuildsDockerfile(t *testing.T) {
+	withNow(t)
+	svc := graph.GCPCloudRunID("example-proj", "europe-west1", "web")
+	sa := graph.GCPServiceAccountID("web-sa@example-proj.iam.gserviceaccount.com")
+	const base = "pkg:docker/node@20"
+	for _, tt := range []struct {
+		script string
+		want   bool
+	}{
+		{"gcloud run deploy web --source web --region europe-west1 --project example-proj", true},
+		{"gcloud run deploy web --image europe-west1-docker.pkg.dev/example-proj/r/web:1 --region europe-west1", false},
+	} {
+		s := deployStore(t, map[string]string{
+			"infra/main.tf":         runTerraform,
+			".gitlab-ci.yml":        "deploy:\n  script:\n    - " + tt.script + "\n",
+			"web/package-lock.json": deployLock,
+			"web/Dockerfile":        "FROM node:20\nCOPY . .\nCMD [\"node\", \"index.js\"]\n",
+		}, nil)
+		reached := reachedBy(t, s, base)
+		if got := reached[svc] != nil; got != tt.want {
+			t.Errorf("%s: %s reaches the service %v, want %v", tt.script, base, got, tt.want)
+		}
+		if got := reached[sa] != nil; got != tt.want {
+			t.Errorf("%s: %s reaches the service account %v, want %v", tt.script, base, got, tt.want)
 		}
 	}
 }
