@@ -228,7 +228,7 @@ func (v *view) deployExecutes(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, con
 
 // deploySourceBuild makes a Cloud Run service that d deploys from source
 // execute the Dockerfile of the deployed folder, when the repository has
-// one there: Cloud Run builds the folder with it, so the service runs
+// one there. Cloud Run builds the folder with it, so the service runs
 // what it builds on and installs. A folder without one is built with
 // Google's buildpacks, which no input shows.
 func (v *view) deploySourceBuild(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, conf graph.Confidence, deploy string) {
