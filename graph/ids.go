@@ -2,6 +2,7 @@ package graph
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -215,4 +216,12 @@ func DockerfileID(repoID, path string) string {
 		return "dockerfile:" + path
 	}
 	return "dockerfile:" + strings.TrimPrefix(repoID, "repo:") + "/" + path
+}
+
+// ImageBuildID returns the id of the Runtime of an image build that a CI
+// job runs: the job's id and the line of the step or command that runs
+// the build, as in
+// runtime:gha:example-org/api/.github/workflows/release.yml#image/build@14.
+func ImageBuildID(jobID string, line int) string {
+	return jobID + "/build@" + strconv.Itoa(line)
 }

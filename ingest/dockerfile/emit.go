@@ -38,6 +38,11 @@ func (d *document) emit() {
 			attrs[k] = v
 		}
 	}
+	for k, v := range d.buildInputAttrs(used, ins) {
+		if v != "" {
+			attrs[k] = v
+		}
+	}
 	label := d.f.RelPath
 	if d.f.Repo != "" {
 		label = d.f.Repo + "/" + d.f.RelPath

@@ -20,6 +20,10 @@ type Build struct {
 	Pushes, Maybe bool
 	// Line is the line of the command in its script, from 1.
 	Line int
+	// Args and Secrets are the build arguments and the BuildKit
+	// secrets the command passes to the build.
+	Args    []BuildArg
+	Secrets []BuildSecret
 }
 
 // BuildStep is a command of a job that builds an image or pushes images.
@@ -204,6 +208,14 @@ func ReadBuild(words []string, dir string, ref func(string) (image.Ref, bool)) (
 			b.Pushes = b.Pushes || !hasValue || value == "true"
 		case name == "-o" || name == "--output":
 			b.Pushes = b.Pushes || pushOutput(value)
+		case name == "--build-arg" && hasValue:
+			if a, ok := readBuildArg(value); ok {
+				b.Args = append(b.Args, a)
+			}
+		case name == "--secret" && hasValue:
+			if s, ok := readBuildSecret(value); ok {
+				b.Secrets = append(b.Secrets, s)
+			}
 		}
 	}
 
@@ -261,6 +273,11 @@ func kanikoBuild(args []string, dir string, ref func(string) (image.Ref, bool)) 
 	for _, d := range parsed.options["--destination"] {
 		if r, ok := ref(d); ok {
 			b.Tags = append(b.Tags, r)
+		}
+	}
+	for _, v := range parsed.options["--build-arg"] {
+		if a, ok := readBuildArg(v); ok {
+			b.Args = append(b.Args, a)
 		}
 	}
 	b.Pushes = !parsed.noPush

@@ -1,0 +1,57 @@
+package registry
+
+import "strings"
+
+// BuildArg is a --build-arg of a build command. Value is the text after
+// NAME= as the command writes it, variables unexpanded; without "=",
+// HasValue is false and the builder takes the value of the variable NAME
+// of the command's environment.
+type BuildArg struct {
+	Name, Value string
+	HasValue    bool
+}
+
+// BuildSecret is a --secret of a build command: the id the Dockerfile
+// mounts, and where the value comes from, the variable Env or the file
+// Src. A secret given by its id alone reads the variable of that name
+// when it is set, else the file.
+type BuildSecret struct {
+	ID, Env, Src string
+}
+
+// readBuildArg reads the value of --build-arg.
+func readBuildArg(v string) (BuildArg, bool) {
+	name, value, has := strings.Cut(v, "=")
+	if name == "" {
+		return BuildArg{}, false
+	}
+	return BuildArg{Name: name, Value: value, HasValue: has}, true
+}
+
+// readBuildSecret reads the value of --secret: comma-separated KEY=VALUE
+// fields id, src (or source), env and type. A type=env secret with src
+// and no env reads the variable src names.
+func readBuildSecret(v string) (BuildSecret, bool) {
+	var s BuildSecret
+	typ := ""
+	for _, field := range strings.Split(v, ",") {
+		k, val, _ := strings.Cut(strings.TrimSpace(field), "=")
+		switch strings.ToLower(k) {
+		case "id":
+			s.ID = val
+		case "src", "source":
+			s.Src = val
+		case "env":
+			s.Env = val
+		case "type":
+			typ = val
+		}
+	}
+	if typ == "env" && s.Env == "" {
+		s.Env, s.Src = s.Src, ""
+	}
+	if s.ID == "" {
+		return BuildSecret{}, false
+	}
+	return s, true
+}

@@ -1,0 +1,44 @@
+package registry
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestBuildInputs(t *testing.T) {
+	for _, tt := range []struct {
+		name, script string
+		args         []BuildArg
+		secrets      []BuildSecret
+	}{
+		{"argument with a value and one from the environment",
+			`docker build --build-arg NPM_TOKEN="$NPM_TOKEN" --build-arg=CI -t app .`,
+			[]BuildArg{{Name: "NPM_TOKEN", Value: "$NPM_TOKEN", HasValue: true}, {Name: "CI"}}, nil},
+		{"secrets from a variable and a file",
+			`docker buildx build --secret id=npmrc,env=NPMRC --secret=id=pip,src=$HOME/.pip.conf --secret id=token .`,
+			nil, []BuildSecret{{ID: "npmrc", Env: "NPMRC"}, {ID: "pip", Src: "$HOME/.pip.conf"}, {ID: "token"}}},
+		{"type env names the variable with src",
+			`docker build --secret type=env,id=gh,src=GH_TOKEN .`,
+			nil, []BuildSecret{{ID: "gh", Env: "GH_TOKEN"}}},
+		{"secret without an id is left out",
+			`docker build --secret src=token.txt .`, nil, nil},
+		{"kaniko build argument",
+			`/kaniko/executor --context . --build-arg NPM_TOKEN=$NPM_TOKEN --no-push`,
+			[]BuildArg{{Name: "NPM_TOKEN", Value: "$NPM_TOKEN", HasValue: true}}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			steps := ScanBuilds(tt.script, ".", ImageRef(nil))
+			if len(steps) != 1 || steps[0].Build == nil {
+				t.Fatalf("ScanBuilds gave %d steps, want one build", len(steps))
+			}
+			b := steps[0].Build
+			if diff := cmp.Diff(tt.args, b.Args); diff != "" {
+				t.Errorf("build arguments (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.secrets, b.Secrets); diff != "" {
+				t.Errorf("secrets (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
