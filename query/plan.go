@@ -738,7 +738,7 @@ func containItems(runtimes []*Reached, res *Result) []*Item {
 	for _, rt := range runtimes {
 		repo, wf := rt.Node.Attr(graph.AttrRepository), rt.Node.Attr("workflow")
 		key := ""
-		switch rt.Node.Attr("type") {
+		switch containType(rt.Node) {
 		case "gha-job":
 			if repo != "" && wf != "" {
 				key = repo + "\x00" + wf
@@ -832,7 +832,7 @@ func containItem(group []*Reached, res *Result) *Item {
 			pkgs = append(pkgs, graph.ReadableID(x.Path[last].To))
 		}
 	}
-	typ := rt.Node.Attr("type")
+	typ := containType(rt.Node)
 	cause := ""
 	if typ == "gha-job" || typ == "gitlab-job" {
 		pkgs = uniqueSorted(pkgs)

@@ -44,10 +44,10 @@ func changeItems(runtimes []*Reached, hops map[string]Hop, res *Result) []*Item 
 	byRepo := map[string]*Item{}
 	for _, rt := range runtimes {
 		key := ""
-		switch rt.Node.Attr("type") {
+		switch containType(rt.Node) {
 		case "gha-job", "gitlab-job":
 			if repo := rt.Node.Attr(graph.AttrRepository); repo != "" {
-				key = rt.Node.Attr("type") + "\x00" + repo
+				key = containType(rt.Node) + "\x00" + repo
 			}
 		}
 		if it := byRepo[key]; key != "" && it != nil {
@@ -77,7 +77,7 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 	}
 	what, how := "its code or configuration", who+" can change it"
 	n := rt.Node
-	switch n.Attr("type") {
+	switch containType(n) {
 	case "gha-job":
 		what = "repository " + n.Attr(graph.AttrRepository)
 		how = who + " can push to it, and a pushed workflow or script runs in its jobs"

@@ -218,6 +218,10 @@ type job struct {
 	// buildSteps are the image builds and push commands of the steps, in
 	// order (readScriptBuilds, readActionBuild).
 	buildSteps []registry.BuildStep
+	// buildRuns are the image builds of the steps, pushed or not, with
+	// what each receives of the job's secrets (readScriptBuildRuns,
+	// readActionBuildRun).
+	buildRuns []buildRun
 	// awsIdents and gcpIdents are the cloud identities the job acts as
 	// after the steps read so far, awsRegion the region that
 	// configure-aws-credentials set, and cloudLogins the registry logins
@@ -414,6 +418,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 	w.writeToken(j)
 	w.writePublish(j)
 	w.writeImageBuilds(j)
+	w.writeBuildRuns(j)
 	w.writeOIDC(j)
 	w.writeReleases(j)
 }
@@ -613,6 +618,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
 			w.readScriptBuilds(j, run, wd, lookup(st, "run").Line)
+			w.readScriptBuildRuns(j, run, wd, lookup(st, "run"), env)
 			w.executeNamed(j, j.effects[named:], step, lookup(st, "run").Line)
 			shell, _ := scalar(lookup(st, "shell"))
 			if shell == "" {
@@ -685,6 +691,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		}
 		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
 		w.readActionBuild(j, u.Name(), un.Line, input)
+		w.readActionBuildRun(j, un.Line, input, env)
 		w.readActionRelease(j, u.Name(), u.Ref, step, un.Line, input, env)
 		id, _ := scalar(lookup(st, "id"))
 		j.readRegistryAuthAction(u.Name(), id, step, un.Line, input, env)

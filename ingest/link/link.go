@@ -79,6 +79,9 @@ type view struct {
 	// buildContexts maps a Dockerfile's node to the build context
 	// folders of the CI builds that name it (readImageBuilds).
 	buildContexts map[string][]string
+	// dockerfileDeps maps the Dockerfile of each image build to its
+	// DEPENDS_ON edges, read from the graph (readBuildRuntimes).
+	dockerfileDeps map[string][]graph.Edge
 }
 
 // structural edge kinds the linker reads.
@@ -145,6 +148,9 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	if err := v.readImageBuilds(ctx, r); err != nil {
 		return nil, nil, err
 	}
+	if err := v.readBuildRuntimes(ctx, r); err != nil {
+		return nil, nil, err
+	}
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {
 			p, err := awspolicy.Parse(doc)
@@ -173,6 +179,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"project releases", v.linkProjectReleases},
 		{"lockfiles", v.linkLockfiles},
 		{"image builds", v.linkImageBuilds},
+		{"build runtimes", v.linkBuildRuntimes},
 		{"AWS", v.linkAWS},
 		{"privilege escalation", v.linkPrivesc},
 		{"ECR publish", v.linkECRPublish},

@@ -1,0 +1,314 @@
+package link
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+)
+
+// Values of the via attribute of the DEPENDS_ON edges from a Dockerfile
+// that the dockerfile reader writes, as linkBuildRuntimes reads them.
+const (
+	viaBaseImage = "base-image"
+	viaMountFrom = "mount-from"
+	viaCopyFrom  = "copy-from"
+)
+
+// imageBuilds returns the Runtimes of the image builds of CI jobs
+// (graph.RuntimeImageBuild).
+func (v *view) imageBuilds() []graph.Node {
+	var out []graph.Node
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		if rt.Attr("type") == graph.RuntimeImageBuild && rt.Attr("dockerfile_id") != "" {
+			out = append(out, rt)
+		}
+	}
+	return out
+}
+
+// readBuildRuntimes adds the build context of each image build to the
+// contexts of its Dockerfile, as readImageBuilds does for the builds of
+// pushed images, and reads the DEPENDS_ON edges of those Dockerfiles to
+// their base images and to the packages their RUN instructions install
+// by name.
+func (v *view) readBuildRuntimes(ctx context.Context, r graph.Reader) error {
+	builds := v.imageBuilds()
+	if len(builds) == 0 {
+		return nil
+	}
+	if v.buildContexts == nil {
+		v.buildContexts = map[string][]string{}
+	}
+	var ids []string
+	for _, b := range builds {
+		df, c := b.Attr("dockerfile_id"), b.Attr(graph.AttrBuildContext)
+		if c != "" && !slices.Contains(v.buildContexts[df], c) {
+			v.buildContexts[df] = append(v.buildContexts[df], c)
+			slices.Sort(v.buildContexts[df])
+		}
+		if !slices.Contains(ids, df) {
+			ids = append(ids, df)
+		}
+	}
+	slices.Sort(ids)
+	es, err := r.Expand(ctx, ids, graph.Out, graph.EdgeDependsOn)
+	if err != nil {
+		return err
+	}
+	v.dockerfileDeps = map[string][]graph.Edge{}
+	for _, e := range es {
+		if strings.HasPrefix(e.From, "dockerfile:") {
+			v.dockerfileDeps[e.From] = append(v.dockerfileDeps[e.From], e)
+		}
+	}
+	return nil
+}
+
+// buildIndex holds the derived edges that linkBuildRuntimes reads: the
+// installs of Dockerfiles (linkImageBuilds), and the exposures and hosts
+// of the jobs that run builds and of those hosts.
+type buildIndex struct {
+	installs map[string][]graph.Edge // Dockerfile -> DEPENDS_ON via=install
+	exposes  map[string][]graph.Edge // runtime -> EXPOSES
+	runsOn   map[string][]graph.Edge // job -> RUNS_ON
+}
+
+func (v *view) buildIndex(builds []graph.Node) buildIndex {
+	jobs := map[string]bool{}
+	for _, b := range builds {
+		jobs[b.Attr(graph.AttrJob)] = true
+	}
+	idx := buildIndex{installs: map[string][]graph.Edge{}, exposes: map[string][]graph.Edge{}, runsOn: map[string][]graph.Edge{}}
+	var hosts []graph.Edge
+	for _, e := range v.derivedEdges {
+		switch {
+		case e.Kind == graph.EdgeDependsOn && e.Attr(graph.AttrVia) == "install" && strings.HasPrefix(e.From, "dockerfile:"):
+			idx.installs[e.From] = append(idx.installs[e.From], e)
+		case e.Kind == graph.EdgeRunsOn && jobs[e.From]:
+			idx.runsOn[e.From] = append(idx.runsOn[e.From], e)
+			hosts = append(hosts, e)
+		}
+	}
+	on := map[string]bool{}
+	for _, h := range hosts {
+		on[h.To] = true
+	}
+	for _, e := range v.derivedEdges {
+		if e.Kind == graph.EdgeExposes && (jobs[e.From] || on[e.From]) {
+			idx.exposes[e.From] = append(idx.exposes[e.From], e)
+		}
+	}
+	return idx
+}
+
+// exposesOf returns the EXPOSES edges of a runtime, read and derived.
+func (idx buildIndex) exposesOf(v *view, id string) []graph.Edge {
+	return append(slices.Clip(v.edgesFrom(graph.EdgeExposes, id)), idx.exposes[id]...)
+}
+
+// linkBuildRuntimes links each image build of a CI job, a Runtime of its
+// own: the build runs its Dockerfile's RUN instructions in a container
+// that sees only what the job hands it, not the job's environment.
+//
+// The build EXECUTES the packages that its Dockerfile's RUN instructions
+// install from the repository's lockfiles in its context (the DEPENDS_ON
+// edges of linkImageBuilds), by the rules of linkLockfiles: at install
+// time for a package with an install script unless every install of its
+// ecosystem turns scripts off, at run time when a RUN runs the project's
+// code. It EXECUTES, at run time, the base images its stages build on,
+// and the packages a RUN installs by name, at install time when they
+// have an install script.
+//
+// The build EXPOSES each secret of the job that it receives as a build
+// argument or a BuildKit secret (graph.AttrBuildInputs), with the job's
+// own edge's target and confidence: certain when a stage of the
+// Dockerfile declares the ARG or a RUN mounts the secret, else possible.
+// On a runner host that may be a cloud instance, the build's RUN
+// instructions reach its metadata endpoint too, so the build possibly
+// EXPOSES the credentials the host's metadata gives. The job's other
+// secrets stay out of the build's reach.
+func (v *view) linkBuildRuntimes() {
+	builds := v.imageBuilds()
+	if len(builds) == 0 {
+		return
+	}
+	idx := v.buildIndex(builds)
+	for _, b := range builds {
+		df, hasDockerfile := v.node(b.Attr("dockerfile_id"))
+		v.linkBuildExecutions(b, df, idx)
+		v.linkBuildInputs(b, df, hasDockerfile, idx)
+		v.linkBuildHost(b, idx)
+	}
+}
+
+// buildExec reads how a Dockerfile's RUN instructions install and run
+// packages, in the form linkLockfiles reads a job's.
+func buildExec(df graph.Node) jobExec {
+	installs := graph.SplitList(df.Attr(pkgcmd.AttrInstalls))
+	return jobExec{
+		own:             installs,
+		certainInstalls: installs,
+		installs:        installs,
+		scriptsOff:      graph.SplitList(df.Attr(pkgcmd.AttrScriptsOff)),
+		devOff:          graph.SplitList(df.Attr(pkgcmd.AttrDevOff)),
+		runs:            graph.SplitList(df.Attr(graph.AttrBuildRunsCode)),
+		runsVia:         df.Attr(graph.AttrBuildRunsCodeVia),
+		mayRun:          graph.SplitList(df.Attr(graph.AttrBuildMayRunCode)),
+		mayRunVia:       df.Attr(graph.AttrBuildMayRunCodeVia),
+	}
+}
+
+// buildWords rewords a reason of linkLockfiles, written of a job, for a
+// build.
+var buildWords = strings.NewReplacer("the job", "the build", "The job", "The build")
+
+func (v *view) linkBuildExecutions(b, df graph.Node, idx buildIndex) {
+	ctx := b.Attr(graph.AttrBuildContext)
+	file := df.Attr("path")
+	x := buildExec(df)
+	for _, dep := range idx.installs[df.ID] {
+		if dep.Attr(graph.AttrBuildContext) != ctx {
+			continue
+		}
+		pkg, ok := v.node(dep.To)
+		if !ok {
+			continue
+		}
+		eco := ecosystemOf[pkg.Attr("ecosystem")]
+		how, ok := x.execution(eco, pkg.Attr(graph.AttrInstallHook) == "true")
+		if !ok {
+			continue
+		}
+		lockfile := dep.Attr("installed_from")
+		e := graph.Edge{From: b.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: dep.Confidence.Weaker(how.conf), Pos: dep.Pos}
+		e.SetAttr(graph.AttrVia, "install")
+		e.SetAttr(attrPhase, how.phase)
+		if how.phase == phaseInstall {
+			e.SetAttr(graph.AttrInstallHook, "true")
+		}
+		e.SetAttr(graph.AttrLockfile, lockfile)
+		e.SetAttr(graph.AttrBuildContext, ctx)
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs the RUN instruction at line %s of %s, which installs %s dependencies from %s, and %s pins %s; %s",
+			dep.Attr("run_line"), file, eco, lockfile, lockfile, graph.ReadableID(pkg.ID), buildWords.Replace(how.how)))
+		v.addEdge(e)
+	}
+	for _, dep := range v.dockerfileDeps[df.ID] {
+		e := graph.Edge{From: b.ID, To: dep.To, Kind: graph.EdgeExecutes, Confidence: dep.Confidence, Pos: dep.Pos}
+		switch via := dep.Attr(graph.AttrVia); via {
+		case viaBaseImage, viaMountFrom, viaCopyFrom:
+			if via == viaCopyFrom {
+				e.Confidence = graph.Possible
+			}
+			e.SetAttr(graph.AttrVia, via)
+			e.SetAttr(attrPhase, phaseRun)
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs the RUN instructions of %s on the files of %s: %s", file, graph.ReadableID(dep.To), dep.Attr(graph.AttrReason)))
+		default:
+			pkg, ok := v.node(dep.To)
+			if !ok || pkg.Attr(graph.AttrInstallHook) != "true" || dep.Attr(graph.AttrReason) == "" {
+				continue
+			}
+			e.SetAttr(graph.AttrVia, "install")
+			e.SetAttr(attrPhase, phaseInstall)
+			e.SetAttr(graph.AttrInstallHook, "true")
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs %s, whose install script runs there: %s", file, dep.Attr(graph.AttrReason)))
+		}
+		v.addEdge(e)
+	}
+}
+
+// linkBuildInputs gives a build the job's secrets that it receives.
+func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIndex) {
+	inputs := graph.SplitList(b.Attr(graph.AttrBuildInputs))
+	if len(inputs) == 0 {
+		return
+	}
+	job := b.Attr(graph.AttrJob)
+	jobExposes := idx.exposesOf(v, job)
+	runArgs := graph.SplitList(df.Attr(graph.AttrRunArgs))
+	mounts := graph.SplitList(df.Attr(graph.AttrSecretMounts))
+	file := b.Attr(graph.AttrDockerfile)
+	for _, in := range inputs {
+		via, rest, ok := strings.Cut(in, ":")
+		key, name, ok2 := strings.Cut(rest, "=")
+		if !ok || !ok2 {
+			continue
+		}
+		conf, what := graph.Certain, ""
+		switch via {
+		case graph.BuildViaArg:
+			what = "build argument " + key
+			if !contains(runArgs, key) {
+				conf = graph.Possible
+			}
+		case graph.BuildViaSecret:
+			what = "BuildKit secret " + key
+			if !contains(mounts, key) {
+				conf = graph.Possible
+			}
+		default:
+			continue
+		}
+		reads := "; a stage of " + file + " declares the ARG, so its RUN instructions read it as a variable"
+		if via == graph.BuildViaSecret {
+			reads = "; a RUN instruction of " + file + " mounts it"
+		}
+		switch {
+		case !hasDockerfile:
+			reads = "; possible: the input does not hold " + file + ", so whether a RUN instruction reads it is not known"
+		case conf == graph.Possible && via == graph.BuildViaArg:
+			reads = "; possible: no stage the image is built from declares ARG " + key + ", which a RUN instruction would need to read it"
+		case conf == graph.Possible:
+			reads = "; possible: no RUN instruction of " + file + " mounts secret " + key
+		}
+		for _, je := range jobExposes {
+			if !jobSecretNamed(job, je, name) {
+				continue
+			}
+			e := graph.Edge{From: b.ID, To: je.To, Kind: graph.EdgeExposes, Confidence: je.Confidence.Weaker(conf), Pos: b.Pos}
+			e.SetAttr(graph.AttrVia, via)
+			e.SetAttr(graph.AttrName, key)
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s passes secret %s to the build as %s%s", job, name, what, reads))
+			v.addEdge(e)
+		}
+	}
+}
+
+// jobSecretNamed reports whether a job's EXPOSES edge is the one by which
+// it reads its secret of that name: the edge's name attribute, or the
+// job's own token for GITHUB_TOKEN and CI_JOB_TOKEN.
+func jobSecretNamed(job string, e graph.Edge, name string) bool {
+	switch {
+	case name == "GITHUB_TOKEN":
+		return e.To == graph.GHATokenID(job)
+	case name == "CI_JOB_TOKEN":
+		return e.To == graph.GitLabJobTokenID(job)
+	case strings.HasPrefix(job, "runtime:gha:"):
+		return strings.EqualFold(e.Attr(graph.AttrName), name)
+	}
+	return e.Attr(graph.AttrName) == name
+}
+
+// linkBuildHost gives a build the metadata credentials of the runner
+// hosts its job runs on: its RUN instructions share the host's network.
+func (v *view) linkBuildHost(b graph.Node, idx buildIndex) {
+	for _, on := range idx.runsOn[b.Attr(graph.AttrJob)] {
+		host, _ := v.node(on.To)
+		label := host.Label
+		if label == "" {
+			label = on.To
+		}
+		for _, x := range idx.exposesOf(v, on.To) {
+			if x.Attr(graph.AttrVia) != "metadata" {
+				continue
+			}
+			e := graph.Edge{From: b.ID, To: x.To, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: b.Pos}
+			e.SetAttr(graph.AttrVia, "metadata")
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the build's RUN instructions share the network of %s, whose metadata endpoint gives these credentials; possible: a build container may not reach it (a hop limit of 1, a blocked route)", label))
+			v.addEdge(e)
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package link_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+// buildLock pins esbuild, whose install script runs at install time, and
+// left-pad, which has none.
+const buildLock = `{"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+ "packages": {
+  "": {"name": "app", "version": "1.0.0", "dependencies": {"esbuild": "0.21.5", "left-pad": "1.3.0"}},
+  "node_modules/esbuild": {"version": "0.21.5", "hasInstallScript": true, "resolved": "https://registry.npmjs.org/esbuild/-/esbuild-0.21.5.tgz"},
+  "node_modules/left-pad": {"version": "1.3.0", "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"}
+ }}`
+
+// buildWorkflow builds the image of the repository's root with a build
+// command, and gives another step a secret that the build never sees.
+func buildWorkflow(build string) string {
+	return `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    env:
+      NPMRC: ${{ secrets.NPMRC }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: ` + build + `
+      - run: echo released
+        env:
+          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}
+`
+}
+
+// buildRepos are the repositories of the image-build tests:
+//   - token writes the build argument NPM_TOKEN to .npmrc and runs npm ci,
+//     then installs the Python requirements;
+//   - mount runs npm ci with the secret npmrc mounted, which the build
+//     reads from the job's variable NPMRC;
+//   - noscripts runs npm ci --ignore-scripts with the token.
+var buildRepos = map[string]map[string]string{
+	"token": {
+		"package-lock.json": buildLock,
+		"requirements.txt":  "requests==2.32.3\n",
+		"Dockerfile": `FROM node:20
+ARG NPM_TOKEN
+WORKDIR /app
+COPY package.json package-lock.json requirements.txt ./
+RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc
+RUN pip install -r requirements.txt
+COPY . .
+CMD ["node", "server.js"]
+`,
+		".github/workflows/image.yml": buildWorkflow("docker build --build-arg NPM_TOKEN=${{ secrets.NPM_TOKEN }} -t ghcr.io/o/token:1 ."),
+	},
+	"mount": {
+		"package-lock.json": buildLock,
+		"Dockerfile": `# syntax=docker/dockerfile:1
+FROM node:20
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
+`,
+		".github/workflows/image.yml": buildWorkflow("docker buildx build --secret id=npmrc,env=NPMRC -t ghcr.io/o/mount:1 ."),
+	},
+	"noscripts": {
+		"package-lock.json": buildLock,
+		"Dockerfile": `FROM node:20
+ARG NPM_TOKEN
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci --ignore-scripts
+`,
+		".github/workflows/image.yml": buildWorkflow("docker build --build-arg NPM_TOKEN=${{ secrets.NPM_TOKEN }} -t ghcr.io/o/noscripts:1 ."),
+	},
+}
+
+// reachedInRepo is reachedIn over one repository of buildRepos.
+func reachedInRepo(t *testing.T, repo, purl string, prefixes ...string) []string {
+	t.Helper()
+	return reachedIn(t, map[string]map[string]string{repo: buildRepos[repo]}, purl, prefixes...)
+}
+
+// esbuild's install script runs in the build, which the job gives
+// NPM_TOKEN as a build argument that the Dockerfile declares: the query
+// reaches the token, certain, and the build. It does not reach the job,
+// nor DEPLOY_KEY and NPMRC, which the job reads but does not give the
+// build, nor the job's GITHUB_TOKEN.
+func TestBuildArgTokenReachedByInstallScript(t *testing.T) {
+	job := graph.GHAJobID("o/token", ".github/workflows/image.yml", "image")
+	got := reachedInRepo(t, "token", "pkg:npm/esbuild@0.21.5", "secret:", "runtime:")
+	want := []string{
+		graph.ImageBuildID(job, 9) + " (certain)",
+		"secret:gha:o/token/NPM_TOKEN (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// requests has no install script and no RUN runs Python code, so it
+// reaches no secret. left-pad has none either, but npm ci runs the
+// project's own lifecycle scripts, which may load it, as it does in a job:
+// the token is possible for it, never certain.
+func TestBuildArgTokenNotReachedWithoutScripts(t *testing.T) {
+	for purl, want := range map[string][]string{
+		"pkg:pypi/requests@2.32.3": nil,
+		"pkg:npm/left-pad@1.3.0":   {"secret:gha:o/token/NPM_TOKEN (possible)"},
+	} {
+		got := reachedInRepo(t, "token", purl, "secret:")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s reaches (-want +got):\n%s", purl, diff)
+		}
+	}
+}
+
+// A RUN that mounts the BuildKit secret npmrc runs npm ci: esbuild's
+// install script reads the secret, which the build takes from the job's
+// variable NPMRC, the job's secret NPMRC. DEPLOY_KEY stays out.
+func TestBuildSecretMountReached(t *testing.T) {
+	got := reachedInRepo(t, "mount", "pkg:npm/esbuild@0.21.5", "secret:")
+	want := []string{"secret:gha:o/mount/NPMRC (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// npm ci --ignore-scripts runs no install script and no lifecycle script
+// of the project, so the build executes nothing of the lockfile and
+// esbuild reaches neither the build nor the token. The same build without
+// the flag executes esbuild at install time.
+func TestBuildIgnoreScriptsReachesNothing(t *testing.T) {
+	if got := reachedInRepo(t, "noscripts", "pkg:npm/esbuild@0.21.5", "secret:", "runtime:"); len(got) != 0 {
+		t.Errorf("reached %v, want nothing", got)
+	}
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{"token": buildRepos["token"]})
+	s, _ := ingestDir(t, dir)
+	build := graph.ImageBuildID(graph.GHAJobID("o/token", ".github/workflows/image.yml", "image"), 9)
+	es, err := s.Expand(context.Background(), []string{build}, graph.Out, graph.EdgeExecutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.To+" phase="+e.Attr("phase")+" ("+string(e.Confidence)+")")
+	}
+	want := []string{
+		"pkg:docker/node@20 phase=run (certain)",
+		"pkg:npm/esbuild@0.21.5 phase=install (certain)",
+		"pkg:npm/left-pad@1.3.0 phase=run (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the build executes (-want +got):\n%s", diff)
+	}
+}
+
+// The plan contains the build as it contains its job: by disabling the
+// job's workflow.
+func TestBuildContainedByWorkflow(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{"token": buildRepos["token"]})
+	s, _ := ingestDir(t, dir)
+	ctx := context.Background()
+	res, err := query.Run(ctx, s, query.Start{Packages: []string{"pkg:npm/esbuild@0.21.5"}}, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := query.BuildPlan(ctx, s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := graph.ImageBuildID(graph.GHAJobID("o/token", ".github/workflows/image.yml", "image"), 9)
+	var got []*query.Item
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Kind == "contain" {
+				got = append(got, it)
+			}
+		}
+	}
+	const disable = "gh workflow disable .github/workflows/image.yml --repo o/token"
+	if len(got) != 1 || got[0].Node.ID != build || !strings.HasPrefix(got[0].Command, disable) {
+		for _, it := range got {
+			t.Logf("contain %s: %s", it.Node.ID, it.Command)
+		}
+		t.Errorf("want one contain item, for %s, whose command starts with %q", build, disable)
+	}
+}
+
+// On a self-hosted runner, which may be a cloud instance, esbuild's
+// install script in the build may read the host's metadata credentials.
+// The build does not run on the host as the job does, so the host's hold
+// on the jobs it runs gives it none of the job's other secrets.
+func TestBuildOnSelfHostedRunnerReachesMetadata(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range buildRepos["token"] {
+		files[k] = v
+	}
+	files[".github/workflows/image.yml"] = strings.Replace(files[".github/workflows/image.yml"], "runs-on: ubuntu-latest", "runs-on: [self-hosted, linux]", 1)
+	got := reachedIn(t, map[string]map[string]string{"token": files}, "pkg:npm/esbuild@0.21.5", "secret:")
+	host := graph.CIRunnerID("github", "o/token", []string{"linux", "self-hosted"})
+	want := []string{
+		"secret:gha:o/token/NPM_TOKEN (certain)",
+		graph.CIRunnerMetadataID(host) + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
