@@ -376,6 +376,7 @@ func (c *converter) job(inv *invocation) {
 	j.literals = c.scriptLiterals(j)
 	c.registryPublish(j)
 	c.imageBuilds(j)
+	c.buildRuns(j)
 	c.registryReleases(j)
 	c.containerRuns(j)
 	c.namedInstalls(j)

@@ -281,6 +281,7 @@ func (c *converter) job(name string) {
 	j.literals = c.scriptLiterals(j)
 	c.registryPublish(j)
 	c.imageBuilds(j)
+	c.buildRuns(j)
 	c.registryReleases(j)
 	c.s3Deploy(j, v)
 	c.idTokens(j, v)

@@ -214,3 +214,32 @@ func TestBuildOnSelfHostedRunnerReachesMetadata(t *testing.T) {
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// A GitLab job that passes its variable NPM_TOKEN to docker build as a
+// build argument gives esbuild's install script that variable. No input
+// declares the variable, so the job reads it possibly, and so does the
+// build. DEPLOY_KEY, which only the job reads, stays out.
+func TestGitLabBuildArgReached(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range buildRepos["token"] {
+		if k != ".github/workflows/image.yml" {
+			files[k] = v
+		}
+	}
+	files[".gitlab-ci.yml"] = `image-build:
+  image: docker:27
+  services: [docker:27-dind]
+  script:
+    - docker build --build-arg NPM_TOKEN=$NPM_TOKEN -t registry.gitlab.com/o/token:1 .
+    - echo "$DEPLOY_KEY" | wc -c
+`
+	got := reachedIn(t, map[string]map[string]string{"token": files}, "pkg:npm/esbuild@0.21.5", "secret:", "runtime:")
+	job := graph.GitLabJobID("o/token", ".gitlab-ci.yml", "image-build")
+	want := []string{
+		graph.ImageBuildID(job, 5) + " (certain)",
+		graph.GitLabVariableID("o/token", "NPM_TOKEN") + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}

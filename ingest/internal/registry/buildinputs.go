@@ -1,6 +1,11 @@
 package registry
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
 
 // BuildArg is a --build-arg of a build command. Value is the text after
 // NAME= as the command writes it, variables unexpanded; without "=",
@@ -54,4 +59,33 @@ func readBuildSecret(v string) (BuildSecret, bool) {
 		return BuildSecret{}, false
 	}
 	return s, true
+}
+
+// shellVarName matches a variable that a word expands, $NAME or ${NAME}.
+var shellVarName = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+
+// VariableInputs returns the graph.AttrBuildInputs entries of a build
+// whose command gets the job's secrets as variables, as GitLab and
+// CircleCI jobs do: VIA:KEY=NAME for each variable NAME that a build
+// argument or a BuildKit secret takes its value from.
+func (b Build) VariableInputs() []string {
+	var out []string
+	for _, a := range b.Args {
+		if !a.HasValue {
+			out = append(out, graph.BuildViaArg+":"+a.Name+"="+a.Name)
+			continue
+		}
+		for _, m := range shellVarName.FindAllStringSubmatch(a.Value, -1) {
+			out = append(out, graph.BuildViaArg+":"+a.Name+"="+m[1])
+		}
+	}
+	for _, s := range b.Secrets {
+		switch {
+		case s.Env != "":
+			out = append(out, graph.BuildViaSecret+":"+s.ID+"="+s.Env)
+		case s.Src == "":
+			out = append(out, graph.BuildViaSecret+":"+s.ID+"="+s.ID)
+		}
+	}
+	return out
 }

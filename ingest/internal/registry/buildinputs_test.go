@@ -42,3 +42,26 @@ func TestBuildInputs(t *testing.T) {
 		})
 	}
 }
+
+// VariableInputs names the variables a build argument or a BuildKit
+// secret takes its value from: those its value expands, the argument's
+// own name without a value, the secret's env, or its id when it names
+// no file. A secret read from a file and a literal value name none.
+func TestBuildVariableInputs(t *testing.T) {
+	b := Build{
+		Args: []BuildArg{
+			{Name: "NPM_TOKEN", Value: "${NPM_TOKEN}", HasValue: true},
+			{Name: "AUTH", Value: "$USER:$PASS", HasValue: true},
+			{Name: "CI_TOKEN"},
+			{Name: "MODE", Value: "production", HasValue: true},
+		},
+		Secrets: []BuildSecret{{ID: "npmrc", Env: "NPMRC"}, {ID: "pip", Src: "pip.conf"}, {ID: "GH_TOKEN"}},
+	}
+	want := []string{
+		"build-arg:NPM_TOKEN=NPM_TOKEN", "build-arg:AUTH=USER", "build-arg:AUTH=PASS", "build-arg:CI_TOKEN=CI_TOKEN",
+		"build-secret:npmrc=NPMRC", "build-secret:GH_TOKEN=GH_TOKEN",
+	}
+	if diff := cmp.Diff(want, b.VariableInputs()); diff != "" {
+		t.Errorf("inputs (-want +got):\n%s", diff)
+	}
+}
