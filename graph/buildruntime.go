@@ -1,32 +1,32 @@
 package graph
 
-// Attributes of the Runtime of an image build (type RuntimeImageBuild,
-// id ImageBuildID). A build runs the RUN instructions of its Dockerfile
-// in a container of the CI runner that sees none of the job's
-// environment, only what the build is given: build arguments, BuildKit
-// secrets, and the runner's network.
+// Attributes of the Runtime of an image build (type RuntimeImageBuild, id
+// ImageBuildID). The build runs the RUN instructions of its Dockerfile in
+// a container on the CI runner. That container gets none of the job's
+// environment, only build arguments, BuildKit secrets and the runner's
+// network.
 const (
-	// RuntimeImageBuild is the type attribute of such a Runtime.
+	// RuntimeImageBuild is the type attribute of an image build.
 	RuntimeImageBuild = "image-build"
 	// AttrJob is the id of the job that runs the build, and AttrJobType
-	// that job's type attribute (gha-job, gitlab-job, circleci-job).
+	// is that job's type (gha-job, gitlab-job, circleci-job).
 	AttrJob     = "job"
 	AttrJobType = "job_type"
-	// AttrBuildInputs lists what the job hands to the build, one
-	// VIA:KEY=NAME entry each: VIA is BuildViaArg or BuildViaSecret, KEY
-	// the build argument's name or the BuildKit secret's id, and NAME
-	// the name of the job's secret or variable whose value it carries.
+	// AttrBuildInputs lists the job's secrets that the build receives,
+	// one VIA:KEY=NAME entry each. VIA is BuildViaArg or BuildViaSecret,
+	// KEY is the build argument's name or the BuildKit secret's id, and
+	// NAME is the name of the job's secret or variable that gives the value.
 	AttrBuildInputs = "build_inputs"
-	// AttrRunArgs, on a Dockerfile, lists the build arguments that a
-	// stage the image is built from declares, which its RUN
-	// instructions read as environment variables; AttrSecretMounts
-	// lists the ids of the BuildKit secrets its RUN instructions mount.
-	AttrRunArgs      = "run_args"
+	// AttrRunArgs, on a Dockerfile, lists the ARGs declared by the stages
+	// the image is built from. RUN instructions read them as variables.
+	AttrRunArgs = "run_args"
+	// AttrSecretMounts, on a Dockerfile, lists the ids of the BuildKit
+	// secrets that its RUN instructions mount.
 	AttrSecretMounts = "secret_mounts"
 	// AttrBuildRunsCode and AttrBuildMayRunCode, on a Dockerfile, list
-	// the ecosystems whose project code its RUN instructions run for
-	// certain or may run (building or testing the project); the _via
-	// attributes give the command, ECO=cause each.
+	// the ecosystems whose project code a RUN instruction runs for
+	// certain or may run. The _via attributes give the cause, ECO=cause
+	// each.
 	AttrBuildRunsCode      = "build_runs_code"
 	AttrBuildRunsCodeVia   = "build_runs_code_via"
 	AttrBuildMayRunCode    = "build_may_run_code"

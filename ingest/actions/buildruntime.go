@@ -29,8 +29,8 @@ type buildRun struct {
 const exprPlaceholder = "GITHUB_EXPRESSION_"
 
 // placeExpressions replaces each ${{ }} expression of a script with
-// ${GITHUB_EXPRESSION_n}, one word the shell leaves unexpanded, and
-// returns the expressions in order.
+// ${GITHUB_EXPRESSION_n}, which the shell scanner keeps as one word. It
+// returns the script and the expressions in order.
 func placeExpressions(s string) (string, []string) {
 	var b strings.Builder
 	var exprs []string
@@ -49,18 +49,18 @@ func placeExpressions(s string) (string, []string) {
 	return b.String(), exprs
 }
 
-// buildVarRef matches a variable of a word as the shell scanner keeps it:
+// buildVarRef matches a variable in a word as the shell scanner keeps it,
 // $NAME or ${NAME}.
 var buildVarRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 
 // envExpr matches a reference to the env context in an expression.
 var envExpr = regexp.MustCompile(`\benv\.([A-Za-z_][A-Za-z0-9_]*)`)
 
-// buildSecretNames returns the names of the job's secrets whose values text
-// carries: the secrets an expression in it reads (the job's GITHUB_TOKEN
-// as GITHUB_TOKEN), and those of the variables of env that it expands,
-// in a script ($NAME) or through the env context. exprs are the
-// expressions that placeExpressions took out of the text.
+// buildSecretNames returns the names of the job's secrets whose values
+// text contains. These are the secrets that an expression in text reads
+// (GITHUB_TOKEN for the job's token), and those of the variables of env
+// that text expands ($NAME in a script, env.NAME in an expression). exprs
+// are the expressions that placeExpressions took out of text.
 func buildSecretNames(text string, exprs []string, env pkgcmd.Env) []string {
 	var out []string
 	fromExpr := func(expr string) {
@@ -121,10 +121,10 @@ func buildInputs(b registry.Build, exprs []string, env pkgcmd.Env) []string {
 	return out
 }
 
-// readScriptBuildRuns records the image builds of a run step's script,
-// with what each receives of the job's secrets. The script is read with
-// its expressions as placeholders, so that a build argument keeps the
-// secret an expression gives it.
+// readScriptBuildRuns records the image builds of a run step's script and
+// the job's secrets that each receives. The script is read with its
+// expressions as placeholders, so that a build argument keeps the secret
+// that an expression gives it.
 func (w *workflow) readScriptBuildRuns(j *job, script, wd string, run *yaml.Node, env pkgcmd.Env) {
 	dir := wd
 	if dir == "" {
@@ -148,10 +148,9 @@ func (w *workflow) readScriptBuildRuns(j *job, script, wd string, run *yaml.Node
 }
 
 // readActionBuildRun records the build that readActionBuild read from a
-// docker/build-push-action step at line, with the build-args, secrets
-// and secret-envs inputs that pass the job's secrets to it. Each input
-// holds one KEY=VALUE a line, which quotes may enclose; secret-files names
-// files, whose content the input does not show.
+// docker/build-push-action step at line. The inputs build-args, secrets
+// and secret-envs pass the job's secrets to it, one KEY=VALUE a line, in
+// quotes or not. secret-files names files, which the input does not show.
 func (w *workflow) readActionBuildRun(j *job, line int, input func(string) string, env pkgcmd.Env) {
 	if len(j.buildSteps) == 0 {
 		return
@@ -190,10 +189,10 @@ func (w *workflow) readActionBuildRun(j *job, line int, input func(string) strin
 }
 
 // writeBuildRuns writes a Runtime for each image build of the job
-// (graph.ImageBuildID), which the job CAN_MODIFY: its steps choose the
-// Dockerfile, the context and what the build receives. The linker gives
-// the build the secrets its inputs name and what its RUN instructions
-// install.
+// (graph.ImageBuildID). The job CAN_MODIFY the build, because its steps
+// choose the Dockerfile, the context and the build's inputs. The linker
+// gives the build the secrets that its inputs name, and the packages that
+// its RUN instructions install.
 func (w *workflow) writeBuildRuns(j *job) {
 	root := ""
 	if len(j.checkouts) == 1 && j.checkouts[0] != "." && !strings.Contains(j.checkouts[0], "${{") {

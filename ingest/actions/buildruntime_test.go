@@ -9,11 +9,12 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// Each image build of a job, pushed or not, is a Runtime that records
-// what the build receives of the job's secrets: a build argument with a
-// secret's expression, one taken from the step's env by name, a BuildKit
-// secret read from a variable, and the inputs of docker/build-push-action.
-// A build argument whose value is no secret gives no entry.
+// Each image build of a job, pushed or not, is a Runtime that lists the
+// job's secrets it receives. The inputs come from a build argument with a
+// secret's expression, one named after a variable of the step's env, a
+// BuildKit secret read from a variable, and the inputs of
+// docker/build-push-action. A build argument with no secret in its value
+// gives no entry.
 func TestBuildRuntimes(t *testing.T) {
 	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", []byte(`on: push
 jobs:

@@ -8,13 +8,13 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
-// buildInputAttrs returns what the RUN instructions of the stages the
-// image is built from can read of a build's inputs, and the project code
-// they run: the build arguments those stages declare
-// (graph.AttrRunArgs), the ids of the BuildKit secrets a RUN mounts
-// (graph.AttrSecretMounts), and the ecosystems whose code a RUN runs
-// (graph.AttrBuildRunsCode and the others). An ARG before the first FROM
-// is left out: a RUN reads it only when its stage declares it again.
+// buildInputAttrs returns the build inputs that the RUN instructions of
+// the used stages can read, and the project code they run. These are the
+// ARGs the stages declare (graph.AttrRunArgs), the ids of the mounted
+// BuildKit secrets (graph.AttrSecretMounts), and the ecosystems whose code
+// a RUN runs (graph.AttrBuildRunsCode and the others). An ARG before the
+// first FROM is left out, because a RUN reads it only when its stage
+// declares it again.
 func (d *document) buildInputAttrs(used []*stage, ins []install) map[string]string {
 	var args, mounts []string
 	for _, s := range used {

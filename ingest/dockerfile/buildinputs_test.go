@@ -8,11 +8,11 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// The build inputs a Dockerfile's RUN instructions read: the ARGs of the
-// stages the image is built from (not one before FROM that no stage
-// declares again, nor one of an unused stage), the secrets a RUN mounts
-// (by id, or by the target's base name), and the code a RUN runs: npm run
-// for certain, and npm ci may run the project's lifecycle scripts.
+// A Dockerfile records the ARGs of the stages the image is built from, but
+// not an ARG before FROM that no stage declares again, nor an ARG of an
+// unused stage. It records the secrets a RUN mounts, by id or by the
+// target's base name. npm run runs the project's code for certain, and
+// npm ci may run it through the project's lifecycle scripts.
 func TestBuildInputAttrs(t *testing.T) {
 	res, err := parse(t, "Dockerfile", `ARG BASE=node:20
 ARG UNUSED_META

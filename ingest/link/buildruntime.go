@@ -31,10 +31,9 @@ func (v *view) imageBuilds() []graph.Node {
 }
 
 // readBuildRuntimes adds the build context of each image build to the
-// contexts of its Dockerfile, as readImageBuilds does for the builds of
-// pushed images, and reads the DEPENDS_ON edges of those Dockerfiles to
-// their base images and to the packages their RUN instructions install
-// by name.
+// contexts of its Dockerfile, as readImageBuilds does for pushed images.
+// It also reads the DEPENDS_ON edges of those Dockerfiles: their base
+// images and the packages their RUN instructions install by name.
 func (v *view) readBuildRuntimes(ctx context.Context, r graph.Reader) error {
 	builds := v.imageBuilds()
 	if len(builds) == 0 {
@@ -68,13 +67,13 @@ func (v *view) readBuildRuntimes(ctx context.Context, r graph.Reader) error {
 	return nil
 }
 
-// buildIndex holds the derived edges that linkBuildRuntimes reads: the
-// installs of Dockerfiles (linkImageBuilds), and the exposures and hosts
-// of the jobs that run builds and of those hosts.
+// buildIndex contains the derived edges that linkBuildRuntimes reads:
+// the installs of Dockerfiles (linkImageBuilds), the runner hosts of the
+// jobs that run builds, and the exposures of those jobs and hosts.
 type buildIndex struct {
-	installs map[string][]graph.Edge // Dockerfile -> DEPENDS_ON via=install
-	exposes  map[string][]graph.Edge // runtime -> EXPOSES
-	runsOn   map[string][]graph.Edge // job -> RUNS_ON
+	installs map[string][]graph.Edge // DEPENDS_ON edges with via=install, by Dockerfile
+	exposes  map[string][]graph.Edge // EXPOSES edges, by runtime
+	runsOn   map[string][]graph.Edge // RUNS_ON edges, by job
 }
 
 func (v *view) buildIndex(builds []graph.Node) buildIndex {
@@ -111,26 +110,24 @@ func (idx buildIndex) exposesOf(v *view, id string) []graph.Edge {
 }
 
 // linkBuildRuntimes links each image build of a CI job, a Runtime of its
-// own: the build runs its Dockerfile's RUN instructions in a container
-// that sees only what the job hands it, not the job's environment.
+// own. The build runs its Dockerfile's RUN instructions in a container
+// that gets only what the job passes to it, not the job's environment.
 //
-// The build EXECUTES the packages that its Dockerfile's RUN instructions
-// install from the repository's lockfiles in its context (the DEPENDS_ON
-// edges of linkImageBuilds), by the rules of linkLockfiles: at install
-// time for a package with an install script unless every install of its
-// ecosystem turns scripts off, at run time when a RUN runs the project's
-// code. It EXECUTES, at run time, the base images its stages build on,
-// and the packages a RUN installs by name, at install time when they
-// have an install script.
+// The build EXECUTES the packages that its Dockerfile installs from the
+// lockfiles in its context (the DEPENDS_ON edges of linkImageBuilds), by
+// the rules of linkLockfiles. A package with an install script runs at
+// install time, unless every install of its ecosystem turns scripts off.
+// Any package runs at run time when a RUN runs the project's code. The
+// build also EXECUTES its base images at run time, and the packages a RUN
+// installs by name when they have an install script.
 //
 // The build EXPOSES each secret of the job that it receives as a build
-// argument or a BuildKit secret (graph.AttrBuildInputs), with the job's
-// own edge's target and confidence: certain when a stage of the
-// Dockerfile declares the ARG or a RUN mounts the secret, else possible.
-// On a runner host that may be a cloud instance, the build's RUN
-// instructions reach its metadata endpoint too, so the build possibly
-// EXPOSES the credentials the host's metadata gives. The job's other
-// secrets stay out of the build's reach.
+// argument or a BuildKit secret (graph.AttrBuildInputs). The edge goes to
+// the target of the job's own edge, certain when the Dockerfile declares
+// the ARG or mounts the secret, else possible. On a self-hosted runner the
+// build possibly EXPOSES the host's metadata credentials too, because its
+// RUN instructions share the host's network. The job's other secrets stay
+// out of the build's reach.
 func (v *view) linkBuildRuntimes() {
 	builds := v.imageBuilds()
 	if len(builds) == 0 {
@@ -138,7 +135,10 @@ func (v *view) linkBuildRuntimes() {
 	}
 	idx := v.buildIndex(builds)
 	for _, b := range builds {
-		df, hasDockerfile := v.node(b.Attr("dockerfile_id"))
+		df, _ := v.node(b.Attr("dockerfile_id"))
+		// The CI readers write a Dockerfile's node without its stages
+		// when the input does not contain the file.
+		hasDockerfile := df.Attr("stages") != ""
 		v.linkBuildExecutions(b, df, idx)
 		v.linkBuildInputs(b, df, hasDockerfile, idx)
 		v.linkBuildHost(b, idx)
@@ -146,7 +146,7 @@ func (v *view) linkBuildRuntimes() {
 }
 
 // buildExec reads how a Dockerfile's RUN instructions install and run
-// packages, in the form linkLockfiles reads a job's.
+// packages, in the form that linkLockfiles reads for a job.
 func buildExec(df graph.Node) jobExec {
 	installs := graph.SplitList(df.Attr(pkgcmd.AttrInstalls))
 	return jobExec{
@@ -179,21 +179,21 @@ func (v *view) linkBuildExecutions(b, df graph.Node, idx buildIndex) {
 			continue
 		}
 		eco := ecosystemOf[pkg.Attr("ecosystem")]
-		how, ok := x.execution(eco, pkg.Attr(graph.AttrInstallHook) == "true")
+		run, ok := x.execution(eco, pkg.Attr(graph.AttrInstallHook) == "true")
 		if !ok {
 			continue
 		}
 		lockfile := dep.Attr("installed_from")
-		e := graph.Edge{From: b.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: dep.Confidence.Weaker(how.conf), Pos: dep.Pos}
+		e := graph.Edge{From: b.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: dep.Confidence.Weaker(run.conf), Pos: dep.Pos}
 		e.SetAttr(graph.AttrVia, "install")
-		e.SetAttr(attrPhase, how.phase)
-		if how.phase == phaseInstall {
+		e.SetAttr(attrPhase, run.phase)
+		if run.phase == phaseInstall {
 			e.SetAttr(graph.AttrInstallHook, "true")
 		}
 		e.SetAttr(graph.AttrLockfile, lockfile)
 		e.SetAttr(graph.AttrBuildContext, ctx)
 		e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs the RUN instruction at line %s of %s, which installs %s dependencies from %s, and %s pins %s; %s",
-			dep.Attr("run_line"), file, eco, lockfile, lockfile, graph.ReadableID(pkg.ID), buildWords.Replace(how.how)))
+			dep.Attr("run_line"), file, eco, lockfile, lockfile, graph.ReadableID(pkg.ID), buildWords.Replace(run.how)))
 		v.addEdge(e)
 	}
 	for _, dep := range v.dockerfileDeps[df.ID] {
@@ -237,30 +237,31 @@ func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIn
 		if !ok || !ok2 {
 			continue
 		}
-		conf, what := graph.Certain, ""
+		conf, input := graph.Certain, ""
 		switch via {
 		case graph.BuildViaArg:
-			what = "build argument " + key
+			input = "build argument " + key
 			if !contains(runArgs, key) {
 				conf = graph.Possible
 			}
 		case graph.BuildViaSecret:
-			what = "BuildKit secret " + key
+			input = "BuildKit secret " + key
 			if !contains(mounts, key) {
 				conf = graph.Possible
 			}
 		default:
 			continue
 		}
-		reads := "; a stage of " + file + " declares the ARG, so its RUN instructions read it as a variable"
+		reads := ", and a stage of " + file + " declares the ARG, so its RUN instructions read it as a variable"
 		if via == graph.BuildViaSecret {
-			reads = "; a RUN instruction of " + file + " mounts it"
+			reads = ", and a RUN instruction of " + file + " mounts it"
 		}
 		switch {
 		case !hasDockerfile:
-			reads = "; possible: the input does not hold " + file + ", so whether a RUN instruction reads it is not known"
+			conf = graph.Possible
+			reads = "; possible: the input does not contain " + file + ", so no RUN instruction is known to read it"
 		case conf == graph.Possible && via == graph.BuildViaArg:
-			reads = "; possible: no stage the image is built from declares ARG " + key + ", which a RUN instruction would need to read it"
+			reads = "; possible: no stage the image is built from declares ARG " + key + ", which a RUN instruction needs to read it"
 		case conf == graph.Possible:
 			reads = "; possible: no RUN instruction of " + file + " mounts secret " + key
 		}
@@ -271,7 +272,7 @@ func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIn
 			e := graph.Edge{From: b.ID, To: je.To, Kind: graph.EdgeExposes, Confidence: je.Confidence.Weaker(conf), Pos: b.Pos}
 			e.SetAttr(graph.AttrVia, via)
 			e.SetAttr(graph.AttrName, key)
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s passes secret %s to the build as %s%s", job, name, what, reads))
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s passes secret %s to the build as %s%s", job, name, input, reads))
 			v.addEdge(e)
 		}
 	}
@@ -293,7 +294,8 @@ func jobSecretNamed(job string, e graph.Edge, name string) bool {
 }
 
 // linkBuildHost gives a build the metadata credentials of the runner
-// hosts its job runs on: its RUN instructions share the host's network.
+// hosts that its job runs on, because its RUN instructions share the
+// host's network.
 func (v *view) linkBuildHost(b graph.Node, idx buildIndex) {
 	for _, on := range idx.runsOn[b.Attr(graph.AttrJob)] {
 		host, _ := v.node(on.To)

@@ -21,7 +21,7 @@ const buildLock = `{"name": "app", "version": "1.0.0", "lockfileVersion": 3, "re
  }}`
 
 // buildWorkflow builds the image of the repository's root with a build
-// command, and gives another step a secret that the build never sees.
+// command. Another step gets a secret that the build does not receive.
 func buildWorkflow(build string) string {
 	return `on: push
 jobs:
@@ -87,12 +87,11 @@ func reachedInRepo(t *testing.T, repo, purl string, prefixes ...string) []string
 	return reachedIn(t, map[string]map[string]string{repo: buildRepos[repo]}, purl, prefixes...)
 }
 
-// esbuild's install script runs in the build, which the job gives
-// NPM_TOKEN as a build argument that the Dockerfile declares: the query
-// reaches the token, certain, and the build. It does not reach the job,
-// nor DEPLOY_KEY and NPMRC, which the job reads but does not give the
-// build, nor the job's GITHUB_TOKEN.
-func TestBuildArgTokenReachedByInstallScript(t *testing.T) {
+// esbuild's install script runs in the build, which gets NPM_TOKEN as a
+// build argument that the Dockerfile declares. So the query reaches the
+// build and the token, certain. It does not reach the job, its
+// GITHUB_TOKEN, or DEPLOY_KEY and NPMRC, which the build does not receive.
+func TestBuildArgInstallScript(t *testing.T) {
 	job := graph.GHAJobID("o/token", ".github/workflows/image.yml", "image")
 	got := reachedInRepo(t, "token", "pkg:npm/esbuild@0.21.5", "secret:", "runtime:")
 	want := []string{
@@ -105,10 +104,10 @@ func TestBuildArgTokenReachedByInstallScript(t *testing.T) {
 }
 
 // requests has no install script and no RUN runs Python code, so it
-// reaches no secret. left-pad has none either, but npm ci runs the
-// project's own lifecycle scripts, which may load it, as it does in a job:
-// the token is possible for it, never certain.
-func TestBuildArgTokenNotReachedWithoutScripts(t *testing.T) {
+// reaches no secret. left-pad has no install script either, but npm ci
+// runs the project's lifecycle scripts, which may load it, as in a job. So
+// left-pad reaches the token as possible, not certain.
+func TestBuildArgWithoutScripts(t *testing.T) {
 	for purl, want := range map[string][]string{
 		"pkg:pypi/requests@2.32.3": nil,
 		"pkg:npm/left-pad@1.3.0":   {"secret:gha:o/token/NPM_TOKEN (possible)"},
@@ -120,10 +119,10 @@ func TestBuildArgTokenNotReachedWithoutScripts(t *testing.T) {
 	}
 }
 
-// A RUN that mounts the BuildKit secret npmrc runs npm ci: esbuild's
-// install script reads the secret, which the build takes from the job's
-// variable NPMRC, the job's secret NPMRC. DEPLOY_KEY stays out.
-func TestBuildSecretMountReached(t *testing.T) {
+// A RUN that mounts the BuildKit secret npmrc runs npm ci, so esbuild's
+// install script reads the secret. The build takes it from the job's
+// variable NPMRC, which holds the job's secret NPMRC. DEPLOY_KEY stays out.
+func TestBuildSecretMount(t *testing.T) {
 	got := reachedInRepo(t, "mount", "pkg:npm/esbuild@0.21.5", "secret:")
 	want := []string{"secret:gha:o/mount/NPMRC (certain)"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -132,10 +131,10 @@ func TestBuildSecretMountReached(t *testing.T) {
 }
 
 // npm ci --ignore-scripts runs no install script and no lifecycle script
-// of the project, so the build executes nothing of the lockfile and
+// of the project. So the build executes nothing of the lockfile, and
 // esbuild reaches neither the build nor the token. The same build without
 // the flag executes esbuild at install time.
-func TestBuildIgnoreScriptsReachesNothing(t *testing.T) {
+func TestBuildIgnoreScripts(t *testing.T) {
 	if got := reachedInRepo(t, "noscripts", "pkg:npm/esbuild@0.21.5", "secret:", "runtime:"); len(got) != 0 {
 		t.Errorf("reached %v, want nothing", got)
 	}
@@ -185,20 +184,23 @@ func TestBuildContainedByWorkflow(t *testing.T) {
 			}
 		}
 	}
+	if len(got) != 1 {
+		t.Fatalf("%d contain items, want 1", len(got))
+	}
+	if got[0].Node.ID != build {
+		t.Errorf("contain item for %s, want %s", got[0].Node.ID, build)
+	}
 	const disable = "gh workflow disable .github/workflows/image.yml --repo o/token"
-	if len(got) != 1 || got[0].Node.ID != build || !strings.HasPrefix(got[0].Command, disable) {
-		for _, it := range got {
-			t.Logf("contain %s: %s", it.Node.ID, it.Command)
-		}
-		t.Errorf("want one contain item, for %s, whose command starts with %q", build, disable)
+	if !strings.HasPrefix(got[0].Command, disable) {
+		t.Errorf("contain command %q, want it to start with %q", got[0].Command, disable)
 	}
 }
 
 // On a self-hosted runner, which may be a cloud instance, esbuild's
 // install script in the build may read the host's metadata credentials.
-// The build does not run on the host as the job does, so the host's hold
-// on the jobs it runs gives it none of the job's other secrets.
-func TestBuildOnSelfHostedRunnerReachesMetadata(t *testing.T) {
+// The build gets no RUNS_ON edge to the host, so the host's CAN_MODIFY
+// edges to its jobs give the build none of the job's other secrets.
+func TestBuildSelfHostedMetadata(t *testing.T) {
 	files := map[string]string{}
 	for k, v := range buildRepos["token"] {
 		files[k] = v
@@ -215,11 +217,11 @@ func TestBuildOnSelfHostedRunnerReachesMetadata(t *testing.T) {
 	}
 }
 
-// A GitLab job that passes its variable NPM_TOKEN to docker build as a
-// build argument gives esbuild's install script that variable. No input
-// declares the variable, so the job reads it possibly, and so does the
-// build. DEPLOY_KEY, which only the job reads, stays out.
-func TestGitLabBuildArgReached(t *testing.T) {
+// A GitLab job passes its variable NPM_TOKEN to docker build as a build
+// argument, so esbuild's install script reads it. No input declares the
+// variable, so the job and the build read it as possible. DEPLOY_KEY,
+// which only the job reads, stays out.
+func TestGitLabBuildArg(t *testing.T) {
 	files := map[string]string{}
 	for k, v := range buildRepos["token"] {
 		if k != ".github/workflows/image.yml" {

@@ -8,18 +8,18 @@ import (
 )
 
 // BuildArg is a --build-arg of a build command. Value is the text after
-// NAME= as the command writes it, variables unexpanded; without "=",
-// HasValue is false and the builder takes the value of the variable NAME
-// of the command's environment.
+// NAME= as the command writes it, with its variables unexpanded. Without
+// "=", HasValue is false and the builder takes the value of the variable
+// NAME of the command's environment.
 type BuildArg struct {
 	Name, Value string
 	HasValue    bool
 }
 
-// BuildSecret is a --secret of a build command: the id the Dockerfile
-// mounts, and where the value comes from, the variable Env or the file
-// Src. A secret given by its id alone reads the variable of that name
-// when it is set, else the file.
+// BuildSecret is a --secret of a build command: the id that the
+// Dockerfile mounts, and the variable Env or the file Src that gives the
+// value. Docker's documentation of build secrets shows a secret given by
+// its id alone (--secret id=API_TOKEN) reading the variable of that name.
 type BuildSecret struct {
 	ID, Env, Src string
 }
@@ -33,9 +33,9 @@ func readBuildArg(v string) (BuildArg, bool) {
 	return BuildArg{Name: name, Value: value, HasValue: has}, true
 }
 
-// readBuildSecret reads the value of --secret: comma-separated KEY=VALUE
-// fields id, src (or source), env and type. A type=env secret with src
-// and no env reads the variable src names.
+// readBuildSecret reads the value of --secret, comma-separated KEY=VALUE
+// fields: id, src (or source), env and type. A type=env secret with src
+// and no env reads the variable that src names.
 func readBuildSecret(v string) (BuildSecret, bool) {
 	var s BuildSecret
 	typ := ""
@@ -65,9 +65,9 @@ func readBuildSecret(v string) (BuildSecret, bool) {
 var shellVarName = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 
 // VariableInputs returns the graph.AttrBuildInputs entries of a build
-// whose command gets the job's secrets as variables, as GitLab and
-// CircleCI jobs do: VIA:KEY=NAME for each variable NAME that a build
-// argument or a BuildKit secret takes its value from.
+// whose job passes its secrets as variables, as GitLab and CircleCI jobs
+// do. There is one VIA:KEY=NAME entry for each variable NAME that gives
+// the value of a build argument or a BuildKit secret.
 func (b Build) VariableInputs() []string {
 	var out []string
 	for _, a := range b.Args {

@@ -43,10 +43,10 @@ func TestBuildInputs(t *testing.T) {
 	}
 }
 
-// VariableInputs names the variables a build argument or a BuildKit
-// secret takes its value from: those its value expands, the argument's
-// own name without a value, the secret's env, or its id when it names
-// no file. A secret read from a file and a literal value name none.
+// VariableInputs names the variables that give a build argument or a
+// BuildKit secret its value: those the value expands, the argument's own
+// name when it has no value, the secret's env, or its id when it names no
+// file. A secret read from a file and a literal value name none.
 func TestBuildVariableInputs(t *testing.T) {
 	b := Build{
 		Args: []BuildArg{
