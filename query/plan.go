@@ -237,7 +237,7 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		return nil, err
 	}
 
-	run, changed, hops := splitChanged(runtimes)
+	run, changed, hops := splitChanged(runtimes, res)
 	if len(run) > 0 || len(tokens) > 0 || len(changed) > 0 {
 		st := &Step{Title: "Contain the runtimes where the compromised code runs",
 			Why: "Until the compromised code is removed, every run can read the replacement credentials too. Keep job logs and artifacts as evidence before deleting anything."}

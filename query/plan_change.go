@@ -22,9 +22,15 @@ func changeHop(x *Reached) (Hop, bool) {
 	if x.Node.Kind != graph.NodeRuntime || len(x.Path) == 0 || appInput(x.Path[len(x.Path)-1].Kind) {
 		return Hop{}, false
 	}
+	return pathChange(x.Path)
+}
+
+// pathChange returns the first hop of a path by which an identity can
+// change what it leads to, unless the path publishes a package or image.
+func pathChange(path []Hop) (Hop, bool) {
 	var hop Hop
 	found := false
-	for _, h := range x.Path {
+	for _, h := range path {
 		switch {
 		case h.Kind == graph.EdgeCanPublish:
 			return Hop{}, false
@@ -145,15 +151,49 @@ func lowerFirst(s string) string {
 
 // splitChanged moves the runtimes that a credential can change, but where
 // the compromised code did not run, out of runtimes, with the hop of each.
-func splitChanged(runtimes []*Reached) (run, changed []*Reached, hops map[string]Hop) {
+// A runtime whose path is a change still runs the code when it executes a
+// node of the radius that no change led to. The walk keeps the surest path
+// to each node, so a certain change hides a possible execution.
+func splitChanged(runtimes []*Reached, res *Result) (run, changed []*Reached, hops map[string]Hop) {
 	hops = map[string]Hop{}
+	var executes map[string]bool
 	for _, rt := range runtimes {
 		if h, ok := changeHop(rt); ok {
-			changed = append(changed, rt)
-			hops[rt.Node.ID] = h
-			continue
+			if executes == nil {
+				executes = executesInRadius(res)
+			}
+			if !executes[rt.Node.ID] {
+				changed = append(changed, rt)
+				hops[rt.Node.ID] = h
+				continue
+			}
 		}
 		run = append(run, rt)
 	}
 	return slices.Clip(run), changed, hops
+}
+
+// executesInRadius returns the runtimes that the walk met executing a
+// start, or a node whose path is no change by an identity.
+func executesInRadius(res *Result) map[string]bool {
+	starts := map[string]bool{}
+	for _, n := range res.Starts {
+		starts[n.ID] = true
+	}
+	out := map[string]bool{}
+	for _, e := range res.walked() {
+		if e.Kind != graph.EdgeExecutes || out[e.From] {
+			continue
+		}
+		if starts[e.To] {
+			out[e.From] = true
+			continue
+		}
+		if x := res.index[e.To]; x != nil {
+			if _, change := pathChange(x.Path); !change {
+				out[e.From] = true
+			}
+		}
+	}
+	return out
 }

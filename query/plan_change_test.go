@@ -151,3 +151,35 @@ func TestPlanContainLambdaNamesRegion(t *testing.T) {
 		t.Errorf("%s %q, want contain %q", it.Kind, it.Command, want)
 	}
 }
+
+func TestPlanContainsFunctionRunningPackage(t *testing.T) {
+	// Function worker possibly loads the compromised package, since the
+	// job deployed a folder whose lockfile is the one above it. The job's
+	// key can certainly update worker, so the walk's surest path to worker
+	// is that change. The code may have run in worker all the same, so the
+	// plan contains it instead of checking it for a change.
+	const (
+		pkg = "pkg:npm/bad@1.0.0"
+		job = "runtime:gha:o/a/.github/workflows/deploy.yml#deploy"
+		key = "secret:gha:o/a/AWS_KEY"
+		ci  = "arn:aws:iam::111122223333:user/ci"
+		arn = "arn:aws:lambda:eu-west-1:111122223333:function:worker"
+		fn  = "runtime:aws:lambda:" + arn
+	)
+	s := newG().
+		node(pkg).
+		node(job, "type", "gha-job", "workflow", ".github/workflows/deploy.yml", "repository", "o/a").
+		node(key, "type", "actions-secret", "name", "AWS_KEY", "repository", "o/a", "long_lived", "true").
+		node(ci, "type", "user", "name", "ci", "account", "111122223333").
+		node(fn, "type", "lambda", "arn", arn, "name", "worker").
+		edge(job, graph.EdgeExecutes, pkg).
+		edge(fn, graph.EdgeExecutes, pkg, "possible").
+		edge(job, graph.EdgeExposes, key).
+		edge(key, graph.EdgeAuthenticatesAs, ci).
+		edge(ci, graph.EdgeCanModify, fn).
+		store(t)
+	plan := planFrom(t, s, pkg, Options{})
+	if it := planItem(t, plan, fn); it.Kind != "contain" {
+		t.Errorf("worker's item is %q (%s), want contain: the package may run in it", it.Kind, it.Action)
+	}
+}
