@@ -28,10 +28,14 @@ type Build struct {
 
 // BuildStep is a command of a job that builds an image or pushes images.
 type BuildStep struct {
-	// Build is the build a command runs, or nil for a push command.
+	// Build is the build a command runs, or nil for a push or tag command.
 	Build *Build
 	// Pushed are the images a push command (docker push) pushes.
 	Pushed []image.Ref
+	// Source and Tagged are the image that a tag command (docker tag
+	// SOURCE TARGET) names and the names it gives that image.
+	Source image.Ref
+	Tagged []image.Ref
 	// Line is the line of the step or command in its file.
 	Line int
 }
@@ -46,8 +50,9 @@ type BuiltImage struct {
 
 // PushedBuilds returns the images that a job's steps, given in order,
 // build and push: those that a build pushes itself, and those that a
-// later push command pushes under a name that a build tagged. Images are
-// matched by name, since a variable often sets the tag.
+// later push command pushes under a name that a build or a later tag
+// command gave the built image. Images are matched by name, since a
+// variable often sets the tag.
 func PushedBuilds(steps []BuildStep) []BuiltImage {
 	var out []BuiltImage
 	seen := map[[3]string]bool{}
@@ -69,6 +74,11 @@ func PushedBuilds(steps []BuildStep) []BuiltImage {
 				}
 			}
 			continue
+		}
+		if b, ok := built[s.Source.Name()]; ok && len(s.Tagged) > 0 {
+			for _, t := range s.Tagged {
+				built[t.Name()] = b
+			}
 		}
 		for _, img := range s.Pushed {
 			if b, ok := built[img.Name()]; ok {
@@ -306,6 +316,11 @@ func ScanBuilds(script, dir string, ref func(string) (image.Ref, bool)) []BuildS
 		if len(words) < 2 || (words[0] != "docker" && words[0] != "podman" && words[0] != "buildah") {
 			return true
 		}
+		if st, ok := tagStep(words, ref); ok {
+			st.Line = c.Line
+			out = append(out, st)
+			return true
+		}
 		if words[1] != "push" && (len(words) < 3 || words[1] != "image" || words[2] != "push") {
 			return true
 		}
@@ -324,6 +339,38 @@ func ScanBuilds(script, dir string, ref func(string) (image.Ref, bool)) []BuildS
 		return nil
 	}
 	return out
+}
+
+// tagStep reads docker tag SOURCE TARGET (also docker image tag), and
+// podman tag and buildah tag, which take several targets.
+func tagStep(words []string, ref func(string) (image.Ref, bool)) (BuildStep, bool) {
+	args := words[1:]
+	if args[0] == "image" && words[0] != "buildah" {
+		args = args[1:]
+	}
+	if len(args) < 3 || args[0] != "tag" {
+		return BuildStep{}, false
+	}
+	var names []string
+	for _, a := range args[1:] {
+		if !strings.HasPrefix(a, "-") {
+			names = append(names, a)
+		}
+	}
+	if len(names) < 2 {
+		return BuildStep{}, false
+	}
+	src, ok := ref(names[0])
+	if !ok {
+		return BuildStep{}, false
+	}
+	st := BuildStep{Source: src}
+	for _, n := range names[1:] {
+		if r, ok := ref(n); ok {
+			st.Tagged = append(st.Tagged, r)
+		}
+	}
+	return st, len(st.Tagged) > 0
 }
 
 // maxBuildCommands bounds the commands ScanBuilds reads from one script.

@@ -40,6 +40,13 @@ func TestPushedBuilds(t *testing.T) {
 		{"remote context", "docker build --push -t ghcr.io/example-org/api https://github.com/example-org/api.git", ".", nil},
 		{"computed context", "docker build --push -t ghcr.io/example-org/api $CONTEXT", ".", nil},
 		{"outside the repository", "docker build --push -t ghcr.io/example-org/api /tmp/build", ".", nil},
+		{"tagged, then pushed", "docker build -t app:local .\ndocker tag app:local ghcr.io/example-org/api:$TAG\ndocker push ghcr.io/example-org/api:$TAG", ".",
+			[]string{"ghcr.io/example-org/api <- Dockerfile (.) 3"}},
+		{"image tag, then pushed", "docker build -t app -f web/Dockerfile web\ndocker image tag app:latest ghcr.io/example-org/web\ndocker push ghcr.io/example-org/web", ".",
+			[]string{"ghcr.io/example-org/web <- web/Dockerfile (web) 3"}},
+		{"podman tags twice", "podman build -t app .\npodman tag app quay.io/example-org/a quay.io/example-org/b\npodman push quay.io/example-org/b", ".",
+			[]string{"quay.io/example-org/b <- Dockerfile (.) 3"}},
+		{"tag of an image not built", "docker pull nginx\ndocker tag nginx ghcr.io/example-org/web\ndocker push ghcr.io/example-org/web", ".", nil},
 	} {
 		if diff := cmp.Diff(tt.want, built(tt.script, tt.dir)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
