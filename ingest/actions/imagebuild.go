@@ -31,9 +31,7 @@ func (w *workflow) readActionBuild(j *job, name string, line int, input func(str
 		return
 	}
 	b := registry.Build{Line: line}
-	push := strings.TrimSpace(input("push"))
-	b.Maybe = strings.Contains(push, "${{")
-	b.Pushes = push == "true" || b.Maybe
+	b.Pushes, b.Maybe = actionPushes(input)
 	for _, tag := range strings.FieldsFunc(input("tags"), func(r rune) bool { return r == ',' || r == '\n' }) {
 		if img, ok := w.pushedImage(tag); ok {
 			b.Tags = append(b.Tags, img)
@@ -56,6 +54,22 @@ func (w *workflow) readActionBuild(j *job, name string, line int, input func(str
 		return
 	}
 	j.buildSteps = append(j.buildSteps, registry.BuildStep{Build: &b, Line: line})
+}
+
+// actionPushes reports whether a step of docker/build-push-action pushes
+// its tags: push is true, or a line of outputs is a registry output. maybe
+// is set when only an expression in push decides.
+func actionPushes(input func(string) string) (pushes, maybe bool) {
+	if isTrue(input("push")) {
+		return true, false
+	}
+	for _, out := range strings.Split(input("outputs"), "\n") {
+		if registry.PushOutput(strings.TrimSpace(out)) {
+			return true, false
+		}
+	}
+	maybe = strings.Contains(input("push"), "${{")
+	return maybe, maybe
 }
 
 // writeImageBuilds writes, for each image the job builds and pushes, the

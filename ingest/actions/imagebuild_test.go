@@ -69,3 +69,65 @@ jobs:
 		t.Errorf("CAN_PUBLISH does not target the image the build names")
 	}
 }
+
+// build-push-action pushes when an outputs line is a registry output
+// (type=registry, or type=image with push=true), as buildx --output does,
+// and push: True is as true as push: true.
+func TestBuildPushActionOutputs(t *testing.T) {
+	res, err := parseBytes(t, testRepo, ".github/workflows/release.yml", []byte(`on: push
+permissions:
+  packages: write
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          password: ${{ secrets.GITHUB_TOKEN }}
+      - uses: docker/build-push-action@v6
+        with:
+          context: api
+          outputs: type=registry
+          tags: ghcr.io/example-org/api:1
+      - uses: docker/build-push-action@v6
+        with:
+          context: web
+          outputs: |
+            type=local,dest=out
+            type=image,push=true
+          tags: ghcr.io/example-org/web:1
+      - uses: docker/build-push-action@v6
+        with:
+          context: worker
+          push: True
+          tags: ghcr.io/example-org/worker:1
+      - uses: docker/build-push-action@v6
+        with:
+          context: docs
+          outputs: type=docker
+          tags: ghcr.io/example-org/docs:1
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, published := map[string]bool{}, map[string]bool{}
+	for _, e := range res.Edges {
+		switch {
+		case e.Kind == graph.EdgeDependsOn && e.Attr(graph.AttrBuildContext) != "":
+			built[e.From] = true
+		case e.Kind == graph.EdgeCanPublish:
+			published[e.To] = true
+		}
+	}
+	for name, want := range map[string]bool{"api": true, "web": true, "worker": true, "docs": false} {
+		img := "pkg:docker/example-org/" + name + "?repository_url=ghcr.io"
+		if built[img] != want {
+			t.Errorf("%s: built and pushed %v, want %v", name, built[img], want)
+		}
+		if published[img] != want {
+			t.Errorf("%s: published %v, want %v", name, published[img], want)
+		}
+	}
+}

@@ -222,7 +222,8 @@ func withoutVariableTag(ref string) string {
 // readActionPublish records what a step of a publishing action does with
 // the job's GITHUB_TOKEN. docker/login-action, redhat-actions/podman-login
 // and Azure/docker-login log in to a registry with it. docker/build-push-action
-// with push: true pushes its tags to the registries the job logged in to.
+// with push: true, or a registry output, pushes its tags to the registries
+// the job logged in to.
 // elgohr/publish-docker-github-action and redhat-actions/push-to-registry
 // log in (when given a password) and push in one step.
 func (w *workflow) readActionPublish(j *job, name, step string, line int, input func(string) string, env map[string]string) {
@@ -243,9 +244,8 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 	case "google-github-actions/auth":
 		w.readGCPCredentials(j, input, env, line, j.cond || j.mayFail)
 	case "docker/build-push-action":
-		push := strings.TrimSpace(input("push"))
-		maybe := strings.Contains(push, "${{")
-		if push != "true" && !maybe {
+		push, maybe := actionPushes(input)
+		if !push {
 			return
 		}
 		named := false

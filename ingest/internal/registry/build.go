@@ -144,6 +144,11 @@ var buildValueOptions = map[string]bool{
 	"--creds": true, "--layers": true, "--jobs": true, "--manifest": true, "--runtime": true, "--signature-policy": true,
 	"--volume": true, "-v": true, "--from": true, "--userns": true, "--security-opt": true, "--cap-add": true,
 	"--cap-drop": true, "--env": true, "--cache-ttl": true, "--timestamp": true, "--sbom": true, "--provenance": true,
+	"--no-cache-filter": true, "--dns": true, "--dns-option": true, "--dns-search": true, "--device": true,
+	"--ignorefile": true, "--logfile": true, "--retry": true, "--retry-delay": true, "--sign-by": true,
+	"--source-date-epoch": true, "--unsetenv": true, "--unsetlabel": true, "--cert-dir": true, "--decryption-key": true,
+	"--os-version": true, "--os-feature": true, "--layer-label": true, "--group-add": true, "--ipc": true, "--pid": true,
+	"--uts": true, "--cgroupns": true,
 }
 
 // buildArgs returns the arguments after the subcommand of a command that
@@ -176,7 +181,8 @@ func buildArgs(words []string) ([]string, bool) {
 // Dockerfile or context the input does not show.
 //
 // docker build -f names the Dockerfile from the command's folder, and it
-// defaults to the context's Dockerfile. Kaniko's --dockerfile is read
+// defaults to the context's Dockerfile. podman build without a context
+// builds in the folder of the file -f names, else in the command's folder. Kaniko's --dockerfile is read
 // from the context when it is relative, and --context may carry the
 // dir:// scheme.
 func ReadBuild(words []string, dir string, ref func(string) (image.Ref, bool)) (Build, bool) {
@@ -217,7 +223,7 @@ func ReadBuild(words []string, dir string, ref func(string) (image.Ref, bool)) (
 		case name == "--push":
 			b.Pushes = b.Pushes || !hasValue || value == "true"
 		case name == "-o" || name == "--output":
-			b.Pushes = b.Pushes || pushOutput(value)
+			b.Pushes = b.Pushes || PushOutput(value)
 		case name == "--build-arg" && hasValue:
 			if a, ok := readBuildArg(value); ok {
 				b.Args = append(b.Args, a)
@@ -229,6 +235,12 @@ func ReadBuild(words []string, dir string, ref func(string) (image.Ref, bool)) (
 		}
 	}
 
+	if context == "" && words[0] == "podman" {
+		context = "."
+		if file != "" && file != "-" {
+			context = path.Dir(file)
+		}
+	}
 	if context == "" || remoteContext(context) || file == "-" {
 		return Build{}, false
 	}

@@ -46,6 +46,14 @@ func TestPushedBuilds(t *testing.T) {
 			[]string{"ghcr.io/example-org/web <- web/Dockerfile (web) 3"}},
 		{"podman tags twice", "podman build -t app .\npodman tag app quay.io/example-org/a quay.io/example-org/b\npodman push quay.io/example-org/b", ".",
 			[]string{"quay.io/example-org/b <- Dockerfile (.) 3"}},
+		{"buildx stage left uncached", "docker buildx build --no-cache-filter deps --push -t ghcr.io/example-org/api services/api", ".",
+			[]string{"ghcr.io/example-org/api <- services/api/Dockerfile (services/api) 1"}},
+		{"podman options with values", "podman build --dns 10.0.0.2 --ignorefile .ci/ignore --retry 3 -t quay.io/example-org/api:2 services/api\npodman push quay.io/example-org/api:2", ".",
+			[]string{"quay.io/example-org/api <- services/api/Dockerfile (services/api) 2"}},
+		{"podman without a context", "podman build -f services/api/Containerfile -t quay.io/example-org/api\npodman push quay.io/example-org/api", ".",
+			[]string{"quay.io/example-org/api <- services/api/Containerfile (services/api) 2"}},
+		{"podman in its folder", "cd services/api && podman build -t quay.io/example-org/api && podman push quay.io/example-org/api", ".",
+			[]string{"quay.io/example-org/api <- services/api/Dockerfile (services/api) 1"}},
 		{"tag of an image not built", "docker pull nginx\ndocker tag nginx ghcr.io/example-org/web\ndocker push ghcr.io/example-org/web", ".", nil},
 	} {
 		if diff := cmp.Diff(tt.want, built(tt.script, tt.dir)); diff != "" {

@@ -1120,9 +1120,9 @@ func pushed(args []string, expand func(string) string) []image.Ref {
 			case a == "--push":
 				push = true
 			case (a == "-o" || a == "--output") && i+1 < len(args):
-				push = push || pushOutput(args[i+1])
+				push = push || PushOutput(args[i+1])
 			case strings.HasPrefix(a, "--output="):
-				push = push || pushOutput(strings.TrimPrefix(a, "--output="))
+				push = push || PushOutput(strings.TrimPrefix(a, "--output="))
 			case (a == "-t" || a == "--tag") && i+1 < len(args):
 				tags = append(tags, args[i+1])
 			case strings.HasPrefix(a, "--tag="):
@@ -1140,9 +1140,9 @@ func pushed(args []string, expand func(string) string) []image.Ref {
 	return out
 }
 
-// pushOutput reports whether a build output (buildx --output) pushes
+// PushOutput reports whether a build output (buildx --output) pushes
 // the image: type=registry, or an image output with push=true.
-func pushOutput(spec string) bool {
+func PushOutput(spec string) bool {
 	attrs := map[string]string{}
 	for _, kv := range strings.Split(spec, ",") {
 		k, v, _ := strings.Cut(kv, "=")
