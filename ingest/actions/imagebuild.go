@@ -2,6 +2,7 @@ package actions
 
 import (
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -32,7 +33,7 @@ func (w *workflow) readActionBuild(j *job, name string, line int, input func(str
 	}
 	b := registry.Build{Line: line}
 	b.Pushes, b.Maybe = actionPushes(input)
-	for _, tag := range strings.FieldsFunc(input("tags"), func(r rune) bool { return r == ',' || r == '\n' }) {
+	for _, tag := range j.actionTags(input("tags")) {
 		if img, ok := w.pushedImage(tag); ok {
 			b.Tags = append(b.Tags, img)
 		}
@@ -54,6 +55,50 @@ func (w *workflow) readActionBuild(j *job, name string, line int, input func(str
 		return
 	}
 	j.buildSteps = append(j.buildSteps, registry.BuildStep{Build: &b, Line: line})
+}
+
+// metaOutput matches the tags output of a step, ${{ steps.ID.outputs.tags }}.
+var metaOutput = regexp.MustCompile(`^\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.tags\s*\}\}$`)
+
+// actionTags splits the tags input of docker/build-push-action, given
+// one to a line or separated by commas. The tags output of an earlier
+// docker/metadata-action step is read as the images that step names.
+func (j *job) actionTags(s string) []string {
+	var out []string
+	for _, tag := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' }) {
+		if m := metaOutput.FindStringSubmatch(strings.TrimSpace(tag)); m != nil {
+			if images, ok := j.metaImages[m[1]]; ok {
+				out = append(out, images...)
+				continue
+			}
+		}
+		out = append(out, tag)
+	}
+	return out
+}
+
+// metadataImages returns the image names of the images input of
+// docker/metadata-action: one to a line or separated by commas, or a
+// line of KEY=VALUE attributes whose name attribute is the image.
+func metadataImages(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.Contains(line, "=") {
+			for _, name := range strings.Split(line, ",") {
+				if name = strings.TrimSpace(name); name != "" {
+					out = append(out, name)
+				}
+			}
+			continue
+		}
+		for _, kv := range strings.Split(line, ",") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok && strings.TrimSpace(k) == "name" {
+				out = append(out, strings.TrimSpace(v))
+			}
+		}
+	}
+	return out
 }
 
 // actionPushes reports whether a step of docker/build-push-action pushes

@@ -131,3 +131,59 @@ jobs:
 		}
 	}
 }
+
+// The tags output of docker/metadata-action names the images of its
+// images input, each with the tags it computes, so a build that pushes
+// those tags pushes those images.
+func TestBuildPushActionMetadataTags(t *testing.T) {
+	res, err := parseBytes(t, testRepo, ".github/workflows/release.yml", []byte(`on: push
+permissions:
+  packages: write
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          password: ${{ secrets.GITHUB_TOKEN }}
+      - id: meta
+        uses: docker/metadata-action@v5
+        with:
+          images: |
+            ghcr.io/example-org/api
+            name=ghcr.io/example-org/api-mirror,enable=true
+      - uses: docker/build-push-action@v6
+        with:
+          context: api
+          push: true
+          tags: ${{ steps.meta.outputs.tags }}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var built []string
+	published := map[string]bool{}
+	for _, e := range res.Edges {
+		switch {
+		case e.Kind == graph.EdgeDependsOn && e.Attr(graph.AttrBuildContext) != "":
+			built = append(built, e.From+" -> "+e.To)
+		case e.Kind == graph.EdgeCanPublish:
+			published[e.To] = true
+		}
+	}
+	repo := graph.RepoID("", testRepo)
+	want := []string{
+		"pkg:docker/example-org/api?repository_url=ghcr.io -> " + graph.DockerfileID(repo, "api/Dockerfile"),
+		"pkg:docker/example-org/api-mirror?repository_url=ghcr.io -> " + graph.DockerfileID(repo, "api/Dockerfile"),
+	}
+	if diff := cmp.Diff(want, built); diff != "" {
+		t.Errorf("images built from Dockerfiles (-want +got):\n%s", diff)
+	}
+	for _, img := range []string{"pkg:docker/example-org/api?repository_url=ghcr.io", "pkg:docker/example-org/api-mirror?repository_url=ghcr.io"} {
+		if !published[img] {
+			t.Errorf("CAN_PUBLISH does not target %s", img)
+		}
+	}
+}

@@ -249,7 +249,7 @@ func (w *workflow) readActionPublish(j *job, name, step string, line int, input 
 			return
 		}
 		named := false
-		for _, tag := range strings.FieldsFunc(input("tags"), func(r rune) bool { return r == ',' || r == '\n' }) {
+		for _, tag := range j.actionTags(input("tags")) {
 			if img, ok := w.pushedImage(tag); ok {
 				j.push(img, line, step, maybe)
 				named = true

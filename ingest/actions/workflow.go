@@ -235,7 +235,10 @@ type job struct {
 	// gcpAuthSteps maps the id of each google-github-actions/auth step
 	// to whether it returns an access token (token_format: access_token).
 	gcpAuthSteps map[string]bool
-	releases     []release
+	// metaImages maps the id of each docker/metadata-action step to the
+	// images of its images input, whose names its tags output gives.
+	metaImages map[string][]string
+	releases   []release
 	// npmHost is the npm registry actions/setup-node set up, and
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
@@ -688,6 +691,12 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 			}
 			format := strings.TrimSpace(input("token_format"))
 			j.gcpAuthSteps[id] = format == "access_token" || computed(format)
+		}
+		if id, _ := scalar(lookup(st, "id")); id != "" && strings.EqualFold(u.Name(), "docker/metadata-action") {
+			if j.metaImages == nil {
+				j.metaImages = map[string][]string{}
+			}
+			j.metaImages[id] = metadataImages(input("images"))
 		}
 		w.readActionPublish(j, u.Name(), step, un.Line, input, env)
 		w.readActionBuild(j, u.Name(), un.Line, input)
