@@ -553,3 +553,26 @@ func wholeOpenGraph(g *Graph) ogFile {
 	}
 	return f
 }
+
+// TestRunbookCheckRunsAgain checks that the second run of a check item's
+// command, once the credentials that can change the runtime are revoked,
+// is not presented as a log query that shows use has stopped.
+func TestRunbookCheckRunsAgain(t *testing.T) {
+	const cmd = "aws lambda get-function-configuration --function-name fn --region eu-west-1"
+	plan := &query.Plan{Query: "package pkg:npm/x@1.0.0", Steps: []*query.Step{
+		{Number: 1, Title: "Contain", Items: []*query.Item{
+			{Node: graph.Node{ID: "runtime:aws:lambda:fn"}, Kind: "check", Action: "Check whether its code changed", Command: cmd, Verify: cmd},
+		}},
+	}}
+	var b bytes.Buffer
+	if err := WriteRunbook(&b, plan); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if strings.Contains(got, "use has stopped") {
+		t.Errorf("runbook presents the second check as a log query:\n%s", got)
+	}
+	if want := "- [ ] Run it again once the credentials that can change it are revoked:\n"; !strings.Contains(got, want) {
+		t.Errorf("runbook lacks %q:\n%s", want, got)
+	}
+}

@@ -88,7 +88,12 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 			case len(it.ReadBy) > 0:
 				fmt.Fprintf(bw, "- [ ] Check that %s, which read it, work with the replacement\n", codes(it.ReadBy))
 			}
-			if it.Verify != "" {
+			switch {
+			case it.Verify != "" && it.Kind == "check":
+				// A check's command runs again, since a change may come
+				// in before the revocations end.
+				fmt.Fprintf(bw, "- [ ] Run it again once the credentials that can change it are revoked:\n\n%s\n", fenced(it.Verify))
+			case it.Verify != "":
 				fmt.Fprintf(bw, "- [ ] Check that use has stopped:\n\n%s\n", fenced(it.Verify))
 			}
 		}

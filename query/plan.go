@@ -54,7 +54,9 @@ type Item struct {
 	InUse     bool     `json:"inUse"`
 	Strangers []string `json:"strangers,omitempty"` // addresses or agents first seen after the compromise
 	LongLived bool     `json:"longLived"`
-	Verify    string   `json:"verify,omitempty"` // log query that shows use has stopped
+	// Verify is the log query that shows use has stopped, or, on a check
+	// item, its command to run again once the revocations are done.
+	Verify string `json:"verify,omitempty"`
 }
 
 // IDs returns the id of the item's node, then those of Also.
