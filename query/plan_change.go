@@ -117,7 +117,11 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 		switch n.Attr("kind") {
 		case "Deployment", "StatefulSet", "DaemonSet":
 			if ns, name := n.Attr("namespace"), n.Attr(graph.AttrName); ns != "" && name != "" {
-				it.Command = shellCommand("kubectl", "rollout", "history", "--namespace="+ns, strings.ToLower(n.Attr("kind"))+"/"+name)
+				// Rollout history shows no times. Each field manager's
+				// entry has the time it last changed the object, and
+				// kubectl leaves the entries out of JSON and YAML only.
+				const times = `jsonpath={range .metadata.managedFields[*]}{.time}{"\t"}{.manager}{"\t"}{.operation}{"\t"}{.subresource}{"\n"}{end}`
+				it.Command = shellCommand("kubectl", "get", strings.ToLower(n.Attr("kind"))+"/"+name, "--namespace="+ns, "-o", times)
 			}
 		}
 	}

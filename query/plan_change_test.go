@@ -183,3 +183,29 @@ func TestPlanContainsFunctionRunningPackage(t *testing.T) {
 		t.Errorf("worker's item is %q (%s), want contain: the package may run in it", it.Kind, it.Action)
 	}
 }
+
+func TestPlanChecksWorkloadChangeTimes(t *testing.T) {
+	// A service account token of the radius can patch Deployment prod/api.
+	// Rollout history shows no times, so the check lists the time of each
+	// field manager's last change, which kubectl prints with jsonpath.
+	const (
+		job = "runtime:gha:o/a/.github/workflows/ci.yml#build"
+		key = "secret:gha:o/a/KUBECONFIG"
+		sa  = "k8s:sa:prod/deployer"
+		wl  = "k8s:workload:prod/Deployment/api"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(key, "type", "actions-secret", "name", "KUBECONFIG", "repository", "o/a", "long_lived", "true").
+		node(sa, "type", "k8s-service-account", "name", "deployer", "namespace", "prod").
+		node(wl, "type", "k8s-workload", "kind", "Deployment", "namespace", "prod", "name", "api").
+		edge(job, graph.EdgeExposes, key).
+		edge(key, graph.EdgeAuthenticatesAs, sa).
+		edge(sa, graph.EdgeCanModify, wl).
+		store(t)
+	it := planItem(t, planFrom(t, s, job, Options{}), wl)
+	want := `kubectl get deployment/api --namespace=prod -o 'jsonpath={range .metadata.managedFields[*]}{.time}{"\t"}{.manager}{"\t"}{.operation}{"\t"}{.subresource}{"\n"}{end}'`
+	if it.Kind != "check" || it.Command != want {
+		t.Errorf("%s %q, want check %q", it.Kind, it.Command, want)
+	}
+}
