@@ -576,3 +576,20 @@ func TestRunbookCheckRunsAgain(t *testing.T) {
 		t.Errorf("runbook lacks %q:\n%s", want, got)
 	}
 }
+
+// TestRunbookNamesCompromiseTime checks that the runbook gives the form in
+// which to write the compromise time, which a check's filter compares as
+// text with times in UTC.
+func TestRunbookNamesCompromiseTime(t *testing.T) {
+	const cmd = `gh api --paginate repos/o/b/activity --jq '.[] | select(.timestamp[0:19] >= "<compromise time>") | .ref'`
+	plan := &query.Plan{Query: "package pkg:npm/x@1.0.0", Steps: []*query.Step{{Number: 1, Title: "Contain", Items: []*query.Item{
+		{Node: graph.Node{ID: "runtime:gha:o/b/.github/workflows/ci.yml#build"}, Kind: "check", Action: "Check whether repository o/b changed", Command: cmd},
+	}}}}
+	var b bytes.Buffer
+	if err := WriteRunbook(&b, plan); err != nil {
+		t.Fatal(err)
+	}
+	if want := "`<compromise time>` is when the compromise began, in UTC in RFC 3339 (2026-11-03T09:00:00Z), which `--since` fills in.\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("runbook lacks %q:\n%s", want, b.String())
+	}
+}

@@ -25,6 +25,9 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 		if slices.Contains(names, RevocationTime) {
 			fmt.Fprintf(bw, "%s is the time you carried out the item, in RFC 3339 (2026-11-03T12:00:00Z).\n", code(RevocationTime))
 		}
+		if slices.Contains(names, CompromiseTime) {
+			fmt.Fprintf(bw, "%s %s, which `--since` fills in.\n", code(CompromiseTime), CompromiseTimeForm)
+		}
 	}
 	if len(p.Steps) == 0 {
 		fmt.Fprintln(bw, "\nNothing to contain or revoke: the blast radius holds no runtime or credential.")
@@ -104,6 +107,14 @@ func WriteRunbook(w io.Writer, p *query.Plan) error {
 // RevocationTime is the placeholder that the plan's log queries use for
 // the time a credential was revoked, a time that only the responder has.
 const RevocationTime = "<revocation time>"
+
+// CompromiseTime is the placeholder for the compromise time in the
+// commands of a plan made without --since. A check compares it as text
+// with times in UTC, so it is written in UTC too.
+const CompromiseTime = "<compromise time>"
+
+// CompromiseTimeForm is the form in which to write CompromiseTime.
+const CompromiseTimeForm = "is when the compromise began, in UTC in RFC 3339 (2026-11-03T09:00:00Z)"
 
 // placeholderPattern matches the placeholders the plan writes into
 // commands, such as <region> or <id of ci>.

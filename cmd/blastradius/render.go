@@ -389,6 +389,9 @@ func renderPlan(w io.Writer, format string, p *query.Plan) error {
 		if slices.Contains(names, export.RevocationTime) {
 			note += "; " + export.RevocationTime + " is the time you carried out the item, in RFC 3339 (2026-11-03T12:00:00Z)"
 		}
+		if slices.Contains(names, export.CompromiseTime) {
+			note += "; " + export.CompromiseTime + " " + export.CompromiseTimeForm + ", which --since fills in"
+		}
 		if md {
 			fmt.Fprintf(w, "Note: %s.\n", strings.ReplaceAll(strings.ReplaceAll(note, "<", "`<"), ">", ">`"))
 		} else {
