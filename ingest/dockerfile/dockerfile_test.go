@@ -249,3 +249,28 @@ func TestEnvLeavesOutDev(t *testing.T) {
 		}
 	}
 }
+
+// pip install -r reads the requirements file where its path points, so
+// the install's source is the folder of the build context that a COPY put
+// there, not the one of the working folder.
+func TestRequirementsFileFolder(t *testing.T) {
+	res, err := parse(t, "Dockerfile", `FROM python:3.12
+WORKDIR /srv
+COPY requirements.txt /tmp/requirements.txt
+COPY worker/requirements.txt /opt/worker/
+COPY . .
+RUN pip install -r /tmp/requirements.txt
+RUN pip install --requirement=/opt/worker/requirements.txt
+RUN pip install -rdocs/requirements.txt
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"installs":        "pypi",
+		"install_sources": "pypi=.@6,pypi=docs@8,pypi=worker@7",
+	}
+	if diff := cmp.Diff(want, installAttrsOf(t, res, "Dockerfile")); diff != "" {
+		t.Errorf("install attributes (-want +got):\n%s", diff)
+	}
+}

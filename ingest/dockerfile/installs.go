@@ -295,7 +295,39 @@ func commandEffects(words []string, dir string, vars pkgcmd.Env, depth int) []pk
 		} else {
 			e.Dir = dir
 		}
-		out = append(out, e)
+		files := requirementFiles(words)
+		if e.Eco != pkgcmd.PyPI || !e.Install || e.Tool || len(files) == 0 {
+			out = append(out, e)
+			continue
+		}
+		// pip reads each requirements file where its path points, which
+		// is where a COPY put it.
+		for _, f := range files {
+			r := e
+			r.Dir = imageDir(e.Dir, path.Dir(f))
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// requirementFiles returns the requirements files that a pip install
+// names with -r or --requirement, leaving out those a variable names.
+func requirementFiles(words []string) []string {
+	var out []string
+	for i, w := range words {
+		var f string
+		switch {
+		case (w == "-r" || w == "--requirement") && i+1 < len(words):
+			f = words[i+1]
+		case strings.HasPrefix(w, "--requirement="):
+			f = strings.TrimPrefix(w, "--requirement=")
+		case strings.HasPrefix(w, "-r") && len(w) > 2 && !strings.HasPrefix(w, "--"):
+			f = w[2:]
+		}
+		if f != "" && !strings.Contains(f, "$") {
+			out = append(out, f)
+		}
 	}
 	return out
 }
