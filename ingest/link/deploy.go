@@ -215,6 +215,10 @@ func (v *view) deployExecutes(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, con
 			c = c.Weaker(graph.Possible)
 			reason += "; possible: " + folderDoubt
 		}
+		if d.Guessed {
+			c = c.Weaker(graph.Possible)
+			reason += "; possible: no zip command of the job shows which folder the uploaded zip holds, so it is taken to be the folder the command runs in"
+		}
 		e := graph.Edge{From: fn.ID, To: lock.To, Kind: graph.EdgeExecutes, Confidence: c, Pos: lock.Pos}
 		e.SetAttr(graph.AttrVia, "deploy")
 		e.SetAttr(attrPhase, phaseRun)

@@ -634,3 +634,26 @@ func TestDeployZipOfSubfolder(t *testing.T) {
 		t.Errorf("deploy edges:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestDeployZipNotMadeByJob uploads a zip that no zip command of the job
+// made (one another job left as an artifact, and one in S3). The folder
+// the aws command runs in may hold other code than the zip, so the
+// function possibly runs the packages of its lockfile.
+func TestDeployZipNotMadeByJob(t *testing.T) {
+	for name, cmd := range map[string]string{
+		"artifact": "aws lambda update-function-code --function-name api --zip-file fileb://bundle/api.zip",
+		"s3":       "aws lambda update-function-code --function-name api --s3-bucket artifacts --s3-key api.zip",
+	} {
+		workflow := strings.ReplaceAll(lambdaWorkflow,
+			"npm ci && zip -r api.zip . && aws lambda update-function-code --function-name api --zip-file fileb://api.zip", cmd)
+		s := deployStore(t, map[string]string{
+			"infra/main.tf":                lambdaTerraform,
+			".github/workflows/deploy.yml": workflow,
+			"package-lock.json":            deployLock,
+		}, nil)
+		want := lambdaID + " -> " + runtimeDep + " possible"
+		if got := strings.Join(deployEdges(t, s), "\n"); got != want {
+			t.Errorf("%s: deploy edges:\n%s\nwant:\n%s", name, got, want)
+		}
+	}
+}

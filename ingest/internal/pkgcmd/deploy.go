@@ -46,6 +46,10 @@ type Deploy struct {
 	// the command's folder, or "". A zip command of the same job that
 	// wrote that file names the folder deployed. It is not recorded.
 	ZipFile string
+	// Guessed is set when the folder deployed is taken to be the one the
+	// command runs in: a Lambda upload whose zip no zip command of the job
+	// made, or one from S3.
+	Guessed bool
 }
 
 // EncodeDeploy writes a deploy as one item of the AttrDeploys list: a
@@ -63,6 +67,9 @@ func EncodeDeploy(d Deploy) string {
 	set("region", d.Region)
 	set("account", d.Account)
 	set("project", d.Project)
+	if d.Guessed {
+		v.Set("guessed", "true")
+	}
 	for _, id := range d.As {
 		v.Add("as", id)
 	}
@@ -80,7 +87,7 @@ func DecodeDeploy(item string) (d Deploy, ok bool) {
 		return Deploy{}, false
 	}
 	d = Deploy{Service: v.Get("service"), Name: v.Get("name"), Dir: v.Get("dir"), Region: v.Get("region"),
-		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"]}
+		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"], Guessed: v.Get("guessed") == "true"}
 	return d, d.Service != "" && d.Name != ""
 }
 
@@ -112,7 +119,7 @@ func deployAttr(effects []Effect) string {
 		d.Dir = e.Dir
 		if d.ZipFile != "" && fixedPath(e.Dir) {
 			if dir, ok := archives[path.Join(e.Dir, d.ZipFile)]; ok {
-				d.Dir = dir
+				d.Dir, d.Guessed = dir, false
 			}
 		}
 		items = append(items, EncodeDeploy(d))
@@ -286,10 +293,10 @@ func awsLambdaDeploy(args []string, env Env) *Deploy {
 		return nil
 	}
 
-	// NOTE: without a zip command of the job that wrote --zip-file
-	// (deployAttr), the folder deployed is taken to be the command's own,
-	// and a zip file that another job or tool built may hold another.
-	d := &Deploy{Service: DeployLambda, Name: name, Region: c.opts["--region"]}
+	// Without a zip command of the job that wrote --zip-file (deployAttr),
+	// the folder deployed is taken to be the command's own, and a zip file
+	// that another job or tool built may hold another, so it is Guessed.
+	d := &Deploy{Service: DeployLambda, Name: name, Region: c.opts["--region"], Guessed: true}
 	if z, ok := strings.CutPrefix(c.opts["--zip-file"], "fileb://"); ok && fixedPath(z) {
 		d.ZipFile = path.Clean(z)
 	}

@@ -21,29 +21,29 @@ func TestDeploys(t *testing.T) {
 		want *want
 	}{
 		{"aws lambda update-function-code --function-name api --zip-file fileb://api.zip", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "api.zip"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "api.zip", Guessed: true}}},
 		// --region wins over the environment, and AWS_REGION over
 		// AWS_DEFAULT_REGION.
 		{"aws --region eu-west-1 lambda update-function-code --function-name api --zip-file fileb://a.zip",
-			Env{"AWS_REGION": "us-east-1"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "eu-west-1", ZipFile: "a.zip"}}},
+			Env{"AWS_REGION": "us-east-1"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "eu-west-1", ZipFile: "a.zip", Guessed: true}}},
 		{"aws lambda update-function-code --function-name=api --zip-file fileb://a.zip",
 			Env{"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-west-2"},
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-east-1", ZipFile: "a.zip"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-east-1", ZipFile: "a.zip", Guessed: true}}},
 		{"aws lambda update-function-code --function-name api --zip-file fileb://a.zip",
-			Env{"AWS_DEFAULT_REGION": "us-west-2"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-west-2", ZipFile: "a.zip"}}},
+			Env{"AWS_DEFAULT_REGION": "us-west-2"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", Region: "us-west-2", ZipFile: "a.zip", Guessed: true}}},
 		// A computed region is not known.
 		{"aws lambda update-function-code --function-name api --zip-file fileb://a.zip",
-			Env{"AWS_REGION": "${{ vars.REGION }}"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip"}}},
+			Env{"AWS_REGION": "${{ vars.REGION }}"}, &want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip", Guessed: true}}},
 		// An ARN, with an alias, and a partial ARN give the account.
 		{"aws lambda update-function-code --function-name arn:aws:lambda:eu-central-1:111122223333:function:report:live --zip-file fileb://r.zip", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Region: "eu-central-1", Account: "111122223333", ZipFile: "r.zip"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Region: "eu-central-1", Account: "111122223333", ZipFile: "r.zip", Guessed: true}}},
 		{"aws lambda update-function-code --function-name 111122223333:function:report --s3-bucket b --s3-key k", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Account: "111122223333"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "report", Account: "111122223333", Guessed: true}}},
 		{"aws lambda create-function --function-name api --runtime nodejs20.x --role arn:aws:iam::111122223333:role/r --handler index.h --zip-file fileb://a.zip", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip"}}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip", Guessed: true}}},
 		// env -C moves the command, and with it the folder deployed.
 		{"env -C services/api aws lambda update-function-code --function-name api --zip-file fileb://a.zip", nil,
-			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip"}, Dir: "services/api"}},
+			&want{Deploy: Deploy{Service: DeployLambda, Name: "api", ZipFile: "a.zip", Guessed: true}, Dir: "services/api"}},
 		// Images, dry runs and other commands deploy no folder.
 		{"aws lambda update-function-code --function-name api --image-uri 111122223333.dkr.ecr.us-east-1.amazonaws.com/api:1", nil, nil},
 		{"aws lambda create-function --function-name api --package-type Image --code ImageUri=x --role r", nil, nil},
@@ -151,6 +151,10 @@ func TestDeployZipFolder(t *testing.T) {
 		}
 		if got[0].Dir != tt.want {
 			t.Errorf("%s: folder %q, want %q", tt.name, got[0].Dir, tt.want)
+		}
+		// Only a zip command of the job shows the folder a zip holds.
+		if guessed := tt.name == "other zip" || tt.name == "no zip"; got[0].Guessed != guessed {
+			t.Errorf("%s: guessed %v, want %v", tt.name, got[0].Guessed, guessed)
 		}
 	}
 }
