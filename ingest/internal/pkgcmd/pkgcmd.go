@@ -9,7 +9,10 @@
 // bunx, uvx, pipx run) also names the packages it fetches and runs
 // (Effect.Runs). A command that deploys a folder to a function or service
 // (aws lambda update-function-code, gcloud functions deploy, gcloud run
-// deploy --source) gives an Effect whose Deploy names the target.
+// deploy --source) gives an Effect whose Deploy names the target. A
+// command that makes a function, service or workload run an image
+// (gcloud run deploy --image, kubectl set image) gives an Effect whose
+// ImageDeploy names the target and the image.
 //
 // Known limits: a repository's .npmrc (ignore-scripts=true) and a
 // package.json that lists the scripts a project defines are not read, so
@@ -98,6 +101,9 @@ type Effect struct {
 	// Zip is set on a zip command that archives the folder Dir (zipOf):
 	// the archive file it writes, relative to Dir. Eco is then "".
 	Zip string
+	// ImageDeploy is set on a command that makes a function, service or
+	// workload run an image (imageDeployOf). Eco is then "".
+	ImageDeploy *ImageDeploy
 }
 
 // Env is the environment a command runs with, as far as the input shows.
@@ -581,7 +587,8 @@ var corepackManagers = set("npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg")
 // with the program first, run with env: the one Classify finds, and for
 // a program that runs an application the input does not show (the AWS
 // CDK CLI synthesising an app), the effect of that application, and for a
-// command that deploys a folder to a function or service, the deploy.
+// command that deploys a folder to a function or service, the deploy,
+// and for one that makes a runtime run an image, the image deploys.
 func Effects(argv []string, env Env) []Effect {
 	u := unwrapEnv(argv, env)
 	argv, env, dir := u.argv, u.env, u.dir
@@ -598,6 +605,7 @@ func Effects(argv []string, env Env) []Effect {
 	if e, ok := zipOf(argv); ok {
 		out = append(out, e)
 	}
+	out = append(out, imageDeployOf(argv, env)...)
 	out = withNamed(out, argv, env)
 	for k := range out {
 		out[k].Dir = inDir(dir, out[k].Dir)
@@ -1486,6 +1494,9 @@ func Attrs(effects []Effect) map[string]string {
 	}
 	if d := deployAttr(effects); d != "" {
 		out[AttrDeploys] = d
+	}
+	if d := imageDeployAttr(effects); d != "" {
+		out[AttrImageDeploys] = d
 	}
 	return out
 }
