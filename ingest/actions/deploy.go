@@ -109,18 +109,24 @@ func (j *job) readGCPProject(input func(string) string) {
 	j.exported["CLOUDSDK_CORE_PROJECT"] = project
 }
 
-// deployIdentities adds to the deploys that a step of j makes the
-// identities of the job's cloud login at that step, and the AWS account
-// when all of them name the same one. It writes the identity nodes, which
-// the linker gives CAN_MODIFY to the deployed function.
+// deployIdentities adds to the deploys, of folders and of images, that a
+// step of j makes the identities of the job's cloud login at that step,
+// and the AWS account when all of them name the same one. It writes the
+// identity nodes, which the linker gives CAN_MODIFY to the deployed
+// function.
 func (w *workflow) deployIdentities(j *job, effects []pkgcmd.Effect, env map[string]string, line int) {
 	for i := range effects {
 		d := effects[i].Deploy
-		if d == nil {
+		if imageDeploy := effects[i].ImageDeploy; imageDeploy != nil {
+			d = &imageDeploy.Deploy
+		}
+		if d == nil || d.Service == pkgcmd.DeployKubernetes {
+			// kubectl acts as the kubeconfig's user, which no cloud
+			// login of the job names.
 			continue
 		}
 		idents := j.gcpIdents
-		if d.Service == pkgcmd.DeployLambda {
+		if d.Service == pkgcmd.DeployLambda || d.Service == pkgcmd.DeployECS {
 			idents = w.awsIdentities(j, env, line)
 			if d.Account == "" {
 				d.Account = sameAccount(idents)

@@ -238,6 +238,9 @@ type job struct {
 	// metaImages maps the id of each docker/metadata-action step to the
 	// images of its images input, whose names its tags output gives.
 	metaImages map[string][]string
+	// ecsRenders maps the id of each amazon-ecs-render-task-definition
+	// step to the containers whose images the file it writes sets.
+	ecsRenders map[string][]ecsRender
 	releases   []release
 	// npmHost is the npm registry actions/setup-node set up, and
 	// npmrcCreds the secrets that steps wrote to .npmrc.
@@ -610,6 +613,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			}
 			named := len(j.effects)
 			effects, cut := scriptEffectsCut(run, wd, env)
+			w.expandImageDeploys(effects)
 			w.deployIdentities(j, effects, env, lookup(st, "run").Line)
 			j.effects = append(j.effects, effects...)
 			if cut > 0 {
@@ -706,6 +710,10 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		j.readRegistryAuthAction(u.Name(), id, step, un.Line, input, env)
 		if strings.EqualFold(u.Name(), "google-github-actions/auth") {
 			j.readGCPProject(input)
+		}
+		if es := w.readImageDeployAction(j, u.Name(), id, input, env); len(es) > 0 {
+			w.deployIdentities(j, es, env, un.Line)
+			j.effects = append(j.effects, es...)
 		}
 		if e, ok := deployAction(u.Name(), input, env); ok {
 			w.deployIdentities(j, []pkgcmd.Effect{e}, env, un.Line)
