@@ -372,7 +372,9 @@ func (c *converter) scanScripts(j *jobState, v *value) {
 		}
 		j.scripts = append(j.scripts, part...)
 	}
-	for k, v := range pkgcmd.Attrs(sc.Effects()) {
+	effects := sc.Effects()
+	c.expandImageDeploys(j, effects)
+	for k, v := range pkgcmd.Attrs(effects) {
 		j.attrs[k] = v
 	}
 	j.attrs["commands"] = graph.JoinList(sc.Commands())

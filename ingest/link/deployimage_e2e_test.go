@@ -471,3 +471,30 @@ workflows:
 		}
 	}
 }
+
+// A GitLab job that builds and pushes $CI_REGISTRY_IMAGE and sets it as
+// the Deployment's image makes the Deployment run the project's image on
+// GitLab.com's registry: the package reaches it and its Secret.
+func TestDeployedImageGitLabRegistry(t *testing.T) {
+	prod := graph.K8sWorkloadID("prod", "Deployment", "api")
+	repos := map[string]map[string]string{"api": {
+		"k8s/api.yaml":      k8sPlaceholder,
+		"Dockerfile":        appDockerfile,
+		"package-lock.json": imageLock,
+		".gitlab-ci.yml": `release:
+  script:
+    - docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"
+    - docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" .
+    - docker push "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"
+    - kubectl set image deployment/api "api=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" -n prod
+`,
+	}}
+	want := []string{prod + " (certain)", "secret:k8s:prod/api-db (certain)"}
+	if diff := cmp.Diff(want, reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "k8s:workload:", "secret:k8s:prod/")); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+	edges := []string{prod + " -> pkg:docker/o/api?repository_url=registry.gitlab.com certain computed Always"}
+	if diff := cmp.Diff(edges, imageDeployEdges(t, ingestRepos(t, repos, nil))); diff != "" {
+		t.Errorf("deploy edges (-want +got):\n%s", diff)
+	}
+}
