@@ -11,13 +11,13 @@ import (
 
 // changeHop returns the step by which the path of a runtime gives an
 // identity the power to change it (CAN_MODIFY from an identity): push to
-// its repository, update a function's code, patch a workload. The
-// compromised code did not run there on that path; it runs there only if
-// the attacker made the change. A path that publishes a package or image
-// the runtime pulls (CAN_PUBLISH), or that reaches it through its input,
-// is contained as before, and so is a job that a runtime of the radius
-// can change (a self-hosted runner host, a cache it restores), since the
-// compromised code runs next to it.
+// its repository, update a function's code, patch a workload. On that
+// path the compromised code runs there only if the attacker made the
+// change. A path that publishes a package or image the runtime pulls
+// (CAN_PUBLISH), or that reaches it through its input, is contained as
+// before. So is a job that a runtime of the radius can change (a
+// self-hosted runner host, a cache it restores), because the compromised
+// code runs next to it.
 func changeHop(x *Reached) (Hop, bool) {
 	if x.Node.Kind != graph.NodeRuntime || len(x.Path) == 0 || appInput(x.Path[len(x.Path)-1].Kind) {
 		return Hop{}, false
@@ -70,7 +70,7 @@ func changeItems(runtimes []*Reached, hops map[string]Hop, res *Result) []*Item 
 }
 
 // changeItem returns the item that checks whether a runtime was changed
-// since the compromise, through hop, and says how to contain it if it was.
+// since the compromise, through hop, and gives how to contain it if it was.
 // The check runs again once the credentials that can change it are
 // revoked (Verify), since a change may come in between.
 func changeItem(rt *Reached, hop Hop, res *Result) *Item {
@@ -160,13 +160,13 @@ func lowerFirst(s string) string {
 // to each node, so a certain change hides a possible execution.
 func splitChanged(runtimes []*Reached, res *Result) (run, changed []*Reached, hops map[string]Hop) {
 	hops = map[string]Hop{}
-	var executes map[string]bool
+	var executes map[string]graph.Edge
 	for _, rt := range runtimes {
 		if h, ok := changeHop(rt); ok {
 			if executes == nil {
 				executes = executesInRadius(res)
 			}
-			if !executes[rt.Node.ID] {
+			if _, ran := executes[rt.Node.ID]; !ran {
 				changed = append(changed, rt)
 				hops[rt.Node.ID] = h
 				continue
@@ -179,25 +179,52 @@ func splitChanged(runtimes []*Reached, res *Result) (run, changed []*Reached, ho
 
 // executesInRadius returns the runtimes that the walk met executing a
 // start, or a node whose path is no change by an identity.
-func executesInRadius(res *Result) map[string]bool {
+func executesInRadius(res *Result) map[string]graph.Edge {
+	return res.executors(func(path []Hop) bool {
+		_, change := pathChange(path)
+		return change
+	})
+}
+
+// RanIn returns the runtimes where the compromised code runs whatever
+// path the result keeps for them, each with the EXECUTES edge that shows
+// it: an edge to a start, or to a node reached by a path on which no
+// identity changes, invokes or publishes anything. The walk keeps the
+// surest path to each node, so a certain path through a credential that
+// can change a runtime may hide a possible execution there.
+func (r *Result) RanIn() map[string]graph.Edge {
+	return r.executors(func(path []Hop) bool { return slices.ContainsFunc(path, takesOver) })
+}
+
+// executors returns the runtimes that the walk met executing a start, or
+// a node whose path is not taken over by the test, with the first such
+// EXECUTES edge of each.
+func (r *Result) executors(takenOver func(path []Hop) bool) map[string]graph.Edge {
 	starts := map[string]bool{}
-	for _, n := range res.Starts {
+	for _, n := range r.Starts {
 		starts[n.ID] = true
 	}
-	out := map[string]bool{}
-	for _, e := range res.walked() {
-		if e.Kind != graph.EdgeExecutes || out[e.From] {
+	out := map[string]graph.Edge{}
+	for _, e := range r.walked() {
+		if e.Kind != graph.EdgeExecutes {
 			continue
 		}
-		if starts[e.To] {
-			out[e.From] = true
+		if _, seen := out[e.From]; seen {
 			continue
 		}
-		if x := res.index[e.To]; x != nil {
-			if _, change := pathChange(x.Path); !change {
-				out[e.From] = true
-			}
+		if x := r.index[e.To]; starts[e.To] || x != nil && !takenOver(x.Path) {
+			out[e.From] = e
 		}
 	}
 	return out
+}
+
+// takesOver reports whether a hop changes, invokes or publishes what it
+// leads to.
+func takesOver(h Hop) bool {
+	switch h.Kind {
+	case graph.EdgeCanModify, graph.EdgeCanInvoke, graph.EdgeCanPublish:
+		return true
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -124,5 +125,88 @@ jobs:
 	}
 	if hops[fn] != "CAN_MODIFY" {
 		t.Errorf("dev-dep reaches the function by %q, want CAN_MODIFY", hops[fn])
+	}
+}
+
+// TestQueryListsMaybeDeployedFunctionWhereItRan deploys a zip from S3,
+// whose folder the job does not show, so the function possibly runs the
+// root lockfile's package. The job runs the package's install script for
+// certain, and its role can certainly replace the
+// function's code, and the walk keeps that surer path. The package may
+// have run in the function all the same, so the query lists it where the
+// package ran and not only as a runtime it can take over.
+func TestQueryListsMaybeDeployedFunctionWhereItRan(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"infra/main.tf": `resource "aws_lambda_function" "api" {
+  function_name = "api"
+  role          = "arn:aws:iam::111122223333:role/api-role"
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+  s3_bucket     = "artifacts"
+  s3_key        = "api.zip"
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+
+resource "aws_iam_role" "deployer" {
+  name = "deployer"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect    = "Allow",
+    Principal = { Federated = aws_iam_openid_connect_provider.github.arn },
+    Action    = "sts:AssumeRoleWithWebIdentity",
+    Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:example-org/*" } }
+  }] })
+}
+
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111122223333"]
+}
+`,
+		".github/workflows/deploy.yml": `name: deploy
+on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::111122223333:role/deployer
+          aws-region: us-east-1
+      - run: npm ci && aws lambda update-function-code --function-name api --s3-bucket artifacts --s3-key api.zip
+`,
+		"package-lock.json": `{"name":"api","lockfileVersion":3,"packages":{
+"":{"name":"api","dependencies":{"runtime-dep":"1.0.0"}},
+"node_modules/runtime-dep":{"version":"1.0.0","hasInstallScript":true}}}
+`,
+	})
+	db := filepath.Join(t.TempDir(), "g.db")
+	if _, errs, code := run(t, "--db", db, "--log-level", "error", "ingest", "--org", "example-org", dir); code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	out, errs, code := run(t, "--db", db, "--log-level", "error", "query", "--package", "pkg:npm/runtime-dep@1.0.0")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	const fn = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:api"
+	ran, _, _ := strings.Cut(out, "\nCREDENTIALS IT COULD READ")
+	ran, _, _ = strings.Cut(ran, "\nRUNTIMES IT CAN TAKE OVER")
+	if !strings.Contains(ran, "WHERE IT RAN (2)") || !strings.Contains(ran, fn) {
+		t.Errorf("the function is not listed where the package ran:\n%s", out)
+	}
+	if strings.Contains(out, "RUNTIMES IT CAN TAKE OVER") {
+		t.Errorf("the function is listed as a runtime to take over too:\n%s", out)
+	}
+	// The path shown changes the function's code, so the entry also shows
+	// the edge by which the function may run the package itself.
+	if !strings.Contains(ran, "also runs it: pkg:npm/runtime-dep@1.0.0 <-EXECUTES- "+fn) {
+		t.Errorf("the function's entry does not show that it may run the package:\n%s", out)
 	}
 }

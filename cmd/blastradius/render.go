@@ -164,13 +164,14 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 		starts = append(starts, s.ID)
 	}
 	fmt.Fprintf(w, "matched: %s\n", strings.Join(starts, ", "))
+	ran := res.RanIn()
 	for _, sec := range sections {
 		var rs []*query.Reached
 		for _, r := range res.ByKind(sec.kind) {
 			switch {
 			case r.Inspected != sec.inspected:
 			case sec.kind == graph.NodePackage && published(r) != sec.published:
-			case sec.kind == graph.NodeRuntime && takenOver(r) != sec.published:
+			case sec.kind == graph.NodeRuntime && (takenOver(r) && !ranIn(ran, r)) != sec.published:
 			default:
 				rs = append(rs, r)
 			}
@@ -191,6 +192,9 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 		}
 		for _, r := range rs {
 			renderReached(w, md, res, r)
+			if e, ok := ran[r.Node.ID]; ok && sec.kind == graph.NodeRuntime && !sec.published && takenOver(r) {
+				renderAlsoRuns(w, md, e)
+			}
 		}
 	}
 	if len(res.Reached) == 0 {
@@ -319,6 +323,35 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 	fmt.Fprintln(w)
 	if h.Reason != "" {
 		fmt.Fprintf(w, "%sbecause %s\n", indent, h.Reason)
+	}
+}
+
+// ranIn reports whether the compromised code runs in runtime r, whatever
+// path the result keeps for it (query.Result.RanIn).
+func ranIn(ran map[string]graph.Edge, r *query.Reached) bool {
+	_, ok := ran[r.Node.ID]
+	return ok
+}
+
+// renderAlsoRuns prints the execution of a runtime listed where the code
+// ran although its path shown changes it: the edge by which it may run
+// the code itself.
+func renderAlsoRuns(w io.Writer, md bool, e graph.Edge) {
+	indent := "      "
+	arrow := fmt.Sprintf("%s <-%s- %s", e.To, e.Kind, e.From)
+	if md {
+		indent, arrow = "  - ", "`"+arrow+"`"
+	}
+	fmt.Fprintf(w, "%salso runs it: %s", indent, arrow)
+	if e.Pos.File != "" && e.Pos.File != graph.DerivedSource {
+		fmt.Fprintf(w, "  (%s)", e.Pos)
+	}
+	if e.Confidence == graph.Possible {
+		fmt.Fprint(w, " [possible]")
+	}
+	fmt.Fprintln(w)
+	if reason := e.Attr(graph.AttrReason); reason != "" {
+		fmt.Fprintf(w, "%sbecause %s\n", indent, reason)
 	}
 }
 
