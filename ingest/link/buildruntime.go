@@ -43,13 +43,15 @@ func (v *view) readBuildRuntimes(ctx context.Context, r graph.Reader) error {
 		v.buildContexts = map[string][]string{}
 	}
 	var ids []string
+	seen := map[string]bool{}
 	for _, b := range builds {
 		df, c := b.Attr("dockerfile_id"), b.Attr(graph.AttrBuildContext)
 		if c != "" && !slices.Contains(v.buildContexts[df], c) {
 			v.buildContexts[df] = append(v.buildContexts[df], c)
 			slices.Sort(v.buildContexts[df])
 		}
-		if !slices.Contains(ids, df) {
+		if !seen[df] {
+			seen[df] = true
 			ids = append(ids, df)
 		}
 	}
