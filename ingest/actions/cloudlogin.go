@@ -433,12 +433,16 @@ func (j *job) cloudLogin(l cloudLogin) {
 // the private registries of the accounts that registries lists, or else of
 // each identity's account, in the region of the job's AWS configuration.
 func (w *workflow) ecrLogin(j *job, input func(string) string, env map[string]string, line int, cond bool) {
+	j.cloudLogin(w.ecrLoginOf(j, input, env, line, cond))
+}
+
+// ecrLoginOf returns the login that ecrLogin records.
+func (w *workflow) ecrLoginOf(j *job, input func(string) string, env map[string]string, line int, cond bool) cloudLogin {
 	idents := w.awsIdentities(j, env, line)
 	l := cloudLogin{idents: idents, maybe: cond, tool: "aws-actions/amazon-ecr-login"}
 	if strings.EqualFold(strings.TrimSpace(input("registry-type")), "public") {
 		l.host = registry.PublicECR
-		j.cloudLogin(l)
-		return
+		return l
 	}
 	l.ecr = true
 	l.ecrRegion = j.awsRegion
@@ -469,7 +473,7 @@ func (w *workflow) ecrLogin(j *job, input func(string) string, env map[string]st
 			l.ecrAccounts = append(l.ecrAccounts, id.attrs["account"])
 		}
 	}
-	j.cloudLogin(l)
+	return l
 }
 
 // writeCloudIdentity writes an identity that pushes an image, with the

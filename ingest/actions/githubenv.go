@@ -10,13 +10,21 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
-// githubEnvWrite matches a command that writes to the file that
-// $GITHUB_ENV names: a redirection (>> $GITHUB_ENV, >> "$GITHUB_ENV",
-// >> ${GITHUB_ENV}), or tee with its options after a pipe (| tee -a
-// "$GITHUB_ENV"). The runner gives each step a file of its own and reads
-// it after the step, so > and tee without -a set the variables too, in
-// place of what the step wrote there before.
-var githubEnvWrite = regexp.MustCompile(`(?:>>?|\|\s*tee(?:\s+-[-A-Za-z]*)*)\s*["']?\$(?:GITHUB_ENV\b|\{GITHUB_ENV\})`)
+// fileWrites maps GITHUB_ENV and GITHUB_OUTPUT to the pattern of a
+// command that writes to the file the variable names: a redirection
+// (>> $GITHUB_ENV, >> "$GITHUB_ENV", >> ${GITHUB_ENV}), or tee with its
+// options after a pipe (| tee -a "$GITHUB_ENV"). The runner gives each
+// step files of its own and reads them after the step, so > and tee
+// without -a set the variables too, in place of what the step wrote
+// there before.
+var fileWrites = map[string]*regexp.Regexp{
+	"GITHUB_ENV":    fileWrite("GITHUB_ENV"),
+	"GITHUB_OUTPUT": fileWrite("GITHUB_OUTPUT"),
+}
+
+func fileWrite(name string) *regexp.Regexp {
+	return regexp.MustCompile(`(?:>>?|\|\s*tee(?:\s+-[-A-Za-z]*)*)\s*["']?\$(?:` + name + `\b|\{` + name + `\})`)
+}
 
 // envAssignment matches NAME=VALUE, envBlock the NAME<<DELIMITER line that
 // starts a multi-line value, and envName the NAME= or NAME<< that starts a
@@ -43,7 +51,14 @@ var (
 // before. A script that does not parse as bash is read line by line
 // (githubEnvWritesLines).
 func githubEnvWrites(run string, env map[string]string) map[string]string {
-	if !strings.Contains(run, "GITHUB_ENV") {
+	return githubFileWrites(run, env, "GITHUB_ENV")
+}
+
+// githubFileWrites is githubEnvWrites for the file that the variable
+// file names: GITHUB_ENV, or GITHUB_OUTPUT, whose NAME=VALUE lines set
+// the step's outputs in the same format.
+func githubFileWrites(run string, env map[string]string, file string) map[string]string {
+	if !strings.Contains(run, file) {
 		return nil
 	}
 	var f envFile
@@ -52,7 +67,7 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 	replaced := -1
 	_, err := shellscan.Scan(run, ".", pkgcmd.Env(env), shellscan.Options{Expand: true, MaxCommands: maxScriptCommands},
 		func(c *shellscan.Command) bool {
-			appends, ok := writesEnvFile(c.Stdout)
+			appends, ok := writesFile(c.Stdout, file)
 			if !ok || c.Keyword {
 				return true
 			}
@@ -90,17 +105,18 @@ func githubEnvWrites(run string, env map[string]string) map[string]string {
 			return true
 		})
 	if err != nil {
-		return githubEnvWritesLines(run, env)
+		return githubEnvWritesLines(run, env, file)
 	}
 	return f.out
 }
 
-// writesEnvFile reports whether an output goes to the file that
-// $GITHUB_ENV names, by a redirection or through tee, and whether the
-// write appends to it (>>, tee -a) rather than replacing it.
-func writesEnvFile(out shellscan.Output) (appends, ok bool) {
+// writesFile reports whether an output goes to the file that the
+// variable file names ($GITHUB_ENV), by a redirection or through tee,
+// and whether the write appends to it (>>, tee -a) rather than replacing
+// it.
+func writesFile(out shellscan.Output, file string) (appends, ok bool) {
 	if r := out.Redir; r != nil {
-		if !isEnvFile(r.Word.Text) {
+		if !isFile(r.Word.Text, file) {
 			return false, false
 		}
 		return r.Op == ">>" || r.Op == "&>>", true
@@ -109,7 +125,7 @@ func writesEnvFile(out shellscan.Output) (appends, ok bool) {
 		return false, false
 	}
 	for _, a := range out.Pipe[1:] {
-		if isEnvFile(a) {
+		if isFile(a, file) {
 			ok = true
 		}
 		if a == "--append" || strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "a") {
@@ -119,9 +135,10 @@ func writesEnvFile(out shellscan.Output) (appends, ok bool) {
 	return appends, ok
 }
 
-// isEnvFile reports whether a word names the file of $GITHUB_ENV.
-func isEnvFile(w string) bool {
-	return w == "$GITHUB_ENV" || w == "${GITHUB_ENV}"
+// isFile reports whether a word reads the variable file, as
+// $GITHUB_ENV or ${GITHUB_ENV}.
+func isFile(w, file string) bool {
+	return w == "$"+file || w == "${"+file+"}"
 }
 
 // writesNothingArgs reports whether a command writes nothing to its
@@ -154,11 +171,11 @@ func printedLines(args []string) ([]string, bool) {
 	return nil, false
 }
 
-// githubEnvWritesLines is githubEnvWrites for a script that does not
+// githubEnvWritesLines is githubFileWrites for a script that does not
 // parse as bash. Its lines are split into commands roughly, and only the
 // step's variables are replaced by their values.
 // NOTE: an if, case, for or while redirected as a whole is not read here.
-func githubEnvWritesLines(run string, env map[string]string) map[string]string {
+func githubEnvWritesLines(run string, env map[string]string, file string) map[string]string {
 	var f envFile
 	var groups groupReader
 	// docEnd is the delimiter of a here-document written to $GITHUB_ENV
@@ -204,7 +221,7 @@ func githubEnvWritesLines(run string, env map[string]string) map[string]string {
 		// prev is the end of the line's previous write, before which the
 		// command of the next write does not start.
 		prev := 0
-		writes := githubEnvWrite.FindAllStringIndex(line, -1)
+		writes := fileWrites[file].FindAllStringIndex(line, -1)
 		for i, loc := range writes {
 			// next is where the line's next write starts.
 			next := len(line)
@@ -254,7 +271,7 @@ func githubEnvWritesLines(run string, env map[string]string) map[string]string {
 	return f.out
 }
 
-// appendsToFile reports whether a write that githubEnvWrite matched
+// appendsToFile reports whether a write that fileWrites matched
 // appends to the file: >> does, and tee with -a or --append.
 func appendsToFile(write string) bool {
 	if strings.HasPrefix(write, ">>") {

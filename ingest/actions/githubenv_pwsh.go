@@ -14,7 +14,24 @@ import (
 // scripts are not read, and a shell or runner set by an expression reads
 // the forms of both bash and PowerShell.
 func (j *job) envWrites(shell, run string, env map[string]string) map[string]string {
-	bash, pwsh := !j.windows, j.windows
+	bash, pwsh := j.scriptShells(shell)
+	var out map[string]string
+	if bash {
+		out = githubEnvWrites(run, env)
+	}
+	if pwsh {
+		if out == nil {
+			return pwshEnvWrites(run, env)
+		}
+		maps.Copy(out, pwshEnvWrites(run, env))
+	}
+	return out
+}
+
+// scriptShells reports whether a run: script with shell (as envWrites
+// takes it) is read as bash, as PowerShell, or as both.
+func (j *job) scriptShells(shell string) (bash, pwsh bool) {
+	bash, pwsh = !j.windows, j.windows
 	switch {
 	case strings.Contains(shell, "${{") || shell == "" && j.runnerComputed:
 		bash, pwsh = true, true
@@ -31,17 +48,7 @@ func (j *job) envWrites(shell, run string, env map[string]string) map[string]str
 			bash, pwsh = true, false
 		}
 	}
-	var out map[string]string
-	if bash {
-		out = githubEnvWrites(run, env)
-	}
-	if pwsh {
-		if out == nil {
-			return pwshEnvWrites(run, env)
-		}
-		maps.Copy(out, pwshEnvWrites(run, env))
-	}
-	return out
+	return bash, pwsh
 }
 
 // pwshEnvWrites returns the variables that a PowerShell run: script (pwsh

@@ -6,17 +6,20 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // readScriptBuilds records the image builds and push commands of a run
-// step whose working directory is wd ("" for the workspace).
-func (w *workflow) readScriptBuilds(j *job, script, wd string, line int) {
+// step whose working directory is wd ("" for the workspace). Image names
+// read the variables of the step's env (expandStepVars).
+func (w *workflow) readScriptBuilds(j *job, script, wd string, line int, env map[string]string) {
 	dir := wd
 	if dir == "" {
 		dir = "."
 	}
-	for _, s := range registry.ScanBuilds(w.expandRepo(script), dir, w.pushedImage) {
+	ref := func(s string) (image.Ref, bool) { return w.pushedImage(expandStepVars(s, env)) }
+	for _, s := range registry.ScanBuilds(w.expandRepo(script), dir, ref) {
 		s.Line = line
 		j.buildSteps = append(j.buildSteps, s)
 	}

@@ -467,6 +467,7 @@ func (w *workflow) readRegistryCommand(j *job, cmd, ln, step string, line int, e
 			if strings.HasPrefix(a, "-") || a == "push" {
 				continue
 			}
+			a = expandStepVars(a, env)
 			if img, ok := w.pushedImage(a); ok {
 				j.push(img, line, step, false)
 			} else if strings.Contains(a, "$") {

@@ -241,7 +241,10 @@ type job struct {
 	// ecsRenders maps the id of each amazon-ecs-render-task-definition
 	// step to the containers whose images the file it writes sets.
 	ecsRenders map[string][]ecsRender
-	releases   []release
+	// stepOutputs maps the id of each step to the outputs it sets whose
+	// values the input shows, by name (setStepOutput).
+	stepOutputs map[string]map[string]string
+	releases    []release
 	// npmHost is the npm registry actions/setup-node set up, and
 	// npmrcCreds the secrets that steps wrote to .npmrc.
 	npmHost    string
@@ -581,6 +584,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 		// A step's env comes before what earlier steps exported, which
 		// comes before the job's and the workflow's env.
 		env := w.envOf(nil, lookup(st, "env"))
+		j.resolveEnvOutputs(env)
 		for k, v := range j.exported {
 			if _, ok := env[k]; !ok {
 				env[k] = v
@@ -624,13 +628,15 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			literals := w.writeScriptLiterals(j, step, lookup(st, "run"), run)
 			w.readScriptRelease(j, run, step, lookup(st, "run").Line, env, wd, literals)
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
-			w.readScriptBuilds(j, run, wd, lookup(st, "run").Line)
+			w.readScriptBuilds(j, run, wd, lookup(st, "run").Line, env)
 			w.readScriptBuildRuns(j, run, wd, lookup(st, "run"), env)
 			w.executeNamed(j, j.effects[named:], step, lookup(st, "run").Line)
 			shell, _ := scalar(lookup(st, "shell"))
 			if shell == "" {
 				shell = jobShell
 			}
+			id, _ := scalar(lookup(st, "id"))
+			j.readRunOutputs(id, shell, run, env)
 			written := j.envWrites(shell, run, env)
 			var envIDs map[string]string
 			if len(written) > 0 {
@@ -682,7 +688,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		pkg := w.actionPackage(u, false, un.Line)
 		j.execute(pkg, step, un.Line, attrs{graph.AttrVia: "uses", "pinned": u.Pinned()})
 		with := lookup(st, "with")
-		input := func(k string) string { v, _ := scalar(lookup(with, k)); return v }
+		input := func(k string) string { v, _ := scalar(lookup(with, k)); return j.resolveInput(v, env) }
 		if u.Name() == "actions/checkout" {
 			j.readCheckout(input("repository"), input("path"))
 		}
@@ -723,6 +729,7 @@ func (w *workflow) readStepUses(j *job, step string, un, st *yaml.Node, env pkgc
 		} else if !inertAction(u) {
 			j.afterInstall(opaqueStep("the action " + u.Name()))
 		}
+		w.readActionOutputs(j, u.Name(), id, input, env, un.Line)
 	}
 }
 
