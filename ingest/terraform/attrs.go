@@ -131,8 +131,19 @@ func (ev *evaluator) computeAttrs(b *block, a map[string]cty.Value) {
 		set("name", name)
 		set("id", name)
 		set("arn", ev.arn("ecr", "repository/"+name))
-		set("registry_id", ev.account)
-		set("repository_url", ev.account+".dkr.ecr."+ev.region+".amazonaws.com/"+name)
+		// The registry's host needs the account and the region. When one
+		// is not known, repository_url stays a placeholder, so that it
+		// names no image in a wrong registry.
+		if ev.account == "" || ev.region == "" {
+			unknown("repository_url")
+		} else {
+			set("repository_url", ev.account+".dkr.ecr."+ev.region+".amazonaws.com/"+name)
+		}
+		if ev.account == "" {
+			unknown("registry_id")
+		} else {
+			set("registry_id", ev.account)
+		}
 	case "aws_db_instance":
 		id := nameOf(b, a, "identifier")
 		set("identifier", id)
