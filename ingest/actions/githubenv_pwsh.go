@@ -31,6 +31,8 @@ func (j *job) envWrites(shell, run string, env map[string]string) map[string]str
 // scriptShells reports whether a run: script with shell (as envWrites
 // takes it) is read as bash, as PowerShell, or as both.
 func (j *job) scriptShells(shell string) (bash, pwsh bool) {
+	// A shell of blanks names no program, so it is read as no shell.
+	shell = strings.TrimSpace(shell)
 	bash, pwsh = !j.windows, j.windows
 	switch {
 	case strings.Contains(shell, "${{") || shell == "" && j.runnerComputed:

@@ -192,3 +192,14 @@ func TestPwshEnvWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestBlankShellEnvWrites checks that a step whose shell: is only blanks
+// is read as a step without a shell (bash, on a Linux runner), rather
+// than failing the workflow's parse.
+func TestBlankShellEnvWrites(t *testing.T) {
+	j := &job{}
+	got := j.envWrites(" ", `echo "A=1" >> $GITHUB_ENV`, nil)
+	if diff := cmp.Diff(map[string]string{"A": "1"}, got); diff != "" {
+		t.Errorf("envWrites with a blank shell (-want +got):\n%s", diff)
+	}
+}
