@@ -126,7 +126,8 @@ func (idx buildIndex) exposesOf(v *view, id string) []graph.Edge {
 // The build EXPOSES each secret of the job that it receives as a build
 // argument or a BuildKit secret (graph.AttrBuildInputs). The edge goes to
 // the target of the job's own edge, certain when the Dockerfile declares
-// the ARG or mounts the secret, else possible. On a self-hosted runner the
+// the ARG or mounts the secret, or the ARG is a proxy argument that
+// Docker predefines, else possible. On a self-hosted runner the
 // build possibly EXPOSES the host's metadata credentials too, because its
 // RUN instructions share the host's network. The job's other secrets stay
 // out of the build's reach.
@@ -243,7 +244,7 @@ func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIn
 		switch via {
 		case graph.BuildViaArg:
 			input = "build argument " + key
-			if !contains(runArgs, key) {
+			if !contains(runArgs, key) && !proxyArgs[key] {
 				conf = graph.Possible
 			}
 		case graph.BuildViaSecret:
@@ -255,6 +256,9 @@ func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIn
 			continue
 		}
 		reads := ", and a stage of " + file + " declares the ARG, so its RUN instructions read it as a variable"
+		if via == graph.BuildViaArg && proxyArgs[key] && !contains(runArgs, key) {
+			reads = ", which Docker passes to every RUN instruction without an ARG line"
+		}
 		if via == graph.BuildViaSecret {
 			reads = ", and a RUN instruction of " + file + " mounts it"
 		}
@@ -278,6 +282,14 @@ func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIn
 			v.addEdge(e)
 		}
 	}
+}
+
+// proxyArgs are the build arguments that Docker predefines: every RUN
+// instruction reads them as variables without an ARG line.
+var proxyArgs = map[string]bool{
+	"HTTP_PROXY": true, "http_proxy": true, "HTTPS_PROXY": true, "https_proxy": true,
+	"FTP_PROXY": true, "ftp_proxy": true, "NO_PROXY": true, "no_proxy": true,
+	"ALL_PROXY": true, "all_proxy": true,
 }
 
 // jobSecretNamed reports whether a job's EXPOSES edge is the one by which

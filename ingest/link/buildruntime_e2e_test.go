@@ -245,3 +245,24 @@ func TestGitLabBuildArg(t *testing.T) {
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// Docker passes the proxy build arguments (HTTPS_PROXY, no_proxy and the
+// others) to every RUN without an ARG line for them. A proxy URL that
+// contains the job's secret PROXY_PASSWORD therefore reaches esbuild's
+// install script, certain, although the Dockerfile declares only
+// NPM_TOKEN. EXTRA_TOKEN, which no stage declares, stays possible.
+func TestBuildProxyArg(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range buildRepos["token"] {
+		files[k] = v
+	}
+	files[".github/workflows/image.yml"] = buildWorkflow(`docker build --build-arg "HTTPS_PROXY=http://ci:${{ secrets.PROXY_PASSWORD }}@proxy.example.internal:3128" --build-arg EXTRA_TOKEN=${{ secrets.EXTRA_TOKEN }} -t ghcr.io/o/token:1 .`)
+	got := reachedIn(t, map[string]map[string]string{"token": files}, "pkg:npm/esbuild@0.21.5", "secret:")
+	want := []string{
+		"secret:gha:o/token/EXTRA_TOKEN (possible)",
+		"secret:gha:o/token/PROXY_PASSWORD (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
