@@ -65,7 +65,9 @@ func (v *view) linkImageDeploys(log *slog.Logger) {
 				continue
 			}
 			conf := graph.Certain
-			if len(found) > 1 {
+			if len(found) > 1 || d.Service == pkgcmd.DeployKubernetes && d.Namespace == "" {
+				// Without -n the kubeconfig's context picks the
+				// namespace, which may be one the input does not show.
 				conf = graph.Possible
 			}
 			for _, fn := range found {
@@ -180,15 +182,19 @@ func (idx *imageDeployIndex) matchWorkload(d pkgcmd.ImageDeploy) (found []graph.
 		return nil, ""
 	}
 	for _, w := range idx.workloads[[2]string{d.Kind, d.Name}] {
-		if d.Namespace == "" || w.Attr("namespace") == d.Namespace {
-			found = append(found, w)
+		if d.Namespace != "" && w.Attr("namespace") != d.Namespace {
+			continue
 		}
+		found = append(found, w)
 	}
 	matched = "by its kind " + d.Kind + " and name " + d.Name
-	if d.Namespace != "" {
+	switch {
+	case d.Namespace != "":
 		matched += " in namespace " + d.Namespace
-	} else if len(found) > 1 {
+	case len(found) > 1:
 		matched += ", which several namespaces declare, and the command leaves the namespace to the kubeconfig, so it may deploy to any of them"
+	default:
+		matched += ", and the command leaves the namespace to the kubeconfig, so it may deploy to a namespace the input does not show"
 	}
 	return found, matched
 }

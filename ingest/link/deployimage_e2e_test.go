@@ -249,6 +249,31 @@ func TestDeployedImageReachesWorkload(t *testing.T) {
 	}
 }
 
+// The kubeconfig's context picks the namespace of a kubectl set image
+// without -n, and it may name a namespace the input does not show. So a
+// Deployment api declared in namespace prod alone is still only a
+// possible target, as are its Secret and the edge to the image.
+func TestDeployedImageNoNamespaceOneWorkload(t *testing.T) {
+	const ghcr = "ghcr.io/o/api"
+	prod := graph.K8sWorkloadID("prod", "Deployment", "api")
+	onlyProd, _, _ := strings.Cut(k8sPlaceholder, "---")
+	repos := map[string]map[string]string{"api": {
+		"k8s/api.yaml":                  onlyProd,
+		"Dockerfile":                    appDockerfile,
+		"package-lock.json":             imageLock,
+		".github/workflows/release.yml": buildAndDeploy(ghcr, "kubectl set image deployment/api api="+ghcr+":${{ github.sha }}"),
+	}}
+	got := reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "k8s:workload:", "secret:k8s:prod/")
+	want := []string{prod + " (possible)", "secret:k8s:prod/api-db (possible)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+	edges := []string{prod + " -> pkg:docker/o/api?repository_url=ghcr.io possible computed Always"}
+	if diff := cmp.Diff(edges, imageDeployEdges(t, ingestRepos(t, repos, nil))); diff != "" {
+		t.Errorf("deploy edges (-want +got):\n%s", diff)
+	}
+}
+
 // ecsTerraform declares task definition api, run by service api, with a
 // placeholder image, whose task role reads bucket api-data.
 const ecsTerraform = `
