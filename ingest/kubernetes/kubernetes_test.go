@@ -135,7 +135,7 @@ func TestBaseFacts(t *testing.T) {
 	web := nodeOf(t, res, "k8s:workload:apps/Deployment/web")
 	wantAttrs := map[string]string{
 		"provider": "kubernetes", "type": "k8s-workload", "kind": "Deployment", "namespace": "apps", "name": "web",
-		"service_account": "worker", "images": "registry.example.org/example-org/web:2.0.1", "pod_labels": "app=web",
+		"service_account": "worker", "images": "registry.example.org/example-org/web:2.0.1", "containers": "web", "pod_labels": "app=web",
 	}
 	if diff := cmp.Diff(wantAttrs, web.Attrs); diff != "" {
 		t.Errorf("web attrs (-want +got):\n%s", diff)

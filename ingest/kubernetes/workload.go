@@ -57,10 +57,18 @@ func (r *reader) workload(o *object) {
 			p.mounted[str(get(m, "name"))] = true
 		}
 	}
+	var names []string
 	for _, c := range containers {
 		p.container(c)
+		if name := str(get(c, "name")); name != "" {
+			names = append(names, name)
+		}
 	}
 	p.volumes()
+
+	if len(names) > 0 {
+		rt.SetAttr("containers", graph.JoinList(names))
+	}
 
 	if len(p.images) > 0 {
 		rt.SetAttr("images", graph.JoinList(p.images))

@@ -176,13 +176,19 @@ func (idx *imageDeployIndex) matchECS(d pkgcmd.ImageDeploy) (found []graph.Node,
 }
 
 // matchWorkload matches the Kubernetes workloads of a deploy's kind and
-// name, in its namespace when it names one.
+// name, in its namespace when it names one. kubectl set image fails on a
+// workload without a container of the name it gives, so a workload whose
+// input lists its containers matches only when the container is one of
+// them.
 func (idx *imageDeployIndex) matchWorkload(d pkgcmd.ImageDeploy) (found []graph.Node, matched string) {
 	if !fixedName(d.Name) {
 		return nil, ""
 	}
 	for _, w := range idx.workloads[[2]string{d.Kind, d.Name}] {
 		if d.Namespace != "" && w.Attr("namespace") != d.Namespace {
+			continue
+		}
+		if names := w.Attr("containers"); d.Container != "*" && names != "" && !slices.Contains(graph.SplitList(names), d.Container) {
 			continue
 		}
 		found = append(found, w)

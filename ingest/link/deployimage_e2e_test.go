@@ -274,6 +274,25 @@ func TestDeployedImageNoNamespaceOneWorkload(t *testing.T) {
 	}
 }
 
+// kubectl set image fails on a workload without a container of the name
+// it gives, and changes nothing. Deployment api has only container api,
+// so setting the image of container worker deploys nowhere.
+func TestDeployedImageUnknownContainer(t *testing.T) {
+	const ghcr = "ghcr.io/o/api"
+	repos := map[string]map[string]string{"api": {
+		"k8s/api.yaml":                  k8sPlaceholder,
+		"Dockerfile":                    appDockerfile,
+		"package-lock.json":             imageLock,
+		".github/workflows/release.yml": buildAndDeploy(ghcr, "kubectl set image deployment/api worker="+ghcr+":${{ github.sha }} -n prod"),
+	}}
+	if got := reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "k8s:workload:", "secret:k8s:"); len(got) != 0 {
+		t.Errorf("reached %v, want no workload and no Secret", got)
+	}
+	if got := imageDeployEdges(t, ingestRepos(t, repos, nil)); len(got) != 0 {
+		t.Errorf("deploy edges %v, want none", got)
+	}
+}
+
 // ecsTerraform declares task definition api, run by service api, with a
 // placeholder image, whose task role reads bucket api-data.
 const ecsTerraform = `
