@@ -340,15 +340,30 @@ func publishedStep(res *Result) *Step {
 	for _, x := range res.Reached {
 		byID[x.Node.ID] = x.Node
 	}
+	// An identity of the radius may publish a package that the walk
+	// reached by another path first, such as an image that contains the
+	// compromised package. The first such edge names the publisher.
+	publishers := map[string]string{}
+	for _, e := range res.walkedOf(graph.EdgeCanPublish, func(from, to string) bool {
+		x := res.index[from]
+		return x != nil && !x.Inspected && res.index[to] != nil
+	}) {
+		if _, seen := publishers[e.To]; !seen {
+			publishers[e.To] = e.From
+		}
+	}
 	var items []*Item
 	for _, x := range res.Reached {
 		if len(x.Path) == 0 {
 			continue
 		}
 		last := x.Path[len(x.Path)-1]
+		publisher := last.From
 		switch {
 		case last.Kind == graph.EdgeCanPublish && x.Node.Kind == graph.NodePackage:
 		case last.Kind == graph.EdgeCanAccess && x.Node.Attr("type") == "registry-scope":
+		case x.Node.Kind == graph.NodePackage && publishers[x.Node.ID] != "":
+			publisher = publishers[x.Node.ID]
 		default:
 			continue
 		}
@@ -367,7 +382,7 @@ func publishedStep(res *Result) *Step {
 			// npm view reads registry.npmjs.org unless --registry names
 			// another: the registry of the account that publishes here.
 			var opts []string
-			if host := byID[last.From].Attr("registry"); host != "" && host != "registry.npmjs.org" {
+			if host := byID[publisher].Attr("registry"); host != "" && host != "registry.npmjs.org" {
 				opts = []string{"--registry", "https://" + host}
 			}
 			switch {

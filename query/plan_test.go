@@ -247,6 +247,45 @@ func TestPlanGrantsAndPublished(t *testing.T) {
 	}
 }
 
+// An image built from a Dockerfile that installs the compromised package
+// is reached first as a package that contains it. The service account
+// that the job's token acts as can also push that image, so the plan ends
+// with a check of the tags pushed since the compromise, as for an image
+// that the account reaches only by publishing it.
+func TestPlanChecksImageThatContainsPackage(t *testing.T) {
+	const (
+		dockerfile = "dockerfile:github.com/o/a/Dockerfile"
+		image      = "pkg:docker/p/apps/api?repository_url=us-docker.pkg.dev"
+		token      = "secret:gha:oidc:o/a/ci.yml#build"
+		pusher     = "gcp:sa:pusher@p.iam.gserviceaccount.com"
+	)
+	s := newG().
+		node(dockerfile).
+		node(image, "ecosystem", "docker", "name", "us-docker.pkg.dev/p/apps/api").
+		node(token, "type", "oidc-token").
+		node(pusher, "type", "service-account", "email", "pusher@p.iam.gserviceaccount.com").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(dockerfile, graph.EdgeDependsOn, bad).
+		edge(image, graph.EdgeDependsOn, dockerfile).
+		edge(jobA, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, pusher).
+		edge(pusher, graph.EdgeCanPublish, image).
+		store(t)
+
+	plan := planFrom(t, s, bad, Options{})
+	last := plan.Steps[len(plan.Steps)-1]
+	var got []string
+	for _, it := range last.Items {
+		got = append(got, it.Kind+" "+it.Node.ID)
+	}
+	if diff := cmp.Diff([]string{"check " + image}, got); diff != "" {
+		t.Errorf("last step %q (-want +got):\n%s", last.Title, diff)
+	}
+	if it := planItem(t, plan, image); it.Command != "crane ls us-docker.pkg.dev/p/apps/api" {
+		t.Errorf("command %q, want crane ls us-docker.pkg.dev/p/apps/api", it.Command)
+	}
+}
+
 func TestPlanRoleCredentialsNameRole(t *testing.T) {
 	const (
 		invoker = "arn:aws:iam::111122223333:role/invoker"
