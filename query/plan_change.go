@@ -113,6 +113,12 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 			it.Command = shellCommand("aws", "lambda", "get-function-configuration", "--function-name", arn, "--region", region,
 				"--query", "[LastModified,CodeSha256]", "--output", "text")
 		}
+	case "cloud-run-service":
+		// Each deploy of an image or a configuration makes a revision,
+		// and the list prints when each one was made.
+		it.Command = shellCommand("gcloud", "run", "revisions", "list", "--service", gcloudValue(n.Attr(graph.AttrName), "<service name>"),
+			"--region", gcloudValue(n.Attr("location"), "<region>"), "--project", gcloudValue(n.Attr("project"), "<project>"),
+			"--format", "value(metadata.name,metadata.creationTimestamp)")
 	case "k8s-workload":
 		switch n.Attr("kind") {
 		case "Deployment", "StatefulSet", "DaemonSet":

@@ -209,3 +209,29 @@ func TestPlanChecksWorkloadChangeTimes(t *testing.T) {
 		t.Errorf("%s %q, want check %q", it.Kind, it.Command, want)
 	}
 }
+
+func TestPlanChecksCloudRunRevisions(t *testing.T) {
+	// A service account of the radius deploys Cloud Run service api. Each
+	// deploy of an image or a configuration makes a new revision, so the
+	// check lists the service's revisions with the time each was made.
+	const (
+		job = "runtime:gha:o/a/.github/workflows/ci.yml#build"
+		key = "secret:gha:o/a/GCP_KEY"
+		sa  = "gcp:sa:deployer@p.iam.gserviceaccount.com"
+		run = "runtime:gcp:run:p/europe-west1/api"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "o/a").
+		node(key, "type", "actions-secret", "name", "GCP_KEY", "repository", "o/a", "long_lived", "true").
+		node(sa, "type", "service-account", "email", "deployer@p.iam.gserviceaccount.com").
+		node(run, "provider", "gcp", "type", "cloud-run-service", "project", "p", "location", "europe-west1", "name", "api").
+		edge(job, graph.EdgeExposes, key).
+		edge(key, graph.EdgeAuthenticatesAs, sa).
+		edge(sa, graph.EdgeCanModify, run).
+		store(t)
+	it := planItem(t, planFrom(t, s, job, Options{}), run)
+	want := "gcloud run revisions list --service api --region europe-west1 --project p --format 'value(metadata.name,metadata.creationTimestamp)'"
+	if it.Kind != "check" || it.Command != want || it.Verify != want {
+		t.Errorf("%s %q, verify %q, want check %q", it.Kind, it.Command, it.Verify, want)
+	}
+}
