@@ -292,9 +292,13 @@ func BlastRadius(ctx context.Context, r graph.Reader, starts []graph.Node, label
 			}
 			var never bool
 			var cached string
-			if rev && e.Kind == graph.EdgeExecutes && pv.parent != nil && pv.fromVisit != nil && pv.fromVisit.parent != nil &&
-				pushedVersion(pv.parent.Kind, pv.fromVisit.parent.Kind, pv.fromVisit.id) {
-				never, cached = pushedRun(from, e.Attr(graph.AttrPullPolicy))
+			if rev && e.Kind == graph.EdgeExecutes && pv.parent != nil {
+				switch {
+				case pv.fromVisit != nil && pv.fromVisit.parent != nil && pushedVersion(pv.parent.Kind, pv.fromVisit.parent.Kind, pv.fromVisit.id):
+					never, cached = pushedRun(from, e.Attr(graph.AttrPullPolicy))
+				case pushedName(pv.parent.Kind, from, e.Attr("pinned")):
+					never, cached = pushedTag(e.Attr(graph.AttrPullPolicy))
+				}
 			}
 			if never {
 				neverPulled[e.Key()] = true
@@ -578,9 +582,29 @@ func pushedRun(version, policy string) (never bool, why string) {
 	case policy == graph.PullNever:
 		return true, ""
 	case imageVersion(version) != "tag":
-	case policy == graph.PullIfNotPresent:
+		return false, ""
+	}
+	return pushedTag(policy)
+}
+
+// pushedName reports whether a backward EXECUTES step goes from an image
+// name that the attacker can push (reached by an edge of kind parent) to
+// a runtime whose CI deploy sets the tag when it runs (pinned=computed).
+// A push can move that tag as it moves a fixed one.
+func pushedName(parent graph.EdgeKind, name, pinned string) bool {
+	return parent == graph.EdgeCanPublish && pinned == pinnedComputed && strings.HasPrefix(name, "pkg:docker/")
+}
+
+// pushedTag decides a backward EXECUTES step to a runtime that runs an
+// image tag the attacker can push, by the runtime's pull policy, as
+// pushedRun does.
+func pushedTag(policy string) (never bool, why string) {
+	switch policy {
+	case graph.PullNever:
+		return true, ""
+	case graph.PullIfNotPresent:
 		return false, notCached
-	case policy == graph.PullOnDeploy:
+	case graph.PullOnDeploy:
 		return false, notRedeployed
 	}
 	return false, ""

@@ -189,3 +189,43 @@ func TestPushedTagReachesDeployedServiceOnRedeploy(t *testing.T) {
 		}
 	}
 }
+
+// TestPushedNameFollowsPullPolicy has runtimes run image app at a tag
+// that their CI deploy sets when it runs (pinned=computed, an edge to the
+// name). A push to the name moves some tag, so each runtime follows its
+// pull policy as for a fixed tag: the Cloud Run service runs the pushed
+// image only once it is deployed again, so possibly.
+func TestPushedNameFollowsPullPolicy(t *testing.T) {
+	const (
+		run         = "runtime:gcp:run:p/us-central1/app"
+		podComputed = "k8s:workload:shop/Deployment/computed"
+		podCachedC  = "k8s:workload:shop/Deployment/computed-cached"
+		podNeverC   = "k8s:workload:shop/Deployment/computed-never"
+	)
+	s := pushGraph().
+		edge(run, graph.EdgeExecutes, pushApp, "pinned=computed", "pull_policy=OnDeploy").
+		edge(podComputed, graph.EdgeExecutes, pushApp, "pinned=computed", "pull_policy=Always").
+		edge(podCachedC, graph.EdgeExecutes, pushApp, "pinned=computed", "pull_policy=IfNotPresent").
+		edge(podNeverC, graph.EdgeExecutes, pushApp, "pinned=computed", "pull_policy=Never").
+		store(t)
+	for _, st := range []graph.Store{s, generic{s}} {
+		res := blast(t, st, bad, Options{})
+		want := map[string]graph.Confidence{run: graph.Possible, podComputed: graph.Certain, podCachedC: graph.Possible}
+		for id, conf := range want {
+			x := res.Get(id)
+			if x == nil {
+				t.Errorf("%T: %s not reached", st, id)
+				continue
+			}
+			if x.Confidence != conf {
+				t.Errorf("%T: %s reached %s, want %s", st, id, x.Confidence, conf)
+			}
+		}
+		if x := res.Get(podNeverC); x != nil {
+			t.Errorf("%T: %s reached (%s), want not reached: it never pulls", st, podNeverC, x.Confidence)
+		}
+		if x := res.Get(run); x != nil && !strings.Contains(x.Path[len(x.Path)-1].Reason, "only once it is deployed again") {
+			t.Errorf("%T: step to %s has reason %q, want the redeploy it waits for", st, run, x.Path[len(x.Path)-1].Reason)
+		}
+	}
+}

@@ -202,9 +202,13 @@ func blastRows(ctx context.Context, rows *memstore.Rows, res *Result, maxDepth i
 			kind := rows.Kind(ref.Edge)
 			var never bool
 			var cached string
-			if rev && kind == graph.EdgeExecutes && pv.hasParent && pv.fromVisit != nil && pv.fromVisit.hasParent &&
-				pushedVersion(pv.hop.Kind, pv.fromVisit.hop.Kind, pv.fromVisit.id) {
-				never, cached = pushedRun(pv.id, w.attr(ref, graph.AttrPullPolicy))
+			if rev && kind == graph.EdgeExecutes && pv.hasParent {
+				switch {
+				case pv.fromVisit != nil && pv.fromVisit.hasParent && pushedVersion(pv.hop.Kind, pv.fromVisit.hop.Kind, pv.fromVisit.id):
+					never, cached = pushedRun(pv.id, w.attr(ref, graph.AttrPullPolicy))
+				case pushedName(pv.hop.Kind, pv.id, w.attr(ref, "pinned")):
+					never, cached = pushedTag(w.attr(ref, graph.AttrPullPolicy))
+				}
 			}
 			if never {
 				neverPulled[ref] = true
