@@ -110,6 +110,9 @@ var settings = []shape{
 	{uploadKind, regexp.MustCompile(`\buv\s+publish\b[^;&|]*?\s(?:--token|-t|--password|-p)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"uv"}, false},
 	// helm repo add NAME URL --password VALUE, a chart repository's login.
 	{loginKind, regexp.MustCompile(`\bhelm\s+repo\s+add\b[^;&|]*?\s--password(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"helm"}, false},
+	// kubectl and oc with --token VALUE, on any command, the bearer
+	// token that authenticates to the Kubernetes API server.
+	{"Kubernetes API token", regexp.MustCompile(`\b(?:kubectl|oc)\b[^;&|]*?\s--token(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`), []string{"--token"}, false},
 	// The password options of the registry copy tools: oras (push, cp,
 	// attach, tag, login), skopeo's --dest-password and registry tokens,
 	// and regctl registry login --pass. skopeo's --creds USER:PASSWORD is

@@ -397,3 +397,31 @@ func TestScanOtherPublishers(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
+
+// kubectl and oc take a bearer token for the API server with --token, on
+// any command and in kubectl config set-credentials. A variable is no
+// literal, and --token-file names a file.
+func TestScanKubernetesToken(t *testing.T) {
+	script := strings.Join([]string{
+		`kubectl --token=canary-kubetoken-X9x9 set image deployment/api api=ghcr.io/o/api:1 -n prod`, // 1
+		`oc login --server https://api.example.com:6443 --token sha256~canary-octoken-X9x9`,          // 2
+		`kubectl config set-credentials ci --token="canary-setcreds-X9x9"`,                           // 3
+	}, "\n")
+	want := []Finding{
+		{Line: 1, Kind: "Kubernetes API token", Value: "canary-kubetoken-X9x9"},
+		{Line: 2, Kind: "Kubernetes API token", Value: "sha256~canary-octoken-X9x9"},
+		{Line: 3, Kind: "Kubernetes API token", Value: "canary-setcreds-X9x9"},
+	}
+	if diff := cmp.Diff(want, Scan(script)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	for _, script := range []string{
+		`kubectl --token "$KUBE_TOKEN" get pods`,
+		`kubectl --token=${{ secrets.KUBE_TOKEN }} rollout status deployment/api`,
+		`kubectl --token-file /var/run/secrets/token get pods`,
+	} {
+		if got := Scan(script); len(got) > 0 {
+			t.Errorf("Scan(%q) = %v, want nothing", script, got)
+		}
+	}
+}
