@@ -91,6 +91,11 @@ type Reached struct {
 	// and no other credential: no input shows what it acts as. MarkDeadEnds
 	// sets it.
 	DeadEnd bool `json:"deadEnd,omitempty"`
+	// TakenOver marks a runtime that the compromised code reaches only by
+	// changing it, invoking it or publishing what it runs (a path through
+	// CAN_MODIFY, CAN_INVOKE or CAN_PUBLISH), not by running there
+	// (Result.RanIn).
+	TakenOver bool `json:"takenOver,omitempty"`
 }
 
 // Live reports whether the node is declared or seen in logs.
@@ -473,6 +478,7 @@ func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit,
 	if err := attachEvidence(ctx, r, res, res.Since); err != nil {
 		return nil, err
 	}
+	res.markTakenOver()
 	sortReached(res.Reached)
 	return res, nil
 }

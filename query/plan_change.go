@@ -211,10 +211,7 @@ func (r *Result) executors(takenOver func(path []Hop) bool) map[string]graph.Edg
 		starts[n.ID] = true
 	}
 	out := map[string]graph.Edge{}
-	for _, e := range r.walked() {
-		if e.Kind != graph.EdgeExecutes {
-			continue
-		}
+	for _, e := range r.walkedOf(graph.EdgeExecutes, func(string, string) bool { return true }) {
 		if _, seen := out[e.From]; seen {
 			continue
 		}
@@ -233,4 +230,21 @@ func takesOver(h Hop) bool {
 		return true
 	}
 	return false
+}
+
+// markTakenOver sets Reached.TakenOver on the runtimes whose path changes,
+// invokes or publishes and where the code does not run otherwise.
+func (r *Result) markTakenOver() {
+	var ran map[string]graph.Edge
+	for _, x := range r.Reached {
+		if x.Node.Kind != graph.NodeRuntime || !slices.ContainsFunc(x.Path, takesOver) {
+			continue
+		}
+		if ran == nil {
+			ran = r.RanIn()
+		}
+		if _, ok := ran[x.Node.ID]; !ok {
+			x.TakenOver = true
+		}
+	}
 }

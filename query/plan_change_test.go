@@ -235,3 +235,43 @@ func TestPlanChecksCloudRunRevisions(t *testing.T) {
 		t.Errorf("%s %q, verify %q, want check %q", it.Kind, it.Command, it.Verify, want)
 	}
 }
+
+func TestResultMarksTakenOverRuntimes(t *testing.T) {
+	// Worker is reached only because the job's key can update its code:
+	// taken over. Runner also runs the package itself, possibly, though the
+	// surer path kept for it is the same change: not taken over.
+	const (
+		pkg    = "pkg:npm/bad@1.0.0"
+		job    = "runtime:gha:o/a/.github/workflows/deploy.yml#deploy"
+		key    = "secret:gha:o/a/AWS_KEY"
+		ci     = "arn:aws:iam::111122223333:user/ci"
+		worker = "runtime:aws:lambda:arn:aws:lambda:eu-west-1:111122223333:function:worker"
+		runner = "runtime:aws:lambda:arn:aws:lambda:eu-west-1:111122223333:function:runner"
+	)
+	s := newG().
+		node(pkg).
+		node(job, "type", "gha-job", "workflow", ".github/workflows/deploy.yml", "repository", "o/a").
+		node(key, "type", "actions-secret", "name", "AWS_KEY", "repository", "o/a", "long_lived", "true").
+		node(ci, "type", "user", "name", "ci", "account", "111122223333").
+		node(worker, "type", "lambda").
+		node(runner, "type", "lambda").
+		edge(job, graph.EdgeExecutes, pkg).
+		edge(runner, graph.EdgeExecutes, pkg, "possible").
+		edge(job, graph.EdgeExposes, key).
+		edge(key, graph.EdgeAuthenticatesAs, ci).
+		edge(ci, graph.EdgeCanModify, worker).
+		edge(ci, graph.EdgeCanModify, runner).
+		store(t)
+	for _, st := range []graph.Store{s, generic{s}} {
+		res := blast(t, st, pkg, Options{})
+		for id, want := range map[string]bool{job: false, worker: true, runner: false} {
+			x := res.Get(id)
+			if x == nil {
+				t.Fatalf("%T: %s is not reached", st, id)
+			}
+			if x.TakenOver != want {
+				t.Errorf("%T: %s taken over %v, want %v", st, id, x.TakenOver, want)
+			}
+		}
+	}
+}

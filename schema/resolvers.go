@@ -395,6 +395,7 @@ type reached struct {
 	UsedAfterCompromise bool
 	NewSources          []string
 	DeadEnd             bool
+	TakenOver           bool
 	UsedBy              []nodeID
 	Evidence            *evidenceView
 	Path                []hop
@@ -469,9 +470,10 @@ func (r *resolver) viewResult(res *query.Result) *blastRadius {
 	for _, x := range list {
 		rv := &reached{Node: r.node(x.Node), Depth: clamp(int64(x.Depth)), Confidence: string(x.Confidence),
 			Live: x.Live(), Declared: x.Declared, UsedAfterCompromise: x.UsedAfter, NewSources: x.NewSources,
-			DeadEnd:  x.DeadEnd,
-			UsedBy:   make([]nodeID, 0, len(x.UsedBy)),
-			Evidence: viewEvidence(x.Evidence), Path: make([]hop, 0, len(x.Path))}
+			DeadEnd:   x.DeadEnd,
+			TakenOver: x.TakenOver,
+			UsedBy:    make([]nodeID, 0, len(x.UsedBy)),
+			Evidence:  viewEvidence(x.Evidence), Path: make([]hop, 0, len(x.Path))}
 		for _, id := range x.UsedBy {
 			rv.UsedBy = append(rv.UsedBy, nodeID(id))
 		}

@@ -57,8 +57,11 @@ type reachedView struct {
 	NewSources []string         `json:"newSources,omitempty"`
 	Evidence   *graph.Evidence  `json:"evidence,omitempty"`
 	// DeadEnd marks a credential whose identity no input shows.
-	DeadEnd bool      `json:"deadEnd,omitempty"`
-	Path    []hopView `json:"path"`
+	DeadEnd bool `json:"deadEnd,omitempty"`
+	// TakenOver marks a runtime reached only by changing it, invoking it
+	// or publishing what it runs, not by running there.
+	TakenOver bool      `json:"takenOver,omitempty"`
+	Path      []hopView `json:"path"`
 }
 
 type resultView struct {
@@ -80,7 +83,7 @@ func viewResult(res *query.Result) resultView {
 	for _, r := range res.Reached {
 		rv := reachedView{Node: viewNode(r.Node), Depth: r.Depth, Confidence: r.Confidence, Live: r.Live(),
 			Declared: r.Declared, Inspected: r.Inspected, UsedAfter: r.UsedAfter, NewSources: r.NewSources, Evidence: r.Evidence,
-			DeadEnd: r.DeadEnd, Path: []hopView{}}
+			DeadEnd: r.DeadEnd, TakenOver: r.TakenOver, Path: []hopView{}}
 		for _, h := range r.Path {
 			hv := hopView{From: h.From, Kind: h.Kind, To: h.To, Reversed: h.Reversed, Confidence: h.Confidence, Reason: h.Reason, Level: h.Level, Actions: h.Actions}
 			if h.Pos.File != "" && h.Pos.File != graph.DerivedSource {
@@ -171,7 +174,7 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 			switch {
 			case r.Inspected != sec.inspected:
 			case sec.kind == graph.NodePackage && published(r) != sec.published:
-			case sec.kind == graph.NodeRuntime && (takenOver(r) && !ranIn(ran, r)) != sec.published:
+			case sec.kind == graph.NodeRuntime && r.TakenOver != sec.published:
 			default:
 				rs = append(rs, r)
 			}
@@ -324,13 +327,6 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 	if h.Reason != "" {
 		fmt.Fprintf(w, "%sbecause %s\n", indent, h.Reason)
 	}
-}
-
-// ranIn reports whether the compromised code runs in runtime r, whatever
-// path the result keeps for it (query.Result.RanIn).
-func ranIn(ran map[string]graph.Edge, r *query.Reached) bool {
-	_, ok := ran[r.Node.ID]
-	return ok
 }
 
 // renderAlsoRuns prints the execution of a runtime listed where the code

@@ -421,7 +421,8 @@ func TestQueryListsTakenOverRuntimesApart(t *testing.T) {
 			{Node: graph.Node{ID: job, Kind: graph.NodeRuntime, Label: "ci / deploy"}, Confidence: graph.Certain, Path: []query.Hop{toJob}},
 			{Node: graph.Node{ID: key, Kind: graph.NodeSecret, Label: "AWS_KEY"}, Confidence: graph.Certain, Path: []query.Hop{toJob, toKey}},
 			{Node: graph.Node{ID: role, Kind: graph.NodeIdentity}, Confidence: graph.Certain, Path: []query.Hop{toJob, toKey, toRole}},
-			{Node: graph.Node{ID: fn, Kind: graph.NodeRuntime, Label: "orders"}, Confidence: graph.Certain, Path: []query.Hop{toJob, toKey, toRole, toFn}},
+			// The query marks a runtime reached only by a change.
+			{Node: graph.Node{ID: fn, Kind: graph.NodeRuntime, Label: "orders"}, Confidence: graph.Certain, Path: []query.Hop{toJob, toKey, toRole, toFn}, TakenOver: true},
 		},
 	}
 

@@ -36,7 +36,7 @@
     counts { kind count }
     reached {
       node { id kind label pos }
-      depth confidence live declared usedAfterCompromise newSources deadEnd
+      depth confidence live declared usedAfterCompromise newSources deadEnd takenOver
       evidence { first last count denied }
       path { from kind to reversed confidence reason level actions pos }
     }
@@ -349,6 +349,7 @@
       if (r.evidence) badges.append(el("span", { class: "badge used" }, "used " + r.evidence.count + " times"));
       if (r.usedAfterCompromise) badges.append(el("span", { class: "badge used" }, "used after compromise"));
       if (r.deadEnd) badges.append(el("span", { class: "badge dead-end" }, "no input shows what it acts as"));
+      if (r.takenOver) badges.append(el("span", { class: "badge taken-over" }, "can take over: the code did not run here"));
     }
     const dl = el("dl", {},
       el("dt", {}, "id"), el("dd", {}, el("code", {}, n.id)),
