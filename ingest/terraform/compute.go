@@ -342,19 +342,32 @@ func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 			e.warnReserved(a.Expr.Range(), b, name, values[name])
 			continue
 		}
+		held := e.heldBy(ri)
+		s, ok := str(values[name])
+		if ok && ri.literal() && len(held) == 0 && literal.PlainConfig(name, s) {
+			continue
+		}
 		id, attrs := e.envVarNode(runtime, name)
-		for _, h := range e.heldBy(ri) {
+		for _, h := range held {
 			e.heldEdge(id, graph.EdgeHolds, h, a.Expr.Range(), nil)
 		}
-		if s, ok := str(values[name]); ok && s != "" && ri.literal() {
+		if ok && s != "" && ri.literal() {
 			inlineValueAttrs(attrs, e.fingerprint(s), s)
 		}
 		e.envVarDone(runtime, id, name, attrs, a.Expr.Range())
 	}
 }
 
-// envVar emits one environment variable whose value is expr.
+// envVar emits one environment variable whose value is expr, unless the
+// value is written out and plainly configuration (literal.PlainConfig):
+// a log level or the ARN of a secret to fetch is no credential to rotate.
 func (e *emitter) envVar(runtime string, b *block, name string, expr hcl.Expression) {
+	if ri := e.refs(expr); ri.literal() {
+		v, diags := e.ev.value(expr, b)
+		if s, ok := str(v); ok && !diags.HasErrors() && literal.PlainConfig(name, s) {
+			return
+		}
+	}
 	id, attrs := e.envVarNode(runtime, name)
 	e.holds(id, b, expr, attrs, expr.Range())
 	e.envVarDone(runtime, id, name, attrs, expr.Range())

@@ -319,8 +319,7 @@ func TestParse(t *testing.T) {
 				`node Secret ` + lambdaEnv + `DB_URL @42 account=111122223333 name=DB_URL provider=aws type=env-var`,
 				`edge HOLDS ` + lambdaEnv + `DB_URL -> arn:aws:ssm:eu-central-1:111122223333:parameter/db-url @42`,
 				`edge EXPOSES ` + lambdaFn + ` -> ` + lambdaEnv + `DB_URL @42 via=env`,
-				`node Secret ` + lambdaEnv + `LOG_LEVEL @43 account=111122223333 fingerprint=FP(info) name=LOG_LEVEL provider=aws stored_inline=true type=env-var`,
-				`edge EXPOSES ` + lambdaFn + ` -> ` + lambdaEnv + `LOG_LEVEL @43 via=env`,
+				// LOG_LEVEL is "info", plainly configuration: no secret.
 				`node Secret ` + lambdaEnv + `BUCKET @44 account=111122223333 name=BUCKET provider=aws type=env-var`,
 				`edge EXPOSES ` + lambdaFn + ` -> ` + lambdaEnv + `BUCKET @44 via=env`,
 				`node Secret ` + lambdaEnv + `API_KEY @45 account=111122223333 name=API_KEY provider=aws type=env-var`,

@@ -28,18 +28,66 @@ func LooksLikeCredential(key, value string) bool {
 	if !credentialKey.MatchString(key) {
 		return false
 	}
+	return !Reference(value) && !strings.ContainsAny(value, " \n\t<>")
+}
+
+// CredentialName reports whether a variable name conventionally holds a
+// credential (DEPLOY_TOKEN, DB_PASSWORD, API_KEY).
+func CredentialName(key string) bool { return credentialKey.MatchString(key) }
+
+// Reference reports whether a value is plainly something other than a
+// credential, such as a boolean, a path, a URL without user information or
+// the ARN of the secret to fetch. Such values fill variables whose names
+// sound like credentials (DB_PASSWORD_PARAM, LEDGER_SECRET_ARN).
+func Reference(value string) bool {
 	lower := strings.ToLower(value)
 	switch {
 	case lower == "true" || lower == "false":
-		return false
+		return true
 	case strings.HasPrefix(value, "/") || strings.HasPrefix(value, "./") || strings.HasPrefix(value, "~"):
-		return false
+		return true
 	case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
-		return strings.Contains(value[strings.Index(value, "//")+2:], "@")
+		return !strings.Contains(value[strings.Index(value, "//")+2:], "@")
+	case strings.HasPrefix(value, "arn:aws:") || strings.HasPrefix(value, "arn:aws-"):
+		return true
 	}
-	return !strings.ContainsAny(value, " \n\t<>")
+	return false
 }
 
 // HasCredentialShape reports whether s has the shape of a well-known
 // token or key id, whatever name it is written under.
 func HasCredentialShape(s string) bool { return credentialShape.MatchString(s) }
+
+// PlainConfig reports whether a value written out under a variable name
+// is plainly configuration and no credential: a Reference, or, under a
+// name that does not sound like a credential, a short value whose parts
+// between "-", "_" and "." are each only letters or only digits
+// (debug, us-east-1, example-reports, 8080). A random token mixes letters
+// and digits within a part, so it stays a possible credential.
+func PlainConfig(key, value string) bool {
+	if value == "" || Reference(value) {
+		return true
+	}
+	if CredentialName(key) || len(value) > 40 || HasCredentialShape(value) {
+		return false
+	}
+	for _, part := range strings.FieldsFunc(value, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		if !allOf(part, isLetter) && !allOf(part, isDigit) {
+			return false
+		}
+	}
+	return true
+}
+
+func allOf(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -28,3 +28,30 @@ func TestLooksLikeCredential(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainConfig(t *testing.T) {
+	for _, tt := range []struct {
+		key, value string
+		want       bool
+	}{
+		{"LOG_LEVEL", "debug", true},
+		{"REGION", "us-east-1", true},
+		{"PORT", "8080", true},
+		{"BUCKET", "example-org-reports", true},
+		{"LEDGER_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:111122223333:secret:ledger-AbC123", true},
+		{"DB_PASSWORD_PARAM", "/prod/ledger/db-password", true},
+		{"API_URL", "https://api.example.com/v1", true},
+		{"FEATURE_ON", "true", true},
+		// Credentials, or values that may be one.
+		{"DB_PASSWORD", "changeme", false},
+		{"STRIPE_KEY", "sk_live_51HcanaryX9x9", false},
+		{"OTHER", "CANARY-terraform-7f3a-local", false},
+		{"HASH", "a8f5f167f44f4964e6c998dee827110c", false},
+		{"GH", "ghp_canary0123456789012345678901234567", false},
+		{"DATABASE_URL", "postgres://app:canary-X9x9@db.internal/app", false},
+	} {
+		if got := PlainConfig(tt.key, tt.value); got != tt.want {
+			t.Errorf("PlainConfig(%q, %q) = %v, want %v", tt.key, tt.value, got, tt.want)
+		}
+	}
+}
