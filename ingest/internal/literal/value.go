@@ -59,9 +59,9 @@ func Reference(value string) bool {
 func HasCredentialShape(s string) bool { return credentialShape.MatchString(s) }
 
 // PlainConfig reports whether a value written out under a variable name
-// is plainly configuration and no credential: a Reference, or, under a
-// name that does not sound like a credential, a short value whose parts
-// between "-", "_" and "." are each only letters or only digits
+// is plainly configuration and no credential. That is a Reference, or a
+// short value under a name that does not sound like a credential, whose
+// parts between "-", "_" and "." are each only letters or only digits
 // (debug, us-east-1, example-reports, 8080). A random token mixes letters
 // and digits within a part, so it stays a possible credential.
 func PlainConfig(key, value string) bool {
