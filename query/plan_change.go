@@ -131,8 +131,12 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 			}
 		}
 	}
-	it.Action = fmt.Sprintf("Check whether %s changed since the compromise: %s. If it did, %s. Check again once the credentials that can change it are revoked",
+	it.Action = fmt.Sprintf("Check whether %s changed since the compromise: %s. If it did, %s",
 		what, how, lowerFirst(strings.TrimSuffix(contain.Action, ".")))
+	if it.Command == "" {
+		// With a command, the verify line asks for the second check.
+		it.Action += ". Check again once the credentials that can change it are revoked"
+	}
 	it.Verify = it.Command
 	return it
 }

@@ -53,7 +53,6 @@ func TestPlanChecksFunctionItCanChange(t *testing.T) {
 		"Check whether its code or configuration changed since the compromise",
 		"user/ci can change it",
 		"If it did, set the function's reserved concurrency to 0",
-		"Check again once the credentials that can change it are revoked",
 	} {
 		if !strings.Contains(it.Action, part) {
 			t.Errorf("action %q lacks %q", it.Action, part)
@@ -273,5 +272,34 @@ func TestResultMarksTakenOverRuntimes(t *testing.T) {
 				t.Errorf("%T: %s taken over %v, want %v", st, id, x.TakenOver, want)
 			}
 		}
+	}
+}
+
+func TestPlanCheckWithoutCommandAsksAgain(t *testing.T) {
+	// No command lists an ECS task's changes, so the action itself asks
+	// for the second check; a Lambda function's item leaves that to its
+	// verify line.
+	const (
+		start = "secret:gha:o/a/AWS_KEY"
+		ci    = "arn:aws:iam::111122223333:user/ci"
+		task  = "runtime:aws:ecs-task:app"
+		arn   = "arn:aws:lambda:eu-west-1:111122223333:function:worker"
+		fn    = "runtime:aws:lambda:" + arn
+	)
+	s := newG().
+		node(start, "type", "actions-secret", "name", "AWS_KEY", "repository", "o/a", "long_lived", "true").
+		node(task, "type", "ecs-task").
+		node(fn, "type", "lambda", "arn", arn).
+		edge(start, graph.EdgeAuthenticatesAs, ci).
+		edge(ci, graph.EdgeCanModify, task).
+		edge(ci, graph.EdgeCanModify, fn).
+		store(t)
+	plan := planFrom(t, s, start, Options{})
+	const again = "Check again once the credentials that can change it are revoked"
+	if it := planItem(t, plan, task); it.Command != "" || !strings.HasSuffix(it.Action, again) {
+		t.Errorf("task item: command %q, action %q, want no command and an action ending %q", it.Command, it.Action, again)
+	}
+	if it := planItem(t, plan, fn); it.Verify == "" || strings.Contains(it.Action, again) {
+		t.Errorf("function item: verify %q, action %q, want a verify and no second check in the action", it.Verify, it.Action)
 	}
 }
