@@ -23,6 +23,17 @@ const (
 	// AttrSecretMounts, on a Dockerfile, lists the ids of the BuildKit
 	// secrets that its RUN instructions mount.
 	AttrSecretMounts = "secret_mounts"
+	// AttrArgLogins, on a Dockerfile, lists the build arguments that its
+	// RUN instructions write into a package registry's login, one
+	// ARG=ECOSYSTEM@HOST@LINE entry each: npm sends the value of ARG to
+	// HOST, as the RUN instruction at LINE sets up.
+	AttrArgLogins = "arg_logins"
+	// AttrBakedInto, on a Secret of type inline-value, is the id of the
+	// Dockerfile whose ENV, ARG default or RUN instruction holds the
+	// value, so that the images built from it keep it in their layers or
+	// history. AttrBakedAs says where: env, arg or run.
+	AttrBakedInto = "baked_into"
+	AttrBakedAs   = "baked_as"
 	// AttrBuildRunsCode and AttrBuildMayRunCode, on a Dockerfile, list
 	// the ecosystems whose project code a RUN instruction runs for
 	// certain or may run. The _via attributes give the cause, ECO=cause

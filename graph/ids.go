@@ -218,6 +218,15 @@ func DockerfileID(repoID, path string) string {
 	return "dockerfile:" + strings.TrimPrefix(repoID, "repo:") + "/" + path
 }
 
+// DockerfileInlineSecretID returns the id of a credential written as a
+// literal into a Dockerfile, which the images built from it keep: the
+// Dockerfile's id without its "dockerfile:" prefix and a key that names
+// the value by where it is written (an ENV or ARG's name, or run@LINE for
+// a RUN instruction), never by the value.
+func DockerfileInlineSecretID(dockerfileID, key string) string {
+	return "secret:dockerfile:inline:" + strings.TrimPrefix(dockerfileID, "dockerfile:") + "/" + key
+}
+
 // ImageBuildID returns the id of the Runtime of an image build that a CI
 // job runs: the job's id and the line of the step or command that runs
 // the build, as in

@@ -106,6 +106,7 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 		return err
 	}
 	d := newDocument(f, ast, res)
+	d.env = env
 	d.read()
 	if len(d.stages) == 0 {
 		return ingest.Errorf(ingest.Position{File: f.Path, Line: 1}, "missing FROM instruction: a Dockerfile needs one to start its first stage")

@@ -43,11 +43,16 @@ func (d *document) emit() {
 			attrs[k] = v
 		}
 	}
+	if logins := d.argLogins(used); len(logins) > 0 {
+		attrs[graph.AttrArgLogins] = graph.JoinList(logins)
+	}
 	label := d.f.RelPath
 	if d.f.Repo != "" {
 		label = d.f.Repo + "/" + d.f.RelPath
 	}
 	d.res.AddNode(graph.Node{ID: d.id, Kind: graph.NodePackage, Label: label, Attrs: attrs, Pos: graph.Pos{File: d.f.Path, Line: 1}})
+
+	d.imageLiterals()
 
 	w := &writer{d: d, nodes: map[string]bool{d.id: true}, edges: map[string]bool{}}
 	last := len(d.stages) - 1

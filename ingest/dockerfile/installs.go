@@ -217,11 +217,36 @@ func (d *document) run(n *parser.Node, st state) []install {
 		}
 		return out
 	}
-	ws := words(n)
-	if len(ws) == 0 {
+	script, first, ok := runScript(n)
+	if !ok {
 		return nil
 	}
-	script, first := ws[0], n.StartLine
+	var out []install
+	_, err := shellscan.Scan(script, st.workdir, pkgcmd.Env(env), shellscan.Options{MaxCommands: maxCommands}, func(c *shellscan.Command) bool {
+		if c.Keyword {
+			return true
+		}
+		for _, e := range commandEffects(c.Args(), c.Dir, c.Vars, 0) {
+			out = append(out, install{eff: e, line: first + c.Line - 1, folder: st.folder(e.Dir)})
+		}
+		return true
+	})
+	if err != nil {
+		d.res.Warnf(d.pos(n.StartLine), "the script of RUN does not parse as a shell script; the packages it installs are not read")
+		return nil
+	}
+	return out
+}
+
+// runScript returns the shell script of a RUN instruction in shell form
+// and the line of the Dockerfile that its first line is on. ok is false
+// for the exec form and for a RUN without arguments.
+func runScript(n *parser.Node) (script string, first int, ok bool) {
+	ws := words(n)
+	if n.Attributes["json"] || len(ws) == 0 {
+		return "", 0, false
+	}
+	script, first = ws[0], n.StartLine
 	if len(n.Heredocs) > 0 {
 		if only := strings.TrimSpace(script); strings.HasPrefix(only, "<<") && !strings.ContainsAny(only, " \t") && len(n.Heredocs) == 1 {
 			// RUN <<EOF runs the here-document as its script.
@@ -242,21 +267,7 @@ func (d *document) run(n *parser.Node, st state) []install {
 			script = b.String()
 		}
 	}
-	var out []install
-	_, err := shellscan.Scan(script, st.workdir, pkgcmd.Env(env), shellscan.Options{MaxCommands: maxCommands}, func(c *shellscan.Command) bool {
-		if c.Keyword {
-			return true
-		}
-		for _, e := range commandEffects(c.Args(), c.Dir, c.Vars, 0) {
-			out = append(out, install{eff: e, line: first + c.Line - 1, folder: st.folder(e.Dir)})
-		}
-		return true
-	})
-	if err != nil {
-		d.res.Warnf(d.pos(n.StartLine), "the script of RUN does not parse as a shell script; the packages it installs are not read")
-		return nil
-	}
-	return out
+	return script, first, true
 }
 
 // commandEffects returns the effects of one simple command run in dir

@@ -16,6 +16,7 @@ import (
 // document is a Dockerfile split into its stages.
 type document struct {
 	f    *ingest.File
+	env  *ingest.Env
 	res  *ingest.Result
 	root *parser.Node
 	lex  *shell.Lex
@@ -142,12 +143,12 @@ func (d *document) addArg(name string) {
 	}
 }
 
-// checkLiteral warns about an ARG or ENV whose value is a credential in
-// a shape its issuer fixed. The value goes into every image built from
-// the file, and into its history. Only the name is reported.
+// checkLiteral warns about an ARG or ENV whose value is a credential
+// (credential). The value goes into every image built from the file, and
+// into its history. Only the name is reported.
 func (d *document) checkLiteral(line int, inst, name, value string) {
-	if fs := literal.Scan(value); len(fs) > 0 {
-		d.res.Warnf(d.pos(line), "%s %s has a value that looks like a credential (%s), which every image built from this file contains; the value is not stored", inst, name, fs[0].Kind)
+	if _, kind, ok := d.credential(name, value); ok {
+		d.res.Warnf(d.pos(line), "%s %s has a value that looks like a credential (%s), which every image built from this file contains; the value is not stored", inst, name, kind)
 	}
 }
 

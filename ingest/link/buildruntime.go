@@ -233,6 +233,7 @@ func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIn
 	jobExposes := idx.exposesOf(v, job)
 	runArgs := graph.SplitList(df.Attr(graph.AttrRunArgs))
 	mounts := graph.SplitList(df.Attr(graph.AttrSecretMounts))
+	logins := argLogins(df)
 	file := b.Attr(graph.AttrDockerfile)
 	for _, in := range inputs {
 		via, rest, ok := strings.Cut(in, ":")
@@ -280,6 +281,11 @@ func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIn
 			e.SetAttr(graph.AttrName, key)
 			e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s passes secret %s to the build as %s%s", job, name, input, reads))
 			v.addEdge(e)
+			if via == graph.BuildViaArg && hasDockerfile {
+				for _, l := range logins[key] {
+					v.buildArgLogin(je.To, name, key, file, l, e.Confidence)
+				}
+			}
 		}
 	}
 }
@@ -327,4 +333,51 @@ func (v *view) linkBuildHost(b graph.Node, idx buildIndex) {
 			v.addEdge(e)
 		}
 	}
+}
+
+// argLogin is an entry of a Dockerfile's graph.AttrArgLogins: the
+// registry that a RUN instruction logs in to with a build argument.
+type argLogin struct {
+	eco, host string
+	line      string
+}
+
+// argLogins reads a Dockerfile's graph.AttrArgLogins, by build argument.
+func argLogins(df graph.Node) map[string][]argLogin {
+	var out map[string][]argLogin
+	for _, it := range graph.SplitList(df.Attr(graph.AttrArgLogins)) {
+		arg, rest, ok := strings.Cut(it, "=")
+		eco, rest, ok2 := strings.Cut(rest, "@")
+		host, line, ok3 := strings.Cut(rest, "@")
+		if !ok || !ok2 || !ok3 || arg == "" || host == "" {
+			continue
+		}
+		if out == nil {
+			out = map[string][]argLogin{}
+		}
+		out[arg] = append(out[arg], argLogin{eco: eco, host: host, line: line})
+	}
+	return out
+}
+
+// buildArgLogin makes a secret that a build receives as a build argument
+// AUTHENTICATES_AS the account it logs in as on the registry that a RUN
+// instruction writes it into a login for. That is the account that the
+// CI readers give a job's .npmrc token (graph.RegistryAccountID of the
+// host and the secret), so a release that publishes with the same secret
+// publishes from it. conf is that of the build's EXPOSES edge to the
+// secret.
+func (v *view) buildArgLogin(secret, name, arg, file string, l argLogin, conf graph.Confidence) {
+	account := graph.RegistryAccountID(l.host, secret)
+	v.addNode(graph.Node{ID: account, Kind: graph.NodeIdentity, Label: l.host + " account of " + name, Attrs: map[string]string{
+		graph.AttrProvider: "registry", "type": "registry-account", "registry": l.host, "ecosystem": l.eco,
+	}})
+	pos := graph.Pos{}
+	if n, ok := v.node(secret); ok {
+		pos = n.Pos
+	}
+	e := graph.Edge{From: secret, To: account, Kind: graph.EdgeAuthenticatesAs, Confidence: conf, Pos: pos}
+	e.SetAttr(graph.AttrReason, fmt.Sprintf("the build receives secret %s as build argument %s, which the RUN instruction at line %s of %s writes into the %s login of %s",
+		name, arg, l.line, file, l.eco, l.host))
+	v.addEdge(e)
 }

@@ -83,6 +83,9 @@ type view struct {
 	// dockerfileDeps maps the Dockerfile of each image build to its
 	// DEPENDS_ON edges, read from the graph (readBuildRuntimes).
 	dockerfileDeps map[string][]graph.Edge
+	// baked maps each Dockerfile that holds literal credentials to the
+	// images built from it (readBakedImages).
+	baked bakedImages
 }
 
 // structural edge kinds the linker reads.
@@ -152,6 +155,9 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	if err := v.readBuildRuntimes(ctx, r); err != nil {
 		return nil, nil, err
 	}
+	if err := v.readBakedImages(ctx, r); err != nil {
+		return nil, nil, err
+	}
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {
 			p, err := awspolicy.Parse(doc)
@@ -192,6 +198,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"Kubernetes", v.linkKubernetes},
 		{"install namespace", v.linkInstallNamespace},
 		{"pod network", v.linkPodNetwork},
+		{"image literals", v.linkBakedSecrets},
 		{"sessions", v.linkSessions},
 		{"observed subjects", v.linkObservedSubjects},
 		{"same values", v.linkSameValues},

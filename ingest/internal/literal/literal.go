@@ -227,6 +227,11 @@ func assigned(name, value string) bool {
 	return strings.ContainsAny(value, "0123456789") || len(value) >= 20
 }
 
+// Assigned reports whether a value that a file assigns to a variable of
+// that name is a credential written as a literal, by the rule that Scan
+// applies to NAME=VALUE in a script (assigned).
+func Assigned(name, value string) bool { return assigned(name, value) }
+
 // loopback reports whether a host is this machine. A URL password for it
 // belongs to a service that the job starts for its tests, such as
 // postgres://postgres:postgres@localhost:5432.

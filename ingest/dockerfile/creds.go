@@ -1,0 +1,240 @@
+package dockerfile
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+)
+
+// argScope is what a stage's RUN instructions read a variable as, for
+// argLogins: the build arguments the stage declares, and the variables of
+// its ENV instructions and of the stages it is built FROM, each with the
+// build arguments whose values it holds. ENV overrides an ARG of the same
+// name, as Docker does. npmRegistry is the host of the registry that an
+// ENV or ARG default NPM_CONFIG_REGISTRY names, "" when it is computed.
+type argScope struct {
+	args        map[string]bool
+	env         map[string][]string
+	npmRegistry string
+}
+
+// holds returns the build arguments whose values a variable holds.
+func (sc argScope) holds(name string) []string {
+	if from, ok := sc.env[name]; ok {
+		return from
+	}
+	if sc.args[name] {
+		return []string{name}
+	}
+	return nil
+}
+
+// argLogins returns the graph.AttrArgLogins entries of the used stages:
+// the build arguments that a RUN instruction writes into an npm auth
+// setting (registry.WritesNPMToken), as in
+// echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc or npm
+// config set. A token goes to the registry that the setting's key names,
+// or, for a key without one, to the default registry: that of an
+// NPM_CONFIG_REGISTRY that the Dockerfile sets, else registry.npmjs.org.
+// An ENV whose value reads a build argument passes it on to the RUN
+// instructions of its stage and of the stages built FROM it, while an
+// ARG ends with its stage.
+func (d *document) argLogins(used []*stage) []string {
+	scopes := map[int]argScope{}
+	var out []string
+	for _, s := range used {
+		sc := argScope{args: map[string]bool{}, env: map[string][]string{}, npmRegistry: registry.NPMRegistry}
+		if base, ok := scopes[s.from]; ok {
+			sc.env, sc.npmRegistry = maps.Clone(base.env), base.npmRegistry
+		}
+		for _, n := range s.body {
+			switch strings.ToLower(n.Value) {
+			case "arg":
+				for _, w := range words(n) {
+					name, value, has := strings.Cut(w, "=")
+					if name == "" {
+						continue
+					}
+					sc.args[name] = true
+					if strings.EqualFold(name, "NPM_CONFIG_REGISTRY") {
+						// A build argument given at build time may set
+						// another registry; its default is what the
+						// input shows.
+						sc.npmRegistry = registryHost(value, has)
+					}
+				}
+			case "env":
+				for _, kv := range assignments(n) {
+					var from []string
+					for _, ref := range registry.VarRefs(kv[1]) {
+						from = append(from, sc.holds(ref)...)
+					}
+					slices.Sort(from)
+					sc.env[kv[0]] = slices.Compact(from)
+					if strings.EqualFold(kv[0], "NPM_CONFIG_REGISTRY") {
+						sc.npmRegistry = registryHost(kv[1], true)
+					}
+				}
+			case "run":
+				out = append(out, d.runLogins(n, sc)...)
+			}
+		}
+		scopes[s.index] = sc
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// registryHost returns the host of a registry URL that an ENV or ARG
+// default sets, or "" when it reads a variable or there is none.
+func registryHost(value string, has bool) string {
+	value = strings.Trim(value, `"'`)
+	if !has || value == "" || strings.Contains(value, "$") {
+		return ""
+	}
+	return registry.URLHost(value)
+}
+
+// runLogins returns the graph.AttrArgLogins entries of one RUN
+// instruction.
+func (d *document) runLogins(n *parser.Node, sc argScope) []string {
+	script, first, ok := runScript(n)
+	if !ok || !registry.WritesNPMToken(script) {
+		return nil
+	}
+	var out []string
+	for i, line := range strings.Split(script, "\n") {
+		if !registry.WritesNPMToken(line) {
+			continue
+		}
+		for _, tv := range registry.NPMTokenVars(line) {
+			host, ok := tv.Scope.LoginHost(sc.npmRegistry)
+			if !ok {
+				continue
+			}
+			for _, arg := range sc.holds(tv.Name) {
+				out = append(out, arg+"=npm@"+host+"@"+strconv.Itoa(first+i))
+			}
+		}
+	}
+	return out
+}
+
+// Values of graph.AttrBakedAs.
+const (
+	bakedEnv = "env"
+	bakedArg = "arg"
+	bakedRun = "run"
+)
+
+// imageLiterals writes a Secret node of type inline-value for each
+// credential written as a literal into the stages that the image's last
+// stage is built FROM, itself included: the value of an ENV, the default
+// of an ARG, and a value that a RUN instruction's script holds
+// (literal.Scan). ENV values are in the image's configuration and the
+// environment of every container that runs it; ARG values and RUN
+// scripts are in the image's history; and a RUN may write the value into
+// a layer. Stages that the image only copies from leave none of these in
+// it, so their literals are only warned about. Only a salted fingerprint
+// of each value is kept, and one value written twice is one node.
+func (d *document) imageLiterals() {
+	if len(d.stages) == 0 {
+		return
+	}
+	var chain []*stage
+	for i := len(d.stages) - 1; i >= 0; i = d.stages[i].from {
+		chain = append(chain, d.stages[i])
+	}
+	slices.Reverse(chain)
+	ids := map[string]string{} // value -> node id
+	keys := map[string]bool{}
+	add := func(key, name, as, value string, line int) {
+		if _, ok := ids[value]; ok || len(ids) >= literal.MaxPerScript {
+			return
+		}
+		if keys[key] {
+			key += "@" + strconv.Itoa(line)
+		}
+		keys[key] = true
+		id := graph.DockerfileInlineSecretID(d.id, key)
+		ids[value] = id
+		attrs := literal.SecretAttrs(d.env, "dockerfile", name, d.f.Repo, value)
+		attrs[graph.AttrBakedInto] = d.id
+		attrs[graph.AttrBakedAs] = as
+		d.res.AddNode(graph.Node{ID: id, Kind: graph.NodeSecret, Label: name + " (literal in " + d.f.RelPath + ")", Attrs: attrs,
+			Pos: graph.Pos{File: d.f.Path, Line: line}})
+	}
+	for _, s := range chain {
+		for _, n := range s.body {
+			switch strings.ToLower(n.Value) {
+			case "env":
+				for _, kv := range assignments(n) {
+					if value, _, ok := d.credential(kv[0], kv[1]); ok {
+						add(kv[0], kv[0], bakedEnv, value, n.StartLine)
+					}
+				}
+			case "arg":
+				for _, w := range words(n) {
+					name, raw, has := strings.Cut(w, "=")
+					if !has {
+						// The stage's ARG takes the default of the build
+						// argument declared before the first FROM.
+						if v, ok := d.meta[name]; ok {
+							raw, has = v, true
+						}
+					}
+					if !has {
+						continue
+					}
+					if value, _, ok := d.credential(name, raw); ok {
+						add(name, name, bakedArg, value, n.StartLine)
+					}
+				}
+			case "run":
+				script, first, ok := runScript(n)
+				if !ok {
+					continue
+				}
+				for i, f := range literal.Scan(script) {
+					line := first + f.Line - 1
+					if _, seen := ids[f.Value]; !seen {
+						d.res.Warnf(d.pos(line), "RUN writes what looks like a credential (%s) into the script that the image's history records; the value is not stored", f.Kind)
+					}
+					add(literal.Key("run", line, i), f.Kind, bakedRun, f.Value, line)
+				}
+			}
+		}
+	}
+}
+
+// credential returns the credential that an ENV or ARG assigns to a
+// variable: a value in the shape of a known token (literal.Scan), or one
+// that the variable's name says is a credential (literal.Assigned). The
+// value is unquoted first; one that reads a variable is none. kind names
+// the credential for messages.
+func (d *document) credential(name, raw string) (value, kind string, ok bool) {
+	if strings.Contains(raw, "$") {
+		if fs := literal.Scan(raw); len(fs) > 0 {
+			return fs[0].Value, fs[0].Kind, true
+		}
+		return "", "", false
+	}
+	r, err := d.lex.ProcessWordWithMatches(raw, vars{})
+	if err == nil {
+		raw = r.Result
+	}
+	if fs := literal.Scan(raw); len(fs) > 0 {
+		return fs[0].Value, fs[0].Kind, true
+	}
+	if literal.Assigned(name, raw) {
+		return raw, "credential assigned to " + name, true
+	}
+	return "", "", false
+}

@@ -1,0 +1,146 @@
+package dockerfile
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
+)
+
+// parseFingerprinted is parse with an environment that fingerprints every
+// value as "fp".
+func parseFingerprinted(t *testing.T, src string) *ingest.Result {
+	t.Helper()
+	data := []byte(src)
+	f := &ingest.File{Path: "api/Dockerfile", RelPath: "Dockerfile", Repo: "example-org/api", Head: data, Size: int64(len(data)),
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+	res := &ingest.Result{}
+	if err := New().Parse(context.Background(), f, &ingest.Env{Fingerprint: func(string) string { return "fp" }}, res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// dfID is the id of the Dockerfile that parse reads.
+var dfID = graph.DockerfileID(graph.RepoID("", "example-org/api"), "Dockerfile")
+
+// attrOf returns an attribute of the Dockerfile's node.
+func attrOf(t *testing.T, src, key string) string {
+	t.Helper()
+	res, err := parse(t, "Dockerfile", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range res.Nodes {
+		if n.ID == dfID {
+			return n.Attr(key)
+		}
+	}
+	t.Fatal("no node for the Dockerfile")
+	return ""
+}
+
+// The build arguments that a RUN writes into an npm auth setting log in
+// to the registry of the setting's key, or to the default registry for a
+// key without one. A variable that an ENV sets from a build argument holds
+// it in its stage and the stages built FROM it; an ARG ends with its stage.
+func TestArgLogins(t *testing.T) {
+	for name, tc := range map[string]struct{ src, want string }{
+		"echo to .npmrc": {`FROM node:20
+ARG NPM_TOKEN
+RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
+`, "NPM_TOKEN=npm@registry.npmjs.org@3"},
+		"npm config set of a scoped registry": {`FROM node:20
+ARG GH_PKG_TOKEN
+RUN npm config set //npm.pkg.github.com/:_authToken $GH_PKG_TOKEN && npm ci
+`, "GH_PKG_TOKEN=npm@npm.pkg.github.com@3"},
+		"key without registry, default set by ENV": {`FROM node:20
+ARG TOKEN
+ENV NPM_CONFIG_REGISTRY=https://npm.example.com/
+RUN echo "_authToken=${TOKEN}" > .npmrc && npm ci
+`, "TOKEN=npm@npm.example.com@4"},
+		"through ENV, in the next stage": {`FROM node:20 AS base
+ARG NPM_TOKEN
+ENV NODE_AUTH_TOKEN=${NPM_TOKEN}
+FROM base
+RUN echo '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}' > .npmrc && npm ci
+`, "NPM_TOKEN=npm@registry.npmjs.org@5"},
+		"ARG out of scope in the next stage": {`FROM node:20 AS base
+ARG NPM_TOKEN
+FROM base
+RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
+`, ""},
+		"no build argument": {`FROM node:20
+RUN echo "//registry.npmjs.org/:_authToken=${HOST_TOKEN}" > .npmrc && npm ci
+`, ""},
+		"computed registry": {`FROM node:20
+ARG NPM_TOKEN
+ARG REGISTRY
+RUN echo "//${REGISTRY}/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
+`, ""},
+	} {
+		if got := attrOf(t, tc.src, graph.AttrArgLogins); got != tc.want {
+			t.Errorf("%s: %s = %q, want %q", name, graph.AttrArgLogins, got, tc.want)
+		}
+	}
+}
+
+// The literal credentials of the stages that the image is built FROM
+// become Secret nodes of type inline-value: an ENV value, an ARG default
+// (also one declared before the first FROM and taken up by the stage),
+// and a token that a RUN writes into .npmrc. A stage the image only
+// copies from leaves none in the image, so it gives only a warning. The
+// values are not stored.
+func TestImageLiterals(t *testing.T) {
+	const (
+		envValue  = "canary-dockerfile-unit-env-3k8d-X9x9"
+		argValue  = "canary-dockerfile-unit-arg-7m2p-X9x9"
+		runValue  = "canary-dockerfile-unit-run-5t1q-X9x9"
+		copyValue = "canary-dockerfile-unit-copy-8w4z-X9x9"
+	)
+	res := parseFingerprinted(t, `ARG SENTRY_AUTH_TOKEN=`+argValue+`
+FROM golang:1.23 AS tools
+ENV BUILD_SECRET=`+copyValue+`
+RUN go build -o /out/tool ./cmd/tool
+
+FROM node:20 AS base
+ENV API_TOKEN="`+envValue+`" LOG_LEVEL=debug
+
+FROM base
+ARG SENTRY_AUTH_TOKEN
+RUN echo "//registry.npmjs.org/:_authToken=`+runValue+`" > .npmrc && npm ci
+COPY --from=tools /out/tool /usr/local/bin/tool
+`)
+	resulttest.NoValues(t, res, envValue, argValue, runValue, copyValue)
+	var got []string
+	for _, n := range res.Nodes {
+		if n.Kind != graph.NodeSecret {
+			continue
+		}
+		got = append(got, n.ID+" "+n.Attr("type")+" "+n.Attr(graph.AttrBakedAs)+" "+n.Attr(graph.AttrBakedInto)+" line "+itoa(n.Pos.Line)+" fp="+n.Attr(graph.AttrFingerprint))
+	}
+	prefix := "secret:dockerfile:inline:github.com/example-org/api/Dockerfile/"
+	want := []string{
+		prefix + "API_TOKEN inline-value env " + dfID + " line 07 fp=fp",
+		prefix + "SENTRY_AUTH_TOKEN inline-value arg " + dfID + " line 10 fp=fp",
+		prefix + "run@11 inline-value run " + dfID + " line 11 fp=fp",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+	wantWarnings := []string{
+		"api/Dockerfile:1: ARG SENTRY_AUTH_TOKEN has a value that looks like a credential (credential assigned to SENTRY_AUTH_TOKEN), which every image built from this file contains; the value is not stored",
+		"api/Dockerfile:3: ENV BUILD_SECRET has a value that looks like a credential (credential assigned to BUILD_SECRET), which every image built from this file contains; the value is not stored",
+		"api/Dockerfile:7: ENV API_TOKEN has a value that looks like a credential (credential assigned to API_TOKEN), which every image built from this file contains; the value is not stored",
+		"api/Dockerfile:11: RUN writes what looks like a credential (npm registry token) into the script that the image's history records; the value is not stored",
+	}
+	if diff := cmp.Diff(wantWarnings, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,212 @@
+package link_test
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/query"
+	"github.com/blastradius-dev/blastradius/review"
+)
+
+// tokenAccount is the account on registry.npmjs.org of the secret
+// NPM_TOKEN of o/token, as the CI readers name the account of a job's
+// .npmrc token.
+var tokenAccount = graph.RegistryAccountID("registry.npmjs.org", "secret:gha:o/token/NPM_TOKEN")
+
+// The RUN instruction at line 5 of token's Dockerfile writes the build
+// argument NPM_TOKEN into the .npmrc auth setting of registry.npmjs.org
+// and runs npm ci. The job passes its secret NPM_TOKEN as that argument,
+// so the secret logs in to registry.npmjs.org: esbuild's install script
+// reaches the secret and its npm account, both certain.
+//
+// With a release workflow that publishes the project (package.json names
+// it app) with the same secret, the account is the one that publishes
+// it, so the query also reaches pkg:npm/app through it, and no second
+// account.
+func TestBuildArgNPMLogin(t *testing.T) {
+	withRelease := map[string]string{
+		"package.json": `{"name": "app", "version": "1.0.0"}`,
+		".github/workflows/release.yml": `on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+`,
+	}
+	maps.Copy(withRelease, buildRepos["token"])
+	for name, tc := range map[string]struct {
+		files map[string]string
+		want  []string
+	}{
+		"build only": {buildRepos["token"], []string{
+			tokenAccount + " (certain)",
+			"secret:gha:o/token/NPM_TOKEN (certain)",
+		}},
+		"with release": {withRelease, []string{
+			"pkg:npm/app (certain)",
+			tokenAccount + " (certain)",
+			"secret:gha:o/token/NPM_TOKEN (certain)",
+		}},
+	} {
+		got := reachedIn(t, map[string]map[string]string{"token": tc.files}, "pkg:npm/esbuild@0.21.5", "secret:", "registry:registry.npmjs.org/secret:", "pkg:npm/app")
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", name, diff)
+		}
+	}
+}
+
+// Once NPM_TOKEN logs in to registry.npmjs.org, review lists it as a
+// long-lived registry token, as it does a job's .npmrc token.
+func TestBuildArgNPMLoginReview(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{"token": buildRepos["token"]})
+	s, _ := ingestDir(t, dir)
+	rv, err := review.Run(context.Background(), s, review.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rv.Findings {
+		if f.Node == "secret:gha:o/token/NPM_TOKEN" {
+			got = append(got, f.Kind+": "+f.Detail)
+		}
+	}
+	want := []string{review.FindingCISecretKey + ": CI secret NPM_TOKEN stores a long-lived registry.npmjs.org token; trusted publishing would let the release job publish with a short-lived OIDC token instead"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings about NPM_TOKEN (-want +got):\n%s", diff)
+	}
+}
+
+// envRepos are an image whose Dockerfile bakes a literal API_TOKEN into
+// its environment, which a job pushes as ghcr.io/o/api:1.4, and a
+// Deployment that runs that image.
+var envRepos = map[string]map[string]string{
+	"api": {
+		"Dockerfile": `FROM node:20
+ENV API_TOKEN=canary-dockerfile-env-7q2w-X9x9
+WORKDIR /app
+COPY . .
+CMD ["node", "server.js"]
+`,
+		".github/workflows/release.yml": `on: push
+permissions:
+  packages: write
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          password: ${{ secrets.GITHUB_TOKEN }}
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/o/api:1.4
+`,
+	},
+	"infra": {
+		"k8s/apps.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: prod
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/o/api:1.4
+`,
+	},
+}
+
+// envToken is the node of the literal API_TOKEN of api's Dockerfile.
+var envToken = graph.DockerfileInlineSecretID("dockerfile:github.com/o/api/Dockerfile", "API_TOKEN")
+
+// The image is built FROM node:20, so a query for node:20 reaches the
+// Deployment that runs the image and the image's build, and both have
+// the environment that ENV sets: both expose the literal API_TOKEN,
+// certain. The Deployment also reads its service account token.
+func TestDockerfileEnvLiteral(t *testing.T) {
+	got := reachedIn(t, envRepos, "pkg:docker/node@20", "secret:")
+	want := []string{
+		envToken + " (certain)",
+		"secret:k8s:sa-token:prod/default (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+	dir := t.TempDir()
+	writeRepos(t, dir, envRepos)
+	s, _ := ingestDir(t, dir)
+	ctx := context.Background()
+	es, err := s.Expand(ctx, []string{envToken}, graph.In, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var from []string
+	for _, e := range es {
+		from = append(from, e.From)
+	}
+	slices.Sort(from)
+	wantFrom := []string{
+		graph.K8sWorkloadID("prod", "Deployment", "api"),
+		graph.ImageBuildID(graph.GHAJobID("o/api", ".github/workflows/release.yml", "image"), 13),
+	}
+	if diff := cmp.Diff(wantFrom, from); diff != "" {
+		t.Errorf("runtimes that expose the token (-want +got):\n%s", diff)
+	}
+}
+
+// The plan rotates the literal and says to take it out of the Dockerfile,
+// the file's history and the images built from it.
+func TestDockerfileEnvLiteralPlan(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, envRepos)
+	s, _ := ingestDir(t, dir)
+	ctx := context.Background()
+	res, err := query.Run(ctx, s, query.Start{Packages: []string{"pkg:docker/node@20"}}, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := query.BuildPlan(ctx, s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action string
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID == envToken {
+				action = it.Action
+			}
+		}
+	}
+	if action == "" {
+		t.Fatalf("no plan item for %s", envToken)
+	}
+	for _, want := range []string{
+		"Rotate the credential at the service that issued it",
+		"Dockerfile:2",
+		"remove the old value from the file and its history",
+		"the layers and history of every image built from it keep the value",
+	} {
+		if !strings.Contains(action, want) {
+			t.Errorf("plan item %q does not say %q", action, want)
+		}
+	}
+	if strings.Contains(action, "canary-") {
+		t.Errorf("plan item prints the value: %q", action)
+	}
+}

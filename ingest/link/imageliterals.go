@@ -1,0 +1,183 @@
+package link
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// bakedImages are the images built from the Dockerfiles that hold literal
+// credentials (readBakedImages): by Dockerfile, the ids of the image
+// names that DEPENDS_ON it and of their versions.
+type bakedImages map[string][]string
+
+// bakedSecrets returns the literal credentials of Dockerfiles
+// (graph.AttrBakedInto), by Dockerfile.
+func (v *view) bakedSecrets() map[string][]graph.Node {
+	var out map[string][]graph.Node
+	for _, n := range v.byKind[graph.NodeSecret] {
+		df := n.Attr(graph.AttrBakedInto)
+		if df == "" || n.Attr("type") != literalType {
+			continue
+		}
+		if out == nil {
+			out = map[string][]graph.Node{}
+		}
+		out[df] = append(out[df], n)
+	}
+	return out
+}
+
+// readBakedImages reads the images built from the Dockerfiles that hold
+// literal credentials: the image names that DEPENDS_ON each Dockerfile, as
+// a CI job that builds and pushes the image writes, and the versions of
+// those names.
+func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
+	secrets := v.bakedSecrets()
+	if len(secrets) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(secrets))
+	for df := range secrets {
+		ids = append(ids, df)
+	}
+	slices.Sort(ids)
+	deps, err := r.Expand(ctx, ids, graph.In, graph.EdgeDependsOn)
+	if err != nil {
+		return err
+	}
+	v.baked = bakedImages{}
+	byName := map[string][]string{} // image name -> Dockerfiles
+	var names []string
+	for _, e := range deps {
+		if n, ok := v.node(e.From); !ok || n.Attr("ecosystem") != "docker" {
+			continue
+		}
+		v.baked[e.To] = append(v.baked[e.To], e.From)
+		if len(byName[e.From]) == 0 {
+			names = append(names, e.From)
+		}
+		byName[e.From] = append(byName[e.From], e.To)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	slices.Sort(names)
+	versions, err := r.Expand(ctx, names, graph.In, graph.EdgeVersionOf)
+	if err != nil {
+		return err
+	}
+	for _, e := range versions {
+		for _, df := range byName[e.To] {
+			v.baked[df] = append(v.baked[df], e.From)
+		}
+	}
+	return nil
+}
+
+// linkBakedSecrets gives the literal credentials of a Dockerfile
+// (graph.AttrBakedInto) to the runtimes that have them.
+//
+// The builds of the Dockerfile (graph.RuntimeImageBuild) run its RUN
+// instructions with its ENV and ARG values: they EXPOSES those, certain,
+// and a literal of a RUN script, possible, since the input does not show
+// whether a later command of the build reads it.
+//
+// A runtime that EXECUTES an image built from the Dockerfile (an image
+// name that DEPENDS_ON it, or a version of such a name) runs it with the
+// image's environment, so it EXPOSES the value of an ENV with the
+// confidence of that edge. The value of an ARG or RUN script is in the
+// image's history, and a RUN may leave it in a layer, so those are
+// possible. A runtime that runs an image built FROM such an image is not
+// reached: only the images that a job builds from the Dockerfile itself
+// count. Who can pull the image is not in the graph.
+func (v *view) linkBakedSecrets() {
+	secrets := v.bakedSecrets()
+	if len(secrets) == 0 {
+		return
+	}
+	for _, b := range v.imageBuilds() {
+		for _, s := range secrets[b.Attr("dockerfile_id")] {
+			conf, reason := graph.Certain, bakedReason(s)+", which the build's RUN instructions read"
+			if s.Attr(graph.AttrBakedAs) == "run" {
+				conf, reason = graph.Possible, bakedReason(s)+"; possible: the input does not show whether a later command of the build reads it"
+			}
+			v.exposeBaked(b.ID, s, conf, b.Pos, reason)
+		}
+	}
+	if len(v.baked) == 0 {
+		return
+	}
+	dockerfiles := map[string][]string{} // image id -> Dockerfiles
+	for df, images := range v.baked {
+		for _, img := range images {
+			if !slices.Contains(dockerfiles[img], df) {
+				dockerfiles[img] = append(dockerfiles[img], df)
+			}
+		}
+	}
+	runs := func(e graph.Edge) {
+		if e.Kind != graph.EdgeExecutes {
+			return
+		}
+		for _, df := range dockerfiles[e.To] {
+			rt, ok := v.node(e.From)
+			if !ok || rt.Attr("type") == graph.RuntimeImageBuild && rt.Attr("dockerfile_id") == df {
+				continue
+			}
+			for _, s := range secrets[df] {
+				conf := e.Confidence
+				reason := fmt.Sprintf("the runtime runs %s, an image built from %s: %s", graph.ReadableID(e.To), dfPath(v, df), bakedReason(s))
+				if s.Attr(graph.AttrBakedAs) == "env" {
+					reason += ", which every container of the image has in its environment"
+				} else {
+					conf = graph.Possible
+					reason += ", which the image's history records; possible: the input does not show whether a file of the image keeps it, or whether code in the container can read the image's history"
+				}
+				v.exposeBaked(e.From, s, conf, e.Pos, reason)
+			}
+		}
+	}
+	for _, es := range v.out[graph.EdgeExecutes] {
+		for _, e := range es {
+			runs(e)
+		}
+	}
+	for _, e := range slices.Clone(v.derivedEdges) {
+		runs(e)
+	}
+}
+
+// bakedReason says where a Dockerfile holds a literal credential.
+func bakedReason(s graph.Node) string {
+	where := "a RUN instruction"
+	switch s.Attr(graph.AttrBakedAs) {
+	case "env":
+		where = "ENV " + s.Attr(graph.AttrName)
+	case "arg":
+		where = "the default of ARG " + s.Attr(graph.AttrName)
+	}
+	return fmt.Sprintf("%s at line %d of the Dockerfile holds a literal credential", where, s.Pos.Line)
+}
+
+// dfPath names a Dockerfile in reasons: its path in its repository.
+func dfPath(v *view, id string) string {
+	if n, ok := v.node(id); ok && n.Attr("path") != "" {
+		if repo := n.Attr(graph.AttrRepository); repo != "" {
+			return repo + "/" + n.Attr("path")
+		}
+		return n.Attr("path")
+	}
+	return strings.TrimPrefix(id, "dockerfile:")
+}
+
+func (v *view) exposeBaked(rt string, s graph.Node, conf graph.Confidence, pos graph.Pos, reason string) {
+	e := graph.Edge{From: rt, To: s.ID, Kind: graph.EdgeExposes, Confidence: conf, Pos: pos}
+	e.SetAttr(graph.AttrVia, "image")
+	e.SetAttr(graph.AttrName, s.Attr(graph.AttrName))
+	e.SetAttr(graph.AttrReason, reason)
+	v.addEdge(e)
+}
