@@ -36,6 +36,9 @@ var canaries = []string{
 	"canary-module-arg-C3x6",    // Terraform module argument for a sensitive variable
 	"canary-module-output-E5k9", // Terraform module output marked sensitive
 	"canary-for-each-A8f2",      // Terraform for_each value
+	"canary-df-arg-S4d8-X9x9", // Dockerfile ARG default
+	"canary-df-env-E6r2-X9x9", // Dockerfile ENV value
+	"canary-df-run-R1t5-X9x9", // token a Dockerfile RUN writes to .npmrc
 	// tokens pasted into a mapping file's reason and id
 	"ghp_canaryMappingReason0000000000000000X9x9",
 	"ghp_canaryMappingId000000000000000000000X9x9",
@@ -63,6 +66,11 @@ func TestCanariesNeverLeak(t *testing.T) {
 		collect("--log-level", "debug", "query", "--runtime", "build", "--format", format)
 		collect("--log-level", "debug", "plan", "--runtime", "build", "--format", format)
 		collect("--log-level", "debug", "query", "--identity", "canary-app", "--format", format)
+		collect("--log-level", "debug", "query", "--package", "pkg:docker/node@20", "--format", format)
+		collect("--log-level", "debug", "plan", "--package", "pkg:docker/node@20", "--format", format)
+	}
+	for _, format := range []string{"markdown", "json", "csv", "html"} {
+		collect("review", "--format", format)
 	}
 	collect("nodes", "--format", "json")
 	collect("nodes")
@@ -96,6 +104,18 @@ func TestCanariesNeverLeak(t *testing.T) {
 	} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("no node %s... in the nodes output: the exported literal was not read", want)
+		}
+	}
+	// The Dockerfile's literals must have been read as secrets, and its
+	// build argument as a login to npm.
+	for _, want := range []string{
+		"secret:dockerfile:inline:github.com/example-org/image/Dockerfile/API_TOKEN",
+		"secret:dockerfile:inline:github.com/example-org/image/Dockerfile/SENTRY_AUTH_TOKEN",
+		"secret:dockerfile:inline:github.com/example-org/image/Dockerfile/run@9",
+		"registry:registry.npmjs.org/secret:gha:example-org/image/NPM_TOKEN",
+	} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no node %s in the outputs: the Dockerfile's credential was not read", want)
 		}
 	}
 	// The literals of container environments must have been read.
