@@ -29,9 +29,9 @@ const (
 	// HOST, as the RUN instruction at LINE sets up.
 	AttrArgLogins = "arg_logins"
 	// AttrBakedInto, on a Secret of type inline-value, is the id of the
-	// Dockerfile whose ENV, ARG default or RUN instruction holds the
+	// Dockerfile whose ENV, ARG default or RUN instruction contains the
 	// value, so that the images built from it keep it in their layers or
-	// history. AttrBakedAs says where: env, arg or run.
+	// history. AttrBakedAs is the instruction: env, arg or run.
 	AttrBakedInto = "baked_into"
 	AttrBakedAs   = "baked_as"
 	// AttrBuildRunsCode and AttrBuildMayRunCode, on a Dockerfile, list

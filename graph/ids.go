@@ -219,10 +219,10 @@ func DockerfileID(repoID, path string) string {
 }
 
 // DockerfileInlineSecretID returns the id of a credential written as a
-// literal into a Dockerfile, which the images built from it keep: the
-// Dockerfile's id without its "dockerfile:" prefix and a key that names
-// the value by where it is written (an ENV or ARG's name, or run@LINE for
-// a RUN instruction), never by the value.
+// literal into a Dockerfile, which the images built from it keep. The id
+// is the Dockerfile's id without its "dockerfile:" prefix and a key that
+// names where the value is written: an ENV or ARG's name, or run@LINE for
+// a RUN instruction, never the value.
 func DockerfileInlineSecretID(dockerfileID, key string) string {
 	return "secret:dockerfile:inline:" + strings.TrimPrefix(dockerfileID, "dockerfile:") + "/" + key
 }

@@ -13,19 +13,19 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
-// argScope is what a stage's RUN instructions read a variable as, for
-// argLogins: the build arguments the stage declares, and the variables of
-// its ENV instructions and of the stages it is built FROM, each with the
-// build arguments whose values it holds. ENV overrides an ARG of the same
-// name, as Docker does. npmRegistry is the host of the registry that an
-// ENV or ARG default NPM_CONFIG_REGISTRY names, "" when it is computed.
+// argScope maps the variables that a stage's RUN instructions read to the
+// build arguments whose values they contain, for argLogins. It lists the
+// build arguments the stage declares, and the variables of its ENV
+// instructions and of the stages it is built FROM. ENV overrides an ARG of
+// the same name, as Docker does. npmRegistry is the host of the registry
+// that an ENV or ARG default NPM_CONFIG_REGISTRY names, "" when computed.
 type argScope struct {
 	args        map[string]bool
 	env         map[string][]string
 	npmRegistry string
 }
 
-// holds returns the build arguments whose values a variable holds.
+// holds returns the build arguments whose values a variable contains.
 func (sc argScope) holds(name string) []string {
 	if from, ok := sc.env[name]; ok {
 		return from
@@ -136,14 +136,14 @@ const (
 
 // imageLiterals writes a Secret node of type inline-value for each
 // credential written as a literal into the stages that the image's last
-// stage is built FROM, itself included: the value of an ENV, the default
-// of an ARG, and a value that a RUN instruction's script holds
+// stage is built FROM, itself included. Those are the value of an ENV, the
+// default of an ARG, and a value in a RUN instruction's script
 // (literal.Scan). ENV values are in the image's configuration and the
-// environment of every container that runs it; ARG values and RUN
-// scripts are in the image's history; and a RUN may write the value into
-// a layer. Stages that the image only copies from leave none of these in
-// it, so their literals are only warned about. Only a salted fingerprint
-// of each value is kept, and one value written twice is one node.
+// environment of every container that runs it. ARG values and RUN scripts
+// are in the image's history, and a RUN may write the value into a layer.
+// Stages that the image only copies from leave none of these in it, so
+// their literals only get warnings. Only a salted fingerprint of each
+// value is kept, and one value written twice is one node.
 func (d *document) imageLiterals() {
 	if len(d.stages) == 0 {
 		return
@@ -217,8 +217,9 @@ func (d *document) imageLiterals() {
 // credential returns the credential that an ENV or ARG assigns to a
 // variable: a value in the shape of a known token (literal.Scan), or one
 // that the variable's name says is a credential (literal.Assigned). The
-// value is unquoted first; one that reads a variable is none. kind names
-// the credential for messages.
+// value is unquoted first. A value that reads a variable is not a literal,
+// unless it contains a token of a known shape. kind names the credential
+// for messages.
 func (d *document) credential(name, raw string) (value, kind string, ok bool) {
 	if strings.Contains(raw, "$") {
 		if fs := literal.Scan(raw); len(fs) > 0 {

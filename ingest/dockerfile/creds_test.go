@@ -48,8 +48,9 @@ func attrOf(t *testing.T, src, key string) string {
 
 // The build arguments that a RUN writes into an npm auth setting log in
 // to the registry of the setting's key, or to the default registry for a
-// key without one. A variable that an ENV sets from a build argument holds
-// it in its stage and the stages built FROM it; an ARG ends with its stage.
+// key without one. A variable that an ENV sets from a build argument
+// contains it in its stage and the stages built FROM it. An ARG ends with
+// its stage.
 func TestArgLogins(t *testing.T) {
 	for name, tc := range map[string]struct{ src, want string }{
 		"echo to .npmrc": {`FROM node:20
@@ -92,11 +93,11 @@ RUN echo "//${REGISTRY}/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
 }
 
 // The literal credentials of the stages that the image is built FROM
-// become Secret nodes of type inline-value: an ENV value, an ARG default
-// (also one declared before the first FROM and taken up by the stage),
-// and a token that a RUN writes into .npmrc. A stage the image only
-// copies from leaves none in the image, so it gives only a warning. The
-// values are not stored.
+// become Secret nodes of type inline-value. They are an ENV value, an ARG
+// default (also one declared before the first FROM and taken up by the
+// stage), and a token that a RUN writes into .npmrc. A stage the image
+// only copies from leaves none in the image, so it gives only a warning.
+// The values are not stored.
 func TestImageLiterals(t *testing.T) {
 	const (
 		envValue  = "canary-dockerfile-unit-env-3k8d-X9x9"

@@ -20,9 +20,12 @@
 // of the repository.
 //
 // RUN scripts are read with the shell scanner and the command classifier
-// that the CI readers use. The values of ARG and ENV are read only to
-// expand FROM and --from and to classify commands. Only their names are
-// stored.
+// that the CI readers use. The values of ARG and ENV are read to expand
+// FROM and --from and to classify commands, and only their names are
+// stored. The node also lists the build arguments that a RUN writes into
+// an npm login (graph.AttrArgLogins). A credential written as a literal
+// into the image's stages becomes a Secret node that keeps only a salted
+// fingerprint of the value (imageLiterals).
 //
 // Limits: a build argument given at build time (--build-arg) is not seen,
 // so an ARG's default decides what FROM names, and a FROM whose argument

@@ -170,8 +170,8 @@ func TestDockerfileEnvLiteral(t *testing.T) {
 	}
 }
 
-// The plan rotates the literal and says to take it out of the Dockerfile,
-// the file's history and the images built from it.
+// The plan item rotates the literal and directs removing it from the
+// Dockerfile, the file's history and the images built from it.
 func TestDockerfileEnvLiteralPlan(t *testing.T) {
 	dir := t.TempDir()
 	writeRepos(t, dir, envRepos)
@@ -185,6 +185,7 @@ func TestDockerfileEnvLiteralPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	var action string
 	for _, st := range plan.Steps {
 		for _, it := range st.Items {
@@ -196,6 +197,7 @@ func TestDockerfileEnvLiteralPlan(t *testing.T) {
 	if action == "" {
 		t.Fatalf("no plan item for %s", envToken)
 	}
+
 	for _, want := range []string{
 		"Rotate the credential at the service that issued it",
 		"Dockerfile:2",

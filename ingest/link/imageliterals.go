@@ -40,6 +40,7 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 	if len(secrets) == 0 {
 		return nil
 	}
+
 	ids := make([]string, 0, len(secrets))
 	for df := range secrets {
 		ids = append(ids, df)
@@ -65,6 +66,7 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 	if len(names) == 0 {
 		return nil
 	}
+
 	slices.Sort(names)
 	versions, err := r.Expand(ctx, names, graph.In, graph.EdgeVersionOf)
 	if err != nil {
@@ -82,9 +84,9 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 // (graph.AttrBakedInto) to the runtimes that have them.
 //
 // The builds of the Dockerfile (graph.RuntimeImageBuild) run its RUN
-// instructions with its ENV and ARG values: they EXPOSES those, certain,
-// and a literal of a RUN script, possible, since the input does not show
-// whether a later command of the build reads it.
+// instructions with its ENV and ARG values, so they EXPOSES those,
+// certain. A literal of a RUN script is possible, because the input does
+// not show whether a later command of the build reads it.
 //
 // A runtime that EXECUTES an image built from the Dockerfile (an image
 // name that DEPENDS_ON it, or a version of such a name) runs it with the
@@ -151,7 +153,8 @@ func (v *view) linkBakedSecrets() {
 	}
 }
 
-// bakedReason says where a Dockerfile holds a literal credential.
+// bakedReason returns the sentence that names where a Dockerfile contains
+// a literal credential.
 func bakedReason(s graph.Node) string {
 	where := "a RUN instruction"
 	switch s.Attr(graph.AttrBakedAs) {
