@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,13 +37,15 @@ func (sc argScope) holds(name string) []string {
 	return nil
 }
 
-// argLogins returns the graph.AttrArgLogins entries of the used stages:
-// the build arguments that a RUN instruction writes into an npm auth
-// setting (registry.WritesNPMToken), as in
+// argLogins returns the graph.AttrArgLogins entries of the used stages.
+// Those are the build arguments that a RUN instruction writes into an npm
+// auth setting (registry.WritesNPMToken), as in
 // echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc or npm
 // config set. A token goes to the registry that the setting's key names,
 // or, for a key without one, to the default registry: that of an
 // NPM_CONFIG_REGISTRY that the Dockerfile sets, else registry.npmjs.org.
+// They are also the passwords that a RUN line gives other package tools
+// (toolLogins), and those of the index URLs that an ENV gives pip or uv.
 // An ENV whose value reads a build argument passes it on to the RUN
 // instructions of its stage and of the stages built FROM it, while an
 // ARG ends with its stage.
@@ -81,6 +84,11 @@ func (d *document) argLogins(used []*stage) []string {
 					if strings.EqualFold(kv[0], "NPM_CONFIG_REGISTRY") {
 						sc.npmRegistry = registryHost(kv[1], true)
 					}
+					// pip and uv read their index URLs from these
+					// variables, password included.
+					if indexVariable.MatchString(kv[0]) {
+						out = append(out, argsOf(sc, indexLogins(kv[1], "pypi"), n.StartLine)...)
+					}
 				}
 			case "run":
 				out = append(out, d.runLogins(n, sc)...)
@@ -106,11 +114,15 @@ func registryHost(value string, has bool) string {
 // instruction.
 func (d *document) runLogins(n *parser.Node, sc argScope) []string {
 	script, first, ok := runScript(n)
-	if !ok || !registry.WritesNPMToken(script) {
+	if !ok || !strings.Contains(script, "$") {
 		return nil
 	}
 	var out []string
 	for i, line := range strings.Split(script, "\n") {
+		if !strings.Contains(line, "$") {
+			continue
+		}
+		out = append(out, argsOf(sc, toolLogins(line), first+i)...)
 		if !registry.WritesNPMToken(line) {
 			continue
 		}
@@ -122,6 +134,107 @@ func (d *document) runLogins(n *parser.Node, sc argScope) []string {
 			for _, arg := range sc.holds(tv.Name) {
 				out = append(out, arg+"=npm@"+host+"@"+strconv.Itoa(first+i))
 			}
+		}
+	}
+	return out
+}
+
+// toolLogin is a password or token that a command line gives a package
+// tool for a registry: the registry's ecosystem and host, and the text
+// of the credential, whose variables are read.
+type toolLogin struct {
+	eco, host, credential string
+}
+
+// password returns the password of USER:PASSWORD, or the whole text when
+// it has no colon, as a URL whose user information is a token alone.
+func password(userinfo string) string {
+	if _, pass, ok := strings.Cut(userinfo, ":"); ok {
+		return pass
+	}
+	return userinfo
+}
+
+// argsOf returns the graph.AttrArgLogins entries of logins at a line:
+// one for each build argument that the variables of a credential hold.
+func argsOf(sc argScope, logins []toolLogin, line int) []string {
+	var out []string
+	for _, l := range logins {
+		for _, ref := range registry.VarRefs(l.credential) {
+			for _, arg := range sc.holds(ref) {
+				out = append(out, arg+"="+l.eco+"@"+l.host+"@"+strconv.Itoa(line))
+			}
+		}
+	}
+	return out
+}
+
+var (
+	// credentialURL matches a URL with user information, as an index
+	// URL with a password is written. Group 1 is the user information,
+	// group 2 the host.
+	credentialURL = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://([^\s/@"']+)@([^\s/:"'?#@]+)`)
+	// pypiIndex matches a line that gives pip, uv, Poetry or Pipenv an
+	// index, and indexVariable the variables that pip and uv read an
+	// index URL from.
+	pypiIndex     = regexp.MustCompile(`\b(?:pip3?|uv|poetry|pipenv)\b|(?:PIP|UV)_(?:EXTRA_|DEFAULT_)?INDEX(?:_URL)?\b|index-url`)
+	indexVariable = regexp.MustCompile(`^(?i:PIP|UV)_(?i:EXTRA_|DEFAULT_)?(?i:INDEX)(?i:_URL)?$`)
+	// composerBasic matches composer config http-basic.HOST USER
+	// PASSWORD, with options before the key. Group 1 is the host, group 2
+	// the password.
+	composerBasic = regexp.MustCompile(`\bcomposer\s+config\s+(?:-\S+\s+)*http-basic\.(\S+)\s+\S+\s+("[^"]*"|'[^']*'|\S+)`)
+	// bundleConfig matches bundle config [set] [--global|--local] HOST
+	// USER:PASSWORD, the credentials that Bundler sends to a gem server.
+	// Group 1 is the server, group 2 the credentials.
+	bundleConfig = regexp.MustCompile(`\bbundle\s+config\s+(?:set\s+)?(?:--\S+\s+)*([^\s=-][^\s=]*\.[^\s=]+)\s+("[^"]*"|'[^']*'|\S+)`)
+	// nugetSource matches dotnet nuget add (or update) source URL with
+	// --password or -p, whose value NuGet sends to that source. Group 1
+	// is the URL, group 2 the password.
+	nugetSource = regexp.MustCompile(`(?i)\bnuget\s+(?:add|update)\s+source\s+["']?([^\s"';&|]+)["']?[^;&|]*?\s(?:--password|-p)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`)
+)
+
+// toolLogins returns the credentials that one line of a RUN script gives
+// pip, uv, Poetry or Pipenv in an index URL (indexLogins), Composer with
+// composer config http-basic, Bundler with bundle config, and NuGet with
+// dotnet nuget add source --password. A NuGet password for nuget.org logs
+// in nowhere, because nuget.org takes an API key only.
+func toolLogins(line string) []toolLogin {
+	var out []toolLogin
+	if strings.Contains(line, "://") && pypiIndex.MatchString(line) {
+		out = append(out, indexLogins(line, "pypi")...)
+	}
+	if strings.Contains(line, "composer") {
+		for _, m := range composerBasic.FindAllStringSubmatch(line, -1) {
+			if host := registry.URLHost(m[1]); host != "" {
+				out = append(out, toolLogin{eco: "composer", host: host, credential: m[2]})
+			}
+		}
+	}
+	if strings.Contains(line, "bundle") {
+		for _, m := range bundleConfig.FindAllStringSubmatch(line, -1) {
+			if host := registry.URLHost(m[1]); host != "" && strings.Contains(m[2], ":") {
+				out = append(out, toolLogin{eco: "gem", host: host, credential: password(strings.Trim(m[2], `"'`))})
+			}
+		}
+	}
+	if strings.Contains(strings.ToLower(line), "nuget") {
+		for _, m := range nugetSource.FindAllStringSubmatch(line, -1) {
+			if host := registry.NuGetHost(m[1]); host != "" && host != registry.NuGetRegistry {
+				out = append(out, toolLogin{eco: "nuget", host: host, credential: m[2]})
+			}
+		}
+	}
+	return out
+}
+
+// indexLogins returns the user information of each URL of a text as a
+// credential for the URL's host, in ecosystem eco. pip, uv, Poetry and
+// Pipenv send it to that index.
+func indexLogins(text, eco string) []toolLogin {
+	var out []toolLogin
+	for _, m := range credentialURL.FindAllStringSubmatch(text, -1) {
+		if host := registry.URLHost("https://" + m[2]); host != "" {
+			out = append(out, toolLogin{eco: eco, host: host, credential: password(m[1])})
 		}
 	}
 	return out

@@ -77,6 +77,36 @@ ARG NPM_TOKEN
 FROM base
 RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
 `, ""},
+		"pip index URL in ENV": {`FROM python:3.12
+ARG PYPI_TOKEN
+ENV PIP_EXTRA_INDEX_URL=https://__token__:${PYPI_TOKEN}@pypi.example.com/simple
+RUN pip install -r requirements.txt
+`, "PYPI_TOKEN=pypi@pypi.example.com@3"},
+		"pip index URL in RUN, user name left out": {`FROM python:3.12
+ARG INDEX_USER
+ARG INDEX_PASSWORD
+RUN pip install --index-url "https://${INDEX_USER}:${INDEX_PASSWORD}@pypi.example.com:8443/simple" -r requirements.txt
+`, "INDEX_PASSWORD=pypi@pypi.example.com@4"},
+		"composer http-basic": {`FROM composer:2
+ARG PACKAGIST_TOKEN
+RUN composer config --global http-basic.repo.packagist.com token "$PACKAGIST_TOKEN" && composer install
+`, "PACKAGIST_TOKEN=composer@repo.packagist.com@3"},
+		"bundle config": {`FROM ruby:3.3
+ARG GEM_TOKEN
+RUN bundle config set --global gems.example.com "ci:${GEM_TOKEN}" && bundle install
+`, "GEM_TOKEN=gem@gems.example.com@3"},
+		"nuget source password": {`FROM mcr.microsoft.com/dotnet/sdk:8.0
+ARG FEED_PASSWORD
+RUN dotnet nuget add source https://nuget.example.com/v3/index.json --name feed --username ci --password ${FEED_PASSWORD} --store-password-in-clear-text
+`, "FEED_PASSWORD=nuget@nuget.example.com@3"},
+		"nuget.org password logs in nowhere": {`FROM mcr.microsoft.com/dotnet/sdk:8.0
+ARG FEED_PASSWORD
+RUN dotnet nuget add source https://api.nuget.org/v3/index.json -n org -u ci -p $FEED_PASSWORD
+`, ""},
+		"git URL is no package registry": {`FROM golang:1.23
+ARG GH_TOKEN
+RUN git config --global url."https://${GH_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download
+`, ""},
 		"no build argument": {`FROM node:20
 RUN echo "//registry.npmjs.org/:_authToken=${HOST_TOKEN}" > .npmrc && npm ci
 `, ""},

@@ -22,8 +22,8 @@
 // RUN scripts are read with the shell scanner and the command classifier
 // that the CI readers use. The values of ARG and ENV are read to expand
 // FROM and --from and to classify commands, and only their names are
-// stored. The node also lists the build arguments that a RUN writes into
-// an npm login (graph.AttrArgLogins). A credential written as a literal
+// stored. The node also lists the build arguments that it gives a package
+// registry as a password or token (graph.AttrArgLogins). A credential written as a literal
 // into the image's stages becomes a Secret node that keeps only a salted
 // fingerprint of the value (imageLiterals).
 //

@@ -212,3 +212,28 @@ func TestDockerfileEnvLiteralPlan(t *testing.T) {
 		t.Errorf("plan item prints the value: %q", action)
 	}
 }
+
+// An ENV sets pip's extra index URL with the build argument PYPI_TOKEN as
+// its password, so the job's secret PYPI_TOKEN, passed as that argument,
+// logs in to pypi.example.com. The build runs on python:3.12, so a query
+// for that image reaches the secret and the account, certain.
+func TestBuildArgIndexLogin(t *testing.T) {
+	repos := map[string]map[string]string{"pip": {
+		"requirements.txt": "requests==2.32.3\n",
+		"Dockerfile": `FROM python:3.12
+ARG PYPI_TOKEN
+ENV PIP_EXTRA_INDEX_URL=https://__token__:${PYPI_TOKEN}@pypi.example.com/simple
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+`,
+		".github/workflows/image.yml": buildWorkflow("docker build --build-arg PYPI_TOKEN=${{ secrets.PYPI_TOKEN }} -t ghcr.io/o/pip:1 ."),
+	}}
+	got := reachedIn(t, repos, "pkg:docker/python@3.12", "secret:gha:o/pip/", "registry:")
+	want := []string{
+		graph.RegistryAccountID("pypi.example.com", "secret:gha:o/pip/PYPI_TOKEN") + " (certain)",
+		"secret:gha:o/pip/PYPI_TOKEN (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
