@@ -237,3 +237,36 @@ RUN pip install -r requirements.txt
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// The default of an ARG is in the image's history, not in a container's
+// environment, so the Deployment that runs the image exposes it only as
+// possible. The build, whose RUN instructions read the ARG, exposes it
+// for certain.
+func TestDockerfileArgLiteralPossible(t *testing.T) {
+	repos := map[string]map[string]string{"infra": envRepos["infra"], "api": {}}
+	maps.Copy(repos["api"], envRepos["api"])
+	repos["api"]["Dockerfile"] = `FROM node:20
+ARG SENTRY_AUTH_TOKEN=canary-dockerfile-arg-4v9n-X9x9
+RUN npx @sentry/cli releases new 1.4
+`
+	dir := t.TempDir()
+	writeRepos(t, dir, repos)
+	s, _ := ingestDir(t, dir)
+	token := graph.DockerfileInlineSecretID("dockerfile:github.com/o/api/Dockerfile", "SENTRY_AUTH_TOKEN")
+	es, err := s.Expand(context.Background(), []string{token}, graph.In, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.From+" ("+string(e.Confidence)+")")
+	}
+	slices.Sort(got)
+	want := []string{
+		graph.K8sWorkloadID("prod", "Deployment", "api") + " (possible)",
+		graph.ImageBuildID(graph.GHAJobID("o/api", ".github/workflows/release.yml", "image"), 13) + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runtimes that expose the token (-want +got):\n%s", diff)
+	}
+}

@@ -3,16 +3,25 @@ package link
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// bakedImages are the images built from the Dockerfiles that hold literal
-// credentials (readBakedImages): by Dockerfile, the ids of the image
-// names that DEPENDS_ON it and of their versions.
-type bakedImages map[string][]string
+// bakedImages are the images built from the Dockerfiles that contain
+// literal credentials (readBakedImages): by Dockerfile, the image names
+// that DEPENDS_ON it and their versions.
+type bakedImages map[string][]bakedImage
+
+// bakedImage is an image built from a Dockerfile, with the confidence of
+// its DEPENDS_ON edge to the Dockerfile: possible when the input does not
+// show whether the job pushes it.
+type bakedImage struct {
+	id   string
+	conf graph.Confidence
+}
 
 // bakedSecrets returns the literal credentials of Dockerfiles
 // (graph.AttrBakedInto), by Dockerfile.
@@ -51,17 +60,17 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 		return err
 	}
 	v.baked = bakedImages{}
-	byName := map[string][]string{} // image name -> Dockerfiles
+	byName := map[string][]graph.Edge{} // image name -> its edges to Dockerfiles
 	var names []string
 	for _, e := range deps {
 		if n, ok := v.node(e.From); !ok || n.Attr("ecosystem") != "docker" {
 			continue
 		}
-		v.baked[e.To] = append(v.baked[e.To], e.From)
+		v.baked[e.To] = append(v.baked[e.To], bakedImage{id: e.From, conf: e.Confidence})
 		if len(byName[e.From]) == 0 {
 			names = append(names, e.From)
 		}
-		byName[e.From] = append(byName[e.From], e.To)
+		byName[e.From] = append(byName[e.From], e)
 	}
 	if len(names) == 0 {
 		return nil
@@ -73,8 +82,8 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 		return err
 	}
 	for _, e := range versions {
-		for _, df := range byName[e.To] {
-			v.baked[df] = append(v.baked[df], e.From)
+		for _, dep := range byName[e.To] {
+			v.baked[dep.To] = append(v.baked[dep.To], bakedImage{id: e.From, conf: dep.Confidence.Weaker(e.Confidence)})
 		}
 	}
 	return nil
@@ -88,10 +97,10 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 // certain. A literal of a RUN script is possible, because the input does
 // not show whether a later command of the build reads it.
 //
-// A runtime that EXECUTES an image built from the Dockerfile (an image
-// name that DEPENDS_ON it, or a version of such a name) runs it with the
-// image's environment, so it EXPOSES the value of an ENV with the
-// confidence of that edge. The value of an ARG or RUN script is in the
+// A runtime that EXECUTES an image built from the Dockerfile runs it with
+// the image's environment. Such an image is a name that DEPENDS_ON the
+// Dockerfile, or a version of that name. The runtime EXPOSES the value of
+// an ENV with the weaker confidence of those edges. The value of an ARG or RUN script is in the
 // image's history, and a RUN may leave it in a layer, so those are
 // possible. A runtime that runs an image built FROM such an image is not
 // reached: only the images that a job builds from the Dockerfile itself
@@ -113,11 +122,16 @@ func (v *view) linkBakedSecrets() {
 	if len(v.baked) == 0 {
 		return
 	}
-	dockerfiles := map[string][]string{} // image id -> Dockerfiles
+	// builtFrom maps an image's id to the Dockerfiles it is built from,
+	// each with the confidence of that.
+	builtFrom := map[string]map[string]graph.Confidence{}
 	for df, images := range v.baked {
 		for _, img := range images {
-			if !slices.Contains(dockerfiles[img], df) {
-				dockerfiles[img] = append(dockerfiles[img], df)
+			if builtFrom[img.id] == nil {
+				builtFrom[img.id] = map[string]graph.Confidence{}
+			}
+			if c, ok := builtFrom[img.id][df]; !ok || c == graph.Possible {
+				builtFrom[img.id][df] = img.conf
 			}
 		}
 	}
@@ -125,13 +139,14 @@ func (v *view) linkBakedSecrets() {
 		if e.Kind != graph.EdgeExecutes {
 			return
 		}
-		for _, df := range dockerfiles[e.To] {
+		for _, df := range slices.Sorted(maps.Keys(builtFrom[e.To])) {
+			built := builtFrom[e.To][df]
 			rt, ok := v.node(e.From)
 			if !ok || rt.Attr("type") == graph.RuntimeImageBuild && rt.Attr("dockerfile_id") == df {
 				continue
 			}
 			for _, s := range secrets[df] {
-				conf := e.Confidence
+				conf := e.Confidence.Weaker(built)
 				reason := fmt.Sprintf("the runtime runs %s, an image built from %s: %s", graph.ReadableID(e.To), dfPath(v, df), bakedReason(s))
 				if s.Attr(graph.AttrBakedAs) == "env" {
 					reason += ", which every container of the image has in its environment"
