@@ -47,7 +47,8 @@ func Reference(value string) bool {
 	case strings.HasPrefix(value, "/") || strings.HasPrefix(value, "./") || strings.HasPrefix(value, "~"):
 		return true
 	case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
-		return !strings.Contains(value[strings.Index(value, "//")+2:], "@")
+		rest := value[strings.Index(value, "//")+2:]
+		return !strings.Contains(rest, "@") && !secretInURL(rest)
 	case strings.HasPrefix(value, "arn:aws:") || strings.HasPrefix(value, "arn:aws-"):
 		return true
 	}
@@ -91,3 +92,26 @@ func allOf(s string, ok func(byte) bool) bool {
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// urlKeys are query parameters that carry a credential in a URL: a
+// signature (Azure SAS, S3 presigned), a key or a token.
+var urlKeys = regexp.MustCompile(`(?i)[?&](sig|signature|x-amz-signature|key|api[_-]?key|token|access[_-]?token|secret|password|code)=`)
+
+// secretInURL reports whether the part of a URL after "//" carries a
+// credential: a query parameter of urlKeys, or a path segment of 16 or
+// more characters that mixes letters and digits, as the tokens of Slack
+// and Discord webhook URLs do.
+func secretInURL(rest string) bool {
+	if urlKeys.MatchString(rest) {
+		return true
+	}
+	path, _, _ := strings.Cut(rest, "?")
+	for _, seg := range strings.Split(path, "/")[1:] {
+		if len(seg) >= 16 && strings.ContainsAny(seg, "0123456789") && strings.IndexFunc(seg, func(r rune) bool {
+			return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		}) >= 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -49,6 +49,11 @@ func TestPlainConfig(t *testing.T) {
 		{"HASH", "a8f5f167f44f4964e6c998dee827110c", false},
 		{"GH", "ghp_canary0123456789012345678901234567", false},
 		{"DATABASE_URL", "postgres://app:canary-X9x9@db.internal/app", false},
+		// A webhook URL's path, or a signed URL's query, is the credential.
+		{"SLACK_WEBHOOK", "https://hooks.slack.com/services/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", false},
+		{"ALERT_URL", "https://discord.com/api/webhooks/112233445566778899/canary-X9x9-token", false},
+		{"BLOB_URL", "https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sig=canaryX9x9", false},
+		{"DOCS_URL", "https://docs.example.com/guides/2024/getting-started", true},
 	} {
 		if got := PlainConfig(tt.key, tt.value); got != tt.want {
 			t.Errorf("PlainConfig(%q, %q) = %v, want %v", tt.key, tt.value, got, tt.want)
