@@ -104,6 +104,8 @@ func newDeployIndex(v *view) *deployIndex {
 			svc = pkgcmd.DeployFunctions
 		case typ == "cloud-run-service":
 			svc = pkgcmd.DeployRun
+		case typ == "cloud-run-job":
+			svc = pkgcmd.DeployRunJob
 		default:
 			continue
 		}
@@ -172,6 +174,7 @@ var deployVerb = map[string]string{
 	pkgcmd.DeployLambda:    "uploads a zip of %s to",
 	pkgcmd.DeployFunctions: "deploys %s to",
 	pkgcmd.DeployRun:       "deploys %s from source to",
+	pkgcmd.DeployRunJob:    "deploys %s from source to",
 }
 
 // deployActions are the permissions by which a deploy changes the code of
@@ -180,6 +183,7 @@ var deployActions = map[string]string{
 	pkgcmd.DeployLambda:    "lambda:UpdateFunctionCode",
 	pkgcmd.DeployFunctions: "cloudfunctions.functions.update",
 	pkgcmd.DeployRun:       "run.services.update",
+	pkgcmd.DeployRunJob:    "run.jobs.update",
 }
 
 // deployExecutes makes fn execute the packages that the lockfiles of the
@@ -236,7 +240,7 @@ func (v *view) deployExecutes(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, con
 // what it builds on and installs. A folder without one is built with
 // Google's buildpacks, which no input shows.
 func (v *view) deploySourceBuild(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, conf graph.Confidence, deploy string) {
-	if d.Service != pkgcmd.DeployRun || d.Dir == "" || strings.ContainsAny(d.Dir, "$~") || path.IsAbs(d.Dir) {
+	if d.Service != pkgcmd.DeployRun && d.Service != pkgcmd.DeployRunJob || d.Dir == "" || strings.ContainsAny(d.Dir, "$~") || path.IsAbs(d.Dir) {
 		return
 	}
 	file := path.Join(path.Clean(d.Dir), "Dockerfile")

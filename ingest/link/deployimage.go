@@ -134,7 +134,7 @@ func newImageDeployIndex(v *view) *imageDeployIndex {
 // of the reason that names the values they were matched by.
 func (idx *imageDeployIndex) match(d pkgcmd.ImageDeploy) (found []graph.Node, matched string) {
 	switch d.Service {
-	case pkgcmd.DeployLambda, pkgcmd.DeployRun:
+	case pkgcmd.DeployLambda, pkgcmd.DeployRun, pkgcmd.DeployRunJob:
 		return idx.functions.match(d.Deploy)
 	case pkgcmd.DeployECS:
 		return idx.matchECS(d)
@@ -210,6 +210,7 @@ func (idx *imageDeployIndex) matchWorkload(d pkgcmd.ImageDeploy) (found []graph.
 var imageDeployRunner = map[string]string{
 	pkgcmd.DeployLambda:     "the function",
 	pkgcmd.DeployRun:        "the service",
+	pkgcmd.DeployRunJob:     "the job",
 	pkgcmd.DeployECS:        "the service's task",
 	pkgcmd.DeployKubernetes: "the workload",
 }
@@ -219,6 +220,7 @@ var imageDeployRunner = map[string]string{
 var imageDeployActions = map[string]string{
 	pkgcmd.DeployLambda: "lambda:UpdateFunctionCode",
 	pkgcmd.DeployRun:    "run.services.update",
+	pkgcmd.DeployRunJob: "run.jobs.update",
 	pkgcmd.DeployECS:    "ecs:RegisterTaskDefinition,ecs:UpdateService",
 }
 
@@ -273,7 +275,12 @@ func (v *view) deployedImage(rt graph.Node, d pkgcmd.ImageDeploy, ref image.Ref,
 // container, which its input's image edge gives. The result is "" when
 // the input shows none, or containers with different ones.
 func (v *view) deployPull(d pkgcmd.ImageDeploy, fn graph.Node) string {
-	if d.Service != pkgcmd.DeployKubernetes {
+	switch d.Service {
+	case pkgcmd.DeployRunJob:
+		// A Cloud Run job resolves the tag each time it is executed.
+		return ""
+	case pkgcmd.DeployKubernetes:
+	default:
 		return graph.PullOnDeploy
 	}
 	pull := ""

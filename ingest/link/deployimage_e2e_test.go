@@ -542,3 +542,69 @@ func TestDeployedImageGitLabRegistry(t *testing.T) {
 		t.Errorf("deploy edges (-want +got):\n%s", diff)
 	}
 }
+
+// placeholderJob declares Cloud Run job nightly with a placeholder image,
+// run as a service account that reads a bucket.
+const placeholderJob = `
+provider "google" {
+  project = "p"
+}
+
+resource "google_cloud_run_v2_job" "nightly" {
+  name     = "nightly"
+  location = "europe-west1"
+  template {
+    template {
+      service_account = "nightly-sa@p.iam.gserviceaccount.com"
+      containers {
+        image = "us-docker.pkg.dev/cloudrun/container/job"
+      }
+    }
+  }
+}
+
+resource "google_storage_bucket_iam_member" "read" {
+  bucket = "nightly-data"
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:nightly-sa@p.iam.gserviceaccount.com"
+}
+`
+
+// A Cloud Run job that the workflow points at the image it built runs the
+// image's packages at its next execution: the package reaches the job, its
+// service account and the bucket, and the edge carries no pull policy, as
+// a job resolves the tag each time it runs.
+func TestDeployedImageReachesCloudRunJob(t *testing.T) {
+	repos := map[string]map[string]string{"api": {
+		"infra/main.tf":                 placeholderJob,
+		"Dockerfile":                    appDockerfile,
+		"package-lock.json":             imageLock,
+		".github/workflows/release.yml": buildAndDeploy(arImage, "gcloud run jobs deploy nightly --image "+arImage+":${{ github.sha }} --region europe-west1"),
+	}}
+	job := graph.GCPCloudRunID("p", "europe-west1", "nightly")
+	want := []string{
+		graph.GCPBucketID("nightly-data") + " (certain)",
+		graph.GCPServiceAccountID("nightly-sa@p.iam.gserviceaccount.com") + " (certain)",
+		job + " (certain)",
+	}
+	if diff := cmp.Diff(want, reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "gcp:", "runtime:gcp:")); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+	s := ingestRepos(t, repos, nil)
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeExecutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range es {
+		if e.From == job && e.Attr(graph.AttrVia) == "deploy" {
+			found = true
+			if p := e.Attr(graph.AttrPullPolicy); p != "" {
+				t.Errorf("deploy edge pull policy %q, want none", p)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no deploy edge from %s", job)
+	}
+}

@@ -20,6 +20,9 @@ const (
 	// DeployRun is a Cloud Run service deployed from source (gcloud run
 	// deploy --source).
 	DeployRun = "cloud-run"
+	// DeployRunJob is a Cloud Run job deployed from source (gcloud run
+	// jobs deploy --source).
+	DeployRunJob = "cloud-run-job"
 )
 
 // AttrDeploys on a runtime lists the deploys its commands make, each an
@@ -30,7 +33,7 @@ const AttrDeploys = "deploys"
 // function or service, which then loads the folder's packages each time
 // it runs. The Effect that carries it has the folder as its Dir.
 type Deploy struct {
-	Service string // DeployLambda, DeployFunctions or DeployRun
+	Service string // DeployLambda, DeployFunctions, DeployRun or DeployRunJob
 	Name    string // the function's or service's name, as the command gives it
 	// Region, Account (AWS) and Project (Google Cloud) are those the
 	// command, its environment or the job's cloud login name, or "".
@@ -343,14 +346,19 @@ func GCloudResource(name string) []string {
 
 // gcloudDeploy reads gcloud functions deploy NAME, whose source is
 // --source or else the current folder, and gcloud run deploy NAME
-// --source DIR. A deploy of an image, from Cloud Storage or from a
-// repository URL gives nil. dir is the folder deployed, or "" for the
-// command's own.
+// --source DIR and gcloud run jobs deploy NAME --source DIR. A deploy of
+// an image, from Cloud Storage or from a repository URL gives nil. dir
+// is the folder deployed, or "" for the command's own.
 func gcloudDeploy(args []string, env Env) (d *Deploy, dir string) {
 	c := splitCLI(args, gcloudValued)
 	words := c.words
 	if len(words) > 0 && (words[0] == "alpha" || words[0] == "beta") {
 		words = words[1:]
+	}
+	job := len(words) >= 4 && words[0] == "run" && words[1] == "jobs" && words[2] == "deploy"
+	if job {
+		// gcloud run jobs deploy NAME reads as gcloud run deploy NAME.
+		words = append([]string{"run"}, words[2:]...)
 	}
 	if len(words) < 3 || words[1] != "deploy" {
 		return nil, ""
@@ -366,6 +374,9 @@ func gcloudDeploy(args []string, env Env) (d *Deploy, dir string) {
 			return nil, ""
 		}
 		d.Service, regionEnv = DeployRun, "CLOUDSDK_RUN_REGION"
+		if job {
+			d.Service = DeployRunJob
+		}
 	default:
 		return nil, ""
 	}

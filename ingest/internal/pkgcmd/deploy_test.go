@@ -73,6 +73,10 @@ func TestDeploys(t *testing.T) {
 		{"gcloud run deploy web --image us-docker.pkg.dev/p/r/web:1", nil, nil},
 		{"gcloud run deploy web --region us-east1", nil, nil},
 		{"gcloud run services update web --region us-east1", nil, nil},
+		// A Cloud Run job from source, which is no service deploy.
+		{"gcloud run jobs deploy nightly --source batch --region europe-west1", nil,
+			&want{Deploy: Deploy{Service: DeployRunJob, Name: "nightly", Region: "europe-west1"}, Dir: "batch"}},
+		{"gcloud run jobs deploy nightly --image us-docker.pkg.dev/p/r/n:1", nil, nil},
 	}
 	for _, tt := range tests {
 		var got *want

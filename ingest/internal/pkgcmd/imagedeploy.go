@@ -197,8 +197,9 @@ func awsLambdaImage(args []string, env Env) (ImageDeploy, bool) {
 	return ImageDeploy{Deploy: d, Image: img}, true
 }
 
-// gcloudRunImage reads gcloud run deploy NAME --image IMAGE and gcloud
-// run services update NAME --image IMAGE, with the service's project and
+// gcloudRunImage reads gcloud run deploy NAME --image IMAGE, gcloud run
+// services update NAME --image IMAGE and the same of gcloud run jobs
+// deploy and gcloud run jobs update, with the service's or job's project and
 // region as gcloudDeploy reads them. A deploy to another platform than
 // Cloud Run's own (--platform gke) targets no Cloud Run service.
 func gcloudRunImage(args []string, env Env) (ImageDeploy, bool) {
@@ -208,11 +209,14 @@ func gcloudRunImage(args []string, env Env) (ImageDeploy, bool) {
 		words = words[1:]
 	}
 	var name string
+	service := DeployRun
 	switch {
 	case len(words) >= 3 && words[0] == "run" && words[1] == "deploy":
 		name = words[2]
 	case len(words) >= 4 && words[0] == "run" && words[1] == "services" && words[2] == "update":
 		name = words[3]
+	case len(words) >= 4 && words[0] == "run" && words[1] == "jobs" && (words[2] == "deploy" || words[2] == "update"):
+		name, service = words[3], DeployRunJob
 	default:
 		return ImageDeploy{}, false
 	}
@@ -225,7 +229,7 @@ func gcloudRunImage(args []string, env Env) (ImageDeploy, bool) {
 		return ImageDeploy{}, false
 	}
 
-	d := Deploy{Service: DeployRun, Name: name, Region: c.opts["--region"], Project: c.opts["--project"]}
+	d := Deploy{Service: service, Name: name, Region: c.opts["--region"], Project: c.opts["--project"]}
 	if m := GCloudResource(name); m != nil {
 		d.Project, d.Region, d.Name = m[0], m[1], m[2]
 	}

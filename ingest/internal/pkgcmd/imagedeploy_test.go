@@ -19,6 +19,9 @@ func TestImageDeploys(t *testing.T) {
 	run := func(name, region, project, img string) ImageDeploy {
 		return ImageDeploy{Deploy: Deploy{Service: DeployRun, Name: name, Region: region, Project: project}, Image: img}
 	}
+	runJob := func(name, region, project, img string) ImageDeploy {
+		return ImageDeploy{Deploy: Deploy{Service: DeployRunJob, Name: name, Region: region, Project: project}, Image: img}
+	}
 	k8s := func(kind, name, ns, container, img string) ImageDeploy {
 		return ImageDeploy{Deploy: Deploy{Service: DeployKubernetes, Name: name}, Kind: kind, Namespace: ns, Container: container, Image: img}
 	}
@@ -45,6 +48,12 @@ func TestImageDeploys(t *testing.T) {
 			[]ImageDeploy{run("api", "asia-east1", "", artifact+":1")}},
 		{"gcloud run deploy api --source .", nil, nil},
 		{"gcloud run deploy api --image " + artifact + ":1 --platform gke --cluster c", nil, nil},
+		// A Cloud Run job is deployed and updated like a service.
+		{"gcloud run jobs deploy nightly --image " + artifact + ":$SHA --region europe-west1 --project p", nil,
+			[]ImageDeploy{runJob("nightly", "europe-west1", "p", artifact+":$SHA")}},
+		{"gcloud run jobs update nightly --image=" + artifact + ":2", Env{"CLOUDSDK_RUN_REGION": "us-east1"},
+			[]ImageDeploy{runJob("nightly", "us-east1", "", artifact+":2")}},
+		{"gcloud run jobs execute nightly --region europe-west1", nil, nil},
 
 		{"kubectl set image deployment/api api=ghcr.io/example-org/api:$SHA -n prod", nil,
 			[]ImageDeploy{k8s("Deployment", "api", "prod", "api", "ghcr.io/example-org/api:$SHA")}},
