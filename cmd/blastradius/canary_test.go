@@ -36,9 +36,9 @@ var canaries = []string{
 	"canary-module-arg-C3x6",    // Terraform module argument for a sensitive variable
 	"canary-module-output-E5k9", // Terraform module output marked sensitive
 	"canary-for-each-A8f2",      // Terraform for_each value
-	"canary-df-arg-S4d8-X9x9", // Dockerfile ARG default
-	"canary-df-env-E6r2-X9x9", // Dockerfile ENV value
-	"canary-df-run-R1t5-X9x9", // token a Dockerfile RUN writes to .npmrc
+	"canary-df-arg-S4d8-X9x9",   // Dockerfile ARG default
+	"canary-df-env-E6r2-X9x9",   // Dockerfile ENV value
+	"canary-df-run-R1t5-X9x9",   // token a Dockerfile RUN writes to .npmrc
 	// tokens pasted into a mapping file's reason and id
 	"ghp_canaryMappingReason0000000000000000X9x9",
 	"ghp_canaryMappingId000000000000000000000X9x9",
