@@ -3,7 +3,8 @@
 // conditions evaluated against each job's claims), which secrets and
 // resources each identity reaches, which packages each CI job executes
 // through its repository's lockfiles, which packages the functions that
-// jobs deploy load (linkDeploys), which images jobs deploy to runtimes
+// jobs deploy load (linkDeploys) and those of the folders Terraform
+// deploys (linkTerraformDeploys), which images jobs deploy to runtimes
 // (linkImageDeploys), and which environment or "all secrets"
 // references resolve to which declared secrets.
 //
@@ -194,6 +195,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"GCP", v.linkGCP},
 		{"cloud logins", v.linkCloudLogins},
 		{"deploys", func() { v.linkDeploys(l.Logger) }},
+		{"Terraform deploys", v.linkTerraformDeploys},
 		{"image deploys", func() { v.linkImageDeploys(l.Logger) }},
 		{"Kubernetes", v.linkKubernetes},
 		{"install namespace", v.linkInstallNamespace},

@@ -61,7 +61,10 @@ type callTree struct {
 	root string
 	// resolved is root with its symbolic links followed (see realRoot).
 	resolved string
-	calls    int
+	// repo is the id of the repository whose root root is, or "" when
+	// the input places the configuration in none.
+	repo  string
+	calls int
 	// bytes is the size of the files the calls read.
 	bytes int
 	// warned contains the calls already reported as skipped, and the

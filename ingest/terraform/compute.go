@@ -152,6 +152,7 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 		"image":               image,
 		"tf_address":          b.addr,
 		graph.AttrTriggeredBy: graph.JoinList(e.triggers(b)),
+		graph.AttrCodeFrom:    e.codeFrom(b, bv),
 	})
 	if image != "" {
 		// Lambda resolves image_uri to a digest when the function's code

@@ -432,7 +432,7 @@ func (ev *evaluator) context(trs []hcl.Traversal) *hcl.EvalContext {
 		case "path":
 			// Paths are relative to the module folder, where files are read.
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal(ev.cwd()),
+				"module": cty.StringVal("."), "root": cty.StringVal(ev.rootPath()), "cwd": cty.StringVal(ev.cwd()),
 			})
 		case "local":
 			if locals == nil {

@@ -63,8 +63,15 @@ func (e *emitter) google(b *block, bv *blockVal) {
 		e.warnf(drng, "%s: dynamic blocks are not expanded", b.addr)
 	}
 	nodes, edges, diags := gcpiam.TerraformResource(tb, e.env)
+	code := ""
+	if b.typ == "google_cloudfunctions_function" || b.typ == "google_cloudfunctions2_function" {
+		code = e.googleCode(b)
+	}
 	for _, n := range nodes {
 		n.Pos = graph.Pos{Line: n.Pos.Line}
+		if code != "" && n.Kind == graph.NodeRuntime {
+			n.SetAttr(graph.AttrCodeFrom, code)
+		}
 		e.ff.nodes = append(e.ff.nodes, n)
 	}
 	for _, ed := range edges {

@@ -172,6 +172,9 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 func evaluateDir(dir string, self *ingest.File, env *ingest.Env) map[string]*fileFacts {
 	m := loadModule(dir, self)
 	ev := newEvaluator(m, sourceRoot(dir, self))
+	if _, ok := repoRoot(self); ok {
+		ev.tree.repo = self.RepoID()
+	}
 	ev.evaluateAll()
 	out := emitModule(m, ev, env)
 	if at := m.budget.at; at != nil {
@@ -184,15 +187,7 @@ func evaluateDir(dir string, self *ingest.File, env *ingest.Env) map[string]*fil
 // in dir must lie in: the root of the repository (or input folder) that
 // the file's Repo and RelPath place it in, else the parent of dir.
 func sourceRoot(dir string, self *ingest.File) string {
-	if self.Repo == "" || self.RelPath == "" {
-		return filepath.Dir(dir)
-	}
-	rel := filepath.FromSlash(self.RelPath)
-	path := filepath.Clean(self.Path)
-	if path == rel {
-		return "."
-	}
-	if root, ok := strings.CutSuffix(path, string(filepath.Separator)+rel); ok {
+	if root, ok := repoRoot(self); ok {
 		return root
 	}
 	return filepath.Dir(dir)
