@@ -14,7 +14,7 @@ type CodeSource struct {
 	// Repo is the id of the repository (RepoID) and Dir the folder,
 	// relative to its root, "." for the root itself.
 	Repo, Dir string
-	// File is set when the archive holds only one file of Dir (an
+	// File is set when the archive contains only one file of Dir (an
 	// archive_file's source_file), relative to the repository's root.
 	File string
 	// By is the address of the block that archives the folder, such as

@@ -8,11 +8,12 @@ import (
 )
 
 // linkTerraformDeploys makes each function whose code Terraform deploys
-// from a folder of a repository (graph.AttrCodeFrom: an archive_file of
-// the folder uploaded as its zip, its layer's zip or its Cloud Storage
-// source) execute the packages that the folder's lockfiles lock, as
-// linkDeploys does for the folders CI jobs deploy. The function loads
-// them each time it runs, with its role or service account.
+// from a folder of a repository execute the packages that the folder's
+// lockfiles lock, as linkDeploys does for the folders CI jobs deploy. The
+// folders are those of graph.AttrCodeFrom: an archive_file of the folder
+// uploaded as the function's zip, its layer's zip or its Cloud Storage
+// source. The function loads the packages each time it runs, with its
+// role or service account.
 //
 // Only packages the function needs at run time count: install scripts
 // ran where the folder was installed, and packages that only development
@@ -41,24 +42,24 @@ func (v *view) codeExecutes(fn graph.Node, src graph.CodeSource) {
 	locks := v.edgesFrom(graph.EdgeLocks, src.Repo)
 	dirs, doubt := codeLockDirs(src, locks)
 
-	what := "folder " + src.Dir
+	shipped := "folder " + src.Dir
 	if src.Dir == "." {
-		what = "the root folder"
+		shipped = "the root folder"
 	}
 	if src.File != "" {
-		what = "file " + src.File
+		shipped = "file " + src.File
 	}
-	deploy := "Terraform deploys " + what + " of " + repoName(src.Repo) + " to " + fn.Label
+	deploy := "Terraform deploys " + shipped + " of " + repoName(src.Repo) + " to " + fn.Label
 	loads := "the function loads it when it runs"
 	if src.Layer != "" {
-		deploy = "Terraform deploys " + what + " of " + repoName(src.Repo) + " as layer " + src.Layer + " of " + fn.Label
+		deploy = "Terraform deploys " + shipped + " of " + repoName(src.Repo) + " as layer " + src.Layer + " of " + fn.Label
 		loads = "the function loads its layer's packages when it runs"
 	}
 	if src.By != "" {
 		deploy += " (" + src.By + ")"
 	}
 	if src.File != "" {
-		doubt = joinDoubts("the archive holds only "+src.File+", which runs the packages locked beside it only when it bundles them or a layer supplies them", doubt)
+		doubt = joinDoubts("the archive contains only "+src.File+", which runs the packages locked beside it only when it bundles them or a layer supplies them", doubt)
 	}
 
 	for _, lock := range locks {
@@ -99,15 +100,15 @@ func (v *view) codeExecutes(fn graph.Node, src graph.CodeSource) {
 func codeLockDirs(src graph.CodeSource, locks []graph.Edge) (map[string]bool, string) {
 	dir := path.Clean(src.Dir)
 	if src.Layer != "" {
-		held := map[string]bool{}
+		lockDirs := map[string]bool{}
 		for _, l := range locks {
 			if f := l.Attr(graph.AttrLockfile); f != "" {
-				held[path.Dir(path.Clean(f))] = true
+				lockDirs[path.Dir(path.Clean(f))] = true
 			}
 		}
 		dirs := map[string]bool{}
 		for _, d := range []string{dir, path.Join(dir, "nodejs"), path.Join(dir, "python")} {
-			if held[d] {
+			if lockDirs[d] {
 				dirs[d] = true
 			}
 		}

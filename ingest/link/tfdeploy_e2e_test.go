@@ -404,7 +404,7 @@ func TestTerraformCloudFunctionFromArchive(t *testing.T) {
 
 // TestTerraformArchiveUnknownFolder zips a folder outside the repository
 // and one that a variable without a value names: neither links a
-// package, and each function gets a warning that says why.
+// package, and each function gets a warning that gives the cause.
 func TestTerraformArchiveUnknownFolder(t *testing.T) {
 	tests := []struct{ name, source, warning string }{
 		{"outside", `source_dir = "${path.module}/../../../elsewhere/api"`, "lies outside the repository"},

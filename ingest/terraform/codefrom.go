@@ -32,9 +32,9 @@ func repoRoot(self *ingest.File) (string, bool) {
 	return "", false
 }
 
-// rootPath returns path.root: the folder of the module read from its own
-// folder, as a path relative to the module's folder ("." in that module,
-// ../.. in the module it calls from modules/api).
+// rootPath returns path.root: the root module's folder as a path relative
+// to this module's folder. It is "." in the root module, and ../../infra in
+// a module in modules/api that infra calls.
 func (ev *evaluator) rootPath() string {
 	top := ev
 	for top.parent != nil {
@@ -77,16 +77,24 @@ func (e *emitter) codeFrom(b *block, bv *blockVal) string {
 			items = append(items, graph.EncodeCodeSource(s))
 		}
 	}
-	add(e.zipCode(b, ""))
+	add(e.zipCode(b, "", true))
 	for _, lb := range e.layersOf(b, bv) {
-		add(e.zipCode(lb, lb.addr))
+		// The layer's own block reports its problems (layerCode).
+		add(e.zipCode(lb, lb.addr, false))
 	}
 	return graph.JoinList(items)
 }
 
+// layerCode warns about the archive of a Lambda layer whose folder is not
+// known, once for the layer rather than for each function that lists it.
+func (e *emitter) layerCode(b *block) {
+	e.zipCode(b, b.addr, true)
+}
+
 // zipCode returns the folders archived into the zip of a Lambda function
-// or layer b. layer is the layer's address, or "" for a function.
-func (e *emitter) zipCode(b *block, layer string) []graph.CodeSource {
+// or layer b. layer is the layer's address, or "" for a function. warn
+// makes b warn about an archive whose folder is not known.
+func (e *emitter) zipCode(b *block, layer string, warn bool) []graph.CodeSource {
 	var exprs []hcl.Expression
 	var at hcl.Range
 	if a := b.attr("filename"); a != nil {
@@ -97,7 +105,7 @@ func (e *emitter) zipCode(b *block, layer string) []graph.CodeSource {
 	}
 	var out []graph.CodeSource
 	for _, ab := range e.archivesOf(b, exprs) {
-		if s, ok := e.archiveFolder(b, ab, at); ok {
+		if s, ok := e.archiveFolder(b, ab, at, warn); ok {
 			s.Layer = layer
 			out = append(out, s)
 		}
@@ -121,7 +129,7 @@ func (e *emitter) googleCode(b *block) string {
 	}
 	var items []string
 	for _, ab := range e.archivesOf(b, objects) {
-		if s, ok := e.archiveFolder(b, ab, exprs[0].Range()); ok {
+		if s, ok := e.archiveFolder(b, ab, exprs[0].Range(), true); ok {
 			items = append(items, graph.EncodeCodeSource(s))
 		}
 	}
@@ -190,14 +198,15 @@ func (e *emitter) archivesAt(b *block, expr hcl.Expression) []*block {
 
 // archiveFolder returns the folder of the repository that archive ab
 // archives (source_dir), or the folder of the one file it archives
-// (source_file). It is false for a folder outside the repository, or one
-// that a value the input does not show decides; b, the block whose code
-// the archive is, gets a warning at its argument at then.
-func (e *emitter) archiveFolder(b, ab *block, at hcl.Range) (graph.CodeSource, bool) {
+// (source_file). It returns false for a folder outside the repository or
+// one that depends on a value the input does not show. Then, when warn is
+// set, b (the block whose code the archive is) gets a warning at at.
+func (e *emitter) archiveFolder(b, ab *block, at hcl.Range, warn bool) (graph.CodeSource, bool) {
 	repo, modDir, ok := e.ev.repoFolder()
 	if !ok {
 		return graph.CodeSource{}, false
 	}
+
 	arg, file := "source_dir", false
 	a := ab.attr(arg)
 	if a == nil {
@@ -205,27 +214,61 @@ func (e *emitter) archiveFolder(b, ab *block, at hcl.Range) (graph.CodeSource, b
 		a = ab.attr(arg)
 	}
 	if a == nil {
-		// Content given in source blocks comes from no folder.
+		// Content written in source blocks comes from no folder.
 		return graph.CodeSource{}, false
 	}
+
 	v, diags := e.ev.value(a.Expr, ab)
 	p, known := str(v)
 	if diags.HasErrors() || !known || p == "" || strings.Contains(p, "${") {
-		e.warnf(at, "%s: the %s of %s is not known from the input, so the packages its code loads are not linked",
+		if !warn {
+			return graph.CodeSource{}, false
+		}
+		e.warnf(at, "%s: the %s of %s is not known from the input, so its code is not linked to the packages of that folder; set the variables it reads in a tfvars file",
 			b.addr, arg, ab.addr)
 		return graph.CodeSource{}, false
 	}
-	rel := path.Join(modDir, filepath.ToSlash(p))
+	p = filepath.ToSlash(p)
+	if !path.IsAbs(p) && !e.ev.readsPath(a.Expr, map[string]bool{}) {
+		// archive_file reads a plain relative path from the folder
+		// Terraform runs in, the root module's.
+		p = path.Join(e.ev.rootPath(), p)
+	}
+	rel := path.Join(modDir, p)
 	if path.IsAbs(p) || filepath.IsAbs(p) || strings.HasPrefix(p, "~") || rel == ".." || strings.HasPrefix(rel, "../") {
-		e.warnf(at, "%s: the %s of %s lies outside the repository, so the packages its code loads are not linked",
+		if !warn {
+			return graph.CodeSource{}, false
+		}
+		e.warnf(at, "%s: the %s of %s lies outside the repository, so no lockfile of the repository is linked to its code",
 			b.addr, arg, ab.addr)
 		return graph.CodeSource{}, false
 	}
+
 	s := graph.CodeSource{Repo: repo, Dir: rel, By: ab.addr}
 	if file {
 		s.Dir, s.File = path.Dir(rel), rel
 	}
 	return s, true
+}
+
+// readsPath reports whether expr reads path.module, path.root or
+// path.cwd, directly or through locals.
+func (ev *evaluator) readsPath(expr hcl.Expression, seen map[string]bool) bool {
+	for _, tr := range expr.Variables() {
+		switch tr.RootName() {
+		case "path":
+			return true
+		case "local":
+			name := stepName(tr, 1)
+			if l := ev.m.locals[name]; l != nil && !seen[name] {
+				seen[name] = true
+				if ev.readsPath(l.attr.Expr, seen) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // layerARN matches the ARN of a Lambda layer or of one of its versions:

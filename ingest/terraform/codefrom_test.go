@@ -24,7 +24,8 @@ func codeFromOf(t *testing.T, nodes []graph.Node, id string) []graph.CodeSource 
 
 // TestCodeFromCalledModule reads the folders that a module called from
 // infra archives for its functions: path.module is the called module's
-// folder, modules/fn, and path.root the caller's, infra.
+// folder, modules/fn, and path.root the caller's, infra, where
+// Terraform runs and a path without either starts.
 func TestCodeFromCalledModule(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"infra/main.tf": `
@@ -50,6 +51,22 @@ data "archive_file" "b" {
   output_path = "${path.module}/b.zip"
 }
 
+data "archive_file" "c" {
+  type        = "zip"
+  source_dir  = local.c
+  output_path = "c.zip"
+}
+
+locals {
+  c = "../src/c"
+}
+
+resource "aws_lambda_function" "c" {
+  function_name = "c"
+  role          = "arn:aws:iam::111122223333:role/c"
+  filename      = data.archive_file.c.output_path
+}
+
 resource "aws_lambda_function" "a" {
   function_name = "a"
   role          = "arn:aws:iam::111122223333:role/a"
@@ -65,7 +82,7 @@ resource "aws_lambda_function" "b" {
 	})
 	res := parseIn(t, root, "infra/main.tf")
 	repo := "repo:github.com/example-org/infra"
-	for _, tt := range []struct{ fn, dir string }{{"a", "src/a"}, {"b", "src/b"}} {
+	for _, tt := range []struct{ fn, dir string }{{"a", "src/a"}, {"b", "src/b"}, {"c", "src/c"}} {
 		id := "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:" + tt.fn
 		got := codeFromOf(t, res.Nodes, id)
 		want := []graph.CodeSource{{Repo: repo, Dir: tt.dir, By: "module.fn.data.archive_file." + tt.fn}}
@@ -134,5 +151,56 @@ resource "aws_lambda_function" "a" {
 	}
 	for _, d := range res.Diags {
 		t.Errorf("warning %q for a file outside any repository", d.Msg)
+	}
+}
+
+// TestCodeFromLayerWarnsOnce zips a layer from a folder that a variable
+// without a value names: the layer gets one warning, however many
+// functions list it, and no function records a folder.
+func TestCodeFromLayerWarnsOnce(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"infra/main.tf": `
+variable "layer_dir" {
+  type = string
+}
+
+data "archive_file" "deps" {
+  type        = "zip"
+  source_dir  = var.layer_dir
+  output_path = "deps.zip"
+}
+
+resource "aws_lambda_layer_version" "deps" {
+  layer_name = "deps"
+  filename   = data.archive_file.deps.output_path
+}
+
+resource "aws_lambda_function" "a" {
+  function_name = "a"
+  filename      = "a.zip"
+  layers        = [aws_lambda_layer_version.deps.arn]
+}
+
+resource "aws_lambda_function" "b" {
+  function_name = "b"
+  filename      = "b.zip"
+  layers        = [aws_lambda_layer_version.deps.arn]
+}
+`,
+	})
+	res := parseIn(t, root, "infra/main.tf")
+	var got []string
+	for _, d := range res.Diags {
+		got = append(got, d.Msg)
+	}
+	want := []string{"aws_lambda_layer_version.deps: the source_dir of data.archive_file.deps is not known from the input, " +
+		"so its code is not linked to the packages of that folder; set the variables it reads in a tfvars file"}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings %q, want %q", got, want)
+	}
+	for _, n := range res.Nodes {
+		if v := n.Attr(graph.AttrCodeFrom); v != "" {
+			t.Errorf("node %s has code from %q", n.ID, v)
+		}
 	}
 }

@@ -113,7 +113,7 @@
 // Expressions are evaluated with var.*, local.*, path.* and the attributes
 // of the resources modelled here: names, ARNs, ids, and an EC2 instance's
 // id when an import block gives it. path.module is the module folder,
-// ".". path.cwd, where Terraform runs, is the folder of the module read
+// ".", and path.root the root module's folder relative to it. path.cwd, where Terraform runs, is the folder of the module read
 // from its own folder, as a path from the module's folder (../prod), so
 // that basename(path.cwd) names it as Terraform's absolute path does. A
 // small set of data sources is known: aws_caller_identity, aws_region,
@@ -163,6 +163,19 @@
 // cannot be read, the edge is possible and says why. A database's master
 // password is held by whatever reads the same random_password, the same
 // variable, or the database's password attribute.
+//
+// # Code folders
+//
+// A Lambda function, a Lambda layer or a Cloud Function whose code is an
+// archive_file of a folder (its filename, the aws_s3_object its s3_key
+// names, or the google_storage_bucket_object its source object names)
+// runs the packages of that folder. The function's node lists the folder
+// in graph.AttrCodeFrom, relative to the root of the repository that holds
+// the module, with the folders of the layers it lists in layers (by
+// reference, or by an ARN naming a layer the module declares). A relative
+// path that reads no path.* value starts at the root module's folder, where
+// Terraform runs. A folder outside the repository, or one that a value the
+// input does not show decides, is left out with a warning.
 //
 // # Limitations
 //

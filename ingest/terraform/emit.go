@@ -274,6 +274,8 @@ func (e *emitter) blockInstance(b *block) {
 		e.instance(b, bv)
 	case "aws_lambda_function":
 		e.lambda(b, bv)
+	case "aws_lambda_layer_version":
+		e.layerCode(b)
 	case "aws_ecs_task_definition":
 		e.ecsTask(b, bv)
 	case "aws_ecs_service":
