@@ -170,9 +170,10 @@
 // archive_file of a folder (its filename, the aws_s3_object its s3_key
 // names, or the google_storage_bucket_object its source object names)
 // runs the packages of that folder. The function's node lists the folder
-// in graph.AttrCodeFrom, relative to the root of the repository that holds
-// the module, with the folders of the layers it lists in layers (by
-// reference, or by an ARN naming a layer the module declares). A relative
+// in graph.AttrCodeFrom, relative to the root of the repository that
+// contains the module. It also lists the folders of the layers in its
+// layers argument, named by reference or by the ARN of a layer that the
+// module declares. A relative
 // path that reads no path.* value starts at the root module's folder, where
 // Terraform runs. A folder outside the repository, or one that a value the
 // input does not show decides, is left out with a warning.
