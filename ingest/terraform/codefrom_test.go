@@ -204,3 +204,41 @@ resource "aws_lambda_function" "b" {
 		}
 	}
 }
+
+// TestCodeFromS3Object follows a function's s3_key to the aws_s3_object
+// that uploads the archive of src/api.
+func TestCodeFromS3Object(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"infra/main.tf": `
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111122223333"]
+}
+
+data "archive_file" "api" {
+  type        = "zip"
+  source_dir  = "${path.module}/../src/api"
+  output_path = "${path.module}/api.zip"
+}
+
+resource "aws_s3_object" "api" {
+  bucket = "example-artifacts"
+  key    = "api.zip"
+  source = data.archive_file.api.output_path
+}
+
+resource "aws_lambda_function" "api" {
+  function_name = "api"
+  role          = "arn:aws:iam::111122223333:role/api"
+  s3_bucket     = "example-artifacts"
+  s3_key        = aws_s3_object.api.key
+}
+`,
+	})
+	res := parseIn(t, root, "infra/main.tf")
+	got := codeFromOf(t, res.Nodes, "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:api")
+	want := []graph.CodeSource{{Repo: "repo:github.com/example-org/infra", Dir: "src/api", By: "data.archive_file.api"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("code from %+v, want %+v", got, want)
+	}
+}
