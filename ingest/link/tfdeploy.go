@@ -17,9 +17,10 @@ import (
 //
 // Only packages the function needs at run time count: install scripts
 // ran where the folder was installed, and packages that only development
-// needs are left out. A lockfile in the folder counts; without one, the
-// lockfiles of the nearest folder above count as possible ones. A
-// layer's packages may also be locked in its nodejs or python folder, as
+// needs are left out. Only a lockfile in the folder counts: the archive
+// holds the folder and nothing above it, so a workspace root's lockfile
+// puts no package in it. A layer's packages may also be locked in its
+// nodejs or python folder, as
 // Lambda expects a layer's packages there. An archive of one file
 // (source_file) holds no installed packages, so its folder's packages
 // are possible ones: the file runs them only when it bundles them or a
@@ -40,7 +41,8 @@ func (v *view) linkTerraformDeploys() {
 // folder src lock.
 func (v *view) codeExecutes(fn graph.Node, src graph.CodeSource) {
 	locks := v.edgesFrom(graph.EdgeLocks, src.Repo)
-	dirs, doubt := codeLockDirs(src, locks)
+	dirs := codeLockDirs(src, locks)
+	doubt := ""
 
 	shipped := "folder " + src.Dir
 	if src.Dir == "." {
@@ -59,7 +61,7 @@ func (v *view) codeExecutes(fn graph.Node, src graph.CodeSource) {
 		deploy += " (" + src.By + ")"
 	}
 	if src.File != "" {
-		doubt = joinDoubts("the archive contains only "+src.File+", which runs the packages locked beside it only when it bundles them or a layer supplies them", doubt)
+		doubt = "the archive contains only " + src.File + ", which runs the packages locked beside it only when it bundles them or a layer supplies them"
 	}
 
 	for _, lock := range locks {
@@ -95,9 +97,9 @@ func (v *view) codeExecutes(fn graph.Node, src graph.CodeSource) {
 }
 
 // codeLockDirs returns the folders whose lockfiles the deployed folder of
-// src runs, and why they are only possible, or "" when they are certain.
-// A layer's own folder, nodejs and python folders count alike.
-func codeLockDirs(src graph.CodeSource, locks []graph.Edge) (map[string]bool, string) {
+// src runs: the folder itself, and for a layer its nodejs and python
+// folders too.
+func codeLockDirs(src graph.CodeSource, locks []graph.Edge) map[string]bool {
 	dir := path.Clean(src.Dir)
 	if src.Layer != "" {
 		lockDirs := map[string]bool{}
@@ -113,11 +115,10 @@ func codeLockDirs(src graph.CodeSource, locks []graph.Edge) (map[string]bool, st
 			}
 		}
 		if len(dirs) > 0 {
-			return dirs, ""
+			return dirs
 		}
 	}
-	d, doubt := deployedLockDir(dir, locks)
-	return map[string]bool{d: true}, doubt
+	return map[string]bool{dir: true}
 }
 
 // repoName returns a repository id without its repo: prefix, and without
@@ -125,15 +126,4 @@ func codeLockDirs(src graph.CodeSource, locks []graph.Edge) (map[string]bool, st
 func repoName(id string) string {
 	name := strings.TrimPrefix(id, "repo:")
 	return strings.TrimPrefix(name, "github.com/")
-}
-
-// joinDoubts joins the reasons for doubt that are set.
-func joinDoubts(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "; " + b
 }

@@ -180,25 +180,26 @@ func TestTerraformArchiveRunsLockedPackages(t *testing.T) {
 	}
 }
 
-// TestTerraformArchiveNearestLockfile zips a folder without a lockfile of
-// its own, inside a workspace whose root locks the packages: the function
-// possibly runs them. A zip of one file (source_file) holds no installed
-// packages, so the packages locked beside it are possible too.
-func TestTerraformArchiveNearestLockfile(t *testing.T) {
-	tests := []struct{ name, source string }{
-		{"folder", `source_dir = "${path.module}/../../src/api"`},
-		{"file", `source_file = "${path.module}/../../src/api/index.js"`},
+// TestTerraformArchiveOwnLockfileOnly zips a folder without a lockfile of
+// its own, inside a workspace whose root locks the packages. The zip holds
+// the folder and nothing above it, so the function runs none of the
+// root's packages. A zip of one file (source_file) holds no installed
+// packages, so the packages locked beside it are possible: the file runs
+// them only when it bundles them.
+func TestTerraformArchiveOwnLockfileOnly(t *testing.T) {
+	tests := []struct {
+		name, source, lock string
+		want               []string
+	}{
+		{"folder", `source_dir = "${path.module}/../../src/api"`, "package-lock.json", nil},
+		{"file", `source_file = "${path.module}/../../src/api/index.js"`, "src/api/package-lock.json",
+			[]string{lambdaID + " -> " + runtimeDep + " possible"}},
 	}
 	for _, tt := range tests {
 		tf := strings.Replace(archiveTerraform, `source_dir  = "${path.module}/../../src/api"`, tt.source, 1)
-		lock := "package-lock.json"
-		if tt.name == "file" {
-			lock = "src/api/package-lock.json"
-		}
-		s, _ := tfDeployStore(t, map[string]string{"infra/lambda/main.tf": tf, lock: deployLock})
-		want := []string{lambdaID + " -> " + runtimeDep + " possible"}
-		if got := tfDeployEdges(t, s); !slices.Equal(got, want) {
-			t.Errorf("%s: deploy edges %q, want %q", tt.name, got, want)
+		s, _ := tfDeployStore(t, map[string]string{"infra/lambda/main.tf": tf, tt.lock: deployLock})
+		if got := tfDeployEdges(t, s); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: deploy edges %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
