@@ -187,17 +187,17 @@ var (
 	// USER:PASSWORD, the credentials that Bundler sends to a gem server.
 	// Group 1 is the server, group 2 the credentials.
 	bundleConfig = regexp.MustCompile(`\bbundle\s+config\s+(?:set\s+)?(?:--\S+\s+)*([^\s=-][^\s=]*\.[^\s=]+)\s+("[^"]*"|'[^']*'|\S+)`)
-	// nugetSource matches dotnet nuget add (or update) source URL with
-	// --password or -p, whose value NuGet sends to that source. Group 1
-	// is the URL, group 2 the password.
-	nugetSource = regexp.MustCompile(`(?i)\bnuget\s+(?:add|update)\s+source\s+["']?([^\s"';&|]+)["']?[^;&|]*?\s(?:--password|-p)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)`)
+	// nugetSource matches the start of dotnet nuget add source or
+	// dotnet nuget update source. Group 1 is add or update.
+	nugetSource = regexp.MustCompile(`(?i)\bnuget\s+(add|update)\s+source\b`)
 )
 
 // toolLogins returns the credentials that one line of a RUN script gives
 // pip, uv, Poetry or Pipenv in an index URL (indexLogins), Composer with
 // composer config http-basic, Bundler with bundle config, and NuGet with
-// dotnet nuget add source --password. A NuGet password for nuget.org logs
-// in nowhere, because nuget.org takes an API key only.
+// dotnet nuget add source or update source (nugetSourceArgs). A NuGet
+// password for nuget.org logs in nowhere, because nuget.org takes an API
+// key only.
 func toolLogins(line string) []toolLogin {
 	var out []toolLogin
 	if strings.Contains(line, "://") && pypiIndex.MatchString(line) {
@@ -218,13 +218,64 @@ func toolLogins(line string) []toolLogin {
 		}
 	}
 	if strings.Contains(strings.ToLower(line), "nuget") {
-		for _, m := range nugetSource.FindAllStringSubmatch(line, -1) {
-			if host := registry.NuGetHost(m[1]); host != "" && host != registry.NuGetRegistry {
-				out = append(out, toolLogin{eco: "nuget", host: host, credential: m[2]})
+		for _, m := range nugetSource.FindAllStringSubmatchIndex(line, -1) {
+			update := strings.EqualFold(line[m[2]:m[3]], "update")
+			url, pass := nugetSourceArgs(line[m[1]:], update)
+			if host := registry.NuGetHost(url); pass != "" && host != "" && host != registry.NuGetRegistry {
+				out = append(out, toolLogin{eco: "nuget", host: host, credential: pass})
 			}
 		}
 	}
 	return out
+}
+
+// nugetFlags are the options of dotnet nuget add source and update
+// source that take no value.
+var nugetFlags = map[string]bool{"--store-password-in-clear-text": true, "--allow-insecure-connections": true, "-h": true, "--help": true}
+
+// nugetSourceArgs returns the source URL and the --password of dotnet
+// nuget add source or update source, from the text after "source" up to
+// the end of the command, with options and argument in any order. The
+// argument of add source is the URL. That of update source is the
+// source's name, so the URL comes from --source, else is "".
+func nugetSourceArgs(rest string, update bool) (url, pass string) {
+	if end := strings.IndexAny(rest, ";&|"); end >= 0 {
+		rest = rest[:end]
+	}
+	words := strings.Fields(rest)
+	argument := ""
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if !strings.HasPrefix(w, "-") {
+			if argument == "" {
+				argument = strings.Trim(w, `"'`)
+			}
+			continue
+		}
+		name, value, joined := strings.Cut(w, "=")
+		if nugetFlags[strings.ToLower(name)] {
+			continue
+		}
+		if !joined {
+			if i+1 >= len(words) {
+				break
+			}
+			i++
+			value = words[i]
+		}
+		switch strings.ToLower(name) {
+		case "-p", "--password":
+			pass = value
+		case "-s", "--source":
+			if update {
+				url = strings.Trim(value, `"'`)
+			}
+		}
+	}
+	if !update {
+		url = argument
+	}
+	return url, pass
 }
 
 // indexLogins returns the user information of each URL of a text as a

@@ -103,6 +103,22 @@ RUN dotnet nuget add source https://nuget.example.com/v3/index.json --name feed 
 ARG FEED_PASSWORD
 RUN dotnet nuget add source https://api.nuget.org/v3/index.json -n org -u ci -p $FEED_PASSWORD
 `, ""},
+		// The source URL may follow the options, and the password's
+		// value is no URL.
+		"nuget options before the source": {`FROM mcr.microsoft.com/dotnet/sdk:8.0
+ARG FEED_PASSWORD
+RUN dotnet nuget add source --username ci --password ${FEED_PASSWORD} --store-password-in-clear-text --name feed https://nuget.example.com/v3/index.json
+`, "FEED_PASSWORD=nuget@nuget.example.com@3"},
+		// update source names the source, and --source gives its URL.
+		"nuget update source with its URL": {`FROM mcr.microsoft.com/dotnet/sdk:8.0
+ARG FEED_PASSWORD
+RUN dotnet nuget update source feed --source https://nuget.example.com/v3/index.json -p $FEED_PASSWORD
+`, "FEED_PASSWORD=nuget@nuget.example.com@3"},
+		// Without --source, the URL is in NuGet.Config, which is not read.
+		"nuget update source by name only": {`FROM mcr.microsoft.com/dotnet/sdk:8.0
+ARG FEED_PASSWORD
+RUN dotnet nuget update source feed --username ci --password=$FEED_PASSWORD
+`, ""},
 		"git URL is no package registry": {`FROM golang:1.23
 ARG GH_TOKEN
 RUN git config --global url."https://${GH_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download
