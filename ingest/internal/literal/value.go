@@ -2,6 +2,7 @@ package literal
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -10,8 +11,9 @@ import (
 var credentialKey = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)`)
 
 // credentialShape matches values shaped like well-known credentials: AWS
-// access key ids and GitHub, GitLab, npm, PyPI, Slack and CircleCI tokens.
-var credentialShape = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^gl(pat|dt|ptt|rt|cbt)-|^GR1348941|^npm_[A-Za-z0-9]{30,}|^pypi-AgE|^xox[abpr]-|^CCIP(AT|RJ)_`)
+// access key ids, GitHub, GitLab, npm, PyPI, Slack and CircleCI tokens,
+// and Stripe secret and restricted keys.
+var credentialShape = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^gl(pat|dt|ptt|rt|cbt)-|^GR1348941|^npm_[A-Za-z0-9]{30,}|^pypi-AgE|^xox[abpr]-|^CCIP(AT|RJ)_|^[rs]k_(live|test)_[A-Za-z0-9]{20,}`)
 
 // LooksLikeCredential reports whether a literal value written under key
 // is probably a credential: its shape is one of a well-known token, or
@@ -44,7 +46,9 @@ func Reference(value string) bool {
 	switch {
 	case lower == "true" || lower == "false":
 		return true
-	case strings.HasPrefix(value, "/") || strings.HasPrefix(value, "./") || strings.HasPrefix(value, "~"):
+	case strings.HasPrefix(value, "/"):
+		return !slices.ContainsFunc(strings.Split(value, "/"), base64Run)
+	case strings.HasPrefix(value, "./") || strings.HasPrefix(value, "~"):
 		return true
 	case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
 		rest := value[strings.Index(value, "//")+2:]
@@ -59,6 +63,25 @@ func Reference(value string) bool {
 // token or key id, whatever name it is written under.
 func HasCredentialShape(s string) bool { return credentialShape.MatchString(s) }
 
+// base64Run reports whether a part of a value between slashes is base64
+// rather than a path's segment, since a base64 key may start with "/". It
+// has "+" or "=", or 16 or more characters that mix upper case, lower case
+// and digits without a separator.
+func base64Run(seg string) bool {
+	if strings.ContainsAny(seg, "+=") {
+		return true
+	}
+	return len(seg) >= 16 && !strings.ContainsAny(seg, "-_.") &&
+		strings.ContainsAny(seg, "0123456789") &&
+		strings.ContainsAny(seg, "abcdefghijklmnopqrstuvwxyz") &&
+		strings.ContainsAny(seg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+}
+
+// passName matches variable names with the word PASS, PASSPHRASE or
+// PASSCODE (RABBITMQ_DEFAULT_PASS, GPG_PASSPHRASE), which credentialKey
+// leaves out. BYPASS is no such word.
+var passName = regexp.MustCompile(`(?i)(^|[^a-z])pass(phrase|code)?([^a-z]|$)|passphrase|passcode`)
+
 // PlainConfig reports whether a value written out under a variable name
 // is plainly configuration and no credential. That is a Reference, or a
 // short value under a name that does not sound like a credential, whose
@@ -69,7 +92,7 @@ func PlainConfig(key, value string) bool {
 	if value == "" || Reference(value) {
 		return true
 	}
-	if CredentialName(key) || len(value) > 40 || HasCredentialShape(value) {
+	if CredentialName(key) || passName.MatchString(key) || len(value) > 40 || HasCredentialShape(value) {
 		return false
 	}
 	for _, part := range strings.FieldsFunc(value, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
@@ -93,9 +116,11 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// urlKeys are query parameters that carry a credential in a URL: a
-// signature (Azure SAS, S3 presigned), a key or a token.
-var urlKeys = regexp.MustCompile(`(?i)[?&](sig|signature|x-amz-signature|key|api[_-]?key|token|access[_-]?token|secret|password|code)=`)
+// urlKeys are query parameters that carry a credential in a URL: a name
+// that ends in a signature (Azure SAS sig, X-Amz-Signature,
+// X-Goog-Signature), a key, a token, a secret, a password or auth, and
+// Azure Functions' code.
+var urlKeys = regexp.MustCompile(`(?i)[?&](?:[^=&#]*(?:sig|signature|key|token|secret|passw(?:or)?d|pwd|auth)|code)=`)
 
 // secretInURL reports whether the part of a URL after "//" carries a
 // credential: a query parameter of urlKeys, or a path segment of 16 or

@@ -54,6 +54,26 @@ func TestPlainConfig(t *testing.T) {
 		{"ALERT_URL", "https://discord.com/api/webhooks/112233445566778899/canary-X9x9-token", false},
 		{"BLOB_URL", "https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sig=canaryX9x9", false},
 		{"DOCS_URL", "https://docs.example.com/guides/2024/getting-started", true},
+		// Query parameters that carry a credential under other names:
+		// Google Cloud Storage's V4 signature, GitLab's private_token,
+		// Datadog's dd-api-key, ipstack's access_key, the Firebase
+		// Realtime Database's auth, and an OAuth client secret.
+		{"ASSET_URL", "https://storage.googleapis.com/b/o.zip?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Date=20260101T000000Z&X-Goog-Expires=900&X-Goog-SignedHeaders=host&X-Goog-Signature=canaryX9x9", false},
+		{"GITLAB_API", "https://gitlab.example.com/api/v4/projects?private_token=canary-X9x9", false},
+		{"LOGS_URL", "https://http-intake.logs.datadoghq.com/api/v2/logs?dd-api-key=canary-X9x9", false},
+		{"GEO_URL", "https://api.ipstack.com/check?access_key=canary-X9x9", false},
+		{"FIREBASE_URL", "https://example.firebaseio.com/data.json?auth=canary-X9x9", false},
+		{"OAUTH_URL", "https://auth.example.com/token?client_id=app&client_secret=canary-X9x9", false},
+		{"SEARCH_URL", "https://search.example.com/?q=keyboard&page=2", true},
+		// A password or passphrase of words under a PASS name.
+		{"RABBITMQ_DEFAULT_PASS", "canary-horse-battery-staple", false},
+		{"GPG_PASSPHRASE", "canary-horse-battery-staple", false},
+		{"BYPASS_CACHE", "always", true},
+		// A Stripe secret key whose random part has no digit.
+		{"PAYMENTS", "sk_live_canaryXcanaryXcanaryXxXx", false},
+		// A base64 key that starts with a slash is no path.
+		{"DB_PASSWORD", "/q3ZkcanaryX9x9Qw7TmR2vB8nLp0sYd+Fa=", false},
+		{"DB_PASSWORD_PARAM", "/prod/Ledger/db-password-2024", true},
 	} {
 		if got := PlainConfig(tt.key, tt.value); got != tt.want {
 			t.Errorf("PlainConfig(%q, %q) = %v, want %v", tt.key, tt.value, got, tt.want)
