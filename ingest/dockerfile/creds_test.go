@@ -191,3 +191,28 @@ COPY --from=tools /out/tool /usr/local/bin/tool
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// Variables whose names end in a setting about a credential (its region,
+// host, header, audience, lifetime) hold configuration, not the
+// credential, so they become no secrets. A token beside them does.
+func TestImageLiteralsSettings(t *testing.T) {
+	const token = "canary-dockerfile-setting-4r7w-X9x9"
+	res := parseFingerprinted(t, `FROM node:20
+ENV AWS_SECRETS_MANAGER_REGION=us-east-1
+ENV AUTH_TOKEN_HOST=auth2.internal.example.com
+ENV API_KEY_HEADER=X-Api-Key2
+ENV TOKEN_AUDIENCE=api2.example.com
+ENV TOKEN_EXPIRY_SECONDS=86400000
+ENV ACCESS_TOKEN_TTL_MS=3600000
+ENV API_TOKEN=`+token+`
+`)
+	var got []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeSecret {
+			got = append(got, n.Attr(graph.AttrName))
+		}
+	}
+	if diff := cmp.Diff([]string{"API_TOKEN"}, got); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+}

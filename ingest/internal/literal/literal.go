@@ -210,10 +210,11 @@ var assignment = regexp.MustCompile(`(?:^|[\s;&|(])(?:export\s+)?([A-Za-z_][A-Za
 
 // credentialName matches variable names that conventionally hold a
 // credential, and settingName those that name a setting about one
-// (TOKEN_FILE, PASSWORD_PATH).
+// (TOKEN_FILE, PASSWORD_PATH, AWS_SECRETS_MANAGER_REGION, API_KEY_HEADER,
+// TOKEN_EXPIRY_SECONDS).
 var (
 	credentialName = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|api[_-]?key|access[_-]?key|private[_-]?key|credential)`)
-	settingName    = regexp.MustCompile(`(?i)[_-](file|path|name|type|url|id|version|lifetime|scopes?|format|length|env|var)$`)
+	settingName    = regexp.MustCompile(`(?i)[_-](file|path|name|type|url|id|version|lifetime|scopes?|format|length|env|var|region|host|hostname|port|endpoint|header|audience|issuer|ttl|timeout|expiry|expiration|seconds|ms)$`)
 )
 
 // assigned reports whether an assignment in a script writes a credential:
