@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"maps"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -113,8 +114,8 @@ func registryHost(value string, has bool) string {
 // runLogins returns the graph.AttrArgLogins entries of one RUN
 // instruction.
 func (d *document) runLogins(n *parser.Node, sc argScope) []string {
-	script, first, ok := runScript(n)
-	if !ok || !strings.Contains(script, "$") {
+	script, first, shell, _ := credentialScript(n)
+	if !shell || !strings.Contains(script, "$") {
 		return nil
 	}
 	var out []string
@@ -137,6 +138,31 @@ func (d *document) runLogins(n *parser.Node, sc argScope) []string {
 		}
 	}
 	return out
+}
+
+// execShells are the shells that a RUN in exec form may run a script
+// with, as in RUN ["sh", "-c", "npm ci"].
+var execShells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "zsh": true}
+
+// credentialScript returns the text of a RUN instruction that the image's
+// history records, and the line of the Dockerfile that its first line is
+// on. shell reports whether a shell runs the text and expands its
+// variables: the shell form does, and so does the exec form when it
+// calls a shell with -c. The text of another exec form is its words
+// joined by blanks. ok is false for a RUN without arguments.
+func credentialScript(n *parser.Node) (script string, first int, shell, ok bool) {
+	if !n.Attributes["json"] {
+		script, first, ok = runScript(n)
+		return script, first, ok, ok
+	}
+	ws := words(n)
+	if len(ws) == 0 {
+		return "", 0, false, false
+	}
+	if len(ws) >= 3 && execShells[path.Base(ws[0])] && strings.HasPrefix(ws[1], "-") && strings.HasSuffix(ws[1], "c") {
+		return ws[2], n.StartLine, true, true
+	}
+	return strings.Join(ws, " "), n.StartLine, false, true
 }
 
 // toolLogin is a password or token that a command line gives a package
@@ -362,7 +388,7 @@ func (d *document) imageLiterals() {
 					}
 				}
 			case "run":
-				script, first, ok := runScript(n)
+				script, first, _, ok := credentialScript(n)
 				if !ok {
 					continue
 				}

@@ -119,6 +119,15 @@ RUN dotnet nuget update source feed --source https://nuget.example.com/v3/index.
 ARG FEED_PASSWORD
 RUN dotnet nuget update source feed --username ci --password=$FEED_PASSWORD
 `, ""},
+		// The exec form runs a shell only when its words call one.
+		"exec form with sh -c": {`FROM node:20
+ARG NPM_TOKEN
+RUN ["sh", "-c", "echo //registry.npmjs.org/:_authToken=$NPM_TOKEN > .npmrc && npm ci"]
+`, "NPM_TOKEN=npm@registry.npmjs.org@3"},
+		"exec form without a shell": {`FROM node:20
+ARG NPM_TOKEN
+RUN ["npm", "config", "set", "//registry.npmjs.org/:_authToken", "$NPM_TOKEN"]
+`, ""},
 		"git URL is no package registry": {`FROM golang:1.23
 ARG GH_TOKEN
 RUN git config --global url."https://${GH_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download
@@ -213,6 +222,29 @@ ENV API_TOKEN=`+token+`
 		}
 	}
 	if diff := cmp.Diff([]string{"API_TOKEN"}, got); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+}
+
+// A RUN in exec form records its words in the image's history as a RUN in
+// shell form records its script, so a literal there is baked in too.
+func TestImageLiteralsExecForm(t *testing.T) {
+	const (
+		shellValue = "canary-dockerfile-exec-shell-2h6v-X9x9"
+		wordValue  = "canary-dockerfile-exec-word-9c3n-X9x9"
+	)
+	res := parseFingerprinted(t, `FROM node:20
+RUN ["sh", "-c", "npm config set _authToken `+shellValue+` && npm ci"]
+RUN ["npm", "config", "set", "_authToken", "`+wordValue+`"]
+`)
+	resulttest.NoValues(t, res, shellValue, wordValue)
+	var got []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeSecret {
+			got = append(got, n.Attr(graph.AttrBakedAs)+" line "+itoa(n.Pos.Line))
+		}
+	}
+	if diff := cmp.Diff([]string{"run line 02", "run line 03"}, got); diff != "" {
 		t.Errorf("secrets (-want +got):\n%s", diff)
 	}
 }
