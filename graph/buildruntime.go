@@ -34,6 +34,10 @@ const (
 	// history. AttrBakedAs is the instruction: env, arg or run.
 	AttrBakedInto = "baked_into"
 	AttrBakedAs   = "baked_as"
+	// AttrBuildOnly, set to "true" on such a Secret, marks a value of a
+	// stage that the image only copies from or mounts: the image's builds
+	// run with it, but the image does not keep it.
+	AttrBuildOnly = "build_only"
 	// AttrBuildRunsCode and AttrBuildMayRunCode, on a Dockerfile, list
 	// the ecosystems whose project code a RUN instruction runs for
 	// certain or may run. The _via attributes give the cause, ECO=cause

@@ -1481,7 +1481,11 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		// Everyone who can read the file has the old value: the file's
 		// history keeps it after the line is deleted.
 		it.Action += fmt.Sprintf("; its value is written in %s, so keep the replacement in a secret store and remove the old value from the file and its history", n.Pos)
-		if n.Attr(graph.AttrBakedInto) != "" {
+		if n.Attr(graph.AttrBuildOnly) == "true" {
+			// A stage that the image only copies from stays in the
+			// build cache, not in the image.
+			it.Action += "; the stage that holds it is only built, not pushed, but build caches may keep it, so clear them, and give the replacement to the build as a BuildKit secret (RUN --mount=type=secret), not with ENV or ARG"
+		} else if n.Attr(graph.AttrBakedInto) != "" {
 			// ENV values sit in an image's configuration, and ARG values
 			// and RUN scripts in its history, after the file changes.
 			it.Action += "; the layers and history of every image built from it keep the value, so rebuild and push those images without it, delete the old images from their registries, and give the replacement to the containers at run time or to the build as a BuildKit secret (RUN --mount=type=secret), not with ENV or ARG"

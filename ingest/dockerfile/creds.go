@@ -325,26 +325,37 @@ const (
 )
 
 // imageLiterals writes a Secret node of type inline-value for each
-// credential written as a literal into the stages that the image's last
-// stage is built FROM, itself included. Those are the value of an ENV, the
-// default of an ARG, and a value in a RUN instruction's script
-// (literal.Scan). ENV values are in the image's configuration and the
-// environment of every container that runs it. ARG values and RUN scripts
-// are in the image's history, and a RUN may write the value into a layer.
-// Stages that the image only copies from leave none of these in it, so
-// their literals only get warnings. Only a salted fingerprint of each
-// value is kept, and one value written twice is one node.
-func (d *document) imageLiterals() {
+// credential written as a literal into the used stages. Those are the
+// value of an ENV, the default of an ARG, and a value in a RUN
+// instruction's script (literal.Scan). In the stages that the image's last
+// stage is built FROM, itself included, ENV values are in the image's
+// configuration and the environment of every container that runs it, and
+// ARG values and RUN scripts are in the image's history. A stage that the
+// image only copies from or mounts leaves none of these in the image, but
+// the build runs its RUN instructions with them, so its literals are
+// marked graph.AttrBuildOnly. Only a salted fingerprint of each value is
+// kept, and one value written twice is one node.
+func (d *document) imageLiterals(used []*stage) {
 	if len(d.stages) == 0 {
 		return
 	}
 	var chain []*stage
+	inChain := map[int]bool{}
 	for i := len(d.stages) - 1; i >= 0; i = d.stages[i].from {
 		chain = append(chain, d.stages[i])
+		inChain[i] = true
 	}
 	slices.Reverse(chain)
+	// The image's own stages come first, so that a value written both
+	// there and in a stage it copies from is not marked build-only.
+	for _, s := range used {
+		if !inChain[s.index] {
+			chain = append(chain, s)
+		}
+	}
 	ids := map[string]string{} // value -> node id
 	keys := map[string]bool{}
+	buildOnly := false
 	add := func(key, name, as, value string, line int) {
 		if _, ok := ids[value]; ok || len(ids) >= literal.MaxPerScript {
 			return
@@ -358,10 +369,14 @@ func (d *document) imageLiterals() {
 		attrs := literal.SecretAttrs(d.env, "dockerfile", name, d.f.Repo, value)
 		attrs[graph.AttrBakedInto] = d.id
 		attrs[graph.AttrBakedAs] = as
+		if buildOnly {
+			attrs[graph.AttrBuildOnly] = "true"
+		}
 		d.res.AddNode(graph.Node{ID: id, Kind: graph.NodeSecret, Label: name + " (literal in " + d.f.RelPath + ")", Attrs: attrs,
 			Pos: graph.Pos{File: d.f.Path, Line: line}})
 	}
 	for _, s := range chain {
+		buildOnly = !inChain[s.index]
 		for _, n := range s.body {
 			switch strings.ToLower(n.Value) {
 			case "env":
@@ -394,8 +409,10 @@ func (d *document) imageLiterals() {
 				}
 				for i, f := range literal.Scan(script) {
 					line := first + f.Line - 1
-					if _, seen := ids[f.Value]; !seen {
+					if _, seen := ids[f.Value]; !seen && !buildOnly {
 						d.res.Warnf(d.pos(line), "RUN writes what looks like a credential (%s) into the script that the image's history records; the value is not stored", f.Kind)
+					} else if !seen {
+						d.res.Warnf(d.pos(line), "RUN of stage %s writes what looks like a credential (%s) into a script that the image's build runs; the value is not stored", s.label(), f.Kind)
 					}
 					add(literal.Key("run", line, i), f.Kind, bakedRun, f.Value, line)
 				}

@@ -151,8 +151,9 @@ RUN echo "//${REGISTRY}/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci
 // become Secret nodes of type inline-value. They are an ENV value, an ARG
 // default (also one declared before the first FROM and taken up by the
 // stage), and a token that a RUN writes into .npmrc. A stage the image
-// only copies from leaves none in the image, so it gives only a warning.
-// The values are not stored.
+// only copies from leaves none in the image, but the build runs with its
+// literals, so they are secrets marked build-only. The values are not
+// stored.
 func TestImageLiterals(t *testing.T) {
 	const (
 		envValue  = "canary-dockerfile-unit-env-3k8d-X9x9"
@@ -179,13 +180,14 @@ COPY --from=tools /out/tool /usr/local/bin/tool
 		if n.Kind != graph.NodeSecret {
 			continue
 		}
-		got = append(got, n.ID+" "+n.Attr("type")+" "+n.Attr(graph.AttrBakedAs)+" "+n.Attr(graph.AttrBakedInto)+" line "+itoa(n.Pos.Line)+" fp="+n.Attr(graph.AttrFingerprint))
+		got = append(got, n.ID+" "+n.Attr("type")+" "+n.Attr(graph.AttrBakedAs)+" "+n.Attr(graph.AttrBakedInto)+" line "+itoa(n.Pos.Line)+" fp="+n.Attr(graph.AttrFingerprint)+" build_only="+n.Attr(graph.AttrBuildOnly))
 	}
 	prefix := "secret:dockerfile:inline:github.com/example-org/api/Dockerfile/"
 	want := []string{
-		prefix + "API_TOKEN inline-value env " + dfID + " line 07 fp=fp",
-		prefix + "SENTRY_AUTH_TOKEN inline-value arg " + dfID + " line 10 fp=fp",
-		prefix + "run@11 inline-value run " + dfID + " line 11 fp=fp",
+		prefix + "API_TOKEN inline-value env " + dfID + " line 07 fp=fp build_only=",
+		prefix + "SENTRY_AUTH_TOKEN inline-value arg " + dfID + " line 10 fp=fp build_only=",
+		prefix + "run@11 inline-value run " + dfID + " line 11 fp=fp build_only=",
+		prefix + "BUILD_SECRET inline-value env " + dfID + " line 03 fp=fp build_only=true",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("secrets (-want +got):\n%s", diff)

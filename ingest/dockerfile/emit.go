@@ -52,7 +52,7 @@ func (d *document) emit() {
 	}
 	d.res.AddNode(graph.Node{ID: d.id, Kind: graph.NodePackage, Label: label, Attrs: attrs, Pos: graph.Pos{File: d.f.Path, Line: 1}})
 
-	d.imageLiterals()
+	d.imageLiterals(used)
 
 	w := &writer{d: d, nodes: map[string]bool{d.id: true}, edges: map[string]bool{}}
 	last := len(d.stages) - 1

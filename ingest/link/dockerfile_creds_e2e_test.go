@@ -270,3 +270,98 @@ RUN npx @sentry/cli releases new 1.4
 		t.Errorf("runtimes that expose the token (-want +got):\n%s", diff)
 	}
 }
+
+// builderRepos build an image whose last stage only copies the output of
+// a build stage. The build stage sets a literal NPM_TOKEN with ENV and
+// runs npm ci, so esbuild's install script runs in the image's build with
+// the token in its environment. The image, which the Deployment runs,
+// has neither the build stage's environment nor its history.
+var builderRepos = map[string]map[string]string{
+	"web": {
+		"package-lock.json": buildLock,
+		"Dockerfile": `FROM node:20 AS build
+ENV NPM_TOKEN=canary-dockerfile-builder-6p1k-X9x9
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci && npm run build
+
+FROM nginx:1.27
+COPY --from=build /app/dist /usr/share/nginx/html
+`,
+		".github/workflows/image.yml": buildWorkflow("docker build -t ghcr.io/o/web:1 . && docker push ghcr.io/o/web:1"),
+	},
+	"infra": {
+		"k8s/web.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: prod
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/o/web:1
+`,
+	},
+}
+
+// builderToken is the node of the literal NPM_TOKEN of web's build stage.
+var builderToken = graph.DockerfileInlineSecretID("dockerfile:github.com/o/web/Dockerfile", "NPM_TOKEN")
+
+// The install script of esbuild runs in the build stage, so it reaches
+// the build stage's literal token through the image's build, certain.
+// The Deployment runs the last stage only, so it does not expose it.
+func TestDockerfileBuilderStageLiteral(t *testing.T) {
+	got := reachedIn(t, builderRepos, "pkg:npm/esbuild@0.21.5", "secret:dockerfile:")
+	if diff := cmp.Diff([]string{builderToken + " (certain)"}, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+
+	dir := t.TempDir()
+	writeRepos(t, dir, builderRepos)
+	s, _ := ingestDir(t, dir)
+	es, err := s.Expand(context.Background(), []string{builderToken}, graph.In, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var from []string
+	for _, e := range es {
+		from = append(from, e.From)
+	}
+	want := []string{graph.ImageBuildID(graph.GHAJobID("o/web", ".github/workflows/image.yml", "image"), 9)}
+	if diff := cmp.Diff(want, from); diff != "" {
+		t.Errorf("runtimes that expose the token (-want +got):\n%s", diff)
+	}
+}
+
+// The plan item of a build stage's literal does not send the reader to
+// the pushed images, which do not keep it, but to the build caches.
+func TestDockerfileBuilderStageLiteralPlan(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, builderRepos)
+	s, _ := ingestDir(t, dir)
+	ctx := context.Background()
+	res, err := query.Run(ctx, s, query.Start{Packages: []string{"pkg:npm/esbuild@0.21.5"}}, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := query.BuildPlan(ctx, s, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action string
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID == builderToken {
+				action = it.Action
+			}
+		}
+	}
+	if !strings.Contains(action, "build caches may keep it") {
+		t.Errorf("plan item %q does not name the build caches", action)
+	}
+	if strings.Contains(action, "every image built from it") {
+		t.Errorf("plan item %q names the images, which do not keep the value", action)
+	}
+}

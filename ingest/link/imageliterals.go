@@ -104,7 +104,9 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 // image's history, and a RUN may leave it in a layer, so those are
 // possible. A runtime that runs an image built FROM such an image is not
 // reached: only the images that a job builds from the Dockerfile itself
-// count. Who can pull the image is not in the graph.
+// count. Who can pull the image is not in the graph. A literal of a
+// stage that the image only copies from (graph.AttrBuildOnly) is exposed
+// by the builds alone.
 func (v *view) linkBakedSecrets() {
 	secrets := v.bakedSecrets()
 	if len(secrets) == 0 {
@@ -146,6 +148,9 @@ func (v *view) linkBakedSecrets() {
 				continue
 			}
 			for _, s := range secrets[df] {
+				if s.Attr(graph.AttrBuildOnly) == "true" {
+					continue
+				}
 				conf := e.Confidence.Weaker(built)
 				reason := fmt.Sprintf("the runtime runs %s, an image built from %s: %s", graph.ReadableID(e.To), dfPath(v, df), bakedReason(s))
 				if s.Attr(graph.AttrBakedAs) == "env" {
