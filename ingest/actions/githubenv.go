@@ -51,15 +51,18 @@ var (
 // before. A script that does not parse as bash is read line by line
 // (githubEnvWritesLines).
 func githubEnvWrites(run string, env map[string]string) map[string]string {
-	return githubFileWrites(run, env, "GITHUB_ENV")
+	out, _ := githubFileWrites(run, env, "GITHUB_ENV")
+	return out
 }
 
 // githubFileWrites is githubEnvWrites for the file that the variable
 // file names: GITHUB_ENV, or GITHUB_OUTPUT, whose NAME=VALUE lines set
-// the step's outputs in the same format.
-func githubFileWrites(run string, env map[string]string, file string) map[string]string {
+// the step's outputs in the same format. mixed lists the names whose
+// value depends on a test of the script: a branch (shellscan.Command.Branch)
+// gives one a value that another write does not.
+func githubFileWrites(run string, env map[string]string, file string) (out map[string]string, mixed map[string]bool) {
 	if !strings.Contains(run, file) {
-		return nil
+		return nil, nil
 	}
 	var f envFile
 	// replaced is the output whose write replaced the file last: the
@@ -72,6 +75,7 @@ func githubFileWrites(run string, env map[string]string, file string) map[string
 				return true
 			}
 			f.start()
+			f.branch = c.Branch
 			if !appends && c.Stdout.ID != replaced {
 				f.replace()
 				replaced = c.Stdout.ID
@@ -105,9 +109,9 @@ func githubFileWrites(run string, env map[string]string, file string) map[string
 			return true
 		})
 	if err != nil {
-		return githubEnvWritesLines(run, env, file)
+		return githubEnvWritesLines(run, env, file), nil
 	}
-	return f.out
+	return f.out, f.mixed
 }
 
 // writesFile reports whether an output goes to the file that the
@@ -297,6 +301,33 @@ type envFile struct {
 	// does not show is part of it.
 	block, delim string
 	value        []string
+	// blockPrev is the value of block before its multi-line write began,
+	// if blockHad.
+	blockPrev string
+	blockHad  bool
+	// branch is set while a command in a branch of the script is read,
+	// and mixed lists the names that a write in a branch gave a value
+	// other than the one before.
+	branch bool
+	mixed  map[string]bool
+}
+
+// set records a value of a name. A write outside a branch decides the
+// value whatever came before. A write in a branch that differs from the
+// value before makes the name mixed.
+func (f *envFile) set(name, value string) {
+	prev, had := f.out[name]
+	f.out[name] = value
+	if !f.branch {
+		delete(f.mixed, name)
+		return
+	}
+	if had && prev != value {
+		if f.mixed == nil {
+			f.mixed = map[string]bool{}
+		}
+		f.mixed[name] = true
+	}
 }
 
 // start records that the step writes to the file.
@@ -311,9 +342,15 @@ func (f *envFile) line(w string) {
 	f.start()
 	switch {
 	case f.block != "" && w == f.delim:
+		value := ""
 		if f.value != nil {
-			f.out[f.block] = strings.Join(f.value, "\n")
+			value = strings.Join(f.value, "\n")
 		}
+		f.out[f.block] = f.blockPrev
+		if !f.blockHad {
+			delete(f.out, f.block)
+		}
+		f.set(f.block, value)
 		f.block = ""
 	case f.block != "":
 		if f.value != nil {
@@ -321,9 +358,10 @@ func (f *envFile) line(w string) {
 		}
 	default:
 		if m := envAssignment.FindStringSubmatch(w); m != nil {
-			f.out[m[1]] = m[2]
+			f.set(m[1], m[2])
 		} else if m := envBlock.FindStringSubmatch(w); m != nil {
 			f.block, f.delim, f.value = m[1], m[2], []string{}
+			f.blockPrev, f.blockHad = f.out[f.block]
 			f.out[f.block] = ""
 		}
 	}
@@ -339,7 +377,7 @@ func (f *envFile) unknown(cmd string) {
 		return
 	}
 	for _, m := range envName.FindAllStringSubmatch(cmd, -1) {
-		f.out[m[1]] = ""
+		f.set(m[1], "")
 	}
 }
 
@@ -348,6 +386,7 @@ func (f *envFile) unknown(cmd string) {
 func (f *envFile) replace() {
 	f.out = map[string]string{}
 	f.block, f.delim, f.value = "", "", nil
+	f.mixed = nil
 }
 
 // groupFrame is a brace group or a subshell of a script, with the

@@ -97,7 +97,8 @@ func (w *workflow) readActionOutputs(j *job, name, id string, input func(string)
 
 // readRunOutputs records the outputs that a run: step with id writes to
 // $GITHUB_OUTPUT as NAME=VALUE lines (githubFileWrites), with the
-// variables of env expanded. Only bash and sh scripts are read.
+// variables of env expanded. Only bash and sh scripts are read. An output
+// whose value depends on a test of the script is not recorded.
 func (j *job) readRunOutputs(id, shell, run string, env map[string]string) {
 	if id == "" || !strings.Contains(run, "GITHUB_OUTPUT") {
 		return
@@ -105,8 +106,11 @@ func (j *job) readRunOutputs(id, shell, run string, env map[string]string) {
 	if bash, _ := j.scriptShells(shell); !bash {
 		return
 	}
-	for k, v := range githubFileWrites(run, env, "GITHUB_OUTPUT") {
-		j.setStepOutput(id, k, v)
+	out, mixed := githubFileWrites(run, env, "GITHUB_OUTPUT")
+	for k, v := range out {
+		if !mixed[k] {
+			j.setStepOutput(id, k, v)
+		}
 	}
 }
 

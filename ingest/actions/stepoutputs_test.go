@@ -188,6 +188,38 @@ echo "plain=second" >> $GITHUB_OUTPUT
 	}
 }
 
+// TestRunOutputsBranches checks outputs that the branches of a script
+// write with different values: the value depends on what the script tests,
+// so neither is recorded. A name that a branch writes only once, or with
+// the value that every write gives it, keeps that value.
+func TestRunOutputsBranches(t *testing.T) {
+	j := &job{}
+	j.readRunOutputs("s", "", `if [ "$GITHUB_REF" = refs/heads/main ]; then
+  echo "stage=prod" >> "$GITHUB_OUTPUT"
+else
+  echo "stage=staging" >> "$GITHUB_OUTPUT"
+fi
+[ -n "$NIGHTLY" ] && echo "tag=nightly" >> $GITHUB_OUTPUT || echo "tag=stable" >> $GITHUB_OUTPUT
+case "$GITHUB_EVENT_NAME" in
+  push) echo "channel=edge" >> $GITHUB_OUTPUT ;;
+  *) echo "channel=beta" >> $GITHUB_OUTPUT ;;
+esac
+echo "image=ghcr.io/example-org/app" >> $GITHUB_OUTPUT
+[ -n "$DEBUG" ] && echo "image=ghcr.io/example-org/app" >> $GITHUB_OUTPUT
+[ -n "$PUSH" ] && echo "push=true" >> $GITHUB_OUTPUT
+echo "seq=first" >> $GITHUB_OUTPUT
+echo "seq=second" >> $GITHUB_OUTPUT
+`, map[string]string{})
+	want := map[string]map[string]string{"s": {
+		"image": "ghcr.io/example-org/app",
+		"push":  "true",
+		"seq":   "second",
+	}}
+	if diff := cmp.Diff(want, j.stepOutputs); diff != "" {
+		t.Errorf("step outputs (-want +got):\n%s", diff)
+	}
+}
+
 // TestResolveInput checks which expressions of an input are replaced:
 // recorded outputs and plain variables. A variable or output that reads
 // a secret, an unknown output, and an unset or empty variable are kept.

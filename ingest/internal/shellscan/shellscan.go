@@ -91,6 +91,10 @@ type Command struct {
 	// These are listed as commands of their words so that readers see
 	// the variables they read and set.
 	Keyword bool
+	// Branch is set on a command that runs only when a test of the
+	// script decides so: in the body of an if, elif, else, case, loop,
+	// or after && or ||.
+	Branch bool
 }
 
 // Redir is one redirection of a command (2>&1, >> "$GITHUB_ENV").
@@ -396,6 +400,9 @@ type scanner struct {
 	// evalBytes counts the text of eval commands parsed, and evalLine is
 	// the line of the eval being read, or 0.
 	evalBytes, evalLine int
+	// branches counts the branches (Command.Branch) around the
+	// statement being read.
+	branches int
 }
 
 // frame is one function body being read: the variables it made its own
@@ -712,7 +719,15 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		stages := chain(x, pipe)
 		for i, y := range stages {
 			if !pipe {
+				// After && or ||, a command runs only as the one
+				// before it exits.
+				if i > 0 {
+					s.branches++
+				}
 				s.stmt(y, st, nest)
+				if i > 0 {
+					s.branches--
+				}
 				continue
 			}
 			// Each stage of a pipeline runs in a subshell.
@@ -731,13 +746,25 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 			s.stmt(y, sub, nest)
 		}
 	case *syntax.IfClause:
+		// The first test always runs. Later ones, and every body, run
+		// as the tests before them decide.
 		for ic := c; ic != nil && !s.stop; ic = ic.Else {
+			if ic != c {
+				s.branches++
+			}
 			s.stmts(ic.Cond, st, nest)
+			s.branches++
 			s.stmts(ic.Then, st, nest)
+			s.branches--
+			if ic != c {
+				s.branches--
+			}
 		}
 	case *syntax.WhileClause:
 		s.stmts(c.Cond, st, nest)
+		s.branches++
 		s.stmts(c.Do, st, nest)
+		s.branches--
 	case *syntax.ForClause:
 		if wi, ok := c.Loop.(*syntax.WordIter); ok {
 			for _, w := range wi.Items {
@@ -761,7 +788,9 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 			// The body is read once, with the variable unknown.
 			st.unset(wi.Name.Value)
 		}
+		s.branches++
 		s.stmts(c.Do, st, nest)
+		s.branches--
 	case *syntax.CaseClause:
 		s.word(c.Word, st, nest)
 		s.st = st
@@ -769,9 +798,11 @@ func (s *scanner) stmt(x *syntax.Stmt, st *state, nest int) {
 		if !s.keyword(words, st, x) {
 			return
 		}
+		s.branches++
 		for _, it := range c.Items {
 			s.stmts(it.Stmts, st, nest)
 		}
+		s.branches--
 	case *syntax.TestClause:
 		words := []Word{{Text: "[[", Raw: "[["}}
 		words = s.testWords(words, c.X, st, nest, 0)
@@ -875,7 +906,7 @@ func (s *scanner) redir(r *syntax.Redirect) Redir {
 // command of its words, and reports whether the scan goes on.
 func (s *scanner) keyword(words []Word, st *state, x *syntax.Stmt) bool {
 	return s.emit(&Command{Words: words, Vars: st.vars, Dir: st.dir, Line: s.line(x), Keyword: true,
-		Stdout: *st.out})
+		Stdout: *st.out, Branch: s.branches > 0})
 }
 
 // testWords appends the words and operators of a [[ ]] test to words,
@@ -988,7 +1019,7 @@ func (s *scanner) call(assigns []*syntax.Assign, args []*syntax.Word, decl *synt
 	// allocated once per script.
 	c := &s.cmd
 	*c = Command{Words: c.Words[:0], Assigns: c.Assigns[:0], Prefix: c.Prefix[:0], Redirs: c.Redirs[:0],
-		Dir: st.dir, Line: s.line(x), Stdout: *st.out}
+		Dir: st.dir, Line: s.line(x), Stdout: *st.out, Branch: s.branches > 0}
 	if x == s.stage {
 		for _, b := range s.before {
 			c.Piped = append(c.Piped, s.restore(s.source(b)))

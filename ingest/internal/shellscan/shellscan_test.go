@@ -113,6 +113,34 @@ func TestScanKeywords(t *testing.T) {
 	}
 }
 
+// TestScanBranch checks which commands run only as a test decides: the
+// bodies of if, elif, else, case and loops, later tests of an if, and the
+// commands after && or ||. A first test and the commands around the
+// compound commands always run.
+func TestScanBranch(t *testing.T) {
+	script := `first
+if t1; then a; elif t2; then b; else c; fi
+case "$X" in x) d ;; esac
+while t3; do e; done
+for i in 1 2; do f; done
+g && h || i
+last`
+	var got []string
+	_, err := Scan(script, ".", nil, Options{}, func(c *Command) bool {
+		if !c.Keyword && c.Branch {
+			got = append(got, c.Args()[0])
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a", "t2", "b", "c", "d", "e", "f", "h", "i"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("commands in a branch (-want +got):\n%s", diff)
+	}
+}
+
 func TestScanRaw(t *testing.T) {
 	var got [][]string
 	_, err := Scan(`A="$B c" X+=1 echo "a $C" 'd'`+"\nexport E='f'", ".", nil, Options{}, func(c *Command) bool {
