@@ -12,8 +12,8 @@ var credentialKey = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|pwd
 
 // credentialShape matches values shaped like well-known credentials: AWS
 // access key ids, GitHub, GitLab, npm, PyPI, Slack and CircleCI tokens,
-// and Stripe secret and restricted keys.
-var credentialShape = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^gl(pat|dt|ptt|rt|cbt)-|^GR1348941|^npm_[A-Za-z0-9]{30,}|^pypi-AgE|^xox[abpr]-|^CCIP(AT|RJ)_|^[rs]k_(live|test)_[A-Za-z0-9]{20,}`)
+// Stripe secret and restricted keys, and Google API keys.
+var credentialShape = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$|^gh[pousr]_[A-Za-z0-9]{30,}|^github_pat_|^gl(pat|dt|ptt|rt|cbt)-|^GR1348941|^npm_[A-Za-z0-9]{30,}|^pypi-AgE|^xox[abpr]-|^CCIP(AT|RJ)_|^[rs]k_(live|test)_[A-Za-z0-9]{20,}|^AIza[0-9A-Za-z_-]{35}$`)
 
 // LooksLikeCredential reports whether a literal value written under key
 // is probably a credential: its shape is one of a well-known token, or

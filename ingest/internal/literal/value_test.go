@@ -69,8 +69,10 @@ func TestPlainConfig(t *testing.T) {
 		{"RABBITMQ_DEFAULT_PASS", "canary-horse-battery-staple", false},
 		{"GPG_PASSPHRASE", "canary-horse-battery-staple", false},
 		{"BYPASS_CACHE", "always", true},
-		// A Stripe secret key whose random part has no digit.
+		// A Stripe secret key, and a Google API key, whose random parts
+		// have no digit.
 		{"PAYMENTS", "sk_live_canaryXcanaryXcanaryXxXx", false},
+		{"MAPS", "AIzaSyCanary-canaryXcanaryXcanaryXcanar", false},
 		// A base64 key that starts with a slash is no path.
 		{"DB_PASSWORD", "/q3ZkcanaryX9x9Qw7TmR2vB8nLp0sYd+Fa=", false},
 		{"DB_PASSWORD_PARAM", "/prod/Ledger/db-password-2024", true},
