@@ -317,6 +317,10 @@ func indexLogins(text, eco string) []toolLogin {
 	return out
 }
 
+// defaultValue matches a value that is only ${NAME:-DEFAULT}, with the
+// default in group 1.
+var defaultValue = regexp.MustCompile(`^\$\{[A-Za-z_][A-Za-z0-9_]*:-([^{}]*)\}$`)
+
 // Values of graph.AttrBakedAs.
 const (
 	bakedEnv = "env"
@@ -425,12 +429,16 @@ func (d *document) imageLiterals(used []*stage) {
 // variable: a value in the shape of a known token (literal.Scan), or one
 // that the variable's name says is a credential (literal.Assigned). The
 // value is unquoted first. A value that reads a variable is not a literal,
-// unless it contains a token of a known shape. kind names the credential
-// for messages.
+// unless it contains a token of a known shape or is the whole default of
+// ${NAME:-DEFAULT}, which the image keeps when NAME is unset. kind names
+// the credential for messages.
 func (d *document) credential(name, raw string) (value, kind string, ok bool) {
 	if strings.Contains(raw, "$") {
 		if fs := literal.Scan(raw); len(fs) > 0 {
 			return fs[0].Value, fs[0].Kind, true
+		}
+		if m := defaultValue.FindStringSubmatch(strings.Trim(raw, `"`)); m != nil && !strings.Contains(m[1], "$") && literal.Assigned(name, m[1]) {
+			return m[1], "default of a credential assigned to " + name, true
 		}
 		return "", "", false
 	}

@@ -250,3 +250,25 @@ RUN ["npm", "config", "set", "_authToken", "`+wordValue+`"]
 		t.Errorf("secrets (-want +got):\n%s", diff)
 	}
 }
+
+// The default of ${NAME:-DEFAULT} is the value that the image keeps when
+// the build passes no such argument, so a literal credential there is a
+// secret. A value that only reads variables holds no literal.
+func TestImageLiteralsDefaultValue(t *testing.T) {
+	const value = "canary-dockerfile-default-8j5e-X9x9"
+	res := parseFingerprinted(t, `FROM node:20
+ARG NPM_TOKEN
+ENV NPM_TOKEN=${NPM_TOKEN:-`+value+`}
+ENV API_TOKEN=$NPM_TOKEN
+`)
+	resulttest.NoValues(t, res, value)
+	var got []string
+	for _, n := range res.Nodes {
+		if n.Kind == graph.NodeSecret {
+			got = append(got, n.Attr(graph.AttrName)+" line "+itoa(n.Pos.Line))
+		}
+	}
+	if diff := cmp.Diff([]string{"NPM_TOKEN line 03"}, got); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+}
