@@ -28,6 +28,10 @@ const (
 	// ARG=ECOSYSTEM@HOST@LINE entry each: npm sends the value of ARG to
 	// HOST, as the RUN instruction at LINE sets up.
 	AttrArgLogins = "arg_logins"
+	// AttrEnvArgs, on a Dockerfile, lists the build arguments whose values
+	// an ENV of the image's stages copies, one ARG=NAME entry each: every
+	// container of the image has the value of ARG in its variable NAME.
+	AttrEnvArgs = "env_args"
 	// AttrBakedInto, on a Secret of type inline-value, is the id of the
 	// Dockerfile whose ENV, ARG default or RUN instruction contains the
 	// value, so that the images built from it keep it in their layers or

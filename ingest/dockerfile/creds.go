@@ -49,8 +49,9 @@ func (sc argScope) holds(name string) []string {
 // (toolLogins), and those of the index URLs that an ENV gives pip or uv.
 // An ENV whose value reads a build argument passes it on to the RUN
 // instructions of its stage and of the stages built FROM it, while an
-// ARG ends with its stage.
-func (d *document) argLogins(used []*stage) []string {
+// ARG ends with its stage. envArgs are the graph.AttrEnvArgs entries of
+// the image.
+func (d *document) argLogins(used []*stage) (logins, envArgs []string) {
 	scopes := map[int]argScope{}
 	var out []string
 	for _, s := range used {
@@ -98,7 +99,17 @@ func (d *document) argLogins(used []*stage) []string {
 		scopes[s.index] = sc
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	// The ENV variables of the last stage, those of the stages it is
+	// built FROM included, are in the image's configuration.
+	if len(d.stages) > 0 {
+		for name, args := range scopes[len(d.stages)-1].env {
+			for _, arg := range args {
+				envArgs = append(envArgs, arg+"="+name)
+			}
+		}
+		slices.Sort(envArgs)
+	}
+	return slices.Compact(out), envArgs
 }
 
 // registryHost returns the host of a registry URL that an ENV or ARG

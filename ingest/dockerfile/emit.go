@@ -43,8 +43,12 @@ func (d *document) emit() {
 			attrs[k] = v
 		}
 	}
-	if logins := d.argLogins(used); len(logins) > 0 {
+	logins, envArgs := d.argLogins(used)
+	if len(logins) > 0 {
 		attrs[graph.AttrArgLogins] = graph.JoinList(logins)
+	}
+	if len(envArgs) > 0 {
+		attrs[graph.AttrEnvArgs] = graph.JoinList(envArgs)
 	}
 	label := d.f.RelPath
 	if d.f.Repo != "" {

@@ -365,3 +365,65 @@ func TestDockerfileBuilderStageLiteralPlan(t *testing.T) {
 		t.Errorf("plan item %q names the images, which do not keep the value", action)
 	}
 }
+
+// envArgRepos build an image whose ENV copies the build argument
+// NPM_TOKEN, which the job fills with its secret NPM_TOKEN, and a
+// Deployment that runs the image.
+var envArgRepos = map[string]map[string]string{
+	"api": {
+		"package-lock.json": buildLock,
+		"Dockerfile": `FROM node:20
+ARG NPM_TOKEN
+ENV NPM_TOKEN=${NPM_TOKEN}
+COPY package.json package-lock.json ./
+RUN npm ci
+`,
+		".github/workflows/image.yml": buildWorkflow("docker build --build-arg NPM_TOKEN=${{ secrets.NPM_TOKEN }} -t ghcr.io/o/api:1.4 . && docker push ghcr.io/o/api:1.4"),
+	},
+	"infra": envRepos["infra"],
+}
+
+// ENV bakes the build argument's value into the image's environment, so
+// the Deployment that runs the image has the secret, certain, since one
+// build makes the image. Without the ENV line, the Deployment does not
+// have it.
+func TestDockerfileEnvCopiesBuildArg(t *testing.T) {
+	const secret = "secret:gha:o/api/NPM_TOKEN"
+	dir := t.TempDir()
+	writeRepos(t, dir, envArgRepos)
+	s, _ := ingestDir(t, dir)
+	es, err := s.Expand(context.Background(), []string{secret}, graph.In, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.From+" ("+string(e.Confidence)+")")
+	}
+	slices.Sort(got)
+	job := graph.GHAJobID("o/api", ".github/workflows/image.yml", "image")
+	want := []string{
+		job + " (certain)",
+		graph.ImageBuildID(job, 9) + " (certain)",
+		graph.K8sWorkloadID("prod", "Deployment", "api") + " (certain)",
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runtimes that expose the secret (-want +got):\n%s", diff)
+	}
+
+	without := map[string]map[string]string{"infra": envArgRepos["infra"], "api": maps.Clone(envArgRepos["api"])}
+	without["api"]["Dockerfile"] = strings.Replace(without["api"]["Dockerfile"], "ENV NPM_TOKEN=${NPM_TOKEN}\n", "", 1)
+	dir = t.TempDir()
+	writeRepos(t, dir, without)
+	s, _ = ingestDir(t, dir)
+	es, err = s.Expand(context.Background(), []string{secret}, graph.In, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if e.From == graph.K8sWorkloadID("prod", "Deployment", "api") {
+			t.Errorf("without ENV, the Deployment exposes %s", secret)
+		}
+	}
+}

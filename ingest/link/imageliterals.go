@@ -45,16 +45,20 @@ func (v *view) bakedSecrets() map[string][]graph.Node {
 // a CI job that builds and pushes the image writes, and the versions of
 // those names.
 func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
-	secrets := v.bakedSecrets()
-	if len(secrets) == 0 {
+	dfs := map[string]bool{}
+	for df := range v.bakedSecrets() {
+		dfs[df] = true
+	}
+	for _, n := range v.byKind[graph.NodePackage] {
+		if n.Attr(graph.AttrEnvArgs) != "" {
+			dfs[n.ID] = true
+		}
+	}
+	if len(dfs) == 0 {
 		return nil
 	}
 
-	ids := make([]string, 0, len(secrets))
-	for df := range secrets {
-		ids = append(ids, df)
-	}
-	slices.Sort(ids)
+	ids := slices.Sorted(maps.Keys(dfs))
 	deps, err := r.Expand(ctx, ids, graph.In, graph.EdgeDependsOn)
 	if err != nil {
 		return err
@@ -109,7 +113,8 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 // by the builds alone.
 func (v *view) linkBakedSecrets() {
 	secrets := v.bakedSecrets()
-	if len(secrets) == 0 {
+	envArgs := v.envArgSecrets()
+	if len(secrets) == 0 && len(envArgs) == 0 {
 		return
 	}
 	for _, b := range v.imageBuilds() {
@@ -161,6 +166,22 @@ func (v *view) linkBakedSecrets() {
 				}
 				v.exposeBaked(e.From, s, conf, e.Pos, reason)
 			}
+			for _, a := range envArgs[df] {
+				conf := e.Confidence.Weaker(built).Weaker(a.edge.Confidence)
+				if a.builds > 1 {
+					conf = graph.Possible
+				}
+				reason := fmt.Sprintf("the runtime runs %s, an image built from %s, whose ENV %s copies build argument %s, which %s fills with this secret, so every container of the image has it in its environment",
+					graph.ReadableID(e.To), dfPath(v, df), a.env, a.edge.Attr(graph.AttrName), graph.ReadableID(a.edge.From))
+				if a.builds > 1 {
+					reason += "; possible: other builds of the file may have made the image with other values"
+				}
+				x := graph.Edge{From: e.From, To: a.edge.To, Kind: graph.EdgeExposes, Confidence: conf, Pos: e.Pos}
+				x.SetAttr(graph.AttrVia, "image")
+				x.SetAttr(graph.AttrName, a.env)
+				x.SetAttr(graph.AttrReason, reason)
+				v.addEdge(x)
+			}
 		}
 	}
 	for _, es := range v.out[graph.EdgeExecutes] {
@@ -171,6 +192,52 @@ func (v *view) linkBakedSecrets() {
 	for _, e := range slices.Clone(v.derivedEdges) {
 		runs(e)
 	}
+}
+
+// envArgSecret is a secret that a build passes as a build argument which
+// an ENV of the image copies (graph.AttrEnvArgs). edge is the build's
+// EXPOSES edge to the secret, env is the ENV variable, and builds counts
+// the builds of the Dockerfile.
+type envArgSecret struct {
+	edge   graph.Edge
+	env    string
+	builds int
+}
+
+// envArgSecrets returns, by Dockerfile, the secrets that its builds pass
+// as build arguments which an ENV of the image copies. The build's EXPOSES
+// edges are those that linkBuildRuntimes derived.
+func (v *view) envArgSecrets() map[string][]envArgSecret {
+	builds := map[string]int{}
+	for _, b := range v.imageBuilds() {
+		builds[b.Attr("dockerfile_id")]++
+	}
+	var out map[string][]envArgSecret
+	for _, e := range v.derivedEdges {
+		if e.Kind != graph.EdgeExposes || e.Attr(graph.AttrVia) != graph.BuildViaArg {
+			continue
+		}
+		b, ok := v.node(e.From)
+		if !ok || b.Attr("type") != graph.RuntimeImageBuild {
+			continue
+		}
+		dfID := b.Attr("dockerfile_id")
+		df, ok := v.node(dfID)
+		if !ok {
+			continue
+		}
+		for _, it := range graph.SplitList(df.Attr(graph.AttrEnvArgs)) {
+			arg, env, ok := strings.Cut(it, "=")
+			if !ok || arg != e.Attr(graph.AttrName) {
+				continue
+			}
+			if out == nil {
+				out = map[string][]envArgSecret{}
+			}
+			out[dfID] = append(out[dfID], envArgSecret{edge: e, env: env, builds: builds[dfID]})
+		}
+	}
+	return out
 }
 
 // bakedReason returns the sentence that names where a Dockerfile contains
