@@ -193,9 +193,9 @@ COPY --from=tools /out/tool /usr/local/bin/tool
 		t.Errorf("secrets (-want +got):\n%s", diff)
 	}
 	wantWarnings := []string{
-		"api/Dockerfile:1: ARG SENTRY_AUTH_TOKEN has a value that looks like a credential (credential assigned to SENTRY_AUTH_TOKEN), which every image built from this file contains; the value is not stored",
-		"api/Dockerfile:3: ENV BUILD_SECRET has a value that looks like a credential (credential assigned to BUILD_SECRET), which every image built from this file contains; the value is not stored",
-		"api/Dockerfile:7: ENV API_TOKEN has a value that looks like a credential (credential assigned to API_TOKEN), which every image built from this file contains; the value is not stored",
+		"api/Dockerfile:1: ARG SENTRY_AUTH_TOKEN has a value that looks like a credential (credential assigned to SENTRY_AUTH_TOKEN), which the layers, history or build cache of images built from this file keep; the value is not stored",
+		"api/Dockerfile:3: ENV BUILD_SECRET has a value that looks like a credential (credential assigned to BUILD_SECRET), which the layers, history or build cache of images built from this file keep; the value is not stored",
+		"api/Dockerfile:7: ENV API_TOKEN has a value that looks like a credential (credential assigned to API_TOKEN), which the layers, history or build cache of images built from this file keep; the value is not stored",
 		"api/Dockerfile:11: RUN writes what looks like a credential (npm registry token) into the script that the image's history records; the value is not stored",
 	}
 	if diff := cmp.Diff(wantWarnings, resulttest.Warnings(res)); diff != "" {

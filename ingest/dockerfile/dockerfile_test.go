@@ -194,8 +194,8 @@ ENV NPM_TOKEN="`+key+`"
 	}
 	resulttest.NoValues(t, res, key)
 	want := []string{
-		"api/Dockerfile:1: ARG AWS_KEY has a value that looks like a credential (AWS access key id), which every image built from this file contains; the value is not stored",
-		"api/Dockerfile:3: ENV NPM_TOKEN has a value that looks like a credential (AWS access key id), which every image built from this file contains; the value is not stored",
+		"api/Dockerfile:1: ARG AWS_KEY has a value that looks like a credential (AWS access key id), which the layers, history or build cache of images built from this file keep; the value is not stored",
+		"api/Dockerfile:3: ENV NPM_TOKEN has a value that looks like a credential (AWS access key id), which the layers, history or build cache of images built from this file keep; the value is not stored",
 	}
 	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)

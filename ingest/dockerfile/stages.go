@@ -144,11 +144,12 @@ func (d *document) addArg(name string) {
 }
 
 // checkLiteral warns about an ARG or ENV whose value is a credential
-// (credential). The value goes into every image built from the file, and
-// into its history. Only the name is reported.
+// (credential). The value goes into the history of the images built from
+// the file, or, in a stage the last one only copies from, into the build
+// cache. Only the name is reported.
 func (d *document) checkLiteral(line int, inst, name, value string) {
 	if _, kind, ok := d.credential(name, value); ok {
-		d.res.Warnf(d.pos(line), "%s %s has a value that looks like a credential (%s), which every image built from this file contains; the value is not stored", inst, name, kind)
+		d.res.Warnf(d.pos(line), "%s %s has a value that looks like a credential (%s), which the layers, history or build cache of images built from this file keep; the value is not stored", inst, name, kind)
 	}
 }
 
