@@ -65,7 +65,7 @@ func (v *view) linkDeploys(log *slog.Logger) {
 		}
 	}
 	if unmatched > 0 && log != nil {
-		log.Warn("deploys link to no runtime because no input declares the function or service they name, so add the Terraform that declares it",
+		log.Warn("deploys link to no runtime because no input declares the function or service they name, so add the Terraform that declares it (--log-level debug lists each)",
 			"count", unmatched)
 	}
 }

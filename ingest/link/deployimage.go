@@ -54,6 +54,9 @@ func (v *view) linkImageDeploys(log *slog.Logger) {
 			ref, computed, ok := d.Ref()
 			if !ok {
 				unparsed++
+				if log != nil {
+					log.Debug("image deploy names no image", "job", rt.ID, "pos", rt.Pos.String(), "service", d.Service, "name", d.Name)
+				}
 				continue
 			}
 			found, matched := idx.match(d)
@@ -80,11 +83,11 @@ func (v *view) linkImageDeploys(log *slog.Logger) {
 		return
 	}
 	if unmatched > 0 {
-		log.Warn("image deploys link to no runtime because no input declares the function, service or workload they name, so add the Terraform or manifests that declare it",
+		log.Warn("image deploys link to no runtime because no input declares the function, service or workload they name, so add the Terraform or manifests that declare it (--log-level debug lists each)",
 			"count", unmatched)
 	}
 	if unparsed > 0 {
-		log.Warn("image deploys link to no image because a variable sets the image's name, which the input does not show",
+		log.Warn("image deploys link to no image because a variable sets the image's name, which the input does not show (--log-level debug lists each)",
 			"count", unparsed)
 	}
 }

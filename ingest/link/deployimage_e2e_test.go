@@ -608,3 +608,16 @@ func TestDeployedImageReachesCloudRunJob(t *testing.T) {
 		t.Errorf("no deploy edge from %s", job)
 	}
 }
+
+// A deploy that names its image through a variable of the workflow's env,
+// holding the registry and path, links as one that writes it out: the
+// package reaches the service and its service account.
+func TestDeployedImageFromEnvVariable(t *testing.T) {
+	repos := runRepos(`gcloud run deploy api --image "$IMAGE:${{ github.sha }}" --region europe-west1`)
+	wf := repos["api"][".github/workflows/release.yml"]
+	repos["api"][".github/workflows/release.yml"] = strings.Replace(wf, "jobs:\n", "env:\n  IMAGE: "+arImage+"\njobs:\n", 1)
+	want := []string{apiSA + " (certain)", apiService + " (certain)"}
+	if diff := cmp.Diff(want, reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "gcp:sa:", "runtime:gcp:")); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}

@@ -135,7 +135,7 @@ func imageDeployOf(argv []string, env Env) []Effect {
 	if len(argv) == 0 {
 		return nil
 	}
-	args := expandVars(argv[1:], env)
+	args := expandImageVars(argv[1:], env)
 	var deploys []ImageDeploy
 	switch strings.TrimSuffix(path.Base(strings.ReplaceAll(argv[0], `\`, "/")), ".exe") {
 	case "aws":

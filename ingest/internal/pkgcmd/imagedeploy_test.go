@@ -48,6 +48,14 @@ func TestImageDeploys(t *testing.T) {
 			[]ImageDeploy{run("api", "asia-east1", "", artifact+":1")}},
 		{"gcloud run deploy api --source .", nil, nil},
 		{"gcloud run deploy api --image " + artifact + ":1 --platform gke --cluster c", nil, nil},
+		// A variable that holds the image's registry and path is
+		// expanded; one that holds a URL or a credential is not.
+		{"gcloud run deploy api --image $IMAGE:$SHA --region europe-west1", Env{"IMAGE": artifact},
+			[]ImageDeploy{run("api", "europe-west1", "", artifact+":$SHA")}},
+		{"gcloud run deploy api --image ${REGISTRY}/api:1 --region europe-west1", Env{"REGISTRY": "europe-west1-docker.pkg.dev/p/r"},
+			[]ImageDeploy{run("api", "europe-west1", "", artifact+":1")}},
+		{"gcloud run deploy api --image $IMAGE:1 --region europe-west1", Env{"IMAGE": "https://europe-west1-docker.pkg.dev/p/r/api"},
+			[]ImageDeploy{run("api", "europe-west1", "", "$IMAGE:1")}},
 		// A Cloud Run job is deployed and updated like a service.
 		{"gcloud run jobs deploy nightly --image " + artifact + ":$SHA --region europe-west1 --project p", nil,
 			[]ImageDeploy{runJob("nightly", "europe-west1", "p", artifact+":$SHA")}},

@@ -231,11 +231,32 @@ var varRef = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-
 // its own.
 var plainValue = regexp.MustCompile(`^[0-9A-Za-z._~^<>=*|,+-]{1,64}$`)
 
+// imageValue matches a variable's value that expandImageVars puts into a
+// word: a container image's registry, path, tag or digest, or a part of
+// one, which plainValue leaves out for its slashes and colons. A URL
+// (scheme://...) is no image reference.
+var imageValue = regexp.MustCompile(`^[0-9A-Za-z._~^<>=*|,+@:/-]{1,255}$`)
+
 // expandVars returns args with the variables of each word replaced by
 // their values in env, as the shell expands them, when every variable of
 // the word has a plain value there. A value that is named or shaped like
 // a credential is never put into a word, since words reach reasons.
 func expandVars(args []string, env Env) []string {
+	return expandVarsOf(args, env, func(v string) bool { return plainValue.MatchString(v) }, false)
+}
+
+// expandImageVars is expandVars for the words of a command that names an
+// image, whose variables commonly hold a registry and path
+// (IMAGE=europe-west1-docker.pkg.dev/p/r/api). It puts in the values it
+// knows and leaves the other variables in place: $IMAGE:$SHA becomes
+// europe-west1-docker.pkg.dev/p/r/api:$SHA, whose tag the job sets.
+func expandImageVars(args []string, env Env) []string {
+	return expandVarsOf(args, env, func(v string) bool { return imageValue.MatchString(v) && !strings.Contains(v, "://") }, true)
+}
+
+// expandVarsOf is expandVars with the test of the values it puts in. With
+// partial, a word whose variables are not all known gets the known ones.
+func expandVarsOf(args []string, env Env, plain func(string) bool, partial bool) []string {
 	var out []string
 	for i, a := range args {
 		if !strings.Contains(a, "$") {
@@ -246,13 +267,13 @@ func expandVars(args []string, env Env) []string {
 			m := varRef.FindStringSubmatch(ref)
 			name := m[1] + m[2]
 			v, ok := env[name]
-			if !ok || !plainValue.MatchString(v) || literal.LooksLikeCredential(name, v) || literal.HasCredentialShape(v) {
+			if !ok || !plain(v) || literal.LooksLikeCredential(name, v) || literal.HasCredentialShape(v) {
 				whole = false
 				return ref
 			}
 			return v
 		})
-		if !whole {
+		if !whole && !partial || x == a {
 			continue
 		}
 		if out == nil {
