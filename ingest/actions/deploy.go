@@ -120,7 +120,11 @@ func (w *workflow) deployIdentities(j *job, effects []pkgcmd.Effect, env map[str
 		if imageDeploy := effects[i].ImageDeploy; imageDeploy != nil {
 			d = &imageDeploy.Deploy
 		}
-		if d == nil || d.Service == pkgcmd.DeployKubernetes {
+		if d == nil {
+			continue
+		}
+		d.Line = line
+		if d.Service == pkgcmd.DeployKubernetes {
 			// kubectl acts as the kubeconfig's user, which no cloud
 			// login of the job names.
 			continue

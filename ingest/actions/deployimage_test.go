@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
@@ -109,7 +110,8 @@ func TestImageDeploysOfJobs(t *testing.T) {
 	for _, tt := range tests {
 		rt := findNode(t, res, graph.GHAJobID(testRepo, ".github/workflows/release.yml", tt.job))
 		got := pkgcmd.ImageDeploys(rt.Attr(pkgcmd.AttrImageDeploys))
-		if diff := cmp.Diff(got, tt.want); diff != "" {
+		// The step lines are checked in TestECSStarterWorkflow.
+		if diff := cmp.Diff(got, tt.want, cmpopts.IgnoreFields(pkgcmd.Deploy{}, "Line")); diff != "" {
 			t.Errorf("job %s: image deploys (-got +want):\n%s", tt.job, diff)
 		}
 	}

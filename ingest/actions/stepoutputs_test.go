@@ -102,8 +102,9 @@ func TestECSStarterWorkflow(t *testing.T) {
 
 	rt := findNode(t, res, graph.GHAJobID(testRepo, wf, "deploy"))
 	want := []pkgcmd.ImageDeploy{{
+		// Line 40 of the workflow is the deploy action's uses: line.
 		Deploy: pkgcmd.Deploy{Service: pkgcmd.DeployECS, Name: "my-service", Region: "us-east-1",
-			Account: "111122223333", As: []string{role}},
+			Account: "111122223333", As: []string{role}, Line: 40},
 		Image:     "111122223333.dkr.ecr.us-east-1.amazonaws.com/my-repo:${{ github.sha }}",
 		Container: "app", Cluster: "my-cluster",
 	}}

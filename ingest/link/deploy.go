@@ -166,6 +166,15 @@ func (idx *deployIndex) match(d pkgcmd.Deploy) (found []graph.Node, matched stri
 	return found, matched
 }
 
+// deployPos returns the position of deploy d of job rt: the line of the
+// step or command when the CI reader gave it, else the job's.
+func deployPos(rt graph.Node, d pkgcmd.Deploy) graph.Pos {
+	if d.Line > 0 && rt.Pos.File != "" {
+		return graph.Pos{File: rt.Pos.File, Line: d.Line}
+	}
+	return rt.Pos
+}
+
 // differ reports whether two values both known differ.
 func differ(a, b string) bool { return a != "" && b != "" && a != b }
 
@@ -295,7 +304,7 @@ func (v *view) deployModifies(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, con
 		if note != "" {
 			reason += "; possible: " + note
 		}
-		e := graph.Edge{From: id, To: fn.ID, Kind: graph.EdgeCanModify, Confidence: c, Pos: rt.Pos}
+		e := graph.Edge{From: id, To: fn.ID, Kind: graph.EdgeCanModify, Confidence: c, Pos: deployPos(rt, d)}
 		e.SetAttr(graph.AttrActions, deployActions[d.Service])
 		e.SetAttr(graph.AttrReason, reason)
 		v.addEdge(e)

@@ -259,7 +259,7 @@ func (v *view) deployedImage(rt graph.Node, d pkgcmd.ImageDeploy, ref image.Ref,
 	if computed {
 		reason += "; the job sets the tag when it runs, so the image is some version of " + ref.Name()
 	}
-	e := graph.Edge{From: fn.ID, To: to, Kind: graph.EdgeExecutes, Confidence: conf, Pos: rt.Pos}
+	e := graph.Edge{From: fn.ID, To: to, Kind: graph.EdgeExecutes, Confidence: conf, Pos: deployPos(rt, d.Deploy)}
 	e.SetAttr(graph.AttrVia, "deploy")
 	e.SetAttr("pinned", pinned)
 	e.SetAttr("deployed_by", rt.ID)
@@ -320,7 +320,7 @@ func (v *view) imageDeployModifies(rt graph.Node, d pkgcmd.ImageDeploy, fn graph
 		if note != "" {
 			reason += "; possible: " + note
 		}
-		e := graph.Edge{From: id, To: fn.ID, Kind: graph.EdgeCanModify, Confidence: c, Pos: rt.Pos}
+		e := graph.Edge{From: id, To: fn.ID, Kind: graph.EdgeCanModify, Confidence: c, Pos: deployPos(rt, d.Deploy)}
 		e.SetAttr(graph.AttrActions, action)
 		e.SetAttr(graph.AttrReason, reason)
 		v.addEdge(e)

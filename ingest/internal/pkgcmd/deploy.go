@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
@@ -53,6 +54,9 @@ type Deploy struct {
 	// command runs in: a Lambda upload whose zip no zip command of the job
 	// made, or one from S3.
 	Guessed bool
+	// Line is the line of the CI file that makes the deploy, when the
+	// reader knows it, or 0.
+	Line int
 }
 
 // EncodeDeploy writes a deploy as one item of the AttrDeploys list: a
@@ -73,6 +77,9 @@ func EncodeDeploy(d Deploy) string {
 	if d.Guessed {
 		v.Set("guessed", "true")
 	}
+	if d.Line > 0 {
+		v.Set("line", strconv.Itoa(d.Line))
+	}
 	for _, id := range d.As {
 		v.Add("as", id)
 	}
@@ -91,6 +98,7 @@ func DecodeDeploy(item string) (d Deploy, ok bool) {
 	}
 	d = Deploy{Service: v.Get("service"), Name: v.Get("name"), Dir: v.Get("dir"), Region: v.Get("region"),
 		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"], Guessed: v.Get("guessed") == "true"}
+	d.Line, _ = strconv.Atoi(v.Get("line"))
 	return d, d.Service != "" && d.Name != ""
 }
 
