@@ -823,7 +823,14 @@ func containItem(group []*Reached, res *Result) *Item {
 		if x != rt {
 			it.Also = append(it.Also, x.Node.ID)
 		}
-		labels = append(labels, x.Node.Label)
+		label := x.Node.Label
+		if x.Node.Attr("type") == graph.RuntimeImageBuild {
+			// "the image build of Dockerfile at line 9 in image / image"
+			label = "the " + label
+		}
+		if !slices.Contains(labels, label) {
+			labels = append(labels, label)
+		}
 		// The package the runtime runs is the last one its path executes.
 		// A job reached through a package the attacker can publish runs
 		// a version its lockfile pins, which stays as it was built: the
@@ -912,8 +919,8 @@ func containItem(group []*Reached, res *Result) *Item {
 			"; " + shellCommand(slices.Concat(glab, []string{"--method", "PUT", project, "--raw-field", "builds_access_level=disabled"})...)
 	case "gha-job":
 		it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",
-			rt.Node.Label, cause)
-		if len(group) > 1 {
+			labels[0], cause)
+		if len(labels) > 1 {
 			last := len(labels) - 1
 			jobs := strings.Join(labels[:last], ", ") + " and " + labels[last]
 			it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",

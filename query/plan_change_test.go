@@ -303,3 +303,29 @@ func TestPlanCheckWithoutCommandAsksAgain(t *testing.T) {
 		t.Errorf("function item: verify %q, action %q, want a verify and no second check in the action", it.Verify, it.Action)
 	}
 }
+
+func TestPlanContainsImageBuildByItsWorkflow(t *testing.T) {
+	// The package runs in a job and in that job's image build: one item
+	// disables the workflow, and its action names the job and the build
+	// once each.
+	const (
+		pkg   = "pkg:npm/bad@1.0.0"
+		job   = "runtime:gha:o/a/.github/workflows/image.yml#image"
+		build = job + "/build@9"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/image.yml", "repository", "o/a").
+		node(build, "type", graph.RuntimeImageBuild, graph.AttrJobType, "gha-job", "workflow", ".github/workflows/image.yml", "repository", "o/a").
+		edge(job, graph.EdgeExecutes, pkg).
+		edge(build, graph.EdgeExecutes, pkg).
+		store(t)
+	plan := planFrom(t, s, pkg, Options{})
+	if n := len(plan.Steps[0].Items); n != 1 {
+		t.Fatalf("first step has %d items, want 1: %+v", n, plan.Steps[0].Items)
+	}
+	it := plan.Steps[0].Items[0]
+	want := "Disable the workflow that runs " + job + " and the " + build + " and cancel"
+	if !strings.HasPrefix(it.Action, want) && !strings.HasPrefix(it.Action, "Disable the workflow that runs the "+build+" and "+job+" and cancel") {
+		t.Errorf("action %q, want it to name the job and the build once each", it.Action)
+	}
+}
