@@ -204,9 +204,15 @@ func renderResult(w io.Writer, format string, res *query.Result) error {
 		fmt.Fprintln(w, "\nnothing reachable: "+emptyReason(res.Starts))
 	}
 	if n := deadEnds(res); n > 0 {
-		fmt.Fprintf(w, "\n%s above: no input shows what they act as, so the walk stops there. "+
-			"Rotate them all the same. A mapping file (blastradius-map.yaml, see the README) "+
-			"can state what they act as, so that the walk follows them.\n", plural(int64(n), "credential"))
+		if n == 1 {
+			fmt.Fprint(w, "\n1 credential above: no input shows what it acts as, so the walk stops there. "+
+				"Rotate it all the same. A mapping file (blastradius-map.yaml, see the README) "+
+				"can state what it acts as, so that the walk follows it.\n")
+		} else {
+			fmt.Fprintf(w, "\n%d credentials above: no input shows what they act as, so the walk stops there. "+
+				"Rotate them all the same. A mapping file (blastradius-map.yaml, see the README) "+
+				"can state what they act as, so that the walk follows them.\n", n)
+		}
 	}
 	return nil
 }

@@ -367,7 +367,7 @@ jobs:
 	if !strings.Contains(out, tagged) {
 		t.Errorf("the hand-set secret is not tagged:\n%s", out)
 	}
-	if !strings.Contains(out, "\n1 credential above: no input shows what they act as") {
+	if !strings.Contains(out, "\n1 credential above: no input shows what it acts as") {
 		t.Errorf("no note on how to follow the credential:\n%s", out)
 	}
 	if strings.Contains(out, "GITHUB_TOKEN of build  secret:gha:token:o/app/.github/workflows/ci.yml#build\n      [certain; live; no input") {
