@@ -36,7 +36,7 @@ type Item struct {
 	// of one workflow that its command contains, or job-scoped tokens that
 	// expire the same way.
 	Also    []string `json:"also,omitempty"`
-	Kind    string   `json:"kind"` // contain, revoke, expire, rotate, undo, check
+	Kind    string   `json:"kind"` // contain, revoke, expire, rotate, undo, check, rebuild
 	Action  string   `json:"action"`
 	Command string   `json:"command,omitempty"` // printed for the user, never run
 	// Consumers lists where the replacement goes: the secrets that store
@@ -253,6 +253,9 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		st.Items = append(st.Items, containItems(run, res)...)
 		st.Items = append(st.Items, tokenItems(tokens)...)
 		st.Items = append(st.Items, changeItems(changed, hops, res)...)
+		plan.Steps = append(plan.Steps, st)
+	}
+	if st := rebuildStep(res); st != nil {
 		plan.Steps = append(plan.Steps, st)
 	}
 

@@ -252,3 +252,38 @@ func (r *Result) markTakenOver() {
 		}
 	}
 }
+
+// rebuildStep lists the container images that contain the compromised
+// code: an image whose Dockerfile installs the package or builds on the
+// image (a backward DEPENDS_ON step reached its name). Each tag built
+// since the package was pinned contains it, and a workload, a job or a
+// developer that pulls one runs it again, so the image is rebuilt and the
+// tags since the compromise are deleted or quarantined. An image reached
+// only because a credential can push to it is for publishedStep.
+func rebuildStep(res *Result) *Step {
+	var items []*Item
+	for _, x := range res.Reached {
+		n := x.Node
+		if n.Kind != graph.NodePackage || n.Attr("ecosystem") != "docker" || n.Attr("version") != "" || len(x.Path) == 0 {
+			continue
+		}
+		last := x.Path[len(x.Path)-1]
+		if last.Kind != graph.EdgeDependsOn || !last.Reversed || slices.ContainsFunc(x.Path, func(h Hop) bool { return h.Kind == graph.EdgeCanPublish }) {
+			continue
+		}
+		name := orPlaceholder(n.Attr(graph.AttrName), n.Label)
+		it := &Item{Node: n, Kind: "rebuild"}
+		it.Action = fmt.Sprintf("Rebuild %s once the compromised version is removed or pinned, push it, and delete or quarantine the tags pushed since the compromise: each contains the compromised code, and whatever pulls one runs it again", name)
+		if n.Attr(graph.AttrName) != "" && !strings.HasPrefix(name, "-") {
+			it.Command = shellCommand("crane", "ls", name)
+		}
+		items = append(items, it)
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	sortItems(items)
+	return &Step{Title: "Rebuild the images that contain the compromised code",
+		Why:   "These images are built from a Dockerfile that installs the compromised package or builds on the compromised image. Until they are rebuilt, a redeploy, a scale-up or a developer's pull runs the compromised code again.",
+		Items: items}
+}

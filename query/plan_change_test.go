@@ -329,3 +329,50 @@ func TestPlanContainsImageBuildByItsWorkflow(t *testing.T) {
 		t.Errorf("action %q, want it to name the job and the build once each", it.Action)
 	}
 }
+
+func TestPlanRebuildsImageThatContainsPackage(t *testing.T) {
+	// The Dockerfile of ghcr.io/o/api installs the package, and a
+	// Deployment runs a tag of the image. The plan contains the workload
+	// and then rebuilds the image; an image that only a credential can
+	// push (web) is no image to rebuild.
+	const (
+		pkg     = "pkg:npm/bad@1.0.0"
+		df      = "dockerfile:github.com/o/api/Dockerfile"
+		api     = "pkg:docker/ghcr.io/o/api"
+		apiTag  = "pkg:docker/ghcr.io/o/api@1.4"
+		deploy  = "runtime:k8s:prod/Deployment/api"
+		key     = "secret:k8s:prod/registry"
+		pusher  = "github:user:pusher"
+		web     = "pkg:docker/ghcr.io/o/web"
+	)
+	s := newG().
+		node(api, "ecosystem", "docker", "name", "ghcr.io/o/api").
+		node(web, "ecosystem", "docker", "name", "ghcr.io/o/web").
+		node(deploy, "type", "k8s-workload", "kind", "Deployment", "namespace", "prod", "name", "api").
+		edge(df, graph.EdgeDependsOn, pkg).
+		edge(api, graph.EdgeDependsOn, df).
+		edge(apiTag, graph.EdgeVersionOf, api).
+		edge(deploy, graph.EdgeExecutes, apiTag).
+		edge(deploy, graph.EdgeExposes, key).
+		edge(key, graph.EdgeAuthenticatesAs, pusher).
+		edge(pusher, graph.EdgeCanPublish, web).
+		store(t)
+	plan := planFrom(t, s, pkg, Options{})
+	var rebuilt []string
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Kind == "rebuild" {
+				rebuilt = append(rebuilt, it.Node.ID)
+				if it.Command != "crane ls ghcr.io/o/api" {
+					t.Errorf("rebuild command %q, want crane ls ghcr.io/o/api", it.Command)
+				}
+			}
+		}
+	}
+	if !slices.Equal(rebuilt, []string{api}) {
+		t.Errorf("images to rebuild %v, want [%s]", rebuilt, api)
+	}
+	if plan.Steps[0].Items[0].Node.ID != deploy || plan.Steps[1].Title != "Rebuild the images that contain the compromised code" {
+		t.Errorf("steps %q then %q, want the workload contained first and the image rebuilt next", plan.Steps[0].Title, plan.Steps[1].Title)
+	}
+}
