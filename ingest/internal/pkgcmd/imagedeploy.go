@@ -135,9 +135,15 @@ func imageDeployOf(argv []string, env Env) []Effect {
 	if len(argv) == 0 {
 		return nil
 	}
+	prog := strings.TrimSuffix(path.Base(strings.ReplaceAll(argv[0], `\`, "/")), ".exe")
+	switch prog {
+	case "aws", "gcloud", "gcloud.cmd", "kubectl", "oc":
+	default:
+		return nil
+	}
 	args := expandImageVars(argv[1:], env)
 	var deploys []ImageDeploy
-	switch strings.TrimSuffix(path.Base(strings.ReplaceAll(argv[0], `\`, "/")), ".exe") {
+	switch prog {
 	case "aws":
 		if d, ok := awsLambdaImage(args, env); ok {
 			deploys = append(deploys, d)
