@@ -174,6 +174,12 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 			// A compromised role's sessions are revoked with the first step.
 			creds = append([]*Reached{x}, creds...)
 			isCred[s.ID] = true
+		case s.Kind == graph.NodeIdentity && s.Attr("type") == "service-account" && strings.HasPrefix(s.ID, "gcp:sa:") && !isCred[s.ID]:
+			// A compromised service account is disabled with the first
+			// step: the input may not show all of its keys, and tokens
+			// minted for it stay valid until the account is disabled.
+			creds = append([]*Reached{x}, creds...)
+			isCred[s.ID] = true
 		case s.Kind == graph.NodeIdentity && s.Attr("type") == "user" && strings.HasPrefix(s.ID, "arn:aws:iam::") && !isCred[s.ID]:
 			// A compromised IAM user's keys and password are revoked with
 			// the first step, also those the input does not declare.
@@ -1336,7 +1342,11 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			return it
 		}
 		if n.Attr("type") == "service-account" {
-			serviceAccountItem(it, strings.TrimPrefix(n.ID, "gcp:sa:"))
+			email := strings.TrimPrefix(n.ID, "gcp:sa:")
+			serviceAccountItem(it, email)
+			if slices.ContainsFunc(res.Starts, func(s graph.Node) bool { return s.ID == n.ID }) {
+				startServiceAccountItem(it, email)
+			}
 			return it
 		}
 		name := iamName(n.ID)
@@ -1514,6 +1524,18 @@ func serviceAccountItem(it *Item, email string) {
 	it.Command = shellCommand("gcloud", "iam", "service-accounts", "disable", account) + "; " +
 		shellCommand("gcloud", "iam", "service-accounts", "get-iam-policy", account)
 	it.Verify = logLookup("protoPayload.authenticationInfo.principalEmail="+loggingString(email), email)
+}
+
+// startServiceAccountItem fills in the item of a service account that
+// the query starts from: the attacker holds the account itself, through
+// keys the input may not show all of, so every user-managed key is
+// deleted while the account is disabled.
+func startServiceAccountItem(it *Item, email string) {
+	it.Action = fmt.Sprintf("Disable service account %s so that no new token is issued for it, list its user-managed keys and delete each one, including those the input does not show, then enable it again. Tokens issued before may stay valid until they expire", email)
+	account := gcloudValue(email, "<service account email>")
+	it.Command = shellCommand("gcloud", "iam", "service-accounts", "disable", account) + "; " +
+		shellCommand("gcloud", "iam", "service-accounts", "keys", "list", "--iam-account", account, "--managed-by", "user") + "; " +
+		shellCommand("gcloud", "iam", "service-accounts", "keys", "delete", "<key id>", "--iam-account", account)
 }
 
 // logLookup returns the Cloud Logging command that lists the calls matching

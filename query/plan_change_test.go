@@ -376,3 +376,27 @@ func TestPlanRebuildsImageThatContainsPackage(t *testing.T) {
 		t.Errorf("steps %q then %q, want the workload contained first and the image rebuilt next", plan.Steps[0].Title, plan.Steps[1].Title)
 	}
 }
+
+func TestPlanDisablesStartServiceAccount(t *testing.T) {
+	// The compromised service account reads a bucket. The attacker holds
+	// the account itself, through keys the input may not show, so the
+	// plan disables it and deletes every user-managed key.
+	const (
+		sa     = "gcp:sa:ci@p.iam.gserviceaccount.com"
+		bucket = "gcp:storage:data"
+	)
+	s := newG().
+		node(sa, "type", "service-account").
+		edge(sa, graph.EdgeCanAccess, bucket, "level=read").
+		store(t)
+	it := planItem(t, planFrom(t, s, sa, Options{}), sa)
+	want := "gcloud iam service-accounts disable ci@p.iam.gserviceaccount.com; " +
+		"gcloud iam service-accounts keys list --iam-account ci@p.iam.gserviceaccount.com --managed-by user; " +
+		"gcloud iam service-accounts keys delete '<key id>' --iam-account ci@p.iam.gserviceaccount.com"
+	if it.Command != want {
+		t.Errorf("command\n%s\nwant\n%s", it.Command, want)
+	}
+	if !strings.Contains(it.Action, "including those the input does not show") {
+		t.Errorf("action %q does not ask for the keys the input does not show", it.Action)
+	}
+}
