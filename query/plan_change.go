@@ -70,23 +70,23 @@ func changeItems(runtimes []*Reached, hops map[string]Hop, res *Result) []*Item 
 }
 
 // changeItem returns the item that checks whether a runtime was changed
-// since the compromise, through hop, and gives how to contain it if it was.
+// since the compromise, through hop, and gives the way to contain it if it did.
 // The check runs again once the credentials that can change it are
 // revoked (Verify), since a change may come in between.
 func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 	contain := containItem([]*Reached{rt}, res)
 	it := &Item{Node: rt.Node, Kind: "check"}
 	since := compromiseTime(res)
-	who := graph.ReadableID(hop.From)
+	changer := graph.ReadableID(hop.From)
 	if x := res.index[hop.From]; x != nil && x.Node.Label != "" && x.Node.Label != x.Node.ID {
-		who = x.Node.Label
+		changer = x.Node.Label
 	}
-	what, how := "its code or configuration", who+" can change it"
+	target, means := "its code or configuration", changer+" can change it"
 	n := rt.Node
 	switch containType(n) {
 	case "gha-job":
-		what = "repository " + n.Attr(graph.AttrRepository)
-		how = who + " can push to it, and a pushed workflow or script runs in its jobs"
+		target = "repository " + n.Attr(graph.AttrRepository)
+		means = changer + " can push to it, and a pushed workflow or script runs in its jobs"
 		contain.Action = "turn off GitHub Actions for it until the pushes you did not make are reverted"
 		if repo := n.Attr(graph.AttrRepository); strings.Count(repo, "/") == 1 {
 			// The activity list contains every push, force push and
@@ -96,8 +96,8 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 			it.Command = shellCommand("gh", "api", "--paginate", "repos/"+repo+"/activity", "--jq", filter)
 		}
 	case "gitlab-job":
-		what = "project " + n.Attr(graph.AttrRepository)
-		how = who + " can push to it, and a pushed pipeline or script runs in its jobs"
+		target = "project " + n.Attr(graph.AttrRepository)
+		means = changer + " can push to it, and a pushed pipeline or script runs in its jobs"
 		contain.Action = "turn off its CI/CD until the pushes you did not make are reverted"
 		if repo := n.Attr(graph.AttrRepository); repo != "" {
 			server := orPlaceholder(n.Attr("server"), "gitlab.com")
@@ -132,9 +132,9 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 		}
 	}
 	it.Action = fmt.Sprintf("Check whether %s changed since the compromise: %s. If it did, %s",
-		what, how, lowerFirst(strings.TrimSuffix(contain.Action, ".")))
+		target, means, lowerFirst(strings.TrimSuffix(contain.Action, ".")))
 	if it.Command == "" {
-		// With a command, the verify line asks for the second check.
+		// With a command, the verify line requests the second check.
 		it.Action += ". Check again once the credentials that can change it are revoked"
 	}
 	it.Verify = it.Command

@@ -275,10 +275,10 @@ func TestResultMarksTakenOverRuntimes(t *testing.T) {
 	}
 }
 
-func TestPlanCheckWithoutCommandAsksAgain(t *testing.T) {
-	// No command lists an ECS task's changes, so the action itself asks
-	// for the second check; a Lambda function's item leaves that to its
-	// verify line.
+func TestPlanCheckRepeatsWithoutCommand(t *testing.T) {
+	// No command lists an ECS task's changes, so the action itself requests
+	// the second check. A Lambda function's item leaves that to its verify
+	// line.
 	const (
 		start = "secret:gha:o/a/AWS_KEY"
 		ci    = "arn:aws:iam::111122223333:user/ci"
@@ -336,14 +336,14 @@ func TestPlanRebuildsImageThatContainsPackage(t *testing.T) {
 	// and then rebuilds the image; an image that only a credential can
 	// push (web) is no image to rebuild.
 	const (
-		pkg     = "pkg:npm/bad@1.0.0"
-		df      = "dockerfile:github.com/o/api/Dockerfile"
-		api     = "pkg:docker/ghcr.io/o/api"
-		apiTag  = "pkg:docker/ghcr.io/o/api@1.4"
-		deploy  = "runtime:k8s:prod/Deployment/api"
-		key     = "secret:k8s:prod/registry"
-		pusher  = "github:user:pusher"
-		web     = "pkg:docker/ghcr.io/o/web"
+		pkg    = "pkg:npm/bad@1.0.0"
+		df     = "dockerfile:github.com/o/api/Dockerfile"
+		api    = "pkg:docker/ghcr.io/o/api"
+		apiTag = "pkg:docker/ghcr.io/o/api@1.4"
+		deploy = "runtime:k8s:prod/Deployment/api"
+		key    = "secret:k8s:prod/registry"
+		pusher = "github:user:pusher"
+		web    = "pkg:docker/ghcr.io/o/web"
 	)
 	s := newG().
 		node(api, "ecosystem", "docker", "name", "ghcr.io/o/api").

@@ -230,11 +230,10 @@ var (
 )
 
 // toolLogins returns the credentials that one line of a RUN script gives
-// pip, uv, Poetry or Pipenv in an index URL (indexLogins), Composer with
-// composer config http-basic, Bundler with bundle config, and NuGet with
-// dotnet nuget add source or update source (nugetSourceArgs). A NuGet
-// password for nuget.org logs in nowhere, because nuget.org takes an API
-// key only.
+// a package tool. Those are the index URLs of pip, uv, Poetry or Pipenv
+// (indexLogins), composer config http-basic, bundle config, and dotnet
+// nuget add source or update source (nugetSourceArgs). A NuGet password
+// for nuget.org logs in nowhere, because nuget.org takes an API key only.
 func toolLogins(line string) []toolLogin {
 	var out []toolLogin
 	if strings.Contains(line, "://") && pypiIndex.MatchString(line) {
@@ -361,6 +360,7 @@ func (d *document) imageLiterals(used []*stage) {
 		inChain[i] = true
 	}
 	slices.Reverse(chain)
+
 	// The image's own stages come first, so that a value written both
 	// there and in a stage it copies from is not marked build-only.
 	for _, s := range used {
@@ -368,6 +368,7 @@ func (d *document) imageLiterals(used []*stage) {
 			chain = append(chain, s)
 		}
 	}
+
 	ids := map[string]string{} // value -> node id
 	keys := map[string]bool{}
 	buildOnly := false
@@ -390,6 +391,7 @@ func (d *document) imageLiterals(used []*stage) {
 		d.res.AddNode(graph.Node{ID: id, Kind: graph.NodeSecret, Label: name + " (literal in " + d.f.RelPath + ")", Attrs: attrs,
 			Pos: graph.Pos{File: d.f.Path, Line: line}})
 	}
+
 	for _, s := range chain {
 		buildOnly = !inChain[s.index]
 		for _, n := range s.body {

@@ -42,6 +42,7 @@ func (v *view) readBuildRuntimes(ctx context.Context, r graph.Reader) error {
 	if v.buildContexts == nil {
 		v.buildContexts = map[string][]string{}
 	}
+
 	var ids []string
 	seen := map[string]bool{}
 	for _, b := range builds {
@@ -56,6 +57,7 @@ func (v *view) readBuildRuntimes(ctx context.Context, r graph.Reader) error {
 		}
 	}
 	slices.Sort(ids)
+
 	es, err := r.Expand(ctx, ids, graph.Out, graph.EdgeDependsOn)
 	if err != nil {
 		return err

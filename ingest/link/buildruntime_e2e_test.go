@@ -175,6 +175,7 @@ func TestBuildContainedByWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	build := graph.ImageBuildID(graph.GHAJobID("o/token", ".github/workflows/image.yml", "image"), 9)
 	var got []*query.Item
 	for _, st := range plan.Steps {
@@ -184,6 +185,7 @@ func TestBuildContainedByWorkflow(t *testing.T) {
 			}
 		}
 	}
+
 	if len(got) != 1 {
 		t.Fatalf("%d contain items, want 1", len(got))
 	}

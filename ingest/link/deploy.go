@@ -27,9 +27,9 @@ import (
 // scripts ran in the job that installed them, and packages that only
 // development needs are left out. A lockfile in the deployed folder
 // counts. Without one, the lockfiles of the nearest folder above it count
-// as possible ones, since a workspace's lockfile sits at its root; a
-// lockfile below the deployed folder belongs to another project and does
-// not count.
+// as possible ones, because a workspace's lockfile sits at its root. A
+// lockfile below the deployed folder belongs to another project, so it
+// does not count.
 //
 // The identities the job deploys as can replace the function's code, so
 // each gets CAN_MODIFY to it, unless an input or an earlier rule (IAM

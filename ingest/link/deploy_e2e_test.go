@@ -38,9 +38,10 @@ const (
 	devDep     = "pkg:npm/dev-dep@2.0.0"
 )
 
-// lambdaTerraform declares the function api in account 111122223333,
-// whose role reads the objects of bucket example-data.
-const lambdaTerraform = `
+// lambdaRoleTerraform declares, in account 111122223333, the role
+// api-role of Lambda functions, which reads the objects of bucket
+// example-data.
+const lambdaRoleTerraform = `
 provider "aws" {
   region              = "us-east-1"
   allowed_account_ids = ["111122223333"]
@@ -66,7 +67,11 @@ resource "aws_iam_role_policy" "read" {
     Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "${aws_s3_bucket.data.arn}/*" }]
   })
 }
+`
 
+// lambdaTerraform declares the function api in account 111122223333,
+// whose role reads the objects of bucket example-data.
+const lambdaTerraform = lambdaRoleTerraform + `
 resource "aws_lambda_function" "api" {
   function_name = "api"
   role          = aws_iam_role.api.arn

@@ -571,8 +571,8 @@ resource "google_storage_bucket_iam_member" "read" {
 `
 
 // A Cloud Run job that the workflow points at the image it built runs the
-// image's packages at its next execution: the package reaches the job, its
-// service account and the bucket, and the edge carries no pull policy, as
+// image's packages at its next execution. The package reaches the job, its
+// service account and the bucket. The edge carries no pull policy, because
 // a job resolves the tag each time it runs.
 func TestDeployedImageReachesCloudRunJob(t *testing.T) {
 	repos := map[string]map[string]string{"api": {

@@ -104,19 +104,20 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 // A runtime that EXECUTES an image built from the Dockerfile runs it with
 // the image's environment. Such an image is a name that DEPENDS_ON the
 // Dockerfile, or a version of that name. The runtime EXPOSES the value of
-// an ENV with the weaker confidence of those edges. The value of an ARG or RUN script is in the
-// image's history, and a RUN may leave it in a layer, so those are
-// possible. A runtime that runs an image built FROM such an image is not
-// reached: only the images that a job builds from the Dockerfile itself
-// count. Who can pull the image is not in the graph. A literal of a
-// stage that the image only copies from (graph.AttrBuildOnly) is exposed
-// by the builds alone.
+// an ENV with the weaker confidence of those edges. The value of an ARG
+// or RUN script is in the image's history, and a RUN may leave it in a
+// layer, so those are possible. A runtime that runs an image built FROM
+// such an image is not reached: only the images that a job builds from
+// the Dockerfile itself count. The graph has no edge for who can pull
+// the image. A literal of a stage that the image only copies from
+// (graph.AttrBuildOnly) is exposed by the builds alone.
 func (v *view) linkBakedSecrets() {
 	secrets := v.bakedSecrets()
 	envArgs := v.envArgSecrets()
 	if len(secrets) == 0 && len(envArgs) == 0 {
 		return
 	}
+
 	for _, b := range v.imageBuilds() {
 		for _, s := range secrets[b.Attr("dockerfile_id")] {
 			conf, reason := graph.Certain, bakedReason(s)+", which the build's RUN instructions read"
@@ -129,6 +130,7 @@ func (v *view) linkBakedSecrets() {
 	if len(v.baked) == 0 {
 		return
 	}
+
 	// builtFrom maps an image's id to the Dockerfiles it is built from,
 	// each with the confidence of that.
 	builtFrom := map[string]map[string]graph.Confidence{}
@@ -142,6 +144,7 @@ func (v *view) linkBakedSecrets() {
 			}
 		}
 	}
+
 	runs := func(e graph.Edge) {
 		if e.Kind != graph.EdgeExecutes {
 			return
@@ -184,6 +187,7 @@ func (v *view) linkBakedSecrets() {
 			}
 		}
 	}
+
 	for _, es := range v.out[graph.EdgeExecutes] {
 		for _, e := range es {
 			runs(e)

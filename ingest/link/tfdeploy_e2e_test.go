@@ -83,33 +83,7 @@ func tfDeployEdges(t *testing.T, s graph.Store) []string {
 // whose role reads the objects of bucket example-data. Terraform zips the
 // folder src/api, two levels up from the module's folder infra/lambda,
 // and uploads the zip as the function's code.
-const archiveTerraform = `
-provider "aws" {
-  region              = "us-east-1"
-  allowed_account_ids = ["111122223333"]
-}
-
-resource "aws_s3_bucket" "data" {
-  bucket = "example-data"
-}
-
-resource "aws_iam_role" "api" {
-  name = "api-role"
-  assume_role_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
-  })
-}
-
-resource "aws_iam_role_policy" "read" {
-  name = "read"
-  role = aws_iam_role.api.id
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "${aws_s3_bucket.data.arn}/*" }]
-  })
-}
-
+const archiveTerraform = lambdaRoleTerraform + `
 data "archive_file" "api" {
   type        = "zip"
   source_dir  = "${path.module}/../../src/api"

@@ -343,13 +343,13 @@ func (e *emitter) envVars(runtime string, b *block, a *hclsyntax.Attribute) {
 			e.warnReserved(a.Expr.Range(), b, name, values[name])
 			continue
 		}
-		held := e.heldBy(ri)
+		storedCreds := e.heldBy(ri)
 		s, ok := str(values[name])
-		if ok && ri.literal() && len(held) == 0 && literal.PlainConfig(name, s) {
+		if ok && ri.literal() && len(storedCreds) == 0 && literal.PlainConfig(name, s) {
 			continue
 		}
 		id, attrs := e.envVarNode(runtime, name)
-		for _, h := range held {
+		for _, h := range storedCreds {
 			e.heldEdge(id, graph.EdgeHolds, h, a.Expr.Range(), nil)
 		}
 		if ok && s != "" && ri.literal() {

@@ -247,8 +247,8 @@ func expandVars(args []string, env Env) []string {
 
 // expandImageVars is expandVars for the words of a command that names an
 // image, whose variables commonly hold a registry and path
-// (IMAGE=europe-west1-docker.pkg.dev/p/r/api). It puts in the values it
-// knows and leaves the other variables in place: $IMAGE:$SHA becomes
+// (IMAGE=europe-west1-docker.pkg.dev/p/r/api). It substitutes the values
+// env gives and leaves the other variables in place, so $IMAGE:$SHA becomes
 // europe-west1-docker.pkg.dev/p/r/api:$SHA, whose tag the job sets.
 func expandImageVars(args []string, env Env) []string {
 	return expandVarsOf(args, env, func(v string) bool { return imageValue.MatchString(v) && !strings.Contains(v, "://") }, true)

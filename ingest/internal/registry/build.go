@@ -49,9 +49,9 @@ type BuiltImage struct {
 }
 
 // PushedBuilds returns the images that a job's steps, given in order,
-// build and push: those that a build pushes itself, and those that a
-// later push command pushes under a name that a build or a later tag
-// command gave the built image. Images are matched by name, since a
+// build and push. Those are the images a build pushes itself, and those
+// a later push command pushes under a name that the build or a later tag
+// command gave the built image. Images are matched by name, because a
 // variable often sets the tag.
 func PushedBuilds(steps []BuildStep) []BuiltImage {
 	var out []BuiltImage
