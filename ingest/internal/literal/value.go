@@ -7,8 +7,12 @@ import (
 )
 
 // credentialKey matches variable names that conventionally hold
-// credentials.
-var credentialKey = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)`)
+// credentials. Besides the generic words, these are the keys that
+// frameworks and agents name: Rails' RAILS_MASTER_KEY, New Relic's
+// NEW_RELIC_LICENSE_KEY, Laravel's APP_KEY, and signing and encryption
+// keys. A name that only ends in KEY (CACHE_KEY, SORT_KEY, KMS_KEY_ID) is
+// none of them.
+var credentialKey = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth|master[_-]?key|licen[cs]e[_-]?key|signing[_-]?key|encryption[_-]?key|(^|[^a-z])app[_-]?key$)`)
 
 // credentialShape matches values shaped like well-known credentials: AWS
 // access key ids, GitHub, GitLab, npm, PyPI, Slack and CircleCI tokens,
@@ -27,14 +31,14 @@ func LooksLikeCredential(key, value string) bool {
 	if credentialShape.MatchString(value) {
 		return true
 	}
-	if !credentialKey.MatchString(key) {
+	if !credentialKey.MatchString(key) && !passName.MatchString(key) {
 		return false
 	}
 	return !Reference(value) && !strings.ContainsAny(value, " \n\t<>")
 }
 
 // CredentialName reports whether a variable name conventionally holds a
-// credential (DEPLOY_TOKEN, DB_PASSWORD, API_KEY).
+// credential (DEPLOY_TOKEN, DB_PASSWORD, API_KEY, RAILS_MASTER_KEY).
 func CredentialName(key string) bool { return credentialKey.MatchString(key) }
 
 // Reference reports whether a value is plainly something other than a

@@ -21,6 +21,19 @@ func TestLooksLikeCredential(t *testing.T) {
 		// starts with pypi- is no token.
 		{"PACKAGE", "pypi-attestations", false},
 		{"ANYTHING", "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA", true},
+		// Keys that frameworks and agents name, and PASS words.
+		{"RAILS_MASTER_KEY", "canary0f3e9a7b2c4d6e8f0a1b3c5d", true},
+		{"NEW_RELIC_LICENSE_KEY", "canaryX9x9canaryX9x9canaryX9x9canaryX9x9", true},
+		{"APP_KEY", "base64:Y2FuYXJ5WDl4OWNhbmFyeVg5eDljYW5hcnk=", true},
+		{"JWT_SIGNING_KEY", "canary-signing-X9x9", true},
+		{"RABBITMQ_DEFAULT_PASS", "canary-rabbit-X9x9", true},
+		{"SMTP_PASSPHRASE", "canary-phrase-X9x9", true},
+		// Names that only end in KEY, and BYPASS.
+		{"CACHE_KEY", "v1-deps-linux-2024", false},
+		{"KMS_KEY_ID", "1234abcd-12ab-34cd-56ef-1234567890ab", false},
+		{"S3_KEY", "reports/2024/summary.csv", false},
+		{"WRAPPED_APP_KEYS", "first-entry-value", false},
+		{"CACHE_BYPASS", "always-for-tests", false},
 	}
 	for _, tt := range tests {
 		if got := LooksLikeCredential(tt.key, tt.value); got != tt.want {
