@@ -10,8 +10,8 @@ import (
 // credentials. Besides the generic words, these are the keys that
 // frameworks and agents name: Rails' RAILS_MASTER_KEY, New Relic's
 // NEW_RELIC_LICENSE_KEY, Laravel's APP_KEY, and signing and encryption
-// keys. A name that only ends in KEY (CACHE_KEY, SORT_KEY, KMS_KEY_ID) is
-// none of them.
+// keys. A name that only ends in KEY (CACHE_KEY, SORT_KEY, KMS_KEY_ID) does
+// not match.
 var credentialKey = regexp.MustCompile(`(?i)(token|secret|passw(or)?d|passwd|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth|master[_-]?key|licen[cs]e[_-]?key|signing[_-]?key|encryption[_-]?key|(^|[^a-z])app[_-]?key$)`)
 
 // credentialShape matches values shaped like well-known credentials: AWS
