@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"maps"
+	"slices"
 	"time"
 	"unsafe"
 )
@@ -141,14 +143,18 @@ func sameMap(a, b map[string]string) bool {
 // MergeEdge merges facts sorted by source. The edge is certain when any
 // source asserts it as certain, and carries the evidence of every source.
 // A single source's evidence is shared with the result, so readers must
-// not change it.
+// not change it. When sources give different attributes, the result lists
+// a copy of facts in Facts.
 func MergeEdge(k EdgeKey, facts []EdgeFact, first, last time.Time) Edge {
 	e := Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: Possible, FirstSeen: first, LastSeen: last}
-	shared := false
+	shared, differ := false, false
 	if len(facts) > 1 {
 		e.Also = make([]Pos, 0, len(facts)-1)
 	}
 	for i, f := range facts {
+		if i > 0 && !differ && !sameMap(f.Attrs, facts[i-1].Attrs) && !maps.Equal(f.Attrs, facts[i-1].Attrs) {
+			differ = true
+		}
 		if i == 0 {
 			e.Pos = f.Pos
 		} else {
@@ -171,6 +177,9 @@ func MergeEdge(k EdgeKey, facts []EdgeFact, first, last time.Time) Edge {
 			}
 			e.Evidence.Merge(f.Evidence)
 		}
+	}
+	if differ {
+		e.Facts = slices.Clone(facts)
 	}
 	return e
 }

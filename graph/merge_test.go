@@ -58,6 +58,49 @@ func TestMergeEdgeSharedMaps(t *testing.T) {
 	}
 }
 
+func TestMergeEdgeListsDifferingFacts(t *testing.T) {
+	key := EdgeKey{From: "repo:github.com/o/shop", To: "pkg:npm/left-pad@1.3.0", Kind: EdgeLocks}
+	dev := map[string]string{"lockfile": "web/package-lock.json", "dev": "true"}
+	runtime := map[string]string{"lockfile": "api/package-lock.json"}
+	facts := []EdgeFact{
+		{Source: "shop/api/package-lock.json", Pos: Pos{File: "shop/api/package-lock.json", Line: 4}, Confidence: Certain, Attrs: runtime},
+		{Source: "shop/web/package-lock.json", Pos: Pos{File: "shop/web/package-lock.json", Line: 9}, Confidence: Certain, Attrs: dev},
+	}
+	e := MergeEdge(key, facts, time.Unix(1, 0), time.Unix(2, 0))
+
+	// The merged attributes take lockfile from the first source and dev
+	// from the second, which no single lockfile states.
+	if want := map[string]string{"lockfile": "api/package-lock.json", "dev": "true"}; !maps.Equal(e.Attrs, want) {
+		t.Errorf("attrs = %v, want %v", e.Attrs, want)
+	}
+	if len(e.Facts) != 2 {
+		t.Fatalf("facts = %+v, want both sources", e.Facts)
+	}
+	if !maps.Equal(e.Facts[0].Attrs, runtime) || e.Facts[0].Pos.Line != 4 {
+		t.Errorf("first fact = %+v, want the api lockfile's", e.Facts[0])
+	}
+	if !maps.Equal(e.Facts[1].Attrs, dev) || e.Facts[1].Pos.Line != 9 {
+		t.Errorf("second fact = %+v, want the web lockfile's", e.Facts[1])
+	}
+
+	// The list is a copy: a reader that reuses its fact buffer does not
+	// change the edge.
+	facts[0].Source = "reused"
+	if e.Facts[0].Source != "shop/api/package-lock.json" {
+		t.Errorf("edge facts follow the caller's slice: %s", e.Facts[0].Source)
+	}
+
+	// Sources that agree give no list, equal maps or one shared map.
+	same := []EdgeFact{{Source: "a", Attrs: map[string]string{"lockfile": "x"}}, {Source: "b", Attrs: map[string]string{"lockfile": "x"}}}
+	if e := MergeEdge(key, same, time.Time{}, time.Time{}); e.Facts != nil {
+		t.Errorf("agreeing facts listed: %+v", e.Facts)
+	}
+	one := MergeEdge(key, facts[:1], time.Time{}, time.Time{})
+	if one.Facts != nil {
+		t.Errorf("a single fact listed: %+v", one.Facts)
+	}
+}
+
 // defined_at names the module block behind the node's position, the
 // module call, so a first source without it leaves the node without it.
 func TestMergeNodeDefinedAtFirstSource(t *testing.T) {

@@ -312,6 +312,12 @@ type Edge struct {
 	Also       []Pos             `json:"also,omitempty"`
 	FirstSeen  time.Time         `json:"firstSeen"`
 	LastSeen   time.Time         `json:"lastSeen"`
+	// Facts lists each source's fact, in source order, when sources state
+	// the edge with different attributes, and is nil otherwise. Attrs takes each
+	// attribute from the first source that sets it, so a reader that needs
+	// one source's values, such as which lockfile pins a package and
+	// whether for development only, reads these.
+	Facts []EdgeFact `json:"-"`
 }
 
 // Key identifies an edge regardless of its attributes.

@@ -1,10 +1,12 @@
 package neo4jstore
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
@@ -71,8 +73,18 @@ func TestChangeMergesEdgeFacts(t *testing.T) {
 		}},
 		FirstSeen: t0, LastSeen: t0,
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(graph.Edge{}, "Facts")); diff != "" {
 		t.Errorf("merged edge (-want +got):\n%s", diff)
+	}
+	// The two sources give different attributes, so each source's own
+	// fact is listed too.
+	var facts []string
+	for _, f := range got.Facts {
+		facts = append(facts, fmt.Sprintf("%s %s %v", f.Source, f.Confidence, f.Attrs))
+	}
+	wantFacts := []string{"y.json possible map[]", "z.json certain map[via:log]"}
+	if diff := cmp.Diff(wantFacts, facts); diff != "" {
+		t.Errorf("facts (-want +got):\n%s", diff)
 	}
 	// An edge only possible sources assert stays possible.
 	c.retire([]string{"z.json"})

@@ -145,6 +145,9 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		if err != nil {
 			return nil, nil, err
 		}
+		if k == graph.EdgeLocks {
+			es = perLockfile(es)
+		}
 		v.out[k] = bySource(es)
 	}
 	if err := v.readLocalActionUses(ctx, r); err != nil {
@@ -229,6 +232,34 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 // bySource groups edges by their source node, keeping their order. A
 // store returns them sorted by source, so each group is a part of es
 // instead of a copy.
+// perLockfile returns LOCKS edges with one edge per lockfile. Two
+// lockfiles of a repository that pin the same package give one merged
+// edge, whose attributes name the first lockfile and say whether that one
+// needs the package for development only. The rules that join lockfiles
+// to the folders a job, an image or a function installs from need each
+// lockfile's own edge, from the merged edge's facts.
+func perLockfile(es []graph.Edge) []graph.Edge {
+	n := 0
+	for i := range es {
+		n += max(len(es[i].Facts), 1)
+	}
+	if n == len(es) {
+		return es
+	}
+	out := make([]graph.Edge, 0, n)
+	for _, e := range es {
+		if len(e.Facts) == 0 {
+			out = append(out, e)
+			continue
+		}
+		for _, f := range e.Facts {
+			out = append(out, graph.Edge{From: e.From, To: e.To, Kind: e.Kind, Confidence: f.Confidence,
+				Attrs: f.Attrs, Evidence: f.Evidence, Pos: f.Pos, FirstSeen: e.FirstSeen, LastSeen: e.LastSeen})
+		}
+	}
+	return out
+}
+
 func bySource(es []graph.Edge) map[string][]graph.Edge {
 	// Sized for the runs of one source: a store gives them sorted, so
 	// that is how many keys the map gets, and it never grows.
