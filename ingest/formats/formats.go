@@ -8,6 +8,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/awsiam"
 	"github.com/blastradius-dev/blastradius/ingest/circleci"
 	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
+	"github.com/blastradius-dev/blastradius/ingest/compose"
 	"github.com/blastradius-dev/blastradius/ingest/dockerfile"
 	"github.com/blastradius-dev/blastradius/ingest/gcpaudit"
 	"github.com/blastradius-dev/blastradius/ingest/gcpiam"
@@ -50,6 +51,7 @@ func All() []ingest.Parser {
 		lockfile.NewBundler(),
 		lockfile.NewComposer(),
 		dockerfile.New(),
+		compose.New(),
 		sbom.NewCycloneDX(),
 		sbom.NewSPDX(),
 		terraform.New(),

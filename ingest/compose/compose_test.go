@@ -1,0 +1,162 @@
+package compose
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
+)
+
+// parse reads src as the Compose file at rel in repository example-org/shop.
+func parse(t *testing.T, rel, src string) (*ingest.Result, error) {
+	t.Helper()
+	data := []byte(src)
+	f := &ingest.File{Path: "shop/" + rel, RelPath: rel, Repo: "example-org/shop", Head: data, Size: int64(len(data)),
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+	if !New().Detect(f) {
+		t.Fatalf("%s is not detected as a Compose file", rel)
+	}
+	res := &ingest.Result{}
+	err := New().Parse(context.Background(), f, &ingest.Env{}, res)
+	return res, err
+}
+
+// builds lists the DEPENDS_ON edges as "image -> Dockerfile (context) line".
+func builds(res *ingest.Result) []string {
+	var out []string
+	for _, e := range res.Edges {
+		if e.Kind != graph.EdgeDependsOn {
+			continue
+		}
+		if e.Confidence != graph.Possible {
+			out = append(out, "not possible: "+e.From)
+		}
+		out = append(out, e.From+" -> "+e.To+" ("+e.Attr(graph.AttrBuildContext)+") "+e.Pos.String())
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestComposeBuildsImages(t *testing.T) {
+	res, err := parse(t, "deploy/compose.yaml", `x-build: &node
+  context: ../services/web
+  dockerfile: docker/Dockerfile.prod
+services:
+  api:
+    build: ../services/api
+    image: ghcr.io/example-org/api:${TAG:-latest}
+  web:
+    <<: *node
+    build: *node
+    image: example-org/web:${WEB_TAG}
+  db:
+    build: ./db
+    image: postgres:16
+  cache:
+    image: redis:7
+  worker:
+    build:
+      context: ..
+      dockerfile: worker.Dockerfile
+    image: ${REGISTRY}/worker:1.0
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"pkg:docker/example-org/api?repository_url=ghcr.io -> dockerfile:github.com/example-org/shop/services/api/Dockerfile (services/api) shop/deploy/compose.yaml:7",
+		"pkg:docker/example-org/web -> dockerfile:github.com/example-org/shop/services/web/docker/Dockerfile.prod (services/web) shop/deploy/compose.yaml:11",
+	}
+	if diff := cmp.Diff(want, builds(res)); diff != "" {
+		t.Errorf("builds (-want +got):\n%s", diff)
+	}
+	wantWarn := []string{"shop/deploy/compose.yaml:21:12: service worker: image name ${REGISTRY}/worker:1.0 depends on a variable without a default, so it is not recorded"}
+	if diff := cmp.Diff(wantWarn, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+func TestComposeSkipsOutsideBuilds(t *testing.T) {
+	res, err := parse(t, "docker-compose.prod.yml", `services:
+  up:
+    build: ../other
+    image: ghcr.io/example-org/up
+  remote:
+    build: https://github.com/example-org/remote.git#main
+    image: ghcr.io/example-org/remote
+  inline:
+    build:
+      dockerfile_inline: |
+        FROM alpine
+    image: ghcr.io/example-org/inline
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := builds(res); len(got) != 0 {
+		t.Errorf("builds = %v, want none", got)
+	}
+	want := []string{
+		"shop/docker-compose.prod.yml:3:12: service up: the build context lies outside the repository, so nothing is recorded for image ghcr.io/example-org/up",
+		"shop/docker-compose.prod.yml:6:12: service remote: the build context or Dockerfile is not a folder of the repository, so nothing is recorded for image ghcr.io/example-org/remote",
+		"shop/docker-compose.prod.yml:10:7: service inline: dockerfile_inline is not read, so nothing is recorded for image ghcr.io/example-org/inline",
+	}
+	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+func TestComposeDetect(t *testing.T) {
+	for rel, want := range map[string]bool{
+		"compose.yaml":             true,
+		"docker-compose.yml":       true,
+		"ops/compose.override.yml": true,
+		"docker-compose.ci.yaml":   true,
+		"compose.json":             false,
+		"my-compose.yml":           false,
+		"compose.yaml.bak":         false,
+	} {
+		f := &ingest.File{RelPath: rel, Head: []byte("version: '3'\nservices:\n  a:\n    image: x\n")}
+		if got := New().Detect(f); got != want {
+			t.Errorf("Detect(%s) = %v, want %v", rel, got, want)
+		}
+	}
+	noServices := &ingest.File{RelPath: "compose.yaml", Head: []byte("name: x\nvolumes: {}\n")}
+	if New().Detect(noServices) {
+		t.Errorf("a file without services is detected")
+	}
+}
+
+func TestComposeSyntaxError(t *testing.T) {
+	_, err := parse(t, "compose.yaml", "services:\n  api:\n    image: [ghcr.io/a\n    build: .\n")
+	var ie *ingest.Error
+	if !errors.As(err, &ie) {
+		t.Fatalf("error %v, want an *ingest.Error", err)
+	}
+	if ie.Pos.File != "shop/compose.yaml" || ie.Pos.Line == 0 {
+		t.Errorf("position %s, want shop/compose.yaml with a line", ie.Pos)
+	}
+}
+
+func TestExpand(t *testing.T) {
+	for in, want := range map[string]string{
+		"ghcr.io/o/api:${TAG:-1.2}":  "ghcr.io/o/api:1.2",
+		"ghcr.io/o/api:${TAG-1.2}":   "ghcr.io/o/api:1.2",
+		"ghcr.io/o/api:$TAG":         "ghcr.io/o/api:${TAG}",
+		"ghcr.io/o/api:${TAG:?set}":  "ghcr.io/o/api:${TAG}",
+		"ghcr.io/o/api:${TAG:+next}": "ghcr.io/o/api:${TAG}",
+		"ghcr.io/o/api:v$$1":         "ghcr.io/o/api:v$$1",
+	} {
+		if got := expand(in); got != want {
+			t.Errorf("expand(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
