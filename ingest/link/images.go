@@ -35,9 +35,17 @@ func (v *view) readImageBuilds(ctx context.Context, r graph.Reader) error {
 		return err
 	}
 	v.buildContexts = map[string][]string{}
+	add := func(to, c string) {
+		if c != "" && !slices.Contains(v.buildContexts[to], c) {
+			v.buildContexts[to] = append(v.buildContexts[to], c)
+		}
+	}
 	for _, e := range es {
-		if c := e.Attr(graph.AttrBuildContext); c != "" && !slices.Contains(v.buildContexts[e.To], c) {
-			v.buildContexts[e.To] = append(v.buildContexts[e.To], c)
+		add(e.To, e.Attr(graph.AttrBuildContext))
+		// Builds in several files that name other contexts give one
+		// merged edge, whose attributes keep the first file's context.
+		for _, f := range e.Facts {
+			add(e.To, f.Attrs[graph.AttrBuildContext])
 		}
 	}
 	for _, cs := range v.buildContexts {

@@ -97,3 +97,40 @@ func TestSecondLockfileInImage(t *testing.T) {
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// Two Compose files build one image from one Dockerfile with different
+// build contexts. The Dockerfile's packages come from the lockfile of each
+// context, not only of the file that sorts first.
+func TestImageBuildsFromTwoContexts(t *testing.T) {
+	repos := map[string]map[string]string{"mono": {
+		".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo test\n",
+		"compose.yaml": `services:
+  app:
+    build:
+      context: .
+      dockerfile: docker/Dockerfile
+    image: ghcr.io/example-org/app:latest
+`,
+		"compose.nightly.yaml": `services:
+  app:
+    build:
+      context: app
+      dockerfile: ../docker/Dockerfile
+    image: ghcr.io/example-org/app:nightly
+`,
+		"docker/Dockerfile": "FROM node:20\nCOPY package.json package-lock.json ./\nRUN npm ci\n",
+		"package-lock.json": `{"name": "root", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+ "packages": {
+  "": {"name": "root", "version": "1.0.0", "dependencies": {"left-pad": "1.3.0"}},
+  "node_modules/left-pad": {"version": "1.3.0", "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"}
+ }}`,
+		"app/package-lock.json": imageLock,
+	}}
+	for _, purl := range []string{"pkg:npm/left-pad@1.3.0", "pkg:npm/event-stream@3.3.6"} {
+		got := reachedIn(t, repos, purl, "dockerfile:")
+		want := []string{"dockerfile:github.com/o/mono/docker/Dockerfile (certain)"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s reaches (-want +got):\n%s", purl, diff)
+		}
+	}
+}
