@@ -25,6 +25,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("DeriveErrorRollsBack", func(t *testing.T) { testDeriveErrorRollsBack(t, newStore(t)) })
 	t.Run("ObservedOnlyFromLogs", func(t *testing.T) { testObservedOnlyFromLogs(t, newStore(t)) })
 	t.Run("MergeSources", func(t *testing.T) { testMergeSources(t, newStore(t)) })
+	t.Run("EdgeFacts", func(t *testing.T) { testEdgeFacts(t, newStore(t)) })
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, newStore(t)) })
 	t.Run("DropThenDerive", func(t *testing.T) { testDropThenDerive(t, newStore(t)) })
 	t.Run("EdgeWithoutNodes", func(t *testing.T) { testEdgeWithoutNodes(t, newStore(t)) })
@@ -338,6 +339,54 @@ func testMergeSources(t *testing.T, s graph.Store) {
 		if diff := cmp.Diff([]string{"b.tf"}, got); diff != "" {
 			t.Errorf("sources after removing a.json (-want +got):\n%s", diff)
 		}
+	}
+}
+
+// testEdgeFacts: an edge that two sources state with different
+// attributes lists each source's fact, to readers and to the derive
+// function alike.
+func testEdgeFacts(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	mk := func(file, lockfile, dev string) graph.Edge {
+		e := edge("repo:github.com/o/mono", graph.EdgeLocks, "pkg:npm/bad@1.0.0", file, 4)
+		e.Attrs = map[string]string{"lockfile": lockfile}
+		if dev != "" {
+			e.Attrs["dev"] = dev
+		}
+		return e
+	}
+	facts := func(es []graph.Edge) []string {
+		var out []string
+		for _, e := range es {
+			for _, f := range e.Facts {
+				out = append(out, f.Source+" "+f.Pos.String()+" "+f.Attrs["lockfile"]+" dev="+f.Attrs["dev"])
+			}
+		}
+		return out
+	}
+	want := []string{
+		"mono/a/package-lock.json mono/a/package-lock.json:4 a/package-lock.json dev=true",
+		"mono/b/package-lock.json mono/b/package-lock.json:4 b/package-lock.json dev=",
+	}
+	var derived []string
+	derive := func(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		es, err := r.EdgesByKind(ctx, graph.EdgeLocks)
+		derived = facts(es)
+		return nil, nil, err
+	}
+	write(t, s, &graph.Batch{Time: t0, Edges: []graph.Edge{
+		mk("mono/b/package-lock.json", "b/package-lock.json", ""),
+		mk("mono/a/package-lock.json", "a/package-lock.json", "true"),
+	}}, derive)
+	if diff := cmp.Diff(want, derived); diff != "" {
+		t.Errorf("facts the derive function reads (-want +got):\n%s", diff)
+	}
+	es, err := s.Expand(ctx, []string{"repo:github.com/o/mono"}, graph.Out, graph.EdgeLocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, facts(es)); diff != "" {
+		t.Errorf("facts after the write (-want +got):\n%s", diff)
 	}
 }
 
