@@ -17,6 +17,17 @@ const (
 	// KEY is the build argument's name or the BuildKit secret's id, and
 	// NAME is the name of the job's secret or variable that gives the value.
 	AttrBuildInputs = "build_inputs"
+	// AttrBuildArgValues lists the build arguments whose values the build
+	// command writes out as image names, tags or versions, one NAME=VALUE
+	// entry each. A FROM that a build argument chooses reads them.
+	AttrBuildArgValues = "build_arg_values"
+	// AttrFromArgs, on a Dockerfile, lists the FROM instructions of the
+	// stages the image is built from that name their image with a build
+	// argument, one "LINE STAGE REFERENCE" entry each, with the reference
+	// unexpanded (node:${NODE_VERSION}). AttrFromArgDefaults lists the
+	// defaults of the arguments those references use, as NAME=VALUE.
+	AttrFromArgs        = "from_args"
+	AttrFromArgDefaults = "from_arg_defaults"
 	// AttrRunArgs, on a Dockerfile, lists the ARGs declared by the stages
 	// the image is built from. RUN instructions read them as variables.
 	AttrRunArgs = "run_args"

@@ -22,6 +22,8 @@ type buildRun struct {
 	// inputs are the graph.AttrBuildInputs entries: the job's secrets
 	// that the build receives as build arguments or BuildKit secrets.
 	inputs []string
+	// args are the graph.AttrBuildArgValues entries.
+	args []string
 }
 
 // exprPlaceholder names the shell variable that stands for the nth
@@ -143,7 +145,8 @@ func (w *workflow) readScriptBuildRuns(j *job, script, wd string, run *yaml.Node
 		if block {
 			line += s.Build.Line
 		}
-		j.buildRuns = append(j.buildRuns, buildRun{build: *s.Build, line: line, inputs: buildInputs(*s.Build, exprs, env)})
+		j.buildRuns = append(j.buildRuns, buildRun{build: *s.Build, line: line, inputs: buildInputs(*s.Build, exprs, env),
+			args: registry.ArgValues(s.Build.Args)})
 	}
 }
 
@@ -170,11 +173,14 @@ func (w *workflow) readActionBuildRun(j *job, line int, input func(string) strin
 		}
 		return out
 	}
+	var args []registry.BuildArg
 	for _, p := range pairs("build-args") {
 		for _, name := range buildSecretNames(p[1], nil, env) {
 			br.inputs = append(br.inputs, graph.BuildViaArg+":"+p[0]+"="+name)
 		}
+		args = append(args, registry.BuildArg{Name: p[0], Value: strings.TrimSpace(p[1]), HasValue: true})
 	}
+	br.args = registry.ArgValues(args)
 	for _, p := range pairs("secrets") {
 		for _, name := range buildSecretNames(p[1], nil, env) {
 			br.inputs = append(br.inputs, graph.BuildViaSecret+":"+p[0]+"="+name)
@@ -209,17 +215,18 @@ func (w *workflow) writeBuildRuns(j *job) {
 			"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: w.f.Repo,
 		})
 		w.b.node(id, graph.NodeRuntime, "image build of "+file+" at line "+strconv.Itoa(br.line)+" in "+w.name+" / "+j.id, br.line, attrs{
-			graph.AttrProvider:     "github",
-			"type":                 graph.RuntimeImageBuild,
-			graph.AttrRepository:   w.repo,
-			"workflow":             w.rel,
-			"workflow_name":        w.name,
-			graph.AttrJob:          j.rid,
-			graph.AttrJobType:      "gha-job",
-			"dockerfile_id":        dockerfile,
-			graph.AttrDockerfile:   file,
-			graph.AttrBuildContext: ctx,
-			graph.AttrBuildInputs:  graph.JoinList(br.inputs),
+			graph.AttrProvider:       "github",
+			"type":                   graph.RuntimeImageBuild,
+			graph.AttrRepository:     w.repo,
+			"workflow":               w.rel,
+			"workflow_name":          w.name,
+			graph.AttrJob:            j.rid,
+			graph.AttrJobType:        "gha-job",
+			"dockerfile_id":          dockerfile,
+			graph.AttrDockerfile:     file,
+			graph.AttrBuildContext:   ctx,
+			graph.AttrBuildInputs:    graph.JoinList(br.inputs),
+			graph.AttrBuildArgValues: graph.JoinList(br.args),
 		})
 		w.b.edge(j.rid, graph.EdgeCanModify, id, graph.Certain, br.line, attrs{
 			graph.AttrVia:    "build",

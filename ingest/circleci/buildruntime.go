@@ -35,6 +35,7 @@ func (c *converter) buildRuns(j *jobState) {
 				graph.AttrDockerfile:     file,
 				graph.AttrBuildContext:   ctx,
 				graph.AttrBuildInputs:    graph.JoinList(st.Build.VariableInputs()),
+				graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(st.Build.Args)),
 			})
 			c.b.Edge(j.rid, graph.EdgeCanModify, id, graph.Certain, s.line, attrs{
 				graph.AttrVia:    "build",

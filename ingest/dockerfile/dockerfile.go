@@ -27,9 +27,13 @@
 // into the image's stages becomes a Secret node that keeps only a salted
 // fingerprint of the value (imageLiterals).
 //
-// Limits: a build argument given at build time (--build-arg) is not seen,
-// so an ARG's default decides what FROM names, and a FROM whose argument
-// has no default names no image. A build of another stage (--target) is
+// A FROM that a build argument chooses names the image of the ARG's
+// default. The node lists such FROM references (graph.AttrFromArgs), so
+// that the linker adds the images that CI builds give with the values
+// they pass (--build-arg).
+//
+// Limits: a FROM whose argument has no default names no image of its
+// own. A build of another stage (--target) is
 // taken to build the last one. RUN is read as a POSIX shell script,
 // whatever shell a SHELL instruction sets. ONBUILD instructions, of the
 // file or of its base images, are not read.

@@ -175,9 +175,61 @@ COPY --from=tools /bin/t /bin/t
 	if diff := cmp.Diff(wantEdges, dependsOn(res)); diff != "" {
 		t.Errorf("DEPENDS_ON (-want +got):\n%s", diff)
 	}
-	want := []string{"api/Containerfile:2: FROM: build argument BASE has no default, so the image is chosen when it is built, which the input does not show; nothing recorded"}
+	want := []string{"api/Containerfile:2: FROM: build argument BASE has no default, so the image is chosen when it is built; only the CI builds that pass it a value link a base image"}
 	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+// The FROM references that build arguments choose are listed for the
+// linker, with the defaults they use, for the stages the image is built
+// from only. A default that looks like a credential is left out.
+func TestFromArgsListed(t *testing.T) {
+	res, err := parse(t, "Dockerfile", `ARG REGISTRY=ghcr.io/example-org
+ARG NODE_VERSION=20
+ARG TOKEN=ghp_canaryX9x9canaryX9x9canaryX9x9canaryX9
+ARG UNUSED_BASE=python:3.12
+FROM ${UNUSED_BASE} AS docs
+FROM ${REGISTRY}/node:${NODE_VERSION}-slim AS build
+FROM build AS test
+FROM $BASE
+COPY --from=test /app /app
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := map[string]string{}
+	for _, n := range res.Nodes {
+		if n.ID == graph.DockerfileID(graph.RepoID("", "example-org/api"), "Dockerfile") {
+			attrs = n.Attrs
+		}
+	}
+	if got, want := attrs[graph.AttrFromArgs], "6 build ${REGISTRY}/node:${NODE_VERSION}-slim,8 3 $BASE"; got != want {
+		t.Errorf("from_args = %q, want %q", got, want)
+	}
+	if got, want := attrs[graph.AttrFromArgDefaults], "NODE_VERSION=20,REGISTRY=ghcr.io/example-org"; got != want {
+		t.Errorf("from_arg_defaults = %q, want %q", got, want)
+	}
+	resulttest.NoValues(t, res, "ghp_canaryX9x9")
+}
+
+func TestExpandReference(t *testing.T) {
+	for _, tt := range []struct {
+		raw  string
+		args map[string]string
+		want string
+		ok   bool
+	}{
+		{"$BASE", map[string]string{"BASE": "node:20"}, "node:20", true},
+		{"${REGISTRY}/node:${V}-slim", map[string]string{"REGISTRY": "ghcr.io/o", "V": "22"}, "ghcr.io/o/node:22-slim", true},
+		{"node:${V:-20}", nil, "node:20", true},
+		{"node:${V:-20}", map[string]string{"V": "22"}, "node:22", true},
+		{"$BASE", nil, "", false},
+	} {
+		got, ok := ExpandReference(tt.raw, tt.args)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ExpandReference(%q, %v) = %q, %v, want %q, %v", tt.raw, tt.args, got, ok, tt.want, tt.ok)
+		}
 	}
 }
 

@@ -43,6 +43,12 @@ func (d *document) emit() {
 			attrs[k] = v
 		}
 	}
+	if refs, defaults := d.fromArgs(used); len(refs) > 0 {
+		attrs[graph.AttrFromArgs] = graph.JoinList(refs)
+		if len(defaults) > 0 {
+			attrs[graph.AttrFromArgDefaults] = graph.JoinList(defaults)
+		}
+	}
 	logins, envArgs := d.argLogins(used)
 	if len(logins) > 0 {
 		attrs[graph.AttrArgLogins] = graph.JoinList(logins)

@@ -11,6 +11,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // document is a Dockerfile split into its stages.
@@ -40,8 +41,11 @@ type stage struct {
 	// scratch, and resolved.
 	img    image.Ref
 	hasImg bool
-	uses   []use
-	body   []*parser.Node
+	// raw is FROM's image reference as written, when a build argument
+	// chooses it (node:${NODE_VERSION}), else "".
+	raw  string
+	uses []use
+	body []*parser.Node
 }
 
 // use is a stage or image that a stage copies files from (COPY --from)
@@ -164,6 +168,9 @@ func (d *document) from(n *parser.Node) *stage {
 		d.res.Warnf(d.pos(n.StartLine), "FROM names no image")
 		return s
 	}
+	if strings.Contains(args[0], "$") {
+		s.raw = args[0]
+	}
 	ref, ok := d.expand(args[0], d.meta, n.StartLine, "FROM")
 	if !ok {
 		return s
@@ -205,6 +212,11 @@ func (d *document) expand(word string, env vars, line int, inst string) (string,
 		}
 		if len(names) > 0 {
 			slices.Sort(names)
+			if inst == "FROM" {
+				d.res.Warnf(d.pos(line), "FROM: build argument %s has no default, so the image is chosen when it is built; only the CI builds that pass it a value link a base image",
+					strings.Join(names, ", "))
+				return "", false
+			}
 			d.res.Warnf(d.pos(line), "%s: build argument %s has no default, so the image is chosen when it is built, which the input does not show; nothing recorded",
 				inst, strings.Join(names, ", "))
 			return "", false
@@ -380,4 +392,45 @@ func (s *stage) label() string {
 		return s.name
 	}
 	return strconv.Itoa(s.index)
+}
+
+// fromArgs returns the graph.AttrFromArgs entries of the stages the image
+// is built from whose FROM a build argument chooses, and the
+// graph.AttrFromArgDefaults entries of the defaults those references use.
+// A default that may be a credential is left out.
+func (d *document) fromArgs(used []*stage) (refs, defaults []string) {
+	for _, s := range used {
+		if s.raw == "" || s.from >= 0 {
+			continue
+		}
+		refs = append(refs, strconv.Itoa(s.line)+" "+s.label()+" "+s.raw)
+		r, err := d.lex.ProcessWordWithMatches(s.raw, d.meta)
+		if err != nil {
+			continue
+		}
+		for name := range r.Matched {
+			if v := d.meta[name]; registry.PlainArgValue(name, v) {
+				defaults = append(defaults, name+"="+v)
+			}
+		}
+	}
+	slices.Sort(defaults)
+	return refs, defaults
+}
+
+// ExpandReference expands the build arguments in an image reference that
+// a FROM instruction writes, with args as the build's values, as BuildKit
+// does. It reports false when an argument without a default has no value
+// in args, or when the reference does not expand.
+func ExpandReference(raw string, args map[string]string) (string, bool) {
+	r, err := shell.NewLex('\\').ProcessWordWithMatches(raw, vars(args))
+	if err != nil {
+		return "", false
+	}
+	for name := range r.Unmatched {
+		if !withDefault(raw, name) {
+			return "", false
+		}
+	}
+	return r.Result, true
 }

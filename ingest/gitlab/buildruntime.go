@@ -26,16 +26,17 @@ func (c *converter) buildRuns(j *jobState) {
 				"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: c.f.Repo,
 			})
 			c.b.Node(id, graph.NodeRuntime, "image build of "+file+" at line "+strconv.Itoa(line)+" in "+j.r.name, line, attrs{
-				graph.AttrProvider:     "gitlab",
-				"type":                 graph.RuntimeImageBuild,
-				graph.AttrRepository:   c.project,
-				"server":               j.attrs["server"],
-				graph.AttrJob:          j.rid,
-				graph.AttrJobType:      "gitlab-job",
-				"dockerfile_id":        dockerfile,
-				graph.AttrDockerfile:   file,
-				graph.AttrBuildContext: ctx,
-				graph.AttrBuildInputs:  graph.JoinList(st.Build.VariableInputs()),
+				graph.AttrProvider:       "gitlab",
+				"type":                   graph.RuntimeImageBuild,
+				graph.AttrRepository:     c.project,
+				"server":                 j.attrs["server"],
+				graph.AttrJob:            j.rid,
+				graph.AttrJobType:        "gitlab-job",
+				"dockerfile_id":          dockerfile,
+				graph.AttrDockerfile:     file,
+				graph.AttrBuildContext:   ctx,
+				graph.AttrBuildInputs:    graph.JoinList(st.Build.VariableInputs()),
+				graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(st.Build.Args)),
 			})
 			c.b.Edge(j.rid, graph.EdgeCanModify, id, graph.Certain, line, attrs{
 				graph.AttrVia:    "build",

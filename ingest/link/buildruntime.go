@@ -145,6 +145,7 @@ func (v *view) linkBuildRuntimes() {
 		// when the input does not contain the file.
 		hasDockerfile := df.Attr("stages") != ""
 		v.linkBuildExecutions(b, df, idx)
+		v.linkBuildArgBases(b, df)
 		v.linkBuildInputs(b, df, hasDockerfile, idx)
 		v.linkBuildHost(b, idx)
 	}

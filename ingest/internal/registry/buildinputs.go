@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 // BuildArg is a --build-arg of a build command. Value is the text after
@@ -88,4 +89,42 @@ func (b Build) VariableInputs() []string {
 		}
 	}
 	return out
+}
+
+// ArgValues returns the graph.AttrBuildArgValues entries of build
+// arguments whose value the command writes out: NAME=VALUE for a value
+// that may choose an image, a tag or a version (node:20, 3.12-slim,
+// ghcr.io/example-org/base:1.4). Values with a variable or an expression
+// are left out. So are values under a credential's name or of a
+// credential's shape, and values with a long run of mixed letters and
+// digits, so that no secret written as an argument is kept.
+func ArgValues(args []BuildArg) []string {
+	var out []string
+	for _, a := range args {
+		if a.HasValue && PlainArgValue(a.Name, a.Value) {
+			out = append(out, a.Name+"="+a.Value)
+		}
+	}
+	return out
+}
+
+// PlainArgValue reports whether a build argument's value is an image
+// reference, a tag or a version that may be kept.
+func PlainArgValue(name, value string) bool {
+	if value == "" || len(value) > 200 || literal.CredentialName(name) || literal.LooksLikeCredential(name, value) ||
+		literal.HasCredentialShape(value) {
+		return false
+	}
+	for _, c := range value {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._-/:@", c)) {
+			return false
+		}
+	}
+	for _, part := range strings.FieldsFunc(value, func(c rune) bool { return strings.ContainsRune("._-/:@", c) }) {
+		// A digest's hex is long but lower case, where a token mixes cases.
+		if len(part) >= 12 && strings.ToLower(part) != part && strings.ContainsAny(part, "0123456789") {
+			return false
+		}
+	}
+	return true
 }

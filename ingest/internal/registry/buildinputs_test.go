@@ -65,3 +65,30 @@ func TestBuildVariableInputs(t *testing.T) {
 		t.Errorf("inputs (-want +got):\n%s", diff)
 	}
 }
+
+func TestArgValuesKeepsPlainValues(t *testing.T) {
+	args := []BuildArg{
+		{Name: "BASE_IMAGE", Value: "ghcr.io/example-org/base:1.4", HasValue: true},
+		{Name: "NODE_VERSION", Value: "22", HasValue: true},
+		{Name: "PY", Value: "python:3.12-slim-bookworm", HasValue: true},
+		{Name: "DIGEST", Value: "node@sha256:0b2c8b2ec9d5e1a5e0c5c31c9ea3cd9c2a6f1a1f8d1f5c2a3b4c5d6e7f8091a2", HasValue: true},
+		// Left out: variables, credentials by name or shape, mixed-case
+		// runs, characters no image name has, and a value from the
+		// environment.
+		{Name: "FROM_ENV", Value: "$BASE", HasValue: true},
+		{Name: "NPM_TOKEN", Value: "plainlooking", HasValue: true},
+		{Name: "KEY_ID", Value: "AKIAIOSFODNN7EXAMPL1", HasValue: true},
+		{Name: "OPAQUE", Value: "canaryX9x9canaryX9x9", HasValue: true},
+		{Name: "SPACED", Value: "two words", HasValue: true},
+		{Name: "INHERITED"},
+	}
+	want := []string{
+		"BASE_IMAGE=ghcr.io/example-org/base:1.4",
+		"NODE_VERSION=22",
+		"PY=python:3.12-slim-bookworm",
+		"DIGEST=node@sha256:0b2c8b2ec9d5e1a5e0c5c31c9ea3cd9c2a6f1a1f8d1f5c2a3b4c5d6e7f8091a2",
+	}
+	if diff := cmp.Diff(want, ArgValues(args)); diff != "" {
+		t.Errorf("ArgValues (-want +got):\n%s", diff)
+	}
+}
