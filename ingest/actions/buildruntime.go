@@ -146,7 +146,7 @@ func (w *workflow) readScriptBuildRuns(j *job, script, wd string, run *yaml.Node
 			line += s.Build.Line
 		}
 		j.buildRuns = append(j.buildRuns, buildRun{build: *s.Build, line: line, inputs: buildInputs(*s.Build, exprs, env),
-			args: registry.ArgValues(s.Build.Args)})
+			args: registry.ArgValues(registry.ExpandArgs(s.Build.Args, func(s string) string { return expandStepVars(s, env) }))})
 	}
 }
 

@@ -36,7 +36,7 @@ func (c *converter) buildRuns(j *jobState) {
 				graph.AttrDockerfile:     file,
 				graph.AttrBuildContext:   ctx,
 				graph.AttrBuildInputs:    graph.JoinList(st.Build.VariableInputs()),
-				graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(st.Build.Args)),
+				graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(registry.ExpandArgs(st.Build.Args, func(s string) string { return c.expand(j, s) }))),
 			})
 			c.b.Edge(j.rid, graph.EdgeCanModify, id, graph.Certain, line, attrs{
 				graph.AttrVia:    "build",

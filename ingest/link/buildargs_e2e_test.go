@@ -151,3 +151,43 @@ func TestBuildArgCredentialNotKept(t *testing.T) {
 func containsCanary(s string) bool {
 	return strings.Contains(s, "ghp_canaryX9x9") || strings.Contains(s, "canary-plain-X9x9")
 }
+
+// Build arguments whose values come from variables that the CI file
+// sets: a GitLab variable, and a GitHub Actions step's env read by an
+// argument written without a value.
+func TestBuildArgFromVariables(t *testing.T) {
+	repos := map[string]map[string]string{
+		"lab": {
+			"Dockerfile": "ARG BASE_IMAGE\nFROM $BASE_IMAGE\n",
+			".gitlab-ci.yml": `variables:
+  BASE_IMAGE: registry.gitlab.com/example-org/base:2.0
+build:
+  image: docker:27
+  script:
+    - docker build --build-arg BASE_IMAGE=$BASE_IMAGE -t registry.gitlab.com/example-org/lab:1 .
+    - docker push registry.gitlab.com/example-org/lab:1
+`,
+		},
+		"hub": {
+			"Dockerfile": "ARG BASE_IMAGE\nFROM $BASE_IMAGE\n",
+			".github/workflows/image.yml": `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker build --build-arg BASE_IMAGE -t ghcr.io/example-org/hub:1 . && docker push ghcr.io/example-org/hub:1
+        env:
+          BASE_IMAGE: ghcr.io/example-org/base:1.5
+`,
+		},
+	}
+	for purl, want := range map[string]string{
+		"pkg:docker/example-org/base@2.0?repository_url=registry.gitlab.com": "dockerfile:gitlab.com/o/lab/Dockerfile (certain)",
+		"pkg:docker/example-org/base@1.5?repository_url=ghcr.io":             "dockerfile:github.com/o/hub/Dockerfile (certain)",
+	} {
+		if diff := cmp.Diff([]string{want}, reachedIn(t, repos, purl, "dockerfile:")); diff != "" {
+			t.Errorf("%s reaches (-want +got):\n%s", purl, diff)
+		}
+	}
+}

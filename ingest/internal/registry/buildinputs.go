@@ -108,6 +108,25 @@ func ArgValues(args []BuildArg) []string {
 	return out
 }
 
+// ExpandArgs returns args with the variables of their values replaced by
+// what expand gives, and the value of an argument written without one
+// (--build-arg NAME) taken from the variable NAME. Variables whose values
+// the input does not show stay as they are.
+func ExpandArgs(args []BuildArg, expand func(string) string) []BuildArg {
+	out := make([]BuildArg, 0, len(args))
+	for _, a := range args {
+		if !a.HasValue {
+			if v := expand("${" + a.Name + "}"); v != "${"+a.Name+"}" {
+				a.Value, a.HasValue = v, true
+			}
+		} else if strings.Contains(a.Value, "$") {
+			a.Value = expand(a.Value)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 // PlainArgValue reports whether a build argument's value is an image
 // reference, a tag or a version that may be kept.
 func PlainArgValue(name, value string) bool {

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -90,5 +91,30 @@ func TestArgValuesKeepsPlainValues(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, ArgValues(args)); diff != "" {
 		t.Errorf("ArgValues (-want +got):\n%s", diff)
+	}
+}
+
+func TestExpandArgsFromVariables(t *testing.T) {
+	vars := map[string]string{"BASE": "node:22", "TAG": "1.4"}
+	expand := func(s string) string {
+		for k, v := range vars {
+			s = strings.ReplaceAll(strings.ReplaceAll(s, "${"+k+"}", v), "$"+k, v)
+		}
+		return s
+	}
+	got := ExpandArgs([]BuildArg{
+		{Name: "BASE"},
+		{Name: "IMAGE", Value: "ghcr.io/o/app:$TAG", HasValue: true},
+		{Name: "UNKNOWN"},
+		{Name: "LATER", Value: "$NOT_SET", HasValue: true},
+	}, expand)
+	want := []BuildArg{
+		{Name: "BASE", Value: "node:22", HasValue: true},
+		{Name: "IMAGE", Value: "ghcr.io/o/app:1.4", HasValue: true},
+		{Name: "UNKNOWN"},
+		{Name: "LATER", Value: "$NOT_SET", HasValue: true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ExpandArgs (-want +got):\n%s", diff)
 	}
 }
