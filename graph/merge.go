@@ -2,7 +2,6 @@ package graph
 
 import (
 	"maps"
-	"slices"
 	"time"
 	"unsafe"
 )
@@ -143,8 +142,9 @@ func sameMap(a, b map[string]string) bool {
 // MergeEdge merges facts sorted by source. The edge is certain when any
 // source asserts it as certain, and carries the evidence of every source.
 // A single source's evidence is shared with the result, so readers must
-// not change it. When sources give different attributes, the result lists
-// a copy of facts in Facts.
+// not change it. When sources give different attributes, the result's
+// Facts is facts itself, so callers pass a slice they do not change later,
+// and readers must not change it either.
 func MergeEdge(k EdgeKey, facts []EdgeFact, first, last time.Time) Edge {
 	e := Edge{From: k.From, To: k.To, Kind: k.Kind, Confidence: Possible, FirstSeen: first, LastSeen: last}
 	shared, differ := false, false
@@ -179,7 +179,7 @@ func MergeEdge(k EdgeKey, facts []EdgeFact, first, last time.Time) Edge {
 		}
 	}
 	if differ {
-		e.Facts = slices.Clone(facts)
+		e.Facts = facts
 	}
 	return e
 }

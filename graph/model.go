@@ -316,7 +316,8 @@ type Edge struct {
 	// the edge with different attributes, and is nil otherwise. Attrs takes each
 	// attribute from the first source that sets it, so a reader that needs
 	// one source's values, such as which lockfile pins a package and
-	// whether for development only, reads these.
+	// whether for development only, reads these. They are the store's
+	// own facts, which readers must not change.
 	Facts []EdgeFact `json:"-"`
 }
 
