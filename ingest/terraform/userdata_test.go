@@ -1,0 +1,86 @@
+package terraform
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// executes lists a runtime's EXECUTES edges as "to (confidence) via
+// pull_policy".
+func executes(res []graph.Edge, from string) []string {
+	var out []string
+	for _, e := range res {
+		if e.From == from && e.Kind == graph.EdgeExecutes {
+			out = append(out, e.To+" ("+string(e.Confidence)+") "+e.Attr(graph.AttrVia)+" "+e.Attr(graph.AttrPullPolicy))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// An instance whose user data starts a container and installs packages
+// runs them: the image with the tag the script names, pulled again by a
+// new instance, a pinned npm package and one without a version.
+func TestUserDataShellScript(t *testing.T) {
+	res := parseSource(t, `
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+resource "aws_instance" "api" {
+  ami           = "ami-12345678"
+  instance_type = "t3.small"
+  user_data     = <<-EOF
+    #!/bin/bash
+    set -e
+    npm install -g pm2@5.3.1 left-pad
+    docker run -d --restart always -p 80:8080 ghcr.io/example-org/api:1.4
+  EOF
+}
+`)
+	got := executes(res.Edges, ec2RuntimeID("111122223333", "aws_instance.api"))
+	want := []string{
+		"pkg:docker/example-org/api@1.4?repository_url=ghcr.io (certain) container-run OnDeploy",
+		"pkg:npm/left-pad (certain) install ",
+		"pkg:npm/pm2@5.3.1 (certain) install ",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("EXECUTES (-want +got):\n%s", diff)
+	}
+}
+
+// A cloud-config document's bootcmd and runcmd entries are commands, as
+// strings or as lists of words; user_data_base64 is decoded first.
+func TestUserDataCloudConfig(t *testing.T) {
+	res := parseSource(t, `
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+resource "aws_instance" "worker" {
+  ami              = "ami-12345678"
+  instance_type    = "t3.small"
+  user_data_base64 = base64encode(<<-EOF
+    #cloud-config
+    packages:
+      - docker.io
+    runcmd:
+      - [docker, run, -d, "quay.io/example-org/worker@sha256:0b2c8b2ec9d5e1a5e0c5c31c9ea3cd9c2a6f1a1f8d1f5c2a3b4c5d6e7f8091a2"]
+      - pip install requests==2.32.3
+  EOF
+  )
+}
+`)
+	got := executes(res.Edges, ec2RuntimeID("111122223333", "aws_instance.worker"))
+	want := []string{
+		"pkg:docker/example-org/worker@sha256:0b2c8b2ec9d5e1a5e0c5c31c9ea3cd9c2a6f1a1f8d1f5c2a3b4c5d6e7f8091a2?repository_url=quay.io (certain) container-run OnDeploy",
+		"pkg:pypi/requests@2.32.3 (certain) install ",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("EXECUTES (-want +got):\n%s", diff)
+	}
+}
