@@ -619,6 +619,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			effects, cut := scriptEffectsCut(run, wd, env)
 			w.expandImageDeploys(effects)
 			w.deployIdentities(j, effects, env, lookup(st, "run").Line)
+			applyLines(effects, lookup(st, "run").Line)
 			j.effects = append(j.effects, effects...)
 			if cut > 0 {
 				w.warnScriptCut(j, step, lookup(st, "run"), cut)

@@ -130,6 +130,13 @@ const provider = "kubernetes"
 // namespace, so that it was read in namespace default.
 const attrNamespaceUnset = "namespace_unset"
 
+// attrManifestRepo and attrManifest, on a workload read from a file of a
+// repository, are the id of that repository and the file's path in it.
+const (
+	attrManifestRepo = "manifest_repo"
+	attrManifest     = "manifest"
+)
+
 // workloadKinds are the kinds whose objects run pods, with the path from
 // the object to its pod spec.
 var workloadKinds = map[string][]string{

@@ -22,6 +22,12 @@ func (r *reader) workload(o *object) {
 		rt.SetAttr(attrNamespaceUnset, "true")
 	}
 	rt.SetAttr(graph.AttrName, o.name)
+	if r.f.Repo != "" {
+		// The linker finds the workloads that a CI job's kubectl apply
+		// of a path of the same repository changes.
+		rt.SetAttr(attrManifestRepo, r.f.RepoID())
+		rt.SetAttr(attrManifest, r.f.RelPath)
+	}
 	if ls := podLabels(o); len(ls) > 0 {
 		rt.SetAttr(attrPodLabels, graph.JoinList(ls))
 	}

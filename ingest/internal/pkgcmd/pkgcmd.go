@@ -104,6 +104,9 @@ type Effect struct {
 	// ImageDeploy is set on a command that makes a function, service or
 	// workload run an image (imageDeployOf). Eco is then "".
 	ImageDeploy *ImageDeploy
+	// KubeApply is set on a command that applies Kubernetes manifests or
+	// a chart (kubeApplyOf). Eco is then "".
+	KubeApply *KubeApply
 }
 
 // Env is the environment a command runs with, as far as the input shows.
@@ -609,7 +612,8 @@ var corepackManagers = set("npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg")
 // a program that runs an application the input does not show (the AWS
 // CDK CLI synthesising an app), the effect of that application, and for a
 // command that deploys a folder to a function or service, the deploy,
-// and for one that makes a runtime run an image, the image deploys.
+// for one that makes a runtime run an image, the image deploys, and for
+// one that applies Kubernetes manifests or a chart, the apply.
 func Effects(argv []string, env Env) []Effect {
 	u := unwrapEnv(argv, env)
 	argv, env, dir := u.argv, u.env, u.dir
@@ -627,6 +631,7 @@ func Effects(argv []string, env Env) []Effect {
 		out = append(out, e)
 	}
 	out = append(out, imageDeployOf(argv, env)...)
+	out = append(out, kubeApplyOf(argv, env)...)
 	out = withNamed(out, argv, env)
 	for k := range out {
 		out[k].Dir = inDir(dir, out[k].Dir)
@@ -1518,6 +1523,9 @@ func Attrs(effects []Effect) map[string]string {
 	}
 	if d := imageDeployAttr(effects); d != "" {
 		out[AttrImageDeploys] = d
+	}
+	if a := kubeApplyAttr(effects); a != "" {
+		out[AttrKubeApplies] = a
 	}
 	return out
 }
