@@ -11,7 +11,9 @@ import (
 
 // changeHop returns the step by which the path of a runtime gives an
 // identity the power to change it (CAN_MODIFY from an identity): push to
-// its repository, update a function's code, patch a workload. On that
+// its repository, update a function's code, patch a workload. A CI job
+// that applies a workload's manifests (CAN_MODIFY from the job) changes
+// it the same way, with the cluster credentials it holds. On that
 // path the compromised code runs there only if the attacker made the
 // change. A path that publishes a package or image the runtime pulls
 // (CAN_PUBLISH), or that reaches it through its input, is contained as
@@ -34,11 +36,17 @@ func pathChange(path []Hop) (Hop, bool) {
 		switch {
 		case h.Kind == graph.EdgeCanPublish:
 			return Hop{}, false
-		case h.Kind == graph.EdgeCanModify && !h.Reversed && kindFromID(h.From) == graph.NodeIdentity && !found:
+		case h.Kind == graph.EdgeCanModify && !h.Reversed && (kindFromID(h.From) == graph.NodeIdentity || appliesWorkload(h)) && !found:
 			hop, found = h, true
 		}
 	}
 	return hop, found
+}
+
+// appliesWorkload reports whether a hop is a CI job's CAN_MODIFY of a
+// Kubernetes workload whose manifests or chart the job applies.
+func appliesWorkload(h Hop) bool {
+	return kindFromID(h.From) == graph.NodeRuntime && !strings.HasPrefix(h.From, "k8s:") && strings.HasPrefix(h.To, "k8s:workload:")
 }
 
 // changeItems returns a check item for each runtime that a credential of
@@ -120,8 +128,11 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 			"--region", gcloudValue(n.Attr("location"), "<region>"), "--project", gcloudValue(n.Attr("project"), "<project>"),
 			"--format", "value(metadata.name,metadata.creationTimestamp)")
 	case "k8s-workload":
+		if appliesWorkload(hop) {
+			means = changer + " applies its manifests or chart with the cluster credentials it holds, and code that ran there can apply changed ones"
+		}
 		switch n.Attr("kind") {
-		case "Deployment", "StatefulSet", "DaemonSet":
+		case "Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod", "ReplicaSet", "ReplicationController":
 			if ns, name := n.Attr("namespace"), n.Attr(graph.AttrName); ns != "" && name != "" {
 				// Rollout history shows no times. Each field manager's
 				// entry has the time it last changed the object, and

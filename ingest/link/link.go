@@ -5,7 +5,9 @@
 // through its repository's lockfiles, which packages the functions that
 // jobs deploy load (linkDeploys) and those of the folders Terraform
 // deploys (linkTerraformDeploys), which images jobs deploy to runtimes
-// (linkImageDeploys), and which environment or "all secrets"
+// (linkImageDeploys), which Kubernetes workloads the manifests and charts
+// that jobs apply declare (linkKubeApplies), and which environment or
+// "all secrets"
 // references resolve to which declared secrets.
 //
 // Derive runs over the whole graph after every ingest run, so facts from
@@ -200,6 +202,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"deploys", func() { v.linkDeploys(l.Logger) }},
 		{"Terraform deploys", v.linkTerraformDeploys},
 		{"image deploys", func() { v.linkImageDeploys(l.Logger) }},
+		{"Kubernetes applies", func() { v.linkKubeApplies(l.Logger) }},
 		{"Kubernetes", v.linkKubernetes},
 		{"install namespace", v.linkInstallNamespace},
 		{"pod network", v.linkPodNetwork},
