@@ -49,9 +49,9 @@ var helmReleaseLabels = []string{"app.kubernetes.io/instance", "release"}
 //
 // A Helm chart is not rendered either. helm install or upgrade of a
 // release targets the workloads whose pod labels name the release
-// (app.kubernetes.io/instance or release), as a rendered copy of the
-// chart among the inputs shows them, in the namespace of -n when the
-// command names one. These are possible. A release with no such workload
+// (app.kubernetes.io/instance or release). A rendered copy of the chart
+// among the inputs shows them. When the command names a namespace, they
+// must be in it. These are possible. A release with no such workload
 // makes no edge, and a warning names the job.
 //
 // An apply whose paths declare no workload makes no edge, and a warning

@@ -277,6 +277,7 @@ func TestApplyPlanChecksWorkload(t *testing.T) {
 			t.Errorf("%s not taken over", applyAPIRun)
 		}
 	}
+
 	plan, err := query.BuildPlan(ctx, s, res)
 	if err != nil {
 		t.Fatal(err)
@@ -295,6 +296,7 @@ func TestApplyPlanChecksWorkload(t *testing.T) {
 	if check == nil {
 		t.Fatal("no item for the workload")
 	}
+
 	const cmd = `kubectl get deployment/api --namespace=prod -o 'jsonpath={range .metadata.managedFields[*]}{.time}{"\t"}{.manager}{"\t"}{.operation}{"\t"}{.subresource}{"\n"}{end}'`
 	if check.Command != cmd {
 		t.Errorf("check command %q, want %q", check.Command, cmd)

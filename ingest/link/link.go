@@ -5,10 +5,10 @@
 // through its repository's lockfiles, which packages the functions that
 // jobs deploy load (linkDeploys) and those of the folders Terraform
 // deploys (linkTerraformDeploys), which images jobs deploy to runtimes
-// (linkImageDeploys), which Kubernetes workloads the manifests and charts
-// that jobs apply declare (linkKubeApplies), and which environment or
-// "all secrets"
-// references resolve to which declared secrets.
+// (linkImageDeploys), and which environment or "all secrets" references
+// resolve to which declared secrets. It also gives a job that applies
+// Kubernetes manifests or charts the power to change the workloads they
+// declare (linkKubeApplies).
 //
 // Derive runs over the whole graph after every ingest run, so facts from
 // files read in different runs still meet.

@@ -167,9 +167,9 @@ func kubeApplyOf(argv []string, env Env) []Effect {
 
 // kubectlApply reads kubectl apply|create|replace -f PATH... [-R] or -k
 // DIR, with the namespace of -n. Standard input (-f -), URLs and paths
-// that a variable sets are skipped; a command left without a path, a
-// subcommand (kubectl create deployment, kubectl apply
-// view-last-applied), a dry run and a change made only locally give nil.
+// that a variable sets are skipped. A command left without a path gives
+// nil. So do a subcommand (kubectl create deployment, kubectl apply
+// view-last-applied), a dry run and a change made only locally.
 func kubectlApply(prog string, args []string) *KubeApply {
 	var words, files []string
 	var kustomize, ns string
@@ -281,6 +281,7 @@ func helmApply(args []string) *KubeApply {
 	var words []string
 	ns, dry := "", false
 	generated := false
+
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -314,6 +315,7 @@ func helmApply(args []string) *KubeApply {
 	if len(words) == 0 || dry {
 		return nil
 	}
+
 	var release, chart string
 	switch {
 	case words[0] == "upgrade" && len(words) == 3:
@@ -329,6 +331,7 @@ func helmApply(args []string) *KubeApply {
 	if strings.Contains(ns, "$") {
 		ns = ""
 	}
+
 	a := &KubeApply{How: ApplyHelm, Release: release, Namespace: ns,
 		Command: "helm " + words[0] + " " + release + " " + chart}
 	if ns != "" {

@@ -12,7 +12,9 @@
 // deploy --source) gives an Effect whose Deploy names the target. A
 // command that makes a function, service or workload run an image
 // (gcloud run deploy --image, kubectl set image) gives an Effect whose
-// ImageDeploy names the target and the image.
+// ImageDeploy names the target and the image. A command that applies
+// Kubernetes manifests or a chart (kubectl apply -f, helm upgrade) gives
+// an Effect whose KubeApply names the paths, namespace and release.
 //
 // Known limits: a repository's .npmrc (ignore-scripts=true) and a
 // package.json that lists the scripts a project defines are not read, so
