@@ -305,3 +305,37 @@ func TestApplyPlanChecksWorkload(t *testing.T) {
 		t.Errorf("check action %q, want it to name the job that applies the manifests", check.Action)
 	}
 }
+
+// A GitLab job and a CircleCI job that install the locked packages and
+// apply k8s/ from the folder they cd into reach the Deployment, certain.
+func TestApplyGitLabCircleCI(t *testing.T) {
+	for name, ci := range map[string]map[string]string{
+		"gitlab": {".gitlab-ci.yml": `deploy:
+  script:
+    - npm ci
+    - cd k8s
+    - kubectl apply -f . -n prod
+`},
+		"circleci": {".circleci/config.yml": `version: 2.1
+jobs:
+  deploy:
+    docker:
+      - image: cimg/node:20.11
+    steps:
+      - checkout
+      - run: npm ci
+      - run: cd k8s && kubectl apply -f . -n prod
+workflows:
+  main:
+    jobs:
+      - deploy
+`},
+	} {
+		repos := applyRepos("true", ci)
+		delete(repos["api"], ".github/workflows/deploy.yml")
+		got := reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "k8s:workload:")
+		if diff := cmp.Diff([]string{applyAPIRun + " (certain)"}, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", name, diff)
+		}
+	}
+}
