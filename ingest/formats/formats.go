@@ -7,6 +7,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/actions"
 	"github.com/blastradius-dev/blastradius/ingest/awsiam"
 	"github.com/blastradius-dev/blastradius/ingest/circleci"
+	"github.com/blastradius-dev/blastradius/ingest/cloudformation"
 	"github.com/blastradius-dev/blastradius/ingest/cloudtrail"
 	"github.com/blastradius-dev/blastradius/ingest/compose"
 	"github.com/blastradius-dev/blastradius/ingest/dockerfile"
@@ -55,6 +56,7 @@ func All() []ingest.Parser {
 		sbom.NewCycloneDX(),
 		sbom.NewSPDX(),
 		terraform.New(),
+		cloudformation.New(),
 		kubernetes.New(),
 		cloudtrail.New(),
 		k8saudit.New(),
