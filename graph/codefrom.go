@@ -23,13 +23,16 @@ type CodeSource struct {
 	// Layer is the address of the Lambda layer whose content the folder
 	// is, or "" for the function's own code.
 	Layer string
+	// Tool names what deploys the folder, such as "SAM" or
+	// "CloudFormation"; "" stands for Terraform.
+	Tool string
 }
 
 // EncodeCodeSource writes a CodeSource as one item of the AttrCodeFrom
 // list: a query string, whose escapes keep commas out of it.
 func EncodeCodeSource(s CodeSource) string {
 	v := url.Values{}
-	for _, kv := range [][2]string{{"repo", s.Repo}, {"dir", s.Dir}, {"file", s.File}, {"by", s.By}, {"layer", s.Layer}} {
+	for _, kv := range [][2]string{{"repo", s.Repo}, {"dir", s.Dir}, {"file", s.File}, {"by", s.By}, {"layer", s.Layer}, {"tool", s.Tool}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}
@@ -46,7 +49,7 @@ func CodeSources(attr string) []CodeSource {
 		if err != nil {
 			continue
 		}
-		s := CodeSource{Repo: v.Get("repo"), Dir: v.Get("dir"), File: v.Get("file"), By: v.Get("by"), Layer: v.Get("layer")}
+		s := CodeSource{Repo: v.Get("repo"), Dir: v.Get("dir"), File: v.Get("file"), By: v.Get("by"), Layer: v.Get("layer"), Tool: v.Get("tool")}
 		if s.Repo != "" && s.Dir != "" {
 			out = append(out, s)
 		}

@@ -358,5 +358,9 @@ func (e *emitter) codeFolder(r *resource, layer string) (graph.CodeSource, bool)
 		e.t.warnf(n.Line, "%s: the code folder lies outside the repository, so no lockfile of the repository is linked to its code", r.id)
 		return graph.CodeSource{}, false
 	}
-	return graph.CodeSource{Repo: e.f.RepoID(), Dir: rel, By: e.f.RelPath + "#" + r.id, Layer: layer}, true
+	tool := "CloudFormation"
+	if r.typ == samFunction || r.typ == samLayer {
+		tool = "SAM"
+	}
+	return graph.CodeSource{Repo: e.f.RepoID(), Dir: rel, By: e.f.RelPath + "#" + r.id, Layer: layer, Tool: tool}, true
 }

@@ -7,9 +7,9 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// linkTerraformDeploys makes each function whose code Terraform deploys
-// from a folder of a repository execute the packages that the folder's
-// lockfiles lock, as linkDeploys does for the folders CI jobs deploy. The
+// linkTerraformDeploys makes each function whose code Terraform (or a
+// CloudFormation or SAM template) deploys from a folder of a repository
+// execute the packages that the folder's lockfiles lock, as linkDeploys does for the folders CI jobs deploy. The
 // folders are those of graph.AttrCodeFrom: an archive_file of the folder
 // uploaded as the function's zip, its layer's zip or its Cloud Storage
 // source. The function loads the packages each time it runs, with its
@@ -51,10 +51,14 @@ func (v *view) codeExecutes(fn graph.Node, src graph.CodeSource) {
 	if src.File != "" {
 		shipped = "file " + src.File
 	}
-	deploy := "Terraform deploys " + shipped + " of " + repoName(src.Repo) + " to " + fn.Label
+	tool := "Terraform"
+	if src.Tool != "" {
+		tool = src.Tool
+	}
+	deploy := tool + " deploys " + shipped + " of " + repoName(src.Repo) + " to " + fn.Label
 	loads := "the function loads it when it runs"
 	if src.Layer != "" {
-		deploy = "Terraform deploys " + shipped + " of " + repoName(src.Repo) + " as layer " + src.Layer + " of " + fn.Label
+		deploy = tool + " deploys " + shipped + " of " + repoName(src.Repo) + " as layer " + src.Layer + " of " + fn.Label
 		loads = "the function loads its layer's packages when it runs"
 	}
 	if src.By != "" {
