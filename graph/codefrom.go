@@ -2,8 +2,8 @@ package graph
 
 import "net/url"
 
-// AttrCodeFrom is the attribute of a Runtime whose code Terraform deploys
-// from a folder of a repository: an archive_file of the folder uploaded as
+// AttrCodeFrom is the attribute of a Runtime whose code Terraform (or a
+// CloudFormation or SAM template) deploys from a folder of a repository: an archive_file of the folder uploaded as
 // a Lambda function's or layer's zip, or as a Cloud Function's source.
 // It lists CodeSource items, each written by EncodeCodeSource.
 const AttrCodeFrom = "code_from"

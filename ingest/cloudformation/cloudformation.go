@@ -1,9 +1,8 @@
-// Package cloudformation reads AWS CloudFormation templates and AWS SAM
-// templates, in YAML or JSON, and turns the IAM identities and policies,
-// Lambda functions and layers, secrets and parameters they declare into
-// the graph facts that the Terraform reader gives for the same resources:
-// the same node kinds, ids and attributes, so that the linker turns their
-// policies into access edges alike.
+// Package cloudformation reads AWS CloudFormation and AWS SAM templates,
+// in YAML or JSON. It turns the IAM identities and policies, Lambda
+// functions and layers, secrets and parameters they declare into the node
+// kinds, ids and attributes that the Terraform reader gives for the same
+// resources, so the linker turns their policies into access edges alike.
 //
 // # Values
 //
@@ -48,7 +47,7 @@
 // AWS::IAM::Role, User and Group give Identity nodes with the trust policy
 // of a role, their inline Policies and ManagedPolicyArns.
 // AWS::IAM::Policy, RolePolicy, UserPolicy and GroupPolicy give inline
-// policies of the identities they name; AWS::IAM::ManagedPolicy gives a
+// policies of the identities they name. AWS::IAM::ManagedPolicy gives a
 // Policy node attached to its Roles, Users and Groups. AWS::IAM::AccessKey,
 // InstanceProfile and OIDCProvider follow the Terraform reader. Policy
 // documents are stored as compact JSON in the order the template writes
@@ -62,7 +61,8 @@
 // dynamic reference makes the function EXPOSE that secret), its container
 // image and the queues and streams whose events invoke it. A SAM
 // function's Globals.Function properties apply where the function sets
-// none; mappings merge and lists add up, as SAM merges them. A function
+// none. Environment variables merge, the function's winning, and Globals'
+// Layers come before the function's, as SAM merges them. A function
 // whose code is a folder of the repository (a SAM CodeUri or layer
 // ContentUri, or a Code or Content path that aws cloudformation package
 // uploads) lists it in graph.AttrCodeFrom, relative to the repository's
@@ -76,8 +76,8 @@
 // left out with a warning.
 //
 // AWS::SecretsManager::Secret and AWS::SSM::Parameter give Secret nodes
-// as the Terraform reader does; buckets, tables, queues and topics give
-// Resource nodes.
+// as the Terraform reader does. Buckets, tables, queues, topics and ECR
+// repositories give Resource nodes.
 //
 // Limits: nested stacks, macros other than the SAM transform and
 // Fn::Transform are not expanded. A parameter's value given at deploy
@@ -107,7 +107,7 @@ func (*Parser) Format() string { return "cloudformation" }
 
 var (
 	formatVersion = regexp.MustCompile(`(?m)^(["']?AWSTemplateFormatVersion["']?|\s*"AWSTemplateFormatVersion")\s*:`)
-	samTransform  = regexp.MustCompile(`(?m)^\s*["']?Transform["']?\s*:\s*(\[\s*)?(-\s*)?["']?AWS::Serverless-`)
+	samTransform  = regexp.MustCompile(`(?m)(^|[{,])\s*["']?Transform["']?\s*:\s*(\[\s*)?(-\s*)?["']?AWS::Serverless-`)
 	samTransformL = regexp.MustCompile(`(?m)^Transform:\s*(#.*)?\n(\s*-\s*["']?[A-Za-z:-]+["']?\s*\n)*\s*-\s*["']?AWS::Serverless-`)
 	topResources  = regexp.MustCompile(`(?m)^(Resources:[ \t]*(#.*)?$|\{\s*"Resources"\s*:\s*\{)`)
 	awsType       = regexp.MustCompile(`(?m)^\s+(Type:\s*["']?|"Type"\s*:\s*")AWS::[A-Za-z0-9]+::[A-Za-z0-9]+`)
@@ -212,8 +212,8 @@ func (e *emitter) resource(r *resource) {
 	}
 }
 
-// node adds a node. Empty attributes are dropped; placeholders left in
-// the id or any attribute are listed in attr unresolved.
+// node adds a node without its empty attributes. Attribute unresolved
+// lists the placeholders left in the id or any attribute.
 func (e *emitter) node(kind graph.NodeKind, id, label string, line int, attrs map[string]string) {
 	clean := map[string]string{}
 	texts := []string{id}
@@ -254,8 +254,8 @@ func (e *emitter) base(typ, name string) map[string]string {
 	}
 }
 
-// str evaluates a string property of the resource being emitted; ok is
-// false when it is absent or not a string.
+// str evaluates a string property of the resource being emitted. ok is
+// false when the property is missing, empty or not a string.
 func (e *emitter) str(key string) (string, bool) {
 	n := e.t.prop(e.cur, key)
 	if n == nil {

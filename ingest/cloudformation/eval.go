@@ -110,7 +110,7 @@ func scalar(n *yaml.Node) any {
 	return n.Value
 }
 
-// evalString evaluates a node to a string; ok is false when it is not one.
+// evalString evaluates a node to a string. ok is false for another value.
 func (t *template) evalString(n *yaml.Node, tr *trace) (string, bool) {
 	return asString(t.eval(n, tr))
 }

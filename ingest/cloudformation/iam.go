@@ -36,6 +36,7 @@ func (e *emitter) identity(r *resource) {
 		attrs["instance_profiles"] = graph.JoinList(e.profilesOf(name))
 	}
 	e.node(graph.NodeIdentity, arn, name, r.line, attrs)
+
 	e.inlinePolicies(arn, e.t.prop(r, "Policies"))
 	if n := e.t.prop(r, "ManagedPolicyArns"); n != nil {
 		for _, p := range e.strings("ManagedPolicyArns") {
@@ -45,6 +46,7 @@ func (e *emitter) identity(r *resource) {
 	if kind != "user" {
 		return
 	}
+
 	for _, g := range e.strings("Groups") {
 		e.edge(arn, graph.EdgeMemberOf, e.t.identityARN("group", g), e.line("Groups"), nil)
 	}
@@ -139,7 +141,7 @@ func (e *emitter) attach(owner, policyARN string, line int) {
 
 // document evaluates a policy document, given as a mapping or as JSON
 // text, to compact JSON. It warns when the document is not a JSON object.
-func (e *emitter) document(what string, n *yaml.Node) (string, bool) {
+func (e *emitter) document(label string, n *yaml.Node) (string, bool) {
 	if n == nil {
 		return "", false
 	}
@@ -147,18 +149,18 @@ func (e *emitter) document(what string, n *yaml.Node) (string, bool) {
 	if s, ok := v.(string); ok {
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, []byte(s)); err != nil || buf.Len() == 0 || buf.Bytes()[0] != '{' {
-			e.t.warnf(n.Line, "%s: %s is not a valid JSON policy document", e.cur.id, what)
+			e.t.warnf(n.Line, "%s: %s is not a valid JSON policy document", e.cur.id, label)
 			return "", false
 		}
 		return buf.String(), true
 	}
 	if _, ok := v.(*object); !ok {
-		e.t.warnf(n.Line, "%s: %s is not a policy document", e.cur.id, what)
+		e.t.warnf(n.Line, "%s: %s is not a policy document", e.cur.id, label)
 		return "", false
 	}
 	doc, ok := renderJSON(v)
 	if !ok {
-		e.t.warnf(n.Line, "%s: %s could not be resolved", e.cur.id, what)
+		e.t.warnf(n.Line, "%s: %s could not be resolved", e.cur.id, label)
 	}
 	return doc, ok
 }

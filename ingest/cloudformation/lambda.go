@@ -145,14 +145,13 @@ func (e *emitter) envVars(r *resource, runtime string) {
 	}
 }
 
-// envVar emits one environment variable, as the Terraform reader does: a
+// envVar emits one environment variable as the Terraform reader does. A
 // value written in the template that is plainly configuration
-// (literal.PlainConfig) is left out, and any other becomes a Secret the
+// (literal.PlainConfig) is left out. Any other becomes a Secret the
 // function EXPOSES, with the fingerprint of a value written out. A
 // dynamic reference to a secret makes the function EXPOSE that secret.
 // Names and ARNs of the template's resources are configuration, and so
-// is the value of a parameter that is not NoEcho when it is plainly
-// configuration.
+// is a plain value of a parameter that is not NoEcho.
 func (e *emitter) envVar(runtime, name string, n *yaml.Node) {
 	if lambdaReserved[name] {
 		e.t.warnf(n.Line, "%s: Lambda reserves the environment variable %s and rejects a function that sets it, so it is not read", e.cur.id, name)
@@ -164,6 +163,7 @@ func (e *emitter) envVar(runtime, name string, n *yaml.Node) {
 		e.t.warnf(n.Line, "%s: environment variable %s could not be resolved", e.cur.id, name)
 		return
 	}
+
 	if ms := dynamicRef.FindAllStringSubmatch(v, -1); ms != nil {
 		for _, m := range ms {
 			if id := e.dynamicSecret(m[1], m[2]); id != "" {
@@ -172,19 +172,20 @@ func (e *emitter) envVar(runtime, name string, n *yaml.Node) {
 		}
 		return
 	}
-	var held []string
+	var keys []string
 	noEcho := false
 	for p := range tr.params {
 		noEcho = noEcho || e.t.params[p].noEcho
 	}
 	for id := range tr.resources {
 		if r := e.t.res[id]; r != nil && r.typ == iamAccessKey {
-			held = append(held, e.accessKeyID(r))
+			keys = append(keys, e.accessKeyID(r))
 		}
 	}
-	sort.Strings(held)
+	sort.Strings(keys)
+
 	fromResources := len(tr.resources) > 0 && len(tr.params) == 0
-	if len(held) == 0 && !noEcho && (fromResources || literal.PlainConfig(name, v)) {
+	if len(keys) == 0 && !noEcho && (fromResources || literal.PlainConfig(name, v)) {
 		return
 	}
 	id := graph.AWSEnvVarID(runtime, name)
@@ -194,7 +195,7 @@ func (e *emitter) envVar(runtime, name string, n *yaml.Node) {
 		graph.AttrName:     name,
 		graph.AttrAccount:  e.t.account,
 	}
-	if len(held) == 0 && v != "" && len(unresolvedIn(v)) == 0 && len(tr.resources) == 0 {
+	if len(keys) == 0 && v != "" && len(unresolvedIn(v)) == 0 && len(tr.resources) == 0 {
 		// The value is written in the template, as a literal or a
 		// parameter's default.
 		if e.env != nil && e.env.Fingerprint != nil {
@@ -203,7 +204,7 @@ func (e *emitter) envVar(runtime, name string, n *yaml.Node) {
 		attrs[graph.AttrStoredInline] = "true"
 	}
 	e.node(graph.NodeSecret, id, name, n.Line, attrs)
-	for _, h := range held {
+	for _, h := range keys {
 		e.edge(id, graph.EdgeHolds, h, n.Line, nil)
 	}
 	e.edge(runtime, graph.EdgeExposes, id, n.Line, map[string]string{graph.AttrVia: "env"})
@@ -338,7 +339,7 @@ func (e *emitter) codeFolder(r *resource, layer string) (graph.CodeSource, bool)
 	case lambdaLayer:
 		n = mapGet(r.props, "Content")
 	}
-	if n == nil || n.Kind != yaml.ScalarNode && n.Tag == "" {
+	if n == nil {
 		return graph.CodeSource{}, false
 	}
 	p, ok := e.t.evalString(n, nil)
@@ -352,6 +353,7 @@ func (e *emitter) codeFolder(r *resource, layer string) (graph.CodeSource, bool)
 	if e.f.Repo == "" || e.f.RelPath == "" {
 		return graph.CodeSource{}, false
 	}
+
 	p = strings.ReplaceAll(p, `\`, "/")
 	rel := path.Join(path.Dir(e.f.RelPath), p)
 	if path.IsAbs(p) || strings.HasPrefix(p, "~") || rel == ".." || strings.HasPrefix(rel, "../") {

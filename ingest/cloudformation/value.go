@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// A value is what a template property evaluates to: a string, a jsonRaw
-// number, boolean or null, a []any list, an *object, or noValue.
+// Template values are strings, jsonRaw numbers, booleans and nulls, []any
+// lists, *object mappings and noValue.
 //
 // object is a mapping that keeps its keys in the template's order, so that
 // a policy document renders in the order it was written.
@@ -43,10 +43,9 @@ type noValueType struct{}
 
 var noValue = noValueType{}
 
-// placeholder returns the text that stands for a value the template does
-// not show, such as the name CloudFormation generates for a resource
-// without a name property: "${what}".
-func placeholder(what string) string { return "${" + what + "}" }
+// placeholder returns "${ref}", the text of a value the template does not
+// show, such as the name CloudFormation generates for an unnamed resource.
+func placeholder(ref string) string { return "${" + ref + "}" }
 
 // placeholderRef matches the placeholders placeholder writes: a logical
 // id, a logical id and attribute, the stack's name or id, or an imported
@@ -86,7 +85,7 @@ func asString(v any) (string, bool) {
 	return "", false
 }
 
-// asList returns a value as a list, leaving out AWS::NoValue items; a
+// asList returns a value as a list without its AWS::NoValue items. A
 // single string is a list of one.
 func asList(v any) ([]any, bool) {
 	switch v := v.(type) {
@@ -104,7 +103,8 @@ func asList(v any) ([]any, bool) {
 	return nil, false
 }
 
-// asStrings returns a list of strings; ok is false when an item is not one.
+// asStrings returns a list of strings. ok is false when an item is not a
+// string.
 func asStrings(v any) ([]string, bool) {
 	list, ok := asList(v)
 	if !ok {

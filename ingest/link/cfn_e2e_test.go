@@ -21,10 +21,10 @@ import (
 )
 
 // samTemplate declares, in account 111122223333, the SAM function api
-// built from src/api, whose role SAM creates with an S3ReadPolicy on
-// bucket example-data, and the role github-deploy that workflows of
-// example-org/api on branch main assume through GitHub's OIDC provider,
-// which may write the bucket and update the function's code.
+// built from src/api. SAM creates its role with an S3ReadPolicy on bucket
+// example-data. Workflows of example-org/api on branch main assume the
+// role github-deploy through GitHub's OIDC provider. That role may write
+// the bucket and update the function's code.
 const samTemplate = `AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Parameters:
