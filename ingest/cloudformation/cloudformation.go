@@ -75,6 +75,8 @@
 // expanded to the statements SAM documents. Other policy templates are
 // left out with a warning.
 //
+// AWS::ECS::TaskDefinition gives an ECS task runtime with its task role's
+// credentials, images, environment and injected secrets.
 // AWS::SecretsManager::Secret and AWS::SSM::Parameter give Secret nodes
 // as the Terraform reader does. Buckets, tables, queues, topics and ECR
 // repositories give Resource nodes.
@@ -202,6 +204,8 @@ func (e *emitter) resource(r *resource) {
 		e.oidcProvider(r)
 	case lambdaFunction, samFunction:
 		e.function(r)
+	case "AWS::ECS::TaskDefinition":
+		e.ecsTask(r)
 	case smSecret:
 		e.secret(r)
 	case ssmParameter:

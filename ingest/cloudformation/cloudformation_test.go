@@ -686,3 +686,92 @@ func TestJSONTabs(t *testing.T) {
 		t.Errorf("user at line %d, want 4", res.Nodes[0].Pos.Line)
 	}
 }
+
+func TestECSTaskDefinition(t *testing.T) {
+	res := parse(t, "ecs.yaml", `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  AccountId: {Type: String, Default: "111122223333"}
+  Region: {Type: String, Default: us-east-1}
+Resources:
+  TaskRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: task
+      AssumeRolePolicyDocument: {Statement: []}
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      TaskRoleArn: !GetAtt TaskRole.Arn
+      ExecutionRoleArn: arn:aws:iam::111122223333:role/exec
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx:1.27
+          Privileged: true
+          Environment:
+            - {Name: MODE, Value: production}
+            - {Name: API_KEY, Value: canary-ecs4key77-X9x9}
+          Secrets:
+            - {Name: DB, ValueFrom: "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf:password::"}
+            - {Name: CONF, ValueFrom: /web/conf}
+`)
+	const runtime = "runtime:aws:ecs-task:web"
+	task := nodeOf(t, res, runtime)
+	if task.Attr("privileged") != "true" || task.Attr("execution_role") != "arn:aws:iam::111122223333:role/exec" {
+		t.Errorf("task attributes %v", task.Attrs)
+	}
+	wantExposes := []string{
+		runtime + " -> arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf",
+		runtime + " -> arn:aws:ssm:us-east-1:111122223333:parameter/web/conf",
+		runtime + " -> secret:aws:env:aws:ecs-task:web/app/API_KEY",
+		runtime + " -> secret:aws:role-credentials:aws:ecs-task:web",
+	}
+	if diff := cmp.Diff(wantExposes, edges(res, graph.EdgeExposes)); diff != "" {
+		t.Errorf("EXPOSES (-want +got):\n%s", diff)
+	}
+	want := []string{"secret:aws:role-credentials:aws:ecs-task:web -> arn:aws:iam::111122223333:role/task"}
+	if diff := cmp.Diff(want, edges(res, graph.EdgeAuthenticatesAs)); diff != "" {
+		t.Errorf("AUTHENTICATES_AS (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{runtime + " -> pkg:docker/nginx@1.27"}, edges(res, graph.EdgeExecutes)); diff != "" {
+		t.Errorf("EXECUTES (-want +got):\n%s", diff)
+	}
+	if got := nodeOf(t, res, "secret:aws:env:aws:ecs-task:web/app/API_KEY").Attr("container"); got != "app" {
+		t.Errorf("container attribute %q, want app", got)
+	}
+}
+
+// A policy that Fn::If adds is read when the condition holds with the
+// parameters' defaults, and left out when it does not.
+func TestConditionalPolicy(t *testing.T) {
+	res := parse(t, "t.yaml", `Parameters:
+  Stage: {Type: String, Default: prod}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Not [!Condition IsProd]
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: r
+      AssumeRolePolicyDocument: {Statement: []}
+      Policies:
+        - !If
+          - IsProd
+          - PolicyName: prod
+            PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]}
+          - !Ref AWS::NoValue
+        - Fn::If:
+          - IsDev
+          - PolicyName: dev
+            PolicyDocument: {Statement: []}
+          - Ref: AWS::NoValue
+`)
+	want := []string{"arn:aws:iam:::role/r -> arn:aws:iam:::role/r#inline/prod"}
+	if diff := cmp.Diff(want, edges(res, graph.EdgeHasPolicy)); diff != "" {
+		t.Errorf("HAS_POLICY (-want +got):\n%s", diff)
+	}
+	if len(res.Diags) > 0 {
+		t.Errorf("warnings %q", resulttest.Warnings(res))
+	}
+}

@@ -91,19 +91,25 @@ func (e *emitter) inlinePolicies(owner string, list *yaml.Node) {
 	}
 	for _, it := range list.Content {
 		it = deref(it)
-		if fn, _, ok := intrinsic(it); ok && fn == "Fn::If" {
-			// A policy that a condition adds.
-			v := e.t.eval(it, nil)
-			if v == noValue {
-				continue
-			}
+		// An item may be a function such as Fn::If, whose value is the
+		// policy or AWS::NoValue.
+		v := e.t.eval(it, nil)
+		if v == noValue {
+			continue
 		}
-		pname, _ := e.t.evalString(mapGet(it, "PolicyName"), nil)
+		item, ok := v.(*object)
+		if !ok {
+			e.t.warnf(it.Line, "%s: a policy of Policies is not a mapping; skipped", e.cur.id)
+			continue
+		}
+		name, _ := item.get("PolicyName")
+		pname, _ := asString(name)
 		if pname == "" {
 			e.t.warnf(it.Line, "%s: a policy has no PolicyName; skipped", e.cur.id)
 			continue
 		}
-		doc, _ := e.document("policy "+pname, mapGet(it, "PolicyDocument"))
+		docValue, _ := item.get("PolicyDocument")
+		doc, _ := e.documentValue("policy "+pname, docValue, it.Line)
 		e.inlinePolicyNode(owner, pname, doc, it.Line)
 	}
 }
@@ -145,22 +151,29 @@ func (e *emitter) document(label string, n *yaml.Node) (string, bool) {
 	if n == nil {
 		return "", false
 	}
-	v := e.t.eval(n, nil)
+	return e.documentValue(label, e.t.eval(n, nil), n.Line)
+}
+
+// documentValue is document for an evaluated value written at line.
+func (e *emitter) documentValue(label string, v any, line int) (string, bool) {
+	if v == nil {
+		return "", false
+	}
 	if s, ok := v.(string); ok {
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, []byte(s)); err != nil || buf.Len() == 0 || buf.Bytes()[0] != '{' {
-			e.t.warnf(n.Line, "%s: %s is not a valid JSON policy document", e.cur.id, label)
+			e.t.warnf(line, "%s: %s is not a valid JSON policy document", e.cur.id, label)
 			return "", false
 		}
 		return buf.String(), true
 	}
 	if _, ok := v.(*object); !ok {
-		e.t.warnf(n.Line, "%s: %s is not a policy document", e.cur.id, label)
+		e.t.warnf(line, "%s: %s is not a policy document", e.cur.id, label)
 		return "", false
 	}
 	doc, ok := renderJSON(v)
 	if !ok {
-		e.t.warnf(n.Line, "%s: %s could not be resolved", e.cur.id, label)
+		e.t.warnf(line, "%s: %s could not be resolved", e.cur.id, label)
 	}
 	return doc, ok
 }

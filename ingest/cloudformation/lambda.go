@@ -32,7 +32,7 @@ func (e *emitter) function(r *resource) {
 	if image != "" {
 		// Lambda resolves the image to a digest when the function's code
 		// is created or updated, and runs that digest until the next update.
-		e.executesImage(runtime, image, imageLine)
+		e.executesImage(runtime, image, graph.PullOnDeploy, imageLine)
 	}
 
 	switch {
@@ -45,9 +45,9 @@ func (e *emitter) function(r *resource) {
 			e.t.warnf(e.line("Role"), "%s: Role could not be resolved", r.id)
 			role = ""
 		}
-		e.roleCredentials(runtime, name, role, r.line)
+		e.roleCredentials(runtime, name, "env", role, r.line)
 	case sam:
-		e.roleCredentials(runtime, name, e.samRole(r), r.line)
+		e.roleCredentials(runtime, name, "env", e.samRole(r), r.line)
 	}
 	e.envVars(r, runtime)
 }
@@ -65,26 +65,27 @@ func (e *emitter) image(r *resource) (string, int) {
 	return s, n.Line
 }
 
-// roleCredentials emits the role credentials Lambda hands to the
-// function's code through its environment, and AUTHENTICATES_AS to the
-// role when it is known.
-func (e *emitter) roleCredentials(runtime, name, role string, line int) {
+// roleCredentials emits the role credentials a runtime hands to its code
+// (via "env" for Lambda, "metadata" for an ECS task), and AUTHENTICATES_AS
+// to the role when it is known.
+func (e *emitter) roleCredentials(runtime, name, via, role string, line int) {
 	creds := graph.AWSInstanceCredentialsID(runtime)
 	e.node(graph.NodeSecret, creds, "role credentials of "+name, line, map[string]string{
 		graph.AttrProvider:  "aws",
 		"type":              "role-credentials",
-		graph.AttrVia:       "env",
+		graph.AttrVia:       via,
 		graph.AttrLongLived: "false",
 	})
-	e.edge(runtime, graph.EdgeExposes, creds, line, map[string]string{graph.AttrVia: "env"})
+	e.edge(runtime, graph.EdgeExposes, creds, line, map[string]string{graph.AttrVia: via})
 	if role != "" {
 		e.edge(creds, graph.EdgeAuthenticatesAs, role, line, nil)
 	}
 }
 
 // executesImage adds EXECUTES from a runtime to the container image it
-// runs, with the image's name node.
-func (e *emitter) executesImage(runtime, image string, line int) {
+// runs, with the image's name node. pull, when set, is when the runtime
+// pulls the tag again (graph.AttrPullPolicy).
+func (e *emitter) executesImage(runtime, image, pull string, line int) {
 	img, ok := imageref.Parse(image)
 	if !ok {
 		if img, ok := imageref.ParseComputedVersion(image); ok {
@@ -104,7 +105,7 @@ func (e *emitter) executesImage(runtime, image string, line int) {
 	e.node(graph.NodePackage, name, img.Name(), line, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
 	e.edge(ver, graph.EdgeVersionOf, name, line, nil)
 	e.edge(runtime, graph.EdgeExecutes, ver, line, map[string]string{
-		graph.AttrVia: "image", "pinned": img.Pinned(), graph.AttrPullPolicy: graph.PullOnDeploy,
+		graph.AttrVia: "image", "pinned": img.Pinned(), graph.AttrPullPolicy: pull,
 	})
 }
 
@@ -141,7 +142,7 @@ func (e *emitter) envVars(r *resource, runtime string) {
 	}
 	add(mapGet(r.props, "Environment"))
 	for _, name := range names {
-		e.envVar(runtime, name, vars[name])
+		e.envVar(runtime, "", name, vars[name])
 	}
 }
 
@@ -151,9 +152,10 @@ func (e *emitter) envVars(r *resource, runtime string) {
 // function EXPOSES, with the fingerprint of a value written out. A
 // dynamic reference to a secret makes the function EXPOSE that secret.
 // Names and ARNs of the template's resources are configuration, and so
-// is a plain value of a parameter that is not NoEcho.
-func (e *emitter) envVar(runtime, name string, n *yaml.Node) {
-	if lambdaReserved[name] {
+// is a plain value of a parameter that is not NoEcho. container names the
+// ECS container that sets the variable, "" for a Lambda function.
+func (e *emitter) envVar(runtime, container, name string, n *yaml.Node) {
+	if container == "" && lambdaReserved[name] {
 		e.t.warnf(n.Line, "%s: Lambda reserves the environment variable %s and rejects a function that sets it, so it is not read", e.cur.id, name)
 		return
 	}
@@ -167,7 +169,9 @@ func (e *emitter) envVar(runtime, name string, n *yaml.Node) {
 	if ms := dynamicRef.FindAllStringSubmatch(v, -1); ms != nil {
 		for _, m := range ms {
 			if id := e.dynamicSecret(m[1], m[2]); id != "" {
-				e.edge(runtime, graph.EdgeExposes, id, n.Line, map[string]string{graph.AttrVia: "env", graph.AttrName: name})
+				e.edge(runtime, graph.EdgeExposes, id, n.Line, map[string]string{
+					graph.AttrVia: "env", graph.AttrName: name, "container": container,
+				})
 			}
 		}
 		return
@@ -189,10 +193,14 @@ func (e *emitter) envVar(runtime, name string, n *yaml.Node) {
 		return
 	}
 	id := graph.AWSEnvVarID(runtime, name)
+	if container != "" {
+		id = graph.AWSEnvVarID(runtime, container+"/"+name)
+	}
 	attrs := map[string]string{
 		graph.AttrProvider: "aws",
 		"type":             "env-var",
 		graph.AttrName:     name,
+		"container":        container,
 		graph.AttrAccount:  e.t.account,
 	}
 	if len(keys) == 0 && v != "" && len(unresolvedIn(v)) == 0 && len(tr.resources) == 0 {
