@@ -108,7 +108,7 @@ func New() *Parser { return &Parser{} }
 func (*Parser) Format() string { return "cloudformation" }
 
 var (
-	formatVersion = regexp.MustCompile(`(?m)^(["']?AWSTemplateFormatVersion["']?|\s*"AWSTemplateFormatVersion")\s*:`)
+	formatVersion = regexp.MustCompile(`(?m)(^["']?AWSTemplateFormatVersion["']?|(^|[{,])\s*"AWSTemplateFormatVersion")\s*:`)
 	samTransform  = regexp.MustCompile(`(?m)(^|[{,])\s*["']?Transform["']?\s*:\s*(\[\s*)?(-\s*)?["']?AWS::Serverless-`)
 	samTransformL = regexp.MustCompile(`(?m)^Transform:\s*(#.*)?\n(\s*-\s*["']?[A-Za-z:-]+["']?\s*\n)*\s*-\s*["']?AWS::Serverless-`)
 	topResources  = regexp.MustCompile(`(?m)^(Resources:[ \t]*(#.*)?$|\{\s*"Resources"\s*:\s*\{)`)

@@ -78,6 +78,7 @@ func TestDetect(t *testing.T) {
 		{"SAM transform only", "template.yml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n", true},
 		{"SAM transform list", "template.yml", "Transform:\n  - AWS::LanguageExtensions\n  - AWS::Serverless-2016-10-31\n", true},
 		{"JSON template", "stack.template.json", "{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {}\n}\n", true},
+		{"one-line JSON template", "stack.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}`, true},
 		{"JSON transform", "sam.json", "{\"Transform\": \"AWS::Serverless-2016-10-31\", \"Resources\": {}}", true},
 		{".template file", "vpc.template", "AWSTemplateFormatVersion: 2010-09-09\n", true},
 		{"resources of AWS types", "roles.yaml", "Resources:\n  Role:\n    Type: AWS::IAM::Role\n", true},

@@ -14,8 +14,8 @@ import (
 
 // TestJSONFilesGoToTheirFormats ingests a folder of JSON files of several
 // formats: Terraform claims its JSON syntax by name and leaves an IAM
-// policy document, a CloudTrail log and a package manifest to the parsers
-// of their formats.
+// policy document, a CloudTrail log, a CloudFormation template and a
+// package manifest to the parsers of their formats.
 func TestJSONFilesGoToTheirFormats(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -26,6 +26,7 @@ func TestJSONFilesGoToTheirFormats(t *testing.T) {
 		"package.json":          `{"name": "app", "version": "1.0.0", "dependencies": {"left-pad": "^1.3.0"}}`,
 		"main.tf.json":          `{"resource": {"aws_iam_user": {"ci": {"name": "${var.user}"}}}, "variable": {"user": {}}}`,
 		"terraform.tfvars.json": `{"user": "ci"}`,
+		"stack.json":            `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"U": {"Type": "AWS::IAM::User", "Properties": {"UserName": "ci"}}}}`,
 	}
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
@@ -46,7 +47,7 @@ func TestJSONFilesGoToTheirFormats(t *testing.T) {
 	for format, fs := range sum.Formats {
 		got[format] = fs.Ingested
 	}
-	want := map[string]int{"aws-iam": 1, "cloudtrail": 1, "npm-lockfile": 1, "terraform": 2}
+	want := map[string]int{"aws-iam": 1, "cloudformation": 1, "cloudtrail": 1, "npm-lockfile": 1, "terraform": 2}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ingested files by format (-want +got):\n%s", diff)
 	}
