@@ -420,6 +420,8 @@ Parameters:
   Region: {Type: String, Default: eu-west-1}
   DbPassword: {Type: String, NoEcho: true}
   Stage: {Type: String, Default: prod}
+  ApiSecret: {Type: String}
+  Bucket: {Type: String}
 Resources:
   Key:
     Type: AWS::IAM::AccessKey
@@ -441,6 +443,8 @@ Resources:
           GH_TOKEN: "{{resolve:secretsmanager:ci/github:SecretString:token}}"
           SIGNING: "{{resolve:ssm-secure:/api/signing:3}}"
           AWS_REGION: eu-west-1
+          API_SECRET: !Ref ApiSecret
+          BUCKET: !Ref Bucket
   Jobs:
     Type: AWS::SQS::Queue
     Properties: {QueueName: jobs}
@@ -462,6 +466,7 @@ func TestLambdaFunction(t *testing.T) {
 	wantExposes := []string{
 		runtime + " -> arn:aws:secretsmanager:eu-west-1:111122223333:secret:ci/github",
 		runtime + " -> arn:aws:ssm:eu-west-1:111122223333:parameter/api/signing",
+		runtime + " -> " + env + "API_SECRET",
 		runtime + " -> " + env + "API_TOKEN",
 		runtime + " -> " + env + "CI_SECRET",
 		runtime + " -> " + env + "DB_PASSWORD",
@@ -486,7 +491,7 @@ func TestLambdaFunction(t *testing.T) {
 	if diff := cmp.Diff(wantImage, edges(res, graph.EdgeExecutes)); diff != "" {
 		t.Errorf("EXECUTES (-want +got):\n%s", diff)
 	}
-	want := []string{"fn.yaml:27: Fn: Lambda reserves the environment variable AWS_REGION and rejects a function that sets it, so it is not read"}
+	want := []string{"fn.yaml:29: Fn: Lambda reserves the environment variable AWS_REGION and rejects a function that sets it, so it is not read"}
 	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}

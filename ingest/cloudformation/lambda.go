@@ -152,7 +152,8 @@ func (e *emitter) envVars(r *resource, runtime string) {
 // function EXPOSES, with the fingerprint of a value written out. A
 // dynamic reference to a secret makes the function EXPOSE that secret.
 // Names and ARNs of the template's resources are configuration, and so
-// is a plain value of a parameter that is not NoEcho. container names the
+// is a plain value of a parameter that is not NoEcho. A parameter without
+// default is a credential when its name says so. container names the
 // ECS container that sets the variable, "" for a Lambda function.
 func (e *emitter) envVar(runtime, container, name string, n *yaml.Node) {
 	if container == "" && lambdaReserved[name] {
@@ -188,8 +189,19 @@ func (e *emitter) envVar(runtime, container, name string, n *yaml.Node) {
 	}
 	sort.Strings(keys)
 
-	fromResources := len(tr.resources) > 0 && len(tr.params) == 0
-	if len(keys) == 0 && !noEcho && (fromResources || literal.PlainConfig(name, v)) {
+	plain := false
+	switch {
+	case len(keys) > 0 || noEcho:
+	case len(tr.params) == 0 && len(tr.resources) > 0:
+		// Names, ARNs and URLs of the template's resources.
+		plain = true
+	case len(unresolvedIn(v)) > 0:
+		// A parameter without default: only its name tells.
+		plain = !literal.CredentialName(name)
+	default:
+		plain = literal.PlainConfig(name, v)
+	}
+	if plain {
 		return
 	}
 	id := graph.AWSEnvVarID(runtime, name)
