@@ -781,3 +781,34 @@ Resources:
 		t.Errorf("warnings %q", resulttest.Warnings(res))
 	}
 }
+
+// A SAM function's policy that Fn::If gives is an inline policy of the
+// role SAM creates, named by its index in Policies.
+func TestConditionalSAMPolicy(t *testing.T) {
+	res := parse(t, "t.yaml", `Transform: AWS::Serverless-2016-10-31
+Conditions:
+  Always: !Equals [a, a]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: fn
+      Policies:
+        - !If [Always, !Ref AWS::NoValue, AmazonS3FullAccess]
+        - !If
+          - Always
+          - Statement: [{Effect: Allow, Action: "sqs:*", Resource: "*"}]
+          - !Ref AWS::NoValue
+`)
+	const role = "arn:aws:iam:::role/${FnRole}"
+	want := []string{
+		role + " -> " + role + "#inline/FnRolePolicy1",
+		role + " -> arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+	}
+	if diff := cmp.Diff(want, edges(res, graph.EdgeHasPolicy)); diff != "" {
+		t.Errorf("HAS_POLICY (-want +got):\n%s", diff)
+	}
+	if got := nodeOf(t, res, role+"#inline/FnRolePolicy1").Attr("document"); got != `{"Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}` {
+		t.Errorf("document %s", got)
+	}
+}

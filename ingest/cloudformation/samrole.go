@@ -68,7 +68,18 @@ func (e *emitter) samRole(r *resource) string {
 				continue
 			}
 		}
-		s, ok := e.t.evalString(it, nil)
+		v := e.t.eval(it, nil)
+		if v == noValue {
+			continue
+		}
+		if doc, ok := v.(*object); ok {
+			// A function such as Fn::If that gives a policy document.
+			if s, ok := e.documentValue("policy "+pname, doc, it.Line); ok {
+				e.inlinePolicyNode(arn, pname, s, it.Line)
+			}
+			continue
+		}
+		s, ok := asString(v)
 		switch {
 		case !ok || s == "":
 			e.t.warnf(it.Line, "%s: a policy of Policies could not be resolved", r.id)
