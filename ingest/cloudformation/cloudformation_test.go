@@ -266,6 +266,16 @@ func TestAccount(t *testing.T) {
           PolicyDocument:
             Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "arn:aws:sqs:us-east-1:444455556666:q"}]
 `, "444455556666"},
+		{"statement resource with pseudo parameters", `
+  U:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: u
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: !Sub "arn:${AWS::Partition}:sqs:${AWS::Region}:444455556666:q"}]
+`, "444455556666"},
 		{"principal only", `
   R:
     Type: AWS::IAM::Role

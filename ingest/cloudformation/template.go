@@ -180,7 +180,7 @@ func (t *template) paramAccount(names []string, re *regexp.Regexp) string {
 }
 
 // arnInText finds ARNs that name an account: service, account, resource.
-var arnInText = regexp.MustCompile(`arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):([a-z0-9-]*):[a-z0-9*${}:-]*?:([0-9]{12}):([^\s"',]*)`)
+var arnInText = regexp.MustCompile(`arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):([a-z0-9-]*):[a-zA-Z0-9*${}:-]*?:([0-9]{12}):([^\s"',]*)`)
 
 // arnAccount returns the one account that the template's own ARNs name,
 // or "". IAM ARNs in properties count (a function's role, an attached
