@@ -822,3 +822,48 @@ Resources:
 		t.Errorf("document %s", got)
 	}
 }
+
+// Values that refer to themselves, directly or through another resource,
+// stop at a placeholder instead of recursing without end.
+func TestSelfReference(t *testing.T) {
+	res := parse(t, "t.yaml", `Resources:
+  A:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${B}-a"
+      Path: !Sub "/${A.Arn}/"
+      AssumeRolePolicyDocument: {Statement: []}
+  B:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${A}-b"
+      AssumeRolePolicyDocument: {Statement: []}
+  P:
+    Type: AWS::IAM::OIDCProvider
+    Properties:
+      Url: !Sub "https://${P}"
+`)
+	if len(res.Nodes) != 3 {
+		t.Errorf("%d nodes, want 3", len(res.Nodes))
+	}
+}
+
+// An alias bomb stops at the evaluation budget with a warning.
+func TestAliasBudget(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n")
+	sb.WriteString("      Tags:\n        - &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 9; i++ {
+		prev := "*a" + string(rune('0'+i-1))
+		sb.WriteString("        - &a" + string(rune('0'+i)) + " [" + strings.Repeat(prev+", ", 9) + prev + "]\n")
+	}
+	sb.WriteString("      AssumeRolePolicyDocument:\n        Statement: *a8\n")
+	res := parse(t, "t.yaml", sb.String())
+	found := false
+	for _, w := range resulttest.Warnings(res) {
+		found = found || strings.Contains(w, "evaluation steps")
+	}
+	if !found {
+		t.Errorf("no budget warning among %q", resulttest.Warnings(res))
+	}
+}

@@ -66,11 +66,23 @@ func intrinsic(n *yaml.Node) (string, *yaml.Node, bool) {
 	return "", nil, false
 }
 
+// maxSteps bounds the nodes a template's evaluation visits. YAML aliases
+// can make a small file expand to billions of nodes, and templates read
+// here take far fewer steps.
+const maxSteps = 2_000_000
+
 // eval evaluates a property's node, its intrinsic functions included.
 func (t *template) eval(n *yaml.Node, tr *trace) any {
 	n = deref(n)
 	if n == nil {
 		return nil
+	}
+	if t.steps++; t.steps > maxSteps {
+		if !t.overBudget {
+			t.overBudget = true
+			t.warnf(n.Line, "the template's values take more than %d evaluation steps, so the rest are left unresolved", maxSteps)
+		}
+		return placeholder("Fn::Budget")
 	}
 	if fn, arg, ok := intrinsic(n); ok {
 		return t.call(fn, arg, n, tr)

@@ -25,10 +25,14 @@ type template struct {
 	globals *yaml.Node
 	account string
 	region  string
-	// visiting holds the logical ids whose names are being evaluated, to
-	// stop at a name that refers to itself.
+	// visiting holds the properties (LogicalId.Property) being evaluated,
+	// to stop at a value that refers to itself.
 	visiting map[string]bool
-	out      *ingest.Result
+	// steps counts the nodes evaluated, up to maxSteps. overBudget is set
+	// once the count passes it.
+	steps      int
+	overBudget bool
+	out        *ingest.Result
 }
 
 type param struct {
@@ -192,8 +196,9 @@ func (t *template) arnAccount(resources *yaml.Node) string {
 	seen := map[string]bool{}
 	var walk func(n *yaml.Node, inPolicy, inResource bool)
 	walk = func(n *yaml.Node, inPolicy, inResource bool) {
-		n = deref(n)
-		if n == nil {
+		// An alias repeats the node its anchor marks, which the walk
+		// visits where it is written.
+		if n == nil || n.Kind == yaml.AliasNode {
 			return
 		}
 		switch n.Kind {
@@ -268,29 +273,36 @@ var nameProp = map[string]string{
 // that differs from stack to stack; the placeholder is the same on every
 // run, so that references to the resource within the template meet.
 func (t *template) name(r *resource) string {
-	key := nameProp[r.typ]
-	if key == "" || t.visiting[r.id] {
-		return placeholder(r.id)
-	}
-	n := t.prop(r, key)
-	if n == nil {
-		return placeholder(r.id)
-	}
-	t.visiting[r.id] = true
-	defer delete(t.visiting, r.id)
-	if s, ok := asString(t.eval(n, nil)); ok && s != "" {
+	if s, ok := t.propString(r, nameProp[r.typ]); ok {
 		return s
 	}
 	return placeholder(r.id)
 }
 
+// propString evaluates a string property of a resource that names, ARNs
+// and paths are built from. A property whose value refers back to itself
+// (a RoleName that reads the role's own Arn, say) is not evaluated again
+// within its own evaluation, and ok is false for it.
+func (t *template) propString(r *resource, key string) (string, bool) {
+	guard := r.id + "." + key
+	if key == "" || t.visiting[guard] {
+		return "", false
+	}
+	n := t.prop(r, key)
+	if n == nil {
+		return "", false
+	}
+	t.visiting[guard] = true
+	defer delete(t.visiting, guard)
+	s, ok := asString(t.eval(n, nil))
+	return s, ok && s != ""
+}
+
 // path returns the IAM path of an identity, policy or profile, "/" when
 // unset.
 func (t *template) path(r *resource) string {
-	if n := t.prop(r, "Path"); n != nil {
-		if s, ok := asString(t.eval(n, nil)); ok && s != "" {
-			return s
-		}
+	if s, ok := t.propString(r, "Path"); ok {
+		return s
 	}
 	return "/"
 }
@@ -389,8 +401,8 @@ func (t *template) attValue(r *resource, att string) string {
 // oidcARN returns the ARN of an OIDC provider: its host under the
 // account.
 func (t *template) oidcARN(r *resource) string {
-	u, _ := asString(t.eval(t.prop(r, "Url"), nil))
-	if u == "" {
+	u, ok := t.propString(r, "Url")
+	if !ok {
 		return placeholder(r.id)
 	}
 	return "arn:aws:iam::" + t.account + ":oidc-provider/" + oidcHost(u)
