@@ -66,9 +66,10 @@ func intrinsic(n *yaml.Node) (string, *yaml.Node, bool) {
 	return "", nil, false
 }
 
-// maxSteps bounds the nodes a template's evaluation visits. YAML aliases
-// can make a small file expand to billions of nodes, and templates read
-// here take far fewer steps.
+// maxSteps bounds the nodes a template's evaluation visits, because YAML
+// aliases can make a small file expand to billions of nodes. The bound is
+// an estimate, far above what a template of CloudFormation's 1 MB limit
+// takes.
 const maxSteps = 2_000_000
 
 // eval evaluates a property's node, its intrinsic functions included.

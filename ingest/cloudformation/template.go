@@ -28,6 +28,8 @@ type template struct {
 	// visiting holds the properties (LogicalId.Property) being evaluated,
 	// to stop at a value that refers to itself.
 	visiting map[string]bool
+	// names holds the names worked out so far, by logical id.
+	names map[string]string
 	// steps counts the nodes evaluated, up to maxSteps. overBudget is set
 	// once the count passes it.
 	steps      int
@@ -94,7 +96,7 @@ func (t *template) warnf(line int, format string, args ...any) {
 func load(file string, root *yaml.Node, out *ingest.Result) (*template, error) {
 	t := &template{
 		file: file, params: map[string]*param{}, res: map[string]*resource{},
-		conds: map[string]*yaml.Node{}, condMemo: map[string]int{}, visiting: map[string]bool{}, out: out,
+		conds: map[string]*yaml.Node{}, condMemo: map[string]int{}, visiting: map[string]bool{}, names: map[string]string{}, out: out,
 	}
 	resources := mapGet(root, "Resources")
 	if resources == nil || resources.Kind != yaml.MappingNode {
@@ -273,10 +275,21 @@ var nameProp = map[string]string{
 // that differs from stack to stack; the placeholder is the same on every
 // run, so that references to the resource within the template meet.
 func (t *template) name(r *resource) string {
-	if s, ok := t.propString(r, nameProp[r.typ]); ok {
+	// Names are read again for every reference, so a name worked out
+	// outside any other evaluation is kept. One worked out inside may be a
+	// placeholder that only a cycle produces.
+	top := len(t.visiting) == 0
+	if s, ok := t.names[r.id]; ok && top {
 		return s
 	}
-	return placeholder(r.id)
+	s, ok := t.propString(r, nameProp[r.typ])
+	if !ok {
+		s = placeholder(r.id)
+	}
+	if top {
+		t.names[r.id] = s
+	}
+	return s
 }
 
 // propString evaluates a string property of a resource that names, ARNs
