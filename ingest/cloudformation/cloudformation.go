@@ -107,12 +107,20 @@ func New() *Parser { return &Parser{} }
 // Format implements ingest.Parser.
 func (*Parser) Format() string { return "cloudformation" }
 
+// The heads of YAML templates have these keys at the top level, at the
+// start of a line. JSON has no lines to go by, so a JSON head only needs
+// the keys somewhere.
 var (
-	formatVersion = regexp.MustCompile(`(?m)(^["']?AWSTemplateFormatVersion["']?|(^|[{,])\s*"AWSTemplateFormatVersion")\s*:`)
-	samTransform  = regexp.MustCompile(`(?m)(^|[{,])\s*["']?Transform["']?\s*:\s*(\[\s*)?(-\s*)?["']?AWS::Serverless-`)
-	samTransformL = regexp.MustCompile(`(?m)^Transform:\s*(#.*)?\n(\s*-\s*["']?[A-Za-z:-]+["']?\s*\n)*\s*-\s*["']?AWS::Serverless-`)
-	topResources  = regexp.MustCompile(`(?m)^(Resources:[ \t]*(#.*)?$|\{\s*"Resources"\s*:\s*\{)`)
-	awsType       = regexp.MustCompile(`(?m)^\s+(Type:\s*["']?|"Type"\s*:\s*")AWS::[A-Za-z0-9]+::[A-Za-z0-9]+`)
+	yamlVersion   = regexp.MustCompile(`(?m)^["']?AWSTemplateFormatVersion["']?\s*:`)
+	yamlTransform = regexp.MustCompile(`(?m)^["']?Transform["']?\s*:\s*(\[\s*)?["']?AWS::Serverless-`)
+	// yamlTransforms is a block list of transforms, the SAM one among them.
+	yamlTransforms = regexp.MustCompile(`(?m)^Transform:\s*(#.*)?\n(\s*-\s*["']?[A-Za-z:-]+["']?\s*\n)*\s*-\s*["']?AWS::Serverless-`)
+	yamlResources  = regexp.MustCompile(`(?m)^Resources:[ \t]*(#.*)?$`)
+	yamlType       = regexp.MustCompile(`(?m)^\s+Type:\s*["']?AWS::[A-Za-z0-9]+::[A-Za-z0-9]+`)
+	jsonVersion    = regexp.MustCompile(`"AWSTemplateFormatVersion"\s*:`)
+	jsonTransform  = regexp.MustCompile(`"Transform"\s*:\s*(\[\s*)?"AWS::Serverless-`)
+	jsonResources  = regexp.MustCompile(`"Resources"\s*:\s*\{`)
+	jsonType       = regexp.MustCompile(`"Type"\s*:\s*"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+"`)
 	// frameworkKey marks a Serverless Framework file, whose resources
 	// section holds CloudFormation resources under other keys.
 	frameworkKey = regexp.MustCompile(`(?m)^(service|provider|functions|plugins):`)
@@ -137,11 +145,15 @@ func (*Parser) Detect(f *ingest.File) bool {
 		return false
 	}
 	head := bytes.TrimPrefix(f.Head, []byte{0xEF, 0xBB, 0xBF})
+	if bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n"), []byte("{")) {
+		return jsonVersion.Match(head) || jsonTransform.Match(head) ||
+			jsonResources.Match(head) && jsonType.Match(head)
+	}
 	if frameworkKey.Match(head) {
 		return false
 	}
-	return formatVersion.Match(head) || samTransform.Match(head) || samTransformL.Match(head) ||
-		topResources.Match(head) && awsType.Match(head)
+	return yamlVersion.Match(head) || yamlTransform.Match(head) || yamlTransforms.Match(head) ||
+		yamlResources.Match(head) && yamlType.Match(head)
 }
 
 // maxSize is the size of the largest template read. CloudFormation takes

@@ -89,6 +89,9 @@ func TestDetect(t *testing.T) {
 		{"Kubernetes manifest", "deploy.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: AWS::IAM::Role\n", false},
 		{"workflow", ".github/workflows/ci.yml", "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n", false},
 		{"indented format version in a document", "notes.yaml", "docs:\n  AWSTemplateFormatVersion: x\n", false},
+		{"indented quoted key in YAML", "notes.yaml", "docs:\n  \"AWSTemplateFormatVersion\": x\n", false},
+		{"one-line JSON resources", "r.json", `{"Resources": {"U": {"Type": "AWS::IAM::User"}}}`, true},
+		{"JSON without AWS types", "r.json", `{"Resources": {"U": {"Type": "Custom"}}}`, false},
 		{"markdown", "README.md", "AWSTemplateFormatVersion: '2010-09-09'\n", false},
 	}
 	for _, tt := range tests {
