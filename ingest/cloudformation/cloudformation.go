@@ -1,8 +1,8 @@
 // Package cloudformation reads AWS CloudFormation and AWS SAM templates,
-// in YAML or JSON. It turns the IAM identities and policies, Lambda
-// functions and layers, secrets and parameters they declare into the node
-// kinds, ids and attributes that the Terraform reader gives for the same
-// resources, so the linker turns their policies into access edges alike.
+// in YAML or JSON. The IAM identities and policies, Lambda functions and
+// layers, secrets and parameters they declare become the node kinds, ids
+// and attributes that the Terraform reader gives for the same resources.
+// The linker then turns their policies into access edges alike.
 //
 // # Values
 //
@@ -157,7 +157,7 @@ func (*Parser) Detect(f *ingest.File) bool {
 }
 
 // maxSize is the size of the largest template read. CloudFormation takes
-// templates of up to 1 MB; 16 MiB leaves room for generated ones.
+// templates of up to 1 MB, and 16 MiB leaves room for generated ones.
 const maxSize = 16 << 20
 
 // Parse implements ingest.Parser.
@@ -290,9 +290,9 @@ func (e *emitter) line(key string) int {
 	return e.cur.line
 }
 
-// strings evaluates a list-of-strings property, warning when part of it
+// stringList evaluates a list-of-strings property, warning when part of it
 // is not a string.
-func (e *emitter) strings(key string) []string {
+func (e *emitter) stringList(key string) []string {
 	n := e.t.prop(e.cur, key)
 	if n == nil {
 		return nil

@@ -39,7 +39,7 @@ func (e *emitter) identity(r *resource) {
 
 	e.inlinePolicies(arn, e.t.prop(r, "Policies"))
 	if n := e.t.prop(r, "ManagedPolicyArns"); n != nil {
-		for _, p := range e.strings("ManagedPolicyArns") {
+		for _, p := range e.stringList("ManagedPolicyArns") {
 			e.attach(arn, p, n.Line)
 		}
 	}
@@ -47,7 +47,7 @@ func (e *emitter) identity(r *resource) {
 		return
 	}
 
-	for _, g := range e.strings("Groups") {
+	for _, g := range e.stringList("Groups") {
 		e.edge(arn, graph.EdgeMemberOf, e.t.identityARN("group", g), e.line("Groups"), nil)
 	}
 	if lp := e.t.prop(r, "LoginProfile"); lp != nil {
@@ -182,7 +182,7 @@ func (e *emitter) documentValue(label string, v any, line int) (string, bool) {
 func (e *emitter) owners() []string {
 	var out []string
 	for _, k := range []struct{ key, kind string }{{"Roles", "role"}, {"Users", "user"}, {"Groups", "group"}} {
-		for _, name := range e.strings(k.key) {
+		for _, name := range e.stringList(k.key) {
 			out = append(out, e.t.identityARN(k.kind, name))
 		}
 	}
@@ -282,7 +282,7 @@ func (e *emitter) accessKeyID(r *resource) string {
 func (e *emitter) instanceProfile(r *resource) {
 	name := e.t.name(r)
 	var roles []string
-	for _, role := range e.strings("Roles") {
+	for _, role := range e.stringList("Roles") {
 		roles = append(roles, e.t.identityARN("role", role))
 	}
 	attrs := e.base("aws_iam_instance_profile", name)
@@ -303,6 +303,6 @@ func (e *emitter) oidcProvider(r *resource) {
 	host := oidcHost(u)
 	attrs := e.base("oidc-provider", host)
 	attrs["url"] = u
-	attrs["client_ids"] = graph.JoinList(e.strings("ClientIdList"))
+	attrs["client_ids"] = graph.JoinList(e.stringList("ClientIdList"))
 	e.node(graph.NodeIdentity, e.t.oidcARN(r), host, r.line, attrs)
 }
