@@ -565,6 +565,11 @@ Resources:
       FunctionName: outside
       CodeUri: ../../elsewhere
       Role: arn:aws:iam::111122223333:role/x
+  Imported:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: imported
+      Role: !ImportValue shared-role
   Table:
     Type: AWS::DynamoDB::Table
     Properties: {TableName: items}
@@ -648,6 +653,7 @@ func TestSAMFunction(t *testing.T) {
 	wantWarn := []string{
 		"infra/template.yaml:32: Api: policy template RekognitionLabelsPolicy is not expanded, so the permissions it grants are not seen",
 		"infra/template.yaml:53: Outside: the code folder lies outside the repository, so no lockfile of the repository is linked to its code",
+		"infra/template.yaml:59: Imported: Role could not be resolved",
 	}
 	if diff := cmp.Diff(wantWarn, resulttest.Warnings(res)); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)

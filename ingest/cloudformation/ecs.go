@@ -44,14 +44,7 @@ func (e *emitter) ecsTask(r *resource) {
 	e.node(graph.NodeRuntime, runtime, family, r.line, attrs)
 
 	if e.t.prop(r, "TaskRoleArn") != nil {
-		role, ok := e.str("TaskRoleArn")
-		if ok && !strings.HasPrefix(role, "arn:") {
-			role = e.t.identityARN("role", role)
-		}
-		if !ok {
-			e.t.warnf(e.line("TaskRoleArn"), "%s: TaskRoleArn could not be resolved", r.id)
-		}
-		e.roleCredentials(runtime, family, "metadata", role, r.line)
+		e.roleCredentials(runtime, family, "metadata", e.roleARN("TaskRoleArn"), r.line)
 	}
 
 	for _, c := range seqItems(containers) {

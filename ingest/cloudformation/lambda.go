@@ -37,19 +37,31 @@ func (e *emitter) function(r *resource) {
 
 	switch {
 	case e.t.prop(r, "Role") != nil:
-		role, ok := e.str("Role")
-		if ok && !strings.HasPrefix(role, "arn:") {
-			role = e.t.identityARN("role", role)
-		}
-		if !ok || !strings.HasPrefix(role, "arn:") {
-			e.t.warnf(e.line("Role"), "%s: Role could not be resolved", r.id)
-			role = ""
-		}
-		e.roleCredentials(runtime, name, "env", role, r.line)
+		e.roleCredentials(runtime, name, "env", e.roleARN("Role"), r.line)
 	case sam:
 		e.roleCredentials(runtime, name, "env", e.samRole(r), r.line)
 	}
 	e.envVars(r, runtime)
+}
+
+// roleARN returns the ARN of the role a property names by ARN or name, or
+// "" with a warning when the template does not show it: a parameter
+// without default or an imported value. A role the template declares
+// without a name keeps its placeholder, ${LogicalId}, which the role's
+// own node has too.
+func (e *emitter) roleARN(key string) string {
+	role, ok := e.str(key)
+	for _, u := range unresolvedIn(role) {
+		id, _, _ := strings.Cut(u, ".")
+		if e.t.res[id] == nil {
+			ok = false
+		}
+	}
+	if !ok {
+		e.t.warnf(e.line(key), "%s: %s could not be resolved", e.cur.id, key)
+		return ""
+	}
+	return e.t.identityARN("role", role)
 }
 
 // image returns the container image of a function, "" for a zip one.
