@@ -676,7 +676,9 @@ func TestBadYAML(t *testing.T) {
 
 // One bad resource warns and the others go in.
 func TestBadResourceWarns(t *testing.T) {
-	res := parse(t, "t.yaml", `Resources:
+	res := parse(t, "t.yaml", `Parameters:
+  RoleParam: {Type: String}
+Resources:
   NoType:
     Properties: {RoleName: x}
   BadProps:
@@ -688,11 +690,19 @@ func TestBadResourceWarns(t *testing.T) {
   Good:
     Type: AWS::IAM::User
     Properties: {UserName: good}
+  Unknown:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: p
+      PolicyDocument: {Statement: []}
+      Roles: [!Ref RoleParam]
 `)
 	want := []string{
-		"t.yaml:2: resource NoType has no Type; skipped",
-		"t.yaml:6: resource BadProps: Properties is not a mapping; skipped",
-		"t.yaml:7: NoName: PolicyName is missing or could not be resolved; skipped",
+		"t.yaml:4: resource NoType has no Type; skipped",
+		"t.yaml:8: resource BadProps: Properties is not a mapping; skipped",
+		"t.yaml:9: NoName: PolicyName is missing or could not be resolved; skipped",
+		"t.yaml:20: Unknown: a name of Roles could not be resolved",
+		"t.yaml:15: Unknown: the policy names no role, user or group",
 	}
 	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)

@@ -183,6 +183,10 @@ func (e *emitter) owners() []string {
 	var out []string
 	for _, k := range []struct{ key, kind string }{{"Roles", "role"}, {"Users", "user"}, {"Groups", "group"}} {
 		for _, name := range e.stringList(k.key) {
+			if !e.t.shows(name) {
+				e.t.warnf(e.line(k.key), "%s: a name of %s could not be resolved", e.cur.id, k.key)
+				continue
+			}
 			out = append(out, e.t.identityARN(k.kind, name))
 		}
 	}
@@ -250,7 +254,7 @@ func (e *emitter) managedPolicy(r *resource) {
 // aws_iam_access_key, labelled with the logical id.
 func (e *emitter) accessKey(r *resource) {
 	user, ok := e.str("UserName")
-	if !ok {
+	if !ok || !e.t.shows(user) {
 		e.t.warnf(r.line, "%s: UserName is missing or could not be resolved; skipped", r.id)
 		return
 	}

@@ -51,13 +51,7 @@ func (e *emitter) function(r *resource) {
 // own node has too.
 func (e *emitter) roleARN(key string) string {
 	role, ok := e.str(key)
-	for _, u := range unresolvedIn(role) {
-		id, _, _ := strings.Cut(u, ".")
-		if e.t.res[id] == nil {
-			ok = false
-		}
-	}
-	if !ok {
+	if !ok || !e.t.shows(role) {
 		e.t.warnf(e.line(key), "%s: %s could not be resolved", e.cur.id, key)
 		return ""
 	}

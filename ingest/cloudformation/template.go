@@ -346,6 +346,19 @@ func (t *template) parameterARN(name string) string {
 	return t.arn("ssm", "parameter/"+strings.TrimPrefix(name, "/"))
 }
 
+// shows reports whether the template shows the value s: whether every
+// placeholder in it is that of a resource the template declares, which
+// stands for the same resource wherever it appears.
+func (t *template) shows(s string) bool {
+	for _, u := range unresolvedIn(s) {
+		id, _, _ := strings.Cut(u, ".")
+		if t.res[id] == nil {
+			return false
+		}
+	}
+	return true
+}
+
 // identityARN returns the ARN of a user, role or group given by name or
 // ARN, with the path of the one the template declares by that name.
 func (t *template) identityARN(kind, nameOrARN string) string {
