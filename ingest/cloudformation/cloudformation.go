@@ -20,7 +20,9 @@
 // parameter without default, another attribute, Fn::ImportValue or the
 // stack's name, is the text "${LogicalId}", "${LogicalId.Attribute}",
 // "${ImportValue:Name}" or "${AWS::StackName}", and the nodes whose ids
-// or attributes hold such text list it in attribute unresolved.
+// or attributes hold such text list it in attribute unresolved. A role,
+// user or group that a function, policy or key names through such a
+// value is left out with a warning, since no input declares it.
 //
 // A resource without a name property gets a name that CloudFormation
 // generates when it creates the stack (STACK-LogicalId-RANDOM for a role),
