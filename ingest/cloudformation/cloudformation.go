@@ -16,9 +16,9 @@
 // for managed policies, OIDC providers, secrets, topics and queues.
 // Fn::GetAtt gives the Arn of declared roles, users, groups, instance
 // profiles, managed policies, OIDC providers, functions, buckets, queues,
-// tables and repositories. A value the template does not show, such as a
-// parameter without default, another attribute, Fn::ImportValue or the
-// stack's name, is the text "${LogicalId}", "${LogicalId.Attribute}",
+// tables and repositories. A value the template does not show is the
+// text "${Name}" for a parameter without default, "${LogicalId}" or
+// "${LogicalId.Attribute}" for another value of a resource,
 // "${ImportValue:Name}" or "${AWS::StackName}", and the nodes whose ids
 // or attributes hold such text list it in attribute unresolved. A role,
 // user or group that a function, policy or key names through such a
@@ -30,8 +30,8 @@
 // "${LogicalId}": the same on every run, so that the references to the
 // resource within the template meet.
 //
-// The account is the default of a parameter named AccountId or
-// AWSAccountId that holds 12 digits, else the one account that the
+// The account is the default of a parameter named for it (AccountId,
+// AWSAccountId) that holds 12 digits, else the one account that the
 // template's own ARNs name: IAM ARNs in properties (a function's role, an
 // attached policy) and ARNs other than IAM ones in the Resource and
 // NotResource of policy statements. Principals and conditions name
@@ -61,7 +61,7 @@
 // left out, a value written in the template keeps only its fingerprint,
 // and a {{resolve:secretsmanager:...}} or {{resolve:ssm-secure:...}}
 // dynamic reference makes the function EXPOSE that secret), its container
-// image and the queues and streams whose events invoke it. A SAM
+// image and the queues, streams and topics whose events invoke it. A SAM
 // function's Globals.Function properties apply where the function sets
 // none. Environment variables merge, the function's winning, and Globals'
 // Layers come before the function's, as SAM merges them. A function
