@@ -18,6 +18,9 @@ const basicExecution = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecu
 
 // serviceRolePolicies are the AWS managed policies, named in a function's
 // Policies, whose ARNs have the path /service-role/.
+// NOTE: SAM looks names up in the list of every AWS managed policy. This
+// list holds only the Lambda execution policies, so another service-role
+// policy named by name gets the ARN arn:aws:iam::aws:policy/NAME.
 var serviceRolePolicies = map[string]bool{
 	"AWSLambdaBasicExecutionRole": true, "AWSLambdaVPCAccessExecutionRole": true,
 	"AWSLambdaKinesisExecutionRole": true, "AWSLambdaDynamoDBExecutionRole": true,
