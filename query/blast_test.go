@@ -55,7 +55,7 @@ func (b *g) edge(from string, kind graph.EdgeKind, to string, opts ...string) *g
 	return b
 }
 
-func (b *g) store(t *testing.T) graph.Store {
+func (b *g) store(t testing.TB) graph.Store {
 	t.Helper()
 	s := memstore.New()
 	batch := &graph.Batch{Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Edges: b.edges}
@@ -77,7 +77,7 @@ func reachedIDs(res *Result) []string {
 	return out
 }
 
-func blast(t *testing.T, s graph.Store, start string, opt Options) *Result {
+func blast(t testing.TB, s graph.Store, start string, opt Options) *Result {
 	t.Helper()
 	ns, err := s.Nodes(context.Background(), []string{start})
 	if err != nil || len(ns) != 1 {

@@ -60,3 +60,19 @@ func BenchmarkWorkflowGenerated(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBoundedWorkflows measures the parse of workflows that the
+// parser's work limit stops short: aliasBomb and manyExports.
+func BenchmarkBoundedWorkflows(b *testing.B) {
+	for name, data := range map[string][]byte{"alias-bomb": aliasBomb(), "many-exports": manyExports()} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				f := &ingest.File{Path: ".github/workflows/x.yml", RelPath: ".github/workflows/x.yml", Repo: testRepo, Size: int64(len(data)),
+					Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+				if err := New().Parse(context.Background(), f, &ingest.Env{}, &ingest.Result{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
