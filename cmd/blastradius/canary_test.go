@@ -39,6 +39,12 @@ var canaries = []string{
 	"canary-df-arg-S4d8-X9x9",   // Dockerfile ARG default
 	"canary-df-env-E6r2-X9x9",   // Dockerfile ENV value
 	"canary-df-run-R1t5-X9x9",   // token a Dockerfile RUN writes to .npmrc
+	"canary-ud-docker-U8v2",     // credential a user data docker run passes to its container
+	"canary-ud-plain-K4s9",      // value of plain-looking name in the same docker run
+	"canary-buildarg-P2q7",      // build argument of plain-looking name, written out
+	"canary-compose-env-J3w5",   // Compose service environment
+	"canary-cfn-param-Z6n4",     // NoEcho parameter default of a SAM template
+	"canary-cfn-env-T5m1",       // SAM function environment variable
 	// tokens pasted into a mapping file's reason and id
 	"ghp_canaryMappingReason0000000000000000X9x9",
 	"ghp_canaryMappingId000000000000000000000X9x9",

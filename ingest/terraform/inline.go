@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/literal"
 )
 
 var (
@@ -104,29 +105,81 @@ func (e *emitter) inlineKeys(runtime string, b *block, names ...string) {
 		if a == nil {
 			continue
 		}
+		// The kinds that findCredentials and findHostPasswords tell come
+		// first, so a value that the script scan finds too keeps its kind.
+		var found []inlineCredential
 		for _, text := range e.texts(b, a.Expr) {
-			for _, c := range append(findCredentials(text), findHostPasswords(text)...) {
-				fp := e.fingerprint(c.value)
-				if fp == "" || seen[fp] {
-					continue
-				}
-				seen[fp] = true
-				id := "secret:inline:" + fp
-				rng := a.Expr.Range()
-				e.node(graph.NodeSecret, id, "", rng, map[string]string{
-					graph.AttrProvider:     providerAWS,
-					"type":                 c.kind,
-					graph.AttrLongLived:    boolAttr(c.longLived),
-					graph.AttrFingerprint:  fp,
-					graph.AttrStoredInline: "true",
-				})
-				e.edge(runtime, graph.EdgeExposes, id, rng, map[string]string{graph.AttrVia: "file"})
-				if c.kind == "host-password" {
-					e.hostLogin(runtime, id, c.user, rng)
-				}
+			found = append(found, findCredentials(text)...)
+			found = append(found, findHostPasswords(text)...)
+		}
+		found = append(found, e.scriptLiterals(b, a.Expr)...)
+		for _, c := range found {
+			fp := e.fingerprint(c.value)
+			if fp == "" || seen[fp] {
+				continue
+			}
+			seen[fp] = true
+			id := "secret:inline:" + fp
+			rng := a.Expr.Range()
+			e.node(graph.NodeSecret, id, "", rng, map[string]string{
+				graph.AttrProvider:     providerAWS,
+				"type":                 c.kind,
+				graph.AttrLongLived:    boolAttr(c.longLived),
+				graph.AttrFingerprint:  fp,
+				graph.AttrStoredInline: "true",
+			})
+			e.edge(runtime, graph.EdgeExposes, id, rng, map[string]string{graph.AttrVia: "file"})
+			if c.kind == "host-password" {
+				e.hostLogin(runtime, id, c.user, rng)
 			}
 		}
 	}
+}
+
+// scriptLiterals returns the credentials written as literals into the
+// commands of user data (docker run -e API_TOKEN=..., export
+// DB_PASSWORD=...), as the CI readers find them in scripts. Only the text
+// the configuration writes counts: a template's interpolations stay
+// references, and a file's content counts when the expression reads no
+// variable or resource. A value a variable gives is a credential of its
+// own, which exposesHeld links.
+func (e *emitter) scriptLiterals(b *block, expr hcl.Expression) []inlineCredential {
+	var text string
+	switch x := expr.(type) {
+	case *hclsyntax.TemplateExpr:
+		var sb strings.Builder
+		for _, part := range x.Parts {
+			if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && !lit.Val.IsNull() {
+				sb.WriteString(lit.Val.AsString())
+			} else {
+				sb.WriteString("${interpolation}")
+			}
+		}
+		text = sb.String()
+	case *hclsyntax.LiteralValueExpr:
+		if x.Val.Type() == cty.String && !x.Val.IsNull() {
+			text = x.Val.AsString()
+		}
+	default:
+		ri := e.refs(expr)
+		if len(ri.blocks) > 0 || len(ri.vars) > 0 || ri.opaque || len(ri.outputs) > 0 {
+			return nil
+		}
+		v, diags := e.ev.value(expr, b)
+		if diags.HasErrors() {
+			return nil
+		}
+		text, _ = str(v)
+	}
+	script := userDataScript(text)
+	if script == "" {
+		return nil
+	}
+	var out []inlineCredential
+	for _, f := range literal.Scan(script) {
+		out = append(out, inlineCredential{value: f.Value, kind: "inline-value", longLived: true})
+	}
+	return out
 }
 
 // hostLogin emits the login of a host that a password written in its user

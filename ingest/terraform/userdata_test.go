@@ -2,11 +2,13 @@ package terraform
 
 import (
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
 )
 
 // executes lists a runtime's EXECUTES edges as "to (confidence) via
@@ -83,4 +85,43 @@ resource "aws_instance" "worker" {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("EXECUTES (-want +got):\n%s", diff)
 	}
+}
+
+// A credential that user data writes as a literal, here passed to a
+// container, is a secret the instance exposes, kept as a fingerprint. One
+// that a variable gives is not found again in the rendered text.
+func TestUserDataLiteralCredential(t *testing.T) {
+	res := parseSource(t, `
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+variable "db_password" {
+  default = "canary-variable-pw-X9x9"
+}
+resource "aws_instance" "api" {
+  ami           = "ami-12345678"
+  instance_type = "t3.small"
+  user_data     = <<-EOF
+    #!/bin/bash
+    docker run -d -e API_TOKEN=canary-userdata-token-X9x9 -e DB_URL=postgres://app:${var.db_password}@db/app ghcr.io/example-org/api:1.4
+  EOF
+}
+`)
+	runtime := ec2RuntimeID("111122223333", "aws_instance.api")
+	var exposed []string
+	for _, e := range res.Edges {
+		if e.From == runtime && e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:inline:") {
+			exposed = append(exposed, e.To)
+		}
+	}
+	if len(exposed) != 1 {
+		t.Fatalf("instance exposes %v, want one inline secret", exposed)
+	}
+	for _, n := range res.Nodes {
+		if n.ID == exposed[0] && n.Attr("type") != "inline-value" {
+			t.Errorf("secret type %q, want inline-value", n.Attr("type"))
+		}
+	}
+	resulttest.NoValues(t, &res, "canary-userdata-token-X9x9", "canary-variable-pw-X9x9")
 }

@@ -128,7 +128,11 @@ func ExpandArgs(args []BuildArg, expand func(string) string) []BuildArg {
 }
 
 // PlainArgValue reports whether a build argument's value is an image
-// reference, a tag or a version that may be kept.
+// reference, a tag or a version that may be kept. A version or tag starts
+// with a digit (22, 3.12-slim). Otherwise the value is an image reference,
+// whose name Docker requires in lower case (ghcr.io/example-org/base:1.4),
+// so a value with upper case before its tag is no image. A run of 16 or
+// more letters and digits is a token, unless it is a digest's hex.
 func PlainArgValue(name, value string) bool {
 	if value == "" || len(value) > 200 || literal.CredentialName(name) || literal.LooksLikeCredential(name, value) ||
 		literal.HasCredentialShape(value) {
@@ -139,11 +143,49 @@ func PlainArgValue(name, value string) bool {
 			return false
 		}
 	}
-	for _, part := range strings.FieldsFunc(value, func(c rune) bool { return strings.ContainsRune("._-/:@", c) }) {
-		// A digest's hex is long but lower case, where a token mixes cases.
-		if len(part) >= 12 && strings.ToLower(part) != part && strings.ContainsAny(part, "0123456789") {
+	if value[0] < '0' || value[0] > '9' {
+		imageName := value
+		if at := strings.IndexByte(imageName, '@'); at >= 0 {
+			imageName = imageName[:at]
+		}
+		if colon := strings.LastIndexByte(imageName, ':'); colon > strings.LastIndexByte(imageName, '/') {
+			imageName = imageName[:colon]
+		}
+		if strings.ToLower(imageName) != imageName {
 			return false
 		}
 	}
+	start := -1
+	for i := 0; i <= len(value); i++ {
+		if i < len(value) && isAlnum(value[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && tokenRun(value, start, i) {
+			return false
+		}
+		start = -1
+	}
 	return true
+}
+
+// tokenRun reports whether value[start:end], a run of letters and digits,
+// looks like a token: 16 or more characters with both letters and digits,
+// or 12 or more that mix cases and digits. The hex of a digest
+// (sha256:...) is no token.
+func tokenRun(value string, start, end int) bool {
+	run := value[start:end]
+	if strings.HasSuffix(value[:start], "sha256:") || strings.HasSuffix(value[:start], "sha512:") {
+		return false
+	}
+	digits := strings.ContainsAny(run, "0123456789")
+	letters := strings.IndexFunc(run, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
+	mixedCase := strings.ToLower(run) != run && strings.ToUpper(run) != run
+	return len(run) >= 16 && digits && letters || len(run) >= 12 && digits && mixedCase
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -72,6 +72,8 @@ func TestArgValuesKeepsPlainValues(t *testing.T) {
 		{Name: "BASE_IMAGE", Value: "ghcr.io/example-org/base:1.4", HasValue: true},
 		{Name: "NODE_VERSION", Value: "22", HasValue: true},
 		{Name: "PY", Value: "python:3.12-slim-bookworm", HasValue: true},
+		{Name: "RC", Value: "1.0.0-RC1", HasValue: true},
+		{Name: "DISTRO", Value: "bookworm", HasValue: true},
 		{Name: "DIGEST", Value: "node@sha256:0b2c8b2ec9d5e1a5e0c5c31c9ea3cd9c2a6f1a1f8d1f5c2a3b4c5d6e7f8091a2", HasValue: true},
 		// Left out: variables, credentials by name or shape, mixed-case
 		// runs, characters no image name has, and a value from the
@@ -81,12 +83,17 @@ func TestArgValuesKeepsPlainValues(t *testing.T) {
 		{Name: "KEY_ID", Value: "AKIAIOSFODNN7EXAMPL1", HasValue: true},
 		{Name: "OPAQUE", Value: "canaryX9x9canaryX9x9", HasValue: true},
 		{Name: "SPACED", Value: "two words", HasValue: true},
+		{Name: "LABEL", Value: "canary-buildarg-P2q7", HasValue: true},
+		{Name: "HEX", Value: "0f3e9a7b2c4d6e8f0a1b3c5d7e9f1a2b", HasValue: true},
+		{Name: "LOWER", Value: "deploy-k3j9x8w7v6u5t4s3", HasValue: true},
 		{Name: "INHERITED"},
 	}
 	want := []string{
 		"BASE_IMAGE=ghcr.io/example-org/base:1.4",
 		"NODE_VERSION=22",
 		"PY=python:3.12-slim-bookworm",
+		"RC=1.0.0-RC1",
+		"DISTRO=bookworm",
 		"DIGEST=node@sha256:0b2c8b2ec9d5e1a5e0c5c31c9ea3cd9c2a6f1a1f8d1f5c2a3b4c5d6e7f8091a2",
 	}
 	if diff := cmp.Diff(want, ArgValues(args)); diff != "" {

@@ -48,7 +48,7 @@ resource "github_actions_secret" "api" {
 
 resource "aws_instance" "box" {
   ami       = "ami-12345678"
-  user_data = "export AWS_SECRET_ACCESS_KEY=canary-userdata-N5b7"
+  user_data = "export AWS_SECRET_ACCESS_KEY=canary-userdata-N5b7\ndocker run -d -e API_TOKEN=canary-ud-docker-U8v2 -e SESSION=canary-ud-plain-K4s9 ghcr.io/example-org/image:1\n"
 }
 
 resource "google_cloud_run_v2_service" "api" {
