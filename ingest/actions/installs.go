@@ -68,7 +68,7 @@ func scriptEffectsAt(script, wd string, env pkgcmd.Env, depth int, onLimit func(
 		if c.Keyword {
 			return true
 		}
-		words := c.Args()
+		words := pkgcmd.FromPipe(c.Args(), c.Piped)
 		for len(words) > 0 && (words[0] == "exec" || words[0] == "command" || words[0] == "builtin") {
 			// exec and command run the command that follows, after
 			// their options.

@@ -175,7 +175,8 @@ func TestApplyPaths(t *testing.T) {
 		{"file", "kubectl apply -f ops/worker.yaml", nil, []string{worker + " (certain)"}},
 		{"pattern", "kubectl apply -f k8s/*.yaml", below, []string{applyAPIRun + " (certain)"}},
 		{"replace", "kubectl replace -f k8s/api.yaml --namespace=prod", nil, []string{applyAPIRun + " (certain)"}},
-		{"stdin", "kustomize build k8s | kubectl apply -f -", nil, nil},
+		{"stdin", "cat k8s/api.yaml | kubectl apply -f -", nil, nil},
+		{"kustomize pipe", "kustomize build k8s | kubectl apply -f -", nil, []string{applyAPIRun + " (possible)"}},
 		{"url", "kubectl apply -f https://example.com/api.yaml", nil, nil},
 		{"unknown variable", "kubectl apply -f $MANIFESTS", nil, nil},
 		{"other namespace", "kubectl apply -f k8s/ -n staging", nil, nil},
@@ -227,6 +228,19 @@ func TestApplyKustomize(t *testing.T) {
 	want := []string{graph.K8sWorkloadID("prod", "Deployment", "worker") + " (possible)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// kustomize build DIR piped into kubectl apply -f - applies what the
+// kustomization builds, as kubectl apply -k DIR does.
+func TestApplyKustomizePipe(t *testing.T) {
+	for _, deploy := range []string{"kustomize build ops | kubectl apply -f -", "kubectl kustomize ops | kubectl apply -f -"} {
+		repos := applyRepos(deploy, map[string]string{"ops/kustomization.yaml": "resources:\n  - worker.yaml\n"})
+		got := reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "k8s:workload:")
+		want := []string{graph.K8sWorkloadID("prod", "Deployment", "worker") + " (possible)"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", deploy, diff)
+		}
 	}
 }
 

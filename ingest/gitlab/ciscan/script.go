@@ -184,7 +184,7 @@ func (s *Scanner) ScanEnv(script, wd string, env map[string]string) {
 		// redirections count for what the command reads and writes.
 		args := s.record(append(words, redirWords(c)...), maxSubDepth)
 		if len(args) > 0 && !c.Keyword {
-			s.run(words, c.Dir, c.Vars)
+			s.run(words, c.Piped, c.Dir, c.Vars)
 		}
 		return true
 	})
@@ -286,7 +286,7 @@ func (s *Scanner) command(words []word, base, dir string, dirs *[]string, vars p
 			}
 		}
 	}
-	s.run(words, dir, commandEnv(words, vars))
+	s.run(words, nil, dir, commandEnv(words, vars))
 	return dir
 }
 
@@ -316,8 +316,8 @@ func (s *Scanner) record(words []word, depth int) []string {
 // with the environment env. The whole command goes to pkgcmd, so that it
 // reads the wrappers in front of the program (env -C DIR, env -i, sudo
 // -D DIR).
-func (s *Scanner) run(words []word, dir string, env pkgcmd.Env) {
-	argv := wrapped(words)
+func (s *Scanner) run(words []word, piped []string, dir string, env pkgcmd.Env) {
+	argv := pkgcmd.FromPipe(wrapped(words), piped)
 	if len(argv) == 0 {
 		return
 	}

@@ -342,3 +342,79 @@ func helmApply(args []string) *KubeApply {
 	}
 	return a
 }
+
+// FromPipe returns the words of a command as it acts, given the pipeline
+// stages before it (shellscan.Command.Piped). kubectl apply -f - after
+// kustomize build DIR, or kubectl kustomize DIR, applies what the
+// kustomization in DIR builds, so it reads as kubectl apply -k DIR. Other
+// commands are returned as they are.
+func FromPipe(words, piped []string) []string {
+	if len(piped) == 0 || len(words) < 2 {
+		return words
+	}
+	prog := strings.TrimSuffix(path.Base(strings.ReplaceAll(words[0], `\`, "/")), ".exe")
+	if prog != "kubectl" && prog != "oc" {
+		return words
+	}
+	dir, ok := kustomizeBuild(strings.Fields(piped[len(piped)-1]))
+	if !ok {
+		return words
+	}
+	out := make([]string, 0, len(words)+1)
+	replaced := false
+	for i := 0; i < len(words); i++ {
+		switch w := words[i]; {
+		case (w == "-f" || w == "--filename") && i+1 < len(words) && words[i+1] == "-":
+			out = append(out, "-k", dir)
+			replaced = true
+			i++
+		case w == "-f-" || w == "--filename=-" || w == "-f=-":
+			out = append(out, "-k", dir)
+			replaced = true
+		default:
+			out = append(out, w)
+		}
+	}
+	if !replaced {
+		return words
+	}
+	return out
+}
+
+// kustomizeBuild reads kustomize build [DIR] or kubectl kustomize [DIR],
+// and returns DIR, "." when the command names none. A URL is no folder.
+func kustomizeBuild(words []string) (string, bool) {
+	if len(words) == 0 {
+		return "", false
+	}
+	prog := path.Base(words[0])
+	var rest []string
+	switch {
+	case prog == "kustomize" && len(words) >= 2 && words[1] == "build":
+		rest = words[2:]
+	case (prog == "kubectl" || prog == "oc") && len(words) >= 2 && words[1] == "kustomize":
+		rest = words[2:]
+	default:
+		return "", false
+	}
+	dir := "."
+	for i := 0; i < len(rest); i++ {
+		w := rest[i]
+		if strings.HasPrefix(w, "-") {
+			if !strings.Contains(w, "=") && i+1 < len(rest) && kustomizeValued[w] {
+				i++
+			}
+			continue
+		}
+		dir = w
+		break
+	}
+	if strings.Contains(dir, "://") || strings.HasPrefix(dir, "github.com/") || strings.Contains(dir, "$") {
+		return "", false
+	}
+	return dir, true
+}
+
+// kustomizeValued are the options of kustomize build and kubectl
+// kustomize that take a value in the next word.
+var kustomizeValued = set("-o", "--output", "--load-restrictor", "--env", "-e", "--helm-command", "--mount", "--network-name")

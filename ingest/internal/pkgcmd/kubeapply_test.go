@@ -111,3 +111,23 @@ func TestKubeAppliesAttr(t *testing.T) {
 		t.Errorf("installs %q, want npm: an apply is no install", attrs[AttrInstalls])
 	}
 }
+
+func TestFromPipeKustomize(t *testing.T) {
+	for _, tt := range []struct {
+		words, piped []string
+		want         string
+	}{
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build overlays/prod"}, "kubectl apply -k overlays/prod"},
+		{[]string{"kubectl", "apply", "-f-", "-n", "prod"}, []string{"kubectl kustomize deploy"}, "kubectl apply -k deploy -n prod"},
+		{[]string{"kubectl", "apply", "--filename=-"}, []string{"envsubst", "kustomize build --load-restrictor LoadRestrictionsNone k8s"}, "kubectl apply -k k8s"},
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build"}, "kubectl apply -k ."},
+		// Not a kustomization, a remote one, or no standard input.
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"helm template api ./chart"}, "kubectl apply -f -"},
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build github.com/example-org/base"}, "kubectl apply -f -"},
+		{[]string{"kubectl", "apply", "-f", "k8s/"}, []string{"kustomize build x"}, "kubectl apply -f k8s/"},
+	} {
+		if got := strings.Join(FromPipe(tt.words, tt.piped), " "); got != tt.want {
+			t.Errorf("FromPipe(%q, %q) = %q, want %q", tt.words, tt.piped, got, tt.want)
+		}
+	}
+}
