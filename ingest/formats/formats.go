@@ -20,6 +20,7 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/lockfile"
 	"github.com/blastradius-dev/blastradius/ingest/mapping"
 	"github.com/blastradius-dev/blastradius/ingest/sbom"
+	"github.com/blastradius-dev/blastradius/ingest/serverless"
 	"github.com/blastradius-dev/blastradius/ingest/terraform"
 )
 
@@ -53,6 +54,7 @@ func All() []ingest.Parser {
 		lockfile.NewComposer(),
 		dockerfile.New(),
 		compose.New(),
+		serverless.New(),
 		sbom.NewCycloneDX(),
 		sbom.NewSPDX(),
 		terraform.New(),

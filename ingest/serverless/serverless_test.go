@@ -1,0 +1,332 @@
+package serverless
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/resulttest"
+)
+
+// shared is where inputs written by others live, relative to this package.
+const shared = "../../../shared"
+
+// parseText parses text as the file rel of repository example-org/api.
+// The fingerprint of a value is "fp:" and its first two characters.
+func parseText(t *testing.T, rel, text string) (*ingest.Result, error) {
+	t.Helper()
+	data := []byte(text)
+	f := &ingest.File{Path: rel, RelPath: rel, Repo: "example-org/api", Head: data, Size: int64(len(data)),
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+	p := New()
+	if !p.Detect(f) {
+		t.Fatalf("%s is not detected", rel)
+	}
+	var res ingest.Result
+	err := p.Parse(context.Background(), f, &ingest.Env{Fingerprint: func(v string) string { return "fp:" + v[:2] }}, &res)
+	return &res, err
+}
+
+func nodeByID(res *ingest.Result, id string) *graph.Node {
+	for i := range res.Nodes {
+		if res.Nodes[i].ID == id {
+			return &res.Nodes[i]
+		}
+	}
+	return nil
+}
+
+// edgeList lists the edges as "from KIND to", sorted.
+func edgeList(res *ingest.Result) []string {
+	var out []string
+	for _, e := range res.Edges {
+		out = append(out, e.From+" "+string(e.Kind)+" "+e.To)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestDatadogCorpus reads the service of serverless-plugin-datadog's
+// end-to-end tests. Its name comes from the deploy's environment, so it
+// stays a placeholder; the stage is e2e, and the region is the default of
+// ${env:AWS_REGION, "ap-northeast-3"}. No ARN names an account. The
+// function runs as the role the framework makes. The plugin copies
+// custom.datadog.apiKey, read from the deploy's environment, into the
+// function's DD_API_KEY, which the function exposes without a
+// fingerprint, since the file does not hold the value.
+func TestDatadogCorpus(t *testing.T) {
+	file := filepath.Join(shared, "corpus", "DataDog__serverless-plugin-datadog", "e2e", "fixtures", "lambda-node", "serverless.yml")
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skip("shared corpus not present")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := parseText(t, "e2e/fixtures/lambda-node/serverless.yml", string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		fn     = "runtime:aws:lambda:arn:aws:lambda:ap-northeast-3::function:${env:E2E_SERVICE_NAME}-e2e-hello"
+		creds  = "secret:aws:role-credentials:aws:lambda:arn:aws:lambda:ap-northeast-3::function:${env:E2E_SERVICE_NAME}-e2e-hello"
+		role   = "arn:aws:iam:::role/${env:E2E_SERVICE_NAME}-e2e-ap-northeast-3-lambdaRole"
+		policy = role + "#inline/e2e-${env:E2E_SERVICE_NAME}-lambda"
+		ddKey  = "secret:aws:env:aws:lambda:arn:aws:lambda:ap-northeast-3::function:${env:E2E_SERVICE_NAME}-e2e-hello/DD_API_KEY"
+	)
+	want := []string{
+		creds + " AUTHENTICATES_AS " + role,
+		role + " HAS_POLICY " + policy,
+		fn + " EXPOSES " + creds,
+		fn + " EXPOSES " + ddKey,
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, edgeList(res)); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+
+	n := nodeByID(res, fn)
+	if n == nil {
+		t.Fatalf("no node %s", fn)
+	}
+	wantAttrs := map[string]string{
+		"provider": "aws", "type": "lambda", "name": "${env:E2E_SERVICE_NAME}-e2e-hello",
+		"arn":                 "arn:aws:lambda:ap-northeast-3::function:${env:E2E_SERVICE_NAME}-e2e-hello",
+		"serverless_function": "hello", "serverless_service": "${env:E2E_SERVICE_NAME}",
+		AttrConfig: "e2e/fixtures/lambda-node/serverless.yml", AttrPlugins: "serverless-plugin-datadog",
+		AttrDeployTool: "the Serverless Framework", graph.AttrRepository: "example-org/api",
+		graph.AttrCodeFrom: "by=e2e%2Ffixtures%2Flambda-node%2Fserverless.yml+functions.hello&dir=e2e%2Ffixtures%2Flambda-node&repo=repo%3Agithub.com%2Fexample-org%2Fapi",
+		"unresolved":       "env:E2E_SERVICE_NAME",
+	}
+	if diff := cmp.Diff(wantAttrs, n.Attrs); diff != "" {
+		t.Errorf("function attributes (-want +got):\n%s", diff)
+	}
+	if n.Pos.Line != 49 {
+		t.Errorf("function at line %d, want 49", n.Pos.Line)
+	}
+
+	key := nodeByID(res, ddKey)
+	if key == nil || key.Kind != graph.NodeSecret || key.Attrs[graph.AttrFingerprint] != "" || key.Attrs["type"] != "env-var" {
+		t.Errorf("DD_API_KEY node %+v, want an env-var Secret without a fingerprint", key)
+	}
+	if r := nodeByID(res, role); r == nil || r.Kind != graph.NodeIdentity || r.Attrs["type"] != "role" || !strings.Contains(r.Attrs["trust_policy"], "lambda.amazonaws.com") {
+		t.Errorf("role node %+v, want a role Lambda may assume", r)
+	}
+	if len(res.Diags) != 0 {
+		t.Errorf("warnings %q, want none", resulttest.Warnings(res))
+	}
+}
+
+// ordersService sets its stage by a default (prod) and its region, and
+// names account 444455556666 in a statement and a role. create runs as the
+// role the framework makes, legacy as its own role, and img runs an image.
+// broken is no mapping.
+const ordersService = `service: orders
+provider:
+  name: aws
+  stage: ${opt:stage, 'prod'}
+  region: eu-west-1
+  environment:
+    LOG_LEVEL: info
+    TABLE: ${self:custom.table}
+  iamRoleStatements:
+    - Effect: Allow
+      Action: [dynamodb:GetItem]
+      Resource: arn:aws:dynamodb:eu-west-1:444455556666:table/orders
+    - Effect: Allow
+      Action: s3:PutObject
+      Resource:
+        Fn::Join: ["", [Fn::GetAtt: [Uploads, Arn], "/*"]]
+  iamManagedPolicies:
+    - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+custom:
+  table: orders-${sls:stage}
+functions:
+  create:
+    handler: h.create
+    environment:
+      API_TOKEN: tok-canary-orders-X9x9
+      DB_PASSWORD: ${ssm:/orders/db-password}
+      LOG_LEVEL: debug
+      AWS_REGION: eu-west-1
+    events:
+      - sqs: arn:aws:sqs:eu-west-1:444455556666:orders-in
+      - http: {path: /orders, method: post}
+  legacy:
+    handler: h.legacy
+    name: legacy-fn
+    role: arn:aws:iam::444455556666:role/legacy
+  img:
+    image: 444455556666.dkr.ecr.eu-west-1.amazonaws.com/orders:1.4.0
+  broken: just-a-string
+resources:
+  Resources:
+    Uploads:
+      Type: AWS::S3::Bucket
+      Properties:
+        BucketName: orders-uploads-${sls:stage}
+`
+
+func TestFunctionsRolesAndEnvironment(t *testing.T) {
+	res, err := parseText(t, "services/orders/serverless.yml", ordersService)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		lambda  = "runtime:aws:lambda:arn:aws:lambda:eu-west-1:444455556666:function:"
+		create  = lambda + "orders-prod-create"
+		legacy  = lambda + "legacy-fn"
+		img     = lambda + "orders-prod-img"
+		role    = "arn:aws:iam::444455556666:role/orders-prod-eu-west-1-lambdaRole"
+		policy  = role + "#inline/prod-orders-lambda"
+		s3Read  = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+		param   = "arn:aws:ssm:eu-west-1:444455556666:parameter/orders/db-password"
+		token   = "secret:aws:env:aws:lambda:arn:aws:lambda:eu-west-1:444455556666:function:orders-prod-create/API_TOKEN"
+		dbPass  = "secret:aws:env:aws:lambda:arn:aws:lambda:eu-west-1:444455556666:function:orders-prod-create/DB_PASSWORD"
+		image   = "pkg:docker/orders@1.4.0?repository_url=444455556666.dkr.ecr.eu-west-1.amazonaws.com"
+		imgName = "pkg:docker/orders?repository_url=444455556666.dkr.ecr.eu-west-1.amazonaws.com"
+		bucket  = "arn:aws:s3:::orders-uploads-prod"
+	)
+	credsOf := func(fn string) string { return graph.AWSInstanceCredentialsID(fn) }
+	want := []string{
+		create + " EXPOSES " + credsOf(create),
+		credsOf(create) + " AUTHENTICATES_AS " + role,
+		create + " EXPOSES " + token,
+		create + " EXPOSES " + dbPass,
+		dbPass + " HOLDS " + param,
+		role + " HAS_POLICY " + policy,
+		role + " HAS_POLICY " + s3Read,
+		legacy + " EXPOSES " + credsOf(legacy),
+		credsOf(legacy) + " AUTHENTICATES_AS arn:aws:iam::444455556666:role/legacy",
+		img + " EXPOSES " + credsOf(img),
+		credsOf(img) + " AUTHENTICATES_AS " + role,
+		img + " EXECUTES " + image,
+		image + " VERSION_OF " + imgName,
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, edgeList(res)); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+
+	tok := nodeByID(res, token)
+	if tok == nil || tok.Attrs[graph.AttrFingerprint] != "fp:to" || tok.Attrs[graph.AttrStoredInline] != "true" {
+		t.Errorf("API_TOKEN node %+v, want the fingerprint of a value stored inline", tok)
+	}
+	if n := nodeByID(res, dbPass); n == nil || n.Attrs[graph.AttrFingerprint] != "" {
+		t.Errorf("DB_PASSWORD node %+v, want one without a fingerprint", n)
+	}
+	if n := nodeByID(res, param); n == nil || n.Kind != graph.NodeSecret || n.Attrs["type"] != "ssm-parameter" || n.Attrs["name"] != "/orders/db-password" {
+		t.Errorf("parameter node %+v, want an ssm-parameter Secret named /orders/db-password", n)
+	}
+	if n := nodeByID(res, bucket); n == nil || n.Kind != graph.NodeResource || n.Attrs["type"] != "aws_s3_bucket" {
+		t.Errorf("bucket node %+v, want an aws_s3_bucket Resource", n)
+	}
+	p := nodeByID(res, policy)
+	if p == nil {
+		t.Fatalf("no policy %s", policy)
+	}
+	for _, part := range []string{
+		`{"Action":["dynamodb:GetItem"],"Effect":"Allow","Resource":"arn:aws:dynamodb:eu-west-1:444455556666:table/orders"}`,
+		`{"Action":"s3:PutObject","Effect":"Allow","Resource":"arn:aws:s3:::orders-uploads-prod/*"}`,
+		`"Resource":["arn:aws:logs:eu-west-1:444455556666:log-group:/aws/lambda/orders-prod*:*"]`,
+	} {
+		if !strings.Contains(p.Attrs["document"], part) {
+			t.Errorf("policy document %s lacks %s", p.Attrs["document"], part)
+		}
+	}
+	c := nodeByID(res, create)
+	if c == nil {
+		t.Fatalf("no function %s", create)
+	}
+	if got := c.Attrs[graph.AttrTriggeredBy]; got != "arn:aws:sqs:eu-west-1:444455556666:orders-in" {
+		t.Errorf("create triggered_by %q, want the queue orders-in", got)
+	}
+	if got := c.Attrs["events"]; got != "http,sqs" {
+		t.Errorf("create events %q, want http,sqs", got)
+	}
+	if i := nodeByID(res, img); i == nil || i.Attrs[graph.AttrCodeFrom] != "" || i.Attrs["image"] == "" {
+		t.Errorf("img node %+v, want the image and no code folder", i)
+	}
+	wantWarn := []string{
+		"services/orders/serverless.yml:28:7: Lambda reserves the environment variable AWS_REGION and rejects a function that sets it, so it is not read",
+		"services/orders/serverless.yml:38:11: functions.broken is not a mapping of settings, so the function is not read",
+	}
+	if diff := cmp.Diff(wantWarn, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	resulttest.NoValues(t, res, "tok-canary-orders-X9x9")
+}
+
+func TestVariables(t *testing.T) {
+	root := &resolverDoc{}
+	rv := root.resolver(t, `custom:
+  a: x-${self:custom.b}
+  b: ${env:B, 'bee'}
+  loop: ${self:custom.loop}
+  nested: ${env:N, ${self:custom.a}}
+`)
+	tests := []struct {
+		in, want string
+		literal  bool
+		params   []string
+	}{
+		{"${sls:stage}-${opt:region}", "qa-eu-north-1", true, nil},
+		{"${self:custom.a}", "x-bee", false, nil},
+		{"${env:MISSING}", "${env:MISSING}", false, nil},
+		{"${aws:accountId}:${aws:username}", "${aws:accountId}:${aws:username}", false, nil},
+		{"${ssm:/app/key}", "${ssm:/app/key}", false, []string{"/app/key"}},
+		{"${self:custom.nested}", "x-bee", false, nil},
+		{"${self:custom.missing, \"d\"}", "d", true, nil},
+		{"plain", "plain", true, nil},
+	}
+	for _, tt := range tests {
+		r := rv.text(tt.in)
+		if r.text != tt.want || r.literal() != tt.literal || !slices.Equal(r.params, tt.params) {
+			t.Errorf("%s: %q literal %v params %q, want %q %v %q", tt.in, r.text, r.literal(), r.params, tt.want, tt.literal, tt.params)
+		}
+	}
+	// A loop of self references ends.
+	if r := rv.text("${self:custom.loop}"); !strings.Contains(r.text, "${self:custom.loop}") {
+		t.Errorf("loop gives %q", r.text)
+	}
+}
+
+func TestRejectsAndSkips(t *testing.T) {
+	_, err := parseText(t, "api/serverless.yml", "service: a\nprovider:\n  name: aws\n  region: [\n")
+	if err == nil || !strings.HasPrefix(err.Error(), "api/serverless.yml:4:") {
+		t.Errorf("bad YAML: %v, want a positioned error", err)
+	}
+
+	res, err := parseText(t, "api/serverless.ts", "export default {}")
+	if err != nil || len(res.Nodes) != 0 || len(res.Diags) != 1 {
+		t.Errorf("serverless.ts: %v %v %v, want one warning", err, res.Nodes, res.Diags)
+	}
+	res, err = parseText(t, "api/serverless.yml", "service: a\nprovider:\n  name: google\nfunctions:\n  f: {handler: x}\n")
+	if err != nil || len(res.Nodes) != 0 {
+		t.Errorf("google provider: %v %v, want nothing read", err, res.Nodes)
+	}
+}
+
+// resolverDoc builds a resolver of a document with stage qa and region
+// eu-north-1.
+type resolverDoc struct{}
+
+func (resolverDoc) resolver(t *testing.T, doc string) *resolver {
+	t.Helper()
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
+		t.Fatal(err)
+	}
+	return &resolver{root: n.Content[0], stage: "qa", region: "eu-north-1"}
+}
