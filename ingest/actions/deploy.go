@@ -130,7 +130,7 @@ func (w *workflow) deployIdentities(j *job, effects []pkgcmd.Effect, env map[str
 			continue
 		}
 		idents := j.gcpIdents
-		if d.Service == pkgcmd.DeployLambda || d.Service == pkgcmd.DeployECS {
+		if d.Service == pkgcmd.DeployLambda || d.Service == pkgcmd.DeployECS || d.Service == pkgcmd.DeployServerless {
 			idents = w.awsIdentities(j, env, line)
 			if d.Account == "" {
 				d.Account = sameAccount(idents)

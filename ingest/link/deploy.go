@@ -46,6 +46,10 @@ func (v *view) linkDeploys(log *slog.Logger) {
 			targets = newDeployIndex(v)
 		}
 		for _, d := range pkgcmd.Deploys(attr) {
+			if d.Service == pkgcmd.DeployServerless || d.Service == pkgcmd.ServerlessPlugins {
+				v.serverlessDeploy(rt, d)
+				continue
+			}
 			found, matched := targets.match(d)
 			if len(found) == 0 {
 				unmatched++

@@ -612,7 +612,8 @@ var corepackManagers = set("npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg")
 // Effects returns every effect of one simple command, given as its words
 // with the program first, run with env: the one Classify finds, and for
 // a program that runs an application the input does not show (the AWS
-// CDK CLI synthesising an app), the effect of that application, and for a
+// CDK CLI synthesising an app, the Serverless Framework loading a
+// service's plugins), the effect of that application, and for a
 // command that deploys a folder to a function or service, the deploy,
 // for one that makes a runtime run an image, the image deploys, and for
 // one that applies Kubernetes manifests or a chart, the apply.
@@ -626,6 +627,8 @@ func Effects(argv []string, env Env) []Effect {
 	if e, ok := appRunner(argv); ok {
 		out = append(out, e)
 	}
+	out = append(out, serverlessOf(argv)...)
+	out = append(out, samOf(argv)...)
 	if e, ok := deployOf(argv, env); ok {
 		out = append(out, e)
 	}

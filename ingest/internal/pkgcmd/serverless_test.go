@@ -1,0 +1,67 @@
+package pkgcmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestEffectsServerless(t *testing.T) {
+	maybe := func(sub string) Effect {
+		return Effect{Eco: NPM, Run: RunMaybe, Cause: "serverless " + sub + " loads the framework and the service's plugins"}
+	}
+	npx := Effect{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "npx"}
+	deploy := func(service, name, region, dir string) Effect {
+		return Effect{Deploy: &Deploy{Service: service, Name: name, Region: region}, Dir: dir}
+	}
+	tests := []struct {
+		cmd  string
+		want []Effect
+	}{
+		{"serverless deploy", []Effect{maybe("deploy"), deploy(DeployServerless, AnyServiceFile, "", "")}},
+		{"sls deploy --stage prod", []Effect{maybe("deploy"), deploy(DeployServerless, AnyServiceFile, "", "")}},
+		{"npx serverless@3 deploy -c services/api/serverless.yml --region eu-west-1",
+			[]Effect{npx, maybe("deploy"), deploy(DeployServerless, "serverless.yml", "eu-west-1", "services/api")}},
+		{"npm exec -- serverless deploy function -f hello", []Effect{
+			{Eco: NPM, Install: true, Tool: true, Run: RunCertain, Cause: "npm exec"},
+			maybe("deploy function"), deploy(DeployServerless, AnyServiceFile, "", "")}},
+		{"sls package", []Effect{maybe("package"), deploy(ServerlessPlugins, AnyServiceFile, "", "")}},
+		{"sls invoke local -f hello", []Effect{maybe("invoke local"), deploy(ServerlessPlugins, AnyServiceFile, "", "")}},
+		{"sls deploy list", []Effect{maybe("deploy"), deploy(ServerlessPlugins, AnyServiceFile, "", "")}},
+		{"sls remove --config api.yml", []Effect{maybe("remove"), deploy(ServerlessPlugins, "api.yml", "", "")}},
+		{"sls print", nil},
+		{"sls invoke -f hello", nil},
+		{"echo sls deploy", nil},
+	}
+	for _, tt := range tests {
+		got := Effects(strings.Fields(tt.cmd), nil)
+		if diff := cmp.Diff(got, tt.want, ignoreRuns); diff != "" {
+			t.Errorf("Effects(%q) (-got +want):\n%s", tt.cmd, diff)
+		}
+	}
+}
+
+func TestEffectsSAMBuild(t *testing.T) {
+	cause := "sam build installs the dependencies of each function of the template"
+	installs := []Effect{{Eco: NPM, Install: true, Cause: cause}, {Eco: PyPI, Install: true, Cause: cause}}
+	tests := []struct {
+		cmd  string
+		want []Effect
+	}{
+		{"sam build", installs},
+		{"sam build --use-container --cached", installs},
+		{"sam deploy --no-confirm-changeset", nil},
+		{"sam --version", nil},
+	}
+	for _, tt := range tests {
+		got := Effects(strings.Fields(tt.cmd), nil)
+		if diff := cmp.Diff(got, tt.want, ignoreRuns); diff != "" {
+			t.Errorf("Effects(%q) (-got +want):\n%s", tt.cmd, diff)
+		}
+	}
+	attrs := Attrs(installs)
+	if attrs[AttrInstalls] != "npm,pypi" || attrs[AttrScriptsOff] != "" {
+		t.Errorf("Attrs: installs %q scripts off %q, want npm,pypi with scripts on", attrs[AttrInstalls], attrs[AttrScriptsOff])
+	}
+}
