@@ -28,6 +28,9 @@ const frameworkPackage = "serverless"
 //
 // A deploy also gives each identity the job deploys as CAN_MODIFY to the
 // service's functions, as linkDeploys does for a Lambda upload.
+//
+// NOTE: the plugins are read from the service's function nodes, so a
+// service without functions links no plugin.
 func (v *view) serverlessDeploy(rt graph.Node, d pkgcmd.Deploy) {
 	repo := graph.CheckoutRepoIDOf(rt)
 	dir := d.Dir

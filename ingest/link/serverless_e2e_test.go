@@ -185,3 +185,49 @@ func TestServerlessDeploy(t *testing.T) {
 		}
 	}
 }
+
+// TestServerlessCommandFolders runs the framework in several ways. The job
+// executes the plugin when the command runs in the service's folder or
+// names its file with --config, and not when it runs in a folder without
+// a service. Only a deploy lets the job's role replace the function's
+// code. The framework's own package runs in the job too.
+func TestServerlessCommandFolders(t *testing.T) {
+	tests := []struct {
+		name, step   string
+		plugin       bool
+		modifiesCode bool
+	}{
+		{"deploy in folder", "      - run: npx serverless deploy\n        working-directory: services/api\n", true, true},
+		{"config option", "      - run: npx serverless deploy -c services/api/serverless.yml\n", true, true},
+		{"package after cd", "      - run: cd services/api && npx sls package\n", true, false},
+		{"root folder", "      - run: npx serverless deploy\n", false, false},
+	}
+	const framework = "pkg:npm/serverless@3.38.0"
+	for _, tt := range tests {
+		workflow := strings.Replace(slsWorkflow, "      - run: npx serverless deploy\n        working-directory: services/api\n", tt.step, 1)
+		s := slsStore(t, map[string]string{
+			"services/api/serverless.yml":    slsService,
+			"services/api/package-lock.json": slsLock,
+			".github/workflows/deploy.yml":   workflow,
+		})
+		for _, pkg := range []string{slsPlugin, framework} {
+			r := reachedBy(t, s, pkg)[slsJob]
+			if got := r != nil && r.Confidence == graph.Certain; got != tt.plugin {
+				t.Errorf("%s: %s reaches the job certainly: %v, want %v", tt.name, pkg, got, tt.plugin)
+			}
+		}
+		modifies := false
+		es, err := s.EdgesByKind(context.Background(), graph.EdgeCanModify)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			if e.From == deployer && e.To == slsFunction {
+				modifies = true
+			}
+		}
+		if modifies != tt.modifiesCode {
+			t.Errorf("%s: deployer CAN_MODIFY the function: %v, want %v", tt.name, modifies, tt.modifiesCode)
+		}
+	}
+}

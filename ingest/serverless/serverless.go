@@ -1,5 +1,6 @@
 // Package serverless reads Serverless Framework service files
-// (serverless.yml and serverless.yaml) whose provider is aws. It emits
+// (serverless.yml, serverless.yaml and serverless.json, whose JSON the
+// YAML decoder reads) whose provider is aws. It emits
 // the nodes and edges that the Terraform reader emits for the same
 // resources, so that the linker joins both alike:
 //
@@ -42,7 +43,8 @@
 // packages the service. A CI job that runs serverless deploy (see
 // pkgcmd.DeployServerless) executes those locked in the service's folder.
 //
-// Limits: serverless.ts, serverless.js and serverless.json are not read.
+// Limits: serverless.ts and serverless.js are code, which is not run, so
+// they are not read.
 // CloudFormation resources of the resources section are not read, so a
 // role or queue that they declare and that the file names by Ref or
 // Fn::GetAtt stays unresolved. Roles that plugins add, and variables that
@@ -88,8 +90,8 @@ func (*Parser) Format() string { return "serverless" }
 // configNames are the names of the service files the framework reads, and
 // whether this parser reads them.
 var configNames = map[string]bool{
-	"serverless.yml": true, "serverless.yaml": true,
-	"serverless.ts": false, "serverless.js": false, "serverless.json": false, "serverless.cjs": false, "serverless.mjs": false,
+	"serverless.yml": true, "serverless.yaml": true, "serverless.json": true,
+	"serverless.ts": false, "serverless.js": false, "serverless.cjs": false, "serverless.mjs": false,
 }
 
 // Detect implements ingest.Parser. It takes a file named as the framework

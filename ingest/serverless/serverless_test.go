@@ -330,3 +330,27 @@ func (resolverDoc) resolver(t *testing.T, doc string) *resolver {
 	}
 	return &resolver{root: n.Content[0], stage: "qa", region: "eu-north-1"}
 }
+
+// TestJSONServiceFile reads serverless.json, whose JSON the YAML decoder
+// takes, with the function at its line.
+func TestJSONServiceFile(t *testing.T) {
+	text := `{
+  "service": "jobs",
+  "provider": {"name": "aws", "region": "us-west-2"},
+  "functions": {
+    "run": {"handler": "h.run"}
+  }
+}`
+	res, err := parseText(t, "jobs/serverless.json", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const fn = "runtime:aws:lambda:arn:aws:lambda:us-west-2::function:jobs-dev-run"
+	n := nodeByID(res, fn)
+	if n == nil {
+		t.Fatalf("no node %s", fn)
+	}
+	if n.Pos.Line != 5 {
+		t.Errorf("function at line %d, want 5", n.Pos.Line)
+	}
+}
