@@ -87,6 +87,7 @@ func newEmitter(f *ingest.File, env *ingest.Env, res *ingest.Result, root *yaml.
 	e.rv.region = region
 	e.rv.account = e.findAccount()
 	e.cfn = e.cfnResources()
+	e.emitResources()
 	return e
 }
 
@@ -137,7 +138,8 @@ func (e *emitter) edge(from string, kind graph.EdgeKind, to string, at *yaml.Nod
 }
 
 // findAccount returns the one account that the ARNs of the file's roles,
-// statement resources and managed policies name, or "".
+// statement resources and managed policies name, or "". The roles that
+// resources declares count too.
 func (e *emitter) findAccount() string {
 	var texts []string
 	add := func(n *yaml.Node) {
@@ -172,6 +174,20 @@ func (e *emitter) findAccount() string {
 	_, fns := pairs(e.functionsNode())
 	for _, fn := range fns {
 		add(get(fn, "role"))
+	}
+	_, resources := pairs(e.rv.node(get(get(e.root, "resources"), "Resources")))
+	for _, r := range resources {
+		if e.rv.str(get(r, "Type")).text != "AWS::IAM::Role" {
+			continue
+		}
+		props := get(r, "Properties")
+		addAll(get(props, "ManagedPolicyArns"))
+		for _, p := range e.seq(get(props, "Policies")) {
+			for _, st := range e.seq(get(get(p, "PolicyDocument"), "Statement")) {
+				addAll(get(st, "Resource"))
+				addAll(get(st, "NotResource"))
+			}
+		}
 	}
 
 	accounts := map[string]bool{}
@@ -624,10 +640,13 @@ func (e *emitter) functionRole(fn *yaml.Node) string {
 			continue
 		}
 		s, _ := e.value(n).(string)
+		if r, ok := e.cfn[s]; ok && r.typ == "aws_iam_role" {
+			return r.arn // the role's logical id
+		}
 		if strings.HasPrefix(s, "arn:") && strings.Contains(s, ":role/") {
 			return s
 		}
-		e.warnf(n, "the role is a CloudFormation resource or reference, which is not read, so the function's role is unknown")
+		e.warnf(n, "the role is a CloudFormation resource without a RoleName or a reference that is not read, so the function's role is unknown")
 		return ""
 	}
 	return e.defaultRole()
@@ -697,18 +716,18 @@ func (e *emitter) defaultRole() string {
 				e.warnf(it, "a managed policy of the role is not given by ARN, so it is not read")
 				continue
 			}
-			e.attach(s, it)
+			e.attach(e.role, s, it)
 		}
 	}
 	if e.usesVPC() {
-		e.attach(vpcAccessPolicy, at)
+		e.attach(e.role, vpcAccessPolicy, at)
 	}
 	return e.role
 }
 
-// attach emits HAS_POLICY from the role to a managed policy, and a node
+// attach emits HAS_POLICY from a role to a managed policy, and a node
 // for a policy AWS manages, which no input declares.
-func (e *emitter) attach(arn string, at *yaml.Node) {
+func (e *emitter) attach(owner, arn string, at *yaml.Node) {
 	if awsManagedPolicy.MatchString(arn) && !e.seen[arn] {
 		e.seen[arn] = true
 		name := arn[strings.LastIndex(arn, "/")+1:]
@@ -718,7 +737,7 @@ func (e *emitter) attach(arn string, at *yaml.Node) {
 			"managed":          "aws",
 		})
 	}
-	e.edge(e.role, graph.EdgeHasPolicy, arn, at, nil)
+	e.edge(owner, graph.EdgeHasPolicy, arn, at, nil)
 }
 
 // usesVPC reports whether the provider or a function sets vpc.
@@ -924,25 +943,29 @@ func (e *emitter) pluginEnv() (key, val *yaml.Node) {
 	return nil, nil
 }
 
-// cfnResource is a data store that the resources section declares.
+// cfnResource is a data store or role that the resources section
+// declares.
 type cfnResource struct {
 	typ, name, arn string
+	key, node      *yaml.Node // the logical id and the resource
 }
 
-// cfnTypes maps the CloudFormation types of the data stores read to the
-// Terraform types whose nodes the Terraform reader emits, and to the
-// property that names the store.
+// cfnTypes maps the CloudFormation types read to the Terraform types
+// whose nodes the Terraform reader emits, and to the property that names
+// the resource.
 var cfnTypes = map[string][2]string{
 	"AWS::S3::Bucket":            {"aws_s3_bucket", "BucketName"},
 	"AWS::DynamoDB::Table":       {"aws_dynamodb_table", "TableName"},
+	"AWS::DynamoDB::GlobalTable": {"aws_dynamodb_table", "TableName"},
 	"AWS::SQS::Queue":            {"aws_sqs_queue", "QueueName"},
 	"AWS::SNS::Topic":            {"aws_sns_topic", "TopicName"},
 	"AWS::ECR::Repository":       {"aws_ecr_repository", "RepositoryName"},
-	"AWS::DynamoDB::GlobalTable": {"aws_dynamodb_table", "TableName"},
+	"AWS::IAM::Role":             {"aws_iam_role", "RoleName"},
 }
 
-// cfnResources reads the data stores of resources.Resources that name
-// themselves, and emits a Resource node for each.
+// cfnResources reads the resources of resources.Resources that name
+// themselves. A resource without a name gets one that CloudFormation
+// makes up, which the file does not show, so it is left out.
 func (e *emitter) cfnResources() map[string]cfnResource {
 	out := map[string]cfnResource{}
 	keys, vals := pairs(e.rv.node(get(get(e.root, "resources"), "Resources")))
@@ -952,38 +975,111 @@ func (e *emitter) cfnResources() map[string]cfnResource {
 		if !ok {
 			continue
 		}
-		name := e.rv.str(get(get(r, "Properties"), t[1]))
-		if name.text == "" || strings.Contains(name.text, "${") {
+		name := e.rv.str(get(get(r, "Properties"), t[1])).text
+		if name == "" || strings.Contains(name, "${") {
 			continue
 		}
-		res := cfnResource{typ: t[0], name: name.text}
+		res := cfnResource{typ: t[0], name: name, key: k, node: r}
+		prefix := "arn:aws:"
 		switch t[0] {
 		case "aws_s3_bucket":
-			res.arn = "arn:aws:s3:::" + name.text
+			res.arn = prefix + "s3:::" + name
 		case "aws_dynamodb_table":
-			res.arn = "arn:aws:dynamodb:" + e.rv.region + ":" + e.rv.account + ":table/" + name.text
+			res.arn = prefix + "dynamodb:" + e.rv.region + ":" + e.rv.account + ":table/" + name
 		case "aws_ecr_repository":
-			res.arn = "arn:aws:ecr:" + e.rv.region + ":" + e.rv.account + ":repository/" + name.text
-		default:
-			res.arn = "arn:aws:" + strings.TrimPrefix(strings.TrimSuffix(t[0], "_queue"), "aws_")
-			if t[0] == "aws_sns_topic" {
-				res.arn = "arn:aws:sns"
-			}
-			res.arn += ":" + e.rv.region + ":" + e.rv.account + ":" + name.text
+			res.arn = prefix + "ecr:" + e.rv.region + ":" + e.rv.account + ":repository/" + name
+		case "aws_sqs_queue":
+			res.arn = prefix + "sqs:" + e.rv.region + ":" + e.rv.account + ":" + name
+		case "aws_sns_topic":
+			res.arn = prefix + "sns:" + e.rv.region + ":" + e.rv.account + ":" + name
+		case "aws_iam_role":
+			res.arn = graph.IAMARN(e.rv.account, "role", e.rv.str(get(get(r, "Properties"), "Path")).text, name)
 		}
 		out[k.Value] = res
-		e.node(graph.NodeResource, res.arn, res.name, k, map[string]string{
+	}
+	return out
+}
+
+// emitResources emits the resources that resources declares: a Resource
+// node for each data store, and each role with its policies.
+func (e *emitter) emitResources() {
+	ids := make([]string, 0, len(e.cfn))
+	for id := range e.cfn {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		res := e.cfn[id]
+		if res.typ == "aws_iam_role" {
+			e.cfnRole(res)
+			continue
+		}
+		e.node(graph.NodeResource, res.arn, res.name, res.key, map[string]string{
 			graph.AttrProvider: providerAWS,
 			"type":             res.typ,
 			graph.AttrName:     res.name,
 			graph.AttrAccount:  e.rv.account,
 		})
 	}
-	return out
+}
+
+// cfnRole emits a role that resources declares: its trust policy, inline
+// policies and managed policies.
+func (e *emitter) cfnRole(res cfnResource) {
+	props := get(res.node, "Properties")
+	attrs := map[string]string{
+		graph.AttrProvider: providerAWS,
+		"type":             "role",
+		graph.AttrAccount:  e.rv.account,
+		graph.AttrName:     res.name,
+		"trust_policy":     e.jsonText(get(props, "AssumeRolePolicyDocument")),
+	}
+	if p := e.rv.str(get(props, "Path")).text; p != "" && p != "/" {
+		attrs["path"] = p
+	}
+	if b, ok := e.value(get(props, "PermissionsBoundary")).(string); ok {
+		attrs["permissions_boundary"] = b
+	}
+	e.node(graph.NodeIdentity, res.arn, res.name, res.key, attrs)
+
+	for _, p := range e.seq(get(props, "Policies")) {
+		name := e.rv.str(get(p, "PolicyName")).text
+		if name == "" {
+			continue
+		}
+		id := res.arn + "#inline/" + name
+		e.node(graph.NodePolicy, id, name, p, map[string]string{
+			graph.AttrProvider: providerAWS,
+			graph.AttrName:     name,
+			graph.AttrAccount:  e.rv.account,
+			"document":         e.jsonText(get(p, "PolicyDocument")),
+		})
+		e.edge(res.arn, graph.EdgeHasPolicy, id, p, nil)
+	}
+	for _, m := range e.seq(get(props, "ManagedPolicyArns")) {
+		s, _ := e.value(m).(string)
+		if !strings.HasPrefix(s, "arn:") {
+			e.warnf(m, "a managed policy of role %s is not given by ARN, so it is not read", res.name)
+			continue
+		}
+		e.attach(res.arn, s, m)
+	}
+}
+
+// jsonText returns the JSON text of a policy document, or "".
+func (e *emitter) jsonText(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	doc, err := json.Marshal(e.value(n))
+	if err != nil {
+		return ""
+	}
+	return string(doc)
 }
 
 // ref returns the value of a Ref to a logical id: the name of a data
-// store that resources declares, or a placeholder.
+// store or role that resources declares, or a placeholder.
 func (e *emitter) ref(id string) string {
 	if r, ok := e.cfn[id]; ok {
 		if r.typ == "aws_sqs_queue" {
@@ -1005,8 +1101,8 @@ func (e *emitter) ref(id string) string {
 	return "${cfn:" + id + "}"
 }
 
-// attOf returns the value of Fn::GetAtt X.Arn for a data store that
-// resources declares, or a placeholder.
+// attOf returns the value of Fn::GetAtt X.Arn for a data store or role
+// that resources declares, or a placeholder.
 func (e *emitter) attOf(att string) string {
 	id, attr, _ := strings.Cut(att, ".")
 	if r, ok := e.cfn[id]; ok && (attr == "Arn" || attr == "TopicArn") {

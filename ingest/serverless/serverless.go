@@ -13,7 +13,8 @@
 //     elsewhere, so neither gets the folder;
 //   - the function EXPOSES the credentials of its role, which
 //     AUTHENTICATES_AS the role: the role that the function's role or
-//     provider.iam.role gives by ARN, or else the role the framework makes
+//     provider.iam.role gives by ARN (or by the logical id of a role of
+//     resources), or else the role the framework makes
 //     for the service, SERVICE-STAGE-REGION-lambdaRole. That role gets an
 //     inline policy named STAGE-SERVICE-lambda, with the log statements
 //     the framework writes and provider.iam.role.statements (or
@@ -45,10 +46,12 @@
 //
 // Limits: serverless.ts and serverless.js are code, which is not run, so
 // they are not read.
-// CloudFormation resources of the resources section are not read, so a
-// role or queue that they declare and that the file names by Ref or
-// Fn::GetAtt stays unresolved. Roles that plugins add, and variables that
-// plugins resolve, are not known.
+// Of the CloudFormation resources of the resources section, only the S3
+// buckets, DynamoDB tables, SQS queues, SNS topics, ECR repositories and
+// IAM roles that set their name are read: a function's role may name
+// such a role by logical id or Fn::GetAtt, and a Ref or Fn::GetAtt of
+// another resource stays a placeholder ${cfn:...}. Roles that plugins
+// add, and variables that plugins resolve, are not known.
 package serverless
 
 import (

@@ -354,3 +354,92 @@ func TestJSONServiceFile(t *testing.T) {
 		t.Errorf("function at line %d, want 5", n.Pos.Line)
 	}
 }
+
+// TestResourcesRole gives two functions the role that resources
+// declares, by its logical id and by Fn::GetAtt. The role's ARN takes the
+// account that the statement's table names, and its inline policy and
+// managed policy come from its properties. A role without a RoleName gets
+// a name that CloudFormation makes up, so the function that uses it has
+// no known role.
+func TestResourcesRole(t *testing.T) {
+	text := `service: reports
+provider:
+  name: aws
+functions:
+  a:
+    handler: h.a
+    role: ReportsRole
+  b:
+    handler: h.b
+    role:
+      Fn::GetAtt: [ReportsRole, Arn]
+  c:
+    handler: h.c
+    role: Unnamed
+resources:
+  Resources:
+    ReportsRole:
+      Type: AWS::IAM::Role
+      Properties:
+        RoleName: reports-${sls:stage}
+        AssumeRolePolicyDocument:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Principal: {Service: lambda.amazonaws.com}
+              Action: sts:AssumeRole
+        ManagedPolicyArns:
+          - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+        Policies:
+          - PolicyName: read
+            PolicyDocument:
+              Version: "2012-10-17"
+              Statement:
+                - Effect: Allow
+                  Action: dynamodb:Query
+                  Resource: arn:aws:dynamodb:us-east-1:777788889999:table/reports
+    Unnamed:
+      Type: AWS::IAM::Role
+      Properties:
+        AssumeRolePolicyDocument: {}
+`
+	res, err := parseText(t, "reports/serverless.yml", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		lambda = "runtime:aws:lambda:arn:aws:lambda:us-east-1:777788889999:function:reports-dev-"
+		role   = "arn:aws:iam::777788889999:role/reports-dev"
+		basic  = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+	)
+	credsOf := func(fn string) string { return graph.AWSInstanceCredentialsID(fn) }
+	want := []string{
+		lambda + "a EXPOSES " + credsOf(lambda+"a"),
+		credsOf(lambda+"a") + " AUTHENTICATES_AS " + role,
+		lambda + "b EXPOSES " + credsOf(lambda+"b"),
+		credsOf(lambda+"b") + " AUTHENTICATES_AS " + role,
+		lambda + "c EXPOSES " + credsOf(lambda+"c"),
+		role + " HAS_POLICY " + role + "#inline/read",
+		role + " HAS_POLICY " + basic,
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, edgeList(res)); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+
+	r := nodeByID(res, role)
+	if r == nil {
+		t.Fatalf("no role %s", role)
+	}
+	if got := r.Attrs["trust_policy"]; !strings.Contains(got, `"Principal":{"Service":"lambda.amazonaws.com"}`) {
+		t.Errorf("trust policy %s, want Lambda as the principal", got)
+	}
+	p := nodeByID(res, role+"#inline/read")
+	if p == nil || !strings.Contains(p.Attrs["document"], `"Resource":"arn:aws:dynamodb:us-east-1:777788889999:table/reports"`) {
+		t.Errorf("inline policy %+v, want the table statement", p)
+	}
+	wantWarn := []string{"reports/serverless.yml:14:11: the role is a CloudFormation resource without a RoleName or a reference that is not read, so the function's role is unknown"}
+	if diff := cmp.Diff(wantWarn, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
