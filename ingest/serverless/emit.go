@@ -402,6 +402,10 @@ func (e *emitter) emit() {
 		if fn == nil || fn.Kind == yaml.ScalarNode && fn.Tag == "!!null" {
 			fn = &yaml.Node{Kind: yaml.MappingNode, Line: k.Line}
 		}
+		if fn.Kind == yaml.ScalarNode && strings.Contains(fn.Value, "${") {
+			e.warnf(vals[i], "functions.%s comes from a variable source that is not read, such as another file, so the function is not read", k.Value)
+			continue
+		}
 		if fn.Kind != yaml.MappingNode {
 			e.warnf(vals[i], "functions.%s is not a mapping of settings, so the function is not read", k.Value)
 			continue

@@ -443,3 +443,20 @@ resources:
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// TestFunctionFromOtherFile warns of a function that ${file(...)} gives
+// and reads the others.
+func TestFunctionFromOtherFile(t *testing.T) {
+	text := "service: a\nprovider:\n  name: aws\nfunctions:\n  more: ${file(./more.yml)}\n  f:\n    handler: h.f\n"
+	res, err := parseText(t, "a/serverless.yml", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a/serverless.yml:5:9: functions.more comes from a variable source that is not read, such as another file, so the function is not read"}
+	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	if nodeByID(res, "runtime:aws:lambda:arn:aws:lambda:us-east-1::function:a-dev-f") == nil {
+		t.Error("function f is not read")
+	}
+}
