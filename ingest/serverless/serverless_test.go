@@ -242,7 +242,7 @@ func TestFunctionsRolesAndEnvironment(t *testing.T) {
 		`"Resource":["arn:aws:logs:eu-west-1:444455556666:log-group:/aws/lambda/orders-prod*:*"]`,
 	} {
 		if !strings.Contains(p.Attrs["document"], part) {
-			t.Errorf("policy document %s lacks %s", p.Attrs["document"], part)
+			t.Errorf("policy document %s does not contain %s", p.Attrs["document"], part)
 		}
 	}
 	c := nodeByID(res, create)
