@@ -151,7 +151,7 @@ func TestServerlessDeploy(t *testing.T) {
 		}
 	}
 	if r := got[slsFunction]; r != nil {
-		want := "the Serverless Framework deploys folder services/api of example-org/api to api-dev-hello"
+		want := "The Serverless Framework deploys folder services/api of example-org/api to api-dev-hello"
 		if last := r.Path[len(r.Path)-1]; !strings.HasPrefix(last.Reason, want) {
 			t.Errorf("reason %q, want it to start with %q", last.Reason, want)
 		}

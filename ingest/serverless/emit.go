@@ -480,7 +480,7 @@ func (e *emitter) function(key, fn *yaml.Node) {
 		graph.AttrRepository:     e.f.Repo,
 		graph.AttrRepositoryHost: graph.RepoHostAttr(e.f.Forge()),
 		AttrPlugins:              graph.JoinList(e.plugins),
-		AttrDeployTool:           "the Serverless Framework",
+		AttrDeployTool:           "The Serverless Framework",
 		graph.AttrTriggeredBy:    graph.JoinList(e.triggers(fn)),
 		graph.AttrCodeFrom:       e.codeFrom(fname, fn, image),
 	})

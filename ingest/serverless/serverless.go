@@ -76,8 +76,8 @@ const (
 	AttrPlugins = "serverless_plugins"
 	// AttrConfig is the service file, relative to the repository root.
 	AttrConfig = "serverless_config"
-	// AttrDeployTool names the tool that deploys the function's code,
-	// for the reasons of the linker.
+	// AttrDeployTool names the tool that deploys the function's code, as
+	// the first words of the linker's reasons.
 	AttrDeployTool = "deploy_tool"
 )
 
