@@ -68,10 +68,19 @@ type emitter struct {
 	seen     map[string]bool // ids of nodes emitted
 	// cfn holds the data stores that resources declares, by logical id.
 	cfn map[string]cfnResource
+	// budget is the number of values that value may still convert, and
+	// overrun is set once it ran out.
+	budget  int
+	overrun bool
+	top     *yaml.Node // the value being converted, where a warning goes
 }
 
+// maxValues bounds the values converted from one file, so that aliases
+// of aliases, which expand exponentially, end.
+const maxValues = 50000
+
 func newEmitter(f *ingest.File, env *ingest.Env, res *ingest.Result, root *yaml.Node) *emitter {
-	e := &emitter{f: f, env: env, res: res, root: root, provider: get(root, "provider"), seen: map[string]bool{}}
+	e := &emitter{f: f, env: env, res: res, root: root, provider: get(root, "provider"), seen: map[string]bool{}, budget: maxValues}
 	e.rv = &resolver{root: root}
 	// The stage and region come first, with their own variables unknown,
 	// so that a default such as ${opt:stage, 'prod'} decides them.
@@ -255,12 +264,20 @@ func (e *emitter) managedPolicies() []*yaml.Node {
 // shows their parts. A Ref, Fn::GetAtt or other function becomes a
 // placeholder ${cfn:...}.
 func (e *emitter) value(n *yaml.Node) any {
+	e.top = n
 	return e.valueDepth(n, 0)
 }
 
 func (e *emitter) valueDepth(n *yaml.Node, depth int) any {
 	n = e.rv.node(n)
 	if n == nil || depth > maxVarDepth {
+		return nil
+	}
+	if e.budget--; e.budget < 0 {
+		if !e.overrun {
+			e.overrun = true
+			e.warnf(e.top, "the file's aliases expand to more than %d values, so the values past them are left out", maxValues)
+		}
 		return nil
 	}
 	switch n.Tag {

@@ -460,3 +460,49 @@ func TestFunctionFromOtherFile(t *testing.T) {
 		t.Error("function f is not read")
 	}
 }
+
+// TestExpansionBounded reads files whose aliases of aliases, and whose
+// self references repeated in one another, would expand to billions of
+// values. The reader stops at its bounds, warns of the aliases, and reads
+// the function.
+func TestExpansionBounded(t *testing.T) {
+	aliases := `service: a
+x:
+  a: &a [v,v,v,v,v,v,v,v,v]
+  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+  f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+  g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+  h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+provider:
+  name: aws
+  iamRoleStatements:
+    - Effect: Allow
+      Action: *h
+      Resource: "*"
+functions: {f: {handler: h}}
+`
+	res, err := parseText(t, "s/serverless.yml", aliases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"s/serverless.yml:14:7: the file's aliases expand to more than 50000 values, so the values past them are left out"}
+	if diff := cmp.Diff(want, resulttest.Warnings(res)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+
+	selfRefs := "service: a\nprovider: {name: aws}\ncustom:\n"
+	for i := range 16 {
+		selfRefs += "  v" + string(rune('a'+i)) + ": " + strings.Repeat("${self:custom.v"+string(rune('a'+i+1))+"}", 64) + "\n"
+	}
+	selfRefs += "functions: {f: {handler: h}}\n"
+	res, err = parseText(t, "s/serverless.yml", selfRefs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nodeByID(res, "runtime:aws:lambda:arn:aws:lambda:us-east-1::function:a-dev-f") == nil {
+		t.Error("function f is not read")
+	}
+}

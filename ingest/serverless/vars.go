@@ -14,6 +14,14 @@ const maxVarDepth = 16
 // maxVarRounds bounds the variables resolved in one value.
 const maxVarRounds = 64
 
+// maxVarCalls bounds the variables resolved in one file, and maxTextLen
+// the length of a resolved value, so that self references that repeat
+// one another, which grow exponentially, end.
+const (
+	maxVarCalls = 100000
+	maxTextLen  = 1 << 20
+)
+
 // Marks that stand for "${" and "}" of a variable left unresolved while
 // the rest of the value is resolved, so that the search for the innermost
 // variable does not find it again.
@@ -71,6 +79,7 @@ type resolver struct {
 	region  string
 	account string
 	depth   int
+	calls   int // variables resolved so far
 }
 
 // str resolves the variables of a scalar.
@@ -95,9 +104,10 @@ func (rv *resolver) marked(s string) resolved {
 	var r resolved
 	for range maxVarRounds {
 		loc := innermost.FindStringSubmatchIndex(s)
-		if loc == nil {
+		if loc == nil || rv.calls >= maxVarCalls || len(s) > maxTextLen {
 			break
 		}
+		rv.calls++
 		inner := s[loc[2]:loc[3]]
 		val, ok := rv.variable(inner, &r)
 		if !ok {
@@ -233,14 +243,17 @@ func deref(n *yaml.Node) *yaml.Node {
 // get returns the value of key in mapping m, following aliases and <<
 // merge keys, or nil.
 func get(m *yaml.Node, key string) *yaml.Node {
-	return getDepth(m, key, 0)
+	return getSeen(m, key, map[*yaml.Node]bool{})
 }
 
-func getDepth(m *yaml.Node, key string, depth int) *yaml.Node {
+// getSeen is get that skips the mappings in seen, so that merges of
+// merges that repeat a mapping read it once.
+func getSeen(m *yaml.Node, key string, seen map[*yaml.Node]bool) *yaml.Node {
 	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode || depth > maxVarDepth {
+	if m == nil || m.Kind != yaml.MappingNode || seen[m] {
 		return nil
 	}
+	seen[m] = true
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key && m.Content[i].Tag != "!!merge" {
 			return deref(m.Content[i+1])
@@ -255,8 +268,8 @@ func getDepth(m *yaml.Node, key string, depth int) *yaml.Node {
 		if v != nil && v.Kind == yaml.SequenceNode {
 			srcs = v.Content
 		}
-		for _, s := range srcs {
-			if got := getDepth(s, key, depth+1); got != nil {
+		for _, src := range srcs {
+			if got := getSeen(src, key, seen); got != nil {
 				return got
 			}
 		}
@@ -267,11 +280,19 @@ func getDepth(m *yaml.Node, key string, depth int) *yaml.Node {
 // pairs returns the keys and values of mapping m in order, with those of
 // merged mappings after them unless m sets the key itself.
 func pairs(m *yaml.Node) (keys []*yaml.Node, vals []*yaml.Node) {
+	seenKeys := map[string]bool{}
+	pairsSeen(m, map[*yaml.Node]bool{}, seenKeys, &keys, &vals)
+	return keys, vals
+}
+
+// pairsSeen appends the pairs of m whose keys are not in seenKeys,
+// reading each mapping once.
+func pairsSeen(m *yaml.Node, seen map[*yaml.Node]bool, seenKeys map[string]bool, keys, vals *[]*yaml.Node) {
 	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
+	if m == nil || m.Kind != yaml.MappingNode || seen[m] {
+		return
 	}
-	seen := map[string]bool{}
+	seen[m] = true
 	var merged []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
@@ -284,17 +305,13 @@ func pairs(m *yaml.Node) (keys []*yaml.Node, vals []*yaml.Node) {
 			}
 			continue
 		}
-		seen[k.Value] = true
-		keys, vals = append(keys, k), append(vals, m.Content[i+1])
+		if seenKeys[k.Value] {
+			continue
+		}
+		seenKeys[k.Value] = true
+		*keys, *vals = append(*keys, k), append(*vals, m.Content[i+1])
 	}
 	for _, src := range merged {
-		mk, mv := pairs(src)
-		for i, k := range mk {
-			if !seen[k.Value] {
-				seen[k.Value] = true
-				keys, vals = append(keys, k), append(vals, mv[i])
-			}
-		}
+		pairsSeen(src, seen, seenKeys, keys, vals)
 	}
-	return keys, vals
 }
