@@ -5,17 +5,17 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
-	"github.com/blastradius-dev/blastradius/ingest/serverless"
 )
 
-// linkTerraformDeploys makes each function whose code Terraform (or a
-// CloudFormation or SAM template) deploys from a folder of a repository
-// execute the packages that the folder's lockfiles lock, as linkDeploys does for the folders CI jobs deploy. The
-// folders are those of graph.AttrCodeFrom: an archive_file of the folder
-// uploaded as the function's zip, its layer's zip or its Cloud Storage
-// source, or the folder of a Serverless Framework service, whose
-// functions name the tool in serverless.AttrDeployTool. The function
-// loads the packages each time it runs, with its role or service account.
+// linkTerraformDeploys makes each function whose code Terraform, a
+// CloudFormation or SAM template or the Serverless Framework deploys from a
+// folder of a repository execute the packages that the folder's lockfiles
+// lock, as linkDeploys does for the folders CI jobs deploy. The folders are
+// those of graph.AttrCodeFrom: an archive_file of the folder uploaded as
+// the function's zip, its layer's zip or its Cloud Storage source, a
+// template's CodeUri, or a service's folder. Each names the tool that
+// deploys it (graph.CodeSource.Tool). The function loads the packages each
+// time it runs, with its role or service account.
 //
 // Only packages the function needs at run time count: install scripts
 // ran where the folder was installed, and packages that only development
@@ -56,8 +56,6 @@ func (v *view) codeExecutes(fn graph.Node, src graph.CodeSource) {
 	tool := "Terraform"
 	if src.Tool != "" {
 		tool = src.Tool
-	} else if t := fn.Attr(serverless.AttrDeployTool); t != "" {
-		tool = t
 	}
 	deploy := tool + " deploys " + shipped + " of " + repoName(src.Repo) + " to " + fn.Label
 	loads := "the function loads it when it runs"

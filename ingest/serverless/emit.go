@@ -497,7 +497,6 @@ func (e *emitter) function(key, fn *yaml.Node) {
 		graph.AttrRepository:     e.f.Repo,
 		graph.AttrRepositoryHost: graph.RepoHostAttr(e.f.Forge()),
 		AttrPlugins:              graph.JoinList(e.plugins),
-		AttrDeployTool:           "The Serverless Framework",
 		graph.AttrTriggeredBy:    graph.JoinList(e.triggers(fn)),
 		graph.AttrCodeFrom:       e.codeFrom(fname, fn, image),
 	})
@@ -616,7 +615,8 @@ func (e *emitter) codeFrom(fname string, fn *yaml.Node, image string) string {
 	} else if d := patternsDir(e.seq(get(pkg, "patterns")), e.rv); d != "" {
 		dir = path.Join(dir, d)
 	}
-	return graph.EncodeCodeSource(graph.CodeSource{Repo: e.f.RepoID(), Dir: dir, By: e.f.RelPath + " functions." + fname})
+	return graph.EncodeCodeSource(graph.CodeSource{Repo: e.f.RepoID(), Dir: dir, By: e.f.RelPath + " functions." + fname,
+		Tool: "The Serverless Framework"})
 }
 
 // fixedDir reports whether a folder is written out and stays inside the

@@ -76,9 +76,6 @@ const (
 	AttrPlugins = "serverless_plugins"
 	// AttrConfig is the service file, relative to the repository root.
 	AttrConfig = "serverless_config"
-	// AttrDeployTool names the tool that deploys the function's code, as
-	// the first words of the linker's reasons.
-	AttrDeployTool = "deploy_tool"
 )
 
 // Parser reads Serverless Framework service files.

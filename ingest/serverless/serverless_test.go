@@ -105,9 +105,9 @@ func TestDatadogCorpus(t *testing.T) {
 		"arn":                 "arn:aws:lambda:ap-northeast-3::function:${env:E2E_SERVICE_NAME}-e2e-hello",
 		"serverless_function": "hello", "serverless_service": "${env:E2E_SERVICE_NAME}",
 		AttrConfig: "e2e/fixtures/lambda-node/serverless.yml", AttrPlugins: "serverless-plugin-datadog",
-		AttrDeployTool: "The Serverless Framework", graph.AttrRepository: "example-org/api",
-		graph.AttrCodeFrom: "by=e2e%2Ffixtures%2Flambda-node%2Fserverless.yml+functions.hello&dir=e2e%2Ffixtures%2Flambda-node&repo=repo%3Agithub.com%2Fexample-org%2Fapi",
-		"unresolved":       "env:E2E_SERVICE_NAME",
+		graph.AttrRepository: "example-org/api",
+		graph.AttrCodeFrom:   "by=e2e%2Ffixtures%2Flambda-node%2Fserverless.yml+functions.hello&dir=e2e%2Ffixtures%2Flambda-node&repo=repo%3Agithub.com%2Fexample-org%2Fapi&tool=The+Serverless+Framework",
+		"unresolved":         "env:E2E_SERVICE_NAME",
 	}
 	if diff := cmp.Diff(wantAttrs, n.Attrs); diff != "" {
 		t.Errorf("function attributes (-want +got):\n%s", diff)
