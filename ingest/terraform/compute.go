@@ -44,7 +44,17 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 	}
 	level, via := e.internetIngress(b, bv)
 	ingressAttrs(attrs, level, via)
+	templates := e.instanceTemplates(b)
+	if len(templates) > 0 {
+		attrs["launched_from"] = graph.JoinList(addresses(templates))
+	}
+	e.metadataAttrs(attrs, b, templates)
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
+	// The instance's own arguments take the place of its template's.
+	e.launchFacts(runtime, name, templates, launchUse{
+		profile:  b.attr("iam_instance_profile") == nil,
+		userData: b.attr("user_data") == nil && b.attr("user_data_base64") == nil,
+	})
 
 	if a := b.attr("iam_instance_profile"); a != nil {
 		profile, _ := attrStr(bv, "iam_instance_profile")

@@ -292,8 +292,9 @@ func (e *emitter) serviceCredentials(b *block) string {
 	return ""
 }
 
-// clusterInstances returns the instances whose user data joins the
-// cluster of a service, by reading the aws_ecs_cluster block or its name.
+// clusterInstances returns the instances and autoscaling groups whose
+// user data joins the cluster of a service, by reading the aws_ecs_cluster
+// block or its name.
 func (e *emitter) clusterInstances(b *block) []*block {
 	a := b.attr("cluster")
 	if a == nil {
@@ -327,7 +328,7 @@ func (e *emitter) clusterInstances(b *block) []*block {
 			out = append(out, ib)
 		}
 	}
-	return out
+	return append(out, e.clusterFleets(clusters, names)...)
 }
 
 // literalStrings returns the string literals written in expr.

@@ -272,6 +272,12 @@ func (e *emitter) blockInstance(b *block) {
 		e.instanceProfile(b, bv)
 	case "aws_instance":
 		e.instance(b, bv)
+	case "aws_autoscaling_group":
+		e.autoscalingGroup(b, bv)
+	case "aws_eks_cluster":
+		e.eksCluster(b, bv)
+	case "aws_eks_node_group":
+		e.eksNodeGroup(b, bv)
 	case "aws_lambda_function":
 		e.lambda(b, bv)
 	case "aws_lambda_layer_version":
