@@ -204,6 +204,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"image deploys", func() { v.linkImageDeploys(l.Logger) }},
 		{"Kubernetes applies", func() { v.linkKubeApplies(l.Logger) }},
 		{"Kubernetes", v.linkKubernetes},
+		{"EKS nodes", v.linkEKSNodes},
 		{"install namespace", v.linkInstallNamespace},
 		{"pod network", v.linkPodNetwork},
 		{"image literals", v.linkBakedSecrets},
