@@ -8,7 +8,8 @@
 // (linkImageDeploys), and which environment or "all secrets" references
 // resolve to which declared secrets. It also gives a job that applies
 // Kubernetes manifests or charts the power to change the workloads they
-// declare (linkKubeApplies).
+// declare (linkKubeApplies), and the pods of the only EKS cluster the
+// node role credentials of its nodes (linkEKSNodes).
 //
 // Derive runs over the whole graph after every ingest run, so facts from
 // files read in different runs still meet.

@@ -53,6 +53,7 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 	// The instance's own arguments take the place of its template's.
 	e.launchFacts(runtime, name, templates, launchUse{
 		profile:  b.attr("iam_instance_profile") == nil,
+		keyPair:  b.attr("key_name") == nil,
 		userData: b.attr("user_data") == nil && b.attr("user_data_base64") == nil,
 	})
 

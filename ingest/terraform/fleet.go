@@ -32,7 +32,8 @@ const (
 // win over its template's.
 type launchUse struct {
 	profile  bool // the role credentials of the instance profile
-	userData bool // the key pair, and the credentials, images and packages of the user data
+	keyPair  bool // the login that the key pair's private key opens
+	userData bool // the credentials, images and packages of the user data
 }
 
 // autoscalingGroup emits an autoscaling group as one runtime for all the
@@ -63,7 +64,7 @@ func (e *emitter) autoscalingGroup(b *block, bv *blockVal) {
 	}
 	e.metadataAttrs(attrs, nil, srcs)
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
-	e.launchFacts(runtime, name, srcs, launchUse{profile: true, userData: true})
+	e.launchFacts(runtime, name, srcs, launchUse{profile: true, keyPair: true, userData: true})
 }
 
 // addresses returns the blocks' addresses.
@@ -158,10 +159,12 @@ func (e *emitter) launchFacts(runtime, name string, srcs []*block, use launchUse
 		if use.profile {
 			e.launchProfile(runtime, name, tb)
 		}
+		if use.keyPair {
+			e.keyPairLogin(runtime, tb, tbv)
+		}
 		if !use.userData {
 			continue
 		}
-		e.keyPairLogin(runtime, tb, tbv)
 		e.inlineKeys(runtime, tb, "user_data", "user_data_base64")
 		e.exposesHeld(runtime, tb, "file", "user_data", "user_data_base64")
 		e.userDataRuns(runtime, tb, "user_data", "user_data_base64")
@@ -302,7 +305,9 @@ func (e *emitter) eksNodeGroup(b *block, bv *blockVal) {
 		}
 		e.roleCredentials(runtime, name, "metadata", role, rng, nil)
 	}
-	e.launchFacts(runtime, name, srcs, launchUse{userData: true})
+	// NOTE: a node group's template usually holds a multi-part MIME
+	// document, which userDataRuns does not read.
+	e.launchFacts(runtime, name, srcs, launchUse{keyPair: true, userData: true})
 }
 
 // bootstrapCall matches the EKS bootstrap script of self-managed nodes and

@@ -176,12 +176,13 @@ resource "aws_autoscaling_group" "old" {
 }
 
 // An instance started from a launch template gets the template's
-// instance profile and metadata options, but its own user data takes the
-// place of the template's.
+// instance profile, key pair and metadata options, but its own user data
+// takes the place of the template's.
 func TestInstanceLaunchTemplate(t *testing.T) {
 	res := parseSource(t, fleetProvider+`
 resource "aws_launch_template" "base" {
   name      = "base"
+  key_name  = "deploy"
   user_data = base64encode("docker run ghcr.io/example-org/base:1")
   iam_instance_profile {
     arn = aws_iam_instance_profile.web.arn
@@ -207,6 +208,10 @@ resource "aws_instance" "one" {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+	login := graph.AWSHostUserID(rt, "key-pair")
+	if got := edgesFrom(res, login, graph.EdgeCanModify); !cmp.Equal(got, []string{"CAN_MODIFY " + rt + " (possible)"}) {
+		t.Errorf("the template's key pair login gives %v", got)
 	}
 	if n := findNode(t, res, rt); n.Attr(attrIMDSTokens) != "optional" || n.Attr(attrIMDSHopLimit) != "" {
 		t.Errorf("metadata options %q %q, want optional and unset", n.Attr(attrIMDSTokens), n.Attr(attrIMDSHopLimit))
