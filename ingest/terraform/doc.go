@@ -120,9 +120,9 @@
 // aws_partition, aws_iam_policy_document and name lookups of IAM
 // principals and secrets. The functions are those of Terraform
 // that need no clock, randomness or network. Of those that read files,
-// file, fileexists and templatefile are known: they read files of up to
-// 1 MiB relative to the module folder, and only within the folder's
-// parent, where modules keep their assets.
+// file, filebase64, fileexists and templatefile are known: they read
+// files of up to 1 MiB relative to the module folder, and only within the
+// folder's parent, where modules keep their assets.
 //
 // The account is the first of:
 //

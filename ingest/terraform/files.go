@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"encoding/base64"
 	"errors"
 	"io"
 	"os"
@@ -158,6 +159,23 @@ func (mf *moduleFiles) fileFunc() function.Function {
 				return cty.NilVal, function.NewArgErrorf(0, "file is not UTF-8 text")
 			}
 			return cty.StringVal(string(data)), nil
+		},
+	})
+}
+
+// fileBase64Func is Terraform's filebase64: the file's bytes, base64
+// encoded, within the same folders as file. Launch templates often read
+// their user_data with it.
+func (mf *moduleFiles) fileBase64Func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			data, err := mf.read(args[0].AsString())
+			if err != nil {
+				return cty.NilVal, function.NewArgErrorf(0, "file could not be read")
+			}
+			return cty.StringVal(base64.StdEncoding.EncodeToString(data)), nil
 		},
 	})
 }

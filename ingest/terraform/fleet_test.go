@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 
@@ -340,5 +343,41 @@ resource "aws_autoscaling_group" "nodes" {
 	n := findNode(t, res, ec2RuntimeID("111122223333", "aws_autoscaling_group.nodes"))
 	if n.Attr(attrEKSCluster) != "prod" {
 		t.Errorf("eks_cluster = %q, want prod", n.Attr(attrEKSCluster))
+	}
+}
+
+// A launch template's user data read with filebase64 is the file's
+// script, base64 encoded.
+func TestLaunchTemplateFileBase64(t *testing.T) {
+	dir := t.TempDir()
+	script := "#!/bin/bash\ndocker run -d ghcr.io/example-org/worker:3.1\n"
+	if err := os.WriteFile(filepath.Join(dir, "init.sh"), []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	main := filepath.Join(dir, "main.tf")
+	src := fleetProvider + `
+resource "aws_launch_template" "worker" {
+  name      = "worker"
+  user_data = filebase64("${path.module}/init.sh")
+}
+resource "aws_autoscaling_group" "worker" {
+  max_size = 2
+  min_size = 0
+  launch_template {
+    id = aws_launch_template.worker.id
+  }
+}
+`
+	if err := os.WriteFile(main, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var res ingest.Result
+	if err := New().Parse(context.Background(), &ingest.File{Path: main}, testEnv(), &res); err != nil {
+		t.Fatal(err)
+	}
+	got := edgesFrom(res, ec2RuntimeID("111122223333", "aws_autoscaling_group.worker"), graph.EdgeExecutes)
+	want := []string{"EXECUTES pkg:docker/example-org/worker@3.1?repository_url=ghcr.io (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
 	}
 }

@@ -16,8 +16,8 @@ import (
 )
 
 // functions returns the Terraform functions that need no clock,
-// randomness or network; file, fileexists and templatefile read through
-// mf. Others are unknown to the evaluator.
+// randomness or network. file, filebase64, fileexists and templatefile
+// read through mf. Others are unknown to the evaluator.
 func functions(mf *moduleFiles, bu *evalBudget) map[string]function.Function {
 	funcs := map[string]function.Function{
 		"abs":             stdlib.AbsoluteFunc,
@@ -103,6 +103,7 @@ func functions(mf *moduleFiles, bu *evalBudget) map[string]function.Function {
 	if mf != nil {
 		funcs["file"] = mf.fileFunc()
 		funcs["fileexists"] = mf.fileExistsFunc()
+		funcs["filebase64"] = mf.fileBase64Func()
 		// A template may not call templatefile itself, as in Terraform.
 		inner := make(map[string]function.Function, len(funcs))
 		for k, f := range funcs {
