@@ -968,6 +968,24 @@ func containItem(group []*Reached, res *Result) *Item {
 		it.Command = shellCommand(args...)
 	case "ec2-instance":
 		it.Action = "Isolate the instance (restrictive security group) and snapshot its volumes before rebuilding it"
+	case "ec2-fleet":
+		// Suspending Launch keeps the group from starting instances that
+		// run the compromised code again; the running ones are isolated
+		// as a single instance is.
+		it.Action = "Suspend the group's launches, isolate its instances (restrictive security group) and snapshot their volumes, " +
+			"then replace the instances from a clean launch template (an instance refresh) once the image or user data is clean"
+		args := []string{"aws", "autoscaling", "suspend-processes", "--auto-scaling-group-name",
+			gcloudValue(rt.Node.Attr(graph.AttrName), "<group name>"), "--scaling-processes", "Launch"}
+		if region := rt.Node.Attr("region"); region != "" {
+			args = append(args, "--region", region)
+		}
+		it.Command = shellCommand(args...)
+	case "eks-node-group":
+		// EKS labels each node of a managed node group with the group's
+		// name, so cordoning by label reaches every node of the group.
+		it.Action = "Cordon the group's nodes so that no new pod is scheduled on them, isolate them (restrictive security group), " +
+			"and replace them once the workloads that run the compromised code are contained"
+		it.Command = shellCommand("kubectl", "cordon", "-l", "eks.amazonaws.com/nodegroup="+gcloudValue(rt.Node.Attr(graph.AttrName), "<node group name>"))
 	case "cloud-run-service":
 		// A revision keeps the image it was deployed with, so traffic moves
 		// to a revision of a clean image.

@@ -400,3 +400,29 @@ func TestPlanDisablesStartServiceAccount(t *testing.T) {
 		t.Errorf("action %q does not ask for the keys the input does not show", it.Action)
 	}
 }
+
+func TestPlanContainFleetAndNodeGroup(t *testing.T) {
+	// An autoscaling group whose instances run the package stops
+	// launching more in its region. A node group's nodes are cordoned by
+	// the label EKS gives each node of a managed group.
+	const (
+		pkg   = "pkg:npm/bad@1.0.0"
+		fleet = "runtime:aws:ec2:111122223333:aws_autoscaling_group.api"
+		nodes = "runtime:aws:ec2:111122223333:aws_eks_node_group.general"
+	)
+	s := newG().
+		node(fleet, "type", "ec2-fleet", "name", "api-fleet", "region", "eu-west-1").
+		node(nodes, "type", "eks-node-group", "name", "general").
+		edge(fleet, graph.EdgeExecutes, pkg).
+		edge(nodes, graph.EdgeExecutes, pkg).
+		store(t)
+	plan := planFrom(t, s, pkg, Options{})
+	for id, want := range map[string]string{
+		fleet: "aws autoscaling suspend-processes --auto-scaling-group-name api-fleet --scaling-processes Launch --region eu-west-1",
+		nodes: "kubectl cordon -l eks.amazonaws.com/nodegroup=general",
+	} {
+		if it := planItem(t, plan, id); it.Kind != "contain" || it.Command != want {
+			t.Errorf("%s: %s %q, want contain %q", id, it.Kind, it.Command, want)
+		}
+	}
+}

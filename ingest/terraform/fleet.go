@@ -53,6 +53,7 @@ func (e *emitter) autoscalingGroup(b *block, bv *blockVal) {
 		"type":             "ec2-fleet",
 		graph.AttrAccount:  e.ev.account,
 		graph.AttrName:     name,
+		"region":           e.ev.region,
 		"tf_address":       b.addr,
 		"launched_from":    graph.JoinList(addresses(srcs)),
 	}
@@ -291,6 +292,7 @@ func (e *emitter) eksNodeGroup(b *block, bv *blockVal) {
 		"type":             "eks-node-group",
 		graph.AttrAccount:  e.ev.account,
 		graph.AttrName:     name,
+		"region":           e.ev.region,
 		attrEKSCluster:     cluster,
 		"tf_address":       b.addr,
 		"launched_from":    graph.JoinList(addresses(srcs)),
