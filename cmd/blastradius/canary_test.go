@@ -45,6 +45,9 @@ var canaries = []string{
 	"canary-compose-env-J3w5",   // Compose service environment
 	"canary-cfn-param-Z6n4",     // NoEcho parameter default of a SAM template
 	"canary-cfn-env-T5m1",       // SAM function environment variable
+	"canary-sls-env-Q2w8",       // Serverless Framework provider environment
+	"canary-sls-fn-V7c3",        // Serverless Framework function environment
+	"canary-sls-dd-H5j6",        // API key the Datadog plugin gives each function
 	// tokens pasted into a mapping file's reason and id
 	"ghp_canaryMappingReason0000000000000000X9x9",
 	"ghp_canaryMappingId000000000000000000000X9x9",
@@ -122,6 +125,18 @@ func TestCanariesNeverLeak(t *testing.T) {
 	} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("no node %s in the outputs: the Dockerfile's credential was not read", want)
+		}
+	}
+	// The literals of the SAM template and the Serverless Framework
+	// service must have been read as the functions' secrets.
+	for _, want := range []string{
+		"secret:aws:env:aws:lambda:arn:aws:lambda:::function:canary-sam-api/PAYMENTS_API_KEY",
+		"secret:aws:env:aws:lambda:arn:aws:lambda:eu-west-1::function:canary-sls-dev-api/PAYMENTS_TOKEN",
+		"secret:aws:env:aws:lambda:arn:aws:lambda:eu-west-1::function:canary-sls-dev-api/SIGNING_SECRET",
+		"secret:aws:env:aws:lambda:arn:aws:lambda:eu-west-1::function:canary-sls-dev-api/DD_API_KEY",
+	} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no node %s in the outputs: the function's literal was not read", want)
 		}
 	}
 	// The literals of container environments must have been read.
