@@ -92,27 +92,14 @@ func (e *emitter) roleCredentials(runtime, name, via, role string, line int) {
 // runs, with the image's name node. pull, when set, is when the runtime
 // pulls the tag again (graph.AttrPullPolicy).
 func (e *emitter) executesImage(runtime, image, pull string, line int) {
-	img, ok := imageref.Parse(image)
-	if !ok {
-		if img, ok := imageref.ParseComputedVersion(image); ok {
-			name := img.PURL(false)
-			e.node(graph.NodePackage, name, img.Name(), line, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
-			e.edge(runtime, graph.EdgeExecutes, name, line, map[string]string{
-				graph.AttrVia: "image", "pinned": imageref.PinnedComputed, graph.AttrReason: imageref.ComputedVersionReason,
-			})
-			e.res.Edges[len(e.res.Edges)-1].Confidence = graph.Possible
-		}
-		return
+	nodes, edges := imageref.Runs(runtime, image, pull)
+	for _, n := range nodes {
+		e.node(n.Kind, n.ID, n.Label, line, n.Attrs)
 	}
-	ver, name := img.PURL(true), img.PURL(false)
-	e.node(graph.NodePackage, ver, img.Name()+"@"+img.Version(), line, map[string]string{
-		"ecosystem": "docker", graph.AttrName: img.Name(), "version": img.Version(),
-	})
-	e.node(graph.NodePackage, name, img.Name(), line, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
-	e.edge(ver, graph.EdgeVersionOf, name, line, nil)
-	e.edge(runtime, graph.EdgeExecutes, ver, line, map[string]string{
-		graph.AttrVia: "image", "pinned": img.Pinned(), graph.AttrPullPolicy: pull,
-	})
+	for _, ed := range edges {
+		e.edge(ed.From, ed.Kind, ed.To, line, ed.Attrs)
+		e.res.Edges[len(e.res.Edges)-1].Confidence = ed.Confidence
+	}
 }
 
 // lambdaReserved are the environment variables that the Lambda runtime

@@ -543,25 +543,14 @@ func (e *emitter) image(fn *yaml.Node) string {
 // runs, with the image's name node. Lambda resolves the tag to a digest
 // when the function is deployed.
 func (e *emitter) executesImage(runtime, image string, at *yaml.Node) {
-	img, ok := imageref.Parse(image)
-	if !ok {
-		if img, ok := imageref.ParseComputedVersion(image); ok {
-			name := img.PURL(false)
-			e.node(graph.NodePackage, name, img.Name(), at, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
-			e.res.AddEdge(graph.Edge{From: runtime, To: name, Kind: graph.EdgeExecutes, Confidence: graph.Possible,
-				Pos: graph.Pos{Line: at.Line}, Attrs: map[string]string{
-					graph.AttrVia: "image", "pinned": imageref.PinnedComputed, graph.AttrReason: imageref.ComputedVersionReason}})
-		}
-		return
+	nodes, edges := imageref.Runs(runtime, image, graph.PullOnDeploy)
+	for _, n := range nodes {
+		e.node(n.Kind, n.ID, n.Label, at, n.Attrs)
 	}
-	ver, name := img.PURL(true), img.PURL(false)
-	e.node(graph.NodePackage, ver, img.Name()+"@"+img.Version(), at, map[string]string{
-		"ecosystem": "docker", graph.AttrName: img.Name(), "version": img.Version(),
-	})
-	e.node(graph.NodePackage, name, img.Name(), at, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
-	e.edge(ver, graph.EdgeVersionOf, name, at, nil)
-	e.edge(runtime, graph.EdgeExecutes, ver, at, map[string]string{
-		graph.AttrVia: "image", "pinned": img.Pinned(), graph.AttrPullPolicy: graph.PullOnDeploy})
+	for _, ed := range edges {
+		e.edge(ed.From, ed.Kind, ed.To, at, ed.Attrs)
+		e.res.Edges[len(e.res.Edges)-1].Confidence = ed.Confidence
+	}
 }
 
 // triggers returns the ARNs of the queues, streams and topics whose

@@ -195,31 +195,14 @@ func (e *emitter) lambda(b *block, bv *blockVal) {
 // runs, with the image's name node. pull, when set, is when the runtime
 // pulls the tag again (graph.AttrPullPolicy).
 func (e *emitter) executesImage(runtime, image, pull string, rng hcl.Range) {
-	img, ok := imageref.Parse(image)
-	if !ok {
-		// A tag that a variable sets still names the image, whose
-		// publisher reaches the runtime through its name node.
-		if img, ok := imageref.ParseComputedVersion(image); ok {
-			name := img.PURL(false)
-			e.node(graph.NodePackage, name, img.Name(), rng, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
-			e.edge(runtime, graph.EdgeExecutes, name, rng, map[string]string{
-				graph.AttrVia: "image", "pinned": imageref.PinnedComputed, graph.AttrReason: imageref.ComputedVersionReason,
-			})
-			e.ff.edges[len(e.ff.edges)-1].Confidence = graph.Possible
-		}
-		return
+	nodes, edges := imageref.Runs(runtime, image, pull)
+	for _, n := range nodes {
+		e.node(n.Kind, n.ID, n.Label, rng, n.Attrs)
 	}
-	ver, name := img.PURL(true), img.PURL(false)
-	e.node(graph.NodePackage, ver, img.Name()+"@"+img.Version(), rng, map[string]string{
-		"ecosystem": "docker", graph.AttrName: img.Name(), "version": img.Version(),
-	})
-	e.node(graph.NodePackage, name, img.Name(), rng, map[string]string{"ecosystem": "docker", graph.AttrName: img.Name()})
-	e.edge(ver, graph.EdgeVersionOf, name, rng, nil)
-	attrs := map[string]string{graph.AttrVia: "image", "pinned": img.Pinned()}
-	if pull != "" {
-		attrs[graph.AttrPullPolicy] = pull
+	for _, ed := range edges {
+		e.edge(ed.From, ed.Kind, ed.To, rng, ed.Attrs)
+		e.ff.edges[len(e.ff.edges)-1].Confidence = ed.Confidence
 	}
-	e.edge(runtime, graph.EdgeExecutes, ver, rng, attrs)
 }
 
 // Beanstalk option namespaces read here.
