@@ -130,7 +130,8 @@ func (w *workflow) deployIdentities(j *job, effects []pkgcmd.Effect, env map[str
 			continue
 		}
 		idents := j.gcpIdents
-		if d.Service == pkgcmd.DeployLambda || d.Service == pkgcmd.DeployECS || d.Service == pkgcmd.DeployServerless {
+		if d.Service == pkgcmd.DeployLambda || d.Service == pkgcmd.DeployECS || d.Service == pkgcmd.DeployServerless ||
+			d.Service == pkgcmd.DeployStack {
 			idents = w.awsIdentities(j, env, line)
 			if d.Account == "" {
 				d.Account = sameAccount(idents)

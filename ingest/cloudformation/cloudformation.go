@@ -272,6 +272,24 @@ func (e *emitter) base(typ, name string) map[string]string {
 	}
 }
 
+// Attributes of a runtime that a template declares: the template's path in
+// its repository and that repository's id, by which the linker finds the
+// runtimes that a sam deploy or aws cloudformation deploy of the template
+// changes.
+const (
+	AttrTemplate     = "cfn_template"
+	AttrTemplateRepo = "cfn_template_repo"
+)
+
+// stackAttrs adds AttrTemplate and AttrTemplateRepo when the template lies
+// in a repository.
+func (e *emitter) stackAttrs(attrs map[string]string) {
+	if e.f.Repo != "" && e.f.RelPath != "" {
+		attrs[AttrTemplate] = strings.ReplaceAll(e.f.RelPath, `\`, "/")
+		attrs[AttrTemplateRepo] = e.f.RepoID()
+	}
+}
+
 // str evaluates a string property of the resource being emitted. ok is
 // false when the property is missing, empty or not a string.
 func (e *emitter) str(key string) (string, bool) {

@@ -41,6 +41,7 @@ func (e *emitter) ecsTask(r *resource) {
 	if privileged {
 		attrs["privileged"] = "true"
 	}
+	e.stackAttrs(attrs)
 	e.node(graph.NodeRuntime, runtime, family, r.line, attrs)
 
 	if e.t.prop(r, "TaskRoleArn") != nil {

@@ -28,6 +28,7 @@ func (e *emitter) function(r *resource) {
 	attrs["image"] = image
 	attrs[graph.AttrTriggeredBy] = graph.JoinList(e.triggers(r))
 	attrs[graph.AttrCodeFrom] = graph.JoinList(e.codeFrom(r))
+	e.stackAttrs(attrs)
 	e.node(graph.NodeRuntime, runtime, name, r.line, attrs)
 	if image != "" {
 		// Lambda resolves the image to a digest when the function's code

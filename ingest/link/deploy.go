@@ -50,6 +50,15 @@ func (v *view) linkDeploys(log *slog.Logger) {
 				v.serverlessDeploy(rt, d)
 				continue
 			}
+			if d.Service == pkgcmd.DeployStack {
+				if v.stackDeploy(rt, d) == 0 {
+					unmatched++
+					if log != nil {
+						log.Debug("deploy target not declared", "job", rt.ID, "service", d.Service, "template", d.Name)
+					}
+				}
+				continue
+			}
 			found, matched := targets.match(d)
 			if len(found) == 0 {
 				unmatched++
@@ -197,6 +206,7 @@ var deployActions = map[string]string{
 	pkgcmd.DeployFunctions: "cloudfunctions.functions.update",
 	pkgcmd.DeployRun:       "run.services.update",
 	pkgcmd.DeployRunJob:    "run.jobs.update",
+	pkgcmd.DeployStack:     "cloudformation:ExecuteChangeSet",
 }
 
 // deployExecutes makes fn execute the packages that the lockfiles of the

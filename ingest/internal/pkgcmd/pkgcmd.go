@@ -632,6 +632,9 @@ func Effects(argv []string, env Env) []Effect {
 	if e, ok := deployOf(argv, env); ok {
 		out = append(out, e)
 	}
+	if e, ok := stackDeployOf(argv, env); ok {
+		out = append(out, e)
+	}
 	if e, ok := zipOf(argv); ok {
 		out = append(out, e)
 	}

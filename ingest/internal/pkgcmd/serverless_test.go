@@ -51,7 +51,9 @@ func TestEffectsSAMBuild(t *testing.T) {
 	}{
 		{"sam build", installs},
 		{"sam build --use-container --cached", installs},
-		{"sam deploy --no-confirm-changeset", nil},
+		// sam deploy installs nothing: it deploys the stack of the
+		// template in its folder.
+		{"sam deploy --no-confirm-changeset", []Effect{{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}}}},
 		{"sam --version", nil},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,106 @@
+package link_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// stackRepos is a repository whose SAM template declares function api,
+// and whose deploy job assumes role deployer and deploys the template's
+// stack. The input shows no policy of deployer: only the deploy command
+// says it can change the function.
+func stackRepos(deploy string) map[string]map[string]string {
+	return map[string]map[string]string{"api": {
+		"infra/template.yaml": `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  AccountId:
+    Type: String
+    Default: "111122223333"
+  Region:
+    Type: String
+    Default: us-east-1
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: api
+      CodeUri: ../src/api/
+      Handler: index.handler
+      Runtime: nodejs20.x
+`,
+		"src/api/package-lock.json": imageLock,
+		".github/workflows/deploy.yml": `on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::111122223333:role/deployer
+          aws-region: us-east-1
+      - run: npx cowsay@1.6.0 deploying
+      - run: ` + deploy + `
+`,
+	}}
+}
+
+const stackFunction = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:api"
+
+// The deploy job's role can change the function that sam deploy or aws
+// cloudformation deploy of the template ships, so a package the job runs
+// reaches the function through that change.
+func TestStackDeployModifiesFunction(t *testing.T) {
+	for _, deploy := range []string{
+		"sam build -t infra/template.yaml && sam deploy -t infra/template.yaml --stack-name api --no-confirm-changeset",
+		"cd infra && sam build && sam deploy --stack-name api",
+		"aws cloudformation deploy --template-file infra/template.yaml --stack-name api --capabilities CAPABILITY_IAM",
+	} {
+		got := reachedIn(t, stackRepos(deploy), "pkg:npm/cowsay@1.6.0", stackFunction)
+		if len(got) != 1 {
+			t.Errorf("%s: reached %v, want the function", deploy, got)
+		}
+	}
+}
+
+// A deploy of another template, or a change set that is not executed,
+// changes nothing.
+func TestStackDeployOtherTemplate(t *testing.T) {
+	for _, deploy := range []string{
+		"sam deploy -t infra/other.yaml --stack-name other",
+		"aws cloudformation deploy --template-file infra/template.yaml --stack-name api --no-execute-changeset",
+	} {
+		if got := reachedIn(t, stackRepos(deploy), "pkg:npm/cowsay@1.6.0", stackFunction); len(got) != 0 {
+			t.Errorf("%s: reached %v, want nothing", deploy, got)
+		}
+	}
+}
+
+// The edge names the template and the action.
+func TestStackDeployEdge(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, stackRepos("sam deploy -t infra/template.yaml --stack-name api"))
+	s, _ := ingestDir(t, dir)
+	es, err := s.Expand(context.Background(), []string{stackFunction}, graph.In, graph.EdgeCanModify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range es {
+		if e.From == "arn:aws:iam::111122223333:role/deployer" {
+			found = true
+			if e.Attr(graph.AttrActions) != "cloudformation:ExecuteChangeSet" || !strings.Contains(e.Attr(graph.AttrReason), "by its template infra/template.yaml") {
+				t.Errorf("edge %v, want the change set action and the template", e.Attrs)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no CAN_MODIFY from the deployer role among %v", es)
+	}
+}
