@@ -177,6 +177,7 @@ func TestApplyPaths(t *testing.T) {
 		{"replace", "kubectl replace -f k8s/api.yaml --namespace=prod", nil, []string{applyAPIRun + " (certain)"}},
 		{"stdin", "cat k8s/api.yaml | kubectl apply -f -", nil, nil},
 		{"kustomize pipe", "kustomize build k8s | kubectl apply -f -", nil, []string{applyAPIRun + " (possible)"}},
+		{"kustomize envsubst pipe", "kustomize build k8s | envsubst | kubectl apply -f -", nil, []string{applyAPIRun + " (possible)"}},
 		{"url", "kubectl apply -f https://example.com/api.yaml", nil, nil},
 		{"unknown variable", "kubectl apply -f $MANIFESTS", nil, nil},
 		{"other namespace", "kubectl apply -f k8s/ -n staging", nil, nil},

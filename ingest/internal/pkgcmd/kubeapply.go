@@ -346,8 +346,9 @@ func helmApply(args []string) *KubeApply {
 // FromPipe returns the words of a command as it acts, given the pipeline
 // stages before it (shellscan.Command.Piped). kubectl apply -f - after
 // kustomize build DIR, or kubectl kustomize DIR, applies what the
-// kustomization in DIR builds, so it reads as kubectl apply -k DIR. Other
-// commands are returned as they are.
+// kustomization in DIR builds, so it reads as kubectl apply -k DIR. Stages
+// between them that only edit the stream (envsubst, sed, tee) keep the
+// manifests. Other commands are returned as they are.
 func FromPipe(words, piped []string) []string {
 	if len(piped) == 0 || len(words) < 2 {
 		return words
@@ -356,7 +357,11 @@ func FromPipe(words, piped []string) []string {
 	if prog != "kubectl" && prog != "oc" {
 		return words
 	}
-	dir, ok := kustomizeBuild(strings.Fields(piped[len(piped)-1]))
+	last := len(piped) - 1
+	for last > 0 && streamFilter(shellFields(piped[last])) {
+		last--
+	}
+	dir, ok := kustomizeBuild(shellFields(piped[last]))
 	if !ok {
 		return words
 	}
@@ -418,3 +423,74 @@ func kustomizeBuild(words []string) (string, bool) {
 // kustomizeValued are the options of kustomize build and kubectl
 // kustomize that take a value in the next word.
 var kustomizeValued = set("-o", "--output", "--load-restrictor", "--env", "-e", "--helm-command", "--mount", "--network-name")
+
+// streamFilter reports whether a pipeline stage writes out the manifests
+// it reads, edited: envsubst, tee, and sed with a script and no file or
+// in-place edit.
+func streamFilter(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	switch path.Base(words[0]) {
+	case "envsubst", "tee":
+		return true
+	case "sed":
+		operands, scripts := 0, 0
+		for i := 1; i < len(words); i++ {
+			switch w := words[i]; {
+			case w == "-i" || strings.HasPrefix(w, "--in-place") || strings.HasPrefix(w, "-i") && !strings.HasPrefix(w, "--"):
+				return false
+			case w == "-e" || w == "--expression" || w == "-f" || w == "--file":
+				scripts++
+				i++
+			case strings.HasPrefix(w, "--expression=") || strings.HasPrefix(w, "--file="):
+				scripts++
+			case strings.HasPrefix(w, "-") && len(w) > 1:
+			default:
+				operands++
+			}
+		}
+		// Without -e or -f the first operand is the script. Any other
+		// operand is a file sed reads instead of standard input.
+		if scripts == 0 {
+			return operands == 1
+		}
+		return operands == 0
+	}
+	return false
+}
+
+// shellFields splits a command as the script writes it into words, keeping
+// what single or double quotes enclose together.
+func shellFields(s string) []string {
+	var out []string
+	var b strings.Builder
+	inWord := false
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else {
+				b.WriteByte(c)
+			}
+		case c == '\'', c == '"':
+			quote, inWord = c, true
+		case c == ' ' || c == '\t' || c == '\n':
+			if inWord {
+				out = append(out, b.String())
+				b.Reset()
+				inWord = false
+			}
+		default:
+			b.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		out = append(out, b.String())
+	}
+	return out
+}

@@ -121,6 +121,14 @@ func TestFromPipeKustomize(t *testing.T) {
 		{[]string{"kubectl", "apply", "-f-", "-n", "prod"}, []string{"kubectl kustomize deploy"}, "kubectl apply -k deploy -n prod"},
 		{[]string{"kubectl", "apply", "--filename=-"}, []string{"envsubst", "kustomize build --load-restrictor LoadRestrictionsNone k8s"}, "kubectl apply -k k8s"},
 		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build"}, "kubectl apply -k ."},
+		// Filters between the build and the apply keep the manifests.
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build overlays/prod", "envsubst"}, "kubectl apply -k overlays/prod"},
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kubectl kustomize k8s", "sed s/TAG/1.4/", "tee out.yaml"}, "kubectl apply -k k8s"},
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{`kustomize build "k8s"`, `sed -e 's/image: a/image: b/'`}, "kubectl apply -k k8s"},
+		// A stage that reads a file of its own breaks the stream.
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build k8s", "cat base.yaml"}, "kubectl apply -f -"},
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build k8s", "sed s/a/b/ base.yaml"}, "kubectl apply -f -"},
+		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build k8s", "sed -i s/a/b/ base.yaml"}, "kubectl apply -f -"},
 		// Not a kustomization, a remote one, or no standard input.
 		{[]string{"kubectl", "apply", "-f", "-"}, []string{"helm template api ./chart"}, "kubectl apply -f -"},
 		{[]string{"kubectl", "apply", "-f", "-"}, []string{"kustomize build github.com/example-org/base"}, "kubectl apply -f -"},
