@@ -96,8 +96,8 @@ func (b Build) VariableInputs() []string {
 // that may choose an image, a tag or a version (node:20, 3.12-slim,
 // ghcr.io/example-org/base:1.4). Values with a variable or an expression
 // are left out. So are values under a credential's name or of a
-// credential's shape, and values with a long run of mixed letters and
-// digits, so that no secret written as an argument is kept.
+// credential's shape, UUIDs, and values with a long run of mixed letters
+// and digits, so that no secret written as an argument is kept.
 func ArgValues(args []BuildArg) []string {
 	var out []string
 	for _, a := range args {
@@ -155,6 +155,9 @@ func PlainArgValue(name, value string) bool {
 			return false
 		}
 	}
+	if uuid.MatchString(value) {
+		return false
+	}
 	start := -1
 	for i := 0; i <= len(value); i++ {
 		if i < len(value) && isAlnum(value[i]) {
@@ -171,10 +174,15 @@ func PlainArgValue(name, value string) bool {
 	return true
 }
 
+// uuid matches a UUID, a shape that several services give their API keys.
+var uuid = regexp.MustCompile(`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`)
+
 // tokenRun reports whether value[start:end], a run of letters and digits,
 // looks like a token: 16 or more characters with both letters and digits,
-// or 12 or more that mix cases and digits. The hex of a digest
-// (sha256:...) is no token.
+// or 12 or more that mix cases and digits. So is a run of 10 or more that
+// switches between letters and digits four times or more (x7k2m9p4q8r3),
+// because a tag joins a word and a number once or twice (jammy20240111,
+// cudnn8). The hex of a digest (sha256:...) is no token.
 func tokenRun(value string, start, end int) bool {
 	run := value[start:end]
 	if strings.HasSuffix(value[:start], "sha256:") || strings.HasSuffix(value[:start], "sha512:") {
@@ -183,8 +191,16 @@ func tokenRun(value string, start, end int) bool {
 	digits := strings.ContainsAny(run, "0123456789")
 	letters := strings.IndexFunc(run, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
 	mixedCase := strings.ToLower(run) != run && strings.ToUpper(run) != run
-	return len(run) >= 16 && digits && letters || len(run) >= 12 && digits && mixedCase
+	switches := 0
+	for i := 1; i < len(run); i++ {
+		if isDigit(run[i]) != isDigit(run[i-1]) {
+			switches++
+		}
+	}
+	return len(run) >= 16 && digits && letters || len(run) >= 12 && digits && mixedCase || len(run) >= 10 && switches >= 4
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'

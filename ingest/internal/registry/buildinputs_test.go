@@ -125,3 +125,28 @@ func TestExpandArgsFromVariables(t *testing.T) {
 		t.Errorf("ExpandArgs (-want +got):\n%s", diff)
 	}
 }
+
+// A UUID (a shape of API keys) and a short run that
+// alternates letters and digits at random are no image, tag or version,
+// whatever name the argument has. Tags that join a word and a number stay.
+func TestArgValuesDropsShortTokens(t *testing.T) {
+	args := []BuildArg{
+		{Name: "BUILD_LABEL", Value: "3f2504e0-4f89-11d3-9a0c-0305e82c3301", HasValue: true},
+		{Name: "BUILD_LABEL", Value: "prefix-3F2504E0-4F89-11D3-9A0C-0305E82C3301", HasValue: true},
+		{Name: "STAMP", Value: "x7k2m9p4q8r3z5w", HasValue: true},
+		{Name: "STAMP", Value: "4h8s2k9d7f3j", HasValue: true},
+		{Name: "BASE", Value: "ubuntu:jammy20240111", HasValue: true},
+		{Name: "CUDA", Value: "nvidia/cuda:12.2.0-cudnn8-runtime-ubuntu22.04", HasValue: true},
+		{Name: "JDK", Value: "eclipse-temurin:21.0.2_13-jdk", HasValue: true},
+		{Name: "SHORT_SHA", Value: "3f2a9c1", HasValue: true},
+	}
+	want := []string{
+		"BASE=ubuntu:jammy20240111",
+		"CUDA=nvidia/cuda:12.2.0-cudnn8-runtime-ubuntu22.04",
+		"JDK=eclipse-temurin:21.0.2_13-jdk",
+		"SHORT_SHA=3f2a9c1",
+	}
+	if diff := cmp.Diff(want, ArgValues(args)); diff != "" {
+		t.Errorf("ArgValues (-want +got):\n%s", diff)
+	}
+}
