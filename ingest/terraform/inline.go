@@ -144,7 +144,28 @@ func (e *emitter) inlineKeys(runtime string, b *block, names ...string) {
 // variable or resource. A value a variable gives is a credential of its
 // own, which exposesHeld links.
 func (e *emitter) scriptLiterals(b *block, expr hcl.Expression) []inlineCredential {
-	var text string
+	var out []inlineCredential
+	for _, text := range e.scriptTexts(b, expr, 0) {
+		script := userDataScript(text)
+		if script == "" {
+			continue
+		}
+		for _, f := range literal.Scan(script) {
+			out = append(out, inlineCredential{value: f.Value, kind: "inline-value", longLived: true})
+		}
+	}
+	return out
+}
+
+// maxScriptNesting bounds how deep scriptTexts follows conditions and
+// base64encode calls into an expression.
+const maxScriptNesting = 8
+
+// scriptTexts returns the texts that expr may give as user data, with
+// interpolations written as ${interpolation}. A condition gives the texts
+// of both its results, and base64encode the text it encodes, so a literal
+// they wrap counts whatever the variables around it are.
+func (e *emitter) scriptTexts(b *block, expr hcl.Expression, depth int) []string {
 	switch x := expr.(type) {
 	case *hclsyntax.TemplateExpr:
 		var sb strings.Builder
@@ -155,31 +176,31 @@ func (e *emitter) scriptLiterals(b *block, expr hcl.Expression) []inlineCredenti
 				sb.WriteString("${interpolation}")
 			}
 		}
-		text = sb.String()
+		return []string{sb.String()}
 	case *hclsyntax.LiteralValueExpr:
 		if x.Val.Type() == cty.String && !x.Val.IsNull() {
-			text = x.Val.AsString()
+			return []string{x.Val.AsString()}
 		}
-	default:
-		ri := e.refs(expr)
-		if len(ri.blocks) > 0 || len(ri.vars) > 0 || ri.opaque || len(ri.outputs) > 0 {
-			return nil
+		return nil
+	case *hclsyntax.ConditionalExpr:
+		if depth < maxScriptNesting {
+			return append(e.scriptTexts(b, x.TrueResult, depth+1), e.scriptTexts(b, x.FalseResult, depth+1)...)
 		}
-		v, diags := e.ev.value(expr, b)
-		if diags.HasErrors() {
-			return nil
+	case *hclsyntax.FunctionCallExpr:
+		if x.Name == "base64encode" && len(x.Args) == 1 && !x.ExpandFinal && depth < maxScriptNesting {
+			return e.scriptTexts(b, x.Args[0], depth+1)
 		}
-		text, _ = str(v)
 	}
-	script := userDataScript(text)
-	if script == "" {
+	ri := e.refs(expr)
+	if len(ri.blocks) > 0 || len(ri.vars) > 0 || ri.opaque || len(ri.outputs) > 0 {
 		return nil
 	}
-	var out []inlineCredential
-	for _, f := range literal.Scan(script) {
-		out = append(out, inlineCredential{value: f.Value, kind: "inline-value", longLived: true})
+	v, diags := e.ev.value(expr, b)
+	if diags.HasErrors() {
+		return nil
 	}
-	return out
+	text, _ := str(v)
+	return []string{text}
 }
 
 // hostLogin emits the login of a host that a password written in its user

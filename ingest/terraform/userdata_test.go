@@ -125,3 +125,39 @@ resource "aws_instance" "api" {
 	}
 	resulttest.NoValues(t, &res, "canary-userdata-token-X9x9", "canary-variable-pw-X9x9")
 }
+
+// A literal credential stays a literal when the user data wraps its script
+// in base64encode or chooses it with a condition on a variable: the
+// instance exposes it as when the script is written plainly.
+func TestUserDataLiteralWrapped(t *testing.T) {
+	for name, userData := range map[string]string{
+		"base64encode": `user_data_base64 = base64encode("#!/bin/bash\ndocker run -d -e API_TOKEN=canary-wrapped-token-X9x9 ghcr.io/example-org/api:${var.tag}\n")`,
+		"condition":    `user_data = var.tag == "1.4" ? "#!/bin/bash\ndocker run -d -e API_TOKEN=canary-wrapped-token-X9x9 ghcr.io/example-org/api:1.4\n" : ""`,
+	} {
+		res := parseSource(t, `
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+variable "tag" {
+  default = "1.4"
+}
+resource "aws_instance" "api" {
+  ami           = "ami-12345678"
+  instance_type = "t3.small"
+  `+userData+`
+}
+`)
+		runtime := ec2RuntimeID("111122223333", "aws_instance.api")
+		var exposed []string
+		for _, e := range res.Edges {
+			if e.From == runtime && e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:inline:") {
+				exposed = append(exposed, e.To)
+			}
+		}
+		if len(exposed) != 1 {
+			t.Errorf("%s: instance exposes %v, want one inline secret", name, exposed)
+		}
+		resulttest.NoValues(t, &res, "canary-wrapped-token-X9x9")
+	}
+}
