@@ -677,9 +677,17 @@ func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []
 	if err != nil {
 		return nil, err
 	}
-	var ranges []string
+	// A merged edge of two manifests of one repository names the first
+	// manifest's range, and each manifest's own in its facts.
+	var allRanges []string
 	for _, e := range locks {
-		allowed := e.Attr("range")
+		allRanges = append(allRanges, e.Attr("range"))
+		for _, f := range e.Facts {
+			allRanges = append(allRanges, f.Attrs["range"])
+		}
+	}
+	var ranges []string
+	for _, allowed := range allRanges {
 		if allowed == "" || slices.Contains(ranges, allowed) {
 			continue
 		}

@@ -781,3 +781,29 @@ func TestIntervalRangeEcosystemOrder(t *testing.T) {
 		t.Error("ParsePackage read an interval with three bounds")
 	}
 }
+
+// Two manifests of one repository give the name the same LOCKS edge,
+// merged. The range of the second manifest, kept in the edge's facts,
+// matches a version that the first one's range does not.
+func TestResolveRangeOfSecondManifest(t *testing.T) {
+	const agent = "pkg:npm/%40example/agent"
+	b := newG().node(agent, "name", "@example/agent").node("repo:example-org/mono")
+	for _, m := range []struct{ manifest, allowed string }{{"api/package.json", "^2.1.0"}, {"web/package.json", "~3.0.0"}} {
+		e := graph.Edge{From: "repo:example-org/mono", To: agent, Kind: graph.EdgeLocks, Confidence: graph.Certain,
+			Pos: graph.Pos{File: m.manifest, Line: 4}}
+		e.SetAttr("range", m.allowed)
+		e.SetAttr("manifest", m.manifest)
+		b.edges = append(b.edges, e)
+	}
+	s := b.store(t)
+	res, err := Run(context.Background(), s, Start{Packages: []string{"pkg:npm/@example/agent@3.0.2"}}, Options{})
+	if err != nil {
+		t.Fatalf("Run: %v, want the name node matched through ~3.0.0", err)
+	}
+	if len(res.Starts) != 1 || res.Starts[0].ID != agent {
+		t.Fatalf("starts = %v, want the name node %s", res.Starts, agent)
+	}
+	if got := res.Starts[0].Attr(AttrRangeMatch); got != "~3.0.0" {
+		t.Errorf("%s = %q, want ~3.0.0", AttrRangeMatch, got)
+	}
+}
