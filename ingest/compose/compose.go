@@ -198,9 +198,17 @@ func outside(p string) bool { return p == ".." || strings.HasPrefix(p, "../") }
 // field returns the value of key in a mapping node, or nil. A key of the
 // mapping itself comes before one that a merge key (<<: *base) brings in.
 func field(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
+	return mergedField(m, key, map[*yaml.Node]bool{})
+}
+
+// mergedField finds key as field does, skipping the mappings in seen.
+// Each mapping is searched once, so nested merges that name one mapping
+// many times cost as many steps as the file has mappings.
+func mergedField(m *yaml.Node, key string, seen map[*yaml.Node]bool) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode || seen[m] {
 		return nil
 	}
+	seen[m] = true
 	var merged []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		switch m.Content[i].Value {
@@ -216,7 +224,7 @@ func field(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	for _, base := range merged {
-		if v := field(deref(base), key); v != nil {
+		if v := mergedField(deref(base), key, seen); v != nil {
 			return v
 		}
 	}

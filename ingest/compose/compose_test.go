@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -157,6 +159,49 @@ func TestExpand(t *testing.T) {
 	} {
 		if got := expand(in); got != want {
 			t.Errorf("expand(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// mergeBomb returns a Compose file whose service api merges a mapping
+// that merges the one before it twice, 60 levels deep, and has no build.
+// Service web builds through a plain merge.
+func mergeBomb() string {
+	var b strings.Builder
+	b.WriteString("x-level0: &level0\n  labels: {tier: base}\n")
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&b, "x-level%d: &level%d\n  <<: [*level%d, *level%d]\n", i, i, i-1, i-1)
+	}
+	b.WriteString("x-web: &web\n  build: ./web\nservices:\n  api:\n    <<: [*level60, *level60]\n    image: ghcr.io/example-org/api:1\n")
+	b.WriteString("  web:\n    <<: *web\n    image: ghcr.io/example-org/web:1\n")
+	return b.String()
+}
+
+// A key looked up through nested merges visits each merged mapping once,
+// so a file of a few kilobytes cannot make the lookup take 2^60 steps.
+func TestComposeNestedMergesBounded(t *testing.T) {
+	res, err := parse(t, "compose.yaml", mergeBomb())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Line 131 is web's image: 2 lines of level 0, 2 of each further
+	// level, then x-web, build, services, api and its 2 entries, and web.
+	want := []string{
+		"pkg:docker/example-org/web?repository_url=ghcr.io -> dockerfile:github.com/example-org/shop/web/Dockerfile (web) shop/compose.yaml:131",
+	}
+	if diff := cmp.Diff(want, builds(res)); diff != "" {
+		t.Errorf("builds (-want +got):\n%s", diff)
+	}
+}
+
+// BenchmarkComposeNestedMerges measures the parse of mergeBomb.
+func BenchmarkComposeNestedMerges(b *testing.B) {
+	data := []byte(mergeBomb())
+	for b.Loop() {
+		f := &ingest.File{Path: "shop/compose.yaml", RelPath: "compose.yaml", Repo: "example-org/shop", Head: data, Size: int64(len(data)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+		if err := New().Parse(context.Background(), f, &ingest.Env{}, &ingest.Result{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
