@@ -50,7 +50,7 @@ func (v *view) linkBuildArgBases(b, df graph.Node) {
 		var passed []string
 		for _, a := range values {
 			k, _, _ := strings.Cut(a, "=")
-			if strings.Contains(raw, "$"+k) || strings.Contains(raw, "${"+k) {
+			if usesArg(raw, k) {
 				passed = append(passed, a)
 			}
 		}
@@ -87,4 +87,27 @@ func (v *view) addBuildArgBase(b, df graph.Node, img image.Ref, stage, line, raw
 	v.addEdge(graph.Edge{From: b.ID, To: ver, Kind: graph.EdgeExecutes, Confidence: graph.Certain, Pos: b.Pos,
 		Attrs: map[string]string{graph.AttrVia: viaBaseImage, attrPhase: phaseRun,
 			graph.AttrReason: "the build runs the RUN instructions of " + file + " on the files of " + graph.ReadableID(ver) + ": " + reason}})
+}
+
+// usesArg reports whether a FROM reference expands the build argument
+// name: $NAME or ${NAME...} with no further letter, digit or underscore
+// of the name, so that BASE is not taken for BASE_IMAGE.
+func usesArg(raw, name string) bool {
+	for _, prefix := range []string{"$" + name, "${" + name} {
+		for rest := raw; ; {
+			i := strings.Index(rest, prefix)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(prefix):]
+			if rest == "" || !isNameByte(rest[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

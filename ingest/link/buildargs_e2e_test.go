@@ -191,3 +191,39 @@ jobs:
 		}
 	}
 }
+
+// The reason of a base that a build argument chooses names the arguments
+// the FROM uses, and not one whose name only starts the same way.
+func TestBuildArgReasonNamesUsedArgs(t *testing.T) {
+	repos := map[string]map[string]string{"app": {
+		"Dockerfile": "ARG BASE_IMAGE=alpine:3.20\nFROM ${BASE_IMAGE}\n",
+		".github/workflows/image.yml": `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker build --build-arg BASE=1 --build-arg BASE_IMAGE=ghcr.io/example-org/base:1.4 -t ghcr.io/example-org/app:1 . && docker push ghcr.io/example-org/app:1
+`,
+	}}
+	dir := t.TempDir()
+	writeRepos(t, dir, repos)
+	s, _ := ingestDir(t, dir)
+	es, err := s.Expand(context.Background(), []string{"dockerfile:github.com/o/app/Dockerfile"}, graph.Out, graph.EdgeDependsOn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range es {
+		if e.To != "pkg:docker/example-org/base@1.4?repository_url=ghcr.io" {
+			continue
+		}
+		found = true
+		if reason := e.Attr(graph.AttrReason); !strings.Contains(reason, "passes BASE_IMAGE=ghcr.io/example-org/base:1.4, so") {
+			t.Errorf("reason %q, want it to name BASE_IMAGE alone", reason)
+		}
+	}
+	if !found {
+		t.Error("the Dockerfile does not depend on ghcr.io/example-org/base:1.4")
+	}
+}
