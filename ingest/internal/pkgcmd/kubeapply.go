@@ -185,6 +185,10 @@ func kubectlApply(prog string, args []string) *KubeApply {
 			words = append(words, a)
 			continue
 		}
+		if len(a) > 2 && a[1] == 'R' && a[2] != '=' {
+			// -R combined with the next short flag: -Rf k8s/.
+			recursive, a = true, "-"+a[2:]
+		}
 		k, v, hasValue := strings.Cut(a, "=")
 		switch {
 		case hasValue:
@@ -198,7 +202,8 @@ func kubectlApply(prog string, args []string) *KubeApply {
 		switch k {
 		case "-f", "--filename":
 			if hasValue {
-				files = append(files, v)
+				// kubectl splits a list of files at commas.
+				files = append(files, strings.Split(v, ",")...)
 			}
 		case "-k", "--kustomize":
 			kustomize = v

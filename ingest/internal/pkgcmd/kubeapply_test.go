@@ -26,6 +26,10 @@ func TestKubeApplies(t *testing.T) {
 		{"kubectl --namespace=prod apply --filename=k8s/api.yaml -fk8s/web.yaml -R", nil,
 			files("kubectl apply -f k8s/api.yaml -f k8s/web.yaml -R -n prod", "prod", true, "k8s/api.yaml", "k8s/web.yaml")},
 		{"kubectl create -f ./deploy/job.yaml", nil, files("kubectl create -f ./deploy/job.yaml", "", false, "deploy/job.yaml")},
+		// -f takes a comma-separated list, and short flags combine.
+		{"kubectl apply -f k8s/api.yaml,k8s/web.yaml", nil,
+			files("kubectl apply -f k8s/api.yaml -f k8s/web.yaml", "", false, "k8s/api.yaml", "k8s/web.yaml")},
+		{"kubectl apply -Rf k8s/ -n prod", nil, files("kubectl apply -f k8s/ -R -n prod", "prod", true, "k8s")},
 		{"oc replace -f app.yaml -nstaging --force", nil, files("oc replace -f app.yaml -n staging", "staging", false, "app.yaml")},
 		// A variable with a plain value is expanded; one the input does
 		// not show leaves the namespace to the kubeconfig.
