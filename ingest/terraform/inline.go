@@ -157,14 +157,15 @@ func (e *emitter) scriptLiterals(b *block, expr hcl.Expression) []inlineCredenti
 	return out
 }
 
-// maxScriptNesting bounds how deep scriptTexts follows conditions and
-// base64encode calls into an expression.
+// maxScriptNesting bounds how deep scriptTexts follows conditions,
+// base64encode and templatefile calls into an expression.
 const maxScriptNesting = 8
 
 // scriptTexts returns the texts that expr may give as user data, with
 // interpolations written as ${interpolation}. A condition gives the texts
-// of both its results, and base64encode the text it encodes, so a literal
-// they wrap counts whatever the variables around it are.
+// of both its results, base64encode the text it encodes and templatefile
+// its template file's text, so a literal they wrap counts whatever the
+// variables around it are.
 func (e *emitter) scriptTexts(b *block, expr hcl.Expression, depth int) []string {
 	switch x := expr.(type) {
 	case *hclsyntax.TemplateExpr:
@@ -190,6 +191,11 @@ func (e *emitter) scriptTexts(b *block, expr hcl.Expression, depth int) []string
 		if x.Name == "base64encode" && len(x.Args) == 1 && !x.ExpandFinal && depth < maxScriptNesting {
 			return e.scriptTexts(b, x.Args[0], depth+1)
 		}
+		if x.Name == "templatefile" && len(x.Args) == 2 && !x.ExpandFinal && e.ev.files != nil {
+			if tmpl := e.templateOf(b, x.Args[0]); tmpl != nil {
+				return e.scriptTexts(b, tmpl, depth+1)
+			}
+		}
 	}
 	ri := e.refs(expr)
 	if len(ri.blocks) > 0 || len(ri.vars) > 0 || ri.opaque || len(ri.outputs) > 0 {
@@ -201,6 +207,21 @@ func (e *emitter) scriptTexts(b *block, expr hcl.Expression, depth int) []string
 	}
 	text, _ := str(v)
 	return []string{text}
+}
+
+// templateOf returns the parsed template file that pathExpr names, or nil
+// when the path is unknown or the file cannot be read.
+func (e *emitter) templateOf(b *block, pathExpr hcl.Expression) hclsyntax.Expression {
+	v, diags := e.ev.value(pathExpr, b)
+	p, ok := str(v)
+	if diags.HasErrors() || !ok || strings.Contains(p, "${") {
+		return nil
+	}
+	tmpl, err := e.ev.files.template(p)
+	if err != nil {
+		return nil
+	}
+	return tmpl
 }
 
 // hostLogin emits the login of a host that a password written in its user

@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -160,4 +162,48 @@ resource "aws_instance" "api" {
 		}
 		resulttest.NoValues(t, &res, "canary-wrapped-token-X9x9")
 	}
+}
+
+// A literal credential in a template that templatefile renders as user
+// data is exposed once, as one in the configuration is. The variable the
+// template interpolates stays a reference, so its default is not found.
+func TestUserDataTemplateFileLiteral(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"main.tf": `
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+variable "db_password" {
+  default = "canary-template-var-pw-X9x9"
+}
+resource "aws_instance" "api" {
+  ami           = "ami-12345678"
+  instance_type = "t3.small"
+  user_data     = templatefile("${path.module}/init.sh.tpl", { db_password = var.db_password })
+}
+`,
+		"init.sh.tpl": "#!/bin/bash\ndocker run -d -e API_TOKEN=canary-template-token-X9x9 -e DB_PASSWORD=${db_password} ghcr.io/example-org/api:1.4\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, rejected := parseDir(t, dir)
+	if len(rejected) > 0 {
+		t.Fatalf("rejected: %v", rejected)
+	}
+	runtime := ec2RuntimeID("111122223333", "aws_instance.api")
+	var exposed []string
+	for _, e := range res.Edges {
+		if e.From == runtime && e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:inline:") {
+			exposed = append(exposed, e.To)
+		}
+	}
+	if len(exposed) != 1 {
+		t.Errorf("instance exposes %v, want one inline secret", exposed)
+	}
+	resulttest.NoValues(t, &res, "canary-template-token-X9x9", "canary-template-var-pw-X9x9")
 }
