@@ -234,9 +234,6 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	return v.derivedNodes, v.derivedEdges, nil
 }
 
-// bySource groups edges by their source node, keeping their order. A
-// store returns them sorted by source, so each group is a part of es
-// instead of a copy.
 // perLockfile returns LOCKS edges with one edge per lockfile. Two
 // lockfiles of a repository that pin the same package give one merged
 // edge, whose attributes name the first lockfile and say whether that one
@@ -265,6 +262,9 @@ func perLockfile(es []graph.Edge) []graph.Edge {
 	return out
 }
 
+// bySource groups edges by their source node, keeping their order. A
+// store returns them sorted by source, so each group is a part of es
+// instead of a copy.
 func bySource(es []graph.Edge) map[string][]graph.Edge {
 	// Sized for the runs of one source: a store gives them sorted, so
 	// that is how many keys the map gets, and it never grows.
