@@ -449,12 +449,20 @@ func (v *view) resourcePolicies() map[string]resPolicy {
 }
 
 // resourceAccount returns the account that owns a resource: its account
-// attribute, else the account part of its ARN.
+// attribute, else the account part of its ARN, the node's id or its arn
+// attribute. A runtime's id is no ARN (runtime:aws:lambda:arn:...), and
+// its fourth part is no account.
 func resourceAccount(n graph.Node) string {
 	if a := n.Attr(graph.AttrAccount); a != "" {
 		return a
 	}
-	return awspolicy.AccountOf(n.ID)
+	if strings.HasPrefix(n.ID, "arn:") {
+		return awspolicy.AccountOf(n.ID)
+	}
+	if arn := n.Attr("arn"); strings.HasPrefix(arn, "arn:") {
+		return awspolicy.AccountOf(arn)
+	}
+	return ""
 }
 
 // decideOn evaluates an action of p on a resource node (or a part of it

@@ -56,6 +56,9 @@ type escResource struct {
 	// synthetic marks an arn made up with "*" where the input does not
 	// show the real value (an instance id, a region).
 	synthetic bool
+	// accountDoubt, when set, says why the actor and the resource may be
+	// in two accounts, which makes a grant possible (escAccountDoubt).
+	accountDoubt string
 }
 
 // escTagActions are the actions that tag one kind of resource, with the
@@ -143,7 +146,11 @@ func (x *escalation) allowOn(actor, tagger *principal, action string, r escResou
 		return g, true, false
 	}
 	if d.Effect == awspolicy.Allowed {
-		return x.decided(d, action, r.arn), true, false
+		g := x.decided(d, action, r.arn)
+		if r.accountDoubt != "" {
+			g.doubt(r.accountDoubt)
+		}
+		return g, true, false
 	}
 	tagDep = r.tagging != nil && escTagConditioned(actor, action, r.arn)
 	if tagDep && tagger != nil {

@@ -3,6 +3,7 @@ package link
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -484,11 +485,32 @@ func (x *escalation) targets(m *escMethod, actor *principal) []*escTarget {
 	var out []*escTarget
 	acct := escAccount(actor)
 	for _, t := range x.candidates(m, actor) {
-		if ta := escNodeAccount(t.node); ta == "" || acct == "" || ta == acct {
-			out = append(out, t)
+		ta := escNodeAccount(t.node)
+		if ta != "" && acct != "" && ta != acct {
+			continue
 		}
+		if why := escAccountDoubt(actor, t.node, acct, ta); why != "" {
+			copied := *t
+			copied.res.accountDoubt = why
+			t = &copied
+		}
+		out = append(out, t)
 	}
 	return out
+}
+
+// escAccountDoubt returns why an actor and a target whose accounts are
+// acct and ta may be in two accounts, or "". As accountDoubt rules for
+// the AWS linker, one account known and the other not leaves that open,
+// unless both come from one Terraform module and provider configuration.
+func escAccountDoubt(actor *principal, target graph.Node, acct, ta string) string {
+	if acct != "" && ta != "" || acct == "" && ta == "" {
+		return ""
+	}
+	if path.Dir(actor.node.Pos.File) == path.Dir(target.Pos.File) && actor.node.Attr("tf_provider") == target.Attr("tf_provider") {
+		return ""
+	}
+	return "the account of " + target.ID + " or of " + actor.node.ID + " is not in the input; the grant holds only within one account"
 }
 
 // escNodeAccount returns the account of a node when the input shows it.
