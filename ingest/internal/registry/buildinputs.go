@@ -179,7 +179,7 @@ var uuid = regexp.MustCompile(`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9
 
 // tokenRun reports whether value[start:end], a run of letters and digits,
 // looks like a token: 16 or more characters with both letters and digits,
-// or 12 or more that mix cases and digits. So is a run of 10 or more that
+// or 8 or more that mix cases and digits. So is a run of 10 or more that
 // switches between letters and digits four times or more (x7k2m9p4q8r3),
 // because a tag joins a word and a number once or twice (jammy20240111,
 // cudnn8). The hex of a digest (sha256:...) is no token.
@@ -197,7 +197,7 @@ func tokenRun(value string, start, end int) bool {
 			switches++
 		}
 	}
-	return len(run) >= 16 && digits && letters || len(run) >= 12 && digits && mixedCase || len(run) >= 10 && switches >= 4
+	return len(run) >= 16 && digits && letters || len(run) >= 8 && digits && mixedCase || len(run) >= 10 && switches >= 4
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -84,6 +84,7 @@ func TestArgValuesKeepsPlainValues(t *testing.T) {
 		{Name: "OPAQUE", Value: "canaryX9x9canaryX9x9", HasValue: true},
 		{Name: "SPACED", Value: "two words", HasValue: true},
 		{Name: "LABEL", Value: "canary-buildarg-P2q7", HasValue: true},
+		{Name: "TAGGED", Value: "deploy:Hunter2Pass", HasValue: true},
 		{Name: "HEX", Value: "0f3e9a7b2c4d6e8f0a1b3c5d7e9f1a2b", HasValue: true},
 		{Name: "LOWER", Value: "deploy-k3j9x8w7v6u5t4s3", HasValue: true},
 		{Name: "INHERITED"},
