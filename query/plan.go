@@ -1912,7 +1912,14 @@ func userOfKey(id string) string {
 // after the last '/', which ends the path. Input may carry a '#' that IAM
 // would reject in a name, and cutting there would name another identity.
 func iamName(arn string) string {
-	return arn[strings.LastIndex(arn, "/")+1:]
+	name := arn[strings.LastIndex(arn, "/")+1:]
+	if strings.Contains(name, "${") {
+		// A name the input leaves unresolved, such as the one
+		// CloudFormation generates for a role without RoleName, is a
+		// placeholder for the responder to fill in, not a name to run.
+		return "<deployed name of " + name + ">"
+	}
+	return name
 }
 
 // ghSecretCommand returns the command that stores a new value in a GitHub

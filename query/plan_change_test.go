@@ -426,3 +426,26 @@ func TestPlanContainFleetAndNodeGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanUnresolvedRoleNameIsPlaceholder(t *testing.T) {
+	// A role whose name CloudFormation generates is read as ${LogicalId}:
+	// the command names a placeholder to fill in, not that text.
+	const (
+		pkg   = "pkg:npm/bad@1.0.0"
+		fn    = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:orders"
+		creds = "secret:aws:role-credentials:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:orders"
+		role  = "arn:aws:iam::111122223333:role/${OrdersFunctionRole}"
+	)
+	s := newG().
+		node(fn, "type", "lambda").
+		node(creds, "type", "role-credentials").
+		node(role, "type", "role").
+		edge(fn, graph.EdgeExecutes, pkg).
+		edge(fn, graph.EdgeExposes, creds).
+		edge(creds, graph.EdgeAuthenticatesAs, role).
+		store(t)
+	it := planItem(t, planFrom(t, s, pkg, Options{}), creds)
+	if !strings.Contains(it.Command, "--role-name '<deployed name of ${OrdersFunctionRole}>'") {
+		t.Errorf("command %q, want the role name as a placeholder", it.Command)
+	}
+}
