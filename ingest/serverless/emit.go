@@ -1,6 +1,7 @@
 package serverless
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"path"
@@ -878,9 +879,9 @@ func (e *emitter) envVars(runtime string, fn *yaml.Node) {
 	}
 }
 
-func dedupe(list []string) []string {
-	seen := map[string]bool{}
-	var out []string
+func dedupe[T comparable](list []T) []T {
+	seen := map[T]bool{}
+	var out []T
 	for _, s := range list {
 		if !seen[s] {
 			seen[s] = true
@@ -896,8 +897,11 @@ const secretsManagerRef = "/aws/reference/secretsmanager/"
 
 // parameter emits the Secret node of an SSM parameter that the deploy
 // reads, given by name or ARN, and returns its id: the parameter's ARN,
-// or the secret's for a name under /aws/reference/secretsmanager/.
-func (e *emitter) parameter(name string, at *yaml.Node) string {
+// or the secret's for a name under /aws/reference/secretsmanager/. A name
+// is in the region p gives, else the service's.
+func (e *emitter) parameter(p ssmParam, at *yaml.Node) string {
+	name := p.name
+	region := cmp.Or(p.region, e.rv.region)
 	id := name
 	attrs := map[string]string{
 		graph.AttrProvider:  providerAWS,
@@ -910,11 +914,11 @@ func (e *emitter) parameter(name string, at *yaml.Node) string {
 	case strings.HasPrefix(name, "arn:"):
 	case strings.HasPrefix(name, secretsManagerRef):
 		secret := strings.TrimPrefix(name, secretsManagerRef)
-		id = "arn:aws:secretsmanager:" + e.rv.region + ":" + e.rv.account + ":secret:" + secret
+		id = "arn:aws:secretsmanager:" + region + ":" + e.rv.account + ":secret:" + secret
 		attrs = map[string]string{graph.AttrProvider: providerAWS, "type": "secretsmanager"}
 		name = secret
 	default:
-		id = "arn:aws:ssm:" + e.rv.region + ":" + e.rv.account + ":parameter/" + strings.TrimPrefix(name, "/")
+		id = "arn:aws:ssm:" + region + ":" + e.rv.account + ":parameter/" + strings.TrimPrefix(name, "/")
 	}
 	if !e.seen[id] {
 		e.seen[id] = true

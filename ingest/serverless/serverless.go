@@ -24,8 +24,9 @@
 //     function's environment is a Secret the function EXPOSES, unless its
 //     value is written out and plainly configuration. A value written out
 //     that may be a credential keeps only a salted fingerprint. A value
-//     read from an SSM parameter (${ssm:/path}) HOLDS that parameter,
-//     named by its ARN as Terraform's reader names it.
+//     read from an SSM parameter (${ssm:/path}, or ${ssm(REGION):/path}
+//     in another region) HOLDS that parameter, named by its ARN as
+//     Terraform's reader names it.
 //
 // Variables are resolved as the framework resolves them for a deploy
 // without options: ${self:path}, ${sls:stage} and ${opt:stage} (the

@@ -279,13 +279,19 @@ func TestVariables(t *testing.T) {
 	tests := []struct {
 		in, want string
 		literal  bool
-		params   []string
+		params   []ssmParam
 	}{
 		{"${sls:stage}-${opt:region}", "qa-eu-north-1", true, nil},
 		{"${self:custom.a}", "x-bee", false, nil},
 		{"${env:MISSING}", "${env:MISSING}", false, nil},
 		{"${aws:accountId}:${aws:username}", "${aws:accountId}:${aws:username}", false, nil},
-		{"${ssm:/app/key}", "${ssm:/app/key}", false, []string{"/app/key"}},
+		{"${ssm:/app/key}", "${ssm:/app/key}", false, []ssmParam{{name: "/app/key"}}},
+		// Options in parentheses: raw and noDecrypt change how the value
+		// is read, and a region names where the parameter is.
+		{"${ssm(raw):/app/raw}", "${ssm(raw):/app/raw}", false, []ssmParam{{name: "/app/raw"}}},
+		{"${ssm(us-west-2):/app/west}", "${ssm(us-west-2):/app/west}", false, []ssmParam{{name: "/app/west", region: "us-west-2"}}},
+		{"${ssm(ap-southeast-1, noDecrypt):/app/both, 'dflt'}", "${ssm(ap-southeast-1, noDecrypt):/app/both, 'dflt'}", false, []ssmParam{{name: "/app/both", region: "ap-southeast-1"}}},
+		{"${cf(us-east-1):stack.Out}", "${cf(us-east-1):stack.Out}", false, nil},
 		{"${self:custom.nested}", "x-bee", false, nil},
 		{"${self:custom.missing, \"d\"}", "d", true, nil},
 		{"plain", "plain", true, nil},
@@ -504,5 +510,37 @@ functions: {f: {handler: h}}
 	}
 	if nodeByID(res, "runtime:aws:lambda:arn:aws:lambda:us-east-1::function:a-dev-f") == nil {
 		t.Error("function f is not read")
+	}
+}
+
+// TestSSMOptions reads parameters that ${ssm(...):...} names with options:
+// each variable HOLDS its parameter, in the region the options name or
+// else the service's.
+func TestSSMOptions(t *testing.T) {
+	text := `service: pay
+provider:
+  name: aws
+  region: eu-west-1
+  iam:
+    role: arn:aws:iam::444455556666:role/pay
+functions:
+  charge:
+    handler: h.charge
+    environment:
+      RAW_SECRET: ${ssm(raw):/aws/reference/secretsmanager/pay/stripe}
+      WEST_TOKEN: ${ssm(us-west-2):/pay/west-token}
+`
+	res, err := parseText(t, "pay/serverless.yml", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const env = "secret:aws:env:aws:lambda:arn:aws:lambda:eu-west-1:444455556666:function:pay-dev-charge/"
+	for _, want := range []string{
+		env + "RAW_SECRET HOLDS arn:aws:secretsmanager:eu-west-1:444455556666:secret:pay/stripe",
+		env + "WEST_TOKEN HOLDS arn:aws:ssm:us-west-2:444455556666:parameter/pay/west-token",
+	} {
+		if !slices.Contains(edgeList(res), want) {
+			t.Errorf("no edge %s in %q", want, edgeList(res))
+		}
 	}
 }

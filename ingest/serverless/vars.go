@@ -62,8 +62,14 @@ type resolved struct {
 	// (the deploy's environment, options, SSM, another stack), even when
 	// the file gives a default for it.
 	external bool
-	// params are the SSM parameters the value reads, by name or ARN.
-	params []string
+	// params are the SSM parameters the value reads.
+	params []ssmParam
+}
+
+// ssmParam is an SSM parameter that ${ssm:...} reads: its name or ARN, and
+// the region that the variable's options name, or "" for the service's.
+type ssmParam struct {
+	name, region string
 }
 
 // literal reports whether the value is written out in the file: it reads
@@ -122,7 +128,7 @@ func (rv *resolver) marked(s string) resolved {
 // variable returns the value of one variable, given without ${ and },
 // and false when the file does not show it and gives no default.
 func (rv *resolver) variable(v string, r *resolved) (string, bool) {
-	ref, def, hasDef := strings.Cut(v, ",")
+	ref, def, hasDef := cutDefault(v)
 	ref = strings.TrimSpace(ref)
 	def = unquote(strings.TrimSpace(def))
 	fallback := func() (string, bool) {
@@ -132,6 +138,10 @@ func (rv *resolver) variable(v string, r *resolved) (string, bool) {
 		return "", false
 	}
 	source, addr, _ := strings.Cut(ref, ":")
+	// A source may take options in parentheses: ${ssm(raw):/path},
+	// ${ssm(eu-west-1):/path}, ${file(./x.yml):key}.
+	source, opts, _ := strings.Cut(source, "(")
+	opts = strings.TrimSuffix(opts, ")")
 	switch source {
 	case "self":
 		if rv.depth >= maxVarDepth {
@@ -177,16 +187,42 @@ func (rv *resolver) variable(v string, r *resolved) (string, bool) {
 		name := strings.TrimSpace(addr)
 		name = strings.TrimSuffix(name, "~true")
 		name = strings.TrimSuffix(name, "~split")
-		if name != "" && !strings.Contains(name, openMark) {
-			r.params = append(r.params, name)
+		if name != "" && !strings.Contains(name, openMark) && !strings.Contains(opts, openMark) {
+			p := ssmParam{name: name}
+			for _, o := range strings.Split(opts, ",") {
+				if o = strings.TrimSpace(o); awsRegion.MatchString(o) {
+					p.region = o
+				}
+			}
+			r.params = append(r.params, p)
 		}
 		return "", false
-	default:
-		if strings.HasPrefix(ref, "file(") {
-			r.external = true
-		}
 	}
 	return fallback()
+}
+
+// awsRegion matches the name of an AWS region, such as eu-west-1 or
+// us-gov-west-1.
+var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+// cutDefault splits a variable, given without ${ and }, at the comma
+// that starts its default value. Commas between the parentheses of the
+// source's options (${ssm(eu-west-1, noDecrypt):/path}) are not one.
+func cutDefault(v string) (ref, def string, ok bool) {
+	depth := 0
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '(':
+			depth++
+		case ')':
+			depth = max(depth-1, 0)
+		case ',':
+			if depth == 0 {
+				return v[:i], v[i+1:], true
+			}
+		}
+	}
+	return v, "", false
 }
 
 // unquote removes the quotes around a default value.
