@@ -975,7 +975,7 @@ func containItem(group []*Reached, res *Result) *Item {
 		it.Action = "Suspend the group's launches, isolate its instances (restrictive security group) and snapshot their volumes, " +
 			"then replace the instances from a clean launch template (an instance refresh) once the image or user data is clean"
 		args := []string{"aws", "autoscaling", "suspend-processes", "--auto-scaling-group-name",
-			gcloudValue(rt.Node.Attr(graph.AttrName), "<group name>"), "--scaling-processes", "Launch"}
+			gcloudValue(rt.Node.Attr(graph.AttrName), prefixedPlaceholder("group name", rt.Node)), "--scaling-processes", "Launch"}
 		if region := rt.Node.Attr("region"); region != "" {
 			args = append(args, "--region", region)
 		}
@@ -985,7 +985,7 @@ func containItem(group []*Reached, res *Result) *Item {
 		// name, so cordoning by label reaches every node of the group.
 		it.Action = "Cordon the group's nodes so that no new pod is scheduled on them, isolate them (restrictive security group), " +
 			"and replace them once the workloads that run the compromised code are contained"
-		it.Command = shellCommand("kubectl", "cordon", "-l", "eks.amazonaws.com/nodegroup="+gcloudValue(rt.Node.Attr(graph.AttrName), "<node group name>"))
+		it.Command = shellCommand("kubectl", "cordon", "-l", "eks.amazonaws.com/nodegroup="+gcloudValue(rt.Node.Attr(graph.AttrName), prefixedPlaceholder("node group name", rt.Node)))
 	case "cloud-run-service":
 		// A revision keeps the image it was deployed with, so traffic moves
 		// to a revision of a clean image.
@@ -1126,6 +1126,16 @@ func gcloudValue(s, placeholder string) string {
 		return placeholder
 	}
 	return s
+}
+
+// prefixedPlaceholder returns the placeholder <what> of a name that the
+// input does not show, with the prefix that Terraform's name_prefix gives
+// it when the node records one.
+func prefixedPlaceholder(what string, n graph.Node) string {
+	if p := n.Attr("name_prefix"); p != "" {
+		return "<" + what + " starting with " + p + ">"
+	}
+	return "<" + what + ">"
 }
 
 // fileWord returns s for use in a file name: each character other than a

@@ -449,3 +449,28 @@ func TestPlanUnresolvedRoleNameIsPlaceholder(t *testing.T) {
 		t.Errorf("command %q, want the role name as a placeholder", it.Command)
 	}
 }
+
+func TestPlanContainFleetNamedByPrefix(t *testing.T) {
+	// Terraform appends a unique suffix to a name_prefix, so the
+	// commands cannot name the group or label the nodes by the prefix.
+	const (
+		pkg   = "pkg:npm/bad@1.0.0"
+		fleet = "runtime:aws:ec2:111122223333:aws_autoscaling_group.api"
+		nodes = "runtime:aws:ec2:111122223333:aws_eks_node_group.spot"
+	)
+	s := newG().
+		node(fleet, "type", "ec2-fleet", "name_prefix", "api-", "region", "eu-west-1").
+		node(nodes, "type", "eks-node-group", "name_prefix", "spot-").
+		edge(fleet, graph.EdgeExecutes, pkg).
+		edge(nodes, graph.EdgeExecutes, pkg).
+		store(t)
+	plan := planFrom(t, s, pkg, Options{})
+	for id, want := range map[string]string{
+		fleet: "aws autoscaling suspend-processes --auto-scaling-group-name '<group name starting with api->' --scaling-processes Launch --region eu-west-1",
+		nodes: "kubectl cordon -l 'eks.amazonaws.com/nodegroup=<node group name starting with spot->'",
+	} {
+		if it := planItem(t, plan, id); it.Command != want {
+			t.Errorf("%s: %q, want %q", id, it.Command, want)
+		}
+	}
+}

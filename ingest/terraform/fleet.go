@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"cmp"
 	"encoding/base64"
 	"regexp"
 	"strings"
@@ -43,20 +44,19 @@ type launchUse struct {
 func (e *emitter) autoscalingGroup(b *block, bv *blockVal) {
 	runtime := ec2RuntimeID(e.ev.account, b.addr)
 	rng := b.syn.DefRange()
-	name, _ := attrStr(bv, "name")
-	if name == "" {
-		name, _ = attrStr(bv, "name_prefix")
-	}
+	name, prefix := fleetName(bv, "name", "name_prefix")
 	srcs := e.groupLaunchSources(b, bv)
 	attrs := map[string]string{
 		graph.AttrProvider: providerAWS,
 		"type":             "ec2-fleet",
 		graph.AttrAccount:  e.ev.account,
 		graph.AttrName:     name,
+		attrNamePrefix:     prefix,
 		"region":           e.ev.region,
 		"tf_address":       b.addr,
 		"launched_from":    graph.JoinList(addresses(srcs)),
 	}
+	name = cmp.Or(name, prefix)
 	if len(srcs) == 0 {
 		e.warnf(rng, "%s: its launch template or launch configuration is not declared in this module", b.addr)
 	}
@@ -66,6 +66,21 @@ func (e *emitter) autoscalingGroup(b *block, bv *blockVal) {
 	e.metadataAttrs(attrs, nil, srcs)
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
 	e.launchFacts(runtime, name, srcs, launchUse{profile: true, keyPair: true, userData: true})
+}
+
+// attrNamePrefix is the runtime attribute that records the prefix of a
+// group whose name Terraform makes up from it, when the name is unknown.
+const attrNamePrefix = "name_prefix"
+
+// fleetName returns the name that a group's nameArg sets, or else the
+// prefix that its prefixArg sets. Terraform appends a unique suffix to
+// that prefix, so the deployed name is not known.
+func fleetName(bv *blockVal, nameArg, prefixArg string) (name, prefix string) {
+	if name, _ = attrStr(bv, nameArg); name != "" {
+		return name, ""
+	}
+	prefix, _ = attrStr(bv, prefixArg)
+	return "", prefix
 }
 
 // addresses returns the blocks' addresses.
@@ -282,21 +297,20 @@ func (e *emitter) eksNodeGroup(b *block, bv *blockVal) {
 	runtime := ec2RuntimeID(e.ev.account, b.addr)
 	rng := b.syn.DefRange()
 	cluster, _ := attrStr(bv, "cluster_name")
-	name, _ := attrStr(bv, "node_group_name")
-	if name == "" {
-		name, _ = attrStr(bv, "node_group_name_prefix")
-	}
+	name, prefix := fleetName(bv, "node_group_name", "node_group_name_prefix")
 	srcs := e.instanceTemplates(b)
 	attrs := map[string]string{
 		graph.AttrProvider: providerAWS,
 		"type":             "eks-node-group",
 		graph.AttrAccount:  e.ev.account,
 		graph.AttrName:     name,
+		attrNamePrefix:     prefix,
 		"region":           e.ev.region,
 		attrEKSCluster:     cluster,
 		"tf_address":       b.addr,
 		"launched_from":    graph.JoinList(addresses(srcs)),
 	}
+	name = cmp.Or(name, prefix)
 	e.metadataAttrs(attrs, nil, srcs)
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
 	if a := b.attr("node_role_arn"); a != nil {

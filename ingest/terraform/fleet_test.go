@@ -381,3 +381,45 @@ resource "aws_autoscaling_group" "worker" {
 		t.Errorf("edges (-want +got):\n%s", diff)
 	}
 }
+
+// A group or node group named by a prefix gets a name that Terraform
+// makes up from it, so the prefix is recorded apart and the name is
+// unknown.
+func TestFleetNamePrefix(t *testing.T) {
+	res := parseSource(t, fleetProvider+`
+resource "aws_launch_template" "web" {
+  name = "web"
+}
+resource "aws_autoscaling_group" "web" {
+  name_prefix = "web-"
+  min_size    = 1
+  max_size    = 2
+  launch_template {
+    id = aws_launch_template.web.id
+  }
+}
+resource "aws_eks_node_group" "spot" {
+  cluster_name           = "prod"
+  node_group_name_prefix = "spot-"
+  node_role_arn          = "arn:aws:iam::111122223333:role/eks-node"
+  subnet_ids             = ["subnet-1"]
+  scaling_config {
+    desired_size = 1
+    max_size     = 1
+    min_size     = 1
+  }
+}
+`)
+	for _, addr := range []string{"aws_autoscaling_group.web", "aws_eks_node_group.spot"} {
+		n := findNode(t, res, ec2RuntimeID("111122223333", addr))
+		if got := n.Attr(graph.AttrName); got != "" {
+			t.Errorf("%s: name %q, want none", addr, got)
+		}
+	}
+	if got := findNode(t, res, ec2RuntimeID("111122223333", "aws_autoscaling_group.web")).Attr("name_prefix"); got != "web-" {
+		t.Errorf("group name_prefix %q, want web-", got)
+	}
+	if got := findNode(t, res, ec2RuntimeID("111122223333", "aws_eks_node_group.spot")).Attr("name_prefix"); got != "spot-" {
+		t.Errorf("node group name_prefix %q, want spot-", got)
+	}
+}
