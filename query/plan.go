@@ -986,6 +986,13 @@ func containItem(group []*Reached, res *Result) *Item {
 		it.Action = "Cordon the group's nodes so that no new pod is scheduled on them, isolate them (restrictive security group), " +
 			"and replace them once the workloads that run the compromised code are contained"
 		it.Command = shellCommand("kubectl", "cordon", "-l", "eks.amazonaws.com/nodegroup="+gcloudValue(rt.Node.Attr(graph.AttrName), prefixedPlaceholder("node group name", rt.Node)))
+		// kubectl acts on the current context's cluster, which may have
+		// a node group of the same name. update-kubeconfig makes the
+		// group's own cluster the current context, and fails for a
+		// cluster that the shell's account and region do not have.
+		if cluster, region := rt.Node.Attr("eks_cluster"), rt.Node.Attr("region"); gcloudValue(cluster, "") != "" && gcloudValue(region, "") != "" {
+			it.Command = shellCommand("aws", "eks", "update-kubeconfig", "--name", cluster, "--region", region) + " && " + it.Command
+		}
 	case "cloud-run-service":
 		// A revision keeps the image it was deployed with, so traffic moves
 		// to a revision of a clean image.

@@ -474,3 +474,22 @@ func TestPlanContainFleetNamedByPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanCordonNamesCluster(t *testing.T) {
+	// kubectl acts on the cluster of the current context, where a node
+	// group of the same name may be another cluster's. Updating the
+	// kubeconfig first makes the group's own cluster the current one.
+	const (
+		pkg   = "pkg:npm/bad@1.0.0"
+		nodes = "runtime:aws:ec2:111122223333:aws_eks_node_group.general"
+	)
+	s := newG().
+		node(nodes, "type", "eks-node-group", "name", "general", "eks_cluster", "prod", "region", "eu-west-1").
+		edge(nodes, graph.EdgeExecutes, pkg).
+		store(t)
+	plan := planFrom(t, s, pkg, Options{})
+	want := "aws eks update-kubeconfig --name prod --region eu-west-1 && kubectl cordon -l eks.amazonaws.com/nodegroup=general"
+	if it := planItem(t, plan, nodes); it.Command != want {
+		t.Errorf("command %q, want %q", it.Command, want)
+	}
+}
