@@ -61,6 +61,10 @@ func TestStackDeployModifiesFunction(t *testing.T) {
 		"sam build -t infra/template.yaml && sam deploy -t infra/template.yaml --stack-name api --no-confirm-changeset",
 		"cd infra && sam build && sam deploy --stack-name api",
 		"aws cloudformation deploy --template-file infra/template.yaml --stack-name api --capabilities CAPABILITY_IAM",
+		// The copy that a package command wrote declares the same functions.
+		"aws cloudformation package --template-file infra/template.yaml --s3-bucket b --output-template-file packaged.yaml && " +
+			"aws cloudformation deploy --template-file packaged.yaml --stack-name api",
+		"cd infra && sam package --s3-bucket b --output-template-file ../out/packaged.yaml && sam deploy -t ../out/packaged.yaml",
 	} {
 		got := reachedIn(t, stackRepos(deploy), "pkg:npm/cowsay@1.6.0", stackFunction)
 		if len(got) != 1 {

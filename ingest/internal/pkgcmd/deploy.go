@@ -118,16 +118,25 @@ func Deploys(attr string) []Deploy {
 // of the job wrote deploys the folder that command archived.
 func deployAttr(effects []Effect) string {
 	var items []string
-	archives := map[string]string{} // zip file -> folder archived, both relative to the checkout
+	archives := map[string]string{}    // zip file -> folder archived, both relative to the checkout
+	packaged := map[string][2]string{} // template written -> folder and name of the one read
 	for _, e := range effects {
 		if e.Zip != "" && fixedPath(e.Dir) {
 			archives[path.Join(e.Dir, e.Zip)] = e.Dir
+		}
+		if e.Packaged != "" && fixedPath(e.Dir) {
+			packaged[path.Join(e.Dir, e.Packaged)] = [2]string{e.Dir, e.Template}
 		}
 		if e.Deploy == nil {
 			continue
 		}
 		d := *e.Deploy
 		d.Dir = e.Dir
+		if d.Service == DeployStack && d.Name != AnyTemplate && fixedPath(e.Dir) {
+			if src, ok := packaged[path.Join(e.Dir, d.Name)]; ok {
+				d.Dir, d.Name = src[0], src[1]
+			}
+		}
 		if d.ZipFile != "" && fixedPath(e.Dir) {
 			if dir, ok := archives[path.Join(e.Dir, d.ZipFile)]; ok {
 				d.Dir, d.Guessed = dir, false

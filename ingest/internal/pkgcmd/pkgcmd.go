@@ -103,6 +103,11 @@ type Effect struct {
 	// Zip is set on a zip command that archives the folder Dir (zipOf):
 	// the archive file it writes, relative to Dir. Eco is then "".
 	Zip string
+	// Template and Packaged are set on a command that packages the
+	// template Template of folder Dir (sam package, aws cloudformation
+	// package): Template is its name or AnyTemplate, and Packaged the
+	// template the command writes, relative to Dir. Eco is then "".
+	Template, Packaged string
 	// ImageDeploy is set on a command that makes a function, service or
 	// workload run an image (imageDeployOf). Eco is then "".
 	ImageDeploy *ImageDeploy
@@ -633,6 +638,9 @@ func Effects(argv []string, env Env) []Effect {
 		out = append(out, e)
 	}
 	if e, ok := stackDeployOf(argv, env); ok {
+		out = append(out, e)
+	}
+	if e, ok := stackPackageOf(argv, env); ok {
 		out = append(out, e)
 	}
 	if e, ok := zipOf(argv); ok {

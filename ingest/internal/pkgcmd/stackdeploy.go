@@ -21,12 +21,13 @@ const AnyTemplate = "*"
 var samValued = set("--template-file", "--template", "--stack-name", "--s3-bucket", "--s3-prefix",
 	"--image-repository", "--image-repositories", "--kms-key-id", "--role-arn", "--region", "--profile",
 	"--config-file", "--config-env", "--parameter-overrides", "--tags", "--capabilities", "--notification-arns",
-	"--signing-profiles", "--metadata")
+	"--signing-profiles", "--metadata", "--output-template-file")
 
 // cfnValued are the options of aws cloudformation deploy that take a
 // value, beside the global ones of awsValued. Options that take a list
 // leave its words as positional ones, after the subcommand.
-var cfnValued = union(awsValued, set("--template-file", "--stack-name", "--s3-prefix", "--kms-key-id", "--role-arn"))
+var cfnValued = union(awsValued, set("--template-file", "--stack-name", "--s3-bucket", "--s3-prefix", "--kms-key-id", "--role-arn",
+	"--output-template-file"))
 
 // stackDeployOf reads sam deploy and aws cloudformation deploy, which
 // create or update a template's stack with the credentials of the job,
@@ -43,15 +44,7 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 	var template string
 	switch {
 	case prog == "sam" && args[0] == "deploy":
-		// splitCLI reads long options only, so -t becomes --template-file.
-		long := make([]string, 0, len(args)-1)
-		for _, a := range args[1:] {
-			if a == "-t" {
-				a = "--template-file"
-			}
-			long = append(long, a)
-		}
-		c := splitCLI(long, samValued)
+		c := splitCLI(samLong(args[1:]), samValued)
 		if c.opts["--no-execute-changeset"] == "true" {
 			return Effect{}, false
 		}
@@ -81,6 +74,78 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 		}
 	}
 	return Effect{Deploy: d, Dir: dir}, true
+}
+
+// stackPackageOf reads sam package and aws cloudformation package, which
+// upload the code of a template's functions and write a copy of the
+// template that names the uploads (--output-template-file). A later
+// deploy of that copy deploys the functions of the template read, which
+// is the one --template-file names or, for sam package, the template of
+// the command's folder. The Effect's Dir is the folder of the template
+// read, and Packaged the copy, relative to that folder.
+func stackPackageOf(argv []string, env Env) (Effect, bool) {
+	if len(argv) < 2 {
+		return Effect{}, false
+	}
+	prog := strings.TrimSuffix(path.Base(strings.ReplaceAll(argv[0], `\`, "/")), ".exe")
+	args := expandVars(argv[1:], env)
+	var template, output string
+	switch {
+	case prog == "sam" && args[0] == "package":
+		c := splitCLI(samLong(args[1:]), samValued)
+		template = firstOf(c.opts, "--template-file", "--template")
+		if template == "" || strings.HasPrefix(path.Clean(template), ".aws-sam/build/") {
+			template = AnyTemplate
+		}
+		output = firstOf(c.opts, "--output-template-file")
+	case prog == "aws":
+		c := splitCLI(args, cfnValued)
+		if len(c.words) < 2 || c.words[0] != "cloudformation" || c.words[1] != "package" {
+			return Effect{}, false
+		}
+		template = firstOf(c.opts, "--template-file")
+		output = firstOf(c.opts, "--output-template-file")
+	default:
+		return Effect{}, false
+	}
+
+	for _, p := range []string{template, output} {
+		if p == "" || strings.Contains(p, "$") || strings.Contains(p, "://") || path.IsAbs(p) {
+			return Effect{}, false
+		}
+	}
+	e := Effect{Template: template}
+	if template != AnyTemplate {
+		e.Template = path.Base(template)
+		if e.Dir = path.Dir(template); e.Dir == "." {
+			e.Dir = ""
+		}
+	}
+
+	// The copy's path is relative to the command's folder, and so goes
+	// up out of the template's folder first.
+	up := ""
+	if e.Dir != "" {
+		if strings.HasPrefix(path.Clean(e.Dir), "..") {
+			return Effect{}, false
+		}
+		up = strings.Repeat("../", strings.Count(path.Clean(e.Dir), "/")+1)
+	}
+	e.Packaged = up + output
+	return e, true
+}
+
+// samLong returns the arguments of a sam command with -t written as
+// --template-file, since splitCLI reads long options only.
+func samLong(args []string) []string {
+	long := make([]string, 0, len(args))
+	for _, a := range args {
+		if a == "-t" {
+			a = "--template-file"
+		}
+		long = append(long, a)
+	}
+	return long
 }
 
 // firstOf returns the value of the first of names that opts holds, or "".

@@ -1,6 +1,10 @@
 package pkgcmd
 
-import "testing"
+import (
+	"path"
+	"strings"
+	"testing"
+)
 
 func TestStackDeployOf(t *testing.T) {
 	for _, tt := range []struct {
@@ -28,6 +32,54 @@ func TestStackDeployOf(t *testing.T) {
 		}
 		if ok && (e.Deploy.Service != DeployStack || e.Deploy.Name != tt.name || e.Dir != tt.dir) {
 			t.Errorf("%q: %s %q in %q, want stack %q in %q", tt.argv, e.Deploy.Service, e.Deploy.Name, e.Dir, tt.name, tt.dir)
+		}
+	}
+}
+
+// A deploy of the template that a package command of the same job wrote
+// deploys the template that command read: sam package and aws
+// cloudformation package upload the code and rewrite its paths, but
+// declare the same functions.
+func TestStackDeployOfPackagedTemplate(t *testing.T) {
+	type step struct{ dir, cmd string }
+	tests := []struct {
+		name              string
+		steps             []step
+		wantName, wantDir string
+	}{
+		{"cfn package", []step{
+			{".", "aws cloudformation package --template-file infra/template.yaml --s3-bucket b --output-template-file packaged.yaml"},
+			{".", "aws cloudformation deploy --template-file packaged.yaml --stack-name api"}},
+			"template.yaml", "infra"},
+		{"sam package in folder", []step{
+			{"svc", "sam package --output-template-file out/packaged.yml --s3-bucket b"},
+			{"svc", "sam deploy -t out/packaged.yml --stack-name api"}},
+			AnyTemplate, "svc"},
+		{"sam package named", []step{
+			{".", "sam package -t app/t.yml --output-template-file app/packaged.yml"},
+			{"app", "sam deploy --template-file packaged.yml"}},
+			"t.yml", "app"},
+		// A template that no package command wrote is the one deployed.
+		{"not packaged", []step{
+			{".", "aws cloudformation package --template-file t.yaml --s3-bucket b --output-template-file other.yaml"},
+			{".", "aws cloudformation deploy --template-file packaged.yaml --stack-name api"}},
+			"packaged.yaml", "."},
+	}
+	for _, tt := range tests {
+		var effects []Effect
+		for _, st := range tt.steps {
+			for _, e := range Effects(strings.Fields(st.cmd), nil) {
+				e.Dir = path.Join(st.dir, e.Dir)
+				effects = append(effects, e)
+			}
+		}
+		got := Deploys(Attrs(effects)[AttrDeploys])
+		if len(got) != 1 {
+			t.Errorf("%s: %d deploys %+v, want 1", tt.name, len(got), got)
+			continue
+		}
+		if got[0].Service != DeployStack || got[0].Name != tt.wantName || got[0].Dir != tt.wantDir {
+			t.Errorf("%s: %s %q in %q, want stack %q in %q", tt.name, got[0].Service, got[0].Name, got[0].Dir, tt.wantName, tt.wantDir)
 		}
 	}
 }
