@@ -13,8 +13,8 @@ import (
 // by job rt: each identity the job deploys as CAN_MODIFY the functions
 // and task definitions the template declares, as for a Lambda upload.
 // The template is the one the command names, in the job's repository, or
-// for sam deploy without one, template.yaml or template.yml in the folder
-// the command runs in.
+// for sam deploy without one, template.yaml, template.yml or
+// template.json in the folder the command runs in.
 func (v *view) stackDeploy(rt graph.Node, d pkgcmd.Deploy) int {
 	repo := graph.CheckoutRepoIDOf(rt)
 	dir := d.Dir
@@ -28,6 +28,7 @@ func (v *view) stackDeploy(rt graph.Node, d pkgcmd.Deploy) int {
 	if d.Name == pkgcmd.AnyTemplate {
 		templates[path.Join(dir, "template.yaml")] = true
 		templates[path.Join(dir, "template.yml")] = true
+		templates[path.Join(dir, "template.json")] = true
 	} else {
 		templates[path.Join(dir, d.Name)] = true
 	}

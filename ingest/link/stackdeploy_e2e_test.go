@@ -108,3 +108,19 @@ func TestStackDeployEdge(t *testing.T) {
 		t.Errorf("no CAN_MODIFY from the deployer role among %v", es)
 	}
 }
+
+// sam deploy without a template option reads template.yaml, template.yml
+// or template.json of its folder, the last in JSON.
+func TestStackDeployJSONTemplate(t *testing.T) {
+	repos := stackRepos("cd infra && sam deploy --stack-name api")
+	repos["api"]["infra/template.json"] = `{"AWSTemplateFormatVersion": "2010-09-09",
+ "Transform": "AWS::Serverless-2016-10-31",
+ "Parameters": {"AccountId": {"Type": "String", "Default": "111122223333"}, "Region": {"Type": "String", "Default": "us-east-1"}},
+ "Resources": {"Api": {"Type": "AWS::Serverless::Function",
+  "Properties": {"FunctionName": "api", "CodeUri": "../src/api/", "Handler": "index.handler", "Runtime": "nodejs20.x"}}}}
+`
+	delete(repos["api"], "infra/template.yaml")
+	if got := reachedIn(t, repos, "pkg:npm/cowsay@1.6.0", stackFunction); len(got) != 1 {
+		t.Errorf("reached %v, want the function", got)
+	}
+}

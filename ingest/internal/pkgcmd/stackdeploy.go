@@ -12,8 +12,8 @@ import (
 const DeployStack = "stack"
 
 // AnyTemplate names the template that sam deploy reads without
-// --template-file: template.yaml or template.yml in the command's folder,
-// or the copy sam build made of it.
+// --template-file: template.yaml, template.yml or template.json in the
+// command's folder, or the copy sam build made of it.
 const AnyTemplate = "*"
 
 // samValued are the options of sam deploy that take the next word as
