@@ -31,6 +31,17 @@ var serverlessSubs = map[string]bool{"deploy": true, "package": false, "remove":
 var serverlessValued = set("-c", "--config", "-s", "--stage", "-r", "--region", "--aws-profile", "--app", "--org",
 	"-f", "--function", "--param", "-p", "--path", "-d", "--data", "--package")
 
+// Options of npm, pnpm and yarn before the framework's name: those that
+// pick the folder the command runs in, those that pick workspace
+// packages (-r runs in each of them), and others that take a value.
+// npm exec --prefix finds the binary under the prefix but runs it in the
+// current folder, so the prefix does not pick the service.
+var (
+	managerDirOptions       = set("-C", "--dir", "--cwd")
+	managerWorkspaceOptions = set("-w", "--workspace", "--filter", "-F", "-r", "--recursive")
+	managerValued           = set("-p", "--package", "--prefix", "--registry", "--userconfig", "--loglevel")
+)
+
 // serverlessOf finds a command of the Serverless Framework that loads a
 // service and its plugins: serverless or sls deploy, deploy function,
 // package, remove, offline or invoke local, run directly or through npx,
@@ -40,17 +51,46 @@ var serverlessValued = set("-c", "--config", "-s", "--stage", "-r", "--region", 
 // whose Dir is the service's folder.
 func serverlessOf(argv []string) []Effect {
 	args := argv
+	managerDir := ""   // the folder a package manager's option picks
+	workspace := false // a workspace option picks a folder by package name, or several
+	prev := ""
 	for len(args) > 0 {
-		name := strings.TrimSuffix(path.Base(strings.ReplaceAll(args[0], `\`, "/")), ".cmd")
+		a := args[0]
+		name := strings.TrimSuffix(path.Base(strings.ReplaceAll(a, `\`, "/")), ".cmd")
 		if at := strings.IndexByte(name, '@'); at > 0 {
 			name = name[:at] // npx serverless@3 deploy
 		}
 		if name == "serverless" || name == "sls" {
 			break
 		}
-		if name != "npx" && name != "npm" && name != "pnpm" && name != "pnpx" && name != "yarn" && name != "bunx" &&
-			name != "exec" && name != "dlx" && name != "x" && name != "--" && !strings.HasPrefix(name, "-") {
+		opt, value, hasValue := strings.Cut(a, "=")
+		switch {
+		case managerDirOptions[opt]:
+			if !hasValue && len(args) > 1 {
+				value, args = args[1], args[1:]
+			}
+			managerDir = inDir(managerDir, value)
+		case managerWorkspaceOptions[opt]:
+			workspace = true
+			if !hasValue && opt != "-r" && opt != "--recursive" && len(args) > 1 {
+				args = args[1:]
+			}
+		case managerValued[opt]:
+			if !hasValue && len(args) > 1 {
+				args = args[1:]
+			}
+		case name == "workspace" && prev == "yarn" && len(args) > 1:
+			// yarn workspace NAME runs a command in that package's folder.
+			workspace = true
+			args = args[1:]
+		case name == "run" && prev == "yarn":
+			// yarn run runs a package's binary when no script has the name.
+		case name != "npx" && name != "npm" && name != "pnpm" && name != "pnpx" && name != "yarn" && name != "bunx" &&
+			name != "exec" && name != "dlx" && name != "x" && name != "--" && !strings.HasPrefix(name, "-"):
 			return nil
+		}
+		if !strings.HasPrefix(a, "-") {
+			prev = name
 		}
 		args = args[1:]
 	}
@@ -107,6 +147,12 @@ func serverlessOf(argv []string) []Effect {
 		if dir = path.Dir(config); dir == "." {
 			dir = ""
 		}
+	}
+	dir = inDir(managerDir, dir)
+	if workspace {
+		// The linker takes a folder that starts with a variable as one
+		// the job computes, which may be any service's.
+		dir = "$WORKSPACE"
 	}
 	d.Region = cmp.Or(opts["--region"], opts["-r"])
 	if strings.Contains(d.Region, "$") {

@@ -67,3 +67,38 @@ func TestEffectsSAMBuild(t *testing.T) {
 		t.Errorf("Attrs: installs %q scripts off %q, want npm,pypi with scripts on", attrs[AttrInstalls], attrs[AttrScriptsOff])
 	}
 }
+
+// The package managers' options that take a value, and those that pick
+// a folder, come before the framework's name. A workspace option runs
+// the framework in a folder the command names by package name, or in
+// each of the workspace's, so the folder is unknown.
+func TestServerlessThroughPackageManager(t *testing.T) {
+	tests := []struct {
+		cmd, service, dir string
+	}{
+		{"pnpm -C services/api exec serverless deploy", DeployServerless, "services/api"},
+		{"pnpm --dir=services/api exec sls package", ServerlessPlugins, "services/api"},
+		{"yarn --cwd services/api sls deploy", DeployServerless, "services/api"},
+		{"npm --prefix tools exec -- serverless deploy -c api/serverless.yml", DeployServerless, "api"},
+		{"npx -p serverless sls deploy", DeployServerless, ""},
+		{"yarn run sls deploy", DeployServerless, ""},
+		{"pnpm --filter api exec serverless deploy", DeployServerless, "$WORKSPACE"},
+		{"pnpm -r exec sls deploy", DeployServerless, "$WORKSPACE"},
+		{"npm exec -w services/api -- serverless deploy", DeployServerless, "$WORKSPACE"},
+		{"yarn workspace api sls deploy", DeployServerless, "$WORKSPACE"},
+	}
+	for _, tt := range tests {
+		effects := serverlessOf(strings.Fields(tt.cmd))
+		if len(effects) != 2 || effects[1].Deploy == nil {
+			t.Errorf("%s: %+v, want a run and a deploy", tt.cmd, effects)
+			continue
+		}
+		if got := effects[1]; got.Deploy.Service != tt.service || got.Dir != tt.dir {
+			t.Errorf("%s: %s in %q, want %s in %q", tt.cmd, got.Deploy.Service, got.Dir, tt.service, tt.dir)
+		}
+	}
+	// npm run runs a script of that name, not the framework.
+	if effects := serverlessOf(strings.Fields("npm run sls deploy")); effects != nil {
+		t.Errorf("npm run sls deploy: %+v, want none", effects)
+	}
+}
