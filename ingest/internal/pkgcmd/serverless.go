@@ -165,9 +165,10 @@ func serverlessOf(argv []string) []Effect {
 	}
 }
 
-// samOf finds sam build, which installs the dependencies of each function
-// of the SAM template in its code folder: npm packages with their install
-// scripts, and PyPI packages. The template is not read, so the folders
+// samOf finds sam build, and sam sync, which builds before it deploys.
+// Each installs the dependencies of each function of the SAM template in
+// its code folder: npm packages with their install scripts, and PyPI
+// packages. The template is not read, so the folders
 // are not known and the installs are given without one. The linker then
 // takes the lockfiles of other folders than the job's as possible ones.
 //
@@ -179,10 +180,10 @@ func samOf(argv []string) []Effect {
 		return nil
 	}
 	sub, _ := firstArg(argv[1:])
-	if sub != "build" {
+	if sub != "build" && sub != "sync" {
 		return nil
 	}
-	cause := "sam build installs the dependencies of each function of the template"
+	cause := "sam " + sub + " installs the dependencies of each function of the template"
 	return []Effect{
 		{Eco: NPM, Install: true, Cause: cause},
 		{Eco: PyPI, Install: true, Cause: cause},

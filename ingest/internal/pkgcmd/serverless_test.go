@@ -1,6 +1,7 @@
 package pkgcmd
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,6 +46,8 @@ func TestEffectsServerless(t *testing.T) {
 func TestEffectsSAMBuild(t *testing.T) {
 	cause := "sam build installs the dependencies of each function of the template"
 	installs := []Effect{{Eco: NPM, Install: true, Cause: cause}, {Eco: PyPI, Install: true, Cause: cause}}
+	syncCause := "sam sync installs the dependencies of each function of the template"
+	syncInstalls := []Effect{{Eco: NPM, Install: true, Cause: syncCause}, {Eco: PyPI, Install: true, Cause: syncCause}}
 	tests := []struct {
 		cmd  string
 		want []Effect
@@ -55,6 +58,11 @@ func TestEffectsSAMBuild(t *testing.T) {
 		// template in its folder.
 		{"sam deploy --no-confirm-changeset", []Effect{{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}}}},
 		{"sam --version", nil},
+		// sam sync builds the template's functions and deploys its stack.
+		{"sam sync --stack-name api --no-watch", append(slices.Clone(syncInstalls),
+			Effect{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}})},
+		{"sam sync -t infra/t.yaml --stack-name api --code", append(slices.Clone(syncInstalls),
+			Effect{Deploy: &Deploy{Service: DeployStack, Name: "t.yaml"}, Dir: "infra"})},
 	}
 	for _, tt := range tests {
 		got := Effects(strings.Fields(tt.cmd), nil)

@@ -29,9 +29,9 @@ var samValued = set("--template-file", "--template", "--stack-name", "--s3-bucke
 var cfnValued = union(awsValued, set("--template-file", "--stack-name", "--s3-bucket", "--s3-prefix", "--kms-key-id", "--role-arn",
 	"--output-template-file"))
 
-// stackDeployOf reads sam deploy and aws cloudformation deploy, which
-// create or update a template's stack with the credentials of the job,
-// and so change the code and configuration of the template's functions.
+// stackDeployOf reads sam deploy, sam sync and aws cloudformation deploy,
+// which create or update a template's stack with the credentials of the
+// job, and so change the code and configuration of the template's functions.
 // A template that sam build wrote to .aws-sam/build is the copy of the
 // one in the command's folder. A template a variable names, a dry run
 // (--no-execute-changeset) and a template from S3 give nothing.
@@ -43,7 +43,9 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 	args := expandVars(argv[1:], env)
 	var template string
 	switch {
-	case prog == "sam" && args[0] == "deploy":
+	case prog == "sam" && (args[0] == "deploy" || args[0] == "sync"):
+		// sam sync deploys the stack too, or with --code only the
+		// functions' code.
 		c := splitCLI(samLong(args[1:]), samValued)
 		if c.opts["--no-execute-changeset"] == "true" {
 			return Effect{}, false
