@@ -65,6 +65,8 @@ func TestStackDeployModifiesFunction(t *testing.T) {
 		"aws cloudformation package --template-file infra/template.yaml --s3-bucket b --output-template-file packaged.yaml && " +
 			"aws cloudformation deploy --template-file packaged.yaml --stack-name api",
 		"cd infra && sam package --s3-bucket b --output-template-file ../out/packaged.yaml && sam deploy -t ../out/packaged.yaml",
+		// sam deploy deploys the copy that sam build wrote.
+		"sam build -t infra/template.yaml && sam deploy --stack-name api",
 	} {
 		got := reachedIn(t, stackRepos(deploy), "pkg:npm/cowsay@1.6.0", stackFunction)
 		if len(got) != 1 {

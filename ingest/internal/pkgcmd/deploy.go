@@ -120,22 +120,37 @@ func deployAttr(effects []Effect) string {
 	var items []string
 	archives := map[string]string{}    // zip file -> folder archived, both relative to the checkout
 	packaged := map[string][2]string{} // template written -> folder and name of the one read
+	// source returns the template that the template name of folder dir
+	// is a copy of, or dir and name themselves.
+	source := func(dir, name string) (string, string) {
+		if !fixedPath(dir) {
+			return dir, name
+		}
+		written := path.Join(dir, name)
+		if name == AnyTemplate {
+			// The template of the folder, or sam build's copy.
+			written = path.Join(dir, samBuildTemplate)
+		}
+		if src, ok := packaged[written]; ok {
+			return src[0], src[1]
+		}
+		return dir, name
+	}
 	for _, e := range effects {
 		if e.Zip != "" && fixedPath(e.Dir) {
 			archives[path.Join(e.Dir, e.Zip)] = e.Dir
 		}
 		if e.Packaged != "" && fixedPath(e.Dir) {
-			packaged[path.Join(e.Dir, e.Packaged)] = [2]string{e.Dir, e.Template}
+			dir, name := source(e.Dir, e.Template)
+			packaged[path.Join(e.Dir, e.Packaged)] = [2]string{dir, name}
 		}
 		if e.Deploy == nil {
 			continue
 		}
 		d := *e.Deploy
 		d.Dir = e.Dir
-		if d.Service == DeployStack && d.Name != AnyTemplate && fixedPath(e.Dir) {
-			if src, ok := packaged[path.Join(e.Dir, d.Name)]; ok {
-				d.Dir, d.Name = src[0], src[1]
-			}
+		if d.Service == DeployStack {
+			d.Dir, d.Name = source(d.Dir, d.Name)
 		}
 		if d.ZipFile != "" && fixedPath(e.Dir) {
 			if dir, ok := archives[path.Join(e.Dir, d.ZipFile)]; ok {

@@ -46,14 +46,16 @@ func TestEffectsServerless(t *testing.T) {
 func TestEffectsSAMBuild(t *testing.T) {
 	cause := "sam build installs the dependencies of each function of the template"
 	installs := []Effect{{Eco: NPM, Install: true, Cause: cause}, {Eco: PyPI, Install: true, Cause: cause}}
+	built := Effect{Template: AnyTemplate, Packaged: ".aws-sam/build/template.yaml"}
 	syncCause := "sam sync installs the dependencies of each function of the template"
 	syncInstalls := []Effect{{Eco: NPM, Install: true, Cause: syncCause}, {Eco: PyPI, Install: true, Cause: syncCause}}
 	tests := []struct {
 		cmd  string
 		want []Effect
 	}{
-		{"sam build", installs},
-		{"sam build --use-container --cached", installs},
+		// sam build also writes a copy of the template of its folder.
+		{"sam build", append(slices.Clone(installs), built)},
+		{"sam build --use-container --cached", append(slices.Clone(installs), built)},
 		// sam deploy installs nothing: it deploys the stack of the
 		// template in its folder.
 		{"sam deploy --no-confirm-changeset", []Effect{{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}}}},

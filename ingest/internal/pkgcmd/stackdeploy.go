@@ -1,6 +1,7 @@
 package pkgcmd
 
 import (
+	"cmp"
 	"path"
 	"strings"
 )
@@ -51,8 +52,12 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 			return Effect{}, false
 		}
 		template = firstOf(c.opts, "--template-file", "--template")
-		if template == "" || strings.HasPrefix(path.Clean(template), ".aws-sam/build/") {
+		if template == "" {
 			template = AnyTemplate
+		}
+		if dir, ok := samBuildDir(template); ok {
+			// sam build's copy of the template of dir.
+			return Effect{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}, Dir: dir}, true
 		}
 	case prog == "aws":
 		c := splitCLI(args, cfnValued)
@@ -80,11 +85,12 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 
 // stackPackageOf reads sam package and aws cloudformation package, which
 // upload the code of a template's functions and write a copy of the
-// template that names the uploads (--output-template-file). A later
-// deploy of that copy deploys the functions of the template read, which
-// is the one --template-file names or, for sam package, the template of
-// the command's folder. The Effect's Dir is the folder of the template
-// read, and Packaged the copy, relative to that folder.
+// template that names the uploads (--output-template-file), and sam
+// build, which writes a copy to its build folder. A later deploy of that
+// copy deploys the functions of the template read, which is the one
+// --template-file names or, for sam, the template of the command's
+// folder. The Effect's Dir is the folder of the template read, and
+// Packaged the copy, relative to that folder.
 func stackPackageOf(argv []string, env Env) (Effect, bool) {
 	if len(argv) < 2 {
 		return Effect{}, false
@@ -96,10 +102,18 @@ func stackPackageOf(argv []string, env Env) (Effect, bool) {
 	case prog == "sam" && args[0] == "package":
 		c := splitCLI(samLong(args[1:]), samValued)
 		template = firstOf(c.opts, "--template-file", "--template")
-		if template == "" || strings.HasPrefix(path.Clean(template), ".aws-sam/build/") {
+		if template == "" {
 			template = AnyTemplate
 		}
 		output = firstOf(c.opts, "--output-template-file")
+	case prog == "sam" && args[0] == "build":
+		// sam build writes the template it builds to its build folder.
+		c := splitCLI(samLong(args[1:]), samBuildValued)
+		template = firstOf(c.opts, "--template-file", "--template")
+		if template == "" {
+			template = AnyTemplate
+		}
+		output = path.Join(cmp.Or(firstOf(c.opts, "--build-dir"), path.Dir(samBuildTemplate)), "template.yaml")
 	case prog == "aws":
 		c := splitCLI(args, cfnValued)
 		if len(c.words) < 2 || c.words[0] != "cloudformation" || c.words[1] != "package" {
@@ -115,6 +129,9 @@ func stackPackageOf(argv []string, env Env) (Effect, bool) {
 		if p == "" || strings.Contains(p, "$") || strings.Contains(p, "://") || path.IsAbs(p) {
 			return Effect{}, false
 		}
+	}
+	if dir, ok := samBuildDir(template); ok {
+		template = path.Join(dir, AnyTemplate)
 	}
 	e := Effect{Template: template}
 	if template != AnyTemplate {
@@ -137,13 +154,39 @@ func stackPackageOf(argv []string, env Env) (Effect, bool) {
 	return e, true
 }
 
-// samLong returns the arguments of a sam command with -t written as
-// --template-file, since splitCLI reads long options only.
+// samBuildTemplate is the template that sam build writes by default,
+// relative to the folder it runs in.
+const samBuildTemplate = ".aws-sam/build/template.yaml"
+
+// samBuildValued are the options of sam build that take a value.
+var samBuildValued = union(samValued, set("--build-dir", "--base-dir", "--cache-dir", "--container-env-var",
+	"--container-env-var-file", "--build-image", "--manifest", "--hook-name", "--mount-with", "--exclude", "--docker-network"))
+
+// samBuildDir reports whether template is in the default build folder of
+// sam build, and returns the folder that the build ran in.
+func samBuildDir(template string) (string, bool) {
+	t := path.Clean(template)
+	if strings.HasPrefix(t, ".aws-sam/build/") {
+		return "", true
+	}
+	if before, _, ok := strings.Cut(t, "/.aws-sam/build/"); ok {
+		return before, true
+	}
+	return "", false
+}
+
+// samShort maps the short options of sam deploy, package and build to
+// their long forms.
+var samShort = map[string]string{"-t": "--template-file", "-b": "--build-dir", "-s": "--base-dir",
+	"-e": "--container-env-var", "-m": "--manifest", "-x": "--exclude"}
+
+// samLong returns the arguments of a sam command with short options
+// written in their long forms, since splitCLI reads long options only.
 func samLong(args []string) []string {
 	long := make([]string, 0, len(args))
 	for _, a := range args {
-		if a == "-t" {
-			a = "--template-file"
+		if l, ok := samShort[a]; ok {
+			a = l
 		}
 		long = append(long, a)
 	}

@@ -83,3 +83,50 @@ func TestStackDeployOfPackagedTemplate(t *testing.T) {
 		}
 	}
 }
+
+// sam build writes a copy of the template it builds to its build folder
+// (.aws-sam/build under the command's folder unless -b names another), and
+// sam deploy without a template option deploys that copy when it exists.
+func TestStackDeployOfBuiltTemplate(t *testing.T) {
+	type step struct{ dir, cmd string }
+	tests := []struct {
+		name              string
+		steps             []step
+		wantName, wantDir string
+	}{
+		{"built from another folder", []step{
+			{".", "sam build -t infra/template.yaml --use-container"},
+			{".", "sam deploy --stack-name api"}},
+			"template.yaml", "infra"},
+		{"build folder option", []step{
+			{".", "sam build -b ./out -t infra/app.yaml"},
+			{".", "sam deploy --template-file out/template.yaml"}},
+			"app.yaml", "infra"},
+		{"build folder of a subfolder", []step{
+			{"infra", "sam build"},
+			{".", "sam deploy -t infra/.aws-sam/build/template.yaml"}},
+			AnyTemplate, "infra"},
+		// Without a build the job shows, the copy is taken to be of the
+		// template of the folder above the build folder.
+		{"no build", []step{
+			{".", "sam deploy -t infra/.aws-sam/build/template.yaml"}},
+			AnyTemplate, "infra"},
+	}
+	for _, tt := range tests {
+		var effects []Effect
+		for _, st := range tt.steps {
+			for _, e := range Effects(strings.Fields(st.cmd), nil) {
+				e.Dir = path.Join(st.dir, e.Dir)
+				effects = append(effects, e)
+			}
+		}
+		got := Deploys(Attrs(effects)[AttrDeploys])
+		if len(got) != 1 {
+			t.Errorf("%s: %d deploys %+v, want 1", tt.name, len(got), got)
+			continue
+		}
+		if got[0].Service != DeployStack || got[0].Name != tt.wantName || got[0].Dir != tt.wantDir {
+			t.Errorf("%s: %s %q in %q, want stack %q in %q", tt.name, got[0].Service, got[0].Name, got[0].Dir, tt.wantName, tt.wantDir)
+		}
+	}
+}
