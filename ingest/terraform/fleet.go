@@ -296,7 +296,7 @@ func (e *emitter) eksCluster(b *block, bv *blockVal) {
 func (e *emitter) eksNodeGroup(b *block, bv *blockVal) {
 	runtime := ec2RuntimeID(e.ev.account, b.addr)
 	rng := b.syn.DefRange()
-	cluster, _ := attrStr(bv, "cluster_name")
+	cluster := e.nodeGroupCluster(b, bv)
 	name, prefix := fleetName(bv, "node_group_name", "node_group_name_prefix")
 	srcs := e.instanceTemplates(b)
 	attrs := map[string]string{
@@ -324,6 +324,23 @@ func (e *emitter) eksNodeGroup(b *block, bv *blockVal) {
 	// NOTE: a node group's template usually holds a multi-part MIME
 	// document, which userDataRuns does not read.
 	e.launchFacts(runtime, name, srcs, launchUse{keyPair: true, userData: true})
+}
+
+// nodeGroupCluster returns the name of a node group's cluster: the value
+// of cluster_name, or the name of the aws_eks_cluster it reads when the
+// value is unknown. The evaluator leaves a cluster's id unresolved.
+func (e *emitter) nodeGroupCluster(b *block, bv *blockVal) string {
+	cluster, _ := attrStr(bv, "cluster_name")
+	a := b.attr("cluster_name")
+	if a == nil || !strings.Contains(cluster, "${") {
+		return cluster
+	}
+	for _, c := range e.refsTo(a.Expr, typeEKSCluster) {
+		if n, ok := attrStr(e.ev.objs[c.addr], "name"); ok && !strings.Contains(n, "${") {
+			return n
+		}
+	}
+	return cluster
 }
 
 // bootstrapCall matches the EKS bootstrap script of self-managed nodes and

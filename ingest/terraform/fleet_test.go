@@ -423,3 +423,29 @@ resource "aws_eks_node_group" "spot" {
 		t.Errorf("node group name_prefix %q, want spot-", got)
 	}
 }
+
+// A node group that names its cluster by the cluster's id, which is its
+// name, is in that cluster.
+func TestNodeGroupClusterByID(t *testing.T) {
+	res := parseSource(t, fleetProvider+`
+resource "aws_eks_cluster" "main" {
+  name     = "prod"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+}
+resource "aws_eks_node_group" "a" {
+  cluster_name    = aws_eks_cluster.main.id
+  node_group_name = "a"
+  node_role_arn   = "arn:aws:iam::111122223333:role/eks-node"
+  subnet_ids      = ["subnet-1"]
+  scaling_config {
+    desired_size = 1
+    max_size     = 1
+    min_size     = 1
+  }
+}
+`)
+	n := findNode(t, res, ec2RuntimeID("111122223333", "aws_eks_node_group.a"))
+	if got := n.Attr(attrEKSCluster); got != "prod" {
+		t.Errorf("eks_cluster %q, want prod", got)
+	}
+}
