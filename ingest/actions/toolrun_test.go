@@ -156,3 +156,35 @@ jobs:
 		}
 	}
 }
+
+// Runs of one name in several steps give one edge, which admits every
+// version that one of the runs may fetch: the requests joined, none when
+// one run requests none, and a computed version when one run computes it.
+func TestToolRunsOfOneNameMerged(t *testing.T) {
+	data := []byte(`on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx foo@^1 lint
+      - run: npx foo@^2 build
+      - run: npx bar@^1 lint
+      - run: npx bar build
+      - run: npx baz@^1 lint
+      - run: npx baz@${{ inputs.version }} build
+`)
+	res, err := parseBytes(t, testRepo, ".github/workflows/ci.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := graph.GHAJobID(testRepo, ".github/workflows/ci.yml", "build")
+	if got := findEdge(t, res, job, graph.EdgeExecutes, "pkg:npm/foo").Attr("requested"); got != "^1 || ^2" {
+		t.Errorf("foo requested %q, want ^1 || ^2", got)
+	}
+	if got := findEdge(t, res, job, graph.EdgeExecutes, "pkg:npm/bar").Attr("requested"); got != "" {
+		t.Errorf("bar requested %q, want none", got)
+	}
+	if got := findEdge(t, res, job, graph.EdgeExecutes, "pkg:npm/baz").Attr("pinned"); got != "computed" {
+		t.Errorf("baz pinned %q, want computed", got)
+	}
+}

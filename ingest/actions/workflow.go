@@ -333,6 +333,8 @@ func (j *job) execute(pkg string, step string, line int, a attrs) {
 		ex = &execution{pkg: pkg, line: line, attrs: a}
 		j.execs[pkg] = ex
 		j.order = append(j.order, pkg)
+	} else {
+		ex.attrs = pkgcmd.MergeRequests(pkg, ex.attrs, a)
 	}
 	if step != "" {
 		ex.steps = append(ex.steps, step)

@@ -3,12 +3,15 @@ package ciscan
 import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
 // Builder appends facts to a Result once each. A node or edge met again
-// keeps its first position and only gains the attributes it lacked. An
-// edge met again as certain becomes certain.
+// keeps its first position and only gains the attributes it lacked, except
+// that a job's EXECUTES edge to a name admits the versions each run
+// requests (pkgcmd.MergeRequests). An edge met again as certain becomes
+// certain.
 type Builder struct {
 	file  string
 	res   *ingest.Result
@@ -57,6 +60,10 @@ func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.C
 	key := graph.EdgeKey{From: from, Kind: kind, To: to}
 	if i, ok := b.edges[key]; ok {
 		e := &b.res.Edges[i]
+		if kind == graph.EdgeExecutes {
+			// Another run of one name: the edge admits the versions of each.
+			e.Attrs = pkgcmd.MergeRequests(to, e.Attrs, a)
+		}
 		for k, v := range a.clean() {
 			if e.Attr(k) == "" {
 				e.SetAttr(k, v)

@@ -7,6 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 func TestScanInstalls(t *testing.T) {
@@ -202,5 +205,20 @@ func TestScanCallBoundTruncates(t *testing.T) {
 	s.Scan("f() { f; }\nf\nnpm ci", ".")
 	if !s.Truncated() {
 		t.Error("Truncated() = false after calls past the bound")
+	}
+}
+
+// A job's runs of one name in two scripts give one edge, which admits the
+// versions that each run requests.
+func TestBuilderMergesToolRunRequests(t *testing.T) {
+	var res ingest.Result
+	b := NewBuilder("ci.yml", &res)
+	b.Edge("job", graph.EdgeExecutes, "pkg:npm/foo", graph.Certain, 3, Attrs{"pinned": "floating", "requested": "^1"})
+	b.Edge("job", graph.EdgeExecutes, "pkg:npm/foo", graph.Certain, 4, Attrs{"pinned": "floating", "requested": "^2"})
+	if len(res.Edges) != 1 {
+		t.Fatalf("%d edges, want 1", len(res.Edges))
+	}
+	if got := res.Edges[0].Attr("requested"); got != "^1 || ^2" {
+		t.Errorf("requested %q, want ^1 || ^2", got)
 	}
 }

@@ -1,6 +1,7 @@
 package pkgcmd
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -656,4 +657,29 @@ func ProjectInstall(effects []Effect, eco string) bool {
 		}
 	}
 	return false
+}
+
+// MergeRequests returns the attributes of a job's earlier run of the
+// package pkg, first, changed so that they also admit the versions that a
+// later run, later, may fetch: one job's runs of one name give one edge. A
+// computed version admits every version, a run without a request admits
+// every version, and npm ranges are joined with ||. Other requests that
+// differ admit every version, since their ecosystems have no union of
+// ranges. first itself is not changed.
+func MergeRequests(pkg string, first, later map[string]string) map[string]string {
+	if first[AttrRequested] == later[AttrRequested] && first["pinned"] == later["pinned"] {
+		return first
+	}
+	out := maps.Clone(first)
+	if later["pinned"] == PinnedComputed {
+		out["pinned"] = PinnedComputed
+	}
+	switch a, b := first[AttrRequested], later[AttrRequested]; {
+	case a == b:
+	case a == "" || b == "" || !strings.HasPrefix(pkg, "pkg:npm/"):
+		delete(out, AttrRequested)
+	default:
+		out[AttrRequested] = a + " || " + b
+	}
+	return out
 }
