@@ -163,8 +163,11 @@ func (c *composite) depend(pkg, step string, line int, conf graph.Confidence, a 
 		d = &compositeDep{line: line, conf: conf, attrs: attrs(a)}
 		c.deps[pkg] = d
 		c.order = append(c.order, pkg)
-	} else if conf == graph.Certain {
-		d.conf = graph.Certain
+	} else {
+		d.attrs = pkgcmd.MergeRequests(pkg, d.attrs, a)
+		if conf == graph.Certain {
+			d.conf = graph.Certain
+		}
 	}
 	d.steps = append(d.steps, step)
 }

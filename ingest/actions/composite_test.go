@@ -150,3 +150,25 @@ runs:
 		}
 	}
 }
+
+// Two steps of a composite action that run one name give one edge, which
+// admits the versions that each requests.
+func TestCompositeToolRunsMerged(t *testing.T) {
+	data := []byte(`name: lint
+runs:
+  using: composite
+  steps:
+    - run: npx foo@^1 lint
+      shell: bash
+    - run: npx foo@^2 build
+      shell: bash
+`)
+	res, err := parseBytes(t, testRepo, ".github/actions/lint/action.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := "pkg:githubactions/example-org/app#.github/actions/lint"
+	if got := findEdge(t, res, self, graph.EdgeDependsOn, "pkg:npm/foo").Attr("requested"); got != "^1 || ^2" {
+		t.Errorf("requested %q, want ^1 || ^2", got)
+	}
+}
