@@ -55,10 +55,6 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 		if template == "" {
 			template = AnyTemplate
 		}
-		if dir, ok := samBuildDir(template); ok {
-			// sam build's copy of the template of dir.
-			return Effect{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}, Dir: dir}, true
-		}
 	case prog == "aws":
 		c := splitCLI(args, cfnValued)
 		if len(c.words) < 2 || c.words[0] != "cloudformation" || c.words[1] != "deploy" ||
@@ -71,6 +67,10 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 	}
 	if template == "" || strings.Contains(template, "$") || strings.Contains(template, "://") || path.IsAbs(template) {
 		return Effect{}, false
+	}
+	if dir, ok := samBuildDir(template); ok {
+		// sam build's copy of the template of dir.
+		return Effect{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}, Dir: dir}, true
 	}
 	d := &Deploy{Service: DeployStack, Name: template}
 	dir := ""

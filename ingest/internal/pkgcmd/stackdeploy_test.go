@@ -16,6 +16,7 @@ func TestStackDeployOf(t *testing.T) {
 		{[]string{"sam", "deploy", "-t", "infra/template.yaml", "--stack-name", "api"}, "template.yaml", "infra", true},
 		{[]string{"sam", "deploy", "--template-file", ".aws-sam/build/template.yaml"}, AnyTemplate, "", true},
 		{[]string{"sam", "deploy", "--template=stack.yml"}, "stack.yml", "", true},
+		{[]string{"aws", "cloudformation", "deploy", "--template-file", "api/.aws-sam/build/template.yaml", "--stack-name", "api"}, AnyTemplate, "api", true},
 		{[]string{"aws", "--region", "eu-west-1", "cloudformation", "deploy", "--template-file", "cfn/app.json", "--stack-name", "app",
 			"--parameter-overrides", "Env=prod", "Size=2"}, "app.json", "cfn", true},
 		// Not deploys of a template in the repository.
