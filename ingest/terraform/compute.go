@@ -66,6 +66,7 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 	e.inlineKeys(runtime, b, "user_data", "user_data_base64")
 	e.exposesHeld(runtime, b, "file", "user_data", "user_data_base64")
 	e.userDataRuns(runtime, b, "user_data", "user_data_base64")
+	e.dropMetadataCredentials(runtime, attrs)
 }
 
 // ec2RuntimeID returns the id of an EC2 instance declared at a Terraform

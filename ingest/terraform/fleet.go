@@ -66,6 +66,7 @@ func (e *emitter) autoscalingGroup(b *block, bv *blockVal) {
 	e.metadataAttrs(attrs, nil, srcs)
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
 	e.launchFacts(runtime, name, srcs, launchUse{profile: true, keyPair: true, userData: true})
+	e.dropMetadataCredentials(runtime, attrs)
 }
 
 // attrNamePrefix is the runtime attribute that records the prefix of a
@@ -223,7 +224,17 @@ func (e *emitter) launchProfile(runtime, name string, tb *block) {
 func (e *emitter) metadataAttrs(attrs map[string]string, own *block, srcs []*block) {
 	if own != nil && len(own.nested("metadata_options")) > 0 {
 		attrs[attrIMDSTokens], attrs[attrIMDSHopLimit] = e.metadataOptions(own)
+		if e.metadataDisabled(own) {
+			attrs[attrIMDSEndpoint] = "disabled"
+		}
 		return
+	}
+	disabled := len(srcs) > 0
+	for _, tb := range srcs {
+		disabled = disabled && e.metadataDisabled(tb)
+	}
+	if disabled {
+		attrs[attrIMDSEndpoint] = "disabled"
 	}
 	for i, tb := range srcs {
 		tokens, hops := e.metadataOptions(tb)
@@ -234,6 +245,43 @@ func (e *emitter) metadataAttrs(attrs map[string]string, own *block, srcs []*blo
 			return
 		}
 	}
+}
+
+// attrIMDSEndpoint is "disabled" on a runtime whose every instance turns
+// the metadata endpoint off (http_endpoint = "disabled"): no process of
+// the instance, nor a container on it, can read the role's credentials.
+const attrIMDSEndpoint = "imds_endpoint"
+
+// metadataDisabled reports whether a block's metadata_options turn the
+// metadata endpoint off.
+func (e *emitter) metadataDisabled(b *block) bool {
+	for _, mb := range b.nested("metadata_options") {
+		if a := mb.Body.Attributes["http_endpoint"]; a != nil {
+			if v, diags := e.ev.value(a.Expr, b); !diags.HasErrors() {
+				if s, _ := str(v); s == "disabled" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// dropMetadataCredentials removes the EXPOSES edges through which a
+// runtime whose metadata endpoint is off (attrIMDSEndpoint) would hand
+// out its role's credentials.
+func (e *emitter) dropMetadataCredentials(runtime string, attrs map[string]string) {
+	if attrs[attrIMDSEndpoint] != "disabled" {
+		return
+	}
+	kept := e.ff.edges[:0]
+	for _, ed := range e.ff.edges {
+		if ed.From == runtime && ed.Kind == graph.EdgeExposes && ed.Attr(graph.AttrVia) == "metadata" {
+			continue
+		}
+		kept = append(kept, ed)
+	}
+	e.ff.edges = kept
 }
 
 // podsBlocked reports whether metadata options keep containers that are
@@ -324,6 +372,7 @@ func (e *emitter) eksNodeGroup(b *block, bv *blockVal) {
 	// NOTE: a node group's template usually holds a multi-part MIME
 	// document, which userDataRuns does not read.
 	e.launchFacts(runtime, name, srcs, launchUse{keyPair: true, userData: true})
+	e.dropMetadataCredentials(runtime, attrs)
 }
 
 // nodeGroupCluster returns the name of a node group's cluster: the value

@@ -449,3 +449,81 @@ resource "aws_eks_node_group" "a" {
 		t.Errorf("eks_cluster %q, want prod", got)
 	}
 }
+
+// A metadata endpoint that every instance turns off hands out no role
+// credentials: the instance and the group expose none, while a group with
+// one template that leaves it on still does.
+func TestMetadataEndpointDisabled(t *testing.T) {
+	res := parseSource(t, `
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_instance_profile" "app" {
+  name = "app"
+  role = aws_iam_role.app.name
+}
+resource "aws_instance" "closed" {
+  ami                  = "ami-12345678"
+  iam_instance_profile = aws_iam_instance_profile.app.name
+  metadata_options {
+    http_endpoint = "disabled"
+  }
+}
+resource "aws_launch_template" "closed" {
+  name = "closed"
+  iam_instance_profile {
+    name = aws_iam_instance_profile.app.name
+  }
+  metadata_options {
+    http_endpoint = "disabled"
+  }
+}
+resource "aws_launch_template" "open" {
+  name = "open"
+  iam_instance_profile {
+    name = aws_iam_instance_profile.app.name
+  }
+}
+resource "aws_autoscaling_group" "closed" {
+  name = "closed"
+  launch_template {
+    id = aws_launch_template.closed.id
+  }
+}
+resource "aws_autoscaling_group" "mixed" {
+  name = "mixed"
+  mixed_instances_policy {
+    launch_template {
+      launch_template_specification {
+        launch_template_id = aws_launch_template.closed.id
+      }
+      override {
+        launch_template_specification {
+          launch_template_id = aws_launch_template.open.id
+        }
+      }
+    }
+  }
+}
+`)
+	exposes := map[string]bool{}
+	for _, e := range res.Edges {
+		if e.Kind == graph.EdgeExposes && e.Attr(graph.AttrVia) == "metadata" {
+			exposes[e.From] = true
+		}
+	}
+	for addr, want := range map[string]bool{
+		"aws_instance.closed":          false,
+		"aws_autoscaling_group.closed": false,
+		"aws_autoscaling_group.mixed":  true,
+	} {
+		if got := exposes[ec2RuntimeID("111122223333", addr)]; got != want {
+			t.Errorf("%s exposes role credentials: %v, want %v", addr, got, want)
+		}
+	}
+}
