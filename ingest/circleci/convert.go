@@ -981,7 +981,9 @@ func (c *converter) finishAttrs(j *jobState) {
 	if j.scan.Truncated() {
 		c.warnf(at(j.line), "job %s: %s", j.inv.name, ciscan.TruncatedWarning)
 	}
-	for k, v := range pkgcmd.Attrs(j.scan.Effects()) {
+	effects := j.scan.Effects()
+	c.deployIdentities(j, effects)
+	for k, v := range pkgcmd.Attrs(effects) {
 		j.attrs[k] = v
 	}
 	j.attrs["commands"] = graph.JoinList(j.scan.Commands())

@@ -111,12 +111,19 @@ func (c *converter) loginAccounts(j *jobState, l registry.Login, line int) []str
 // not in the input. idOf makes the identity's id from the project's
 // variables, and provider and cloud name it.
 func (c *converter) cloudIdentity(j *jobState, idOf func(string) string, provider, cloud string, line int) string {
+	return c.variablesIdentity(j, idOf, provider, cloud, line,
+		"the job logs in to a registry with "+cloud+" credentials it does not set itself, so the project's or a context's variables hold them; which ones, and whose they are, is not in the input")
+}
+
+// variablesIdentity writes the cloud identity that the project's and the
+// job's contexts' variables act as, with the reason for each possible
+// AUTHENTICATES_AS edge, and returns its id.
+func (c *converter) variablesIdentity(j *jobState, idOf func(string) string, provider, cloud string, line int, reason string) string {
 	project := graph.CircleCIProjectVariablesID(c.idRepo())
 	id := idOf(project)
 	c.b.Node(id, graph.NodeIdentity, cloud+" identity of "+c.idRepo()+" CircleCI variables", line, attrs{
 		graph.AttrProvider: provider, "type": "ci-credentials",
 	})
-	reason := "the job logs in to a registry with " + cloud + " credentials it does not set itself, so the project's or a context's variables hold them; which ones, and whose they are, is not in the input"
 	c.b.Edge(project, graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})
 	for _, cu := range j.inv.contexts {
 		c.b.Edge(graph.CircleCIContextID(c.org, cu.name), graph.EdgeAuthenticatesAs, id, graph.Possible, line, attrs{graph.AttrReason: reason})

@@ -374,6 +374,7 @@ func (c *converter) scanScripts(j *jobState, v *value) {
 	}
 	effects := sc.Effects()
 	c.expandImageDeploys(j, effects)
+	c.deployIdentities(j, effects)
 	for k, v := range pkgcmd.Attrs(effects) {
 		j.attrs[k] = v
 	}

@@ -327,7 +327,11 @@ func (v *view) deployModifies(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, con
 		add(id, conf, "")
 	}
 	for _, id := range d.MayAs {
-		add(id, graph.Possible, "a condition decides whether the job acts as this identity when it deploys")
+		note := "a condition decides whether the job acts as this identity when it deploys"
+		if strings.HasPrefix(id, "aws:identity-of:") || strings.HasPrefix(id, "gcp:identity-of:") {
+			note = "the CI variables hold the credentials the job deploys with, and whose they are is not in the input"
+		}
+		add(id, graph.Possible, note)
 	}
 }
 

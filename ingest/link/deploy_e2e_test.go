@@ -418,9 +418,10 @@ resource "google_storage_bucket_iam_member" "read" {
 // TestDeployedCloudFunctionRunsLockedPackages follows the locked packages
 // of folder fn to the Cloud Function that a GitHub Actions job, a GitLab
 // job and a CircleCI job deploy it to, its service account and the bucket
-// that reads. The dev-only package runs in the job alone. It reaches the
-// function only where the input shows the identity the job deploys as,
-// which can replace the function's code.
+// that reads. The dev-only package runs in the job alone, and reaches the
+// function only through the identity the job deploys as, which can
+// replace the function's code: the login of the GitHub Actions job, and
+// for GitLab and CircleCI the identity of the CI variables, possibly.
 func TestDeployedCloudFunctionRunsLockedPackages(t *testing.T) {
 	withNow(t)
 	fn := graph.GCPCloudFunctionID("example-proj", "europe-west1", "api")
@@ -428,7 +429,7 @@ func TestDeployedCloudFunctionRunsLockedPackages(t *testing.T) {
 	bucket := graph.GCPBucketID("example-data")
 	tests := []struct {
 		name, file, text string
-		modify           bool // the job's cloud login is known
+		modify           bool // the job deploys as an identity the input shows
 	}{
 		{"actions", ".github/workflows/deploy.yml", `name: deploy
 on: push
@@ -452,7 +453,7 @@ jobs:
   script:
     - npm ci --prefix fn
     - gcloud functions deploy api --source fn --region=europe-west1 --gen2 --runtime nodejs20 --trigger-http
-`, false},
+`, true},
 		{"circleci", ".circleci/config.yml", `version: 2.1
 jobs:
   deploy:
@@ -466,7 +467,7 @@ jobs:
 workflows:
   main:
     jobs: [deploy]
-`, false},
+`, true},
 	}
 	for _, tt := range tests {
 		s := deployStore(t, map[string]string{

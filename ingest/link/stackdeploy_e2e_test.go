@@ -126,3 +126,22 @@ func TestStackDeployJSONTemplate(t *testing.T) {
 		t.Errorf("reached %v, want the function", got)
 	}
 }
+
+// A GitLab job deploys with the AWS credentials of the project's CI/CD
+// variables, whose identity possibly changes the template's function.
+func TestStackDeployFromGitLab(t *testing.T) {
+	repos := stackRepos("true")
+	files := repos["api"]
+	delete(files, ".github/workflows/deploy.yml")
+	files[".gitlab-ci.yml"] = `deploy:
+  image: public.ecr.aws/sam/build-nodejs20.x
+  script:
+    - npx cowsay@1.6.0 deploying
+    - sam deploy -t infra/template.yaml --stack-name api
+`
+	got := reachedIn(t, repos, "pkg:npm/cowsay@1.6.0", stackFunction)
+	want := []string{stackFunction + " (possible)"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("reached %v, want %v", got, want)
+	}
+}

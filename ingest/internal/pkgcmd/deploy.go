@@ -442,3 +442,16 @@ func firstKnown(env Env, names ...string) string {
 	}
 	return ""
 }
+
+// DeployCloud returns the cloud whose credentials a deploy of service
+// acts with: "aws", "gcp", or "" for a Kubernetes deploy, which acts as
+// the kubeconfig's user.
+func DeployCloud(service string) string {
+	switch service {
+	case DeployLambda, DeployECS, DeployServerless, DeployStack:
+		return "aws"
+	case DeployFunctions, DeployRun, DeployRunJob:
+		return "gcp"
+	}
+	return ""
+}
