@@ -961,8 +961,14 @@ func containItem(group []*Reached, res *Result) *Item {
 		// The function's ARN names it in any region, and the call goes
 		// to the ARN's region, not to the shell's default one.
 		fn := lastSegment(strings.TrimPrefix(rt.Node.ID, "runtime:aws:lambda:"))
+		region, account, resource := arnRegion(fn)
+		if name, ok := strings.CutPrefix(resource, "function:"); ok && account == "" {
+			// Lambda rejects an ARN whose account is empty, so the
+			// command names the function by its name.
+			fn, _, _ = strings.Cut(name, ":")
+		}
 		args := []string{"aws", "lambda", "put-function-concurrency", "--function-name", fn, "--reserved-concurrent-executions", "0"}
-		if region, _, _ := arnRegion(fn); region != "" {
+		if region != "" {
 			args = append(args, "--region", region)
 		}
 		it.Command = shellCommand(args...)

@@ -151,6 +151,26 @@ func TestPlanContainLambdaNamesRegion(t *testing.T) {
 	}
 }
 
+func TestPlanContainLambdaWithoutAccount(t *testing.T) {
+	// Terraform without the account gives an ARN whose account field is
+	// empty, which Lambda rejects as a function name. The function's
+	// name and the ARN's region name it instead.
+	const (
+		pkg = "pkg:npm/bad@1.0.0"
+		arn = "arn:aws:lambda:eu-west-1::function:api"
+		fn  = "runtime:aws:lambda:" + arn
+	)
+	s := newG().
+		node(fn, "type", "lambda", "arn", arn).
+		edge(fn, graph.EdgeExecutes, pkg).
+		store(t)
+	it := planItem(t, planFrom(t, s, pkg, Options{}), fn)
+	want := "aws lambda put-function-concurrency --function-name api --reserved-concurrent-executions 0 --region eu-west-1"
+	if it.Kind != "contain" || it.Command != want {
+		t.Errorf("%s %q, want contain %q", it.Kind, it.Command, want)
+	}
+}
+
 func TestPlanContainsFunctionRunningPackage(t *testing.T) {
 	// Function worker possibly loads the compromised package, since the
 	// job deployed a folder whose lockfile is the one above it. The job's
