@@ -1355,7 +1355,7 @@ func grantItem(it *Item, holder string) {
 	}
 	it.Action = fmt.Sprintf("Detach or delete every policy attached to or written into %s %s since the compromise: the attacker can make it an administrator", kind, name)
 	it.Command = shellCommand("aws", "iam", "list-attached-"+kind+"-policies", flag, name) + " && " + shellCommand("aws", "iam", "list-"+kind+"-policies", flag, name)
-	it.Verify = trailLookup("ResourceName", holder, "<revocation time>", true)
+	it.Verify = trailLookup("ResourceName", iamARN(holder), "<revocation time>", true)
 }
 
 func credentialItem(x *Reached, res *Result, consumers, yields []string, reach int) *Item {
@@ -1945,6 +1945,13 @@ func iamName(arn string) string {
 	return name
 }
 
+// iamARN returns the ARN of an IAM user or role with its name written as
+// iamName writes it, so that an unresolved name becomes the same
+// placeholder in a log query as in the commands.
+func iamARN(arn string) string {
+	return arn[:strings.LastIndex(arn, "/")+1] + iamName(arn)
+}
+
 // ghSecretCommand returns the command that stores a new value in a GitHub
 // secret. A name with a leading '-' would be read as an option, so it
 // then follows the flags and a "--".
@@ -2005,7 +2012,7 @@ func inEveryRegion(cmds ...string) string {
 // the revocation keeps calling until it expires, and the revocation's deny
 // policy makes those calls fail: CloudTrail records them as denied.
 func roleUseLookup(role, name, start string) string {
-	byRole := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+shorthandValue(role), "--start-time", start)
+	byRole := shellCommand("aws", "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=ResourceName,AttributeValue="+shorthandValue(iamARN(role)), "--start-time", start)
 	bySession := shellCommand("aws", "cloudtrail", "lookup-events", "--start-time", start,
 		"--query", "Events[?contains(CloudTrailEvent, ':assumed-role/"+jmespathRaw(name)+"/')]")
 	return inEveryRegion(byRole, bySession)

@@ -470,6 +470,34 @@ func TestPlanUnresolvedRoleNameIsPlaceholder(t *testing.T) {
 	}
 }
 
+func TestPlanUnresolvedRoleVerifyPlaceholder(t *testing.T) {
+	// CloudTrail records the deployed role's ARN, never ${LogicalId}: the
+	// log query names the role's ARN with the same placeholder as the
+	// command, and looks for no resource named the unresolved text.
+	const (
+		pkg   = "pkg:npm/bad@1.0.0"
+		fn    = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:orders"
+		creds = "secret:aws:role-credentials:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:orders"
+		role  = "arn:aws:iam::111122223333:role/${OrdersFunctionRole}"
+	)
+	s := newG().
+		node(fn, "type", "lambda").
+		node(creds, "type", "role-credentials").
+		node(role, "type", "role").
+		edge(fn, graph.EdgeExecutes, pkg).
+		edge(fn, graph.EdgeExposes, creds).
+		edge(creds, graph.EdgeAuthenticatesAs, role).
+		store(t)
+	it := planItem(t, planFrom(t, s, pkg, Options{}), creds)
+	want := `AttributeValue="arn:aws:iam::111122223333:role/<deployed name of ${OrdersFunctionRole}>"`
+	if !strings.Contains(it.Verify, want) {
+		t.Errorf("verify %q, want it to contain %q", it.Verify, want)
+	}
+	if strings.Contains(it.Verify, "role/${") {
+		t.Errorf("verify %q looks up the unresolved name", it.Verify)
+	}
+}
+
 func TestPlanContainFleetNamedByPrefix(t *testing.T) {
 	// Terraform appends a unique suffix to a name_prefix, so the
 	// commands cannot name the group or label the nodes by the prefix.
