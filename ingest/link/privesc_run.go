@@ -503,11 +503,19 @@ func (x *escalation) targets(m *escMethod, actor *principal) []*escTarget {
 // acct and ta may be in two accounts, or "". As accountDoubt rules for
 // the AWS linker, one account known and the other not leaves that open,
 // unless both come from one Terraform module and provider configuration.
+// Two provider configurations of one module leave it open even when
+// neither account is known.
 func escAccountDoubt(actor *principal, target graph.Node, acct, ta string) string {
-	if acct != "" && ta != "" || acct == "" && ta == "" {
+	if acct != "" && ta != "" {
 		return ""
 	}
-	if path.Dir(actor.node.Pos.File) == path.Dir(target.Pos.File) && actor.node.Attr("tf_provider") == target.Attr("tf_provider") {
+	sameModule := path.Dir(actor.node.Pos.File) == path.Dir(target.Pos.File)
+	pp, tp := actor.node.Attr("tf_provider"), target.Attr("tf_provider")
+	switch {
+	case sameModule && pp != tp:
+		return fmt.Sprintf("%s and %s come from different aws provider configurations (%s, %s) whose accounts are not both in the input; the grant holds only within one account",
+			actor.node.ID, target.ID, providerName(pp), providerName(tp))
+	case acct == "" && ta == "", sameModule:
 		return ""
 	}
 	return "the account of " + target.ID + " or of " + actor.node.ID + " is not in the input; the grant holds only within one account"
