@@ -300,6 +300,9 @@ type jobState struct {
 	attrs   attrs
 	scan    *ciscan.Scanner
 	orbUses map[string][]string // orb alias -> elements used
+	// awsKey is the id of the literal AWS secret key that the job's own
+	// environment sets for every step, or "".
+	awsKey  string
 	orbLine map[string]int
 	images  []string
 	machine string
@@ -727,6 +730,12 @@ func (c *converter) machineImage(j *jobState, image string, line int) {
 func (c *converter) environment(j *jobState, n *yaml.Node, scope map[string]*yaml.Node) {
 	for k, v := range c.stepEnvironment(j, n, scope) {
 		j.scan.SetEnv(k, v)
+		if k == "AWS_SECRET_ACCESS_KEY" {
+			v, _ = c.subst(v, scope)
+			if literalCredential(k, v) {
+				j.awsKey = graph.CircleCIInlineSecretID(j.rid, k)
+			}
+		}
 	}
 }
 
@@ -758,7 +767,7 @@ func (c *converter) envValue(j *jobState, key string, kn, vn *yaml.Node, scope m
 	v, _ = c.subst(v, scope)
 	j.scan.Scan("true "+shellQuote(v), ".")
 	field := key[strings.LastIndexByte(key, '.')+1:]
-	if !literal.LooksLikeCredential(field, v) || strings.Contains(v, "<<") {
+	if !literalCredential(field, v) {
 		return
 	}
 	id := graph.CircleCIInlineSecretID(j.rid, key)
@@ -766,6 +775,12 @@ func (c *converter) envValue(j *jobState, key string, kn, vn *yaml.Node, scope m
 	c.b.Node(id, graph.NodeSecret, key+" (literal in "+j.inv.name+")", kn.Line, a)
 	c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, kn.Line, attrs{graph.AttrVia: "env", graph.AttrName: key})
 	c.warnf(kn, "job %s: %s holds a literal credential; store it in a context or project variable and rotate it", j.inv.name, key)
+}
+
+// literalCredential reports whether the value of an environment field is
+// a credential written out, not a parameter of an orb or a command.
+func literalCredential(field, v string) bool {
+	return literal.LooksLikeCredential(field, v) && !strings.Contains(v, "<<")
 }
 
 // shellQuote wraps a value in double quotes so that the scanner reads
