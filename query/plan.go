@@ -1947,9 +1947,17 @@ func iamName(arn string) string {
 
 // iamARN returns the ARN of an IAM user or role with its name written as
 // iamName writes it, so that an unresolved name becomes the same
-// placeholder in a log query as in the commands.
+// placeholder in a log query as in the commands. An ARN without the
+// account (arn:aws:iam:::role/NAME, when no input names it) gets the
+// placeholder <account id>: CloudTrail records the account in every ARN,
+// so a lookup of the ARN as it is would match no event and look clean.
 func iamARN(arn string) string {
-	return arn[:strings.LastIndex(arn, "/")+1] + iamName(arn)
+	out := arn[:strings.LastIndex(arn, "/")+1] + iamName(arn)
+	if parts := strings.SplitN(out, ":", 6); len(parts) == 6 && parts[0] == "arn" && parts[4] == "" {
+		parts[4] = "<account id>"
+		out = strings.Join(parts, ":")
+	}
+	return out
 }
 
 // ghSecretCommand returns the command that stores a new value in a GitHub

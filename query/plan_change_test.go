@@ -541,3 +541,30 @@ func TestPlanCordonNamesCluster(t *testing.T) {
 		t.Errorf("command %q, want %q", it.Command, want)
 	}
 }
+
+func TestPlanRoleWithoutAccountVerifyPlaceholder(t *testing.T) {
+	// No input names the role's account, so its ARN has none. CloudTrail
+	// writes the account into every ARN, so the check names a placeholder
+	// for it instead of an ARN that matches no event.
+	const (
+		pkg   = "pkg:npm/bad@1.0.0"
+		fn    = "runtime:aws:lambda:arn:aws:lambda:us-east-1::function:orders"
+		creds = "secret:aws:role-credentials:aws:lambda:arn:aws:lambda:us-east-1::function:orders"
+		role  = "arn:aws:iam:::role/orders"
+	)
+	s := newG().
+		node(fn, "type", "lambda").
+		node(creds, "type", "role-credentials").
+		node(role, "type", "role").
+		edge(fn, graph.EdgeExecutes, pkg).
+		edge(fn, graph.EdgeExposes, creds).
+		edge(creds, graph.EdgeAuthenticatesAs, role).
+		store(t)
+	it := planItem(t, planFrom(t, s, pkg, Options{}), creds)
+	if !strings.Contains(it.Verify, "arn:aws:iam::<account id>:role/orders") {
+		t.Errorf("verify %q, want the account as a placeholder", it.Verify)
+	}
+	if strings.Contains(it.Verify, "arn:aws:iam:::role/orders") {
+		t.Errorf("verify %q still names the ARN without its account", it.Verify)
+	}
+}
