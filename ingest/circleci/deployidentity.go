@@ -10,25 +10,17 @@ import (
 // job's environment writes out, or else that of the project's and the
 // contexts' variables, which hold the credentials the job does not set.
 func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
-	for _, e := range effects {
-		d := e.Deploy
-		if e.ImageDeploy != nil {
-			d = &e.ImageDeploy.Deploy
+	pkgcmd.NameDeployIdentities(effects, func(cloud string) string {
+		switch {
+		case cloud == "aws" && j.awsKey != "":
+			return c.literalAWSIdentity(j)
+		case cloud == "aws":
+			return c.variablesIdentity(j, graph.CIAWSIdentityID, "aws", "AWS", j.line, deployReason("AWS"))
+		case cloud == "gcp":
+			return c.variablesIdentity(j, graph.CIGCPIdentityID, "gcp", "Google Cloud", j.line, deployReason("Google Cloud"))
 		}
-		if d == nil || len(d.As) > 0 || len(d.MayAs) > 0 {
-			continue
-		}
-		switch pkgcmd.DeployCloud(d.Service) {
-		case "aws":
-			if j.awsKey != "" {
-				d.MayAs = append(d.MayAs, c.literalAWSIdentity(j))
-				continue
-			}
-			d.MayAs = append(d.MayAs, c.variablesIdentity(j, graph.CIAWSIdentityID, "aws", "AWS", j.line, deployReason("AWS")))
-		case "gcp":
-			d.MayAs = append(d.MayAs, c.variablesIdentity(j, graph.CIGCPIdentityID, "gcp", "Google Cloud", j.line, deployReason("Google Cloud")))
-		}
-	}
+		return ""
+	})
 }
 
 // deployReason is the reason of the edge to the identity a deploy acts as.

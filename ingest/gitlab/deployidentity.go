@@ -11,25 +11,18 @@ import (
 // writes into the job's variables, or else that of the project's CI/CD
 // variables, which hold the credentials the job does not set itself.
 func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
-	for _, e := range effects {
-		d := e.Deploy
-		if e.ImageDeploy != nil {
-			d = &e.ImageDeploy.Deploy
-		}
-		if d == nil || len(d.As) > 0 || len(d.MayAs) > 0 {
-			continue
-		}
-		switch pkgcmd.DeployCloud(d.Service) {
+	pkgcmd.NameDeployIdentities(effects, func(cloud string) string {
+		switch cloud {
 		case "aws":
 			if id := c.literalAWSIdentity(j); id != "" {
-				d.MayAs = append(d.MayAs, id)
-				continue
+				return id
 			}
-			d.MayAs = append(d.MayAs, c.awsIdentity(j.line))
+			return c.awsIdentity(j.line)
 		case "gcp":
-			d.MayAs = append(d.MayAs, c.gcpIdentity(j.line))
+			return c.gcpIdentity(j.line)
 		}
-	}
+		return ""
+	})
 }
 
 // literalAWSIdentity writes and returns the identity of the AWS secret key

@@ -455,3 +455,28 @@ func DeployCloud(service string) string {
 	}
 	return ""
 }
+
+// NameDeployIdentities adds to each deploy of effects that names no
+// identity the one that identity returns for the deploy's cloud (see
+// DeployCloud), as an identity the job may deploy as. A CI reader whose
+// jobs read cloud credentials from variables the input does not show uses
+// it to name the identity of those variables. identity returns "" for
+// none.
+func NameDeployIdentities(effects []Effect, identity func(cloud string) string) {
+	for _, e := range effects {
+		d := e.Deploy
+		if e.ImageDeploy != nil {
+			d = &e.ImageDeploy.Deploy
+		}
+		if d == nil || len(d.As) > 0 || len(d.MayAs) > 0 {
+			continue
+		}
+		cloud := DeployCloud(d.Service)
+		if cloud == "" {
+			continue
+		}
+		if id := identity(cloud); id != "" {
+			d.MayAs = append(d.MayAs, id)
+		}
+	}
+}
