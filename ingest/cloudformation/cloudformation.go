@@ -19,8 +19,8 @@
 // tables and repositories. A value the template does not show is the
 // text "${Name}" for a parameter without default, "${LogicalId}" or
 // "${LogicalId.Attribute}" for another value of a resource,
-// "${ImportValue:Name}" or "${AWS::StackName}", and the nodes whose ids
-// or attributes hold such text list it in attribute unresolved. A role,
+// "${ImportValue:Name}" or "${AWS::StackName}". The nodes whose ids or
+// attributes contain such text list it in attribute unresolved. A role,
 // user or group that a function, policy or key names through such a
 // value is left out with a warning, since no input declares it.
 //

@@ -190,7 +190,8 @@ func (e *emitter) envVar(runtime, container, name string, n *yaml.Node) {
 		// Names, ARNs and URLs of the template's resources.
 		plain = true
 	case len(unresolvedIn(v)) > 0:
-		// A parameter without default: only its name tells.
+		// A parameter without default, so only its name can mark a
+		// credential.
 		plain = !literal.CredentialName(name)
 	default:
 		plain = literal.PlainConfig(name, v)

@@ -272,8 +272,8 @@ var nameProp = map[string]string{
 // name returns the physical name of a resource: its name property, or,
 // when the template sets none, the placeholder ${LogicalId}.
 // CloudFormation then generates a name (STACK-LogicalId-RANDOM for a role)
-// that differs from stack to stack; the placeholder is the same on every
-// run, so that references to the resource within the template meet.
+// that differs from stack to stack. The placeholder is the same on every
+// run, so references to the resource within the template meet.
 func (t *template) name(r *resource) string {
 	// Names are read again for every reference, so a name worked out
 	// outside any other evaluation is kept. One worked out inside may be a
@@ -374,7 +374,7 @@ func (t *template) identityARN(kind, nameOrARN string) string {
 	return graph.IAMARN(t.account, kind, "/", nameOrARN)
 }
 
-// refValue is what Ref returns for a resource.
+// refValue returns the value that Ref gives for a resource.
 func (t *template) refValue(r *resource) string {
 	switch r.typ {
 	case iamManaged:
@@ -394,7 +394,8 @@ func (t *template) refValue(r *resource) string {
 	return placeholder(r.id)
 }
 
-// attValue is what Fn::GetAtt returns for an attribute of a resource.
+// attValue returns the value that Fn::GetAtt gives for an attribute of a
+// resource.
 func (t *template) attValue(r *resource, att string) string {
 	kind := map[string]string{iamRole: "role", iamUser: "user", iamGroup: "group", iamProfile: "instance-profile"}[r.typ]
 	switch {

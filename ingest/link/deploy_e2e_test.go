@@ -418,10 +418,11 @@ resource "google_storage_bucket_iam_member" "read" {
 // TestDeployedCloudFunctionRunsLockedPackages follows the locked packages
 // of folder fn to the Cloud Function that a GitHub Actions job, a GitLab
 // job and a CircleCI job deploy it to, its service account and the bucket
-// that reads. The dev-only package runs in the job alone, and reaches the
+// that reads. The dev-only package runs in the job alone. It reaches the
 // function only through the identity the job deploys as, which can
-// replace the function's code: the login of the GitHub Actions job, and
-// for GitLab and CircleCI the identity of the CI variables, possibly.
+// replace the function's code. That is the login of the GitHub Actions
+// job, and for GitLab and CircleCI, possibly, the identity of the CI
+// variables.
 func TestDeployedCloudFunctionRunsLockedPackages(t *testing.T) {
 	withNow(t)
 	fn := graph.GCPCloudFunctionID("example-proj", "europe-west1", "api")

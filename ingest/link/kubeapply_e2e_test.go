@@ -115,11 +115,11 @@ var (
 	applyRole   = "arn:aws:iam::111122223333:role/api-irsa"
 )
 
-// A package that the deploy job installs reaches the job, and through the
-// job's kubectl apply -f k8s/ the Deployment that k8s/api.yaml declares,
-// its Secret, the web identity token the EKS webhook mounts and the IAM
-// role of its service account (possible: no trust policy is in the
-// input). ops/worker.yaml lies outside k8s/, so Deployment worker and its
+// A package that the deploy job installs reaches the job. Through the
+// job's kubectl apply -f k8s/ it reaches the Deployment that k8s/api.yaml
+// declares, its Secret, the web identity token the EKS webhook mounts and
+// the IAM role of its service account, possibly, since no trust policy is
+// in the input. ops/worker.yaml lies outside k8s/, so Deployment worker and its
 // Secret are not reached.
 func TestApplyReachesWorkload(t *testing.T) {
 	repos := applyRepos("kubectl apply -f k8s/ -n prod", nil)

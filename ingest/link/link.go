@@ -236,7 +236,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 
 // perLockfile returns LOCKS edges with one edge per lockfile. Two
 // lockfiles of a repository that pin the same package give one merged
-// edge, whose attributes name the first lockfile and say whether that one
+// edge, whose attributes name the first lockfile and mark whether that one
 // needs the package for development only. The rules that join lockfiles
 // to the folders a job, an image or a function installs from need each
 // lockfile's own edge, from the merged edge's facts.

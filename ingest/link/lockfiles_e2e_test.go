@@ -12,7 +12,8 @@ import (
 
 // Lockfiles of one repository that both pin a package, one for
 // development only and one for the app. The merged LOCKS edge names the
-// first lockfile and says "dev", which is true of that lockfile alone.
+// first lockfile and carries its "dev" mark, which is true of that
+// lockfile alone.
 const (
 	devLock = `{"name": "a", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
  "packages": {

@@ -56,8 +56,9 @@ type escResource struct {
 	// synthetic marks an arn made up with "*" where the input does not
 	// show the real value (an instance id, a region).
 	synthetic bool
-	// accountDoubt, when set, says why the actor and the resource may be
-	// in two accounts, which makes a grant possible (escAccountDoubt).
+	// accountDoubt, when set, is the reason the actor and the resource
+	// may be in two accounts, which makes a grant possible
+	// (escAccountDoubt).
 	accountDoubt string
 }
 

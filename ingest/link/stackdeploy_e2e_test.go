@@ -10,8 +10,8 @@ import (
 
 // stackRepos is a repository whose SAM template declares function api,
 // and whose deploy job assumes role deployer and deploys the template's
-// stack. The input shows no policy of deployer: only the deploy command
-// says it can change the function.
+// stack. The input shows no policy of deployer, so only the deploy command
+// shows that it can change the function.
 func stackRepos(deploy string) map[string]map[string]string {
 	return map[string]map[string]string{"api": {
 		"infra/template.yaml": `AWSTemplateFormatVersion: "2010-09-09"

@@ -12,10 +12,10 @@
 //     instead, and one that sets package.artifact runs a zip built
 //     elsewhere, so neither gets the folder;
 //   - the function EXPOSES the credentials of its role, which
-//     AUTHENTICATES_AS the role: the role that the function's role or
-//     provider.iam.role gives by ARN (or by the logical id of a role of
-//     resources), or else the role the framework makes
-//     for the service, SERVICE-STAGE-REGION-lambdaRole. That role gets an
+//     AUTHENTICATES_AS the role. That is the role that the function's role
+//     or provider.iam.role gives by ARN (or by the logical id of a role of
+//     resources). Otherwise it is the role the framework makes for the
+//     service, SERVICE-STAGE-REGION-lambdaRole. That role gets an
 //     inline policy named STAGE-SERVICE-lambda, with the log statements
 //     the framework writes and provider.iam.role.statements (or
 //     provider.iamRoleStatements), and the managed policies of

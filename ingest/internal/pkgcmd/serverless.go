@@ -43,9 +43,9 @@ var (
 )
 
 // serverlessOf finds a command of the Serverless Framework that loads a
-// service and its plugins: serverless or sls deploy, deploy function,
-// package, remove, offline or invoke local, run directly or through npx,
-// npm exec, pnpm exec or dlx, yarn or bunx. The framework and its plugins
+// service and its plugins. Such commands are serverless or sls deploy,
+// deploy function, package, remove, offline or invoke local, run directly
+// or through npx, npm exec, pnpm exec or dlx, yarn or bunx. The framework and its plugins
 // are npm packages, so the first effect may run any installed npm
 // package. The second is a Deploy (DeployServerless or ServerlessPlugins)
 // whose Dir is the service's folder.
