@@ -12,6 +12,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -338,6 +339,26 @@ func (n Node) Attr(key string) string { return n.Attrs[key] }
 
 // Attr returns the attribute value or "".
 func (e Edge) Attr(key string) string { return e.Attrs[key] }
+
+// AttrValues returns the distinct non-empty values that the edge's sources
+// give an attribute, in source order. Attr gives only the first of them
+// when sources differ, such as two access logs that each list the session
+// keys issued in their own records.
+func (e Edge) AttrValues(key string) []string {
+	if len(e.Facts) == 0 {
+		if v := e.Attrs[key]; v != "" {
+			return []string{v}
+		}
+		return nil
+	}
+	var out []string
+	for _, f := range e.Facts {
+		if v := f.Attrs[key]; v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 // SetAttr sets an attribute, allocating the map when needed.
 func (n *Node) SetAttr(key, value string) {

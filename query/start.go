@@ -681,10 +681,7 @@ func rangeStartsOf(ctx context.Context, r graph.Reader, name string, versions []
 	// manifest's range, and each manifest's own in its facts.
 	var allRanges []string
 	for _, e := range locks {
-		allRanges = append(allRanges, e.Attr("range"))
-		for _, f := range e.Facts {
-			allRanges = append(allRanges, f.Attrs["range"])
-		}
+		allRanges = append(allRanges, e.AttrValues("range")...)
 	}
 	var ranges []string
 	for _, allowed := range allRanges {

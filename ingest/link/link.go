@@ -777,6 +777,11 @@ func (v *view) linkObservedSubjects() {
 					e := graph.Edge{From: j.ID, To: obs.To, Kind: graph.EdgeObserved, Confidence: graph.Certain,
 						Pos: obs.Pos, Evidence: obs.Evidence}
 					e.Attrs = copyAttrs(obs.Attrs)
+					// Log files that saw the subject each list their own
+					// session keys.
+					for _, f := range obs.Facts {
+						joinListAttrs(&e, f.Attrs)
+					}
 					byKey[edgeKey] = &merged{edge: e, subjects: []string{sub}, denied: obs.Attr("denied_only") == "true"}
 					order = append(order, edgeKey)
 					continue
@@ -794,14 +799,9 @@ func (v *view) linkObservedSubjects() {
 						entry.edge.Evidence = ev
 					}
 				}
-				// Attributes that differ between subjects (session keys,
-				// refs, claims) keep every value.
-				for name, value := range obs.Attrs {
-					if old, ok := entry.edge.Attrs[name]; ok && old != value {
-						entry.edge.SetAttr(name, graph.JoinList(append(graph.SplitList(old), graph.SplitList(value)...)))
-					} else if !ok {
-						entry.edge.SetAttr(name, value)
-					}
+				joinListAttrs(&entry.edge, obs.Attrs)
+				for _, f := range obs.Facts {
+					joinListAttrs(&entry.edge, f.Attrs)
 				}
 			}
 		}
@@ -822,6 +822,19 @@ func (v *view) linkObservedSubjects() {
 			e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subjects %s, which this job's tokens carry", strings.Join(entry.subjects, ", ")))
 		}
 		v.addEdge(e)
+	}
+}
+
+// joinListAttrs adds attrs to e's attributes. An attribute that differs
+// between the two (session keys, refs, claims of several subjects or log
+// files) keeps every value, as a list.
+func joinListAttrs(e *graph.Edge, attrs map[string]string) {
+	for name, value := range attrs {
+		if old, ok := e.Attrs[name]; ok && old != value {
+			e.SetAttr(name, graph.JoinList(append(graph.SplitList(old), graph.SplitList(value)...)))
+		} else if !ok {
+			e.SetAttr(name, value)
+		}
 	}
 }
 

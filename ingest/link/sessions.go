@@ -26,8 +26,12 @@ func (v *view) linkSessions() {
 	sessions := map[string][]opener{}
 	for _, edges := range v.out[graph.EdgeObserved] {
 		for _, e := range edges {
-			for _, key := range graph.SplitList(e.Attr(attrSessionKeys)) {
-				sessions[key] = append(sessions[key], opener{by: e.From, role: e.To})
+			// Each log file that saw the caller assume the role lists
+			// the keys issued in its own records.
+			for _, keys := range e.AttrValues(attrSessionKeys) {
+				for _, key := range graph.SplitList(keys) {
+					sessions[key] = append(sessions[key], opener{by: e.From, role: e.To})
+				}
 			}
 		}
 	}

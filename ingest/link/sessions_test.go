@@ -108,9 +108,14 @@ func TestObservedSubjectsMergePerJob(t *testing.T) {
 		node(observedID(subNew), graph.NodeIdentity, "type", "oidc-subject-observed", "issuer", issuer, "sub", subNew),
 		node(release, graph.NodeIdentity, "type", "role"),
 	}
+	// A second log file shows the later tag's subject again, with a
+	// session key of its own.
+	again := assume(subNew, "2026-11-05T08:00:00Z", "192.0.2.11", "ASIAEXAMPLESESSION03")
+	again.Pos.File = "trail-2.json"
 	edges := []graph.Edge{
 		assume(subOld, "2026-11-02T10:00:00Z", "192.0.2.10", "ASIAEXAMPLESESSION01"),
 		assume(subNew, "2026-11-04T08:00:00Z", "192.0.2.11", "ASIAEXAMPLESESSION02"),
+		again,
 	}
 	s := memstore.New()
 	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes, Edges: edges}, (&Linker{}).Derive); err != nil {
@@ -121,19 +126,61 @@ func TestObservedSubjectsMergePerJob(t *testing.T) {
 	if e == nil {
 		t.Fatal("no OBSERVED edge from the job's subject to the role")
 	}
-	if e.Evidence == nil || e.Evidence.Count != 2 {
-		t.Fatalf("evidence = %+v, want the 2 calls of both subjects", e.Evidence)
+	if e.Evidence == nil || e.Evidence.Count != 3 {
+		t.Fatalf("evidence = %+v, want the 3 calls of both subjects", e.Evidence)
 	}
-	if !e.Evidence.Last.Equal(at("2026-11-04T08:00:00Z")) {
-		t.Errorf("last use = %v, want 2026-11-04T08:00:00Z, the call under the later tag", e.Evidence.Last)
+	if !e.Evidence.Last.Equal(at("2026-11-05T08:00:00Z")) {
+		t.Errorf("last use = %v, want 2026-11-05T08:00:00Z, the call under the later tag in the second file", e.Evidence.Last)
 	}
 	if len(e.Evidence.Addrs) != 2 {
 		t.Errorf("addresses = %+v, want 192.0.2.10 and 192.0.2.11", e.Evidence.Addrs)
 	}
-	if got, want := e.Attr(attrSessionKeys), "ASIAEXAMPLESESSION01,ASIAEXAMPLESESSION02"; got != want {
+	if got, want := e.Attr(attrSessionKeys), "ASIAEXAMPLESESSION01,ASIAEXAMPLESESSION02,ASIAEXAMPLESESSION03"; got != want {
 		t.Errorf("session_keys = %q, want %q", got, want)
 	}
 	if got, want := e.Attr("subject"), subOld+","+subNew; got != want {
 		t.Errorf("subject = %q, want %q", got, want)
+	}
+}
+
+// Two log files that each record the caller assuming the role state one
+// OBSERVED edge, whose attributes come from the first file. The session
+// keys of both files still join the calls made with them.
+func TestSessionsOfEveryLogFile(t *testing.T) {
+	deploy := graph.IAMARN(acct, "role", "", "deploy")
+	ci := graph.IAMARN(acct, "user", "", "ci")
+	bucket := "arn:aws:s3:::example-org-artifacts"
+	observed := func(from, to, file string, keys ...string) graph.Edge {
+		e := graph.Edge{From: from, To: to, Kind: graph.EdgeObserved, Confidence: graph.Certain,
+			Pos: graph.Pos{File: file, Line: 1}}
+		e.Evidence = &graph.Evidence{Count: 1, Keys: keys}
+		return e
+	}
+	monday := observed(ci, deploy, "2026-11-02.json")
+	monday.SetAttr(attrSessionKeys, "ASIAEXAMPLESESSION01")
+	tuesday := observed(ci, deploy, "2026-11-03.json")
+	tuesday.SetAttr(attrSessionKeys, "ASIAEXAMPLESESSION02")
+	// Tuesday's session key is used in a file of another region.
+	upload := observed(deploy, bucket, "eu-west-1.json", "ASIAEXAMPLESESSION02")
+
+	nodes := []graph.Node{
+		node(ci, graph.NodeIdentity, "type", "user"),
+		node(deploy, graph.NodeIdentity, "type", "role"),
+		node(bucket, graph.NodeResource),
+	}
+	s := memstore.New()
+	b := &graph.Batch{Time: time.Now(), Nodes: nodes, Edges: []graph.Edge{monday, tuesday, upload}}
+	if err := s.Write(context.Background(), b, (&Linker{}).Derive); err != nil {
+		t.Fatal(err)
+	}
+	e := edgeOf(t, s, graph.EdgeObserved, deploy, bucket)
+	if e == nil {
+		t.Fatal("no OBSERVED edge from the role to the bucket")
+	}
+	if got := e.Attr(attrLinkedSession); got != "ASIAEXAMPLESESSION02" {
+		t.Errorf("linked_session = %q, want ASIAEXAMPLESESSION02, issued in the second file", got)
+	}
+	if got := e.Attr(attrAssumedBy); got != ci {
+		t.Errorf("assumed_by = %q, want %s", got, ci)
 	}
 }
