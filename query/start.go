@@ -741,7 +741,9 @@ func escapeVersion(v string) string {
 }
 
 // ResolveNodes finds start nodes of a kind by id, or else by name: the
-// label, the "name" attribute, or the last segment of the id.
+// label, the "name" attribute, the last segment of the id, an access key
+// id, or a Terraform address (aws_instance.web), which may name a block
+// in several configurations.
 func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs []string) ([]graph.Node, error) {
 	var out []graph.Node
 	var all []graph.Node
@@ -769,7 +771,8 @@ func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs
 		}
 		found := false
 		for _, n := range all {
-			if n.Label == ref || n.Attr(graph.AttrName) == ref || lastSegment(n.ID) == ref || n.Attr("key_id") == ref {
+			if n.Label == ref || n.Attr(graph.AttrName) == ref || lastSegment(n.ID) == ref || n.Attr("key_id") == ref ||
+				n.Attr("tf_address") == ref {
 				out = append(out, n)
 				found = true
 			}

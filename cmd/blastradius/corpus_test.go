@@ -112,8 +112,11 @@ func nodeStart(id string) []string {
 
 func user(name string) string { return "arn:aws:iam:::user/" + name }
 func role(name string) string { return "arn:aws:iam:::role/" + name }
-func ec2(address string) string {
-	return "runtime:aws:ec2::aws_instance." + address
+
+// ec2 is the id of an instance that a CloudGoat lab's terraform folder
+// declares, when the lab is ingested alone with --org corpus.
+func ec2(lab, address string) string {
+	return "runtime:aws:ec2::github.com/corpus/" + lab + "/terraform:aws_instance." + address
 }
 func lambda(name string) string {
 	return "runtime:aws:lambda:arn:aws:lambda:us-east-1::function:" + name
@@ -145,7 +148,7 @@ var corpusPaths = []corpusPath{
 		note: "replaced Lambda code runs with the Lambda role, whose ReadOnlyAccess reads the flag bucket"},
 
 	// CloudGoat cloud_breach_s3: the proxy host is the start, since SSRF reaches its IMDS.
-	{lab: cg + "cloud_breach_s3", start: runtimeStart(ec2("ec2-vulnerable-proxy-server")),
+	{lab: cg + "cloud_breach_s3", start: runtimeStart(ec2("cloud_breach_s3", "ec2-vulnerable-proxy-server")),
 		target: "arn:aws:s3:::cg-cardholder-data-bucket-" + cgvar, want: found,
 		hops: hops(expo, auth, access), conf: graph.Certain,
 		note: "proxy EC2 IMDS -> cg-banking-WAF-Role (AmazonS3FullAccess) -> cardholder bucket"},
@@ -155,7 +158,7 @@ var corpusPaths = []corpusPath{
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: found,
 		hops: hops(read, auth, graph.EdgeCanModify, expo, auth, read, holds, auth, read), conf: graph.Possible,
 		note: "ec2:DescribeInstanceAttribute reads the ec2-user password that user_data sets with chpasswd -> SSH login -> instance role -> lambda:GetFunctionConfiguration reads DB_USER_ACCESS_KEY -> secretsmanager:GetSecretValue; possible: whether SSH is reachable is not in the input"},
-	{lab: cg + "data_secrets", start: runtimeStart(ec2("ec2_instance")),
+	{lab: cg + "data_secrets", start: runtimeStart("aws_instance.ec2_instance"),
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-final-flag-" + cgvar, want: found,
 		hops: hops(expo, auth, read, holds, auth, read), conf: graph.Certain,
 		note: "instance role -> lambda:GetFunctionConfiguration reads the Lambda env DB_USER_ACCESS_KEY, which holds the lambda user's key -> secretsmanager:GetSecretValue"},
@@ -181,20 +184,20 @@ var corpusPaths = []corpusPath{
 		target: role("cg-ec2-role-" + cgvar), want: found,
 		hops: hops(graph.EdgeCanModify, expo, auth), conf: graph.Certain,
 		note: "EXPECTED.md's route is SSRF to IMDSv1, an application flaw and no input fact; wrex's ec2:* gives a second route: ec2:ModifyInstanceAttribute (user data) + ec2:StopInstances/StartInstances runs wrex's code on the instance, which holds the role"},
-	{lab: cg + "ec2_ssrf", start: runtimeStart(ec2("ubuntu_ec2")),
+	{lab: cg + "ec2_ssrf", start: runtimeStart(ec2("ec2_ssrf", "ubuntu_ec2")),
 		target: user("shepard-" + cgvar), want: found,
 		hops: hops(expo, auth, read, holds, auth), conf: graph.Certain,
 		note: "instance role -> s3:GetObject on the S3 object (type=s3-object Secret .../aws/credentials) that HOLDS shepard's key"},
 
 	// CloudGoat ecs_efs_attack: SSH into ruse_box is the start.
-	{lab: cg + "ecs_efs_attack", start: runtimeStart(ec2("cg-ruse-ec2")),
+	{lab: cg + "ecs_efs_attack", start: runtimeStart(ec2("ecs_efs_attack", "cg-ruse-ec2")),
 		target: role("cg-efs-admin-role-" + cgvar), want: found,
 		hops: hops(expo, auth, graph.EdgeCanModify, expo, auth), conf: graph.Possible,
 		note: "ruse role -> ecs:RegisterTaskDefinition + ecs:UpdateService + iam:PassRole acts as the ECS task role, whose ssm:StartSession needs tag StartSession=true, which the ruse role sets with ec2:CreateTags -> admin box -> its role; possible: whether the SSM agent on the admin box is registered is not an input fact (aws_efs_file_system is no Resource yet)"},
 
 	// CloudGoat ecs_takeover: the start is the website's host, because the
 	// vulnerable container is privileged and uses the host network.
-	{lab: cg + "ecs_takeover", start: runtimeStart(ec2("vulnsite")),
+	{lab: cg + "ecs_takeover", start: runtimeStart(ec2("ecs_takeover", "vulnsite")),
 		target: role("cg-ecs-takeover-" + cgvar + "-privd"), want: found,
 		hops: hops(expo, auth), conf: graph.Possible,
 		note: "the privd service is a DAEMON of the cluster the host joins (ECS_CLUSTER in its user data), so its task runs there; root on the host (the website container mounts /var/run/docker.sock) reads the task's role credentials; possible: root on the host is assumed, and rescheduling the vault task (ecs:UpdateContainerInstancesState) is not modelled"},
@@ -274,23 +277,23 @@ var corpusPaths = []corpusPath{
 
 	// CloudGoat rce_web_app.
 	{lab: cg + "rce_web_app", start: identity("lara"),
-		target: ec2("ubuntu"), want: missing,
+		target: ec2("rce_web_app", "ubuntu"), want: missing,
 		note: "without the assumption, requests to the web application are no step into the instance"},
 	{lab: cg + "rce_web_app", start: assumingFlaws(append(identity("lara"), nodeStart("aws:anonymous")...)),
-		target: ec2("ubuntu"), want: found,
+		target: ec2("rce_web_app", "ubuntu"), want: found,
 		hops: hops(graph.EdgeCanInvoke), conf: graph.Possible,
 		note: "lara's holder calls from the internet (the anonymous caller is a start too): internet-facing aws_lb.this forwards through its listener and target group to the instance; possible: its security group admits var.cg_whitelist, which the input leaves unresolved; assumes the web application's input handling is exploitable (the RCE). lara's s3 read of the ELB log bucket, where the admin URL is found, is not on the path: an unlisted URL is no access control the graph models"},
 	{lab: cg + "rce_web_app", start: identity("McDuck"),
-		target: ec2("ubuntu"), want: found,
+		target: ec2("rce_web_app", "ubuntu"), want: found,
 		hops: hops(read, holds, auth, graph.EdgeCanModify), conf: graph.Possible,
 		note: "s3:GetObject on the keystore object made from var.ssh_private_key, the file the instance's connection block logs in with, which HOLDS the key pair's private key -> SSH as ubuntu; possible: whether SSH is reachable is not in the input"},
-	{lab: cg + "rce_web_app", start: runtimeStart(ec2("ubuntu")),
+	{lab: cg + "rce_web_app", start: runtimeStart(ec2("rce_web_app", "ubuntu")),
 		target: "arn:aws:rds:us-east-1::db:cg-rds-instance-" + cgvar, want: found,
 		hops: hops(expo, auth, access), conf: graph.Possible,
 		note: "the instance's user_data EXPOSES the master password, which logs in as the database's master user; possible: whether the database is reachable over the network is not in the input"},
 
 	// CloudGoat rds_snapshot: EC2 access is the start.
-	{lab: cg + "rds_snapshot", start: runtimeStart(ec2("cg-ec2-instance")),
+	{lab: cg + "rds_snapshot", start: runtimeStart(ec2("rds_snapshot", "cg-ec2-instance")),
 		target: user("cg-rds-instance-user-" + cgvar), want: found,
 		hops: hops(expo, auth, read, holds, auth), conf: graph.Certain,
 		note: "instance role -> s3:GetObject on the S3 object (type=s3-object Secret .../access_keys.txt) that HOLDS david's key"},
@@ -304,7 +307,7 @@ var corpusPaths = []corpusPath{
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret-" + cgvar, want: found,
 		hops: hops(read), conf: graph.Certain,
 		note: "a shortcut the documented chain (Lambda env API_KEY -> Vault token -> SSH key -> EC2) passes by: the secret's own policy allows Principal \"*\" secretsmanager:GetSecretValue, which within the account grants every principal on its own"},
-	{lab: cg + "secrets_in_the_cloud", start: runtimeStart(ec2("web_app")),
+	{lab: cg + "secrets_in_the_cloud", start: runtimeStart(ec2("secrets_in_the_cloud", "web_app")),
 		target: "arn:aws:secretsmanager:us-east-1::secret:cg-secret-" + cgvar, want: found,
 		hops: hops(expo, auth, read), conf: graph.Certain,
 		note: "a shortcut the documented chain passes by: the instance role reads the secret through the secret's own policy (Principal \"*\"); the documented way, dynamodb:Scan on the items that HOLD the secrets manager user's key (expo, auth, read, holds, auth, read), is longer"},
@@ -330,10 +333,10 @@ var corpusPaths = []corpusPath{
 	// CloudGoat static: an anonymous caller writes the script the web
 	// server's page loads.
 	{lab: cg + "static", start: nodeStart("aws:anonymous"),
-		target: ec2("instance"), want: missing,
+		target: ec2("static", "instance"), want: missing,
 		note: "without the assumption, writing a script a runtime loads is no step into the runtime"},
 	{lab: cg + "static", start: assumingFlaws(nodeStart("aws:anonymous")),
-		target: ec2("instance"), want: found,
+		target: ec2("static", "instance"), want: found,
 		hops: hops(graph.EdgeCanInvoke), conf: graph.Possible,
 		note: "the bucket policy allows Principal \"*\" s3:PutObject (possible: its aws:SourceIp condition is unknown) on cg-assets, and the instance's user_data serves a page with <script src=...cg-assets.../auth-module.js>, which the victim bot on the instance loads; assumes the loaded script runs with the bot's reach"},
 

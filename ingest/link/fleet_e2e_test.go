@@ -75,7 +75,7 @@ func TestFleetUserDataImageReachesRole(t *testing.T) {
 	want := []string{
 		"arn:aws:iam::111122223333:role/api-host (certain)",
 		"arn:aws:s3:::example-org-reports (certain)",
-		"runtime:aws:ec2:111122223333:aws_autoscaling_group.api (certain)",
+		"runtime:aws:ec2:111122223333:github.com/o/001/infra:aws_autoscaling_group.api (certain)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reached (-want +got):\n%s", diff)

@@ -62,7 +62,52 @@ func TestUserDataImageReachesInstanceRole(t *testing.T) {
 	want := []string{
 		"arn:aws:iam::111122223333:role/api-host (certain)",
 		"arn:aws:s3:::example-org-reports (certain)",
-		"runtime:aws:ec2:111122223333:aws_instance.api (certain)",
+		"runtime:aws:ec2:111122223333:github.com/o/001/infra:aws_instance.api (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// instanceConfig is a Terraform configuration whose instance web runs the
+// application image with a role of its own, named role.
+func instanceConfig(role, userData string) string {
+	return `provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+resource "aws_iam_role" "web" {
+  name               = "` + role + `"
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "sts:AssumeRole", Principal = {Service = "ec2.amazonaws.com"}}]})
+}
+resource "aws_iam_instance_profile" "web" {
+  name = "` + role + `"
+  role = aws_iam_role.web.name
+}
+resource "aws_instance" "web" {
+  ami                  = "ami-12345678"
+  instance_type        = "t3.small"
+  iam_instance_profile = aws_iam_instance_profile.web.name
+  user_data            = "` + userData + `"
+}
+`
+}
+
+// Two configurations of one account declare aws_instance.web. They are two
+// instances: the one that starts the compromised image hands out its own
+// role, and the other one's role stays out of reach.
+func TestSameAddressInTwoConfigurations(t *testing.T) {
+	repos := map[string]map[string]string{
+		"api": userDataRepos["api"],
+		"infra": {
+			"payments/main.tf": instanceConfig("payments-web", `#!/bin/bash\ndocker run -d ghcr.io/example-org/api:1.4\n`),
+			"docs/main.tf":     instanceConfig("docs-web", `#!/bin/bash\ndocker run -d nginx:1.27\n`),
+		},
+	}
+	got := reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "runtime:aws:ec2:", "arn:aws:iam::")
+	want := []string{
+		"arn:aws:iam::111122223333:role/payments-web (certain)",
+		"runtime:aws:ec2:111122223333:github.com/o/001/infra/payments:aws_instance.web (certain)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reached (-want +got):\n%s", diff)

@@ -17,7 +17,7 @@ import (
 // instance emits an EC2 instance, the role credentials its metadata
 // endpoint hands out, and the credentials its user data holds.
 func (e *emitter) instance(b *block, bv *blockVal) {
-	runtime := ec2RuntimeID(e.ev.account, b.addr)
+	runtime := e.ev.instanceID(b.addr)
 	rng := b.syn.DefRange()
 	name := ""
 	if tags := bv.attrs["tags"]; tags != cty.NilVal && tags.IsKnown() && !tags.IsNull() &&
@@ -69,10 +69,43 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 	e.dropMetadataCredentials(runtime, attrs)
 }
 
-// ec2RuntimeID returns the id of an EC2 instance declared at a Terraform
-// address.
-func ec2RuntimeID(account, addr string) string {
+// ec2RuntimeID returns the id of an EC2 instance or group declared at a
+// Terraform address, in the configuration of scope (see configScope).
+// Nothing names an instance before it runs, and addresses such as
+// aws_instance.web or module.app.aws_instance.this recur in many
+// configurations of one organisation, so the id holds the scope too: two
+// configurations' instances never share a node, nor the role credentials
+// each hands out.
+func ec2RuntimeID(account, scope, addr string) string {
+	if scope != "" {
+		return "runtime:aws:ec2:" + account + ":" + scope + ":" + addr
+	}
 	return "runtime:aws:ec2:" + account + ":" + addr
+}
+
+// instanceID returns the id of the EC2 instance or group at addr.
+func (ev *evaluator) instanceID(addr string) string {
+	return ec2RuntimeID(ev.account, ev.configScope(), addr)
+}
+
+// configScope returns the repository and folder of the root module of the
+// configuration ev belongs to (github.com/OWNER/NAME, or that and the
+// folder below the repository's root), or "" when the repository is not
+// known.
+func (ev *evaluator) configScope() string {
+	top := ev
+	for top.parent != nil {
+		top = top.parent
+	}
+	repo, dir, ok := top.repoFolder()
+	if !ok {
+		return ""
+	}
+	repo = strings.TrimPrefix(repo, "repo:")
+	if dir == "." {
+		return repo
+	}
+	return repo + "/" + dir
 }
 
 // importedID returns the id an import block gives the resource at addr.

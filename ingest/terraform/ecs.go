@@ -263,7 +263,7 @@ func (e *emitter) ecsService(b *block, bv *blockVal) {
 // the task has a role): code with root on a container instance controls
 // the containers of the tasks it runs and reads their credentials.
 func (e *emitter) runsOn(b *block, family string, ib *block, creds string, rng hcl.Range, doubt string) {
-	host := ec2RuntimeID(e.ev.account, ib.addr)
+	host := e.ev.instanceID(ib.addr)
 	e.heldEdge(ecsTaskID(family), graph.EdgeRunsOn, heldSecret{id: host, doubt: doubt}, rng, map[string]string{"service": b.addr})
 	if creds == "" {
 		return

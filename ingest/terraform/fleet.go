@@ -42,7 +42,7 @@ type launchUse struct {
 // them the instance profile role's credentials through the metadata
 // endpoint, and the credentials, images and packages of the user data.
 func (e *emitter) autoscalingGroup(b *block, bv *blockVal) {
-	runtime := ec2RuntimeID(e.ev.account, b.addr)
+	runtime := e.ev.instanceID(b.addr)
 	rng := b.syn.DefRange()
 	name, prefix := fleetName(bv, "name", "name_prefix")
 	srcs := e.groupLaunchSources(b, bv)
@@ -342,7 +342,7 @@ func (e *emitter) eksCluster(b *block, bv *blockVal) {
 // data and metadata options, but not an instance profile, which EKS
 // rejects in a node group's template: the node role takes its place.
 func (e *emitter) eksNodeGroup(b *block, bv *blockVal) {
-	runtime := ec2RuntimeID(e.ev.account, b.addr)
+	runtime := e.ev.instanceID(b.addr)
 	rng := b.syn.DefRange()
 	cluster := e.nodeGroupCluster(b, bv)
 	name, prefix := fleetName(bv, "node_group_name", "node_group_name_prefix")

@@ -87,7 +87,7 @@ resource "aws_autoscaling_group" "web" {
   }
 }
 `)
-	fleet := ec2RuntimeID("111122223333", "aws_autoscaling_group.web")
+	fleet := ec2RuntimeID("111122223333", "", "aws_autoscaling_group.web")
 	creds := graph.AWSInstanceCredentialsID(fleet)
 	got := edgesFrom(res, fleet, graph.EdgeExposes, graph.EdgeExecutes)
 	got = append(got, edgesFrom(res, creds, graph.EdgeAuthenticatesAs)...)
@@ -158,8 +158,8 @@ resource "aws_autoscaling_group" "old" {
   launch_configuration = aws_launch_configuration.old.name
 }
 `)
-	mixed := ec2RuntimeID("111122223333", "aws_autoscaling_group.mixed")
-	old := ec2RuntimeID("111122223333", "aws_autoscaling_group.old")
+	mixed := ec2RuntimeID("111122223333", "", "aws_autoscaling_group.mixed")
+	old := ec2RuntimeID("111122223333", "", "aws_autoscaling_group.old")
 	got := append(edgesFrom(res, mixed, graph.EdgeExposes, graph.EdgeExecutes),
 		edgesFrom(res, old, graph.EdgeExposes, graph.EdgeExecutes)...)
 	want := []string{
@@ -201,7 +201,7 @@ resource "aws_instance" "one" {
   user_data = "docker run ghcr.io/example-org/own:1"
 }
 `)
-	rt := ec2RuntimeID("111122223333", "aws_instance.one")
+	rt := ec2RuntimeID("111122223333", "", "aws_instance.one")
 	creds := graph.AWSInstanceCredentialsID(rt)
 	got := append(edgesFrom(res, rt, graph.EdgeExposes, graph.EdgeExecutes), edgesFrom(res, creds, graph.EdgeAuthenticatesAs)...)
 	want := []string{
@@ -260,7 +260,7 @@ resource "aws_eks_node_group" "default" {
   }
 }
 `)
-	rt := ec2RuntimeID("111122223333", "aws_eks_node_group.default")
+	rt := ec2RuntimeID("111122223333", "", "aws_eks_node_group.default")
 	creds := graph.AWSInstanceCredentialsID(rt)
 	got := append(edgesFrom(res, rt, graph.EdgeExposes), edgesFrom(res, creds, graph.EdgeAuthenticatesAs)...)
 	want := []string{
@@ -312,7 +312,7 @@ resource "aws_ecs_service" "job" {
   scheduling_strategy = "DAEMON"
 }
 `)
-	fleet := ec2RuntimeID("111122223333", "aws_autoscaling_group.ecs")
+	fleet := ec2RuntimeID("111122223333", "", "aws_autoscaling_group.ecs")
 	task := ecsTaskID("job")
 	got := append(edgesFrom(res, task, graph.EdgeRunsOn), edgesFrom(res, fleet, graph.EdgeExposes)...)
 	want := []string{
@@ -340,7 +340,7 @@ resource "aws_autoscaling_group" "nodes" {
   }
 }
 `)
-	n := findNode(t, res, ec2RuntimeID("111122223333", "aws_autoscaling_group.nodes"))
+	n := findNode(t, res, ec2RuntimeID("111122223333", "", "aws_autoscaling_group.nodes"))
 	if n.Attr(attrEKSCluster) != "prod" {
 		t.Errorf("eks_cluster = %q, want prod", n.Attr(attrEKSCluster))
 	}
@@ -375,7 +375,7 @@ resource "aws_autoscaling_group" "worker" {
 	if err := New().Parse(context.Background(), &ingest.File{Path: main}, testEnv(), &res); err != nil {
 		t.Fatal(err)
 	}
-	got := edgesFrom(res, ec2RuntimeID("111122223333", "aws_autoscaling_group.worker"), graph.EdgeExecutes)
+	got := edgesFrom(res, ec2RuntimeID("111122223333", "", "aws_autoscaling_group.worker"), graph.EdgeExecutes)
 	want := []string{"EXECUTES pkg:docker/example-org/worker@3.1?repository_url=ghcr.io (certain)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
@@ -411,15 +411,15 @@ resource "aws_eks_node_group" "spot" {
 }
 `)
 	for _, addr := range []string{"aws_autoscaling_group.web", "aws_eks_node_group.spot"} {
-		n := findNode(t, res, ec2RuntimeID("111122223333", addr))
+		n := findNode(t, res, ec2RuntimeID("111122223333", "", addr))
 		if got := n.Attr(graph.AttrName); got != "" {
 			t.Errorf("%s: name %q, want none", addr, got)
 		}
 	}
-	if got := findNode(t, res, ec2RuntimeID("111122223333", "aws_autoscaling_group.web")).Attr("name_prefix"); got != "web-" {
+	if got := findNode(t, res, ec2RuntimeID("111122223333", "", "aws_autoscaling_group.web")).Attr("name_prefix"); got != "web-" {
 		t.Errorf("group name_prefix %q, want web-", got)
 	}
-	if got := findNode(t, res, ec2RuntimeID("111122223333", "aws_eks_node_group.spot")).Attr("name_prefix"); got != "spot-" {
+	if got := findNode(t, res, ec2RuntimeID("111122223333", "", "aws_eks_node_group.spot")).Attr("name_prefix"); got != "spot-" {
 		t.Errorf("node group name_prefix %q, want spot-", got)
 	}
 }
@@ -444,7 +444,7 @@ resource "aws_eks_node_group" "a" {
   }
 }
 `)
-	n := findNode(t, res, ec2RuntimeID("111122223333", "aws_eks_node_group.a"))
+	n := findNode(t, res, ec2RuntimeID("111122223333", "", "aws_eks_node_group.a"))
 	if got := n.Attr(attrEKSCluster); got != "prod" {
 		t.Errorf("eks_cluster %q, want prod", got)
 	}
@@ -522,7 +522,7 @@ resource "aws_autoscaling_group" "mixed" {
 		"aws_autoscaling_group.closed": false,
 		"aws_autoscaling_group.mixed":  true,
 	} {
-		if got := exposes[ec2RuntimeID("111122223333", addr)]; got != want {
+		if got := exposes[ec2RuntimeID("111122223333", "", addr)]; got != want {
 			t.Errorf("%s exposes role credentials: %v, want %v", addr, got, want)
 		}
 	}

@@ -40,9 +40,9 @@ func TestInstanceIngressAndLoadedCode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.addr, func(t *testing.T) {
-			n, ok := byID[ec2RuntimeID("", tc.addr)]
+			n, ok := byID[ec2RuntimeID("", "", tc.addr)]
 			if !ok {
-				n, ok = byID[ec2RuntimeID("111122223333", tc.addr)]
+				n, ok = byID[ec2RuntimeID("111122223333", "", tc.addr)]
 			}
 			if !ok {
 				t.Fatalf("no runtime for %s", tc.addr)

@@ -46,7 +46,7 @@ resource "aws_instance" "api" {
   EOF
 }
 `)
-	got := executes(res.Edges, ec2RuntimeID("111122223333", "aws_instance.api"))
+	got := executes(res.Edges, ec2RuntimeID("111122223333", "", "aws_instance.api"))
 	want := []string{
 		"pkg:docker/example-org/api@1.4?repository_url=ghcr.io (certain) container-run OnDeploy",
 		"pkg:npm/left-pad (certain) install ",
@@ -79,7 +79,7 @@ resource "aws_instance" "worker" {
   )
 }
 `)
-	got := executes(res.Edges, ec2RuntimeID("111122223333", "aws_instance.worker"))
+	got := executes(res.Edges, ec2RuntimeID("111122223333", "", "aws_instance.worker"))
 	want := []string{
 		"pkg:docker/example-org/worker@sha256:0b2c8b2ec9d5e1a5e0c5c31c9ea3cd9c2a6f1a1f8d1f5c2a3b4c5d6e7f8091a2?repository_url=quay.io (certain) container-run OnDeploy",
 		"pkg:pypi/requests@2.32.3 (certain) install ",
@@ -110,7 +110,7 @@ resource "aws_instance" "api" {
   EOF
 }
 `)
-	runtime := ec2RuntimeID("111122223333", "aws_instance.api")
+	runtime := ec2RuntimeID("111122223333", "", "aws_instance.api")
 	var exposed []string
 	for _, e := range res.Edges {
 		if e.From == runtime && e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:inline:") {
@@ -150,7 +150,7 @@ resource "aws_instance" "api" {
   `+userData+`
 }
 `)
-		runtime := ec2RuntimeID("111122223333", "aws_instance.api")
+		runtime := ec2RuntimeID("111122223333", "", "aws_instance.api")
 		var exposed []string
 		for _, e := range res.Edges {
 			if e.From == runtime && e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:inline:") {
@@ -195,7 +195,7 @@ resource "aws_instance" "api" {
 	if len(rejected) > 0 {
 		t.Fatalf("rejected: %v", rejected)
 	}
-	runtime := ec2RuntimeID("111122223333", "aws_instance.api")
+	runtime := ec2RuntimeID("111122223333", "", "aws_instance.api")
 	var exposed []string
 	for _, e := range res.Edges {
 		if e.From == runtime && e.Kind == graph.EdgeExposes && strings.HasPrefix(e.To, "secret:inline:") {
