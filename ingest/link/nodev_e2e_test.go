@@ -66,3 +66,76 @@ jobs:
 		t.Errorf("jobs that execute each package (-want +got):\n%s", diff)
 	}
 }
+
+// TestYarnDevDependenciesLeftOut: package.json declares left-pad for the
+// app and test-kit for development only; test-kit requires left-pad too
+// and mock-clock, which nothing else requires. The deploy job runs
+// yarn install --production, which leaves out test-kit and mock-clock but
+// installs left-pad; the test job installs all three.
+func TestYarnDevDependenciesLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{
+		"app": {
+			".github/workflows/ci.yml": `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install && yarn test
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install --production && node deploy.js
+        env:
+          DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }}
+`,
+			"package.json": `{"name": "app", "version": "1.0.0",
+ "dependencies": {"left-pad": "^1.3.0"},
+ "devDependencies": {"test-kit": "^2.0.0"}}`,
+			"yarn.lock": `# yarn lockfile v1
+
+
+left-pad@^1.1.0, left-pad@^1.3.0:
+  version "1.3.0"
+  resolved "https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz"
+
+mock-clock@^0.2.0:
+  version "0.2.1"
+  resolved "https://registry.yarnpkg.com/mock-clock/-/mock-clock-0.2.1.tgz"
+
+test-kit@^2.0.0:
+  version "2.4.0"
+  resolved "https://registry.yarnpkg.com/test-kit/-/test-kit-2.4.0.tgz"
+  dependencies:
+    left-pad "^1.1.0"
+    mock-clock "^0.2.0"
+`,
+		},
+	})
+	s, _ := ingestDir(t, dir)
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeExecutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, e := range es {
+		switch e.To {
+		case "pkg:npm/left-pad@1.3.0", "pkg:npm/test-kit@2.4.0", "pkg:npm/mock-clock@0.2.1":
+			got[e.To] = append(got[e.To], e.From)
+		}
+	}
+	for _, l := range got {
+		sort.Strings(l)
+	}
+	const wf = "runtime:gha:o/app/.github/workflows/ci.yml#"
+	want := map[string][]string{
+		"pkg:npm/left-pad@1.3.0":   {wf + "deploy", wf + "test"},
+		"pkg:npm/test-kit@2.4.0":   {wf + "test"},
+		"pkg:npm/mock-clock@0.2.1": {wf + "test"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("jobs that execute each package (-want +got):\n%s", diff)
+	}
+}

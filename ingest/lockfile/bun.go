@@ -83,7 +83,7 @@ func (*Bun) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ing
 		b.readDeps(e)
 	}
 	prod, dev := b.readWorkspaces(root.get("workspaces"))
-	b.settleDev(prod, dev)
+	b.c.settleDev(prod, dev)
 	b.c.settlePossible()
 	return b.c.emit(res)
 }
@@ -326,27 +326,4 @@ func (b *bunLock) readWorkspaces(ws *jsonValue) (prod, dev []string) {
 		}
 	}
 	return prod, dev
-}
-
-// settleDev marks as dev the packages that the dev roots reach and the
-// production roots do not.
-func (b *bunLock) settleDev(prod, dev []string) {
-	reach := func(roots []string) map[string]bool {
-		seen := map[string]bool{}
-		stack := slices.Clone(roots)
-		for len(stack) > 0 {
-			id := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			stack = append(stack, b.c.dout[id]...)
-		}
-		return seen
-	}
-	inProd, inDev := reach(prod), reach(dev)
-	for id, p := range b.c.pkgs {
-		p.dev = inDev[id] && !inProd[id]
-	}
 }

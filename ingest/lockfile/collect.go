@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -237,6 +238,31 @@ func (c *collector) settlePossible(roots ...string) {
 		if !reached[id] {
 			c.pkgs[id].possible = true
 		}
+	}
+}
+
+// settleDev marks as dev the packages that a chain of DEPENDS_ON edges
+// reaches from a dev root and from no production root, and every other
+// package as not dev. A root is the id of a package that a project's
+// manifest declares.
+func (c *collector) settleDev(prod, dev []string) {
+	reach := func(roots []string) map[string]bool {
+		seen := map[string]bool{}
+		stack := slices.Clone(roots)
+		for len(stack) > 0 {
+			id := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			stack = append(stack, c.dout[id]...)
+		}
+		return seen
+	}
+	inProd, inDev := reach(prod), reach(dev)
+	for id, p := range c.pkgs {
+		p.dev = inDev[id] && !inProd[id]
 	}
 }
 

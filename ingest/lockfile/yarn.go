@@ -31,7 +31,7 @@ func (*Yarn) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 		return err
 	}
 	y := &yarnLock{file: f, res: res, c: newCollector(f), bySpec: map[string]*yarnEntry{}}
-	if isBerry(data) {
+	if y.berry = isBerry(data); y.berry {
 		if err := y.readBerry(data); err != nil {
 			return err
 		}
@@ -39,6 +39,7 @@ func (*Yarn) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *in
 		return err
 	}
 	y.link()
+	y.settleDev()
 	return y.c.emit(res)
 }
 
@@ -63,8 +64,9 @@ type yarnEntry struct {
 	version   string
 	origin    string
 	local     bool
-	workspace bool // a Yarn 2+ workspace: a folder of the project, whose dependencies are direct
-	possible  bool // installed only on some platforms
+	workspace bool   // a Yarn 2+ workspace: a folder of the project, whose dependencies are direct
+	wsPath    string // the folder of a workspace, relative to the lockfile's
+	possible  bool   // installed only on some platforms
 	deps      []yarnDep
 	// meta holds dependenciesMeta of a Yarn 2+ entry, by dependency name
 	// or name@version.
@@ -88,6 +90,10 @@ type yarnLock struct {
 	c       *collector
 	entries []*yarnEntry
 	bySpec  map[string]*yarnEntry
+	// byName lists the entries by package name and by the names their
+	// descriptors give.
+	byName map[string][]*yarnEntry
+	berry  bool // the YAML format of Yarn 2 and later
 }
 
 func (y *yarnLock) pos(line int) ingest.Position {
@@ -336,6 +342,7 @@ func (y *yarnLock) link() {
 			}
 		}
 	}
+	y.byName = byName
 
 	// Resolve first, so that a package every listing reaches only as an
 	// optional dependency is added as optional.

@@ -50,7 +50,7 @@ func (y *yarnLock) readBerry(data []byte) error {
 		proto, rest, _ := strings.Cut(rng, ":")
 		switch {
 		case proto == "workspace":
-			e.workspace = true
+			e.workspace, e.wsPath = true, rest
 		case proto == "npm":
 			if e.version == "" {
 				e.version = rest
