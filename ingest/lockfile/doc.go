@@ -54,10 +54,15 @@
 //     beside it says which modules are direct.
 //   - A requirements file that includes another (-r) does not read it; the
 //     included file is read when it is an input itself.
-//   - yarn.lock and Cargo.lock do not mark the packages that only
-//     development needs, and Gemfile.lock does not keep the Gemfile's
-//     groups. Pipfile.lock names no dependency tree and no direct
-//     dependencies, so its LOCKS edges have direct=false.
+//   - yarn.lock does not mark the packages that only development needs.
+//     The package.json beside it and those of its workspaces list the
+//     devDependencies, and what only those pull in is dev. Without a
+//     package.json beside the lockfile no package is dev. When a
+//     workspace's package.json cannot be read, or a Yarn 1 workspaces
+//     pattern uses glob syntax beyond *, ? and [...], none is dev either,
+//     with a warning. Cargo.lock does not mark them, and Gemfile.lock does
+//     not keep the Gemfile's groups. Pipfile.lock names no dependency tree
+//     and no direct dependencies, so its LOCKS edges have direct=false.
 //   - Yarn 1 and Yarn 2 and later do not record install scripts; Yarn 2's
 //     dependenciesMeta built setting is read where the lockfile copies it.
 //     Neither does bun.lock: the packages trustedDependencies names are
