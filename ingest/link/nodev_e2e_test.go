@@ -68,7 +68,7 @@ jobs:
 }
 
 // TestYarnDevDependenciesLeftOut: package.json declares left-pad for the
-// app and test-kit for development only; test-kit requires left-pad too
+// app and test-kit for development only. test-kit requires left-pad too
 // and mock-clock, which nothing else requires. The deploy job runs
 // yarn install --production, which leaves out test-kit and mock-clock but
 // installs left-pad; the test job installs all three.

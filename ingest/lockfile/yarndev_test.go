@@ -19,8 +19,8 @@ const (
 	dLint  = "pkg:npm/lint-core@4.0.1"
 )
 
-// classicDevLock is a Yarn 1 lockfile: http-kit needs left-pad and, where
-// it can, fast-hash; test-kit needs left-pad too and mock-clock, which
+// classicDevLock is a Yarn 1 lockfile. http-kit needs left-pad and, where
+// it can, fast-hash. test-kit needs left-pad too and mock-clock, which
 // needs tick-util. lint-alias is an alias of lint-core. Nothing requires
 // stale-pkg.
 const classicDevLock = `# yarn lockfile v1
@@ -206,12 +206,13 @@ func TestYarnClassicDevWorkspaces(t *testing.T) {
 		"yarn.lock": classicDevLock,
 		"package.json": `{"private": true, "workspaces": {"packages": ["packages/*"]},
   "devDependencies": {"test-kit": "^2.0.0"}}`,
-		// api needs left-pad and develops with mock-clock; web needs
+		// api needs left-pad and develops with mock-clock. web needs
 		// tick-util, which mock-clock needs too.
 		"packages/api/package.json": `{"name": "api", "dependencies": {"left-pad": "^1.3.0"},
   "devDependencies": {"mock-clock": "^0.2.0"}}`,
 		"packages/web/package.json": `{"name": "web", "dependencies": {"tick-util": "^1.0.0"}}`,
-		// Not workspaces: a folder without a package.json, a hidden one.
+		// No workspaces: a folder without a package.json, a hidden
+		// folder, and folders the pattern does not match.
 		"packages/notes/README.md":      "notes",
 		"packages/.cache/package.json":  `{"dependencies": {"mock-clock": "^0.2.0"}}`,
 		"other/tools/package.json":      `{"dependencies": {"test-kit": "^2.0.0"}}`,
@@ -256,7 +257,7 @@ func TestYarnBerryDev(t *testing.T) {
   "devDependencies": {"mock-clock": "^0.2.0"}}`,
 	}
 	res, _ := parseYarnDir(t, files)
-	// left-pad is shared with http-kit; tick-util is lib's own
+	// left-pad is shared with http-kit. tick-util is lib's own
 	// dependency, though mock-clock needs it too.
 	if diff := cmp.Diff([]string{dClock, dKit}, devPackages(res)); diff != "" {
 		t.Errorf("dev packages (-want +got):\n%s", diff)
