@@ -147,7 +147,7 @@ func (ev *event) target() observe.Node {
 	r := ev.ObjectRef
 	if r == nil || r.Resource == "" {
 		return observe.Node{ID: graph.K8sClusterID(), Kind: graph.NodeResource, Attrs: map[string]string{
-			graph.AttrProvider: "kubernetes", "type": "cluster",
+			graph.AttrProvider: "kubernetes", "type": "k8s-cluster",
 		}}
 	}
 	name := r.Name

@@ -284,11 +284,11 @@ func Object(resource, namespace, name, subresource string) observe.Node {
 		return observe.Node{ID: graph.K8sSecretID(ns, n), Kind: graph.NodeSecret, Attrs: attrs}
 	case name == "" && namespace != "":
 		return observe.Node{ID: graph.K8sNamespaceID(namespace), Kind: graph.NodeResource, Attrs: map[string]string{
-			graph.AttrProvider: "kubernetes", "type": "namespace", graph.AttrName: namespace,
+			graph.AttrProvider: "kubernetes", "type": "k8s-namespace", graph.AttrName: namespace,
 		}}
 	case name == "":
 		return observe.Node{ID: graph.K8sClusterID(), Kind: graph.NodeResource, Attrs: map[string]string{
-			graph.AttrProvider: "kubernetes", "type": "cluster",
+			graph.AttrProvider: "kubernetes", "type": "k8s-cluster",
 		}}
 	case resource == "serviceaccounts" && subresource == "token":
 		attrs["type"] = "serviceaccount-token"
@@ -315,7 +315,7 @@ func Object(resource, namespace, name, subresource string) observe.Node {
 		return observe.Node{ID: graph.K8sClusterRoleBindingID(name), Kind: graph.NodePolicy, Attrs: attrs}
 	case resource == "namespaces":
 		return observe.Node{ID: graph.K8sNamespaceID(name), Kind: graph.NodeResource, Attrs: map[string]string{
-			graph.AttrProvider: "kubernetes", "type": "namespace", graph.AttrName: name,
+			graph.AttrProvider: "kubernetes", "type": "k8s-namespace", graph.AttrName: name,
 		}}
 	}
 	attrs["type"] = resource

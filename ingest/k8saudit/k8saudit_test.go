@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
@@ -163,4 +164,22 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("Records = %d with %d diagnostics, want 158 and none: %v", res.Records, len(res.Diags), res.Diags)
 	}
 	t.Logf("%d nodes, %d edges", len(res.Nodes), len(res.Edges))
+}
+
+// A namespace and the cluster get the types the manifest reader gives
+// them, so a node that both inputs name reads the same either way.
+func TestNamespaceAndClusterTypes(t *testing.T) {
+	const log = `{"kind":"Event","apiVersion":"audit.k8s.io/v1","stage":"ResponseComplete","verb":"create","user":{"username":"alice@example.com"},"objectRef":{"resource":"namespaces","name":"payments","apiVersion":"v1"},"responseStatus":{"code":201},"requestReceivedTimestamp":"2026-10-05T10:00:00.000000Z"}
+{"kind":"Event","apiVersion":"audit.k8s.io/v1","stage":"ResponseComplete","verb":"list","user":{"username":"alice@example.com"},"objectRef":{"resource":"pods","namespace":"payments","apiVersion":"v1"},"responseStatus":{"code":200},"requestReceivedTimestamp":"2026-10-05T10:01:00.000000Z"}
+{"kind":"Event","apiVersion":"audit.k8s.io/v1","stage":"ResponseComplete","verb":"get","user":{"username":"alice@example.com"},"requestURI":"/healthz","responseStatus":{"code":200},"requestReceivedTimestamp":"2026-10-05T10:02:00.000000Z"}
+`
+	res := parse(t, bytesFile("audit.jsonl", []byte(log)))
+	for id, want := range map[string]string{
+		graph.K8sNamespaceID("payments"): "k8s-namespace",
+		graph.K8sClusterID():             "k8s-cluster",
+	} {
+		if n := findNode(res, id); n == nil || n.Attr("type") != want {
+			t.Errorf("node %s = %+v, want type %s", id, n, want)
+		}
+	}
 }
