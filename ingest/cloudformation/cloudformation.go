@@ -22,7 +22,9 @@
 // "${ImportValue:Name}" or "${AWS::StackName}". The nodes whose ids or
 // attributes contain such text list it in attribute unresolved. A role,
 // user or group that a function, policy or key names through such a
-// value is left out with a warning, since no input declares it.
+// value is left out with a warning, since no input declares it. The
+// escape ${!Name} of Fn::Sub gives the text ${Name}, which is no such
+// placeholder.
 //
 // A resource without a name property gets a name that CloudFormation
 // generates when it creates the stack (STACK-LogicalId-RANDOM for a role),
@@ -231,7 +233,8 @@ func (e *emitter) resource(r *resource) {
 }
 
 // node adds a node without its empty attributes. Attribute unresolved
-// lists the placeholders left in the id or any attribute.
+// lists the placeholders left in the id or any attribute. Texts leave
+// with literalOpen written as "${".
 func (e *emitter) node(kind graph.NodeKind, id, label string, line int, attrs map[string]string) {
 	clean := map[string]string{}
 	texts := []string{id}
@@ -246,15 +249,18 @@ func (e *emitter) node(kind graph.NodeKind, id, label string, line int, attrs ma
 	if u := unresolvedIn(texts...); len(u) > 0 {
 		clean["unresolved"] = graph.JoinList(u)
 	}
-	e.res.AddNode(graph.Node{ID: id, Kind: kind, Label: label, Attrs: clean, Pos: graph.Pos{Line: line}})
+	for k, v := range clean {
+		clean[k] = literalText(v)
+	}
+	e.res.AddNode(graph.Node{ID: literalText(id), Kind: kind, Label: literalText(label), Attrs: clean, Pos: graph.Pos{Line: line}})
 }
 
 // edge adds an edge.
 func (e *emitter) edge(from string, kind graph.EdgeKind, to string, line int, attrs map[string]string) {
-	ed := graph.Edge{From: from, To: to, Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{Line: line}}
+	ed := graph.Edge{From: literalText(from), To: literalText(to), Kind: kind, Confidence: graph.Certain, Pos: graph.Pos{Line: line}}
 	for k, v := range attrs {
 		if v != "" {
-			ed.SetAttr(k, v)
+			ed.SetAttr(k, literalText(v))
 		}
 	}
 	e.res.AddEdge(ed)

@@ -301,6 +301,7 @@ func (t *template) attribute(id, att string, at *yaml.Node, tr *trace) string {
 var subVar = regexp.MustCompile(`^[A-Za-z0-9]+(::[A-Za-z0-9]+)?(\.[A-Za-z0-9.]+)?$`)
 
 // sub evaluates Fn::Sub: a string, or a string and a mapping of variables.
+// The escape ${!Name} gives the text ${Name}, written with literalOpen.
 func (t *template) sub(arg, at *yaml.Node, tr *trace) any {
 	text := arg
 	vars := map[string]any{}
@@ -326,7 +327,7 @@ func (t *template) sub(arg, at *yaml.Node, tr *trace) any {
 		}
 		sb.WriteString(s[:i])
 		if strings.HasPrefix(s[i:], "${!") {
-			sb.WriteString("${")
+			sb.WriteString(literalOpen)
 			s = s[i+3:]
 			continue
 		}

@@ -160,12 +160,15 @@ func (e *emitter) documentValue(label string, v any, line int) (string, bool) {
 		return "", false
 	}
 	if s, ok := v.(string); ok {
+		// JSON strings take a NUL only escaped, so literalOpen is
+		// written as its escape for the check and back after it.
+		const escaped = `$\u0000{`
 		var buf bytes.Buffer
-		if err := json.Compact(&buf, []byte(s)); err != nil || buf.Len() == 0 || buf.Bytes()[0] != '{' {
+		if err := json.Compact(&buf, []byte(strings.ReplaceAll(s, literalOpen, escaped))); err != nil || buf.Len() == 0 || buf.Bytes()[0] != '{' {
 			e.t.warnf(line, "%s: %s is not a valid JSON policy document", e.cur.id, label)
 			return "", false
 		}
-		return buf.String(), true
+		return strings.ReplaceAll(buf.String(), escaped, literalOpen), true
 	}
 	if _, ok := v.(*object); !ok {
 		e.t.warnf(line, "%s: %s is not a policy document", e.cur.id, label)

@@ -214,7 +214,7 @@ func (e *emitter) envVar(runtime, container, name string, n *yaml.Node) {
 		// The value is written in the template, as a literal or a
 		// parameter's default.
 		if e.env != nil && e.env.Fingerprint != nil {
-			attrs[graph.AttrFingerprint] = e.env.Fingerprint(v)
+			attrs[graph.AttrFingerprint] = e.env.Fingerprint(literalText(v))
 		}
 		attrs[graph.AttrStoredInline] = "true"
 	}

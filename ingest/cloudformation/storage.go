@@ -15,7 +15,7 @@ func (e *emitter) secret(r *resource) {
 		s, ok := e.t.evalString(n, tr)
 		if ok && s != "" && tr.literal() && dynamicRef.FindString(s) == "" {
 			if e.env != nil && e.env.Fingerprint != nil {
-				attrs[graph.AttrFingerprint] = e.env.Fingerprint(s)
+				attrs[graph.AttrFingerprint] = e.env.Fingerprint(literalText(s))
 			}
 			attrs[graph.AttrStoredInline] = "true"
 		}

@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -89,7 +90,7 @@ func mapEach(n *yaml.Node, fn func(k, v *yaml.Node)) {
 }
 
 func (t *template) warnf(line int, format string, args ...any) {
-	t.out.Warnf(ingest.Position{File: t.file, Line: line}, format, args...)
+	t.out.Warnf(ingest.Position{File: t.file, Line: line}, "%s", literalText(fmt.Sprintf(format, args...)))
 }
 
 // load reads the sections of a template's top-level mapping.

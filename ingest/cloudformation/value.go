@@ -47,6 +47,20 @@ var noValue = noValueType{}
 // show, such as the name CloudFormation generates for an unnamed resource.
 func placeholder(ref string) string { return "${" + ref + "}" }
 
+// literalOpen marks the text "${" that Fn::Sub writes for the escape "${!",
+// so that unresolvedIn and a later Fn::Sub do not take it for the start of
+// a placeholder. literalText writes it as "${" where a value leaves the
+// reader. NOTE: a template that contains this text itself reads it as "${".
+const literalOpen = "$\x00{"
+
+// literalText returns s with each literalOpen written as "${".
+func literalText(s string) string {
+	if !strings.Contains(s, literalOpen) {
+		return s
+	}
+	return strings.ReplaceAll(s, literalOpen, "${")
+}
+
 // placeholderRef matches the placeholders placeholder writes: a logical
 // id, a logical id and attribute, the stack's name or id, or an imported
 // value. IAM policy variables such as ${aws:username} do not match.
@@ -178,7 +192,24 @@ func writeJSON(buf *bytes.Buffer, v any) bool {
 	return true
 }
 
+// writeString writes s as a JSON string, with each literalOpen kept as it
+// is.
 func writeString(buf *bytes.Buffer, s string) {
+	if strings.Contains(s, literalOpen) {
+		// Escaping works character by character, so the parts between
+		// the marks escape alone.
+		buf.WriteByte('"')
+		for i, part := range strings.Split(s, literalOpen) {
+			if i > 0 {
+				buf.WriteString(literalOpen)
+			}
+			var b bytes.Buffer
+			writeString(&b, part)
+			buf.Write(b.Bytes()[1 : b.Len()-1])
+		}
+		buf.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
