@@ -85,8 +85,14 @@
 // as the Terraform reader does. Buckets, tables, queues, topics and ECR
 // repositories give Resource nodes.
 //
-// Limits: nested stacks, macros other than the SAM transform and
-// Fn::Transform are not expanded. A parameter's value given at deploy
+// AWS::CloudFormation::Stack and AWS::Serverless::Application whose
+// template is a file of the repository give a Resource node that names
+// that file (AttrNestedTemplate), so that a deploy of this template
+// reaches the child's functions too.
+//
+// Limits: the resources of nested stacks are read from their own files,
+// with their own defaults, not the Parameters the parent passes. Macros
+// other than the SAM transform and Fn::Transform are not expanded. A parameter's value given at deploy
 // time is not seen, so its Default decides.
 package cloudformation
 
@@ -229,6 +235,8 @@ func (e *emitter) resource(r *resource) {
 	case "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::SQS::Queue",
 		"AWS::SNS::Topic", "AWS::ECR::Repository":
 		e.dataStore(r)
+	case cfnStack, samApplication:
+		e.nestedStack(r)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
@@ -143,5 +145,102 @@ func TestStackDeployFromGitLab(t *testing.T) {
 	want := []string{stackFunction + " (possible)"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("reached %v, want %v", got, want)
+	}
+}
+
+// nestedRepos adds to stackRepos a stack nested in infra/template.yaml,
+// whose template nests a SAM application in turn, and that application's
+// template nests the first child again (a cycle). Each child declares one
+// function.
+func nestedRepos(deploy string) map[string]map[string]string {
+	repos := stackRepos(deploy)
+	files := repos["api"]
+	files["infra/template.yaml"] += `  Workers:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: nested/workers.yaml
+      Parameters: {Stage: prod}
+`
+	child := func(fn, nest string) string {
+		return `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  AccountId: {Type: String, Default: "111122223333"}
+  Region: {Type: String, Default: us-east-1}
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: ` + fn + `
+      Handler: index.handler
+      Runtime: nodejs20.x
+  Next:
+    Type: ` + nest + `
+`
+	}
+	files["infra/nested/workers.yaml"] = child("worker", `AWS::Serverless::Application
+    Properties:
+      Location: ../apps/reports.yaml`)
+	files["infra/apps/reports.yaml"] = child("reports", `AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ../nested/workers.yaml`)
+	return repos
+}
+
+const (
+	workerFunction  = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:worker"
+	reportsFunction = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:reports"
+)
+
+// A deploy of the parent template deploys the templates of its nested
+// stacks, two levels down here, so the job's role can change their
+// functions too. The cycle back to the first child stops there.
+func TestStackDeployNestedStacks(t *testing.T) {
+	for _, deploy := range []string{
+		"sam deploy -t infra/template.yaml --stack-name api",
+		"aws cloudformation package --template-file infra/template.yaml --s3-bucket b --output-template-file packaged.yaml && " +
+			"aws cloudformation deploy --template-file packaged.yaml --stack-name api",
+	} {
+		got := reachedIn(t, nestedRepos(deploy), "pkg:npm/cowsay@1.6.0", "runtime:aws:lambda:")
+		// Each nested function is reached as the parent's own function
+		// is, which a deploy of the parent alone reaches as possible.
+		want := []string{stackFunction + " (possible)", reportsFunction + " (possible)", workerFunction + " (possible)"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", deploy, diff)
+		}
+	}
+}
+
+// A deploy of a child template reaches the stacks it nests, but not the
+// function of the parent template that nests it.
+func TestStackDeployNestedChildOnly(t *testing.T) {
+	got := reachedIn(t, nestedRepos("sam deploy -t infra/apps/reports.yaml --stack-name reports"), "pkg:npm/cowsay@1.6.0", "runtime:aws:lambda:")
+	want := []string{reportsFunction + " (possible)", workerFunction + " (possible)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// The edge to a nested template's function names the template and the
+// parent it is nested in.
+func TestStackDeployNestedEdge(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, nestedRepos("sam deploy -t infra/template.yaml --stack-name api"))
+	s, _ := ingestDir(t, dir)
+	es, err := s.Expand(context.Background(), []string{reportsFunction}, graph.In, graph.EdgeCanModify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "by its template infra/apps/reports.yaml, the template of a stack nested in infra/nested/workers.yaml"
+	found := false
+	for _, e := range es {
+		if e.From == "arn:aws:iam::111122223333:role/deployer" {
+			found = true
+			if !strings.Contains(e.Attr(graph.AttrReason), want) {
+				t.Errorf("reason %q, want it to contain %q", e.Attr(graph.AttrReason), want)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no CAN_MODIFY from the deployer role among %v", es)
 	}
 }
