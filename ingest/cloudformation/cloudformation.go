@@ -140,11 +140,12 @@ var (
 // .template file whose head has AWSTemplateFormatVersion, the SAM
 // transform, or a top-level Resources mapping of AWS:: types, and leaves
 // out Serverless Framework files, whose top level has service and
-// provider.
+// provider. It also accepts the SAM CLI configuration files that
+// isSAMConfig recognises.
 func (*Parser) Detect(f *ingest.File) bool {
-	name := strings.ToLower(path.Base(strings.ReplaceAll(f.RelPath, `\`, "/")))
-	if f.RelPath == "" {
-		name = strings.ToLower(path.Base(f.Path))
+	name := baseName(f)
+	if isSAMConfig(name, f.Head) {
+		return true
 	}
 	switch path.Ext(name) {
 	case ".yaml", ".yml", ".json", ".template":
@@ -166,12 +167,23 @@ func (*Parser) Detect(f *ingest.File) bool {
 		yamlResources.Match(head) && yamlType.Match(head)
 }
 
+// baseName returns the lower-case name of a file, without its folders.
+func baseName(f *ingest.File) string {
+	if f.RelPath == "" {
+		return strings.ToLower(path.Base(f.Path))
+	}
+	return strings.ToLower(path.Base(strings.ReplaceAll(f.RelPath, `\`, "/")))
+}
+
 // maxSize is the size of the largest template read. CloudFormation takes
 // templates of up to 1 MB, and 16 MiB leaves room for generated ones.
 const maxSize = 16 << 20
 
 // Parse implements ingest.Parser.
 func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *ingest.Result) error {
+	if isSAMConfig(baseName(f), f.Head) {
+		return parseSAMConfig(f, res)
+	}
 	data, err := yamlfile.ReadAll(f, maxSize)
 	if err != nil {
 		return err

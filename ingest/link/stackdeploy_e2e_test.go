@@ -244,3 +244,94 @@ func TestStackDeployNestedEdge(t *testing.T) {
 		t.Errorf("no CAN_MODIFY from the deployer role among %v", es)
 	}
 }
+
+// samConfigRepos moves the template of stackRepos to infra/app.yaml, which
+// infra/samconfig.toml names for sam deploy, and adds infra/prod.yaml
+// (function api-prod), which it names for every command of environment
+// prod. deploy/sam.toml, a configuration of another name, names
+// infra/app.yaml, and svc/samconfig.yaml names svc/stack.yml (function
+// svc) for sam sync.
+func samConfigRepos(deploy string) map[string]map[string]string {
+	repos := stackRepos(deploy)
+	files := repos["api"]
+	app := files["infra/template.yaml"]
+	delete(files, "infra/template.yaml")
+	files["infra/app.yaml"] = app
+	files["infra/prod.yaml"] = strings.Replace(app, "FunctionName: api", "FunctionName: api-prod", 1)
+	files["svc/stack.yml"] = strings.Replace(strings.Replace(app, "FunctionName: api", "FunctionName: svc", 1), "../src/api/", "../src/api", 1)
+	files["infra/samconfig.toml"] = `version = 0.1
+[default.deploy.parameters]
+template_file = "app.yaml"
+stack_name = "api"
+parameter_overrides = "Stage=dev Size=\"2 GB\""
+
+[prod.global.parameters]
+template_file = "prod.yaml"
+`
+	files["deploy/sam.toml"] = `version = 0.1
+[default.deploy.parameters]
+template = "infra/app.yaml"
+`
+	files["svc/samconfig.yaml"] = `version: 0.1
+default:
+  sync:
+    parameters:
+      template_file: stack.yml
+`
+	return repos
+}
+
+const (
+	prodFunction = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:api-prod"
+	svcFunction  = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:svc"
+)
+
+// sam deploy without a template option deploys the template that the SAM
+// CLI configuration of its folder names for the environment it picks.
+func TestStackDeploySAMConfig(t *testing.T) {
+	for _, tt := range []struct {
+		deploy string
+		want   []string
+	}{
+		{"cd infra && sam deploy", []string{stackFunction + " (possible)"}},
+		{"cd infra && sam deploy --config-env prod", []string{prodFunction + " (possible)"}},
+		{"sam deploy --config-file deploy/sam.toml", []string{stackFunction + " (possible)"}},
+		{"cd svc && sam sync --stack-name svc", []string{svcFunction + " (possible)"}},
+		// A template option wins over the configuration.
+		{"cd infra && sam deploy -t prod.yaml", []string{prodFunction + " (possible)"}},
+		// An environment the file does not have leaves template.yaml,
+		// which infra lacks.
+		{"cd infra && sam deploy --config-env test", nil},
+	} {
+		got := reachedIn(t, samConfigRepos(tt.deploy), "pkg:npm/cowsay@1.6.0", "runtime:aws:lambda:")
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", tt.deploy, diff)
+		}
+	}
+}
+
+// The edge names the configuration, its table, and the parameters it
+// overrides.
+func TestStackDeploySAMConfigEdge(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, samConfigRepos("cd infra && sam deploy"))
+	s, _ := ingestDir(t, dir)
+	es, err := s.Expand(context.Background(), []string{stackFunction}, graph.In, graph.EdgeCanModify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "by its template infra/app.yaml, which infra/samconfig.toml names in [default.deploy.parameters] " +
+		"with parameter overrides for Stage Size that the template is not read with"
+	found := false
+	for _, e := range es {
+		if e.From == "arn:aws:iam::111122223333:role/deployer" {
+			found = true
+			if !strings.Contains(e.Attr(graph.AttrReason), want) {
+				t.Errorf("reason %q, want it to contain %q", e.Attr(graph.AttrReason), want)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no CAN_MODIFY from the deployer role among %v", es)
+	}
+}

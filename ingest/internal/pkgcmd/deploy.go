@@ -57,6 +57,13 @@ type Deploy struct {
 	// Line is the line of the CI file that makes the deploy, when the
 	// reader knows it, or 0.
 	Line int
+	// SAMCommand is set on a stack deploy by sam without a template
+	// option: the command ("deploy" or "sync") whose section of the SAM
+	// CLI configuration file may name the template. SAMConfig is the
+	// --config-file value, relative to the command's folder, or "" for
+	// samconfig.toml, .yaml or .yml there. SAMEnv is the --config-env
+	// value, or "" for the environment "default".
+	SAMCommand, SAMConfig, SAMEnv string
 }
 
 // EncodeDeploy writes a deploy as one item of the AttrDeploys list: a
@@ -80,6 +87,9 @@ func EncodeDeploy(d Deploy) string {
 	if d.Line > 0 {
 		v.Set("line", strconv.Itoa(d.Line))
 	}
+	set("sam_command", d.SAMCommand)
+	set("sam_config", d.SAMConfig)
+	set("sam_env", d.SAMEnv)
 	for _, id := range d.As {
 		v.Add("as", id)
 	}
@@ -97,7 +107,8 @@ func DecodeDeploy(item string) (d Deploy, ok bool) {
 		return Deploy{}, false
 	}
 	d = Deploy{Service: v.Get("service"), Name: v.Get("name"), Dir: v.Get("dir"), Region: v.Get("region"),
-		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"], Guessed: v.Get("guessed") == "true"}
+		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"], Guessed: v.Get("guessed") == "true",
+		SAMCommand: v.Get("sam_command"), SAMConfig: v.Get("sam_config"), SAMEnv: v.Get("sam_env")}
 	d.Line, _ = strconv.Atoi(v.Get("line"))
 	return d, d.Service != "" && d.Name != ""
 }

@@ -58,11 +58,11 @@ func TestEffectsSAMBuild(t *testing.T) {
 		{"sam build --use-container --cached", append(slices.Clone(installs), built)},
 		// sam deploy installs nothing: it deploys the stack of the
 		// template in its folder.
-		{"sam deploy --no-confirm-changeset", []Effect{{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}}}},
+		{"sam deploy --no-confirm-changeset", []Effect{{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate, SAMCommand: "deploy"}}}},
 		{"sam --version", nil},
 		// sam sync builds the template's functions and deploys its stack.
 		{"sam sync --stack-name api --no-watch", append(slices.Clone(syncInstalls),
-			Effect{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}})},
+			Effect{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate, SAMCommand: "sync"}})},
 		{"sam sync -t infra/t.yaml --stack-name api --code", append(slices.Clone(syncInstalls),
 			Effect{Deploy: &Deploy{Service: DeployStack, Name: "t.yaml"}, Dir: "infra"})},
 	}

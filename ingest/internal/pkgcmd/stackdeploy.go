@@ -35,7 +35,9 @@ var cfnValued = union(awsValued, set("--template-file", "--stack-name", "--s3-bu
 // job, and so change the code and configuration of the template's functions.
 // A template that sam build wrote to .aws-sam/build is the copy of the
 // one in the command's folder. A template a variable names, a dry run
-// (--no-execute-changeset) and a template from S3 give nothing.
+// (--no-execute-changeset) and a template from S3 give nothing. sam
+// without a template option records the SAM CLI configuration it reads
+// (Deploy.SAMCommand), whose template_file the linker looks up.
 func stackDeployOf(argv []string, env Env) (Effect, bool) {
 	if len(argv) < 2 {
 		return Effect{}, false
@@ -43,6 +45,7 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 	prog := strings.TrimSuffix(path.Base(strings.ReplaceAll(argv[0], `\`, "/")), ".exe")
 	args := expandVars(argv[1:], env)
 	var template string
+	var config Deploy
 	switch {
 	case prog == "sam" && (args[0] == "deploy" || args[0] == "sync"):
 		// sam sync deploys the stack too, or with --code only the
@@ -53,7 +56,15 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 		}
 		template = firstOf(c.opts, "--template-file", "--template")
 		if template == "" {
+			// The SAM CLI configuration file may name the template.
 			template = AnyTemplate
+			config.SAMCommand = args[0]
+			config.SAMConfig = firstOf(c.opts, "--config-file")
+			config.SAMEnv = firstOf(c.opts, "--config-env")
+			if strings.Contains(config.SAMConfig, "$") || strings.Contains(config.SAMEnv, "$") {
+				// The file or environment is chosen at run time.
+				config = Deploy{}
+			}
 		}
 	case prog == "aws":
 		c := splitCLI(args, cfnValued)
@@ -72,7 +83,8 @@ func stackDeployOf(argv []string, env Env) (Effect, bool) {
 		// sam build's copy of the template of dir.
 		return Effect{Deploy: &Deploy{Service: DeployStack, Name: AnyTemplate}, Dir: dir}, true
 	}
-	d := &Deploy{Service: DeployStack, Name: template}
+	d := &config
+	d.Service, d.Name = DeployStack, template
 	dir := ""
 	if template != AnyTemplate {
 		d.Name = path.Base(template)

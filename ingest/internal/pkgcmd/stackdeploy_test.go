@@ -131,3 +131,34 @@ func TestStackDeployOfBuiltTemplate(t *testing.T) {
 		}
 	}
 }
+
+// sam deploy and sam sync without a template option read the template
+// from the SAM CLI configuration file, so the deploy records the command,
+// --config-file and --config-env. A template option makes the file's
+// template_file moot, and a variable leaves the file unknown.
+func TestStackDeployOfSAMConfig(t *testing.T) {
+	for _, tt := range []struct {
+		argv                 []string
+		command, config, env string
+	}{
+		{[]string{"sam", "deploy"}, "deploy", "", ""},
+		{[]string{"sam", "deploy", "--config-env", "prod", "--config-file", "cfg/sam.toml"}, "deploy", "cfg/sam.toml", "prod"},
+		{[]string{"sam", "sync", "--config-env=staging", "--stack-name", "api"}, "sync", "", "staging"},
+		{[]string{"sam", "deploy", "-t", "infra/template.yaml", "--config-env", "prod"}, "", "", ""},
+		{[]string{"sam", "deploy", "--config-env", "$ENV"}, "", "", ""},
+	} {
+		e, ok := stackDeployOf(tt.argv, nil)
+		if !ok {
+			t.Errorf("%q: no deploy", tt.argv)
+			continue
+		}
+		d := e.Deploy
+		if d.SAMCommand != tt.command || d.SAMConfig != tt.config || d.SAMEnv != tt.env {
+			t.Errorf("%q: command %q, config %q, env %q; want %q, %q, %q", tt.argv, d.SAMCommand, d.SAMConfig, d.SAMEnv, tt.command, tt.config, tt.env)
+		}
+		back, _ := DecodeDeploy(EncodeDeploy(*d))
+		if back.SAMCommand != d.SAMCommand || back.SAMConfig != d.SAMConfig || back.SAMEnv != d.SAMEnv {
+			t.Errorf("%q: decoded %+v, want the configuration of %+v", tt.argv, back, *d)
+		}
+	}
+}
