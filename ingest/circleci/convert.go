@@ -300,14 +300,17 @@ type jobState struct {
 	attrs   attrs
 	scan    *ciscan.Scanner
 	orbUses map[string][]string // orb alias -> elements used
-	// awsKey is the id of the literal AWS secret key that the job's own
-	// environment sets for every step, or "".
-	awsKey  string
-	orbLine map[string]int
-	images  []string
-	machine string
-	envKeys map[string]bool
-	scripts []script // the run steps' commands, in order
+	// scope holds the parameters the job runs with.
+	scope map[string]*yaml.Node
+	// oidcRoles are the roles and service accounts that the job
+	// exchanges its OIDC token for, for the linker (attr
+	// oidc_identities of its subject).
+	oidcRoles []string
+	orbLine   map[string]int
+	images    []string
+	machine   string
+	envKeys   map[string]bool
+	scripts   []script // the run steps' commands, in order
 	// literals maps the credentials written into the run steps to their
 	// inline secrets, while the job is converted.
 	literals map[string]string
@@ -359,6 +362,7 @@ func (c *converter) job(inv *invocation) {
 	}
 
 	def, scope := c.definition(j, inv)
+	j.scope = scope
 	if def != nil {
 		c.executor(j, def, scope)
 		c.environment(j, lookup(def, "environment"), scope)
@@ -396,6 +400,45 @@ func (c *converter) job(inv *invocation) {
 // logins of the job.
 func (c *converter) scriptLiterals(j *jobState) map[string]string {
 	ids := map[string]string{}
+	found, over := scriptFindings(j)
+	for _, sf := range found {
+		f, line, id := sf.f, sf.line, sf.id
+		a := attrs(literal.SecretAttrs(c.env, "circleci", f.Kind, c.repo, f.Value))
+		ids[f.Value] = id
+		c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+j.inv.name+", line "+strconv.Itoa(line)+")", line, a)
+		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
+		// The key contains the value, but the map lives only while the
+		// file is read.
+		key := strconv.Itoa(line) + " " + f.Value
+		if !c.warned[key] {
+			if c.warned == nil {
+				c.warned = map[string]bool{}
+			}
+			c.warned[key] = true
+			c.res.Warnf(ingest.Position{File: c.f.Path, Line: line},
+				"job %s: a run step contains a literal %s; store it in a context or project variable and rotate it", j.inv.name, f.Kind)
+		}
+	}
+	if over > 0 {
+		c.res.Warnf(ingest.Position{File: c.f.Path, Line: over},
+			"job %s: the run steps contain more than %d literal credentials; the rest are not recorded", j.inv.name, literal.MaxPerScript)
+	}
+	return ids
+}
+
+// scriptFinding is a literal credential of a job's run steps, with the
+// id of its inline secret and the line that holds its value.
+type scriptFinding struct {
+	f    literal.Finding
+	id   string
+	line int
+}
+
+// scriptFindings lists the literal credentials of a job's run steps,
+// each value once, up to literal.MaxPerScript. over is the line of the
+// first value past that bound, or 0.
+func scriptFindings(j *jobState) (out []scriptFinding, over int) {
+	seen := map[string]bool{}
 	// count is the number of findings so far of the scripts at a line,
 	// which keeps node ids unique.
 	count := map[int]int{}
@@ -403,35 +446,20 @@ func (c *converter) scriptLiterals(j *jobState) map[string]string {
 		findings := literal.Scan(s.text)
 		for i, f := range findings {
 			line := s.lineOf(f)
-			if _, seen := ids[f.Value]; seen {
+			if seen[f.Value] {
 				// The same credential written again is the same secret.
 				continue
 			}
-			if len(ids) == literal.MaxPerScript {
-				c.res.Warnf(ingest.Position{File: c.f.Path, Line: line},
-					"job %s: the run steps contain more than %d literal credentials; the rest are not recorded", j.inv.name, literal.MaxPerScript)
-				return ids
+			if len(seen) == literal.MaxPerScript {
+				return out, line
 			}
+			seen[f.Value] = true
 			id := graph.CircleCIInlineSecretID(j.rid, literal.Key("run", s.line, count[s.line]+i))
-			a := attrs(literal.SecretAttrs(c.env, "circleci", f.Kind, c.repo, f.Value))
-			ids[f.Value] = id
-			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+j.inv.name+", line "+strconv.Itoa(line)+")", line, a)
-			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, attrs{graph.AttrVia: "script"})
-			// The key contains the value, but the map lives only while the
-			// file is read.
-			key := strconv.Itoa(line) + " " + f.Value
-			if !c.warned[key] {
-				if c.warned == nil {
-					c.warned = map[string]bool{}
-				}
-				c.warned[key] = true
-				c.res.Warnf(ingest.Position{File: c.f.Path, Line: line},
-					"job %s: a run step contains a literal %s; store it in a context or project variable and rotate it", j.inv.name, f.Kind)
-			}
+			out = append(out, scriptFinding{f: f, id: id, line: line})
 		}
 		count[s.line] += len(findings)
 	}
-	return ids
+	return out, 0
 }
 
 // lineOf returns the file line that holds the value of a finding: the
@@ -730,12 +758,6 @@ func (c *converter) machineImage(j *jobState, image string, line int) {
 func (c *converter) environment(j *jobState, n *yaml.Node, scope map[string]*yaml.Node) {
 	for k, v := range c.stepEnvironment(j, n, scope) {
 		j.scan.SetEnv(k, v)
-		if k == "AWS_SECRET_ACCESS_KEY" {
-			v, _ = c.subst(v, scope)
-			if literalCredential(k, v) {
-				j.awsKey = graph.CircleCIInlineSecretID(j.rid, k)
-			}
-		}
 	}
 }
 
@@ -847,6 +869,7 @@ func (c *converter) commandStep(j *jobState, st *yaml.Node, name string, params 
 		if o := c.orbs[alias]; o != nil {
 			j.useOrb(o, elem, deref(st).Line)
 			j.orbEffect(o.name, elem)
+			c.orbLogin(j, o, elem, params, scope)
 			c.passedSteps(j, params, scope, depth+1)
 			return
 		}
@@ -1137,6 +1160,7 @@ func (c *converter) oidc(j *jobState) {
 		"subs":               strings.Join(dedup(subs), ","),
 		"subs_wildcard":      "true",
 		"contexts":           graph.JoinList(ctxNames),
+		"oidc_identities":    graph.JoinList(j.oidcRoles),
 	}
 	if anyRef {
 		a["subs_any_ref"] = "true"

@@ -62,3 +62,101 @@ workflows:
 		})
 	}
 }
+
+// deployIdentitiesOf returns the identities that the one deploy of job id
+// deploys as and may deploy as, and the oidc_identities of the job's OIDC
+// subject.
+func deployIdentitiesOf(t *testing.T, text, id string) (as, may, subject string) {
+	t.Helper()
+	res, err := parseBytes(t, "in/.circleci/config.yml", ".circleci/config.yml", testRepo, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds []pkgcmd.Deploy
+	for _, n := range res.Nodes {
+		switch n.ID {
+		case id:
+			ds = pkgcmd.Deploys(n.Attrs[pkgcmd.AttrDeploys])
+		case graph.CircleCIOIDCSubjectID(id):
+			subject = n.Attrs["oidc_identities"]
+		}
+	}
+	if len(ds) != 1 {
+		t.Fatalf("deploys %v, want one", ds)
+	}
+	return strings.Join(ds[0].As, ","), strings.Join(ds[0].MayAs, ","), subject
+}
+
+// A job deploys as the credentials it names, and not as the identity of
+// the project's variables. It names them in an environment of the job or
+// of the run step, in the run step's command, or as the role that the
+// aws-cli orb assumes with the job's OIDC token. A role that a variable
+// the file does not set names is possibly the OIDC token's.
+func TestDeployIdentityNamedByJob(t *testing.T) {
+	job := graph.CircleCIJobID(testRepo, ".circleci/config.yml", "deploy")
+	const role = "arn:aws:iam::111122223333:role/deployer"
+	const deploy = "aws lambda update-function-code --function-name api --zip-file fileb://fn.zip --region eu-west-1"
+	stepKey := graph.CIAWSIdentityID(graph.CircleCIInlineSecretID(job, "AWS_SECRET_ACCESS_KEY"))
+	tests := []struct {
+		name, orbs, env, steps string
+		as, may, subject       string
+	}{
+		{"step environment key", "", "", `      - run:
+          command: ` + deploy + `
+          environment:
+            AWS_ACCESS_KEY_ID: AKIAEXAMPLESTEPKEY001
+            AWS_SECRET_ACCESS_KEY: canary-step-secret-value-X9x9
+`, "", stepKey, ""},
+		{"job environment role", "", `    environment:
+      AWS_ROLE_ARN: ` + role + `
+      AWS_WEB_IDENTITY_TOKEN_FILE: /tmp/web-identity-token
+`, `      - run: echo "$CIRCLE_OIDC_TOKEN_V2" > "$AWS_WEB_IDENTITY_TOKEN_FILE"
+      - run: ` + deploy + "\n", role, "", role},
+		{"step environment role", "", "", `      - run: echo "$CIRCLE_OIDC_TOKEN_V2" > /tmp/web-identity-token
+      - run:
+          command: ` + deploy + `
+          environment:
+            AWS_ROLE_ARN: ` + role + `
+            AWS_WEB_IDENTITY_TOKEN_FILE: /tmp/web-identity-token
+`, role, "", role},
+		{"exported key", "", "", `      - run: |
+          export AWS_SECRET_ACCESS_KEY=canary-exported-secret-value-X9x9
+          ` + deploy + "\n",
+			// The key is on line 8, in the block of the run step of line 7.
+			"", graph.CIAWSIdentityID(graph.CircleCIInlineSecretID(job, "run@7")), ""},
+		{"exported role", "", "", `      - run: |
+          echo "$CIRCLE_OIDC_TOKEN_V2" > /tmp/web-identity-token
+          export AWS_ROLE_ARN=` + role + ` AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/web-identity-token
+          ` + deploy + "\n", role, "", role},
+		{"aws-cli orb", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", "", `      - aws-cli/setup:
+          role_arn: ` + role + `
+      - run: ` + deploy + "\n", role, "", role},
+		{"aws-cli orb, role from the environment", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", `    environment:
+      AWS_ROLE_ARN: ` + role + "\n", `      - aws-cli/setup:
+          role_arn: ${AWS_ROLE_ARN}
+      - run: ` + deploy + "\n", role, "", role},
+		{"aws-cli orb, role from a context", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", "", `      - aws-cli/setup:
+          role_arn: ${DEPLOY_ROLE_ARN}
+      - run: ` + deploy + "\n", "", graph.CIAWSIdentityID(graph.CircleCIOIDCTokenID(job)), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := "version: 2.1\n" + tt.orbs + `jobs:
+  deploy:
+    docker:
+      - image: cimg/node:20.0
+` + tt.env + `    steps:
+` + tt.steps + `workflows:
+  main:
+    jobs: [deploy]
+`
+			as, may, subject := deployIdentitiesOf(t, text, job)
+			if as != tt.as || may != tt.may {
+				t.Errorf("deploys as %q and may as %q, want %q and %q", as, may, tt.as, tt.may)
+			}
+			if subject != tt.subject {
+				t.Errorf("subject's oidc_identities %q, want %q", subject, tt.subject)
+			}
+		})
+	}
+}

@@ -177,6 +177,12 @@ type jobState struct {
 	// literals maps the credentials written into the job's scripts to
 	// their inline secrets, while the job is converted.
 	literals map[string]string
+	// idTokens are the names of the job's id_tokens: entries.
+	idTokens []string
+	// oidcRoles maps an ID token to the roles and service accounts the
+	// job exchanges it for, for the linker (attr oidc_identities of the
+	// token's subject).
+	oidcRoles map[string][]string
 }
 
 // lineOf is the line of a value when it is written in the parsed file,
@@ -303,6 +309,7 @@ func rulesOf(v *value) *ruleList {
 func (c *converter) collectDefined(j *jobState, v *value) {
 	for _, k := range v.get("id_tokens").keysOf() {
 		j.defined[k] = true
+		j.idTokens = append(j.idTokens, k)
 	}
 	for _, m := range v.get("parallel").get("matrix").items() {
 		for _, k := range m.keysOf() {
@@ -583,6 +590,43 @@ func (c *converter) warnMappingItems(j *jobState, v *value) {
 // logins of the job.
 func (c *converter) scriptLiterals(j *jobState) map[string]string {
 	ids := map[string]string{}
+	found, over := c.scriptFindings(j)
+	for _, sf := range found {
+		id, f := sf.id, sf.f
+		ids[f.Value] = id
+		a := attrs(literal.SecretAttrs(c.env, "gitlab", f.Kind, c.project, f.Value))
+		c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+c.inRepo(sf.s.file)+", line "+strconv.Itoa(sf.valueLine)+")", sf.line, a)
+		c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, sf.line, j.exposure(attrs{graph.AttrVia: "script"}))
+		if c.warned == nil {
+			c.warned = map[string]bool{}
+		}
+		if !c.warned[id] {
+			c.warned[id] = true
+			c.warnf(sf.line, "job %s: the script contains a literal %s; store it as a masked CI/CD variable and rotate it", j.r.name, f.Kind)
+		}
+	}
+	if over > 0 {
+		c.warnf(over, "job %s: the scripts contain more than %d literal credentials; the rest are not recorded", j.r.name, literal.MaxPerScript)
+	}
+	return ids
+}
+
+// scriptFinding is a literal credential of a job's scripts, with the id
+// of its inline secret and the lines it is placed on.
+type scriptFinding struct {
+	f  literal.Finding
+	s  *value
+	id string
+	// line is the line of the node, and valueLine that of the value,
+	// which its label names.
+	line, valueLine int
+}
+
+// scriptFindings lists the literal credentials of a job's scripts, each
+// value once, up to literal.MaxPerScript. over is the line of the first
+// value past that bound, or 0.
+func (c *converter) scriptFindings(j *jobState) (out []scriptFinding, over int) {
+	seen := map[string]bool{}
 	for _, s := range j.scripts {
 		for i, f := range literal.Scan(s.str) {
 			valueLine := s.line
@@ -596,33 +640,23 @@ func (c *converter) scriptLiterals(j *jobState) map[string]string {
 			if s.file == c.self && s.line > 0 {
 				line = valueLine
 			}
-			if _, seen := ids[f.Value]; seen {
+			if seen[f.Value] {
 				// The same credential written again is the same secret.
 				continue
 			}
-			if len(ids) == literal.MaxPerScript {
-				c.warnf(line, "job %s: the scripts contain more than %d literal credentials; the rest are not recorded", j.r.name, literal.MaxPerScript)
-				return ids
+			if len(seen) == literal.MaxPerScript {
+				return out, line
 			}
+			seen[f.Value] = true
 			owner := s.owner
 			if owner == "" {
 				owner = "script"
 			}
 			id := graph.GitLabInlineSecretID(c.project, c.inRepo(s.file), owner, literal.Key("script", s.line, i))
-			a := attrs(literal.SecretAttrs(c.env, "gitlab", f.Kind, c.project, f.Value))
-			ids[f.Value] = id
-			c.b.Node(id, graph.NodeSecret, f.Kind+" (literal in "+c.inRepo(s.file)+", line "+strconv.Itoa(valueLine)+")", line, a)
-			c.b.Edge(j.rid, graph.EdgeExposes, id, graph.Certain, line, j.exposure(attrs{graph.AttrVia: "script"}))
-			if c.warned == nil {
-				c.warned = map[string]bool{}
-			}
-			if !c.warned[id] {
-				c.warned[id] = true
-				c.warnf(line, "job %s: the script contains a literal %s; store it as a masked CI/CD variable and rotate it", j.r.name, f.Kind)
-			}
+			out = append(out, scriptFinding{f: f, s: s, id: id, line: line, valueLine: valueLine})
 		}
 	}
-	return ids
+	return out, 0
 }
 
 // templateLiterals records the literal credentials in the scripts of the
@@ -866,6 +900,9 @@ func (c *converter) oidcToken(j *jobState, name string, line int, aud []string, 
 		ta["legacy"], sa["legacy"] = "true", "true"
 		conf = graph.Possible
 		ea[graph.AttrReason] = "GitLab set " + name + " in every job until version 17.0; the instance's version is not in the input"
+	}
+	if ids := j.oidcRoles[name]; len(ids) > 0 {
+		sa["oidc_identities"] = graph.JoinList(ids)
 	}
 	if name == "CI_JOB_JWT" {
 		sa["subs"] = "job_*"

@@ -66,3 +66,149 @@ func TestDeployIdentityOfOwnKeys(t *testing.T) {
 		})
 	}
 }
+
+// A job that exchanges an ID token for a role's credentials deploys as
+// that role, for certain when the file names it. When a variable the file
+// does not set names it, the job possibly deploys as the token's role.
+// The CI/CD variables' identity is left out. A login after the deploy
+// changes nothing.
+func TestDeployIdentityOfLogin(t *testing.T) {
+	job := graph.GitLabJobID(testProject, ".gitlab-ci.yml", "deploy")
+	const role = "arn:aws:iam::111122223333:role/deployer"
+	const lambda = "    - aws lambda update-function-code --function-name api --zip-file fileb://fn.zip --region eu-west-1\n"
+	const assume = `    - >
+      export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s"
+      $(aws sts assume-role-with-web-identity --role-arn ROLE
+      --role-session-name "gitlab-$CI_JOB_ID" --web-identity-token $AWS_TOKEN
+      --duration-seconds 3600 --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text))
+`
+	tokens := "  id_tokens:\n    AWS_TOKEN:\n      aud: https://sts.amazonaws.com\n"
+	vars := graph.CIAWSIdentityID(graph.GitLabAllVariablesID(testProject))
+	tests := []struct {
+		name, text  string
+		as, mayAs   string
+		subjectRole string // the oidc_identities of the subject of AWS_TOKEN
+	}{
+		{"assume-role-with-web-identity", "deploy:\n" + tokens + "  script:\n" + strings.Replace(assume, "ROLE", role, 1) + lambda,
+			role, "", role},
+		{"role from the job's variables", "deploy:\n" + tokens + "  variables:\n    ROLE_ARN: " + role + "\n  script:\n" +
+			strings.Replace(assume, "ROLE", "${ROLE_ARN}", 1) + lambda, role, "", role},
+		{"role from a CI/CD variable", "deploy:\n" + tokens + "  script:\n" + strings.Replace(assume, "ROLE", "$ROLE_ARN", 1) + lambda,
+			"", graph.CIAWSIdentityID(graph.GitLabOIDCTokenID(job, "AWS_TOKEN")), ""},
+		{"web identity variables", "deploy:\n" + tokens + "  variables:\n    AWS_ROLE_ARN: " + role +
+			"\n    AWS_WEB_IDENTITY_TOKEN_FILE: /tmp/web-identity-token\n  script:\n" +
+			"    - echo \"$AWS_TOKEN\" > $AWS_WEB_IDENTITY_TOKEN_FILE\n" + lambda, role, "", role},
+		{"web identity exported", "deploy:\n" + tokens + "  script:\n" +
+			"    - echo \"$AWS_TOKEN\" > /tmp/web-identity-token\n" +
+			"    - export AWS_ROLE_ARN=" + role + " AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/web-identity-token\n" + lambda, role, "", role},
+		{"login after the deploy", "deploy:\n" + tokens + "  script:\n" + lambda + strings.Replace(assume, "ROLE", role, 1),
+			"", vars, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := deploysOf(t, tt.text, job)
+			if len(ds) != 1 {
+				t.Fatalf("deploys %v, want one", ds)
+			}
+			if got := strings.Join(ds[0].As, ","); got != tt.as {
+				t.Errorf("deploys as %q, want %q", got, tt.as)
+			}
+			if got := strings.Join(ds[0].MayAs, ","); got != tt.mayAs {
+				t.Errorf("may deploy as %q, want %q", got, tt.mayAs)
+			}
+			res, err := parseBytes(t, ".gitlab-ci.yml", []byte(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			subject := graph.GitLabOIDCSubjectID(job, "AWS_TOKEN")
+			for _, n := range res.Nodes {
+				if n.ID == subject {
+					if got := n.Attrs["oidc_identities"]; got != tt.subjectRole {
+						t.Errorf("subject's oidc_identities %q, want %q", got, tt.subjectRole)
+					}
+				}
+				if n.ID == role && n.Attrs["type"] != "role" {
+					t.Errorf("role node %v, want type role", n.Attrs)
+				}
+			}
+		})
+	}
+}
+
+// A job that exchanges an ID token with gcloud iam workload-identity-pools
+// create-cred-config deploys as the service account the configuration
+// impersonates, or else, possibly, as the pool's principal of the token.
+func TestDeployIdentityOfGCPLogin(t *testing.T) {
+	job := graph.GitLabJobID(testProject, ".gitlab-ci.yml", "deploy")
+	const sa = "deployer@example-proj.iam.gserviceaccount.com"
+	text := func(saOpt string) string {
+		return `deploy:
+  id_tokens:
+    GCP_TOKEN:
+      aud: https://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/gitlab/providers/gitlab
+  script:
+    - echo "$GCP_TOKEN" > .ci_job_jwt_file
+    - gcloud iam workload-identity-pools create-cred-config projects/123/locations/global/workloadIdentityPools/gitlab/providers/gitlab` +
+			saOpt + ` --output-file=.gcp_temp_cred.json --credential-source-file=.ci_job_jwt_file
+    - gcloud auth login --cred-file=.gcp_temp_cred.json
+    - gcloud functions deploy api --source fn --region=europe-west1 --project example-proj
+`
+	}
+	tests := []struct {
+		name, saOpt, as, mayAs string
+	}{
+		{"service account", " --service-account=" + sa, graph.GCPServiceAccountID(sa), ""},
+		{"pool principal", "", "", graph.CIGCPIdentityID(graph.GitLabOIDCTokenID(job, "GCP_TOKEN"))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := deploysOf(t, text(tt.saOpt), job)
+			if len(ds) != 1 {
+				t.Fatalf("deploys %v, want one", ds)
+			}
+			if got := strings.Join(ds[0].As, ","); got != tt.as {
+				t.Errorf("deploys as %q, want %q", got, tt.as)
+			}
+			if got := strings.Join(ds[0].MayAs, ","); got != tt.mayAs {
+				t.Errorf("may deploy as %q, want %q", got, tt.mayAs)
+			}
+		})
+	}
+}
+
+// A script that exports a literal AWS key before the deploy deploys with
+// that key: the identity of its inline secret, which scriptLiterals names
+// by the script item's line (4), takes the place of the CI/CD variables'.
+func TestDeployIdentityOfExportedKey(t *testing.T) {
+	job := graph.GitLabJobID(testProject, ".gitlab-ci.yml", "deploy")
+	text := `deploy:
+  script:
+    - export AWS_ACCESS_KEY_ID=$DEPLOY_KEY_ID
+    - export AWS_SECRET_ACCESS_KEY=canary-exported-secret-value-X9x9
+    - aws lambda update-function-code --function-name api --zip-file fileb://fn.zip --region eu-west-1
+`
+	want := graph.CIAWSIdentityID(graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "deploy", "script@4"))
+	ds := deploysOf(t, text, job)
+	if len(ds) != 1 {
+		t.Fatalf("deploys %v, want one", ds)
+	}
+	if got := strings.Join(append(ds[0].As, ds[0].MayAs...), ","); got != want {
+		t.Errorf("deploys as %q, want %q", got, want)
+	}
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range res.Edges {
+		if e.To == want && e.Kind == graph.EdgeAuthenticatesAs {
+			found = true
+			if e.From != strings.TrimPrefix(want, "aws:identity-of:") {
+				t.Errorf("AUTHENTICATES_AS from %s", e.From)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no AUTHENTICATES_AS edge to %s", want)
+	}
+}

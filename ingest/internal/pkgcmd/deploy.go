@@ -64,6 +64,10 @@ type Deploy struct {
 	// samconfig.toml, .yaml or .yml there. SAMEnv is the --config-env
 	// value, or "" for the environment "default".
 	SAMCommand, SAMConfig, SAMEnv string
+	// CredEnv holds the variables of the command's environment that name
+	// its credentials (credentialVars), or nil, for NameDeployIdentities.
+	// It is not recorded.
+	CredEnv Env
 }
 
 // EncodeDeploy writes a deploy as one item of the AttrDeploys list: a
@@ -468,13 +472,19 @@ func DeployCloud(service string) string {
 }
 
 // NameDeployIdentities adds to each deploy of effects that names no
-// identity the one that identity returns for the deploy's cloud (see
-// DeployCloud), as an identity the job may deploy as. A CI reader whose
-// jobs read cloud credentials from variables the input does not show uses
-// it to name the identity of those variables. identity returns "" for
-// none.
-func NameDeployIdentities(effects []Effect, identity func(cloud string) string) {
+// identity the one that identity returns for its credentials (DeployAuth).
+// The job deploys as it when certain is set, and else may deploy as it.
+// Each deploy acts with the credentials of its own environment, or else
+// with those of the last CloudLogin of its cloud (DeployCloud) before it.
+// identity returns "" for none. For AuthUnknown, a CI reader names the
+// identity of the CI variables that the input does not show.
+func NameDeployIdentities(effects []Effect, identity func(a DeployAuth) (id string, certain bool)) {
+	logins := map[string]*CloudLogin{}
 	for _, e := range effects {
+		if e.Login != nil {
+			logins[e.Login.Cloud] = e.Login
+			continue
+		}
 		d := e.Deploy
 		if e.ImageDeploy != nil {
 			d = &e.ImageDeploy.Deploy
@@ -486,7 +496,12 @@ func NameDeployIdentities(effects []Effect, identity func(cloud string) string) 
 		if cloud == "" {
 			continue
 		}
-		if id := identity(cloud); id != "" {
+		id, certain := identity(authOf(cloud, d.CredEnv, logins[cloud]))
+		switch {
+		case id == "":
+		case certain:
+			d.As = append(d.As, id)
+		default:
 			d.MayAs = append(d.MayAs, id)
 		}
 	}

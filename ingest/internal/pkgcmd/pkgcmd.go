@@ -114,6 +114,9 @@ type Effect struct {
 	// KubeApply is set on a command that applies Kubernetes manifests or
 	// a chart (kubeApplyOf). Eco is then "".
 	KubeApply *KubeApply
+	// Login is set on a command that exchanges an OIDC token for a cloud
+	// identity's credentials (loginOf). Eco is then "".
+	Login *CloudLogin
 }
 
 // Env is the environment a command runs with, as far as the input shows.
@@ -648,6 +651,10 @@ func Effects(argv []string, env Env) []Effect {
 	}
 	out = append(out, imageDeployOf(argv, env)...)
 	out = append(out, kubeApplyOf(argv, env)...)
+	if e, ok := loginOf(argv, env); ok {
+		out = append(out, e)
+	}
+	keepCredentialEnv(out, env)
 	out = withNamed(out, argv, env)
 	for k := range out {
 		out[k].Dir = inDir(dir, out[k].Dir)
