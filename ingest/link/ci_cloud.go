@@ -20,11 +20,12 @@ func (v *view) trustWithoutAccount(id string) bool {
 	return ok && twin.Attr("trust_policy") != ""
 }
 
-// linkCloudLogins gives a GitHub Actions job's OIDC subject CAN_ASSUME to
-// each role or service account that its workflow assumes with the job's
-// OIDC token (the job's oidc_identities). The edge is possible, and is
-// added only when no input shows who may assume the identity, so that
-// what the workflow does as it is still reached. A role
+// linkCloudLogins gives a CI job's OIDC subject CAN_ASSUME to each role
+// or service account that the job exchanges its OIDC token for. A GitHub
+// Actions job lists them in its oidc_identities, and a GitLab or CircleCI
+// job in those of its subject. The edge is possible, and is added only
+// when no input shows who may assume the identity, so that what the job
+// does as it is still reached. A role
 // whose trust policy is in the input is left to linkAssume. A service
 // account that the job's subject may impersonate by a grant in the input
 // is left to linkGCP, which runs before.
@@ -46,29 +47,45 @@ func (v *view) linkCloudLogins() {
 		if _, ok := v.node(subject); !ok {
 			continue
 		}
-		for _, id := range graph.SplitList(rt.Attr("oidc_identities")) {
-			n, ok := v.node(id)
-			if !ok {
-				continue
-			}
-			e := graph.Edge{From: subject, To: id, Kind: graph.EdgeCanAssume, Confidence: graph.Possible, Pos: rt.Pos}
-			switch {
-			case strings.HasPrefix(id, "arn:aws"):
-				if n.Attr("trust_policy") != "" || v.trustWithoutAccount(id) {
-					continue
-				}
-				e.SetAttr(graph.AttrActions, "sts:AssumeRoleWithWebIdentity")
-				e.SetAttr(graph.AttrReason, "the workflow assumes "+id+" with the job's OIDC token (aws-actions/configure-aws-credentials); undecided: the role's trust policy is not in the input")
-			case strings.HasPrefix(id, "gcp:sa:"):
-				if impersonated[[2]string{subject, id}] {
-					continue
-				}
-				e.SetAttr(graph.AttrActions, "sts.googleapis.com/token.exchange,iam.serviceAccounts.getAccessToken")
-				e.SetAttr(graph.AttrReason, "the workflow impersonates "+n.Label+" through workload identity federation with the job's OIDC token (google-github-actions/auth); undecided: no grant that lets a principal impersonate it is in the input")
-			default:
-				continue
-			}
-			v.addEdge(e)
+		v.oidcLogins(subject, rt.Attr("oidc_identities"), rt.Pos, impersonated,
+			"the workflow", " (aws-actions/configure-aws-credentials)", " (google-github-actions/auth)")
+	}
+	for _, subj := range v.byKind[graph.NodeIdentity] {
+		p := subj.Attr(graph.AttrProvider)
+		if (p != "gitlab-oidc" && p != "circleci-oidc") || subj.Attr("oidc_identities") == "" {
+			continue
 		}
+		v.oidcLogins(subj.ID, subj.Attr("oidc_identities"), subj.Pos, impersonated, "the job", "", "")
+	}
+}
+
+// oidcLogins adds the edges of linkCloudLogins from subject to the
+// identities of list. actor names the CI file in reasons. awsTool and
+// gcpTool name the login steps that assume a role and impersonate a
+// service account, or are "".
+func (v *view) oidcLogins(subject, list string, pos graph.Pos, impersonated map[[2]string]bool, actor, awsTool, gcpTool string) {
+	for _, id := range graph.SplitList(list) {
+		n, ok := v.node(id)
+		if !ok {
+			continue
+		}
+		e := graph.Edge{From: subject, To: id, Kind: graph.EdgeCanAssume, Confidence: graph.Possible, Pos: pos}
+		switch {
+		case strings.HasPrefix(id, "arn:aws"):
+			if n.Attr("trust_policy") != "" || v.trustWithoutAccount(id) {
+				continue
+			}
+			e.SetAttr(graph.AttrActions, "sts:AssumeRoleWithWebIdentity")
+			e.SetAttr(graph.AttrReason, actor+" assumes "+id+" with the job's OIDC token"+awsTool+"; undecided: the role's trust policy is not in the input")
+		case strings.HasPrefix(id, "gcp:sa:"):
+			if impersonated[[2]string{subject, id}] {
+				continue
+			}
+			e.SetAttr(graph.AttrActions, "sts.googleapis.com/token.exchange,iam.serviceAccounts.getAccessToken")
+			e.SetAttr(graph.AttrReason, actor+" impersonates "+n.Label+" through workload identity federation with the job's OIDC token"+gcpTool+"; undecided: no grant that lets a principal impersonate it is in the input")
+		default:
+			continue
+		}
+		v.addEdge(e)
 	}
 }
