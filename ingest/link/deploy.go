@@ -330,8 +330,11 @@ func (v *view) deployModifies(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, con
 		note := "a condition decides whether the job acts as this identity when it deploys"
 		if strings.HasPrefix(id, "aws:identity-of:") || strings.HasPrefix(id, "gcp:identity-of:") {
 			note = "the CI variables hold the credentials the job deploys with, and whose they are is not in the input"
-			if strings.Contains(id, ":inline:") {
+			switch {
+			case strings.Contains(id, ":inline:"):
 				note = "the job deploys with a key written into its file, and whose it is is not in the input"
+			case strings.Contains(id, ":oidc:"):
+				note = "the job exchanges its OIDC token for the credentials of an identity that a variable or an expression names, which the input does not show"
 			}
 		}
 		add(id, graph.Possible, note)
