@@ -170,21 +170,21 @@ func ResolveVars(s string, env Env) string {
 	})
 }
 
-// authOf returns the credentials that a deploy of cloud acts with. The
-// AWS CLI reads an AWS secret key in the environment first, then a role
-// that AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE name. Else the deploy
-// acts as the last login of its cloud. A key whose value the job computes
-// after that login (from its output) gives way to the login.
+// authOf returns the credentials that a deploy of cloud acts with, given
+// the last login of that cloud before it, or nil. The AWS CLI reads an
+// AWS secret key in the environment first, then a role that AWS_ROLE_ARN
+// and AWS_WEB_IDENTITY_TOKEN_FILE name. A login's output commonly
+// replaces both (export $(printf ...)), which the scanner cannot follow,
+// so after a login only a literal key still counts.
 func authOf(cloud string, env Env, login *CloudLogin) DeployAuth {
 	a := DeployAuth{Cloud: cloud}
 	if cloud == "aws" {
 		key, hasKey := env["AWS_SECRET_ACCESS_KEY"]
-		computed := key == "" || strings.Contains(key, "$(") || strings.Contains(key, "`")
 		switch {
-		case hasKey && !(login != nil && computed):
+		case hasKey && (login == nil || literal.LooksLikeCredential("AWS_SECRET_ACCESS_KEY", key)):
 			a.Kind, a.Key = AuthKey, key
 			return a
-		case env["AWS_ROLE_ARN"] != "" && env["AWS_WEB_IDENTITY_TOKEN_FILE"] != "":
+		case login == nil && env["AWS_ROLE_ARN"] != "" && env["AWS_WEB_IDENTITY_TOKEN_FILE"] != "":
 			a.Kind = AuthOIDC
 			a.Login = CloudLogin{Cloud: "aws", Identity: env["AWS_ROLE_ARN"], TokenFile: env["AWS_WEB_IDENTITY_TOKEN_FILE"]}
 			return a

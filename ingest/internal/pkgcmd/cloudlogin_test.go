@@ -5,9 +5,9 @@ import (
 )
 
 // A deploy acts with a key in its environment, which the AWS CLI reads
-// first, unless the job computed the key from a login's output. Else it
-// acts as the role of AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, and
-// else as the last login of the deploy's cloud.
+// first, else as the role of AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE.
+// A login before the deploy takes the place of both, unless the key is a
+// literal.
 func TestNameDeployIdentitiesAuth(t *testing.T) {
 	const role = "arn:aws:iam::111122223333:role/deployer"
 	const other = "arn:aws:iam::111122223333:role/other"
@@ -28,6 +28,9 @@ func TestNameDeployIdentitiesAuth(t *testing.T) {
 		{"last login", []Effect{login(other), login(role), lambda(nil)}, "2::" + role},
 		{"literal key beats login", []Effect{login(role), lambda(Env{"AWS_SECRET_ACCESS_KEY": "canary-key-X9x9"})}, "1:canary-key-X9x9:"},
 		{"computed key gives way to login", []Effect{login(role), lambda(Env{"AWS_SECRET_ACCESS_KEY": "$(jq -r .SecretAccessKey creds.json)"})}, "2::" + role},
+		{"variable key gives way to login", []Effect{login(role), lambda(Env{"AWS_SECRET_ACCESS_KEY": "$DEPLOY_SECRET"})}, "2::" + role},
+		{"variable key", []Effect{lambda(Env{"AWS_SECRET_ACCESS_KEY": "$DEPLOY_SECRET", "AWS_ROLE_ARN": other, "AWS_WEB_IDENTITY_TOKEN_FILE": "/tmp/t"})}, "1:$DEPLOY_SECRET:"},
+		{"login beats web identity variables", []Effect{login(role), lambda(Env{"AWS_ROLE_ARN": other, "AWS_WEB_IDENTITY_TOKEN_FILE": "/tmp/t"})}, "2::" + role},
 		{"web identity variables", Effects([]string{"aws", "lambda", "update-function-code", "--function-name", "api", "--zip-file", "fileb://a.zip"},
 			Env{"AWS_ROLE_ARN": "$ROLE", "AWS_WEB_IDENTITY_TOKEN_FILE": "/tmp/t", "ROLE": role}), "2::" + role},
 		{"role without token file", []Effect{lambda(Env{"AWS_ROLE_ARN": role})}, "0::"},
