@@ -73,13 +73,19 @@ func MergeSameSourceAttrs(base, add map[string]string) map[string]string {
 // kind and label win, the others' positions follow in Also, and each
 // attribute comes from the first source that sets it, except AttrObserved
 // (see DropObservedUnlessAll) and AttrDefinedAt, which only the first
-// source's fact gives.
+// source's fact gives. When sources give different attributes, the
+// result's Facts is facts itself, so callers pass a slice they do not
+// change later.
 func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
 	n := Node{ID: id, FirstSeen: first, LastSeen: last}
+	differ := false
 	if len(facts) > 1 {
 		n.Also = make([]Pos, 0, len(facts)-1)
 	}
 	for i, f := range facts {
+		if i > 0 && !differ && !sameMap(f.Attrs, facts[i-1].Attrs) && !maps.Equal(f.Attrs, facts[i-1].Attrs) {
+			differ = true
+		}
 		if i == 0 {
 			n.Pos = f.Pos
 		} else {
@@ -106,6 +112,9 @@ func MergeNode(id string, facts []NodeFact, first, last time.Time) Node {
 		if _, ok := facts[0].Attrs[AttrDefinedAt]; !ok {
 			delete(n.Attrs, AttrDefinedAt)
 		}
+	}
+	if differ {
+		n.Facts = facts
 	}
 	return n
 }

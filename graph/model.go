@@ -299,6 +299,13 @@ type Node struct {
 	Also      []Pos     `json:"also,omitempty"`
 	FirstSeen time.Time `json:"firstSeen"`
 	LastSeen  time.Time `json:"lastSeen"`
+	// Facts lists each source's fact, in source order, when sources state
+	// the node with different attributes, and is nil otherwise. Attrs takes
+	// each attribute from the first source that sets it, so a reader that
+	// needs one source's values, such as the file and repository of each
+	// manifest that declares a workload, reads these. They are the store's
+	// own facts, which readers must not change.
+	Facts []NodeFact `json:"-"`
 }
 
 // Edge is one directed relation.
@@ -336,6 +343,24 @@ func (k EdgeKey) String() string { return k.From + " -" + string(k.Kind) + "-> "
 
 // Attr returns the attribute value or "".
 func (n Node) Attr(key string) string { return n.Attrs[key] }
+
+// AttrValues returns the distinct non-empty values that the node's sources
+// give an attribute, in source order (see Edge.AttrValues).
+func (n Node) AttrValues(key string) []string {
+	if len(n.Facts) == 0 {
+		if v := n.Attrs[key]; v != "" {
+			return []string{v}
+		}
+		return nil
+	}
+	var out []string
+	for _, f := range n.Facts {
+		if v := f.Attrs[key]; v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 // Attr returns the attribute value or "".
 func (e Edge) Attr(key string) string { return e.Attrs[key] }

@@ -37,6 +37,13 @@ func TestChangeMergesNodeFacts(t *testing.T) {
 		Attrs: map[string]string{"type": "user", "path": "/", "arn": "arn:aws:iam::111122223333:user/ci"},
 		Pos:   graph.Pos{File: "a.json", Line: 2}, Also: []graph.Pos{{File: "b.tf", Line: 4}},
 		FirstSeen: t0, LastSeen: t1,
+		// The sources give different paths, so each one's fact is listed.
+		Facts: []graph.NodeFact{
+			{Source: "a.json", Pos: graph.Pos{File: "a.json", Line: 2}, Kind: graph.NodeIdentity, Label: "ci",
+				Attrs: map[string]string{"path": "/", "arn": "arn:aws:iam::111122223333:user/ci"}},
+			{Source: "b.tf", Pos: graph.Pos{File: "b.tf", Line: 4}, Kind: graph.NodeIdentity,
+				Attrs: map[string]string{"type": "user", "path": "/tf/"}},
+		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("merged node (-want +got):\n%s", diff)

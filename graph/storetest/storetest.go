@@ -5,6 +5,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("ObservedOnlyFromLogs", func(t *testing.T) { testObservedOnlyFromLogs(t, newStore(t)) })
 	t.Run("MergeSources", func(t *testing.T) { testMergeSources(t, newStore(t)) })
 	t.Run("EdgeFacts", func(t *testing.T) { testEdgeFacts(t, newStore(t)) })
+	t.Run("NodeFacts", func(t *testing.T) { testNodeFacts(t, newStore(t)) })
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, newStore(t)) })
 	t.Run("DropThenDerive", func(t *testing.T) { testDropThenDerive(t, newStore(t)) })
 	t.Run("EdgeWithoutNodes", func(t *testing.T) { testEdgeWithoutNodes(t, newStore(t)) })
@@ -387,6 +389,55 @@ func testEdgeFacts(t *testing.T, s graph.Store) {
 	}
 	if diff := cmp.Diff(want, facts(es)); diff != "" {
 		t.Errorf("facts after the write (-want +got):\n%s", diff)
+	}
+}
+
+// testNodeFacts: a node that two sources state with different attributes
+// lists each source's fact, to readers and to the derive function alike,
+// and a node whose sources agree lists none.
+func testNodeFacts(t *testing.T, s graph.Store) {
+	ctx := context.Background()
+	const workload = "k8s:workload:prod/Deployment/web"
+	facts := func(ns []graph.Node) []string {
+		var out []string
+		for _, n := range ns {
+			for _, f := range n.Facts {
+				out = append(out, n.ID+" "+f.Source+" "+f.Pos.String()+" "+f.Attrs["manifest_repo"]+" "+f.Attrs["manifest"])
+			}
+		}
+		return out
+	}
+	want := []string{
+		workload + " app/deploy/web.yaml app/deploy/web.yaml:3 repo:github.com/o/app deploy/web.yaml",
+		workload + " ops/prod/web.yaml ops/prod/web.yaml:8 repo:github.com/o/ops prod/web.yaml",
+	}
+	var derived []string
+	derive := func(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
+		ns, err := r.NodesByKind(ctx, graph.NodeRuntime)
+		derived = facts(ns)
+		return nil, nil, err
+	}
+	write(t, s, &graph.Batch{Time: t0, Nodes: []graph.Node{
+		node(workload, graph.NodeRuntime, "ops/prod/web.yaml", 8, "manifest_repo", "repo:github.com/o/ops", "manifest", "prod/web.yaml"),
+		node(workload, graph.NodeRuntime, "app/deploy/web.yaml", 3, "manifest_repo", "repo:github.com/o/app", "manifest", "deploy/web.yaml"),
+		// Two sources that agree give no facts.
+		node("runtime:gha:o/app/ci.yml#build", graph.NodeRuntime, "app/ci.yml", 5, "type", "github-actions-job"),
+		node("runtime:gha:o/app/ci.yml#build", graph.NodeRuntime, "app/ci-copy.yml", 5, "type", "github-actions-job"),
+	}}, derive)
+	if diff := cmp.Diff(want, derived); diff != "" {
+		t.Errorf("facts the derive function reads (-want +got):\n%s", diff)
+	}
+	ns, err := s.Nodes(ctx, []string{workload, "runtime:gha:o/app/ci.yml#build"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, facts(ns)); diff != "" {
+		t.Errorf("facts after the write (-want +got):\n%s", diff)
+	}
+	for _, n := range ns {
+		if got := n.AttrValues("manifest"); n.ID == workload && !slices.Equal(got, []string{"deploy/web.yaml", "prod/web.yaml"}) {
+			t.Errorf("manifest values = %v, want both files' paths", got)
+		}
 	}
 }
 

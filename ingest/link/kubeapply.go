@@ -122,10 +122,27 @@ func newKubeApplyIndex(v *view) *kubeApplyIndex {
 		w := applyWorkload{node: rt, manifest: rt.Attr(attrManifest), ns: rt.Attr("namespace"),
 			nsUnset: rt.Attr(attrNamespaceUnset) == "true", labels: graph.SplitList(rt.Attr("pod_labels"))}
 		idx.all = append(idx.all, w)
-		if repo := rt.Attr(attrManifestRepo); repo != "" && w.manifest != "" {
-			idx.byRepo[repo] = append(idx.byRepo[repo], w)
-		}
 		idx.byName[[3]string{w.ns, rt.Attr("kind"), rt.Attr(graph.AttrName)}] = rt
+		if len(rt.Facts) == 0 {
+			if repo := rt.Attr(attrManifestRepo); repo != "" && w.manifest != "" {
+				idx.byRepo[repo] = append(idx.byRepo[repo], w)
+			}
+			continue
+		}
+		// Manifests of several repositories or files declare the
+		// workload, and an apply of any of them changes it.
+		seen := map[[2]string]bool{}
+		for _, f := range rt.Facts {
+			repo, manifest := f.Attrs[attrManifestRepo], f.Attrs[attrManifest]
+			if repo == "" || manifest == "" || seen[[2]string{repo, manifest}] {
+				continue
+			}
+			seen[[2]string{repo, manifest}] = true
+			fw := w
+			fw.manifest = manifest
+			fw.nsUnset = f.Attrs[attrNamespaceUnset] == "true"
+			idx.byRepo[repo] = append(idx.byRepo[repo], fw)
+		}
 	}
 	return idx
 }

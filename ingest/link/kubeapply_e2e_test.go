@@ -354,3 +354,27 @@ workflows:
 		}
 	}
 }
+
+// Two repositories declare Deployment api in namespace prod: base, whose
+// file sorts first, and web, whose deploy job applies its own copy. The
+// workload is one node, and web's apply changes it, although its merged
+// attributes name base's manifest.
+func TestApplyWorkloadOfTwoRepositories(t *testing.T) {
+	repos := map[string]map[string]string{
+		"base": {"deploy/api.yaml": applyAPI},
+		"web": {
+			"package-lock.json":            applyLock,
+			"k8s/api.yaml":                 applyAPI,
+			".github/workflows/deploy.yml": applyWorkflow("kubectl apply -f k8s/"),
+		},
+	}
+	got := reachedIn(t, repos, "pkg:npm/event-stream@3.3.6", "k8s:workload:", "secret:k8s:")
+	want := []string{
+		applyAPIRun + " (certain)",
+		graph.K8sIRSATokenID("prod", "api") + " (certain)",
+		"secret:k8s:prod/api-db (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
