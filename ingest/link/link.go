@@ -181,6 +181,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	if l.Logger != nil {
 		l.Logger.Debug("graph read", "nodes", len(v.nodes), "policies", len(v.policies),
 			"took", time.Since(begin).Round(time.Millisecond))
+		v.reportDrift(l.Logger)
 	}
 	rules := []struct {
 		name string

@@ -1,0 +1,56 @@
+package link
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
+)
+
+// An export of the live account and the Terraform that declares a role
+// disagree on who may assume it. The ingest warns once, and the debug
+// line names both inputs and the one the rules read.
+func TestDriftWarning(t *testing.T) {
+	role := graph.IAMARN(acct, "role", "", "deploy")
+	trust := func(principal string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`
+	}
+	// The export writes the same document with other spacing, a list and
+	// a Sid: no drift.
+	sameTrust := `{"Statement": [{"Sid": "Ci", "Action": ["sts:AssumeRole"], "Principal": {"AWS": ["arn:aws:iam::111122223333:user/ci"]}, "Effect": "Allow"}], "Version": "2012-10-17"}`
+	for _, tc := range []struct {
+		name, exported string
+		warn           bool
+	}{
+		{"drifted", trust("arn:aws:iam::444455556666:root"), true},
+		{"written otherwise", sameTrust, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			nodes := []graph.Node{
+				node(role, graph.NodeIdentity, "type", "role", "trust_policy", trust("arn:aws:iam::111122223333:user/ci")),
+				node(role, graph.NodeIdentity, "type", "role", "trust_policy", tc.exported),
+			}
+			nodes[0].Pos = graph.Pos{File: "infra/iam.tf", Line: 3}
+			nodes[1].Pos = graph.Pos{File: "export/account.json", Line: 40}
+			s := memstore.New()
+			if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes}, (&Linker{Logger: log}).Derive); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			warned := strings.Contains(out, "level=WARN msg=\"inputs disagree on the trust or permission policy") && strings.Contains(out, "count=1")
+			if warned != tc.warn {
+				t.Errorf("warned = %v, want %v; log:\n%s", warned, tc.warn, out)
+			}
+			if tc.warn && !strings.Contains(out, `used=export/account.json:40 sources="export/account.json:40, infra/iam.tf:3"`) {
+				t.Errorf("debug line does not name the inputs in source order; log:\n%s", out)
+			}
+		})
+	}
+}
