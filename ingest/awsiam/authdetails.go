@@ -16,6 +16,7 @@ const (
 	attrDocument         = "document"             // Policy: the policy JSON, compact
 	attrManaged          = "managed"              // Policy: "aws" for AWS managed policies
 	attrTrustPolicy      = "trust_policy"         // role: the trust policy JSON, compact
+	attrAccountExport    = "account_export"       // every node: read from an export of the account as it is
 	attrBoundary         = "permissions_boundary" // principal: ARN of its permissions boundary
 	attrPath             = "path"                 // principal or policy: its IAM path
 	attrInstanceProfiles = "instance_profiles"    // role: ARNs of the instance profiles holding it
@@ -326,6 +327,7 @@ func identityNode(arn, typ, name, iamPath string, line int) graph.Node {
 		name = arn[strings.LastIndexAny(arn, "/:")+1:]
 	}
 	n := graph.Node{ID: arn, Kind: graph.NodeIdentity, Label: name, Pos: graph.Pos{Line: line}}
+	n.SetAttr(attrAccountExport, "true")
 	n.SetAttr(graph.AttrProvider, "aws")
 	n.SetAttr("type", typ)
 	n.SetAttr(graph.AttrName, name)
@@ -350,6 +352,7 @@ func (ad *authDetails) attach(id string, line int, list string, index int, inlin
 		}
 		pid := id + "#inline/" + ip.PolicyName
 		n := graph.Node{ID: pid, Kind: graph.NodePolicy, Label: ip.PolicyName, Pos: graph.Pos{Line: line}}
+		n.SetAttr(attrAccountExport, "true")
 		n.SetAttr(attrDocument, doc)
 		n.SetAttr(graph.AttrName, ip.PolicyName)
 		ad.addNode(n)
@@ -379,6 +382,7 @@ func policyNode(arn, name, iamPath string, line int) graph.Node {
 		name = arn[strings.LastIndexAny(arn, "/:")+1:]
 	}
 	n := graph.Node{ID: arn, Kind: graph.NodePolicy, Label: name, Pos: graph.Pos{Line: line}}
+	n.SetAttr(attrAccountExport, "true")
 	n.SetAttr(graph.AttrName, name)
 	if accountOf(arn) == "aws" {
 		n.SetAttr(attrManaged, "aws")

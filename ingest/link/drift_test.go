@@ -54,3 +54,32 @@ func TestDriftWarning(t *testing.T) {
 		})
 	}
 }
+
+// When an export of the account is among the inputs that disagree, the
+// rules read its document: the live trust policy lets ops assume the
+// role, and the Terraform's, which lets ci, is no longer in force.
+func TestDriftExportWins(t *testing.T) {
+	role := graph.IAMARN(acct, "role", "", "deploy")
+	ci, ops := graph.IAMARN(acct, "user", "", "ci"), graph.IAMARN(acct, "user", "", "ops")
+	trust := func(principal string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`
+	}
+	declared := node(role, graph.NodeIdentity, "provider", "aws", "type", "role", "account", acct, "trust_policy", trust(ci), "tf_address", "aws_iam_role.deploy")
+	declared.Pos = graph.Pos{File: "infra/iam.tf", Line: 3}
+	exported := node(role, graph.NodeIdentity, "provider", "aws", "type", "role", "account", acct, "trust_policy", trust(ops), "account_export", "true")
+	exported.Pos = graph.Pos{File: "snapshots/account.json", Line: 40}
+	nodes := []graph.Node{declared, exported,
+		node(ci, graph.NodeIdentity, "provider", "aws", "type", "user", "account", acct),
+		node(ops, graph.NodeIdentity, "provider", "aws", "type", "user", "account", acct),
+	}
+	s := memstore.New()
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes}, (&Linker{}).Derive); err != nil {
+		t.Fatal(err)
+	}
+	if edgeOf(t, s, graph.EdgeCanAssume, ops, role) == nil {
+		t.Error("ops cannot assume the role, which the exported trust policy allows")
+	}
+	if e := edgeOf(t, s, graph.EdgeCanAssume, ci, role); e != nil {
+		t.Errorf("ci assumes the role through the Terraform's trust policy, which the account no longer has: %+v", e)
+	}
+}

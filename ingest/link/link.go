@@ -165,6 +165,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	if err := v.readBakedImages(ctx, r); err != nil {
 		return nil, nil, err
 	}
+	drifts := v.settleDrift()
 	for _, n := range v.byKind[graph.NodePolicy] {
 		if doc := n.Attr("document"); doc != "" {
 			p, err := awspolicy.Parse(doc)
@@ -181,8 +182,8 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	if l.Logger != nil {
 		l.Logger.Debug("graph read", "nodes", len(v.nodes), "policies", len(v.policies),
 			"took", time.Since(begin).Round(time.Millisecond))
-		v.reportDrift(l.Logger)
 	}
+	reportDrift(l.Logger, drifts)
 	rules := []struct {
 		name string
 		run  func()
