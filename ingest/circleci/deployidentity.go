@@ -16,6 +16,7 @@ import (
 // the identity of an AWS key written out in an environment or a run step.
 // Else the job possibly deploys as the identity of the project's and the
 // contexts' variables, which contain the credentials it does not set.
+// Every login's identity is written, also one that no deploy uses.
 func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
 	pkgcmd.NameDeployIdentities(effects, func(a pkgcmd.DeployAuth) (string, bool) {
 		switch {
@@ -34,6 +35,13 @@ func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
 		}
 		return "", false
 	})
+	// A login hands the job the identity's credentials whether or not a
+	// deploy follows it, so the token's subject lists every login's.
+	for _, e := range effects {
+		if e.Login != nil {
+			c.oidcIdentity(j, *e.Login)
+		}
+	}
 }
 
 // deployReason is the reason of the edge to the identity a deploy acts as.

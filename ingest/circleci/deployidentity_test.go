@@ -91,10 +91,13 @@ func deployIdentitiesOf(t *testing.T, text, id string) (as, may, subject string)
 // the project's variables. It names them in an environment of the job or
 // of the run step, in the run step's command, or as the role that the
 // aws-cli orb assumes with the job's OIDC token. A role that a variable
-// the file does not set names is possibly the OIDC token's.
+// the file does not set names is possibly the OIDC token's. Of two logins
+// the last before the deploy counts, and the subject lists every role the
+// job assumes, also one that no deploy uses.
 func TestDeployIdentityNamedByJob(t *testing.T) {
 	job := graph.CircleCIJobID(testRepo, ".circleci/config.yml", "deploy")
 	const role = "arn:aws:iam::111122223333:role/deployer"
+	const otherRole = "arn:aws:iam::111122223333:role/publisher"
 	const deploy = "aws lambda update-function-code --function-name api --zip-file fileb://fn.zip --region eu-west-1"
 	stepKey := graph.CIAWSIdentityID(graph.CircleCIInlineSecretID(job, "AWS_SECRET_ACCESS_KEY"))
 	tests := []struct {
@@ -131,6 +134,14 @@ func TestDeployIdentityNamedByJob(t *testing.T) {
 		{"aws-cli orb", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", "", `      - aws-cli/setup:
           role_arn: ` + role + `
       - run: ` + deploy + "\n", role, "", role},
+		{"two aws-cli orb logins", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", "", `      - aws-cli/setup:
+          role_arn: ` + role + `
+      - aws-cli/setup:
+          role_arn: ` + otherRole + `
+      - run: ` + deploy + "\n", otherRole, "", role + "," + otherRole},
+		{"aws-cli orb login after the deploy", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", "", `      - run: ` + deploy + `
+      - aws-cli/setup:
+          role_arn: ` + role + "\n", "", graph.CIAWSIdentityID(graph.CircleCIProjectVariablesID(testRepo)), role},
 		{"aws-cli orb, role from the environment", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", `    environment:
       AWS_ROLE_ARN: ` + role + "\n", `      - aws-cli/setup:
           role_arn: ${AWS_ROLE_ARN}

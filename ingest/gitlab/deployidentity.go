@@ -15,7 +15,8 @@ import (
 // role or service account that the job exchanges an ID token for, or the
 // identity of an AWS key written into the job's variables or scripts.
 // Else the job possibly deploys as the identity of the project's CI/CD
-// variables, which contain the credentials it does not set itself.
+// variables, which contain the credentials it does not set itself. Every
+// login's identity is written, also one that no deploy uses.
 func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
 	pkgcmd.NameDeployIdentities(effects, func(a pkgcmd.DeployAuth) (string, bool) {
 		switch {
@@ -36,6 +37,13 @@ func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
 		}
 		return "", false
 	})
+	// A login hands the job the identity's credentials whether or not a
+	// deploy follows it, so the token's subject lists every login's.
+	for _, e := range effects {
+		if e.Login != nil {
+			c.oidcIdentity(j, *e.Login)
+		}
+	}
 }
 
 // literalAWSIdentity writes and returns the identity of an AWS secret key

@@ -71,10 +71,13 @@ func TestDeployIdentityOfOwnKeys(t *testing.T) {
 // that role, for certain when the file names it. When a variable the file
 // does not set names it, the job possibly deploys as the token's role.
 // The CI/CD variables' identity is left out. A login after the deploy
-// changes nothing.
+// leaves the deploy on that identity, and of two logins before it the
+// last counts. The token's subject lists every role the job exchanges it
+// for, whether or not a deploy uses the role.
 func TestDeployIdentityOfLogin(t *testing.T) {
 	job := graph.GitLabJobID(testProject, ".gitlab-ci.yml", "deploy")
 	const role = "arn:aws:iam::111122223333:role/deployer"
+	const otherRole = "arn:aws:iam::111122223333:role/publisher"
 	const lambda = "    - aws lambda update-function-code --function-name api --zip-file fileb://fn.zip --region eu-west-1\n"
 	const assume = `    - >
       export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s"
@@ -102,7 +105,9 @@ func TestDeployIdentityOfLogin(t *testing.T) {
 			"    - echo \"$AWS_TOKEN\" > /tmp/web-identity-token\n" +
 			"    - export AWS_ROLE_ARN=" + role + " AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/web-identity-token\n" + lambda, role, "", role},
 		{"login after the deploy", "deploy:\n" + tokens + "  script:\n" + lambda + strings.Replace(assume, "ROLE", role, 1),
-			"", vars, ""},
+			"", vars, role},
+		{"two logins", "deploy:\n" + tokens + "  script:\n" + strings.Replace(assume, "ROLE", role, 1) +
+			strings.Replace(assume, "ROLE", otherRole, 1) + lambda, otherRole, "", role + "," + otherRole},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,5 +215,45 @@ func TestDeployIdentityOfExportedKey(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no AUTHENTICATES_AS edge to %s", want)
+	}
+}
+
+// A job that exchanges its ID token for a role and deploys nothing still
+// holds the role's credentials, so the token's subject lists the role for
+// the linker and the role is written.
+func TestLoginWithoutDeploy(t *testing.T) {
+	job := graph.GitLabJobID(testProject, ".gitlab-ci.yml", "sync")
+	const role = "arn:aws:iam::111122223333:role/syncer"
+	text := `sync:
+  id_tokens:
+    AWS_TOKEN:
+      aud: https://sts.amazonaws.com
+  script:
+    - >
+      export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s"
+      $(aws sts assume-role-with-web-identity --role-arn ` + role + `
+      --role-session-name "gitlab-$CI_JOB_ID" --web-identity-token $AWS_TOKEN
+      --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text))
+    - aws s3 sync build s3://example-org-site
+`
+	res, err := parseBytes(t, ".gitlab-ci.yml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	subject, roleType := "", ""
+	for _, n := range res.Nodes {
+		switch n.ID {
+		case graph.GitLabOIDCSubjectID(job, "AWS_TOKEN"):
+			subject = n.Attrs["oidc_identities"]
+		case role:
+			roleType = n.Attrs["type"]
+		}
+	}
+	if subject != role {
+		t.Errorf("subject's oidc_identities %q, want %q", subject, role)
+	}
+	if roleType != "role" {
+		t.Errorf("role node type %q, want role", roleType)
 	}
 }
