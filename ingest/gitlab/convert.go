@@ -368,12 +368,15 @@ func (c *converter) scanScripts(j *jobState, v *value) {
 	pre := v.get("hooks").get("pre_get_sources_script").scalars()
 	main := append(v.get("before_script").scalars(), v.get("script").scalars()...)
 	after := v.get("after_script").scalars()
+	// shells holds the index of the first effect of each shell.
+	var shells []int
 	for _, part := range [][]*value{pre, main, after} {
 		var lines []string
 		for _, s := range part {
 			lines = append(lines, s.str)
 		}
 		if len(lines) > 0 {
+			shells = append(shells, len(sc.Effects()))
 			sc.Scan(strings.Join(lines, "\n"), ".")
 			j.shellStarts = append(j.shellStarts, len(j.scripts))
 		}
@@ -381,7 +384,7 @@ func (c *converter) scanScripts(j *jobState, v *value) {
 	}
 	effects := sc.Effects()
 	c.expandImageDeploys(j, effects)
-	c.deployIdentities(j, effects)
+	c.deployIdentities(j, effects, shells)
 	for k, v := range pkgcmd.Attrs(effects) {
 		j.attrs[k] = v
 	}

@@ -16,9 +16,11 @@ import (
 // identity of an AWS key written into the job's variables or scripts.
 // Else the job possibly deploys as the identity of the project's CI/CD
 // variables, which contain the credentials it does not set itself. Every
-// login's identity is written, also one that no deploy uses.
-func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
-	pkgcmd.NameDeployIdentities(effects, func(a pkgcmd.DeployAuth) (string, bool) {
+// login's identity is written, also one that no deploy uses. shells
+// holds the index of the first effect of each shell: a login's exports
+// do not reach after_script, which starts a shell of its own.
+func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect, shells []int) {
+	identity := func(a pkgcmd.DeployAuth) (string, bool) {
 		switch {
 		case a.Kind == pkgcmd.AuthOIDC:
 			if id, certain := c.oidcIdentity(j, a.Login); id != "" {
@@ -36,7 +38,14 @@ func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
 			return c.gcpIdentity(j.line), false
 		}
 		return "", false
-	})
+	}
+	for i, start := range shells {
+		end := len(effects)
+		if i+1 < len(shells) {
+			end = shells[i+1]
+		}
+		pkgcmd.NameDeployIdentities(effects[start:end], identity)
+	}
 	// A login hands the job the identity's credentials whether or not a
 	// deploy follows it, so the token's subject lists every login's.
 	for _, e := range effects {

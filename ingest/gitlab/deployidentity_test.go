@@ -71,8 +71,9 @@ func TestDeployIdentityOfOwnKeys(t *testing.T) {
 // that role, for certain when the file names it. When a variable the file
 // does not set names it, the job possibly deploys as the token's role.
 // The CI/CD variables' identity is left out. A login after the deploy
-// leaves the deploy on that identity, and of two logins before it the
-// last counts. The token's subject lists every role the job exchanges it
+// leaves the deploy on that identity, and so does one in script for a
+// deploy in after_script, whose shell starts without script's exports.
+// Of two logins before the deploy the last counts. The token's subject lists every role the job exchanges it
 // for, whether or not a deploy uses the role.
 func TestDeployIdentityOfLogin(t *testing.T) {
 	job := graph.GitLabJobID(testProject, ".gitlab-ci.yml", "deploy")
@@ -106,6 +107,8 @@ func TestDeployIdentityOfLogin(t *testing.T) {
 			"    - export AWS_ROLE_ARN=" + role + " AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/web-identity-token\n" + lambda, role, "", role},
 		{"login after the deploy", "deploy:\n" + tokens + "  script:\n" + lambda + strings.Replace(assume, "ROLE", role, 1),
 			"", vars, role},
+		{"deploy in after_script", "deploy:\n" + tokens + "  script:\n" + strings.Replace(assume, "ROLE", role, 1) +
+			"  after_script:\n" + lambda, "", vars, role},
 		{"two logins", "deploy:\n" + tokens + "  script:\n" + strings.Replace(assume, "ROLE", role, 1) +
 			strings.Replace(assume, "ROLE", otherRole, 1) + lambda, otherRole, "", role + "," + otherRole},
 	}
