@@ -64,7 +64,7 @@ func (v *view) linkCloudLogins() {
 // gcpTool name the login steps that assume a role and impersonate a
 // service account, or are "".
 func (v *view) oidcLogins(subject, list string, pos graph.Pos, impersonated map[[2]string]bool, actor, awsTool, gcpTool string) {
-	for _, id := range graph.SplitList(list) {
+	for _, id := range splitIdentities(list) {
 		n, ok := v.node(id)
 		if !ok {
 			continue
@@ -88,4 +88,19 @@ func (v *view) oidcLogins(subject, list string, pos graph.Pos, impersonated map[
 		}
 		v.addEdge(e)
 	}
+}
+
+// splitIdentities splits an oidc_identities list. An IAM role's name may
+// hold commas, which also separate the items, but no colon, so a piece
+// that starts with neither "arn:" nor "gcp:" continues the item before it.
+func splitIdentities(list string) []string {
+	var out []string
+	for _, p := range graph.SplitList(list) {
+		if len(out) > 0 && !strings.HasPrefix(p, "arn:") && !strings.HasPrefix(p, "gcp:") {
+			out[len(out)-1] += "," + p
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }

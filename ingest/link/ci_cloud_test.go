@@ -1,11 +1,14 @@
 package link
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/query"
 )
 
@@ -147,5 +150,41 @@ func TestOIDCRoleWithoutPush(t *testing.T) {
 				t.Errorf("%s reaches (-want +got):\n%s", start, diff)
 			}
 		})
+	}
+}
+
+// IAM role names may hold commas, which also separate the items of
+// oidc_identities. The subject of a job that logs in to such a role, and
+// to a second role, may still assume each of them.
+func TestCloudLoginRoleWithComma(t *testing.T) {
+	const (
+		job    = "runtime:gitlab:example-org/api/.gitlab-ci.yml#deploy"
+		sub    = "oidc:gitlab:example-org/api/.gitlab-ci.yml#deploy/AWS_TOKEN"
+		comma  = "arn:aws:iam::111122223333:role/deploy,prod"
+		second = "arn:aws:iam::111122223333:role/publish"
+	)
+	nodes := []graph.Node{
+		node(job, graph.NodeRuntime, "type", "gitlab-job"),
+		node(sub, graph.NodeIdentity, "provider", "gitlab-oidc", "type", "oidc-subject",
+			"oidc_identities", graph.JoinList([]string{comma, second})),
+		node(comma, graph.NodeIdentity, "provider", "aws", "type", "role", "account", "111122223333", "name", "deploy,prod"),
+		node(second, graph.NodeIdentity, "provider", "aws", "type", "role", "account", "111122223333", "name", "publish"),
+	}
+	s := memstore.New()
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes}, (&Linker{}).Derive); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{comma, second} {
+		e := edgeOf(t, s, graph.EdgeCanAssume, sub, role)
+		if e == nil {
+			t.Errorf("no CAN_ASSUME from the subject to %s", role)
+			continue
+		}
+		if e.Confidence != graph.Possible {
+			t.Errorf("CAN_ASSUME to %s is %s, want possible", role, e.Confidence)
+		}
+	}
+	if e := edgeOf(t, s, graph.EdgeCanAssume, sub, "arn:aws:iam::111122223333:role/deploy"); e != nil {
+		t.Errorf("CAN_ASSUME to a role cut at the comma: %+v", e)
 	}
 }
