@@ -8,26 +8,23 @@ import (
 	"github.com/blastradius-dev/blastradius/internal/awspolicy"
 )
 
-// drift is an IAM role or policy whose inputs disagree on a policy
-// document: Terraform that the live account no longer matches, as an
-// export of the account shows, or two configurations that declare one
-// role.
+// drift is an IAM role or policy whose inputs grant differently, such as
+// Terraform that the live account no longer matches.
 type drift struct {
 	node, attr string
 	used       string   // the position of the document the rules read
 	sources    []string // the position of every source that gives one
 }
 
-// attrAccountExport marks the facts read from an export of the account as
-// it is (aws iam get-account-authorization-details).
+// attrAccountExport marks facts read from an export of the live account
+// (aws iam get-account-authorization-details).
 const attrAccountExport = "account_export"
 
-// settleDrift finds the roles' trust policies and the policies' documents
-// that inputs state differently, in a canonical form of their grants, so
-// that order, Sids and spacing do not count. When an export of the live
-// account is among the sources, the rules read its document: it is what
-// an attacker meets now. Otherwise they read the first source's, as the
-// store merges it. It returns each such node for reportDrift.
+// settleDrift finds the trust policies and policy documents that sources
+// grant differently, comparing canonical forms so that order, Sids and
+// spacing do not count. The rules then read the live account export's
+// document, which is what an attacker meets now, or else the first
+// source's. It returns each such node for reportDrift.
 func (v *view) settleDrift() []drift {
 	var out []drift
 	settle := func(n *graph.Node, attr string) {
@@ -84,16 +81,16 @@ func (v *view) settleDrift() []drift {
 	return out
 }
 
-// reportDrift warns once about the nodes of settleDrift, and lists each at
-// the debug level.
+// reportDrift logs one warning for the nodes of settleDrift and one debug
+// line for each.
 func reportDrift(log *slog.Logger, ds []drift) {
 	if log == nil || len(ds) == 0 {
 		return
 	}
 	for _, d := range ds {
-		log.Debug("inputs disagree on a policy document", "node", d.node, "attribute", d.attr,
+		log.Debug("policy document differs between inputs", "node", d.node, "attribute", d.attr,
 			"used", d.used, "sources", strings.Join(d.sources, ", "))
 	}
-	log.Warn("inputs disagree on the trust or permission policy of some IAM roles and policies; the rules read an export of the account where one is among them, else the input whose path sorts first, so compare the inputs, such as Terraform and the export, to find drift (--log-level debug lists each)",
+	log.Warn("IAM policy documents differ between inputs, so the rules read the account export where there is one, else the input whose path sorts first. Compare the inputs, such as Terraform and the export, to find drift (--log-level debug lists each)",
 		"count", len(ds))
 }

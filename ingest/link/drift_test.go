@@ -44,7 +44,7 @@ func TestDriftWarning(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := buf.String()
-			warned := strings.Contains(out, "level=WARN msg=\"inputs disagree on the trust or permission policy") && strings.Contains(out, "count=1")
+			warned := strings.Contains(out, "level=WARN msg=\"IAM policy documents differ between inputs") && strings.Contains(out, "count=1")
 			if warned != tc.warn {
 				t.Errorf("warned = %v, want %v; log:\n%s", warned, tc.warn, out)
 			}
