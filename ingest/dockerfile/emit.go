@@ -129,6 +129,7 @@ func installAttrs(ins []install) map[string]string {
 	return map[string]string{
 		pkgcmd.AttrInstalls:      all[pkgcmd.AttrInstalls],
 		pkgcmd.AttrDevOff:        all[pkgcmd.AttrDevOff],
+		pkgcmd.AttrDevOffBerry:   all[pkgcmd.AttrDevOffBerry],
 		pkgcmd.AttrScriptsOff:    all[pkgcmd.AttrScriptsOff],
 		graph.AttrInstallSources: graph.JoinList(sources),
 	}

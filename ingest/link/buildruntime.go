@@ -161,6 +161,7 @@ func buildExec(df graph.Node) jobExec {
 		installs:        installs,
 		scriptsOff:      graph.SplitList(df.Attr(pkgcmd.AttrScriptsOff)),
 		devOff:          graph.SplitList(df.Attr(pkgcmd.AttrDevOff)),
+		devOffBerry:     graph.SplitList(df.Attr(pkgcmd.AttrDevOffBerry)),
 		runs:            graph.SplitList(df.Attr(graph.AttrBuildRunsCode)),
 		runsVia:         df.Attr(graph.AttrBuildRunsCodeVia),
 		mayRun:          graph.SplitList(df.Attr(graph.AttrBuildMayRunCode)),

@@ -26,10 +26,13 @@ type jobExec struct {
 	dirs       []string // folders the installs run in
 	scriptsOff []string
 	devOff     []string // ecosystems whose every install leaves out development dependencies
-	runs       []string
-	runsVia    string
-	mayRun     []string
-	mayRunVia  string
+	// devOffBerry lists those of devOff whose every install leaves out
+	// the development dependencies of a Yarn 2+ lockfile too.
+	devOffBerry []string
+	runs        []string
+	runsVia     string
+	mayRun      []string
+	mayRunVia   string
 	// own lists the ecosystems the job's own steps install, and actions,
 	// per ecosystem, the local actions that install it (withAction).
 	own     []string
@@ -50,6 +53,7 @@ func readJobExec(rt graph.Node) jobExec {
 		dirs:            graph.SplitList(rt.Attr(pkgcmd.AttrInstallDirs)),
 		scriptsOff:      graph.SplitList(rt.Attr(pkgcmd.AttrScriptsOff)),
 		devOff:          graph.SplitList(rt.Attr(pkgcmd.AttrDevOff)),
+		devOffBerry:     graph.SplitList(rt.Attr(pkgcmd.AttrDevOffBerry)),
 		runs:            graph.SplitList(rt.Attr(pkgcmd.AttrRuns)),
 		runsVia:         rt.Attr(pkgcmd.AttrRunsVia),
 		mayRun:          graph.SplitList(rt.Attr(pkgcmd.AttrMayRun)),
@@ -153,7 +157,7 @@ func (j jobExec) withAction(a jobExec, name, checkout, doubt string) jobExec {
 
 	// An ecosystem's install scripts stay off only when every install of
 	// it, the job's and the action's, turns them off.
-	out.scriptsOff, out.devOff = nil, nil
+	out.scriptsOff, out.devOff, out.devOffBerry = nil, nil, nil
 	for _, eco := range out.installs {
 		if (!contains(j.installs, eco) || contains(j.scriptsOff, eco)) &&
 			(!contains(a.installs, eco) || contains(a.scriptsOff, eco)) {
@@ -164,6 +168,10 @@ func (j jobExec) withAction(a jobExec, name, checkout, doubt string) jobExec {
 		if (!contains(j.installs, eco) || contains(j.devOff, eco)) &&
 			(!contains(a.installs, eco) || contains(a.devOff, eco)) {
 			out.devOff = appendNew(out.devOff, eco)
+		}
+		if (!contains(j.installs, eco) || contains(j.devOffBerry, eco)) &&
+			(!contains(a.installs, eco) || contains(a.devOffBerry, eco)) {
+			out.devOffBerry = appendNew(out.devOffBerry, eco)
 		}
 	}
 
@@ -262,4 +270,19 @@ func appendNew(list []string, items ...string) []string {
 		}
 	}
 	return list
+}
+
+// devLeftOut reports whether the installs leave out the package of a
+// LOCKS edge: it is dev, and every install of its ecosystem leaves such
+// packages out. A dev package of a Yarn 2+ lockfile needs an install
+// that leaves them out there too, since Yarn 2 and later ignore
+// NODE_ENV=production.
+func devLeftOut(lock graph.Edge, eco string, devOff, devOffBerry []string) bool {
+	if lock.Attr("dev") != "true" {
+		return false
+	}
+	if lock.Attr("yarn_berry") == "true" {
+		return contains(devOffBerry, eco)
+	}
+	return contains(devOff, eco)
 }

@@ -104,6 +104,7 @@ func (v *view) linkImageBuilds() {
 			doubt = "; possible: no CI build in the input names this Dockerfile, so the build context is taken to be its folder"
 		}
 		devOff := graph.SplitList(n.Attr(pkgcmd.AttrDevOff))
+		devOffBerry := graph.SplitList(n.Attr(pkgcmd.AttrDevOffBerry))
 		for _, lock := range v.edgesFrom(graph.EdgeLocks, graph.RepoIDOf(n)) {
 			if lock.Attr("replaced_by") != "" {
 				continue
@@ -113,7 +114,7 @@ func (v *view) linkImageBuilds() {
 				continue
 			}
 			eco := ecosystemOf[pkg.Attr("ecosystem")]
-			if eco == "" || lock.Attr("dev") == "true" && contains(devOff, eco) {
+			if eco == "" || devLeftOut(lock, eco, devOff, devOffBerry) {
 				continue
 			}
 			lockfile := lock.Attr(graph.AttrLockfile)

@@ -463,7 +463,7 @@ func (v *view) linkLockfiles() {
 			if eco == "" {
 				continue
 			}
-			if lock.Attr("dev") == "true" && contains(job.devOff, eco) {
+			if devLeftOut(lock, eco, job.devOff, job.devOffBerry) {
 				// Only development needs the package, and every install
 				// of the job leaves such packages out.
 				continue

@@ -139,3 +139,92 @@ test-kit@^2.0.0:
 		t.Errorf("jobs that execute each package (-want +got):\n%s", diff)
 	}
 }
+
+// TestYarnBerryNodeEnvKeepsDev: the same project locked by Yarn 4. Yarn 2
+// and later ignore NODE_ENV when they install, so the job that sets
+// NODE_ENV=production and runs yarn install installs test-kit and
+// mock-clock too. Only yarn workspaces focus --production leaves them out
+// there.
+func TestYarnBerryNodeEnvKeepsDev(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{
+		"app": {
+			".github/workflows/ci.yml": `on: push
+jobs:
+  envprod:
+    runs-on: ubuntu-latest
+    env:
+      NODE_ENV: production
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install && node deploy.js
+  focus:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn workspaces focus --all --production && node deploy.js
+`,
+			"package.json": `{"name": "app", "version": "1.0.0", "packageManager": "yarn@4.5.0",
+ "dependencies": {"left-pad": "^1.3.0"},
+ "devDependencies": {"test-kit": "^2.0.0"}}`,
+			"yarn.lock": `__metadata:
+  version: 8
+  cacheKey: 10c0
+
+"app@workspace:.":
+  version: 0.0.0-use.local
+  resolution: "app@workspace:."
+  dependencies:
+    left-pad: "npm:^1.3.0"
+    test-kit: "npm:^2.0.0"
+  languageName: unknown
+  linkType: soft
+
+"left-pad@npm:^1.1.0, left-pad@npm:^1.3.0":
+  version: 1.3.0
+  resolution: "left-pad@npm:1.3.0"
+  languageName: node
+  linkType: hard
+
+"mock-clock@npm:^0.2.0":
+  version: 0.2.1
+  resolution: "mock-clock@npm:0.2.1"
+  languageName: node
+  linkType: hard
+
+"test-kit@npm:^2.0.0":
+  version: 2.4.0
+  resolution: "test-kit@npm:2.4.0"
+  dependencies:
+    left-pad: "npm:^1.1.0"
+    mock-clock: "npm:^0.2.0"
+  languageName: node
+  linkType: hard
+`,
+		},
+	})
+	s, _ := ingestDir(t, dir)
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeExecutes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, e := range es {
+		switch e.To {
+		case "pkg:npm/left-pad@1.3.0", "pkg:npm/test-kit@2.4.0", "pkg:npm/mock-clock@0.2.1":
+			got[e.To] = append(got[e.To], e.From)
+		}
+	}
+	for _, l := range got {
+		sort.Strings(l)
+	}
+	const wf = "runtime:gha:o/app/.github/workflows/ci.yml#"
+	want := map[string][]string{
+		"pkg:npm/left-pad@1.3.0":   {wf + "envprod", wf + "focus"},
+		"pkg:npm/test-kit@2.4.0":   {wf + "envprod"},
+		"pkg:npm/mock-clock@0.2.1": {wf + "envprod"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("jobs that execute each package (-want +got):\n%s", diff)
+	}
+}

@@ -48,6 +48,7 @@ const (
 	attrReplaces   = "replaces"    // LOCKS: the module version a go.mod replacement is used in place of
 	attrBuilt      = "built"       // LOCKS: "false" when Yarn's dependenciesMeta turns its build scripts off
 	attrPlatforms  = "platforms"   // LOCKS: Gemfile.lock platforms the version is locked for
+	attrYarnBerry  = "yarn_berry"  // LOCKS: "true" on a dev package of a Yarn 2+ yarn.lock
 )
 
 // pkgRef names one package: its ecosystem, its name as the ecosystem

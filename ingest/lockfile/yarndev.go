@@ -132,6 +132,18 @@ func (y *yarnLock) settleDev() {
 		return
 	}
 	y.c.settleDev(r.prod, r.dev)
+	if y.berry {
+		// Yarn 2 and later leave the dev packages out only in yarn
+		// workspaces focus --production, not under NODE_ENV=production.
+		for _, p := range y.c.pkgs {
+			if p.dev {
+				if p.attrs == nil {
+					p.attrs = map[string]string{}
+				}
+				p.attrs[attrYarnBerry] = "true"
+			}
+		}
+	}
 }
 
 // yarnRoots is the ids of the packages that the project's manifests

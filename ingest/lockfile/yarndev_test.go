@@ -183,6 +183,11 @@ func TestYarnClassicDev(t *testing.T) {
 	if diff := cmp.Diff(want, devPackages(res)); diff != "" {
 		t.Errorf("dev packages (-want +got):\n%s", diff)
 	}
+	for id, a := range locks(res) {
+		if a["yarn_berry"] != "" {
+			t.Errorf("LOCKS edge to %s of a Yarn 1 lockfile has yarn_berry=%q", id, a["yarn_berry"])
+		}
+	}
 	if len(locks(res)) != 8 {
 		t.Errorf("LOCKS edges = %d, want 8", len(locks(res)))
 	}
@@ -264,6 +269,18 @@ func TestYarnBerryDev(t *testing.T) {
 	}
 	if len(res.Diags) != 0 {
 		t.Errorf("diagnostics = %v, want none", res.Diags)
+	}
+	// Yarn 2 and later ignore NODE_ENV=production, so the linker needs to
+	// know which dev marks come from such a lockfile.
+	var berry []string
+	for id, a := range locks(res) {
+		if a["yarn_berry"] == "true" {
+			berry = append(berry, id)
+		}
+	}
+	sort.Strings(berry)
+	if diff := cmp.Diff([]string{dClock, dKit}, berry); diff != "" {
+		t.Errorf("LOCKS edges with yarn_berry=true (-want +got):\n%s", diff)
 	}
 
 	delete(files, "packages/lib/package.json")

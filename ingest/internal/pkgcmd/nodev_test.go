@@ -103,3 +103,34 @@ func TestNoDev(t *testing.T) {
 		}
 	}
 }
+
+// TestDevOffBerry checks which installs leave out the development
+// dependencies of a Yarn 2+ lockfile. Yarn 2 and later ignore
+// NODE_ENV=production and reject yarn install --production (the install
+// fails, so nothing is installed); yarn workspaces focus --production is
+// how they leave them out.
+func TestDevOffBerry(t *testing.T) {
+	for _, tc := range []struct {
+		cmds          []string
+		env           Env
+		devOff, berry string
+	}{
+		{[]string{"yarn install"}, Env{"NODE_ENV": "production"}, "npm", ""},
+		{[]string{"yarn"}, Env{"NODE_ENV": "production"}, "npm", ""},
+		{[]string{"yarn install --production"}, nil, "npm", "npm"},
+		{[]string{"yarn workspaces focus --all --production"}, nil, "npm", "npm"},
+		{[]string{"yarn workspaces focus --production", "yarn install"}, Env{"NODE_ENV": "production"}, "npm", ""},
+		{[]string{"npm ci"}, Env{"NODE_ENV": "production"}, "npm", "npm"},
+		{[]string{"yarn install"}, nil, "", ""},
+	} {
+		var effs []Effect
+		for _, c := range tc.cmds {
+			effs = append(effs, Effects(strings.Fields(c), tc.env)...)
+		}
+		a := Attrs(effs)
+		if a[AttrDevOff] != tc.devOff || a[AttrDevOffBerry] != tc.berry {
+			t.Errorf("%q with %v: %s=%q %s=%q, want %q and %q", tc.cmds, tc.env,
+				AttrDevOff, a[AttrDevOff], AttrDevOffBerry, a[AttrDevOffBerry], tc.devOff, tc.berry)
+		}
+	}
+}

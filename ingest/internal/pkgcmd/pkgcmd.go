@@ -82,6 +82,11 @@ type Effect struct {
 	// project's development needs (npm ci --omit=dev, composer install
 	// --no-dev, uv sync --no-dev, pipenv install without --dev).
 	NoDev bool
+	// Yarn1NoDev is set on a yarn install whose NoDev comes from
+	// NODE_ENV=production alone. Yarn 1 honours it and Yarn 2 and later
+	// ignore it, so the install leaves out the development dependencies
+	// of a Yarn 1 lockfile only.
+	Yarn1NoDev bool
 	// Tool is set on an install of a program named on the command line
 	// (npx, yarn dlx, pipx), which leaves the project's locked packages as
 	// they are.
@@ -903,8 +908,10 @@ func yarnCommand(args []string, env Env) Effect {
 		// Yarn 1 leaves out devDependencies with --production or when
 		// NODE_ENV is production. --production=false installs them
 		// whatever the value of NODE_ENV.
+		// Yarn 2 and later reject --production and ignore NODE_ENV.
 		e.NoDev = (sub == "" || sub == "install") && (prodFlag(args, "--production", "--prod") ||
 			env.get("NODE_ENV") == "production" && !yarnProdOff(args))
+		e.Yarn1NoDev = e.NoDev && !prodFlag(args, "--production", "--prod")
 		if !off {
 			e.Run, e.Cause = RunMaybe, lifecycle("yarn "+orInstall(sub))
 		}
@@ -1481,10 +1488,14 @@ const (
 	AttrInstallDirs = "install_dirs"        // directories the installs ran in
 	AttrScriptsOff  = "install_scripts_off" // installed ecosystems whose locked packages' install scripts never run
 	AttrDevOff      = "install_dev_off"     // installed ecosystems whose every install leaves out development dependencies
-	AttrRuns        = "runs_code"           // ecosystems whose code the job certainly runs
-	AttrRunsVia     = "runs_code_via"       // ECO=cause, one per ecosystem
-	AttrMayRun      = "may_run_code"        // ecosystems (or *) whose code the job may run
-	AttrMayRunVia   = "may_run_code_via"    // ECO=cause, one per ecosystem
+	// AttrDevOffBerry lists the ecosystems of AttrDevOff whose every
+	// install leaves out the development dependencies of a Yarn 2+
+	// lockfile too.
+	AttrDevOffBerry = "install_dev_off_yarn_berry"
+	AttrRuns        = "runs_code"        // ecosystems whose code the job certainly runs
+	AttrRunsVia     = "runs_code_via"    // ECO=cause, one per ecosystem
+	AttrMayRun      = "may_run_code"     // ecosystems (or *) whose code the job may run
+	AttrMayRunVia   = "may_run_code_via" // ECO=cause, one per ecosystem
 )
 
 // Attrs sums up the effects of a job's commands, in the order they run,
@@ -1494,6 +1505,9 @@ func Attrs(effects []Effect) map[string]string {
 	var ecos, dirs, runs, may []string
 	on := map[string]bool{}  // ecosystems with a project install that runs install scripts
 	dev := map[string]bool{} // ecosystems with a project install that installs development dependencies
+	// berryDev: ecosystems with a project install that installs the
+	// development dependencies of a Yarn 2+ lockfile.
+	berryDev := map[string]bool{}
 	runVia := map[string]string{}
 	mayVia := map[string]string{}
 	for _, e := range effects {
@@ -1507,6 +1521,9 @@ func Attrs(effects []Effect) map[string]string {
 			}
 			if !e.NoDev {
 				dev[e.Eco] = true
+			}
+			if !e.NoDev || e.Yarn1NoDev {
+				berryDev[e.Eco] = true
 			}
 		}
 		switch e.Run {
@@ -1522,7 +1539,7 @@ func Attrs(effects []Effect) map[string]string {
 			}
 		}
 	}
-	var scriptsOff, devOff []string
+	var scriptsOff, devOff, berryDevOff []string
 	for _, eco := range ecos {
 		if !on[eco] {
 			scriptsOff = append(scriptsOff, eco)
@@ -1530,12 +1547,16 @@ func Attrs(effects []Effect) map[string]string {
 		if !dev[eco] {
 			devOff = append(devOff, eco)
 		}
+		if !berryDev[eco] {
+			berryDevOff = append(berryDevOff, eco)
+		}
 	}
 	out := map[string]string{
 		AttrInstalls:    graph.JoinList(ecos),
 		AttrInstallDirs: graph.JoinList(dirs),
 		AttrScriptsOff:  graph.JoinList(scriptsOff),
 		AttrDevOff:      graph.JoinList(devOff),
+		AttrDevOffBerry: graph.JoinList(berryDevOff),
 		AttrRuns:        graph.JoinList(runs),
 		AttrRunsVia:     viaList(runVia),
 		AttrMayRun:      graph.JoinList(may),
