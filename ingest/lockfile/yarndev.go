@@ -179,19 +179,17 @@ func (r *yarnRoots) addManifest(y *yarnLock, m *yarnManifest) {
 // entry lists every dependency of its package.json by the descriptor
 // that resolves it, devDependencies included, so the manifest gives only
 // the section. A dependency the manifest does not declare counts as a
-// production one. On error it has warned.
+// production one. So does every production dependency the manifest
+// declares, even one a stale entry leaves out. On error it has warned.
 func (y *yarnLock) workspaceRoots(r *yarnRoots, dir string, root *yarnManifest, workspaces []*yarnEntry) error {
 	if len(workspaces) > maxYarnWorkspaces {
 		err := errManifestShape(fmt.Sprintf("more than %d workspaces", maxYarnWorkspaces))
 		y.devUnknown(filepath.Join(dir, "package.json"), err)
 		return err
 	}
-	rootListed := false
 	for _, e := range workspaces {
 		m := root
-		if rel := path.Clean(e.wsPath); rel == "." {
-			rootListed = true
-		} else {
+		if rel := path.Clean(e.wsPath); rel != "." {
 			p := filepath.Join(dir, filepath.FromSlash(rel), "package.json")
 			if !insideFolder(rel) {
 				err := errManifestShape("workspace folder is outside the project")
@@ -207,13 +205,14 @@ func (y *yarnLock) workspaceRoots(r *yarnRoots, dir string, root *yarnManifest, 
 		for _, d := range e.deps {
 			r.add(y, d, m.devNames[d.name] && !m.prodNames[d.name])
 		}
-	}
-	if !rootListed {
-		// The root's own dependencies count even when the lockfile has
-		// no entry for its folder.
-		for _, d := range root.prod {
+		for _, d := range m.prod {
 			r.add(y, d, false)
 		}
+	}
+	// The root's own dependencies count even when the lockfile has no
+	// entry for its folder.
+	for _, d := range root.prod {
+		r.add(y, d, false)
 	}
 	return nil
 }

@@ -292,3 +292,22 @@ func TestYarnBerryDev(t *testing.T) {
 		t.Errorf("diagnostic files (-want +got):\n%s", diff)
 	}
 }
+
+// TestYarnBerryDevStaleEntries: the entry of the root workspace in
+// berryDevLock predates its manifest, which now declares mock-clock as a
+// production dependency; the entry lists only http-kit, lib and test-kit.
+// lib's manifest still develops with mock-clock. A production install
+// reads the manifests, so it installs mock-clock and tick-util, and only
+// test-kit is dev.
+func TestYarnBerryDevStaleEntries(t *testing.T) {
+	res, _ := parseYarnDir(t, map[string]string{
+		"yarn.lock": berryDevLock,
+		"package.json": `{"name": "app", "dependencies": {"http-kit": "^3.0.0", "lib": "workspace:^", "mock-clock": "^0.2.0"},
+  "devDependencies": {"test-kit": "^2.0.0"}}`,
+		"packages/lib/package.json": `{"name": "lib", "dependencies": {"tick-util": "^1.0.0"},
+  "devDependencies": {"mock-clock": "^0.2.0"}}`,
+	})
+	if diff := cmp.Diff([]string{dKit}, devPackages(res)); diff != "" {
+		t.Errorf("dev packages (-want +got):\n%s", diff)
+	}
+}
