@@ -190,14 +190,20 @@ func overrideNames(v any) []string {
 }
 
 // splitQuoted splits s at blanks outside single or double quotes, and
-// drops the quotes.
+// drops the quotes. A backslash keeps the next character, a blank or a
+// quote, inside the word, as the SAM CLI reads parameter_overrides.
 func splitQuoted(s string) []string {
 	var out []string
 	var cur strings.Builder
 	var quote rune
-	inWord := false
+	inWord, escaped := false, false
 	for _, r := range s {
 		switch {
+		case escaped:
+			cur.WriteRune(r)
+			escaped = false
+		case r == '\\':
+			escaped, inWord = true, true
 		case quote != 0 && r == quote:
 			quote = 0
 		case quote != 0:

@@ -101,3 +101,18 @@ func TestSAMConfigBadTOML(t *testing.T) {
 		t.Errorf("error %v, want one at samconfig.toml:2", err)
 	}
 }
+
+// A backslash keeps a quote or a blank inside a parameter_overrides
+// value, as the SAM CLI reads it: DbPassword is x" canary…=y and Token
+// is a canary…=b, so the names are DbPassword, Token and Stage, and no
+// part of a value is taken for a name.
+func TestSAMConfigEscapedOverrides(t *testing.T) {
+	got := samConfigSections(t, "samconfig.toml", `version = 0.1
+[default.deploy.parameters]
+parameter_overrides = 'DbPassword="x\" canary-samconfig-X9x9=y" Token=a\ canary-samconfig-X9x9=b Stage=dev'
+`)
+	want := []SAMSection{{Env: "default", Command: "deploy", Overrides: []string{"DbPassword", "Token", "Stage"}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sections (-want +got):\n%s", diff)
+	}
+}
