@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
@@ -32,13 +34,17 @@ func NestedStackID(repoID, template, logicalID string) string {
 // Location of AWS::Serverless::Application given as a path, which
 // aws cloudformation package, sam package and sam deploy upload. The path
 // is relative to the template's folder. A URL, a SAR application (a
-// Location mapping) or a path the template does not show gives nothing.
+// Location mapping) or a value of an intrinsic function gives nothing:
+// the packagers upload only a path written as a plain string.
 // A child outside the repository, the template itself or a file that is
 // not on disk gives a warning.
 func (e *emitter) nestedStack(r *resource) {
 	key := "TemplateURL"
 	if r.typ == samApplication {
 		key = "Location"
+	}
+	if n := e.t.prop(e.cur, key); n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		return
 	}
 	p, ok := e.str(key)
 	if !ok || strings.Contains(p, "://") || strings.HasPrefix(p, "s3:") || len(unresolvedIn(p)) > 0 {

@@ -19,10 +19,14 @@ import (
 // application), a template that is missing on disk, and the template
 // itself. Its other nested stacks are not files of the repository: an S3
 // URL, a SAR application and a path from a parameter without default.
+// Neither are paths that an intrinsic function gives, even one that
+// evaluates to a file of the repository, because the packagers upload
+// only a path written as a plain string.
 const nestedParent = `AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Parameters:
   ChildUrl: {Type: String}
+  ChildPath: {Type: String, Default: nested/workers.yaml}
 Resources:
   Workers:
     Type: AWS::CloudFormation::Stack
@@ -55,6 +59,18 @@ Resources:
     Type: AWS::CloudFormation::Stack
     Properties:
       TemplateURL: !Ref ChildUrl
+  Defaulted:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: !Ref ChildPath
+  Subbed:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: !Sub apps/api.yaml
+  Joined:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: {"Fn::Join": ["/", [nested, workers.yaml]]}
 `
 
 func TestNestedStacks(t *testing.T) {
@@ -103,8 +119,8 @@ func TestNestedStacks(t *testing.T) {
 	}
 
 	wantWarn := []string{
-		parentPath + ":18: Gone: the nested template nested/gone.yaml is not found, so deploys of this template reach none of its resources",
-		parentPath + ":22: Self: the nested template is this template itself, so the link is left out",
+		parentPath + ":19: Gone: the nested template nested/gone.yaml is not found, so deploys of this template reach none of its resources",
+		parentPath + ":23: Self: the nested template is this template itself, so the link is left out",
 	}
 	if diff := cmp.Diff(wantWarn, resulttest.Warnings(&res)); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
