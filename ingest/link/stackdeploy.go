@@ -108,7 +108,9 @@ func anyTemplate(dir string) []string {
 // without a template option reads from the SAM CLI configuration file of
 // folder dir, or the one --config-file names. The template is the
 // template_file (or template) of the [ENV.COMMAND.parameters] table, else
-// of [ENV.global.parameters], where ENV is --config-env or "default". The
+// of [ENV.global.parameters], else, for a deploy of sam build's copy
+// (Deploy.SAMBuilt), of [ENV.build.parameters], where ENV is --config-env
+// or "default". The
 // path is taken as relative to dir, as on the command line. NOTE: for a
 // --config-file in another folder, that folder may be the one SAM resolves
 // the path against, which is not checked here. A path into
@@ -146,7 +148,7 @@ func (v *view) samConfigTemplates(repo, dir string, d pkgcmd.Deploy) (templates 
 	if env == "" {
 		env = "default"
 	}
-	var own, global cloudformation.SAMSection
+	var own, global, build cloudformation.SAMSection
 	for _, it := range graph.SplitList(config.Attr(cloudformation.AttrSAMSections)) {
 		s, ok := cloudformation.DecodeSAMSection(it)
 		switch {
@@ -155,11 +157,19 @@ func (v *view) samConfigTemplates(repo, dir string, d pkgcmd.Deploy) (templates 
 			own = s
 		case s.Command == "global":
 			global = s
+		case s.Command == "build":
+			build = s
 		}
 	}
 	section := own
 	if section.Template == "" {
 		section = global
+	}
+	if section.Template == "" && d.SAMBuilt {
+		// The deploy takes sam build's copy of the template that the
+		// build read. NOTE: the build is taken to use the deploy's
+		// configuration file and environment.
+		section = build
 	}
 	t := section.Template
 	if t == "" || strings.ContainsAny(t, "$~") || path.IsAbs(t) || strings.Contains(t, "://") {

@@ -335,3 +335,27 @@ func TestStackDeploySAMConfigEdge(t *testing.T) {
 		t.Errorf("no CAN_MODIFY from the deployer role among %v", es)
 	}
 }
+
+// Only the build table of infra/samconfig.toml names infra/app.yaml. sam
+// build reads it and writes its copy to infra/.aws-sam/build, which a
+// later sam deploy without a template option deploys. Without the build,
+// sam deploy looks for infra/template.yaml, which is missing.
+func TestStackDeploySAMConfigBuild(t *testing.T) {
+	for _, tt := range []struct {
+		deploy string
+		want   []string
+	}{
+		{"cd infra && sam build && sam deploy", []string{stackFunction + " (possible)"}},
+		{"cd infra && sam deploy", nil},
+	} {
+		repos := samConfigRepos(tt.deploy)
+		repos["api"]["infra/samconfig.toml"] = `version = 0.1
+[default.build.parameters]
+template_file = "app.yaml"
+`
+		got := reachedIn(t, repos, "pkg:npm/cowsay@1.6.0", "runtime:aws:lambda:")
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", tt.deploy, diff)
+		}
+	}
+}

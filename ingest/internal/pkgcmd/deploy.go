@@ -64,6 +64,11 @@ type Deploy struct {
 	// samconfig.toml, .yaml or .yml there. SAMEnv is the --config-env
 	// value, or "" for the environment "default".
 	SAMCommand, SAMConfig, SAMEnv string
+	// SAMBuilt is set on such a deploy after a sam build without a
+	// template option in the same folder. Unless the configuration names
+	// a template for the deploy, sam deploys the build's copy of the
+	// template that the build section names.
+	SAMBuilt bool
 	// CredEnv holds the variables of the command's environment that name
 	// its credentials (credentialVars), or nil, for NameDeployIdentities.
 	// It is not recorded.
@@ -94,6 +99,9 @@ func EncodeDeploy(d Deploy) string {
 	set("sam_command", d.SAMCommand)
 	set("sam_config", d.SAMConfig)
 	set("sam_env", d.SAMEnv)
+	if d.SAMBuilt {
+		v.Set("sam_built", "true")
+	}
 	for _, id := range d.As {
 		v.Add("as", id)
 	}
@@ -112,7 +120,8 @@ func DecodeDeploy(item string) (d Deploy, ok bool) {
 	}
 	d = Deploy{Service: v.Get("service"), Name: v.Get("name"), Dir: v.Get("dir"), Region: v.Get("region"),
 		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"], Guessed: v.Get("guessed") == "true",
-		SAMCommand: v.Get("sam_command"), SAMConfig: v.Get("sam_config"), SAMEnv: v.Get("sam_env")}
+		SAMCommand: v.Get("sam_command"), SAMConfig: v.Get("sam_config"), SAMEnv: v.Get("sam_env"),
+		SAMBuilt: v.Get("sam_built") == "true"}
 	d.Line, _ = strconv.Atoi(v.Get("line"))
 	return d, d.Service != "" && d.Name != ""
 }
@@ -165,6 +174,10 @@ func deployAttr(effects []Effect) string {
 		d := *e.Deploy
 		d.Dir = e.Dir
 		if d.Service == DeployStack {
+			if d.Name == AnyTemplate && d.SAMCommand != "" && fixedPath(d.Dir) {
+				src, built := packaged[path.Join(d.Dir, samBuildTemplate)]
+				d.SAMBuilt = built && src == [2]string{d.Dir, AnyTemplate}
+			}
 			d.Dir, d.Name = source(d.Dir, d.Name)
 		}
 		if d.ZipFile != "" && fixedPath(e.Dir) {

@@ -162,3 +162,37 @@ func TestStackDeployOfSAMConfig(t *testing.T) {
 		}
 	}
 }
+
+// A sam deploy without a template option after a sam build without one in
+// the same folder may deploy the build's copy, so the deploy records the
+// build. A build of a named template or in another folder does not count.
+func TestStackDeploySAMBuilt(t *testing.T) {
+	type step struct{ dir, cmd string }
+	for _, tt := range []struct {
+		name  string
+		steps []step
+		want  bool
+	}{
+		{"build then deploy", []step{{"infra", "sam build"}, {"infra", "sam deploy"}}, true},
+		{"deploy alone", []step{{"infra", "sam deploy"}}, false},
+		{"build of a named template", []step{{"infra", "sam build -t app.yaml"}, {"infra", "sam deploy"}}, false},
+		{"build in another folder", []step{{"svc", "sam build"}, {"infra", "sam deploy"}}, false},
+		{"deploy with a template option", []step{{"infra", "sam build"}, {"infra", "sam deploy -t template.yaml"}}, false},
+	} {
+		var effects []Effect
+		for _, st := range tt.steps {
+			for _, e := range Effects(strings.Fields(st.cmd), nil) {
+				e.Dir = path.Join(st.dir, e.Dir)
+				effects = append(effects, e)
+			}
+		}
+		got := Deploys(Attrs(effects)[AttrDeploys])
+		if len(got) != 1 {
+			t.Errorf("%s: %d deploys %+v, want 1", tt.name, len(got), got)
+			continue
+		}
+		if got[0].SAMBuilt != tt.want {
+			t.Errorf("%s: SAMBuilt %v, want %v", tt.name, got[0].SAMBuilt, tt.want)
+		}
+	}
+}
