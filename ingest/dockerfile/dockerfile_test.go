@@ -326,3 +326,36 @@ RUN pip install -rdocs/requirements.txt
 		t.Errorf("install attributes (-want +got):\n%s", diff)
 	}
 }
+
+// NODE_ENV=production makes yarn install leave out development packages
+// under Yarn 1 only, so the image keeps a Yarn 2+ lockfile's.
+func TestEnvYarnDevOffBerry(t *testing.T) {
+	for _, tt := range []struct {
+		run, berry string
+	}{
+		{"RUN yarn install", ""},
+		{"RUN yarn workspaces focus --all --production", "npm"},
+	} {
+		res, err := parse(t, "Dockerfile", "FROM node:20\nENV NODE_ENV=production\nWORKDIR /app\nCOPY . .\n"+tt.run+"\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := graph.DockerfileID(graph.RepoID("", "example-org/api"), "Dockerfile")
+		found := false
+		for _, n := range res.Nodes {
+			if n.ID != want {
+				continue
+			}
+			found = true
+			if got := n.Attr("install_dev_off"); got != "npm" {
+				t.Errorf("%s: install_dev_off %q, want npm", tt.run, got)
+			}
+			if got := n.Attr("install_dev_off_yarn_berry"); got != tt.berry {
+				t.Errorf("%s: install_dev_off_yarn_berry %q, want %q", tt.run, got, tt.berry)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no node %s", tt.run, want)
+		}
+	}
+}
