@@ -159,10 +159,15 @@ func asMap(v any) map[string]any {
 	return m
 }
 
+// parameterName matches a CloudFormation parameter's logical name.
+var parameterName = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+
 // overrideNames returns the names of the parameters that a
 // parameter_overrides value sets: a string of Name=Value words (values
 // may be quoted) or a list of them, each also in the form
-// ParameterKey=Name,ParameterValue=Value.
+// ParameterKey=Name,ParameterValue=Value. A name that is not
+// alphanumeric, as CloudFormation requires, is a piece of a value that
+// the words were split wrong around, and is left out.
 func overrideNames(v any) []string {
 	var words []string
 	switch v := v.(type) {
@@ -182,7 +187,7 @@ func overrideNames(v any) []string {
 			rest := strings.TrimPrefix(w, "ParameterKey=")
 			name, _, ok = strings.Cut(rest, ",")
 		}
-		if ok && name != "" {
+		if ok && parameterName.MatchString(name) {
 			names = append(names, name)
 		}
 	}

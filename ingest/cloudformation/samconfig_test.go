@@ -116,3 +116,16 @@ parameter_overrides = 'DbPassword="x\" canary-samconfig-X9x9=y" Token=a\ canary-
 		t.Errorf("sections (-want +got):\n%s", diff)
 	}
 }
+
+// A quoted name with a blank is no parameter name, so a value that such a
+// word holds is not kept as one.
+func TestSAMConfigOverrideNameShape(t *testing.T) {
+	got := samConfigSections(t, "samconfig.toml", `version = 0.1
+[default.deploy.parameters]
+parameter_overrides = '"Token canary-samconfig-X9x9"=1 Stage=dev'
+`)
+	want := []SAMSection{{Env: "default", Command: "deploy", Overrides: []string{"Stage"}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sections (-want +got):\n%s", diff)
+	}
+}
