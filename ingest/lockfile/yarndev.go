@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/blastradius-dev/blastradius/ingest"
 )
@@ -41,8 +42,10 @@ type errManifestShape string
 func (e errManifestShape) Error() string { return string(e) }
 
 // readYarnManifest reads the dependency sections of the package.json at p.
+// It opens p without waiting, because opening a named pipe blocks until
+// a writer opens it, and rejects anything but a regular file.
 func readYarnManifest(p string) (*yarnManifest, error) {
-	fh, err := os.Open(p)
+	fh, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}

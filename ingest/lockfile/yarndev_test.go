@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -309,5 +311,37 @@ func TestYarnBerryDevStaleEntries(t *testing.T) {
 	})
 	if diff := cmp.Diff([]string{dKit}, devPackages(res)); diff != "" {
 		t.Errorf("dev packages (-want +got):\n%s", diff)
+	}
+}
+
+// A package.json beside the lockfile that is a named pipe has no writer,
+// so opening it would block the parse forever. It is a manifest that
+// cannot be read: no package is dev, with one warning.
+func TestYarnDevManifestFIFO(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "yarn.lock"), []byte(classicDevLock), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "package.json"), 0o644); err != nil {
+		t.Skipf("cannot make a FIFO: %v", err)
+	}
+	f := newFile("yarn.lock", []byte(classicDevLock))
+	f.Path = filepath.Join(dir, "yarn.lock")
+	res := &ingest.Result{}
+	done := make(chan error, 1)
+	go func() { done <- NewYarn().Parse(context.Background(), f, testEnv(), res) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("parse with a FIFO package.json did not return within 5s")
+	}
+	if got := devPackages(res); len(got) != 0 {
+		t.Errorf("dev packages = %v, want none", got)
+	}
+	if diff := cmp.Diff([]string{filepath.Join(dir, "package.json")}, diagFiles(res)); diff != "" {
+		t.Errorf("diagnostic files (-want +got):\n%s", diff)
 	}
 }
