@@ -142,8 +142,8 @@ func TestOpenFileRejectsPipeAtOnce(t *testing.T) {
 		}()
 		select {
 		case err := <-done:
-			if !errors.Is(err, errNotRegular) {
-				t.Errorf("openFile(pipe, gz=%v) = %v, want %v", gz, err, errNotRegular)
+			if !errors.Is(err, ErrNotRegular) {
+				t.Errorf("openFile(pipe, gz=%v) = %v, want %v", gz, err, ErrNotRegular)
 			}
 		case <-time.After(10 * time.Second):
 			releaseFIFO(fifo)

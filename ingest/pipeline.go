@@ -156,7 +156,7 @@ func (j *job) read() (*os.File, error) {
 	if f.Size > smallFile || strings.HasSuffix(f.Path, ".gz") {
 		return nil, j.readHead()
 	}
-	fd, _, err := openRegular(f.Path)
+	fd, _, err := OpenRegular(f.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -215,15 +215,16 @@ func (j *job) load(fd *os.File) error {
 	return nil
 }
 
-// errNotRegular reports a path that is no longer a regular file: the walk
-// reads only regular files, but a path can change after the walk.
-var errNotRegular = errors.New("not a regular file")
+// ErrNotRegular reports a path that is not a regular file (OpenRegular).
+// The walk reads only regular files, but a path can change after the
+// walk, and a file beside an input may be anything.
+var ErrNotRegular = errors.New("not a regular file")
 
-// openRegular opens a file for reading, failing at once when the path is
-// not a regular file any more. Opening a named pipe (FIFO) blocks until a
-// writer opens it, so the file is opened without waiting and checked
-// before it is read.
-func openRegular(path string) (*os.File, fs.FileInfo, error) {
+// OpenRegular opens a file for reading, failing at once when the path is
+// not a regular file. Opening a named pipe (FIFO) blocks until a writer
+// opens it, so the file is opened without waiting and checked before it
+// is read. Parsers that read files beside their input use it too.
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, nil, err
@@ -235,7 +236,7 @@ func openRegular(path string) (*os.File, fs.FileInfo, error) {
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: errNotRegular}
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: ErrNotRegular}
 	}
 	return f, info, nil
 }
@@ -1045,7 +1046,7 @@ func (l *limitedGzip) Read(p []byte) (int, error) {
 }
 
 func openFile(path string, gz bool) (io.ReadCloser, error) {
-	f, _, err := openRegular(path)
+	f, _, err := OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -1069,7 +1070,7 @@ func content(f io.ReadCloser, gz bool) (io.ReadCloser, error) {
 // openCounted opens a file as openFile does, reporting the bytes read
 // from disk to prog.
 func openCounted(path string, gz bool, prog Progress) (io.ReadCloser, error) {
-	f, _, err := openRegular(path)
+	f, _, err := OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -1295,9 +1296,18 @@ func isDir(path string) bool {
 	return err == nil && info.IsDir()
 }
 
+// maxGitConfig bounds the part of a git config that originURL reads. Git
+// writes the origin remote near the top, and real configs are a few KiB.
+const maxGitConfig = 1 << 20
+
 // originURL reads the URL of the origin remote of a git config, or "".
 func originURL(configPath string) string {
-	data, err := os.ReadFile(configPath)
+	f, _, err := OpenRegular(configPath)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxGitConfig))
 	if err != nil {
 		return ""
 	}

@@ -100,7 +100,7 @@ func (p *Parser) Prepare(files []*ingest.File) {
 // readRoot reads a pipeline root from disk for includedFiles.find, as text
 // (see textenc), up to the size a parse reads.
 func readRoot(name string) ([]byte, error) {
-	fd, err := os.Open(name)
+	fd, _, err := ingest.OpenRegular(name)
 	if err != nil {
 		return nil, err
 	}

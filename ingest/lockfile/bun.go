@@ -3,7 +3,6 @@ package lockfile
 import (
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -116,7 +115,7 @@ func (b *bunLock) trusted(root *jsonValue) map[string]bool {
 // manifestTrusted returns the trustedDependencies value of the
 // package.json beside the lockfile, or nil.
 func (b *bunLock) manifestTrusted() *jsonValue {
-	fh, err := os.Open(filepath.Join(filepath.Dir(b.file.Path), "package.json"))
+	fh, _, err := ingest.OpenRegular(filepath.Join(filepath.Dir(b.file.Path), "package.json"))
 	if err != nil {
 		return nil
 	}

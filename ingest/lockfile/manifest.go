@@ -208,7 +208,7 @@ func localPackage(f *ingest.File, dir string) (name, version string, hook, ok bo
 	}
 
 	base := strings.TrimSuffix(filepath.ToSlash(f.Path), rel)
-	fh, err := os.Open(filepath.FromSlash(path.Join(base, target, "package.json")))
+	fh, _, err := ingest.OpenRegular(filepath.FromSlash(path.Join(base, target, "package.json")))
 	if err != nil {
 		return "", "", false, false
 	}

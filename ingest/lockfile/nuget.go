@@ -356,7 +356,7 @@ func centralVersions(f *ingest.File, res *ingest.Result) map[string]string {
 
 // readCentralVersions reads the PackageVersion items of the file at p.
 func readCentralVersions(p string, res *ingest.Result) map[string]string {
-	fh, err := os.Open(p)
+	fh, _, err := ingest.OpenRegular(p)
 	if err != nil {
 		res.Warnf(ingest.Position{File: p}, "failed to read central package versions: %v", err)
 		return nil

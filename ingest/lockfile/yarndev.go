@@ -10,7 +10,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/blastradius-dev/blastradius/ingest"
 )
@@ -45,16 +44,11 @@ func (e errManifestShape) Error() string { return string(e) }
 // It opens p without waiting, because opening a named pipe blocks until
 // a writer opens it, and rejects anything but a regular file.
 func readYarnManifest(p string) (*yarnManifest, error) {
-	fh, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	fh, _, err := ingest.OpenRegular(p)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	if st, err := fh.Stat(); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
-		return nil, errManifestShape("not a regular file")
-	}
 	data, err := io.ReadAll(io.LimitReader(fh, maxLockfileSize+1))
 	if err != nil {
 		return nil, err

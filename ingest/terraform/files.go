@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +13,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 // maxReadFile bounds a file that file, templatefile or an S3 object's
@@ -81,14 +82,14 @@ func (mf *moduleFiles) readFresh(full string) ([]byte, error) {
 		return nil, errOutside
 	}
 
-	fh, err := os.Open(target)
+	fh, _, err := ingest.OpenRegular(target)
 	if err != nil {
+		if errors.Is(err, ingest.ErrNotRegular) {
+			return nil, errNotFile
+		}
 		return nil, err
 	}
 	defer fh.Close()
-	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
-		return nil, errNotFile
-	}
 	data, err := io.ReadAll(io.LimitReader(fh, maxReadFile+1))
 	if err != nil {
 		return nil, err

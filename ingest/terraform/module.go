@@ -255,7 +255,7 @@ func parseBody(src []byte, name string) (*hclsyntax.Body, hcl.Diagnostics) {
 }
 
 func readSource(path string) ([]byte, error) {
-	fh, err := os.Open(path)
+	fh, _, err := ingest.OpenRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the file failed: %w", err)
 	}
