@@ -218,6 +218,14 @@ func DockerfileID(repoID, path string) string {
 	return "dockerfile:" + strings.TrimPrefix(repoID, "repo:") + "/" + path
 }
 
+// DockerfileStageID returns the id of the Package node of a named stage
+// of a Dockerfile, the image that a build with --target STAGE makes: the
+// Dockerfile's id (DockerfileID), "#" and the stage's lower-case name, as
+// in dockerfile:github.com/example-org/api/Dockerfile#test.
+func DockerfileStageID(dockerfileID, stage string) string {
+	return dockerfileID + "#" + strings.ToLower(stage)
+}
+
 // DockerfileInlineSecretID returns the id of a credential written as a
 // literal into a Dockerfile, which the images built from it keep. The id
 // is the Dockerfile's id without its "dockerfile:" prefix and a key that

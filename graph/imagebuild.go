@@ -17,4 +17,16 @@ const (
 	// AttrDockerfile, on the same edge, is the Dockerfile's path in the
 	// repository.
 	AttrDockerfile = "dockerfile"
+	// AttrBuildTarget, on that edge and on the Runtime of an image build,
+	// is the stage that the build builds (--target, the target input of
+	// docker/build-push-action), lower-case; unset for the last stage.
+	// AttrBuildTargetUnknown is "true" instead when a variable or an
+	// expression names the stage.
+	AttrBuildTarget        = "target"
+	AttrBuildTargetUnknown = "target_unknown"
+	// AttrStage, on the node of a named stage (DockerfileStageID), is the
+	// stage's lower-case name, and AttrStageOf the id of its Dockerfile's
+	// node (DockerfileID).
+	AttrStage   = "stage"
+	AttrStageOf = "stage_of"
 )

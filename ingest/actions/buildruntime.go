@@ -214,7 +214,7 @@ func (w *workflow) writeBuildRuns(j *job) {
 		w.b.node(dockerfile, graph.NodePackage, w.f.Repo+"/"+file, br.line, attrs{
 			"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: w.f.Repo,
 		})
-		w.b.node(id, graph.NodeRuntime, "image build of "+file+" at line "+strconv.Itoa(br.line)+" in "+w.name+" / "+j.id, br.line, attrs{
+		w.b.node(id, graph.NodeRuntime, "image build of "+file+" at line "+strconv.Itoa(br.line)+" in "+w.name+" / "+j.id, br.line, br.build.TargetAttrs(attrs{
 			graph.AttrProvider:       "github",
 			"type":                   graph.RuntimeImageBuild,
 			graph.AttrRepository:     w.repo,
@@ -227,7 +227,7 @@ func (w *workflow) writeBuildRuns(j *job) {
 			graph.AttrBuildContext:   ctx,
 			graph.AttrBuildInputs:    graph.JoinList(br.inputs),
 			graph.AttrBuildArgValues: graph.JoinList(br.args),
-		})
+		}))
 		w.b.edge(j.rid, graph.EdgeCanModify, id, graph.Certain, br.line, attrs{
 			graph.AttrVia:    "build",
 			graph.AttrReason: "the job runs the build: its steps choose the Dockerfile " + file + ", the context " + ctx + " and the arguments and secrets the build receives",

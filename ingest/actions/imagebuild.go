@@ -29,13 +29,15 @@ func (w *workflow) readScriptBuilds(j *job, script, wd string, line int, env map
 // a context input the action builds the Git context, the repository's
 // root, and {{defaultContext}}:DIR names a folder of it. The file input is
 // read from the workspace and defaults to the context's Dockerfile. A
-// push input that an expression sets may push or not.
+// push input that an expression sets may push or not. The target input
+// names the stage the step builds.
 func (w *workflow) readActionBuild(j *job, name string, line int, input func(string) string) {
 	if !strings.EqualFold(name, "docker/build-push-action") {
 		return
 	}
 	b := registry.Build{Line: line}
 	b.Pushes, b.Maybe = actionPushes(input)
+	b.SetTarget(input("target"))
 	for _, tag := range j.actionTags(input("tags")) {
 		if img, ok := w.pushedImage(tag); ok {
 			b.Tags = append(b.Tags, img)
@@ -122,7 +124,8 @@ func actionPushes(input func(string) string) (pushes, maybe bool) {
 
 // writeImageBuilds writes, for each image the job builds and pushes, the
 // image's name node (the node CAN_PUBLISH targets) and its DEPENDS_ON edge
-// to the Dockerfile it is built from. Paths are made relative to the
+// to the Dockerfile it is built from, or to the stage that the build
+// targets (registry.Build.BuiltNode). Paths are made relative to the
 // repository when the job checks it out into a folder of the workspace.
 func (w *workflow) writeImageBuilds(j *job) {
 	root := ""
@@ -135,18 +138,25 @@ func (w *workflow) writeImageBuilds(j *job) {
 			continue
 		}
 		name := bi.Image.PURL(false)
-		conf, reason := graph.Certain, "the job builds the image from "+file+" with context "+ctx+" and pushes it"
+		conf, reason := graph.Certain, bi.Build.PushReason(file, ctx)
 		if bi.Build.Maybe {
 			conf, reason = graph.Possible, reason+"; an expression decides whether the step pushes"
+		}
+		if bi.Build.TargetUnknown {
+			conf = graph.Possible
 		}
 		w.b.node(name, graph.NodePackage, bi.Image.Name(), bi.Line, attrs{"ecosystem": "docker", graph.AttrName: bi.Image.Name()})
 		dockerfile := graph.DockerfileID(w.f.RepoID(), file)
 		w.b.node(dockerfile, graph.NodePackage, w.f.Repo+"/"+file, bi.Line, attrs{
 			"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: w.f.Repo,
 		})
-		w.b.edge(name, graph.EdgeDependsOn, dockerfile, conf, bi.Line, attrs{
+		built := bi.Build.BuiltNode(dockerfile)
+		if built != dockerfile {
+			w.b.node(built, graph.NodePackage, w.f.Repo+"/"+file+"#"+bi.Build.Target, bi.Line, bi.Build.StageNodeAttrs(dockerfile, file, w.f.Repo))
+		}
+		w.b.edge(name, graph.EdgeDependsOn, built, conf, bi.Line, bi.Build.TargetAttrs(attrs{
 			graph.AttrBuildContext: ctx, graph.AttrDockerfile: file, graph.AttrReason: reason,
-		})
+		}))
 	}
 }
 

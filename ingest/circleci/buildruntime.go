@@ -24,7 +24,7 @@ func (c *converter) buildRuns(j *jobState) {
 			c.b.Node(dockerfile, graph.NodePackage, c.f.Repo+"/"+file, s.line, attrs{
 				"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: c.f.Repo,
 			})
-			c.b.Node(id, graph.NodeRuntime, "image build of "+file+" at line "+strconv.Itoa(s.line)+" in "+c.rel+" / "+j.inv.name, s.line, attrs{
+			c.b.Node(id, graph.NodeRuntime, "image build of "+file+" at line "+strconv.Itoa(s.line)+" in "+c.rel+" / "+j.inv.name, s.line, st.Build.TargetAttrs(attrs{
 				graph.AttrProvider:       "circleci",
 				"type":                   graph.RuntimeImageBuild,
 				graph.AttrRepository:     c.repo,
@@ -36,7 +36,7 @@ func (c *converter) buildRuns(j *jobState) {
 				graph.AttrBuildContext:   ctx,
 				graph.AttrBuildInputs:    graph.JoinList(st.Build.VariableInputs()),
 				graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(st.Build.Args)),
-			})
+			}))
 			c.b.Edge(j.rid, graph.EdgeCanModify, id, graph.Certain, s.line, attrs{
 				graph.AttrVia:    "build",
 				graph.AttrReason: "the job runs the build: its steps choose the Dockerfile " + file + ", the context " + ctx + " and the arguments and secrets the build receives",

@@ -7,7 +7,8 @@ import (
 
 // imageBuilds writes, for each image the job's run steps build from a
 // Dockerfile and push, the image's name node, which CAN_PUBLISH targets,
-// and its DEPENDS_ON edge to the Dockerfile. Paths are read from the
+// and its DEPENDS_ON edge to the Dockerfile, or to the stage that the
+// build targets (registry.Build.BuiltNode). Paths are read from the
 // checkout's root.
 //
 // NOTE: a step's working_directory is not applied, so a build in a
@@ -28,9 +29,17 @@ func (c *converter) imageBuilds(j *jobState) {
 		c.b.Node(dockerfile, graph.NodePackage, c.f.Repo+"/"+file, bi.Line, attrs{
 			"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: c.f.Repo,
 		})
-		c.b.Edge(name, graph.EdgeDependsOn, dockerfile, graph.Certain, bi.Line, attrs{
+		conf := graph.Certain
+		if bi.Build.TargetUnknown {
+			conf = graph.Possible
+		}
+		built := bi.Build.BuiltNode(dockerfile)
+		if built != dockerfile {
+			c.b.Node(built, graph.NodePackage, c.f.Repo+"/"+file+"#"+bi.Build.Target, bi.Line, bi.Build.StageNodeAttrs(dockerfile, file, c.f.Repo))
+		}
+		c.b.Edge(name, graph.EdgeDependsOn, built, conf, bi.Line, bi.Build.TargetAttrs(attrs{
 			graph.AttrBuildContext: ctx, graph.AttrDockerfile: file,
-			graph.AttrReason: "the job builds the image from " + file + " with context " + ctx + " and pushes it",
-		})
+			graph.AttrReason: bi.Build.PushReason(file, ctx),
+		}))
 	}
 }

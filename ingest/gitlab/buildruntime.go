@@ -25,7 +25,7 @@ func (c *converter) buildRuns(j *jobState) {
 			c.b.Node(dockerfile, graph.NodePackage, c.f.Repo+"/"+file, line, attrs{
 				"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: c.f.Repo,
 			})
-			c.b.Node(id, graph.NodeRuntime, "image build of "+file+" at line "+strconv.Itoa(line)+" in "+j.r.name, line, attrs{
+			c.b.Node(id, graph.NodeRuntime, "image build of "+file+" at line "+strconv.Itoa(line)+" in "+j.r.name, line, st.Build.TargetAttrs(attrs{
 				graph.AttrProvider:       "gitlab",
 				"type":                   graph.RuntimeImageBuild,
 				graph.AttrRepository:     c.project,
@@ -37,7 +37,7 @@ func (c *converter) buildRuns(j *jobState) {
 				graph.AttrBuildContext:   ctx,
 				graph.AttrBuildInputs:    graph.JoinList(st.Build.VariableInputs()),
 				graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(registry.ExpandArgs(st.Build.Args, func(s string) string { return c.expand(j, s) }))),
-			})
+			}))
 			c.b.Edge(j.rid, graph.EdgeCanModify, id, graph.Certain, line, attrs{
 				graph.AttrVia:    "build",
 				graph.AttrReason: "the job runs the build: its script chooses the Dockerfile " + file + ", the context " + ctx + " and the arguments and secrets the build receives",

@@ -8,7 +8,8 @@ import (
 // imageBuilds writes, for each image the job's scripts build from a
 // Dockerfile and push (docker build and push, Kaniko's executor), the
 // image's name node, which CAN_PUBLISH targets, and its DEPENDS_ON edge to
-// the Dockerfile. A job starts in the clone of its project, so paths are
+// the Dockerfile, or to the stage that the build targets
+// (registry.Build.BuiltNode). A job starts in the clone of its project, so paths are
 // read from the pipeline's root folder.
 func (c *converter) imageBuilds(j *jobState) {
 	ref := registry.ImageRef(func(s string) string { return c.expand(j, s) })
@@ -27,9 +28,17 @@ func (c *converter) imageBuilds(j *jobState) {
 		c.b.Node(dockerfile, graph.NodePackage, c.f.Repo+"/"+file, bi.Line, attrs{
 			"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: c.f.Repo,
 		})
-		c.b.Edge(name, graph.EdgeDependsOn, dockerfile, graph.Certain, bi.Line, attrs{
+		conf := graph.Certain
+		if bi.Build.TargetUnknown {
+			conf = graph.Possible
+		}
+		built := bi.Build.BuiltNode(dockerfile)
+		if built != dockerfile {
+			c.b.Node(built, graph.NodePackage, c.f.Repo+"/"+file+"#"+bi.Build.Target, bi.Line, bi.Build.StageNodeAttrs(dockerfile, file, c.f.Repo))
+		}
+		c.b.Edge(name, graph.EdgeDependsOn, built, conf, bi.Line, bi.Build.TargetAttrs(attrs{
 			graph.AttrBuildContext: ctx, graph.AttrDockerfile: file,
-			graph.AttrReason: "the job builds the image from " + file + " with context " + ctx + " and pushes it",
-		})
+			graph.AttrReason: bi.Build.PushReason(file, ctx),
+		}))
 	}
 }

@@ -24,6 +24,27 @@ type Build struct {
 	// secrets the command passes to the build.
 	Args    []BuildArg
 	Secrets []BuildSecret
+	// Target is the stage that the build builds (--target), lower-cased
+	// as BuildKit compares stage names, or "" for the last stage.
+	// TargetUnknown is set instead when a variable or an expression names
+	// the stage.
+	Target        string
+	TargetUnknown bool
+}
+
+// SetTarget records the stage that a build's --target option or target
+// input names. A value that reads a variable or an expression leaves the
+// stage unknown.
+func (b *Build) SetTarget(value string) {
+	value = strings.Trim(strings.TrimSpace(value), `"'`)
+	switch {
+	case value == "":
+		b.Target, b.TargetUnknown = "", false
+	case strings.Contains(value, "$"):
+		b.Target, b.TargetUnknown = "", true
+	default:
+		b.Target, b.TargetUnknown = strings.ToLower(value), false
+	}
 }
 
 // BuildStep is a command of a job that builds an image or pushes images.
@@ -55,9 +76,13 @@ type BuiltImage struct {
 // variable often sets the tag.
 func PushedBuilds(steps []BuildStep) []BuiltImage {
 	var out []BuiltImage
-	seen := map[[3]string]bool{}
+	seen := map[[4]string]bool{}
 	add := func(img image.Ref, b Build, line int) {
-		k := [3]string{img.Name(), b.Dockerfile, b.Context}
+		target := b.Target
+		if b.TargetUnknown {
+			target = "$"
+		}
+		k := [4]string{img.Name(), b.Dockerfile, b.Context, target}
 		if seen[k] {
 			return
 		}
@@ -184,7 +209,7 @@ func buildArgs(words []string) ([]string, bool) {
 // defaults to the context's Dockerfile. podman build without a context
 // builds in the folder of the file -f names, else in the command's folder. Kaniko's --dockerfile is read
 // from the context when it is relative, and --context may carry the
-// dir:// scheme.
+// dir:// scheme. Both read the stage that --target names (SetTarget).
 func ReadBuild(words []string, dir string, ref func(string) (image.Ref, bool)) (Build, bool) {
 	words = WithoutGlobalOptions(words)
 	if len(words) == 0 {
@@ -232,6 +257,8 @@ func ReadBuild(words []string, dir string, ref func(string) (image.Ref, bool)) (
 			if s, ok := readBuildSecret(value); ok {
 				b.Secrets = append(b.Secrets, s)
 			}
+		case name == "--target" && hasValue:
+			b.SetTarget(value)
 		}
 	}
 
@@ -301,6 +328,9 @@ func kanikoBuild(args []string, dir string, ref func(string) (image.Ref, bool)) 
 		if a, ok := readBuildArg(v); ok {
 			b.Args = append(b.Args, a)
 		}
+	}
+	if t := parsed.options["--target"]; len(t) > 0 {
+		b.SetTarget(t[len(t)-1])
 	}
 	b.Pushes = !parsed.noPush
 	return b, true

@@ -82,3 +82,49 @@ func TestRepoPath(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildTarget checks the stage that each build form names with
+// --target: a literal name is kept lower-cased, and a variable leaves the
+// stage unknown.
+func TestBuildTarget(t *testing.T) {
+	for _, tt := range []struct {
+		name, script string
+		target       string
+		unknown      bool
+	}{
+		{"no target", "docker build --push -t ghcr.io/example-org/api .", "", false},
+		{"docker build", "docker build --target test -t ghcr.io/example-org/api .", "test", false},
+		{"buildx with equals", "docker buildx build --push --target=Builder -t ghcr.io/example-org/ci .", "builder", false},
+		{"podman", "podman build --target runtime -t quay.io/example-org/api .", "runtime", false},
+		{"the last target counts", "docker build --target deps --target test -t ghcr.io/example-org/api .", "test", false},
+		{"kaniko", "/kaniko/executor --context . --target builder --destination registry.gitlab.com/example-org/ci", "builder", false},
+		{"kaniko with equals", "/kaniko/executor --context=. --target=test --destination=registry.gitlab.com/example-org/ci", "test", false},
+		{"variable", "docker build --target \"$TARGET\" -t ghcr.io/example-org/api .", "", true},
+		{"kaniko variable", "/kaniko/executor --context . --target ${STAGE} --destination registry.gitlab.com/example-org/ci", "", true},
+	} {
+		steps := ScanBuilds(tt.script, ".", ImageRef(nil))
+		if len(steps) != 1 || steps[0].Build == nil {
+			t.Errorf("%s: got %d steps, want one build", tt.name, len(steps))
+			continue
+		}
+		b := steps[0].Build
+		if b.Target != tt.target || b.TargetUnknown != tt.unknown {
+			t.Errorf("%s: target %q unknown %v, want %q %v", tt.name, b.Target, b.TargetUnknown, tt.target, tt.unknown)
+		}
+	}
+}
+
+// TestPushedBuildsByTarget checks that two builds of one Dockerfile that
+// push the same image name from other stages stay two images.
+func TestPushedBuildsByTarget(t *testing.T) {
+	script := "docker build --push --target test -t ghcr.io/example-org/api:test .\ndocker build --push -t ghcr.io/example-org/api:prod .\n"
+	got := PushedBuilds(ScanBuilds(script, ".", ImageRef(nil)))
+	var targets []string
+	for _, b := range got {
+		targets = append(targets, b.Image.Name()+" "+b.Build.Target)
+	}
+	want := []string{"ghcr.io/example-org/api test", "ghcr.io/example-org/api "}
+	if diff := cmp.Diff(want, targets); diff != "" {
+		t.Errorf("pushed builds (-want +got):\n%s", diff)
+	}
+}

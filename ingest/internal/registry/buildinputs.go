@@ -205,3 +205,49 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
+
+// BuiltNode returns the id of the node that stands for the image a build
+// makes from the Dockerfile whose node is dockerfileID: the node of the
+// stage that --target names (graph.DockerfileStageID), else the
+// Dockerfile's node, which stands for its last stage.
+func (b Build) BuiltNode(dockerfileID string) string {
+	if b.Target != "" {
+		return graph.DockerfileStageID(dockerfileID, b.Target)
+	}
+	return dockerfileID
+}
+
+// TargetAttrs adds the build's graph.AttrBuildTarget or
+// graph.AttrBuildTargetUnknown to attrs, and returns attrs.
+func (b Build) TargetAttrs(attrs map[string]string) map[string]string {
+	switch {
+	case b.Target != "":
+		attrs[graph.AttrBuildTarget] = b.Target
+	case b.TargetUnknown:
+		attrs[graph.AttrBuildTargetUnknown] = "true"
+	}
+	return attrs
+}
+
+// StageNodeAttrs returns the attributes of the node of a Dockerfile's
+// stage that a CI reader writes for a build with a literal --target, as
+// it writes the Dockerfile's own node: the Dockerfile reader adds the
+// rest when the input contains the file.
+func (b Build) StageNodeAttrs(dockerfileID, file, repo string) map[string]string {
+	return map[string]string{
+		"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: repo,
+		graph.AttrStage: b.Target, graph.AttrStageOf: dockerfileID,
+	}
+}
+
+// PushReason returns the reason of the DEPENDS_ON edge from an image that
+// a job builds and pushes to the node BuiltNode names.
+func (b Build) PushReason(file, ctx string) string {
+	switch {
+	case b.Target != "":
+		return "the job builds stage " + b.Target + " of " + file + " (--target) with context " + ctx + " and pushes it"
+	case b.TargetUnknown:
+		return "the job builds the image from " + file + " with context " + ctx + " and pushes it; possible: a variable names the stage it builds (--target), which may not be the last"
+	}
+	return "the job builds the image from " + file + " with context " + ctx + " and pushes it"
+}
