@@ -50,8 +50,8 @@ func (sc argScope) holds(name string) []string {
 // An ENV whose value reads a build argument passes it on to the RUN
 // instructions of its stage and of the stages built FROM it, while an
 // ARG ends with its stage. envArgs are the graph.AttrEnvArgs entries of
-// the image.
-func (d *document) argLogins(used []*stage) (logins, envArgs []string) {
+// the image that stage root makes.
+func (d *document) argLogins(used []*stage, root int) (logins, envArgs []string) {
 	scopes := map[int]argScope{}
 	var out []string
 	for _, s := range used {
@@ -99,16 +99,14 @@ func (d *document) argLogins(used []*stage) (logins, envArgs []string) {
 		scopes[s.index] = sc
 	}
 	slices.Sort(out)
-	// The ENV variables of the last stage, those of the stages it is
+	// The ENV variables of the image's stage, those of the stages it is
 	// built FROM included, are in the image's configuration.
-	if len(d.stages) > 0 {
-		for name, args := range scopes[len(d.stages)-1].env {
-			for _, arg := range args {
-				envArgs = append(envArgs, arg+"="+name)
-			}
+	for name, args := range scopes[root].env {
+		for _, arg := range args {
+			envArgs = append(envArgs, arg+"="+name)
 		}
-		slices.Sort(envArgs)
 	}
+	slices.Sort(envArgs)
 	return slices.Compact(out), envArgs
 }
 

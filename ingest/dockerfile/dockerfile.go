@@ -32,9 +32,14 @@
 // that the linker adds the images that CI builds give with the values
 // they pass (--build-arg).
 //
+// Each named stage before the last also gives a Package node
+// (graph.DockerfileStageID), the image that a build with --target NAME
+// makes, with the same attributes and edges computed from that stage and
+// the stages it uses. It has graph.AttrStage and graph.AttrStageOf. The
+// literal credentials are read for the file's node alone.
+//
 // Limits: a FROM whose argument has no default names no image of its
-// own. A build of another stage (--target) is
-// taken to build the last one. RUN is read as a POSIX shell script,
+// own. RUN is read as a POSIX shell script,
 // whatever shell a SHELL instruction sets. ONBUILD instructions, of the
 // file or of its base images, are not read.
 package dockerfile

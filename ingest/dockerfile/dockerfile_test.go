@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,11 +31,19 @@ func parse(t *testing.T, rel, src string) (*ingest.Result, error) {
 	return res, err
 }
 
-// dependsOn lists the DEPENDS_ON edges as "to (confidence) via line".
+// dependsOn lists the DEPENDS_ON edges of the file's node, which stands
+// for its last stage, as "to (confidence) via line".
 func dependsOn(res *ingest.Result) []string {
+	return dependsOnFrom(res, "")
+}
+
+// dependsOnFrom lists the DEPENDS_ON edges of the node of the named stage,
+// or of the file's node for "", as "to (confidence) via line".
+func dependsOnFrom(res *ingest.Result, stage string) []string {
 	var out []string
 	for _, e := range res.Edges {
-		if e.Kind == graph.EdgeDependsOn {
+		_, from, _ := strings.Cut(e.From, "#")
+		if e.Kind == graph.EdgeDependsOn && from == stage {
 			out = append(out, e.To+" ("+string(e.Confidence)+") "+e.Attr(graph.AttrVia)+" "+itoa(e.Pos.Line))
 		}
 	}

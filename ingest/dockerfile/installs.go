@@ -51,36 +51,62 @@ type install struct {
 // maxCommands bounds the commands read from one RUN script.
 const maxCommands = 10000
 
-// installs reads the RUN instructions of the stages the last stage uses
-// and returns the effects of their commands, in file order. The folder of
-// each effect (Effect.Dir) is a folder in the image.
+// stageRun is what the instructions of one stage give: the state they
+// leave, which the stages built FROM it start with, and the effects of
+// its RUN commands.
+type stageRun struct {
+	done bool
+	st   state
+	ins  []install
+}
+
+// installs returns the effects of the RUN commands of stages, in file
+// order. The folder of each effect (Effect.Dir) is a folder in the image.
 func (d *document) installs(stages []*stage) []install {
-	states := map[int]state{}
 	var out []install
 	for _, s := range stages {
-		st := state{workdir: "/", env: vars{}}
-		if base, ok := states[s.from]; ok {
-			st = base.clone()
-		}
-		for _, n := range s.body {
-			switch strings.ToLower(n.Value) {
-			case "workdir":
-				if ws := words(n); len(ws) > 0 {
-					if dir, ok := d.word(ws[0], st.env); ok {
-						st.workdir = imageDir(st.workdir, dir)
-					}
-				}
-			case "arg", "env":
-				d.assign(n, st.env)
-			case "copy", "add":
-				st.copies = append(st.copies, d.copies(n, st)...)
-			case "run":
-				out = append(out, d.run(n, st)...)
-			}
-		}
-		states[s.index] = st
+		ins, _ := d.stageInstalls(s.index)
+		out = append(out, ins...)
 	}
 	return out
+}
+
+// stageInstalls reads the instructions of stage i once, after those of
+// the stages it is built FROM, and returns the effects of its RUN
+// commands and the state it leaves. Reading each stage once keeps the
+// nodes of several stages from repeating its warnings.
+func (d *document) stageInstalls(i int) ([]install, state) {
+	if d.runs == nil {
+		d.runs = make([]stageRun, len(d.stages))
+	}
+	if r := d.runs[i]; r.done {
+		return r.ins, r.st
+	}
+	s := d.stages[i]
+	st := state{workdir: "/", env: vars{}}
+	if s.from >= 0 {
+		_, base := d.stageInstalls(s.from)
+		st = base.clone()
+	}
+	var out []install
+	for _, n := range s.body {
+		switch strings.ToLower(n.Value) {
+		case "workdir":
+			if ws := words(n); len(ws) > 0 {
+				if dir, ok := d.word(ws[0], st.env); ok {
+					st.workdir = imageDir(st.workdir, dir)
+				}
+			}
+		case "arg", "env":
+			d.assign(n, st.env)
+		case "copy", "add":
+			st.copies = append(st.copies, d.copies(n, st)...)
+		case "run":
+			out = append(out, d.run(n, st)...)
+		}
+	}
+	d.runs[i] = stageRun{done: true, st: st, ins: out}
+	return out, st
 }
 
 // word expands the variables of an instruction's argument, reporting

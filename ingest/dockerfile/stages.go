@@ -28,6 +28,8 @@ type document struct {
 	// args are the names of every build argument, for the node.
 	args   []string
 	stages []*stage
+	// runs holds what stageInstalls read of each stage, by index.
+	runs []stageRun
 }
 
 // stage is one FROM and the instructions up to the next.
@@ -357,10 +359,10 @@ func assignments(n *parser.Node) [][2]string {
 	return out
 }
 
-// used returns the stages the last stage uses, itself included, in file
+// used returns the stages that stage root uses, itself included, in file
 // order.
-func (d *document) used() []*stage {
-	if len(d.stages) == 0 {
+func (d *document) used(root int) []*stage {
+	if root < 0 || root >= len(d.stages) {
 		return nil
 	}
 	seen := make([]bool, len(d.stages))
@@ -376,7 +378,7 @@ func (d *document) used() []*stage {
 			visit(u.stage)
 		}
 	}
-	visit(len(d.stages) - 1)
+	visit(root)
 	var out []*stage
 	for i, s := range d.stages {
 		if seen[i] {
