@@ -17,7 +17,8 @@ import (
 // reader already linked what the defaults alone give, so only other
 // images are added here. The build itself runs its RUN instructions on
 // that image.
-func (v *view) linkBuildArgBases(b, df graph.Node) {
+func (v *view) linkBuildArgBases(b graph.Node, built builtImage) {
+	df := built.node
 	froms := graph.SplitList(df.Attr(graph.AttrFromArgs))
 	if len(froms) == 0 {
 		return
@@ -65,13 +66,14 @@ func (v *view) linkBuildArgBases(b, df graph.Node) {
 		if !ok {
 			continue
 		}
-		v.addBuildArgBase(b, df, img, stage, line, raw, passed)
+		v.addBuildArgBase(b, built, img, stage, line, raw, passed)
 	}
 }
 
 // addBuildArgBase adds the image's nodes, the Dockerfile's DEPENDS_ON
 // edge to it and the build's EXECUTES edge.
-func (v *view) addBuildArgBase(b, df graph.Node, img image.Ref, stage, line, raw string, passed []string) {
+func (v *view) addBuildArgBase(b graph.Node, built builtImage, img image.Ref, stage, line, raw string, passed []string) {
+	df := built.node
 	ver, name := img.PURL(true), img.PURL(false)
 	v.addNode(graph.Node{ID: ver, Kind: graph.NodePackage, Label: img.Name() + "@" + img.Version(), Pos: b.Pos,
 		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: img.Name(), "version": img.Version()}})
@@ -82,11 +84,11 @@ func (v *view) addBuildArgBase(b, df graph.Node, img image.Ref, stage, line, raw
 	file := df.Attr("path")
 	reason := fmt.Sprintf("stage %s of %s is built FROM %s at line %s, and %s passes %s, so it is built FROM %s",
 		stage, file, raw, line, b.Label, strings.Join(passed, " "), img.Name()+":"+img.Version())
-	v.addEdge(graph.Edge{From: df.ID, To: ver, Kind: graph.EdgeDependsOn, Confidence: graph.Certain, Pos: b.Pos,
-		Attrs: map[string]string{graph.AttrVia: viaBaseImage, "pinned": img.Pinned(), "stage": stage, graph.AttrReason: reason}})
-	v.addEdge(graph.Edge{From: b.ID, To: ver, Kind: graph.EdgeExecutes, Confidence: graph.Certain, Pos: b.Pos,
+	v.addEdge(graph.Edge{From: df.ID, To: ver, Kind: graph.EdgeDependsOn, Confidence: built.conf, Pos: b.Pos,
+		Attrs: map[string]string{graph.AttrVia: viaBaseImage, "pinned": img.Pinned(), "stage": stage, graph.AttrReason: reason + built.doubt}})
+	v.addEdge(graph.Edge{From: b.ID, To: ver, Kind: graph.EdgeExecutes, Confidence: built.conf, Pos: b.Pos,
 		Attrs: map[string]string{graph.AttrVia: viaBaseImage, attrPhase: phaseRun,
-			graph.AttrReason: "the build runs the RUN instructions of " + file + " on the files of " + graph.ReadableID(ver) + ": " + reason}})
+			graph.AttrReason: "the build runs the RUN instructions of " + dockerfileName(df) + " on the files of " + graph.ReadableID(ver) + ": " + reason + built.doubt}})
 }
 
 // usesArg reports whether a FROM reference expands the build argument

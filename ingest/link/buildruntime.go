@@ -31,7 +31,8 @@ func (v *view) imageBuilds() []graph.Node {
 }
 
 // readBuildRuntimes adds the build context of each image build to the
-// contexts of its Dockerfile, as readImageBuilds does for pushed images.
+// contexts of its Dockerfile, or of the stages it may build
+// (builtImages), as readImageBuilds does for pushed images.
 // It also reads the DEPENDS_ON edges of those Dockerfiles: their base
 // images and the packages their RUN instructions install by name.
 func (v *view) readBuildRuntimes(ctx context.Context, r graph.Reader) error {
@@ -46,14 +47,17 @@ func (v *view) readBuildRuntimes(ctx context.Context, r graph.Reader) error {
 	var ids []string
 	seen := map[string]bool{}
 	for _, b := range builds {
-		df, c := b.Attr("dockerfile_id"), b.Attr(graph.AttrBuildContext)
-		if c != "" && !slices.Contains(v.buildContexts[df], c) {
-			v.buildContexts[df] = append(v.buildContexts[df], c)
-			slices.Sort(v.buildContexts[df])
-		}
-		if !seen[df] {
-			seen[df] = true
-			ids = append(ids, df)
+		c := b.Attr(graph.AttrBuildContext)
+		for _, built := range v.builtImages(b) {
+			df := built.node.ID
+			if c != "" && !slices.Contains(v.buildContexts[df], c) {
+				v.buildContexts[df] = append(v.buildContexts[df], c)
+				slices.Sort(v.buildContexts[df])
+			}
+			if !seen[df] {
+				seen[df] = true
+				ids = append(ids, df)
+			}
 		}
 	}
 	slices.Sort(ids)
@@ -116,6 +120,9 @@ func (idx buildIndex) exposesOf(v *view, id string) []graph.Edge {
 // linkBuildRuntimes links each image build of a CI job, a Runtime of its
 // own. The build runs its Dockerfile's RUN instructions in a container
 // that gets only what the job passes to it, not the job's environment.
+// Those are the instructions of the stage it targets and the stages that
+// stage uses (builtImages); a build whose target a variable names gets
+// the edges of every stage, possible.
 //
 // The build EXECUTES the packages that its Dockerfile installs from the
 // lockfiles in its context (the DEPENDS_ON edges of linkImageBuilds), by
@@ -140,13 +147,14 @@ func (v *view) linkBuildRuntimes() {
 	}
 	idx := v.buildIndex(builds)
 	for _, b := range builds {
-		df, _ := v.node(b.Attr("dockerfile_id"))
-		// The CI readers write a Dockerfile's node without its stages
-		// when the input does not contain the file.
-		hasDockerfile := df.Attr("stages") != ""
-		v.linkBuildExecutions(b, df, idx)
-		v.linkBuildArgBases(b, df)
-		v.linkBuildInputs(b, df, hasDockerfile, idx)
+		for _, built := range v.builtImages(b) {
+			// The CI readers write a Dockerfile's node without its
+			// stages when the input does not contain the file.
+			hasDockerfile := built.node.Attr("stages") != ""
+			v.linkBuildExecutions(b, built, idx)
+			v.linkBuildArgBases(b, built)
+			v.linkBuildInputs(b, built, hasDockerfile, idx)
+		}
 		v.linkBuildHost(b, idx)
 	}
 }
@@ -173,9 +181,10 @@ func buildExec(df graph.Node) jobExec {
 // build.
 var buildWords = strings.NewReplacer("the job", "the build", "The job", "The build")
 
-func (v *view) linkBuildExecutions(b, df graph.Node, idx buildIndex) {
+func (v *view) linkBuildExecutions(b graph.Node, built builtImage, idx buildIndex) {
+	df := built.node
 	ctx := b.Attr(graph.AttrBuildContext)
-	file := df.Attr("path")
+	file := dockerfileName(df)
 	x := buildExec(df)
 	for _, dep := range idx.installs[df.ID] {
 		if dep.Attr(graph.AttrBuildContext) != ctx {
@@ -191,7 +200,7 @@ func (v *view) linkBuildExecutions(b, df graph.Node, idx buildIndex) {
 			continue
 		}
 		lockfile := dep.Attr("installed_from")
-		e := graph.Edge{From: b.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: dep.Confidence.Weaker(run.conf), Pos: dep.Pos}
+		e := graph.Edge{From: b.ID, To: pkg.ID, Kind: graph.EdgeExecutes, Confidence: dep.Confidence.Weaker(run.conf).Weaker(built.conf), Pos: dep.Pos}
 		e.SetAttr(graph.AttrVia, "install")
 		e.SetAttr(attrPhase, run.phase)
 		if run.phase == phaseInstall {
@@ -199,12 +208,12 @@ func (v *view) linkBuildExecutions(b, df graph.Node, idx buildIndex) {
 		}
 		e.SetAttr(graph.AttrLockfile, lockfile)
 		e.SetAttr(graph.AttrBuildContext, ctx)
-		e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs the RUN instruction at line %s of %s, which installs %s dependencies from %s, and %s pins %s; %s",
-			dep.Attr("run_line"), file, eco, lockfile, lockfile, graph.ReadableID(pkg.ID), buildWords.Replace(run.how)))
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs the RUN instruction at line %s of %s, which installs %s dependencies from %s, and %s pins %s; %s%s",
+			dep.Attr("run_line"), file, eco, lockfile, lockfile, graph.ReadableID(pkg.ID), buildWords.Replace(run.how), built.doubt))
 		v.addEdge(e)
 	}
 	for _, dep := range v.dockerfileDeps[df.ID] {
-		e := graph.Edge{From: b.ID, To: dep.To, Kind: graph.EdgeExecutes, Confidence: dep.Confidence, Pos: dep.Pos}
+		e := graph.Edge{From: b.ID, To: dep.To, Kind: graph.EdgeExecutes, Confidence: dep.Confidence.Weaker(built.conf), Pos: dep.Pos}
 		switch via := dep.Attr(graph.AttrVia); via {
 		case viaBaseImage, viaMountFrom, viaCopyFrom:
 			if via == viaCopyFrom {
@@ -212,7 +221,7 @@ func (v *view) linkBuildExecutions(b, df graph.Node, idx buildIndex) {
 			}
 			e.SetAttr(graph.AttrVia, via)
 			e.SetAttr(attrPhase, phaseRun)
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs the RUN instructions of %s on the files of %s: %s", file, graph.ReadableID(dep.To), dep.Attr(graph.AttrReason)))
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs the RUN instructions of %s on the files of %s: %s%s", file, graph.ReadableID(dep.To), dep.Attr(graph.AttrReason), built.doubt))
 		default:
 			pkg, ok := v.node(dep.To)
 			if !ok || pkg.Attr(graph.AttrInstallHook) != "true" || dep.Attr(graph.AttrReason) == "" {
@@ -221,14 +230,15 @@ func (v *view) linkBuildExecutions(b, df graph.Node, idx buildIndex) {
 			e.SetAttr(graph.AttrVia, "install")
 			e.SetAttr(attrPhase, phaseInstall)
 			e.SetAttr(graph.AttrInstallHook, "true")
-			e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs %s, whose install script runs there: %s", file, dep.Attr(graph.AttrReason)))
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the build runs %s, whose install script runs there: %s%s", file, dep.Attr(graph.AttrReason), built.doubt))
 		}
 		v.addEdge(e)
 	}
 }
 
 // linkBuildInputs gives a build the job's secrets that it receives.
-func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIndex) {
+func (v *view) linkBuildInputs(b graph.Node, built builtImage, hasDockerfile bool, idx buildIndex) {
+	df := built.node
 	inputs := graph.SplitList(b.Attr(graph.AttrBuildInputs))
 	if len(inputs) == 0 {
 		return
@@ -275,6 +285,9 @@ func (v *view) linkBuildInputs(b, df graph.Node, hasDockerfile bool, idx buildIn
 			reads = "; possible: no stage the image is built from declares ARG " + key + ", which a RUN instruction needs to read it"
 		case conf == graph.Possible:
 			reads = "; possible: no RUN instruction of " + file + " mounts secret " + key
+		}
+		if built.conf == graph.Possible && conf == graph.Certain {
+			conf, reads = graph.Possible, reads+built.doubt
 		}
 		for _, je := range jobExposes {
 			if !jobSecretNamed(job, je, name) {

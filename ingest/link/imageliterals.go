@@ -208,13 +208,16 @@ type envArgSecret struct {
 	builds int
 }
 
-// envArgSecrets returns, by Dockerfile, the secrets that its builds pass
-// as build arguments which an ENV of the image copies. The build's EXPOSES
+// envArgSecrets returns, by Dockerfile or stage node (builtImages), the
+// secrets that its builds pass as build arguments which an ENV of the
+// image copies. The build's EXPOSES
 // edges are those that linkBuildRuntimes derived.
 func (v *view) envArgSecrets() map[string][]envArgSecret {
 	builds := map[string]int{}
 	for _, b := range v.imageBuilds() {
-		builds[b.Attr("dockerfile_id")]++
+		for _, built := range v.builtImages(b) {
+			builds[built.node.ID]++
+		}
 	}
 	var out map[string][]envArgSecret
 	for _, e := range v.derivedEdges {
@@ -225,20 +228,18 @@ func (v *view) envArgSecrets() map[string][]envArgSecret {
 		if !ok || b.Attr("type") != graph.RuntimeImageBuild {
 			continue
 		}
-		dfID := b.Attr("dockerfile_id")
-		df, ok := v.node(dfID)
-		if !ok {
-			continue
-		}
-		for _, it := range graph.SplitList(df.Attr(graph.AttrEnvArgs)) {
-			arg, env, ok := strings.Cut(it, "=")
-			if !ok || arg != e.Attr(graph.AttrName) {
-				continue
+		for _, built := range v.builtImages(b) {
+			df := built.node
+			for _, it := range graph.SplitList(df.Attr(graph.AttrEnvArgs)) {
+				arg, env, ok := strings.Cut(it, "=")
+				if !ok || arg != e.Attr(graph.AttrName) {
+					continue
+				}
+				if out == nil {
+					out = map[string][]envArgSecret{}
+				}
+				out[df.ID] = append(out[df.ID], envArgSecret{edge: e, env: env, builds: builds[df.ID]})
 			}
-			if out == nil {
-				out = map[string][]envArgSecret{}
-			}
-			out[dfID] = append(out[dfID], envArgSecret{edge: e, env: env, builds: builds[dfID]})
 		}
 	}
 	return out

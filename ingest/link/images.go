@@ -17,13 +17,25 @@ import (
 const ecosystemDockerfile = "dockerfile"
 
 // readImageBuilds reads the build context folders of the images that CI
-// jobs build from each Dockerfile that installs packages: the
-// graph.AttrBuildContext of the DEPENDS_ON edges into it.
+// jobs build from each Dockerfile that installs packages, or from one of
+// its stages: the graph.AttrBuildContext of the DEPENDS_ON edges into it.
+// A build of the last stage by name gives its context to the Dockerfile's
+// node, and a build whose target a variable names gives it to every stage
+// of the Dockerfile; readImageBuilds keeps those edges for
+// linkTargetImages.
 func (v *view) readImageBuilds(ctx context.Context, r graph.Reader) error {
+	v.readStages()
 	var ids []string
 	for _, n := range v.byKind[graph.NodePackage] {
-		if n.Attr("ecosystem") == ecosystemDockerfile && n.Attr(graph.AttrInstallSources) != "" {
+		if n.Attr("ecosystem") == ecosystemDockerfile && (n.Attr(graph.AttrInstallSources) != "" || len(v.stages.byFile[n.ID]) > 0) {
 			ids = append(ids, n.ID)
+		}
+	}
+	lastOf := map[string]string{} // stage node a CI reader wrote -> its Dockerfile's node
+	for _, stub := range v.stages.stubs {
+		if df, ok := v.lastStageFile(stub); ok {
+			lastOf[stub.ID] = df.ID
+			ids = append(ids, stub.ID)
 		}
 	}
 	if len(ids) == 0 {
@@ -41,11 +53,27 @@ func (v *view) readImageBuilds(ctx context.Context, r graph.Reader) error {
 		}
 	}
 	for _, e := range es {
-		add(e.To, e.Attr(graph.AttrBuildContext))
+		to := e.To
+		if df, ok := lastOf[to]; ok {
+			to = df
+		}
+		unknown := e.Attr(graph.AttrBuildTargetUnknown) == "true"
+		contexts := []string{e.Attr(graph.AttrBuildContext)}
 		// Builds in several files that name other contexts give one
 		// merged edge, whose attributes keep the first file's context.
 		for _, f := range e.Facts {
-			add(e.To, f.Attrs[graph.AttrBuildContext])
+			contexts = append(contexts, f.Attrs[graph.AttrBuildContext])
+			unknown = unknown || f.Attrs[graph.AttrBuildTargetUnknown] == "true"
+		}
+		targets := []string{to}
+		if unknown && len(v.stages.byFile[to]) > 0 {
+			v.unknownTargets = append(v.unknownTargets, e)
+			targets = append(targets, v.stages.byFile[to]...)
+		}
+		for _, t := range targets {
+			for _, c := range contexts {
+				add(t, c)
+			}
 		}
 	}
 	for _, cs := range v.buildContexts {

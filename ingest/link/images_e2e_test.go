@@ -200,12 +200,15 @@ var (
 // A package that api's lockfile pins, installed by the Dockerfile's
 // npm ci, reaches the workload that runs the image the job pushes, and
 // the Secret the workload reads. web's build stage installs it too, and
-// its last stage copies the stage's folder.
+// its last stage copies the stage's folder. The build stage's own node,
+// the image of a build with --target build, installs it possibly: no CI
+// build targets the stage, so its context is taken to be its folder.
 func TestImagePackageReachesWorkload(t *testing.T) {
 	got := reached(t, "pkg:npm/event-stream@3.3.6", "k8s:workload:", "secret:k8s:prod/", "dockerfile:")
 	want := []string{
 		"dockerfile:github.com/o/api/Dockerfile (certain)",
 		"dockerfile:github.com/o/web/Dockerfile (certain)",
+		"dockerfile:github.com/o/web/Dockerfile#build (possible)",
 		apiWorkload + " (certain)",
 		webWorkload + " (certain)",
 		"secret:k8s:prod/api-db (certain)",
@@ -242,11 +245,13 @@ func TestImageLeavesOutDevPackages(t *testing.T) {
 
 // web's docs stage is one its last stage does not use: neither its base
 // image nor what it installs is in web's image. docs builds on the same
-// image and installs the same package, so both reach docs alone.
+// image and installs the same package, so of the workloads both reach
+// docs alone. They also reach the node of web's docs stage, the image a
+// build with --target docs would make, which no workload runs.
 func TestUnusedStageNotReached(t *testing.T) {
 	docs := graph.K8sWorkloadID("prod", "Deployment", "docs")
 	for _, purl := range []string{"pkg:docker/python@3.12", "pkg:pypi/mkdocs@1.6.0"} {
-		want := []string{"dockerfile:github.com/o/docs/Dockerfile (certain)", docs + " (certain)"}
+		want := []string{"dockerfile:github.com/o/docs/Dockerfile (certain)", "dockerfile:github.com/o/web/Dockerfile#docs (certain)", docs + " (certain)"}
 		if diff := cmp.Diff(want, reached(t, purl, "k8s:workload:", "dockerfile:")); diff != "" {
 			t.Errorf("%s reaches (-want +got):\n%s", purl, diff)
 		}

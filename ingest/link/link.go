@@ -90,6 +90,12 @@ type view struct {
 	// baked maps each Dockerfile that holds literal credentials to the
 	// images built from it (readBakedImages).
 	baked bakedImages
+	// stages indexes the nodes of Dockerfiles' stages (readStages).
+	stages dockerfileStages
+	// unknownTargets are the DEPENDS_ON edges from images that CI jobs
+	// push to the Dockerfiles they build with a --target that a variable
+	// names (readImageBuilds).
+	unknownTargets []graph.Edge
 }
 
 // structural edge kinds the linker reads.
@@ -194,6 +200,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		{"registry accounts", v.linkRegistryAccounts},
 		{"project releases", v.linkProjectReleases},
 		{"lockfiles", v.linkLockfiles},
+		{"image build targets", v.linkTargetImages},
 		{"image builds", v.linkImageBuilds},
 		{"build runtimes", v.linkBuildRuntimes},
 		{"AWS", v.linkAWS},
