@@ -18,10 +18,10 @@ const (
 	// repository.
 	AttrDockerfile = "dockerfile"
 	// AttrBuildTarget, on that edge and on the Runtime of an image build,
-	// is the stage that the build builds (--target, the target input of
-	// docker/build-push-action), lower-case; unset for the last stage.
-	// AttrBuildTargetUnknown is "true" instead when a variable or an
-	// expression names the stage.
+	// is the lower-case name of the stage that the build builds (--target,
+	// the target input of docker/build-push-action). It is unset for the
+	// last stage. AttrBuildTargetUnknown is "true" instead when a variable
+	// or an expression names the stage.
 	AttrBuildTarget        = "target"
 	AttrBuildTargetUnknown = "target_unknown"
 	// AttrStage, on the node of a named stage (DockerfileStageID), is the

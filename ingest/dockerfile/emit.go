@@ -9,11 +9,10 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
-// emit writes the file's node, which stands for the image of its last
-// stage, and a node for each named stage before it (graph.DockerfileStageID),
-// which stands for the image of a build with --target NAME. Each node gets
-// the attributes and DEPENDS_ON edges of its stage and the stages that
-// stage uses.
+// emit writes the file's node, the image of its last stage, and a node
+// for each named stage before it (graph.DockerfileStageID), the image of
+// a build with --target NAME. Each node gets the attributes and
+// DEPENDS_ON edges of its stage and the stages that stage uses.
 func (d *document) emit() {
 	d.res.Records = len(d.stages)
 	if len(d.stages) == 0 {
@@ -86,10 +85,10 @@ func (d *document) emitStage(w *writer, id string, root int, used []*stage) {
 	if d.f.Repo != "" {
 		label = d.f.Repo + "/" + d.f.RelPath
 	}
-	which := "the image's last stage"
+	rootName := "the image's last stage"
 	if id != d.id {
 		label += "#" + rootStage.name
-		which = "stage " + rootStage.name
+		rootName = "stage " + rootStage.name
 	}
 	line := 1
 	if id != d.id {
@@ -102,7 +101,7 @@ func (d *document) emitStage(w *writer, id string, root int, used []*stage) {
 		if s.hasImg {
 			reason := fmt.Sprintf("the image is built FROM %s, in stage %s", refText(s.img), s.label())
 			if s.index != root {
-				reason = fmt.Sprintf("stage %s is built FROM %s, and %s builds on, copies from or mounts it", s.label(), refText(s.img), which)
+				reason = fmt.Sprintf("stage %s is built FROM %s, and %s builds on, copies from or mounts it", s.label(), refText(s.img), rootName)
 			}
 			w.image(id, s.img, viaBaseImage, s.label(), s.line, graph.Certain, reason)
 		}

@@ -51,9 +51,9 @@ type install struct {
 // maxCommands bounds the commands read from one RUN script.
 const maxCommands = 10000
 
-// stageRun is what the instructions of one stage give: the state they
-// leave, which the stages built FROM it start with, and the effects of
-// its RUN commands.
+// stageRun is the result of reading one stage's instructions: the state
+// they leave, which the stages built FROM it start with, and the effects
+// of its RUN commands.
 type stageRun struct {
 	done bool
 	st   state

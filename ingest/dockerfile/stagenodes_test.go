@@ -29,9 +29,9 @@ func nodeAttrs(t *testing.T, res *ingest.Result, id string, keys ...string) map[
 }
 
 // stageFile has a test stage that installs the development packages
-// with a mounted secret and runs the tests, and a production stage that
-// leaves development packages and install scripts out; the last stage
-// copies from the production stage alone.
+// with a mounted secret and runs the tests. Its production stage leaves
+// development packages and install scripts out, and the last stage copies
+// from the production stage alone.
 const stageFile = `FROM node:20 AS base
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -126,10 +126,10 @@ COPY --from=builder /out/app /usr/bin/app
 	if diff := cmp.Diff(want, dependsOnFrom(res, "builder")); diff != "" {
 		t.Errorf("builder stage DEPENDS_ON (-want +got):\n%s", diff)
 	}
-	// The last stage is named, but the file's node stands for it.
+	// The last stage is named, but the file's node is its image.
 	for _, n := range res.Nodes {
 		if n.Attr(graph.AttrStage) == "runtime" {
-			t.Errorf("node %s for the last stage, which the file's node stands for", n.ID)
+			t.Errorf("node %s for the last stage, whose image is the file's node", n.ID)
 		}
 	}
 }

@@ -121,7 +121,7 @@ func (idx buildIndex) exposesOf(v *view, id string) []graph.Edge {
 // own. The build runs its Dockerfile's RUN instructions in a container
 // that gets only what the job passes to it, not the job's environment.
 // Those are the instructions of the stage it targets and the stages that
-// stage uses (builtImages); a build whose target a variable names gets
+// stage uses (builtImages). A build whose target a variable names gets
 // the edges of every stage, possible.
 //
 // The build EXECUTES the packages that its Dockerfile installs from the

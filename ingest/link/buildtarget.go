@@ -8,10 +8,10 @@ import (
 )
 
 // dockerfileStages indexes the nodes of the named stages of Dockerfiles
-// (graph.DockerfileStageID): those the Dockerfile reader wrote, by the id
-// of their Dockerfile's node, and those that only a CI reader wrote for a
-// build with --target, which the Dockerfile reader did not give a node
-// because the stage is the last one or the input lacks the file.
+// (graph.DockerfileStageID). byFile lists those the Dockerfile reader
+// wrote, by the id of their Dockerfile's node. stubs are those that only
+// a CI reader wrote for a build with --target, because the stage is the
+// last one or the input lacks the file.
 type dockerfileStages struct {
 	byFile map[string][]string
 	stubs  []graph.Node
@@ -61,8 +61,8 @@ type builtImage struct {
 const targetDoubt = "; possible: a variable names the stage the build targets (--target), which the input does not show"
 
 // builtImages returns the nodes of the images that an image build makes.
-// A build without a target makes the last stage, which the Dockerfile's
-// node stands for. A build with --target NAME makes stage NAME, whose node
+// A build without a target makes the last stage, whose image is the
+// Dockerfile's node. A build with --target NAME makes stage NAME, whose node
 // the Dockerfile reader wrote unless NAME is the last stage. A build
 // whose target a variable names may make any of them.
 func (v *view) builtImages(b graph.Node) []builtImage {
@@ -104,7 +104,7 @@ func dockerfileName(df graph.Node) string {
 
 // linkTargetImages links the images that CI jobs build with --target and
 // push to the stage they are. An image pushed from a build of the last
-// stage by name DEPENDS_ON the Dockerfile's node, which stands for it. An
+// stage by name DEPENDS_ON the Dockerfile's node, which is that image. An
 // image pushed from a build whose target a variable names DEPENDS_ON
 // each named stage's node, possible, besides the Dockerfile's node that
 // the CI reader gave it.
@@ -115,7 +115,7 @@ func (v *view) linkTargetImages() {
 			continue
 		}
 		e := graph.Edge{From: stub.ID, To: df.ID, Kind: graph.EdgeDependsOn, Confidence: graph.Certain, Pos: stub.Pos}
-		e.SetAttr(graph.AttrReason, fmt.Sprintf("stage %s is the last stage of %s, whose node stands for the image it makes",
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("stage %s is the last stage of %s, so it makes the image of the file's node",
 			stub.Attr(graph.AttrStage), df.Attr("path")))
 		v.addEdge(e)
 	}

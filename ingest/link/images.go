@@ -20,9 +20,8 @@ const ecosystemDockerfile = "dockerfile"
 // jobs build from each Dockerfile that installs packages, or from one of
 // its stages: the graph.AttrBuildContext of the DEPENDS_ON edges into it.
 // A build of the last stage by name gives its context to the Dockerfile's
-// node, and a build whose target a variable names gives it to every stage
-// of the Dockerfile; readImageBuilds keeps those edges for
-// linkTargetImages.
+// node. A build whose target a variable names gives it to every stage of
+// the Dockerfile, and readImageBuilds keeps its edge for linkTargetImages.
 func (v *view) readImageBuilds(ctx context.Context, r graph.Reader) error {
 	v.readStages()
 	var ids []string

@@ -206,10 +206,10 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// BuiltNode returns the id of the node that stands for the image a build
-// makes from the Dockerfile whose node is dockerfileID: the node of the
+// BuiltNode returns the id of the node of the image that a build makes
+// from the Dockerfile whose node is dockerfileID. That is the node of the
 // stage that --target names (graph.DockerfileStageID), else the
-// Dockerfile's node, which stands for its last stage.
+// Dockerfile's node, which is the image of its last stage.
 func (b Build) BuiltNode(dockerfileID string) string {
 	if b.Target != "" {
 		return graph.DockerfileStageID(dockerfileID, b.Target)
@@ -229,10 +229,10 @@ func (b Build) TargetAttrs(attrs map[string]string) map[string]string {
 	return attrs
 }
 
-// StageNodeAttrs returns the attributes of the node of a Dockerfile's
-// stage that a CI reader writes for a build with a literal --target, as
-// it writes the Dockerfile's own node: the Dockerfile reader adds the
-// rest when the input contains the file.
+// StageNodeAttrs returns the attributes that a CI reader gives the node
+// of the stage a literal --target names, as it does the Dockerfile's own
+// node. The Dockerfile reader adds the rest when the input contains the
+// file.
 func (b Build) StageNodeAttrs(dockerfileID, file, repo string) map[string]string {
 	return map[string]string{
 		"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: repo,
