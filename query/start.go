@@ -742,8 +742,9 @@ func escapeVersion(v string) string {
 
 // ResolveNodes finds start nodes of a kind by id, or else by name: the
 // label, the "name" attribute, the last segment of the id, an access key
-// id, or a Terraform address (aws_instance.web), which may name a block
-// in several configurations.
+// id, a Terraform address (aws_instance.web), which may name a block in
+// several configurations, or the end of an id that starts after a slash or
+// a colon (envs/prod:aws_instance.web).
 func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs []string) ([]graph.Node, error) {
 	var out []graph.Node
 	var all []graph.Node
@@ -772,7 +773,7 @@ func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs
 		found := false
 		for _, n := range all {
 			if n.Label == ref || n.Attr(graph.AttrName) == ref || lastSegment(n.ID) == ref || n.Attr("key_id") == ref ||
-				n.Attr("tf_address") == ref {
+				n.Attr("tf_address") == ref || idEndsWith(n.ID, ref) {
 				out = append(out, n)
 				found = true
 			}
@@ -828,6 +829,16 @@ func kindName(k graph.NodeKind) string {
 		return "all"
 	}
 	return string(k)
+}
+
+// idEndsWith reports whether id ends with ref and ref starts right after a
+// slash or a colon of id, so that a ref names whole parts of the id.
+func idEndsWith(id, ref string) bool {
+	if len(ref) >= len(id) || !strings.HasSuffix(id, ref) {
+		return false
+	}
+	c := id[len(id)-len(ref)-1]
+	return c == '/' || c == ':'
 }
 
 func lastSegment(id string) string {

@@ -807,3 +807,41 @@ func TestResolveRangeOfSecondManifest(t *testing.T) {
 		t.Errorf("%s = %q, want ~3.0.0", AttrRangeMatch, got)
 	}
 }
+
+// Two configurations declare aws_instance.web. The address names both, and
+// the end of an id from a slash or colon on names one.
+func TestResolveTerraformInstance(t *testing.T) {
+	const (
+		prod = "runtime:aws:ec2:111122223333:github.com/o/infra/envs/prod:aws_instance.web"
+		dev  = "runtime:aws:ec2:111122223333:github.com/o/infra/envs/dev:aws_instance.web"
+	)
+	g := newG()
+	for _, id := range []string{prod, dev} {
+		g.node(id)
+	}
+	s := g.store(t)
+	for ref, want := range map[string][]string{
+		"aws_instance.web":                             {dev, prod},
+		"envs/prod:aws_instance.web":                   {prod},
+		"prod:aws_instance.web":                        {prod},
+		"github.com/o/infra/envs/dev:aws_instance.web": {dev},
+	} {
+		ns, err := ResolveNodes(context.Background(), s, graph.NodeRuntime, []string{ref})
+		if err != nil {
+			t.Errorf("%s: %v", ref, err)
+			continue
+		}
+		var got []string
+		for _, n := range ns {
+			got = append(got, n.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s resolves to %v, want %v", ref, got, want)
+		}
+	}
+	// Part of a folder name is no whole part of the id.
+	if _, err := ResolveNodes(context.Background(), s, graph.NodeRuntime, []string{"rod:aws_instance.web"}); !errors.Is(err, ErrNoMatch) {
+		t.Errorf("rod:aws_instance.web: error %v, want ErrNoMatch", err)
+	}
+}
