@@ -1,9 +1,12 @@
 package link_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
 )
 
 // userDataRepos are an application whose CI job builds and pushes its
@@ -111,5 +114,29 @@ func TestSameAddressInTwoConfigurations(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// An instance without a Name tag is labelled by its address and
+// configuration, and so are the role credentials it hands out.
+func TestInstanceLabelWithoutName(t *testing.T) {
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{"infra": {"payments/main.tf": instanceConfig("payments-web", "")}})
+	s, _ := ingestDir(t, dir)
+	const runtime = "runtime:aws:ec2:111122223333:github.com/o/001/infra/payments:aws_instance.web"
+	ns, err := s.Nodes(context.Background(), []string{runtime, graph.AWSInstanceCredentialsID(runtime)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, n := range ns {
+		got[n.ID] = n.Label
+	}
+	want := map[string]string{
+		runtime:                                 "aws_instance.web in github.com/o/001/infra/payments",
+		graph.AWSInstanceCredentialsID(runtime): "role credentials of aws_instance.web in github.com/o/001/infra/payments",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("labels (-want +got):\n%s", diff)
 	}
 }

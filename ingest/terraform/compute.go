@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -49,6 +50,7 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 		attrs["launched_from"] = graph.JoinList(addresses(templates))
 	}
 	e.metadataAttrs(attrs, b, templates)
+	name = cmp.Or(name, e.ev.addressLabel(b.addr))
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
 	// The instance's own arguments take the place of its template's.
 	e.launchFacts(runtime, name, templates, launchUse{
@@ -86,6 +88,15 @@ func ec2RuntimeID(account, scope, addr string) string {
 // instanceID returns the id of the EC2 instance or group at addr.
 func (ev *evaluator) instanceID(addr string) string {
 	return ec2RuntimeID(ev.account, ev.configScope(), addr)
+}
+
+// addressLabel labels a runtime that no name tag names by its Terraform
+// address and configuration, as responders find it in their code.
+func (ev *evaluator) addressLabel(addr string) string {
+	if scope := ev.configScope(); scope != "" {
+		return addr + " in " + scope
+	}
+	return addr
 }
 
 // configScope returns the repository and folder of the root module of the

@@ -56,7 +56,7 @@ func (e *emitter) autoscalingGroup(b *block, bv *blockVal) {
 		"tf_address":       b.addr,
 		"launched_from":    graph.JoinList(addresses(srcs)),
 	}
-	name = cmp.Or(name, prefix)
+	name = cmp.Or(name, prefix, e.ev.addressLabel(b.addr))
 	if len(srcs) == 0 {
 		e.warnf(rng, "%s: its launch template or launch configuration is not declared in this module", b.addr)
 	}
@@ -358,7 +358,7 @@ func (e *emitter) eksNodeGroup(b *block, bv *blockVal) {
 		"tf_address":       b.addr,
 		"launched_from":    graph.JoinList(addresses(srcs)),
 	}
-	name = cmp.Or(name, prefix)
+	name = cmp.Or(name, prefix, e.ev.addressLabel(b.addr))
 	e.metadataAttrs(attrs, nil, srcs)
 	e.node(graph.NodeRuntime, runtime, name, rng, attrs)
 	if a := b.attr("node_role_arn"); a != nil {
