@@ -863,12 +863,26 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	if since.IsZero() {
 		return nil
 	}
+	// A source is new when the logs show calls before the compromise
+	// without it. Logs that start after the compromise show every source
+	// for the first time, so then none stands out, and UsedAfter alone
+	// flags the use.
+	coversBefore := false
+	for _, x := range res.index {
+		if ev := x.Evidence; ev != nil && !ev.First.IsZero() && ev.First.Before(since) {
+			coversBefore = true
+			break
+		}
+	}
 	for _, x := range res.index {
 		ev := x.Evidence
 		if ev == nil {
 			continue
 		}
 		x.UsedAfter = ev.Last.After(since)
+		if !coversBefore {
+			continue
+		}
 		for _, s := range append(append([]graph.Seen(nil), ev.Addrs...), ev.Agents...) {
 			if s.First.After(since) {
 				x.NewSources = append(x.NewSources, s.Value)

@@ -229,6 +229,18 @@ func TestUseAfterCompromise(t *testing.T) {
 	if r == nil || !r.UsedAfter || !cmp.Equal(r.NewSources, []string{"203.0.113.9"}) {
 		t.Errorf("bucket = %+v, want used after compromise from 203.0.113.9 only", r)
 	}
+	// Logs that start after the compromise show every source for the
+	// first time, so none is new; the use itself is still flagged.
+	late := &graph.Evidence{}
+	late.Add(after, "s3:GetObject", "203.0.113.9", "cli", "", false, graph.Pos{})
+	lb := newG().
+		edge(keyA, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAccess, bkt).
+		edge(user, graph.EdgeObserved, bkt)
+	lb.edges[2].Evidence = late
+	if r := blast(t, lb.store(t), keyA, Options{Since: since}).Get(bkt); r == nil || !r.UsedAfter || len(r.NewSources) != 0 {
+		t.Errorf("bucket with logs from after the compromise only = %+v, want used after compromise and no new sources", r)
+	}
 	// A credential no log shows in use is not flagged.
 	res = blast(t, s, keyB, Options{Since: since})
 	if r := res.Get("arn:aws:s3:::unused"); r == nil || r.UsedAfter || r.Evidence != nil {
