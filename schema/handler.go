@@ -50,9 +50,9 @@ type Options struct {
 	RequestTimeout time.Duration
 	// MaxResults caps the length of BlastRadius.reached and Node.edges.
 	MaxResults int
-	// Logger receives one access line per request and the details of
-	// internal errors. A nil Logger discards them. No line contains the
-	// query document or its variables.
+	// Logger receives one access line per request (see [AccessLog]) and
+	// the details of internal errors. A nil Logger discards them. No line
+	// contains the query document or its variables.
 	Logger *slog.Logger
 	// Token, when set, is required on /graphql as
 	// "Authorization: Bearer TOKEN". The explorer page itself is public.
@@ -97,6 +97,8 @@ type handler struct {
 
 // NewHandler returns the handler of `blastradius serve`: POST and GET
 // /graphql run queries over store, and GET / serves the explorer page.
+// It logs each request through [AccessLog] with Options.Logger, unless an
+// AccessLog around it logs the request already.
 func NewHandler(store graph.Reader, opt Options) http.Handler {
 	opt = opt.withDefaults()
 	root := &resolver{store: store, maxResults: opt.MaxResults, timeout: opt.RequestTimeout, log: opt.Logger,
@@ -109,11 +111,10 @@ func NewHandler(store graph.Reader, opt Options) http.Handler {
 		graphql.PanicHandler(panicHandler{}),
 		graphql.Logger(panicLogger{log: opt.Logger}),
 	)
-	return &handler{opt: opt, schema: s}
+	return AccessLog(opt.Logger, &handler{opt: opt, schema: s})
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	rec := &recorder{ResponseWriter: w}
 	defer func() {
 		if v := recover(); v != nil {
@@ -125,13 +126,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				writeError(rec, http.StatusInternalServerError, CodeInternal, internalMessage)
 			}
 		}
-		h.opt.Logger.LogAttrs(r.Context(), slog.LevelInfo, "http request",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.statusCode()),
-			slog.Duration("duration", time.Since(start)),
-			slog.Int64("bytes", rec.bytes),
-		)
 	}()
 	h.serve(rec, r)
 }
@@ -297,34 +291,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
-}
-
-// recorder notes the status and size of a response for the access log.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += int64(n)
-	return n, err
-}
-
-func (r *recorder) statusCode() int {
-	if r.status == 0 {
-		return http.StatusOK
-	}
-	return r.status
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -332,6 +333,70 @@ func TestAccessLog(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), canary) || strings.Contains(logs.String(), "query") {
 		t.Errorf("access log shows the query or its variables:\n%s", logs.String())
+	}
+}
+
+// TestAccessLogNested puts NewHandler under a prefix that the mux strips,
+// beside handlers of its own, inside an outer AccessLog with the same
+// logger: each request gets one line, with the path the client sent.
+func TestAccessLogNested(t *testing.T) {
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	mux := http.NewServeMux()
+	mux.Handle("/explorer/", http.StripPrefix("/explorer", NewHandler(newTestStore(t), Options{Logger: logger})))
+	mux.HandleFunc("/refused", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "refused", http.StatusForbidden)
+	})
+	mux.HandleFunc("/abort", func(w http.ResponseWriter, r *http.Request) {
+		panic(http.ErrAbortHandler)
+	})
+	srv := httptest.NewServer(AccessLog(logger, mux))
+	t.Cleanup(srv.Close)
+	q := url.Values{"query": {`{ stats { nodes } }`}}
+	for _, tc := range []struct {
+		path   string
+		status int
+	}{
+		{"/explorer/", http.StatusOK},
+		{"/explorer/graphql?" + q.Encode(), http.StatusOK},
+		{"/refused", http.StatusForbidden},
+	} {
+		if status, body := send(t, srv, http.MethodGet, tc.path, "", nil, nil); status != tc.status {
+			t.Errorf("GET %s: status %d, want %d: %s", tc.path, status, tc.status, body)
+		}
+	}
+	// A POST, since the client sends a GET again on a dropped connection.
+	if resp, err := srv.Client().Post(srv.URL+"/abort", "text/plain", nil); err == nil {
+		resp.Body.Close()
+		t.Errorf("POST /abort: status %d, want the connection dropped", resp.StatusCode)
+	}
+	// Close waits for the handlers, and so for their lines.
+	srv.Close()
+
+	type line struct {
+		Msg     string
+		Method  string
+		Path    string
+		Status  int
+		Aborted bool
+	}
+	var got []line
+	sc := bufio.NewScanner(strings.NewReader(logs.String()))
+	for sc.Scan() {
+		var l line
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("log line is not JSON: %v", err)
+		}
+		got = append(got, l)
+	}
+	want := []line{
+		{Msg: "http request", Method: "GET", Path: "/explorer/", Status: 200},
+		{Msg: "http request", Method: "GET", Path: "/explorer/graphql", Status: 200},
+		{Msg: "http request", Method: "GET", Path: "/refused", Status: 403},
+		{Msg: "http request", Method: "POST", Path: "/abort", Status: 0, Aborted: true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("access log (-want +got):\n%s", diff)
 	}
 }
 

@@ -87,7 +87,11 @@ The embedded store file is re-read when an ingest run replaces it. With
 				}
 				page.ServeHTTP(w, r)
 			}))
-			return serveHTTP(cmd.Context(), o, listen, mux, timeout)
+			// The access log wraps the whole mux so that every request
+			// gets one line with the path the client sent. That includes
+			// rejected requests and /explorer/, whose prefix the mux
+			// strips. The API's handler inside it then logs nothing itself.
+			return serveHTTP(cmd.Context(), o, listen, schema.AccessLog(o.logger, mux), timeout)
 		},
 	}
 	f := cmd.Flags()

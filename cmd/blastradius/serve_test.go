@@ -11,10 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/graph/memstore"
@@ -35,13 +37,21 @@ func freePort(t *testing.T) string {
 // answers; the server stops when the test ends.
 func startServe(t *testing.T, db string, extra ...string) string {
 	t.Helper()
+	return startServeLogging(t, db, io.Discard, append([]string{"--log-level", "error"}, extra...)...)
+}
+
+// startServeLogging is startServe with the server's log written to
+// logs; flags go after the serve command, root flags such as --log-level
+// included.
+func startServeLogging(t *testing.T, db string, logs io.Writer, flags ...string) string {
+	t.Helper()
 	addr := freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		var out, errb bytes.Buffer
-		cmd := newRootCommand(&out, &errb)
-		cmd.SetArgs(append([]string{"--db", db, "--log-level", "error", "serve", "--listen", addr}, extra...))
+		var out bytes.Buffer
+		cmd := newRootCommand(&out, logs)
+		cmd.SetArgs(append([]string{"--db", db, "serve", "--listen", addr}, flags...))
 		done <- cmd.ExecuteContext(ctx)
 	}()
 	t.Cleanup(func() {
@@ -219,6 +229,134 @@ func TestServeChecksHostOnEveryPath(t *testing.T) {
 		if resp.StatusCode != tc.status {
 			t.Errorf("GET %s with Host %s: status %d, want %d", tc.path, tc.host, resp.StatusCode, tc.status)
 		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that the server's goroutines may share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// accessLine is the part of an access-log line that a test compares.
+type accessLine struct {
+	Method, Path, Host string
+	Status             int
+}
+
+// accessLines waits, for up to 5 s, until logs holds at least n access
+// lines for paths other than /healthz, and returns those lines, the
+// client addresses they name, and the /healthz lines. The wait covers
+// lines written after the client has read its response.
+func accessLines(t *testing.T, logs *lockedBuffer, n int) (lines []accessLine, remotes []string, health []accessLine) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		lines, remotes, health = nil, nil, nil
+		for _, raw := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			var l struct {
+				Msg                string
+				Method, Path, Host string
+				Status             int
+				Remote             string
+				Duration, Bytes    *int64
+			}
+			if err := json.Unmarshal([]byte(raw), &l); err != nil {
+				t.Fatalf("log line is not JSON: %v: %s", err, raw)
+			}
+			if l.Msg != "http request" {
+				continue
+			}
+			if l.Duration == nil || l.Bytes == nil {
+				t.Fatalf("access line lacks duration or bytes: %s", raw)
+			}
+			if l.Path == "/healthz" {
+				health = append(health, accessLine{l.Method, l.Path, l.Host, l.Status})
+				continue
+			}
+			lines = append(lines, accessLine{l.Method, l.Path, l.Host, l.Status})
+			remotes = append(remotes, l.Remote)
+		}
+		if len(lines) >= n || time.Now().After(deadline) {
+			return lines, remotes, health
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestServeAccessLog sends requests to the web view, the explorer, the
+// API and a rebinding Host header to a running server, and expects one
+// access line for each, with the path the client sent, the status it got
+// and its address.
+func TestServeAccessLog(t *testing.T) {
+	var logs lockedBuffer
+	addr := startServeLogging(t, exampleDB(t), &logs, "--log-level", "info", "--log-format", "json")
+
+	// Each request's host is the Host header sent, the server's address
+	// when empty. want is the line expected for it.
+	const foreign = "attacker.example.net"
+	requests := []struct {
+		method, path, host, body string
+		want                     accessLine
+	}{
+		{"GET", "/", "", "", accessLine{"GET", "/", addr, 200}},
+		{"GET", "/explorer/", "", "", accessLine{"GET", "/explorer/", addr, 200}},
+		{"POST", "/graphql", "", `{"query":"{ stats { nodes } }"}`, accessLine{"POST", "/graphql", addr, 200}},
+		{"GET", "/", foreign, "", accessLine{"GET", "/", foreign, 403}},
+		{"GET", "/explorer/", foreign, "", accessLine{"GET", "/explorer/", foreign, 403}},
+		{"GET", "/graphql?query=%7Bstats%7Bnodes%7D%7D", foreign, "", accessLine{"GET", "/graphql", foreign, 403}},
+		{"GET", "/nope", "", "", accessLine{"GET", "/nope", addr, 404}},
+	}
+	var want []accessLine
+	for _, rq := range requests {
+		req, err := http.NewRequest(rq.method, "http://"+addr+rq.path, strings.NewReader(rq.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rq.body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if rq.host != "" {
+			req.Host = rq.host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != rq.want.Status {
+			t.Fatalf("%s %s with Host %q: status %d, want %d", rq.method, rq.path, rq.host, resp.StatusCode, rq.want.Status)
+		}
+		want = append(want, rq.want)
+	}
+
+	got, remotes, health := accessLines(t, &logs, len(want))
+	sortLines := cmpopts.SortSlices(func(a, b accessLine) bool { return fmt.Sprint(a) < fmt.Sprint(b) })
+	if diff := cmp.Diff(want, got, sortLines); diff != "" {
+		t.Errorf("access log (-want +got):\n%s", diff)
+	}
+	for _, r := range remotes {
+		if host, _, err := net.SplitHostPort(r); err != nil || host != "127.0.0.1" {
+			t.Errorf("access line names client %q, want 127.0.0.1:PORT", r)
+		}
+	}
+
+	// The readiness checks of startServe reached /healthz.
+	if len(health) == 0 || health[0] != (accessLine{"GET", "/healthz", addr, 200}) {
+		t.Errorf("access lines for /healthz: %v, want GET %s 200 first", health, addr)
 	}
 }
 
