@@ -300,6 +300,10 @@ func TestAccessLog(t *testing.T) {
 	send(t, srv, http.MethodGet, "/graphql?"+q.Encode(), "", nil, nil)
 	send(t, srv, http.MethodGet, "/", "", nil, nil)
 	send(t, srv, http.MethodGet, "/nope", "", nil, nil)
+	// The line of a request is written once its handler returns, which
+	// may be after the client has the response. Close waits for every
+	// handler.
+	srv.Close()
 
 	type line struct {
 		Msg      string
