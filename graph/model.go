@@ -425,12 +425,52 @@ type Evidence struct {
 	Addrs       []Seen    `json:"addrs,omitempty"`
 	Agents      []Seen    `json:"agents,omitempty"`
 	Keys        []string  `json:"keys,omitempty"` // access key ids used, never secret keys
+	// KeyUses holds the calls of each key id in Keys on its own, sorted by
+	// key id. Evidence written before it was kept has Keys without
+	// KeyUses, and so has evidence merged from such evidence: only then
+	// are the times of one key's calls unknown.
+	KeyUses []KeyUse `json:"keyUses,omitempty"`
 	// Records points at a few of the log records behind the evidence.
 	Records []Pos `json:"records,omitempty"`
 }
 
+// KeyUse is the calls that one access key id signed, within the calls of
+// one evidence record.
+type KeyUse struct {
+	Key   string    `json:"key"`
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+	// LastAllowed is the time of the key's last call that was not
+	// denied, zero when every call was denied.
+	LastAllowed time.Time `json:"lastAllowed,omitzero"`
+	Count       int64     `json:"count"`            // calls that were not denied
+	Denied      int64     `json:"denied,omitempty"` // calls that failed with an access error
+}
+
+// KeyUse returns the calls of key id key, and false when the evidence
+// does not know them: the key signed none of its calls, or the evidence
+// names keys without their own times.
+func (ev *Evidence) KeyUse(key string) (KeyUse, bool) {
+	if !ev.perKey() {
+		return KeyUse{}, false
+	}
+	i, ok := slices.BinarySearchFunc(ev.KeyUses, key, func(u KeyUse, k string) int { return strings.Compare(u.Key, k) })
+	if !ok {
+		return KeyUse{}, false
+	}
+	return ev.KeyUses[i], true
+}
+
+// perKey reports whether KeyUses covers every call of Keys.
+func (ev *Evidence) perKey() bool {
+	return len(ev.Keys) == 0 || len(ev.KeyUses) > 0
+}
+
 // Add records one call. Denied calls count towards Denied only.
 func (ev *Evidence) Add(at time.Time, action, addr, agent, key string, denied bool, rec Pos) {
+	if ev.perKey() {
+		ev.KeyUses = addKeyUse(ev.KeyUses, key, at, denied)
+	}
 	if denied {
 		ev.Denied++
 	} else {
@@ -473,6 +513,13 @@ func (ev *Evidence) Merge(o *Evidence) {
 	for _, a := range o.Actions {
 		ev.Actions = addString(ev.Actions, a)
 	}
+	if ev.perKey() && o.perKey() {
+		for _, u := range o.KeyUses {
+			ev.KeyUses = mergeKeyUse(ev.KeyUses, u)
+		}
+	} else {
+		ev.KeyUses = nil
+	}
 	for _, k := range o.Keys {
 		ev.Keys = addString(ev.Keys, k)
 	}
@@ -514,6 +561,46 @@ func addString(list []string, s string) []string {
 	copy(list[i+1:], list[i:])
 	list[i] = s
 	return list
+}
+
+func addKeyUse(list []KeyUse, key string, at time.Time, denied bool) []KeyUse {
+	if key == "" {
+		return list
+	}
+	u := KeyUse{Key: key, First: at, Last: at}
+	if denied {
+		u.Denied = 1
+	} else {
+		u.Count = 1
+		u.LastAllowed = at
+	}
+	return mergeKeyUse(list, u)
+}
+
+// mergeKeyUse folds u into the entry of its key, or inserts it in key
+// order. Like addString, it drops a new key once the list holds MaxSeen,
+// so the keys of KeyUses stay those of Keys.
+func mergeKeyUse(list []KeyUse, u KeyUse) []KeyUse {
+	i, ok := slices.BinarySearchFunc(list, u.Key, func(c KeyUse, k string) int { return strings.Compare(c.Key, k) })
+	if ok {
+		cur := &list[i]
+		cur.Count += u.Count
+		cur.Denied += u.Denied
+		if !u.First.IsZero() && (cur.First.IsZero() || u.First.Before(cur.First)) {
+			cur.First = u.First
+		}
+		if u.Last.After(cur.Last) {
+			cur.Last = u.Last
+		}
+		if u.LastAllowed.After(cur.LastAllowed) {
+			cur.LastAllowed = u.LastAllowed
+		}
+		return list
+	}
+	if len(list) >= MaxSeen {
+		return list
+	}
+	return slices.Insert(list, i, u)
 }
 
 func addSeen(list []Seen, value string, at time.Time, n int64) []Seen {

@@ -441,6 +441,9 @@ func testNodeFacts(t *testing.T, s graph.Store) {
 	}
 }
 
+// testEvidence: two files each log a call on one edge, and the second
+// file also a call with another key that was denied. The stored evidence
+// sums them and keeps each key's calls apart.
 func testEvidence(t *testing.T, s graph.Store) {
 	ctx := context.Background()
 	mk := func(file string, at time.Time, addr string) graph.Edge {
@@ -449,9 +452,11 @@ func testEvidence(t *testing.T, s graph.Store) {
 		e.Evidence.Add(at, "s3:GetObject", addr, "aws-cli/2", "AKIAEXAMPLE", false, graph.Pos{File: file, Line: 1})
 		return e
 	}
+	second := mk("trail-2.json", t0.Add(2*time.Hour), "203.0.113.9")
+	second.Evidence.Add(t0.Add(time.Hour), "s3:GetObject", "203.0.113.9", "aws-cli/2", "AKIAEXAMPLEOTHER", true, graph.Pos{File: "trail-2.json", Line: 2})
 	b := &graph.Batch{Time: t0, Edges: []graph.Edge{
 		mk("trail-1.json", t0, "198.51.100.1"),
-		mk("trail-2.json", t0.Add(2*time.Hour), "203.0.113.9"),
+		second,
 	}}
 	write(t, s, b, nil)
 	es, _ := s.Expand(ctx, []string{"arn:aws:iam::111122223333:user/ci"}, graph.Out, graph.EdgeObserved)
@@ -459,8 +464,22 @@ func testEvidence(t *testing.T, s graph.Store) {
 		t.Fatalf("observed edges = %+v, want one with evidence", es)
 	}
 	ev := es[0].Evidence
-	if ev.Count != 2 || !ev.First.Equal(t0) || !ev.Last.Equal(t0.Add(2*time.Hour)) || len(ev.Addrs) != 2 {
-		t.Errorf("evidence = %+v, want 2 calls from 2 addresses spanning 2h", ev)
+	if ev.Count != 2 || ev.Denied != 1 || !ev.First.Equal(t0) || !ev.Last.Equal(t0.Add(2*time.Hour)) || len(ev.Addrs) != 2 {
+		t.Errorf("evidence = %+v, want 2 calls and 1 denied from 2 addresses spanning 2h", ev)
+	}
+	want := []graph.KeyUse{
+		{Key: "AKIAEXAMPLE", First: t0, Last: t0.Add(2 * time.Hour), LastAllowed: t0.Add(2 * time.Hour), Count: 2},
+		{Key: "AKIAEXAMPLEOTHER", First: t0.Add(time.Hour), Last: t0.Add(time.Hour), Denied: 1},
+	}
+	if len(ev.KeyUses) != len(want) {
+		t.Fatalf("key uses = %+v, want %+v", ev.KeyUses, want)
+	}
+	for i, w := range want {
+		g := ev.KeyUses[i]
+		if g.Key != w.Key || !g.First.Equal(w.First) || !g.Last.Equal(w.Last) || !g.LastAllowed.Equal(w.LastAllowed) ||
+			g.Count != w.Count || g.Denied != w.Denied {
+			t.Errorf("key use %d = %+v, want %+v", i, g, w)
+		}
 	}
 }
 
