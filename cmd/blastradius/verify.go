@@ -29,9 +29,13 @@ after --after: the identity and target, the time range and number of calls,
 the actions, the addresses and user agents seen after the revocation, and
 the log records behind it.
 
-An access key's use is narrowed to the calls signed with its key id. Evidence
-is aggregated per caller and target, so a use whose calls mix the revoked key
-with other keys, or successful calls with denied ones, is marked possible.
+An access key's use is narrowed to the calls signed with its key id: the
+evidence keeps the first and last call of each key id, so a key whose own
+last call came before --after is not reported although other keys went on
+calling. Evidence is aggregated per caller and target, so a use whose calls
+mix successful calls with denied ones, or that rests on evidence stored
+without each key's times, whose calls mix the revoked key with other keys,
+is marked possible.
 
 Exit status 0 means no use after the revocation time, 5 that use continued.`,
 		Example: `  blastradius verify --revoked AKIAEXAMPLEKEY000001 --after 2026-11-03T12:00:00Z
@@ -349,9 +353,12 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 		First: ev.First, Last: ev.Last, Calls: ev.Count, Denied: ev.Denied, Actions: ev.Actions,
 	}
 
-	// Evidence is aggregated per edge, so calls of the revoked credential
-	// that the edge mixes with other calls make the use possible.
+	// Evidence is aggregated per edge. When it keeps each key's calls
+	// apart, the use narrows to the revoked key's calls. When it does not,
+	// other keys' calls on the edge make the use possible.
 	var doubts []string
+	allowed := allowedAfter(ev, at)
+	count, denied := ev.Count, ev.Denied
 	if sc.key != "" {
 		if !slices.Contains(ev.Keys, sc.key) {
 			return useView{}, false, false
@@ -360,15 +367,22 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 			// The key's own calls all came before the revocation.
 			return useView{}, false, false
 		}
-		if len(ev.Keys) > 1 {
+		if ku, ok := ev.KeyUse(sc.key); ok {
+			if !ku.Last.After(at) {
+				return useView{}, false, false
+			}
+			u.First, u.Last, u.Calls, u.Denied = ku.First, ku.Last, ku.Count, ku.Denied
+			count, denied = ku.Count, ku.Denied
+			allowed = ku.LastAllowed.After(at)
+		} else if len(ev.Keys) > 1 {
 			doubts = append(doubts, fmt.Sprintf("the calls mix key %s with %d other keys", sc.key, len(ev.Keys)-1))
 		}
 	}
 	if sc.shared {
 		doubts = append(doubts, "the identity may act with other credentials too")
 	}
-	if ev.Count > 0 && ev.Denied > 0 {
-		doubts = append(doubts, fmt.Sprintf("denied calls: %d", ev.Denied))
+	if count > 0 && denied > 0 {
+		doubts = append(doubts, fmt.Sprintf("denied calls: %d", denied))
 	}
 	if len(doubts) > 0 {
 		u.Confidence = graph.Possible
@@ -388,7 +402,7 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 	for _, p := range ev.Records {
 		u.Records = append(u.Records, p.String())
 	}
-	return u, !allowedAfter(ev, at), true
+	return u, !allowed, true
 }
 
 // allowedAfter reports whether some call that was not denied came after

@@ -454,3 +454,93 @@ func TestVerifyDeclaredKeyTakesItsLoggedID(t *testing.T) {
 		}
 	}
 }
+
+// sessionsLog is a CloudTrail file in which role deployer invokes one
+// function with two session keys: ASIAEXAMPLESESSION11 at 03:10 and
+// ASIAEXAMPLESESSION12 at 14:00 on 2026-11-03. The log pools both calls
+// on one OBSERVED edge.
+const sessionsLog = `{"Records": [
+{"eventTime": "2026-11-03T03:10:00Z", "eventSource": "lambda.amazonaws.com", "eventName": "Invoke", "awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.20", "userAgent": "aws-cli/2.17.0",
+ "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/deployer/s1", "accountId": "111122223333", "accessKeyId": "ASIAEXAMPLESESSION11",
+   "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/deployer", "accountId": "111122223333", "userName": "deployer"}}},
+ "requestParameters": {"functionName": "arn:aws:lambda:us-east-1:111122223333:function:publish"}, "recipientAccountId": "111122223333"},
+{"eventTime": "2026-11-03T14:00:00Z", "eventSource": "lambda.amazonaws.com", "eventName": "Invoke", "awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.21", "userAgent": "aws-cli/2.17.0",
+ "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/deployer/s2", "accountId": "111122223333", "accessKeyId": "ASIAEXAMPLESESSION12",
+   "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/deployer", "accountId": "111122223333", "userName": "deployer"}}},
+ "requestParameters": {"functionName": "arn:aws:lambda:us-east-1:111122223333:function:publish"}, "recipientAccountId": "111122223333"}
+]}
+`
+
+// TestVerifySessionKeyOnPooledEdge: the revoked session key's own last
+// call, at 03:10, came before the revocation at 12:00, so it shows no
+// use, while the other key's call at 14:00 is a certain use of one call.
+func TestVerifySessionKeyOnPooledEdge(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "trail.json"), []byte(sessionsLog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", filepath.Join(dir, "trail.json")); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+
+	out, errs, code := runCLI(t, "--db", db, "verify", "--revoked", "ASIAEXAMPLESESSION11", "--after", revokedAt)
+	if code != exitOK || !strings.HasPrefix(out, "no use after revocation") {
+		t.Errorf("key last used at 03:10: exit %d, want %d:\n%s%s", code, exitOK, out, errs)
+	}
+
+	out, errs, code = runCLI(t, "--db", db, "verify", "--revoked", "ASIAEXAMPLESESSION12", "--after", revokedAt, "--format", "json")
+	if code != exitContinued {
+		t.Fatalf("key used at 14:00: exit %d, want %d: %s", code, exitContinued, errs)
+	}
+	var rep verifyReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Uses) != 1 {
+		t.Fatalf("%d uses, want 1: %+v", len(rep.Uses), rep.Uses)
+	}
+	u := rep.Uses[0]
+	at14 := time.Date(2026, 11, 3, 14, 0, 0, 0, time.UTC)
+	got := []any{u.From, u.To, u.Key, u.Confidence, u.Reason, u.Calls, u.First, u.Last}
+	want := []any{"arn:aws:iam::111122223333:role/deployer", "arn:aws:lambda:us-east-1:111122223333:function:publish",
+		"ASIAEXAMPLESESSION12", graph.Certain, "", int64(1), at14, at14}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("use (-got +want):\n%s", diff)
+	}
+}
+
+// TestVerifyPooledKeysWithoutKeyTimes: evidence stored without each key's
+// times cannot tell the keys' calls apart, so a key it names beside
+// another is possibly used when the edge's last call is after the
+// revocation.
+func TestVerifyPooledKeysWithoutKeyTimes(t *testing.T) {
+	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+	ev := &graph.Evidence{First: at.Add(-9 * time.Hour), Last: at.Add(2 * time.Hour), LastAllowed: at.Add(2 * time.Hour), Count: 2,
+		Keys: []string{"ASIAEXAMPLESESSION11", "ASIAEXAMPLESESSION12"}}
+	e := graph.Edge{From: "arn:aws:iam::111122223333:role/deployer", To: "arn:aws:lambda:us-east-1:111122223333:function:publish",
+		Kind: graph.EdgeObserved, Evidence: ev}
+	u, attempt, ok := useOf(e, scope{revoked: "ASIAEXAMPLESESSION11", identity: e.From, key: "ASIAEXAMPLESESSION11"}, at)
+	if !ok || attempt || u.Confidence != graph.Possible || u.Reason != "the calls mix key ASIAEXAMPLESESSION11 with 1 other keys" {
+		t.Errorf("use %+v, attempt %v, ok %v; want a possible use of mixed keys", u, attempt, ok)
+	}
+}
+
+// TestVerifyKeyDeniedAfterIsAttempt: on an edge pooling two keys, the
+// revoked key's only call after the revocation was denied, while the other
+// key's call after it was allowed. The revoked key made an attempt, not a
+// use.
+func TestVerifyKeyDeniedAfterIsAttempt(t *testing.T) {
+	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+	ev := &graph.Evidence{}
+	rec := graph.Pos{File: "ct.json", Line: 1}
+	ev.Add(at.Add(-time.Hour), "lambda:Invoke", "192.0.2.20", "aws-cli/2", "ASIAEXAMPLESESSION11", false, rec)
+	ev.Add(at.Add(time.Hour), "lambda:Invoke", "192.0.2.20", "aws-cli/2", "ASIAEXAMPLESESSION11", true, rec)
+	ev.Add(at.Add(2*time.Hour), "lambda:Invoke", "192.0.2.21", "aws-cli/2", "ASIAEXAMPLESESSION12", false, rec)
+	e := graph.Edge{From: "arn:aws:iam::111122223333:role/deployer", To: "arn:aws:lambda:us-east-1:111122223333:function:publish",
+		Kind: graph.EdgeObserved, Evidence: ev}
+	u, attempt, ok := useOf(e, scope{revoked: "ASIAEXAMPLESESSION11", identity: e.From, key: "ASIAEXAMPLESESSION11"}, at)
+	if !ok || !attempt || u.Calls != 1 || u.Denied != 1 || !u.Last.Equal(at.Add(time.Hour)) {
+		t.Errorf("use %+v, attempt %v, ok %v; want an attempt of 1 call and 1 denied, last at 13:00", u, attempt, ok)
+	}
+}
