@@ -588,7 +588,13 @@ func TestConcurrentWritersKeepEachOthersFacts(t *testing.T) {
 	want := []graph.Node{{ID: "runtime:shared", Kind: graph.NodeRuntime,
 		Attrs: map[string]string{"writer-0.yml": "3", "writer-1.yml": "3"},
 		Pos:   graph.Pos{File: "writer-0.yml", Line: 4}, Also: []graph.Pos{{File: "writer-1.yml", Line: 4}},
-		FirstSeen: t0, LastSeen: t0}}
+		FirstSeen: t0, LastSeen: t0,
+		// The writers' last facts set different attributes, so each is
+		// listed.
+		Facts: []graph.NodeFact{
+			{Source: "writer-0.yml", Pos: graph.Pos{File: "writer-0.yml", Line: 4}, Kind: graph.NodeRuntime, Attrs: map[string]string{"writer-0.yml": "3"}},
+			{Source: "writer-1.yml", Pos: graph.Pos{File: "writer-1.yml", Line: 4}, Kind: graph.NodeRuntime, Attrs: map[string]string{"writer-1.yml": "3"}},
+		}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("node both writers assert (-want +got):\n%s", diff)
 	}
