@@ -344,6 +344,23 @@ func (k EdgeKey) String() string { return k.From + " -" + string(k.Kind) + "-> "
 // Attr returns the attribute value or "".
 func (n Node) Attr(key string) string { return n.Attrs[key] }
 
+// AttrAccountExport is "true" on the facts read from an export of the live
+// account (aws iam get-account-authorization-details).
+const AttrAccountExport = "account_export"
+
+// PolicyAttr returns a policy document attribute (trust_policy, document)
+// as the rules read it. Where the node's sources state it differently and
+// one of them is an export of the live account, that is the export's
+// value, since it is what an attacker meets now, and otherwise Attr's.
+func (n Node) PolicyAttr(key string) string {
+	for _, f := range n.Facts {
+		if f.Attrs[AttrAccountExport] == "true" && f.Attrs[key] != "" {
+			return f.Attrs[key]
+		}
+	}
+	return n.Attrs[key]
+}
+
 // AttrValues returns the distinct non-empty values that the node's sources
 // give an attribute, in source order (see Edge.AttrValues).
 func (n Node) AttrValues(key string) []string {

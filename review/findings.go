@@ -350,7 +350,7 @@ func oidcWildcards(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([
 	}
 	var out []*Finding
 	for _, n := range ids {
-		doc := n.Attr("trust_policy")
+		doc := n.PolicyAttr("trust_policy")
 		if doc == "" {
 			continue
 		}

@@ -817,3 +817,31 @@ func TestParseCriticalityUTF32(t *testing.T) {
 		t.Errorf("error %v, want one starting %q", err, want)
 	}
 }
+
+// Terraform pins the role's OIDC subject, but the export of the live
+// account shows a trust without a sub condition: the finding follows the
+// export, as the linker's rules do.
+func TestOIDCWildcardOfDriftedTrust(t *testing.T) {
+	const role = "arn:aws:iam::111122223333:role/drifted"
+	trust := func(cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"` + cond + `}]}`
+	}
+	pinned := trust(`,"Condition":{"StringEquals":{"token.actions.githubusercontent.com:sub":"repo:example-org/app:ref:refs/heads/main"}}`)
+	s := memstore.New()
+	b := &graph.Batch{Time: time.Now(), Nodes: []graph.Node{
+		{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "infra/iam.tf", Line: 3},
+			Attrs: map[string]string{"type": "role", "trust_policy": pinned}},
+		{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "snapshots/account.json", Line: 40},
+			Attrs: map[string]string{"type": "role", "trust_policy": trust(""), graph.AttrAccountExport: "true"}},
+	}}
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := oidcWildcards(context.Background(), s, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Node != role {
+		t.Errorf("findings = %+v, want one for %s, whose live trust has no sub condition", fs, role)
+	}
+}

@@ -325,7 +325,7 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 	} else {
 		role.Attrs = copyAttrs(role.Attrs)
 	}
-	trust, err := appendTrust(role.Attr("trust_policy"), account, subs)
+	trust, err := appendTrust(role.PolicyAttr("trust_policy"), account, subs)
 	if err != nil {
 		return err
 	}
@@ -582,7 +582,7 @@ func addTrustCondition(ctx context.Context, o *Overlay, e Edit) error {
 		return err
 	}
 	for _, role := range roles {
-		doc := role.Attr("trust_policy")
+		doc := role.PolicyAttr("trust_policy")
 		if doc == "" {
 			return editErr("%s has no trust policy in the graph", role.ID)
 		}
@@ -653,7 +653,7 @@ func editStatement(ctx context.Context, o *Overlay, e Edit) error {
 			}
 			continue
 		}
-		doc := pol.Attr("document")
+		doc := pol.PolicyAttr("document")
 		if doc == "" {
 			return editErr("policy %s has no document in the graph", pol.ID)
 		}

@@ -38,6 +38,10 @@ func NewOverlay(base graph.Reader) *Overlay {
 
 // PutNode adds a node or replaces one of the base.
 func (o *Overlay) PutNode(n graph.Node) {
+	// The edited node is one statement of its own: the sources' facts,
+	// such as an exported document the rules would read in place of the
+	// edited one, no longer apply.
+	n.Facts = nil
 	delete(o.delNodes, n.ID)
 	o.nodes[n.ID] = n
 }

@@ -633,3 +633,40 @@ func withDerived(t *testing.T, s graph.Store, derive graph.DeriveFunc) graph.Sto
 	}
 	return s
 }
+
+// Terraform and an export of the account state the trust policy of role
+// drifted differently. An edit of the trust starts from the export's
+// document, which the rules read, and the edited role keeps no source
+// facts that would bring the export's unedited document back.
+func TestEditDriftedTrust(t *testing.T) {
+	const role = "arn:aws:iam::111122223333:role/drifted"
+	trust := func(principal string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`
+	}
+	declared := graph.Node{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "infra/iam.tf", Line: 3},
+		Attrs: map[string]string{"type": "role", "trust_policy": trust("arn:aws:iam::111122223333:user/ci"), "tf_address": "aws_iam_role.drifted"}}
+	exported := graph.Node{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "snapshots/account.json", Line: 40},
+		Attrs: map[string]string{"type": "role", "trust_policy": trust("arn:aws:iam::111122223333:user/ops"), graph.AttrAccountExport: "true"}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: []graph.Node{declared, exported}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	o, _, err := Apply(context.Background(), s, []Edit{{Kind: EditAddTrustCondition, Role: role, Operator: "Bool", Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _, _ := o.node(context.Background(), role)
+	if len(n.Facts) != 0 {
+		t.Errorf("edited role keeps %d source facts, want none", len(n.Facts))
+	}
+	p, err := awspolicy.Parse(n.PolicyAttr("trust_policy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Statements[0].Principal["AWS"]; !slices.Equal(got, []string{"arn:aws:iam::111122223333:user/ops"}) {
+		t.Errorf("edited trust names %v, want the export's principal user/ops", got)
+	}
+	if got := p.Statements[0].Condition["Bool"]["aws:MultiFactorAuthPresent"]; !slices.Equal(got, []string{"true"}) {
+		t.Errorf("edited trust condition = %v, want the added one", got)
+	}
+}

@@ -13,16 +13,16 @@ import (
 
 // Attributes this format adds; docs/facts.md lists them.
 const (
-	attrDocument         = "document"             // Policy: the policy JSON, compact
-	attrManaged          = "managed"              // Policy: "aws" for AWS managed policies
-	attrTrustPolicy      = "trust_policy"         // role: the trust policy JSON, compact
-	attrAccountExport    = "account_export"       // every node: read from an export of the account as it is
-	attrBoundary         = "permissions_boundary" // principal: ARN of its permissions boundary
-	attrPath             = "path"                 // principal or policy: its IAM path
-	attrInstanceProfiles = "instance_profiles"    // role: ARNs of the instance profiles holding it
-	attrLastUsed         = "last_used"            // role: when it was last used, as IAM reports it
-	attrDefaultVersion   = "default_version"      // managed Policy: id of the default version
-	attrOtherVersions    = "other_versions"       // managed Policy: JSON list of the other versions' documents
+	attrDocument         = "document"              // Policy: the policy JSON, compact
+	attrManaged          = "managed"               // Policy: "aws" for AWS managed policies
+	attrTrustPolicy      = "trust_policy"          // role: the trust policy JSON, compact
+	attrAccountExport    = graph.AttrAccountExport // every node: read from an export of the account as it is
+	attrBoundary         = "permissions_boundary"  // principal: ARN of its permissions boundary
+	attrPath             = "path"                  // principal or policy: its IAM path
+	attrInstanceProfiles = "instance_profiles"     // role: ARNs of the instance profiles holding it
+	attrLastUsed         = "last_used"             // role: when it was last used, as IAM reports it
+	attrDefaultVersion   = "default_version"       // managed Policy: id of the default version
+	attrOtherVersions    = "other_versions"        // managed Policy: JSON list of the other versions' documents
 )
 
 // The parts of get-account-authorization-details output the parser uses.

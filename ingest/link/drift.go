@@ -16,10 +16,6 @@ type drift struct {
 	sources    []string // the position of every source that gives one
 }
 
-// attrAccountExport marks facts read from an export of the live account
-// (aws iam get-account-authorization-details).
-const attrAccountExport = "account_export"
-
 // settleDrift finds the trust policies and policy documents that sources
 // grant differently, comparing canonical forms so that order, Sids and
 // spacing do not count. The rules then read the live account export's
@@ -49,25 +45,22 @@ func (v *view) settleDrift() []drift {
 			return
 		}
 		d := drift{node: n.ID, attr: attr}
-		var live *graph.NodeFact
-		for i := range n.Facts {
-			f := &n.Facts[i]
+		for _, f := range n.Facts {
 			if f.Attrs[attr] == "" {
 				continue
 			}
 			d.sources = append(d.sources, f.Pos.String())
-			if live == nil && f.Attrs[attrAccountExport] == "true" {
-				live = f
+			if d.used == "" && f.Attrs[graph.AttrAccountExport] == "true" {
+				d.used = f.Pos.String()
 			}
 		}
-		d.used = d.sources[0]
-		if live != nil && live.Attrs[attr] != n.Attr(attr) {
+		if d.used == "" {
+			d.used = d.sources[0]
+		}
+		if live := n.PolicyAttr(attr); live != n.Attr(attr) {
 			// A store may share the merged map with its own facts.
 			n.Attrs = copyAttrs(n.Attrs)
-			n.Attrs[attr] = live.Attrs[attr]
-		}
-		if live != nil {
-			d.used = live.Pos.String()
+			n.Attrs[attr] = live
 		}
 		out = append(out, d)
 	}
