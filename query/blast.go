@@ -855,10 +855,19 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 			key.Evidence = e.Evidence.Clone()
 			continue
 		}
-		if id := key.Node.Attr("key_id"); id != "" && !containsString(user.Evidence.Keys, id) {
+		id := key.Node.Attr("key_id")
+		if id != "" && !containsString(user.Evidence.Keys, id) {
 			continue
 		}
 		key.Evidence = user.Evidence.Clone()
+		if u, ok := user.Evidence.KeyUse(id); ok && id != "" {
+			// The user's calls mix the key's with those of its other
+			// keys, and the key's own times and counts tell when it was
+			// used. Actions, addresses and agents stay the user's.
+			key.Evidence.First, key.Evidence.Last, key.Evidence.LastAllowed = u.First, u.Last, u.LastAllowed
+			key.Evidence.Count, key.Evidence.Denied = u.Count, u.Denied
+			key.Evidence.Keys, key.Evidence.KeyUses = []string{id}, []graph.KeyUse{u}
+		}
 	}
 	if since.IsZero() {
 		return nil
@@ -880,7 +889,10 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 			continue
 		}
 		x.UsedAfter = ev.Last.After(since)
-		if !coversBefore {
+		if !coversBefore || !x.UsedAfter {
+			// A source first seen after the compromise made a call after
+			// it; a key's own times may show none, where its user's
+			// addresses include those of its other keys.
 			continue
 		}
 		for _, s := range append(append([]graph.Seen(nil), ev.Addrs...), ev.Agents...) {

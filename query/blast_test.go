@@ -642,3 +642,36 @@ func TestMarkDeadEnds(t *testing.T) {
 		t.Errorf("MarkDeadEnds counted %d, want 2", n)
 	}
 }
+
+// The user's calls mix two access keys: the old key, last used before
+// the compromise, and the new key, used after it from a new address. The
+// old key shows its own last use, so it is not flagged, while its user is.
+func TestKeyUseOfOneOfTwoKeys(t *testing.T) {
+	before := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	since := time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	const oldKey = "secret:aws:access-key:arn:aws:iam::111122223333:user/ci/old"
+	ev := &graph.Evidence{}
+	ev.Add(before, "s3:GetObject", "198.51.100.1", "cli", "AKIAEXAMPLEOLDKEY001", false, graph.Pos{})
+	ev.Add(after, "s3:GetObject", "203.0.113.9", "cli", "AKIAEXAMPLENEWKEY002", false, graph.Pos{})
+	b := newG().
+		node(oldKey, "type", "access-key", "key_id", "AKIAEXAMPLEOLDKEY001").
+		edge(oldKey, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAccess, bkt).
+		edge(user, graph.EdgeObserved, bkt)
+	b.edges[2].Evidence = ev
+	res := blast(t, b.store(t), oldKey, Options{Since: since})
+	k := res.Get(oldKey)
+	if k == nil || k.Evidence == nil {
+		t.Fatalf("old key = %+v, want it with the user's evidence", k)
+	}
+	if k.UsedAfter || len(k.NewSources) != 0 {
+		t.Errorf("old key: usedAfter=%v newSources=%v, want neither: its last call was before the compromise", k.UsedAfter, k.NewSources)
+	}
+	if !k.Evidence.Last.Equal(before) || k.Evidence.Count != 1 {
+		t.Errorf("old key evidence: last %v, count %d; want its own call at %v, 1", k.Evidence.Last, k.Evidence.Count, before)
+	}
+	if u := res.Get(user); u == nil || !u.UsedAfter || !cmp.Equal(u.NewSources, []string{"203.0.113.9"}) {
+		t.Errorf("user = %+v, want used after the compromise from 203.0.113.9", u)
+	}
+}
