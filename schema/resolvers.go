@@ -371,7 +371,17 @@ type evidenceView struct {
 	Addrs   []seenView
 	Agents  []seenView
 	Keys    []string
+	KeyUses []keyUseView
 	Records []string
+}
+
+type keyUseView struct {
+	Key         string
+	First       string
+	Last        string
+	LastAllowed *string
+	Count       int32
+	Denied      int32
 }
 
 type hop struct {
@@ -508,7 +518,14 @@ func viewEvidence(ev *graph.Evidence) *evidenceView {
 	}
 	v := &evidenceView{First: formatTime(ev.First), Last: formatTime(ev.Last), Count: clamp(ev.Count),
 		Denied: clamp(ev.Denied), Actions: ev.Actions, Addrs: viewSeen(ev.Addrs), Agents: viewSeen(ev.Agents),
-		Keys: ev.Keys}
+		Keys: ev.Keys, KeyUses: []keyUseView{}}
+	for _, u := range ev.KeyUses {
+		kv := keyUseView{Key: u.Key, First: formatTime(u.First), Last: formatTime(u.Last), Count: clamp(u.Count), Denied: clamp(u.Denied)}
+		if !u.LastAllowed.IsZero() {
+			kv.LastAllowed = optString(formatTime(u.LastAllowed))
+		}
+		v.KeyUses = append(v.KeyUses, kv)
+	}
 	for _, p := range ev.Records {
 		v.Records = append(v.Records, p.String())
 	}
