@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/internal/awspolicy"
 )
 
 // Plan is the order in which to contain and revoke: step 1 contains the
@@ -1344,6 +1345,33 @@ func dropLoggedTwins(creds []*Reached, isCred map[string]bool) []*Reached {
 	return out
 }
 
+// openTrustNote warns, for a role whose trust policy lets a web identity
+// provider's tokens in without pinning their subject, that workflows
+// outside the blast radius can open new sessions after the revocation.
+// It is "" for other roles.
+func openTrustNote(role graph.Node) string {
+	doc := role.PolicyAttr("trust_policy")
+	if doc == "" {
+		return ""
+	}
+	p, err := awspolicy.Parse(doc)
+	if err != nil {
+		return ""
+	}
+	var open []string
+	for _, o := range awspolicy.OpenWebIdentityTrust(p) {
+		who := "any subject"
+		if len(o.Patterns) > 0 {
+			who = "subjects matching " + strings.Join(o.Patterns, ", ")
+		}
+		open = append(open, fmt.Sprintf("statement %s lets tokens of %s for %s assume it", o.Statement, strings.Join(o.Providers, ", "), who))
+	}
+	if len(open) == 0 {
+		return ""
+	}
+	return "; its trust policy is open (" + strings.Join(open, "; ") + "), so a workflow or project outside the blast radius can open new sessions after the revocation: pin the sub condition to the subjects that need the role first"
+}
+
 // grantItem fills the item that undoes an administrator grant to an IAM
 // user or role: a policy attached to it or written into it.
 func grantItem(it *Item, holder string) {
@@ -1399,7 +1427,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Verify = trailLookup("Username", name, "<revocation time>", true)
 			return it
 		}
-		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name)
+		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name) + openTrustNote(n)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = roleUseLookup(n.ID, name, "<revocation time>")
 		return it

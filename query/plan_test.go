@@ -2621,3 +2621,30 @@ func TestPlanSessionCredentialsHaveNoReplacement(t *testing.T) {
 		t.Errorf("consumers %v, readers %v: want none", it.Consumers, it.ReadBy)
 	}
 }
+
+// A role whose trust lets any GitLab project of a group in, or any token
+// of a provider, gets a revocation item that says new sessions can still
+// be opened and what to pin; a role whose trust pins the subject does not.
+func TestRoleItemOpenTrust(t *testing.T) {
+	const provider = "arn:aws:iam::111122223333:oidc-provider/gitlab.com"
+	trust := func(cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"GitLab","Effect":"Allow","Principal":{"Federated":"` + provider +
+			`"},"Action":"sts:AssumeRoleWithWebIdentity"` + cond + `}]}`
+	}
+	for _, tc := range []struct {
+		name, trust, want string
+	}{
+		{"group pattern", trust(`,"Condition":{"StringLike":{"gitlab.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}`),
+			"statement GitLab lets tokens of " + provider + " for subjects matching project_path:acme/*:ref_type:branch:ref:main assume it"},
+		{"no sub condition", trust(""), "statement GitLab lets tokens of " + provider + " for any subject assume it"},
+		{"pinned", trust(`,"Condition":{"StringEquals":{"gitlab.com:sub":"project_path:acme/api:ref_type:branch:ref:main"}}`), ""},
+	} {
+		role := graph.Node{ID: "arn:aws:iam::111122223333:role/deployer", Kind: graph.NodeIdentity,
+			Attrs: map[string]string{"type": "role", "trust_policy": tc.trust}}
+		it := credentialItem(&Reached{Node: role}, &Result{}, nil, nil, 0)
+		open := strings.Contains(it.Action, "its trust policy is open")
+		if open != (tc.want != "") || !strings.Contains(it.Action, tc.want) {
+			t.Errorf("%s: action %q, want the open-trust note %q", tc.name, it.Action, tc.want)
+		}
+	}
+}

@@ -359,34 +359,17 @@ func oidcWildcards(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([
 			continue
 		}
 		var why []string
-		for i, st := range p.Statements {
-			if st.Effect != "Allow" || len(st.Principal["Federated"]) == 0 || !allowsWebIdentity(st.Action) {
-				continue
-			}
-			subs, found := subjectValues(st.Condition)
-			name := st.Sid
-			if name == "" {
-				name = fmt.Sprintf("%d", i+1)
-			}
-			switch {
-			case !found:
+		for _, open := range awspolicy.OpenWebIdentityTrust(p) {
+			if len(open.Patterns) == 0 {
 				anyone := "any subject the provider issues tokens for can assume it"
-				if strings.Contains(strings.Join(st.Principal["Federated"], ","), githubOIDCHost) {
+				if strings.Contains(strings.Join(open.Providers, ","), githubOIDCHost) {
 					anyone = "a workflow of any repository, branch or environment can assume it"
 				}
 				why = append(why, fmt.Sprintf("statement %s trusts %s with no sub condition: %s",
-					name, strings.Join(st.Principal["Federated"], ", "), anyone))
-			default:
-				var wild []string
-				for _, s := range subs {
-					if strings.ContainsAny(s, "*?") {
-						wild = append(wild, s)
-					}
-				}
-				if len(wild) > 0 {
-					why = append(why, fmt.Sprintf("statement %s matches subjects by pattern %s", name, strings.Join(wild, ", ")))
-				}
+					open.Statement, strings.Join(open.Providers, ", "), anyone))
+				continue
 			}
+			why = append(why, fmt.Sprintf("statement %s matches subjects by pattern %s", open.Statement, strings.Join(open.Patterns, ", ")))
 		}
 		if len(why) > 0 {
 			out = append(out, &Finding{Kind: FindingOIDCWildcard, Node: n.ID, Label: n.Label, Pos: posOf(n.Pos),
@@ -398,31 +381,6 @@ func oidcWildcards(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([
 
 // githubOIDCHost is the issuer host of GitHub Actions OIDC tokens.
 const githubOIDCHost = "token.actions.githubusercontent.com"
-
-func allowsWebIdentity(actions []string) bool {
-	for _, a := range actions {
-		if awspolicy.MatchAction(a, "sts:AssumeRoleWithWebIdentity") {
-			return true
-		}
-	}
-	return false
-}
-
-// subjectValues collects the values of every condition on a `sub` key.
-func subjectValues(cond map[string]map[string][]string) ([]string, bool) {
-	var out []string
-	found := false
-	for _, keys := range cond {
-		for k, vs := range keys {
-			if strings.HasSuffix(strings.ToLower(k), ":sub") {
-				found = true
-				out = append(out, vs...)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out, found
-}
 
 // floating maps how a CI job refers to outside code (the EXECUTES edge's
 // via) to the pins that let its owner change that code later: a tag or a
