@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -258,5 +259,54 @@ func TestLoginWithoutDeploy(t *testing.T) {
 	}
 	if roleType != "role" {
 		t.Errorf("role node type %q, want role", roleType)
+	}
+}
+
+// A literal AWS key in the environment is what the AWS CLI reads first,
+// but a login's output usually replaces it (export $(printf ...)), which
+// the scanner cannot follow. So a key set before the last login leaves
+// both the key's identity and the login's role possible. A key set after
+// the login, or with no login, is what the job deploys with. A key in the
+// job's variables is set before every script line.
+func TestDeployIdentityOfKeyAndLogin(t *testing.T) {
+	job := graph.GitLabJobID(testProject, ".gitlab-ci.yml", "deploy")
+	const role = "arn:aws:iam::111122223333:role/deployer"
+	const lambda = "    - aws lambda update-function-code --function-name api --zip-file fileb://fn.zip --region eu-west-1\n"
+	const assume = `    - >
+      export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s"
+      $(aws sts assume-role-with-web-identity --role-arn ` + role + `
+      --role-session-name "gitlab-$CI_JOB_ID" --web-identity-token $AWS_TOKEN
+      --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text))
+`
+	const export = "    - export AWS_SECRET_ACCESS_KEY=canary-exported-secret-value-X9x9\n"
+	head := "deploy:\n  id_tokens:\n    AWS_TOKEN:\n      aud: https://sts.amazonaws.com\n"
+	// The script starts on line 6 after head: the export is its first
+	// item there, and on line 11 after the five lines of assume.
+	scriptKey := func(line string) string {
+		return graph.CIAWSIdentityID(graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "deploy", "script@"+line))
+	}
+	varKey := graph.CIAWSIdentityID(graph.GitLabInlineSecretID(testProject, ".gitlab-ci.yml", "deploy", "AWS_SECRET_ACCESS_KEY"))
+	tests := []struct {
+		name, text string
+		as, mayAs  []string
+	}{
+		{"key exported before the login", head + "  script:\n" + export + assume + lambda, nil, []string{role, scriptKey("6")}},
+		{"key exported after the login", head + "  script:\n" + assume + export + lambda, nil, []string{scriptKey("11")}},
+		{"key in the job's variables", head + "  variables:\n    AWS_ACCESS_KEY_ID: AKIAEXAMPLEJOBKEY0003\n" +
+			"    AWS_SECRET_ACCESS_KEY: canary-variable-secret-value-X9x9\n  script:\n" + assume + lambda, nil, []string{role, varKey}},
+		{"key exported again after the login", head + "  script:\n" + export + assume +
+			"    - export AWS_SECRET_ACCESS_KEY=canary-other-secret-value-X9x9\n" + lambda, nil, []string{scriptKey("12")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := deploysOf(t, tt.text, job)
+			if len(ds) != 1 {
+				t.Fatalf("deploys %v, want one", ds)
+			}
+			as, may := slices.Sorted(slices.Values(ds[0].As)), slices.Sorted(slices.Values(ds[0].MayAs))
+			if !slices.Equal(as, tt.as) || !slices.Equal(may, tt.mayAs) {
+				t.Errorf("deploys as %q and may as %q, want %q and %q", as, may, tt.as, tt.mayAs)
+			}
+		})
 	}
 }

@@ -326,8 +326,12 @@ func (v *view) deployModifies(rt graph.Node, d pkgcmd.Deploy, fn graph.Node, con
 	for _, id := range d.As {
 		add(id, conf, "")
 	}
-	for _, id := range d.MayAs {
+	for i, id := range d.MayAs {
 		note := "a condition decides whether the job acts as this identity when it deploys"
+		if reason := d.MayAsReason(i); reason != "" {
+			add(id, graph.Possible, reason)
+			continue
+		}
 		if strings.HasPrefix(id, "aws:identity-of:") || strings.HasPrefix(id, "gcp:identity-of:") {
 			note = "the CI variables hold the credentials the job deploys with, and whose they are is not in the input"
 			switch {

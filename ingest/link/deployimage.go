@@ -328,7 +328,11 @@ func (v *view) imageDeployModifies(rt graph.Node, d pkgcmd.ImageDeploy, fn graph
 	for _, id := range d.As {
 		add(id, conf, "")
 	}
-	for _, id := range d.MayAs {
-		add(id, graph.Possible, "a condition decides whether the job acts as this identity when it deploys")
+	for i, id := range d.MayAs {
+		note := d.MayAsReason(i)
+		if note == "" {
+			note = "a condition decides whether the job acts as this identity when it deploys"
+		}
+		add(id, graph.Possible, note)
 	}
 }

@@ -27,6 +27,11 @@ type CloudLogin struct {
 	// TokenFile is the file that contains the token, when the command
 	// reads it from one, or "".
 	TokenFile string
+	// KeyBefore is the value of AWS_SECRET_ACCESS_KEY in the command's
+	// environment, as written, or "". A deploy whose environment holds
+	// the same value had the key set before the login. It must not reach
+	// the store, a log or an output.
+	KeyBefore string
 }
 
 // Kinds of DeployAuth.
@@ -54,6 +59,9 @@ type DeployAuth struct {
 	Key string
 	// Login is the exchange of the token (AuthOIDC).
 	Login CloudLogin
+	// Doubt says why the deploy only possibly acts with these
+	// credentials, or is "" when they are the only ones it may act with.
+	Doubt string
 }
 
 // credentialVars are the variables of a deploy's environment that
@@ -82,6 +90,9 @@ func keepCredentialEnv(effects []Effect, env Env) {
 		}
 		if d := effects[i].ImageDeploy; d != nil {
 			d.CredEnv = creds
+		}
+		if l := effects[i].Login; l != nil {
+			l.KeyBefore = creds["AWS_SECRET_ACCESS_KEY"]
 		}
 	}
 }
@@ -170,30 +181,40 @@ func ResolveVars(s string, env Env) string {
 	})
 }
 
+// keyBeforeLogin is the Doubt of a deploy whose AWS key the job set
+// before its last login.
+const keyBeforeLogin = "the job sets a literal AWS key before it exchanges a token for a role's credentials, and whether it replaces the key with them is not in the input"
+
 // authOf returns the credentials that a deploy of cloud acts with, given
 // the last login of that cloud before it, or nil. The AWS CLI reads an
 // AWS secret key in the environment first, then a role that AWS_ROLE_ARN
 // and AWS_WEB_IDENTITY_TOKEN_FILE name. A login's output commonly
 // replaces both (export $(printf ...)), which the scanner cannot follow,
-// so after a login only a literal key still counts.
-func authOf(cloud string, env Env, login *CloudLogin) DeployAuth {
+// so after a login only a literal key still counts: for certain when the
+// job set it after the login, and else, as the login's role, only
+// possibly. Then authOf returns both, each with its Doubt.
+func authOf(cloud string, env Env, login *CloudLogin) []DeployAuth {
 	a := DeployAuth{Cloud: cloud}
 	if cloud == "aws" {
 		key, hasKey := env["AWS_SECRET_ACCESS_KEY"]
 		switch {
+		case hasKey && login != nil && literal.LooksLikeCredential("AWS_SECRET_ACCESS_KEY", key) && key == login.KeyBefore:
+			k := DeployAuth{Cloud: cloud, Kind: AuthKey, Key: key, Doubt: keyBeforeLogin}
+			l := DeployAuth{Cloud: cloud, Kind: AuthOIDC, Login: *login, Doubt: keyBeforeLogin}
+			return []DeployAuth{k, l}
 		case hasKey && (login == nil || literal.LooksLikeCredential("AWS_SECRET_ACCESS_KEY", key)):
 			a.Kind, a.Key = AuthKey, key
-			return a
+			return []DeployAuth{a}
 		case login == nil && env["AWS_ROLE_ARN"] != "" && env["AWS_WEB_IDENTITY_TOKEN_FILE"] != "":
 			a.Kind = AuthOIDC
 			a.Login = CloudLogin{Cloud: "aws", Identity: env["AWS_ROLE_ARN"], TokenFile: env["AWS_WEB_IDENTITY_TOKEN_FILE"]}
-			return a
+			return []DeployAuth{a}
 		}
 	}
 	if login != nil {
 		a.Kind, a.Login = AuthOIDC, *login
 	}
-	return a
+	return []DeployAuth{a}
 }
 
 // roleARN matches the ARN of an IAM role written out in full.

@@ -1,6 +1,7 @@
 package pkgcmd
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -79,5 +80,109 @@ func TestLoginOf(t *testing.T) {
 		if ok && *e.Login != tt.want {
 			t.Errorf("%q: %+v, want %+v", tt.argv, *e.Login, tt.want)
 		}
+	}
+}
+
+// A literal key that the job set before its last login (the login's
+// KeyBefore) leaves both the key and the login possible, with the reason.
+// An AWS login of an earlier shell that keeps nothing leaves its role
+// possible, and so are the credentials the deploy has without it: a kept
+// login of an earlier shell, else none. A login in the deploy's own shell
+// counts as before, and so does a login whose shell keeps the credentials.
+// A Google Cloud login counts too, because its configuration is a file.
+// The reasons survive EncodeDeploy.
+func TestNameDeployIdentitiesOrder(t *testing.T) {
+	const role = "arn:aws:iam::111122223333:role/deployer"
+	const other = "arn:aws:iam::111122223333:role/other"
+	const key = "canary-early-key-X9x9"
+	login := func(arn, before string) Effect {
+		return Effect{Login: &CloudLogin{Cloud: "aws", Identity: arn, KeyBefore: before}}
+	}
+	lambda := func(env Env) Effect {
+		return Effect{Deploy: &Deploy{Service: DeployLambda, Name: "api", CredEnv: env}}
+	}
+	// identity names a key "key", a login its role and nothing "vars";
+	// only a login's role is certain.
+	identity := func(a DeployAuth) (string, bool) {
+		switch a.Kind {
+		case AuthKey:
+			return "key", false
+		case AuthOIDC:
+			return a.Login.Identity, true
+		}
+		return "vars", false
+	}
+	keyEnv := Env{"AWS_SECRET_ACCESS_KEY": key}
+	gcpLogin := Effect{Login: &CloudLogin{Cloud: "gcp", Identity: "sa@p.iam.gserviceaccount.com"}}
+	gcpDeploy := Effect{Deploy: &Deploy{Service: DeployFunctions, Name: "api"}}
+	tests := []struct {
+		name    string
+		effects []Effect
+		shells  []Shell
+		as, may string // may as id=reason, with reason shortened to "key" or "shell"
+	}{
+		{"key before the login", []Effect{login(role, key), lambda(keyEnv)}, nil, "", "key=key,arn:aws:iam::111122223333:role/deployer=key"},
+		{"key after the login", []Effect{login(role, ""), lambda(keyEnv)}, nil, "", "key="},
+		{"other key before the login", []Effect{login(role, "canary-other-key-X9x9"), lambda(keyEnv)}, nil, "", "key="},
+		{"same shell", []Effect{login(role, ""), lambda(nil)}, []Shell{{0, false}}, role, ""},
+		{"later shell", []Effect{login(role, ""), lambda(nil)}, []Shell{{0, false}, {1, false}}, "",
+			role + "=shell,vars=shell"},
+		{"later shell, kept", []Effect{login(role, ""), lambda(nil)}, []Shell{{0, true}, {1, false}}, role, ""},
+		{"later shell, an earlier login kept", []Effect{login(other, ""), login(role, ""), lambda(nil)},
+			[]Shell{{0, true}, {1, false}, {2, false}}, "", role + "=shell," + other + "=shell"},
+		{"later shell, key of the deploy's own", []Effect{login(role, ""), lambda(keyEnv)}, []Shell{{0, false}, {1, false}}, "",
+			role + "=shell,key=shell"},
+		{"gcp login in an earlier shell", []Effect{gcpLogin, gcpDeploy}, []Shell{{0, false}, {1, false}},
+			"sa@p.iam.gserviceaccount.com", ""},
+	}
+	short := map[string]string{keyBeforeLogin: "key", loginElsewhere: "shell", "": ""}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Fresh deploys, since NameDeployIdentities fills them in.
+			effects := make([]Effect, len(tt.effects))
+			for i, e := range tt.effects {
+				if e.Deploy != nil {
+					d := *e.Deploy
+					e.Deploy = &d
+				}
+				effects[i] = e
+			}
+			NameDeployIdentitiesInShells(effects, tt.shells, identity)
+			d, ok := DecodeDeploy(EncodeDeploy(*effects[len(effects)-1].Deploy))
+			if !ok {
+				t.Fatal("deploy does not decode")
+			}
+
+			var may []string
+			for i, id := range d.MayAs {
+				reason, ok := short[d.MayAsReason(i)]
+				if !ok {
+					reason = "?" + d.MayAsReason(i)
+				}
+				may = append(may, id+"="+reason)
+			}
+
+			if got := strings.Join(d.As, ","); got != tt.as {
+				t.Errorf("as %q, want %q", got, tt.as)
+			}
+			if got := strings.Join(may, ","); got != tt.may {
+				t.Errorf("may as %q, want %q", got, tt.may)
+			}
+		})
+	}
+}
+
+// Effects records on a login the AWS key of its environment, which
+// NameDeployIdentities compares with the deploy's.
+func TestLoginKeyBefore(t *testing.T) {
+	env := Env{"AWS_SECRET_ACCESS_KEY": "canary-early-key-X9x9"}
+	es := Effects([]string{"aws", "sts", "assume-role-with-web-identity", "--role-arn", "arn:aws:iam::111122223333:role/deployer",
+		"--role-session-name", "ci", "--web-identity-token", "$TOKEN"}, env)
+	if len(es) != 1 || es[0].Login == nil {
+		t.Fatalf("effects %+v, want one login", es)
+	}
+	if got := es[0].Login.KeyBefore; got != "canary-early-key-X9x9" {
+		t.Errorf("KeyBefore %q, want the environment's key", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,6 +44,10 @@ type Deploy struct {
 	// those it may deploy as. A CI reader fills them in from the job's
 	// cloud login.
 	As, MayAs []string
+	// MayAsReasons are, at the index of each identity of MayAs, the reason
+	// the job only may deploy as it, or "" for the linker's own reason.
+	// The list may be shorter than MayAs (MayDeployAs).
+	MayAsReasons []string
 	// Dir is the folder deployed, relative to the checkout. It is set
 	// from Effect.Dir when the deploy is recorded in a runtime's attributes.
 	Dir string
@@ -108,7 +113,32 @@ func EncodeDeploy(d Deploy) string {
 	for _, id := range d.MayAs {
 		v.Add("may_as", id)
 	}
+	if slices.ContainsFunc(d.MayAsReasons, func(s string) bool { return s != "" }) {
+		for i := range d.MayAs {
+			v.Add("may_as_reason", d.MayAsReason(i))
+		}
+	}
 	return v.Encode()
+}
+
+// MayDeployAs adds id to the identities the job may deploy as, with the
+// reason it only may, or "".
+func (d *Deploy) MayDeployAs(id, reason string) {
+	if reason != "" {
+		for len(d.MayAsReasons) < len(d.MayAs) {
+			d.MayAsReasons = append(d.MayAsReasons, "")
+		}
+		d.MayAsReasons = append(d.MayAsReasons, reason)
+	}
+	d.MayAs = append(d.MayAs, id)
+}
+
+// MayAsReason returns the reason the job only may deploy as MayAs[i], or "".
+func (d Deploy) MayAsReason(i int) string {
+	if i < len(d.MayAsReasons) {
+		return d.MayAsReasons[i]
+	}
+	return ""
 }
 
 // DecodeDeploy reads an item of the AttrDeploys list. ok is false for an
@@ -122,6 +152,9 @@ func DecodeDeploy(item string) (d Deploy, ok bool) {
 		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"], Guessed: v.Get("guessed") == "true",
 		SAMCommand: v.Get("sam_command"), SAMConfig: v.Get("sam_config"), SAMEnv: v.Get("sam_env"),
 		SAMBuilt: v.Get("sam_built") == "true"}
+	if reasons := v["may_as_reason"]; len(reasons) == len(d.MayAs) {
+		d.MayAsReasons = reasons
+	}
 	d.Line, _ = strconv.Atoi(v.Get("line"))
 	return d, d.Service != "" && d.Name != ""
 }
@@ -484,18 +517,57 @@ func DeployCloud(service string) string {
 	return ""
 }
 
+// Shell is a part of a job's commands that one shell runs, for
+// NameDeployIdentitiesInShells.
+type Shell struct {
+	// Start is the index of the shell's first effect.
+	Start int
+	// Keeps is set when the shell writes credentials where the later
+	// shells read them: a file they source ($BASH_ENV) or the AWS CLI's
+	// configuration (aws configure set, ~/.aws/credentials).
+	Keeps bool
+}
+
+// loginElsewhere is the Doubt of a deploy after an AWS login that
+// another shell of the job ran.
+const loginElsewhere = "the job exchanges a token for a role's credentials in an earlier shell, whose exported variables do not reach the deploy's, and writes them nowhere the deploy's shell reads, as far as the input shows"
+
 // NameDeployIdentities adds to each deploy of effects that names no
 // identity the one that identity returns for its credentials (DeployAuth).
-// The job deploys as it when certain is set, and else may deploy as it.
-// Each deploy acts with the credentials of its own environment, or else
-// with those of the last CloudLogin of its cloud (DeployCloud) before it.
-// identity returns "" for none. For AuthUnknown, a CI reader names the
-// identity of the CI variables that the input does not show.
+// The job deploys as it when certain is set and the DeployAuth has no
+// Doubt, and else may deploy as it. Each deploy acts with the
+// credentials of its own environment, or else with those of the last
+// CloudLogin of its cloud (DeployCloud) before it. identity returns ""
+// for none. For AuthUnknown, a CI reader names the identity of the CI
+// variables that the input does not show.
 func NameDeployIdentities(effects []Effect, identity func(a DeployAuth) (id string, certain bool)) {
-	logins := map[string]*CloudLogin{}
-	for _, e := range effects {
-		if e.Login != nil {
-			logins[e.Login.Cloud] = e.Login
+	NameDeployIdentitiesInShells(effects, nil, identity)
+}
+
+// NameDeployIdentitiesInShells is NameDeployIdentities for a job whose
+// effects shells run one after the other (CircleCI's run steps), with
+// the environment of the job but not each other's exports. An AWS login
+// reaches a deploy in a later shell only when its shell Keeps the
+// credentials. Else the deploy possibly acts as the login's role, and
+// possibly as it would without that login. A Google Cloud login writes
+// a file, which later shells read. No shells make one shell.
+func NameDeployIdentitiesInShells(effects []Effect, shells []Shell, identity func(a DeployAuth) (id string, certain bool)) {
+	type loginAt struct {
+		l     *CloudLogin
+		shell int
+	}
+	last := map[string]loginAt{}          // the last login of each cloud
+	keptLogin := map[string]*CloudLogin{} // the last one that later shells read
+	shell := 0
+	for i, e := range effects {
+		for shell+1 < len(shells) && shells[shell+1].Start <= i {
+			shell++
+		}
+		if l := e.Login; l != nil {
+			last[l.Cloud] = loginAt{l, shell}
+			if l.Cloud != "aws" || shell >= len(shells) || shells[shell].Keeps {
+				keptLogin[l.Cloud] = l
+			}
 			continue
 		}
 		d := e.Deploy
@@ -509,13 +581,26 @@ func NameDeployIdentities(effects []Effect, identity func(a DeployAuth) (id stri
 		if cloud == "" {
 			continue
 		}
-		id, certain := identity(authOf(cloud, d.CredEnv, logins[cloud]))
-		switch {
-		case id == "":
-		case certain:
-			d.As = append(d.As, id)
-		default:
-			d.MayAs = append(d.MayAs, id)
+		at := last[cloud]
+		var auths []DeployAuth
+		if at.l != nil && at.shell != shell && keptLogin[cloud] != at.l {
+			// The login's role, or what the deploy acts with without it.
+			auths = append(authOf(cloud, nil, at.l), authOf(cloud, d.CredEnv, keptLogin[cloud])...)
+			for k := range auths {
+				auths[k].Doubt = loginElsewhere
+			}
+		} else {
+			auths = authOf(cloud, d.CredEnv, at.l)
+		}
+		for _, a := range auths {
+			id, certain := identity(a)
+			switch {
+			case id == "" || slices.Contains(d.As, id) || slices.Contains(d.MayAs, id):
+			case certain && a.Doubt == "":
+				d.As = append(d.As, id)
+			default:
+				d.MayDeployAs(id, a.Doubt)
+			}
 		}
 	}
 }
