@@ -323,6 +323,9 @@ type jobState struct {
 	// of the job sets it (npmRegistrySet).
 	npmRegistry    string
 	npmRegistrySet bool
+	// shells are the run steps and aws-cli orb logins, each in a shell
+	// of its own, by the index of its first effect in scan.
+	shells []pkgcmd.Shell
 }
 
 func (j *jobState) useOrb(o *orb, elem string, line int) {
@@ -972,6 +975,7 @@ func (c *converter) runStep(j *jobState, params *yaml.Node, scope map[string]*ya
 	lines := strings.Count(cmd, "\n")
 	s := script{line: j.line, params: c.paramValues(cmd, scope), top: j.checkedOut && wd == "."}
 	cmd, _ = c.subst(cmd, scope)
+	j.shells = append(j.shells, pkgcmd.Shell{Start: len(j.scan.Effects()), Keeps: keepsCredentials(cmd)})
 	j.scan.ScanEnv(cmd, wd, env)
 	s.text = cmd
 	if n := deref(params); n != nil && n.Line > 0 {

@@ -1,6 +1,7 @@
 package circleci
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -16,9 +17,12 @@ import (
 // the identity of an AWS key written out in an environment or a run step.
 // Else the job possibly deploys as the identity of the project's and the
 // contexts' variables, which contain the credentials it does not set.
-// Every login's identity is written, also one that no deploy uses.
+// Every login's identity is written, also one that no deploy uses. Each
+// run step runs in a shell of its own (j.shells), so a login that a run
+// step exports reaches the deploys of later steps only when the step
+// writes the credentials where they read them (keepsCredentials).
 func (c *converter) deployIdentities(j *jobState, effects []pkgcmd.Effect) {
-	pkgcmd.NameDeployIdentities(effects, func(a pkgcmd.DeployAuth) (string, bool) {
+	pkgcmd.NameDeployIdentitiesInShells(effects, j.shells, func(a pkgcmd.DeployAuth) (string, bool) {
 		switch {
 		case a.Kind == pkgcmd.AuthOIDC:
 			return c.oidcIdentity(j, a.Login)
@@ -140,6 +144,15 @@ func (c *converter) orbLogin(j *jobState, o *orb, elem string, params *yaml.Node
 	if role == "" {
 		return
 	}
+	// The orb writes the role's credentials to a profile of the AWS
+	// CLI's configuration, which later steps read.
+	j.shells = append(j.shells, pkgcmd.Shell{Start: len(j.scan.Effects()), Keeps: true})
 	j.scan.Add(pkgcmd.Effect{Login: &pkgcmd.CloudLogin{Cloud: "aws", Identity: pkgcmd.ResolveVars(role, j.scan.Env()),
-		Token: "CIRCLE_OIDC_TOKEN_V2"}})
+		Token: "CIRCLE_OIDC_TOKEN_V2", KeyBefore: j.scan.Env()["AWS_SECRET_ACCESS_KEY"]}})
 }
+
+// keepsCredentials matches a command that writes credentials where the
+// later run steps of the job read them: a line appended to $BASH_ENV,
+// which CircleCI sources at the start of each step, aws configure set,
+// or the AWS CLI's credentials file.
+var keepsCredentials = regexp.MustCompile(`(?:>|\btee\b[^|;&\n]*)\s*["']?\$\{?BASH_ENV\b|\baws\s+configure\s+set\b|\.aws/credentials\b`).MatchString

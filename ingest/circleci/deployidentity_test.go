@@ -93,7 +93,9 @@ func deployIdentitiesOf(t *testing.T, text, id string) (as, may, subject string)
 // aws-cli orb assumes with the job's OIDC token. A role that a variable
 // the file does not set names is possibly the OIDC token's. Of two logins
 // the last before the deploy counts, and the subject lists every role the
-// job assumes, also one that no deploy uses.
+// job assumes, also one that no deploy uses. A literal key of the job's
+// environment is set before any login, which may replace it, so the key's
+// identity and the role are both possible.
 func TestDeployIdentityNamedByJob(t *testing.T) {
 	job := graph.CircleCIJobID(testRepo, ".circleci/config.yml", "deploy")
 	const role = "arn:aws:iam::111122223333:role/deployer"
@@ -142,6 +144,12 @@ func TestDeployIdentityNamedByJob(t *testing.T) {
 		{"aws-cli orb login after the deploy", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", "", `      - run: ` + deploy + `
       - aws-cli/setup:
           role_arn: ` + role + "\n", "", graph.CIAWSIdentityID(graph.CircleCIProjectVariablesID(testRepo)), role},
+		{"aws-cli orb after a key of the job's environment", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", `    environment:
+      AWS_ACCESS_KEY_ID: AKIAEXAMPLEJOBKEY0005
+      AWS_SECRET_ACCESS_KEY: canary-job-secret-value-X9x9
+`, `      - aws-cli/setup:
+          role_arn: ` + role + `
+      - run: ` + deploy + "\n", "", stepKey + "," + role, role},
 		{"aws-cli orb, role from the environment", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", `    environment:
       AWS_ROLE_ARN: ` + role + "\n", `      - aws-cli/setup:
           role_arn: ${AWS_ROLE_ARN}
@@ -167,6 +175,62 @@ func TestDeployIdentityNamedByJob(t *testing.T) {
 			}
 			if subject != tt.subject {
 				t.Errorf("subject's oidc_identities %q, want %q", subject, tt.subject)
+			}
+		})
+	}
+}
+
+// Each run step runs in a shell of its own, and CircleCI sources
+// $BASH_ENV at the start of each step. A login whose output a run step
+// exports reaches a deploy of that step for certain. A deploy of a later
+// step only possibly acts as the login's role, or else as the identity
+// of the project's variables, unless the step writes the credentials
+// where later steps read them: $BASH_ENV, aws configure set, or
+// ~/.aws/credentials.
+func TestDeployIdentityAcrossRunSteps(t *testing.T) {
+	job := graph.CircleCIJobID(testRepo, ".circleci/config.yml", "deploy")
+	const role = "arn:aws:iam::111122223333:role/deployer"
+	const deploy = "      - run: aws lambda update-function-code --function-name api --zip-file fileb://fn.zip --region eu-west-1\n"
+	const assume = `      - run: |
+          export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s" \
+            $(aws sts assume-role-with-web-identity --role-arn ` + role + ` --role-session-name ci \
+            --web-identity-token "$CIRCLE_OIDC_TOKEN_V2" \
+            --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text))
+`
+	vars := graph.CIAWSIdentityID(graph.CircleCIProjectVariablesID(testRepo))
+	tests := []struct {
+		name, steps string
+		as, may     string
+	}{
+		{"deploy in the login's step", strings.TrimSuffix(assume, "\n") + "\n          " +
+			strings.TrimPrefix(deploy, "      - run: "), role, ""},
+		{"deploy in a later step", assume + deploy, "", role + "," + vars},
+		{"exports written to BASH_ENV", assume +
+			`          echo "export AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN=$AWS_SESSION_TOKEN" >> "$BASH_ENV"
+` + deploy, role, ""},
+		{"aws configure set", assume +
+			"          aws configure set aws_access_key_id \"$AWS_ACCESS_KEY_ID\"\n" +
+			"          aws configure set aws_secret_access_key \"$AWS_SECRET_ACCESS_KEY\"\n" +
+			"          aws configure set aws_session_token \"$AWS_SESSION_TOKEN\"\n" + deploy, role, ""},
+		{"credentials file", assume +
+			"          printf '[default]\\naws_access_key_id=%s\\naws_secret_access_key=%s\\naws_session_token=%s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" > ~/.aws/credentials\n" +
+			deploy, role, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := `version: 2.1
+jobs:
+  deploy:
+    docker:
+      - image: cimg/node:20.0
+    steps:
+` + tt.steps + `workflows:
+  main:
+    jobs: [deploy]
+`
+			as, may, _ := deployIdentitiesOf(t, text, job)
+			if as != tt.as || may != tt.may {
+				t.Errorf("deploys as %q and may as %q, want %q and %q", as, may, tt.as, tt.may)
 			}
 		})
 	}

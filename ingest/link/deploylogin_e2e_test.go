@@ -2,6 +2,7 @@ package link
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,5 +159,78 @@ func TestDeployAsTokenRole(t *testing.T) {
 	}
 	if r := es[0].Attr(graph.AttrReason); !strings.Contains(r, "OIDC token") || strings.Contains(r, "CI variables") {
 		t.Errorf("reason %q, want the OIDC token's doubt", r)
+	}
+}
+
+// TestDeployAsKeyOrLogin follows a GitLab job that exports a literal AWS
+// key before it assumes the deployer, and a CircleCI job that assumes the
+// deployer in one run step and deploys in the next, which is a shell of
+// its own. Either may deploy as the deployer, so the deployer gets a
+// possible CAN_MODIFY to the function whose reason names the doubt, next
+// to the identity the job acts as otherwise: the key's, or the CI
+// variables'.
+func TestDeployAsKeyOrLogin(t *testing.T) {
+	tests := []struct {
+		name, file, text string
+		other, doubt     string
+	}{
+		{"key before the login", ".gitlab-ci.yml", `deploy:
+  id_tokens:
+    AWS_TOKEN:
+      aud: https://gitlab.com
+  script:
+    - export AWS_ACCESS_KEY_ID=AKIAEXAMPLEJOBKEY0004
+    - export AWS_SECRET_ACCESS_KEY=canary-early-secret-value-X9x9
+    - >
+      export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s"
+      $(aws sts assume-role-with-web-identity --role-arn ` + deployer + `
+      --role-session-name "gitlab-$CI_JOB_ID" --web-identity-token $AWS_TOKEN
+      --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text))
+    - aws lambda update-function-code --function-name api --zip-file fileb://api.zip --region us-east-1
+`, graph.CIAWSIdentityID(graph.GitLabInlineSecretID(deployRepo, ".gitlab-ci.yml", "deploy", "script@7")),
+			"literal AWS key before"},
+		{"login in an earlier run step", ".circleci/config.yml", `version: 2.1
+jobs:
+  deploy:
+    docker:
+      - image: cimg/node:20.0
+    steps:
+      - checkout
+      - run: |
+          export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s" \
+            $(aws sts assume-role-with-web-identity --role-arn ` + deployer + ` --role-session-name ci \
+            --web-identity-token "$CIRCLE_OIDC_TOKEN_V2" --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text))
+      - run: aws lambda update-function-code --function-name api --zip-file fileb://api.zip --region us-east-1
+workflows:
+  main:
+    jobs:
+      - deploy:
+          context: aws
+`, graph.CIAWSIdentityID(graph.CircleCIProjectVariablesID(deployRepo)), "earlier shell"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := deployStore(t, map[string]string{
+				"infra/main.tf":     lambdaTerraform + deployerTrust,
+				tt.file:             tt.text,
+				"package-lock.json": deployLock,
+			}, nil)
+			got := canModify(t, s, lambdaID)
+			slices.Sort(got)
+			want := []string{deployer + " possible", tt.other + " possible"}
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("CAN_MODIFY to the function from:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			es, err := s.Expand(context.Background(), []string{deployer}, graph.Out, graph.EdgeCanModify)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range es {
+				if e.To == lambdaID && !strings.Contains(e.Attr(graph.AttrReason), tt.doubt) {
+					t.Errorf("reason %q, want it to name %q", e.Attr(graph.AttrReason), tt.doubt)
+				}
+			}
+		})
 	}
 }
