@@ -164,11 +164,14 @@ func ciSecretKeys(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]
 	var out []*Finding
 	for _, s := range ci {
 		var keys []string
-		registry, githubPackages := "", false
+		registry, githubPackages, cloud := "", false, false
 		for _, id := range heldBy[s.ID] {
 			n := byID[id]
 			if n.Kind == graph.NodeIdentity || n.Attr(graph.AttrLongLived) == "true" {
 				keys = append(keys, id)
+				if p := n.Attr(graph.AttrProvider); p == "aws" || p == "gcp" {
+					cloud = true
+				}
 			}
 			if eco := n.Attr("ecosystem"); n.Attr("type") == "registry-account" && (eco == "npm" || eco == "pypi") {
 				switch host := n.Attr("registry"); host {
@@ -189,8 +192,13 @@ func ciSecretKeys(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([]
 		case githubPackages:
 			f.Detail = fmt.Sprintf("CI secret %s stores a long-lived npm.pkg.github.com token; the release job's GITHUB_TOKEN, with packages: write, would publish to GitHub Packages of its own repository instead",
 				nameOf(s))
-		case len(keys) > 0:
+		case len(keys) > 0 && cloud:
 			f.Detail = fmt.Sprintf("CI secret %s stores the long-lived credential %s; an OIDC role bound to a branch or environment would issue short-lived sessions instead",
+				nameOf(s), strings.Join(f.Related, ", "))
+		case len(keys) > 0:
+			// Services other than the clouds rarely take a CI job's OIDC
+			// token, so the advice is the one that applies to any token.
+			f.Detail = fmt.Sprintf("CI secret %s stores the long-lived credential %s; scope it to what the job needs and rotate it, or use short-lived tokens where the service issues them",
 				nameOf(s), strings.Join(f.Related, ", "))
 		case keyNames.MatchString(s.Attr(graph.AttrName)):
 			f.Detail = fmt.Sprintf("CI secret %s is named like a long-lived cloud key; no input shows which key it holds", nameOf(s))
