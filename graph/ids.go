@@ -242,3 +242,18 @@ func DockerfileInlineSecretID(dockerfileID, key string) string {
 func ImageBuildID(jobID string, line int) string {
 	return jobID + "/build@" + strconv.Itoa(line)
 }
+
+// ComposeServiceID returns the id of the Package node of a service of a
+// Docker Compose file that builds an image. The id joins the repository's
+// id without its "repo:" prefix, the file's path in the repository, "#"
+// and the service's name: compose:github.com/example-org/shop/compose.yaml#api.
+func ComposeServiceID(repoID, path, service string) string {
+	return "compose:" + strings.TrimPrefix(repoID, "repo:") + "/" + path + "#" + service
+}
+
+// ComposeBuildID returns the id of the Runtime of the image build of a
+// Compose service that a CI job's Compose command runs: the id of the
+// command's build (ImageBuildID), "#" and the service's name.
+func ComposeBuildID(jobID string, line int, service string) string {
+	return ImageBuildID(jobID, line) + "#" + service
+}

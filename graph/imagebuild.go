@@ -30,3 +30,24 @@ const (
 	AttrStage   = "stage"
 	AttrStageOf = "stage_of"
 )
+
+// Docker Compose services that build images, and the CI commands that
+// build them with Compose.
+const (
+	// AttrComposeCommands, on a CI job, lists the job's Compose commands
+	// that build or push images: docker compose build, up --build, push,
+	// and docker buildx bake with a Compose file. The value is a JSON array
+	// of objects with the fields line, dir, files, services, builds,
+	// pushes, vars and env_known.
+	AttrComposeCommands = "compose_commands"
+	// EcosystemCompose is the ecosystem of the Package node of a Compose
+	// service that builds an image (ComposeServiceID). Its "path" is the
+	// Compose file, AttrComposeService the service's name, and it has
+	// the attributes of an image build: "dockerfile_id", AttrDockerfile,
+	// AttrBuildContext, AttrBuildTarget or AttrBuildTargetUnknown,
+	// AttrBuildInputs (the variables that give its build arguments and
+	// secrets) and AttrBuildArgValues. "image" is the id of the image's
+	// name node, when the service names an image that can be pushed.
+	EcosystemCompose   = "compose"
+	AttrComposeService = "service"
+)

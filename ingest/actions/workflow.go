@@ -222,6 +222,9 @@ type job struct {
 	// what each receives of the job's secrets (readScriptBuildRuns,
 	// readActionBuildRun).
 	buildRuns []buildRun
+	// composeCmds are the Compose commands of the job's run steps that
+	// build or push images (readComposeCommands).
+	composeCmds []registry.ComposeCommand
 	// awsIdents and gcpIdents are the cloud identities the job acts as
 	// after the steps read so far, awsRegion the region that
 	// configure-aws-credentials set, and cloudLogins the registry logins
@@ -414,6 +417,7 @@ func (w *workflow) convertJob(key, n *yaml.Node) {
 		j.attrs["workflow_call_secrets"] = graph.JoinList(names)
 	}
 
+	w.writeComposeCommands(j)
 	if ids := j.oidcIdentities(); len(ids) > 0 {
 		j.attrs["oidc_identities"] = graph.JoinList(ids)
 	}
@@ -633,6 +637,7 @@ func (w *workflow) readSteps(j *job, n *yaml.Node) {
 			w.readScriptPublish(j, run, step, lookup(st, "run").Line, env, literals)
 			w.readScriptBuilds(j, run, wd, lookup(st, "run").Line, env)
 			w.readScriptBuildRuns(j, run, wd, lookup(st, "run"), env)
+			w.readComposeCommands(j, run, wd, lookup(st, "run"), env)
 			w.executeNamed(j, j.effects[named:], step, lookup(st, "run").Line)
 			shell, _ := scalar(lookup(st, "shell"))
 			if shell == "" {

@@ -29,6 +29,7 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
 	"github.com/blastradius-dev/blastradius/ingest/internal/image"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
 )
 
@@ -88,16 +89,26 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 			continue
 		}
 		res.Records++
-		readService(f, dir, name, svc, res)
+		readService(f, dir, name, svc, deref(field(root, "secrets")), res)
 	}
 	return nil
 }
 
-// readService records the image a service builds, when it names one.
-func readService(f *ingest.File, dir, name string, svc *yaml.Node, res *ingest.Result) {
+// readService records the build of a service that has one, and the
+// image it builds, when it names one. secrets is the file's top-level
+// secrets mapping, or nil.
+func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res *ingest.Result) {
 	build, imageNode := deref(field(svc, "build")), deref(field(svc, "image"))
-	if build == nil || imageNode == nil || imageNode.Kind != yaml.ScalarNode {
+	if build == nil {
 		return
+	}
+	imageText := ""
+	if imageNode != nil && imageNode.Kind == yaml.ScalarNode {
+		imageText = imageNode.Value
+	}
+	forImage := ""
+	if imageText != "" {
+		forImage = " for image " + imageText
 	}
 	pos := func(n *yaml.Node) ingest.Position { return ingest.Position{File: f.Path, Line: n.Line, Col: n.Column} }
 	at := func(n *yaml.Node) graph.Pos { return graph.Pos{File: f.Path, Line: n.Line} }
@@ -114,7 +125,7 @@ func readService(f *ingest.File, dir, name string, svc *yaml.Node, res *ingest.R
 			dockerfile = d
 		}
 		if field(build, "dockerfile_inline") != nil {
-			res.Warnf(pos(build), "service %s: dockerfile_inline is not read, so nothing is recorded for image %s", name, imageNode.Value)
+			res.Warnf(pos(build), "service %s: dockerfile_inline is not read, so nothing is recorded%s", name, forImage)
 			return
 		}
 	default:
@@ -122,19 +133,53 @@ func readService(f *ingest.File, dir, name string, svc *yaml.Node, res *ingest.R
 	}
 	if remote(contextDir) || strings.Contains(contextDir, "$") || strings.Contains(dockerfile, "$") ||
 		path.IsAbs(contextDir) || path.IsAbs(dockerfile) {
-		res.Warnf(pos(build), "service %s: the build context or Dockerfile is not a folder of the repository, so nothing is recorded for image %s", name, imageNode.Value)
+		res.Warnf(pos(build), "service %s: the build context or Dockerfile is not a folder of the repository, so nothing is recorded%s", name, forImage)
 		return
 	}
 	ctxPath := path.Clean(path.Join(dir, contextDir))
 	filePath := path.Clean(path.Join(ctxPath, dockerfile))
 	if outside(ctxPath) || outside(filePath) {
-		res.Warnf(pos(build), "service %s: the build context lies outside the repository, so nothing is recorded for image %s", name, imageNode.Value)
+		res.Warnf(pos(build), "service %s: the build context lies outside the repository, so nothing is recorded%s", name, forImage)
 		return
 	}
 
-	ref, ok := imageRef(expand(imageNode.Value))
+	dockerfileID := graph.DockerfileID(f.RepoID(), filePath)
+	res.AddNode(graph.Node{ID: dockerfileID, Kind: graph.NodePackage, Label: f.Repo + "/" + filePath, Pos: at(build),
+		Attrs: map[string]string{"ecosystem": "dockerfile", graph.AttrName: filePath, "path": filePath, graph.AttrRepository: f.Repo}})
+	var b registry.Build
+	if build.Kind == yaml.MappingNode {
+		b.SetTarget(scalar(build, "target"))
+		b.Args = buildArgs(deref(field(build, "args")))
+		b.Secrets = buildSecrets(deref(field(build, "secrets")), secrets)
+	}
+	built := b.BuiltNode(dockerfileID)
+	if built != dockerfileID {
+		res.AddNode(graph.Node{ID: built, Kind: graph.NodePackage, Label: f.Repo + "/" + filePath + "#" + b.Target, Pos: at(build),
+			Attrs: b.StageNodeAttrs(dockerfileID, filePath, f.Repo)})
+	}
+	svcAttrs := b.TargetAttrs(map[string]string{
+		"ecosystem": graph.EcosystemCompose, graph.AttrName: name, "path": f.RelPath, graph.AttrComposeService: name,
+		graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()),
+		"dockerfile_id": dockerfileID, graph.AttrDockerfile: filePath, graph.AttrBuildContext: ctxPath,
+		graph.AttrBuildInputs:    graph.JoinList(b.VariableInputs()),
+		graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, expand))),
+	})
+	defer func() {
+		for k, v := range svcAttrs {
+			if v == "" {
+				delete(svcAttrs, k)
+			}
+		}
+		res.AddNode(graph.Node{ID: graph.ComposeServiceID(f.RepoID(), f.RelPath, name), Kind: graph.NodePackage,
+			Label: f.Repo + "/" + f.RelPath + "#" + name, Pos: at(build), Attrs: svcAttrs})
+	}()
+	if imageNode == nil || imageText == "" {
+		return
+	}
+
+	ref, ok := imageRef(expand(imageText))
 	if !ok {
-		res.Warnf(pos(imageNode), "service %s: image name %s depends on a variable without a default, so it is not recorded", name, imageNode.Value)
+		res.Warnf(pos(imageNode), "service %s: image name %s depends on a variable without a default, so it is not recorded", name, imageText)
 		return
 	}
 	if ref.Registry == "" && !strings.Contains(ref.Path, "/") {
@@ -142,18 +187,82 @@ func readService(f *ingest.File, dir, name string, svc *yaml.Node, res *ingest.R
 		return
 	}
 	imageName := ref.PURL(false)
+	svcAttrs["image"] = imageName
 	res.AddNode(graph.Node{ID: imageName, Kind: graph.NodePackage, Label: ref.Name(), Pos: at(imageNode),
 		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: ref.Name()}})
-	dockerfileID := graph.DockerfileID(f.RepoID(), filePath)
-	res.AddNode(graph.Node{ID: dockerfileID, Kind: graph.NodePackage, Label: f.Repo + "/" + filePath, Pos: at(build),
-		Attrs: map[string]string{"ecosystem": "dockerfile", graph.AttrName: filePath, "path": filePath, graph.AttrRepository: f.Repo}})
-	res.AddEdge(graph.Edge{From: imageName, To: dockerfileID, Kind: graph.EdgeDependsOn, Confidence: graph.Possible, Pos: at(imageNode),
-		Attrs: map[string]string{
+	reason := "service " + name + " of " + f.RelPath + " builds the image from " + filePath + " with context " + ctxPath
+	if b.Target != "" {
+		reason = "service " + name + " of " + f.RelPath + " builds stage " + b.Target + " of " + filePath + " (build.target) with context " + ctxPath
+	}
+	res.AddEdge(graph.Edge{From: imageName, To: built, Kind: graph.EdgeDependsOn, Confidence: graph.Possible, Pos: at(imageNode),
+		Attrs: b.TargetAttrs(map[string]string{
 			graph.AttrBuildContext: ctxPath,
 			graph.AttrDockerfile:   filePath,
-			graph.AttrReason: "service " + name + " of " + f.RelPath + " builds the image from " + filePath + " with context " + ctxPath +
-				"; possible: whether the image is pushed, the input does not show",
-		}})
+			graph.AttrReason:       reason + "; possible: whether the image is pushed, the input does not show",
+		})})
+}
+
+// buildArgs reads a service's build.args, a mapping or a list of
+// NAME=VALUE items. An argument without a value takes the variable of
+// its name from the environment Compose runs in.
+func buildArgs(n *yaml.Node) []registry.BuildArg {
+	var out []registry.BuildArg
+	switch {
+	case n == nil:
+	case n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i].Value, deref(n.Content[i+1])
+			if k == "" || k == "<<" {
+				continue
+			}
+			if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+				out = append(out, registry.BuildArg{Name: k})
+				continue
+			}
+			out = append(out, registry.BuildArg{Name: k, Value: v.Value, HasValue: true})
+		}
+	case n.Kind == yaml.SequenceNode:
+		for _, it := range n.Content {
+			if it = deref(it); it == nil || it.Kind != yaml.ScalarNode {
+				continue
+			}
+			k, v, has := strings.Cut(it.Value, "=")
+			if k != "" {
+				out = append(out, registry.BuildArg{Name: k, Value: v, HasValue: has})
+			}
+		}
+	}
+	return out
+}
+
+// buildSecrets reads a service's build.secrets, names of the file's
+// top-level secrets (short form) or mappings whose source names one. Only
+// a secret whose environment key names a variable gives the build a
+// value that the input can follow; a file secret is left out.
+func buildSecrets(n, top *yaml.Node) []registry.BuildSecret {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []registry.BuildSecret
+	for _, it := range n.Content {
+		it = deref(it)
+		src := ""
+		switch {
+		case it == nil:
+			continue
+		case it.Kind == yaml.ScalarNode:
+			src = it.Value
+		case it.Kind == yaml.MappingNode:
+			src = scalar(it, "source")
+		}
+		if src == "" {
+			continue
+		}
+		if env := scalar(deref(field(top, src)), "environment"); env != "" {
+			out = append(out, registry.BuildSecret{ID: src, Env: env})
+		}
+	}
+	return out
 }
 
 // imageRef parses an expanded image name. A tag or digest that a variable

@@ -205,3 +205,66 @@ func BenchmarkComposeNestedMerges(b *testing.B) {
 		}
 	}
 }
+
+// A service's build is recorded on its own node, with the values a CI
+// job's Compose command needs: the Dockerfile, the context, the target,
+// the variables its build arguments and secrets read, and the plain
+// argument values. A service without an image is recorded too, since
+// Compose builds it under a name of its own. A build.target makes the
+// image DEPENDS_ON the stage's node, as --target does for a CI build.
+func TestComposeServiceBuilds(t *testing.T) {
+	res, err := parse(t, "compose.yaml", `services:
+  api:
+    build:
+      context: ./api
+      target: Release
+      args:
+        NPM_TOKEN: ${NPM_TOKEN}
+        NODE_VERSION: ${NODE_VERSION:-22}
+        PLAIN: "canary-compose-arg-X9x9"
+      secrets:
+        - npmrc
+        - source: sshkey
+    image: ghcr.io/example-org/api:1
+  tests:
+    build:
+      context: .
+      dockerfile: test/Dockerfile
+      args:
+        - GH_TOKEN
+        - BASE=node:20
+secrets:
+  npmrc:
+    environment: NPMRC_TEXT
+  sshkey:
+    file: ./id_ed25519
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range res.Nodes {
+		if n.Attr("ecosystem") != graph.EcosystemCompose {
+			continue
+		}
+		got = append(got, fmt.Sprintf("%s file=%s df=%s ctx=%s target=%s inputs=%s values=%s image=%s", n.ID, n.Attr("path"),
+			n.Attr("dockerfile_id"), n.Attr(graph.AttrBuildContext), n.Attr(graph.AttrBuildTarget),
+			n.Attr(graph.AttrBuildInputs), n.Attr(graph.AttrBuildArgValues), n.Attr("image")))
+	}
+	sort.Strings(got)
+	want := []string{
+		"compose:github.com/example-org/shop/compose.yaml#api file=compose.yaml df=dockerfile:github.com/example-org/shop/api/Dockerfile ctx=api target=release" +
+			" inputs=build-arg:NODE_VERSION=NODE_VERSION,build-arg:NPM_TOKEN=NPM_TOKEN,build-secret:npmrc=NPMRC_TEXT values=NODE_VERSION=22 image=pkg:docker/example-org/api?repository_url=ghcr.io",
+		"compose:github.com/example-org/shop/compose.yaml#tests file=compose.yaml df=dockerfile:github.com/example-org/shop/test/Dockerfile ctx=. target=" +
+			" inputs=build-arg:GH_TOKEN=GH_TOKEN values=BASE=node:20 image=",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("service nodes (-want +got):\n%s", diff)
+	}
+	wantEdges := []string{
+		"pkg:docker/example-org/api?repository_url=ghcr.io -> dockerfile:github.com/example-org/shop/api/Dockerfile#release (api) shop/compose.yaml:13",
+	}
+	if diff := cmp.Diff(wantEdges, builds(res)); diff != "" {
+		t.Errorf("builds (-want +got):\n%s", diff)
+	}
+}

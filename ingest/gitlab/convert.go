@@ -259,6 +259,7 @@ func (c *converter) job(name string) {
 	}
 	c.readEnvironment(j, v)
 	c.scanScripts(j, v)
+	c.composeCommands(j)
 	switch {
 	case len(j.runs.runs) == 0:
 		j.attrs["runs"] = "never"

@@ -70,6 +70,26 @@ func (v *view) linkGitLabVariables() {
 			}
 			v.addEdge(readVariableEdge(rt, project, name, contains(files, name), *all))
 		}
+		v.composeVariables(rt, project, known, *all)
+	}
+}
+
+// composeVariables gives a job the CI/CD variables that the builds of its
+// Compose commands read (readComposeBuilds), as readVariableEdge does for
+// those its scripts read: Compose takes them from the job's environment.
+func (v *view) composeVariables(rt graph.Node, project string, known map[string]bool, all graph.Edge) {
+	reads := graph.SplitList(all.Attr("reads"))
+	for _, name := range v.composeVars[rt.ID] {
+		if known[name] || contains(reads, name) || strings.HasPrefix(name, "CI_") || strings.HasPrefix(name, "GITLAB_") {
+			continue
+		}
+		id := graph.GitLabVariableID(project, name)
+		v.addNode(graph.Node{ID: id, Kind: graph.NodeSecret, Label: name, Pos: all.Pos, Attrs: map[string]string{
+			graph.AttrProvider: "gitlab", "type": "ci-variable", graph.AttrName: name, graph.AttrRepository: project, graph.AttrLongLived: "true",
+		}})
+		e := readVariableEdge(rt, project, name, false, all)
+		e.SetAttr(graph.AttrReason, "the job runs Docker Compose, whose Compose file reads $"+name+" for a build; the job's file does not set it: a CI/CD variable of that name reaches it, if one exists")
+		v.addEdge(e)
 	}
 }
 

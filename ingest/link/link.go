@@ -96,6 +96,9 @@ type view struct {
 	// push to the Dockerfiles they build with a --target that a variable
 	// names (readImageBuilds).
 	unknownTargets []graph.Edge
+	// composeVars lists, by job, the variables that the builds of the
+	// job's Compose commands read (readComposeBuilds).
+	composeVars map[string][]string
 }
 
 // structural edge kinds the linker reads.
@@ -162,6 +165,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	if err := v.readLocalActionUses(ctx, r); err != nil {
 		return nil, nil, err
 	}
+	v.readComposeBuilds()
 	if err := v.readImageBuilds(ctx, r); err != nil {
 		return nil, nil, err
 	}

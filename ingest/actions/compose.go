@@ -1,0 +1,72 @@
+package actions
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+)
+
+// readComposeCommands records the Compose commands of a run step's script
+// that build or push images, at their lines of the workflow file. The
+// builds read the step's environment, so each variable of env maps to the
+// job's secrets that give its value, and no other variable holds one.
+func (w *workflow) readComposeCommands(j *job, script, wd string, run *yaml.Node, env pkgcmd.Env) {
+	dir := wd
+	if dir == "" {
+		dir = "."
+	}
+	cmds := registry.ScanCompose(w.expandRepo(script), dir)
+	if len(cmds) == 0 {
+		return
+	}
+	vars := map[string][]string{}
+	for k := range env {
+		vars[k] = buildSecretNames("$"+k, nil, env)
+	}
+	block := false
+	if n := deref(run); n != nil && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		block = true
+	}
+	for _, cmd := range cmds {
+		line := run.Line
+		if block {
+			line += cmd.Line
+		}
+		cmd.Line, cmd.Vars, cmd.EnvKnown = line, vars, true
+		j.composeCmds = append(j.composeCmds, cmd)
+	}
+}
+
+// writeComposeCommands sets the job's graph.AttrComposeCommands, with the
+// folders and files made relative to the repository when the job checks
+// it out into a folder of the workspace. A command outside it is left out.
+func (w *workflow) writeComposeCommands(j *job) {
+	root := ""
+	if len(j.checkouts) == 1 && j.checkouts[0] != "." && !strings.Contains(j.checkouts[0], "${{") {
+		root = j.checkouts[0]
+	}
+	var out []registry.ComposeCommand
+	for _, cmd := range j.composeCmds {
+		if cmd.Dir = underRoot(cmd.Dir, root); cmd.Dir == "" {
+			continue
+		}
+		files := cmd.Files
+		cmd.Files = nil
+		for _, f := range files {
+			if f = underRoot(f, root); f != "" {
+				cmd.Files = append(cmd.Files, f)
+			}
+		}
+		if len(cmd.Files) < len(files) {
+			continue
+		}
+		out = append(out, cmd)
+	}
+	if v := registry.EncodeCompose(out); v != "" {
+		j.attrs[graph.AttrComposeCommands] = v
+	}
+}

@@ -1,0 +1,282 @@
+package registry
+
+import (
+	"encoding/json"
+	"path"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
+)
+
+// ComposeCommand is a command of a CI script that builds or pushes the
+// images of Docker Compose services: docker compose build, up --build or
+// push, docker-compose (Compose v1) with the same subcommands, and docker
+// buildx bake with a Compose file. The CI readers cannot see the Compose
+// file, so they record the command and the linker joins it to the
+// services of the file.
+type ComposeCommand struct {
+	// Line is the line of the command in its script, from 1, or of the
+	// step that runs the script.
+	Line int `json:"line"`
+	// Dir is the folder in which Compose looks for its default files
+	// (compose.yaml and the others of ComposeDefaultFiles): the folder of
+	// --project-directory, else the folder the command runs in, relative
+	// to the repository's root.
+	Dir string `json:"dir"`
+	// Files are the Compose files that -f names, relative to the
+	// repository's root, in order. Without any, Compose reads the default
+	// files of Dir.
+	Files []string `json:"files,omitempty"`
+	// Services are the services that the command names; none means all.
+	Services []string `json:"services,omitempty"`
+	// Builds is set when the command builds the services' images, and
+	// Pushes when it pushes them to their registries.
+	Builds bool `json:"builds,omitempty"`
+	Pushes bool `json:"pushes,omitempty"`
+	// Vars maps a variable of the command's environment to the names of
+	// the job's secrets that give its value, when they differ from the
+	// variable's name (a GitHub Actions step's env: from secrets).
+	Vars map[string][]string `json:"vars,omitempty"`
+	// EnvKnown is set when Vars holds every variable of the command's
+	// environment that a secret gives, so that any other variable gives
+	// none (GitHub Actions, where a secret reaches a step only through
+	// its env or an expression).
+	EnvKnown bool `json:"env_known,omitempty"`
+}
+
+// ComposeDefaultFiles are the files that Compose reads when no -f names
+// one, in the order it looks for them: the first that exists.
+var ComposeDefaultFiles = []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}
+
+// ComposeOverrideFiles are the override files that Compose reads after
+// the default file, when no -f names a file: the first that exists.
+var ComposeOverrideFiles = []string{"compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"}
+
+// composeGlobalValues are the options of docker compose and docker-compose
+// that come before the subcommand and take the next word as their value.
+var composeGlobalValues = map[string]bool{
+	"-f": true, "--file": true, "-p": true, "--project-name": true, "--project-directory": true,
+	"--env-file": true, "--profile": true, "--ansi": true, "--progress": true, "--parallel": true,
+	"-H": true, "--host": true, "-c": true, "--context": true, "--tlscacert": true, "--tlscert": true, "--tlskey": true,
+	"--log-level": true,
+}
+
+// composeValues are the options of the subcommands that ReadCompose reads
+// that take the next word as their value. build --pull takes none, while
+// up --pull names a policy.
+var composeValues = map[string]map[string]bool{
+	"build": {"--build-arg": true, "--builder": true, "-m": true, "--memory": true, "--ssh": true, "--progress": true},
+	"up": {"--pull": true, "--scale": true, "-t": true, "--timeout": true, "--exit-code-from": true, "--attach": true,
+		"--no-attach": true, "--wait-timeout": true},
+	"bake": {"--set": true, "--metadata-file": true, "--call": true, "--allow": true, "--provenance": true, "--sbom": true,
+		"--progress": true, "--builder": true},
+}
+
+// composeArgs returns the words after "compose" of docker compose, podman
+// compose and docker-compose.
+func composeArgs(words []string) ([]string, bool) {
+	switch {
+	case len(words) >= 1 && (path.Base(words[0]) == "docker-compose" || path.Base(words[0]) == "podman-compose"):
+		return words[1:], true
+	case len(words) >= 2 && (words[0] == "docker" || words[0] == "podman") && words[1] == "compose":
+		return words[2:], true
+	}
+	return nil, false
+}
+
+// ReadCompose reads one command, given as its words without the prefixes
+// that run it, that builds or pushes the images of Compose services. dir
+// is the folder the command runs in, relative to the repository's root.
+// It reports false for any other command, and for one whose files or
+// folder the input does not show.
+//
+// docker compose build builds the services' images, and pushes them too
+// with --push. docker compose up builds them only with --build, and
+// pushes nothing. docker compose push pushes the images that the
+// services name, which an earlier command built. docker buildx bake builds the services of
+// the Compose files that -f names, or of the default files, and pushes
+// them with --push.
+func ReadCompose(words []string, dir string) (ComposeCommand, bool) {
+	words = WithoutGlobalOptions(words)
+	if args, ok := composeArgs(words); ok {
+		return readComposeArgs(args, dir)
+	}
+	if len(words) >= 3 && words[0] == "docker" && words[1] == "buildx" && words[2] == "bake" {
+		return readBake(words[3:], dir)
+	}
+	return ComposeCommand{}, false
+}
+
+func readComposeArgs(args []string, dir string) (ComposeCommand, bool) {
+	cmd := ComposeCommand{}
+	var files []string
+	projectDir := ""
+	i := 0
+	for ; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
+		name, value, has := strings.Cut(args[i], "=")
+		if !has && composeGlobalValues[name] && i+1 < len(args) {
+			i++
+			value = args[i]
+		}
+		switch name {
+		case "-f", "--file":
+			files = append(files, value)
+		case "--project-directory":
+			projectDir = value
+		}
+	}
+	if i >= len(args) {
+		return ComposeCommand{}, false
+	}
+
+	sub, rest := args[i], args[i+1:]
+	var services []string
+	build, push := false, false
+	for j := 0; j < len(rest); j++ {
+		a := rest[j]
+		name, value, has := strings.Cut(a, "=")
+		if !strings.HasPrefix(a, "-") {
+			services = append(services, a)
+			continue
+		}
+		if !has && composeValues[sub][name] && j+1 < len(rest) {
+			j++
+			value = rest[j]
+		}
+		switch name {
+		case "--build":
+			build = sub == "up"
+		case "--push":
+			push = sub == "build" && (!has || value == "true")
+		}
+	}
+
+	switch sub {
+	case "build":
+		cmd.Builds, cmd.Pushes = true, push
+	case "up":
+		if !build {
+			return ComposeCommand{}, false
+		}
+		cmd.Builds = true
+	case "push":
+		cmd.Pushes = true
+	default:
+		return ComposeCommand{}, false
+	}
+	cmd.Services = services
+	return cmd.place(dir, projectDir, files)
+}
+
+// place sets the command's folder and files, made relative to the
+// repository's root.
+func (cmd ComposeCommand) place(dir, projectDir string, files []string) (ComposeCommand, bool) {
+	cmd.Dir = dir
+	if projectDir != "" {
+		var ok bool
+		if cmd.Dir, ok = RepoPath(projectDir, dir); !ok {
+			return ComposeCommand{}, false
+		}
+	}
+	for _, f := range files {
+		p, ok := RepoPath(f, dir)
+		if !ok || f == "-" {
+			return ComposeCommand{}, false
+		}
+		cmd.Files = append(cmd.Files, p)
+	}
+	return cmd, true
+}
+
+// readBake reads docker buildx bake. It counts as a Compose command only
+// when every file that -f names is a Compose file, or no -f names one,
+// since bake then reads the default Compose files as well as its own.
+func readBake(args []string, dir string) (ComposeCommand, bool) {
+	cmd := ComposeCommand{Builds: true}
+	var files []string
+	for j := 0; j < len(args); j++ {
+		a := args[j]
+		name, value, has := strings.Cut(a, "=")
+		if !strings.HasPrefix(a, "-") {
+			cmd.Services = append(cmd.Services, a)
+			continue
+		}
+		if !has && (name == "-f" || name == "--file" || composeValues["bake"][name]) && j+1 < len(args) {
+			j++
+			value = args[j]
+		}
+		switch name {
+		case "-f", "--file":
+			if !composeFileName(value) {
+				return ComposeCommand{}, false
+			}
+			files = append(files, value)
+		case "--push":
+			cmd.Pushes = !has || value == "true"
+		}
+	}
+	if len(cmd.Services) == 1 && cmd.Services[0] == "default" {
+		cmd.Services = nil
+	}
+	return cmd.place(dir, "", files)
+}
+
+// composeFileName reports whether a file's name is that of a Compose
+// file: compose.yaml, docker-compose.prod.yml and the like.
+func composeFileName(p string) bool {
+	base := path.Base(p)
+	if !strings.HasSuffix(base, ".yml") && !strings.HasSuffix(base, ".yaml") {
+		return false
+	}
+	return strings.HasPrefix(base, "compose") || strings.HasPrefix(base, "docker-compose")
+}
+
+// ScanCompose returns the Compose commands of a script that build or push
+// images, in order, each at its line of the script. dir is the folder the
+// script starts in, relative to the repository's root. A script that does
+// not parse as bash gives none.
+func ScanCompose(script, dir string) []ComposeCommand {
+	if !strings.Contains(script, "compose") && !strings.Contains(script, "bake") {
+		return nil
+	}
+	var out []ComposeCommand
+	_, err := shellscan.Scan(script, dir, nil, shellscan.Options{MaxCommands: maxBuildCommands}, func(c *shellscan.Command) bool {
+		if c.Keyword || len(c.Words) == 0 {
+			return true
+		}
+		if cmd, ok := ReadCompose(command(c.Args()), c.Dir); ok {
+			cmd.Line = c.Line
+			out = append(out, cmd)
+		}
+		return true
+	})
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// EncodeCompose returns the value of a job's graph.AttrComposeCommands,
+// or "" for no commands.
+func EncodeCompose(cmds []ComposeCommand) string {
+	if len(cmds) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(cmds)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// DecodeCompose reads a job's graph.AttrComposeCommands.
+func DecodeCompose(s string) []ComposeCommand {
+	if s == "" {
+		return nil
+	}
+	var out []ComposeCommand
+	if json.Unmarshal([]byte(s), &out) != nil {
+		return nil
+	}
+	return out
+}

@@ -1,0 +1,287 @@
+package link
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
+)
+
+// composeServices indexes the nodes of Compose services that build images
+// (graph.EcosystemCompose) by the id prefix of their file,
+// graph.ComposeServiceID without the service's name.
+func (v *view) composeServices() map[string][]graph.Node {
+	var out map[string][]graph.Node
+	for _, n := range v.byKind[graph.NodePackage] {
+		if n.Attr("ecosystem") != graph.EcosystemCompose {
+			continue
+		}
+		i := strings.LastIndexByte(n.ID, '#')
+		if i < 0 {
+			continue
+		}
+		if out == nil {
+			out = map[string][]graph.Node{}
+		}
+		out[n.ID[:i]] = append(out[n.ID[:i]], n)
+	}
+	return out
+}
+
+// composeFiles returns the Compose files that a command reads, as the
+// id prefixes of composeServices: those that -f names, else the first
+// default file of its folder that the input holds services of, and the
+// first override file there.
+func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]graph.Node) []string {
+	prefix := func(file string) string {
+		return strings.TrimSuffix(graph.ComposeServiceID(repo, path.Clean(file), ""), "#")
+	}
+	if len(cmd.Files) > 0 {
+		var out []string
+		for _, f := range cmd.Files {
+			out = append(out, prefix(f))
+		}
+		return out
+	}
+	var out []string
+	for _, names := range [][]string{registry.ComposeDefaultFiles, registry.ComposeOverrideFiles} {
+		for _, name := range names {
+			if p := prefix(path.Join(cmd.Dir, name)); len(index[p]) > 0 {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// selectedServices returns the services with a build that a command
+// acts on, by name: those it names, or all of its files' services. A
+// service of a later file replaces one of the same name of an earlier
+// file, as Compose merges them.
+func selectedServices(cmd registry.ComposeCommand, files []string, index map[string][]graph.Node) []graph.Node {
+	byName := map[string]graph.Node{}
+	for _, f := range files {
+		for _, n := range index[f] {
+			name := n.Attr(graph.AttrComposeService)
+			if base, ok := byName[name]; ok {
+				n = mergeService(base, n)
+			}
+			byName[name] = n
+		}
+	}
+	names := cmd.Services
+	if len(names) == 0 {
+		for name := range byName {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+	}
+	var out []graph.Node
+	for _, name := range names {
+		if n, ok := byName[name]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// readComposeBuilds adds an image build (graph.RuntimeImageBuild) for
+// each service that a CI job's Compose command builds
+// (graph.AttrComposeCommands). The build has the Dockerfile, context,
+// target and inputs of the service's node, so linkBuildRuntimes links it
+// as it links a build that a CI reader wrote. The job CAN_MODIFY the
+// build. It runs before readImageBuilds and readBuildRuntimes, which read
+// the builds.
+//
+// The build receives the job's variables that the service's build
+// arguments and secrets read, under the names of the job's secrets that
+// give them (registry.ComposeCommand.Vars).
+//
+// An image that a push command pushes (docker compose push, or build
+// --push) after the job built its service DEPENDS_ON the Dockerfile, or
+// the stage the service targets, certain.
+func (v *view) readComposeBuilds() {
+	index := v.composeServices()
+	if len(index) == 0 {
+		return
+	}
+	var added []graph.Node
+	for _, job := range v.byKind[graph.NodeRuntime] {
+		cmds := registry.DecodeCompose(job.Attr(graph.AttrComposeCommands))
+		if len(cmds) == 0 {
+			continue
+		}
+		repo := graph.CheckoutRepoIDOf(job)
+		built := map[string]graph.Node{} // service name -> the job's latest build of it
+		for _, cmd := range cmds {
+			files := composeFiles(cmd, repo, index)
+			services := selectedServices(cmd, files, index)
+			for _, svc := range services {
+				if cmd.Builds {
+					rt := v.composeBuild(job, cmd, svc)
+					v.addComposeVars(job.ID, graph.SplitList(svc.Attr(graph.AttrBuildInputs)), cmd)
+					added = append(added, rt)
+					built[svc.Attr(graph.AttrComposeService)] = rt
+				}
+				if cmd.Pushes {
+					if rt, ok := built[svc.Attr(graph.AttrComposeService)]; ok && svc.Attr("image") != "" {
+						v.composePush(job, cmd, svc, rt)
+					}
+				}
+			}
+		}
+	}
+	for _, rt := range added {
+		if _, ok := v.nodes[rt.ID]; ok {
+			continue
+		}
+		v.byKind[graph.NodeRuntime] = append(v.byKind[graph.NodeRuntime], rt)
+		n := rt
+		v.nodes[rt.ID] = &n
+	}
+}
+
+// mergeService returns the node of a service that a later Compose file
+// overrides: the later file's attributes replace the earlier file's, and
+// those it leaves out are kept. A target or build argument that only the
+// earlier file sets is kept too, as Compose merges the two.
+func mergeService(base, over graph.Node) graph.Node {
+	attrs := make(map[string]string, len(base.Attrs)+len(over.Attrs))
+	for k, val := range base.Attrs {
+		attrs[k] = val
+	}
+	for k, val := range over.Attrs {
+		switch k {
+		case graph.AttrBuildInputs, graph.AttrBuildArgValues:
+			attrs[k] = graph.JoinList(append(graph.SplitList(attrs[k]), graph.SplitList(val)...))
+		default:
+			attrs[k] = val
+		}
+	}
+	if attrs[graph.AttrBuildTarget] != "" && over.Attrs[graph.AttrBuildTargetUnknown] == "true" {
+		delete(attrs, graph.AttrBuildTarget)
+	}
+	if over.Attrs[graph.AttrBuildTarget] != "" {
+		delete(attrs, graph.AttrBuildTargetUnknown)
+	}
+	over.Attrs = attrs
+	return over
+}
+
+// composeBuild adds the Runtime of a service's build that a job's Compose
+// command runs, and returns it.
+func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc graph.Node) graph.Node {
+	name := svc.Attr(graph.AttrComposeService)
+	file := svc.Attr(graph.AttrDockerfile)
+	id := graph.ComposeBuildID(job.ID, cmd.Line, name)
+	attrs := map[string]string{
+		graph.AttrProvider:       job.Attr(graph.AttrProvider),
+		"type":                   graph.RuntimeImageBuild,
+		graph.AttrRepository:     job.Attr(graph.AttrRepository),
+		graph.AttrJob:            job.ID,
+		graph.AttrJobType:        job.Attr("type"),
+		"dockerfile_id":          svc.Attr("dockerfile_id"),
+		graph.AttrDockerfile:     file,
+		graph.AttrBuildContext:   svc.Attr(graph.AttrBuildContext),
+		graph.AttrBuildInputs:    graph.JoinList(composeInputs(graph.SplitList(svc.Attr(graph.AttrBuildInputs)), cmd)),
+		graph.AttrBuildArgValues: svc.Attr(graph.AttrBuildArgValues),
+		"compose_file":           svc.Attr("path"),
+		graph.AttrComposeService: name,
+	}
+
+	for _, k := range []string{graph.AttrRepositoryHost, graph.AttrCheckoutHost, "server"} {
+		if val := job.Attr(k); val != "" {
+			attrs[k] = val
+		}
+	}
+	for _, k := range []string{graph.AttrBuildTarget, graph.AttrBuildTargetUnknown} {
+		if val := svc.Attr(k); val != "" {
+			attrs[k] = val
+		}
+	}
+	for k, val := range attrs {
+		if val == "" {
+			delete(attrs, k)
+		}
+	}
+
+	pos := job.Pos
+	pos.Line = cmd.Line
+	rt := graph.Node{ID: id, Kind: graph.NodeRuntime, Pos: pos, Attrs: attrs,
+		Label: fmt.Sprintf("image build of %s (service %s of %s) at line %d in %s", file, name, svc.Attr("path"), cmd.Line, job.Label)}
+	v.addNode(rt)
+	e := graph.Edge{From: job.ID, To: id, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: pos}
+	e.SetAttr(graph.AttrVia, "build")
+	e.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs the build with Docker Compose: service %s of %s builds %s with context %s, and the job's variables give the arguments and secrets the build receives",
+		name, svc.Attr("path"), file, svc.Attr(graph.AttrBuildContext)))
+	v.addEdge(e)
+	return rt
+}
+
+// composeInputs maps the graph.AttrBuildInputs entries of a service,
+// VIA:KEY=VARIABLE, to the job's secrets that give each variable in the
+// command's environment. A variable that the command's Vars leave out
+// keeps its name, unless they are the whole environment (EnvKnown).
+func composeInputs(inputs []string, cmd registry.ComposeCommand) []string {
+	var out []string
+	for _, in := range inputs {
+		head, variable, ok := strings.Cut(in, "=")
+		names, mapped := cmd.Vars[variable]
+		if !ok || !mapped && !cmd.EnvKnown {
+			out = append(out, in)
+			continue
+		}
+		for _, n := range names {
+			out = append(out, head+"="+n)
+		}
+	}
+	return out
+}
+
+// composePush links the image that a job's Compose command pushes to the
+// node of the image that the job's build of the service made.
+func (v *view) composePush(job graph.Node, cmd registry.ComposeCommand, svc graph.Node, rt graph.Node) {
+	img := svc.Attr("image")
+	ctx, file := svc.Attr(graph.AttrBuildContext), svc.Attr(graph.AttrDockerfile)
+	to := svc.Attr("dockerfile_id")
+	kind := file
+	if t := svc.Attr(graph.AttrBuildTarget); t != "" {
+		to = graph.DockerfileStageID(to, t)
+		kind = "stage " + t + " of " + file
+	}
+	pos := job.Pos
+	pos.Line = cmd.Line
+	e := graph.Edge{From: img, To: to, Kind: graph.EdgeDependsOn, Confidence: graph.Certain, Pos: pos}
+	if svc.Attr(graph.AttrBuildTargetUnknown) == "true" {
+		e.Confidence = graph.Possible
+		e.SetAttr(graph.AttrBuildTargetUnknown, "true")
+	}
+	e.SetAttr(graph.AttrBuildContext, ctx)
+	e.SetAttr(graph.AttrDockerfile, file)
+	if t := svc.Attr(graph.AttrBuildTarget); t != "" {
+		e.SetAttr(graph.AttrBuildTarget, t)
+	}
+	e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s builds %s with context %s for service %s of %s (%s) and pushes the image with Docker Compose",
+		job.Label, kind, ctx, svc.Attr(graph.AttrComposeService), svc.Attr("path"), rt.ID))
+	v.addEdge(e)
+}
+
+// addComposeVars records the variables of a job's environment that a
+// Compose build reads: those of its inputs that no secret of the job's
+// step gives (registry.ComposeCommand.Vars).
+func (v *view) addComposeVars(job string, inputs []string, cmd registry.ComposeCommand) {
+	for _, in := range inputs {
+		_, variable, ok := strings.Cut(in, "=")
+		if _, mapped := cmd.Vars[variable]; !ok || mapped || cmd.EnvKnown || slices.Contains(v.composeVars[job], variable) {
+			continue
+		}
+		if v.composeVars == nil {
+			v.composeVars = map[string][]string{}
+		}
+		v.composeVars[job] = append(v.composeVars[job], variable)
+	}
+}
