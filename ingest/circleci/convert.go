@@ -377,6 +377,7 @@ func (c *converter) job(inv *invocation) {
 	}
 	c.steps(j, lookup(inv.params, "post-steps"), scope, 0)
 	c.finishAttrs(j)
+	c.composeCommands(j)
 
 	c.b.Node(j.rid, graph.NodeRuntime, c.rel+" / "+inv.name, j.line, j.attrs)
 	c.b.Edge(c.repoID, graph.EdgeDefines, j.rid, graph.Certain, j.line, nil)

@@ -208,3 +208,30 @@ COPY . .
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// A CircleCI job that builds service web with Compose at line 8 runs
+// the Dockerfile's npm ci in web's build, so esbuild's install script
+// reaches that build, certain. worker is not built.
+func TestComposeBuildCircleCI(t *testing.T) {
+	files := composeShopFiles("")
+	delete(files, ".github/workflows/image.yml")
+	files[".circleci/config.yml"] = `version: 2.1
+jobs:
+  image:
+    docker:
+      - image: cimg/base:stable
+    steps:
+      - checkout
+      - run: docker compose -f compose.yaml build web
+workflows:
+  main:
+    jobs:
+      - image
+`
+	got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "runtime:")
+	job := graph.CircleCIJobID("o/shop", ".circleci/config.yml", "image")
+	want := []string{graph.ComposeBuildID(job, 8, "web") + " (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
