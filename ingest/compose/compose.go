@@ -148,7 +148,7 @@ func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res 
 		Attrs: map[string]string{"ecosystem": "dockerfile", graph.AttrName: filePath, "path": filePath, graph.AttrRepository: f.Repo}})
 	var b registry.Build
 	if build.Kind == yaml.MappingNode {
-		b.SetTarget(scalar(build, "target"))
+		b.SetTarget(expand(scalar(build, "target")))
 		b.Args = buildArgs(deref(field(build, "args")))
 		b.Secrets = buildSecrets(deref(field(build, "secrets")), secrets)
 	}

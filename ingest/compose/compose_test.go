@@ -211,7 +211,8 @@ func BenchmarkComposeNestedMerges(b *testing.B) {
 // the variables its build arguments and secrets read, and the plain
 // argument values. A service without an image is recorded too, since
 // Compose builds it under a name of its own. A build.target makes the
-// image DEPENDS_ON the stage's node, as --target does for a CI build.
+// image DEPENDS_ON the stage's node, as --target does for a CI build. A
+// variable in the target takes its default.
 func TestComposeServiceBuilds(t *testing.T) {
 	res, err := parse(t, "compose.yaml", `services:
   api:
@@ -230,6 +231,7 @@ func TestComposeServiceBuilds(t *testing.T) {
     build:
       context: .
       dockerfile: test/Dockerfile
+      target: ${TEST_STAGE:-Unit}
       args:
         - GH_TOKEN
         - BASE=node:20
@@ -255,7 +257,7 @@ secrets:
 	want := []string{
 		"compose:github.com/example-org/shop/compose.yaml#api file=compose.yaml df=dockerfile:github.com/example-org/shop/api/Dockerfile ctx=api target=release" +
 			" inputs=build-arg:NODE_VERSION=NODE_VERSION,build-arg:NPM_TOKEN=NPM_TOKEN,build-secret:npmrc=NPMRC_TEXT values=NODE_VERSION=22 image=pkg:docker/example-org/api?repository_url=ghcr.io",
-		"compose:github.com/example-org/shop/compose.yaml#tests file=compose.yaml df=dockerfile:github.com/example-org/shop/test/Dockerfile ctx=. target=" +
+		"compose:github.com/example-org/shop/compose.yaml#tests file=compose.yaml df=dockerfile:github.com/example-org/shop/test/Dockerfile ctx=. target=unit" +
 			" inputs=build-arg:GH_TOKEN=GH_TOKEN values=BASE=node:20 image=",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
