@@ -364,19 +364,7 @@ func (n Node) PolicyAttr(key string) string {
 // AttrValues returns the distinct non-empty values that the node's sources
 // give an attribute, in source order (see Edge.AttrValues).
 func (n Node) AttrValues(key string) []string {
-	if len(n.Facts) == 0 {
-		if v := n.Attrs[key]; v != "" {
-			return []string{v}
-		}
-		return nil
-	}
-	var out []string
-	for _, f := range n.Facts {
-		if v := f.Attrs[key]; v != "" && !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out
+	return attrValues(n.Attrs, n.Facts, func(f NodeFact) map[string]string { return f.Attrs }, key)
 }
 
 // Attr returns the attribute value or "".
@@ -387,15 +375,21 @@ func (e Edge) Attr(key string) string { return e.Attrs[key] }
 // when sources differ, such as two access logs that each list the session
 // keys issued in their own records.
 func (e Edge) AttrValues(key string) []string {
-	if len(e.Facts) == 0 {
-		if v := e.Attrs[key]; v != "" {
+	return attrValues(e.Attrs, e.Facts, func(f EdgeFact) map[string]string { return f.Attrs }, key)
+}
+
+// attrValues returns the distinct non-empty values of attribute key in
+// the attributes of facts, or in merged when there are no facts.
+func attrValues[F any](merged map[string]string, facts []F, attrsOf func(F) map[string]string, key string) []string {
+	if len(facts) == 0 {
+		if v := merged[key]; v != "" {
 			return []string{v}
 		}
 		return nil
 	}
 	var out []string
-	for _, f := range e.Facts {
-		if v := f.Attrs[key]; v != "" && !slices.Contains(out, v) {
+	for _, f := range facts {
+		if v := attrsOf(f)[key]; v != "" && !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}

@@ -1,7 +1,6 @@
 package gitlab
 
 import (
-	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -22,23 +21,6 @@ func (c *converter) imageBuilds(j *jobState) {
 	}
 	for _, bi := range registry.PushedBuilds(steps) {
 		file, ctx := c.inRepo(bi.Build.Dockerfile), c.inRepo(bi.Build.Context)
-		name := bi.Image.PURL(false)
-		c.b.Node(name, graph.NodePackage, bi.Image.Name(), bi.Line, attrs{"ecosystem": "docker", graph.AttrName: bi.Image.Name()})
-		dockerfile := graph.DockerfileID(c.f.RepoID(), file)
-		c.b.Node(dockerfile, graph.NodePackage, c.f.Repo+"/"+file, bi.Line, attrs{
-			"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: c.f.Repo,
-		})
-		conf := graph.Certain
-		if bi.Build.TargetUnknown {
-			conf = graph.Possible
-		}
-		built := bi.Build.BuiltNode(dockerfile)
-		if built != dockerfile {
-			c.b.Node(built, graph.NodePackage, c.f.Repo+"/"+file+"#"+bi.Build.Target, bi.Line, bi.Build.StageNodeAttrs(dockerfile, file, c.f.Repo))
-		}
-		c.b.Edge(name, graph.EdgeDependsOn, built, conf, bi.Line, bi.Build.TargetAttrs(attrs{
-			graph.AttrBuildContext: ctx, graph.AttrDockerfile: file,
-			graph.AttrReason: bi.Build.PushReason(file, ctx),
-		}))
+		c.b.PushedImage(bi, c.f.RepoID(), c.f.Repo, file, ctx)
 	}
 }

@@ -157,3 +157,29 @@ func (b *Builder) ToolRun(job string, r registry.ToolRun, line int, installed bo
 	conf, a := r.Exec(installed)
 	b.Edge(job, graph.EdgeExecutes, target, conf, line, a)
 }
+
+// PushedImage writes an image that a job builds and pushes: the image's
+// name node, which CAN_PUBLISH targets, and its DEPENDS_ON edge to the
+// Dockerfile at file, or to the stage the build targets
+// (registry.Build.BuiltNode), possible when a variable names the target.
+// file and ctx are relative to the root of repository repo (repoID).
+func (b *Builder) PushedImage(bi registry.BuiltImage, repoID, repo, file, ctx string) {
+	name := bi.Image.PURL(false)
+	b.Node(name, graph.NodePackage, bi.Image.Name(), bi.Line, Attrs{"ecosystem": "docker", graph.AttrName: bi.Image.Name()})
+	dockerfile := graph.DockerfileID(repoID, file)
+	b.Node(dockerfile, graph.NodePackage, repo+"/"+file, bi.Line, Attrs{
+		"ecosystem": "dockerfile", graph.AttrName: file, "path": file, graph.AttrRepository: repo,
+	})
+	conf := graph.Certain
+	if bi.Build.TargetUnknown {
+		conf = graph.Possible
+	}
+	built := bi.Build.BuiltNode(dockerfile)
+	if built != dockerfile {
+		b.Node(built, graph.NodePackage, repo+"/"+file+"#"+bi.Build.Target, bi.Line, bi.Build.StageNodeAttrs(dockerfile, file, repo))
+	}
+	b.Edge(name, graph.EdgeDependsOn, built, conf, bi.Line, bi.Build.TargetAttrs(Attrs{
+		graph.AttrBuildContext: ctx, graph.AttrDockerfile: file,
+		graph.AttrReason: bi.Build.PushReason(file, ctx),
+	}))
+}
