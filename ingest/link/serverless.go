@@ -75,9 +75,32 @@ func (v *view) serverlessDeploy(rt graph.Node, d pkgcmd.Deploy) {
 			matched += ", which the job may deploy"
 		}
 		for _, fn := range fns {
-			v.deployModifies(rt, ld, fn, conf, matched)
+			target, c, m := v.stageFunction(d, fn, conf, matched)
+			v.deployModifies(rt, ld, target, c, m)
 		}
 	}
+}
+
+// stageFunction returns the function that a deploy of stage d.Stage
+// changes where the service file named fn for another stage. A function
+// node of the same service and function under the stage's name, which
+// another input declares (an export of the account, Terraform), is that
+// function. Else fn stands for it, possible: the deployed function runs
+// the same code with the same role statements and environment, under a
+// name the input does not show.
+func (v *view) stageFunction(d pkgcmd.Deploy, fn graph.Node, conf graph.Confidence, matched string) (graph.Node, graph.Confidence, string) {
+	stage := fn.Attr(serverless.AttrStage)
+	if d.Stage == "" || stage == "" || d.Stage == stage {
+		return fn, conf, matched
+	}
+	name := fn.Attr("serverless_service") + "-" + d.Stage + "-" + fn.Attr("serverless_function")
+	for _, other := range v.byKind[graph.NodeRuntime] {
+		if other.Attr(graph.AttrName) == name && other.Attr("type") == "lambda" && other.ID != fn.ID {
+			return other, conf, matched + ", whose function " + fn.Attr("serverless_function") + " stage " + d.Stage + " names " + name
+		}
+	}
+	return fn, graph.Possible, matched + " (possible: the job deploys stage " + d.Stage + ", and the input shows the service's functions only as stage " +
+		stage + " names them, with the same code, role statements and environment)"
 }
 
 // servicePlugins makes job rt execute the plugins of the service file

@@ -231,3 +231,48 @@ func TestServerlessCommandFolders(t *testing.T) {
 		}
 	}
 }
+
+// A deploy with --stage prod ships the service as stage prod names it:
+// function api-prod-hello, not the api-dev-hello that the file's own
+// stage names. Where an export of the account declares api-prod-hello,
+// the deploy changes that function; without it, the file's function
+// stands for the deployed one, possible.
+func TestServerlessDeployStage(t *testing.T) {
+	const prodFunction = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:api-prod-hello"
+	deployer := "arn:aws:iam::111122223333:role/deployer"
+	workflow := strings.Replace(slsWorkflow, "npx serverless deploy", "npx serverless deploy --stage prod", 1)
+	files := map[string]string{
+		"services/api/serverless.yml":    slsService,
+		"services/api/package-lock.json": slsLock,
+		".github/workflows/deploy.yml":   workflow,
+	}
+
+	s := slsStore(t, files)
+	e := edgeOf(t, s, graph.EdgeCanModify, deployer, slsFunction)
+	if e == nil {
+		t.Fatal("the deployer cannot modify the file's function, which stands for the deployed one")
+	}
+	if e.Confidence != graph.Possible || !strings.Contains(e.Attr(graph.AttrReason), "the job deploys stage prod") {
+		t.Errorf("edge to the file's function: %s, %q; want possible, naming stage prod", e.Confidence, e.Attr(graph.AttrReason))
+	}
+
+	// The Terraform of the account declares the prod function.
+	files["infra/prod.tf"] = `provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111122223333"]
+}
+resource "aws_lambda_function" "hello" {
+  function_name = "api-prod-hello"
+  role          = "arn:aws:iam::111122223333:role/api-prod-us-east-1-lambdaRole"
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+}
+`
+	s = slsStore(t, files)
+	if e := edgeOf(t, s, graph.EdgeCanModify, deployer, prodFunction); e == nil || e.Confidence != graph.Certain {
+		t.Errorf("edge to the declared prod function = %+v, want certain", e)
+	}
+	if e := edgeOf(t, s, graph.EdgeCanModify, deployer, slsFunction); e != nil {
+		t.Errorf("the deployer modifies the dev function %s, which a prod deploy does not touch", e.To)
+	}
+}

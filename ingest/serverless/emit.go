@@ -494,6 +494,7 @@ func (e *emitter) function(key, fn *yaml.Node) {
 		"events":                 graph.JoinList(events),
 		"serverless_function":    fname,
 		"serverless_service":     e.service,
+		AttrStage:                e.rv.stage,
 		AttrConfig:               e.f.RelPath,
 		graph.AttrRepository:     e.f.Repo,
 		graph.AttrRepositoryHost: graph.RepoHostAttr(e.f.Forge()),

@@ -77,6 +77,9 @@ const (
 	AttrPlugins = "serverless_plugins"
 	// AttrConfig is the service file, relative to the repository root.
 	AttrConfig = "serverless_config"
+	// AttrStage is the stage that named a function: the service file's
+	// provider.stage, else dev.
+	AttrStage = "serverless_stage"
 )
 
 // Parser reads Serverless Framework service files.

@@ -104,6 +104,8 @@ func TestDatadogCorpus(t *testing.T) {
 		"provider": "aws", "type": "lambda", "name": "${env:E2E_SERVICE_NAME}-e2e-hello",
 		"arn":                 "arn:aws:lambda:ap-northeast-3::function:${env:E2E_SERVICE_NAME}-e2e-hello",
 		"serverless_function": "hello", "serverless_service": "${env:E2E_SERVICE_NAME}",
+		// provider.stage is e2e.
+		AttrStage:  "e2e",
 		AttrConfig: "e2e/fixtures/lambda-node/serverless.yml", AttrPlugins: "serverless-plugin-datadog",
 		graph.AttrRepository: "example-org/api",
 		graph.AttrCodeFrom:   "by=e2e%2Ffixtures%2Flambda-node%2Fserverless.yml+functions.hello&dir=e2e%2Ffixtures%2Flambda-node&repo=repo%3Agithub.com%2Fexample-org%2Fapi&tool=The+Serverless+Framework",

@@ -40,6 +40,9 @@ type Deploy struct {
 	// Region, Account (AWS) and Project (Google Cloud) are those the
 	// command, its environment or the job's cloud login name, or "".
 	Region, Account, Project string
+	// Stage is the stage a Serverless Framework deploy names with --stage
+	// or -s, or "" for the service file's own or one a variable names.
+	Stage string
 	// As are the ids of the identities the job deploys as, and MayAs
 	// those it may deploy as. A CI reader fills them in from the job's
 	// cloud login.
@@ -101,6 +104,7 @@ func EncodeDeploy(d Deploy) string {
 	if d.Line > 0 {
 		v.Set("line", strconv.Itoa(d.Line))
 	}
+	set("stage", d.Stage)
 	set("sam_command", d.SAMCommand)
 	set("sam_config", d.SAMConfig)
 	set("sam_env", d.SAMEnv)
@@ -151,7 +155,7 @@ func DecodeDeploy(item string) (d Deploy, ok bool) {
 	d = Deploy{Service: v.Get("service"), Name: v.Get("name"), Dir: v.Get("dir"), Region: v.Get("region"),
 		Account: v.Get("account"), Project: v.Get("project"), As: v["as"], MayAs: v["may_as"], Guessed: v.Get("guessed") == "true",
 		SAMCommand: v.Get("sam_command"), SAMConfig: v.Get("sam_config"), SAMEnv: v.Get("sam_env"),
-		SAMBuilt: v.Get("sam_built") == "true"}
+		SAMBuilt: v.Get("sam_built") == "true", Stage: v.Get("stage")}
 	if reasons := v["may_as_reason"]; len(reasons) == len(d.MayAs) {
 		d.MayAsReasons = reasons
 	}

@@ -158,6 +158,9 @@ func serverlessOf(argv []string) []Effect {
 	if strings.Contains(d.Region, "$") {
 		d.Region = ""
 	}
+	if d.Stage = cmp.Or(opts["--stage"], opts["-s"]); strings.Contains(d.Stage, "$") {
+		d.Stage = ""
+	}
 	prog := "serverless " + sub
 	return []Effect{
 		{Eco: NPM, Run: RunMaybe, Cause: prog + " loads the framework and the service's plugins"},

@@ -21,7 +21,8 @@ func TestEffectsServerless(t *testing.T) {
 		want []Effect
 	}{
 		{"serverless deploy", []Effect{maybe("deploy"), deploy(DeployServerless, AnyServiceFile, "", "")}},
-		{"sls deploy --stage prod", []Effect{maybe("deploy"), deploy(DeployServerless, AnyServiceFile, "", "")}},
+		{"sls deploy --stage prod", []Effect{maybe("deploy"), {Deploy: &Deploy{Service: DeployServerless, Name: AnyServiceFile, Stage: "prod"}}}},
+		{"sls deploy -s $STAGE", []Effect{maybe("deploy"), deploy(DeployServerless, AnyServiceFile, "", "")}},
 		{"npx serverless@3 deploy -c services/api/serverless.yml --region eu-west-1",
 			[]Effect{npx, maybe("deploy"), deploy(DeployServerless, "serverless.yml", "eu-west-1", "services/api")}},
 		{"npm exec -- serverless deploy function -f hello", []Effect{
