@@ -427,3 +427,28 @@ func TestDockerfileEnvCopiesBuildArg(t *testing.T) {
 		}
 	}
 }
+
+// The job builds api's image with --target naming the last stage, which
+// builds the image the file's node stands for. The Deployment that runs
+// the pushed image still has the literal API_TOKEN that the stage's ENV
+// sets.
+func TestDockerfileEnvLiteralLastStageTarget(t *testing.T) {
+	repos := map[string]map[string]string{"api": maps.Clone(envRepos["api"]), "infra": envRepos["infra"]}
+	repos["api"]["Dockerfile"] = strings.Replace(repos["api"]["Dockerfile"], "FROM node:20\n", "FROM node:20 AS runtime\n", 1)
+	repos["api"][".github/workflows/release.yml"] = strings.Replace(repos["api"][".github/workflows/release.yml"],
+		"          push: true\n", "          push: true\n          target: runtime\n", 1)
+	dir := t.TempDir()
+	writeRepos(t, dir, repos)
+	s, _ := ingestDir(t, dir)
+	es, err := s.Expand(context.Background(), []string{envToken}, graph.In, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var from []string
+	for _, e := range es {
+		from = append(from, e.From)
+	}
+	if !slices.Contains(from, graph.K8sWorkloadID("prod", "Deployment", "api")) {
+		t.Errorf("runtimes that expose the token: %v, want the Deployment that runs the image among them", from)
+	}
+}

@@ -63,6 +63,28 @@ func (v *view) readBakedImages(ctx context.Context, r graph.Reader) error {
 	if err != nil {
 		return err
 	}
+	// A build whose --target names the last stage pushes an image that
+	// DEPENDS_ON a node of that stage, which only a CI reader wrote: the
+	// image the file's node stands for.
+	var stubs []string
+	fileOf := map[string]string{}
+	for _, stub := range v.stages.stubs {
+		if df, ok := v.lastStageFile(stub); ok && dfs[df.ID] {
+			stubs = append(stubs, stub.ID)
+			fileOf[stub.ID] = df.ID
+		}
+	}
+	if len(stubs) > 0 {
+		slices.Sort(stubs)
+		viaStub, err := r.Expand(ctx, stubs, graph.In, graph.EdgeDependsOn)
+		if err != nil {
+			return err
+		}
+		for _, e := range viaStub {
+			deps = append(deps, graph.Edge{From: e.From, To: fileOf[e.To], Kind: graph.EdgeDependsOn, Confidence: e.Confidence, Pos: e.Pos})
+		}
+	}
+
 	v.baked = bakedImages{}
 	byName := map[string][]graph.Edge{} // image name -> its edges to Dockerfiles
 	var names []string
