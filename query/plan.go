@@ -1527,6 +1527,13 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		role := sessionRole(res, n.ID)
 		if role == "" {
 			it.Action = "Revoke the sessions of the role this runtime hands out, after the runtime is contained"
+			if profile := n.Attr("instance_profile"); gcloudValue(profile, "") != "" {
+				// The instance profile names the role in the account,
+				// where the input does not show it.
+				it.Action += ": the input does not show the role, so the command looks it up in instance profile " + profile
+				it.Command = "role=$(" + shellCommand("aws", "iam", "get-instance-profile", "--instance-profile-name", profile,
+					"--query", "InstanceProfile.Roles[0].RoleName", "--output", "text") + ") && " + revokeSessionsCommandOf(`"$role"`)
+			}
 			break
 		}
 		name := iamName(role)
@@ -2012,10 +2019,16 @@ func ghSecretCommand(n graph.Node) string {
 // role issued before the moment it runs, as the IAM console's "Revoke
 // active sessions" does. The shell fills in the time when the command runs.
 func revokeSessionsCommand(role string) string {
+	return revokeSessionsCommandOf(shellQuote(role))
+}
+
+// revokeSessionsCommandOf is revokeSessionsCommand with the role name
+// given as a shell word already, such as "$role".
+func revokeSessionsCommandOf(roleWord string) string {
 	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"TIME"}}}]}`
 	before, after, _ := strings.Cut(policy, "TIME")
-	return shellCommand("aws", "iam", "put-role-policy", "--role-name", role, "--policy-name", "AWSRevokeOlderSessions", "--policy-document") +
-		" " + shellQuote(before) + `"$(date -u +%Y-%m-%dT%H:%M:%SZ)"` + shellQuote(after)
+	return "aws iam put-role-policy --role-name " + roleWord + " --policy-name AWSRevokeOlderSessions --policy-document " +
+		shellQuote(before) + `"$(date -u +%Y-%m-%dT%H:%M:%SZ)"` + shellQuote(after)
 }
 
 // trailLookup returns the command that lists CloudTrail's management events

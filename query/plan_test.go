@@ -2648,3 +2648,21 @@ func TestRoleItemOpenTrust(t *testing.T) {
 		}
 	}
 }
+
+// An instance's role credentials whose role the input does not show get
+// a command that finds the role in the instance profile and revokes its
+// sessions; without a profile name there is nothing to look up.
+func TestRoleCredentialsItemLooksUpRole(t *testing.T) {
+	creds := graph.Node{ID: graph.AWSInstanceCredentialsID("runtime:aws:ec2:111122223333:aws_instance.web"), Kind: graph.NodeSecret,
+		Attrs: map[string]string{"type": "role-credentials", "instance_profile": "web-host"}}
+	it := credentialItem(&Reached{Node: creds}, &Result{}, nil, nil, 0)
+	want := `role=$(aws iam get-instance-profile --instance-profile-name web-host --query 'InstanceProfile.Roles[0].RoleName' --output text) && ` +
+		`aws iam put-role-policy --role-name "$role" --policy-name AWSRevokeOlderSessions --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"'"$(date -u +%Y-%m-%dT%H:%M:%SZ)"'"}}}]}'`
+	if it.Command != want {
+		t.Errorf("command\n got %s\nwant %s", it.Command, want)
+	}
+	creds.Attrs["instance_profile"] = "${var.profile}"
+	if it := credentialItem(&Reached{Node: creds}, &Result{}, nil, nil, 0); it.Command != "" {
+		t.Errorf("command for a profile the input leaves open = %q, want none", it.Command)
+	}
+}
