@@ -151,8 +151,12 @@ func (c *converter) orbLogin(j *jobState, o *orb, elem string, params *yaml.Node
 		Token: "CIRCLE_OIDC_TOKEN_V2", KeyBefore: j.scan.Env()["AWS_SECRET_ACCESS_KEY"]}})
 }
 
-// keepsCredentials matches a command that writes credentials where the
-// later run steps of the job read them: a line appended to $BASH_ENV,
-// which CircleCI sources at the start of each step, aws configure set,
-// or the AWS CLI's credentials file.
-var keepsCredentials = regexp.MustCompile(`(?:>|\btee\b[^|;&\n]*)\s*["']?\$\{?BASH_ENV\b|\baws\s+configure\s+set\b|\.aws/credentials\b`).MatchString
+// keepsCredentials matches a command that writes credentials where later
+// run steps read them. These are $BASH_ENV, which CircleCI sources at the
+// start of each step, an aws configure set of a key or session token, and
+// the AWS CLI's credentials file when a redirection, tee, cp or mv writes
+// it. Setting the region, or reading the file, keeps nothing.
+var keepsCredentials = regexp.MustCompile(`(?:>|\btee\b[^|;&\n]*)\s*["']?\$\{?BASH_ENV\b` +
+	`|\baws\s+configure\s+set\s[^|;&\n]*\b(?:aws_access_key_id|aws_secret_access_key|aws_session_token)\b` +
+	`|(?:>|\btee\b[^|;&\n]*)\s*["']?[^\s"'|;&<>]*\.aws/credentials\b` +
+	`|\b(?:cp|mv)\s[^|;&\n]*\s["']?[^\s"'|;&<>]*\.aws/credentials["']?[ \t]*(?:$|[|;&\n])`).MatchString

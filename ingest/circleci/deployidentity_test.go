@@ -215,6 +215,14 @@ func TestDeployIdentityAcrossRunSteps(t *testing.T) {
 		{"credentials file", assume +
 			"          printf '[default]\\naws_access_key_id=%s\\naws_secret_access_key=%s\\naws_session_token=%s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" > ~/.aws/credentials\n" +
 			deploy, role, ""},
+		{"aws configure set of the region only", assume +
+			"          aws configure set region eu-west-1\n" +
+			"          aws configure set default.output json\n" + deploy, "", role + "," + vars},
+		{"credentials file copied into place", assume +
+			"          printf '[default]\\naws_access_key_id=%s\\n' \"$AWS_ACCESS_KEY_ID\" > /tmp/creds\n" +
+			"          cp /tmp/creds ~/.aws/credentials\n" + deploy, role, ""},
+		{"credentials file only read", assume +
+			"          test -f ~/.aws/credentials && echo found\n" + deploy, "", role + "," + vars},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
