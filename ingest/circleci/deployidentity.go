@@ -131,7 +131,8 @@ var awsCLILogins = map[string]bool{
 // orbLogin records the login of an aws-cli orb step that assumes the
 // role of its role_arn parameter (role-arn before version 4) with the
 // job's OIDC token. The parameter's variables take the values of the
-// job's environment.
+// job's environment. A login into a profile that later steps do not
+// select reaches their deploys only possibly.
 func (c *converter) orbLogin(j *jobState, o *orb, elem string, params *yaml.Node, scope map[string]*yaml.Node) {
 	if o.name != "circleci/aws-cli" || !awsCLILogins[elem] {
 		return
@@ -144,9 +145,16 @@ func (c *converter) orbLogin(j *jobState, o *orb, elem string, params *yaml.Node
 	if role == "" {
 		return
 	}
-	// The orb writes the role's credentials to a profile of the AWS
-	// CLI's configuration, which later steps read.
-	j.shells = append(j.shells, pkgcmd.Shell{Start: len(j.scan.Effects()), Keeps: true})
+	// The orb writes the role's credentials to the profile of its
+	// profile_name parameter. Later steps read it when it is the default
+	// profile or the one the job's AWS_PROFILE selects.
+	profile := text(lookup(params, "profile_name"))
+	if profile == "" {
+		profile = text(lookup(params, "profile-name"))
+	}
+	profile, _ = c.subst(strings.TrimSpace(profile), scope)
+	kept := profile == "" || profile == "default" || profile == j.scan.Env()["AWS_PROFILE"]
+	j.shells = append(j.shells, pkgcmd.Shell{Start: len(j.scan.Effects()), Keeps: kept})
 	j.scan.Add(pkgcmd.Effect{Login: &pkgcmd.CloudLogin{Cloud: "aws", Identity: pkgcmd.ResolveVars(role, j.scan.Env()),
 		Token: "CIRCLE_OIDC_TOKEN_V2", KeyBefore: j.scan.Env()["AWS_SECRET_ACCESS_KEY"]}})
 }

@@ -150,6 +150,20 @@ func TestDeployIdentityNamedByJob(t *testing.T) {
 `, `      - aws-cli/setup:
           role_arn: ` + role + `
       - run: ` + deploy + "\n", "", stepKey + "," + role, role},
+		{"aws-cli orb, named profile", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", "", `      - aws-cli/setup:
+          role_arn: ` + role + `
+          profile_name: deployer
+      - run: ` + deploy + "\n", "", role + "," + graph.CIAWSIdentityID(graph.CircleCIProjectVariablesID(testRepo)), role},
+		{"aws-cli orb, profile the job selects", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", `    environment:
+      AWS_PROFILE: deployer
+`, `      - aws-cli/setup:
+          role_arn: ` + role + `
+          profile_name: deployer
+      - run: ` + deploy + "\n", role, "", role},
+		{"aws-cli orb, default profile named", "orbs:\n  aws-cli: circleci/aws-cli@3.1.0\n", "", `      - aws-cli/setup:
+          role-arn: ` + role + `
+          profile-name: default
+      - run: ` + deploy + "\n", role, "", role},
 		{"aws-cli orb, role from the environment", "orbs:\n  aws-cli: circleci/aws-cli@5.1.0\n", `    environment:
       AWS_ROLE_ARN: ` + role + "\n", `      - aws-cli/setup:
           role_arn: ${AWS_ROLE_ARN}
