@@ -856,7 +856,9 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 			continue
 		}
 		id := key.Node.Attr("key_id")
-		if id != "" && !containsString(user.Evidence.Keys, id) {
+		if id != "" && !containsString(user.Evidence.Keys, id) && len(user.Evidence.Keys) < graph.MaxSeen {
+			// A list with room names every key of the calls. A full one
+			// may have left the key out, so the key takes the user's use.
 			continue
 		}
 		key.Evidence = user.Evidence.Clone()

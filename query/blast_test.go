@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -673,5 +674,34 @@ func TestKeyUseOfOneOfTwoKeys(t *testing.T) {
 	}
 	if u := res.Get(user); u == nil || !u.UsedAfter || !cmp.Equal(u.NewSources, []string{"203.0.113.9"}) {
 		t.Errorf("user = %+v, want used after the compromise from 203.0.113.9", u)
+	}
+}
+
+// The user's calls name graph.MaxSeen session keys before the compromise,
+// so the evidence keeps no further key id, and then the declared key
+// calls after it. The key is not among the kept ids, yet its calls may be
+// among the user's, so it shows the user's use after the compromise.
+func TestKeyUseBeyondKeptKeys(t *testing.T) {
+	since := time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	const key = "secret:aws:access-key:arn:aws:iam::111122223333:user/ci/main"
+	ev := &graph.Evidence{}
+	for i := range graph.MaxSeen {
+		ev.Add(since.Add(-time.Duration(i+1)*time.Hour), "s3:GetObject", "198.51.100.1", "cli", fmt.Sprintf("ASIAEXAMPLESESS%05d", i), false, graph.Pos{})
+	}
+	ev.Add(after, "s3:GetObject", "203.0.113.9", "cli", "AKIAEXAMPLEMAINKEY01", false, graph.Pos{})
+	b := newG().
+		node(key, "type", "access-key", "key_id", "AKIAEXAMPLEMAINKEY01").
+		edge(key, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAccess, bkt).
+		edge(user, graph.EdgeObserved, bkt)
+	b.edges[2].Evidence = ev
+	res := blast(t, b.store(t), key, Options{Since: since})
+	k := res.Get(key)
+	if k == nil || k.Evidence == nil {
+		t.Fatalf("key = %+v, want it with the user's evidence", k)
+	}
+	if !k.UsedAfter {
+		t.Errorf("key: usedAfter=false, want true: the user's calls after the compromise may be the key's")
 	}
 }

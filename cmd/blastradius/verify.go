@@ -35,7 +35,10 @@ last call came before --after is not reported although other keys went on
 calling. Evidence is aggregated per caller and target, so a use whose calls
 mix successful calls with denied ones, or that rests on evidence stored
 without each key's times, whose calls mix the revoked key with other keys,
-is marked possible.
+is marked possible. The evidence keeps the first 64 key ids of each caller
+and target. A key it does not name may be among the keys left out of a full
+list, so such a list's calls after --after are a possible use of the key (of
+any caller for a key id that no evidence names).
 
 Exit status 0 means no use after the revocation time, 5 that use continued.`,
 		Example: `  blastradius verify --revoked AKIAEXAMPLEKEY000001 --after 2026-11-03T12:00:00Z
@@ -215,8 +218,22 @@ func verify(ctx context.Context, r graph.Reader, refs []string, at time.Time) (*
 		}
 		for _, key := range bareKeys {
 			found := false
+			callers := map[string]bool{} // identities whose calls name the key
 			for _, e := range edges {
 				if e.Evidence == nil || !slices.Contains(e.Evidence.Keys, key) {
+					continue
+				}
+				found = true
+				callers[e.From] = true
+				if u, attempt, ok := useOf(e, scope{revoked: key, identity: e.From, key: key}, at); ok {
+					add(u, attempt)
+				}
+			}
+			// An edge whose key list is full may have left the key out: one
+			// of an identity that used the key, or any when no edge names it.
+			anyCaller := !found
+			for _, e := range edges {
+				if e.Evidence == nil || !keysFull(e.Evidence) || slices.Contains(e.Evidence.Keys, key) || !(anyCaller || callers[e.From]) {
 					continue
 				}
 				found = true
@@ -360,14 +377,17 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 	allowed := allowedAfter(ev, at)
 	count, denied := ev.Count, ev.Denied
 	if sc.key != "" {
-		if !slices.Contains(ev.Keys, sc.key) {
-			return useView{}, false, false
-		}
 		if sc.keyEv != nil && !sc.keyEv.Last.After(at) {
 			// The key's own calls all came before the revocation.
 			return useView{}, false, false
 		}
-		if ku, ok := ev.KeyUse(sc.key); ok {
+		if !slices.Contains(ev.Keys, sc.key) {
+			if !keysFull(ev) {
+				return useView{}, false, false
+			}
+			// The key list stopped growing before the key's calls, if any.
+			doubts = append(doubts, fmt.Sprintf("the evidence keeps only the first %d key ids of these calls, and key %s may be among those it left out", graph.MaxSeen, sc.key))
+		} else if ku, ok := ev.KeyUse(sc.key); ok {
 			if !ku.Last.After(at) {
 				return useView{}, false, false
 			}
@@ -403,6 +423,12 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 		u.Records = append(u.Records, p.String())
 	}
 	return u, !allowed, true
+}
+
+// keysFull reports whether the evidence names as many key ids as it
+// keeps, so that the calls of further keys may be among its calls.
+func keysFull(ev *graph.Evidence) bool {
+	return len(ev.Keys) >= graph.MaxSeen
 }
 
 // allowedAfter reports whether some call that was not denied came after

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -542,5 +543,82 @@ func TestVerifyKeyDeniedAfterIsAttempt(t *testing.T) {
 	u, attempt, ok := useOf(e, scope{revoked: "ASIAEXAMPLESESSION11", identity: e.From, key: "ASIAEXAMPLESESSION11"}, at)
 	if !ok || !attempt || u.Calls != 1 || u.Denied != 1 || !u.Last.Equal(at.Add(time.Hour)) {
 		t.Errorf("use %+v, attempt %v, ok %v; want an attempt of 1 call and 1 denied, last at 13:00", u, attempt, ok)
+	}
+}
+
+// manyKeysLog returns a CloudTrail file in which role deployer invokes one
+// function with graph.MaxSeen session keys before 12:00 on 2026-11-03 and
+// then, at 14:00, with one more key, ASIAEXAMPLEPOOLLATE1.
+func manyKeysLog() string {
+	var recs []string
+	record := func(at, key string) string {
+		return `{"eventTime": "` + at + `", "eventSource": "lambda.amazonaws.com", "eventName": "Invoke", "awsRegion": "us-east-1", "sourceIPAddress": "192.0.2.20", "userAgent": "aws-cli/2.17.0",
+ "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/deployer/s", "accountId": "111122223333", "accessKeyId": "` + key + `",
+   "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/deployer", "accountId": "111122223333", "userName": "deployer"}}},
+ "requestParameters": {"functionName": "arn:aws:lambda:us-east-1:111122223333:function:publish"}, "recipientAccountId": "111122223333"}`
+	}
+	for i := range graph.MaxSeen {
+		at := time.Date(2026, 11, 3, 0, i, 0, 0, time.UTC).Format(time.RFC3339)
+		recs = append(recs, record(at, fmt.Sprintf("ASIAEXAMPLEPOOL%05d", i)))
+	}
+	recs = append(recs, record("2026-11-03T14:00:00Z", "ASIAEXAMPLEPOOLLATE1"))
+	return `{"Records": [` + strings.Join(recs, ",\n") + "]}\n"
+}
+
+// TestVerifyKeyBeyondKeptKeys: the evidence keeps graph.MaxSeen key ids
+// per edge, so the key that called at 14:00 after 64 others is not among
+// them. Its use after 12:00 cannot be ruled out: it is a possible use on
+// the edge whose key list is full, not an unknown credential.
+func TestVerifyKeyBeyondKeptKeys(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "trail.json"), []byte(manyKeysLog()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", filepath.Join(dir, "trail.json")); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code := runCLI(t, "--db", db, "verify", "--revoked", "ASIAEXAMPLEPOOLLATE1", "--after", revokedAt, "--format", "json")
+	if code != exitContinued {
+		t.Fatalf("key used at 14:00: exit %d, want %d:\n%s%s", code, exitContinued, out, errs)
+	}
+	var rep verifyReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Uses) != 1 {
+		t.Fatalf("%d uses, want 1: %+v", len(rep.Uses), rep.Uses)
+	}
+	u := rep.Uses[0]
+	if u.From != "arn:aws:iam::111122223333:role/deployer" || u.Confidence != graph.Possible {
+		t.Errorf("use from %s, %s; want a possible use by role deployer", u.From, u.Confidence)
+	}
+	if !strings.Contains(u.Reason, "64") {
+		t.Errorf("reason %q, want it to say the evidence keeps 64 key ids", u.Reason)
+	}
+}
+
+// TestVerifyScopedKeyBeyondKeptKeys: a declared key whose id the full key
+// list of its identity's edge leaves out is possibly used, and a key
+// absent from a list that is not full is not used.
+func TestVerifyScopedKeyBeyondKeptKeys(t *testing.T) {
+	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+	ev := &graph.Evidence{}
+	for i := range graph.MaxSeen {
+		ev.Add(at.Add(-time.Duration(i+1)*time.Minute), "lambda:Invoke", "192.0.2.20", "aws-cli/2", fmt.Sprintf("ASIAEXAMPLEPOOL%05d", i), false, graph.Pos{})
+	}
+	ev.Add(at.Add(2*time.Hour), "lambda:Invoke", "192.0.2.21", "aws-cli/2", "ASIAEXAMPLEPOOLLATE1", false, graph.Pos{})
+	e := graph.Edge{From: "arn:aws:iam::111122223333:user/deployer", To: "arn:aws:lambda:us-east-1:111122223333:function:publish",
+		Kind: graph.EdgeObserved, Evidence: ev}
+	u, attempt, ok := useOf(e, scope{revoked: "key", identity: e.From, key: "ASIAEXAMPLEPOOLLATE1"}, at)
+	if !ok || attempt || u.Confidence != graph.Possible {
+		t.Errorf("use %+v, attempt %v, ok %v; want a possible use", u, attempt, ok)
+	}
+
+	small := &graph.Evidence{}
+	small.Add(at.Add(2*time.Hour), "lambda:Invoke", "192.0.2.21", "aws-cli/2", "ASIAEXAMPLEPOOL00001", false, graph.Pos{})
+	e.Evidence = small
+	if u, _, ok := useOf(e, scope{revoked: "key", identity: e.From, key: "ASIAEXAMPLEPOOLLATE1"}, at); ok {
+		t.Errorf("use %+v of a key that a list with room leaves out, want none", u)
 	}
 }
