@@ -744,7 +744,8 @@ func escapeVersion(v string) string {
 // label, the "name" attribute, the last segment of the id, an access key
 // id, a Terraform address (aws_instance.web), which may name a block in
 // several configurations, or the end of an id that starts after a slash or
-// a colon (envs/prod:aws_instance.web).
+// a colon (envs/prod:aws_instance.web). A block's address names each
+// instance that its count or for_each gives.
 func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs []string) ([]graph.Node, error) {
 	var out []graph.Node
 	var all []graph.Node
@@ -773,7 +774,7 @@ func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs
 		found := false
 		for _, n := range all {
 			if n.Label == ref || n.Attr(graph.AttrName) == ref || lastSegment(n.ID) == ref || n.Attr("key_id") == ref ||
-				n.Attr("tf_address") == ref || idEndsWith(n.ID, ref) {
+				n.Attr("tf_address") == ref || idEndsWith(n.ID, ref) || blockMatches(n, ref) {
 				out = append(out, n)
 				found = true
 			}
@@ -839,6 +840,44 @@ func idEndsWith(id, ref string) bool {
 	}
 	c := id[len(id)-len(ref)-1]
 	return c == '/' || c == ':'
+}
+
+// blockMatches reports whether ref names the Terraform block of one of
+// its instances (count or for_each): the node's address with the instance
+// keys left out, alone or as the end of its id.
+func blockMatches(n graph.Node, ref string) bool {
+	addr := n.Attr("tf_address")
+	if !strings.Contains(addr, "[") || !strings.HasSuffix(n.ID, addr) {
+		return false
+	}
+	block := withoutInstanceKeys(addr)
+	return block == ref || idEndsWith(strings.TrimSuffix(n.ID, addr)+block, ref)
+}
+
+// withoutInstanceKeys removes the instance keys from a Terraform address:
+// module.app["a"].aws_instance.web[0] becomes module.app.aws_instance.web.
+// A quoted key may contain brackets and escaped quotes.
+func withoutInstanceKeys(addr string) string {
+	var b strings.Builder
+	depth, quoted := 0, false
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		switch {
+		case quoted && c == '\\':
+			i++
+		case quoted:
+			quoted = c != '"'
+		case depth > 0 && c == '"':
+			quoted = true
+		case c == '[':
+			depth++
+		case depth > 0 && c == ']':
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func lastSegment(id string) string {

@@ -845,3 +845,44 @@ func TestResolveTerraformInstance(t *testing.T) {
 		t.Errorf("rod:aws_instance.web: error %v, want ErrNoMatch", err)
 	}
 }
+
+// A block with count or for_each declares one runtime per instance. Its
+// address without instance keys names all of them, as Terraform's
+// -target does, in every configuration or, after a folder, in one.
+func TestResolveTerraformInstanceKeys(t *testing.T) {
+	const (
+		scope   = "runtime:aws:ec2:111122223333:github.com/o/infra/envs/"
+		prod0   = scope + "prod:aws_instance.web[0]"
+		prod1   = scope + "prod:aws_instance.web[1]"
+		dev0    = scope + "dev:aws_instance.web[0]"
+		modAddr = `module.app["a]b"].aws_instance.this[0]`
+		mod     = scope + "prod:" + modAddr
+	)
+	g := newG()
+	for id, addr := range map[string]string{prod0: "aws_instance.web[0]", prod1: "aws_instance.web[1]",
+		dev0: "aws_instance.web[0]", mod: modAddr} {
+		g.node(id, "tf_address", addr)
+	}
+	s := g.store(t)
+	for ref, want := range map[string][]string{
+		"aws_instance.web":                       {dev0, prod0, prod1},
+		"envs/prod:aws_instance.web":             {prod0, prod1},
+		"aws_instance.web[1]":                    {prod1},
+		"module.app.aws_instance.this":           {mod},
+		"envs/prod:module.app.aws_instance.this": {mod},
+	} {
+		ns, err := ResolveNodes(context.Background(), s, graph.NodeRuntime, []string{ref})
+		if err != nil {
+			t.Errorf("%s: %v", ref, err)
+			continue
+		}
+		var got []string
+		for _, n := range ns {
+			got = append(got, n.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s resolves to %v, want %v", ref, got, want)
+		}
+	}
+}
