@@ -159,12 +159,31 @@ func (c *converter) orbLogin(j *jobState, o *orb, elem string, params *yaml.Node
 		Token: "CIRCLE_OIDC_TOKEN_V2", KeyBefore: j.scan.Env()["AWS_SECRET_ACCESS_KEY"]}})
 }
 
-// keepsCredentials matches a command that writes credentials where later
-// run steps read them. These are $BASH_ENV, which CircleCI sources at the
-// start of each step, an aws configure set of a key or session token, and
-// the AWS CLI's credentials file when a redirection, tee, cp or mv writes
-// it. Setting the region, or reading the file, keeps nothing.
-var keepsCredentials = regexp.MustCompile(`(?:>|\btee\b[^|;&\n]*)\s*["']?\$\{?BASH_ENV\b` +
-	`|\baws\s+configure\s+set\s[^|;&\n]*\b(?:aws_access_key_id|aws_secret_access_key|aws_session_token)\b` +
+// keepsCredentials reports whether a command writes credentials where
+// later run steps read them. These are $BASH_ENV, which CircleCI sources at
+// the start of each step, an aws configure set of a key or session token,
+// and the AWS CLI's credentials file when a redirection, tee, cp or mv
+// writes it. Setting the region, or reading the file, keeps nothing.
+func keepsCredentials(cmd string) bool {
+	if keepsInConfig(cmd) {
+		return true
+	}
+	// A line that writes assignments to $BASH_ENV keeps credentials when
+	// it names an AWS variable. One that writes something else, such as a
+	// file's lines, may keep them.
+	for line := range strings.SplitSeq(strings.ReplaceAll(cmd, "\\\n", " "), "\n") {
+		if writesBashEnv(line) && (strings.Contains(line, "AWS_") || !strings.Contains(line, "=")) {
+			return true
+		}
+	}
+	return false
+}
+
+// writesBashEnv matches a redirection or tee to $BASH_ENV.
+var writesBashEnv = regexp.MustCompile(`(?:>|\btee\b[^|;&\n]*)\s*["']?\$\{?BASH_ENV\b`).MatchString
+
+// keepsInConfig matches an aws configure set of a key or session token,
+// or a write to the AWS CLI's credentials file.
+var keepsInConfig = regexp.MustCompile(`\baws\s+configure\s+set\s[^|;&\n]*\b(?:aws_access_key_id|aws_secret_access_key|aws_session_token)\b` +
 	`|(?:>|\btee\b[^|;&\n]*)\s*["']?[^\s"'|;&<>]*\.aws/credentials\b` +
 	`|\b(?:cp|mv)\s[^|;&\n]*\s["']?[^\s"'|;&<>]*\.aws/credentials["']?[ \t]*(?:$|[|;&\n])`).MatchString

@@ -235,6 +235,11 @@ func TestDeployIdentityAcrossRunSteps(t *testing.T) {
 		{"credentials file copied into place", assume +
 			"          printf '[default]\\naws_access_key_id=%s\\n' \"$AWS_ACCESS_KEY_ID\" > /tmp/creds\n" +
 			"          cp /tmp/creds ~/.aws/credentials\n" + deploy, role, ""},
+		{"BASH_ENV given another variable", assume +
+			"          echo 'export PATH=\"$HOME/.local/bin:$PATH\"' >> \"$BASH_ENV\"\n" + deploy, "", role + "," + vars},
+		{"BASH_ENV given a file's lines", assume +
+			"          env | grep '^AWS_' | sed 's/^/export /' > /tmp/aws.env\n" +
+			"          cat /tmp/aws.env >> $BASH_ENV\n" + deploy, role, ""},
 		{"credentials file only read", assume +
 			"          test -f ~/.aws/credentials && echo found\n" + deploy, "", role + "," + vars},
 	}
