@@ -890,7 +890,13 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 		if ev == nil {
 			continue
 		}
-		x.UsedAfter = ev.Last.After(since)
+		// A call that was denied is no use. Evidence stored before the
+		// time of the last allowed call was kept has only Last.
+		last := ev.Last
+		if !ev.LastAllowed.IsZero() || ev.Count == 0 {
+			last = ev.LastAllowed
+		}
+		x.UsedAfter = last.After(since)
 		if !coversBefore || !x.UsedAfter {
 			// A source first seen after the compromise made a call after
 			// it; a key's own times may show none, where its user's

@@ -705,3 +705,23 @@ func TestKeyUseBeyondKeptKeys(t *testing.T) {
 		t.Errorf("key: usedAfter=false, want true: the user's calls after the compromise may be the key's")
 	}
 }
+
+// Calls after the compromise that were all denied are no use of the
+// credential: the bucket is not flagged, though the calls are in its
+// evidence.
+func TestDeniedCallsAfterCompromise(t *testing.T) {
+	before := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	ev := &graph.Evidence{}
+	ev.Add(before, "s3:GetObject", "198.51.100.1", "cli", "", false, graph.Pos{})
+	ev.Add(after, "s3:GetObject", "203.0.113.9", "cli", "", true, graph.Pos{})
+	b := newG().
+		edge(keyA, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAccess, bkt).
+		edge(user, graph.EdgeObserved, bkt)
+	b.edges[2].Evidence = ev
+	res := blast(t, b.store(t), keyA, Options{Since: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)})
+	if r := res.Get(bkt); r == nil || r.UsedAfter || len(r.NewSources) != 0 {
+		t.Errorf("bucket = %+v, want not used after the compromise: its later call was denied", r)
+	}
+}
