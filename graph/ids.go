@@ -244,7 +244,7 @@ func ImageBuildID(jobID string, line int) string {
 }
 
 // ComposeServiceID returns the id of the Package node of a service of a
-// Docker Compose file that builds an image. The id joins the repository's
+// Docker Compose file that builds or names an image. The id joins the repository's
 // id without its "repo:" prefix, the file's path in the repository, "#"
 // and the service's name: compose:github.com/example-org/shop/compose.yaml#api.
 func ComposeServiceID(repoID, path, service string) string {

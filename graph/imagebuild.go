@@ -41,13 +41,14 @@ const (
 	// pushes, vars and env_known.
 	AttrComposeCommands = "compose_commands"
 	// EcosystemCompose is the ecosystem of the Package node of a Compose
-	// service that builds an image (ComposeServiceID). Its "path" is the
-	// Compose file, AttrComposeService the service's name, and it has
-	// the attributes of an image build: "dockerfile_id", AttrDockerfile,
-	// AttrBuildContext, AttrBuildTarget or AttrBuildTargetUnknown,
-	// AttrBuildInputs (the variables that give its build arguments and
-	// secrets) and AttrBuildArgValues. "image" is the id of the image's
-	// name node, when the service names an image that can be pushed.
+	// service that builds an image or names one (ComposeServiceID). Its
+	// "path" is the Compose file, AttrComposeService the service's name.
+	// A service that builds an image has the attributes of an image
+	// build: "dockerfile_id", AttrDockerfile, AttrBuildContext,
+	// AttrBuildTarget or AttrBuildTargetUnknown, AttrBuildInputs (the
+	// variables that give its build arguments and secrets) and
+	// AttrBuildArgValues. "image" is the id of the image's name node,
+	// when the service names an image that can be pushed.
 	EcosystemCompose   = "compose"
 	AttrComposeService = "service"
 )

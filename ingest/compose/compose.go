@@ -99,12 +99,13 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 // secrets mapping, or nil.
 func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res *ingest.Result) {
 	build, imageNode := deref(field(svc, "build")), deref(field(svc, "image"))
-	if build == nil {
-		return
-	}
 	imageText := ""
 	if imageNode != nil && imageNode.Kind == yaml.ScalarNode {
 		imageText = imageNode.Value
+	}
+	if build == nil {
+		imageOnly(f, name, imageNode, imageText, res)
+		return
 	}
 	forImage := ""
 	if imageText != "" {
@@ -200,6 +201,29 @@ func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res 
 			graph.AttrDockerfile:   filePath,
 			graph.AttrReason:       reason + "; possible: whether the image is pushed, the input does not show",
 		})})
+}
+
+// imageOnly records a service with an image and no build, such as an
+// override file's service that renames the image an earlier file builds.
+// The linker merges its node into that earlier service.
+func imageOnly(f *ingest.File, name string, imageNode *yaml.Node, imageText string, res *ingest.Result) {
+	if imageText == "" {
+		return
+	}
+	ref, ok := imageRef(expand(imageText))
+	if !ok || ref.Registry == "" && !strings.Contains(ref.Path, "/") {
+		return
+	}
+	at := graph.Pos{File: f.Path, Line: imageNode.Line}
+	imageName := ref.PURL(false)
+	res.AddNode(graph.Node{ID: imageName, Kind: graph.NodePackage, Label: ref.Name(), Pos: at,
+		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: ref.Name()}})
+	res.AddNode(graph.Node{ID: graph.ComposeServiceID(f.RepoID(), f.RelPath, name), Kind: graph.NodePackage,
+		Label: f.Repo + "/" + f.RelPath + "#" + name, Pos: at,
+		Attrs: map[string]string{
+			"ecosystem": graph.EcosystemCompose, graph.AttrName: name, "path": f.RelPath, graph.AttrComposeService: name,
+			graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()), "image": imageName,
+		}})
 }
 
 // buildArgs reads a service's build.args, a mapping or a list of

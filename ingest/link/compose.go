@@ -10,8 +10,8 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
-// composeServices indexes the nodes of Compose services that build images
-// (graph.EcosystemCompose) by the id prefix of their file,
+// composeServices indexes the nodes of Compose services that build or
+// name images (graph.EcosystemCompose) by the id prefix of their file,
 // graph.ComposeServiceID without the service's name.
 func (v *view) composeServices() map[string][]graph.Node {
 	var out map[string][]graph.Node
@@ -61,7 +61,7 @@ func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]g
 // selectedServices returns the services with a build that a command
 // acts on, by name: those it names, or all of its files' services. A
 // service of a later file replaces one of the same name of an earlier
-// file, as Compose merges them.
+// file, as Compose merges them. A service without a build is left out.
 func selectedServices(cmd registry.ComposeCommand, files []string, index map[string][]graph.Node) []graph.Node {
 	byName := map[string]graph.Node{}
 	for _, f := range files {
@@ -82,7 +82,7 @@ func selectedServices(cmd registry.ComposeCommand, files []string, index map[str
 	}
 	var out []graph.Node
 	for _, name := range names {
-		if n, ok := byName[name]; ok {
+		if n, ok := byName[name]; ok && n.Attr("dockerfile_id") != "" {
 			out = append(out, n)
 		}
 	}

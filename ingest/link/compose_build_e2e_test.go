@@ -235,3 +235,25 @@ workflows:
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// compose.prod.yaml renames web's image and has no build. Compose merges
+// it into compose.yaml's web, so the job pushes ghcr.io/o/shop-web-prod
+// built from the root's Dockerfile, certain. ghcr.io/o/shop-web is not
+// pushed and stays possible, as worker's image does.
+func TestComposeOverrideImageOnly(t *testing.T) {
+	files := composeShopFiles(composeShopStep(
+		"docker compose -f compose.yaml -f compose.prod.yaml build web && docker compose -f compose.yaml -f compose.prod.yaml push web"))
+	files["compose.prod.yaml"] = `services:
+  web:
+    image: ghcr.io/o/shop-web-prod:1
+`
+	got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "pkg:docker/")
+	want := []string{
+		"pkg:docker/o/shop-web-prod?repository_url=ghcr.io (certain)",
+		"pkg:docker/o/shop-web?repository_url=ghcr.io (possible)",
+		"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
