@@ -10,7 +10,8 @@ import (
 // and deny the same: the statements' effects, actions, resources,
 // principals and conditions, with every list sorted and the statements in
 // sorted order. Sids, the order of statements and of list items, single
-// values written as lists and white space do not change it. Two inputs
+// values written as lists, white space, the case of action names and an
+// account id written in place of its root ARN do not change it. Two inputs
 // that write one role's policy differently, such as Terraform and an
 // export of the live account, give the same text unless the policy
 // drifted.
@@ -41,13 +42,35 @@ func (p *Policy) Canonical() string {
 		}
 		return out
 	}
+	// IAM stores an account id given as an AWS principal as the account's
+	// root ARN, so both name the account.
+	principals := func(m map[string][]string) map[string][]string {
+		out := sortedMap(m)
+		if vals := out["AWS"]; len(vals) > 0 {
+			for i, val := range vals {
+				if acct := rootAccount(val); acct != "" {
+					vals[i] = acct
+				}
+			}
+			out["AWS"] = sorted(vals)
+		}
+		return out
+	}
+	// Action names are case-insensitive.
+	actions := func(list []string) []string {
+		out := make([]string, len(list))
+		for i, a := range list {
+			out[i] = strings.ToLower(a)
+		}
+		return sorted(out)
+	}
 	texts := make([]string, 0, len(p.Statements))
 	for i := range p.Statements {
 		st := &p.Statements[i]
 		c := canonicalStatement{
-			Effect: st.Effect, Action: sorted(st.Action), NotAction: sorted(st.NotAction),
+			Effect: st.Effect, Action: actions(st.Action), NotAction: actions(st.NotAction),
 			Resource: sorted(st.Resource), NotResource: sorted(st.NotResource),
-			Principal: sortedMap(st.Principal), NotPrincipal: sortedMap(st.NotPrincipal),
+			Principal: principals(st.Principal), NotPrincipal: principals(st.NotPrincipal),
 			Literal: st.literal,
 		}
 		if len(st.Condition) > 0 {

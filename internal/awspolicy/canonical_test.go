@@ -40,3 +40,37 @@ func TestCanonical(t *testing.T) {
 		}
 	}
 }
+
+// IAM stores an account id given as an AWS principal as the account's
+// root ARN, so an export shows arn:aws:iam::444455556666:root where the
+// Terraform wrote 444455556666. Action names are case-insensitive in IAM.
+// Both pairs grant the same and must share the canonical text.
+func TestCanonicalEquivalentForms(t *testing.T) {
+	canonical := func(doc string) string {
+		t.Helper()
+		p, err := Parse(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Canonical()
+	}
+	for name, pair := range map[string][2]string{
+		"account id and root ARN": {
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sts:AssumeRole"}]}`,
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole"}]}`,
+		},
+		"action case": {
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`,
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"S3:getobject","Resource":"*"}]}`,
+		},
+	} {
+		if a, b := canonical(pair[0]), canonical(pair[1]); a != b {
+			t.Errorf("%s: equal policies differ:\n%s\n%s", name, a, b)
+		}
+	}
+	other := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/ci"},"Action":"sts:AssumeRole"}]}`
+	root := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sts:AssumeRole"}]}`
+	if canonical(other) == canonical(root) {
+		t.Error("a role principal has the canonical text of its account's root")
+	}
+}
