@@ -37,7 +37,7 @@ const (
 	// AttrComposeCommands, on a CI job, lists the job's Compose commands
 	// that build or push images: docker compose build, up --build, push,
 	// and docker buildx bake with a Compose file. The value is a JSON array
-	// of objects with the fields line, dir, files, services, builds,
+	// of objects with the fields line, dir, files, project_dir, services, builds,
 	// pushes, vars and env_known.
 	AttrComposeCommands = "compose_commands"
 	// EcosystemCompose is the ecosystem of the Package node of a Compose
@@ -51,4 +51,11 @@ const (
 	// when the service names an image that can be pushed.
 	EcosystemCompose   = "compose"
 	AttrComposeService = "service"
+	// AttrComposeContext and AttrComposeDockerfile, on the node of a
+	// Compose service, are build.context and build.dockerfile as its file
+	// writes them, when it does. Compose reads the paths of every file
+	// from the project directory, the folder of the first file, so the
+	// linker places a merged service's build from them.
+	AttrComposeContext    = "compose_context"
+	AttrComposeDockerfile = "compose_dockerfile"
 )

@@ -115,15 +115,16 @@ func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res 
 	at := func(n *yaml.Node) graph.Pos { return graph.Pos{File: f.Path, Line: n.Line} }
 
 	contextDir, dockerfile := ".", "Dockerfile"
+	setContext, setDockerfile := "", ""
 	switch build.Kind {
 	case yaml.ScalarNode:
-		contextDir = build.Value
+		contextDir, setContext = build.Value, build.Value
 	case yaml.MappingNode:
 		if c := scalar(build, "context"); c != "" {
-			contextDir = c
+			contextDir, setContext = c, c
 		}
 		if d := scalar(build, "dockerfile"); d != "" {
-			dockerfile = d
+			dockerfile, setDockerfile = d, d
 		}
 		if field(build, "dockerfile_inline") != nil {
 			res.Warnf(pos(build), "service %s: dockerfile_inline is not read, so nothing is recorded%s", name, forImage)
@@ -162,6 +163,7 @@ func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res 
 		"ecosystem": graph.EcosystemCompose, graph.AttrName: name, "path": f.RelPath, graph.AttrComposeService: name,
 		graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()),
 		"dockerfile_id": dockerfileID, graph.AttrDockerfile: filePath, graph.AttrBuildContext: ctxPath,
+		graph.AttrComposeContext: setContext, graph.AttrComposeDockerfile: setDockerfile,
 		graph.AttrBuildInputs:    graph.JoinList(b.VariableInputs()),
 		graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, expand))),
 	})

@@ -62,7 +62,7 @@ func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]g
 // acts on, by name: those it names, or all of its files' services. A
 // service of a later file replaces one of the same name of an earlier
 // file, as Compose merges them. A service without a build is left out.
-func selectedServices(cmd registry.ComposeCommand, files []string, index map[string][]graph.Node) []graph.Node {
+func selectedServices(cmd registry.ComposeCommand, repo string, files []string, index map[string][]graph.Node) []graph.Node {
 	byName := map[string]graph.Node{}
 	for _, f := range files {
 		for _, n := range index[f] {
@@ -82,7 +82,11 @@ func selectedServices(cmd registry.ComposeCommand, files []string, index map[str
 	}
 	var out []graph.Node
 	for _, name := range names {
-		if n, ok := byName[name]; ok && n.Attr("dockerfile_id") != "" {
+		n, ok := byName[name]
+		if !ok || n.Attr("dockerfile_id") == "" {
+			continue
+		}
+		if n, ok = placeBuild(n, cmd.BaseDir(), repo); ok {
 			out = append(out, n)
 		}
 	}
@@ -119,7 +123,7 @@ func (v *view) readComposeBuilds() {
 		built := map[string]graph.Node{} // service name -> the job's latest build of it
 		for _, cmd := range cmds {
 			files := composeFiles(cmd, repo, index)
-			services := selectedServices(cmd, files, index)
+			services := selectedServices(cmd, repo, files, index)
 			for _, svc := range services {
 				if cmd.Builds {
 					rt := v.composeBuild(job, cmd, svc)
@@ -143,6 +147,39 @@ func (v *view) readComposeBuilds() {
 		n := rt
 		v.nodes[rt.ID] = &n
 	}
+}
+
+// placeBuild sets a service's build context and Dockerfile from the paths
+// its files write (graph.AttrComposeContext, graph.AttrComposeDockerfile),
+// which Compose reads from base, the project directory, whatever file
+// wrote them. It reports false for a context outside the repository.
+func placeBuild(svc graph.Node, base, repo string) (graph.Node, bool) {
+	context, dockerfile := svc.Attr(graph.AttrComposeContext), svc.Attr(graph.AttrComposeDockerfile)
+	if context == "" {
+		context = "."
+	}
+	if dockerfile == "" {
+		dockerfile = "Dockerfile"
+	}
+	ctxPath := path.Join(base, context)
+	filePath := path.Join(ctxPath, dockerfile)
+	for _, p := range []string{ctxPath, filePath} {
+		if p == ".." || strings.HasPrefix(p, "../") {
+			return graph.Node{}, false
+		}
+	}
+	if ctxPath == svc.Attr(graph.AttrBuildContext) && filePath == svc.Attr(graph.AttrDockerfile) {
+		return svc, true
+	}
+	attrs := make(map[string]string, len(svc.Attrs))
+	for k, val := range svc.Attrs {
+		attrs[k] = val
+	}
+	attrs[graph.AttrBuildContext] = ctxPath
+	attrs[graph.AttrDockerfile] = filePath
+	attrs["dockerfile_id"] = graph.DockerfileID(repo, filePath)
+	svc.Attrs = attrs
+	return svc, true
 }
 
 // mergeService returns the node of a service that a later Compose file
@@ -250,7 +287,12 @@ func (v *view) composePush(job graph.Node, cmd registry.ComposeCommand, svc grap
 	to := svc.Attr("dockerfile_id")
 	kind := file
 	if t := svc.Attr(graph.AttrBuildTarget); t != "" {
-		to = graph.DockerfileStageID(to, t)
+		// The stage's node is missing when the target is the last stage
+		// of a Dockerfile that placeBuild moved, whose node is the image.
+		_, hasStage := v.node(graph.DockerfileStageID(to, t))
+		if df, ok := v.node(to); hasStage || !ok || df.Attr("last_stage") != t {
+			to = graph.DockerfileStageID(to, t)
+		}
 		kind = "stage " + t + " of " + file
 	}
 	pos := job.Pos

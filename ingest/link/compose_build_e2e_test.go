@@ -257,3 +257,73 @@ func TestComposeOverrideImageOnly(t *testing.T) {
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// compose.ci.yaml gives worker a build argument and no context. Compose
+// keeps compose.yaml's context worker, so the job builds
+// worker/Dockerfile, FROM node:22, and the root's Dockerfile (node:20)
+// is not worker's.
+func TestComposeOverrideKeepsContext(t *testing.T) {
+	files := composeShopFiles(composeShopStep("docker compose -f compose.yaml -f compose.ci.yaml build worker"))
+	files["worker/Dockerfile"] = "FROM node:22\nARG NPM_TOKEN\nCOPY package-lock.json ./\nRUN npm ci\n"
+	files["compose.ci.yaml"] = `services:
+  worker:
+    build:
+      args:
+        NPM_TOKEN: ${NODE_AUTH}
+`
+	job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+	repos := map[string]map[string]string{"shop": files}
+	got := reachedIn(t, repos, "pkg:docker/node@22", "runtime:")
+	want := []string{graph.ComposeBuildID(job, 7, "worker") + " (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("node@22 reaches (-want +got):\n%s", diff)
+	}
+	if got := reachedIn(t, repos, "pkg:docker/node@20", "runtime:"); len(got) > 0 {
+		t.Errorf("node@20 reaches %v, want no runtime", got)
+	}
+}
+
+// Compose reads the paths of every file from the project directory:
+// --project-directory, else the folder of the first file that -f names.
+// So context worker names the root's worker folder in each command, whose
+// Dockerfile is FROM node:22, and not a folder beside the file that
+// writes it.
+func TestComposeProjectDirectoryPaths(t *testing.T) {
+	for _, tc := range []struct {
+		script, file, text string
+	}{
+		{"docker compose --project-directory . -f deploy/compose.yaml build worker", "deploy/compose.yaml",
+			"services:\n  worker:\n    build:\n      context: worker\n    image: ghcr.io/o/shop-worker:2\n"},
+		{"docker compose -f compose.yaml -f ci/compose.ci.yaml build worker", "ci/compose.ci.yaml",
+			"services:\n  worker:\n    build:\n      context: worker\n      args:\n        NPM_TOKEN: ${NODE_AUTH}\n"},
+	} {
+		files := composeShopFiles(composeShopStep(tc.script))
+		files["worker/Dockerfile"] = "FROM node:22\nARG NPM_TOKEN\nCOPY package-lock.json ./\nRUN npm ci\n"
+		files[tc.file] = tc.text
+		job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+		got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:docker/node@22", "runtime:")
+		want := []string{graph.ComposeBuildID(job, 7, "worker") + " (certain)"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: node@22 reaches (-want +got):\n%s", tc.script, diff)
+		}
+	}
+}
+
+// The pushed image of a service whose target is the last stage of the
+// Dockerfile in the project directory's worker folder is that
+// Dockerfile's image, so node:22 reaches it, certain. compose.yaml's
+// worker image may be built from the same Dockerfile, possible.
+func TestComposeProjectDirectoryLastStagePush(t *testing.T) {
+	files := composeShopFiles(composeShopStep(
+		"docker compose --project-directory . -f deploy/compose.yaml build --push worker"))
+	files["worker/Dockerfile"] = "FROM node:22 AS Final\nCOPY package-lock.json ./\nRUN npm ci\n"
+	files["deploy/compose.yaml"] = "services:\n  worker:\n    build:\n      context: worker\n      target: final\n    image: ghcr.io/o/shop-worker-next:2\n"
+	got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:docker/node@22", "pkg:docker/")
+	want := []string{
+		"pkg:docker/o/shop-worker-next?repository_url=ghcr.io (certain)",
+		"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("node@22 reaches (-want +got):\n%s", diff)
+	}
+}

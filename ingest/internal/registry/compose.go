@@ -27,6 +27,10 @@ type ComposeCommand struct {
 	// repository's root, in order. Without any, Compose reads the default
 	// files of Dir.
 	Files []string `json:"files,omitempty"`
+	// ProjectDir is set when --project-directory gives Dir. The paths
+	// that the files write then start from Dir, and otherwise from the
+	// folder of the first file.
+	ProjectDir bool `json:"project_dir,omitempty"`
 	// Services are the services that the command names; none means all.
 	Services []string `json:"services,omitempty"`
 	// Builds is set when the command builds the services' images, and
@@ -177,6 +181,7 @@ func (cmd ComposeCommand) place(dir, projectDir string, files []string) (Compose
 		if cmd.Dir, ok = RepoPath(projectDir, dir); !ok {
 			return ComposeCommand{}, false
 		}
+		cmd.ProjectDir = true
 	}
 	for _, f := range files {
 		p, ok := RepoPath(f, dir)
@@ -219,6 +224,16 @@ func readBake(args []string, dir string) (ComposeCommand, bool) {
 		cmd.Services = nil
 	}
 	return cmd.place(dir, "", files)
+}
+
+// BaseDir returns the folder from which Compose reads the relative paths
+// of the command's files: --project-directory, else the folder of the
+// first file that -f names, else Dir.
+func (cmd ComposeCommand) BaseDir() string {
+	if !cmd.ProjectDir && len(cmd.Files) > 0 {
+		return path.Dir(cmd.Files[0])
+	}
+	return cmd.Dir
 }
 
 // composeFileName reports whether a file's name is that of a Compose

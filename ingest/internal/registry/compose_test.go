@@ -16,7 +16,7 @@ func TestScanCompose(t *testing.T) {
 		{"files and services", "docker compose -f compose.yaml --file=deploy/compose.ci.yml build --pull api worker", ".", []ComposeCommand{
 			{Line: 1, Dir: ".", Files: []string{"compose.yaml", "deploy/compose.ci.yml"}, Services: []string{"api", "worker"}, Builds: true}}},
 		{"v1 with project directory", "docker-compose --project-directory app -p shop build --build-arg V=1 web", "svc", []ComposeCommand{
-			{Line: 1, Dir: "svc/app", Services: []string{"web"}, Builds: true}}},
+			{Line: 1, Dir: "svc/app", ProjectDir: true, Services: []string{"web"}, Builds: true}}},
 		{"build --push", "cd deploy && docker compose build --push", ".", []ComposeCommand{
 			{Line: 1, Dir: "deploy", Builds: true, Pushes: true}}},
 		{"up --build", "docker compose up -d --build --scale web=2 web", ".", []ComposeCommand{
