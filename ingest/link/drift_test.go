@@ -83,3 +83,27 @@ func TestDriftExportWins(t *testing.T) {
 		t.Errorf("ci assumes the role through the Terraform's trust policy, which the account no longer has: %+v", e)
 	}
 }
+
+// Terraform names the trusted account by its id, and the export shows
+// the root ARN that IAM stores for it: the same trust, so no warning.
+func TestDriftAccountIDNoWarning(t *testing.T) {
+	role := graph.IAMARN(acct, "role", "", "deploy")
+	trust := func(principal string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`
+	}
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	nodes := []graph.Node{
+		node(role, graph.NodeIdentity, "type", "role", "trust_policy", trust("444455556666")),
+		node(role, graph.NodeIdentity, "type", "role", "trust_policy", trust("arn:aws:iam::444455556666:root"), "account_export", "true"),
+	}
+	nodes[0].Pos = graph.Pos{File: "infra/iam.tf", Line: 3}
+	nodes[1].Pos = graph.Pos{File: "export/account.json", Line: 40}
+	s := memstore.New()
+	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: nodes}, (&Linker{Logger: log}).Derive); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); strings.Contains(out, "IAM policy documents differ between inputs") {
+		t.Errorf("warned of drift; log:\n%s", out)
+	}
+}
