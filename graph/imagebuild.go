@@ -37,8 +37,8 @@ const (
 	// AttrComposeCommands, on a CI job, lists the job's Compose commands
 	// that build or push images: docker compose build, up --build, push,
 	// and docker buildx bake with a Compose file. The value is a JSON array
-	// of objects with the fields line, dir, files, project_dir, services, builds,
-	// pushes, vars and env_known.
+	// of objects with the fields line, dir, files, project_dir, services,
+	// inputs, builds, pushes, vars and env_known.
 	AttrComposeCommands = "compose_commands"
 	// EcosystemCompose is the ecosystem of the Package node of a Compose
 	// service that builds an image or names one (ComposeServiceID). Its

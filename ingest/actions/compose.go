@@ -13,19 +13,29 @@ import (
 // readComposeCommands records the Compose commands of a run step's script
 // that build or push images, at their lines of the workflow file. The
 // builds read the step's environment, so each variable of env maps to the
-// job's secrets that give its value, and no other variable holds one.
+// job's secrets that give its value, and no other variable holds one. The
+// script is read with its expressions as placeholders, each mapped to the
+// secrets its expression reads, so that a --build-arg keeps them.
 func (w *workflow) readComposeCommands(j *job, script, wd string, run *yaml.Node, env pkgcmd.Env) {
 	dir := wd
 	if dir == "" {
 		dir = "."
 	}
-	cmds := registry.ScanCompose(w.expandRepo(script), dir)
+	text, exprs := placeExpressions(w.expandRepo(script))
+	cmds := registry.ScanCompose(text, dir)
 	if len(cmds) == 0 {
 		return
 	}
 	vars := map[string][]string{}
 	for k := range env {
 		vars[k] = buildSecretNames("$"+k, nil, env)
+	}
+	for _, cmd := range cmds {
+		for _, in := range cmd.Inputs {
+			if _, variable, _ := strings.Cut(in, "="); strings.HasPrefix(variable, exprPlaceholder) {
+				vars[variable] = buildSecretNames("${"+variable+"}", exprs, env)
+			}
+		}
 	}
 	block := false
 	if n := deref(run); n != nil && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {

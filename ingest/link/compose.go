@@ -127,7 +127,7 @@ func (v *view) readComposeBuilds() {
 			for _, svc := range services {
 				if cmd.Builds {
 					rt := v.composeBuild(job, cmd, svc)
-					v.addComposeVars(job.ID, graph.SplitList(svc.Attr(graph.AttrBuildInputs)), cmd)
+					v.addComposeVars(job.ID, serviceInputs(svc, cmd), cmd)
 					added = append(added, rt)
 					built[svc.Attr(graph.AttrComposeService)] = rt
 				}
@@ -224,7 +224,7 @@ func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc gra
 		"dockerfile_id":          svc.Attr("dockerfile_id"),
 		graph.AttrDockerfile:     file,
 		graph.AttrBuildContext:   svc.Attr(graph.AttrBuildContext),
-		graph.AttrBuildInputs:    graph.JoinList(composeInputs(graph.SplitList(svc.Attr(graph.AttrBuildInputs)), cmd)),
+		graph.AttrBuildInputs:    graph.JoinList(composeInputs(serviceInputs(svc, cmd), cmd)),
 		graph.AttrBuildArgValues: svc.Attr(graph.AttrBuildArgValues),
 		"compose_file":           svc.Attr("path"),
 		graph.AttrComposeService: name,
@@ -257,6 +257,13 @@ func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc gra
 		name, svc.Attr("path"), file, svc.Attr(graph.AttrBuildContext)))
 	v.addEdge(e)
 	return rt
+}
+
+// serviceInputs returns the graph.AttrBuildInputs entries of a service's
+// build that a command runs: the service's own and the command's
+// --build-arg options.
+func serviceInputs(svc graph.Node, cmd registry.ComposeCommand) []string {
+	return append(graph.SplitList(svc.Attr(graph.AttrBuildInputs)), cmd.Inputs...)
 }
 
 // composeInputs maps the graph.AttrBuildInputs entries of a service,

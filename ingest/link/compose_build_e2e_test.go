@@ -327,3 +327,50 @@ func TestComposeProjectDirectoryLastStagePush(t *testing.T) {
 		t.Errorf("node@22 reaches (-want +got):\n%s", diff)
 	}
 }
+
+// docker compose build --build-arg gives each service's build the
+// argument, as build.args would. web's Dockerfile declares ARG NPM_TOKEN
+// and runs npm ci, so esbuild's install script reaches the GitLab
+// variable REGISTRY_TOKEN that fills it, possible as for docker build,
+// although compose.yaml gives web no build arguments.
+func TestComposeBuildArgOption(t *testing.T) {
+	files := composeBuildFiles(`image-build:
+  image: docker:27
+  services: [docker:27-dind]
+  script:
+    - docker compose build --build-arg NPM_TOKEN=$REGISTRY_TOKEN web
+`)
+	files["compose.yaml"] = "services:\n  web:\n    build: .\n    image: registry.gitlab.com/o/token:1\n"
+	got := reachedIn(t, map[string]map[string]string{"token": files}, "pkg:npm/esbuild@0.21.5", "secret:", "runtime:")
+	job := graph.GitLabJobID("o/token", ".gitlab-ci.yml", "image-build")
+	want := []string{
+		graph.ComposeBuildID(job, 5, "web") + " (certain)",
+		graph.GitLabVariableID("o/token", "REGISTRY_TOKEN") + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// On GitHub Actions the --build-arg of docker compose build may give the
+// secret in an expression or through the step's env. Either way web's
+// build receives secret NPM_TOKEN, certain since the Dockerfile declares
+// the ARG.
+func TestComposeBuildArgOptionActions(t *testing.T) {
+	for _, script := range []string{
+		"docker compose build --build-arg NPM_TOKEN=${{ secrets.NPM_TOKEN }}",
+		"docker compose build --build-arg NPM_TOKEN=$NODE_AUTH",
+	} {
+		files := composeShopFiles(composeShopStep(script))
+		files["compose.yaml"] = "services:\n  web:\n    build: .\n    image: ghcr.io/o/shop-web:1\n"
+		got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "secret:", "runtime:")
+		job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+		want := []string{
+			graph.ComposeBuildID(job, 7, "web") + " (certain)",
+			"secret:gha:o/shop/NPM_TOKEN (certain)",
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", script, diff)
+		}
+	}
+}

@@ -33,6 +33,10 @@ type ComposeCommand struct {
 	ProjectDir bool `json:"project_dir,omitempty"`
 	// Services are the services that the command names; none means all.
 	Services []string `json:"services,omitempty"`
+	// Inputs are the graph.AttrBuildInputs entries of the --build-arg
+	// options of docker compose build, which every service's build gets:
+	// the variables that give the arguments, never their values.
+	Inputs []string `json:"inputs,omitempty"`
 	// Builds is set when the command builds the services' images, and
 	// Pushes when it pushes them to their registries.
 	Builds bool `json:"builds,omitempty"`
@@ -135,6 +139,7 @@ func readComposeArgs(args []string, dir string) (ComposeCommand, bool) {
 
 	sub, rest := args[i], args[i+1:]
 	var services []string
+	var buildArgs []BuildArg
 	build, push := false, false
 	for j := 0; j < len(rest); j++ {
 		a := rest[j]
@@ -152,6 +157,10 @@ func readComposeArgs(args []string, dir string) (ComposeCommand, bool) {
 			build = sub == "up"
 		case "--push":
 			push = sub == "build" && (!has || value == "true")
+		case "--build-arg":
+			if a, ok := readBuildArg(value); ok && sub == "build" {
+				buildArgs = append(buildArgs, a)
+			}
 		}
 	}
 
@@ -169,6 +178,7 @@ func readComposeArgs(args []string, dir string) (ComposeCommand, bool) {
 		return ComposeCommand{}, false
 	}
 	cmd.Services = services
+	cmd.Inputs = Build{Args: buildArgs}.VariableInputs()
 	return cmd.place(dir, projectDir, files)
 }
 

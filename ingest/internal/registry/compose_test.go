@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,6 +28,8 @@ func TestScanCompose(t *testing.T) {
 			{Line: 1, Dir: ".", Files: []string{"compose.yaml"}, Services: []string{"api"}, Builds: true, Pushes: true}}},
 		{"bake with its own file", "docker buildx bake -f docker-bake.hcl", ".", nil},
 		{"file outside the repository", "docker compose -f ../other/compose.yaml build", ".", nil},
+		{"build args", "docker compose build --build-arg NPM_TOKEN=$TOKEN --build-arg VERSION=1.2 --build-arg=NODE_AUTH web", ".", []ComposeCommand{
+			{Line: 1, Dir: ".", Services: []string{"web"}, Inputs: []string{"build-arg:NPM_TOKEN=TOKEN", "build-arg:NODE_AUTH=NODE_AUTH"}, Builds: true}}},
 		{"sudo and env", "sudo env DOCKER_BUILDKIT=1 docker compose build", ".", []ComposeCommand{
 			{Line: 1, Dir: ".", Builds: true}}},
 	} {
@@ -36,6 +39,21 @@ func TestScanCompose(t *testing.T) {
 				t.Errorf("ScanCompose(%q) (-want +got):\n%s", c.script, diff)
 			}
 		})
+	}
+}
+
+// A build argument written as a literal gives the command no input, so
+// its value is never stored.
+func TestScanComposeLiteralArg(t *testing.T) {
+	cmds := ScanCompose("docker compose build --build-arg API_KEY=canary-literal-X9x9 web", ".")
+	if len(cmds) != 1 {
+		t.Fatalf("got %d commands, want 1", len(cmds))
+	}
+	if len(cmds[0].Inputs) != 0 {
+		t.Errorf("inputs = %v, want none", cmds[0].Inputs)
+	}
+	if strings.Contains(EncodeCompose(cmds), "canary") {
+		t.Errorf("the encoded command keeps the value: %s", EncodeCompose(cmds))
 	}
 }
 
