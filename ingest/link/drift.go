@@ -27,6 +27,13 @@ func (v *view) settleDrift() []drift {
 		if len(n.Facts) < 2 {
 			return
 		}
+		// The rules read what every other reader reads
+		// (graph.Node.PolicyAttr), whether or not the documents parse.
+		if live := n.PolicyAttr(attr); live != n.Attr(attr) {
+			// A store may share the merged map with its own facts.
+			n.Attrs = copyAttrs(n.Attrs)
+			n.Attrs[attr] = live
+		}
 		docs := n.AttrValues(attr)
 		if len(docs) < 2 {
 			return
@@ -56,11 +63,6 @@ func (v *view) settleDrift() []drift {
 		}
 		if d.used == "" {
 			d.used = d.sources[0]
-		}
-		if live := n.PolicyAttr(attr); live != n.Attr(attr) {
-			// A store may share the merged map with its own facts.
-			n.Attrs = copyAttrs(n.Attrs)
-			n.Attrs[attr] = live
 		}
 		out = append(out, d)
 	}
