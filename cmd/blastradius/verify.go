@@ -376,6 +376,9 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 	var doubts []string
 	allowed := allowedAfter(ev, at)
 	count, denied := ev.Count, ev.Denied
+	// Evidence that keeps the time of the last allowed call tells a use
+	// from an attempt; older evidence has only the last call's time.
+	knowsAllowed := !ev.LastAllowed.IsZero()
 	if sc.key != "" {
 		if sc.keyEv != nil && !sc.keyEv.Last.After(at) {
 			// The key's own calls all came before the revocation.
@@ -394,6 +397,7 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 			u.First, u.Last, u.Calls, u.Denied = ku.First, ku.Last, ku.Count, ku.Denied
 			count, denied = ku.Count, ku.Denied
 			allowed = ku.LastAllowed.After(at)
+			knowsAllowed = true
 		} else if len(ev.Keys) > 1 {
 			doubts = append(doubts, fmt.Sprintf("the calls mix key %s with %d other keys", sc.key, len(ev.Keys)-1))
 		}
@@ -401,7 +405,7 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 	if sc.shared {
 		doubts = append(doubts, "the identity may act with other credentials too")
 	}
-	if count > 0 && denied > 0 {
+	if count > 0 && denied > 0 && !knowsAllowed {
 		doubts = append(doubts, fmt.Sprintf("denied calls: %d", denied))
 	}
 	if len(doubts) > 0 {

@@ -544,6 +544,11 @@ func TestVerifyKeyDeniedAfterIsAttempt(t *testing.T) {
 	if !ok || !attempt || u.Calls != 1 || u.Denied != 1 || !u.Last.Equal(at.Add(time.Hour)) {
 		t.Errorf("use %+v, attempt %v, ok %v; want an attempt of 1 call and 1 denied, last at 13:00", u, attempt, ok)
 	}
+	// The key's own last allowed call, at 11:00, settles that the call
+	// after the revocation was refused: the attempt is certain.
+	if u.Confidence != graph.Certain {
+		t.Errorf("attempt confidence %s (%s), want certain", u.Confidence, u.Reason)
+	}
 }
 
 // manyKeysLog returns a CloudTrail file in which role deployer invokes one
