@@ -344,17 +344,20 @@ func (k EdgeKey) String() string { return k.From + " -" + string(k.Kind) + "-> "
 // Attr returns the attribute value or "".
 func (n Node) Attr(key string) string { return n.Attrs[key] }
 
-// AttrAccountExport is "true" on the facts read from an export of the live
-// account (aws iam get-account-authorization-details).
-const AttrAccountExport = "account_export"
+// AttrLiveExport is "true" on the facts read from an export of a live
+// system: an AWS account's authorization details (aws iam
+// get-account-authorization-details), or objects that a Kubernetes API
+// server returned (kubectl get -o yaml or json).
+const AttrLiveExport = "live_export"
 
-// PolicyAttr returns a policy document attribute (trust_policy, document)
-// as the rules read it. Where the node's sources state it differently and
-// one of them is an export of the live account, that is the export's
-// value, since it is what an attacker meets now, and otherwise Attr's.
+// PolicyAttr returns a policy attribute (trust_policy, document, a
+// Kubernetes role's rules) as the rules read it. Where the node's sources
+// state it differently and one of them is an export of the live system,
+// that is the export's value, since it is what an attacker meets now,
+// and otherwise Attr's.
 func (n Node) PolicyAttr(key string) string {
 	for _, f := range n.Facts {
-		if f.Attrs[AttrAccountExport] == "true" && f.Attrs[key] != "" {
+		if f.Attrs[AttrLiveExport] == "true" && f.Attrs[key] != "" {
 			return f.Attrs[key]
 		}
 	}

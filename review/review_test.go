@@ -832,7 +832,7 @@ func TestOIDCWildcardOfDriftedTrust(t *testing.T) {
 		{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "infra/iam.tf", Line: 3},
 			Attrs: map[string]string{"type": "role", "trust_policy": pinned}},
 		{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "snapshots/account.json", Line: 40},
-			Attrs: map[string]string{"type": "role", "trust_policy": trust(""), graph.AttrAccountExport: "true"}},
+			Attrs: map[string]string{"type": "role", "trust_policy": trust(""), graph.AttrLiveExport: "true"}},
 	}}
 	if err := s.Write(context.Background(), b, nil); err != nil {
 		t.Fatal(err)

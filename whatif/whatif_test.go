@@ -646,7 +646,7 @@ func TestEditDriftedTrust(t *testing.T) {
 	declared := graph.Node{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "infra/iam.tf", Line: 3},
 		Attrs: map[string]string{"type": "role", "trust_policy": trust("arn:aws:iam::111122223333:user/ci"), "tf_address": "aws_iam_role.drifted"}}
 	exported := graph.Node{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "snapshots/account.json", Line: 40},
-		Attrs: map[string]string{"type": "role", "trust_policy": trust("arn:aws:iam::111122223333:user/ops"), graph.AttrAccountExport: "true"}}
+		Attrs: map[string]string{"type": "role", "trust_policy": trust("arn:aws:iam::111122223333:user/ops"), graph.AttrLiveExport: "true"}}
 	s := memstore.New()
 	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: []graph.Node{declared, exported}}, nil); err != nil {
 		t.Fatal(err)

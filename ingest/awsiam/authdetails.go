@@ -13,16 +13,16 @@ import (
 
 // Attributes this format adds; docs/facts.md lists them.
 const (
-	attrDocument         = "document"              // Policy: the policy JSON, compact
-	attrManaged          = "managed"               // Policy: "aws" for AWS managed policies
-	attrTrustPolicy      = "trust_policy"          // role: the trust policy JSON, compact
-	attrAccountExport    = graph.AttrAccountExport // every node: read from an export of the account as it is
-	attrBoundary         = "permissions_boundary"  // principal: ARN of its permissions boundary
-	attrPath             = "path"                  // principal or policy: its IAM path
-	attrInstanceProfiles = "instance_profiles"     // role: ARNs of the instance profiles holding it
-	attrLastUsed         = "last_used"             // role: when it was last used, as IAM reports it
-	attrDefaultVersion   = "default_version"       // managed Policy: id of the default version
-	attrOtherVersions    = "other_versions"        // managed Policy: JSON list of the other versions' documents
+	attrDocument         = "document"             // Policy: the policy JSON, compact
+	attrManaged          = "managed"              // Policy: "aws" for AWS managed policies
+	attrTrustPolicy      = "trust_policy"         // role: the trust policy JSON, compact
+	attrLiveExport       = graph.AttrLiveExport   // every node: read from an export of the account as it is
+	attrBoundary         = "permissions_boundary" // principal: ARN of its permissions boundary
+	attrPath             = "path"                 // principal or policy: its IAM path
+	attrInstanceProfiles = "instance_profiles"    // role: ARNs of the instance profiles holding it
+	attrLastUsed         = "last_used"            // role: when it was last used, as IAM reports it
+	attrDefaultVersion   = "default_version"      // managed Policy: id of the default version
+	attrOtherVersions    = "other_versions"       // managed Policy: JSON list of the other versions' documents
 )
 
 // The parts of get-account-authorization-details output the parser uses.
@@ -327,7 +327,7 @@ func identityNode(arn, typ, name, iamPath string, line int) graph.Node {
 		name = arn[strings.LastIndexAny(arn, "/:")+1:]
 	}
 	n := graph.Node{ID: arn, Kind: graph.NodeIdentity, Label: name, Pos: graph.Pos{Line: line}}
-	n.SetAttr(attrAccountExport, "true")
+	n.SetAttr(attrLiveExport, "true")
 	n.SetAttr(graph.AttrProvider, "aws")
 	n.SetAttr("type", typ)
 	n.SetAttr(graph.AttrName, name)
@@ -352,7 +352,7 @@ func (ad *authDetails) attach(id string, line int, list string, index int, inlin
 		}
 		pid := id + "#inline/" + ip.PolicyName
 		n := graph.Node{ID: pid, Kind: graph.NodePolicy, Label: ip.PolicyName, Pos: graph.Pos{Line: line}}
-		n.SetAttr(attrAccountExport, "true")
+		n.SetAttr(attrLiveExport, "true")
 		n.SetAttr(attrDocument, doc)
 		n.SetAttr(graph.AttrName, ip.PolicyName)
 		ad.addNode(n)
@@ -382,7 +382,7 @@ func policyNode(arn, name, iamPath string, line int) graph.Node {
 		name = arn[strings.LastIndexAny(arn, "/:")+1:]
 	}
 	n := graph.Node{ID: arn, Kind: graph.NodePolicy, Label: name, Pos: graph.Pos{Line: line}}
-	n.SetAttr(attrAccountExport, "true")
+	n.SetAttr(attrLiveExport, "true")
 	n.SetAttr(graph.AttrName, name)
 	if accountOf(arn) == "aws" {
 		n.SetAttr(attrManaged, "aws")

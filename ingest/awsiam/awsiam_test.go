@@ -133,16 +133,16 @@ func TestAuthorizationDetails(t *testing.T) {
 		trust    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:example-org/api:*"}}}]}`
 	)
 	wantNodes := map[string]nodeWant{
-		group:                         {graph.NodeIdentity, 48, map[string]string{"account_export": "true", "provider": "aws", "type": "group", "name": "deployers", "account": "111122223333", "path": "/team/"}},
-		group + "#inline/push-images": {graph.NodePolicy, 48, map[string]string{"account_export": "true", "name": "push-images", "document": ecrDoc}},
-		user: {graph.NodeIdentity, 3, map[string]string{"account_export": "true", "provider": "aws", "type": "user", "name": "build-bot", "account": "111122223333", "path": "/",
+		group:                         {graph.NodeIdentity, 48, map[string]string{"live_export": "true", "provider": "aws", "type": "group", "name": "deployers", "account": "111122223333", "path": "/team/"}},
+		group + "#inline/push-images": {graph.NodePolicy, 48, map[string]string{"live_export": "true", "name": "push-images", "document": ecrDoc}},
+		user: {graph.NodeIdentity, 3, map[string]string{"live_export": "true", "provider": "aws", "type": "user", "name": "build-bot", "account": "111122223333", "path": "/",
 			"permissions_boundary": "arn:aws:iam::111122223333:policy/boundary"}},
-		user + "#inline/read-builds": {graph.NodePolicy, 3, map[string]string{"account_export": "true", "name": "read-builds", "document": readDoc}},
-		readOnly:                     {graph.NodePolicy, 3, map[string]string{"account_export": "true", "name": "ReadOnlyAccess", "managed": "aws"}},
-		auditor:                      {graph.NodeIdentity, 3, map[string]string{"account_export": "true", "provider": "aws", "type": "group", "name": "auditors", "account": "111122223333"}},
-		role: {graph.NodeIdentity, 78, map[string]string{"account_export": "true", "provider": "aws", "type": "role", "name": "gha-api", "account": "111122223333", "path": "/ci/",
+		user + "#inline/read-builds": {graph.NodePolicy, 3, map[string]string{"live_export": "true", "name": "read-builds", "document": readDoc}},
+		readOnly:                     {graph.NodePolicy, 3, map[string]string{"live_export": "true", "name": "ReadOnlyAccess", "managed": "aws"}},
+		auditor:                      {graph.NodeIdentity, 3, map[string]string{"live_export": "true", "provider": "aws", "type": "group", "name": "auditors", "account": "111122223333"}},
+		role: {graph.NodeIdentity, 78, map[string]string{"live_export": "true", "provider": "aws", "type": "role", "name": "gha-api", "account": "111122223333", "path": "/ci/",
 			"trust_policy": trust, "instance_profiles": "arn:aws:iam::111122223333:instance-profile/gha-api", "last_used": "2026-02-01T12:00:00Z"}},
-		deploy: {graph.NodePolicy, 114, map[string]string{"account_export": "true", "name": "deploy", "path": "/", "document": ecrDoc, "default_version": "v2", "other_versions": "[" + allDoc + "]"}},
+		deploy: {graph.NodePolicy, 114, map[string]string{"live_export": "true", "name": "deploy", "path": "/", "document": ecrDoc, "default_version": "v2", "other_versions": "[" + allDoc + "]"}},
 	}
 	if diff := cmp.Diff(nodeMap(res), wantNodes, cmp.AllowUnexported(nodeWant{})); diff != "" {
 		t.Errorf("nodes (-got +want):\n%s", diff)

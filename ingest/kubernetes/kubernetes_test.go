@@ -465,3 +465,39 @@ func TestJSONList(t *testing.T) {
 		t.Errorf("secret_type = %q", got)
 	}
 }
+
+// A Role that the API server returned (uid and resourceVersion set) is
+// marked as read from the live cluster; the same Role as a manifest is
+// not.
+func TestRoleFromClusterIsLive(t *testing.T) {
+	const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: apps
+%s
+rules:
+  - apiGroups: [""]
+    resources: ["configmaps"]
+    verbs: ["get"]
+`
+	for name, tc := range map[string]struct {
+		meta string
+		live string
+	}{
+		"dump":     {"  uid: 6a1f0c2e-0d0b-4c3e-9f43-6f1b8a2d7e10\n  resourceVersion: \"48213\"", "true"},
+		"manifest": {"", ""},
+	} {
+		res := parseBytes(t, "rbac.yaml", []byte(fmt.Sprintf(role, tc.meta)))
+		var got string
+		found := false
+		for _, n := range res.Nodes {
+			if n.ID == graph.K8sRoleID("apps", "reader") {
+				got, found = n.Attr(graph.AttrLiveExport), true
+			}
+		}
+		if !found || got != tc.live {
+			t.Errorf("%s: %s = %q (found %v), want %q", name, graph.AttrLiveExport, got, found, tc.live)
+		}
+	}
+}

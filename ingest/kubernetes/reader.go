@@ -204,6 +204,13 @@ type object struct {
 	line    int
 }
 
+// live reports whether an API server returned the object (kubectl get -o
+// yaml or json): the server sets its uid and resourceVersion, which a
+// manifest written for kubectl apply leaves out.
+func (o *object) live() bool {
+	return str(get(o.meta, "uid")) != "" && str(get(o.meta, "resourceVersion")) != ""
+}
+
 func (o *object) annotation(key string) string {
 	return str(get(get(o.meta, "annotations"), key))
 }
@@ -368,6 +375,9 @@ func (r *reader) role(o *object) {
 		rules = append(rules, ru)
 	}
 	n.SetAttr("rules", mustJSON(rules))
+	if o.live() {
+		n.SetAttr(graph.AttrLiveExport, "true")
+	}
 
 	if o.kind == "ClusterRole" {
 		labels := map[string]string{}

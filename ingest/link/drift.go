@@ -57,7 +57,7 @@ func (v *view) settleDrift() []drift {
 				continue
 			}
 			d.sources = append(d.sources, f.Pos.String())
-			if d.used == "" && f.Attrs[graph.AttrAccountExport] == "true" {
+			if d.used == "" && f.Attrs[graph.AttrLiveExport] == "true" {
 				d.used = f.Pos.String()
 			}
 		}

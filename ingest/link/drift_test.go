@@ -66,7 +66,7 @@ func TestDriftExportWins(t *testing.T) {
 	}
 	declared := node(role, graph.NodeIdentity, "provider", "aws", "type", "role", "account", acct, "trust_policy", trust(ci), "tf_address", "aws_iam_role.deploy")
 	declared.Pos = graph.Pos{File: "infra/iam.tf", Line: 3}
-	exported := node(role, graph.NodeIdentity, "provider", "aws", "type", "role", "account", acct, "trust_policy", trust(ops), "account_export", "true")
+	exported := node(role, graph.NodeIdentity, "provider", "aws", "type", "role", "account", acct, "trust_policy", trust(ops), "live_export", "true")
 	exported.Pos = graph.Pos{File: "snapshots/account.json", Line: 40}
 	nodes := []graph.Node{declared, exported,
 		node(ci, graph.NodeIdentity, "provider", "aws", "type", "user", "account", acct),
@@ -95,7 +95,7 @@ func TestDriftAccountIDNoWarning(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	nodes := []graph.Node{
 		node(role, graph.NodeIdentity, "type", "role", "trust_policy", trust("444455556666")),
-		node(role, graph.NodeIdentity, "type", "role", "trust_policy", trust("arn:aws:iam::444455556666:root"), "account_export", "true"),
+		node(role, graph.NodeIdentity, "type", "role", "trust_policy", trust("arn:aws:iam::444455556666:root"), "live_export", "true"),
 	}
 	nodes[0].Pos = graph.Pos{File: "infra/iam.tf", Line: 3}
 	nodes[1].Pos = graph.Pos{File: "export/account.json", Line: 40}

@@ -173,7 +173,9 @@ func (s k8sSelector) matches(labels map[string]string) bool {
 func newK8sRole(n graph.Node) *k8sRole {
 	r := &k8sRole{node: n, cluster: k8sKind(n.ID) == "clusterrole"}
 	var rules []*k8sRule
-	if err := json.Unmarshal([]byte(n.Attr("rules")), &rules); err == nil {
+	// Where a dump of the cluster and a manifest disagree, the cluster's
+	// rules are those in force.
+	if err := json.Unmarshal([]byte(n.PolicyAttr("rules")), &rules); err == nil {
 		r.rules = rules
 	}
 	for i, ru := range r.rules {

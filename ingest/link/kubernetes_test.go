@@ -125,3 +125,29 @@ func TestK8sIDsDecide(t *testing.T) {
 		t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
 	}
 }
+
+// A manifest in a repository lets Role reader read the Secrets of apps,
+// but the dump of the cluster, whose objects carry the server's uid and
+// resourceVersion, shows the Role reading ConfigMaps only: the cluster's
+// rules are in force, so the service account reads no Secret.
+func TestK8sRoleOfClusterDumpWins(t *testing.T) {
+	sa := graph.K8sServiceAccountID("apps", "ci")
+	binding := graph.K8sRoleBindingID("apps", "read")
+	reader := graph.K8sRoleID("apps", "reader")
+	manifest := node(reader, graph.NodePolicy, "provider", "kubernetes",
+		"rules", `[{"verbs":["get"],"apiGroups":[""],"resources":["secrets"]}]`)
+	manifest.Pos = graph.Pos{File: "deploy/rbac.yaml", Line: 1}
+	dump := node(reader, graph.NodePolicy, "provider", "kubernetes", graph.AttrLiveExport, "true",
+		"rules", `[{"verbs":["get"],"apiGroups":[""],"resources":["configmaps"]}]`)
+	dump.Pos = graph.Pos{File: "snapshots/roles.json", Line: 1}
+	nodes := []graph.Node{
+		node(sa, graph.NodeIdentity, "provider", "kubernetes", "type", "serviceaccount"),
+		node(binding, graph.NodePolicy, "provider", "kubernetes", "role", reader),
+		node(graph.K8sSecretID("apps", "db"), graph.NodeSecret, "provider", "kubernetes", "type", "secret"),
+		manifest, dump,
+	}
+	edges := []graph.Edge{edge(sa, graph.EdgeHasPolicy, binding)}
+	if got := derive(t, nodes, edges, graph.EdgeCanReadSecret); len(got) != 0 {
+		t.Errorf("CAN_READ_SECRET %v, want none: the cluster's Role reads no Secret", got)
+	}
+}
