@@ -284,12 +284,15 @@ func unusedCredentials(ctx context.Context, r graph.Reader, rv *Review, opt Opti
 					account = accountOf[a]
 				}
 			}
-			last, ok := logged[account]
-			if account == "" || !ok || last.Before(cutoff) {
+			span, ok := logged[account]
+			// Logs that start after the cutoff cannot show the
+			// credential unused for the whole period.
+			if account == "" || !ok || span.last.Before(cutoff) || span.first.After(cutoff) {
 				continue
 			}
 			out = append(out, &Finding{Kind: FindingUnused, Node: e.ID, Label: e.Label, Pos: e.Pos,
-				Detail: fmt.Sprintf("no use in the access logs of account %s, which run until %s", account, last.UTC().Format(time.RFC3339))})
+				Detail: fmt.Sprintf("no use in the access logs of account %s, which cover %s to %s", account,
+					span.first.UTC().Format(time.RFC3339), span.last.UTC().Format(time.RFC3339))})
 		}
 	}
 	return out, nil
@@ -315,34 +318,52 @@ func lastAllowed(es []graph.Edge) time.Time {
 	return last
 }
 
-// loggedAccounts maps each account that access logs cover to the time of
-// the latest call they show.
-func loggedAccounts(ctx context.Context, r graph.Reader) (map[string]time.Time, error) {
+// logSpan is the time of the earliest and the latest call that access
+// logs show.
+type logSpan struct{ first, last time.Time }
+
+func (s *logSpan) add(o logSpan) {
+	if s.first.IsZero() || o.first.Before(s.first) {
+		s.first = o.first
+	}
+	if o.last.After(s.last) {
+		s.last = o.last
+	}
+}
+
+// loggedAccounts maps each account that access logs cover to the span of
+// the calls they show.
+func loggedAccounts(ctx context.Context, r graph.Reader) (map[string]logSpan, error) {
 	obs, err := r.EdgesByKind(ctx, graph.EdgeObserved)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
-	last := map[string]time.Time{}
+	byCaller := map[string]*logSpan{}
 	for _, e := range obs {
-		if e.Evidence == nil || e.Evidence.Count == 0 {
+		// Denied calls show the logs of that time as well as allowed ones.
+		if e.Evidence == nil || e.Evidence.Count+e.Evidence.Denied == 0 {
 			continue
 		}
 		ids = append(ids, e.From)
-		if e.Evidence.Last.After(last[e.From]) {
-			last[e.From] = e.Evidence.Last
+		if byCaller[e.From] == nil {
+			byCaller[e.From] = &logSpan{}
 		}
+		byCaller[e.From].add(logSpan{first: e.Evidence.First, last: e.Evidence.Last})
 	}
 	nodes, err := r.Nodes(ctx, uniqueSorted(ids))
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]time.Time{}
+	out := map[string]logSpan{}
 	for _, n := range nodes {
 		a := n.Attr(graph.AttrAccount)
-		if a != "" && last[n.ID].After(out[a]) {
-			out[a] = last[n.ID]
+		if a == "" {
+			continue
 		}
+		span := out[a]
+		span.add(*byCaller[n.ID])
+		out[a] = span
 	}
 	return out, nil
 }

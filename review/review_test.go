@@ -461,33 +461,52 @@ func TestUnusedCountsSecretReads(t *testing.T) {
 		reader = "arn:aws:iam::111122223333:user/billing"
 		read   = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/stripe-api-key"
 		unread = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/old-api-key"
+		bucket = "arn:aws:s3:::example-reports"
 	)
 	seen := time.Date(2026, 11, 20, 3, 15, 0, 0, time.UTC)
-	obs := edge(reader, graph.EdgeObserved, read)
-	obs.Pos = graph.Pos{File: "trail.json", Line: 1}
-	obs.Evidence = &graph.Evidence{}
-	obs.Evidence.Add(seen, "secretsmanager:GetSecretValue", "198.51.100.7", "aws-cli/2", "AKIAEXAMPLEBILLING01", false, obs.Pos)
-	b := &graph.Batch{Time: asOf, Nodes: []graph.Node{
-		node(reader, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
-		node(read, graph.NodeSecret, "type", "secretsmanager-secret", graph.AttrLongLived, "true", graph.AttrAccount, "111122223333"),
-		node(unread, graph.NodeSecret, "type", "secretsmanager-secret", graph.AttrLongLived, "true", graph.AttrAccount, "111122223333"),
-	}, Edges: []graph.Edge{obs}}
-	s := memstore.New()
-	if err := s.Write(context.Background(), b, nil); err != nil {
-		t.Fatal(err)
+	observed := func(to string, at time.Time) graph.Edge {
+		e := edge(reader, graph.EdgeObserved, to)
+		e.Pos = graph.Pos{File: "trail.json", Line: 1}
+		e.Evidence = &graph.Evidence{}
+		e.Evidence.Add(at, "secretsmanager:GetSecretValue", "198.51.100.7", "aws-cli/2", "AKIAEXAMPLEBILLING01", false, e.Pos)
+		return e
 	}
-	rv, err := Run(context.Background(), s, Options{AsOf: asOf, UnusedDays: 90})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range rv.Findings {
-		if f.Kind == FindingUnused {
-			got = append(got, f.Node)
+	// With a call 100 days before the read, the logs cover the 90 days
+	// before asOf, and show the old key unused in them. Without it they
+	// cover eleven days, which shows nothing about ninety.
+	for name, tc := range map[string]struct {
+		early bool
+		want  []string
+	}{
+		"logs over 100 days": {true, []string{unread}},
+		"logs over 11 days":  {false, nil},
+	} {
+		edges := []graph.Edge{observed(read, seen)}
+		if tc.early {
+			edges = append(edges, observed(bucket, seen.Add(-100*24*time.Hour)))
 		}
-	}
-	if diff := cmp.Diff([]string{unread}, got); diff != "" {
-		t.Errorf("unused credentials (-want +got):\n%s", diff)
+		b := &graph.Batch{Time: asOf, Nodes: []graph.Node{
+			node(reader, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
+			node(read, graph.NodeSecret, "type", "secretsmanager-secret", graph.AttrLongLived, "true", graph.AttrAccount, "111122223333"),
+			node(unread, graph.NodeSecret, "type", "secretsmanager-secret", graph.AttrLongLived, "true", graph.AttrAccount, "111122223333"),
+		}, Edges: edges}
+		s := memstore.New()
+		if err := s.Write(context.Background(), b, nil); err != nil {
+			t.Fatal(err)
+		}
+		rv, err := Run(context.Background(), s, Options{AsOf: asOf, UnusedDays: 90})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range rv.Findings {
+			if f.Kind == FindingUnused {
+				got = append(got, f.Node)
+			}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: unused credentials (-want +got):\n%s", name, diff)
+		}
 	}
 }
 

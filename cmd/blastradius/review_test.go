@@ -125,10 +125,33 @@ func TestReviewExample(t *testing.T) {
 		"long-lived-ci-secret " + exKeySecret,
 		"long-lived-ci-secret " + npmToken,
 		"tag-pinned-action " + exAction,
-		"unused-credential arn:aws:secretsmanager:us-east-1:111122223333:secret:payments/card-processor-key",
 	}
 	if diff := cmp.Diff(want, findings); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+
+	// The example's logs cover 2026-11-01 08:00 to 2026-11-03 02:31, so
+	// they show no credential unused for 90 days. A review on 2026-11-03
+	// that asks for one day finds the card processor key, which the logs
+	// show only denied.
+	out, errs, code = run(t, "--db", db, "review", "--format", "json", "--now", "2026-11-03T03:00:00Z", "--unused-days", "1")
+	if code != exitOK {
+		t.Fatalf("review exit %d: %s", code, errs)
+	}
+	v = reviewView{}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	var unused []string
+	for _, f := range v.Findings {
+		if f.Kind == "unused-credential" {
+			unused = append(unused, f.Node+": "+f.Detail)
+		}
+	}
+	wantUnused := []string{"arn:aws:secretsmanager:us-east-1:111122223333:secret:payments/card-processor-key: " +
+		"no use in the access logs of account 111122223333, which cover 2026-11-01T08:00:00Z to 2026-11-03T02:31:00Z"}
+	if diff := cmp.Diff(wantUnused, unused); diff != "" {
+		t.Errorf("unused credentials over one day (-want +got):\n%s", diff)
 	}
 }
 
