@@ -1273,7 +1273,7 @@ func (p *Pipeline) repoNameFrom(root, origin string, gitlab bool) string {
 	if p.Logger != nil && isRepoRoot(root) {
 		// Secrets, trust policies and OIDC subjects name the real owner, so
 		// a job of local/NAME silently meets none of them.
-		p.Logger.Warn("repository owner unknown: no --org and no GitHub origin remote; pass --org OWNER, or secrets and trust policies that name the real owner will not match",
+		p.Logger.Warn("repository owner unknown: no --org and no origin remote that names it; pass --org OWNER, or secrets and trust policies that name the real owner will not match",
 			"folder", root, "repository", name)
 	}
 	return name
