@@ -82,8 +82,10 @@ func (v *view) serverlessDeploy(rt graph.Node, d pkgcmd.Deploy) {
 }
 
 // stageFunction returns the function that a deploy of stage d.Stage
-// changes where the service file named fn for another stage. A function
-// node of the same service and function under the stage's name, which
+// changes where the service file named fn for another stage. The
+// function's name template gives the name the stage deploys: a name that
+// does not read the stage is fn's own in every stage. A function node of
+// that name in fn's account and region (or the deploy's region), which
 // another input declares (an export of the account, Terraform), is that
 // function. Else fn stands for it, possible: the deployed function runs
 // the same code with the same role statements and environment, under a
@@ -93,14 +95,57 @@ func (v *view) stageFunction(d pkgcmd.Deploy, fn graph.Node, conf graph.Confiden
 	if d.Stage == "" || stage == "" || d.Stage == stage {
 		return fn, conf, matched
 	}
-	name := fn.Attr("serverless_service") + "-" + d.Stage + "-" + fn.Attr("serverless_function")
-	for _, other := range v.byKind[graph.NodeRuntime] {
-		if other.Attr(graph.AttrName) == name && other.Attr("type") == "lambda" && other.ID != fn.ID {
+	template := fn.Attr(serverless.AttrNameTemplate)
+	if template == "" {
+		// The name reads the stage through another variable, or the graph
+		// is from before the template was recorded: a function named as
+		// the framework names one that sets no name takes the stage there.
+		byDefault := fn.Attr("serverless_service") + "-" + serverless.StagePlaceholder + "-" + fn.Attr("serverless_function")
+		if fn.Attr(graph.AttrName) == strings.ReplaceAll(byDefault, serverless.StagePlaceholder, stage) {
+			template = byDefault
+		}
+	}
+	if template != "" && !strings.Contains(template, serverless.StagePlaceholder) {
+		return fn, conf, matched + ", whose function " + fn.Attr("serverless_function") + " has the name " + template + " in every stage"
+	}
+	if name := strings.ReplaceAll(template, serverless.StagePlaceholder, d.Stage); template != "" {
+		account, region := arnAccountRegion(fn.Attr("arn"))
+		if d.Region != "" {
+			region = d.Region
+		}
+		for _, other := range v.byKind[graph.NodeRuntime] {
+			if other.Attr(graph.AttrName) != name || other.Attr("type") != "lambda" || other.ID == fn.ID {
+				continue
+			}
+			oAccount, oRegion := arnAccountRegion(other.Attr("arn"))
+			if oAccount == "" {
+				oAccount = other.Attr(graph.AttrAccount)
+			}
+			if account != "" && oAccount != "" && account != oAccount || region != "" && oRegion != "" && region != oRegion {
+				continue
+			}
 			return other, conf, matched + ", whose function " + fn.Attr("serverless_function") + " stage " + d.Stage + " names " + name
 		}
 	}
 	return fn, graph.Possible, matched + " (possible: the job deploys stage " + d.Stage + ", and the input shows the service's functions only as stage " +
 		stage + " names them, with the same code, role statements and environment)"
+}
+
+// arnAccountRegion returns the account and region of an ARN, each empty
+// where the ARN does not give it or gives a variable.
+func arnAccountRegion(arn string) (account, region string) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return "", ""
+	}
+	region, account = parts[3], parts[4]
+	if strings.Contains(region, "$") {
+		region = ""
+	}
+	if strings.Contains(account, "$") {
+		account = ""
+	}
+	return account, region
 }
 
 // servicePlugins makes job rt execute the plugins of the service file

@@ -276,3 +276,84 @@ resource "aws_lambda_function" "hello" {
 		t.Errorf("the deployer modifies the dev function %s, which a prod deploy does not touch", e.To)
 	}
 }
+
+// A Lambda function of another account that happens to carry the name
+// stage prod gives is not the one the deploy changes: the service's
+// function lives in account 111122223333, so the file's function still
+// stands for the deployed one, possible.
+func TestServerlessDeployStageOtherAccount(t *testing.T) {
+	const otherFunction = "runtime:aws:lambda:arn:aws:lambda:us-east-1:444455556666:function:api-prod-hello"
+	deployer := "arn:aws:iam::111122223333:role/deployer"
+	files := map[string]string{
+		"services/api/serverless.yml":    slsService,
+		"services/api/package-lock.json": slsLock,
+		".github/workflows/deploy.yml":   strings.Replace(slsWorkflow, "npx serverless deploy", "npx serverless deploy --stage prod", 1),
+		"infra/other.tf": `provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["444455556666"]
+}
+resource "aws_lambda_function" "hello" {
+  function_name = "api-prod-hello"
+  role          = "arn:aws:iam::444455556666:role/other"
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+}
+`,
+	}
+	s := slsStore(t, files)
+	if e := edgeOf(t, s, graph.EdgeCanModify, deployer, otherFunction); e != nil {
+		t.Errorf("the deployer modifies %s of another account: %s", e.To, e.Attr(graph.AttrReason))
+	}
+	e := edgeOf(t, s, graph.EdgeCanModify, deployer, slsFunction)
+	if e == nil || e.Confidence != graph.Possible {
+		t.Errorf("edge to the file's function = %+v, want possible", e)
+	}
+}
+
+// A function that sets its own name keeps that name in every stage unless
+// the name reads the stage. Deploying stage prod changes the function
+// named hello-fixed, the file's own, for certain; a function named
+// hello-${sls:stage} becomes hello-prod, which Terraform declares.
+func TestServerlessDeployStageOwnName(t *testing.T) {
+	deployer := "arn:aws:iam::111122223333:role/deployer"
+	workflow := strings.Replace(slsWorkflow, "npx serverless deploy", "npx serverless deploy --stage prod", 1)
+	fixed := strings.Replace(slsService, "    handler: index.handler\n", "    handler: index.handler\n    name: hello-fixed\n", 1)
+	files := map[string]string{
+		"services/api/serverless.yml":    fixed,
+		"services/api/package-lock.json": slsLock,
+		".github/workflows/deploy.yml":   workflow,
+	}
+	s := slsStore(t, files)
+	const fixedFunction = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:hello-fixed"
+	if e := edgeOf(t, s, graph.EdgeCanModify, deployer, fixedFunction); e == nil || e.Confidence != graph.Certain {
+		t.Errorf("edge to hello-fixed = %+v, want certain: every stage deploys that name", e)
+	}
+
+	files["services/api/serverless.yml"] = strings.Replace(fixed, "hello-fixed", "hello-${sls:stage}", 1)
+	files["infra/prod.tf"] = `provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111122223333"]
+}
+resource "aws_lambda_function" "hello" {
+  function_name = "hello-prod"
+  role          = "arn:aws:iam::111122223333:role/api-prod-us-east-1-lambdaRole"
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+}
+resource "aws_lambda_function" "decoy" {
+  function_name = "api-prod-hello"
+  role          = "arn:aws:iam::111122223333:role/decoy"
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+}
+`
+	s = slsStore(t, files)
+	const prodFunction = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:hello-prod"
+	const decoy = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:api-prod-hello"
+	if e := edgeOf(t, s, graph.EdgeCanModify, deployer, prodFunction); e == nil || e.Confidence != graph.Certain {
+		t.Errorf("edge to hello-prod = %+v, want certain", e)
+	}
+	if e := edgeOf(t, s, graph.EdgeCanModify, deployer, decoy); e != nil {
+		t.Errorf("the deployer modifies %s, which the function's own name does not give: %s", e.To, e.Attr(graph.AttrReason))
+	}
+}

@@ -453,13 +453,36 @@ func (e *emitter) pluginNames() []string {
 	return out
 }
 
+// stageMarker stands for the stage while nameTemplate resolves a name: it
+// is no text a service file holds.
+const stageMarker = "\x02stage\x02"
+
+// nameTemplate resolves the function name n with the stage unknown, and
+// returns it with StagePlaceholder where the stage goes. A name that reads
+// the stage only through another variable, such as
+// ${self:custom.names.${sls:stage}}, stays unresolved, and the template is
+// empty.
+func (e *emitter) nameTemplate(n *yaml.Node) string {
+	stage := e.rv.stage
+	e.rv.stage = stageMarker
+	r := e.rv.str(n)
+	e.rv.stage = stage
+	if len(unresolvedIn(r.text)) > 0 || strings.Contains(r.text, "${") {
+		return ""
+	}
+	return strings.ReplaceAll(r.text, stageMarker, StagePlaceholder)
+}
+
 // function emits one function: its runtime, role credentials, image and
 // environment variables.
 func (e *emitter) function(key, fn *yaml.Node) {
 	fname := key.Value
 	name := e.rv.str(get(fn, "name")).text
+	template := e.service + "-" + StagePlaceholder + "-" + fname
 	if name == "" {
 		name = e.service + "-" + e.rv.stage + "-" + fname
+	} else {
+		template = e.nameTemplate(get(fn, "name"))
 	}
 	arn := "arn:aws:lambda:" + e.rv.region + ":" + e.rv.account + ":function:" + name
 	runtime := "runtime:aws:lambda:" + arn
@@ -495,6 +518,7 @@ func (e *emitter) function(key, fn *yaml.Node) {
 		"serverless_function":    fname,
 		"serverless_service":     e.service,
 		AttrStage:                e.rv.stage,
+		AttrNameTemplate:         template,
 		AttrConfig:               e.f.RelPath,
 		graph.AttrRepository:     e.f.Repo,
 		graph.AttrRepositoryHost: graph.RepoHostAttr(e.f.Forge()),

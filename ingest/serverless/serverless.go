@@ -80,6 +80,13 @@ const (
 	// AttrStage is the stage that named a function: the service file's
 	// provider.stage, else dev.
 	AttrStage = "serverless_stage"
+	// AttrNameTemplate is the function's name with StagePlaceholder where
+	// the stage goes, so that a deploy of another stage can name the
+	// function it changes. A name that does not read the stage has no
+	// placeholder: every stage deploys that name.
+	AttrNameTemplate = "serverless_name_template"
+	// StagePlaceholder stands for the stage in AttrNameTemplate.
+	StagePlaceholder = "{stage}"
 )
 
 // Parser reads Serverless Framework service files.

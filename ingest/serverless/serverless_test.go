@@ -103,7 +103,7 @@ func TestDatadogCorpus(t *testing.T) {
 	wantAttrs := map[string]string{
 		"provider": "aws", "type": "lambda", "name": "${env:E2E_SERVICE_NAME}-e2e-hello",
 		"arn":                 "arn:aws:lambda:ap-northeast-3::function:${env:E2E_SERVICE_NAME}-e2e-hello",
-		"serverless_function": "hello", "serverless_service": "${env:E2E_SERVICE_NAME}",
+		"serverless_function": "hello", "serverless_name_template": "${env:E2E_SERVICE_NAME}-{stage}-hello", "serverless_service": "${env:E2E_SERVICE_NAME}",
 		// provider.stage is e2e.
 		AttrStage:  "e2e",
 		AttrConfig: "e2e/fixtures/lambda-node/serverless.yml", AttrPlugins: "serverless-plugin-datadog",
@@ -543,6 +543,63 @@ functions:
 	} {
 		if !slices.Contains(edgeList(res), want) {
 			t.Errorf("no edge %s in %q", want, edgeList(res))
+		}
+	}
+}
+
+// Each function records its name with {stage} where the stage goes: the
+// framework's default name, a name that reads ${sls:stage} or
+// ${opt:stage}, none for a fixed name, and no template for a name that
+// reads the stage only through another variable.
+func TestNameTemplate(t *testing.T) {
+	res, err := parseText(t, "serverless.yml", `service: api
+provider:
+  name: aws
+  stage: qa
+custom:
+  names:
+    qa: named-qa
+functions:
+  plain:
+    handler: a.handler
+  staged:
+    handler: a.handler
+    name: staged-${sls:stage}-x
+  opt:
+    handler: a.handler
+    name: ${opt:stage, 'dev'}-opt
+  fixed:
+    handler: a.handler
+    name: fixed-one
+  mapped:
+    handler: a.handler
+    name: ${self:custom.names.${sls:stage}}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"api-qa-plain": "api-{stage}-plain",
+		"staged-qa-x":  "staged-{stage}-x",
+		"qa-opt":       "{stage}-opt",
+		"fixed-one":    "fixed-one",
+		"named-qa":     "",
+	}
+	for name, template := range want {
+		n := nodeByID(res, "runtime:aws:lambda:arn:aws:lambda:us-east-1:${aws:accountId}:function:"+name)
+		if n == nil {
+			for _, m := range res.Nodes {
+				if m.Attr(graph.AttrName) == name {
+					n = &m
+				}
+			}
+		}
+		if n == nil {
+			t.Errorf("no function %s", name)
+			continue
+		}
+		if got := n.Attr(AttrNameTemplate); got != template {
+			t.Errorf("%s: template %q, want %q", name, got, template)
 		}
 	}
 }
