@@ -1142,6 +1142,23 @@ func gcloudValue(s, placeholder string) string {
 	return s
 }
 
+// instanceProfileName returns the name of the instance profile that s
+// gives by name or by ARN, as get-instance-profile takes it. Elastic
+// Beanstalk's IamInstanceProfile takes either; the name is the ARN's last
+// part, after the profile's path. A value IAM could not hold as a name
+// (characters other than letters, digits and +=,.@_-, or a variable)
+// gives "".
+func instanceProfileName(s string) string {
+	if strings.HasPrefix(s, "arn:") {
+		_, s, _ = strings.Cut(s, ":instance-profile/")
+		s = s[strings.LastIndexByte(s, '/')+1:]
+	}
+	if s == "" || strings.HasPrefix(s, "-") || strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-") != "" {
+		return ""
+	}
+	return s
+}
+
 // prefixedPlaceholder returns the placeholder <what> of a name that the
 // input does not show, with the prefix that Terraform's name_prefix gives
 // it when the node records one.
@@ -1527,7 +1544,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		role := sessionRole(res, n.ID)
 		if role == "" {
 			it.Action = "Revoke the sessions of the role this runtime hands out, after the runtime is contained"
-			if profile := n.Attr("instance_profile"); gcloudValue(profile, "") != "" {
+			if profile := instanceProfileName(n.Attr("instance_profile")); profile != "" {
 				// The instance profile names the role in the account,
 				// where the input does not show it.
 				it.Action += ": the input does not show the role, so the command looks it up in instance profile " + profile

@@ -2661,8 +2661,28 @@ func TestRoleCredentialsItemLooksUpRole(t *testing.T) {
 	if it.Command != want {
 		t.Errorf("command\n got %s\nwant %s", it.Command, want)
 	}
-	creds.Attrs["instance_profile"] = "${var.profile}"
-	if it := credentialItem(&Reached{Node: creds}, &Result{}, nil, nil, 0); it.Command != "" {
-		t.Errorf("command for a profile the input leaves open = %q, want none", it.Command)
+	// Elastic Beanstalk's IamInstanceProfile takes a name or an ARN, and
+	// get-instance-profile takes only the name, which ends the ARN after
+	// the profile's path. IAM names hold letters, digits and +=,.@_-.
+	for _, tc := range []struct{ profile, name string }{
+		{"arn:aws:iam::111122223333:instance-profile/web-host", "web-host"},
+		{"arn:aws:iam::111122223333:instance-profile/apps/eb/web+1=a,b.c@d_e-f", "web+1=a,b.c@d_e-f"},
+		{"${var.profile}", ""},
+		{"", ""},
+		{"web host", ""},
+		{"web'host", ""},
+		{"arn:aws:iam::111122223333:instance-profile/", ""},
+	} {
+		creds.Attrs["instance_profile"] = tc.profile
+		it := credentialItem(&Reached{Node: creds}, &Result{}, nil, nil, 0)
+		if tc.name == "" {
+			if it.Command != "" {
+				t.Errorf("%q: command %q, want none: the input shows no profile name", tc.profile, it.Command)
+			}
+			continue
+		}
+		if want := strings.Replace(want, "web-host", shellQuote(tc.name), 1); it.Command != want {
+			t.Errorf("%q: command\n got %s\nwant %s", tc.profile, it.Command, want)
+		}
 	}
 }
