@@ -513,6 +513,10 @@ func (ev *Evidence) Merge(o *Evidence) {
 	if o == nil {
 		return
 	}
+	// Evidence written before LastAllowed was kept has allowed calls
+	// without their time, which may be as late as its Last. The merged
+	// evidence does not know them either, so it keeps no LastAllowed.
+	unknown := !ev.knowsLastAllowed() || !o.knowsLastAllowed()
 	ev.Count += o.Count
 	ev.Denied += o.Denied
 	if !o.First.IsZero() && (ev.First.IsZero() || o.First.Before(ev.First)) {
@@ -523,6 +527,9 @@ func (ev *Evidence) Merge(o *Evidence) {
 	}
 	if o.LastAllowed.After(ev.LastAllowed) {
 		ev.LastAllowed = o.LastAllowed
+	}
+	if unknown {
+		ev.LastAllowed = time.Time{}
 	}
 	for _, a := range o.Actions {
 		ev.Actions = addString(ev.Actions, a)
@@ -548,6 +555,12 @@ func (ev *Evidence) Merge(o *Evidence) {
 			ev.Records = append(ev.Records, r)
 		}
 	}
+}
+
+// knowsLastAllowed reports whether LastAllowed gives the time of the last
+// allowed call: it does unless the evidence has allowed calls without it.
+func (ev *Evidence) knowsLastAllowed() bool {
+	return ev.Count == 0 || !ev.LastAllowed.IsZero()
 }
 
 // Clone returns a deep copy.

@@ -627,3 +627,35 @@ func TestVerifyScopedKeyBeyondKeptKeys(t *testing.T) {
 		t.Errorf("use %+v of a key that a list with room leaves out, want none", u)
 	}
 }
+
+// Evidence written before the time of the last allowed call was kept
+// (Count without LastAllowed) may hold allowed calls up to its Last. Once
+// newer evidence of the same edge merges into it, an allowed call after
+// the revocation is still possible: the merged evidence does not know the
+// old calls' times, so verify reports a possible use, not an attempt.
+func TestVerifyMergedOldEvidenceIsUse(t *testing.T) {
+	at := time.Date(2026, 11, 12, 4, 0, 0, 0, time.UTC)
+	// Older evidence: three allowed calls and one denied, the last call an
+	// hour after the revocation, without the time of the last allowed one.
+	old := &graph.Evidence{First: at.Add(-2 * time.Hour), Last: at.Add(time.Hour), Count: 3, Denied: 1}
+	// Newer logs: one allowed call before the revocation, one denied after.
+	newer := &graph.Evidence{}
+	rec := graph.Pos{File: "ct.json", Line: 5}
+	newer.Add(at.Add(-time.Hour), "dynamodb:Scan", "198.51.100.4", "aws-cli/2", "", false, rec)
+	newer.Add(at.Add(30*time.Minute), "dynamodb:Scan", "198.51.100.4", "aws-cli/2", "", true, rec)
+	for _, order := range []string{"old first", "new first"} {
+		ev := old.Clone()
+		if order == "new first" {
+			ev = newer.Clone()
+			ev.Merge(old)
+		} else {
+			ev.Merge(newer)
+		}
+		e := graph.Edge{From: "arn:aws:iam::111122223333:user/billing", To: "arn:aws:dynamodb:us-east-1:111122223333:table/invoices",
+			Kind: graph.EdgeObserved, Evidence: ev}
+		u, attempt, ok := useOf(e, scope{revoked: e.From, identity: e.From}, at)
+		if !ok || attempt || u.Confidence != graph.Possible {
+			t.Errorf("%s: ok %v attempt %v confidence %s, want a possible use: the old calls up to an hour after may have been allowed", order, ok, attempt, u.Confidence)
+		}
+	}
+}
