@@ -345,6 +345,12 @@ func loggedAccounts(ctx context.Context, r graph.Reader) (map[string]logSpan, er
 		if e.Evidence == nil || e.Evidence.Count+e.Evidence.Denied == 0 {
 			continue
 		}
+		// Calls that landed in another account than the caller's are in
+		// that account's logs; the input does not show the caller's
+		// account logging them too.
+		if e.Attr("cross_account") == "true" {
+			continue
+		}
 		ids = append(ids, e.From)
 		if byCaller[e.From] == nil {
 			byCaller[e.From] = &logSpan{}

@@ -864,3 +864,56 @@ func TestOIDCWildcardOfDriftedTrust(t *testing.T) {
 		t.Errorf("findings = %+v, want one for %s, whose live trust has no sub condition", fs, role)
 	}
 }
+
+// A call that landed in another account (cross_account=true) is in that
+// account's logs, and the input does not show that the caller's account
+// logged it too. Calls 100 days back into account 444455556666 do not
+// show the logs of 111122223333 reaching back to the cutoff, so its unread
+// secret is not reported unused; the same call within the account is.
+func TestUnusedIgnoresCrossAccountSpan(t *testing.T) {
+	const (
+		reader = "arn:aws:iam::111122223333:user/billing"
+		read   = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/stripe-api-key"
+		unread = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/old-api-key"
+		other  = "arn:aws:iam::444455556666:role/reports"
+		own    = "arn:aws:iam::111122223333:role/reports"
+	)
+	seen := time.Date(2026, 11, 20, 3, 15, 0, 0, time.UTC)
+	observed := func(to string, at time.Time, attrs ...string) graph.Edge {
+		e := edge(reader, graph.EdgeObserved, to, attrs...)
+		e.Pos = graph.Pos{File: "trail.json", Line: 1}
+		e.Evidence = &graph.Evidence{}
+		e.Evidence.Add(at, "sts:AssumeRole", "198.51.100.7", "aws-cli/2", "AKIAEXAMPLEBILLING01", false, e.Pos)
+		return e
+	}
+	for name, tc := range map[string]struct {
+		early graph.Edge
+		want  []string
+	}{
+		"early call into another account": {observed(other, seen.Add(-100*24*time.Hour), "cross_account", "true"), nil},
+		"early call in the account":       {observed(own, seen.Add(-100*24*time.Hour)), []string{unread}},
+	} {
+		b := &graph.Batch{Time: asOf, Nodes: []graph.Node{
+			node(reader, graph.NodeIdentity, "type", "user", graph.AttrAccount, "111122223333"),
+			node(read, graph.NodeSecret, "type", "secretsmanager-secret", graph.AttrLongLived, "true", graph.AttrAccount, "111122223333"),
+			node(unread, graph.NodeSecret, "type", "secretsmanager-secret", graph.AttrLongLived, "true", graph.AttrAccount, "111122223333"),
+		}, Edges: []graph.Edge{observed(read, seen), tc.early}}
+		s := memstore.New()
+		if err := s.Write(context.Background(), b, nil); err != nil {
+			t.Fatal(err)
+		}
+		rv, err := Run(context.Background(), s, Options{AsOf: asOf, UnusedDays: 90})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range rv.Findings {
+			if f.Kind == FindingUnused {
+				got = append(got, f.Node)
+			}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: unused credentials (-want +got):\n%s", name, diff)
+		}
+	}
+}
