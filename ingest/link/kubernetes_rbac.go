@@ -99,10 +99,13 @@ func (r *k8sRule) pos() graph.Pos {
 
 // k8sRole is a Role or ClusterRole with the rules it grants.
 type k8sRole struct {
-	node      graph.Node
-	cluster   bool
-	builtin   bool
-	rules     []*k8sRule // as declared
+	node    graph.Node
+	cluster bool
+	builtin bool
+	rules   []*k8sRule // as declared
+	// live is set when a dump of the cluster states the role: its rules
+	// are those in force, already aggregated by the controller.
+	live      bool
 	labels    map[string]string
 	selectors []k8sSelector
 	// effective lists the rules after aggregation.
@@ -171,7 +174,7 @@ func (s k8sSelector) matches(labels map[string]string) bool {
 
 // newK8sRole reads a role from its Policy node.
 func newK8sRole(n graph.Node) *k8sRole {
-	r := &k8sRole{node: n, cluster: k8sKind(n.ID) == "clusterrole"}
+	r := &k8sRole{node: n, cluster: k8sKind(n.ID) == "clusterrole", live: n.Attr(graph.AttrLiveExport) == "true"}
 	var rules []*k8sRule
 	// Where a dump of the cluster and a manifest disagree, the cluster's
 	// rules are those in force.
@@ -195,7 +198,10 @@ func newK8sRole(n graph.Node) *k8sRole {
 // rules of every ClusterRole its selectors match, and a matched role that
 // is aggregated itself contributes its own union. When no role of the
 // graph matches, the declared rules are kept, because a cluster dump shows
-// them already aggregated.
+// them already aggregated. A role that a dump states keeps the dump's
+// rules whether or not roles of the graph match: the controller wrote
+// them from every ClusterRole of the cluster, which the input may not
+// hold.
 func resolveRoles(roles map[string]*k8sRole) {
 	ids := k8sKeys(roles)
 	var visit func(r *k8sRole, depth int) []*k8sRule
@@ -203,7 +209,7 @@ func resolveRoles(roles map[string]*k8sRole) {
 		if r.resolved {
 			return r.effective
 		}
-		if len(r.selectors) == 0 || depth > len(roles) {
+		if len(r.selectors) == 0 || r.live || depth > len(roles) {
 			r.effective, r.resolved = r.rules, true
 			return r.effective
 		}

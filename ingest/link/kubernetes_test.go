@@ -151,3 +151,34 @@ func TestK8sRoleOfClusterDumpWins(t *testing.T) {
 		t.Errorf("CAN_READ_SECRET %v, want none: the cluster's Role reads no Secret", got)
 	}
 }
+
+// The dump of the cluster shows aggregated ClusterRole monitoring with the
+// rules the aggregation controller wrote: a Secret read that comes from a
+// ClusterRole the input does not hold. The input's one labelled ClusterRole
+// lists pods only. The dump's rules are those in force, so the bound
+// service account reads the Secrets of every namespace.
+func TestK8sAggregatedRoleOfClusterDump(t *testing.T) {
+	sa := graph.K8sServiceAccountID("apps", "ci")
+	binding := graph.K8sClusterRoleBindingID("monitor")
+	monitoring := graph.K8sClusterRoleID("monitoring")
+	nodes := []graph.Node{
+		node(sa, graph.NodeIdentity, "provider", "kubernetes", "type", "serviceaccount"),
+		node(binding, graph.NodePolicy, "provider", "kubernetes", "role", monitoring),
+		node(graph.K8sSecretID("apps", "db"), graph.NodeSecret, "provider", "kubernetes", "type", "secret"),
+		node(monitoring, graph.NodePolicy, "provider", "kubernetes", graph.AttrLiveExport, "true",
+			"aggregation", `[{"matchLabels":{"example.com/aggregate-to-monitoring":"true"}}]`,
+			"rules", `[{"verbs":["list"],"apiGroups":[""],"resources":["pods"]},{"verbs":["get"],"apiGroups":[""],"resources":["secrets"]}]`),
+		node(graph.K8sClusterRoleID("pods-lister"), graph.NodePolicy, "provider", "kubernetes",
+			"labels", `{"example.com/aggregate-to-monitoring":"true"}`,
+			"rules", `[{"verbs":["list"],"apiGroups":[""],"resources":["pods"]}]`),
+	}
+	edges := []graph.Edge{edge(sa, graph.EdgeHasPolicy, binding)}
+	got := derive(t, nodes, edges, graph.EdgeCanReadSecret)
+	want := []string{
+		sa + " -> " + graph.K8sSecretID("*", "*") + " (certain)",
+		sa + " -> " + graph.K8sSecretID("apps", "db") + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
+	}
+}
