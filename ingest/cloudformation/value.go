@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 // Template values are strings, jsonRaw numbers, booleans and nulls, []any
@@ -68,20 +70,7 @@ var placeholderRef = regexp.MustCompile(`\$\{(AWS::Stack(?:Name|Id)|ImportValue:
 
 // unresolvedIn lists the placeholders in texts, without repeats.
 func unresolvedIn(texts ...string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range texts {
-		if !strings.Contains(t, "${") {
-			continue
-		}
-		for _, m := range placeholderRef.FindAllStringSubmatch(t, -1) {
-			if !seen[m[1]] {
-				seen[m[1]] = true
-				out = append(out, m[1])
-			}
-		}
-	}
-	return out
+	return ingest.Placeholders(placeholderRef, texts...)
 }
 
 // asString returns a value as a string: a string, or a number or boolean

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/blastradius-dev/blastradius/ingest"
 )
 
 // maxVarDepth bounds the self references a value may follow, so that a
@@ -39,20 +41,7 @@ var unresolvedVar = regexp.MustCompile(`\$\{((?:self|opt|sls|env|ssm|file|cf|s3|
 
 // unresolvedIn lists the placeholders left in texts, without repeats.
 func unresolvedIn(texts ...string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range texts {
-		if !strings.Contains(t, "${") {
-			continue
-		}
-		for _, m := range unresolvedVar.FindAllStringSubmatch(t, -1) {
-			if !seen[m[1]] {
-				seen[m[1]] = true
-				out = append(out, m[1])
-			}
-		}
-	}
-	return out
+	return ingest.Placeholders(unresolvedVar, texts...)
 }
 
 // resolved is a value with what its variables read.

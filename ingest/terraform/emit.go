@@ -522,20 +522,7 @@ var placeholderRef = regexp.MustCompile(`\$\{((?:var|local|data|module|each|coun
 
 // unresolvedRefs lists the references left unresolved in texts.
 func unresolvedRefs(texts ...string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range texts {
-		if !strings.Contains(t, "${") {
-			continue
-		}
-		for _, m := range placeholderRef.FindAllStringSubmatch(t, -1) {
-			if !seen[m[1]] {
-				seen[m[1]] = true
-				out = append(out, m[1])
-			}
-		}
-	}
-	return out
+	return ingest.Placeholders(placeholderRef, texts...)
 }
 
 // holds adds HOLDS edges from a secret to the credentials its value comes
