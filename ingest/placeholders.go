@@ -3,6 +3,8 @@ package ingest
 import (
 	"regexp"
 	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
 )
 
 // Placeholders lists the first submatch of each match of ref in texts,
@@ -24,4 +26,24 @@ func Placeholders(ref *regexp.Regexp, texts ...string) []string {
 		}
 	}
 	return out
+}
+
+// NodeAttrs returns attrs without its empty values, plus attribute
+// unresolved: the placeholders of ref left in id or in any value other
+// than a fingerprint, when there are any.
+func NodeAttrs(ref *regexp.Regexp, id string, attrs map[string]string) map[string]string {
+	clean := map[string]string{}
+	texts := []string{id}
+	for k, v := range attrs {
+		if v != "" {
+			clean[k] = v
+			if k != graph.AttrFingerprint {
+				texts = append(texts, v)
+			}
+		}
+	}
+	if u := Placeholders(ref, texts...); len(u) > 0 {
+		clean["unresolved"] = graph.JoinList(u)
+	}
+	return clean
 }

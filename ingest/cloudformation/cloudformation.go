@@ -256,19 +256,7 @@ func (e *emitter) resource(r *resource) {
 // lists the placeholders left in the id or any attribute. Texts leave
 // with literalOpen written as "${".
 func (e *emitter) node(kind graph.NodeKind, id, label string, line int, attrs map[string]string) {
-	clean := map[string]string{}
-	texts := []string{id}
-	for k, v := range attrs {
-		if v != "" {
-			clean[k] = v
-			if k != graph.AttrFingerprint {
-				texts = append(texts, v)
-			}
-		}
-	}
-	if u := unresolvedIn(texts...); len(u) > 0 {
-		clean["unresolved"] = graph.JoinList(u)
-	}
+	clean := ingest.NodeAttrs(placeholderRef, id, attrs)
 	for k, v := range clean {
 		clean[k] = literalText(v)
 	}

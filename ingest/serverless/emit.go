@@ -114,19 +114,7 @@ func (e *emitter) warnf(n *yaml.Node, format string, args ...any) {
 }
 
 func (e *emitter) node(kind graph.NodeKind, id, label string, at *yaml.Node, attrs map[string]string) {
-	clean := map[string]string{}
-	texts := []string{id}
-	for k, v := range attrs {
-		if v != "" {
-			clean[k] = v
-			if k != graph.AttrFingerprint {
-				texts = append(texts, v)
-			}
-		}
-	}
-	if u := unresolvedIn(texts...); len(u) > 0 {
-		clean["unresolved"] = graph.JoinList(u)
-	}
+	clean := ingest.NodeAttrs(unresolvedVar, id, attrs)
 	line := 0
 	if at != nil {
 		line = at.Line

@@ -344,19 +344,7 @@ func (e *emitter) blockInstance(b *block) {
 // node adds a node at rng. Empty attributes are dropped; references left
 // unresolved in the id or any attribute are listed in attr unresolved.
 func (e *emitter) node(kind graph.NodeKind, id, label string, rng hcl.Range, attrs map[string]string) {
-	clean := map[string]string{}
-	texts := []string{id}
-	for k, v := range attrs {
-		if v != "" {
-			clean[k] = v
-			if k != graph.AttrFingerprint {
-				texts = append(texts, v)
-			}
-		}
-	}
-	if u := unresolvedRefs(texts...); len(u) > 0 {
-		clean["unresolved"] = graph.JoinList(u)
-	}
+	clean := ingest.NodeAttrs(placeholderRef, id, attrs)
 	if e.alias != "" && clean[graph.AttrProvider] == providerAWS {
 		clean["tf_provider"] = "aws." + e.alias
 	}
