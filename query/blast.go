@@ -876,8 +876,8 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	}
 	// A source is new when the logs show calls before the compromise
 	// without it. Logs that start after the compromise show every source
-	// for the first time, so then none stands out, and UsedAfter alone
-	// flags the use.
+	// for the first time, so none is new then, and UsedAfter alone flags
+	// the use.
 	coversBefore := false
 	for _, x := range res.index {
 		if ev := x.Evidence; ev != nil && !ev.First.IsZero() && ev.First.Before(since) {
@@ -899,8 +899,8 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 		x.UsedAfter = last.After(since)
 		if !coversBefore || !x.UsedAfter {
 			// A source first seen after the compromise made a call after
-			// it; a key's own times may show none, where its user's
-			// addresses include those of its other keys.
+			// it. A key whose own times show no such call lists none,
+			// because its user's addresses include its other keys' calls.
 			continue
 		}
 		for _, s := range append(append([]graph.Seen(nil), ev.Addrs...), ev.Agents...) {

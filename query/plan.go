@@ -1377,11 +1377,11 @@ func openTrustNote(role graph.Node) string {
 	}
 	var open []string
 	for _, o := range awspolicy.OpenWebIdentityTrust(p) {
-		who := "any subject"
+		subjects := "any subject"
 		if len(o.Patterns) > 0 {
-			who = "subjects matching " + strings.Join(o.Patterns, ", ")
+			subjects = "subjects matching " + strings.Join(o.Patterns, ", ")
 		}
-		open = append(open, fmt.Sprintf("statement %s lets tokens of %s for %s assume it", o.Statement, strings.Join(o.Providers, ", "), who))
+		open = append(open, fmt.Sprintf("statement %s lets tokens of %s for %s assume it", o.Statement, strings.Join(o.Providers, ", "), subjects))
 	}
 	if len(open) == 0 {
 		return ""

@@ -2622,9 +2622,9 @@ func TestPlanSessionCredentialsHaveNoReplacement(t *testing.T) {
 	}
 }
 
-// A role whose trust lets any GitLab project of a group in, or any token
-// of a provider, gets a revocation item that says new sessions can still
-// be opened and what to pin; a role whose trust pins the subject does not.
+// A role whose trust lets in any GitLab project of a group, or any token of
+// a provider, gets a revocation item that warns of new sessions and names
+// what to pin. A role whose trust pins the subject gets no such warning.
 func TestRoleItemOpenTrust(t *testing.T) {
 	const provider = "arn:aws:iam::111122223333:oidc-provider/gitlab.com"
 	trust := func(cond string) string {
@@ -2649,9 +2649,9 @@ func TestRoleItemOpenTrust(t *testing.T) {
 	}
 }
 
-// An instance's role credentials whose role the input does not show get
-// a command that finds the role in the instance profile and revokes its
-// sessions; without a profile name there is nothing to look up.
+// Role credentials whose role the input does not show get a command that
+// reads the role from the instance profile and revokes its sessions.
+// Without a profile name there is nothing to look up, so no command.
 func TestRoleCredentialsItemLooksUpRole(t *testing.T) {
 	creds := graph.Node{ID: graph.AWSInstanceCredentialsID("runtime:aws:ec2:111122223333:aws_instance.web"), Kind: graph.NodeSecret,
 		Attrs: map[string]string{"type": "role-credentials", "instance_profile": "web-host"}}

@@ -742,10 +742,10 @@ func escapeVersion(v string) string {
 
 // ResolveNodes finds start nodes of a kind by id, or else by name: the
 // label, the "name" attribute, the last segment of the id, an access key
-// id, a Terraform address (aws_instance.web), which may name a block in
-// several configurations, or the end of an id that starts after a slash or
-// a colon (envs/prod:aws_instance.web). A block's address names each
-// instance that its count or for_each gives.
+// id, or a Terraform address (aws_instance.web). An address may name a
+// block in several configurations, and each instance of its count or
+// for_each. The end of an id from a slash or a colon on also names it
+// (envs/prod:aws_instance.web).
 func ResolveNodes(ctx context.Context, r graph.Reader, kind graph.NodeKind, refs []string) ([]graph.Node, error) {
 	var out []graph.Node
 	var all []graph.Node

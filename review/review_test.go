@@ -869,7 +869,8 @@ func TestOIDCWildcardOfDriftedTrust(t *testing.T) {
 // account's logs, and the input does not show that the caller's account
 // logged it too. Calls 100 days back into account 444455556666 do not
 // show the logs of 111122223333 reaching back to the cutoff, so its unread
-// secret is not reported unused; the same call within the account is.
+// secret is not reported unused. With the same call within the account,
+// it is.
 func TestUnusedIgnoresCrossAccountSpan(t *testing.T) {
 	const (
 		reader = "arn:aws:iam::111122223333:user/billing"

@@ -495,6 +495,7 @@ func TestTrustedPublishingEdit(t *testing.T) {
 	if err := s.Write(context.Background(), b, nil); err != nil {
 		t.Fatal(err)
 	}
+
 	o, _, err := Apply(context.Background(), s, []Edit{{Kind: EditTrustedPublishing, Secret: "NPM_TOKEN"}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -647,6 +648,7 @@ func TestEditDriftedTrust(t *testing.T) {
 		Attrs: map[string]string{"type": "role", "trust_policy": trust("arn:aws:iam::111122223333:user/ci"), "tf_address": "aws_iam_role.drifted"}}
 	exported := graph.Node{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "snapshots/account.json", Line: 40},
 		Attrs: map[string]string{"type": "role", "trust_policy": trust("arn:aws:iam::111122223333:user/ops"), graph.AttrLiveExport: "true"}}
+
 	s := memstore.New()
 	if err := s.Write(context.Background(), &graph.Batch{Time: time.Now(), Nodes: []graph.Node{declared, exported}}, nil); err != nil {
 		t.Fatal(err)
@@ -655,6 +657,7 @@ func TestEditDriftedTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	n, _, _ := o.node(context.Background(), role)
 	if len(n.Facts) != 0 {
 		t.Errorf("edited role keeps %d source facts, want none", len(n.Facts))

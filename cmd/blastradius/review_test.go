@@ -132,8 +132,8 @@ func TestReviewExample(t *testing.T) {
 
 	// The example's logs cover 2026-11-01 08:00 to 2026-11-03 02:31, so
 	// they show no credential unused for 90 days. A review on 2026-11-03
-	// that asks for one day finds the card processor key, which the logs
-	// show only denied.
+	// with --unused-days 1 finds the card processor key, whose only call
+	// in the logs was denied.
 	out, errs, code = run(t, "--db", db, "review", "--format", "json", "--now", "2026-11-03T03:00:00Z", "--unused-days", "1")
 	if code != exitOK {
 		t.Fatalf("review exit %d: %s", code, errs)

@@ -376,8 +376,8 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 	var doubts []string
 	allowed := allowedAfter(ev, at)
 	count, denied := ev.Count, ev.Denied
-	// Evidence that keeps the time of the last allowed call tells a use
-	// from an attempt; older evidence has only the last call's time.
+	// Evidence that keeps the time of the last allowed call separates a
+	// use from an attempt. Older evidence has only the last call's time.
 	knowsAllowed := !ev.LastAllowed.IsZero()
 	if sc.key != "" {
 		if sc.keyEv != nil && !sc.keyEv.Last.After(at) {

@@ -407,16 +407,19 @@ func testNodeFacts(t *testing.T, s graph.Store) {
 		}
 		return out
 	}
+
 	want := []string{
 		workload + " app/deploy/web.yaml app/deploy/web.yaml:3 repo:github.com/o/app deploy/web.yaml",
 		workload + " ops/prod/web.yaml ops/prod/web.yaml:8 repo:github.com/o/ops prod/web.yaml",
 	}
+
 	var derived []string
 	derive := func(ctx context.Context, r graph.Reader) ([]graph.Node, []graph.Edge, error) {
 		ns, err := r.NodesByKind(ctx, graph.NodeRuntime)
 		derived = facts(ns)
 		return nil, nil, err
 	}
+
 	write(t, s, &graph.Batch{Time: t0, Nodes: []graph.Node{
 		node(workload, graph.NodeRuntime, "ops/prod/web.yaml", 8, "manifest_repo", "repo:github.com/o/ops", "manifest", "prod/web.yaml"),
 		node(workload, graph.NodeRuntime, "app/deploy/web.yaml", 3, "manifest_repo", "repo:github.com/o/app", "manifest", "deploy/web.yaml"),
@@ -427,6 +430,7 @@ func testNodeFacts(t *testing.T, s graph.Store) {
 	if diff := cmp.Diff(want, derived); diff != "" {
 		t.Errorf("facts the derive function reads (-want +got):\n%s", diff)
 	}
+
 	ns, err := s.Nodes(ctx, []string{workload, "runtime:gha:o/app/ci.yml#build"})
 	if err != nil {
 		t.Fatal(err)
@@ -434,6 +438,7 @@ func testNodeFacts(t *testing.T, s graph.Store) {
 	if diff := cmp.Diff(want, facts(ns)); diff != "" {
 		t.Errorf("facts after the write (-want +got):\n%s", diff)
 	}
+
 	for _, n := range ns {
 		if got := n.AttrValues("manifest"); n.ID == workload && !slices.Equal(got, []string{"deploy/web.yaml", "prod/web.yaml"}) {
 			t.Errorf("manifest values = %v, want both files' paths", got)

@@ -467,8 +467,8 @@ func TestJSONList(t *testing.T) {
 }
 
 // A Role that the API server returned (uid and resourceVersion set) is
-// marked as read from the live cluster; the same Role as a manifest is
-// not.
+// marked as read from the live cluster. The same Role as a manifest is
+// not marked.
 func TestRoleFromClusterIsLive(t *testing.T) {
 	const role = `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role

@@ -126,10 +126,10 @@ func TestK8sIDsDecide(t *testing.T) {
 	}
 }
 
-// A manifest in a repository lets Role reader read the Secrets of apps,
-// but the dump of the cluster, whose objects carry the server's uid and
-// resourceVersion, shows the Role reading ConfigMaps only: the cluster's
-// rules are in force, so the service account reads no Secret.
+// A manifest lets Role reader read the Secrets of apps. The dump of the
+// cluster (objects with the server's uid and resourceVersion) shows the
+// Role reading ConfigMaps only. The cluster's rules are in force, so the
+// service account reads no Secret.
 func TestK8sRoleOfClusterDumpWins(t *testing.T) {
 	sa := graph.K8sServiceAccountID("apps", "ci")
 	binding := graph.K8sRoleBindingID("apps", "read")

@@ -74,10 +74,9 @@ func (e *emitter) instance(b *block, bv *blockVal) {
 // ec2RuntimeID returns the id of an EC2 instance or group declared at a
 // Terraform address, in the configuration of scope (see configScope).
 // Nothing names an instance before it runs, and addresses such as
-// aws_instance.web or module.app.aws_instance.this recur in many
-// configurations of one organisation, so the id holds the scope too: two
-// configurations' instances never share a node, nor the role credentials
-// each hands out.
+// aws_instance.web recur across the configurations of one organisation.
+// The id holds the scope too, so that two configurations' instances, and
+// the role credentials each hands out, are separate nodes.
 func ec2RuntimeID(account, scope, addr string) string {
 	if scope != "" {
 		return "runtime:aws:ec2:" + account + ":" + scope + ":" + addr

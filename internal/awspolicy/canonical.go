@@ -27,11 +27,13 @@ func (p *Policy) Canonical() string {
 		Condition    map[string]map[string][]string `json:"c,omitempty"`
 		Literal      bool                           `json:"l,omitempty"`
 	}
+
 	sorted := func(list []string) []string {
 		out := slices.Clone(list)
 		slices.Sort(out)
 		return out
 	}
+
 	sortedMap := func(m map[string][]string) map[string][]string {
 		if len(m) == 0 {
 			return nil
@@ -42,6 +44,7 @@ func (p *Policy) Canonical() string {
 		}
 		return out
 	}
+
 	// IAM stores an account id given as an AWS principal as the account's
 	// root ARN, so both name the account.
 	principals := func(m map[string][]string) map[string][]string {
@@ -56,6 +59,7 @@ func (p *Policy) Canonical() string {
 		}
 		return out
 	}
+
 	// Action names are case-insensitive.
 	actions := func(list []string) []string {
 		out := make([]string, len(list))
@@ -64,6 +68,7 @@ func (p *Policy) Canonical() string {
 		}
 		return sorted(out)
 	}
+
 	texts := make([]string, 0, len(p.Statements))
 	for i := range p.Statements {
 		st := &p.Statements[i]
@@ -86,6 +91,7 @@ func (p *Policy) Canonical() string {
 		}
 		texts = append(texts, string(b))
 	}
+
 	slices.Sort(texts)
 	return strings.Join(texts, "\n")
 }

@@ -2,7 +2,7 @@ package awspolicy
 
 import "testing"
 
-func TestCanonical(t *testing.T) {
+func TestCanonicalEqualAndDiffering(t *testing.T) {
 	const base = `{"Version":"2012-10-17","Statement":[
  {"Sid":"Read","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::reports/*"},
  {"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
@@ -14,6 +14,7 @@ func TestCanonical(t *testing.T) {
 		}
 		return p.Canonical()
 	}
+
 	// The same grants written another way: statements swapped, no Sid,
 	// lists reordered, a single value as a list, other spacing.
 	same := `{"Statement": [{"Action": "sts:AssumeRole", "Principal": {"Service": ["ec2.amazonaws.com"]}, "Effect": "Allow"},
@@ -21,6 +22,7 @@ func TestCanonical(t *testing.T) {
 	if canonical(base) != canonical(same) {
 		t.Errorf("equal policies differ:\n%s\n%s", canonical(base), canonical(same))
 	}
+
 	for name, doc := range map[string]string{
 		"another action": `{"Version":"2012-10-17","Statement":[
  {"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket","s3:PutObject"],"Resource":"arn:aws:s3:::reports/*"},

@@ -159,10 +159,10 @@ func (b *Builder) ToolRun(job string, r registry.ToolRun, line int, installed bo
 }
 
 // PushedImage writes an image that a job builds and pushes: the image's
-// name node, which CAN_PUBLISH targets, and its DEPENDS_ON edge to the
-// Dockerfile at file, or to the stage the build targets
-// (registry.Build.BuiltNode), possible when a variable names the target.
-// file and ctx are relative to the root of repository repo (repoID).
+// name node, which CAN_PUBLISH targets, and its DEPENDS_ON edge. The edge
+// goes to the Dockerfile at file, or to the stage the build targets
+// (registry.Build.BuiltNode), and is possible when a variable names the
+// target. file and ctx are relative to the root of repository repo.
 func (b *Builder) PushedImage(bi registry.BuiltImage, repoID, repo, file, ctx string) {
 	name := bi.Image.PURL(false)
 	b.Node(name, graph.NodePackage, bi.Image.Name(), bi.Line, Attrs{"ecosystem": "docker", graph.AttrName: bi.Image.Name()})

@@ -59,8 +59,8 @@ type DeployAuth struct {
 	Key string
 	// Login is the exchange of the token (AuthOIDC).
 	Login CloudLogin
-	// Doubt says why the deploy only possibly acts with these
-	// credentials, or is "" when they are the only ones it may act with.
+	// Doubt is the reason the deploy only possibly acts with these
+	// credentials, or "" when they are the only ones it may act with.
 	Doubt string
 }
 
@@ -190,9 +190,9 @@ const keyBeforeLogin = "the job sets a literal AWS key before it exchanges a tok
 // AWS secret key in the environment first, then a role that AWS_ROLE_ARN
 // and AWS_WEB_IDENTITY_TOKEN_FILE name. A login's output commonly
 // replaces both (export $(printf ...)), which the scanner cannot follow,
-// so after a login only a literal key still counts: for certain when the
-// job set it after the login, and else, as the login's role, only
-// possibly. Then authOf returns both, each with its Doubt.
+// so after a login only a literal key still counts. It counts for certain
+// when the job set it after the login. Set before, the key and the
+// login's role are both possible, and authOf returns both with their Doubt.
 func authOf(cloud string, env Env, login *CloudLogin) []DeployAuth {
 	a := DeployAuth{Cloud: cloud}
 	if cloud == "aws" {
