@@ -23,9 +23,21 @@ func TestEvidenceKeyUses(t *testing.T) {
 
 	ev := a.Clone()
 	ev.Merge(b)
+	// Each key keeps its own actions, addresses, agents and records: the
+	// address 203.0.113.5 is the second key's only.
 	want := []KeyUse{
-		{Key: one, First: day.Add(2 * time.Hour), Last: day.Add(4 * time.Hour), LastAllowed: day.Add(3*time.Hour + 10*time.Minute), Count: 2, Denied: 1},
-		{Key: two, First: day.Add(14 * time.Hour), Last: day.Add(14 * time.Hour), LastAllowed: day.Add(14 * time.Hour), Count: 1},
+		{Key: one, First: day.Add(2 * time.Hour), Last: day.Add(4 * time.Hour), LastAllowed: day.Add(3*time.Hour + 10*time.Minute), Count: 2, Denied: 1,
+			Detailed: true,
+			Actions:  []string{"lambda:GetFunction", "lambda:InvokeFunction"},
+			Addrs:    []Seen{{Value: "192.0.2.1", First: day.Add(2 * time.Hour), Last: day.Add(4 * time.Hour), Count: 3}},
+			Agents:   []Seen{{Value: "aws-cli/2", First: day.Add(2 * time.Hour), Last: day.Add(4 * time.Hour), Count: 3}},
+			Records:  []Pos{{File: "a.json", Line: 1}, {File: "a.json", Line: 2}, {File: "b.json", Line: 2}}},
+		{Key: two, First: day.Add(14 * time.Hour), Last: day.Add(14 * time.Hour), LastAllowed: day.Add(14 * time.Hour), Count: 1,
+			Detailed: true,
+			Actions:  []string{"lambda:InvokeFunction"},
+			Addrs:    []Seen{{Value: "203.0.113.5", First: day.Add(14 * time.Hour), Last: day.Add(14 * time.Hour), Count: 1}},
+			Agents:   []Seen{{Value: "aws-cli/2", First: day.Add(14 * time.Hour), Last: day.Add(14 * time.Hour), Count: 1}},
+			Records:  []Pos{{File: "b.json", Line: 1}}},
 	}
 	if diff := cmp.Diff(ev.KeyUses, want); diff != "" {
 		t.Errorf("key uses (-got +want):\n%s", diff)
@@ -83,5 +95,42 @@ func TestEvidenceKeyUsesBound(t *testing.T) {
 		if ev.KeyUses[i].Key != k {
 			t.Fatalf("key use %d is %s, key %s", i, ev.KeyUses[i].Key, k)
 		}
+	}
+}
+
+// TestEvidenceKeyUsesUndetailed: a key use stored before each key kept
+// its own actions and addresses, merged with a detailed use of the same
+// key, keeps no detail, so that readers fall back to the edge's.
+func TestEvidenceKeyUsesUndetailed(t *testing.T) {
+	at := time.Date(2026, 11, 3, 14, 0, 0, 0, time.UTC)
+	const key = "ASIAEXAMPLESESSION01"
+	older := &Evidence{First: at, Last: at, Count: 1, LastAllowed: at, Actions: []string{"s3:GetObject"},
+		Keys: []string{key}, KeyUses: []KeyUse{{Key: key, First: at, Last: at, LastAllowed: at, Count: 1}}}
+	fresh := &Evidence{}
+	fresh.Add(at.Add(time.Hour), "s3:PutObject", "192.0.2.1", "aws-cli/2", key, false, Pos{File: "b.json", Line: 3})
+	ev := older.Clone()
+	ev.Merge(fresh)
+	u, ok := ev.KeyUse(key)
+	if !ok || u.Count != 2 {
+		t.Fatalf("KeyUse = %+v, %v; want two calls", u, ok)
+	}
+	if u.Detailed || u.Actions != nil || u.Addrs != nil || u.Records != nil {
+		t.Errorf("merged use keeps detail %+v, want none", u)
+	}
+}
+
+// TestEvidenceKeyUsesDetailBound: one key's actions stop at MaxKeySeen.
+func TestEvidenceKeyUsesDetailBound(t *testing.T) {
+	at := time.Date(2026, 11, 3, 14, 0, 0, 0, time.UTC)
+	ev := &Evidence{}
+	for i := range MaxKeySeen + 5 {
+		ev.Add(at, fmt.Sprintf("s3:Action%02d", i), fmt.Sprintf("192.0.2.%d", i), "", "ASIAEXAMPLESESSION01", false, Pos{File: "a.json", Line: i + 1})
+	}
+	u, _ := ev.KeyUse("ASIAEXAMPLESESSION01")
+	if len(u.Actions) != MaxKeySeen || len(u.Addrs) != MaxKeySeen || len(u.Records) != 4 {
+		t.Errorf("%d actions, %d addresses, %d records; want %d, %d, 4", len(u.Actions), len(u.Addrs), len(u.Records), MaxKeySeen, MaxKeySeen)
+	}
+	if len(ev.Actions) != MaxKeySeen+5 {
+		t.Errorf("edge keeps %d actions, want %d", len(ev.Actions), MaxKeySeen+5)
 	}
 }

@@ -459,7 +459,23 @@ type KeyUse struct {
 	LastAllowed time.Time `json:"lastAllowed,omitzero"`
 	Count       int64     `json:"count"`            // calls that were not denied
 	Denied      int64     `json:"denied,omitempty"` // calls that failed with an access error
+	// Detailed is true when Actions, Addrs, Agents and Records below are
+	// the key's own. Key uses written before they were kept have none,
+	// and a merge with such a use keeps none.
+	Detailed bool     `json:"detailed,omitempty"`
+	Actions  []string `json:"actions,omitempty"`
+	Addrs    []Seen   `json:"addrs,omitempty"`
+	Agents   []Seen   `json:"agents,omitempty"`
+	Records  []Pos    `json:"records,omitempty"`
 }
+
+// MaxKeySeen bounds the actions, addresses and agents kept for each key
+// of an evidence record, and maxKeyRecords its log records, so that the
+// 64 keys of one edge hold a few thousand entries at most.
+const (
+	MaxKeySeen    = 16
+	maxKeyRecords = 4
+)
 
 // KeyUse returns the calls of key id key, and false when the evidence
 // does not know them: the key signed none of its calls, or the evidence
@@ -483,7 +499,7 @@ func (ev *Evidence) perKey() bool {
 // Add records one call. Denied calls count towards Denied only.
 func (ev *Evidence) Add(at time.Time, action, addr, agent, key string, denied bool, rec Pos) {
 	if ev.perKey() {
-		ev.KeyUses = addKeyUse(ev.KeyUses, key, at, denied)
+		ev.KeyUses = addKeyUse(ev.KeyUses, key, at, denied, action, addr, agent, rec)
 	}
 	if denied {
 		ev.Denied++
@@ -573,7 +589,10 @@ func (ev *Evidence) Clone() *Evidence {
 	return c
 }
 
-func addString(list []string, s string) []string {
+func addString(list []string, s string) []string { return addBounded(list, s, MaxSeen) }
+
+// addBounded inserts s into the sorted set list unless it holds limit items.
+func addBounded(list []string, s string, limit int) []string {
 	if s == "" {
 		return list
 	}
@@ -581,7 +600,7 @@ func addString(list []string, s string) []string {
 	if i < len(list) && list[i] == s {
 		return list
 	}
-	if len(list) >= MaxSeen {
+	if len(list) >= limit {
 		return list
 	}
 	list = append(list, "")
@@ -590,16 +609,22 @@ func addString(list []string, s string) []string {
 	return list
 }
 
-func addKeyUse(list []KeyUse, key string, at time.Time, denied bool) []KeyUse {
+func addKeyUse(list []KeyUse, key string, at time.Time, denied bool, action, addr, agent string, rec Pos) []KeyUse {
 	if key == "" {
 		return list
 	}
-	u := KeyUse{Key: key, First: at, Last: at}
+	u := KeyUse{Key: key, First: at, Last: at, Detailed: true}
 	if denied {
 		u.Denied = 1
 	} else {
 		u.Count = 1
 		u.LastAllowed = at
+	}
+	u.Actions = addString(u.Actions, action)
+	u.Addrs = addSeen(u.Addrs, addr, at, 1)
+	u.Agents = addSeen(u.Agents, agent, at, 1)
+	if rec.File != "" {
+		u.Records = []Pos{rec}
 	}
 	return mergeKeyUse(list, u)
 }
@@ -622,12 +647,39 @@ func mergeKeyUse(list []KeyUse, u KeyUse) []KeyUse {
 		if u.LastAllowed.After(cur.LastAllowed) {
 			cur.LastAllowed = u.LastAllowed
 		}
+		cur.mergeDetail(u)
 		return list
 	}
 	if len(list) >= MaxSeen {
 		return list
 	}
+	u.Actions, u.Addrs, u.Agents, u.Records = slices.Clone(u.Actions), slices.Clone(u.Addrs), slices.Clone(u.Agents), slices.Clone(u.Records)
 	return slices.Insert(list, i, u)
+}
+
+// mergeDetail folds the actions, addresses, agents and records of another
+// use of the same key into u, each list bounded by MaxKeySeen (records by
+// maxKeyRecords). A use without them leaves u without them.
+func (u *KeyUse) mergeDetail(o KeyUse) {
+	if !u.Detailed || !o.Detailed {
+		u.Detailed = false
+		u.Actions, u.Addrs, u.Agents, u.Records = nil, nil, nil, nil
+		return
+	}
+	for _, a := range o.Actions {
+		u.Actions = addBounded(u.Actions, a, MaxKeySeen)
+	}
+	for _, s := range o.Addrs {
+		u.Addrs = mergeSeenBounded(u.Addrs, s, MaxKeySeen)
+	}
+	for _, s := range o.Agents {
+		u.Agents = mergeSeenBounded(u.Agents, s, MaxKeySeen)
+	}
+	for _, r := range o.Records {
+		if len(u.Records) < maxKeyRecords {
+			u.Records = append(u.Records, r)
+		}
+	}
 }
 
 func addSeen(list []Seen, value string, at time.Time, n int64) []Seen {
@@ -637,7 +689,11 @@ func addSeen(list []Seen, value string, at time.Time, n int64) []Seen {
 	return mergeSeen(list, Seen{Value: value, First: at, Last: at, Count: n})
 }
 
-func mergeSeen(list []Seen, s Seen) []Seen {
+func mergeSeen(list []Seen, s Seen) []Seen { return mergeSeenBounded(list, s, MaxSeen) }
+
+// mergeSeenBounded folds s into the entry of its value, or inserts it in
+// value order unless list holds limit entries.
+func mergeSeenBounded(list []Seen, s Seen, limit int) []Seen {
 	i := sort.Search(len(list), func(i int) bool { return list[i].Value >= s.Value })
 	if i < len(list) && list[i].Value == s.Value {
 		cur := &list[i]
@@ -650,7 +706,7 @@ func mergeSeen(list []Seen, s Seen) []Seen {
 		}
 		return list
 	}
-	if len(list) >= MaxSeen {
+	if len(list) >= limit {
 		return list
 	}
 	list = append(list, Seen{})

@@ -672,6 +672,10 @@ func TestKeyUseOfOneOfTwoKeys(t *testing.T) {
 	if !k.Evidence.Last.Equal(before) || k.Evidence.Count != 1 {
 		t.Errorf("old key evidence: last %v, count %d; want its own call at %v, 1", k.Evidence.Last, k.Evidence.Count, before)
 	}
+	// The new key's address is not the old key's.
+	if len(k.Evidence.Addrs) != 1 || k.Evidence.Addrs[0].Value != "198.51.100.1" {
+		t.Errorf("old key addresses = %+v, want only its own 198.51.100.1", k.Evidence.Addrs)
+	}
 	if u := res.Get(user); u == nil || !u.UsedAfter || !cmp.Equal(u.NewSources, []string{"203.0.113.9"}) {
 		t.Errorf("user = %+v, want used after the compromise from 203.0.113.9", u)
 	}

@@ -102,7 +102,13 @@ func testBatch() *graph.Batch {
 				Keys:   []string{"AKIAEXAMPLE000000001"},
 				// The denied call came last.
 				KeyUses: []graph.KeyUse{{Key: "AKIAEXAMPLE000000001", First: at(10, 8, 0), Last: at(12, 9, 30),
-					LastAllowed: at(11, 17, 0), Count: 3, Denied: 1}},
+					LastAllowed: at(11, 17, 0), Count: 3, Denied: 1, Detailed: true,
+					Actions: []string{"s3:GetObject", "s3:PutObject"},
+					Addrs: []graph.Seen{
+						{Value: "192.0.2.10", First: at(10, 8, 0), Last: at(11, 17, 0), Count: 2},
+						{Value: "198.51.100.7", First: at(12, 9, 30), Last: at(12, 9, 30), Count: 1},
+					},
+					Records: []graph.Pos{pos(trail, 2), pos(trail, 7)}}},
 				Records: []graph.Pos{pos(trail, 2), pos(trail, 7)},
 			}},
 		{From: adminRole, To: table, Kind: graph.EdgeCanAccess, Confidence: graph.Certain, Pos: pos(iamFile, 40),

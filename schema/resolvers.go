@@ -382,6 +382,11 @@ type keyUseView struct {
 	LastAllowed *string
 	Count       int32
 	Denied      int32
+	// The key's own lists; nil when the evidence does not keep them.
+	Actions *[]string
+	Addrs   *[]seenView
+	Agents  *[]seenView
+	Records *[]string
 }
 
 type hop struct {
@@ -523,6 +528,14 @@ func viewEvidence(ev *graph.Evidence) *evidenceView {
 		kv := keyUseView{Key: u.Key, First: formatTime(u.First), Last: formatTime(u.Last), Count: clamp(u.Count), Denied: clamp(u.Denied)}
 		if !u.LastAllowed.IsZero() {
 			kv.LastAllowed = optString(formatTime(u.LastAllowed))
+		}
+		if u.Detailed {
+			actions, addrs, agents := append([]string{}, u.Actions...), viewSeen(u.Addrs), viewSeen(u.Agents)
+			records := []string{}
+			for _, p := range u.Records {
+				records = append(records, p.String())
+			}
+			kv.Actions, kv.Addrs, kv.Agents, kv.Records = &actions, &addrs, &agents, &records
 		}
 		v.KeyUses = append(v.KeyUses, kv)
 	}

@@ -441,7 +441,7 @@ func TestEdgeEvidence(t *testing.T) {
 	status, body := post(t, srv, `query($id: ID!) { node(id: $id) { edges(kinds: ["OBSERVED"]) {
 		to evidence { first last count denied actions keys records
 			addrs { value count } agents { value }
-			keyUses { key first last lastAllowed count denied } } } } }`,
+			keyUses { key first last lastAllowed count denied actions addrs { value } agents { value } records } } } } }`,
 		map[string]any{"id": deployer})
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
@@ -452,7 +452,9 @@ func TestEdgeEvidence(t *testing.T) {
 		`"records":["logs/cloudtrail.json:2","logs/cloudtrail.json:7"],` +
 		`"addrs":[{"value":"192.0.2.10","count":2},{"value":"198.51.100.7","count":1}],"agents":[{"value":"aws-cli/2.15.0"}],` +
 		`"keyUses":[{"key":"AKIAEXAMPLE000000001","first":"2026-01-10T08:00:00Z","last":"2026-01-12T09:30:00Z",` +
-		`"lastAllowed":"2026-01-11T17:00:00Z","count":3,"denied":1}]}}]}}}`
+		`"lastAllowed":"2026-01-11T17:00:00Z","count":3,"denied":1,"actions":["s3:GetObject","s3:PutObject"],` +
+		`"addrs":[{"value":"192.0.2.10"},{"value":"198.51.100.7"}],"agents":[],` +
+		`"records":["logs/cloudtrail.json:2","logs/cloudtrail.json:7"]}]}}]}}}`
 	if got := strings.TrimSpace(string(body)); got != want {
 		t.Errorf("response\n got %s\nwant %s", got, want)
 	}

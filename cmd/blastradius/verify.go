@@ -121,6 +121,9 @@ type useView struct {
 	Addrs      []graph.Seen     `json:"addrs,omitempty"`  // seen after the revocation time
 	Agents     []graph.Seen     `json:"agents,omitempty"` // seen after the revocation time
 	Records    []string         `json:"records,omitempty"`
+	// Shared says that Actions, Addrs, Agents and Records cover the calls
+	// of other keys too, when the evidence does not keep the key's own.
+	Shared string `json:"shared,omitempty"`
 }
 
 // scope is one identity whose evidence counts for a revoked credential,
@@ -367,13 +370,16 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 	}
 	u := useView{
 		Revoked: sc.revoked, Key: sc.key, From: e.From, To: e.To, Confidence: graph.Certain,
-		First: ev.First, Last: ev.Last, Calls: ev.Count, Denied: ev.Denied, Actions: ev.Actions,
+		First: ev.First, Last: ev.Last, Calls: ev.Count, Denied: ev.Denied,
 	}
 
 	// Evidence is aggregated per edge. When it keeps each key's calls
 	// apart, the use narrows to the revoked key's calls. When it does not,
 	// other keys' calls on the edge make the use possible.
 	var doubts []string
+	// The actions, addresses, agents and records shown are the edge's,
+	// unless the revoked key's own are known.
+	actions, addrs, agents, records := ev.Actions, ev.Addrs, ev.Agents, ev.Records
 	allowed := allowedAfter(ev, at)
 	count, denied := ev.Count, ev.Denied
 	// Evidence that keeps the time of the last allowed call separates a
@@ -398,6 +404,11 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 			count, denied = ku.Count, ku.Denied
 			allowed = ku.LastAllowed.After(at)
 			knowsAllowed = true
+			if ku.Detailed {
+				actions, addrs, agents, records = ku.Actions, ku.Addrs, ku.Agents, ku.Records
+			} else if len(ev.Keys) > 1 {
+				u.Shared = fmt.Sprintf("actions, addresses and records of all %d keys of these calls", len(ev.Keys))
+			}
 		} else if len(ev.Keys) > 1 {
 			doubts = append(doubts, fmt.Sprintf("the calls mix key %s with %d other keys", sc.key, len(ev.Keys)-1))
 		}
@@ -413,17 +424,18 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 		u.Reason = strings.Join(doubts, "; ")
 	}
 
-	for _, s := range ev.Addrs {
+	u.Actions = actions
+	for _, s := range addrs {
 		if s.Last.After(at) {
 			u.Addrs = append(u.Addrs, s)
 		}
 	}
-	for _, s := range ev.Agents {
+	for _, s := range agents {
 		if s.Last.After(at) {
 			u.Agents = append(u.Agents, s)
 		}
 	}
-	for _, p := range ev.Records {
+	for _, p := range records {
 		u.Records = append(u.Records, p.String())
 	}
 	return u, !allowed, true
@@ -546,6 +558,9 @@ func renderUses(w io.Writer, md bool, title string, us []useView, after time.Tim
 			{"addresses", seenList(u.Addrs)},
 			{"agents", seenList(u.Agents)},
 			{"records", strings.Join(u.Records, ", ")},
+		}
+		if u.Shared != "" {
+			lines = append(lines, [2]string{"lists", u.Shared})
 		}
 		if md {
 			fmt.Fprintf(w, "- **%s**\n", head)

@@ -659,3 +659,49 @@ func TestVerifyMergedOldEvidenceIsUse(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyKeyOwnActionsAndAddresses: on an edge pooling two keys, the
+// revoked key called GetFunction before the revocation and
+// InvokeFunction after it, from 192.0.2.20; the other key called
+// UpdateFunctionCode from 203.0.113.5 with curl. The revoked key's use
+// lists only its own actions, address, agent and records. Evidence that
+// does not keep each key's lists shows the edge's and says so.
+func TestVerifyKeyOwnActionsAndAddresses(t *testing.T) {
+	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+	ev := &graph.Evidence{}
+	ev.Add(at.Add(-time.Hour), "lambda:GetFunction", "192.0.2.20", "aws-cli/2", "ASIAEXAMPLESESSION11", false, graph.Pos{File: "ct.json", Line: 1})
+	ev.Add(at.Add(time.Hour), "lambda:InvokeFunction", "192.0.2.20", "aws-cli/2", "ASIAEXAMPLESESSION11", false, graph.Pos{File: "ct.json", Line: 2})
+	ev.Add(at.Add(2*time.Hour), "lambda:UpdateFunctionCode", "203.0.113.5", "curl/8.5.0", "ASIAEXAMPLESESSION12", false, graph.Pos{File: "ct.json", Line: 3})
+	e := graph.Edge{From: "arn:aws:iam::111122223333:role/deployer", To: "arn:aws:lambda:us-east-1:111122223333:function:publish",
+		Kind: graph.EdgeObserved, Evidence: ev}
+	sc := scope{revoked: "ASIAEXAMPLESESSION11", identity: e.From, key: "ASIAEXAMPLESESSION11"}
+
+	u, attempt, ok := useOf(e, sc, at)
+	if !ok || attempt || u.Confidence != graph.Certain {
+		t.Fatalf("use %+v, attempt %v, ok %v; want a certain use", u, attempt, ok)
+	}
+	var addrs, agents []string
+	for _, s := range u.Addrs {
+		addrs = append(addrs, s.Value)
+	}
+	for _, s := range u.Agents {
+		agents = append(agents, s.Value)
+	}
+	got := []any{u.Calls, u.Actions, addrs, agents, u.Records, u.Shared}
+	want := []any{int64(2), []string{"lambda:GetFunction", "lambda:InvokeFunction"}, []string{"192.0.2.20"}, []string{"aws-cli/2"},
+		[]string{"ct.json:1", "ct.json:2"}, ""}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("detailed use (-got +want):\n%s", diff)
+	}
+
+	old := ev.Clone()
+	for i := range old.KeyUses {
+		k := &old.KeyUses[i]
+		k.Detailed, k.Actions, k.Addrs, k.Agents, k.Records = false, nil, nil, nil, nil
+	}
+	e.Evidence = old
+	u, _, _ = useOf(e, sc, at)
+	if len(u.Actions) != 3 || len(u.Addrs) != 2 || u.Shared != "actions, addresses and records of all 2 keys of these calls" {
+		t.Errorf("use of evidence without each key's lists = %+v, want the edge's 3 actions and 2 addresses, marked shared", u)
+	}
+}

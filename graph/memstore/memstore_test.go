@@ -89,8 +89,10 @@ func TestReopenKeepsKeyUses(t *testing.T) {
 
 	want := []graph.KeyUse{
 		{Key: "ASIAEXAMPLESESSION11", First: day.Add(3*time.Hour + 10*time.Minute), Last: day.Add(3*time.Hour + 10*time.Minute),
-			LastAllowed: day.Add(3*time.Hour + 10*time.Minute), Count: 1},
-		{Key: "ASIAEXAMPLESESSION12", First: day.Add(14 * time.Hour), Last: day.Add(15 * time.Hour), LastAllowed: day.Add(14 * time.Hour), Count: 1, Denied: 1},
+			LastAllowed: day.Add(3*time.Hour + 10*time.Minute), Count: 1,
+			Detailed: true, Actions: []string{"lambda:Invoke"}, Records: []graph.Pos{{File: "ct.json", Line: 1}}},
+		{Key: "ASIAEXAMPLESESSION12", First: day.Add(14 * time.Hour), Last: day.Add(15 * time.Hour), LastAllowed: day.Add(14 * time.Hour), Count: 1, Denied: 1,
+			Detailed: true, Actions: []string{"lambda:Invoke"}, Records: []graph.Pos{{File: "ct.json", Line: 2}, {File: "ct.json", Line: 3}}},
 	}
 	if diff := cmp.Diff(want, got[0].Evidence.KeyUses); diff != "" {
 		t.Errorf("key uses after reopen (-want +got):\n%s", diff)

@@ -486,6 +486,19 @@ func testEvidence(t *testing.T, s graph.Store) {
 			t.Errorf("key use %d = %+v, want %+v", i, g, w)
 		}
 	}
+	// Each key keeps the addresses of its own calls: 198.51.100.1 and
+	// 203.0.113.9 for the first key, only 203.0.113.9 for the other.
+	wantAddrs := [][]string{{"198.51.100.1", "203.0.113.9"}, {"203.0.113.9"}}
+	for i, w := range wantAddrs {
+		g := ev.KeyUses[i]
+		var addrs []string
+		for _, a := range g.Addrs {
+			addrs = append(addrs, a.Value)
+		}
+		if !g.Detailed || !slices.Equal(addrs, w) || !slices.Equal(g.Actions, []string{"s3:GetObject"}) || len(g.Records) != len(w) {
+			t.Errorf("key use %d detail = %+v, want addresses %v, action s3:GetObject and %d records", i, g, w, len(w))
+		}
+	}
 }
 
 // testEdgeWithoutNodes: an edge may join ids that no source declares as
