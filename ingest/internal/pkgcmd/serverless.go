@@ -103,7 +103,9 @@ func serverlessOf(argv []string) []Effect {
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case strings.HasPrefix(a, "--") && strings.Contains(a, "="):
+		case strings.HasPrefix(a, "-") && strings.Contains(a, "="):
+			// --stage=prod, and -s=prod, which the framework's option
+			// parser reads as stage prod too.
 			k, v, _ := strings.Cut(a, "=")
 			opts[k] = v
 		case serverlessValued[a] && i+1 < len(args):

@@ -22,6 +22,8 @@ func TestEffectsServerless(t *testing.T) {
 	}{
 		{"serverless deploy", []Effect{maybe("deploy"), deploy(DeployServerless, AnyServiceFile, "", "")}},
 		{"sls deploy --stage prod", []Effect{maybe("deploy"), {Deploy: &Deploy{Service: DeployServerless, Name: AnyServiceFile, Stage: "prod"}}}},
+		{"sls deploy -s=prod", []Effect{maybe("deploy"), {Deploy: &Deploy{Service: DeployServerless, Name: AnyServiceFile, Stage: "prod"}}}},
+		{"sls deploy --stage=prod -r=eu-west-1", []Effect{maybe("deploy"), {Deploy: &Deploy{Service: DeployServerless, Name: AnyServiceFile, Stage: "prod", Region: "eu-west-1"}}}},
 		{"sls deploy -s $STAGE", []Effect{maybe("deploy"), deploy(DeployServerless, AnyServiceFile, "", "")}},
 		{"npx serverless@3 deploy -c services/api/serverless.yml --region eu-west-1",
 			[]Effect{npx, maybe("deploy"), deploy(DeployServerless, "serverless.yml", "eu-west-1", "services/api")}},
