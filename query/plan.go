@@ -117,17 +117,26 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	// reached credential is a place to put the replacement, not a
 	// credential of its own) and roles whose sessions the attacker holds.
 	holds := map[string][]string{}
-	// Roles that a walked log record shows being assumed: the linker ties
-	// the session to its caller (session_keys), or the record is an
-	// sts:AssumeRole call. Their sessions are the attacker's as those of
-	// a role whose trust policy admits the caller are.
-	assumed := map[string]bool{}
+	// Roles whose sessions the attacker can open: a caller may assume the
+	// role (CAN_ASSUME), a web identity token logs in as it, or a walked
+	// log record shows it assumed (session_keys, or an sts:AssumeRole
+	// call). Any walked edge counts, not only the last hop of the kept
+	// path. A role whose kept path starts at a runtime's session
+	// credentials can still be assumed by a principal reached another
+	// way, so its sessions are revoked again after that principal.
+	// Google Cloud service accounts count when a caller can impersonate
+	// them.
+	assumed, impersonated := map[string]bool{}, map[string]bool{}
 	for _, e := range walked {
 		if e.Kind == graph.EdgeHolds && !sameValueCopy(res, e) {
 			holds[e.From] = append(holds[e.From], e.To)
 		}
-		if e.Kind == graph.EdgeObserved && loggedAssume(e) {
+		if e.Kind == graph.EdgeObserved && loggedAssume(e) || e.Kind == graph.EdgeCanAssume ||
+			webIdentityLogin(res, Hop{Kind: e.Kind, From: e.From}) {
 			assumed[e.To] = true
+		}
+		if e.Kind == graph.EdgeCanAssume {
+			impersonated[e.To] = true
 		}
 	}
 	isCred := map[string]bool{}
@@ -148,10 +157,8 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 			isCred[x.Node.ID] = true
 		case graph.NodeIdentity:
 			switch t := x.Node.Attr("type"); {
-			case t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume,
-				t == "role" && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeObserved && assumed[x.Node.ID],
-				t == "role" && len(x.Path) > 0 && webIdentityLogin(res, x.Path[len(x.Path)-1]),
-				t == "service-account" && strings.HasPrefix(x.Node.ID, "gcp:sa:") && len(x.Path) > 0 && x.Path[len(x.Path)-1].Kind == graph.EdgeCanAssume,
+			case t == "role" && assumed[x.Node.ID],
+				t == "service-account" && strings.HasPrefix(x.Node.ID, "gcp:sa:") && impersonated[x.Node.ID],
 				t == "admin-grant", t == "administrator":
 				// An administrator grant lasts until it is undone, and
 				// undoing it before its grantor is revoked lets the

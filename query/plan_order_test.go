@@ -1,0 +1,60 @@
+package query
+
+import (
+	"testing"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// stepOf returns the number of the last step of the plan whose items
+// stand for a node, or 0 when none does.
+func stepOf(plan *Plan, id string) int {
+	last := 0
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			for _, x := range it.IDs() {
+				if x == id {
+					last = max(last, st.Number)
+				}
+			}
+		}
+	}
+	return last
+}
+
+func TestPlanRoleAfterKeyThatAssumesIt(t *testing.T) {
+	// The function that runs the package hands out sessions of its role,
+	// and its environment contains a key of user ops, which may assume
+	// that role. A session the key opens after the role's revocation is
+	// not denied, so the role's sessions are revoked again after the key.
+	const (
+		fn     = "runtime:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:resize"
+		creds  = "secret:aws:role-credentials:aws:lambda:arn:aws:lambda:us-east-1:111122223333:function:resize"
+		envKey = "secret:aws:lambda-env:arn:aws:lambda:us-east-1:111122223333:function:resize/OPS_KEY"
+		fnRole = "arn:aws:iam::111122223333:role/resize"
+		ops    = "arn:aws:iam::111122223333:user/ops"
+	)
+	s := newG().
+		node(creds, "type", "role-credentials").
+		node(envKey, "type", "env-value", "long_lived", "true").
+		node(fnRole, "type", "role").
+		node(ops, "type", "user").
+		edge(fn, graph.EdgeExecutes, bad).
+		edge(fn, graph.EdgeExposes, creds).
+		edge(creds, graph.EdgeAuthenticatesAs, fnRole).
+		edge(fn, graph.EdgeExposes, envKey).
+		edge(envKey, graph.EdgeAuthenticatesAs, ops).
+		edge(ops, graph.EdgeCanAssume, fnRole).
+		edge(fnRole, graph.EdgeCanAccess, bkt).
+		store(t)
+
+	plan := planFrom(t, s, bad, Options{})
+	key := stepOf(plan, envKey)
+	sessions := max(stepOf(plan, creds), stepOf(plan, fnRole))
+	if key == 0 || sessions <= key {
+		t.Errorf("the role's sessions are last revoked in step %d and the key of ops in step %d, want the role's after the key's: %+v", sessions, key, plan.Steps)
+	}
+	if it := planItem(t, plan, fnRole); it.YieldedBy == nil {
+		t.Errorf("role resize follows no credential, want it after the key of ops")
+	}
+}
