@@ -1569,6 +1569,13 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		// account, and the API server rejects it once either is deleted.
 		account := n.Attr("namespace") + "/" + n.Attr(graph.AttrName)
 		it.Action = fmt.Sprintf("Cannot be revoked by itself: after the runtime is contained, delete the pods that held it, whose tokens then stop working, or delete and recreate service account %s, which ends every token issued for it", account)
+		minted := res.walkedOf(graph.EdgeCanMint, func(_, to string) bool { return to == n.ID })
+		if len(minted) > 0 {
+			// A token from the TokenRequest API may be bound to no pod,
+			// and one from a token Secret lasts until the Secret is
+			// deleted, so deleting pods leaves both valid.
+			it.Action = fmt.Sprintf("Cannot be revoked by itself, and the blast radius can request new tokens of it that are bound to no pod: delete and recreate service account %s, which ends every token issued for it, including those of its token Secrets", account)
+		}
 	case "web-identity-token":
 		it.Action = "Cannot be revoked: AWS STS accepts a token already read until it expires. After the runtime is contained, revoke the sessions of the role it acts as (a later item), and again once the token has expired, since until then it can open new ones"
 	case "sa-key":

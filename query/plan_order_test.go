@@ -1,13 +1,14 @@
 package query
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// stepOf returns the number of the last step of the plan whose items
-// stand for a node, or 0 when none does.
+// stepOf returns the number of the last step whose items contain a node,
+// or 0 when none does.
 func stepOf(plan *Plan, id string) int {
 	last := 0
 	for _, st := range plan.Steps {
@@ -56,5 +57,41 @@ func TestPlanRoleAfterKeyThatAssumesIt(t *testing.T) {
 	}
 	if it := planItem(t, plan, fnRole); it.YieldedBy == nil {
 		t.Errorf("role resize follows no credential, want it after the key of ops")
+	}
+}
+
+func TestPlanMintedTokenRecreatesAccount(t *testing.T) {
+	// Service account shop/orders may create tokens of shop/deployer
+	// through the TokenRequest API. A token requested that way may be
+	// bound to no pod, so deleting pods leaves it valid until it expires,
+	// and only deleting the service account ends it.
+	const (
+		image    = "pkg:docker/orders@v1"
+		pod      = "k8s:workload:shop/Deployment/orders"
+		token    = "secret:k8s:sa-token:shop/orders"
+		orders   = "k8s:sa:shop/orders"
+		deployer = "secret:k8s:sa-token:shop/deployer"
+	)
+	s := newG().
+		node(pod, "type", "k8s-workload", "kind", "Deployment", "namespace", "shop", "name", "orders").
+		node(token, "type", "service-account-token", "namespace", "shop", "name", "orders", "long_lived", "false").
+		node(deployer, "type", "service-account-token", "namespace", "shop", "name", "deployer", "long_lived", "false").
+		edge(pod, graph.EdgeExecutes, image).
+		edge(pod, graph.EdgeExposes, token).
+		edge(token, graph.EdgeAuthenticatesAs, orders).
+		edge(orders, graph.EdgeCanMint, deployer, "actions=create:serviceaccounts/token").
+		edge(deployer, graph.EdgeAuthenticatesAs, "k8s:sa:shop/deployer").
+		store(t)
+
+	plan := planFrom(t, s, image, Options{})
+	item := planItem(t, plan, deployer)
+	if want := "delete and recreate service account shop/deployer"; !strings.Contains(item.Action, want) {
+		t.Errorf("action %q, want one that contains %q", item.Action, want)
+	}
+	if strings.Contains(item.Action, "delete the pods") {
+		t.Errorf("action %q offers deleting pods, which leaves a requested token valid", item.Action)
+	}
+	if got := planItem(t, plan, token).Action; !strings.Contains(got, "delete the pods that held it") {
+		t.Errorf("action for the mounted token %q, want one that offers deleting the pods", got)
 	}
 }
