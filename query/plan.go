@@ -117,15 +117,14 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 	// reached credential is a place to put the replacement, not a
 	// credential of its own) and roles whose sessions the attacker holds.
 	holds := map[string][]string{}
-	// Roles whose sessions the attacker can open: a caller may assume the
+	// Roles whose sessions the attacker can open. A caller may assume the
 	// role (CAN_ASSUME), a web identity token logs in as it, or a walked
 	// log record shows it assumed (session_keys, or an sts:AssumeRole
 	// call). Any walked edge counts, not only the last hop of the kept
-	// path. A role whose kept path starts at a runtime's session
-	// credentials can still be assumed by a principal reached another
-	// way, so its sessions are revoked again after that principal.
-	// Google Cloud service accounts count when a caller can impersonate
-	// them.
+	// path: a role reached first through a runtime's session credentials
+	// may still be assumed by a principal reached another way, so its
+	// sessions are revoked again after that principal. Google Cloud
+	// service accounts count when a caller can impersonate them.
 	assumed, impersonated := map[string]bool{}, map[string]bool{}
 	for _, e := range walked {
 		if e.Kind == graph.EdgeHolds && !sameValueCopy(res, e) {
@@ -1454,6 +1453,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		it.Action = fmt.Sprintf("Revoke every active session of role %s: deny tokens issued before now", name) + openTrustNote(n)
 		it.Command = revokeSessionsCommand(name)
 		it.Verify = roleUseLookup(n.ID, name, "<revocation time>")
+		escalationLeftovers(it, res, n.ID, name)
 		return it
 	}
 	switch n.Attr("type") {
@@ -1619,6 +1619,53 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 	}
 	return it
+}
+
+// passedRoleServices names, for each PassRole escalation method, what the
+// service runs as the passed role and the service's CloudTrail event
+// source.
+var passedRoleServices = map[string][2]string{
+	"PassRoleToEC2":            {"EC2 instances", "ec2.amazonaws.com"},
+	"PassRoleToLambda":         {"Lambda functions", "lambda.amazonaws.com"},
+	"PassRoleToCloudFormation": {"CloudFormation stacks", "cloudformation.amazonaws.com"},
+	"PassRoleToGlue":           {"Glue development endpoints and jobs", "glue.amazonaws.com"},
+	"PassRoleToDataPipeline":   {"Data Pipeline pipelines", "datapipeline.amazonaws.com"},
+	"PassRoleToCodeBuild":      {"CodeBuild projects", "codebuild.amazonaws.com"},
+	"PassRoleToSageMaker":      {"SageMaker notebook instances and jobs", "sagemaker.amazonaws.com"},
+	"PassRoleToECS":            {"ECS task definitions, tasks and services", "ecs.amazonaws.com"},
+	"PassRoleToStepFunctions":  {"Step Functions state machines", "states.amazonaws.com"},
+	"PassRoleToAppRunner":      {"App Runner services", "apprunner.amazonaws.com"},
+}
+
+// escalationLeftovers adds to a role's item what an escalation to the role
+// leaves behind to open new sessions after the revocation. These are the
+// resources the role was passed to and the principals added to its trust
+// policy, and the commands that list them run first.
+func escalationLeftovers(it *Item, res *Result, role, name string) {
+	var services, sources []string
+	rewritten := false
+	for _, e := range res.walkedOf(graph.EdgeCanAssume, func(_, to string) bool { return to == role }) {
+		method := e.Attr("method")
+		if svc, ok := passedRoleServices[method]; ok && !slices.Contains(sources, svc[1]) {
+			services = append(services, svc[0])
+			sources = append(sources, svc[1])
+		}
+		rewritten = rewritten || method == "UpdateAssumeRolePolicy"
+	}
+	var cmds []string
+	if rewritten {
+		it.Action += "; the blast radius can rewrite its trust policy, so first compare it with the one in the input and remove any principal added since the compromise, which could otherwise assume the role again"
+		cmds = append(cmds, shellCommand("aws", "iam", "get-role", "--role-name", name, "--query", "Role.AssumeRolePolicyDocument"))
+	}
+	if len(services) > 0 {
+		it.Action += fmt.Sprintf("; the blast radius can pass the role to new %s, which keep getting new sessions of it: first delete those that CloudTrail shows were created since the compromise", strings.Join(services, ", "))
+		for _, src := range sources {
+			cmds = append(cmds, trailLookup("EventSource", src, compromiseTime(res), true))
+		}
+	}
+	if len(cmds) > 0 {
+		it.Command = strings.Join(cmds, "; ") + "; " + it.Command
+	}
 }
 
 // serviceAccountItem fills in the item that stops the tokens of a Google

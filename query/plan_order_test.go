@@ -95,3 +95,42 @@ func TestPlanMintedTokenRecreatesAccount(t *testing.T) {
 		t.Errorf("action for the mounted token %q, want one that offers deleting the pods", got)
 	}
 }
+
+func TestPlanRoleEscalationPersists(t *testing.T) {
+	// User ci may pass role worker to Lambda and rewrite the trust policy
+	// of role admin. A function created with worker keeps getting new
+	// sessions of it, and a principal added to admin's trust policy keeps
+	// assuming admin, after every session issued before is revoked. So
+	// each role's item says to remove what the escalation left, and its
+	// command lists it.
+	const (
+		worker = "arn:aws:iam::111122223333:role/worker"
+		admin  = "arn:aws:iam::111122223333:role/admin"
+	)
+	s := newG().
+		node(keyA, "type", "actions-secret").
+		node(worker, "type", "role").
+		node(admin, "type", "role").
+		edge(jobA, graph.EdgeExecutes, bad).
+		edge(jobA, graph.EdgeExposes, keyA).
+		edge(keyA, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAssume, worker, "method=PassRoleToLambda", "actions=iam:PassRole,lambda:CreateFunction,lambda:InvokeFunction").
+		edge(user, graph.EdgeCanAssume, admin, "method=UpdateAssumeRolePolicy", "actions=iam:UpdateAssumeRolePolicy").
+		store(t)
+
+	plan := planFrom(t, s, bad, Options{})
+	w := planItem(t, plan, worker)
+	if want := "Lambda functions"; !strings.Contains(w.Action, want) {
+		t.Errorf("action for role worker %q, want one that names the %s created with it", w.Action, want)
+	}
+	if want := "AttributeKey=EventSource,AttributeValue=lambda.amazonaws.com"; !strings.Contains(w.Command, want) {
+		t.Errorf("command for role worker %q, want a CloudTrail lookup of %s", w.Command, want)
+	}
+	a := planItem(t, plan, admin)
+	if want := "trust policy"; !strings.Contains(a.Action, want) {
+		t.Errorf("action for role admin %q, want one that says to restore its %s", a.Action, want)
+	}
+	if want := "aws iam get-role --role-name admin --query Role.AssumeRolePolicyDocument"; !strings.Contains(a.Command, want) {
+		t.Errorf("command for role admin %q, want one that starts with %q", a.Command, want)
+	}
+}
