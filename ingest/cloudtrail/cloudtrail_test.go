@@ -266,6 +266,11 @@ func withFile(res *ingest.Result, name string) ([]graph.Node, []graph.Edge) {
 			for j := range ev.Records {
 				ev.Records[j].File = name
 			}
+			for k := range ev.KeyUses {
+				for j := range ev.KeyUses[k].Records {
+					ev.KeyUses[k].Records[j].File = name
+				}
+			}
 			edges[i].Evidence = ev
 		}
 	}
