@@ -71,6 +71,16 @@ func GHAJobID(repo, workflowPath, job string) string {
 	return "runtime:gha:" + repo + "/" + workflowPath + "#" + job
 }
 
+// GHAPushedWorkflowID returns the id of the runtime of a
+// workflow file pushed to a GitHub repository by a credential that can
+// write to it (RuntimeGHAPushedWorkflow).
+func GHAPushedWorkflowID(repo string) string {
+	return "runtime:gha:" + repo + "#pushed-workflow"
+}
+
+// RuntimeGHAPushedWorkflow is the type of the runtime of GHAPushedWorkflowID.
+const RuntimeGHAPushedWorkflow = "gha-pushed-workflow"
+
 // GHASecretID returns the id of a repository-level Actions secret.
 func GHASecretID(repo, name string) string {
 	return "secret:gha:" + repo + "/" + strings.ToUpper(name)

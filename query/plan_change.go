@@ -103,6 +103,16 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 			filter := fmt.Sprintf(`.[] | select(.timestamp[0:19] >= %q) | [.timestamp, .activity_type, .ref, .actor.login] | @tsv`, prefix19(since))
 			it.Command = shellCommand("gh", "api", "--paginate", "repos/"+repo+"/activity", "--jq", filter)
 		}
+	case graph.RuntimeGHAPushedWorkflow:
+		// The runtime is a workflow file that is not in the
+		// input: one the holder of a credential would push.
+		target = "the workflow files and branches of repository " + n.Attr(graph.AttrRepository)
+		means = changer + " can push to it, and GitHub runs a workflow file pushed to any branch, with every secret of the repository and an OIDC token"
+		contain.Action = "save the logs of the runs it started, cancel them, delete the workflow files and branches you did not push, and turn off GitHub Actions for the repository until then"
+		if repo := n.Attr(graph.AttrRepository); strings.Count(repo, "/") == 1 {
+			filter := fmt.Sprintf(`.[] | select(.timestamp[0:19] >= %q) | [.timestamp, .activity_type, .ref, .actor.login] | @tsv`, prefix19(since))
+			it.Command = shellCommand("gh", "api", "--paginate", "repos/"+repo+"/activity", "--jq", filter)
+		}
 	case "gitlab-job":
 		target = "project " + n.Attr(graph.AttrRepository)
 		means = changer + " can push to it, and a pushed pipeline or script runs in its jobs"

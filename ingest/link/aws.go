@@ -688,6 +688,10 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 		}
 		conf := graph.Certain
 		reason := fmt.Sprintf("trust policy of %s (statement %d) admits OIDC subject %s", role.Label, idx+1, bestSub)
+		if doubt := pushedRefDoubt(subj, bestSub); doubt != "" {
+			conf = graph.Possible
+			reason += "; " + doubt
+		}
 		if best == awspolicy.Unknown {
 			conf = graph.Possible
 			sub[0] = bestSub

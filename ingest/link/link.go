@@ -199,6 +199,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 		run  func()
 	}{
 		{"reusable calls", v.linkReusableCalls},
+		{"pushed workflows", v.linkPushedWorkflows},
 		{"secrets", v.linkSecrets},
 		{"CI", v.linkCI},
 		{"registry accounts", v.linkRegistryAccounts},
@@ -771,6 +772,7 @@ func (v *view) linkObservedSubjects() {
 		edge     graph.Edge
 		subjects []string
 		denied   bool // every call of every subject was denied
+		pushed   bool // the edge leaves the subject of a pushed workflow
 	}
 	byKey := map[graph.EdgeKey]*merged{}
 	var order []graph.EdgeKey
@@ -779,10 +781,22 @@ func (v *view) linkObservedSubjects() {
 			continue
 		}
 		sub := n.Attr("sub")
-		for _, j := range jobs {
-			if !subjectMatches(j, sub) || !sameIssuer(j.Attr("issuer"), n.Attr("issuer")) {
-				continue
+		// The subjects of a workflow pushed to a repository match every
+		// subject of its jobs. They take a logged subject only when no
+		// job of the input carries it: a workflow that is not in the
+		// input requested that token.
+		var matched []graph.Node
+		for _, pushed := range []bool{false, true} {
+			for _, j := range jobs {
+				if (j.Attr(attrPushedWorkflow) == "true") == pushed && subjectMatches(j, sub) && sameIssuer(j.Attr("issuer"), n.Attr("issuer")) {
+					matched = append(matched, j)
+				}
 			}
+			if len(matched) > 0 {
+				break
+			}
+		}
+		for _, j := range matched {
 			for _, obs := range v.edgesFrom(graph.EdgeObserved, n.ID) {
 				edgeKey := graph.EdgeKey{From: j.ID, Kind: graph.EdgeObserved, To: obs.To}
 				entry := byKey[edgeKey]
@@ -795,7 +809,8 @@ func (v *view) linkObservedSubjects() {
 					for _, f := range obs.Facts {
 						joinListAttrs(&e, f.Attrs)
 					}
-					byKey[edgeKey] = &merged{edge: e, subjects: []string{sub}, denied: obs.Attr("denied_only") == "true"}
+					byKey[edgeKey] = &merged{edge: e, subjects: []string{sub}, denied: obs.Attr("denied_only") == "true",
+						pushed: j.Attr(attrPushedWorkflow) == "true"}
 					order = append(order, edgeKey)
 					continue
 				}
@@ -829,9 +844,12 @@ func (v *view) linkObservedSubjects() {
 		}
 		slices.Sort(entry.subjects)
 		e.SetAttr("subject", graph.JoinList(entry.subjects))
-		if len(entry.subjects) == 1 {
+		switch {
+		case entry.pushed:
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subject %s, which no job of the input carries: a workflow pushed to the repository requested the token", strings.Join(entry.subjects, ", ")))
+		case len(entry.subjects) == 1:
 			e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subject %s, which this job's tokens carry", entry.subjects[0]))
-		} else {
+		default:
 			e.SetAttr(graph.AttrReason, fmt.Sprintf("the log shows subjects %s, which this job's tokens carry", strings.Join(entry.subjects, ", ")))
 		}
 		v.addEdge(e)

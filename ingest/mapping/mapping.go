@@ -201,7 +201,7 @@ func (r *reader) item(at *yaml.Node) {
 	case "node":
 		allowed = []string{"id", "kind", "label"}
 	case "edge":
-		allowed = []string{"from", "kind", "to", "confidence", "reason"}
+		allowed = []string{"from", "kind", "to", "confidence", "reason", "actions"}
 	default:
 		r.warn(key, "entry left out: %q is not an entry kind: use node or edge", key.Value)
 		return
@@ -323,6 +323,18 @@ func (r *reader) edge(item *yaml.Node, fields map[string]*yaml.Node) {
 		reason = "stated by the mapping file"
 	}
 	e.SetAttr(graph.AttrReason, reason)
+	if a := value(fields, "actions"); a != "" {
+		// The actions or scopes the edge grants, comma-separated: a
+		// token's workflow scope, say, lets its CAN_MODIFY edge to a
+		// repository push workflow files.
+		var actions []string
+		for _, x := range strings.Split(a, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				actions = append(actions, x)
+			}
+		}
+		e.SetAttr(graph.AttrActions, graph.JoinList(actions))
+	}
 	r.res.AddEdge(e)
 	if r.refs == nil {
 		r.refs = map[refKey]edgeRef{}

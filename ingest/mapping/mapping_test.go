@@ -238,7 +238,7 @@ extra: 1
 		"blastradius-map.yaml:5: edge left out: kind must be one of DEPENDS_ON, EXECUTES, EXPOSES, AUTHENTICATES_AS, CAN_ASSUME, CAN_READ_SECRET, CAN_MINT, CAN_MODIFY, CAN_PUBLISH, CAN_ACCESS, RUNS_ON, HOLDS, DEFINES, LOCKS, MEMBER_OF, CAN_INVOKE, CAN_RECEIVE",
 		"blastradius-map.yaml:6: edge left out: confidence must be certain or possible",
 		"blastradius-map.yaml:7: edge left out: its reason holds text shaped like a credential, which is never stored",
-		`blastradius-map.yaml:8: edge left out: it takes the fields from, kind, to, confidence, reason, not "via"`,
+		`blastradius-map.yaml:8: edge left out: it takes the fields from, kind, to, confidence, reason, actions, not "via"`,
 		"blastradius-map.yaml:9: edge left out: to must be a non-empty string",
 		`blastradius-map.yaml:10: entry left out: "both" is not an entry kind: use node or edge`,
 		"blastradius-map.yaml:11: entry left out: each entry is an object with one key, node or edge",

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"encoding/json"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// pushedWorkflowFiles is an organisation whose repository app has no
+// workflow in the input. Terraform declares the repository, an Actions
+// secret no workflow names, an environment secret, and three roles that
+// trust GitHub's OIDC subjects: of any ref of app, of app's main branch,
+// and of another repository. A mapping file states that a release bot's
+// token, kept in a vault, can push to app.
+var pushedWorkflowFiles = map[string]string{
+	"infra/main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+
+resource "github_repository" "app" {
+  name = "app"
+}
+
+resource "github_actions_secret" "npm" {
+  repository      = github_repository.app.name
+  secret_name     = "NPM_TOKEN"
+  plaintext_value = var.npm_token
+}
+
+resource "github_actions_environment_secret" "db" {
+  repository      = "app"
+  environment     = "production"
+  secret_name     = "DB_PASSWORD"
+  plaintext_value = var.db_password
+}
+
+resource "aws_iam_role" "app_any" {
+  name = "app-any"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:example-org/app:*" } }
+    }]
+  })
+}
+
+resource "aws_iam_role" "app_main" {
+  name = "app-main"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = { StringEquals = { "token.actions.githubusercontent.com:sub" = "repo:example-org/app:ref:refs/heads/main" } }
+    }]
+  })
+}
+
+resource "aws_iam_role" "other" {
+  name = "other-any"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:example-org/other:*" } }
+    }]
+  })
+}
+`,
+	"blastradius-map.yaml": `
+facts:
+  - node: {id: "secret:vault:release-bot", kind: Secret, label: release bot token}
+  - node: {id: "github:pat:release-bot", kind: Identity, label: release bot}
+  - edge: {from: "secret:vault:release-bot", kind: AUTHENTICATES_AS, to: "github:pat:release-bot"}
+  - edge:
+      from: "github:pat:release-bot"
+      kind: CAN_MODIFY
+      to: "repo:github.com/example-org/app"
+      reason: the bot is a maintainer of app
+`,
+}
+
+// TestPushedWorkflowReach: a credential that can push to a repository can
+// push a workflow file, which GitHub runs. That workflow reads every
+// Actions secret of the repository, named by a workflow or not, and the
+// environment's secrets unless protection rules stop it; and its OIDC
+// token assumes the roles that trust the repository's subjects, though
+// no job of the input requests a token. Each is possible: the input does
+// not show the workflow scope, and branch protection may refuse a push to
+// main. The role of another repository stays out.
+func TestPushedWorkflowReach(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, pushedWorkflowFiles)
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", "--org", "example-org", dir); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code := runCLI(t, "--db", db, "query", "--secret", "secret:vault:release-bot", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	got := reachedByID(t, out)
+	checkReach(t, got, map[string]graph.Confidence{
+		"repo:github.com/example-org/app":                       graph.Certain,
+		"runtime:gha:example-org/app#pushed-workflow":           graph.Possible,
+		"secret:gha:example-org/app/NPM_TOKEN":                  graph.Possible,
+		"secret:gha:example-org/app/env/production/DB_PASSWORD": graph.Possible,
+		"arn:aws:iam::111122223333:role/app-any":                graph.Possible,
+		"arn:aws:iam::111122223333:role/app-main":               graph.Possible,
+	})
+	if _, ok := got["arn:aws:iam::111122223333:role/other-any"]; ok {
+		t.Error("role other-any, which trusts another repository, is reached")
+	}
+	rt := got["runtime:gha:example-org/app#pushed-workflow"]
+	if !rt.TakenOver {
+		t.Error("the pushed workflow's runtime is not marked taken over")
+	}
+
+	// The plan revokes the bot's token before anything it yields.
+	out, errs, code = runCLI(t, "--db", db, "plan", "--secret", "secret:vault:release-bot", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("plan exit %d: %s", code, errs)
+	}
+	steps := planStepsOf(t, out)
+	first := slices.IndexFunc(steps, func(ids []string) bool { return slices.Contains(ids, "secret:vault:release-bot") })
+	later := slices.IndexFunc(steps, func(ids []string) bool { return slices.Contains(ids, "secret:gha:example-org/app/NPM_TOKEN") })
+	if first < 0 || later < 0 || first >= later {
+		t.Errorf("plan steps %v: the bot's token (step %d) must come before NPM_TOKEN (step %d)", steps, first+1, later+1)
+	}
+}
+
+// planStepsOf returns, for each step of a JSON plan, the ids of its items.
+func planStepsOf(t *testing.T, out string) [][]string {
+	t.Helper()
+	var p struct {
+		Steps []struct {
+			Items []struct {
+				Node struct {
+					ID string `json:"id"`
+				} `json:"node"`
+				Also []string `json:"also"`
+			} `json:"items"`
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatalf("plan output: %v\n%s", err, out)
+	}
+	var steps [][]string
+	for _, s := range p.Steps {
+		var ids []string
+		for _, it := range s.Items {
+			ids = append(ids, it.Node.ID)
+			ids = append(ids, it.Also...)
+		}
+		steps = append(steps, ids)
+	}
+	return steps
+}
+
+// TestPushedWorkflowScopeStated: the mapping file states that the bot's
+// token has the workflow scope. The pushed workflow, the repository
+// secret and the role that trusts any ref are then certain; the
+// environment's secret and the role bound to main stay possible.
+func TestPushedWorkflowScopeStated(t *testing.T) {
+	dir := t.TempDir()
+	files := maps.Clone(pushedWorkflowFiles)
+	files["blastradius-map.yaml"] = strings.Replace(files["blastradius-map.yaml"], "      reason:", "      actions: repo, workflow\n      reason:", 1)
+	writeTree(t, dir, files)
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", "--org", "example-org", dir); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code := runCLI(t, "--db", db, "query", "--secret", "secret:vault:release-bot", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	checkReach(t, reachedByID(t, out), map[string]graph.Confidence{
+		"runtime:gha:example-org/app#pushed-workflow":           graph.Certain,
+		"secret:gha:example-org/app/NPM_TOKEN":                  graph.Certain,
+		"secret:gha:example-org/app/env/production/DB_PASSWORD": graph.Possible,
+		"arn:aws:iam::111122223333:role/app-any":                graph.Certain,
+		"arn:aws:iam::111122223333:role/app-main":               graph.Possible,
+	})
+}
+
+// checkReach reports each id of want that got does not reach, or reaches
+// with another confidence.
+func checkReach(t *testing.T, got map[string]reachedView, want map[string]graph.Confidence) {
+	t.Helper()
+	for id, conf := range want {
+		r, ok := got[id]
+		if !ok {
+			t.Errorf("%s not reached", id)
+			continue
+		}
+		if r.Confidence != conf {
+			t.Errorf("%s reached %s, want %s", id, r.Confidence, conf)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package link
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// githubOIDCIssuer is the issuer of the OIDC tokens of GitHub Actions
+// jobs on github.com.
+const githubOIDCIssuer = "https://token.actions.githubusercontent.com"
+
+// linkPushedWorkflows gives each GitHub repository that a credential can
+// write to a runtime for a workflow that the credential's holder
+// pushes: GitHub runs any workflow file on the branch it is pushed to.
+// Such a workflow reads every Actions secret of the repository and those
+// of its organisation that the repository sees, whether or not a workflow
+// in the input names them, and it can request an OIDC token for any
+// branch it pushes to or any environment it names. The existing jobs are
+// not needed, so a role that trusts the repository's subjects is reached
+// even where no job of the input requests a token.
+//
+// A job's GITHUB_TOKEN cannot change workflow files, so its CAN_MODIFY
+// edges give no such runtime. Another credential (a personal access
+// token, an app's token, a deploy key, stated in a mapping file) can only
+// if it has the workflow scope: its edge is certain when its actions name
+// that scope, else possible.
+//
+// The rule adds the runtime, its OIDC token and subjects to the view, so
+// that the secrets and AWS rules after it link them as they link a job.
+func (v *view) linkPushedWorkflows() {
+	type writer struct {
+		edge graph.Edge
+		conf graph.Confidence
+	}
+	writers := map[string][]writer{} // repository id -> its writers
+	for from, es := range v.out[graph.EdgeCanModify] {
+		src, ok := v.node(from)
+		if !ok || src.Kind != graph.NodeIdentity || src.Attr("type") == "github-token" {
+			continue
+		}
+		for _, e := range es {
+			repo, ok := v.node(e.To)
+			if !ok || repo.Kind != graph.NodeRepository || repo.Attr(graph.AttrProvider) != "github" {
+				continue
+			}
+			conf := e.Confidence.Weaker(graph.Possible)
+			if workflowScope(e.Attr(graph.AttrActions)) {
+				conf = e.Confidence
+			}
+			writers[repo.ID] = append(writers[repo.ID], writer{edge: e, conf: conf})
+		}
+	}
+	ids := make([]string, 0, len(writers))
+	for id := range writers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		repoNode, _ := v.node(id)
+		repo := repoNode.Attr(graph.AttrRepository)
+		if repo == "" {
+			continue
+		}
+		rt := v.pushedWorkflowRuntime(repoNode, repo)
+		for _, w := range writers[id] {
+			e := graph.Edge{From: w.edge.From, To: rt.ID, Kind: graph.EdgeCanModify, Confidence: w.conf, Pos: w.edge.Pos}
+			e.SetAttr(graph.AttrActions, "workflow")
+			reason := fmt.Sprintf("it can push to %s, and a workflow file pushed to any branch runs there", repo)
+			if w.conf != w.edge.Confidence || w.conf == graph.Possible {
+				reason += "; it can push workflow files only with the workflow scope, which the input does not show"
+			}
+			e.SetAttr(graph.AttrReason, reason)
+			v.inject(e)
+		}
+	}
+}
+
+// workflowScope reports whether a credential's actions include the
+// scope that lets it change workflow files: workflow for a personal
+// access token (classic), workflows:write for a fine-grained token or an
+// app.
+func workflowScope(actions string) bool {
+	for _, a := range graph.SplitList(actions) {
+		if a == "workflow" || a == "workflows:write" {
+			return true
+		}
+	}
+	return false
+}
+
+// pushedWorkflowRuntime adds the runtime of a pushed workflow of repo, with
+// its secrets and its OIDC token and subjects, to the view.
+func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Node {
+	pos := repoNode.Pos
+	rt := graph.Node{ID: graph.GHAPushedWorkflowID(repo), Kind: graph.NodeRuntime, Label: "a workflow pushed to " + repo, Pos: pos,
+		Attrs: map[string]string{
+			graph.AttrProvider:   "github",
+			"type":               graph.RuntimeGHAPushedWorkflow,
+			graph.AttrRepository: repo,
+		}}
+	v.injectNode(rt)
+
+	all := graph.GHAAllSecretsID(repo)
+	if !v.exists(all) {
+		v.injectNode(graph.Node{ID: all, Kind: graph.NodeSecret, Label: repo + " secrets", Pos: pos, Attrs: map[string]string{
+			graph.AttrProvider: "github", "type": "all-actions-secrets", graph.AttrName: "*",
+			graph.AttrRepository: repo, graph.AttrLongLived: "true",
+		}})
+	}
+	se := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
+	se.SetAttr(graph.AttrVia, "ci-secret")
+	se.SetAttr("all", "true")
+	se.SetAttr(graph.AttrReason, "the workflow serialises the whole secrets context (toJSON(secrets)), so the runner receives every secret of the repository and the organisation secrets it sees")
+	v.inject(se)
+
+	// An environment's secrets reach a job that names the environment,
+	// once its protection rules let the job run; the input does not
+	// show those rules.
+	for _, s := range v.byKind[graph.NodeSecret] {
+		env := s.Attr("environment")
+		if env == "" || s.Attr(graph.AttrRepository) != repo || s.Attr("type") != "actions-secret" {
+			continue
+		}
+		e := graph.Edge{From: rt.ID, To: s.ID, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: pos}
+		e.SetAttr(graph.AttrVia, "ci-secret")
+		e.SetAttr("environment", env)
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("the workflow names environment %s, whose secrets it receives unless the environment's protection rules (required reviewers, deployment branches), which the input does not show, stop it", env))
+		v.inject(e)
+	}
+
+	if repoNode.Attr(graph.AttrRepositoryHost) != "" {
+		// The OIDC issuer of another GitHub host is not known.
+		return rt
+	}
+	tok := graph.GHAOIDCTokenID(rt.ID)
+	v.injectNode(graph.Node{ID: tok, Kind: graph.NodeSecret, Label: "OIDC token of a workflow pushed to " + repo, Pos: pos, Attrs: map[string]string{
+		graph.AttrProvider: "github", "type": "oidc-token", graph.AttrRepository: repo, graph.AttrLongLived: "false",
+	}})
+	te := graph.Edge{From: rt.ID, To: tok, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
+	te.SetAttr(graph.AttrVia, "oidc")
+	te.SetAttr(graph.AttrReason, "the workflow sets permissions id-token: write and requests a token")
+	v.inject(te)
+
+	prefix := "repo:" + repo + ":"
+	subjects := []struct {
+		id, label, subs, reason string
+		conf                    graph.Confidence
+	}{
+		{graph.GHAOIDCSubjectID(rt.ID), "OIDC subject of a workflow pushed to " + repo,
+			prefix + "ref:*," + prefix + "pull_request", "", graph.Certain},
+		{graph.GHAOIDCSubjectID(rt.ID) + "/environment", "OIDC subject of a workflow pushed to " + repo + " that names an environment",
+			prefix + "environment:*",
+			"a job that names an environment gets its subject once the environment's protection rules, which the input does not show, let it run",
+			graph.Possible},
+	}
+	for _, s := range subjects {
+		v.injectNode(graph.Node{ID: s.id, Kind: graph.NodeIdentity, Label: s.label, Pos: pos, Attrs: map[string]string{
+			graph.AttrProvider: "github-oidc", "type": "oidc-subject", "issuer": githubOIDCIssuer,
+			graph.AttrRepository: repo, "subs": s.subs, "subs_wildcard": "true", attrPushedWorkflow: "true",
+		}})
+		e := graph.Edge{From: tok, To: s.id, Kind: graph.EdgeAuthenticatesAs, Confidence: s.conf, Pos: pos}
+		if s.reason != "" {
+			e.SetAttr(graph.AttrReason, s.reason)
+		}
+		v.inject(e)
+	}
+	return rt
+}
+
+// attrPushedWorkflow marks the OIDC subjects of a pushed workflow. A
+// trust policy that names one branch or tag admits such a workflow only
+// if a push to that ref is allowed, which branch protection may refuse.
+const attrPushedWorkflow = "pushed_workflow"
+
+// pushedRefDoubt returns why a pushed workflow may not get the subject
+// sub, or "" when any branch the workflow is pushed to gives it.
+func pushedRefDoubt(subj graph.Node, sub string) string {
+	if subj.Attr(attrPushedWorkflow) != "true" || strings.ContainsAny(sub, "*?") || !strings.Contains(sub, ":ref:") {
+		return ""
+	}
+	return "the subject names one ref, and branch protection or rulesets, which the input does not show, may refuse a push there"
+}
+
+// injectNode adds a derived node to the view, so that later rules read it
+// as they read the graph's nodes.
+func (v *view) injectNode(n graph.Node) {
+	if _, ok := v.node(n.ID); ok {
+		return
+	}
+	v.addNode(n)
+	v.byKind[n.Kind] = append(v.byKind[n.Kind], n)
+	c := n
+	v.nodes[n.ID] = &c
+}
+
+// inject adds a derived edge to the view, so that later rules read it as
+// they read the graph's edges.
+func (v *view) inject(e graph.Edge) {
+	v.addEdge(e)
+	if v.out[e.Kind] == nil {
+		v.out[e.Kind] = map[string][]graph.Edge{}
+	}
+	v.out[e.Kind][e.From] = append(v.out[e.Kind][e.From], e)
+}
