@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -346,18 +347,57 @@ func (n Node) Attr(key string) string { return n.Attrs[key] }
 
 // AttrLiveExport is "true" on the facts read from an export of a live
 // system: an AWS account's authorization details (aws iam
-// get-account-authorization-details), or objects that a Kubernetes API
-// server returned (kubectl get -o yaml or json).
+// get-account-authorization-details), objects that a Kubernetes API
+// server returned (kubectl get -o yaml or json), and Google Cloud allow
+// policies that gcloud get-iam-policy or a Cloud Asset Inventory export
+// printed.
 const AttrLiveExport = "live_export"
 
-// PolicyAttr returns a policy attribute (trust_policy, document, a
-// Kubernetes role's rules) as the rules read it. Where the node's sources
-// state it differently and one of them is an export of the live system,
-// that is the export's value, since it is what an attacker meets now,
-// and otherwise Attr's.
-func (n Node) PolicyAttr(key string) string {
+// AttrResourceVersion is the metadata.resourceVersion of an object that a
+// Kubernetes API server returned. Of two dumps of one object, the one with
+// the higher version is the later state.
+const AttrResourceVersion = "resource_version"
+
+// LiveFacts returns the facts of the node's sources that are exports of
+// the live system, the one readers prefer first (see newerLive), or nil
+// when no source is one or the sources agree (Facts is nil; Attrs then
+// states them all).
+func (n Node) LiveFacts() []NodeFact {
+	var out []NodeFact
 	for _, f := range n.Facts {
-		if f.Attrs[AttrLiveExport] == "true" && f.Attrs[key] != "" {
+		if f.Attrs[AttrLiveExport] != "true" {
+			continue
+		}
+		if len(out) > 0 && newerLive(f.Attrs, out[0].Attrs) {
+			out = append([]NodeFact{f}, out...)
+		} else {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// newerLive reports whether the live fact with attributes a states a later
+// state of the object than the one with b: both have a resource version
+// that parses as an integer, and a's is higher. Otherwise the first stays
+// preferred. Kubernetes documents the version as opaque, but API servers
+// backed by etcd give integers that grow with each change.
+func newerLive(a, b map[string]string) bool {
+	va, errA := strconv.ParseUint(a[AttrResourceVersion], 10, 64)
+	vb, errB := strconv.ParseUint(b[AttrResourceVersion], 10, 64)
+	return errA == nil && errB == nil && va > vb
+}
+
+// PolicyAttr returns an attribute that states what a policy grants
+// (trust_policy, document, a Kubernetes role's rules and labels, a
+// binding's role) as the rules read it. Where the node's sources state it
+// differently and one of them is an export of the live system, that is
+// the export's value, since it is what an attacker meets now: of two
+// exports, the one with the higher resource version (LiveFacts). Otherwise
+// it is Attr's.
+func (n Node) PolicyAttr(key string) string {
+	for _, f := range n.LiveFacts() {
+		if f.Attrs[key] != "" {
 			return f.Attrs[key]
 		}
 	}
