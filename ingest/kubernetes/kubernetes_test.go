@@ -501,3 +501,50 @@ rules:
 		}
 	}
 }
+
+// A ClusterRoleBinding that the API server returned marks its node and the
+// edge from each subject with live_export and its resourceVersion, so
+// that readers tell the subjects of the cluster from a manifest's. A
+// dumped ClusterRole without labels states that it has none.
+func TestBindingFromClusterIsLive(t *testing.T) {
+	res := parseBytes(t, "dump.yaml", []byte(`apiVersion: v1
+kind: List
+items:
+- apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRoleBinding
+  metadata:
+    name: admins
+    uid: 0d1e6f8a-5b43-4c0e-8d2f-7a9b3c1e2f40
+    resourceVersion: "7301"
+  roleRef:
+    apiGroup: rbac.authorization.k8s.io
+    kind: ClusterRole
+    name: cluster-admin
+  subjects:
+  - kind: Group
+    name: platform
+- apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRole
+  metadata:
+    name: plain
+    uid: 3c2b1a09-8f7e-4d6c-9b5a-0e1f2a3b4c5d
+    resourceVersion: "7302"
+  rules: []
+`))
+	b := nodeOf(t, res, graph.K8sClusterRoleBindingID("admins"))
+	if b.Attr(graph.AttrLiveExport) != "true" || b.Attr(graph.AttrResourceVersion) != "7301" {
+		t.Errorf("binding attrs = %v, want live_export=true resource_version=7301", b.Attrs)
+	}
+	var e *graph.Edge
+	for i := range res.Edges {
+		if res.Edges[i].From == graph.K8sGroupID("platform") {
+			e = &res.Edges[i]
+		}
+	}
+	if e == nil || e.Attr(graph.AttrLiveExport) != "true" || e.Attr(graph.AttrResourceVersion) != "7301" {
+		t.Errorf("subject edge = %+v, want live_export=true resource_version=7301", e)
+	}
+	if got := nodeOf(t, res, graph.K8sClusterRoleID("plain")).Attr("labels"); got != "{}" {
+		t.Errorf("labels of a dumped ClusterRole without labels = %q, want {}", got)
+	}
+}

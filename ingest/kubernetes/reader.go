@@ -211,6 +211,15 @@ func (o *object) live() bool {
 	return str(get(o.meta, "uid")) != "" && str(get(o.meta, "resourceVersion")) != ""
 }
 
+// markLive sets, on the node or edge of an object that an API server
+// returned, graph.AttrLiveExport and graph.AttrResourceVersion.
+func (o *object) markLive(set func(key, value string)) {
+	if o.live() {
+		set(graph.AttrLiveExport, "true")
+		set(graph.AttrResourceVersion, str(get(o.meta, "resourceVersion")))
+	}
+}
+
 func (o *object) annotation(key string) string {
 	return str(get(get(o.meta, "annotations"), key))
 }
@@ -375,16 +384,16 @@ func (r *reader) role(o *object) {
 		rules = append(rules, ru)
 	}
 	n.SetAttr("rules", mustJSON(rules))
-	if o.live() {
-		n.SetAttr(graph.AttrLiveExport, "true")
-	}
+	o.markLive(n.SetAttr)
 
 	if o.kind == "ClusterRole" {
 		labels := map[string]string{}
 		for _, e := range entries(get(o.meta, "labels")) {
 			labels[e.key] = str(e.val)
 		}
-		if len(labels) > 0 {
+		// A dump states every label the role has, so "{}" says it has
+		// none where a manifest gives some.
+		if len(labels) > 0 || o.live() {
 			n.SetAttr("labels", mustJSON(labels))
 		}
 		if agg := get(o.n, "aggregationRule"); agg != nil {
@@ -449,6 +458,7 @@ func (r *reader) binding(o *object) {
 	n.SetAttr("role_kind", refKind)
 	n.SetAttr("role_name", refName)
 	n.SetAttr("role", roleID)
+	o.markLive(n.SetAttr)
 	r.node(n, o.line, true)
 
 	for i, sn := range items(get(o.n, "subjects")) {
@@ -460,6 +470,9 @@ func (r *reader) binding(o *object) {
 		r.node(*sub, sl, false)
 		e := graph.Edge{From: sub.ID, To: id, Kind: graph.EdgeHasPolicy}
 		e.SetAttr("role", roleID)
+		// The subjects of a dump are those in force, so the edge says
+		// which dump states it.
+		o.markLive(e.SetAttr)
 		r.edge(e, sl)
 	}
 }
