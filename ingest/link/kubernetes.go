@@ -13,7 +13,7 @@ import (
 type k8sView struct {
 	v          *view
 	roles      map[string]*k8sRole
-	bindings   map[string][]graph.Node // identity id -> bindings that name it
+	bindings   map[string][]boundBy // identity id -> bindings that name it
 	identities []graph.Node            // service accounts, users and groups
 	workloads  []graph.Node
 	secrets    []graph.Node // Secret objects
@@ -99,7 +99,7 @@ func k8sKind(id string) string {
 }
 
 func newK8sView(v *view) *k8sView {
-	k := &k8sView{v: v, roles: map[string]*k8sRole{}, bindings: map[string][]graph.Node{},
+	k := &k8sView{v: v, roles: map[string]*k8sRole{}, bindings: map[string][]boundBy{},
 		sas: map[string][]graph.Node{}, exposed: map[string]graph.Edge{}}
 	seenNS := map[string]bool{}
 	any := false
@@ -147,8 +147,12 @@ func newK8sView(v *view) *k8sView {
 	resolveRoles(k.roles)
 	for _, id := range k.identities {
 		for _, e := range v.edgesFrom(graph.EdgeHasPolicy, id.ID) {
-			if b, ok := v.node(e.To); ok && strings.HasSuffix(k8sKind(b.ID), "binding") {
-				k.bindings[id.ID] = append(k.bindings[id.ID], withIDParts(b))
+			b, ok := v.node(e.To)
+			if !ok || !strings.HasSuffix(k8sKind(b.ID), "binding") {
+				continue
+			}
+			if conf, why, ok := subjectInForce(b, e); ok {
+				k.bindings[id.ID] = append(k.bindings[id.ID], boundBy{b: liveBinding(b), conf: conf, why: why})
 			}
 		}
 	}
@@ -391,6 +395,8 @@ type grant struct {
 	role    *k8sRole
 	group   string // the group the grant reaches the identity through
 	conf    graph.Confidence
+	// undecided explains a possible binding (boundBy.why).
+	undecided string
 	// escalation explains a grant that follows from escalate or bind.
 	escalation string
 	pos        graph.Pos
@@ -437,7 +443,11 @@ func (g *grant) in(ns string) bool { return g.scope == "" || (ns != "" && g.scop
 func (g *grant) edge(from, to string, kind graph.EdgeKind, actions []string, consequence string) graph.Edge {
 	e := graph.Edge{From: from, To: to, Kind: kind, Confidence: g.conf, Pos: g.pos}
 	e.SetAttr(graph.AttrActions, graph.JoinList(actions))
-	e.SetAttr(graph.AttrReason, g.text()+"; "+consequence)
+	reason := g.text() + "; " + consequence
+	if g.undecided != "" {
+		reason += "; undecided: " + g.undecided
+	}
+	e.SetAttr(graph.AttrReason, reason)
 	e.SetAttr("binding", g.binding.ID)
 	e.SetAttr("role", g.role.node.ID)
 	if g.scope != "" {
@@ -450,16 +460,16 @@ func (g *grant) edge(from, to string, kind graph.EdgeKind, actions []string, con
 // it or a group it is in.
 func (k *k8sView) grantsOf(id graph.Node) (gs []*grant, unknown []graph.Node) {
 	type source struct {
-		b     graph.Node
+		boundBy
 		group string
 	}
 	var srcs []source
 	for _, b := range k.bindings[id.ID] {
-		srcs = append(srcs, source{b: b})
+		srcs = append(srcs, source{boundBy: b})
 	}
 	for _, g := range impliedGroups(id) {
 		for _, b := range k.bindings[graph.K8sGroupID(g)] {
-			srcs = append(srcs, source{b: b, group: g})
+			srcs = append(srcs, source{boundBy: b, group: g})
 		}
 	}
 	if id.ID == graph.K8sGroupID(groupMasters) {
@@ -468,7 +478,7 @@ func (k *k8sView) grantsOf(id graph.Node) (gs []*grant, unknown []graph.Node) {
 		b.SetAttr("role", graph.K8sClusterRoleID("cluster-admin"))
 		b.SetAttr("builtin", "true")
 		b.Pos = id.Pos
-		srcs = append(srcs, source{b: b})
+		srcs = append(srcs, source{boundBy: boundBy{b: b, conf: graph.Certain}})
 	}
 	for _, s := range srcs {
 		role, ok := k.roles[s.b.Attr("role")]
@@ -486,7 +496,7 @@ func (k *k8sView) grantsOf(id graph.Node) (gs []*grant, unknown []graph.Node) {
 				scope = s.b.Attr("namespace")
 			}
 			gs = append(gs, &grant{rule: ru, scope: scope, binding: s.b, role: role,
-				group: s.group, conf: graph.Certain, pos: pos})
+				group: s.group, conf: s.conf, undecided: s.why, pos: pos})
 		}
 	}
 	return append(gs, escalations(gs)...), unknown
@@ -513,25 +523,32 @@ func escalations(gs []*grant) []*grant {
 						needRes = "clusterrolebindings"
 					}
 				}
+				// The companion permission, as sure as the surest grant
+				// that gives it.
 				conf := graph.Possible
+				companion := false
 				for _, o := range gs {
 					for _, nv := range needVerbs {
 						if o.scope == g.scope && o.rule.allows(nv, rbacGroup, needRes, "", "") {
-							conf = graph.Certain
+							companion = true
+							if o.conf == graph.Certain {
+								conf = graph.Certain
+							}
 						}
 					}
 				}
+				conf = conf.Weaker(g.conf)
 				where := "namespace " + g.scope
 				if g.scope == "" {
 					where = "the cluster"
 				}
 				reason := fmt.Sprintf("%s; %s on %s lets the subject give itself every permission in %s", g.text(), verb, res, where)
-				if conf == graph.Possible {
+				if !companion {
 					reason += fmt.Sprintf("; undecided: that also needs %s on %s, which the subject's grants do not show", strings.Join(needVerbs, " or "), needRes)
 				}
 				all := &k8sRule{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}, role: g.rule.role, index: g.rule.index}
 				out = append(out, &grant{rule: all, scope: g.scope, binding: g.binding, role: g.role, group: g.group,
-					conf: conf, escalation: reason, pos: g.pos})
+					conf: conf, undecided: g.undecided, escalation: reason, pos: g.pos})
 				break
 			}
 		}
@@ -790,12 +807,19 @@ func (k *k8sView) linkMintTokens(id graph.Node, gs []*grant) {
 				if !g.rule.allows("create", "", "secrets", "", "") {
 					continue
 				}
+				var read *grant
 				for _, o := range gs {
 					if o.in(ns) && (o.rule.allows("get", "", "secrets", "", "") || o.rule.allows("list", "", "secrets", "", "")) {
-						k.v.addEdge(g.edge(id.ID, k.token(sa), graph.EdgeCanMint, []string{"create:secrets", "get:secrets"},
-							"a Secret of type kubernetes.io/service-account-token that names service account "+ns+"/"+name+" is filled with its token, which get or list on secrets reads"))
-						break
+						if read == nil || o.conf == graph.Certain && read.conf != graph.Certain {
+							read = o
+						}
 					}
+				}
+				if read != nil {
+					e := g.edge(id.ID, k.token(sa), graph.EdgeCanMint, []string{"create:secrets", "get:secrets"},
+						"a Secret of type kubernetes.io/service-account-token that names service account "+ns+"/"+name+" is filled with its token, which get or list on secrets reads")
+					e.Confidence = g.conf.Weaker(read.conf)
+					k.v.addEdge(e)
 				}
 			}
 		}
@@ -820,11 +844,20 @@ func (k *k8sView) linkImpersonation(id graph.Node, gs []*grant) []graph.Node {
 		if g.scope != "" {
 			continue
 		}
-		canUser := false
+		// Impersonating a group also needs a user to impersonate, as
+		// sure as the surest grant that allows it.
+		canUser, userConf := false, graph.Possible
 		for _, o := range gs {
 			if o.scope == "" && o.rule.allowsSome("impersonate", "", "users") {
 				canUser = true
+				if o.conf == graph.Certain {
+					userConf = graph.Certain
+				}
 			}
+		}
+		groupEdge := func(e graph.Edge) graph.Edge {
+			e.Confidence = e.Confidence.Weaker(userConf)
+			return e
 		}
 		for _, other := range k.identities {
 			name := other.Attr(graph.AttrName)
@@ -834,8 +867,8 @@ func (k *k8sView) linkImpersonation(id graph.Node, gs []*grant) []graph.Node {
 				k.v.addEdge(g.edge(id.ID, other.ID, graph.EdgeCanAssume, []string{"impersonate:users"},
 					"the subject can act as user "+name+" through impersonation"))
 			case k8sKind(other.ID) == "group" && canUser && g.rule.allows("impersonate", "", "groups", "", name):
-				k.v.addEdge(g.edge(id.ID, other.ID, graph.EdgeCanAssume, []string{"impersonate:groups"},
-					"the subject can act as a member of group "+name+" through impersonation"))
+				k.v.addEdge(groupEdge(g.edge(id.ID, other.ID, graph.EdgeCanAssume, []string{"impersonate:groups"},
+					"the subject can act as a member of group "+name+" through impersonation")))
 			}
 		}
 		if canUser && g.rule.allows("impersonate", "", "groups", "", groupMasters) {
@@ -845,8 +878,8 @@ func (k *k8sView) linkImpersonation(id graph.Node, gs []*grant) []graph.Node {
 			m = k.ensure(m)
 			if m.ID != id.ID {
 				added = append(added, m)
-				k.v.addEdge(g.edge(id.ID, m.ID, graph.EdgeCanAssume, []string{"impersonate:groups"},
-					"the subject can act as a member of group system:masters, which the API server lets do anything"))
+				k.v.addEdge(groupEdge(g.edge(id.ID, m.ID, graph.EdgeCanAssume, []string{"impersonate:groups"},
+					"the subject can act as a member of group system:masters, which the API server lets do anything")))
 			}
 		}
 	}
@@ -916,7 +949,8 @@ func (k *k8sView) linkWorkloadChanges(id graph.Node, gs []*grant) {
 }
 
 // linkAccess sums up each scope's grants as CAN_ACCESS to the namespace or
-// the cluster.
+// the cluster, at the highest level they give. The edge is certain when
+// the certain grants alone give that level, and else possible.
 func (k *k8sView) linkAccess(id graph.Node, gs []*grant) {
 	byScope := map[string][]*grant{}
 	for _, g := range gs {
@@ -924,33 +958,55 @@ func (k *k8sView) linkAccess(id graph.Node, gs []*grant) {
 	}
 	for _, scope := range k8sKeys(byScope) {
 		list := byScope[scope]
-		// An escalation makes the level admin, as sure as the escalation.
-		var rules []*k8sRule
-		var esc *grant
-		for _, g := range list {
-			if g.escalation == "" {
-				rules = append(rules, g.rule)
-			} else if esc == nil || (g.conf == graph.Certain && esc.conf != graph.Certain) {
-				esc = g
-			}
+		all := summarize(list, false)
+		sure := summarize(list, true)
+		s, conf := all, graph.Possible
+		if sure.first != nil && sure.level == all.level {
+			s, conf = sure, graph.Certain
 		}
-		escalates := esc != nil
-		first, conf := list[0], graph.Certain
-		if escalates {
-			first, conf = esc, esc.conf
-		}
-		acts := k8sActions(rules)
-		lv := k8sLevel(rules, escalates)
 		where := "namespace " + scope
 		if scope == "" {
 			where = "the whole cluster"
 		}
-		e := first.edge(id.ID, k.scopeNode(scope), graph.EdgeCanAccess, acts,
-			fmt.Sprintf("%s access to %s", lv, where))
+		e := s.first.edge(id.ID, k.scopeNode(scope), graph.EdgeCanAccess, s.actions,
+			fmt.Sprintf("%s access to %s", s.level, where))
 		e.Confidence = conf
-		e.SetAttr(graph.AttrLevel, lv)
+		e.SetAttr(graph.AttrLevel, s.level)
 		k.v.addEdge(e)
 	}
+}
+
+// access is what some grants of one scope give together.
+type access struct {
+	level   string
+	actions []string
+	first   *grant // the grant that explains it, an escalation if any
+}
+
+// summarize returns what the grants, or only the certain ones, give. An
+// escalation makes the level admin.
+func summarize(gs []*grant, certainOnly bool) access {
+	var rules []*k8sRule
+	var a access
+	var esc *grant
+	for _, g := range gs {
+		if certainOnly && g.conf != graph.Certain {
+			continue
+		}
+		if a.first == nil {
+			a.first = g
+		}
+		if g.escalation == "" {
+			rules = append(rules, g.rule)
+		} else if esc == nil || (g.conf == graph.Certain && esc.conf != graph.Certain) {
+			esc = g
+		}
+	}
+	if esc != nil {
+		a.first = esc
+	}
+	a.level, a.actions = k8sLevel(rules, esc != nil), k8sActions(rules)
+	return a
 }
 
 // linkNode gives the node that pods run on every Secret some pod exposes:

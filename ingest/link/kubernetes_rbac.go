@@ -184,10 +184,12 @@ func newK8sRole(n graph.Node) *k8sRole {
 	for i, ru := range r.rules {
 		ru.role, ru.index = r, i+1
 	}
-	if l := n.Attr("labels"); l != "" {
+	// A dump states the labels the role has now, which decide the
+	// aggregated roles it joins.
+	if l := n.PolicyAttr("labels"); l != "" {
 		_ = json.Unmarshal([]byte(l), &r.labels)
 	}
-	if a := n.Attr("aggregation"); a != "" {
+	if a := n.PolicyAttr("aggregation"); a != "" {
 		_ = json.Unmarshal([]byte(a), &r.selectors)
 	}
 	return r

@@ -1,0 +1,175 @@
+package link_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/query"
+)
+
+// liveRunner runs Deployment ci/runner as service account ci/deployer,
+// whose token Kubernetes mounts into its pods.
+const liveRunner = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: runner
+  namespace: ci
+spec:
+  template:
+    spec:
+      serviceAccountName: deployer
+      containers:
+        - name: runner
+          image: ghcr.io/o/runner:2.1
+`
+
+// liveBinding writes ClusterRoleBinding ci-admin, which grants
+// cluster-admin to each group of groups and to user alice. A version
+// makes it an object that an API server returned (kubectl get -o yaml),
+// which sets metadata.uid and metadata.resourceVersion.
+func liveBinding(version string, groups ...string) string {
+	meta := ""
+	if version != "" {
+		meta = "\n  uid: 5f0c7a3e-2b1d-4e6f-8a9b-0c1d2e3f4a5b\n  resourceVersion: \"" + version + "\""
+	}
+	doc := `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ci-admin` + meta + `
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+  - kind: User
+    name: alice
+`
+	for _, g := range groups {
+		doc += "  - kind: Group\n    name: " + g + "\n"
+	}
+	return doc
+}
+
+// clusterReach returns how sure query is that the start reaches the
+// cluster-wide scope, "" when it does not reach it.
+func clusterReach(t *testing.T, files map[string]string, start query.Start, log *slog.Logger) string {
+	t.Helper()
+	s := ingestRepos(t, map[string]map[string]string{"ops": files}, log)
+	res, err := query.Run(context.Background(), s, start, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Reached {
+		if r.Node.ID == graph.K8sClusterID() {
+			return string(r.Confidence)
+		}
+	}
+	return ""
+}
+
+// Kubernetes adds the token of service account ci/deployer to groups
+// system:serviceaccounts and system:serviceaccounts:ci. Where the
+// manifest binds system:serviceaccounts:ci to cluster-admin and the dump
+// of the cluster shows the binding without it, the token is not
+// cluster-admin now: an apply of the manifest would make it one again,
+// so it reaches the cluster possibly. A subject that the cluster binds
+// and the manifest does not is bound now. Of two dumps, the one with
+// the higher resourceVersion (10 > 9, though "10" sorts first as text)
+// states the subjects; an older dump alone restores nothing. User alice,
+// whom every input binds, stays cluster-admin for certain.
+func TestLiveBindingSubjects(t *testing.T) {
+	const group = "system:serviceaccounts:ci"
+	token := query.Start{Secrets: []string{graph.K8sServiceAccountTokenID("ci", "deployer")}}
+	alice := query.Start{Identities: []string{graph.K8sUserID("alice")}}
+	for _, tc := range []struct {
+		name      string
+		files     map[string]string
+		token     string
+		driftWarn bool
+	}{
+		{"manifest only", map[string]string{"k8s/rbac.yaml": liveBinding("", group)}, "certain", false},
+		{"removed from the cluster", map[string]string{
+			"k8s/rbac.yaml":     liveBinding("", group),
+			"snapshots/cluster.yaml": liveBinding("4812"),
+		}, "possible", true},
+		{"added in the cluster", map[string]string{
+			"k8s/rbac.yaml":     liveBinding(""),
+			"snapshots/cluster.yaml": liveBinding("4812", group),
+		}, "certain", true},
+		{"removed in the later dump", map[string]string{
+			"snapshots/a.yaml": liveBinding("9", group),
+			"snapshots/b.yaml": liveBinding("10"),
+		}, "", true},
+		{"added in the later dump", map[string]string{
+			"snapshots/a.yaml": liveBinding("10", group),
+			"snapshots/b.yaml": liveBinding("9"),
+		}, "certain", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"k8s/runner.yaml": liveRunner}
+			for k, v := range tc.files {
+				files[k] = v
+			}
+			var buf bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			if got := clusterReach(t, files, token, log); got != tc.token {
+				t.Errorf("token of ci/deployer reaches the cluster %q, want %q", got, tc.token)
+			}
+			if got := clusterReach(t, files, alice, nil); got != "certain" {
+				t.Errorf("alice reaches the cluster %q, want certain", got)
+			}
+		})
+	}
+}
+
+// The reason of the possible grant says why it is not certain, naming
+// the dump and the manifest.
+func TestLiveBindingReason(t *testing.T) {
+	files := map[string]string{
+		"k8s/runner.yaml":   liveRunner,
+		"k8s/rbac.yaml":     liveBinding("", "system:serviceaccounts:ci"),
+		"snapshots/cluster.yaml": liveBinding("4812"),
+	}
+	s := ingestRepos(t, map[string]map[string]string{"ops": files}, nil)
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanAccess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if e.From == graph.K8sServiceAccountID("ci", "deployer") && e.To == graph.K8sClusterID() {
+			r := e.Attr(graph.AttrReason)
+			got = append(got, string(e.Confidence)+": "+r[strings.Index(r, "; undecided: ")+2:])
+		}
+	}
+	sort.Strings(got)
+	want := []string{"possible: undecided: the dump of the cluster (" + "ops/snapshots/cluster.yaml" +
+		") does not name the subject, which ops/k8s/rbac.yaml:12 names: it is not bound now, and an apply of that manifest would bind it again"}
+	if diff := cmp.Diff(want, trimDirs(got)); diff != "" {
+		t.Errorf("CAN_ACCESS to the cluster (-want +got):\n%s", diff)
+	}
+}
+
+// trimDirs drops the temporary folder before ops/ in each line.
+func trimDirs(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		for {
+			j := strings.Index(l, "/ops/")
+			if j < 0 {
+				break
+			}
+			k := strings.LastIndexAny(l[:j], " (")
+			l = l[:k+1] + l[j+1:]
+		}
+		out[i] = l
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+package link
+
+import (
+	"fmt"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// boundBy is a binding that names an identity, and how sure it is that
+// the cluster binds it now.
+type boundBy struct {
+	b    graph.Node
+	conf graph.Confidence
+	// why explains a possible binding: only a manifest names the subject.
+	why string
+}
+
+// liveBinding returns a binding as the cluster states it: where a dump
+// (graph.AttrLiveExport) states it, its role and position are the
+// dump's, of two dumps the later one's (graph.Node.LiveFacts).
+func liveBinding(b graph.Node) graph.Node {
+	b = withIDParts(b)
+	b.SetAttr("role", b.PolicyAttr("role"))
+	if lf := b.LiveFacts(); len(lf) > 0 {
+		b.Pos = lf[0].Pos
+	}
+	return b
+}
+
+// subjectInForce decides whether binding b binds the subject of edge e,
+// HAS_POLICY subject -> b, in the cluster. Without a dump of the binding
+// the inputs' union is read. With one, the dump's subjects are those in
+// force: a subject that only a manifest names is bound possibly, since an
+// apply of the manifest would bind it again (kubectl apply sets the
+// subjects to the manifest's), and one that only an older dump names is
+// not bound (ok is false).
+func subjectInForce(b graph.Node, e graph.Edge) (conf graph.Confidence, why string, ok bool) {
+	if b.Attr(graph.AttrLiveExport) != "true" {
+		return graph.Certain, "", true
+	}
+	version, dump := b.Attr(graph.AttrResourceVersion), b.Pos
+	if lf := b.LiveFacts(); len(lf) > 0 {
+		version, dump = lf[0].Attrs[graph.AttrResourceVersion], lf[0].Pos
+	}
+	var manifest *graph.Pos
+	check := func(attrs map[string]string, pos graph.Pos) bool {
+		if attrs[graph.AttrLiveExport] == "true" {
+			return attrs[graph.AttrResourceVersion] == version
+		}
+		if manifest == nil {
+			manifest = &pos
+		}
+		return false
+	}
+	if len(e.Facts) == 0 {
+		if check(e.Attrs, e.Pos) {
+			return graph.Certain, "", true
+		}
+	}
+	for _, f := range e.Facts {
+		if check(f.Attrs, f.Pos) {
+			return graph.Certain, "", true
+		}
+	}
+	if manifest == nil {
+		return "", "", false
+	}
+	return graph.Possible, fmt.Sprintf("the dump of the cluster (%s) does not name the subject, which %s names: it is not bound now, and an apply of that manifest would bind it again",
+		dump.File, manifest.String()), true
+}
