@@ -353,6 +353,14 @@ func (n Node) Attr(key string) string { return n.Attrs[key] }
 // printed.
 const AttrLiveExport = "live_export"
 
+// AttrLivePolicy is "true" on the facts of a Google Cloud resource read
+// from an export that states the resource's whole allow policy as it is:
+// gcloud get-iam-policy, or the iamPolicy of a Cloud Asset Inventory
+// export. A grant on the resource that such an export does not list is
+// not in force. Search results (gcloud asset search-all-iam-policies)
+// list only the bindings that match the query, so they do not set it.
+const AttrLivePolicy = "live_policy"
+
 // AttrResourceVersion is the metadata.resourceVersion of an object that a
 // Kubernetes API server returned. Of two dumps of one object, the one with
 // the higher version is the later state.

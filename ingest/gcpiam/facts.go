@@ -226,6 +226,10 @@ func (b *builder) grant(r resource, role, memberText string, cond condition, lin
 		attrCondTitle:       cond.title,
 		attrSource:          b.source,
 	}
+	if b.source != sourceTerraform {
+		// gcloud and Cloud Asset Inventory print the policy in force.
+		attrs[graph.AttrLiveExport] = "true"
+	}
 	for k, v := range extra {
 		attrs[k] = v
 	}

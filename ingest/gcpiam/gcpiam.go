@@ -214,6 +214,7 @@ func (p *Parser) readPolicy(f *ingest.File, r *reader, b *builder) error {
 		l, c := r.pos(v.get("bindings").off)
 		return ingest.Errorf(ingest.Position{File: f.Path, Line: l, Col: c}, "bindings is not a list")
 	}
+	res.attrs = map[string]string{graph.AttrLivePolicy: "true"}
 	b.resource(res, line)
 	b.records += b.policy(r, res, v, nil)
 	return nil
@@ -277,6 +278,16 @@ func readAsset(r *reader, b *builder, v *jval) {
 	if res.project == "" {
 		if pr := v.getStr("project"); strings.HasPrefix(pr, "projects/") {
 			res.project = strings.TrimPrefix(pr, "projects/")
+		}
+	}
+	// An export's iamPolicy is the resource's whole allow policy; a search
+	// result's policy holds only the bindings that match the query.
+	for _, key := range []string{"iam_policy", "iamPolicy"} {
+		if pol := v.get(key); pol != nil && pol.kind == 'o' {
+			if res.attrs == nil {
+				res.attrs = map[string]string{}
+			}
+			res.attrs[graph.AttrLivePolicy] = "true"
 		}
 	}
 	b.resource(res, line)

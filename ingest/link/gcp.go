@@ -25,6 +25,10 @@ type gcpGrant struct {
 	cond     *gcppolicy.Expr
 	condText string
 	condBad  bool // the condition does not parse
+	// stale explains a grant that a configuration declares and the
+	// resource's allow policy, as an export states it, lacks (staleGrant):
+	// it gives possible edges only.
+	stale string
 }
 
 // gcpView indexes the Google Cloud part of the graph.
@@ -138,7 +142,7 @@ func (g *gcpView) index() {
 			continue
 		}
 		gr := &gcpGrant{node: n, resource: g.canon(n.Attr("resource")), member: n.Attr("member"),
-			memberID: g.canon(n.Attr("member_id")), condText: n.Attr(graph.AttrCondition)}
+			memberID: g.canon(n.Attr("member_id")), condText: n.Attr(graph.AttrCondition), stale: g.staleGrant(n)}
 		name := n.Attr("role")
 		if perms, ok := custom[name]; ok {
 			gr.role = gcppolicy.Custom(name, perms)
@@ -159,7 +163,7 @@ func (g *gcpView) index() {
 
 	// Members holding a deploy permission, per project, for actAs.
 	for _, gr := range g.grants {
-		if !gr.role.Deploys() || gr.cond != nil || gr.condBad {
+		if !gr.role.Deploys() || gr.cond != nil || gr.condBad || gr.stale != "" {
 			continue
 		}
 		for _, m := range g.members(gr) {
@@ -281,7 +285,7 @@ func (g *gcpView) members(gr *gcpGrant) []grantee {
 		role := "roles/" + strings.ToLower(strings.TrimPrefix(kind, "project"))
 		project := g.canon(graph.GCPProjectID(value))
 		for _, o := range g.grants {
-			if o.resource == project && o.role.Name == role && o.memberID != "" && o.cond == nil && !o.condBad {
+			if o.resource == project && o.role.Name == role && o.memberID != "" && o.cond == nil && !o.condBad && o.stale == "" {
 				out = append(out, grantee{id: o.memberID, conf: graph.Certain, via: "as a holder of " + role + " on " + project})
 			}
 		}
@@ -396,7 +400,7 @@ func (g *gcpView) linkGrant(gr *gcpGrant) {
 				continue
 			}
 			conf := m.conf
-			if d == gcppolicy.Unknown {
+			if d == gcppolicy.Unknown || gr.stale != "" {
 				conf = graph.Possible
 			}
 			g.grantEdges(gr, m, tg, conf, why)
@@ -544,8 +548,17 @@ func (g *gcpView) edge(gr *gcpGrant, m grantee, tg target, kind graph.EdgeKind, 
 }
 
 // conditionReason returns the end of a reason that describes how a
-// grant's condition was decided, and records the condition on the edge.
+// grant's condition was decided, and why a stale grant is not in force,
+// and records the condition on the edge.
 func conditionReason(gr *gcpGrant, e *graph.Edge, conf graph.Confidence, why string) string {
+	if gr.stale != "" {
+		return grantCondition(gr, e, conf, why) + "; undecided: " + gr.stale
+	}
+	return grantCondition(gr, e, conf, why)
+}
+
+// grantCondition describes how a grant's condition was decided.
+func grantCondition(gr *gcpGrant, e *graph.Edge, conf graph.Confidence, why string) string {
 	if gr.condText != "" {
 		title := gr.node.Attr("condition_title")
 		e.SetAttr(graph.AttrCondition, gr.condText)
@@ -1093,7 +1106,7 @@ func (g *gcpView) trusts(sa, principal string) bool {
 		project = g.canon(graph.GCPProjectID(n.Attr("project")))
 	}
 	for _, gr := range g.grants {
-		if gr.memberID != principal || !gr.role.Has(gcppolicy.PermGetAccessToken) || gr.condText != "" {
+		if gr.memberID != principal || !gr.role.Has(gcppolicy.PermGetAccessToken) || gr.condText != "" || gr.stale != "" {
 			continue
 		}
 		if gr.resource == sa || project != "" && gr.resource == project {

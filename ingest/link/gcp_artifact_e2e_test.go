@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -147,6 +148,12 @@ type ingestInput struct {
 // ingestFiles parses each file with its parser and links the facts.
 func ingestFiles(t *testing.T, files []ingestInput) *memstore.Store {
 	t.Helper()
+	return ingestFilesLog(t, files, nil)
+}
+
+// ingestFilesLog is ingestFiles with the linker logging to log.
+func ingestFilesLog(t *testing.T, files []ingestInput, log *slog.Logger) *memstore.Store {
+	t.Helper()
 	dir := t.TempDir()
 	b := &graph.Batch{Time: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
 	for _, f := range files {
@@ -174,7 +181,7 @@ func ingestFiles(t *testing.T, files []ingestInput) *memstore.Store {
 		b.Edges = append(b.Edges, res.Edges...)
 	}
 	s := memstore.New()
-	if err := s.Write(context.Background(), b, (&Linker{}).Derive); err != nil {
+	if err := s.Write(context.Background(), b, (&Linker{Logger: log}).Derive); err != nil {
 		t.Fatal(err)
 	}
 	return s
