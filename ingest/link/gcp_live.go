@@ -28,7 +28,8 @@ func (g *gcpView) livePolicy(ids ...string) (graph.Pos, bool) {
 // staleGrant explains why a grant that only Terraform declares is not in
 // force, or returns "": an export states the resource's whole allow
 // policy as it is, and the grant is not in it. terraform apply would
-// grant it again, so the grant stays, possible.
+// grant it again, so the grant stays, possible. Each such grant is drift
+// that Derive reports.
 func (g *gcpView) staleGrant(n graph.Node) string {
 	if n.Attr(graph.AttrLiveExport) == "true" {
 		return ""
@@ -37,6 +38,8 @@ func (g *gcpView) staleGrant(n graph.Node) string {
 	if !ok {
 		return ""
 	}
+	g.v.drifts = append(g.v.drifts, drift{kind: driftGCPGrant, node: n.ID, attr: "bindings",
+		used: export.String(), sources: []string{export.String(), n.Pos.String()}})
 	return fmt.Sprintf("the allow policy of %s that %s states does not list it, which %s declares: it is not in force now, and an apply of the configuration would grant it again",
 		n.Attr("resource"), export.File, n.Pos.String())
 }

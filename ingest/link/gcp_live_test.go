@@ -113,6 +113,15 @@ func TestGCPLivePolicy(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("CAN_ACCESS to projects (-want +got):\n%s", diff)
 			}
+			line := ""
+			for _, l := range strings.Split(buf.String(), "\n") {
+				if strings.Contains(l, `msg="Google Cloud allow policies differ between inputs`) {
+					line = l
+				}
+			}
+			if tc.warn == "" && line != "" || tc.warn != "" && !strings.Contains(line, tc.warn) {
+				t.Errorf("warning %q, want one with %q; log:\n%s", line, tc.warn, buf.String())
+			}
 		})
 	}
 }

@@ -125,6 +125,10 @@ func TestLiveBindingSubjects(t *testing.T) {
 			if got := clusterReach(t, files, alice, nil); got != "certain" {
 				t.Errorf("alice reaches the cluster %q, want certain", got)
 			}
+			warned := strings.Contains(buf.String(), `msg="Kubernetes role bindings differ between inputs`)
+			if warned != tc.driftWarn {
+				t.Errorf("drift warning = %v, want %v; log:\n%s", warned, tc.driftWarn, buf.String())
+			}
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,6 +87,18 @@ func TestK8sClusterRoleLabelsOfDump(t *testing.T) {
 			sort.Strings(got)
 			if diff := cmp.Diff(tc.reads, got); diff != "" {
 				t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
+			}
+			line := ""
+			for _, l := range strings.Split(buf.String(), "\n") {
+				if strings.Contains(l, `msg="Kubernetes roles differ between inputs`) {
+					line = l
+				}
+			}
+			if tc.warn == "" && line != "" || tc.warn != "" && !strings.Contains(line, tc.warn) {
+				t.Errorf("warning %q, want one with %q; log:\n%s", line, tc.warn, buf.String())
+			}
+			if tc.warn != "" && !strings.Contains(buf.String(), `node=k8s:clusterrole:extra attribute=labels used=`) {
+				t.Errorf("no debug line names the labels of extra; log:\n%s", buf.String())
 			}
 		})
 	}

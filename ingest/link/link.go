@@ -99,6 +99,9 @@ type view struct {
 	// composeVars lists, by job, the variables that the builds of the
 	// job's Compose commands read (readComposeBuilds).
 	composeVars map[string][]string
+	// drifts lists the drift that rules find as they read the graph, which
+	// Derive reports after them.
+	drifts []drift
 }
 
 // structural edge kinds the linker reads.
@@ -242,6 +245,7 @@ func (l *Linker) Derive(ctx context.Context, r graph.Reader) ([]graph.Node, []gr
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	reportDrift(l.Logger, v.drifts)
 	if l.Logger != nil {
 		l.Logger.Info("edges derived", "nodes", len(v.derivedNodes), "edges", len(v.derivedEdges))
 	}
