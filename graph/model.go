@@ -367,9 +367,9 @@ const AttrLivePolicy = "live_policy"
 const AttrResourceVersion = "resource_version"
 
 // LiveFacts returns the facts of the node's sources that are exports of
-// the live system, the one readers prefer first (see newerLive), or nil
-// when no source is one or the sources agree (Facts is nil; Attrs then
-// states them all).
+// the live system, the one readers prefer first (see newerLive). It
+// returns nil when no source is one, or when the sources agree, because
+// Facts is nil and Attrs then states them all.
 func (n Node) LiveFacts() []NodeFact {
 	var out []NodeFact
 	for _, f := range n.Facts {
@@ -388,8 +388,9 @@ func (n Node) LiveFacts() []NodeFact {
 // newerLive reports whether the live fact with attributes a states a later
 // state of the object than the one with b: both have a resource version
 // that parses as an integer, and a's is higher. Otherwise the first stays
-// preferred. Kubernetes documents the version as opaque, but API servers
-// backed by etcd give integers that grow with each change.
+// preferred. API servers give integers that grow with each change, and
+// Kubernetes 1.35 documents that the versions of objects of one resource
+// compare as integers.
 func newerLive(a, b map[string]string) bool {
 	va, errA := strconv.ParseUint(a[AttrResourceVersion], 10, 64)
 	vb, errB := strconv.ParseUint(b[AttrResourceVersion], 10, 64)
@@ -400,9 +401,9 @@ func newerLive(a, b map[string]string) bool {
 // (trust_policy, document, a Kubernetes role's rules and labels, a
 // binding's role) as the rules read it. Where the node's sources state it
 // differently and one of them is an export of the live system, that is
-// the export's value, since it is what an attacker meets now: of two
-// exports, the one with the higher resource version (LiveFacts). Otherwise
-// it is Attr's.
+// the export's value, since it is what an attacker meets now. Of two
+// exports, it is the value of the one with the higher resource version
+// (LiveFacts). Otherwise it is Attr's.
 func (n Node) PolicyAttr(key string) string {
 	for _, f := range n.LiveFacts() {
 		if f.Attrs[key] != "" {

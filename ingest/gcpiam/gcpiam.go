@@ -280,8 +280,8 @@ func readAsset(r *reader, b *builder, v *jval) {
 			res.project = strings.TrimPrefix(pr, "projects/")
 		}
 	}
-	// An export's iamPolicy is the resource's whole allow policy; a search
-	// result's policy holds only the bindings that match the query.
+	// An export's iamPolicy is the resource's whole allow policy. A search
+	// result's policy contains only the bindings that match the query.
 	for _, key := range []string{"iam_policy", "iamPolicy"} {
 		if pol := v.get(key); pol != nil && pol.kind == 'o' {
 			if res.attrs == nil {

@@ -391,8 +391,8 @@ func (r *reader) role(o *object) {
 		for _, e := range entries(get(o.meta, "labels")) {
 			labels[e.key] = str(e.val)
 		}
-		// A dump states every label the role has, so "{}" says it has
-		// none where a manifest gives some.
+		// A dump lists every label the role has, so "{}" records that it
+		// has none where a manifest gives some.
 		if len(labels) > 0 || o.live() {
 			n.SetAttr("labels", mustJSON(labels))
 		}
@@ -470,7 +470,7 @@ func (r *reader) binding(o *object) {
 		r.node(*sub, sl, false)
 		e := graph.Edge{From: sub.ID, To: id, Kind: graph.EdgeHasPolicy}
 		e.SetAttr("role", roleID)
-		// The subjects of a dump are those in force, so the edge says
+		// The subjects of a dump are those in force, so the edge records
 		// which dump states it.
 		o.markLive(e.SetAttr)
 		r.edge(e, sl)

@@ -20,7 +20,8 @@ type drift struct {
 	sources    []string // the position of every source that gives one
 }
 
-// driftKind is what differs; reportDrift warns once per kind.
+// driftKind is the kind of object that differs. reportDrift warns once
+// per kind.
 type driftKind int
 
 const (
@@ -124,9 +125,10 @@ func reportDrift(log *slog.Logger, ds []drift) {
 
 // k8sDrift finds the Kubernetes roles and bindings that a dump of the
 // cluster (graph.AttrLiveExport) and other inputs, or two dumps, state
-// differently. A role differs in its rules (their lines aside; not for a
-// ClusterRole that aggregates, whose rules the controller writes) or its
-// labels, a binding in its role or the subjects each input binds.
+// differently. A role differs in its labels or its rules, which are
+// compared without their lines, and not for a ClusterRole that
+// aggregates, because the controller writes its rules. A binding differs
+// in its role or the subjects each input binds.
 func (v *view) k8sDrift() []drift {
 	// The subjects each file binds, by binding.
 	subjects := map[string]map[string][]string{}

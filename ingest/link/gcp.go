@@ -25,9 +25,9 @@ type gcpGrant struct {
 	cond     *gcppolicy.Expr
 	condText string
 	condBad  bool // the condition does not parse
-	// stale explains a grant that a configuration declares and the
-	// resource's allow policy, as an export states it, lacks (staleGrant):
-	// it gives possible edges only.
+	// stale is the reason a grant is not in force: a configuration
+	// declares it and the exported allow policy lacks it (staleGrant). Such
+	// a grant gives possible edges only.
 	stale string
 }
 

@@ -25,11 +25,11 @@ func (g *gcpView) livePolicy(ids ...string) (graph.Pos, bool) {
 	return graph.Pos{}, false
 }
 
-// staleGrant explains why a grant that only Terraform declares is not in
-// force, or returns "": an export states the resource's whole allow
-// policy as it is, and the grant is not in it. terraform apply would
-// grant it again, so the grant stays, possible. Each such grant is drift
-// that Derive reports.
+// staleGrant returns the reason a grant that only Terraform declares is
+// not in force, or "". It is not in force when an export states the
+// resource's whole allow policy and does not list it. An apply would grant
+// it again, so the grant stays, possible. staleGrant records each such
+// grant as drift, which Derive reports.
 func (g *gcpView) staleGrant(n graph.Node) string {
 	if n.Attr(graph.AttrLiveExport) == "true" {
 		return ""

@@ -38,7 +38,7 @@ resource "google_project_iam_member" "dave" {
 `
 
 // gcloud projects get-iam-policy example-prod --format=json: bob is a
-// viewer as Terraform says, carol an owner whom Terraform does not name,
+// viewer as in Terraform, carol an owner whom Terraform does not name,
 // and alice is not in it.
 const livePolicy = `{
   "bindings": [
@@ -53,8 +53,8 @@ const livePolicy = `{
 // owner grant, which only Terraform declares, is possible (terraform
 // apply would grant it again), carol's, which only the policy lists, is
 // certain. example-stage has no exported policy, so Terraform's grant to
-// dave stays certain; a search result, which lists only the bindings
-// that match its query, settles nothing either. An exported policy
+// dave stays certain. A search result settles nothing either, because it
+// lists only the bindings that match its query. An exported policy
 // without bindings (gcloud prints only the etag) leaves dave possible.
 func TestGCPLivePolicy(t *testing.T) {
 	withNow(t)
@@ -138,6 +138,7 @@ func TestGCPLivePolicyReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	var got string
 	for _, e := range es {
 		if e.From == graph.GCPUserID("alice@example.com") {
@@ -146,9 +147,10 @@ func TestGCPLivePolicyReason(t *testing.T) {
 	}
 	i := strings.Index(got, "; undecided: ")
 	if i < 0 {
-		t.Fatalf("reason %q says nothing undecided", got)
+		t.Fatalf("reason %q has no undecided part", got)
 	}
 	got = got[i:]
+
 	for _, dir := range []string{"export/", "infra/"} {
 		if i := strings.Index(got, "/"+dir); i >= 0 {
 			j := strings.LastIndex(got[:i], " ")

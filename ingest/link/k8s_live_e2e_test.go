@@ -96,11 +96,11 @@ func TestLiveBindingSubjects(t *testing.T) {
 	}{
 		{"manifest only", map[string]string{"k8s/rbac.yaml": liveBinding("", group)}, "certain", false},
 		{"removed from the cluster", map[string]string{
-			"k8s/rbac.yaml":     liveBinding("", group),
+			"k8s/rbac.yaml":          liveBinding("", group),
 			"snapshots/cluster.yaml": liveBinding("4812"),
 		}, "possible", true},
 		{"added in the cluster", map[string]string{
-			"k8s/rbac.yaml":     liveBinding(""),
+			"k8s/rbac.yaml":          liveBinding(""),
 			"snapshots/cluster.yaml": liveBinding("4812", group),
 		}, "certain", true},
 		{"removed in the later dump", map[string]string{
@@ -133,12 +133,12 @@ func TestLiveBindingSubjects(t *testing.T) {
 	}
 }
 
-// The reason of the possible grant says why it is not certain, naming
-// the dump and the manifest.
+// The reason of the possible grant names the dump and the manifest and
+// explains why the grant is not certain.
 func TestLiveBindingReason(t *testing.T) {
 	files := map[string]string{
-		"k8s/runner.yaml":   liveRunner,
-		"k8s/rbac.yaml":     liveBinding("", "system:serviceaccounts:ci"),
+		"k8s/runner.yaml":        liveRunner,
+		"k8s/rbac.yaml":          liveBinding("", "system:serviceaccounts:ci"),
 		"snapshots/cluster.yaml": liveBinding("4812"),
 	}
 	s := ingestRepos(t, map[string]map[string]string{"ops": files}, nil)

@@ -103,3 +103,40 @@ func TestK8sClusterRoleLabelsOfDump(t *testing.T) {
 		})
 	}
 }
+
+// A manifest binds user alice to cluster-admin, and the dump of the
+// cluster shows binding ops with roleRef view. roleRef cannot change once
+// a binding exists, so the cluster's is in force. alice reads the cluster
+// only, because view grants get, list and watch.
+func TestK8sBindingRoleOfDump(t *testing.T) {
+	binding := func(role, meta string) string {
+		return `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ops` + meta + `
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: ` + role + `
+subjects:
+  - kind: User
+    name: alice
+`
+	}
+	s := ingestFilesLog(t, []ingestInput{
+		{"k8s/rbac.yaml", binding("cluster-admin", ""), kubernetes.New()},
+		{"snapshots/rbac.yaml", binding("view", "\n  uid: 1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9\n  resourceVersion: \"733\""), kubernetes.New()},
+	}, nil)
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanAccess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.From+" -> "+e.To+" "+e.Attr(graph.AttrLevel)+" ("+string(e.Confidence)+") role "+e.Attr("role"))
+	}
+	want := []string{graph.K8sUserID("alice") + " -> " + graph.K8sClusterID() + " read (certain) role " + graph.K8sClusterRoleID("view")}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ACCESS (-want +got):\n%s", diff)
+	}
+}

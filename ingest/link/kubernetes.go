@@ -14,7 +14,7 @@ type k8sView struct {
 	v          *view
 	roles      map[string]*k8sRole
 	bindings   map[string][]boundBy // identity id -> bindings that name it
-	identities []graph.Node            // service accounts, users and groups
+	identities []graph.Node         // service accounts, users and groups
 	workloads  []graph.Node
 	secrets    []graph.Node // Secret objects
 	sas        map[string][]graph.Node
@@ -151,8 +151,8 @@ func newK8sView(v *view) *k8sView {
 			if !ok || !strings.HasSuffix(k8sKind(b.ID), "binding") {
 				continue
 			}
-			if conf, why, ok := subjectInForce(b, e); ok {
-				k.bindings[id.ID] = append(k.bindings[id.ID], boundBy{b: liveBinding(b), conf: conf, why: why})
+			if conf, undecided, ok := subjectInForce(b, e); ok {
+				k.bindings[id.ID] = append(k.bindings[id.ID], boundBy{b: liveBinding(b), conf: conf, undecided: undecided})
 			}
 		}
 	}
@@ -395,7 +395,7 @@ type grant struct {
 	role    *k8sRole
 	group   string // the group the grant reaches the identity through
 	conf    graph.Confidence
-	// undecided explains a possible binding (boundBy.why).
+	// undecided is the reason the binding is possible (boundBy).
 	undecided string
 	// escalation explains a grant that follows from escalate or bind.
 	escalation string
@@ -496,7 +496,7 @@ func (k *k8sView) grantsOf(id graph.Node) (gs []*grant, unknown []graph.Node) {
 				scope = s.b.Attr("namespace")
 			}
 			gs = append(gs, &grant{rule: ru, scope: scope, binding: s.b, role: role,
-				group: s.group, conf: s.conf, undecided: s.why, pos: pos})
+				group: s.group, conf: s.conf, undecided: s.undecided, pos: pos})
 		}
 	}
 	return append(gs, escalations(gs)...), unknown
@@ -959,10 +959,10 @@ func (k *k8sView) linkAccess(id graph.Node, gs []*grant) {
 	for _, scope := range k8sKeys(byScope) {
 		list := byScope[scope]
 		all := summarize(list, false)
-		sure := summarize(list, true)
+		certain := summarize(list, true)
 		s, conf := all, graph.Possible
-		if sure.first != nil && sure.level == all.level {
-			s, conf = sure, graph.Certain
+		if certain.first != nil && certain.level == all.level {
+			s, conf = certain, graph.Certain
 		}
 		where := "namespace " + scope
 		if scope == "" {
@@ -976,15 +976,16 @@ func (k *k8sView) linkAccess(id graph.Node, gs []*grant) {
 	}
 }
 
-// access is what some grants of one scope give together.
+// access is the level and actions that some grants of one scope give
+// together.
 type access struct {
 	level   string
 	actions []string
 	first   *grant // the grant that explains it, an escalation if any
 }
 
-// summarize returns what the grants, or only the certain ones, give. An
-// escalation makes the level admin.
+// summarize returns the access that the grants, or only the certain ones,
+// give. An escalation makes the level admin.
 func summarize(gs []*grant, certainOnly bool) access {
 	var rules []*k8sRule
 	var a access

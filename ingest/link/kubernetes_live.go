@@ -6,13 +6,14 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// boundBy is a binding that names an identity, and how sure it is that
-// the cluster binds it now.
+// boundBy is a binding that names an identity, with the confidence that
+// the cluster binds the identity now.
 type boundBy struct {
 	b    graph.Node
 	conf graph.Confidence
-	// why explains a possible binding: only a manifest names the subject.
-	why string
+	// undecided is the reason a binding is possible: only a manifest
+	// names the subject.
+	undecided string
 }
 
 // liveBinding returns a binding as the cluster states it: where a dump
@@ -28,13 +29,12 @@ func liveBinding(b graph.Node) graph.Node {
 }
 
 // subjectInForce decides whether binding b binds the subject of edge e,
-// HAS_POLICY subject -> b, in the cluster. Without a dump of the binding
-// the inputs' union is read. With one, the dump's subjects are those in
-// force: a subject that only a manifest names is bound possibly, since an
-// apply of the manifest would bind it again (kubectl apply sets the
-// subjects to the manifest's), and one that only an older dump names is
-// not bound (ok is false).
-func subjectInForce(b graph.Node, e graph.Edge) (conf graph.Confidence, why string, ok bool) {
+// HAS_POLICY subject -> b, in the cluster. Without a dump of the binding,
+// every input's subjects are bound. With one, the dump's subjects are
+// bound, certain. A subject that only a manifest names is bound possibly,
+// because an apply of the manifest writes its subjects again. One that
+// only an older dump names is not bound (ok is false).
+func subjectInForce(b graph.Node, e graph.Edge) (conf graph.Confidence, undecided string, ok bool) {
 	if b.Attr(graph.AttrLiveExport) != "true" {
 		return graph.Certain, "", true
 	}
