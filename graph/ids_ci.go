@@ -12,6 +12,12 @@ func GitLabJobID(project, file, job string) string {
 	return "runtime:gitlab:" + project + "/" + file + "#" + job
 }
 
+// GitLabPushedPipelineID returns the id of the job of a pipeline that a
+// credential that can write to a GitLab project pushes.
+func GitLabPushedPipelineID(project string) string {
+	return "runtime:gitlab:" + project + "#pushed-pipeline"
+}
+
 // GitLabVariableID returns the id of a CI/CD variable that a GitLab project
 // can see (set on the project, a parent group or the instance), by name.
 func GitLabVariableID(project, name string) string {

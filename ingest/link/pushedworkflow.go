@@ -36,19 +36,24 @@ func (v *view) linkPushedWorkflows() {
 		conf graph.Confidence
 	}
 	writers := map[string][]writer{} // repository id -> its writers
+	gitlab := v.gitlabProjects()
 	for from, es := range v.out[graph.EdgeCanModify] {
 		src, ok := v.node(from)
-		if !ok || src.Kind != graph.NodeIdentity || src.Attr("type") == "github-token" {
+		if !ok || src.Kind != graph.NodeIdentity || src.Attr("type") == "github-token" || src.Attr("type") == "job-token" {
 			continue
 		}
 		for _, e := range es {
 			repo, ok := v.node(e.To)
-			if !ok || repo.Kind != graph.NodeRepository || repo.Attr(graph.AttrProvider) != "github" {
+			if !ok || repo.Kind != graph.NodeRepository {
 				continue
 			}
-			conf := e.Confidence.Weaker(graph.Possible)
-			if workflowScope(e.Attr(graph.AttrActions)) {
-				conf = e.Confidence
+			_, onGitLab := gitlab[repo.ID]
+			if repo.Attr(graph.AttrProvider) != "github" && !onGitLab {
+				continue
+			}
+			conf := e.Confidence
+			if !onGitLab && !workflowScope(e.Attr(graph.AttrActions)) {
+				conf = conf.Weaker(graph.Possible)
 			}
 			writers[repo.ID] = append(writers[repo.ID], writer{edge: e, conf: conf})
 		}
@@ -64,13 +69,23 @@ func (v *view) linkPushedWorkflows() {
 		if repo == "" {
 			continue
 		}
-		rt := v.pushedWorkflowRuntime(repoNode, repo)
+		var rt graph.Node
+		if server, ok := gitlab[id]; ok {
+			rt = v.pushedPipelineRuntime(repoNode, repo, server)
+		} else {
+			rt = v.pushedWorkflowRuntime(repoNode, repo)
+		}
 		for _, w := range writers[id] {
 			e := graph.Edge{From: w.edge.From, To: rt.ID, Kind: graph.EdgeCanModify, Confidence: w.conf, Pos: w.edge.Pos}
-			e.SetAttr(graph.AttrActions, "workflow")
-			reason := fmt.Sprintf("it can push to %s, and a workflow file pushed to any branch runs there", repo)
-			if w.conf != w.edge.Confidence || w.conf == graph.Possible {
-				reason += "; it can push workflow files only with the workflow scope, which the input does not show"
+			var reason string
+			if _, ok := gitlab[id]; ok {
+				reason = fmt.Sprintf("it can push to %s, and GitLab runs the pipeline of a pushed .gitlab-ci.yml on any branch", repo)
+			} else {
+				e.SetAttr(graph.AttrActions, "workflow")
+				reason = fmt.Sprintf("it can push to %s, and a workflow file pushed to any branch runs there", repo)
+				if !workflowScope(w.edge.Attr(graph.AttrActions)) {
+					reason += "; it can push workflow files only with the workflow scope, which the input does not show"
+				}
 			}
 			e.SetAttr(graph.AttrReason, reason)
 			v.inject(e)
@@ -204,4 +219,87 @@ func (v *view) inject(e graph.Edge) {
 		v.out[e.Kind] = map[string][]graph.Edge{}
 	}
 	v.out[e.Kind][e.From] = append(v.out[e.Kind][e.From], e)
+}
+
+// gitlabProjects returns the repositories that the input shows to be
+// GitLab projects, those of a GitLab job or of a declared CI/CD variable,
+// with the host of their server's API when it is not gitlab.com.
+func (v *view) gitlabProjects() map[string]string {
+	out := map[string]string{}
+	for _, rt := range v.byKind[graph.NodeRuntime] {
+		if t := rt.Attr("type"); (t == "gitlab-job" || t == "gitlab-bridge") && rt.Attr(graph.AttrRepository) != "" {
+			out[graph.RepoIDOf(rt)] = rt.Attr("server")
+		}
+	}
+	for _, s := range v.byKind[graph.NodeSecret] {
+		if s.Attr(graph.AttrProvider) == "gitlab" && s.Attr("type") == "ci-variable" && s.Attr(graph.AttrRepository) != "" {
+			id := graph.RepoID("gitlab.com", s.Attr(graph.AttrRepository))
+			if _, ok := out[id]; !ok {
+				out[id] = ""
+			}
+		}
+	}
+	return out
+}
+
+// pushedPipelineRuntime adds a GitLab job for the pipeline of a
+// .gitlab-ci.yml pushed to project, with the CI/CD variables and an ID
+// token, to the view. Its type is gitlab-job, so the variables rule hands
+// it the project's variables: unprotected ones certainly, protected and
+// environment-scoped ones possibly, since the input shows neither which
+// branches the writer may push to nor the environments' rules.
+func (v *view) pushedPipelineRuntime(repoNode graph.Node, project, server string) graph.Node {
+	pos := repoNode.Pos
+	attrs := map[string]string{
+		graph.AttrProvider:       "gitlab",
+		"type":                   "gitlab-job",
+		graph.AttrRepository:     project,
+		graph.AttrRepositoryHost: repoNode.Attr(graph.AttrRepositoryHost),
+		"job":                    "pushed pipeline",
+		"pipeline_sources":       "push",
+		"environment":            "*",
+		"environment_dynamic":    "true",
+		attrPushedWorkflow:       "true",
+	}
+	if server != "" {
+		attrs["server"] = server
+	}
+	rt := graph.Node{ID: graph.GitLabPushedPipelineID(project), Kind: graph.NodeRuntime, Label: "a pipeline pushed to " + project, Pos: pos, Attrs: attrs}
+	v.injectNode(rt)
+
+	all := graph.GitLabAllVariablesID(project)
+	if !v.exists(all) {
+		v.injectNode(graph.Node{ID: all, Kind: graph.NodeSecret, Label: project + " CI/CD variables", Pos: pos, Attrs: map[string]string{
+			graph.AttrProvider: "gitlab", "type": "all-ci-variables", graph.AttrName: "*",
+			graph.AttrRepository: project, graph.AttrLongLived: "true",
+		}})
+	}
+	ve := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
+	ve.SetAttr(graph.AttrVia, "ci-variable")
+	ve.SetAttr("pipeline_sources", "push")
+	ve.SetAttr("environment", "*")
+	ve.SetAttr(graph.AttrReason, "GitLab hands the project's CI/CD variables to the jobs of a pushed pipeline")
+	v.inject(ve)
+
+	issuer := "https://gitlab.com"
+	if server != "" {
+		issuer = "https://" + server
+	}
+	tok := graph.GitLabOIDCTokenID(rt.ID, "ID_TOKEN")
+	v.injectNode(graph.Node{ID: tok, Kind: graph.NodeSecret, Label: "ID token of a pipeline pushed to " + project, Pos: pos, Attrs: map[string]string{
+		graph.AttrProvider: "gitlab", "type": "oidc-token", graph.AttrRepository: project, graph.AttrLongLived: "false",
+	}})
+	te := graph.Edge{From: rt.ID, To: tok, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
+	te.SetAttr(graph.AttrVia, "oidc")
+	te.SetAttr(graph.AttrReason, "the pipeline's job declares id_tokens with the audience it needs")
+	v.inject(te)
+	subj := graph.GitLabOIDCSubjectID(rt.ID, "ID_TOKEN")
+	prefix := "project_path:" + project + ":ref_type:"
+	v.injectNode(graph.Node{ID: subj, Kind: graph.NodeIdentity, Label: "OIDC subject of a pipeline pushed to " + project, Pos: pos, Attrs: map[string]string{
+		graph.AttrProvider: "gitlab-oidc", "type": "oidc-subject", "issuer": issuer, graph.AttrRepository: project,
+		"subs": prefix + "branch:ref:*," + prefix + "tag:ref:*", "subs_wildcard": "true", "subs_any_ref": "true",
+		attrPushedWorkflow: "true",
+	}})
+	v.inject(graph.Edge{From: tok, To: subj, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: pos})
+	return rt
 }

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -82,5 +83,69 @@ func TestPushedWorkflowObservedSubject(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("OBSERVED (-want +got):\n%s", diff)
+	}
+}
+
+// TestPushedPipelineGitLab: a token that can push to GitLab project
+// grp/app pushes a .gitlab-ci.yml. Its pipeline gets the unprotected
+// variable certainly; the protected one and the one scoped to production
+// possibly, since the input shows neither the branches the token may
+// push to nor the environments' rules. Its ID token assumes the role
+// that trusts any branch of the project certainly, and the role bound to
+// main possibly. The project's CI_JOB_TOKEN gets no pushed pipeline.
+func TestPushedPipelineGitLab(t *testing.T) {
+	const repo = "repo:gitlab.com/grp/app"
+	pushed := graph.GitLabPushedPipelineID("grp/app")
+	job := graph.GitLabJobID("grp/app", ".gitlab-ci.yml", "test")
+	variable := func(name string, attrs ...string) graph.Node {
+		return node(graph.GitLabVariableID("grp/app", name), graph.NodeSecret, append([]string{
+			graph.AttrProvider, "gitlab", "type", "ci-variable", graph.AttrName, name, graph.AttrRepository, "grp/app"}, attrs...)...)
+	}
+	gitlabTrust := func(cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},` +
+			`"Action":"sts:AssumeRoleWithWebIdentity","Condition":` + cond + `}]}`
+	}
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository, graph.AttrRepository, "grp/app"),
+		node(job, graph.NodeRuntime, graph.AttrProvider, "gitlab", "type", "gitlab-job", graph.AttrRepository, "grp/app", graph.AttrRepositoryHost, "gitlab.com"),
+		node(graph.GitLabJobTokenIdentityID(job), graph.NodeIdentity, "type", "job-token"),
+		node("gitlab:pat:release-bot", graph.NodeIdentity),
+		variable("DEPLOY_TOKEN", "protected", "false"),
+		variable("PROD_KEY", "protected", "true"),
+		variable("DB_URL", "protected", "false", "environment_scope", "production"),
+		role("gl-any", gitlabTrust(`{"StringLike":{"gitlab.com:sub":"project_path:grp/app:ref_type:branch:ref:*"}}`)),
+		role("gl-main", gitlabTrust(`{"StringEquals":{"gitlab.com:sub":"project_path:grp/app:ref_type:branch:ref:main"}}`)),
+	}
+	edges := []graph.Edge{
+		edge(graph.GitLabJobTokenIdentityID(job), graph.EdgeCanModify, repo),
+		edge("gitlab:pat:release-bot", graph.EdgeCanModify, repo),
+	}
+	got := derive(t, nodes, edges, graph.EdgeCanModify)
+	if diff := cmp.Diff([]string{"gitlab:pat:release-bot -> " + pushed + " (certain)"}, got); diff != "" {
+		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
+	}
+	var exposed []string
+	for _, e := range derive(t, nodes, edges, graph.EdgeExposes) {
+		if strings.HasPrefix(e, pushed+" -> secret:gitlab:grp/app/") {
+			exposed = append(exposed, e)
+		}
+	}
+	want := []string{
+		pushed + " -> " + graph.GitLabAllVariablesID("grp/app") + " (certain)",
+		pushed + " -> " + graph.GitLabVariableID("grp/app", "DB_URL") + " (possible)",
+		pushed + " -> " + graph.GitLabVariableID("grp/app", "DEPLOY_TOKEN") + " (certain)",
+		pushed + " -> " + graph.GitLabVariableID("grp/app", "PROD_KEY") + " (possible)",
+	}
+	if diff := cmp.Diff(want, exposed); diff != "" {
+		t.Errorf("EXPOSES (-want +got):\n%s", diff)
+	}
+	subj := graph.GitLabOIDCSubjectID(pushed, "ID_TOKEN")
+	got = derive(t, nodes, edges, graph.EdgeCanAssume)
+	want = []string{
+		subj + " -> " + graph.IAMARN(acct, "role", "", "gl-any") + " (certain)",
+		subj + " -> " + graph.IAMARN(acct, "role", "", "gl-main") + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
 	}
 }
