@@ -38,7 +38,7 @@ const (
 	// that build or push images: docker compose build, up --build, push,
 	// and docker buildx bake with a Compose file. The value is a JSON array
 	// of objects with the fields line, dir, files, project_dir, services,
-	// inputs, builds, pushes, vars and env_known.
+	// profiles, all_profiles, inputs, builds, pushes, vars and env_known.
 	AttrComposeCommands = "compose_commands"
 	// EcosystemCompose is the ecosystem of the Package node of a Compose
 	// service that builds an image or names one (ComposeServiceID). Its
@@ -58,4 +58,8 @@ const (
 	// linker places a merged service's build from them.
 	AttrComposeContext    = "compose_context"
 	AttrComposeDockerfile = "compose_dockerfile"
+	// AttrComposeProfiles, on the node of a Compose service, lists the
+	// profiles of its profiles key. Such a service is built or pushed
+	// only when a command names it or enables one of them.
+	AttrComposeProfiles = "profiles"
 )

@@ -12,6 +12,8 @@ import (
 
 // readComposeCommands records the Compose commands of a run step's script
 // that build or push images, at their lines of the workflow file. The
+// step's environment can choose their files and profiles (COMPOSE_FILE,
+// COMPOSE_PROFILES). The
 // builds read the step's environment, so each variable of env maps to the
 // job's secrets that give its value, and no other variable holds one. The
 // script is read with its expressions as placeholders, each mapped to the
@@ -22,7 +24,7 @@ func (w *workflow) readComposeCommands(j *job, script, wd string, run *yaml.Node
 		dir = "."
 	}
 	text, exprs := placeExpressions(w.expandRepo(script))
-	cmds := registry.ScanCompose(text, dir)
+	cmds := registry.ScanCompose(text, dir, env)
 	if len(cmds) == 0 {
 		return
 	}

@@ -974,7 +974,13 @@ func (c *converter) runStep(j *jobState, params *yaml.Node, scope map[string]*ya
 		env = c.stepEnvironment(j, lookup(params, "environment"), scope)
 	}
 	lines := strings.Count(cmd, "\n")
-	s := script{line: j.line, params: c.paramValues(cmd, scope), top: j.checkedOut && wd == "."}
+	s := script{line: j.line, params: c.paramValues(cmd, scope), top: j.checkedOut && wd == ".", env: pkgcmd.Env{}}
+	for k, v := range j.scan.Env() {
+		s.env[k] = v
+	}
+	for k, v := range env {
+		s.env[k] = v
+	}
 	cmd, _ = c.subst(cmd, scope)
 	j.shells = append(j.shells, pkgcmd.Shell{Start: len(j.scan.Effects()), Keeps: keepsCredentials(cmd)})
 	j.scan.ScanEnv(cmd, wd, env)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest/gitlab/ciscan"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -27,6 +28,9 @@ type script struct {
 	// checkout: a checkout step ran before it, and it sets no
 	// working_directory of its own.
 	top bool
+	// env holds the literal values of the environment of the job and
+	// the step that the command starts with.
+	env pkgcmd.Env
 }
 
 // paramValue is the value of a parameter and the file line that holds it.

@@ -164,8 +164,9 @@ func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res 
 		graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()),
 		"dockerfile_id": dockerfileID, graph.AttrDockerfile: filePath, graph.AttrBuildContext: ctxPath,
 		graph.AttrComposeContext: setContext, graph.AttrComposeDockerfile: setDockerfile,
-		graph.AttrBuildInputs:    graph.JoinList(b.VariableInputs()),
-		graph.AttrBuildArgValues: graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, expand))),
+		graph.AttrComposeProfiles: graph.JoinList(profiles(deref(field(svc, "profiles")))),
+		graph.AttrBuildInputs:     graph.JoinList(b.VariableInputs()),
+		graph.AttrBuildArgValues:  graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, expand))),
 	})
 	defer func() {
 		for k, v := range svcAttrs {
@@ -226,6 +227,21 @@ func imageOnly(f *ingest.File, name string, imageNode *yaml.Node, imageText stri
 			"ecosystem": graph.EcosystemCompose, graph.AttrName: name, "path": f.RelPath, graph.AttrComposeService: name,
 			graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()), "image": imageName,
 		}})
+}
+
+// profiles returns the names of a service's profiles key. A name that a
+// variable gives is taken by its default, else as written.
+func profiles(n *yaml.Node) []string {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, it := range n.Content {
+		if it = deref(it); it != nil && it.Kind == yaml.ScalarNode && it.Value != "" {
+			out = append(out, expand(it.Value))
+		}
+	}
+	return out
 }
 
 // buildArgs reads a service's build.args, a mapping or a list of

@@ -2,8 +2,10 @@ package gitlab
 
 import (
 	"path"
+	"slices"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -12,13 +14,24 @@ import (
 // folders and files made relative to the repository. The linker joins
 // them to the services of the Compose files. A job starts in the clone of
 // its project, and its variables are passed to Compose by their names.
+// Its variables, and what the lines of its scripts export for the later
+// lines of the same shell, can choose the files and profiles
+// (COMPOSE_FILE, COMPOSE_PROFILES).
 func (c *converter) composeCommands(j *jobState) {
 	if j.attrs["type"] == "gitlab-bridge" {
 		return
 	}
 	var cmds []registry.ComposeCommand
-	for _, s := range j.scripts {
-		for _, cmd := range registry.ScanCompose(s.str, ".") {
+	base := pkgcmd.Env{}
+	for k, vr := range j.vars {
+		base[k] = vr.value
+	}
+	env := base
+	for i, s := range j.scripts {
+		if slices.Contains(j.shellStarts, i) {
+			env = base
+		}
+		for _, cmd := range registry.ScanCompose(s.str, ".", env) {
 			cmd.Line = c.lineOf(j, s)
 			cmd.Dir = path.Clean(c.inRepo(cmd.Dir))
 			for i, f := range cmd.Files {
@@ -26,6 +39,8 @@ func (c *converter) composeCommands(j *jobState) {
 			}
 			cmds = append(cmds, cmd)
 		}
+		// The lines of a shell share what they export.
+		env = registry.ComposeEnv(s.str, env)
 	}
 	if v := registry.EncodeCompose(cmds); v != "" {
 		j.attrs[graph.AttrComposeCommands] = v

@@ -32,9 +32,9 @@ func (v *view) composeServices() map[string][]graph.Node {
 }
 
 // composeFiles returns the Compose files that a command reads, as the
-// id prefixes of composeServices: those that -f names, else the first
-// default file of its folder that the input holds services of, and the
-// first override file there.
+// id prefixes of composeServices: those of its Files (-f or
+// COMPOSE_FILE), else the first default file of its folder that the
+// input holds services of, and the first override file there.
 func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]graph.Node) []string {
 	prefix := func(file string) string {
 		return strings.TrimSuffix(graph.ComposeServiceID(repo, path.Clean(file), ""), "#")
@@ -59,9 +59,10 @@ func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]g
 }
 
 // selectedServices returns the services with a build that a command
-// acts on, by name: those it names, or all of its files' services. A
-// service of a later file replaces one of the same name of an earlier
-// file, as Compose merges them. A service without a build is left out.
+// acts on, by name: those it names, or all of its files' services whose
+// profiles the command enables (enabled). A service of a later file
+// replaces one of the same name of an earlier file, as Compose merges
+// them. A service without a build is left out.
 func selectedServices(cmd registry.ComposeCommand, repo string, files []string, index map[string][]graph.Node) []graph.Node {
 	byName := map[string]graph.Node{}
 	for _, f := range files {
@@ -75,8 +76,10 @@ func selectedServices(cmd registry.ComposeCommand, repo string, files []string, 
 	}
 	names := cmd.Services
 	if len(names) == 0 {
-		for name := range byName {
-			names = append(names, name)
+		for name, n := range byName {
+			if enabled(cmd, n) {
+				names = append(names, name)
+			}
 		}
 		slices.Sort(names)
 	}
@@ -147,6 +150,23 @@ func (v *view) readComposeBuilds() {
 		n := rt
 		v.nodes[rt.ID] = &n
 	}
+}
+
+// enabled reports whether a command that names no service acts on a
+// service: one without profiles, or with a profile that the command
+// enables. A profile that a variable names counts as enabled, since its
+// value is not in the input.
+func enabled(cmd registry.ComposeCommand, svc graph.Node) bool {
+	profiles := graph.SplitList(svc.Attr(graph.AttrComposeProfiles))
+	if len(profiles) == 0 || cmd.AllProfiles {
+		return true
+	}
+	for _, p := range profiles {
+		if strings.Contains(p, "$") || slices.Contains(cmd.Profiles, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // placeBuild sets a service's build context and Dockerfile from the paths

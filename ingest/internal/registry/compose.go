@@ -3,8 +3,10 @@ package registry
 import (
 	"encoding/json"
 	"path"
+	"slices"
 	"strings"
 
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 	"github.com/blastradius-dev/blastradius/ingest/internal/shellscan"
 )
 
@@ -23,16 +25,24 @@ type ComposeCommand struct {
 	// --project-directory, else the folder the command runs in, relative
 	// to the repository's root.
 	Dir string `json:"dir"`
-	// Files are the Compose files that -f names, relative to the
-	// repository's root, in order. Without any, Compose reads the default
-	// files of Dir.
+	// Files are the Compose files that -f names, else those that
+	// COMPOSE_FILE lists, relative to the repository's root, in order.
+	// Without any, Compose reads the default files of Dir.
 	Files []string `json:"files,omitempty"`
 	// ProjectDir is set when --project-directory gives Dir. The paths
 	// that the files write then start from Dir, and otherwise from the
 	// folder of the first file.
 	ProjectDir bool `json:"project_dir,omitempty"`
-	// Services are the services that the command names; none means all.
+	// Services are the services that the command names; none means all
+	// those of the enabled profiles.
 	Services []string `json:"services,omitempty"`
+	// Profiles are the profiles that --profile and COMPOSE_PROFILES
+	// enable. A service with profiles is built or pushed without being
+	// named only when one of them is enabled. AllProfiles is set when
+	// every profile counts: --profile '*', a value that a variable
+	// gives, or docker buildx bake.
+	Profiles    []string `json:"profiles,omitempty"`
+	AllProfiles bool     `json:"all_profiles,omitempty"`
 	// Inputs are the graph.AttrBuildInputs entries of the --build-arg
 	// options of docker compose build, which every service's build gets:
 	// the variables that give the arguments, never their values.
@@ -94,9 +104,15 @@ func composeArgs(words []string) ([]string, bool) {
 
 // ReadCompose reads one command, given as its words without the prefixes
 // that run it, that builds or pushes the images of Compose services. dir
-// is the folder the command runs in, relative to the repository's root.
-// It reports false for any other command, and for one whose files or
-// folder the input does not show.
+// is the folder the command runs in, relative to the repository's root,
+// and env the environment it runs with, or nil. It reports false for any
+// other command, for one whose files or folder the input does not show,
+// and for --dry-run, which builds and pushes nothing.
+//
+// Without -f, the files are those that COMPOSE_FILE of env lists,
+// separated by COMPOSE_PATH_SEPARATOR or else by a colon. The profiles
+// are those of --profile, else those that COMPOSE_PROFILES lists,
+// separated by commas.
 //
 // docker compose build builds the services' images, and pushes them too
 // with --push. docker compose up builds them only with --build, and
@@ -104,10 +120,10 @@ func composeArgs(words []string) ([]string, bool) {
 // services name, which an earlier command built. docker buildx bake builds the services of
 // the Compose files that -f names, or of the default files, and pushes
 // them with --push.
-func ReadCompose(words []string, dir string) (ComposeCommand, bool) {
+func ReadCompose(words []string, dir string, env pkgcmd.Env) (ComposeCommand, bool) {
 	words = WithoutGlobalOptions(words)
 	if args, ok := composeArgs(words); ok {
-		return readComposeArgs(args, dir)
+		return readComposeArgs(args, dir, env)
 	}
 	if len(words) >= 3 && words[0] == "docker" && words[1] == "buildx" && words[2] == "bake" {
 		return readBake(words[3:], dir)
@@ -115,9 +131,9 @@ func ReadCompose(words []string, dir string) (ComposeCommand, bool) {
 	return ComposeCommand{}, false
 }
 
-func readComposeArgs(args []string, dir string) (ComposeCommand, bool) {
+func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand, bool) {
 	cmd := ComposeCommand{}
-	var files []string
+	var files, profiles []string
 	projectDir := ""
 	i := 0
 	for ; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
@@ -131,10 +147,49 @@ func readComposeArgs(args []string, dir string) (ComposeCommand, bool) {
 			files = append(files, value)
 		case "--project-directory":
 			projectDir = value
+		case "--profile":
+			profiles = append(profiles, value)
+		case "--dry-run":
+			if !has || value == "true" {
+				return ComposeCommand{}, false
+			}
 		}
 	}
 	if i >= len(args) {
 		return ComposeCommand{}, false
+	}
+	if len(files) == 0 {
+		if v, ok := env["COMPOSE_FILE"]; ok && v != "" {
+			sep := ":"
+			if s := env["COMPOSE_PATH_SEPARATOR"]; s != "" {
+				sep = s
+			}
+			for _, f := range strings.Split(v, sep) {
+				if f = strings.TrimSpace(f); f != "" {
+					if strings.Contains(f, "$") {
+						return ComposeCommand{}, false
+					}
+					files = append(files, f)
+				}
+			}
+		}
+	}
+	if len(profiles) == 0 {
+		for _, p := range strings.Split(env["COMPOSE_PROFILES"], ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				profiles = append(profiles, p)
+			}
+		}
+	}
+	for _, p := range profiles {
+		if p == "*" || strings.Contains(p, "$") {
+			cmd.AllProfiles = true
+		} else if !slices.Contains(cmd.Profiles, p) {
+			cmd.Profiles = append(cmd.Profiles, p)
+		}
+	}
+	if cmd.AllProfiles {
+		cmd.Profiles = nil
 	}
 
 	sub, rest := args[i], args[i+1:]
@@ -153,6 +208,12 @@ func readComposeArgs(args []string, dir string) (ComposeCommand, bool) {
 			value = rest[j]
 		}
 		switch name {
+		case "--dry-run":
+			// A global option that Compose also takes after the
+			// subcommand.
+			if !has || value == "true" {
+				return ComposeCommand{}, false
+			}
 		case "--build":
 			build = sub == "up"
 		case "--push":
@@ -207,7 +268,7 @@ func (cmd ComposeCommand) place(dir, projectDir string, files []string) (Compose
 // when every file that -f names is a Compose file, or no -f names one,
 // since bake then reads the default Compose files as well as its own.
 func readBake(args []string, dir string) (ComposeCommand, bool) {
-	cmd := ComposeCommand{Builds: true}
+	cmd := ComposeCommand{Builds: true, AllProfiles: true}
 	var files []string
 	for j := 0; j < len(args); j++ {
 		a := args[j]
@@ -228,6 +289,9 @@ func readBake(args []string, dir string) (ComposeCommand, bool) {
 			files = append(files, value)
 		case "--push":
 			cmd.Pushes = !has || value == "true"
+		case "--print":
+			// Prints the options of the targets and builds nothing.
+			return ComposeCommand{}, false
 		}
 	}
 	if len(cmd.Services) == 1 && cmd.Services[0] == "default" {
@@ -238,7 +302,7 @@ func readBake(args []string, dir string) (ComposeCommand, bool) {
 
 // BaseDir returns the folder from which Compose reads the relative paths
 // of the command's files: --project-directory, else the folder of the
-// first file that -f names, else Dir.
+// first of Files, else Dir.
 func (cmd ComposeCommand) BaseDir() string {
 	if !cmd.ProjectDir && len(cmd.Files) > 0 {
 		return path.Dir(cmd.Files[0])
@@ -258,18 +322,20 @@ func composeFileName(p string) bool {
 
 // ScanCompose returns the Compose commands of a script that build or push
 // images, in order, each at its line of the script. dir is the folder the
-// script starts in, relative to the repository's root. A script that does
-// not parse as bash gives none.
-func ScanCompose(script, dir string) []ComposeCommand {
+// script starts in, relative to the repository's root, and env the
+// variables it starts with, or nil. A command also gets the variables
+// that the script exports before it. A script that does not parse as
+// bash gives none.
+func ScanCompose(script, dir string, env pkgcmd.Env) []ComposeCommand {
 	if !strings.Contains(script, "compose") && !strings.Contains(script, "bake") {
 		return nil
 	}
 	var out []ComposeCommand
-	_, err := shellscan.Scan(script, dir, nil, shellscan.Options{MaxCommands: maxBuildCommands}, func(c *shellscan.Command) bool {
+	_, err := shellscan.Scan(script, dir, env, shellscan.Options{MaxCommands: maxBuildCommands}, func(c *shellscan.Command) bool {
 		if c.Keyword || len(c.Words) == 0 {
 			return true
 		}
-		if cmd, ok := ReadCompose(command(c.Args()), c.Dir); ok {
+		if cmd, ok := ReadCompose(command(c.Args()), c.Dir, c.Vars); ok {
 			cmd.Line = c.Line
 			out = append(out, cmd)
 		}
@@ -302,6 +368,42 @@ func DecodeCompose(s string) []ComposeCommand {
 	var out []ComposeCommand
 	if json.Unmarshal([]byte(s), &out) != nil {
 		return nil
+	}
+	return out
+}
+
+// composeSettings are the variables of the environment that choose the
+// files and profiles of a Compose command.
+var composeSettings = []string{"COMPOSE_FILE", "COMPOSE_PATH_SEPARATOR", "COMPOSE_PROFILES"}
+
+// ComposeEnv returns env with the variables of composeSettings as a
+// script leaves them for the commands after it in the same shell: those
+// it exports, changes or unsets. A script that does not parse leaves env
+// as it is.
+func ComposeEnv(script string, env pkgcmd.Env) pkgcmd.Env {
+	if !strings.Contains(script, "COMPOSE_") {
+		return env
+	}
+	var last pkgcmd.Env
+	// The environment of a command added after the script's end is
+	// what the script leaves.
+	_, err := shellscan.Scan(script+"\n:", ".", env, shellscan.Options{MaxCommands: maxBuildCommands}, func(c *shellscan.Command) bool {
+		last = c.Vars
+		return true
+	})
+	if err != nil || last == nil {
+		return env
+	}
+	out := pkgcmd.Env{}
+	for k, v := range env {
+		out[k] = v
+	}
+	for _, k := range composeSettings {
+		if v, ok := last[k]; ok {
+			out[k] = v
+		} else {
+			delete(out, k)
+		}
 	}
 	return out
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/ingest/internal/pkgcmd"
 )
 
 func TestScanCompose(t *testing.T) {
@@ -25,7 +27,7 @@ func TestScanCompose(t *testing.T) {
 		{"up without --build", "docker compose up -d", ".", nil},
 		{"other subcommands", "docker compose pull\ndocker compose run --rm web npm test\ndocker compose down", ".", nil},
 		{"bake with a compose file", "docker buildx bake -f compose.yaml --push api", ".", []ComposeCommand{
-			{Line: 1, Dir: ".", Files: []string{"compose.yaml"}, Services: []string{"api"}, Builds: true, Pushes: true}}},
+			{Line: 1, Dir: ".", Files: []string{"compose.yaml"}, Services: []string{"api"}, AllProfiles: true, Builds: true, Pushes: true}}},
 		{"bake with its own file", "docker buildx bake -f docker-bake.hcl", ".", nil},
 		{"file outside the repository", "docker compose -f ../other/compose.yaml build", ".", nil},
 		{"build args", "docker compose build --build-arg NPM_TOKEN=$TOKEN --build-arg VERSION=1.2 --build-arg=NODE_AUTH web", ".", []ComposeCommand{
@@ -34,7 +36,7 @@ func TestScanCompose(t *testing.T) {
 			{Line: 1, Dir: ".", Builds: true}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := ScanCompose(c.script, c.dir)
+			got := ScanCompose(c.script, c.dir, nil)
 			if diff := cmp.Diff(c.want, got); diff != "" {
 				t.Errorf("ScanCompose(%q) (-want +got):\n%s", c.script, diff)
 			}
@@ -42,10 +44,61 @@ func TestScanCompose(t *testing.T) {
 	}
 }
 
+// The environment chooses the files when no -f does (COMPOSE_FILE, split
+// at COMPOSE_PATH_SEPARATOR or a colon), and the profiles when no
+// --profile does (COMPOSE_PROFILES, split at commas). --dry-run builds
+// and pushes nothing, before or after the subcommand.
+func TestScanComposeEnvironment(t *testing.T) {
+	for _, c := range []struct {
+		name, script, dir string
+		env               pkgcmd.Env
+		want              []ComposeCommand
+	}{
+		{"COMPOSE_FILE", "docker compose build", "app", pkgcmd.Env{"COMPOSE_FILE": "compose.yaml:ci/compose.ci.yaml"}, []ComposeCommand{
+			{Line: 1, Dir: "app", Files: []string{"app/compose.yaml", "app/ci/compose.ci.yaml"}, Builds: true}}},
+		{"separator", "docker-compose push web", ".", pkgcmd.Env{"COMPOSE_FILE": "a.yml;b.yml", "COMPOSE_PATH_SEPARATOR": ";"}, []ComposeCommand{
+			{Line: 1, Dir: ".", Files: []string{"a.yml", "b.yml"}, Services: []string{"web"}, Pushes: true}}},
+		{"-f comes first", "docker compose -f x.yml build", ".", pkgcmd.Env{"COMPOSE_FILE": "y.yml"}, []ComposeCommand{
+			{Line: 1, Dir: ".", Files: []string{"x.yml"}, Builds: true}}},
+		{"exported by the script", "export COMPOSE_FILE=deploy/compose.yaml\ndocker compose push", ".", nil, []ComposeCommand{
+			{Line: 2, Dir: ".", Files: []string{"deploy/compose.yaml"}, Pushes: true}}},
+		{"file from a variable", "docker compose build", ".", pkgcmd.Env{"COMPOSE_FILE": "${{ inputs.file }}"}, nil},
+		{"file from a shell variable", "export COMPOSE_FILE=$FILES\ndocker compose build", ".", nil, nil},
+		{"profiles", "docker compose --profile ci --profile=e2e build", ".", pkgcmd.Env{"COMPOSE_PROFILES": "dev"}, []ComposeCommand{
+			{Line: 1, Dir: ".", Profiles: []string{"ci", "e2e"}, Builds: true}}},
+		{"COMPOSE_PROFILES", "docker compose build", ".", pkgcmd.Env{"COMPOSE_PROFILES": "ci, e2e"}, []ComposeCommand{
+			{Line: 1, Dir: ".", Profiles: []string{"ci", "e2e"}, Builds: true}}},
+		{"every profile", "docker compose --profile '*' up --build", ".", nil, []ComposeCommand{
+			{Line: 1, Dir: ".", AllProfiles: true, Builds: true}}},
+		{"dry run", "docker compose --dry-run build\ndocker compose build --dry-run --push\ndocker compose push --dry-run web\ndocker buildx bake --print", ".", nil, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := ScanCompose(c.script, c.dir, c.env)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("ScanCompose(%q) (-want +got):\n%s", c.script, diff)
+			}
+		})
+	}
+}
+
+// ComposeEnv keeps what a script exports for the later lines of its shell.
+func TestComposeEnv(t *testing.T) {
+	env := ComposeEnv("export COMPOSE_FILE=a.yml:b.yml\nexport COMPOSE_PROFILES=ci", pkgcmd.Env{"CI": "true"})
+	want := pkgcmd.Env{"CI": "true", "COMPOSE_FILE": "a.yml:b.yml", "COMPOSE_PROFILES": "ci"}
+	if diff := cmp.Diff(want, env); diff != "" {
+		t.Errorf("after the exports (-want +got):\n%s", diff)
+	}
+	env = ComposeEnv("unset COMPOSE_FILE", env)
+	want = pkgcmd.Env{"CI": "true", "COMPOSE_PROFILES": "ci"}
+	if diff := cmp.Diff(want, env); diff != "" {
+		t.Errorf("after unset (-want +got):\n%s", diff)
+	}
+}
+
 // A build argument written as a literal gives the command no input, so
 // its value is never stored.
 func TestScanComposeLiteralArg(t *testing.T) {
-	cmds := ScanCompose("docker compose build --build-arg API_KEY=canary-literal-X9x9 web", ".")
+	cmds := ScanCompose("docker compose build --build-arg API_KEY=canary-literal-X9x9 web", ".", nil)
 	if len(cmds) != 1 {
 		t.Fatalf("got %d commands, want 1", len(cmds))
 	}

@@ -1,0 +1,132 @@
+package link_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/blastradius-dev/blastradius/graph"
+)
+
+// The step's env sets COMPOSE_FILE to compose.yaml and compose.ci.yaml,
+// so docker compose build web reads both, as -f would: web's build gets
+// build argument NPM_TOKEN from NODE_AUTH, which the step sets from
+// secret NPM_TOKEN. esbuild's install script runs in web's build at the
+// step's line (7) and reaches the secret, certain.
+func TestComposeFileFromStepEnv(t *testing.T) {
+	files := composeShopFiles(`on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker compose build web
+        env:
+          COMPOSE_FILE: compose.yaml:compose.ci.yaml
+          NODE_AUTH: ${{ secrets.NPM_TOKEN }}
+`)
+	got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "secret:", "runtime:")
+	job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+	want := []string{
+		graph.ComposeBuildID(job, 7, "web") + " (certain)",
+		"secret:gha:o/shop/NPM_TOKEN (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// A GitLab job exports COMPOSE_FILE on one script line, and the build and
+// the push on the later lines read it: both use compose.yaml and
+// compose.ci.yaml, whose web names image shop-web-ci. So the job pushes
+// shop-web-ci, built from the root's Dockerfile, certain; shop-web of
+// compose.yaml alone is not pushed and stays possible, as worker's
+// image does.
+func TestComposeFileExportedPush(t *testing.T) {
+	files := composeShopFiles("")
+	delete(files, ".github/workflows/image.yml")
+	files["compose.ci.yaml"] = `services:
+  web:
+    image: ghcr.io/o/shop-web-ci:1
+`
+	files[".gitlab-ci.yml"] = `image-build:
+  image: docker:27
+  script:
+    - export COMPOSE_FILE=compose.yaml:compose.ci.yaml
+    - docker compose build web
+    - docker compose push web
+`
+	got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "pkg:docker/")
+	want := []string{
+		"pkg:docker/o/shop-web-ci?repository_url=ghcr.io (certain)",
+		"pkg:docker/o/shop-web?repository_url=ghcr.io (possible)",
+		"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// On CircleCI the job's environment sets COMPOSE_FILE, so the run step's
+// build and push read compose.ci.yaml too, as on GitLab above.
+func TestComposeFileCircleCIEnvironment(t *testing.T) {
+	files := composeShopFiles("")
+	delete(files, ".github/workflows/image.yml")
+	files["compose.ci.yaml"] = `services:
+  web:
+    image: ghcr.io/o/shop-web-ci:1
+`
+	files[".circleci/config.yml"] = `version: 2.1
+jobs:
+  image:
+    docker:
+      - image: cimg/base:stable
+    environment:
+      COMPOSE_FILE: compose.yaml:compose.ci.yaml
+    steps:
+      - checkout
+      - run: docker compose build web && docker compose push web
+workflows:
+  main:
+    jobs:
+      - image
+`
+	got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "pkg:docker/")
+	want := []string{
+		"pkg:docker/o/shop-web-ci?repository_url=ghcr.io (certain)",
+		"pkg:docker/o/shop-web?repository_url=ghcr.io (possible)",
+		"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// Service worker has profile tools. Compose ignores it unless a command
+// names it or enables tools (--profile, COMPOSE_PROFILES, or '*'). So
+// only those commands build it. Web, without profiles, is always built.
+// Both Dockerfiles run npm ci, so esbuild reaches each build.
+func TestComposeProfiles(t *testing.T) {
+	for script, want := range map[string][]string{
+		"docker compose build":                        {"web"},
+		"docker compose --profile tools build":        {"web", "worker"},
+		"COMPOSE_PROFILES=tools docker compose build": {"web", "worker"},
+		"docker compose --profile '*' build":          {"web", "worker"},
+		"docker compose build worker":                 {"worker"},
+		"docker compose --profile other build":        {"web"},
+	} {
+		files := composeShopFiles(composeShopStep(script))
+		files["compose.yaml"] = strings.Replace(files["compose.yaml"], "    image: ghcr.io/o/shop-worker:1\n",
+			"    image: ghcr.io/o/shop-worker:1\n    profiles: [tools]\n", 1)
+		got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "runtime:")
+		job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+		var wantIDs []string
+		for _, svc := range want {
+			wantIDs = append(wantIDs, graph.ComposeBuildID(job, 7, svc)+" (certain)")
+		}
+		if diff := cmp.Diff(wantIDs, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", script, diff)
+		}
+	}
+}
