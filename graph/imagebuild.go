@@ -62,4 +62,9 @@ const (
 	// profiles of its profiles key. Such a service is built or pushed
 	// only when a command names it or enables one of them.
 	AttrComposeProfiles = "profiles"
+	// AttrComposeInclude, on the node of a Compose service that the
+	// top-level include key of its file brings in from another file, is
+	// that file's path. Compose reads the included file's paths from its
+	// own project directory, so its build context stays as recorded.
+	AttrComposeInclude = "compose_include"
 )

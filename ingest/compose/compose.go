@@ -14,8 +14,14 @@
 //
 // Variables in image names are expanded to their defaults (${TAG:-1.2});
 // a variable without a default leaves the tag computed, and a name that a
-// variable forms is left out with a warning. The .env file, include and
-// extends are not read.
+// variable forms is left out with a warning. The .env file is not read.
+//
+// A service's extends key brings in the service it names, of the same
+// file or another file of the repository, and the top-level include key
+// the services of other files, which are recorded as services of the
+// including file. Their build contexts are read as Compose reads them:
+// an extended service's from its own file's folder, an included file's
+// from its project directory.
 package compose
 
 import (
@@ -47,14 +53,14 @@ func (*Parser) Format() string { return "compose" }
 var fileName = regexp.MustCompile(`^(docker-)?compose(\.[A-Za-z0-9_-]+)*\.ya?ml$`)
 
 // Detect implements ingest.Parser. It accepts the file names Compose uses
-// whose head has a services key.
+// whose head has a services or include key.
 func (*Parser) Detect(f *ingest.File) bool {
 	name := path.Base(strings.ReplaceAll(f.RelPath, `\`, "/"))
 	if !fileName.MatchString(name) {
 		return false
 	}
 	for _, line := range strings.Split(string(f.Head), "\n") {
-		if strings.HasPrefix(line, "services:") {
+		if strings.HasPrefix(line, "services:") || strings.HasPrefix(line, "include:") {
 			return true
 		}
 	}
@@ -75,29 +81,95 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 	if err != nil {
 		return err
 	}
-	services := field(root, "services")
-	if services == nil || services.Kind != yaml.MappingNode {
+	services := deref(field(root, "services"))
+	incs, varIncs := includes(root, f.RelPath)
+	if (services == nil || services.Kind != yaml.MappingNode) && len(incs)+len(varIncs) == 0 {
 		return ingest.Errorf(ingest.Position{File: f.Path, Line: root.Line}, "missing services mapping")
 	}
+	for _, v := range varIncs {
+		res.Warnf(ingest.Position{File: f.Path, Line: v.line}, "include: the file %s is named by a variable, so its services are not recorded", v.rel)
+	}
 	dir := path.Dir(strings.ReplaceAll(f.RelPath, `\`, "/"))
+	p := newProject(f, root)
+	seen := map[string]bool{}
+	if err := p.readServices(ctx, f, f.RelPath, dir, "", root, seen, res); err != nil {
+		return err
+	}
+	for _, inc := range incs {
+		if err := p.readIncluded(ctx, inc, seen, 0, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readServices reads the services of a Compose file: root is its root
+// node, rel its path in the repository and dir the folder its relative
+// paths start from. f gives the repository and the service nodes' file,
+// and include is the file's path when an include key of f brings it in.
+// seen holds the names of the services read so far, which keep the first
+// definition.
+func (p *project) readServices(ctx context.Context, f *ingest.File, rel, dir, include string, root *yaml.Node, seen map[string]bool, res *ingest.Result) error {
+	services := deref(field(root, "services"))
+	if services == nil || services.Kind != yaml.MappingNode {
+		return nil
+	}
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		name, svc := services.Content[i].Value, deref(services.Content[i+1])
-		if svc == nil || svc.Kind != yaml.MappingNode {
+		if svc == nil || svc.Kind != yaml.MappingNode || seen[name] {
 			continue
 		}
+		seen[name] = true
 		res.Records++
-		readService(f, dir, name, svc, deref(field(root, "secrets")), res)
+		svc, problem := p.extend(svc, rel, 0)
+		if problem != "" {
+			res.Warnf(ingest.Position{File: f.Path, Line: svc.Line, Col: svc.Column}, "service %s: %s, so only its own keys are read", name, problem)
+		}
+		readService(f, dir, include, name, svc, deref(field(root, "secrets")), res)
+	}
+	return nil
+}
+
+// readIncluded reads the services of a file that an include key names,
+// and those of the files it includes in turn, as services of the file
+// that p reads.
+func (p *project) readIncluded(ctx context.Context, inc included, seen map[string]bool, depth int, res *ingest.Result) error {
+	at := ingest.Position{File: p.f.Path, Line: inc.line}
+	if depth >= maxDepth {
+		res.Warnf(at, "include: files are followed at most %d deep, so the services of %s are not recorded", maxDepth, inc.rel)
+		return nil
+	}
+	root, err := p.load(inc.rel)
+	if err != nil {
+		res.Warnf(at, "include: the file %s is not read (%s), so its services are not recorded", inc.rel, reason(err))
+		return nil
+	}
+	g := *p.f
+	g.Path = p.fsPath(inc.rel)
+	if err := p.readServices(ctx, &g, inc.rel, inc.dir, inc.rel, root, seen, res); err != nil {
+		return err
+	}
+	nested, varIncs := includes(root, inc.rel)
+	for _, v := range varIncs {
+		res.Warnf(at, "include: the file %s is named by a variable in %s, so its services are not recorded", v.rel, inc.rel)
+	}
+	for _, n := range nested {
+		n.line = inc.line
+		if err := p.readIncluded(ctx, n, seen, depth+1, res); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // readService records the build of a service that has one, and the
 // image it builds, when it names one. secrets is the file's top-level
-// secrets mapping, or nil.
-func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res *ingest.Result) {
+// secrets mapping, or nil. include is the path of the file that an
+// include key brings the service in from, or "".
+func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.Node, res *ingest.Result) {
 	build, imageNode := deref(field(svc, "build")), deref(field(svc, "image"))
 	imageText := ""
 	if imageNode != nil && imageNode.Kind == yaml.ScalarNode {
@@ -165,6 +237,7 @@ func readService(f *ingest.File, dir, name string, svc, secrets *yaml.Node, res 
 		"dockerfile_id": dockerfileID, graph.AttrDockerfile: filePath, graph.AttrBuildContext: ctxPath,
 		graph.AttrComposeContext: setContext, graph.AttrComposeDockerfile: setDockerfile,
 		graph.AttrComposeProfiles: graph.JoinList(profiles(deref(field(svc, "profiles")))),
+		graph.AttrComposeInclude:  include,
 		graph.AttrBuildInputs:     graph.JoinList(b.VariableInputs()),
 		graph.AttrBuildArgValues:  graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, expand))),
 	})

@@ -172,8 +172,13 @@ func enabled(cmd registry.ComposeCommand, svc graph.Node) bool {
 // placeBuild sets a service's build context and Dockerfile from the paths
 // its files write (graph.AttrComposeContext, graph.AttrComposeDockerfile),
 // which Compose reads from base, the project directory, whatever file
-// wrote them. It reports false for a context outside the repository.
+// wrote them. It reports false for a context outside the repository. A
+// service that an include key brings in keeps its build, which its own
+// project directory placed.
 func placeBuild(svc graph.Node, base, repo string) (graph.Node, bool) {
+	if svc.Attr(graph.AttrComposeInclude) != "" {
+		return svc, true
+	}
 	context, dockerfile := svc.Attr(graph.AttrComposeContext), svc.Attr(graph.AttrComposeDockerfile)
 	if context == "" {
 		context = "."

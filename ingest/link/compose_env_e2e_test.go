@@ -130,3 +130,37 @@ func TestComposeProfiles(t *testing.T) {
 		}
 	}
 }
+
+// compose.yaml includes worker/compose.yaml, whose build . is worker/,
+// its own project directory. So docker compose build builds worker's
+// image too, from worker/Dockerfile, and the push after it links the
+// image to that Dockerfile, certain. Without the include, worker's image
+// would be linked only by its own file, possibly. The root's Dockerfile
+// installs nothing, so web's build and image are not reached; were
+// worker's build placed in the root, it would not be reached either.
+func TestComposeIncludedServicePushed(t *testing.T) {
+	files := composeShopFiles(composeShopStep("docker compose build && docker compose push"))
+	files["Dockerfile"] = "FROM alpine:3.20\n"
+	files["compose.yaml"] = `include:
+  - worker/compose.yaml
+services:
+  web:
+    build: .
+    image: ghcr.io/o/shop-web:1
+`
+	files["worker/compose.yaml"] = `services:
+  worker:
+    build: .
+    image: ghcr.io/o/shop-worker:1
+`
+	delete(files, "compose.ci.yaml")
+	got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "pkg:docker/", "runtime:")
+	job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+	want := []string{
+		"pkg:docker/o/shop-worker?repository_url=ghcr.io (certain)",
+		graph.ComposeBuildID(job, 7, "worker") + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
