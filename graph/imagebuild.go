@@ -38,7 +38,8 @@ const (
 	// that build or push images: docker compose build, up --build, push,
 	// and docker buildx bake with a Compose file. The value is a JSON array
 	// of objects with the fields line, dir, files, project_dir, services,
-	// profiles, all_profiles, inputs, builds, pushes, vars and env_known.
+	// profiles, all_profiles, inputs, builds, pushes, vars, env_known and
+	// publishers (host, id, possible, reason).
 	AttrComposeCommands = "compose_commands"
 	// EcosystemCompose is the ecosystem of the Package node of a Compose
 	// service that builds an image or names one (ComposeServiceID). Its

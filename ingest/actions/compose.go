@@ -1,6 +1,8 @@
 package actions
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -49,8 +51,58 @@ func (w *workflow) readComposeCommands(j *job, script, wd string, run *yaml.Node
 			line += cmd.Line
 		}
 		cmd.Line, cmd.Vars, cmd.EnvKnown = line, vars, true
+		if cmd.Pushes {
+			cmd.Publishers = w.composePublishers(j, line)
+		}
 		j.composeCmds = append(j.composeCmds, cmd)
 	}
+}
+
+// composePublishers returns the identities that the job's registry
+// logins so far act as, for a Compose command that pushes at line. They
+// are the job's GITHUB_TOKEN when its permissions let it push
+// (tokenPublish), the accounts of the secrets and written passwords it
+// logs in with, and the cloud identities of logins to one registry. The
+// logins of the command's own step count too, as for a docker push.
+func (w *workflow) composePublishers(j *job, line int) []registry.ComposePublisher {
+	hosts := map[string]bool{}
+	for h := range j.logins {
+		hosts[h] = true
+	}
+	for h := range j.secretLogins {
+		hosts[h] = true
+	}
+	for h := range j.literalLogins {
+		hosts[h] = true
+	}
+	tokenOK, tokenConf, tokenReason := w.tokenPublish(j)
+	var out []registry.ComposePublisher
+	for _, h := range slices.Sorted(maps.Keys(hosts)) {
+		if tokenOK && tokenRegistries[h] && j.logins[h] {
+			out = append(out, registry.ComposePublisher{Host: h, ID: graph.GHATokenIdentityID(j.rid),
+				Possible: tokenConf == graph.Possible, Reason: tokenReason})
+		}
+		for _, cred := range j.secretLogins[h] {
+			out = append(out, registry.ComposePublisher{Host: h, ID: w.registryAccount(line, h, cred),
+				Reason: "the job logs in to " + h + " with secret " + cred + " and pushes the image with Docker Compose"})
+		}
+		for _, lit := range j.literalLogins[h] {
+			out = append(out, registry.ComposePublisher{Host: h, ID: w.literalAccount(line, h, lit),
+				Reason: "the job logs in to " + h + " with a password written into the workflow and pushes the image with Docker Compose"})
+		}
+	}
+	for _, l := range j.cloudLogins {
+		h := l.registryHost()
+		if h == "" {
+			continue
+		}
+		for _, id := range l.identsAt(j) {
+			w.writeCloudIdentity(j, id)
+			out = append(out, registry.ComposePublisher{Host: h, ID: id.id, Possible: l.maybe || id.maybe,
+				Reason: "the job logs in to " + h + " with " + l.tool + " as " + id.label + " and pushes the image with Docker Compose"})
+		}
+	}
+	return out
 }
 
 // writeComposeCommands sets the job's graph.AttrComposeCommands, with the

@@ -531,20 +531,7 @@ func (w *workflow) writePublish(j *job) {
 	if len(j.pushes) == 0 {
 		return
 	}
-	conf := graph.Certain
-	reason := "the job pushes the image with its GITHUB_TOKEN, whose permissions grant packages:write"
-	tokenOK := true
-	switch {
-	case j.perms.Default:
-		conf = graph.Possible
-		reason = "the job pushes the image with its GITHUB_TOKEN; the repository's default token permissions are not in the input, and the push needs packages:write"
-	case !j.perms.has("packages", "write"):
-		tokenOK = false
-	}
-	// A workflow that is only called runs with its caller's token
-	// permissions, which it does not show. The secrets it logs in with are
-	// its caller's, passed by name, so they still count.
-	tokenOK = tokenOK && !w.calledOnly()
+	tokenOK, conf, reason := w.tokenPublish(j)
 	ident := graph.GHATokenIdentityID(j.rid)
 	for _, p := range j.pushes {
 		if p.scope != "" {
@@ -581,19 +568,47 @@ func (w *workflow) writePublish(j *job) {
 	}
 }
 
+// tokenPublish reports whether the job's GITHUB_TOKEN can push images,
+// with the confidence and the reason of its CAN_PUBLISH edges. The push
+// needs packages:write: certain when the job's permissions grant it,
+// possible when they are the repository's default, which the input does
+// not show.
+func (w *workflow) tokenPublish(j *job) (bool, graph.Confidence, string) {
+	conf := graph.Certain
+	reason := "the job pushes the image with its GITHUB_TOKEN, whose permissions grant packages:write"
+	ok := true
+	switch {
+	case j.perms.Default:
+		conf = graph.Possible
+		reason = "the job pushes the image with its GITHUB_TOKEN; the repository's default token permissions are not in the input, and the push needs packages:write"
+	case !j.perms.has("packages", "write"):
+		ok = false
+	}
+	// A workflow that is only called runs with its caller's token
+	// permissions, which it does not show. The secrets it logs in with are
+	// its caller's, passed by name, so they still count.
+	return ok && !w.calledOnly(), conf, reason
+}
+
 // literalPublish writes the registry account that a password written
 // into the workflow logs in as, and its CAN_PUBLISH to an image pushed
 // after the login.
 func (w *workflow) literalPublish(p imagePush, lit, name string) {
-	host := registry.ImageHost(p.image)
+	account := w.literalAccount(p.line, registry.ImageHost(p.image), lit)
+	w.publishImage(p, account, name, "with a password written into the workflow")
+}
+
+// literalAccount writes the account on a registry host that a password
+// written into the workflow logs in as, and returns its id.
+func (w *workflow) literalAccount(line int, host, lit string) string {
 	account := graph.RegistryAccountID(host, lit)
-	w.b.node(account, graph.NodeIdentity, host+" account of a password written in "+w.rel, p.line, attrs{
+	w.b.node(account, graph.NodeIdentity, host+" account of a password written in "+w.rel, line, attrs{
 		graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
 	})
-	w.b.edge(lit, graph.EdgeAuthenticatesAs, account, graph.Certain, p.line, attrs{
+	w.b.edge(lit, graph.EdgeAuthenticatesAs, account, graph.Certain, line, attrs{
 		graph.AttrReason: "the job logs in to " + host + " with a password written into the workflow",
 	})
-	w.publishImage(p, account, name, "with a password written into the workflow")
+	return account
 }
 
 // secretPublish writes the registry account a secret logs in as and its

@@ -326,6 +326,10 @@ type jobState struct {
 	// shells are the run steps and aws-cli orb logins, each in a shell
 	// of its own, by the index of its first effect in scan.
 	shells []pkgcmd.Shell
+	// composeCmds are the Compose commands of the run steps, and
+	// composeAt the index in scripts of each one's step.
+	composeCmds []registry.ComposeCommand
+	composeAt   []int
 }
 
 func (j *jobState) useOrb(o *orb, elem string, line int) {

@@ -48,14 +48,18 @@ type paramValue struct {
 // names the image. A variable the job's own environment sets is not a
 // secret of the project and gives no account. A push from a container that
 // the job's Docker config does not reach counts only the container's own
-// credentials.
+// credentials. A Compose command that pushes records the accounts of the
+// logins of its run step and the steps before it
+// (registry.ComposePublisher), for the linker.
 func (c *converter) registryPublish(j *jobState) {
 	accounts := map[string][]string{} // registry host -> account ids
-	for _, s := range j.scripts {
+	publishers := false
+	for i, s := range j.scripts {
 		logins, pushes := registry.Scan(s.text, nil)
 		for _, l := range logins {
 			accounts[l.Host] = append(accounts[l.Host], c.loginAccounts(j, l, s.line)...)
 		}
+		publishers = j.composePublishers(i, accounts) || publishers
 		for _, p := range pushes {
 			host := registry.ImageHost(p.Image)
 			name := p.Image.PURL(false)
@@ -76,6 +80,9 @@ func (c *converter) registryPublish(j *jobState) {
 				c.b.Edge(id, graph.EdgeCanPublish, name, conf, s.line, attrs{graph.AttrReason: text})
 			}
 		}
+	}
+	if publishers {
+		c.b.SetAttr(j.rid, graph.AttrComposeCommands, registry.EncodeCompose(j.composeCmds))
 	}
 }
 

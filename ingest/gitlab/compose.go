@@ -1,6 +1,8 @@
 package gitlab
 
 import (
+	"fmt"
+	"maps"
 	"path"
 	"slices"
 
@@ -38,11 +40,34 @@ func (c *converter) composeCommands(j *jobState) {
 				cmd.Files[i] = path.Clean(c.inRepo(f))
 			}
 			cmds = append(cmds, cmd)
+			j.composeAt = append(j.composeAt, i)
 		}
 		// The lines of a shell share what they export.
 		env = registry.ComposeEnv(s.str, env)
 	}
+	j.composeCmds = cmds
 	if v := registry.EncodeCompose(cmds); v != "" {
 		j.attrs[graph.AttrComposeCommands] = v
 	}
+}
+
+// composePublishers records on the Compose commands of script i that
+// push the identities that the job's logins so far act as, by registry
+// host (see registryPublish), and reports whether it recorded any.
+func (j *jobState) composePublishers(i int, logins map[string][]registryLogin) bool {
+	added := false
+	for k, at := range j.composeAt {
+		if at != i || !j.composeCmds[k].Pushes {
+			continue
+		}
+		for _, h := range slices.Sorted(maps.Keys(logins)) {
+			for _, rl := range logins[h] {
+				j.composeCmds[k].Publishers = append(j.composeCmds[k].Publishers, registry.ComposePublisher{
+					Host: h, ID: rl.identity, Possible: rl.conf == graph.Possible,
+					Reason: fmt.Sprintf("the job logs in to %s with %s and pushes the image with Docker Compose", h, rl.credential)})
+				added = true
+			}
+		}
+	}
+	return added
 }

@@ -179,6 +179,10 @@ type jobState struct {
 	literals map[string]string
 	// idTokens are the names of the job's id_tokens: entries.
 	idTokens []string
+	// composeCmds are the Compose commands of the job's scripts, and
+	// composeAt the index in scripts of each one's script.
+	composeCmds []registry.ComposeCommand
+	composeAt   []int
 	// oidcRoles maps an ID token to the roles and service accounts the
 	// job exchanges it for, for the linker (attr oidc_identities of the
 	// token's subject).

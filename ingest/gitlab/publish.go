@@ -29,16 +29,20 @@ type registryLogin struct {
 // a command that only names the image. The logins of every script count,
 // since a login lasts for the job, except for a push from a container that
 // the job's Docker config does not reach: only the container's own
-// credentials count for it.
+// credentials count for it. A Compose command that pushes records the
+// identities of the logins of its script and the scripts before it
+// (registry.ComposePublisher), for the linker.
 func (c *converter) registryPublish(j *jobState) {
 	logins := map[string][]registryLogin{} // by registry host
 	expand := func(s string) string { return c.expand(j, s) }
-	for _, s := range j.scripts {
+	publishers := false
+	for i, s := range j.scripts {
 		base := c.lineOf(j, s)
 		ls, pushes := registry.Scan(s.str, expand)
 		for _, l := range ls {
 			logins[l.Host] = append(logins[l.Host], c.loginIdentities(j, l, base)...)
 		}
+		publishers = j.composePublishers(i, logins) || publishers
 		for _, p := range pushes {
 			host := registry.ImageHost(p.Image)
 			name := p.Image.PURL(false)
@@ -62,6 +66,9 @@ func (c *converter) registryPublish(j *jobState) {
 				c.b.Edge(rl.identity, graph.EdgeCanPublish, name, conf, base, attrs{graph.AttrReason: text})
 			}
 		}
+	}
+	if publishers {
+		c.b.SetAttr(j.rid, graph.AttrComposeCommands, registry.EncodeCompose(j.composeCmds))
 	}
 }
 

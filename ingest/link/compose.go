@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -32,9 +33,10 @@ func (v *view) composeServices() map[string][]graph.Node {
 }
 
 // composeFiles returns the Compose files that a command reads, as the
-// id prefixes of composeServices: those of its Files (-f or
-// COMPOSE_FILE), else the first default file of its folder that the
-// input holds services of, and the first override file there.
+// id prefixes of composeServices. They are those of its Files (-f or
+// COMPOSE_FILE). Without any, they are the first default file of its
+// folder that the input holds services of, and the first override file
+// there.
 func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]graph.Node) []string {
 	prefix := func(file string) string {
 		return strings.TrimSuffix(graph.ComposeServiceID(repo, path.Clean(file), ""), "#")
@@ -110,7 +112,10 @@ func selectedServices(cmd registry.ComposeCommand, repo string, files []string, 
 //
 // An image that a push command pushes (docker compose push, or build
 // --push) after the job built its service DEPENDS_ON the Dockerfile, or
-// the stage the service targets, certain.
+// the stage the service targets, certain. Each identity that the job's
+// logins to the image's registry act as (registry.ComposePublisher) can
+// publish every image that a push command pushes, built in the job or
+// not.
 func (v *view) readComposeBuilds() {
 	index := v.composeServices()
 	if len(index) == 0 {
@@ -134,10 +139,11 @@ func (v *view) readComposeBuilds() {
 					added = append(added, rt)
 					built[svc.Attr(graph.AttrComposeService)] = rt
 				}
-				if cmd.Pushes {
-					if rt, ok := built[svc.Attr(graph.AttrComposeService)]; ok && svc.Attr("image") != "" {
+				if cmd.Pushes && svc.Attr("image") != "" {
+					if rt, ok := built[svc.Attr(graph.AttrComposeService)]; ok {
 						v.composePush(job, cmd, svc, rt)
 					}
+					v.composePublish(job, cmd, svc)
 				}
 			}
 		}
@@ -342,6 +348,40 @@ func (v *view) composePush(job graph.Node, cmd registry.ComposeCommand, svc grap
 	e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s builds %s with context %s for service %s of %s (%s) and pushes the image with Docker Compose",
 		job.Label, kind, ctx, svc.Attr(graph.AttrComposeService), svc.Attr("path"), rt.ID))
 	v.addEdge(e)
+}
+
+// composePublish gives CAN_PUBLISH to the image of a service that a job's
+// Compose command pushes from each identity that the job's logins to the
+// image's registry act as.
+func (v *view) composePublish(job graph.Node, cmd registry.ComposeCommand, svc graph.Node) {
+	img := svc.Attr("image")
+	if _, ok := v.node(img); !ok {
+		return
+	}
+	host := registry.DockerHub
+	if _, q, ok := strings.Cut(img, "?repository_url="); ok {
+		q, _, _ = strings.Cut(q, "&")
+		if u, err := url.QueryUnescape(q); err == nil {
+			host = registry.NormalHost(u)
+		}
+	}
+	pos := job.Pos
+	pos.Line = cmd.Line
+	for _, p := range cmd.Publishers {
+		if p.Host != host {
+			continue
+		}
+		if _, ok := v.node(p.ID); !ok {
+			continue
+		}
+		e := graph.Edge{From: p.ID, To: img, Kind: graph.EdgeCanPublish, Confidence: graph.Certain, Pos: pos}
+		if p.Possible {
+			e.Confidence = graph.Possible
+		}
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("%s; the push of service %s of %s pushes this image (job %s)",
+			p.Reason, svc.Attr(graph.AttrComposeService), svc.Attr("path"), job.Label))
+		v.addEdge(e)
+	}
 }
 
 // addComposeVars records the variables of a job's environment that a

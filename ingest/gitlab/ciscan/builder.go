@@ -55,6 +55,13 @@ func (b *Builder) Node(id string, kind graph.NodeKind, label string, line int, a
 	b.res.AddNode(graph.Node{ID: id, Kind: kind, Label: label, Attrs: a.clean(), Pos: graph.Pos{File: b.file, Line: line}})
 }
 
+// SetAttr replaces an attribute of a node added before.
+func (b *Builder) SetAttr(id, key, value string) {
+	if i, ok := b.nodes[id]; ok {
+		b.res.Nodes[i].SetAttr(key, value)
+	}
+}
+
 // Edge adds an edge, or the attributes it lacked to one added before.
 func (b *Builder) Edge(from string, kind graph.EdgeKind, to string, conf graph.Confidence, line int, a Attrs) {
 	key := graph.EdgeKey{From: from, Kind: kind, To: to}

@@ -60,6 +60,24 @@ type ComposeCommand struct {
 	// none (GitHub Actions, where a secret reaches a step only through
 	// its env or an expression).
 	EnvKnown bool `json:"env_known,omitempty"`
+	// Publishers are, for a command that pushes, the identities that the
+	// job's registry logins before it act as: the CI reader writes their
+	// nodes, and the linker gives each CAN_PUBLISH to the pushed images
+	// of its registry.
+	Publishers []ComposePublisher `json:"publishers,omitempty"`
+}
+
+// ComposePublisher is an identity that a job's login to a registry acts
+// as when a Compose command pushes to it.
+type ComposePublisher struct {
+	// Host is the registry (DockerHub for Docker Hub), ID the identity's
+	// node.
+	Host string `json:"host"`
+	ID   string `json:"id"`
+	// Possible is set when the job may not act as the identity when it
+	// pushes. Reason tells how it logs in.
+	Possible bool   `json:"possible,omitempty"`
+	Reason   string `json:"reason,omitempty"`
 }
 
 // ComposeDefaultFiles are the files that Compose reads when no -f names
