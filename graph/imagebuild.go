@@ -38,8 +38,8 @@ const (
 	// that build or push images: docker compose build, up --build, push,
 	// and docker buildx bake with a Compose file. The value is a JSON array
 	// of objects with the fields line, dir, files, project_dir, services,
-	// profiles, all_profiles, inputs, builds, pushes, vars, env_known and
-	// publishers (host, id, possible, reason).
+	// profiles, all_profiles, dependencies, inputs, builds, pushes, vars,
+	// env_known and publishers (host, id, possible, reason).
 	AttrComposeCommands = "compose_commands"
 	// EcosystemCompose is the ecosystem of the Package node of a Compose
 	// service that builds an image or names one (ComposeServiceID). Its
@@ -68,4 +68,8 @@ const (
 	// that file's path. Compose reads the included file's paths from its
 	// own project directory, so its build context stays as recorded.
 	AttrComposeInclude = "compose_include"
+	// AttrComposeDependsOn, on the node of a Compose service, lists the
+	// services of its depends_on key, which up, run and build
+	// --with-dependencies act on with it.
+	AttrComposeDependsOn = "depends_on"
 )

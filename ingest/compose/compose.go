@@ -176,7 +176,7 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 		imageText = imageNode.Value
 	}
 	if build == nil {
-		imageOnly(f, name, imageNode, imageText, res)
+		imageOnly(f, name, svc, imageNode, imageText, res)
 		return
 	}
 	forImage := ""
@@ -236,10 +236,11 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 		graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()),
 		"dockerfile_id": dockerfileID, graph.AttrDockerfile: filePath, graph.AttrBuildContext: ctxPath,
 		graph.AttrComposeContext: setContext, graph.AttrComposeDockerfile: setDockerfile,
-		graph.AttrComposeProfiles: graph.JoinList(profiles(deref(field(svc, "profiles")))),
-		graph.AttrComposeInclude:  include,
-		graph.AttrBuildInputs:     graph.JoinList(b.VariableInputs()),
-		graph.AttrBuildArgValues:  graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, expand))),
+		graph.AttrComposeProfiles:  graph.JoinList(profiles(deref(field(svc, "profiles")))),
+		graph.AttrComposeInclude:   include,
+		graph.AttrComposeDependsOn: graph.JoinList(dependsOn(deref(field(svc, "depends_on")))),
+		graph.AttrBuildInputs:      graph.JoinList(b.VariableInputs()),
+		graph.AttrBuildArgValues:   graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, expand))),
 	})
 	defer func() {
 		for k, v := range svcAttrs {
@@ -282,7 +283,7 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 // imageOnly records a service with an image and no build, such as an
 // override file's service that renames the image an earlier file builds.
 // The linker merges its node into that earlier service.
-func imageOnly(f *ingest.File, name string, imageNode *yaml.Node, imageText string, res *ingest.Result) {
+func imageOnly(f *ingest.File, name string, svc, imageNode *yaml.Node, imageText string, res *ingest.Result) {
 	if imageText == "" {
 		return
 	}
@@ -294,12 +295,37 @@ func imageOnly(f *ingest.File, name string, imageNode *yaml.Node, imageText stri
 	imageName := ref.PURL(false)
 	res.AddNode(graph.Node{ID: imageName, Kind: graph.NodePackage, Label: ref.Name(), Pos: at,
 		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: ref.Name()}})
+	attrs := map[string]string{
+		"ecosystem": graph.EcosystemCompose, graph.AttrName: name, "path": f.RelPath, graph.AttrComposeService: name,
+		graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()), "image": imageName,
+	}
+	if deps := dependsOn(deref(field(svc, "depends_on"))); len(deps) > 0 {
+		attrs[graph.AttrComposeDependsOn] = graph.JoinList(deps)
+	}
 	res.AddNode(graph.Node{ID: graph.ComposeServiceID(f.RepoID(), f.RelPath, name), Kind: graph.NodePackage,
-		Label: f.Repo + "/" + f.RelPath + "#" + name, Pos: at,
-		Attrs: map[string]string{
-			"ecosystem": graph.EcosystemCompose, graph.AttrName: name, "path": f.RelPath, graph.AttrComposeService: name,
-			graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()), "image": imageName,
-		}})
+		Label: f.Repo + "/" + f.RelPath + "#" + name, Pos: at, Attrs: attrs})
+}
+
+// dependsOn returns the services of a service's depends_on key: a list
+// of names, or a mapping whose keys name them.
+func dependsOn(n *yaml.Node) []string {
+	var out []string
+	switch {
+	case n == nil:
+	case n.Kind == yaml.SequenceNode:
+		for _, it := range n.Content {
+			if it = deref(it); it != nil && it.Kind == yaml.ScalarNode && it.Value != "" {
+				out = append(out, it.Value)
+			}
+		}
+	case n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i].Value; k != "" && k != "<<" {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // profiles returns the names of a service's profiles key. A name that a

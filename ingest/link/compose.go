@@ -61,8 +61,10 @@ func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]g
 }
 
 // selectedServices returns the services with a build that a command
-// acts on, by name: those it names, or all of its files' services whose
-// profiles the command enables (enabled). A service of a later file
+// acts on, by name. They are those it names, with those they depend on
+// when the command starts or builds them too
+// (registry.ComposeCommand.Dependencies). A command that names none acts
+// on all of its files' services whose profiles it enables (enabled). A service of a later file
 // replaces one of the same name of an earlier file, as Compose merges
 // them. A service without a build is left out.
 func selectedServices(cmd registry.ComposeCommand, repo string, files []string, index map[string][]graph.Node) []graph.Node {
@@ -84,6 +86,8 @@ func selectedServices(cmd registry.ComposeCommand, repo string, files []string, 
 			}
 		}
 		slices.Sort(names)
+	} else if cmd.Dependencies {
+		names = withDependencies(names, byName)
 	}
 	var out []graph.Node
 	for _, name := range names {
@@ -158,6 +162,25 @@ func (v *view) readComposeBuilds() {
 	}
 }
 
+// withDependencies returns the services named and those they depend on
+// (graph.AttrComposeDependsOn), directly or through others, each once.
+func withDependencies(names []string, byName map[string]graph.Node) []string {
+	out := slices.Clone(names)
+	seen := map[string]bool{}
+	for _, n := range names {
+		seen[n] = true
+	}
+	for i := 0; i < len(out); i++ {
+		for _, dep := range graph.SplitList(byName[out[i]].Attr(graph.AttrComposeDependsOn)) {
+			if !seen[dep] {
+				seen[dep] = true
+				out = append(out, dep)
+			}
+		}
+	}
+	return out
+}
+
 // enabled reports whether a command that names no service acts on a
 // service: one without profiles, or with a profile that the command
 // enables. A profile that a variable names counts as enabled, since its
@@ -216,7 +239,8 @@ func placeBuild(svc graph.Node, base, repo string) (graph.Node, bool) {
 // mergeService returns the node of a service that a later Compose file
 // overrides: the later file's attributes replace the earlier file's, and
 // those it leaves out are kept. A target or build argument that only the
-// earlier file sets is kept too, as Compose merges the two.
+// earlier file sets is kept too, as Compose merges the two, and so are
+// the services it depends on.
 func mergeService(base, over graph.Node) graph.Node {
 	attrs := make(map[string]string, len(base.Attrs)+len(over.Attrs))
 	for k, val := range base.Attrs {
@@ -224,7 +248,7 @@ func mergeService(base, over graph.Node) graph.Node {
 	}
 	for k, val := range over.Attrs {
 		switch k {
-		case graph.AttrBuildInputs, graph.AttrBuildArgValues:
+		case graph.AttrBuildInputs, graph.AttrBuildArgValues, graph.AttrComposeDependsOn:
 			attrs[k] = graph.JoinList(append(graph.SplitList(attrs[k]), graph.SplitList(val)...))
 		default:
 			attrs[k] = val

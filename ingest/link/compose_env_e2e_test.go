@@ -136,8 +136,8 @@ func TestComposeProfiles(t *testing.T) {
 // image too, from worker/Dockerfile, and the push after it links the
 // image to that Dockerfile, certain. Without the include, worker's image
 // would be linked only by its own file, possibly. The root's Dockerfile
-// installs nothing, so web's build and image are not reached; were
-// worker's build placed in the root, it would not be reached either.
+// installs nothing, so web's build and image are not reached. A build of
+// worker placed in the root would not be reached either.
 func TestComposeIncludedServicePushed(t *testing.T) {
 	files := composeShopFiles(composeShopStep("docker compose build && docker compose push"))
 	files["Dockerfile"] = "FROM alpine:3.20\n"
@@ -162,5 +162,33 @@ services:
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
+
+// Service web depends on worker. up and run start worker with web, so
+// with --build they build it too, unless --no-deps; build builds it only
+// with --with-dependencies. Both Dockerfiles run npm ci, so esbuild
+// reaches each build.
+func TestComposeDependencies(t *testing.T) {
+	for script, want := range map[string][]string{
+		"docker compose up --build -d web":             {"web", "worker"},
+		"docker compose run --build --rm web npm test": {"web", "worker"},
+		"docker compose run --build --no-deps web sh":  {"web"},
+		"docker compose build web":                     {"web"},
+		"docker compose build --with-dependencies web": {"web", "worker"},
+		"docker compose run --rm web npm test":         nil,
+	} {
+		files := composeShopFiles(composeShopStep(script))
+		files["compose.yaml"] = strings.Replace(files["compose.yaml"], "    image: ghcr.io/o/shop-web:1\n",
+			"    image: ghcr.io/o/shop-web:1\n    depends_on:\n      worker:\n        condition: service_started\n", 1)
+		got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "runtime:")
+		job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+		var wantIDs []string
+		for _, svc := range want {
+			wantIDs = append(wantIDs, graph.ComposeBuildID(job, 7, svc)+" (certain)")
+		}
+		if diff := cmp.Diff(wantIDs, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", script, diff)
+		}
 	}
 }

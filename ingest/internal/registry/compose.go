@@ -43,6 +43,10 @@ type ComposeCommand struct {
 	// gives, or docker buildx bake.
 	Profiles    []string `json:"profiles,omitempty"`
 	AllProfiles bool     `json:"all_profiles,omitempty"`
+	// Dependencies is set when the command acts on the services that the
+	// named ones depend on (depends_on) too: up and run, unless
+	// --no-deps, build --with-dependencies and push --include-deps.
+	Dependencies bool `json:"dependencies,omitempty"`
 	// Inputs are the graph.AttrBuildInputs entries of the --build-arg
 	// options of docker compose build, which every service's build gets:
 	// the variables that give the arguments, never their values.
@@ -75,7 +79,7 @@ type ComposePublisher struct {
 	Host string `json:"host"`
 	ID   string `json:"id"`
 	// Possible is set when the job may not act as the identity when it
-	// pushes. Reason tells how it logs in.
+	// pushes. Reason is how it logs in, for the edge's reason.
 	Possible bool   `json:"possible,omitempty"`
 	Reason   string `json:"reason,omitempty"`
 }
@@ -106,6 +110,9 @@ var composeValues = map[string]map[string]bool{
 		"--no-attach": true, "--wait-timeout": true},
 	"bake": {"--set": true, "--metadata-file": true, "--call": true, "--allow": true, "--provenance": true, "--sbom": true,
 		"--progress": true, "--builder": true},
+	"run": {"-e": true, "--env": true, "--env-from-file": true, "-v": true, "--volume": true, "-p": true, "--publish": true,
+		"-w": true, "--workdir": true, "-u": true, "--user": true, "--name": true, "--entrypoint": true, "-l": true,
+		"--label": true, "--cap-add": true, "--cap-drop": true, "--pull": true},
 }
 
 // composeArgs returns the words after "compose" of docker compose, podman
@@ -134,7 +141,7 @@ func composeArgs(words []string) ([]string, bool) {
 //
 // docker compose build builds the services' images, and pushes them too
 // with --push. docker compose up builds them only with --build, and
-// pushes nothing. docker compose push pushes the images that the
+// pushes nothing; so does docker compose run SERVICE, for that service. docker compose push pushes the images that the
 // services name, which an earlier command built. docker buildx bake builds the services of
 // the Compose files that -f names, or of the default files, and pushes
 // them with --push.
@@ -213,12 +220,16 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 	sub, rest := args[i], args[i+1:]
 	var services []string
 	var buildArgs []BuildArg
-	build, push := false, false
+	build, push, noDeps, withDeps := false, false, false, false
 	for j := 0; j < len(rest); j++ {
 		a := rest[j]
 		name, value, has := strings.Cut(a, "=")
 		if !strings.HasPrefix(a, "-") {
 			services = append(services, a)
+			if sub == "run" {
+				// The words after the service are its command.
+				break
+			}
 			continue
 		}
 		if !has && composeValues[sub][name] && j+1 < len(rest) {
@@ -233,7 +244,11 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 				return ComposeCommand{}, false
 			}
 		case "--build":
-			build = sub == "up"
+			build = sub == "up" || sub == "run"
+		case "--no-deps":
+			noDeps = true
+		case "--with-dependencies", "--include-deps":
+			withDeps = !has || value == "true"
 		case "--push":
 			push = sub == "build" && (!has || value == "true")
 		case "--build-arg":
@@ -245,14 +260,14 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 
 	switch sub {
 	case "build":
-		cmd.Builds, cmd.Pushes = true, push
-	case "up":
-		if !build {
+		cmd.Builds, cmd.Pushes, cmd.Dependencies = true, push, withDeps
+	case "up", "run":
+		if !build || sub == "run" && len(services) == 0 {
 			return ComposeCommand{}, false
 		}
-		cmd.Builds = true
+		cmd.Builds, cmd.Dependencies = true, !noDeps
 	case "push":
-		cmd.Pushes = true
+		cmd.Pushes, cmd.Dependencies = true, withDeps
 	default:
 		return ComposeCommand{}, false
 	}

@@ -23,7 +23,7 @@ func TestScanCompose(t *testing.T) {
 		{"build --push", "cd deploy && docker compose build --push", ".", []ComposeCommand{
 			{Line: 1, Dir: "deploy", Builds: true, Pushes: true}}},
 		{"up --build", "docker compose up -d --build --scale web=2 web", ".", []ComposeCommand{
-			{Line: 1, Dir: ".", Services: []string{"web"}, Builds: true}}},
+			{Line: 1, Dir: ".", Services: []string{"web"}, Builds: true, Dependencies: true}}},
 		{"up without --build", "docker compose up -d", ".", nil},
 		{"other subcommands", "docker compose pull\ndocker compose run --rm web npm test\ndocker compose down", ".", nil},
 		{"bake with a compose file", "docker buildx bake -f compose.yaml --push api", ".", []ComposeCommand{
@@ -69,7 +69,7 @@ func TestScanComposeEnvironment(t *testing.T) {
 		{"COMPOSE_PROFILES", "docker compose build", ".", pkgcmd.Env{"COMPOSE_PROFILES": "ci, e2e"}, []ComposeCommand{
 			{Line: 1, Dir: ".", Profiles: []string{"ci", "e2e"}, Builds: true}}},
 		{"every profile", "docker compose --profile '*' up --build", ".", nil, []ComposeCommand{
-			{Line: 1, Dir: ".", AllProfiles: true, Builds: true}}},
+			{Line: 1, Dir: ".", AllProfiles: true, Builds: true, Dependencies: true}}},
 		{"dry run", "docker compose --dry-run build\ndocker compose build --dry-run --push\ndocker compose push --dry-run web\ndocker buildx bake --print", ".", nil, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -78,6 +78,27 @@ func TestScanComposeEnvironment(t *testing.T) {
 				t.Errorf("ScanCompose(%q) (-want +got):\n%s", c.script, diff)
 			}
 		})
+	}
+}
+
+// run --build builds its one service, whose command follows it, and up
+// and run start the services it depends on too unless --no-deps. build
+// acts on them with --with-dependencies, and push with --include-deps.
+func TestScanComposeDependencies(t *testing.T) {
+	for script, want := range map[string]ComposeCommand{
+		"docker compose run --build --rm -e CI=1 -v .:/src web npm test": {Services: []string{"web"}, Builds: true, Dependencies: true},
+		"docker compose run --build --no-deps web sh":                    {Services: []string{"web"}, Builds: true},
+		"docker compose up --build --no-deps web worker":                 {Services: []string{"web", "worker"}, Builds: true},
+		"docker compose build --with-dependencies web":                   {Services: []string{"web"}, Builds: true, Dependencies: true},
+		"docker compose push --include-deps web":                         {Services: []string{"web"}, Pushes: true, Dependencies: true},
+	} {
+		want.Line, want.Dir = 1, "."
+		if diff := cmp.Diff([]ComposeCommand{want}, ScanCompose(script, ".", nil)); diff != "" {
+			t.Errorf("ScanCompose(%q) (-want +got):\n%s", script, diff)
+		}
+	}
+	if got := ScanCompose("docker compose run --build", ".", nil); got != nil {
+		t.Errorf("run without a service = %v, want none", got)
 	}
 }
 
