@@ -38,8 +38,8 @@ const (
 	// that build or push images: docker compose build, up --build, push,
 	// and docker buildx bake with a Compose file. The value is a JSON array
 	// of objects with the fields line, dir, files, project_dir, services,
-	// profiles, all_profiles, dependencies, inputs, builds, pushes, vars,
-	// env_known and publishers (host, id, possible, reason).
+	// profiles, all_profiles, dependencies, no_dotenv, inputs, builds,
+	// pushes, vars, env_known and publishers (host, id, possible, reason).
 	AttrComposeCommands = "compose_commands"
 	// EcosystemCompose is the ecosystem of the Package node of a Compose
 	// service that builds an image or names one (ComposeServiceID). Its
@@ -72,4 +72,13 @@ const (
 	// services of its depends_on key, which up, run and build
 	// --with-dependencies act on with it.
 	AttrComposeDependsOn = "depends_on"
+	// AttrDotenvComposeFile, AttrDotenvComposeSeparator and
+	// AttrDotenvComposeProfiles, on the node of a Compose service, are
+	// COMPOSE_FILE, COMPOSE_PATH_SEPARATOR and COMPOSE_PROFILES as the .env
+	// file of its file's folder sets them. Compose reads them from the
+	// project directory's .env when the environment and the command do
+	// not set them.
+	AttrDotenvComposeFile      = "dotenv_compose_file"
+	AttrDotenvComposeSeparator = "dotenv_compose_path_separator"
+	AttrDotenvComposeProfiles  = "dotenv_compose_profiles"
 )

@@ -43,6 +43,7 @@ var canaries = []string{
 	"canary-ud-plain-K4s9",      // value of plain-looking name in the same docker run
 	"canary-buildarg-P2q7",      // build argument of plain-looking name, written out
 	"canary-compose-env-J3w5",   // Compose service environment
+	"canary-dotenv-K8m3-X9x9",   // Compose .env value that a build argument reads
 	"canary-cfn-param-Z6n4",     // NoEcho parameter default of a SAM template
 	"canary-cfn-env-T5m1",       // SAM function environment variable
 	"canary-sls-env-Q2w8",       // Serverless Framework provider environment

@@ -91,6 +91,7 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 	}
 	dir := path.Dir(strings.ReplaceAll(f.RelPath, `\`, "/"))
 	p := newProject(f, root)
+	p.vars = p.dotenv(dir)
 	seen := map[string]bool{}
 	if err := p.readServices(ctx, f, f.RelPath, dir, "", root, seen, res); err != nil {
 		return err
@@ -128,7 +129,7 @@ func (p *project) readServices(ctx context.Context, f *ingest.File, rel, dir, in
 		if problem != "" {
 			res.Warnf(ingest.Position{File: f.Path, Line: svc.Line, Col: svc.Column}, "service %s: %s, so only its own keys are read", name, problem)
 		}
-		readService(f, dir, include, name, svc, deref(field(root, "secrets")), res)
+		readService(f, dir, include, name, svc, deref(field(root, "secrets")), p.vars, res)
 	}
 	return nil
 }
@@ -168,15 +169,16 @@ func (p *project) readIncluded(ctx context.Context, inc included, seen map[strin
 // readService records the build of a service that has one, and the
 // image it builds, when it names one. secrets is the file's top-level
 // secrets mapping, or nil. include is the path of the file that an
-// include key brings the service in from, or "".
-func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.Node, res *ingest.Result) {
+// include key brings the service in from, or "". vars are the values of
+// the project's .env file that may be kept (dotenv).
+func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.Node, vars map[string]string, res *ingest.Result) {
 	build, imageNode := deref(field(svc, "build")), deref(field(svc, "image"))
 	imageText := ""
 	if imageNode != nil && imageNode.Kind == yaml.ScalarNode {
 		imageText = imageNode.Value
 	}
 	if build == nil {
-		imageOnly(f, name, svc, imageNode, imageText, res)
+		imageOnly(f, name, svc, imageNode, imageText, vars, res)
 		return
 	}
 	forImage := ""
@@ -190,12 +192,13 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 	setContext, setDockerfile := "", ""
 	switch build.Kind {
 	case yaml.ScalarNode:
-		contextDir, setContext = build.Value, build.Value
+		contextDir = expandWith(build.Value, vars)
+		setContext = contextDir
 	case yaml.MappingNode:
-		if c := scalar(build, "context"); c != "" {
+		if c := expandWith(scalar(build, "context"), vars); c != "" {
 			contextDir, setContext = c, c
 		}
-		if d := scalar(build, "dockerfile"); d != "" {
+		if d := expandWith(scalar(build, "dockerfile"), vars); d != "" {
 			dockerfile, setDockerfile = d, d
 		}
 		if field(build, "dockerfile_inline") != nil {
@@ -222,7 +225,7 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 		Attrs: map[string]string{"ecosystem": "dockerfile", graph.AttrName: filePath, "path": filePath, graph.AttrRepository: f.Repo}})
 	var b registry.Build
 	if build.Kind == yaml.MappingNode {
-		b.SetTarget(expand(scalar(build, "target")))
+		b.SetTarget(expandWith(scalar(build, "target"), vars))
 		b.Args = buildArgs(deref(field(build, "args")))
 		b.Secrets = buildSecrets(deref(field(build, "secrets")), secrets)
 	}
@@ -236,11 +239,14 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 		graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()),
 		"dockerfile_id": dockerfileID, graph.AttrDockerfile: filePath, graph.AttrBuildContext: ctxPath,
 		graph.AttrComposeContext: setContext, graph.AttrComposeDockerfile: setDockerfile,
-		graph.AttrComposeProfiles:  graph.JoinList(profiles(deref(field(svc, "profiles")))),
-		graph.AttrComposeInclude:   include,
-		graph.AttrComposeDependsOn: graph.JoinList(dependsOn(deref(field(svc, "depends_on")))),
-		graph.AttrBuildInputs:      graph.JoinList(b.VariableInputs()),
-		graph.AttrBuildArgValues:   graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, expand))),
+		graph.AttrComposeProfiles:        graph.JoinList(profiles(deref(field(svc, "profiles")), vars)),
+		graph.AttrComposeInclude:         include,
+		graph.AttrDotenvComposeFile:      dotenvSetting(include, vars, "COMPOSE_FILE"),
+		graph.AttrDotenvComposeSeparator: dotenvSetting(include, vars, "COMPOSE_PATH_SEPARATOR"),
+		graph.AttrDotenvComposeProfiles:  dotenvSetting(include, vars, "COMPOSE_PROFILES"),
+		graph.AttrComposeDependsOn:       graph.JoinList(dependsOn(deref(field(svc, "depends_on")))),
+		graph.AttrBuildInputs:            graph.JoinList(b.VariableInputs()),
+		graph.AttrBuildArgValues:         graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, func(s string) string { return expandWith(s, vars) }))),
 	})
 	defer func() {
 		for k, v := range svcAttrs {
@@ -255,7 +261,7 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 		return
 	}
 
-	ref, ok := imageRef(expand(imageText))
+	ref, ok := imageRef(expandWith(imageText, vars))
 	if !ok {
 		res.Warnf(pos(imageNode), "service %s: image name %s depends on a variable without a default, so it is not recorded", name, imageText)
 		return
@@ -283,11 +289,11 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 // imageOnly records a service with an image and no build, such as an
 // override file's service that renames the image an earlier file builds.
 // The linker merges its node into that earlier service.
-func imageOnly(f *ingest.File, name string, svc, imageNode *yaml.Node, imageText string, res *ingest.Result) {
+func imageOnly(f *ingest.File, name string, svc, imageNode *yaml.Node, imageText string, vars map[string]string, res *ingest.Result) {
 	if imageText == "" {
 		return
 	}
-	ref, ok := imageRef(expand(imageText))
+	ref, ok := imageRef(expandWith(imageText, vars))
 	if !ok || ref.Registry == "" && !strings.Contains(ref.Path, "/") {
 		return
 	}
@@ -302,8 +308,24 @@ func imageOnly(f *ingest.File, name string, svc, imageNode *yaml.Node, imageText
 	if deps := dependsOn(deref(field(svc, "depends_on"))); len(deps) > 0 {
 		attrs[graph.AttrComposeDependsOn] = graph.JoinList(deps)
 	}
+	for k, name := range map[string]string{graph.AttrDotenvComposeFile: "COMPOSE_FILE",
+		graph.AttrDotenvComposeSeparator: "COMPOSE_PATH_SEPARATOR", graph.AttrDotenvComposeProfiles: "COMPOSE_PROFILES"} {
+		if v := vars[name]; v != "" && v != withheld {
+			attrs[k] = v
+		}
+	}
 	res.AddNode(graph.Node{ID: graph.ComposeServiceID(f.RepoID(), f.RelPath, name), Kind: graph.NodePackage,
 		Label: f.Repo + "/" + f.RelPath + "#" + name, Pos: at, Attrs: attrs})
+}
+
+// dotenvSetting returns the value of a composeSetting in the .env file
+// for a service of the file read, or "" for one that an include key
+// brings in.
+func dotenvSetting(include string, vars map[string]string, name string) string {
+	if include != "" || vars[name] == withheld {
+		return ""
+	}
+	return vars[name]
 }
 
 // dependsOn returns the services of a service's depends_on key: a list
@@ -329,15 +351,16 @@ func dependsOn(n *yaml.Node) []string {
 }
 
 // profiles returns the names of a service's profiles key. A name that a
-// variable gives is taken by its default, else as written.
-func profiles(n *yaml.Node) []string {
+// variable gives is taken by its value in vars or its default, else as
+// written.
+func profiles(n *yaml.Node, vars map[string]string) []string {
 	if n == nil || n.Kind != yaml.SequenceNode {
 		return nil
 	}
 	var out []string
 	for _, it := range n.Content {
 		if it = deref(it); it != nil && it.Kind == yaml.ScalarNode && it.Value != "" {
-			out = append(out, expand(it.Value))
+			out = append(out, expandWith(it.Value, vars))
 		}
 	}
 	return out
@@ -422,15 +445,38 @@ var variable = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])
 // expand replaces each variable that has a default (:- and -) by the
 // default, and leaves every other variable as ${NAME}, because its value
 // comes from the environment Compose runs in.
-func expand(s string) string {
+func expand(s string) string { return expandWith(s, nil) }
+
+// expandWith replaces the variables of s as Compose does with the values
+// of vars, the .env file's, and those vars leaves out as expand does.
+func expandWith(s string, vars map[string]string) string {
 	return variable.ReplaceAllStringFunc(s, func(m string) string {
 		if m == "$$" {
 			return m
 		}
 		sub := variable.FindStringSubmatch(m)
-		name := sub[1] + sub[4]
-		if sub[2] == ":-" || sub[2] == "-" {
-			return sub[3]
+		name, op, word := sub[1]+sub[4], sub[2], sub[3]
+		if v, ok := vars[name]; ok {
+			if v == withheld {
+				return "${" + name + "}"
+			}
+			switch op {
+			case ":-":
+				if v == "" {
+					return word
+				}
+			case ":+":
+				if v == "" {
+					return ""
+				}
+				return word
+			case "+":
+				return word
+			}
+			return v
+		}
+		if op == ":-" || op == "-" {
+			return word
 		}
 		return "${" + name + "}"
 	})

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blastradius-dev/blastradius/ingest"
+	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 	"github.com/blastradius-dev/blastradius/ingest/internal/yamlfile"
 )
 
@@ -33,6 +34,9 @@ type project struct {
 	root  string
 	files map[string]*yaml.Node // by path in the repository
 	reads int
+	// vars are the values of the .env file of the file's folder that may
+	// be kept (dotenv).
+	vars map[string]string
 }
 
 func newProject(f *ingest.File, root *yaml.Node) *project {
@@ -44,6 +48,74 @@ func newProject(f *ingest.File, root *yaml.Node) *project {
 		p.root = "."
 	}
 	return p
+}
+
+// withheld is the value in dotenv's map of a variable that the .env file
+// sets to a value that is not kept: expandWith leaves the variable as it
+// is, rather than take its default.
+const withheld = "\x00"
+
+// dotenv reads the .env file of a folder of the repository, which
+// Compose reads from its project directory for the values of variables.
+// It keeps only the values that registry.PlainArgValue lets be stored
+// (versions, tags, image names, paths of plain words) and that read no
+// variable. So no secret of the file is kept: the others become withheld. A line is NAME=VALUE,
+// after an optional export; a value may be quoted, and a # after a space
+// starts a comment in an unquoted one. A missing file gives none.
+func (p *project) dotenv(dir string) map[string]string {
+	if p.root == "" {
+		return nil
+	}
+	data, err := p.read(path.Join(dir, ".env"))
+	if err != nil {
+		return nil
+	}
+	var out map[string]string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		name, value, ok := strings.Cut(line, "=")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || name == "" {
+			continue
+		}
+		switch {
+		case len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0]:
+			value = value[1 : len(value)-1]
+		case strings.HasPrefix(value, `"`) || strings.HasPrefix(value, "'"):
+			value = withheld // a value over several lines
+		default:
+			if i := strings.Index(value, " #"); i >= 0 {
+				value = strings.TrimSpace(value[:i])
+			}
+		}
+		if strings.Contains(value, "$") || !registry.PlainArgValue(name, value) && !(composeSetting[name] && settingValue(value)) {
+			value = withheld
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[name] = value
+	}
+	return out
+}
+
+// composeSetting are the variables of a .env file that choose the files
+// and profiles of the project, which the linker reads.
+var composeSetting = map[string]bool{"COMPOSE_FILE": true, "COMPOSE_PATH_SEPARATOR": true, "COMPOSE_PROFILES": true}
+
+// settingValue reports whether a value of a composeSetting is a list of
+// paths or profile names: letters, digits and . _ - / : ; , only.
+func settingValue(v string) bool {
+	for _, c := range v {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._-/:;,", c)) {
+			return false
+		}
+	}
+	return v != ""
 }
 
 // errNotRead is the error of a file that the project does not read: one

@@ -178,3 +178,62 @@ services:
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// The .env file beside the Compose file gives the values of REGISTRY,
+// TAG and CTX, so the image name and the build context are known:
+// ghcr.io/example-org/api built from api/. TAG also gives build argument
+// VERSION the value 2.1 instead of its default. NPM_TOKEN's value has the
+// name of a credential and API_KEY's the shape of one, so neither is
+// kept: both stay variables, and KEY, which reads API_KEY, gets no value
+// rather than its default. No value of theirs reaches a node. COMPOSE_FILE and COMPOSE_PROFILES are recorded
+// for the linker.
+func TestComposeDotenv(t *testing.T) {
+	res := parseOnDisk(t, "compose.yaml", map[string]string{
+		"compose.yaml": `services:
+  api:
+    build:
+      context: ${CTX}
+      args:
+        NPM_TOKEN: ${NPM_TOKEN}
+        VERSION: ${TAG:-1}
+        KEY: ${API_KEY:-none}
+    image: ${REGISTRY}/api:${TAG}
+`,
+		".env": `# values for Compose
+REGISTRY=ghcr.io/example-org
+export TAG="2.1"
+CTX=api # the service's folder
+NPM_TOKEN=canary-dotenv-unit-X9x9
+API_KEY='ghp_canaryDotenvUnit000000000000000X9x9'
+COMPOSE_FILE=compose.yaml:compose.ci.yaml
+COMPOSE_PROFILES=ci,e2e
+`,
+	})
+	want := []string{"compose:github.com/example-org/shop/compose.yaml#api df=api/Dockerfile ctx=api compose_context=api target=" +
+		" inputs=build-arg:KEY=API_KEY,build-arg:NPM_TOKEN=NPM_TOKEN,build-arg:VERSION=TAG values=VERSION=2.1" +
+		" image=pkg:docker/example-org/api?repository_url=ghcr.io include="}
+	if diff := cmp.Diff(want, services(res)); diff != "" {
+		t.Errorf("services (-want +got):\n%s", diff)
+	}
+	for _, n := range res.Nodes {
+		if n.Attr(graph.AttrComposeService) != "api" {
+			continue
+		}
+		if got := n.Attr(graph.AttrDotenvComposeFile); got != "compose.yaml:compose.ci.yaml" {
+			t.Errorf("%s = %q, want compose.yaml:compose.ci.yaml", graph.AttrDotenvComposeFile, got)
+		}
+		if got := n.Attr(graph.AttrDotenvComposeProfiles); got != "ci,e2e" {
+			t.Errorf("%s = %q, want ci,e2e", graph.AttrDotenvComposeProfiles, got)
+		}
+	}
+	if w := resulttest.Warnings(res); len(w) != 0 {
+		t.Errorf("warnings = %v, want none", w)
+	}
+	for _, n := range res.Nodes {
+		for k, v := range n.Attrs {
+			if strings.Contains(v, "canary") {
+				t.Errorf("node %s keeps a value of the .env file in %s: %s", n.ID, k, v)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"path"
 	"slices"
@@ -58,6 +59,63 @@ func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]g
 		}
 	}
 	return out
+}
+
+// dotenvSettings returns a command with the files and profiles that the
+// .env file of its project directory chooses (graph.AttrDotenvComposeFile,
+// graph.AttrDotenvComposeProfiles, on the services of the Compose files
+// there), where neither its options nor its environment choose them.
+func dotenvSettings(cmd registry.ComposeCommand, repo string, index map[string][]graph.Node) registry.ComposeCommand {
+	if cmd.NoDotenv || len(cmd.Files) > 0 && (len(cmd.Profiles) > 0 || cmd.AllProfiles) {
+		return cmd
+	}
+	var svc graph.Node
+	found := false
+	for _, prefix := range slices.Sorted(maps.Keys(index)) {
+		for _, n := range index[prefix] {
+			if path.Dir(n.Attr("path")) != cmd.Dir || !strings.HasPrefix(prefix, strings.TrimSuffix(graph.ComposeServiceID(repo, "", ""), "#")) {
+				continue
+			}
+			if n.Attr(graph.AttrDotenvComposeFile) != "" || n.Attr(graph.AttrDotenvComposeProfiles) != "" {
+				svc, found = n, true
+				break
+			}
+		}
+		if found {
+			break
+		}
+	}
+	if !found {
+		return cmd
+	}
+	if v := svc.Attr(graph.AttrDotenvComposeFile); v != "" && len(cmd.Files) == 0 {
+		sep := svc.Attr(graph.AttrDotenvComposeSeparator)
+		if sep == "" {
+			sep = ":"
+		}
+		var files []string
+		for _, f := range strings.Split(v, sep) {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			p := path.Join(cmd.Dir, f)
+			if path.IsAbs(f) || p == ".." || strings.HasPrefix(p, "../") {
+				return cmd
+			}
+			files = append(files, p)
+		}
+		cmd.Files = files
+	}
+	if v := svc.Attr(graph.AttrDotenvComposeProfiles); v != "" && len(cmd.Profiles) == 0 && !cmd.AllProfiles {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p == "*" {
+				cmd.AllProfiles = true
+			} else if p != "" {
+				cmd.Profiles = append(cmd.Profiles, p)
+			}
+		}
+	}
+	return cmd
 }
 
 // selectedServices returns the services with a build that a command
@@ -134,6 +192,7 @@ func (v *view) readComposeBuilds() {
 		repo := graph.CheckoutRepoIDOf(job)
 		built := map[string]graph.Node{} // service name -> the job's latest build of it
 		for _, cmd := range cmds {
+			cmd = dotenvSettings(cmd, repo, index)
 			files := composeFiles(cmd, repo, index)
 			services := selectedServices(cmd, repo, files, index)
 			for _, svc := range services {

@@ -192,3 +192,29 @@ func TestComposeDependencies(t *testing.T) {
 		}
 	}
 }
+
+// The repository's .env sets COMPOSE_FILE to compose.yaml and
+// compose.ci.yaml, so docker compose build web reads both, as with the
+// variable in the step's env: web's build argument NPM_TOKEN comes from
+// NODE_AUTH, the secret NPM_TOKEN. With --env-file Compose reads that
+// file instead of .env, so only compose.yaml counts, whose web has no
+// build argument, and the secret is not reached.
+func TestComposeFileFromDotenv(t *testing.T) {
+	job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+	for script, want := range map[string][]string{
+		"docker compose build web": {
+			graph.ComposeBuildID(job, 7, "web") + " (certain)",
+			"secret:gha:o/shop/NPM_TOKEN (certain)",
+		},
+		"docker compose --env-file ci.env build web": {
+			graph.ComposeBuildID(job, 7, "web") + " (certain)",
+		},
+	} {
+		files := composeShopFiles(composeShopStep(script))
+		files[".env"] = "COMPOSE_FILE=compose.yaml:compose.ci.yaml\n"
+		got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "secret:", "runtime:")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", script, diff)
+		}
+	}
+}

@@ -47,6 +47,10 @@ type ComposeCommand struct {
 	// named ones depend on (depends_on) too: up and run, unless
 	// --no-deps, build --with-dependencies and push --include-deps.
 	Dependencies bool `json:"dependencies,omitempty"`
+	// NoDotenv is set when Compose does not read the .env file of the
+	// project directory: --env-file, COMPOSE_ENV_FILES or
+	// COMPOSE_DISABLE_ENV_FILE name other files or none.
+	NoDotenv bool `json:"no_dotenv,omitempty"`
 	// Inputs are the graph.AttrBuildInputs entries of the --build-arg
 	// options of docker compose build, which every service's build gets:
 	// the variables that give the arguments, never their values.
@@ -174,6 +178,8 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 			projectDir = value
 		case "--profile":
 			profiles = append(profiles, value)
+		case "--env-file":
+			cmd.NoDotenv = true
 		case "--dry-run":
 			if !has || value == "true" {
 				return ComposeCommand{}, false
@@ -182,6 +188,13 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 	}
 	if i >= len(args) {
 		return ComposeCommand{}, false
+	}
+	switch strings.ToLower(env["COMPOSE_DISABLE_ENV_FILE"]) {
+	case "1", "true":
+		cmd.NoDotenv = true
+	}
+	if env["COMPOSE_ENV_FILES"] != "" {
+		cmd.NoDotenv = true
 	}
 	if len(files) == 0 {
 		if v, ok := env["COMPOSE_FILE"]; ok && v != "" {

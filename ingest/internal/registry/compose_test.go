@@ -46,8 +46,9 @@ func TestScanCompose(t *testing.T) {
 
 // The environment chooses the files when no -f does (COMPOSE_FILE, split
 // at COMPOSE_PATH_SEPARATOR or a colon), and the profiles when no
-// --profile does (COMPOSE_PROFILES, split at commas). --dry-run builds
-// and pushes nothing, before or after the subcommand.
+// --profile does (COMPOSE_PROFILES, split at commas). --env-file and
+// COMPOSE_DISABLE_ENV_FILE keep Compose from reading .env. --dry-run
+// builds and pushes nothing, before or after the subcommand.
 func TestScanComposeEnvironment(t *testing.T) {
 	for _, c := range []struct {
 		name, script, dir string
@@ -70,6 +71,10 @@ func TestScanComposeEnvironment(t *testing.T) {
 			{Line: 1, Dir: ".", Profiles: []string{"ci", "e2e"}, Builds: true}}},
 		{"every profile", "docker compose --profile '*' up --build", ".", nil, []ComposeCommand{
 			{Line: 1, Dir: ".", AllProfiles: true, Builds: true, Dependencies: true}}},
+		{"env file", "docker compose --env-file ci.env build", ".", nil, []ComposeCommand{
+			{Line: 1, Dir: ".", NoDotenv: true, Builds: true}}},
+		{".env disabled", "docker compose build", ".", pkgcmd.Env{"COMPOSE_DISABLE_ENV_FILE": "true"}, []ComposeCommand{
+			{Line: 1, Dir: ".", NoDotenv: true, Builds: true}}},
 		{"dry run", "docker compose --dry-run build\ndocker compose build --dry-run --push\ndocker compose push --dry-run web\ndocker buildx bake --print", ".", nil, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
