@@ -210,3 +210,41 @@ func checkReach(t *testing.T, got map[string]reachedView, want map[string]graph.
 		}
 	}
 }
+
+// TestPushedWorkflowFromAuditLog: GitHub's audit log shows account
+// octo-dev pushing to example-org/app with a personal access token. The
+// push shows the account can change the repository, so the token reaches
+// a workflow pushed there and the repository's secret, possibly, since
+// the token's workflow scope decides whether it can push workflow files.
+func TestPushedWorkflowFromAuditLog(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"infra/main.tf": `
+resource "github_actions_secret" "npm" {
+  repository      = "app"
+  secret_name     = "NPM_TOKEN"
+  plaintext_value = var.npm_token
+}
+`,
+		"audit/export.json": `[
+  {"@timestamp": 1791191100000, "action": "git.push", "actor": "octo-dev", "actor_ip": "198.51.100.90", "user_agent": "git/2.45.0",
+   "org": "example-org", "repo": "example-org/app", "token_id": 555001, "programmatic_access_type": "Personal access token (classic)",
+   "token_scopes": "repo,workflow"}
+]
+`,
+	})
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", "--org", "example-org", dir); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code := runCLI(t, "--db", db, "query", "--secret", "secret:github:token:555001", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d: %s", code, errs)
+	}
+	checkReach(t, reachedByID(t, out), map[string]graph.Confidence{
+		"github:user:octo-dev":                        graph.Certain,
+		"repo:github.com/example-org/app":             graph.Certain,
+		"runtime:gha:example-org/app#pushed-workflow": graph.Possible,
+		"secret:gha:example-org/app/NPM_TOKEN":        graph.Possible,
+	})
+}

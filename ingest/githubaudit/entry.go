@@ -30,6 +30,8 @@ type entry struct {
 	TokenID                idString `json:"token_id"`
 	HashedToken            string   `json:"hashed_token"`
 	ProgrammaticAccessType string   `json:"programmatic_access_type"`
+	// TokenScopes lists the OAuth scopes of the token, comma-separated.
+	TokenScopes string `json:"token_scopes"`
 
 	// Webhook payloads name the actor as the sender and their event by
 	// the object they carry.
@@ -183,6 +185,15 @@ func (e *entry) token() (observe.Node, bool) {
 	if t, ok := tokenTypes[e.ProgrammaticAccessType]; ok {
 		attrs["type"] = t.typ
 		attrs[graph.AttrLongLived] = strconv.FormatBool(t.longLived)
+	}
+	var scopes []string
+	for _, sc := range strings.Split(e.TokenScopes, ",") {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			scopes = append(scopes, sc)
+		}
+	}
+	if len(scopes) > 0 {
+		attrs["scopes"] = graph.JoinList(scopes)
 	}
 	return observe.Node{ID: TokenID(id), Kind: graph.NodeSecret, Attrs: attrs}, true
 }

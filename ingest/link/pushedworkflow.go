@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,6 +38,7 @@ func (v *view) linkPushedWorkflows() {
 	}
 	writers := map[string][]writer{} // repository id -> its writers
 	gitlab := v.gitlabProjects()
+	v.observedPushes()
 	for from, es := range v.out[graph.EdgeCanModify] {
 		src, ok := v.node(from)
 		if !ok || src.Kind != graph.NodeIdentity || src.Attr("type") == "github-token" || src.Attr("type") == "job-token" {
@@ -302,4 +304,34 @@ func (v *view) pushedPipelineRuntime(repoNode graph.Node, project, server string
 	}})
 	v.inject(graph.Edge{From: tok, To: subj, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: pos})
 	return rt
+}
+
+// observedPushes gives each GitHub account that an audit log shows
+// pushing to a repository (an allowed git.push) CAN_MODIFY to it: the
+// push shows that it can change the repository's code.
+func (v *view) observedPushes() {
+	var found []graph.Edge
+	for from, es := range v.out[graph.EdgeObserved] {
+		src, ok := v.node(from)
+		if !ok || src.Kind != graph.NodeIdentity || src.Attr(graph.AttrProvider) != "github" {
+			continue
+		}
+		for _, e := range es {
+			if e.Evidence == nil || e.Attr("denied_only") == "true" || !slices.Contains(e.Evidence.Actions, "git.push") {
+				continue
+			}
+			repo, ok := v.node(e.To)
+			if !ok || repo.Kind != graph.NodeRepository || repo.Attr(graph.AttrProvider) != "github" {
+				continue
+			}
+			m := graph.Edge{From: from, To: e.To, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: e.Pos}
+			m.SetAttr(graph.AttrActions, "git.push")
+			m.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s", src.Label, repo.Attr(graph.AttrRepository)))
+			found = append(found, m)
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].From+found[i].To < found[j].From+found[j].To })
+	for _, e := range found {
+		v.inject(e)
+	}
 }
