@@ -1645,12 +1645,19 @@ func escalationLeftovers(it *Item, res *Result, role, name string) {
 	var services, sources []string
 	rewritten := false
 	for _, e := range res.walkedOf(graph.EdgeCanAssume, func(_, to string) bool { return to == role }) {
-		method := e.Attr("method")
-		if svc, ok := passedRoleServices[method]; ok && !slices.Contains(sources, svc[1]) {
-			services = append(services, svc[0])
-			sources = append(sources, svc[1])
+		// One edge stands for every method that derives it (methods),
+		// and names one of them (method).
+		methods := graph.SplitList(e.Attr("methods"))
+		if len(methods) == 0 {
+			methods = []string{e.Attr("method")}
 		}
-		rewritten = rewritten || method == "UpdateAssumeRolePolicy"
+		for _, method := range methods {
+			if svc, ok := passedRoleServices[method]; ok && !slices.Contains(sources, svc[1]) {
+				services = append(services, svc[0])
+				sources = append(sources, svc[1])
+			}
+			rewritten = rewritten || method == "UpdateAssumeRolePolicy"
+		}
 	}
 	var cmds []string
 	if rewritten {
@@ -1658,7 +1665,11 @@ func escalationLeftovers(it *Item, res *Result, role, name string) {
 		cmds = append(cmds, shellCommand("aws", "iam", "get-role", "--role-name", name, "--query", "Role.AssumeRolePolicyDocument"))
 	}
 	if len(services) > 0 {
-		it.Action += fmt.Sprintf("; the blast radius can pass the role to new %s, which keep getting new sessions of it: first delete those that CloudTrail shows were created since the compromise", strings.Join(services, ", "))
+		list := services[0]
+		if n := len(services); n > 1 {
+			list = strings.Join(services[:n-1], ", ") + " and " + services[n-1]
+		}
+		it.Action += fmt.Sprintf("; the blast radius can pass the role to new %s, which keep getting new sessions of it: first delete those that CloudTrail shows were created since the compromise", list)
 		for _, src := range sources {
 			cmds = append(cmds, trailLookup("EventSource", src, compromiseTime(res), true))
 		}

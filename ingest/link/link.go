@@ -335,13 +335,43 @@ func (v *view) addEdge(e graph.Edge) {
 		return
 	}
 	if i, ok := v.seenEdges[e.Key()]; ok {
-		if v.derivedEdges[i].Confidence == graph.Possible && e.Confidence == graph.Certain {
+		prev := v.derivedEdges[i]
+		if prev.Confidence == graph.Possible && e.Confidence == graph.Certain {
 			v.derivedEdges[i] = e
+		}
+		if methods := joinMethods(prev, e); methods != "" {
+			kept := &v.derivedEdges[i]
+			// Edges may share an attribute map, so the kept one gets a
+			// map of its own.
+			kept.Attrs = copyAttrs(kept.Attrs)
+			kept.Attrs[attrMethods] = methods
 		}
 		return
 	}
 	v.seenEdges[e.Key()] = len(v.derivedEdges)
 	v.derivedEdges = append(v.derivedEdges, e)
+}
+
+// attrMethods lists every escalation method that derives an edge, when
+// more than one does. The edge's method attribute names one of them.
+const attrMethods = "methods"
+
+// joinMethods returns the escalation methods of two derivations of one
+// edge as a list, or "" when they name fewer than two.
+func joinMethods(a, b graph.Edge) string {
+	var all []string
+	for _, e := range []graph.Edge{a, b} {
+		if ms := e.Attr(attrMethods); ms != "" {
+			all = append(all, graph.SplitList(ms)...)
+		} else if m := e.Attr("method"); m != "" {
+			all = append(all, m)
+		}
+	}
+	joined := graph.JoinList(all)
+	if !strings.Contains(joined, ",") {
+		return ""
+	}
+	return joined
 }
 
 func (v *view) edgesFrom(kind graph.EdgeKind, id string) []graph.Edge {

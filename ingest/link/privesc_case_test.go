@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,5 +226,45 @@ func TestEscalationCanary(t *testing.T) {
 	}
 	if bytes.Contains(out, []byte(canary)) {
 		t.Errorf("derived facts copy the planted value: %s", out)
+	}
+}
+
+// TestEscalationKeepsEveryMethod: user ci can pass role ops-admin both to
+// a new EC2 instance (through the role's instance profile) and to a new
+// Lambda function. One CAN_ASSUME edge
+// stands for both, and lists both methods, so that the plan names both
+// kinds of resource the role may have been passed to.
+func TestEscalationKeepsEveryMethod(t *testing.T) {
+	doc := `{"UserDetailList": [{"UserName": "ci", "UserId": "AIDAEXAMPLECI0000001", "Arn": "arn:aws:iam::111122223333:user/ci",
+  "UserPolicyList": [{"PolicyName": "build", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["ec2:RunInstances", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"},
+    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/ops-admin"}]}}]}],
+ "RoleDetailList": [{"RoleName": "ops-admin", "RoleId": "AROAEXAMPLEOPSADMIN1", "Arn": "arn:aws:iam::111122223333:role/ops-admin",
+  "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]}, "Action": "sts:AssumeRole"}]},
+  "InstanceProfileList": [{"Path": "/", "InstanceProfileName": "ops-admin", "InstanceProfileId": "AIPAEXAMPLEOPSADMIN1",
+    "Arn": "arn:aws:iam::111122223333:instance-profile/ops-admin",
+    "Roles": [{"Path": "/", "RoleName": "ops-admin", "RoleId": "AROAEXAMPLEOPSADMIN1", "Arn": "arn:aws:iam::111122223333:role/ops-admin"}]}],
+  "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}],
+ "GroupDetailList": [], "Policies": []}`
+	path := filepath.Join(t.TempDir(), "account-authorization-details.json")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := escParseIAM(t, path)
+	s := escStore(t, res.Nodes, res.Edges)
+	es, err := s.Expand(context.Background(), []string{"arn:aws:iam::111122223333:user/ci"}, graph.Out, graph.EdgeCanAssume)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var methods []string
+	for _, e := range es {
+		if e.To == "arn:aws:iam::111122223333:role/ops-admin" {
+			methods = append(methods, e.Attr("methods"))
+		}
+	}
+	if want := []string{"PassRoleToEC2,PassRoleToLambda"}; !slices.Equal(methods, want) {
+		t.Errorf("methods of the edges to ops-admin = %q, want %q", methods, want)
 	}
 }
