@@ -121,12 +121,7 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 	v.injectNode(rt)
 
 	all := graph.GHAAllSecretsID(repo)
-	if !v.exists(all) {
-		v.injectNode(graph.Node{ID: all, Kind: graph.NodeSecret, Label: repo + " secrets", Pos: pos, Attrs: map[string]string{
-			graph.AttrProvider: "github", "type": "all-actions-secrets", graph.AttrName: "*",
-			graph.AttrRepository: repo, graph.AttrLongLived: "true",
-		}})
-	}
+	v.injectAllSecrets(all, repo+" secrets", "github", "all-actions-secrets", repo, pos)
 	se := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	se.SetAttr(graph.AttrVia, "ci-secret")
 	se.SetAttr("all", "true")
@@ -201,6 +196,18 @@ func pushedRefDoubt(subj graph.Node, sub string) string {
 	return "the subject names one ref, and branch protection or rulesets, which the input does not show, may refuse a push there"
 }
 
+// injectAllSecrets adds the node that is every secret of a repository or
+// project, unless the graph has it.
+func (v *view) injectAllSecrets(id, label, provider, typ, repo string, pos graph.Pos) {
+	if v.exists(id) {
+		return
+	}
+	v.injectNode(graph.Node{ID: id, Kind: graph.NodeSecret, Label: label, Pos: pos, Attrs: map[string]string{
+		graph.AttrProvider: provider, "type": typ, graph.AttrName: "*",
+		graph.AttrRepository: repo, graph.AttrLongLived: "true",
+	}})
+}
+
 // injectNode adds a derived node to the view, so that later rules read it
 // as they read the graph's nodes.
 func (v *view) injectNode(n graph.Node) {
@@ -270,12 +277,7 @@ func (v *view) pushedPipelineRuntime(repoNode graph.Node, project, server string
 	v.injectNode(rt)
 
 	all := graph.GitLabAllVariablesID(project)
-	if !v.exists(all) {
-		v.injectNode(graph.Node{ID: all, Kind: graph.NodeSecret, Label: project + " CI/CD variables", Pos: pos, Attrs: map[string]string{
-			graph.AttrProvider: "gitlab", "type": "all-ci-variables", graph.AttrName: "*",
-			graph.AttrRepository: project, graph.AttrLongLived: "true",
-		}})
-	}
+	v.injectAllSecrets(all, project+" CI/CD variables", "gitlab", "all-ci-variables", project, pos)
 	ve := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	ve.SetAttr(graph.AttrVia, "ci-variable")
 	ve.SetAttr("pipeline_sources", "push")
