@@ -526,6 +526,29 @@ const (
 	maxKeyRecords = 4
 )
 
+// Lists returns the actions, addresses, agents and records to show for
+// the calls of key use u of ev: u's own where it keeps them, else ev's,
+// which hold the calls of every key. shared names the lists that are ev's
+// ("actions", "addresses", "agents", "records"). A list of u that holds
+// MaxKeySeen entries may have left out a later one, such as a new address
+// after a compromise, so ev's list stands for it.
+func (ev *Evidence) Lists(u KeyUse) (actions []string, addrs, agents []Seen, records []Pos, shared []string) {
+	if !u.Detailed {
+		return ev.Actions, ev.Addrs, ev.Agents, ev.Records, []string{"actions", "addresses", "agents", "records"}
+	}
+	actions, addrs, agents, records = u.Actions, u.Addrs, u.Agents, u.Records
+	if len(actions) >= MaxKeySeen {
+		actions, shared = ev.Actions, append(shared, "actions")
+	}
+	if len(addrs) >= MaxKeySeen {
+		addrs, shared = ev.Addrs, append(shared, "addresses")
+	}
+	if len(agents) >= MaxKeySeen {
+		agents, shared = ev.Agents, append(shared, "agents")
+	}
+	return actions, addrs, agents, records, shared
+}
+
 // KeyUse returns the calls of key id key, and false when the evidence
 // does not know them: the key signed none of its calls, or the evidence
 // names keys without their own times.

@@ -866,14 +866,12 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 			// The user's calls mix the key's with those of its other
 			// keys, and the key's own times and counts tell when it was
 			// used. Its own actions, addresses, agents and records do
-			// too where the evidence keeps them; else they stay the
-			// user's.
+			// too where the evidence keeps them all; else they stay the
+			// user's (Evidence.Lists).
 			key.Evidence.First, key.Evidence.Last, key.Evidence.LastAllowed = u.First, u.Last, u.LastAllowed
 			key.Evidence.Count, key.Evidence.Denied = u.Count, u.Denied
 			key.Evidence.Keys, key.Evidence.KeyUses = []string{id}, []graph.KeyUse{u}
-			if u.Detailed {
-				key.Evidence.Actions, key.Evidence.Addrs, key.Evidence.Agents, key.Evidence.Records = u.Actions, u.Addrs, u.Agents, u.Records
-			}
+			key.Evidence.Actions, key.Evidence.Addrs, key.Evidence.Agents, key.Evidence.Records, _ = key.Evidence.Lists(u)
 		}
 	}
 	if since.IsZero() {

@@ -681,6 +681,33 @@ func TestKeyUseOfOneOfTwoKeys(t *testing.T) {
 	}
 }
 
+// The old key called from 16 runner addresses before the compromise, the
+// most a key's own list keeps, and from 203.0.113.66 after it. That
+// address was never seen before the compromise, so the key lists it as a
+// new source though its own list had no room for it.
+func TestKeyUseAddressPastItsCap(t *testing.T) {
+	since := time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	const oldKey = "secret:aws:access-key:arn:aws:iam::111122223333:user/ci/old"
+	ev := &graph.Evidence{}
+	for i := range 16 {
+		ev.Add(since.Add(-time.Duration(i+1)*time.Hour), "s3:GetObject", fmt.Sprintf("192.0.2.%d", 10+i), "cli", "AKIAEXAMPLEOLDKEY001", false, graph.Pos{})
+	}
+	ev.Add(since.Add(-time.Hour), "s3:GetObject", "198.51.100.1", "cli", "AKIAEXAMPLENEWKEY002", false, graph.Pos{})
+	ev.Add(after, "s3:GetObject", "203.0.113.66", "cli", "AKIAEXAMPLEOLDKEY001", false, graph.Pos{})
+	b := newG().
+		node(oldKey, "type", "access-key", "key_id", "AKIAEXAMPLEOLDKEY001").
+		edge(oldKey, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAccess, bkt).
+		edge(user, graph.EdgeObserved, bkt)
+	b.edges[2].Evidence = ev
+	res := blast(t, b.store(t), oldKey, Options{Since: since})
+	k := res.Get(oldKey)
+	if k == nil || !k.UsedAfter || !cmp.Equal(k.NewSources, []string{"203.0.113.66"}) {
+		t.Errorf("old key = %+v, want used after the compromise from 203.0.113.66", k)
+	}
+}
+
 // The user's calls name graph.MaxSeen session keys before the compromise,
 // so the evidence keeps no further key id, and then the declared key
 // calls after it. The key is not among the kept ids, yet its calls may be

@@ -404,10 +404,14 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 			count, denied = ku.Count, ku.Denied
 			allowed = ku.LastAllowed.After(at)
 			knowsAllowed = true
-			if ku.Detailed {
-				actions, addrs, agents, records = ku.Actions, ku.Addrs, ku.Agents, ku.Records
-			} else if len(ev.Keys) > 1 {
-				u.Shared = fmt.Sprintf("actions, addresses and records of all %d keys of these calls", len(ev.Keys))
+			var shared []string
+			actions, addrs, agents, records, shared = ev.Lists(ku)
+			if len(shared) > 0 && len(ev.Keys) > 1 {
+				pooled := listText(shared)
+				if !ku.Detailed {
+					pooled = "actions, addresses and records"
+				}
+				u.Shared = fmt.Sprintf("%s of all %d keys of these calls", pooled, len(ev.Keys))
 			}
 		} else if len(ev.Keys) > 1 {
 			doubts = append(doubts, fmt.Sprintf("the calls mix key %s with %d other keys", sc.key, len(ev.Keys)-1))
@@ -439,6 +443,14 @@ func useOf(e graph.Edge, sc scope, at time.Time) (useView, bool, bool) {
 		u.Records = append(u.Records, p.String())
 	}
 	return u, !allowed, true
+}
+
+// listText joins names as "a", "a and b" or "a, b and c".
+func listText(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // keysFull reports whether the evidence names as many key ids as it

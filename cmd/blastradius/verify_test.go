@@ -705,3 +705,40 @@ func TestVerifyKeyOwnActionsAndAddresses(t *testing.T) {
 		t.Errorf("use of evidence without each key's lists = %+v, want the edge's 3 actions and 2 addresses, marked shared", u)
 	}
 }
+
+// TestVerifyKeyAddressPastItsCap: the revoked key called from 16 runner
+// addresses before the revocation, the most a key's own list keeps, and
+// from 203.0.113.66 after it. Its own list has no room for that address,
+// so the use lists the edge's addresses, which hold it, and says they are
+// shared with the other key.
+func TestVerifyKeyAddressPastItsCap(t *testing.T) {
+	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+	const revoked, other = "AKIAEXAMPLEREVOKED01", "AKIAEXAMPLEOTHER0002"
+	ev := &graph.Evidence{}
+	for i := range 16 {
+		ev.Add(at.Add(-time.Duration(20-i)*time.Hour), "s3:GetObject", fmt.Sprintf("192.0.2.%d", 10+i), "aws-cli/2", revoked, false, graph.Pos{File: "ct.json", Line: i + 1})
+	}
+	ev.Add(at.Add(-time.Hour), "s3:GetObject", "198.51.100.7", "aws-cli/2", other, false, graph.Pos{File: "ct.json", Line: 17})
+	ev.Add(at.Add(time.Hour), "s3:GetObject", "203.0.113.66", "curl/8.5.0", revoked, false, graph.Pos{File: "ct.json", Line: 18})
+	e := graph.Edge{From: "arn:aws:iam::111122223333:user/ci", To: "arn:aws:s3:::example-org-secrets",
+		Kind: graph.EdgeObserved, Evidence: ev}
+	sc := scope{revoked: revoked, identity: e.From, key: revoked}
+
+	u, attempt, ok := useOf(e, sc, at)
+	if !ok || attempt {
+		t.Fatalf("use %+v, attempt %v, ok %v; want a use", u, attempt, ok)
+	}
+	var addrs, agents []string
+	for _, s := range u.Addrs {
+		addrs = append(addrs, s.Value)
+	}
+	for _, s := range u.Agents {
+		agents = append(agents, s.Value)
+	}
+	if !slices.Contains(addrs, "203.0.113.66") || !slices.Contains(agents, "curl/8.5.0") {
+		t.Errorf("addresses %v and agents %v after the revocation, want 203.0.113.66 and curl/8.5.0 among them", addrs, agents)
+	}
+	if want := "addresses of all 2 keys of these calls"; u.Shared != want {
+		t.Errorf("shared = %q, want %q", u.Shared, want)
+	}
+}
