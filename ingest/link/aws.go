@@ -676,6 +676,11 @@ func (v *view) assumeByOIDC(role graph.Node, st *awspolicy.Statement, idx int, p
 		ctx := awspolicy.Context{Values: map[string][]string{host + ":sub": sub}}
 		if repo := subj.Attr(graph.AttrRepository); repo != "" {
 			ctx.Values[host+":repository"] = []string{repo}
+			if owner, _, ok := strings.Cut(repo, "/"); ok && subj.Attr(graph.AttrProvider) == "github-oidc" {
+				// GitHub's tokens name the account that owns the
+				// repository in repository_owner.
+				ctx.Values[host+":repository_owner"] = []string{owner}
+			}
 		}
 		for _, cand := range candidateSubs(subj, host, cond) {
 			sub[0] = cand

@@ -106,6 +106,26 @@ func TestOIDCTrustConditions(t *testing.T) {
 	}
 }
 
+// TestOIDCTrustRepositoryOwner: GitHub's tokens carry the repository_owner
+// claim, the account that owns the repository (o for o/api). A trust that
+// names owner o admits the job's subject for certain, and one that names
+// another owner admits none.
+func TestOIDCTrustRepositoryOwner(t *testing.T) {
+	subj := subject("o/api/ci.yml#test", "repo:o/api:ref:refs/heads/main")
+	subj.SetAttr(graph.AttrProvider, "github-oidc")
+	subj.SetAttr(graph.AttrRepository, "o/api")
+	nodes := []graph.Node{
+		subj,
+		role("owner-o", trust(`{"StringEquals":{"token.actions.githubusercontent.com:repository_owner":"o"}}`)),
+		role("owner-other", trust(`{"StringEquals":{"token.actions.githubusercontent.com:repository_owner":"other-org"}}`)),
+	}
+	got := derive(t, nodes, nil, graph.EdgeCanAssume)
+	want := []string{"oidc:gha:o/api/ci.yml#test -> " + graph.IAMARN(acct, "role", "", "owner-o") + " (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
+
 // TestOIDCTrustReasons checks the subject and reason an OIDC edge keeps:
 // the first subject the condition admits for certain, else the first it
 // may admit, with what left it undecided.
