@@ -159,6 +159,31 @@ func (v *view) linkRunnerHost(h *runnerHost, instances []graph.Node) {
 			v.addEdge(im)
 		}
 	}
+	// A workflow pushed to a repository whose jobs run on the host
+	// (linkPushedWorkflows) can ask for the same labels.
+	seen := map[string]bool{}
+	for _, job := range h.jobs {
+		repo := job.Attr(graph.AttrRepository)
+		pushed := graph.GHAPushedWorkflowID(repo)
+		if h.provider != "github" || seen[repo] || !v.exists(pushed) {
+			continue
+		}
+		seen[repo] = true
+		conf := graph.Certain
+		reason := fmt.Sprintf("a workflow pushed to %s can ask for a self-hosted runner with labels %s, as its job %s does", repo, labels, job.Label)
+		if h.scope != repo {
+			conf = graph.Possible
+			reason += "; undecided: the runner group may let only some workflows use it, which the input does not show"
+		}
+		on := graph.Edge{From: pushed, To: h.id, Kind: graph.EdgeRunsOn, Confidence: conf, Pos: job.Pos}
+		on.SetAttr(graph.AttrReason, reason)
+		v.addEdge(on)
+		for _, m := range hostedOn {
+			e := graph.Edge{From: pushed, To: m.node.ID, Kind: graph.EdgeRunsOn, Confidence: conf.Weaker(m.conf), Pos: job.Pos}
+			e.SetAttr(graph.AttrReason, fmt.Sprintf("the workflow's runner may be instance %s: %s", m.node.Label, m.reason))
+			v.addEdge(e)
+		}
+	}
 	if len(hostedOn) > 0 {
 		return
 	}

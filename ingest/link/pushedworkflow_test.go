@@ -149,3 +149,40 @@ func TestPushedPipelineGitLab(t *testing.T) {
 		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
 	}
 }
+
+// TestPushedWorkflowSelfHostedRunner: job build of app runs on app's
+// self-hosted runners labelled linux, which Terraform shows as an EC2
+// instance. A workflow pushed to app can ask for the same labels, so it
+// runs on those runners and on that instance, as build does. Job docs of
+// app runs on GitHub's hosted runners and gives no host.
+func TestPushedWorkflowSelfHostedRunner(t *testing.T) {
+	const repo = "repo:github.com/example-org/app"
+	const instance = "runtime:aws:ec2:111122223333:aws_instance.runner"
+	pushed := graph.GHAPushedWorkflowID("example-org/app")
+	build := graph.GHAJobID("example-org/app", ".github/workflows/ci.yml", "build")
+	docs := graph.GHAJobID("example-org/app", ".github/workflows/docs.yml", "docs")
+	host := "runtime:runner:github:example-org/app#linux,self-hosted"
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository, graph.AttrProvider, "github", graph.AttrRepository, "example-org/app"),
+		node("github:pat:release-bot", graph.NodeIdentity),
+		node(build, graph.NodeRuntime, graph.AttrProvider, "github", "type", "gha-job", graph.AttrRepository, "example-org/app",
+			"self_hosted", "true", "runs_on", "self-hosted,linux"),
+		node(docs, graph.NodeRuntime, graph.AttrProvider, "github", "type", "gha-job", graph.AttrRepository, "example-org/app",
+			"runs_on", "ubuntu-latest"),
+		node(instance, graph.NodeRuntime, graph.AttrProvider, "aws", "type", "ec2-instance", graph.AttrName, "ci-runner",
+			"runner_labels", "self-hosted,linux,x64"),
+	}
+	edges := []graph.Edge{
+		edge("github:pat:release-bot", graph.EdgeCanModify, repo, graph.AttrActions, "repo,workflow"),
+	}
+	got := derive(t, nodes, edges, graph.EdgeRunsOn)
+	want := []string{
+		pushed + " -> " + instance + " (certain)",
+		pushed + " -> " + host + " (certain)",
+		build + " -> " + instance + " (certain)",
+		build + " -> " + host + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("RUNS_ON (-want +got):\n%s", diff)
+	}
+}
