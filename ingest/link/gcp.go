@@ -57,6 +57,10 @@ type gcpView struct {
 	// virtuals lists the virtual Artifact Registry repositories that read
 	// from a repository, by the upstream's id.
 	virtuals map[string][]graph.Node
+	// livePolicies and liveGrants are what exports of allow policies
+	// state (indexLive).
+	livePolicies map[string]graph.Pos
+	liveGrants   map[liveGrantKey]bool
 }
 
 func isGCP(n graph.Node) bool { return n.Attr(graph.AttrProvider) == "gcp" }
@@ -137,6 +141,7 @@ func (g *gcpView) index() {
 		}
 	}
 
+	g.indexLive()
 	for _, n := range g.v.byKind[graph.NodePolicy] {
 		if !isGCP(n) || n.Attr("type") != "iam-grant" {
 			continue

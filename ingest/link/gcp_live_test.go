@@ -86,6 +86,21 @@ func TestGCPLivePolicy(t *testing.T) {
 			user("dave") + " -> " + stage + " certain admin",
 			user("erin") + " -> " + stage + " certain read",
 		}, ""},
+		// Cloud Asset Inventory names a project by its number. An export
+		// of resources says that 123456789012 is example-prod, so the
+		// exported policy of 123456789012 is example-prod's.
+		{"asset export by project number", []ingestInput{
+			{"infra/main.tf", liveTerraform, terraform.New()},
+			{"export/resources.json", `{"name": "//cloudresourcemanager.googleapis.com/projects/123456789012", "asset_type": "cloudresourcemanager.googleapis.com/Project",
+  "resource": {"data": {"projectId": "example-prod", "projectNumber": "123456789012"}}}`, gcpiam.New()},
+			{"export/iam.json", `{"name": "//cloudresourcemanager.googleapis.com/projects/123456789012", "asset_type": "cloudresourcemanager.googleapis.com/Project",
+  "iam_policy": {"bindings": [{"role": "roles/owner", "members": ["user:carol@example.com"]}, {"role": "roles/viewer", "members": ["user:bob@example.com"]}]}}`, gcpiam.New()},
+		}, []string{
+			user("alice") + " -> " + prod + " possible admin",
+			user("bob") + " -> " + prod + " certain read",
+			user("carol") + " -> " + prod + " certain admin",
+			user("dave") + " -> " + stage + " certain admin",
+		}, "count=1"},
 		{"empty policy", []ingestInput{
 			{"infra/main.tf", liveTerraform, terraform.New()},
 			{"export/project-example-stage.iam.json", `{"etag": "ACAB"}`, gcpiam.New()},
