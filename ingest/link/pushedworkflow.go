@@ -50,7 +50,7 @@ func (v *view) linkPushedWorkflows() {
 				continue
 			}
 			_, onGitLab := gitlab[repo.ID]
-			if repo.Attr(graph.AttrProvider) != "github" && !onGitLab {
+			if githubRepository(repo) == "" && !onGitLab {
 				continue
 			}
 			conf := e.Confidence
@@ -67,15 +67,14 @@ func (v *view) linkPushedWorkflows() {
 	sort.Strings(ids)
 	for _, id := range ids {
 		repoNode, _ := v.node(id)
-		repo := repoNode.Attr(graph.AttrRepository)
-		if repo == "" {
-			continue
-		}
 		var rt graph.Node
-		if server, ok := gitlab[id]; ok {
+		repo := repoNode.Attr(graph.AttrRepository)
+		if server, ok := gitlab[id]; ok && repo != "" {
 			rt = v.pushedPipelineRuntime(repoNode, repo, server)
-		} else {
+		} else if repo = githubRepository(repoNode); repo != "" {
 			rt = v.pushedWorkflowRuntime(repoNode, repo)
+		} else {
+			continue
 		}
 		for _, w := range writers[id] {
 			e := graph.Edge{From: w.edge.From, To: rt.ID, Kind: graph.EdgeCanModify, Confidence: w.conf, Pos: w.edge.Pos}
@@ -93,6 +92,23 @@ func (v *view) linkPushedWorkflows() {
 			v.inject(e)
 		}
 	}
+}
+
+// githubRepository returns the OWNER/NAME of a GitHub repository node, or
+// "" for another node. A node that only a mapping file declares has no
+// attributes, and its id names it: repo:github.com/OWNER/NAME.
+func githubRepository(n graph.Node) string {
+	if n.Attr(graph.AttrProvider) == "github" {
+		return n.Attr(graph.AttrRepository)
+	}
+	if n.Attr(graph.AttrProvider) != "" || n.Attr(graph.AttrRepository) != "" {
+		return ""
+	}
+	repo, ok := strings.CutPrefix(n.ID, graph.RepoID("", ""))
+	if !ok || strings.Count(repo, "/") != 1 || strings.HasPrefix(repo, "/") || strings.HasSuffix(repo, "/") {
+		return ""
+	}
+	return repo
 }
 
 // workflowScope reports whether a credential's actions include the

@@ -186,3 +186,36 @@ func TestPushedWorkflowSelfHostedRunner(t *testing.T) {
 		t.Errorf("RUNS_ON (-want +got):\n%s", diff)
 	}
 }
+
+// TestPushedWorkflowStatedRepository: only a mapping file declares
+// repository app, so its node has an id and no attributes. Its id names a
+// repository on github.com, where a writer's pushed workflow runs as
+// on one that another input declares, and reads the secret Terraform
+// declares for app.
+func TestPushedWorkflowStatedRepository(t *testing.T) {
+	const repo = "repo:github.com/example-org/app"
+	pushed := graph.GHAPushedWorkflowID("example-org/app")
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository),
+		node("github:pat:release-bot", graph.NodeIdentity),
+		node(graph.GHASecretID("example-org/app", "NPM_TOKEN"), graph.NodeSecret, graph.AttrProvider, "github", "type", "actions-secret",
+			graph.AttrName, "NPM_TOKEN", graph.AttrRepository, "example-org/app"),
+	}
+	edges := []graph.Edge{
+		edge("github:pat:release-bot", graph.EdgeCanModify, repo),
+	}
+	got := derive(t, nodes, edges, graph.EdgeCanModify)
+	want := []string{"github:pat:release-bot -> " + pushed + " (possible)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
+	}
+	exposed := false
+	for _, e := range derive(t, nodes, edges, graph.EdgeExposes) {
+		if e == pushed+" -> "+graph.GHASecretID("example-org/app", "NPM_TOKEN")+" (certain)" {
+			exposed = true
+		}
+	}
+	if !exposed {
+		t.Errorf("the pushed workflow does not read NPM_TOKEN")
+	}
+}
