@@ -850,12 +850,19 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	}
 	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs, keys) {
 		key, user := res.index[e.From], res.index[e.To]
+		id := key.Node.Attr("key_id")
 		if e.Evidence != nil {
-			// The log ingester recorded the calls this key signed.
+			// The log ingester recorded the calls this key signed, but
+			// not their actions, which the user's evidence keeps for the
+			// key where it keeps them all.
 			key.Evidence = e.Evidence.Clone()
+			if u, ok := user.Evidence.KeyUse(id); ok && id != "" && len(key.Evidence.Actions) == 0 {
+				if actions, _, _, _, shared := user.Evidence.Lists(u); !slices.Contains(shared, "actions") {
+					key.Evidence.Actions = slices.Clone(actions)
+				}
+			}
 			continue
 		}
-		id := key.Node.Attr("key_id")
 		if id != "" && !containsString(user.Evidence.Keys, id) && len(user.Evidence.Keys) < graph.MaxSeen {
 			// A list with room names every key of the calls. A full one
 			// may have left the key out, so the key takes the user's use.

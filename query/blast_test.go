@@ -708,6 +708,34 @@ func TestKeyUseAddressPastItsCap(t *testing.T) {
 	}
 }
 
+// CloudTrail records each access key of a user with the calls it signed
+// on the key's own edge to the user, and those name no action. The
+// user's evidence keeps the key's own actions, so the key shows the
+// s3:GetObject it called and not the s3:DeleteObject of the user's other
+// key.
+func TestKeyUseLoggedKeyActions(t *testing.T) {
+	since := time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	const key = "secret:aws:access-key:arn:aws:iam::111122223333:user/ci/AKIAEXAMPLEOLDKEY001"
+	keyEv := &graph.Evidence{}
+	keyEv.Add(after, "", "203.0.113.66", "cli", "AKIAEXAMPLEOLDKEY001", false, graph.Pos{File: "ct.json", Line: 1})
+	ev := &graph.Evidence{}
+	ev.Add(after, "s3:GetObject", "203.0.113.66", "cli", "AKIAEXAMPLEOLDKEY001", false, graph.Pos{File: "ct.json", Line: 1})
+	ev.Add(after, "s3:DeleteObject", "198.51.100.1", "cli", "AKIAEXAMPLENEWKEY002", false, graph.Pos{File: "ct.json", Line: 2})
+	b := newG().
+		node(key, "type", "access-key", "key_id", "AKIAEXAMPLEOLDKEY001").
+		edge(key, graph.EdgeAuthenticatesAs, user).
+		edge(user, graph.EdgeCanAccess, bkt).
+		edge(user, graph.EdgeObserved, bkt)
+	b.edges[0].Evidence = keyEv
+	b.edges[2].Evidence = ev
+	res := blast(t, b.store(t), key, Options{Since: since})
+	k := res.Get(key)
+	if k == nil || k.Evidence == nil || !cmp.Equal(k.Evidence.Actions, []string{"s3:GetObject"}) {
+		t.Errorf("key = %+v, want its evidence to list its own s3:GetObject", k)
+	}
+}
+
 // The user's calls name graph.MaxSeen session keys before the compromise,
 // so the evidence keeps no further key id, and then the declared key
 // calls after it. The key is not among the kept ids, yet its calls may be
