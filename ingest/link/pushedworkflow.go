@@ -61,8 +61,10 @@ func (v *view) linkPushedWorkflows() {
 		}
 	}
 	ids := make([]string, 0, len(writers))
-	for id := range writers {
+	for id, ws := range writers {
 		ids = append(ids, id)
+		// The map of edges by source yields them in no fixed order.
+		sort.Slice(ws, func(i, j int) bool { return ws[i].edge.From < ws[j].edge.From })
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
