@@ -78,6 +78,11 @@ func GHAPushedWorkflowID(repo string) string {
 	return "runtime:gha:" + repo + "#pushed-workflow"
 }
 
+// AttrPushedWorkflow is "true" on the nodes of a workflow or pipeline that
+// no input declares: one that the holder of a credential that can write
+// to a repository would push, with its token and subjects.
+const AttrPushedWorkflow = "pushed_workflow"
+
 // RuntimeGHAPushedWorkflow is the type of the runtime of GHAPushedWorkflowID.
 const RuntimeGHAPushedWorkflow = "gha-pushed-workflow"
 

@@ -451,7 +451,8 @@ func settle(ctx context.Context, r graph.Reader, res *Result, all []*visit,
 			n = graph.Node{ID: id, Kind: kindFromID(id), Label: id}
 		}
 		v.reached.Node = n
-		v.reached.Declared = ok && n.Attr("observed") != "true" && n.Attr("scope") != "true" && n.Attr("minted") != "true"
+		v.reached.Declared = ok && n.Attr("observed") != "true" && n.Attr("scope") != "true" && n.Attr("minted") != "true" &&
+			n.Attr(graph.AttrPushedWorkflow) != "true"
 		if !v.hasParent {
 			starts[id] = v
 			continue

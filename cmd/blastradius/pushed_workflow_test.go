@@ -127,6 +127,11 @@ func TestPushedWorkflowReach(t *testing.T) {
 	if !rt.TakenOver {
 		t.Error("the pushed workflow's runtime is not marked taken over")
 	}
+	// No input declares the pushed workflow: it is what a writer could
+	// push, so it is not live.
+	if rt.Declared || rt.Live {
+		t.Errorf("the pushed workflow's runtime is declared=%v live=%v, want neither", rt.Declared, rt.Live)
+	}
 
 	// The plan revokes the bot's token before anything it yields.
 	out, errs, code = runCLI(t, "--db", db, "plan", "--secret", "secret:vault:release-bot", "--format", "json")

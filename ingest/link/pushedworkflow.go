@@ -135,6 +135,7 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 			graph.AttrProvider:   "github",
 			"type":               graph.RuntimeGHAPushedWorkflow,
 			graph.AttrRepository: repo,
+			attrPushedWorkflow:   "true",
 		}}
 	v.injectNode(rt)
 
@@ -168,6 +169,7 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 	tok := graph.GHAOIDCTokenID(rt.ID)
 	v.injectNode(graph.Node{ID: tok, Kind: graph.NodeSecret, Label: "OIDC token of a workflow pushed to " + repo, Pos: pos, Attrs: map[string]string{
 		graph.AttrProvider: "github", "type": "oidc-token", graph.AttrRepository: repo, graph.AttrLongLived: "false",
+		attrPushedWorkflow: "true",
 	}})
 	te := graph.Edge{From: rt.ID, To: tok, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	te.SetAttr(graph.AttrVia, "oidc")
@@ -200,10 +202,10 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 	return rt
 }
 
-// attrPushedWorkflow marks the OIDC subjects of a pushed workflow. A
-// trust policy that names one branch or tag admits such a workflow only
-// if a push to that ref is allowed, which branch protection may refuse.
-const attrPushedWorkflow = "pushed_workflow"
+// attrPushedWorkflow marks the nodes of a pushed workflow. A trust policy
+// that names one branch or tag admits its subject only if a push to that
+// ref is allowed, which branch protection may refuse.
+const attrPushedWorkflow = graph.AttrPushedWorkflow
 
 // pushedRefDoubt returns why a pushed workflow may not get the subject
 // sub, or "" when any branch the workflow is pushed to gives it.
@@ -310,6 +312,7 @@ func (v *view) pushedPipelineRuntime(repoNode graph.Node, project, server string
 	tok := graph.GitLabOIDCTokenID(rt.ID, "ID_TOKEN")
 	v.injectNode(graph.Node{ID: tok, Kind: graph.NodeSecret, Label: "ID token of a pipeline pushed to " + project, Pos: pos, Attrs: map[string]string{
 		graph.AttrProvider: "gitlab", "type": "oidc-token", graph.AttrRepository: project, graph.AttrLongLived: "false",
+		attrPushedWorkflow: "true",
 	}})
 	te := graph.Edge{From: rt.ID, To: tok, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	te.SetAttr(graph.AttrVia, "oidc")
