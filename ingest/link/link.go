@@ -108,7 +108,7 @@ type view struct {
 var readKinds = []graph.EdgeKind{
 	graph.EdgeHasPolicy, graph.EdgeMemberOf, graph.EdgeExposes, graph.EdgeLocks,
 	graph.EdgeObserved, graph.EdgeAuthenticatesAs, graph.EdgeHolds, graph.EdgeDefines,
-	graph.EdgeExecutes, graph.EdgeCanModify,
+	graph.EdgeExecutes, graph.EdgeCanModify, graph.EdgeCanPublish,
 }
 
 // Derive implements graph.DeriveFunc.

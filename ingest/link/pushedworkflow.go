@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -162,6 +163,8 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 		v.inject(e)
 	}
 
+	v.pushedWorkflowToken(rt, repo, pos)
+
 	if repoNode.Attr(graph.AttrRepositoryHost) != "" {
 		// The OIDC issuer of another GitHub host is not known.
 		return rt
@@ -200,6 +203,45 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 		v.inject(e)
 	}
 	return rt
+}
+
+// pushedWorkflowToken gives a pushed workflow its GITHUB_TOKEN. The
+// workflow sets its permissions, so the token has packages:write and
+// publishes what the repository's jobs publish with their tokens: GitHub
+// gives a repository's workflows write access to the packages they
+// published.
+func (v *view) pushedWorkflowToken(rt graph.Node, repo string, pos graph.Pos) {
+	var publishes []graph.Edge
+	for from, es := range v.out[graph.EdgeCanPublish] {
+		src, ok := v.node(from)
+		if !ok || src.Attr("type") != "github-token" || src.Attr(graph.AttrRepository) != repo || src.Attr(attrPushedWorkflow) == "true" {
+			continue
+		}
+		publishes = append(publishes, es...)
+	}
+	if len(publishes) == 0 {
+		return
+	}
+	tok, ident := graph.GHATokenID(rt.ID), graph.GHATokenIdentityID(rt.ID)
+	common := map[string]string{
+		graph.AttrProvider: "github", "type": "github-token", graph.AttrRepository: repo,
+		"permissions": "packages:write", attrPushedWorkflow: "true",
+	}
+	tokAttrs := maps.Clone(common)
+	tokAttrs[graph.AttrName], tokAttrs[graph.AttrLongLived] = "GITHUB_TOKEN", "false"
+	v.injectNode(graph.Node{ID: tok, Kind: graph.NodeSecret, Label: "GITHUB_TOKEN of a workflow pushed to " + repo, Pos: pos, Attrs: tokAttrs})
+	v.injectNode(graph.Node{ID: ident, Kind: graph.NodeIdentity, Label: "GITHUB_TOKEN identity of a workflow pushed to " + repo, Pos: pos, Attrs: maps.Clone(common)})
+	te := graph.Edge{From: rt.ID, To: tok, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
+	te.SetAttr(graph.AttrVia, "token")
+	v.inject(te)
+	v.inject(graph.Edge{From: tok, To: ident, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: pos})
+	sort.Slice(publishes, func(i, j int) bool { return publishes[i].To < publishes[j].To })
+	publishes = slices.CompactFunc(publishes, func(a, b graph.Edge) bool { return a.To == b.To })
+	for _, p := range publishes {
+		e := graph.Edge{From: ident, To: p.To, Kind: graph.EdgeCanPublish, Confidence: graph.Certain, Pos: pos}
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("a workflow pushed to %s sets packages:write for its GITHUB_TOKEN, which publishes %s as the repository's jobs do", repo, graph.ReadableID(p.To)))
+		v.inject(e)
+	}
 }
 
 // attrPushedWorkflow marks the nodes of a pushed workflow. A trust policy

@@ -219,3 +219,31 @@ func TestPushedWorkflowStatedRepository(t *testing.T) {
 		t.Errorf("the pushed workflow does not read NPM_TOKEN")
 	}
 }
+
+// TestPushedWorkflowPublishes: job release of app pushes image
+// ghcr.io/example-org/app with its GITHUB_TOKEN. A workflow pushed to app
+// sets packages:write for its own token, so it can publish that image
+// too. Job lint's token publishes nothing.
+func TestPushedWorkflowPublishes(t *testing.T) {
+	const repo = "repo:github.com/example-org/app"
+	const image = "pkg:docker/ghcr.io/example-org/app"
+	release := graph.GHATokenIdentityID(graph.GHAJobID("example-org/app", ".github/workflows/release.yml", "release"))
+	lint := graph.GHATokenIdentityID(graph.GHAJobID("example-org/app", ".github/workflows/ci.yml", "lint"))
+	pushed := graph.GHAPushedWorkflowID("example-org/app")
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository, graph.AttrProvider, "github", graph.AttrRepository, "example-org/app"),
+		node(release, graph.NodeIdentity, "type", "github-token", graph.AttrProvider, "github", graph.AttrRepository, "example-org/app", "permissions", "packages:write"),
+		node(lint, graph.NodeIdentity, "type", "github-token", graph.AttrProvider, "github", graph.AttrRepository, "example-org/app", "permissions", "contents:read"),
+		node(image, graph.NodePackage),
+		node("github:pat:release-bot", graph.NodeIdentity),
+	}
+	edges := []graph.Edge{
+		edge(release, graph.EdgeCanPublish, image),
+		edge("github:pat:release-bot", graph.EdgeCanModify, repo),
+	}
+	got := derive(t, nodes, edges, graph.EdgeCanPublish)
+	want := []string{graph.GHATokenIdentityID(pushed) + " -> " + image + " (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
+	}
+}
