@@ -366,6 +366,12 @@ const AttrLivePolicy = "live_policy"
 // the higher version is the later state.
 const AttrResourceVersion = "resource_version"
 
+// AttrLiveUID is the metadata.uid of an object that a Kubernetes API
+// server returned. Resource versions compare only between dumps of one
+// object: two clusters, whose ids the graph does not tell apart, give
+// their objects different uids.
+const AttrLiveUID = "live_uid"
+
 // LiveFacts returns the facts of the node's sources that are exports of
 // the live system, the one readers prefer first (see newerLive). It
 // returns nil when no source is one, or when the sources agree, because
@@ -387,11 +393,15 @@ func (n Node) LiveFacts() []NodeFact {
 
 // newerLive reports whether the live fact with attributes a states a later
 // state of the object than the one with b: both have a resource version
-// that parses as an integer, and a's is higher. Otherwise the first stays
-// preferred. API servers give integers that grow with each change, and
+// that parses as an integer, a's is higher, and both are of one object
+// (AttrLiveUID). Otherwise the first stays preferred. API servers give integers that grow with each change, and
 // Kubernetes 1.35 documents that the versions of objects of one resource
 // compare as integers.
 func newerLive(a, b map[string]string) bool {
+	if a[AttrLiveUID] != b[AttrLiveUID] {
+		// Two objects, such as one binding's name in two clusters.
+		return false
+	}
 	va, errA := strconv.ParseUint(a[AttrResourceVersion], 10, 64)
 	vb, errB := strconv.ParseUint(b[AttrResourceVersion], 10, 64)
 	return errA == nil && errB == nil && va > vb

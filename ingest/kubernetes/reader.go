@@ -212,11 +212,13 @@ func (o *object) live() bool {
 }
 
 // markLive sets, on the node or edge of an object that an API server
-// returned, graph.AttrLiveExport and graph.AttrResourceVersion.
+// returned, graph.AttrLiveExport, graph.AttrResourceVersion and
+// graph.AttrLiveUID.
 func (o *object) markLive(set func(key, value string)) {
 	if o.live() {
 		set(graph.AttrLiveExport, "true")
 		set(graph.AttrResourceVersion, str(get(o.meta, "resourceVersion")))
+		set(graph.AttrLiveUID, str(get(o.meta, "uid")))
 	}
 }
 

@@ -35,9 +35,15 @@ spec:
 // makes it an object that an API server returned (kubectl get -o yaml),
 // which sets metadata.uid and metadata.resourceVersion.
 func liveBinding(version string, groups ...string) string {
+	return liveBindingOf("5f0c7a3e-2b1d-4e6f-8a9b-0c1d2e3f4a5b", version, groups...)
+}
+
+// liveBindingOf is liveBinding with the uid of the object: bindings of
+// one name in two clusters have different uids.
+func liveBindingOf(uid, version string, groups ...string) string {
 	meta := ""
 	if version != "" {
-		meta = "\n  uid: 5f0c7a3e-2b1d-4e6f-8a9b-0c1d2e3f4a5b\n  resourceVersion: \"" + version + "\""
+		meta = "\n  uid: " + uid + "\n  resourceVersion: \"" + version + "\""
 	}
 	doc := `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -82,7 +88,9 @@ func clusterReach(t *testing.T, files map[string]string, start query.Start, log 
 // so it reaches the cluster possibly. A subject that the cluster binds
 // and the manifest does not is bound now. Of two dumps, the one with
 // the higher resourceVersion (10 > 9, though "10" sorts first as text)
-// states the subjects; an older dump alone restores nothing. User alice,
+// states the subjects; an older dump alone restores nothing. Dumps of
+// two objects of one name (two clusters, different uids) each bind their
+// own subjects. User alice,
 // whom every input binds, stays cluster-admin for certain.
 func TestLiveBindingSubjects(t *testing.T) {
 	const group = "system:serviceaccounts:ci"
@@ -110,6 +118,12 @@ func TestLiveBindingSubjects(t *testing.T) {
 		{"added in the later dump", map[string]string{
 			"snapshots/a.yaml": liveBinding("10", group),
 			"snapshots/b.yaml": liveBinding("9"),
+		}, "certain", true},
+		// Dumps of two clusters: each binding is an object of its own,
+		// and the one with the lower version binds the group now.
+		{"bound in another cluster", map[string]string{
+			"snapshots/prod.yaml":    liveBindingOf("0d9e8f7a-1111-4b2c-9d3e-5f6a7b8c9d0e", "10"),
+			"snapshots/staging.yaml": liveBindingOf("7a6b5c4d-2222-4e3f-8a9b-1c2d3e4f5a6b", "9", group),
 		}, "certain", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

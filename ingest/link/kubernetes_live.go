@@ -38,14 +38,17 @@ func subjectInForce(b graph.Node, e graph.Edge) (conf graph.Confidence, undecide
 	if b.Attr(graph.AttrLiveExport) != "true" {
 		return graph.Certain, "", true
 	}
-	version, dump := b.Attr(graph.AttrResourceVersion), b.Pos
+	version, uid, dump := b.Attr(graph.AttrResourceVersion), b.Attr(graph.AttrLiveUID), b.Pos
 	if lf := b.LiveFacts(); len(lf) > 0 {
-		version, dump = lf[0].Attrs[graph.AttrResourceVersion], lf[0].Pos
+		version, uid, dump = lf[0].Attrs[graph.AttrResourceVersion], lf[0].Attrs[graph.AttrLiveUID], lf[0].Pos
 	}
 	var manifest *graph.Pos
 	check := func(attrs map[string]string, pos graph.Pos) bool {
 		if attrs[graph.AttrLiveExport] == "true" {
-			return attrs[graph.AttrResourceVersion] == version
+			// A dump of another object of the same name (in another
+			// cluster) binds its own subjects; of one object's dumps,
+			// the latest does.
+			return attrs[graph.AttrResourceVersion] == version || attrs[graph.AttrLiveUID] != uid
 		}
 		if manifest == nil {
 			manifest = &pos
