@@ -72,6 +72,9 @@ func (v *view) linkPushedWorkflows() {
 		repoNode, _ := v.node(id)
 		var rt graph.Node
 		repo := repoNode.Attr(graph.AttrRepository)
+		if repo == "" {
+			repo = statedGitLabProject(repoNode)
+		}
 		if server, ok := gitlab[id]; ok && repo != "" {
 			rt = v.pushedPipelineRuntime(repoNode, repo, server)
 		} else if repo = githubRepository(repoNode); repo != "" {
@@ -292,11 +295,45 @@ func (v *view) inject(e graph.Edge) {
 	v.out[e.Kind][e.From] = append(v.out[e.Kind][e.From], e)
 }
 
+// statedGitLabProject returns the GROUP/PROJECT path of a repository
+// node that has no attributes (one only a mapping file declares), read
+// from its id repo:HOST/GROUP/PROJECT, or "" when the id names no
+// project under a group.
+func statedGitLabProject(n graph.Node) string {
+	if n.Attr(graph.AttrProvider) != "" || n.Attr(graph.AttrRepository) != "" {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(n.ID, "repo:")
+	if !ok {
+		return ""
+	}
+	_, project, ok := strings.Cut(rest, "/")
+	if !ok || !strings.Contains(project, "/") || strings.HasPrefix(project, "/") || strings.HasSuffix(project, "/") || strings.Contains(project, "//") {
+		return ""
+	}
+	return project
+}
+
 // gitlabProjects returns the repositories that the input shows to be
-// GitLab projects, those of a GitLab job or of a declared CI/CD variable,
-// with the host of their server's API when it is not gitlab.com.
+// GitLab projects, with the host of their server's API when it is not
+// gitlab.com. These are the projects of a GitLab job or of a declared
+// CI/CD variable, and those that only a mapping file declares on a host
+// whose name contains gitlab.
 func (v *view) gitlabProjects() map[string]string {
 	out := map[string]string{}
+	for _, r := range v.byKind[graph.NodeRepository] {
+		if statedGitLabProject(r) == "" {
+			continue
+		}
+		host, _, _ := strings.Cut(strings.TrimPrefix(r.ID, "repo:"), "/")
+		if host = strings.ToLower(host); !strings.Contains(host, "gitlab") {
+			continue
+		}
+		if host == "gitlab.com" {
+			host = ""
+		}
+		out[r.ID] = host
+	}
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		if t := rt.Attr("type"); (t == "gitlab-job" || t == "gitlab-bridge") && rt.Attr(graph.AttrRepository) != "" {
 			out[graph.RepoIDOf(rt)] = rt.Attr("server")

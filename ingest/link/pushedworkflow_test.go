@@ -247,3 +247,69 @@ func TestPushedWorkflowPublishes(t *testing.T) {
 		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
 	}
 }
+
+// TestPushedPipelineStatedProject: only a mapping file declares GitLab
+// project grp/app, so its node has an id and no attributes, and
+// Terraform declares a variable of the project and one of its group.
+// A writer's pushed pipeline reads both, and its ID token assumes the
+// role that trusts the project's branches. A project on a self-managed
+// server that only the mapping file names (its host contains gitlab) is
+// a GitLab project too, and its ID tokens name that server as issuer.
+func TestPushedPipelineStatedProject(t *testing.T) {
+	const repo = "repo:gitlab.com/grp/app"
+	const selfRepo = "repo:gitlab.example.com/ops/infra"
+	pushed := graph.GitLabPushedPipelineID("grp/app")
+	selfPushed := graph.GitLabPushedPipelineID("ops/infra")
+	trust := func(provider, key, sub string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/` + provider + `"},` +
+			`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"` + key + `:sub":"` + sub + `"}}}]}`
+	}
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository),
+		node(selfRepo, graph.NodeRepository),
+		node("gitlab:pat:release-bot", graph.NodeIdentity),
+		node(graph.GitLabVariableID("grp/app", "DEPLOY_TOKEN"), graph.NodeSecret, graph.AttrProvider, "gitlab", "type", "ci-variable",
+			graph.AttrName, "DEPLOY_TOKEN", graph.AttrRepository, "grp/app", "protected", "false"),
+		node(graph.GitLabVariableID("grp", "GROUP_KEY"), graph.NodeSecret, graph.AttrProvider, "gitlab", "type", "ci-variable",
+			graph.AttrName, "GROUP_KEY", "group", "grp", "protected", "false"),
+		role("gl-app", trust("gitlab.com", "gitlab.com", "project_path:grp/app:ref_type:branch:ref:*")),
+		role("gl-infra", trust("gitlab.example.com", "gitlab.example.com", "project_path:ops/infra:ref_type:branch:ref:*")),
+	}
+	edges := []graph.Edge{
+		edge("gitlab:pat:release-bot", graph.EdgeCanModify, repo),
+		edge("gitlab:pat:release-bot", graph.EdgeCanModify, selfRepo),
+	}
+
+	got := derive(t, nodes, edges, graph.EdgeCanModify)
+	want := []string{
+		"gitlab:pat:release-bot -> " + pushed + " (certain)",
+		"gitlab:pat:release-bot -> " + selfPushed + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
+	}
+
+	var exposed []string
+	for _, e := range derive(t, nodes, edges, graph.EdgeExposes) {
+		if strings.HasPrefix(e, pushed+" -> secret:gitlab:grp/") {
+			exposed = append(exposed, e)
+		}
+	}
+	want = []string{
+		pushed + " -> " + graph.GitLabVariableID("grp", "GROUP_KEY") + " (certain)",
+		pushed + " -> " + graph.GitLabAllVariablesID("grp/app") + " (certain)",
+		pushed + " -> " + graph.GitLabVariableID("grp/app", "DEPLOY_TOKEN") + " (certain)",
+	}
+	if diff := cmp.Diff(want, exposed); diff != "" {
+		t.Errorf("EXPOSES (-want +got):\n%s", diff)
+	}
+
+	got = derive(t, nodes, edges, graph.EdgeCanAssume)
+	want = []string{
+		graph.GitLabOIDCSubjectID(pushed, "ID_TOKEN") + " -> " + graph.IAMARN(acct, "role", "", "gl-app") + " (certain)",
+		graph.GitLabOIDCSubjectID(selfPushed, "ID_TOKEN") + " -> " + graph.IAMARN(acct, "role", "", "gl-infra") + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
