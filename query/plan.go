@@ -1495,9 +1495,13 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			storedKeyItem(it, u, "the GitHub secret", keySiblings(res, n.ID, u))
 		}
 	case "ci-variable":
-		// A GitLab CI/CD variable may be the project's or one of its
-		// groups', which the input does not show.
+		// A GitLab CI/CD variable that a job reads may be the project's or
+		// one of its groups', which the input does not show. One that an
+		// input declares on a group names it.
 		store := fmt.Sprintf("the CI/CD variable %s of %s (or of the group that defines it)", n.Attr(graph.AttrName), n.Attr(graph.AttrRepository))
+		if g := n.Attr("group"); g != "" {
+			store = fmt.Sprintf("the CI/CD variable %s of group %s", n.Attr(graph.AttrName), g)
+		}
 		it.Action = "Rotate the value at the service that issued it, then store the new value in " + store
 		if revoke := registryRevocation(registryAccountOf(res, n.ID)); revoke != "" {
 			it.Action = revoke + ", create a replacement, then store it in " + store

@@ -2686,3 +2686,22 @@ func TestRoleCredentialsItemLooksUpRole(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanGitLabGroupVariableNamesGroup: Terraform declares CI/CD variable
+// SHARED_KEY on group acme, which a job of acme/api reads. The item
+// stores the new value in the variable of group acme.
+func TestPlanGitLabGroupVariableNamesGroup(t *testing.T) {
+	const job = "runtime:gitlab:acme/api/.gitlab-ci.yml#test"
+	variable := graph.GitLabVariableID("acme", "SHARED_KEY")
+	s := newG().
+		node(job, "type", "gitlab-job", "repository", "acme/api").
+		node(variable, "provider", "gitlab", "type", "ci-variable", "name", "SHARED_KEY", "group", "acme", "protected", "false", "long_lived", "true").
+		edge(job, graph.EdgeExecutes, bad).
+		edge(job, graph.EdgeExposes, variable).
+		store(t)
+
+	item := planItem(t, planFrom(t, s, bad, Options{}), variable)
+	if want := "store the new value in the CI/CD variable SHARED_KEY of group acme"; !strings.HasSuffix(item.Action, want) {
+		t.Errorf("action %q, want one that ends with %q", item.Action, want)
+	}
+}
