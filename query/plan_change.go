@@ -20,27 +20,37 @@ import (
 // before. So is a job that a runtime of the radius can change (a
 // self-hosted runner host, a cache it restores), because the compromised
 // code runs next to it.
-func changeHop(x *Reached) (Hop, bool) {
+func (r *Result) changeHop(x *Reached) (Hop, bool) {
 	if x.Node.Kind != graph.NodeRuntime || len(x.Path) == 0 || appInput(x.Path[len(x.Path)-1].Kind) {
 		return Hop{}, false
 	}
-	return pathChange(x.Path)
+	return r.pathChange(x.Path)
 }
 
 // pathChange returns the first hop of a path by which an identity can
 // change what it leads to, unless the path publishes a package or image.
-func pathChange(path []Hop) (Hop, bool) {
+func (r *Result) pathChange(path []Hop) (Hop, bool) {
 	var hop Hop
 	found := false
 	for _, h := range path {
 		switch {
 		case h.Kind == graph.EdgeCanPublish:
 			return Hop{}, false
-		case h.Kind == graph.EdgeCanModify && !h.Reversed && (kindFromID(h.From) == graph.NodeIdentity || appliesWorkload(h)) && !found:
+		case h.Kind == graph.EdgeCanModify && !h.Reversed && (r.kindOf(h.From) == graph.NodeIdentity || appliesWorkload(h)) && !found:
 			hop, found = h, true
 		}
 	}
 	return hop, found
+}
+
+// kindOf returns the kind of a node of the radius. A node that a mapping
+// file declares may have an id that names no kind (gitlab:pat:bot), so
+// the id decides only for a node that the radius does not contain.
+func (r *Result) kindOf(id string) graph.NodeKind {
+	if x := r.index[id]; x != nil {
+		return x.Node.Kind
+	}
+	return kindFromID(id)
 }
 
 // appliesWorkload reports whether a hop is a CI job's CAN_MODIFY of a
@@ -193,7 +203,7 @@ func splitChanged(runtimes []*Reached, res *Result) (run, changed []*Reached, ho
 	hops = map[string]Hop{}
 	var executes map[string]graph.Edge
 	for _, rt := range runtimes {
-		if h, ok := changeHop(rt); ok {
+		if h, ok := res.changeHop(rt); ok {
 			if executes == nil {
 				executes = executesInRadius(res)
 			}
@@ -212,7 +222,7 @@ func splitChanged(runtimes []*Reached, res *Result) (run, changed []*Reached, ho
 // start, or a node whose path is no change by an identity.
 func executesInRadius(res *Result) map[string]graph.Edge {
 	return res.executors(func(path []Hop) bool {
-		_, change := pathChange(path)
+		_, change := res.pathChange(path)
 		return change
 	})
 }

@@ -568,3 +568,35 @@ func TestPlanRoleWithoutAccountVerifyPlaceholder(t *testing.T) {
 		t.Errorf("verify %q still names the ARN without its account", it.Verify)
 	}
 }
+
+func TestPlanChecksProjectOfStatedWriter(t *testing.T) {
+	// A mapping file states that the vault's token acts as identity
+	// gitlab:pat:release-bot, whose id names no kind, and that it can push
+	// to GitLab project o/b. Job test of o/b is reached through that push,
+	// so the plan checks the project's pushes since the compromise and
+	// does not take its CI/CD out of service.
+	const (
+		start = "secret:vault:release-bot"
+		bot   = "gitlab:pat:release-bot"
+		repo  = "repo:gitlab.com/o/b"
+		job   = "runtime:gitlab:o/b/.gitlab-ci.yml#test"
+	)
+	b := newG().
+		node(start, "type", "token", "long_lived", "true").
+		node(job, "type", "gitlab-job", "repository", "o/b").
+		edge(start, graph.EdgeAuthenticatesAs, bot).
+		edge(bot, graph.EdgeCanModify, repo).
+		edge(repo, graph.EdgeDefines, job)
+	b.nodes[bot] = graph.Node{ID: bot, Kind: graph.NodeIdentity, Label: "release bot", Pos: graph.Pos{File: "blastradius-map.yaml"}}
+	s := b.store(t)
+	plan := planFrom(t, s, start, Options{Since: time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)})
+
+	it := planItem(t, plan, job)
+	if it.Kind != "check" {
+		t.Errorf("item kind %q, want check", it.Kind)
+	}
+	want := `glab api --hostname gitlab.com --paginate 'projects/o%2Fb/events?action=pushed' | jq -r '.[] | select(.created_at[0:19] >= "2026-12-01T06:00:00") | [.created_at, .author.username, .push_data.ref] | @tsv'`
+	if it.Command != want {
+		t.Errorf("command\n%s\nwant\n%s", it.Command, want)
+	}
+}
