@@ -1517,7 +1517,13 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		project := n.Attr(graph.AttrRepository)
 		it.Action = fmt.Sprintf("The job received every CI/CD variable of project %s, of its groups and of the instance: rotate each that holds a credential at its issuer, then store the new value in the variable (Settings, CI/CD, Variables of the project or group that defines it)", project)
 		if project != "" {
-			it.Command = shellCommand("glab", "variable", "list", "--repo", project)
+			repo := project
+			if server := gitlabServerOf(res, project); server != "" {
+				// glab reads a project of another server than its
+				// default one from the project's full URL.
+				repo = "https://" + server + "/" + project
+			}
+			it.Command = shellCommand("glab", "variable", "list", "--repo", repo)
 		}
 	case "all-actions-secrets":
 		it.Action = "The job received every secret of the repository: rotate each of them at its issuer, then store each new value in its GitHub secret"
@@ -2257,4 +2263,23 @@ func kubernetesSecretItem(it *Item, n graph.Node) {
 	}
 	it.Action = fmt.Sprintf("Rotate the value at the service that issued it, write the new value into Secret %s/%s, then restart the pods that read it: those given it as environment variables or a subPath mount keep the old value until they restart", ns, name)
 	it.Command = shellCommand("kubectl", "--namespace", ns, "edit", "secret", name)
+}
+
+// gitlabServerOf returns the self-managed server of the GitLab jobs of
+// project in the radius, or "" when they run on gitlab.com or on more
+// than one server.
+func gitlabServerOf(res *Result, project string) string {
+	server := ""
+	for _, x := range res.Reached {
+		n := x.Node
+		if n.Kind != graph.NodeRuntime || n.Attr(graph.AttrProvider) != "gitlab" && !strings.HasPrefix(n.Attr("type"), "gitlab-") || n.Attr(graph.AttrRepository) != project {
+			continue
+		}
+		s := n.Attr("server")
+		if s == "" || server != "" && s != server {
+			return ""
+		}
+		server = s
+	}
+	return server
 }

@@ -2705,3 +2705,23 @@ func TestPlanGitLabGroupVariableNamesGroup(t *testing.T) {
 		t.Errorf("action %q, want one that ends with %q", item.Action, want)
 	}
 }
+
+// TestPlanGitLabAllVariablesSelfManaged: the job of acme/api runs on the
+// self-managed server gitlab.example.com. glab lists the variables of a
+// project on another server than its default one when --repo is the
+// project's full URL.
+func TestPlanGitLabAllVariablesSelfManaged(t *testing.T) {
+	const job = "runtime:gitlab:gitlab.example.com/acme/api/.gitlab-ci.yml#test"
+	all := graph.GitLabAllVariablesID("acme/api")
+	s := newG().
+		node(job, "type", "gitlab-job", "repository", "acme/api", "server", "gitlab.example.com").
+		node(all, "provider", "gitlab", "type", "all-ci-variables", "name", "*", "repository", "acme/api", "long_lived", "true").
+		edge(job, graph.EdgeExecutes, bad).
+		edge(job, graph.EdgeExposes, all).
+		store(t)
+
+	item := planItem(t, planFrom(t, s, bad, Options{}), all)
+	if want := "glab variable list --repo https://gitlab.example.com/acme/api"; item.Command != want {
+		t.Errorf("command %q, want %q", item.Command, want)
+	}
+}
