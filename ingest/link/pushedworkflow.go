@@ -408,14 +408,29 @@ func (v *view) pushedPipelineRuntime(repoNode graph.Node, project, server string
 	return rt
 }
 
+// actionsBot is the account that a workflow's GITHUB_TOKEN acts as, in
+// every repository.
+const actionsBot = "github-actions[bot]"
+
+// isActionsBot reports whether an account node of an audit log is
+// github-actions[bot], by its login or, without one, by its id.
+func isActionsBot(n graph.Node) bool {
+	if name := n.Attr(graph.AttrName); name != "" {
+		return strings.EqualFold(name, actionsBot)
+	}
+	return strings.EqualFold(n.ID, "github:user:"+actionsBot)
+}
+
 // observedPushes gives each GitHub account that an audit log shows
 // pushing to a repository (an allowed git.push) CAN_MODIFY to it: the
-// push shows that it can change the repository's code.
+// push shows that it can change the repository's code. A push by
+// github-actions[bot] shows only what one job's GITHUB_TOKEN could do in
+// that repository, so it gives the shared account nothing.
 func (v *view) observedPushes() {
 	var found []graph.Edge
 	for from, es := range v.out[graph.EdgeObserved] {
 		src, ok := v.node(from)
-		if !ok || src.Kind != graph.NodeIdentity || src.Attr(graph.AttrProvider) != "github" {
+		if !ok || src.Kind != graph.NodeIdentity || src.Attr(graph.AttrProvider) != "github" || isActionsBot(src) {
 			continue
 		}
 		for _, e := range es {

@@ -313,3 +313,32 @@ func TestPushedPipelineStatedProject(t *testing.T) {
 		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
 	}
 }
+
+// TestObservedPushesSkipJobToken: the audit log shows octo-dev and
+// github-actions[bot] pushing to app. A workflow's GITHUB_TOKEN pushes as
+// github-actions[bot] in every repository, and it cannot push workflow
+// files, so only octo-dev becomes a writer of app.
+func TestObservedPushesSkipJobToken(t *testing.T) {
+	const repo = "repo:github.com/example-org/app"
+	pushed := graph.GHAPushedWorkflowID("example-org/app")
+	observed := func(from string) graph.Edge {
+		e := edge(from, graph.EdgeObserved, repo)
+		e.Evidence = &graph.Evidence{Actions: []string{"git.push"}}
+		return e
+	}
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository, graph.AttrProvider, "github", graph.AttrRepository, "example-org/app"),
+		node("github:user:octo-dev", graph.NodeIdentity, graph.AttrProvider, "github", "type", "user"),
+		node("github:user:github-actions[bot]", graph.NodeIdentity, graph.AttrProvider, "github", "type", "bot"),
+	}
+	edges := []graph.Edge{observed("github:user:octo-dev"), observed("github:user:github-actions[bot]")}
+
+	got := derive(t, nodes, edges, graph.EdgeCanModify)
+	want := []string{
+		"github:user:octo-dev -> " + repo + " (certain)",
+		"github:user:octo-dev -> " + pushed + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
+	}
+}
