@@ -339,8 +339,8 @@ func (v *view) addEdge(e graph.Edge) {
 		if prev.Confidence == graph.Possible && e.Confidence == graph.Certain {
 			v.derivedEdges[i] = e
 		}
-		if methods := joinMethods(prev, e); methods != "" {
-			kept := &v.derivedEdges[i]
+		kept := &v.derivedEdges[i]
+		if methods := joinMethods(prev, e); methods != "" && methods != kept.Attr("method") {
 			// Edges may share an attribute map, so the kept one gets a
 			// map of its own.
 			kept.Attrs = copyAttrs(kept.Attrs)
@@ -353,11 +353,12 @@ func (v *view) addEdge(e graph.Edge) {
 }
 
 // attrMethods lists every escalation method that derives an edge, when
-// more than one does. The edge's method attribute names one of them.
+// more than one does or when the derivation kept (a trust policy's, say)
+// has no method. The edge's method attribute names one of them, if any.
 const attrMethods = "methods"
 
 // joinMethods returns the escalation methods of two derivations of one
-// edge as a list, or "" when they name fewer than two.
+// edge as a list, or "" when they name none.
 func joinMethods(a, b graph.Edge) string {
 	var all []string
 	for _, e := range []graph.Edge{a, b} {
@@ -367,11 +368,7 @@ func joinMethods(a, b graph.Edge) string {
 			all = append(all, m)
 		}
 	}
-	joined := graph.JoinList(all)
-	if !strings.Contains(joined, ",") {
-		return ""
-	}
-	return joined
+	return graph.JoinList(all)
 }
 
 func (v *view) edgesFrom(kind graph.EdgeKind, id string) []graph.Edge {

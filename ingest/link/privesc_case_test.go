@@ -268,3 +268,44 @@ func TestEscalationKeepsEveryMethod(t *testing.T) {
 		t.Errorf("methods of the edges to ops-admin = %q, want %q", methods, want)
 	}
 }
+
+// TestEscalationMethodBesideTrust: role ops-admin trusts user ci, which
+// may assume it, and ci may also pass the role to a new EC2 instance.
+// The trust policy derives the CAN_ASSUME edge without a method; the
+// edge still lists PassRoleToEC2, so that the plan looks for instances
+// the role was passed to, whose sessions outlive a revoked assume.
+func TestEscalationMethodBesideTrust(t *testing.T) {
+	doc := `{"UserDetailList": [{"UserName": "ci", "UserId": "AIDAEXAMPLECI0000001", "Arn": "arn:aws:iam::111122223333:user/ci",
+  "UserPolicyList": [{"PolicyName": "build", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["ec2:RunInstances", "sts:AssumeRole"], "Resource": "*"},
+    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/ops-admin"}]}}]}],
+ "RoleDetailList": [{"RoleName": "ops-admin", "RoleId": "AROAEXAMPLEOPSADMIN1", "Arn": "arn:aws:iam::111122223333:role/ops-admin",
+  "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/ci"}, "Action": "sts:AssumeRole"}]},
+  "InstanceProfileList": [{"Path": "/", "InstanceProfileName": "ops-admin", "InstanceProfileId": "AIPAEXAMPLEOPSADMIN1",
+    "Arn": "arn:aws:iam::111122223333:instance-profile/ops-admin",
+    "Roles": [{"Path": "/", "RoleName": "ops-admin", "RoleId": "AROAEXAMPLEOPSADMIN1", "Arn": "arn:aws:iam::111122223333:role/ops-admin"}]}],
+  "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}],
+ "GroupDetailList": [], "Policies": []}`
+	path := filepath.Join(t.TempDir(), "account-authorization-details.json")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := escParseIAM(t, path)
+	s := escStore(t, res.Nodes, res.Edges)
+	es, err := s.Expand(context.Background(), []string{"arn:aws:iam::111122223333:user/ci"}, graph.Out, graph.EdgeCanAssume)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if e.To == "arn:aws:iam::111122223333:role/ops-admin" {
+			got = append(got, string(e.Confidence)+" method="+e.Attr("method")+" methods="+e.Attr("methods"))
+		}
+	}
+	if want := []string{"certain method= methods=PassRoleToEC2"}; !slices.Equal(got, want) {
+		t.Errorf("edges to ops-admin = %q, want %q", got, want)
+	}
+}
