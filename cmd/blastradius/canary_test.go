@@ -30,25 +30,26 @@ var canaries = []string{
 	"canary-gcp-key-B6s2",       // google-github-actions/auth literal key
 	// npm token that a PowerShell step exports through $GITHUB_ENV
 	"npm_canaryGhenvPwsh7k2000000000000000000",
-	"canary-ghenv-aws-T4r8",     // AWS key that a brace group exports through $GITHUB_ENV
-	"canary-run-env-G8d4",       // Cloud Run container environment
-	"canary-gce-env-Y3u7",       // Compute Engine container declaration environment
-	"canary-module-arg-C3x6",    // Terraform module argument for a sensitive variable
-	"canary-module-output-E5k9", // Terraform module output marked sensitive
-	"canary-for-each-A8f2",      // Terraform for_each value
-	"canary-df-arg-S4d8-X9x9",   // Dockerfile ARG default
-	"canary-df-env-E6r2-X9x9",   // Dockerfile ENV value
-	"canary-df-run-R1t5-X9x9",   // token a Dockerfile RUN writes to .npmrc
-	"canary-ud-docker-U8v2",     // credential a user data docker run passes to its container
-	"canary-ud-plain-K4s9",      // value of plain-looking name in the same docker run
-	"canary-buildarg-P2q7",      // build argument of plain-looking name, written out
-	"canary-compose-env-J3w5",   // Compose service environment
-	"canary-dotenv-K8m3-X9x9",   // Compose .env value that a build argument reads
-	"canary-cfn-param-Z6n4",     // NoEcho parameter default of a SAM template
-	"canary-cfn-env-T5m1",       // SAM function environment variable
-	"canary-sls-env-Q2w8",       // Serverless Framework provider environment
-	"canary-sls-fn-V7c3",        // Serverless Framework function environment
-	"canary-sls-dd-H5j6",        // API key the Datadog plugin gives each function
+	"canary-ghenv-aws-T4r8",       // AWS key that a brace group exports through $GITHUB_ENV
+	"canary-run-env-G8d4",         // Cloud Run container environment
+	"canary-gce-env-Y3u7",         // Compute Engine container declaration environment
+	"canary-module-arg-C3x6",      // Terraform module argument for a sensitive variable
+	"canary-module-output-E5k9",   // Terraform module output marked sensitive
+	"canary-for-each-A8f2",        // Terraform for_each value
+	"canary-df-arg-S4d8-X9x9",     // Dockerfile ARG default
+	"canary-df-env-E6r2-X9x9",     // Dockerfile ENV value
+	"canary-df-run-R1t5-X9x9",     // token a Dockerfile RUN writes to .npmrc
+	"canary-ud-docker-U8v2",       // credential a user data docker run passes to its container
+	"canary-ud-plain-K4s9",        // value of plain-looking name in the same docker run
+	"canary-buildarg-P2q7",        // build argument of plain-looking name, written out
+	"canary-compose-env-J3w5",     // Compose service environment
+	"canary-dotenv-K8m3-X9x9",     // Compose .env value that a build argument reads
+	"canary-dotenv-url-W4n7-X9x9", // password in a Compose .env URL that a build argument reads
+	"canary-cfn-param-Z6n4",       // NoEcho parameter default of a SAM template
+	"canary-cfn-env-T5m1",         // SAM function environment variable
+	"canary-sls-env-Q2w8",         // Serverless Framework provider environment
+	"canary-sls-fn-V7c3",          // Serverless Framework function environment
+	"canary-sls-dd-H5j6",          // API key the Datadog plugin gives each function
 	// tokens pasted into a mapping file's reason and id
 	"ghp_canaryMappingReason0000000000000000X9x9",
 	"ghp_canaryMappingId000000000000000000000X9x9",

@@ -132,10 +132,15 @@ func ExpandArgs(args []BuildArg, expand func(string) string) []BuildArg {
 // with a digit (22, 3.12-slim). Otherwise the value is an image reference,
 // whose name Docker requires in lower case (ghcr.io/example-org/base:1.4),
 // so a value with upper case before its tag is no image. A run of 16 or
-// more letters and digits is a token, unless it is a digest's hex.
+// more letters and digits is a token, unless it is a digest's hex. A URL
+// (a scheme and "://") is no image reference, and one with an "@" may
+// carry a user and password (postgres://app:PASSWORD@db/app).
 func PlainArgValue(name, value string) bool {
 	if value == "" || len(value) > 200 || literal.CredentialName(name) || literal.LooksLikeCredential(name, value) ||
 		literal.HasCredentialShape(value) {
+		return false
+	}
+	if _, rest, ok := strings.Cut(value, "://"); ok && strings.Contains(rest, "@") {
 		return false
 	}
 	for _, c := range value {
