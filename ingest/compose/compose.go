@@ -96,8 +96,9 @@ func (*Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res *
 	if err := p.readServices(ctx, f, f.RelPath, dir, "", root, seen, res); err != nil {
 		return err
 	}
+	chain := map[string]bool{path.Clean(f.RelPath): true}
 	for _, inc := range incs {
-		if err := p.readIncluded(ctx, inc, seen, 0, res); err != nil {
+		if err := p.readIncluded(ctx, inc, seen, chain, res); err != nil {
 			return err
 		}
 	}
@@ -136,13 +137,28 @@ func (p *project) readServices(ctx context.Context, f *ingest.File, rel, dir, in
 
 // readIncluded reads the services of a file that an include key names,
 // and those of the files it includes in turn, as services of the file
-// that p reads.
-func (p *project) readIncluded(ctx context.Context, inc included, seen map[string]bool, depth int, res *ingest.Result) error {
+// that p reads. chain holds the files whose includes lead to this one: a
+// file among them closes a cycle, which Compose rejects. A file that
+// another include read already is not read again, since its services
+// are recorded.
+func (p *project) readIncluded(ctx context.Context, inc included, seen, chain map[string]bool, res *ingest.Result) error {
 	at := ingest.Position{File: p.f.Path, Line: inc.line}
-	if depth >= maxDepth {
+	rel := path.Clean(inc.rel)
+	if chain[rel] {
+		res.Warnf(at, "include: %s includes itself through the files it includes, a cycle that Compose rejects, so it is read once", inc.rel)
+		return nil
+	}
+	key := rel + "\x00" + inc.dir
+	if p.included[key] {
+		return nil
+	}
+	if len(chain) > maxDepth {
 		res.Warnf(at, "include: files are followed at most %d deep, so the services of %s are not recorded", maxDepth, inc.rel)
 		return nil
 	}
+	p.included[key] = true
+	chain[rel] = true
+	defer delete(chain, rel)
 	root, err := p.load(inc.rel)
 	if err != nil {
 		res.Warnf(at, "include: the file %s is not read (%s), so its services are not recorded", inc.rel, reason(err))
@@ -159,7 +175,7 @@ func (p *project) readIncluded(ctx context.Context, inc included, seen map[strin
 	}
 	for _, n := range nested {
 		n.line = inc.line
-		if err := p.readIncluded(ctx, n, seen, depth+1, res); err != nil {
+		if err := p.readIncluded(ctx, n, seen, chain, res); err != nil {
 			return err
 		}
 	}

@@ -34,13 +34,16 @@ type project struct {
 	root  string
 	files map[string]*yaml.Node // by path in the repository
 	reads int
+	// included holds the files that include keys brought in, by path and
+	// project directory, so that each is read once.
+	included map[string]bool
 	// vars are the values of the .env file of the file's folder that may
 	// be kept (dotenv).
 	vars map[string]string
 }
 
 func newProject(f *ingest.File, root *yaml.Node) *project {
-	p := &project{f: f, files: map[string]*yaml.Node{path.Clean(f.RelPath): root}}
+	p := &project{f: f, files: map[string]*yaml.Node{path.Clean(f.RelPath): root}, included: map[string]bool{}}
 	full := filepath.ToSlash(f.Path)
 	if rel := path.Clean(f.RelPath); strings.HasSuffix(full, "/"+rel) {
 		p.root = filepath.FromSlash(strings.TrimSuffix(full, "/"+rel))

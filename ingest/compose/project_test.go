@@ -237,3 +237,45 @@ COMPOSE_PROFILES=ci,e2e
 		}
 	}
 }
+
+// TestComposeIncludeCycle: compose.yaml includes a.yaml and b.yaml, each
+// of which includes the other and compose.yaml again. Compose rejects such
+// a cycle; the reader records each file's service once, warns once for
+// each include that closes a cycle, and does not follow the cycle down to
+// the depth limit, which would take time exponential in the includes.
+func TestComposeIncludeCycle(t *testing.T) {
+	files := map[string]string{
+		"compose.yaml": "include:\n  - a.yaml\n  - b.yaml\nservices:\n  root:\n    build: ./root\n",
+		"a.yaml":       "include:\n  - b.yaml\n  - compose.yaml\nservices:\n  a:\n    build: ./a\n",
+		"b.yaml":       "include:\n  - a.yaml\n  - compose.yaml\nservices:\n  b:\n    build: ./b\n",
+	}
+	res := parseOnDisk(t, "compose.yaml", files)
+
+	var names []string
+	for _, n := range res.Nodes {
+		if n.Attr("ecosystem") == graph.EcosystemCompose {
+			names = append(names, n.Attr(graph.AttrComposeService))
+		}
+	}
+	sort.Strings(names)
+	if want := []string{"a", "b", "root"}; !cmp.Equal(names, want) {
+		t.Errorf("services = %v, want %v", names, want)
+	}
+	var cycles, deep int
+	for _, w := range resulttest.Warnings(res) {
+		if strings.Contains(w, "deep") {
+			deep++
+		}
+		if strings.Contains(w, "cycle") {
+			cycles++
+		}
+	}
+	if deep != 0 {
+		t.Errorf("%d warnings of the depth limit, want none: the cycle was followed", deep)
+	}
+	// a.yaml -> b.yaml -> a.yaml, a.yaml -> b.yaml -> compose.yaml and
+	// a.yaml -> compose.yaml close cycles; b.yaml is then read already.
+	if cycles != 3 {
+		t.Errorf("%d cycle warnings, want 3", cycles)
+	}
+}
