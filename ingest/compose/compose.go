@@ -12,9 +12,11 @@
 // pushed there: a one-word name such as postgres is an official Docker Hub
 // image that the service merely tags locally.
 //
-// Variables in image names are expanded to their defaults (${TAG:-1.2});
-// a variable without a default leaves the tag computed, and a name that a
-// variable forms is left out with a warning. The .env file is not read.
+// Variables in image names are expanded with the values of the .env file
+// of the file's folder that may be kept (versions, tags, image names,
+// paths), else to their defaults (${TAG:-1.2}). A variable without either
+// leaves the tag computed, and a name that a variable forms is left out
+// with a warning.
 //
 // A service's extends key brings in the service it names, of the same
 // file or another file of the repository, and the top-level include key
