@@ -264,6 +264,12 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 			withDeps = !has || value == "true"
 		case "--push":
 			push = sub == "build" && (!has || value == "true")
+		case "--print", "--check":
+			// build prints the equivalent bake file, or checks the
+			// build configuration, and builds nothing.
+			if sub == "build" && (!has || value == "true") {
+				return ComposeCommand{}, false
+			}
 		case "--build-arg":
 			if a, ok := readBuildArg(value); ok && sub == "build" {
 				buildArgs = append(buildArgs, a)
@@ -335,9 +341,18 @@ func readBake(args []string, dir string) (ComposeCommand, bool) {
 			files = append(files, value)
 		case "--push":
 			cmd.Pushes = !has || value == "true"
-		case "--print":
-			// Prints the options of the targets and builds nothing.
-			return ComposeCommand{}, false
+		case "--print", "--check":
+			// Prints the options of the targets, or checks them, and
+			// builds nothing.
+			if !has || value == "true" {
+				return ComposeCommand{}, false
+			}
+		case "--call":
+			// A method other than build (check, outline, targets) builds
+			// nothing.
+			if value != "build" {
+				return ComposeCommand{}, false
+			}
 		}
 	}
 	if len(cmd.Services) == 1 && cmd.Services[0] == "default" {

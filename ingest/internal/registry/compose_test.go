@@ -48,7 +48,9 @@ func TestScanCompose(t *testing.T) {
 // at COMPOSE_PATH_SEPARATOR or a colon), and the profiles when no
 // --profile does (COMPOSE_PROFILES, split at commas). --env-file and
 // COMPOSE_DISABLE_ENV_FILE keep Compose from reading .env. --dry-run
-// builds and pushes nothing, before or after the subcommand.
+// builds and pushes nothing, before or after the subcommand, and neither
+// do build --print and --check, nor bake's checks (--check, a --call
+// other than build).
 func TestScanComposeEnvironment(t *testing.T) {
 	for _, c := range []struct {
 		name, script, dir string
@@ -76,6 +78,9 @@ func TestScanComposeEnvironment(t *testing.T) {
 		{".env disabled", "docker compose build", ".", pkgcmd.Env{"COMPOSE_DISABLE_ENV_FILE": "true"}, []ComposeCommand{
 			{Line: 1, Dir: ".", NoDotenv: true, Builds: true}}},
 		{"dry run", "docker compose --dry-run build\ndocker compose build --dry-run --push\ndocker compose push --dry-run web\ndocker buildx bake --print", ".", nil, nil},
+		{"print and check", "docker compose build --print > bake.json\ndocker compose build --check web\ndocker buildx bake --check\ndocker buildx bake --call=outline\ndocker buildx bake --call targets", ".", nil, nil},
+		{"call build", "docker buildx bake --call build", ".", nil, []ComposeCommand{
+			{Line: 1, Dir: ".", Builds: true, AllProfiles: true}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := ScanCompose(c.script, c.dir, c.env)
