@@ -82,3 +82,8 @@ const (
 	AttrDotenvComposeSeparator = "dotenv_compose_path_separator"
 	AttrDotenvComposeProfiles  = "dotenv_compose_profiles"
 )
+
+// AttrMayBuild is "true" on an image build that runs only when the
+// runner does not have the image: docker compose up or run without
+// --build. What the build runs and reads is then possible.
+const AttrMayBuild = "may_build"

@@ -66,6 +66,18 @@ const targetDoubt = "; possible: a variable names the stage the build targets (-
 // the Dockerfile reader wrote unless NAME is the last stage. A build
 // whose target a variable names may make any of them.
 func (v *view) builtImages(b graph.Node) []builtImage {
+	out := v.targetImages(b)
+	if b.Attr(graph.AttrMayBuild) == "true" {
+		for i := range out {
+			out[i].conf = graph.Possible
+			out[i].doubt += "; possible: Docker Compose builds the image only when the runner does not have it"
+		}
+	}
+	return out
+}
+
+// targetImages returns what the image build b builds, by its target.
+func (v *view) targetImages(b graph.Node) []builtImage {
 	fileID := b.Attr("dockerfile_id")
 	df, _ := v.node(fileID)
 	if df.ID == "" {

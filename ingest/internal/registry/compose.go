@@ -59,6 +59,10 @@ type ComposeCommand struct {
 	// Pushes when it pushes them to their registries.
 	Builds bool `json:"builds,omitempty"`
 	Pushes bool `json:"pushes,omitempty"`
+	// MayBuild is set, with Builds, for up and run without --build: they
+	// build a service's image only when the runner does not have it
+	// (pull_policy missing, the default), which a fresh runner does not.
+	MayBuild bool `json:"may_build,omitempty"`
 	// Vars maps a variable of the command's environment to the names of
 	// the job's secrets that give its value, when they differ from the
 	// variable's name (a GitHub Actions step's env: from secrets).
@@ -233,7 +237,7 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 	sub, rest := args[i], args[i+1:]
 	var services []string
 	var buildArgs []BuildArg
-	build, push, noDeps, withDeps := false, false, false, false
+	build, noBuild, push, noDeps, withDeps := false, false, false, false, false
 	for j := 0; j < len(rest); j++ {
 		a := rest[j]
 		name, value, has := strings.Cut(a, "=")
@@ -258,6 +262,8 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 			}
 		case "--build":
 			build = sub == "up" || sub == "run"
+		case "--no-build":
+			noBuild = !has || value == "true"
 		case "--no-deps":
 			noDeps = true
 		case "--with-dependencies", "--include-deps":
@@ -281,10 +287,10 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 	case "build":
 		cmd.Builds, cmd.Pushes, cmd.Dependencies = true, push, withDeps
 	case "up", "run":
-		if !build || sub == "run" && len(services) == 0 {
+		if noBuild || sub == "run" && len(services) == 0 {
 			return ComposeCommand{}, false
 		}
-		cmd.Builds, cmd.Dependencies = true, !noDeps
+		cmd.Builds, cmd.MayBuild, cmd.Dependencies = true, !build, !noDeps
 	case "push":
 		cmd.Pushes, cmd.Dependencies = true, withDeps
 	default:

@@ -24,8 +24,12 @@ func TestScanCompose(t *testing.T) {
 			{Line: 1, Dir: "deploy", Builds: true, Pushes: true}}},
 		{"up --build", "docker compose up -d --build --scale web=2 web", ".", []ComposeCommand{
 			{Line: 1, Dir: ".", Services: []string{"web"}, Builds: true, Dependencies: true}}},
-		{"up without --build", "docker compose up -d", ".", nil},
-		{"other subcommands", "docker compose pull\ndocker compose run --rm web npm test\ndocker compose down", ".", nil},
+		// up and run build an image the runner does not have.
+		{"up without --build", "docker compose up -d", ".", []ComposeCommand{
+			{Line: 1, Dir: ".", Dependencies: true, Builds: true, MayBuild: true}}},
+		{"up --no-build", "docker compose up --no-build -d", ".", nil},
+		{"other subcommands", "docker compose pull\ndocker compose run --rm web npm test\ndocker compose down", ".", []ComposeCommand{
+			{Line: 2, Dir: ".", Services: []string{"web"}, Dependencies: true, Builds: true, MayBuild: true}}},
 		{"bake with a compose file", "docker buildx bake -f compose.yaml --push api", ".", []ComposeCommand{
 			{Line: 1, Dir: ".", Files: []string{"compose.yaml"}, Services: []string{"api"}, AllProfiles: true, Builds: true, Pushes: true}}},
 		{"bake with its own file", "docker buildx bake -f docker-bake.hcl", ".", nil},
