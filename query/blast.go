@@ -982,7 +982,7 @@ func kindFromID(id string) graph.NodeKind {
 		return graph.NodeRuntime
 	case hasPrefix(id, "k8s:sa:"), hasPrefix(id, "k8s:user:"), hasPrefix(id, "k8s:group:"), hasPrefix(id, "gcp:sa:"), hasPrefix(id, "gcp:user:"), hasPrefix(id, "gcp:wif:"):
 		return graph.NodeIdentity
-	case hasPrefix(id, "arn:aws:iam::"), hasPrefix(id, "arn:aws:sts::"), hasPrefix(id, "oidc:"), hasPrefix(id, "github:"),
+	case hasPrefix(id, "arn:aws:iam::"), hasPrefix(id, "arn:aws:sts::"), hasPrefix(id, "oidc:"), hasPrefix(id, "github:"), hasPrefix(id, "gitlab:"),
 		hasPrefix(id, "aws:administrator:"):
 		return graph.NodeIdentity
 	default:

@@ -329,6 +329,24 @@ func TestCompositeActionDependency(t *testing.T) {
 	}
 }
 
+// A GitLab identity is an identity too: a principal that may only read
+// the definition of a project access token (CAN_ACCESS without an
+// escalation method) does not act as it, so it does not reach the
+// project the token can push to.
+func TestGitLabIdentityNotActedAs(t *testing.T) {
+	reader := "arn:aws:iam::111122223333:user/auditor"
+	bot := "gitlab:pat:release-bot"
+	project := "repo:gitlab.com/grp/app"
+	s := newG().
+		edge(reader, graph.EdgeCanAccess, bot).
+		edge(bot, graph.EdgeCanModify, project).
+		store(t)
+	res := blast(t, s, reader, Options{})
+	if diff := cmp.Diff(reachedIDs(res), []string{bot}); diff != "" {
+		t.Errorf("reached from %s (-got +want):\n%s", reader, diff)
+	}
+}
+
 func TestIdentityAsResourceNotActedAs(t *testing.T) {
 	// The user may read the role's definition (CAN_ACCESS, iam:GetRole),
 	// and a second user may pass it to an instance (CAN_ASSUME). Only the
