@@ -392,9 +392,9 @@ func (n Node) LiveFacts() []NodeFact {
 }
 
 // newerLive reports whether the live fact with attributes a states a later
-// state of the object than the one with b: both have a resource version
-// that parses as an integer, a's is higher, and both are of one object
-// (AttrLiveUID). Otherwise the first stays preferred. API servers give integers that grow with each change, and
+// state of the object than the one with b. That holds when both are of
+// one object (AttrLiveUID), both resource versions parse as integers, and
+// a's is higher. Otherwise the first stays preferred. API servers give integers that grow with each change, and
 // Kubernetes 1.35 documents that the versions of objects of one resource
 // compare as integers.
 func newerLive(a, b map[string]string) bool {

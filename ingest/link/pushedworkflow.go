@@ -225,6 +225,7 @@ func (v *view) pushedWorkflowToken(rt graph.Node, repo string, pos graph.Pos) {
 	if len(publishes) == 0 {
 		return
 	}
+
 	tok, ident := graph.GHATokenID(rt.ID), graph.GHATokenIdentityID(rt.ID)
 	common := map[string]string{
 		graph.AttrProvider: "github", "type": "github-token", graph.AttrRepository: repo,
@@ -238,6 +239,7 @@ func (v *view) pushedWorkflowToken(rt graph.Node, repo string, pos graph.Pos) {
 	te.SetAttr(graph.AttrVia, "token")
 	v.inject(te)
 	v.inject(graph.Edge{From: tok, To: ident, Kind: graph.EdgeAuthenticatesAs, Confidence: graph.Certain, Pos: pos})
+
 	sort.Slice(publishes, func(i, j int) bool { return publishes[i].To < publishes[j].To })
 	publishes = slices.CompactFunc(publishes, func(a, b graph.Edge) bool { return a.To == b.To })
 	for _, p := range publishes {
