@@ -38,12 +38,17 @@ type PackageSpec struct {
 }
 
 func (s PackageSpec) String() string {
-	out := s.Name
+	// A purl's version comes before its qualifiers
+	// (pkg:docker/o/app@1.7.0?repository_url=ghcr.io).
+	out, qualifiers, _ := strings.Cut(s.Name, "?")
 	switch {
 	case s.Version != "":
 		out += "@" + s.Version
 	case s.Range != "":
 		out += "@" + s.Range
+	}
+	if qualifiers != "" {
+		out += "?" + qualifiers
 	}
 	if s.Subpath != "" {
 		out += "#" + s.Subpath

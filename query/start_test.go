@@ -886,3 +886,21 @@ func TestResolveTerraformInstanceKeys(t *testing.T) {
 		}
 	}
 }
+
+// A package's text puts the version before the purl's qualifiers, as
+// the purl specification orders them, so that an error message names the
+// package the way the user wrote it.
+func TestPackageSpecStringQualifiers(t *testing.T) {
+	for _, tc := range []struct {
+		spec PackageSpec
+		want string
+	}{
+		{PackageSpec{Name: "pkg:docker/acme/api?repository_url=ghcr.io", Version: "1.7.0"}, "pkg:docker/acme/api@1.7.0?repository_url=ghcr.io"},
+		{PackageSpec{Name: "pkg:npm/left-pad", Range: ">=1.0.0 <1.3.0"}, "pkg:npm/left-pad@>=1.0.0 <1.3.0"},
+		{PackageSpec{Name: "pkg:githubactions/o/ci?x=y", Version: "v1", Subpath: ".github/workflows/r.yml"}, "pkg:githubactions/o/ci@v1?x=y#.github/workflows/r.yml"},
+	} {
+		if got := tc.spec.String(); got != tc.want {
+			t.Errorf("String() = %q, want %q", got, tc.want)
+		}
+	}
+}
