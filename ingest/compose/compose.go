@@ -50,6 +50,16 @@ func New() *Parser { return &Parser{} }
 // Format implements ingest.Parser.
 func (*Parser) Format() string { return "compose" }
 
+// Skip implements ingest.Skipper. A project's .env file is not read on
+// its own, but the readers of Compose files and of CI commands read it
+// beside them.
+func (*Parser) Skip(f *ingest.File) string {
+	if path.Base(strings.ReplaceAll(f.RelPath, `\`, "/")) != ".env" {
+		return ""
+	}
+	return "not read on its own: the readers of Compose files read a .env beside them for COMPOSE_FILE, COMPOSE_PROFILES and the variables of build settings, never storing a value that may be a credential"
+}
+
 // fileName matches the names Compose looks for and their override files:
 // compose.yaml, docker-compose.yml, docker-compose.prod.yml.
 var fileName = regexp.MustCompile(`^(docker-)?compose(\.[A-Za-z0-9_-]+)*\.ya?ml$`)

@@ -270,3 +270,15 @@ secrets:
 		t.Errorf("builds (-want +got):\n%s", diff)
 	}
 }
+
+// A .env file is not read on its own, and the summary says why instead of
+// calling its format unknown. Other files get no reason from this parser.
+func TestSkipDotenv(t *testing.T) {
+	p := New()
+	if got := p.Skip(&ingest.File{RelPath: "deploy/.env"}); !strings.HasPrefix(got, "not read on its own") {
+		t.Errorf("Skip(deploy/.env) = %q", got)
+	}
+	if got := p.Skip(&ingest.File{RelPath: "deploy/.envrc"}); got != "" {
+		t.Errorf("Skip(deploy/.envrc) = %q, want none", got)
+	}
+}
