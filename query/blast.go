@@ -846,8 +846,10 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 		if user == nil || user.Evidence == nil {
 			return false
 		}
+		// An AWS access key, or a GitHub token, that the log names by
+		// its key id.
 		key := res.index[from]
-		return key != nil && key.Node.Attr("type") == "access-key"
+		return key != nil && key.Node.Kind == graph.NodeSecret && (key.Node.Attr("type") == "access-key" || key.Node.Attr("key_id") != "")
 	}
 	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs, keys) {
 		key, user := res.index[e.From], res.index[e.To]

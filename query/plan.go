@@ -1457,6 +1457,11 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		return it
 	}
 	switch n.Attr("type") {
+	case "personal-access-token", "fine-grained-token", "oauth-token":
+		if n.Attr(graph.AttrProvider) == "github" && n.Attr("key_id") != "" {
+			githubTokenItem(it, res, n)
+			return it
+		}
 	case "access-key":
 		user := iamName(n.Attr("user"))
 		if user == "" {
@@ -1883,6 +1888,29 @@ func storedKeyItem(it *Item, arn, store string, siblings []string) {
 	it.Command = shellCommand("aws", "iam", "list-access-keys", "--user-name", name) + "; " +
 		shellCommand("aws", "iam", "update-access-key", "--user-name", name, "--access-key-id", "<key id>", "--status", "Inactive")
 	it.Verify = trailLookup("Username", name, "<revocation time>", true)
+}
+
+// githubTokenItem fills the item of a GitHub token that an audit log
+// names by its id. Only its owner can delete it. An organisation owner can
+// revoke a fine-grained token's access to the organisation, and a classic
+// token's SAML single sign-on authorization, in the organisation's
+// settings; GitHub's REST endpoints for that take GitHub App tokens only.
+// The check lists the organisation's audit-log events of the token since
+// the revocation.
+func githubTokenItem(it *Item, res *Result, n graph.Node) {
+	id := n.Attr("key_id")
+	owner := "its owner"
+	for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs, func(from, _ string) bool { return from == n.ID }) {
+		if login, ok := strings.CutPrefix(e.To, "github:user:"); ok {
+			owner = "GitHub account " + login
+		}
+	}
+	kind := map[string]string{"personal-access-token": "personal access token (classic)", "fine-grained-token": "fine-grained personal access token",
+		"oauth-token": "OAuth token"}[n.Attr("type")]
+	it.Action = fmt.Sprintf("Have %s delete %s %s (the audit log's token_id), or, as an organisation owner, revoke its access to the organisation in the organisation's settings: for a fine-grained token under personal access tokens, for a token (classic) by removing its SAML single sign-on authorization", owner, kind, id)
+	org := orPlaceholder(n.Attr("org"), "<organization>")
+	filter := fmt.Sprintf(`.[] | select((.token_id | tostring) == %q) | [.created_at, .action, .repo, .actor_ip] | @tsv`, id)
+	it.Verify = shellCommand("gh", "api", "-X", "GET", "--paginate", "orgs/"+org+"/audit-log", "-f", "phrase=created:>=<revocation time>", "--jq", filter)
 }
 
 // literalKeyItem fills the item of a credential whose value is the

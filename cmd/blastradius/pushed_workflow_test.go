@@ -217,10 +217,10 @@ func checkReach(t *testing.T, got map[string]reachedView, want map[string]graph.
 }
 
 // TestPushedWorkflowFromAuditLog: GitHub's audit log shows account
-// octo-dev pushing to example-org/app with a personal access token. The
-// push shows the account can change the repository, so the token reaches
-// a workflow pushed there and the repository's secret, possibly, since
-// the token's workflow scope decides whether it can push workflow files.
+// octo-dev pushing to example-org/app with a personal access token whose
+// scopes include workflow. The push shows the account can change the
+// repository, and the scope that it can push workflow files, so the token
+// reaches a workflow pushed there and the repository's secret.
 func TestPushedWorkflowFromAuditLog(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
@@ -249,7 +249,51 @@ resource "github_actions_secret" "npm" {
 	checkReach(t, reachedByID(t, out), map[string]graph.Confidence{
 		"github:user:octo-dev":                        graph.Certain,
 		"repo:github.com/example-org/app":             graph.Certain,
-		"runtime:gha:example-org/app#pushed-workflow": graph.Possible,
-		"secret:gha:example-org/app/NPM_TOKEN":        graph.Possible,
+		"runtime:gha:example-org/app#pushed-workflow": graph.Certain,
+		"secret:gha:example-org/app/NPM_TOKEN":        graph.Certain,
 	})
+
+	// The plan says who can delete the token and how to see that the
+	// organisation's audit log shows no more of its use. The token pushed
+	// after 2026-10-01, so it is in use after that compromise time.
+	out, errs, code = runCLI(t, "--db", db, "plan", "--secret", "secret:github:token:555001", "--since", "2026-10-01T00:00:00Z", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("plan exit %d: %s", code, errs)
+	}
+	var plan struct {
+		Steps []struct {
+			Items []struct {
+				Node struct {
+					ID string `json:"id"`
+				} `json:"node"`
+				Action string `json:"action"`
+				Verify string `json:"verify"`
+				InUse  bool   `json:"inUse"`
+			} `json:"items"`
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID != "secret:github:token:555001" {
+				continue
+			}
+			found = true
+			if !strings.HasPrefix(it.Action, "Have GitHub account octo-dev delete personal access token (classic) 555001") {
+				t.Errorf("token item action = %q", it.Action)
+			}
+			if !strings.Contains(it.Verify, "orgs/example-org/audit-log") || !strings.Contains(it.Verify, `"555001"`) {
+				t.Errorf("token item verify = %q, want the organisation's audit log filtered to the token", it.Verify)
+			}
+			if !it.InUse {
+				t.Error("token item not in use, though the log shows it pushing after the compromise")
+			}
+		}
+	}
+	if !found {
+		t.Errorf("plan has no item for the token: %s", out)
+	}
 }

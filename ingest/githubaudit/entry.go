@@ -195,5 +195,16 @@ func (e *entry) token() (observe.Node, bool) {
 	if len(scopes) > 0 {
 		attrs["scopes"] = graph.JoinList(scopes)
 	}
+	if e.Org != "" {
+		// The organisation whose audit log names the token, whose owners
+		// can revoke its access.
+		attrs["org"] = e.Org
+	}
+	// The name labels the token in lists: its kind, id and owner.
+	kind := strings.ReplaceAll(attrs["type"], "-", " ")
+	attrs[graph.AttrName] = kind + " " + id
+	if login := e.actor(); login != "" {
+		attrs[graph.AttrName] += " of " + login
+	}
 	return observe.Node{ID: TokenID(id), Kind: graph.NodeSecret, Attrs: attrs}, true
 }

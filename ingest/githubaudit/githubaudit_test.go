@@ -64,7 +64,8 @@ func TestExport(t *testing.T) {
 	}
 
 	tok := findNode(res, "secret:github:token:555001")
-	wantAttrs := map[string]string{"provider": "github", "type": "personal-access-token", "key_id": "555001", "long_lived": "true", "observed": "true", "scopes": "repo,workflow"}
+	wantAttrs := map[string]string{"provider": "github", "type": "personal-access-token", "key_id": "555001", "long_lived": "true", "observed": "true", "scopes": "repo,workflow",
+		"org": "example-org", "name": "personal access token 555001 of octo-dev"}
 	if tok == nil || !cmp.Equal(tok.Attrs, wantAttrs) {
 		t.Errorf("token node = %+v, want attrs %v", tok, wantAttrs)
 	}

@@ -148,7 +148,7 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 	se := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	se.SetAttr(graph.AttrVia, "ci-secret")
 	se.SetAttr("all", "true")
-	se.SetAttr(graph.AttrReason, "the workflow serialises the whole secrets context (toJSON(secrets)), so the runner receives every secret of the repository and the organisation secrets it sees")
+	se.SetAttr(graph.AttrReason, "a workflow pushed there can serialise the whole secrets context (toJSON(secrets)), and its runner then receives every secret of the repository and the organisation secrets it sees")
 	v.inject(se)
 
 	// An environment's secrets reach a job that names the environment,
@@ -162,7 +162,7 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 		e := graph.Edge{From: rt.ID, To: s.ID, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: pos}
 		e.SetAttr(graph.AttrVia, "ci-secret")
 		e.SetAttr("environment", env)
-		e.SetAttr(graph.AttrReason, fmt.Sprintf("the workflow names environment %s, whose secrets it receives unless the environment's protection rules (required reviewers, deployment branches), which the input does not show, stop it", env))
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("a workflow pushed there can name environment %s, whose secrets it then receives unless the environment's protection rules (required reviewers, deployment branches), which the input does not show, stop it", env))
 		v.inject(e)
 	}
 
@@ -179,7 +179,7 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 	}})
 	te := graph.Edge{From: rt.ID, To: tok, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	te.SetAttr(graph.AttrVia, "oidc")
-	te.SetAttr(graph.AttrReason, "the workflow sets permissions id-token: write and requests a token")
+	te.SetAttr(graph.AttrReason, "a workflow pushed there can set permissions id-token: write and request a token")
 	v.inject(te)
 
 	prefix := "repo:" + repo + ":"
@@ -397,7 +397,7 @@ func (v *view) pushedPipelineRuntime(repoNode graph.Node, project, server string
 	}})
 	te := graph.Edge{From: rt.ID, To: tok, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	te.SetAttr(graph.AttrVia, "oidc")
-	te.SetAttr(graph.AttrReason, "the pipeline's job declares id_tokens with the audience it needs")
+	te.SetAttr(graph.AttrReason, "a job of a pushed pipeline can declare id_tokens with the audience it needs")
 	v.inject(te)
 	subj := graph.GitLabOIDCSubjectID(rt.ID, "ID_TOKEN")
 	prefix := "project_path:" + project + ":ref_type:"
@@ -429,6 +429,18 @@ func isActionsBot(n graph.Node) bool {
 // github-actions[bot] shows only what one job's GITHUB_TOKEN could do in
 // that repository, so it gives the shared account nothing.
 func (v *view) observedPushes() {
+	// The key ids of each account's tokens whose scopes include
+	// workflow, which lets a push change workflow files.
+	workflowKeys := map[string][]string{}
+	for from, es := range v.out[graph.EdgeAuthenticatesAs] {
+		tok, ok := v.node(from)
+		if !ok || tok.Attr(graph.AttrProvider) != "github" || tok.Attr("key_id") == "" || !workflowScope(tok.Attr("scopes")) {
+			continue
+		}
+		for _, e := range es {
+			workflowKeys[e.To] = append(workflowKeys[e.To], tok.Attr("key_id"))
+		}
+	}
 	var found []graph.Edge
 	for from, es := range v.out[graph.EdgeObserved] {
 		src, ok := v.node(from)
@@ -446,6 +458,10 @@ func (v *view) observedPushes() {
 			m := graph.Edge{From: from, To: e.To, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: e.Pos}
 			m.SetAttr(graph.AttrActions, "git.push")
 			m.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s", src.Label, repo.Attr(graph.AttrRepository)))
+			if pushedWithWorkflowScope(e.Evidence, workflowKeys[from]) {
+				m.SetAttr(graph.AttrActions, "git.push,workflow")
+				m.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s with a token whose scopes include workflow", src.Label, repo.Attr(graph.AttrRepository)))
+			}
 			found = append(found, m)
 		}
 	}
@@ -453,4 +469,20 @@ func (v *view) observedPushes() {
 	for _, e := range found {
 		v.inject(e)
 	}
+}
+
+// pushedWithWorkflowScope reports whether one of the keys, tokens whose
+// scopes include workflow, signed a push of the evidence: a git.push of
+// its own where the evidence keeps each key's actions, else any call.
+func pushedWithWorkflowScope(ev *graph.Evidence, keys []string) bool {
+	for _, k := range keys {
+		u, ok := ev.KeyUse(k)
+		if !ok {
+			continue
+		}
+		if actions, _, _, _, shared := ev.Lists(u); slices.Contains(shared, "actions") || slices.Contains(actions, "git.push") {
+			return true
+		}
+	}
+	return false
 }
