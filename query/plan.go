@@ -257,7 +257,9 @@ func BuildPlan(ctx context.Context, r graph.Reader, res *Result) (*Plan, error) 
 		st := &Step{Title: "Contain the runtimes where the compromised code runs",
 			Why: "Until the compromised code is removed, every run can read the replacement credentials too. Keep job logs and artifacts as evidence before deleting anything."}
 		switch {
-		case len(changed) > 0 && len(run)+len(tokens) == 0:
+		case len(changed) > 0 && len(run) == 0:
+			// No runtime ran the compromised code: the tokens, if any,
+			// are those of runtimes a credential can change.
 			st.Title = "Check the runtimes that the attacker could change"
 			st.Why = "The compromised code did not run in these runtimes, but credentials in the blast radius can change them. Contain each one that changed since the compromise before any credential is replaced: its new code could read the replacement."
 		case len(changed) > 0:

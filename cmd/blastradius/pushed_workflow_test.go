@@ -138,6 +138,20 @@ func TestPushedWorkflowReach(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("plan exit %d: %s", code, errs)
 	}
+	// No runtime ran compromised code: the first step checks the
+	// runtimes the token can change, the pushed workflow's OIDC token
+	// among its items.
+	var titled struct {
+		Steps []struct {
+			Title string `json:"title"`
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &titled); err != nil || len(titled.Steps) == 0 {
+		t.Fatalf("plan output: %v\n%s", err, out)
+	}
+	if got, want := titled.Steps[0].Title, "Check the runtimes that the attacker could change"; got != want {
+		t.Errorf("first step %q, want %q", got, want)
+	}
 	steps := planStepsOf(t, out)
 	first := slices.IndexFunc(steps, func(ids []string) bool { return slices.Contains(ids, "secret:vault:release-bot") })
 	later := slices.IndexFunc(steps, func(ids []string) bool { return slices.Contains(ids, "secret:gha:example-org/app/NPM_TOKEN") })
