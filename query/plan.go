@@ -1897,8 +1897,8 @@ func storedKeyItem(it *Item, arn, store string, siblings []string) {
 // revoke a fine-grained token's access to the organisation, and a classic
 // token's SAML single sign-on authorization, in the organisation's
 // settings; GitHub's REST endpoints for that take GitHub App tokens only.
-// The check lists the organisation's audit-log events of the token since
-// the revocation.
+// The check lists the audit-log events of the token since the revocation,
+// in each organisation whose log names it.
 func githubTokenItem(it *Item, res *Result, n graph.Node) {
 	id := n.Attr("key_id")
 	owner := "its owner"
@@ -1907,12 +1907,38 @@ func githubTokenItem(it *Item, res *Result, n graph.Node) {
 			owner = "GitHub account " + login
 		}
 	}
+
 	kind := map[string]string{"personal-access-token": "personal access token (classic)", "fine-grained-token": "fine-grained personal access token",
 		"oauth-token": "OAuth token"}[n.Attr("type")]
-	it.Action = fmt.Sprintf("Have %s delete %s %s (the audit log's token_id), or, as an organisation owner, revoke its access to the organisation in the organisation's settings: for a fine-grained token under personal access tokens, for a token (classic) by removing its SAML single sign-on authorization", owner, kind, id)
-	org := orPlaceholder(n.Attr("org"), "<organization>")
+	// The log names a token by its numeric token_id, else by its
+	// hashed_token (base64 of its SHA-256), which the audit log's search
+	// takes as the qualifier hashed_token:"VALUE".
+	field := "token_id"
+	phrase := "created:>=<revocation time>"
 	filter := fmt.Sprintf(`.[] | select((.token_id | tostring) == %q) | [.created_at, .action, .repo, .actor_ip] | @tsv`, id)
-	it.Verify = shellCommand("gh", "api", "-X", "GET", "--paginate", "orgs/"+org+"/audit-log", "-f", "phrase=created:>=<revocation time>", "--jq", filter)
+	if strings.Trim(id, "0123456789") != "" {
+		field = "hashed_token"
+		phrase = fmt.Sprintf("hashed_token:%q %s", id, phrase)
+		filter = `.[] | [.created_at, .action, .repo, .actor_ip] | @tsv`
+	}
+
+	it.Action = fmt.Sprintf("Have %s delete %s %s (the audit log's %s), or, as an organisation owner, revoke its access to the organisation in the organisation's settings: for a fine-grained token under personal access tokens, for a token (classic) by removing its SAML single sign-on authorization", owner, kind, id, field)
+	// Each organisation whose log names the token gets its own check.
+	var orgs []string
+	for _, v := range n.AttrValues("org") {
+		orgs = append(orgs, graph.SplitList(v)...)
+	}
+	slices.Sort(orgs)
+	orgs = slices.Compact(orgs)
+	if len(orgs) == 0 {
+		orgs = []string{"<organization>"}
+	}
+
+	cmds := make([]string, len(orgs))
+	for i, org := range orgs {
+		cmds[i] = shellCommand("gh", "api", "-X", "GET", "--paginate", "orgs/"+org+"/audit-log", "-f", "phrase="+phrase, "--jq", filter)
+	}
+	it.Verify = strings.Join(cmds, "; ")
 }
 
 // literalKeyItem fills the item of a credential whose value is the

@@ -311,3 +311,71 @@ resource "github_actions_secret" "npm" {
 		t.Errorf("plan has no item for the token: %s", out)
 	}
 }
+
+// TestGitHubTokenPlanByHashInTwoOrgs: the audit logs of two organisations
+// name one personal access token by its hashed_token, as GitHub logs a
+// token whose id it does not give. GitHub's audit log search finds such
+// a token with the qualifier hashed_token:"VALUE", and no event carries
+// the hash as a token_id. The token acted in both organisations, so the
+// check after revocation reads both organisations' logs.
+func TestGitHubTokenPlanByHashInTwoOrgs(t *testing.T) {
+	const hash = "k3Xy+/AbCdEf0123456789abcdefghijklmnopqrstu="
+	dir := t.TempDir()
+	entry := func(ms, org, repo string) string {
+		return `{"@timestamp": ` + ms + `, "action": "git.push", "actor": "octo-dev", "actor_ip": "198.51.100.90", "org": "` + org +
+			`", "repo": "` + repo + `", "hashed_token": "` + hash + `", "programmatic_access_type": "Personal access token (classic)", "token_scopes": "repo"}`
+	}
+	writeTree(t, dir, map[string]string{
+		// One export holds both organisations' entries (an enterprise's
+		// log), and a second names the first organisation again.
+		"audit/enterprise.json": "[\n" + entry("1791191100000", "example-org", "example-org/app") + ",\n" +
+			entry("1791191200000", "other-org", "other-org/lib") + "\n]\n",
+		"audit/third.json": "[\n" + entry("1791191300000", "third-org", "third-org/site") + "\n]\n",
+	})
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", "--org", "example-org", dir); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	id := "secret:github:token:" + hash
+	out, errs, code := runCLI(t, "--db", db, "plan", "--secret", id, "--since", "2026-10-01T00:00:00Z", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("plan exit %d: %s", code, errs)
+	}
+	var plan struct {
+		Steps []struct {
+			Items []struct {
+				Node struct {
+					ID string `json:"id"`
+				} `json:"node"`
+				Action string `json:"action"`
+				Verify string `json:"verify"`
+			} `json:"items"`
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatal(err)
+	}
+	check := func(org string) string {
+		return `gh api -X GET --paginate orgs/` + org + `/audit-log -f 'phrase=hashed_token:"` + hash +
+			`" created:>=<revocation time>' --jq '.[] | [.created_at, .action, .repo, .actor_ip] | @tsv'`
+	}
+	wantVerify := check("example-org") + "; " + check("other-org") + "; " + check("third-org")
+	found := false
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID != id {
+				continue
+			}
+			found = true
+			if !strings.HasPrefix(it.Action, "Have GitHub account octo-dev delete personal access token (classic) "+hash+" (the audit log's hashed_token)") {
+				t.Errorf("token item action = %q", it.Action)
+			}
+			if it.Verify != wantVerify {
+				t.Errorf("token item verify = %q\nwant %q", it.Verify, wantVerify)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("plan has no item for the token: %s", out)
+	}
+}

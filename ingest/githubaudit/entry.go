@@ -196,8 +196,8 @@ func (e *entry) token() (observe.Node, bool) {
 		attrs["scopes"] = graph.JoinList(scopes)
 	}
 	if e.Org != "" {
-		// The organisation whose audit log names the token, whose owners
-		// can revoke its access.
+		// The organisations whose audit logs name the token, whose
+		// owners can revoke its access. The parser adds each entry's.
 		attrs["org"] = e.Org
 	}
 	// The name labels the token in lists: its kind, id and owner.

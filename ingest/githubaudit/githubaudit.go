@@ -160,6 +160,9 @@ func (b *builder) add(e *entry, at graph.Pos) {
 	}
 	if tok, ok := e.token(); ok {
 		b.obs.Node(tok, at)
+		// A token acts in each organisation that grants it access, and
+		// each one's log names it.
+		b.obs.AddToList(tok.ID, "org", e.Org)
 		call.Key = tok.Attrs[attrKeyID]
 		signed := call
 		signed.From, signed.To = tok.ID, actor.ID

@@ -92,6 +92,16 @@ func (b *Builder) Node(n Node, at graph.Pos) {
 	b.nodeOrder = append(b.nodeOrder, n.ID)
 }
 
+// AddToList adds value to the list attribute key (graph.JoinList) of the
+// node id, which Node must have added. An empty value adds nothing.
+func (b *Builder) AddToList(id, key, value string) {
+	n, ok := b.nodes[id]
+	if !ok || value == "" {
+		return
+	}
+	n.SetAttr(key, graph.JoinList(append(graph.SplitList(n.Attr(key)), value)))
+}
+
 // Observe records a call on the OBSERVED edge from c.From to c.To. Both
 // nodes must have been added. A call whose caller is its target is
 // dropped.
