@@ -36,11 +36,24 @@ func (r *Result) pathChange(path []Hop) (Hop, bool) {
 		switch {
 		case h.Kind == graph.EdgeCanPublish:
 			return Hop{}, false
-		case h.Kind == graph.EdgeCanModify && !h.Reversed && (r.kindOf(h.From) == graph.NodeIdentity || appliesWorkload(h)) && !found:
+		case h.Kind == graph.EdgeCanModify && !h.Reversed && (r.changer(h.From) || appliesWorkload(h)) && !found:
 			hop, found = h, true
 		}
 	}
 	return hop, found
+}
+
+// changer reports whether the node id, the source of a CAN_MODIFY hop, is
+// an identity, or a credential that changes what it leads to itself: a
+// GitHub token whose own pushes the audit log shows.
+func (r *Result) changer(id string) bool {
+	switch r.kindOf(id) {
+	case graph.NodeIdentity:
+		return true
+	case graph.NodeSecret:
+		return strings.HasPrefix(id, "secret:github:token:")
+	}
+	return false
 }
 
 // kindOf returns the kind of a node of the radius. A node that a mapping

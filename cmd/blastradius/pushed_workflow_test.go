@@ -379,3 +379,63 @@ func TestGitHubTokenPlanByHashInTwoOrgs(t *testing.T) {
 		t.Errorf("plan has no item for the token: %s", out)
 	}
 }
+
+// TestPushedWorkflowOtherTokenScope: account octo-dev pushes to
+// example-org/app with token 1001, whose scopes include workflow, and
+// clones it with token 1002, whose scopes do not. GitHub refuses a push
+// that changes workflow files from a token (classic) without the workflow
+// scope, so only 1001 surely pushes a workflow. From 1002 the pushed
+// workflow stays possible, as the account may hold such a token.
+func TestPushedWorkflowOtherTokenScope(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"infra/main.tf": `
+resource "github_actions_secret" "npm" {
+  repository      = "app"
+  secret_name     = "NPM_TOKEN"
+  plaintext_value = var.npm_token
+}
+`,
+		"audit/export.json": `[
+  {"@timestamp": 1791191100000, "action": "git.push", "actor": "octo-dev", "actor_ip": "198.51.100.90", "org": "example-org", "repo": "example-org/app",
+   "token_id": 1001, "programmatic_access_type": "Personal access token (classic)", "token_scopes": "repo,workflow"},
+  {"@timestamp": 1791191200000, "action": "git.clone", "actor": "octo-dev", "actor_ip": "198.51.100.90", "org": "example-org", "repo": "example-org/app",
+   "token_id": 1002, "programmatic_access_type": "Personal access token (classic)", "token_scopes": "repo"}
+]
+`,
+	})
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", "--org", "example-org", dir); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	for token, conf := range map[string]graph.Confidence{"1001": graph.Certain, "1002": graph.Possible} {
+		out, errs, code := runCLI(t, "--db", db, "query", "--secret", "secret:github:token:"+token, "--format", "json")
+		if code != exitOK {
+			t.Fatalf("query exit %d: %s", code, errs)
+		}
+		t.Logf("from token %s", token)
+		checkReach(t, reachedByID(t, out), map[string]graph.Confidence{
+			"repo:github.com/example-org/app":             graph.Certain,
+			"runtime:gha:example-org/app#pushed-workflow": conf,
+			"secret:gha:example-org/app/NPM_TOKEN":        conf,
+		})
+	}
+
+	// No compromised code ran in the pushed workflow: token 1001 can only
+	// change it, so the plan checks it rather than containing it.
+	out, errs, code := runCLI(t, "--db", db, "plan", "--secret", "secret:github:token:1001", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("plan exit %d: %s", code, errs)
+	}
+	var plan struct {
+		Steps []struct {
+			Title string `json:"title"`
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); err != nil || len(plan.Steps) == 0 {
+		t.Fatalf("plan output: %v\n%s", err, out)
+	}
+	if got, want := plan.Steps[0].Title, "Check the runtimes that the attacker could change"; got != want {
+		t.Errorf("first step %q, want %q", got, want)
+	}
+}

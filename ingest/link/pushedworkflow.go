@@ -42,7 +42,7 @@ func (v *view) linkPushedWorkflows() {
 	v.observedPushes()
 	for from, es := range v.out[graph.EdgeCanModify] {
 		src, ok := v.node(from)
-		if !ok || src.Kind != graph.NodeIdentity || src.Attr("type") == "github-token" || src.Attr("type") == "job-token" {
+		if !ok || !(src.Kind == graph.NodeIdentity || isAuditToken(src)) || src.Attr("type") == "github-token" || src.Attr("type") == "job-token" {
 			continue
 		}
 		for _, e := range es {
@@ -427,18 +427,21 @@ func isActionsBot(n graph.Node) bool {
 // pushing to a repository (an allowed git.push) CAN_MODIFY to it: the
 // push shows that it can change the repository's code. A push by
 // github-actions[bot] shows only what one job's GITHUB_TOKEN could do in
-// that repository, so it gives the shared account nothing.
+// that repository, so it gives the shared account nothing. A token
+// whose scopes include workflow and that signed such a push gets its own
+// CAN_MODIFY with the workflow action, since the account's other tokens
+// may lack the scope.
 func (v *view) observedPushes() {
-	// The key ids of each account's tokens whose scopes include
-	// workflow, which lets a push change workflow files.
-	workflowKeys := map[string][]string{}
+	// Each account's tokens whose scopes include workflow, which lets a
+	// push change workflow files.
+	workflowTokens := map[string][]graph.Node{}
 	for from, es := range v.out[graph.EdgeAuthenticatesAs] {
 		tok, ok := v.node(from)
-		if !ok || tok.Attr(graph.AttrProvider) != "github" || tok.Attr("key_id") == "" || !workflowScope(tok.Attr("scopes")) {
+		if !ok || !isAuditToken(tok) || !workflowScope(tok.Attr("scopes")) {
 			continue
 		}
 		for _, e := range es {
-			workflowKeys[e.To] = append(workflowKeys[e.To], tok.Attr("key_id"))
+			workflowTokens[e.To] = append(workflowTokens[e.To], tok)
 		}
 	}
 	var found []graph.Edge
@@ -458,11 +461,18 @@ func (v *view) observedPushes() {
 			m := graph.Edge{From: from, To: e.To, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: e.Pos}
 			m.SetAttr(graph.AttrActions, "git.push")
 			m.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s", src.Label, repo.Attr(graph.AttrRepository)))
-			if pushedWithWorkflowScope(e.Evidence, workflowKeys[from]) {
-				m.SetAttr(graph.AttrActions, "git.push,workflow")
-				m.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s with a token whose scopes include workflow", src.Label, repo.Attr(graph.AttrRepository)))
-			}
 			found = append(found, m)
+			// The account's other tokens may lack the workflow scope, so
+			// the token that has it and pushed gets an edge of its own.
+			for _, tok := range workflowTokens[from] {
+				if !pushedWithWorkflowScope(e.Evidence, tok.Attr("key_id")) {
+					continue
+				}
+				tokEdge := graph.Edge{From: tok.ID, To: e.To, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: e.Pos}
+				tokEdge.SetAttr(graph.AttrActions, "git.push,workflow")
+				tokEdge.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s with this token, whose scopes include workflow", src.Label, repo.Attr(graph.AttrRepository)))
+				found = append(found, tokEdge)
+			}
 		}
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].From+found[i].To < found[j].From+found[j].To })
@@ -471,18 +481,20 @@ func (v *view) observedPushes() {
 	}
 }
 
-// pushedWithWorkflowScope reports whether one of the keys, tokens whose
-// scopes include workflow, signed a push of the evidence: a git.push of
-// its own where the evidence keeps each key's actions, else any call.
-func pushedWithWorkflowScope(ev *graph.Evidence, keys []string) bool {
-	for _, k := range keys {
-		u, ok := ev.KeyUse(k)
-		if !ok {
-			continue
-		}
-		if actions, _, _, _, shared := ev.Lists(u); slices.Contains(shared, "actions") || slices.Contains(actions, "git.push") {
-			return true
-		}
+// pushedWithWorkflowScope reports whether the token of key id key signed
+// a push of the evidence: a git.push of its own where the evidence keeps
+// each key's actions, else any call.
+func pushedWithWorkflowScope(ev *graph.Evidence, key string) bool {
+	u, ok := ev.KeyUse(key)
+	if !ok {
+		return false
 	}
-	return false
+	actions, _, _, _, shared := ev.Lists(u)
+	return slices.Contains(shared, "actions") || slices.Contains(actions, "git.push")
+}
+
+// isAuditToken reports whether n is a GitHub token that an audit log
+// names by its id or hash.
+func isAuditToken(n graph.Node) bool {
+	return n.Kind == graph.NodeSecret && n.Attr(graph.AttrProvider) == "github" && n.Attr("key_id") != ""
 }
