@@ -28,7 +28,9 @@ package compose
 
 import (
 	"context"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -52,12 +54,31 @@ func (*Parser) Format() string { return "compose" }
 
 // Skip implements ingest.Skipper. A project's .env file is not read on
 // its own, but the readers of Compose files and of CI commands read it
-// beside them.
+// beside them. A .env in a folder without a Compose file is read by
+// nothing, and its reason states that.
 func (*Parser) Skip(f *ingest.File) string {
 	if path.Base(strings.ReplaceAll(f.RelPath, `\`, "/")) != ".env" {
 		return ""
 	}
+	if f.Path != "" && !composeFileIn(filepath.Dir(f.Path)) {
+		return "not read: no Compose file is beside it, and no reader takes a .env file on its own, so the graph holds none of its variables"
+	}
 	return "not read on its own: the readers of Compose files read a .env beside them for COMPOSE_FILE, COMPOSE_PROFILES and the variables of build settings, never storing a value that may be a credential"
+}
+
+// composeFileIn reports whether the folder dir holds a file named as
+// Compose files are. A folder that cannot be listed counts as holding one.
+func composeFileIn(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return true
+	}
+	for _, e := range entries {
+		if !e.IsDir() && fileName.MatchString(e.Name()) {
+			return true
+		}
+	}
+	return false
 }
 
 // fileName matches the names Compose looks for and their override files:

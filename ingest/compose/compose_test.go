@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -273,12 +275,34 @@ secrets:
 
 // A .env file is not read on its own, and the summary says why instead of
 // calling its format unknown. Other files get no reason from this parser.
+// A .env with no Compose file beside it is read by nothing, so its reason
+// states that rather than name the Compose readers.
 func TestSkipDotenv(t *testing.T) {
+	dir := t.TempDir()
+	for rel, body := range map[string]string{
+		"deploy/compose.yaml": "services:\n  web:\n    image: nginx\n",
+		"deploy/.env":         "TAG=1.2\n",
+		"app/.env":            "AWS_SECRET_ACCESS_KEY=canary-dotenv-X9x9\n",
+	} {
+		full := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := func(rel string) *ingest.File {
+		return &ingest.File{Path: filepath.Join(dir, filepath.FromSlash(rel)), RelPath: rel}
+	}
 	p := New()
-	if got := p.Skip(&ingest.File{RelPath: "deploy/.env"}); !strings.HasPrefix(got, "not read on its own") {
+	if got := p.Skip(file("deploy/.env")); !strings.HasPrefix(got, "not read on its own: the readers of Compose files read a .env beside them") {
 		t.Errorf("Skip(deploy/.env) = %q", got)
 	}
-	if got := p.Skip(&ingest.File{RelPath: "deploy/.envrc"}); got != "" {
+	if got, want := p.Skip(file("app/.env")), "not read: no Compose file is beside it, and no reader takes a .env file on its own, so the graph holds none of its variables"; got != want {
+		t.Errorf("Skip(app/.env) = %q, want %q", got, want)
+	}
+	if got := p.Skip(file("deploy/.envrc")); got != "" {
 		t.Errorf("Skip(deploy/.envrc) = %q, want none", got)
 	}
 }
