@@ -391,6 +391,34 @@ func (n Node) LiveFacts() []NodeFact {
 	return out
 }
 
+// LatestLiveVersions maps the uid (AttrLiveUID) of each object in the
+// node's live exports to the resource version of its latest export.
+// Objects of one name in two clusters have different uids, so each keeps
+// its own latest version.
+func (n Node) LatestLiveVersions() map[string]string {
+	out := map[string]string{}
+	if len(n.Facts) == 0 {
+		if n.Attrs[AttrLiveExport] == "true" {
+			out[n.Attrs[AttrLiveUID]] = n.Attrs[AttrResourceVersion]
+		}
+		return out
+	}
+	latest := map[string]map[string]string{}
+	for _, f := range n.Facts {
+		if f.Attrs[AttrLiveExport] != "true" {
+			continue
+		}
+		uid := f.Attrs[AttrLiveUID]
+		if cur, ok := latest[uid]; !ok || newerLive(f.Attrs, cur) {
+			latest[uid] = f.Attrs
+		}
+	}
+	for uid, attrs := range latest {
+		out[uid] = attrs[AttrResourceVersion]
+	}
+	return out
+}
+
 // newerLive reports whether the live fact with attributes a states a later
 // state of the object than the one with b. That holds when both are of
 // one object (AttrLiveUID), both resource versions parse as integers, and

@@ -125,6 +125,14 @@ func TestLiveBindingSubjects(t *testing.T) {
 			"snapshots/prod.yaml":    liveBindingOf("0d9e8f7a-1111-4b2c-9d3e-5f6a7b8c9d0e", "10"),
 			"snapshots/staging.yaml": liveBindingOf("7a6b5c4d-2222-4e3f-8a9b-1c2d3e4f5a6b", "9", group),
 		}, "certain", true},
+		// Two dumps of prod's binding and one of staging's, which sorts
+		// first: prod's later dump removed the group and staging's never
+		// bound it, so nothing binds it now.
+		{"removed in one cluster's later dump", map[string]string{
+			"snapshots/a-staging.yaml": liveBindingOf("7a6b5c4d-2222-4e3f-8a9b-1c2d3e4f5a6b", "5"),
+			"snapshots/b-prod.yaml":    liveBindingOf("0d9e8f7a-1111-4b2c-9d3e-5f6a7b8c9d0e", "9", group),
+			"snapshots/c-prod.yaml":    liveBindingOf("0d9e8f7a-1111-4b2c-9d3e-5f6a7b8c9d0e", "10"),
+		}, "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			files := map[string]string{"k8s/runner.yaml": liveRunner}

@@ -33,22 +33,24 @@ func liveBinding(b graph.Node) graph.Node {
 // every input's subjects are bound. With one, the dump's subjects are
 // bound, certain. A subject that only a manifest names is bound possibly,
 // because an apply of the manifest writes its subjects again. One that
-// only an older dump names is not bound (ok is false).
+// only an older dump of an object names is not bound (ok is false), where
+// the dumps of each object (uid, one per cluster) count on their own.
 func subjectInForce(b graph.Node, e graph.Edge) (conf graph.Confidence, undecided string, ok bool) {
 	if b.Attr(graph.AttrLiveExport) != "true" {
 		return graph.Certain, "", true
 	}
-	version, uid, dump := b.Attr(graph.AttrResourceVersion), b.Attr(graph.AttrLiveUID), b.Pos
+	dump := b.Pos
 	if lf := b.LiveFacts(); len(lf) > 0 {
-		version, uid, dump = lf[0].Attrs[graph.AttrResourceVersion], lf[0].Attrs[graph.AttrLiveUID], lf[0].Pos
+		dump = lf[0].Pos
 	}
+	latest := b.LatestLiveVersions()
 	var manifest *graph.Pos
 	check := func(attrs map[string]string, pos graph.Pos) bool {
 		if attrs[graph.AttrLiveExport] == "true" {
-			// A dump of another object of the same name (in another
-			// cluster) binds its own subjects; of one object's dumps,
-			// the latest does.
-			return attrs[graph.AttrResourceVersion] == version || attrs[graph.AttrLiveUID] != uid
+			// Each object of the name (one per cluster) binds the
+			// subjects of its own latest dump.
+			version, ok := latest[attrs[graph.AttrLiveUID]]
+			return !ok || attrs[graph.AttrResourceVersion] == version
 		}
 		if manifest == nil {
 			manifest = &pos
