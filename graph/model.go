@@ -391,10 +391,33 @@ func (n Node) LiveFacts() []NodeFact {
 	return out
 }
 
-// LatestLiveVersions maps the uid (AttrLiveUID) of each object in the
-// node's live exports to the resource version of its latest export.
+// LatestLiveFacts returns, for each object in the node's live exports
+// (one uid, AttrLiveUID), the fact of its latest export, in source order.
 // Objects of one name in two clusters have different uids, so each keeps
-// its own latest version.
+// its own. It returns nil when Facts is nil.
+func (n Node) LatestLiveFacts() []NodeFact {
+	var out []NodeFact
+	at := map[string]int{}
+	for _, f := range n.Facts {
+		if f.Attrs[AttrLiveExport] != "true" {
+			continue
+		}
+		uid := f.Attrs[AttrLiveUID]
+		i, ok := at[uid]
+		switch {
+		case !ok:
+			at[uid] = len(out)
+			out = append(out, f)
+		case newerLive(f.Attrs, out[i].Attrs):
+			out[i] = f
+		}
+	}
+	return out
+}
+
+// LatestLiveVersions maps the uid (AttrLiveUID) of each object in the
+// node's live exports to the resource version of its latest export
+// (LatestLiveFacts).
 func (n Node) LatestLiveVersions() map[string]string {
 	out := map[string]string{}
 	if len(n.Facts) == 0 {
@@ -403,18 +426,8 @@ func (n Node) LatestLiveVersions() map[string]string {
 		}
 		return out
 	}
-	latest := map[string]map[string]string{}
-	for _, f := range n.Facts {
-		if f.Attrs[AttrLiveExport] != "true" {
-			continue
-		}
-		uid := f.Attrs[AttrLiveUID]
-		if cur, ok := latest[uid]; !ok || newerLive(f.Attrs, cur) {
-			latest[uid] = f.Attrs
-		}
-	}
-	for uid, attrs := range latest {
-		out[uid] = attrs[AttrResourceVersion]
+	for _, f := range n.LatestLiveFacts() {
+		out[f.Attrs[AttrLiveUID]] = f.Attrs[AttrResourceVersion]
 	}
 	return out
 }

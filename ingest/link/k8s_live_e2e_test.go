@@ -199,3 +199,83 @@ func trimDirs(lines []string) []string {
 	}
 	return out
 }
+
+// liveReaderRole writes Role ci/reader as the API server of a cluster
+// returns it, with the object's uid and version, granting get on resource.
+func liveReaderRole(uid, version, resource string) string {
+	return `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: ci
+  uid: ` + uid + `
+  resourceVersion: "` + version + `"
+rules:
+  - apiGroups: [""]
+    resources: ["` + resource + `"]
+    verbs: ["get"]
+`
+}
+
+// Role ci/reader has one name in two clusters, so the graph holds one
+// node for both. The dump of prod grants get on configmaps, and that of
+// staging, with another uid and a lower version, get on secrets. The
+// manifest's RoleBinding binds service account ci/deployer to the role,
+// so in staging its token reads Secret ci/db-password: the same as with
+// staging's dump alone.
+func TestLiveRoleRulesOfTwoClusters(t *testing.T) {
+	files := map[string]string{
+		"k8s/runner.yaml": liveRunner,
+		"k8s/rbac.yaml": `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: reader-binding
+  namespace: ci
+subjects:
+  - kind: ServiceAccount
+    name: deployer
+    namespace: ci
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: reader
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-password
+  namespace: ci
+type: Opaque
+`,
+	}
+	staging := liveReaderRole("7a6b5c4d-2222-4e3f-8a9b-1c2d3e4f5a6b", "7", "secrets")
+	token := query.Start{Secrets: []string{graph.K8sServiceAccountTokenID("ci", "deployer")}}
+	secret := graph.K8sSecretID("ci", "db-password")
+	reach := func(files map[string]string) string {
+		s := ingestRepos(t, map[string]map[string]string{"ops": files}, nil)
+		res, err := query.Run(context.Background(), s, token, query.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res.Reached {
+			if r.Node.ID == secret {
+				return string(r.Confidence)
+			}
+		}
+		return ""
+	}
+	alone := map[string]string{"snapshots/b-staging.yaml": staging}
+	for k, v := range files {
+		alone[k] = v
+	}
+	if got := reach(alone); got != "certain" {
+		t.Fatalf("with staging's dump alone the token reaches %s %q, want certain", secret, got)
+	}
+	both := map[string]string{"snapshots/a-prod.yaml": liveReaderRole("0d9e8f7a-1111-4b2c-9d3e-5f6a7b8c9d0e", "20", "configmaps")}
+	for k, v := range alone {
+		both[k] = v
+	}
+	if got := reach(both); got != "certain" {
+		t.Errorf("with both clusters' dumps the token reaches %s %q, want certain", secret, got)
+	}
+}

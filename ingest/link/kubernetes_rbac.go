@@ -181,6 +181,18 @@ func newK8sRole(n graph.Node) *k8sRole {
 	if err := json.Unmarshal([]byte(n.PolicyAttr("rules")), &rules); err == nil {
 		r.rules = rules
 	}
+	// A role of one name in two clusters is one node, so it grants the
+	// rules of each cluster's latest dump. NOTE: ids carry no cluster, so
+	// a binding of one cluster gets the other cluster's rules too.
+	if latest := n.LatestLiveFacts(); len(latest) > 1 {
+		r.rules = nil
+		for _, f := range latest {
+			var own []*k8sRule
+			if err := json.Unmarshal([]byte(f.Attrs["rules"]), &own); err == nil {
+				r.rules = append(r.rules, own...)
+			}
+		}
+	}
 	for i, ru := range r.rules {
 		ru.role, ru.index = r, i+1
 	}
