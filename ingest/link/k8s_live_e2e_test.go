@@ -251,19 +251,7 @@ type: Opaque
 	staging := liveReaderRole("7a6b5c4d-2222-4e3f-8a9b-1c2d3e4f5a6b", "7", "secrets")
 	token := query.Start{Secrets: []string{graph.K8sServiceAccountTokenID("ci", "deployer")}}
 	secret := graph.K8sSecretID("ci", "db-password")
-	reach := func(files map[string]string) string {
-		s := ingestRepos(t, map[string]map[string]string{"ops": files}, nil)
-		res, err := query.Run(context.Background(), s, token, query.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range res.Reached {
-			if r.Node.ID == secret {
-				return string(r.Confidence)
-			}
-		}
-		return ""
-	}
+	reach := func(files map[string]string) string { return reachedConf(t, files, token, secret) }
 	alone := map[string]string{"snapshots/b-staging.yaml": staging}
 	for k, v := range files {
 		alone[k] = v
@@ -276,6 +264,76 @@ type: Opaque
 		both[k] = v
 	}
 	if got := reach(both); got != "certain" {
+		t.Errorf("with both clusters' dumps the token reaches %s %q, want certain", secret, got)
+	}
+}
+
+// reachedConf returns how sure query is that the start reaches node id,
+// "" when it does not reach it.
+func reachedConf(t *testing.T, files map[string]string, start query.Start, id string) string {
+	t.Helper()
+	s := ingestRepos(t, map[string]map[string]string{"ops": files}, nil)
+	res, err := query.Run(context.Background(), s, start, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Reached {
+		if r.Node.ID == id {
+			return string(r.Confidence)
+		}
+	}
+	return ""
+}
+
+// ClusterRoleBinding ci-admin has one name in two clusters. Prod's dump
+// binds group system:serviceaccounts:ci to ClusterRole view, and
+// staging's, with another uid, to cluster-admin. The token of service
+// account ci/deployer is in that group, so in staging it reads Secret
+// ci/db-password, which view does not grant: the same as with staging's
+// dump alone.
+func TestLiveBindingRoleOfTwoClusters(t *testing.T) {
+	binding := func(uid, version, role string) string {
+		return `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ci-admin
+  uid: ` + uid + `
+  resourceVersion: "` + version + `"
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: ` + role + `
+subjects:
+  - kind: Group
+    name: system:serviceaccounts:ci
+`
+	}
+	const secretFile = `apiVersion: v1
+kind: Secret
+metadata:
+  name: db-password
+  namespace: ci
+type: Opaque
+`
+	token := query.Start{Secrets: []string{graph.K8sServiceAccountTokenID("ci", "deployer")}}
+	secret := graph.K8sSecretID("ci", "db-password")
+	staging := binding("7a6b5c4d-2222-4e3f-8a9b-1c2d3e4f5a6b", "5", "cluster-admin")
+	prod := binding("0d9e8f7a-1111-4b2c-9d3e-5f6a7b8c9d0e", "10", "view")
+	files := func(extra map[string]string) map[string]string {
+		out := map[string]string{"k8s/runner.yaml": liveRunner, "k8s/secret.yaml": secretFile}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	if got := reachedConf(t, files(map[string]string{"snapshots/b-staging.yaml": staging}), token, secret); got != "certain" {
+		t.Fatalf("with staging's dump alone the token reaches %s %q, want certain", secret, got)
+	}
+	if got := reachedConf(t, files(map[string]string{"snapshots/a-prod.yaml": prod}), token, secret); got != "" {
+		t.Fatalf("with prod's dump alone the token reaches %s %q, want none", secret, got)
+	}
+	both := files(map[string]string{"snapshots/a-prod.yaml": prod, "snapshots/b-staging.yaml": staging})
+	if got := reachedConf(t, both, token, secret); got != "certain" {
 		t.Errorf("with both clusters' dumps the token reaches %s %q, want certain", secret, got)
 	}
 }

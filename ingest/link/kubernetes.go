@@ -152,7 +152,9 @@ func newK8sView(v *view) *k8sView {
 				continue
 			}
 			if conf, undecided, ok := subjectInForce(b, e); ok {
-				k.bindings[id.ID] = append(k.bindings[id.ID], boundBy{b: liveBinding(b), conf: conf, undecided: undecided})
+				for _, lb := range liveBindings(b) {
+					k.bindings[id.ID] = append(k.bindings[id.ID], boundBy{b: lb, conf: conf, undecided: undecided})
+				}
 			}
 		}
 	}

@@ -2,6 +2,8 @@ package link
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/blastradius-dev/blastradius/graph"
 )
@@ -26,6 +28,28 @@ func liveBinding(b graph.Node) graph.Node {
 		b.Pos = lf[0].Pos
 	}
 	return b
+}
+
+// liveBindings returns the binding b as the cluster states it
+// (liveBinding), once for each role that the latest dumps of its objects
+// name. A binding of one name in two clusters is one node, and each
+// cluster's object may name another role. NOTE: ids carry no cluster, so
+// each subject counts as bound to every such role.
+func liveBindings(b graph.Node) []graph.Node {
+	base := liveBinding(b)
+	out := []graph.Node{base}
+	for _, f := range b.LatestLiveFacts() {
+		role := f.Attrs["role"]
+		if role == "" || slices.ContainsFunc(out, func(n graph.Node) bool { return n.Attr("role") == role }) {
+			continue
+		}
+		n := base
+		n.Attrs = maps.Clone(base.Attrs)
+		n.SetAttr("role", role)
+		n.Pos = f.Pos
+		out = append(out, n)
+	}
+	return out
 }
 
 // subjectInForce decides whether binding b binds the subject of edge e,
