@@ -87,3 +87,8 @@ const (
 // runner does not have the image: docker compose up or run without
 // --build. What the build runs and reads is then possible.
 const AttrMayBuild = "may_build"
+
+// AttrComposePullPolicy is the pull_policy of a Compose service. With
+// "build", Compose builds the service's image on every up or run, even
+// when the runner has it.
+const AttrComposePullPolicy = "compose_pull_policy"

@@ -294,6 +294,7 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 		graph.AttrDotenvComposeSeparator: dotenvSetting(include, vars, "COMPOSE_PATH_SEPARATOR"),
 		graph.AttrDotenvComposeProfiles:  dotenvSetting(include, vars, "COMPOSE_PROFILES"),
 		graph.AttrComposeDependsOn:       graph.JoinList(dependsOn(deref(field(svc, "depends_on")))),
+		graph.AttrComposePullPolicy:      expandWith(scalar(svc, "pull_policy"), vars),
 		graph.AttrBuildInputs:            graph.JoinList(b.VariableInputs()),
 		graph.AttrBuildArgValues:         graph.JoinList(registry.ArgValues(registry.ExpandArgs(b.Args, func(s string) string { return expandWith(s, vars) }))),
 	})

@@ -343,7 +343,10 @@ func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc gra
 		"compose_file":           svc.Attr("path"),
 		graph.AttrComposeService: name,
 	}
-	if cmd.MayBuild {
+	// With pull_policy: build, Compose builds the image even when the
+	// runner has it.
+	mayBuild := cmd.MayBuild && svc.Attr(graph.AttrComposePullPolicy) != "build"
+	if mayBuild {
 		attrs[graph.AttrMayBuild] = "true"
 	}
 
@@ -372,7 +375,7 @@ func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc gra
 	e.SetAttr(graph.AttrVia, "build")
 	e.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs the build with Docker Compose: service %s of %s builds %s with context %s, and the job's variables give the arguments and secrets the build receives",
 		name, svc.Attr("path"), file, svc.Attr(graph.AttrBuildContext)))
-	if cmd.MayBuild {
+	if mayBuild {
 		e.Confidence = graph.Possible
 		e.SetAttr(graph.AttrReason, fmt.Sprintf("the job starts service %s of %s with Docker Compose, which builds %s with context %s when the runner does not have the service's image, as a fresh runner does not",
 			name, svc.Attr("path"), file, svc.Attr(graph.AttrBuildContext)))

@@ -230,3 +230,19 @@ func TestComposeFileFromDotenv(t *testing.T) {
 		}
 	}
 }
+
+// Service worker sets pull_policy: build, with which Compose builds the
+// image on every up or run, even one the runner has. So up without
+// --build builds worker certainly, while web, without a pull policy, is
+// built only when the runner lacks its image: possible.
+func TestComposeUpPullPolicyBuild(t *testing.T) {
+	files := composeShopFiles(composeShopStep("docker compose up -d"))
+	files["compose.yaml"] = strings.Replace(files["compose.yaml"], "    image: ghcr.io/o/shop-worker:1\n",
+		"    image: ghcr.io/o/shop-worker:1\n    pull_policy: build\n", 1)
+	got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "runtime:")
+	job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+	want := []string{graph.ComposeBuildID(job, 7, "web") + " (possible)", graph.ComposeBuildID(job, 7, "worker") + " (certain)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reached (-want +got):\n%s", diff)
+	}
+}
