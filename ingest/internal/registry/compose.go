@@ -261,7 +261,7 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 				return ComposeCommand{}, false
 			}
 		case "--build":
-			build = sub == "up" || sub == "run"
+			build = (sub == "up" || sub == "run") && (!has || value == "true")
 		case "--no-build":
 			noBuild = !has || value == "true"
 		case "--no-deps":

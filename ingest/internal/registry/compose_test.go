@@ -28,6 +28,10 @@ func TestScanCompose(t *testing.T) {
 		{"up without --build", "docker compose up -d", ".", []ComposeCommand{
 			{Line: 1, Dir: ".", Dependencies: true, Builds: true, MayBuild: true}}},
 		{"up --no-build", "docker compose up --no-build -d", ".", nil},
+		// --build=false, as a boolean flag takes it, builds no more than
+		// up without --build does.
+		{"up --build=false", "docker compose up --build=false -d", ".", []ComposeCommand{
+			{Line: 1, Dir: ".", Dependencies: true, Builds: true, MayBuild: true}}},
 		{"other subcommands", "docker compose pull\ndocker compose run --rm web npm test\ndocker compose down", ".", []ComposeCommand{
 			{Line: 2, Dir: ".", Services: []string{"web"}, Dependencies: true, Builds: true, MayBuild: true}}},
 		{"bake with a compose file", "docker buildx bake -f compose.yaml --push api", ".", []ComposeCommand{
