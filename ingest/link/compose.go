@@ -174,7 +174,8 @@ func selectedServices(cmd registry.ComposeCommand, repo string, files []string, 
 //
 // An image that a push command pushes (docker compose push, or build
 // --push) after the job built its service DEPENDS_ON the Dockerfile, or
-// the stage the service targets, certain. Each identity that the job's
+// the stage the service targets, certain, or possible after a build that
+// runs only when the runner lacks the image (graph.AttrMayBuild). Each identity that the job's
 // logins to the image's registry act as (registry.ComposePublisher) can
 // publish every image that a push command pushes, built in the job or
 // not.
@@ -441,6 +442,13 @@ func (v *view) composePush(job graph.Node, cmd registry.ComposeCommand, svc grap
 	}
 	e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s builds %s with context %s for service %s of %s (%s) and pushes the image with Docker Compose",
 		job.Label, kind, ctx, svc.Attr(graph.AttrComposeService), svc.Attr("path"), rt.ID))
+	if rt.Attr(graph.AttrMayBuild) == "true" {
+		// Without --build, Compose pulls the image, or uses the runner's,
+		// and builds it only when it finds none.
+		e.Confidence = graph.Possible
+		e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s may build %s with context %s for service %s of %s (%s), which Compose does only when it finds no image to use, and pushes the image with Docker Compose",
+			job.Label, kind, ctx, svc.Attr(graph.AttrComposeService), svc.Attr("path"), rt.ID))
+	}
 	v.addEdge(e)
 }
 

@@ -163,6 +163,13 @@ func TestComposePushLinksImage(t *testing.T) {
 			"pkg:docker/o/shop-web?repository_url=ghcr.io (possible)",
 			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
 		},
+		// up without --build builds web only when the runner lacks its
+		// image, else it pulls it, so the image it pushes is the
+		// Dockerfile's possibly.
+		"docker compose up -d && docker compose push web": {
+			"pkg:docker/o/shop-web?repository_url=ghcr.io (possible)",
+			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+		},
 	} {
 		files := composeShopFiles(composeShopStep(script))
 		got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "pkg:docker/")
