@@ -221,8 +221,10 @@ rules:
 // node for both. The dump of prod grants get on configmaps, and that of
 // staging, with another uid and a lower version, get on secrets. The
 // manifest's RoleBinding binds service account ci/deployer to the role,
-// so in staging its token reads Secret ci/db-password: the same as with
-// staging's dump alone.
+// so in staging its token reads Secret ci/db-password. With staging's
+// dump alone that is certain. With both, the input does not show which
+// cluster the binding is in, so the read is possible: not missed, and not
+// stated as certain for a subject that may be bound in prod.
 func TestLiveRoleRulesOfTwoClusters(t *testing.T) {
 	files := map[string]string{
 		"k8s/runner.yaml": liveRunner,
@@ -263,8 +265,8 @@ type: Opaque
 	for k, v := range alone {
 		both[k] = v
 	}
-	if got := reach(both); got != "certain" {
-		t.Errorf("with both clusters' dumps the token reaches %s %q, want certain", secret, got)
+	if got := reach(both); got != "possible" {
+		t.Errorf("with both clusters' dumps the token reaches %s %q, want possible", secret, got)
 	}
 }
 

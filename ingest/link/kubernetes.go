@@ -497,8 +497,17 @@ func (k *k8sView) grantsOf(id graph.Node) (gs []*grant, unknown []graph.Node) {
 			if k8sKind(s.b.ID) == "rolebinding" {
 				scope = s.b.Attr("namespace")
 			}
-			gs = append(gs, &grant{rule: ru, scope: scope, binding: s.b, role: role,
-				group: s.group, conf: s.conf, undecided: s.undecided, pos: pos})
+			g := &grant{rule: ru, scope: scope, binding: s.b, role: role,
+				group: s.group, conf: s.conf, undecided: s.undecided, pos: pos}
+			if ru.someClusters {
+				g.conf = graph.Possible
+				doubt := "dumps of " + role.text() + " from more than one cluster state the rule differently, and the input does not show which cluster binds the subject"
+				if g.undecided != "" {
+					doubt = g.undecided + "; " + doubt
+				}
+				g.undecided = doubt
+			}
+			gs = append(gs, g)
 		}
 	}
 	return append(gs, escalations(gs)...), unknown

@@ -21,6 +21,16 @@ type k8sRule struct {
 
 	role  *k8sRole // the role that declares the rule
 	index int      // its 1-based place there
+	// someClusters is set on a rule that the dumps of only some of the
+	// objects of the role's name state (two clusters, which ids do not
+	// tell apart): a subject bound in another cluster may not get it.
+	someClusters bool
+}
+
+// key identifies what a rule grants, whatever its line.
+func (r *k8sRule) key() string {
+	b, _ := json.Marshal([][]string{r.Verbs, r.APIGroups, r.Resources, r.ResourceNames, r.NonResourceURLs})
+	return string(b)
 }
 
 // allows reports whether the rule authorises a resource request, as the
@@ -182,15 +192,37 @@ func newK8sRole(n graph.Node) *k8sRole {
 		r.rules = rules
 	}
 	// A role of one name in two clusters is one node, so it grants the
-	// rules of each cluster's latest dump. NOTE: ids carry no cluster, so
-	// a binding of one cluster gets the other cluster's rules too.
+	// rules of each cluster's latest dump. Ids carry no cluster, so a
+	// binding of one cluster would get the other cluster's rules too: a
+	// rule that not every dump states grants possibly.
 	if latest := n.LatestLiveFacts(); len(latest) > 1 {
 		r.rules = nil
+		count := map[string]int{}
+		var order []string
+		first := map[string]*k8sRule{}
 		for _, f := range latest {
 			var own []*k8sRule
-			if err := json.Unmarshal([]byte(f.Attrs["rules"]), &own); err == nil {
-				r.rules = append(r.rules, own...)
+			if err := json.Unmarshal([]byte(f.Attrs["rules"]), &own); err != nil {
+				continue
 			}
+			seen := map[string]bool{}
+			for _, ru := range own {
+				key := ru.key()
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				if count[key] == 0 {
+					order = append(order, key)
+					first[key] = ru
+				}
+				count[key]++
+			}
+		}
+		for _, key := range order {
+			ru := first[key]
+			ru.someClusters = count[key] < len(latest)
+			r.rules = append(r.rules, ru)
 		}
 	}
 	for i, ru := range r.rules {
