@@ -338,4 +338,12 @@ type: Opaque
 	if got := reachedConf(t, both, token, secret); got != "certain" {
 		t.Errorf("with both clusters' dumps the token reaches %s %q, want certain", secret, got)
 	}
+	// When staging's binding names another group, only prod's names the
+	// token's group, to view. Staging's cluster-admin may then be a
+	// grant of another cluster: the read is possible, not certain.
+	other := strings.Replace(staging, "system:serviceaccounts:ci", "ops-admins", 1)
+	mixed := files(map[string]string{"snapshots/a-prod.yaml": prod, "snapshots/b-staging.yaml": other})
+	if got := reachedConf(t, mixed, token, secret); got != "possible" {
+		t.Errorf("with staging binding another group the token reaches %s %q, want possible", secret, got)
+	}
 }

@@ -152,8 +152,20 @@ func newK8sView(v *view) *k8sView {
 				continue
 			}
 			if conf, undecided, ok := subjectInForce(b, e); ok {
-				for _, lb := range liveBindings(b) {
-					k.bindings[id.ID] = append(k.bindings[id.ID], boundBy{b: lb, conf: conf, undecided: undecided})
+				variants := liveBindings(b)
+				for _, lv := range variants {
+					c, u := conf, undecided
+					if len(variants) > 1 && !boundToRole(e, lv.uids) {
+						// Another cluster's object of the name binds
+						// this role; the subject's may not.
+						c = graph.Possible
+						doubt := "dumps of " + b.Label + " from more than one cluster name different roles, and no dump that names " + lv.b.Attr("role") + " names the subject"
+						if u != "" {
+							doubt = u + "; " + doubt
+						}
+						u = doubt
+					}
+					k.bindings[id.ID] = append(k.bindings[id.ID], boundBy{b: lv.b, conf: c, undecided: u})
 				}
 			}
 		}

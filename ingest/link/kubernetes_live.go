@@ -30,26 +30,53 @@ func liveBinding(b graph.Node) graph.Node {
 	return b
 }
 
-// liveBindings returns the binding b as the cluster states it
+// liveBinding returns the binding b as the cluster states it
 // (liveBinding), once for each role that the latest dumps of its objects
-// name. A binding of one name in two clusters is one node, and each
-// cluster's object may name another role. NOTE: ids carry no cluster, so
-// each subject counts as bound to every such role.
-func liveBindings(b graph.Node) []graph.Node {
+// name, with the uids of the objects that name it. A binding of one name
+// in two clusters is one node, and each cluster's object may name another
+// role. Ids carry no cluster, so a subject that the dump of one object
+// names is bound to another object's role only possibly (boundToRole).
+func liveBindings(b graph.Node) []liveVariant {
 	base := liveBinding(b)
-	out := []graph.Node{base}
+	out := []liveVariant{{b: base}}
 	for _, f := range b.LatestLiveFacts() {
 		role := f.Attrs["role"]
-		if role == "" || slices.ContainsFunc(out, func(n graph.Node) bool { return n.Attr("role") == role }) {
+		if role == "" {
 			continue
 		}
-		n := base
-		n.Attrs = maps.Clone(base.Attrs)
-		n.SetAttr("role", role)
-		n.Pos = f.Pos
-		out = append(out, n)
+		i := slices.IndexFunc(out, func(lv liveVariant) bool { return lv.b.Attr("role") == role })
+		if i < 0 {
+			n := base
+			n.Attrs = maps.Clone(base.Attrs)
+			n.SetAttr("role", role)
+			n.Pos = f.Pos
+			out = append(out, liveVariant{b: n})
+			i = len(out) - 1
+		}
+		out[i].uids = append(out[i].uids, f.Attrs[graph.AttrLiveUID])
 	}
 	return out
+}
+
+// liveVariant is a binding as one or more objects of its name state it:
+// their uids, none when no dump names its role.
+type liveVariant struct {
+	b    graph.Node
+	uids []string
+}
+
+// boundToRole reports whether the subject of edge e, HAS_POLICY subject
+// -> binding, is named by a dump of one of the objects uids.
+func boundToRole(e graph.Edge, uids []string) bool {
+	if len(e.Facts) == 0 {
+		return e.Attr(graph.AttrLiveExport) == "true" && slices.Contains(uids, e.Attr(graph.AttrLiveUID))
+	}
+	for _, f := range e.Facts {
+		if f.Attrs[graph.AttrLiveExport] == "true" && slices.Contains(uids, f.Attrs[graph.AttrLiveUID]) {
+			return true
+		}
+	}
+	return false
 }
 
 // subjectInForce decides whether binding b binds the subject of edge e,
