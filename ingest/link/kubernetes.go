@@ -511,6 +511,14 @@ func (k *k8sView) grantsOf(id graph.Node) (gs []*grant, unknown []graph.Node) {
 			}
 			g := &grant{rule: ru, scope: scope, binding: s.b, role: role,
 				group: s.group, conf: s.conf, undecided: s.undecided, pos: pos}
+			if ru.manifest != "" {
+				g.conf = graph.Possible
+				doubt := "the dump of the cluster does not state the rule, which " + ru.manifest + " states: it is not granted now, and an apply of that manifest would grant it again"
+				if g.undecided != "" {
+					doubt = g.undecided + "; " + doubt
+				}
+				g.undecided = doubt
+			}
 			if ru.someClusters {
 				g.conf = graph.Possible
 				doubt := "dumps of " + role.text() + " from more than one cluster state the rule differently, and the input does not show which cluster binds the subject"

@@ -25,6 +25,10 @@ type k8sRule struct {
 	// objects of the role's name state (two clusters, which ids do not
 	// tell apart): a subject bound in another cluster may not get it.
 	someClusters bool
+	// manifest is set on a rule that a manifest states and no dump of the
+	// cluster does, to the manifest's position: an apply of the manifest
+	// would write it again, so it grants possibly.
+	manifest string
 }
 
 // key identifies what a rule grants, whatever its line.
@@ -225,6 +229,7 @@ func newK8sRole(n graph.Node) *k8sRole {
 			r.rules = append(r.rules, ru)
 		}
 	}
+	r.rules = append(r.rules, manifestOnlyRules(n, r.rules)...)
 	for i, ru := range r.rules {
 		ru.role, ru.index = r, i+1
 	}
@@ -418,6 +423,37 @@ func k8sActions(rules []*k8sRule) []string {
 	sort.Strings(out)
 	if len(out) > graph.MaxSeen {
 		out = append(out[:graph.MaxSeen], "…")
+	}
+	return out
+}
+
+// manifestOnlyRules returns the rules that a manifest of a dumped role
+// states and the dump's rules (have) do not, each marked with the
+// manifest's position.
+func manifestOnlyRules(n graph.Node, have []*k8sRule) []*k8sRule {
+	if len(n.LiveFacts()) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, ru := range have {
+		seen[ru.key()] = true
+	}
+	var out []*k8sRule
+	for _, f := range n.Facts {
+		if f.Attrs[graph.AttrLiveExport] == "true" || f.Attrs["rules"] == "" {
+			continue
+		}
+		var own []*k8sRule
+		if err := json.Unmarshal([]byte(f.Attrs["rules"]), &own); err != nil {
+			continue
+		}
+		for _, ru := range own {
+			if key := ru.key(); !seen[key] {
+				seen[key] = true
+				ru.manifest = f.Pos.String()
+				out = append(out, ru)
+			}
+		}
 	}
 	return out
 }
