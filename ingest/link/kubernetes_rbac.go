@@ -229,10 +229,6 @@ func newK8sRole(n graph.Node) *k8sRole {
 			r.rules = append(r.rules, ru)
 		}
 	}
-	r.rules = append(r.rules, manifestOnlyRules(n, r.rules)...)
-	for i, ru := range r.rules {
-		ru.role, ru.index = r, i+1
-	}
 	// A dump states the labels the role has now, which decide the
 	// aggregated roles it joins.
 	if l := n.PolicyAttr("labels"); l != "" {
@@ -240,6 +236,12 @@ func newK8sRole(n graph.Node) *k8sRole {
 	}
 	if a := n.PolicyAttr("aggregation"); a != "" {
 		_ = json.Unmarshal([]byte(a), &r.selectors)
+	}
+	if len(r.selectors) == 0 {
+		r.rules = append(r.rules, manifestOnlyRules(n, r.rules)...)
+	}
+	for i, ru := range r.rules {
+		ru.role, ru.index = r, i+1
 	}
 	return r
 }
@@ -429,7 +431,11 @@ func k8sActions(rules []*k8sRule) []string {
 
 // manifestOnlyRules returns the rules that a manifest of a dumped role
 // states and the dump's rules (have) do not, each marked with the
-// manifest's position.
+// manifest's position. The rules of a ClusterRole with an aggregationRule
+// are the controller's, which overwrites any others (Kubernetes API
+// reference, ClusterRole). So a manifest that states an aggregationRule
+// restores none of its rules, and callers skip a role that a dump shows
+// aggregated.
 func manifestOnlyRules(n graph.Node, have []*k8sRule) []*k8sRule {
 	if len(n.LiveFacts()) == 0 {
 		return nil
@@ -440,7 +446,7 @@ func manifestOnlyRules(n graph.Node, have []*k8sRule) []*k8sRule {
 	}
 	var out []*k8sRule
 	for _, f := range n.Facts {
-		if f.Attrs[graph.AttrLiveExport] == "true" || f.Attrs["rules"] == "" {
+		if f.Attrs[graph.AttrLiveExport] == "true" || f.Attrs["rules"] == "" || aggregates(f.Attrs["aggregation"]) {
 			continue
 		}
 		var own []*k8sRule
@@ -456,4 +462,11 @@ func manifestOnlyRules(n graph.Node, have []*k8sRule) []*k8sRule {
 		}
 	}
 	return out
+}
+
+// aggregates reports whether a role's aggregation attribute contains at
+// least one selector, which makes the controller write the role's rules.
+func aggregates(attr string) bool {
+	var sels []k8sSelector
+	return attr != "" && json.Unmarshal([]byte(attr), &sels) == nil && len(sels) > 0
 }

@@ -193,3 +193,43 @@ func TestK8sAggregatedRoleOfClusterDump(t *testing.T) {
 		t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
 	}
 }
+
+// The controller overwrites the rules of a ClusterRole with an
+// aggregationRule with those of the ClusterRoles it selects. So a Secret
+// read that a manifest of aggregated ClusterRole monitoring states grants
+// nothing, now or after an apply, whether the manifest or only the dump
+// states the aggregation. The bound service account reads no Secret and
+// lists pods for certain, as the dump shows.
+func TestK8sAggregatedRoleManifestRule(t *testing.T) {
+	sa := graph.K8sServiceAccountID("mon", "prom")
+	binding := graph.K8sClusterRoleBindingID("monitoring")
+	monitoring := graph.K8sClusterRoleID("monitoring")
+	const selectors = `[{"matchLabels":{"rbac.example.com/aggregate-to-monitoring":"true"}}]`
+	for _, manifestAggregates := range []bool{true, false} {
+		attrs := []string{"provider", "kubernetes", "rules", `[{"verbs":["get","list"],"apiGroups":[""],"resources":["secrets"]}]`}
+		if manifestAggregates {
+			attrs = append(attrs, "aggregation", selectors)
+		}
+		manifest := node(monitoring, graph.NodePolicy, attrs...)
+		manifest.Pos = graph.Pos{File: "k8s/rbac.yaml", Line: 1}
+		dump := node(monitoring, graph.NodePolicy, "provider", "kubernetes", graph.AttrLiveExport, "true",
+			graph.AttrLiveUID, "1b2c3d4e-0000-4000-8000-000000000001", graph.AttrResourceVersion, "812",
+			"aggregation", selectors,
+			"rules", `[{"verbs":["get","list","watch"],"apiGroups":[""],"resources":["pods"]}]`)
+		dump.Pos = graph.Pos{File: "snapshots/cluster.yaml", Line: 1}
+		nodes := []graph.Node{
+			node(sa, graph.NodeIdentity, "provider", "kubernetes", "type", "serviceaccount"),
+			node(binding, graph.NodePolicy, "provider", "kubernetes", "role", monitoring),
+			node(graph.K8sSecretID("mon", "db"), graph.NodeSecret, "provider", "kubernetes", "type", "secret"),
+			manifest, dump,
+		}
+		edges := []graph.Edge{edge(sa, graph.EdgeHasPolicy, binding)}
+		if got := derive(t, nodes, edges, graph.EdgeCanReadSecret); len(got) != 0 {
+			t.Errorf("manifest aggregates %v: CAN_READ_SECRET %v, want none", manifestAggregates, got)
+		}
+		want := []string{sa + " -> " + graph.K8sClusterID() + " (certain)"}
+		if diff := cmp.Diff(want, derive(t, nodes, edges, graph.EdgeCanAccess)); diff != "" {
+			t.Errorf("manifest aggregates %v: CAN_ACCESS (-want +got):\n%s", manifestAggregates, diff)
+		}
+	}
+}
