@@ -19,8 +19,9 @@ type k8sRule struct {
 	NonResourceURLs []string `json:"nonResourceURLs"`
 	Line            int      `json:"line"`
 
-	role  *k8sRole // the role that declares the rule
-	index int      // its 1-based place there
+	role  *k8sRole  // the role that declares the rule
+	index int       // its 1-based place in the rules of its source
+	src   graph.Pos // the start of its source, or empty for the role's position
 	// someClusters is set on a rule that the dumps of only some of the
 	// objects of the role's name state (two clusters, which ids do not
 	// tell apart): a subject bound in another cluster may not get it.
@@ -105,6 +106,9 @@ func (r *k8sRule) describe(bound *k8sRole) string {
 // built-in role, which no input shows.
 func (r *k8sRule) pos() graph.Pos {
 	p := r.role.node.Pos
+	if r.src.File != "" {
+		p = r.src
+	}
 	if r.Line > 0 && !r.role.builtin {
 		p.Line = r.Line
 	}
@@ -193,6 +197,17 @@ func newK8sRole(n graph.Node) *k8sRole {
 	// Where a dump of the cluster and a manifest disagree, the cluster's
 	// rules are those in force.
 	if err := json.Unmarshal([]byte(n.PolicyAttr("rules")), &rules); err == nil {
+		// The rules come from the fact that PolicyAttr reads.
+		src := n.Pos
+		for _, f := range n.LiveFacts() {
+			if f.Attrs["rules"] != "" {
+				src = f.Pos
+				break
+			}
+		}
+		for i, ru := range rules {
+			ru.index, ru.src = i+1, src
+		}
 		r.rules = rules
 	}
 	// A role of one name in two clusters is one node, so it grants the
@@ -210,12 +225,13 @@ func newK8sRole(n graph.Node) *k8sRole {
 				continue
 			}
 			seen := map[string]bool{}
-			for _, ru := range own {
+			for i, ru := range own {
 				key := ru.key()
 				if seen[key] {
 					continue
 				}
 				seen[key] = true
+				ru.index, ru.src = i+1, f.Pos
 				if count[key] == 0 {
 					order = append(order, key)
 					first[key] = ru
@@ -240,8 +256,8 @@ func newK8sRole(n graph.Node) *k8sRole {
 	if len(r.selectors) == 0 {
 		r.rules = append(r.rules, manifestOnlyRules(n, r.rules)...)
 	}
-	for i, ru := range r.rules {
-		ru.role, ru.index = r, i+1
+	for _, ru := range r.rules {
+		ru.role = r
 	}
 	return r
 }
@@ -453,9 +469,10 @@ func manifestOnlyRules(n graph.Node, have []*k8sRule) []*k8sRule {
 		if err := json.Unmarshal([]byte(f.Attrs["rules"]), &own); err != nil {
 			continue
 		}
-		for _, ru := range own {
+		for i, ru := range own {
 			if key := ru.key(); !seen[key] {
 				seen[key] = true
+				ru.index, ru.src = i+1, f.Pos
 				ru.manifest = f.Pos.String()
 				out = append(out, ru)
 			}

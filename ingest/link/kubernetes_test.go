@@ -2,6 +2,7 @@ package link
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -230,6 +231,54 @@ func TestK8sAggregatedRoleManifestRule(t *testing.T) {
 		want := []string{sa + " -> " + graph.K8sClusterID() + " (certain)"}
 		if diff := cmp.Diff(want, derive(t, nodes, edges, graph.EdgeCanAccess)); diff != "" {
 			t.Errorf("manifest aggregates %v: CAN_ACCESS (-want +got):\n%s", manifestAggregates, diff)
+		}
+	}
+}
+
+// A grant of a rule points at the file that states the rule, at the
+// rule's line, and names the rule's place in that file's role. The dump
+// of Role apps/reader (snapshots/cluster.yaml) states a ConfigMap read
+// at line 14. The manifest (k8s/rbac.yaml) states a Secret read as its
+// rule 1, at line 8, which the dump lacks. Either file may come first.
+func TestK8sRulePositionInItsFile(t *testing.T) {
+	sa := graph.K8sServiceAccountID("apps", "ci")
+	binding := graph.K8sRoleBindingID("apps", "read")
+	reader := graph.K8sRoleID("apps", "reader")
+	manifest := node(reader, graph.NodePolicy, "provider", "kubernetes",
+		"rules", `[{"verbs":["get"],"apiGroups":[""],"resources":["secrets"],"line":8}]`)
+	manifest.Pos = graph.Pos{File: "k8s/rbac.yaml", Line: 1}
+	dump := node(reader, graph.NodePolicy, "provider", "kubernetes", graph.AttrLiveExport, "true",
+		graph.AttrLiveUID, "2c3d4e5f-0000-4000-8000-000000000002", graph.AttrResourceVersion, "4411",
+		"rules", `[{"verbs":["get"],"apiGroups":[""],"resources":["configmaps"],"line":14}]`)
+	dump.Pos = graph.Pos{File: "snapshots/cluster.yaml", Line: 3}
+	for _, order := range [][]graph.Node{{manifest, dump}, {dump, manifest}} {
+		nodes := append([]graph.Node{
+			node(sa, graph.NodeIdentity, "provider", "kubernetes", "type", "serviceaccount"),
+			node(binding, graph.NodePolicy, "provider", "kubernetes", "role", reader),
+		}, order...)
+		s := store(t, nodes, []graph.Edge{edge(sa, graph.EdgeHasPolicy, binding)})
+		first := order[0].Pos.File
+
+		access := edgeOf(t, s, graph.EdgeCanAccess, sa, graph.K8sNamespaceID("apps"))
+		if access == nil {
+			t.Fatalf("%s first: no CAN_ACCESS to namespace apps", first)
+		}
+		if got, want := access.Pos.String(), "snapshots/cluster.yaml:14"; got != want {
+			t.Errorf("%s first: CAN_ACCESS at %s, want %s", first, got, want)
+		}
+		if reason := access.Attr(graph.AttrReason); !strings.Contains(reason, "its rule 1 allows get on configmaps") {
+			t.Errorf("%s first: CAN_ACCESS reason %q, want rule 1 of the dump", first, reason)
+		}
+
+		read := edgeOf(t, s, graph.EdgeCanReadSecret, sa, graph.K8sSecretID("apps", "*"))
+		if read == nil {
+			t.Fatalf("%s first: no CAN_READ_SECRET of the Secrets of apps", first)
+		}
+		if got, want := read.Pos.String(), "k8s/rbac.yaml:8"; got != want {
+			t.Errorf("%s first: CAN_READ_SECRET at %s, want %s", first, got, want)
+		}
+		if reason := read.Attr(graph.AttrReason); !strings.Contains(reason, "its rule 1 allows get on secrets") {
+			t.Errorf("%s first: CAN_READ_SECRET reason %q, want rule 1 of the manifest", first, reason)
 		}
 	}
 }
