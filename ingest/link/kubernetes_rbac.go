@@ -3,6 +3,7 @@ package link
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -278,8 +279,13 @@ func resolveRoles(roles map[string]*k8sRole) {
 		if r.resolved {
 			return r.effective
 		}
-		if len(r.selectors) == 0 || r.live || depth > len(roles) {
+		if len(r.selectors) == 0 || depth > len(roles) {
 			r.effective, r.resolved = r.rules, true
+			return r.effective
+		}
+		if r.live {
+			r.resolved = true // a cycle contributes nothing more
+			r.effective = append(slices.Clip(r.rules), manifestOnlyAggregated(r, ids, roles, visit, depth)...)
 			return r.effective
 		}
 		r.resolved = true // a cycle contributes nothing more
@@ -486,4 +492,29 @@ func manifestOnlyRules(n graph.Node, have []*k8sRule) []*k8sRule {
 func aggregates(attr string) bool {
 	var sels []k8sSelector
 	return attr != "" && json.Unmarshal([]byte(attr), &sels) == nil && len(sels) > 0
+}
+
+// manifestOnlyAggregated returns the rules that only manifests give the
+// ClusterRoles that dumped aggregated role r selects and that r's dump
+// lacks. An apply of such a manifest gives the selected role the rule, and
+// the controller then adds it to r, so it grants possibly.
+func manifestOnlyAggregated(r *k8sRole, ids []string, roles map[string]*k8sRole, visit func(*k8sRole, int) []*k8sRule, depth int) []*k8sRule {
+	seen := map[string]bool{}
+	for _, ru := range r.rules {
+		seen[ru.key()] = true
+	}
+	var out []*k8sRule
+	for _, id := range ids {
+		o := roles[id]
+		if o == r || !o.cluster || !slices.ContainsFunc(r.selectors, func(s k8sSelector) bool { return s.matches(o.labels) }) {
+			continue
+		}
+		for _, ru := range visit(o, depth+1) {
+			if key := ru.key(); ru.manifest != "" && !seen[key] {
+				seen[key] = true
+				out = append(out, ru)
+			}
+		}
+	}
+	return out
 }

@@ -282,3 +282,46 @@ func TestK8sRulePositionInItsFile(t *testing.T) {
 		}
 	}
 }
+
+// The dump shows aggregated ClusterRole monitoring listing pods, and
+// ClusterRole monitoring-secrets, which it selects, listing pods too. A
+// manifest gives monitoring-secrets a Secret read. An apply of the
+// manifest writes the read into monitoring-secrets, and the controller
+// then adds it to monitoring. So the service account bound to monitoring
+// reads Secrets possibly, and lists pods for certain.
+func TestK8sAggregatedRoleSelectsManifestRule(t *testing.T) {
+	sa := graph.K8sServiceAccountID("mon", "prom")
+	binding := graph.K8sClusterRoleBindingID("monitoring")
+	monitoring := graph.K8sClusterRoleID("monitoring")
+	part := graph.K8sClusterRoleID("monitoring-secrets")
+	const label = `{"rbac.example.com/aggregate-to-monitoring":"true"}`
+	const pods = `[{"verbs":["get","list","watch"],"apiGroups":[""],"resources":["pods"]}]`
+	manifest := node(part, graph.NodePolicy, "provider", "kubernetes", "labels", label,
+		"rules", `[{"verbs":["get","list"],"apiGroups":[""],"resources":["secrets"],"line":8}]`)
+	manifest.Pos = graph.Pos{File: "k8s/rbac.yaml", Line: 1}
+	dumped := func(id, uid string, attrs ...string) graph.Node {
+		n := node(id, graph.NodePolicy, append([]string{"provider", "kubernetes", graph.AttrLiveExport, "true",
+			graph.AttrLiveUID, uid, graph.AttrResourceVersion, "812", "rules", pods}, attrs...)...)
+		n.Pos = graph.Pos{File: "snapshots/cluster.yaml", Line: 4}
+		return n
+	}
+
+	nodes := []graph.Node{
+		node(sa, graph.NodeIdentity, "provider", "kubernetes", "type", "serviceaccount"),
+		node(binding, graph.NodePolicy, "provider", "kubernetes", "role", monitoring),
+		dumped(monitoring, "1b2c3d4e-0000-4000-8000-000000000001",
+			"aggregation", `[{"matchLabels":`+label+`}]`, "labels", `{}`),
+		dumped(part, "1b2c3d4e-0000-4000-8000-000000000003", "labels", label),
+		manifest,
+	}
+	edges := []graph.Edge{edge(sa, graph.EdgeHasPolicy, binding)}
+
+	want := []string{sa + " -> " + graph.K8sSecretID("*", "*") + " (possible)"}
+	if diff := cmp.Diff(want, derive(t, nodes, edges, graph.EdgeCanReadSecret)); diff != "" {
+		t.Errorf("CAN_READ_SECRET (-want +got):\n%s", diff)
+	}
+	want = []string{sa + " -> " + graph.K8sClusterID() + " (certain)"}
+	if diff := cmp.Diff(want, derive(t, nodes, edges, graph.EdgeCanAccess)); diff != "" {
+		t.Errorf("CAN_ACCESS (-want +got):\n%s", diff)
+	}
+}
