@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -345,5 +346,64 @@ type: Opaque
 	mixed := files(map[string]string{"snapshots/a-prod.yaml": prod, "snapshots/b-staging.yaml": other})
 	if got := reachedConf(t, mixed, token, secret); got != "possible" {
 		t.Errorf("with staging binding another group the token reaches %s %q, want possible", secret, got)
+	}
+}
+
+// deployersBinding writes RoleBinding apps/deployers as the API server of
+// a cluster returns it, binding ClusterRole role to each user of users.
+func deployersBinding(uid, version, role string, users ...string) string {
+	doc := `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: deployers
+  namespace: apps
+  uid: ` + uid + `
+  resourceVersion: "` + version + `"
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: ` + role + `
+subjects:
+`
+	for _, u := range users {
+		doc += "  - kind: User\n    name: " + u + "\n"
+	}
+	return doc
+}
+
+// Prod's dump of RoleBinding apps/deployers binds alice to the built-in
+// ClusterRole view, and staging's binds bob to edit. Alice reads
+// namespace apps for certain and may write it, if her binding is
+// staging's. The possible write access must be explained by the grant of
+// edit, with the reason it is undecided, not by the certain grant of view.
+func TestLiveBindingWriteAccessReason(t *testing.T) {
+	files := map[string]string{
+		"snapshots/a-prod.yaml":    deployersBinding("11111111-0000-4000-8000-000000000001", "50", "view", "alice"),
+		"snapshots/b-staging.yaml": deployersBinding("22222222-0000-4000-8000-000000000002", "7", "edit", "bob"),
+	}
+	s := ingestRepos(t, map[string]map[string]string{"ops": files}, nil)
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanAccess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(es, func(e graph.Edge) bool {
+		return e.From == graph.K8sUserID("alice") && e.To == graph.K8sNamespaceID("apps")
+	})
+	if i < 0 {
+		t.Fatal("no CAN_ACCESS from alice to namespace apps")
+	}
+	e := es[i]
+	if e.Confidence != graph.Possible {
+		t.Errorf("confidence %s, want possible", e.Confidence)
+	}
+	if got := e.Attr(graph.AttrLevel); got != "write" {
+		t.Errorf("level %q, want write", got)
+	}
+	reason := e.Attr(graph.AttrReason)
+	if !strings.Contains(reason, "grants ClusterRole edit (built in)") {
+		t.Errorf("reason %q, want the grant of edit", reason)
+	}
+	if !strings.Contains(reason, "; undecided: dumps of RoleBinding apps/deployers from more than one cluster name different roles") {
+		t.Errorf("reason %q, want why the grant of edit is possible", reason)
 	}
 }

@@ -1016,28 +1016,36 @@ type access struct {
 }
 
 // summarize returns the access that the grants, or only the certain ones,
-// give. An escalation makes the level admin.
+// give. An escalation makes the level admin. The grant that explains it is
+// the first whose rule alone gives the level, so a possible write access
+// is explained by a grant that writes, not by a certain one that reads.
 func summarize(gs []*grant, certainOnly bool) access {
 	var rules []*k8sRule
+	var used []*grant
 	var a access
 	var esc *grant
 	for _, g := range gs {
 		if certainOnly && g.conf != graph.Certain {
 			continue
 		}
-		if a.first == nil {
-			a.first = g
-		}
 		if g.escalation == "" {
 			rules = append(rules, g.rule)
+			used = append(used, g)
 		} else if esc == nil || (g.conf == graph.Certain && esc.conf != graph.Certain) {
 			esc = g
 		}
 	}
+	a.level, a.actions = k8sLevel(rules, esc != nil), k8sActions(rules)
 	if esc != nil {
 		a.first = esc
+		return a
 	}
-	a.level, a.actions = k8sLevel(rules, esc != nil), k8sActions(rules)
+	for _, g := range used {
+		if k8sLevel([]*k8sRule{g.rule}, false) == a.level {
+			a.first = g
+			break
+		}
+	}
 	return a
 }
 
