@@ -40,45 +40,9 @@ resource "github_actions_environment_secret" "db" {
   plaintext_value = var.db_password
 }
 
-resource "aws_iam_role" "app_any" {
-  name = "app-any"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
-      Action    = "sts:AssumeRoleWithWebIdentity"
-      Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:example-org/app:*" } }
-    }]
-  })
-}
-
-resource "aws_iam_role" "app_main" {
-  name = "app-main"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
-      Action    = "sts:AssumeRoleWithWebIdentity"
-      Condition = { StringEquals = { "token.actions.githubusercontent.com:sub" = "repo:example-org/app:ref:refs/heads/main" } }
-    }]
-  })
-}
-
-resource "aws_iam_role" "other" {
-  name = "other-any"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
-      Action    = "sts:AssumeRoleWithWebIdentity"
-      Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:example-org/other:*" } }
-    }]
-  })
-}
-`,
+` + githubOIDCRole("app_any", "app-any", "StringLike", "repo:example-org/app:*") +
+		githubOIDCRole("app_main", "app-main", "StringEquals", "repo:example-org/app:ref:refs/heads/main") +
+		githubOIDCRole("other", "other-any", "StringLike", "repo:example-org/other:*"),
 	"blastradius-map.yaml": `
 facts:
   - node: {id: "secret:vault:release-bot", kind: Secret, label: release bot token}
@@ -92,14 +56,33 @@ facts:
 `,
 }
 
+// githubOIDCRole returns a Terraform aws_iam_role whose trust policy lets
+// GitHub's OIDC tokens assume it when their sub meets the condition.
+func githubOIDCRole(resource, name, op, sub string) string {
+	return `
+resource "aws_iam_role" "` + resource + `" {
+  name = "` + name + `"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = { ` + op + ` = { "token.actions.githubusercontent.com:sub" = "` + sub + `" } }
+    }]
+  })
+}
+`
+}
+
 // TestPushedWorkflowReach: a credential that can push to a repository can
 // push a workflow file, which GitHub runs. That workflow reads every
-// Actions secret of the repository, named by a workflow or not, and the
-// environment's secrets unless protection rules stop it; and its OIDC
+// Actions secret of the repository, named by a workflow or not. It reads
+// the environment's secrets unless protection rules stop it. Its OIDC
 // token assumes the roles that trust the repository's subjects, though
-// no job of the input requests a token. Each is possible: the input does
-// not show the workflow scope, and branch protection may refuse a push to
-// main. The role of another repository stays out.
+// no job of the input requests a token. Each is possible, because the
+// input does not show the workflow scope and branch protection may
+// reject a push to main. The role of another repository stays out.
 func TestPushedWorkflowReach(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, pushedWorkflowFiles)
@@ -190,7 +173,7 @@ func planStepsOf(t *testing.T, out string) [][]string {
 
 // TestPushedWorkflowScopeStated: the mapping file states that the bot's
 // token has the workflow scope. The pushed workflow, the repository
-// secret and the role that trusts any ref are then certain; the
+// secret and the role that trusts any ref are then certain. The
 // environment's secret and the role bound to main stay possible.
 func TestPushedWorkflowScopeStated(t *testing.T) {
 	dir := t.TempDir()
@@ -267,58 +250,65 @@ resource "github_actions_secret" "npm" {
 		"secret:gha:example-org/app/NPM_TOKEN":        graph.Certain,
 	})
 
-	// The plan says who can delete the token and how to see that the
-	// organisation's audit log shows no more of its use. The token pushed
+	// The plan names who can delete the token and how to check that the
+	// organisation's audit log holds no more of its use. The token pushed
 	// after 2026-10-01, so it is in use after that compromise time.
 	out, errs, code = runCLI(t, "--db", db, "plan", "--secret", "secret:github:token:555001", "--since", "2026-10-01T00:00:00Z", "--format", "json")
 	if code != exitOK {
 		t.Fatalf("plan exit %d: %s", code, errs)
 	}
+	it := planItemOf(t, out, "secret:github:token:555001")
+	if !strings.HasPrefix(it.Action, "Have GitHub account octo-dev delete personal access token (classic) 555001") {
+		t.Errorf("token item action = %q", it.Action)
+	}
+	if !strings.Contains(it.Verify, "orgs/example-org/audit-log") || !strings.Contains(it.Verify, `"555001"`) {
+		t.Errorf("token item verify = %q, want the organisation's audit log filtered to the token", it.Verify)
+	}
+	if !it.InUse {
+		t.Error("token item not in use, though the log shows it pushing after the compromise")
+	}
+}
+
+// planItem is the part of a JSON plan item that the token tests read.
+type planItem struct {
+	Node struct {
+		ID string `json:"id"`
+	} `json:"node"`
+	Action string `json:"action"`
+	Verify string `json:"verify"`
+	InUse  bool   `json:"inUse"`
+}
+
+// planItemOf returns the item of node id in a JSON plan, and fails the
+// test when the plan has none.
+func planItemOf(t *testing.T, out, id string) planItem {
+	t.Helper()
 	var plan struct {
 		Steps []struct {
-			Items []struct {
-				Node struct {
-					ID string `json:"id"`
-				} `json:"node"`
-				Action string `json:"action"`
-				Verify string `json:"verify"`
-				InUse  bool   `json:"inUse"`
-			} `json:"items"`
+			Items []planItem `json:"items"`
 		} `json:"steps"`
 	}
 	if err := json.Unmarshal([]byte(out), &plan); err != nil {
 		t.Fatal(err)
 	}
-	found := false
 	for _, st := range plan.Steps {
 		for _, it := range st.Items {
-			if it.Node.ID != "secret:github:token:555001" {
-				continue
-			}
-			found = true
-			if !strings.HasPrefix(it.Action, "Have GitHub account octo-dev delete personal access token (classic) 555001") {
-				t.Errorf("token item action = %q", it.Action)
-			}
-			if !strings.Contains(it.Verify, "orgs/example-org/audit-log") || !strings.Contains(it.Verify, `"555001"`) {
-				t.Errorf("token item verify = %q, want the organisation's audit log filtered to the token", it.Verify)
-			}
-			if !it.InUse {
-				t.Error("token item not in use, though the log shows it pushing after the compromise")
+			if it.Node.ID == id {
+				return it
 			}
 		}
 	}
-	if !found {
-		t.Errorf("plan has no item for the token: %s", out)
-	}
+	t.Fatalf("plan has no item for %s: %s", id, out)
+	return planItem{}
 }
 
-// TestGitHubTokenPlanByHashInTwoOrgs: the audit logs of two organisations
+// TestTokenPlanHashedTwoOrgs: the audit logs of two organisations
 // name one personal access token by its hashed_token, as GitHub logs a
 // token whose id it does not give. GitHub's audit log search finds such
 // a token with the qualifier hashed_token:"VALUE", and no event carries
 // the hash as a token_id. The token acted in both organisations, so the
 // check after revocation reads both organisations' logs.
-func TestGitHubTokenPlanByHashInTwoOrgs(t *testing.T) {
+func TestTokenPlanHashedTwoOrgs(t *testing.T) {
 	const hash = "k3Xy+/AbCdEf0123456789abcdefghijklmnopqrstu="
 	dir := t.TempDir()
 	entry := func(ms, org, repo string) string {
@@ -341,42 +331,18 @@ func TestGitHubTokenPlanByHashInTwoOrgs(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("plan exit %d: %s", code, errs)
 	}
-	var plan struct {
-		Steps []struct {
-			Items []struct {
-				Node struct {
-					ID string `json:"id"`
-				} `json:"node"`
-				Action string `json:"action"`
-				Verify string `json:"verify"`
-			} `json:"items"`
-		} `json:"steps"`
-	}
-	if err := json.Unmarshal([]byte(out), &plan); err != nil {
-		t.Fatal(err)
-	}
+
 	check := func(org string) string {
 		return `gh api -X GET --paginate orgs/` + org + `/audit-log -f 'phrase=hashed_token:"` + hash +
 			`" created:>=<revocation time>' --jq '.[] | [.created_at, .action, .repo, .actor_ip] | @tsv'`
 	}
 	wantVerify := check("example-org") + "; " + check("other-org") + "; " + check("third-org")
-	found := false
-	for _, st := range plan.Steps {
-		for _, it := range st.Items {
-			if it.Node.ID != id {
-				continue
-			}
-			found = true
-			if !strings.HasPrefix(it.Action, "Have GitHub account octo-dev delete personal access token (classic) "+hash+" (the audit log's hashed_token)") {
-				t.Errorf("token item action = %q", it.Action)
-			}
-			if it.Verify != wantVerify {
-				t.Errorf("token item verify = %q\nwant %q", it.Verify, wantVerify)
-			}
-		}
+	it := planItemOf(t, out, id)
+	if !strings.HasPrefix(it.Action, "Have GitHub account octo-dev delete personal access token (classic) "+hash+" (the audit log's hashed_token)") {
+		t.Errorf("token item action = %q", it.Action)
 	}
-	if !found {
-		t.Errorf("plan has no item for the token: %s", out)
+	if it.Verify != wantVerify {
+		t.Errorf("token item verify = %q\nwant %q", it.Verify, wantVerify)
 	}
 }
 

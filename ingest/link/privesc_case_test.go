@@ -229,66 +229,29 @@ func TestEscalationCanary(t *testing.T) {
 	}
 }
 
-// TestEscalationKeepsEveryMethod: user ci can pass role ops-admin both to
-// a new EC2 instance (through the role's instance profile) and to a new
-// Lambda function. One CAN_ASSUME edge
-// stands for both, and lists both methods, so that the plan names both
-// kinds of resource the role may have been passed to.
-func TestEscalationKeepsEveryMethod(t *testing.T) {
-	doc := `{"UserDetailList": [{"UserName": "ci", "UserId": "AIDAEXAMPLECI0000001", "Arn": "arn:aws:iam::111122223333:user/ci",
+// opsAdminDetails returns an authorization-details export in which user
+// ci has the given actions on every resource and may pass role
+// ops-admin, an administrator with an instance profile. The role's trust
+// policy has the given statements.
+func opsAdminDetails(actions, trust string) string {
+	return `{"UserDetailList": [{"UserName": "ci", "UserId": "AIDAEXAMPLECI0000001", "Arn": "arn:aws:iam::111122223333:user/ci",
   "UserPolicyList": [{"PolicyName": "build", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["ec2:RunInstances", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"},
+    {"Effect": "Allow", "Action": ` + actions + `, "Resource": "*"},
     {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/ops-admin"}]}}]}],
  "RoleDetailList": [{"RoleName": "ops-admin", "RoleId": "AROAEXAMPLEOPSADMIN1", "Arn": "arn:aws:iam::111122223333:role/ops-admin",
-  "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-    "Principal": {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]}, "Action": "sts:AssumeRole"}]},
+  "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": ` + trust + `},
   "InstanceProfileList": [{"Path": "/", "InstanceProfileName": "ops-admin", "InstanceProfileId": "AIPAEXAMPLEOPSADMIN1",
     "Arn": "arn:aws:iam::111122223333:instance-profile/ops-admin",
     "Roles": [{"Path": "/", "RoleName": "ops-admin", "RoleId": "AROAEXAMPLEOPSADMIN1", "Arn": "arn:aws:iam::111122223333:role/ops-admin"}]}],
   "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}],
  "GroupDetailList": [], "Policies": []}`
-	path := filepath.Join(t.TempDir(), "account-authorization-details.json")
-	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res := escParseIAM(t, path)
-	s := escStore(t, res.Nodes, res.Edges)
-	es, err := s.Expand(context.Background(), []string{"arn:aws:iam::111122223333:user/ci"}, graph.Out, graph.EdgeCanAssume)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var methods []string
-	for _, e := range es {
-		if e.To == "arn:aws:iam::111122223333:role/ops-admin" {
-			methods = append(methods, e.Attr("methods"))
-		}
-	}
-	if want := []string{"PassRoleToEC2,PassRoleToLambda"}; !slices.Equal(methods, want) {
-		t.Errorf("methods of the edges to ops-admin = %q, want %q", methods, want)
-	}
 }
 
-// TestEscalationMethodBesideTrust: role ops-admin trusts user ci, which
-// may assume it, and ci may also pass the role to a new EC2 instance.
-// The trust policy derives the CAN_ASSUME edge without a method; the
-// edge still lists PassRoleToEC2, so that the plan looks for instances
-// the role was passed to, whose sessions outlive a revoked assume.
-func TestEscalationMethodBesideTrust(t *testing.T) {
-	doc := `{"UserDetailList": [{"UserName": "ci", "UserId": "AIDAEXAMPLECI0000001", "Arn": "arn:aws:iam::111122223333:user/ci",
-  "UserPolicyList": [{"PolicyName": "build", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["ec2:RunInstances", "sts:AssumeRole"], "Resource": "*"},
-    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/ops-admin"}]}}]}],
- "RoleDetailList": [{"RoleName": "ops-admin", "RoleId": "AROAEXAMPLEOPSADMIN1", "Arn": "arn:aws:iam::111122223333:role/ops-admin",
-  "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
-    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/ci"}, "Action": "sts:AssumeRole"}]},
-  "InstanceProfileList": [{"Path": "/", "InstanceProfileName": "ops-admin", "InstanceProfileId": "AIPAEXAMPLEOPSADMIN1",
-    "Arn": "arn:aws:iam::111122223333:instance-profile/ops-admin",
-    "Roles": [{"Path": "/", "RoleName": "ops-admin", "RoleId": "AROAEXAMPLEOPSADMIN1", "Arn": "arn:aws:iam::111122223333:role/ops-admin"}]}],
-  "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}],
- "GroupDetailList": [], "Policies": []}`
+// opsAdminEdges links the export and returns each CAN_ASSUME edge from
+// user ci to role ops-admin as "confidence method=... methods=...".
+func opsAdminEdges(t *testing.T, doc string) []string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "account-authorization-details.json")
 	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
@@ -299,12 +262,40 @@ func TestEscalationMethodBesideTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	var got []string
 	for _, e := range es {
 		if e.To == "arn:aws:iam::111122223333:role/ops-admin" {
 			got = append(got, string(e.Confidence)+" method="+e.Attr("method")+" methods="+e.Attr("methods"))
 		}
 	}
+	return got
+}
+
+// TestEscalationKeepsEveryMethod: user ci can pass role ops-admin both to
+// a new EC2 instance (through the role's instance profile) and to a new
+// Lambda function. One CAN_ASSUME edge is both, and it lists both
+// methods, so that the plan names both kinds of resource the role may
+// have been passed to.
+func TestEscalationKeepsEveryMethod(t *testing.T) {
+	doc := opsAdminDetails(`["ec2:RunInstances", "lambda:CreateFunction", "lambda:InvokeFunction"]`,
+		`[{"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]}, "Action": "sts:AssumeRole"}]`)
+	got := opsAdminEdges(t, doc)
+	if len(got) != 1 || !strings.HasSuffix(got[0], " methods=PassRoleToEC2,PassRoleToLambda") {
+		t.Errorf("edges to ops-admin = %q, want one listing methods PassRoleToEC2 and PassRoleToLambda", got)
+	}
+}
+
+// TestEscalationMethodBesideTrust: role ops-admin trusts user ci, which
+// may assume it, and ci may also pass the role to a new EC2 instance.
+// The trust policy derives the CAN_ASSUME edge without a method. The edge
+// still lists PassRoleToEC2, so the plan looks for instances the role was
+// passed to, because their sessions outlive a revoked assume.
+func TestEscalationMethodBesideTrust(t *testing.T) {
+	doc := opsAdminDetails(`["ec2:RunInstances", "sts:AssumeRole"]`,
+		`[{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/ci"}, "Action": "sts:AssumeRole"}]`)
+	got := opsAdminEdges(t, doc)
 	if want := []string{"certain method= methods=PassRoleToEC2"}; !slices.Equal(got, want) {
 		t.Errorf("edges to ops-admin = %q, want %q", got, want)
 	}
