@@ -123,13 +123,7 @@ func (v *view) exposePossibleEnvSecret(rt graph.Node, repo, env, name string) {
 func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 	all := graph.GHAAllSecretsID(repo)
 	if !v.exists(all) {
-		n := graph.Node{ID: all, Kind: graph.NodeSecret, Label: repo + " secrets", Pos: rt.Pos}
-		n.SetAttr(graph.AttrProvider, "github")
-		n.SetAttr("type", "all-actions-secrets")
-		n.SetAttr(graph.AttrName, "*")
-		n.SetAttr(graph.AttrRepository, repo)
-		n.SetAttr(graph.AttrLongLived, "true")
-		v.addNode(n)
+		v.addNode(allSecretsNode(all, repo+" secrets", "github", "all-actions-secrets", repo, rt.Pos))
 	}
 	via := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: rt.Pos}
 	via.SetAttr(graph.AttrVia, "ci-secret")

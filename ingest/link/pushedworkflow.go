@@ -18,7 +18,7 @@ const githubOIDCIssuer = "https://token.actions.githubusercontent.com"
 // write to a runtime for a workflow that the credential's holder
 // pushes: GitHub runs any workflow file on the branch it is pushed to.
 // Such a workflow reads every Actions secret of the repository and those
-// of its organisation that the repository sees, whether or not a workflow
+// of its organisation that are visible to the repository, whether or not a workflow
 // in the input names them, and it can request an OIDC token for any
 // branch it pushes to or any environment it names. The existing jobs are
 // not needed, so a role that trusts the repository's subjects is reached
@@ -269,10 +269,16 @@ func (v *view) injectAllSecrets(id, label, provider, typ, repo string, pos graph
 	if v.exists(id) {
 		return
 	}
-	v.injectNode(graph.Node{ID: id, Kind: graph.NodeSecret, Label: label, Pos: pos, Attrs: map[string]string{
+	v.injectNode(allSecretsNode(id, label, provider, typ, repo, pos))
+}
+
+// allSecretsNode returns the node that is every secret of a repository or
+// project, which a job that receives them all exposes.
+func allSecretsNode(id, label, provider, typ, repo string, pos graph.Pos) graph.Node {
+	return graph.Node{ID: id, Kind: graph.NodeSecret, Label: label, Pos: pos, Attrs: map[string]string{
 		graph.AttrProvider: provider, "type": typ, graph.AttrName: "*",
 		graph.AttrRepository: repo, graph.AttrLongLived: "true",
-	}})
+	}}
 }
 
 // injectNode adds a derived node to the view, so that later rules read it
