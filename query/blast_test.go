@@ -329,10 +329,10 @@ func TestCompositeActionDependency(t *testing.T) {
 	}
 }
 
-// A GitLab identity is an identity too: a principal that may only read
-// the definition of a project access token (CAN_ACCESS without an
-// escalation method) does not act as it, so it does not reach the
-// project the token can push to.
+// A GitLab token is an identity too. A principal that may only read the
+// definition of a project access token (CAN_ACCESS without an escalation
+// method) does not act as it. So it does not reach the project the token
+// can push to.
 func TestGitLabIdentityNotActedAs(t *testing.T) {
 	reader := "arn:aws:iam::111122223333:user/auditor"
 	bot := "gitlab:pat:release-bot"

@@ -101,7 +101,7 @@ func TestPlanRoleEscalationPersists(t *testing.T) {
 	// of role admin. A function created with worker keeps getting new
 	// sessions of it, and a principal added to admin's trust policy keeps
 	// assuming admin, after every session issued before is revoked. So
-	// each role's item says to remove what the escalation left, and its
+	// each role's item tells to remove what the escalation left, and its
 	// command lists it.
 	const (
 		worker = "arn:aws:iam::111122223333:role/worker"

@@ -121,7 +121,7 @@ type useView struct {
 	Addrs      []graph.Seen     `json:"addrs,omitempty"`  // seen after the revocation time
 	Agents     []graph.Seen     `json:"agents,omitempty"` // seen after the revocation time
 	Records    []string         `json:"records,omitempty"`
-	// Shared says that Actions, Addrs, Agents and Records cover the calls
+	// Shared names which of Actions, Addrs, Agents and Records cover the calls
 	// of other keys too, when the evidence does not keep the key's own.
 	Shared string `json:"shared,omitempty"`
 }

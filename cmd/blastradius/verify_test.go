@@ -662,10 +662,10 @@ func TestVerifyMergedOldEvidenceIsUse(t *testing.T) {
 
 // TestVerifyKeyOwnActionsAndAddresses: on an edge pooling two keys, the
 // revoked key called GetFunction before the revocation and
-// InvokeFunction after it, from 192.0.2.20; the other key called
+// InvokeFunction after it, from 192.0.2.20. The other key called
 // UpdateFunctionCode from 203.0.113.5 with curl. The revoked key's use
 // lists only its own actions, address, agent and records. Evidence that
-// does not keep each key's lists shows the edge's and says so.
+// does not keep each key's lists shows the edge's, marked shared.
 func TestVerifyKeyOwnActionsAndAddresses(t *testing.T) {
 	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
 	ev := &graph.Evidence{}
@@ -709,8 +709,8 @@ func TestVerifyKeyOwnActionsAndAddresses(t *testing.T) {
 // TestVerifyKeyAddressPastItsCap: the revoked key called from 16 runner
 // addresses before the revocation, the most a key's own list keeps, and
 // from 203.0.113.66 after it. Its own list has no room for that address,
-// so the use lists the edge's addresses, which hold it, and says they are
-// shared with the other key.
+// so the use lists the edge's addresses, which contain it, marked shared
+// with the other key.
 func TestVerifyKeyAddressPastItsCap(t *testing.T) {
 	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
 	const revoked, other = "AKIAEXAMPLEREVOKED01", "AKIAEXAMPLEOTHER0002"

@@ -189,6 +189,7 @@ func (p *project) readIncluded(ctx context.Context, inc included, seen, chain ma
 		res.Warnf(at, "include: files are followed at most %d deep, so the services of %s are not recorded", maxDepth, inc.rel)
 		return nil
 	}
+
 	p.included[key] = true
 	chain[rel] = true
 	defer delete(chain, rel)
@@ -202,6 +203,7 @@ func (p *project) readIncluded(ctx context.Context, inc included, seen, chain ma
 	if err := p.readServices(ctx, &g, inc.rel, inc.dir, inc.rel, root, seen, res); err != nil {
 		return err
 	}
+
 	nested, varIncs := includes(root, inc.rel)
 	for _, v := range varIncs {
 		res.Warnf(at, "include: the file %s is named by a variable in %s, so its services are not recorded", v.rel, inc.rel)

@@ -273,7 +273,7 @@ secrets:
 	}
 }
 
-// A .env file is not read on its own, and the summary says why instead of
+// A .env file is not read on its own, and the summary gives why instead of
 // calling its format unknown. Other files get no reason from this parser.
 // A .env with no Compose file beside it is read by nothing, so its reason
 // states that rather than name the Compose readers.

@@ -240,7 +240,7 @@ COMPOSE_PROFILES=ci,e2e
 
 // TestComposeIncludeCycle: compose.yaml includes a.yaml and b.yaml, each
 // of which includes the other and compose.yaml again. Compose rejects such
-// a cycle; the reader records each file's service once, warns once for
+// a cycle. The reader records each file's service once, warns once for
 // each include that closes a cycle, and does not follow the cycle down to
 // the depth limit, which would take time exponential in the includes.
 func TestComposeIncludeCycle(t *testing.T) {

@@ -87,7 +87,7 @@ func TestGCPLivePolicy(t *testing.T) {
 			user("erin") + " -> " + stage + " certain read",
 		}, ""},
 		// Cloud Asset Inventory names a project by its number. An export
-		// of resources says that 123456789012 is example-prod, so the
+		// of resources maps 123456789012 to example-prod, so the
 		// exported policy of 123456789012 is example-prod's.
 		{"asset export by project number", []ingestInput{
 			{"infra/main.tf", liveTerraform, terraform.New()},

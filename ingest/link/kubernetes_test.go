@@ -131,7 +131,7 @@ func TestK8sIDsDecide(t *testing.T) {
 // A manifest lets Role reader read the Secrets of apps. The dump of the
 // cluster (objects with the server's uid and resourceVersion) shows the
 // Role reading ConfigMaps only. The cluster's rules are in force, so the
-// service account reads no Secret now; an apply of the manifest would
+// service account reads no Secret now. An apply of the manifest would
 // grant the read again, so it reads them possibly, as a subject that only
 // a manifest binds is bound possibly.
 func TestK8sRoleOfClusterDumpWins(t *testing.T) {

@@ -339,12 +339,12 @@ func (v *view) addEdge(e graph.Edge) {
 		if prev.Confidence == graph.Possible && e.Confidence == graph.Certain {
 			v.derivedEdges[i] = e
 		}
-		kept := &v.derivedEdges[i]
-		if methods := joinMethods(prev, e); methods != "" && methods != kept.Attr("method") {
-			// Edges may share an attribute map, so the kept one gets a
+		stored := &v.derivedEdges[i]
+		if methods := joinMethods(prev, e); methods != "" && methods != stored.Attr("method") {
+			// Edges may share an attribute map, so the stored one gets a
 			// map of its own.
-			kept.Attrs = copyAttrs(kept.Attrs)
-			kept.Attrs[attrMethods] = methods
+			stored.Attrs = copyAttrs(stored.Attrs)
+			stored.Attrs[attrMethods] = methods
 		}
 		return
 	}

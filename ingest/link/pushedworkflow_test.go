@@ -9,11 +9,11 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// TestPushedWorkflowWriters: of three credentials that can write to
-// repository app, a job's GITHUB_TOKEN cannot push workflow files and
-// gets no pushed workflow; a token whose actions name the workflow scope
-// gets one certainly; a maintainer's key, whose scopes the input does
-// not show, possibly. The pushed workflow's subject assumes the role that
+// TestPushedWorkflowWriters: three credentials can write to repository
+// app. A job's GITHUB_TOKEN cannot push workflow files, so it gets no
+// pushed workflow. A token whose actions name the workflow scope gets one
+// certainly, and a maintainer's key, whose scopes the input does not
+// show, possibly. The pushed workflow's subject assumes the role that
 // trusts any ref of app certainly, and the role bound to main possibly.
 func TestPushedWorkflowWriters(t *testing.T) {
 	const repo = "repo:github.com/example-org/app"
@@ -88,9 +88,9 @@ func TestPushedWorkflowObservedSubject(t *testing.T) {
 
 // TestPushedPipelineGitLab: a token that can push to GitLab project
 // grp/app pushes a .gitlab-ci.yml. Its pipeline gets the unprotected
-// variable certainly; the protected one and the one scoped to production
-// possibly, since the input shows neither the branches the token may
-// push to nor the environments' rules. Its ID token assumes the role
+// variable certainly. It gets the protected one and the one scoped to
+// production possibly, because the input shows neither the branches the
+// token may push to nor the environments' rules. Its ID token assumes the role
 // that trusts any branch of the project certainly, and the role bound to
 // main possibly. The project's CI_JOB_TOKEN gets no pushed pipeline.
 func TestPushedPipelineGitLab(t *testing.T) {
@@ -120,10 +120,12 @@ func TestPushedPipelineGitLab(t *testing.T) {
 		edge(graph.GitLabJobTokenIdentityID(job), graph.EdgeCanModify, repo),
 		edge("gitlab:pat:release-bot", graph.EdgeCanModify, repo),
 	}
+
 	got := derive(t, nodes, edges, graph.EdgeCanModify)
 	if diff := cmp.Diff([]string{"gitlab:pat:release-bot -> " + pushed + " (certain)"}, got); diff != "" {
 		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
 	}
+
 	var exposed []string
 	for _, e := range derive(t, nodes, edges, graph.EdgeExposes) {
 		if strings.HasPrefix(e, pushed+" -> secret:gitlab:grp/app/") {
@@ -139,6 +141,7 @@ func TestPushedPipelineGitLab(t *testing.T) {
 	if diff := cmp.Diff(want, exposed); diff != "" {
 		t.Errorf("EXPOSES (-want +got):\n%s", diff)
 	}
+
 	subj := graph.GitLabOIDCSubjectID(pushed, "ID_TOKEN")
 	got = derive(t, nodes, edges, graph.EdgeCanAssume)
 	want = []string{
