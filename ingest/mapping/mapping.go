@@ -217,6 +217,16 @@ func (r *reader) item(at *yaml.Node) {
 			r.warn(k, "%s left out: it takes the fields %s, not %q", key.Value, strings.Join(allowed, ", "), k.Value)
 			return
 		}
+		if k.Value == "actions" && v.Kind == yaml.SequenceNode {
+			// The actions may be a list as well as one comma-separated
+			// string: the list is read as its items joined by commas.
+			joined, invalid := joinList(v)
+			if invalid != nil {
+				r.warn(invalid, "%s left out: each item of actions must be a non-empty string", key.Value)
+				return
+			}
+			v = &yaml.Node{Kind: yaml.ScalarNode, Value: joined, Line: v.Line, Column: v.Column}
+		}
 		if v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" {
 			r.warn(v, "%s left out: %s must be a non-empty string", key.Value, k.Value)
 			return
@@ -233,6 +243,24 @@ func (r *reader) item(at *yaml.Node) {
 	} else {
 		r.edge(at, fields)
 	}
+}
+
+// joinList returns the items of a YAML list of strings joined by commas,
+// or the first item that is not a non-empty string (the list itself when
+// it is empty).
+func joinList(list *yaml.Node) (string, *yaml.Node) {
+	if len(list.Content) == 0 {
+		return "", list
+	}
+	items := make([]string, 0, len(list.Content))
+	for _, it := range list.Content {
+		it = resolved(it)
+		if it.Kind != yaml.ScalarNode || strings.TrimSpace(it.Value) == "" {
+			return "", it
+		}
+		items = append(items, strings.TrimSpace(it.Value))
+	}
+	return strings.Join(items, ", "), nil
 }
 
 // resolved returns the node that an alias (*name) stands for, or n

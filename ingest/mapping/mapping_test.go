@@ -450,3 +450,46 @@ facts:
 		t.Errorf("user reached with last hop at %q, want blastradius-map.yaml:6", got)
 	}
 }
+
+// TestMappingActionsList: an edge's actions may be a YAML list, in flow
+// or block form, as well as one comma-separated string. Each form gives
+// the edge the actions repo and workflow. A list with an item that is not
+// a string leaves the edge out.
+func TestMappingActionsList(t *testing.T) {
+	const repo = "repo:github.com/o/app"
+	s := memstore.New()
+	sum := ingestInto(t, s, writeOrg(t, map[string]string{"blastradius-map.yaml": `facts:
+  - node: {id: "github:pat:flow", kind: Identity}
+  - node: {id: "github:pat:block", kind: Identity}
+  - node: {id: "github:pat:text", kind: Identity}
+  - node: {id: "github:pat:nested", kind: Identity}
+  - edge: {from: "github:pat:flow", kind: CAN_MODIFY, to: "` + repo + `", actions: [repo, workflow]}
+  - edge:
+      from: "github:pat:block"
+      kind: CAN_MODIFY
+      to: "` + repo + `"
+      actions:
+        - workflow
+        - repo
+  - edge: {from: "github:pat:text", kind: CAN_MODIFY, to: "` + repo + `", actions: "repo, workflow"}
+  - edge: {from: "github:pat:nested", kind: CAN_MODIFY, to: "` + repo + `", actions: [repo, {scope: workflow}]}
+`}))
+	want := []string{"blastradius-map.yaml:15: edge left out: each item of actions must be a non-empty string"}
+	if diff := cmp.Diff(want, messages(sum.Warnings)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanModify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range es {
+		if e.To == repo && strings.HasPrefix(e.From, "github:pat:") {
+			got[e.From] = e.Attr(graph.AttrActions)
+		}
+	}
+	wantActions := map[string]string{"github:pat:flow": "repo,workflow", "github:pat:block": "repo,workflow", "github:pat:text": "repo,workflow"}
+	if diff := cmp.Diff(wantActions, got); diff != "" {
+		t.Errorf("actions of the CAN_MODIFY edges (-want +got):\n%s", diff)
+	}
+}
