@@ -255,10 +255,16 @@ func (v *view) pushedWorkflowToken(rt graph.Node, repo string, pos graph.Pos) {
 const attrPushedWorkflow = graph.AttrPushedWorkflow
 
 // pushedRefDoubt returns why a pushed workflow may not get the subject
-// sub, or "" when any branch the workflow is pushed to gives it.
+// sub, or "" when any branch the workflow is pushed to gives it. A ref
+// written with "?" (refs/heads/ma?n) admits only refs of one shape, so it
+// gets the doubt of a single ref. A ref written with "*" gets none.
 func pushedRefDoubt(subj graph.Node, sub string) string {
-	if subj.Attr(attrPushedWorkflow) != "true" || strings.ContainsAny(sub, "*?") || !strings.Contains(sub, ":ref:") {
+	_, ref, ok := strings.Cut(sub, ":ref:")
+	if subj.Attr(attrPushedWorkflow) != "true" || !ok || strings.Contains(ref, "*") {
 		return ""
+	}
+	if strings.Contains(ref, "?") {
+		return fmt.Sprintf("the subject names only refs that match %s, and branch protection or rulesets, which the input does not show, may refuse a push to each of them", ref)
 	}
 	return "the subject names one ref, and branch protection or rulesets, which the input does not show, may refuse a push there"
 }

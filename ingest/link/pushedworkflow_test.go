@@ -345,3 +345,34 @@ func TestObservedPushesSkipJobToken(t *testing.T) {
 		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
 	}
 }
+
+// TestPushedWorkflowRefPattern: roles trust app's refs by patterns. A
+// pushed workflow can run on any branch that its writer creates, so its
+// subject matches each pattern. A "?" pattern admits only branches of
+// one shape, which branch protection or rulesets may cover as they may
+// cover one branch, so those roles are possible. A "*" pattern admits a
+// family of branches, and that role stays certain.
+func TestPushedWorkflowRefPattern(t *testing.T) {
+	const repo = "repo:github.com/example-org/app"
+	subj := graph.GHAOIDCSubjectID(graph.GHAPushedWorkflowID("example-org/app"))
+	like := func(sub string) string {
+		return trust(`{"StringLike":{"token.actions.githubusercontent.com:sub":"` + sub + `"}}`)
+	}
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository, graph.AttrProvider, "github", graph.AttrRepository, "example-org/app"),
+		node("github:pat:release-bot", graph.NodeIdentity),
+		role("one-char", like("repo:example-org/app:ref:refs/heads/ma?n")),
+		role("leading", like("repo:example-org/app:ref:refs/heads/?ain")),
+		role("release", like("repo:example-org/app:ref:refs/heads/release/*")),
+	}
+	edges := []graph.Edge{edge("github:pat:release-bot", graph.EdgeCanModify, repo, graph.AttrActions, "repo,workflow")}
+	got := derive(t, nodes, edges, graph.EdgeCanAssume)
+	want := []string{
+		subj + " -> " + graph.IAMARN(acct, "role", "", "leading") + " (possible)",
+		subj + " -> " + graph.IAMARN(acct, "role", "", "one-char") + " (possible)",
+		subj + " -> " + graph.IAMARN(acct, "role", "", "release") + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
+	}
+}
