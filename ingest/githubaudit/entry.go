@@ -38,6 +38,10 @@ type entry struct {
 	Sender struct {
 		Login string `json:"login"`
 	} `json:"sender"`
+	// A push payload names no action: it carries the pusher and the ref
+	// pushed.
+	Pusher      json.RawMessage `json:"pusher"`
+	Ref         string          `json:"ref"`
 	WorkflowJob json.RawMessage `json:"workflow_job"`
 	WorkflowRun json.RawMessage `json:"workflow_run"`
 	PullRequest json.RawMessage `json:"pull_request"`
@@ -74,12 +78,28 @@ func (e *entry) actor() string {
 	return e.Sender.Login
 }
 
-// time returns when the action happened.
+// time returns when the action happened. A push payload gives no time of
+// its own, and its repository's pushed_at is the time of that push.
 func (e *entry) time() time.Time {
 	if !e.Timestamp.IsZero() {
 		return e.Timestamp.Time
 	}
-	return e.CreatedAt.Time
+	if !e.CreatedAt.IsZero() || !e.isPush() {
+		return e.CreatedAt.Time
+	}
+	_, pushedAt := e.repository()
+	return pushedAt
+}
+
+// isPush reports whether the entry is the payload of a push webhook.
+func (e *entry) isPush() bool {
+	return e.Action == "" && e.Actor == "" && e.Ref != "" && isObject(e.Pusher)
+}
+
+// isObject reports whether raw is a JSON object.
+func isObject(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) > 0 && raw[0] == '{'
 }
 
 // webhookEvents names a webhook payload's event by the object it carries.
@@ -97,10 +117,14 @@ var webhookEvents = []struct {
 }
 
 // action returns the audit action, or for a webhook payload the event
-// and its action ("pull_request.opened").
+// and its action ("pull_request.opened"). A push payload counts as a
+// git.push of the audit log.
 func (e *entry) action() string {
 	if e.Actor != "" || strings.Contains(e.Action, ".") {
 		return e.Action
+	}
+	if e.isPush() {
+		return "git.push"
 	}
 	for _, w := range webhookEvents {
 		if raw := w.get(e); len(raw) > 0 && string(raw) != "null" {
@@ -118,21 +142,30 @@ func (e *entry) repo() string {
 	if e.Repo != "" {
 		return e.Repo
 	}
+	name, _ := e.repository()
+	return name
+}
+
+// repository reads the repository field: a name in audit entries, an
+// object in webhooks, which also gives the time of the repository's last
+// push (pushed_at).
+func (e *entry) repository() (string, time.Time) {
 	raw := bytes.TrimSpace(e.Repository)
 	if len(raw) == 0 {
-		return ""
+		return "", time.Time{}
 	}
 	var name string
 	if json.Unmarshal(raw, &name) == nil {
-		return name
+		return name, time.Time{}
 	}
 	var obj struct {
-		FullName string `json:"full_name"`
+		FullName string       `json:"full_name"`
+		PushedAt observe.Time `json:"pushed_at"`
 	}
 	if json.Unmarshal(raw, &obj) == nil {
-		return obj.FullName
+		return obj.FullName, obj.PushedAt.Time
 	}
-	return ""
+	return "", time.Time{}
 }
 
 // target returns what the action was done to.

@@ -7,7 +7,7 @@
 // It reads the JSON and JSON Lines exports of an organization's or
 // enterprise's audit log, the audit log stream's records (with
 // @timestamp), and, for mixed logs, webhook payloads that name a sender
-// and a repository.
+// and a repository. A push payload counts as the sender's git.push.
 //
 // An action made with a token adds the token as a Secret that
 // AUTHENTICATES_AS the actor, with the actions it made as evidence, and

@@ -137,3 +137,33 @@ func TestCorpus(t *testing.T) {
 	}
 	t.Logf("%d nodes, %d edges", len(res.Nodes), len(res.Edges))
 }
+
+// TestPushPayload: a push webhook payload beside audit entries names no
+// action. It is the push of its sender to the repository, as the audit
+// log's git.push is, at the repository's pushed_at (seconds since 1970).
+// The head commit's own time and text are not read.
+func TestPushPayload(t *testing.T) {
+	data := `{"@timestamp":1791192600000,"action":"repo.create","actor":"octo-admin","org":"example-org","repo":"example-org/new-tool"}
+{"ref":"refs/heads/main","before":"0000000000000000000000000000000000000000","after":"1111111111111111111111111111111111111111","created":true,"pusher":{"name":"octo-dev","email":"octo-dev@example.com"},"sender":{"login":"octo-dev"},"repository":{"full_name":"example-org/payments-api","created_at":1700000000,"pushed_at":1791193000},"head_commit":{"message":"CANARY-githubaudit-7f3a","timestamp":"2020-01-01T00:00:00Z"}}
+`
+	f := bytesFile("deliveries.jsonl", []byte(data))
+	if !New().Detect(f) {
+		t.Fatal("Detect = false")
+	}
+	res := parse(t, f)
+	if err := joined(res); err != nil {
+		t.Fatal(err)
+	}
+	const push = "github:user:octo-dev -OBSERVED-> repo:github.com/example-org/payments-api [] [git.push] ok=1 denied=0"
+	if !slices.Contains(edgeLines(res), push) {
+		t.Errorf("edges %v, want %q", edgeLines(res), push)
+	}
+	for _, e := range res.Edges {
+		if e.From == "github:user:octo-dev" && !e.Evidence.First.Equal(time.Unix(1791193000, 0)) {
+			t.Errorf("push at %s, want the repository's pushed_at", e.Evidence.First)
+		}
+	}
+	if out := marshal(t, res); strings.Contains(out, "CANARY-githubaudit-7f3a") {
+		t.Error("a value of the push payload reached the result")
+	}
+}
