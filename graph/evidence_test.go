@@ -134,3 +134,41 @@ func TestEvidenceKeyUsesDetailBound(t *testing.T) {
 		t.Errorf("edge keeps %d actions, want %d", len(ev.Actions), MaxKeySeen+5)
 	}
 }
+
+// TestEvidenceRenameKey: a token called at 01:00 under its hash and at
+// 02:00 and 03:00 (denied) under its id, beside another token at 05:00.
+// Renaming the hash to the id leaves two keys: the id with both allowed
+// calls and the denied one, and the other token as it was.
+func TestEvidenceRenameKey(t *testing.T) {
+	day := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	const hash, id, other = "k3Xy+/AbCdEfEXAMPLEHASH=", "555001", "777002"
+	ev := &Evidence{}
+	ev.Add(day.Add(1*time.Hour), "git.clone", "192.0.2.1", "git/2", hash, false, Pos{File: "a.json", Line: 1})
+	ev.Add(day.Add(2*time.Hour), "git.push", "192.0.2.2", "git/2", id, false, Pos{File: "a.json", Line: 2})
+	ev.Add(day.Add(3*time.Hour), "git.push", "192.0.2.2", "git/2", id, true, Pos{File: "a.json", Line: 3})
+	ev.Add(day.Add(5*time.Hour), "git.clone", "192.0.2.3", "git/2", other, false, Pos{File: "a.json", Line: 4})
+	ev.RenameKey(hash, id)
+
+	if diff := cmp.Diff([]string{id, other}, ev.Keys); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	u, ok := ev.KeyUse(id)
+	if !ok {
+		t.Fatalf("no calls of %s", id)
+	}
+	if u.Count != 2 || u.Denied != 1 {
+		t.Errorf("calls of %s: %d allowed, %d denied, want 2 and 1", id, u.Count, u.Denied)
+	}
+	if !u.First.Equal(day.Add(1*time.Hour)) || !u.LastAllowed.Equal(day.Add(2*time.Hour)) || !u.Last.Equal(day.Add(3*time.Hour)) {
+		t.Errorf("calls of %s from %s to %s, last allowed %s, want 01:00 to 03:00, last allowed 02:00", id, u.First, u.Last, u.LastAllowed)
+	}
+	if diff := cmp.Diff([]string{"git.clone", "git.push"}, u.Actions); diff != "" {
+		t.Errorf("actions of %s (-want +got):\n%s", id, diff)
+	}
+	if _, ok := ev.KeyUse(hash); ok {
+		t.Errorf("the hash keeps calls of its own")
+	}
+	if o, ok := ev.KeyUse(other); !ok || o.Count != 1 || !o.First.Equal(day.Add(5*time.Hour)) {
+		t.Errorf("calls of %s = %+v, want one at 05:00", other, o)
+	}
+}

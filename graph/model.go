@@ -696,6 +696,26 @@ func (ev *Evidence) Merge(o *Evidence) {
 	}
 }
 
+// RenameKey names the calls of key id from by key id to, adding them to
+// the calls of to when the evidence has both. A reader calls it when it
+// finds that a log names one credential by two ids.
+func (ev *Evidence) RenameKey(from, to string) {
+	i, ok := slices.BinarySearch(ev.Keys, from)
+	if !ok || from == to {
+		return
+	}
+	ev.Keys = slices.Delete(ev.Keys, i, i+1)
+	ev.Keys = addString(ev.Keys, to)
+	j, ok := slices.BinarySearchFunc(ev.KeyUses, from, func(u KeyUse, k string) int { return strings.Compare(u.Key, k) })
+	if !ok {
+		return
+	}
+	u := ev.KeyUses[j]
+	ev.KeyUses = slices.Delete(ev.KeyUses, j, j+1)
+	u.Key = to
+	ev.KeyUses = mergeKeyUse(ev.KeyUses, u)
+}
+
 // knowsLastAllowed reports whether LastAllowed gives the time of the last
 // allowed call: it does unless the evidence has allowed calls without it.
 func (ev *Evidence) knowsLastAllowed() bool {

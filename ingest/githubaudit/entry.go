@@ -193,10 +193,7 @@ func (e *entry) target() (observe.Node, bool) {
 
 // tokenTypes maps programmatic_access_type to the type attribute of the
 // token and whether it lives until revoked.
-var tokenTypes = map[string]struct {
-	typ       string
-	longLived bool
-}{
+var tokenTypes = map[string]tokenType{
 	"Personal access token (classic)":    {"personal-access-token", true},
 	"Fine-grained personal access token": {"fine-grained-token", true},
 	"OAuth access token":                 {"oauth-token", true},
@@ -233,11 +230,6 @@ func (e *entry) token() (observe.Node, bool) {
 		// owners can revoke its access. The parser adds each entry's.
 		attrs["org"] = e.Org
 	}
-	// The name labels the token in lists: its kind, id and owner.
-	kind := strings.ReplaceAll(attrs["type"], "-", " ")
-	attrs[graph.AttrName] = kind + " " + id
-	if login := e.actor(); login != "" {
-		attrs[graph.AttrName] += " of " + login
-	}
+	attrs[graph.AttrName] = tokenName(attrs["type"], id, e.actor())
 	return observe.Node{ID: TokenID(id), Kind: graph.NodeSecret, Attrs: attrs}, true
 }

@@ -27,6 +27,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/blastradius-dev/blastradius/graph"
 	"github.com/blastradius-dev/blastradius/ingest"
@@ -35,7 +36,20 @@ import (
 )
 
 // Parser reads GitHub audit logs.
-type Parser struct{}
+type Parser struct {
+	mu sync.Mutex
+	// run gathers the token facts of every file of the current run. It
+	// is nil until Prepare starts a run.
+	run *runTokens
+}
+
+// Prepare implements ingest.Preparer: it starts a run, whose files' tokens
+// join once every file is parsed.
+func (p *Parser) Prepare([]*ingest.File) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.run = &runTokens{facts: newTokenFacts()}
+}
 
 // New returns a GitHub audit log parser.
 func New() *Parser { return &Parser{} }
@@ -74,7 +88,7 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 	if _, ok := s.Peek(); !ok && s.Err() == nil {
 		return ingest.Errorf(ingest.Position{File: f.Path}, "file is empty")
 	}
-	b := &builder{file: f.Path, res: res, obs: observe.New(f.Path)}
+	b := &builder{file: f.Path, res: res, obs: observe.New(f.Path), tokens: newTokenFacts()}
 	err = jsonstream.Records(ctx, s, []string{"entries", "records"}, b.record)
 	var je *jsonstream.Error
 	switch {
@@ -91,6 +105,18 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 		return ingest.Errorf(ingest.Position{File: f.Path, Line: b.firstBad}, "no record is a JSON object")
 	}
 	b.obs.Flush(res)
+	// An entry may name a token by its hash alone, or without its type,
+	// which a later entry or another file of the run gives.
+	open := b.tokens.resolve(res)
+	p.mu.Lock()
+	run := p.run
+	p.mu.Unlock()
+	if run != nil {
+		run.add(b.tokens)
+		if open {
+			res.Check = run.check
+		}
+	}
 	return nil
 }
 
@@ -98,6 +124,7 @@ type builder struct {
 	file     string
 	res      *ingest.Result
 	obs      *observe.Builder
+	tokens   *tokenFacts
 	index    int
 	firstBad int
 }
@@ -145,6 +172,7 @@ func decode(raw []byte, e *entry) error {
 
 // add turns one entry into facts.
 func (b *builder) add(e *entry, at graph.Pos) {
+	b.tokens.learn(e)
 	login := e.actor()
 	if login == "" {
 		return

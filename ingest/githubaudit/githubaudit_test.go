@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/graph/memstore"
 	"github.com/blastradius-dev/blastradius/ingest"
 )
 
@@ -165,5 +167,132 @@ func TestPushPayload(t *testing.T) {
 	}
 	if out := marshal(t, res); strings.Contains(out, "CANARY-githubaudit-7f3a") {
 		t.Error("a value of the push payload reached the result")
+	}
+}
+
+// hashOf555001 is the made-up hashed_token of token 555001 in the token
+// tests.
+const hashOf555001 = "k3Xy+/AbCdEfEXAMPLEHASH0123456789abcdefghij="
+
+// TestTokenHashJoinsID: the first and last entries name a token by its
+// hashed_token alone, and the middle one gives its token_id beside that
+// hash. All three calls are the token's: one node 555001 with three calls
+// and the key 555001 in the account's evidence. The hash names nothing.
+func TestTokenHashJoinsID(t *testing.T) {
+	data := `{"@timestamp":1791190800000,"action":"git.clone","actor":"octo-dev","org":"example-org","repo":"example-org/app","hashed_token":"` + hashOf555001 + `"}
+{"@timestamp":1791190900000,"action":"git.push","actor":"octo-dev","org":"example-org","repo":"example-org/app","token_id":555001,"hashed_token":"` + hashOf555001 + `","programmatic_access_type":"Personal access token (classic)","token_scopes":"repo,workflow"}
+{"@timestamp":1791191000000,"action":"git.fetch","actor":"octo-dev","org":"other-org","repo":"other-org/lib","hashed_token":"` + hashOf555001 + `"}
+`
+	res := parse(t, bytesFile("audit.jsonl", []byte(data)))
+	if err := joined(res); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"github:user:octo-dev -OBSERVED-> repo:github.com/example-org/app [] [git.clone git.push] ok=2 denied=0",
+		"github:user:octo-dev -OBSERVED-> repo:github.com/other-org/lib [] [git.fetch] ok=1 denied=0",
+		"secret:github:token:555001 -AUTHENTICATES_AS-> github:user:octo-dev [] [] ok=3 denied=0",
+	}
+	if diff := cmp.Diff(sorted(want), edgeLines(res)); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+	tok := findNode(res, "secret:github:token:555001")
+	wantAttrs := map[string]string{"provider": "github", "type": "personal-access-token", "key_id": "555001", "long_lived": "true", "observed": "true",
+		"scopes": "repo,workflow", "org": "example-org,other-org", "name": "personal access token 555001 of octo-dev"}
+	if tok == nil {
+		t.Fatal("no node secret:github:token:555001")
+	}
+	if diff := cmp.Diff(wantAttrs, tok.Attrs); diff != "" {
+		t.Errorf("token attrs (-want +got):\n%s", diff)
+	}
+	for _, e := range res.Edges {
+		if e.Kind == "OBSERVED" && !cmp.Equal(e.Evidence.Keys, []string{"555001"}) {
+			t.Errorf("evidence of %s -> %s names keys %v, want [555001]", e.From, e.To, e.Evidence.Keys)
+		}
+	}
+	if out := marshal(t, res); strings.Contains(out, hashOf555001) {
+		t.Error("the hashed token reached the result")
+	}
+}
+
+// TestTokenTypeLaterEntry: the first entry of token 777003 states no
+// programmatic_access_type and the second states a fine-grained token.
+// The token is a fine-grained token, which lives until revoked.
+func TestTokenTypeLaterEntry(t *testing.T) {
+	data := `{"@timestamp":1791190800000,"action":"git.clone","actor":"octo-dev","org":"example-org","repo":"example-org/app","token_id":777003}
+{"@timestamp":1791190900000,"action":"git.push","actor":"octo-dev","org":"example-org","repo":"example-org/app","token_id":777003,"programmatic_access_type":"Fine-grained personal access token"}
+`
+	res := parse(t, bytesFile("audit.jsonl", []byte(data)))
+	tok := findNode(res, "secret:github:token:777003")
+	if tok == nil {
+		t.Fatal("no node secret:github:token:777003")
+	}
+	if got := tok.Attr("type"); got != "fine-grained-token" {
+		t.Errorf("type = %q, want fine-grained-token", got)
+	}
+	if got := tok.Attr("long_lived"); got != "true" {
+		t.Errorf("long_lived = %q, want true", got)
+	}
+	if got := tok.Attr("name"); got != "fine grained token 777003 of octo-dev" {
+		t.Errorf("name = %q, want fine grained token 777003 of octo-dev", got)
+	}
+}
+
+// TestTokenJoinAcrossFiles: one export names token 555001 by its hash
+// alone and without a type, a second export of the same run gives its
+// token_id, hash and type, and a third its token_id without a type. The
+// store holds one token node, a personal access token with the calls of
+// all three files, and no node of the hash.
+func TestTokenJoinAcrossFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a-hash-only.jsonl": `{"@timestamp":1791190800000,"action":"git.clone","actor":"octo-dev","org":"example-org","repo":"example-org/app","hashed_token":"` + hashOf555001 + `"}` + "\n",
+		"b-both.jsonl": `{"@timestamp":1791190900000,"action":"git.push","actor":"octo-dev","org":"example-org","repo":"example-org/app","token_id":555001,"hashed_token":"` + hashOf555001 +
+			`","programmatic_access_type":"Personal access token (classic)"}` + "\n",
+		"c-id-untyped.jsonl": `{"@timestamp":1791191000000,"action":"git.fetch","actor":"octo-dev","org":"example-org","repo":"example-org/app","token_id":555001}` + "\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	s := memstore.New()
+	p := &ingest.Pipeline{Parsers: []ingest.Parser{New()}, Store: s, Env: &ingest.Env{}}
+	if _, err := p.Run(context.Background(), []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := context.Background()
+	nodes, err := s.NodesByKind(ctx, graph.NodeSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, n := range nodes {
+		ids = append(ids, n.ID)
+	}
+	if diff := cmp.Diff([]string{"secret:github:token:555001"}, ids); diff != "" {
+		t.Fatalf("secret nodes (-want +got):\n%s", diff)
+	}
+	if got := nodes[0].Attr("type"); got != "personal-access-token" {
+		t.Errorf("type = %q, want personal-access-token", got)
+	}
+
+	es, err := s.EdgesByKind(ctx, graph.EdgeAuthenticatesAs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].Evidence == nil || es[0].Evidence.Count != 3 {
+		t.Fatalf("AUTHENTICATES_AS edges %+v, want one with three calls", es)
+	}
+
+	obs, err := s.EdgesByKind(ctx, graph.EdgeObserved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range obs {
+		if !cmp.Equal(e.Evidence.Keys, []string{"555001"}) {
+			t.Errorf("evidence of %s -> %s names keys %v, want [555001]", e.From, e.To, e.Evidence.Keys)
+		}
 	}
 }
