@@ -456,6 +456,7 @@ func (v *view) observedPushes() {
 			workflowTokens[e.To] = append(workflowTokens[e.To], tok)
 		}
 	}
+	twins := v.declaredRepositories()
 	var found []graph.Edge
 	for from, es := range v.out[graph.EdgeObserved] {
 		src, ok := v.node(from)
@@ -470,20 +471,30 @@ func (v *view) observedPushes() {
 			if !ok || repo.Kind != graph.NodeRepository || repo.Attr(graph.AttrProvider) != "github" {
 				continue
 			}
-			m := graph.Edge{From: from, To: e.To, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: e.Pos}
-			m.SetAttr(graph.AttrActions, "git.push")
-			m.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s", src.Label, repo.Attr(graph.AttrRepository)))
-			found = append(found, m)
-			// The account's other tokens may lack the workflow scope, so
-			// the token that has it and pushed gets an edge of its own.
-			for _, tok := range workflowTokens[from] {
-				if !pushedWithWorkflowScope(e.Evidence, tok.Attr("key_id")) {
-					continue
+			// GitHub owner and repository names ignore case, so the
+			// repository that the log names is each one that other inputs
+			// declare with the same name in any case.
+			targets := twins[strings.ToLower(e.To)]
+			if len(targets) == 0 {
+				targets = []string{e.To}
+			}
+			for _, to := range targets {
+				m := graph.Edge{From: from, To: to, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: e.Pos}
+				m.SetAttr(graph.AttrActions, "git.push")
+				m.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s", src.Label, repo.Attr(graph.AttrRepository)))
+				found = append(found, m)
+				// The account's other tokens may lack the workflow scope,
+				// so the token that has it and pushed gets an edge of its
+				// own.
+				for _, tok := range workflowTokens[from] {
+					if !pushedWithWorkflowScope(e.Evidence, tok.Attr("key_id")) {
+						continue
+					}
+					tokEdge := graph.Edge{From: tok.ID, To: to, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: e.Pos}
+					tokEdge.SetAttr(graph.AttrActions, "git.push,workflow")
+					tokEdge.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s with this token, whose scopes include workflow", src.Label, repo.Attr(graph.AttrRepository)))
+					found = append(found, tokEdge)
 				}
-				tokEdge := graph.Edge{From: tok.ID, To: e.To, Kind: graph.EdgeCanModify, Confidence: graph.Certain, Pos: e.Pos}
-				tokEdge.SetAttr(graph.AttrActions, "git.push,workflow")
-				tokEdge.SetAttr(graph.AttrReason, fmt.Sprintf("the audit log shows %s pushing to %s with this token, whose scopes include workflow", src.Label, repo.Attr(graph.AttrRepository)))
-				found = append(found, tokEdge)
 			}
 		}
 	}
@@ -491,6 +502,26 @@ func (v *view) observedPushes() {
 	for _, e := range found {
 		v.inject(e)
 	}
+}
+
+// declaredRepositories maps the lower-cased id of each GitHub repository
+// that an input other than an access log declares to the ids of those
+// repositories, sorted: one per case in which the inputs write its name.
+// An access log marks its nodes observed, and a node that another input
+// also declares is not.
+func (v *view) declaredRepositories() map[string][]string {
+	out := map[string][]string{}
+	for _, r := range v.byKind[graph.NodeRepository] {
+		if r.Attr(graph.AttrObserved) == "true" || githubRepository(r) == "" {
+			continue
+		}
+		key := strings.ToLower(r.ID)
+		out[key] = append(out[key], r.ID)
+	}
+	for _, ids := range out {
+		sort.Strings(ids)
+	}
+	return out
 }
 
 // pushedWithWorkflowScope reports whether the token of key id key signed

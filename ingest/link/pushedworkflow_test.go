@@ -376,3 +376,27 @@ func TestPushedWorkflowRefPattern(t *testing.T) {
 		t.Errorf("CAN_ASSUME (-want +got):\n%s", diff)
 	}
 }
+
+// TestObservedPushesIgnoreCase: the audit log names repository Acme/API,
+// and the workflow's remote names it acme/api. GitHub names ignore case,
+// so the push makes octo-dev a writer of acme/api, the repository that
+// the other inputs declare, and of its pushed workflow. The log's own
+// node gets no writer and no pushed workflow of its own.
+func TestObservedPushesIgnoreCase(t *testing.T) {
+	const repo, logged = "repo:github.com/acme/api", "repo:github.com/Acme/API"
+	e := edge("github:user:octo-dev", graph.EdgeObserved, logged)
+	e.Evidence = &graph.Evidence{Actions: []string{"git.push"}}
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository, graph.AttrProvider, "github", graph.AttrRepository, "acme/api"),
+		node(logged, graph.NodeRepository, graph.AttrProvider, "github", graph.AttrRepository, "Acme/API", graph.AttrObserved, "true"),
+		node("github:user:octo-dev", graph.NodeIdentity, graph.AttrProvider, "github", "type", "user", graph.AttrObserved, "true"),
+	}
+	got := derive(t, nodes, []graph.Edge{e}, graph.EdgeCanModify)
+	want := []string{
+		"github:user:octo-dev -> " + repo + " (certain)",
+		"github:user:octo-dev -> " + graph.GHAPushedWorkflowID("acme/api") + " (possible)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
+	}
+}
