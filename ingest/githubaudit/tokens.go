@@ -2,7 +2,6 @@ package githubaudit
 
 import (
 	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,12 +152,21 @@ func (f *tokenFacts) resolve(res *ingest.Result) bool {
 		if id, ok := nodes[e.To]; ok {
 			e.To = id
 		}
-		if e.Evidence == nil || !slices.ContainsFunc(e.Evidence.Keys, func(k string) bool { _, ok := keys[k]; return ok }) {
+		if e.Evidence == nil {
+			continue
+		}
+		var hashes []string
+		for _, k := range e.Evidence.Keys {
+			if _, ok := keys[k]; ok {
+				hashes = append(hashes, k)
+			}
+		}
+		if len(hashes) == 0 {
 			continue
 		}
 		ev := e.Evidence.Clone()
-		for hash, id := range keys {
-			ev.RenameKey(hash, id)
+		for _, hash := range hashes {
+			ev.RenameKey(hash, keys[hash])
 		}
 		e.Evidence = ev
 	}
