@@ -65,8 +65,44 @@ func CheckoutRepoIDOf(n Node) string {
 	return RepoIDOf(n)
 }
 
-// GHAJobID returns the id of a GitHub Actions job: the repository, the
-// workflow file relative to the repository root, and the job id.
+// GHARepo returns the repository or organisation fullName on host as the
+// ids of GitHub Actions facts (GHAJobID, GHASecretID, GHAOrgSecretID)
+// name it. That is fullName alone on github.com (host "" or "github.com")
+// and HOST/fullName on any other host, a GitHub Enterprise Server. A
+// github.com account name contains only letters, digits and hyphens,
+// while any other host contains a dot or a colon (ingest.ForgeHost gives
+// github.com to a name without either), so the ids of two hosts'
+// repositories of one name differ.
+func GHARepo(host, fullName string) string {
+	if host == "" || host == "github.com" {
+		return fullName
+	}
+	return host + "/" + fullName
+}
+
+// GHARepoOf returns GHARepo of a node's AttrRepositoryHost and
+// AttrRepository.
+func GHARepoOf(n Node) string {
+	return GHARepo(n.Attr(AttrRepositoryHost), n.Attr(AttrRepository))
+}
+
+// GHAOIDCIssuer returns the issuer of the OIDC tokens of GitHub Actions
+// jobs of a repository on host: https://token.actions.githubusercontent.com
+// on github.com (host "" or "github.com"), and https://HOST/_services/token
+// on a GitHub Enterprise Server.
+func GHAOIDCIssuer(host string) string {
+	if host == "" || host == "github.com" {
+		return "https://token.actions.githubusercontent.com"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return "https://" + host + "/_services/token"
+}
+
+// GHAJobID returns the id of a GitHub Actions job: the repository as
+// GHARepo names it, the workflow file relative to the repository root,
+// and the job id.
 func GHAJobID(repo, workflowPath, job string) string {
 	return "runtime:gha:" + repo + "/" + workflowPath + "#" + job
 }

@@ -43,3 +43,33 @@ func TestDockerfileID(t *testing.T) {
 		}
 	}
 }
+
+func TestGHARepo(t *testing.T) {
+	for _, c := range []struct{ host, repo, want string }{
+		{"", "acme/api", "acme/api"},
+		{"github.com", "acme/api", "acme/api"},
+		{"ghe.example.com", "acme/api", "ghe.example.com/acme/api"},
+		{"ghe.example.com", "acme", "ghe.example.com/acme"},
+	} {
+		if got := GHARepo(c.host, c.repo); got != c.want {
+			t.Errorf("GHARepo(%q, %q) = %q, want %q", c.host, c.repo, got, c.want)
+		}
+	}
+	n := Node{Attrs: map[string]string{AttrRepository: "acme/api", AttrRepositoryHost: "ghe.example.com"}}
+	if got := GHAJobID(GHARepoOf(n), ".github/workflows/ci.yml", "build"); got != "runtime:gha:ghe.example.com/acme/api/.github/workflows/ci.yml#build" {
+		t.Errorf("job id = %q", got)
+	}
+}
+
+func TestGHAOIDCIssuer(t *testing.T) {
+	for _, c := range []struct{ host, want string }{
+		{"", "https://token.actions.githubusercontent.com"},
+		{"github.com", "https://token.actions.githubusercontent.com"},
+		{"ghe.example.com", "https://ghe.example.com/_services/token"},
+		{"fd00::5", "https://[fd00::5]/_services/token"},
+	} {
+		if got := GHAOIDCIssuer(c.host); got != c.want {
+			t.Errorf("GHAOIDCIssuer(%q) = %q, want %q", c.host, got, c.want)
+		}
+	}
+}

@@ -20,8 +20,10 @@ const (
 // the origin host. It gets gitlab.com when the origin names no server:
 // there is no origin, it is another public forge, or it is an ssh alias
 // without a dot. A Bitbucket clone gets bitbucket.org. Any other
-// repository gets github.com, GitHub Enterprise servers included, as the
-// GitHub readers name them.
+// repository is on a GitHub host. That is github.com when the origin is
+// github.com or a subdomain (ssh.github.com), unknown, or an ssh alias
+// without a dot or colon. Any other origin host is a GitHub Enterprise
+// Server and names the repository.
 func ForgeHost(originHost string, gitlab bool) string {
 	if gitlab || strings.Contains(originHost, "gitlab") {
 		switch {
@@ -31,10 +33,14 @@ func ForgeHost(originHost string, gitlab bool) string {
 		}
 		return originHost
 	}
-	if originHost == BitbucketHost {
+	switch {
+	case originHost == BitbucketHost:
 		return BitbucketHost
+	case originHost == GitHubHost, strings.HasSuffix(originHost, "."+GitHubHost),
+		!strings.ContainsAny(originHost, ".:"):
+		return GitHubHost
 	}
-	return GitHubHost
+	return originHost
 }
 
 // Forge returns the host ForgeHost picks for the file's repository.
@@ -45,4 +51,18 @@ func (f *File) Forge() string {
 // RepoID returns the id of the repository the file belongs to.
 func (f *File) RepoID() string {
 	return graph.RepoID(f.Forge(), f.Repo)
+}
+
+// GitHubForge returns the GitHub host that runs the file's GitHub
+// Actions workflows. That is the host ForgeHost picks, or github.com when
+// ForgeHost picks a GitLab or Bitbucket host, because those run no GitHub
+// workflows and a GitHub mirror of the repository runs them.
+func (f *File) GitHubForge() string {
+	if f.GitLabProject || strings.Contains(f.RepoHost, "gitlab") {
+		return GitHubHost
+	}
+	if h := ForgeHost(f.RepoHost, false); h != BitbucketHost {
+		return h
+	}
+	return GitHubHost
 }

@@ -10,9 +10,14 @@ func TestForgeHost(t *testing.T) {
 	}{
 		{"github.com", false, "github.com"},
 		{"", false, "github.com"},
-		// A GitHub Enterprise server: GitHub readers name every GitHub
-		// repository on github.com.
-		{"git.corp.example", false, "github.com"},
+		// A GitHub Enterprise Server keeps its own host.
+		{"git.corp.example", false, "git.corp.example"},
+		{"ghe.example.com", false, "ghe.example.com"},
+		{"10.20.0.5", false, "10.20.0.5"},
+		{"fd00::5", false, "fd00::5"},
+		// github.com's ssh-over-https name, and an ssh alias.
+		{"ssh.github.com", false, "github.com"},
+		{"ghe", false, "github.com"},
 		{"bitbucket.org", false, "bitbucket.org"},
 		{"gitlab.com", false, "gitlab.com"},
 		{"gitlab.example.com", false, "gitlab.example.com"},
@@ -30,6 +35,26 @@ func TestForgeHost(t *testing.T) {
 	} {
 		if got := ForgeHost(c.origin, c.gitlab); got != c.want {
 			t.Errorf("ForgeHost(%q, %v) = %q, want %q", c.origin, c.gitlab, got, c.want)
+		}
+	}
+}
+
+func TestGitHubForge(t *testing.T) {
+	for _, c := range []struct {
+		origin string
+		gitlab bool
+		want   string
+	}{
+		{"", false, "github.com"},
+		{"github.com", false, "github.com"},
+		{"ghe.example.com", false, "ghe.example.com"},
+		{"gitlab.example.com", false, "github.com"},
+		{"ghe.example.com", true, "github.com"},
+		{"bitbucket.org", false, "github.com"},
+	} {
+		f := &File{RepoHost: c.origin, GitLabProject: c.gitlab}
+		if got := f.GitHubForge(); got != c.want {
+			t.Errorf("GitHubForge of origin %q, gitlab %v = %q, want %q", c.origin, c.gitlab, got, c.want)
 		}
 	}
 }

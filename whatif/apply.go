@@ -412,7 +412,7 @@ func useTrustedPublishing(ctx context.Context, o *Overlay, e Edit) error {
 		withOIDCToken(o, j)
 		for _, acct := range registries {
 			host := acct.Attr("registry")
-			ident := graph.TrustedPublisherID(host, j.Attr(graph.AttrRepository), j.Attr("workflow"))
+			ident := graph.TrustedPublisherID(host, graph.GHARepoOf(j), j.Attr("workflow"))
 			o.PutNode(graph.Node{ID: ident, Kind: graph.NodeIdentity, Label: "trusted publisher " + j.Attr(graph.AttrRepository) + "/" + j.Attr("workflow") + " on " + host, Pos: pos,
 				Attrs: map[string]string{graph.AttrProvider: "registry", "type": "registry-account", "registry": host,
 					"ecosystem": acct.Attr("ecosystem"), "trusted_publisher": "true"}})
@@ -445,8 +445,12 @@ func withOIDCToken(o *Overlay, j graph.Node) {
 	}
 	pos := graph.Pos{File: "(what-if)"}
 	tokenID := graph.GHAOIDCTokenID(j.ID)
-	o.PutNode(graph.Node{ID: tokenID, Kind: graph.NodeSecret, Label: "OIDC token of " + j.Attr("job"), Pos: pos,
-		Attrs: map[string]string{graph.AttrProvider: "github", "type": "oidc-token", graph.AttrLongLived: "false", graph.AttrRepository: j.Attr(graph.AttrRepository)}})
+	tok := graph.Node{ID: tokenID, Kind: graph.NodeSecret, Label: "OIDC token of " + j.Attr("job"), Pos: pos,
+		Attrs: map[string]string{graph.AttrProvider: "github", "type": "oidc-token", graph.AttrLongLived: "false", graph.AttrRepository: j.Attr(graph.AttrRepository)}}
+	if h := j.Attr(graph.AttrRepositoryHost); h != "" {
+		tok.SetAttr(graph.AttrRepositoryHost, h)
+	}
+	o.PutNode(tok)
 	exp := graph.Edge{From: j.ID, To: tokenID, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	exp.SetAttr(graph.AttrVia, "oidc")
 	o.PutEdge(exp)
@@ -739,7 +743,7 @@ func moveSecretToEnv(ctx context.Context, o *Overlay, e Edit) error {
 		if s.Attr("type") != "actions-secret" || s.Attr("environment") != "" || repo == "" || name == "" || strings.HasPrefix(s.ID, "secret:gha:org:") {
 			continue
 		}
-		newID := graph.GHAEnvSecretID(repo, e.Environment, name)
+		newID := graph.GHAEnvSecretID(graph.GHARepoOf(s), e.Environment, name)
 		n := s
 		n.ID = newID
 		n.Attrs = copyAttrs(s.Attrs)

@@ -271,7 +271,7 @@ func TestOIDCSubjects(t *testing.T) {
 		if diff := cmp.Diff(got, want); diff != "" {
 			t.Errorf("%s subject (-got +want):\n%s", tt.job, diff)
 		}
-		if n.Attr("issuer") != oidcIssuer || n.Attr("provider") != "github-oidc" || n.Attr("events") != "pull_request,push" {
+		if n.Attr("issuer") != "https://token.actions.githubusercontent.com" || n.Attr("provider") != "github-oidc" || n.Attr("events") != "pull_request,push" {
 			t.Errorf("%s subject attrs = %v", tt.job, n.Attrs)
 		}
 		if tok := findNode(t, res, tok); tok.Attr("long_lived") != "false" || tok.Attr("type") != "oidc-token" {

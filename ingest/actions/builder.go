@@ -13,7 +13,11 @@ import (
 // slices, and flush appends them to the Result in one step, so that the
 // Result's slices are allocated once at their length.
 type builder struct {
-	file  string
+	file string
+	// host is the GitHub host of the file's repository, "" for
+	// github.com. Each node with an AttrRepository gets it as its
+	// AttrRepositoryHost.
+	host  string
 	res   *ingest.Result
 	s     *scratch
 	nodes map[string]int // index in s.nodes
@@ -79,6 +83,9 @@ func (a attrs) clean() map[string]string {
 }
 
 func (b *builder) node(id string, kind graph.NodeKind, label string, line int, a attrs) {
+	if b.host != "" && a[graph.AttrRepository] != "" && a[graph.AttrRepositoryHost] == "" {
+		a[graph.AttrRepositoryHost] = b.host
+	}
 	if i, ok := b.nodes[id]; ok {
 		n := &b.s.nodes[i]
 		for k, v := range a {

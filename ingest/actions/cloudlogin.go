@@ -194,7 +194,7 @@ func (w *workflow) awsKeys(j *job, key, value string, env map[string]string, lin
 	cred := inline
 	label := "a secret access key written into the workflow"
 	if name != "" {
-		cred = graph.GHASecretID(w.repo, name)
+		cred = graph.GHASecretID(w.idRepo, name)
 		label = "secret " + name
 	}
 	if cred == "" {
@@ -383,7 +383,7 @@ func (w *workflow) readGCPCredentials(j *job, input func(string) string, env map
 	case name != "" || inline != "":
 		cred, label := inline, "a key written into the workflow"
 		if name != "" {
-			cred, label = graph.GHASecretID(w.repo, name), "secret "+name
+			cred, label = graph.GHASecretID(w.idRepo, name), "secret "+name
 		}
 		ident = cloudIdentity{id: graph.CIGCPIdentityID(cred), label: "the service account of " + label, line: line,
 			attrs: attrs{graph.AttrProvider: "gcp", "type": "ci-credentials"}, secretName: name, inlineID: inline}

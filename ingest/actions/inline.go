@@ -208,7 +208,7 @@ func actionLiterals(f *ingest.File, env *ingest.Env, b *builder, run *yaml.Node,
 		if pos.Style&yaml.LiteralStyle != 0 {
 			line, col = pos.Line+lit.Line, 0
 		}
-		id := graph.GHAInlineSecretID("runtime:gha:"+f.Repo+"/"+f.RelPath+"#action", literal.Key("run", pos.Line, i))
+		id := graph.GHAInlineSecretID("runtime:gha:"+graph.GHARepo(b.host, f.Repo)+"/"+f.RelPath+"#action", literal.Key("run", pos.Line, i))
 		a := attrs(literal.SecretAttrs(env, "github", lit.Kind, f.Repo, lit.Value))
 		b.node(id, graph.NodeSecret, lit.Kind+" (literal in "+f.RelPath+", line "+strconv.Itoa(line)+")", line, a)
 		b.res.Warnf(ingest.Position{File: f.Path, Line: line, Col: col},

@@ -669,7 +669,7 @@ func (w *workflow) registryAccount(line int, host, cred string) string {
 // secretNode writes the repository's secret of a name that the job logs
 // in with, and returns its id.
 func (w *workflow) secretNode(line int, name string) string {
-	sid := graph.GHASecretID(w.repo, name)
+	sid := graph.GHASecretID(w.idRepo, name)
 	// In a workflow that only runs when called, the name is a parameter
 	// whose value the caller passes, the type the linker gives it too.
 	typ := "actions-secret"

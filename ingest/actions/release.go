@@ -891,7 +891,7 @@ func (w *workflow) writeReleases(j *job) {
 		}
 		// With no token, the tools exchange the job's OIDC token for a
 		// short-lived one: npm and PyPI call this trusted publishing.
-		ident := graph.TrustedPublisherID(r.host, w.repo, w.rel)
+		ident := graph.TrustedPublisherID(r.host, w.idRepo, w.rel)
 		w.b.node(ident, graph.NodeIdentity, "trusted publisher "+w.repo+"/"+w.rel+" on "+r.host, r.line, attrs{
 			graph.AttrProvider: "registry", "type": "registry-account", "registry": r.host,
 			"ecosystem": r.eco, "trusted_publisher": "true",

@@ -18,9 +18,6 @@ import (
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
-// oidcIssuer is the issuer of GitHub Actions OIDC tokens.
-const oidcIssuer = "https://token.actions.githubusercontent.com"
-
 // Limits on how much of a file is walked, because anchors and aliases can
 // make a small file expand to a huge tree. maxWork counts the bytes of
 // strings and the entries of mappings and lists read in the whole file.
@@ -37,15 +34,20 @@ type refAt struct {
 
 // workflow holds what the jobs of one workflow file share.
 type workflow struct {
-	f     *ingest.File
-	env   *ingest.Env
-	rel   string
-	repo  string
-	root  *yaml.Node
-	res   *ingest.Result
-	b     *builder
-	name  string
-	repID string
+	f    *ingest.File
+	env  *ingest.Env
+	rel  string
+	repo string
+	// host is the GitHub host of the repository, "" for github.com, and
+	// idRepo the repository as the ids of its facts name it
+	// (graph.GHARepo).
+	host   string
+	idRepo string
+	root   *yaml.Node
+	res    *ingest.Result
+	b      *builder
+	name   string
+	repID  string
 
 	triggers []trigger
 	perms    *permissions // nil when the workflow sets none
@@ -78,15 +80,20 @@ func (w *workflow) spend(n int) bool {
 }
 
 func newWorkflow(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node, res *ingest.Result) *workflow {
+	host := graph.RepoHostAttr(f.GitHubForge())
+	b := newBuilder(f.Path, res)
+	b.host = host
 	return &workflow{
-		f:     f,
-		env:   env,
-		rel:   rel,
-		repo:  f.Repo,
-		root:  root,
-		res:   res,
-		b:     newBuilder(f.Path, res),
-		repID: graph.RepoID("", f.Repo),
+		f:      f,
+		env:    env,
+		rel:    rel,
+		repo:   f.Repo,
+		host:   host,
+		idRepo: graph.GHARepo(host, f.Repo),
+		root:   root,
+		res:    res,
+		b:      b,
+		repID:  graph.RepoID(host, f.Repo),
 	}
 }
 
@@ -373,7 +380,7 @@ func (w *workflow) envOf(outer, inner *yaml.Node) pkgcmd.Env {
 func (w *workflow) convertJob(key, n *yaml.Node) {
 	j := &job{
 		id:            key.Value,
-		rid:           graph.GHAJobID(w.repo, w.rel, key.Value),
+		rid:           graph.GHAJobID(w.idRepo, w.rel, key.Value),
 		line:          key.Line,
 		execs:         map[string]*execution{},
 		logins:        map[string]bool{},
@@ -1039,7 +1046,7 @@ func (w *workflow) writeSecrets(j *job, refs []refAt) {
 			envRefs = append(envRefs, r.Name)
 			continue
 		}
-		id := graph.GHASecretID(w.repo, r.Name)
+		id := graph.GHASecretID(w.idRepo, r.Name)
 		w.b.node(id, graph.NodeSecret, r.Name, r.Line, attrs{
 			graph.AttrProvider:   "github",
 			"type":               "actions-secret",
@@ -1075,7 +1082,7 @@ func (w *workflow) calledOnly() bool {
 // exposeAll writes the edge to the node standing for every secret of the
 // repository.
 func (w *workflow) exposeAll(j *job, line int) {
-	id := graph.GHAAllSecretsID(w.repo)
+	id := graph.GHAAllSecretsID(w.idRepo)
 	w.b.node(id, graph.NodeSecret, w.repo+" secrets", line, attrs{
 		graph.AttrProvider:   "github",
 		"type":               "all-actions-secrets",
@@ -1165,7 +1172,7 @@ func (w *workflow) writeOIDC(j *job) {
 	a := attrs{
 		graph.AttrProvider:   "github-oidc",
 		"type":               "oidc-subject",
-		"issuer":             oidcIssuer,
+		"issuer":             graph.GHAOIDCIssuer(w.host),
 		graph.AttrRepository: w.repo,
 		"environment":        j.env,
 		"events":             w.triggerText,
@@ -1206,6 +1213,7 @@ func convertAction(f *ingest.File, env *ingest.Env, rel string, root *yaml.Node,
 	runs := lookup(root, "runs")
 	using, _ := scalar(lookup(runs, "using"))
 	b := newBuilder(f.Path, res)
+	b.host = graph.RepoHostAttr(f.GitHubForge())
 	defer b.flush()
 	b.node(id, graph.NodePackage, label, 0, attrs{
 		"ecosystem":          purlTypeActions,
