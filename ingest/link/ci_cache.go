@@ -20,7 +20,7 @@ func (v *view) linkCaches() {
 	byRepo := map[string][]graph.Node{}
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		if rt.Attr("type") == "gha-job" && (rt.Attr("cache_saves") != "" || rt.Attr("cache_restores") != "") {
-			repo := rt.Attr(graph.AttrRepository)
+			repo := graph.GHARepoOf(rt)
 			byRepo[repo] = append(byRepo[repo], rt)
 		}
 	}

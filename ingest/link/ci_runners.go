@@ -62,10 +62,10 @@ func (v *view) linkRunnerHosts() {
 // runnerHostOf returns the host a job runs on, or nil for a job on a
 // hosted runner.
 func runnerHostOf(rt graph.Node) *runnerHost {
-	repo := rt.Attr(graph.AttrRepository)
-	owner, _, _ := strings.Cut(repo, "/")
 	switch rt.Attr("type") {
 	case "gha-job":
+		repo := graph.GHARepoOf(rt)
+		owner := ghaOwner(repo)
 		if rt.Attr("self_hosted") != "true" {
 			return nil
 		}
@@ -84,11 +84,12 @@ func runnerHostOf(rt graph.Node) *runnerHost {
 		}
 		for _, t := range tags {
 			if !strings.HasPrefix(t, "saas-") {
-				return newRunnerHost("gitlab", repo, tags)
+				return newRunnerHost("gitlab", rt.Attr(graph.AttrRepository), tags)
 			}
 		}
 	case "circleci-job":
 		if rc := rt.Attr("resource_class"); strings.Contains(rc, "/") {
+			owner, _, _ := strings.Cut(rt.Attr(graph.AttrRepository), "/")
 			return newRunnerHost("circleci", owner, []string{rc})
 		}
 	}
@@ -163,7 +164,7 @@ func (v *view) linkRunnerHost(h *runnerHost, instances []graph.Node) {
 	// (linkPushedWorkflows) can ask for the same labels.
 	seen := map[string]bool{}
 	for _, job := range h.jobs {
-		repo := job.Attr(graph.AttrRepository)
+		repo := graph.GHARepoOf(job)
 		pushed := graph.GHAPushedWorkflowID(repo)
 		if h.provider != "github" || seen[repo] || !v.exists(pushed) {
 			continue

@@ -16,8 +16,8 @@ func (v *view) linkEnvironmentSecrets() {
 	workflows := v.workflowFiles()
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		refs := graph.SplitList(rt.Attr("environment_secret_refs"))
-		env, repo := rt.Attr("environment"), rt.Attr(graph.AttrRepository)
-		if len(refs) == 0 || env == "" || repo == "" {
+		env, repo := rt.Attr("environment"), graph.GHARepoOf(rt)
+		if len(refs) == 0 || env == "" || rt.Attr(graph.AttrRepository) == "" {
 			continue
 		}
 		for _, name := range refs {
@@ -41,7 +41,7 @@ func (v *view) linkEnvironmentSecrets() {
 			n.SetAttr(graph.AttrProvider, "github")
 			n.SetAttr("type", "actions-secret")
 			n.SetAttr(graph.AttrName, name)
-			n.SetAttr(graph.AttrRepository, repo)
+			copyRepository(&n, rt)
 			n.SetAttr(graph.AttrLongLived, "true")
 			v.addNode(n)
 			v.addEdge(e)
@@ -59,8 +59,8 @@ func (v *view) linkEnvironmentSecrets() {
 // at run time, so the environment is named by its expression as written.
 func (v *view) linkDynamicEnvironmentSecrets() {
 	for _, rt := range v.byKind[graph.NodeRuntime] {
-		env, repo := rt.Attr("environment"), rt.Attr(graph.AttrRepository)
-		if rt.Attr("environment_dynamic") != "true" || env == "" || repo == "" {
+		env, repo := rt.Attr("environment"), graph.GHARepoOf(rt)
+		if rt.Attr("environment_dynamic") != "true" || env == "" || rt.Attr(graph.AttrRepository) == "" {
 			continue
 		}
 		for _, e := range v.edgesFrom(graph.EdgeExposes, rt.ID) {
@@ -82,12 +82,11 @@ func (v *view) secretPlaceKnown(repo, env, name string, workflows map[string]boo
 	if n, ok := v.nodes[graph.GHASecretID(repo, name)]; ok && declaredSecret(*n, workflows) {
 		return true
 	}
-	owner, _, _ := strings.Cut(repo, "/")
-	if _, ok := v.nodes[graph.GHAOrgSecretID(owner, name)]; ok {
+	if _, ok := v.nodes[graph.GHAOrgSecretID(ghaOwner(repo), name)]; ok {
 		return true
 	}
 	for _, s := range v.byKind[graph.NodeSecret] {
-		if s.Attr(graph.AttrRepository) == repo && s.Attr("environment") == env && s.Attr("type") == "actions-secret" {
+		if graph.GHARepoOf(s) == repo && s.Attr("environment") == env && s.Attr("type") == "actions-secret" {
 			return true
 		}
 	}
@@ -103,7 +102,7 @@ func (v *view) exposePossibleEnvSecret(rt graph.Node, repo, env, name string) {
 	n.SetAttr(graph.AttrProvider, "github")
 	n.SetAttr("type", "actions-secret")
 	n.SetAttr(graph.AttrName, name)
-	n.SetAttr(graph.AttrRepository, repo)
+	copyRepository(&n, rt)
 	n.SetAttr("environment", env)
 	n.SetAttr(graph.AttrLongLived, "true")
 	v.addNode(n)
@@ -123,7 +122,9 @@ func (v *view) exposePossibleEnvSecret(rt graph.Node, repo, env, name string) {
 func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 	all := graph.GHAAllSecretsID(repo)
 	if !v.exists(all) {
-		v.addNode(allSecretsNode(all, repo+" secrets", "github", "all-actions-secrets", repo, rt.Pos))
+		n := allSecretsNode(all, rt.Attr(graph.AttrRepository)+" secrets", "github", "all-actions-secrets", rt.Attr(graph.AttrRepository), rt.Pos)
+		copyRepository(&n, rt)
+		v.addNode(n)
 	}
 	via := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: rt.Pos}
 	via.SetAttr(graph.AttrVia, "ci-secret")
@@ -131,7 +132,7 @@ func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 	via.SetAttr("environment", env)
 	v.addEdge(via)
 
-	owner, _, _ := strings.Cut(repo, "/")
+	owner := ghaOwner(repo)
 	shadowed := map[string]bool{}
 	var repoLevel, orgLevel []graph.Node
 	for _, s := range v.byKind[graph.NodeSecret] {
@@ -144,7 +145,7 @@ func (v *view) exposeEnvironmentContext(rt graph.Node, repo, env string) {
 			if visibleToRepo(s, repo) {
 				orgLevel = append(orgLevel, s)
 			}
-		case s.Attr(graph.AttrRepository) != repo:
+		case graph.GHARepoOf(s) != repo:
 		case s.Attr("environment") == env:
 			shadowed[name] = true
 			v.addEdge(allSecretsEdge(rt.ID, s.ID, via))
@@ -207,7 +208,7 @@ func (v *view) linkRegistryAccounts() {
 		// A called workflow reads its caller's secret under the name the
 		// call passes it as.
 		for _, name := range []string{x.Attr(graph.AttrName), x.Attr("as")} {
-			repoSecret := graph.GHASecretID(rt.Attr(graph.AttrRepository), name)
+			repoSecret := graph.GHASecretID(graph.GHARepoOf(rt), name)
 			if name == "" || x.To == repoSecret {
 				continue
 			}

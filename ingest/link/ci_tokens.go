@@ -19,7 +19,7 @@ func (v *view) linkTokenDispatch() {
 	jobs := map[string][]graph.Node{}
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		if rt.Attr("type") == "gha-job" {
-			jobs[rt.Attr(graph.AttrRepository)] = append(jobs[rt.Attr(graph.AttrRepository)], rt)
+			jobs[graph.GHARepoOf(rt)] = append(jobs[graph.GHARepoOf(rt)], rt)
 		}
 	}
 	for _, id := range v.byKind[graph.NodeIdentity] {
@@ -35,7 +35,7 @@ func (v *view) linkTokenDispatch() {
 		if id.Attr("type") != "github-token" {
 			actor = "the credential"
 		}
-		for _, rt := range jobs[id.Attr(graph.AttrRepository)] {
+		for _, rt := range jobs[graph.GHARepoOf(id)] {
 			if graph.GHATokenIdentityID(rt.ID) == id.ID {
 				continue // its own job
 			}

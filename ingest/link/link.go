@@ -388,19 +388,22 @@ func (v *view) linkSecrets() {
 			continue
 		}
 		if strings.HasPrefix(n.ID, "secret:gha:org:") {
-			org := strings.SplitN(strings.TrimPrefix(n.ID, "secret:gha:org:"), "/", 2)[0]
+			// The organisation is the id's text up to the name, which
+			// has no slash: HOST/OWNER on a GitHub Enterprise Server.
+			org := ghaOwner(strings.TrimPrefix(n.ID, "secret:gha:org:"))
 			orgSecrets[org] = append(orgSecrets[org], n)
 			continue
 		}
-		if repo := n.Attr(graph.AttrRepository); repo != "" {
+		if n.Attr(graph.AttrRepository) != "" {
+			repo := graph.GHARepoOf(n)
 			byRepo[repo] = append(byRepo[repo], n)
 		}
 	}
 	workflows := v.workflowFiles()
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		env := rt.Attr("environment")
-		repo := rt.Attr(graph.AttrRepository)
-		owner, _, _ := strings.Cut(repo, "/")
+		repo := graph.GHARepoOf(rt)
+		owner := ghaOwner(repo)
 		for _, e := range v.edgesFrom(graph.EdgeExposes, rt.ID) {
 			name := e.Attr(graph.AttrName)
 			if env != "" && name != "" {
@@ -442,9 +445,10 @@ func visibleToRepo(s graph.Node, repo string) bool {
 	case "all", "private", "":
 		return true
 	case "selected":
-		name := strings.SplitN(repo, "/", 2)[1]
+		// repo is OWNER/NAME, or HOST/OWNER/NAME, and each selected
+		// repository NAME or OWNER/NAME.
 		for _, r := range graph.SplitList(s.Attr("selected_repositories")) {
-			if r == repo || r == name {
+			if r == repo || strings.HasSuffix(repo, "/"+r) {
 				return true
 			}
 		}

@@ -10,10 +10,6 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// githubOIDCIssuer is the issuer of the OIDC tokens of GitHub Actions
-// jobs on github.com.
-const githubOIDCIssuer = "https://token.actions.githubusercontent.com"
-
 // linkPushedWorkflows gives each GitHub repository that a credential can
 // write to a runtime for a workflow that the credential's holder
 // pushes: GitHub runs any workflow file on the branch it is pushed to.
@@ -100,12 +96,17 @@ func (v *view) linkPushedWorkflows() {
 	}
 }
 
-// githubRepository returns the OWNER/NAME of a GitHub repository node, or
-// "" for another node. A node that only a mapping file declares has no
-// attributes, and its id names it: repo:github.com/OWNER/NAME.
+// githubRepository returns a GitHub repository node's repository as
+// graph.GHARepo names it (OWNER/NAME, or HOST/OWNER/NAME on a GitHub
+// Enterprise Server), or "" for another node. A node that only a mapping
+// file declares has no attributes, and its id names it:
+// repo:github.com/OWNER/NAME.
 func githubRepository(n graph.Node) string {
 	if n.Attr(graph.AttrProvider) == "github" {
-		return n.Attr(graph.AttrRepository)
+		if n.Attr(graph.AttrRepository) == "" {
+			return ""
+		}
+		return graph.GHARepoOf(n)
 	}
 	if n.Attr(graph.AttrProvider) != "" || n.Attr(graph.AttrRepository) != "" {
 		return ""
@@ -131,20 +132,37 @@ func workflowScope(actions string) bool {
 }
 
 // pushedWorkflowRuntime adds the runtime of a pushed workflow of repo, with
-// its secrets and its OIDC token and subjects, to the view.
+// its secrets and its OIDC token and subjects, to the view. repo is the
+// repository as graph.GHARepo names it.
 func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Node {
 	pos := repoNode.Pos
+	host := repoNode.Attr(graph.AttrRepositoryHost)
+	name := repoNode.Attr(graph.AttrRepository)
+	if name == "" {
+		name = repo // a github.com repository that only a mapping file declares
+	}
+	// withRepo returns attributes with the repository's name and host.
+	withRepo := func(a map[string]string) map[string]string {
+		a[graph.AttrRepository] = name
+		if host != "" {
+			a[graph.AttrRepositoryHost] = host
+		}
+		return a
+	}
 	rt := graph.Node{ID: graph.GHAPushedWorkflowID(repo), Kind: graph.NodeRuntime, Label: "a workflow pushed to " + repo, Pos: pos,
-		Attrs: map[string]string{
-			graph.AttrProvider:   "github",
-			"type":               graph.RuntimeGHAPushedWorkflow,
-			graph.AttrRepository: repo,
-			attrPushedWorkflow:   "true",
-		}}
+		Attrs: withRepo(map[string]string{
+			graph.AttrProvider: "github",
+			"type":             graph.RuntimeGHAPushedWorkflow,
+			attrPushedWorkflow: "true",
+		})}
 	v.injectNode(rt)
 
 	all := graph.GHAAllSecretsID(repo)
-	v.injectAllSecrets(all, repo+" secrets", "github", "all-actions-secrets", repo, pos)
+	if !v.exists(all) {
+		n := allSecretsNode(all, repo+" secrets", "github", "all-actions-secrets", name, pos)
+		withRepo(n.Attrs)
+		v.injectNode(n)
+	}
 	se := graph.Edge{From: rt.ID, To: all, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	se.SetAttr(graph.AttrVia, "ci-secret")
 	se.SetAttr("all", "true")
@@ -156,7 +174,7 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 	// show those rules.
 	for _, s := range v.byKind[graph.NodeSecret] {
 		env := s.Attr("environment")
-		if env == "" || s.Attr(graph.AttrRepository) != repo || s.Attr("type") != "actions-secret" {
+		if env == "" || graph.GHARepoOf(s) != repo || s.Attr("type") != "actions-secret" {
 			continue
 		}
 		e := graph.Edge{From: rt.ID, To: s.ID, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: pos}
@@ -166,23 +184,20 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 		v.inject(e)
 	}
 
-	v.pushedWorkflowToken(rt, repo, pos)
+	v.pushedWorkflowToken(rt, repo, withRepo, pos)
 
-	if repoNode.Attr(graph.AttrRepositoryHost) != "" {
-		// The OIDC issuer of another GitHub host is not known.
-		return rt
-	}
 	tok := graph.GHAOIDCTokenID(rt.ID)
-	v.injectNode(graph.Node{ID: tok, Kind: graph.NodeSecret, Label: "OIDC token of a workflow pushed to " + repo, Pos: pos, Attrs: map[string]string{
-		graph.AttrProvider: "github", "type": "oidc-token", graph.AttrRepository: repo, graph.AttrLongLived: "false",
+	v.injectNode(graph.Node{ID: tok, Kind: graph.NodeSecret, Label: "OIDC token of a workflow pushed to " + repo, Pos: pos, Attrs: withRepo(map[string]string{
+		graph.AttrProvider: "github", "type": "oidc-token", graph.AttrLongLived: "false",
 		attrPushedWorkflow: "true",
-	}})
+	})})
 	te := graph.Edge{From: rt.ID, To: tok, Kind: graph.EdgeExposes, Confidence: graph.Certain, Pos: pos}
 	te.SetAttr(graph.AttrVia, "oidc")
 	te.SetAttr(graph.AttrReason, "a workflow pushed there can set permissions id-token: write and request a token")
 	v.inject(te)
 
-	prefix := "repo:" + repo + ":"
+	// Subjects name the repository without its host on every GitHub host.
+	prefix := "repo:" + name + ":"
 	subjects := []struct {
 		id, label, subs, reason string
 		conf                    graph.Confidence
@@ -195,10 +210,10 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 			graph.Possible},
 	}
 	for _, s := range subjects {
-		v.injectNode(graph.Node{ID: s.id, Kind: graph.NodeIdentity, Label: s.label, Pos: pos, Attrs: map[string]string{
-			graph.AttrProvider: "github-oidc", "type": "oidc-subject", "issuer": githubOIDCIssuer,
-			graph.AttrRepository: repo, "subs": s.subs, "subs_wildcard": "true", attrPushedWorkflow: "true",
-		}})
+		v.injectNode(graph.Node{ID: s.id, Kind: graph.NodeIdentity, Label: s.label, Pos: pos, Attrs: withRepo(map[string]string{
+			graph.AttrProvider: "github-oidc", "type": "oidc-subject", "issuer": graph.GHAOIDCIssuer(host),
+			"subs": s.subs, "subs_wildcard": "true", attrPushedWorkflow: "true",
+		})})
 		e := graph.Edge{From: tok, To: s.id, Kind: graph.EdgeAuthenticatesAs, Confidence: s.conf, Pos: pos}
 		if s.reason != "" {
 			e.SetAttr(graph.AttrReason, s.reason)
@@ -213,11 +228,11 @@ func (v *view) pushedWorkflowRuntime(repoNode graph.Node, repo string) graph.Nod
 // publishes what the repository's jobs publish with their tokens: GitHub
 // gives a repository's workflows write access to the packages they
 // published.
-func (v *view) pushedWorkflowToken(rt graph.Node, repo string, pos graph.Pos) {
+func (v *view) pushedWorkflowToken(rt graph.Node, repo string, withRepo func(map[string]string) map[string]string, pos graph.Pos) {
 	var publishes []graph.Edge
 	for from, es := range v.out[graph.EdgeCanPublish] {
 		src, ok := v.node(from)
-		if !ok || src.Attr("type") != "github-token" || src.Attr(graph.AttrRepository) != repo || src.Attr(attrPushedWorkflow) == "true" {
+		if !ok || src.Attr("type") != "github-token" || graph.GHARepoOf(src) != repo || src.Attr(attrPushedWorkflow) == "true" {
 			continue
 		}
 		publishes = append(publishes, es...)
@@ -227,10 +242,10 @@ func (v *view) pushedWorkflowToken(rt graph.Node, repo string, pos graph.Pos) {
 	}
 
 	tok, ident := graph.GHATokenID(rt.ID), graph.GHATokenIdentityID(rt.ID)
-	common := map[string]string{
-		graph.AttrProvider: "github", "type": "github-token", graph.AttrRepository: repo,
+	common := withRepo(map[string]string{
+		graph.AttrProvider: "github", "type": "github-token",
 		"permissions": "packages:write", attrPushedWorkflow: "true",
-	}
+	})
 	tokAttrs := maps.Clone(common)
 	tokAttrs[graph.AttrName], tokAttrs[graph.AttrLongLived] = "GITHUB_TOKEN", "false"
 	v.injectNode(graph.Node{ID: tok, Kind: graph.NodeSecret, Label: "GITHUB_TOKEN of a workflow pushed to " + repo, Pos: pos, Attrs: tokAttrs})

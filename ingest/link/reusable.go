@@ -16,12 +16,14 @@ import (
 // that no job of the graph calls, gets a possible edge per secret name it
 // reads: some caller passes a value under that name.
 func (v *view) linkReusableCalls() {
-	callees := map[string][]graph.Node{} // "owner/repo#workflow path" -> jobs
+	// "owner/repo#workflow path" -> jobs, with the repository named as
+	// graph.GHARepo names it.
+	callees := map[string][]graph.Node{}
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		if rt.Attr("type") != "gha-job" {
 			continue
 		}
-		key := strings.ToLower(rt.Attr(graph.AttrRepository)) + "#" + rt.Attr("workflow")
+		key := strings.ToLower(graph.GHARepoOf(rt)) + "#" + rt.Attr("workflow")
 		callees[key] = append(callees[key], rt)
 	}
 	called := map[string]bool{}
@@ -34,6 +36,8 @@ func (v *view) linkReusableCalls() {
 			if !ok {
 				continue
 			}
+			// A workflow calls one of its own host's repositories.
+			repo = graph.GHARepo(caller.Attr(graph.AttrRepositoryHost), repo)
 			for _, callee := range callees[repo+"#"+path] {
 				called[callee.ID] = true
 				v.passToCallee(caller, callee, call)
@@ -65,7 +69,7 @@ func reusableTarget(id string) (repo, path string, ok bool) {
 }
 
 func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
-	callerRepo := caller.Attr(graph.AttrRepository)
+	callerRepo := graph.GHARepoOf(caller)
 	mapping := map[string]string{} // parameter (upper case) -> caller secret
 	inherit := call.Attr("secrets") == "inherit"
 	for _, pair := range graph.SplitList(call.Attr("secrets")) {
@@ -97,7 +101,7 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 			n.SetAttr(graph.AttrProvider, "github")
 			n.SetAttr("type", "actions-secret")
 			n.SetAttr(graph.AttrName, strings.ToUpper(secret))
-			n.SetAttr(graph.AttrRepository, callerRepo)
+			copyRepository(&n, caller)
 			n.SetAttr(graph.AttrLongLived, "true")
 			v.addNode(n)
 		}
@@ -188,7 +192,7 @@ func (v *view) calledGPRRelease(caller, callee graph.Node, call graph.Edge) {
 	n := graph.Node{ID: account, Kind: graph.NodeIdentity, Label: "npm.pkg.github.com packages of " + caller.Attr(graph.AttrRepository) + " (GITHUB_TOKEN of " + caller.Label + ")", Pos: call.Pos,
 		Attrs: map[string]string{graph.AttrProvider: "registry", "type": "registry-account", "registry": "npm.pkg.github.com", "ecosystem": "npm"}}
 	if mark == graph.GPRReleaseProject || mark == graph.GPRReleaseProjectMaybe {
-		n.Attrs[graph.AttrRepository] = caller.Attr(graph.AttrRepository)
+		copyRepository(&n, caller)
 		n.Attrs[graph.AttrReleasesProject] = "true"
 		if mark == graph.GPRReleaseProject && conf == graph.Certain {
 			n.Attrs[graph.AttrReleasesProjectCertain] = "true"
@@ -207,7 +211,7 @@ func (v *view) repoSecrets(repo string) []string {
 	var out []string
 	for _, n := range v.byKind[graph.NodeSecret] {
 		if n.Attr(graph.AttrProvider) == "github" && n.Attr("type") == "actions-secret" &&
-			n.Attr(graph.AttrRepository) == repo && n.Attr("environment") == "" &&
+			graph.GHARepoOf(n) == repo && n.Attr("environment") == "" &&
 			!strings.HasPrefix(n.ID, "secret:gha:org:") {
 			out = append(out, n.ID)
 		}
@@ -220,7 +224,7 @@ func (v *view) repoSecrets(repo string) []string {
 // reads. The node stands for the value some caller passes under that
 // name; it is not a secret of the called repository.
 func (v *view) uncalledParameters(rt graph.Node) {
-	repo := rt.Attr(graph.AttrRepository)
+	repo := graph.GHARepoOf(rt)
 	for _, name := range graph.SplitList(rt.Attr("call_secret_refs")) {
 		if name == "*" {
 			continue
@@ -230,7 +234,7 @@ func (v *view) uncalledParameters(rt graph.Node) {
 		n.SetAttr(graph.AttrProvider, "github")
 		n.SetAttr("type", "workflow-call-secret")
 		n.SetAttr(graph.AttrName, name)
-		n.SetAttr(graph.AttrRepository, repo)
+		copyRepository(&n, rt)
 		n.SetAttr(graph.AttrLongLived, "true")
 		v.addNode(n)
 		e := graph.Edge{From: rt.ID, To: id, Kind: graph.EdgeExposes, Confidence: graph.Possible, Pos: rt.Pos}

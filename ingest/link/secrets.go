@@ -53,7 +53,7 @@ func (v *view) orgSecretReach(s graph.Node, repo string) (conf graph.Confidence,
 		// Private repositories can read it.
 		// NOTE: whether internal repositories can read it as well is not
 		// checked, so an internal repository gets a possible edge.
-		switch v.get(graph.RepoID("", repo)).Attr("visibility") {
+		switch v.get(ghaRepoID(repo)).Attr("visibility") {
 		case "private":
 			return graph.Certain, true
 		case "public":
@@ -66,9 +66,10 @@ func (v *view) orgSecretReach(s graph.Node, repo string) (conf graph.Confidence,
 			// Repositories selected by numeric id are not mapped to names.
 			return graph.Possible, true
 		}
-		_, name, _ := strings.Cut(repo, "/")
 		for _, r := range selected {
-			if r == repo || r == name {
+			// repo is OWNER/NAME, or HOST/OWNER/NAME, and r NAME or
+			// OWNER/NAME.
+			if r == repo || strings.HasSuffix(repo, "/"+r) {
 				return graph.Certain, true
 			}
 		}
