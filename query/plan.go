@@ -776,7 +776,7 @@ func containItems(runtimes []*Reached, res *Result) []*Item {
 		switch containType(rt.Node) {
 		case "gha-job":
 			if repo != "" && wf != "" {
-				key = repo + "\x00" + wf
+				key = ghRepoFlag(rt.Node) + "\x00" + wf
 			}
 		case "gitlab-job":
 			// CI/CD is turned off for a whole project.
@@ -944,7 +944,7 @@ func containItem(group []*Reached, res *Result) *Item {
 			it.Action = fmt.Sprintf("Disable the workflow that runs %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",
 				jobs, cause)
 		}
-		wf, repo := rt.Node.Attr("workflow"), rt.Node.Attr(graph.AttrRepository)
+		wf, repo := rt.Node.Attr("workflow"), ghRepoFlag(rt.Node)
 		// Disabling stops new runs; the runs already queued or going are
 		// cancelled one by one.
 		// Cancelling keeps a run's logs, so they are saved after the
@@ -1534,7 +1534,7 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 		}
 	case "all-actions-secrets":
 		it.Action = "The job received every secret of the repository: rotate each of them at its issuer, then store each new value in its GitHub secret"
-		it.Command = shellCommand("gh", "secret", "list", "--repo", n.Attr(graph.AttrRepository))
+		it.Command = shellCommand("gh", "secret", "list", "--repo", ghRepoFlag(n))
 	case "external-secret":
 		it.Action = fmt.Sprintf("Rotate the value at the service that issued it, then write the new value to the %s entry %s, which the job reads", n.Attr("engine"), n.Attr(graph.AttrName))
 	case "k8s-secret":
@@ -2156,18 +2156,24 @@ func iamARN(arn string) string {
 func ghSecretCommand(n graph.Node) string {
 	name := n.Attr(graph.AttrName)
 	var flags []string
+	prefix := ""
 	if env := n.Attr("environment"); env != "" {
-		flags = []string{"--repo", n.Attr(graph.AttrRepository), "--env", env}
+		flags = []string{"--repo", ghRepoFlag(n), "--env", env}
 	} else if strings.HasPrefix(n.ID, "secret:gha:org:") {
-		org := strings.SplitN(strings.TrimPrefix(n.ID, "secret:gha:org:"), "/", 2)[0]
+		host, org := ghOrgSecret(n.ID)
 		flags = []string{"--org", org}
+		if host != "" {
+			// gh secret set has no host flag: with --org it calls the
+			// host that GH_HOST names, else github.com.
+			prefix = "GH_HOST=" + shellQuote(host) + " "
+		}
 	} else {
-		flags = []string{"--repo", n.Attr(graph.AttrRepository)}
+		flags = []string{"--repo", ghRepoFlag(n)}
 	}
 	if strings.HasPrefix(name, "-") {
-		return shellCommand(append(append([]string{"gh", "secret", "set"}, flags...), "--", name)...)
+		return prefix + shellCommand(append(append([]string{"gh", "secret", "set"}, flags...), "--", name)...)
 	}
-	return shellCommand(append([]string{"gh", "secret", "set", name}, flags...)...)
+	return prefix + shellCommand(append([]string{"gh", "secret", "set", name}, flags...)...)
 }
 
 // revokeSessionsCommand returns the command that denies every session of a

@@ -83,8 +83,8 @@ func changeItems(runtimes []*Reached, hops map[string]Hop, res *Result) []*Item 
 		key := ""
 		switch containType(rt.Node) {
 		case "gha-job", "gitlab-job":
-			if repo := rt.Node.Attr(graph.AttrRepository); repo != "" {
-				key = containType(rt.Node) + "\x00" + repo
+			if rt.Node.Attr(graph.AttrRepository) != "" {
+				key = containType(rt.Node) + "\x00" + graph.RepoIDOf(rt.Node)
 			}
 		}
 		if it := byRepo[key]; key != "" && it != nil {
@@ -124,7 +124,7 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 			// branch change. Its times are UTC like the compromise time,
 			// so their first 19 characters compare as text.
 			filter := fmt.Sprintf(`.[] | select(.timestamp[0:19] >= %q) | [.timestamp, .activity_type, .ref, .actor.login] | @tsv`, prefix19(since))
-			it.Command = shellCommand("gh", "api", "--paginate", "repos/"+repo+"/activity", "--jq", filter)
+			it.Command = ghAPICommand(n.Attr(graph.AttrRepositoryHost), "--paginate", "repos/"+repo+"/activity", "--jq", filter)
 		}
 	case graph.RuntimeGHAPushedWorkflow:
 		// The runtime is a workflow file that is not in the
@@ -134,7 +134,7 @@ func changeItem(rt *Reached, hop Hop, res *Result) *Item {
 		contain.Action = "save the logs of the runs it started, cancel them, delete the workflow files and branches you did not push, and turn off GitHub Actions for the repository until then"
 		if repo := n.Attr(graph.AttrRepository); strings.Count(repo, "/") == 1 {
 			filter := fmt.Sprintf(`.[] | select(.timestamp[0:19] >= %q) | [.timestamp, .activity_type, .ref, .actor.login] | @tsv`, prefix19(since))
-			it.Command = shellCommand("gh", "api", "--paginate", "repos/"+repo+"/activity", "--jq", filter)
+			it.Command = ghAPICommand(n.Attr(graph.AttrRepositoryHost), "--paginate", "repos/"+repo+"/activity", "--jq", filter)
 		}
 	case "gitlab-job":
 		target = "project " + n.Attr(graph.AttrRepository)
