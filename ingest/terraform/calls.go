@@ -342,7 +342,7 @@ func (ev *evaluator) callEvaluator(c *moduleCall, m *module, ib *block) *evaluat
 			child.scopes[alias] = ev.passedScope(from)
 		}
 	}
-	child.owner = ev.owner
+	child.owner, child.githubHost = ev.owner, ev.githubHost
 	child.account, child.region = scope.account, scope.region
 	if m.provider("aws") != nil {
 		spent := *m.budget

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"math/big"
+	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -32,8 +33,11 @@ type evaluator struct {
 	account string
 	region  string
 	owner   string // GitHub owner of the github provider
-	files   *moduleFiles
-	funcs   map[string]function.Function
+	// githubHost is the GitHub Enterprise Server that the github
+	// provider's base_url names, "" for github.com.
+	githubHost string
+	files      *moduleFiles
+	funcs      map[string]function.Function
 
 	vars     map[string]cty.Value
 	varTypes map[string]cty.Type // declared types
@@ -117,6 +121,7 @@ func newEvaluator(m *module, root string) *evaluator {
 	ev.region = pre.providerRegion()
 	ev.account = pre.findAccount()
 	ev.owner = pre.githubOwner()
+	ev.githubHost = pre.githubBaseHost()
 	*m.budget = evalBudget{}
 	ev.defaultAccount, ev.defaultRegion = ev.account, ev.region
 	for name := range m.tfvars {
@@ -950,6 +955,30 @@ func strList(v cty.Value) (out []string, ok bool) {
 		out = append(out, s)
 	}
 	return out, ok
+}
+
+// githubBaseHost returns the host of the base_url of the default github
+// provider: a GitHub Enterprise Server. It returns "" when the provider
+// sets no base_url or one on github.com (api.github.com included).
+func (ev *evaluator) githubBaseHost() string {
+	p := ev.m.provider("github")
+	if p == nil || p.Body.Attributes["base_url"] == nil {
+		return ""
+	}
+	v, _ := ev.value(p.Body.Attributes["base_url"].Expr, nil)
+	s, ok := str(v)
+	if !ok {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "github.com" || strings.HasSuffix(host, ".github.com") {
+		return ""
+	}
+	return host
 }
 
 // githubOwner is the owner set on the default github provider, else the

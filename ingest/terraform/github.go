@@ -21,12 +21,13 @@ func (e *emitter) githubRepository(b *block, bv *blockVal) {
 	name, _ := attrStr(bv, "name")
 	full, _ := attrStr(bv, "full_name")
 	visibility, _ := attrStr(bv, "visibility")
-	e.node(graph.NodeRepository, graph.RepoID("", full), full, b.syn.DefRange(), map[string]string{
-		graph.AttrProvider:   providerGitHub,
-		graph.AttrName:       name,
-		graph.AttrRepository: full,
-		"visibility":         visibility,
-		"tf_address":         b.addr,
+	e.node(graph.NodeRepository, graph.RepoID(e.ev.githubHost, full), full, b.syn.DefRange(), map[string]string{
+		graph.AttrProvider:       providerGitHub,
+		graph.AttrName:           name,
+		graph.AttrRepository:     full,
+		graph.AttrRepositoryHost: e.ev.githubHost,
+		"visibility":             visibility,
+		"tf_address":             b.addr,
 	})
 }
 
@@ -42,22 +43,23 @@ func (e *emitter) githubSecret(b *block, bv *blockVal) {
 		return
 	}
 	full := e.repoFullName(repo)
-	id := graph.GHASecretID(full, name)
+	id := graph.GHASecretID(graph.GHARepo(e.ev.githubHost, full), name)
 	env := ""
 	if b.typ == "github_actions_environment_secret" {
 		if env, ok = e.require(b, bv, "environment"); !ok {
 			return
 		}
-		id = graph.GHAEnvSecretID(full, env, name)
+		id = graph.GHAEnvSecretID(graph.GHARepo(e.ev.githubHost, full), env, name)
 	}
 	attrs := map[string]string{
-		graph.AttrProvider:   providerGitHub,
-		"type":               "actions-secret",
-		graph.AttrName:       name,
-		graph.AttrRepository: full,
-		"environment":        env,
-		graph.AttrLongLived:  "true",
-		"tf_address":         b.addr,
+		graph.AttrProvider:       providerGitHub,
+		"type":                   "actions-secret",
+		graph.AttrName:           name,
+		graph.AttrRepository:     full,
+		graph.AttrRepositoryHost: e.ev.githubHost,
+		"environment":            env,
+		graph.AttrLongLived:      "true",
+		"tf_address":             b.addr,
 	}
 	if a := b.attr("plaintext_value"); a != nil {
 		e.holds(id, b, a.Expr, attrs, b.syn.DefRange())
@@ -72,7 +74,7 @@ func (e *emitter) githubOrgSecret(b *block, bv *blockVal) {
 	if !ok {
 		return
 	}
-	id := graph.GHAOrgSecretID(e.ev.owner, name)
+	id := graph.GHAOrgSecretID(graph.GHARepo(e.ev.githubHost, e.ev.owner), name)
 	visibility, _ := attrStr(bv, "visibility")
 	attrs := map[string]string{
 		graph.AttrProvider:      providerGitHub,
@@ -97,7 +99,7 @@ func (e *emitter) githubOrgSecretRepos(b *block, bv *blockVal) {
 	if !ok {
 		return
 	}
-	e.node(graph.NodeSecret, graph.GHAOrgSecretID(e.ev.owner, name), name, b.syn.DefRange(), map[string]string{
+	e.node(graph.NodeSecret, graph.GHAOrgSecretID(graph.GHARepo(e.ev.githubHost, e.ev.owner), name), name, b.syn.DefRange(), map[string]string{
 		graph.AttrProvider:      providerGitHub,
 		"type":                  "actions-secret",
 		"selected_repositories": e.selectedRepos(b),
