@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,9 +20,11 @@ import (
 // the graph, or does not have the shape the edit needs.
 var ErrEdit = errors.New("cannot apply edit")
 
-// githubIssuer is the host of GitHub Actions OIDC tokens, the prefix of
-// the condition keys its trusts use.
-const githubIssuer = "token.actions.githubusercontent.com"
+// issuerHost returns the issuer of a GitHub Actions job's OIDC tokens
+// without https://, the prefix of the condition keys its trusts use.
+func issuerHost(j graph.Node) string {
+	return strings.TrimPrefix(graph.GHAOIDCIssuer(j.Attr(graph.AttrRepositoryHost)), "https://")
+}
 
 // applied is the outcome of applying one edit.
 type applied struct {
@@ -290,8 +294,9 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 		return err
 	}
 
-	// Give each consumer an OIDC subject with the edit's binding.
-	var subs []string
+	// Give each consumer an OIDC subject with the edit's binding. The
+	// subjects are grouped by the issuer of their jobs' tokens.
+	subs := map[string][]string{}
 	for _, j := range jobNodes {
 		if j.Attr("type") != "gha-job" {
 			return editErr("%s is not a GitHub Actions job; only those get OIDC roles here", j.ID)
@@ -300,9 +305,8 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 		if err != nil {
 			return err
 		}
-		subs = append(subs, bound...)
+		subs[issuerHost(j)] = append(subs[issuerHost(j)], bound...)
 	}
-	subs = uniqueSorted(subs)
 
 	// The role: trusted by those subjects, with the key's permissions.
 	account := accountOfARN(e.Role)
@@ -325,9 +329,11 @@ func replaceKeyWithOIDC(ctx context.Context, o *Overlay, e Edit) error {
 	} else {
 		role.Attrs = copyAttrs(role.Attrs)
 	}
-	trust, err := appendTrust(role.PolicyAttr("trust_policy"), account, subs)
-	if err != nil {
-		return err
+	trust := role.PolicyAttr("trust_policy")
+	for _, issuer := range slices.Sorted(maps.Keys(subs)) {
+		if trust, err = appendTrust(trust, account, issuer, uniqueSorted(subs[issuer])); err != nil {
+			return err
+		}
 	}
 	role.SetAttr("trust_policy", trust)
 	o.PutNode(role)
@@ -496,8 +502,11 @@ func bindJob(ctx context.Context, o *Overlay, j graph.Node, e Edit) ([]string, e
 	withOIDCToken(o, jn)
 	pos := graph.Pos{File: "(what-if)"}
 	subject := graph.Node{ID: subjectID, Kind: graph.NodeIdentity, Label: "OIDC subject of " + j.Attr("job"), Pos: pos,
-		Attrs: map[string]string{graph.AttrProvider: "github-oidc", "type": "oidc-subject", "issuer": "https://" + githubIssuer,
+		Attrs: map[string]string{graph.AttrProvider: "github-oidc", "type": "oidc-subject", "issuer": "https://" + issuerHost(j),
 			graph.AttrRepository: repo, "subs": graph.JoinList(subs)}}
+	if h := j.Attr(graph.AttrRepositoryHost); h != "" {
+		subject.SetAttr(graph.AttrRepositoryHost, h)
+	}
 	if e.Environment != "" {
 		subject.SetAttr("environment", e.Environment)
 	}
@@ -506,9 +515,10 @@ func bindJob(ctx context.Context, o *Overlay, j graph.Node, e Edit) ([]string, e
 	return subs, nil
 }
 
-// appendTrust adds a statement trusting GitHub's OIDC provider for the
-// given subjects to a trust policy (or starts one).
-func appendTrust(doc, account string, subs []string) (string, error) {
+// appendTrust adds a statement trusting the OIDC provider of issuer (a
+// GitHub host's, without https://) for the given subjects to a trust
+// policy (or starts one).
+func appendTrust(doc, account, issuer string, subs []string) (string, error) {
 	p := map[string]any{"Version": "2012-10-17"}
 	if doc != "" {
 		if err := json.Unmarshal([]byte(doc), &p); err != nil {
@@ -526,11 +536,11 @@ func appendTrust(doc, account string, subs []string) (string, error) {
 	}
 	stmts = append(stmts, map[string]any{
 		"Effect":    "Allow",
-		"Principal": map[string]any{"Federated": "arn:aws:iam::" + account + ":oidc-provider/" + githubIssuer},
+		"Principal": map[string]any{"Federated": "arn:aws:iam::" + account + ":oidc-provider/" + issuer},
 		"Action":    "sts:AssumeRoleWithWebIdentity",
 		"Condition": map[string]any{"StringEquals": map[string]any{
-			githubIssuer + ":aud": "sts.amazonaws.com",
-			githubIssuer + ":sub": sub,
+			issuer + ":aud": "sts.amazonaws.com",
+			issuer + ":sub": sub,
 		}},
 	})
 	p["Statement"] = stmts
