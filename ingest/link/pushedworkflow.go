@@ -24,7 +24,8 @@ import (
 // edges give no such runtime. Another credential (a personal access
 // token, an app's token, a deploy key, stated in a mapping file) can only
 // if it has the workflow scope: its edge is certain when its actions name
-// that scope, else possible.
+// that scope, else possible. A runtime that a mapping file states can
+// push (a deploy host holding a key) is such a writer too.
 //
 // The rule adds the runtime, its OIDC token and subjects to the view, so
 // that the secrets and AWS rules after it link them as they link a job.
@@ -38,7 +39,7 @@ func (v *view) linkPushedWorkflows() {
 	v.observedPushes()
 	for from, es := range v.out[graph.EdgeCanModify] {
 		src, ok := v.node(from)
-		if !ok || !(src.Kind == graph.NodeIdentity || isAuditToken(src)) || src.Attr("type") == "github-token" || src.Attr("type") == "job-token" {
+		if !ok || !(src.Kind == graph.NodeIdentity || src.Kind == graph.NodeRuntime || isAuditToken(src)) || src.Attr("type") == "github-token" || src.Attr("type") == "job-token" {
 			continue
 		}
 		for _, e := range es {

@@ -400,3 +400,30 @@ func TestObservedPushesIgnoreCase(t *testing.T) {
 		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
 	}
 }
+
+// TestPushedWorkflowRuntimeWriter: a mapping file states that host
+// deploy-box can push to app, and that the key of host release-box has
+// the workflow scope. Code on either host can push a workflow file, which
+// GitHub then runs with app's secrets: possibly for deploy-box, whose
+// key's scopes the input does not show, and certainly for release-box.
+func TestPushedWorkflowRuntimeWriter(t *testing.T) {
+	const repo = "repo:github.com/example-org/app"
+	pushed := graph.GHAPushedWorkflowID("example-org/app")
+	nodes := []graph.Node{
+		node(repo, graph.NodeRepository, graph.AttrProvider, "github", graph.AttrRepository, "example-org/app"),
+		node("runtime:host:deploy-box", graph.NodeRuntime),
+		node("runtime:host:release-box", graph.NodeRuntime),
+	}
+	edges := []graph.Edge{
+		edge("runtime:host:deploy-box", graph.EdgeCanModify, repo),
+		edge("runtime:host:release-box", graph.EdgeCanModify, repo, graph.AttrActions, "workflow"),
+	}
+	got := derive(t, nodes, edges, graph.EdgeCanModify)
+	want := []string{
+		"runtime:host:deploy-box -> " + pushed + " (possible)",
+		"runtime:host:release-box -> " + pushed + " (certain)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CAN_MODIFY (-want +got):\n%s", diff)
+	}
+}
