@@ -55,14 +55,31 @@ func (f *File) RepoID() string {
 
 // GitHubForge returns the GitHub host that runs the file's GitHub
 // Actions workflows. That is the host ForgeHost picks, or github.com when
-// ForgeHost picks a GitLab or Bitbucket host, because those run no GitHub
-// workflows and a GitHub mirror of the repository runs them.
+// that host is GitLab, Bitbucket or another forge that publishes its own
+// hosts (otherForge), because those run no GitHub workflows and a GitHub
+// mirror of the repository runs them.
 func (f *File) GitHubForge() string {
 	if f.GitLabProject || strings.Contains(f.RepoHost, "gitlab") {
 		return GitHubHost
 	}
-	if h := ForgeHost(f.RepoHost, false); h != BitbucketHost {
+	if h := ForgeHost(f.RepoHost, false); h != BitbucketHost && !otherForge(h) {
 		return h
 	}
 	return GitHubHost
+}
+
+// otherForge reports whether host is a public forge other than GitHub,
+// GitLab and Bitbucket that runs no GitHub Actions workflows: Azure Repos,
+// AWS CodeCommit, Gitee, SourceHut or SourceForge. A clone from such a
+// host is no GitHub Enterprise Server's.
+func otherForge(host string) bool {
+	host = strings.ToLower(host)
+	switch host {
+	case "dev.azure.com", "ssh.dev.azure.com", "gitee.com", "git.sr.ht", "git.code.sf.net":
+		return true
+	}
+	if strings.HasSuffix(host, ".visualstudio.com") {
+		return true
+	}
+	return strings.HasPrefix(host, "git-codecommit.") && strings.HasSuffix(host, ".amazonaws.com")
 }

@@ -51,6 +51,14 @@ func TestGitHubForge(t *testing.T) {
 		{"gitlab.example.com", false, "github.com"},
 		{"ghe.example.com", true, "github.com"},
 		{"bitbucket.org", false, "github.com"},
+		// Forges that run no GitHub workflows: a GitHub mirror does.
+		{"dev.azure.com", false, "github.com"},
+		{"ssh.dev.azure.com", false, "github.com"},
+		{"example.visualstudio.com", false, "github.com"},
+		{"git-codecommit.eu-west-1.amazonaws.com", false, "github.com"},
+		{"Dev.Azure.com", false, "github.com"},
+		{"git.sr.ht", false, "github.com"},
+		{"codecommit.example.com", false, "codecommit.example.com"},
 	} {
 		f := &File{RepoHost: c.origin, GitLabProject: c.gitlab}
 		if got := f.GitHubForge(); got != c.want {
