@@ -1331,7 +1331,7 @@ func originURL(configPath string) string {
 }
 
 // hostFromURL returns the host name of an https or ssh clone URL, without
-// user or port, or "" when the URL names none.
+// user, port or a trailing dot, or "" when the URL names none.
 func hostFromURL(url string) string {
 	host := ""
 	if i := strings.Index(url, "://"); i >= 0 {
@@ -1349,7 +1349,9 @@ func hostFromURL(url string) string {
 	if strings.Contains(host, "/") {
 		return ""
 	}
-	return unalias(strings.ToLower(host))
+	// A fully qualified name may end in a dot (github.com.), which
+	// names the same host.
+	return unalias(strings.ToLower(strings.TrimSuffix(host, ".")))
 }
 
 // unalias returns the forge that an ssh alias names when the alias starts

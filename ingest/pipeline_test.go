@@ -577,6 +577,10 @@ func TestHostFromURL(t *testing.T) {
 		"git@gitlab.example.xn--p1ai:payments/api.git": "gitlab.example.xn--p1ai",
 		"git@10.20.0.5:payments/api.git":               "10.20.0.5",
 		"ssh://git@[fd00::5]:2222/payments/api.git":    "fd00::5",
+		// A fully qualified name's trailing dot names the same host.
+		"git@github.com.:example-org/api.git":               "github.com",
+		"https://GHE.Example.com.:8443/example-org/api.git": "ghe.example.com",
+		"ssh://git@gitlab.example.com.:2222/grp/api.git":    "gitlab.example.com",
 	} {
 		if got := hostFromURL(url); got != want {
 			t.Errorf("hostFromURL(%q) = %q, want %q", url, got, want)
