@@ -974,7 +974,8 @@ func (ev *evaluator) githubBaseHost() string {
 	if err != nil {
 		return ""
 	}
-	host := strings.ToLower(u.Hostname())
+	// A trailing dot (ghe.example.com.) names the same host.
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
 	if host == "github.com" || strings.HasSuffix(host, ".github.com") {
 		return ""
 	}

@@ -66,3 +66,36 @@ resource "github_actions_secret" "key" {
 		t.Errorf("repository_host %q, want none", h)
 	}
 }
+
+// A base_url whose host ends in a dot names the same host as without it.
+func TestGitHubProviderBaseURLTrailingDot(t *testing.T) {
+	res := parseSource(t, `
+provider "github" {
+  owner    = "acme"
+  base_url = "https://GHE.example.com.:8443/api/v3/"
+}
+
+resource "github_actions_secret" "key" {
+  repository  = "api"
+  secret_name = "DEPLOY_KEY"
+}
+`)
+	if h := findNode(t, res, "secret:gha:ghe.example.com/acme/api/DEPLOY_KEY").Attr(graph.AttrRepositoryHost); h != "ghe.example.com" {
+		t.Errorf("repository_host %q, want ghe.example.com", h)
+	}
+
+	res = parseSource(t, `
+provider "github" {
+  owner    = "acme"
+  base_url = "https://api.github.com./"
+}
+
+resource "github_actions_secret" "key" {
+  repository  = "api"
+  secret_name = "DEPLOY_KEY"
+}
+`)
+	if h := findNode(t, res, "secret:gha:acme/api/DEPLOY_KEY").Attr(graph.AttrRepositoryHost); h != "" {
+		t.Errorf("repository_host %q, want none", h)
+	}
+}
