@@ -106,18 +106,31 @@ func (p *Parser) Parse(ctx context.Context, f *ingest.File, env *ingest.Env, res
 	}
 	b.obs.Flush(res)
 	// An entry may name a token by its hash alone, or without its type,
-	// which a later entry or another file of the run gives.
-	open := b.tokens.resolve(res)
+	// which a later entry or another file of the run gives. In a run, the
+	// tokens join once every file is parsed: another file may pair a hash
+	// with a second token_id, and then the hash joins neither.
 	p.mu.Lock()
 	run := p.run
 	p.mu.Unlock()
-	if run != nil {
-		run.add(b.tokens)
-		if open {
-			res.Check = run.check
-		}
+	if run == nil {
+		b.tokens.resolve(res)
+		return nil
+	}
+	run.add(b.tokens)
+	if hasSecret(res) {
+		res.Check = run.check
 	}
 	return nil
+}
+
+// hasSecret reports whether res holds a node of a token.
+func hasSecret(res *ingest.Result) bool {
+	for i := range res.Nodes {
+		if res.Nodes[i].Kind == graph.NodeSecret {
+			return true
+		}
+	}
+	return false
 }
 
 type builder struct {

@@ -296,3 +296,68 @@ func TestTokenJoinAcrossFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenSharedHashStaysApart: tokens 9 and 10 of two accounts are each
+// logged with one hash. A hash then names neither token for sure, so an
+// entry that gives that hash alone joins neither, whatever the order of
+// the entries, and neither token authenticates as the other's account.
+func TestTokenSharedHashStaysApart(t *testing.T) {
+	const hash = "canary-hash-shared-X9x9"
+	hashOnly := `{"@timestamp":1791190800000,"action":"git.clone","actor":"octo-dev","org":"example-org","repo":"example-org/app","hashed_token":"` + hash + `"}`
+	nine := `{"@timestamp":1791190900000,"action":"git.push","actor":"octo-dev","org":"example-org","repo":"example-org/app","token_id":9,"hashed_token":"` + hash + `"}`
+	ten := `{"@timestamp":1791191000000,"action":"git.push","actor":"octo-ops","org":"example-org","repo":"example-org/web","token_id":10,"hashed_token":"` + hash + `"}`
+	want := sorted([]string{
+		"github:user:octo-dev -OBSERVED-> repo:github.com/example-org/app [] [git.clone git.push] ok=2 denied=0",
+		"github:user:octo-ops -OBSERVED-> repo:github.com/example-org/web [] [git.push] ok=1 denied=0",
+		"secret:github:token:" + hash + " -AUTHENTICATES_AS-> github:user:octo-dev [] [] ok=1 denied=0",
+		"secret:github:token:9 -AUTHENTICATES_AS-> github:user:octo-dev [] [] ok=1 denied=0",
+		"secret:github:token:10 -AUTHENTICATES_AS-> github:user:octo-ops [] [] ok=1 denied=0",
+	})
+	for _, order := range [][]string{{hashOnly, nine, ten}, {hashOnly, ten, nine}, {nine, ten, hashOnly}, {ten, hashOnly, nine}} {
+		res := parse(t, bytesFile("audit.jsonl", []byte(strings.Join(order, "\n")+"\n")))
+		if diff := cmp.Diff(want, edgeLines(res)); diff != "" {
+			t.Errorf("order %q: edges (-want +got):\n%s", order, diff)
+		}
+	}
+}
+
+// TestTokenSharedHashAcrossFiles: one file gives token 9's hash, an entry
+// of that hash alone, and another file of the run gives token 10 with the
+// same hash. The entry of the hash alone joins neither token.
+func TestTokenSharedHashAcrossFiles(t *testing.T) {
+	const hash = "canary-hash-shared-X9x9"
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.jsonl": `{"@timestamp":1791190800000,"action":"git.clone","actor":"octo-dev","org":"example-org","repo":"example-org/app","hashed_token":"` + hash + `"}
+{"@timestamp":1791190900000,"action":"git.push","actor":"octo-dev","org":"example-org","repo":"example-org/app","token_id":9,"hashed_token":"` + hash + `"}
+`,
+		"b.jsonl": `{"@timestamp":1791191000000,"action":"git.push","actor":"octo-ops","org":"example-org","repo":"example-org/web","token_id":10,"hashed_token":"` + hash + `"}
+`,
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := memstore.New()
+	p := &ingest.Pipeline{Parsers: []ingest.Parser{New()}, Store: s, Env: &ingest.Env{}}
+	if _, err := p.Run(context.Background(), []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeAuthenticatesAs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, e := range es {
+		got[e.From+" -> "+e.To] = e.Evidence.Count
+	}
+	want := map[string]int64{
+		"secret:github:token:" + hash + " -> github:user:octo-dev": 1,
+		"secret:github:token:9 -> github:user:octo-dev":            1,
+		"secret:github:token:10 -> github:user:octo-ops":           1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("AUTHENTICATES_AS calls (-want +got):\n%s", diff)
+	}
+}

@@ -22,7 +22,9 @@ type tokenType struct {
 // that some entry of a token states. The hashes stay in memory, and they
 // name no node once their token_id is known.
 type tokenFacts struct {
-	ids   map[string]string    // hashed_token -> token_id
+	// ids maps a hashed_token to its token_id, or to "" when entries
+	// pair the hash with two token_ids, which leaves it naming neither.
+	ids   map[string]string
 	types map[string]tokenType // token_id or hashed_token -> type
 }
 
@@ -30,17 +32,15 @@ func newTokenFacts() *tokenFacts {
 	return &tokenFacts{ids: map[string]string{}, types: map[string]tokenType{}}
 }
 
-// learn records the token facts of one entry. The first pairing of a hash and the
-// first stated type of a key are kept.
+// learn records the token facts of one entry. The first stated type of a
+// key is kept.
 func (f *tokenFacts) learn(e *entry) {
 	id, hash := string(e.TokenID), e.HashedToken
 	if id == "0" {
 		id = ""
 	}
 	if id != "" && hash != "" {
-		if _, ok := f.ids[hash]; !ok {
-			f.ids[hash] = id
-		}
+		f.pair(hash, id)
 	}
 	t, ok := tokenTypes[e.ProgrammaticAccessType]
 	key := id
@@ -55,14 +55,22 @@ func (f *tokenFacts) learn(e *entry) {
 	}
 }
 
+// pair records that hash belongs to the token id. A hash already paired
+// with another id (or with two) belongs to neither.
+func (f *tokenFacts) pair(hash, id string) {
+	if cur, ok := f.ids[hash]; !ok {
+		f.ids[hash] = id
+	} else if cur != id {
+		f.ids[hash] = ""
+	}
+}
+
 // add records the facts of another set. Of two types stated for
 // one key, the one that sorts first is kept, so that the order in which
 // files finish does not decide.
 func (f *tokenFacts) add(o *tokenFacts) {
 	for hash, id := range o.ids {
-		if cur, ok := f.ids[hash]; !ok || id < cur {
-			f.ids[hash] = id
-		}
+		f.pair(hash, id)
 	}
 	for key, t := range o.types {
 		if cur, ok := f.types[key]; !ok || t.typ < cur.typ {
@@ -77,7 +85,7 @@ func (f *tokenFacts) byID() map[string]tokenType {
 	out := map[string]tokenType{}
 	for hash, id := range f.ids {
 		t, ok := f.types[hash]
-		if !ok {
+		if !ok || id == "" {
 			continue
 		}
 		if cur, have := out[id]; !have || t.typ < cur.typ {
@@ -90,10 +98,9 @@ func (f *tokenFacts) byID() map[string]tokenType {
 // resolve moves each token that res names by a hash whose token_id is
 // known to the node of that token_id, in its nodes, edges and evidence
 // keys. It gives each token of type "token" the type that some entry
-// states. It reports whether res still names a token by its hash or
-// without a type. The attribute maps of res may be shared with other
-// facts, so it changes copies.
-func (f *tokenFacts) resolve(res *ingest.Result) bool {
+// states. The attribute maps of res may be shared with other facts, so
+// it changes copies.
+func (f *tokenFacts) resolve(res *ingest.Result) {
 	hashTypes := f.byID()
 	typeOf := func(key string) (tokenType, bool) {
 		if t, ok := f.types[key]; ok {
@@ -104,7 +111,6 @@ func (f *tokenFacts) resolve(res *ingest.Result) bool {
 	}
 	keys := map[string]string{}  // hash -> token_id
 	nodes := map[string]string{} // node id of a hash -> node id of its token_id
-	open := false
 	for i := range res.Nodes {
 		n := &res.Nodes[i]
 		key := n.Attr(attrKeyID)
@@ -112,7 +118,7 @@ func (f *tokenFacts) resolve(res *ingest.Result) bool {
 			continue
 		}
 		newKey := key
-		if id, ok := f.ids[key]; ok {
+		if id := f.ids[key]; id != "" {
 			newKey = id
 		}
 		t, known := typeOf(newKey)
@@ -121,7 +127,6 @@ func (f *tokenFacts) resolve(res *ingest.Result) bool {
 		}
 		setType := n.Attr("type") == "token" && known
 		if newKey == key && !setType {
-			open = open || n.Attr("type") == "token" || isHash(key)
 			continue
 		}
 		attrs := maps.Clone(n.Attrs)
@@ -137,10 +142,9 @@ func (f *tokenFacts) resolve(res *ingest.Result) bool {
 		}
 		attrs[graph.AttrName] = tokenName(attrs["type"], newKey, tokenOwner(n.Attr(graph.AttrName)))
 		n.Attrs, n.Label = attrs, attrs[graph.AttrName]
-		open = open || attrs["type"] == "token" || isHash(newKey)
 	}
 	if len(keys) == 0 {
-		return open
+		return
 	}
 
 	res.Nodes = mergeNodes(res.Nodes)
@@ -171,13 +175,6 @@ func (f *tokenFacts) resolve(res *ingest.Result) bool {
 		e.Evidence = ev
 	}
 	res.Edges = mergeEdges(res.Edges)
-	return open
-}
-
-// isHash reports whether a token key is a hashed_token: a token_id is a
-// number.
-func isHash(key string) bool {
-	return strings.Trim(key, "0123456789") != ""
 }
 
 // mergeNodes merges the nodes of one id into the first of them: it keeps
