@@ -227,7 +227,8 @@ func (r *reader) item(at *yaml.Node) {
 			}
 			v = &yaml.Node{Kind: yaml.ScalarNode, Value: joined, Line: v.Line, Column: v.Column}
 		}
-		if v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" {
+		if v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" || v.ShortTag() == "!!null" ||
+			(k.Value == "actions" && !namesAction(v.Value)) {
 			r.warn(v, "%s left out: %s must be a non-empty string", key.Value, k.Value)
 			return
 		}
@@ -246,8 +247,9 @@ func (r *reader) item(at *yaml.Node) {
 }
 
 // joinList returns the items of a YAML list of strings joined by commas,
-// or the first item that is not a non-empty string (the list itself when
-// it is empty).
+// or the first item that is not a string naming an action (the list
+// itself when it is empty). A number, boolean or null that YAML reads
+// from an unquoted item is no action's name.
 func joinList(list *yaml.Node) (string, *yaml.Node) {
 	if len(list.Content) == 0 {
 		return "", list
@@ -255,12 +257,18 @@ func joinList(list *yaml.Node) (string, *yaml.Node) {
 	items := make([]string, 0, len(list.Content))
 	for _, it := range list.Content {
 		it = resolved(it)
-		if it.Kind != yaml.ScalarNode || strings.TrimSpace(it.Value) == "" {
+		if it.Kind != yaml.ScalarNode || it.ShortTag() != "!!str" || !namesAction(it.Value) {
 			return "", it
 		}
 		items = append(items, strings.TrimSpace(it.Value))
 	}
 	return strings.Join(items, ", "), nil
+}
+
+// namesAction reports whether comma-separated text names at least one
+// action.
+func namesAction(s string) bool {
+	return strings.Trim(s, ", \t\n") != ""
 }
 
 // resolved returns the node that an alias (*name) stands for, or n

@@ -493,3 +493,57 @@ func TestMappingActionsList(t *testing.T) {
 		t.Errorf("actions of the CAN_MODIFY edges (-want +got):\n%s", diff)
 	}
 }
+
+// TestMappingActionsOddItems: an item of an actions list that YAML reads
+// as a number, a boolean or null is not the name of an action or scope,
+// nor is an item of commas alone, and null is no value of a field. Each
+// leaves its edge out, so that true, ~ or 1 never stand beside workflow
+// as scopes the token was stated to have. A quoted number is a string.
+func TestMappingActionsOddItems(t *testing.T) {
+	const repo = "repo:github.com/o/app"
+	s := memstore.New()
+	var b strings.Builder
+	b.WriteString("facts:\n")
+	edges := []struct{ name, actions string }{
+		{"number", "[1, 2.5]"},
+		{"boolean", "[true, workflow]"},
+		{"null", "[~, workflow]"},
+		{"commas", `[",", workflow]`},
+		{"nullscalar", "null"},
+		{"commascalar", `", ,"`},
+		{"quoted", `["1", workflow]`},
+	}
+	for _, e := range edges {
+		b.WriteString(`  - node: {id: "github:pat:` + e.name + `", kind: Identity}` + "\n")
+	}
+
+	for _, e := range edges {
+		b.WriteString(`  - edge: {from: "github:pat:` + e.name + `", kind: CAN_MODIFY, to: "` + repo + `", actions: ` + e.actions + "}\n")
+	}
+	sum := ingestInto(t, s, writeOrg(t, map[string]string{"blastradius-map.yaml": b.String()}))
+
+	var want []string
+	for line := 9; line <= 12; line++ {
+		want = append(want, "blastradius-map.yaml:"+strconv.Itoa(line)+": edge left out: each item of actions must be a non-empty string")
+	}
+	want = append(want,
+		"blastradius-map.yaml:13: edge left out: actions must be a non-empty string",
+		"blastradius-map.yaml:14: edge left out: actions must be a non-empty string")
+	if diff := cmp.Diff(want, messages(sum.Warnings)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeCanModify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range es {
+		if e.To == repo && strings.HasPrefix(e.From, "github:pat:") {
+			got[e.From] = e.Attr(graph.AttrActions)
+		}
+	}
+	if diff := cmp.Diff(map[string]string{"github:pat:quoted": "1,workflow"}, got); diff != "" {
+		t.Errorf("actions of the CAN_MODIFY edges (-want +got):\n%s", diff)
+	}
+}
