@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -389,5 +390,45 @@ func TestCITokenDispatch(t *testing.T) {
 	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/reader@v1"))
 	if diff := cmp.Diff(pick(r, "secret:gha:example-org/app/"), []string{"secret:gha:example-org/app/PROD_KEY (possible)"}); diff != "" {
 		t.Errorf("reader reaches (-got +want):\n%s", diff)
+	}
+}
+
+// TestCIReusableInheritsOrgSecrets: job release of app calls shared's
+// publish workflow with secrets: inherit, and app has no secret NPM_TOKEN
+// of its own. The organisation's NPM_TOKEN, visible to every repository,
+// is the one that the called jobs read: publish by name, dump through
+// toJSON(secrets), which also gives it SLACK_HOOK. The called jobs run in
+// the caller's job, whose permissions grant id-token: write, so they can
+// request its OIDC token, whose subject names app and assumes the role
+// that trusts app's main branch.
+func TestCIReusableInheritsOrgSecrets(t *testing.T) {
+	orgNPM := orgSecret("NPM_TOKEN", "visibility", "all")
+	orgSlack := orgSecret("SLACK_HOOK", "visibility", "all")
+	deploy := role("app-main", trust(`{"StringEquals":{"token.actions.githubusercontent.com:sub":"repo:example-org/app:ref:refs/heads/main"}}`))
+	s := ciStore(t, "reusable-org", orgNPM, orgSlack, deploy,
+		node(provider, graph.NodeIdentity, "provider", "aws", "type", "oidc-provider", "account", acct))
+	caller := graph.GHAJobID("example-org/app", ".github/workflows/release.yml", "release")
+	tests := []struct {
+		action string
+		want   []string
+	}{
+		{"publish", []string{orgNPM.ID, graph.GHAOIDCTokenID(caller), graph.GHATokenID(caller)}},
+		{"report", []string{orgNPM.ID, orgSlack.ID, graph.GHAOIDCTokenID(caller), graph.GHATokenID(caller)}},
+	}
+	for _, tt := range tests {
+		r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+tt.action+"@v1"))
+		var got []string
+		for _, id := range append(pick(r, "secret:gha:org:"), pick(r, "secret:gha:oidc:")...) {
+			got = append(got, strings.TrimSuffix(id, " (certain)"))
+		}
+		for _, id := range pick(r, "secret:gha:token:") {
+			got = append(got, strings.TrimSuffix(id, " (certain)"))
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("%s reads (-got +want):\n%s", tt.action, diff)
+		}
+		if roles := pick(r, "arn:aws:iam::"+acct+":role/"); !slices.Contains(roles, deploy.ID+" (certain)") {
+			t.Errorf("%s assumes %v, want %s", tt.action, roles, deploy.ID)
+		}
 	}
 }

@@ -402,10 +402,12 @@ func (v *view) linkSecrets() {
 	workflows := v.workflowFiles()
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		env := rt.Attr("environment")
-		repo := graph.GHARepoOf(rt)
-		owner := ghaOwner(repo)
+		jobRepo := graph.GHARepoOf(rt)
 		for _, e := range v.edgesFrom(graph.EdgeExposes, rt.ID) {
 			name := e.Attr(graph.AttrName)
+			// A called workflow's job reads its caller's secrets.
+			repo := secretsRepo(v, e, name, jobRepo)
+			owner := ghaOwner(repo)
 			if env != "" && name != "" {
 				envID := graph.GHAEnvSecretID(repo, env, name)
 				if _, ok := v.node(envID); ok {
@@ -431,6 +433,22 @@ func (v *view) linkSecrets() {
 			}
 		}
 	}
+}
+
+// secretsRepo returns the repository whose secrets an EXPOSES edge of a
+// job reads: the repository of its target when that is a GitHub secret
+// (or every secret) of another repository, which a called workflow's job
+// reads from its caller, else jobRepo.
+func secretsRepo(v *view, e graph.Edge, name, jobRepo string) string {
+	t, ok := v.node(e.To)
+	if !ok || t.Attr(graph.AttrProvider) != "github" || t.Attr(graph.AttrRepository) == "" {
+		return jobRepo
+	}
+	r := graph.GHARepoOf(t)
+	if r != jobRepo && (e.To == graph.GHAAllSecretsID(r) || (name != "" && e.To == graph.GHASecretID(r, name))) {
+		return r
+	}
+	return jobRepo
 }
 
 func allSecretsEdge(from, to string, via graph.Edge) graph.Edge {

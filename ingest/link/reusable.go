@@ -94,6 +94,9 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 		}
 		return secret
 	}
+	// The callee's edges to the caller's secrets go into the view, so
+	// that the secrets rule resolves a name the caller's repository does
+	// not declare to an environment's or the organisation's secret.
 	expose := func(secret, name string) {
 		id := graph.GHASecretID(callerRepo, secret)
 		if !v.exists(id) {
@@ -103,7 +106,7 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 			n.SetAttr(graph.AttrName, strings.ToUpper(secret))
 			copyRepository(&n, caller)
 			n.SetAttr(graph.AttrLongLived, "true")
-			v.addNode(n)
+			v.injectNode(n)
 		}
 		ne := graph.Edge{From: callee.ID, To: id, Kind: graph.EdgeExposes,
 			Confidence: call.Confidence, Pos: call.Pos}
@@ -111,7 +114,7 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 		ne.SetAttr(graph.AttrName, secret)
 		ne.SetAttr("as", strings.ToUpper(name))
 		ne.SetAttr(graph.AttrReason, fmt.Sprintf("%s calls this workflow and passes its secret %s as %s", caller.Label, secret, name))
-		v.addEdge(ne)
+		v.inject(ne)
 		if inherit {
 			// The caller's own edge to every secret resolves to the
 			// ones its callee is now known to read.
@@ -143,7 +146,7 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 		// The callee reads the whole secrets context: every secret the
 		// call passes.
 		if inherit {
-			v.addEdge(allSecretsEdge(callee.ID, graph.GHAAllSecretsID(callerRepo), call))
+			v.inject(allSecretsEdge(callee.ID, graph.GHAAllSecretsID(callerRepo), call))
 			for _, s := range v.repoSecrets(callerRepo) {
 				v.addEdge(allSecretsEdge(callee.ID, s, call))
 			}
@@ -160,6 +163,14 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 	tok.SetAttr(graph.AttrVia, "token")
 	tok.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs on behalf of %s and gets its GITHUB_TOKEN, with the permissions the caller sets", caller.Label))
 	v.addEdge(tok)
+	// The called jobs run in the caller's job: they can request its OIDC
+	// token, whose subject names the caller's repository and ref.
+	if oidc := graph.GHAOIDCTokenID(caller.ID); v.exists(oidc) {
+		oe := graph.Edge{From: callee.ID, To: oidc, Kind: graph.EdgeExposes, Confidence: call.Confidence, Pos: call.Pos}
+		oe.SetAttr(graph.AttrVia, "oidc")
+		oe.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs on behalf of %s, whose permissions grant id-token: write, and can request its OIDC token", caller.Label))
+		v.addEdge(oe)
+	}
 	v.calledGPRRelease(caller, callee, call)
 }
 
