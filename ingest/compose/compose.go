@@ -338,24 +338,36 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 		})})
 }
 
-// imageOnly records a service with an image and no build, such as an
-// override file's service that renames the image an earlier file builds.
-// The linker merges its node into that earlier service.
+// imageOnly records a service without a build that names an image or
+// sets profiles, such as an override file's service that renames the
+// image an earlier file builds or adds to its profiles. The linker
+// merges its node into that earlier service. The image counts only when
+// its name has a registry host or an owner.
 func imageOnly(f *ingest.File, name string, svc, imageNode *yaml.Node, imageText string, vars map[string]string, res *ingest.Result) {
-	if imageText == "" {
+	imageName := ""
+	at := graph.Pos{File: f.Path, Line: svc.Line}
+	if imageText != "" {
+		ref, ok := imageRef(expandWith(imageText, vars))
+		if ok && (ref.Registry != "" || strings.Contains(ref.Path, "/")) {
+			at.Line = imageNode.Line
+			imageName = ref.PURL(false)
+			res.AddNode(graph.Node{ID: imageName, Kind: graph.NodePackage, Label: ref.Name(), Pos: at,
+				Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: ref.Name()}})
+		}
+	}
+	svcProfiles := profiles(deref(field(svc, "profiles")), vars)
+	if imageName == "" && len(svcProfiles) == 0 {
 		return
 	}
-	ref, ok := imageRef(expandWith(imageText, vars))
-	if !ok || ref.Registry == "" && !strings.Contains(ref.Path, "/") {
-		return
-	}
-	at := graph.Pos{File: f.Path, Line: imageNode.Line}
-	imageName := ref.PURL(false)
-	res.AddNode(graph.Node{ID: imageName, Kind: graph.NodePackage, Label: ref.Name(), Pos: at,
-		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: ref.Name()}})
 	attrs := map[string]string{
 		"ecosystem": graph.EcosystemCompose, graph.AttrName: name, "path": f.RelPath, graph.AttrComposeService: name,
-		graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()), "image": imageName,
+		graph.AttrRepository: f.Repo, graph.AttrRepositoryHost: graph.RepoHostAttr(f.Forge()),
+	}
+	if imageName != "" {
+		attrs["image"] = imageName
+	}
+	if len(svcProfiles) > 0 {
+		attrs[graph.AttrComposeProfiles] = graph.JoinList(svcProfiles)
 	}
 	if deps := dependsOn(deref(field(svc, "depends_on"))); len(deps) > 0 {
 		attrs[graph.AttrComposeDependsOn] = graph.JoinList(deps)

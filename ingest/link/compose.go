@@ -299,8 +299,9 @@ func placeBuild(svc graph.Node, base, repo string) (graph.Node, bool) {
 // mergeService returns the node of a service that a later Compose file
 // overrides: the later file's attributes replace the earlier file's, and
 // those it leaves out are kept. A target or build argument that only the
-// earlier file sets is kept too, as Compose merges the two, and so are
-// the services it depends on.
+// earlier file sets is kept too, as Compose merges the two. Compose
+// appends the later file's lists to the earlier file's, so the services
+// it depends on and its profiles add up.
 func mergeService(base, over graph.Node) graph.Node {
 	attrs := make(map[string]string, len(base.Attrs)+len(over.Attrs))
 	for k, val := range base.Attrs {
@@ -308,7 +309,7 @@ func mergeService(base, over graph.Node) graph.Node {
 	}
 	for k, val := range over.Attrs {
 		switch k {
-		case graph.AttrBuildInputs, graph.AttrBuildArgValues, graph.AttrComposeDependsOn:
+		case graph.AttrBuildInputs, graph.AttrBuildArgValues, graph.AttrComposeDependsOn, graph.AttrComposeProfiles:
 			attrs[k] = graph.JoinList(append(graph.SplitList(attrs[k]), graph.SplitList(val)...))
 		default:
 			attrs[k] = val

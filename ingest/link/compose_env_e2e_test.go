@@ -246,3 +246,30 @@ func TestComposeUpPullPolicyBuild(t *testing.T) {
 		t.Errorf("reached (-want +got):\n%s", diff)
 	}
 }
+
+// Compose merges an override file's profiles into those of the service
+// it overrides, as it appends every list. compose.yaml gives worker
+// profile tools and compose.ci.yaml adds profile ci, so worker has both:
+// --profile tools and --profile ci each build it, with web. An override
+// that sets only profiles, with no build or image, adds them the same
+// way.
+func TestComposeOverrideProfilesAdd(t *testing.T) {
+	overrides := map[string]string{
+		"with build": "  worker:\n    build: worker\n    profiles: [ci]\n",
+		"alone":      "  worker:\n    profiles: [ci]\n",
+	}
+	for name, override := range overrides {
+		for _, profile := range []string{"tools", "ci"} {
+			files := composeShopFiles(composeShopStep("docker compose -f compose.yaml -f compose.ci.yaml --profile " + profile + " build"))
+			files["compose.yaml"] = strings.Replace(files["compose.yaml"], "    image: ghcr.io/o/shop-worker:1\n",
+				"    image: ghcr.io/o/shop-worker:1\n    profiles: [tools]\n", 1)
+			files["compose.ci.yaml"] += override
+			got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "runtime:")
+			job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+			want := []string{graph.ComposeBuildID(job, 7, "web") + " (certain)", graph.ComposeBuildID(job, 7, "worker") + " (certain)"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s, --profile %s: reached (-want +got):\n%s", name, profile, diff)
+			}
+		}
+	}
+}
