@@ -770,14 +770,14 @@ func (c *converter) environment(j *jobState, n *yaml.Node, scope map[string]*yam
 }
 
 // stepEnvironment reads an environment: mapping and returns its literal
-// values.
+// values, with the parameters of scope put in (envParams).
 func (c *converter) stepEnvironment(j *jobState, n *yaml.Node, scope map[string]*yaml.Node) map[string]string {
 	env := map[string]string{}
 	for _, p := range pairs(n) {
 		j.envKeys[p.key.Value] = true
 		c.envValue(j, p.key.Value, p.key, p.val, scope)
 		if v, ok := scalar(p.val); ok {
-			env[p.key.Value] = v
+			env[p.key.Value] = c.envParams(v, scope)
 			if strings.EqualFold(p.key.Value, registry.NPMRegistryEnv) {
 				j.npmRegistry, _ = c.subst(v, scope)
 				j.npmRegistrySet = true
@@ -785,6 +785,26 @@ func (c *converter) stepEnvironment(j *jobState, n *yaml.Node, scope map[string]
 		}
 	}
 	return env
+}
+
+// envParams returns an environment value with the parameters that subst
+// knows put in. Each other << >> expression becomes a shell variable
+// named after it (${parameters_x}), so the readers of the value take it
+// as a value the input does not show rather than as text.
+func (c *converter) envParams(v string, scope map[string]*yaml.Node) string {
+	v, all := c.subst(v, scope)
+	if all {
+		return v
+	}
+	return paramRE.ReplaceAllStringFunc(v, func(m string) string {
+		name := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '_'
+		}, paramRE.FindStringSubmatch(m)[1])
+		return "${" + name + "}"
+	})
 }
 
 // envValue records the variables a value reads, and the value itself

@@ -39,9 +39,7 @@ func (v *view) composeServices() map[string][]graph.Node {
 // folder that the input holds services of, and the first override file
 // there.
 func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]graph.Node) []string {
-	prefix := func(file string) string {
-		return strings.TrimSuffix(graph.ComposeServiceID(repo, path.Clean(file), ""), "#")
-	}
+	prefix := func(file string) string { return composeFilePrefix(repo, file) }
 	if len(cmd.Files) > 0 {
 		var out []string
 		for _, f := range cmd.Files {
@@ -59,6 +57,69 @@ func composeFiles(cmd registry.ComposeCommand, repo string, index map[string][]g
 		}
 	}
 	return out
+}
+
+// maxFileSets bounds the sets of files that composeFileSets returns for a
+// command whose files a variable names, an estimate far above the
+// Compose files of one folder.
+const maxFileSets = 16
+
+// fileSet is one set of Compose files that a command may read: the id
+// prefixes of composeServices, and the files that stand for the
+// patterns of its Files, joined by colons, or "" when it has none.
+type fileSet struct {
+	prefixes []string
+	matched  string
+}
+
+// composeFileSets returns the sets of Compose files that a command may
+// read. A command whose files are all known reads one (composeFiles).
+// With registry.ComposeCommand.FilesUnknown, each pattern of its Files
+// stands for each Compose file of the input that it matches, and each
+// choice gives a set, up to maxFileSets. A pattern that matches no file
+// is left out.
+func composeFileSets(cmd registry.ComposeCommand, repo string, index map[string][]graph.Node) []fileSet {
+	if !cmd.FilesUnknown {
+		return []fileSet{{prefixes: composeFiles(cmd, repo, index)}}
+	}
+	var paths []string
+	for prefix, nodes := range index {
+		if strings.HasPrefix(prefix, strings.TrimSuffix(graph.ComposeServiceID(repo, "", ""), "#")) && len(nodes) > 0 {
+			paths = append(paths, nodes[0].Attr("path"))
+		}
+	}
+	slices.Sort(paths)
+	sets := []fileSet{{}}
+	for _, f := range cmd.Files {
+		if !strings.Contains(f, "*") {
+			for k := range sets {
+				sets[k].prefixes = append(sets[k].prefixes, composeFilePrefix(repo, f))
+			}
+			continue
+		}
+		var next []fileSet
+		for _, set := range sets {
+			for _, p := range paths {
+				if ok, _ := path.Match(f, p); !ok || len(next) >= maxFileSets {
+					continue
+				}
+				matched := p
+				if set.matched != "" {
+					matched = set.matched + ":" + p
+				}
+				next = append(next, fileSet{prefixes: append(slices.Clone(set.prefixes), composeFilePrefix(repo, p)), matched: matched})
+			}
+		}
+		if len(next) > 0 {
+			sets = next
+		}
+	}
+	return sets
+}
+
+// composeFilePrefix returns the id prefix of composeServices of a file.
+func composeFilePrefix(repo, file string) string {
+	return strings.TrimSuffix(graph.ComposeServiceID(repo, path.Clean(file), ""), "#")
 }
 
 // dotenvSettings returns a command with the files and profiles that the
@@ -191,23 +252,27 @@ func (v *view) readComposeBuilds() {
 			continue
 		}
 		repo := graph.CheckoutRepoIDOf(job)
-		built := map[string]graph.Node{} // service name -> the job's latest build of it
+		built := map[string]graph.Node{} // service name, and the files that patterns matched -> the job's latest build of it
 		for _, cmd := range cmds {
 			cmd = dotenvSettings(cmd, repo, index)
-			files := composeFiles(cmd, repo, index)
-			services := selectedServices(cmd, repo, files, index)
-			for _, svc := range services {
-				if cmd.Builds {
-					rt := v.composeBuild(job, cmd, svc)
-					v.addComposeVars(job.ID, serviceInputs(svc, cmd), cmd)
-					added = append(added, rt)
-					built[svc.Attr(graph.AttrComposeService)] = rt
-				}
-				if cmd.Pushes && svc.Attr("image") != "" {
-					if rt, ok := built[svc.Attr(graph.AttrComposeService)]; ok {
-						v.composePush(job, cmd, svc, rt)
+			for _, set := range composeFileSets(cmd, repo, index) {
+				for _, svc := range selectedServices(cmd, repo, set.prefixes, index) {
+					key := svc.Attr(graph.AttrComposeService)
+					if set.matched != "" {
+						key += "@" + set.matched
 					}
-					v.composePublish(job, cmd, svc)
+					if cmd.Builds {
+						rt := v.composeBuild(job, cmd, svc, key)
+						v.addComposeVars(job.ID, serviceInputs(svc, cmd), cmd)
+						added = append(added, rt)
+						built[key] = rt
+					}
+					if cmd.Pushes && svc.Attr("image") != "" {
+						if rt, ok := built[key]; ok {
+							v.composePush(job, cmd, svc, rt)
+						}
+						v.composePublish(job, cmd, svc)
+					}
 				}
 			}
 		}
@@ -326,11 +391,13 @@ func mergeService(base, over graph.Node) graph.Node {
 }
 
 // composeBuild adds the Runtime of a service's build that a job's Compose
-// command runs, and returns it.
-func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc graph.Node) graph.Node {
+// command runs, and returns it. key names the service in the build's id:
+// its name, and the files that the patterns of the command's files
+// matched, if any.
+func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc graph.Node, key string) graph.Node {
 	name := svc.Attr(graph.AttrComposeService)
 	file := svc.Attr(graph.AttrDockerfile)
-	id := graph.ComposeBuildID(job.ID, cmd.Line, name)
+	id := graph.ComposeBuildID(job.ID, cmd.Line, key)
 	attrs := map[string]string{
 		graph.AttrProvider:       job.Attr(graph.AttrProvider),
 		"type":                   graph.RuntimeImageBuild,
@@ -350,6 +417,9 @@ func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc gra
 	mayBuild := cmd.MayBuild && svc.Attr(graph.AttrComposePullPolicy) != "build"
 	if mayBuild {
 		attrs[graph.AttrMayBuild] = "true"
+	}
+	if cmd.FilesUnknown {
+		attrs[attrComposeFilesUnknown] = "true"
 	}
 
 	for _, k := range []string{graph.AttrRepositoryHost, graph.AttrCheckoutHost, "server"} {
@@ -382,9 +452,18 @@ func (v *view) composeBuild(job graph.Node, cmd registry.ComposeCommand, svc gra
 		e.SetAttr(graph.AttrReason, fmt.Sprintf("the job starts service %s of %s with Docker Compose, which builds %s with context %s when the runner does not have the service's image, as a fresh runner does not",
 			name, svc.Attr("path"), file, svc.Attr(graph.AttrBuildContext)))
 	}
+	if cmd.FilesUnknown {
+		e.Confidence = graph.Possible
+		e.SetAttr(graph.AttrReason, e.Attr(graph.AttrReason)+fmt.Sprintf("; possible: a variable that the input does not set names the Compose files (%s), and %s may be one of them",
+			strings.Join(cmd.Files, ", "), svc.Attr("path")))
+	}
 	v.addEdge(e)
 	return rt
 }
+
+// attrComposeFilesUnknown is "true" on a Compose build whose command's
+// files a variable names (registry.ComposeCommand.FilesUnknown).
+const attrComposeFilesUnknown = "compose_files_unknown"
 
 // serviceInputs returns the graph.AttrBuildInputs entries of a service's
 // build that a command runs: the service's own and the command's
@@ -450,6 +529,11 @@ func (v *view) composePush(job graph.Node, cmd registry.ComposeCommand, svc grap
 		e.SetAttr(graph.AttrReason, fmt.Sprintf("job %s may build %s with context %s for service %s of %s (%s), which Compose does only when it finds no image to use, and pushes the image with Docker Compose",
 			job.Label, kind, ctx, svc.Attr(graph.AttrComposeService), svc.Attr("path"), rt.ID))
 	}
+
+	if rt.Attr(attrComposeFilesUnknown) == "true" || cmd.FilesUnknown {
+		e.Confidence = graph.Possible
+		e.SetAttr(graph.AttrReason, e.Attr(graph.AttrReason)+"; possible: a variable that the input does not set names the Compose files, so the service may be another file's")
+	}
 	v.addEdge(e)
 }
 
@@ -478,7 +562,8 @@ func (v *view) composePublish(job graph.Node, cmd registry.ComposeCommand, svc g
 			continue
 		}
 		e := graph.Edge{From: p.ID, To: img, Kind: graph.EdgeCanPublish, Confidence: graph.Certain, Pos: pos}
-		if p.Possible {
+		if p.Possible || cmd.FilesUnknown {
+			// With FilesUnknown, the image may be another file's.
 			e.Confidence = graph.Possible
 		}
 		e.SetAttr(graph.AttrReason, fmt.Sprintf("%s; the push of service %s of %s pushes this image (job %s)",

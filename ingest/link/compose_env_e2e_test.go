@@ -273,3 +273,70 @@ func TestComposeOverrideProfilesAdd(t *testing.T) {
 		}
 	}
 }
+
+// composeCircleCIParam is the CircleCI configuration of a job whose
+// environment names its second Compose file by parameter env, which the
+// workflow's entry sets to value, or leaves to the pipeline parameter
+// stage, which has no default, when value is "".
+func composeCircleCIParam(value string) string {
+	arg := "<< pipeline.parameters.stage >>"
+	if value != "" {
+		arg = value
+	}
+	return `version: 2.1
+parameters:
+  stage:
+    type: string
+jobs:
+  image:
+    parameters:
+      env:
+        type: string
+    docker:
+      - image: cimg/base:stable
+    environment:
+      COMPOSE_FILE: compose.yaml:compose.<< parameters.env >>.yaml
+    steps:
+      - checkout
+      - run: docker compose build web && docker compose push web
+workflows:
+  main:
+    jobs:
+      - image:
+          env: ` + arg + `
+`
+}
+
+// A CircleCI parameter in COMPOSE_FILE takes the value the job runs
+// with: env ci names compose.ci.yaml, whose web names image shop-web-ci,
+// so the job pushes that image, built from the root's Dockerfile,
+// certain. A parameter whose value the file does not give may name any
+// compose.*.yaml of the folder: compose.ci.yaml is the only one, so the
+// build and push of its web are possible. shop-web of compose.yaml alone
+// stays possible either way.
+func TestComposeFileCircleCIParameter(t *testing.T) {
+	for value, want := range map[string][]string{
+		"ci": {
+			"pkg:docker/o/shop-web-ci?repository_url=ghcr.io (certain)",
+			"pkg:docker/o/shop-web?repository_url=ghcr.io (possible)",
+			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+		},
+		"": {
+			"pkg:docker/o/shop-web-ci?repository_url=ghcr.io (possible)",
+			"pkg:docker/o/shop-web?repository_url=ghcr.io (possible)",
+			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+		},
+	} {
+		files := composeShopFiles("")
+		delete(files, ".github/workflows/image.yml")
+		files["compose.ci.yaml"] = `services:
+  web:
+    image: ghcr.io/o/shop-web-ci:1
+`
+		files[".circleci/config.yml"] = composeCircleCIParam(value)
+		got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "pkg:docker/")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("env %q: reached (-want +got):\n%s", value, diff)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package registry
 import (
 	"encoding/json"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -29,6 +30,11 @@ type ComposeCommand struct {
 	// COMPOSE_FILE lists, relative to the repository's root, in order.
 	// Without any, Compose reads the default files of Dir.
 	Files []string `json:"files,omitempty"`
+	// FilesUnknown is set when a variable whose value the input does not
+	// show names part of a file's path. Files then hold that part as *,
+	// a path.Match pattern, and each file that matches may be the one
+	// Compose reads.
+	FilesUnknown bool `json:"files_unknown,omitempty"`
 	// ProjectDir is set when --project-directory gives Dir. The paths
 	// that the files write then start from Dir, and otherwise from the
 	// folder of the first file.
@@ -135,6 +141,10 @@ func composeArgs(words []string) ([]string, bool) {
 	return nil, false
 }
 
+// shellVariable matches a variable of a word: $NAME, ${...}, or a CI
+// expression ${{ ... }}.
+var shellVariable = regexp.MustCompile(`\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
+
 // ReadCompose reads one command, given as its words without the prefixes
 // that run it, that builds or pushes the images of Compose services. dir
 // is the folder the command runs in, relative to the repository's root,
@@ -143,7 +153,8 @@ func composeArgs(words []string) ([]string, bool) {
 // and for --dry-run, which builds and pushes nothing.
 //
 // Without -f, the files are those that COMPOSE_FILE of env lists,
-// separated by COMPOSE_PATH_SEPARATOR or else by a colon. The profiles
+// separated by COMPOSE_PATH_SEPARATOR or else by a colon. A variable in
+// a file's path becomes a * (FilesUnknown). The profiles
 // are those of --profile, else those that COMPOSE_PROFILES lists,
 // separated by commas.
 //
@@ -208,13 +219,20 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 			}
 			for _, f := range strings.Split(v, sep) {
 				if f = strings.TrimSpace(f); f != "" {
-					if strings.Contains(f, "$") {
-						return ComposeCommand{}, false
-					}
 					files = append(files, f)
 				}
 			}
 		}
+	}
+	for k, f := range files {
+		if !strings.Contains(f, "$") {
+			continue
+		}
+		f = shellVariable.ReplaceAllString(f, "*")
+		if strings.Contains(f, "$") {
+			return ComposeCommand{}, false
+		}
+		files[k], cmd.FilesUnknown = f, true
 	}
 	if len(profiles) == 0 {
 		for _, p := range strings.Split(env["COMPOSE_PROFILES"], ",") {

@@ -73,8 +73,16 @@ func TestScanComposeEnvironment(t *testing.T) {
 			{Line: 1, Dir: ".", Files: []string{"x.yml"}, Builds: true}}},
 		{"exported by the script", "export COMPOSE_FILE=deploy/compose.yaml\ndocker compose push", ".", nil, []ComposeCommand{
 			{Line: 2, Dir: ".", Files: []string{"deploy/compose.yaml"}, Pushes: true}}},
-		{"file from a variable", "docker compose build", ".", pkgcmd.Env{"COMPOSE_FILE": "${{ inputs.file }}"}, nil},
-		{"file from a shell variable", "export COMPOSE_FILE=$FILES\ndocker compose build", ".", nil, nil},
+		// A variable that the input does not set may name any file: its
+		// part of the path becomes a pattern.
+		{"file from a variable", "docker compose build", ".", pkgcmd.Env{"COMPOSE_FILE": "${{ inputs.file }}"}, []ComposeCommand{
+			{Line: 1, Dir: ".", Files: []string{"*"}, FilesUnknown: true, Builds: true}}},
+		{"file from a shell variable", "export COMPOSE_FILE=$FILES\ndocker compose build", ".", nil, []ComposeCommand{
+			{Line: 2, Dir: ".", Files: []string{"*"}, FilesUnknown: true, Builds: true}}},
+		{"part of a file from a variable", "docker compose build", "app", pkgcmd.Env{"COMPOSE_FILE": "compose.yaml:compose.${STAGE}.yaml"}, []ComposeCommand{
+			{Line: 1, Dir: "app", Files: []string{"app/compose.yaml", "app/compose.*.yaml"}, FilesUnknown: true, Builds: true}}},
+		{"-f from a variable", `docker compose -f compose.yaml -f "deploy/$ENV/compose.yaml" push`, ".", nil, []ComposeCommand{
+			{Line: 1, Dir: ".", Files: []string{"compose.yaml", "deploy/*/compose.yaml"}, FilesUnknown: true, Pushes: true}}},
 		{"profiles", "docker compose --profile ci --profile=e2e build", ".", pkgcmd.Env{"COMPOSE_PROFILES": "dev"}, []ComposeCommand{
 			{Line: 1, Dir: ".", Profiles: []string{"ci", "e2e"}, Builds: true}}},
 		{"COMPOSE_PROFILES", "docker compose build", ".", pkgcmd.Env{"COMPOSE_PROFILES": "ci, e2e"}, []ComposeCommand{
