@@ -134,3 +134,34 @@ workflows:
 		t.Errorf("CAN_PUBLISH (-want +got):\n%s", diff)
 	}
 }
+
+// docker compose push skips a service that has no build: Compose pushes
+// only the images of services with both build and image. So service
+// cache, which only names ghcr.io/o/shop-cache, gets no publisher even
+// when the command names it, while web, built and named, does.
+func TestComposePushSkipsImageOnly(t *testing.T) {
+	for _, script := range []string{"docker compose push", "docker compose push web cache"} {
+		files := composePublishFiles(".github/workflows/image.yml", `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    permissions:
+      packages: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          username: ${{ github.actor }}
+          password: ${{ secrets.GITHUB_TOKEN }}
+      - run: `+script+`
+`)
+		files["compose.yaml"] += "  cache:\n    image: ghcr.io/o/shop-cache:1\n"
+		s := ingestRepos(t, map[string]map[string]string{"shop": files}, nil)
+		job := graph.GHAJobID("o/shop", ".github/workflows/image.yml", "image")
+		want := []string{graph.GHATokenIdentityID(job) + " -> pkg:docker/o/shop-web?repository_url=ghcr.io (certain)"}
+		if diff := cmp.Diff(want, publishEdges(t, s)); diff != "" {
+			t.Errorf("%s: CAN_PUBLISH (-want +got):\n%s", script, diff)
+		}
+	}
+}
