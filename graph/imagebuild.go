@@ -81,6 +81,14 @@ const (
 	AttrDotenvComposeFile      = "dotenv_compose_file"
 	AttrDotenvComposeSeparator = "dotenv_compose_path_separator"
 	AttrDotenvComposeProfiles  = "dotenv_compose_profiles"
+	// AttrComposeImage, on the node of a Compose service whose image name
+	// reads variables, is the name as the file writes it, and
+	// AttrComposeImageDotenv lists NAME=VALUE for each of those variables
+	// whose kept value the project's .env gives. The linker expands the
+	// name again for a job whose environment sets one of them, since
+	// Compose takes the environment's value over the .env file's.
+	AttrComposeImage       = "compose_image"
+	AttrComposeImageDotenv = "compose_image_dotenv"
 )
 
 // AttrMayBuild is "true" on an image build that runs only when the

@@ -788,9 +788,9 @@ func (c *converter) stepEnvironment(j *jobState, n *yaml.Node, scope map[string]
 }
 
 // envParams returns an environment value with the parameters that subst
-// knows put in. Each other << >> expression becomes a shell variable
+// resolves put in. Each other << >> expression becomes a shell variable
 // named after it (${parameters_x}), so the readers of the value take it
-// as a value the input does not show rather than as text.
+// as unknown rather than as text.
 func (c *converter) envParams(v string, scope map[string]*yaml.Node) string {
 	v, all := c.subst(v, scope)
 	if all {

@@ -324,6 +324,16 @@ func readService(f *ingest.File, dir, include, name string, svc, secrets *yaml.N
 	}
 	imageName := ref.PURL(false)
 	svcAttrs["image"] = imageName
+	if names := registry.ComposeVariables(imageText); len(names) > 0 {
+		svcAttrs[graph.AttrComposeImage] = imageText
+		var dotenv []string
+		for _, n := range names {
+			if v, ok := vars[n]; ok && v != withheld && !strings.Contains(v, ",") {
+				dotenv = append(dotenv, n+"="+v)
+			}
+		}
+		svcAttrs[graph.AttrComposeImageDotenv] = graph.JoinList(dotenv)
+	}
 	res.AddNode(graph.Node{ID: imageName, Kind: graph.NodePackage, Label: ref.Name(), Pos: at(imageNode),
 		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: ref.Name()}})
 	reason := "service " + name + " of " + f.RelPath + " builds the image from " + filePath + " with context " + ctxPath
@@ -502,10 +512,6 @@ func imageRef(s string) (image.Ref, bool) {
 	return image.ParseComputedVersion(strings.ReplaceAll(s, "$$", "$"))
 }
 
-// variable matches a Compose variable: $NAME, ${NAME} or ${NAME<op>word}
-// with the operators :-, -, :?, ?, :+ and +.
-var variable = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
-
 // expand replaces each variable that has a default (:- and -) by the
 // default, and leaves every other variable as ${NAME}, because its value
 // comes from the environment Compose runs in.
@@ -514,36 +520,7 @@ func expand(s string) string { return expandWith(s, nil) }
 // expandWith replaces the variables of s as Compose does with the values
 // of vars, the .env file's, and those vars leaves out as expand does.
 func expandWith(s string, vars map[string]string) string {
-	return variable.ReplaceAllStringFunc(s, func(m string) string {
-		if m == "$$" {
-			return m
-		}
-		sub := variable.FindStringSubmatch(m)
-		name, op, word := sub[1]+sub[4], sub[2], sub[3]
-		if v, ok := vars[name]; ok {
-			if v == withheld {
-				return "${" + name + "}"
-			}
-			switch op {
-			case ":-":
-				if v == "" {
-					return word
-				}
-			case ":+":
-				if v == "" {
-					return ""
-				}
-				return word
-			case "+":
-				return word
-			}
-			return v
-		}
-		if op == ":-" || op == "-" {
-			return word
-		}
-		return "${" + name + "}"
-	})
+	return registry.ExpandCompose(s, vars)
 }
 
 // remote reports whether a build context is a URL or a Git address.

@@ -56,7 +56,7 @@ func newProject(f *ingest.File, root *yaml.Node) *project {
 // withheld is the value in dotenv's map of a variable that the .env file
 // sets to a value that is not kept: expandWith leaves the variable as it
 // is, rather than take its default.
-const withheld = "\x00"
+const withheld = registry.ComposeUnknown
 
 // dotenv reads the .env file of a folder of the repository, which
 // Compose reads from its project directory for the values of variables.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/blastradius-dev/blastradius/graph"
+	"github.com/blastradius-dev/blastradius/ingest/internal/image"
 	"github.com/blastradius-dev/blastradius/ingest/internal/registry"
 )
 
@@ -257,6 +258,7 @@ func (v *view) readComposeBuilds() {
 			cmd = dotenvSettings(cmd, repo, index)
 			for _, set := range composeFileSets(cmd, repo, index) {
 				for _, svc := range selectedServices(cmd, repo, set.prefixes, index) {
+					svc = v.envImage(svc, cmd)
 					key := svc.Attr(graph.AttrComposeService)
 					if set.matched != "" {
 						key += "@" + set.matched
@@ -285,6 +287,61 @@ func (v *view) readComposeBuilds() {
 		n := rt
 		v.nodes[rt.ID] = &n
 	}
+}
+
+// envImage returns a service whose image name reads a variable
+// (graph.AttrComposeImage) with the name that Compose gives it for a
+// command: the command's environment (registry.ComposeCommand.Env)
+// comes before the project's .env (graph.AttrComposeImageDotenv), which
+// counts only when the command reads it. The service keeps its node's
+// name when neither changes a variable of the name. A name that then
+// has no registry host or owner, or whose registry or path a variable
+// of unknown value gives, leaves the service without an image to push.
+func (v *view) envImage(svc graph.Node, cmd registry.ComposeCommand) graph.Node {
+	raw := svc.Attr(graph.AttrComposeImage)
+	if raw == "" {
+		return svc
+	}
+	dotenv := graph.SplitList(svc.Attr(graph.AttrComposeImageDotenv))
+	changed := cmd.NoDotenv && len(dotenv) > 0
+	names := registry.ComposeVariables(raw)
+	for _, n := range names {
+		if _, ok := cmd.Env[n]; ok {
+			changed = true
+		}
+	}
+	if !changed {
+		return svc
+	}
+
+	vars := map[string]string{}
+	if !cmd.NoDotenv {
+		for _, kv := range dotenv {
+			if k, val, ok := strings.Cut(kv, "="); ok {
+				vars[k] = val
+			}
+		}
+	}
+	for _, n := range names {
+		if val, ok := cmd.Env[n]; ok {
+			vars[n] = val
+		}
+	}
+	attrs := maps.Clone(svc.Attrs)
+	delete(attrs, "image")
+	svc.Attrs = attrs
+	expanded := registry.ExpandCompose(raw, vars)
+	ref, ok := image.Parse(expanded)
+	if strings.Contains(expanded, "$") {
+		ref, ok = image.ParseComputedVersion(strings.ReplaceAll(expanded, "$$", "$"))
+	}
+	if !ok || ref.Registry == "" && !strings.Contains(ref.Path, "/") {
+		return svc
+	}
+	attrs["image"] = ref.PURL(false)
+	v.addNode(graph.Node{ID: attrs["image"], Kind: graph.NodePackage, Label: ref.Name(), Pos: svc.Pos,
+		Attrs: map[string]string{"ecosystem": "docker", graph.AttrName: ref.Name()}})
+	return svc
 }
 
 // withDependencies returns the services named and those they depend on
@@ -542,7 +599,7 @@ func (v *view) composePush(job graph.Node, cmd registry.ComposeCommand, svc grap
 // image's registry act as.
 func (v *view) composePublish(job graph.Node, cmd registry.ComposeCommand, svc graph.Node) {
 	img := svc.Attr("image")
-	if _, ok := v.node(img); !ok {
+	if _, ok := v.node(img); !ok && !v.seenNodes[img] {
 		return
 	}
 	host := registry.DockerHub

@@ -340,3 +340,50 @@ func TestComposeFileCircleCIParameter(t *testing.T) {
 		}
 	}
 }
+
+// Compose takes a variable of its environment over the .env file's. Web's
+// image is ghcr.io/${OWNER:-o-qa}/shop-web and the project's .env sets
+// OWNER to o-dev, but the step's env sets it to o. So the job builds and
+// pushes ghcr.io/o/shop-web, from the root's Dockerfile, certain.
+// ghcr.io/o-dev/shop-web, which the files alone name, is not pushed and
+// stays possible. Without the step's OWNER the job pushes the .env's
+// name. With --env-file Compose does not read .env (ci.env is not in the
+// input), so the name takes the default, o-qa.
+func TestComposeEnvOverDotenv(t *testing.T) {
+	for _, c := range []struct {
+		name, env, script string
+		want              []string
+	}{
+		{"step env", "          OWNER: o\n", "docker compose build web && docker compose push web", []string{
+			"pkg:docker/o-dev/shop-web?repository_url=ghcr.io (possible)",
+			"pkg:docker/o/shop-web?repository_url=ghcr.io (certain)",
+			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+		}},
+		{"no env", "", "docker compose build web && docker compose push web", []string{
+			"pkg:docker/o-dev/shop-web?repository_url=ghcr.io (certain)",
+			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+		}},
+		{"env file", "", "docker compose --env-file ci.env build web && docker compose --env-file ci.env push web", []string{
+			"pkg:docker/o-dev/shop-web?repository_url=ghcr.io (possible)",
+			"pkg:docker/o-qa/shop-web?repository_url=ghcr.io (certain)",
+			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+		}},
+	} {
+		files := composeShopFiles(`on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: ` + c.script + `
+        env:
+          NODE_AUTH: ${{ secrets.NPM_TOKEN }}
+` + c.env)
+		files["compose.yaml"] = strings.Replace(files["compose.yaml"], "ghcr.io/o/shop-web:1", "ghcr.io/${OWNER:-o-qa}/shop-web:1", 1)
+		files[".env"] = "OWNER=o-dev\n"
+		got := reachedIn(t, map[string]map[string]string{"shop": files}, "pkg:npm/esbuild@0.21.5", "pkg:docker/")
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("%s: reached (-want +got):\n%s", c.name, diff)
+		}
+	}
+}

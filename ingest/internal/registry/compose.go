@@ -69,6 +69,12 @@ type ComposeCommand struct {
 	// build a service's image only when the runner does not have it
 	// (pull_policy missing, the default), which a fresh runner does not.
 	MayBuild bool `json:"may_build,omitempty"`
+	// Env holds the variables of the command's environment, other than
+	// the COMPOSE_ settings, with the value of each that
+	// PlainArgValue lets be kept, and ComposeUnknown for the others.
+	// Compose takes them over the .env file's when it interpolates the
+	// Compose files.
+	Env map[string]string `json:"env,omitempty"`
 	// Vars maps a variable of the command's environment to the names of
 	// the job's secrets that give its value, when they differ from the
 	// variable's name (a GitHub Actions step's env: from secrets).
@@ -252,6 +258,8 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 		cmd.Profiles = nil
 	}
 
+	cmd.Env = composeEnvValues(env)
+
 	sub, rest := args[i], args[i+1:]
 	var services []string
 	var buildArgs []BuildArg
@@ -318,6 +326,27 @@ func readComposeArgs(args []string, dir string, env pkgcmd.Env) (ComposeCommand,
 	cmd.Inputs = Build{Args: buildArgs}.VariableInputs()
 	return cmd.place(dir, projectDir, files)
 }
+
+// composeEnvValues returns the ComposeCommand.Env of an environment.
+func composeEnvValues(env pkgcmd.Env) map[string]string {
+	var out map[string]string
+	for k, v := range env {
+		if strings.HasPrefix(k, "COMPOSE_") || !composeName.MatchString(k) {
+			continue
+		}
+		if strings.Contains(v, "$") || !PlainArgValue(k, v) {
+			v = ComposeUnknown
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// composeName matches the name of a variable that a Compose file can read.
+var composeName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // place sets the command's folder and files, made relative to the
 // repository's root.

@@ -167,3 +167,36 @@ func TestComposeRoundTrip(t *testing.T) {
 		t.Error("no commands should encode to \"\", and a bad value decode to none")
 	}
 }
+
+// A Compose command keeps the plain values of its environment, which
+// Compose reads over the .env file's, and only the names of the others:
+// a token and a value that reads a variable are unknown.
+func TestReadComposeEnv(t *testing.T) {
+	env := pkgcmd.Env{"OWNER": "example-org", "NPM_TOKEN": "canary-npm-token-X9x9", "TAG": "$CI_COMMIT_TAG", "COMPOSE_FILE": "compose.yaml"}
+	cmd, ok := ReadCompose(strings.Fields("docker compose build"), ".", env)
+	if !ok {
+		t.Fatal("ReadCompose rejected docker compose build")
+	}
+	want := map[string]string{"OWNER": "example-org", "NPM_TOKEN": ComposeUnknown, "TAG": ComposeUnknown}
+	if diff := cmp.Diff(want, cmd.Env); diff != "" {
+		t.Errorf("Env (-want +got):\n%s", diff)
+	}
+}
+
+// ExpandCompose takes a variable's value, or its default when vars do
+// not set it, and leaves one of unknown value as it is.
+func TestExpandCompose(t *testing.T) {
+	vars := map[string]string{"OWNER": "o", "EMPTY": "", "SECRET": ComposeUnknown}
+	for in, want := range map[string]string{
+		"ghcr.io/${OWNER:-x}/web":  "ghcr.io/o/web",
+		"ghcr.io/$OWNER/web":       "ghcr.io/o/web",
+		"${EMPTY:-d}/${EMPTY-e}":   "d/",
+		"${MISSING:-d}/${MISSING}": "d/${MISSING}",
+		"${SECRET:-d}":             "${SECRET}",
+		"$$OWNER":                  "$$OWNER",
+	} {
+		if got := ExpandCompose(in, vars); got != want {
+			t.Errorf("ExpandCompose(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
