@@ -432,3 +432,28 @@ func TestCIReusableInheritsOrgSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestCIReusableCallersApart: job mapped of app passes its APP_KEY as
+// the called workflow's token, and job inherited of web passes every
+// secret of web, so the called job reads web's secret TOKEN under that
+// name. It reads no secret APP_KEY of web: that name is app's, passed
+// under another name.
+func TestCIReusableCallersApart(t *testing.T) {
+	s := ciStore(t, "reusable-org")
+	callee := graph.GHAJobID("example-org/shared", ".github/workflows/notify.yml", "notify")
+	es, err := s.Expand(context.Background(), []string{callee}, graph.Out, graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if strings.HasPrefix(e.To, "secret:gha:example-org/app/") || strings.HasPrefix(e.To, "secret:gha:example-org/web/") {
+			got = append(got, e.To)
+		}
+	}
+	sort.Strings(got)
+	want := []string{graph.GHASecretID("example-org/app", "APP_KEY"), graph.GHASecretID("example-org/web", "TOKEN")}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("the called job reads (-got +want):\n%s", diff)
+	}
+}

@@ -27,6 +27,10 @@ func (v *view) linkReusableCalls() {
 		callees[key] = append(callees[key], rt)
 	}
 	called := map[string]bool{}
+	// The callees' edges to their callers' secrets join the view only
+	// after every call is read: a callee's edges to one caller's secrets
+	// are no names that it reads from another caller.
+	var passed []graph.Edge
 	for _, caller := range v.byKind[graph.NodeRuntime] {
 		for _, call := range v.edgesFrom(graph.EdgeExecutes, caller.ID) {
 			if call.Attr("reusable") != "true" {
@@ -40,9 +44,12 @@ func (v *view) linkReusableCalls() {
 			repo = graph.GHARepo(caller.Attr(graph.AttrRepositoryHost), repo)
 			for _, callee := range callees[repo+"#"+path] {
 				called[callee.ID] = true
-				v.passToCallee(caller, callee, call)
+				passed = v.passToCallee(caller, callee, call, passed)
 			}
 		}
+	}
+	for _, e := range passed {
+		v.inject(e)
 	}
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		if rt.Attr("call_secret_refs") != "" && !called[rt.ID] {
@@ -68,7 +75,10 @@ func reusableTarget(id string) (repo, path string, ok bool) {
 	return strings.ToLower(rest), path, true
 }
 
-func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
+// passToCallee links a called job to what its caller passes, and returns
+// passed with the edges to the caller's secrets, which the caller adds
+// to the view.
+func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge, passed []graph.Edge) []graph.Edge {
 	callerRepo := graph.GHARepoOf(caller)
 	mapping := map[string]string{} // parameter (upper case) -> caller secret
 	inherit := call.Attr("secrets") == "inherit"
@@ -114,7 +124,7 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 		ne.SetAttr(graph.AttrName, secret)
 		ne.SetAttr("as", strings.ToUpper(name))
 		ne.SetAttr(graph.AttrReason, fmt.Sprintf("%s calls this workflow and passes its secret %s as %s", caller.Label, secret, name))
-		v.inject(ne)
+		passed = append(passed, ne)
 		if inherit {
 			// The caller's own edge to every secret resolves to the
 			// ones its callee is now known to read.
@@ -146,7 +156,7 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 		// The callee reads the whole secrets context: every secret the
 		// call passes.
 		if inherit {
-			v.inject(allSecretsEdge(callee.ID, graph.GHAAllSecretsID(callerRepo), call))
+			passed = append(passed, allSecretsEdge(callee.ID, graph.GHAAllSecretsID(callerRepo), call))
 			for _, s := range v.repoSecrets(callerRepo) {
 				v.addEdge(allSecretsEdge(callee.ID, s, call))
 			}
@@ -172,6 +182,7 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge) {
 		v.addEdge(oe)
 	}
 	v.calledGPRRelease(caller, callee, call)
+	return passed
 }
 
 // calledGPRRelease gives the GITHUB_TOKEN of a caller the GitHub Packages
