@@ -83,6 +83,11 @@ type Reached struct {
 	// Evidence, in the order met. They need not be on Path: another
 	// identity of the blast radius may have made the calls.
 	UsedBy []string `json:"usedBy,omitempty"`
+	// Sessions tells, for a role whose calls the logs show, whose
+	// sessions Evidence holds: those that the walk's identities obtained,
+	// when the log ties session keys to their callers, with the role's
+	// other use apart.
+	Sessions *Sessions `json:"sessions,omitempty"`
 	// UsedAfter is true when the evidence shows use after Options.Since.
 	UsedAfter bool `json:"usedAfter,omitempty"`
 	// NewSources lists addresses and agents first seen after Since.
@@ -99,7 +104,11 @@ type Reached struct {
 }
 
 // Live reports whether the node is declared or seen in logs.
-func (r *Reached) Live() bool { return r.Declared || r.Evidence != nil }
+// A node that only the sessions of a role outside the walk used is live
+// too: Sessions.RoleUse shows that use.
+func (r *Reached) Live() bool {
+	return r.Declared || r.Evidence != nil || r.Sessions != nil && r.Sessions.RoleUse != nil
+}
 
 // Result is a blast radius.
 type Result struct {
@@ -816,6 +825,20 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	if err != nil {
 		return err
 	}
+	sessions, err := sessionsOf(ctx, r, res, obs)
+	if err != nil {
+		return err
+	}
+	targets := targetSessions{}
+	for _, e := range obs {
+		// A node that a role acted on is told apart when every role in
+		// the walk that acted on it is.
+		if rs := sessions[e.From]; rs != nil && e.From != e.To && sessions[e.To] == nil && res.index[e.To] != nil &&
+			e.Evidence != nil && e.Evidence.Count > 0 {
+			info := targets.of(e.To, res.index[e.To], rs)
+			info.ToldApart = info.ToldApart && rs.info.ToldApart
+		}
+	}
 	used := false // whether any reached node has evidence
 	for _, e := range obs {
 		if e.Evidence == nil || e.Evidence.Count == 0 {
@@ -826,15 +849,41 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 			if x == nil {
 				continue
 			}
+			ev := e.Evidence
+			if rs := sessions[e.From]; rs != nil && (id == e.From || targets[id] != nil) {
+				// A role acting, and what it acted on: the role's whole
+				// use is kept apart, and the evidence holds the calls of
+				// the walk's sessions when the log tells them apart. A
+				// role acted on keeps the calls on it whole.
+				info := rs.info
+				if id != e.From {
+					info = targets[id].info
+				}
+				if info.RoleUse == nil {
+					info.RoleUse = &graph.Evidence{}
+				}
+				info.RoleUse.Merge(ev)
+				if info.ToldApart {
+					if ev = rs.split(ev, info); ev == nil {
+						continue
+					}
+				}
+			}
 			if x.Evidence == nil {
 				x.Evidence = &graph.Evidence{}
 			}
-			x.Evidence.Merge(e.Evidence)
+			x.Evidence.Merge(ev)
 			if id == e.To && e.From != e.To && !containsString(x.UsedBy, e.From) {
 				x.UsedBy = append(x.UsedBy, e.From)
 			}
 			used = true
 		}
+	}
+	for _, rs := range sessions {
+		rs.settle()
+	}
+	for _, t := range targets {
+		t.settle()
 	}
 	if !used {
 		return nil

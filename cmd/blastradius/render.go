@@ -56,6 +56,9 @@ type reachedView struct {
 	UsedAfter  bool             `json:"usedAfterCompromise,omitempty"`
 	NewSources []string         `json:"newSources,omitempty"`
 	Evidence   *graph.Evidence  `json:"evidence,omitempty"`
+	// Sessions tells, for a role, whose sessions evidence holds and what
+	// the role's other sessions did.
+	Sessions *query.Sessions `json:"sessions,omitempty"`
 	// DeadEnd marks a credential whose identity no input shows.
 	DeadEnd bool `json:"deadEnd,omitempty"`
 	// TakenOver marks a runtime reached only by changing it, invoking it
@@ -83,7 +86,7 @@ func viewResult(res *query.Result) resultView {
 	for _, r := range res.Reached {
 		rv := reachedView{Node: viewNode(r.Node), Depth: r.Depth, Confidence: r.Confidence, Live: r.Live(),
 			Declared: r.Declared, Inspected: r.Inspected, UsedAfter: r.UsedAfter, NewSources: r.NewSources, Evidence: r.Evidence,
-			DeadEnd: r.DeadEnd, TakenOver: r.TakenOver, Path: []hopView{}}
+			Sessions: r.Sessions, DeadEnd: r.DeadEnd, TakenOver: r.TakenOver, Path: []hopView{}}
 		for _, h := range r.Path {
 			hv := hopView{From: h.From, Kind: h.Kind, To: h.To, Reversed: h.Reversed, Confidence: h.Confidence, Reason: h.Reason, Level: h.Level, Actions: h.Actions}
 			if h.Pos.File != "" && h.Pos.File != graph.DerivedSource {
@@ -290,6 +293,9 @@ func renderReached(w io.Writer, md bool, res *query.Result, r *query.Reached) {
 		indent = "  - "
 	} else {
 		fmt.Fprintf(w, "  %s\n      [%s]\n", name, strings.Join(tags, "; "))
+	}
+	if r.Sessions != nil {
+		fmt.Fprintf(w, "%ssessions: %s\n", indent, sessionsLine(res, r.Sessions, r.Evidence != nil))
 	}
 	if at := r.Node.Attr(graph.AttrDefinedAt); at != "" {
 		fmt.Fprintf(w, "%sdefined at: %s, read through the module call at %s\n", indent, at, r.Node.Pos)
@@ -640,4 +646,56 @@ func keysSuffix(keys []string) string {
 		return " with keys " + strings.Join(keys, ", ")
 	}
 	return fmt.Sprintf(" with keys %s and %d more", strings.Join(keys[:3], ", "), len(keys)-3)
+}
+
+// sessionsLine says whose sessions of a role the use shown (if used) holds: those
+// the walk's identities obtained, named with the refs of their tokens,
+// and how much the role's other sessions did; or that the log does not
+// tell the sessions apart.
+func sessionsLine(res *query.Result, s *query.Sessions, used bool) string {
+	var callers []string
+	for _, c := range s.Callers {
+		name := c.ID
+		if x := res.Get(c.ID); x != nil && x.Node.Label != "" {
+			name = x.Node.Label
+		} else {
+			for _, st := range res.Starts {
+				if st.ID == c.ID && st.Label != "" {
+					name = st.Label
+				}
+			}
+		}
+		if len(c.Refs) == 1 {
+			name += " (ref " + c.Refs[0] + ")"
+		} else if len(c.Refs) > 1 {
+			name += " (refs " + strings.Join(c.Refs, ", ") + ")"
+		}
+		callers = append(callers, name+keysSuffix(c.Keys))
+	}
+	if !s.ToldApart {
+		line := "not told apart: the log ties none of the role's session keys to an identity of the blast radius, so the use shown is every session's"
+		if len(callers) > 0 {
+			line += "; obtained by " + strings.Join(callers, ", ")
+		}
+		return line
+	}
+	line := "the use shown is that of the sessions obtained by " + strings.Join(callers, ", ")
+	if !used {
+		line = "no calls by the sessions obtained by " + strings.Join(callers, ", ")
+	}
+	if len(s.Pooled) > 0 {
+		line += " (its " + strings.Join(s.Pooled, ", ") + " are pooled with the other sessions')"
+	}
+	other := s.OtherCalls + s.OtherDenied
+	if other == 0 {
+		return line + "; the role's other sessions: no calls"
+	}
+	line += fmt.Sprintf("; the role's other sessions: %s from %s", plural(other, "call"), plural(int64(len(s.OtherCallers)), "caller"))
+	if s.OtherDenied > 0 {
+		line += fmt.Sprintf(" (%d denied)", s.OtherDenied)
+	}
+	if s.OtherUntied > 0 {
+		line += fmt.Sprintf(", %d of them with keys the log ties to no caller", s.OtherUntied)
+	}
+	return line
 }
