@@ -1,0 +1,218 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The trail in testdata/sessions/logs, at 2026-11-03, for role deploy of
+// account 111122223333:
+//
+//	1 10:00 subject ...:ref:refs/heads/main assumes it, key ASIAEXAMPLEMAIN00001, from 192.0.2.10
+//	2 10:30 subject ...:ref:refs/heads/feature-x assumes it, key ASIAEXAMPLEFEAT00001
+//	3 10:05 MAIN key: s3:GetObject on example-org-artifacts, from 192.0.2.10
+//	4 10:35 FEAT key: s3:PutObject on example-org-artifacts, from 198.51.100.20
+//	5 10:36 FEAT key: secretsmanager:GetSecretValue on prod/deploy-key
+//	6 12:00 user alice assumes it, key ASIAEXAMPLEALICE0001
+//	7 12:10 ALICE key: s3:GetObject on example-org-artifacts
+//	8 13:00 key ASIAEXAMPLEUNTIED001, which no record issues: s3:GetObject on example-org-artifacts
+//
+// testdata/sessions/untied holds the same records, except that record 1
+// returns no key id, so nothing ties the main branch's session to it.
+const (
+	sessRole    = "arn:aws:iam::111122223333:role/deploy"
+	sessBucket  = "arn:aws:s3:::example-org-artifacts"
+	sessSecret  = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/deploy-key"
+	sessMain    = "oidc:sub:token.actions.githubusercontent.com:repo:example-org/app:ref:refs/heads/main"
+	sessFeature = "oidc:sub:token.actions.githubusercontent.com:repo:example-org/app:ref:refs/heads/feature-x"
+	sessAlice   = "arn:aws:iam::111122223333:user/alice"
+	sessJob     = "runtime:gha:example-org/app/.github/workflows/deploy.yml#deploy"
+	sessJobSub  = "oidc:gha:example-org/app/.github/workflows/deploy.yml#deploy"
+	sessSince   = "2026-11-03T10:20:00Z"
+)
+
+type sessionsJSON struct {
+	ToldApart bool `json:"toldApart"`
+	Callers   []struct {
+		ID   string   `json:"id"`
+		Keys []string `json:"keys"`
+		Refs []string `json:"refs"`
+	} `json:"callers"`
+	Pooled       []string `json:"pooled"`
+	OtherCalls   int64    `json:"otherCalls"`
+	OtherDenied  int64    `json:"otherDenied"`
+	OtherCallers []string `json:"otherCallers"`
+	OtherUntied  int64    `json:"otherUntied"`
+	RoleUse      *struct {
+		Count int64  `json:"count"`
+		First string `json:"first"`
+		Last  string `json:"last"`
+	} `json:"roleUse"`
+}
+
+type sessionsReached struct {
+	Node struct {
+		ID string `json:"id"`
+	} `json:"node"`
+	Live      bool `json:"live"`
+	UsedAfter bool `json:"usedAfterCompromise"`
+	Evidence  *struct {
+		Count   int64    `json:"count"`
+		First   string   `json:"first"`
+		Last    string   `json:"last"`
+		Actions []string `json:"actions"`
+		Keys    []string `json:"keys"`
+		Addrs   []struct {
+			Value string `json:"value"`
+			Count int64  `json:"count"`
+		} `json:"addrs"`
+	} `json:"evidence"`
+	NewSources []string      `json:"newSources"`
+	Sessions   *sessionsJSON `json:"sessions"`
+}
+
+func sessionsQuery(t *testing.T, db string, args ...string) map[string]sessionsReached {
+	t.Helper()
+	out, errs, code := runCLI(t, append([]string{"--db", db, "query", "--since", sessSince, "--format", "json"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("query exit %d\n%s\n%s", code, out, errs)
+	}
+	var res struct {
+		Reached []sessionsReached `json:"reached"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]sessionsReached{}
+	for _, r := range res.Reached {
+		byID[r.Node.ID] = r
+	}
+	for _, id := range []string{sessRole, sessBucket, sessSecret} {
+		if _, ok := byID[id]; !ok {
+			t.Fatalf("%s not reached:\n%s", id, out)
+		}
+	}
+	return byID
+}
+
+func sessionsDB(t *testing.T, inputs ...string) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "graph.db")
+	args := []string{"--db", db, "--log-level", "error", "ingest", "--org", "example-org"}
+	for _, in := range inputs {
+		args = append(args, filepath.Join("testdata", "sessions", in))
+	}
+	if out, errs, code := runCLI(t, args...); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	return db
+}
+
+// From the main branch's subject, the role shows records 1 and 3 alone:
+// the subject's AssumeRoleWithWebIdentity call and its session's call.
+// Records 4, 5, 7 and 8 are the role's other sessions: 4 calls, from
+// the feature-x subject and alice, and record 8's key is tied to no one.
+func TestQueryRoleShowsTheWalkSessions(t *testing.T) {
+	for _, start := range []struct {
+		name, flag, id, caller string
+		inputs                 []string
+	}{
+		{"subject", "--node", sessMain, sessMain, []string{"logs"}},
+		// The linker gives the job's subject the logged subject's edge.
+		{"job", "--runtime", sessJob, sessJobSub, []string{"logs", "repos"}},
+	} {
+		t.Run(start.name, func(t *testing.T) {
+			db := sessionsDB(t, start.inputs...)
+			got := sessionsQuery(t, db, start.flag, start.id)
+
+			role := got[sessRole]
+			ev := role.Evidence
+			if ev == nil || ev.Count != 2 || ev.First != "2026-11-03T10:00:00Z" || ev.Last != "2026-11-03T10:05:00Z" ||
+				!slices.Equal(ev.Keys, []string{"ASIAEXAMPLEMAIN00001"}) ||
+				!slices.Equal(ev.Actions, []string{"s3:GetObject", "sts:AssumeRoleWithWebIdentity"}) ||
+				len(ev.Addrs) != 1 || ev.Addrs[0].Value != "192.0.2.10" || ev.Addrs[0].Count != 2 {
+				t.Errorf("role evidence = %+v, want records 1 and 3: 2 calls 10:00..10:05 with key ASIAEXAMPLEMAIN00001 from 192.0.2.10", ev)
+			}
+			// The main branch's session made no call after 10:20; the
+			// other sessions did.
+			if role.UsedAfter || len(role.NewSources) != 0 {
+				t.Errorf("role used after compromise %v, new sources %v; want neither", role.UsedAfter, role.NewSources)
+			}
+			s := role.Sessions
+			if s == nil || !s.ToldApart || len(s.Callers) != 1 || s.Callers[0].ID != start.caller ||
+				!slices.Equal(s.Callers[0].Keys, []string{"ASIAEXAMPLEMAIN00001"}) || !slices.Equal(s.Callers[0].Refs, []string{"refs/heads/main"}) {
+				t.Fatalf("role sessions = %+v, want told apart, obtained by %s (ref refs/heads/main, key ASIAEXAMPLEMAIN00001)", s, start.caller)
+			}
+			if s.OtherCalls != 4 || s.OtherDenied != 0 || s.OtherUntied != 1 || !slices.Equal(s.OtherCallers, []string{sessAlice, sessFeature}) {
+				t.Errorf("role's other sessions = %d calls, %d denied, %d untied, callers %v; want 4, 0, 1, [alice feature-x]",
+					s.OtherCalls, s.OtherDenied, s.OtherUntied, s.OtherCallers)
+			}
+			if u := s.RoleUse; u == nil || u.Count != 5 || u.First != "2026-11-03T10:05:00Z" || u.Last != "2026-11-03T13:00:00Z" {
+				t.Errorf("role use = %+v, want records 3, 4, 5, 7, 8: 5 calls 10:05..13:00", u)
+			}
+
+			bucket := got[sessBucket]
+			if ev := bucket.Evidence; ev == nil || ev.Count != 1 || ev.First != "2026-11-03T10:05:00Z" || !slices.Equal(ev.Keys, []string{"ASIAEXAMPLEMAIN00001"}) {
+				t.Errorf("bucket evidence = %+v, want record 3 alone", ev)
+			}
+			if s := bucket.Sessions; s == nil || s.OtherCalls != 3 || s.OtherUntied != 1 || !slices.Equal(s.OtherCallers, []string{sessAlice, sessFeature}) {
+				t.Errorf("bucket sessions = %+v, want records 4, 7, 8 as other sessions", s)
+			}
+			secret := got[sessSecret]
+			if secret.Evidence != nil || !secret.Live || secret.UsedAfter {
+				t.Errorf("secret evidence %+v, live %v, used after %v; want no evidence of the walk, live from record 5", secret.Evidence, secret.Live, secret.UsedAfter)
+			}
+			if s := secret.Sessions; s == nil || s.OtherCalls != 1 || s.OtherUntied != 0 || !slices.Equal(s.OtherCallers, []string{sessFeature}) {
+				t.Errorf("secret sessions = %+v, want record 5, by feature-x", s)
+			}
+
+			out, errs, code := runCLI(t, "--db", db, "query", "--since", sessSince, start.flag, start.id)
+			if code != exitOK {
+				t.Fatalf("query exit %d\n%s", code, errs)
+			}
+			name := "repo:example-org/app:ref:refs/heads/main"
+			if start.name == "job" {
+				name = "OIDC subject of deploy"
+			}
+			want := "sessions: the use shown is that of the sessions obtained by " + name +
+				" (ref refs/heads/main) with key ASIAEXAMPLEMAIN00001; the role's other sessions: 4 calls from 2 callers, 1 of them with keys the log ties to no caller"
+			if !strings.Contains(out, want) {
+				t.Errorf("table lacks %q:\n%s", want, out)
+			}
+		})
+	}
+}
+
+// Without record 1's key the log ties no session to the main branch's
+// subject: the role keeps every session's calls (records 1, 3, 4, 5, 7
+// and 8) and says that they are not told apart, naming the subject's ref.
+func TestQueryRoleSessionsNotToldApart(t *testing.T) {
+	db := sessionsDB(t, "untied")
+	got := sessionsQuery(t, db, "--node", sessMain)
+	role := got[sessRole]
+	if ev := role.Evidence; ev == nil || ev.Count != 6 || ev.First != "2026-11-03T10:00:00Z" || ev.Last != "2026-11-03T13:00:00Z" {
+		t.Errorf("role evidence = %+v, want every session's 6 calls 10:00..13:00", ev)
+	}
+	if !role.UsedAfter {
+		t.Error("role not used after compromise; the pooled calls at 10:35..13:00 are after it")
+	}
+	s := role.Sessions
+	if s == nil || s.ToldApart || len(s.Callers) != 1 || s.Callers[0].ID != sessMain || len(s.Callers[0].Keys) != 0 ||
+		!slices.Equal(s.Callers[0].Refs, []string{"refs/heads/main"}) || s.RoleUse != nil || s.OtherCalls != 0 {
+		t.Fatalf("role sessions = %+v, want not told apart, the main subject named with its ref and no key", s)
+	}
+	if bs := got[sessBucket].Sessions; bs == nil || bs.ToldApart {
+		t.Errorf("bucket sessions = %+v, want not told apart", bs)
+	}
+	if ev := got[sessBucket].Evidence; ev == nil || ev.Count != 4 {
+		t.Errorf("bucket evidence = %+v, want records 3, 4, 7, 8", ev)
+	}
+	out, _, _ := runCLI(t, "--db", db, "query", "--node", sessMain)
+	want := "sessions: not told apart: the log ties none of the role's session keys to an identity of the blast radius, so the use shown is every session's; obtained by repo:example-org/app:ref:refs/heads/main (ref refs/heads/main)"
+	if !strings.Contains(out, want) {
+		t.Errorf("table lacks %q:\n%s", want, out)
+	}
+}
