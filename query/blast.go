@@ -83,10 +83,9 @@ type Reached struct {
 	// Evidence, in the order met. They need not be on Path: another
 	// identity of the blast radius may have made the calls.
 	UsedBy []string `json:"usedBy,omitempty"`
-	// Sessions tells, for a role whose calls the logs show, whose
-	// sessions Evidence holds: those that the walk's identities obtained,
-	// when the log ties session keys to their callers, with the role's
-	// other use apart.
+	// Sessions is, for a role with logged calls and the nodes it acted
+	// on, the split of those calls between the walk's sessions (Evidence)
+	// and the role's other sessions.
 	Sessions *Sessions `json:"sessions,omitempty"`
 	// UsedAfter is true when the evidence shows use after Options.Since.
 	UsedAfter bool `json:"usedAfter,omitempty"`
@@ -104,8 +103,8 @@ type Reached struct {
 }
 
 // Live reports whether the node is declared or seen in logs.
-// A node that only the sessions of a role outside the walk used is live
-// too: Sessions.RoleUse shows that use.
+// A node used only by the other sessions of a role in the walk is live
+// too, and Sessions.RoleUse contains that use.
 func (r *Reached) Live() bool {
 	return r.Declared || r.Evidence != nil || r.Sessions != nil && r.Sessions.RoleUse != nil
 }
@@ -831,12 +830,12 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 	}
 	targets := targetSessions{}
 	for _, e := range obs {
-		// A node that a role acted on is told apart when every role in
-		// the walk that acted on it is.
+		// A node that roles acted on is narrowed only when the evidence
+		// of every such role is.
 		if rs := sessions[e.From]; rs != nil && e.From != e.To && sessions[e.To] == nil && res.index[e.To] != nil &&
 			e.Evidence != nil && e.Evidence.Count > 0 {
 			info := targets.of(e.To, res.index[e.To], rs)
-			info.ToldApart = info.ToldApart && rs.info.ToldApart
+			info.Narrowed = info.Narrowed && rs.info.Narrowed
 		}
 	}
 	used := false // whether any reached node has evidence
@@ -851,10 +850,9 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 			}
 			ev := e.Evidence
 			if rs := sessions[e.From]; rs != nil && (id == e.From || targets[id] != nil) {
-				// A role acting, and what it acted on: the role's whole
-				// use is kept apart, and the evidence holds the calls of
-				// the walk's sessions when the log tells them apart. A
-				// role acted on keeps the calls on it whole.
+				// The role and what it acted on keep the walk's sessions'
+				// calls, and RoleUse keeps the whole. A role acted on keeps
+				// the calls on it whole.
 				info := rs.info
 				if id != e.From {
 					info = targets[id].info
@@ -863,7 +861,7 @@ func attachEvidence(ctx context.Context, r graph.Reader, res *Result, since time
 					info.RoleUse = &graph.Evidence{}
 				}
 				info.RoleUse.Merge(ev)
-				if info.ToldApart {
+				if info.Narrowed {
 					if ev = rs.split(ev, info); ev == nil {
 						continue
 					}

@@ -9,38 +9,36 @@ import (
 	"github.com/blastradius-dev/blastradius/graph"
 )
 
-// Sessions tells whose sessions a reached role's Evidence holds. A role's
-// calls are made with the session keys that its AssumeRole calls
-// returned, and an access log ties each key to the caller that obtained
-// it (the session_keys of the caller's OBSERVED edge to the role).
+// Sessions is the split of a reached role's logged calls by session. A
+// role's calls are signed with the session keys that its AssumeRole calls
+// returned, and the session_keys of a caller's OBSERVED edge to the role
+// tie each key to the caller that obtained it.
 type Sessions struct {
-	// ToldApart is true when Evidence holds only the calls of the sessions
-	// that identities of the walk obtained, picked out by their keys. When
-	// false, the log does not tie those sessions' keys to the walk's
-	// identities, and Evidence holds the calls of every session of the
-	// role, as the log pools them.
-	ToldApart bool `json:"toldApart"`
+	// Narrowed is true when Evidence contains only the calls of the
+	// sessions that identities of the walk obtained, selected by key.
+	// When false, Evidence contains the calls of every session: no logged
+	// AssumeRole call returned a key to the walk's identities, or the
+	// evidence did not keep each key's calls.
+	Narrowed bool `json:"narrowed"`
 	// Callers lists the identities of the walk that the log shows
 	// obtaining sessions of the role, sorted by id.
 	Callers []SessionCaller `json:"callers,omitempty"`
 	// Pooled names the lists of Evidence ("actions", "addresses",
-	// "agents", "records") that hold the calls of every session, because
-	// the log kept no list of a key's own (graph.Evidence.Lists).
+	// "agents", "records") that contain the calls of every session,
+	// because the evidence kept no such list per key (graph.Evidence.Lists).
 	Pooled []string `json:"pooled,omitempty"`
-	// OtherCalls and OtherDenied count the calls made, and denied, with
-	// the role's other sessions, those Evidence leaves out.
+	// OtherCalls and OtherDenied count the calls made and denied with the
+	// role's other sessions, which Evidence leaves out.
 	OtherCalls  int64 `json:"otherCalls,omitempty"`
 	OtherDenied int64 `json:"otherDenied,omitempty"`
-	// OtherCallers lists, sorted, the callers that the log shows
-	// obtaining those other sessions.
+	// OtherCallers lists, sorted, the callers that obtained those other
+	// sessions.
 	OtherCallers []string `json:"otherCallers,omitempty"`
-	// OtherUntied counts the calls and denied calls, among the other
-	// sessions', made with keys that no logged AssumeRole call ties to a
-	// caller, or with no key.
+	// OtherUntied counts the other sessions' calls, made or denied, whose
+	// key no logged AssumeRole call returned, and calls without a key.
 	OtherUntied int64 `json:"otherUntied,omitempty"`
-	// RoleUse is the role's whole use: the calls of every session, as
-	// Evidence shows it when ToldApart is false. It is set only when the
-	// other sessions made calls; else Evidence holds all of them.
+	// RoleUse is the role's whole use, the calls of every session. It is
+	// set only when Narrowed is true and the other sessions made calls.
 	RoleUse *graph.Evidence `json:"roleUse,omitempty"`
 }
 
@@ -50,17 +48,17 @@ type SessionCaller struct {
 	ID string `json:"id"`
 	// Keys are the session key ids its AssumeRole calls returned.
 	Keys []string `json:"keys,omitempty"`
-	// Refs are the git refs (the ref claim: a branch or tag) of the OIDC
-	// tokens it presented, when it is a CI job's subject.
+	// Refs are the git refs (ref claim, a branch or tag) of the OIDC tokens
+	// it presented, for a CI job's subject.
 	Refs []string `json:"refs,omitempty"`
 }
 
-// roleSessions is what attachEvidence needs to narrow one role's use to
-// the sessions of the walk.
+// roleSessions is the state that attachEvidence uses to narrow the
+// evidence of one role, or of a node that roles acted on.
 type roleSessions struct {
 	x *Reached
-	// own holds the session keys that identities of the walk obtained,
-	// and callerOf maps each key the log ties to a caller to that caller.
+	// own contains the session keys that identities of the walk obtained.
+	// callerOf maps each key that a logged AssumeRole call returned to its caller.
 	own      map[string]bool
 	callerOf map[string]string
 	info     *Sessions
@@ -73,8 +71,8 @@ func isRole(id string) bool {
 	return strings.HasPrefix(id, "arn:aws:iam::") && strings.Contains(id, ":role/")
 }
 
-// actsInWalk reports whether the walk acts as node id: a start, or an
-// identity it reached other than only as the object of a permission.
+// actsInWalk reports whether the walk acts as node id. That is a start,
+// or an identity reached other than as the object of a permission.
 func actsInWalk(res *Result, id string) bool {
 	for _, s := range res.Starts {
 		if s.ID == id {
@@ -85,43 +83,91 @@ func actsInWalk(res *Result, id string) bool {
 	return x != nil && x.Node.Kind == graph.NodeIdentity && !x.Inspected
 }
 
-// sessionsOf finds the reached roles whose logged calls were made with
-// session keys, and works out which of those keys the walk's identities
-// obtained. out holds the OBSERVED edges leaving the walk's identities.
-// A role that is a start keeps its whole use: the walk holds every
-// session of it.
+// sessionsOf finds the reached roles whose logged calls carry session
+// keys, and which of those keys the walk's identities obtained. out
+// contains the OBSERVED edges that leave the walk's identities.
 func sessionsOf(ctx context.Context, r graph.Reader, res *Result, out []graph.Edge) (map[string]*roleSessions, error) {
-	var roles []string
-	seen := map[string]bool{}
-	for _, e := range out {
-		if seen[e.From] || !isRole(e.From) || e.Evidence == nil || len(e.Evidence.Keys) == 0 {
-			continue
-		}
-		seen[e.From] = true
-		if x := res.index[e.From]; x != nil && !slices.ContainsFunc(res.Starts, func(s graph.Node) bool { return s.ID == e.From }) {
-			roles = append(roles, e.From)
-		}
-	}
-	// A walked edge to a role may carry session keys while the role made
-	// no logged call with them; its callers and refs still show.
-	for _, e := range out {
-		if !seen[e.To] && isRole(e.To) && e.Attr("session_keys") != "" && res.index[e.To] != nil &&
-			!slices.ContainsFunc(res.Starts, func(s graph.Node) bool { return s.ID == e.To }) {
-			seen[e.To] = true
-			roles = append(roles, e.To)
-		}
-	}
+	roles := sessionRoles(res, out)
 	if len(roles) == 0 {
 		return nil, nil
 	}
-	sort.Strings(roles)
 	in, err := r.Expand(ctx, roles, graph.In, graph.EdgeObserved)
 	if err != nil {
 		return nil, err
 	}
-	// Edges in a fixed order, the log's own callers before the edges the
-	// linker restates for CI jobs (attr subject), so that a key names the
-	// caller the log shows.
+
+	byRole := make(map[string]*roleSessions, len(roles))
+	for _, id := range roles {
+		byRole[id] = &roleSessions{x: res.index[id], own: map[string]bool{}, callerOf: map[string]string{}, info: &Sessions{}}
+	}
+	tieKeys(res, in, byRole)
+
+	// Narrowing needs per-key calls on every edge of the role. A key list
+	// at its cap may have left out a key of the walk, so it must name them all.
+	for _, e := range out {
+		rs := byRole[e.From]
+		if rs == nil || !rs.info.Narrowed || e.Evidence == nil {
+			continue
+		}
+		ev := e.Evidence
+		if len(ev.Keys) > 0 && len(ev.KeyUses) == 0 {
+			rs.info.Narrowed = false
+			continue
+		}
+		if len(ev.Keys) < graph.MaxSeen {
+			continue
+		}
+		for k := range rs.own {
+			if !slices.Contains(ev.Keys, k) {
+				rs.info.Narrowed = false
+				break
+			}
+		}
+	}
+	return byRole, nil
+}
+
+// sessionRoles returns, sorted, the reached roles that the walk acts as
+// and that made calls with session keys or were assumed with them. A
+// role that is a start keeps its whole use, because the walk holds every
+// session of it.
+func sessionRoles(res *Result, out []graph.Edge) []string {
+	isStart := func(id string) bool {
+		return slices.ContainsFunc(res.Starts, func(s graph.Node) bool { return s.ID == id })
+	}
+	var roles []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		if x := res.index[id]; x != nil && !x.Inspected && !isStart(id) {
+			roles = append(roles, id)
+		}
+	}
+	for _, e := range out {
+		if isRole(e.From) && e.Evidence != nil && len(e.Evidence.Keys) > 0 {
+			add(e.From)
+		}
+	}
+	// A role whose sessions made no logged call still lists the callers
+	// and refs of the edges to it.
+	for _, e := range out {
+		if isRole(e.To) && e.Attr("session_keys") != "" {
+			add(e.To)
+		}
+	}
+	sort.Strings(roles)
+	return roles
+}
+
+// tieKeys maps the session keys on the OBSERVED edges in (to the roles of
+// byRole) to their callers, and collects the keys, refs and callers of
+// the walk's identities.
+func tieKeys(res *Result, in []graph.Edge, byRole map[string]*roleSessions) {
+	// Sort the log's own callers before the edges that the linker copies
+	// to CI jobs (attr subject), so that a key maps to the logged caller.
 	slices.SortFunc(in, func(a, b graph.Edge) int {
 		if la, lb := a.Attr("subject") != "", b.Attr("subject") != ""; la != lb {
 			if la {
@@ -131,10 +177,7 @@ func sessionsOf(ctx context.Context, r graph.Reader, res *Result, out []graph.Ed
 		}
 		return strings.Compare(a.From, b.From)
 	})
-	byRole := make(map[string]*roleSessions, len(roles))
-	for _, id := range roles {
-		byRole[id] = &roleSessions{x: res.index[id], own: map[string]bool{}, callerOf: map[string]string{}, info: &Sessions{}}
-	}
+
 	callers := map[string]map[string]*SessionCaller{}
 	for _, e := range in {
 		rs := byRole[e.To]
@@ -165,46 +208,24 @@ func sessionsOf(ctx context.Context, r graph.Reader, res *Result, out []graph.Ed
 		c.Keys = mergeSorted(c.Keys, keys)
 		c.Refs = mergeSorted(c.Refs, refs)
 	}
+
 	for id, rs := range byRole {
 		for _, c := range callers[id] {
 			rs.info.Callers = append(rs.info.Callers, *c)
 		}
 		slices.SortFunc(rs.info.Callers, func(a, b SessionCaller) int { return strings.Compare(a.ID, b.ID) })
-		rs.info.ToldApart = len(rs.own) > 0
+		rs.info.Narrowed = len(rs.own) > 0
 	}
-	// A role's use is told apart only when every edge of its calls keeps
-	// each key's calls apart, and names every key of the walk's sessions
-	// that made calls: a key list that reached its cap may have left one
-	// out, and then its calls are not known.
-	for _, e := range out {
-		rs := byRole[e.From]
-		if rs == nil || !rs.info.ToldApart || e.Evidence == nil {
-			continue
-		}
-		ev := e.Evidence
-		if len(ev.Keys) > 0 && len(ev.KeyUses) == 0 {
-			rs.info.ToldApart = false
-			continue
-		}
-		if len(ev.Keys) >= graph.MaxSeen {
-			for k := range rs.own {
-				if !slices.Contains(ev.Keys, k) {
-					rs.info.ToldApart = false
-					break
-				}
-			}
-		}
-	}
-	return byRole, nil
 }
 
-// split returns the calls of ev, the evidence of a call of the role, made
-// with the walk's own sessions, nil when there are none, and adds the
-// calls of the other sessions to the counts of info.
+// split returns the calls of ev, the evidence of an edge of the role,
+// made with the walk's own sessions (nil for none). It adds the calls of
+// the other sessions to the counts of info.
 func (rs *roleSessions) split(ev *graph.Evidence, info *Sessions) *graph.Evidence {
 	var own *graph.Evidence
 	var tied int64
 	others := map[string]bool{}
+
 	for _, u := range ev.KeyUses {
 		if !rs.own[u.Key] {
 			if c, ok := rs.callerOf[u.Key]; ok {
@@ -221,14 +242,15 @@ func (rs *roleSessions) split(ev *graph.Evidence, info *Sessions) *graph.Evidenc
 			Actions: actions, Addrs: addrs, Agents: agents, Keys: []string{u.Key}, KeyUses: []graph.KeyUse{u}, Records: records})
 		info.Pooled = mergeSorted(info.Pooled, shared)
 	}
+
 	var count, denied int64
 	if own != nil {
 		count, denied = own.Count, own.Denied
 	}
 	info.OtherCalls += ev.Count - count
 	info.OtherDenied += ev.Denied - denied
-	// Calls without a key, or with one the key list had no room for,
-	// are in the totals and in no key use.
+	// Calls without a key, or with a key past the list's cap, count in the
+	// totals and in no key use.
 	info.OtherUntied += ev.Count + ev.Denied - count - denied - tied
 	for c := range others {
 		info.OtherCallers = mergeSorted(info.OtherCallers, []string{c})
@@ -246,37 +268,37 @@ func mergeSorted(list, add []string) []string {
 	return list
 }
 
-// settle gives the role its Sessions. Evidence that does not tell the
-// sessions apart is the role's whole use already.
+// settle sets the Sessions of the node. Without narrowing, Evidence is
+// the whole use already, so the other-session counts are cleared.
 func (rs *roleSessions) settle() {
 	if rs.target {
-		// A node a role acted on: the role's line says whose sessions
-		// its use holds, so this node tells only of other sessions.
-		if rs.info.ToldApart && rs.info.OtherCalls+rs.info.OtherDenied == 0 {
+		// A node that a role acted on shows Sessions only for the calls
+		// of other sessions. The role's own Sessions names the callers.
+		if rs.info.Narrowed && rs.info.OtherCalls+rs.info.OtherDenied == 0 {
 			return
 		}
 	}
 	if rs.info.OtherCalls+rs.info.OtherDenied == 0 {
-		// Evidence holds every call of the role.
+		// Evidence contains every call of the role.
 		rs.info.RoleUse = nil
 	}
-	if !rs.info.ToldApart {
+	if !rs.info.Narrowed {
 		rs.info.RoleUse = nil
 		rs.info.OtherCalls, rs.info.OtherDenied, rs.info.OtherCallers, rs.info.OtherUntied, rs.info.Pooled = 0, 0, nil, 0, nil
 	}
 	rs.x.Sessions = rs.info
 }
 
-// targetSessions holds, by node id, what told-apart roles did to the
-// nodes they acted on.
+// targetSessions maps the id of a node that roles acted on to its
+// narrowing state.
 type targetSessions map[string]*roleSessions
 
-// of returns the entry of target x, which role rs acted on, made with the
-// callers of the role's sessions the first time.
+// of returns the Sessions of node x, which role rs acted on, adding the
+// role's callers to it.
 func (t targetSessions) of(id string, x *Reached, rs *roleSessions) *Sessions {
 	e := t[id]
 	if e == nil {
-		e = &roleSessions{x: x, info: &Sessions{ToldApart: true}, target: true}
+		e = &roleSessions{x: x, info: &Sessions{Narrowed: true}, target: true}
 		t[id] = e
 	}
 	for _, c := range rs.info.Callers {

@@ -56,8 +56,8 @@ type reachedView struct {
 	UsedAfter  bool             `json:"usedAfterCompromise,omitempty"`
 	NewSources []string         `json:"newSources,omitempty"`
 	Evidence   *graph.Evidence  `json:"evidence,omitempty"`
-	// Sessions tells, for a role, whose sessions evidence holds and what
-	// the role's other sessions did.
+	// Sessions is the split of a role's calls between the walk's sessions
+	// and the role's other sessions.
 	Sessions *query.Sessions `json:"sessions,omitempty"`
 	// DeadEnd marks a credential whose identity no input shows.
 	DeadEnd bool `json:"deadEnd,omitempty"`
@@ -648,10 +648,9 @@ func keysSuffix(keys []string) string {
 	return fmt.Sprintf(" with keys %s and %d more", strings.Join(keys[:3], ", "), len(keys)-3)
 }
 
-// sessionsLine says whose sessions of a role the use shown (if used) holds: those
-// the walk's identities obtained, named with the refs of their tokens,
-// and how much the role's other sessions did; or that the log does not
-// tell the sessions apart.
+// sessionsLine formats the sessions of a role whose use a node shows (used
+// is false when it shows none). It names the walk's callers with the refs
+// of their tokens and counts the other sessions' calls.
 func sessionsLine(res *query.Result, s *query.Sessions, used bool) string {
 	var callers []string
 	for _, c := range s.Callers {
@@ -672,13 +671,15 @@ func sessionsLine(res *query.Result, s *query.Sessions, used bool) string {
 		}
 		callers = append(callers, name+keysSuffix(c.Keys))
 	}
-	if !s.ToldApart {
-		line := "not told apart: the log ties none of the role's session keys to an identity of the blast radius, so the use shown is every session's"
+
+	if !s.Narrowed {
+		line := "not separated: no logged AssumeRole call returned a session key to an identity of the blast radius, so the use shown is every session's"
 		if len(callers) > 0 {
 			line += "; obtained by " + strings.Join(callers, ", ")
 		}
 		return line
 	}
+
 	line := "the use shown is that of the sessions obtained by " + strings.Join(callers, ", ")
 	if !used {
 		line = "no calls by the sessions obtained by " + strings.Join(callers, ", ")
@@ -686,6 +687,7 @@ func sessionsLine(res *query.Result, s *query.Sessions, used bool) string {
 	if len(s.Pooled) > 0 {
 		line += " (its " + strings.Join(s.Pooled, ", ") + " are pooled with the other sessions')"
 	}
+
 	other := s.OtherCalls + s.OtherDenied
 	if other == 0 {
 		return line + "; the role's other sessions: no calls"
@@ -695,7 +697,7 @@ func sessionsLine(res *query.Result, s *query.Sessions, used bool) string {
 		line += fmt.Sprintf(" (%d denied)", s.OtherDenied)
 	}
 	if s.OtherUntied > 0 {
-		line += fmt.Sprintf(", %d of them with keys the log ties to no caller", s.OtherUntied)
+		line += fmt.Sprintf(", %d of them with keys that no logged AssumeRole call returned", s.OtherUntied)
 	}
 	return line
 }

@@ -35,8 +35,8 @@ const (
 )
 
 type sessionsJSON struct {
-	ToldApart bool `json:"toldApart"`
-	Callers   []struct {
+	Narrowed bool `json:"narrowed"`
+	Callers  []struct {
 		ID   string   `json:"id"`
 		Keys []string `json:"keys"`
 		Refs []string `json:"refs"`
@@ -115,7 +115,7 @@ func sessionsDB(t *testing.T, inputs ...string) string {
 // the subject's AssumeRoleWithWebIdentity call and its session's call.
 // Records 4, 5, 7 and 8 are the role's other sessions: 4 calls, from
 // the feature-x subject and alice, and record 8's key is tied to no one.
-func TestQueryRoleShowsTheWalkSessions(t *testing.T) {
+func TestQueryRoleWalkSessions(t *testing.T) {
 	for _, start := range []struct {
 		name, flag, id, caller string
 		inputs                 []string
@@ -130,43 +130,95 @@ func TestQueryRoleShowsTheWalkSessions(t *testing.T) {
 
 			role := got[sessRole]
 			ev := role.Evidence
-			if ev == nil || ev.Count != 2 || ev.First != "2026-11-03T10:00:00Z" || ev.Last != "2026-11-03T10:05:00Z" ||
-				!slices.Equal(ev.Keys, []string{"ASIAEXAMPLEMAIN00001"}) ||
-				!slices.Equal(ev.Actions, []string{"s3:GetObject", "sts:AssumeRoleWithWebIdentity"}) ||
-				len(ev.Addrs) != 1 || ev.Addrs[0].Value != "192.0.2.10" || ev.Addrs[0].Count != 2 {
-				t.Errorf("role evidence = %+v, want records 1 and 3: 2 calls 10:00..10:05 with key ASIAEXAMPLEMAIN00001 from 192.0.2.10", ev)
+			if ev == nil {
+				t.Fatal("role has no evidence, expected records 1 and 3")
 			}
-			// The main branch's session made no call after 10:20; the
+			if ev.Count != 2 {
+				t.Errorf("role calls = %d, expected 2 (records 1 and 3)", ev.Count)
+			}
+			if ev.First != "2026-11-03T10:00:00Z" || ev.Last != "2026-11-03T10:05:00Z" {
+				t.Errorf("role calls span %s..%s, expected 10:00..10:05", ev.First, ev.Last)
+			}
+			if !slices.Equal(ev.Keys, []string{"ASIAEXAMPLEMAIN00001"}) {
+				t.Errorf("role keys = %v, expected [ASIAEXAMPLEMAIN00001]", ev.Keys)
+			}
+			if !slices.Equal(ev.Actions, []string{"s3:GetObject", "sts:AssumeRoleWithWebIdentity"}) {
+				t.Errorf("role actions = %v, expected those of records 1 and 3", ev.Actions)
+			}
+			if len(ev.Addrs) != 1 || ev.Addrs[0].Value != "192.0.2.10" || ev.Addrs[0].Count != 2 {
+				t.Errorf("role addresses = %+v, expected 192.0.2.10 twice", ev.Addrs)
+			}
+			// The main branch's session made no call after 10:20, and the
 			// other sessions did.
-			if role.UsedAfter || len(role.NewSources) != 0 {
-				t.Errorf("role used after compromise %v, new sources %v; want neither", role.UsedAfter, role.NewSources)
+			if role.UsedAfter {
+				t.Error("role used after compromise, expected not: only other sessions called after 10:20")
 			}
+			if len(role.NewSources) != 0 {
+				t.Errorf("role new sources = %v, expected none", role.NewSources)
+			}
+
 			s := role.Sessions
-			if s == nil || !s.ToldApart || len(s.Callers) != 1 || s.Callers[0].ID != start.caller ||
-				!slices.Equal(s.Callers[0].Keys, []string{"ASIAEXAMPLEMAIN00001"}) || !slices.Equal(s.Callers[0].Refs, []string{"refs/heads/main"}) {
-				t.Fatalf("role sessions = %+v, want told apart, obtained by %s (ref refs/heads/main, key ASIAEXAMPLEMAIN00001)", s, start.caller)
+			if s == nil {
+				t.Fatal("role has no sessions")
 			}
-			if s.OtherCalls != 4 || s.OtherDenied != 0 || s.OtherUntied != 1 || !slices.Equal(s.OtherCallers, []string{sessAlice, sessFeature}) {
-				t.Errorf("role's other sessions = %d calls, %d denied, %d untied, callers %v; want 4, 0, 1, [alice feature-x]",
-					s.OtherCalls, s.OtherDenied, s.OtherUntied, s.OtherCallers)
+			if !s.Narrowed {
+				t.Error("role sessions not narrowed, expected narrowed")
 			}
-			if u := s.RoleUse; u == nil || u.Count != 5 || u.First != "2026-11-03T10:05:00Z" || u.Last != "2026-11-03T13:00:00Z" {
-				t.Errorf("role use = %+v, want records 3, 4, 5, 7, 8: 5 calls 10:05..13:00", u)
+			if len(s.Callers) != 1 || s.Callers[0].ID != start.caller {
+				t.Fatalf("role callers = %+v, expected %s alone", s.Callers, start.caller)
+			}
+			if !slices.Equal(s.Callers[0].Keys, []string{"ASIAEXAMPLEMAIN00001"}) {
+				t.Errorf("caller keys = %v, expected [ASIAEXAMPLEMAIN00001]", s.Callers[0].Keys)
+			}
+			if !slices.Equal(s.Callers[0].Refs, []string{"refs/heads/main"}) {
+				t.Errorf("caller refs = %v, expected [refs/heads/main]", s.Callers[0].Refs)
+			}
+			if s.OtherCalls != 4 || s.OtherDenied != 0 {
+				t.Errorf("other sessions' calls = %d (%d denied), expected 4 (records 4, 5, 7, 8), none denied", s.OtherCalls, s.OtherDenied)
+			}
+			if s.OtherUntied != 1 {
+				t.Errorf("other calls with an unissued key = %d, expected 1 (record 8)", s.OtherUntied)
+			}
+			if !slices.Equal(s.OtherCallers, []string{sessAlice, sessFeature}) {
+				t.Errorf("other callers = %v, expected alice and the feature-x subject", s.OtherCallers)
+			}
+			if u := s.RoleUse; u == nil || u.Count != 5 {
+				t.Errorf("role use = %+v, expected 5 calls (records 3, 4, 5, 7, 8)", u)
+			} else if u.First != "2026-11-03T10:05:00Z" || u.Last != "2026-11-03T13:00:00Z" {
+				t.Errorf("role use spans %s..%s, expected 10:05..13:00", u.First, u.Last)
 			}
 
 			bucket := got[sessBucket]
-			if ev := bucket.Evidence; ev == nil || ev.Count != 1 || ev.First != "2026-11-03T10:05:00Z" || !slices.Equal(ev.Keys, []string{"ASIAEXAMPLEMAIN00001"}) {
-				t.Errorf("bucket evidence = %+v, want record 3 alone", ev)
+			if ev := bucket.Evidence; ev == nil || ev.Count != 1 {
+				t.Errorf("bucket evidence = %+v, expected record 3 alone", ev)
+			} else if !slices.Equal(ev.Keys, []string{"ASIAEXAMPLEMAIN00001"}) || ev.First != "2026-11-03T10:05:00Z" {
+				t.Errorf("bucket keys %v from %s, expected ASIAEXAMPLEMAIN00001 at 10:05", ev.Keys, ev.First)
 			}
-			if s := bucket.Sessions; s == nil || s.OtherCalls != 3 || s.OtherUntied != 1 || !slices.Equal(s.OtherCallers, []string{sessAlice, sessFeature}) {
-				t.Errorf("bucket sessions = %+v, want records 4, 7, 8 as other sessions", s)
+			if bs := bucket.Sessions; bs == nil || bs.OtherCalls != 3 {
+				t.Errorf("bucket sessions = %+v, expected 3 other calls (records 4, 7, 8)", bs)
+			} else {
+				if bs.OtherUntied != 1 {
+					t.Errorf("bucket calls with an unissued key = %d, expected 1", bs.OtherUntied)
+				}
+				if !slices.Equal(bs.OtherCallers, []string{sessAlice, sessFeature}) {
+					t.Errorf("bucket other callers = %v, expected alice and the feature-x subject", bs.OtherCallers)
+				}
 			}
+
 			secret := got[sessSecret]
-			if secret.Evidence != nil || !secret.Live || secret.UsedAfter {
-				t.Errorf("secret evidence %+v, live %v, used after %v; want no evidence of the walk, live from record 5", secret.Evidence, secret.Live, secret.UsedAfter)
+			if secret.Evidence != nil {
+				t.Errorf("secret evidence = %+v, expected none: only record 5, of feature-x, reads it", secret.Evidence)
 			}
-			if s := secret.Sessions; s == nil || s.OtherCalls != 1 || s.OtherUntied != 0 || !slices.Equal(s.OtherCallers, []string{sessFeature}) {
-				t.Errorf("secret sessions = %+v, want record 5, by feature-x", s)
+			if !secret.Live {
+				t.Error("secret not live, expected live from record 5")
+			}
+			if secret.UsedAfter {
+				t.Error("secret used after compromise, expected not by the walk's sessions")
+			}
+			if ss := secret.Sessions; ss == nil || ss.OtherCalls != 1 {
+				t.Errorf("secret sessions = %+v, expected 1 other call (record 5)", ss)
+			} else if !slices.Equal(ss.OtherCallers, []string{sessFeature}) || ss.OtherUntied != 0 {
+				t.Errorf("secret other callers = %v (%d untied), expected the feature-x subject", ss.OtherCallers, ss.OtherUntied)
 			}
 
 			out, errs, code := runCLI(t, "--db", db, "query", "--since", sessSince, start.flag, start.id)
@@ -178,9 +230,9 @@ func TestQueryRoleShowsTheWalkSessions(t *testing.T) {
 				name = "OIDC subject of deploy"
 			}
 			want := "sessions: the use shown is that of the sessions obtained by " + name +
-				" (ref refs/heads/main) with key ASIAEXAMPLEMAIN00001; the role's other sessions: 4 calls from 2 callers, 1 of them with keys the log ties to no caller"
+				" (ref refs/heads/main) with key ASIAEXAMPLEMAIN00001; the role's other sessions: 4 calls from 2 callers, 1 of them with keys that no logged AssumeRole call returned"
 			if !strings.Contains(out, want) {
-				t.Errorf("table lacks %q:\n%s", want, out)
+				t.Errorf("table output lacks %q:\n%s", want, out)
 			}
 		})
 	}
@@ -188,31 +240,50 @@ func TestQueryRoleShowsTheWalkSessions(t *testing.T) {
 
 // Without record 1's key the log ties no session to the main branch's
 // subject: the role keeps every session's calls (records 1, 3, 4, 5, 7
-// and 8) and says that they are not told apart, naming the subject's ref.
-func TestQueryRoleSessionsNotToldApart(t *testing.T) {
+// and 8) and reports that they are not separated, naming the subject's ref.
+func TestQueryRoleSessionsNotNarrowed(t *testing.T) {
 	db := sessionsDB(t, "untied")
 	got := sessionsQuery(t, db, "--node", sessMain)
 	role := got[sessRole]
-	if ev := role.Evidence; ev == nil || ev.Count != 6 || ev.First != "2026-11-03T10:00:00Z" || ev.Last != "2026-11-03T13:00:00Z" {
-		t.Errorf("role evidence = %+v, want every session's 6 calls 10:00..13:00", ev)
+	if ev := role.Evidence; ev == nil || ev.Count != 6 {
+		t.Errorf("role evidence = %+v, expected every session's 6 calls", ev)
+	} else if ev.First != "2026-11-03T10:00:00Z" || ev.Last != "2026-11-03T13:00:00Z" {
+		t.Errorf("role calls span %s..%s, expected 10:00..13:00", ev.First, ev.Last)
 	}
 	if !role.UsedAfter {
-		t.Error("role not used after compromise; the pooled calls at 10:35..13:00 are after it")
+		t.Error("role not used after compromise, expected used: the pooled calls at 10:35..13:00 follow it")
 	}
+
 	s := role.Sessions
-	if s == nil || s.ToldApart || len(s.Callers) != 1 || s.Callers[0].ID != sessMain || len(s.Callers[0].Keys) != 0 ||
-		!slices.Equal(s.Callers[0].Refs, []string{"refs/heads/main"}) || s.RoleUse != nil || s.OtherCalls != 0 {
-		t.Fatalf("role sessions = %+v, want not told apart, the main subject named with its ref and no key", s)
+	if s == nil {
+		t.Fatal("role has no sessions")
 	}
-	if bs := got[sessBucket].Sessions; bs == nil || bs.ToldApart {
-		t.Errorf("bucket sessions = %+v, want not told apart", bs)
+	if s.Narrowed {
+		t.Error("role sessions narrowed, expected not narrowed")
+	}
+	if len(s.Callers) != 1 || s.Callers[0].ID != sessMain {
+		t.Fatalf("role callers = %+v, expected the main subject alone", s.Callers)
+	}
+	if len(s.Callers[0].Keys) != 0 {
+		t.Errorf("caller keys = %v, expected none", s.Callers[0].Keys)
+	}
+	if !slices.Equal(s.Callers[0].Refs, []string{"refs/heads/main"}) {
+		t.Errorf("caller refs = %v, expected [refs/heads/main]", s.Callers[0].Refs)
+	}
+	if s.RoleUse != nil || s.OtherCalls != 0 {
+		t.Errorf("role use %+v and %d other calls, expected neither", s.RoleUse, s.OtherCalls)
+	}
+
+	if bs := got[sessBucket].Sessions; bs == nil || bs.Narrowed {
+		t.Errorf("bucket sessions = %+v, expected not narrowed", bs)
 	}
 	if ev := got[sessBucket].Evidence; ev == nil || ev.Count != 4 {
-		t.Errorf("bucket evidence = %+v, want records 3, 4, 7, 8", ev)
+		t.Errorf("bucket evidence = %+v, expected records 3, 4, 7, 8", ev)
 	}
+
 	out, _, _ := runCLI(t, "--db", db, "query", "--node", sessMain)
-	want := "sessions: not told apart: the log ties none of the role's session keys to an identity of the blast radius, so the use shown is every session's; obtained by repo:example-org/app:ref:refs/heads/main (ref refs/heads/main)"
+	want := "sessions: not separated: no logged AssumeRole call returned a session key to an identity of the blast radius, so the use shown is every session's; obtained by repo:example-org/app:ref:refs/heads/main (ref refs/heads/main)"
 	if !strings.Contains(out, want) {
-		t.Errorf("table lacks %q:\n%s", want, out)
+		t.Errorf("table output lacks %q:\n%s", want, out)
 	}
 }
