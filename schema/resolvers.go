@@ -413,7 +413,25 @@ type reached struct {
 	TakenOver           bool
 	UsedBy              []nodeID
 	Evidence            *evidenceView
+	Sessions            *sessionsView
 	Path                []hop
+}
+
+type sessionsView struct {
+	Narrowed     bool
+	Callers      []sessionCallerView
+	Pooled       []string
+	OtherCalls   int32
+	OtherDenied  int32
+	OtherCallers []nodeID
+	OtherUntied  int32
+	RoleUse      *evidenceView
+}
+
+type sessionCallerView struct {
+	ID   nodeID
+	Keys []string
+	Refs []string
 }
 
 type blastRadius struct {
@@ -488,7 +506,7 @@ func (r *resolver) viewResult(res *query.Result) *blastRadius {
 			DeadEnd:   x.DeadEnd,
 			TakenOver: x.TakenOver,
 			UsedBy:    make([]nodeID, 0, len(x.UsedBy)),
-			Evidence:  viewEvidence(x.Evidence), Path: make([]hop, 0, len(x.Path))}
+			Evidence:  viewEvidence(x.Evidence), Sessions: viewSessions(x.Sessions), Path: make([]hop, 0, len(x.Path))}
 		for _, id := range x.UsedBy {
 			rv.UsedBy = append(rv.UsedBy, nodeID(id))
 		}
@@ -513,6 +531,19 @@ func (r *resolver) viewPlan(p *query.Plan) *revocationPlan {
 				LongLived: it.LongLived, Verify: optString(it.Verify)})
 		}
 		v.Steps = append(v.Steps, sv)
+	}
+	return v
+}
+
+func viewSessions(s *query.Sessions) *sessionsView {
+	if s == nil {
+		return nil
+	}
+	v := &sessionsView{Narrowed: s.Narrowed, Callers: []sessionCallerView{}, Pooled: append([]string{}, s.Pooled...),
+		OtherCalls: clamp(s.OtherCalls), OtherDenied: clamp(s.OtherDenied), OtherCallers: ids(s.OtherCallers),
+		OtherUntied: clamp(s.OtherUntied), RoleUse: viewEvidence(s.RoleUse)}
+	for _, c := range s.Callers {
+		v.Callers = append(v.Callers, sessionCallerView{ID: nodeID(c.ID), Keys: append([]string{}, c.Keys...), Refs: append([]string{}, c.Refs...)})
 	}
 	return v
 }
