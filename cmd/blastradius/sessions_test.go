@@ -287,3 +287,48 @@ func TestQueryRoleSessionsNotNarrowed(t *testing.T) {
 		t.Errorf("table output lacks %q:\n%s", want, out)
 	}
 }
+
+// The plan reads the narrowed use. The main branch's session made no
+// call after 10:20, so neither the role nor the secret has strangers, and
+// only the role is in use (record 3). Without narrowing, the feature-x
+// session's address 198.51.100.20 would read as a stranger on both.
+func TestPlanRoleWalkSessions(t *testing.T) {
+	db := sessionsDB(t, "logs")
+	out, errs, code := runCLI(t, "--db", db, "plan", "--since", sessSince, "--node", sessMain, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("plan exit %d\n%s\n%s", code, out, errs)
+	}
+	var plan struct {
+		Steps []struct {
+			Items []struct {
+				Node struct {
+					ID string `json:"id"`
+				} `json:"node"`
+				InUse     bool     `json:"inUse"`
+				Strangers []string `json:"strangers"`
+			} `json:"items"`
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatal(err)
+	}
+
+	found := map[string]bool{}
+	for _, step := range plan.Steps {
+		for _, it := range step.Items {
+			if it.Node.ID != sessRole && it.Node.ID != sessSecret {
+				continue
+			}
+			found[it.Node.ID] = true
+			if len(it.Strangers) != 0 {
+				t.Errorf("%s strangers = %v, expected none", it.Node.ID, it.Strangers)
+			}
+			if want := it.Node.ID == sessRole; it.InUse != want {
+				t.Errorf("%s in use = %v, expected %v", it.Node.ID, it.InUse, want)
+			}
+		}
+	}
+	if !found[sessRole] || !found[sessSecret] {
+		t.Errorf("plan items for the role and the secret: found %v, expected both\n%s", found, out)
+	}
+}
