@@ -50,11 +50,15 @@ type Pipeline struct {
 	// folder's origin remote, or is Org plus the repository folder's name.
 	// An empty Org stands for "local", and each repository named so is
 	// logged as a warning.
-	Repo    string
-	Org     string
-	Workers int
-	Now     func() time.Time
-	Logger  *slog.Logger
+	Repo string
+	// RepoHost, when set with Repo, is the host of that repository (a
+	// GitHub Enterprise Server, a self-managed GitLab) in place of the
+	// host of the clone's origin remote.
+	RepoHost string
+	Org      string
+	Workers  int
+	Now      func() time.Time
+	Logger   *slog.Logger
 	// Progress, when set, receives how far parsing has come.
 	Progress Progress
 	// Prune, when set and the store is a graph.SourceLister, retires the
@@ -1148,7 +1152,11 @@ func (finder *repoFinder) entry(p *Pipeline, root string) *repoEntry {
 		url := originURL(filepath.Join(root, ".git", "config"))
 		gitlab := isFile(filepath.Join(root, ".gitlab-ci.yml"))
 		e.name = p.repoNameFrom(root, url, gitlab)
-		e.forge = forge{host: hostFromURL(url), gitlab: gitlab && !isDir(filepath.Join(root, ".github"))}
+		host := hostFromURL(url)
+		if p.Repo != "" && p.RepoHost != "" {
+			host = p.RepoHost
+		}
+		e.forge = forge{host: host, gitlab: gitlab && !isDir(filepath.Join(root, ".github"))}
 	})
 	return e
 }
@@ -1352,6 +1360,15 @@ func hostFromURL(url string) string {
 	// A fully qualified name may end in a dot (github.com.), which
 	// names the same host.
 	return unalias(strings.ToLower(strings.TrimSuffix(host, ".")))
+}
+
+// RepoHost returns the host that --repo-host names, lower case and
+// without a trailing dot or port, or "" when host is not a host name.
+func RepoHost(host string) string {
+	if host == "" || strings.ContainsAny(host, "/@ ") {
+		return ""
+	}
+	return hostFromURL("https://" + host + "/")
 }
 
 // unalias returns the forge that an ssh alias names when the alias starts

@@ -113,3 +113,53 @@ provider "aws" {
 		t.Errorf("plan of %s names github.com's acme/api:\n%s", gheJob, out)
 	}
 }
+
+// A GitHub Enterprise Server repository given as a folder without a clone
+// (an export of its files): --repo acme/api with --repo-host
+// ghe.example.com gives its job the server's ids and issuer, so it
+// assumes the role that trusts the server and reads the server's secret.
+// --repo-host without --repo, or with a value that names no host, is a
+// usage error.
+func TestRepoHostNamesEnterpriseServer(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"export/.github/workflows/deploy.yml": deployWorkflow,
+		"infra/main.tf": `
+provider "aws" {
+  allowed_account_ids = ["111122223333"]
+}
+` + oidcRole("dotcom", "dotcom-deploy", "token.actions.githubusercontent.com", "repo:acme/api:*") +
+			oidcRole("ghes", "ghes-deploy", "ghe.example.com/_services/token", "repo:acme/api:*"),
+	})
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", "--repo", "acme/api", "--repo-host", "GHE.example.com.",
+		filepath.Join(dir, "export")); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", filepath.Join(dir, "infra")); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	const job = "runtime:gha:ghe.example.com/acme/api/.github/workflows/deploy.yml#deploy"
+	out, errs, code := runCLI(t, "--db", db, "query", "--node", job, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query %s exit %d: %s", job, code, errs)
+	}
+	got := reachedByID(t, out)
+	checkReach(t, got, map[string]graph.Confidence{
+		"secret:gha:ghe.example.com/acme/api/DEPLOY_KEY": graph.Certain,
+		"arn:aws:iam::111122223333:role/ghes-deploy":     graph.Certain,
+	})
+	if _, ok := got["arn:aws:iam::111122223333:role/dotcom-deploy"]; ok {
+		t.Errorf("%s assumes the role that trusts github.com", job)
+	}
+
+	for _, args := range [][]string{
+		{"--repo-host", "ghe.example.com"},
+		{"--repo", "acme/api", "--repo-host", "https://ghe.example.com/acme"},
+	} {
+		cmd := append([]string{"--db", filepath.Join(dir, "other.db"), "ingest"}, args...)
+		if _, errs, code := runCLI(t, append(cmd, filepath.Join(dir, "export"))...); code != exitUsage {
+			t.Errorf("ingest %v: exit %d, want %d (usage): %s", args, code, exitUsage, errs)
+		}
+	}
+}

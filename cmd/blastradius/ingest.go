@@ -30,7 +30,7 @@ import (
 func parsers() []ingest.Parser { return formats.All() }
 
 func newIngestCommand(o *options) *cobra.Command {
-	var repo, org string
+	var repo, repoHost, org string
 	var workers int
 	var keepDeleted bool
 	cmd := &cobra.Command{
@@ -59,6 +59,10 @@ restores Go's own settings.`,
 				return err
 			}
 			if err := checkIngestFlags(repo, org, workers); err != nil {
+				return err
+			}
+			host, err := checkRepoHost(repo, repoHost)
+			if err != nil {
 				return err
 			}
 			// A missing path is a usage error, reported before the store
@@ -96,6 +100,7 @@ restores Go's own settings.`,
 				Derive:      (&link.Linker{Logger: o.logger}).Derive,
 				Env:         &ingest.Env{Fingerprint: fp.Fingerprint, Logger: o.logger},
 				Repo:        repo,
+				RepoHost:    host,
 				Org:         orgIfSet(cmd, org),
 				Workers:     workers,
 				Logger:      o.logger,
@@ -134,6 +139,7 @@ restores Go's own settings.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&repo, "repo", "", "repository (OWNER/NAME, or GROUP/SUBGROUP/NAME on GitLab) of every input file")
+	f.StringVar(&repoHost, "repo-host", "", "host of the --repo repository, a GitHub Enterprise Server or a self-managed GitLab (default: the clone's origin host, else github.com)")
 	f.StringVar(&org, "org", "local", "owner of repositories found without a git remote")
 	f.IntVar(&workers, "workers", 0, "files parsed at once (default: the number of CPUs)")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
@@ -218,6 +224,21 @@ func checkIngestFlags(repo, org string, workers int) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("invalid --org %q: use letters, digits, '.', '_' and '-'", org)}
 	}
 	return nil
+}
+
+// checkRepoHost returns the host that --repo-host names, "" when unset.
+func checkRepoHost(repo, repoHost string) (string, error) {
+	if repoHost == "" {
+		return "", nil
+	}
+	if repo == "" {
+		return "", &exitError{code: exitUsage, err: errors.New("--repo-host needs --repo: it names the host of that repository")}
+	}
+	host := ingest.RepoHost(repoHost)
+	if host == "" {
+		return "", &exitError{code: exitUsage, err: fmt.Errorf("invalid --repo-host %q: use a host name, e.g. ghe.example.com", repoHost)}
+	}
+	return host, nil
 }
 
 func printSummary(w io.Writer, format string, sum *ingest.Summary) error {
