@@ -524,7 +524,9 @@ func (p *Pipeline) gone(ctx context.Context, walked []string, jobs []*job, sum *
 	}
 	var out []string
 	for _, src := range sources {
-		if present[src] || !under(src, walked) || under(src, unread) || slices.Contains(unread, src) {
+		// The linker's facts are no file: a walk of "." would
+		// otherwise take their source for a relative path in it.
+		if src == graph.DerivedSource || present[src] || !under(src, walked) || under(src, unread) || slices.Contains(unread, src) {
 			continue
 		}
 		out = append(out, src)

@@ -645,6 +645,7 @@ func TestPlaceFindsGitLabProject(t *testing.T) {
 
 // An input folder given as "." contains every relative path the walk finds
 // in it, so a file deleted from it loses its facts as in any other folder.
+// The linker's derived facts are no file of it.
 func TestPipelinePrunesUnderCurrentFolder(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"a/keep.fake", "a/gone.fake"} {
@@ -659,7 +660,10 @@ func TestPipelinePrunesUnderCurrentFolder(t *testing.T) {
 	store := memstore.New()
 	run := func() *Summary {
 		t.Helper()
-		p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Repo: "example-org/app", Prune: true}
+		derive := func(context.Context, graph.Reader) ([]graph.Node, []graph.Edge, error) {
+			return []graph.Node{{ID: "runtime:derived", Kind: graph.NodeRuntime}}, nil, nil
+		}
+		p := &Pipeline{Parsers: []Parser{fakeParser{}}, Store: store, Repo: "example-org/app", Prune: true, Derive: derive}
 		sum, err := p.Run(context.Background(), []string{"."})
 		if err != nil {
 			t.Fatalf("Run: %v", err)
