@@ -39,6 +39,9 @@ type Snapshot struct {
 	Path string `json:"path"`
 	// Size is the file's size in bytes.
 	Size int64 `json:"size"`
+	// Replaced is set by Record when the snapshot took the place of one
+	// taken earlier in the same second.
+	Replaced bool `json:"-"`
 }
 
 // Retention is the rule for which snapshots to keep. Zero fields keep
@@ -80,6 +83,8 @@ func Record(db string, t time.Time, ret Retention) (Snapshot, []Snapshot, error)
 			return Snapshot{}, nil, fmt.Errorf("snapshot store file: %w", err)
 		}
 	}
+	_, err := os.Lstat(final)
+	replaced := err == nil
 	if err := os.Rename(tmp, final); err != nil {
 		os.Remove(tmp)
 		return Snapshot{}, nil, fmt.Errorf("snapshot store file: %w", err)
@@ -88,7 +93,7 @@ func Record(db string, t time.Time, ret Retention) (Snapshot, []Snapshot, error)
 	if err != nil {
 		return Snapshot{}, nil, fmt.Errorf("snapshot store file: %w", err)
 	}
-	snap := Snapshot{Time: t, Path: final, Size: info.Size()}
+	snap := Snapshot{Time: t, Path: final, Size: info.Size(), Replaced: replaced}
 	removed, err := prune(db, t, ret)
 	return snap, removed, err
 }

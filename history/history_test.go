@@ -82,6 +82,31 @@ func TestRecordKeepsOldContent(t *testing.T) {
 	}
 }
 
+// Two runs in one second leave one snapshot, the later graph, and the
+// second Record says that it replaced the first.
+func TestRecordSameSecond(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "graph.db")
+	write(t, db, &graph.Batch{Time: t0})
+	first, _, err := Record(db, t0, Retention{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _, err := Record(db, t0.Add(400*time.Millisecond), Retention{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Replaced {
+		t.Error("the first snapshot of a second says it replaced one")
+	}
+	if !second.Replaced {
+		t.Error("the second snapshot of a second does not say it replaced the first")
+	}
+	list, err := List(db)
+	if err != nil || len(list) != 1 {
+		t.Errorf("snapshots = %v, %v; want one", names(list), err)
+	}
+}
+
 func TestRetention(t *testing.T) {
 	for _, tc := range []struct {
 		name string

@@ -61,6 +61,10 @@ func (o *options) recordSnapshot(ret history.Retention) error {
 		return fmt.Errorf("the graph was written, but its snapshot was not: %w", err)
 	}
 	o.logger.Info("snapshot recorded", "snapshot", snap.Time.Format(time.RFC3339), "file", snap.Path, "removed", len(removed))
+	if snap.Replaced {
+		o.logger.Warn("snapshot replaced the one an earlier run took in the same second: the history keeps one graph per second, so the graph before this run is not kept",
+			"snapshot", snap.Time.Format(time.RFC3339))
+	}
 	return nil
 }
 
