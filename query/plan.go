@@ -2161,7 +2161,7 @@ func ghSecretCommand(n graph.Node) string {
 		flags = []string{"--repo", ghRepoFlag(n), "--env", env}
 	} else if strings.HasPrefix(n.ID, "secret:gha:org:") {
 		host, org := ghOrgSecret(n.ID)
-		flags = []string{"--org", org}
+		flags = append([]string{"--org", org}, orgSecretVisibility(n)...)
 		if host != "" {
 			// gh secret set has no host flag: with --org it calls the
 			// host that GH_HOST names, else github.com.
@@ -2174,6 +2174,24 @@ func ghSecretCommand(n graph.Node) string {
 		return prefix + shellCommand(append(append([]string{"gh", "secret", "set"}, flags...), "--", name)...)
 	}
 	return prefix + shellCommand(append([]string{"gh", "secret", "set", name}, flags...)...)
+}
+
+// orgSecretVisibility returns the flags that keep an organisation
+// secret's visibility when gh secret set stores a new value: without
+// --visibility, gh sets it to private, which cuts the secret off from
+// the public repositories that read it. A visibility the input does not
+// show is a placeholder to fill in.
+func orgSecretVisibility(n graph.Node) []string {
+	switch v := n.Attr("visibility"); v {
+	case "all", "private":
+		return []string{"--visibility", v}
+	case "selected":
+		// The input may name only some of the selected repositories
+		// (Terraform lists ids that name no repository it declares), and
+		// --repos replaces the whole selection.
+		return []string{"--visibility", "selected", "--repos", "<the repositories selected now>"}
+	}
+	return []string{"--visibility", "<all, private or selected, as now>"}
 }
 
 // revokeSessionsCommand returns the command that denies every session of a

@@ -17,7 +17,7 @@ func TestGHSecretCommandEnterpriseServer(t *testing.T) {
 	}{
 		{"secret:gha:ghe.example.com/o/r/TOKEN", "TOKEN", "", "gh secret set TOKEN --repo ghe.example.com/o/r"},
 		{"secret:gha:ghe.example.com/o/r/env/prod/DB", "DB", "prod", "gh secret set DB --repo ghe.example.com/o/r --env prod"},
-		{"secret:gha:org:ghe.example.com/o/KEY", "KEY", "", "GH_HOST=ghe.example.com gh secret set KEY --org o"},
+		{"secret:gha:org:ghe.example.com/o/KEY", "KEY", "", "GH_HOST=ghe.example.com gh secret set KEY --org o --visibility all"},
 	}
 	for _, tt := range tests {
 		n := graph.Node{ID: tt.id, Kind: graph.NodeSecret}
@@ -25,6 +25,8 @@ func TestGHSecretCommandEnterpriseServer(t *testing.T) {
 		if !strings.HasPrefix(tt.id, "secret:gha:org:") {
 			n.SetAttr(graph.AttrRepository, "o/r")
 			n.SetAttr(graph.AttrRepositoryHost, "ghe.example.com")
+		} else {
+			n.SetAttr("visibility", "all")
 		}
 		if tt.env != "" {
 			n.SetAttr("environment", tt.env)

@@ -623,7 +623,7 @@ func TestGHSecretCommandEndsOptions(t *testing.T) {
 		{"secret:gha:o/r/TOKEN", "TOKEN", "", "gh secret set TOKEN --repo o/r"},
 		{"secret:gha:o/r/--BODY=X", "--BODY=X", "", "gh secret set --repo o/r -- --BODY=X"},
 		{"secret:gha:o/r/-B", "-B", "prod", "gh secret set --repo o/r --env prod -- -B"},
-		{"secret:gha:org:o/-B", "-B", "", "gh secret set --org o -- -B"},
+		{"secret:gha:org:o/-B", "-B", "", "gh secret set --org o --visibility '<all, private or selected, as now>' -- -B"},
 	}
 	for _, tt := range tests {
 		n := graph.Node{ID: tt.id, Kind: graph.NodeSecret}
@@ -634,6 +634,31 @@ func TestGHSecretCommandEndsOptions(t *testing.T) {
 		}
 		if got := ghSecretCommand(n); got != tt.want {
 			t.Errorf("ghSecretCommand(%s) = %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}
+
+// TestGHSecretCommandKeepsVisibility: gh secret set --org sets the
+// visibility to private unless --visibility says otherwise, so the
+// command to store an organisation secret's new value restates the
+// visibility that the input declares.
+func TestGHSecretCommandKeepsVisibility(t *testing.T) {
+	tests := []struct {
+		visibility, selected, want string
+	}{
+		{"all", "", "gh secret set NPM_TOKEN --org o --visibility all"},
+		{"private", "", "gh secret set NPM_TOKEN --org o --visibility private"},
+		{"selected", "api,o/web", "gh secret set NPM_TOKEN --org o --visibility selected --repos '<the repositories selected now>'"},
+		{"selected", "", "gh secret set NPM_TOKEN --org o --visibility selected --repos '<the repositories selected now>'"},
+		{"", "", "gh secret set NPM_TOKEN --org o --visibility '<all, private or selected, as now>'"},
+	}
+	for _, tt := range tests {
+		n := graph.Node{ID: "secret:gha:org:o/NPM_TOKEN", Kind: graph.NodeSecret}
+		n.SetAttr(graph.AttrName, "NPM_TOKEN")
+		n.SetAttr("visibility", tt.visibility)
+		n.SetAttr("selected_repositories", tt.selected)
+		if got := ghSecretCommand(n); got != tt.want {
+			t.Errorf("visibility %q: ghSecretCommand = %q, want %q", tt.visibility, got, tt.want)
 		}
 	}
 }
