@@ -800,6 +800,70 @@ func containItems(runtimes []*Reached, res *Result) []*Item {
 	return items
 }
 
+// ghContainWorkflow returns the commands that disable workflow wf of
+// repo, cancel its running and queued runs and save their logs.
+// Disabling stops new runs; the runs already queued or going are
+// cancelled one by one. Cancelling keeps a run's logs, so they are saved
+// after the workflow is stopped, one file a run in the current folder.
+func ghContainWorkflow(wf, repo string) string {
+	disable := shellCommand("gh", "workflow", "disable", wf, "--repo", repo)
+	if strings.HasPrefix(wf, "-") {
+		// After "--" gh reads the path as the workflow, not as an
+		// option.
+		disable = shellCommand("gh", "workflow", "disable", "--repo", repo, "--", wf)
+	}
+	return disable + " && " +
+		shellCommand("gh", "run", "list", "--repo", repo, "--workflow", wf, "--limit", "100", "--json", "databaseId,status",
+			"--jq", `.[] | select(.status != "completed") | .databaseId`) +
+		" | xargs -n1 " + shellCommand("gh", "run", "cancel", "--repo", repo) +
+		"; for id in $(" + shellCommand("gh", "run", "list", "--repo", repo, "--workflow", wf, "--limit", "100", "--json", "databaseId", "--jq", ".[].databaseId") +
+		`); do gh run view "$id" ` + shellCommand("--repo", repo, "--log") + ` > "run-$id.log"; done`
+}
+
+// callerWorkflow is a workflow that calls a reusable workflow.
+type callerWorkflow struct{ repo, workflow string }
+
+// calledBy returns the workflows that call the jobs of group, when those
+// jobs run only when called (trigger workflow_call): the workflows of
+// the jobs whose GITHUB_TOKEN the group's jobs hold, which the linker
+// gives a called job from each caller.
+func calledBy(group []*Reached, res *Result) []callerWorkflow {
+	for _, x := range group {
+		if x.Node.Attr("triggers") != "workflow_call" {
+			return nil
+		}
+	}
+	var out []callerWorkflow
+	for _, r := range res.Reached {
+		job, ok := strings.CutPrefix(r.Node.ID, "secret:gha:token:")
+		if !ok || len(r.Path) == 0 {
+			continue
+		}
+		last := r.Path[len(r.Path)-1]
+		if last.Kind != graph.EdgeExposes || !slices.ContainsFunc(group, func(x *Reached) bool { return x.Node.ID == last.From }) {
+			continue
+		}
+		// The token's id names the job: REPO/.github/workflows/FILE#JOB,
+		// REPO being OWNER/NAME or HOST/OWNER/NAME.
+		repo, rest, ok := strings.Cut(job, "/.github/workflows/")
+		if !ok {
+			continue
+		}
+		file, _, _ := strings.Cut(rest, "#")
+		c := callerWorkflow{repo: repo, workflow: ".github/workflows/" + file}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].repo != out[j].repo {
+			return out[i].repo < out[j].repo
+		}
+		return out[i].workflow < out[j].workflow
+	})
+	return out
+}
+
 // isLocalAction reports whether a package id is an action in a folder of
 // a repository, which a job runs as uses: ./dir (no version).
 func isLocalAction(id string) bool {
@@ -945,22 +1009,20 @@ func containItem(group []*Reached, res *Result) *Item {
 				jobs, cause)
 		}
 		wf, repo := rt.Node.Attr("workflow"), ghRepoFlag(rt.Node)
-		// Disabling stops new runs; the runs already queued or going are
-		// cancelled one by one.
-		// Cancelling keeps a run's logs, so they are saved after the
-		// workflow is stopped, one file a run in the current folder.
-		disable := shellCommand("gh", "workflow", "disable", wf, "--repo", repo)
-		if strings.HasPrefix(wf, "-") {
-			// After "--" gh reads the path as the workflow, not as an
-			// option.
-			disable = shellCommand("gh", "workflow", "disable", "--repo", repo, "--", wf)
+		if callers := calledBy(group, res); len(callers) > 0 {
+			// A workflow that only runs when called has no runs of its
+			// own: its jobs run in the runs of the calling workflows.
+			var names, commands []string
+			for _, c := range callers {
+				names = append(names, c.workflow+" of "+c.repo)
+				commands = append(commands, ghContainWorkflow(c.workflow, c.repo))
+			}
+			it.Action = fmt.Sprintf("%s runs only when another workflow calls it: disable the calling workflow %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",
+				strings.Join(labels, ", "), strings.Join(names, ", "), cause)
+			it.Command = strings.Join(commands, "; ")
+			break
 		}
-		it.Command = disable + " && " +
-			shellCommand("gh", "run", "list", "--repo", repo, "--workflow", wf, "--limit", "100", "--json", "databaseId,status",
-				"--jq", `.[] | select(.status != "completed") | .databaseId`) +
-			" | xargs -n1 " + shellCommand("gh", "run", "cancel", "--repo", repo) +
-			"; for id in $(" + shellCommand("gh", "run", "list", "--repo", repo, "--workflow", wf, "--limit", "100", "--json", "databaseId", "--jq", ".[].databaseId") +
-			`); do gh run view "$id" ` + shellCommand("--repo", repo, "--log") + ` > "run-$id.log"; done`
+		it.Command = ghContainWorkflow(wf, repo)
 	case "lambda":
 		it.Action = "Set the function's reserved concurrency to 0 until a clean build is deployed"
 		if len(rt.Path) > 0 && appInput(rt.Path[len(rt.Path)-1].Kind) {

@@ -681,6 +681,38 @@ func TestPlanContainWorkflowEndsOptions(t *testing.T) {
 	}
 }
 
+// TestPlanContainsCallersOfCalledWorkflow: job publish of acme/shared's
+// release.yml runs only when called, and jobs of acme/api's ci.yml and
+// acme/web's deploy.yml call it. The called workflow has no runs of its
+// own, so the item disables and cancels the two calling workflows.
+func TestPlanContainsCallersOfCalledWorkflow(t *testing.T) {
+	const callee = "runtime:gha:acme/shared/.github/workflows/release.yml#publish"
+	s := newG().
+		node(callee, "type", "gha-job", "workflow", ".github/workflows/release.yml", "repository", "acme/shared", "triggers", "workflow_call").
+		edge(callee, graph.EdgeExecutes, bad).
+		node("secret:gha:token:acme/api/.github/workflows/ci.yml#release").
+		edge(callee, graph.EdgeExposes, "secret:gha:token:acme/api/.github/workflows/ci.yml#release").
+		node("secret:gha:token:acme/web/.github/workflows/deploy.yml#ship").
+		edge(callee, graph.EdgeExposes, "secret:gha:token:acme/web/.github/workflows/deploy.yml#ship").
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	if len(plan.Steps) == 0 || len(plan.Steps[0].Items) != 1 {
+		t.Fatalf("plan steps %+v, want one contain item", plan.Steps)
+	}
+	got := plan.Steps[0].Items[0].Command
+	for _, want := range []string{
+		"gh workflow disable .github/workflows/ci.yml --repo acme/api && ",
+		"gh workflow disable .github/workflows/deploy.yml --repo acme/web && ",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("command %q does not contain %q", got, want)
+		}
+	}
+	if strings.Contains(got, "acme/shared") {
+		t.Errorf("command %q acts on the called workflow, which has no runs", got)
+	}
+}
+
 // TestLogLookupQuotesValues checks that a key id or email from the input
 // stays one string of the Cloud Logging query. Its double quotes and
 // backslashes are escaped with a backslash, so a value such as
