@@ -457,3 +457,23 @@ func TestCIReusableCallersApart(t *testing.T) {
 		t.Errorf("the called job reads (-got +want):\n%s", diff)
 	}
 }
+
+// TestCIReusableOIDCNarrowedByCallee: a called job runs with its
+// caller's GITHUB_TOKEN, whose permissions the called workflow can only
+// lower. Job narrowed of app grants id-token: write, and the called
+// narrow job sets permissions without it, so it can request no OIDC
+// token and assumes no role, not even the one that trusts app's main
+// branch.
+func TestCIReusableOIDCNarrowedByCallee(t *testing.T) {
+	appRole := role("app-main", trust(`{"StringEquals":{"token.actions.githubusercontent.com:sub":"repo:example-org/app:ref:refs/heads/main"}}`))
+	s := ciStore(t, "reusable-oidc", appRole,
+		node(provider, graph.NodeIdentity, "provider", "aws", "type", "oidc-provider", "account", acct))
+	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/narrow@v1"))
+	if got := append(pick(r, "secret:gha:oidc:"), pick(r, "arn:aws:iam::"+acct+":role/")...); len(got) != 0 {
+		t.Errorf("narrow reaches %v, want no OIDC token and no role", got)
+	}
+	caller := graph.GHAJobID("example-org/app", ".github/workflows/granted.yml", "narrowed")
+	if c, ok := r[graph.GHATokenID(caller)]; !ok || c != graph.Certain {
+		t.Errorf("narrow reaches its caller's GITHUB_TOKEN as %q, want certain", c)
+	}
+}

@@ -174,8 +174,9 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge, passed [
 	tok.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs on behalf of %s and gets its GITHUB_TOKEN, with the permissions the caller sets", caller.Label))
 	v.addEdge(tok)
 	// The called jobs run in the caller's job: they can request its OIDC
-	// token, whose subject names the caller's repository and ref.
-	if oidc := graph.GHAOIDCTokenID(caller.ID); v.exists(oidc) {
+	// token, whose subject names the caller's repository and ref, unless
+	// their own permissions lower id-token to none.
+	if oidc := graph.GHAOIDCTokenID(caller.ID); v.exists(oidc) && keepsIDToken(callee) {
 		oe := graph.Edge{From: callee.ID, To: oidc, Kind: graph.EdgeExposes, Confidence: call.Confidence, Pos: call.Pos}
 		oe.SetAttr(graph.AttrVia, "oidc")
 		oe.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs on behalf of %s, whose permissions grant id-token: write, and can request its OIDC token", caller.Label))
@@ -183,6 +184,15 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge, passed [
 	}
 	v.calledGPRRelease(caller, callee, call)
 	return passed
+}
+
+// keepsIDToken reports whether a called job keeps the id-token: write
+// that its caller grants. A called workflow's permissions can only lower
+// the caller's, and permissions set on a job or its workflow leave each
+// scope they do not name at none.
+func keepsIDToken(callee graph.Node) bool {
+	perms := callee.Attr("permissions")
+	return perms == "" || perms == "default" || slices.Contains(graph.SplitList(perms), "id-token:write")
 }
 
 // calledGPRRelease gives the GITHUB_TOKEN of a caller the GitHub Packages
