@@ -1365,12 +1365,48 @@ func hostFromURL(url string) string {
 }
 
 // RepoHost returns the host that --repo-host names, lower case and
-// without a trailing dot or port, or "" when host is not a host name.
+// without a trailing dot or port, or "" when host is neither a host name
+// nor an IP address. An IPv6 address may come with or without brackets.
+// The name is taken as given: unlike an origin's host, it is no ssh alias.
 func RepoHost(host string) string {
-	if host == "" || strings.ContainsAny(host, "/@ ") {
+	if v6, ok := strings.CutPrefix(host, "["); ok && net.ParseIP(strings.TrimSuffix(v6, "]")) != nil {
+		host = strings.TrimSuffix(v6, "]")
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return strings.ToLower(host)
+	}
+	if h, port, err := net.SplitHostPort(host); err == nil {
+		if port == "" || strings.Trim(port, "0123456789") != "" {
+			return ""
+		}
+		host = h
+		if ip := net.ParseIP(host); ip != nil {
+			return strings.ToLower(host)
+		}
+	} else if strings.Contains(host, ":") {
 		return ""
 	}
-	return hostFromURL("https://" + host + "/")
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "" {
+		return ""
+	}
+	for _, label := range strings.Split(host, ".") {
+		if !hostLabel(label) {
+			return ""
+		}
+	}
+	return host
+}
+
+// hostLabel reports whether label is one label of a host name: 1 to 63
+// letters, digits and hyphens, with no hyphen first or last.
+func hostLabel(label string) bool {
+	if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+		return false
+	}
+	return !strings.ContainsFunc(label, func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-'
+	})
 }
 
 // unalias returns the forge that an ssh alias names when the alias starts

@@ -747,3 +747,38 @@ func TestPipelineSkipsStoreFiles(t *testing.T) {
 		})
 	}
 }
+
+// RepoHost takes a host name or IP address as a person types it: any case,
+// with a port, a trailing dot, or an IPv6 address in brackets or not. The
+// name is used as given, not read as an ssh alias, because no ssh
+// configuration applies to it. Anything else names no host.
+func TestRepoHostForms(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"GHE.Example.com:8443", "ghe.example.com"},
+		{"ghe.example.com.", "ghe.example.com"},
+		{"[2001:DB8::5]:443", "2001:db8::5"},
+		{"[2001:db8::5]", "2001:db8::5"},
+		{"2001:db8::5", "2001:db8::5"},
+		{"192.0.2.7:8080", "192.0.2.7"},
+		{"git-server", "git-server"},
+		{"ghe01.corp", "ghe01.corp"},
+		{"gitlab.com-work", "gitlab.com-work"},
+		{"", ""},
+		{".", ""},
+		{"..", ""},
+		{"ghe.example.com:abc", ""},
+		{"ghe.example.com:", ""},
+		{"ghe..example.com", ""},
+		{"https://ghe.example.com", ""},
+		{"ghe.example.com/acme", ""},
+		{"git@ghe.example.com", ""},
+		{"ghe example.com", ""},
+		{"-ghe.example.com", ""},
+		{"[ghe.example.com]", ""},
+	}
+	for _, tt := range tests {
+		if got := RepoHost(tt.in); got != tt.want {
+			t.Errorf("RepoHost(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
