@@ -183,6 +183,15 @@ func TestReadComposeEnv(t *testing.T) {
 	}
 }
 
+// ComposeVariables names the variables of a default's word too.
+func TestComposeVariablesNested(t *testing.T) {
+	got := ComposeVariables("${REGISTRY:-${HOST:-ghcr.io}}/$$OWNER/${NAME:+${PREFIX}-}web:$TAG")
+	want := []string{"REGISTRY", "HOST", "NAME", "PREFIX", "TAG"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ComposeVariables (-want +got):\n%s", diff)
+	}
+}
+
 // ExpandCompose takes a variable's value, or its default when vars do
 // not set it, and leaves one of unknown value as it is.
 func TestExpandCompose(t *testing.T) {
@@ -194,6 +203,13 @@ func TestExpandCompose(t *testing.T) {
 		"${MISSING:-d}/${MISSING}": "d/${MISSING}",
 		"${SECRET:-d}":             "${SECRET}",
 		"$$OWNER":                  "$$OWNER",
+		// A default may read another variable, with a default of its own.
+		"ghcr.io/${MISSING:-${OWNER}}/web":     "ghcr.io/o/web",
+		"ghcr.io/${MISSING:-${ALSO:-d}}/web":   "ghcr.io/d/web",
+		"ghcr.io/${OWNER:-${ALSO:-d}}/web":     "ghcr.io/o/web",
+		"ghcr.io/${MISSING:-${SECRET:-d}}/web": "ghcr.io/${SECRET}/web",
+		"${EMPTY:+${OWNER}-x}/web":             "/web",
+		"${OWNER:+${MISSING:-d}-x}/web":        "d-x/web",
 	} {
 		if got := ExpandCompose(in, vars); got != want {
 			t.Errorf("ExpandCompose(%q) = %q, want %q", in, got, want)
