@@ -346,7 +346,8 @@ func TestComposeFileCircleCIParameter(t *testing.T) {
 // OWNER to o-dev, but the step's env sets it to o. So the job builds and
 // pushes ghcr.io/o/shop-web, from the root's Dockerfile, certain.
 // ghcr.io/o-dev/shop-web, which the files alone name, is not pushed and
-// stays possible. Without the step's OWNER the job pushes the .env's
+// stays possible. A step env that sets OWNER empty gives the default,
+// o-qa. Without the step's OWNER the job pushes the .env's
 // name. With --env-file Compose does not read .env (ci.env is not in the
 // input), so the name takes the default, o-qa.
 func TestComposeEnvOverDotenv(t *testing.T) {
@@ -357,6 +358,13 @@ func TestComposeEnvOverDotenv(t *testing.T) {
 		{"step env", "          OWNER: o\n", "docker compose build web && docker compose push web", []string{
 			"pkg:docker/o-dev/shop-web?repository_url=ghcr.io (possible)",
 			"pkg:docker/o/shop-web?repository_url=ghcr.io (certain)",
+			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
+		}},
+		// OWNER set and empty: ${OWNER:-o-qa} takes its default, and the
+		// .env does not apply.
+		{"empty env", "          OWNER: \"\"\n", "docker compose build web && docker compose push web", []string{
+			"pkg:docker/o-dev/shop-web?repository_url=ghcr.io (possible)",
+			"pkg:docker/o-qa/shop-web?repository_url=ghcr.io (certain)",
 			"pkg:docker/o/shop-worker?repository_url=ghcr.io (possible)",
 		}},
 		{"no env", "", "docker compose build web && docker compose push web", []string{

@@ -334,7 +334,9 @@ func composeEnvValues(env pkgcmd.Env) map[string]string {
 		if strings.HasPrefix(k, "COMPOSE_") || !composeName.MatchString(k) {
 			continue
 		}
-		if strings.Contains(v, "$") || !PlainArgValue(k, v) {
+		// An empty value is known: Compose reads the variable as set
+		// and empty.
+		if v != "" && (strings.Contains(v, "$") || !PlainArgValue(k, v)) {
 			v = ComposeUnknown
 		}
 		if out == nil {

@@ -192,6 +192,19 @@ func TestComposeVariablesNested(t *testing.T) {
 	}
 }
 
+// A variable that the environment sets to the empty string is set, and
+// Compose reads it so: ${OWNER:-o-qa} takes the default, ${OWNER-o-qa}
+// the empty value, and the project's .env does not apply.
+func TestReadComposeEnvEmpty(t *testing.T) {
+	cmd, ok := ReadCompose(strings.Fields("docker compose build"), ".", pkgcmd.Env{"OWNER": ""})
+	if !ok {
+		t.Fatal("ReadCompose rejected docker compose build")
+	}
+	if diff := cmp.Diff(map[string]string{"OWNER": ""}, cmd.Env); diff != "" {
+		t.Errorf("Env (-want +got):\n%s", diff)
+	}
+}
+
 // ExpandCompose takes a variable's value, or its default when vars do
 // not set it, and leaves one of unknown value as it is.
 func TestExpandCompose(t *testing.T) {
