@@ -64,6 +64,10 @@ type roleSessions struct {
 	info     *Sessions
 	// target marks the entry of a node that roles acted on.
 	target bool
+	// keysCapped is set when an edge of a walk's identity to the role
+	// lists graph.MaxSeen session keys, so it may leave out keys that the
+	// identity obtained.
+	keysCapped bool
 }
 
 // isRole reports whether an id names an IAM role.
@@ -197,6 +201,9 @@ func tieKeys(res *Result, in []graph.Edge, byRole map[string]*roleSessions) {
 		for _, k := range keys {
 			rs.own[k] = true
 		}
+		if len(keys) >= graph.MaxSeen {
+			rs.keysCapped = true
+		}
 		if callers[e.To] == nil {
 			callers[e.To] = map[string]*SessionCaller{}
 		}
@@ -214,7 +221,9 @@ func tieKeys(res *Result, in []graph.Edge, byRole map[string]*roleSessions) {
 			rs.info.Callers = append(rs.info.Callers, *c)
 		}
 		slices.SortFunc(rs.info.Callers, func(a, b SessionCaller) int { return strings.Compare(a.ID, b.ID) })
-		rs.info.Narrowed = len(rs.own) > 0
+		// The calls of a key that a full list left out would count as
+		// another session's, so such a role keeps its whole use.
+		rs.info.Narrowed = len(rs.own) > 0 && !rs.keysCapped
 	}
 }
 

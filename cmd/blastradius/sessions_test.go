@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -330,5 +332,55 @@ func TestPlanRoleWalkSessions(t *testing.T) {
 	}
 	if !found[sessRole] || !found[sessSecret] {
 		t.Errorf("plan items for the role and the secret: found %v, expected both\n%s", found, out)
+	}
+}
+
+// Alice assumes role deploy 65 times, and her AssumeRole edge keeps the
+// first graph.MaxSeen (64) keys of the 65 it returned. Her 65th session
+// reads the bucket once, at 13:05, and her first once, at 13:06. Her
+// edge no longer names every key she obtained, so the 13:05 call is not
+// known to be another session's: the role's use is not narrowed, and the
+// bucket shows both calls.
+func TestQuerySessionsCallerKeysAtCap(t *testing.T) {
+	const n = 65
+	key := func(i int) string { return fmt.Sprintf("ASIAEXAMPLECAP%06d", i) }
+	var recs []string
+	for i := 1; i <= n; i++ {
+		recs = append(recs, fmt.Sprintf(`{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLEALICE0001","arn":"%s","accountId":"111122223333","accessKeyId":"AKIAEXAMPLEALICE0001","userName":"alice"},"eventTime":"2026-11-03T12:%02d:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.5","userAgent":"aws-cli/2.17.0","requestParameters":{"roleArn":"%s","roleSessionName":"alice"},"responseElements":{"credentials":{"accessKeyId":"%s","sessionToken":"EXAMPLE-NOT-A-TOKEN","expiration":"Nov 3, 2026, 1:00:00 PM"}},"eventID":"00000000-0000-4000-8000-%012d","recipientAccountId":"111122223333"}`,
+			sessAlice, i%60, sessRole, key(i), i))
+	}
+	use := func(k string, minute, id int) string {
+		return fmt.Sprintf(`{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLEDEPLOY001:alice","arn":"arn:aws:sts::111122223333:assumed-role/deploy/alice","accountId":"111122223333","accessKeyId":"%s","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLEDEPLOY001","arn":"%s","accountId":"111122223333","userName":"deploy"}}},"eventTime":"2026-11-03T13:%02d:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.5","userAgent":"aws-cli/2.17.0","requestParameters":{"bucketName":"example-org-artifacts","key":"app.tar.gz"},"responseElements":null,"eventID":"00000000-0000-4000-8000-%012d","recipientAccountId":"111122223333"}`,
+			k, sessRole, minute, id)
+	}
+	recs = append(recs, use(key(n), 5, 1001), use(key(1), 6, 1002))
+	dir := t.TempDir()
+	logs := filepath.Join(dir, "111122223333_CloudTrail_us-east-1_20261103T1400Z_Cap01.json")
+	if err := os.WriteFile(logs, []byte(`{"Records":[`+strings.Join(recs, ",")+`]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "graph.db")
+	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", logs); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code := runCLI(t, "--db", db, "query", "--node", sessAlice, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("query exit %d\n%s\n%s", code, out, errs)
+	}
+	var res struct {
+		Reached []sessionsReached `json:"reached"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]sessionsReached{}
+	for _, r := range res.Reached {
+		byID[r.Node.ID] = r
+	}
+	if s := byID[sessRole].Sessions; s != nil && s.Narrowed {
+		t.Errorf("role sessions narrowed to %d keys with %d other calls, expected not narrowed", len(s.Callers[0].Keys), s.OtherCalls)
+	}
+	if ev := byID[sessBucket].Evidence; ev == nil || ev.Count != 2 {
+		t.Errorf("bucket evidence = %+v, expected both of alice's calls", ev)
 	}
 }
