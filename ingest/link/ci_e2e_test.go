@@ -477,3 +477,27 @@ func TestCIReusableOIDCNarrowedByCallee(t *testing.T) {
 		t.Errorf("narrow reaches its caller's GITHUB_TOKEN as %q, want certain", c)
 	}
 }
+
+// TestCIReusableNestedCalls: job release of app calls shared's outer
+// workflow and passes its NPM_TOKEN as registry. Outer's job nest calls
+// inner and passes registry as token, and its job pass calls dump with
+// secrets: inherit, which hands over what outer received. The called jobs
+// all run in app's release job, so inner's deploy and dump's dump read
+// app's NPM_TOKEN, hold release's GITHUB_TOKEN and OIDC token, and read
+// no secret of shared, which passes none of its own.
+func TestCIReusableNestedCalls(t *testing.T) {
+	npm := ghSecret("example-org/app", "", "NPM_TOKEN")
+	s := ciStore(t, "reusable-nested", npm)
+	caller := graph.GHAJobID("example-org/app", ".github/workflows/release.yml", "release")
+	want := []string{
+		npm.ID + " (certain)",
+		graph.GHAOIDCTokenID(caller) + " (certain)",
+		graph.GHATokenID(caller) + " (certain)",
+	}
+	for _, action := range []string{"inner", "dump"} {
+		got := pick(radius(t, s, pkgStart("pkg:githubactions/example-vendor/"+action+"@v1")), "secret:")
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("%s reaches (-got +want):\n%s", action, diff)
+		}
+	}
+}

@@ -12,9 +12,11 @@ import (
 // workflow's jobs run on behalf of the caller, so they receive the
 // caller's secrets that the call passes (by name, or all of them with
 // secrets: inherit) and the caller job's GITHUB_TOKEN, whose permissions
-// the caller sets. A job of a workflow that only runs when called, and
-// that no job of the graph calls, gets a possible edge per secret name it
-// reads: some caller passes a value under that name.
+// the caller sets. A called workflow's job may call another workflow in
+// turn, which then also runs on behalf of the first caller. A job of a
+// workflow that only runs when called, and that no job of the graph
+// calls, gets a possible edge per secret name it reads: some caller
+// passes a value under that name.
 func (v *view) linkReusableCalls() {
 	// "owner/repo#workflow path" -> jobs, with the repository named as
 	// graph.GHARepo names it.
@@ -26,11 +28,13 @@ func (v *view) linkReusableCalls() {
 		key := strings.ToLower(graph.GHARepoOf(rt)) + "#" + rt.Attr("workflow")
 		callees[key] = append(callees[key], rt)
 	}
+	// The calls of each job, with the jobs of the workflow each calls.
+	type target struct {
+		call graph.Edge
+		jobs []graph.Node
+	}
+	calls := map[string][]target{}
 	called := map[string]bool{}
-	// The callees' edges to their callers' secrets join the view only
-	// after every call is read: a callee's edges to one caller's secrets
-	// are no names that it reads from another caller.
-	var passed []graph.Edge
 	for _, caller := range v.byKind[graph.NodeRuntime] {
 		for _, call := range v.edgesFrom(graph.EdgeExecutes, caller.ID) {
 			if call.Attr("reusable") != "true" {
@@ -42,9 +46,42 @@ func (v *view) linkReusableCalls() {
 			}
 			// A workflow calls one of its own host's repositories.
 			repo = graph.GHARepo(caller.Attr(graph.AttrRepositoryHost), repo)
-			for _, callee := range callees[repo+"#"+path] {
+			jobs := callees[repo+"#"+path]
+			calls[caller.ID] = append(calls[caller.ID], target{call, jobs})
+			for _, callee := range jobs {
 				called[callee.ID] = true
-				passed = v.passToCallee(caller, callee, call, passed)
+			}
+		}
+	}
+
+	// The callees' edges to their callers' secrets join the view only
+	// after every call is read: a callee's edges to one caller's secrets
+	// are no names that it reads from another caller.
+	var passed []graph.Edge
+	var follow func(chain []callLink, callee graph.Node)
+	follow = func(chain []callLink, callee graph.Node) {
+		passed = v.passToCallee(chain, callee, passed)
+		if !calledOnly(callee) || len(chain) >= maxCallDepth {
+			return
+		}
+		for _, t := range calls[callee.ID] {
+			for _, next := range t.jobs {
+				if slices.ContainsFunc(chain, func(l callLink) bool { return l.caller.ID == next.ID }) || next.ID == callee.ID {
+					continue
+				}
+				follow(append(slices.Clone(chain), callLink{callee, t.call}), next)
+			}
+		}
+	}
+	for _, caller := range v.byKind[graph.NodeRuntime] {
+		// A job of a workflow that only runs when called runs on behalf
+		// of its callers, which follow its calls.
+		if calledOnly(caller) && called[caller.ID] {
+			continue
+		}
+		for _, t := range calls[caller.ID] {
+			for _, callee := range t.jobs {
+				follow([]callLink{{caller, t.call}}, callee)
 			}
 		}
 	}
@@ -56,6 +93,50 @@ func (v *view) linkReusableCalls() {
 			v.uncalledParameters(rt)
 		}
 	}
+}
+
+// maxCallDepth bounds the calls followed from a job. GitHub.com allows
+// ten levels of workflows, the caller's included, and GitHub Enterprise
+// Server four.
+const maxCallDepth = 10
+
+// callLink is one call of a chain of reusable workflow calls: the job that
+// calls and its EXECUTES edge to the called workflow.
+type callLink struct {
+	caller graph.Node
+	call   graph.Edge
+}
+
+// calledOnly reports whether a job's workflow runs only when called.
+func calledOnly(rt graph.Node) bool {
+	return rt.Attr("triggers") == "workflow_call"
+}
+
+// chainSecrets returns the secrets that the last call of a chain passes,
+// named as the first caller's secrets. all is set when every call passes
+// secrets: inherit. Otherwise names maps each passed name (upper case) to
+// the first caller's secret that it holds.
+func chainSecrets(chain []callLink) (all bool, names map[string]string) {
+	all = true
+	for _, l := range chain {
+		if l.call.Attr("secrets") == "inherit" {
+			continue
+		}
+		next := map[string]string{}
+		for _, pair := range graph.SplitList(l.call.Attr("secrets")) {
+			param, secret, ok := strings.Cut(pair, "=")
+			if !ok || secret == "" {
+				continue
+			}
+			if all {
+				next[strings.ToUpper(param)] = secret
+			} else if s, ok := names[strings.ToUpper(secret)]; ok {
+				next[strings.ToUpper(param)] = s
+			}
+		}
+		all, names = false, next
+	}
+	return all, names
 }
 
 // reusableTarget reads "owner/repo" and the workflow path from the purl of
@@ -75,34 +156,42 @@ func reusableTarget(id string) (repo, path string, ok bool) {
 	return strings.ToLower(rest), path, true
 }
 
-// passToCallee links a called job to what its caller passes, and returns
-// passed with the edges to the caller's secrets, which the caller adds
-// to the view.
-func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge, passed []graph.Edge) []graph.Edge {
+// passToCallee links a called job to what the first caller of a chain of
+// calls passes down it, and returns passed with the edges to that
+// caller's secrets, which the caller adds to the view.
+func (v *view) passToCallee(chain []callLink, callee graph.Node, passed []graph.Edge) []graph.Edge {
+	caller := chain[0].caller
+	last := chain[len(chain)-1]
 	callerRepo := graph.GHARepoOf(caller)
-	mapping := map[string]string{} // parameter (upper case) -> caller secret
-	inherit := call.Attr("secrets") == "inherit"
-	for _, pair := range graph.SplitList(call.Attr("secrets")) {
-		param, secret, ok := strings.Cut(pair, "=")
-		if ok && secret != "" {
-			mapping[strings.ToUpper(param)] = secret
-		}
+	// call is the chain's last call, with the weakest confidence of the
+	// chain's calls.
+	call := last.call
+	for _, l := range chain {
+		call.Confidence = call.Confidence.Weaker(l.call.Confidence)
 	}
+	all, mapping := chainSecrets(chain)
+	lastInherit := last.call.Attr("secrets") == "inherit"
+	firstInherit := chain[0].call.Attr("secrets") == "inherit"
+	via := caller.Label + " calls this workflow"
+	if len(chain) > 1 {
+		via = caller.Label + " calls this workflow through " + last.caller.Label
+	}
+
 	declared := map[string]bool{}
 	for _, name := range graph.SplitList(callee.Attr("workflow_call_secrets")) {
 		declared[strings.ToUpper(name)] = true
 	}
-	// resolve names the caller's secret that a reference in the callee
-	// reads, or "" when the call passes none under that name.
+	// resolve names the first caller's secret that a reference in the
+	// callee reads, or "" when the chain passes none under that name. A
+	// call that maps secrets passes only the names the callee declares.
 	resolve := func(name string, isParam bool) string {
-		secret := ""
-		if isParam {
-			secret = mapping[strings.ToUpper(name)]
+		switch {
+		case all:
+			return name
+		case !lastInherit && !isParam:
+			return ""
 		}
-		if secret == "" && inherit {
-			secret = name
-		}
-		return secret
+		return mapping[strings.ToUpper(name)]
 	}
 	// The callee's edges to the caller's secrets go into the view, so
 	// that the secrets rule resolves a name the caller's repository does
@@ -123,12 +212,12 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge, passed [
 		ne.SetAttr(graph.AttrVia, "ci-secret")
 		ne.SetAttr(graph.AttrName, secret)
 		ne.SetAttr("as", strings.ToUpper(name))
-		ne.SetAttr(graph.AttrReason, fmt.Sprintf("%s calls this workflow and passes its secret %s as %s", caller.Label, secret, name))
+		ne.SetAttr(graph.AttrReason, fmt.Sprintf("%s and passes its secret %s as %s", via, secret, name))
 		passed = append(passed, ne)
-		if inherit {
+		if firstInherit {
 			// The caller's own edge to every secret resolves to the
 			// ones its callee is now known to read.
-			ce := graph.Edge{From: caller.ID, To: id, Kind: graph.EdgeExposes, Confidence: call.Confidence, Pos: call.Pos}
+			ce := graph.Edge{From: caller.ID, To: id, Kind: graph.EdgeExposes, Confidence: chain[0].call.Confidence, Pos: chain[0].call.Pos}
 			ce.SetAttr(graph.AttrVia, "ci-secret")
 			ce.SetAttr(graph.AttrName, secret)
 			ce.SetAttr(graph.AttrReason, "the job hands every secret of its repository to the workflow it calls (secrets: inherit)")
@@ -154,8 +243,8 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge, passed [
 			continue
 		}
 		// The callee reads the whole secrets context: every secret the
-		// call passes.
-		if inherit {
+		// chain passes.
+		if all {
 			passed = append(passed, allSecretsEdge(callee.ID, graph.GHAAllSecretsID(callerRepo), call))
 			for _, s := range v.repoSecrets(callerRepo) {
 				v.addEdge(allSecretsEdge(callee.ID, s, call))
@@ -175,8 +264,13 @@ func (v *view) passToCallee(caller, callee graph.Node, call graph.Edge, passed [
 	v.addEdge(tok)
 	// The called jobs run in the caller's job: they can request its OIDC
 	// token, whose subject names the caller's repository and ref, unless
-	// their own permissions lower id-token to none.
-	if oidc := graph.GHAOIDCTokenID(caller.ID); v.exists(oidc) && keepsIDToken(callee) {
+	// their own permissions, or those of a job between, lower id-token
+	// to none.
+	keeps := keepsIDToken(callee)
+	for _, l := range chain[1:] {
+		keeps = keeps && keepsIDToken(l.caller)
+	}
+	if oidc := graph.GHAOIDCTokenID(caller.ID); v.exists(oidc) && keeps {
 		oe := graph.Edge{From: callee.ID, To: oidc, Kind: graph.EdgeExposes, Confidence: call.Confidence, Pos: call.Pos}
 		oe.SetAttr(graph.AttrVia, "oidc")
 		oe.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs on behalf of %s, whose permissions grant id-token: write, and can request its OIDC token", caller.Label))
