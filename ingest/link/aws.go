@@ -548,7 +548,7 @@ func (v *view) linkAWS() {
 func (v *view) linkAssume(ps []*principal) {
 	var subjects []graph.Node
 	for _, n := range v.byKind[graph.NodeIdentity] {
-		if n.Attr("type") == "oidc-subject" {
+		if n.Attr("type") == "oidc-subject" && !v.calledSubjects[n.ID] {
 			subjects = append(subjects, n)
 		}
 	}

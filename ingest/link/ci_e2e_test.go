@@ -501,3 +501,23 @@ func TestCIReusableNestedCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestCIReusableOwnOIDCSubject: shared's deploy workflow only runs when
+// called and asks for id-token: write, and app's deploy job, which grants
+// it, calls it. GitHub names the caller's repository and ref in the
+// called job's token, so the job assumes the role that trusts app's main
+// branch and not the one that trusts shared's subjects.
+func TestCIReusableOwnOIDCSubject(t *testing.T) {
+	sub := func(cond string) string {
+		return trust(`{"StringLike":{"token.actions.githubusercontent.com:sub":"` + cond + `"}}`)
+	}
+	appMain := role("app-main", sub("repo:example-org/app:ref:refs/heads/main"))
+	shared := role("shared-any", sub("repo:example-org/shared:*"))
+	s := ciStore(t, "reusable-own-oidc", appMain, shared,
+		node(provider, graph.NodeIdentity, "provider", "aws", "type", "oidc-provider", "account", acct))
+	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/apply@v1"))
+	got := pick(r, "arn:aws:iam::"+acct+":role/")
+	if diff := cmp.Diff(got, []string{appMain.ID + " (certain)"}); diff != "" {
+		t.Errorf("the called job assumes (-got +want):\n%s", diff)
+	}
+}

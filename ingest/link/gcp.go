@@ -637,7 +637,7 @@ func (g *gcpView) linkFederation() {
 	}
 	var subjects []graph.Node
 	for _, n := range g.v.byKind[graph.NodeIdentity] {
-		if n.Attr("type") == "oidc-subject" {
+		if n.Attr("type") == "oidc-subject" && !g.v.calledSubjects[n.ID] {
 			subjects = append(subjects, n)
 		}
 	}

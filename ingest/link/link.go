@@ -102,6 +102,12 @@ type view struct {
 	// drifts lists the drift that rules find as they read the graph, which
 	// Derive reports after them.
 	drifts []drift
+	// calledSubjects holds the OIDC subjects of the jobs of workflows that
+	// only run when called and that a job of the graph calls
+	// (linkReusableCalls). GitHub names the caller's repository and ref
+	// in such a job's token, and the job gets its caller's token, so the
+	// trust rules skip the subject that names the called repository.
+	calledSubjects map[string]bool
 }
 
 // structural edge kinds the linker reads.

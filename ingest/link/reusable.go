@@ -54,6 +54,13 @@ func (v *view) linkReusableCalls() {
 		}
 	}
 
+	v.calledSubjects = map[string]bool{}
+	for id := range called {
+		if rt, ok := v.node(id); ok && calledOnly(rt) {
+			v.calledSubjects[graph.GHAOIDCSubjectID(id)] = true
+		}
+	}
+
 	// The callees' edges to their callers' secrets join the view only
 	// after every call is read: a callee's edges to one caller's secrets
 	// are no names that it reads from another caller.
