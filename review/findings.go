@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -743,7 +744,16 @@ func unreferencedSecrets(ctx context.Context, r graph.Reader, _ *Review, _ Optio
 	}
 	all := map[string]bool{}
 	named := map[string]map[string]bool{}
+	// A job that calls a reusable workflow with secrets: inherit hands
+	// its secrets to the called jobs, which hold its GITHUB_TOKEN: a
+	// secret that one of them names is used.
+	callees := map[string][]string{}
 	for _, e := range exposes {
+		if job, ok := strings.CutPrefix(e.To, "secret:gha:token:"); ok {
+			if caller := "runtime:gha:" + job; caller != e.From {
+				callees[caller] = append(callees[caller], e.From)
+			}
+		}
 		if strings.HasSuffix(e.To, "/*") || e.Attr("all") == "true" {
 			all[e.From] = true
 		}
@@ -755,9 +765,12 @@ func unreferencedSecrets(ctx context.Context, r graph.Reader, _ *Review, _ Optio
 		}
 	}
 
+	calleeNames := func(job, secret string) bool {
+		return slices.ContainsFunc(callees[job], func(c string) bool { return named[c][secret] })
+	}
 	bySecret := map[string][]string{}
 	for _, e := range exposes {
-		if !all[e.From] || strings.HasSuffix(e.To, "/*") || named[e.From][e.To] || e.Attr(graph.AttrVia) != "ci-secret" {
+		if !all[e.From] || strings.HasSuffix(e.To, "/*") || named[e.From][e.To] || e.Attr(graph.AttrVia) != "ci-secret" || calleeNames(e.From, e.To) {
 			continue
 		}
 		bySecret[e.To] = append(bySecret[e.To], e.From)

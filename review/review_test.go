@@ -918,3 +918,49 @@ func TestUnusedIgnoresCrossAccountSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreferencedSecretsCountCallees: job release of app calls a reusable
+// workflow with secrets: inherit, so it receives every secret. The called
+// job publish holds release's GITHUB_TOKEN and names the organisation's
+// NPM_TOKEN, which release hands over. Only SLACK_HOOK, which no job
+// names, is delivered unused.
+func TestUnreferencedSecretsCountCallees(t *testing.T) {
+	const (
+		release = "runtime:gha:example-org/app/.github/workflows/release.yml#release"
+		publish = "runtime:gha:example-org/shared/.github/workflows/publish.yml#publish"
+		npm     = "secret:gha:org:example-org/NPM_TOKEN"
+		slack   = "secret:gha:org:example-org/SLACK_HOOK"
+		all     = "secret:gha:example-org/app/*"
+		token   = "secret:gha:token:example-org/app/.github/workflows/release.yml#release"
+	)
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		node(release, graph.NodeRuntime, "type", "gha-job"),
+		node(publish, graph.NodeRuntime, "type", "gha-job", "triggers", "workflow_call"),
+		node(npm, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN"),
+		node(slack, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "SLACK_HOOK"),
+		node(all, graph.NodeSecret, "type", "all-actions-secrets", graph.AttrName, "*"),
+		node(token, graph.NodeSecret, "type", "github-token"),
+	}, Edges: []graph.Edge{
+		edge(release, graph.EdgeExposes, all, graph.AttrVia, "ci-secret", "all", "true"),
+		edge(release, graph.EdgeExposes, npm, graph.AttrVia, "ci-secret"),
+		edge(release, graph.EdgeExposes, slack, graph.AttrVia, "ci-secret"),
+		edge(release, graph.EdgeExposes, token, graph.AttrVia, "token"),
+		edge(publish, graph.EdgeExposes, token, graph.AttrVia, "token"),
+		edge(publish, graph.EdgeExposes, npm, graph.AttrVia, "ci-secret", graph.AttrName, "NPM_TOKEN"),
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := unreferencedSecrets(context.Background(), s, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Node)
+	}
+	if len(got) != 1 || got[0] != slack {
+		t.Errorf("unreferenced secrets = %v, want only %s", got, slack)
+	}
+}
