@@ -464,6 +464,24 @@ func (n Node) PolicyAttr(key string) string {
 	return n.Attrs[key]
 }
 
+// PolicyPos returns where the value PolicyAttr returns is stated: the
+// position of the fact it comes from, or the node's Pos when no fact of
+// Facts sets key. A finding about a role's trust policy then points at the
+// file that states the policy, not at a workflow that names the role.
+func (n Node) PolicyPos(key string) Pos {
+	for _, f := range n.LiveFacts() {
+		if f.Attrs[key] != "" {
+			return f.Pos
+		}
+	}
+	for _, f := range n.Facts {
+		if f.Attrs[key] != "" && f.Attrs[key] == n.Attrs[key] {
+			return f.Pos
+		}
+	}
+	return n.Pos
+}
+
 // AttrValues returns the distinct non-empty values that the node's sources
 // give an attribute, in source order (see Edge.AttrValues).
 func (n Node) AttrValues(key string) []string {

@@ -408,7 +408,7 @@ func oidcWildcards(ctx context.Context, r graph.Reader, _ *Review, _ Options) ([
 			why = append(why, fmt.Sprintf("statement %s matches subjects by pattern %s", open.Statement, strings.Join(open.Patterns, ", ")))
 		}
 		if len(why) > 0 {
-			out = append(out, &Finding{Kind: FindingOIDCWildcard, Node: n.ID, Label: n.Label, Pos: posOf(n.Pos),
+			out = append(out, &Finding{Kind: FindingOIDCWildcard, Node: n.ID, Label: n.Label, Pos: posOf(n.PolicyPos("trust_policy")),
 				Detail: strings.Join(why, "; ")})
 		}
 	}

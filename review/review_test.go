@@ -865,6 +865,31 @@ func TestOIDCWildcardOfDriftedTrust(t *testing.T) {
 	}
 }
 
+// A workflow names the role (role-to-assume), and its path sorts before
+// the Terraform file that states the role's trust policy. The finding
+// points at the Terraform file, where the policy is to be fixed.
+func TestOIDCWildcardPointsAtPolicy(t *testing.T) {
+	const role = "arn:aws:iam::111122223333:role/open"
+	open := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	s := memstore.New()
+	b := &graph.Batch{Time: time.Now(), Nodes: []graph.Node{
+		{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "app/.github/workflows/deploy.yml", Line: 14},
+			Attrs: map[string]string{"type": "role"}},
+		{ID: role, Kind: graph.NodeIdentity, Pos: graph.Pos{File: "infra/iam.tf", Line: 3},
+			Attrs: map[string]string{"type": "role", "trust_policy": open}},
+	}}
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := oidcWildcards(context.Background(), s, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Pos != "infra/iam.tf:3" {
+		t.Errorf("findings = %+v, want one at infra/iam.tf:3", fs)
+	}
+}
+
 // A call that landed in another account (cross_account=true) is in that
 // account's logs, and the input does not show that the caller's account
 // logged it too. Calls 100 days back into account 444455556666 do not
