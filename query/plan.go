@@ -2138,6 +2138,18 @@ func registryAccountOf(res *Result, cred string) graph.Node {
 				res.accounts[h.From] = r.Node
 			}
 		}
+		// A path reaches each account once, through one secret. The other
+		// secrets that log in as it (an organisation's secret of the name
+		// that a repository's secret also has) are walked edges.
+		isAccount := func(_, to string) bool {
+			r := res.Get(to)
+			return r != nil && r.Node.Attr("type") == "registry-account"
+		}
+		for _, e := range res.walkedOf(graph.EdgeAuthenticatesAs, isAccount) {
+			if _, seen := res.accounts[e.From]; !seen {
+				res.accounts[e.From] = res.Get(e.To).Node
+			}
+		}
 	}
 	return res.accounts[cred]
 }

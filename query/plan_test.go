@@ -2782,3 +2782,43 @@ func TestPlanGitLabAllVariablesSelfManaged(t *testing.T) {
 		t.Errorf("command %q, want %q", item.Command, want)
 	}
 }
+
+// TestPlanOrgSecretRegistryAccount: job release reads the repository's
+// NPM_TOKEN and the organisation's, and both log in as one npm account.
+// The walk reaches the account through one of them, and the item of each
+// says where to revoke the npm token.
+func TestPlanOrgSecretRegistryAccount(t *testing.T) {
+	const (
+		job     = "runtime:gha:acme/api/.github/workflows/ci.yml#release"
+		repoTok = "secret:gha:acme/api/NPM_TOKEN"
+		orgTok  = "secret:gha:org:acme/NPM_TOKEN"
+		account = "registry:registry.npmjs.org/secret:gha:acme/api/NPM_TOKEN"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "acme/api").
+		edge(job, graph.EdgeExecutes, bad).
+		node(repoTok, "type", "actions-secret", "name", "NPM_TOKEN", "repository", "acme/api", "long_lived", "true").
+		node(orgTok, "type", "actions-secret", "name", "NPM_TOKEN", "visibility", "all", "long_lived", "true").
+		node(account, "type", "registry-account", "registry", "registry.npmjs.org", "ecosystem", "npm").
+		edge(job, graph.EdgeExposes, repoTok).
+		edge(job, graph.EdgeExposes, orgTok).
+		edge(repoTok, graph.EdgeAuthenticatesAs, account).
+		edge(orgTok, graph.EdgeAuthenticatesAs, account).
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	found := 0
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Node.ID != repoTok && it.Node.ID != orgTok {
+				continue
+			}
+			found++
+			if !strings.HasPrefix(it.Action, "Revoke the token on registry.npmjs.org") {
+				t.Errorf("item of %s: %q, want the npm revocation", it.Node.ID, it.Action)
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("found %d items of the two secrets, want 2", found)
+	}
+}
