@@ -442,9 +442,9 @@ func (v *view) linkSecrets() {
 }
 
 // secretsRepo returns the repository whose secrets an EXPOSES edge of a
-// job reads: the repository of its target when that is a GitHub secret
-// (or every secret) of another repository, which a called workflow's job
-// reads from its caller, else jobRepo.
+// job reads. That is jobRepo, except for an edge to a GitHub secret (or
+// to every secret) of another repository, which a called workflow's job
+// reads from its caller: then it is that repository.
 func secretsRepo(v *view, e graph.Edge, name, jobRepo string) string {
 	t, ok := v.node(e.To)
 	if !ok || t.Attr(graph.AttrProvider) != "github" || t.Attr(graph.AttrRepository) == "" {
