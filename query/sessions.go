@@ -106,6 +106,28 @@ func sessionsOf(ctx context.Context, r graph.Reader, res *Result, out []graph.Ed
 	}
 	tieKeys(res, in, byRole)
 
+	// The AssumeRole calls on the role count in its whole use, and those
+	// of sessions that the walk did not obtain among the other sessions'
+	// calls, so that the role's own calls and the others add up to its
+	// whole use. The linker's copies of a logged caller's edge onto a CI
+	// job's subject (attr subject) would count a call twice.
+	for _, e := range in {
+		rs := byRole[e.To]
+		if rs == nil || e.Attr("subject") != "" || e.Evidence == nil || e.Evidence.Count+e.Evidence.Denied == 0 {
+			continue
+		}
+		if rs.info.RoleUse == nil {
+			rs.info.RoleUse = &graph.Evidence{}
+		}
+		rs.info.RoleUse.Merge(e.Evidence)
+		own := actsInWalk(res, e.From) || slices.ContainsFunc(graph.SplitList(e.Attr("session_keys")), func(k string) bool { return rs.own[k] })
+		if !own {
+			rs.info.OtherCalls += e.Evidence.Count
+			rs.info.OtherDenied += e.Evidence.Denied
+			rs.info.OtherCallers = mergeSorted(rs.info.OtherCallers, []string{e.From})
+		}
+	}
+
 	// Narrowing needs per-key calls on every edge of the role. A key list
 	// at its cap may have left out a key of the walk, so it must name them all.
 	for _, e := range out {

@@ -14,8 +14,10 @@ import (
 // subject and user alice each obtained one session of role deploy. The
 // role's calls on the bucket are the main session's at 10:05 and alice's
 // at 12:10 and 12:20. From the subject, the role shows the subject's
-// AssumeRoleWithWebIdentity call and the 10:05 call. Alice's 2 calls
-// are the role's other sessions.
+// AssumeRoleWithWebIdentity call and the 10:05 call. The role's other
+// sessions made 3 calls: alice's AssumeRole call and her 2 calls, so the
+// role's whole use is 5 calls from 10:00. The bucket's other calls are
+// alice's 2.
 func TestBlastRadiusSessions(t *testing.T) {
 	const (
 		subject = "oidc:sub:token.actions.githubusercontent.com:repo:example-org/app:ref:refs/heads/main"
@@ -65,8 +67,8 @@ func TestBlastRadiusSessions(t *testing.T) {
 	want := `{"data":{"blastRadius":{"reached":[` +
 		`{"node":{"id":"` + role + `"},"evidence":{"count":2,"first":"2026-01-03T10:00:00Z","last":"2026-01-03T10:05:00Z","keys":["` + mainKey + `"]},` +
 		`"sessions":{"narrowed":true,"callers":[{"id":"` + subject + `","keys":["` + mainKey + `"],"refs":["refs/heads/main"]}],"pooled":[],` +
-		`"otherCalls":2,"otherDenied":0,"otherCallers":["` + alice + `"],"otherUntied":0,` +
-		`"roleUse":{"count":3,"first":"2026-01-03T10:05:00Z","last":"2026-01-03T12:20:00Z"}}},` +
+		`"otherCalls":3,"otherDenied":0,"otherCallers":["` + alice + `"],"otherUntied":0,` +
+		`"roleUse":{"count":5,"first":"2026-01-03T10:00:00Z","last":"2026-01-03T12:20:00Z"}}},` +
 		`{"node":{"id":"` + bucket + `"},"evidence":{"count":1,"first":"2026-01-03T10:05:00Z","last":"2026-01-03T10:05:00Z","keys":["` + mainKey + `"]},` +
 		`"sessions":{"narrowed":true,"callers":[{"id":"` + subject + `","keys":["` + mainKey + `"],"refs":["refs/heads/main"]}],"pooled":[],` +
 		`"otherCalls":2,"otherDenied":0,"otherCallers":["` + alice + `"],"otherUntied":0,` +

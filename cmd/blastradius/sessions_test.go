@@ -115,8 +115,10 @@ func sessionsDB(t *testing.T, inputs ...string) string {
 
 // From the main branch's subject, the role shows records 1 and 3 alone:
 // the subject's AssumeRoleWithWebIdentity call and its session's call.
-// Records 4, 5, 7 and 8 are the role's other sessions: 4 calls, from
-// the feature-x subject and alice, and record 8's key is tied to no one.
+// The role's other sessions made 6 calls: the feature-x subject's and
+// alice's AssumeRole calls (records 2 and 6) and the calls of sessions
+// (records 4, 5, 7 and 8), and record 8's key is tied to no one. The
+// role's whole use is all 8 records, 2 of them the walk's.
 func TestQueryRoleWalkSessions(t *testing.T) {
 	for _, start := range []struct {
 		name, flag, id, caller string
@@ -175,8 +177,8 @@ func TestQueryRoleWalkSessions(t *testing.T) {
 			if !slices.Equal(s.Callers[0].Refs, []string{"refs/heads/main"}) {
 				t.Errorf("caller refs = %v, expected [refs/heads/main]", s.Callers[0].Refs)
 			}
-			if s.OtherCalls != 4 || s.OtherDenied != 0 {
-				t.Errorf("other sessions' calls = %d (%d denied), expected 4 (records 4, 5, 7, 8), none denied", s.OtherCalls, s.OtherDenied)
+			if s.OtherCalls != 6 || s.OtherDenied != 0 {
+				t.Errorf("other sessions' calls = %d (%d denied), expected 6 (records 2, 4, 5, 6, 7, 8), none denied", s.OtherCalls, s.OtherDenied)
 			}
 			if s.OtherUntied != 1 {
 				t.Errorf("other calls with an unissued key = %d, expected 1 (record 8)", s.OtherUntied)
@@ -184,10 +186,10 @@ func TestQueryRoleWalkSessions(t *testing.T) {
 			if !slices.Equal(s.OtherCallers, []string{sessAlice, sessFeature}) {
 				t.Errorf("other callers = %v, expected alice and the feature-x subject", s.OtherCallers)
 			}
-			if u := s.RoleUse; u == nil || u.Count != 5 {
-				t.Errorf("role use = %+v, expected 5 calls (records 3, 4, 5, 7, 8)", u)
-			} else if u.First != "2026-11-03T10:05:00Z" || u.Last != "2026-11-03T13:00:00Z" {
-				t.Errorf("role use spans %s..%s, expected 10:05..13:00", u.First, u.Last)
+			if u := s.RoleUse; u == nil || u.Count != 8 {
+				t.Errorf("role use = %+v, expected 8 calls (records 1 to 8)", u)
+			} else if u.First != "2026-11-03T10:00:00Z" || u.Last != "2026-11-03T13:00:00Z" {
+				t.Errorf("role use spans %s..%s, expected 10:00..13:00", u.First, u.Last)
 			}
 
 			bucket := got[sessBucket]
@@ -232,7 +234,7 @@ func TestQueryRoleWalkSessions(t *testing.T) {
 				name = "OIDC subject of deploy"
 			}
 			want := "sessions: the use shown is that of the sessions obtained by " + name +
-				" (ref refs/heads/main) with key ASIAEXAMPLEMAIN00001; the role's other sessions: 4 calls from 2 callers, 1 of them with keys that no logged AssumeRole call returned"
+				" (ref refs/heads/main) with key ASIAEXAMPLEMAIN00001; the role's other sessions: 6 calls from 2 callers, 1 of them with keys that no logged AssumeRole call returned"
 			if !strings.Contains(out, want) {
 				t.Errorf("table output lacks %q:\n%s", want, out)
 			}
