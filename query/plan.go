@@ -823,26 +823,26 @@ func ghContainWorkflow(wf, repo string) string {
 // callerWorkflow is a workflow that calls a reusable workflow.
 type callerWorkflow struct{ repo, workflow string }
 
-// calledBy returns the workflows that call the jobs of group, when those
-// jobs run only when called (trigger workflow_call): the workflows of
-// the jobs whose GITHUB_TOKEN the group's jobs hold, which the linker
-// gives a called job from each caller.
+// calledBy returns the workflows that call the jobs of group, when their
+// workflow has the trigger workflow_call. The linker gives a called job
+// the GITHUB_TOKEN of each caller's job, so the callers are the workflows
+// of those tokens, except the group's own workflow. The walk may reach a
+// caller's token through the caller itself, so every walked edge from the
+// group to a token counts, not only the edge on the token's path.
 func calledBy(group []*Reached, res *Result) []callerWorkflow {
-	for _, x := range group {
-		if x.Node.Attr("triggers") != "workflow_call" {
-			return nil
-		}
+	if !slices.ContainsFunc(group, func(x *Reached) bool {
+		return slices.Contains(graph.SplitList(x.Node.Attr("triggers")), "workflow_call")
+	}) {
+		return nil
+	}
+	own := callerWorkflow{repo: ghRepoFlag(group[0].Node), workflow: group[0].Node.Attr("workflow")}
+	inGroup := func(from, to string) bool {
+		return strings.HasPrefix(to, "secret:gha:token:") &&
+			slices.ContainsFunc(group, func(x *Reached) bool { return x.Node.ID == from })
 	}
 	var out []callerWorkflow
-	for _, r := range res.Reached {
-		job, ok := strings.CutPrefix(r.Node.ID, "secret:gha:token:")
-		if !ok || len(r.Path) == 0 {
-			continue
-		}
-		last := r.Path[len(r.Path)-1]
-		if last.Kind != graph.EdgeExposes || !slices.ContainsFunc(group, func(x *Reached) bool { return x.Node.ID == last.From }) {
-			continue
-		}
+	for _, e := range res.walkedOf(graph.EdgeExposes, inGroup) {
+		job := strings.TrimPrefix(e.To, "secret:gha:token:")
 		// The token's id names the job: REPO/.github/workflows/FILE#JOB,
 		// REPO being OWNER/NAME or HOST/OWNER/NAME.
 		repo, rest, ok := strings.Cut(job, "/.github/workflows/")
@@ -851,7 +851,7 @@ func calledBy(group []*Reached, res *Result) []callerWorkflow {
 		}
 		file, _, _ := strings.Cut(rest, "#")
 		c := callerWorkflow{repo: repo, workflow: ".github/workflows/" + file}
-		if !slices.Contains(out, c) {
+		if c != own && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
@@ -862,6 +862,12 @@ func calledBy(group []*Reached, res *Result) []callerWorkflow {
 		return out[i].workflow < out[j].workflow
 	})
 	return out
+}
+
+// calledOnly reports whether the jobs of group run only when another
+// workflow calls them, so that their workflow has no runs of its own.
+func calledOnly(group []*Reached) bool {
+	return !slices.ContainsFunc(group, func(x *Reached) bool { return x.Node.Attr("triggers") != "workflow_call" })
 }
 
 // isLocalAction reports whether a package id is an action in a folder of
@@ -1010,16 +1016,23 @@ func containItem(group []*Reached, res *Result) *Item {
 		}
 		wf, repo := rt.Node.Attr("workflow"), ghRepoFlag(rt.Node)
 		if callers := calledBy(group, res); len(callers) > 0 {
-			// A workflow that only runs when called has no runs of its
-			// own: its jobs run in the runs of the calling workflows.
+			// A called workflow's jobs run in the runs of the calling
+			// workflows. A workflow with other triggers has runs of its
+			// own as well, so it is disabled too.
 			var names, commands []string
 			for _, c := range callers {
 				names = append(names, c.workflow+" of "+c.repo)
 				commands = append(commands, ghContainWorkflow(c.workflow, c.repo))
 			}
-			it.Action = fmt.Sprintf("%s runs only when another workflow calls it: disable the calling workflow %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",
-				strings.Join(labels, ", "), strings.Join(names, ", "), cause)
-			it.Command = strings.Join(commands, "; ")
+			if calledOnly(group) {
+				it.Action = fmt.Sprintf("%s runs only when another workflow calls it: disable the calling workflow %s and cancel its running and queued runs until %s, then save the runs' logs, which cancelling keeps",
+					strings.Join(labels, ", "), strings.Join(names, ", "), cause)
+				it.Command = strings.Join(commands, "; ")
+				break
+			}
+			it.Action = fmt.Sprintf("Disable the workflow %s of %s, which runs %s, and the workflows that call it (%s), and cancel their running and queued runs until %s, then save the runs' logs, which cancelling keeps",
+				wf, repo, strings.Join(labels, ", "), strings.Join(names, ", "), cause)
+			it.Command = strings.Join(append([]string{ghContainWorkflow(wf, repo)}, commands...), "; ")
 			break
 		}
 		it.Command = ghContainWorkflow(wf, repo)

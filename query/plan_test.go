@@ -2822,3 +2822,68 @@ func TestPlanOrgSecretRegistryAccount(t *testing.T) {
 		t.Errorf("found %d items of the two secrets, want 2", found)
 	}
 }
+
+// TestPlanContainsCallersOfPushAndCalledWorkflow: acme/shared's
+// release.yml runs on push and when acme/api's ci.yml calls it. Its own
+// runs stop once it is disabled, but the runs of ci.yml run its jobs too:
+// the item disables and cancels both workflows.
+func TestPlanContainsCallersOfPushAndCalledWorkflow(t *testing.T) {
+	const callee = "runtime:gha:acme/shared/.github/workflows/release.yml#publish"
+	s := newG().
+		node(callee, "type", "gha-job", "workflow", ".github/workflows/release.yml", "repository", "acme/shared", "triggers", "push,workflow_call").
+		edge(callee, graph.EdgeExecutes, bad).
+		node("secret:gha:token:acme/shared/.github/workflows/release.yml#publish").
+		edge(callee, graph.EdgeExposes, "secret:gha:token:acme/shared/.github/workflows/release.yml#publish").
+		node("secret:gha:token:acme/api/.github/workflows/ci.yml#release").
+		edge(callee, graph.EdgeExposes, "secret:gha:token:acme/api/.github/workflows/ci.yml#release").
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	if len(plan.Steps) == 0 || len(plan.Steps[0].Items) != 1 {
+		t.Fatalf("plan steps %+v, want one contain item", plan.Steps)
+	}
+	got := plan.Steps[0].Items[0].Command
+	for _, want := range []string{
+		"gh workflow disable .github/workflows/release.yml --repo acme/shared && ",
+		"gh workflow disable .github/workflows/ci.yml --repo acme/api && ",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("command %q does not contain %q", got, want)
+		}
+	}
+	if n := strings.Count(got, "gh workflow disable"); n != 2 {
+		t.Errorf("command %q disables %d workflows, want 2", got, n)
+	}
+}
+
+// TestPlanContainsCallerInBlastRadius: acme/api's ci.yml job release runs
+// the bad package itself and calls acme/shared's release.yml, which runs
+// only when called and runs the package too. The walk reaches the
+// caller's GITHUB_TOKEN through the caller, yet the called workflow's
+// runs are still ci.yml's: its item disables ci.yml, never release.yml.
+func TestPlanContainsCallerInBlastRadius(t *testing.T) {
+	const (
+		caller = "runtime:gha:acme/api/.github/workflows/ci.yml#release"
+		callee = "runtime:gha:acme/shared/.github/workflows/release.yml#publish"
+		tok    = "secret:gha:token:acme/api/.github/workflows/ci.yml#release"
+	)
+	s := newG().
+		node(caller, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "acme/api", "triggers", "push").
+		edge(caller, graph.EdgeExecutes, bad).
+		node(callee, "type", "gha-job", "workflow", ".github/workflows/release.yml", "repository", "acme/shared", "triggers", "workflow_call").
+		edge(callee, graph.EdgeExecutes, bad).
+		node(tok).
+		edge(caller, graph.EdgeExposes, tok).
+		edge(callee, graph.EdgeExposes, tok).
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			if it.Kind == "contain" && strings.Contains(it.Command, "acme/shared") {
+				t.Errorf("item of %s: command %q acts on the called workflow, which has no runs", it.Node.ID, it.Command)
+			}
+			if it.Kind == "contain" && it.Node.ID == callee && !strings.Contains(it.Command, "gh workflow disable .github/workflows/ci.yml --repo acme/api && ") {
+				t.Errorf("item of the called job: command %q does not disable ci.yml", it.Command)
+			}
+		}
+	}
+}
