@@ -521,3 +521,23 @@ func TestCIReusableOwnOIDCSubject(t *testing.T) {
 		t.Errorf("the called job assumes (-got +want):\n%s", diff)
 	}
 }
+
+// TestCIReusableNestedPushAndCall: job release of app calls shared's build
+// workflow with secrets: inherit, and build's job nest calls inner with
+// secrets: inherit too. Build also runs on push, yet when app calls it,
+// its call of inner runs in app's release job: inner's deploy reads app's
+// NPM_TOKEN and holds release's GITHUB_TOKEN, as well as shared's
+// NPM_TOKEN and nest's GITHUB_TOKEN from build's own runs.
+func TestCIReusableNestedPushAndCall(t *testing.T) {
+	appNPM := ghSecret("example-org/app", "", "NPM_TOKEN")
+	sharedNPM := ghSecret("example-org/shared", "", "NPM_TOKEN")
+	s := ciStore(t, "reusable-nested-push", appNPM, sharedNPM)
+	release := graph.GHAJobID("example-org/app", ".github/workflows/release.yml", "release")
+	nest := graph.GHAJobID("example-org/shared", ".github/workflows/build.yml", "nest")
+	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/inner@v1"))
+	for _, id := range []string{appNPM.ID, sharedNPM.ID, graph.GHATokenID(release), graph.GHATokenID(nest)} {
+		if _, ok := r[id]; !ok {
+			t.Errorf("inner does not reach %s; it reaches %v", id, pick(r, "secret:"))
+		}
+	}
+}

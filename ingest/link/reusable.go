@@ -68,7 +68,9 @@ func (v *view) linkReusableCalls() {
 	var follow func(chain []callLink, callee graph.Node)
 	follow = func(chain []callLink, callee graph.Node) {
 		passed = v.passToCallee(chain, callee, passed)
-		if !calledOnly(callee) || len(chain) >= maxCallDepth {
+		// A called workflow with triggers of its own also runs its
+		// calls in the caller's job when called, so the chain goes on.
+		if len(chain) >= maxCallDepth {
 			return
 		}
 		for _, t := range calls[callee.ID] {
