@@ -376,3 +376,37 @@ func TestCircleCIReleasePublishesProject(t *testing.T) {
 		t.Errorf("no account %s on the registry the job's environment names", internal)
 	}
 }
+
+// TestCalledWorkflowOwnPermissionsDropPackages: the caller grants
+// packages: write, but the called job sets its own permissions to
+// contents: read. A called job's permissions only lower the caller's,
+// and scopes they leave out are none, so its GITHUB_TOKEN cannot publish.
+func TestCalledWorkflowOwnPermissionsDropPackages(t *testing.T) {
+	called := `on: workflow_call
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          registry-url: https://npm.pkg.github.com
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}
+`
+	dir := t.TempDir()
+	writeRepos(t, dir, map[string]map[string]string{
+		"narrow": {
+			".github/workflows/publish.yml": called,
+			".github/workflows/ci.yml":      "on: push\njobs:\n  release:\n    permissions:\n      packages: write\n    uses: ./.github/workflows/publish.yml\n",
+			"package.json":                  `{"name": "@o/narrow", "version": "1.0.0"}`,
+		},
+	})
+	s, _ := ingestDir(t, dir)
+	if got := canPublish(t, s); len(got) != 0 {
+		t.Errorf("CAN_PUBLISH edges %v, want none", got)
+	}
+}

@@ -285,24 +285,33 @@ func (v *view) passToCallee(chain []callLink, callee graph.Node, passed []graph.
 		oe.SetAttr(graph.AttrReason, fmt.Sprintf("the job runs on behalf of %s, whose permissions grant id-token: write, and can request its OIDC token", caller.Label))
 		v.addEdge(oe)
 	}
-	v.calledGPRRelease(caller, callee, call)
+	if keepsWrite(callee, "packages") && !slices.ContainsFunc(chain[1:], func(l callLink) bool { return !keepsWrite(l.caller, "packages") }) {
+		v.calledGPRRelease(caller, callee, call)
+	}
 	return passed
 }
 
 // keepsIDToken reports whether a called job keeps the id-token: write
+// that its caller grants.
+func keepsIDToken(callee graph.Node) bool {
+	return keepsWrite(callee, "id-token")
+}
+
+// keepsWrite reports whether a called job keeps the write access to scope
 // that its caller grants. A called workflow's permissions can only lower
 // the caller's, and permissions set on a job or its workflow leave each
 // scope they do not name at none.
-func keepsIDToken(callee graph.Node) bool {
+func keepsWrite(callee graph.Node, scope string) bool {
 	perms := callee.Attr("permissions")
-	return perms == "" || perms == "default" || slices.Contains(graph.SplitList(perms), "id-token:write")
+	return perms == "" || perms == "default" || slices.Contains(graph.SplitList(perms), scope+":write")
 }
 
 // calledGPRRelease gives the GITHUB_TOKEN of a caller the GitHub Packages
 // account that its called job publishes to npm with (see
 // graph.AttrGPRRelease), as the actions parser does for a job that
-// publishes itself. The caller's permissions decide: packages:write makes
-// the login certain, the repository's default possible, others none. A
+// publishes itself. The first caller's permissions decide, when the
+// called jobs on the way keep packages: write: packages:write makes the
+// login certain, the repository's default possible, others none. A
 // called workflow's checkout is of the caller's repository by default, so
 // a release of the project at the top publishes the caller's package.
 func (v *view) calledGPRRelease(caller, callee graph.Node, call graph.Edge) {
