@@ -1065,7 +1065,15 @@ func (w *workflow) writeSecrets(j *job, refs []refAt) {
 		w.b.edge(j.rid, graph.EdgeExposes, id, graph.Certain, r.Line, a)
 	}
 	if j.attrs["secrets_inherit"] == "true" {
-		w.exposeAll(j, j.line)
+		// A called workflow hands on its caller's secrets, not those of
+		// its own repository.
+		if callOnly {
+			if !slices.Contains(callRefs, "*") {
+				callRefs = append(callRefs, "*")
+			}
+		} else {
+			w.exposeAll(j, j.line)
+		}
 	}
 	w.b.node(j.rid, graph.NodeRuntime, "", j.line, attrs{
 		"call_secret_refs":        graph.JoinList(callRefs),

@@ -541,3 +541,25 @@ func TestCIReusableNestedPushAndCall(t *testing.T) {
 		}
 	}
 }
+
+// TestCIReusableNestedInherit: job release of app calls shared's outer
+// workflow with secrets: inherit, and outer, which only runs when called,
+// has job nest call inner with secrets: inherit as well. Nest runs on
+// behalf of release, so the secrets it hands on are app's NPM_TOKEN and
+// OTHER, never shared's SHARED_KEY.
+func TestCIReusableNestedInherit(t *testing.T) {
+	npm := ghSecret("example-org/app", "", "NPM_TOKEN")
+	other := ghSecret("example-org/app", "", "OTHER")
+	shared := ghSecret("example-org/shared", "", "SHARED_KEY")
+	s := ciStore(t, "reusable-nested-inherit", npm, other, shared)
+	nest := graph.GHAJobID("example-org/shared", ".github/workflows/outer.yml", "nest")
+	r := radius(t, s, query.Start{Runtimes: []string{nest}})
+	if got := pick(r, "secret:gha:example-org/shared/"); len(got) != 0 {
+		t.Errorf("nest reads %v, want no secret of shared", got)
+	}
+	for _, id := range []string{npm.ID, other.ID} {
+		if c := r[id]; c != graph.Certain {
+			t.Errorf("nest reads %s as %q, want certain", id, c)
+		}
+	}
+}
