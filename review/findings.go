@@ -746,12 +746,16 @@ func unreferencedSecrets(ctx context.Context, r graph.Reader, _ *Review, _ Optio
 	named := map[string]map[string]bool{}
 	// A job that calls a reusable workflow with secrets: inherit hands
 	// its secrets to the called jobs, which hold its GITHUB_TOKEN: a
-	// secret that one of them names is used.
-	callees := map[string][]string{}
+	// secret that one of them names is used. A called job that calls
+	// another workflow holds the first caller's token, as do the jobs it
+	// calls, so the jobs that share a token count for each other.
+	holders := map[string][]string{} // token -> jobs other than its own
+	tokens := map[string][]string{}  // job -> tokens it holds
 	for _, e := range exposes {
 		if job, ok := strings.CutPrefix(e.To, "secret:gha:token:"); ok {
+			tokens[e.From] = append(tokens[e.From], e.To)
 			if caller := "runtime:gha:" + job; caller != e.From {
-				callees[caller] = append(callees[caller], e.From)
+				holders[e.To] = append(holders[e.To], e.From)
 			}
 		}
 		if strings.HasSuffix(e.To, "/*") || e.Attr("all") == "true" {
@@ -766,7 +770,9 @@ func unreferencedSecrets(ctx context.Context, r graph.Reader, _ *Review, _ Optio
 	}
 
 	calleeNames := func(job, secret string) bool {
-		return slices.ContainsFunc(callees[job], func(c string) bool { return named[c][secret] })
+		return slices.ContainsFunc(tokens[job], func(tok string) bool {
+			return slices.ContainsFunc(holders[tok], func(c string) bool { return c != job && named[c][secret] })
+		})
 	}
 	bySecret := map[string][]string{}
 	for _, e := range exposes {

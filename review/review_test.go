@@ -989,3 +989,57 @@ func TestUnreferencedSecretsCountCallees(t *testing.T) {
 		t.Errorf("unreferenced secrets = %v, want only %s", got, slack)
 	}
 }
+
+// TestUnreferencedSecretsNestedCallee: release of app calls outer with
+// secrets: inherit, and outer's job nest calls inner with secrets: inherit.
+// Nest and inner's deploy run on behalf of release and hold its
+// GITHUB_TOKEN. Deploy names NPM_TOKEN, which nest hands to it, so only
+// OTHER is delivered unused, to release and nest.
+func TestUnreferencedSecretsNestedCallee(t *testing.T) {
+	const (
+		release = "runtime:gha:example-org/app/.github/workflows/release.yml#release"
+		nest    = "runtime:gha:example-org/shared/.github/workflows/outer.yml#nest"
+		deploy  = "runtime:gha:example-org/shared/.github/workflows/inner.yml#deploy"
+		npm     = "secret:gha:example-org/app/NPM_TOKEN"
+		other   = "secret:gha:example-org/app/OTHER"
+		all     = "secret:gha:example-org/app/*"
+		token   = "secret:gha:token:example-org/app/.github/workflows/release.yml#release"
+	)
+	b := &graph.Batch{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nodes: []graph.Node{
+		node(release, graph.NodeRuntime, "type", "gha-job"),
+		node(nest, graph.NodeRuntime, "type", "gha-job", "triggers", "workflow_call"),
+		node(deploy, graph.NodeRuntime, "type", "gha-job", "triggers", "workflow_call"),
+		node(npm, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "NPM_TOKEN"),
+		node(other, graph.NodeSecret, "type", "actions-secret", graph.AttrName, "OTHER"),
+		node(all, graph.NodeSecret, "type", "all-actions-secrets", graph.AttrName, "*"),
+		node(token, graph.NodeSecret, "type", "github-token"),
+	}, Edges: []graph.Edge{
+		edge(release, graph.EdgeExposes, all, graph.AttrVia, "ci-secret", "all", "true"),
+		edge(release, graph.EdgeExposes, npm, graph.AttrVia, "ci-secret"),
+		edge(release, graph.EdgeExposes, other, graph.AttrVia, "ci-secret"),
+		edge(release, graph.EdgeExposes, token, graph.AttrVia, "token"),
+		edge(nest, graph.EdgeExposes, all, graph.AttrVia, "ci-secret"),
+		edge(nest, graph.EdgeExposes, npm, graph.AttrVia, "ci-secret"),
+		edge(nest, graph.EdgeExposes, other, graph.AttrVia, "ci-secret"),
+		edge(nest, graph.EdgeExposes, token, graph.AttrVia, "token"),
+		edge(deploy, graph.EdgeExposes, token, graph.AttrVia, "token"),
+		edge(deploy, graph.EdgeExposes, npm, graph.AttrVia, "ci-secret", graph.AttrName, "NPM_TOKEN"),
+	}}
+	s := memstore.New()
+	if err := s.Write(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := unreferencedSecrets(context.Background(), s, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 {
+		t.Fatalf("%d findings, want one, of %s", len(fs), other)
+	}
+	if fs[0].Node != other {
+		t.Errorf("finding of %s, want %s", fs[0].Node, other)
+	}
+	if want := []string{release, nest}; !slices.Equal(fs[0].Related, want) {
+		t.Errorf("related %v, want %v", fs[0].Related, want)
+	}
+}
