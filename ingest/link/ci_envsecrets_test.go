@@ -98,3 +98,18 @@ func TestRegistryAccountOfPassedSecret(t *testing.T) {
 		t.Errorf("AUTHENTICATES_AS (-want +got):\n%s", diff)
 	}
 }
+
+// TestCIEnvironmentJobReadsOrgSecret: a job in environment prod (readonly)
+// reads DEPLOY_ROLE, which neither the environment nor the repository
+// declares, and the organisation's secret of that name is visible to all
+// repositories. GitHub looks in the environment, then the repository,
+// then the organisation, so the job reads the organisation's secret.
+func TestCIEnvironmentJobReadsOrgSecret(t *testing.T) {
+	org := node(graph.GHAOrgSecretID("example-org", "DEPLOY_ROLE"), graph.NodeSecret, "provider", "github", "type", "actions-secret",
+		"name", "DEPLOY_ROLE", "org", "example-org", "visibility", "all", "long_lived", "true")
+	s := ciStore(t, "env-secrets", org, ghSecret("example-org/app", "prod (readonly)", "OTHER"))
+	r := radius(t, s, pkgStart("pkg:githubactions/example-vendor/ro-action@v1"))
+	if c := r[org.ID]; c != graph.Certain {
+		t.Errorf("ro-action reaches %s as %q, want certain; it reaches %v", org.ID, c, pick(r, "secret:"))
+	}
+}

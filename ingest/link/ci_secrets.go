@@ -10,10 +10,13 @@ import (
 // linkEnvironmentSecrets resolves the names in a GitHub Actions job's
 // environment_secret_refs. Each goes to the environment's secret of that
 // name when the graph declares one, because it takes precedence, else to
-// the repository's secret. When no input declares where the name lives,
-// the environment's secret of that name is a possible target as well.
+// the repository's secret and, when the repository declares none, to the
+// organisation's that the repository can read. When no input declares
+// where the name lives, the environment's secret of that name is a
+// possible target as well.
 func (v *view) linkEnvironmentSecrets() {
 	workflows := v.workflowFiles()
+	orgSecrets := v.orgSecretsByOwner()
 	for _, rt := range v.byKind[graph.NodeRuntime] {
 		refs := graph.SplitList(rt.Attr("environment_secret_refs"))
 		env, repo := rt.Attr("environment"), graph.GHARepoOf(rt)
@@ -45,6 +48,9 @@ func (v *view) linkEnvironmentSecrets() {
 			n.SetAttr(graph.AttrLongLived, "true")
 			v.addNode(n)
 			v.addEdge(e)
+			// A name the repository does not declare either is the
+			// organisation's.
+			v.exposeOrgSecret(e, repo, orgSecrets[ghaOwner(repo)], workflows)
 			if !v.secretPlaceKnown(repo, env, name, workflows) {
 				v.exposePossibleEnvSecret(rt, repo, env, name)
 			}

@@ -388,16 +388,9 @@ func (v *view) edgesFrom(kind graph.EdgeKind, id string) []graph.Edge {
 // a job that receives the whole secrets context gets one secret per name.
 func (v *view) linkSecrets() {
 	byRepo := map[string][]graph.Node{}
-	orgSecrets := map[string][]graph.Node{}
+	orgSecrets := v.orgSecretsByOwner()
 	for _, n := range v.byKind[graph.NodeSecret] {
-		if n.Attr(graph.AttrProvider) != "github" || n.Attr("type") != "actions-secret" {
-			continue
-		}
-		if strings.HasPrefix(n.ID, "secret:gha:org:") {
-			// The organisation is the id's text up to the name, which
-			// has no slash: HOST/OWNER on a GitHub Enterprise Server.
-			org := ghaOwner(strings.TrimPrefix(n.ID, "secret:gha:org:"))
-			orgSecrets[org] = append(orgSecrets[org], n)
+		if n.Attr(graph.AttrProvider) != "github" || n.Attr("type") != "actions-secret" || strings.HasPrefix(n.ID, "secret:gha:org:") {
 			continue
 		}
 		if n.Attr(graph.AttrRepository) != "" {
@@ -439,6 +432,24 @@ func (v *view) linkSecrets() {
 			}
 		}
 	}
+}
+
+// orgSecretsByOwner returns the organisations' Actions secrets by
+// organisation, named as OWNER, or HOST/OWNER on a GitHub Enterprise
+// Server.
+func (v *view) orgSecretsByOwner() map[string][]graph.Node {
+	out := map[string][]graph.Node{}
+	for _, n := range v.byKind[graph.NodeSecret] {
+		rest, ok := strings.CutPrefix(n.ID, "secret:gha:org:")
+		if !ok || n.Attr(graph.AttrProvider) != "github" || n.Attr("type") != "actions-secret" {
+			continue
+		}
+		// The organisation is the id's text up to the name, which has no
+		// slash.
+		org := ghaOwner(rest)
+		out[org] = append(out[org], n)
+	}
+	return out
 }
 
 // secretsRepo returns the repository whose secrets an EXPOSES edge of a
