@@ -161,6 +161,10 @@ const (
 	// (gitlab.com, a GitLab server, bitbucket.org), unset for github.com.
 	// RepoIDOf reads the two.
 	AttrRepositoryHost = "repository_host"
+	// AttrInsteadOf is set on a job's EXPOSES edge to an organisation
+	// secret that the job reads because no input but a workflow states
+	// the repository secret of the name: the id of that repository secret.
+	AttrInsteadOf = "instead_of"
 	// AttrCheckoutHost, on a CI job, is the forge host under which the
 	// files of its checkout (lockfiles, manifests, key files) were read,
 	// when it differs from AttrRepositoryHost. That happens to a GitLab

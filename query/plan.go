@@ -1573,6 +1573,14 @@ func credentialItem(x *Reached, res *Result, consumers, yields []string, reach i
 			it.Action = revoke + ", create a replacement, then store it in the GitHub secret"
 		}
 		it.Command = ghSecretCommand(n)
+		if org := orgSecretInstead(res, n); org != "" {
+			// gh secret set would create a repository secret that shadows
+			// the organisation's, so the command sets it only if the
+			// repository has one.
+			it.Action = fmt.Sprintf("No input declares a repository secret %s: the job reads the organisation's (%s), whose item is in this plan. If the repository has a secret of that name after all, rotate it too", n.Attr(graph.AttrName), org)
+			it.Command = shellCommand("gh", "secret", "list", "--repo", ghRepoFlag(n), "--json", "name", "--jq", ".[].name") +
+				" | grep -qx " + shellQuote(n.Attr(graph.AttrName)) + " && " + it.Command
+		}
 		if u := iamUserOf(res, n.ID); u != "" {
 			storedKeyItem(it, u, "the GitHub secret", keySiblings(res, n.ID, u))
 		}
@@ -2261,6 +2269,22 @@ func ghSecretCommand(n graph.Node) string {
 		return prefix + shellCommand(append(append([]string{"gh", "secret", "set"}, flags...), "--", name)...)
 	}
 	return prefix + shellCommand(append([]string{"gh", "secret", "set", name}, flags...)...)
+}
+
+// orgSecretInstead returns the id of the organisation secret that a
+// job of the blast radius reads in place of repository secret n, because
+// no input but a workflow states n (graph.AttrInsteadOf), or "" when
+// there is none.
+func orgSecretInstead(res *Result, n graph.Node) string {
+	if strings.HasPrefix(n.ID, "secret:gha:org:") {
+		return ""
+	}
+	for _, e := range res.walkedOf(graph.EdgeExposes, func(_, to string) bool { return strings.HasPrefix(to, "secret:gha:org:") }) {
+		if e.Attr(graph.AttrInsteadOf) == n.ID {
+			return e.To
+		}
+	}
+	return ""
 }
 
 // orgSecretVisibility returns the flags that keep an organisation

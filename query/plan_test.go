@@ -2887,3 +2887,40 @@ func TestPlanContainsCallerInBlastRadius(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanRepoSecretShadowedByOrg: job release reads NPM_TOKEN, which no
+// input declares for repository acme/api, so the job reads the
+// organisation's. gh secret set --repo would create a repository secret
+// that shadows the organisation's, so the repository secret's command
+// sets it only where gh secret list shows one.
+func TestPlanRepoSecretShadowedByOrg(t *testing.T) {
+	const (
+		job     = "runtime:gha:acme/api/.github/workflows/ci.yml#release"
+		repoTok = "secret:gha:acme/api/NPM_TOKEN"
+		orgTok  = "secret:gha:org:acme/NPM_TOKEN"
+	)
+	s := newG().
+		node(job, "type", "gha-job", "workflow", ".github/workflows/ci.yml", "repository", "acme/api").
+		edge(job, graph.EdgeExecutes, bad).
+		node(repoTok, "type", "actions-secret", "name", "NPM_TOKEN", "repository", "acme/api", "long_lived", "true").
+		node(orgTok, "type", "actions-secret", "name", "NPM_TOKEN", "visibility", "all", "long_lived", "true").
+		edge(job, graph.EdgeExposes, repoTok).
+		edge(job, graph.EdgeExposes, orgTok, graph.AttrName+"=NPM_TOKEN", graph.AttrInsteadOf+"="+repoTok).
+		store(t)
+	plan := planFrom(t, s, bad, Options{})
+	for _, st := range plan.Steps {
+		for _, it := range st.Items {
+			switch it.Node.ID {
+			case repoTok:
+				want := "gh secret list --repo acme/api --json name --jq '.[].name' | grep -qx NPM_TOKEN && gh secret set NPM_TOKEN --repo acme/api"
+				if it.Command != want {
+					t.Errorf("repository secret command %q, want %q", it.Command, want)
+				}
+			case orgTok:
+				if it.Command != "gh secret set NPM_TOKEN --org acme --visibility all" {
+					t.Errorf("organisation secret command %q", it.Command)
+				}
+			}
+		}
+	}
+}

@@ -97,6 +97,7 @@ func (v *view) exposeOrgSecret(e graph.Edge, repo string, org []graph.Node, work
 		ne := graph.Edge{From: e.From, To: s.ID, Kind: graph.EdgeExposes, Confidence: e.Confidence.Weaker(conf), Pos: e.Pos}
 		ne.SetAttr(graph.AttrVia, "ci-secret")
 		ne.SetAttr(graph.AttrName, name)
+		ne.SetAttr(graph.AttrInsteadOf, graph.GHASecretID(repo, name))
 		reason := fmt.Sprintf("the repository declares no secret %s in the input, so the job reads the organisation's", name)
 		if conf == graph.Possible {
 			reason += "; whether that secret is visible to the repository is not in the input"

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -70,5 +71,34 @@ func TestOrgSecretPrecedence(t *testing.T) {
 		if diff := cmp.Diff(got, tt.want); diff != "" {
 			t.Errorf("%s reaches %s... (-got +want):\n%s", tt.action, tt.prefix, diff)
 		}
+	}
+}
+
+// A job's edge to the organisation's secret that it reads by name,
+// because the repository declares no secret of the name, names that
+// repository secret, so the plan can tell that it may not exist.
+func TestOrgSecretInsteadOf(t *testing.T) {
+	const repo = "example-org/app"
+	repoNode := node(graph.RepoID("", repo), graph.NodeRepository, "provider", "github", "visibility", "public")
+	s := ciStore(t, "org-secrets", repoNode, orgSecret("ORG_ONLY", "visibility", "all"))
+	org := graph.GHAOrgSecretID("example-org", "ORG_ONLY")
+	es, err := s.EdgesByKind(context.Background(), graph.EdgeExposes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range es {
+		// The job that reads the whole context receives every secret,
+		// and names none.
+		if e.To != org || e.Attr(graph.AttrName) == "" {
+			continue
+		}
+		found = true
+		if got, want := e.Attr(graph.AttrInsteadOf), graph.GHASecretID(repo, "ORG_ONLY"); got != want {
+			t.Errorf("edge %s -> %s: instead_of %q, want %q", e.From, e.To, got, want)
+		}
+	}
+	if !found {
+		t.Fatalf("no job reads %s", org)
 	}
 }
