@@ -129,6 +129,9 @@ type Result struct {
 	// accounts maps a credential to the registry account it logs in as,
 	// built by registryAccountOf on first use.
 	accounts map[string]graph.Node
+	// insteadOf maps a repository secret to the organisation secret that
+	// jobs read in its place (orgSecretInstead), once a plan asks.
+	insteadOf map[string]string
 }
 
 // walked returns the edges inside the blast radius in the order the walk

@@ -2274,17 +2274,19 @@ func ghSecretCommand(n graph.Node) string {
 // orgSecretInstead returns the id of the organisation secret that a
 // job of the blast radius reads in place of repository secret n, because
 // no input but a workflow states n (graph.AttrInsteadOf), or "" when
-// there is none.
+// there is none. The first call indexes the walked edges, so a plan over
+// many secrets reads them once.
 func orgSecretInstead(res *Result, n graph.Node) string {
-	if strings.HasPrefix(n.ID, "secret:gha:org:") {
-		return ""
-	}
-	for _, e := range res.walkedOf(graph.EdgeExposes, func(_, to string) bool { return strings.HasPrefix(to, "secret:gha:org:") }) {
-		if e.Attr(graph.AttrInsteadOf) == n.ID {
-			return e.To
+	if res.insteadOf == nil {
+		res.insteadOf = map[string]string{}
+		toOrg := func(_, to string) bool { return strings.HasPrefix(to, "secret:gha:org:") }
+		for _, e := range res.walkedOf(graph.EdgeExposes, toOrg) {
+			if repo := e.Attr(graph.AttrInsteadOf); repo != "" {
+				res.insteadOf[repo] = e.To
+			}
 		}
 	}
-	return ""
+	return res.insteadOf[n.ID]
 }
 
 // orgSecretVisibility returns the flags that keep an organisation
