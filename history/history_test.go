@@ -83,7 +83,7 @@ func TestRecordKeepsOldContent(t *testing.T) {
 }
 
 // Two runs in one second leave one snapshot, the later graph, and the
-// second Record says that it replaced the first.
+// second Record reports that it replaced the first.
 func TestRecordSameSecond(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "graph.db")
 	write(t, db, &graph.Batch{Time: t0})

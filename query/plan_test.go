@@ -639,8 +639,8 @@ func TestGHSecretCommandEndsOptions(t *testing.T) {
 }
 
 // TestGHSecretCommandKeepsVisibility: gh secret set --org sets the
-// visibility to private unless --visibility says otherwise, so the
-// command to store an organisation secret's new value restates the
+// visibility to private unless --visibility gives another. The command
+// that stores an organisation secret's new value therefore restates the
 // visibility that the input declares.
 func TestGHSecretCommandKeepsVisibility(t *testing.T) {
 	tests := []struct {
@@ -2786,7 +2786,7 @@ func TestPlanGitLabAllVariablesSelfManaged(t *testing.T) {
 // TestPlanOrgSecretRegistryAccount: job release reads the repository's
 // NPM_TOKEN and the organisation's, and both log in as one npm account.
 // The walk reaches the account through one of them, and the item of each
-// says where to revoke the npm token.
+// names where to revoke the npm token.
 func TestPlanOrgSecretRegistryAccount(t *testing.T) {
 	const (
 		job     = "runtime:gha:acme/api/.github/workflows/ci.yml#release"

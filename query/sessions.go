@@ -106,11 +106,11 @@ func sessionsOf(ctx context.Context, r graph.Reader, res *Result, out []graph.Ed
 	}
 	tieKeys(res, in, byRole)
 
-	// The AssumeRole calls on the role count in its whole use, and those
-	// of sessions that the walk did not obtain among the other sessions'
-	// calls, so that the role's own calls and the others add up to its
-	// whole use. The linker's copies of a logged caller's edge onto a CI
-	// job's subject (attr subject) would count a call twice.
+	// Every AssumeRole call on the role counts in its whole use. The calls
+	// that obtained sessions the walk did not obtain also count among the
+	// other sessions' calls, so the two parts add up to the whole use.
+	// The linker's copies of a logged caller's edge onto a CI job's
+	// subject (attr subject) are skipped, because they repeat a call.
 	for _, e := range in {
 		rs := byRole[e.To]
 		if rs == nil || e.Attr("subject") != "" || e.Evidence == nil || e.Evidence.Count+e.Evidence.Denied == 0 {

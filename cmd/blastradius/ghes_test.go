@@ -114,9 +114,9 @@ provider "aws" {
 	}
 }
 
-// A GitHub Enterprise Server repository given as a folder without a clone
-// (an export of its files): --repo acme/api with --repo-host
-// ghe.example.com gives its job the server's ids and issuer, so it
+// A GitHub Enterprise Server repository is given as a folder without a
+// clone (an export of its files). --repo acme/api with --repo-host
+// ghe.example.com gives its job the server's ids and issuer. So the job
 // assumes the role that trusts the server and reads the server's secret.
 // --repo-host without --repo, or with a value that names no host, is a
 // usage error.

@@ -356,6 +356,7 @@ func TestQuerySessionsCallerKeysAtCap(t *testing.T) {
 			k, sessRole, minute, id)
 	}
 	recs = append(recs, use(key(n), 5, 1001), use(key(1), 6, 1002))
+
 	dir := t.TempDir()
 	logs := filepath.Join(dir, "111122223333_CloudTrail_us-east-1_20261103T1400Z_Cap01.json")
 	if err := os.WriteFile(logs, []byte(`{"Records":[`+strings.Join(recs, ",")+`]}`), 0o600); err != nil {
@@ -365,6 +366,7 @@ func TestQuerySessionsCallerKeysAtCap(t *testing.T) {
 	if out, errs, code := runCLI(t, "--db", db, "--log-level", "error", "ingest", logs); code != exitOK {
 		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
 	}
+
 	out, errs, code := runCLI(t, "--db", db, "query", "--node", sessAlice, "--format", "json")
 	if code != exitOK {
 		t.Fatalf("query exit %d\n%s\n%s", code, out, errs)
@@ -379,6 +381,7 @@ func TestQuerySessionsCallerKeysAtCap(t *testing.T) {
 	for _, r := range res.Reached {
 		byID[r.Node.ID] = r
 	}
+
 	if s := byID[sessRole].Sessions; s != nil && s.Narrowed {
 		t.Errorf("role sessions narrowed to %d keys with %d other calls, expected not narrowed", len(s.Callers[0].Keys), s.OtherCalls)
 	}

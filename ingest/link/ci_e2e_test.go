@@ -503,7 +503,7 @@ func TestCIReusableNestedCalls(t *testing.T) {
 }
 
 // TestCIReusableOwnOIDCSubject: shared's deploy workflow only runs when
-// called and asks for id-token: write, and app's deploy job, which grants
+// called and requests id-token: write, and app's deploy job, which grants
 // it, calls it. GitHub names the caller's repository and ref in the
 // called job's token, so the job assumes the role that trusts app's main
 // branch and not the one that trusts shared's subjects.

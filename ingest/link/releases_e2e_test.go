@@ -380,7 +380,8 @@ func TestCircleCIReleasePublishesProject(t *testing.T) {
 // TestCalledWorkflowOwnPermissionsDropPackages: the caller grants
 // packages: write, but the called job sets its own permissions to
 // contents: read. A called job's permissions only lower the caller's,
-// and scopes they leave out are none, so its GITHUB_TOKEN cannot publish.
+// and a scope they leave out gets no access, so its GITHUB_TOKEN cannot
+// publish.
 func TestCalledWorkflowOwnPermissionsDropPackages(t *testing.T) {
 	called := `on: workflow_call
 jobs:

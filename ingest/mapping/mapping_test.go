@@ -495,10 +495,10 @@ func TestMappingActionsList(t *testing.T) {
 }
 
 // TestMappingActionsOddItems: an item of an actions list that YAML reads
-// as a number, a boolean or null is not the name of an action or scope,
-// nor is an item of commas alone, and null is no value of a field. Each
-// leaves its edge out, so that true, ~ or 1 never stand beside workflow
-// as scopes the token was stated to have. A quoted number is a string.
+// as a number, a boolean or null is not the name of an action or scope.
+// Neither is an item of commas alone, and null is no value of a field.
+// Each such item leaves its edge out, so that true, ~ or 1 never stand
+// beside workflow as scopes of the token. A quoted number is a string.
 func TestMappingActionsOddItems(t *testing.T) {
 	const repo = "repo:github.com/o/app"
 	s := memstore.New()
